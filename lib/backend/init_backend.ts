@@ -1,0 +1,127 @@
+/**
+ * Chooses the compute backend once per process and says which one and why.
+ *
+ * Order: `tensorflow` (native TensorFlow through `@tensorflow/tfjs-node-gpu`, else
+ * `@tensorflow/tfjs-node`; each imported lazily and only when installed), then `wasm`, then `cpu`.
+ * `DEMURE_BACKEND` (or `config.backend`) forces one: `tensorflow`, `webgpu`, `wasm` or `cpu`.
+ *
+ * @example
+ * ```ts
+ * import { initBackend } from "./init_backend.ts";
+ * const choice = await initBackend(); // prints e.g. "backend: wasm (tensorflow not installed: ...)"
+ * ```
+ */
+import { tf } from "./tf.ts";
+import { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";
+import { registerBlasKernels } from "./kernels/blas_matmul.ts";
+
+/** Names accepted by {@linkcode initBackend} and `DEMURE_BACKEND`. */
+export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
+
+/** Options of {@linkcode initBackend}. */
+export interface BackendConfig {
+  /** Force a backend; default: `DEMURE_BACKEND`, else the first that works in the order above. */
+  backend?: BackendName;
+  /** Use OpenBLAS (through Deno FFI) for matrix products on `cpu`/`wasm` when present. Default true. */
+  blas?: boolean;
+  /** Print the choice. Default true. */
+  verbose?: boolean;
+}
+
+/** What {@linkcode initBackend} picked and why. */
+export interface BackendChoice {
+  backend: BackendName;
+  reason: string;
+  /** Extra kernels registered by this workspace, e.g. `UnsortedSegmentSum`, `BatchMatMul(openblas)`. */
+  kernels: string[];
+}
+
+const NATIVE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
+const KNOWN: readonly BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];
+
+let current: Promise<BackendChoice> | undefined;
+
+function requestedBackend(config: BackendConfig): BackendName | undefined {
+  const fromEnv = Deno.env.get("DEMURE_BACKEND");
+  const name = config.backend ?? (fromEnv === "" ? undefined : fromEnv);
+  if (name === undefined) return undefined;
+  if (!(KNOWN as readonly string[]).includes(name)) {
+    throw new Error(`DEMURE_BACKEND="${name}" is not one of ${KNOWN.join(", ")}`);
+  }
+  return name as BackendName;
+}
+
+async function tryNative(): Promise<string | undefined> {
+  const failures: string[] = [];
+  for (const pkg of NATIVE_PACKAGES) {
+    try {
+      // A computed specifier keeps the optional package out of the module graph (and deno check).
+      const specifier: string = pkg;
+      await import(specifier);
+      if (await tf.setBackend("tensorflow")) return pkg;
+      failures.push(`${pkg} loaded but did not register "tensorflow"`);
+    } catch (error) {
+      failures.push(`${pkg}: ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+  throw new Error(failures.join("; "));
+}
+
+async function activate(name: BackendName): Promise<void> {
+  if (name === "webgpu") {
+    const specifier: string = "@tensorflow/tfjs-backend-webgpu";
+    await import(specifier);
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") returned false`);
+  await tf.ready();
+}
+
+async function choose(config: BackendConfig): Promise<BackendChoice> {
+  const forced = requestedBackend(config);
+  let backend: BackendName;
+  let reason: string;
+  if (forced === "tensorflow") {
+    const pkg = await tryNative();
+    backend = "tensorflow";
+    reason = `forced; native TensorFlow from ${pkg}`;
+  } else if (forced !== undefined) {
+    await activate(forced);
+    backend = forced;
+    reason = "forced by DEMURE_BACKEND or config";
+  } else {
+    try {
+      const pkg = await tryNative();
+      backend = "tensorflow";
+      reason = `native TensorFlow from ${pkg}`;
+    } catch (nativeError) {
+      const why = `tensorflow unavailable (${(nativeError as Error).message})`;
+      try {
+        await activate("wasm");
+        backend = "wasm";
+        reason = `${why}; wasm is the fastest installed backend (single-threaded under Deno)`;
+      } catch (wasmError) {
+        await activate("cpu");
+        backend = "cpu";
+        reason = `${why}; wasm failed (${(wasmError as Error).message})`;
+      }
+    }
+  }
+  const kernels: string[] = [];
+  if (backend === "wasm" || backend === "cpu") {
+    registerUnsortedSegmentSum();
+    kernels.push("UnsortedSegmentSum(linear)");
+    if (config.blas !== false) kernels.push(...registerBlasKernels(backend));
+  }
+  if (config.verbose !== false) {
+    console.log(
+      `backend: ${backend} (${reason})${kernels.length ? `; kernels: ${kernels.join(", ")}` : ""}`,
+    );
+  }
+  return { backend, reason, kernels };
+}
+
+/** Initialises the backend once; later calls return the first choice. */
+export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> {
+  current ??= choose(config);
+  return current;
+}
