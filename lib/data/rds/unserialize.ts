@@ -1,0 +1,326 @@
+/**
+ * Reader for R's serialisation format (XDR binary, versions 2 and 3), following the layout
+ * described in "R Internals", section "Serialization Formats". Only the SEXP types that data
+ * frames, factors and lazy-load indexes use are understood; anything else is an error that names
+ * the type and byte offset, never a silent skip.
+ */
+import { XdrCursor } from "./_xdr_cursor.ts";
+import {
+  R_NULL,
+  type RAttributes,
+  type RCharacter,
+  type RPairlist,
+  type RPairlistEntry,
+  type RValue,
+} from "./r_value.ts";
+
+// SEXP type codes from R's Rinternals.h and serialize.c.
+const NILSXP = 0;
+const SYMSXP = 1;
+const LISTSXP = 2;
+const CHARSXP = 9;
+const LGLSXP = 10;
+const INTSXP = 13;
+const REALSXP = 14;
+const STRSXP = 16;
+const VECSXP = 19;
+const ALTREP_SXP = 238;
+const REFSXP = 255;
+const NILVALUE_SXP = 254;
+
+const SPECIAL_NAMES: Record<number, string> = {
+  253: "GLOBALENV_SXP",
+  252: "UNBOUNDVALUE_SXP",
+  251: "MISSINGARG_SXP",
+  250: "BASENAMESPACE_SXP",
+  249: "NAMESPACESXP",
+  248: "PACKAGESXP",
+  247: "PERSISTSXP",
+  246: "CLASSREFSXP",
+  245: "GENERICREFSXP",
+  244: "BCREPDEF",
+  242: "EMPTYENV_SXP",
+  241: "BASEENV_SXP",
+  240: "ATTRLANGSXP",
+  239: "ATTRLISTSXP",
+  3: "CLOSXP",
+  4: "ENVSXP",
+  5: "PROMSXP",
+  6: "LANGSXP",
+  15: "CPLXSXP",
+  20: "EXPRSXP",
+  24: "RAWSXP",
+  25: "S4SXP",
+};
+
+// Bits of the CHARSXP "levels" field that give the string's encoding.
+const LATIN1_MASK = 1 << 2;
+const UTF8_MASK = 1 << 3;
+const ASCII_MASK = 1 << 6;
+
+interface ItemFlags {
+  type: number;
+  levels: number;
+  hasAttributes: boolean;
+  hasTag: boolean;
+  /** For REFSXP: the packed reference index (0 means the index follows as an integer). */
+  packedRef: number;
+}
+
+function decodeFlags(flags: number): ItemFlags {
+  return {
+    type: flags & 0xff,
+    levels: flags >>> 12,
+    hasAttributes: (flags & (1 << 9)) !== 0,
+    hasTag: (flags & (1 << 10)) !== 0,
+    packedRef: flags >>> 8,
+  };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+const latin1 = new TextDecoder("latin1");
+
+class RUnserializer {
+  private readonly references: RValue[] = [];
+  private nativeIsLatin1 = false;
+
+  constructor(private readonly cursor: XdrCursor) {}
+
+  readHeader(): void {
+    const format = this.cursor.raw(2, "format marker");
+    if (format[0] !== 0x58 || format[1] !== 0x0a) {
+      const shown = String.fromCharCode(format[0], format[1]).replace("\n", "\\n");
+      this.cursor.fail(
+        `format "${shown}" is not XDR binary ("X\\n"); ASCII and native formats are not supported`,
+      );
+    }
+    const version = this.cursor.int32("serialisation version");
+    if (version !== 2 && version !== 3) {
+      this.cursor.fail(`serialisation version ${version} is not supported (2 or 3 expected)`);
+    }
+    this.cursor.int32("writer R version");
+    this.cursor.int32("minimal reader R version");
+    if (version === 3) {
+      const length = this.cursor.int32("native encoding length");
+      const encoding = utf8.decode(this.cursor.raw(length, "native encoding"));
+      this.nativeIsLatin1 = /latin.?1|iso.?8859.?1/i.test(encoding);
+    }
+  }
+
+  readItem(): RValue {
+    const flags = decodeFlags(this.cursor.int32("item flags"));
+    return this.readItemWithFlags(flags);
+  }
+
+  private readItemWithFlags(flags: ItemFlags): RValue {
+    switch (flags.type) {
+      case NILVALUE_SXP:
+      case NILSXP:
+        return R_NULL;
+      case REFSXP:
+        return this.readReference(flags);
+      case SYMSXP:
+        return this.readSymbol();
+      case LISTSXP:
+        return this.readPairlist(flags);
+      case CHARSXP:
+        // A bare CHARSXP outside a STRSXP only occurs inside symbols; expose it as a string.
+        return { type: "character", values: [this.readCharBody(flags)], attributes: new Map() };
+      case LGLSXP:
+      case INTSXP: {
+        const length = this.readLength();
+        const values = new Int32Array(length);
+        for (let i = 0; i < length; i++) values[i] = this.cursor.int32("integer element");
+        const attributes = this.readAttributesIf(flags);
+        return { type: flags.type === LGLSXP ? "logical" : "integer", values, attributes };
+      }
+      case REALSXP: {
+        const length = this.readLength();
+        const values = new Float64Array(length);
+        for (let i = 0; i < length; i++) values[i] = this.cursor.float64("double element");
+        return { type: "double", values, attributes: this.readAttributesIf(flags) };
+      }
+      case STRSXP: {
+        const length = this.readLength();
+        const values: (string | null)[] = new Array(length);
+        for (let i = 0; i < length; i++) {
+          const elementFlags = decodeFlags(this.cursor.int32("string element flags"));
+          if (elementFlags.type !== CHARSXP) {
+            this.cursor.fail(`string element ${i} has SEXP type ${elementFlags.type}, not CHARSXP`);
+          }
+          values[i] = this.readCharBody(elementFlags);
+        }
+        return { type: "character", values, attributes: this.readAttributesIf(flags) };
+      }
+      case VECSXP: {
+        const length = this.readLength();
+        const values: RValue[] = new Array(length);
+        for (let i = 0; i < length; i++) values[i] = this.readItem();
+        return { type: "list", values, attributes: this.readAttributesIf(flags) };
+      }
+      case ALTREP_SXP:
+        return this.readAltrep();
+      default: {
+        const name = SPECIAL_NAMES[flags.type] ?? "unknown";
+        return this.cursor.fail(`unsupported SEXP type ${flags.type} (${name})`);
+      }
+    }
+  }
+
+  private readLength(): number {
+    const length = this.cursor.int32("vector length");
+    if (length >= 0) return length;
+    if (length !== -1) this.cursor.fail(`invalid vector length ${length}`);
+    const upper = this.cursor.int32("long vector length (upper)");
+    const lower = this.cursor.int32("long vector length (lower)");
+    const long = upper * 2 ** 32 + (lower >>> 0);
+    if (long > this.cursor.remaining) this.cursor.fail(`long vector length ${long} exceeds data`);
+    return long;
+  }
+
+  private readReference(flags: ItemFlags): RValue {
+    const index = flags.packedRef === 0 ? this.cursor.int32("reference index") : flags.packedRef;
+    const value = this.references[index - 1];
+    if (value === undefined) {
+      this.cursor.fail(`reference ${index} not in table of ${this.references.length}`);
+    }
+    return value;
+  }
+
+  private readSymbol(): RValue {
+    const printName = this.readItem();
+    if (printName.type !== "character" || printName.values[0] === null) {
+      this.cursor.fail("symbol name is not a string");
+    }
+    const symbol: RValue = { type: "symbol", name: printName.values[0] };
+    this.references.push(symbol);
+    return symbol;
+  }
+
+  private readCharBody(flags: ItemFlags): string | null {
+    const length = this.cursor.int32("string length");
+    if (length === -1) return null;
+    const bytes = this.cursor.raw(length, "string bytes");
+    const isLatin1 = (flags.levels & LATIN1_MASK) !== 0 ||
+      (this.nativeIsLatin1 && (flags.levels & (UTF8_MASK | ASCII_MASK)) === 0);
+    return isLatin1 ? latin1.decode(bytes) : utf8.decode(bytes);
+  }
+
+  private readTag(): string {
+    const tag = this.readItem();
+    if (tag.type === "symbol") return tag.name;
+    if (tag.type === "character" && tag.values[0] !== null) return tag.values[0];
+    return this.cursor.fail(`pairlist tag has type ${tag.type}, expected a symbol`);
+  }
+
+  /** Pairlists are cons cells; reading the CDR iteratively keeps long lists off the JS stack. */
+  private readPairlist(first: ItemFlags): RPairlist {
+    const entries: RPairlistEntry[] = [];
+    let attributes: RAttributes = new Map();
+    let flags = first;
+    while (true) {
+      if (flags.hasAttributes) attributes = this.readAttributeList();
+      const tag = flags.hasTag ? this.readTag() : null;
+      entries.push({ tag, value: this.readItem() });
+      const next = decodeFlags(this.cursor.int32("pairlist tail flags"));
+      if (next.type === NILVALUE_SXP || next.type === NILSXP) break;
+      if (next.type !== LISTSXP) {
+        this.cursor.fail(`pairlist tail has SEXP type ${next.type}; dotted pairs are unsupported`);
+      }
+      flags = next;
+    }
+    return { type: "pairlist", entries, attributes };
+  }
+
+  private readAttributesIf(flags: ItemFlags): RAttributes {
+    return flags.hasAttributes ? this.readAttributeList() : new Map();
+  }
+
+  private readAttributeList(): RAttributes {
+    const list = this.readItem();
+    if (list.type === "null") return new Map();
+    if (list.type !== "pairlist") this.cursor.fail(`attributes have type ${list.type}`);
+    const attributes: RAttributes = new Map();
+    for (const entry of list.entries) {
+      if (entry.tag === null) this.cursor.fail("attribute without a name");
+      attributes.set(entry.tag, entry.value);
+    }
+    return attributes;
+  }
+
+  /**
+   * ALTREP objects (R >= 3.5) are written as (class info, state, attributes). Only the classes
+   * base R uses for compact sequences and wrappers are expanded; others are an error.
+   */
+  private readAltrep(): RValue {
+    const info = this.readItem();
+    const state = this.readItem();
+    const attributesItem = this.readItem();
+    const className = info.type === "pairlist" && info.entries[0]?.value.type === "symbol"
+      ? info.entries[0].value.name
+      : "?";
+    const attributes: RAttributes = new Map();
+    if (attributesItem.type === "pairlist") {
+      for (const entry of attributesItem.entries) {
+        if (entry.tag !== null) attributes.set(entry.tag, entry.value);
+      }
+    }
+    if (className === "compact_intseq" || className === "compact_realseq") {
+      if (state.type !== "double" || state.values.length !== 3) {
+        this.cursor.fail(`${className} state is not a length-3 double vector`);
+      }
+      const [length, start, step] = state.values;
+      if (className === "compact_intseq") {
+        const values = new Int32Array(length);
+        for (let i = 0; i < length; i++) values[i] = start + i * step;
+        return { type: "integer", values, attributes };
+      }
+      const values = new Float64Array(length);
+      for (let i = 0; i < length; i++) values[i] = start + i * step;
+      return { type: "double", values, attributes };
+    }
+    if (className.startsWith("wrap_")) {
+      if (state.type !== "list" || state.values.length < 1) {
+        this.cursor.fail(`${className} state is not a list(x, meta)`);
+      }
+      const wrapped = state.values[0];
+      if (wrapped.type === "null" || wrapped.type === "symbol") return wrapped;
+      for (const [key, value] of attributes) wrapped.attributes.set(key, value);
+      return wrapped;
+    }
+    if (className === "deferred_string") {
+      const source = state.type === "pairlist" ? state.entries[0]?.value : undefined;
+      if (source?.type !== "integer") {
+        this.cursor.fail("deferred_string over non-integer data is not supported");
+      }
+      const strings: RCharacter = {
+        type: "character",
+        values: Array.from(source.values, (v) => (v === -2147483648 ? null : String(v))),
+        attributes,
+      };
+      return strings;
+    }
+    return this.cursor.fail(`unsupported ALTREP class "${className}"`);
+  }
+}
+
+/**
+ * Parses one R-serialised object (uncompressed XDR bytes, as written by `serialize()` or inside
+ * `saveRDS`/lazy-load files after decompression).
+ *
+ * @example
+ * ```ts
+ * const value = unserializeR(bytes, "movielens blob");
+ * if (value.type === "list") console.log(value.values.length); // number of columns
+ * ```
+ */
+export function unserializeR(bytes: Uint8Array, source = "R data"): RValue {
+  const cursor = new XdrCursor(bytes, source);
+  const reader = new RUnserializer(cursor);
+  reader.readHeader();
+  const value = reader.readItem();
+  if (cursor.remaining !== 0) {
+    cursor.fail(`${cursor.remaining} trailing bytes after the serialised object`);
+  }
+  return value;
+}
