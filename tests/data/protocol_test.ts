@@ -1,0 +1,107 @@
+import { assert, assertEquals, assertNotEquals, assertThrows } from "@std/assert";
+import { datasetFingerprint } from "../../lib/data/fingerprint.ts";
+import { evaluationBatches, padLeft, trainingBatches } from "../../lib/data/protocol/batcher.ts";
+import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
+import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
+import { datasetStatistics, formatStatistics } from "../../lib/data/protocol/statistics.ts";
+import { createRng } from "../../lib/util/random.ts";
+import { tinyDataset } from "./_tiny_dataset.ts";
+
+Deno.test("kCoreFilter reaches the fixed point in the hand-computed case (needs a second round)", () => {
+  // items a=0 b=1 c=2 d=3. k=2: round 1 drops u3 (1 item), c and d (1 user each); then u2 is
+  // left with [a] only and is dropped in round 2; u0 and u1 keep [a, b].
+  const dataset = tinyDataset([[0, 1], [1, 0], [0, 2], [3]], 4);
+  const core = kCoreFilter(dataset, { k: 2 });
+  assertEquals(core.userIds, ["u0", "u1"]);
+  assertEquals(core.itemIds, ["i0", "i1"]);
+  assertEquals(core.sequences.map((s) => Array.from(s)), [[0, 1], [1, 0]]);
+  assertEquals(core.timestamps?.map((s) => Array.from(s)), [[100, 101], [100, 101]]);
+  assertEquals(Array.from(core.modalities[1].values), [0, 0]); // item 0 has value 0, item 1 missing
+  assertEquals(Array.from(core.modalities[1].present), [1, 0]);
+  assertEquals(core.metadata.fingerprint, datasetFingerprint(core));
+  assertEquals(core.metadata.preprocessing, [
+    "2-core filtering (iterated to a fixed point: 3 rounds)",
+  ]);
+});
+
+Deno.test("kCoreFilter result is a k-core and the largest one (random data, brute-force check)", () => {
+  const rng = createRng(3);
+  const sequences = Array.from(
+    { length: 40 },
+    () => Array.from({ length: 1 + rng.int(8) }, () => rng.int(25)),
+  );
+  const dataset = tinyDataset(sequences, 25);
+  const core = kCoreFilter(dataset, { k: 3 });
+  assert(core.numUsers > 0 && core.numUsers < dataset.numUsers, "the case must be non-trivial");
+  const itemCount = new Map<string, number>();
+  for (const s of core.sequences) {
+    assert(s.length >= 3);
+    for (const i of s) itemCount.set(core.itemIds[i], (itemCount.get(core.itemIds[i]) ?? 0) + 1);
+  }
+  for (const count of itemCount.values()) assert(count >= 3);
+  // maximality: a removed user would still fall below 3 using only kept items
+  const keptItems = new Set(core.itemIds);
+  dataset.sequences.forEach((s, u) => {
+    if (core.userIds.includes(dataset.userIds[u])) return;
+    const kept = Array.from(s).filter((i) => keptItems.has(dataset.itemIds[i])).length;
+    assert(kept < 3, `user ${u} could have stayed`);
+  });
+});
+
+Deno.test("leaveOneOutSplit takes the last item for test and the one before for validation", () => {
+  const split = leaveOneOutSplit(tinyDataset([[3, 1, 4, 1, 5], [2, 6, 5]], 7), { maxLength: 2 });
+  assertEquals(split.train.map((s) => Array.from(s)), [[3, 1, 4], [2]]);
+  assertEquals(Array.from(split.validTarget), [1, 6]);
+  assertEquals(Array.from(split.testTarget), [5, 5]);
+  assert(split.protocol.some((line) => line.includes("most recent 2 items")));
+  assertThrows(() => leaveOneOutSplit(tinyDataset([[1, 2]], 3)), Error, "user u0 (index 0) has 2");
+});
+
+Deno.test("padLeft and the batchers left-pad, cut to the most recent items and align targets", () => {
+  assertEquals(Array.from(padLeft([0], [Int32Array.of(4, 5)], 3).items), [0, 4, 5]);
+  const split = leaveOneOutSplit(tinyDataset([[3, 1, 4, 1, 5, 9], [7, 8, 2, 6]], 10), {
+    maxLength: 2,
+  });
+  // user 0 train [3,1,4,1]: pairs (3->1, 1->4, 4->1), keep last 2; user 1 train [7,8]: (7->8)
+  const [batch] = trainingBatches(split, 0, { batchSize: 8, seed: 0, shuffle: false });
+  assertEquals(Array.from(batch.users), [0, 1]);
+  assertEquals(Array.from(batch.items), [1, 4, 0, 7]);
+  assertEquals(Array.from(batch.targets!), [4, 1, 0, 8]);
+  assertEquals(Array.from(batch.valid), [1, 1, 0, 1]);
+  const [test] = evaluationBatches(split, "test", 8);
+  assertEquals(Array.from(test.batch.items), [1, 5, 8, 2]); // train + validation item, last 2
+  assertEquals(Array.from(test.targets), [9, 6]);
+  const [valid] = evaluationBatches(split, "valid", 8);
+  assertEquals(Array.from(valid.batch.items), [4, 1, 7, 8]);
+  assertEquals(Array.from(valid.targets), [5, 2]);
+});
+
+Deno.test("trainingBatches order is a seeded permutation: same seed same order, epochs differ", () => {
+  const sequences = Array.from({ length: 30 }, (_, u) => [u % 5, (u + 1) % 5, (u + 2) % 5, 1, 2]);
+  const split = leaveOneOutSplit(tinyDataset(sequences, 5));
+  const order = (seed: number, epoch: number) =>
+    trainingBatches(split, epoch, { batchSize: 7, seed, shuffle: true }).flatMap((b) =>
+      Array.from(b.users)
+    );
+  assertEquals(order(4, 0), order(4, 0));
+  assertNotEquals(order(4, 0), order(4, 1));
+  assertEquals([...order(4, 1)].sort((a, b) => a - b), [...Array(30).keys()]);
+});
+
+Deno.test("datasetStatistics counts, nearest-rank quantiles and coverage; fingerprint is content-based", () => {
+  const dataset = tinyDataset([[0, 1], [0, 1, 2, 3], [2, 3, 0]], 4);
+  const stats = datasetStatistics(dataset);
+  assertEquals([stats.users, stats.items, stats.interactions], [3, 4, 9]);
+  assertEquals(stats.density, 9 / 12);
+  assertEquals(stats.historyLength.median, 3);
+  assertEquals([stats.historyLength.min, stats.historyLength.max], [2, 4]);
+  assertEquals(stats.modalities[1].coverage, 0.5);
+  const table = formatStatistics(stats);
+  assert(table.includes("modality value") && table.includes("coverage 50.0 %"));
+  const changed = tinyDataset([[0, 1], [0, 1, 2, 3], [2, 3, 1]], 4);
+  assertNotEquals(datasetFingerprint(changed), datasetFingerprint(dataset));
+  assertEquals(
+    datasetFingerprint(tinyDataset([[0, 1], [0, 1, 2, 3], [2, 3, 0]], 4)),
+    stats.fingerprint,
+  );
+});
