@@ -1,0 +1,169 @@
+/**
+ * Per-modality encoders f_m that map every item's raw feature x_{i,m} to e_{i,m} in R^dim:
+ * - `id`: a learned embedding table [numItems, dim];
+ * - `dense`: linear [featureDim, dim] + bias, then layer norm;
+ * - `multi_hot`: an embedding bag, (row-normalised multi-hot [numItems, vocab]) @ table [vocab, dim].
+ * Missing modalities are encoded anyway (their rows are zeros) and masked later by the presence
+ * table; they are never read as values.
+ *
+ * @example
+ * ```ts
+ * const store = new ParameterStore(1);
+ * const encoders = new ModalityEncoders(dataset, { dim: 64 }, store);
+ * const all = encoders.encodeAllItems(); // [numItems, modality, dim]
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import type { InteractionDataset, ModalityFeatures, ModalityKind } from "../data/types.ts";
+import { ParameterStore } from "../models/parameter_store.ts";
+import { dense, layerNorm } from "../models/_layers.ts";
+
+/** Configuration of {@linkcode ModalityEncoders}. */
+export interface EncoderConfig {
+  /** Width d of every modality embedding. Default 64. */
+  dim: number;
+  /** Names of the modalities to use, in order; default all of the dataset's (`["id"]` = ID-only). */
+  modalities?: string[];
+  /** Std of the id and multi-hot tables' normal initialisation; default 1/sqrt(dim). */
+  embeddingStd?: number;
+}
+
+/** Defaults of {@linkcode EncoderConfig}. */
+export const DEFAULT_ENCODER_CONFIG: EncoderConfig = { dim: 64 };
+
+/** The dataset fields the encoders read. */
+export type EncoderInput = Pick<InteractionDataset, "numItems" | "modalities" | "name">;
+
+interface EncodedModality {
+  name: string;
+  kind: ModalityKind;
+  encode: () => tf.Tensor2D;
+}
+
+export class ModalityEncoders {
+  /** Names of the encoded modalities, in the order of the modality axis. */
+  readonly names: string[];
+  readonly kinds: ModalityKind[];
+  readonly numItems: number;
+  readonly dim: number;
+  /** [numItems, modality] float32, 1 where the item has the modality (a constant). */
+  readonly presenceTable: tf.Tensor2D;
+  readonly #modalities: EncodedModality[];
+  readonly #constants: tf.Tensor[] = [];
+
+  constructor(dataset: EncoderInput, config: EncoderConfig, store: ParameterStore) {
+    const chosen = selectModalities(dataset, config.modalities);
+    this.numItems = dataset.numItems;
+    this.dim = config.dim;
+    this.names = chosen.map((m) => m.name);
+    this.kinds = chosen.map((m) => m.kind);
+    const std = config.embeddingStd ?? 1 / Math.sqrt(config.dim);
+    this.#modalities = chosen.map((m) => this.#build(dataset, m, config.dim, std, store));
+    const presence = new Float32Array(dataset.numItems * chosen.length);
+    chosen.forEach((m, k) => {
+      for (let i = 0; i < dataset.numItems; i++) presence[i * chosen.length + k] = m.present[i];
+    });
+    this.presenceTable = tf.tensor2d(presence, [dataset.numItems, chosen.length]);
+  }
+
+  /** e_{i,m} for every item and modality: [numItems, modality, dim]. */
+  encodeAllItems(): tf.Tensor3D {
+    return tf.tidy(() => tf.stack(this.#modalities.map((m) => m.encode()), 1) as tf.Tensor3D);
+  }
+
+  dispose(): void {
+    this.presenceTable.dispose();
+    for (const constant of this.#constants) constant.dispose();
+  }
+
+  #build(
+    dataset: EncoderInput,
+    modality: ModalityFeatures,
+    dim: number,
+    std: number,
+    store: ParameterStore,
+  ): EncodedModality {
+    const prefix = `encoder/${modality.name}`;
+    const { name, kind } = modality;
+    if (kind === "id") {
+      const table = store.normal(`${prefix}/table`, [dataset.numItems, dim], std);
+      return { name, kind, encode: () => table as tf.Tensor2D };
+    }
+    const features = this.#featureMatrix(dataset, modality);
+    if (kind === "dense") {
+      const kernel = store.glorot(`${prefix}/kernel`, [modality.dim, dim]);
+      const bias = store.constant(`${prefix}/bias`, [dim], 0);
+      const gain = store.constant(`${prefix}/norm_gain`, [dim], 1);
+      const shift = store.constant(`${prefix}/norm_bias`, [dim], 0);
+      return {
+        name,
+        kind,
+        encode: () =>
+          layerNorm(
+            dense(features, kernel as tf.Tensor2D, bias as tf.Tensor1D),
+            gain as tf.Tensor1D,
+            shift as tf.Tensor1D,
+          ) as tf.Tensor2D,
+      };
+    }
+    const table = store.normal(`${prefix}/table`, [modality.dim, dim], std);
+    const bag = tf.tidy(() => {
+      const rowSums = tf.sum(features, 1, true);
+      // Rows of absent items are all zero: divide by 1 there (the presence mask hides them).
+      return tf.div(features, tf.maximum(rowSums, 1)) as tf.Tensor2D;
+    });
+    this.#constants.push(bag);
+    return { name, kind, encode: () => tf.matMul(bag, table as tf.Tensor2D) };
+  }
+
+  #featureMatrix(dataset: EncoderInput, modality: ModalityFeatures): tf.Tensor2D {
+    validateFeatures(dataset, modality);
+    const matrix = tf.tensor2d(modality.values, [dataset.numItems, modality.dim], "float32");
+    this.#constants.push(matrix);
+    return matrix;
+  }
+}
+
+function selectModalities(dataset: EncoderInput, names: string[] | undefined): ModalityFeatures[] {
+  if (names === undefined) return dataset.modalities;
+  if (names.length === 0) throw new Error("EncoderConfig.modalities: choose at least one modality");
+  return names.map((name) => {
+    const found = dataset.modalities.find((m) => m.name === name);
+    if (found === undefined) {
+      const known = dataset.modalities.map((m) => m.name).join(", ");
+      throw new Error(`dataset "${dataset.name}" has no modality "${name}" (has: ${known})`);
+    }
+    return found;
+  });
+}
+
+/** Throws naming dataset, modality, row and column for non-finite values or an empty present bag. */
+function validateFeatures(dataset: EncoderInput, modality: ModalityFeatures): void {
+  const where = `dataset "${dataset.name}", modality "${modality.name}"`;
+  if (modality.values.length !== dataset.numItems * modality.dim) {
+    throw new Error(
+      `${where}: values has ${modality.values.length} entries, expected numItems*dim = ` +
+        `${dataset.numItems}*${modality.dim}`,
+    );
+  }
+  if (modality.present.length !== dataset.numItems) {
+    throw new Error(
+      `${where}: present has ${modality.present.length} entries, expected ${dataset.numItems}`,
+    );
+  }
+  for (let item = 0; item < dataset.numItems; item++) {
+    let rowSum = 0;
+    for (let c = 0; c < modality.dim; c++) {
+      const value = modality.values[item * modality.dim + c];
+      if (!Number.isFinite(value)) {
+        throw new Error(`${where}: item row ${item}, column ${c} is ${value} (not finite)`);
+      }
+      rowSum += value;
+    }
+    if (modality.kind === "multi_hot" && modality.present[item] === 1 && rowSum <= 0) {
+      throw new Error(
+        `${where}: item row ${item} is marked present but its multi-hot row is empty`,
+      );
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The next-item recommendation loss L_rec over user states and the item table.
+ * - `cross_entropy` (default): softmax over ALL items, -log p(target) (no sampling bias).
+ * - `bce`: binary cross-entropy with one sampled negative per position (original SASRec):
+ *   softplus(-h.t_pos) + softplus(h.t_neg).
+ * Positions: `all` (default, SASRec style: every real position predicts its next item) or `last`
+ * (only the final position, cheaper; fewer training signals). The loss is the mean over the chosen
+ * positions.
+ *
+ * @example
+ * ```ts
+ * const loss = recommendationLoss(states, itemTable, batch, { kind: "cross_entropy", positions: "all" });
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import type { SequenceBatch } from "../data/types.ts";
+
+/** Which loss L_rec is. */
+export type RecommendationLossKind = "cross_entropy" | "bce";
+/** Which positions contribute to L_rec. */
+export type LossPositions = "all" | "last";
+
+/** Configuration of {@linkcode recommendationLoss}. */
+export interface RecommendationLossConfig {
+  /** Default "cross_entropy". */
+  kind: RecommendationLossKind;
+  /** Default "all". */
+  positions: LossPositions;
+}
+
+/** Defaults of {@linkcode RecommendationLossConfig}. */
+export const DEFAULT_RECOMMENDATION_LOSS: RecommendationLossConfig = {
+  kind: "cross_entropy",
+  positions: "all",
+};
+
+/** The batch fields the loss reads. */
+export type LossBatch = Pick<SequenceBatch, "valid" | "targets" | "batchSize" | "length">;
+
+/** A one-line description printed next to results, e.g. "cross_entropy over all items, all positions". */
+export function describeLoss(config: RecommendationLossConfig): string {
+  const kind = config.kind === "cross_entropy"
+    ? "cross-entropy over all items"
+    : "binary cross-entropy with 1 sampled negative";
+  return `${kind}, ${config.positions === "all" ? "all positions" : "last position"}`;
+}
+
+/**
+ * Flat indices (batch * length + position) of the positions that enter the loss: real items with a
+ * target, all of them or only the last position of each row.
+ */
+export function lossPositions(batch: LossBatch, positions: LossPositions): Int32Array {
+  const chosen: number[] = [];
+  for (let b = 0; b < batch.batchSize; b++) {
+    const first = positions === "last" ? batch.length - 1 : 0;
+    for (let t = first; t < batch.length; t++) {
+      const flat = b * batch.length + t;
+      if (batch.valid[flat] === 1) chosen.push(flat);
+    }
+  }
+  return Int32Array.from(chosen);
+}
+
+/**
+ * L_rec as a scalar. states [batch, position, dim], itemTable [numItems, dim].
+ * `negatives` (for `bce`): [batch * position] item ids aligned with `batch.targets`
+ * (see {@linkcode sampleNegatives}).
+ */
+export function recommendationLoss(
+  states: tf.Tensor3D,
+  itemTable: tf.Tensor2D,
+  batch: LossBatch,
+  config: RecommendationLossConfig = DEFAULT_RECOMMENDATION_LOSS,
+  negatives?: Int32Array,
+): tf.Scalar {
+  const targets = batch.targets;
+  if (targets === undefined) throw new Error("recommendationLoss: the batch has no targets");
+  const flat = lossPositions(batch, config.positions);
+  if (flat.length === 0) throw new Error("recommendationLoss: the batch has no valid position");
+  const chosenTargets = Int32Array.from(flat, (i) => targets[i]);
+  return tf.tidy(() => {
+    const dim = states.shape[2];
+    const rows = tf.gather(tf.reshape(states, [-1, dim]), tf.tensor1d(flat, "int32")); // [n, dim]
+    const targetVectors = tf.gather(itemTable, tf.tensor1d(chosenTargets, "int32")); // [n, dim]
+    const positive = tf.sum(tf.mul(rows, targetVectors), -1); // [n]
+    if (config.kind === "cross_entropy") {
+      const logits = tf.matMul(rows, itemTable, false, true); // [n, numItems]
+      return tf.mean(tf.sub(tf.logSumExp(logits, -1), positive)) as tf.Scalar;
+    }
+    if (negatives === undefined) throw new Error("recommendationLoss: bce needs sampled negatives");
+    const chosenNegatives = Int32Array.from(flat, (i) => negatives[i]);
+    const negativeVectors = tf.gather(itemTable, tf.tensor1d(chosenNegatives, "int32"));
+    const negative = tf.sum(tf.mul(rows, negativeVectors), -1);
+    return tf.mean(tf.add(tf.softplus(tf.neg(positive)), tf.softplus(negative))) as tf.Scalar;
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * GRU4Rec (Hidasi et al. 2016) as a backbone: one GRU layer over the fused item vectors, written
+ * with plain tf ops (a loop over positions) so gradients reach every input position. At padding
+ * positions the state is carried over unchanged (left padding keeps it at zero until the first item).
+ *
+ * @example
+ * ```ts
+ * const gru = new Gru4Rec({ dropout: 0.2 }, 64, store);
+ * const h = gru.userStates(fused, valid, true, 11); // [batch, position, dim]
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import type { Backbone } from "./backbone.ts";
+import { ParameterStore } from "./parameter_store.ts";
+import { dense, dropout } from "./_layers.ts";
+
+/** Configuration of {@linkcode Gru4Rec}. */
+export interface Gru4RecConfig {
+  /** Dropout on the input vectors and on the output states. Default 0.2. */
+  dropout: number;
+}
+
+/** Defaults of {@linkcode Gru4RecConfig}. */
+export const DEFAULT_GRU4REC_CONFIG: Gru4RecConfig = { dropout: 0.2 };
+
+export class Gru4Rec implements Backbone {
+  readonly config: Gru4RecConfig;
+  readonly #store: ParameterStore;
+  readonly #dim: number;
+
+  constructor(config: Gru4RecConfig, dim: number, store: ParameterStore) {
+    this.config = config;
+    this.#store = store;
+    this.#dim = dim;
+    // Gates stacked as [update | reset | candidate] along the output axis.
+    store.glorot("gru4rec/input_kernel", [dim, 3 * dim]);
+    store.glorot("gru4rec/recurrent_kernel", [dim, 3 * dim]);
+    store.constant("gru4rec/bias", [3 * dim], 0);
+  }
+
+  userStates(fused: tf.Tensor3D, valid: tf.Tensor2D, training: boolean, seed: number): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [batch, length] = fused.shape;
+      const d = this.#dim;
+      const inputs = dropout(fused, this.config.dropout, training, seed);
+      const projected = dense(
+        inputs,
+        this.#store.get("gru4rec/input_kernel") as tf.Tensor2D,
+        this.#store.get("gru4rec/bias") as tf.Tensor1D,
+      ); // [batch, position, 3*dim]
+      const recurrent = this.#store.get("gru4rec/recurrent_kernel") as tf.Tensor2D;
+      const recurrentGates = tf.slice(recurrent, [0, 0], [d, 2 * d]);
+      const recurrentCandidate = tf.slice(recurrent, [0, 2 * d], [d, d]);
+      let state: tf.Tensor = tf.zeros([batch, d]);
+      const states: tf.Tensor[] = [];
+      for (let t = 0; t < length; t++) {
+        const x = tf.reshape(tf.slice(projected, [0, t, 0], [batch, 1, 3 * d]), [batch, 3 * d]);
+        const gates = tf.sigmoid(
+          tf.add(tf.slice(x, [0, 0], [batch, 2 * d]), tf.matMul(state, recurrentGates)),
+        );
+        const update = tf.slice(gates, [0, 0], [batch, d]);
+        const reset = tf.slice(gates, [0, d], [batch, d]);
+        const candidate = tf.tanh(
+          tf.add(
+            tf.slice(x, [0, 2 * d], [batch, d]),
+            tf.matMul(tf.mul(reset, state), recurrentCandidate),
+          ),
+        );
+        const next = tf.add(tf.mul(tf.sub(1, update), state), tf.mul(update, candidate));
+        const keep = tf.reshape(tf.slice(valid, [0, t], [batch, 1]), [batch, 1]);
+        state = tf.add(tf.mul(keep, next), tf.mul(tf.sub(1, keep), state));
+        states.push(state);
+      }
+      const stacked = tf.stack(states, 1);
+      return tf.mul(
+        dropout(stacked, this.config.dropout, training, seed + 1),
+        tf.expandDims(valid, -1),
+      ) as tf.Tensor3D;
+    });
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * The multi-modal sequential recommender, exposed step by step so that the Demure layer (gradient
+ * attribution, contrastive views) can intervene between the steps:
+ *
+ *   items [batch, position] --embedModalities--> E [batch, position, modality, dim]
+ *   items --presence--> P [batch, position, modality]
+ *   fuse(E, w, P) --> V [batch, position, dim]          (w: THE masking hook, default all ones)
+ *   userStates(V, valid, training) --> H [batch, position, dim]
+ *   itemTable() --> T [numItems, dim] (all items, all present modalities); scores = H . T^T
+ *
+ * ID-only SASRec is `modalities: ["id"]`; multi-modal SASRec is the default (all modalities);
+ * GRU4Rec is `backbone: "gru4rec"`.
+ *
+ * @example
+ * ```ts
+ * const model = new SequentialRecommender(dataset, { backbone: "sasrec", dim: 64 });
+ * const out = model.forward(batch, { training: false });
+ * const scores = model.scoreLast(batch); // [batch, numItems]
+ * tf.dispose(Object.values(out));
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import type { SequenceBatch } from "../data/types.ts";
+import { type EncoderInput, ModalityEncoders } from "../encoders/modality_encoders.ts";
+import { DEFAULT_FUSION_CONFIG, type FusionConfig, ModalityFusion } from "../encoders/fusion.ts";
+import type { Backbone } from "./backbone.ts";
+import { DEFAULT_GRU4REC_CONFIG, Gru4Rec, type Gru4RecConfig } from "./gru4rec.ts";
+import { ParameterStore } from "./parameter_store.ts";
+import { DEFAULT_SASREC_CONFIG, SasRec, type SasRecConfig } from "./sasrec.ts";
+
+/** Which sequence encoder turns fused item vectors into user states. */
+export type BackboneKind = "sasrec" | "gru4rec";
+
+/** Configuration of {@linkcode SequentialRecommender}: every field has a documented default. */
+export interface ModelConfig {
+  /** Default "sasrec". */
+  backbone: BackboneKind;
+  /** Embedding width d. Default 64. */
+  dim: number;
+  /** Longest history the model reads (positional table size). Default 50. */
+  maxLength: number;
+  /** Modalities used, by name, in order; default undefined = all of the dataset's. */
+  modalities?: string[];
+  /** Default {@linkcode DEFAULT_FUSION_CONFIG} (masked mean, no projection, no norm). */
+  fusion: FusionConfig;
+  /** Default {@linkcode DEFAULT_SASREC_CONFIG}. */
+  sasrec: SasRecConfig;
+  /** Default {@linkcode DEFAULT_GRU4REC_CONFIG}. */
+  gru4rec: Gru4RecConfig;
+  /** Seed of the parameter initialisation. Default 0. */
+  seed: number;
+}
+
+/** The defaults of {@linkcode ModelConfig}. */
+export const DEFAULT_MODEL_CONFIG: ModelConfig = {
+  backbone: "sasrec",
+  dim: 64,
+  maxLength: 50,
+  fusion: DEFAULT_FUSION_CONFIG,
+  sasrec: DEFAULT_SASREC_CONFIG,
+  gru4rec: DEFAULT_GRU4REC_CONFIG,
+  seed: 0,
+};
+
+/** A partial config whose nested objects may also be partial. */
+export interface ModelConfigInput {
+  backbone?: BackboneKind;
+  dim?: number;
+  maxLength?: number;
+  modalities?: string[];
+  fusion?: Partial<FusionConfig>;
+  sasrec?: Partial<SasRecConfig>;
+  gru4rec?: Partial<Gru4RecConfig>;
+  seed?: number;
+}
+
+/** Fills in the defaults of {@linkcode ModelConfig}. */
+export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
+  return {
+    backbone: input.backbone ?? DEFAULT_MODEL_CONFIG.backbone,
+    dim: input.dim ?? DEFAULT_MODEL_CONFIG.dim,
+    maxLength: input.maxLength ?? DEFAULT_MODEL_CONFIG.maxLength,
+    ...(input.modalities ? { modalities: [...input.modalities] } : {}),
+    fusion: { ...DEFAULT_FUSION_CONFIG, ...input.fusion },
+    sasrec: { ...DEFAULT_SASREC_CONFIG, ...input.sasrec },
+    gru4rec: { ...DEFAULT_GRU4REC_CONFIG, ...input.gru4rec },
+    seed: input.seed ?? DEFAULT_MODEL_CONFIG.seed,
+  };
+}
+
+/** All intermediate tensors of one forward pass (the caller disposes them, or runs in tf.tidy). */
+export interface ForwardOutput {
+  /** E [batch, position, modality, dim]. */
+  embeddings: tf.Tensor4D;
+  /** P [batch, position, modality]. */
+  presence: tf.Tensor3D;
+  /** The mask used, w [batch, position, modality]. */
+  weights: tf.Tensor3D;
+  /** V [batch, position, dim]. */
+  fused: tf.Tensor3D;
+  /** H [batch, position, dim]. */
+  states: tf.Tensor3D;
+  /** T [numItems, dim]. */
+  itemTable: tf.Tensor2D;
+}
+
+/** Options of {@linkcode SequentialRecommender.forward}. */
+export interface ForwardOptions {
+  /** w [batch, position, modality]; default all ones (no masking beyond presence). */
+  weights?: tf.Tensor3D;
+  /** Dropout on when true. Default false. */
+  training?: boolean;
+  /** Seed of the dropout masks; default the model's current dropout seed. */
+  dropoutSeed?: number;
+}
+
+export class SequentialRecommender {
+  readonly config: ModelConfig;
+  readonly numItems: number;
+  /** Modality names along the modality axis. */
+  readonly modalityNames: string[];
+  readonly parameters: ParameterStore;
+  readonly #encoders: ModalityEncoders;
+  readonly #fusion: ModalityFusion;
+  readonly #backbone: Backbone;
+  #dropoutSeed: number;
+
+  constructor(dataset: EncoderInput, config: ModelConfigInput = {}) {
+    this.config = resolveModelConfig(config);
+    const { dim, maxLength, seed } = this.config;
+    this.numItems = dataset.numItems;
+    this.parameters = new ParameterStore(seed);
+    this.#encoders = new ModalityEncoders(
+      dataset,
+      { dim, ...(this.config.modalities ? { modalities: this.config.modalities } : {}) },
+      this.parameters,
+    );
+    this.modalityNames = this.#encoders.names;
+    this.#fusion = new ModalityFusion(this.config.fusion, dim, this.parameters);
+    this.#backbone = this.config.backbone === "sasrec"
+      ? new SasRec(this.config.sasrec, dim, maxLength, this.parameters)
+      : new Gru4Rec(this.config.gru4rec, dim, this.parameters);
+    this.#dropoutSeed = seed;
+  }
+
+  /** Number of modalities M. */
+  get numModalities(): number {
+    return this.modalityNames.length;
+  }
+
+  /** e_{i,m} for all items: [numItems, modality, dim]. */
+  encodeAllItems(): tf.Tensor3D {
+    return this.#encoders.encodeAllItems();
+  }
+
+  /** items int32 [batch, position] -> E [batch, position, modality, dim]. */
+  embedModalities(items: tf.Tensor2D, allItems?: tf.Tensor3D): tf.Tensor4D {
+    return tf.tidy(() =>
+      tf.gather(allItems ?? this.encodeAllItems() as tf.Tensor, items) as tf.Tensor4D
+    );
+  }
+
+  /** items int32 [batch, position] -> P [batch, position, modality] (1 where present). */
+  presence(items: tf.Tensor2D): tf.Tensor3D {
+    return tf.gather(this.#encoders.presenceTable as tf.Tensor, items) as tf.Tensor3D;
+  }
+
+  /**
+   * E [batch, position, modality, dim], w [batch, position, modality] -> V [batch, position, dim].
+   * `presence` defaults to all ones (pass {@linkcode presence} of the items to mask missing ones).
+   */
+  fuse(embeddings: tf.Tensor4D, weights: tf.Tensor3D, presence?: tf.Tensor3D): tf.Tensor3D {
+    return tf.tidy(() =>
+      this.#fusion.apply(embeddings, weights, presence ?? tf.onesLike(weights)) as tf.Tensor3D
+    );
+  }
+
+  /** V [batch, position, dim], valid [batch, position] -> H [batch, position, dim]. */
+  userStates(
+    fused: tf.Tensor3D,
+    valid: tf.Tensor2D,
+    training: boolean,
+    dropoutSeed?: number,
+  ): tf.Tensor3D {
+    return this.#backbone.userStates(fused, valid, training, dropoutSeed ?? this.#dropoutSeed);
+  }
+
+  /** T [numItems, dim]: every item fused from all its present modalities (w = 1). */
+  itemTable(allItems?: tf.Tensor3D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const all = allItems ?? this.encodeAllItems();
+      const presence = this.#encoders.presenceTable;
+      return this.#fusion.apply(all, tf.onesLike(presence), presence) as tf.Tensor2D;
+    });
+  }
+
+  /** Runs every step once (item encoders evaluated once and shared by E and T). */
+  forward(batch: SequenceBatch, options: ForwardOptions = {}): ForwardOutput {
+    return tf.tidy(() => {
+      const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
+      const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length], "float32");
+      const all = this.encodeAllItems();
+      const embeddings = this.embedModalities(items, all);
+      const presence = this.presence(items);
+      const weights = options.weights ?? tf.ones(presence.shape) as tf.Tensor3D;
+      const fused = this.fuse(embeddings, weights, presence);
+      const states = this.userStates(fused, valid, options.training ?? false, options.dropoutSeed);
+      const itemTable = this.itemTable(all);
+      return { embeddings, presence, weights: tf.clone(weights), fused, states, itemTable };
+    });
+  }
+
+  /** Scores of all items after the last position of each history: [batch, numItems]. */
+  scoreLast(batch: SequenceBatch, weights?: tf.Tensor3D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const out = this.forward(batch, weights ? { weights } : {});
+      const last = tf.reshape(
+        tf.slice(out.states, [0, batch.length - 1, 0], [batch.batchSize, 1, this.config.dim]),
+        [batch.batchSize, this.config.dim],
+      );
+      return tf.matMul(last, out.itemTable, false, true) as tf.Tensor2D;
+    });
+  }
+
+  /** Sets the seed of the next dropout masks (the trainer derives it from seed and step). */
+  setDropoutSeed(seed: number): void {
+    this.#dropoutSeed = seed;
+  }
+
+  /** Trainable variables in a fixed order. */
+  trainableVariables(): tf.Variable[] {
+    return this.parameters.variables();
+  }
+
+  dispose(): void {
+    this.parameters.dispose();
+    this.#encoders.dispose();
+  }
+}

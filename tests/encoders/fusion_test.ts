@@ -1,0 +1,43 @@
+import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { ModalityFusion } from "../../lib/encoders/fusion.ts";
+import { ParameterStore } from "../../lib/models/parameter_store.ts";
+import { assertGradientMatches } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+function close(actual: ArrayLike<number>, expected: number[], tolerance = 1e-5) {
+  assertEquals(actual.length, expected.length);
+  for (let i = 0; i < expected.length; i++) assertAlmostEquals(actual[i], expected[i], tolerance);
+}
+
+Deno.test("mean fusion: masked weighted mean with max(1, .) denominator, hand computed", () => {
+  const fusion = new ModalityFusion({ kind: "mean" }, 2, new ParameterStore(0));
+  // one position, 3 modalities, dim 2
+  const e = tf.tensor4d([[[[1, 2], [3, 4], [100, 100]]]]);
+  const presence = tf.tensor3d([[[1, 1, 0]]]); // modality 2 missing: its values must not leak
+  const full = fusion.apply(e, tf.tensor3d([[[1, 1, 1]]]), presence);
+  close(full.dataSync(), [2, 3]); // (e0 + e1) / 2
+  const first = fusion.apply(e, tf.tensor3d([[[1, 0, 1]]]), presence);
+  close(first.dataSync(), [1, 2]); // only e0
+  const soft = fusion.apply(e, tf.tensor3d([[[0.5, 0, 1]]]), presence);
+  close(soft.dataSync(), [0.5, 1]); // 0.5 * e0 / max(1, 0.5)
+  const none = fusion.apply(e, tf.tensor3d([[[0, 0, 1]]]), presence);
+  close(none.dataSync(), [0, 0]);
+  const sum = new ModalityFusion({ kind: "sum" }, 2, new ParameterStore(0));
+  close(sum.apply(e, tf.tensor3d([[[1, 1, 1]]]), presence).dataSync(), [4, 6]);
+});
+
+for (const kind of ["mean", "gated"] as const) {
+  Deno.test(`${kind} fusion (with projection and norm) passes finite-difference gradient checks`, () => {
+    const store = new ParameterStore(3);
+    const fusion = new ModalityFusion({ kind, projection: true, layerNorm: true }, 4, store);
+    const e = tf.randomNormal([2, 2, 3, 4], 0, 1, "float32", 5);
+    const w = tf.tensor3d([[[1, 0.3, 1], [0, 0.9, 0.7]], [[1, 1, 1], [0.2, 0.5, 0]]]);
+    const presence = tf.tensor3d([[[1, 1, 1], [1, 1, 0]], [[1, 0, 1], [1, 1, 1]]]);
+    const probe = tf.randomNormal([2, 2, 4], 0, 1, "float32", 6);
+    assertGradientMatches((x) => tf.sum(tf.mul(fusion.apply(x, w, presence), probe)), e);
+    assertGradientMatches((x) => tf.sum(tf.mul(fusion.apply(e, x, presence), probe)), w);
+  });
+}

@@ -1,0 +1,57 @@
+import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
+import { ParameterStore } from "../../lib/models/parameter_store.ts";
+import { tinyDataset } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("encoders: id = table row, multi_hot = mean of genre rows, dense = layer-normed linear", () => {
+  const store = new ParameterStore(1);
+  const encoders = new ModalityEncoders(tinyDataset(), { dim: 4 }, store);
+  assertEquals(encoders.names, ["id", "text", "genre"]);
+  const all = encoders.encodeAllItems();
+  assertEquals(all.shape, [6, 3, 4]);
+  const values = all.arraySync();
+  const idTable = store.get("encoder/id/table").arraySync() as number[][];
+  assertEquals(values[2][0], idTable[2]);
+  const genres = store.get("encoder/genre/table").arraySync() as number[][];
+  // item 3 has genres 0 and 1: the bag is their mean.
+  for (let c = 0; c < 4; c++) {
+    assertAlmostEquals(values[3][2][c], (genres[0][c] + genres[1][c]) / 2, 1e-6);
+  }
+  // dense rows are layer-normed: mean 0 per item (gain 1, bias 0 at init).
+  const textRow = values[1][1];
+  assertAlmostEquals(textRow.reduce((a, b) => a + b, 0), 0, 1e-5);
+  assertEquals(Array.from(encoders.presenceTable.dataSync()).slice(0, 3), [1, 1, 0]);
+  tf.dispose(all);
+  encoders.dispose();
+  store.dispose();
+});
+
+Deno.test("encoders: a subset of modalities, and clear errors on unknown names or bad rows", () => {
+  const store = new ParameterStore(1);
+  const idOnly = new ModalityEncoders(tinyDataset(), { dim: 4, modalities: ["id"] }, store);
+  assertEquals(idOnly.names, ["id"]);
+  assertThrows(
+    () =>
+      new ModalityEncoders(tinyDataset(), { dim: 4, modalities: ["audio"] }, new ParameterStore(1)),
+    Error,
+    'no modality "audio"',
+  );
+  const broken = tinyDataset();
+  broken.modalities[1].values[4] = Number.NaN; // item 1, column 1
+  assertThrows(
+    () => new ModalityEncoders(broken, { dim: 4 }, new ParameterStore(1)),
+    Error,
+    'modality "text": item row 1, column 1 is NaN',
+  );
+  const emptyBag = tinyDataset();
+  emptyBag.modalities[2].values.fill(0, 4 * 5, 4 * 6); // item 5 present, no genre
+  assertThrows(
+    () => new ModalityEncoders(emptyBag, { dim: 4 }, new ParameterStore(1)),
+    Error,
+    "item row 5 is marked present but its multi-hot row is empty",
+  );
+});

@@ -1,0 +1,87 @@
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { lossPositions, recommendationLoss } from "../../lib/losses/recommendation.ts";
+import { sampleNegatives } from "../../lib/losses/negative_sampling.ts";
+import { createRng } from "../../lib/util/random.ts";
+import { assertGradientMatches } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+// 2 users x 2 positions; user 0's first position is padding.
+const batch = {
+  valid: Float32Array.from([0, 1, 1, 1]),
+  targets: Int32Array.from([0, 2, 1, 0]),
+  batchSize: 2,
+  length: 2,
+};
+
+Deno.test("lossPositions: all real positions, or the last one only", () => {
+  assertEquals(Array.from(lossPositions(batch, "all")), [1, 2, 3]);
+  assertEquals(Array.from(lossPositions(batch, "last")), [1, 3]);
+});
+
+Deno.test("cross-entropy over all items equals the hand computation", () => {
+  const states = tf.tensor3d([[[9, 9], [1, 0]], [[0, 1], [1, 1]]]);
+  const table = tf.tensor2d([[1, 0], [0, 1], [2, 0]]);
+  const ce = (logits: number[], target: number) =>
+    Math.log(logits.reduce((a, l) => a + Math.exp(l), 0)) - logits[target];
+  // logits = h . table rows: (1,0) -> [1,0,2]; (0,1) -> [0,1,0]; (1,1) -> [1,1,2]
+  const expectedAll = (ce([1, 0, 2], 2) + ce([0, 1, 0], 1) + ce([1, 1, 2], 0)) / 3;
+  const expectedLast = (ce([1, 0, 2], 2) + ce([1, 1, 2], 0)) / 2;
+  const all = recommendationLoss(states, table, batch, { kind: "cross_entropy", positions: "all" });
+  const last = recommendationLoss(states, table, batch, {
+    kind: "cross_entropy",
+    positions: "last",
+  });
+  assertAlmostEquals(all.dataSync()[0], expectedAll, 1e-5);
+  assertAlmostEquals(last.dataSync()[0], expectedLast, 1e-5);
+});
+
+Deno.test("bce with given negatives equals the hand computation", () => {
+  const states = tf.tensor3d([[[9, 9], [1, 0]], [[0, 1], [1, 1]]]);
+  const table = tf.tensor2d([[1, 0], [0, 1], [2, 0]]);
+  const negatives = Int32Array.from([0, 1, 2, 1]);
+  const softplus = (x: number) => Math.log(1 + Math.exp(x));
+  // (1,0): pos item 2 -> 2, neg item 1 -> 0; (0,1): pos 1 -> 1, neg 2 -> 0; (1,1): pos 0 -> 1, neg 1 -> 1
+  const expected =
+    (softplus(-2) + softplus(0) + softplus(-1) + softplus(0) + softplus(-1) + softplus(1)) / 3;
+  const loss = recommendationLoss(
+    states,
+    table,
+    batch,
+    { kind: "bce", positions: "all" },
+    negatives,
+  );
+  assertAlmostEquals(loss.dataSync()[0], expected, 1e-5);
+});
+
+Deno.test("both losses pass finite-difference gradient checks on states and item table", () => {
+  const states = tf.randomNormal([2, 2, 3], 0, 1, "float32", 1);
+  const table = tf.randomNormal([4, 3], 0, 1, "float32", 2);
+  const negatives = Int32Array.from([0, 3, 2, 1]);
+  for (const kind of ["cross_entropy", "bce"] as const) {
+    const config = { kind, positions: "all" as const };
+    assertGradientMatches(
+      (x) => recommendationLoss(x as tf.Tensor3D, table as tf.Tensor2D, batch, config, negatives),
+      states,
+    );
+    assertGradientMatches(
+      (x) => recommendationLoss(states as tf.Tensor3D, x as tf.Tensor2D, batch, config, negatives),
+      table,
+    );
+  }
+});
+
+Deno.test("sampleNegatives never returns the target and covers the other items", () => {
+  const many = {
+    valid: new Float32Array(3000).fill(1),
+    targets: new Int32Array(3000).fill(2),
+    batchSize: 1,
+    length: 3000,
+  };
+  const negatives = sampleNegatives(many, 4, createRng(1));
+  const seen = new Set(negatives);
+  assert(!seen.has(2));
+  assertEquals([...seen].sort(), [0, 1, 3]);
+});
