@@ -1,0 +1,57 @@
+/**
+ * Integrated gradients of the per-user loss along a straight path from a baseline, midpoint
+ * Riemann rule. Private helper of `contributions.ts`.
+ */
+import { tf } from "../backend/tf.ts";
+import { checkPerUserLoss, detachedCopy } from "./embedding_gradient.ts";
+import type { IntegratedGradientsBaseline, LossOfEmbeddings, PairShape } from "./types.ts";
+
+/**
+ * Returns `[batch, position, modality]` contributions `-IG`, so that a user's contributions sum to
+ * `L(baseline) - L(full)` (up to the Riemann error).
+ */
+export function integratedGradientContributions(
+  lossOfEmbeddings: LossOfEmbeddings,
+  embeddings: tf.Tensor4D,
+  mask: tf.Tensor3D,
+  shape: PairShape,
+  steps: number,
+  baseline: IntegratedGradientsBaseline,
+): Float32Array {
+  if (!Number.isInteger(steps) || steps < 1) {
+    throw new Error(
+      `attribution: integratedGradientsSteps must be a positive integer, got ${steps}`,
+    );
+  }
+  const e = detachedCopy(embeddings);
+  const w = detachedCopy(mask);
+  const batch = shape[0];
+  const lossOf = (x: tf.Tensor4D, m: tf.Tensor3D) => {
+    const loss = lossOfEmbeddings(x, m);
+    checkPerUserLoss("integrated gradients", loss, batch);
+    return tf.sum(loss);
+  };
+  // Summing gradients step by step keeps one path point in memory at a time.
+  let gradientSum: tf.Tensor = baseline === "zero_embedding" ? tf.zerosLike(e) : tf.zerosLike(w);
+  for (let step = 0; step < steps; step++) {
+    const alpha = (step + 0.5) / steps;
+    const next = tf.tidy(() => {
+      const gradient = baseline === "zero_embedding"
+        ? tf.grad((x: tf.Tensor) => lossOf(x as tf.Tensor4D, w))(tf.mul(e, alpha) as tf.Tensor4D)
+        : tf.grad((m: tf.Tensor) => lossOf(e, m as tf.Tensor3D))(tf.mul(w, alpha) as tf.Tensor3D);
+      return tf.add(gradientSum, gradient);
+    });
+    gradientSum.dispose();
+    gradientSum = next;
+  }
+  const contributions = tf.tidy(() => {
+    const meanGradient = tf.div(gradientSum, steps);
+    const attribution = baseline === "zero_embedding"
+      ? tf.sum(tf.mul(e, meanGradient), -1)
+      : tf.mul(w, meanGradient);
+    return tf.neg(attribution);
+  });
+  const values = contributions.dataSync().slice() as Float32Array;
+  tf.dispose([e, w, gradientSum, contributions]);
+  return values;
+}

@@ -1,0 +1,53 @@
+/**
+ * Shape checks and per-user indexing shared by the attribution modules. Private helper.
+ */
+import type { PairShape } from "./types.ts";
+
+/** Number of cells of a `[batch, position, modality]` array. */
+export function pairCount(shape: PairShape): number {
+  return shape[0] * shape[1] * shape[2];
+}
+
+/** Number of cells of one user's `[position, modality]` block. */
+export function pairsPerUser(shape: PairShape): number {
+  return shape[1] * shape[2];
+}
+
+/** Throws (naming `where` and `field`) unless `values` has exactly one cell per pair of `shape`. */
+export function checkPairArray(
+  where: string,
+  field: string,
+  values: ArrayLike<number>,
+  shape: PairShape,
+): void {
+  for (const [axis, size] of shape.entries()) {
+    if (!Number.isInteger(size) || size < 0) {
+      throw new Error(`${where}: shape[${axis}] must be a non-negative integer, got ${size}`);
+    }
+  }
+  if (values.length !== pairCount(shape)) {
+    throw new Error(
+      `${where}: ${field} has ${values.length} entries, expected ${pairCount(shape)} for ` +
+        `[batch, position, modality] = [${shape.join(", ")}]`,
+    );
+  }
+}
+
+/** 1 where `mask > 0` (a valid pair: real position, modality present), else 0. */
+export function validPairs(mask: ArrayLike<number>): Uint8Array {
+  const valid = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) valid[i] = mask[i] > 0 ? 1 : 0;
+  return valid;
+}
+
+/** Flat indices of the valid pairs of `user`. */
+export function validIndicesOfUser(
+  validMask: ArrayLike<number>,
+  shape: PairShape,
+  user: number,
+): number[] {
+  const size = pairsPerUser(shape);
+  const indices: number[] = [];
+  for (let i = user * size; i < (user + 1) * size; i++) if (validMask[i] > 0) indices.push(i);
+  return indices;
+}

@@ -1,0 +1,64 @@
+/**
+ * The whole attribution step: contributions, per-user normalisation, noise-set selection and the
+ * per-modality aggregate, as one typed, plottable {@linkcode AttributionResult}.
+ */
+import type { tf } from "../backend/tf.ts";
+import { aggregateByModality } from "./aggregate.ts";
+import { computeContributions } from "./contributions.ts";
+import { checkEmbeddingInputs } from "./embedding_gradient.ts";
+import { normaliseContributions } from "./normalise.ts";
+import { validPairs } from "./_pairs.ts";
+import { selectNoise } from "./select_noise.ts";
+import {
+  type AttributionConfig,
+  type AttributionResult,
+  DEFAULT_ATTRIBUTION_CONFIG,
+  type LossOfEmbeddings,
+} from "./types.ts";
+
+/**
+ * Attributes the per-user next-item loss to each (position, modality) of each user's history and
+ * picks the noise set. Valid pairs are those with `mask > 0` (real position, modality present).
+ * The inputs are copied, never differentiated through, so calling this inside a training step has
+ * no effect on the training gradients; tensors made here are disposed before it returns.
+ *
+ * @example
+ * ```ts
+ * // E: [batch, position, modality, dim], w: [batch, position, modality]
+ * const lossOf = (e: tf.Tensor4D, m: tf.Tensor3D) => perUserLoss(model.userStates(model.fuse(e, m), valid, false), targets);
+ * const result = attributeModalities(lossOf, E, w, { selection: { kind: "bottom_fraction", rho: 0.3 } });
+ * result.noiseMask; // Uint8Array [batch, position, modality], 1 = noise
+ * ```
+ */
+export function attributeModalities(
+  lossOfEmbeddings: LossOfEmbeddings,
+  embeddings: tf.Tensor4D,
+  mask: tf.Tensor3D,
+  config: Partial<AttributionConfig> = {},
+): AttributionResult {
+  const full: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, ...config };
+  const shape = checkEmbeddingInputs("attributeModalities", embeddings, mask);
+  const contributions = computeContributions(lossOfEmbeddings, embeddings, mask, full);
+  const validMask = validPairs(mask.dataSync());
+  const normalised = normaliseContributions(contributions, validMask, shape, full.normalisation);
+  const noiseMask = selectNoise(normalised, validMask, shape, full.selection);
+  const interestMask = validMask.map((valid, i) => valid && !noiseMask[i] ? 1 : 0);
+  return {
+    contributions,
+    normalised,
+    noiseMask,
+    interestMask,
+    validMask,
+    shape,
+    method: full.method,
+    normalisation: full.normalisation,
+    selection: full.selection,
+    aggregateByModality: aggregateByModality(
+      contributions,
+      normalised,
+      noiseMask,
+      validMask,
+      shape,
+    ),
+  };
+}

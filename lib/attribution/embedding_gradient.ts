@@ -1,0 +1,87 @@
+/**
+ * Gradient of the per-user next-item loss with respect to the modality embeddings, computed on a
+ * detached copy of the inputs so that it never reaches the training tape.
+ */
+import { tf } from "../backend/tf.ts";
+import type { LossOfEmbeddings, PairShape } from "./types.ts";
+
+/** What {@linkcode embeddingGradient} returns. */
+export interface EmbeddingGradient {
+  /** `[batch, position, modality, dim]` dL_b/dE[b,p,m,:]. */
+  gradient: Float32Array;
+  /** `[batch]` per-user loss at the given inputs. */
+  loss: Float32Array;
+}
+
+/**
+ * Copies a tensor through its values, so that nothing computed from the copy is recorded on an
+ * enclosing gradient tape (tfjs has no stop-gradient op).
+ */
+export function detachedCopy<R extends tf.Rank>(tensor: tf.Tensor<R>): tf.Tensor<R> {
+  // slice(): on the cpu backend dataSync() hands out the backend's own buffer.
+  return tf.tensor(tensor.dataSync().slice(), tensor.shape, tensor.dtype) as tf.Tensor<R>;
+}
+
+/** Throws unless `embeddings` is `[b, p, m, d]` and `mask` is `[b, p, m]` with the same b, p, m. */
+export function checkEmbeddingInputs(
+  where: string,
+  embeddings: tf.Tensor,
+  mask: tf.Tensor,
+): PairShape {
+  if (embeddings.rank !== 4) {
+    throw new Error(
+      `${where}: embeddings must be [batch, position, modality, dim], got shape [${embeddings.shape}]`,
+    );
+  }
+  const [batch, positions, modalities] = embeddings.shape;
+  const expected = [batch, positions, modalities];
+  if (mask.rank !== 3 || mask.shape.some((size, axis) => size !== expected[axis])) {
+    throw new Error(
+      `${where}: mask must be [batch, position, modality] = [${expected}], got [${mask.shape}]`,
+    );
+  }
+  return [batch, positions, modalities];
+}
+
+/** Throws unless the loss closure returned one finite value per user. */
+export function checkPerUserLoss(where: string, loss: tf.Tensor, batch: number): void {
+  if (loss.rank !== 1 || loss.shape[0] !== batch) {
+    throw new Error(
+      `${where}: lossOfEmbeddings must return [batch = ${batch}], got [${loss.shape}]`,
+    );
+  }
+}
+
+/**
+ * dL/dE for every user at once: because users are independent, the gradient of the summed loss
+ * holds each user's own gradient in that user's row.
+ *
+ * @example
+ * ```ts
+ * const { gradient, loss } = embeddingGradient((e, w) => tf.sum(tf.mul(e, tf.expandDims(w, 3)), [1, 2, 3]), E, w);
+ * ```
+ */
+export function embeddingGradient(
+  lossOfEmbeddings: LossOfEmbeddings,
+  embeddings: tf.Tensor4D,
+  mask: tf.Tensor3D,
+): EmbeddingGradient {
+  const shape = checkEmbeddingInputs("embeddingGradient", embeddings, mask);
+  return tf.tidy(() => {
+    const e = detachedCopy(embeddings);
+    const w = detachedCopy(mask);
+    let perUser: tf.Tensor1D | undefined;
+    const gradient = tf.grad((x: tf.Tensor) => {
+      const loss = lossOfEmbeddings(x as tf.Tensor4D, w);
+      checkPerUserLoss("embeddingGradient", loss, shape[0]);
+      perUser = tf.keep(loss);
+      return tf.sum(loss);
+    })(e);
+    const result = {
+      gradient: gradient.dataSync() as Float32Array,
+      loss: (perUser as tf.Tensor1D).dataSync() as Float32Array,
+    };
+    perUser?.dispose();
+    return result;
+  });
+}

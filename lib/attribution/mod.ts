@@ -1,0 +1,27 @@
+/**
+ * Modality attribution: gradient-based contributions of each modality of each history item to the
+ * next-item loss, per-user normalisation, noise-set selection, and scoring against planted truth.
+ *
+ * @example
+ * ```ts
+ * import { attributeModalities } from "./mod.ts";
+ * const result = attributeModalities(lossOf, E, w); // gradient x input, z-score, bottom 30 %
+ * ```
+ *
+ * @module
+ */
+export * from "./types.ts";
+export { computeContributions, type ContributionConfig } from "./contributions.ts";
+export { detachedCopy, type EmbeddingGradient, embeddingGradient } from "./embedding_gradient.ts";
+export { normaliseContributions } from "./normalise.ts";
+export { bottomFractionCount, selectNoise } from "./select_noise.ts";
+export { aggregateByModality } from "./aggregate.ts";
+export { attributeModalities } from "./attribute.ts";
+export { rocAuc } from "./roc_auc.ts";
+export {
+  type AttributedBatch,
+  type AucScoreSource,
+  type NoiseSetScore,
+  scoreAgainstTruth,
+  type TruthScoreConfig,
+} from "./score_against_truth.ts";

@@ -1,0 +1,67 @@
+/**
+ * Per-user normalisation of contributions across all of the user's valid (position, modality)
+ * pairs, so that one rule (bottom fraction, threshold) applies to users whose losses differ in
+ * scale.
+ */
+import { checkPairArray, validIndicesOfUser } from "./_pairs.ts";
+import type { NormalisationMethod, PairShape } from "./types.ts";
+
+function zscore(values: number[]): number[] {
+  const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length;
+  const std = Math.sqrt(variance);
+  // A user whose pairs all contribute the same has no ranking to offer: everyone sits at 0.
+  if (!(std > 0)) return values.map(() => 0);
+  return values.map((v) => (v - mean) / std);
+}
+
+/**
+ * Ranks in [0, 1] (lowest contribution 0, highest 1), ties sharing their average rank; a user with
+ * one valid pair gets 0.5.
+ */
+function rankScale(values: number[]): number[] {
+  const n = values.length;
+  if (n === 1) return [0.5];
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+  const ranks = new Array<number>(n);
+  let start = 0;
+  while (start < n) {
+    let end = start;
+    while (end + 1 < n && values[order[end + 1]] === values[order[start]]) end++;
+    const averageRank = (start + end) / 2;
+    for (let k = start; k <= end; k++) ranks[order[k]] = averageRank / (n - 1);
+    start = end + 1;
+  }
+  return ranks;
+}
+
+/**
+ * Normalises `contributions` `[batch, position, modality]` per user over the pairs where
+ * `validMask` is 1. Invalid pairs come back as NaN (they are never part of any selection).
+ * - `zscore`: (c - mean) / std (population std); all 0 when std is 0.
+ * - `rank`: average rank scaled to [0, 1].
+ *
+ * @example
+ * ```ts
+ * const z = normaliseContributions(Float32Array.of(1, 2, 3, 9), Uint8Array.of(1, 1, 1, 0), [1, 2, 2], "rank");
+ * // z = [0, 0.5, 1, NaN]
+ * ```
+ */
+export function normaliseContributions(
+  contributions: ArrayLike<number>,
+  validMask: ArrayLike<number>,
+  shape: PairShape,
+  method: NormalisationMethod,
+): Float32Array {
+  checkPairArray("normaliseContributions", "contributions", contributions, shape);
+  checkPairArray("normaliseContributions", "validMask", validMask, shape);
+  const normalised = new Float32Array(contributions.length).fill(NaN);
+  for (let user = 0; user < shape[0]; user++) {
+    const indices = validIndicesOfUser(validMask, shape, user);
+    if (indices.length === 0) continue;
+    const values = indices.map((i) => contributions[i]);
+    const scaled = method === "zscore" ? zscore(values) : rankScale(values);
+    indices.forEach((flat, k) => normalised[flat] = scaled[k]);
+  }
+  return normalised;
+}

@@ -1,0 +1,60 @@
+/**
+ * Noise-set selection: which valid (position, modality) pairs of each user are taken as noise.
+ */
+import { checkPairArray, validIndicesOfUser } from "./_pairs.ts";
+import type { NoiseSelection, PairShape } from "./types.ts";
+
+/** Number of noise pairs among `validCount` for the bottom fraction `rho` (rounded down). */
+export function bottomFractionCount(rho: number, validCount: number): number {
+  // The epsilon keeps 0.3 * 10 (= 3.0000000000000004) and 0.7 * 10 from flipping at the boundary.
+  return Math.floor(rho * validCount + 1e-9);
+}
+
+/**
+ * `[batch, position, modality]` noise mask (1 = noise) from per-user `scores` (higher = more
+ * important; normally the normalised contributions). Only pairs with `validMask = 1` can be noise.
+ * - `bottom_fraction`: each user's `floor(rho * validCount)` lowest-scoring valid pairs; equal
+ *   scores are broken by flat index (earlier position, then lower modality index, first).
+ * - `threshold`: every valid pair with score strictly below `threshold`.
+ *
+ * @example
+ * ```ts
+ * const noise = selectNoise(Float32Array.of(-1, 0, 1, 2), Uint8Array.of(1, 1, 1, 1), [1, 2, 2],
+ *   { kind: "bottom_fraction", rho: 0.5 }); // [1, 1, 0, 0]
+ * ```
+ */
+export function selectNoise(
+  scores: ArrayLike<number>,
+  validMask: ArrayLike<number>,
+  shape: PairShape,
+  selection: NoiseSelection,
+): Uint8Array {
+  checkPairArray("selectNoise", "scores", scores, shape);
+  checkPairArray("selectNoise", "validMask", validMask, shape);
+  if (selection.kind === "bottom_fraction" && !(selection.rho >= 0 && selection.rho <= 1)) {
+    throw new Error(`selectNoise: rho must lie in [0, 1], got ${selection.rho}`);
+  }
+  if (selection.kind === "threshold" && Number.isNaN(selection.threshold)) {
+    throw new Error("selectNoise: threshold is NaN");
+  }
+  const noise = new Uint8Array(scores.length);
+  for (let user = 0; user < shape[0]; user++) {
+    const indices = validIndicesOfUser(validMask, shape, user);
+    for (const i of indices) {
+      if (Number.isNaN(scores[i])) {
+        throw new Error(
+          `selectNoise: score of valid pair at flat index ${i} (user ${user}) is NaN`,
+        );
+      }
+    }
+    if (selection.kind === "threshold") {
+      for (const i of indices) if (scores[i] < selection.threshold) noise[i] = 1;
+      continue;
+    }
+    const count = bottomFractionCount(selection.rho, indices.length);
+    // indices are ascending, and Array.prototype.sort is stable: ties keep flat-index order.
+    const lowestFirst = indices.slice().sort((a, b) => scores[a] - scores[b]);
+    for (let k = 0; k < count; k++) noise[lowestFirst[k]] = 1;
+  }
+  return noise;
+}

@@ -1,0 +1,120 @@
+/**
+ * Types of the modality attribution: which modality of which history item drove the next-item
+ * prediction. Everything here is model-agnostic: a model enters only through a
+ * {@linkcode LossOfEmbeddings} closure.
+ *
+ * Shapes: `E` is `[batch, position, modality, dim]`; masks and contributions are
+ * `[batch, position, modality]`, stored row-major in flat typed arrays.
+ *
+ * @example
+ * ```ts
+ * import { type AttributionConfig, DEFAULT_ATTRIBUTION_CONFIG } from "./types.ts";
+ * const config: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, method: "occlusion" };
+ * ```
+ */
+import type { tf } from "../backend/tf.ts";
+
+/**
+ * Per-user next-item loss of a batch, as a function of the modality embeddings `E`
+ * `[batch, position, modality, dim]` and the fusion mask `w` `[batch, position, modality]`
+ * (1 = modality used, 0 = masked). Returns `[batch]`.
+ *
+ * Contract: users are independent (row b of the result depends only on row b of `E` and `w`), and
+ * the model runs in inference mode (no dropout), so repeated calls give the same numbers.
+ */
+export type LossOfEmbeddings = (embeddings: tf.Tensor4D, mask: tf.Tensor3D) => tf.Tensor1D;
+
+/**
+ * How a contribution is measured. Every method follows one sign convention: higher = more
+ * important to predicting the next item.
+ * - `gradient_x_input`: `-g . e`, the first-order estimate of the loss rise when `e` is zeroed.
+ * - `gradient_norm`: `|g|_2`, sensitivity only (never negative; ignores the sign of the effect).
+ * - `integrated_gradients`: `-(e - e0) . mean_alpha g(e0 + alpha (e - e0))`, path from a baseline;
+ *   by completeness the contributions of a user sum to `L(baseline) - L(full)`.
+ * - `occlusion`: `L(w[b,p,m] = 0) - L(full)`, the exact loss change of masking one modality.
+ */
+export type AttributionMethod =
+  | "gradient_x_input"
+  | "gradient_norm"
+  | "integrated_gradients"
+  | "occlusion";
+
+/**
+ * Baseline of integrated gradients.
+ * - `zero_embedding`: the path scales `E` from 0 to `E` with the mask fixed (the baseline is "every
+ *   modality embedding zero", the same removal that gradient x input linearises).
+ * - `masked`: the path scales the fusion mask `w` from 0 to `w` with `E` fixed (the baseline is
+ *   "every modality masked", the same removal that occlusion measures). Needs a fusion that is
+ *   defined for fractional `w` close to 0.
+ */
+export type IntegratedGradientsBaseline = "zero_embedding" | "masked";
+
+/** Per-user normalisation across the user's valid (position, modality) pairs. */
+export type NormalisationMethod = "zscore" | "rank";
+
+/** Which valid pairs become the noise set of a user. */
+export type NoiseSelection =
+  /** The `rho` fraction of the user's valid pairs with the lowest normalised contribution. */
+  | { kind: "bottom_fraction"; rho: number }
+  /** Every valid pair whose normalised contribution is strictly below `threshold`. */
+  | { kind: "threshold"; threshold: number };
+
+/** Configuration of {@linkcode attributeModalities}; defaults in {@linkcode DEFAULT_ATTRIBUTION_CONFIG}. */
+export interface AttributionConfig {
+  /** Default `"gradient_x_input"`. */
+  method: AttributionMethod;
+  /** Riemann steps (midpoint rule) of integrated gradients. Default 20. */
+  integratedGradientsSteps: number;
+  /** Default `"zero_embedding"`. */
+  integratedGradientsBaseline: IntegratedGradientsBaseline;
+  /** Default `"zscore"`. */
+  normalisation: NormalisationMethod;
+  /** Default bottom fraction `rho = 0.3`. */
+  selection: NoiseSelection;
+}
+
+/** The documented defaults. */
+export const DEFAULT_ATTRIBUTION_CONFIG: Readonly<AttributionConfig> = Object.freeze({
+  method: "gradient_x_input",
+  integratedGradientsSteps: 20,
+  integratedGradientsBaseline: "zero_embedding",
+  normalisation: "zscore",
+  selection: Object.freeze({ kind: "bottom_fraction", rho: 0.3 }),
+});
+
+/** `[batch, position, modality]`. */
+export type PairShape = readonly [batch: number, position: number, modality: number];
+
+/** Mean contribution and noise rate of one modality over all valid pairs of a batch. */
+export interface ModalityAggregate {
+  /** Index into the modality axis. */
+  modality: number;
+  /** Number of valid (user, position) pairs that carry this modality. */
+  count: number;
+  /** Mean raw contribution (NaN when `count = 0`). */
+  meanContribution: number;
+  /** Mean normalised contribution (NaN when `count = 0`). */
+  meanNormalised: number;
+  /** Fraction of this modality's valid pairs selected as noise (NaN when `count = 0`). */
+  noiseRate: number;
+}
+
+/** What {@linkcode attributeModalities} returns: plain arrays, detached from any gradient tape. */
+export interface AttributionResult {
+  /** `[batch, position, modality]` raw contributions; 0 at invalid pairs. */
+  contributions: Float32Array;
+  /** `[batch, position, modality]` per-user normalised contributions; NaN at invalid pairs. */
+  normalised: Float32Array;
+  /** `[batch, position, modality]` 1 = noise; always 0 at invalid pairs. */
+  noiseMask: Uint8Array;
+  /** `[batch, position, modality]` 1 = point of interest (valid and not noise). */
+  interestMask: Uint8Array;
+  /** `[batch, position, modality]` 1 = valid pair (position is real and modality present). */
+  validMask: Uint8Array;
+  shape: PairShape;
+  method: AttributionMethod;
+  normalisation: NormalisationMethod;
+  selection: NoiseSelection;
+  /** One entry per modality. */
+  aggregateByModality: ModalityAggregate[];
+}

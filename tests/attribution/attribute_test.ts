@@ -1,0 +1,105 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { attributeModalities } from "../../lib/attribution/attribute.ts";
+import { scoreAgainstTruth } from "../../lib/attribution/score_against_truth.ts";
+import type { PlantedTruth } from "../../lib/data/types.ts";
+import { linearLoss } from "./_toy_models.ts";
+
+await initBackend({ verbose: false });
+
+const USERS = 3;
+const POSITIONS = 4;
+const MODALITIES = 3;
+const DIM = 2;
+// Points of interest per user: user 0 {0}, user 1 {1, 2}, user 2 {0, 2}.
+const TRUTH: PlantedTruth = {
+  modalityNames: ["id", "text", "genre"],
+  pointsOfInterest: Uint8Array.of(1, 0, 0, 0, 1, 1, 1, 0, 1),
+};
+
+/**
+ * Planted toy: L_b = sum w (1 . e). A point of interest has e = (-1, -1), so removing it raises
+ * the loss by 2; a noise modality has e = +-0.01, so removing it changes almost nothing.
+ * User 2's position 0 is padding.
+ */
+function plantedInputs(): { e: tf.Tensor4D; w: tf.Tensor3D } {
+  const e: number[] = [];
+  const w: number[] = [];
+  for (let b = 0; b < USERS; b++) {
+    for (let p = 0; p < POSITIONS; p++) {
+      for (let m = 0; m < MODALITIES; m++) {
+        const interest = TRUTH.pointsOfInterest[b * MODALITIES + m] === 1;
+        const tiny = ((b + p + m) % 2 === 0 ? 1 : -1) * 0.01;
+        e.push(interest ? -1 : tiny, interest ? -1 : tiny);
+        w.push(b === 2 && p === 0 ? 0 : 1);
+      }
+    }
+  }
+  return {
+    e: tf.tensor4d(e, [USERS, POSITIONS, MODALITIES, DIM]),
+    w: tf.tensor3d(w, [USERS, POSITIONS, MODALITIES]),
+  };
+}
+
+Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exact precision and recall", () => {
+  const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
+  const { e, w } = plantedInputs();
+  const before = tf.memory().numTensors;
+  const result = attributeModalities(linearLoss(weights), e, w);
+  assertEquals(tf.memory().numTensors, before, "tensors leaked");
+  assertEquals(result.shape, [USERS, POSITIONS, MODALITIES]);
+  assertEquals(result.method, "gradient_x_input");
+  assertEquals(result.normalisation, "zscore");
+  // Points of interest contribute -(1 . e) = 2 each.
+  assertAlmostEquals(result.contributions[0], 2, 1e-6);
+  // Padding is invalid: contribution 0, normalised NaN, neither noise nor point of interest.
+  const padding = (2 * POSITIONS + 0) * MODALITIES;
+  assertEquals(result.contributions[padding], 0);
+  assert(Number.isNaN(result.normalised[padding]));
+  assertEquals([result.noiseMask[padding], result.interestMask[padding]], [0, 0]);
+  for (let i = 0; i < result.validMask.length; i++) {
+    assertEquals(result.interestMask[i], result.validMask[i] && !result.noiseMask[i] ? 1 : 0);
+  }
+  // rho 0.3: floor(3.6) = 3 for users 0 and 1 (12 valid pairs), floor(2.7) = 2 for user 2 (9).
+  const selectedPerUser = [0, 1, 2].map((b) =>
+    result.noiseMask.slice(b * 12, (b + 1) * 12).reduce((s, v) => s + v, 0)
+  );
+  assertEquals(selectedPerUser, [3, 3, 2]);
+
+  const score = scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 2) }], TRUTH);
+  // Truly noise among valid pairs: user 0: 4 x 2, user 1: 4 x 1, user 2: 3 x 1 = 15.
+  assertEquals(score.truthNoise, 15);
+  assertEquals(score.validPairs, 33);
+  assertEquals(score.precision, 1);
+  assertEquals(score.recall, 8 / 15);
+  assertEquals(score.rocAuc, 1);
+
+  // Permuting which user id each row belongs to breaks the match with the truth.
+  const wrong = scoreAgainstTruth([{ result, users: Int32Array.of(1, 2, 0) }], TRUTH);
+  assert(wrong.rocAuc < 0.5, `AUC against the wrong users: ${wrong.rocAuc}`);
+  assertEquals(result.aggregateByModality.length, MODALITIES);
+  tf.dispose([weights, e, w]);
+});
+
+Deno.test("scoring rejects a batch whose modalities or users do not match the truth", () => {
+  const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
+  const { e, w } = plantedInputs();
+  const result = attributeModalities(linearLoss(weights), e, w, { method: "occlusion" });
+  assertThrows(
+    () => scoreAgainstTruth([{ result, users: Int32Array.of(0, 1) }], TRUTH),
+    Error,
+    "3 rows, 2 users",
+  );
+  assertThrows(
+    () => scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 7) }], TRUTH),
+    Error,
+    "user 7 has no truth",
+  );
+  const twoModalities: PlantedTruth = {
+    modalityNames: ["a", "b"],
+    pointsOfInterest: new Uint8Array(6),
+  };
+  assertThrows(() => scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 2) }], twoModalities));
+  tf.dispose([weights, e, w]);
+});

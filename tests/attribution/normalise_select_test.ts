@@ -1,0 +1,94 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { normaliseContributions } from "../../lib/attribution/normalise.ts";
+import { bottomFractionCount, selectNoise } from "../../lib/attribution/select_noise.ts";
+import { aggregateByModality } from "../../lib/attribution/aggregate.ts";
+import type { PairShape } from "../../lib/attribution/types.ts";
+
+// [batch 2, position 2, modality 2]; user 1 has padding at position 0.
+const SHAPE: PairShape = [2, 2, 2];
+const CONTRIBUTIONS = Float32Array.of(1, 2, 3, 6, 100, -100, 5, 5);
+const VALID = Uint8Array.of(1, 1, 1, 1, 0, 0, 1, 1);
+
+Deno.test("z-score per user over valid pairs only; invalid pairs are NaN", () => {
+  const z = normaliseContributions(CONTRIBUTIONS, VALID, SHAPE, "zscore");
+  // user 0: mean 3, population variance (4 + 1 + 0 + 9) / 4 = 3.5
+  const std = Math.sqrt(3.5);
+  [-2 / std, -1 / std, 0, 3 / std].forEach((v, i) => assertAlmostEquals(z[i], v, 1e-6));
+  assert(Number.isNaN(z[4]) && Number.isNaN(z[5]), "padding must be NaN");
+  // user 1: the two valid pairs are equal, std 0: both 0 rather than NaN.
+  assertEquals([z[6], z[7]], [0, 0]);
+});
+
+Deno.test("rank normalisation: [0, 1], ties share the average rank, one pair gives 0.5", () => {
+  const contributions = Float32Array.of(4, 1, 4, 7, 3, 9, 9, 9);
+  const valid = Uint8Array.of(1, 1, 1, 1, 1, 0, 0, 0);
+  const r = normaliseContributions(contributions, valid, SHAPE, "rank");
+  // user 0 sorted: 1 (rank 0), 4, 4 (ranks 1 and 2 -> 1.5), 7 (rank 3); divided by n - 1 = 3.
+  assertEquals(Array.from(r.slice(0, 4)), [0.5, 0, 0.5, 1]);
+  assertEquals(r[4], 0.5);
+  assert([5, 6, 7].every((i) => Number.isNaN(r[i])));
+});
+
+Deno.test("bottom fraction picks floor(rho * valid) lowest valid pairs per user, never padding", () => {
+  assertEquals(bottomFractionCount(0.3, 10), 3);
+  assertEquals(bottomFractionCount(0.7, 10), 7);
+  assertEquals(bottomFractionCount(0.3, 4), 1);
+  assertEquals(bottomFractionCount(0.5, 3), 1);
+  const scores = Float32Array.of(0.2, -1, 0.5, -0.3, -9, -9, 1, 0);
+  const noise = selectNoise(scores, VALID, SHAPE, { kind: "bottom_fraction", rho: 0.5 });
+  // user 0: 2 of 4 -> -1 and -0.3; user 1: 1 of 2 -> 0; padding (-9) never selected.
+  assertEquals(Array.from(noise), [0, 1, 0, 1, 0, 0, 0, 1]);
+});
+
+Deno.test("ties in the bottom fraction break toward the earlier pair", () => {
+  const scores = Float32Array.of(0, 0, 0, 0, 0, 0, 0, 0);
+  const noise = selectNoise(scores, VALID, SHAPE, { kind: "bottom_fraction", rho: 0.5 });
+  assertEquals(Array.from(noise), [1, 1, 0, 0, 0, 0, 1, 0]);
+});
+
+Deno.test("threshold selects valid pairs strictly below it", () => {
+  const scores = Float32Array.of(-0.5, 0, 0.5, -2, -9, -9, -0.1, 1);
+  const noise = selectNoise(scores, VALID, SHAPE, { kind: "threshold", threshold: 0 });
+  assertEquals(Array.from(noise), [1, 0, 0, 1, 0, 0, 1, 0]);
+});
+
+Deno.test("selection rejects bad rho, NaN scores at valid pairs and mismatched shapes", () => {
+  assertThrows(
+    () => selectNoise(CONTRIBUTIONS, VALID, SHAPE, { kind: "bottom_fraction", rho: 1.5 }),
+    Error,
+    "rho",
+  );
+  const withNaN = Float32Array.of(NaN, 0, 0, 0, 0, 0, 0, 0);
+  assertThrows(
+    () => selectNoise(withNaN, VALID, SHAPE, { kind: "bottom_fraction", rho: 0.3 }),
+    Error,
+    "flat index 0",
+  );
+  assertThrows(
+    () => normaliseContributions(CONTRIBUTIONS, VALID, [2, 2, 3], "zscore"),
+    Error,
+    "expected 12",
+  );
+});
+
+Deno.test("aggregate by modality averages valid pairs only", () => {
+  const normalised = Float32Array.of(1, 2, 3, 4, NaN, NaN, 5, 6);
+  const noise = Uint8Array.of(1, 0, 1, 1, 0, 0, 0, 0);
+  const [m0, m1] = aggregateByModality(CONTRIBUTIONS, normalised, noise, VALID, SHAPE);
+  // modality 0 valid at flat 0, 2, 6: raw 1, 3, 5; normalised 1, 3, 5; noise 1, 1, 0.
+  assertEquals(m0, {
+    modality: 0,
+    count: 3,
+    meanContribution: 3,
+    meanNormalised: 3,
+    noiseRate: 2 / 3,
+  });
+  // modality 1 valid at flat 1, 3, 7: raw 2, 6, 5; normalised 2, 4, 6; noise 0, 1, 0.
+  assertEquals(m1, {
+    modality: 1,
+    count: 3,
+    meanContribution: 13 / 3,
+    meanNormalised: 4,
+    noiseRate: 1 / 3,
+  });
+});

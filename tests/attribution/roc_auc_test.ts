@@ -1,0 +1,22 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { rocAuc } from "../../lib/attribution/roc_auc.ts";
+
+Deno.test("AUC of a perfect and of a reversed ranking", () => {
+  assertEquals(rocAuc([3, 2, 1, 0], [1, 1, 0, 0]), 1);
+  assertEquals(rocAuc([0, 1, 2, 3], [1, 1, 0, 0]), 0);
+});
+
+Deno.test("AUC counts a positive tied with a negative as one half (hand count)", () => {
+  // pairs (pos, neg): (0.9, 0.5) 1, (0.9, 0.1) 1, (0.5, 0.5) 0.5, (0.5, 0.1) 1 -> 3.5 / 4
+  assertEquals(rocAuc([0.9, 0.5, 0.5, 0.1], [1, 1, 0, 0]), 0.875);
+  // All scores equal: every pair is a tie.
+  assertEquals(rocAuc([1, 1, 1, 1, 1], [1, 0, 1, 0, 0]), 0.5);
+  // 2 positives {2, 1}, 3 negatives {1, 1, 0}: (2 beats all) 3 + (1 ties two, beats one) 2 -> 5 / 6
+  assertAlmostEquals(rocAuc([2, 1, 1, 1, 0], [1, 1, 0, 0, 0]), 5 / 6, 1e-12);
+});
+
+Deno.test("AUC is NaN with one class, and rejects bad labels", () => {
+  assert(Number.isNaN(rocAuc([1, 2], [1, 1])));
+  assertThrows(() => rocAuc([1, 2], [1, 2]), Error, "index 1");
+  assertThrows(() => rocAuc([1], [1, 0]), Error, "labels");
+});
