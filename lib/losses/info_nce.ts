@@ -1,0 +1,127 @@
+/**
+ * InfoNCE contrastive loss for the Demure views: each anchor (user state from the full history) is
+ * pulled toward its positive (user state from the denoised history) and pushed away from
+ * negatives: explicit ones (e.g. the state from the history with the points of interest masked)
+ * and, by default, the other users' positives in the batch.
+ *
+ *   loss_i = -log( exp(s(a_i, p_i) / tau) / sum_{c in candidates_i} exp(s(a_i, c) / tau) )
+ *
+ * candidates_i = { p_i } + { p_j : j != i } (in-batch) + { n_{i,k} } (explicit); the loss is the
+ * mean over the batch. s is cosine similarity by default (scale-free, so tau alone sets the
+ * sharpness), or the dot product.
+ *
+ * @example
+ * ```ts
+ * const loss = infoNce(anchor, positive, { temperature: 0.2, negatives: tf.expandDims(negative, 1) });
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+
+/** Similarity between two user states. */
+export type SimilarityKind = "cosine" | "dot";
+
+/** Configuration of {@linkcode infoNce}; defaults in {@linkcode DEFAULT_INFO_NCE_CONFIG}. */
+export interface InfoNceConfig {
+  /** tau > 0. Default 0.2. */
+  temperature: number;
+  /** Default `"cosine"`. */
+  similarity: SimilarityKind;
+  /** Use the other rows' positives as negatives. Default true. */
+  inBatchNegatives: boolean;
+  /**
+   * Cosine only: a vector norm is clamped to at least this before dividing, so that an all-zero
+   * state gives similarity 0 instead of NaN. Default 1e-8.
+   */
+  epsilon: number;
+}
+
+/** The documented defaults. */
+export const DEFAULT_INFO_NCE_CONFIG: Readonly<InfoNceConfig> = Object.freeze({
+  temperature: 0.2,
+  similarity: "cosine",
+  inBatchNegatives: true,
+  epsilon: 1e-8,
+});
+
+/** Options of {@linkcode infoNce}: any {@linkcode InfoNceConfig} field, plus explicit negatives. */
+export interface InfoNceOptions extends Partial<InfoNceConfig> {
+  /** `[batch, k, dim]` extra negatives of each anchor. */
+  negatives?: tf.Tensor3D;
+}
+
+function unitRows<T extends tf.Tensor>(x: T, epsilon: number): T {
+  const norm = tf.maximum(tf.norm(x, "euclidean", -1, true), epsilon);
+  return tf.div(x, norm) as T;
+}
+
+function checkShapes(anchor: tf.Tensor, positive: tf.Tensor, negatives?: tf.Tensor): void {
+  if (anchor.rank !== 2) {
+    throw new Error(`infoNce: anchor must be [batch, dim], got [${anchor.shape}]`);
+  }
+  if (positive.rank !== 2 || positive.shape.some((s, i) => s !== anchor.shape[i])) {
+    throw new Error(
+      `infoNce: positive must be [${anchor.shape}] like anchor, got [${positive.shape}]`,
+    );
+  }
+  if (
+    negatives !== undefined &&
+    (negatives.rank !== 3 || negatives.shape[0] !== anchor.shape[0] ||
+      negatives.shape[2] !== anchor.shape[1])
+  ) {
+    throw new Error(
+      `infoNce: negatives must be [batch = ${anchor.shape[0]}, k, dim = ${anchor.shape[1]}], ` +
+        `got [${negatives.shape}]`,
+    );
+  }
+}
+
+/**
+ * Mean InfoNCE loss of `anchor` `[batch, dim]` against `positive` `[batch, dim]` (row i is the
+ * positive of anchor i). Throws when an anchor would have no negative at all.
+ *
+ * @example
+ * ```ts
+ * const anchor = tf.tensor2d([[1, 0], [0, 1]]);
+ * const positive = tf.tensor2d([[1, 0.1], [0.1, 1]]);
+ * infoNce(anchor, positive).dataSync()[0]; // small: each anchor is closest to its own positive
+ * ```
+ */
+export function infoNce(
+  anchor: tf.Tensor2D,
+  positive: tf.Tensor2D,
+  options: InfoNceOptions = {},
+): tf.Scalar {
+  const { negatives, ...overrides } = options;
+  const config: InfoNceConfig = { ...DEFAULT_INFO_NCE_CONFIG, ...overrides };
+  if (!(config.temperature > 0)) {
+    throw new Error(`infoNce: temperature must be > 0, got ${config.temperature}`);
+  }
+  checkShapes(anchor, positive, negatives);
+  const explicitCount = negatives?.shape[1] ?? 0;
+  if (explicitCount === 0 && !(config.inBatchNegatives && anchor.shape[0] > 1)) {
+    throw new Error(
+      "infoNce: no negatives (give `negatives` or in-batch negatives with batch > 1)",
+    );
+  }
+  return tf.tidy(() => {
+    const cosine = config.similarity === "cosine";
+    const a = cosine ? unitRows(anchor, config.epsilon) : anchor;
+    const p = cosine ? unitRows(positive, config.epsilon) : positive;
+    const positiveLogit = tf.div(tf.sum(tf.mul(a, p), -1), config.temperature); // [batch]
+    const columns: tf.Tensor2D[] = [];
+    if (config.inBatchNegatives) {
+      // Row i holds s(a_i, p_j) for every j; the diagonal is the positive itself.
+      columns.push(tf.div(tf.matMul(a, p, false, true), config.temperature));
+    } else {
+      columns.push(tf.expandDims(positiveLogit, 1));
+    }
+    if (negatives !== undefined && explicitCount > 0) {
+      const n = cosine ? unitRows(negatives, config.epsilon) : negatives;
+      // [batch, 1, dim] x [batch, k, dim]^T -> [batch, 1, k]
+      const explicit = tf.matMul(tf.expandDims(a, 1), n, false, true);
+      columns.push(tf.div(tf.squeeze(explicit, [1]), config.temperature));
+    }
+    const logits = columns.length === 1 ? columns[0] : tf.concat(columns, 1);
+    return tf.mean(tf.sub(tf.logSumExp(logits, -1), positiveLogit)) as tf.Scalar;
+  });
+}

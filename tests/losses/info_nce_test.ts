@@ -1,0 +1,137 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { infoNce, type InfoNceConfig } from "../../lib/losses/info_nce.ts";
+
+await initBackend({ verbose: false });
+
+const ANCHOR = [[1, 2], [-1, 0.5], [0.3, -2]];
+const POSITIVE = [[0.8, 2.5], [-2, 0.1], [1, -1]];
+const NEGATIVES = [[[2, -1], [0, 1]], [[1, 1], [-1, -1]], [[0.5, 0.5], [0, -3]]]; // [3, 2, 2]
+
+/** The loss written out in plain JS, straight from the formula. */
+function referenceLoss(
+  anchor: number[][],
+  positive: number[][],
+  negatives: number[][][] | undefined,
+  config: Pick<InfoNceConfig, "temperature" | "similarity" | "inBatchNegatives">,
+): number {
+  const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i], 0);
+  const sim = (x: number[], y: number[]) =>
+    config.similarity === "dot" ? dot(x, y) : dot(x, y) / Math.sqrt(dot(x, x) * dot(y, y));
+  let total = 0;
+  for (let i = 0; i < anchor.length; i++) {
+    const candidates = config.inBatchNegatives ? positive : [positive[i]];
+    const others = negatives ? negatives[i] : [];
+    const logits = [...candidates, ...others].map((c) => sim(anchor[i], c) / config.temperature);
+    const positiveLogit = sim(anchor[i], positive[i]) / config.temperature;
+    const denominator = logits.reduce((s, l) => s + Math.exp(l), 0);
+    total += -Math.log(Math.exp(positiveLogit) / denominator);
+  }
+  return total / anchor.length;
+}
+
+function lossOf(
+  anchor: number[][],
+  positive: number[][],
+  negatives: number[][][] | undefined,
+  config: Partial<InfoNceConfig>,
+): number {
+  return tf.tidy(() =>
+    infoNce(tf.tensor2d(anchor), tf.tensor2d(positive), {
+      ...config,
+      ...(negatives ? { negatives: tf.tensor3d(negatives) } : {}),
+    }).dataSync()[0]
+  );
+}
+
+Deno.test("InfoNCE of two orthonormal pairs at tau 1 equals log(1 + 1/e) (by hand)", () => {
+  const identity = [[1, 0], [0, 1]];
+  const value = lossOf(identity, identity, undefined, { temperature: 1, similarity: "dot" });
+  // Each row: logits (1, 0); -log(e / (e + 1)) = log(1 + e^-1).
+  assertAlmostEquals(value, Math.log(1 + Math.exp(-1)), 1e-6);
+  // Cosine gives the same for unit vectors.
+  assertAlmostEquals(lossOf(identity, identity, undefined, { temperature: 1 }), value, 1e-6);
+});
+
+const CASES: Array<[string, Partial<InfoNceConfig>, boolean]> = [
+  ["cosine, tau 0.2, in-batch + explicit", {}, true],
+  ["cosine, tau 0.5, in-batch only", { temperature: 0.5 }, false],
+  [
+    "dot, tau 1, explicit only",
+    { similarity: "dot", temperature: 1, inBatchNegatives: false },
+    true,
+  ],
+  ["dot, tau 0.7, in-batch + explicit", { similarity: "dot", temperature: 0.7 }, true],
+];
+
+for (const [label, overrides, withNegatives] of CASES) {
+  Deno.test(`InfoNCE equals the plain-JS formula: ${label}`, () => {
+    const config = {
+      temperature: 0.2,
+      similarity: "cosine" as const,
+      inBatchNegatives: true,
+      ...overrides,
+    };
+    const negatives = withNegatives ? NEGATIVES : undefined;
+    const expected = referenceLoss(ANCHOR, POSITIVE, negatives, config);
+    assertAlmostEquals(
+      lossOf(ANCHOR, POSITIVE, negatives, overrides),
+      expected,
+      1e-4 * (1 + expected),
+    );
+  });
+}
+
+Deno.test("InfoNCE gradient equals a central finite difference (anchor, positive, negatives)", () => {
+  const config: Partial<InfoNceConfig> = { temperature: 0.5 };
+  const a = tf.tensor2d(ANCHOR);
+  const p = tf.tensor2d(POSITIVE);
+  const n = tf.tensor3d(NEGATIVES);
+  const grads = tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
+    infoNce(x as tf.Tensor2D, y as tf.Tensor2D, { ...config, negatives: z as tf.Tensor3D })
+  )([a, p, n]);
+  const analytic = grads.map((g) => Array.from(g.dataSync()));
+  const inputs = [ANCHOR.flat(), POSITIVE.flat(), NEGATIVES.flat(2)];
+  const eps = 1e-2;
+  inputs.forEach((values, which) => {
+    for (let i = 0; i < values.length; i++) {
+      const at = (delta: number) => {
+        const bumped = inputs.map((v) => v.slice());
+        bumped[which][i] += delta;
+        return tf.tidy(() =>
+          infoNce(tf.tensor2d(bumped[0], [3, 2]), tf.tensor2d(bumped[1], [3, 2]), {
+            ...config,
+            negatives: tf.tensor3d(bumped[2], [3, 2, 2]),
+          }).dataSync()[0]
+        );
+      };
+      const numeric = (at(eps) - at(-eps)) / (2 * eps);
+      assertAlmostEquals(analytic[which][i], numeric, 3e-3, `input ${which}, flat index ${i}`);
+    }
+  });
+  tf.dispose([a, p, n, ...grads]);
+});
+
+Deno.test("InfoNCE: an all-zero state gives a finite loss; bad inputs throw clear errors", () => {
+  const value = lossOf([[0, 0], [1, 0]], [[1, 0], [0, 1]], undefined, {});
+  assert(Number.isFinite(value), `loss ${value}`);
+  assertThrows(
+    () => lossOf(ANCHOR, POSITIVE, undefined, { inBatchNegatives: false }),
+    Error,
+    "no negatives",
+  );
+  assertThrows(() => lossOf(ANCHOR, POSITIVE, undefined, { temperature: 0 }), Error, "temperature");
+  assertThrows(() => lossOf(ANCHOR, [[1, 2]], undefined, {}), Error, "positive must be");
+  assertThrows(() => lossOf(ANCHOR, POSITIVE, [[[1, 2]]], {}), Error, "negatives must be");
+});
+
+Deno.test("InfoNCE leaves no tensor behind", () => {
+  const a = tf.tensor2d(ANCHOR);
+  const p = tf.tensor2d(POSITIVE);
+  const n = tf.tensor3d(NEGATIVES);
+  const before = tf.memory().numTensors;
+  const loss = infoNce(a, p, { negatives: n });
+  assertEquals(tf.memory().numTensors, before + 1, "only the loss survives");
+  tf.dispose([loss, a, p, n]);
+});
