@@ -1,0 +1,169 @@
+/**
+ * Ranking evaluation of a {@linkcode Scorer} on a leave-one-out split, in chunks of users so memory
+ * stays bounded ([chunk, numItems] scores at a time).
+ * - `full` (default): rank the target among ALL items; the user's history items are excluded
+ *   (the target itself never is); `excludeHistory: false` keeps them (labelled in the protocol).
+ * - `sampled`: rank the target among the persisted sampled negatives only (labelled).
+ * Ties are pessimistic (see metrics.ts). Per-user metric arrays are kept for paired tests.
+ *
+ * @example
+ * ```ts
+ * const result = evaluateRanking(modelScorer(model), split, { stage: "test" });
+ * result.metrics["NDCG@10"]; result.perUser["NDCG@10"]; // mean, Float64Array [users]
+ * ```
+ */
+import type { LeaveOneOutSplit } from "../data/types.ts";
+import { evaluationBatches } from "../data/protocol/batcher.ts";
+import {
+  DEFAULT_CUTOFFS,
+  metricNames,
+  metricsAtRank,
+  pessimisticRank,
+  pessimisticRankAmong,
+} from "./metrics.ts";
+import type { EvaluationProtocol, EvaluationStage } from "./protocol.ts";
+import type { SampledNegatives } from "./sampled_negatives.ts";
+import type { Scorer } from "./scorer.ts";
+
+/** Configuration of {@linkcode evaluateRanking}. */
+export interface EvaluationConfig {
+  /** Default "test". */
+  stage: EvaluationStage;
+  /** Default [5, 10, 20]. */
+  cutoffs?: readonly number[];
+  /** Full ranking only: drop the history items from the candidates. Default true. */
+  excludeHistory?: boolean;
+  /** Users per chunk. Default 256. */
+  chunkSize?: number;
+  /** Sampled ranking against these negatives instead of full ranking. Default undefined (full). */
+  sampled?: SampledNegatives;
+  /** For the protocol card: the training loss description. Default "none". */
+  loss?: string;
+  /** For the protocol card: the run's seed. Default 0. */
+  seed?: number;
+  /** Evaluate only these users (internal ids). Default all. */
+  users?: Int32Array;
+}
+
+/** Means, per-user values and protocol of one evaluation. */
+export interface EvaluationResult {
+  /** Mean over users of each metric, e.g. { "HR@10": 0.21, ... }. */
+  metrics: Record<string, number>;
+  /** Per metric, the value of each evaluated user, aligned with `users`. */
+  perUser: Record<string, Float64Array>;
+  /** Internal ids of the evaluated users. */
+  users: Int32Array;
+  /** 0-based pessimistic rank of each user's target. */
+  ranks: Int32Array;
+  protocol: EvaluationProtocol;
+}
+
+/** Runs the evaluation. Throws if a user has an empty history (a split bug, never skipped). */
+export function evaluateRanking(
+  scorer: Scorer,
+  split: LeaveOneOutSplit,
+  config: EvaluationConfig = { stage: "test" },
+): EvaluationResult {
+  const cutoffs = config.cutoffs ?? DEFAULT_CUTOFFS;
+  const excludeHistory = config.excludeHistory ?? true;
+  const names = metricNames(cutoffs);
+  const numItems = split.dataset.numItems;
+  if (scorer.numItems !== numItems) {
+    throw new Error(
+      `evaluateRanking: scorer has ${scorer.numItems} items, the dataset ${numItems}`,
+    );
+  }
+  const wanted = config.users ? new Set(config.users) : undefined;
+  const users: number[] = [];
+  const ranks: number[] = [];
+  const excluded = new Uint8Array(numItems);
+  for (
+    const { batch, targets } of evaluationBatches(split, config.stage, config.chunkSize ?? 256)
+  ) {
+    const scores = scorer.score(batch);
+    for (let row = 0; row < batch.batchSize; row++) {
+      const user = batch.users[row];
+      if (wanted && !wanted.has(user)) continue;
+      const valid = batch.valid.subarray(row * batch.length, (row + 1) * batch.length);
+      if (valid[batch.length - 1] !== 1) {
+        throw new Error(
+          `evaluateRanking: user ${split.dataset.userIds[user]} has an empty history`,
+        );
+      }
+      const rowScores = scores.subarray(row * numItems, (row + 1) * numItems);
+      const target = targets[row];
+      if (config.sampled) {
+        const negatives = config.sampled.negatives[user];
+        ranks.push(
+          pessimisticRankAmong(rowScores[target], negatives.map((item) => rowScores[item])),
+        );
+      } else {
+        if (excludeHistory) markHistory(excluded, split, config.stage, user, 1);
+        ranks.push(pessimisticRank(rowScores, target, excluded));
+        if (excludeHistory) markHistory(excluded, split, config.stage, user, 0);
+      }
+      users.push(user);
+    }
+  }
+  const perUser: Record<string, Float64Array> = {};
+  for (const name of names) perUser[name] = new Float64Array(ranks.length);
+  ranks.forEach((rank, i) => {
+    const values = metricsAtRank(rank, cutoffs);
+    for (const name of names) perUser[name][i] = values[name];
+  });
+  const metrics: Record<string, number> = {};
+  for (const name of names) {
+    metrics[name] = perUser[name].reduce((a, b) => a + b, 0) / Math.max(1, ranks.length);
+  }
+  return {
+    metrics,
+    perUser,
+    users: Int32Array.from(users),
+    ranks: Int32Array.from(ranks),
+    protocol: {
+      model: scorer.name,
+      dataset: datasetLine(split),
+      split: split.protocol,
+      loss: config.loss ?? "none",
+      ranking: rankingLine(numItems, excludeHistory, config.sampled),
+      stage: config.stage,
+      seed: config.seed ?? 0,
+    },
+  };
+}
+
+/**
+ * Marks (value 1) or unmarks (0) the whole history the user has at this stage: ALL training items
+ * (not only the last maxLength the model reads) plus, for test, the validation item.
+ */
+function markHistory(
+  excluded: Uint8Array,
+  split: LeaveOneOutSplit,
+  stage: EvaluationStage,
+  user: number,
+  value: 0 | 1,
+): void {
+  for (const item of split.train[user]) excluded[item] = value;
+  if (stage === "test") excluded[split.validTarget[user]] = value;
+}
+
+function datasetLine(split: LeaveOneOutSplit): string {
+  const d = split.dataset;
+  const interactions = d.sequences.reduce((total, s) => total + s.length, 0);
+  return `${d.name}: ${d.numUsers} users, ${d.numItems} items, ${interactions} interactions, ` +
+    `fingerprint ${d.metadata.fingerprint}`;
+}
+
+function rankingLine(
+  numItems: number,
+  excludeHistory: boolean,
+  sampled?: SampledNegatives,
+): string {
+  if (sampled) {
+    return `SAMPLED ranking: 1 positive + ${sampled.count} persisted negatives (seed ${sampled.seed}, ` +
+      `never interacted), ties pessimistic`;
+  }
+  return `full ranking over all ${numItems} items, ${
+    excludeHistory ? "history items excluded" : "history items KEPT as candidates"
+  }, target never excluded, ties pessimistic`;
+}

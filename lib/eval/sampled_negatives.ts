@@ -1,0 +1,114 @@
+/**
+ * Sampled ranking (1 positive + N negatives, N = 100 by default) as a LABELLED option: negatives are
+ * drawn once per user from a seed (uniform over the items the user never interacted with, in any
+ * split), persisted to a JSON file, and reused by every later evaluation so numbers stay comparable.
+ *
+ * @example
+ * ```ts
+ * const negatives = loadOrCreateSampledNegatives("results/ml-negatives.json", split, { count: 100, seed: 0 });
+ * ```
+ */
+import type { LeaveOneOutSplit } from "../data/types.ts";
+import { writeFilesAtomically } from "../data/atomic_write.ts";
+import { createRng } from "../util/random.ts";
+
+/** Options of the negative sampler. */
+export interface SampledNegativesConfig {
+  /** Negatives per user. Default 100. */
+  count: number;
+  /** Default 0. */
+  seed: number;
+}
+
+/** Defaults of {@linkcode SampledNegativesConfig}. */
+export const DEFAULT_SAMPLED_NEGATIVES: SampledNegativesConfig = { count: 100, seed: 0 };
+
+/** The persisted negatives. */
+export interface SampledNegatives {
+  format: "demure-sampled-negatives/1";
+  datasetFingerprint: string;
+  count: number;
+  seed: number;
+  /** Per user (internal index), `count` distinct item ids. */
+  negatives: number[][];
+}
+
+/** Draws the negatives (no file involved). Throws naming the user if too few items remain. */
+export function sampleEvaluationNegatives(
+  split: LeaveOneOutSplit,
+  config: SampledNegativesConfig = DEFAULT_SAMPLED_NEGATIVES,
+): SampledNegatives {
+  const rng = createRng(config.seed);
+  const numItems = split.dataset.numItems;
+  const negatives = split.train.map((train, user) => {
+    const seen = new Set<number>(train);
+    seen.add(split.validTarget[user]);
+    seen.add(split.testTarget[user]);
+    if (numItems - seen.size < config.count) {
+      throw new Error(
+        `sampled ranking: user ${split.dataset.userIds[user]} (index ${user}) has only ` +
+          `${numItems - seen.size} unseen items, fewer than ${config.count} negatives`,
+      );
+    }
+    const drawn: number[] = [];
+    while (drawn.length < config.count) {
+      const item = rng.int(numItems);
+      if (seen.has(item)) continue;
+      seen.add(item);
+      drawn.push(item);
+    }
+    return drawn;
+  });
+  return {
+    format: "demure-sampled-negatives/1",
+    datasetFingerprint: split.dataset.metadata.fingerprint,
+    count: config.count,
+    seed: config.seed,
+    negatives,
+  };
+}
+
+/**
+ * Reads the negatives persisted at `path` (checking dataset fingerprint, count, seed and user
+ * count) or, when the file does not exist, draws them and writes the file atomically.
+ */
+export function loadOrCreateSampledNegatives(
+  path: string,
+  split: LeaveOneOutSplit,
+  config: SampledNegativesConfig = DEFAULT_SAMPLED_NEGATIVES,
+): SampledNegatives {
+  let text: string | undefined;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (text === undefined) {
+    const fresh = sampleEvaluationNegatives(split, config);
+    writeFilesAtomically([{ path, data: JSON.stringify(fresh) }]);
+    return fresh;
+  }
+  let stored: SampledNegatives;
+  try {
+    stored = JSON.parse(text) as SampledNegatives;
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const fingerprint = split.dataset.metadata.fingerprint;
+  const problems: string[] = [];
+  if (stored.format !== "demure-sampled-negatives/1") problems.push(`format "${stored.format}"`);
+  if (stored.datasetFingerprint !== fingerprint) {
+    problems.push(`dataset fingerprint ${stored.datasetFingerprint} != ${fingerprint}`);
+  }
+  if (stored.count !== config.count) problems.push(`count ${stored.count} != ${config.count}`);
+  if (stored.seed !== config.seed) problems.push(`seed ${stored.seed} != ${config.seed}`);
+  if (!Array.isArray(stored.negatives) || stored.negatives.length !== split.train.length) {
+    problems.push(
+      `negatives for ${stored.negatives?.length} users, expected ${split.train.length}`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new Error(`${path}: does not match this split: ${problems.join("; ")}`);
+  }
+  return stored;
+}

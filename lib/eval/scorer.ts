@@ -1,0 +1,39 @@
+/**
+ * The one interface evaluation needs: scores of every item for a batch of histories. Models and
+ * the non-neural baselines (Pop, item-kNN) all implement it.
+ *
+ * @example
+ * ```ts
+ * const scorer = modelScorer(model);
+ * const scores = scorer.score(batch); // Float32Array [batch * numItems]
+ * ```
+ */
+import type { SequenceBatch } from "../data/types.ts";
+import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+
+/** Scores all items after each history of a batch. */
+export interface Scorer {
+  /** Printed in result protocols, e.g. "SASRec(id+text+genre)". */
+  readonly name: string;
+  readonly numItems: number;
+  /** Row-major [batch, numItems] scores, higher = more likely next. */
+  score(batch: SequenceBatch): Float32Array;
+}
+
+/** A {@linkcode Scorer} for a {@linkcode SequentialRecommender} (full history, no dropout). */
+export function modelScorer(model: SequentialRecommender, name?: string): Scorer {
+  const label = name ??
+    `${model.config.backbone === "sasrec" ? "SASRec" : "GRU4Rec"}(${
+      model.modalityNames.join("+")
+    })`;
+  return {
+    name: label,
+    numItems: model.numItems,
+    score(batch: SequenceBatch): Float32Array {
+      const scores = model.scoreLast(batch);
+      const values = scores.dataSync() as Float32Array;
+      scores.dispose();
+      return values;
+    },
+  };
+}

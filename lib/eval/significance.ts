@@ -1,0 +1,155 @@
+/**
+ * Paired significance tests over per-user metric values of two systems evaluated on the same users
+ * (e.g. `result.perUser["NDCG@10"]`): a two-sided paired t-test and a two-sided Wilcoxon
+ * signed-rank test (normal approximation with tie and zero corrections, Pratt-free: zero
+ * differences are dropped as in Wilcoxon's original test).
+ *
+ * @example
+ * ```ts
+ * const t = pairedTTest(demure.perUser["NDCG@10"], sasrec.perUser["NDCG@10"]);
+ * t.pValue < 0.05; // significant
+ * ```
+ */
+
+/** Result of a paired test. */
+export interface PairedTestResult {
+  test: "paired t-test" | "Wilcoxon signed-rank";
+  /** Mean of a - b. */
+  meanDifference: number;
+  /** t statistic or Wilcoxon z. */
+  statistic: number;
+  /** Two-sided p-value. */
+  pValue: number;
+  /** Number of pairs used (Wilcoxon: non-zero differences). */
+  n: number;
+}
+
+function differences(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  if (a.length !== b.length) {
+    throw new Error(`paired test: ${a.length} values against ${b.length}; pair the same users`);
+  }
+  return Array.from({ length: a.length }, (_, i) => a[i] - b[i]);
+}
+
+/** Two-sided paired t-test of mean(a - b) = 0. */
+export function pairedTTest(a: ArrayLike<number>, b: ArrayLike<number>): PairedTestResult {
+  const d = differences(a, b);
+  const n = d.length;
+  if (n < 2) throw new Error("pairedTTest: needs at least 2 pairs");
+  const mean = d.reduce((s, x) => s + x, 0) / n;
+  const variance = d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
+  if (variance === 0) {
+    return {
+      test: "paired t-test",
+      meanDifference: mean,
+      statistic: mean === 0 ? 0 : Infinity,
+      pValue: mean === 0 ? 1 : 0,
+      n,
+    };
+  }
+  const t = mean / Math.sqrt(variance / n);
+  const df = n - 1;
+  // Two-sided p = I_{df/(df+t^2)}(df/2, 1/2).
+  const pValue = regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return { test: "paired t-test", meanDifference: mean, statistic: t, pValue, n };
+}
+
+/** Two-sided Wilcoxon signed-rank test (normal approximation, continuity-corrected). */
+export function wilcoxonSignedRank(a: ArrayLike<number>, b: ArrayLike<number>): PairedTestResult {
+  const all = differences(a, b);
+  const meanDifference = all.reduce((s, x) => s + x, 0) / Math.max(1, all.length);
+  const d = all.filter((x) => x !== 0);
+  const n = d.length;
+  if (n === 0) return { test: "Wilcoxon signed-rank", meanDifference, statistic: 0, pValue: 1, n };
+  const order = d.map((x, i) => ({ size: Math.abs(x), i })).sort((p, q) => p.size - q.size);
+  const ranks = new Array<number>(n);
+  let tieTerm = 0;
+  for (let start = 0; start < n;) {
+    let end = start;
+    while (end + 1 < n && order[end + 1].size === order[start].size) end++;
+    const averageRank = (start + end) / 2 + 1;
+    for (let k = start; k <= end; k++) ranks[order[k].i] = averageRank;
+    const tied = end - start + 1;
+    tieTerm += tied ** 3 - tied;
+    start = end + 1;
+  }
+  const positiveSum = d.reduce((s, x, i) => s + (x > 0 ? ranks[i] : 0), 0);
+  const expected = (n * (n + 1)) / 4;
+  const variance = (n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48;
+  const deviation = positiveSum - expected;
+  const z = variance > 0 ? (deviation - Math.sign(deviation) * 0.5) / Math.sqrt(variance) : 0;
+  const pValue = Math.min(1, 2 * (1 - standardNormalCdf(Math.abs(z))));
+  return { test: "Wilcoxon signed-rank", meanDifference, statistic: z, pValue, n };
+}
+
+/** Phi(x) via the complementary error function (Numerical Recipes erfc, |error| < 1.2e-7). */
+export function standardNormalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const erfc = t * Math.exp(
+    -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+                      t *
+                        (0.27886807 +
+                          t *
+                            (-1.13520398 +
+                              t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+  );
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+function logGamma(x: number): number {
+  // Lanczos approximation (g = 7, n = 9).
+  const c = [
+    0.99999999999980993,
+    676.5203681218851,
+    -1259.1392167224028,
+    771.32342877765313,
+    -176.61502916214059,
+    12.507343278686905,
+    -0.13857109526572012,
+    9.9843695780195716e-6,
+    1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  x -= 1;
+  let sum = c[0];
+  for (let i = 1; i < 9; i++) sum += c[i] / (x + i);
+  const t = x + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
+/** I_x(a, b) by the continued fraction (Numerical Recipes betacf). */
+export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(
+    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x),
+  );
+  if (x > (a + 1) / (a + b + 2)) return 1 - regularizedIncompleteBeta(1 - x, b, a);
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-12) break;
+  }
+  return (front * h) / a;
+}

@@ -1,0 +1,75 @@
+import { assertAlmostEquals, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { evaluateRanking } from "../../lib/eval/evaluate.ts";
+import type { Scorer } from "../../lib/eval/scorer.ts";
+import {
+  loadOrCreateSampledNegatives,
+  sampleEvaluationNegatives,
+} from "../../lib/eval/sampled_negatives.ts";
+import type { SequenceBatch } from "../../lib/data/types.ts";
+import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
+
+// 3 users over 8 items; user u walks u, u+1, ..., u+4: train = [u, u+1, u+2], valid u+3, test u+4.
+const split = leaveOneOut(cycleDataset(3, 8, 5));
+
+/** Scores item i as scoreTable[user][i]. */
+function tableScorer(scoreTable: number[][]): Scorer {
+  return {
+    name: "table",
+    numItems: 8,
+    score: (batch: SequenceBatch) =>
+      Float32Array.from(Array.from(batch.users).flatMap((u) => scoreTable[u])),
+  };
+}
+
+Deno.test("full ranking: history excluded by default, kept on request, ties pessimistic", () => {
+  // user 0: test target 4 (history 0,1,2,3). user 1: target 5. user 2: target 6.
+  const scores = [
+    [9, 9, 9, 9, 5, 5, 1, 0], // above: none after excluding 0..3; tie with item 5 -> rank 1
+    [0, 0, 0, 0, 0, 3, 7, 7], // items 6, 7 above -> rank 2
+    [0, 0, 0, 0, 0, 0, 8, 0], // top -> rank 0
+  ];
+  const result = evaluateRanking(tableScorer(scores), split, { stage: "test", cutoffs: [1, 2] });
+  assertEquals(Array.from(result.ranks), [1, 2, 0]);
+  assertEquals(Array.from(result.perUser["HR@2"]), [1, 0, 1]);
+  assertAlmostEquals(result.metrics["HR@1"], 1 / 3, 1e-12);
+  assertAlmostEquals(result.metrics.MRR, (1 / 2 + 1 / 3 + 1) / 3, 1e-12);
+  assertAlmostEquals(result.metrics["NDCG@2"], (1 / Math.log2(3) + 0 + 1) / 3, 1e-12);
+  assertStringIncludes(result.protocol.ranking, "history items excluded");
+  const kept = evaluateRanking(tableScorer(scores), split, {
+    stage: "test",
+    excludeHistory: false,
+  });
+  assertEquals(kept.ranks[0], 5); // items 0..3 (9) and item 5 (tie) ahead
+  assertStringIncludes(kept.protocol.ranking, "KEPT");
+  // Validation excludes the training items only: user 0's target 3 ties with items 0..2 -> excluded.
+  const valid = evaluateRanking(tableScorer(scores), split, { stage: "valid", chunkSize: 2 });
+  assertEquals(valid.ranks[0], 0);
+});
+
+Deno.test("sampled ranking: negatives never seen by the user, persisted and reused", () => {
+  const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
+  negatives.negatives.forEach((row, user) => {
+    assertEquals(new Set(row).size, 3);
+    for (const item of row) assertEquals(split.dataset.sequences[user].includes(item), false);
+  });
+  const path = Deno.makeTempFileSync({ suffix: ".json" });
+  Deno.removeSync(path);
+  const first = loadOrCreateSampledNegatives(path, split, { count: 3, seed: 4 });
+  const second = loadOrCreateSampledNegatives(path, split, { count: 3, seed: 4 });
+  assertEquals(second, first);
+  assertThrows(
+    () => loadOrCreateSampledNegatives(path, split, { count: 3, seed: 5 }),
+    Error,
+    "seed 4 != 5",
+  );
+  assertThrows(
+    () => sampleEvaluationNegatives(split, { count: 4, seed: 0 }),
+    Error,
+    "fewer than 4",
+  );
+  const scores = [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]];
+  const result = evaluateRanking(tableScorer(scores), split, { stage: "test", sampled: first });
+  assertEquals(Array.from(result.ranks), [0, 0, 3]); // user 2: all three negatives tie
+  assertStringIncludes(result.protocol.ranking, "SAMPLED");
+  Deno.removeSync(path);
+});

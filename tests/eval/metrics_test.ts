@@ -1,0 +1,29 @@
+import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { metricsAtRank, pessimisticRank, pessimisticRankAmong } from "../../lib/eval/metrics.ts";
+
+Deno.test("pessimisticRank: strictly higher and tied items count ahead, excluded items do not", () => {
+  const scores = Float32Array.of(0.5, 0.9, 0.5, 0.1, 0.7);
+  assertEquals(pessimisticRank(scores, 0, new Uint8Array(5)), 3); // 0.9, 0.7 above; item 2 tied
+  assertEquals(pessimisticRank(scores, 0, Uint8Array.of(0, 1, 1, 0, 0)), 1); // only 0.7 left
+  assertEquals(pessimisticRank(scores, 1, new Uint8Array(5)), 0);
+  // The target is never excluded, even when marked.
+  assertEquals(pessimisticRank(scores, 1, Uint8Array.of(0, 1, 0, 0, 0)), 0);
+  // A constant scorer gets the worst rank.
+  assertEquals(pessimisticRank(new Float32Array(5), 2, new Uint8Array(5)), 4);
+  assertEquals(pessimisticRankAmong(0.5, [0.5, 0.2, 0.6]), 2);
+  assertThrows(() => pessimisticRank(Float32Array.of(Number.NaN, 1), 0, new Uint8Array(2)));
+});
+
+Deno.test("metricsAtRank: HR, NDCG and MRR from the definitions", () => {
+  const atTop = metricsAtRank(0);
+  assertEquals(atTop["HR@5"], 1);
+  assertEquals(atTop["NDCG@5"], 1);
+  assertEquals(atTop.MRR, 1);
+  const third = metricsAtRank(2);
+  assertAlmostEquals(third["NDCG@10"], 0.5, 1e-12); // 1 / log2(4)
+  assertAlmostEquals(third.MRR, 1 / 3, 1e-12);
+  const far = metricsAtRank(12);
+  assertEquals([far["HR@5"], far["HR@10"], far["HR@20"]], [0, 0, 1]);
+  assertEquals(far["NDCG@10"], 0);
+  assertAlmostEquals(far["NDCG@20"], 1 / Math.log2(14), 1e-12);
+});
