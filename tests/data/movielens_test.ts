@@ -1,0 +1,141 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { DataError } from "../../lib/data/errors.ts";
+import { datasetFingerprint } from "../../lib/data/fingerprint.ts";
+import {
+  genreModality,
+  type MovieItem,
+  textModality,
+  yearModality,
+} from "../../lib/data/movielens/features.ts";
+import { movieLensFileSet } from "../../lib/data/movielens/files.ts";
+import { loadMovieLens, MOVIELENS_DIR } from "../../lib/data/movielens/load.ts";
+import { DSLABS_RDATA, readDslabsMovieLens } from "../../lib/data/movielens/source.ts";
+import { readableTitle, titleTokens } from "../../lib/data/movielens/title.ts";
+
+Deno.test("readableTitle moves trailing articles to the front and drops alternative titles", () => {
+  assertEquals(readableTitle("Deer Hunter, The"), "The Deer Hunter");
+  assertEquals(readableTitle("Killer, The (Die xue shuang xiong)"), "The Killer");
+  assertEquals(
+    readableTitle("Good, the Bad and the Ugly, The (Buono, il brutto, il cattivo, Il)"),
+    "The Good, the Bad and the Ugly",
+  );
+  assertEquals(readableTitle("Heat (1995)"), "Heat");
+  assertEquals(readableTitle("Femme Nikita, La"), "La Femme Nikita");
+  assertEquals(readableTitle("(500) Days of Summer"), "(500) Days of Summer");
+  assertEquals(readableTitle(null), null);
+  assertEquals(titleTokens("Don't Look Now: 2 Part"), ["don't", "look", "now", "2", "part"]);
+});
+
+const items: MovieItem[] = [
+  { movieId: 1, title: "Red Heat", year: 1959, genres: "Action|Crime" },
+  { movieId: 2, title: "Zzxq, The", year: 2010, genres: "(no genres listed)" },
+  { movieId: 3, title: null, year: null, genres: "Crime" },
+];
+
+Deno.test("genre and year modalities: multi-hot, documented edges, missing is present = 0", () => {
+  const genre = genreModality(items);
+  assertEquals(genre.vocabulary, ["Action", "Crime"]);
+  assertEquals(Array.from(genre.values), [1, 1, 0, 0, 0, 1]);
+  assertEquals(Array.from(genre.present), [1, 0, 1]);
+  const year = yearModality(items);
+  assertEquals(year.dim, 9);
+  assertEquals(year.vocabulary![0], "<1960");
+  assertEquals(year.vocabulary![8], ">=2010");
+  assertEquals(Array.from(year.values.subarray(0, 9)), [1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assertEquals(year.values[9 + 8], 1);
+  assertEquals(Array.from(year.present), [1, 1, 0]);
+});
+
+Deno.test("text modality is the L2-normalised mean of covered non-stop tokens; none covered is missing", () => {
+  const vectors = {
+    words: ["heat", "red", "the"],
+    dim: 2,
+    matrix: Float32Array.of(1, 0, 0, 3, 5, 5),
+  };
+  const { modality, coverage } = textModality(items, vectors, "test");
+  // "Red Heat": mean of (0,3) and (1,0) = (0.5,1.5), normalised
+  const norm = Math.hypot(0.5, 1.5);
+  assertAlmostEquals(modality.values[0], 0.5 / norm, 1e-6);
+  assertAlmostEquals(modality.values[1], 1.5 / norm, 1e-6);
+  // "The Zzxq": only the stop word "the" is covered, so it is used rather than nothing
+  assertAlmostEquals(modality.values[2], Math.SQRT1_2, 1e-6);
+  assertEquals(Array.from(modality.present), [1, 1, 0]);
+  assertEquals(Array.from(modality.values.subarray(4)), [0, 0]);
+  assertEquals(coverage, { distinctTokens: 3, coveredTokens: 2, itemsWithText: 2 });
+});
+
+Deno.test("loadMovieLens: raw counts, tie-break order, NA titles, provenance and fingerprint", async () => {
+  const dataset = await loadMovieLens();
+  assertEquals([dataset.numUsers, dataset.numItems], [671, 9066]);
+  assertEquals(dataset.sequences.reduce((n, s) => n + s.length, 0), 100004);
+  assertEquals(dataset.modalities.map((m) => m.name), [
+    "id",
+    "text",
+    "genre",
+    "year",
+    "production",
+  ]);
+  for (const modality of dataset.modalities) {
+    assert(modality.provenance.source.length > 0, `${modality.name} has no provenance`);
+    assertEquals(modality.present.length, dataset.numItems);
+    assertEquals(modality.values.length, dataset.numItems * modality.dim);
+  }
+  dataset.sequences.forEach((sequence, u) => {
+    const times = dataset.timestamps![u];
+    for (let t = 1; t < sequence.length; t++) {
+      assert(times[t] >= times[t - 1], `user ${u} not chronological at ${t}`);
+      if (times[t] === times[t - 1]) {
+        assert(Number(dataset.itemIds[sequence[t]]) > Number(dataset.itemIds[sequence[t - 1]]));
+      }
+    }
+  });
+  const naTitle = dataset.itemIds.indexOf("108548");
+  assertEquals(dataset.modalities[1].present[naTitle], 0);
+  assertEquals(dataset.modalities[3].present[naTitle], 0);
+  assertEquals(dataset.metadata.fingerprint, datasetFingerprint(dataset));
+  assert(dataset.metadata.citation?.includes("Harper"));
+});
+
+Deno.test("loadMovieLens rejects a file whose content differs from the manifest", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    for (const entry of Deno.readDirSync(MOVIELENS_DIR)) {
+      Deno.copyFileSync(`${MOVIELENS_DIR}/${entry.name}`, `${dir}/${entry.name}`);
+    }
+    const path = `${dir}/items.csv`;
+    Deno.writeTextFileSync(path, Deno.readTextFileSync(path).replace("Toy Story", "Toy Storm"));
+    const error = await loadMovieLens(dir).then(() => null, (e: unknown) => e);
+    assert(error instanceof DataError);
+    assertEquals([error.file, error.field], [path, "sha256"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+const hasDslabs = (() => {
+  try {
+    return Deno.statSync(`${DSLABS_RDATA}.rdx`).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "committed interactions.csv and items.csv equal a fresh conversion of the dslabs file",
+  ignore: !hasDslabs,
+  fn() {
+    const raw = readDslabsMovieLens();
+    const vectors = { words: [], dim: 100, matrix: new Float32Array(0) };
+    const labels = { ratings: "", text: "", production: "" };
+    const { files } = movieLensFileSet(raw, vectors, [], labels);
+    for (const name of ["interactions.csv", "items.csv"]) {
+      const fresh = files.find((file) => file.path === name)!.data;
+      assertEquals(fresh, Deno.readTextFileSync(`${MOVIELENS_DIR}/${name}`), name);
+    }
+  },
+});
+if (!hasDslabs) console.warn(`skipped the dslabs conversion test: ${DSLABS_RDATA}.rdx not found`);
+
+Deno.test("readDslabsMovieLens names the missing file", () => {
+  assertThrows(() => readDslabsMovieLens("/nonexistent/Rdata"), Error, "/nonexistent/Rdata.rdx");
+});
