@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian machine that has only Node.js and npm.
+# Called by ./run.sh before every command; each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages every later step needs, in one place:
+#   jupyter-*/python3-nbclient/python3-ipykernel  execute notebooks on the Deno kernel
+#   libopenblas0-pthread                          BLAS matrix kernels through Deno FFI
+#   r-cran-dslabs                                 the raw MovieLens latest-small (R data) for re-import tests
+#   chromium                                      headless checks of rendered HTML, README figures
+#   mesa-vulkan-drivers                           a software WebGPU adapter (lavapipe) for GPU-route tests
+APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel
+  libopenblas0-pthread r-cran-dslabs chromium mesa-vulkan-drivers)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) == 0 ]]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing Debian packages (not root, so not installing them): ${missing[*]}" >&2
+    echo "setup: run:  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    echo "setup: continuing; notebook, BLAS, R-import and browser checks will be skipped or fail." >&2
+  fi
+fi
+
+# npm packages (Deno itself comes from the npm package `deno`), pinned by package-lock.json.
+stamp=node_modules/.setup-stamp
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -x node_modules/.bin/deno || ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+  echo "setup: npm ci (pinned packages, Deno $(node -p 'require("./package.json").dependencies.deno'))"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >"$stamp"
+fi

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lint, type check, unit tests, notebook execution + rendered HTML
+# check. Ends with one line "tests: N passed, N failed" (unit tests plus one per stage).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log_dir=$(mktemp -d)
+passed=0
+failed=0
+failures=()
+
+stage() {
+  local name=$1
+  shift
+  echo "== $name: $*"
+  local start=$SECONDS
+  if "$@" 2>&1 | tee "$log_dir/$name.log"; then
+    passed=$((passed + 1))
+    echo "== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+stage fmt deno fmt --check
+stage lint deno lint
+stage check deno task --quiet typecheck
+stage unit deno test -A --parallel tests/
+stage notebooks deno task --quiet notebooks --quick
+
+# Count unit tests individually (deno prints "ok | N passed | M failed" or "FAILED | ...").
+summary=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log_dir/unit.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g')
+if [[ -n $summary ]]; then
+  unit_passed=$(sed -E 's/.*\| ([0-9]+) passed.*/\1/' <<<"$summary")
+  unit_failed=$(sed -E 's/.*\| ([0-9]+) failed.*/\1/' <<<"$summary")
+  passed=$((passed + unit_passed))
+  failed=$((failed + unit_failed))
+fi
+((${#failures[@]})) && echo "failed stages: ${failures[*]}"
+echo "tests: $passed passed, $failed failed"
+((failed == 0))
