@@ -1,0 +1,88 @@
+import { assert, assertEquals, assertGreater, assertNotEquals, assertThrows } from "@std/assert";
+import { generateSynthetic } from "../../lib/data/synthetic.ts";
+
+const small = { numUsers: 120, numItems: 200, historyLength: 20 };
+
+Deno.test("generateSynthetic is deterministic per seed and differs across seeds", () => {
+  const a = generateSynthetic({ ...small, seed: 5 });
+  const b = generateSynthetic({ ...small, seed: 5 });
+  const c = generateSynthetic({ ...small, seed: 6 });
+  assertEquals(a.dataset.metadata.fingerprint, b.dataset.metadata.fingerprint);
+  assertEquals(a.dataset.sequences, b.dataset.sequences);
+  assertEquals(a.truth.pointsOfInterest, b.truth.pointsOfInterest);
+  assertNotEquals(a.dataset.metadata.fingerprint, c.dataset.metadata.fingerprint);
+});
+
+Deno.test("truth has one row per user with round((1 - noiseFraction) * M) points of interest", () => {
+  const { dataset, truth } = generateSynthetic({ ...small, noiseFraction: 0.75 });
+  const M = truth.modalityNames.length;
+  assertEquals(truth.modalityNames, ["image", "text", "audio", "tags"]);
+  assertEquals(dataset.modalities.map((m) => m.name), ["id", ...truth.modalityNames]);
+  assertEquals(truth.pointsOfInterest.length, dataset.numUsers * M);
+  const perModality = new Array(M).fill(0);
+  for (let u = 0; u < dataset.numUsers; u++) {
+    const row = truth.pointsOfInterest.subarray(u * M, (u + 1) * M);
+    assertEquals(row.reduce((n, x) => n + x, 0), 1);
+    row.forEach((x, m) => (perModality[m] += x));
+  }
+  for (const count of perModality) assertGreater(count, 10); // every modality drives some users
+});
+
+Deno.test("histories have the configured length, no repeated item, and missing rows are zero", () => {
+  const { dataset } = generateSynthetic({ ...small, missingRate: 0.2 });
+  for (const sequence of dataset.sequences) {
+    assertEquals(sequence.length, 20);
+    assertEquals(new Set(sequence).size, 20);
+  }
+  let missing = 0;
+  for (const modality of dataset.modalities.slice(1)) {
+    for (let i = 0; i < dataset.numItems; i++) {
+      const row = modality.values.subarray(i * modality.dim, (i + 1) * modality.dim);
+      if (!modality.present[i]) {
+        missing++;
+        assert(row.every((v) => v === 0));
+      } else {
+        assert(Math.abs(Math.hypot(...row) - 1) < 1e-5, "present rows are unit vectors");
+      }
+    }
+  }
+  const rate = missing / (4 * dataset.numItems);
+  assert(rate > 0.15 && rate < 0.25, `missing rate ${rate}`);
+});
+
+/** Mean cosine between consecutive items of each user, split by planted POI vs noise. */
+function consecutiveSimilarity(noiseStrength: number): { poi: number; noise: number } {
+  const { dataset, truth } = generateSynthetic({ ...small, noiseStrength, seed: 11 });
+  const M = truth.modalityNames.length;
+  const sums = { poi: 0, noise: 0 };
+  const counts = { poi: 0, noise: 0 };
+  dataset.sequences.forEach((s, u) => {
+    for (let t = 1; t < s.length; t++) {
+      for (let m = 0; m < M; m++) {
+        const f = dataset.modalities[m + 1];
+        if (!f.present[s[t]] || !f.present[s[t - 1]]) continue;
+        let dot = 0;
+        for (let d = 0; d < f.dim; d++) {
+          dot += f.values[s[t] * f.dim + d] * f.values[s[t - 1] * f.dim + d];
+        }
+        const kind = truth.pointsOfInterest[u * M + m] ? "poi" : "noise";
+        sums[kind] += dot;
+        counts[kind]++;
+      }
+    }
+  });
+  return { poi: sums.poi / counts.poi, noise: sums.noise / counts.noise };
+}
+
+Deno.test("next items are similar to the previous item in POI modalities, not in noise ones", () => {
+  const similarity = consecutiveSimilarity(0.3);
+  // random unit 16-d vectors have mean cosine 0 (sd 0.25); drifted preferences give ~0.25
+  assertGreater(similarity.poi, 0.15);
+  assert(Math.abs(similarity.noise) < 0.03, `noise similarity ${similarity.noise}`);
+});
+
+Deno.test("generateSynthetic rejects invalid knobs", () => {
+  assertThrows(() => generateSynthetic({ historyLength: 600 }), Error, "historyLength exceeds");
+  assertThrows(() => generateSynthetic({ missingRate: 1.5 }), Error, "missingRate");
+  assertThrows(() => generateSynthetic({ temperature: 0 }), Error, "temperature");
+});
