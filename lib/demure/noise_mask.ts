@@ -1,0 +1,209 @@
+/**
+ * When to (re)compute the attribution noise mask, and a per-user cache so that a mask computed on
+ * one batch is reused whenever the same user's history comes back in a later batch.
+ *
+ * Schedule: no mask during the first `warmupSteps` training steps (plain training, so the
+ * gradients mean something); afterwards a user's mask is recomputed when it is missing, when it
+ * is `everySteps` or more steps old, or when the user's history changed (the item ids at the
+ * stored positions differ). A batch is recomputed as a whole if any of its users needs it.
+ *
+ * The cache stores, per internal user id, the item id, noise flags and scores of every history
+ * position (padded position index, as in `SequenceBatch`).
+ *
+ * @example
+ * ```ts
+ * const cache = new NoiseMaskCache(maxLength, numModalities, { warmupSteps: 200, everySteps: 10 });
+ * const noise = cache.noiseMaskFor(step, batch.users, batch.items, () =>
+ *   attributeModalities(lossOf, E, w, cache.config.attribution));
+ * if (noise) { const views = buildContrastiveViews(validMask, noise.noiseMask, shape, { scores: noise.scores }); }
+ * ```
+ */
+import { type AttributionConfig, DEFAULT_ATTRIBUTION_CONFIG } from "../attribution/types.ts";
+
+/** Configuration of {@linkcode NoiseMaskCache}; defaults in {@linkcode DEFAULT_NOISE_MASK_CONFIG}. */
+export interface NoiseMaskConfig {
+  /** Training steps before the first mask. Default 200. */
+  warmupSteps: number;
+  /** A user's mask is recomputed once it is this many steps old. Default 10 (1 = every step). */
+  everySteps: number;
+  /**
+   * How the mask is computed (method, normalisation, rho); the cache only carries it so that a
+   * run prints one config. Default {@linkcode DEFAULT_ATTRIBUTION_CONFIG}.
+   */
+  attribution: AttributionConfig;
+}
+
+/** The documented defaults. */
+export const DEFAULT_NOISE_MASK_CONFIG: Readonly<NoiseMaskConfig> = Object.freeze({
+  warmupSteps: 200,
+  everySteps: 10,
+  attribution: DEFAULT_ATTRIBUTION_CONFIG,
+});
+
+/** A computed mask for one batch: `[batch, position, modality]` each. */
+export interface BatchNoiseMask {
+  /** 1 = noise. */
+  noiseMask: Uint8Array;
+  /** Importance of each pair (higher = more important; e.g. normalised contributions); optional. */
+  scores?: Float32Array;
+}
+
+/** Counters for the run log. */
+export interface NoiseMaskCacheStats {
+  /** Batches whose mask was computed. */
+  computed: number;
+  /** Batches served from the cache. */
+  reused: number;
+  /** Users in the cache. */
+  users: number;
+}
+
+interface UserEntry {
+  step: number;
+  items: Int32Array;
+  noise: Uint8Array;
+  scores: Float32Array;
+}
+
+/** The mask schedule and per-user store; see the module documentation. */
+export class NoiseMaskCache {
+  readonly config: NoiseMaskConfig;
+  readonly positions: number;
+  readonly modalities: number;
+  readonly #entries = new Map<number, UserEntry>();
+  #computed = 0;
+  #reused = 0;
+
+  /** `positions`: padded history length; `modalities`: size of the modality axis. */
+  constructor(positions: number, modalities: number, config: Partial<NoiseMaskConfig> = {}) {
+    this.config = { ...DEFAULT_NOISE_MASK_CONFIG, ...config };
+    for (const [field, value] of Object.entries({ positions, modalities })) {
+      if (!Number.isInteger(value) || value < 1) {
+        throw new Error(`NoiseMaskCache: ${field} must be a positive integer, got ${value}`);
+      }
+    }
+    const { warmupSteps, everySteps } = this.config;
+    if (!Number.isInteger(warmupSteps) || warmupSteps < 0) {
+      throw new Error(
+        `NoiseMaskCache: warmupSteps must be a non-negative integer, got ${warmupSteps}`,
+      );
+    }
+    if (!Number.isInteger(everySteps) || everySteps < 1) {
+      throw new Error(`NoiseMaskCache: everySteps must be a positive integer, got ${everySteps}`);
+    }
+    this.positions = positions;
+    this.modalities = modalities;
+  }
+
+  /** True once the warm-up is over (`step` counts from 0). */
+  isActive(step: number): boolean {
+    return step >= this.config.warmupSteps;
+  }
+
+  /** True when the batch needs a fresh mask at `step` (see the module documentation). */
+  needsRefresh(step: number, users: ArrayLike<number>, items: ArrayLike<number>): boolean {
+    if (!this.isActive(step)) return false;
+    this.#checkBatch(users, items);
+    for (let b = 0; b < users.length; b++) {
+      const entry = this.#entries.get(users[b]);
+      if (entry === undefined || step - entry.step >= this.config.everySteps) return true;
+      if (!this.#sameHistory(entry, items, b)) return true;
+    }
+    return false;
+  }
+
+  /** Stores the mask of a batch computed at `step`, one entry per user row. */
+  store(
+    step: number,
+    users: ArrayLike<number>,
+    items: ArrayLike<number>,
+    mask: BatchNoiseMask,
+  ): void {
+    this.#checkBatch(users, items);
+    const perUser = this.positions * this.modalities;
+    const expected = users.length * perUser;
+    if (mask.noiseMask.length !== expected) {
+      throw new Error(
+        `NoiseMaskCache.store: noiseMask has ${mask.noiseMask.length} entries, expected ${expected}`,
+      );
+    }
+    if (mask.scores !== undefined && mask.scores.length !== expected) {
+      throw new Error(
+        `NoiseMaskCache.store: scores has ${mask.scores.length} entries, expected ${expected}`,
+      );
+    }
+    for (let b = 0; b < users.length; b++) {
+      const from = b * perUser;
+      this.#entries.set(users[b], {
+        step,
+        items: Int32Array.from({ length: this.positions }, (_, p) => items[b * this.positions + p]),
+        noise: mask.noiseMask.slice(from, from + perUser),
+        scores: mask.scores?.slice(from, from + perUser) ?? new Float32Array(perUser).fill(NaN),
+      });
+    }
+  }
+
+  /** The stored mask of the batch; throws if a user is missing or its history changed. */
+  lookup(users: ArrayLike<number>, items: ArrayLike<number>): Required<BatchNoiseMask> {
+    this.#checkBatch(users, items);
+    const perUser = this.positions * this.modalities;
+    const noiseMask = new Uint8Array(users.length * perUser);
+    const scores = new Float32Array(users.length * perUser);
+    for (let b = 0; b < users.length; b++) {
+      const entry = this.#entries.get(users[b]);
+      if (entry === undefined) {
+        throw new Error(`NoiseMaskCache.lookup: no mask stored for user ${users[b]} (row ${b})`);
+      }
+      if (!this.#sameHistory(entry, items, b)) {
+        throw new Error(
+          `NoiseMaskCache.lookup: user ${users[b]} (row ${b}) has other items than when its mask ` +
+            `was stored`,
+        );
+      }
+      noiseMask.set(entry.noise, b * perUser);
+      scores.set(entry.scores, b * perUser);
+    }
+    return { noiseMask, scores };
+  }
+
+  /**
+   * The batch's mask at `step`: undefined during the warm-up; otherwise computed with `compute`
+   * (and stored) when {@linkcode needsRefresh} says so, else served from the cache.
+   */
+  noiseMaskFor(
+    step: number,
+    users: ArrayLike<number>,
+    items: ArrayLike<number>,
+    compute: () => BatchNoiseMask,
+  ): Required<BatchNoiseMask> | undefined {
+    if (!this.isActive(step)) return undefined;
+    if (this.needsRefresh(step, users, items)) {
+      this.store(step, users, items, compute());
+      this.#computed++;
+    } else {
+      this.#reused++;
+    }
+    return this.lookup(users, items);
+  }
+
+  /** Counters for the run log. */
+  stats(): NoiseMaskCacheStats {
+    return { computed: this.#computed, reused: this.#reused, users: this.#entries.size };
+  }
+
+  #sameHistory(entry: UserEntry, items: ArrayLike<number>, row: number): boolean {
+    for (let p = 0; p < this.positions; p++) {
+      if (entry.items[p] !== items[row * this.positions + p]) return false;
+    }
+    return true;
+  }
+
+  #checkBatch(users: ArrayLike<number>, items: ArrayLike<number>): void {
+    if (items.length !== users.length * this.positions) {
+      throw new Error(
+        `NoiseMaskCache: items has ${items.length} entries, expected ${users.length} users x ` +
+          `${this.positions} positions`,
+      );
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { NoiseMaskCache } from "../../lib/demure/noise_mask.ts";
+
+const POSITIONS = 2;
+const MODALITIES = 2;
+
+/** A fake attribution: user u's mask is all (u + step) % 2 so that fresh and stale masks differ. */
+function counterFor(step: number, users: number[]) {
+  const calls: number[] = [];
+  const compute = () => {
+    calls.push(step);
+    const noiseMask = new Uint8Array(users.length * POSITIONS * MODALITIES);
+    users.forEach((u, b) => noiseMask.fill((u + step) % 2, b * 4, (b + 1) * 4));
+    return { noiseMask, scores: new Float32Array(noiseMask.length).fill(step) };
+  };
+  return { calls, compute };
+}
+
+Deno.test("no mask during warm-up; computed at the end of warm-up; reused until everySteps", () => {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 3, everySteps: 2 });
+  const users = [4, 7];
+  const items = Int32Array.of(0, 5, 2, 3);
+  const computedAt: number[] = [];
+  const masks: Uint8Array[] = [];
+  for (let step = 0; step < 8; step++) {
+    const { calls, compute } = counterFor(step, users);
+    const result = cache.noiseMaskFor(step, users, items, compute);
+    computedAt.push(...calls);
+    if (step < 3) assertEquals(result, undefined, `step ${step}`);
+    else masks.push((result as { noiseMask: Uint8Array }).noiseMask);
+  }
+  // Active from step 3; refreshed when the stored mask is 2 or more steps old.
+  assertEquals(computedAt, [3, 5, 7]);
+  assertEquals(cache.stats(), { computed: 3, reused: 2, users: 2 });
+  // Step 4 serves step 3's mask (user 4: (4+3)%2 = 1, user 7: 0).
+  assertEquals(Array.from(masks[1]), [1, 1, 1, 1, 0, 0, 0, 0]);
+});
+
+Deno.test("masks are keyed per user: another batch order gets each user's own mask", () => {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everySteps: 100 });
+  cache.store(0, [1, 2], Int32Array.of(0, 9, 8, 7), {
+    noiseMask: Uint8Array.of(1, 0, 0, 0, 0, 0, 1, 1),
+    scores: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+  });
+  assert(!cache.needsRefresh(1, [2, 1], Int32Array.of(8, 7, 0, 9)));
+  const swapped = cache.lookup([2, 1], Int32Array.of(8, 7, 0, 9));
+  assertEquals(Array.from(swapped.noiseMask), [0, 0, 1, 1, 1, 0, 0, 0]);
+  assertEquals(Array.from(swapped.scores), [5, 6, 7, 8, 1, 2, 3, 4]);
+});
+
+Deno.test("a changed history or a new user forces a refresh; lookup refuses stale entries", () => {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everySteps: 100 });
+  cache.store(0, [1], Int32Array.of(0, 9), { noiseMask: Uint8Array.of(1, 0, 0, 0) });
+  assert(!cache.needsRefresh(1, [1], Int32Array.of(0, 9)));
+  assert(cache.needsRefresh(1, [1], Int32Array.of(9, 4)), "history shifted");
+  assert(cache.needsRefresh(1, [1, 2], Int32Array.of(0, 9, 0, 3)), "user 2 is new");
+  assertThrows(() => cache.lookup([1], Int32Array.of(9, 4)), Error, "other items");
+  assertThrows(() => cache.lookup([2], Int32Array.of(0, 3)), Error, "no mask stored for user 2");
+  // Without scores the stored scores are NaN, never an invented value.
+  assert(cache.lookup([1], Int32Array.of(0, 9)).scores.every(Number.isNaN));
+});
+
+Deno.test("bad configuration and bad batch sizes throw", () => {
+  assertThrows(() => new NoiseMaskCache(2, 2, { everySteps: 0 }), Error, "everySteps");
+  assertThrows(() => new NoiseMaskCache(2, 2, { warmupSteps: -1 }), Error, "warmupSteps");
+  assertThrows(() => new NoiseMaskCache(0, 2), Error, "positions");
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0 });
+  assertThrows(() => cache.needsRefresh(0, [1], Int32Array.of(0)), Error, "1 users x 2 positions");
+  assertThrows(
+    () => cache.store(0, [1], Int32Array.of(0, 1), { noiseMask: new Uint8Array(3) }),
+    Error,
+    "expected 4",
+  );
+});

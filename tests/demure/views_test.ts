@@ -1,0 +1,111 @@
+import { assert, assertEquals, assertNotEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { buildContrastiveViews, randomNoiseMask, viewTensors } from "../../lib/demure/views.ts";
+import { bottomFractionCount } from "../../lib/attribution/select_noise.ts";
+import type { PairShape } from "../../lib/attribution/types.ts";
+import { createRng } from "../../lib/util/random.ts";
+
+await initBackend({ verbose: false });
+
+// One user, 3 positions, 3 modalities. Position 1 lacks modality 2; position 2 is padding.
+const SHAPE: PairShape = [1, 3, 3];
+const VALID = [1, 1, 1, 1, 1, 0, 0, 0, 0];
+// Position 0: modality 1 is noise. Position 1: both present modalities are noise.
+const NOISE = Uint8Array.of(0, 1, 0, 1, 1, 0, 0, 0, 0);
+const SCORES = Float32Array.of(1, -1, 0.5, -0.2, -0.7, NaN, NaN, NaN, NaN);
+
+Deno.test("views by hand: anchor, positive, negative, and keep_one at an all-noise position", () => {
+  const v = buildContrastiveViews(VALID, NOISE, SHAPE, { scores: SCORES });
+  assertEquals(Array.from(v.anchor), [1, 1, 1, 1, 1, 0, 0, 0, 0]);
+  // Position 1 would lose both modalities: the stronger noise modality (0, score -0.2) stays.
+  assertEquals(Array.from(v.positive), [1, 0, 1, 1, 0, 0, 0, 0, 0]);
+  // Position 0 keeps only its noise; position 1 is all noise, so nothing is masked there.
+  assertEquals(Array.from(v.negative), [0, 1, 0, 1, 1, 0, 0, 0, 0]);
+  assertEquals([v.restoredPositive, v.restoredNegative], [1, 0]);
+  // allow_empty leaves position 1 without any modality in the positive view.
+  const empty = buildContrastiveViews(VALID, NOISE, SHAPE, { emptyPosition: "allow_empty" });
+  assertEquals(Array.from(empty.positive), [1, 0, 1, 0, 0, 0, 0, 0, 0]);
+  assertEquals([empty.restoredPositive, empty.restoredNegative], [0, 0]);
+});
+
+Deno.test("keep_one in the negative view keeps the weakest point of interest", () => {
+  const v = buildContrastiveViews(VALID, new Uint8Array(9), SHAPE, { scores: SCORES });
+  // No noise: position 0 keeps modality 1 (score -1), position 1 keeps modality 1 (-0.7).
+  assertEquals(Array.from(v.negative), [0, 1, 0, 0, 1, 0, 0, 0, 0]);
+  assertEquals(Array.from(v.positive), Array.from(v.anchor));
+  // Without scores the lowest modality index is kept.
+  const unscored = buildContrastiveViews(VALID, new Uint8Array(9), SHAPE);
+  assertEquals(Array.from(unscored.negative), [1, 0, 0, 1, 0, 0, 0, 0, 0]);
+});
+
+Deno.test("on random masks the views differ from the anchor exactly where the noise mask says", () => {
+  const shape: PairShape = [6, 8, 4];
+  const size = 6 * 8 * 4;
+  const rng = createRng(3);
+  const valid = Array.from({ length: size }, () => (rng.next() < 0.8 ? 1 : 0));
+  const { noiseMask, scores } = randomNoiseMask(valid, shape, 0.4, 17);
+  for (const policy of ["allow_empty", "keep_one"] as const) {
+    const v = buildContrastiveViews(valid, noiseMask, shape, { scores, emptyPosition: policy });
+    let restoredPairs = 0;
+    for (let i = 0; i < size; i++) {
+      assertEquals(v.anchor[i], valid[i], `anchor at ${i}`);
+      const positiveAsMasked = v.positive[i] === (valid[i] && !noiseMask[i] ? 1 : 0);
+      const negativeAsMasked = v.negative[i] === (valid[i] && noiseMask[i] ? 1 : 0);
+      if (policy === "allow_empty") {
+        assert(positiveAsMasked && negativeAsMasked, `pair ${i}`);
+        // Complementary: each valid pair is in exactly one of positive and negative.
+        assertEquals(v.positive[i] + v.negative[i], v.anchor[i], `complement at ${i}`);
+      } else {
+        restoredPairs += (positiveAsMasked ? 0 : 1) + (negativeAsMasked ? 0 : 1);
+        // A restoration only ever turns a masked valid pair back on.
+        if (!positiveAsMasked) assert(valid[i] && noiseMask[i] && v.positive[i] === 1);
+        if (!negativeAsMasked) assert(valid[i] && !noiseMask[i] && v.negative[i] === 1);
+      }
+    }
+    if (policy === "keep_one") {
+      assertEquals(restoredPairs, v.restoredPositive + v.restoredNegative);
+      assert(v.restoredNegative > 0, "the test data must exercise keep_one");
+      // Every real position keeps at least one modality in every view.
+      for (let row = 0; row < 6 * 8; row++) {
+        const cells = [0, 1, 2, 3].map((m) => row * 4 + m);
+        if (!cells.some((i) => valid[i])) continue;
+        for (const view of [v.positive, v.negative]) assert(cells.some((i) => view[i] === 1));
+      }
+    }
+  }
+});
+
+Deno.test("random noise mask: floor(rho * valid) pairs per user, valid only, seeded", () => {
+  const shape: PairShape = [5, 6, 3];
+  const rng = createRng(9);
+  const valid = Array.from({ length: 90 }, () => (rng.next() < 0.7 ? 1 : 0));
+  const first = randomNoiseMask(valid, shape, 0.3, 1);
+  for (let b = 0; b < 5; b++) {
+    const cells = Array.from({ length: 18 }, (_, k) => b * 18 + k);
+    const validCount = cells.filter((i) => valid[i]).length;
+    const noiseCount = cells.filter((i) => first.noiseMask[i]).length;
+    assertEquals(noiseCount, bottomFractionCount(0.3, validCount), `user ${b}`);
+    assert(cells.every((i) => valid[i] || !first.noiseMask[i]), "noise on an invalid pair");
+  }
+  assertEquals(randomNoiseMask(valid, shape, 0.3, 1).noiseMask, first.noiseMask);
+  assertNotEquals(randomNoiseMask(valid, shape, 0.3, 2).noiseMask, first.noiseMask);
+});
+
+Deno.test("views reject noise on an invalid pair and mismatched lengths", () => {
+  const badNoise = Uint8Array.of(0, 0, 0, 0, 0, 1, 0, 0, 0);
+  assertThrows(
+    () => buildContrastiveViews(VALID, badNoise, SHAPE),
+    Error,
+    "position 1, modality 2",
+  );
+  assertThrows(() => buildContrastiveViews(VALID, new Uint8Array(8), SHAPE), Error, "expected 9");
+});
+
+Deno.test("viewTensors uploads the masks with the right shape", () => {
+  const v = buildContrastiveViews(VALID, NOISE, SHAPE, { scores: SCORES });
+  const t = viewTensors(v);
+  assertEquals(t.positive.shape, [1, 3, 3]);
+  assertEquals(Array.from(t.negative.dataSync()), Array.from(v.negative));
+  tf.dispose([t.anchor, t.positive, t.negative]);
+});
