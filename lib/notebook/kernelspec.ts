@@ -1,0 +1,63 @@
+/**
+ * A project-local Jupyter kernelspec for the Deno kernel, found through `JUPYTER_PATH`, so that
+ * executing notebooks never depends on (or writes to) the user's `~/.local/share/jupyter`.
+ */
+
+/** Where the kernelspec lives and what to put in `JUPYTER_PATH`. */
+export interface DenoKernelspec {
+  /** Kernel name notebooks refer to in `metadata.kernelspec.name`. */
+  kernelName: string;
+  /** Directory to prepend to `JUPYTER_PATH` (it holds `kernels/<name>/kernel.json`). */
+  jupyterPath: string;
+  /** Absolute path of the written `kernel.json`. */
+  kernelJsonPath: string;
+  /** True when the file was (re)written, false when it already had this content. */
+  changed: boolean;
+}
+
+/** Options for {@linkcode ensureDenoKernelspec}. */
+export interface KernelspecConfig {
+  /** Project root; the spec goes to `<root>/.jupyter` (gitignored). */
+  projectRoot: string;
+  /** Absolute path of the deno binary the kernel runs. Default: `Deno.execPath()`. */
+  denoPath?: string;
+  /** Kernel name. Default: `"deno"`, the name `deno jupyter --install` uses. */
+  kernelName?: string;
+}
+
+/**
+ * Write (or leave as is, when identical) `<root>/.jupyter/kernels/<name>/kernel.json` with
+ * argv `[deno, "jupyter", "--kernel", "--conn", "{connection_file}"]`. Idempotent; written to a
+ * temporary file then renamed.
+ *
+ * @example
+ * ```ts
+ * const spec = await ensureDenoKernelspec({ projectRoot: Deno.cwd() });
+ * // run jupyter with env JUPYTER_PATH=spec.jupyterPath
+ * ```
+ */
+export async function ensureDenoKernelspec(config: KernelspecConfig): Promise<DenoKernelspec> {
+  const kernelName = config.kernelName ?? "deno";
+  const denoPath = config.denoPath ?? Deno.execPath();
+  const jupyterPath = `${config.projectRoot}/.jupyter`;
+  const kernelDir = `${jupyterPath}/kernels/${kernelName}`;
+  const kernelJsonPath = `${kernelDir}/kernel.json`;
+  const spec = {
+    argv: [denoPath, "jupyter", "--kernel", "--conn", "{connection_file}"],
+    display_name: "Deno",
+    language: "typescript",
+  };
+  const text = JSON.stringify(spec, null, 2) + "\n";
+  let existing: string | null = null;
+  try {
+    existing = await Deno.readTextFile(kernelJsonPath);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (existing === text) return { kernelName, jupyterPath, kernelJsonPath, changed: false };
+  await Deno.mkdir(kernelDir, { recursive: true });
+  const temporary = `${kernelJsonPath}.${Deno.pid}.tmp`;
+  await Deno.writeTextFile(temporary, text);
+  await Deno.rename(temporary, kernelJsonPath);
+  return { kernelName, jupyterPath, kernelJsonPath, changed: true };
+}

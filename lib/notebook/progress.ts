@@ -1,0 +1,132 @@
+import { jupyterOrNull } from "./jupyter.ts";
+
+/** One progress report from a long computation (a trainer's epoch, a sweep's run). */
+export interface ProgressEvent {
+  /** Steps done so far (e.g. epochs completed). */
+  step: number;
+  /** Total steps, when known. */
+  total?: number;
+  /** Latest numbers to show, e.g. `{ loss: 0.41, "valid NDCG@10": 0.052 }`. */
+  metrics?: Record<string, number>;
+  /** Free text shown after the numbers, e.g. "early stop". */
+  note?: string;
+}
+
+/** Configuration of {@linkcode createProgress}. */
+export interface ProgressConfig {
+  /** Shown first on the line, e.g. "SASRec". */
+  label: string;
+  /** Total steps when events do not carry one. Default: none. */
+  total?: number;
+  /** Terminal only: print every n-th event (the final one always prints). Default: 1. */
+  printEvery?: number;
+  /** Where terminal lines go. Default: `console.log`. */
+  print?: (line: string) => void;
+}
+
+/** A live progress line: one output updated in place in a notebook, printed lines elsewhere. */
+export interface Progress {
+  /** Report an event; usable directly as a trainer's progress callback. */
+  report: (event: ProgressEvent) => void;
+  /** Wait until every update reached the notebook; rethrows a display failure. */
+  done: () => Promise<void>;
+}
+
+/**
+ * One line of text for an event: label, step counter, a 20-character bar when the total is known,
+ * metrics with 4 significant digits, then the note.
+ *
+ * @example
+ * ```ts
+ * formatProgressLine("SASRec", { step: 5, total: 10, metrics: { loss: 0.123456 } });
+ * // "SASRec 5/10 [##########----------] 50% loss=0.1235"
+ * ```
+ */
+export function formatProgressLine(label: string, event: ProgressEvent): string {
+  const parts = [label];
+  if (event.total !== undefined && event.total > 0) {
+    const fraction = Math.min(1, Math.max(0, event.step / event.total));
+    const filled = Math.round(fraction * 20);
+    parts.push(
+      `${event.step}/${event.total}`,
+      `[${"#".repeat(filled)}${"-".repeat(20 - filled)}]`,
+      `${Math.round(fraction * 100)}%`,
+    );
+  } else {
+    parts.push(`${event.step}`);
+  }
+  for (const [name, value] of Object.entries(event.metrics ?? {})) {
+    parts.push(`${name}=${Number.isInteger(value) ? value : value.toPrecision(4)}`);
+  }
+  if (event.note) parts.push(event.note);
+  return parts.join(" ");
+}
+
+let progressCounter = 0;
+
+/**
+ * A progress line. In the Deno Jupyter kernel, the first event creates an output with a
+ * `display_id` and later events replace it in place; outside a kernel, events print as lines.
+ *
+ * @example
+ * ```ts
+ * const progress = createProgress({ label: "SASRec", total: 20 });
+ * for (let epoch = 1; epoch <= 20; epoch++) progress.report({ step: epoch, metrics: { loss: 1 / epoch } });
+ * await progress.done();
+ * ```
+ */
+export function createProgress(config: ProgressConfig): Progress {
+  const jupyter = jupyterOrNull();
+  const print = config.print ?? ((line: string) => console.log(line));
+  const printEvery = config.printEvery ?? 1;
+  progressCounter += 1;
+  const displayId = `demure-progress-${progressCounter}`;
+  let shown = false;
+  let eventCount = 0;
+  let lastUnprinted: string | null = null;
+  // Display calls are asynchronous while report() is synchronous: chain them to keep order.
+  let pending: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
+
+  const report = (event: ProgressEvent): void => {
+    const total = event.total ?? config.total;
+    const line = formatProgressLine(config.label, { ...event, total });
+    eventCount += 1;
+    if (jupyter === null) {
+      const isFinal = total !== undefined && event.step >= total;
+      if (eventCount % printEvery === 0 || isFinal) {
+        print(line);
+        lastUnprinted = null;
+      } else {
+        lastUnprinted = line;
+      }
+      return;
+    }
+    const update = shown;
+    shown = true;
+    const bundle = {
+      "text/plain": line,
+      "text/html": `<pre style="margin:0">${
+        line.replace(/&/g, "&amp;").replace(/</g, "&lt;")
+      }</pre>`,
+    };
+    pending = pending.then(() =>
+      jupyter.display(bundle, { raw: true, update, display_id: displayId })
+    )
+      .catch((error) => {
+        failure = error;
+      });
+  };
+
+  const done = async (): Promise<void> => {
+    if (jupyter === null) {
+      if (lastUnprinted !== null) print(lastUnprinted);
+      lastUnprinted = null;
+      return;
+    }
+    await pending;
+    if (failure !== null) throw failure;
+  };
+
+  return { report, done };
+}

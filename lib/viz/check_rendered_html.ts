@@ -1,0 +1,158 @@
+import { FIGURE_CLASS } from "./figure_html.ts";
+import { type ChromiumConfig, runHeadlessChromium } from "./chromium.ts";
+
+/** What {@linkcode checkRenderedHtml} found in one page. */
+export interface HtmlCheckReport {
+  path: string;
+  /** Figure divs in the page source (`class="demure-plot"`). */
+  expectedFigures: number;
+  /** Figure divs that hold a Plotly `main-svg` after the page's scripts ran. */
+  renderedFigures: number;
+  /** Resource URLs in tags or CSS of the source or the final DOM that point off the machine. */
+  externalReferences: string[];
+  /** http(s)/ws(s) requests the page itself started (from Chromium's net log). */
+  networkRequests: string[];
+  /** Uncaught script errors printed to the console. */
+  scriptErrors: string[];
+  /** True when every figure drew and nothing external was referenced, requested or thrown. */
+  ok: boolean;
+}
+
+const RESOURCE_ATTRIBUTE =
+  /<(?:script|link|img|iframe|source|video|audio|embed|object|track|input)\b[^>]*?\b(?:src|href|srcset|data|poster)\s*=\s*["']?\s*((?:https?:|wss?:|ftp:)?\/\/[^"'\s>]+)/gi;
+const CSS_URL = /(?:url\(\s*["']?|@import\s+["'])((?:https?:|wss?:|ftp:)?\/\/[^"')\s]+)/gi;
+
+function withoutScriptBodies(html: string): string {
+  return html.replace(/(<script\b[^>]*>)[\s\S]*?<\/script>/gi, "$1</script>");
+}
+
+/**
+ * URLs off the machine that the markup would load: `src`/`href`/... of resource tags and CSS
+ * `url()`/`@import`. Script bodies are skipped (plotly.js mentions URLs it never fetches here);
+ * `<a href>` links are navigation, not loads, and are allowed.
+ *
+ * @example
+ * ```ts
+ * externalResourceUrls('<img src="https://x.org/a.png">'); // ["https://x.org/a.png"]
+ * ```
+ */
+export function externalResourceUrls(html: string): string[] {
+  const markup = withoutScriptBodies(html);
+  const found = new Set<string>();
+  for (const match of markup.matchAll(RESOURCE_ATTRIBUTE)) found.add(match[1]);
+  for (const match of markup.matchAll(CSS_URL)) found.add(match[1]);
+  return [...found].sort();
+}
+
+/**
+ * How many figure divs the markup has, and how many of them contain a drawn Plotly `main-svg`.
+ * Each figure's content runs from its opening tag to the next figure's opening tag.
+ *
+ * @example
+ * ```ts
+ * countFigures('<div class="demure-plot"><svg class="main-svg"></svg></div><div class="demure-plot"></div>');
+ * // { figures: 2, drawn: 1 }
+ * ```
+ */
+export function countFigures(html: string): { figures: number; drawn: number } {
+  const markup = withoutScriptBodies(html);
+  const opening = new RegExp(`<div\\b[^>]*\\bclass="${FIGURE_CLASS}(?:\\s[^"]*)?"`, "g");
+  const starts = [...markup.matchAll(opening)].map((match) => match.index);
+  let drawn = 0;
+  starts.forEach((start, index) => {
+    const end = index + 1 < starts.length ? starts[index + 1] : markup.length;
+    if (markup.slice(start, end).includes("main-svg")) drawn += 1;
+  });
+  return { figures: starts.length, drawn };
+}
+
+interface NetLogEvent {
+  type: number;
+  params?: { url?: string; initiator?: string };
+}
+
+interface NetLog {
+  constants: { logEventTypes: Record<string, number> };
+  events: NetLogEvent[];
+}
+
+/**
+ * Requests started by the page (not by the browser itself, whose own requests carry initiator
+ * "not an origin") to a network scheme, from a Chromium `--log-net-log` file.
+ */
+export function pageRequestsFromNetLog(netLogText: string): string[] {
+  let log: NetLog;
+  try {
+    log = JSON.parse(netLogText) as NetLog;
+  } catch {
+    // Chromium may exit before closing the JSON; the event list is still complete.
+    log = JSON.parse(netLogText.replace(/,?\s*$/, "") + "]}") as NetLog;
+  }
+  const startJob = log.constants.logEventTypes["URL_REQUEST_START_JOB"];
+  const requests = new Set<string>();
+  for (const event of log.events) {
+    const url = event.params?.url;
+    if (event.type !== startJob || url === undefined) continue;
+    if (!/^(?:https?|wss?|ftp):/i.test(url)) continue;
+    if (event.params?.initiator === "not an origin") continue;
+    requests.add(url);
+  }
+  return [...requests].sort();
+}
+
+/**
+ * Open `path` in headless Chromium (fresh profile, every host name unresolvable), let scripts run,
+ * and check that every figure drew and the page loads nothing from off the machine.
+ *
+ * @example
+ * ```ts
+ * const report = await checkRenderedHtml("build/notebooks/00_smoke.html");
+ * if (!report.ok) console.error(report);
+ * ```
+ */
+export async function checkRenderedHtml(
+  path: string,
+  config: ChromiumConfig = {},
+): Promise<HtmlCheckReport> {
+  const absolute = await Deno.realPath(path);
+  const source = await Deno.readTextFile(absolute);
+  const workDir = await Deno.makeTempDir({ prefix: "demure-check-" });
+  try {
+    const netLogPath = `${workDir}/net.json`;
+    const run = await runHeadlessChromium([
+      "--enable-logging=stderr",
+      "--v=0",
+      `--log-net-log=${netLogPath}`,
+      "--dump-dom",
+      `file://${absolute}`,
+    ], config);
+    if (run.code !== 0 || run.stdout.length === 0) {
+      throw new Error(
+        `checkRenderedHtml: Chromium failed on ${path} (exit ${run.code}): ${
+          run.stderr.slice(-2000)
+        }`,
+      );
+    }
+    const expected = countFigures(source).figures;
+    const rendered = countFigures(run.stdout).drawn;
+    const externalReferences = [
+      ...new Set([...externalResourceUrls(source), ...externalResourceUrls(run.stdout)]),
+    ].sort();
+    const networkRequests = pageRequestsFromNetLog(await Deno.readTextFile(netLogPath));
+    const scriptErrors = [
+      ...run.stderr.matchAll(/:CONSOLE[^\]]*\] "(Uncaught.*?)", source: ([^\n]*)/g),
+    ].map((match) => `${match[1]} at ${match[2]}`);
+    return {
+      path,
+      expectedFigures: expected,
+      renderedFigures: rendered,
+      externalReferences,
+      networkRequests,
+      scriptErrors,
+      ok: rendered === expected && externalReferences.length === 0 &&
+        networkRequests.length === 0 && scriptErrors.length === 0,
+    };
+  } finally {
+    await Deno.remove(workDir, { recursive: true });
+  }
+}

@@ -1,0 +1,79 @@
+import type { Figure } from "./figure.ts";
+import { figureDivHtml } from "./figure_html.ts";
+import { loadPlotlyBundle } from "./plotly_bundle.ts";
+import { jupyterOrNull } from "../notebook/jupyter.ts";
+
+/** Options of {@linkcode display}. */
+export interface DisplayOptions {
+  /** Emit the plotly.js bundle even if this kernel session already did. Default: false. */
+  forcePlotlyBundle?: boolean;
+}
+
+/** The MIME bundle of one figure output (what the kernel is asked to display). */
+export interface FigureMimeBundle {
+  "text/html": string;
+  "application/vnd.plotly.v1+json": Figure;
+  "text/plain": string;
+  [mime: string]: string | Figure;
+}
+
+/**
+ * The MIME bundle for a figure. `text/html` is what nbconvert keeps, so it carries plotly.js
+ * itself when `plotlyBundle` is given; the Plotly MIME type serves frontends with a Plotly
+ * renderer (JupyterLab extension, VS Code).
+ *
+ * @example
+ * ```ts
+ * const bundle = figureMimeBundle(figure, { elementId: "demure-plot-1", plotlyBundle: null });
+ * ```
+ */
+export function figureMimeBundle(
+  figure: Figure,
+  options: { elementId: string; plotlyBundle: string | null },
+): FigureMimeBundle {
+  const script = options.plotlyBundle === null ? "" : `<script>${options.plotlyBundle}</script>`;
+  return {
+    "text/html": script + figureDivHtml(figure, { elementId: options.elementId }),
+    "application/vnd.plotly.v1+json": figure,
+    "text/plain": `Figure: ${figureTitle(figure)}`,
+  };
+}
+
+/** A short human name for logs and the plain-text fallback. */
+export function figureTitle(figure: Figure): string {
+  return figure.layout.title?.text ?? `${figure.data.length} trace(s)`;
+}
+
+// Per kernel session (the module instance lives as long as the kernel): plotly.js is emitted by
+// the first figure only, so an executed notebook carries exactly one copy, in document order
+// before every later figure.
+let plotlyEmitted = false;
+let figureCounter = 0;
+
+/**
+ * Show a figure in the Deno Jupyter kernel; outside a kernel, print a one-line note instead.
+ * The first figure of a kernel session inlines plotly.js (about 10 MB) into its `text/html`
+ * output; later ones only add a div and a `Plotly.newPlot` call. If you clear that first output in
+ * a live notebook, later figures still draw (the page keeps plotly.js loaded), but a saved copy
+ * would not: pass `forcePlotlyBundle: true` or re-run from the top.
+ *
+ * @example
+ * ```ts
+ * await display(groupedBars({ categories: ["HR@10"], series: [{ name: "Pop", values: [0.1] }] }));
+ * ```
+ */
+export async function display(figure: Figure, options: DisplayOptions = {}): Promise<void> {
+  const jupyter = jupyterOrNull();
+  if (jupyter === null) {
+    console.log(`[figure] ${figureTitle(figure)} (shown in notebooks; see writeHtmlReport)`);
+    return;
+  }
+  const includeBundle = !plotlyEmitted || options.forcePlotlyBundle === true;
+  figureCounter += 1;
+  const bundle = figureMimeBundle(figure, {
+    elementId: `demure-plot-${figureCounter}`,
+    plotlyBundle: includeBundle ? await loadPlotlyBundle() : null,
+  });
+  await jupyter.display(bundle, { raw: true });
+  plotlyEmitted = true;
+}

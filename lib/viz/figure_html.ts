@@ -1,0 +1,44 @@
+import type { Figure } from "./figure.ts";
+import { inlineJson } from "./plotly_bundle.ts";
+
+/** Class of every figure `<div>`: `scripts/check_html.ts` counts these against rendered plots. */
+export const FIGURE_CLASS = "demure-plot";
+
+/** Options of {@linkcode figureDivHtml}. */
+export interface FigureDivOptions {
+  /** Element id; unique within the page. */
+  elementId: string;
+  /** Render as a static image-like plot (no hover, no mode bar). Default: false. */
+  staticPlot?: boolean;
+}
+
+/**
+ * A `<div>` plus the `<script>` that draws the figure with `Plotly.newPlot`. plotly.js must be on
+ * the page (see `loadPlotlyBundle`); when it is not loaded yet the call waits for `load`.
+ * The script finds its div as its previous sibling (so a re-used id from an earlier kernel session
+ * in a live notebook cannot capture it), falling back to the id.
+ *
+ * @example
+ * ```ts
+ * const html = figureDivHtml({ data: [], layout: {} }, { elementId: "figure-1" });
+ * ```
+ */
+export function figureDivHtml(figure: Figure, options: FigureDivOptions): string {
+  const height = figure.layout.height ?? 450;
+  const width = figure.layout.width === undefined ? "100%" : `${figure.layout.width}px`;
+  const config = options.staticPlot
+    ? { staticPlot: true, displaylogo: false }
+    : { responsive: true, displaylogo: false };
+  const id = inlineJson(options.elementId);
+  return `<div class="${FIGURE_CLASS}" id=${
+    JSON.stringify(options.elementId).replace(/</g, "&lt;")
+  } style="width:${width};height:${height}px;"></div>` +
+    `<script>(function(){` +
+    `var script=document.currentScript;` +
+    `var sibling=script&&script.previousElementSibling;` +
+    `var element=sibling&&sibling.id===${id}?sibling:document.getElementById(${id});` +
+    `var spec=${inlineJson(figure)};` +
+    `function draw(){window.Plotly.newPlot(element,spec.data,spec.layout,${inlineJson(config)});}` +
+    `if(window.Plotly){draw();}else{window.addEventListener("load",draw);}` +
+    `})();</script>`;
+}

@@ -1,0 +1,71 @@
+import type { Figure } from "./figure.ts";
+import { figureDivHtml } from "./figure_html.ts";
+import { loadPlotlyBundle } from "./plotly_bundle.ts";
+import { type ChromiumConfig, runHeadlessChromium } from "./chromium.ts";
+
+/** Options of {@linkcode figureToPng}. */
+export interface FigurePngOptions {
+  /** Image width in CSS pixels. Default: 1000. */
+  width?: number;
+  /** Image height in CSS pixels. Default: 600. */
+  height?: number;
+  /** Device pixel ratio (2 gives a sharp README image). Default: 2. */
+  scale?: number;
+  chromium?: ChromiumConfig;
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * Screenshot a figure to a PNG with headless Chromium (the figure is drawn by the same plotly.js
+ * as the notebooks). Written to a temporary file, checked to be a PNG, then renamed to `path`.
+ *
+ * @example
+ * ```ts
+ * await figureToPng(contributionHeatmap({ values, numPositions: 10, modalityNames }), "docs/heatmap.png");
+ * ```
+ */
+export async function figureToPng(
+  figure: Figure,
+  path: string,
+  options: FigurePngOptions = {},
+): Promise<void> {
+  const width = options.width ?? 1000;
+  const height = options.height ?? 600;
+  const sized: Figure = { data: figure.data, layout: { ...figure.layout, width, height } };
+  const page = `<!DOCTYPE html><html><head><meta charset="utf-8">` +
+    `<style>html,body{margin:0;padding:0;background:#fff}</style>` +
+    `<script>${await loadPlotlyBundle()}</script></head><body>` +
+    figureDivHtml(sized, { elementId: "figure", staticPlot: true }) + `</body></html>`;
+  const workDir = await Deno.makeTempDir({ prefix: "demure-png-" });
+  try {
+    const pagePath = `${workDir}/figure.html`;
+    const shotPath = `${workDir}/figure.png`;
+    await Deno.writeTextFile(pagePath, page);
+    const run = await runHeadlessChromium([
+      `--force-device-scale-factor=${options.scale ?? 2}`,
+      `--screenshot=${shotPath}`,
+      `file://${pagePath}`,
+    ], { ...options.chromium, windowSize: [width, height] });
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(shotPath);
+    } catch {
+      throw new Error(
+        `figureToPng: Chromium wrote no screenshot for ${path} (exit ${run.code}): ${
+          run.stderr.slice(-2000)
+        }`,
+      );
+    }
+    if (!PNG_SIGNATURE.every((byte, index) => bytes[index] === byte)) {
+      throw new Error(`figureToPng: Chromium's output for ${path} is not a PNG`);
+    }
+    const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+    await Deno.mkdir(directory, { recursive: true });
+    const temporary = `${path}.${Deno.pid}.tmp`;
+    await Deno.writeFile(temporary, bytes);
+    await Deno.rename(temporary, path);
+  } finally {
+    await Deno.remove(workDir, { recursive: true });
+  }
+}

@@ -1,0 +1,74 @@
+import type { BarTrace, Figure } from "./figure.ts";
+import { assertFinite, assertLength } from "./_validate.ts";
+import { seriesColor } from "./palette.ts";
+
+/** One bar per category; `errors` are half-widths (e.g. standard deviation over seeds). */
+export interface BarSeries {
+  name: string;
+  values: number[];
+  errors?: number[];
+}
+
+/** Input of {@linkcode groupedBars}. */
+export interface GroupedBarsInput {
+  /** Category labels on the x axis (e.g. datasets or metrics). */
+  categories: string[];
+  /** One series per method; `values[i]` belongs to `categories[i]`. */
+  series: BarSeries[];
+  /** Default: none. */
+  title?: string;
+  yTitle?: string;
+  xTitle?: string;
+}
+
+/**
+ * Grouped bars with optional symmetric error bars.
+ *
+ * @example
+ * ```ts
+ * const figure = groupedBars({
+ *   categories: ["HR@10", "NDCG@10"],
+ *   series: [
+ *     { name: "SASRec", values: [0.10, 0.05], errors: [0.01, 0.004] },
+ *     { name: "Demure", values: [0.12, 0.06], errors: [0.01, 0.005] },
+ *   ],
+ * });
+ * ```
+ */
+export function groupedBars(input: GroupedBarsInput): Figure {
+  const builder = "groupedBars";
+  if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
+  const data: BarTrace[] = input.series.map((series, index) => {
+    const field = `series "${series.name}"`;
+    assertLength(builder, `${field}.values`, series.values, input.categories.length);
+    assertFinite(builder, `${field}.values`, series.values);
+    const trace: BarTrace = {
+      type: "bar",
+      name: series.name,
+      x: [...input.categories],
+      y: [...series.values],
+      marker: { color: seriesColor(index) },
+    };
+    if (series.errors) {
+      assertLength(builder, `${field}.errors`, series.errors, input.categories.length);
+      assertFinite(builder, `${field}.errors`, series.errors);
+      series.errors.forEach((error, position) => {
+        if (error < 0) {
+          throw new Error(`${builder}: ${field}.errors[${position}] is ${error}, must be >= 0`);
+        }
+      });
+      trace.error_y = { type: "data", array: [...series.errors], visible: true };
+    }
+    return trace;
+  });
+  return {
+    data,
+    layout: {
+      barmode: "group",
+      ...(input.title ? { title: { text: input.title } } : {}),
+      xaxis: input.xTitle ? { title: { text: input.xTitle } } : {},
+      yaxis: input.yTitle ? { title: { text: input.yTitle } } : {},
+      legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import type { Figure } from "./figure.ts";
+import { figureDivHtml } from "./figure_html.ts";
+import { loadPlotlyBundle } from "./plotly_bundle.ts";
+import { escapeHtml, markdownToHtml } from "./_markdown.ts";
+
+/** Text in a small Markdown subset (headings, paragraphs, `-` lists, bold, italic, code). */
+export interface TextSection {
+  kind: "text";
+  markdown: string;
+}
+
+/** A table; numbers are printed with `digits` decimals (integers as they are). */
+export interface TableSection {
+  kind: "table";
+  columns: string[];
+  rows: Array<Array<string | number>>;
+  caption?: string;
+  /** Decimals for non-integer numbers. Default: 4. */
+  digits?: number;
+}
+
+/** A Plotly figure drawn interactively in the page. */
+export interface FigureSection {
+  kind: "figure";
+  figure: Figure;
+  caption?: string;
+}
+
+/** One block of an HTML report, in page order. */
+export type ReportSection = TextSection | TableSection | FigureSection;
+
+/** Options of {@linkcode renderHtmlReport}. */
+export interface HtmlReportOptions {
+  /** Page title. Default: `"Report"`. */
+  title?: string;
+  /** Path of plotly.js (tests). Default: node_modules/plotly.js-dist/plotly.js. */
+  plotlyPath?: string;
+}
+
+const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;` +
+  `margin:2em auto;padding:0 1em;color:#222;line-height:1.45}` +
+  `table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;` +
+  `text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}` +
+  `caption{caption-side:bottom;color:#555;font-size:90%;padding-top:4px}` +
+  `figure{margin:1.5em 0}figcaption{color:#555;font-size:90%}` +
+  `code{background:#f3f3f3;padding:0 3px;border-radius:3px}`;
+
+function formatCell(value: string | number, digits: number): string {
+  if (typeof value === "string") return escapeHtml(value);
+  if (!Number.isFinite(value)) return String(value);
+  return Number.isInteger(value) ? String(value) : value.toFixed(digits);
+}
+
+function tableHtml(section: TableSection, sectionIndex: number): string {
+  const digits = section.digits ?? 4;
+  const body = section.rows.map((row, rowIndex) => {
+    if (row.length !== section.columns.length) {
+      throw new Error(
+        `renderHtmlReport: section ${sectionIndex} table row ${rowIndex} has ${row.length} cells, ` +
+          `expected ${section.columns.length} (${section.columns.join(", ")})`,
+      );
+    }
+    return `<tr>${row.map((cell) => `<td>${formatCell(cell, digits)}</td>`).join("")}</tr>`;
+  }).join("\n");
+  const caption = section.caption ? `<caption>${escapeHtml(section.caption)}</caption>` : "";
+  const head = section.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join("");
+  return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/**
+ * A self-contained HTML page: no external URL; plotly.js inlined once in `<head>` when the page
+ * has at least one figure.
+ *
+ * @example
+ * ```ts
+ * const html = await renderHtmlReport([
+ *   { kind: "text", markdown: "# Results\nAll numbers are test-set NDCG@10." },
+ *   { kind: "table", columns: ["model", "NDCG@10"], rows: [["SASRec", 0.0512]] },
+ * ], { title: "Main table" });
+ * ```
+ */
+export async function renderHtmlReport(
+  sections: ReportSection[],
+  options: HtmlReportOptions = {},
+): Promise<string> {
+  let figureCount = 0;
+  const body = sections.map((section, sectionIndex) => {
+    switch (section.kind) {
+      case "text":
+        return markdownToHtml(section.markdown);
+      case "table":
+        return tableHtml(section, sectionIndex);
+      case "figure": {
+        figureCount += 1;
+        const caption = section.caption
+          ? `<figcaption>${escapeHtml(section.caption)}</figcaption>`
+          : "";
+        const div = figureDivHtml(section.figure, { elementId: `figure-${figureCount}` });
+        return `<figure>${div}${caption}</figure>`;
+      }
+    }
+  }).join("\n");
+  const plotly = figureCount > 0
+    ? `<script>${await loadPlotlyBundle(options.plotlyPath)}</script>\n`
+    : "";
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${escapeHtml(options.title ?? "Report")}</title><style>${STYLE}</style>\n` +
+    `${plotly}</head>\n<body>\n${body}\n</body></html>\n`;
+}
+
+/**
+ * Render with {@linkcode renderHtmlReport} and write to `path` (temporary file, then rename).
+ *
+ * @example
+ * ```ts
+ * await writeHtmlReport("results/report.html", [
+ *   { kind: "figure", figure: groupedBars({ categories: ["HR@10"], series: [{ name: "Pop", values: [0.1] }] }) },
+ * ], { title: "Baselines" });
+ * ```
+ */
+export async function writeHtmlReport(
+  path: string,
+  sections: ReportSection[],
+  options: HtmlReportOptions = {},
+): Promise<void> {
+  const html = await renderHtmlReport(sections, options);
+  const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+  await Deno.mkdir(directory, { recursive: true });
+  const temporary = `${path}.${Deno.pid}.tmp`;
+  await Deno.writeTextFile(temporary, html);
+  await Deno.rename(temporary, path);
+}

@@ -1,0 +1,113 @@
+import type { Figure, ScatterTrace } from "./figure.ts";
+import { assertFinite, assertLength } from "./_validate.ts";
+import { seriesColor, withAlpha } from "./palette.ts";
+
+/** A line with an optional shaded band `[lower[i], upper[i]]` around it at each `x[i]`. */
+export interface BandSeries {
+  name: string;
+  x: number[];
+  y: number[];
+  band?: { lower: number[]; upper: number[] };
+}
+
+/** Input of {@linkcode lineWithBands}. */
+export interface LineWithBandsInput {
+  series: BandSeries[];
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  /** Default: `"linear"`; `"log"` for sweeps over orders of magnitude. */
+  xScale?: "linear" | "log";
+}
+
+/**
+ * `{lower, upper}` = `y ∓ spread`, e.g. mean ∓ standard deviation over seeds.
+ *
+ * @example
+ * ```ts
+ * symmetricBand([1, 2], [0.1, 0.2]); // { lower: [0.9, 1.8], upper: [1.1, 2.2] }
+ * ```
+ */
+export function symmetricBand(y: number[], spread: number[]): { lower: number[]; upper: number[] } {
+  assertLength("symmetricBand", "spread", spread, y.length);
+  return {
+    lower: y.map((value, index) => value - spread[index]),
+    upper: y.map((value, index) => value + spread[index]),
+  };
+}
+
+/**
+ * Line plot where each series may carry an error band (drawn as a translucent polygon that
+ * shares the series' colour and legend entry).
+ *
+ * @example
+ * ```ts
+ * const figure = lineWithBands({
+ *   series: [{ name: "Demure", x: [0.1, 0.2], y: [0.5, 0.6], band: symmetricBand([0.5, 0.6], [0.02, 0.03]) }],
+ *   xTitle: "rho",
+ *   yTitle: "NDCG@10",
+ * });
+ * ```
+ */
+export function lineWithBands(input: LineWithBandsInput): Figure {
+  const builder = "lineWithBands";
+  if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
+  const data: ScatterTrace[] = [];
+  input.series.forEach((series, index) => {
+    const field = `series "${series.name}"`;
+    const color = seriesColor(index);
+    assertLength(builder, `${field}.y`, series.y, series.x.length);
+    assertFinite(builder, `${field}.x`, series.x);
+    assertFinite(builder, `${field}.y`, series.y);
+    if (series.band) {
+      const { lower, upper } = series.band;
+      assertLength(builder, `${field}.band.lower`, lower, series.x.length);
+      assertLength(builder, `${field}.band.upper`, upper, series.x.length);
+      assertFinite(builder, `${field}.band.lower`, lower);
+      assertFinite(builder, `${field}.band.upper`, upper);
+      lower.forEach((low, position) => {
+        if (low > upper[position]) {
+          throw new Error(
+            `${builder}: ${field}.band.lower[${position}] = ${low} exceeds upper = ${
+              upper[position]
+            }`,
+          );
+        }
+      });
+      // Polygon: along the upper edge left to right, back along the lower edge.
+      data.push({
+        type: "scatter",
+        x: [...series.x, ...[...series.x].reverse()],
+        y: [...upper, ...[...lower].reverse()],
+        fill: "toself",
+        fillcolor: withAlpha(color, 0.2),
+        line: { color: "rgba(0,0,0,0)" },
+        hoverinfo: "skip",
+        showlegend: false,
+        legendgroup: series.name,
+        name: `${series.name} band`,
+      });
+    }
+    data.push({
+      type: "scatter",
+      mode: "lines+markers",
+      name: series.name,
+      x: [...series.x],
+      y: [...series.y],
+      line: { color },
+      legendgroup: series.name,
+    });
+  });
+  return {
+    data,
+    layout: {
+      ...(input.title ? { title: { text: input.title } } : {}),
+      xaxis: {
+        ...(input.xTitle ? { title: { text: input.xTitle } } : {}),
+        type: input.xScale ?? "linear",
+      },
+      yaxis: input.yTitle ? { title: { text: input.yTitle } } : {},
+      legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Figures: typed Plotly builders, notebook display, self-contained HTML reports, PNG export.
+ *
+ * @example
+ * ```ts
+ * import { contributionHeatmap, display } from "./lib/viz/mod.ts";
+ * await display(contributionHeatmap({ values: [0.2, 0.8], numPositions: 1, modalityNames: ["id", "text"] }));
+ * ```
+ */
+export type {
+  Axis,
+  BarTrace,
+  Figure,
+  HeatmapTrace,
+  Layout,
+  ScatterTrace,
+  Trace,
+} from "./figure.ts";
+export { PALETTE, seriesColor, withAlpha } from "./palette.ts";
+export { contributionHeatmap, type ContributionHeatmapInput } from "./contribution_heatmap.ts";
+export { type CurveSeries, trainingCurves, type TrainingCurvesInput } from "./training_curves.ts";
+export { type BarSeries, groupedBars, type GroupedBarsInput } from "./grouped_bars.ts";
+export {
+  type BandSeries,
+  lineWithBands,
+  type LineWithBandsInput,
+  symmetricBand,
+} from "./line_bands.ts";
+export { display, type DisplayOptions, figureMimeBundle } from "./display.ts";
+export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";
+export { renderHtmlReport, type ReportSection, writeHtmlReport } from "./html_report.ts";
+export { type FigurePngOptions, figureToPng } from "./figure_png.ts";
+export { loadPlotlyBundle } from "./plotly_bundle.ts";

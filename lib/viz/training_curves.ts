@@ -1,0 +1,79 @@
+import type { Figure, ScatterTrace } from "./figure.ts";
+import { assertFinite, assertLength } from "./_validate.ts";
+import { seriesColor } from "./palette.ts";
+
+/** One curve: `y[i]` measured at `x[i]` (epoch or step). */
+export interface CurveSeries {
+  name: string;
+  x: number[];
+  y: number[];
+  /** Which y axis: `"left"` (default) or `"right"`, e.g. loss left, NDCG right. */
+  axis?: "left" | "right";
+}
+
+/** Input of {@linkcode trainingCurves}. */
+export interface TrainingCurvesInput {
+  series: CurveSeries[];
+  /** Default: `"Training curves"`. */
+  title?: string;
+  /** Default: `"epoch"`. */
+  xTitle?: string;
+  /** Title of the left axis. Default: none. */
+  yTitle?: string;
+  /** Title of the right axis (only drawn when a series uses it). */
+  rightYTitle?: string;
+}
+
+/**
+ * Lines with markers, one per series, optionally on two y axes.
+ *
+ * @example
+ * ```ts
+ * const figure = trainingCurves({
+ *   series: [
+ *     { name: "loss", x: [1, 2, 3], y: [0.9, 0.6, 0.5] },
+ *     { name: "valid NDCG@10", x: [1, 2, 3], y: [0.05, 0.08, 0.09], axis: "right" },
+ *   ],
+ *   yTitle: "loss",
+ *   rightYTitle: "NDCG@10",
+ * });
+ * ```
+ */
+export function trainingCurves(input: TrainingCurvesInput): Figure {
+  const builder = "trainingCurves";
+  if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
+  const usesRight = input.series.some((series) => series.axis === "right");
+  const data: ScatterTrace[] = input.series.map((series, index) => {
+    assertLength(builder, `series "${series.name}".y`, series.y, series.x.length);
+    assertFinite(builder, `series "${series.name}".x`, series.x);
+    assertFinite(builder, `series "${series.name}".y`, series.y);
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      name: series.name,
+      x: [...series.x],
+      y: [...series.y],
+      line: { color: seriesColor(index) },
+      yaxis: series.axis === "right" ? "y2" : "y",
+    };
+  });
+  return {
+    data,
+    layout: {
+      title: { text: input.title ?? "Training curves" },
+      xaxis: { title: { text: input.xTitle ?? "epoch" } },
+      yaxis: input.yTitle ? { title: { text: input.yTitle } } : {},
+      ...(usesRight
+        ? {
+          yaxis2: {
+            title: { text: input.rightYTitle ?? "" },
+            overlaying: "y" as const,
+            side: "right" as const,
+          },
+        }
+        : {}),
+      hovermode: "x unified",
+      legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Open rendered HTML pages in headless Chromium and check that every Plotly figure drew and that
+ * nothing is loaded from off the machine (no external resource URL, no network request, no
+ * uncaught script error).
+ *
+ *   deno run -A scripts/check_html.ts                    # every build/notebooks/*.html
+ *   deno run -A scripts/check_html.ts results/report.html
+ *
+ * Exit status 1 when any page fails; 0 with a note when Chromium is missing only if
+ * --allow-missing-chromium is given (otherwise missing Chromium is a failure).
+ */
+import { checkRenderedHtml } from "../lib/viz/check_rendered_html.ts";
+import { findChromium } from "../lib/viz/chromium.ts";
+
+const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+async function defaultPages(): Promise<string[]> {
+  const directory = `${projectRoot}/build/notebooks`;
+  const pages: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(directory)) {
+      if (entry.isFile && entry.name.endsWith(".html")) pages.push(`${directory}/${entry.name}`);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return pages.sort();
+}
+
+async function main(): Promise<number> {
+  const allowMissing = Deno.args.includes("--allow-missing-chromium");
+  const named = Deno.args.filter((arg) => !arg.startsWith("--"));
+  if (findChromium() === null) {
+    console.error("check_html: no Chromium at /usr/bin/chromium; install Debian's chromium");
+    return allowMissing ? 0 : 1;
+  }
+  const pages = named.length > 0 ? named : await defaultPages();
+  if (pages.length === 0) {
+    console.error("check_html: no pages (run scripts/run_notebooks.ts first)");
+    return 1;
+  }
+  let failed = 0;
+  for (const page of pages) {
+    const report = await checkRenderedHtml(page);
+    const summary = `${report.renderedFigures}/${report.expectedFigures} figures drawn, ` +
+      `${report.externalReferences.length} external references, ` +
+      `${report.networkRequests.length} network requests, ${report.scriptErrors.length} script errors`;
+    if (report.ok) {
+      console.log(`ok ${page}: ${summary}`);
+    } else {
+      failed += 1;
+      console.error(`FAILED ${page}: ${summary}`);
+      for (const url of report.externalReferences) console.error(`  external reference: ${url}`);
+      for (const url of report.networkRequests) console.error(`  network request: ${url}`);
+      for (const error of report.scriptErrors) console.error(`  script error: ${error}`);
+    }
+  }
+  console.log(`${pages.length - failed} pages ok, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main());
