@@ -3,7 +3,12 @@
  * methods of {@linkcode AttributionMethod}. Higher = more important; 0 at invalid pairs.
  */
 import { tf } from "../backend/tf.ts";
-import { checkEmbeddingInputs, detachedCopy, embeddingGradient } from "./embedding_gradient.ts";
+import {
+  checkEmbeddingInputs,
+  detachedCopy,
+  embeddingGradient,
+  maskGradient,
+} from "./embedding_gradient.ts";
 import { integratedGradientContributions } from "./_integrated_gradients.ts";
 import { occlusionContributions } from "./_occlusion.ts";
 import { validPairs } from "./_pairs.ts";
@@ -61,6 +66,12 @@ export function computeContributions(
     case "gradient_norm":
       contributions = gradientContributions(lossOfEmbeddings, embeddings, mask, config.method);
       break;
+    case "mask_gradient": {
+      const { gradient } = maskGradient(lossOfEmbeddings, embeddings, mask);
+      const w = mask.dataSync();
+      contributions = gradient.map((g, i) => -g * w[i]);
+      break;
+    }
     case "integrated_gradients":
       contributions = integratedGradientContributions(
         lossOfEmbeddings,

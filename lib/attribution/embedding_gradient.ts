@@ -7,7 +7,7 @@ import type { LossOfEmbeddings, PairShape } from "./types.ts";
 
 /** What {@linkcode embeddingGradient} returns. */
 export interface EmbeddingGradient {
-  /** `[batch, position, modality, dim]` dL_b/dE[b,p,m,:]. */
+  /** dL_b/dE[b,p,m,:] `[batch, position, modality, dim]`, or dL_b/dw[b,p,m] `[batch, position, modality]`. */
   gradient: Float32Array;
   /** `[batch]` per-user loss at the given inputs. */
   loss: Float32Array;
@@ -52,9 +52,40 @@ export function checkPerUserLoss(where: string, loss: tf.Tensor, batch: number):
   }
 }
 
+/** Gradient of the summed per-user loss with respect to `E` or `w`, plus the per-user loss. */
+function lossGradient(
+  where: string,
+  lossOfEmbeddings: LossOfEmbeddings,
+  embeddings: tf.Tensor4D,
+  mask: tf.Tensor3D,
+  withRespectTo: "embeddings" | "mask",
+): EmbeddingGradient {
+  const shape = checkEmbeddingInputs(where, embeddings, mask);
+  return tf.tidy(() => {
+    const e = detachedCopy(embeddings);
+    const w = detachedCopy(mask);
+    let perUser: tf.Tensor1D | undefined;
+    const lossSum = (x: tf.Tensor) => {
+      const loss = withRespectTo === "embeddings"
+        ? lossOfEmbeddings(x as tf.Tensor4D, w)
+        : lossOfEmbeddings(e, x as tf.Tensor3D);
+      checkPerUserLoss(where, loss, shape[0]);
+      perUser = tf.keep(loss);
+      return tf.sum(loss);
+    };
+    const gradient = tf.grad(lossSum)(withRespectTo === "embeddings" ? e : w);
+    const result = {
+      gradient: gradient.dataSync().slice() as Float32Array,
+      loss: (perUser as tf.Tensor1D).dataSync().slice() as Float32Array,
+    };
+    perUser?.dispose();
+    return result;
+  });
+}
+
 /**
  * dL/dE for every user at once: because users are independent, the gradient of the summed loss
- * holds each user's own gradient in that user's row.
+ * holds each user's own gradient in that user's row. `gradient` is `[batch, position, modality, dim]`.
  *
  * @example
  * ```ts
@@ -66,22 +97,22 @@ export function embeddingGradient(
   embeddings: tf.Tensor4D,
   mask: tf.Tensor3D,
 ): EmbeddingGradient {
-  const shape = checkEmbeddingInputs("embeddingGradient", embeddings, mask);
-  return tf.tidy(() => {
-    const e = detachedCopy(embeddings);
-    const w = detachedCopy(mask);
-    let perUser: tf.Tensor1D | undefined;
-    const gradient = tf.grad((x: tf.Tensor) => {
-      const loss = lossOfEmbeddings(x as tf.Tensor4D, w);
-      checkPerUserLoss("embeddingGradient", loss, shape[0]);
-      perUser = tf.keep(loss);
-      return tf.sum(loss);
-    })(e);
-    const result = {
-      gradient: gradient.dataSync() as Float32Array,
-      loss: (perUser as tf.Tensor1D).dataSync() as Float32Array,
-    };
-    perUser?.dispose();
-    return result;
-  });
+  return lossGradient("embeddingGradient", lossOfEmbeddings, embeddings, mask, "embeddings");
+}
+
+/**
+ * dL/dw, the gradient with respect to the fusion mask; `gradient` is `[batch, position, modality]`.
+ * Unlike dL/dE it sees how the fusion renormalises when a modality is dropped (masked mean).
+ *
+ * @example
+ * ```ts
+ * const { gradient } = maskGradient(lossOf, E, w); // [batch, position, modality]
+ * ```
+ */
+export function maskGradient(
+  lossOfEmbeddings: LossOfEmbeddings,
+  embeddings: tf.Tensor4D,
+  mask: tf.Tensor3D,
+): EmbeddingGradient {
+  return lossGradient("maskGradient", lossOfEmbeddings, embeddings, mask, "mask");
 }

@@ -12,7 +12,12 @@
  */
 export * from "./types.ts";
 export { computeContributions, type ContributionConfig } from "./contributions.ts";
-export { detachedCopy, type EmbeddingGradient, embeddingGradient } from "./embedding_gradient.ts";
+export {
+  detachedCopy,
+  type EmbeddingGradient,
+  embeddingGradient,
+  maskGradient,
+} from "./embedding_gradient.ts";
 export { normaliseContributions } from "./normalise.ts";
 export { bottomFractionCount, selectNoise } from "./select_noise.ts";
 export { aggregateByModality } from "./aggregate.ts";

@@ -28,6 +28,9 @@ export type LossOfEmbeddings = (embeddings: tf.Tensor4D, mask: tf.Tensor3D) => t
  * How a contribution is measured. Every method follows one sign convention: higher = more
  * important to predicting the next item.
  * - `gradient_x_input`: `-g . e`, the first-order estimate of the loss rise when `e` is zeroed.
+ * - `mask_gradient`: `-w . dL/dw`, the first-order estimate of the loss rise when the fusion mask
+ *   drops the modality (occlusion's linearisation: it sees the masked mean renormalise, which
+ *   `-g . e` does not).
  * - `gradient_norm`: `|g|_2`, sensitivity only (never negative; ignores the sign of the effect).
  * - `integrated_gradients`: `-(e - e0) . mean_alpha g(e0 + alpha (e - e0))`, path from a baseline;
  *   by completeness the contributions of a user sum to `L(baseline) - L(full)`.
@@ -35,6 +38,7 @@ export type LossOfEmbeddings = (embeddings: tf.Tensor4D, mask: tf.Tensor3D) => t
  */
 export type AttributionMethod =
   | "gradient_x_input"
+  | "mask_gradient"
   | "gradient_norm"
   | "integrated_gradients"
   | "occlusion";

@@ -64,7 +64,14 @@ Deno.test("linear model: every signed method equals -a . e, gradient norm equals
   // Hand check of two entries: user 0, (p0, m0): -(1*1 + 2*1) = -3; user 1, (p1, m1): -(3*0 + 0*3) = 0.
   assertEquals(exact[0], -3);
   assertEquals(exact[7], -0);
-  for (const method of ["gradient_x_input", "integrated_gradients", "occlusion"] as const) {
+  for (
+    const method of [
+      "gradient_x_input",
+      "mask_gradient",
+      "integrated_gradients",
+      "occlusion",
+    ] as const
+  ) {
     assertAllClose(contributionsOf(lossOf, method), exact, 1e-5, method);
   }
   assertAllClose(
@@ -100,6 +107,8 @@ Deno.test("quadratic model: gradient x input, occlusion and IG match their close
   const integrated = expectedPerPair((b, p, m) => -0.5 * se(b, p, m));
   assertAllClose(contributionsOf(lossOf, "occlusion"), occlusion, 1e-4, "occlusion");
   assertAllClose(contributionsOf(lossOf, "gradient_x_input"), gradientXInput, 1e-4, "g x i");
+  // dL/dw_k = s . e_k: with a plain sum the mask gradient equals gradient x input.
+  assertAllClose(contributionsOf(lossOf, "mask_gradient"), gradientXInput, 1e-4, "mask gradient");
   assertAllClose(
     contributionsOf(lossOf, "integrated_gradients", "zero_embedding", 3),
     integrated,
