@@ -4,6 +4,7 @@
  * A missing feature is `present = 0` with a zero row, never a value.
  */
 import type { ModalityFeatures } from "../types.ts";
+export { idModality } from "../id_modality.ts";
 import type { WordVectors } from "./embeddings.ts";
 import { readableTitle, TITLE_STOP_WORDS, titleTokens } from "./title.ts";
 import type { ProductionRecord } from "./vega.ts";
@@ -33,25 +34,6 @@ export const YEAR_BUCKET_EDGES: readonly number[] = [
 
 /** Vocabulary entries of the production modality need this many matched films (else too rare). */
 export const PRODUCTION_MIN_FILMS = { distributor: 5, director: 3 } as const;
-
-/**
- * The learned id modality (no raw feature, present for every item).
- *
- * @example
- * ```ts
- * idModality(3).present; // Uint8Array [1, 1, 1]
- * ```
- */
-export function idModality(numItems: number): ModalityFeatures {
-  return {
-    name: "id",
-    kind: "id",
-    dim: 0,
-    values: new Float32Array(0),
-    present: new Uint8Array(numItems).fill(1),
-    provenance: { source: "learned item embedding (no raw feature)", normalisation: "none" },
-  };
-}
 
 function multiHot(
   name: string,

@@ -1,0 +1,117 @@
+/** Dense feature matrices for any modality: one `item_id v1 ... vd` line per item. */
+import { DataError } from "../errors.ts";
+import { datasetFingerprint } from "../fingerprint.ts";
+import type { FeatureProvenance, InteractionDataset, ModalityFeatures } from "../types.ts";
+import { finiteNumber, numberedLines, readTextFile } from "./_fields.ts";
+
+/** Options of `readDenseFeatures`. */
+export interface DenseFeatureConfig {
+  /** Modality name (e.g. "image"). */
+  name: string;
+  /** Expected width; when omitted the first line decides (default: undefined). */
+  dim?: number;
+  /** Require a row for every item of the dataset (default false: absent items are missing). */
+  requireAllItems?: boolean;
+  provenance: FeatureProvenance;
+}
+
+/**
+ * Reads a whitespace-separated matrix keyed by external item id. Unknown or duplicate ids, rows
+ * of the wrong width and NaN/infinite values are errors naming file, line and field
+ * (`value[k]` for the k-th number). Items without a row get `present = 0`.
+ *
+ * @example
+ * ```ts
+ * const image = readDenseFeatures("img.txt", dataset.itemIds, {
+ *   name: "image", dim: 512, provenance: { source: "CLIP ViT-B/32", normalisation: "L2" },
+ * });
+ * ```
+ */
+export function readDenseFeatures(
+  path: string,
+  itemIds: string[],
+  config: DenseFeatureConfig,
+): ModalityFeatures {
+  const index = new Map(itemIds.map((id, i) => [id, i]));
+  const rows = numberedLines(readTextFile(path));
+  let dim = config.dim;
+  if (dim === undefined) {
+    if (rows.length === 0) throw new DataError(path, 1, "value", "empty file and no dim given");
+    dim = rows[0].content.trim().split(/\s+/).length - 1;
+  }
+  if (!Number.isInteger(dim) || dim < 1) {
+    throw new DataError(path, rows[0]?.line ?? 1, "value", `feature width ${dim} is not positive`);
+  }
+  const values = new Float32Array(itemIds.length * dim);
+  const present = new Uint8Array(itemIds.length);
+  for (const { line, content } of rows) {
+    const [id, ...numbers] = content.trim().split(/\s+/);
+    const item = index.get(id);
+    if (item === undefined) throw new DataError(path, line, "item_id", `unknown item id "${id}"`);
+    if (present[item]) throw new DataError(path, line, "item_id", `duplicate item id "${id}"`);
+    if (numbers.length !== dim) {
+      throw new DataError(
+        path,
+        line,
+        `value[${Math.min(numbers.length, dim)}]`,
+        `${numbers.length} values, expected ${dim}`,
+      );
+    }
+    numbers.forEach((text, k) => {
+      values[item * dim! + k] = finiteNumber(text, { file: path, line, field: `value[${k}]` });
+    });
+    present[item] = 1;
+  }
+  const covered = present.reduce((n, x) => n + x, 0);
+  if (config.requireAllItems && covered !== itemIds.length) {
+    throw new DataError(
+      path,
+      0,
+      "item_id",
+      `rows for ${covered} items, the dataset has ${itemIds.length}`,
+    );
+  }
+  return { name: config.name, kind: "dense", dim, values, present, provenance: config.provenance };
+}
+
+/**
+ * Adds a modality to a dataset after checking its shape against the item count; returns a new
+ * dataset with a new fingerprint. `source` names the modality's file in errors.
+ *
+ * @example
+ * ```ts
+ * const withImage = attachModality(dataset, image, "img.txt");
+ * ```
+ */
+export function attachModality(
+  dataset: InteractionDataset,
+  modality: ModalityFeatures,
+  source: string,
+): InteractionDataset {
+  if (modality.present.length !== dataset.numItems) {
+    throw new DataError(
+      source,
+      0,
+      "present",
+      `${modality.present.length} items, dataset has ${dataset.numItems}`,
+    );
+  }
+  if (modality.values.length !== dataset.numItems * modality.dim) {
+    throw new DataError(
+      source,
+      0,
+      "values",
+      `${modality.values.length} values, expected ${dataset.numItems} x ${modality.dim}`,
+    );
+  }
+  if (dataset.modalities.some((m) => m.name === modality.name)) {
+    throw new DataError(source, 0, "name", `modality "${modality.name}" already exists`);
+  }
+  const result: InteractionDataset = {
+    ...dataset,
+    modalities: [...dataset.modalities, modality],
+    metadata: { ...dataset.metadata, fingerprint: "" },
+  };
+  result.metadata.fingerprint = datasetFingerprint(result);
+  return result;
+}
