@@ -13,6 +13,12 @@ export type AucScoreSource = "normalised" | "contributions";
 export interface TruthScoreConfig {
   /** Default `"normalised"` (per-user scale, comparable when pooled over users). */
   scoreBy: AucScoreSource;
+  /**
+   * Names along the result's modality axis (e.g. the model's `modalityNames`). When given, each
+   * truth modality is found by name and result modalities without truth (such as `id`) are left
+   * out of every count; when absent, the result's modality axis must equal the truth's.
+   */
+  resultModalityNames?: readonly string[];
 }
 
 /** Agreement of the noise sets with the planted truth, pooled over all valid pairs. */
@@ -38,30 +44,45 @@ export interface AttributedBatch {
 
 /**
  * Precision, recall and ROC-AUC of the noise sets of `batches` against `truth`, whose per-(user,
- * modality) row is broadcast over the user's history positions. Only valid pairs count.
+ * modality) row is broadcast over the user's history positions. Only valid pairs of modalities
+ * that have a truth count (precision counts only selected pairs of those modalities).
  *
  * @example
  * ```ts
- * const score = scoreAgainstTruth([{ result, users: batch.users }], dataset.truth);
+ * const score = scoreAgainstTruth([{ result, users: batch.users }], truth, {
+ *   resultModalityNames: model.modalityNames, // ["id", "image", ...]: id has no truth
+ * });
  * console.log(score.rocAuc, score.precision, score.recall);
  * ```
  */
 export function scoreAgainstTruth(
   batches: readonly AttributedBatch[],
   truth: PlantedTruth,
-  config: TruthScoreConfig = { scoreBy: "normalised" },
+  config: Partial<TruthScoreConfig> = {},
 ): NoiseSetScore {
-  const modalities = truth.modalityNames.length;
+  const scoreBy = config.scoreBy ?? "normalised";
+  const truthModalities = truth.modalityNames.length;
+  const names = config.resultModalityNames ?? truth.modalityNames;
+  // truthIndexOf[m]: the truth column of result modality m, or -1 when it has no truth.
+  const truthIndexOf = names.map((name) => truth.modalityNames.indexOf(name));
+  truth.modalityNames.forEach((name) => {
+    if (!names.includes(name)) {
+      throw new Error(
+        `scoreAgainstTruth: truth modality "${name}" is not among the result's modalities ` +
+          `(${names.join(", ")})`,
+      );
+    }
+  });
   const scores: number[] = [];
   const isNoise: number[] = [];
   let selected = 0;
   let truePositives = 0;
   batches.forEach(({ result, users }, batchIndex) => {
     const [batch, positions, resultModalities] = result.shape;
-    if (resultModalities !== modalities) {
+    if (resultModalities !== names.length) {
       throw new Error(
-        `scoreAgainstTruth: batch ${batchIndex} has ${resultModalities} modalities, truth has ` +
-          `${modalities} (${truth.modalityNames.join(", ")})`,
+        `scoreAgainstTruth: batch ${batchIndex} has ${resultModalities} modalities, expected ` +
+          `${names.length} (${names.join(", ")})`,
       );
     }
     if (users.length !== batch) {
@@ -69,19 +90,19 @@ export function scoreAgainstTruth(
         `scoreAgainstTruth: batch ${batchIndex} has ${batch} rows, ${users.length} users`,
       );
     }
-    const values = config.scoreBy === "normalised" ? result.normalised : result.contributions;
+    const values = scoreBy === "normalised" ? result.normalised : result.contributions;
     for (let b = 0; b < batch; b++) {
       const user = users[b];
-      if (!Number.isInteger(user) || (user + 1) * modalities > truth.pointsOfInterest.length) {
+      if (!Number.isInteger(user) || (user + 1) * truthModalities > truth.pointsOfInterest.length) {
         throw new Error(
           `scoreAgainstTruth: batch ${batchIndex} row ${b}: user ${user} has no truth`,
         );
       }
       for (let p = 0; p < positions; p++) {
-        for (let m = 0; m < modalities; m++) {
-          const i = (b * positions + p) * modalities + m;
-          if (!result.validMask[i]) continue;
-          const noise = truth.pointsOfInterest[user * modalities + m] ? 0 : 1;
+        for (let m = 0; m < resultModalities; m++) {
+          const i = (b * positions + p) * resultModalities + m;
+          if (!result.validMask[i] || truthIndexOf[m] < 0) continue;
+          const noise = truth.pointsOfInterest[user * truthModalities + truthIndexOf[m]] ? 0 : 1;
           scores.push(-values[i]);
           isNoise.push(noise);
           if (result.noiseMask[i]) {

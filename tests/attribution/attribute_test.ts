@@ -79,6 +79,27 @@ Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exac
   const wrong = scoreAgainstTruth([{ result, users: Int32Array.of(1, 2, 0) }], TRUTH);
   assert(wrong.rocAuc < 0.5, `AUC against the wrong users: ${wrong.rocAuc}`);
   assertEquals(result.aggregateByModality.length, MODALITIES);
+
+  // By name: a truth over (genre, text) only; the result's id modality is left out of every count.
+  const contentTruth: PlantedTruth = {
+    modalityNames: ["genre", "text"],
+    pointsOfInterest: Uint8Array.of(0, 0, 1, 1, 1, 0), // user 0: none, 1: both, 2: genre
+  };
+  const byName = scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 2) }], contentTruth, {
+    resultModalityNames: ["id", "text", "genre"],
+  });
+  // Valid pairs of text and genre: 4 + 4 + 4 + 4 + 3 + 3 = 22; truly noise: 8 (user 0) + 3 (user 2 text).
+  assertEquals([byName.validPairs, byName.truthNoise], [22, 11]);
+  // Selected text/genre pairs: user 0's three (all noise), none for user 1, user 2's two (text).
+  assertEquals([byName.selected, byName.truePositives], [5, 5]);
+  assertThrows(
+    () =>
+      scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 2) }], contentTruth, {
+        resultModalityNames: ["id", "text", "audio"],
+      }),
+    Error,
+    'truth modality "genre"',
+  );
   tf.dispose([weights, e, w]);
 });
 
