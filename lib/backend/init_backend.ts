@@ -14,6 +14,7 @@
 import { tf } from "./tf.ts";
 import { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";
 import { registerBlasKernels } from "./kernels/blas_matmul.ts";
+import { registerHostKernels } from "./kernels/host_kernels.ts";
 
 /** Names accepted by {@linkcode initBackend} and `DEMURE_BACKEND`. */
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
@@ -24,6 +25,8 @@ export interface BackendConfig {
   backend?: BackendName;
   /** Use OpenBLAS (through Deno FFI) for matrix products on `cpu`/`wasm` when present. Default true. */
   blas?: boolean;
+  /** Replace slow stock kernels (`Sum`, `GatherV2`, ...) on `cpu`/`wasm` with faster ones. Default true. */
+  hostKernels?: boolean;
   /** Print the choice. Default true. */
   verbose?: boolean;
 }
@@ -111,6 +114,7 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
     registerUnsortedSegmentSum();
     kernels.push("UnsortedSegmentSum(linear)");
     if (config.blas !== false) kernels.push(...registerBlasKernels(backend));
+    if (config.hostKernels !== false) kernels.push(...registerHostKernels(backend));
   }
   if (config.verbose !== false) {
     console.log(

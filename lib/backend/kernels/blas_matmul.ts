@@ -12,19 +12,11 @@
 import { tf } from "../tf.ts";
 import { loadOpenBlas, type OpenBlas, openBlasFailure } from "./_openblas.ts";
 import { matMulGeometry } from "./_matmul_geometry.ts";
+import { type HostBackendName, type MemoryAccess, memoryFor } from "./_backend_memory.ts";
+import { replaceKernel, restoreKernel } from "./_replace_kernel.ts";
 import { applyFusedEpilogue, isFusedActivation, type ShapedValues } from "./_fused_epilogue.ts";
 
-type BlasBackendName = "wasm" | "cpu";
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-interface CpuBackendLike {
-  data: { get(dataId: unknown): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
+type BlasBackendName = HostBackendName;
 
 interface MatMulAttrs {
   transposeA: boolean;
@@ -40,48 +32,6 @@ interface MatMulInputs {
   preluActivationWeights?: tf.TensorInfo;
 }
 
-/** Reads and allocates tensor memory for one backend. */
-interface MemoryAccess {
-  /** Allocates the output first: on wasm this may grow the heap and detach older views. */
-  allocate(shape: number[]): { info: tf.TensorInfo; values: () => Float32Array };
-  read(info: tf.TensorInfo): Float32Array;
-}
-
-function wasmMemory(backend: WasmBackendLike): MemoryAccess {
-  return {
-    allocate(shape) {
-      const info = backend.makeOutput(shape, "float32");
-      return { info, values: () => backend.typedArrayFromHeap(info) as Float32Array };
-    },
-    read: (info) => backend.typedArrayFromHeap(info) as Float32Array,
-  };
-}
-
-function cpuMemory(backend: CpuBackendLike): MemoryAccess {
-  return {
-    allocate(shape) {
-      const values = new Float32Array(shape.reduce((x, y) => x * y, 1));
-      const info = backend.makeTensorInfo(shape, "float32", values);
-      return { info, values: () => values };
-    },
-    read(info) {
-      const values = backend.data.get(info.dataId).values;
-      if (!(values instanceof Float32Array)) {
-        throw new Error(
-          `BLAS matMul: cpu tensor of dtype ${info.dtype} has no Float32Array values`,
-        );
-      }
-      return values;
-    },
-  };
-}
-
-function memoryFor(name: BlasBackendName, backend: unknown): MemoryAccess {
-  return name === "wasm"
-    ? wasmMemory(backend as WasmBackendLike)
-    : cpuMemory(backend as CpuBackendLike);
-}
-
 function isFloat(...infos: (tf.TensorInfo | undefined)[]): boolean {
   return infos.every((info) => info === undefined || info.dtype === "float32");
 }
@@ -95,9 +45,10 @@ function blasProduct(
   const { a, b } = inputs;
   const transA = attrs.transposeA === true, transB = attrs.transposeB === true;
   const g = matMulGeometry(a.shape, b.shape, transA, transB);
-  const out = memory.allocate(g.outShape);
-  const values = out.values();
-  blas.sgemmBatch(memory.read(a), memory.read(b), values, {
+  const out = memory.allocate(g.outShape, "float32");
+  const values = out.values() as Float32Array;
+  const read = (info: tf.TensorInfo) => memory.read(info) as Float32Array;
+  blas.sgemmBatch(read(a), read(b), values, {
     transA,
     transB,
     m: g.m,
@@ -110,23 +61,25 @@ function blasProduct(
 }
 
 function shaped(memory: MemoryAccess, info: tf.TensorInfo | undefined): ShapedValues | undefined {
-  return info === undefined ? undefined : { values: memory.read(info), shape: info.shape };
+  return info === undefined
+    ? undefined
+    : { values: memory.read(info) as Float32Array, shape: info.shape };
 }
 
-function makeKernels(blas: OpenBlas, name: BlasBackendName, stock: Map<string, tf.KernelFunc>) {
-  const batchMatMul: tf.KernelFunc = (args) => {
+function makeKernels(blas: OpenBlas, name: BlasBackendName) {
+  const batchMatMul = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
     const inputs = args.inputs as unknown as MatMulInputs;
-    if (!isFloat(inputs.a, inputs.b)) return stock.get("BatchMatMul")!(args);
+    if (!isFloat(inputs.a, inputs.b)) return stock(args);
     const memory = memoryFor(name, args.backend);
     return blasProduct(blas, memory, inputs, args.attrs as unknown as MatMulAttrs).info;
   };
-  const fusedMatMul: tf.KernelFunc = (args) => {
+  const fusedMatMul = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
     const inputs = args.inputs as unknown as MatMulInputs;
     const attrs = args.attrs as unknown as MatMulAttrs;
     const activation = attrs.activation ?? "linear";
     const supported = isFloat(inputs.a, inputs.b, inputs.bias, inputs.preluActivationWeights) &&
       isFusedActivation(activation);
-    if (!supported) return stock.get("_FusedMatMul")!(args);
+    if (!supported) return stock(args);
     const memory = memoryFor(name, args.backend);
     const out = blasProduct(blas, memory, inputs, attrs);
     applyFusedEpilogue(
@@ -143,7 +96,6 @@ function makeKernels(blas: OpenBlas, name: BlasBackendName, stock: Map<string, t
 }
 
 const registered = new Map<BlasBackendName, string[]>();
-const stockByBackend = new Map<BlasBackendName, Map<string, tf.KernelConfig>>();
 let noticePrinted = false;
 
 /** Threads OpenBLAS uses: `DEMURE_BLAS_THREADS`, else the core count. */
@@ -187,26 +139,11 @@ export function registerBlasKernels(backend: BlasBackendName): string[] {
     return [];
   }
   blas.setThreads(threadCount());
-  const stock = new Map<string, tf.KernelFunc>();
-  const kernels = makeKernels(blas, backend, stock);
   const names: string[] = [];
-  const stockConfigs = new Map<string, tf.KernelConfig>();
-  for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
-    const previous = tf.getKernel(kernelName, backend);
-    if (previous === undefined) throw new Error(`no stock ${kernelName} kernel on ${backend}`);
-    stock.set(kernelName, previous.kernelFunc);
-    stockConfigs.set(kernelName, previous);
-    tf.unregisterKernel(kernelName, backend);
-    // Keep the stock set-up (wasm cwraps its function there) so the fallback path still works.
-    tf.registerKernel({
-      kernelName,
-      backendName: backend,
-      kernelFunc,
-      setupFunc: previous.setupFunc,
-    });
+  for (const [kernelName, make] of Object.entries(makeKernels(blas, backend))) {
+    replaceKernel(kernelName, backend, make);
     names.push(`${kernelName}(openblas)`);
   }
-  stockByBackend.set(backend, stockConfigs);
   registered.set(backend, names);
   return names;
 }
@@ -221,13 +158,9 @@ export function registerBlasKernels(backend: BlasBackendName): string[] {
  * ```
  */
 export function unregisterBlasKernels(backend: BlasBackendName): boolean {
-  const stockKernels = stockByBackend.get(backend);
-  if (stockKernels === undefined) return false;
-  for (const [kernelName, config] of stockKernels) {
-    tf.unregisterKernel(kernelName, backend);
-    tf.registerKernel(config);
-  }
-  stockByBackend.delete(backend);
+  if (!registered.get(backend)?.length) return false;
+  restoreKernel("BatchMatMul", backend);
+  restoreKernel("_FusedMatMul", backend);
   registered.delete(backend);
   return true;
 }

@@ -1,0 +1,91 @@
+/**
+ * Uniform access to tensor memory of the `wasm` backend (views on the wasm heap) and the `cpu`
+ * backend (its own typed arrays), so one kernel body serves both without copies.
+ */
+import type { tf } from "../tf.ts";
+
+/** Backends whose memory this module can reach. */
+export type HostBackendName = "wasm" | "cpu";
+
+/** Typed values of the dtypes these kernels handle. */
+export type HostValues = Float32Array | Int32Array;
+
+/** Dtypes these kernels handle; others go to the stock kernel. */
+export type HostDtype = "float32" | "int32";
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): HostValues | Uint8Array;
+}
+
+interface CpuBackendLike {
+  data: { get(dataId: unknown): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: HostValues): tf.TensorInfo;
+}
+
+/** Reads and allocates tensor memory for one backend. */
+export interface MemoryAccess {
+  /**
+   * Allocates an output. On wasm, allocation may grow the heap and detach older views: allocate
+   * every output first, then read inputs and call `values()`.
+   */
+  allocate(shape: number[], dtype: HostDtype): { info: tf.TensorInfo; values: () => HostValues };
+  read(info: tf.TensorInfo): HostValues;
+}
+
+/** Tells whether `dtype` is one these kernels handle. */
+export function isHostDtype(dtype: string): dtype is HostDtype {
+  return dtype === "float32" || dtype === "int32";
+}
+
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((x, y) => x * y, 1);
+}
+
+function wasmMemory(backend: WasmBackendLike): MemoryAccess {
+  return {
+    allocate(shape, dtype) {
+      const info = backend.makeOutput(shape, dtype);
+      return { info, values: () => backend.typedArrayFromHeap(info) as HostValues };
+    },
+    read: (info) => backend.typedArrayFromHeap(info) as HostValues,
+  };
+}
+
+function cpuMemory(backend: CpuBackendLike): MemoryAccess {
+  return {
+    allocate(shape, dtype) {
+      const size = sizeOf(shape);
+      const values = dtype === "int32" ? new Int32Array(size) : new Float32Array(size);
+      const info = backend.makeTensorInfo(shape, dtype, values);
+      return { info, values: () => values };
+    },
+    read(info) {
+      const values = backend.data.get(info.dataId).values;
+      if (!(values instanceof Float32Array || values instanceof Int32Array)) {
+        throw new Error(`cpu tensor of dtype ${info.dtype} has no Float32Array/Int32Array values`);
+      }
+      return values;
+    },
+  };
+}
+
+/**
+ * The memory accessor for a kernel's `backend` argument.
+ *
+ * @example
+ * ```ts
+ * const kernel: tf.KernelFunc = ({ inputs, backend }) => {
+ *   const memory = memoryFor("wasm", backend);
+ *   const x = (inputs as { x: tf.TensorInfo }).x;
+ *   const out = memory.allocate(x.shape, "float32");
+ *   out.values().set(memory.read(x));
+ *   return out.info;
+ * };
+ * ```
+ */
+export function memoryFor(name: HostBackendName, backend: unknown): MemoryAccess {
+  return name === "wasm"
+    ? wasmMemory(backend as WasmBackendLike)
+    : cpuMemory(backend as CpuBackendLike);
+}

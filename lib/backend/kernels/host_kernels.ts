@@ -1,0 +1,52 @@
+/**
+ * Registers the workspace's faster replacements of stock tfjs kernels on `wasm` or `cpu`
+ * (each file documents the measurement that justified it).
+ */
+import type { HostBackendName } from "./_backend_memory.ts";
+import { replaceKernel, restoreKernel } from "./_replace_kernel.ts";
+import { makeSumKernel } from "./sum.ts";
+import { makeGatherKernel } from "./gather.ts";
+import { makeSharedIdentityKernel } from "./identity.ts";
+
+const FACTORIES = {
+  Sum: makeSumKernel,
+  GatherV2: makeGatherKernel,
+} as const;
+
+/**
+ * Replaces `Sum`, `GatherV2` (and on wasm `Identity`) on `backend`; returns their names,
+ * e.g. `["Sum(host)", "GatherV2(host)", "Identity(shared)"]`.
+ * Idempotent.
+ *
+ * @example
+ * ```ts
+ * import { registerHostKernels } from "./host_kernels.ts";
+ * registerHostKernels("wasm");
+ * ```
+ */
+export function registerHostKernels(backend: HostBackendName): string[] {
+  const names = Object.entries(FACTORIES).map(([kernelName, make]) => {
+    replaceKernel(kernelName, backend, (stock) => make(backend, stock));
+    return `${kernelName}(host)`;
+  });
+  // The cpu backend's Identity already shares memory.
+  if (backend === "wasm") {
+    replaceKernel("Identity", backend, makeSharedIdentityKernel);
+    names.push("Identity(shared)");
+  }
+  return names;
+}
+
+/**
+ * Restores the stock kernels replaced by {@linkcode registerHostKernels}.
+ *
+ * @example
+ * ```ts
+ * unregisterHostKernels("wasm");
+ * ```
+ */
+export function unregisterHostKernels(backend: HostBackendName): void {
+  for (const kernelName of [...Object.keys(FACTORIES), "Identity"]) {
+    restoreKernel(kernelName, backend);
+  }
+}

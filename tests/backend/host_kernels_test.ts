@@ -1,0 +1,140 @@
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import {
+  registerHostKernels,
+  unregisterHostKernels,
+} from "../../lib/backend/kernels/host_kernels.ts";
+import { reductionView } from "../../lib/backend/kernels/sum.ts";
+import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
+
+registerUnsortedSegmentSum();
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assertEquals(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+/** Runs `f` with tfjs's stock kernels, then puts the host kernels back. */
+function withStock<T>(backend: "wasm" | "cpu", f: () => T): T {
+  unregisterHostKernels(backend);
+  try {
+    return f();
+  } finally {
+    registerHostKernels(backend);
+  }
+}
+
+Deno.test("reductionView finds [outer, reduced, inner] and ignores size-1 axes", () => {
+  assertEquals(reductionView([256, 50, 64], [0, 1], false), {
+    outer: 1,
+    reduced: 12800,
+    inner: 64,
+    outShape: [64],
+  });
+  assertEquals(reductionView([2, 1, 3, 4], [0, 2], true), {
+    outer: 1,
+    reduced: 6,
+    inner: 4,
+    outShape: [1, 1, 1, 4],
+  });
+  assertEquals(reductionView([2, 3, 4], [-1], false)?.outShape, [2, 3]);
+  assertEquals(reductionView([2, 3, 4], [0, 2], false), undefined); // not contiguous
+});
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`Sum(host, ${backend}) equals a hand computation and the stock kernel`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const x = tf.tensor3d([[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]); // [2, 3, 2]
+    assertEquals(Array.from(tf.sum(x, [0, 1]).dataSync()), [36, 42]);
+    assertEquals(Array.from(tf.sum(x, -1).dataSync()), [3, 7, 11, 15, 19, 23]);
+    assertEquals(Array.from(tf.sum(x, 1, true).dataSync()), [9, 12, 27, 30]);
+    assertEquals(tf.sum(x, 1, true).shape, [2, 1, 2]);
+    assertEquals(tf.sum(x).dataSync()[0], 78);
+    const big = tf.randomNormal([7, 33, 5, 9], 0, 1, "float32", 3);
+    for (const axes of [[0], [1], [3], [0, 1], [1, 2], [2, 3], [0, 1, 2, 3], [0, 2], [1, 3]]) {
+      for (const keepDims of [false, true]) {
+        const ours = tf.sum(big, axes, keepDims);
+        const stock = withStock(backend, () => tf.sum(big, axes, keepDims));
+        // float32 rounding grows with the summed magnitude: compare against 1e-6 of it.
+        const scale = withStock(backend, () => tf.max(tf.sum(tf.abs(big), axes)).dataSync()[0]);
+        assertEquals(ours.shape, stock.shape, `axes ${axes}`);
+        assert(maxAbsDiff(ours.dataSync(), stock.dataSync()) < 1e-6 * scale, `axes ${axes}`);
+        tf.dispose([ours, stock]);
+      }
+    }
+    tf.dispose([x, big]);
+  });
+
+  Deno.test(`GatherV2(host, ${backend}) gathers rows on any axis and rejects bad ids`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    const ids = tf.tensor2d([[2, 0], [1, 1]], undefined, "int32");
+    const rows = tf.gather(table, ids);
+    assertEquals(rows.shape, [2, 2, 2]);
+    assertEquals(Array.from(rows.dataSync()), [5, 6, 1, 2, 3, 4, 3, 4]);
+    assertEquals(Array.from(tf.gather(table, tf.tensor1d([1, 1, 0], "int32"), 1).dataSync()), [
+      2,
+      2,
+      1,
+      4,
+      4,
+      3,
+      6,
+      6,
+      5,
+    ]);
+    const ints = tf.tensor1d([10, 20, 30], "int32");
+    assertEquals(Array.from(tf.gather(ints, tf.tensor1d([2, 0], "int32")).dataSync()), [30, 10]);
+    assertThrows(() => tf.gather(table, tf.tensor1d([3], "int32")).dataSync(), Error, "index 3");
+    const cube = tf.randomNormal([4, 5, 6], 0, 1, "float32", 5);
+    const picks = tf.tensor1d([3, 0, 2, 2], "int32");
+    for (const axis of [0, 1, 2]) {
+      const ours = tf.gather(cube, picks, axis);
+      const stock = withStock(backend, () => tf.gather(cube, picks, axis));
+      assertEquals(ours.shape, stock.shape);
+      assertEquals(Array.from(ours.dataSync()), Array.from(stock.dataSync()));
+    }
+    tf.dispose([table, ids, rows, ints, cube, picks]);
+  });
+
+  Deno.test(`training gradients with host kernels on ${backend} equal the stock ones`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const table = tf.randomNormal([9, 4], 0, 1, "float32", 11);
+    const kernel = tf.randomNormal([4, 4], 0, 1, "float32", 12);
+    const bias = tf.randomNormal([4], 0, 1, "float32", 13);
+    const ids = tf.tensor2d([[1, 8, 3], [3, 3, 0]], undefined, "int32");
+    const loss = (t: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => {
+      const x = tf.gather(t, ids); // [2, 3, 4]
+      const y = tf.add(tf.matMul(tf.reshape(x, [6, 4]), k), b);
+      const centred = tf.sub(y, tf.mean(y, -1, true));
+      return tf.sum(tf.square(tf.tanh(tf.clone(centred))));
+    };
+    const run = () => tf.grads(loss)([table, kernel, bias]);
+    const ours = run();
+    const stock = withStock(backend, run);
+    for (let i = 0; i < 3; i++) {
+      assert(maxAbsDiff(ours[i].dataSync(), stock[i].dataSync()) < 1e-5, `gradient ${i}`);
+    }
+    tf.dispose([table, kernel, bias, ids, ...ours, ...stock]);
+  });
+}
+
+Deno.test("Identity(shared, wasm) shares memory yet disposing either side keeps the other", async () => {
+  await tf.setBackend("wasm");
+  registerHostKernels("wasm");
+  const x = tf.tensor1d([1, 2, 3]);
+  const y = tf.clone(x);
+  const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
+  assert(dataIdOf(y) === dataIdOf(x), "the clone shares the input's memory");
+  x.dispose();
+  assertEquals(Array.from(y.dataSync()), [1, 2, 3]);
+  const v = tf.variable(y);
+  v.assign(tf.tensor1d([7, 8, 9]));
+  assertEquals(Array.from(y.dataSync()), [1, 2, 3]); // assign swaps memory, never writes into it
+  tf.dispose([y, v]);
+});
