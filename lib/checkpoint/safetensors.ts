@@ -1,0 +1,122 @@
+/**
+ * The safetensors format (https://github.com/huggingface/safetensors), written and read by hand:
+ * 8-byte little-endian header length N, N bytes of JSON header
+ * `{ name: { dtype: "F32", shape, data_offsets: [begin, end] }, "__metadata__": { str: str } }`
+ * (padded with spaces to an 8-byte boundary), then the raw little-endian F32 data. Offsets are
+ * relative to the start of the data. PyTorch users load it with `safetensors.torch.load_file`.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeSafetensors(new Map([["w", { shape: [2], data: Float32Array.of(1, 2) }]]));
+ * decodeSafetensors(bytes, "w.safetensors").tensors.get("w")!.data; // Float32Array [1, 2]
+ * ```
+ */
+
+/** One F32 tensor: row-major data and its shape. */
+export interface HostTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Decoded file: tensors in file order and the string metadata. */
+export interface DecodedSafetensors {
+  tensors: Map<string, HostTensor>;
+  metadata: Record<string, string>;
+}
+
+interface HeaderEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+/** Serialises F32 tensors (in the map's order) and string metadata. */
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, HostTensor>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
+  const header: Record<string, HeaderEntry | Record<string, string>> = {};
+  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, tensor] of tensors) {
+    const count = tensor.shape.reduce((a, b) => a * b, 1);
+    if (count !== tensor.data.length) {
+      throw new Error(
+        `safetensors: tensor "${name}" has ${tensor.data.length} values for shape [${tensor.shape}]`,
+      );
+    }
+    header[name] = {
+      dtype: "F32",
+      shape: tensor.shape,
+      data_offsets: [offset, offset + 4 * count],
+    };
+    offset += 4 * count;
+  }
+  let json = JSON.stringify(header);
+  const encoder = new TextEncoder();
+  while (encoder.encode(json).length % 8 !== 0) json += " ";
+  const headerBytes = encoder.encode(json);
+  const bytes = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  bytes.set(headerBytes, 8);
+  let cursor = 8 + headerBytes.length;
+  for (const tensor of tensors.values()) {
+    for (let i = 0; i < tensor.data.length; i++) {
+      view.setFloat32(cursor + 4 * i, tensor.data[i], true);
+    }
+    cursor += 4 * tensor.data.length;
+  }
+  return bytes;
+}
+
+/** Parses a safetensors file; every problem is an error naming `file` and the field. */
+export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafetensors {
+  if (bytes.length < 8) {
+    throw new Error(`${file}: ${bytes.length} bytes, too short for a safetensors header`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (headerLength > bytes.length - 8) {
+    throw new Error(
+      `${file}: header length ${headerLength} exceeds the file size ${bytes.length} (corrupt or truncated)`,
+    );
+  }
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch (error) {
+    throw new Error(`${file}: header is not valid JSON (${(error as Error).message})`);
+  }
+  const dataStart = 8 + headerLength;
+  const dataLength = bytes.length - dataStart;
+  const tensors = new Map<string, HostTensor>();
+  let metadata: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === "__metadata__") {
+      metadata = raw as Record<string, string>;
+      continue;
+    }
+    const entry = raw as Partial<HeaderEntry>;
+    if (entry.dtype !== "F32") {
+      throw new Error(`${file}: tensor "${name}" has dtype ${entry.dtype}; only F32 is supported`);
+    }
+    const shape = entry.shape;
+    const offsets = entry.data_offsets;
+    if (!Array.isArray(shape) || !Array.isArray(offsets) || offsets.length !== 2) {
+      throw new Error(`${file}: tensor "${name}" lacks a valid shape or data_offsets`);
+    }
+    const [begin, end] = offsets;
+    const count = shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== 4 * count || begin < 0 || end > dataLength) {
+      throw new Error(
+        `${file}: tensor "${name}" data_offsets [${begin}, ${end}] do not fit shape [${shape}] ` +
+          `in ${dataLength} data bytes (corrupt or truncated)`,
+      );
+    }
+    const data = new Float32Array(count);
+    for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
+    tensors.set(name, { shape, data });
+  }
+  return { tensors, metadata };
+}

@@ -1,0 +1,130 @@
+/**
+ * Adam (Kingma & Ba 2015) over named variables, with its moments exposed as named tensors so a
+ * checkpoint can store them and a resumed run continues exactly. Optional decoupled weight decay
+ * (AdamW) and global-norm gradient clipping.
+ *
+ * @example
+ * ```ts
+ * const adam = new Adam({ ...DEFAULT_ADAM_CONFIG, learningRate: 1e-3 });
+ * adam.apply(model.parameters, gradients); // gradients: Map<name, Tensor>
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import type { ParameterStore } from "../models/parameter_store.ts";
+
+/** Configuration of {@linkcode Adam}. */
+export interface AdamConfig {
+  /** Default 1e-3. */
+  learningRate: number;
+  /** Default 0.9. */
+  beta1: number;
+  /** Default 0.999. */
+  beta2: number;
+  /** Default 1e-8. */
+  epsilon: number;
+  /** Decoupled weight decay (AdamW). Default 0. */
+  weightDecay: number;
+  /** Clip gradients to this global L2 norm; default undefined (no clipping). */
+  clipNorm?: number;
+}
+
+/** Defaults of {@linkcode AdamConfig}. */
+export const DEFAULT_ADAM_CONFIG: AdamConfig = {
+  learningRate: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  weightDecay: 0,
+};
+
+export class Adam {
+  readonly config: AdamConfig;
+  #step = 0;
+  readonly #first = new Map<string, tf.Tensor>();
+  readonly #second = new Map<string, tf.Tensor>();
+
+  constructor(config: AdamConfig = DEFAULT_ADAM_CONFIG) {
+    this.config = config;
+  }
+
+  /** Number of updates applied so far. */
+  get step(): number {
+    return this.#step;
+  }
+
+  /**
+   * One update of every parameter that has a gradient. Returns the global gradient norm (before
+   * clipping). Does not dispose `gradients`.
+   */
+  apply(store: ParameterStore, gradients: ReadonlyMap<string, tf.Tensor>): number {
+    const { learningRate, beta1, beta2, epsilon, weightDecay, clipNorm } = this.config;
+    const norm = tf.tidy(() =>
+      Math.sqrt(
+        tf.addN([...gradients.values()].map((g) => tf.sum(tf.square(g)))).dataSync()[0],
+      )
+    );
+    const scale = clipNorm !== undefined && norm > clipNorm ? clipNorm / norm : 1;
+    this.#step += 1;
+    const correction1 = 1 - beta1 ** this.#step;
+    const correction2 = 1 - beta2 ** this.#step;
+    for (const name of store.names()) {
+      const gradient = gradients.get(name);
+      if (gradient === undefined) continue;
+      const variable = store.get(name);
+      const [first, second, next] = tf.tidy(() => {
+        const g = scale === 1 ? gradient : tf.mul(gradient, scale);
+        const m = tf.add(
+          tf.mul(this.#first.get(name) ?? tf.zerosLike(g), beta1),
+          tf.mul(g, 1 - beta1),
+        );
+        const v = tf.add(
+          tf.mul(this.#second.get(name) ?? tf.zerosLike(g), beta2),
+          tf.mul(tf.square(g), 1 - beta2),
+        );
+        const update = tf.div(
+          tf.div(m, correction1),
+          tf.add(tf.sqrt(tf.div(v, correction2)), epsilon),
+        );
+        let value: tf.Tensor = tf.sub(variable, tf.mul(update, learningRate));
+        if (weightDecay > 0) value = tf.sub(value, tf.mul(variable, learningRate * weightDecay));
+        return [m, v, value];
+      });
+      this.#first.get(name)?.dispose();
+      this.#second.get(name)?.dispose();
+      this.#first.set(name, first);
+      this.#second.set(name, second);
+      variable.assign(next);
+      next.dispose();
+    }
+    return norm;
+  }
+
+  /** Moments as named tensors ("optimizer/m/<name>", "optimizer/v/<name>"), not copies. */
+  stateTensors(): Map<string, tf.Tensor> {
+    const state = new Map<string, tf.Tensor>();
+    for (const [name, m] of this.#first) state.set(`optimizer/m/${name}`, m);
+    for (const [name, v] of this.#second) state.set(`optimizer/v/${name}`, v);
+    return state;
+  }
+
+  /** Restores moments and step from {@linkcode stateTensors}-style host values. */
+  loadState(
+    step: number,
+    state: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
+  ): void {
+    this.dispose();
+    this.#step = step;
+    for (const [key, host] of state) {
+      const match = /^optimizer\/([mv])\/(.+)$/.exec(key);
+      if (match === null) continue;
+      const target = match[1] === "m" ? this.#first : this.#second;
+      target.set(match[2], tf.tensor(host.data, host.shape, "float32"));
+    }
+  }
+
+  dispose(): void {
+    for (const t of [...this.#first.values(), ...this.#second.values()]) t.dispose();
+    this.#first.clear();
+    this.#second.clear();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Per-epoch progress of a training run, and the default terminal line. Notebooks pass their own
+ * `onProgress` (e.g. to update a table or a plot) instead.
+ *
+ * @example
+ * ```ts
+ * await trainModel(model, split, config, { onProgress: (p) => rows.push(p) });
+ * ```
+ */
+
+/** What the trainer reports after each epoch. */
+export interface EpochProgress {
+  /** 1-based epoch number. */
+  epoch: number;
+  maxEpochs: number;
+  /** Mean total training loss over the epoch's steps. */
+  loss: number;
+  /** Mean recommendation loss L_rec. */
+  recommendationLoss: number;
+  /** Mean auxiliary loss (0 without the hook). */
+  auxiliaryLoss: number;
+  /** Validation metrics of this epoch (undefined when not evaluated this epoch). */
+  validation?: Record<string, number>;
+  /** Best validation NDCG@10 so far and its epoch. */
+  bestValidation: number;
+  bestEpoch: number;
+  improved: boolean;
+  steps: number;
+  epochSeconds: number;
+  /** Mean wall time of one training step (forward + backward + update) this epoch. */
+  stepSeconds: number;
+  /** Upper bound: remaining epochs (to maxEpochs) times the mean epoch time. */
+  secondsLeftAtMost: number;
+}
+
+/** The default progress sink: one console line per epoch. */
+export function printProgress(p: EpochProgress): void {
+  const validation = p.validation
+    ? `valid NDCG@10 ${p.validation["NDCG@10"].toFixed(4)} HR@10 ${
+      p.validation["HR@10"]?.toFixed(4) ?? "-"
+    }`
+    : "valid -";
+  const aux = p.auxiliaryLoss !== 0
+    ? ` (rec ${p.recommendationLoss.toFixed(4)}, aux ${p.auxiliaryLoss.toFixed(4)})`
+    : "";
+  console.log(
+    `epoch ${p.epoch}/${p.maxEpochs}  loss ${p.loss.toFixed(4)}${aux}  ${validation}` +
+      `${p.improved ? " *" : ""}  best ${p.bestValidation.toFixed(4)} @${p.bestEpoch}  ` +
+      `${p.epochSeconds.toFixed(1)} s/epoch, ${(p.stepSeconds * 1000).toFixed(0)} ms/step, ` +
+      `<= ${(p.secondsLeftAtMost / 60).toFixed(1)} min left`,
+  );
+}
