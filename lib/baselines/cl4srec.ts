@@ -1,0 +1,158 @@
+/**
+ * CL4SRec-style contrastive baseline (Xie et al. 2022): two random augmentations of each training
+ * history (crop, mask or reorder), encoded by the same model; InfoNCE between the two views' last
+ * user states (other users in the batch as negatives), added to L_rec with weight lambda through
+ * the trainer's `auxiliaryLoss` hook.
+ *
+ * The augmentations are PURE: they copy, never modify the input (a peer library's in-place
+ * augmentation made both views identical). "Mask" hides a position through the fusion weights
+ * (w = 0 on every modality: the position fuses to the zero vector) instead of a mask token.
+ *
+ * @example
+ * ```ts
+ * await trainModel(model, split, {}, { auxiliaryLoss: cl4srecAuxiliaryLoss({ weight: 0.1 }) });
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import type { SequenceBatch } from "../data/types.ts";
+import { infoNce } from "../losses/info_nce.ts";
+import type { AuxiliaryLossContext } from "../train/trainer.ts";
+import { createRng, type Rng } from "../util/random.ts";
+
+/** One augmented history: the items kept and which of them are masked. */
+export interface AugmentedView {
+  items: Int32Array;
+  /** 1 where the position is masked (fused to zero). */
+  masked: Uint8Array;
+}
+
+/** Configuration of the CL4SRec augmentations and loss. */
+export interface Cl4SRecConfig {
+  /** Crop keeps a contiguous floor(cropRatio * n) items (at least 1). Default 0.6. */
+  cropRatio: number;
+  /** Mask hides floor(maskRatio * n) random positions. Default 0.3. */
+  maskRatio: number;
+  /** Reorder shuffles a contiguous floor(reorderRatio * n) items. Default 0.6. */
+  reorderRatio: number;
+  /** lambda: weight of the contrastive term. Default 0.1. */
+  weight: number;
+  /** InfoNCE temperature. Default 1.0 (CL4SRec, dot-product similarity). */
+  temperature: number;
+}
+
+/** Defaults of {@linkcode Cl4SRecConfig}. */
+export const DEFAULT_CL4SREC_CONFIG: Cl4SRecConfig = {
+  cropRatio: 0.6,
+  maskRatio: 0.3,
+  reorderRatio: 0.6,
+  weight: 0.1,
+  temperature: 1.0,
+};
+
+/** A contiguous crop of floor(ratio * n) (>= 1) items. */
+export function cropView(items: Int32Array, ratio: number, rng: Rng): AugmentedView {
+  const keep = Math.max(1, Math.floor(ratio * items.length));
+  const start = rng.int(items.length - keep + 1);
+  return { items: items.slice(start, start + keep), masked: new Uint8Array(keep) };
+}
+
+/** floor(ratio * n) distinct random positions masked; items copied unchanged. */
+export function maskView(items: Int32Array, ratio: number, rng: Rng): AugmentedView {
+  const masked = new Uint8Array(items.length);
+  const positions = rng.shuffle(Array.from(items.keys())).slice(
+    0,
+    Math.floor(ratio * items.length),
+  );
+  for (const p of positions) masked[p] = 1;
+  return { items: items.slice(), masked };
+}
+
+/** A contiguous window of floor(ratio * n) items shuffled; the rest in place. */
+export function reorderView(items: Int32Array, ratio: number, rng: Rng): AugmentedView {
+  const width = Math.floor(ratio * items.length);
+  const copy = items.slice();
+  if (width >= 2) {
+    const start = rng.int(items.length - width + 1);
+    const window = rng.shuffle(Array.from(copy.subarray(start, start + width)));
+    copy.set(window, start);
+  }
+  return { items: copy, masked: new Uint8Array(items.length) };
+}
+
+/** One of crop / mask / reorder, chosen uniformly. */
+export function augmentView(items: Int32Array, config: Cl4SRecConfig, rng: Rng): AugmentedView {
+  const choice = rng.int(3);
+  if (choice === 0) return cropView(items, config.cropRatio, rng);
+  if (choice === 1) return maskView(items, config.maskRatio, rng);
+  return reorderView(items, config.reorderRatio, rng);
+}
+
+/**
+ * Packs views into a left-padded batch of `length` plus fusion weights w [batch, length, modality]
+ * (0 at masked positions).
+ */
+export function packViews(
+  views: AugmentedView[],
+  length: number,
+  numModalities: number,
+): { batch: SequenceBatch; weights: Float32Array } {
+  const items = new Int32Array(views.length * length);
+  const valid = new Float32Array(views.length * length);
+  const weights = new Float32Array(views.length * length * numModalities).fill(1);
+  views.forEach((view, row) => {
+    const kept = Math.min(length, view.items.length);
+    const from = view.items.length - kept;
+    const offset = row * length + length - kept;
+    items.set(view.items.subarray(from), offset);
+    valid.fill(1, offset, offset + kept);
+    for (let k = 0; k < kept; k++) {
+      if (view.masked[from + k] === 1) {
+        weights.fill(0, (offset + k) * numModalities, (offset + k + 1) * numModalities);
+      }
+    }
+  });
+  return {
+    batch: { users: Int32Array.from(views.keys()), items, valid, batchSize: views.length, length },
+    weights,
+  };
+}
+
+/** The real (unpadded) history of each row of a batch. */
+export function batchHistories(batch: SequenceBatch): Int32Array[] {
+  return Array.from({ length: batch.batchSize }, (_, row) => {
+    const items = batch.items.subarray(row * batch.length, (row + 1) * batch.length);
+    const valid = batch.valid.subarray(row * batch.length, (row + 1) * batch.length);
+    return items.filter((_, t) => valid[t] === 1);
+  });
+}
+
+/** The trainer hook: lambda * InfoNCE(view1 last state, view2 last state). */
+export function cl4srecAuxiliaryLoss(
+  configInput: Partial<Cl4SRecConfig> = {},
+): (context: AuxiliaryLossContext) => tf.Scalar {
+  const config = { ...DEFAULT_CL4SREC_CONFIG, ...configInput };
+  return ({ model, batch, seed }) => {
+    const rng = createRng(seed);
+    const histories = batchHistories(batch);
+    const lastStates = (viewSeed: number) => {
+      const views = histories.map((items) => augmentView(items, config, rng));
+      const packed = packViews(views, batch.length, model.numModalities);
+      const weights = tf.tensor3d(packed.weights, [
+        batch.batchSize,
+        batch.length,
+        model.numModalities,
+      ]);
+      const out = model.forward(packed.batch, { weights, training: true, dropoutSeed: viewSeed });
+      return tf.reshape(
+        tf.slice(out.states, [0, batch.length - 1, 0], [batch.batchSize, 1, model.config.dim]),
+        [batch.batchSize, model.config.dim],
+      ) as tf.Tensor2D;
+    };
+    return tf.tidy(() => {
+      const first = lastStates(seed + 101);
+      const second = lastStates(seed + 202);
+      const loss = infoNce(first, second, { temperature: config.temperature, similarity: "dot" });
+      return tf.mul(loss, config.weight) as tf.Scalar;
+    });
+  };
+}

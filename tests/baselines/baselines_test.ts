@@ -1,0 +1,107 @@
+import { assert, assertAlmostEquals, assertEquals, assertNotEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { popularityScorer } from "../../lib/baselines/popularity.ts";
+import { itemKnnScorer, itemTransitionSimilarities } from "../../lib/baselines/item_knn.ts";
+import {
+  augmentView,
+  cl4srecAuxiliaryLoss,
+  cropView,
+  DEFAULT_CL4SREC_CONFIG,
+  maskView,
+  packViews,
+  reorderView,
+} from "../../lib/baselines/cl4srec.ts";
+import { evaluateRanking } from "../../lib/eval/evaluate.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { trainModel } from "../../lib/train/trainer.ts";
+import { createRng } from "../../lib/util/random.ts";
+import { cycleDataset, leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("Pop counts training items only and ranks every user the same", () => {
+  const split = leaveOneOut(tinyDataset());
+  // train: [0,1,2] [1,2,3] [2,3,4] [3,4,5] -> counts 1,2,3,3,2,1
+  const scorer = popularityScorer(split);
+  const scores = scorer.score({
+    users: Int32Array.of(0, 1),
+    items: new Int32Array(2),
+    valid: Float32Array.of(1, 1),
+    batchSize: 2,
+    length: 1,
+  });
+  assertEquals(Array.from(scores), [1, 2, 3, 3, 2, 1, 1, 2, 3, 3, 2, 1]);
+});
+
+Deno.test("item-kNN: hand-computed cosine transition similarities; learns a cycle", () => {
+  const split = leaveOneOut(tinyDataset());
+  const sims = itemTransitionSimilarities(split, {
+    window: 1,
+    historyItems: 1,
+    decay: 1,
+    shrink: 0,
+    popularityTieBreak: false,
+  });
+  // 2 -> 3 occurs twice (users 1, 2); counts n2 = 3, n3 = 3: 2 / sqrt(9)
+  assertAlmostEquals(sims[2].get(3)!, 2 / 3, 1e-12);
+  assertAlmostEquals(sims[0].get(1)!, 1 / Math.sqrt(2), 1e-12);
+  assertEquals(sims[3].has(2), false); // directed
+  const cycle = leaveOneOut(cycleDataset(12, 10, 8));
+  const result = evaluateRanking(itemKnnScorer(cycle, { window: 1, historyItems: 1 }), cycle, {
+    stage: "test",
+    cutoffs: [1],
+  });
+  assertEquals(result.metrics["HR@1"], 1);
+});
+
+Deno.test("CL4SRec augmentations are pure, and two views of one history differ", () => {
+  const input = Int32Array.from([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  const before = input.slice();
+  const rng = createRng(3);
+  const crop = cropView(input, 0.6, rng);
+  assertEquals(crop.items.length, 6);
+  const start = input.indexOf(crop.items[0]);
+  assertEquals(Array.from(crop.items), Array.from(input.subarray(start, start + 6)));
+  const mask = maskView(input, 0.3, rng);
+  assertEquals(mask.masked.reduce((a, b) => a + b, 0), 3);
+  assertEquals(Array.from(mask.items), Array.from(input));
+  const reorder = reorderView(input, 0.6, rng);
+  assertEquals([...reorder.items].sort(), [...input].sort());
+  assertEquals(input, before); // nothing touched the input
+  let differing = 0;
+  for (let i = 0; i < 20; i++) {
+    const a = augmentView(input, DEFAULT_CL4SREC_CONFIG, rng);
+    const b = augmentView(input, DEFAULT_CL4SREC_CONFIG, rng);
+    if (
+      JSON.stringify([Array.from(a.items), Array.from(a.masked)]) !==
+        JSON.stringify([Array.from(b.items), Array.from(b.masked)])
+    ) differing++;
+    assert(a.items.buffer !== input.buffer && b.items.buffer !== a.items.buffer);
+  }
+  assert(differing >= 18, `views differed in ${differing}/20 pairs`);
+  assertEquals(input, before);
+});
+
+Deno.test("packViews: left padding and zero weights on masked positions", () => {
+  const packed = packViews([{ items: Int32Array.of(4, 5), masked: Uint8Array.of(1, 0) }], 3, 2);
+  assertEquals(Array.from(packed.batch.items), [0, 4, 5]);
+  assertEquals(Array.from(packed.batch.valid), [0, 1, 1]);
+  assertEquals(Array.from(packed.weights), [1, 1, 0, 0, 1, 1]);
+});
+
+Deno.test("CL4SRec trains through the auxiliary hook without leaking tensors", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10 });
+  const losses: number[] = [];
+  const before = tf.memory().numTensors;
+  const result = await trainModel(model, split, { maxEpochs: 2, batchSize: 4, patience: 10 }, {
+    onProgress: (p) => losses.push(p.auxiliaryLoss),
+    auxiliaryLoss: cl4srecAuxiliaryLoss({ weight: 0.5 }),
+  });
+  assertEquals(result.epochsRun, 2);
+  for (const aux of losses) assert(Number.isFinite(aux) && aux > 0);
+  assertEquals(tf.memory().numTensors, before);
+  assertNotEquals(losses[0], losses[1]);
+  model.dispose();
+});
