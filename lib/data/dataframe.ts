@@ -1,0 +1,93 @@
+/**
+ * danfo.js DataFrame views of datasets and statistics, for notebooks (`df.print()`,
+ * `df.describe()`). danfojs-node shares the workspace's tfjs engine through the npm override in
+ * package.json.
+ */
+import * as dfd from "danfojs-node";
+import type { DatasetStatistics } from "./protocol/statistics.ts";
+import type { InteractionDataset } from "./types.ts";
+
+/**
+ * One row per interaction: user, item (external ids), position in the user's history, timestamp
+ * (NaN when the dataset has none).
+ *
+ * @example
+ * ```ts
+ * interactionsFrame(dataset).head(5).print();
+ * ```
+ */
+export function interactionsFrame(dataset: InteractionDataset): dfd.DataFrame {
+  const user: string[] = [];
+  const item: string[] = [];
+  const position: number[] = [];
+  const timestamp: number[] = [];
+  dataset.sequences.forEach((sequence, u) => {
+    sequence.forEach((i, t) => {
+      user.push(dataset.userIds[u]);
+      item.push(dataset.itemIds[i]);
+      position.push(t);
+      timestamp.push(dataset.timestamps?.[u][t] ?? NaN);
+    });
+  });
+  return new dfd.DataFrame({ user, item, position, timestamp });
+}
+
+/**
+ * One row per item: external id, title (empty when unknown), interaction count and a 0/1
+ * presence column per modality (`has_<name>`).
+ *
+ * @example
+ * ```ts
+ * itemsFrame(dataset).describe().print();
+ * ```
+ */
+export function itemsFrame(dataset: InteractionDataset): dfd.DataFrame {
+  const interactions = new Array<number>(dataset.numItems).fill(0);
+  for (const sequence of dataset.sequences) for (const i of sequence) interactions[i]++;
+  const columns: Record<string, (string | number)[]> = {
+    item: dataset.itemIds,
+    title: dataset.itemTitles ?? dataset.itemIds.map(() => ""),
+    interactions,
+  };
+  for (const modality of dataset.modalities) {
+    columns[`has_${modality.name}`] = Array.from(modality.present);
+  }
+  return new dfd.DataFrame(columns);
+}
+
+/**
+ * The statistics as two frames: `summary` (one row) and `modalities` (one row per modality).
+ *
+ * @example
+ * ```ts
+ * const { summary, modalities } = statisticsFrames(datasetStatistics(dataset));
+ * modalities.print();
+ * ```
+ */
+export function statisticsFrames(
+  stats: DatasetStatistics,
+): { summary: dfd.DataFrame; modalities: dfd.DataFrame } {
+  const h = stats.historyLength;
+  const summary = new dfd.DataFrame([{
+    dataset: stats.name,
+    users: stats.users,
+    items: stats.items,
+    interactions: stats.interactions,
+    density: stats.density,
+    length_min: h.min,
+    length_p25: h.p25,
+    length_median: h.median,
+    length_p75: h.p75,
+    length_p90: h.p90,
+    length_max: h.max,
+    length_mean: h.mean,
+  }]);
+  const modalities = new dfd.DataFrame(stats.modalities.map((m) => ({
+    modality: m.name,
+    kind: m.kind,
+    dim: m.dim,
+    present_items: m.presentItems,
+    coverage: m.coverage,
+  })));
+  return { summary, modalities };
+}

@@ -1,0 +1,39 @@
+/** The data layer's public face: datasets, the synthetic benchmark, import, protocol, views. */
+export type * from "./types.ts";
+export { DataError } from "./errors.ts";
+export { datasetFingerprint } from "./fingerprint.ts";
+export { type FileToWrite, writeFilesAtomically } from "./atomic_write.ts";
+export { idModality } from "./id_modality.ts";
+export { loadMovieLens, MOVIELENS_CITATION, MOVIELENS_DIR } from "./movielens/load.ts";
+export {
+  DEFAULT_SYNTHETIC,
+  generateSynthetic,
+  type SyntheticBenchmark,
+  type SyntheticConfig,
+  type SyntheticModalitySpec,
+} from "./synthetic.ts";
+export { readRecBoleAtomic, type RecBoleFieldType } from "./import/recbole.ts";
+export { readSequenceFile } from "./import/sequence_file.ts";
+export {
+  attachModality,
+  type DenseFeatureConfig,
+  readDenseFeatures,
+} from "./import/dense_features.ts";
+export { writeRecBoleAtomic } from "./import/write_recbole.ts";
+export { DEFAULT_K_CORE, type KCoreConfig, kCoreFilter } from "./protocol/k_core.ts";
+export { DEFAULT_SPLIT, leaveOneOutSplit, type SplitConfig } from "./protocol/leave_one_out.ts";
+export {
+  type BatcherConfig,
+  DEFAULT_BATCHER,
+  type EvaluationBatch,
+  evaluationBatches,
+  padLeft,
+  trainingBatches,
+} from "./protocol/batcher.ts";
+export {
+  type DatasetStatistics,
+  datasetStatistics,
+  formatStatistics,
+  type ModalityCoverage,
+} from "./protocol/statistics.ts";
+export { interactionsFrame, itemsFrame, statisticsFrames } from "./dataframe.ts";

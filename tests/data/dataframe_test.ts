@@ -1,0 +1,19 @@
+import { assertEquals } from "@std/assert";
+import { interactionsFrame, itemsFrame, statisticsFrames } from "../../lib/data/dataframe.ts";
+import { datasetStatistics } from "../../lib/data/protocol/statistics.ts";
+import { tinyDataset } from "./_tiny_dataset.ts";
+
+Deno.test("danfo views: interactions, items and statistics frames have the right shape and values", () => {
+  const dataset = tinyDataset([[0, 1], [2, 0, 1]], 3);
+  const interactions = interactionsFrame(dataset);
+  assertEquals(interactions.shape, [5, 4]);
+  assertEquals(interactions.column("item").values, ["i0", "i1", "i2", "i0", "i1"]);
+  assertEquals(interactions.column("timestamp").values, [100, 101, 100, 101, 102]);
+  const items = itemsFrame(dataset);
+  assertEquals(items.columns, ["item", "title", "interactions", "has_id", "has_value"]);
+  assertEquals(items.column("interactions").values, [2, 2, 1]);
+  assertEquals(items.column("has_value").values, [1, 0, 1]);
+  const { summary, modalities } = statisticsFrames(datasetStatistics(dataset));
+  assertEquals(summary.column("interactions").values, [5]);
+  assertEquals(modalities.column("coverage").values, [1, 2 / 3]);
+});
