@@ -4,11 +4,7 @@
  * report text can never inject markup.
  */
 
-/** Escape text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-}
+import { escapeHtml } from "./_escape.ts";
 
 function inline(text: string): string {
   return escapeHtml(text)

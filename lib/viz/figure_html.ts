@@ -1,5 +1,6 @@
 import type { Figure } from "./figure.ts";
 import { inlineJson } from "./plotly_bundle.ts";
+import { escapeHtml } from "./_escape.ts";
 
 /** Class of every figure `<div>`: `scripts/check_html.ts` counts these against rendered plots. */
 export const FIGURE_CLASS = "demure-plot";
@@ -30,9 +31,9 @@ export function figureDivHtml(figure: Figure, options: FigureDivOptions): string
     ? { staticPlot: true, displaylogo: false }
     : { responsive: true, displaylogo: false };
   const id = inlineJson(options.elementId);
-  return `<div class="${FIGURE_CLASS}" id=${
-    JSON.stringify(options.elementId).replace(/</g, "&lt;")
-  } style="width:${width};height:${height}px;"></div>` +
+  return `<div class="${FIGURE_CLASS}" id="${
+    escapeHtml(options.elementId)
+  }" style="width:${width};height:${height}px;"></div>` +
     `<script>(function(){` +
     `var script=document.currentScript;` +
     `var sibling=script&&script.previousElementSibling;` +

@@ -1,7 +1,8 @@
 import type { Figure } from "./figure.ts";
 import { figureDivHtml } from "./figure_html.ts";
 import { loadPlotlyBundle } from "./plotly_bundle.ts";
-import { escapeHtml, markdownToHtml } from "./_markdown.ts";
+import { markdownToHtml } from "./_markdown.ts";
+import { escapeHtml } from "./_escape.ts";
 
 /** Text in a small Markdown subset (headings, paragraphs, `-` lists, bold, italic, code). */
 export interface TextSection {

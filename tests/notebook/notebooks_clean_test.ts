@@ -1,0 +1,26 @@
+/** Committed notebooks carry no outputs: executed copies live only under build/notebooks/. */
+import { assertEquals } from "@std/assert";
+
+const notebooksDir = new URL("../../notebooks/", import.meta.url);
+
+Deno.test("notebooks: committed sources have no outputs or execution counts", async () => {
+  const dirty: string[] = [];
+  let count = 0;
+  for await (const entry of Deno.readDir(notebooksDir)) {
+    if (!entry.isFile || !entry.name.endsWith(".ipynb")) continue;
+    count += 1;
+    const notebook = JSON.parse(await Deno.readTextFile(new URL(entry.name, notebooksDir))) as {
+      cells: Array<{ cell_type: string; outputs?: unknown[]; execution_count?: number | null }>;
+      metadata: { kernelspec?: { name?: string } };
+    };
+    assertEquals(notebook.metadata.kernelspec?.name, "deno", `${entry.name} kernelspec`);
+    notebook.cells.forEach((cell, index) => {
+      if (cell.cell_type !== "code") return;
+      if ((cell.outputs?.length ?? 0) > 0 || (cell.execution_count ?? null) !== null) {
+        dirty.push(`${entry.name} cell ${index}`);
+      }
+    });
+  }
+  assertEquals(dirty, []);
+  assertEquals(count > 0, true, "no notebooks found");
+});

@@ -1,0 +1,115 @@
+import { assertEquals, assertThrows } from "@std/assert";
+import {
+  contributionHeatmap,
+  groupedBars,
+  lineWithBands,
+  symmetricBand,
+  trainingCurves,
+  withAlpha,
+} from "../../lib/viz/mod.ts";
+import type { HeatmapTrace, ScatterTrace } from "../../lib/viz/mod.ts";
+
+Deno.test("heatmap: [position, modality] values become z[modality][position]", () => {
+  const figure = contributionHeatmap({
+    values: [0.1, -0.2, 0.3, 0.0, 0.5, 0.4],
+    numPositions: 3,
+    modalityNames: ["id", "text"],
+  });
+  const trace = figure.data[0] as HeatmapTrace;
+  assertEquals(trace.z, [[0.1, 0.3, 0.5], [-0.2, 0.0, 0.4]]);
+  assertEquals(trace.x, ["t-2", "t-1", "t-0"]);
+  assertEquals(trace.y, ["id", "text"]);
+  // A negative value makes the scale diverging around zero.
+  assertEquals(trace.zmid, 0);
+});
+
+Deno.test("heatmap: titles stay distinct when an item repeats; non-negative uses Viridis", () => {
+  const trace = contributionHeatmap({
+    values: [1, 2, 3, 4],
+    numPositions: 2,
+    modalityNames: ["id", "text"],
+    positionLabels: ["Heat", "Heat"],
+  }).data[0] as HeatmapTrace;
+  assertEquals(trace.x, ["1. Heat", "2. Heat"]);
+  assertEquals(trace.colorscale, "Viridis");
+  assertEquals(trace.zmid, undefined);
+});
+
+Deno.test("heatmap: bad input names the field", () => {
+  assertThrows(
+    () => contributionHeatmap({ values: [1, 2, 3], numPositions: 2, modalityNames: ["a", "b"] }),
+    Error,
+    "values has 3 entries, expected 4",
+  );
+  assertThrows(
+    () => contributionHeatmap({ values: [1, NaN], numPositions: 1, modalityNames: ["a", "b"] }),
+    Error,
+    "values[1] is NaN",
+  );
+});
+
+Deno.test("training curves: right-axis series go to y2 and add the overlaying axis", () => {
+  const figure = trainingCurves({
+    series: [
+      { name: "loss", x: [1, 2], y: [0.9, 0.5] },
+      { name: "ndcg", x: [1, 2], y: [0.1, 0.2], axis: "right" },
+    ],
+  });
+  assertEquals((figure.data as ScatterTrace[]).map((trace) => trace.yaxis), ["y", "y2"]);
+  assertEquals(figure.layout.yaxis2?.overlaying, "y");
+  assertEquals(
+    trainingCurves({ series: [{ name: "a", x: [1], y: [1] }] }).layout.yaxis2,
+    undefined,
+  );
+  assertThrows(
+    () => trainingCurves({ series: [{ name: "loss", x: [1, 2], y: [1] }] }),
+    Error,
+    'series "loss".y has 1 entries, expected 2',
+  );
+});
+
+Deno.test("grouped bars: one trace per series with error bars; negative error rejected", () => {
+  const figure = groupedBars({
+    categories: ["HR@10", "NDCG@10"],
+    series: [
+      { name: "A", values: [0.1, 0.05], errors: [0.01, 0.002] },
+      { name: "B", values: [0.2, 0.1] },
+    ],
+  });
+  assertEquals(figure.layout.barmode, "group");
+  assertEquals(figure.data.length, 2);
+  const [withErrors, withoutErrors] = figure.data;
+  assertEquals(withErrors.type === "bar" ? withErrors.error_y?.array : null, [0.01, 0.002]);
+  assertEquals(withoutErrors.type === "bar" ? withoutErrors.error_y : null, undefined);
+  assertThrows(
+    () => groupedBars({ categories: ["x"], series: [{ name: "A", values: [1], errors: [-0.1] }] }),
+    Error,
+    'series "A".errors[0] is -0.1',
+  );
+});
+
+Deno.test("line with bands: band polygon runs along upper then back along lower", () => {
+  const band = symmetricBand([1, 2, 3], [0.5, 0.5, 1]);
+  assertEquals(band, { lower: [0.5, 1.5, 2], upper: [1.5, 2.5, 4] });
+  const figure = lineWithBands({ series: [{ name: "m", x: [10, 20, 30], y: [1, 2, 3], band }] });
+  const [polygon, line] = figure.data as ScatterTrace[];
+  assertEquals(polygon.x, [10, 20, 30, 30, 20, 10]);
+  assertEquals(polygon.y, [1.5, 2.5, 4, 2, 1.5, 0.5]);
+  assertEquals(polygon.fill, "toself");
+  assertEquals(polygon.showlegend, false);
+  assertEquals(line.y, [1, 2, 3]);
+  assertEquals(polygon.fillcolor, withAlpha(line.line?.color ?? "", 0.2));
+  assertThrows(
+    () =>
+      lineWithBands({
+        series: [{ name: "m", x: [1], y: [1], band: { lower: [2], upper: [1] } }],
+      }),
+    Error,
+    "band.lower[0] = 2 exceeds upper = 1",
+  );
+});
+
+Deno.test("palette: withAlpha converts hex and rejects other forms", () => {
+  assertEquals(withAlpha("#ff8000", 0.5), "rgba(255,128,0,0.5)");
+  assertThrows(() => withAlpha("red", 0.5), Error, "expected a #rrggbb colour");
+});

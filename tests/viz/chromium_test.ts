@@ -1,0 +1,84 @@
+/**
+ * Browser checks in headless Chromium: a report page with two figures draws both and loads
+ * nothing external; the same page without plotly.js draws none (so the check can fail); a figure
+ * screenshots to a PNG of the requested size. Skipped, with the reason, when Chromium is missing.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { findChromium } from "../../lib/viz/chromium.ts";
+import { checkRenderedHtml } from "../../lib/viz/check_rendered_html.ts";
+import {
+  contributionHeatmap,
+  figureToPng,
+  groupedBars,
+  writeHtmlReport,
+} from "../../lib/viz/mod.ts";
+
+const chromium = findChromium();
+const ignore = chromium === null;
+if (ignore) console.warn("chromium tests skipped: no /usr/bin/chromium (apt-get install chromium)");
+
+const heatmap = contributionHeatmap({
+  values: [0.1, -0.2, 0.3, 0.0, 0.5, 0.4],
+  numPositions: 3,
+  modalityNames: ["id", "text"],
+});
+const bars = groupedBars({
+  categories: ["HR@10", "NDCG@10"],
+  series: [{ name: "A", values: [0.1, 0.05], errors: [0.01, 0.004] }],
+});
+
+Deno.test({
+  name: "chromium: a two-figure report draws both figures, offline, without errors",
+  ignore,
+  async fn() {
+    const workDir = await Deno.makeTempDir({ prefix: "check-html-test-" });
+    try {
+      const page = `${workDir}/report.html`;
+      await writeHtmlReport(page, [
+        { kind: "text", markdown: "# Two figures" },
+        { kind: "figure", figure: heatmap },
+        { kind: "figure", figure: bars },
+      ]);
+      const report = await checkRenderedHtml(page);
+      assertEquals(report.expectedFigures, 2);
+      assertEquals(report.renderedFigures, 2);
+      assertEquals(report.externalReferences, []);
+      assertEquals(report.networkRequests, []);
+      assertEquals(report.scriptErrors, []);
+      assert(report.ok);
+
+      // Negative control: without the inlined plotly.js nothing draws and the check says so.
+      const html = await Deno.readTextFile(page);
+      const stripped = html.replace(/<script>[\s\S]*?<\/script>\n<\/head>/, "</head>");
+      assert(stripped.length < html.length / 10, "plotly.js bundle was not removed");
+      const brokenPage = `${workDir}/broken.html`;
+      await Deno.writeTextFile(brokenPage, stripped);
+      const broken = await checkRenderedHtml(brokenPage);
+      assertEquals(broken.expectedFigures, 2);
+      assertEquals(broken.renderedFigures, 0);
+      assertEquals(broken.ok, false);
+    } finally {
+      await Deno.remove(workDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "chromium: figureToPng writes a PNG of width x height x scale pixels",
+  ignore,
+  async fn() {
+    const workDir = await Deno.makeTempDir({ prefix: "png-test-" });
+    try {
+      const path = `${workDir}/heatmap.png`;
+      await figureToPng(heatmap, path, { width: 400, height: 300, scale: 1 });
+      const bytes = await Deno.readFile(path);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      // IHDR starts at byte 16: width and height as big-endian uint32.
+      assertEquals([view.getUint32(16), view.getUint32(20)], [400, 300]);
+      // A drawn heatmap has many colours; a blank page would be one.
+      assert(bytes.length > 5000, `PNG suspiciously small (${bytes.length} bytes)`);
+    } finally {
+      await Deno.remove(workDir, { recursive: true });
+    }
+  },
+});

@@ -1,0 +1,114 @@
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { figureDivHtml, figureMimeBundle, renderHtmlReport } from "../../lib/viz/mod.ts";
+import type { Figure } from "../../lib/viz/mod.ts";
+import { inlineJson, inlineScriptText } from "../../lib/viz/plotly_bundle.ts";
+import {
+  countFigures,
+  externalResourceUrls,
+  pageRequestsFromNetLog,
+} from "../../lib/viz/check_rendered_html.ts";
+import { markdownToHtml } from "../../lib/viz/_markdown.ts";
+
+const hostile: Figure = {
+  data: [{ type: "bar", x: ["</script><b>x</b>"], y: [1] }],
+  layout: { title: { text: "</script>" } },
+};
+
+function occurrences(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+Deno.test("inline escaping: script text and JSON cannot close the script element", () => {
+  assertEquals(inlineScriptText('a="</script>";b="<!--"'), 'a="<\\/script>";b="<\\!--"');
+  assertEquals(JSON.parse(inlineJson({ label: "</script>" })), { label: "</script>" });
+  const html = figureDivHtml(hostile, { elementId: "f1" });
+  assertEquals(occurrences(html.toLowerCase(), "</script"), 1);
+});
+
+Deno.test("mime bundle: plotly.js only when asked, figure JSON always", () => {
+  const figure: Figure = { data: [], layout: {} };
+  const without = figureMimeBundle(figure, { elementId: "p1", plotlyBundle: null });
+  const withBundle = figureMimeBundle(figure, { elementId: "p2", plotlyBundle: "/*PLOTLY*/" });
+  assertEquals(occurrences(without["text/html"], "/*PLOTLY*/"), 0);
+  assert(withBundle["text/html"].startsWith("<script>/*PLOTLY*/</script>"));
+  assertEquals(withBundle["application/vnd.plotly.v1+json"], figure);
+  assertEquals(countFigures(withBundle["text/html"]).figures, 1);
+});
+
+Deno.test("report: plotly.js inlined exactly once for two figures; none without figures", async () => {
+  const plotlyPath = await Deno.makeTempFile({ suffix: ".js" });
+  try {
+    await Deno.writeTextFile(plotlyPath, "/*FAKE PLOTLY*/");
+    const figure: Figure = { data: [{ type: "bar", x: ["a"], y: [1] }], layout: {} };
+    const html = await renderHtmlReport([
+      { kind: "text", markdown: "# Title\nSome **bold** text." },
+      { kind: "figure", figure, caption: "first" },
+      { kind: "table", columns: ["model", "NDCG@10", "users"], rows: [["SASRec", 0.05123, 10]] },
+      { kind: "figure", figure },
+    ], { plotlyPath, title: "T" });
+    assertEquals(occurrences(html, "/*FAKE PLOTLY*/"), 1);
+    assertEquals(countFigures(html).figures, 2);
+    assertStringIncludes(html, "<td>SASRec</td><td>0.0512</td><td>10</td>");
+    assertEquals(externalResourceUrls(html), []);
+    const noFigures = await renderHtmlReport([{ kind: "text", markdown: "x" }], { plotlyPath });
+    assertEquals(occurrences(noFigures, "FAKE PLOTLY"), 0);
+  } finally {
+    await Deno.remove(plotlyPath);
+  }
+});
+
+Deno.test("report: a table row of the wrong width names the section and row", async () => {
+  const error = await renderHtmlReport([
+    { kind: "table", columns: ["a", "b"], rows: [["x", 1], ["y"]] },
+  ]).catch((caught: Error) => caught);
+  assert(error instanceof Error);
+  assertStringIncludes(error.message, "section 0 table row 1 has 1 cells, expected 2");
+});
+
+Deno.test("markdown subset: escapes markup, renders headings, lists, emphasis, code", () => {
+  assertEquals(
+    markdownToHtml("## Results <b>\n- **a**\n- `b`\n\n*c* d"),
+    "<h2>Results &lt;b&gt;</h2>\n<ul><li><strong>a</strong></li><li><code>b</code></li></ul>\n" +
+      "<p><em>c</em> d</p>",
+  );
+});
+
+Deno.test("external URL scan: resource tags and CSS only, script bodies and links ignored", () => {
+  const html =
+    `<link rel="stylesheet" href="https://cdn.x/a.css"><script src="//cdn.x/b.js"></script>` +
+    `<script>var u = "https://never.loaded/c.js";</script><a href="https://arxiv.org/abs/2305.01915">paper</a>` +
+    `<style>body{background:url('https://img.x/d.png')}</style><img src="data:image/png;base64,AA">`;
+  assertEquals(externalResourceUrls(html), [
+    "//cdn.x/b.js",
+    "https://cdn.x/a.css",
+    "https://img.x/d.png",
+  ]);
+});
+
+Deno.test("figure count: a figure counts as drawn only if its own div holds main-svg", () => {
+  const html = `<div class="demure-plot js-plotly-plot" id="a"><svg class="main-svg"></svg></div>` +
+    `<script>x()</script><div class="demure-plot" id="b"></div>`;
+  assertEquals(countFigures(html), { figures: 2, drawn: 1 });
+});
+
+Deno.test("net log: page requests kept, the browser's own requests dropped", () => {
+  const log = JSON.stringify({
+    constants: { logEventTypes: { URL_REQUEST_START_JOB: 7, REQUEST_ALIVE: 3 } },
+    events: [
+      { type: 7, params: { url: "https://update.googleapis.com/x", initiator: "not an origin" } },
+      { type: 7, params: { url: "https://cdn.example.org/lib.js", initiator: "null" } },
+      { type: 7, params: { url: "file:///tmp/page.html", initiator: "null" } },
+      { type: 3, params: { url: "https://other.example.org/" } },
+    ],
+  });
+  assertEquals(pageRequestsFromNetLog(log), ["https://cdn.example.org/lib.js"]);
+  // A log cut off before its closing brackets still parses.
+  assertEquals(pageRequestsFromNetLog(log.slice(0, -2) + ","), ["https://cdn.example.org/lib.js"]);
+});
+
+Deno.test("figure div: bad ids cannot break out of the attribute", () => {
+  const html = figureDivHtml({ data: [], layout: {} }, { elementId: 'x"><img src=y>' });
+  assertEquals(externalResourceUrls(html), []);
+  assertEquals(html.includes("<img"), false);
+  assertStringIncludes(html, 'id="x&quot;&gt;&lt;img src=y&gt;"');
+});
