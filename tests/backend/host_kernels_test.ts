@@ -5,6 +5,7 @@ import {
   unregisterHostKernels,
 } from "../../lib/backend/kernels/host_kernels.ts";
 import { reductionView } from "../../lib/backend/kernels/sum.ts";
+import { copyBlock } from "../../lib/backend/kernels/slice.ts";
 import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
 
 registerUnsortedSegmentSum();
@@ -43,7 +44,50 @@ Deno.test("reductionView finds [outer, reduced, inner] and ignores size-1 axes",
   assertEquals(reductionView([2, 3, 4], [0, 2], false), undefined); // not contiguous
 });
 
+Deno.test("copyBlock copies a strided block by hand-checked values", () => {
+  const x = Float32Array.from({ length: 24 }, (_, i) => i); // [2, 3, 4]
+  const out = new Float32Array(4);
+  copyBlock(x, [2, 3, 4], [0, 1, 1], [2, 1, 2], out);
+  assertEquals(Array.from(out), [5, 6, 17, 18]);
+  const whole = new Float32Array(8);
+  copyBlock(x, [2, 3, 4], [1, 1, 0], [1, 2, 4], whole); // trailing dims whole: one run
+  assertEquals(Array.from(whole), [16, 17, 18, 19, 20, 21, 22, 23]);
+});
+
 for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`Slice and Mean (host, ${backend}) match the stock kernels`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const x = tf.randomNormal([5, 6, 7], 0, 1, "float32", 21);
+    const ints = tf.randomUniform([5, 6, 7], 0, 100, "int32", 22);
+    const cases: [number[], number[]][] = [
+      [[0, 5, 0], [5, 1, 7]],
+      [[1, 0, 2], [3, -1, 4]],
+      [[4, 5, 6], [1, 1, 1]],
+      [[0, 0, 0], [5, 6, 7]],
+    ];
+    for (const [begin, size] of cases) {
+      for (const t of [x, ints]) {
+        const ours = tf.slice(t, begin, size);
+        const stock = withStock(backend, () => tf.slice(t, begin, size));
+        assertEquals(ours.shape, stock.shape);
+        assertEquals(Array.from(ours.dataSync()), Array.from(stock.dataSync()));
+      }
+    }
+    for (const axes of [[-1], [0, 1], [1]]) {
+      const ours = tf.mean(x, axes, true);
+      const stock = withStock(backend, () => tf.mean(x, axes, true));
+      assertEquals(ours.shape, stock.shape);
+      assert(maxAbsDiff(ours.dataSync(), stock.dataSync()) < 1e-6, `mean axes ${axes}`);
+    }
+    // Mean gradient: d/dx sum(w * mean(x, 1)) = w / 6 broadcast over axis 1.
+    const w = tf.randomNormal([5, 7], 0, 1, "float32", 23);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.mean(t, 1), w)))(x);
+    const expected = tf.tile(tf.expandDims(tf.div(w, 6), 1), [1, 6, 1]);
+    assert(maxAbsDiff(g.dataSync(), expected.dataSync()) < 1e-7, "mean gradient");
+    tf.dispose([x, ints, w, g, expected]);
+  });
+
   Deno.test(`Sum(host, ${backend}) equals a hand computation and the stock kernel`, async () => {
     await tf.setBackend(backend);
     registerHostKernels(backend);

@@ -13,6 +13,8 @@ import {
   memoryFor,
 } from "./_backend_memory.ts";
 
+const SHORT_ROW = 256;
+
 /**
  * Gathers slices of `x` viewed as [outer, axisSize, inner] at `indices` into `out`
  * ([outer, indices.length, inner]); throws on an index outside [0, axisSize).
@@ -44,7 +46,13 @@ export function gatherRows(
     const target = o * count * inner;
     for (let i = 0; i < count; i++) {
       const from = source + indices[i] * inner;
-      out.set(x.subarray(from, from + inner), target + i * inner);
+      const to = target + i * inner;
+      // Short rows: a plain loop beats allocating a subarray view per row (GC pressure).
+      if (inner <= SHORT_ROW) {
+        for (let k = 0; k < inner; k++) out[to + k] = x[from + k];
+      } else {
+        out.set(x.subarray(from, from + inner), to);
+      }
     }
   }
 }

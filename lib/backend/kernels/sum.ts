@@ -116,6 +116,18 @@ interface SumAttrs {
 }
 
 /**
+ * The `Mean` kernel factory: the same one-pass reduction, divided by the reduced count.
+ *
+ * @example
+ * ```ts
+ * replaceKernel("Mean", "wasm", (stock) => makeMeanKernel("wasm", stock));
+ * ```
+ */
+export function makeMeanKernel(backend: HostBackendName, stock: tf.KernelFunc): tf.KernelFunc {
+  return reductionKernel(backend, stock, true);
+}
+
+/**
  * The `Sum` kernel factory for {@linkcode replaceKernel}-style registration.
  *
  * @example
@@ -124,6 +136,14 @@ interface SumAttrs {
  * ```
  */
 export function makeSumKernel(backend: HostBackendName, stock: tf.KernelFunc): tf.KernelFunc {
+  return reductionKernel(backend, stock, false);
+}
+
+function reductionKernel(
+  backend: HostBackendName,
+  stock: tf.KernelFunc,
+  divide: boolean,
+): tf.KernelFunc {
   return (args) => {
     const { x } = args.inputs as unknown as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as SumAttrs;
@@ -135,6 +155,10 @@ export function makeSumKernel(backend: HostBackendName, stock: tf.KernelFunc): t
     const out = memory.allocate(view.outShape, "float32");
     const outValues = out.values() as Float32Array;
     sumMiddleAxis(memory.read(x) as Float32Array, view, outValues);
+    if (divide && view.reduced !== 1) {
+      const scale = 1 / view.reduced;
+      for (let i = 0; i < outValues.length; i++) outValues[i] *= scale;
+    }
     return out.info;
   };
 }
