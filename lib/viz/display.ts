@@ -2,6 +2,7 @@ import type { Figure } from "./figure.ts";
 import { figureDivHtml } from "./figure_html.ts";
 import { loadPlotlyBundle } from "./plotly_bundle.ts";
 import { jupyterOrNull } from "../notebook/jupyter.ts";
+import { tableHtml, type TableSection } from "./table_html.ts";
 
 /** Options of {@linkcode display}. */
 export interface DisplayOptions {
@@ -76,4 +77,34 @@ export async function display(figure: Figure, options: DisplayOptions = {}): Pro
   });
   await jupyter.display(bundle, { raw: true });
   plotlyEmitted = true;
+}
+
+/** A table to show: the same shape as a report's table section, without `kind`. */
+export type TableInput = Omit<TableSection, "kind">;
+
+/**
+ * Show a table in the Deno Jupyter kernel as HTML (plain text for other frontends); outside a
+ * kernel, print it as tab-separated lines. For a danfo DataFrame pass
+ * `{ columns: frame.columns, rows: frame.values }`.
+ *
+ * @example
+ * ```ts
+ * await displayTable({ columns: ["model", "NDCG@10"], rows: [["Pop", 0.0123], ["SASRec", 0.0456]] });
+ * ```
+ */
+export async function displayTable(table: TableInput): Promise<void> {
+  const section: TableSection = { kind: "table", ...table };
+  const html = tableHtml(section, "displayTable");
+  const digits = table.digits ?? 4;
+  const plain = [table.columns, ...table.rows].map((row) =>
+    row.map((cell) =>
+      typeof cell === "number" && !Number.isInteger(cell) ? cell.toFixed(digits) : String(cell)
+    ).join("\t")
+  ).join("\n");
+  const jupyter = jupyterOrNull();
+  if (jupyter === null) {
+    console.log(table.caption ? `${table.caption}\n${plain}` : plain);
+    return;
+  }
+  await jupyter.display({ "text/html": html, "text/plain": plain }, { raw: true });
 }

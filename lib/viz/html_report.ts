@@ -3,21 +3,14 @@ import { figureDivHtml } from "./figure_html.ts";
 import { loadPlotlyBundle } from "./plotly_bundle.ts";
 import { markdownToHtml } from "./_markdown.ts";
 import { escapeHtml } from "./_escape.ts";
+import { tableHtml, type TableSection } from "./table_html.ts";
+
+export type { TableSection };
 
 /** Text in a small Markdown subset (headings, paragraphs, `-` lists, bold, italic, code). */
 export interface TextSection {
   kind: "text";
   markdown: string;
-}
-
-/** A table; numbers are printed with `digits` decimals (integers as they are). */
-export interface TableSection {
-  kind: "table";
-  columns: string[];
-  rows: Array<Array<string | number>>;
-  caption?: string;
-  /** Decimals for non-integer numbers. Default: 4. */
-  digits?: number;
 }
 
 /** A Plotly figure drawn interactively in the page. */
@@ -46,28 +39,6 @@ const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;ma
   `figure{margin:1.5em 0}figcaption{color:#555;font-size:90%}` +
   `code{background:#f3f3f3;padding:0 3px;border-radius:3px}`;
 
-function formatCell(value: string | number, digits: number): string {
-  if (typeof value === "string") return escapeHtml(value);
-  if (!Number.isFinite(value)) return String(value);
-  return Number.isInteger(value) ? String(value) : value.toFixed(digits);
-}
-
-function tableHtml(section: TableSection, sectionIndex: number): string {
-  const digits = section.digits ?? 4;
-  const body = section.rows.map((row, rowIndex) => {
-    if (row.length !== section.columns.length) {
-      throw new Error(
-        `renderHtmlReport: section ${sectionIndex} table row ${rowIndex} has ${row.length} cells, ` +
-          `expected ${section.columns.length} (${section.columns.join(", ")})`,
-      );
-    }
-    return `<tr>${row.map((cell) => `<td>${formatCell(cell, digits)}</td>`).join("")}</tr>`;
-  }).join("\n");
-  const caption = section.caption ? `<caption>${escapeHtml(section.caption)}</caption>` : "";
-  const head = section.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join("");
-  return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
-
 /**
  * A self-contained HTML page: no external URL; plotly.js inlined once in `<head>` when the page
  * has at least one figure.
@@ -90,7 +61,7 @@ export async function renderHtmlReport(
       case "text":
         return markdownToHtml(section.markdown);
       case "table":
-        return tableHtml(section, sectionIndex);
+        return tableHtml(section, `renderHtmlReport: section ${sectionIndex}`);
       case "figure": {
         figureCount += 1;
         const caption = section.caption

@@ -26,7 +26,15 @@ export {
   type LineWithBandsInput,
   symmetricBand,
 } from "./line_bands.ts";
-export { display, type DisplayOptions, figureMimeBundle } from "./display.ts";
+export {
+  display,
+  type DisplayOptions,
+  displayTable,
+  figureMimeBundle,
+  type TableInput,
+} from "./display.ts";
+export { histogram, type HistogramInput } from "./histogram.ts";
+export { tableHtml, type TableSection } from "./table_html.ts";
 export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";
 export { renderHtmlReport, type ReportSection, writeHtmlReport } from "./html_report.ts";
 export { type FigurePngOptions, figureToPng } from "./figure_png.ts";

@@ -2,6 +2,7 @@ import { assertEquals, assertThrows } from "@std/assert";
 import {
   contributionHeatmap,
   groupedBars,
+  histogram,
   lineWithBands,
   symmetricBand,
   trainingCurves,
@@ -112,4 +113,17 @@ Deno.test("line with bands: band polygon runs along upper then back along lower"
 Deno.test("palette: withAlpha converts hex and rejects other forms", () => {
   assertEquals(withAlpha("#ff8000", 0.5), "rgba(255,128,0,0.5)");
   assertThrows(() => withAlpha("red", 0.5), Error, "expected a #rrggbb colour");
+});
+
+Deno.test("histogram: half-open bins, closed last bin, out-of-range values rejected", () => {
+  const figure = histogram({ values: [0, 4.9, 5, 10, 7], edges: [0, 5, 10] });
+  const trace = figure.data[0];
+  assertEquals(trace.type === "bar" ? trace.y : null, [2, 3]);
+  assertEquals(trace.type === "bar" ? trace.x : null, ["[0, 5)", "[5, 10]"]);
+  assertThrows(
+    () => histogram({ values: [1, 11], edges: [0, 10] }),
+    Error,
+    "values[1] = 11 is outside [0, 10]",
+  );
+  assertThrows(() => histogram({ values: [], edges: [0, 0] }), Error, "edges must increase");
 });
