@@ -9,6 +9,7 @@ import { checkEmbeddingInputs } from "./embedding_gradient.ts";
 import { normaliseContributions } from "./normalise.ts";
 import { validPairs } from "./_pairs.ts";
 import { selectNoise } from "./select_noise.ts";
+import { selectNoiseByUserModality, userModalityScores } from "./user_modality.ts";
 import {
   type AttributionConfig,
   type AttributionResult,
@@ -41,11 +42,15 @@ export function attributeModalities(
   const contributions = computeContributions(lossOfEmbeddings, embeddings, mask, full);
   const validMask = validPairs(mask.dataSync());
   const normalised = normaliseContributions(contributions, validMask, shape, full.normalisation);
-  const noiseMask = selectNoise(normalised, validMask, shape, full.selection);
+  const perUserModality = userModalityScores(normalised, validMask, shape);
+  const noiseMask = full.granularity === "pair"
+    ? selectNoise(normalised, validMask, shape, full.selection)
+    : selectNoiseByUserModality(perUserModality, validMask, shape, full.selection);
   const interestMask = validMask.map((valid, i) => valid && !noiseMask[i] ? 1 : 0);
   return {
     contributions,
     normalised,
+    userModalityScores: perUserModality,
     noiseMask,
     interestMask,
     validMask,
@@ -53,6 +58,7 @@ export function attributeModalities(
     method: full.method,
     normalisation: full.normalisation,
     selection: full.selection,
+    granularity: full.granularity,
     aggregateByModality: aggregateByModality(
       contributions,
       normalised,

@@ -20,6 +20,7 @@ export {
 } from "./embedding_gradient.ts";
 export { normaliseContributions } from "./normalise.ts";
 export { bottomFractionCount, selectNoise } from "./select_noise.ts";
+export { selectNoiseByUserModality, userModalityScores } from "./user_modality.ts";
 export { aggregateByModality } from "./aggregate.ts";
 export { attributeModalities } from "./attribute.ts";
 export { rocAuc } from "./roc_auc.ts";
@@ -29,4 +30,5 @@ export {
   type NoiseSetScore,
   scoreAgainstTruth,
   type TruthScoreConfig,
+  type TruthScoreLevel,
 } from "./score_against_truth.ts";

@@ -5,14 +5,25 @@
 import type { PlantedTruth } from "../data/types.ts";
 import { rocAuc } from "./roc_auc.ts";
 import type { AttributionResult } from "./types.ts";
+import { userModalityScores } from "./user_modality.ts";
 
-/** Which per-pair value ranks pairs for the AUC. */
+/** Which value ranks the units for the AUC. */
 export type AucScoreSource = "normalised" | "contributions";
+
+/**
+ * What one scored unit is.
+ * - `pair`: a valid (user, position, modality) pair, scored by its own value.
+ * - `user_modality`: a (user, modality) with at least one valid position, scored by the mean over
+ *   those positions; it counts as selected when more than half of its valid pairs are noise.
+ */
+export type TruthScoreLevel = "pair" | "user_modality";
 
 /** Options of {@linkcode scoreAgainstTruth}. */
 export interface TruthScoreConfig {
   /** Default `"normalised"` (per-user scale, comparable when pooled over users). */
   scoreBy: AucScoreSource;
+  /** Default `"pair"`. */
+  level: TruthScoreLevel;
   /**
    * Names along the result's modality axis (e.g. the model's `modalityNames`). When given, each
    * truth modality is found by name and result modalities without truth (such as `id`) are left
@@ -21,15 +32,17 @@ export interface TruthScoreConfig {
   resultModalityNames?: readonly string[];
 }
 
-/** Agreement of the noise sets with the planted truth, pooled over all valid pairs. */
+/** Agreement of the noise sets with the planted truth, pooled over all scored units. */
 export interface NoiseSetScore {
+  level: TruthScoreLevel;
   /** |selected and truly noise| / |selected|; NaN when nothing was selected. */
   precision: number;
-  /** |selected and truly noise| / |truly noise|; NaN when no valid pair is truly noise. */
+  /** |selected and truly noise| / |truly noise|; NaN when no unit is truly noise. */
   recall: number;
   /** AUC of `-score` for "truly noise" against "truly point of interest"; ties count 0.5. */
   rocAuc: number;
-  validPairs: number;
+  /** Number of scored units (pairs or user-modalities). */
+  units: number;
   selected: number;
   truthNoise: number;
   truePositives: number;
@@ -42,17 +55,23 @@ export interface AttributedBatch {
   users: ArrayLike<number>;
 }
 
+interface ScoredUnit {
+  score: number;
+  noise: number;
+  selected: boolean;
+}
+
 /**
  * Precision, recall and ROC-AUC of the noise sets of `batches` against `truth`, whose per-(user,
  * modality) row is broadcast over the user's history positions. Only valid pairs of modalities
- * that have a truth count (precision counts only selected pairs of those modalities).
+ * that have a truth count (precision counts only selected units of those modalities).
  *
  * @example
  * ```ts
  * const score = scoreAgainstTruth([{ result, users: batch.users }], truth, {
  *   resultModalityNames: model.modalityNames, // ["id", "image", ...]: id has no truth
+ *   level: "user_modality",
  * });
- * console.log(score.rocAuc, score.precision, score.recall);
  * ```
  */
 export function scoreAgainstTruth(
@@ -61,6 +80,7 @@ export function scoreAgainstTruth(
   config: Partial<TruthScoreConfig> = {},
 ): NoiseSetScore {
   const scoreBy = config.scoreBy ?? "normalised";
+  const level = config.level ?? "pair";
   const truthModalities = truth.modalityNames.length;
   const names = config.resultModalityNames ?? truth.modalityNames;
   // truthIndexOf[m]: the truth column of result modality m, or -1 when it has no truth.
@@ -73,15 +93,12 @@ export function scoreAgainstTruth(
       );
     }
   });
-  const scores: number[] = [];
-  const isNoise: number[] = [];
-  let selected = 0;
-  let truePositives = 0;
+  const units: ScoredUnit[] = [];
   batches.forEach(({ result, users }, batchIndex) => {
-    const [batch, positions, resultModalities] = result.shape;
-    if (resultModalities !== names.length) {
+    const [batch, positions, modalities] = result.shape;
+    if (modalities !== names.length) {
       throw new Error(
-        `scoreAgainstTruth: batch ${batchIndex} has ${resultModalities} modalities, expected ` +
+        `scoreAgainstTruth: batch ${batchIndex} has ${modalities} modalities, expected ` +
           `${names.length} (${names.join(", ")})`,
       );
     }
@@ -91,6 +108,11 @@ export function scoreAgainstTruth(
       );
     }
     const values = scoreBy === "normalised" ? result.normalised : result.contributions;
+    const perUserModality = level === "user_modality"
+      ? (scoreBy === "normalised"
+        ? result.userModalityScores
+        : userModalityScores(result.contributions, result.validMask, result.shape))
+      : undefined;
     for (let b = 0; b < batch; b++) {
       const user = users[b];
       if (!Number.isInteger(user) || (user + 1) * truthModalities > truth.pointsOfInterest.length) {
@@ -98,27 +120,36 @@ export function scoreAgainstTruth(
           `scoreAgainstTruth: batch ${batchIndex} row ${b}: user ${user} has no truth`,
         );
       }
-      for (let p = 0; p < positions; p++) {
-        for (let m = 0; m < resultModalities; m++) {
-          const i = (b * positions + p) * resultModalities + m;
-          if (!result.validMask[i] || truthIndexOf[m] < 0) continue;
-          const noise = truth.pointsOfInterest[user * truthModalities + truthIndexOf[m]] ? 0 : 1;
-          scores.push(-values[i]);
-          isNoise.push(noise);
-          if (result.noiseMask[i]) {
-            selected++;
-            truePositives += noise;
+      for (let m = 0; m < modalities; m++) {
+        if (truthIndexOf[m] < 0) continue;
+        const noise = truth.pointsOfInterest[user * truthModalities + truthIndexOf[m]] ? 0 : 1;
+        let validCount = 0;
+        let noiseCount = 0;
+        for (let p = 0; p < positions; p++) {
+          const i = (b * positions + p) * modalities + m;
+          if (!result.validMask[i]) continue;
+          validCount++;
+          noiseCount += result.noiseMask[i] ? 1 : 0;
+          if (perUserModality === undefined) {
+            units.push({ score: -values[i], noise, selected: result.noiseMask[i] === 1 });
           }
+        }
+        if (perUserModality !== undefined && validCount > 0) {
+          const score = -perUserModality[b * modalities + m];
+          units.push({ score, noise, selected: noiseCount * 2 > validCount });
         }
       }
     }
   });
-  const truthNoise = isNoise.reduce((sum, v) => sum + v, 0);
+  const selected = units.filter((u) => u.selected).length;
+  const truePositives = units.filter((u) => u.selected && u.noise === 1).length;
+  const truthNoise = units.filter((u) => u.noise === 1).length;
   return {
+    level,
     precision: selected > 0 ? truePositives / selected : NaN,
     recall: truthNoise > 0 ? truePositives / truthNoise : NaN,
-    rocAuc: rocAuc(scores, isNoise),
-    validPairs: scores.length,
+    rocAuc: rocAuc(units.map((u) => u.score), units.map((u) => u.noise)),
+    units: units.length,
     selected,
     truthNoise,
     truePositives,

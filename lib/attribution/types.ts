@@ -63,6 +63,16 @@ export type NoiseSelection =
   /** Every valid pair whose normalised contribution is strictly below `threshold`. */
   | { kind: "threshold"; threshold: number };
 
+/**
+ * At which level the noise set is chosen.
+ * - `pair`: individual (position, modality) pairs of a user (a modality can be noise at one
+ *   history item and a point of interest at another).
+ * - `user_modality`: whole modalities of a user, judged over all the items the user interacted
+ *   with: the mean normalised contribution of modality m over the user's valid positions ranks the
+ *   user's modalities, and a selected modality is noise at every valid position.
+ */
+export type NoiseGranularity = "pair" | "user_modality";
+
 /** Configuration of {@linkcode attributeModalities}; defaults in {@linkcode DEFAULT_ATTRIBUTION_CONFIG}. */
 export interface AttributionConfig {
   /** Default `"gradient_x_input"`. */
@@ -73,8 +83,13 @@ export interface AttributionConfig {
   integratedGradientsBaseline: IntegratedGradientsBaseline;
   /** Default `"zscore"`. */
   normalisation: NormalisationMethod;
-  /** Default bottom fraction `rho = 0.3`. */
+  /**
+   * Default bottom fraction `rho = 0.3` (of the user's valid pairs, or of the user's present
+   * modalities under `user_modality`, rounded down).
+   */
   selection: NoiseSelection;
+  /** Default `"pair"`. */
+  granularity: NoiseGranularity;
 }
 
 /** The documented defaults. */
@@ -84,6 +99,7 @@ export const DEFAULT_ATTRIBUTION_CONFIG: Readonly<AttributionConfig> = Object.fr
   integratedGradientsBaseline: "zero_embedding",
   normalisation: "zscore",
   selection: Object.freeze({ kind: "bottom_fraction", rho: 0.3 }),
+  granularity: "pair",
 });
 
 /** `[batch, position, modality]`. */
@@ -109,6 +125,11 @@ export interface AttributionResult {
   contributions: Float32Array;
   /** `[batch, position, modality]` per-user normalised contributions; NaN at invalid pairs. */
   normalised: Float32Array;
+  /**
+   * `[batch, modality]` mean normalised contribution of each modality over the user's valid
+   * positions; NaN where the user has no valid pair of that modality.
+   */
+  userModalityScores: Float32Array;
   /** `[batch, position, modality]` 1 = noise; always 0 at invalid pairs. */
   noiseMask: Uint8Array;
   /** `[batch, position, modality]` 1 = point of interest (valid and not noise). */
@@ -119,6 +140,7 @@ export interface AttributionResult {
   method: AttributionMethod;
   normalisation: NormalisationMethod;
   selection: NoiseSelection;
+  granularity: NoiseGranularity;
   /** One entry per modality. */
   aggregateByModality: ModalityAggregate[];
 }

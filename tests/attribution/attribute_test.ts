@@ -70,7 +70,7 @@ Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exac
   const score = scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 2) }], TRUTH);
   // Truly noise among valid pairs: user 0: 4 x 2, user 1: 4 x 1, user 2: 3 x 1 = 15.
   assertEquals(score.truthNoise, 15);
-  assertEquals(score.validPairs, 33);
+  assertEquals(score.units, 33);
   assertEquals(score.precision, 1);
   assertEquals(score.recall, 8 / 15);
   assertEquals(score.rocAuc, 1);
@@ -89,7 +89,7 @@ Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exac
     resultModalityNames: ["id", "text", "genre"],
   });
   // Valid pairs of text and genre: 4 + 4 + 4 + 4 + 3 + 3 = 22; truly noise: 8 (user 0) + 3 (user 2 text).
-  assertEquals([byName.validPairs, byName.truthNoise], [22, 11]);
+  assertEquals([byName.units, byName.truthNoise], [22, 11]);
   // Selected text/genre pairs: user 0's three (all noise), none for user 1, user 2's two (text).
   assertEquals([byName.selected, byName.truePositives], [5, 5]);
   assertThrows(

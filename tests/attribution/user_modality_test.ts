@@ -1,0 +1,123 @@
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { attributeModalities } from "../../lib/attribution/attribute.ts";
+import { scoreAgainstTruth } from "../../lib/attribution/score_against_truth.ts";
+import {
+  selectNoiseByUserModality,
+  userModalityScores,
+} from "../../lib/attribution/user_modality.ts";
+import type { AttributionResult, PairShape } from "../../lib/attribution/types.ts";
+import type { PlantedTruth } from "../../lib/data/types.ts";
+import { linearLoss } from "./_toy_models.ts";
+
+await initBackend({ verbose: false });
+
+// [batch 2, position 3, modality 3]; user 1: position 0 is padding, modality 2 never present.
+const SHAPE: PairShape = [2, 3, 3];
+const VALID = Uint8Array.of(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0);
+const SCORES = Float32Array.of(
+  ...[1, -1, 0, 2, -2, 0.5, 0, -0.5, 9],
+  ...[9, 9, 9, 1, 0, 9, 3, -4, 9],
+);
+
+Deno.test("user-modality scores average each modality over the user's valid positions", () => {
+  const means = userModalityScores(SCORES, VALID, SHAPE);
+  // user 0: m0 = (1 + 2 + 0) / 3, m1 = (-1 - 2 - 0.5) / 3, m2 = 0.5 / 2 (position 2 lacks m2)
+  const expected = [1, -3.5 / 3, 0.25, 2, -2, NaN];
+  Array.from(means).forEach((v, i) => {
+    if (Number.isNaN(expected[i])) assert(Number.isNaN(v), `index ${i}`);
+    else assert(Math.abs(v - expected[i]) < 1e-6, `index ${i}: ${v}`);
+  });
+});
+
+Deno.test("user-modality selection marks whole modalities at every valid position", () => {
+  const means = userModalityScores(SCORES, VALID, SHAPE);
+  // rho 0.5: user 0 has 3 candidate modalities -> 1 (m1); user 1 has 2 -> 1 (m1).
+  const noise = selectNoiseByUserModality(means, VALID, SHAPE, {
+    kind: "bottom_fraction",
+    rho: 0.5,
+  });
+  assertEquals(Array.from(noise), [0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0]);
+  // threshold 0.5: user 0 -> m1 and m2 (0.25); user 1 -> m1 (-2); m2 of user 1 is absent, never noise.
+  const below = selectNoiseByUserModality(means, VALID, SHAPE, {
+    kind: "threshold",
+    threshold: 0.5,
+  });
+  assertEquals(Array.from(below), [0, 1, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0]);
+  assertThrows(
+    () =>
+      selectNoiseByUserModality(new Float32Array(5), VALID, SHAPE, {
+        kind: "threshold",
+        threshold: 0,
+      }),
+    Error,
+    "expected 6",
+  );
+});
+
+Deno.test("scoring at the user-modality level: mean scores, majority rule for selection", () => {
+  const noiseMask = Uint8Array.of(1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0);
+  const result: AttributionResult = {
+    contributions: SCORES,
+    normalised: SCORES,
+    userModalityScores: userModalityScores(SCORES, VALID, SHAPE),
+    noiseMask,
+    interestMask: VALID.map((v, i) => (v && !noiseMask[i] ? 1 : 0)),
+    validMask: VALID,
+    shape: SHAPE,
+    method: "occlusion",
+    normalisation: "zscore",
+    selection: { kind: "threshold", threshold: 0 },
+    granularity: "pair",
+    aggregateByModality: [],
+  };
+  // Truth: user 0 driven by m0 only; user 1 (internal id 5) by m0 and m2.
+  const truth: PlantedTruth = {
+    modalityNames: ["a", "b", "c"],
+    pointsOfInterest: Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]),
+  };
+  const score = scoreAgainstTruth([{ result, users: Int32Array.of(0, 5) }], truth, {
+    level: "user_modality",
+  });
+  // Units: user 0 m0, m1, m2; user 1 m0, m1 (m2 absent) = 5; truly noise: u0 m1, u0 m2, u1 m1.
+  assertEquals([score.units, score.truthNoise], [5, 3]);
+  // Selected (more than half of the valid pairs noise): u0 m1 (3 of 3); u0 m0 has 1 of 3 -> no;
+  // u1 m0 has 1 of 2 -> not more than half.
+  assertEquals([score.selected, score.truePositives], [1, 1]);
+  assertEquals([score.precision, score.recall], [1, 1 / 3]);
+  // AUC of -mean: noise scores {-3.5/3, 0.25, -2} vs interest {1, 2}: every noise is lower -> 1.
+  assertEquals(score.rocAuc, 1);
+});
+
+Deno.test("attributeModalities with user_modality granularity on a planted toy", () => {
+  // L_b = sum w (1 . e): a point of interest has e = (-1, -1) (contribution 2), noise e = 0.01.
+  const truthRows = [[1, 0, 0], [0, 1, 1]];
+  const e: number[] = [];
+  for (const row of truthRows) {
+    for (let p = 0; p < 4; p++) for (const poi of row) e.push(poi ? -1 : 0.01, poi ? -1 : 0.01);
+  }
+  const embeddings = tf.tensor4d(e, [2, 4, 3, 2]);
+  const mask = tf.ones([2, 4, 3]) as tf.Tensor3D;
+  const weights = tf.ones([4, 3, 2]) as tf.Tensor3D;
+  const result = attributeModalities(linearLoss(weights), embeddings, mask, {
+    granularity: "user_modality",
+    selection: { kind: "bottom_fraction", rho: 0.5 },
+  });
+  assertEquals(result.granularity, "user_modality");
+  for (let b = 0; b < 2; b++) {
+    const selected = [0, 1, 2].filter((m) => result.noiseMask[(b * 4 + 0) * 3 + m] === 1);
+    assertEquals(selected.length, 1, `user ${b}: floor(0.5 * 3) = 1 modality`);
+    assertEquals(truthRows[b][selected[0]], 0, `user ${b} selected a point of interest`);
+    for (let p = 0; p < 4; p++) {
+      assertEquals(result.noiseMask[(b * 4 + p) * 3 + selected[0]], 1, "whole modality is noise");
+    }
+  }
+  const truth: PlantedTruth = {
+    modalityNames: ["a", "b", "c"],
+    pointsOfInterest: Uint8Array.from(truthRows.flat()),
+  };
+  const score = scoreAgainstTruth([{ result, users: [0, 1] }], truth, { level: "user_modality" });
+  assertEquals([score.rocAuc, score.precision], [1, 1]);
+  tf.dispose([embeddings, mask, weights]);
+});
