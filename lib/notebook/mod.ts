@@ -16,3 +16,4 @@ export {
 } from "./progress.ts";
 export { isQuickMode } from "./quick_mode.ts";
 export { jupyterOrNull } from "./jupyter.ts";
+export { epochProgressEvent, trainingProgress } from "./training_progress.ts";

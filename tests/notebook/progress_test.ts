@@ -1,5 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { createProgress, formatProgressLine } from "../../lib/notebook/progress.ts";
+import { epochProgressEvent } from "../../lib/notebook/training_progress.ts";
 
 Deno.test("progress: line shows counter, bar, percent, metrics and note", () => {
   assertEquals(
@@ -36,4 +37,27 @@ Deno.test("progress: in a terminal prints every n-th event, the final one, and f
   assertEquals(unfinished, []);
   await open.done();
   assertEquals(unfinished, ["scan 2"]);
+});
+
+Deno.test("training progress: an epoch becomes counter, metrics and note", () => {
+  const event = epochProgressEvent({
+    epoch: 3,
+    maxEpochs: 20,
+    loss: 7.5,
+    recommendationLoss: 7.0,
+    auxiliaryLoss: 0.5,
+    validation: { "NDCG@10": 0.04 },
+    bestValidation: 0.04,
+    bestEpoch: 3,
+    improved: true,
+    steps: 10,
+    epochSeconds: 12,
+    stepSeconds: 1.2,
+    secondsLeftAtMost: 204,
+  });
+  assertEquals(
+    formatProgressLine("SASRec", event),
+    "SASRec 3/20 [###-----------------] 15% loss=7.500 aux=0.5000 valid NDCG@10=0.04000 " +
+      "best=0.04000 (best @3, improved; <= 3.4 min left)",
+  );
 });
