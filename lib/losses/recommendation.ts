@@ -81,16 +81,45 @@ export function recommendationLoss(
   return tf.tidy(() => {
     const dim = states.shape[2];
     const rows = tf.gather(tf.reshape(states, [-1, dim]), tf.tensor1d(flat, "int32")); // [n, dim]
-    const targetVectors = tf.gather(itemTable, tf.tensor1d(chosenTargets, "int32")); // [n, dim]
-    const positive = tf.sum(tf.mul(rows, targetVectors), -1); // [n]
+    const targetIds = tf.tensor1d(chosenTargets, "int32");
     if (config.kind === "cross_entropy") {
       const logits = tf.matMul(rows, itemTable, false, true); // [n, numItems]
-      return tf.mean(tf.sub(tf.logSumExp(logits, -1), positive)) as tf.Scalar;
+      return softmaxCrossEntropy(logits, targetIds);
     }
+    const targetVectors = tf.gather(itemTable, targetIds); // [n, dim]
+    const positive = tf.sum(tf.mul(rows, targetVectors), -1); // [n]
     if (negatives === undefined) throw new Error("recommendationLoss: bce needs sampled negatives");
     const chosenNegatives = Int32Array.from(flat, (i) => negatives[i]);
     const negativeVectors = tf.gather(itemTable, tf.tensor1d(chosenNegatives, "int32"));
     const negative = tf.sum(tf.mul(rows, negativeVectors), -1);
     return tf.mean(tf.add(tf.softplus(tf.neg(positive)), tf.softplus(negative))) as tf.Scalar;
   });
+}
+
+/**
+ * Mean softmax cross-entropy of logits [n, numItems] against target ids [n], with a hand-written
+ * gradient (softmax - one_hot) / n: tfjs's automatic gradient of logSumExp makes several extra
+ * passes over the [n, numItems] matrix, which dominated the step time on wasm.
+ */
+function softmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
+  const numItems = logits.shape[1] as number;
+  const loss = tf.customGrad<tf.Scalar>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    const logZ = tf.logSumExp(x, -1); // [n]
+    const oneHot = tf.cast(tf.oneHot(targets, numItems), "float32");
+    const picked = tf.sum(tf.mul(x, oneHot), -1);
+    // Saved tensors outlive the caller's tidy (the gradient runs later), so the one-hot is saved too.
+    save([x, logZ, oneHot]);
+    return {
+      value: tf.mean(tf.sub(logZ, picked)) as tf.Scalar,
+      gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
+        const [input, normaliser, targetMask] = saved;
+        const probabilities = tf.exp(tf.sub(input, tf.expandDims(normaliser, -1)));
+        const delta = tf.sub(probabilities, targetMask);
+        return [tf.mul(delta, tf.div(dy, input.shape[0]))];
+      },
+    };
+  });
+  return loss(logits) as tf.Scalar;
 }

@@ -75,7 +75,10 @@ export class SasRec implements Backbone {
     }
     return tf.tidy(() => {
       const keep = tf.expandDims(valid, -1); // [batch, position, 1]
-      const positions = tf.slice(this.#param("sasrec/positions"), [this.#maxLength - length, 0]);
+      const positions = tf.slice(this.#param("sasrec/positions"), [this.#maxLength - length, 0], [
+        length,
+        this.#dim,
+      ]);
       let x: tf.Tensor = tf.mul(
         dropout(tf.add(fused, positions), this.config.dropout, training, seed),
         keep,
