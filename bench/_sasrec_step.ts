@@ -13,6 +13,7 @@
  */
 import { tf } from "../lib/backend/tf.ts";
 import { createRng } from "../lib/util/random.ts";
+import { seededDropout } from "../lib/backend/kernels/dropout.ts";
 
 /** Configuration of {@linkcode createSasRecStep}. */
 export interface SasRecStepConfig {
@@ -32,6 +33,8 @@ export interface SasRecStepConfig {
   learningRate: number;
   /** Seed of the synthetic batch, the initial weights and the dropout masks. Default 1. */
   seed: number;
+  /** Dropout masks from `tf.dropout` ("tfjs") or mulberry32 ("seeded", fast). Default "seeded". */
+  dropoutMask: "tfjs" | "seeded";
 }
 
 /** Defaults of {@linkcode SasRecStepConfig}. */
@@ -44,6 +47,7 @@ export const DEFAULT_SASREC_STEP_CONFIG: SasRecStepConfig = {
   dropout: 0.2,
   learningRate: 1e-3,
   seed: 1,
+  dropoutMask: "seeded",
 };
 
 /** A prepared step: fixed synthetic batch, live weights and optimizer state. */
@@ -151,7 +155,9 @@ export function createSasRecStep(config: SasRecStepConfig): SasRecStep {
   let stepIndex = 0;
 
   const drop = (x: tf.Tensor, seed: number) =>
-    c.dropout > 0 ? tf.dropout(x, c.dropout, undefined, seed) : x;
+    c.dropoutMask === "seeded"
+      ? seededDropout(x, c.dropout, seed)
+      : (c.dropout > 0 ? tf.dropout(x, c.dropout, undefined, seed) : x);
 
   const block = (x: tf.Tensor, b: number, seed: number) => {
     const p = `block${b}`;
