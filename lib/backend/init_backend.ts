@@ -4,6 +4,8 @@
  * Order: `tensorflow` (native TensorFlow through `@tensorflow/tfjs-node-gpu`, else
  * `@tensorflow/tfjs-node`; each imported lazily and only when installed), then `wasm`, then `cpu`.
  * `DEMURE_BACKEND` (or `config.backend`) forces one: `tensorflow`, `webgpu`, `wasm` or `cpu`.
+ * `webgpu` (Deno's WebGPU; see webgpu.ts) is only used when forced: on CPU-only machines its
+ * adapter is Mesa's software lavapipe, slower than wasm.
  *
  * @example
  * ```ts
@@ -15,6 +17,7 @@ import { tf } from "./tf.ts";
 import { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";
 import { registerBlasKernels } from "./kernels/blas_matmul.ts";
 import { registerHostKernels } from "./kernels/host_kernels.ts";
+import { activateWebgpu } from "./webgpu.ts";
 
 /** Names accepted by {@linkcode initBackend} and `DEMURE_BACKEND`. */
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
@@ -72,8 +75,8 @@ async function tryNative(): Promise<string | undefined> {
 
 async function activate(name: BackendName): Promise<void> {
   if (name === "webgpu") {
-    const specifier: string = "@tensorflow/tfjs-backend-webgpu";
-    await import(specifier);
+    await activateWebgpu();
+    return;
   }
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") returned false`);
   await tf.ready();

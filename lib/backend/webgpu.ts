@@ -1,0 +1,101 @@
+/**
+ * The GPU route that installs from the npm registry alone: `@tensorflow/tfjs-backend-webgpu` on
+ * Deno's built-in WebGPU (`navigator.gpu`, no flag needed in Deno 2.x). On a machine without a
+ * GPU, Mesa's `lavapipe` (Debian `mesa-vulkan-drivers`) still offers a software Vulkan adapter
+ * ("llvmpipe"): correct, but slower than the wasm backend, so it is never chosen automatically.
+ *
+ * @example
+ * ```ts
+ * const probe = await probeWebgpu();
+ * if (probe.available) await activateWebgpu();
+ * else console.log(`no WebGPU: ${probe.reason}`);
+ * ```
+ */
+import { tf } from "./tf.ts";
+
+/** What {@linkcode probeWebgpu} found. */
+export interface WebgpuProbe {
+  available: boolean;
+  /** Adapter description (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)") or why there is none. */
+  reason: string;
+  /** True for a software adapter (lavapipe/llvmpipe, SwiftShader). */
+  software: boolean;
+}
+
+const SOFTWARE_ADAPTERS = /llvmpipe|lavapipe|swiftshader|software/i;
+
+/**
+ * wgpu's Vulkan/GL probing warns when `XDG_RUNTIME_DIR` is unset (headless machines, CI); point
+ * it at a private temporary directory so the only output is ours.
+ */
+function ensureRuntimeDir(): void {
+  if (Deno.env.get("XDG_RUNTIME_DIR")) return;
+  const dir = Deno.makeTempDirSync({ prefix: "demure-xdg-" });
+  Deno.chmodSync(dir, 0o700);
+  Deno.env.set("XDG_RUNTIME_DIR", dir);
+}
+
+/**
+ * Asks Deno's WebGPU for an adapter. Never throws: the reason says what is missing.
+ *
+ * @example
+ * ```ts
+ * const { available, reason } = await probeWebgpu(); // e.g. true, "llvmpipe (LLVM 15.0.6, 256 bits) [software]"
+ * ```
+ */
+export async function probeWebgpu(): Promise<WebgpuProbe> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (gpu === undefined) {
+    return {
+      available: false,
+      reason: "navigator.gpu is undefined in this runtime",
+      software: false,
+    };
+  }
+  try {
+    ensureRuntimeDir();
+    const adapter = await gpu.requestAdapter();
+    if (adapter === null) {
+      return {
+        available: false,
+        reason: "navigator.gpu.requestAdapter() returned null (no GPU, and no Vulkan driver such " +
+          "as Mesa lavapipe: apt-get install mesa-vulkan-drivers)",
+        software: false,
+      };
+    }
+    const info = adapter.info;
+    const description = [info.description, info.device, info.vendor].find((s) => s) ?? "unnamed";
+    const software = SOFTWARE_ADAPTERS.test(`${info.description} ${info.device}`);
+    return {
+      available: true,
+      reason: `${description}${software ? " [software]" : ""}`,
+      software,
+    };
+  } catch (error) {
+    return {
+      available: false,
+      reason: `requestAdapter failed: ${(error as Error).message}`,
+      software: false,
+    };
+  }
+}
+
+/**
+ * Loads the tfjs WebGPU backend and makes it current; throws with the probe's reason when there
+ * is no adapter.
+ *
+ * @example
+ * ```ts
+ * await activateWebgpu(); // tf.getBackend() === "webgpu"
+ * ```
+ */
+export async function activateWebgpu(): Promise<WebgpuProbe> {
+  const probe = await probeWebgpu();
+  if (!probe.available) throw new Error(`webgpu backend unavailable: ${probe.reason}`);
+  // A computed specifier keeps the package out of the module graph of every other entry point.
+  const specifier: string = "@tensorflow/tfjs-backend-webgpu";
+  await import(specifier);
+  if (!(await tf.setBackend("webgpu"))) throw new Error('tf.setBackend("webgpu") returned false');
+  await tf.ready();
+  return probe;
+}
