@@ -18,6 +18,7 @@ export {
   embeddingGradient,
   maskGradient,
 } from "./embedding_gradient.ts";
+export { validPairs } from "./_pairs.ts";
 export { normaliseContributions } from "./normalise.ts";
 export { bottomFractionCount, selectNoise } from "./select_noise.ts";
 export { selectNoiseByUserModality, userModalityScores } from "./user_modality.ts";
