@@ -6,6 +6,7 @@ import {
 } from "../../lib/backend/kernels/host_kernels.ts";
 import { reductionView } from "../../lib/backend/kernels/sum.ts";
 import { copyBlock } from "../../lib/backend/kernels/slice.ts";
+import { permute } from "../../lib/backend/kernels/transpose_cast.ts";
 import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
 
 registerUnsortedSegmentSum();
@@ -54,7 +55,37 @@ Deno.test("copyBlock copies a strided block by hand-checked values", () => {
   assertEquals(Array.from(whole), [16, 17, 18, 19, 20, 21, 22, 23]);
 });
 
+Deno.test("permute transposes by hand-checked values", () => {
+  const out = new Float32Array(6);
+  permute(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3], [1, 0], out);
+  assertEquals(Array.from(out), [1, 4, 2, 5, 3, 6]);
+  const cube = Float32Array.from({ length: 24 }, (_, i) => i); // [2, 3, 4]
+  const moved = new Float32Array(24);
+  permute(cube, [2, 3, 4], [2, 0, 1], moved); // out[k][i][j] = cube[i][j][k]
+  assertEquals(moved[1 * 6 + 1 * 3 + 2], cube[1 * 12 + 2 * 4 + 1]);
+});
+
 for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`Transpose and Cast (host, ${backend}) match the stock kernels`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const x = tf.randomNormal([3, 1, 4, 5], 0, 1, "float32", 31);
+    const ints = tf.randomUniform([3, 1, 4, 5], 0, 9, "int32", 32);
+    for (const perm of [[0, 1, 2, 3], [1, 0, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0], [2, 0, 3, 1]]) {
+      for (const t of [x, ints]) {
+        const ours = tf.transpose(t, perm);
+        const stock = withStock(backend, () => tf.transpose(t, perm));
+        assertEquals(ours.shape, stock.shape, `perm ${perm}`);
+        assertEquals(Array.from(ours.dataSync()), Array.from(stock.dataSync()), `perm ${perm}`);
+      }
+    }
+    const same = tf.cast(x, "float32");
+    assertEquals(Array.from(same.dataSync()), Array.from(x.dataSync()));
+    const toInt = tf.cast(tf.tensor1d([1.7, -2.2]), "int32"); // other casts: stock kernel
+    assertEquals(Array.from(toInt.dataSync()), [1, -2]);
+    tf.dispose([x, ints, same, toInt]);
+  });
+
   Deno.test(`Slice and Mean (host, ${backend}) match the stock kernels`, async () => {
     await tf.setBackend(backend);
     registerHostKernels(backend);

@@ -5,20 +5,24 @@
 import type { HostBackendName } from "./_backend_memory.ts";
 import { replaceKernel, restoreKernel } from "./_replace_kernel.ts";
 import { makeMeanKernel, makeSumKernel } from "./sum.ts";
-import { registerMeanGradient } from "./mean_gradient.ts";
+import { registerReductionGradients } from "./reduction_gradients.ts";
 import { makeGatherKernel } from "./gather.ts";
 import { makeSharedIdentityKernel } from "./identity.ts";
 import { makeSliceKernel } from "./slice.ts";
+import { makeCastKernel, makeTransposeKernel } from "./transpose_cast.ts";
 
 const FACTORIES = {
   Sum: makeSumKernel,
   Mean: makeMeanKernel,
   GatherV2: makeGatherKernel,
   Slice: makeSliceKernel,
+  Transpose: makeTransposeKernel,
+  Cast: makeCastKernel,
 } as const;
 
 /**
- * Replaces `Sum`, `Mean` (and its gradient), `GatherV2`, `Slice` (and on wasm `Identity`) on `backend`; returns their names,
+ * Replaces `Sum`, `Mean` (and the Sum/Mean gradients), `GatherV2`, `Slice`, `Transpose`,
+ * `Cast` (and on wasm `Identity`) on `backend`; returns their names,
  * e.g. `["Sum(host)", "GatherV2(host)", "Identity(shared)"]`.
  * Idempotent.
  *
@@ -33,8 +37,8 @@ export function registerHostKernels(backend: HostBackendName): string[] {
     replaceKernel(kernelName, backend, (stock) => make(backend, stock));
     return `${kernelName}(host)`;
   });
-  registerMeanGradient();
-  names.push("Mean gradient(broadcast)");
+  registerReductionGradients();
+  names.push("Mean/Sum gradients(broadcast)");
   // The cpu backend's Identity already shares memory.
   if (backend === "wasm") {
     replaceKernel("Identity", backend, makeSharedIdentityKernel);
