@@ -1,5 +1,5 @@
 import type { Figure, HeatmapTrace } from "./figure.ts";
-import { assertFinite, assertLength } from "./_validate.ts";
+import { assertLength } from "./_validate.ts";
 
 /** Input of {@linkcode contributionHeatmap}. */
 export interface ContributionHeatmapInput {
@@ -8,6 +8,11 @@ export interface ContributionHeatmapInput {
   numPositions: number;
   /** One name per modality column of `values` (e.g. ["id", "text", "genre"]). */
   modalityNames: string[];
+  /**
+   * `[position, modality]`, 0 where there is nothing to show (padding, or the item lacks the
+   * modality): drawn as a gap, and `values` there is not read. Default: every cell valid.
+   */
+  valid?: ArrayLike<number>;
   /**
    * One label per position (e.g. item titles), made unique by prefixing the position number,
    * since Plotly merges equal category labels. Default: `"t-k"`, k steps before the last item.
@@ -50,7 +55,17 @@ export function contributionHeatmap(input: ContributionHeatmapInput): Figure {
   }
   if (numModalities === 0) throw new Error(`${builder}: modalityNames is empty`);
   assertLength(builder, "values", input.values, input.numPositions * numModalities);
-  assertFinite(builder, "values", input.values);
+  if (input.valid) {
+    assertLength(builder, "valid", input.valid, input.numPositions * numModalities);
+  }
+  const isValid = (index: number) => input.valid === undefined || input.valid[index] > 0;
+  for (let index = 0; index < input.values.length; index++) {
+    if (isValid(index) && !Number.isFinite(input.values[index])) {
+      throw new Error(
+        `${builder}: values[${index}] is ${input.values[index]}, expected a finite number`,
+      );
+    }
+  }
   if (input.positionLabels) {
     assertLength(builder, "positionLabels", input.positionLabels, input.numPositions);
   }
@@ -64,12 +79,15 @@ export function contributionHeatmap(input: ContributionHeatmapInput): Figure {
   const z = input.modalityNames.map((_, modality) =>
     Array.from(
       { length: input.numPositions },
-      (_, position) => input.values[position * numModalities + modality],
+      (_, position) => {
+        const index = position * numModalities + modality;
+        return isValid(index) ? input.values[index] : null;
+      },
     )
   );
   let anyNegative = false;
   for (let index = 0; index < input.values.length; index++) {
-    if (input.values[index] < 0) anyNegative = true;
+    if (isValid(index) && input.values[index] < 0) anyNegative = true;
   }
   const scale = input.scale ?? (anyNegative ? "signed" : "magnitude");
   const trace: HeatmapTrace = {

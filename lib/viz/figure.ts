@@ -16,10 +16,10 @@ export interface ErrorBars {
   width?: number;
 }
 
-/** A heatmap trace: `z[row][column]`, rows labelled by `y`, columns by `x`. */
+/** A heatmap trace: `z[row][column]` (`null` = no value, drawn as a gap), rows `y`, columns `x`. */
 export interface HeatmapTrace {
   type: "heatmap";
-  z: number[][];
+  z: Array<Array<number | null>>;
   x: string[];
   y: string[];
   colorscale?: ColorScale;

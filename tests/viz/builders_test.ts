@@ -127,3 +127,14 @@ Deno.test("histogram: half-open bins, closed last bin, out-of-range values rejec
   );
   assertThrows(() => histogram({ values: [], edges: [0, 0] }), Error, "edges must increase");
 });
+
+Deno.test("heatmap: invalid cells become gaps and are not read", () => {
+  const trace = contributionHeatmap({
+    values: [0.5, NaN, 0.25, 0.75],
+    valid: [1, 0, 1, 1],
+    numPositions: 2,
+    modalityNames: ["id", "text"],
+  }).data[0] as HeatmapTrace;
+  assertEquals(trace.z, [[0.5, 0.25], [null, 0.75]]);
+  assertEquals(trace.colorscale, "Viridis");
+});
