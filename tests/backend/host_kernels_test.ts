@@ -66,7 +66,7 @@ Deno.test("permute transposes by hand-checked values", () => {
 });
 
 for (const backend of ["wasm", "cpu"] as const) {
-  Deno.test(`Transpose and Cast (host, ${backend}) match the stock kernels`, async () => {
+  Deno.test(`Transpose, Unpack and Cast (host, ${backend}) match the stock kernels`, async () => {
     await tf.setBackend(backend);
     registerHostKernels(backend);
     const x = tf.randomNormal([3, 1, 4, 5], 0, 1, "float32", 31);
@@ -78,6 +78,15 @@ for (const backend of ["wasm", "cpu"] as const) {
         assertEquals(ours.shape, stock.shape, `perm ${perm}`);
         assertEquals(Array.from(ours.dataSync()), Array.from(stock.dataSync()), `perm ${perm}`);
       }
+    }
+    for (const axis of [0, 2, 3]) {
+      const ours = tf.unstack(x, axis);
+      const stock = withStock(backend, () => tf.unstack(x, axis));
+      assertEquals(ours.length, stock.length);
+      ours.forEach((t, i) => {
+        assertEquals(t.shape, stock[i].shape);
+        assertEquals(Array.from(t.dataSync()), Array.from(stock[i].dataSync()), `unstack ${axis}`);
+      });
     }
     const same = tf.cast(x, "float32");
     assertEquals(Array.from(same.dataSync()), Array.from(x.dataSync()));

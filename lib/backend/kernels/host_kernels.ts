@@ -8,7 +8,7 @@ import { makeMeanKernel, makeSumKernel } from "./sum.ts";
 import { registerReductionGradients } from "./reduction_gradients.ts";
 import { makeGatherKernel } from "./gather.ts";
 import { makeSharedIdentityKernel } from "./identity.ts";
-import { makeSliceKernel } from "./slice.ts";
+import { makeSliceKernel, makeUnpackKernel } from "./slice.ts";
 import { makeCastKernel, makeTransposeKernel } from "./transpose_cast.ts";
 
 const FACTORIES = {
@@ -16,12 +16,13 @@ const FACTORIES = {
   Mean: makeMeanKernel,
   GatherV2: makeGatherKernel,
   Slice: makeSliceKernel,
+  Unpack: makeUnpackKernel,
   Transpose: makeTransposeKernel,
   Cast: makeCastKernel,
 } as const;
 
 /**
- * Replaces `Sum`, `Mean` (and the Sum/Mean gradients), `GatherV2`, `Slice`, `Transpose`,
+ * Replaces `Sum`, `Mean` (and the Sum/Mean gradients), `GatherV2`, `Slice`, `Unpack`, `Transpose`,
  * `Cast` (and on wasm `Identity`) on `backend`; returns their names,
  * e.g. `["Sum(host)", "GatherV2(host)", "Identity(shared)"]`.
  * Idempotent.
