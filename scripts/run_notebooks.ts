@@ -141,6 +141,8 @@ async function main(): Promise<number> {
       line += `, ${html}`;
     }
     console.log(line);
+    // A successful run can still have retried the session (Invalid Signature): say so.
+    if (result.message) console.log(result.message.replace(/^/gm, "  note: "));
   }
   console.log(`${notebooks.length - failures.length} notebooks ok, ${failures.length} failed`);
   for (const failure of failures) console.error(`  failed: ${failure}`);
