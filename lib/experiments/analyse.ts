@@ -1,0 +1,214 @@
+/**
+ * Turns finished cells into the paper's tables: mean and standard deviation over seeds, a paired
+ * significance test against the strongest baseline (chosen on validation, never on test), the
+ * ablation, the sensitivity and noise-level curves, cold-start buckets and attribution quality.
+ *
+ * @example
+ * ```ts
+ * const table = summariseSystems(cells, "MovieLens", ["Pop", "SASRec-MM", "Demure-SASRec"]);
+ * console.log(table[2].test["NDCG@10"]); // { mean, std, n }
+ * ```
+ */
+import { trainingItemCounts } from "../baselines/popularity.ts";
+import type { LeaveOneOutSplit } from "../data/types.ts";
+import { type PairedTestResult, pairedTTest, wilcoxonSignedRank } from "../eval/significance.ts";
+import type { AttributionQuality } from "./attribution_quality.ts";
+import type { CellResult } from "./run_cell.ts";
+
+/** Mean, sample standard deviation (n - 1; 0 for one seed) and count. */
+export interface MeanStd {
+  mean: number;
+  std: number;
+  n: number;
+}
+
+/** One system's row: each metric over seeds. */
+export interface SystemSummary {
+  system: string;
+  dataset: string;
+  seeds: number[];
+  test: Record<string, MeanStd>;
+  valid: Record<string, MeanStd>;
+  meanTrainSeconds: number;
+}
+
+/** Mean and standard deviation of `values`. */
+export function meanStd(values: readonly number[]): MeanStd {
+  const n = values.length;
+  if (n === 0) return { mean: NaN, std: NaN, n: 0 };
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const variance = n > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : 0;
+  return { mean, std: Math.sqrt(variance), n };
+}
+
+function cellsOf(cells: readonly CellResult[], dataset: string, system: string): CellResult[] {
+  return cells.filter((c) => c.dataset === dataset && c.system === system);
+}
+
+/** Summaries of `systems` on `dataset`, in the given order (systems without cells are skipped). */
+export function summariseSystems(
+  cells: readonly CellResult[],
+  dataset: string,
+  systems: readonly string[],
+): SystemSummary[] {
+  return systems.flatMap((system) => {
+    const runs = cellsOf(cells, dataset, system);
+    if (runs.length === 0) return [];
+    const over = (pick: (c: CellResult) => Record<string, number>) => {
+      const metrics: Record<string, MeanStd> = {};
+      for (const name of Object.keys(pick(runs[0]))) {
+        metrics[name] = meanStd(runs.map((c) => pick(c)[name]));
+      }
+      return metrics;
+    };
+    return [{
+      system,
+      dataset,
+      seeds: runs.map((c) => c.seed),
+      test: over((c) => c.test),
+      valid: over((c) => c.valid),
+      meanTrainSeconds: meanStd(runs.map((c) => c.trainSeconds)).mean,
+    }];
+  });
+}
+
+/** Per-user metric averaged over the seeds of a system (users aligned by internal id). */
+export function perUserOverSeeds(
+  cells: readonly CellResult[],
+  dataset: string,
+  system: string,
+  metric: "NDCG@10" | "HR@10",
+): Map<number, number> {
+  const sums = new Map<number, number>();
+  const runs = cellsOf(cells, dataset, system);
+  for (const cell of runs) {
+    cell.users.forEach((user, i) => {
+      sums.set(user, (sums.get(user) ?? 0) + cell.perUserTest[metric][i] / runs.length);
+    });
+  }
+  return sums;
+}
+
+/** A paired comparison of two systems on the same test users. */
+export interface SignificanceResult {
+  system: string;
+  baseline: string;
+  metric: "NDCG@10";
+  tTest: PairedTestResult;
+  wilcoxon: PairedTestResult;
+}
+
+/**
+ * The strongest of `baselines` by mean VALIDATION NDCG@10 (test numbers never choose), and the
+ * paired tests of `system` against it on per-user test NDCG@10 averaged over seeds.
+ */
+export function compareWithStrongestBaseline(
+  cells: readonly CellResult[],
+  dataset: string,
+  system: string,
+  baselines: readonly string[],
+): SignificanceResult | undefined {
+  const summaries = summariseSystems(cells, dataset, baselines);
+  if (summaries.length === 0 || cellsOf(cells, dataset, system).length === 0) return undefined;
+  const strongest = summaries.reduce((best, s) =>
+    s.valid["NDCG@10"].mean > best.valid["NDCG@10"].mean ? s : best
+  );
+  const ours = perUserOverSeeds(cells, dataset, system, "NDCG@10");
+  const theirs = perUserOverSeeds(cells, dataset, strongest.system, "NDCG@10");
+  const users = [...ours.keys()].filter((u) => theirs.has(u)).sort((a, b) => a - b);
+  const a = users.map((u) => ours.get(u) ?? NaN);
+  const b = users.map((u) => theirs.get(u) ?? NaN);
+  return {
+    system,
+    baseline: strongest.system,
+    metric: "NDCG@10",
+    tTest: pairedTTest(a, b),
+    wilcoxon: wilcoxonSignedRank(a, b),
+  };
+}
+
+/** A bucket of test users by how often their test item occurs in training. */
+export interface ColdStartBucket {
+  label: string;
+  /** Inclusive range of training interactions of the test item. */
+  min: number;
+  max: number;
+  users: number;
+  /** Per system: mean over users of the seed-averaged NDCG@10 and HR@10. */
+  bySystem: Record<string, { "NDCG@10": number; "HR@10": number }>;
+}
+
+/** Default bucket edges: [0, 5], [6, 20], [21, inf) training interactions of the test item. */
+export const COLD_START_EDGES: readonly [number, number][] = [[0, 5], [6, 20], [21, Infinity]];
+
+/** Accuracy of `systems` on test items bucketed by their training frequency. */
+export function coldStartBuckets(
+  cells: readonly CellResult[],
+  dataset: string,
+  split: LeaveOneOutSplit,
+  systems: readonly string[],
+  edges: readonly [number, number][] = COLD_START_EDGES,
+): ColdStartBucket[] {
+  const counts = trainingItemCounts(split);
+  const perSystem = systems.map((system) => ({
+    system,
+    ndcg: perUserOverSeeds(cells, dataset, system, "NDCG@10"),
+    hr: perUserOverSeeds(cells, dataset, system, "HR@10"),
+  })).filter((s) => s.ndcg.size > 0);
+  return edges.map(([min, max]) => {
+    const inBucket = (user: number) => {
+      const count = counts[split.testTarget[user]];
+      return count >= min && count <= max;
+    };
+    const users = Array.from({ length: split.testTarget.length }, (_, u) => u).filter(inBucket);
+    const bySystem: ColdStartBucket["bySystem"] = {};
+    for (const { system, ndcg, hr } of perSystem) {
+      const mean = (m: Map<number, number>) =>
+        users.reduce((s, u) => s + (m.get(u) ?? 0), 0) / Math.max(1, users.length);
+      bySystem[system] = { "NDCG@10": mean(ndcg), "HR@10": mean(hr) };
+    }
+    return {
+      label: max === Infinity ? `>= ${min}` : `${min}-${max}`,
+      min,
+      max,
+      users: users.length,
+      bySystem,
+    };
+  });
+}
+
+/** Attribution quality of one method over seeds. */
+export interface AttributionSummary {
+  system: string;
+  method: string;
+  rocAuc: MeanStd;
+  userModalityRocAuc: MeanStd;
+  precision: MeanStd;
+  recall: MeanStd;
+  seconds: number;
+}
+
+/** Mean and std over seeds of each method's agreement with the planted truth. */
+export function summariseAttribution(
+  cells: readonly CellResult[],
+  dataset: string,
+  system: string,
+): AttributionSummary[] {
+  const runs = cellsOf(cells, dataset, system).filter((c) => c.attribution);
+  if (runs.length === 0) return [];
+  const methods = (runs[0].attribution ?? []).map((q) => q.method);
+  return methods.map((method) => {
+    const rows = runs.map((c) => (c.attribution ?? []).find((q) => q.method === method)).filter((
+      q,
+    ): q is AttributionQuality => q !== undefined);
+    return {
+      system,
+      method,
+      rocAuc: meanStd(rows.map((q) => q.rocAuc)),
+      userModalityRocAuc: meanStd(rows.map((q) => q.userModalityRocAuc)),
+      precision: meanStd(rows.map((q) => q.precision)),
+      recall: meanStd(rows.map((q) => q.recall)),
+      seconds: meanStd(rows.map((q) => q.seconds)).mean,
+    };
+  });
+}

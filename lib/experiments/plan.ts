@@ -1,0 +1,204 @@
+/**
+ * The grid of cells that reproduces the paper's experiments: main table, ablations, sensitivity,
+ * noise level, cold start and attribution quality. Cells shared by several experiments (e.g. the
+ * multi-modal SASRec of the main table and of the ablation) appear once.
+ *
+ * `full` is the README's reproduction; `quick` is a small version of the same grid for CI.
+ *
+ * @example
+ * ```ts
+ * const plan = planExperiments("quick");
+ * console.log(plan.cells.length, plan.cells[0].key);
+ * ```
+ */
+import type { DemureConfig } from "../demure/objective.ts";
+import type { SyntheticConfig } from "../data/synthetic.ts";
+import type { ModelConfigInput } from "../models/sequential_recommender.ts";
+import type { TrainerConfig } from "../train/trainer.ts";
+import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
+import { datasetLabel, type DatasetSpec } from "./datasets.ts";
+import { type SystemName, SYSTEMS, type SystemSpec, withDemure } from "./systems.ts";
+
+/** How big the grid is. */
+export type ExperimentMode = "quick" | "full";
+
+/** A Demure parameter varied by the sensitivity sweep. */
+export type SweepParameter = "rho" | "lambda" | "temperature" | "warmupSteps";
+
+/** One cell to run. */
+export interface PlannedCell {
+  /** Unique, stable key (the result file name). */
+  key: string;
+  dataset: DatasetSpec;
+  /** Row label in tables, e.g. "Demure-SASRec". */
+  systemName: string;
+  system: SystemSpec;
+  seed: number;
+  /** Score the attributions against the planted truth after training. */
+  scoreAttribution: boolean;
+  /** Set for the sensitivity sweep's cells. */
+  sweep?: { parameter: SweepParameter; value: number };
+}
+
+/** The whole grid and the settings every neural cell shares. */
+export interface ExperimentPlan {
+  mode: ExperimentMode;
+  seeds: number[];
+  model: ModelConfigInput;
+  training: Partial<TrainerConfig>;
+  /** The synthetic benchmark's settings at the default noise level. */
+  synthetic: Partial<SyntheticConfig>;
+  /** Noise fractions of the noise-level experiment. */
+  noiseFractions: number[];
+  sweeps: Record<SweepParameter, number[]>;
+  /** Systems of the main table, in display order. */
+  mainSystems: SystemName[];
+  ablationSystems: SystemName[];
+  cells: PlannedCell[];
+}
+
+const MAIN_SYSTEMS: SystemName[] = [
+  "Pop",
+  "ItemKNN",
+  "SASRec-ID",
+  "GRU4Rec-ID",
+  "SASRec-MM",
+  "GRU4Rec-MM",
+  "CL4SRec-MM",
+  "Demure-SASRec",
+  "Demure-GRU4Rec",
+];
+const ABLATION_SYSTEMS: SystemName[] = [
+  "SASRec-MM",
+  "AttributionOnly-SASRec",
+  "ContrastiveOnly-SASRec",
+  "Demure-SASRec",
+];
+
+interface ModeSettings {
+  seeds: number[];
+  model: ModelConfigInput;
+  training: Partial<TrainerConfig>;
+  synthetic: Partial<SyntheticConfig>;
+  demure: Partial<DemureConfig>;
+  noiseFractions: number[];
+  sweeps: Record<SweepParameter, number[]>;
+  mainSystems: SystemName[];
+}
+
+const SETTINGS: Record<ExperimentMode, ModeSettings> = {
+  full: {
+    seeds: [0, 1, 2],
+    model: { dim: 64 },
+    training: {
+      maxEpochs: 40,
+      patience: 5,
+      batchSize: 128,
+      optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },
+    },
+    synthetic: {},
+    demure: {},
+    noiseFractions: [0.25, 0.5, 0.75],
+    sweeps: {
+      rho: [0.1, 0.3, 0.5],
+      lambda: [0.02, 0.1, 0.5],
+      temperature: [0.1, 0.2, 0.5],
+      warmupSteps: [0, 30, 100],
+    },
+    mainSystems: MAIN_SYSTEMS,
+  },
+  quick: {
+    seeds: [0, 1],
+    model: { dim: 32 },
+    training: {
+      maxEpochs: 3,
+      patience: 3,
+      batchSize: 64,
+      maxBatchesPerEpoch: 3,
+      optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },
+    },
+    synthetic: { numUsers: 160, numItems: 120, historyLength: 15 },
+    demure: { warmupSteps: 2, everySteps: 2 },
+    noiseFractions: [0.25, 0.75],
+    sweeps: { rho: [0.1, 0.5], lambda: [0.5], temperature: [0.5], warmupSteps: [0] },
+    mainSystems: ["Pop", "ItemKNN", "SASRec-ID", "SASRec-MM", "CL4SRec-MM", "Demure-SASRec"],
+  },
+};
+
+function demureSystem(name: SystemName, demure: Partial<DemureConfig>): SystemSpec {
+  const base: SystemSpec = SYSTEMS[name];
+  return base.kind === "neural" && base.demure ? withDemure(name, demure) : base;
+}
+
+/** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
+export function planExperiments(mode: ExperimentMode, seeds?: number[]): ExperimentPlan {
+  const settings = SETTINGS[mode];
+  const runSeeds = seeds ?? settings.seeds;
+  const cells = new Map<string, PlannedCell>();
+  const add = (
+    dataset: DatasetSpec,
+    name: SystemName,
+    seed: number,
+    extra: { demure?: Partial<DemureConfig>; sweep?: PlannedCell["sweep"] } = {},
+  ) => {
+    const demure = { ...settings.demure, ...extra.demure };
+    const system = demureSystem(name, demure);
+    const suffix = extra.sweep ? `[${extra.sweep.parameter}=${extra.sweep.value}]` : "";
+    const key = `${mode}/${datasetLabel(dataset)}/${name}${suffix}/seed=${seed}`;
+    const scoreAttribution = dataset.kind === "synthetic" && extra.sweep === undefined &&
+      (name === "SASRec-MM" || name === "Demure-SASRec");
+    const existing = cells.get(key);
+    if (existing) return;
+    cells.set(key, {
+      key,
+      dataset,
+      systemName: `${name}${suffix}`,
+      system,
+      seed,
+      scoreAttribution,
+      ...(extra.sweep ? { sweep: extra.sweep } : {}),
+    });
+  };
+  const movielens: DatasetSpec = { kind: "movielens" };
+  const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
+  const mainSeeds = (dataset: DatasetSpec) =>
+    mode === "quick" && dataset.kind === "movielens" ? runSeeds.slice(0, 1) : runSeeds;
+  for (const dataset of [movielens, synthetic]) {
+    for (const seed of mainSeeds(dataset)) {
+      for (const name of settings.mainSystems) add(dataset, name, seed);
+      for (const name of ABLATION_SYSTEMS) add(dataset, name, seed);
+    }
+  }
+  for (const fraction of settings.noiseFractions) {
+    const noisy: DatasetSpec = {
+      kind: "synthetic",
+      config: { ...settings.synthetic, noiseFraction: fraction },
+    };
+    for (const seed of runSeeds) {
+      add(noisy, "SASRec-MM", seed);
+      add(noisy, "Demure-SASRec", seed);
+    }
+  }
+  for (
+    const [parameter, values] of Object.entries(settings.sweeps) as [SweepParameter, number[]][]
+  ) {
+    for (const value of values) {
+      add(synthetic, "Demure-SASRec", runSeeds[0], {
+        demure: { [parameter]: value },
+        sweep: { parameter, value },
+      });
+    }
+  }
+  return {
+    mode,
+    seeds: runSeeds,
+    model: settings.model,
+    training: settings.training,
+    synthetic: settings.synthetic,
+    noiseFractions: settings.noiseFractions,
+    sweeps: settings.sweeps,
+    mainSystems: settings.mainSystems,
+    ablationSystems: ABLATION_SYSTEMS,
+    cells: [...cells.values()],
+  };
+}

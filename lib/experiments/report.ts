@@ -1,0 +1,337 @@
+/**
+ * The reproduction's outputs: machine-readable `summary.json`, a markdown `summary.md` and a
+ * self-contained `report.html` with figures (plotly.js inlined once). Every table carries its
+ * protocol: dataset statistics, split, loss, ranking, seeds.
+ *
+ * @example
+ * ```ts
+ * const report = buildReport(plan, outcome);
+ * await writeReport(report, "results/full");
+ * ```
+ */
+import { writeFilesAtomically } from "../data/atomic_write.ts";
+import { groupedBars } from "../viz/grouped_bars.ts";
+import { renderHtmlReport, type ReportSection } from "../viz/html_report.ts";
+import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
+import {
+  type AttributionSummary,
+  type ColdStartBucket,
+  coldStartBuckets,
+  compareWithStrongestBaseline,
+  type MeanStd,
+  meanStd,
+  type SignificanceResult,
+  summariseAttribution,
+  summariseSystems,
+  type SystemSummary,
+} from "./analyse.ts";
+import { datasetLabel } from "./datasets.ts";
+import type { ExperimentPlan } from "./plan.ts";
+import type { PlanOutcome } from "./run_plan.ts";
+import type { CellResult } from "./run_cell.ts";
+
+/** Metrics shown in tables, in order. */
+export const TABLE_METRICS = ["HR@5", "HR@10", "HR@20", "NDCG@5", "NDCG@10", "NDCG@20", "MRR"];
+
+/** Everything the report shows, as data (this is `summary.json`). */
+export interface ReproductionSummary {
+  mode: string;
+  seeds: number[];
+  protocol: string[];
+  datasets: Record<string, { statistics: string; split: string[] }>;
+  main: Record<string, { rows: SystemSummary[]; significance: SignificanceResult[] }>;
+  ablation: Record<string, SystemSummary[]>;
+  sensitivity: { parameter: string; value: number; test: number; valid: number }[];
+  noiseLevel: {
+    noiseFraction: number;
+    multiModal: MeanStd;
+    demure: MeanStd;
+    gain: number;
+  }[];
+  coldStart: Record<string, ColdStartBucket[]>;
+  attribution: AttributionSummary[];
+  cells: number;
+  totalTrainSeconds: number;
+}
+
+function cellFormat(value: MeanStd): string {
+  return value.n > 1 ? `${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}` : value.mean.toFixed(4);
+}
+
+function markdownTable(columns: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) =>
+    `| ${cells.map((c) => (typeof c === "number" ? c.toFixed(4) : c)).join(" | ")} |`;
+  return [line(columns), line(columns.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+const BASELINES = [
+  "Pop",
+  "ItemKNN",
+  "SASRec-ID",
+  "GRU4Rec-ID",
+  "SASRec-MM",
+  "GRU4Rec-MM",
+  "CL4SRec-MM",
+];
+
+/** Computes every table of the report from the finished cells. */
+export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): ReproductionSummary {
+  const { cells, datasets } = outcome;
+  const mainDatasets = ["MovieLens", datasetLabel({ kind: "synthetic", config: plan.synthetic })];
+  const main: ReproductionSummary["main"] = {};
+  const ablation: ReproductionSummary["ablation"] = {};
+  const coldStart: ReproductionSummary["coldStart"] = {};
+  for (const label of mainDatasets) {
+    const rows = summariseSystems(cells, label, plan.mainSystems);
+    const significance = ["Demure-SASRec", "Demure-GRU4Rec"].flatMap((system) => {
+      const result = compareWithStrongestBaseline(cells, label, system, BASELINES);
+      return result ? [result] : [];
+    });
+    main[label] = { rows, significance };
+    ablation[label] = summariseSystems(cells, label, plan.ablationSystems);
+    const data = datasets.get(label);
+    if (data) coldStart[label] = coldStartBuckets(cells, label, data.split, plan.mainSystems);
+  }
+  const syntheticLabel = mainDatasets[1];
+  const sensitivity = cells.filter((c) => c.dataset === syntheticLabel && c.system.includes("["))
+    .map((c) => {
+      const [, parameter, value] = c.system.match(/\[(\w+)=([\d.]+)\]/) ?? [];
+      return {
+        parameter,
+        value: Number(value),
+        test: c.test["NDCG@10"],
+        valid: c.valid["NDCG@10"],
+      };
+    })
+    .sort((a, b) => a.parameter.localeCompare(b.parameter) || a.value - b.value);
+  const noiseLevel = plan.noiseFractions.map((noiseFraction) => {
+    const label = datasetLabel({ kind: "synthetic", config: { ...plan.synthetic, noiseFraction } });
+    const of = (system: string) =>
+      meanStd(
+        cells.filter((c) => c.dataset === label && c.system === system).map((c) =>
+          c.test["NDCG@10"]
+        ),
+      );
+    const multiModal = of("SASRec-MM");
+    const demure = of("Demure-SASRec");
+    return { noiseFraction, multiModal, demure, gain: demure.mean - multiModal.mean };
+  });
+  const attribution = ["SASRec-MM", "Demure-SASRec"].flatMap((system) =>
+    summariseAttribution(cells, syntheticLabel, system)
+  );
+  const datasetInfo: ReproductionSummary["datasets"] = {};
+  for (const [label, data] of datasets) {
+    datasetInfo[label] = { statistics: data.statistics, split: data.split.protocol };
+  }
+  const anyNeural = cells.find((c) => c.history.length > 0);
+  return {
+    mode: plan.mode,
+    seeds: plan.seeds,
+    protocol: [
+      "5-core filtering; leave-one-out by time (last item test, second-to-last validation; " +
+      "equal timestamps keep source order); histories cut to the most recent 50 items",
+      "full ranking over all items, the user's history items excluded, ties counted against the " +
+      "target (pessimistic); HR@K, NDCG@K, MRR",
+      `training loss: ${anyNeural?.protocol.loss ?? "n/a"}; Adam; model selection and early ` +
+      "stopping on validation NDCG@10 (patience " +
+      `${plan.training.patience}); test never used for selection`,
+      `seeds ${plan.seeds.join(", ")}; mean ± sample standard deviation over seeds; paired tests ` +
+      "on per-user test NDCG@10 averaged over seeds",
+    ],
+    datasets: datasetInfo,
+    main,
+    ablation,
+    sensitivity,
+    noiseLevel,
+    coldStart,
+    attribution,
+    cells: cells.length,
+    totalTrainSeconds: cells.reduce((s, c) => s + c.trainSeconds, 0),
+  };
+}
+
+function systemRows(rows: SystemSummary[]): (string | number)[][] {
+  return rows.map((r) => [
+    r.system,
+    ...TABLE_METRICS.map((m) => cellFormat(r.test[m])),
+    `${r.meanTrainSeconds.toFixed(0)} s`,
+  ]);
+}
+
+function significanceLine(s: SignificanceResult): string {
+  return `${s.system} vs strongest baseline by validation (${s.baseline}): mean difference in ` +
+    `per-user test NDCG@10 ${s.tTest.meanDifference.toFixed(4)}, paired t-test p = ` +
+    `${s.tTest.pValue.toPrecision(3)}, Wilcoxon p = ${s.wilcoxon.pValue.toPrecision(3)} ` +
+    `(n = ${s.tTest.n} users)`;
+}
+
+/** The markdown summary. */
+export function summaryMarkdown(summary: ReproductionSummary): string {
+  const parts: string[] = [`# Demure reproduction (${summary.mode} mode)`, "", "## Protocol", ""];
+  parts.push(...summary.protocol.map((line) => `- ${line}`), "");
+  for (const [label, info] of Object.entries(summary.datasets)) {
+    parts.push(`### ${label}`, "", "```", info.statistics, "```", "");
+  }
+  for (const [label, { rows, significance }] of Object.entries(summary.main)) {
+    parts.push(`## Main table: ${label} (test, mean ± std over seeds)`, "");
+    parts.push(markdownTable(["system", ...TABLE_METRICS, "train time"], systemRows(rows)), "");
+    parts.push(...significance.map((s) => `- ${significanceLine(s)}`), "");
+  }
+  for (const [label, rows] of Object.entries(summary.ablation)) {
+    parts.push(`## Ablation: ${label}`, "");
+    parts.push(markdownTable(["system", ...TABLE_METRICS, "train time"], systemRows(rows)), "");
+  }
+  parts.push("## Sensitivity (synthetic, Demure-SASRec, first seed)", "");
+  parts.push(
+    markdownTable(
+      ["parameter", "value", "valid NDCG@10", "test NDCG@10"],
+      summary.sensitivity.map((s) => [s.parameter, String(s.value), s.valid, s.test]),
+    ),
+    "",
+  );
+  parts.push("## Noise level (synthetic): test NDCG@10", "");
+  parts.push(
+    markdownTable(
+      ["noise fraction", "SASRec-MM", "Demure-SASRec", "gain"],
+      summary.noiseLevel.map((n) => [
+        String(n.noiseFraction),
+        cellFormat(n.multiModal),
+        cellFormat(n.demure),
+        n.gain,
+      ]),
+    ),
+    "",
+  );
+  for (const [label, buckets] of Object.entries(summary.coldStart)) {
+    const systems = Object.keys(buckets[0]?.bySystem ?? {});
+    parts.push(
+      `## Cold start: ${label} (test NDCG@10 by training interactions of the test item)`,
+      "",
+    );
+    parts.push(
+      markdownTable(
+        ["test item's training interactions", "users", ...systems],
+        buckets.map((
+          b,
+        ) => [b.label, String(b.users), ...systems.map((s) => b.bySystem[s]["NDCG@10"])]),
+      ),
+      "",
+    );
+  }
+  parts.push("## Attribution against the planted truth (synthetic, rho = 0.3)", "");
+  parts.push(
+    markdownTable(
+      [
+        "model",
+        "method",
+        "ROC-AUC (pairs)",
+        "ROC-AUC (user x modality)",
+        "precision",
+        "recall",
+        "seconds",
+      ],
+      summary.attribution.map((a) => [
+        a.system,
+        a.method,
+        cellFormat(a.rocAuc),
+        cellFormat(a.userModalityRocAuc),
+        cellFormat(a.precision),
+        cellFormat(a.recall),
+        a.seconds.toFixed(1),
+      ]),
+    ),
+    "",
+  );
+  parts.push(
+    `${summary.cells} cells, ${(summary.totalTrainSeconds / 60).toFixed(1)} min of training.`,
+  );
+  return parts.join("\n");
+}
+
+/** The HTML report's sections: the markdown tables plus figures. */
+export function reportSections(summary: ReproductionSummary): ReportSection[] {
+  const sections: ReportSection[] = [{ kind: "text", markdown: summaryMarkdown(summary) }];
+  for (const [label, { rows }] of Object.entries(summary.main)) {
+    sections.push({
+      kind: "figure",
+      caption: `${label}: test NDCG@10 and HR@10, mean ± std over seeds`,
+      figure: groupedBars({
+        categories: rows.map((r) => r.system),
+        series: ["NDCG@10", "HR@10"].map((metric) => ({
+          name: metric,
+          values: rows.map((r) => r.test[metric].mean),
+          errors: rows.map((r) => r.test[metric].std),
+        })),
+        title: `Main table: ${label}`,
+      }),
+    });
+  }
+  if (summary.noiseLevel.every((n) => Number.isFinite(n.multiModal.mean + n.demure.mean))) {
+    const x = summary.noiseLevel.map((n) => n.noiseFraction);
+    sections.push({
+      kind: "figure",
+      caption: "Test NDCG@10 as the fraction of each user's modalities that are noise grows",
+      figure: lineWithBands({
+        title: "Noise level (synthetic)",
+        xTitle: "noise fraction",
+        yTitle: "test NDCG@10",
+        series: (["multiModal", "demure"] as const).map((key) => ({
+          name: key === "demure" ? "Demure-SASRec" : "SASRec-MM",
+          x,
+          y: summary.noiseLevel.map((n) => n[key].mean),
+          band: symmetricBand(
+            summary.noiseLevel.map((n) => n[key].mean),
+            summary.noiseLevel.map((n) => n[key].std),
+          ),
+        })),
+      }),
+    });
+  }
+  if (summary.attribution.length > 0) {
+    const methods = [...new Set(summary.attribution.map((a) => a.method))];
+    const systems = [...new Set(summary.attribution.map((a) => a.system))];
+    sections.push({
+      kind: "figure",
+      caption: "ROC-AUC of the noise scores against the planted truth, per attribution method",
+      figure: groupedBars({
+        categories: methods,
+        series: systems.map((system) => ({
+          name: system,
+          values: methods.map((m) =>
+            summary.attribution.find((a) => a.system === system && a.method === m)?.rocAuc.mean ?? 0
+          ),
+        })),
+        title: "Attribution quality (synthetic)",
+        yTitle: "ROC-AUC (pairs)",
+      }),
+    });
+  }
+  return sections;
+}
+
+/** Writes summary.json, summary.md and report.html under `directory` (atomically). */
+export async function writeReport(
+  summary: ReproductionSummary,
+  directory: string,
+): Promise<{ json: string; markdown: string; html: string }> {
+  Deno.mkdirSync(directory, { recursive: true });
+  const paths = {
+    json: `${directory}/summary.json`,
+    markdown: `${directory}/summary.md`,
+    html: `${directory}/report.html`,
+  };
+  const html = await renderHtmlReport(reportSections(summary), {
+    title: `Demure reproduction (${summary.mode})`,
+  });
+  writeFilesAtomically([
+    { path: paths.json, data: JSON.stringify(summary, null, 1) },
+    { path: paths.markdown, data: summaryMarkdown(summary) },
+    { path: paths.html, data: html },
+  ]);
+  return paths;
+}
+
+/** Cells of one experiment for notebooks: the finished cells whose system matches. */
+export function cellsOfSystem(cells: readonly CellResult[], system: string): CellResult[] {
+  return cells.filter((c) => c.system === system);
+}

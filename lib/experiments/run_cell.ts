@@ -1,0 +1,151 @@
+/**
+ * One cell of an experiment grid: train one system on one dataset with one seed, evaluate it on
+ * validation and test (full ranking), and keep what the analyses need (per-user test metrics for
+ * paired tests and cold-start buckets, the protocol, timings, Demure's counters).
+ *
+ * @example
+ * ```ts
+ * const data = await prepareDataset({ kind: "movielens" });
+ * const result = await runCell(data, SYSTEMS["Demure-SASRec"], { seed: 0 });
+ * console.log(result.test["NDCG@10"]);
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import { cl4srecAuxiliaryLoss } from "../baselines/cl4srec.ts";
+import { itemKnnScorer } from "../baselines/item_knn.ts";
+import { popularityScorer } from "../baselines/popularity.ts";
+import { demureHooks, type DemureStats } from "../demure/objective.ts";
+import { evaluateRanking } from "../eval/evaluate.ts";
+import type { EvaluationProtocol } from "../eval/protocol.ts";
+import { modelScorer, type Scorer } from "../eval/scorer.ts";
+import { describeLoss } from "../losses/recommendation.ts";
+import { type ModelConfigInput, SequentialRecommender } from "../models/sequential_recommender.ts";
+import type { EpochProgress } from "../train/progress.ts";
+import { type TrainerConfig, type TrainerHooks, trainModel } from "../train/trainer.ts";
+import type { PreparedDataset } from "./datasets.ts";
+import { type AttributionQuality, attributionQuality } from "./attribution_quality.ts";
+import type { SystemSpec } from "./systems.ts";
+
+/** Settings of one cell besides the system. */
+export interface CellSettings {
+  seed: number;
+  /** Model settings (dim, blocks, ...); the system decides backbone and modalities. */
+  model?: ModelConfigInput;
+  /** Trainer settings; the seed above overrides `training.seed`. */
+  training?: Partial<TrainerConfig>;
+  /** Also score the attribution against the planted truth (synthetic data only). */
+  scoreAttribution?: boolean;
+  /** Per-epoch progress sink (default: the trainer's console line). */
+  onProgress?: (progress: EpochProgress) => void;
+}
+
+/** What a finished cell keeps. */
+export interface CellResult {
+  system: string;
+  dataset: string;
+  seed: number;
+  valid: Record<string, number>;
+  test: Record<string, number>;
+  /** Internal user ids of the test evaluation, aligned with the per-user arrays. */
+  users: number[];
+  perUserTest: { "NDCG@10": number[]; "HR@10": number[] };
+  protocol: EvaluationProtocol;
+  bestEpoch: number;
+  epochsRun: number;
+  trainSeconds: number;
+  meanStepSeconds: number;
+  history: EpochProgress[];
+  demure?: DemureStats;
+  attribution?: AttributionQuality[];
+}
+
+function hooksOf(system: SystemSpec, model: SequentialRecommender) {
+  if (system.kind !== "neural") return { hooks: {}, demure: undefined };
+  if (system.demure) {
+    const demure = demureHooks(model, system.demure);
+    return { hooks: demure.hooks, demure };
+  }
+  if (system.cl4srec) {
+    return { hooks: { auxiliaryLoss: cl4srecAuxiliaryLoss(system.cl4srec) }, demure: undefined };
+  }
+  return { hooks: {}, demure: undefined };
+}
+
+function keepPerUser(values: Float64Array): number[] {
+  return Array.from(values, (v) => Math.round(v * 1e6) / 1e6);
+}
+
+/** Trains (if neural) and evaluates one system; disposes every tensor it made. */
+export async function runCell(
+  data: PreparedDataset,
+  system: SystemSpec,
+  name: string,
+  settings: CellSettings,
+): Promise<CellResult> {
+  const { split } = data;
+  const started = performance.now();
+  let scorer: Scorer;
+  let model: SequentialRecommender | undefined;
+  let training: Awaited<ReturnType<typeof trainModel>> | undefined;
+  let demureStats: DemureStats | undefined;
+  let loss = "none";
+  const tensorsBefore = tf.memory().numTensors;
+  try {
+    if (system.kind === "popularity") scorer = popularityScorer(split);
+    else if (system.kind === "item_knn") scorer = itemKnnScorer(split);
+    else {
+      model = new SequentialRecommender(split.dataset, {
+        ...settings.model,
+        backbone: system.backbone,
+        maxLength: split.maxLength,
+        seed: settings.seed,
+        ...(system.modalities === "id" ? { modalities: ["id"] } : {}),
+      });
+      const { hooks, demure } = hooksOf(system, model);
+      const trainerHooks: TrainerHooks = {
+        ...hooks,
+        ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
+      };
+      training = await trainModel(
+        model,
+        split,
+        { ...settings.training, seed: settings.seed },
+        trainerHooks,
+      );
+      demureStats = demure?.stats();
+      loss = describeLoss(training.config.loss);
+      scorer = modelScorer(model, name);
+    }
+    const evaluate = (stage: "valid" | "test") =>
+      evaluateRanking(scorer, split, { stage, loss, seed: settings.seed });
+    const valid = evaluate("valid");
+    const test = evaluate("test");
+    const attribution = settings.scoreAttribution && model && data.truth
+      ? attributionQuality(model, split, data.truth)
+      : undefined;
+    return {
+      system: name,
+      dataset: data.label,
+      seed: settings.seed,
+      valid: valid.metrics,
+      test: test.metrics,
+      users: Array.from(test.users),
+      perUserTest: {
+        "NDCG@10": keepPerUser(test.perUser["NDCG@10"]),
+        "HR@10": keepPerUser(test.perUser["HR@10"]),
+      },
+      protocol: test.protocol,
+      bestEpoch: training?.bestEpoch ?? 0,
+      epochsRun: training?.epochsRun ?? 0,
+      trainSeconds: (performance.now() - started) / 1000,
+      meanStepSeconds: training?.meanStepSeconds ?? 0,
+      history: training?.history ?? [],
+      ...(demureStats ? { demure: demureStats } : {}),
+      ...(attribution ? { attribution } : {}),
+    };
+  } finally {
+    model?.dispose();
+    const leaked = tf.memory().numTensors - tensorsBefore;
+    if (leaked > 0) console.warn(`runCell(${name}): ${leaked} tensors outlived the cell`);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Runs an experiment plan cell by cell with progress and an estimate of the time left. Finished
+ * cells are stored (one file each) and skipped on the next run, so a run that stops part-way
+ * resumes where it stopped.
+ *
+ * @example
+ * ```ts
+ * const plan = planExperiments("quick");
+ * const { cells, datasets } = await runPlan(plan, { resultsDir: "results/quick" });
+ * ```
+ */
+import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan.ts";
+import { ResultStore } from "./result_store.ts";
+import { type CellResult, runCell } from "./run_cell.ts";
+import type { EpochProgress } from "../train/progress.ts";
+
+/** Options of {@linkcode runPlan}. */
+export interface RunPlanOptions {
+  /** Where finished cells are stored. */
+  resultsDir: string;
+  /** Progress lines (default console.log). */
+  log?: (line: string) => void;
+  /** Per-epoch progress of neural cells (default: an indented line per epoch). */
+  onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
+}
+
+/** Finished cells and the datasets they ran on (by label). */
+export interface PlanOutcome {
+  cells: CellResult[];
+  datasets: Map<string, PreparedDataset>;
+}
+
+/** Rough wall time of a cell on this machine kind (2 cores, wasm + OpenBLAS), for the estimate. */
+export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): number {
+  if (cell.system.kind !== "neural") return plan.mode === "quick" ? 2 : 5;
+  if (plan.mode === "quick") return cell.dataset.kind === "movielens" ? 25 : 8;
+  const base = cell.dataset.kind === "movielens" ? 240 : 90;
+  const demure = cell.system.demure ? 1.6 : cell.system.cl4srec ? 1.8 : 1;
+  return base * demure * (cell.system.backbone === "gru4rec" ? 1.3 : 1);
+}
+
+function formatMinutes(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
+}
+
+/** Runs every cell not yet stored; returns all cells of the plan. */
+export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Promise<PlanOutcome> {
+  const log = options.log ?? console.log;
+  const store = new ResultStore(options.resultsDir);
+  const datasets = new Map<string, PreparedDataset>();
+  const datasetOf = async (cell: PlannedCell) => {
+    const known = datasets.get(datasetLabel(cell.dataset));
+    if (known) return known;
+    const prepared = await prepareDataset(cell.dataset);
+    datasets.set(prepared.label, prepared);
+    log(`dataset ${prepared.label}\n${prepared.statistics}\n${prepared.split.protocol.join("\n")}`);
+    return prepared;
+  };
+  const pending = plan.cells.filter((cell) => store.get<CellResult>(cell.key) === undefined);
+  const expected = pending.reduce((s, cell) => s + estimatedCellSeconds(plan, cell), 0);
+  log(
+    `${plan.mode} reproduction: ${plan.cells.length} cells, ${
+      plan.cells.length - pending.length
+    } already finished (resumed from ${options.resultsDir}); expected wall time ` +
+      `about ${formatMinutes(expected)} on a 2-core machine`,
+  );
+  const started = performance.now();
+  let done = 0;
+  let expectedDone = 0;
+  const cells: CellResult[] = [];
+  for (const cell of plan.cells) {
+    const stored = store.get<CellResult>(cell.key);
+    if (stored) {
+      cells.push(stored);
+      continue;
+    }
+    const data = await datasetOf(cell);
+    const cellStart = performance.now();
+    const result = await runCell(data, cell.system, cell.systemName, {
+      seed: cell.seed,
+      model: plan.model,
+      training: plan.training,
+      scoreAttribution: cell.scoreAttribution,
+      onProgress: (progress) =>
+        options.onEpoch ? options.onEpoch(cell, progress) : log(
+          `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
+            ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
+            ` (${progress.epochSeconds.toFixed(1)} s)`,
+        ),
+    });
+    cells.push(store.put(cell.key, result));
+    done++;
+    expectedDone += estimatedCellSeconds(plan, cell);
+    const elapsed = (performance.now() - started) / 1000;
+    const left = elapsed / expectedDone * (expected - expectedDone);
+    log(
+      `[${done}/${pending.length}] ${cell.key}: test NDCG@10 ${
+        result.test["NDCG@10"].toFixed(4)
+      } ` +
+        `HR@10 ${result.test["HR@10"].toFixed(4)} (${
+          formatMinutes((performance.now() - cellStart) / 1000)
+        }; about ${formatMinutes(left)} left)`,
+    );
+  }
+  for (const cell of plan.cells) await datasetOf(cell);
+  return { cells, datasets };
+}

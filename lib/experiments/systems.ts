@@ -1,0 +1,109 @@
+/**
+ * The systems compared by the experiments, by name: non-neural baselines, the neural baselines and
+ * Demure with its ablations. Each is a plain description, so a result file records exactly what
+ * ran and a notebook can print it.
+ *
+ * @example
+ * ```ts
+ * const demure = SYSTEMS["Demure-SASRec"]; // { kind: "neural", backbone: "sasrec", ... }
+ * ```
+ */
+import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
+import type { DemureConfig } from "../demure/objective.ts";
+import type { BackboneKind } from "../models/sequential_recommender.ts";
+
+/** A system of the comparison. */
+export type SystemSpec =
+  | { kind: "popularity"; description: string }
+  | { kind: "item_knn"; description: string }
+  | {
+    kind: "neural";
+    description: string;
+    backbone: BackboneKind;
+    /** `id`: the learned item embedding only; `all`: every modality of the dataset, fused. */
+    modalities: "id" | "all";
+    /** CL4SRec-style random crop/mask/reorder views with InfoNCE. */
+    cl4srec?: Partial<Cl4SRecConfig>;
+    /** Demure's objective (variant, lambda, tau, rho, warm-up). */
+    demure?: Partial<DemureConfig>;
+  };
+
+/** Every named system. */
+export const SYSTEMS = {
+  "Pop": { kind: "popularity", description: "training-set popularity" },
+  "ItemKNN": {
+    kind: "item_knn",
+    description: "item-to-item transition co-occurrence (cosine), last 3 items vote",
+  },
+  "SASRec-ID": {
+    kind: "neural",
+    description: "SASRec on learned item ids only",
+    backbone: "sasrec",
+    modalities: "id",
+  },
+  "GRU4Rec-ID": {
+    kind: "neural",
+    description: "GRU4Rec on learned item ids only",
+    backbone: "gru4rec",
+    modalities: "id",
+  },
+  "SASRec-MM": {
+    kind: "neural",
+    description: "SASRec, all modalities fused (masked mean), no denoising",
+    backbone: "sasrec",
+    modalities: "all",
+  },
+  "GRU4Rec-MM": {
+    kind: "neural",
+    description: "GRU4Rec, all modalities fused, no denoising",
+    backbone: "gru4rec",
+    modalities: "all",
+  },
+  "CL4SRec-MM": {
+    kind: "neural",
+    description: "multi-modal SASRec + CL4SRec views (crop/mask/reorder), InfoNCE",
+    backbone: "sasrec",
+    modalities: "all",
+    cl4srec: {},
+  },
+  "Demure-SASRec": {
+    kind: "neural",
+    description: "multi-modal SASRec + Demure (attribution + contrastive)",
+    backbone: "sasrec",
+    modalities: "all",
+    demure: { variant: "full" },
+  },
+  "Demure-GRU4Rec": {
+    kind: "neural",
+    description: "multi-modal GRU4Rec + Demure (attribution + contrastive)",
+    backbone: "gru4rec",
+    modalities: "all",
+    demure: { variant: "full" },
+  },
+  "AttributionOnly-SASRec": {
+    kind: "neural",
+    description: "ablation: identified noise masked in the input, no contrastive loss",
+    backbone: "sasrec",
+    modalities: "all",
+    demure: { variant: "attribution_only" },
+  },
+  "ContrastiveOnly-SASRec": {
+    kind: "neural",
+    description: "ablation: random modality masks instead of attribution, contrastive loss",
+    backbone: "sasrec",
+    modalities: "all",
+    demure: { variant: "contrastive_only" },
+  },
+} as const satisfies Record<string, SystemSpec>;
+
+/** Name of a system in {@linkcode SYSTEMS}. */
+export type SystemName = keyof typeof SYSTEMS;
+
+/** The system with some Demure settings changed (sensitivity sweeps). */
+export function withDemure(name: SystemName, demure: Partial<DemureConfig>): SystemSpec {
+  const base: SystemSpec = SYSTEMS[name];
+  if (base.kind !== "neural" || base.demure === undefined) {
+    throw new Error(`withDemure: ${name} is not a Demure system`);
+  }
+  return { ...base, demure: { ...base.demure, ...demure } };
+}
