@@ -39,3 +39,5 @@ export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";
 export { renderHtmlReport, type ReportSection, writeHtmlReport } from "./html_report.ts";
 export { type FigurePngOptions, figureToPng } from "./figure_png.ts";
 export { loadPlotlyBundle } from "./plotly_bundle.ts";
+export { findChromium } from "./chromium.ts";
+export { checkRenderedHtml, type HtmlCheckReport } from "./check_rendered_html.ts";
