@@ -5,6 +5,8 @@
  *   deno task reproduce            full grid (prints its expected wall time first)
  *   deno task reproduce --quick    the same grid, small (CI)
  *   deno task reproduce --seeds 0,1 --results results/mine
+ *   deno task reproduce --shard 0/2 & deno task reproduce --shard 1/2; deno task reproduce
+ *                                  (two processes share the cells; the last call writes the report)
  */
 import { parseArgs } from "node:util";
 import { initBackend } from "../lib/backend/init_backend.ts";
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     seeds: { type: "string" },
     results: { type: "string" },
+    shard: { type: "string" },
   },
 });
 const mode = values.quick ? "quick" : "full";
@@ -28,9 +31,21 @@ const seeds = values.seeds?.split(",").map((s) => {
 });
 const resultsDir = values.results ?? `results/${mode}`;
 
+const shard = values.shard?.match(/^(\d+)\/(\d+)$/);
+if (values.shard !== undefined && (!shard || Number(shard[1]) >= Number(shard[2]))) {
+  throw new Error(`--shard: expected INDEX/COUNT with INDEX < COUNT, got "${values.shard}"`);
+}
+
 await initBackend();
 const plan = planExperiments(mode, seeds);
-const outcome = await runPlan(plan, { resultsDir: `${resultsDir}/cells` });
+const outcome = await runPlan(plan, {
+  resultsDir: `${resultsDir}/cells`,
+  ...(shard ? { shard: { index: Number(shard[1]), count: Number(shard[2]) } } : {}),
+});
+if (shard) {
+  console.log(`shard ${values.shard} done; run without --shard to write the report`);
+  Deno.exit(0);
+}
 const summary = summarise(plan, outcome);
 const paths = await writeReport(summary, resultsDir);
 console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);

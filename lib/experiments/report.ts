@@ -26,7 +26,8 @@ import {
   type SystemSummary,
 } from "./analyse.ts";
 import { datasetLabel } from "./datasets.ts";
-import type { ExperimentPlan } from "./plan.ts";
+import type { ExperimentPlan, SweepParameter } from "./plan.ts";
+import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
 import type { PlanOutcome } from "./run_plan.ts";
 import type { CellResult } from "./run_cell.ts";
 
@@ -74,6 +75,36 @@ const BASELINES = [
   "CL4SRec-MM",
 ];
 
+/** The sweep's cells plus, for each parameter, the default value's cell (main table, first seed). */
+function sensitivityRows(
+  plan: ExperimentPlan,
+  cells: readonly CellResult[],
+  syntheticLabel: string,
+): ReproductionSummary["sensitivity"] {
+  const onSynthetic = cells.filter((c) => c.dataset === syntheticLabel);
+  const defaults = onSynthetic.find((c) =>
+    c.system === "Demure-SASRec" && c.seed === plan.seeds[0]
+  );
+  const resolved = resolveDemureConfig(defaultDemureOf(plan));
+  const rows: ReproductionSummary["sensitivity"] = [];
+  for (const parameter of Object.keys(plan.sweeps) as SweepParameter[]) {
+    for (const value of plan.sweeps[parameter]) {
+      const cell = value === resolved[parameter]
+        ? defaults
+        : onSynthetic.find((c) => c.system === `Demure-SASRec[${parameter}=${value}]`);
+      if (cell) {
+        rows.push({ parameter, value, test: cell.test["NDCG@10"], valid: cell.valid["NDCG@10"] });
+      }
+    }
+  }
+  return rows;
+}
+
+function defaultDemureOf(plan: ExperimentPlan): Partial<DemureConfig> {
+  const demure = plan.cells.find((c) => c.systemName === "Demure-SASRec")?.system;
+  return demure?.kind === "neural" ? demure.demure ?? {} : {};
+}
+
 /** Computes every table of the report from the finished cells. */
 export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): ReproductionSummary {
   const { cells, datasets } = outcome;
@@ -93,17 +124,7 @@ export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): Reproduct
     if (data) coldStart[label] = coldStartBuckets(cells, label, data.split, plan.mainSystems);
   }
   const syntheticLabel = mainDatasets[1];
-  const sensitivity = cells.filter((c) => c.dataset === syntheticLabel && c.system.includes("["))
-    .map((c) => {
-      const [, parameter, value] = c.system.match(/\[(\w+)=([\d.]+)\]/) ?? [];
-      return {
-        parameter,
-        value: Number(value),
-        test: c.test["NDCG@10"],
-        valid: c.valid["NDCG@10"],
-      };
-    })
-    .sort((a, b) => a.parameter.localeCompare(b.parameter) || a.value - b.value);
+  const sensitivity = sensitivityRows(plan, cells, syntheticLabel);
   const noiseLevel = plan.noiseFractions.map((noiseFraction) => {
     const label = datasetLabel({ kind: "synthetic", config: { ...plan.synthetic, noiseFraction } });
     const of = (system: string) =>

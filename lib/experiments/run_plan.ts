@@ -21,6 +21,8 @@ export interface RunPlanOptions {
   resultsDir: string;
   /** Progress lines (default console.log). */
   log?: (line: string) => void;
+  /** Run only every `count`-th cell starting at `index` (parallel processes share the store). */
+  shard?: { index: number; count: number };
   /** Per-epoch progress of neural cells (default: an indented line per epoch). */
   onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
 }
@@ -57,7 +59,9 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     log(`dataset ${prepared.label}\n${prepared.statistics}\n${prepared.split.protocol.join("\n")}`);
     return prepared;
   };
-  const pending = plan.cells.filter((cell) => store.get<CellResult>(cell.key) === undefined);
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const mine = plan.cells.filter((_, i) => i % shard.count === shard.index);
+  const pending = mine.filter((cell) => store.get<CellResult>(cell.key) === undefined);
   const expected = pending.reduce((s, cell) => s + estimatedCellSeconds(plan, cell), 0);
   log(
     `${plan.mode} reproduction: ${plan.cells.length} cells, ${
@@ -69,7 +73,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   let done = 0;
   let expectedDone = 0;
   const cells: CellResult[] = [];
-  for (const cell of plan.cells) {
+  for (const cell of mine) {
     const stored = store.get<CellResult>(cell.key);
     if (stored) {
       cells.push(stored);
@@ -103,6 +107,6 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
         }; about ${formatMinutes(left)} left)`,
     );
   }
-  for (const cell of plan.cells) await datasetOf(cell);
+  for (const cell of mine) await datasetOf(cell);
   return { cells, datasets };
 }
