@@ -1,0 +1,61 @@
+import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import type { SequenceBatch } from "../../lib/data/types.ts";
+import { sequenceLossOf, withNextItemTargets } from "../../lib/demure/sequence_loss.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { tinyDataset } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+const batch: SequenceBatch = {
+  users: Int32Array.of(0, 1),
+  items: Int32Array.of(0, 1, 2, 3, 4, 5),
+  valid: Float32Array.of(0, 1, 1, 1, 1, 1),
+  batchSize: 2,
+  length: 3,
+};
+
+Deno.test("withNextItemTargets shifts the history and appends the final target", () => {
+  const withTargets = withNextItemTargets(batch, Int32Array.of(7, 8));
+  assertEquals(Array.from(withTargets.targets ?? []), [1, 2, 7, 4, 5, 8]);
+  assertEquals(withTargets.items, batch.items, "the items are shared, not changed");
+});
+
+Deno.test("sequenceLossOf is the mean next-item cross-entropy over real positions", () => {
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });
+  const withTargets = withNextItemTargets(batch, Int32Array.of(3, 0));
+  const items = tf.tensor2d(batch.items, [2, 3], "int32");
+  const presence = model.presence(items);
+  const embeddings = model.embedModalities(items);
+  const itemTable = model.itemTable();
+  const weights = tf.onesLike(presence) as tf.Tensor3D;
+  const loss = sequenceLossOf(model, withTargets, presence, itemTable)(embeddings, weights);
+
+  // By hand from the states: log-sum-exp minus the target logit, averaged over valid positions.
+  const valid = tf.tensor2d(batch.valid, [2, 3]);
+  const states = model.userStates(model.fuse(embeddings, weights, presence), valid, false);
+  const stateRows = states.arraySync() as number[][][];
+  const tableRows = itemTable.arraySync() as number[][];
+  const logits = stateRows.map((positions) =>
+    positions.map((h) => tableRows.map((v) => v.reduce((s, x, k) => s + x * h[k], 0)))
+  );
+  const targets = withTargets.targets ?? new Int32Array();
+  const expected = [0, 1].map((b) => {
+    let sum = 0;
+    let count = 0;
+    for (let p = 0; p < 3; p++) {
+      if (batch.valid[b * 3 + p] === 0) continue;
+      const row = logits[b][p];
+      const max = Math.max(...row);
+      const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+      sum += lse - row[targets[b * 3 + p]];
+      count++;
+    }
+    return sum / count;
+  });
+  const actual = loss.arraySync();
+  expected.forEach((value, b) => assertAlmostEquals(actual[b], value, 1e-4, `user row ${b}`));
+  tf.dispose([items, presence, embeddings, itemTable, weights, loss, valid, states]);
+  model.dispose();
+});

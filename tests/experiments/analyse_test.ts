@@ -1,0 +1,112 @@
+import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import {
+  coldStartBuckets,
+  compareWithStrongestBaseline,
+  meanStd,
+  perUserOverSeeds,
+} from "../../lib/experiments/analyse.ts";
+import type { CellResult } from "../../lib/experiments/run_cell.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+
+function cell(system: string, seed: number, valid: number, perUser: number[]): CellResult {
+  const mean = perUser.reduce((s, v) => s + v, 0) / perUser.length;
+  return {
+    system,
+    dataset: "D",
+    seed,
+    valid: { "NDCG@10": valid },
+    test: { "NDCG@10": mean },
+    users: perUser.map((_, u) => u),
+    perUserTest: { "NDCG@10": perUser, "HR@10": perUser.map((v) => (v > 0 ? 1 : 0)) },
+    protocol: {
+      model: system,
+      dataset: "D",
+      split: [],
+      loss: "none",
+      ranking: "full",
+      stage: "test",
+      seed,
+    },
+    bestEpoch: 0,
+    epochsRun: 0,
+    trainSeconds: 0,
+    meanStepSeconds: 0,
+    history: [],
+  };
+}
+
+Deno.test("meanStd uses the sample standard deviation", () => {
+  const { mean, std, n } = meanStd([1, 2, 3, 6]);
+  assertEquals([mean, n], [3, 4]);
+  assertAlmostEquals(std, Math.sqrt(14 / 3), 1e-12);
+  assertEquals(meanStd([5]), { mean: 5, std: 0, n: 1 });
+});
+
+Deno.test("the strongest baseline is chosen on validation, never on test", () => {
+  const cells = [
+    // A is better on test, B on validation: B must be chosen.
+    cell("A", 0, 0.1, [0.9, 0.9, 0.9, 0.9]),
+    cell("B", 0, 0.2, [0.1, 0.2, 0.1, 0.2]),
+    cell("Ours", 0, 0.3, [0.3, 0.4, 0.3, 0.5]),
+  ];
+  const result = compareWithStrongestBaseline(cells, "D", "Ours", ["A", "B"]);
+  assertEquals(result?.baseline, "B");
+  assertAlmostEquals(result?.tTest.meanDifference ?? NaN, 0.225, 1e-12);
+});
+
+Deno.test("per-user values are averaged over seeds, user by user", () => {
+  const cells = [cell("S", 0, 0, [0, 1]), cell("S", 1, 0, [1, 1])];
+  assertEquals([...perUserOverSeeds(cells, "D", "S", "NDCG@10")], [[0, 0.5], [1, 1]]);
+});
+
+Deno.test("cold-start buckets group test users by their test item's training count", () => {
+  const split = leaveOneOut(tinyDataset(), 4);
+  // Training counts of items 0..5 in the fixture's train prefixes.
+  const counts = new Array(6).fill(0);
+  split.train.forEach((items) => items.forEach((i) => counts[i]++));
+  const cells = [cell("S", 0, 0, [0.25, 0.5, 0.75, 1])];
+  const buckets = coldStartBuckets(cells, "D", split, ["S"], [[0, 1], [2, Infinity]]);
+  const expectedUsers = [0, 1].map((k) =>
+    [0, 1, 2, 3].filter((u) => {
+      const c = counts[split.testTarget[u]];
+      return k === 0 ? c <= 1 : c >= 2;
+    })
+  );
+  assertEquals(buckets.map((b) => b.users), expectedUsers.map((u) => u.length));
+  const perUser = [0.25, 0.5, 0.75, 1];
+  buckets.forEach((bucket, k) => {
+    const users = expectedUsers[k];
+    const mean = users.reduce((s, u) => s + perUser[u], 0) / Math.max(1, users.length);
+    assertAlmostEquals(bucket.bySystem["S"]["NDCG@10"], mean, 1e-12);
+  });
+});
+
+Deno.test("ResultStore resumes finished cells and rejects a corrupt one", () => {
+  const directory = Deno.makeTempDirSync();
+  const store = new ResultStore(directory);
+  assertEquals(store.get("a/b c/seed=0"), undefined);
+  store.put("a/b c/seed=0", { value: 1 });
+  assertEquals(new ResultStore(directory).get("a/b c/seed=0"), { value: 1 });
+  assertEquals([...Deno.readDirSync(directory)].length, 1, "no temporary file left behind");
+  Deno.writeTextFileSync(store.pathOf("broken"), "{not json");
+  assertThrows(() => store.get("broken"), Error, "unreadable cell result");
+  Deno.removeSync(directory, { recursive: true });
+});
+
+Deno.test("the plan has unique keys, and no duplicate of the default sweep values", () => {
+  for (const mode of ["quick", "full"] as const) {
+    const plan = planExperiments(mode);
+    const keys = plan.cells.map((c) => c.key);
+    assertEquals(new Set(keys).size, keys.length);
+    // Default values (rho 0.3, lambda 0.1, tau 0.2, warm-up 30) come from the main table.
+    assertEquals(keys.filter((k) => /\[(rho=0\.3|lambda=0\.1|temperature=0\.2)\]/.test(k)), []);
+    // Every Demure-SASRec seed of the main synthetic table scores the attribution.
+    assertEquals(
+      plan.cells.filter((c) => c.systemName === "Demure-SASRec" && c.scoreAttribution).length >=
+        plan.seeds.length,
+      true,
+    );
+  }
+});
