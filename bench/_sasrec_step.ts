@@ -75,6 +75,8 @@ export function sasRecStepFlops(c: SasRecStepConfig): number {
 }
 
 const MASKED_LOGIT = -1e9;
+/** Variable names are global in tfjs: each step instance gets its own prefix. */
+let instances = 0;
 
 /** Synthetic histories: random lengths 5..L, left padded with 0, ids in 1..items. */
 function syntheticBatch(c: SasRecStepConfig) {
@@ -115,16 +117,17 @@ function dense(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor {
 export function createSasRecStep(config: SasRecStepConfig): SasRecStep {
   const c = config;
   const rng = createRng(c.seed + 1);
+  const prefix = `sasrec_step${instances++}/`;
   const weights = new Map<string, tf.Variable>();
   const normal = (name: string, shape: number[], std: number) => {
     const values = Float32Array.from(
       { length: shape.reduce((a, b) => a * b, 1) },
       () => rng.normal() * std,
     );
-    weights.set(name, tf.variable(tf.tensor(values, shape), true, name));
+    weights.set(name, tf.variable(tf.tensor(values, shape), true, prefix + name));
   };
   const constant = (name: string, shape: number[], value: number) =>
-    weights.set(name, tf.variable(tf.fill(shape, value), true, name));
+    weights.set(name, tf.variable(tf.fill(shape, value), true, prefix + name));
   const glorot = (name: string, shape: number[]) =>
     normal(name, shape, Math.sqrt(2 / (shape[0] + shape[1])));
   normal("items", [c.items + 1, c.dim], 1 / Math.sqrt(c.dim));
