@@ -5,11 +5,12 @@
  *
  *   deno run -A scripts/check_html.ts                    # every build/notebooks/*.html
  *   deno run -A scripts/check_html.ts results/report.html
+ *   deno run -A scripts/check_html.ts --jobs 2     # pages checked at once (default 3)
  *
  * Exit status 1 when any page fails; 0 with a note when Chromium is missing only if
  * --allow-missing-chromium is given (otherwise missing Chromium is a failure).
  */
-import { checkRenderedHtml } from "../lib/viz/check_rendered_html.ts";
+import { checkRenderedHtml, type HtmlCheckReport } from "../lib/viz/check_rendered_html.ts";
 import { findChromium } from "../lib/viz/chromium.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -29,7 +30,15 @@ async function defaultPages(): Promise<string[]> {
 
 async function main(): Promise<number> {
   const allowMissing = Deno.args.includes("--allow-missing-chromium");
-  const named = Deno.args.filter((arg) => !arg.startsWith("--"));
+  const jobsIndex = Deno.args.indexOf("--jobs");
+  const jobs = jobsIndex >= 0 ? Number(Deno.args[jobsIndex + 1]) : 3;
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    console.error("check_html: --jobs needs a positive integer");
+    return 1;
+  }
+  const named = Deno.args.filter((arg, index) =>
+    !arg.startsWith("--") && !(jobsIndex >= 0 && index === jobsIndex + 1)
+  );
   if (findChromium() === null) {
     console.error("check_html: no Chromium at /usr/bin/chromium; install Debian's chromium");
     return allowMissing ? 0 : 1;
@@ -39,9 +48,20 @@ async function main(): Promise<number> {
     console.error("check_html: no pages (run scripts/run_notebooks.ts first)");
     return 1;
   }
-  let failed = 0;
+  // Chromium mostly waits (start-up, virtual time), so a few pages at once save wall time.
+  const reports: Promise<HtmlCheckReport>[] = [];
+  const running = new Set<Promise<HtmlCheckReport>>();
   for (const page of pages) {
-    const report = await checkRenderedHtml(page);
+    if (running.size >= jobs) await Promise.race(running);
+    const check = checkRenderedHtml(page);
+    running.add(check);
+    check.finally(() => running.delete(check)).catch(() => {});
+    reports.push(check);
+  }
+  let failed = 0;
+  for (const [index, pending] of reports.entries()) {
+    const page = pages[index];
+    const report = await pending;
     const summary = `${report.renderedFigures}/${report.expectedFigures} figures drawn, ` +
       `${report.externalReferences.length} external references, ` +
       `${report.networkRequests.length} network requests, ${report.scriptErrors.length} script errors`;
