@@ -14,6 +14,7 @@
 import { tf } from "../lib/backend/tf.ts";
 import { createRng } from "../lib/util/random.ts";
 import { seededDropout } from "../lib/backend/kernels/dropout.ts";
+import { layerNorm as fusedLayerNorm } from "../lib/backend/kernels/layer_norm.ts";
 
 /** Configuration of {@linkcode createSasRecStep}. */
 export interface SasRecStepConfig {
@@ -35,6 +36,8 @@ export interface SasRecStepConfig {
   seed: number;
   /** Dropout masks from `tf.dropout` ("tfjs") or mulberry32 ("seeded", fast). Default "seeded". */
   dropoutMask: "tfjs" | "seeded";
+  /** Layer norm as tf ops ("composite") or the fused kernels ("fused"). Default "fused". */
+  layerNorm: "composite" | "fused";
 }
 
 /** Defaults of {@linkcode SasRecStepConfig}. */
@@ -48,6 +51,7 @@ export const DEFAULT_SASREC_STEP_CONFIG: SasRecStepConfig = {
   learningRate: 1e-3,
   seed: 1,
   dropoutMask: "seeded",
+  layerNorm: "fused",
 };
 
 /** A prepared step: fixed synthetic batch, live weights and optimizer state. */
@@ -91,7 +95,7 @@ function syntheticBatch(c: SasRecStepConfig) {
   return { ids, targets };
 }
 
-function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+function compositeLayerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor {
   const mean = tf.mean(x, -1, true);
   const centred = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centred), -1, true);
@@ -155,6 +159,7 @@ export function createSasRecStep(config: SasRecStepConfig): SasRecStep {
   const allowed = tf.mul(causal, tf.expandDims(valid, 1)); // [batch, query, key]
   const attentionBias = tf.mul(tf.sub(1, allowed), MASKED_LOGIT);
   const optimizer = tf.train.adam(c.learningRate);
+  const layerNorm = c.layerNorm === "fused" ? fusedLayerNorm : compositeLayerNorm;
   let stepIndex = 0;
 
   const drop = (x: tf.Tensor, seed: number) =>

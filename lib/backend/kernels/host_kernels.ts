@@ -10,6 +10,7 @@ import { makeGatherKernel } from "./gather.ts";
 import { makeSharedIdentityKernel } from "./identity.ts";
 import { makeSliceKernel, makeUnpackKernel } from "./slice.ts";
 import { makeCastKernel, makeTransposeKernel } from "./transpose_cast.ts";
+import { registerLayerNormKernels } from "./layer_norm.ts";
 
 const FACTORIES = {
   Sum: makeSumKernel,
@@ -38,6 +39,7 @@ export function registerHostKernels(backend: HostBackendName): string[] {
     replaceKernel(kernelName, backend, (stock) => make(backend, stock));
     return `${kernelName}(host)`;
   });
+  names.push(...registerLayerNormKernels(backend));
   registerReductionGradients();
   names.push("Mean/Sum gradients(broadcast)");
   // The cpu backend's Identity already shares memory.

@@ -1,0 +1,48 @@
+import { assert, assertEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { layerNorm, registerLayerNormKernels } from "../../lib/backend/kernels/layer_norm.ts";
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assertEquals(a.length, b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+/** The same maths written with tf ops: the reference. */
+function composite(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, epsilon = 1e-6) {
+  const mean = tf.mean(x, -1, true);
+  const centred = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centred), -1, true);
+  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, epsilon))), gain), bias);
+}
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`fused layerNorm on ${backend}: hand value, composite ops and their gradients`, async () => {
+    await tf.setBackend(backend);
+    registerLayerNormKernels(backend);
+    // Row [1, 3]: mean 2, variance 1 -> [-1, 1] (epsilon 0), then * gain + bias.
+    const hand = layerNorm(tf.tensor2d([[1, 3]]), tf.tensor1d([2, 3]), tf.tensor1d([0.5, 0]), 0);
+    assert(maxAbsDiff(hand.dataSync(), [-1.5, 3]) < 1e-6, `${hand.dataSync()}`);
+    const x = tf.randomNormal([4, 3, 8], 1, 2, "float32", 41);
+    const gain = tf.randomNormal([8], 1, 0.3, "float32", 42);
+    const bias = tf.randomNormal([8], 0, 0.3, "float32", 43);
+    const weights = tf.randomNormal([4, 3, 8], 0, 1, "float32", 44);
+    const ours = layerNorm(x, gain, bias, 1e-6);
+    const reference = composite(x, gain, bias, 1e-6);
+    assert(maxAbsDiff(ours.dataSync(), reference.dataSync()) < 1e-5, "forward");
+    // A non-uniform upstream gradient, so every term of the backward formula matters.
+    const loss = (f: typeof layerNorm) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.square(f(a, g, b, 1e-6)), weights));
+    const before = tf.memory().numTensors;
+    const fused = tf.grads(loss(layerNorm))([x, gain, bias]);
+    const stock = tf.grads(loss(composite))([x, gain, bias]);
+    ["x", "gain", "bias"].forEach((name, i) => {
+      assertEquals(fused[i].shape, stock[i].shape);
+      const error = maxAbsDiff(fused[i].dataSync(), stock[i].dataSync());
+      assert(error < 1e-4, `d loss / d ${name}: max difference ${error}`);
+    });
+    assertEquals(tf.memory().numTensors - before, 6, "only the six gradients remain");
+    tf.dispose([hand, x, gain, bias, weights, ours, reference, ...fused, ...stock]);
+  });
+}
