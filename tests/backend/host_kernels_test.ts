@@ -7,6 +7,7 @@ import {
 import { reductionView } from "../../lib/backend/kernels/sum.ts";
 import { copyBlock } from "../../lib/backend/kernels/slice.ts";
 import { permute } from "../../lib/backend/kernels/transpose_cast.ts";
+import { applyBinary } from "../../lib/backend/kernels/binary.ts";
 import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
 
 registerUnsortedSegmentSum();
@@ -53,6 +54,54 @@ Deno.test("copyBlock copies a strided block by hand-checked values", () => {
   const whole = new Float32Array(8);
   copyBlock(x, [2, 3, 4], [1, 1, 0], [1, 2, 4], whole); // trailing dims whole: one run
   assertEquals(Array.from(whole), [16, 17, 18, 19, 20, 21, 22, 23]);
+});
+
+Deno.test("applyBinary broadcasts rows, columns and scalars by hand-checked values", () => {
+  const out = new Float32Array(6);
+  const x = new Float32Array([1, 2, 3, 4, 5, 6]); // [2, 3]
+  applyBinary("Add", x, [2, 3], new Float32Array([10, 20, 30]), [3], out, [2, 3]);
+  assertEquals(Array.from(out), [11, 22, 33, 14, 25, 36]);
+  applyBinary("Multiply", x, [2, 3], new Float32Array([2, 3]), [2, 1], out, [2, 3]);
+  assertEquals(Array.from(out), [2, 4, 6, 12, 15, 18]);
+  applyBinary("Sub", new Float32Array([1]), [], x, [2, 3], out, [2, 3]);
+  assertEquals(Array.from(out), [0, -1, -2, -3, -4, -5]);
+  const outer = new Float32Array(6); // [2, 1] / [1, 3] -> [2, 3]
+  applyBinary(
+    "RealDiv",
+    new Float32Array([6, 12]),
+    [2, 1],
+    new Float32Array([1, 2, 3]),
+    [1, 3],
+    outer,
+    [2, 3],
+  );
+  assertEquals(Array.from(outer), [6, 3, 2, 12, 6, 4]);
+});
+
+Deno.test("binary kernels (host, cpu) match the stock ones on broadcast shapes", async () => {
+  await tf.setBackend("cpu");
+  registerHostKernels("cpu");
+  const shapes: [number[], number[]][] = [
+    [[4, 3, 5], [4, 3, 5]],
+    [[4, 3, 5], [4, 3, 1]],
+    [[4, 3, 5], [5]],
+    [[4, 1, 5], [1, 3, 1]],
+    [[], [4, 3, 5]],
+  ];
+  let seed = 60;
+  for (const [sa, sb] of shapes) {
+    const a = tf.randomNormal(sa, 0, 1, "float32", seed++);
+    const b = tf.randomUniform(sb, 0.5, 2, "float32", seed++);
+    for (const f of [tf.add, tf.sub, tf.mul, tf.div]) {
+      const ours = f(a, b);
+      const stock = withStock("cpu", () => f(a, b));
+      assertEquals(ours.shape, stock.shape);
+      assert(maxAbsDiff(ours.dataSync(), stock.dataSync()) < 1e-6, `${f.name} [${sa}] [${sb}]`);
+    }
+  }
+  const ints = tf.add(tf.tensor1d([1, 2], "int32"), tf.tensor1d([3, 4], "int32")); // stock path
+  assertEquals(Array.from(ints.dataSync()), [4, 6]);
+  assertEquals(ints.dtype, "int32");
 });
 
 Deno.test("permute transposes by hand-checked values", () => {

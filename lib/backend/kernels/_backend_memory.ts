@@ -62,10 +62,15 @@ function cpuMemory(backend: CpuBackendLike): MemoryAccess {
     },
     read(info) {
       const values = backend.data.get(info.dataId).values;
-      if (!(values instanceof Float32Array || values instanceof Int32Array)) {
-        throw new Error(`cpu tensor of dtype ${info.dtype} has no Float32Array/Int32Array values`);
+      if (info.dtype === "float32" && values instanceof Float32Array) return values;
+      if (info.dtype === "int32" && values instanceof Int32Array) return values;
+      // The cpu backend sometimes keeps a float32 tensor in another array type (a cast from
+      // bool keeps its Uint8Array): read it through a converted copy; inputs are never written.
+      if (ArrayBuffer.isView(values) || Array.isArray(values)) {
+        const numbers = values as ArrayLike<number>;
+        return info.dtype === "int32" ? Int32Array.from(numbers) : Float32Array.from(numbers);
       }
-      return values;
+      throw new Error(`cpu tensor of dtype ${info.dtype} has no readable values`);
     },
   };
 }

@@ -11,6 +11,7 @@ import { makeSharedIdentityKernel } from "./identity.ts";
 import { makeSliceKernel, makeUnpackKernel } from "./slice.ts";
 import { makeCastKernel, makeTransposeKernel } from "./transpose_cast.ts";
 import { registerLayerNormKernels } from "./layer_norm.ts";
+import { type BinaryOp, makeBinaryKernel } from "./binary.ts";
 
 const FACTORIES = {
   Sum: makeSumKernel,
@@ -21,6 +22,8 @@ const FACTORIES = {
   Transpose: makeTransposeKernel,
   Cast: makeCastKernel,
 } as const;
+
+const BINARY_OPS: readonly BinaryOp[] = ["Add", "Sub", "Multiply", "RealDiv"];
 
 /**
  * Replaces `Sum`, `Mean` (and the Sum/Mean gradients), `GatherV2`, `Slice`, `Unpack`, `Transpose`,
@@ -42,6 +45,13 @@ export function registerHostKernels(backend: HostBackendName): string[] {
   names.push(...registerLayerNormKernels(backend));
   registerReductionGradients();
   names.push("Mean/Sum gradients(broadcast)");
+  if (backend === "cpu") {
+    // wasm's own SIMD element-wise kernels are already fast; cpu's generic loops are not.
+    for (const op of BINARY_OPS) {
+      replaceKernel(op, backend, (stock) => makeBinaryKernel(op, backend, stock));
+      names.push(`${op}(host)`);
+    }
+  }
   // The cpu backend's Identity already shares memory.
   if (backend === "wasm") {
     replaceKernel("Identity", backend, makeSharedIdentityKernel);
@@ -59,7 +69,7 @@ export function registerHostKernels(backend: HostBackendName): string[] {
  * ```
  */
 export function unregisterHostKernels(backend: HostBackendName): void {
-  for (const kernelName of [...Object.keys(FACTORIES), "Identity"]) {
+  for (const kernelName of [...Object.keys(FACTORIES), "Identity", ...BINARY_OPS]) {
     restoreKernel(kernelName, backend);
   }
 }
