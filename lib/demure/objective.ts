@@ -9,9 +9,12 @@
  * and the other users of the batch (InfoNCE, temperature tau).
  *
  * Variants (the paper's ablations):
- * - `full`: attribution + contrastive loss; the recommendation loss reads the full history;
+ * - `full`: attribution + contrastive loss; with `denoiseInput` (default) the recommendation loss
+ *   reads the denoised history too, so `full` = `attribution_only` + the contrastive term;
  * - `attribution_only`: the recommendation loss reads the denoised history; no contrastive loss;
- * - `contrastive_only`: random modality masks instead of attribution, contrastive loss as in full.
+ * - `contrastive_only`: random modality masks instead of attribution, the contrastive term only
+ *   (the recommendation loss reads the full history).
+ * Inference always reads the full history: training made the encoder robust to the noise.
  *
  * @example
  * ```ts
@@ -60,6 +63,11 @@ export interface DemureConfig {
   attribution: AttributionConfig;
   /** Use the noise-only view as an explicit negative besides the in-batch ones. Default true. */
   noiseViewAsNegative: boolean;
+  /**
+   * `full` only: the recommendation loss reads the denoised history (identified noise masked).
+   * Default true; false keeps the full history in L_rec and denoises through L_cl alone.
+   */
+  denoiseInput: boolean;
 }
 
 /** The documented defaults. */
@@ -72,6 +80,7 @@ export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
   everySteps: 10,
   attribution: { ...DEFAULT_ATTRIBUTION_CONFIG, granularity: "user_modality" as const },
   noiseViewAsNegative: true,
+  denoiseInput: true,
 });
 
 /** Counters of a Demure run. */
@@ -140,7 +149,7 @@ export function demureHooks(
   let random = 0;
   const noiseCount = new Float64Array(modalities);
   const validCount = new Float64Array(modalities);
-  let current: { step: number; views: ContrastiveViews } | undefined;
+  let current: { step: number; views: ContrastiveViews; denoisedInput: boolean } | undefined;
 
   const attribute = (batch: SequenceBatch, validMask: Uint8Array) =>
     tf.tidy(() => {
@@ -183,8 +192,10 @@ export function demureHooks(
 
   const inputMask = (batch: SequenceBatch, step: number): tf.Tensor3D | undefined => {
     const views = viewsFor(batch, step);
-    current = views ? { step, views } : undefined;
-    if (views === undefined || config.variant !== "attribution_only") return undefined;
+    const denoise = config.variant === "attribution_only" ||
+      (config.variant === "full" && config.denoiseInput);
+    current = views ? { step, views, denoisedInput: denoise } : undefined;
+    if (views === undefined || !denoise) return undefined;
     return tf.tensor3d(views.positive, [...views.shape]);
   };
 
@@ -196,19 +207,22 @@ export function demureHooks(
     const { batch } = context;
     const shape: [number, number, number] = [...views.shape];
     const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
-    const stateOf = (weights: Float32Array) =>
+    const stateOf = (weights: Float32Array, dropoutSeed: number) =>
       lastState(
         model.userStates(
           model.fuse(context.embeddings, tf.tensor3d(weights, shape), context.presence),
           valid,
           true,
-          context.seed + 1,
+          dropoutSeed,
         ),
       );
-    const anchor = lastState(context.states);
-    const positive = stateOf(views.positive);
+    // The anchor reads the full history; when L_rec read the denoised one, it needs its own pass.
+    const anchor = current.denoisedInput
+      ? stateOf(views.anchor, context.seed + 2)
+      : lastState(context.states);
+    const positive = stateOf(views.positive, context.seed + 1);
     const negatives = config.noiseViewAsNegative
-      ? tf.expandDims(stateOf(views.negative), 1) as tf.Tensor3D
+      ? tf.expandDims(stateOf(views.negative, context.seed + 1), 1) as tf.Tensor3D
       : undefined;
     const contrastive = infoNce(anchor, positive, {
       temperature: config.temperature,

@@ -61,7 +61,6 @@ const MAIN_SYSTEMS: SystemName[] = [
   "Pop",
   "ItemKNN",
   "SASRec-ID",
-  "GRU4Rec-ID",
   "SASRec-MM",
   "GRU4Rec-MM",
   "CL4SRec-MM",
@@ -161,15 +160,10 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
   };
   const movielens: DatasetSpec = { kind: "movielens" };
   const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
-  const mainSeeds = (dataset: DatasetSpec) =>
-    mode === "quick" && dataset.kind === "movielens" ? runSeeds.slice(0, 1) : runSeeds;
-  // Order: the synthetic benchmark first (fast, and where the truth is known), then MovieLens,
-  // the noise-level curve and the sensitivity sweep, so a stopped run has the main results.
-  for (const dataset of [synthetic, movielens]) {
-    for (const seed of mainSeeds(dataset)) {
-      for (const name of settings.mainSystems) add(dataset, name, seed);
-      for (const name of ABLATION_SYSTEMS) add(dataset, name, seed);
-    }
+  // Order: the synthetic benchmark (fast, and where the truth is known), its noise-level curve and
+  // sensitivity sweep, then MovieLens seed by seed, so a stopped run has the main results.
+  for (const seed of runSeeds) {
+    for (const name of [...settings.mainSystems, ...ABLATION_SYSTEMS]) add(synthetic, name, seed);
   }
   for (const fraction of settings.noiseFractions) {
     const noisy: DatasetSpec = {
@@ -192,6 +186,9 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
         sweep: { parameter, value },
       });
     }
+  }
+  for (const seed of mode === "quick" ? runSeeds.slice(0, 1) : runSeeds) {
+    for (const name of [...settings.mainSystems, ...ABLATION_SYSTEMS]) add(movielens, name, seed);
   }
   return {
     mode,

@@ -42,6 +42,18 @@ export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): n
   return base * demure * (cell.system.backbone === "gru4rec" ? 1.3 : 1);
 }
 
+/** Everything that decides a cell's numbers; a stored cell is reused only when this matches. */
+function settingsOf(plan: ExperimentPlan, cell: PlannedCell) {
+  return {
+    dataset: cell.dataset,
+    system: cell.system,
+    seed: cell.seed,
+    model: plan.model,
+    training: plan.training,
+    scoreAttribution: cell.scoreAttribution,
+  };
+}
+
 function formatMinutes(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
 }
@@ -61,7 +73,9 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   };
   const shard = options.shard ?? { index: 0, count: 1 };
   const mine = plan.cells.filter((_, i) => i % shard.count === shard.index);
-  const pending = mine.filter((cell) => store.get<CellResult>(cell.key) === undefined);
+  const pending = mine.filter((cell) =>
+    store.get<CellResult>(cell.key, settingsOf(plan, cell)) === undefined
+  );
   const expected = pending.reduce((s, cell) => s + estimatedCellSeconds(plan, cell), 0);
   log(
     `${plan.mode} reproduction: ${plan.cells.length} cells, ${
@@ -74,7 +88,8 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   let expectedDone = 0;
   const cells: CellResult[] = [];
   for (const cell of mine) {
-    const stored = store.get<CellResult>(cell.key);
+    const settings = settingsOf(plan, cell);
+    const stored = store.get<CellResult>(cell.key, settings);
     if (stored) {
       cells.push(stored);
       continue;
@@ -93,7 +108,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
             ` (${progress.epochSeconds.toFixed(1)} s)`,
         ),
     });
-    cells.push(store.put(cell.key, result));
+    cells.push(store.put(cell.key, settings, result));
     done++;
     expectedDone += estimatedCellSeconds(plan, cell);
     const elapsed = (performance.now() - started) / 1000;

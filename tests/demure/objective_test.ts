@@ -5,7 +5,7 @@ import { assert, assertEquals, assertGreater } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
-import { demureHooks, type DemureVariant } from "../../lib/demure/objective.ts";
+import { type DemureConfig, demureHooks, type DemureVariant } from "../../lib/demure/objective.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
 import { resolveTrainerConfig, trainStep } from "../../lib/train/trainer.ts";
@@ -16,9 +16,21 @@ await initBackend({ verbose: false });
 const split = leaveOneOut(tinyDataset(), 4);
 const config = resolveTrainerConfig({ batchSize: 4, seed: 3 });
 
-function run(variant: DemureVariant, steps: number, warmupSteps = 2) {
+function run(
+  variant: DemureVariant,
+  steps: number,
+  warmupSteps = 2,
+  extra: Partial<DemureConfig> = {},
+) {
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
-  const demure = demureHooks(model, { variant, warmupSteps, everySteps: 1, rho: 0.4, lambda: 0.5 });
+  const demure = demureHooks(model, {
+    variant,
+    warmupSteps,
+    everySteps: 1,
+    rho: 0.4,
+    lambda: 0.5,
+    ...extra,
+  });
   const adam = new Adam();
   const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
   const masks: (number[] | undefined)[] = [];
@@ -59,6 +71,15 @@ Deno.test("Demure attribution_only masks the input after warm-up and adds no los
   assert(mask.every((w) => w === 0 || w === 1));
   assertGreater(mask.filter((w) => w === 0).length, 0, "some noise is masked");
   assertEquals(losses.map((l) => l.auxiliary), [0, 0, 0]);
+});
+
+Deno.test("Demure full reads the denoised history in L_rec unless denoiseInput is off", () => {
+  const denoised = run("full", 3, 1);
+  assert(denoised.masks[1] !== undefined && denoised.masks[1].some((w) => w === 0));
+  assertGreater(denoised.losses[2].auxiliary, 0);
+  const fullHistory = run("full", 3, 1, { denoiseInput: false });
+  assertEquals(fullHistory.masks, [undefined, undefined, undefined]);
+  assertGreater(fullHistory.losses[2].auxiliary, 0);
 });
 
 Deno.test("Demure contrastive_only draws random masks instead of attribution", () => {
