@@ -163,7 +163,12 @@ export {
 } from "./lib/demure/objective.ts";
 
 // Experiments.
-export { type SystemName, SYSTEMS, type SystemSpec } from "./lib/experiments/systems.ts";
+export {
+  type SystemName,
+  SYSTEMS,
+  type SystemSpec,
+  withDemure,
+} from "./lib/experiments/systems.ts";
 export {
   type DatasetSpec,
   prepareDataset,
