@@ -1,7 +1,8 @@
 /**
  * `deno bench -A bench/sasrec_step_bench.ts`: one SASRec training step (issue 7's workload:
  * 2 blocks, 1 head, d=64, L=50, B=256, 5,000 items, CE over all items at the last position,
- * Adam) on each available host backend, with and without the workspace kernels, plus the same
+ * Adam) on each available host backend, with and without the workspace kernels (the Sum/Mean
+ * gradient overrides stay registered once loaded: tfjs cannot unregister a gradient), plus the same
  * step of the library model on MovieLens. The numbers and the machine go to docs/performance.md.
  *
  * `DEMURE_BENCH_BACKENDS=wasm,cpu` picks backends (default wasm,cpu; the stock cpu step takes
@@ -48,7 +49,12 @@ for (const backend of backends) {
       async fn(b) {
         if (step === undefined) {
           await use(backend, accelerated);
-          step = createSasRecStep(DEFAULT_SASREC_STEP_CONFIG);
+          // "stock" also means tfjs's own layer norm (as tf ops) and dropout masks.
+          step = createSasRecStep(
+            accelerated
+              ? DEFAULT_SASREC_STEP_CONFIG
+              : { ...DEFAULT_SASREC_STEP_CONFIG, layerNorm: "composite", dropoutMask: "tfjs" },
+          );
         }
         b.start();
         step.run();
