@@ -170,6 +170,7 @@ export {
   withDemure,
 } from "./lib/experiments/systems.ts";
 export {
+  datasetLabel,
   type DatasetSpec,
   prepareDataset,
   type PreparedDataset,
@@ -178,6 +179,8 @@ export {
   type ExperimentMode,
   type ExperimentPlan,
   planExperiments,
+  type PlannedCell,
+  type SweepParameter,
 } from "./lib/experiments/plan.ts";
 export { type CellResult, type CellSettings, runCell } from "./lib/experiments/run_cell.ts";
 export { type PlanOutcome, runPlan } from "./lib/experiments/run_plan.ts";

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lint, type check, unit tests, notebook execution + rendered HTML
-# check. Ends with one line "tests: N passed, N failed" (unit tests plus one per stage).
+# The whole test suite: formatting, lint, type check, unit tests, the quick reproduction, notebook
+# execution and the rendered-HTML check in headless Chromium.
+# Ends with one line "tests: N passed, N failed" (unit tests plus one per stage).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 log_dir=$(mktemp -d)
@@ -27,7 +28,9 @@ stage fmt deno fmt --check
 stage lint deno lint
 stage check deno task --quiet typecheck
 stage unit deno test -A --parallel tests/
+stage reproduce-quick deno task --quiet reproduce --quick
 stage notebooks deno task --quiet notebooks --quick
+stage rendered-html deno run -A scripts/check_html.ts
 
 # Count unit tests individually (deno prints "ok | N passed | M failed" or "FAILED | ...").
 summary=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log_dir/unit.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g')

@@ -83,15 +83,17 @@ Deno.test("cold-start buckets group test users by their test item's training cou
   });
 });
 
-Deno.test("ResultStore resumes finished cells and rejects a corrupt one", () => {
+Deno.test("ResultStore resumes finished cells, reruns changed ones, rejects a corrupt one", () => {
   const directory = Deno.makeTempDirSync();
   const store = new ResultStore(directory);
-  assertEquals(store.get("a/b c/seed=0"), undefined);
-  store.put("a/b c/seed=0", { value: 1 });
-  assertEquals(new ResultStore(directory).get("a/b c/seed=0"), { value: 1 });
+  const settings = { lambda: 0.1 };
+  assertEquals(store.get("a/b c/seed=0", settings), undefined);
+  store.put("a/b c/seed=0", settings, { value: 1 });
+  assertEquals(new ResultStore(directory).get("a/b c/seed=0", { lambda: 0.1 }), { value: 1 });
+  assertEquals(store.get("a/b c/seed=0", { lambda: 0.5 }), undefined, "other settings: rerun");
   assertEquals([...Deno.readDirSync(directory)].length, 1, "no temporary file left behind");
   Deno.writeTextFileSync(store.pathOf("broken"), "{not json");
-  assertThrows(() => store.get("broken"), Error, "unreadable cell result");
+  assertThrows(() => store.get("broken", settings), Error, "unreadable cell result");
   Deno.removeSync(directory, { recursive: true });
 });
 
