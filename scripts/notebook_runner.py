@@ -54,6 +54,36 @@ def is_signature_error(error):
     return "Invalid Signature" in str(error)
 
 
+def frame_bytes(frame):
+    return frame if isinstance(frame, bytes) else getattr(frame, "bytes", bytes(frame))
+
+
+def describe_unsigned(msg_list):
+    """One line about a message that failed its signature check (header and frame sizes), so the
+    kernel bug can be reported with evidence; the content itself is not printed."""
+    frames = [frame_bytes(frame) for frame in msg_list]
+    header = frames[1][:300].decode("utf-8", "replace") if len(frames) > 1 else "?"
+    sizes = ", ".join(str(len(frame)) for frame in frames)
+    non_ascii = any(byte > 127 for frame in frames[1:5] for byte in frame)
+    return f"header {header}; frame sizes [{sizes}]; non-ASCII bytes: {non_ascii}"
+
+
+def install_signature_diagnostics():
+    from jupyter_client.session import Session
+
+    original = Session.deserialize
+
+    def deserialize(self, msg_list, content=True, copy=True):
+        try:
+            return original(self, msg_list, content=content, copy=copy)
+        except ValueError as error:
+            if is_signature_error(error):
+                raise ValueError(f"{error} ({describe_unsigned(msg_list)})") from error
+            raise
+
+    Session.deserialize = deserialize
+
+
 class OutputCollector:
     """Builds nbformat outputs for every cell from iopub messages routed by parent msg_id."""
 
@@ -338,6 +368,7 @@ def parse_arguments(argv):
 
 def main(argv):
     options = parse_arguments(argv)
+    install_signature_diagnostics()
     try:
         if options.command == "execute":
             return command_execute(options)
