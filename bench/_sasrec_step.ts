@@ -67,7 +67,7 @@ export interface SasRecStep {
  *
  * @example
  * ```ts
- * sasRecStepFlops(DEFAULT_SASREC_STEP_CONFIG); // 5.24e9
+ * sasRecStepFlops(DEFAULT_SASREC_STEP_CONFIG); // 5_249_531_904 (5.25 GFLOP)
  * ```
  */
 export function sasRecStepFlops(c: SasRecStepConfig): number {
