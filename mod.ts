@@ -152,6 +152,7 @@ export {
   type NoiseMaskConfig,
 } from "./lib/demure/noise_mask.ts";
 export { sequenceLossOf, withNextItemTargets } from "./lib/demure/sequence_loss.ts";
+export { attributeBatch } from "./lib/demure/attribute_batch.ts";
 export {
   DEFAULT_DEMURE_CONFIG,
   type DemureConfig,

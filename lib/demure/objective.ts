@@ -24,7 +24,6 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import { attributeModalities } from "../attribution/attribute.ts";
 import { validPairs } from "../attribution/mod.ts";
 import {
   type AttributionConfig,
@@ -35,7 +34,7 @@ import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { AuxiliaryLossContext, TrainerHooks } from "../train/trainer.ts";
-import { sequenceLossOf } from "./sequence_loss.ts";
+import { attributeBatch } from "./attribute_batch.ts";
 import { NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
 
@@ -151,23 +150,10 @@ export function demureHooks(
   const validCount = new Float64Array(modalities);
   let current: { step: number; views: ContrastiveViews; denoisedInput: boolean } | undefined;
 
-  const attribute = (batch: SequenceBatch, validMask: Uint8Array) =>
-    tf.tidy(() => {
-      const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
-      const all = model.encodeAllItems();
-      const embeddings = model.embedModalities(items, all);
-      const presence = model.presence(items);
-      const itemTable = model.itemTable(all);
-      const shape = [batch.batchSize, batch.length, modalities];
-      const weights = tf.tensor3d(Float32Array.from(validMask), shape as [number, number, number]);
-      const result = attributeModalities(
-        sequenceLossOf(model, batch, presence, itemTable),
-        embeddings,
-        weights,
-        config.attribution,
-      );
-      return { noiseMask: result.noiseMask, scores: result.normalised };
-    });
+  const attribute = (batch: SequenceBatch) => {
+    const result = attributeBatch(model, batch, config.attribution);
+    return { noiseMask: result.noiseMask, scores: result.normalised };
+  };
 
   const viewsFor = (batch: SequenceBatch, step: number): ContrastiveViews | undefined => {
     cache ??= new NoiseMaskCache(batch.length, modalities, {
@@ -180,7 +166,7 @@ export function demureHooks(
     const validMask = validMaskOf(model, batch);
     const noise = config.variant === "contrastive_only"
       ? (random++, randomNoiseMask(validMask, shape, config.rho, step * 7919 + 17))
-      : cache.noiseMaskFor(step, batch.users, batch.items, () => attribute(batch, validMask));
+      : cache.noiseMaskFor(step, batch.users, batch.items, () => attribute(batch));
     if (noise === undefined) return undefined;
     for (let i = 0; i < validMask.length; i++) {
       if (!validMask[i]) continue;

@@ -9,13 +9,12 @@
  * rows.find((r) => r.method === "occlusion")?.rocAuc;
  * ```
  */
-import { tf } from "../backend/tf.ts";
-import { attributeModalities } from "../attribution/attribute.ts";
 import { type AttributedBatch, scoreAgainstTruth } from "../attribution/score_against_truth.ts";
 import type { AttributionMethod } from "../attribution/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import type { LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
-import { sequenceLossOf, withNextItemTargets } from "../demure/sequence_loss.ts";
+import { withNextItemTargets } from "../demure/sequence_loss.ts";
+import { attributeBatch } from "../demure/attribute_batch.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 
 /** Methods scored by default, the exact reference (occlusion) included. */
@@ -53,31 +52,13 @@ export function attributionQuality(
   const chunks = evaluationBatches(split, "test", chunkSize);
   return methods.map((method) => {
     const started = performance.now();
-    const attributed: AttributedBatch[] = chunks.map(({ batch, targets }) => {
-      const withTargets = withNextItemTargets(batch, targets);
-      const inputs = tf.tidy(() => {
-        const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
-        const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
-        const all = model.encodeAllItems();
-        const presence = model.presence(items);
-        return {
-          presence,
-          weights: tf.mul(presence, tf.expandDims(valid, 2)) as tf.Tensor3D,
-          embeddings: model.embedModalities(items, all),
-          itemTable: model.itemTable(all),
-        };
-      });
-      try {
-        const lossOf = sequenceLossOf(model, withTargets, inputs.presence, inputs.itemTable);
-        const result = attributeModalities(lossOf, inputs.embeddings, inputs.weights, {
-          method,
-          granularity: "user_modality",
-        });
-        return { result, users: batch.users };
-      } finally {
-        tf.dispose(Object.values(inputs));
-      }
-    });
+    const attributed: AttributedBatch[] = chunks.map(({ batch, targets }) => ({
+      result: attributeBatch(model, withNextItemTargets(batch, targets), {
+        method,
+        granularity: "user_modality",
+      }),
+      users: batch.users,
+    }));
     const seconds = (performance.now() - started) / 1000;
     const scoreAt = (level: "pair" | "user_modality") =>
       scoreAgainstTruth(attributed, truth, { resultModalityNames: model.modalityNames, level });

@@ -1,0 +1,45 @@
+/**
+ * Attribution of one batch of histories on the workspace's model: the modality embeddings, the
+ * presence-and-padding mask and the item table are built from the batch, the per-user sequence
+ * loss ({@linkcode sequenceLossOf}) is attributed, and every tensor is disposed before returning.
+ *
+ * @example
+ * ```ts
+ * const batch = withNextItemTargets(evaluationBatch.batch, evaluationBatch.targets);
+ * const result = attributeBatch(model, batch, { method: "occlusion" });
+ * result.noiseMask; // [batch, position, modality], 1 = noise
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import { attributeModalities } from "../attribution/attribute.ts";
+import type { AttributionConfig, AttributionResult } from "../attribution/types.ts";
+import type { SequenceBatch } from "../data/types.ts";
+import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+import { sequenceLossOf } from "./sequence_loss.ts";
+
+/** Attributes `batch` (which must carry next-item targets) with `config`. */
+export function attributeBatch(
+  model: SequentialRecommender,
+  batch: SequenceBatch,
+  config: Partial<AttributionConfig> = {},
+): AttributionResult {
+  const inputs = tf.tidy(() => {
+    const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
+    const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
+    const all = model.encodeAllItems();
+    const presence = model.presence(items);
+    return {
+      presence,
+      // Valid pairs: a real history position whose item has the modality.
+      weights: tf.mul(presence, tf.expandDims(valid, 2)) as tf.Tensor3D,
+      embeddings: model.embedModalities(items, all),
+      itemTable: model.itemTable(all),
+    };
+  });
+  try {
+    const lossOf = sequenceLossOf(model, batch, inputs.presence, inputs.itemTable);
+    return attributeModalities(lossOf, inputs.embeddings, inputs.weights, config);
+  } finally {
+    tf.dispose(Object.values(inputs));
+  }
+}
