@@ -236,6 +236,21 @@ for (const backend of BACKENDS) {
 }
 
 Deno.test({
+  name: "int32 matMul on cpu goes to the stock kernel and stays exact",
+  ignore,
+  fn: async () => {
+    await tf.setBackend("cpu");
+    registerBlasKernels("cpu");
+    const a = tf.tensor2d([[1, 2], [3, 4]], undefined, "int32");
+    const b = tf.tensor2d([[5, 6], [7, 8]], undefined, "int32");
+    const c = tf.matMul(a, b);
+    assertEquals(c.dtype, "int32");
+    assertEquals(Array.from(c.dataSync()), [19, 22, 43, 50]);
+    tf.dispose([a, b, c]);
+  },
+});
+
+Deno.test({
   name: "without OpenBLAS the stock kernels stay and one notice is printed",
   ignore,
   fn: async () => {
