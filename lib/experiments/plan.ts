@@ -160,10 +160,16 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
   };
   const movielens: DatasetSpec = { kind: "movielens" };
   const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
-  // Order: the synthetic benchmark (fast, and where the truth is known), its noise-level curve and
-  // sensitivity sweep, then MovieLens seed by seed, so a stopped run has the main results.
+  // Order: what a stopped run needs most comes first (a later run resumes the rest): the synthetic
+  // benchmark's main and ablation tables (fast, and the truth is known), MovieLens's main table,
+  // the noise-level curve, MovieLens's ablation, then the sensitivity sweep.
+  const ablationOnly = ABLATION_SYSTEMS.filter((name) => !settings.mainSystems.includes(name));
+  const movielensSeeds = mode === "quick" ? runSeeds.slice(0, 1) : runSeeds;
   for (const seed of runSeeds) {
-    for (const name of [...settings.mainSystems, ...ABLATION_SYSTEMS]) add(synthetic, name, seed);
+    for (const name of [...settings.mainSystems, ...ablationOnly]) add(synthetic, name, seed);
+  }
+  for (const seed of movielensSeeds) {
+    for (const name of settings.mainSystems) add(movielens, name, seed);
   }
   for (const fraction of settings.noiseFractions) {
     const noisy: DatasetSpec = {
@@ -174,6 +180,9 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
       add(noisy, "SASRec-MM", seed);
       add(noisy, "Demure-SASRec", seed);
     }
+  }
+  for (const seed of movielensSeeds) {
+    for (const name of ablationOnly) add(movielens, name, seed);
   }
   const defaults = resolveDemureConfig(settings.demure);
   for (
@@ -186,9 +195,6 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
         sweep: { parameter, value },
       });
     }
-  }
-  for (const seed of mode === "quick" ? runSeeds.slice(0, 1) : runSeeds) {
-    for (const name of [...settings.mainSystems, ...ABLATION_SYSTEMS]) add(movielens, name, seed);
   }
   return {
     mode,
