@@ -33,13 +33,13 @@ export interface PlanOutcome {
   datasets: Map<string, PreparedDataset>;
 }
 
-/** Rough wall time of a cell on this machine kind (2 cores, wasm + OpenBLAS), for the estimate. */
+/** Rough wall time of a cell measured on this machine kind (2 cores, wasm + OpenBLAS, two processes). */
 export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): number {
   if (cell.system.kind !== "neural") return plan.mode === "quick" ? 2 : 5;
   if (plan.mode === "quick") return cell.dataset.kind === "movielens" ? 25 : 8;
-  const base = cell.dataset.kind === "movielens" ? 240 : 90;
-  const demure = cell.system.demure ? 1.6 : cell.system.cl4srec ? 1.8 : 1;
-  return base * demure * (cell.system.backbone === "gru4rec" ? 1.3 : 1);
+  const base = cell.dataset.kind === "movielens" ? 360 : 120;
+  const objective = cell.system.demure ? 1.7 : cell.system.cl4srec ? 1.2 : 1;
+  return base * objective + (cell.scoreAttribution ? 90 : 0);
 }
 
 /** Everything that decides a cell's numbers; a stored cell is reused only when this matches. */
@@ -77,11 +77,11 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     store.get<CellResult>(cell.key, settingsOf(plan, cell)) === undefined
   );
   const expected = pending.reduce((s, cell) => s + estimatedCellSeconds(plan, cell), 0);
+  const scope = shard.count > 1 ? `shard ${shard.index}/${shard.count}: ${mine.length} of ` : "";
   log(
-    `${plan.mode} reproduction: ${plan.cells.length} cells, ${
-      plan.cells.length - pending.length
-    } already finished (resumed from ${options.resultsDir}); expected wall time ` +
-      `about ${formatMinutes(expected)} on a 2-core machine`,
+    `${plan.mode} reproduction: ${scope}${plan.cells.length} cells, ` +
+      `${mine.length - pending.length} already finished (resumed from ${options.resultsDir}); ` +
+      `expected wall time about ${formatMinutes(expected)} on a 2-core machine`,
   );
   const started = performance.now();
   let done = 0;
