@@ -3,6 +3,7 @@
  * user of the batch at once. Private helper of `contributions.ts`.
  */
 import { tf } from "../backend/tf.ts";
+import { tidyRead } from "../backend/tidy_read.ts";
 import { checkPerUserLoss, detachedCopy } from "./embedding_gradient.ts";
 import type { LossOfEmbeddings, PairShape } from "./types.ts";
 
@@ -21,11 +22,11 @@ export function occlusionContributions(
   const e = detachedCopy(embeddings);
   const maskValues = mask.dataSync().slice() as Float32Array;
   const lossAt = (maskArray: Float32Array): Float32Array =>
-    tf.tidy(() => {
+    tidyRead(() => {
       const loss = lossOfEmbeddings(e, tf.tensor3d(maskArray, [batch, positions, modalities]));
       checkPerUserLoss("occlusion", loss, batch);
-      return loss.dataSync().slice() as Float32Array;
-    });
+      return loss;
+    }) as Float32Array;
   const full = lossAt(maskValues);
   const contributions = new Float32Array(maskValues.length);
   for (let p = 0; p < positions; p++) {

@@ -3,6 +3,7 @@
  * methods of {@linkcode AttributionMethod}. Higher = more important; 0 at invalid pairs.
  */
 import { tf } from "../backend/tf.ts";
+import { tidyRead } from "../backend/tidy_read.ts";
 import {
   checkEmbeddingInputs,
   detachedCopy,
@@ -32,13 +33,12 @@ function gradientContributions(
   method: "gradient_x_input" | "gradient_norm",
 ): Float32Array {
   const { gradient } = embeddingGradient(lossOfEmbeddings, embeddings, mask);
-  return tf.tidy(() => {
+  return tidyRead(() => {
     const g = tf.tensor4d(gradient, embeddings.shape);
-    const perPair = method === "gradient_x_input"
+    return method === "gradient_x_input"
       ? tf.neg(tf.sum(tf.mul(g, detachedCopy(embeddings)), -1))
       : tf.sqrt(tf.sum(tf.square(g), -1));
-    return perPair.dataSync().slice() as Float32Array;
-  });
+  }) as Float32Array;
 }
 
 /**

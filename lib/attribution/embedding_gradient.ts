@@ -61,10 +61,12 @@ function lossGradient(
   withRespectTo: "embeddings" | "mask",
 ): EmbeddingGradient {
   const shape = checkEmbeddingInputs(where, embeddings, mask);
-  return tf.tidy(() => {
+  // Tensors leave the tidy scope and are read afterwards: a typed array returned from inside
+  // tf.tidy is walked element by element (see tidyRead).
+  let perUser: tf.Tensor1D | undefined;
+  const gradient = tf.tidy(() => {
     const e = detachedCopy(embeddings);
     const w = detachedCopy(mask);
-    let perUser: tf.Tensor1D | undefined;
     const lossSum = (x: tf.Tensor) => {
       const loss = withRespectTo === "embeddings"
         ? lossOfEmbeddings(x as tf.Tensor4D, w)
@@ -73,14 +75,17 @@ function lossGradient(
       perUser = tf.keep(loss);
       return tf.sum(loss);
     };
-    const gradient = tf.grad(lossSum)(withRespectTo === "embeddings" ? e : w);
-    const result = {
-      gradient: gradient.dataSync().slice() as Float32Array,
-      loss: (perUser as tf.Tensor1D).dataSync().slice() as Float32Array,
-    };
-    perUser?.dispose();
-    return result;
+    return tf.grad(lossSum)(withRespectTo === "embeddings" ? e : w);
   });
+  try {
+    return {
+      gradient: gradient.dataSync().slice() as Float32Array,
+      loss: (perUser as tf.Tensor1D | undefined)?.dataSync().slice() as Float32Array,
+    };
+  } finally {
+    gradient.dispose();
+    (perUser as tf.Tensor1D | undefined)?.dispose();
+  }
 }
 
 /**

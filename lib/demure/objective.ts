@@ -24,6 +24,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import { tidyRead } from "../backend/tidy_read.ts";
 import { validPairs } from "../attribution/mod.ts";
 import {
   type AttributionConfig,
@@ -121,11 +122,11 @@ export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureCo
 
 /** Valid pairs of a batch, `[batch, position, modality]`: real position and modality present. */
 function validMaskOf(model: SequentialRecommender, batch: SequenceBatch): Uint8Array {
-  return tf.tidy(() => {
+  return validPairs(tidyRead(() => {
     const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
     const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
-    return validPairs(tf.mul(model.presence(items), tf.expandDims(valid, 2)).dataSync());
-  });
+    return tf.mul(model.presence(items), tf.expandDims(valid, 2));
+  }));
 }
 
 /** The last-position slice of `[batch, position, dim]` states: `[batch, dim]`. */
