@@ -1,6 +1,9 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { tidyRead } from "../../lib/backend/tidy_read.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+
+await initBackend({ verbose: false });
 
 Deno.test("tidyRead returns the values and leaves no tensor behind", () => {
   const before = tf.memory().numTensors;
