@@ -12,7 +12,7 @@
  * ```
  */
 import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
-import type { SyntheticConfig } from "../data/synthetic.ts";
+import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
 import type { ModelConfigInput } from "../models/sequential_recommender.ts";
 import type { TrainerConfig } from "../train/trainer.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
@@ -124,6 +124,21 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
   },
 };
 
+/**
+ * The synthetic dataset at a noise fraction; the default fraction is the main table's dataset
+ * itself, so its cells are shared rather than run twice.
+ */
+export function noiseLevelDataset(
+  synthetic: Partial<SyntheticConfig>,
+  noiseFraction: number,
+): DatasetSpec {
+  const defaultFraction = synthetic.noiseFraction ?? DEFAULT_SYNTHETIC.noiseFraction;
+  return {
+    kind: "synthetic",
+    config: noiseFraction === defaultFraction ? synthetic : { ...synthetic, noiseFraction },
+  };
+}
+
 function demureSystem(name: SystemName, demure: Partial<DemureConfig>): SystemSpec {
   const base: SystemSpec = SYSTEMS[name];
   return base.kind === "neural" && base.demure ? withDemure(name, demure) : base;
@@ -161,28 +176,26 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
   const movielens: DatasetSpec = { kind: "movielens" };
   const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
   // Order: what a stopped run needs most comes first (a later run resumes the rest): the synthetic
-  // benchmark's main and ablation tables (fast, and the truth is known), MovieLens's main table,
-  // the noise-level curve, MovieLens's ablation, then the sensitivity sweep.
+  // benchmark's main and ablation tables (fast, and the truth is known), MovieLens's main table and
+  // first-seed ablation, the noise-level curve, the sensitivity sweep, MovieLens's other ablations.
   const ablationOnly = ABLATION_SYSTEMS.filter((name) => !settings.mainSystems.includes(name));
   const movielensSeeds = mode === "quick" ? runSeeds.slice(0, 1) : runSeeds;
   for (const seed of runSeeds) {
-    for (const name of [...settings.mainSystems, ...ablationOnly]) add(synthetic, name, seed);
+    for (const name of settings.mainSystems) add(synthetic, name, seed);
+  }
+  for (const seed of runSeeds) {
+    for (const name of ablationOnly) add(synthetic, name, seed);
   }
   for (const seed of movielensSeeds) {
     for (const name of settings.mainSystems) add(movielens, name, seed);
   }
+  for (const name of ablationOnly) add(movielens, name, movielensSeeds[0]);
   for (const fraction of settings.noiseFractions) {
-    const noisy: DatasetSpec = {
-      kind: "synthetic",
-      config: { ...settings.synthetic, noiseFraction: fraction },
-    };
+    const noisy = noiseLevelDataset(settings.synthetic, fraction);
     for (const seed of runSeeds) {
       add(noisy, "SASRec-MM", seed);
       add(noisy, "Demure-SASRec", seed);
     }
-  }
-  for (const seed of movielensSeeds) {
-    for (const name of ablationOnly) add(movielens, name, seed);
   }
   const defaults = resolveDemureConfig(settings.demure);
   for (
@@ -195,6 +208,9 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
         sweep: { parameter, value },
       });
     }
+  }
+  for (const seed of movielensSeeds.slice(1)) {
+    for (const name of ablationOnly) add(movielens, name, seed);
   }
   return {
     mode,

@@ -26,7 +26,7 @@ import {
   type SystemSummary,
 } from "./analyse.ts";
 import { datasetLabel } from "./datasets.ts";
-import type { ExperimentPlan, SweepParameter } from "./plan.ts";
+import { type ExperimentPlan, noiseLevelDataset, type SweepParameter } from "./plan.ts";
 import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
 import type { PlanOutcome } from "./run_plan.ts";
 import type { CellResult } from "./run_cell.ts";
@@ -126,7 +126,7 @@ export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): Reproduct
   const syntheticLabel = mainDatasets[1];
   const sensitivity = sensitivityRows(plan, cells, syntheticLabel);
   const noiseLevel = plan.noiseFractions.map((noiseFraction) => {
-    const label = datasetLabel({ kind: "synthetic", config: { ...plan.synthetic, noiseFraction } });
+    const label = datasetLabel(noiseLevelDataset(plan.synthetic, noiseFraction));
     const of = (system: string) =>
       meanStd(
         cells.filter((c) => c.dataset === label && c.system === system).map((c) =>
