@@ -28,6 +28,12 @@ export {
   type BackendName,
   initBackend,
 } from "./lib/backend/init_backend.ts";
+export { activateWebgpu, probeWebgpu, type WebgpuProbe } from "./lib/backend/webgpu.ts";
+export { registerBlasKernels } from "./lib/backend/kernels/blas_matmul.ts";
+export { registerHostKernels } from "./lib/backend/kernels/host_kernels.ts";
+export { layerNorm } from "./lib/backend/kernels/layer_norm.ts";
+export { seededDropout } from "./lib/backend/kernels/dropout.ts";
+export { tidyRead } from "./lib/backend/tidy_read.ts";
 
 // Data: contract, loaders, synthetic benchmark, import, protocol, tables.
 export * from "./lib/data/mod.ts";
