@@ -10,7 +10,7 @@ command=${1:-}
 [[ -n $command ]] || { sed -n '2,7p' "$0"; exit 2; }
 shift
 bash scripts/setup.sh
-export PATH="$PWD/node_modules/.bin:$PATH"
+export PATH="$PWD/tools/node_modules/.bin:$PATH"
 case $command in
   test) exec bash scripts/test_all.sh "$@" ;;
   reproduce | notebooks | bench) exec deno task "$command" "$@" ;;

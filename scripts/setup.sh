@@ -30,11 +30,19 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# npm packages (Deno itself comes from the npm package `deno`), pinned by package-lock.json.
-stamp=node_modules/.setup-stamp
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [[ ! -x node_modules/.bin/deno || ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
-  echo "setup: npm ci (pinned packages, Deno $(node -p 'require("./package.json").dependencies.deno'))"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$want" >"$stamp"
-fi
+# npm packages, pinned by their lock files: Deno itself from the npm package `deno` (under tools/,
+# so that `deno task` never mistakes the native binary for a JavaScript bin script), then the
+# project's libraries.
+install_locked() {
+  local dir=$1 label=$2
+  local stamp=$dir/node_modules/.setup-stamp
+  local want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+    echo "setup: npm ci in ${dir} (${label})"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+    echo "$want" >"$stamp"
+  fi
+}
+install_locked tools "Deno $(node -p 'require("./tools/package.json").dependencies.deno')"
+install_locked . "tfjs, danfo, plotly.js"
