@@ -5,6 +5,7 @@
  *   deno task reproduce            full grid (prints its expected wall time first)
  *   deno task reproduce --quick    the same grid, small (CI)
  *   deno task reproduce --seeds 0,1 --results results/mine
+ *   deno task reproduce --report-only   report the finished cells, run nothing
  *   deno task reproduce --shard 0/2 & deno task reproduce --shard 1/2; deno task reproduce
  *                                  (two processes share the cells; the last call writes the report)
  */
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     seeds: { type: "string" },
     results: { type: "string" },
     shard: { type: "string" },
+    "report-only": { type: "boolean", default: false },
   },
 });
 const mode = values.quick ? "quick" : "full";
@@ -41,6 +43,7 @@ const plan = planExperiments(mode, seeds);
 const outcome = await runPlan(plan, {
   resultsDir: `${resultsDir}/cells`,
   ...(shard ? { shard: { index: Number(shard[1]), count: Number(shard[2]) } } : {}),
+  runPending: !values["report-only"],
 });
 if (shard) {
   console.log(`shard ${values.shard} done; run without --shard to write the report`);

@@ -98,9 +98,31 @@ export interface SignificanceResult {
   wilcoxon: PairedTestResult;
 }
 
+/** Paired tests of `system` against `baseline` on per-user test NDCG@10 averaged over seeds. */
+export function comparePaired(
+  cells: readonly CellResult[],
+  dataset: string,
+  system: string,
+  baseline: string,
+): SignificanceResult | undefined {
+  const ours = perUserOverSeeds(cells, dataset, system, "NDCG@10");
+  const theirs = perUserOverSeeds(cells, dataset, baseline, "NDCG@10");
+  const users = [...ours.keys()].filter((u) => theirs.has(u)).sort((a, b) => a - b);
+  if (users.length < 2) return undefined;
+  const a = users.map((u) => ours.get(u) ?? NaN);
+  const b = users.map((u) => theirs.get(u) ?? NaN);
+  return {
+    system,
+    baseline,
+    metric: "NDCG@10",
+    tTest: pairedTTest(a, b),
+    wilcoxon: wilcoxonSignedRank(a, b),
+  };
+}
+
 /**
  * The strongest of `baselines` by mean VALIDATION NDCG@10 (test numbers never choose), and the
- * paired tests of `system` against it on per-user test NDCG@10 averaged over seeds.
+ * paired tests of `system` against it (see {@linkcode comparePaired}).
  */
 export function compareWithStrongestBaseline(
   cells: readonly CellResult[],
@@ -109,22 +131,11 @@ export function compareWithStrongestBaseline(
   baselines: readonly string[],
 ): SignificanceResult | undefined {
   const summaries = summariseSystems(cells, dataset, baselines);
-  if (summaries.length === 0 || cellsOf(cells, dataset, system).length === 0) return undefined;
+  if (summaries.length === 0) return undefined;
   const strongest = summaries.reduce((best, s) =>
     s.valid["NDCG@10"].mean > best.valid["NDCG@10"].mean ? s : best
   );
-  const ours = perUserOverSeeds(cells, dataset, system, "NDCG@10");
-  const theirs = perUserOverSeeds(cells, dataset, strongest.system, "NDCG@10");
-  const users = [...ours.keys()].filter((u) => theirs.has(u)).sort((a, b) => a - b);
-  const a = users.map((u) => ours.get(u) ?? NaN);
-  const b = users.map((u) => theirs.get(u) ?? NaN);
-  return {
-    system,
-    baseline: strongest.system,
-    metric: "NDCG@10",
-    tTest: pairedTTest(a, b),
-    wilcoxon: wilcoxonSignedRank(a, b),
-  };
+  return comparePaired(cells, dataset, system, strongest.system);
 }
 
 /** A bucket of test users by how often their test item occurs in training. */

@@ -17,6 +17,7 @@ import {
   type AttributionSummary,
   type ColdStartBucket,
   coldStartBuckets,
+  comparePaired,
   compareWithStrongestBaseline,
   type MeanStd,
   meanStd,
@@ -52,6 +53,8 @@ export interface ReproductionSummary {
   coldStart: Record<string, ColdStartBucket[]>;
   attribution: AttributionSummary[];
   cells: number;
+  /** Keys of the plan's cells not finished when the report was written (a partial run). */
+  pending: string[];
   totalTrainSeconds: number;
 }
 
@@ -114,10 +117,19 @@ export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): Reproduct
   const coldStart: ReproductionSummary["coldStart"] = {};
   for (const label of mainDatasets) {
     const rows = summariseSystems(cells, label, plan.mainSystems);
-    const significance = ["Demure-SASRec", "Demure-GRU4Rec"].flatMap((system) => {
-      const result = compareWithStrongestBaseline(cells, label, system, BASELINES);
-      return result ? [result] : [];
-    });
+    // Each Demure model against the strongest baseline (chosen on validation) and against the
+    // same backbone with the same modalities and no denoising.
+    const significance = ([
+      ["Demure-SASRec", "SASRec-MM"],
+      ["Demure-GRU4Rec", "GRU4Rec-MM"],
+    ] as const).flatMap(([system, counterpart]) =>
+      [
+        compareWithStrongestBaseline(cells, label, system, BASELINES),
+        comparePaired(cells, label, system, counterpart),
+      ].filter((result): result is SignificanceResult => result !== undefined)
+    ).filter((result, i, all) =>
+      all.findIndex((r) => r.system === result.system && r.baseline === result.baseline) === i
+    );
     main[label] = { rows, significance };
     ablation[label] = summariseSystems(cells, label, plan.ablationSystems);
     const data = datasets.get(label);
@@ -167,6 +179,7 @@ export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): Reproduct
     coldStart,
     attribution,
     cells: cells.length,
+    pending: outcome.pending,
     totalTrainSeconds: cells.reduce((s, c) => s + c.trainSeconds, 0),
   };
 }
@@ -180,7 +193,7 @@ function systemRows(rows: SystemSummary[]): (string | number)[][] {
 }
 
 function significanceLine(s: SignificanceResult): string {
-  return `${s.system} vs strongest baseline by validation (${s.baseline}): mean difference in ` +
+  return `${s.system} vs ${s.baseline}: mean difference in ` +
     `per-user test NDCG@10 ${s.tTest.meanDifference.toFixed(4)}, paired t-test p = ` +
     `${s.tTest.pValue.toPrecision(3)}, Wilcoxon p = ${s.wilcoxon.pValue.toPrecision(3)} ` +
     `(n = ${s.tTest.n} users)`;
@@ -194,11 +207,21 @@ export function summaryMarkdown(summary: ReproductionSummary): string {
     parts.push(`### ${label}`, "", "```", info.statistics, "```", "");
   }
   for (const [label, { rows, significance }] of Object.entries(summary.main)) {
+    if (rows.length === 0) continue;
     parts.push(`## Main table: ${label} (test, mean ± std over seeds)`, "");
     parts.push(markdownTable(["system", ...TABLE_METRICS, "train time"], systemRows(rows)), "");
-    parts.push(...significance.map((s) => `- ${significanceLine(s)}`), "");
+    if (significance.length > 0) {
+      parts.push(
+        "Paired tests on per-user test NDCG@10 (averaged over seeds), against the strongest " +
+          "baseline chosen on validation NDCG@10 and against the same backbone without denoising:",
+        "",
+        ...significance.map((s) => `- ${significanceLine(s)}`),
+        "",
+      );
+    }
   }
   for (const [label, rows] of Object.entries(summary.ablation)) {
+    if (rows.length === 0) continue;
     parts.push(`## Ablation: ${label}`, "");
     parts.push(markdownTable(["system", ...TABLE_METRICS, "train time"], systemRows(rows)), "");
   }
@@ -266,6 +289,13 @@ export function summaryMarkdown(summary: ReproductionSummary): string {
   parts.push(
     `${summary.cells} cells, ${(summary.totalTrainSeconds / 60).toFixed(1)} min of training.`,
   );
+  if (summary.pending.length > 0) {
+    parts.push(
+      "",
+      `**Partial run**: ${summary.pending.length} cells of the plan have not finished yet ` +
+        "(`deno task reproduce` resumes them): " + summary.pending.join(", "),
+    );
+  }
   return parts.join("\n");
 }
 
@@ -273,6 +303,7 @@ export function summaryMarkdown(summary: ReproductionSummary): string {
 export function reportSections(summary: ReproductionSummary): ReportSection[] {
   const sections: ReportSection[] = [{ kind: "text", markdown: summaryMarkdown(summary) }];
   for (const [label, { rows }] of Object.entries(summary.main)) {
+    if (rows.length === 0) continue;
     sections.push({
       kind: "figure",
       caption: `${label}: test NDCG@10 and HR@10, mean ± std over seeds`,

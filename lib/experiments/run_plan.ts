@@ -23,6 +23,8 @@ export interface RunPlanOptions {
   log?: (line: string) => void;
   /** Run only every `count`-th cell starting at `index` (parallel processes share the store). */
   shard?: { index: number; count: number };
+  /** false: only collect the finished cells, run nothing (a report of a partial run). */
+  runPending?: boolean;
   /** Per-epoch progress of neural cells (default: an indented line per epoch). */
   onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
 }
@@ -30,6 +32,8 @@ export interface RunPlanOptions {
 /** Finished cells and the datasets they ran on (by label). */
 export interface PlanOutcome {
   cells: CellResult[];
+  /** Keys of the plan's cells that have not finished (only with `runPending: false`). */
+  pending: string[];
   datasets: Map<string, PreparedDataset>;
 }
 
@@ -94,6 +98,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       cells.push(stored);
       continue;
     }
+    if (options.runPending === false) continue;
     const data = await datasetOf(cell);
     const cellStart = performance.now();
     const result = await runCell(data, cell.system, cell.systemName, {
@@ -123,5 +128,9 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     );
   }
   for (const cell of mine) await datasetOf(cell);
-  return { cells, datasets };
+  const finished = new Set(cells.map((c) => `${c.dataset}/${c.system}/${c.seed}`));
+  const pendingKeys = mine.filter((cell) =>
+    !finished.has(`${datasetLabel(cell.dataset)}/${cell.systemName}/${cell.seed}`)
+  ).map((cell) => cell.key);
+  return { cells, datasets, pending: pendingKeys };
 }
