@@ -7,6 +7,7 @@
  */
 import { createRng, type Rng } from "../util/random.ts";
 import { datasetFingerprint } from "./fingerprint.ts";
+import { idModality } from "./id_modality.ts";
 import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types.ts";
 
 /** One content modality of the synthetic items. */
@@ -227,17 +228,7 @@ export function generateSynthetic(
     itemIds: Array.from({ length: numItems }, (_, i) => `i${i}`),
     sequences,
     timestamps: sequences.map((s) => Float64Array.from(s, (_, t) => t)),
-    modalities: [
-      {
-        name: "id",
-        kind: "id",
-        dim: 0,
-        values: new Float32Array(0),
-        present: new Uint8Array(numItems).fill(1),
-        provenance: { source: "learned item embedding (no raw feature)", normalisation: "none" },
-      },
-      ...contentModalities,
-    ],
+    modalities: [idModality(numItems), ...contentModalities],
     metadata: {
       source: "generateSynthetic (lib/data/synthetic.ts)",
       preprocessing: [

@@ -1,3 +1,4 @@
+import { idModality } from "../../lib/data/id_modality.ts";
 import { datasetFingerprint } from "../../lib/data/fingerprint.ts";
 import type { InteractionDataset } from "../../lib/data/types.ts";
 
@@ -15,14 +16,7 @@ export function tinyDataset(sequences: number[][], numItems: number): Interactio
     sequences: sequences.map((s) => Int32Array.from(s)),
     timestamps: sequences.map((s) => Float64Array.from(s, (_, t) => 100 + t)),
     modalities: [
-      {
-        name: "id",
-        kind: "id",
-        dim: 0,
-        values: new Float32Array(0),
-        present: new Uint8Array(numItems).fill(1),
-        provenance: { source: "learned", normalisation: "none" },
-      },
+      idModality(numItems),
       {
         name: "value",
         kind: "dense",

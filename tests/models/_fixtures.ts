@@ -1,4 +1,5 @@
 /** Tiny hand-made datasets and a finite-difference gradient checker shared by the model tests. */
+import { idModality } from "../../lib/data/id_modality.ts";
 import { assertAlmostEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import type { InteractionDataset, LeaveOneOutSplit } from "../../lib/data/types.ts";
@@ -66,14 +67,7 @@ export function tinyDataset(): InteractionDataset {
     itemIds: ["i0", "i1", "i2", "i3", "i4", "i5"],
     sequences,
     modalities: [
-      {
-        name: "id",
-        kind: "id",
-        dim: 0,
-        values: new Float32Array(0),
-        present: new Uint8Array(numItems).fill(1),
-        provenance: { source: "item index", normalisation: "none" },
-      },
+      idModality(numItems),
       {
         name: "text",
         kind: "dense",
@@ -115,14 +109,7 @@ export function cycleDataset(
     userIds: sequences.map((_, u) => `u${u}`),
     itemIds: Array.from({ length: numItems }, (_, i) => `i${i}`),
     sequences,
-    modalities: [{
-      name: "id",
-      kind: "id",
-      dim: 0,
-      values: new Float32Array(0),
-      present: new Uint8Array(numItems).fill(1),
-      provenance: { source: "item index", normalisation: "none" },
-    }],
+    modalities: [idModality(numItems)],
     metadata: {
       source: "test fixture",
       preprocessing: [],
