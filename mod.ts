@@ -185,12 +185,18 @@ export {
 export {
   type ExperimentMode,
   type ExperimentPlan,
+  noiseLevelDataset,
   planExperiments,
   type PlannedCell,
   type SweepParameter,
 } from "./lib/experiments/plan.ts";
 export { type CellResult, type CellSettings, runCell } from "./lib/experiments/run_cell.ts";
-export { type PlanOutcome, runPlan } from "./lib/experiments/run_plan.ts";
+export {
+  cellsDirectory,
+  finishedCells,
+  type PlanOutcome,
+  runPlan,
+} from "./lib/experiments/run_plan.ts";
 export {
   type AttributionQuality,
   attributionQuality,

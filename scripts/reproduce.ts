@@ -41,7 +41,7 @@ if (values.shard !== undefined && (!shard || Number(shard[1]) >= Number(shard[2]
 await initBackend();
 const plan = planExperiments(mode, seeds);
 const outcome = await runPlan(plan, {
-  resultsDir: `${resultsDir}/cells`,
+  resultsDir,
   ...(shard ? { shard: { index: Number(shard[1]), count: Number(shard[2]) } } : {}),
   runPending: !values["report-only"],
 });

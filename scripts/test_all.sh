@@ -33,7 +33,7 @@ stage notebooks deno task --quiet notebooks --quick
 stage rendered-html deno run -A scripts/check_html.ts
 
 # Count unit tests individually (deno prints "ok | N passed | M failed" or "FAILED | ...").
-summary=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log_dir/unit.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g')
+summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log_dir/unit.log" | grep -aE '^(ok|FAILED) \| [0-9]+ passed' | tail -1)
 if [[ -n $summary ]]; then
   unit_passed=$(sed -E 's/.*\| ([0-9]+) passed.*/\1/' <<<"$summary")
   unit_failed=$(sed -E 's/.*\| ([0-9]+) failed.*/\1/' <<<"$summary")

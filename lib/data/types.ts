@@ -104,6 +104,11 @@ export interface SequenceBatch {
   valid: Float32Array;
   /** `[batch, length]` next-item target at each position (training), 0 where `valid = 0`. */
   targets?: Int32Array;
+  /**
+   * `[batch]` training only: which window of the user's history a row holds (0 = the most recent
+   * `length` positions, 1 = the ones before, ...). A user can fill several rows of one batch.
+   */
+  windows?: Int32Array;
   batchSize: number;
   length: number;
 }

@@ -129,6 +129,24 @@ function validMaskOf(model: SequentialRecommender, batch: SequenceBatch): Uint8A
   }));
 }
 
+/**
+ * One cache key per row: the user, and which window of the user's history the row holds (a long
+ * history fills several rows, possibly of one batch, each with its own noise mask).
+ */
+function historyKeys(batch: SequenceBatch): Int32Array {
+  const windows = batch.windows;
+  if (windows === undefined) return batch.users;
+  return Int32Array.from(batch.users, (user, row) => {
+    if (windows[row] >= MAX_WINDOWS_PER_USER) {
+      throw new Error(`Demure: user ${user} has more than ${MAX_WINDOWS_PER_USER} windows`);
+    }
+    return user * MAX_WINDOWS_PER_USER + windows[row];
+  });
+}
+
+/** Bound on windows per user in {@linkcode historyKeys} (1,024 x 50 positions per user). */
+const MAX_WINDOWS_PER_USER = 1024;
+
 /** The last-position slice of `[batch, position, dim]` states: `[batch, dim]`. */
 function lastState(states: tf.Tensor3D): tf.Tensor2D {
   const [batch, length, dim] = states.shape;
@@ -167,7 +185,7 @@ export function demureHooks(
     const validMask = validMaskOf(model, batch);
     const noise = config.variant === "contrastive_only"
       ? (random++, randomNoiseMask(validMask, shape, config.rho, step * 7919 + 17))
-      : cache.noiseMaskFor(step, batch.users, batch.items, () => attribute(batch));
+      : cache.noiseMaskFor(step, historyKeys(batch), batch.items, () => attribute(batch));
     if (noise === undefined) return undefined;
     for (let i = 0; i < validMask.length; i++) {
       if (!validMask[i]) continue;

@@ -17,7 +17,7 @@ import type { EpochProgress } from "../train/progress.ts";
 
 /** Options of {@linkcode runPlan}. */
 export interface RunPlanOptions {
-  /** Where finished cells are stored. */
+  /** The reproduction's directory (`results/<mode>`); cells are stored under `<resultsDir>/cells`. */
   resultsDir: string;
   /** Progress lines (default console.log). */
   log?: (line: string) => void;
@@ -46,6 +46,31 @@ export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): n
   return base * objective + (cell.scoreAttribution ? 90 : 0);
 }
 
+/** Where the finished cells of a reproduction directory (`results/<mode>`) are stored. */
+export function cellsDirectory(resultsDir: string): string {
+  return `${resultsDir}/cells`;
+}
+
+/**
+ * The finished cells of `plan` under `resultsDir`, by cell key: the ones whose stored settings
+ * match the plan's (what {@linkcode runPlan} would reuse). Runs nothing.
+ *
+ * @example
+ * ```ts
+ * const finished = finishedCells(planExperiments("full"), "results/full");
+ * finished.get("full/Synthetic/Demure-SASRec/seed=0")?.test["NDCG@10"];
+ * ```
+ */
+export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<string, CellResult> {
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  const finished = new Map<string, CellResult>();
+  for (const cell of plan.cells) {
+    const result = store.get<CellResult>(cell.key, settingsOf(plan, cell));
+    if (result) finished.set(cell.key, result);
+  }
+  return finished;
+}
+
 /** Everything that decides a cell's numbers; a stored cell is reused only when this matches. */
 function settingsOf(plan: ExperimentPlan, cell: PlannedCell) {
   return {
@@ -65,7 +90,7 @@ function formatMinutes(seconds: number): string {
 /** Runs every cell not yet stored; returns all cells of the plan. */
 export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Promise<PlanOutcome> {
   const log = options.log ?? console.log;
-  const store = new ResultStore(options.resultsDir);
+  const store = new ResultStore(cellsDirectory(options.resultsDir));
   const datasets = new Map<string, PreparedDataset>();
   const datasetOf = async (cell: PlannedCell) => {
     const known = datasets.get(datasetLabel(cell.dataset));

@@ -51,6 +51,12 @@ export interface TrainerConfig {
   evalChunkSize: number;
   /** Seed of batch order, dropout and negatives. Default 0. */
   seed: number;
+  /**
+   * Which windows of a long training history are trained on: `"all"` (default: every interaction
+   * is a target once per epoch) or `"last"` (the most recent `maxLength` only). See
+   * `BatcherConfig.windows`.
+   */
+  windows: "all" | "last";
   /** Cap on batches per epoch (quick runs, smoke tests); default undefined = all. */
   maxBatchesPerEpoch?: number;
   /** Save `last` and `best` checkpoints here after every epoch. Default undefined (none). */
@@ -69,6 +75,7 @@ export const DEFAULT_TRAINER_CONFIG: TrainerConfig = {
   evalEvery: 1,
   evalChunkSize: 256,
   seed: 0,
+  windows: "all",
   resume: true,
 };
 
@@ -172,6 +179,7 @@ export async function trainModel(
         batchSize: config.batchSize,
         seed: config.seed,
         shuffle: true,
+        windows: config.windows,
       });
       if (config.maxBatchesPerEpoch !== undefined) {
         batches = batches.slice(0, config.maxBatchesPerEpoch);

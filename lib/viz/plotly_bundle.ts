@@ -39,14 +39,21 @@ export async function loadPlotlyBundle(path: string | URL = DEFAULT_BUNDLE_URL):
 /**
  * Escape JavaScript so it cannot end or confuse an inline `<script>` element: `</script` and
  * `<!--` only occur inside strings, comments or regexes, where `<\/` and `<\!` mean the same.
+ * Non-ASCII characters (plotly.js has a few, all in strings, regexes and comments, where `\uXXXX`
+ * means the same) are escaped too: the Deno kernel's messages then carry ASCII only, which avoids
+ * its intermittent "Invalid Signature" on the bundle's 10 MB display message.
  *
  * @example
  * ```ts
  * inlineScriptText('"</script>"'); // '"<\\/script>"'
+ * inlineScriptText('"µ"'); // '"\\u00b5"'
  * ```
  */
 export function inlineScriptText(source: string): string {
-  return source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+  return source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--").replace(
+    /[\u0080-\uffff]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /**

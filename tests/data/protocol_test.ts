@@ -5,6 +5,7 @@ import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
 import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { datasetStatistics, formatStatistics } from "../../lib/data/protocol/statistics.ts";
 import { createRng } from "../../lib/util/random.ts";
+import type { LeaveOneOutSplit } from "../../lib/data/types.ts";
 import { tinyDataset } from "./_tiny_dataset.ts";
 
 Deno.test("kCoreFilter reaches the fixed point in the hand-computed case (needs a second round)", () => {
@@ -63,7 +64,12 @@ Deno.test("padLeft and the batchers left-pad, cut to the most recent items and a
     maxLength: 2,
   });
   // user 0 train [3,1,4,1]: pairs (3->1, 1->4, 4->1), keep last 2; user 1 train [7,8]: (7->8)
-  const [batch] = trainingBatches(split, 0, { batchSize: 8, seed: 0, shuffle: false });
+  const [batch] = trainingBatches(split, 0, {
+    batchSize: 8,
+    seed: 0,
+    shuffle: false,
+    windows: "last",
+  });
   assertEquals(Array.from(batch.users), [0, 1]);
   assertEquals(Array.from(batch.items), [1, 4, 0, 7]);
   assertEquals(Array.from(batch.targets!), [4, 1, 0, 8]);
@@ -104,4 +110,52 @@ Deno.test("datasetStatistics counts, nearest-rank quantiles and coverage; finger
     datasetFingerprint(tinyDataset([[0, 1], [0, 1, 2, 3], [2, 3, 0]], 4)),
     stats.fingerprint,
   );
+});
+
+Deno.test("training windows cover a long history once each, most recent window first", () => {
+  // One user with 12 training items and maxLength 5: 11 pairs -> windows of 5, 5 and 1 pairs.
+  const items = Int32Array.from({ length: 12 }, (_, i) => i);
+  const split: LeaveOneOutSplit = {
+    dataset: tinyDataset([[...items, 12, 13]], 14),
+    train: [items],
+    validTarget: Int32Array.of(12),
+    testTarget: Int32Array.of(13),
+    maxLength: 5,
+    protocol: [],
+  };
+  const [batch] = trainingBatches(split, 0, { batchSize: 8, seed: 0, shuffle: false });
+  assertEquals(Array.from(batch.windows ?? []), [0, 1, 2]);
+  const rows = [0, 1, 2].map((row) => ({
+    items: Array.from(batch.items.subarray(row * 5, row * 5 + 5)),
+    targets: Array.from(batch.targets?.subarray(row * 5, row * 5 + 5) ?? []),
+    valid: Array.from(batch.valid.subarray(row * 5, row * 5 + 5)),
+  }));
+  assertEquals(rows[0], {
+    items: [6, 7, 8, 9, 10],
+    targets: [7, 8, 9, 10, 11],
+    valid: [1, 1, 1, 1, 1],
+  });
+  assertEquals(rows[1], {
+    items: [1, 2, 3, 4, 5],
+    targets: [2, 3, 4, 5, 6],
+    valid: [1, 1, 1, 1, 1],
+  });
+  assertEquals(rows[2], {
+    items: [0, 0, 0, 0, 0],
+    targets: [0, 0, 0, 0, 1],
+    valid: [0, 0, 0, 0, 1],
+  });
+  // Every training target appears exactly once.
+  const targets = rows.flatMap((r) => r.targets.filter((_, i) => r.valid[i] === 1)).sort((a, b) =>
+    a - b
+  );
+  assertEquals(targets, Array.from({ length: 11 }, (_, i) => i + 1));
+  const last = trainingBatches(split, 0, {
+    batchSize: 8,
+    seed: 0,
+    shuffle: false,
+    windows: "last",
+  });
+  assertEquals(last[0].batchSize, 1);
+  assertEquals(Array.from(last[0].items), rows[0].items);
 });

@@ -20,6 +20,11 @@ function occurrences(text: string, needle: string): number {
 
 Deno.test("inline escaping: script text and JSON cannot close the script element", () => {
   assertEquals(inlineScriptText('a="</script>";b="<!--"'), 'a="<\\/script>";b="<\\!--"');
+  // Non-ASCII becomes \uXXXX (astral characters as two escaped surrogates); the code means the same.
+  const source = 'const s = "µ°😀"; const r = /[µ]/; return [s, r.test("µ")];';
+  const escaped = inlineScriptText(source);
+  assertEquals(/[\u0080-\uffff]/.test(escaped), false);
+  assertEquals(new Function(escaped)(), ["µ°😀", true]);
   assertEquals(JSON.parse(inlineJson({ label: "</script>" })), { label: "</script>" });
   const html = figureDivHtml(hostile, { elementId: "f1" });
   assertEquals(occurrences(html.toLowerCase(), "</script"), 1);

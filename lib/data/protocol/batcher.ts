@@ -13,10 +13,22 @@ export interface BatcherConfig {
   seed: number;
   /** Shuffle users each epoch (default true); false keeps user order. */
   shuffle: boolean;
+  /**
+   * Which parts of a training history longer than `maxLength` are trained on (default `"all"`):
+   * `"all"` cuts the whole history into consecutive windows of `maxLength` next-item pairs, the
+   * most recent first, so every training interaction is a target once per epoch (RecBole's
+   * practice); `"last"` keeps only the most recent window (SASRec's original recipe).
+   */
+  windows?: "all" | "last";
 }
 
 /** Default batcher configuration. */
-export const DEFAULT_BATCHER: BatcherConfig = { batchSize: 128, seed: 0, shuffle: true };
+export const DEFAULT_BATCHER: BatcherConfig = {
+  batchSize: 128,
+  seed: 0,
+  shuffle: true,
+  windows: "all",
+};
 
 /** An evaluation batch: the histories and one target item per row. */
 export interface EvaluationBatch {
@@ -60,9 +72,11 @@ export function padLeft(
 
 /**
  * Training batches for one epoch: for user u with training items s_1..s_n, inputs s_1..s_{n-1}
- * and targets s_2..s_n, cut to the most recent `split.maxLength` pairs. Users with fewer than 2
- * training items have no pair and are skipped (listed nowhere else: count them with
- * `split.train`). The order is a seeded permutation of users per epoch.
+ * and targets s_2..s_n, in windows of at most `split.maxLength` pairs (see
+ * {@linkcode BatcherConfig.windows}). Each row is one (user, window); `windows[row]` is 0 for the
+ * most recent window, 1 for the one before, and so on. Users with fewer than 2 training items
+ * have no pair and are skipped (listed nowhere else: count them with `split.train`). The order is a
+ * seeded permutation of the rows per epoch.
  *
  * @example
  * ```ts
@@ -76,14 +90,27 @@ export function trainingBatches(
   epoch: number,
   config: BatcherConfig = DEFAULT_BATCHER,
 ): SequenceBatch[] {
-  const users = [...split.train.keys()].filter((user) => split.train[user].length >= 2);
-  if (config.shuffle) createRng(config.seed * 1000003 + epoch).shuffle(users);
+  const length = split.maxLength;
+  const rows: { user: number; window: number }[] = [];
+  for (const [user, items] of split.train.entries()) {
+    const pairs = items.length - 1;
+    const count = config.windows === "last" ? Math.min(1, pairs) : Math.ceil(pairs / length);
+    for (let window = 0; window < count; window++) rows.push({ user, window });
+  }
+  if (config.shuffle) createRng(config.seed * 1000003 + epoch).shuffle(rows);
   const batches: SequenceBatch[] = [];
-  for (let start = 0; start < users.length; start += config.batchSize) {
-    const chunk = users.slice(start, start + config.batchSize);
-    const inputs = chunk.map((user) => split.train[user].subarray(0, split.train[user].length - 1));
-    const targets = chunk.map((user) => split.train[user].subarray(1));
-    batches.push(padLeft(chunk, inputs, split.maxLength, targets));
+  for (let start = 0; start < rows.length; start += config.batchSize) {
+    const chunk = rows.slice(start, start + config.batchSize);
+    // Window w holds pairs [end - length, end) with end = pairs - w * length.
+    const ends = chunk.map(({ user, window }) => split.train[user].length - 1 - window * length);
+    const inputs = chunk.map(({ user }, i) =>
+      split.train[user].subarray(Math.max(0, ends[i] - length), ends[i])
+    );
+    const targets = chunk.map(({ user }, i) =>
+      split.train[user].subarray(Math.max(0, ends[i] - length) + 1, ends[i] + 1)
+    );
+    const batch = padLeft(chunk.map((row) => row.user), inputs, length, targets);
+    batches.push({ ...batch, windows: Int32Array.from(chunk, (row) => row.window) });
   }
   return batches;
 }
