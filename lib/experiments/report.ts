@@ -162,7 +162,8 @@ export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): Reproduct
     seeds: plan.seeds,
     protocol: [
       "5-core filtering; leave-one-out by time (last item test, second-to-last validation; " +
-      "equal timestamps keep source order); histories cut to the most recent 50 items",
+      "equal timestamps keep source order); the model reads the most recent 50 items; training " +
+      "uses every 50-item window of each training history",
       "full ranking over all items, the user's history items excluded, ties counted against the " +
       "target (pessimistic); HR@K, NDCG@K, MRR",
       `training loss: ${anyNeural?.protocol.loss ?? "n/a"}; Adam; model selection and early ` +

@@ -55,7 +55,7 @@ export function leaveOneOutSplit(
       ...dataset.metadata.preprocessing,
       `tie-break for equal timestamps: ${dataset.metadata.tieBreak ?? "order given by the source"}`,
       "leave-one-out by time: last item test, second-to-last validation, rest training",
-      `history cut to the most recent ${maxLength} items`,
+      `model input: the most recent ${maxLength} items; training reads every ${maxLength}-item window of the training history`,
     ],
   };
 }
