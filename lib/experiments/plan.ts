@@ -177,7 +177,8 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
   const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
   // Order: what a stopped run needs most comes first (a later run resumes the rest): the synthetic
   // benchmark's main and ablation tables (fast, and the truth is known), MovieLens's main table and
-  // first-seed ablation, the noise-level curve, the sensitivity sweep, MovieLens's other ablations.
+  // ablation for the first seed, the noise-level curve, the sensitivity sweep, then MovieLens's
+  // other seeds (the slowest cells).
   const ablationOnly = ABLATION_SYSTEMS.filter((name) => !settings.mainSystems.includes(name));
   const movielensSeeds = mode === "quick" ? runSeeds.slice(0, 1) : runSeeds;
   for (const seed of runSeeds) {
@@ -186,10 +187,9 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
   for (const seed of runSeeds) {
     for (const name of ablationOnly) add(synthetic, name, seed);
   }
-  for (const seed of movielensSeeds) {
-    for (const name of settings.mainSystems) add(movielens, name, seed);
+  for (const name of [...settings.mainSystems, ...ablationOnly]) {
+    add(movielens, name, movielensSeeds[0]);
   }
-  for (const name of ablationOnly) add(movielens, name, movielensSeeds[0]);
   for (const fraction of settings.noiseFractions) {
     const noisy = noiseLevelDataset(settings.synthetic, fraction);
     for (const seed of runSeeds) {
@@ -210,7 +210,7 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
     }
   }
   for (const seed of movielensSeeds.slice(1)) {
-    for (const name of ablationOnly) add(movielens, name, seed);
+    for (const name of [...settings.mainSystems, ...ablationOnly]) add(movielens, name, seed);
   }
   return {
     mode,
