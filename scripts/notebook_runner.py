@@ -12,7 +12,7 @@ iopub outputs have arrived, and nbclient stops listening at `idle`, so late outp
 - handles stream (merged like nbclient), display_data, update_display_data (display_id),
   execute_result, clear_output and error;
 - exits non-zero, naming the cell index and printing the traceback, when a cell raises;
-- re-runs the whole session (default: up to 3 attempts) when a kernel message fails its HMAC
+- re-runs the whole session (default: up to 6 attempts) when a kernel message fails its HMAC
   signature check (`Invalid Signature`, seen in roughly 1 of 4 runs of some notebooks); cells
   are idempotent and cache their expensive results, so a re-run is cheap.
 
@@ -358,7 +358,7 @@ def parse_arguments(argv):
     execute.add_argument("--startup-timeout", type=float, default=120.0)
     execute.add_argument("--env", action="append", default=[], help="KEY=VALUE for the kernel")
     execute.add_argument(
-        "--signature-attempts", type=int, default=3, help="sessions to try on Invalid Signature"
+        "--signature-attempts", type=int, default=6, help="sessions to try on Invalid Signature"
     )
     html = commands.add_parser("html", help="render an executed notebook to offline HTML")
     html.add_argument("source")

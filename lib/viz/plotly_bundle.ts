@@ -50,14 +50,12 @@ export async function loadPlotlyBundle(path: string | URL = DEFAULT_BUNDLE_URL):
  * ```
  */
 export function inlineScriptText(source: string): string {
-  return source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--").replace(
-    /[\u0080-\uffff]/g,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  return asciiOnly(source.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--"));
 }
 
 /**
- * JSON for embedding in a script: `<` becomes `\u003c`, which JSON strings read back unchanged.
+ * JSON for embedding in a script: `<` becomes `\u003c` and non-ASCII characters `\uXXXX` (see
+ * {@linkcode inlineScriptText}), which JSON strings read back unchanged.
  *
  * @example
  * ```ts
@@ -65,5 +63,13 @@ export function inlineScriptText(source: string): string {
  * ```
  */
 export function inlineJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c");
+  return asciiOnly(JSON.stringify(value).replace(/</g, "\\u003c"));
+}
+
+/** Every non-ASCII UTF-16 code unit as `\uXXXX` (the same character in JS and JSON text). */
+function asciiOnly(text: string): string {
+  return text.replace(
+    /[\u0080-\uffff]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

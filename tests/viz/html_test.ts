@@ -25,6 +25,8 @@ Deno.test("inline escaping: script text and JSON cannot close the script element
   const escaped = inlineScriptText(source);
   assertEquals(/[\u0080-\uffff]/.test(escaped), false);
   assertEquals(new Function(escaped)(), ["µ°😀", true]);
+  assertEquals(inlineJson({ label: "a → b" }), '{"label":"a \\u2192 b"}');
+  assertEquals(JSON.parse(inlineJson({ label: "a → b" })), { label: "a → b" });
   assertEquals(JSON.parse(inlineJson({ label: "</script>" })), { label: "</script>" });
   const html = figureDivHtml(hostile, { elementId: "f1" });
   assertEquals(occurrences(html.toLowerCase(), "</script"), 1);
