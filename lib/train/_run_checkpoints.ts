@@ -74,6 +74,19 @@ interface StoredTrainerState {
   resumeKey: string;
 }
 
+/** The state of a run that starts from scratch. */
+export function freshResumeState(): ResumeState {
+  return {
+    epochsDone: 0,
+    step: 0,
+    bestValidation: -Infinity,
+    bestEpoch: 0,
+    sinceBest: 0,
+    history: [],
+    best: undefined,
+  };
+}
+
 /** Restores model, Adam and loop state from `<dir>/last` (a fresh state when there is none). */
 export function restoreRun(
   dir: string,
@@ -82,17 +95,7 @@ export function restoreRun(
   config: TrainerConfig,
   fingerprint: string,
 ): ResumeState {
-  if (!checkpointExists(`${dir}/last`)) {
-    return {
-      epochsDone: 0,
-      step: 0,
-      bestValidation: -Infinity,
-      bestEpoch: 0,
-      sinceBest: 0,
-      history: [],
-      best: undefined,
-    };
-  }
+  if (!checkpointExists(`${dir}/last`)) return freshResumeState();
   const loaded = loadModelCheckpoint(`${dir}/last`, model, { datasetFingerprint: fingerprint });
   const stored = loaded.sidecar.trainerState as unknown as StoredTrainerState | undefined;
   if (stored === undefined) {

@@ -31,7 +31,7 @@ import type { ForwardOutput, SequentialRecommender } from "../models/sequential_
 import { createRng } from "../util/random.ts";
 import { Adam, type AdamConfig, DEFAULT_ADAM_CONFIG } from "./adam.ts";
 import { type EpochProgress, printProgress } from "./progress.ts";
-import { restoreRun, type ResumeState, saveRun } from "./_run_checkpoints.ts";
+import { freshResumeState, restoreRun, type ResumeState, saveRun } from "./_run_checkpoints.ts";
 
 /** Configuration of {@linkcode trainModel}. */
 export interface TrainerConfig {
@@ -158,15 +158,7 @@ export async function trainModel(
   const fingerprint = split.dataset.metadata.fingerprint;
   const state: ResumeState = config.checkpointDir && config.resume
     ? restoreRun(config.checkpointDir, model, adam, config, fingerprint)
-    : {
-      epochsDone: 0,
-      step: 0,
-      bestValidation: -Infinity,
-      bestEpoch: 0,
-      sinceBest: 0,
-      history: [],
-      best: undefined,
-    };
+    : freshResumeState();
   const resumedFromEpoch = state.epochsDone;
   const started = performance.now();
   let totalStepSeconds = 0;
