@@ -6,8 +6,9 @@
  *   deno task reproduce --quick    the same grid, small (CI)
  *   deno task reproduce --seeds 0,1 --results results/mine
  *   deno task reproduce --report-only   report the finished cells, run nothing
- *   deno task reproduce --shard 0/2 & deno task reproduce --shard 1/2; deno task reproduce
- *                                  (two processes share the cells; the last call writes the report)
+ *   deno task reproduce & deno task reproduce
+ *                                  (two processes share the cells: each claims a cell before it
+ *                                  runs it; the one that finishes last writes the complete report)
  */
 import { parseArgs } from "node:util";
 import { initBackend } from "../lib/backend/init_backend.ts";
@@ -21,7 +22,6 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     seeds: { type: "string" },
     results: { type: "string" },
-    shard: { type: "string" },
     "report-only": { type: "boolean", default: false },
   },
 });
@@ -33,20 +33,17 @@ const seeds = values.seeds?.split(",").map((s) => {
 });
 const resultsDir = values.results ?? `results/${mode}`;
 
-const shard = values.shard?.match(/^(\d+)\/(\d+)$/);
-if (values.shard !== undefined && (!shard || Number(shard[1]) >= Number(shard[2]))) {
-  throw new Error(`--shard: expected INDEX/COUNT with INDEX < COUNT, got "${values.shard}"`);
-}
-
 await initBackend();
 const plan = planExperiments(mode, seeds);
 const outcome = await runPlan(plan, {
   resultsDir,
-  ...(shard ? { shard: { index: Number(shard[1]), count: Number(shard[2]) } } : {}),
   runPending: !values["report-only"],
 });
-if (shard) {
-  console.log(`shard ${values.shard} done; run without --shard to write the report`);
+if (outcome.pending.length > 0 && !values["report-only"]) {
+  console.log(
+    `${outcome.pending.length} cells are still running in other processes; the last process ` +
+      "to finish writes the complete report (or run --report-only for a partial one)",
+  );
   Deno.exit(0);
 }
 const summary = summarise(plan, outcome);

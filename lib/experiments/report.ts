@@ -103,6 +103,13 @@ function sensitivityRows(
   return rows;
 }
 
+function patienceText(plan: ExperimentPlan): string {
+  const overrides = Object.entries(plan.datasetTraining)
+    .filter(([, training]) => training?.patience !== undefined)
+    .map(([kind, training]) => `${training?.patience} on ${kind}`);
+  return [`patience ${plan.training.patience} epochs`, ...overrides].join(", ");
+}
+
 function defaultDemureOf(plan: ExperimentPlan): Partial<DemureConfig> {
   const demure = plan.cells.find((c) => c.systemName === "Demure-SASRec")?.system;
   return demure?.kind === "neural" ? demure.demure ?? {} : {};
@@ -167,8 +174,7 @@ export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): Reproduct
       "full ranking over all items, the user's history items excluded, ties counted against the " +
       "target (pessimistic); HR@K, NDCG@K, MRR",
       `training loss: ${anyNeural?.protocol.loss ?? "n/a"}; Adam; model selection and early ` +
-      "stopping on validation NDCG@10 (patience " +
-      `${plan.training.patience}); test never used for selection`,
+      `stopping on validation NDCG@10 (${patienceText(plan)}); test never used for selection`,
       `seeds ${plan.seeds.join(", ")}; mean ± sample standard deviation over seeds; paired tests ` +
       "on per-user test NDCG@10 averaged over seeds",
     ],

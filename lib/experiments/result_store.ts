@@ -5,6 +5,11 @@
  * settings: a stored cell whose settings differ from the requested ones counts as not finished,
  * so changing a default reruns exactly the cells it affects.
  *
+ * Several processes can share one store: a process claims a cell (a `.claim` file created
+ * exclusively) before it runs it and skips cells that a live process holds, so two terminals
+ * running the same grid split its cells between them. The claim of a process that died on this
+ * host is taken over.
+ *
  * @example
  * ```ts
  * const store = new ResultStore("results/cells");
@@ -15,6 +20,37 @@ import { writeFilesAtomically } from "../data/atomic_write.ts";
 
 function fileNameOf(key: string): string {
   return `${key.replace(/[^A-Za-z0-9=._-]+/g, "__")}.json`;
+}
+
+/** Who is running a cell. */
+export interface CellClaim {
+  pid: number;
+  hostname: string;
+  since: string;
+}
+
+function isRunning(pid: number): boolean {
+  // Linux exposes live processes under /proc; elsewhere a claim is never judged stale.
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    return !isLinux();
+  }
+}
+
+function isLinux(): boolean {
+  return Deno.build.os === "linux";
+}
+
+function readClaim(path: string): CellClaim | undefined {
+  try {
+    return JSON.parse(Deno.readTextFileSync(path)) as CellClaim;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new Error(`${path}: unreadable claim (${(error as Error).message}); delete it`);
+  }
 }
 
 export class ResultStore {
@@ -57,5 +93,64 @@ export class ResultStore {
       { path: this.pathOf(key), data: JSON.stringify({ key, settings, result }, null, 1) },
     ]);
     return result;
+  }
+
+  /** Path of the cell's claim file. */
+  claimPathOf(key: string): string {
+    return this.pathOf(key).replace(/\.json$/, ".claim");
+  }
+
+  /**
+   * Claims `key` for this process. Returns undefined when claimed, or the claim of the live
+   * process that holds it. A claim left by a dead process on this host is taken over.
+   */
+  claim(key: string): CellClaim | undefined {
+    const path = this.claimPathOf(key);
+    const mine: CellClaim = {
+      pid: Deno.pid,
+      hostname: Deno.hostname(),
+      since: new Date().toISOString(),
+    };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        Deno.writeTextFileSync(path, JSON.stringify(mine), { createNew: true });
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      }
+      const holder = readClaim(path);
+      if (holder === undefined) continue;
+      if (holder.hostname !== mine.hostname || isRunning(holder.pid)) return holder;
+      this.#removeStaleClaim(path, holder);
+    }
+    throw new Error(`${path}: could not claim the cell (claims kept changing); try again`);
+  }
+
+  /** Gives up this process's claim on `key` (after the cell is stored, or when it failed). */
+  release(key: string): void {
+    const path = this.claimPathOf(key);
+    const holder = readClaim(path);
+    if (holder?.pid === Deno.pid && holder.hostname === Deno.hostname()) Deno.removeSync(path);
+  }
+
+  // Moves the stale claim aside first: if another process took it over in the meantime, the
+  // file moved is that process's live claim, and it is put back.
+  #removeStaleClaim(path: string, stale: CellClaim): void {
+    const aside = `${path}.${Deno.pid}.stale`;
+    try {
+      Deno.renameSync(path, aside);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      throw error;
+    }
+    const moved = readClaim(aside);
+    if (moved && JSON.stringify(moved) !== JSON.stringify(stale)) {
+      try {
+        Deno.linkSync(aside, path);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      }
+    }
+    Deno.removeSync(aside);
   }
 }

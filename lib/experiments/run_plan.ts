@@ -21,8 +21,6 @@ export interface RunPlanOptions {
   resultsDir: string;
   /** Progress lines (default console.log). */
   log?: (line: string) => void;
-  /** Run only every `count`-th cell starting at `index` (parallel processes share the store). */
-  shard?: { index: number; count: number };
   /** false: only collect the finished cells, run nothing (a report of a partial run). */
   runPending?: boolean;
   /** Per-epoch progress of neural cells (default: an indented line per epoch). */
@@ -32,7 +30,8 @@ export interface RunPlanOptions {
 /** Finished cells and the datasets they ran on (by label). */
 export interface PlanOutcome {
   cells: CellResult[];
-  /** Keys of the plan's cells that have not finished (only with `runPending: false`). */
+  /** Keys of the plan's cells that have not finished: not run (`runPending: false`), or still
+   * running in another process. */
   pending: string[];
   datasets: Map<string, PreparedDataset>;
 }
@@ -78,7 +77,7 @@ function settingsOf(plan: ExperimentPlan, cell: PlannedCell) {
     system: cell.system,
     seed: cell.seed,
     model: plan.model,
-    training: plan.training,
+    training: cell.training,
     scoreAttribution: cell.scoreAttribution,
   };
 }
@@ -100,45 +99,52 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     log(`dataset ${prepared.label}\n${prepared.statistics}\n${prepared.split.protocol.join("\n")}`);
     return prepared;
   };
-  const shard = options.shard ?? { index: 0, count: 1 };
-  const mine = plan.cells.filter((_, i) => i % shard.count === shard.index);
-  const pending = mine.filter((cell) =>
+  const pending = plan.cells.filter((cell) =>
     store.get<CellResult>(cell.key, settingsOf(plan, cell)) === undefined
   );
   const expected = pending.reduce((s, cell) => s + estimatedCellSeconds(plan, cell), 0);
-  const scope = shard.count > 1 ? `shard ${shard.index}/${shard.count}: ${mine.length} of ` : "";
   log(
-    `${plan.mode} reproduction: ${scope}${plan.cells.length} cells, ` +
-      `${mine.length - pending.length} already finished (resumed from ${options.resultsDir}); ` +
-      `expected wall time about ${formatMinutes(expected)} on a 2-core machine`,
+    `${plan.mode} reproduction: ${plan.cells.length} cells, ` +
+      `${
+        plan.cells.length - pending.length
+      } already finished (resumed from ${options.resultsDir}); ` +
+      `expected wall time about ${formatMinutes(expected)} on a 2-core machine ` +
+      "(processes started on the same results share the cells)",
   );
   const started = performance.now();
   let done = 0;
   let expectedDone = 0;
-  const cells: CellResult[] = [];
-  for (const cell of mine) {
+  for (const cell of options.runPending === false ? [] : pending) {
     const settings = settingsOf(plan, cell);
-    const stored = store.get<CellResult>(cell.key, settings);
-    if (stored) {
-      cells.push(stored);
+    const holder = store.claim(cell.key);
+    if (holder) {
+      log(
+        `skip ${cell.key}: running in process ${holder.pid} on ${holder.hostname} since ${holder.since}`,
+      );
       continue;
     }
-    if (options.runPending === false) continue;
-    const data = await datasetOf(cell);
+    let result: CellResult;
     const cellStart = performance.now();
-    const result = await runCell(data, cell.system, cell.systemName, {
-      seed: cell.seed,
-      model: plan.model,
-      training: plan.training,
-      scoreAttribution: cell.scoreAttribution,
-      onProgress: (progress) =>
-        options.onEpoch ? options.onEpoch(cell, progress) : log(
-          `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
-            ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
-            ` (${progress.epochSeconds.toFixed(1)} s)`,
-        ),
-    });
-    cells.push(store.put(cell.key, settings, result));
+    try {
+      // Checked under the claim: another process may have finished the cell since this run began.
+      if (store.get<CellResult>(cell.key, settings)) continue;
+      const data = await datasetOf(cell);
+      result = await runCell(data, cell.system, cell.systemName, {
+        seed: cell.seed,
+        model: plan.model,
+        training: cell.training,
+        scoreAttribution: cell.scoreAttribution,
+        onProgress: (progress) =>
+          options.onEpoch ? options.onEpoch(cell, progress) : log(
+            `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
+              ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
+              ` (${progress.epochSeconds.toFixed(1)} s)`,
+          ),
+      });
+      store.put(cell.key, settings, result);
+    } finally {
+      store.release(cell.key);
+    }
     done++;
     expectedDone += estimatedCellSeconds(plan, cell);
     const elapsed = (performance.now() - started) / 1000;
@@ -152,10 +158,14 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
         }; about ${formatMinutes(left)} left)`,
     );
   }
-  for (const cell of mine) await datasetOf(cell);
-  const finished = new Set(cells.map((c) => `${c.dataset}/${c.system}/${c.seed}`));
-  const pendingKeys = mine.filter((cell) =>
-    !finished.has(`${datasetLabel(cell.dataset)}/${cell.systemName}/${cell.seed}`)
-  ).map((cell) => cell.key);
+  for (const cell of plan.cells) await datasetOf(cell);
+  // Read back from the store, so cells that other processes finished meanwhile are included.
+  const cells: CellResult[] = [];
+  const pendingKeys: string[] = [];
+  for (const cell of plan.cells) {
+    const result = store.get<CellResult>(cell.key, settingsOf(plan, cell));
+    if (result) cells.push(result);
+    else pendingKeys.push(cell.key);
+  }
   return { cells, datasets, pending: pendingKeys };
 }

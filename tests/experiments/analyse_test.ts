@@ -97,6 +97,48 @@ Deno.test("ResultStore resumes finished cells, reruns changed ones, rejects a co
   Deno.removeSync(directory, { recursive: true });
 });
 
+Deno.test("ResultStore claims: one holder at a time, released, a dead process's claim taken over", async () => {
+  const directory = Deno.makeTempDirSync();
+  const store = new ResultStore(directory);
+  assertEquals(store.claim("a/b/seed=0"), undefined, "first claim succeeds");
+  const holder = new ResultStore(directory).claim("a/b/seed=0");
+  assertEquals(holder?.pid, Deno.pid, "a second claim names the live holder");
+  store.release("a/b/seed=0");
+  assertEquals(store.claim("a/b/seed=0"), undefined, "released: can be claimed again");
+  store.release("a/b/seed=0");
+  const exited = await new Deno.Command(Deno.execPath(), { args: ["--version"], stdout: "null" })
+    .spawn();
+  await exited.status;
+  Deno.writeTextFileSync(
+    store.claimPathOf("a/c/seed=0"),
+    JSON.stringify({ pid: exited.pid, hostname: Deno.hostname(), since: "then" }),
+  );
+  assertEquals(store.claim("a/c/seed=0"), undefined, "a dead process's claim is taken over");
+  const taken = JSON.parse(Deno.readTextFileSync(store.claimPathOf("a/c/seed=0")));
+  assertEquals(taken.pid, Deno.pid);
+  Deno.writeTextFileSync(
+    store.claimPathOf("a/d/seed=0"),
+    JSON.stringify({ pid: exited.pid, hostname: "another-host", since: "then" }),
+  );
+  assertEquals(store.claim("a/d/seed=0")?.hostname, "another-host", "other hosts are not judged");
+  store.release("a/c/seed=0");
+  assertEquals(
+    [...Deno.readDirSync(directory)].map((e) => e.name),
+    ["a__d__seed=0.claim"],
+    "only the other host's claim is left",
+  );
+  Deno.removeSync(directory, { recursive: true });
+});
+
+Deno.test("MovieLens cells train with their dataset's patience, synthetic cells with the plan's", () => {
+  const plan = planExperiments("full");
+  const patienceOf = (kind: string) =>
+    new Set(plan.cells.filter((c) => c.dataset.kind === kind).map((c) => c.training.patience));
+  assertEquals([...patienceOf("movielens")], [plan.datasetTraining.movielens?.patience]);
+  assertEquals([...patienceOf("synthetic")], [plan.training.patience]);
+  assertEquals(plan.datasetTraining.movielens?.patience !== plan.training.patience, true);
+});
+
 Deno.test("the plan has unique keys, and no duplicate of the default sweep values", () => {
   for (const mode of ["quick", "full"] as const) {
     const plan = planExperiments(mode);

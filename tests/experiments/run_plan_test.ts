@@ -1,0 +1,39 @@
+import { assertEquals } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { cellsDirectory, runPlan } from "../../lib/experiments/run_plan.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("runPlan skips a cell another live process has claimed, runs the rest, then resumes", async () => {
+  const full = planExperiments("quick");
+  const plan = {
+    ...full,
+    cells: full.cells.filter((c) => c.dataset.kind === "synthetic" && c.system.kind !== "neural"),
+  };
+  assertEquals(plan.cells.length >= 2, true);
+  const resultsDir = Deno.makeTempDirSync();
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  const [held, ...free] = plan.cells;
+  // pid 1 is always alive on Linux: the claim belongs to a running process.
+  Deno.writeTextFileSync(
+    store.claimPathOf(held.key),
+    JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+  );
+  const lines: string[] = [];
+  const first = await runPlan(plan, { resultsDir, log: (line) => lines.push(line) });
+  assertEquals(first.pending, [held.key]);
+  assertEquals(first.cells.length, free.length);
+  assertEquals(
+    lines.some((line) => line.startsWith(`skip ${held.key}: running in process 1`)),
+    true,
+  );
+  const claims = [...Deno.readDirSync(store.directory)].filter((e) => e.name.endsWith(".claim"));
+  assertEquals(claims.length, 1, "claims of finished cells are released");
+  Deno.removeSync(store.claimPathOf(held.key));
+  const second = await runPlan(plan, { resultsDir, log: () => {} });
+  assertEquals(second.pending, []);
+  assertEquals(second.cells.map((c) => c.system), plan.cells.map((c) => c.systemName));
+  Deno.removeSync(resultsDir, { recursive: true });
+});
