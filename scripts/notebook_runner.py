@@ -183,20 +183,10 @@ def error_text(outputs):
     return None
 
 
-def read_iopub(client, timeout_s):
+def read_message(get_message, timeout_s):
+    """One message from a channel getter (client.get_iopub_msg or get_shell_msg), or None."""
     try:
-        return client.get_iopub_msg(timeout=timeout_s)
-    except queue.Empty:
-        return None
-    except ValueError as error:
-        if is_signature_error(error):
-            raise SignatureFailure(str(error)) from error
-        raise
-
-
-def read_shell(client, timeout_s):
-    try:
-        return client.get_shell_msg(timeout=timeout_s)
+        return get_message(timeout=timeout_s)
     except queue.Empty:
         return None
     except ValueError as error:
@@ -222,13 +212,13 @@ def run_cell(client, collector, cell_index, options):
                 cell_index, f"timed out after {options.cell_timeout} s", "(no traceback: timeout)"
             )
         if reply is None:
-            shell_msg = read_shell(client, 0.01)
+            shell_msg = read_message(client.get_shell_msg, 0.01)
             if shell_msg is not None and shell_msg["parent_header"].get("msg_id") == msg_id:
                 reply = shell_msg["content"]
                 cell.execution_count = reply.get("execution_count")
         if idle and reply is not None and now - last_message_at >= quiet_s:
             break
-        msg = read_iopub(client, 0.05)
+        msg = read_message(client.get_iopub_msg, 0.05)
         if msg is None:
             continue
         last_message_at = time.monotonic()
