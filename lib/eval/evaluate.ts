@@ -12,6 +12,7 @@
  * result.metrics["NDCG@10"]; result.perUser["NDCG@10"]; // mean, Float64Array [users]
  * ```
  */
+import { assertSynchronousReads } from "../backend/webgpu.ts";
 import type { LeaveOneOutSplit } from "../data/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import {
@@ -64,6 +65,7 @@ export function evaluateRanking(
   split: LeaveOneOutSplit,
   config: EvaluationConfig = { stage: "test" },
 ): EvaluationResult {
+  assertSynchronousReads("evaluateRanking");
   const cutoffs = config.cutoffs ?? DEFAULT_CUTOFFS;
   const excludeHistory = config.excludeHistory ?? true;
   const names = metricNames(cutoffs);

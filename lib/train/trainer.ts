@@ -17,6 +17,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import { assertSynchronousReads } from "../backend/webgpu.ts";
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";
 import { trainingBatches } from "../data/protocol/batcher.ts";
 import { evaluateRanking } from "../eval/evaluate.ts";
@@ -143,6 +144,7 @@ export async function trainModel(
   configInput: Partial<TrainerConfig> = {},
   hooks: TrainerHooks = {},
 ): Promise<TrainingResult> {
+  assertSynchronousReads("trainModel");
   const config = resolveTrainerConfig(configInput);
   if (split.maxLength > model.config.maxLength) {
     throw new Error(

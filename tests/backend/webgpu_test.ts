@@ -3,7 +3,12 @@
  * step. Runs where Deno's WebGPU offers an adapter (a GPU, or Mesa's lavapipe on CPU-only
  * machines); skipped, with the reason printed, where none does.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { evaluateRanking } from "../../lib/eval/evaluate.ts";
+import { modelScorer } from "../../lib/eval/scorer.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { trainModel } from "../../lib/train/trainer.ts";
+import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 import { tf } from "../../lib/backend/tf.ts";
 import { activateWebgpu, probeWebgpu } from "../../lib/backend/webgpu.ts";
 import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
@@ -111,5 +116,27 @@ Deno.test({
       assert(error < 1e-4, `${names[i]}: relative error ${error} after 3 Adam steps`);
     });
     assert(gpu[0][2] < gpu[0][0], `loss did not fall: ${Array.from(gpu[0])}`);
+  },
+});
+
+Deno.test({
+  name: "webgpu: trainModel and evaluateRanking stop with a clear error, not inside tfjs",
+  ignore,
+  fn: async () => {
+    await tf.setBackend("wasm");
+    const split = leaveOneOut(tinyDataset(), 10);
+    const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+    await activateWebgpu();
+    try {
+      await assertRejects(() => trainModel(model, split), Error, "DEMURE_BACKEND=wasm or cpu");
+      assertThrows(
+        () => evaluateRanking(modelScorer(model), split),
+        Error,
+        "webgpu backend cannot do under Deno",
+      );
+    } finally {
+      await tf.setBackend("wasm");
+      model.dispose();
+    }
   },
 });
