@@ -40,9 +40,20 @@ export interface PlanOutcome {
 export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): number {
   if (cell.system.kind !== "neural") return plan.mode === "quick" ? 2 : 5;
   if (plan.mode === "quick") return cell.dataset.kind === "movielens" ? 25 : 8;
-  const base = cell.dataset.kind === "movielens" ? 360 : 120;
-  const objective = cell.system.demure ? 1.7 : cell.system.cl4srec ? 1.2 : 1;
-  return base * objective + (cell.scoreAttribution ? 90 : 0);
+  // 30 epochs; MovieLens: about 8 s per epoch of a plain model, 50 s per epoch of Demure (an
+  // attribution pass every 10 steps plus two more backbone passes per step).
+  const base = cell.dataset.kind === "movielens" ? 240 : 120;
+  const objective = {
+    full: cell.dataset.kind === "movielens" ? 6 : 2,
+    attribution_only: 2.5,
+    contrastive_only: 1.5,
+  };
+  const factor = cell.system.demure
+    ? objective[cell.system.demure.variant ?? "full"]
+    : cell.system.cl4srec
+    ? 1.6
+    : 1;
+  return base * factor + (cell.scoreAttribution ? 90 : 0);
 }
 
 /** Where the finished cells of a reproduction directory (`results/<mode>`) are stored. */
