@@ -193,7 +193,7 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
   // Order: what a stopped run needs most comes first (a later run resumes the rest): the synthetic
   // benchmark's main and ablation tables (fast, and the truth is known), MovieLens's main table and
   // ablation for the first seed, the noise-level curve, the sensitivity sweep, then MovieLens's
-  // other seeds (the slowest cells).
+  // main table for the other seeds, and last its ablation for them (the slowest cells).
   const ablationOnly = ABLATION_SYSTEMS.filter((name) => !settings.mainSystems.includes(name));
   const movielensSeeds = mode === "quick" ? runSeeds.slice(0, 1) : runSeeds;
   for (const seed of runSeeds) {
@@ -225,7 +225,10 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
     }
   }
   for (const seed of movielensSeeds.slice(1)) {
-    for (const name of [...settings.mainSystems, ...ablationOnly]) add(movielens, name, seed);
+    for (const name of settings.mainSystems) add(movielens, name, seed);
+  }
+  for (const seed of movielensSeeds.slice(1)) {
+    for (const name of ablationOnly) add(movielens, name, seed);
   }
   return {
     mode,
