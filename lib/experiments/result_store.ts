@@ -36,12 +36,8 @@ function isRunning(pid: number): boolean {
     return true;
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    return !isLinux();
+    return Deno.build.os !== "linux";
   }
-}
-
-function isLinux(): boolean {
-  return Deno.build.os === "linux";
 }
 
 function readClaim(path: string): CellClaim | undefined {
