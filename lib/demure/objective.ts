@@ -34,6 +34,7 @@ import {
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+import type { EpochProgress } from "../train/progress.ts";
 import type { AuxiliaryLossContext, TrainerHooks } from "../train/trainer.ts";
 import { attributeBatch } from "./attribute_batch.ts";
 import { NoiseMaskCache } from "./noise_mask.ts";
@@ -41,6 +42,17 @@ import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from ".
 
 /** Which parts of Demure are on. */
 export type DemureVariant = "full" | "attribution_only" | "contrastive_only";
+
+/**
+ * What ends the warm-up of plain training:
+ * - `steps`: `warmupSteps` training steps (a fixed count: on a larger dataset it is a smaller part
+ *   of an epoch, so it does not scale with the data);
+ * - `epochs`: `warmupEpochs` passes over the training data (scales with the data);
+ * - `plateau`: validation NDCG@10 has not improved for `warmupEpochs` evaluations in a row (the
+ *   plain model has converged; scales with how fast the model learns). Needs the trainer's
+ *   progress: pass {@linkcode DemureTraining.onEpochEnd} on to the trainer's `onProgress`.
+ */
+export type DemureWarmupBy = "steps" | "epochs" | "plateau";
 
 /** Configuration of {@linkcode demureHooks}; defaults in {@linkcode DEFAULT_DEMURE_CONFIG}. */
 export interface DemureConfig {
@@ -52,8 +64,15 @@ export interface DemureConfig {
   temperature: number;
   /** Fraction of each user's valid (position, modality) pairs taken as noise. Default 0.3. */
   rho: number;
-  /** Plain training steps before the first noise mask. Default 30. */
+  /** What ends the warm-up (see {@linkcode DemureWarmupBy}). Default `"steps"`. */
+  warmupBy: DemureWarmupBy;
+  /** `warmupBy: "steps"`: plain training steps before the first noise mask. Default 30. */
   warmupSteps: number;
+  /**
+   * `warmupBy: "epochs"`: epochs of plain training; `"plateau"`: evaluations without a better
+   * validation NDCG@10 that end the warm-up. Default 3.
+   */
+  warmupEpochs: number;
   /** A user's noise mask is recomputed once it is this many steps old. Default 10. */
   everySteps: number;
   /**
@@ -76,7 +95,9 @@ export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
   lambda: 0.1,
   temperature: 0.2,
   rho: 0.3,
+  warmupBy: "steps",
   warmupSteps: 30,
+  warmupEpochs: 3,
   everySteps: 10,
   attribution: { ...DEFAULT_ATTRIBUTION_CONFIG, granularity: "user_modality" as const },
   noiseViewAsNegative: true,
@@ -93,12 +114,18 @@ export interface DemureStats {
   random: number;
   /** Mean fraction of valid pairs marked as noise, per modality name. */
   noiseRateByModality: Record<string, number>;
+  /** Valid (position, modality) pairs seen by the views and how many were noise, per modality. */
+  pairsByModality: Record<string, { valid: number; noise: number }>;
+  /** 1-based epoch after which the warm-up ended (`warmupBy` epochs or plateau); else undefined. */
+  warmupEndedAfterEpoch?: number;
 }
 
 /** The hooks plus counters. */
 export interface DemureTraining {
   config: DemureConfig;
   hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss">;
+  /** Call after every epoch (the trainer's `onProgress`): ends an epoch or plateau warm-up. */
+  onEpochEnd(progress: EpochProgress): void;
   stats(): DemureStats;
 }
 
@@ -118,6 +145,19 @@ export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureCo
   }
   if (!(config.lambda >= 0)) throw new Error(`Demure: lambda must be >= 0, got ${config.lambda}`);
   return config;
+}
+
+function checkWarmup(config: DemureConfig): void {
+  if (!["steps", "epochs", "plateau"].includes(config.warmupBy)) {
+    throw new Error(
+      `Demure: warmupBy must be "steps", "epochs" or "plateau", got ${config.warmupBy}`,
+    );
+  }
+  if (!(Number.isInteger(config.warmupEpochs) && config.warmupEpochs >= 0)) {
+    throw new Error(
+      `Demure: warmupEpochs must be a non-negative integer, got ${config.warmupEpochs}`,
+    );
+  }
 }
 
 /** Valid pairs of a batch, `[batch, position, modality]`: real position and modality present. */
@@ -162,12 +202,28 @@ export function demureHooks(
   input: Partial<DemureConfig> = {},
 ): DemureTraining {
   const config = resolveDemureConfig(input);
+  checkWarmup(config);
   const modalities = model.numModalities;
   let cache: NoiseMaskCache | undefined;
   let random = 0;
   const noiseCount = new Float64Array(modalities);
   const validCount = new Float64Array(modalities);
   let current: { step: number; views: ContrastiveViews; denoisedInput: boolean } | undefined;
+  // Warm-up by epochs or plateau: the trainer's progress ends it (the step schedule is then off).
+  let warmupEndedAfterEpoch: number | undefined;
+  let epochsWithoutGain = 0;
+  const warmupOver = () => config.warmupBy === "steps" || warmupEndedAfterEpoch !== undefined;
+  const onEpochEnd = (progress: EpochProgress) => {
+    if (warmupOver()) return;
+    if (progress.validation !== undefined) {
+      epochsWithoutGain = progress.improved ? 0 : epochsWithoutGain + 1;
+    }
+    const over = config.warmupBy === "epochs"
+      ? progress.epoch >= config.warmupEpochs
+      : epochsWithoutGain >= config.warmupEpochs;
+    if (over) warmupEndedAfterEpoch = progress.epoch;
+  };
+  if (config.warmupBy === "epochs" && config.warmupEpochs === 0) warmupEndedAfterEpoch = 0;
 
   const attribute = (batch: SequenceBatch) => {
     const result = attributeBatch(model, batch, config.attribution);
@@ -175,8 +231,9 @@ export function demureHooks(
   };
 
   const viewsFor = (batch: SequenceBatch, step: number): ContrastiveViews | undefined => {
+    if (!warmupOver()) return undefined;
     cache ??= new NoiseMaskCache(batch.length, modalities, {
-      warmupSteps: config.warmupSteps,
+      warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
       everySteps: config.everySteps,
       attribution: config.attribution,
     });
@@ -239,16 +296,20 @@ export function demureHooks(
   const stats = (): DemureStats => {
     const cacheStats = cache?.stats() ?? { computed: 0, reused: 0 };
     const noiseRateByModality: Record<string, number> = {};
+    const pairsByModality: DemureStats["pairsByModality"] = {};
     model.modalityNames.forEach((name, m) => {
       noiseRateByModality[name] = validCount[m] ? noiseCount[m] / validCount[m] : NaN;
+      pairsByModality[name] = { valid: validCount[m], noise: noiseCount[m] };
     });
     return {
       attributed: cacheStats.computed,
       reused: cacheStats.reused,
       random,
       noiseRateByModality,
+      pairsByModality,
+      ...(warmupEndedAfterEpoch !== undefined ? { warmupEndedAfterEpoch } : {}),
     };
   };
 
-  return { config, hooks: { inputMask, auxiliaryLoss }, stats };
+  return { config, hooks: { inputMask, auxiliaryLoss }, onEpochEnd, stats };
 }
