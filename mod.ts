@@ -157,8 +157,8 @@ export {
   NoiseMaskCache,
   type NoiseMaskConfig,
 } from "./lib/demure/noise_mask.ts";
-export { sequenceLossOf, withNextItemTargets } from "./lib/demure/sequence_loss.ts";
-export { attributeBatch } from "./lib/demure/attribute_batch.ts";
+export { sequenceLossOf, withNextItemTargets } from "./lib/attribution/sequence_loss.ts";
+export { attributeBatch } from "./lib/attribution/attribute_batch.ts";
 export {
   DEFAULT_DEMURE_CONFIG,
   type DemureConfig,
