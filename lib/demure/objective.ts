@@ -36,7 +36,7 @@ import { infoNce } from "../losses/info_nce.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import type { AuxiliaryLossContext, TrainerHooks } from "../train/trainer.ts";
-import { attributeBatch } from "./attribute_batch.ts";
+import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
 
