@@ -196,6 +196,7 @@ export { type CellResult, type CellSettings, runCell } from "./lib/experiments/r
 export {
   cellsDirectory,
   finishedCells,
+  planOfResults,
   type PlanOutcome,
   runPlan,
 } from "./lib/experiments/run_plan.ts";
@@ -216,12 +217,15 @@ export {
   summariseAttribution,
   summariseSystems,
 } from "./lib/experiments/analyse.ts";
+export { type ReproductionSummary, summarise } from "./lib/experiments/summary.ts";
+export { readmeTables, summaryMarkdown } from "./lib/experiments/markdown_report.ts";
+export { diagnosisFigures, writeReport } from "./lib/experiments/html_report.ts";
 export {
-  type ReproductionSummary,
-  summarise,
-  summaryMarkdown,
-  writeReport,
-} from "./lib/experiments/report.ts";
+  type SelectedConfigurations,
+  SELECTION_SPECS,
+  trialsOf,
+} from "./lib/experiments/selection.ts";
+export { compareWithRecord, RECORDS_DIR, verificationSubset } from "./lib/experiments/verify.ts";
 export { ResultStore } from "./lib/experiments/result_store.ts";
 
 // Figures and notebooks.

@@ -99,8 +99,9 @@ export function trialConfigOf(point: SpacePoint): TrialConfig {
     else if (name === "augmentationStrength") {
       const s = value as number;
       Object.assign(cl4srec, { cropRatio: 1 - s, maskRatio: s, reorderRatio: s });
-    } else if (name === "lambda" && "augmentationStrength" in point) cl4srec.weight = value as number;
-    else if (name === "lambda") demure.lambda = value as number;
+    } else if (name === "lambda" && "augmentationStrength" in point) {
+      cl4srec.weight = value as number;
+    } else if (name === "lambda") demure.lambda = value as number;
     else if (name === "rho") demure.rho = value as number;
     else if (name === "temperature") demure.temperature = value as number;
     else if (name === "denoiseInput") demure.denoiseInput = value as boolean;
