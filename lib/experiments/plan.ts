@@ -14,6 +14,7 @@
 import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
 import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
 import type { ModelConfigInput } from "../models/sequential_recommender.ts";
+import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import type { TrainerConfig } from "../train/trainer.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
@@ -158,10 +159,68 @@ function demureSystem(name: SystemName, demure: Partial<DemureConfig>): SystemSp
   return base.kind === "neural" && base.demure ? withDemure(name, demure) : base;
 }
 
+/** Options of {@linkcode planExperiments}. */
+export interface PlanOptions {
+  /**
+   * Run on this dataset instead of the embedded ones (bring your own data): the main table and
+   * the ablation for every seed, at the mode's settings; no synthetic-only experiments (noise
+   * level, sensitivity, attribution against a planted truth). Default undefined (the paper's grid).
+   */
+  dataset?: DatasetSpec;
+  /** Full-ranking protocol of validation and test. Default `history_excluded`. */
+  ranking?: RankingProtocol;
+}
+
+/** The grid on one imported dataset: main table and ablation, every seed. */
+function singleDatasetPlan(
+  mode: ExperimentMode,
+  settings: ModeSettings,
+  seeds: number[],
+  dataset: DatasetSpec,
+  training: Partial<TrainerConfig>,
+): ExperimentPlan {
+  const names = [...new Set([...settings.mainSystems, ...ABLATION_SYSTEMS])];
+  const cells = seeds.flatMap((seed) =>
+    names.map((name): PlannedCell => ({
+      key: `${mode}/${datasetLabel(dataset)}/${name}/seed=${seed}`,
+      dataset,
+      systemName: name,
+      system: demureSystem(name, settings.demure),
+      seed,
+      training: { ...training, ...settings.datasetTraining[dataset.kind] },
+      scoreAttribution: false,
+    }))
+  );
+  return {
+    mode,
+    seeds,
+    model: settings.model,
+    training,
+    datasetTraining: settings.datasetTraining,
+    synthetic: settings.synthetic,
+    noiseFractions: [],
+    sweeps: { rho: [], lambda: [], temperature: [], warmupSteps: [] },
+    mainSystems: settings.mainSystems,
+    ablationSystems: ABLATION_SYSTEMS,
+    cells,
+  };
+}
+
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
-export function planExperiments(mode: ExperimentMode, seeds?: number[]): ExperimentPlan {
-  const settings = SETTINGS[mode];
+export function planExperiments(
+  mode: ExperimentMode,
+  seeds?: number[],
+  options: PlanOptions = {},
+): ExperimentPlan {
+  const base = SETTINGS[mode];
+  // The ranking joins the trainer settings only when chosen, so stored cells stay reusable.
+  const settings: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
+    ? { ...base, training: { ...base.training, ranking: options.ranking } }
+    : base;
   const runSeeds = seeds ?? settings.seeds;
+  if (options.dataset) {
+    return singleDatasetPlan(mode, settings, runSeeds, options.dataset, settings.training);
+  }
   const cells = new Map<string, PlannedCell>();
   const add = (
     dataset: DatasetSpec,
