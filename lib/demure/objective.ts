@@ -35,7 +35,7 @@ import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { AuxiliaryLossContext, TrainerHooks } from "../train/trainer.ts";
-import { attributeBatch } from "./attribute_batch.ts";
+import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
 
