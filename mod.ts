@@ -161,8 +161,8 @@ export {
   NoiseMaskCache,
   type NoiseMaskConfig,
 } from "./lib/demure/noise_mask.ts";
-export { sequenceLossOf, withNextItemTargets } from "./lib/demure/sequence_loss.ts";
-export { attributeBatch } from "./lib/demure/attribute_batch.ts";
+export { sequenceLossOf, withNextItemTargets } from "./lib/attribution/sequence_loss.ts";
+export { attributeBatch } from "./lib/attribution/attribute_batch.ts";
 export {
   DEFAULT_DEMURE_CONFIG,
   type DemureConfig,
@@ -187,6 +187,8 @@ export {
   type PreparedDataset,
 } from "./lib/experiments/datasets.ts";
 export {
+  cellsOf,
+  type Experiment,
   type ExperimentMode,
   type ExperimentPlan,
   noiseLevelDataset,
@@ -201,6 +203,12 @@ export {
   type PlanOutcome,
   runPlan,
 } from "./lib/experiments/run_plan.ts";
+export {
+  ensureCells,
+  type EnsureCellsOptions,
+  type EnsuredCells,
+  type FinishedCell,
+} from "./lib/experiments/ensure_cells.ts";
 export {
   type AttributionQuality,
   attributionQuality,

@@ -33,9 +33,10 @@ import {
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
+import { checkBoolean, checkInteger, checkNumber, checkOneOf } from "../util/settings.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
-import type { AuxiliaryLossContext, TrainerHooks } from "../train/trainer.ts";
-import { attributeBatch } from "./attribute_batch.ts";
+import type { AuxiliaryLossContext, TrainerHooks } from "../train/config.ts";
+import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
 
@@ -102,7 +103,27 @@ export interface DemureTraining {
   stats(): DemureStats;
 }
 
-/** Fills in the defaults of {@linkcode DemureConfig}. */
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range; ranges in `docs/configuration.md`.
+ */
+export function validateDemureConfig(config: DemureConfig): void {
+  checkOneOf("DemureConfig.variant", config.variant, [
+    "full",
+    "attribution_only",
+    "contrastive_only",
+  ]);
+  checkNumber("DemureConfig.lambda", config.lambda, { min: 0 });
+  // Checked here, not only by InfoNCE after the warm-up: a bad temperature fails before training.
+  checkNumber("DemureConfig.temperature", config.temperature, { above: 0 });
+  checkNumber("DemureConfig.rho", config.rho, { above: 0, below: 1 });
+  checkInteger("DemureConfig.warmupSteps", config.warmupSteps, { min: 0 });
+  checkInteger("DemureConfig.everySteps", config.everySteps, { min: 1 });
+  checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
+  checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
+}
+
+/** Fills in the defaults of {@linkcode DemureConfig} and validates the result. */
 export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureConfig {
   const config: DemureConfig = {
     ...DEFAULT_DEMURE_CONFIG,
@@ -113,10 +134,7 @@ export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureCo
     ...config.attribution,
     selection: { kind: "bottom_fraction", rho: config.rho },
   };
-  if (!(config.rho > 0 && config.rho < 1)) {
-    throw new Error(`Demure: rho must be in (0, 1), got ${config.rho}`);
-  }
-  if (!(config.lambda >= 0)) throw new Error(`Demure: lambda must be >= 0, got ${config.lambda}`);
+  validateDemureConfig(config);
   return config;
 }
 

@@ -13,8 +13,8 @@ import { type AttributedBatch, scoreAgainstTruth } from "../attribution/score_ag
 import type { AttributionMethod } from "../attribution/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import type { LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
-import { withNextItemTargets } from "../demure/sequence_loss.ts";
-import { attributeBatch } from "../demure/attribute_batch.ts";
+import { withNextItemTargets } from "../attribution/sequence_loss.ts";
+import { attributeBatch } from "../attribution/attribute_batch.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 
 /** Methods scored by default, the exact reference (occlusion) included. */
