@@ -179,6 +179,8 @@ export {
   type PreparedDataset,
 } from "./lib/experiments/datasets.ts";
 export {
+  cellsOf,
+  type Experiment,
   type ExperimentMode,
   type ExperimentPlan,
   noiseLevelDataset,
@@ -193,6 +195,12 @@ export {
   type PlanOutcome,
   runPlan,
 } from "./lib/experiments/run_plan.ts";
+export {
+  ensureCells,
+  type EnsureCellsOptions,
+  type EnsuredCells,
+  type FinishedCell,
+} from "./lib/experiments/ensure_cells.ts";
 export {
   type AttributionQuality,
   attributionQuality,
