@@ -13,6 +13,7 @@
  * ```
  */
 import type { tf } from "../backend/tf.ts";
+import type { NumberRange } from "../util/settings.ts";
 
 /**
  * Per-user next-item loss of a batch, as a function of the modality embeddings `E`
@@ -67,17 +68,7 @@ export const DEFAULT_NOISE_FRACTION = 0.3;
  * Allowed range of a noise fraction rho: the open interval (0, 1). rho = 0 selects no noise and
  * rho = 1 selects every pair, so neither separates noise from points of interest.
  */
-export const NOISE_FRACTION_RANGE = "(0, 1)";
-
-/**
- * Throws unless `rho` lies in {@linkcode NOISE_FRACTION_RANGE}; `setting` names it in the error
- * (e.g. `"Demure: rho"`).
- */
-export function checkNoiseFraction(rho: number, setting: string): void {
-  if (!(rho > 0 && rho < 1)) {
-    throw new Error(`${setting} must be in ${NOISE_FRACTION_RANGE}, got ${rho}`);
-  }
-}
+export const NOISE_FRACTION_RANGE: Readonly<NumberRange> = Object.freeze({ above: 0, below: 1 });
 
 /** Which valid pairs become the noise set of a user. */
 export type NoiseSelection =

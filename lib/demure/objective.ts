@@ -28,15 +28,22 @@ import { tidyRead } from "../backend/tidy_read.ts";
 import { validPairs } from "../attribution/mod.ts";
 import {
   type AttributionConfig,
-  checkNoiseFraction,
   DEFAULT_ATTRIBUTION_CONFIG,
   DEFAULT_NOISE_FRACTION,
+  NOISE_FRACTION_RANGE,
   type PairShape,
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  SettingError,
+} from "../util/settings.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
-import type { AuxiliaryLossContext, TrainerHooks } from "../train/trainer.ts";
+import type { AuxiliaryLossContext, TrainerHooks } from "../train/config.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
@@ -123,13 +130,35 @@ export interface DemureTraining {
 }
 
 /**
- * Fills in the defaults of {@linkcode DemureConfig} and checks the settings. An attribution
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range; ranges in `docs/configuration.md`.
+ */
+export function validateDemureConfig(config: DemureConfig): void {
+  checkOneOf("DemureConfig.variant", config.variant, [
+    "full",
+    "attribution_only",
+    "contrastive_only",
+  ]);
+  checkNumber("DemureConfig.lambda", config.lambda, { min: 0 });
+  // Checked here, not only by InfoNCE after the warm-up: a bad temperature fails before training.
+  checkNumber("DemureConfig.temperature", config.temperature, { above: 0 });
+  checkNumber("DemureConfig.rho", config.rho, NOISE_FRACTION_RANGE);
+  checkInteger("DemureConfig.warmupSteps", config.warmupSteps, { min: 0 });
+  checkInteger("DemureConfig.everySteps", config.everySteps, { min: 1 });
+  checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
+  checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
+}
+
+/**
+ * Fills in the defaults of {@linkcode DemureConfig} and validates the result. An attribution
  * `selection` is refused: Demure's noise set is always the bottom fraction `rho`.
  */
 export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureConfig {
   if (input.attribution !== undefined && "selection" in input.attribution) {
-    throw new Error(
-      "Demure: attribution.selection is not a Demure setting; set rho (the noise fraction) instead",
+    throw new SettingError(
+      "DemureConfig.attribution.selection",
+      (input.attribution as { selection: unknown }).selection,
+      "none (Demure's noise set is the bottom fraction DemureConfig.rho; set rho instead)",
     );
   }
   const config: DemureConfig = {
@@ -137,8 +166,7 @@ export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureCo
     ...input,
     attribution: { ...DEFAULT_DEMURE_CONFIG.attribution, ...input.attribution },
   };
-  checkNoiseFraction(config.rho, "Demure: rho");
-  if (!(config.lambda >= 0)) throw new Error(`Demure: lambda must be >= 0, got ${config.lambda}`);
+  validateDemureConfig(config);
   return config;
 }
 

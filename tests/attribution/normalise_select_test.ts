@@ -63,7 +63,7 @@ Deno.test("selection rejects bad rho, NaN scores at valid pairs and mismatched s
     assertThrows(
       () => selectNoise(CONTRIBUTIONS, VALID, SHAPE, { kind: "bottom_fraction", rho }),
       Error,
-      "must be in (0, 1)",
+      "NoiseSelection.rho is " + rho + "; allowed: a finite number > 0 and < 1",
     );
   }
   const withNaN = Float32Array.of(NaN, 0, 0, 0, 0, 0, 0, 0);

@@ -113,7 +113,11 @@ Deno.test("Demure's rho is the one noise fraction: selection derived, same defau
   });
   assert(!("selection" in defaults.attribution));
   for (const rho of [0, 1, 1.5]) {
-    assertThrows(() => resolveDemureConfig({ rho }), Error, "Demure: rho must be in (0, 1)");
+    assertThrows(
+      () => resolveDemureConfig({ rho }),
+      Error,
+      `DemureConfig.rho is ${rho}; allowed: a finite number > 0 and < 1`,
+    );
   }
   const withSelection = {
     attribution: { selection: { kind: "threshold", threshold: 0 } },
