@@ -40,6 +40,8 @@ export interface CheckpointInfo {
   trainerState?: Json;
   /** Extra tensors (e.g. optimizer moments), stored under their own names. */
   extraTensors?: ReadonlyMap<string, tf.Tensor>;
+  /** Extra tensors already on the host (e.g. a training hook's state). */
+  extraHostTensors?: ReadonlyMap<string, HostTensor>;
 }
 
 /** A loaded checkpoint: all tensors on the host, and the sidecar. */
@@ -75,6 +77,10 @@ export function saveModelCheckpoint(
   const params = model.parameters;
   for (const name of params.names()) add(name, params.get(name));
   for (const [name, tensor] of info.extraTensors ?? []) add(name, tensor);
+  for (const [name, tensor] of info.extraHostTensors ?? []) {
+    if (tensors.has(name)) throw new Error(`checkpoint: tensor name "${name}" used twice`);
+    tensors.set(name, tensor);
+  }
   const bytes = encodeSafetensors(tensors, { format: "demure-checkpoint/1" });
   const weightsFile = `${baseName(base)}.safetensors`;
   const sidecar: CheckpointSidecar = {

@@ -13,11 +13,12 @@
  */
 import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
 import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
-import type { ModelConfigInput } from "../models/sequential_recommender.ts";
-import type { TrainerConfig } from "../train/trainer.ts";
+import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
+import { resolveTrainerConfig, type TrainerConfig } from "../train/config.ts";
+import { checkOneOf, SettingError } from "../util/settings.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
-import { type SystemName, SYSTEMS, type SystemSpec, withDemure } from "./systems.ts";
+import { systemByName, type SystemName, type SystemSpec, withDemure } from "./systems.ts";
 
 /** How big the grid is. */
 export type ExperimentMode = "quick" | "full";
@@ -170,14 +171,28 @@ export function noiseLevelDataset(
 }
 
 function demureSystem(name: SystemName, demure: Partial<DemureConfig>): SystemSpec {
-  const base: SystemSpec = SYSTEMS[name];
+  const base: SystemSpec = systemByName(name);
   return base.kind === "neural" && base.demure ? withDemure(name, demure) : base;
+}
+
+/** Throws a `SettingError` unless `seeds` is a non-empty list of distinct integers >= 0. */
+export function validateSeeds(seeds: readonly number[]): void {
+  const allowed = "a non-empty list of distinct integers >= 0 and < 2^31";
+  if (!Array.isArray(seeds) || seeds.length === 0) {
+    throw new SettingError("plan seeds", seeds, allowed);
+  }
+  const valid = seeds.every((seed) => Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31);
+  if (!valid || new Set(seeds).size !== seeds.length) {
+    throw new SettingError("plan seeds", seeds, allowed);
+  }
 }
 
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
 export function planExperiments(mode: ExperimentMode, seeds?: number[]): ExperimentPlan {
+  checkOneOf("plan size (ExperimentMode)", mode, ["quick", "full"]);
   const settings = SETTINGS[mode];
   const runSeeds = seeds ?? settings.seeds;
+  validateSeeds(runSeeds);
   const cells = new Map<string, PlannedCell>();
   const add = (
     experiment: Experiment,
@@ -259,6 +274,9 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
   for (const seed of movielensSeeds.slice(1)) {
     for (const name of ABLATION_SYSTEMS) add("ablation", movielens, name, seed);
   }
+  // Every cell's settings are checked now, not when the cell's turn comes hours later.
+  for (const cell of cells.values()) resolveTrainerConfig({ ...cell.training, seed: cell.seed });
+  resolveModelConfig(settings.model);
   return {
     mode,
     seeds: runSeeds,
