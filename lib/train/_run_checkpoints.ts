@@ -4,6 +4,7 @@ import {
   checkpointExists,
   loadModelCheckpoint,
   readCheckpoint,
+  removeStaleCheckpointFiles,
   saveModelCheckpoint,
 } from "../checkpoint/checkpoint.ts";
 import type { Json } from "../checkpoint/checkpoint.ts";
@@ -113,6 +114,8 @@ export function restoreRun(
   fingerprint: string,
   hookState?: TrainerHooks["checkpointState"],
 ): ResumeState {
+  // Sweep what killed saves left behind (partial weights files, temporary sidecars).
+  for (const base of [`${dir}/last`, `${dir}/best`]) removeStaleCheckpointFiles(base);
   if (!checkpointExists(`${dir}/last`)) return freshResumeState();
   const loaded = loadModelCheckpoint(`${dir}/last`, model, { datasetFingerprint: fingerprint });
   const stored = loaded.sidecar.trainerState as unknown as StoredTrainerState | undefined;
@@ -146,7 +149,9 @@ export function restoreRun(
     best = new Map();
     for (const name of model.parameters.names()) {
       const host = bestFile.tensors.get(name);
-      if (host === undefined) throw new Error(`${dir}/best.safetensors: lacks parameter "${name}"`);
+      if (host === undefined) {
+        throw new Error(`${dir}/best.json: its weights lack parameter "${name}"`);
+      }
       best.set(name, tf.tensor(host.data, host.shape, "float32"));
     }
   }
