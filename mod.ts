@@ -177,10 +177,15 @@ export {
   withDemure,
 } from "./lib/experiments/systems.ts";
 export {
+  DATASET_FILE_FORMATS,
+  type DatasetFileFormat,
   datasetLabel,
   type DatasetSpec,
+  type FeatureFileSpec,
+  type FileDatasetSpec,
   prepareDataset,
   type PreparedDataset,
+  readDatasetFile,
 } from "./lib/experiments/datasets.ts";
 export {
   cellsOf,
@@ -190,6 +195,7 @@ export {
   noiseLevelDataset,
   planExperiments,
   type PlannedCell,
+  type PlanOptions,
   type SweepParameter,
 } from "./lib/experiments/plan.ts";
 export { type CellResult, type CellSettings, runCell } from "./lib/experiments/run_cell.ts";
