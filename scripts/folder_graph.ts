@@ -6,7 +6,8 @@
  *
  *   deno run --allow-read scripts/folder_graph.ts    prints the graph; exits 1 on a broken rule
  *
- * `tests/layout/folder_graph_test.ts` runs the same checks.
+ * `tests/layout/folder_graph_test.ts` runs the same checks (once the encoders -> models back-edge
+ * is gone).
  *
  * @module
  */
