@@ -108,6 +108,7 @@ export {
 // Evaluation: full ranking, metrics, protocol, sampled negatives, significance.
 export {
   DEFAULT_CUTOFFS,
+  DEFAULT_RANKING_PROTOCOL,
   DEFAULT_SAMPLED_NEGATIVES,
   evaluateRanking,
   type EvaluationConfig,
@@ -121,6 +122,9 @@ export {
   modelScorer,
   type PairedTestResult,
   pairedTTest,
+  parseRankingProtocol,
+  RANKING_PROTOCOLS,
+  type RankingProtocol,
   type SampledNegatives,
   type SampledNegativesConfig,
   sampleEvaluationNegatives,
@@ -141,8 +145,8 @@ export {
 
 // Baselines.
 export {
-  augmentView,
   type AugmentedView,
+  augmentView,
   cl4srecAuxiliaryLoss,
   type Cl4SRecConfig,
   DEFAULT_CL4SREC_CONFIG,
@@ -174,8 +178,8 @@ export {
   type DemureVariant,
   type EmptyPositionPolicy,
   noiseAttributionConfig,
-  randomNoiseMask,
   type RandomNoiseMask,
+  randomNoiseMask,
   resolveDemureConfig,
   viewTensors,
 } from "./lib/demure/mod.ts";
@@ -185,10 +189,10 @@ export {
   type AttributionQuality,
   attributionQuality,
   type AttributionSummary,
-  cellsDirectory,
-  cellsOf,
   type CellResult,
+  cellsDirectory,
   type CellSettings,
+  cellsOf,
   type ColdStartBucket,
   coldStartBuckets,
   compareWithStrongestBaseline,
@@ -236,8 +240,8 @@ export {
   type BandSeries,
   type BarSeries,
   type BarTrace,
-  type ContributionHeatmapInput,
   contributionHeatmap,
+  type ContributionHeatmapInput,
   type CurveSeries,
   type Figure,
   type FigurePngOptions,

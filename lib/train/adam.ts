@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * const adam = new Adam({ ...DEFAULT_ADAM_CONFIG, learningRate: 1e-3 });
+ * const adam = new Adam({ ...DEFAULT_ADAM_CONFIG, learningRate: 1e-3 }); // default 2e-3
  * adam.apply(model.parameters, gradients); // gradients: Map<name, Tensor>
  * ```
  */
@@ -45,9 +45,9 @@ export function validateAdamConfig(config: AdamConfig, where = "AdamConfig"): vo
   }
 }
 
-/** Defaults of {@linkcode AdamConfig}. */
+/** Defaults of {@linkcode AdamConfig} (the README's protocol: lr 2e-3). */
 export const DEFAULT_ADAM_CONFIG: AdamConfig = {
-  learningRate: 1e-3,
+  learningRate: 2e-3,
   beta1: 0.9,
   beta2: 0.999,
   epsilon: 1e-8,

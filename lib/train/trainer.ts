@@ -68,8 +68,11 @@ export async function trainModel(
   const onProgress = hooks.onProgress ?? printProgress;
   const validate = hooks.validate ??
     ((m: SequentialRecommender) =>
-      evaluateRanking(modelScorer(m), split, { stage: "valid", chunkSize: config.evalChunkSize })
-        .metrics);
+      evaluateRanking(modelScorer(m), split, {
+        stage: "valid",
+        chunkSize: config.evalChunkSize,
+        ranking: config.ranking,
+      }).metrics);
   const adam = new Adam(config.optimizer);
   const fingerprint = split.dataset.metadata.fingerprint;
   const state: ResumeState = config.checkpointDir && config.resume
