@@ -14,7 +14,7 @@
  * const model = new SequentialRecommender(split.dataset, { backbone: "sasrec" });
  * const demure = demureHooks(model, { lambda: 0.1 });
  * await trainModel(model, split, { seed: 0 }, demure.hooks);
- * console.log(evaluateRanking(modelScorer(model), split, { stage: "test" }).metrics);
+ * console.log((await evaluateRanking(modelScorer(model), split, { stage: "test" })).metrics);
  * ```
  *
  * @module

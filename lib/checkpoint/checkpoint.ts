@@ -6,10 +6,11 @@
  *
  * @example
  * ```ts
- * saveModelCheckpoint("runs/sasrec/best", model, { datasetFingerprint: fp, metrics: { "NDCG@10": 0.1 } });
+ * await saveModelCheckpoint("runs/sasrec/best", model, { datasetFingerprint: fp, metrics: { "NDCG@10": 0.1 } });
  * loadModelCheckpoint("runs/sasrec/best", model, { datasetFingerprint: fp });
  * ```
  */
+import { readFloat32 } from "../backend/read_values.ts";
 import { tf } from "../backend/tf.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import type { ModelConfig, SequentialRecommender } from "../models/sequential_recommender.ts";
@@ -61,20 +62,25 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** Writes `<base>.safetensors` + `<base>.json` for the model's parameters (and extras). */
-export function saveModelCheckpoint(
+/**
+ * Writes `<base>.safetensors` + `<base>.json` for the model's parameters (and extras). All
+ * tensors are read in one asynchronous transfer, so this also runs on a GPU backend.
+ */
+export async function saveModelCheckpoint(
   base: string,
   model: SequentialRecommender,
   info: CheckpointInfo,
-): void {
-  const tensors = new Map<string, HostTensor>();
-  const add = (name: string, tensor: tf.Tensor) => {
-    if (tensors.has(name)) throw new Error(`checkpoint: tensor name "${name}" used twice`);
-    tensors.set(name, { shape: [...tensor.shape], data: Float32Array.from(tensor.dataSync()) });
-  };
+): Promise<void> {
+  const named: [string, tf.Tensor][] = [];
   const params = model.parameters;
-  for (const name of params.names()) add(name, params.get(name));
-  for (const [name, tensor] of info.extraTensors ?? []) add(name, tensor);
+  for (const name of params.names()) named.push([name, params.get(name)]);
+  for (const [name, tensor] of info.extraTensors ?? []) named.push([name, tensor]);
+  const values = await readFloat32(named.map(([, tensor]) => tensor));
+  const tensors = new Map<string, HostTensor>();
+  named.forEach(([name, tensor], i) => {
+    if (tensors.has(name)) throw new Error(`checkpoint: tensor name "${name}" used twice`);
+    tensors.set(name, { shape: [...tensor.shape], data: values[i] });
+  });
   const bytes = encodeSafetensors(tensors, { format: "demure-checkpoint/1" });
   const weightsFile = `${baseName(base)}.safetensors`;
   const sidecar: CheckpointSidecar = {

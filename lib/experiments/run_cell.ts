@@ -118,8 +118,8 @@ export async function runCell(
     }
     const evaluate = (stage: "valid" | "test") =>
       evaluateRanking(scorer, split, { stage, loss, seed: settings.seed });
-    const valid = evaluate("valid");
-    const test = evaluate("test");
+    const valid = await evaluate("valid");
+    const test = await evaluate("test");
     const attribution = settings.scoreAttribution && model && data.truth
       ? attributionQuality(model, split, data.truth)
       : undefined;

@@ -31,7 +31,7 @@ function resumeKey(config: TrainerConfig): string {
 }
 
 /** Writes `<dir>/last` (weights, Adam moments, loop state) and, when improved, `<dir>/best`. */
-export function saveRun(
+export async function saveRun(
   dir: string,
   model: SequentialRecommender,
   adam: Adam,
@@ -39,7 +39,7 @@ export function saveRun(
   fingerprint: string,
   state: ResumeState,
   improved: boolean,
-): void {
+): Promise<void> {
   Deno.mkdirSync(dir, { recursive: true });
   const metrics = { "valid NDCG@10": state.bestValidation };
   const trainerState = {
@@ -53,9 +53,9 @@ export function saveRun(
     resumeKey: resumeKey(config),
   } as unknown as Json;
   if (improved) {
-    saveModelCheckpoint(`${dir}/best`, model, { datasetFingerprint: fingerprint, metrics });
+    await saveModelCheckpoint(`${dir}/best`, model, { datasetFingerprint: fingerprint, metrics });
   }
-  saveModelCheckpoint(`${dir}/last`, model, {
+  await saveModelCheckpoint(`${dir}/last`, model, {
     datasetFingerprint: fingerprint,
     metrics,
     trainerState,
