@@ -152,20 +152,16 @@ export {
   randomNoiseMask,
   viewTensors,
 } from "./lib/demure/views.ts";
-export {
-  DEFAULT_NOISE_MASK_CONFIG,
-  NoiseMaskCache,
-  type NoiseMaskConfig,
-} from "./lib/demure/noise_mask.ts";
-export { sequenceLossOf, withNextItemTargets } from "./lib/demure/sequence_loss.ts";
-export { attributeBatch } from "./lib/demure/attribute_batch.ts";
+export { NoiseMaskCache, type NoiseMaskSchedule } from "./lib/demure/noise_mask.ts";
 export {
   DEFAULT_DEMURE_CONFIG,
+  type DemureAttributionConfig,
   type DemureConfig,
   demureHooks,
   type DemureStats,
   type DemureTraining,
   type DemureVariant,
+  noiseAttributionConfig,
   resolveDemureConfig,
 } from "./lib/demure/objective.ts";
 
@@ -183,6 +179,8 @@ export {
   type PreparedDataset,
 } from "./lib/experiments/datasets.ts";
 export {
+  cellsOf,
+  type Experiment,
   type ExperimentMode,
   type ExperimentPlan,
   noiseLevelDataset,
@@ -197,6 +195,12 @@ export {
   type PlanOutcome,
   runPlan,
 } from "./lib/experiments/run_plan.ts";
+export {
+  ensureCells,
+  type EnsureCellsOptions,
+  type EnsuredCells,
+  type FinishedCell,
+} from "./lib/experiments/ensure_cells.ts";
 export {
   type AttributionQuality,
   attributionQuality,

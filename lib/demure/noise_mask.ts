@@ -12,33 +12,26 @@
  *
  * @example
  * ```ts
- * const cache = new NoiseMaskCache(maxLength, numModalities, { warmupSteps: 200, everySteps: 10 });
+ * const cache = new NoiseMaskCache(maxLength, numModalities, { warmupSteps: 30, everySteps: 10 });
  * const noise = cache.noiseMaskFor(step, batch.users, batch.items, () =>
- *   attributeModalities(lossOf, E, w, cache.config.attribution));
+ *   attributeModalities(lossOf, E, w, attributionConfig));
  * if (noise) { const views = buildContrastiveViews(validMask, noise.noiseMask, shape, { scores: noise.scores }); }
  * ```
+ *
+ * @module
  */
-import { type AttributionConfig, DEFAULT_ATTRIBUTION_CONFIG } from "../attribution/types.ts";
 
-/** Configuration of {@linkcode NoiseMaskCache}; defaults in {@linkcode DEFAULT_NOISE_MASK_CONFIG}. */
-export interface NoiseMaskConfig {
-  /** Training steps before the first mask. Default 200. */
+/**
+ * The schedule of a {@linkcode NoiseMaskCache}. No defaults here: the cache is Demure's mechanism,
+ * and the defaults live in Demure's configuration (`DEFAULT_DEMURE_CONFIG.warmupSteps`,
+ * `.everySteps`).
+ */
+export interface NoiseMaskSchedule {
+  /** Training steps before the first mask; a non-negative integer. */
   warmupSteps: number;
-  /** A user's mask is recomputed once it is this many steps old. Default 10 (1 = every step). */
+  /** A user's mask is recomputed once it is this many steps old; a positive integer (1 = every step). */
   everySteps: number;
-  /**
-   * How the mask is computed (method, normalisation, rho); the cache only carries it so that a
-   * run prints one config. Default {@linkcode DEFAULT_ATTRIBUTION_CONFIG}.
-   */
-  attribution: AttributionConfig;
 }
-
-/** The documented defaults. */
-export const DEFAULT_NOISE_MASK_CONFIG: Readonly<NoiseMaskConfig> = Object.freeze({
-  warmupSteps: 200,
-  everySteps: 10,
-  attribution: DEFAULT_ATTRIBUTION_CONFIG,
-});
 
 /** A computed mask for one batch: `[batch, position, modality]` each. */
 export interface BatchNoiseMask {
@@ -67,16 +60,19 @@ interface UserEntry {
 
 /** The mask schedule and per-user store; see the module documentation. */
 export class NoiseMaskCache {
-  readonly config: NoiseMaskConfig;
+  /** The schedule this cache follows. */
+  readonly config: Readonly<NoiseMaskSchedule>;
+  /** Padded history length of the batches. */
   readonly positions: number;
+  /** Size of the modality axis. */
   readonly modalities: number;
   readonly #entries = new Map<number, UserEntry>();
   #computed = 0;
   #reused = 0;
 
   /** `positions`: padded history length; `modalities`: size of the modality axis. */
-  constructor(positions: number, modalities: number, config: Partial<NoiseMaskConfig> = {}) {
-    this.config = { ...DEFAULT_NOISE_MASK_CONFIG, ...config };
+  constructor(positions: number, modalities: number, config: NoiseMaskSchedule) {
+    this.config = { warmupSteps: config.warmupSteps, everySteps: config.everySteps };
     for (const [field, value] of Object.entries({ positions, modalities })) {
       if (!Number.isInteger(value) || value < 1) {
         throw new Error(`NoiseMaskCache: ${field} must be a positive integer, got ${value}`);

@@ -26,6 +26,7 @@ import {
   summariseSystems,
   type SystemSummary,
 } from "./analyse.ts";
+import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
 import { datasetLabel } from "./datasets.ts";
 import { type ExperimentPlan, noiseLevelDataset, type SweepParameter } from "./plan.ts";
 import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
@@ -269,7 +270,10 @@ export function summaryMarkdown(summary: ReproductionSummary): string {
       "",
     );
   }
-  parts.push("## Attribution against the planted truth (synthetic, rho = 0.3)", "");
+  parts.push(
+    `## Attribution against the planted truth (synthetic, rho = ${SCORED_NOISE_FRACTION})`,
+    "",
+  );
   parts.push(
     markdownTable(
       [

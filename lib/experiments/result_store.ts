@@ -27,6 +27,9 @@ export interface CellClaim {
   pid: number;
   hostname: string;
   since: string;
+  /** The batch job running the cell (e.g. Slurm's `1234_7`), when a scheduler started it: a
+   * claim on another host can only be judged stale by asking the scheduler about this job. */
+  job?: string;
 }
 
 function isRunning(pid: number): boolean {
@@ -98,14 +101,16 @@ export class ResultStore {
 
   /**
    * Claims `key` for this process. Returns undefined when claimed, or the claim of the live
-   * process that holds it. A claim left by a dead process on this host is taken over.
+   * process that holds it. A claim left by a dead process on this host is taken over. `job`
+   * names the batch job running this process, if any.
    */
-  claim(key: string): CellClaim | undefined {
+  claim(key: string, job?: string): CellClaim | undefined {
     const path = this.claimPathOf(key);
     const mine: CellClaim = {
       pid: Deno.pid,
       hostname: Deno.hostname(),
       since: new Date().toISOString(),
+      ...(job ? { job } : {}),
     };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -122,11 +127,24 @@ export class ResultStore {
     throw new Error(`${path}: could not claim the cell (claims kept changing); try again`);
   }
 
+  /** The claim on `key`, if any (whoever holds it, live or not). */
+  claimOf(key: string): CellClaim | undefined {
+    return readClaim(this.claimPathOf(key));
+  }
+
   /** Gives up this process's claim on `key` (after the cell is stored, or when it failed). */
   release(key: string): void {
     const path = this.claimPathOf(key);
     const holder = readClaim(path);
     if (holder?.pid === Deno.pid && holder.hostname === Deno.hostname()) Deno.removeSync(path);
+  }
+
+  /**
+   * Removes the claim on `key` when it is still `stale` (a claim the caller knows to be dead, e.g.
+   * a batch job the scheduler no longer runs); a claim taken since then is left alone.
+   */
+  removeStaleClaim(key: string, stale: CellClaim): void {
+    this.#removeStaleClaim(this.claimPathOf(key), stale);
   }
 
   // Moves the stale claim aside first: if another process took it over in the meantime, the

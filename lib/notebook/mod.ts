@@ -16,4 +16,10 @@ export {
 } from "./progress.ts";
 export { isQuickMode } from "./quick_mode.ts";
 export { jupyterOrNull } from "./jupyter.ts";
+export {
+  ensureCellsInNotebook,
+  type NotebookCellsOptions,
+  notebookPlan,
+  notebookResultsDir,
+} from "./plan_cells.ts";
 export { epochProgressEvent, trainingProgress } from "./training_progress.ts";
