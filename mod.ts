@@ -106,9 +106,13 @@ export {
 export { DEFAULT_CUTOFFS, metricNames, metricsAtRank } from "./lib/eval/metrics.ts";
 export { modelScorer, type Scorer } from "./lib/eval/scorer.ts";
 export {
+  DEFAULT_RANKING_PROTOCOL,
   type EvaluationProtocol,
   type EvaluationStage,
   formatProtocol,
+  parseRankingProtocol,
+  RANKING_PROTOCOLS,
+  type RankingProtocol,
 } from "./lib/eval/protocol.ts";
 export {
   DEFAULT_SAMPLED_NEGATIVES,

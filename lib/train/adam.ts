@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * const adam = new Adam({ ...DEFAULT_ADAM_CONFIG, learningRate: 1e-3 });
+ * const adam = new Adam({ ...DEFAULT_ADAM_CONFIG, learningRate: 1e-3 }); // default 2e-3
  * const squared = adam.squaredNorm(gradients); // gradients: Map<name, Tensor>
  * const [value] = await readFloat32([squared]); // read with the step's losses: one transfer
  * adam.apply(model.parameters, gradients, Math.sqrt(value[0]));
@@ -47,9 +47,9 @@ export function validateAdamConfig(config: AdamConfig, where = "AdamConfig"): vo
   }
 }
 
-/** Defaults of {@linkcode AdamConfig}. */
+/** Defaults of {@linkcode AdamConfig} (the README's protocol: lr 2e-3). */
 export const DEFAULT_ADAM_CONFIG: AdamConfig = {
-  learningRate: 1e-3,
+  learningRate: 2e-3,
   beta1: 0.9,
   beta2: 0.999,
   epsilon: 1e-8,

@@ -74,6 +74,7 @@ export async function trainModel(
       (await evaluateRanking(modelScorer(m), split, {
         stage: "valid",
         chunkSize: config.evalChunkSize,
+        ranking: config.ranking,
       })).metrics);
   const adam = new Adam(config.optimizer);
   const fingerprint = split.dataset.metadata.fingerprint;
