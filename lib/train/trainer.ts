@@ -213,9 +213,13 @@ export async function trainModel(
   };
 }
 
-interface StepLosses {
+/** The losses of one training step ({@linkcode trainStep}), read back as numbers. */
+export interface StepLosses {
+  /** `recommendation + auxiliary`: the loss the step descended. */
   total: number;
+  /** The recommendation loss L_rec of the batch. */
   recommendation: number;
+  /** The auxiliary loss (e.g. Demure's `lambda * L_cl`); 0 without the hook. */
   auxiliary: number;
 }
 
