@@ -101,8 +101,9 @@ export class ResultStore {
 
   /**
    * Claims `key` for this process. Returns undefined when claimed, or the claim of the live
-   * process that holds it. A claim left by a dead process on this host is taken over. `job`
-   * names the batch job running this process, if any.
+   * process that holds it. A claim left by a dead process on this host is taken over, and so is
+   * one left by an earlier attempt of the same batch job `job` (a task the scheduler restarted:
+   * Slurm's requeue, a Kubernetes pod retried for its index).
    */
   claim(key: string, job?: string): CellClaim | undefined {
     const path = this.claimPathOf(key);
@@ -121,7 +122,9 @@ export class ResultStore {
       }
       const holder = readClaim(path);
       if (holder === undefined) continue;
-      if (holder.hostname !== mine.hostname || isRunning(holder.pid)) return holder;
+      // The same batch job again: the scheduler restarted this task, so the earlier attempt is gone.
+      const restarted = job !== undefined && holder.job === job;
+      if (!restarted && (holder.hostname !== mine.hostname || isRunning(holder.pid))) return holder;
       this.#removeStaleClaim(path, holder);
     }
     throw new Error(`${path}: could not claim the cell (claims kept changing); try again`);
