@@ -106,9 +106,13 @@ export {
 export { DEFAULT_CUTOFFS, metricNames, metricsAtRank } from "./lib/eval/metrics.ts";
 export { modelScorer, type Scorer } from "./lib/eval/scorer.ts";
 export {
+  DEFAULT_RANKING_PROTOCOL,
   type EvaluationProtocol,
   type EvaluationStage,
   formatProtocol,
+  parseRankingProtocol,
+  RANKING_PROTOCOLS,
+  type RankingProtocol,
 } from "./lib/eval/protocol.ts";
 export {
   DEFAULT_SAMPLED_NEGATIVES,
@@ -152,20 +156,16 @@ export {
   randomNoiseMask,
   viewTensors,
 } from "./lib/demure/views.ts";
-export {
-  DEFAULT_NOISE_MASK_CONFIG,
-  NoiseMaskCache,
-  type NoiseMaskConfig,
-} from "./lib/demure/noise_mask.ts";
-export { sequenceLossOf, withNextItemTargets } from "./lib/attribution/sequence_loss.ts";
-export { attributeBatch } from "./lib/attribution/attribute_batch.ts";
+export { NoiseMaskCache, type NoiseMaskSchedule } from "./lib/demure/noise_mask.ts";
 export {
   DEFAULT_DEMURE_CONFIG,
+  type DemureAttributionConfig,
   type DemureConfig,
   demureHooks,
   type DemureStats,
   type DemureTraining,
   type DemureVariant,
+  noiseAttributionConfig,
   resolveDemureConfig,
 } from "./lib/demure/objective.ts";
 

@@ -6,6 +6,13 @@
  *   deno task reproduce --quick    the same grid, small (CI)
  *   deno task reproduce --seeds 0,1 --results results/mine
  *   deno task reproduce --report-only   report the finished cells, list the missing ones, run nothing
+ *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
+ *                                  bring your own data: main table and ablation on an imported
+ *                                  dataset (format sequence or recbole), results under
+ *                                  results/<label>/<mode>; see docs/data.md
+ *   deno task reproduce --ranking history_kept
+ *                                  validate and test with history items kept as candidates
+ *                                  (RecBole-compatible full sort; default history_excluded)
  *   deno task reproduce & deno task reproduce
  *                                  (two processes share the cells: each claims a cell before it
  *                                  runs it; the one that finishes last writes the complete report)
@@ -27,6 +34,13 @@ import {
   resolveCell,
   runOneCell,
 } from "../lib/experiments/cell_command.ts";
+import { parseRankingProtocol } from "../lib/eval/protocol.ts";
+import {
+  DATASET_FILE_FORMATS,
+  type DatasetFileFormat,
+  datasetLabel,
+  type DatasetSpec,
+} from "../lib/experiments/datasets.ts";
 import { planExperiments } from "../lib/experiments/plan.ts";
 import { summarise, writeReport } from "../lib/experiments/report.ts";
 import { runPlan } from "../lib/experiments/run_plan.ts";
@@ -41,6 +55,10 @@ const { values } = parseArgs({
     "list-cells": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     cell: { type: "string" },
+    dataset: { type: "string" },
+    format: { type: "string" },
+    features: { type: "string" },
+    ranking: { type: "string" },
   },
 });
 const mode = values.quick ? "quick" : "full";
@@ -49,14 +67,46 @@ const seeds = values.seeds?.split(",").map((s) => {
   if (!Number.isInteger(seed)) throw new Error(`--seeds: "${s}" is not an integer`);
   return seed;
 });
-const resultsDir = values.results ?? `results/${mode}`;
+/** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
+function datasetOption(): DatasetSpec | undefined {
+  if (values.dataset === undefined) {
+    if (values.format !== undefined || values.features !== undefined) {
+      throw new Error("--format and --features describe --dataset PATH, which is missing");
+    }
+    return undefined;
+  }
+  const format = values.format;
+  if (!format || !(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
+    throw new Error(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
+  }
+  const features = values.features?.split(",").map((entry) => {
+    const [name, path] = entry.split("=");
+    if (!name || !path) throw new Error(`--features: "${entry}" is not name=path`);
+    return { name, path };
+  });
+  return {
+    kind: "file",
+    path: values.dataset,
+    format: format as DatasetFileFormat,
+    ...(features ? { features } : {}),
+  };
+}
+const dataset = datasetOption();
+const ranking = values.ranking === undefined
+  ? undefined
+  : parseRankingProtocol(values.ranking, "--ranking");
+const resultsDir = values.results ??
+  (dataset ? `results/${datasetLabel(dataset)}/${mode}` : `results/${mode}`);
 const commands = ["report-only", "list-cells", "cell"] as const;
 const chosen = commands.filter((c) => values[c] !== undefined && values[c] !== false);
 if (chosen.length > 1) {
   throw new Error(`--${chosen.join(" and --")} exclude each other: choose one`);
 }
 
-const plan = planExperiments(mode, seeds);
+const plan = planExperiments(mode, seeds, {
+  ...(dataset ? { dataset } : {}),
+  ...(ranking ? { ranking } : {}),
+});
 
 /** Stops with a clear message (no stack) and a non-zero status. */
 function fail(error: unknown): never {

@@ -1,8 +1,9 @@
 /**
  * Ranking evaluation of a {@linkcode Scorer} on a leave-one-out split, in chunks of users so memory
  * stays bounded ([chunk, numItems] scores at a time).
- * - `full` (default): rank the target among ALL items; the user's history items are excluded
- *   (the target itself never is); `excludeHistory: false` keeps them (labelled in the protocol).
+ * - `full` (default): rank the target among ALL items under a named {@linkcode RankingProtocol}:
+ *   `history_excluded` (default; the target itself is never excluded) or `history_kept`
+ *   (RecBole-compatible full sort). The protocol card names it.
  * - `sampled`: rank the target among the persisted sampled negatives only (labelled).
  * Ties are pessimistic (see metrics.ts). Per-user metric arrays are kept for paired tests.
  *
@@ -22,7 +23,12 @@ import {
   pessimisticRank,
   pessimisticRankAmong,
 } from "./metrics.ts";
-import type { EvaluationProtocol, EvaluationStage } from "./protocol.ts";
+import {
+  DEFAULT_RANKING_PROTOCOL,
+  type EvaluationProtocol,
+  type EvaluationStage,
+  type RankingProtocol,
+} from "./protocol.ts";
 import type { SampledNegatives } from "./sampled_negatives.ts";
 import type { Scorer } from "./scorer.ts";
 
@@ -32,8 +38,8 @@ export interface EvaluationConfig {
   stage: EvaluationStage;
   /** Default [5, 10, 20]. */
   cutoffs?: readonly number[];
-  /** Full ranking only: drop the history items from the candidates. Default true. */
-  excludeHistory?: boolean;
+  /** Full ranking only: which items are candidates. Default {@linkcode DEFAULT_RANKING_PROTOCOL}. */
+  ranking?: RankingProtocol;
   /** Users per chunk. Default 256. */
   chunkSize?: number;
   /** Sampled ranking against these negatives instead of full ranking. Default undefined (full). */
@@ -67,7 +73,8 @@ export function evaluateRanking(
 ): EvaluationResult {
   assertSynchronousReads("evaluateRanking");
   const cutoffs = config.cutoffs ?? DEFAULT_CUTOFFS;
-  const excludeHistory = config.excludeHistory ?? true;
+  const ranking = config.ranking ?? DEFAULT_RANKING_PROTOCOL;
+  const excludeHistory = ranking === "history_excluded";
   const names = metricNames(cutoffs);
   const numItems = split.dataset.numItems;
   if (scorer.numItems !== numItems) {
@@ -127,7 +134,8 @@ export function evaluateRanking(
       dataset: datasetLine(split),
       split: split.protocol,
       loss: config.loss ?? "none",
-      ranking: rankingLine(numItems, excludeHistory, config.sampled),
+      ranking: rankingLine(numItems, ranking, config.sampled),
+      ...(config.sampled ? {} : { rankingProtocol: ranking }),
       stage: config.stage,
       seed: config.seed ?? 0,
     },
@@ -158,7 +166,7 @@ function datasetLine(split: LeaveOneOutSplit): string {
 
 function rankingLine(
   numItems: number,
-  excludeHistory: boolean,
+  ranking: RankingProtocol,
   sampled?: SampledNegatives,
 ): string {
   if (sampled) {
@@ -166,6 +174,8 @@ function rankingLine(
       `never interacted), ties pessimistic`;
   }
   return `full ranking over all ${numItems} items, ${
-    excludeHistory ? "history items excluded" : "history items KEPT as candidates"
-  }, target never excluded, ties pessimistic`;
+    ranking === "history_excluded"
+      ? "history items excluded"
+      : "history items KEPT as candidates (RecBole-compatible full sort)"
+  } [${ranking}], target never excluded, ties pessimistic`;
 }

@@ -5,32 +5,49 @@
  *
  * @example
  * ```ts
- * const adam = new Adam({ ...DEFAULT_ADAM_CONFIG, learningRate: 1e-3 });
+ * const adam = new Adam({ ...DEFAULT_ADAM_CONFIG, learningRate: 1e-3 }); // default 2e-3
  * adam.apply(model.parameters, gradients); // gradients: Map<name, Tensor>
  * ```
  */
 import { tf } from "../backend/tf.ts";
 import type { ParameterStore } from "../models/parameter_store.ts";
+import { checkNumber } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Adam}. */
 export interface AdamConfig {
-  /** Default 1e-3. */
+  /** > 0 and <= 10. Default 1e-3. */
   learningRate: number;
-  /** Default 0.9. */
+  /** In [0, 1). Default 0.9. */
   beta1: number;
-  /** Default 0.999. */
+  /** In [0, 1). Default 0.999. */
   beta2: number;
-  /** Default 1e-8. */
+  /** > 0. Default 1e-8. */
   epsilon: number;
-  /** Decoupled weight decay (AdamW). Default 0. */
+  /** Decoupled weight decay (AdamW), >= 0. Default 0. */
   weightDecay: number;
-  /** Clip gradients to this global L2 norm; default undefined (no clipping). */
+  /** Clip gradients to this global L2 norm (> 0); default undefined (no clipping). */
   clipNorm?: number;
 }
 
-/** Defaults of {@linkcode AdamConfig}. */
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field out of range.
+ * `where` names the config in the message (e.g. "TrainerConfig.optimizer").
+ */
+export function validateAdamConfig(config: AdamConfig, where = "AdamConfig"): void {
+  // A learning rate above 10 has no use with Adam (steps of about lr per weight) and only diverges.
+  checkNumber(`${where}.learningRate`, config.learningRate, { above: 0, max: 10 });
+  checkNumber(`${where}.beta1`, config.beta1, { min: 0, below: 1 });
+  checkNumber(`${where}.beta2`, config.beta2, { min: 0, below: 1 });
+  checkNumber(`${where}.epsilon`, config.epsilon, { above: 0 });
+  checkNumber(`${where}.weightDecay`, config.weightDecay, { min: 0 });
+  if (config.clipNorm !== undefined) {
+    checkNumber(`${where}.clipNorm`, config.clipNorm, { above: 0 });
+  }
+}
+
+/** Defaults of {@linkcode AdamConfig} (the README's protocol: lr 2e-3). */
 export const DEFAULT_ADAM_CONFIG: AdamConfig = {
-  learningRate: 1e-3,
+  learningRate: 2e-3,
   beta1: 0.9,
   beta2: 0.999,
   epsilon: 1e-8,
@@ -44,6 +61,7 @@ export class Adam {
   readonly #second = new Map<string, tf.Tensor>();
 
   constructor(config: AdamConfig = DEFAULT_ADAM_CONFIG) {
+    validateAdamConfig(config);
     this.config = config;
   }
 

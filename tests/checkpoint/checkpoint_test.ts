@@ -56,9 +56,10 @@ Deno.test("model checkpoint round trip gives identical predictions; bad files gi
     Error,
     'field "modelConfig"',
   );
-  const bytes = Deno.readFileSync(`${base}.safetensors`);
+  const weightsPath = `${dir}/${loaded.sidecar.weightsFile}`;
+  const bytes = Deno.readFileSync(weightsPath);
   bytes[bytes.length - 1] ^= 0xff;
-  Deno.writeFileSync(`${base}.safetensors`, bytes);
+  Deno.writeFileSync(weightsPath, bytes);
   assertThrows(
     () => loadModelCheckpoint(base, target, { datasetFingerprint: "tiny-v1" }),
     Error,

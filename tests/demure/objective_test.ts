@@ -1,11 +1,18 @@
 /**
  * Demure's trainer hooks on the real model: warm-up, the three variants, memory and determinism.
  */
-import { assert, assertEquals, assertGreater } from "@std/assert";
+import { assert, assertEquals, assertGreater, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
-import { type DemureConfig, demureHooks, type DemureVariant } from "../../lib/demure/objective.ts";
+import {
+  type DemureConfig,
+  demureHooks,
+  type DemureVariant,
+  noiseAttributionConfig,
+  resolveDemureConfig,
+} from "../../lib/demure/objective.ts";
+import { DEFAULT_ATTRIBUTION_CONFIG } from "../../lib/attribution/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
 import { resolveTrainerConfig, trainStep } from "../../lib/train/trainer.ts";
@@ -95,4 +102,25 @@ Deno.test("Demure training keeps the tensor count constant and is deterministic"
   // Step 2 creates the Adam moments' steady state; from then on nothing may accumulate.
   assertEquals(new Set(first.tensors.slice(3)).size, 1, `tensor counts ${first.tensors}`);
   assertEquals(first.losses, second.losses);
+});
+
+Deno.test("Demure's rho is the one noise fraction: selection derived, same default and range", () => {
+  const defaults = resolveDemureConfig();
+  assertEquals(noiseAttributionConfig(defaults).selection, DEFAULT_ATTRIBUTION_CONFIG.selection);
+  assertEquals(noiseAttributionConfig(resolveDemureConfig({ rho: 0.5 })).selection, {
+    kind: "bottom_fraction",
+    rho: 0.5,
+  });
+  assert(!("selection" in defaults.attribution));
+  for (const rho of [0, 1, 1.5]) {
+    assertThrows(
+      () => resolveDemureConfig({ rho }),
+      Error,
+      `DemureConfig.rho is ${rho}; allowed: a finite number > 0 and < 1`,
+    );
+  }
+  const withSelection = {
+    attribution: { selection: { kind: "threshold", threshold: 0 } },
+  } as unknown as Partial<DemureConfig>;
+  assertThrows(() => resolveDemureConfig(withSelection), Error, "set rho");
 });

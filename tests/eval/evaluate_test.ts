@@ -37,7 +37,7 @@ Deno.test("full ranking: history excluded by default, kept on request, ties pess
   assertStringIncludes(result.protocol.ranking, "history items excluded");
   const kept = evaluateRanking(tableScorer(scores), split, {
     stage: "test",
-    excludeHistory: false,
+    ranking: "history_kept",
   });
   assertEquals(kept.ranks[0], 5); // items 0..3 (9) and item 5 (tie) ahead
   assertStringIncludes(kept.protocol.ranking, "KEPT");
