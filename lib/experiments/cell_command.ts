@@ -200,6 +200,7 @@ export async function runOneCell(
         `is dead, delete ${store.claimPathOf(cell.key)}`,
     );
   }
+  const stopHeartbeat = store.keepAlive(cell.key);
   try {
     const again = store.get<CellResult>(cell.key, settings);
     if (again) return { result: again, ranNow: false };
@@ -207,7 +208,10 @@ export async function runOneCell(
     log(`dataset ${data.label}\n${data.statistics}\n${data.split.protocol.join("\n")}`);
     log(`cell ${cell.key}`);
     const started = performance.now();
-    const result = await runPlannedCell(plan, cell, data, (progress) => log(epochLine(progress)));
+    const result = await runPlannedCell(plan, cell, data, (progress) => {
+      store.heartbeat(cell.key);
+      log(epochLine(progress));
+    });
     store.put(cell.key, settings, result);
     log(
       `${cell.key}: test NDCG@10 ${result.test["NDCG@10"].toFixed(4)} HR@10 ${
@@ -216,6 +220,7 @@ export async function runOneCell(
     );
     return { result, ranNow: true };
   } finally {
+    stopHeartbeat();
     store.release(cell.key);
   }
 }

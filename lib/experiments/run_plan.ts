@@ -162,6 +162,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     }
     let result: CellResult;
     const cellStart = performance.now();
+    const stopHeartbeat = store.keepAlive(cell.key);
     try {
       // Checked under the claim: another process may have finished the cell since this run began.
       if (store.get<CellResult>(cell.key, settings)) continue;
@@ -170,10 +171,14 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
         plan,
         cell,
         data,
-        (progress) => options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress)),
+        (progress) => {
+          store.heartbeat(cell.key);
+          options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress));
+        },
       );
       store.put(cell.key, settings, result);
     } finally {
+      stopHeartbeat();
       store.release(cell.key);
     }
     done++;
