@@ -25,24 +25,23 @@
  * error before writing anything.
  */
 import { parseArgs } from "node:util";
-import { initBackend } from "../lib/backend/init_backend.ts";
 import {
   checkResultsPlan,
-  listCells,
-  recordResultsPlan,
-  resolveCell,
-  runOneCell,
-} from "../lib/experiments/cell_command.ts";
-import { parseRankingProtocol } from "../lib/eval/protocol.ts";
-import {
   DATASET_FILE_FORMATS,
   type DatasetFileFormat,
   datasetLabel,
   type DatasetSpec,
-} from "../lib/experiments/datasets.ts";
-import { planExperiments } from "../lib/experiments/plan.ts";
-import { summarise, writeReport } from "../lib/experiments/report.ts";
-import { runPlan } from "../lib/experiments/run_plan.ts";
+  initBackend,
+  listCells,
+  parseRankingProtocol,
+  planExperiments,
+  recordResultsPlan,
+  resolveCell,
+  runOneCell,
+  runPlan,
+  summarise,
+  writeReport,
+} from "../mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
