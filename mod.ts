@@ -62,7 +62,7 @@ export {
   resolveModelConfig,
   SequentialRecommender,
 } from "./lib/models/sequential_recommender.ts";
-export { ParameterStore } from "./lib/models/parameter_store.ts";
+export { ParameterStore } from "./lib/nn/parameter_store.ts";
 
 // Losses.
 export {

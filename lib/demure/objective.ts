@@ -33,6 +33,7 @@ import {
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
+import { packRows } from "../nn/packed_rows.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { AuxiliaryLossContext, TrainerHooks } from "../train/trainer.ts";
 import { attributeBatch } from "./attribute_batch.ts";
@@ -212,6 +213,7 @@ export function demureHooks(
     const { batch } = context;
     const shape: [number, number, number] = [...views.shape];
     const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
+    const packing = packRows(batch.valid, batch.batchSize, batch.length);
     const stateOf = (weights: Float32Array, dropoutSeed: number) =>
       lastState(
         model.userStates(
@@ -219,6 +221,7 @@ export function demureHooks(
           valid,
           true,
           dropoutSeed,
+          packing,
         ),
       );
     // The anchor reads the full history; when L_rec read the denoised one, it needs its own pass.

@@ -97,13 +97,26 @@ export function recommendationLoss(
 }
 
 /**
- * Mean softmax cross-entropy of logits [n, numItems] against target ids [n], with a hand-written
- * gradient (softmax - one_hot) / n: tfjs's automatic gradient of logSumExp makes several extra
- * passes over the [n, numItems] matrix, which dominated the step time on wasm.
+ * Mean softmax cross-entropy of logits [n, numItems] against target ids [n] (see
+ * {@linkcode rowCrossEntropy}).
  */
 function softmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
+  return tf.mean(rowCrossEntropy(logits, targets)) as tf.Scalar;
+}
+
+/**
+ * Softmax cross-entropy of each row of logits [n, numItems] against target ids [n] -> [n], with a
+ * hand-written gradient (softmax - one_hot) * dy: tfjs's automatic gradient of logSumExp makes
+ * several extra passes over the [n, numItems] matrix, which dominated the step time on wasm.
+ *
+ * @example
+ * ```ts
+ * const perRow = rowCrossEntropy(tf.matMul(rows, itemTable, false, true), targetIds); // [n]
+ * ```
+ */
+export function rowCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Tensor1D {
   const numItems = logits.shape[1] as number;
-  const loss = tf.customGrad<tf.Scalar>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const loss = tf.customGrad<tf.Tensor1D>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;
     const logZ = tf.logSumExp(x, -1); // [n]
@@ -112,14 +125,13 @@ function softmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Scalar
     // Saved tensors outlive the caller's tidy (the gradient runs later), so the one-hot is saved too.
     save([x, logZ, oneHot]);
     return {
-      value: tf.mean(tf.sub(logZ, picked)) as tf.Scalar,
-      gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
+      value: tf.sub(logZ, picked) as tf.Tensor1D,
+      gradFunc: (dy: tf.Tensor1D, saved: tf.Tensor[]) => {
         const [input, normaliser, targetMask] = saved;
         const probabilities = tf.exp(tf.sub(input, tf.expandDims(normaliser, -1)));
-        const delta = tf.sub(probabilities, targetMask);
-        return [tf.mul(delta, tf.div(dy, input.shape[0]))];
+        return [tf.mul(tf.sub(probabilities, targetMask), tf.expandDims(dy, -1))];
       },
     };
   });
-  return loss(logits) as tf.Scalar;
+  return loss(logits) as tf.Tensor1D;
 }

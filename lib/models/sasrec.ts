@@ -3,7 +3,8 @@
  * blocks (multi-head attention, position-wise feed-forward, residuals, dropout) + a final layer norm.
  * Positional rows are aligned to the END of the sequence (left padding), so the last position always
  * uses row maxLength-1 whatever the batch length. Keys at padding positions are masked; padding
- * outputs are zeroed.
+ * outputs are zeroed. The position-wise layers run on the real positions only, packed as rows
+ * (lib/nn/packed_rows.ts); attention unpacks them into the [batch, window] grid.
  *
  * @example
  * ```ts
@@ -13,8 +14,9 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Backbone } from "./backbone.ts";
-import { ParameterStore } from "./parameter_store.ts";
-import { dense, dropout, layerNorm } from "./_layers.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { dense, dropout, layerNorm } from "../nn/layers.ts";
+import { type PackedRows, packRows, unpackRows } from "../nn/packed_rows.ts";
 
 /** Configuration of {@linkcode SasRec}. */
 export interface SasRecConfig {
@@ -32,6 +34,18 @@ export interface SasRecConfig {
 export const DEFAULT_SASREC_CONFIG: SasRecConfig = { blocks: 2, heads: 1, dropout: 0.2 };
 
 const MASKED_LOGIT = -1e9;
+
+/** The padded attention layout of one packed batch (tensors live in the caller's tidy). */
+export interface PackedAttention {
+  /** [batch, window]: the attention grid (leading all-padding columns cut). */
+  shape: [number, number];
+  /** int32 [batch * window]: 1 + packed row, or 0 for padding. */
+  slots: tf.Tensor1D;
+  /** int32 [real positions]: flat index in the [batch * window] grid of each packed row. */
+  rows: tf.Tensor1D;
+  /** Additive attention bias [batch, 1, window, window]. */
+  bias: tf.Tensor;
+}
 
 export class SasRec implements Backbone {
   readonly config: SasRecConfig;
@@ -68,40 +82,69 @@ export class SasRec implements Backbone {
     store.constant("sasrec/final_norm_bias", [dim], 0);
   }
 
-  userStates(fused: tf.Tensor3D, valid: tf.Tensor2D, training: boolean, seed: number): tf.Tensor3D {
-    const [, length] = fused.shape;
+  userStates(
+    fused: tf.Tensor3D,
+    valid: tf.Tensor2D,
+    training: boolean,
+    seed: number,
+    packing?: PackedRows,
+  ): tf.Tensor3D {
+    const [batch, length] = fused.shape;
     if (length > this.#maxLength) {
       throw new Error(`SasRec: sequence length ${length} exceeds maxLength ${this.#maxLength}`);
     }
-    return tf.tidy(() => {
-      const keep = tf.expandDims(valid, -1); // [batch, position, 1]
-      const positions = tf.slice(this.#param("sasrec/positions"), [this.#maxLength - length, 0], [
-        length,
-        this.#dim,
-      ]);
-      let x: tf.Tensor = tf.mul(
-        dropout(tf.add(fused, positions), this.config.dropout, training, seed),
-        keep,
+    const layout = packing ?? packRows(valid.dataSync(), batch, length);
+    if (layout.batch !== batch || layout.length !== length) {
+      throw new Error(
+        `SasRec: packing is for [${layout.batch}, ${layout.length}], input is [${batch}, ${length}]`,
       );
-      const bias = attentionBias(valid); // [batch, 1, query, key]
+    }
+    const dim = this.#dim;
+    if (layout.rows.length === 0) return tf.zeros([batch, length, dim]);
+    return tf.tidy(() => {
+      // Real positions only, packed as rows [real, dim]; positional rows aligned to the end.
+      const offset = this.#maxLength - length;
+      const positions = tf.gather(
+        this.#param("sasrec/positions"),
+        tf.tensor1d(layout.columns.map((t) => t + offset), "int32"),
+      );
+      const items = tf.gather(
+        tf.reshape(fused, [batch * length, dim]),
+        tf.tensor1d(layout.rows, "int32"),
+      );
+      let x = dropout(tf.add(items, positions), this.config.dropout, training, seed, 0);
+      const window = layout.window;
+      const bias = attentionBias(tf.slice(valid, [0, length - window], [batch, window]));
+      const packed: PackedAttention = {
+        shape: [batch, window],
+        slots: tf.tensor1d(layout.windowSlots, "int32"),
+        rows: tf.tensor1d(layout.windowRows, "int32"),
+        bias,
+      };
       for (let b = 0; b < this.config.blocks; b++) {
-        x = this.block(x, keep, bias, b, training, seed + 1 + 2 * b);
+        x = this.block(x, packed, b, training, seed);
       }
-      return tf.mul(
-        layerNorm(x, this.#param("sasrec/final_norm_gain"), this.#param("sasrec/final_norm_bias")),
-        keep,
-      ) as tf.Tensor3D;
+      const normed = layerNorm(
+        x,
+        this.#param("sasrec/final_norm_gain"),
+        this.#param("sasrec/final_norm_bias"),
+      );
+      return unpackRows(normed, tf.tensor1d(layout.slots, "int32"), [
+        batch,
+        length,
+        dim,
+      ]) as tf.Tensor3D;
     });
   }
 
   /**
-   * One pre-norm block: x + Dropout(MHA(LN(x))), then + Dropout(FFN(LN(.))); padding rows zeroed.
-   * x [batch, position, dim], keep [batch, position, 1], bias [batch, 1, position, position].
+   * One pre-norm block on packed rows: x + Dropout(MHA(LN(x))), then + Dropout(FFN(LN(.))).
+   * x [real positions, dim]; attention unpacks to [batch, window, dim] (see {@linkcode PackedAttention}).
+   * Block `index` owns dropout layers 1 + 2 * index and 2 + 2 * index (layer 0 is the input's).
    */
   block(
     x: tf.Tensor,
-    keep: tf.Tensor,
-    bias: tf.Tensor,
+    packed: PackedAttention,
     index: number,
     training: boolean,
     seed: number,
@@ -113,8 +156,8 @@ export class SasRec implements Backbone {
       this.#param(`${p}/attention_norm_gain`),
       this.#param(`${p}/attention_norm_bias`),
     );
-    const attended = this.#attention(normed, bias, p);
-    let y = tf.mul(tf.add(x, dropout(attended, rate, training, seed)), keep);
+    const attended = this.#attention(normed, packed, p);
+    let y = tf.add(x, dropout(attended, rate, training, seed, 1 + 2 * index));
     const normed2 = layerNorm(
       y,
       this.#param(`${p}/feed_forward_norm_gain`),
@@ -124,33 +167,35 @@ export class SasRec implements Backbone {
       dense(normed2, this.#kernel(`${p}/hidden_kernel`), this.#param(`${p}/hidden_bias`)),
     );
     const out = dense(hidden, this.#kernel(`${p}/out_kernel`), this.#param(`${p}/out_bias`));
-    y = tf.mul(tf.add(y, dropout(out, rate, training, seed + 1)), keep);
+    y = tf.add(y, dropout(out, rate, training, seed, 2 + 2 * index));
     return y;
   }
 
-  #attention(x: tf.Tensor, bias: tf.Tensor, p: string): tf.Tensor {
-    const [batch, length] = x.shape;
+  #attention(x: tf.Tensor, packed: PackedAttention, p: string): tf.Tensor {
+    const [batch, length] = packed.shape;
     const heads = this.config.heads;
     const headDim = this.#dim / heads;
     const split = (name: string) =>
       tf.transpose(
-        tf.reshape(
+        unpackRows(
           dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
-          [
-            batch,
-            length,
-            heads,
-            headDim,
-          ],
+          packed.slots,
+          [batch, length, heads, headDim],
         ),
         [0, 2, 1, 3],
       ); // [batch, head, position, headDim]
     const query = split("query");
     const key = split("key");
     const value = split("value");
-    const logits = tf.add(tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)), bias);
+    const logits = tf.add(
+      tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)),
+      packed.bias,
+    );
     const mixed = tf.matMul(tf.softmax(logits), value); // [batch, head, position, headDim]
-    const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, this.#dim]);
+    const merged = tf.gather(
+      tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * length, this.#dim]),
+      packed.rows,
+    ); // [real positions, dim]
     return dense(merged, this.#kernel(`${p}/output_kernel`), this.#param(`${p}/output_bias`));
   }
 

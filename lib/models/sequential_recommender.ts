@@ -25,7 +25,8 @@ import { type EncoderInput, ModalityEncoders } from "../encoders/modality_encode
 import { DEFAULT_FUSION_CONFIG, type FusionConfig, ModalityFusion } from "../encoders/fusion.ts";
 import type { Backbone } from "./backbone.ts";
 import { DEFAULT_GRU4REC_CONFIG, Gru4Rec, type Gru4RecConfig } from "./gru4rec.ts";
-import { ParameterStore } from "./parameter_store.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { type PackedRows, packRows } from "../nn/packed_rows.ts";
 import { DEFAULT_SASREC_CONFIG, SasRec, type SasRecConfig } from "./sasrec.ts";
 
 /** Which sequence encoder turns fused item vectors into user states. */
@@ -175,14 +176,24 @@ export class SequentialRecommender {
     );
   }
 
-  /** V [batch, position, dim], valid [batch, position] -> H [batch, position, dim]. */
+  /**
+   * V [batch, position, dim], valid [batch, position] -> H [batch, position, dim]. Pass
+   * `packing` (`packRows(batch.valid, ...)`) when the batch is at hand: it spares a device read.
+   */
   userStates(
     fused: tf.Tensor3D,
     valid: tf.Tensor2D,
     training: boolean,
     dropoutSeed?: number,
+    packing?: PackedRows,
   ): tf.Tensor3D {
-    return this.#backbone.userStates(fused, valid, training, dropoutSeed ?? this.#dropoutSeed);
+    return this.#backbone.userStates(
+      fused,
+      valid,
+      training,
+      dropoutSeed ?? this.#dropoutSeed,
+      packing,
+    );
   }
 
   /** T [numItems, dim]: every item fused from all its present modalities (w = 1). */
@@ -204,7 +215,13 @@ export class SequentialRecommender {
       const presence = this.presence(items);
       const weights = options.weights ?? tf.ones(presence.shape) as tf.Tensor3D;
       const fused = this.fuse(embeddings, weights, presence);
-      const states = this.userStates(fused, valid, options.training ?? false, options.dropoutSeed);
+      const states = this.userStates(
+        fused,
+        valid,
+        options.training ?? false,
+        options.dropoutSeed,
+        packRows(batch.valid, batch.batchSize, batch.length),
+      );
       const itemTable = this.itemTable(all);
       return { embeddings, presence, weights: tf.clone(weights), fused, states, itemTable };
     });

@@ -10,7 +10,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import type { ParameterStore } from "../models/parameter_store.ts";
+import type { ParameterStore } from "../nn/parameter_store.ts";
 
 /** Configuration of {@linkcode Adam}. */
 export interface AdamConfig {

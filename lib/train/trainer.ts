@@ -29,7 +29,7 @@ import {
 } from "../losses/recommendation.ts";
 import { sampleNegatives } from "../losses/negative_sampling.ts";
 import type { ForwardOutput, SequentialRecommender } from "../models/sequential_recommender.ts";
-import { createRng } from "../util/random.ts";
+import { createRng, hashSeeds } from "../util/random.ts";
 import { Adam, type AdamConfig, DEFAULT_ADAM_CONFIG } from "./adam.ts";
 import { type EpochProgress, printProgress } from "./progress.ts";
 import { freshResumeState, restoreRun, type ResumeState, saveRun } from "./_run_checkpoints.ts";
@@ -283,7 +283,8 @@ export function trainStep(
   config: TrainerConfig,
   hooks: TrainerHooks = {},
 ): StepLosses {
-  const stepSeed = config.seed * 1000003 + step;
+  // Hashed, not added: (seed, step) and (seed, step + 1) must give unrelated dropout masks.
+  const stepSeed = hashSeeds(config.seed, step);
   const mask = hooks.inputMask?.(batch, step);
   const negatives = config.loss.kind === "bce"
     ? sampleNegatives(batch, model.numItems, createRng(stepSeed))

@@ -1,8 +1,9 @@
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { SasRec } from "../../lib/models/sasrec.ts";
-import { ParameterStore } from "../../lib/models/parameter_store.ts";
+import { type PackedAttention, SasRec } from "../../lib/models/sasrec.ts";
+import { packRows } from "../../lib/nn/packed_rows.ts";
+import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { assertGradientMatches, tinyDataset } from "./_fixtures.ts";
@@ -56,22 +57,33 @@ Deno.test("SASRec: left padding does not change the states of the real items", (
 Deno.test("SASRec block: finite-difference gradient check on the block input", () => {
   const store = new ParameterStore(4);
   const sasrec = new SasRec({ blocks: 1, heads: 2, dropout: 0 }, 4, 3, store);
-  const valid = tf.tensor2d([[0, 1, 1], [1, 1, 1]]);
-  const keep = tf.expandDims(valid, -1);
-  const bias = tf.mul(
-    tf.sub(
-      1,
-      tf.mul(tf.linalg.bandPart(tf.ones([3, 3]), -1, 0), tf.expandDims(tf.expandDims(valid, 1), 1)),
+  const validValues = [[0, 1, 1], [1, 1, 1]];
+  const valid = tf.tensor2d(validValues);
+  const layout = packRows(validValues.flat(), 2, 3);
+  const packed: PackedAttention = {
+    shape: [2, layout.window],
+    slots: tf.tensor1d(layout.windowSlots, "int32"),
+    rows: tf.tensor1d(layout.windowRows, "int32"),
+    bias: tf.mul(
+      tf.sub(
+        1,
+        tf.mul(
+          tf.linalg.bandPart(tf.ones([3, 3]), -1, 0),
+          tf.expandDims(tf.expandDims(valid, 1), 1),
+        ),
+      ),
+      -1e9,
     ),
-    -1e9,
+  };
+  const rows = tf.randomNormal([5, 4], 0, 1, "float32", 9); // the 5 real positions
+  const rowProbe = tf.randomNormal([5, 4], 0, 1, "float32", 11);
+  assertGradientMatches(
+    (input) => tf.sum(tf.mul(sasrec.block(input, packed, 0, false, 0), rowProbe)),
+    rows,
   );
+  // And the whole backbone, through packing, positions and the final norm.
   const x = tf.randomNormal([2, 3, 4], 0, 1, "float32", 9);
   const probe = tf.randomNormal([2, 3, 4], 0, 1, "float32", 10);
-  assertGradientMatches(
-    (input) => tf.sum(tf.mul(sasrec.block(input, keep, bias, 0, false, 0), probe)),
-    x,
-  );
-  // And the whole backbone, through positions and the final norm.
   assertGradientMatches(
     (input) => tf.sum(tf.mul(sasrec.userStates(input as tf.Tensor3D, valid, false, 0), probe)),
     x,
