@@ -13,6 +13,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import { softmaxCrossEntropy } from "../backend/kernels/softmax_cross_entropy.ts";
 import type { SequenceBatch } from "../data/types.ts";
 
 /** Which loss L_rec is. */
@@ -84,7 +85,7 @@ export function recommendationLoss(
     const targetIds = tf.tensor1d(chosenTargets, "int32");
     if (config.kind === "cross_entropy") {
       const logits = tf.matMul(rows, itemTable, false, true); // [n, numItems]
-      return softmaxCrossEntropy(logits, targetIds);
+      return meanCrossEntropy(logits, targetIds);
     }
     const targetVectors = tf.gather(itemTable, targetIds); // [n, dim]
     const positive = tf.sum(tf.mul(rows, targetVectors), -1); // [n]
@@ -100,14 +101,14 @@ export function recommendationLoss(
  * Mean softmax cross-entropy of logits [n, numItems] against target ids [n] (see
  * {@linkcode rowCrossEntropy}).
  */
-function softmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
-  return tf.mean(rowCrossEntropy(logits, targets)) as tf.Scalar;
+function meanCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
+  return tf.mean(softmaxCrossEntropy(logits, targets)) as tf.Scalar;
 }
 
 /**
- * Softmax cross-entropy of each row of logits [n, numItems] against target ids [n] -> [n], with a
- * hand-written gradient (softmax - one_hot) * dy: tfjs's automatic gradient of logSumExp makes
- * several extra passes over the [n, numItems] matrix, which dominated the step time on wasm.
+ * Softmax cross-entropy of each row of logits [n, numItems] against target ids [n] -> [n]; the
+ * fused kernel of lib/backend/kernels/softmax_cross_entropy.ts (one pass per row, the gradient
+ * softmax - one_hot written in the same pass) where registered.
  *
  * @example
  * ```ts
@@ -115,23 +116,5 @@ function softmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Scalar
  * ```
  */
 export function rowCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Tensor1D {
-  const numItems = logits.shape[1] as number;
-  const loss = tf.customGrad<tf.Tensor1D>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const x = args[0] as tf.Tensor;
-    const save = args[1] as tf.GradSaveFunc;
-    const logZ = tf.logSumExp(x, -1); // [n]
-    const oneHot = tf.cast(tf.oneHot(targets, numItems), "float32");
-    const picked = tf.sum(tf.mul(x, oneHot), -1);
-    // Saved tensors outlive the caller's tidy (the gradient runs later), so the one-hot is saved too.
-    save([x, logZ, oneHot]);
-    return {
-      value: tf.sub(logZ, picked) as tf.Tensor1D,
-      gradFunc: (dy: tf.Tensor1D, saved: tf.Tensor[]) => {
-        const [input, normaliser, targetMask] = saved;
-        const probabilities = tf.exp(tf.sub(input, tf.expandDims(normaliser, -1)));
-        return [tf.mul(tf.sub(probabilities, targetMask), tf.expandDims(dy, -1))];
-      },
-    };
-  });
-  return loss(logits) as tf.Tensor1D;
+  return softmaxCrossEntropy(logits, targets);
 }

@@ -17,4 +17,15 @@ export interface Backbone {
     seed: number,
     packing?: PackedRows,
   ): tf.Tensor3D;
+  /**
+   * Optional: the state at the last position only, [batch, dim] (what contrastive views read),
+   * when the backbone can compute it cheaper than all states.
+   */
+  lastStates?(
+    fused: tf.Tensor3D,
+    valid: tf.Tensor2D,
+    training: boolean,
+    seed: number,
+    packing?: PackedRows,
+  ): tf.Tensor2D;
 }

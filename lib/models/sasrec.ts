@@ -90,37 +90,12 @@ export class SasRec implements Backbone {
     packing?: PackedRows,
   ): tf.Tensor3D {
     const [batch, length] = fused.shape;
-    if (length > this.#maxLength) {
-      throw new Error(`SasRec: sequence length ${length} exceeds maxLength ${this.#maxLength}`);
-    }
-    const layout = packing ?? packRows(valid.dataSync(), batch, length);
-    if (layout.batch !== batch || layout.length !== length) {
-      throw new Error(
-        `SasRec: packing is for [${layout.batch}, ${layout.length}], input is [${batch}, ${length}]`,
-      );
-    }
+    const layout = this.#layout(fused, valid, packing);
     const dim = this.#dim;
     if (layout.rows.length === 0) return tf.zeros([batch, length, dim]);
     return tf.tidy(() => {
-      // Real positions only, packed as rows [real, dim]; positional rows aligned to the end.
-      const offset = this.#maxLength - length;
-      const positions = tf.gather(
-        this.#param("sasrec/positions"),
-        tf.tensor1d(layout.columns.map((t) => t + offset), "int32"),
-      );
-      const items = tf.gather(
-        tf.reshape(fused, [batch * length, dim]),
-        tf.tensor1d(layout.rows, "int32"),
-      );
-      let x = dropout(tf.add(items, positions), this.config.dropout, training, seed, 0);
-      const window = layout.window;
-      const bias = attentionBias(tf.slice(valid, [0, length - window], [batch, window]));
-      const packed: PackedAttention = {
-        shape: [batch, window],
-        slots: tf.tensor1d(layout.windowSlots, "int32"),
-        rows: tf.tensor1d(layout.windowRows, "int32"),
-        bias,
-      };
+      const { x: input, packed } = this.#packedInput(fused, valid, layout, training, seed);
+      let x = input;
       for (let b = 0; b < this.config.blocks; b++) {
         x = this.block(x, packed, b, training, seed);
       }
@@ -138,8 +113,107 @@ export class SasRec implements Backbone {
   }
 
   /**
+   * The state at the last position only, [batch, dim]: equal to the last row of
+   * {@linkcode userStates} (dropout masks aside), cheaper because the last block runs its query,
+   * output and feed-forward layers on one row per sequence (keys and values still read every
+   * position). Every sequence must hold at least one real item (left padding: the last column is
+   * then real); otherwise this falls back to {@linkcode userStates}.
+   */
+  lastStates(
+    fused: tf.Tensor3D,
+    valid: tf.Tensor2D,
+    training: boolean,
+    seed: number,
+    packing?: PackedRows,
+  ): tf.Tensor2D {
+    const [batch, length] = fused.shape;
+    const layout = this.#layout(fused, valid, packing);
+    const dim = this.#dim;
+    const lastRows = new Int32Array(batch);
+    let complete = true;
+    for (let b = 0; b < batch; b++) {
+      const slot = layout.slots[b * length + length - 1];
+      if (slot === 0) complete = false;
+      lastRows[b] = slot - 1;
+    }
+    if (!complete || this.config.blocks === 0) {
+      return tf.tidy(() =>
+        tf.reshape(
+          tf.slice(this.userStates(fused, valid, training, seed, layout), [0, length - 1, 0], [
+            batch,
+            1,
+            dim,
+          ]),
+          [batch, dim],
+        )
+      );
+    }
+    return tf.tidy(() => {
+      const { x: input, packed } = this.#packedInput(fused, valid, layout, training, seed);
+      let x = input;
+      const last = this.config.blocks - 1;
+      for (let b = 0; b < last; b++) x = this.block(x, packed, b, training, seed);
+      const y = this.block(x, packed, last, training, seed, tf.tensor1d(lastRows, "int32"));
+      return layerNorm(
+        y,
+        this.#param("sasrec/final_norm_gain"),
+        this.#param("sasrec/final_norm_bias"),
+      ) as tf.Tensor2D;
+    });
+  }
+
+  #layout(fused: tf.Tensor3D, valid: tf.Tensor2D, packing?: PackedRows): PackedRows {
+    const [batch, length] = fused.shape;
+    if (length > this.#maxLength) {
+      throw new Error(`SasRec: sequence length ${length} exceeds maxLength ${this.#maxLength}`);
+    }
+    const layout = packing ?? packRows(valid.dataSync(), batch, length);
+    if (layout.batch !== batch || layout.length !== length) {
+      throw new Error(
+        `SasRec: packing is for [${layout.batch}, ${layout.length}], input is [${batch}, ${length}]`,
+      );
+    }
+    return layout;
+  }
+
+  /** Real positions packed as rows [real, dim] (item + positional row, dropout layer 0). */
+  #packedInput(
+    fused: tf.Tensor3D,
+    valid: tf.Tensor2D,
+    layout: PackedRows,
+    training: boolean,
+    seed: number,
+  ): { x: tf.Tensor; packed: PackedAttention } {
+    const [batch, length] = fused.shape;
+    const dim = this.#dim;
+    // Positional rows aligned to the end of the sequence.
+    const offset = this.#maxLength - length;
+    const positions = tf.gather(
+      this.#param("sasrec/positions"),
+      tf.tensor1d(layout.columns.map((t) => t + offset), "int32"),
+    );
+    const items = tf.gather(
+      tf.reshape(fused, [batch * length, dim]),
+      tf.tensor1d(layout.rows, "int32"),
+    );
+    const x = dropout(tf.add(items, positions), this.config.dropout, training, seed, 0);
+    const window = layout.window;
+    return {
+      x,
+      packed: {
+        shape: [batch, window],
+        slots: tf.tensor1d(layout.windowSlots, "int32"),
+        rows: tf.tensor1d(layout.windowRows, "int32"),
+        bias: attentionBias(tf.slice(valid, [0, length - window], [batch, window])),
+      },
+    };
+  }
+
+  /**
    * One pre-norm block on packed rows: x + Dropout(MHA(LN(x))), then + Dropout(FFN(LN(.))).
    * x [real positions, dim]; attention unpacks to [batch, window, dim] (see {@linkcode PackedAttention}).
+   * With `queryRows` (one packed row per sequence, its last position) only those rows are
+   * computed after the keys and values: the result is [batch, dim].
    * Block `index` owns dropout layers 1 + 2 * index and 2 + 2 * index (layer 0 is the input's).
    */
   block(
@@ -148,6 +222,7 @@ export class SasRec implements Backbone {
     index: number,
     training: boolean,
     seed: number,
+    queryRows?: tf.Tensor1D,
   ): tf.Tensor {
     const p = `sasrec/block${index}`;
     const rate = this.config.dropout;
@@ -156,8 +231,11 @@ export class SasRec implements Backbone {
       this.#param(`${p}/attention_norm_gain`),
       this.#param(`${p}/attention_norm_bias`),
     );
-    const attended = this.#attention(normed, packed, p);
-    let y = tf.add(x, dropout(attended, rate, training, seed, 1 + 2 * index));
+    const attended = queryRows === undefined
+      ? this.#attention(normed, packed, p)
+      : this.#lastQueryAttention(normed, packed, p, queryRows);
+    const residual = queryRows === undefined ? x : tf.gather(x, queryRows);
+    let y = tf.add(residual, dropout(attended, rate, training, seed, 1 + 2 * index));
     const normed2 = layerNorm(
       y,
       this.#param(`${p}/feed_forward_norm_gain`),
@@ -197,6 +275,42 @@ export class SasRec implements Backbone {
       packed.rows,
     ); // [real positions, dim]
     return dense(merged, this.#kernel(`${p}/output_kernel`), this.#param(`${p}/output_bias`));
+  }
+
+  /** Attention for one query row per sequence (`queryRows`, packed) over all its keys: [batch, dim]. */
+  #lastQueryAttention(
+    x: tf.Tensor,
+    packed: PackedAttention,
+    p: string,
+    queryRows: tf.Tensor1D,
+  ): tf.Tensor {
+    const [batch, length] = packed.shape;
+    const heads = this.config.heads;
+    const headDim = this.#dim / heads;
+    const unpacked = (name: string) =>
+      tf.transpose(
+        unpackRows(
+          dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
+          packed.slots,
+          [batch, length, heads, headDim],
+        ),
+        [0, 2, 1, 3],
+      ); // [batch, head, position, headDim]
+    const query = tf.reshape(
+      dense(
+        tf.gather(x, queryRows),
+        this.#kernel(`${p}/query_kernel`),
+        this.#param(`${p}/query_bias`),
+      ),
+      [batch, heads, 1, headDim],
+    );
+    const key = unpacked("key");
+    const value = unpacked("value");
+    // The last query's row of the bias: [batch, 1, 1, key].
+    const bias = tf.slice(packed.bias, [0, 0, length - 1, 0], [batch, 1, 1, length]);
+    const logits = tf.add(tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)), bias);
+    const mixed = tf.reshape(tf.matMul(tf.softmax(logits), value), [batch, this.#dim]);
+    return dense(mixed, this.#kernel(`${p}/output_kernel`), this.#param(`${p}/output_bias`));
   }
 
   #param(name: string): tf.Tensor1D {

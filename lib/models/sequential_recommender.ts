@@ -196,6 +196,28 @@ export class SequentialRecommender {
     );
   }
 
+  /**
+   * The user state after the last position, [batch, dim]: the last row of {@linkcode userStates},
+   * computed only as far as that row needs where the backbone can (SASRec).
+   */
+  lastStates(
+    fused: tf.Tensor3D,
+    valid: tf.Tensor2D,
+    training: boolean,
+    dropoutSeed?: number,
+    packing?: PackedRows,
+  ): tf.Tensor2D {
+    const seed = dropoutSeed ?? this.#dropoutSeed;
+    if (this.#backbone.lastStates) {
+      return this.#backbone.lastStates(fused, valid, training, seed, packing);
+    }
+    return tf.tidy(() => {
+      const [batch, length, dim] = fused.shape;
+      const states = this.#backbone.userStates(fused, valid, training, seed, packing);
+      return tf.reshape(tf.slice(states, [0, length - 1, 0], [batch, 1, dim]), [batch, dim]);
+    });
+  }
+
   /** T [numItems, dim]: every item fused from all its present modalities (w = 1). */
   itemTable(allItems?: tf.Tensor3D): tf.Tensor2D {
     return tf.tidy(() => {

@@ -100,3 +100,34 @@ Deno.test("dropout: training with the same seed repeats, another seed differs, e
   assert(run(5).some((v, i) => Math.abs(v - run(6)[i]) > 1e-6));
   model.dispose();
 });
+
+Deno.test("SASRec lastStates equals the last row of userStates, and its gradient matches", () => {
+  const model = new SequentialRecommender(tinyDataset(), {
+    dim: 8,
+    maxLength: 6,
+    sasrec: { blocks: 2, heads: 2 },
+  });
+  const batch = batchOf([[4, 5, 0, 1, 2, 3], [0, 0, 0, 2, 3, 1]], [[1, 1, 1, 1, 1, 1], [
+    0,
+    0,
+    0,
+    1,
+    1,
+    1,
+  ]]);
+  const out = model.forward(batch);
+  const valid = tf.tensor2d(batch.valid, [2, 6]);
+  const last = model.lastStates(out.fused, valid, false);
+  const all = out.states.arraySync();
+  const rows = last.arraySync();
+  for (let b = 0; b < 2; b++) {
+    for (let c = 0; c < 8; c++) assertAlmostEquals(rows[b][c], all[b][5][c], 1e-5);
+  }
+  const probe = tf.randomNormal([2, 8], 0, 1, "float32", 3);
+  assertGradientMatches(
+    (input) => tf.sum(tf.mul(model.lastStates(input as tf.Tensor3D, valid, false), probe)),
+    out.fused,
+  );
+  tf.dispose([...Object.values(out), valid, last, probe]);
+  model.dispose();
+});
