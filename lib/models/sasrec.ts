@@ -16,7 +16,13 @@ import { tf } from "../backend/tf.ts";
 import type { Backbone } from "./backbone.ts";
 import { ParameterStore } from "../nn/parameter_store.ts";
 import { dense, dropout, layerNorm } from "../nn/layers.ts";
-import { type PackedRows, packRows, unpackRows } from "../nn/packed_rows.ts";
+import {
+  type PackedRows,
+  packRows,
+  type Unpacking,
+  unpackingOf,
+  unpackRows,
+} from "../nn/packed_rows.ts";
 
 /** Configuration of {@linkcode SasRec}. */
 export interface SasRecConfig {
@@ -39,8 +45,8 @@ const MASKED_LOGIT = -1e9;
 export interface PackedAttention {
   /** [batch, window]: the attention grid (leading all-padding columns cut). */
   shape: [number, number];
-  /** int32 [batch * window]: 1 + packed row, or 0 for padding. */
-  slots: tf.Tensor1D;
+  /** Puts packed rows into the [batch * window] grid. */
+  unpack: Unpacking;
   /** int32 [real positions]: flat index in the [batch * window] grid of each packed row. */
   rows: tf.Tensor1D;
   /** Additive attention bias [batch, 1, window, window]. */
@@ -104,7 +110,7 @@ export class SasRec implements Backbone {
         this.#param("sasrec/final_norm_gain"),
         this.#param("sasrec/final_norm_bias"),
       );
-      return unpackRows(normed, tf.tensor1d(layout.slots, "int32"), [
+      return unpackRows(normed, unpackingOf(layout.slots), [
         batch,
         length,
         dim,
@@ -202,7 +208,7 @@ export class SasRec implements Backbone {
       x,
       packed: {
         shape: [batch, window],
-        slots: tf.tensor1d(layout.windowSlots, "int32"),
+        unpack: unpackingOf(layout.windowSlots),
         rows: tf.tensor1d(layout.windowRows, "int32"),
         bias: attentionBias(tf.slice(valid, [0, length - window], [batch, window])),
       },
@@ -257,7 +263,7 @@ export class SasRec implements Backbone {
       tf.transpose(
         unpackRows(
           dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
-          packed.slots,
+          packed.unpack,
           [batch, length, heads, headDim],
         ),
         [0, 2, 1, 3],
@@ -291,7 +297,7 @@ export class SasRec implements Backbone {
       tf.transpose(
         unpackRows(
           dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
-          packed.slots,
+          packed.unpack,
           [batch, length, heads, headDim],
         ),
         [0, 2, 1, 3],

@@ -4,4 +4,10 @@
  */
 export { ParameterStore } from "./parameter_store.ts";
 export { dense, dropout, dropoutSeed, layerNorm } from "./layers.ts";
-export { type PackedRows, packRows, unpackRows } from "./packed_rows.ts";
+export {
+  type PackedRows,
+  packRows,
+  type Unpacking,
+  unpackingOf,
+  unpackRows,
+} from "./packed_rows.ts";

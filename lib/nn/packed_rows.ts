@@ -73,18 +73,44 @@ export function packRows(valid: ArrayLike<number>, batch: number, length: number
   return { batch, length, window, rows, columns, windowRows, windowSlots, slots };
 }
 
+/** Tensors that put packed rows back into a padded layout (see {@linkcode unpackRows}). */
+export interface Unpacking {
+  /** int32 [slots]: the packed row of each slot (0 for padding, masked out). */
+  index: tf.Tensor1D;
+  /** float32 [slots, 1]: 1 for a real slot, 0 for padding. */
+  mask: tf.Tensor2D;
+}
+
 /**
- * Rows x [n, ...] put back into a padded layout: `slots` (1 + row, or 0) picks a row or zeros,
- * the result reshaped to `shape`. Differentiable in x (the gradient is a segment sum).
+ * The {@linkcode Unpacking} of a slot map (`PackedRows.slots` or `.windowSlots`). The caller
+ * disposes the tensors (or builds them inside `tf.tidy`).
  *
  * @example
  * ```ts
- * unpackRows(packed, tf.tensor1d(p.slots, "int32"), [2, 3, dim]); // zeros at padding
+ * const unpacking = unpackingOf(p.slots);
  * ```
  */
-export function unpackRows(x: tf.Tensor, slots: tf.Tensor1D, shape: number[]): tf.Tensor {
-  return tf.tidy(() => {
-    const zero = tf.zeros([1, ...x.shape.slice(1)]);
-    return tf.reshape(tf.gather(tf.concat([zero, x], 0), slots), shape);
+export function unpackingOf(slots: Int32Array): Unpacking {
+  const index = new Int32Array(slots.length);
+  const mask = new Float32Array(slots.length);
+  slots.forEach((slot, i) => {
+    index[i] = Math.max(0, slot - 1);
+    mask[i] = slot > 0 ? 1 : 0;
   });
+  return { index: tf.tensor1d(index, "int32"), mask: tf.tensor2d(mask, [slots.length, 1]) };
+}
+
+/**
+ * Rows x [n, width] put back into a padded layout: each slot takes its row, padding slots are
+ * zero; the result reshaped to `shape`. Differentiable in x (the gradient is a segment sum).
+ * A gather and a mask rather than a gather from [zero row; x]: the gradient of that concat (a
+ * SplitV over the whole gradient) cost more than the gather itself.
+ *
+ * @example
+ * ```ts
+ * unpackRows(packed, unpackingOf(p.slots), [2, 3, dim]); // zeros at padding
+ * ```
+ */
+export function unpackRows(x: tf.Tensor, unpacking: Unpacking, shape: number[]): tf.Tensor {
+  return tf.tidy(() => tf.reshape(tf.mul(tf.gather(x, unpacking.index), unpacking.mask), shape));
 }

@@ -40,6 +40,9 @@ Deno.test("softmaxCrossEntropyRows: a target outside the row is an error", () =>
   assertThrows(
     () =>
       softmaxCrossEntropyRows(
+        Float32Array.of(1, 1),
+        Float32Array.of(2),
+        Float32Array.of(0),
         Float32Array.of(0, 0),
         Int32Array.of(2),
         2,
