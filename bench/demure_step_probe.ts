@@ -7,11 +7,11 @@
  */
 import { initBackend } from "../lib/backend/init_backend.ts";
 import { demureHooks } from "../lib/demure/objective.ts";
-import { attributeBatch } from "../lib/demure/attribute_batch.ts";
+import { attributeBatch } from "../lib/attribution/attribute_batch.ts";
 import { trainingBatches } from "../lib/data/protocol/batcher.ts";
 import { prepareDataset } from "../lib/experiments/datasets.ts";
 import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
-import { Adam } from "../lib/train/adam.ts";
+import { Adam, DEFAULT_ADAM_CONFIG } from "../lib/train/adam.ts";
 import { resolveTrainerConfig, trainStep } from "../lib/train/trainer.ts";
 import { median } from "./demure_bench.ts";
 
@@ -19,24 +19,27 @@ const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));
 const steps = stepsArg ? Number(stepsArg.slice("--steps=".length)) : 6;
 await initBackend({ verbose: false });
 const data = await prepareDataset({ kind: "movielens" });
-const config = resolveTrainerConfig({ batchSize: 128, optimizer: { learningRate: 2e-3 } });
+const config = resolveTrainerConfig({
+  batchSize: 128,
+  optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },
+});
 const batches = trainingBatches(data.split, 0, { batchSize: 128, seed: 0, shuffle: true });
 const make = () =>
   new SequentialRecommender(data.split.dataset, { backbone: "sasrec", maxLength: 50, seed: 0 });
 const plain = make(), demured = make(), attributed = make();
 const plainAdam = new Adam(config.optimizer), demureAdam = new Adam(config.optimizer);
 const demure = demureHooks(demured, { warmupSteps: 0 });
-const time = (f: () => void) => {
+const time = async (f: () => unknown) => {
   const start = performance.now();
-  f();
+  await f();
   return (performance.now() - start) / 1000;
 };
 const t = { plain: [] as number[], attribution: [] as number[], demure: [] as number[] };
 for (let i = 0; i <= steps; i++) {
   const batch = batches[i % batches.length];
-  const p = time(() => trainStep(plain, plainAdam, batch, i, 0, config));
-  const a = time(() => attributeBatch(attributed, batch, demure.config.attribution));
-  const d = time(() => trainStep(demured, demureAdam, batch, i, 0, config, demure.hooks));
+  const p = await time(() => trainStep(plain, plainAdam, batch, i, 0, config));
+  const a = await time(() => attributeBatch(attributed, batch, demure.config.attribution));
+  const d = await time(() => trainStep(demured, demureAdam, batch, i, 0, config, demure.hooks));
   if (i === 0) continue; // warm-up
   t.plain.push(p);
   t.attribution.push(a);

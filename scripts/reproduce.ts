@@ -5,16 +5,43 @@
  *   deno task reproduce            full grid (prints its expected wall time first)
  *   deno task reproduce --quick    the same grid, small (CI)
  *   deno task reproduce --seeds 0,1 --results results/mine
- *   deno task reproduce --report-only   report the finished cells, run nothing
+ *   deno task reproduce --report-only   report the finished cells, list the missing ones, run nothing
+ *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
+ *                                  bring your own data: main table and ablation on an imported
+ *                                  dataset (format sequence or recbole), results under
+ *                                  results/<label>/<mode>; see docs/data.md
+ *   deno task reproduce --ranking history_kept
+ *                                  validate and test with history items kept as candidates
+ *                                  (RecBole-compatible full sort; default history_excluded)
  *   deno task reproduce & deno task reproduce
  *                                  (two processes share the cells: each claims a cell before it
  *                                  runs it; the one that finishes last writes the complete report)
+ *
+ * Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
+ *   deno task reproduce --list-cells [--quick] [--json]   index, state and key of every cell
+ *   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
+ *                                  finished cell is not rerun); exit status 1 when it fails
+ * A results folder belongs to one plan (its plan.json): a command of another plan stops with an
+ * error before writing anything.
  */
 import { parseArgs } from "node:util";
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { planExperiments } from "../lib/experiments/plan.ts";
-import { summarise, writeReport } from "../lib/experiments/report.ts";
-import { runPlan } from "../lib/experiments/run_plan.ts";
+import {
+  checkResultsPlan,
+  DATASET_FILE_FORMATS,
+  type DatasetFileFormat,
+  datasetLabel,
+  type DatasetSpec,
+  initBackend,
+  listCells,
+  parseRankingProtocol,
+  planExperiments,
+  recordResultsPlan,
+  resolveCell,
+  runOneCell,
+  runPlan,
+  summarise,
+  writeReport,
+} from "../mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -23,6 +50,13 @@ const { values } = parseArgs({
     seeds: { type: "string" },
     results: { type: "string" },
     "report-only": { type: "boolean", default: false },
+    "list-cells": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    cell: { type: "string" },
+    dataset: { type: "string" },
+    format: { type: "string" },
+    features: { type: "string" },
+    ranking: { type: "string" },
   },
 });
 const mode = values.quick ? "quick" : "full";
@@ -31,10 +65,98 @@ const seeds = values.seeds?.split(",").map((s) => {
   if (!Number.isInteger(seed)) throw new Error(`--seeds: "${s}" is not an integer`);
   return seed;
 });
-const resultsDir = values.results ?? `results/${mode}`;
+/** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
+function datasetOption(): DatasetSpec | undefined {
+  if (values.dataset === undefined) {
+    if (values.format !== undefined || values.features !== undefined) {
+      throw new Error("--format and --features describe --dataset PATH, which is missing");
+    }
+    return undefined;
+  }
+  const format = values.format;
+  if (!format || !(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
+    throw new Error(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
+  }
+  const features = values.features?.split(",").map((entry) => {
+    const [name, path] = entry.split("=");
+    if (!name || !path) throw new Error(`--features: "${entry}" is not name=path`);
+    return { name, path };
+  });
+  return {
+    kind: "file",
+    path: values.dataset,
+    format: format as DatasetFileFormat,
+    ...(features ? { features } : {}),
+  };
+}
+const dataset = datasetOption();
+const ranking = values.ranking === undefined
+  ? undefined
+  : parseRankingProtocol(values.ranking, "--ranking");
+const resultsDir = values.results ??
+  (dataset ? `results/${datasetLabel(dataset)}/${mode}` : `results/${mode}`);
+const commands = ["report-only", "list-cells", "cell"] as const;
+const chosen = commands.filter((c) => values[c] !== undefined && values[c] !== false);
+if (chosen.length > 1) {
+  throw new Error(`--${chosen.join(" and --")} exclude each other: choose one`);
+}
 
+const plan = planExperiments(mode, seeds, {
+  ...(dataset ? { dataset } : {}),
+  ...(ranking ? { ranking } : {}),
+});
+
+/** Stops with a clear message (no stack) and a non-zero status. */
+function fail(error: unknown): never {
+  console.error(`reproduce: ${(error as Error).message}`);
+  Deno.exit(1);
+}
+
+if (values["list-cells"]) {
+  const cells = listCells(plan, resultsDir);
+  if (values.json) console.log(JSON.stringify(cells, null, 1));
+  else {
+    console.log(`# ${plan.mode} plan, ${cells.length} cells, state under ${resultsDir}`);
+    for (const cell of cells) {
+      console.log(`${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}`);
+    }
+  }
+  Deno.exit(0);
+}
+
+if (values.cell !== undefined) {
+  let cell;
+  try {
+    cell = resolveCell(plan, values.cell);
+    checkResultsPlan(plan, resultsDir);
+  } catch (error) {
+    fail(error);
+  }
+  await initBackend();
+  const slurmTask = Deno.env.get("SLURM_ARRAY_JOB_ID");
+  const job = slurmTask
+    ? `${slurmTask}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
+    : Deno.env.get("SLURM_JOB_ID");
+  try {
+    await runOneCell(plan, cell, { resultsDir, job });
+  } catch (error) {
+    console.error(`reproduce: cell ${cell.key} failed:`, error);
+    Deno.exit(1);
+  }
+  Deno.exit(0);
+}
+
+try {
+  if (values["report-only"]) {
+    checkResultsPlan(plan, resultsDir);
+    if (listCells(plan, resultsDir).every((cell) => cell.status !== "finished")) {
+      throw new Error(`--report-only: ${resultsDir} holds no finished cell of the ${mode} plan`);
+    }
+  } else recordResultsPlan(plan, resultsDir);
+} catch (error) {
+  fail(error);
+}
 await initBackend();
-const plan = planExperiments(mode, seeds);
 const outcome = await runPlan(plan, {
   resultsDir,
   runPending: !values["report-only"],
@@ -49,3 +171,10 @@ if (outcome.pending.length > 0 && !values["report-only"]) {
 const summary = summarise(plan, outcome);
 const paths = await writeReport(summary, resultsDir);
 console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);
+if (outcome.pending.length > 0) {
+  const indexOf = new Map(plan.cells.map((cell, index) => [cell.key, index]));
+  console.log(
+    `\n${outcome.pending.length} of ${plan.cells.length} cells are missing (not finished):`,
+  );
+  for (const key of outcome.pending) console.log(`missing ${indexOf.get(key)}\t${key}`);
+}

@@ -1,6 +1,7 @@
 /**
  * Modality attribution: gradient-based contributions of each modality of each history item to the
- * next-item loss, per-user normalisation, noise-set selection, and scoring against planted truth.
+ * next-item loss, per-user normalisation, noise-set selection, and scoring against planted truth;
+ * {@linkcode attributeBatch} attributes a batch of histories on a model (with or without Demure).
  *
  * @example
  * ```ts
@@ -24,6 +25,8 @@ export { bottomFractionCount, selectNoise } from "./select_noise.ts";
 export { selectNoiseByUserModality, userModalityScores } from "./user_modality.ts";
 export { aggregateByModality } from "./aggregate.ts";
 export { attributeModalities } from "./attribute.ts";
+export { sequenceLossOf, withNextItemTargets } from "./sequence_loss.ts";
+export { attributeBatch } from "./attribute_batch.ts";
 export { rocAuc } from "./roc_auc.ts";
 export {
   type AttributedBatch,

@@ -29,17 +29,34 @@ import { validPairs } from "../attribution/mod.ts";
 import {
   type AttributionConfig,
   DEFAULT_ATTRIBUTION_CONFIG,
+  DEFAULT_NOISE_FRACTION,
+  NOISE_FRACTION_RANGE,
   type PairShape,
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
 import { packRows } from "../nn/packed_rows.ts";
 import { hashSeeds } from "../util/random.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  SettingError,
+} from "../util/settings.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
-import type { AuxiliaryLossContext, TrainerHooks } from "../train/trainer.ts";
-import { attributeBatch } from "./attribute_batch.ts";
+import type { Json } from "../checkpoint/checkpoint.ts";
+import type { HostTensor } from "../checkpoint/safetensors.ts";
+import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
+import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
+
+/**
+ * The attribution settings Demure takes: everything of {@linkcode AttributionConfig} except the
+ * noise selection, which Demure derives from its `rho`.
+ */
+export type DemureAttributionConfig = Omit<AttributionConfig, "selection">;
 
 /** Which parts of Demure are on. */
 export type DemureVariant = "full" | "attribution_only" | "contrastive_only";
@@ -52,17 +69,23 @@ export interface DemureConfig {
   lambda: number;
   /** InfoNCE temperature. Default 0.2. */
   temperature: number;
-  /** Fraction of each user's valid (position, modality) pairs taken as noise. Default 0.3. */
+  /**
+   * Fraction of each user's valid (position, modality) pairs, or of its present modalities under
+   * `user_modality` granularity, taken as noise; in (0, 1). Default
+   * {@linkcode DEFAULT_NOISE_FRACTION} (0.3). The one home of rho in Demure: the attribution's
+   * noise selection is derived from it ({@linkcode noiseAttributionConfig}).
+   */
   rho: number;
   /** Plain training steps before the first noise mask. Default 30. */
   warmupSteps: number;
   /** A user's noise mask is recomputed once it is this many steps old. Default 10. */
   everySteps: number;
   /**
-   * How contributions are measured, normalised and selected (rho above overrides the selection).
-   * Default: gradient x input, z-score, noise chosen per (user, modality) over the whole history.
+   * How contributions are measured and normalised, and at which granularity the noise is chosen
+   * (the selection itself is the bottom fraction `rho`). Default: gradient x input, z-score, noise
+   * chosen per (user, modality) over the whole history.
    */
-  attribution: AttributionConfig;
+  attribution: DemureAttributionConfig;
   /** Use the noise-only view as an explicit negative besides the in-batch ones. Default true. */
   noiseViewAsNegative: boolean;
   /**
@@ -77,10 +100,16 @@ export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
   variant: "full",
   lambda: 0.1,
   temperature: 0.2,
-  rho: 0.3,
+  rho: DEFAULT_NOISE_FRACTION,
   warmupSteps: 30,
   everySteps: 10,
-  attribution: { ...DEFAULT_ATTRIBUTION_CONFIG, granularity: "user_modality" as const },
+  attribution: Object.freeze({
+    method: DEFAULT_ATTRIBUTION_CONFIG.method,
+    integratedGradientsSteps: DEFAULT_ATTRIBUTION_CONFIG.integratedGradientsSteps,
+    integratedGradientsBaseline: DEFAULT_ATTRIBUTION_CONFIG.integratedGradientsBaseline,
+    normalisation: DEFAULT_ATTRIBUTION_CONFIG.normalisation,
+    granularity: "user_modality" as const,
+  }),
   noiseViewAsNegative: true,
   denoiseInput: true,
 });
@@ -100,26 +129,64 @@ export interface DemureStats {
 /** The hooks plus counters. */
 export interface DemureTraining {
   config: DemureConfig;
-  hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss">;
+  /** Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint. */
+  hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss" | "checkpointState">;
   stats(): DemureStats;
 }
 
-/** Fills in the defaults of {@linkcode DemureConfig}. */
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range; ranges in `docs/configuration.md`.
+ */
+export function validateDemureConfig(config: DemureConfig): void {
+  checkOneOf("DemureConfig.variant", config.variant, [
+    "full",
+    "attribution_only",
+    "contrastive_only",
+  ]);
+  checkNumber("DemureConfig.lambda", config.lambda, { min: 0 });
+  // Checked here, not only by InfoNCE after the warm-up: a bad temperature fails before training.
+  checkNumber("DemureConfig.temperature", config.temperature, { above: 0 });
+  checkNumber("DemureConfig.rho", config.rho, NOISE_FRACTION_RANGE);
+  checkInteger("DemureConfig.warmupSteps", config.warmupSteps, { min: 0 });
+  checkInteger("DemureConfig.everySteps", config.everySteps, { min: 1 });
+  checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
+  checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
+}
+
+/**
+ * Fills in the defaults of {@linkcode DemureConfig} and validates the result. An attribution
+ * `selection` is refused: Demure's noise set is always the bottom fraction `rho`.
+ */
 export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureConfig {
+  if (input.attribution !== undefined && "selection" in input.attribution) {
+    throw new SettingError(
+      "DemureConfig.attribution.selection",
+      (input.attribution as { selection: unknown }).selection,
+      "none (Demure's noise set is the bottom fraction DemureConfig.rho; set rho instead)",
+    );
+  }
   const config: DemureConfig = {
     ...DEFAULT_DEMURE_CONFIG,
     ...input,
     attribution: { ...DEFAULT_DEMURE_CONFIG.attribution, ...input.attribution },
   };
-  config.attribution = {
-    ...config.attribution,
-    selection: { kind: "bottom_fraction", rho: config.rho },
-  };
-  if (!(config.rho > 0 && config.rho < 1)) {
-    throw new Error(`Demure: rho must be in (0, 1), got ${config.rho}`);
-  }
-  if (!(config.lambda >= 0)) throw new Error(`Demure: lambda must be >= 0, got ${config.lambda}`);
+  validateDemureConfig(config);
   return config;
+}
+
+/**
+ * The attribution configuration Demure's noise masks use: `config.attribution` with the bottom
+ * fraction `config.rho` as the selection.
+ *
+ * @example
+ * ```ts
+ * const config = resolveDemureConfig({ rho: 0.5 });
+ * attributeBatch(model, batch, noiseAttributionConfig(config)); // the noise set Demure would use
+ * ```
+ */
+export function noiseAttributionConfig(config: DemureConfig): AttributionConfig {
+  return { ...config.attribution, selection: { kind: "bottom_fraction", rho: config.rho } };
 }
 
 /** Valid pairs of a batch, `[batch, position, modality]`: real position and modality present. */
@@ -202,6 +269,7 @@ export function demureHooks(
   input: Partial<DemureConfig> = {},
 ): DemureTraining {
   const config = resolveDemureConfig(input);
+  const attributionConfig = noiseAttributionConfig(config);
   const modalities = model.numModalities;
   let cache: NoiseMaskCache | undefined;
   let random = 0;
@@ -210,7 +278,7 @@ export function demureHooks(
   let current: { step: number; views: ContrastiveViews; denoisedInput: boolean } | undefined;
 
   const attribute = (batch: SequenceBatch) => {
-    const result = attributeBatch(model, batch, config.attribution);
+    const result = attributeBatch(model, batch, attributionConfig);
     return { noiseMask: result.noiseMask, scores: result.normalised };
   };
 
@@ -218,7 +286,6 @@ export function demureHooks(
     cache ??= new NoiseMaskCache(batch.length, modalities, {
       warmupSteps: config.warmupSteps,
       everySteps: config.everySteps,
-      attribution: config.attribution,
     });
     if (!cache.isActive(step)) return undefined;
     const shape: PairShape = [batch.batchSize, batch.length, modalities];
@@ -288,5 +355,77 @@ export function demureHooks(
     };
   };
 
-  return { config, hooks: { inputMask, auxiliaryLoss }, stats };
+  const cacheFields = ["keysHigh", "keysLow", "steps", "items", "noise", "scores"] as const;
+  const checkpointState: NonNullable<TrainerHooks["checkpointState"]> = {
+    save(): HookState {
+      const tensors = new Map<string, HostTensor>();
+      let cacheJson: Json = null;
+      if (cache) {
+        const state = cache.exportState();
+        const perUser = cache.positions * cache.modalities;
+        const widths = { keysHigh: 1, keysLow: 1, steps: 1, items: cache.positions };
+        for (const field of cacheFields) {
+          const width = field === "noise" || field === "scores" ? perUser : widths[field];
+          tensors.set(`demure/${field}`, {
+            shape: [state.keysHigh.length, width],
+            data: state[field],
+          });
+        }
+        cacheJson = { positions: cache.positions, computed: state.computed, reused: state.reused };
+      }
+      return {
+        json: {
+          random,
+          noiseCount: Array.from(noiseCount),
+          validCount: Array.from(validCount),
+          cache: cacheJson,
+        },
+        tensors,
+      };
+    },
+    restore(saved: HookState): void {
+      const json = saved.json as {
+        random: number;
+        noiseCount: number[];
+        validCount: number[];
+        cache: { positions: number; computed: number; reused: number } | null;
+      };
+      if (json.noiseCount.length !== modalities || json.validCount.length !== modalities) {
+        throw new Error(
+          `Demure checkpoint state: ${json.noiseCount.length} modalities, the model has ${modalities}`,
+        );
+      }
+      random = json.random;
+      noiseCount.set(json.noiseCount);
+      validCount.set(json.validCount);
+      if (json.cache === null) {
+        cache = undefined;
+        return;
+      }
+      const restored = new NoiseMaskCache(json.cache.positions, modalities, {
+        warmupSteps: config.warmupSteps,
+        everySteps: config.everySteps,
+      });
+      const field = (name: string) => {
+        const tensor = saved.tensors.get(`demure/${name}`);
+        if (tensor === undefined) {
+          throw new Error(`Demure checkpoint state: no tensor demure/${name}`);
+        }
+        return tensor.data;
+      };
+      restored.importState({
+        computed: json.cache.computed,
+        reused: json.cache.reused,
+        keysHigh: field("keysHigh"),
+        keysLow: field("keysLow"),
+        steps: field("steps"),
+        items: field("items"),
+        noise: field("noise"),
+        scores: field("scores"),
+      });
+      cache = restored;
+    },
+  };
+
+  return { config, hooks: { inputMask, auxiliaryLoss, checkpointState }, stats };
 }

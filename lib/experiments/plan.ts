@@ -13,14 +13,27 @@
  */
 import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
 import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
-import type { ModelConfigInput } from "../models/sequential_recommender.ts";
-import type { TrainerConfig } from "../train/trainer.ts";
+import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
+import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
+import { resolveTrainerConfig, type TrainerConfig } from "../train/config.ts";
+import { checkOneOf, SettingError } from "../util/settings.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
-import { type SystemName, SYSTEMS, type SystemSpec, withDemure } from "./systems.ts";
+import { systemByName, type SystemName, type SystemSpec, withDemure } from "./systems.ts";
 
 /** How big the grid is. */
 export type ExperimentMode = "quick" | "full";
+
+/**
+ * The experiments of the paper a cell belongs to. A cell shared by several experiments (the
+ * multi-modal SASRec of the main table, the ablation and the noise-level curve) carries each tag,
+ * so that a notebook or a report selects cells by tag and never parses their names.
+ * - `main`: the main table (and the cold-start buckets, computed from the same cells);
+ * - `ablation`: attribution only, contrastive only, both (Demure), neither (SASRec-MM);
+ * - `noise_level`: SASRec-MM and Demure-SASRec on synthetic data at each noise fraction;
+ * - `sensitivity`: Demure-SASRec with one parameter changed (and the default value's cell).
+ */
+export type Experiment = "main" | "ablation" | "noise_level" | "sensitivity";
 
 /** A Demure parameter varied by the sensitivity sweep. */
 export type SweepParameter = "rho" | "lambda" | "temperature" | "warmupSteps";
@@ -38,8 +51,13 @@ export interface PlannedCell {
   training: Partial<TrainerConfig>;
   /** Score the attributions against the planted truth after training. */
   scoreAttribution: boolean;
-  /** Set for the sensitivity sweep's cells. */
+  /** The experiments this cell belongs to (at least one). */
+  experiments: Experiment[];
+  /** Set for the sensitivity sweep's cells (not for the default value's cell, which is the main
+   * table's). */
   sweep?: { parameter: SweepParameter; value: number };
+  /** Set for the noise-level experiment's cells: the share of noise modalities per user. */
+  noiseFraction?: number;
 }
 
 /** The whole grid and the settings every neural cell shares. */
@@ -154,20 +172,60 @@ export function noiseLevelDataset(
 }
 
 function demureSystem(name: SystemName, demure: Partial<DemureConfig>): SystemSpec {
-  const base: SystemSpec = SYSTEMS[name];
+  const base: SystemSpec = systemByName(name);
   return base.kind === "neural" && base.demure ? withDemure(name, demure) : base;
 }
 
+/** Throws a `SettingError` unless `seeds` is a non-empty list of distinct integers >= 0. */
+export function validateSeeds(seeds: readonly number[]): void {
+  const allowed = "a non-empty list of distinct integers >= 0 and < 2^31";
+  if (!Array.isArray(seeds) || seeds.length === 0) {
+    throw new SettingError("plan seeds", seeds, allowed);
+  }
+  const valid = seeds.every((seed) => Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31);
+  if (!valid || new Set(seeds).size !== seeds.length) {
+    throw new SettingError("plan seeds", seeds, allowed);
+  }
+}
+
+/** Options of {@linkcode planExperiments}. */
+export interface PlanOptions {
+  /**
+   * Run on this dataset instead of the embedded ones (bring your own data): the main table and
+   * the ablation for every seed, at the mode's settings; no synthetic-only experiments (noise
+   * level, sensitivity, attribution against a planted truth). Default undefined (the paper's grid).
+   */
+  dataset?: DatasetSpec;
+  /** Full-ranking protocol of validation and test. Default `history_excluded`. */
+  ranking?: RankingProtocol;
+}
+
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
-export function planExperiments(mode: ExperimentMode, seeds?: number[]): ExperimentPlan {
-  const settings = SETTINGS[mode];
+export function planExperiments(
+  mode: ExperimentMode,
+  seeds?: number[],
+  options: PlanOptions = {},
+): ExperimentPlan {
+  checkOneOf("plan size (ExperimentMode)", mode, ["quick", "full"]);
+  const base = SETTINGS[mode];
+  // The ranking joins the trainer settings only when it is not the default, so that stored cells
+  // stay reusable.
+  const settings: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
+    ? { ...base, training: { ...base.training, ranking: options.ranking } }
+    : base;
   const runSeeds = seeds ?? settings.seeds;
+  validateSeeds(runSeeds);
   const cells = new Map<string, PlannedCell>();
   const add = (
+    experiment: Experiment,
     dataset: DatasetSpec,
     name: SystemName,
     seed: number,
-    extra: { demure?: Partial<DemureConfig>; sweep?: PlannedCell["sweep"] } = {},
+    extra: {
+      demure?: Partial<DemureConfig>;
+      sweep?: PlannedCell["sweep"];
+      noiseFraction?: number;
+    } = {},
   ) => {
     const demure = { ...settings.demure, ...extra.demure };
     const system = demureSystem(name, demure);
@@ -176,7 +234,12 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
     const scoreAttribution = dataset.kind === "synthetic" && extra.sweep === undefined &&
       (name === "SASRec-MM" || name === "Demure-SASRec");
     const existing = cells.get(key);
-    if (existing) return;
+    if (existing) {
+      // A shared cell: one run, several experiments.
+      if (!existing.experiments.includes(experiment)) existing.experiments.push(experiment);
+      if (extra.noiseFraction !== undefined) existing.noiseFraction = extra.noiseFraction;
+      return;
+    }
     cells.set(key, {
       key,
       dataset,
@@ -185,31 +248,41 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
       seed,
       training: { ...settings.training, ...settings.datasetTraining[dataset.kind] },
       scoreAttribution,
+      experiments: [experiment],
       ...(extra.sweep ? { sweep: extra.sweep } : {}),
+      ...(extra.noiseFraction !== undefined ? { noiseFraction: extra.noiseFraction } : {}),
     });
   };
+  if (options.dataset) {
+    for (const seed of runSeeds) {
+      for (const name of settings.mainSystems) add("main", options.dataset, name, seed);
+      for (const name of ABLATION_SYSTEMS) add("ablation", options.dataset, name, seed);
+    }
+    const noSweeps = { rho: [], lambda: [], temperature: [], warmupSteps: [] };
+    return finishPlan(mode, runSeeds, { ...settings, noiseFractions: [], sweeps: noSweeps }, cells);
+  }
   const movielens: DatasetSpec = { kind: "movielens" };
   const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
   // Order: what a stopped run needs most comes first (a later run resumes the rest): the synthetic
   // benchmark's main and ablation tables (fast, and the truth is known), MovieLens's main table and
   // ablation for the first seed, the noise-level curve, the sensitivity sweep, then MovieLens's
   // main table for the other seeds, and last its ablation for them (the slowest cells).
-  const ablationOnly = ABLATION_SYSTEMS.filter((name) => !settings.mainSystems.includes(name));
   const movielensSeeds = mode === "quick" ? runSeeds.slice(0, 1) : runSeeds;
   for (const seed of runSeeds) {
-    for (const name of settings.mainSystems) add(synthetic, name, seed);
+    for (const name of settings.mainSystems) add("main", synthetic, name, seed);
   }
   for (const seed of runSeeds) {
-    for (const name of ablationOnly) add(synthetic, name, seed);
+    for (const name of ABLATION_SYSTEMS) add("ablation", synthetic, name, seed);
   }
-  for (const name of [...settings.mainSystems, ...ablationOnly]) {
-    add(movielens, name, movielensSeeds[0]);
-  }
-  for (const fraction of settings.noiseFractions) {
-    const noisy = noiseLevelDataset(settings.synthetic, fraction);
+  for (const name of settings.mainSystems) add("main", movielens, name, movielensSeeds[0]);
+  for (const name of ABLATION_SYSTEMS) add("ablation", movielens, name, movielensSeeds[0]);
+  // The default noise fraction's cells are the main table's synthetic cells (same key).
+  const defaultFraction = settings.synthetic.noiseFraction ?? DEFAULT_SYNTHETIC.noiseFraction;
+  for (const noiseFraction of [...new Set([...settings.noiseFractions, defaultFraction])]) {
+    const noisy = noiseLevelDataset(settings.synthetic, noiseFraction);
     for (const seed of runSeeds) {
-      add(noisy, "SASRec-MM", seed);
-      add(noisy, "Demure-SASRec", seed);
+      add("noise_level", noisy, "SASRec-MM", seed, { noiseFraction });
+      add("noise_level", noisy, "Demure-SASRec", seed, { noiseFraction });
     }
   }
   const defaults = resolveDemureConfig(settings.demure);
@@ -218,21 +291,35 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
   ) {
     // The default value's cell is the main table's Demure-SASRec cell of the first seed.
     for (const value of values.filter((v) => v !== defaults[parameter])) {
-      add(synthetic, "Demure-SASRec", runSeeds[0], {
+      add("sensitivity", synthetic, "Demure-SASRec", runSeeds[0], {
         demure: { [parameter]: value },
         sweep: { parameter, value },
       });
     }
   }
+  add("sensitivity", synthetic, "Demure-SASRec", runSeeds[0]);
   for (const seed of movielensSeeds.slice(1)) {
-    for (const name of settings.mainSystems) add(movielens, name, seed);
+    for (const name of settings.mainSystems) add("main", movielens, name, seed);
   }
   for (const seed of movielensSeeds.slice(1)) {
-    for (const name of ablationOnly) add(movielens, name, seed);
+    for (const name of ABLATION_SYSTEMS) add("ablation", movielens, name, seed);
   }
+  return finishPlan(mode, runSeeds, settings, cells);
+}
+
+/** Checks every cell's settings and assembles the plan. */
+function finishPlan(
+  mode: ExperimentMode,
+  seeds: number[],
+  settings: ModeSettings,
+  cells: Map<string, PlannedCell>,
+): ExperimentPlan {
+  // Every cell's settings are checked now, not when the cell's turn comes hours later.
+  for (const cell of cells.values()) resolveTrainerConfig({ ...cell.training, seed: cell.seed });
+  resolveModelConfig(settings.model);
   return {
     mode,
-    seeds: runSeeds,
+    seeds,
     model: settings.model,
     training: settings.training,
     datasetTraining: settings.datasetTraining,
@@ -243,4 +330,17 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
     ablationSystems: ABLATION_SYSTEMS,
     cells: [...cells.values()],
   };
+}
+
+/**
+ * The cells of `plan` that belong to `experiment`, in plan order.
+ *
+ * @example
+ * ```ts
+ * const plan = planExperiments("quick");
+ * const ablation = cellsOf(plan, "ablation").filter((cell) => cell.dataset.kind === "movielens");
+ * ```
+ */
+export function cellsOf(plan: ExperimentPlan, experiment: Experiment): PlannedCell[] {
+  return plan.cells.filter((cell) => cell.experiments.includes(experiment));
 }

@@ -82,7 +82,7 @@ export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<str
 }
 
 /** Everything that decides a cell's numbers; a stored cell is reused only when this matches. */
-function settingsOf(plan: ExperimentPlan, cell: PlannedCell) {
+export function settingsOf(plan: ExperimentPlan, cell: PlannedCell) {
   return {
     dataset: cell.dataset,
     system: cell.system,
@@ -91,6 +91,32 @@ function settingsOf(plan: ExperimentPlan, cell: PlannedCell) {
     training: cell.training,
     scoreAttribution: cell.scoreAttribution,
   };
+}
+
+/** The indented per-epoch progress line of a neural cell. */
+export function epochLine(progress: EpochProgress): string {
+  return `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
+    ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
+    ` (${progress.epochSeconds.toFixed(1)} s)`;
+}
+
+/**
+ * Trains and evaluates one cell of `plan` on its prepared dataset with the plan's settings: the one
+ * call that both {@linkcode runPlan} and a single-cell command (`reproduce --cell`) make.
+ */
+export function runPlannedCell(
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+  data: PreparedDataset,
+  onProgress: (progress: EpochProgress) => void,
+): Promise<CellResult> {
+  return runCell(data, cell.system, cell.systemName, {
+    seed: cell.seed,
+    model: plan.model,
+    training: cell.training,
+    scoreAttribution: cell.scoreAttribution,
+    onProgress,
+  });
 }
 
 function formatMinutes(seconds: number): string {
@@ -136,24 +162,23 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     }
     let result: CellResult;
     const cellStart = performance.now();
+    const stopHeartbeat = store.keepAlive(cell.key);
     try {
       // Checked under the claim: another process may have finished the cell since this run began.
       if (store.get<CellResult>(cell.key, settings)) continue;
       const data = await datasetOf(cell);
-      result = await runCell(data, cell.system, cell.systemName, {
-        seed: cell.seed,
-        model: plan.model,
-        training: cell.training,
-        scoreAttribution: cell.scoreAttribution,
-        onProgress: (progress) =>
-          options.onEpoch ? options.onEpoch(cell, progress) : log(
-            `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
-              ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
-              ` (${progress.epochSeconds.toFixed(1)} s)`,
-          ),
-      });
+      result = await runPlannedCell(
+        plan,
+        cell,
+        data,
+        (progress) => {
+          store.heartbeat(cell.key);
+          options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress));
+        },
+      );
       store.put(cell.key, settings, result);
     } finally {
+      stopHeartbeat();
       store.release(cell.key);
     }
     done++;

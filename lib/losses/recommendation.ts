@@ -15,6 +15,7 @@
 import { tf } from "../backend/tf.ts";
 import { softmaxCrossEntropy } from "../backend/kernels/softmax_cross_entropy.ts";
 import type { SequenceBatch } from "../data/types.ts";
+import { checkOneOf } from "../util/settings.ts";
 
 /** Which loss L_rec is. */
 export type RecommendationLossKind = "cross_entropy" | "bce";
@@ -34,6 +35,15 @@ export const DEFAULT_RECOMMENDATION_LOSS: RecommendationLossConfig = {
   kind: "cross_entropy",
   positions: "all",
 };
+
+/** Throws a `SettingError` unless `kind` and `positions` are known values. */
+export function validateRecommendationLossConfig(
+  config: RecommendationLossConfig,
+  where = "RecommendationLossConfig",
+): void {
+  checkOneOf(`${where}.kind`, config.kind, ["cross_entropy", "bce"]);
+  checkOneOf(`${where}.positions`, config.positions, ["all", "last"]);
+}
 
 /** The batch fields the loss reads. */
 export type LossBatch = Pick<SequenceBatch, "valid" | "targets" | "batchSize" | "length">;

@@ -28,6 +28,7 @@ import { DEFAULT_GRU4REC_CONFIG, Gru4Rec, type Gru4RecConfig } from "./gru4rec.t
 import { ParameterStore } from "../nn/parameter_store.ts";
 import { type PackedRows, packRows } from "../nn/packed_rows.ts";
 import { DEFAULT_SASREC_CONFIG, SasRec, type SasRecConfig } from "./sasrec.ts";
+import { checkInteger, checkNumber, checkOneOf, SettingError } from "../util/settings.ts";
 
 /** Which sequence encoder turns fused item vectors into user states. */
 export type BackboneKind = "sasrec" | "gru4rec";
@@ -75,9 +76,45 @@ export interface ModelConfigInput {
   seed?: number;
 }
 
-/** Fills in the defaults of {@linkcode ModelConfig}. */
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range; ranges in `docs/configuration.md`.
+ */
+export function validateModelConfig(config: ModelConfig): void {
+  checkOneOf("ModelConfig.backbone", config.backbone, ["sasrec", "gru4rec"]);
+  checkInteger("ModelConfig.dim", config.dim, { min: 1 });
+  checkInteger("ModelConfig.maxLength", config.maxLength, { min: 1 });
+  checkInteger("ModelConfig.seed", config.seed, { min: 0, max: 2 ** 31 - 1 });
+  if (config.modalities !== undefined) {
+    if (config.modalities.length === 0 || config.modalities.some((m) => typeof m !== "string")) {
+      throw new SettingError(
+        "ModelConfig.modalities",
+        config.modalities,
+        "a non-empty list of the dataset's modality names, or undefined for all",
+      );
+    }
+  }
+  checkOneOf("ModelConfig.fusion.kind", config.fusion.kind, ["mean", "sum", "gated"]);
+  const { sasrec, gru4rec } = config;
+  checkInteger("ModelConfig.sasrec.blocks", sasrec.blocks, { min: 1 });
+  checkInteger("ModelConfig.sasrec.heads", sasrec.heads, { min: 1 });
+  if (config.dim % sasrec.heads !== 0) {
+    throw new SettingError(
+      "ModelConfig.sasrec.heads",
+      sasrec.heads,
+      `a divisor of ModelConfig.dim (${config.dim})`,
+    );
+  }
+  checkNumber("ModelConfig.sasrec.dropout", sasrec.dropout, { min: 0, below: 1 });
+  if (sasrec.feedForwardDim !== undefined) {
+    checkInteger("ModelConfig.sasrec.feedForwardDim", sasrec.feedForwardDim, { min: 1 });
+  }
+  checkNumber("ModelConfig.gru4rec.dropout", gru4rec.dropout, { min: 0, below: 1 });
+}
+
+/** Fills in the defaults of {@linkcode ModelConfig} and validates the result. */
 export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
-  return {
+  const config: ModelConfig = {
     backbone: input.backbone ?? DEFAULT_MODEL_CONFIG.backbone,
     dim: input.dim ?? DEFAULT_MODEL_CONFIG.dim,
     maxLength: input.maxLength ?? DEFAULT_MODEL_CONFIG.maxLength,
@@ -87,6 +124,8 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
     gru4rec: { ...DEFAULT_GRU4REC_CONFIG, ...input.gru4rec },
     seed: input.seed ?? DEFAULT_MODEL_CONFIG.seed,
   };
+  validateModelConfig(config);
+  return config;
 }
 
 /** All intermediate tensors of one forward pass (the caller disposes them, or runs in tf.tidy). */

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { figureDivHtml, figureMimeBundle, renderHtmlReport } from "../../lib/viz/mod.ts";
+import { figureDivHtml, renderHtmlReport } from "../../lib/viz/mod.ts";
+import { figureMimeBundle } from "../../lib/notebook/mod.ts";
 import type { Figure } from "../../lib/viz/mod.ts";
 import { inlineJson, inlineScriptText } from "../../lib/viz/plotly_bundle.ts";
 import {

@@ -12,7 +12,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import type { LossOfEmbeddings } from "../attribution/types.ts";
+import type { LossOfEmbeddings } from "./types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { lossPositions, rowCrossEntropy } from "../losses/recommendation.ts";
 import { packRows } from "../nn/packed_rows.ts";

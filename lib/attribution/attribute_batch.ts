@@ -11,8 +11,8 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import { attributeModalities } from "../attribution/attribute.ts";
-import type { AttributionConfig, AttributionResult } from "../attribution/types.ts";
+import { attributeModalities } from "./attribute.ts";
+import type { AttributionConfig, AttributionResult } from "./types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { sequenceLossOf } from "./sequence_loss.ts";

@@ -1,8 +1,8 @@
-import type { Figure } from "./figure.ts";
-import { figureDivHtml } from "./figure_html.ts";
-import { loadPlotlyBundle } from "./plotly_bundle.ts";
-import { jupyterOrNull } from "../notebook/jupyter.ts";
-import { tableHtml, type TableSection } from "./table_html.ts";
+import type { Figure } from "../viz/figure.ts";
+import { figureDivHtml } from "../viz/figure_html.ts";
+import { loadPlotlyBundle } from "../viz/plotly_bundle.ts";
+import { jupyterOrNull } from "./jupyter.ts";
+import { tableHtml, type TableSection } from "../viz/table_html.ts";
 
 /** Options of {@linkcode display}. */
 export interface DisplayOptions {

@@ -2,7 +2,7 @@ import { assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
-import { sequenceLossOf, withNextItemTargets } from "../../lib/demure/sequence_loss.ts";
+import { sequenceLossOf, withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
 

@@ -1,0 +1,81 @@
+/**
+ * Ensure a set of a plan's cells is computed, then load them: the one way a notebook (or a
+ * script) gets results, whether they were stored by `deno task reproduce`, by another notebook or
+ * are computed now. Missing cells run through {@linkcode runPlan} (claims, resume, progress), so a
+ * notebook and a reproduction started on the same results never run a cell twice.
+ *
+ * @example
+ * ```ts
+ * const plan = planExperiments("quick");
+ * const { found, missing } = await ensureCells(plan, cellsOf(plan, "ablation"), {
+ *   resultsDir: "results/quick",
+ * });
+ * for (const { cell, result } of found) console.log(cell.systemName, result.test["NDCG@10"]);
+ * ```
+ */
+import type { EpochProgress } from "../train/progress.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan.ts";
+import type { CellResult } from "./run_cell.ts";
+import { finishedCells, runPlan } from "./run_plan.ts";
+
+/** A planned cell with its stored result. */
+export interface FinishedCell {
+  /** The cell as the plan describes it (dataset, system, seed, experiments, sweep, noise). */
+  cell: PlannedCell;
+  /** Its stored result. */
+  result: CellResult;
+}
+
+/** Options of {@linkcode ensureCells}. */
+export interface EnsureCellsOptions {
+  /** The reproduction's directory (`results/<mode>`), as for {@linkcode runPlan}. */
+  resultsDir: string;
+  /**
+   * Which missing cells to compute: `true` (default) every one, `false` none (only load what is
+   * stored), or a predicate choosing some of them.
+   */
+  compute?: boolean | ((cell: PlannedCell) => boolean);
+  /** Progress lines (default console.log). */
+  log?: (line: string) => void;
+  /** Per-epoch progress of the cells computed now (default: a printed line per epoch). */
+  onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
+}
+
+/** What {@linkcode ensureCells} found: cells in the order asked, and those still missing. */
+export interface EnsuredCells {
+  /** The cells that are stored, in the order asked. */
+  found: FinishedCell[];
+  /** Cells asked for that are neither stored nor computed now (not chosen, or held by another
+   * process that has not finished them). */
+  missing: PlannedCell[];
+}
+
+/** Computes the missing cells of `cells` that `compute` chooses, then loads every stored one. */
+export async function ensureCells(
+  plan: ExperimentPlan,
+  cells: PlannedCell[],
+  options: EnsureCellsOptions,
+): Promise<EnsuredCells> {
+  const log = options.log ?? console.log;
+  const compute = options.compute ?? true;
+  const stored = finishedCells(plan, options.resultsDir);
+  const toCompute = cells.filter((cell) =>
+    !stored.has(cell.key) && (typeof compute === "function" ? compute(cell) : compute)
+  );
+  if (toCompute.length > 0) {
+    await runPlan({ ...plan, cells: toCompute }, {
+      resultsDir: options.resultsDir,
+      log,
+      ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+    });
+  }
+  const finished = toCompute.length > 0 ? finishedCells(plan, options.resultsDir) : stored;
+  const found: FinishedCell[] = [];
+  const missing: PlannedCell[] = [];
+  for (const cell of cells) {
+    const result = finished.get(cell.key);
+    if (result) found.push({ cell, result });
+    else missing.push(cell);
+  }
+  return { found, missing };
+}

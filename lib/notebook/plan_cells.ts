@@ -1,0 +1,81 @@
+/**
+ * Experiment cells in a notebook: the plan of the notebook's mode, and one call that loads a set
+ * of its cells from `results/<mode>/` (what `deno task reproduce` writes), computing the missing
+ * ones when the notebook's policy says so, with one live progress line per computed cell.
+ *
+ * Policy: with `DEMURE_RERUN=1` in the kernel's environment every missing cell is computed; in
+ * quick mode (CI) the missing cells chosen by `quickCompute` (default: all) are computed; in full
+ * mode nothing is trained and the notebook says what is missing and how to compute it.
+ */
+import { fileURLToPath } from "node:url";
+import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
+import { type ExperimentPlan, planExperiments, type PlannedCell } from "../experiments/plan.ts";
+import { isQuickMode } from "./quick_mode.ts";
+import { createProgress, type Progress } from "./progress.ts";
+import { epochProgressEvent } from "./training_progress.ts";
+
+const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
+
+/**
+ * The experiment plan of the notebook's mode: `quick` in quick mode, `full` otherwise.
+ *
+ * @example
+ * ```ts
+ * const plan = notebookPlan();
+ * console.log(plan.mode, plan.cells.length);
+ * ```
+ */
+export function notebookPlan(): ExperimentPlan {
+  return planExperiments(isQuickMode() ? "quick" : "full");
+}
+
+/** Where the cells of `plan` are stored: `<project>/results/<mode>` (absolute path). */
+export function notebookResultsDir(plan: ExperimentPlan): string {
+  return `${PROJECT_ROOT}/results/${plan.mode}`;
+}
+
+/** Options of {@linkcode ensureCellsInNotebook}. */
+export interface NotebookCellsOptions {
+  /** In quick mode, which missing cells to compute (default: all of them). */
+  quickCompute?: (cell: PlannedCell) => boolean;
+}
+
+/**
+ * Loads `cells` of `plan`, computing the missing ones the policy above allows; prints how many
+ * were found and what to do about the rest.
+ *
+ * @example
+ * ```ts
+ * const plan = notebookPlan();
+ * const ablation = await ensureCellsInNotebook(plan, cellsOf(plan, "ablation"));
+ * ```
+ */
+export async function ensureCellsInNotebook(
+  plan: ExperimentPlan,
+  cells: PlannedCell[],
+  options: NotebookCellsOptions = {},
+): Promise<FinishedCell[]> {
+  const rerun = Deno.env.get("DEMURE_RERUN") === "1";
+  const compute = rerun ? true : plan.mode === "quick" ? (options.quickCompute ?? true) : false;
+  const lines = new Map<string, Progress>();
+  const { found, missing } = await ensureCells(plan, cells, {
+    resultsDir: notebookResultsDir(plan),
+    compute,
+    // runPlan's dataset lines carry the statistics and the protocol: the first line is enough.
+    log: (line) => console.log(line.split("\n")[0]),
+    onEpoch: (cell, progress) => {
+      if (!lines.has(cell.key)) lines.set(cell.key, createProgress({ label: cell.key }));
+      lines.get(cell.key)!.report(epochProgressEvent(progress));
+    },
+  });
+  for (const line of lines.values()) await line.done();
+  console.log(`${found.length} of ${cells.length} cells available (results/${plan.mode})`);
+  if (missing.length > 0) {
+    console.log(
+      `${missing.length} cells not computed: run \`deno task reproduce${
+        plan.mode === "quick" ? " --quick" : ""
+      }\`, or set DEMURE_RERUN=1 in the kernel's environment`,
+    );
+  }
+  return found;
+}
