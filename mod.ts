@@ -135,12 +135,17 @@ export {
 // Checkpoints.
 export {
   checkpointExists,
+  type CheckpointInfo,
   type CheckpointSidecar,
+  type HostTensor,
   type Json,
   type LoadedCheckpoint,
   loadModelCheckpoint,
   readCheckpoint,
+  SAVE_STEPS,
   saveModelCheckpoint,
+  type SaveOptions,
+  type SaveStep,
 } from "./lib/checkpoint/mod.ts";
 
 // Baselines.
@@ -189,6 +194,8 @@ export {
   type AttributionQuality,
   attributionQuality,
   type AttributionSummary,
+  type CellClaim,
+  type CellListing,
   type CellResult,
   cellsDirectory,
   type CellSettings,
@@ -208,6 +215,8 @@ export {
   type Experiment,
   type ExperimentMode,
   type ExperimentPlan,
+  type FeatureFileSpec,
+  type FileDatasetSpec,
   type FinishedCell,
   finishedCells,
   listCells,
@@ -216,6 +225,7 @@ export {
   noiseLevelDataset,
   planExperiments,
   type PlannedCell,
+  type PlanOptions,
   type PlanOutcome,
   prepareDataset,
   type PreparedDataset,

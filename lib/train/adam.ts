@@ -10,6 +10,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor } from "../backend/tf.ts";
 import type { ParameterStore } from "../models/parameter_store.ts";
 import { checkNumber } from "../util/settings.ts";
 
@@ -74,7 +75,7 @@ export class Adam {
    * One update of every parameter that has a gradient. Returns the global gradient norm (before
    * clipping). Does not dispose `gradients`.
    */
-  apply(store: ParameterStore, gradients: ReadonlyMap<string, tf.Tensor>): number {
+  apply(store: ParameterStore, gradients: ReadonlyMap<string, Tensor>): number {
     const { learningRate, beta1, beta2, epsilon, weightDecay, clipNorm } = this.config;
     const norm = tf.tidy(() =>
       Math.sqrt(
@@ -118,7 +119,7 @@ export class Adam {
   }
 
   /** Moments as named tensors ("optimizer/m/<name>", "optimizer/v/<name>"), not copies. */
-  stateTensors(): Map<string, tf.Tensor> {
+  stateTensors(): Map<string, Tensor> {
     const state = new Map<string, tf.Tensor>();
     for (const [name, m] of this.#first) state.set(`optimizer/m/${name}`, m);
     for (const [name, v] of this.#second) state.set(`optimizer/v/${name}`, v);
