@@ -16,7 +16,7 @@
  * const model = new SequentialRecommender(split.dataset, { backbone: "sasrec" });
  * const demure = demureHooks(model, { lambda: 0.1 });
  * await trainModel(model, split, { seed: 0 }, demure.hooks);
- * console.log(evaluateRanking(modelScorer(model), split, { stage: "test" }).metrics);
+ * console.log((await evaluateRanking(modelScorer(model), split, { stage: "test" })).metrics);
  * ```
  *
  * @module
@@ -229,6 +229,7 @@ export {
   type PlanOutcome,
   prepareDataset,
   type PreparedDataset,
+  readDatasetFile,
   recordResultsPlan,
   type ReproductionSummary,
   resolveCell,

@@ -9,11 +9,10 @@
  *
  * @example
  * ```ts
- * const result = evaluateRanking(modelScorer(model), split, { stage: "test" });
+ * const result = await evaluateRanking(modelScorer(model), split, { stage: "test" });
  * result.metrics["NDCG@10"]; result.perUser["NDCG@10"]; // mean, Float64Array [users]
  * ```
  */
-import { assertSynchronousReads } from "../backend/webgpu.ts";
 import type { LeaveOneOutSplit } from "../data/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import {
@@ -65,13 +64,15 @@ export interface EvaluationResult {
   protocol: EvaluationProtocol;
 }
 
-/** Runs the evaluation. Throws if a user has an empty history (a split bug, never skipped). */
-export function evaluateRanking(
+/**
+ * Runs the evaluation. Throws if a user has an empty history (a split bug, never skipped). Scores
+ * are read once per chunk, asynchronously, so this also runs on a GPU backend.
+ */
+export async function evaluateRanking(
   scorer: Scorer,
   split: LeaveOneOutSplit,
   config: EvaluationConfig = { stage: "test" },
-): EvaluationResult {
-  assertSynchronousReads("evaluateRanking");
+): Promise<EvaluationResult> {
   const cutoffs = config.cutoffs ?? DEFAULT_CUTOFFS;
   const ranking = config.ranking ?? DEFAULT_RANKING_PROTOCOL;
   const excludeHistory = ranking === "history_excluded";
@@ -89,7 +90,7 @@ export function evaluateRanking(
   for (
     const { batch, targets } of evaluationBatches(split, config.stage, config.chunkSize ?? 256)
   ) {
-    const scores = scorer.score(batch);
+    const scores = await scorer.score(batch);
     for (let row = 0; row < batch.batchSize; row++) {
       const user = batch.users[row];
       if (wanted && !wanted.has(user)) continue;

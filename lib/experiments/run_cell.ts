@@ -132,9 +132,9 @@ export async function runCell(
       : "history_excluded";
     const evaluate = (stage: "valid" | "test", protocol = ranking) =>
       evaluateRanking(scorer, split, { stage, loss, seed: settings.seed, ranking: protocol });
-    const valid = evaluate("valid");
-    const test = evaluate("test");
-    const testOther = evaluate("test", otherRanking);
+    const valid = await evaluate("valid");
+    const test = await evaluate("test");
+    const testOther = await evaluate("test", otherRanking);
     const attribution = settings.scoreAttribution && model && data.truth
       ? attributionQuality(model, split, data.truth)
       : undefined;

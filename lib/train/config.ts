@@ -164,13 +164,18 @@ export interface HookState {
 /** Extension points; all optional. */
 export interface TrainerHooks {
   /** w [batch, position, modality] for this step's forward pass; the trainer disposes it. */
-  inputMask?: (batch: SequenceBatch, step: number) => Tensor3D | undefined;
+  inputMask?: (
+    batch: SequenceBatch,
+    step: number,
+  ) => Tensor3D | undefined | Promise<Tensor3D | undefined>;
   /** A scalar added to L_rec inside the gradient tape. */
   auxiliaryLoss?: (context: AuxiliaryLossContext) => Scalar;
   /** Called after each epoch; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */
-  validate?: (model: SequentialRecommender) => Record<string, number>;
+  validate?: (
+    model: SequentialRecommender,
+  ) => Record<string, number> | Promise<Record<string, number>>;
   /**
    * The hooks' own state (e.g. Demure's noise-mask cache and counters): saved with every `last`
    * checkpoint and restored on resume, so a resumed run is bit-identical to an uninterrupted one.

@@ -29,14 +29,14 @@ Deno.test("validation (early stopping) ranks under the trainer's ranking protoco
       },
     );
     const both = {
-      history_excluded: evaluateRanking(modelScorer(model), split, {
+      history_excluded: (await evaluateRanking(modelScorer(model), split, {
         stage: "valid",
         ranking: "history_excluded",
-      }).metrics,
-      history_kept: evaluateRanking(modelScorer(model), split, {
+      })).metrics,
+      history_kept: (await evaluateRanking(modelScorer(model), split, {
         stage: "valid",
         ranking: "history_kept",
-      }).metrics,
+      })).metrics,
     };
     model.dispose();
     return { reported: seen[0].validation!, both };
