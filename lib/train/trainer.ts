@@ -85,12 +85,17 @@ export async function trainModel(
   const started = performance.now();
   let totalStepSeconds = 0;
   let totalSteps = 0;
-  let stoppedBy: StopReason = "max_epochs";
+  // A run killed after patience ran out (before its result was kept) does not train on.
+  let stoppedBy: StopReason = state.sinceBest >= config.patience ? "patience" : "max_epochs";
   // A step whose L_rec exceeds this has diverged (see TrainerConfig.divergenceFactor).
   const uniformLoss = config.loss.kind === "bce" ? 2 * Math.LN2 : Math.log(model.numItems);
   const lossLimit = config.divergenceFactor * Math.max(uniformLoss, 1);
   try {
-    for (let epoch = state.epochsDone; epoch < config.maxEpochs; epoch++) {
+    for (
+      let epoch = state.epochsDone;
+      epoch < config.maxEpochs && stoppedBy === "max_epochs";
+      epoch++
+    ) {
       const epochStart = performance.now();
       let batches = trainingBatches(split, epoch, {
         batchSize: config.batchSize,
