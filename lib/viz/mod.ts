@@ -38,6 +38,11 @@ export { tableHtml, type TableSection } from "./table_html.ts";
 export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";
 export { renderHtmlReport, type ReportSection, writeHtmlReport } from "./html_report.ts";
 export { type FigurePngOptions, figureToPng } from "./figure_png.ts";
-export { loadPlotlyBundle } from "./plotly_bundle.ts";
+export {
+  DEFAULT_PLOTLY_BUNDLE,
+  FULL_PLOTLY_BUNDLE,
+  loadPlotlyBundle,
+  tracesOutsideDefaultBundle,
+} from "./plotly_bundle.ts";
 export { findChromium } from "./chromium.ts";
 export { checkRenderedHtml, type HtmlCheckReport } from "./check_rendered_html.ts";
