@@ -10,8 +10,7 @@
  * Exit status 1 when any page fails; 0 with a note when Chromium is missing only if
  * --allow-missing-chromium is given (otherwise missing Chromium is a failure).
  */
-import { checkRenderedHtml, type HtmlCheckReport } from "../lib/viz/check_rendered_html.ts";
-import { findChromium } from "../lib/viz/chromium.ts";
+import { checkRenderedHtml, findChromium, type HtmlCheckReport } from "../mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 

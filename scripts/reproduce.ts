@@ -6,29 +6,43 @@
  *   deno task reproduce --quick    the same grid, small (CI)
  *   deno task reproduce --seeds 0,1 --results results/mine
  *   deno task reproduce --report-only   report the finished cells, list the missing ones, run nothing
+ *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
+ *                                  bring your own data: main table and ablation on an imported
+ *                                  dataset (format sequence or recbole), results under
+ *                                  results/<label>/<mode>; see docs/data.md
+ *   deno task reproduce --ranking history_kept
+ *                                  validate and test with history items kept as candidates
+ *                                  (RecBole-compatible full sort; default history_excluded)
  *   deno task reproduce & deno task reproduce
  *                                  (two processes share the cells: each claims a cell before it
  *                                  runs it; the one that finishes last writes the complete report)
  *
  * Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
- *   deno task reproduce --list-cells [--quick] [--json]   index, state and key of every cell
+ *   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
+ *                                  of every cell; --json for programs (scripts/slurm/submit.ts)
  *   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
  *                                  finished cell is not rerun); exit status 1 when it fails
  * A results folder belongs to one plan (its plan.json): a command of another plan stops with an
  * error before writing anything.
  */
 import { parseArgs } from "node:util";
-import { initBackend } from "../lib/backend/init_backend.ts";
 import {
   checkResultsPlan,
+  DATASET_FILE_FORMATS,
+  type DatasetFileFormat,
+  datasetLabel,
+  type DatasetSpec,
+  initBackend,
   listCells,
+  parseRankingProtocol,
+  planExperiments,
   recordResultsPlan,
   resolveCell,
   runOneCell,
-} from "../lib/experiments/cell_command.ts";
-import { planExperiments } from "../lib/experiments/plan.ts";
-import { summarise, writeReport } from "../lib/experiments/report.ts";
-import { runPlan } from "../lib/experiments/run_plan.ts";
+  runPlan,
+  summarise,
+  writeReport,
+} from "../mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -40,6 +54,10 @@ const { values } = parseArgs({
     "list-cells": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     cell: { type: "string" },
+    dataset: { type: "string" },
+    format: { type: "string" },
+    features: { type: "string" },
+    ranking: { type: "string" },
   },
 });
 const mode = values.quick ? "quick" : "full";
@@ -48,14 +66,46 @@ const seeds = values.seeds?.split(",").map((s) => {
   if (!Number.isInteger(seed)) throw new Error(`--seeds: "${s}" is not an integer`);
   return seed;
 });
-const resultsDir = values.results ?? `results/${mode}`;
+/** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
+function datasetOption(): DatasetSpec | undefined {
+  if (values.dataset === undefined) {
+    if (values.format !== undefined || values.features !== undefined) {
+      throw new Error("--format and --features describe --dataset PATH, which is missing");
+    }
+    return undefined;
+  }
+  const format = values.format;
+  if (!format || !(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
+    throw new Error(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
+  }
+  const features = values.features?.split(",").map((entry) => {
+    const [name, path] = entry.split("=");
+    if (!name || !path) throw new Error(`--features: "${entry}" is not name=path`);
+    return { name, path };
+  });
+  return {
+    kind: "file",
+    path: values.dataset,
+    format: format as DatasetFileFormat,
+    ...(features ? { features } : {}),
+  };
+}
+const dataset = datasetOption();
+const ranking = values.ranking === undefined
+  ? undefined
+  : parseRankingProtocol(values.ranking, "--ranking");
+const resultsDir = values.results ??
+  (dataset ? `results/${datasetLabel(dataset)}/${mode}` : `results/${mode}`);
 const commands = ["report-only", "list-cells", "cell"] as const;
 const chosen = commands.filter((c) => values[c] !== undefined && values[c] !== false);
 if (chosen.length > 1) {
   throw new Error(`--${chosen.join(" and --")} exclude each other: choose one`);
 }
 
-const plan = planExperiments(mode, seeds);
+const plan = planExperiments(mode, seeds, {
+  ...(dataset ? { dataset } : {}),
+  ...(ranking ? { ranking } : {}),
+});
 
 /** Stops with a clear message (no stack) and a non-zero status. */
 function fail(error: unknown): never {
@@ -64,9 +114,15 @@ function fail(error: unknown): never {
 }
 
 if (values["list-cells"]) {
+  try {
+    checkResultsPlan(plan, resultsDir);
+  } catch (error) {
+    fail(error);
+  }
   const cells = listCells(plan, resultsDir);
-  if (values.json) console.log(JSON.stringify(cells, null, 1));
-  else {
+  if (values.json) {
+    console.log(JSON.stringify({ mode, seeds: plan.seeds, resultsDir, cells }, null, 1));
+  } else {
     console.log(`# ${plan.mode} plan, ${cells.length} cells, state under ${resultsDir}`);
     for (const cell of cells) {
       console.log(`${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}`);
@@ -84,10 +140,13 @@ if (values.cell !== undefined) {
     fail(error);
   }
   await initBackend();
-  const slurmTask = Deno.env.get("SLURM_ARRAY_JOB_ID");
-  const job = slurmTask
-    ? `${slurmTask}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
-    : Deno.env.get("SLURM_JOB_ID");
+  // The batch task running this cell, recorded in its claim: DEMURE_JOB_ID (set by the
+  // Kubernetes manifest), else Slurm's array task, else Slurm's job.
+  const slurmArray = Deno.env.get("SLURM_ARRAY_JOB_ID");
+  const job = Deno.env.get("DEMURE_JOB_ID") ??
+    (slurmArray
+      ? `${slurmArray}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
+      : Deno.env.get("SLURM_JOB_ID"));
   try {
     await runOneCell(plan, cell, { resultsDir, job });
   } catch (error) {
@@ -127,5 +186,5 @@ if (outcome.pending.length > 0) {
   console.log(
     `\n${outcome.pending.length} of ${plan.cells.length} cells are missing (not finished):`,
   );
-  for (const key of outcome.pending) console.log(`missing ${indexOf.get(key)}\t${key}`);
+  for (const key of outcome.pending) console.log(`missing\t${indexOf.get(key)}\t${key}`);
 }

@@ -3,6 +3,7 @@
  * per-modality aggregate, as one typed, plottable {@linkcode AttributionResult}.
  */
 import type { tf } from "../backend/tf.ts";
+import { assertSynchronousReads } from "../backend/webgpu.ts";
 import { aggregateByModality } from "./aggregate.ts";
 import { computeContributions } from "./contributions.ts";
 import { checkEmbeddingInputs } from "./embedding_gradient.ts";
@@ -37,6 +38,7 @@ export function attributeModalities(
   mask: tf.Tensor3D,
   config: Partial<AttributionConfig> = {},
 ): AttributionResult {
+  assertSynchronousReads("attributeModalities");
   const full: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, ...config };
   const shape = checkEmbeddingInputs("attributeModalities", embeddings, mask);
   const contributions = computeContributions(lossOfEmbeddings, embeddings, mask, full);

@@ -14,10 +14,11 @@
  *
  * @example
  * ```ts
- * saveModelCheckpoint("runs/sasrec/best", model, { datasetFingerprint: fp, metrics: { "NDCG@10": 0.1 } });
+ * await saveModelCheckpoint("runs/sasrec/best", model, { datasetFingerprint: fp, metrics: { "NDCG@10": 0.1 } });
  * loadModelCheckpoint("runs/sasrec/best", model, { datasetFingerprint: fp });
  * ```
  */
+import { readFloat32 } from "../backend/read_values.ts";
 import { tf } from "../backend/tf.ts";
 import type { ModelConfig, SequentialRecommender } from "../models/sequential_recommender.ts";
 import { decodeSafetensors, encodeSafetensors, type HostTensor } from "./safetensors.ts";
@@ -181,20 +182,23 @@ export function removeStaleCheckpointFiles(base: string): string[] {
  * Writes `<base>.<id>.safetensors` + `<base>.json` for the model's parameters (and extras), with
  * one atomic switch for the pair (see the module documentation).
  */
-export function saveModelCheckpoint(
+export async function saveModelCheckpoint(
   base: string,
   model: SequentialRecommender,
   info: CheckpointInfo,
   options: SaveOptions = {},
-): void {
-  const tensors = new Map<string, HostTensor>();
-  const add = (name: string, tensor: tf.Tensor) => {
-    if (tensors.has(name)) throw new Error(`checkpoint: tensor name "${name}" used twice`);
-    tensors.set(name, { shape: [...tensor.shape], data: Float32Array.from(tensor.dataSync()) });
-  };
+): Promise<void> {
+  // All device tensors are read in one asynchronous transfer, so a save also runs on a GPU backend.
+  const onDevice: [string, tf.Tensor][] = [];
   const params = model.parameters;
-  for (const name of params.names()) add(name, params.get(name));
-  for (const [name, tensor] of info.extraTensors ?? []) add(name, tensor);
+  for (const name of params.names()) onDevice.push([name, params.get(name)]);
+  for (const [name, tensor] of info.extraTensors ?? []) onDevice.push([name, tensor]);
+  const values = await readFloat32(onDevice.map(([, tensor]) => tensor));
+  const tensors = new Map<string, HostTensor>();
+  onDevice.forEach(([name, tensor], i) => {
+    if (tensors.has(name)) throw new Error(`checkpoint: tensor name "${name}" used twice`);
+    tensors.set(name, { shape: [...tensor.shape], data: values[i] });
+  });
   for (const [name, tensor] of info.extraHostTensors ?? []) {
     if (tensors.has(name)) throw new Error(`checkpoint: tensor name "${name}" used twice`);
     tensors.set(name, tensor);

@@ -3,9 +3,12 @@
  * `df.describe()`). danfojs-node shares the workspace's tfjs engine through the npm override in
  * package.json.
  */
+import { restoreDeprecationWarnings } from "./_quiet_punycode.ts"; // before danfojs-node
 import * as dfd from "danfojs-node";
 import type { DatasetStatistics } from "./protocol/statistics.ts";
 import type { InteractionDataset } from "./types.ts";
+
+restoreDeprecationWarnings();
 
 /**
  * One row per interaction: user, item (external ids), position in the user's history, timestamp

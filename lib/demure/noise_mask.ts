@@ -58,6 +58,26 @@ interface UserEntry {
   scores: Float32Array;
 }
 
+/**
+ * Everything a {@linkcode NoiseMaskCache} holds, as plain arrays (float32 holds the item ids,
+ * steps and flags exactly: all are integers below 2^24), for checkpoints.
+ */
+export interface NoiseMaskCacheState {
+  computed: number;
+  reused: number;
+  /** `[users]` cache keys = keysHigh * 65536 + keysLow (each part exact in float32). */
+  keysHigh: Float32Array;
+  keysLow: Float32Array;
+  /** `[users]` step each mask was computed at. */
+  steps: Float32Array;
+  /** `[users, positions]` item ids the mask was computed for. */
+  items: Float32Array;
+  /** `[users, positions * modalities]` noise flags. */
+  noise: Float32Array;
+  /** `[users, positions * modalities]` scores. */
+  scores: Float32Array;
+}
+
 /** The mask schedule and per-user store; see the module documentation. */
 export class NoiseMaskCache {
   /** The schedule this cache follows. */
@@ -185,6 +205,72 @@ export class NoiseMaskCache {
   /** Counters for the run log. */
   stats(): NoiseMaskCacheStats {
     return { computed: this.#computed, reused: this.#reused, users: this.#entries.size };
+  }
+
+  /** The whole cache, to store in a checkpoint (entries in insertion order). */
+  exportState(): NoiseMaskCacheState {
+    const users = this.#entries.size;
+    const perUser = this.positions * this.modalities;
+    const state: NoiseMaskCacheState = {
+      computed: this.#computed,
+      reused: this.#reused,
+      keysHigh: new Float32Array(users),
+      keysLow: new Float32Array(users),
+      steps: new Float32Array(users),
+      items: new Float32Array(users * this.positions),
+      noise: new Float32Array(users * perUser),
+      scores: new Float32Array(users * perUser),
+    };
+    let row = 0;
+    for (const [key, entry] of this.#entries) {
+      if (!(key >= 0 && key < 2 ** 40) || entry.step >= 2 ** 24) {
+        throw new Error(
+          `NoiseMaskCache.exportState: key ${key} outside [0, 2^40) or step ${entry.step} >= 2^24`,
+        );
+      }
+      state.keysHigh[row] = Math.floor(key / 65536);
+      state.keysLow[row] = key % 65536;
+      state.steps[row] = entry.step;
+      state.items.set(entry.items, row * this.positions);
+      state.noise.set(entry.noise, row * perUser);
+      state.scores.set(entry.scores, row * perUser);
+      row++;
+    }
+    return state;
+  }
+
+  /** Replaces the cache's content by an {@linkcode exportState} of a cache of the same shape. */
+  importState(state: NoiseMaskCacheState): void {
+    const users = state.keysHigh.length;
+    const perUser = this.positions * this.modalities;
+    const sizes = {
+      keysLow: [state.keysLow.length, users],
+      steps: [state.steps.length, users],
+      items: [state.items.length, users * this.positions],
+      noise: [state.noise.length, users * perUser],
+      scores: [state.scores.length, users * perUser],
+    };
+    for (const [field, [actual, expected]] of Object.entries(sizes)) {
+      if (actual !== expected) {
+        throw new Error(
+          `NoiseMaskCache.importState: ${field} has ${actual} entries, expected ${expected} ` +
+            `(${users} users x ${this.positions} positions x ${this.modalities} modalities)`,
+        );
+      }
+    }
+    this.#entries.clear();
+    for (let row = 0; row < users; row++) {
+      this.#entries.set(state.keysHigh[row] * 65536 + state.keysLow[row], {
+        step: state.steps[row],
+        items: Int32Array.from(
+          state.items.subarray(row * this.positions, (row + 1) * this.positions),
+        ),
+        noise: Uint8Array.from(state.noise.subarray(row * perUser, (row + 1) * perUser)),
+        scores: state.scores.slice(row * perUser, (row + 1) * perUser),
+      });
+    }
+    this.#computed = state.computed;
+    this.#reused = state.reused;
   }
 
   #sameHistory(entry: UserEntry, items: ArrayLike<number>, row: number): boolean {

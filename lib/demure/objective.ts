@@ -43,7 +43,9 @@ import {
   SettingError,
 } from "../util/settings.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
-import type { AuxiliaryLossContext, TrainerHooks } from "../train/config.ts";
+import type { Json } from "../checkpoint/checkpoint.ts";
+import type { HostTensor } from "../checkpoint/safetensors.ts";
+import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
@@ -125,7 +127,8 @@ export interface DemureStats {
 /** The hooks plus counters. */
 export interface DemureTraining {
   config: DemureConfig;
-  hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss">;
+  /** Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint. */
+  hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss" | "checkpointState">;
   stats(): DemureStats;
 }
 
@@ -314,5 +317,77 @@ export function demureHooks(
     };
   };
 
-  return { config, hooks: { inputMask, auxiliaryLoss }, stats };
+  const cacheFields = ["keysHigh", "keysLow", "steps", "items", "noise", "scores"] as const;
+  const checkpointState: NonNullable<TrainerHooks["checkpointState"]> = {
+    save(): HookState {
+      const tensors = new Map<string, HostTensor>();
+      let cacheJson: Json = null;
+      if (cache) {
+        const state = cache.exportState();
+        const perUser = cache.positions * cache.modalities;
+        const widths = { keysHigh: 1, keysLow: 1, steps: 1, items: cache.positions };
+        for (const field of cacheFields) {
+          const width = field === "noise" || field === "scores" ? perUser : widths[field];
+          tensors.set(`demure/${field}`, {
+            shape: [state.keysHigh.length, width],
+            data: state[field],
+          });
+        }
+        cacheJson = { positions: cache.positions, computed: state.computed, reused: state.reused };
+      }
+      return {
+        json: {
+          random,
+          noiseCount: Array.from(noiseCount),
+          validCount: Array.from(validCount),
+          cache: cacheJson,
+        },
+        tensors,
+      };
+    },
+    restore(saved: HookState): void {
+      const json = saved.json as {
+        random: number;
+        noiseCount: number[];
+        validCount: number[];
+        cache: { positions: number; computed: number; reused: number } | null;
+      };
+      if (json.noiseCount.length !== modalities || json.validCount.length !== modalities) {
+        throw new Error(
+          `Demure checkpoint state: ${json.noiseCount.length} modalities, the model has ${modalities}`,
+        );
+      }
+      random = json.random;
+      noiseCount.set(json.noiseCount);
+      validCount.set(json.validCount);
+      if (json.cache === null) {
+        cache = undefined;
+        return;
+      }
+      const restored = new NoiseMaskCache(json.cache.positions, modalities, {
+        warmupSteps: config.warmupSteps,
+        everySteps: config.everySteps,
+      });
+      const field = (name: string) => {
+        const tensor = saved.tensors.get(`demure/${name}`);
+        if (tensor === undefined) {
+          throw new Error(`Demure checkpoint state: no tensor demure/${name}`);
+        }
+        return tensor.data;
+      };
+      restored.importState({
+        computed: json.cache.computed,
+        reused: json.cache.reused,
+        keysHigh: field("keysHigh"),
+        keysLow: field("keysLow"),
+        steps: field("steps"),
+        items: field("items"),
+        noise: field("noise"),
+        scores: field("scores"),
+      });
+      cache = restored;
+    },
+  };
+
+  return { config, hooks: { inputMask, auxiliaryLoss, checkpointState }, stats };
 }

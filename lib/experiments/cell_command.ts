@@ -25,6 +25,7 @@ import {
   cellsDirectory,
   epochLine,
   estimatedCellSeconds,
+  removeCellCheckpoints,
   runPlannedCell,
   settingsOf,
 } from "./run_plan.ts";
@@ -200,6 +201,7 @@ export async function runOneCell(
         `is dead, delete ${store.claimPathOf(cell.key)}`,
     );
   }
+  const stopHeartbeat = store.keepAlive(cell.key);
   try {
     const again = store.get<CellResult>(cell.key, settings);
     if (again) return { result: again, ranNow: false };
@@ -207,8 +209,12 @@ export async function runOneCell(
     log(`dataset ${data.label}\n${data.statistics}\n${data.split.protocol.join("\n")}`);
     log(`cell ${cell.key}`);
     const started = performance.now();
-    const result = await runPlannedCell(plan, cell, data, (progress) => log(epochLine(progress)));
+    const result = await runPlannedCell(plan, cell, data, (progress) => {
+      store.heartbeat(cell.key);
+      log(epochLine(progress));
+    }, options.resultsDir);
     store.put(cell.key, settings, result);
+    removeCellCheckpoints(options.resultsDir, plan, cell);
     log(
       `${cell.key}: test NDCG@10 ${result.test["NDCG@10"].toFixed(4)} HR@10 ${
         result.test["HR@10"].toFixed(4)
@@ -216,6 +222,7 @@ export async function runOneCell(
     );
     return { result, ranNow: true };
   } finally {
+    stopHeartbeat();
     store.release(cell.key);
   }
 }

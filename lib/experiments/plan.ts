@@ -14,6 +14,7 @@
 import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
 import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
 import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
+import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import { resolveTrainerConfig, type TrainerConfig } from "../train/config.ts";
 import { checkOneOf, SettingError } from "../util/settings.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
@@ -187,10 +188,31 @@ export function validateSeeds(seeds: readonly number[]): void {
   }
 }
 
+/** Options of {@linkcode planExperiments}. */
+export interface PlanOptions {
+  /**
+   * Run on this dataset instead of the embedded ones (bring your own data): the main table and
+   * the ablation for every seed, at the mode's settings; no synthetic-only experiments (noise
+   * level, sensitivity, attribution against a planted truth). Default undefined (the paper's grid).
+   */
+  dataset?: DatasetSpec;
+  /** Full-ranking protocol of validation and test. Default `history_excluded`. */
+  ranking?: RankingProtocol;
+}
+
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
-export function planExperiments(mode: ExperimentMode, seeds?: number[]): ExperimentPlan {
+export function planExperiments(
+  mode: ExperimentMode,
+  seeds?: number[],
+  options: PlanOptions = {},
+): ExperimentPlan {
   checkOneOf("plan size (ExperimentMode)", mode, ["quick", "full"]);
-  const settings = SETTINGS[mode];
+  const base = SETTINGS[mode];
+  // The ranking joins the trainer settings only when it is not the default, so that stored cells
+  // stay reusable.
+  const settings: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
+    ? { ...base, training: { ...base.training, ranking: options.ranking } }
+    : base;
   const runSeeds = seeds ?? settings.seeds;
   validateSeeds(runSeeds);
   const cells = new Map<string, PlannedCell>();
@@ -231,6 +253,14 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
       ...(extra.noiseFraction !== undefined ? { noiseFraction: extra.noiseFraction } : {}),
     });
   };
+  if (options.dataset) {
+    for (const seed of runSeeds) {
+      for (const name of settings.mainSystems) add("main", options.dataset, name, seed);
+      for (const name of ABLATION_SYSTEMS) add("ablation", options.dataset, name, seed);
+    }
+    const noSweeps = { rho: [], lambda: [], temperature: [], warmupSteps: [] };
+    return finishPlan(mode, runSeeds, { ...settings, noiseFractions: [], sweeps: noSweeps }, cells);
+  }
   const movielens: DatasetSpec = { kind: "movielens" };
   const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
   // Order: what a stopped run needs most comes first (a later run resumes the rest): the synthetic
@@ -274,12 +304,22 @@ export function planExperiments(mode: ExperimentMode, seeds?: number[]): Experim
   for (const seed of movielensSeeds.slice(1)) {
     for (const name of ABLATION_SYSTEMS) add("ablation", movielens, name, seed);
   }
+  return finishPlan(mode, runSeeds, settings, cells);
+}
+
+/** Checks every cell's settings and assembles the plan. */
+function finishPlan(
+  mode: ExperimentMode,
+  seeds: number[],
+  settings: ModeSettings,
+  cells: Map<string, PlannedCell>,
+): ExperimentPlan {
   // Every cell's settings are checked now, not when the cell's turn comes hours later.
   for (const cell of cells.values()) resolveTrainerConfig({ ...cell.training, seed: cell.seed });
   resolveModelConfig(settings.model);
   return {
     mode,
-    seeds: runSeeds,
+    seeds,
     model: settings.model,
     training: settings.training,
     datasetTraining: settings.datasetTraining,

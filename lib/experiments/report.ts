@@ -28,6 +28,7 @@ import {
 } from "./analyse.ts";
 import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
 import { datasetLabel } from "./datasets.ts";
+import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import { type ExperimentPlan, noiseLevelDataset, type SweepParameter } from "./plan.ts";
 import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
 import type { PlanOutcome } from "./run_plan.ts";
@@ -43,6 +44,12 @@ export interface ReproductionSummary {
   protocol: string[];
   datasets: Record<string, { statistics: string; split: string[] }>;
   main: Record<string, { rows: SystemSummary[]; significance: SignificanceResult[] }>;
+  /**
+   * The main tables' test metrics under the other full-ranking protocol (same trained models,
+   * selected on the plan's protocol), for comparison with papers that use it. Older result files
+   * without these metrics are left out.
+   */
+  otherRanking: Record<string, { ranking: RankingProtocol; rows: SystemSummary[] }>;
   ablation: Record<string, SystemSummary[]>;
   sensitivity: { parameter: string; value: number; test: number; valid: number }[];
   noiseLevel: {
@@ -111,16 +118,42 @@ function patienceText(plan: ExperimentPlan): string {
   return [`patience ${plan.training.patience} epochs`, ...overrides].join(", ");
 }
 
+function rankingText(ranking: RankingProtocol): string {
+  return ranking === "history_excluded"
+    ? "full ranking over all items, the user's history items excluded [history_excluded]"
+    : "full ranking over all items, the user's history items kept as candidates " +
+      "(RecBole-compatible full sort) [history_kept]";
+}
+
 function defaultDemureOf(plan: ExperimentPlan): Partial<DemureConfig> {
   const demure = plan.cells.find((c) => c.systemName === "Demure-SASRec")?.system;
   return demure?.kind === "neural" ? demure.demure ?? {} : {};
 }
 
+/**
+ * The datasets with a main table: MovieLens and the default synthetic benchmark, then any imported
+ * dataset of the plan (not the noise-level variants of the synthetic data).
+ */
+function mainDatasetLabels(plan: ExperimentPlan): string[] {
+  const synthetic = datasetLabel({ kind: "synthetic", config: plan.synthetic });
+  const planned = new Set(plan.cells.map((cell) => datasetLabel(cell.dataset)));
+  const noisy = new Set(
+    plan.noiseFractions.map((f) => datasetLabel(noiseLevelDataset(plan.synthetic, f))),
+  );
+  noisy.delete(synthetic);
+  const imported = [...planned].filter((label) =>
+    label !== "MovieLens" && label !== synthetic && !noisy.has(label)
+  );
+  const embedded = ["MovieLens", synthetic].filter((label) => planned.has(label));
+  return [...embedded, ...imported];
+}
+
 /** Computes every table of the report from the finished cells. */
 export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): ReproductionSummary {
   const { cells, datasets } = outcome;
-  const mainDatasets = ["MovieLens", datasetLabel({ kind: "synthetic", config: plan.synthetic })];
+  const mainDatasets = mainDatasetLabels(plan);
   const main: ReproductionSummary["main"] = {};
+  const otherRanking: ReproductionSummary["otherRanking"] = {};
   const ablation: ReproductionSummary["ablation"] = {};
   const coldStart: ReproductionSummary["coldStart"] = {};
   for (const label of mainDatasets) {
@@ -139,11 +172,20 @@ export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): Reproduct
       all.findIndex((r) => r.system === result.system && r.baseline === result.baseline) === i
     );
     main[label] = { rows, significance };
+    const underOther = cells.flatMap((c) =>
+      c.dataset === label && c.testOtherRanking ? [{ ...c, test: c.testOtherRanking.metrics }] : []
+    );
+    if (underOther.length > 0) {
+      otherRanking[label] = {
+        ranking: underOther[0].testOtherRanking!.ranking,
+        rows: summariseSystems(underOther, label, plan.mainSystems),
+      };
+    }
     ablation[label] = summariseSystems(cells, label, plan.ablationSystems);
     const data = datasets.get(label);
     if (data) coldStart[label] = coldStartBuckets(cells, label, data.split, plan.mainSystems);
   }
-  const syntheticLabel = mainDatasets[1];
+  const syntheticLabel = datasetLabel({ kind: "synthetic", config: plan.synthetic });
   const sensitivity = sensitivityRows(plan, cells, syntheticLabel);
   const noiseLevel = plan.noiseFractions.map((noiseFraction) => {
     const label = datasetLabel(noiseLevelDataset(plan.synthetic, noiseFraction));
@@ -172,8 +214,8 @@ export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): Reproduct
       "5-core filtering; leave-one-out by time (last item test, second-to-last validation; " +
       "equal timestamps keep source order); the model reads the most recent 50 items; training " +
       "uses every 50-item window of each training history",
-      "full ranking over all items, the user's history items excluded, ties counted against the " +
-      "target (pessimistic); HR@K, NDCG@K, MRR",
+      `${rankingText(plan.training.ranking ?? DEFAULT_RANKING_PROTOCOL)} (validation and test), ` +
+      "ties counted against the target (pessimistic); HR@K, NDCG@K, MRR",
       `training loss: ${anyNeural?.protocol.loss ?? "n/a"}; Adam; model selection and early ` +
       `stopping on validation NDCG@10 (${patienceText(plan)}); test never used for selection`,
       `seeds ${plan.seeds.join(", ")}; mean ± sample standard deviation over seeds; paired tests ` +
@@ -181,6 +223,7 @@ export function summarise(plan: ExperimentPlan, outcome: PlanOutcome): Reproduct
     ],
     datasets: datasetInfo,
     main,
+    otherRanking,
     ablation,
     sensitivity,
     noiseLevel,
@@ -228,32 +271,47 @@ export function summaryMarkdown(summary: ReproductionSummary): string {
       );
     }
   }
+  for (const [label, { ranking, rows }] of Object.entries(summary.otherRanking ?? {})) {
+    if (rows.length === 0) continue;
+    parts.push(
+      `## Main table: ${label}, test under the other ranking protocol [${ranking}]`,
+      "",
+      "The same trained models (selected on validation under the protocol above), tested with " +
+        rankingText(ranking) + ":",
+      "",
+    );
+    parts.push(markdownTable(["system", ...TABLE_METRICS, "train time"], systemRows(rows)), "");
+  }
   for (const [label, rows] of Object.entries(summary.ablation)) {
     if (rows.length === 0) continue;
     parts.push(`## Ablation: ${label}`, "");
     parts.push(markdownTable(["system", ...TABLE_METRICS, "train time"], systemRows(rows)), "");
   }
-  parts.push("## Sensitivity (synthetic, Demure-SASRec, first seed)", "");
-  parts.push(
-    markdownTable(
-      ["parameter", "value", "valid NDCG@10", "test NDCG@10"],
-      summary.sensitivity.map((s) => [s.parameter, String(s.value), s.valid, s.test]),
-    ),
-    "",
-  );
-  parts.push("## Noise level (synthetic): test NDCG@10", "");
-  parts.push(
-    markdownTable(
-      ["noise fraction", "SASRec-MM", "Demure-SASRec", "gain"],
-      summary.noiseLevel.map((n) => [
-        String(n.noiseFraction),
-        cellFormat(n.multiModal),
-        cellFormat(n.demure),
-        n.gain,
-      ]),
-    ),
-    "",
-  );
+  if (summary.sensitivity.length > 0) {
+    parts.push("## Sensitivity (synthetic, Demure-SASRec, first seed)", "");
+    parts.push(
+      markdownTable(
+        ["parameter", "value", "valid NDCG@10", "test NDCG@10"],
+        summary.sensitivity.map((s) => [s.parameter, String(s.value), s.valid, s.test]),
+      ),
+      "",
+    );
+  }
+  if (summary.noiseLevel.length > 0) {
+    parts.push("## Noise level (synthetic): test NDCG@10", "");
+    parts.push(
+      markdownTable(
+        ["noise fraction", "SASRec-MM", "Demure-SASRec", "gain"],
+        summary.noiseLevel.map((n) => [
+          String(n.noiseFraction),
+          cellFormat(n.multiModal),
+          cellFormat(n.demure),
+          n.gain,
+        ]),
+      ),
+      "",
+    );
+  }
   for (const [label, buckets] of Object.entries(summary.coldStart)) {
     const systems = Object.keys(buckets[0]?.bySystem ?? {});
     parts.push(
@@ -270,33 +328,35 @@ export function summaryMarkdown(summary: ReproductionSummary): string {
       "",
     );
   }
-  parts.push(
-    `## Attribution against the planted truth (synthetic, rho = ${SCORED_NOISE_FRACTION})`,
-    "",
-  );
-  parts.push(
-    markdownTable(
-      [
-        "model",
-        "method",
-        "ROC-AUC (pairs)",
-        "ROC-AUC (user x modality)",
-        "precision",
-        "recall",
-        "seconds",
-      ],
-      summary.attribution.map((a) => [
-        a.system,
-        a.method,
-        cellFormat(a.rocAuc),
-        cellFormat(a.userModalityRocAuc),
-        cellFormat(a.precision),
-        cellFormat(a.recall),
-        a.seconds.toFixed(1),
-      ]),
-    ),
-    "",
-  );
+  if (summary.attribution.length > 0) {
+    parts.push(
+      `## Attribution against the planted truth (synthetic, rho = ${SCORED_NOISE_FRACTION})`,
+      "",
+    );
+    parts.push(
+      markdownTable(
+        [
+          "model",
+          "method",
+          "ROC-AUC (pairs)",
+          "ROC-AUC (user x modality)",
+          "precision",
+          "recall",
+          "seconds",
+        ],
+        summary.attribution.map((a) => [
+          a.system,
+          a.method,
+          cellFormat(a.rocAuc),
+          cellFormat(a.userModalityRocAuc),
+          cellFormat(a.precision),
+          cellFormat(a.recall),
+          a.seconds.toFixed(1),
+        ]),
+      ),
+      "",
+    );
+  }
   parts.push(
     `${summary.cells} cells, ${(summary.totalTrainSeconds / 60).toFixed(1)} min of training.`,
   );
@@ -329,7 +389,10 @@ export function reportSections(summary: ReproductionSummary): ReportSection[] {
       }),
     });
   }
-  if (summary.noiseLevel.every((n) => Number.isFinite(n.multiModal.mean + n.demure.mean))) {
+  if (
+    summary.noiseLevel.length > 0 &&
+    summary.noiseLevel.every((n) => Number.isFinite(n.multiModal.mean + n.demure.mean))
+  ) {
     const x = summary.noiseLevel.map((n) => n.noiseFraction);
     sections.push({
       kind: "figure",

@@ -40,7 +40,7 @@ function resumeKey(config: TrainerConfig): string {
 }
 
 /** Writes `<dir>/last` (weights, Adam moments, loop state) and, when improved, `<dir>/best`. */
-export function saveRun(
+export async function saveRun(
   dir: string,
   model: SequentialRecommender,
   adam: Adam,
@@ -49,7 +49,7 @@ export function saveRun(
   state: ResumeState,
   improved: boolean,
   hookState?: TrainerHooks["checkpointState"],
-): void {
+): Promise<void> {
   Deno.mkdirSync(dir, { recursive: true });
   const metrics = { "valid NDCG@10": state.bestValidation };
   const trainerState = {
@@ -69,9 +69,9 @@ export function saveRun(
     for (const [name, tensor] of saved.tensors) extraHostTensors.set(`hooks/${name}`, tensor);
   }
   if (improved) {
-    saveModelCheckpoint(`${dir}/best`, model, { datasetFingerprint: fingerprint, metrics });
+    await saveModelCheckpoint(`${dir}/best`, model, { datasetFingerprint: fingerprint, metrics });
   }
-  saveModelCheckpoint(`${dir}/last`, model, {
+  await saveModelCheckpoint(`${dir}/last`, model, {
     datasetFingerprint: fingerprint,
     metrics,
     trainerState,

@@ -8,6 +8,11 @@ import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import {
+  DEFAULT_RANKING_PROTOCOL,
+  RANKING_PROTOCOLS,
+  type RankingProtocol,
+} from "../eval/protocol.ts";
+import {
   DEFAULT_RECOMMENDATION_LOSS,
   type RecommendationLossConfig,
   validateRecommendationLossConfig,
@@ -25,20 +30,26 @@ import type { EpochProgress } from "./progress.ts";
 
 /** Configuration of `trainModel`; ranges in `docs/configuration.md`. */
 export interface TrainerConfig {
-  /** Integer >= 1. Default 200. */
+  /** Integer >= 1. Default 30 (the README's protocol; a dataset that needs more says so in the
+   * plan's `datasetTraining`). */
   maxEpochs: number;
   /** Users per batch, integer >= 1. Default 128. */
   batchSize: number;
-  /** Default {@linkcode DEFAULT_ADAM_CONFIG} (lr 1e-3). */
+  /** Default {@linkcode DEFAULT_ADAM_CONFIG} (lr 2e-3). */
   optimizer: AdamConfig;
   /** Default cross-entropy over all items, all positions. */
   loss: RecommendationLossConfig;
-  /** Stop after this many evaluations without a better validation NDCG@10 (integer >= 1). Default 5. */
+  /** Stop after this many evaluations without a better validation NDCG@10 (integer >= 1). Default 4. */
   patience: number;
   /** Evaluate on validation every this many epochs (integer >= 1). Default 1. */
   evalEvery: number;
   /** Users per evaluation chunk (integer >= 1). Default 256. */
   evalChunkSize: number;
+  /**
+   * Full-ranking protocol of validation, hence of early stopping (and of the cell's test, see
+   * `runCell`): `history_excluded` or `history_kept`. Default {@linkcode DEFAULT_RANKING_PROTOCOL}.
+   */
+  ranking: RankingProtocol;
   /** Seed of batch order, dropout and negatives (integer >= 0). Default 0. */
   seed: number;
   /**
@@ -67,15 +78,19 @@ export interface TrainerConfig {
   divergenceFactor: number;
 }
 
-/** Defaults of {@linkcode TrainerConfig}. */
+/**
+ * Defaults of {@linkcode TrainerConfig}: the README's protocol (tests/train/defaults_test.ts checks
+ * that they agree). Per-dataset changes (MovieLens's patience) live in the experiment plan.
+ */
 export const DEFAULT_TRAINER_CONFIG: TrainerConfig = {
-  maxEpochs: 200,
+  maxEpochs: 30,
   batchSize: 128,
   optimizer: DEFAULT_ADAM_CONFIG,
   loss: DEFAULT_RECOMMENDATION_LOSS,
-  patience: 5,
+  patience: 4,
   evalEvery: 1,
   evalChunkSize: 256,
+  ranking: DEFAULT_RANKING_PROTOCOL,
   seed: 0,
   windows: "all",
   resume: true,
@@ -95,6 +110,7 @@ export function validateTrainerConfig(config: TrainerConfig): void {
   checkInteger(name("evalChunkSize"), config.evalChunkSize, { min: 1 });
   checkInteger(name("seed"), config.seed, { min: 0, max: 2 ** 31 - 1 });
   checkOneOf(name("windows"), config.windows, ["all", "last"]);
+  checkOneOf(name("ranking"), config.ranking, RANKING_PROTOCOLS);
   if (config.maxBatchesPerEpoch !== undefined) {
     checkInteger(name("maxBatchesPerEpoch"), config.maxBatchesPerEpoch, { min: 1 });
   }
@@ -148,13 +164,18 @@ export interface HookState {
 /** Extension points; all optional. */
 export interface TrainerHooks {
   /** w [batch, position, modality] for this step's forward pass; the trainer disposes it. */
-  inputMask?: (batch: SequenceBatch, step: number) => tf.Tensor3D | undefined;
+  inputMask?: (
+    batch: SequenceBatch,
+    step: number,
+  ) => tf.Tensor3D | undefined | Promise<tf.Tensor3D | undefined>;
   /** A scalar added to L_rec inside the gradient tape. */
   auxiliaryLoss?: (context: AuxiliaryLossContext) => tf.Scalar;
   /** Called after each epoch; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */
-  validate?: (model: SequentialRecommender) => Record<string, number>;
+  validate?: (
+    model: SequentialRecommender,
+  ) => Record<string, number> | Promise<Record<string, number>>;
   /**
    * The hooks' own state (e.g. Demure's noise-mask cache and counters): saved with every `last`
    * checkpoint and restored on resume, so a resumed run is bit-identical to an uninterrupted one.

@@ -3,9 +3,13 @@
  * on validation NDCG@10 with patience, best-weights restore, NaN/Inf detection, and resumption from
  * `<checkpointDir>/last` after a crash or kernel restart.
  *
+ * Every read of a tensor value is asynchronous, so the loop runs on GPU backends (webgpu) too, and
+ * a step reads once: its losses and its gradient norm travel to the host in one transfer.
+ *
  * Demure plugs in WITHOUT forking the loop through two hooks:
  * - `inputMask(batch, step)` returns w [batch, position, modality] for the recommendation forward
- *   pass (called outside the gradient tape, so it may itself take gradients; the trainer disposes it);
+ *   pass (called outside the gradient tape, so it may itself take gradients and read values
+ *   asynchronously; the trainer disposes it);
  * - `auxiliaryLoss(context)` returns a scalar added to L_rec INSIDE the same gradient tape; the
  *   context carries the model and every intermediate of the forward pass.
  *
@@ -17,7 +21,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import { assertSynchronousReads } from "../backend/webgpu.ts";
+import { readFloat32 } from "../backend/read_values.ts";
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";
 import { trainingBatches } from "../data/protocol/batcher.ts";
 import { evaluateRanking } from "../eval/evaluate.ts";
@@ -58,7 +62,6 @@ export async function trainModel(
   configInput: Partial<TrainerConfig> = {},
   hooks: TrainerHooks = {},
 ): Promise<TrainingResult> {
-  assertSynchronousReads("trainModel");
   const config = resolveTrainerConfig(configInput);
   if (split.maxLength > model.config.maxLength) {
     throw new Error(
@@ -67,9 +70,12 @@ export async function trainModel(
   }
   const onProgress = hooks.onProgress ?? printProgress;
   const validate = hooks.validate ??
-    ((m: SequentialRecommender) =>
-      evaluateRanking(modelScorer(m), split, { stage: "valid", chunkSize: config.evalChunkSize })
-        .metrics);
+    (async (m: SequentialRecommender) =>
+      (await evaluateRanking(modelScorer(m), split, {
+        stage: "valid",
+        chunkSize: config.evalChunkSize,
+        ranking: config.ranking,
+      })).metrics);
   const adam = new Adam(config.optimizer);
   const fingerprint = split.dataset.metadata.fingerprint;
   const state: ResumeState = config.checkpointDir && config.resume
@@ -79,12 +85,17 @@ export async function trainModel(
   const started = performance.now();
   let totalStepSeconds = 0;
   let totalSteps = 0;
-  let stoppedBy: StopReason = "max_epochs";
+  // A run killed after patience ran out (before its result was kept) does not train on.
+  let stoppedBy: StopReason = state.sinceBest >= config.patience ? "patience" : "max_epochs";
   // A step whose L_rec exceeds this has diverged (see TrainerConfig.divergenceFactor).
   const uniformLoss = config.loss.kind === "bce" ? 2 * Math.LN2 : Math.log(model.numItems);
   const lossLimit = config.divergenceFactor * Math.max(uniformLoss, 1);
   try {
-    for (let epoch = state.epochsDone; epoch < config.maxEpochs; epoch++) {
+    for (
+      let epoch = state.epochsDone;
+      epoch < config.maxEpochs && stoppedBy === "max_epochs";
+      epoch++
+    ) {
       const epochStart = performance.now();
       let batches = trainingBatches(split, epoch, {
         batchSize: config.batchSize,
@@ -101,7 +112,7 @@ export async function trainModel(
       let stepSeconds = 0;
       for (const batch of batches) {
         const stepStart = performance.now();
-        const losses = trainStep(model, adam, batch, state.step, epoch, config, hooks);
+        const losses = await trainStep(model, adam, batch, state.step, epoch, config, hooks);
         if (losses.recommendation > lossLimit) {
           throw new TrainingDivergedError(
             `L_rec is ${losses.recommendation} at epoch ${epoch + 1}, step ${state.step}: above ` +
@@ -121,7 +132,7 @@ export async function trainModel(
       }
       const steps = Math.max(1, batches.length);
       const isEvalEpoch = (epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.maxEpochs;
-      const validation = isEvalEpoch ? validate(model) : undefined;
+      const validation = isEvalEpoch ? await validate(model) : undefined;
       let improved = false;
       if (validation !== undefined) {
         const metric = validation["NDCG@10"];
@@ -164,7 +175,7 @@ export async function trainModel(
       };
       state.history.push(progress);
       if (config.checkpointDir) {
-        saveRun(
+        await saveRun(
           config.checkpointDir,
           model,
           adam,
@@ -207,17 +218,23 @@ export async function trainModel(
   };
 }
 
-interface StepLosses {
+/** The losses of one training step ({@linkcode trainStep}), read back as numbers. */
+export interface StepLosses {
+  /** `recommendation + auxiliary`: the loss the step descended. */
   total: number;
+  /** The recommendation loss L_rec of the batch. */
   recommendation: number;
+  /** The auxiliary loss (e.g. Demure's `lambda * L_cl`); 0 without the hook. */
   auxiliary: number;
 }
 
 /**
  * One gradient step on one batch. Every tensor it makes is disposed before it returns (the memory
- * test checks `tf.memory().numTensors` stays constant). Exported for step-level benchmarks.
+ * test checks `tf.memory().numTensors` stays constant). The losses and the gradient norm are read
+ * in one transfer, before the update, so a non-finite value stops the run with the weights
+ * untouched. Exported for step-level benchmarks.
  */
-export function trainStep(
+export async function trainStep(
   model: SequentialRecommender,
   adam: Adam,
   batch: SequenceBatch,
@@ -225,9 +242,9 @@ export function trainStep(
   epoch: number,
   config: TrainerConfig,
   hooks: TrainerHooks = {},
-): StepLosses {
+): Promise<StepLosses> {
   const stepSeed = config.seed * 1000003 + step;
-  const mask = hooks.inputMask?.(batch, step);
+  const mask = await hooks.inputMask?.(batch, step);
   const negatives = config.loss.kind === "bce"
     ? sampleNegatives(batch, model.numItems, createRng(stepSeed))
     : undefined;
@@ -255,9 +272,17 @@ export function trainStep(
       kept.push(tf.keep(aux));
       return tf.add(rec, aux) as tf.Scalar;
     }, variables));
-    const total = value.dataSync()[0];
-    const recommendation = kept[0].dataSync()[0];
-    const auxiliary = kept.length > 1 ? kept[1].dataSync()[0] : 0;
+    const byName = new Map<string, tf.Tensor>();
+    variables.forEach((variable, i) => {
+      const gradient = gradients[variable.name];
+      if (gradient !== undefined) byName.set(names[i], gradient);
+    });
+    const squaredNorm = adam.squaredNorm(byName);
+    kept.push(squaredNorm);
+    // One device-to-host transfer per step: [total, L_rec, auxiliary?, squared gradient norm].
+    const [[total], [recommendation], ...rest] = await readFloat32([value, ...kept]);
+    const auxiliary = rest.length > 1 ? rest[0][0] : 0;
+    const norm = Math.sqrt(rest[rest.length - 1][0]);
     if (!Number.isFinite(total)) {
       throw new TrainingDivergedError(
         `loss is ${total} (L_rec ${recommendation}, auxiliary ${auxiliary}) at epoch ${
@@ -267,20 +292,15 @@ export function trainStep(
           `${config.optimizer.learningRate}) or gradient clipping (optimizer.clipNorm).`,
       );
     }
-    const byName = new Map<string, tf.Tensor>();
-    variables.forEach((variable, i) => {
-      const gradient = gradients[variable.name];
-      if (gradient !== undefined) byName.set(names[i], gradient);
-    });
-    const norm = adam.apply(model.parameters, byName);
     if (!Number.isFinite(norm)) {
       throw new TrainingDivergedError(
         `gradient norm is ${norm} at epoch ${
           epoch + 1
-        }, step ${step} (loss ${total}); the weights ` +
-          `are now invalid. Restart from the last checkpoint with a lower learning rate or clipNorm.`,
+        }, step ${step} (loss ${total}); no update applied. ` +
+          `Restart from the last checkpoint with a lower learning rate or clipNorm.`,
       );
     }
+    adam.apply(model.parameters, byName, norm);
     return { total, recommendation, auxiliary };
   } finally {
     tf.dispose([...kept, ...Object.values(gradients)]);

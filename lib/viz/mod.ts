@@ -1,10 +1,11 @@
 /**
- * Figures: typed Plotly builders, notebook display, self-contained HTML reports, PNG export.
+ * Figures: typed Plotly builders, self-contained HTML reports, PNG export (displaying a figure in a
+ * notebook is `display` in `lib/notebook`).
  *
  * @example
  * ```ts
- * import { contributionHeatmap, display } from "./lib/viz/mod.ts";
- * await display(contributionHeatmap({ values: [0.2, 0.8], numPositions: 1, modalityNames: ["id", "text"] }));
+ * import { contributionHeatmap } from "./lib/viz/mod.ts";
+ * const figure = contributionHeatmap({ values: [0.2, 0.8], numPositions: 1, modalityNames: ["id", "text"] });
  * ```
  */
 export type {
@@ -26,13 +27,6 @@ export {
   type LineWithBandsInput,
   symmetricBand,
 } from "./line_bands.ts";
-export {
-  display,
-  type DisplayOptions,
-  displayTable,
-  figureMimeBundle,
-  type TableInput,
-} from "./display.ts";
 export { histogram, type HistogramInput } from "./histogram.ts";
 export { tableHtml, type TableSection } from "./table_html.ts";
 export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";

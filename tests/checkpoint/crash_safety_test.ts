@@ -40,17 +40,20 @@ function files(dir: string): string[] {
 }
 
 for (const killedAt of SAVE_STEPS) {
-  Deno.test(`checkpoint save killed after "${killedAt}": loads the old or the new, never neither`, () => {
+  Deno.test(`checkpoint save killed after "${killedAt}": loads the old or the new, never neither`, async () => {
     const dir = Deno.makeTempDirSync();
     const base = `${dir}/last`;
     const old = modelScaled(1);
     const next = modelScaled(2);
     const probe = modelScaled(3);
     try {
-      saveModelCheckpoint(base, old, { datasetFingerprint: fingerprint, metrics: { version: 1 } });
+      await saveModelCheckpoint(base, old, {
+        datasetFingerprint: fingerprint,
+        metrics: { version: 1 },
+      });
       let threw = false;
       try {
-        saveModelCheckpoint(base, next, {
+        await saveModelCheckpoint(base, next, {
           datasetFingerprint: fingerprint,
           metrics: { version: 2 },
         }, {
@@ -69,7 +72,10 @@ for (const killedAt of SAVE_STEPS) {
       assertEquals(loaded.sidecar.metrics.version, switched ? 2 : 1);
       assertEquals(weightsOf(probe), weightsOf(switched ? next : old));
       // The next save (or a sweep) leaves exactly one pair: the sidecar and the weights it names.
-      saveModelCheckpoint(base, old, { datasetFingerprint: fingerprint, metrics: { version: 3 } });
+      await saveModelCheckpoint(base, old, {
+        datasetFingerprint: fingerprint,
+        metrics: { version: 3 },
+      });
       const after = loadModelCheckpoint(base, probe, { datasetFingerprint: fingerprint });
       assertEquals(files(dir), ["last.json", after.sidecar.weightsFile].sort());
       assertEquals(removeStaleCheckpointFiles(base), []);
@@ -80,12 +86,12 @@ for (const killedAt of SAVE_STEPS) {
   });
 }
 
-Deno.test("checkpoint: a first save killed before the switch leaves no checkpoint (not a broken one)", () => {
+Deno.test("checkpoint: a first save killed before the switch leaves no checkpoint (not a broken one)", async () => {
   const dir = Deno.makeTempDirSync();
   const model = new SequentialRecommender(split.dataset, { ...config, seed: 1 });
   try {
     try {
-      saveModelCheckpoint(`${dir}/best`, model, { datasetFingerprint: fingerprint }, {
+      await saveModelCheckpoint(`${dir}/best`, model, { datasetFingerprint: fingerprint }, {
         afterStep: (step) => {
           if (step === "sidecar_written") throw new SimulatedKill(step);
         },
@@ -102,20 +108,20 @@ Deno.test("checkpoint: a first save killed before the switch leaves no checkpoin
   }
 });
 
-Deno.test("checkpoint: the earlier layout (<base>.safetensors) loads, and the next save replaces it", () => {
+Deno.test("checkpoint: the earlier layout (<base>.safetensors) loads, and the next save replaces it", async () => {
   const dir = Deno.makeTempDirSync();
   const base = `${dir}/model`;
   const model = modelScaled(1);
   const probe = modelScaled(5);
   try {
-    saveModelCheckpoint(base, model, { datasetFingerprint: fingerprint });
+    await saveModelCheckpoint(base, model, { datasetFingerprint: fingerprint });
     const sidecar = JSON.parse(Deno.readTextFileSync(`${base}.json`));
     Deno.renameSync(`${dir}/${sidecar.weightsFile}`, `${base}.safetensors`);
     sidecar.weightsFile = "model.safetensors";
     Deno.writeTextFileSync(`${base}.json`, JSON.stringify(sidecar));
     loadModelCheckpoint(base, probe, { datasetFingerprint: fingerprint });
     assertEquals(weightsOf(probe), weightsOf(model));
-    saveModelCheckpoint(base, model, { datasetFingerprint: fingerprint });
+    await saveModelCheckpoint(base, model, { datasetFingerprint: fingerprint });
     assert(!files(dir).includes("model.safetensors"), files(dir).join(", "));
     assertEquals(files(dir).length, 2);
   } finally {
@@ -125,15 +131,15 @@ Deno.test("checkpoint: the earlier layout (<base>.safetensors) loads, and the ne
   }
 });
 
-Deno.test("checkpoint: two bases in one folder do not sweep each other's files", () => {
+Deno.test("checkpoint: two bases in one folder do not sweep each other's files", async () => {
   const dir = Deno.makeTempDirSync();
   const model = new SequentialRecommender(split.dataset, { ...config, seed: 1 });
   try {
     for (const name of ["m", "m.v2", "last", "best"]) {
-      saveModelCheckpoint(`${dir}/${name}`, model, { datasetFingerprint: fingerprint });
+      await saveModelCheckpoint(`${dir}/${name}`, model, { datasetFingerprint: fingerprint });
     }
     for (const name of ["m", "m.v2", "last", "best"]) {
-      saveModelCheckpoint(`${dir}/${name}`, model, { datasetFingerprint: fingerprint });
+      await saveModelCheckpoint(`${dir}/${name}`, model, { datasetFingerprint: fingerprint });
       for (const other of ["m", "m.v2", "last", "best"]) {
         assert(checkpointExists(`${dir}/${other}`));
       }

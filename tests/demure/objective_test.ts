@@ -23,7 +23,7 @@ await initBackend({ verbose: false });
 const split = leaveOneOut(tinyDataset(), 4);
 const config = resolveTrainerConfig({ batchSize: 4, seed: 3 });
 
-function run(
+async function run(
   variant: DemureVariant,
   steps: number,
   warmupSteps = 2,
@@ -43,16 +43,16 @@ function run(
   const masks: (number[] | undefined)[] = [];
   const hooks = {
     ...demure.hooks,
-    inputMask: (b: typeof batch, step: number) => {
-      const mask = demure.hooks.inputMask?.(b, step);
-      masks.push(mask ? Array.from(mask.dataSync()) : undefined);
+    inputMask: async (b: typeof batch, step: number) => {
+      const mask = await demure.hooks.inputMask?.(b, step);
+      masks.push(mask ? Array.from(await mask.data()) : undefined);
       return mask;
     },
   };
   const losses = [];
   const tensors: number[] = [];
   for (let step = 0; step < steps; step++) {
-    losses.push(trainStep(model, adam, batch, step, 0, config, hooks));
+    losses.push(await trainStep(model, adam, batch, step, 0, config, hooks));
     tensors.push(tf.memory().numTensors);
   }
   const stats = demure.stats();
@@ -61,8 +61,8 @@ function run(
   return { losses, masks, stats, tensors };
 }
 
-Deno.test("Demure full: no contrastive term during warm-up, a positive one after", () => {
-  const { losses, stats } = run("full", 4);
+Deno.test("Demure full: no contrastive term during warm-up, a positive one after", async () => {
+  const { losses, stats } = await run("full", 4);
   assertEquals([losses[0].auxiliary, losses[1].auxiliary], [0, 0]);
   assertGreater(losses[2].auxiliary, 0);
   assertGreater(losses[3].auxiliary, 0);
@@ -70,8 +70,8 @@ Deno.test("Demure full: no contrastive term during warm-up, a positive one after
   assertEquals(stats.random, 0);
 });
 
-Deno.test("Demure attribution_only masks the input after warm-up and adds no loss", () => {
-  const { losses, masks } = run("attribution_only", 3, 1);
+Deno.test("Demure attribution_only masks the input after warm-up and adds no loss", async () => {
+  const { losses, masks } = await run("attribution_only", 3, 1);
   assertEquals(masks[0], undefined, "warm-up step reads the full history");
   const mask = masks[1];
   assert(mask !== undefined);
@@ -80,25 +80,25 @@ Deno.test("Demure attribution_only masks the input after warm-up and adds no los
   assertEquals(losses.map((l) => l.auxiliary), [0, 0, 0]);
 });
 
-Deno.test("Demure full reads the denoised history in L_rec unless denoiseInput is off", () => {
-  const denoised = run("full", 3, 1);
+Deno.test("Demure full reads the denoised history in L_rec unless denoiseInput is off", async () => {
+  const denoised = await run("full", 3, 1);
   assert(denoised.masks[1] !== undefined && denoised.masks[1].some((w) => w === 0));
   assertGreater(denoised.losses[2].auxiliary, 0);
-  const fullHistory = run("full", 3, 1, { denoiseInput: false });
+  const fullHistory = await run("full", 3, 1, { denoiseInput: false });
   assertEquals(fullHistory.masks, [undefined, undefined, undefined]);
   assertGreater(fullHistory.losses[2].auxiliary, 0);
 });
 
-Deno.test("Demure contrastive_only draws random masks instead of attribution", () => {
-  const { losses, stats } = run("contrastive_only", 3, 1);
+Deno.test("Demure contrastive_only draws random masks instead of attribution", async () => {
+  const { losses, stats } = await run("contrastive_only", 3, 1);
   assertEquals(stats.attributed, 0);
   assertEquals(stats.random, 2);
   assertGreater(losses[2].auxiliary, 0);
 });
 
-Deno.test("Demure training keeps the tensor count constant and is deterministic", () => {
-  const first = run("full", 6);
-  const second = run("full", 6);
+Deno.test("Demure training keeps the tensor count constant and is deterministic", async () => {
+  const first = await run("full", 6);
+  const second = await run("full", 6);
   // Step 2 creates the Adam moments' steady state; from then on nothing may accumulate.
   assertEquals(new Set(first.tensors.slice(3)).size, 1, `tensor counts ${first.tensors}`);
   assertEquals(first.losses, second.losses);

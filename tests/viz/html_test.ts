@@ -2,11 +2,11 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import {
   contributionHeatmap,
   figureDivHtml,
-  figureMimeBundle,
   groupedBars,
   lineWithBands,
   renderHtmlReport,
 } from "../../lib/viz/mod.ts";
+import { figureMimeBundle } from "../../lib/notebook/mod.ts";
 import type { Figure } from "../../lib/viz/mod.ts";
 import {
   inlineJson,

@@ -1,12 +1,12 @@
-import type { Figure } from "./figure.ts";
-import { figureDivHtml } from "./figure_html.ts";
+import type { Figure } from "../viz/figure.ts";
+import { figureDivHtml } from "../viz/figure_html.ts";
 import {
   FULL_PLOTLY_BUNDLE,
   loadPlotlyBundle,
   tracesOutsideDefaultBundle,
-} from "./plotly_bundle.ts";
-import { jupyterOrNull } from "../notebook/jupyter.ts";
-import { tableHtml, type TableSection } from "./table_html.ts";
+} from "../viz/plotly_bundle.ts";
+import { jupyterOrNull } from "./jupyter.ts";
+import { tableHtml, type TableSection } from "../viz/table_html.ts";
 
 /** Options of {@linkcode display}. */
 export interface DisplayOptions {
