@@ -12,6 +12,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor2D, Tensor3D } from "../backend/tf.ts";
 import type { LossOfEmbeddings } from "./types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
@@ -40,8 +41,8 @@ export function withNextItemTargets(batch: SequenceBatch, finalTargets: Int32Arr
 export function sequenceLossOf(
   model: SequentialRecommender,
   batch: SequenceBatch,
-  presence: tf.Tensor3D,
-  itemTable: tf.Tensor2D,
+  presence: Tensor3D,
+  itemTable: Tensor2D,
 ): LossOfEmbeddings {
   const { batchSize, length } = batch;
   if (batch.targets === undefined) throw new Error("sequenceLossOf: the batch carries no targets");

@@ -13,6 +13,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Scalar, Tensor2D, Tensor3D } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { checkOneOf } from "../util/settings.ts";
 
@@ -77,12 +78,12 @@ export function lossPositions(batch: LossBatch, positions: LossPositions): Int32
  * (see {@linkcode sampleNegatives}).
  */
 export function recommendationLoss(
-  states: tf.Tensor3D,
-  itemTable: tf.Tensor2D,
+  states: Tensor3D,
+  itemTable: Tensor2D,
   batch: LossBatch,
   config: RecommendationLossConfig = DEFAULT_RECOMMENDATION_LOSS,
   negatives?: Int32Array,
-): tf.Scalar {
+): Scalar {
   const targets = batch.targets;
   if (targets === undefined) throw new Error("recommendationLoss: the batch has no targets");
   const flat = lossPositions(batch, config.positions);

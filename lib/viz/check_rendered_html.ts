@@ -3,6 +3,7 @@ import { type ChromiumConfig, runHeadlessChromium } from "./chromium.ts";
 
 /** What {@linkcode checkRenderedHtml} found in one page. */
 export interface HtmlCheckReport {
+  /** The checked file. */
   path: string;
   /** Figure divs in the page source (`class="demure-plot"`). */
   expectedFigures: number;

@@ -15,6 +15,7 @@ export interface FigurePngOptions {
   height?: number;
   /** Device pixel ratio (2 gives a sharp README image). Default: 2. */
   scale?: number;
+  /** How headless Chromium runs. Default: {@linkcode ChromiumConfig}'s defaults. */
   chromium?: ChromiumConfig;
 }
 

@@ -13,14 +13,19 @@ export type { TableSection };
 
 /** Text in a small Markdown subset (headings, paragraphs, `-` lists, bold, italic, code). */
 export interface TextSection {
+  /** Section kind. */
   kind: "text";
+  /** The text, in the Markdown subset above. */
   markdown: string;
 }
 
 /** A Plotly figure drawn interactively in the page. */
 export interface FigureSection {
+  /** Section kind. */
   kind: "figure";
+  /** The figure. */
   figure: Figure;
+  /** Caption under the figure. Default: none. */
   caption?: string;
 }
 
