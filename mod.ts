@@ -1,9 +1,11 @@
 /**
- * The public API of the Demure research workspace: data, modality encoders and masked fusion,
- * SASRec / GRU4Rec, losses, training, full-ranking evaluation, gradient attribution, Demure's
- * contrastive denoising, the experiments that reproduce the paper, and figures.
+ * The public face of the Demure research workspace: what a researcher needs in a notebook, grouped
+ * in the order of the paper's pipeline: set-up, data, models, losses, training, evaluation,
+ * baselines, attribution, Demure, experiments, figures, and the notebook helpers.
  *
- * Notebooks and scripts import only this module.
+ * Notebooks and scripts import this module. What it leaves out lives in the `mod.ts` of its own
+ * folder: the tfjs namespace `tf` and the backend's kernels (`lib/backend/mod.ts`), the notebook
+ * runner (`lib/notebook_runner/mod.ts`), the internals of each stage (`lib/<stage>/mod.ts`).
  *
  * @example
  * ```ts
@@ -14,220 +16,310 @@
  * const model = new SequentialRecommender(split.dataset, { backbone: "sasrec" });
  * const demure = demureHooks(model, { lambda: 0.1 });
  * await trainModel(model, split, { seed: 0 }, demure.hooks);
- * console.log(evaluateRanking(modelScorer(model), split, { stage: "test" }).metrics);
+ * console.log((await evaluateRanking(modelScorer(model), split, { stage: "test" })).metrics);
  * ```
  *
  * @module
  */
 
-// Compute backend.
-export { tf } from "./lib/backend/tf.ts";
+// Set-up: the compute backend, and the tensor types that public signatures name.
 export {
   type BackendChoice,
   type BackendConfig,
   type BackendName,
   initBackend,
-} from "./lib/backend/init_backend.ts";
-export { activateWebgpu, probeWebgpu, type WebgpuProbe } from "./lib/backend/webgpu.ts";
-export { registerBlasKernels } from "./lib/backend/kernels/blas_matmul.ts";
-export { registerHostKernels } from "./lib/backend/kernels/host_kernels.ts";
-export { layerNorm } from "./lib/backend/kernels/layer_norm.ts";
-export { seededDropout } from "./lib/backend/kernels/dropout.ts";
-export { tidyRead } from "./lib/backend/tidy_read.ts";
+  type Rank,
+  type Scalar,
+  type Tensor,
+  type Tensor1D,
+  type Tensor2D,
+  type Tensor3D,
+  type Tensor4D,
+  type Variable,
+} from "./lib/backend/mod.ts";
+export { createRng, type NumberRange, type Rng, SettingError } from "./lib/util/mod.ts";
 
-// Data: contract, loaders, synthetic benchmark, import, protocol, tables.
+// Data: the contract (types), loaders, the synthetic benchmark, import, protocol, tables.
 export * from "./lib/data/mod.ts";
-export { createRng, type Rng } from "./lib/util/random.ts";
 
-// Encoders and models.
-export {
-  DEFAULT_ENCODER_CONFIG,
-  type EncoderConfig,
-  type EncoderInput,
-  ModalityEncoders,
-} from "./lib/encoders/modality_encoders.ts";
-export {
-  DEFAULT_FUSION_CONFIG,
-  type FusionConfig,
-  type FusionKind,
-  ModalityFusion,
-} from "./lib/encoders/fusion.ts";
+// Models: the sequential recommender, its backbones, modality encoders and fusion.
 export {
   type BackboneKind,
   DEFAULT_MODEL_CONFIG,
   type ForwardOptions,
   type ForwardOutput,
+  type Gru4RecConfig,
   type ModelConfig,
   type ModelConfigInput,
   resolveModelConfig,
+  type SasRecConfig,
   SequentialRecommender,
-} from "./lib/models/sequential_recommender.ts";
-export { ParameterStore } from "./lib/models/parameter_store.ts";
+} from "./lib/models/mod.ts";
+export {
+  DEFAULT_ENCODER_CONFIG,
+  DEFAULT_FUSION_CONFIG,
+  type EncoderConfig,
+  type EncoderInput,
+  type FusionConfig,
+  type FusionKind,
+  ModalityEncoders,
+  ModalityFusion,
+} from "./lib/encoders/mod.ts";
+export { ParameterStore } from "./lib/nn/mod.ts";
 
 // Losses.
 export {
+  DEFAULT_INFO_NCE_CONFIG,
   DEFAULT_RECOMMENDATION_LOSS,
   describeLoss,
+  infoNce,
+  type InfoNceConfig,
+  type InfoNceOptions,
+  type LossBatch,
   type LossPositions,
   recommendationLoss,
   type RecommendationLossConfig,
   type RecommendationLossKind,
-} from "./lib/losses/recommendation.ts";
-export { sampleNegatives } from "./lib/losses/negative_sampling.ts";
-export {
-  DEFAULT_INFO_NCE_CONFIG,
-  infoNce,
-  type InfoNceConfig,
-  type InfoNceOptions,
+  sampleNegatives,
   type SimilarityKind,
-} from "./lib/losses/info_nce.ts";
+} from "./lib/losses/mod.ts";
 
 // Training.
-export { Adam, type AdamConfig, DEFAULT_ADAM_CONFIG } from "./lib/train/adam.ts";
-export { type EpochProgress, printProgress } from "./lib/train/progress.ts";
 export {
+  Adam,
+  type AdamConfig,
   type AuxiliaryLossContext,
+  DEFAULT_ADAM_CONFIG,
   DEFAULT_TRAINER_CONFIG,
+  type EpochProgress,
+  type HookState,
+  printProgress,
   resolveTrainerConfig,
+  type StepLosses,
+  type StopReason,
   type TrainerConfig,
   type TrainerHooks,
   TrainingDivergedError,
   type TrainingResult,
   trainModel,
   trainStep,
-} from "./lib/train/trainer.ts";
+} from "./lib/train/mod.ts";
 
-// Evaluation.
+// Evaluation: full ranking, metrics, protocol, sampled negatives, significance.
 export {
+  DEFAULT_CUTOFFS,
+  DEFAULT_RANKING_PROTOCOL,
+  DEFAULT_SAMPLED_NEGATIVES,
   evaluateRanking,
   type EvaluationConfig,
-  type EvaluationResult,
-} from "./lib/eval/evaluate.ts";
-export { DEFAULT_CUTOFFS, metricNames, metricsAtRank } from "./lib/eval/metrics.ts";
-export { modelScorer, type Scorer } from "./lib/eval/scorer.ts";
-export {
   type EvaluationProtocol,
+  type EvaluationResult,
   type EvaluationStage,
   formatProtocol,
-} from "./lib/eval/protocol.ts";
-export {
-  DEFAULT_SAMPLED_NEGATIVES,
   loadOrCreateSampledNegatives,
+  metricNames,
+  metricsAtRank,
+  modelScorer,
+  type PairedTestResult,
+  pairedTTest,
+  parseRankingProtocol,
+  RANKING_PROTOCOLS,
+  type RankingProtocol,
   type SampledNegatives,
   type SampledNegativesConfig,
   sampleEvaluationNegatives,
-} from "./lib/eval/sampled_negatives.ts";
-export { type PairedTestResult, pairedTTest, wilcoxonSignedRank } from "./lib/eval/significance.ts";
+  type Scorer,
+  wilcoxonSignedRank,
+} from "./lib/eval/mod.ts";
 
 // Checkpoints.
 export {
   checkpointExists,
+  type CheckpointInfo,
   type CheckpointSidecar,
+  type HostTensor,
+  type Json,
   type LoadedCheckpoint,
   loadModelCheckpoint,
   readCheckpoint,
+  SAVE_STEPS,
   saveModelCheckpoint,
-} from "./lib/checkpoint/checkpoint.ts";
+  type SaveOptions,
+  type SaveStep,
+} from "./lib/checkpoint/mod.ts";
 
 // Baselines.
-export { popularityScorer, trainingItemCounts } from "./lib/baselines/popularity.ts";
 export {
-  DEFAULT_ITEM_KNN_CONFIG,
-  type ItemKnnConfig,
-  itemKnnScorer,
-} from "./lib/baselines/item_knn.ts";
-export {
+  type AugmentedView,
   augmentView,
   cl4srecAuxiliaryLoss,
   type Cl4SRecConfig,
   DEFAULT_CL4SREC_CONFIG,
-} from "./lib/baselines/cl4srec.ts";
+  DEFAULT_ITEM_KNN_CONFIG,
+  type ItemKnnConfig,
+  itemKnnScorer,
+  popularityScorer,
+  trainingItemCounts,
+} from "./lib/baselines/mod.ts";
 
-// Attribution and Demure.
+// Attribution: contributions of each modality of each history item, normalisation, noise
+// selection, scoring against planted truth, and attribution of a model's batch.
 export * from "./lib/attribution/mod.ts";
+
+// Demure: the objective as trainer hooks, and its contrastive views.
 export {
   buildContrastiveViews,
   type ContrastiveViewConfig,
+  type ContrastiveViewOptions,
   type ContrastiveViews,
-  randomNoiseMask,
-  viewTensors,
-} from "./lib/demure/views.ts";
-export {
-  DEFAULT_NOISE_MASK_CONFIG,
-  NoiseMaskCache,
-  type NoiseMaskConfig,
-} from "./lib/demure/noise_mask.ts";
-export { sequenceLossOf, withNextItemTargets } from "./lib/attribution/sequence_loss.ts";
-export { attributeBatch } from "./lib/attribution/attribute_batch.ts";
-export {
+  type ContrastiveViewTensors,
+  DEFAULT_CONTRASTIVE_VIEW_CONFIG,
   DEFAULT_DEMURE_CONFIG,
+  type DemureAttributionConfig,
   type DemureConfig,
   demureHooks,
   type DemureStats,
   type DemureTraining,
   type DemureVariant,
+  type EmptyPositionPolicy,
+  noiseAttributionConfig,
+  type RandomNoiseMask,
+  randomNoiseMask,
   resolveDemureConfig,
-} from "./lib/demure/objective.ts";
+  viewTensors,
+} from "./lib/demure/mod.ts";
 
-// Experiments.
-export {
-  type SystemName,
-  SYSTEMS,
-  type SystemSpec,
-  withDemure,
-} from "./lib/experiments/systems.ts";
-export {
-  datasetLabel,
-  type DatasetSpec,
-  prepareDataset,
-  type PreparedDataset,
-} from "./lib/experiments/datasets.ts";
-export {
-  cellsOf,
-  type Experiment,
-  type ExperimentMode,
-  type ExperimentPlan,
-  noiseLevelDataset,
-  planExperiments,
-  type PlannedCell,
-  type SweepParameter,
-} from "./lib/experiments/plan.ts";
-export { type CellResult, type CellSettings, runCell } from "./lib/experiments/run_cell.ts";
-export {
-  cellsDirectory,
-  finishedCells,
-  planOfResults,
-  type PlanOutcome,
-  runPlan,
-} from "./lib/experiments/run_plan.ts";
-export {
-  ensureCells,
-  type EnsureCellsOptions,
-  type EnsuredCells,
-  type FinishedCell,
-} from "./lib/experiments/ensure_cells.ts";
+// Experiments: systems, datasets, the plan, running cells, analyses, the report.
 export {
   type AttributionQuality,
   attributionQuality,
-} from "./lib/experiments/attribution_quality.ts";
-export {
+  type AttributionSummary,
+  type CellClaim,
+  type CellListing,
+  type CellResult,
+  cellsDirectory,
+  type CellSettings,
+  cellsOf,
+  checkResultsPlan,
+  type ColdStartBucket,
   coldStartBuckets,
+  compareWithRecord,
   compareWithStrongestBaseline,
+  DATASET_FILE_FORMATS,
+  type DatasetFileFormat,
+  datasetLabel,
+  type DatasetSpec,
+  type DatasetTraining,
+  diagnosisFigures,
+  ensureCells,
+  type EnsureCellsOptions,
+  type EnsuredCells,
+  type Experiment,
+  type ExperimentMode,
+  type ExperimentPlan,
+  type FeatureFileSpec,
+  type FileDatasetSpec,
+  type FinishedCell,
+  finishedCells,
+  listCells,
+  type MeanStd,
   meanStd,
-  summariseAttribution,
-  summariseSystems,
-} from "./lib/experiments/analyse.ts";
-export { type ReproductionSummary, summarise } from "./lib/experiments/summary.ts";
-export { readmeTables, summaryMarkdown } from "./lib/experiments/markdown_report.ts";
-export { diagnosisFigures, writeReport } from "./lib/experiments/html_report.ts";
-export {
+  noiseLevelDataset,
+  planExperiments,
+  type PlannedCell,
+  planOfResults,
+  type PlanOptions,
+  type PlanOutcome,
+  prepareDataset,
+  type PreparedDataset,
+  readDatasetFile,
+  readmeTables,
+  recordResultsPlan,
+  RECORDS_DIR,
+  type ReproductionSummary,
+  resolveCell,
+  ResultStore,
+  runCell,
+  runOneCell,
+  type RunOneCellOptions,
+  runPlan,
+  type RunPlanOptions,
   type SelectedConfigurations,
   SELECTION_SPECS,
+  type SignificanceResult,
+  summarise,
+  summariseAttribution,
+  summariseSystems,
+  summaryMarkdown,
+  type SweepParameter,
+  type SystemName,
+  SYSTEMS,
+  type SystemSpec,
+  type SystemSummary,
   trialsOf,
-} from "./lib/experiments/selection.ts";
-export { compareWithRecord, RECORDS_DIR, verificationSubset } from "./lib/experiments/verify.ts";
-export { ResultStore } from "./lib/experiments/result_store.ts";
+  verificationSubset,
+  withDemure,
+  writeReport,
+} from "./lib/experiments/mod.ts";
 
-// Figures and notebooks.
-export * from "./lib/viz/mod.ts";
-export * from "./lib/notebook/mod.ts";
+// Figures: typed Plotly builders, HTML reports, PNG export.
+export {
+  type Axis,
+  type BandSeries,
+  type BarSeries,
+  type BarTrace,
+  checkRenderedHtml,
+  type ChromiumConfig,
+  type ColorScale,
+  contributionHeatmap,
+  type ContributionHeatmapInput,
+  type CurveSeries,
+  type ErrorBars,
+  type Figure,
+  type FigurePngOptions,
+  type FigureSection,
+  figureToPng,
+  findChromium,
+  groupedBars,
+  type GroupedBarsInput,
+  type HeatmapTrace,
+  histogram,
+  type HistogramInput,
+  type HtmlCheckReport,
+  type HtmlReportOptions,
+  type Layout,
+  lineWithBands,
+  type LineWithBandsInput,
+  PALETTE,
+  renderHtmlReport,
+  type ReportSection,
+  type ScatterTrace,
+  seriesColor,
+  symmetricBand,
+  type TableSection,
+  type TextSection,
+  type Trace,
+  trainingCurves,
+  type TrainingCurvesInput,
+  withAlpha,
+  writeHtmlReport,
+} from "./lib/viz/mod.ts";
+
+// Notebook helpers: display, live progress, quick mode, the plan's cells in a notebook.
+export {
+  createProgress,
+  display,
+  type DisplayOptions,
+  displayTable,
+  ensureCellsInNotebook,
+  epochProgressEvent,
+  isQuickMode,
+  type NotebookCellsOptions,
+  notebookPlan,
+  notebookResultsDir,
+  type Progress,
+  type ProgressConfig,
+  type ProgressEvent,
+  type TableInput,
+  trainingProgress,
+} from "./lib/notebook/mod.ts";

@@ -7,8 +7,8 @@
  * ```ts
  * const data = await movieLensWorkloadData();
  * const step = libraryTrainingStep(data, 256);
- * step.run();
- * evaluationPass(step.model, data);
+ * await step.run();
+ * await evaluationPass(step.model, data);
  * step.dispose();
  * ```
  */
@@ -48,7 +48,7 @@ export async function movieLensWorkloadData(): Promise<WorkloadData> {
 /** A prepared training step of the library model. */
 export interface LibraryStep {
   model: SequentialRecommender;
-  run(): void;
+  run(): Promise<void>;
   dispose(): void;
 }
 
@@ -77,8 +77,8 @@ export function libraryTrainingStep(data: WorkloadData, batchSize: number): Libr
   let step = 0;
   return {
     model,
-    run() {
-      trainStep(model, adam, batches[step % batches.length], step, 0, config);
+    async run() {
+      await trainStep(model, adam, batches[step % batches.length], step, 0, config);
       step++;
     },
     dispose() {
@@ -93,13 +93,13 @@ export function libraryTrainingStep(data: WorkloadData, batchSize: number): Libr
  *
  * @example
  * ```ts
- * evaluationPass(step.model, data).metrics["NDCG@10"];
+ * (await evaluationPass(step.model, data)).metrics["NDCG@10"];
  * ```
  */
 export function evaluationPass(
   model: SequentialRecommender,
   data: WorkloadData,
-): EvaluationResult {
+): Promise<EvaluationResult> {
   return evaluateRanking(modelScorer(model), data.split, { stage: "test" });
 }
 

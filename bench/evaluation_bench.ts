@@ -30,7 +30,7 @@ for (const backend of backends) {
       registerBlasKernels(backend);
       registerHostKernels(backend);
       trained = libraryTrainingStep(data, 256);
-      trained.run(); // one step so the weights are not at their initial values
+      await trained.run(); // one step so the weights are not at their initial values
     }
     return trained.model;
   };
@@ -43,7 +43,7 @@ for (const backend of backends) {
     async fn(b) {
       const m = await model();
       b.start();
-      evaluationPass(m, data);
+      await evaluationPass(m, data);
       b.end();
     },
   });

@@ -36,8 +36,8 @@ if (import.meta.main) {
   const batchesPerEpoch = Math.ceil(data.dataset.numUsers / 256);
   const started = performance.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let b = 0; b < batchesPerEpoch; b++) step.run();
-    const result = evaluationPass(step.model, data);
+    for (let b = 0; b < batchesPerEpoch; b++) await step.run();
+    const result = await evaluationPass(step.model, data);
     console.log(
       `epoch ${epoch + 1}: test NDCG@10 ${result.metrics["NDCG@10"].toFixed(4)}, ` +
         `peak RSS ${peakResidentMiB().toFixed(0)} MiB, tensors ${tf.memory().numTensors}`,

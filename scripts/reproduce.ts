@@ -1,45 +1,69 @@
 /**
  * The main job. The committed results of record (`results-of-record/full`: one file per finished
- * cell and the selected configurations) produce every published table; this script checks that
- * they reproduce and regenerates the tables from them.
+ * cell and the selected configurations) produce every published table; by default this script
+ * checks that they reproduce and regenerates the tables from them.
  *
  *   deno task reproduce            re-run the verification subset (every main-table system on both
  *                                  datasets at the first seed) into results/verify, compare each
  *                                  with its record, then regenerate the report and README tables
  *   deno task reproduce --all      the same for every recorded cell
- *   deno task reproduce --select   (re)run the selection and every cell of the plan into the
- *                                  records (resumes; the selected configurations are rewritten
- *                                  from the trials); two processes share the cells
+ *   deno task reproduce --select   (re)run the selection on validation and every cell of the plan
+ *                                  into the records (resumes; selected.json is rewritten from the
+ *                                  trials); two processes (DEMURE_BLAS_THREADS=1 each) share cells
  *   deno task reproduce --report-only   (= deno task report) regenerate results/full/summary.md,
  *                                  report.html and the README tables from the records; run nothing
  *   deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
  *   --results DIR                  where cells are read and written instead of the defaults
  *   --seeds 0,1                    other seeds
+ *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
+ *                     [--max-epochs N] [--patience N]
+ *                                  bring your own data: main table and ablation on an imported
+ *                                  dataset (format sequence or recbole) at the systems' defaults,
+ *                                  results under results/<label>/<mode>; --max-epochs /
+ *                                  --patience: the dataset's own trainer settings (the plan's
+ *                                  datasetTraining); see docs/data.md
+ *   deno task reproduce --ranking history_kept
+ *                                  validate and test with history items kept as candidates
+ *                                  (RecBole-compatible full sort; default history_excluded)
+ *
+ * Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
+ *   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
+ *                                  of every cell; --json for programs (scripts/slurm/submit.ts)
+ *   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
+ *                                  finished cell is not rerun); exit status 1 when it fails. A cell
+ *                                  whose configuration waits for a selection is refused until the
+ *                                  selection's trials are finished.
+ * A results folder belongs to one plan (its plan.json): a command of another plan stops with an
+ * error before writing anything.
  */
 import { parseArgs } from "node:util";
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { ResultStore } from "../lib/experiments/result_store.ts";
-import { writeReport } from "../lib/experiments/html_report.ts";
 import {
-  formatMarkdown,
-  readmeTables,
-  replaceReadmeTables,
-} from "../lib/experiments/markdown_report.ts";
-import {
-  cellsDirectory,
-  planOfResults,
-  runPlan,
-  selectedPath,
-  settingsOf,
-} from "../lib/experiments/run_plan.ts";
-import type { CellResult } from "../lib/experiments/run_cell.ts";
-import { summarise } from "../lib/experiments/summary.ts";
-import {
+  checkResultsPlan,
   compareWithRecord,
+  DATASET_FILE_FORMATS,
+  type DatasetFileFormat,
+  datasetLabel,
+  type DatasetSpec,
+  initBackend,
+  listCells,
+  parseRankingProtocol,
+  planExperiments,
+  readmeTables,
+  recordResultsPlan,
   RECORDS_DIR,
-  type RerunCheck,
+  resolveCell,
+  ResultStore,
+  runOneCell,
+  runPlan,
+  summarise,
   verificationSubset,
-} from "../lib/experiments/verify.ts";
+  writeReport,
+} from "../mod.ts";
+import type { CellResult } from "../lib/experiments/run_cell.ts";
+import { cellsDirectory, selectedPath, settingsOf } from "../lib/experiments/run_plan.ts";
+import { readSelected } from "../lib/experiments/selection.ts";
+import type { RerunCheck } from "../lib/experiments/verify.ts";
+import { formatMarkdown, replaceReadmeTables } from "../lib/experiments/markdown_report.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -50,6 +74,15 @@ const { values } = parseArgs({
     seeds: { type: "string" },
     results: { type: "string" },
     "report-only": { type: "boolean", default: false },
+    "list-cells": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    cell: { type: "string" },
+    dataset: { type: "string" },
+    format: { type: "string" },
+    features: { type: "string" },
+    ranking: { type: "string" },
+    "max-epochs": { type: "string" },
+    patience: { type: "string" },
   },
 });
 const mode = values.quick ? "quick" : "full";
@@ -58,83 +91,212 @@ const seeds = values.seeds?.split(",").map((s) => {
   if (!Number.isInteger(seed)) throw new Error(`--seeds: "${s}" is not an integer`);
   return seed;
 });
-// Quick runs are throw-away (CI); the full grid's cells are the committed records.
-const recordsDir = values.results ?? (mode === "quick" ? "results/quick" : RECORDS_DIR.full);
-const reportDir = mode === "quick" ? recordsDir : "results/full";
-
-await initBackend();
-
-/** Writes the report from the records; the README tables too for the full records. */
-async function report(): Promise<void> {
-  const outcome = await runPlan(planOfResults(mode, recordsDir, seeds), {
-    resultsDir: recordsDir,
-    runPending: false,
+/** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
+function datasetOption(): DatasetSpec | undefined {
+  if (values.dataset === undefined) {
+    const orphans = ["format", "features", "max-epochs", "patience"] as const;
+    const given = orphans.filter((name) => values[name] !== undefined);
+    if (given.length > 0) {
+      throw new Error(`--${given.join(", --")}: only with --dataset PATH, which is missing`);
+    }
+    return undefined;
+  }
+  const format = values.format;
+  if (!format || !(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
+    throw new Error(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
+  }
+  const features = values.features?.split(",").map((entry) => {
+    const [name, path] = entry.split("=");
+    if (!name || !path) throw new Error(`--features: "${entry}" is not name=path`);
+    return { name, path };
   });
+  return {
+    kind: "file",
+    path: values.dataset,
+    format: format as DatasetFileFormat,
+    ...(features ? { features } : {}),
+  };
+}
+const dataset = datasetOption();
+/** `--max-epochs` / `--patience` as trainer settings (range-checked by the plan). */
+const datasetTraining = {
+  ...(values["max-epochs"] !== undefined ? { maxEpochs: Number(values["max-epochs"]) } : {}),
+  ...(values.patience !== undefined ? { patience: Number(values.patience) } : {}),
+};
+const ranking = values.ranking === undefined
+  ? undefined
+  : parseRankingProtocol(values.ranking, "--ranking");
+// The full grid's cells are the committed records; quick and imported-data runs are throw-away.
+const resultsDir = values.results ??
+  (dataset
+    ? `results/${datasetLabel(dataset)}/${mode}`
+    : mode === "quick"
+    ? "results/quick"
+    : RECORDS_DIR.full);
+const isRecords = resultsDir === RECORDS_DIR.full;
+// Reports of the records go to results/full, so that the records folder holds cells only.
+const reportDir = isRecords ? "results/full" : resultsDir;
+const commands = ["report-only", "list-cells", "cell", "select", "all"] as const;
+const chosen = commands.filter((c) => values[c] !== undefined && values[c] !== false);
+if (chosen.length > 1) {
+  throw new Error(`--${chosen.join(" and --")} exclude each other: choose one`);
+}
+
+const plan = planExperiments(mode, seeds, {
+  ...(dataset ? { dataset } : {}),
+  ...(ranking ? { ranking } : {}),
+  ...(Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
+  selected: readSelected(selectedPath(resultsDir)),
+});
+
+/** Stops with a clear message (no stack) and a non-zero status. */
+function fail(error: unknown): never {
+  console.error(`reproduce: ${(error as Error).message}`);
+  Deno.exit(1);
+}
+
+/** Writes the report from the cells under `resultsDir`; the README tables too for the records. */
+async function report(): Promise<void> {
+  const outcome = await runPlan(plan, { resultsDir, runPending: false });
   const summary = summarise(outcome);
   const paths = await writeReport(summary, reportDir);
   console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);
-  if (mode === "full" && recordsDir === RECORDS_DIR.full && seeds === undefined) {
+  if (isRecords && seeds === undefined && !dataset && !ranking) {
     const readme = Deno.readTextFileSync("README.md");
     const updated = replaceReadmeTables(readme, await formatMarkdown(readmeTables(summary)));
     if (updated !== readme) Deno.writeTextFileSync("README.md", updated);
     console.log(`      README.md tables (${updated === readme ? "unchanged" : "updated"})`);
   }
   if (outcome.pending.length > 0) {
-    console.log(`${outcome.pending.length} cells of the plan are not in ${recordsDir} yet`);
+    const indexOf = new Map(outcome.plan.cells.map((cell, index) => [cell.key, index]));
+    console.log(
+      `\n${outcome.pending.length} of ${outcome.plan.cells.length} cells are missing (not ` +
+        `finished${
+          outcome.plan.cells.some((c) => c.waitsFor) ? ", or waiting for a selection" : ""
+        }):`,
+    );
+    for (const key of outcome.pending) console.log(`missing\t${indexOf.get(key)}\t${key}`);
   }
 }
 
+if (values["list-cells"]) {
+  try {
+    checkResultsPlan(plan, resultsDir);
+  } catch (error) {
+    fail(error);
+  }
+  const cells = listCells(plan, resultsDir);
+  if (values.json) {
+    console.log(JSON.stringify({ mode, seeds: plan.seeds, resultsDir, cells }, null, 1));
+  } else {
+    console.log(`# ${plan.mode} plan, ${cells.length} cells, state under ${resultsDir}`);
+    for (const cell of cells) {
+      console.log(`${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}`);
+    }
+  }
+  Deno.exit(0);
+}
+
+if (values.cell !== undefined) {
+  let cell;
+  try {
+    cell = resolveCell(plan, values.cell);
+    checkResultsPlan(plan, resultsDir);
+  } catch (error) {
+    fail(error);
+  }
+  await initBackend();
+  // The batch task running this cell, recorded in its claim: DEMURE_JOB_ID (set by the
+  // Kubernetes manifest), else Slurm's array task, else Slurm's job.
+  const slurmArray = Deno.env.get("SLURM_ARRAY_JOB_ID");
+  const job = Deno.env.get("DEMURE_JOB_ID") ??
+    (slurmArray
+      ? `${slurmArray}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
+      : Deno.env.get("SLURM_JOB_ID"));
+  try {
+    await runOneCell(plan, cell, { resultsDir, job });
+  } catch (error) {
+    console.error(`reproduce: cell ${cell.key} failed:`, error);
+    Deno.exit(1);
+  }
+  Deno.exit(0);
+}
+
 if (values["report-only"]) {
+  try {
+    checkResultsPlan(plan, resultsDir);
+    if (listCells(plan, resultsDir).every((cell) => cell.status !== "finished")) {
+      throw new Error(`--report-only: ${resultsDir} holds no finished cell of the ${mode} plan`);
+    }
+  } catch (error) {
+    fail(error);
+  }
+  await initBackend();
   await report();
-} else if (mode === "quick" || values.select) {
-  const outcome = await runPlan(planOfResults(mode, recordsDir, seeds), {
-    resultsDir: recordsDir,
+  Deno.exit(0);
+}
+
+const verify = isRecords && !values.select;
+try {
+  if (!verify) recordResultsPlan(plan, resultsDir);
+  else checkResultsPlan(plan, resultsDir);
+} catch (error) {
+  fail(error);
+}
+await initBackend();
+if (!verify) {
+  // The whole plan, selection first (quick runs, imported data, or --select into the records).
+  const outcome = await runPlan(plan, {
+    resultsDir,
     waitForOthers: true,
+    continueOnFailure: true,
   });
   for (const failure of outcome.failed) console.log(`FAILED ${failure.key}: ${failure.error}`);
   await report();
   if (outcome.failed.length > 0) Deno.exit(1);
-} else {
-  // Verification: rerun recorded cells into results/verify and compare with their records.
-  const plan = planOfResults(mode, recordsDir, seeds);
-  const records = new ResultStore(cellsDirectory(recordsDir));
-  const recorded = (key: string) => {
-    const cell = plan.cells.find((c) => c.key === key)!;
-    return records.get<CellResult>(key, settingsOf(plan, cell));
-  };
-  const wanted = values.all
-    ? plan.cells.filter((cell) => !cell.waitsFor && recorded(cell.key) !== undefined)
-    : verificationSubset(plan);
-  const verifyDir = "results/verify";
-  Deno.mkdirSync(verifyDir, { recursive: true });
-  Deno.writeTextFileSync(selectedPath(verifyDir), JSON.stringify(plan.selected, null, 1) + "\n");
-  console.log(
-    `verifying ${wanted.length} cells against ${recordsDir} (reruns in ${verifyDir}; ` +
-      `${values.all ? "every recorded cell" : "every main-table system at the first seed"})`,
-  );
-  const outcome = await runPlan({ ...plan, cells: wanted }, {
-    resultsDir: verifyDir,
-    waitForOthers: true,
-  });
-  const checks: RerunCheck[] = wanted.flatMap((cell) => {
-    const rerun = outcome.byKey.get(cell.key);
-    return rerun ? [compareWithRecord(cell.key, recorded(cell.key), rerun)] : [];
-  });
-  console.log("\ncell | status | recorded test NDCG@10 | rerun | largest metric difference");
-  for (const c of checks) {
-    console.log(
-      `${c.key} | ${c.status}${c.sameEnvironment ? "" : " (other environment)"} | ` +
-        `${c.recorded?.toFixed(4) ?? "-"} | ${c.rerun.toFixed(4)} | ${
-          c.maxDifference.toExponential(1)
-        }`,
-    );
-  }
-  const matched = checks.filter((c) => c.status === "identical" || c.status === "within tolerance");
-  console.log(
-    `\n${matched.length} of ${checks.length} reruns match their records ` +
-      `(${checks.filter((c) => c.status === "identical").length} bit-identical); ` +
-      `${checks.filter((c) => c.status === "no record").length} without a record`,
-  );
-  await report();
-  if (matched.length < checks.filter((c) => c.status !== "no record").length) Deno.exit(1);
+  Deno.exit(0);
 }
+
+// Verification: rerun recorded cells into results/verify and compare each with its record.
+const records = new ResultStore(cellsDirectory(resultsDir));
+const recorded = (key: string): CellResult | undefined => {
+  const cell = plan.cells.find((c) => c.key === key)!;
+  return records.get<CellResult>(key, settingsOf(plan, cell));
+};
+const wanted = values.all
+  ? plan.cells.filter((cell) => !cell.waitsFor && recorded(cell.key) !== undefined)
+  : verificationSubset(plan);
+const verifyDir = "results/verify";
+Deno.mkdirSync(verifyDir, { recursive: true });
+Deno.writeTextFileSync(selectedPath(verifyDir), JSON.stringify(plan.selected, null, 1) + "\n");
+console.log(
+  `verifying ${wanted.length} cells against ${resultsDir} (reruns in ${verifyDir}; ` +
+    `${values.all ? "every recorded cell" : "every main-table system at the first seed"})`,
+);
+const outcome = await runPlan({ ...plan, cells: wanted }, {
+  resultsDir: verifyDir,
+  waitForOthers: true,
+  continueOnFailure: true,
+});
+const checks: RerunCheck[] = wanted.flatMap((cell) => {
+  const rerun = outcome.byKey.get(cell.key);
+  return rerun ? [compareWithRecord(cell.key, recorded(cell.key), rerun)] : [];
+});
+console.log("\ncell | status | recorded test NDCG@10 | rerun | largest metric difference");
+for (const c of checks) {
+  console.log(
+    `${c.key} | ${c.status}${c.sameEnvironment ? "" : " (other environment)"} | ` +
+      `${c.recorded?.toFixed(4) ?? "-"} | ${c.rerun.toFixed(4)} | ${
+        c.maxDifference.toExponential(1)
+      }`,
+  );
+}
+const matched = checks.filter((c) => c.status === "identical" || c.status === "within tolerance");
+const withRecord = checks.filter((c) => c.status !== "no record");
+console.log(
+  `\n${matched.length} of ${withRecord.length} reruns match their records ` +
+    `(${checks.filter((c) => c.status === "identical").length} bit-identical); ` +
+    `${checks.length - withRecord.length} without a record`,
+);
+await report();
+if (matched.length < withRecord.length) Deno.exit(1);

@@ -11,13 +11,13 @@
  * Options: --out DIR, --quiet-ms N (iopub silence after idle, default 300).
  * Exit status 1 when any notebook fails (all are attempted; failures are listed at the end).
  */
-import { ensureDenoKernelspec } from "../lib/notebook/kernelspec.ts";
 import {
+  ensureDenoKernelspec,
   executeNotebook,
   jupyterProblem,
   type NotebookRunnerConfig,
   renderNotebookHtml,
-} from "../lib/notebook/execute_notebook.ts";
+} from "../lib/notebook_runner/mod.ts";
 
 interface Options {
   quick: boolean;

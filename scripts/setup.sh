@@ -6,12 +6,14 @@ cd "$(dirname "$0")/.."
 
 # System packages every later step needs, in one place:
 #   jupyter-*/python3-nbclient/python3-ipykernel  execute notebooks on the Deno kernel
+#   jupyter-notebook                              the live notebook server (./run.sh lab)
 #   libopenblas0-pthread                          BLAS matrix kernels through Deno FFI
 #   r-cran-dslabs                                 the raw MovieLens latest-small (R data) for re-import tests
 #   chromium                                      headless checks of rendered HTML, README figures
 #   mesa-vulkan-drivers                           a software WebGPU adapter (lavapipe) for GPU-route tests
-APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel
-  libopenblas0-pthread r-cran-dslabs chromium mesa-vulkan-drivers)
+#   slurm-wlm munge                               a one-node Slurm cluster for the job-array test stage
+APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook
+  libopenblas0-pthread r-cran-dslabs chromium mesa-vulkan-drivers slurm-wlm munge)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -2,7 +2,8 @@
  * The whole attribution step: contributions, per-user normalisation, noise-set selection and the
  * per-modality aggregate, as one typed, plottable {@linkcode AttributionResult}.
  */
-import type { tf } from "../backend/tf.ts";
+import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
+import { assertSynchronousReads } from "../backend/webgpu.ts";
 import { aggregateByModality } from "./aggregate.ts";
 import { computeContributions } from "./contributions.ts";
 import { checkEmbeddingInputs } from "./embedding_gradient.ts";
@@ -33,10 +34,11 @@ import {
  */
 export function attributeModalities(
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
   config: Partial<AttributionConfig> = {},
 ): AttributionResult {
+  assertSynchronousReads("attributeModalities");
   const full: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, ...config };
   const shape = checkEmbeddingInputs("attributeModalities", embeddings, mask);
   const contributions = computeContributions(lossOfEmbeddings, embeddings, mask, full);

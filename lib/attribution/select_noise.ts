@@ -2,7 +2,8 @@
  * Noise-set selection: which valid (position, modality) pairs of each user are taken as noise.
  */
 import { checkPairArray, validIndicesOfUser } from "./_pairs.ts";
-import type { NoiseSelection, PairShape } from "./types.ts";
+import { checkNumber } from "../util/settings.ts";
+import { NOISE_FRACTION_RANGE, type NoiseSelection, type PairShape } from "./types.ts";
 
 /** Number of noise pairs among `validCount` for the bottom fraction `rho` (rounded down). */
 export function bottomFractionCount(rho: number, validCount: number): number {
@@ -31,8 +32,8 @@ export function selectNoise(
 ): Uint8Array {
   checkPairArray("selectNoise", "scores", scores, shape);
   checkPairArray("selectNoise", "validMask", validMask, shape);
-  if (selection.kind === "bottom_fraction" && !(selection.rho >= 0 && selection.rho <= 1)) {
-    throw new Error(`selectNoise: rho must lie in [0, 1], got ${selection.rho}`);
+  if (selection.kind === "bottom_fraction") {
+    checkNumber("NoiseSelection.rho", selection.rho, NOISE_FRACTION_RANGE);
   }
   if (selection.kind === "threshold" && Number.isNaN(selection.threshold)) {
     throw new Error("selectNoise: threshold is NaN");

@@ -12,7 +12,8 @@
  * const config: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, method: "occlusion" };
  * ```
  */
-import type { tf } from "../backend/tf.ts";
+import type { Tensor1D, Tensor3D, Tensor4D } from "../backend/tf.ts";
+import type { NumberRange } from "../util/settings.ts";
 
 /**
  * Per-user next-item loss of a batch, as a function of the modality embeddings `E`
@@ -22,7 +23,7 @@ import type { tf } from "../backend/tf.ts";
  * Contract: users are independent (row b of the result depends only on row b of `E` and `w`), and
  * the model runs in inference mode (no dropout), so repeated calls give the same numbers.
  */
-export type LossOfEmbeddings = (embeddings: tf.Tensor4D, mask: tf.Tensor3D) => tf.Tensor1D;
+export type LossOfEmbeddings = (embeddings: Tensor4D, mask: Tensor3D) => Tensor1D;
 
 /**
  * How a contribution is measured. Every method follows one sign convention: higher = more
@@ -56,6 +57,19 @@ export type IntegratedGradientsBaseline = "zero_embedding" | "masked";
 /** Per-user normalisation across the user's valid (position, modality) pairs. */
 export type NormalisationMethod = "zscore" | "rank";
 
+/**
+ * Default noise fraction rho: the share of a user's valid pairs (or present modalities) taken as
+ * noise. The one home of this default: {@linkcode DEFAULT_ATTRIBUTION_CONFIG}'s selection and
+ * Demure's `rho` both read it; the allowed range is {@linkcode NOISE_FRACTION_RANGE}.
+ */
+export const DEFAULT_NOISE_FRACTION = 0.3;
+
+/**
+ * Allowed range of a noise fraction rho: the open interval (0, 1). rho = 0 selects no noise and
+ * rho = 1 selects every pair, so neither separates noise from points of interest.
+ */
+export const NOISE_FRACTION_RANGE: Readonly<NumberRange> = Object.freeze({ above: 0, below: 1 });
+
 /** Which valid pairs become the noise set of a user. */
 export type NoiseSelection =
   /** The `rho` fraction of the user's valid pairs with the lowest normalised contribution. */
@@ -84,8 +98,8 @@ export interface AttributionConfig {
   /** Default `"zscore"`. */
   normalisation: NormalisationMethod;
   /**
-   * Default bottom fraction `rho = 0.3` (of the user's valid pairs, or of the user's present
-   * modalities under `user_modality`, rounded down).
+   * Default bottom fraction `rho` = {@linkcode DEFAULT_NOISE_FRACTION} (of the user's valid pairs,
+   * or of the user's present modalities under `user_modality`, rounded down).
    */
   selection: NoiseSelection;
   /** Default `"pair"`. */
@@ -98,7 +112,7 @@ export const DEFAULT_ATTRIBUTION_CONFIG: Readonly<AttributionConfig> = Object.fr
   integratedGradientsSteps: 20,
   integratedGradientsBaseline: "zero_embedding",
   normalisation: "zscore",
-  selection: Object.freeze({ kind: "bottom_fraction", rho: 0.3 }),
+  selection: Object.freeze({ kind: "bottom_fraction", rho: DEFAULT_NOISE_FRACTION }),
   granularity: "pair",
 });
 

@@ -10,7 +10,8 @@
  * @example
  * ```ts
  * import { initBackend } from "./init_backend.ts";
- * const choice = await initBackend(); // prints e.g. "backend: wasm (tensorflow not installed: ...)"
+ * const choice = await initBackend();
+ * // prints e.g. "backend: wasm + OpenBLAS and 11 faster kernels (native TensorFlow not installed, ...)"
  * ```
  */
 import { tf } from "./tf.ts";
@@ -67,10 +68,34 @@ async function tryNative(): Promise<string | undefined> {
       if (await tf.setBackend("tensorflow")) return pkg;
       failures.push(`${pkg} loaded but did not register "tensorflow"`);
     } catch (error) {
-      failures.push(`${pkg}: ${(error as Error).message.split("\n")[0]}`);
+      const message = (error as Error).message.split("\n")[0];
+      if (!isNotInstalled(message)) failures.push(`${pkg}: ${message}`);
     }
   }
-  throw new Error(failures.join("; "));
+  throw new Error(
+    failures.length > 0
+      ? failures.join("; ")
+      : "native TensorFlow not installed, optional: see README",
+  );
+}
+
+/**
+ * True when an import error only says the package is absent. `@tensorflow/tfjs-node` counts as
+ * absent when it loads but registers no "tensorflow" backend: danfojs-node's npm override installs
+ * plain tfjs under that name (package.json), so tfjs then reports "Backend name 'tensorflow' not
+ * found in registry", which is noise to a newcomer.
+ */
+function isNotInstalled(message: string): boolean {
+  return /not a dependency|Cannot find (module|package)|not found in registry/.test(message);
+}
+
+/** The one start-up line: the backend, its extra kernels in short, and why it was chosen. */
+function describeChoice(backend: BackendName, reason: string, kernels: string[]): string {
+  const blas = kernels.some((name) => name.endsWith("(openblas)"));
+  const others = kernels.filter((name) => !name.endsWith("(openblas)")).length;
+  const extras = [blas ? "OpenBLAS" : "", others > 0 ? `${others} faster kernels` : ""]
+    .filter((part) => part !== "").join(" and ");
+  return `backend: ${backend}${extras ? ` + ${extras}` : ""} (${reason})`;
 }
 
 async function activate(name: BackendName): Promise<void> {
@@ -100,11 +125,11 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
       backend = "tensorflow";
       reason = `native TensorFlow from ${pkg}`;
     } catch (nativeError) {
-      const why = `tensorflow unavailable (${(nativeError as Error).message})`;
+      const why = (nativeError as Error).message;
       try {
         await activate("wasm");
         backend = "wasm";
-        reason = `${why}; wasm is the fastest installed backend (single-threaded under Deno)`;
+        reason = `${why}; wasm runs single-threaded under Deno`;
       } catch (wasmError) {
         await activate("cpu");
         backend = "cpu";
@@ -120,9 +145,7 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
     if (config.hostKernels !== false) kernels.push(...registerHostKernels(backend));
   }
   if (config.verbose !== false) {
-    console.log(
-      `backend: ${backend} (${reason})${kernels.length ? `; kernels: ${kernels.join(", ")}` : ""}`,
-    );
+    console.log(describeChoice(backend, reason, kernels));
   }
   return { backend, reason, kernels };
 }

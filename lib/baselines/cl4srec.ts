@@ -14,9 +14,11 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Scalar } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
-import type { AuxiliaryLossContext } from "../train/trainer.ts";
+import type { AuxiliaryLossContext } from "../train/config.ts";
+import { checkNumber } from "../util/settings.ts";
 import { createRng, type Rng } from "../util/random.ts";
 
 /** One augmented history: the items kept and which of them are masked. */
@@ -48,6 +50,15 @@ export const DEFAULT_CL4SREC_CONFIG: Cl4SRecConfig = {
   weight: 0.1,
   temperature: 1.0,
 };
+
+/** Throws a `SettingError` (setting, value, allowed range) for the first field out of range. */
+export function validateCl4SRecConfig(config: Cl4SRecConfig): void {
+  for (const field of ["cropRatio", "maskRatio", "reorderRatio"] as const) {
+    checkNumber(`Cl4SRecConfig.${field}`, config[field], { min: 0, max: 1 });
+  }
+  checkNumber("Cl4SRecConfig.weight", config.weight, { min: 0 });
+  checkNumber("Cl4SRecConfig.temperature", config.temperature, { above: 0 });
+}
 
 /** A contiguous crop of floor(ratio * n) (>= 1) items. */
 export function cropView(items: Int32Array, ratio: number, rng: Rng): AugmentedView {
@@ -129,8 +140,9 @@ export function batchHistories(batch: SequenceBatch): Int32Array[] {
 /** The trainer hook: lambda * InfoNCE(view1 last state, view2 last state). */
 export function cl4srecAuxiliaryLoss(
   configInput: Partial<Cl4SRecConfig> = {},
-): (context: AuxiliaryLossContext) => tf.Scalar {
+): (context: AuxiliaryLossContext) => Scalar {
   const config = { ...DEFAULT_CL4SREC_CONFIG, ...configInput };
+  validateCl4SRecConfig(config);
   return ({ model, batch, seed }) => {
     const rng = createRng(seed);
     const histories = batchHistories(batch);

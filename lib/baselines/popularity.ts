@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const result = evaluateRanking(popularityScorer(split), split, { stage: "test" });
+ * const result = await evaluateRanking(popularityScorer(split), split, { stage: "test" });
  * ```
  */
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";

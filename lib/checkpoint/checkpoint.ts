@@ -1,17 +1,26 @@
 /**
- * Checkpoints: `<base>.safetensors` (weights, plus optional optimizer state under "optimizer/")
- * and `<base>.json` (sidecar: model config, dataset fingerprint, metrics, trainer state, and the
- * byte size + FNV-1a hash of the weights file so a mismatched or corrupt pair is detected).
- * Both are written atomically (temporary files, then rename).
+ * Checkpoints: `<base>.<id>.safetensors` (weights, plus optional optimizer state under
+ * "optimizer/") and `<base>.json` (sidecar: model config, dataset fingerprint, metrics, trainer
+ * state, the name of its weights file, and that file's byte size + FNV-1a hash so a mismatched or
+ * corrupt pair is detected).
+ *
+ * One atomic switch for the pair: a save writes the weights to a NEW file (unique id) and fsyncs
+ * it, writes the sidecar to a temporary file and fsyncs it, then renames the temporary onto
+ * `<base>.json` (the switch: the sidecar names its weights file) and fsyncs the folder. Only then
+ * are the previous weights file and stale temporaries of killed saves removed. A process killed at
+ * any point leaves `<base>.json` naming a complete weights file: the old checkpoint or the new one
+ * (tested by failing the save at every step, `SAVE_STEPS`). Checkpoints of the earlier layout
+ * (`<base>.safetensors`) still load.
  *
  * @example
  * ```ts
- * saveModelCheckpoint("runs/sasrec/best", model, { datasetFingerprint: fp, metrics: { "NDCG@10": 0.1 } });
+ * await saveModelCheckpoint("runs/sasrec/best", model, { datasetFingerprint: fp, metrics: { "NDCG@10": 0.1 } });
  * loadModelCheckpoint("runs/sasrec/best", model, { datasetFingerprint: fp });
  * ```
  */
+import { readFloat32 } from "../backend/read_values.ts";
 import { tf } from "../backend/tf.ts";
-import { writeFilesAtomically } from "../data/atomic_write.ts";
+import type { Tensor } from "../backend/tf.ts";
 import type { ModelConfig, SequentialRecommender } from "../models/sequential_recommender.ts";
 import { decodeSafetensors, encodeSafetensors, type HostTensor } from "./safetensors.ts";
 
@@ -39,7 +48,9 @@ export interface CheckpointInfo {
   metrics?: Record<string, number>;
   trainerState?: Json;
   /** Extra tensors (e.g. optimizer moments), stored under their own names. */
-  extraTensors?: ReadonlyMap<string, tf.Tensor>;
+  extraTensors?: ReadonlyMap<string, Tensor>;
+  /** Extra tensors already on the host (e.g. a training hook's state). */
+  extraHostTensors?: ReadonlyMap<string, HostTensor>;
 }
 
 /** A loaded checkpoint: all tensors on the host, and the sidecar. */
@@ -61,22 +72,143 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-/** Writes `<base>.safetensors` + `<base>.json` for the model's parameters (and extras). */
-export function saveModelCheckpoint(
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
+}
+
+/**
+ * The steps of a save, in order; `SaveOptions.afterStep` is called after each (tests throw there
+ * to simulate a process killed at that point).
+ */
+export const SAVE_STEPS = [
+  "weights_partial",
+  "weights_written",
+  "sidecar_partial",
+  "sidecar_written",
+  "switched",
+  "folder_synced",
+  "cleaned",
+] as const;
+
+/** One step of a save (see {@linkcode SAVE_STEPS}). */
+export type SaveStep = typeof SAVE_STEPS[number];
+
+/** Options of {@linkcode saveModelCheckpoint}. */
+export interface SaveOptions {
+  /** Called after each step of the save (failure injection in tests). */
+  afterStep?: (step: SaveStep) => void;
+}
+
+let saveCounter = 0;
+
+/** Writes `data` to a new file in two halves (a step between them) and fsyncs it. */
+function writeSynced(
+  path: string,
+  data: Uint8Array,
+  afterHalf: () => void,
+): void {
+  const file = Deno.openSync(path, { write: true, createNew: true });
+  try {
+    const half = data.length >> 1;
+    for (const part of [data.subarray(0, half), data.subarray(half)]) {
+      let offset = 0;
+      while (offset < part.length) offset += file.writeSync(part.subarray(offset));
+      if (part.byteOffset === data.byteOffset) afterHalf();
+    }
+    file.syncSync();
+  } finally {
+    file.close();
+  }
+}
+
+function syncFolder(folder: string): void {
+  const handle = Deno.openSync(folder, { read: true });
+  try {
+    handle.syncSync();
+  } finally {
+    handle.close();
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The weights file `<base>.json` names now, or undefined when there is no readable sidecar. */
+function currentWeightsFile(base: string): string | undefined {
+  try {
+    const sidecar = JSON.parse(Deno.readTextFileSync(`${base}.json`)) as CheckpointSidecar;
+    return typeof sidecar.weightsFile === "string" ? sidecar.weightsFile : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes what killed or superseded saves of `base` left behind: weights files the sidecar does
+ * not name and temporary sidecars. Returns the removed names.
+ */
+export function removeStaleCheckpointFiles(base: string): string[] {
+  const folder = folderOf(base);
+  const name = escapeRegExp(baseName(base));
+  const keep = currentWeightsFile(base);
+  const stale = [
+    new RegExp(`^${name}\\.[0-9a-z]+-[0-9a-z]+-[0-9a-z]+\\.safetensors$`),
+    new RegExp(`^${name}\\.json\\.tmp-`),
+    new RegExp(`^${name}\\.safetensors\\.tmp-`),
+  ];
+  const removed: string[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(folder)];
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    if (!entry.isFile || entry.name === keep) continue;
+    const legacy = entry.name === `${baseName(base)}.safetensors` && keep !== undefined;
+    if (!legacy && !stale.some((pattern) => pattern.test(entry.name))) continue;
+    try {
+      Deno.removeSync(`${folder}/${entry.name}`);
+      removed.push(entry.name);
+    } catch {
+      // Already gone (another cleaner): nothing to do.
+    }
+  }
+  return removed;
+}
+
+/**
+ * Writes `<base>.<id>.safetensors` + `<base>.json` for the model's parameters (and extras), with
+ * one atomic switch for the pair (see the module documentation).
+ */
+export async function saveModelCheckpoint(
   base: string,
   model: SequentialRecommender,
   info: CheckpointInfo,
-): void {
-  const tensors = new Map<string, HostTensor>();
-  const add = (name: string, tensor: tf.Tensor) => {
-    if (tensors.has(name)) throw new Error(`checkpoint: tensor name "${name}" used twice`);
-    tensors.set(name, { shape: [...tensor.shape], data: Float32Array.from(tensor.dataSync()) });
-  };
+  options: SaveOptions = {},
+): Promise<void> {
+  // All device tensors are read in one asynchronous transfer, so a save also runs on a GPU backend.
+  const onDevice: [string, tf.Tensor][] = [];
   const params = model.parameters;
-  for (const name of params.names()) add(name, params.get(name));
-  for (const [name, tensor] of info.extraTensors ?? []) add(name, tensor);
+  for (const name of params.names()) onDevice.push([name, params.get(name)]);
+  for (const [name, tensor] of info.extraTensors ?? []) onDevice.push([name, tensor]);
+  const values = await readFloat32(onDevice.map(([, tensor]) => tensor));
+  const tensors = new Map<string, HostTensor>();
+  onDevice.forEach(([name, tensor], i) => {
+    if (tensors.has(name)) throw new Error(`checkpoint: tensor name "${name}" used twice`);
+    tensors.set(name, { shape: [...tensor.shape], data: values[i] });
+  });
+  for (const [name, tensor] of info.extraHostTensors ?? []) {
+    if (tensors.has(name)) throw new Error(`checkpoint: tensor name "${name}" used twice`);
+    tensors.set(name, tensor);
+  }
   const bytes = encodeSafetensors(tensors, { format: "demure-checkpoint/1" });
-  const weightsFile = `${baseName(base)}.safetensors`;
+  const step = options.afterStep ?? (() => {});
+  const folder = folderOf(base);
+  const id = `${Date.now().toString(36)}-${Deno.pid.toString(36)}-${(saveCounter++).toString(36)}`;
+  const weightsFile = `${baseName(base)}.${id}.safetensors`;
   const sidecar: CheckpointSidecar = {
     format: "demure-checkpoint/1",
     created: new Date().toISOString(),
@@ -89,28 +221,37 @@ export function saveModelCheckpoint(
     weightsFnv1a: fnv1a(bytes),
     tensorNames: [...tensors.keys()],
   };
-  writeFilesAtomically([
-    { path: `${base}.safetensors`, data: bytes },
-    { path: `${base}.json`, data: JSON.stringify(sidecar, null, 2) },
-  ]);
+  // No try/finally cleanup: a failure here must leave what a killed process leaves, and the next
+  // save (or removeStaleCheckpointFiles) sweeps it.
+  writeSynced(`${folder}/${weightsFile}`, bytes, () => step("weights_partial"));
+  step("weights_written");
+  const temporary = `${base}.json.tmp-${id}`;
+  const text = new TextEncoder().encode(JSON.stringify(sidecar, null, 2));
+  writeSynced(temporary, text, () => step("sidecar_partial"));
+  step("sidecar_written");
+  Deno.renameSync(temporary, `${base}.json`);
+  step("switched");
+  syncFolder(folder);
+  step("folder_synced");
+  removeStaleCheckpointFiles(base);
+  step("cleaned");
 }
 
-/** True when both files of a checkpoint exist. */
+/** True when the sidecar exists and so does the weights file it names. */
 export function checkpointExists(base: string): boolean {
-  for (const suffix of [".safetensors", ".json"]) {
-    try {
-      Deno.statSync(`${base}${suffix}`);
-    } catch {
-      return false;
-    }
+  const weightsFile = currentWeightsFile(base);
+  if (weightsFile === undefined) return false;
+  try {
+    Deno.statSync(`${folderOf(base)}/${weightsFile}`);
+    return true;
+  } catch {
+    return false;
   }
-  return true;
 }
 
 /** Reads and verifies a checkpoint pair (size and hash of the weights against the sidecar). */
 export function readCheckpoint(base: string): LoadedCheckpoint {
   const sidecarPath = `${base}.json`;
-  const weightsPath = `${base}.safetensors`;
   let sidecar: CheckpointSidecar;
   try {
     sidecar = JSON.parse(Deno.readTextFileSync(sidecarPath)) as CheckpointSidecar;
@@ -124,6 +265,11 @@ export function readCheckpoint(base: string): LoadedCheckpoint {
       `${sidecarPath}: field "format" is "${sidecar.format}", expected "demure-checkpoint/1"`,
     );
   }
+  const weightsFile = sidecar.weightsFile;
+  if (typeof weightsFile !== "string" || weightsFile === "" || weightsFile.includes("/")) {
+    throw new Error(`${sidecarPath}: field "weightsFile" is ${weightsFile}, expected a file name`);
+  }
+  const weightsPath = `${folderOf(base)}/${weightsFile}`;
   const bytes = Deno.readFileSync(weightsPath);
   if (bytes.length !== sidecar.weightsBytes || fnv1a(bytes) !== sidecar.weightsFnv1a) {
     throw new Error(
@@ -169,7 +315,7 @@ export function loadModelCheckpoint(
     }
     model.parameters.assign(values);
   } catch (error) {
-    throw new Error(`${base}.safetensors: ${(error as Error).message}`);
+    throw new Error(`${base}.json -> ${sidecar.weightsFile}: ${(error as Error).message}`);
   } finally {
     tf.dispose([...values.values()]);
   }

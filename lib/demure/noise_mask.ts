@@ -12,33 +12,26 @@
  *
  * @example
  * ```ts
- * const cache = new NoiseMaskCache(maxLength, numModalities, { warmupSteps: 200, everySteps: 10 });
+ * const cache = new NoiseMaskCache(maxLength, numModalities, { warmupSteps: 30, everySteps: 10 });
  * const noise = cache.noiseMaskFor(step, batch.users, batch.items, () =>
- *   attributeModalities(lossOf, E, w, cache.config.attribution));
+ *   attributeModalities(lossOf, E, w, attributionConfig));
  * if (noise) { const views = buildContrastiveViews(validMask, noise.noiseMask, shape, { scores: noise.scores }); }
  * ```
+ *
+ * @module
  */
-import { type AttributionConfig, DEFAULT_ATTRIBUTION_CONFIG } from "../attribution/types.ts";
 
-/** Configuration of {@linkcode NoiseMaskCache}; defaults in {@linkcode DEFAULT_NOISE_MASK_CONFIG}. */
-export interface NoiseMaskConfig {
-  /** Training steps before the first mask. Default 200. */
+/**
+ * The schedule of a {@linkcode NoiseMaskCache}. No defaults here: the cache is Demure's mechanism,
+ * and the defaults live in Demure's configuration (`DEFAULT_DEMURE_CONFIG.warmupSteps`,
+ * `.everySteps`).
+ */
+export interface NoiseMaskSchedule {
+  /** Training steps before the first mask; a non-negative integer. */
   warmupSteps: number;
-  /** A user's mask is recomputed once it is this many steps old. Default 10 (1 = every step). */
+  /** A user's mask is recomputed once it is this many steps old; a positive integer (1 = every step). */
   everySteps: number;
-  /**
-   * How the mask is computed (method, normalisation, rho); the cache only carries it so that a
-   * run prints one config. Default {@linkcode DEFAULT_ATTRIBUTION_CONFIG}.
-   */
-  attribution: AttributionConfig;
 }
-
-/** The documented defaults. */
-export const DEFAULT_NOISE_MASK_CONFIG: Readonly<NoiseMaskConfig> = Object.freeze({
-  warmupSteps: 200,
-  everySteps: 10,
-  attribution: DEFAULT_ATTRIBUTION_CONFIG,
-});
 
 /** A computed mask for one batch: `[batch, position, modality]` each. */
 export interface BatchNoiseMask {
@@ -65,18 +58,41 @@ interface UserEntry {
   scores: Float32Array;
 }
 
+/**
+ * Everything a {@linkcode NoiseMaskCache} holds, as plain arrays (float32 holds the item ids,
+ * steps and flags exactly: all are integers below 2^24), for checkpoints.
+ */
+export interface NoiseMaskCacheState {
+  computed: number;
+  reused: number;
+  /** `[users]` cache keys = keysHigh * 65536 + keysLow (each part exact in float32). */
+  keysHigh: Float32Array;
+  keysLow: Float32Array;
+  /** `[users]` step each mask was computed at. */
+  steps: Float32Array;
+  /** `[users, positions]` item ids the mask was computed for. */
+  items: Float32Array;
+  /** `[users, positions * modalities]` noise flags. */
+  noise: Float32Array;
+  /** `[users, positions * modalities]` scores. */
+  scores: Float32Array;
+}
+
 /** The mask schedule and per-user store; see the module documentation. */
 export class NoiseMaskCache {
-  readonly config: NoiseMaskConfig;
+  /** The schedule this cache follows. */
+  readonly config: Readonly<NoiseMaskSchedule>;
+  /** Padded history length of the batches. */
   readonly positions: number;
+  /** Size of the modality axis. */
   readonly modalities: number;
   readonly #entries = new Map<number, UserEntry>();
   #computed = 0;
   #reused = 0;
 
   /** `positions`: padded history length; `modalities`: size of the modality axis. */
-  constructor(positions: number, modalities: number, config: Partial<NoiseMaskConfig> = {}) {
-    this.config = { ...DEFAULT_NOISE_MASK_CONFIG, ...config };
+  constructor(positions: number, modalities: number, config: NoiseMaskSchedule) {
+    this.config = { warmupSteps: config.warmupSteps, everySteps: config.everySteps };
     for (const [field, value] of Object.entries({ positions, modalities })) {
       if (!Number.isInteger(value) || value < 1) {
         throw new Error(`NoiseMaskCache: ${field} must be a positive integer, got ${value}`);
@@ -189,6 +205,72 @@ export class NoiseMaskCache {
   /** Counters for the run log. */
   stats(): NoiseMaskCacheStats {
     return { computed: this.#computed, reused: this.#reused, users: this.#entries.size };
+  }
+
+  /** The whole cache, to store in a checkpoint (entries in insertion order). */
+  exportState(): NoiseMaskCacheState {
+    const users = this.#entries.size;
+    const perUser = this.positions * this.modalities;
+    const state: NoiseMaskCacheState = {
+      computed: this.#computed,
+      reused: this.#reused,
+      keysHigh: new Float32Array(users),
+      keysLow: new Float32Array(users),
+      steps: new Float32Array(users),
+      items: new Float32Array(users * this.positions),
+      noise: new Float32Array(users * perUser),
+      scores: new Float32Array(users * perUser),
+    };
+    let row = 0;
+    for (const [key, entry] of this.#entries) {
+      if (!(key >= 0 && key < 2 ** 40) || entry.step >= 2 ** 24) {
+        throw new Error(
+          `NoiseMaskCache.exportState: key ${key} outside [0, 2^40) or step ${entry.step} >= 2^24`,
+        );
+      }
+      state.keysHigh[row] = Math.floor(key / 65536);
+      state.keysLow[row] = key % 65536;
+      state.steps[row] = entry.step;
+      state.items.set(entry.items, row * this.positions);
+      state.noise.set(entry.noise, row * perUser);
+      state.scores.set(entry.scores, row * perUser);
+      row++;
+    }
+    return state;
+  }
+
+  /** Replaces the cache's content by an {@linkcode exportState} of a cache of the same shape. */
+  importState(state: NoiseMaskCacheState): void {
+    const users = state.keysHigh.length;
+    const perUser = this.positions * this.modalities;
+    const sizes = {
+      keysLow: [state.keysLow.length, users],
+      steps: [state.steps.length, users],
+      items: [state.items.length, users * this.positions],
+      noise: [state.noise.length, users * perUser],
+      scores: [state.scores.length, users * perUser],
+    };
+    for (const [field, [actual, expected]] of Object.entries(sizes)) {
+      if (actual !== expected) {
+        throw new Error(
+          `NoiseMaskCache.importState: ${field} has ${actual} entries, expected ${expected} ` +
+            `(${users} users x ${this.positions} positions x ${this.modalities} modalities)`,
+        );
+      }
+    }
+    this.#entries.clear();
+    for (let row = 0; row < users; row++) {
+      this.#entries.set(state.keysHigh[row] * 65536 + state.keysLow[row], {
+        step: state.steps[row],
+        items: Int32Array.from(
+          state.items.subarray(row * this.positions, (row + 1) * this.positions),
+        ),
+        noise: Uint8Array.from(state.noise.subarray(row * perUser, (row + 1) * perUser)),
+        scores: state.scores.slice(row * perUser, (row + 1) * perUser),
+      });
+    }
+    this.#computed = state.computed;
+    this.#reused = state.reused;
   }
 
   #sameHistory(entry: UserEntry, items: ArrayLike<number>, row: number): boolean {

@@ -29,16 +29,35 @@ import { validPairs } from "../attribution/mod.ts";
 import {
   type AttributionConfig,
   DEFAULT_ATTRIBUTION_CONFIG,
+  DEFAULT_NOISE_FRACTION,
+  NOISE_FRACTION_RANGE,
   type PairShape,
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
+import { packRows } from "../nn/packed_rows.ts";
+import { hashSeeds } from "../util/random.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  SettingError,
+} from "../util/settings.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+import type { Json } from "../checkpoint/checkpoint.ts";
+import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { EpochProgress } from "../train/progress.ts";
-import type { AuxiliaryLossContext, TrainerHooks } from "../train/trainer.ts";
+import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
+
+/**
+ * The attribution settings Demure takes: everything of {@linkcode AttributionConfig} except the
+ * noise selection, which Demure derives from its `rho`.
+ */
+export type DemureAttributionConfig = Omit<AttributionConfig, "selection">;
 
 /** Which parts of Demure are on. */
 export type DemureVariant = "full" | "attribution_only" | "contrastive_only";
@@ -62,7 +81,12 @@ export interface DemureConfig {
   lambda: number;
   /** InfoNCE temperature. Default 0.2. */
   temperature: number;
-  /** Fraction of each user's valid (position, modality) pairs taken as noise. Default 0.3. */
+  /**
+   * Fraction of each user's valid (position, modality) pairs, or of its present modalities under
+   * `user_modality` granularity, taken as noise; in (0, 1). Default
+   * {@linkcode DEFAULT_NOISE_FRACTION} (0.3). The one home of rho in Demure: the attribution's
+   * noise selection is derived from it ({@linkcode noiseAttributionConfig}).
+   */
   rho: number;
   /** What ends the warm-up (see {@linkcode DemureWarmupBy}). Default `"steps"`. */
   warmupBy: DemureWarmupBy;
@@ -76,10 +100,11 @@ export interface DemureConfig {
   /** A user's noise mask is recomputed once it is this many steps old. Default 10. */
   everySteps: number;
   /**
-   * How contributions are measured, normalised and selected (rho above overrides the selection).
-   * Default: gradient x input, z-score, noise chosen per (user, modality) over the whole history.
+   * How contributions are measured and normalised, and at which granularity the noise is chosen
+   * (the selection itself is the bottom fraction `rho`). Default: gradient x input, z-score, noise
+   * chosen per (user, modality) over the whole history.
    */
-  attribution: AttributionConfig;
+  attribution: DemureAttributionConfig;
   /** Use the noise-only view as an explicit negative besides the in-batch ones. Default true. */
   noiseViewAsNegative: boolean;
   /**
@@ -94,12 +119,18 @@ export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
   variant: "full",
   lambda: 0.1,
   temperature: 0.2,
-  rho: 0.3,
+  rho: DEFAULT_NOISE_FRACTION,
   warmupBy: "steps",
   warmupSteps: 30,
   warmupEpochs: 3,
   everySteps: 10,
-  attribution: { ...DEFAULT_ATTRIBUTION_CONFIG, granularity: "user_modality" as const },
+  attribution: Object.freeze({
+    method: DEFAULT_ATTRIBUTION_CONFIG.method,
+    integratedGradientsSteps: DEFAULT_ATTRIBUTION_CONFIG.integratedGradientsSteps,
+    integratedGradientsBaseline: DEFAULT_ATTRIBUTION_CONFIG.integratedGradientsBaseline,
+    normalisation: DEFAULT_ATTRIBUTION_CONFIG.normalisation,
+    granularity: "user_modality" as const,
+  }),
   noiseViewAsNegative: true,
   denoiseInput: true,
 });
@@ -123,41 +154,68 @@ export interface DemureStats {
 /** The hooks plus counters. */
 export interface DemureTraining {
   config: DemureConfig;
-  hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss">;
+  /** Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint. */
+  hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss" | "checkpointState">;
   /** Call after every epoch (the trainer's `onProgress`): ends an epoch or plateau warm-up. */
   onEpochEnd(progress: EpochProgress): void;
   stats(): DemureStats;
 }
 
-/** Fills in the defaults of {@linkcode DemureConfig}. */
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range; ranges in `docs/configuration.md`.
+ */
+export function validateDemureConfig(config: DemureConfig): void {
+  checkOneOf("DemureConfig.variant", config.variant, [
+    "full",
+    "attribution_only",
+    "contrastive_only",
+  ]);
+  checkNumber("DemureConfig.lambda", config.lambda, { min: 0 });
+  // Checked here, not only by InfoNCE after the warm-up: a bad temperature fails before training.
+  checkNumber("DemureConfig.temperature", config.temperature, { above: 0 });
+  checkNumber("DemureConfig.rho", config.rho, NOISE_FRACTION_RANGE);
+  checkOneOf("DemureConfig.warmupBy", config.warmupBy, ["steps", "epochs", "plateau"]);
+  checkInteger("DemureConfig.warmupSteps", config.warmupSteps, { min: 0 });
+  checkInteger("DemureConfig.warmupEpochs", config.warmupEpochs, { min: 0 });
+  checkInteger("DemureConfig.everySteps", config.everySteps, { min: 1 });
+  checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
+  checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
+}
+
+/**
+ * Fills in the defaults of {@linkcode DemureConfig} and validates the result. An attribution
+ * `selection` is refused: Demure's noise set is always the bottom fraction `rho`.
+ */
 export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureConfig {
+  if (input.attribution !== undefined && "selection" in input.attribution) {
+    throw new SettingError(
+      "DemureConfig.attribution.selection",
+      (input.attribution as { selection: unknown }).selection,
+      "none (Demure's noise set is the bottom fraction DemureConfig.rho; set rho instead)",
+    );
+  }
   const config: DemureConfig = {
     ...DEFAULT_DEMURE_CONFIG,
     ...input,
     attribution: { ...DEFAULT_DEMURE_CONFIG.attribution, ...input.attribution },
   };
-  config.attribution = {
-    ...config.attribution,
-    selection: { kind: "bottom_fraction", rho: config.rho },
-  };
-  if (!(config.rho > 0 && config.rho < 1)) {
-    throw new Error(`Demure: rho must be in (0, 1), got ${config.rho}`);
-  }
-  if (!(config.lambda >= 0)) throw new Error(`Demure: lambda must be >= 0, got ${config.lambda}`);
+  validateDemureConfig(config);
   return config;
 }
 
-function checkWarmup(config: DemureConfig): void {
-  if (!["steps", "epochs", "plateau"].includes(config.warmupBy)) {
-    throw new Error(
-      `Demure: warmupBy must be "steps", "epochs" or "plateau", got ${config.warmupBy}`,
-    );
-  }
-  if (!(Number.isInteger(config.warmupEpochs) && config.warmupEpochs >= 0)) {
-    throw new Error(
-      `Demure: warmupEpochs must be a non-negative integer, got ${config.warmupEpochs}`,
-    );
-  }
+/**
+ * The attribution configuration Demure's noise masks use: `config.attribution` with the bottom
+ * fraction `config.rho` as the selection.
+ *
+ * @example
+ * ```ts
+ * const config = resolveDemureConfig({ rho: 0.5 });
+ * attributeBatch(model, batch, noiseAttributionConfig(config)); // the noise set Demure would use
+ * ```
+ */
+export function noiseAttributionConfig(config: DemureConfig): AttributionConfig {
+  return { ...config.attribution, selection: { kind: "bottom_fraction", rho: config.rho } };
 }
 
 /** Valid pairs of a batch, `[batch, position, modality]`: real position and modality present. */
@@ -194,6 +252,44 @@ function lastState(states: tf.Tensor3D): tf.Tensor2D {
 }
 
 /**
+ * Last-position states `[views * batch, dim]` of the batch read through each fusion mask of
+ * `views` (`[batch, position, modality]` each), as one training-mode backbone pass over the
+ * batch repeated once per view.
+ */
+function stackedLastStates(
+  model: SequentialRecommender,
+  context: AuxiliaryLossContext,
+  views: Float32Array[],
+  dropoutSeed: number,
+): tf.Tensor2D {
+  const { batch } = context;
+  const copies = views.length;
+  const size = batch.batchSize * batch.length;
+  const valid = new Float32Array(copies * size);
+  const weights = new Float32Array(copies * views[0].length);
+  views.forEach((view, k) => {
+    valid.set(batch.valid, k * size);
+    weights.set(view, k * view.length);
+  });
+  const rows = copies * batch.batchSize;
+  const repeat = <T extends tf.Tensor>(x: T): T =>
+    (copies === 1 ? x : tf.concat(Array.from({ length: copies }, () => x), 0)) as T;
+  const [, length, modalities] = context.presence.shape;
+  const fused = model.fuse(
+    repeat(context.embeddings),
+    tf.tensor3d(weights, [rows, length, modalities]),
+    repeat(context.presence),
+  );
+  return model.lastStates(
+    fused,
+    tf.tensor2d(valid, [rows, batch.length]),
+    true,
+    dropoutSeed,
+    packRows(valid, rows, batch.length),
+  );
+}
+
+/**
  * Builds Demure's hooks for {@linkcode trainModel}. The noise masks are cached per user (see
  * `NoiseMaskCache`), so a user's mask is recomputed at most every `everySteps` steps.
  */
@@ -202,7 +298,7 @@ export function demureHooks(
   input: Partial<DemureConfig> = {},
 ): DemureTraining {
   const config = resolveDemureConfig(input);
-  checkWarmup(config);
+  const attributionConfig = noiseAttributionConfig(config);
   const modalities = model.numModalities;
   let cache: NoiseMaskCache | undefined;
   let random = 0;
@@ -226,7 +322,7 @@ export function demureHooks(
   if (config.warmupBy === "epochs" && config.warmupEpochs === 0) warmupEndedAfterEpoch = 0;
 
   const attribute = (batch: SequenceBatch) => {
-    const result = attributeBatch(model, batch, config.attribution);
+    const result = attributeBatch(model, batch, attributionConfig);
     return { noiseMask: result.noiseMask, scores: result.normalised };
   };
 
@@ -235,7 +331,6 @@ export function demureHooks(
     cache ??= new NoiseMaskCache(batch.length, modalities, {
       warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
       everySteps: config.everySteps,
-      attribution: config.attribution,
     });
     if (!cache.isActive(step)) return undefined;
     const shape: PairShape = [batch.batchSize, batch.length, modalities];
@@ -267,24 +362,22 @@ export function demureHooks(
     }
     const { views } = current;
     const { batch } = context;
-    const shape: [number, number, number] = [...views.shape];
-    const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
-    const stateOf = (weights: Float32Array, dropoutSeed: number) =>
-      lastState(
-        model.userStates(
-          model.fuse(context.embeddings, tf.tensor3d(weights, shape), context.presence),
-          valid,
-          true,
-          dropoutSeed,
-        ),
-      );
-    // The anchor reads the full history; when L_rec read the denoised one, it needs its own pass.
-    const anchor = current.denoisedInput
-      ? stateOf(views.anchor, context.seed + 2)
-      : lastState(context.states);
-    const positive = stateOf(views.positive, context.seed + 1);
+    // The recommendation pass already read one view: the positive (denoised history) when
+    // L_rec is denoised, else the anchor (full history). Its states are reused, and the views
+    // still missing (the other of anchor / positive, and the negative) run as ONE backbone pass
+    // over the batch stacked with itself: one pass of 2B rows instead of two passes of B.
+    const shared = lastState(context.states);
+    const needed: Float32Array[] = [current.denoisedInput ? views.anchor : views.positive];
+    if (config.noiseViewAsNegative) needed.push(views.negative);
+    const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
+    const other = tf.slice(states, [0, 0], [batch.batchSize, -1]) as tf.Tensor2D;
+    const anchor = current.denoisedInput ? other : shared;
+    const positive = current.denoisedInput ? shared : other;
     const negatives = config.noiseViewAsNegative
-      ? tf.expandDims(stateOf(views.negative, context.seed + 1), 1) as tf.Tensor3D
+      ? tf.expandDims(
+        tf.slice(states, [batch.batchSize, 0], [batch.batchSize, -1]),
+        1,
+      ) as tf.Tensor3D
       : undefined;
     const contrastive = infoNce(anchor, positive, {
       temperature: config.temperature,
@@ -311,5 +404,86 @@ export function demureHooks(
     };
   };
 
-  return { config, hooks: { inputMask, auxiliaryLoss }, onEpochEnd, stats };
+  const cacheFields = ["keysHigh", "keysLow", "steps", "items", "noise", "scores"] as const;
+  const checkpointState: NonNullable<TrainerHooks["checkpointState"]> = {
+    save(): HookState {
+      const tensors = new Map<string, HostTensor>();
+      let cacheJson: Json = null;
+      if (cache) {
+        const state = cache.exportState();
+        const perUser = cache.positions * cache.modalities;
+        const widths = { keysHigh: 1, keysLow: 1, steps: 1, items: cache.positions };
+        for (const field of cacheFields) {
+          const width = field === "noise" || field === "scores" ? perUser : widths[field];
+          tensors.set(`demure/${field}`, {
+            shape: [state.keysHigh.length, width],
+            data: state[field],
+          });
+        }
+        cacheJson = { positions: cache.positions, computed: state.computed, reused: state.reused };
+      }
+      return {
+        json: {
+          random,
+          noiseCount: Array.from(noiseCount),
+          validCount: Array.from(validCount),
+          cache: cacheJson,
+          warmup: { endedAfterEpoch: warmupEndedAfterEpoch ?? null, epochsWithoutGain },
+        },
+        tensors,
+      };
+    },
+    restore(saved: HookState): void {
+      const json = saved.json as {
+        random: number;
+        noiseCount: number[];
+        validCount: number[];
+        cache: { positions: number; computed: number; reused: number } | null;
+        warmup?: { endedAfterEpoch: number | null; epochsWithoutGain: number };
+      };
+      if (json.noiseCount.length !== modalities || json.validCount.length !== modalities) {
+        throw new Error(
+          `Demure checkpoint state: ${json.noiseCount.length} modalities, the model has ${modalities}`,
+        );
+      }
+      random = json.random;
+      noiseCount.set(json.noiseCount);
+      validCount.set(json.validCount);
+      warmupEndedAfterEpoch = json.warmup?.endedAfterEpoch ?? undefined;
+      epochsWithoutGain = json.warmup?.epochsWithoutGain ?? 0;
+      if (json.warmup === undefined && config.warmupBy !== "steps") {
+        throw new Error(
+          "Demure checkpoint state: no warm-up state for warmupBy " + config.warmupBy,
+        );
+      }
+      if (json.cache === null) {
+        cache = undefined;
+        return;
+      }
+      const restored = new NoiseMaskCache(json.cache.positions, modalities, {
+        warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
+        everySteps: config.everySteps,
+      });
+      const field = (name: string) => {
+        const tensor = saved.tensors.get(`demure/${name}`);
+        if (tensor === undefined) {
+          throw new Error(`Demure checkpoint state: no tensor demure/${name}`);
+        }
+        return tensor.data;
+      };
+      restored.importState({
+        computed: json.cache.computed,
+        reused: json.cache.reused,
+        keysHigh: field("keysHigh"),
+        keysLow: field("keysLow"),
+        steps: field("steps"),
+        items: field("items"),
+        noise: field("noise"),
+        scores: field("scores"),
+      });
+      cache = restored;
+    },
+  };
+
+  return { config, hooks: { inputMask, auxiliaryLoss, checkpointState }, onEpochEnd, stats };
 }

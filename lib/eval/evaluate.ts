@@ -1,18 +1,18 @@
 /**
  * Ranking evaluation of a {@linkcode Scorer} on a leave-one-out split, in chunks of users so memory
  * stays bounded ([chunk, numItems] scores at a time).
- * - `full` (default): rank the target among ALL items; the user's history items are excluded
- *   (the target itself never is); `excludeHistory: false` keeps them (labelled in the protocol).
+ * - `full` (default): rank the target among ALL items under a named {@linkcode RankingProtocol}:
+ *   `history_excluded` (default; the target itself is never excluded) or `history_kept`
+ *   (RecBole-compatible full sort). The protocol card names it.
  * - `sampled`: rank the target among the persisted sampled negatives only (labelled).
  * Ties are pessimistic (see metrics.ts). Per-user metric arrays are kept for paired tests.
  *
  * @example
  * ```ts
- * const result = evaluateRanking(modelScorer(model), split, { stage: "test" });
+ * const result = await evaluateRanking(modelScorer(model), split, { stage: "test" });
  * result.metrics["NDCG@10"]; result.perUser["NDCG@10"]; // mean, Float64Array [users]
  * ```
  */
-import { assertSynchronousReads } from "../backend/webgpu.ts";
 import type { LeaveOneOutSplit } from "../data/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import {
@@ -22,7 +22,12 @@ import {
   pessimisticRank,
   pessimisticRankAmong,
 } from "./metrics.ts";
-import type { EvaluationProtocol, EvaluationStage } from "./protocol.ts";
+import {
+  DEFAULT_RANKING_PROTOCOL,
+  type EvaluationProtocol,
+  type EvaluationStage,
+  type RankingProtocol,
+} from "./protocol.ts";
 import type { SampledNegatives } from "./sampled_negatives.ts";
 import type { Scorer } from "./scorer.ts";
 
@@ -32,8 +37,8 @@ export interface EvaluationConfig {
   stage: EvaluationStage;
   /** Default [5, 10, 20]. */
   cutoffs?: readonly number[];
-  /** Full ranking only: drop the history items from the candidates. Default true. */
-  excludeHistory?: boolean;
+  /** Full ranking only: which items are candidates. Default {@linkcode DEFAULT_RANKING_PROTOCOL}. */
+  ranking?: RankingProtocol;
   /** Users per chunk. Default 256. */
   chunkSize?: number;
   /** Sampled ranking against these negatives instead of full ranking. Default undefined (full). */
@@ -59,15 +64,18 @@ export interface EvaluationResult {
   protocol: EvaluationProtocol;
 }
 
-/** Runs the evaluation. Throws if a user has an empty history (a split bug, never skipped). */
-export function evaluateRanking(
+/**
+ * Runs the evaluation. Throws if a user has an empty history (a split bug, never skipped). Scores
+ * are read once per chunk, asynchronously, so this also runs on a GPU backend.
+ */
+export async function evaluateRanking(
   scorer: Scorer,
   split: LeaveOneOutSplit,
   config: EvaluationConfig = { stage: "test" },
-): EvaluationResult {
-  assertSynchronousReads("evaluateRanking");
+): Promise<EvaluationResult> {
   const cutoffs = config.cutoffs ?? DEFAULT_CUTOFFS;
-  const excludeHistory = config.excludeHistory ?? true;
+  const ranking = config.ranking ?? DEFAULT_RANKING_PROTOCOL;
+  const excludeHistory = ranking === "history_excluded";
   const names = metricNames(cutoffs);
   const numItems = split.dataset.numItems;
   if (scorer.numItems !== numItems) {
@@ -82,7 +90,7 @@ export function evaluateRanking(
   for (
     const { batch, targets } of evaluationBatches(split, config.stage, config.chunkSize ?? 256)
   ) {
-    const scores = scorer.score(batch);
+    const scores = await scorer.score(batch);
     for (let row = 0; row < batch.batchSize; row++) {
       const user = batch.users[row];
       if (wanted && !wanted.has(user)) continue;
@@ -127,7 +135,8 @@ export function evaluateRanking(
       dataset: datasetLine(split),
       split: split.protocol,
       loss: config.loss ?? "none",
-      ranking: rankingLine(numItems, excludeHistory, config.sampled),
+      ranking: rankingLine(numItems, ranking, config.sampled),
+      ...(config.sampled ? {} : { rankingProtocol: ranking }),
       stage: config.stage,
       seed: config.seed ?? 0,
     },
@@ -158,7 +167,7 @@ function datasetLine(split: LeaveOneOutSplit): string {
 
 function rankingLine(
   numItems: number,
-  excludeHistory: boolean,
+  ranking: RankingProtocol,
   sampled?: SampledNegatives,
 ): string {
   if (sampled) {
@@ -166,6 +175,8 @@ function rankingLine(
       `never interacted), ties pessimistic`;
   }
   return `full ranking over all ${numItems} items, ${
-    excludeHistory ? "history items excluded" : "history items KEPT as candidates"
-  }, target never excluded, ties pessimistic`;
+    ranking === "history_excluded"
+      ? "history items excluded"
+      : "history items KEPT as candidates (RecBole-compatible full sort)"
+  } [${ranking}], target never excluded, ties pessimistic`;
 }

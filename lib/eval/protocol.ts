@@ -11,6 +11,32 @@
 /** Which split an evaluation ranks the targets of. */
 export type EvaluationStage = "valid" | "test";
 
+/**
+ * The full-ranking protocol: which items compete with the target. One named choice, used by
+ * validation (hence early stopping and model selection) and test alike, and printed on the card.
+ * - `history_excluded` (default): every item except the user's history items (all training items,
+ *   plus the validation item at test); the common protocol of SASRec-style papers.
+ * - `history_kept`: every item, history included, as RecBole's full-sort evaluation of sequential
+ *   models does; use it to compare with RecBole-based papers. Scores are lower, because items the
+ *   user already consumed (often scored high) stay ahead of the target.
+ * The target itself is never excluded.
+ */
+export type RankingProtocol = "history_excluded" | "history_kept";
+
+/** The protocol used when none is given. */
+export const DEFAULT_RANKING_PROTOCOL: RankingProtocol = "history_excluded";
+
+/** Every ranking protocol, in display order. */
+export const RANKING_PROTOCOLS: readonly RankingProtocol[] = ["history_excluded", "history_kept"];
+
+/** Throws a clear error unless `value` names a {@linkcode RankingProtocol}. */
+export function parseRankingProtocol(value: string, setting = "ranking"): RankingProtocol {
+  if (!(RANKING_PROTOCOLS as readonly string[]).includes(value)) {
+    throw new Error(`${setting}: "${value}" is not one of ${RANKING_PROTOCOLS.join(", ")}`);
+  }
+  return value as RankingProtocol;
+}
+
 /** Everything needed to reproduce or compare a number. */
 export interface EvaluationProtocol {
   /** The scorer's name (model and modalities). */
@@ -23,6 +49,8 @@ export interface EvaluationProtocol {
   loss: string;
   /** e.g. "full ranking over all 3,416 items, history items excluded, ties pessimistic". */
   ranking: string;
+  /** The named full-ranking protocol (absent for sampled ranking and for older result files). */
+  rankingProtocol?: RankingProtocol;
   stage: EvaluationStage;
   seed: number;
 }

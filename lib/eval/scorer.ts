@@ -5,9 +5,10 @@
  * @example
  * ```ts
  * const scorer = modelScorer(model);
- * const scores = scorer.score(batch); // Float32Array [batch * numItems]
+ * const scores = await scorer.score(batch); // Float32Array [batch * numItems]
  * ```
  */
+import { readAndDispose } from "../backend/read_values.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 
@@ -16,8 +17,12 @@ export interface Scorer {
   /** Printed in result protocols, e.g. "SASRec(id+text+genre)". */
   readonly name: string;
   readonly numItems: number;
-  /** Row-major [batch, numItems] scores, higher = more likely next. */
-  score(batch: SequenceBatch): Float32Array;
+  /**
+   * Row-major [batch, numItems] scores, higher = more likely next. A model's scores are read from
+   * the device asynchronously (a GPU backend has no synchronous read); host-side baselines may
+   * return them directly.
+   */
+  score(batch: SequenceBatch): Float32Array | Promise<Float32Array>;
 }
 
 /** A {@linkcode Scorer} for a {@linkcode SequentialRecommender} (full history, no dropout). */
@@ -29,11 +34,8 @@ export function modelScorer(model: SequentialRecommender, name?: string): Scorer
   return {
     name: label,
     numItems: model.numItems,
-    score(batch: SequenceBatch): Float32Array {
-      const scores = model.scoreLast(batch);
-      const values = scores.dataSync() as Float32Array;
-      scores.dispose();
-      return values;
+    async score(batch: SequenceBatch): Promise<Float32Array> {
+      return (await readAndDispose(model.scoreLast(batch))) as Float32Array;
     },
   };
 }

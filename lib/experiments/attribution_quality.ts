@@ -10,7 +10,7 @@
  * ```
  */
 import { type AttributedBatch, scoreAgainstTruth } from "../attribution/score_against_truth.ts";
-import type { AttributionMethod } from "../attribution/types.ts";
+import { type AttributionMethod, DEFAULT_NOISE_FRACTION } from "../attribution/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import type { LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 import { withNextItemTargets } from "../attribution/sequence_loss.ts";
@@ -26,7 +26,13 @@ export const SCORED_METHODS: readonly AttributionMethod[] = [
   "occlusion",
 ];
 
-/** Agreement of one method's noise sets with the truth (rho = 0.3 bottom fraction). */
+/**
+ * The noise fraction rho whose noise sets (bottom fraction) are scored: the attribution's default
+ * (`DEFAULT_NOISE_FRACTION`), which is also the rho of Demure's default configuration.
+ */
+export const SCORED_NOISE_FRACTION: number = DEFAULT_NOISE_FRACTION;
+
+/** Agreement of one method's noise sets with the truth (bottom fraction {@linkcode SCORED_NOISE_FRACTION}). */
 export interface AttributionQuality {
   method: AttributionMethod;
   /** ROC-AUC of (user, position, modality) pairs: noise vs point of interest. */
@@ -61,6 +67,7 @@ export function attributionQuality(
     const attributed: AttributedBatch[] = chunks.map(({ batch, targets }) => ({
       result: attributeBatch(model, withNextItemTargets(batch, targets), {
         method,
+        selection: { kind: "bottom_fraction", rho: SCORED_NOISE_FRACTION },
         granularity: "user_modality",
       }),
       users: batch.users,

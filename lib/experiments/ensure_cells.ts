@@ -20,7 +20,9 @@ import { finishedCells, runPlan } from "./run_plan.ts";
 
 /** A planned cell with its stored result. */
 export interface FinishedCell {
+  /** The cell as the plan describes it (dataset, system, seed, experiments, sweep, noise). */
   cell: PlannedCell;
+  /** Its stored result. */
   result: CellResult;
 }
 
@@ -41,6 +43,7 @@ export interface EnsureCellsOptions {
 
 /** What {@linkcode ensureCells} found: cells in the order asked, and those still missing. */
 export interface EnsuredCells {
+  /** The cells that are stored, in the order asked. */
   found: FinishedCell[];
   /** Cells asked for that are neither stored nor computed now (not chosen, or held by another
    * process that has not finished them). */

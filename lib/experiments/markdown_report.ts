@@ -10,7 +10,8 @@
  * ```
  */
 import type { MeanStd, SignificanceResult, SystemSummary } from "./analyse.ts";
-import { type MainRow, type ReproductionSummary, TABLE_METRICS } from "./summary.ts";
+import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
+import { type MainRow, rankingText, type ReproductionSummary, TABLE_METRICS } from "./summary.ts";
 
 /** "0.1234 ± 0.0012" over several seeds, "0.1234" for one. */
 export function formatMeanStd(value: MeanStd): string {
@@ -58,7 +59,7 @@ function significanceLine(s: SignificanceResult): string {
 }
 
 /** The tables shared by the report and the README, with headings at `level` (2 = "##"). */
-function tables(summary: ReproductionSummary, level: number): string[] {
+function tables(summary: ReproductionSummary, level: number, readme = false): string[] {
   const h = (text: string) => `${"#".repeat(level)} ${text}`;
   const parts: string[] = [];
   parts.push(h("Budget: stopping and selection per dataset"), "");
@@ -104,6 +105,21 @@ function tables(summary: ReproductionSummary, level: number): string[] {
         "",
       );
     }
+  }
+  // The README keeps the plan's protocol only (summary.md has both).
+  for (const [label, { ranking, rows }] of Object.entries(readme ? {} : summary.otherRanking)) {
+    if (rows.length === 0) continue;
+    parts.push(
+      h(`Main table: ${label}, test under the other ranking protocol [${ranking}]`),
+      "",
+      "The same trained models (selected on validation under the protocol above), tested with " +
+        rankingText(ranking) + ":",
+      "",
+    );
+    parts.push(
+      markdownTable(["system", "seeds", ...TABLE_METRICS, "train time"], systemRows(rows)),
+      "",
+    );
   }
   if (summary.selection.length > 0) {
     parts.push(h("Selection on validation (first seed; test not read)"), "");
@@ -251,7 +267,7 @@ function tables(summary: ReproductionSummary, level: number): string[] {
       "",
     );
   }
-  for (const [label, buckets] of Object.entries(summary.coldStart)) {
+  for (const [label, buckets] of Object.entries(readme ? {} : summary.coldStart)) {
     const systems = Object.keys(buckets[0]?.bySystem ?? {});
     if (systems.length === 0) continue;
     parts.push(
@@ -271,7 +287,10 @@ function tables(summary: ReproductionSummary, level: number): string[] {
     );
   }
   if (summary.attribution.length > 0) {
-    parts.push(h("Attribution against the planted truth (synthetic)"), "");
+    parts.push(
+      h(`Attribution against the planted truth (synthetic, rho = ${SCORED_NOISE_FRACTION})`),
+      "",
+    );
     parts.push(
       markdownTable(
         [
@@ -323,7 +342,7 @@ export function summaryMarkdown(summary: ReproductionSummary): string {
 
 /** The README's generated tables (between the tables markers), headings at level 4. */
 export function readmeTables(summary: ReproductionSummary): string {
-  return tables(summary, 4).join("\n");
+  return tables(summary, 4, true).join("\n");
 }
 
 /**

@@ -25,8 +25,14 @@
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
 import type { DemureConfig } from "../demure/objective.ts";
 import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
-import type { ModelConfigInput } from "../models/sequential_recommender.ts";
-import type { TrainerConfig } from "../train/trainer.ts";
+import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
+import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
+import {
+  DEFAULT_TRAINER_CONFIG,
+  resolveTrainerConfig,
+  type TrainerConfig,
+} from "../train/config.ts";
+import { checkOneOf, SettingError } from "../util/settings.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
 import {
@@ -38,7 +44,7 @@ import {
   type TrialConfig,
   trialsOf,
 } from "./selection.ts";
-import { type SystemName, SYSTEMS, type SystemSpec } from "./systems.ts";
+import { systemByName, type SystemName, SYSTEMS, type SystemSpec } from "./systems.ts";
 
 /** How big the grid is. */
 export type ExperimentMode = "quick" | "full";
@@ -147,6 +153,11 @@ export interface ExperimentPlan {
   training: Partial<TrainerConfig>;
   /** Stopping, selection budget and seeds per dataset kind. */
   datasets: Record<DatasetSpec["kind"], DatasetPlan>;
+  /**
+   * Per dataset kind, the trainer settings where its cells depart from the trainer's defaults
+   * (the stopping rule of {@linkcode DATASET_PLANS}, and an imported dataset's own settings).
+   */
+  datasetTraining: DatasetTraining;
   /** The synthetic benchmark's settings at the default noise level. */
   synthetic: Partial<SyntheticConfig>;
   /** Noise fractions of the noise-level experiment. */
@@ -157,8 +168,10 @@ export interface ExperimentPlan {
   ablationSystems: SystemName[];
   /** The selected configurations the plan was built with. */
   selected: SelectedConfigurations;
-  /** The seeds asked for in {@linkcode PlanOptions} (undefined: the mode's). */
+  /** The seeds asked for (undefined: the mode's). */
   seedsAsked?: number[];
+  /** The options the plan was built with, less the selection (to build it again). */
+  options: Omit<PlanOptions, "selected">;
   cells: PlannedCell[];
 }
 
@@ -212,7 +225,9 @@ export function designChoicesOf(selected: Partial<DemureConfig>): DesignChoice[]
 interface ModeSettings {
   model: ModelConfigInput;
   training: Partial<TrainerConfig>;
-  datasets: Record<DatasetSpec["kind"], DatasetPlan>;
+  datasets: Record<"synthetic" | "movielens", DatasetPlan>;
+  /** Stopping of an imported dataset unless the caller gives its own (`datasetTraining`). */
+  fileStopping: { maxEpochs: number; patience: number };
   synthetic: Partial<SyntheticConfig>;
   demure: Partial<DemureConfig>;
   noiseFractions: number[];
@@ -254,6 +269,10 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         designChoices: true,
       },
     },
+    fileStopping: {
+      maxEpochs: DEFAULT_TRAINER_CONFIG.maxEpochs,
+      patience: DEFAULT_TRAINER_CONFIG.patience,
+    },
     synthetic: {},
     demure: {},
     noiseFractions: [0.25, 0.75],
@@ -288,6 +307,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         designChoices: false,
       },
     },
+    fileStopping: { maxEpochs: 3, patience: 3 },
     synthetic: { numUsers: 160, numItems: 120, historyLength: 15 },
     demure: { warmupSteps: 2, everySteps: 2 },
     noiseFractions: [0.25, 0.75],
@@ -331,7 +351,7 @@ function systemWith(
   config: TrialConfig,
   planDemure: Partial<DemureConfig>,
 ): SystemSpec {
-  const base: SystemSpec = SYSTEMS[name];
+  const base: SystemSpec = systemByName(name);
   if (base.kind !== "neural") return base;
   if (base.demure) {
     // The variant is the system's own (the ablations take Demure-SASRec's settings otherwise).
@@ -347,21 +367,71 @@ function systemWith(
   return base;
 }
 
+/** Trainer settings that differ by dataset kind. */
+export type DatasetTraining = Partial<Record<DatasetSpec["kind"], Partial<TrainerConfig>>>;
+
+/** Throws a `SettingError` unless `seeds` is a non-empty list of distinct integers >= 0. */
+export function validateSeeds(seeds: readonly number[]): void {
+  const allowed = "a non-empty list of distinct integers >= 0 and < 2^31";
+  if (!Array.isArray(seeds) || seeds.length === 0) {
+    throw new SettingError("plan seeds", seeds, allowed);
+  }
+  const valid = seeds.every((seed) => Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31);
+  if (!valid || new Set(seeds).size !== seeds.length) {
+    throw new SettingError("plan seeds", seeds, allowed);
+  }
+}
+
 /** Options of {@linkcode planExperiments}. */
 export interface PlanOptions {
-  /** Overrides the synthetic main table's seeds (and the other datasets' when they match). */
-  seeds?: number[];
+  /**
+   * Run on this dataset instead of the embedded ones (bring your own data): the main table and
+   * the ablation for every seed, at the mode's settings and the systems' defaults (no selection);
+   * no synthetic-only experiments (noise level, sensitivity, attribution against a planted truth).
+   * Default undefined (the paper's grid).
+   */
+  dataset?: DatasetSpec;
+  /** Full-ranking protocol of validation and test. Default `history_excluded`. */
+  ranking?: RankingProtocol;
+  /**
+   * With `dataset`: trainer settings that this dataset needs besides the mode's (for example
+   * `{ maxEpochs: 200, patience: 10 }` for a dataset that converges later). They join the plan's
+   * `datasetTraining`, the one place where a dataset departs from the defaults. Default none.
+   */
+  datasetTraining?: Partial<TrainerConfig>;
   /** Selected configurations (default none: every selection is still to run). */
   selected?: SelectedConfigurations;
 }
 
-/** Builds the grid of `mode`. */
+/** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
 export function planExperiments(
   mode: ExperimentMode,
-  options: PlanOptions | number[] = {},
+  seeds?: number[],
+  options: PlanOptions = {},
 ): ExperimentPlan {
-  const { seeds, selected = {} } = Array.isArray(options) ? { seeds: options } : options;
-  const settings = SETTINGS[mode];
+  checkOneOf("plan size (ExperimentMode)", mode, ["quick", "full"]);
+  if (seeds !== undefined) validateSeeds(seeds);
+  if (options.datasetTraining && !options.dataset) {
+    throw new SettingError(
+      "plan datasetTraining",
+      options.datasetTraining,
+      "only with an imported dataset (options.dataset)",
+    );
+  }
+  const { selected = {}, ...given } = options;
+  // The default ranking is no option: a plan asked with it equals the plan asked without it.
+  const { ranking: _ranking, ...rest } = given;
+  const asked = given.ranking && given.ranking !== DEFAULT_RANKING_PROTOCOL ? given : rest;
+  const base = SETTINGS[mode];
+  // The ranking joins the trainer settings only when it is not the default, so that stored cells
+  // stay reusable.
+  const settings: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
+    ? { ...base, training: { ...base.training, ranking: options.ranking } }
+    : base;
+  const fileStopping = {
+    maxEpochs: options.datasetTraining?.maxEpochs ?? settings.fileStopping.maxEpochs,
+    patience: options.datasetTraining?.patience ?? settings.fileStopping.patience,
+  };
   const datasets: Record<DatasetSpec["kind"], DatasetPlan> = {
     synthetic: seeds
       ? { ...settings.datasets.synthetic, seeds, ablationSeeds: seeds }
@@ -373,7 +443,23 @@ export function planExperiments(
         ablationSeeds: seeds.slice(0, 1),
       }
       : settings.datasets.movielens,
+    file: {
+      ...fileStopping,
+      trials: 1,
+      selected: [],
+      seeds: seeds ?? settings.datasets.synthetic.seeds,
+      ablationSeeds: seeds ?? settings.datasets.synthetic.seeds,
+      designChoices: false,
+    },
   };
+  const datasetTraining: DatasetTraining = {};
+  for (const kind of ["synthetic", "movielens"] as const) {
+    datasetTraining[kind] = {
+      maxEpochs: datasets[kind].maxEpochs,
+      patience: datasets[kind].patience,
+    };
+  }
+  if (options.dataset && options.datasetTraining) datasetTraining.file = options.datasetTraining;
   const cells = new Map<string, PlannedCell>();
 
   /** The configuration of `name` on `dataset`: selected, inherited or defaults (or waiting). */
@@ -455,6 +541,7 @@ export function planExperiments(
       : settings.model;
     const training: Partial<TrainerConfig> = {
       ...settings.training,
+      ...(dataset.kind === "file" ? options.datasetTraining : {}),
       maxEpochs: stopping.maxEpochs,
       patience: stopping.patience,
       ...(config.learningRate !== undefined
@@ -533,6 +620,46 @@ export function planExperiments(
     }
   };
 
+  const finish = (
+    noiseFractions: number[],
+    sweeps: Record<SweepParameter, number[]>,
+  ): ExperimentPlan => {
+    // Every cell's settings are checked now, not when the cell's turn comes hours later.
+    for (const cell of cells.values()) {
+      resolveTrainerConfig({ ...cell.training, seed: cell.seed });
+      resolveModelConfig(cell.model);
+    }
+    return {
+      mode,
+      seeds: options.dataset ? datasets.file.seeds : datasets.synthetic.seeds,
+      model: settings.model,
+      training: settings.training,
+      datasets,
+      datasetTraining,
+      synthetic: settings.synthetic,
+      noiseFractions,
+      sweeps,
+      mainSystems: settings.mainSystems,
+      ablationSystems: ABLATION_SYSTEMS,
+      selected,
+      ...(seeds ? { seedsAsked: seeds } : {}),
+      options: asked,
+      cells: [...cells.values()],
+    };
+  };
+  if (options.dataset) {
+    // An imported dataset: main table and ablation for every seed at the systems' defaults.
+    const own = options.dataset;
+    for (const seed of datasets.file.seeds) {
+      for (const name of settings.mainSystems) {
+        if (SYSTEMS[name].kind === "neural" || seed === datasets.file.seeds[0]) {
+          add("main", own, name, seed);
+        }
+      }
+      for (const name of ABLATION_SYSTEMS) add("ablation", own, name, seed);
+    }
+    return finish([], { rho: [], lambda: [], temperature: [] });
+  }
   const movielens: DatasetSpec = { kind: "movielens" };
   const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
   const nonNeural = settings.mainSystems.filter((n) => SYSTEMS[n].kind !== "neural");
@@ -632,21 +759,7 @@ export function planExperiments(
       });
     }
   }
-  return {
-    mode,
-    seeds: datasets.synthetic.seeds,
-    model: settings.model,
-    training: settings.training,
-    datasets,
-    synthetic: settings.synthetic,
-    noiseFractions: settings.noiseFractions,
-    sweeps: settings.sweeps,
-    mainSystems: settings.mainSystems,
-    ablationSystems: ABLATION_SYSTEMS,
-    selected,
-    ...(seeds ? { seedsAsked: seeds } : {}),
-    cells: [...cells.values()],
-  };
+  return finish(settings.noiseFractions, settings.sweeps);
 }
 
 function trialKeyPart(name: SystemName, index: number): string {

@@ -7,8 +7,16 @@
  *
  * Several processes can share one store: a process claims a cell (a `.claim` file created
  * exclusively) before it runs it and skips cells that a live process holds, so two terminals
- * running the same grid split its cells between them. The claim of a process that died on this
- * host is taken over.
+ * running the same grid split its cells between them.
+ *
+ * A claim records the host, the claiming process's identity (pid, boot id and start time, so a
+ * reused pid is not mistaken for the claimant) and a heartbeat the runner refreshes (every epoch
+ * and every {@linkcode HEARTBEAT_SECONDS}). A claim is stale, and taken over, when
+ * - its heartbeat is older than {@linkcode CLAIM_STALE_SECONDS} (any host: the holder hung, or
+ *   its machine went away), or
+ * - it is from this host and its process is gone: the pid is not running, or runs another process
+ *   (other start time), or the claim is from an earlier boot. A claim of this process's own pid
+ *   from an earlier process (after a restart) is therefore stale, not "running".
  *
  * @example
  * ```ts
@@ -22,22 +30,81 @@ function fileNameOf(key: string): string {
   return `${key.replace(/[^A-Za-z0-9=._-]+/g, "__")}.json`;
 }
 
+/** Seconds between heartbeats of a running cell's claim (besides one per epoch). */
+export const HEARTBEAT_SECONDS = 60;
+
+/**
+ * A claim whose heartbeat is older than this is stale. Generous: the heartbeat also comes from
+ * the epoch loop, and one epoch of the slowest cell on a loaded 2-core machine takes minutes.
+ */
+export const CLAIM_STALE_SECONDS = 30 * 60;
+
 /** Who is running a cell. */
 export interface CellClaim {
   pid: number;
   hostname: string;
   since: string;
+  /** Linux boot id of the claiming host (absent elsewhere and in claims of older versions). */
+  bootId?: string;
+  /** Start time of the claiming process in clock ticks since boot (Linux `/proc/<pid>/stat`). */
+  processStart?: number;
+  /** Last sign of life (ISO time); `since` when absent. */
+  heartbeat?: string;
+  /** The batch job running the cell (e.g. Slurm's `1234_7`), when a scheduler started it: a
+   * claim on another host can only be judged stale by asking the scheduler about this job. */
+  job?: string;
 }
 
-function isRunning(pid: number): boolean {
-  // Linux exposes live processes under /proc; elsewhere a claim is never judged stale.
+function readOptional(path: string): string | undefined {
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    return Deno.build.os !== "linux";
+    return Deno.readTextFileSync(path);
+  } catch {
+    return undefined;
   }
+}
+
+/** The Linux boot id, or undefined elsewhere. */
+function bootId(): string | undefined {
+  return readOptional("/proc/sys/kernel/random/boot_id")?.trim();
+}
+
+/**
+ * Start time of process `pid` in clock ticks since boot (field 22 of `/proc/<pid>/stat`), or
+ * undefined when the process does not exist (or not on Linux).
+ */
+export function processStartTime(pid: number): number | undefined {
+  const stat = readOptional(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
+  // The command name (field 2) is in parentheses and may hold spaces: count after the last ")".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const start = Number(fields[19]);
+  return Number.isFinite(start) ? start : undefined;
+}
+
+/** Why `claim` is stale, or undefined when its holder may still be running it. */
+export function claimStaleness(
+  claim: CellClaim,
+  now = Date.now(),
+  staleSeconds = CLAIM_STALE_SECONDS,
+): string | undefined {
+  const beat = Date.parse(claim.heartbeat ?? claim.since);
+  if (Number.isFinite(beat) && now - beat > staleSeconds * 1000) {
+    return `its last heartbeat (${claim.heartbeat ?? claim.since}) is older than ${staleSeconds} s`;
+  }
+  if (claim.hostname !== Deno.hostname() || Deno.build.os !== "linux") return undefined;
+  const boot = bootId();
+  if (claim.bootId !== undefined && boot !== undefined && claim.bootId !== boot) {
+    return "it is from an earlier boot of this host";
+  }
+  const start = processStartTime(claim.pid);
+  if (start === undefined) return `process ${claim.pid} is not running`;
+  if (claim.processStart !== undefined && claim.processStart !== start) {
+    return `pid ${claim.pid} now belongs to another process`;
+  }
+  if (claim.processStart === undefined && claim.pid === Deno.pid) {
+    return "it names this process's pid but not this process (an earlier process's claim)";
+  }
+  return undefined;
 }
 
 function readClaim(path: string): CellClaim | undefined {
@@ -51,10 +118,57 @@ function readClaim(path: string): CellClaim | undefined {
 
 export class ResultStore {
   readonly directory: string;
+  /** Heartbeat age after which a claim is stale (default {@linkcode CLAIM_STALE_SECONDS}). */
+  readonly staleSeconds: number;
 
-  constructor(directory: string) {
+  constructor(directory: string, options: { staleSeconds?: number } = {}) {
     this.directory = directory;
+    this.staleSeconds = options.staleSeconds ?? CLAIM_STALE_SECONDS;
+    if (!(this.staleSeconds > 0)) {
+      throw new Error(`ResultStore: staleSeconds must be > 0, got ${this.staleSeconds}`);
+    }
     Deno.mkdirSync(directory, { recursive: true });
+  }
+
+  #newClaim(job?: string): CellClaim {
+    const now = new Date().toISOString();
+    const boot = bootId();
+    const start = processStartTime(Deno.pid);
+    return {
+      pid: Deno.pid,
+      hostname: Deno.hostname(),
+      since: now,
+      ...(boot !== undefined ? { bootId: boot } : {}),
+      ...(start !== undefined ? { processStart: start } : {}),
+      heartbeat: now,
+      ...(job ? { job } : {}),
+    };
+  }
+
+  #isMine(claim: CellClaim | undefined): boolean {
+    return claim !== undefined && claim.pid === Deno.pid && claim.hostname === Deno.hostname() &&
+      claim.processStart === processStartTime(Deno.pid);
+  }
+
+  /**
+   * Refreshes the heartbeat of this process's claim on `key` (no-op when another process holds
+   * it). Called by the runners every epoch and by {@linkcode keepAlive}.
+   */
+  heartbeat(key: string): void {
+    const path = this.claimPathOf(key);
+    const holder = readClaim(path);
+    if (!this.#isMine(holder)) return;
+    writeFilesAtomically([
+      { path, data: JSON.stringify({ ...holder, heartbeat: new Date().toISOString() }) },
+    ]);
+  }
+
+  /** Refreshes the claim's heartbeat every `seconds` until the returned function is called. */
+  keepAlive(key: string, seconds = HEARTBEAT_SECONDS): () => void {
+    const timer = setInterval(() => this.heartbeat(key), seconds * 1000);
+    // The timer alone does not keep the process running.
+    Deno.unrefTimer(timer);
+    return () => clearInterval(timer);
   }
 
   /** Path of the cell's file. */
@@ -98,15 +212,13 @@ export class ResultStore {
 
   /**
    * Claims `key` for this process. Returns undefined when claimed, or the claim of the live
-   * process that holds it. A claim left by a dead process on this host is taken over.
+   * process that holds it. A stale claim (see the module documentation) is taken over, and so is
+   * one left by an earlier attempt of the same batch job `job` (a task the scheduler restarted:
+   * Slurm's requeue, a Kubernetes pod retried for its index).
    */
-  claim(key: string): CellClaim | undefined {
+  claim(key: string, job?: string): CellClaim | undefined {
     const path = this.claimPathOf(key);
-    const mine: CellClaim = {
-      pid: Deno.pid,
-      hostname: Deno.hostname(),
-      since: new Date().toISOString(),
-    };
+    const mine = this.#newClaim(job);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         Deno.writeTextFileSync(path, JSON.stringify(mine), { createNew: true });
@@ -116,17 +228,34 @@ export class ResultStore {
       }
       const holder = readClaim(path);
       if (holder === undefined) continue;
-      if (holder.hostname !== mine.hostname || isRunning(holder.pid)) return holder;
+      // The same batch job again: the scheduler restarted this task, so the earlier attempt is gone.
+      const restarted = job !== undefined && holder.job === job;
+      if (!restarted && claimStaleness(holder, Date.now(), this.staleSeconds) === undefined) {
+        return holder;
+      }
       this.#removeStaleClaim(path, holder);
     }
     throw new Error(`${path}: could not claim the cell (claims kept changing); try again`);
+  }
+
+  /** The claim on `key`, if any (whoever holds it, live or not). */
+  claimOf(key: string): CellClaim | undefined {
+    return readClaim(this.claimPathOf(key));
   }
 
   /** Gives up this process's claim on `key` (after the cell is stored, or when it failed). */
   release(key: string): void {
     const path = this.claimPathOf(key);
     const holder = readClaim(path);
-    if (holder?.pid === Deno.pid && holder.hostname === Deno.hostname()) Deno.removeSync(path);
+    if (this.#isMine(holder)) Deno.removeSync(path);
+  }
+
+  /**
+   * Removes the claim on `key` when it is still `stale` (a claim the caller knows to be dead, e.g.
+   * a batch job the scheduler no longer runs); a claim taken since then is left alone.
+   */
+  removeStaleClaim(key: string, stale: CellClaim): void {
+    this.#removeStaleClaim(this.claimPathOf(key), stale);
   }
 
   // Moves the stale claim aside first: if another process took it over in the meantime, the

@@ -16,7 +16,11 @@ import { itemKnnScorer } from "../baselines/item_knn.ts";
 import { popularityScorer } from "../baselines/popularity.ts";
 import { demureHooks, type DemureStats, type DemureTraining } from "../demure/objective.ts";
 import { evaluateRanking } from "../eval/evaluate.ts";
-import type { EvaluationProtocol } from "../eval/protocol.ts";
+import {
+  DEFAULT_RANKING_PROTOCOL,
+  type EvaluationProtocol,
+  type RankingProtocol,
+} from "../eval/protocol.ts";
 import { modelScorer, type Scorer } from "../eval/scorer.ts";
 import { describeLoss } from "../losses/recommendation.ts";
 import { type ModelConfigInput, SequentialRecommender } from "../models/sequential_recommender.ts";
@@ -72,6 +76,11 @@ export interface CellResult {
   users: number[];
   perUserTest: { "NDCG@10": number[]; "HR@10": number[] };
   protocol: EvaluationProtocol;
+  /**
+   * Test metrics under the other full-ranking protocol (validation and selection used
+   * `protocol.rankingProtocol`), so a report can show both; absent in older result files.
+   */
+  testOtherRanking?: { ranking: RankingProtocol; metrics: Record<string, number> };
   bestEpoch: number;
   epochsRun: number;
   /** The epoch cap of the run (0 for non-neural systems). */
@@ -169,10 +178,16 @@ export async function runCell(
       loss = describeLoss(training.config.loss);
       scorer = modelScorer(model, name);
     }
-    const evaluate = (stage: "valid" | "test") =>
-      evaluateRanking(scorer, split, { stage, loss, seed: settings.seed });
-    const valid = evaluate("valid");
-    const test = evaluate("test");
+    // One protocol for validation (the trainer's early stopping) and test alike.
+    const ranking = settings.training?.ranking ?? DEFAULT_RANKING_PROTOCOL;
+    const otherRanking: RankingProtocol = ranking === "history_excluded"
+      ? "history_kept"
+      : "history_excluded";
+    const evaluate = (stage: "valid" | "test", protocol = ranking) =>
+      evaluateRanking(scorer, split, { stage, loss, seed: settings.seed, ranking: protocol });
+    const valid = await evaluate("valid");
+    const test = await evaluate("test");
+    const testOther = await evaluate("test", otherRanking);
     const attribution = settings.scoreAttribution && model && data.truth
       ? attributionQuality(model, split, data.truth)
       : undefined;
@@ -188,6 +203,7 @@ export async function runCell(
         "HR@10": keepPerUser(test.perUser["HR@10"]),
       },
       protocol: test.protocol,
+      testOtherRanking: { ranking: otherRanking, metrics: testOther.metrics },
       bestEpoch: training?.bestEpoch ?? 0,
       epochsRun: training?.epochsRun ?? 0,
       maxEpochs: training?.config.maxEpochs ?? 0,

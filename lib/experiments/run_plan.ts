@@ -41,6 +41,11 @@ export interface RunPlanOptions {
   waitForOthers?: boolean;
   /** Seconds between polls when waiting for other processes. Default 20. */
   waitSeconds?: number;
+  /**
+   * A cell that fails is logged and listed in `failed`, and the run goes on with the next cell
+   * (long unattended runs). Default false: the error propagates.
+   */
+  continueOnFailure?: boolean;
   /** Prepared datasets to reuse across calls (by label). */
   datasets?: Map<string, PreparedDataset>;
 }
@@ -101,10 +106,7 @@ export function planOfResults(
   resultsDir: string,
   seeds?: number[],
 ): ExperimentPlan {
-  return planExperiments(mode, {
-    ...(seeds ? { seeds } : {}),
-    selected: readSelected(selectedPath(resultsDir)),
-  });
+  return planExperiments(mode, seeds, { selected: readSelected(selectedPath(resultsDir)) });
 }
 
 /**
@@ -121,9 +123,9 @@ export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<str
   const store = new ResultStore(cellsDirectory(resultsDir));
   // The folder's selection may have advanced since `plan` was built: cells that waited for it
   // are looked up with the settings they have now.
-  const current = planExperiments(plan.mode, {
-    ...(plan.seedsAsked ? { seeds: plan.seedsAsked } : {}),
-    selected: { ...plan.selected, ...readSelected(selectedPath(resultsDir)) },
+  const current = replanWith(plan, {
+    ...plan.selected,
+    ...readSelected(selectedPath(resultsDir)),
   });
   const asked = new Set(plan.cells.map((cell) => cell.key));
   const finished = new Map<string, CellResult>();
@@ -145,6 +147,47 @@ export function settingsOf(_plan: ExperimentPlan, cell: PlannedCell) {
     training: cell.training,
     scoreAttribution: cell.scoreAttribution,
   };
+}
+
+/** `plan` built again with other selected configurations (same mode, seeds and options). */
+export function replanWith(
+  plan: ExperimentPlan,
+  selected: SelectedConfigurations,
+): ExperimentPlan {
+  return planExperiments(plan.mode, plan.seedsAsked, { ...plan.options, selected });
+}
+
+/**
+ * Derives the selected configurations from the trials stored under `resultsDir` (on top of
+ * `plan.selected`) and writes them to `<resultsDir>/selected.json` when they changed. Returns them.
+ */
+export function writeSelection(
+  plan: ExperimentPlan,
+  resultsDir: string,
+  log: (line: string) => void = console.log,
+): SelectedConfigurations {
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  const all = replanWith(plan, plan.selected);
+  const finished = new Map<string, CellResult>();
+  for (const cell of all.cells) {
+    if (!cell.trial || cell.waitsFor) continue;
+    const result = store.get<CellResult>(cell.key, settingsOf(all, cell));
+    if (result) finished.set(cell.key, result);
+  }
+  const selected = { ...plan.selected };
+  for (const [dataset, systems] of Object.entries(selectedFrom(all, finished))) {
+    selected[dataset] = { ...selected[dataset], ...systems };
+  }
+  if (JSON.stringify(selected) === JSON.stringify(plan.selected)) return plan.selected;
+  writeFilesAtomically([
+    { path: selectedPath(resultsDir), data: JSON.stringify(selected, null, 1) + "\n" },
+  ]);
+  log(
+    `selection: ${
+      Object.keys(selected).map((d) => `${d}: ${Object.keys(selected[d]).join(", ")}`).join("; ")
+    }`,
+  );
+  return selected;
 }
 
 /**
@@ -180,6 +223,75 @@ export function selectedFrom(
     };
   }
   return selected;
+}
+
+/** The indented per-epoch progress line of a neural cell. */
+export function epochLine(progress: EpochProgress): string {
+  return `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
+    ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
+    ` (${progress.epochSeconds.toFixed(1)} s)`;
+}
+
+function fnv1aHex(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}
+
+/**
+ * Where a running cell checkpoints every epoch: `<resultsDir>/checkpoints/<cell>-<hash of its
+ * settings>` (other settings, another folder: a changed plan never resumes a stale run).
+ */
+export function cellCheckpointDir(
+  resultsDir: string,
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+): string {
+  const name = cell.key.replace(/[^A-Za-z0-9=._-]+/g, "__");
+  return `${resultsDir}/checkpoints/${name}-${fnv1aHex(JSON.stringify(settingsOf(plan, cell)))}`;
+}
+
+/**
+ * Trains and evaluates one cell of `plan` on its prepared dataset with the plan's settings: the one
+ * call that both {@linkcode runPlan} and a single-cell command (`reproduce --cell`) make. With
+ * `resultsDir`, a neural cell checkpoints every epoch under {@linkcode cellCheckpointDir} and
+ * resumes from there after a kill (bit-identical to an uninterrupted run; at most one epoch is
+ * lost); the checkpoints are removed once the result is stored (by the caller,
+ * {@linkcode removeCellCheckpoints}).
+ */
+export function runPlannedCell(
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+  data: PreparedDataset,
+  onProgress: (progress: EpochProgress) => void,
+  resultsDir?: string,
+): Promise<CellResult> {
+  const checkpointDir = resultsDir !== undefined && cell.system.kind === "neural"
+    ? cellCheckpointDir(resultsDir, plan, cell)
+    : undefined;
+  return runCell(data, cell.system, cell.systemName, {
+    seed: cell.seed,
+    model: cell.model,
+    training: checkpointDir ? { ...cell.training, checkpointDir } : cell.training,
+    scoreAttribution: cell.scoreAttribution,
+    onProgress,
+  });
+}
+
+/** Removes a finished cell's epoch checkpoints (see {@linkcode runPlannedCell}). */
+export function removeCellCheckpoints(
+  resultsDir: string,
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+): void {
+  try {
+    Deno.removeSync(cellCheckpointDir(resultsDir, plan, cell), { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
 }
 
 function formatMinutes(seconds: number): string {
@@ -225,11 +337,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   };
   // The cells asked for (a notebook may ask for a subset), plus the trials they wait for.
   const wanted = new Set(plan.cells.map((cell) => cell.key));
-  const planAgain = (selected: SelectedConfigurations) =>
-    planExperiments(plan.mode, {
-      ...(plan.seedsAsked ? { seeds: plan.seedsAsked } : {}),
-      selected,
-    });
+  const planAgain = (selected: SelectedConfigurations) => replanWith(plan, selected);
   const everything = planAgain(plan.selected).cells.every((cell) => wanted.has(cell.key));
   const isFinished = (current: ExperimentPlan, cell: PlannedCell) =>
     store.get<CellResult>(cell.key, settingsOf(current, cell)) !== undefined;
@@ -251,26 +359,8 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     return { ...full, cells };
   };
   const updateSelection = (current: ExperimentPlan): ExperimentPlan => {
-    const all = planAgain(current.selected);
-    const finished = new Map<string, CellResult>();
-    for (const cell of all.cells) {
-      if (!cell.trial || cell.waitsFor) continue;
-      const result = store.get<CellResult>(cell.key, settingsOf(all, cell));
-      if (result) finished.set(cell.key, result);
-    }
-    const selected = { ...current.selected };
-    for (const [dataset, systems] of Object.entries(selectedFrom(all, finished))) {
-      selected[dataset] = { ...selected[dataset], ...systems };
-    }
+    const selected = writeSelection(current, options.resultsDir, log);
     if (JSON.stringify(selected) === JSON.stringify(current.selected)) return current;
-    writeFilesAtomically([
-      { path: selectedPath(options.resultsDir), data: JSON.stringify(selected, null, 1) + "\n" },
-    ]);
-    log(
-      `selection: ${
-        Object.keys(selected).map((d) => `${d}: ${Object.keys(selected[d]).join(", ")}`).join("; ")
-      }`,
-    );
     return updateSelection(replan(selected));
   };
   let current = options.runPending === false ? plan : updateSelection(replan(plan.selected));
@@ -316,6 +406,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     }
     let result: CellResult | undefined;
     const cellStart = performance.now();
+    const stopHeartbeat = store.keepAlive(cell.key);
     try {
       // Checked under the claim: another process may have finished the cell since this run began.
       if (store.get<CellResult>(cell.key, settings)) continue;
@@ -327,25 +418,30 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       }
       const data = await datasetOf(cell);
       try {
-        result = await runCell(data, cell.system, cell.systemName, {
-          seed: cell.seed,
-          model: cell.model,
-          training: cell.training,
-          scoreAttribution: cell.scoreAttribution,
-          onProgress: (progress) =>
-            options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress)),
-        });
+        result = await runPlannedCell(
+          current,
+          cell,
+          data,
+          (progress) => {
+            store.heartbeat(cell.key);
+            options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress));
+          },
+          options.resultsDir,
+        );
       } catch (error) {
         if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;
         log(`${cell.key}: diverged (${error.message}); the trial counts with NDCG@10 0`);
         result = divergedResult(cell, error);
       }
       store.put(cell.key, settings, result);
+      removeCellCheckpoints(options.resultsDir, current, cell);
     } catch (error) {
+      if (!options.continueOnFailure) throw error;
       failed.push({ key: cell.key, error: (error as Error).message });
       log(`FAILED ${cell.key}: ${(error as Error).stack ?? error}`);
       continue;
     } finally {
+      stopHeartbeat();
       store.release(cell.key);
       if (cell.trial) current = updateSelection(current);
     }
@@ -377,11 +473,4 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     } else pendingKeys.push(cell.key);
   }
   return { plan: current, cells, byKey, datasets, pending: pendingKeys, failed };
-}
-
-/** The indented progress line of one epoch. */
-export function epochLine(progress: EpochProgress): string {
-  return `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
-    ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
-    ` (${progress.epochSeconds.toFixed(1)} s)`;
 }

@@ -27,6 +27,7 @@ import {
   type SystemSummary,
 } from "./analyse.ts";
 import { datasetLabel } from "./datasets.ts";
+import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import { cellsOf, type ExperimentPlan, type PlannedCell } from "./plan.ts";
 import type { PlanOutcome } from "./run_plan.ts";
 import type { CellResult } from "./run_cell.ts";
@@ -130,6 +131,12 @@ export interface ReproductionSummary {
     seeds: number[];
   }[];
   main: Record<string, { rows: MainRow[]; significance: SignificanceResult[] }>;
+  /**
+   * The main tables' test metrics under the other full-ranking protocol (same trained models,
+   * selected on the plan's protocol), for comparison with papers that use it. Result files without
+   * these metrics are left out.
+   */
+  otherRanking: Record<string, { ranking: RankingProtocol; rows: SystemSummary[] }>;
   selection: SelectionTable[];
   convergence: {
     /** Finished neural cells. */
@@ -287,9 +294,29 @@ function diagnosisOf(
 }
 
 function patienceText(plan: ExperimentPlan): string {
-  return Object.entries(plan.datasets).map(([kind, d]) =>
-    `${kind}: cap ${d.maxEpochs} epochs, patience ${d.patience}`
-  ).join("; ");
+  const kinds = new Set<string>(plan.cells.map((cell) => cell.dataset.kind));
+  return Object.entries(plan.datasets).filter(([kind]) => kinds.has(kind)).map(([kind, d]) =>
+    `patience ${d.patience} on ${kind} (at most ${d.maxEpochs} epochs)`
+  ).join(", ");
+}
+
+/** The ranking protocol in words, with its name. */
+export function rankingText(ranking: RankingProtocol): string {
+  return ranking === "history_excluded"
+    ? "full ranking over all items, the user's history items excluded [history_excluded]"
+    : "full ranking over all items, the user's history items kept as candidates " +
+      "(RecBole-compatible full sort) [history_kept]";
+}
+
+/**
+ * The datasets with a main table: the default synthetic benchmark and MovieLens, then any
+ * imported dataset of the plan (not the noise-level variants of the synthetic data).
+ */
+function mainDatasetLabels(plan: ExperimentPlan): string[] {
+  const synthetic = datasetLabel({ kind: "synthetic", config: plan.synthetic });
+  const main = new Set(cellsOf(plan, "main").map((cell) => cell.datasetLabel));
+  const embedded = [synthetic, "MovieLens"].filter((label) => main.has(label));
+  return [...embedded, ...[...main].filter((label) => !embedded.includes(label))];
 }
 
 /** Computes every table of the report from the finished cells of `outcome.plan`. */
@@ -297,7 +324,8 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
   const { plan, datasets } = outcome;
   const byKey = outcome.byKey;
   const synthetic = datasetLabel({ kind: "synthetic", config: plan.synthetic });
-  const mainLabels = [synthetic, "MovieLens"];
+  const mainLabels = mainDatasetLabels(plan);
+  const otherRanking: ReproductionSummary["otherRanking"] = {};
   const mainCells = finishedOf(byKey, cellsOf(plan, "main"));
   const main: ReproductionSummary["main"] = {};
   const ablation: ReproductionSummary["ablation"] = {};
@@ -321,6 +349,15 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       all.findIndex((r) => r.system === result.system && r.baseline === result.baseline) === i
     );
     main[label] = { rows, significance };
+    const underOther = mainResults.flatMap((c) =>
+      c.dataset === label && c.testOtherRanking ? [{ ...c, test: c.testOtherRanking.metrics }] : []
+    );
+    if (underOther.length > 0) {
+      otherRanking[label] = {
+        ranking: underOther[0].testOtherRanking!.ranking,
+        rows: summariseSystems(underOther, label, plan.mainSystems),
+      };
+    }
     ablation[label] = summariseSystems(ablationResults, label, plan.ablationSystems);
     const data = datasets.get(label);
     if (data) coldStart[label] = coldStartBuckets(mainResults, label, data.split, plan.mainSystems);
@@ -395,8 +432,8 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       "5-core filtering; leave-one-out by time (last item test, second-to-last validation; " +
       "equal timestamps keep source order); the model reads the most recent 50 items; training " +
       "uses every 50-item window of each training history",
-      "full ranking over all items, the user's history items excluded, ties counted against the " +
-      "target (pessimistic); HR@K, NDCG@K, MRR",
+      `${rankingText(plan.training.ranking ?? DEFAULT_RANKING_PROTOCOL)} (validation and test), ` +
+      "ties counted against the target (pessimistic); HR@K, NDCG@K, MRR",
       `training loss: ${anyNeural?.protocol.loss ?? "n/a"}; Adam; early stopping on validation ` +
       `NDCG@10 with the best epoch's weights restored (${patienceText(plan)})`,
       "hyper-parameters selected on validation NDCG@10 with an equal number of trials per " +
@@ -414,6 +451,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       seeds: d.seeds,
     })),
     main,
+    otherRanking,
     selection: selectionTables(plan, byKey),
     convergence: {
       neuralCells: neural.length,

@@ -8,6 +8,7 @@
  * const demure = SYSTEMS["Demure-SASRec"]; // { kind: "neural", backbone: "sasrec", ... }
  * ```
  */
+import { SettingError } from "../util/settings.ts";
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
 import type { DemureConfig } from "../demure/objective.ts";
 import type { BackboneKind } from "../models/sequential_recommender.ts";
@@ -99,9 +100,17 @@ export const SYSTEMS = {
 /** Name of a system in {@linkcode SYSTEMS}. */
 export type SystemName = keyof typeof SYSTEMS;
 
+/** The named system; throws a `SettingError` listing the known names for an unknown one. */
+export function systemByName(name: string): SystemSpec {
+  if (!Object.hasOwn(SYSTEMS, name)) {
+    throw new SettingError("system name", name, `one of ${Object.keys(SYSTEMS).join(", ")}`);
+  }
+  return SYSTEMS[name as SystemName];
+}
+
 /** The system with some Demure settings changed (sensitivity sweeps). */
 export function withDemure(name: SystemName, demure: Partial<DemureConfig>): SystemSpec {
-  const base: SystemSpec = SYSTEMS[name];
+  const base: SystemSpec = systemByName(name);
   if (base.kind !== "neural" || base.demure === undefined) {
     throw new Error(`withDemure: ${name} is not a Demure system`);
   }

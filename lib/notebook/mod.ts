@@ -1,5 +1,6 @@
 /**
- * Notebook helpers for the Deno kernel: live progress lines, quick mode, kernel detection.
+ * Notebook helpers for the Deno kernel: figure and table display, live progress lines, quick mode,
+ * kernel detection.
  *
  * @example
  * ```ts
@@ -15,6 +16,13 @@ export {
   type ProgressEvent,
 } from "./progress.ts";
 export { isQuickMode } from "./quick_mode.ts";
+export {
+  display,
+  type DisplayOptions,
+  displayTable,
+  figureMimeBundle,
+  type TableInput,
+} from "./display.ts";
 export { jupyterOrNull } from "./jupyter.ts";
 export {
   ensureCellsInNotebook,

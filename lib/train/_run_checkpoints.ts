@@ -4,13 +4,15 @@ import {
   checkpointExists,
   loadModelCheckpoint,
   readCheckpoint,
+  removeStaleCheckpointFiles,
   saveModelCheckpoint,
 } from "../checkpoint/checkpoint.ts";
 import type { Json } from "../checkpoint/checkpoint.ts";
+import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { Adam } from "./adam.ts";
 import type { EpochProgress } from "./progress.ts";
-import type { TrainerConfig } from "./trainer.ts";
+import type { HookState, TrainerConfig, TrainerHooks } from "./config.ts";
 
 /** The loop's mutable state. */
 export interface ResumeState {
@@ -26,12 +28,19 @@ export interface ResumeState {
 
 /** Fields of the trainer config that must match to resume (maxEpochs may grow). */
 function resumeKey(config: TrainerConfig): string {
-  const { maxEpochs: _max, checkpointDir: _dir, resume: _resume, ...rest } = config;
+  const {
+    maxEpochs: _max,
+    checkpointDir: _dir,
+    resume: _resume,
+    maxWallSeconds: _budget,
+    divergenceFactor: _guard,
+    ...rest
+  } = config;
   return JSON.stringify(rest);
 }
 
 /** Writes `<dir>/last` (weights, Adam moments, loop state) and, when improved, `<dir>/best`. */
-export function saveRun(
+export async function saveRun(
   dir: string,
   model: SequentialRecommender,
   adam: Adam,
@@ -39,7 +48,8 @@ export function saveRun(
   fingerprint: string,
   state: ResumeState,
   improved: boolean,
-): void {
+  hookState?: TrainerHooks["checkpointState"],
+): Promise<void> {
   Deno.mkdirSync(dir, { recursive: true });
   const metrics = { "valid NDCG@10": state.bestValidation };
   const trainerState = {
@@ -51,15 +61,22 @@ export function saveRun(
     sinceBest: state.sinceBest,
     history: state.history,
     resumeKey: resumeKey(config),
-  } as unknown as Json;
-  if (improved) {
-    saveModelCheckpoint(`${dir}/best`, model, { datasetFingerprint: fingerprint, metrics });
+  } as unknown as Record<string, Json>;
+  const extraHostTensors = new Map<string, HostTensor>();
+  if (hookState) {
+    const saved = hookState.save();
+    trainerState.hookState = saved.json;
+    for (const [name, tensor] of saved.tensors) extraHostTensors.set(`hooks/${name}`, tensor);
   }
-  saveModelCheckpoint(`${dir}/last`, model, {
+  if (improved) {
+    await saveModelCheckpoint(`${dir}/best`, model, { datasetFingerprint: fingerprint, metrics });
+  }
+  await saveModelCheckpoint(`${dir}/last`, model, {
     datasetFingerprint: fingerprint,
     metrics,
     trainerState,
     extraTensors: adam.stateTensors(),
+    extraHostTensors,
   });
 }
 
@@ -72,6 +89,7 @@ interface StoredTrainerState {
   sinceBest: number;
   history: EpochProgress[];
   resumeKey: string;
+  hookState?: Json;
 }
 
 /** The state of a run that starts from scratch. */
@@ -94,7 +112,10 @@ export function restoreRun(
   adam: Adam,
   config: TrainerConfig,
   fingerprint: string,
+  hookState?: TrainerHooks["checkpointState"],
 ): ResumeState {
+  // Sweep what killed saves left behind (partial weights files, temporary sidecars).
+  for (const base of [`${dir}/last`, `${dir}/best`]) removeStaleCheckpointFiles(base);
   if (!checkpointExists(`${dir}/last`)) return freshResumeState();
   const loaded = loadModelCheckpoint(`${dir}/last`, model, { datasetFingerprint: fingerprint });
   const stored = loaded.sidecar.trainerState as unknown as StoredTrainerState | undefined;
@@ -108,13 +129,29 @@ export function restoreRun(
     );
   }
   adam.loadState(stored.adamStep, loaded.tensors);
+  if (hookState) {
+    if (stored.hookState === undefined) {
+      throw new Error(
+        `${dir}/last.json: no field "trainerState.hookState", but this run's hooks keep state ` +
+          `(the checkpoint is from a run without them); use another checkpointDir or resume: false`,
+      );
+    }
+    const tensors = new Map<string, HostTensor>();
+    for (const [name, tensor] of loaded.tensors) {
+      if (name.startsWith("hooks/")) tensors.set(name.slice("hooks/".length), tensor);
+    }
+    const restored: HookState = { json: stored.hookState, tensors };
+    hookState.restore(restored);
+  }
   let best: Map<string, tf.Tensor> | undefined;
   if (checkpointExists(`${dir}/best`)) {
     const bestFile = readCheckpoint(`${dir}/best`);
     best = new Map();
     for (const name of model.parameters.names()) {
       const host = bestFile.tensors.get(name);
-      if (host === undefined) throw new Error(`${dir}/best.safetensors: lacks parameter "${name}"`);
+      if (host === undefined) {
+        throw new Error(`${dir}/best.json: its weights lack parameter "${name}"`);
+      }
       best.set(name, tf.tensor(host.data, host.shape, "float32"));
     }
   }

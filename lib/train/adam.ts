@@ -5,37 +5,60 @@
  *
  * @example
  * ```ts
- * const adam = new Adam({ ...DEFAULT_ADAM_CONFIG, learningRate: 1e-3 });
- * adam.apply(model.parameters, gradients); // gradients: Map<name, Tensor>
+ * const adam = new Adam({ ...DEFAULT_ADAM_CONFIG, learningRate: 1e-3 }); // default 2e-3
+ * const squared = adam.squaredNorm(gradients); // gradients: Map<name, Tensor>
+ * const [value] = await readFloat32([squared]); // read with the step's losses: one transfer
+ * adam.apply(model.parameters, gradients, Math.sqrt(value[0]));
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import type { ParameterStore } from "../models/parameter_store.ts";
+import type { Scalar, Tensor } from "../backend/tf.ts";
+import type { ParameterStore } from "../nn/parameter_store.ts";
+import { checkNumber } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Adam}. */
 export interface AdamConfig {
-  /** Default 1e-3. */
+  /** > 0 and <= 10. Default 2e-3. */
   learningRate: number;
-  /** Default 0.9. */
+  /** In [0, 1). Default 0.9. */
   beta1: number;
-  /** Default 0.999. */
+  /** In [0, 1). Default 0.999. */
   beta2: number;
-  /** Default 1e-8. */
+  /** > 0. Default 1e-8. */
   epsilon: number;
-  /** Decoupled weight decay (AdamW). Default 0. */
+  /** Decoupled weight decay (AdamW), >= 0. Default 0. */
   weightDecay: number;
-  /** Clip gradients to this global L2 norm; default undefined (no clipping). */
+  /** Clip gradients to this global L2 norm (> 0); default undefined (no clipping). */
   clipNorm?: number;
 }
 
-/** Defaults of {@linkcode AdamConfig}. */
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field out of range.
+ * `where` names the config in the message (e.g. "TrainerConfig.optimizer").
+ */
+export function validateAdamConfig(config: AdamConfig, where = "AdamConfig"): void {
+  // A learning rate above 10 has no use with Adam (steps of about lr per weight) and only diverges.
+  checkNumber(`${where}.learningRate`, config.learningRate, { above: 0, max: 10 });
+  checkNumber(`${where}.beta1`, config.beta1, { min: 0, below: 1 });
+  checkNumber(`${where}.beta2`, config.beta2, { min: 0, below: 1 });
+  checkNumber(`${where}.epsilon`, config.epsilon, { above: 0 });
+  checkNumber(`${where}.weightDecay`, config.weightDecay, { min: 0 });
+  if (config.clipNorm !== undefined) {
+    checkNumber(`${where}.clipNorm`, config.clipNorm, { above: 0 });
+  }
+}
+
+/** Defaults of {@linkcode AdamConfig} (the README's protocol: lr 2e-3). */
 export const DEFAULT_ADAM_CONFIG: AdamConfig = {
-  learningRate: 1e-3,
+  learningRate: 2e-3,
   beta1: 0.9,
   beta2: 0.999,
   epsilon: 1e-8,
   weightDecay: 0,
 };
+
+/** Most inputs of one AddN (WebGPU's default limit of 8 storage buffers, less the output). */
+const ADD_N_GROUP = 7;
 
 export class Adam {
   readonly config: AdamConfig;
@@ -44,6 +67,7 @@ export class Adam {
   readonly #second = new Map<string, tf.Tensor>();
 
   constructor(config: AdamConfig = DEFAULT_ADAM_CONFIG) {
+    validateAdamConfig(config);
     this.config = config;
   }
 
@@ -53,16 +77,32 @@ export class Adam {
   }
 
   /**
-   * One update of every parameter that has a gradient. Returns the global gradient norm (before
-   * clipping). Does not dispose `gradients`.
+   * The squared global L2 norm of `gradients`, a scalar left on the device so that the caller
+   * reads it together with the step's losses (one transfer) and passes its root to
+   * {@linkcode Adam.apply}.
    */
-  apply(store: ParameterStore, gradients: ReadonlyMap<string, tf.Tensor>): number {
+  squaredNorm(gradients: ReadonlyMap<string, Tensor>): Scalar {
+    return tf.tidy(() => {
+      const squares = [...gradients.values()].map((g) => tf.sum(tf.square(g)));
+      // tfjs-backend-webgpu binds every AddN input as a storage buffer and does not split: past
+      // the device's limit (8 per shader stage by default) the pass is invalid and WebGPU drops
+      // the whole submission silently (zeros and stale reads). Adding in groups of at most
+      // ADD_N_GROUP keeps every backend valid; on wasm/cpu AddN accumulates left to right, so the
+      // grouped sum is bit-identical to one AddN.
+      let total = tf.addN(squares.slice(0, ADD_N_GROUP));
+      for (let i = ADD_N_GROUP; i < squares.length; i += ADD_N_GROUP - 1) {
+        total = tf.addN([total, ...squares.slice(i, i + ADD_N_GROUP - 1)]);
+      }
+      return total as tf.Scalar;
+    });
+  }
+
+  /**
+   * One update of every parameter that has a gradient. `norm` is the global gradient norm (the
+   * root of {@linkcode Adam.squaredNorm}), used for clipping. Does not dispose `gradients`.
+   */
+  apply(store: ParameterStore, gradients: ReadonlyMap<string, Tensor>, norm: number): void {
     const { learningRate, beta1, beta2, epsilon, weightDecay, clipNorm } = this.config;
-    const norm = tf.tidy(() =>
-      Math.sqrt(
-        tf.addN([...gradients.values()].map((g) => tf.sum(tf.square(g)))).dataSync()[0],
-      )
-    );
     const scale = clipNorm !== undefined && norm > clipNorm ? clipNorm / norm : 1;
     this.#step += 1;
     const correction1 = 1 - beta1 ** this.#step;
@@ -96,11 +136,10 @@ export class Adam {
       variable.assign(next);
       next.dispose();
     }
-    return norm;
   }
 
   /** Moments as named tensors ("optimizer/m/<name>", "optimizer/v/<name>"), not copies. */
-  stateTensors(): Map<string, tf.Tensor> {
+  stateTensors(): Map<string, Tensor> {
     const state = new Map<string, tf.Tensor>();
     for (const [name, m] of this.#first) state.set(`optimizer/m/${name}`, m);
     for (const [name, v] of this.#second) state.set(`optimizer/v/${name}`, v);

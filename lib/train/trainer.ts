@@ -3,9 +3,13 @@
  * on validation NDCG@10 with patience, best-weights restore, NaN/Inf detection, and resumption from
  * `<checkpointDir>/last` after a crash or kernel restart.
  *
+ * Every read of a tensor value is asynchronous, so the loop runs on GPU backends (webgpu) too, and
+ * a step reads once: its losses and its gradient norm travel to the host in one transfer.
+ *
  * Demure plugs in WITHOUT forking the loop through two hooks:
  * - `inputMask(batch, step)` returns w [batch, position, modality] for the recommendation forward
- *   pass (called outside the gradient tape, so it may itself take gradients; the trainer disposes it);
+ *   pass (called outside the gradient tape, so it may itself take gradients and read values
+ *   asynchronously; the trainer disposes it);
  * - `auxiliaryLoss(context)` returns a scalar added to L_rec INSIDE the same gradient tape; the
  *   context carries the model and every intermediate of the forward pass.
  *
@@ -17,125 +21,39 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import { assertSynchronousReads } from "../backend/webgpu.ts";
+import { readFloat32 } from "../backend/read_values.ts";
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";
 import { trainingBatches } from "../data/protocol/batcher.ts";
 import { evaluateRanking } from "../eval/evaluate.ts";
 import { modelScorer } from "../eval/scorer.ts";
-import {
-  DEFAULT_RECOMMENDATION_LOSS,
-  recommendationLoss,
-  type RecommendationLossConfig,
-} from "../losses/recommendation.ts";
+import { recommendationLoss } from "../losses/recommendation.ts";
 import { sampleNegatives } from "../losses/negative_sampling.ts";
-import type { ForwardOutput, SequentialRecommender } from "../models/sequential_recommender.ts";
-import { createRng } from "../util/random.ts";
-import { Adam, type AdamConfig, DEFAULT_ADAM_CONFIG } from "./adam.ts";
+import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+import { createRng, hashSeeds } from "../util/random.ts";
+import { Adam } from "./adam.ts";
+import {
+  resolveTrainerConfig,
+  type StopReason,
+  type TrainerConfig,
+  type TrainerHooks,
+  TrainingDivergedError,
+  type TrainingResult,
+} from "./config.ts";
 import { type EpochProgress, printProgress } from "./progress.ts";
 import { freshResumeState, restoreRun, type ResumeState, saveRun } from "./_run_checkpoints.ts";
 
-/** Configuration of {@linkcode trainModel}. */
-export interface TrainerConfig {
-  /** Default 200. */
-  maxEpochs: number;
-  /** Users per batch. Default 128. */
-  batchSize: number;
-  /** Default {@linkcode DEFAULT_ADAM_CONFIG} (lr 1e-3). */
-  optimizer: AdamConfig;
-  /** Default cross-entropy over all items, all positions. */
-  loss: RecommendationLossConfig;
-  /** Stop after this many evaluations without a better validation NDCG@10. Default 5. */
-  patience: number;
-  /** Evaluate on validation every this many epochs. Default 1. */
-  evalEvery: number;
-  /** Users per evaluation chunk. Default 256. */
-  evalChunkSize: number;
-  /** Seed of batch order, dropout and negatives. Default 0. */
-  seed: number;
-  /**
-   * Which windows of a long training history are trained on: `"all"` (default: every interaction
-   * is a target once per epoch) or `"last"` (the most recent `maxLength` only). See
-   * `BatcherConfig.windows`.
-   */
-  windows: "all" | "last";
-  /** Cap on batches per epoch (quick runs, smoke tests); default undefined = all. */
-  maxBatchesPerEpoch?: number;
-  /** Save `last` and `best` checkpoints here after every epoch. Default undefined (none). */
-  checkpointDir?: string;
-  /** Continue from `<checkpointDir>/last` when it exists. Default true. */
-  resume: boolean;
-}
-
-/** Defaults of {@linkcode TrainerConfig}. */
-export const DEFAULT_TRAINER_CONFIG: TrainerConfig = {
-  maxEpochs: 200,
-  batchSize: 128,
-  optimizer: DEFAULT_ADAM_CONFIG,
-  loss: DEFAULT_RECOMMENDATION_LOSS,
-  patience: 5,
-  evalEvery: 1,
-  evalChunkSize: 256,
-  seed: 0,
-  windows: "all",
-  resume: true,
-};
-
-/** What {@linkcode TrainerHooks.auxiliaryLoss} sees (all tensors live inside the gradient tape). */
-export interface AuxiliaryLossContext extends ForwardOutput {
-  model: SequentialRecommender;
-  batch: SequenceBatch;
-  /** Global step (0-based, counts across epochs and resumptions). */
-  step: number;
-  /** 0-based epoch. */
-  epoch: number;
-  /** L_rec of this batch. */
-  recommendationLoss: tf.Scalar;
-  /** Seed for any randomness of the hook at this step. */
-  seed: number;
-}
-
-/** Extension points; all optional. */
-export interface TrainerHooks {
-  /** w [batch, position, modality] for this step's forward pass; the trainer disposes it. */
-  inputMask?: (batch: SequenceBatch, step: number) => tf.Tensor3D | undefined;
-  /** A scalar added to L_rec inside the gradient tape. */
-  auxiliaryLoss?: (context: AuxiliaryLossContext) => tf.Scalar;
-  /** Called after each epoch; default {@linkcode printProgress}. */
-  onProgress?: (progress: EpochProgress) => void;
-  /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */
-  validate?: (model: SequentialRecommender) => Record<string, number>;
-}
-
-/** The outcome of a run; the model holds the best weights afterwards. */
-export interface TrainingResult {
-  bestValidation: number;
-  /** 1-based epoch of the best validation NDCG@10 (0 if never evaluated). */
-  bestEpoch: number;
-  epochsRun: number;
-  stoppedEarly: boolean;
-  /** Epoch the run resumed after (0 = fresh start). */
-  resumedFromEpoch: number;
-  history: EpochProgress[];
-  totalSeconds: number;
-  /** Mean wall time of one training step over the run. */
-  meanStepSeconds: number;
-  config: TrainerConfig;
-}
-
-/** Thrown when the loss or the gradients stop being finite. */
-export class TrainingDivergedError extends Error {
-  override name = "TrainingDivergedError";
-}
-
-/** Fills in the defaults of {@linkcode TrainerConfig}. */
-export function resolveTrainerConfig(input: Partial<TrainerConfig> = {}): TrainerConfig {
-  return {
-    ...DEFAULT_TRAINER_CONFIG,
-    ...input,
-    optimizer: { ...DEFAULT_ADAM_CONFIG, ...input.optimizer },
-    loss: { ...DEFAULT_RECOMMENDATION_LOSS, ...input.loss },
-  };
-}
+export {
+  type AuxiliaryLossContext,
+  DEFAULT_TRAINER_CONFIG,
+  type HookState,
+  resolveTrainerConfig,
+  type StopReason,
+  type TrainerConfig,
+  type TrainerHooks,
+  TrainingDivergedError,
+  type TrainingResult,
+  validateTrainerConfig,
+} from "./config.ts";
 
 /** Trains `model` on `split.train`, validating on `split.validTarget`. */
 export async function trainModel(
@@ -144,7 +62,6 @@ export async function trainModel(
   configInput: Partial<TrainerConfig> = {},
   hooks: TrainerHooks = {},
 ): Promise<TrainingResult> {
-  assertSynchronousReads("trainModel");
   const config = resolveTrainerConfig(configInput);
   if (split.maxLength > model.config.maxLength) {
     throw new Error(
@@ -153,21 +70,32 @@ export async function trainModel(
   }
   const onProgress = hooks.onProgress ?? printProgress;
   const validate = hooks.validate ??
-    ((m: SequentialRecommender) =>
-      evaluateRanking(modelScorer(m), split, { stage: "valid", chunkSize: config.evalChunkSize })
-        .metrics);
+    (async (m: SequentialRecommender) =>
+      (await evaluateRanking(modelScorer(m), split, {
+        stage: "valid",
+        chunkSize: config.evalChunkSize,
+        ranking: config.ranking,
+      })).metrics);
   const adam = new Adam(config.optimizer);
   const fingerprint = split.dataset.metadata.fingerprint;
   const state: ResumeState = config.checkpointDir && config.resume
-    ? restoreRun(config.checkpointDir, model, adam, config, fingerprint)
+    ? restoreRun(config.checkpointDir, model, adam, config, fingerprint, hooks.checkpointState)
     : freshResumeState();
   const resumedFromEpoch = state.epochsDone;
   const started = performance.now();
   let totalStepSeconds = 0;
   let totalSteps = 0;
-  let stoppedEarly = false;
+  // A run killed after patience ran out (before its result was kept) does not train on.
+  let stoppedBy: StopReason = state.sinceBest >= config.patience ? "patience" : "max_epochs";
+  // A step whose L_rec exceeds this has diverged (see TrainerConfig.divergenceFactor).
+  const uniformLoss = config.loss.kind === "bce" ? 2 * Math.LN2 : Math.log(model.numItems);
+  const lossLimit = config.divergenceFactor * Math.max(uniformLoss, 1);
   try {
-    for (let epoch = state.epochsDone; epoch < config.maxEpochs; epoch++) {
+    for (
+      let epoch = state.epochsDone;
+      epoch < config.maxEpochs && stoppedBy === "max_epochs";
+      epoch++
+    ) {
       const epochStart = performance.now();
       let batches = trainingBatches(split, epoch, {
         batchSize: config.batchSize,
@@ -184,7 +112,18 @@ export async function trainModel(
       let stepSeconds = 0;
       for (const batch of batches) {
         const stepStart = performance.now();
-        const losses = trainStep(model, adam, batch, state.step, epoch, config, hooks);
+        const losses = await trainStep(model, adam, batch, state.step, epoch, config, hooks);
+        if (losses.recommendation > lossLimit) {
+          throw new TrainingDivergedError(
+            `L_rec is ${losses.recommendation} at epoch ${epoch + 1}, step ${state.step}: above ` +
+              `${
+                lossLimit.toPrecision(4)
+              } (TrainerConfig.divergenceFactor ${config.divergenceFactor}` +
+              ` x the loss of a uniform guess, ${uniformLoss.toPrecision(4)}). The run diverged; ` +
+              `lower TrainerConfig.optimizer.learningRate (now ${config.optimizer.learningRate}) ` +
+              `or set optimizer.clipNorm.`,
+          );
+        }
         stepSeconds += (performance.now() - stepStart) / 1000;
         lossSum += losses.total;
         recSum += losses.recommendation;
@@ -193,7 +132,7 @@ export async function trainModel(
       }
       const steps = Math.max(1, batches.length);
       const isEvalEpoch = (epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.maxEpochs;
-      const validation = isEvalEpoch ? validate(model) : undefined;
+      const validation = isEvalEpoch ? await validate(model) : undefined;
       let improved = false;
       if (validation !== undefined) {
         const metric = validation["NDCG@10"];
@@ -236,11 +175,25 @@ export async function trainModel(
       };
       state.history.push(progress);
       if (config.checkpointDir) {
-        saveRun(config.checkpointDir, model, adam, config, fingerprint, state, improved);
+        await saveRun(
+          config.checkpointDir,
+          model,
+          adam,
+          config,
+          fingerprint,
+          state,
+          improved,
+          hooks.checkpointState,
+        );
       }
       onProgress(progress);
       if (state.sinceBest >= config.patience) {
-        stoppedEarly = true;
+        stoppedBy = "patience";
+        break;
+      }
+      const elapsed = (performance.now() - started) / 1000;
+      if (config.maxWallSeconds !== undefined && elapsed >= config.maxWallSeconds) {
+        if (epoch + 1 < config.maxEpochs) stoppedBy = "time_budget";
         break;
       }
       // Yield so a notebook can render the progress line before the next epoch.
@@ -255,7 +208,8 @@ export async function trainModel(
     bestValidation: state.bestValidation,
     bestEpoch: state.bestEpoch,
     epochsRun: state.epochsDone - resumedFromEpoch,
-    stoppedEarly,
+    stoppedEarly: stoppedBy !== "max_epochs",
+    stoppedBy,
     resumedFromEpoch,
     history: state.history,
     totalSeconds: (performance.now() - started) / 1000,
@@ -264,17 +218,23 @@ export async function trainModel(
   };
 }
 
-interface StepLosses {
+/** The losses of one training step ({@linkcode trainStep}), read back as numbers. */
+export interface StepLosses {
+  /** `recommendation + auxiliary`: the loss the step descended. */
   total: number;
+  /** The recommendation loss L_rec of the batch. */
   recommendation: number;
+  /** The auxiliary loss (e.g. Demure's `lambda * L_cl`); 0 without the hook. */
   auxiliary: number;
 }
 
 /**
  * One gradient step on one batch. Every tensor it makes is disposed before it returns (the memory
- * test checks `tf.memory().numTensors` stays constant). Exported for step-level benchmarks.
+ * test checks `tf.memory().numTensors` stays constant). The losses and the gradient norm are read
+ * in one transfer, before the update, so a non-finite value stops the run with the weights
+ * untouched. Exported for step-level benchmarks.
  */
-export function trainStep(
+export async function trainStep(
   model: SequentialRecommender,
   adam: Adam,
   batch: SequenceBatch,
@@ -282,9 +242,10 @@ export function trainStep(
   epoch: number,
   config: TrainerConfig,
   hooks: TrainerHooks = {},
-): StepLosses {
-  const stepSeed = config.seed * 1000003 + step;
-  const mask = hooks.inputMask?.(batch, step);
+): Promise<StepLosses> {
+  // Hashed, not added: (seed, step) and (seed, step + 1) must give unrelated dropout masks.
+  const stepSeed = hashSeeds(config.seed, step);
+  const mask = await hooks.inputMask?.(batch, step);
   const negatives = config.loss.kind === "bce"
     ? sampleNegatives(batch, model.numItems, createRng(stepSeed))
     : undefined;
@@ -312,9 +273,17 @@ export function trainStep(
       kept.push(tf.keep(aux));
       return tf.add(rec, aux) as tf.Scalar;
     }, variables));
-    const total = value.dataSync()[0];
-    const recommendation = kept[0].dataSync()[0];
-    const auxiliary = kept.length > 1 ? kept[1].dataSync()[0] : 0;
+    const byName = new Map<string, tf.Tensor>();
+    variables.forEach((variable, i) => {
+      const gradient = gradients[variable.name];
+      if (gradient !== undefined) byName.set(names[i], gradient);
+    });
+    const squaredNorm = adam.squaredNorm(byName);
+    kept.push(squaredNorm);
+    // One device-to-host transfer per step: [total, L_rec, auxiliary?, squared gradient norm].
+    const [[total], [recommendation], ...rest] = await readFloat32([value, ...kept]);
+    const auxiliary = rest.length > 1 ? rest[0][0] : 0;
+    const norm = Math.sqrt(rest[rest.length - 1][0]);
     if (!Number.isFinite(total)) {
       throw new TrainingDivergedError(
         `loss is ${total} (L_rec ${recommendation}, auxiliary ${auxiliary}) at epoch ${
@@ -324,20 +293,15 @@ export function trainStep(
           `${config.optimizer.learningRate}) or gradient clipping (optimizer.clipNorm).`,
       );
     }
-    const byName = new Map<string, tf.Tensor>();
-    variables.forEach((variable, i) => {
-      const gradient = gradients[variable.name];
-      if (gradient !== undefined) byName.set(names[i], gradient);
-    });
-    const norm = adam.apply(model.parameters, byName);
     if (!Number.isFinite(norm)) {
       throw new TrainingDivergedError(
         `gradient norm is ${norm} at epoch ${
           epoch + 1
-        }, step ${step} (loss ${total}); the weights ` +
-          `are now invalid. Restart from the last checkpoint with a lower learning rate or clipNorm.`,
+        }, step ${step} (loss ${total}); no update applied. ` +
+          `Restart from the last checkpoint with a lower learning rate or clipNorm.`,
       );
     }
+    adam.apply(model.parameters, byName, norm);
     return { total, recommendation, auxiliary };
   } finally {
     tf.dispose([...kept, ...Object.values(gradients)]);

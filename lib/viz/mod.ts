@@ -1,15 +1,18 @@
 /**
- * Figures: typed Plotly builders, notebook display, self-contained HTML reports, PNG export.
+ * Figures: typed Plotly builders, self-contained HTML reports, PNG export (displaying a figure in a
+ * notebook is `display` in `lib/notebook`).
  *
  * @example
  * ```ts
- * import { contributionHeatmap, display } from "./lib/viz/mod.ts";
- * await display(contributionHeatmap({ values: [0.2, 0.8], numPositions: 1, modalityNames: ["id", "text"] }));
+ * import { contributionHeatmap } from "./lib/viz/mod.ts";
+ * const figure = contributionHeatmap({ values: [0.2, 0.8], numPositions: 1, modalityNames: ["id", "text"] });
  * ```
  */
 export type {
   Axis,
   BarTrace,
+  ColorScale,
+  ErrorBars,
   Figure,
   HeatmapTrace,
   Layout,
@@ -26,18 +29,23 @@ export {
   type LineWithBandsInput,
   symmetricBand,
 } from "./line_bands.ts";
-export {
-  display,
-  type DisplayOptions,
-  displayTable,
-  figureMimeBundle,
-  type TableInput,
-} from "./display.ts";
 export { histogram, type HistogramInput } from "./histogram.ts";
 export { tableHtml, type TableSection } from "./table_html.ts";
 export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";
-export { renderHtmlReport, type ReportSection, writeHtmlReport } from "./html_report.ts";
+export {
+  type FigureSection,
+  type HtmlReportOptions,
+  renderHtmlReport,
+  type ReportSection,
+  type TextSection,
+  writeHtmlReport,
+} from "./html_report.ts";
 export { type FigurePngOptions, figureToPng } from "./figure_png.ts";
-export { loadPlotlyBundle } from "./plotly_bundle.ts";
-export { findChromium } from "./chromium.ts";
+export {
+  DEFAULT_PLOTLY_BUNDLE,
+  FULL_PLOTLY_BUNDLE,
+  loadPlotlyBundle,
+  tracesOutsideDefaultBundle,
+} from "./plotly_bundle.ts";
+export { type ChromiumConfig, findChromium } from "./chromium.ts";
 export { checkRenderedHtml, type HtmlCheckReport } from "./check_rendered_html.ts";

@@ -58,6 +58,14 @@ Deno.test("selection rejects bad rho, NaN scores at valid pairs and mismatched s
     Error,
     "rho",
   );
+  // The noise fraction's range is (0, 1), the same as Demure's rho.
+  for (const rho of [0, 1]) {
+    assertThrows(
+      () => selectNoise(CONTRIBUTIONS, VALID, SHAPE, { kind: "bottom_fraction", rho }),
+      Error,
+      "NoiseSelection.rho is " + rho + "; allowed: a finite number > 0 and < 1",
+    );
+  }
   const withNaN = Float32Array.of(NaN, 0, 0, 0, 0, 0, 0, 0);
   assertThrows(
     () => selectNoise(withNaN, VALID, SHAPE, { kind: "bottom_fraction", rho: 0.3 }),

@@ -20,11 +20,11 @@ import { cycleDataset, leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
 
-Deno.test("Pop counts training items only and ranks every user the same", () => {
+Deno.test("Pop counts training items only and ranks every user the same", async () => {
   const split = leaveOneOut(tinyDataset());
   // train: [0,1,2] [1,2,3] [2,3,4] [3,4,5] -> counts 1,2,3,3,2,1
   const scorer = popularityScorer(split);
-  const scores = scorer.score({
+  const scores = await scorer.score({
     users: Int32Array.of(0, 1),
     items: new Int32Array(2),
     valid: Float32Array.of(1, 1),
@@ -34,7 +34,7 @@ Deno.test("Pop counts training items only and ranks every user the same", () => 
   assertEquals(Array.from(scores), [1, 2, 3, 3, 2, 1, 1, 2, 3, 3, 2, 1]);
 });
 
-Deno.test("item-kNN: hand-computed cosine transition similarities; learns a cycle", () => {
+Deno.test("item-kNN: hand-computed cosine transition similarities; learns a cycle", async () => {
   const split = leaveOneOut(tinyDataset());
   const sims = itemTransitionSimilarities(split, {
     window: 1,
@@ -48,10 +48,14 @@ Deno.test("item-kNN: hand-computed cosine transition similarities; learns a cycl
   assertAlmostEquals(sims[0].get(1)!, 1 / Math.sqrt(2), 1e-12);
   assertEquals(sims[3].has(2), false); // directed
   const cycle = leaveOneOut(cycleDataset(12, 10, 8));
-  const result = evaluateRanking(itemKnnScorer(cycle, { window: 1, historyItems: 1 }), cycle, {
-    stage: "test",
-    cutoffs: [1],
-  });
+  const result = await evaluateRanking(
+    itemKnnScorer(cycle, { window: 1, historyItems: 1 }),
+    cycle,
+    {
+      stage: "test",
+      cutoffs: [1],
+    },
+  );
   assertEquals(result.metrics["HR@1"], 1);
 });
 

@@ -30,21 +30,24 @@ Deno.test("safetensors: byte layout by hand (LE header length, JSON header, LE f
   );
 });
 
-Deno.test("model checkpoint round trip gives identical predictions; bad files give clear errors", () => {
+Deno.test("model checkpoint round trip gives identical predictions; bad files give clear errors", async () => {
   const split = leaveOneOut(tinyDataset(), 10);
   const batch = trainingBatches(split, 0)[0];
   const config = { dim: 8, maxLength: 10 };
   const source = new SequentialRecommender(split.dataset, { ...config, seed: 1 });
   const dir = Deno.makeTempDirSync();
   const base = `${dir}/model`;
-  saveModelCheckpoint(base, source, { datasetFingerprint: "tiny-v1", metrics: { "NDCG@10": 0.5 } });
+  await saveModelCheckpoint(base, source, {
+    datasetFingerprint: "tiny-v1",
+    metrics: { "NDCG@10": 0.5 },
+  });
   const target = new SequentialRecommender(split.dataset, { ...config, seed: 1 });
   // a different initialisation would give other scores: overwrite it from the file
   const other = new SequentialRecommender(split.dataset, { ...config, seed: 1 });
   other.parameters.get("encoder/id/table").assign(other.parameters.get("encoder/id/table").mul(2));
   const loaded = loadModelCheckpoint(base, other, { datasetFingerprint: "tiny-v1" });
   assertEquals(loaded.sidecar.metrics["NDCG@10"], 0.5);
-  assertEquals(modelScorer(other).score(batch), modelScorer(source).score(batch));
+  assertEquals(await modelScorer(other).score(batch), await modelScorer(source).score(batch));
   assertThrows(
     () => loadModelCheckpoint(base, target, { datasetFingerprint: "other" }),
     Error,
@@ -56,9 +59,10 @@ Deno.test("model checkpoint round trip gives identical predictions; bad files gi
     Error,
     'field "modelConfig"',
   );
-  const bytes = Deno.readFileSync(`${base}.safetensors`);
+  const weightsPath = `${dir}/${loaded.sidecar.weightsFile}`;
+  const bytes = Deno.readFileSync(weightsPath);
   bytes[bytes.length - 1] ^= 0xff;
-  Deno.writeFileSync(`${base}.safetensors`, bytes);
+  Deno.writeFileSync(weightsPath, bytes);
   assertThrows(
     () => loadModelCheckpoint(base, target, { datasetFingerprint: "tiny-v1" }),
     Error,

@@ -61,10 +61,22 @@ Deno.test("a changed history or a new user forces a refresh; lookup refuses stal
 });
 
 Deno.test("bad configuration and bad batch sizes throw", () => {
-  assertThrows(() => new NoiseMaskCache(2, 2, { everySteps: 0 }), Error, "everySteps");
-  assertThrows(() => new NoiseMaskCache(2, 2, { warmupSteps: -1 }), Error, "warmupSteps");
-  assertThrows(() => new NoiseMaskCache(0, 2), Error, "positions");
-  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0 });
+  assertThrows(
+    () => new NoiseMaskCache(2, 2, { warmupSteps: 0, everySteps: 0 }),
+    Error,
+    "everySteps",
+  );
+  assertThrows(
+    () => new NoiseMaskCache(2, 2, { warmupSteps: -1, everySteps: 1 }),
+    Error,
+    "warmupSteps",
+  );
+  assertThrows(
+    () => new NoiseMaskCache(0, 2, { warmupSteps: 0, everySteps: 1 }),
+    Error,
+    "positions",
+  );
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everySteps: 10 });
   assertThrows(() => cache.needsRefresh(0, [1], Int32Array.of(0)), Error, "1 users x 2 positions");
   assertThrows(
     () => cache.store(0, [1], Int32Array.of(0, 1), { noiseMask: new Uint8Array(3) }),

@@ -1,11 +1,18 @@
 /**
  * Demure's trainer hooks on the real model: warm-up, the three variants, memory and determinism.
  */
-import { assert, assertEquals, assertGreater } from "@std/assert";
+import { assert, assertEquals, assertGreater, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
-import { type DemureConfig, demureHooks, type DemureVariant } from "../../lib/demure/objective.ts";
+import {
+  type DemureConfig,
+  demureHooks,
+  type DemureVariant,
+  noiseAttributionConfig,
+  resolveDemureConfig,
+} from "../../lib/demure/objective.ts";
+import { DEFAULT_ATTRIBUTION_CONFIG } from "../../lib/attribution/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
 import { resolveTrainerConfig, trainStep } from "../../lib/train/trainer.ts";
@@ -16,7 +23,7 @@ await initBackend({ verbose: false });
 const split = leaveOneOut(tinyDataset(), 4);
 const config = resolveTrainerConfig({ batchSize: 4, seed: 3 });
 
-function run(
+async function run(
   variant: DemureVariant,
   steps: number,
   warmupSteps = 2,
@@ -36,16 +43,16 @@ function run(
   const masks: (number[] | undefined)[] = [];
   const hooks = {
     ...demure.hooks,
-    inputMask: (b: typeof batch, step: number) => {
-      const mask = demure.hooks.inputMask?.(b, step);
-      masks.push(mask ? Array.from(mask.dataSync()) : undefined);
+    inputMask: async (b: typeof batch, step: number) => {
+      const mask = await demure.hooks.inputMask?.(b, step);
+      masks.push(mask ? Array.from(await mask.data()) : undefined);
       return mask;
     },
   };
   const losses = [];
   const tensors: number[] = [];
   for (let step = 0; step < steps; step++) {
-    losses.push(trainStep(model, adam, batch, step, 0, config, hooks));
+    losses.push(await trainStep(model, adam, batch, step, 0, config, hooks));
     tensors.push(tf.memory().numTensors);
   }
   const stats = demure.stats();
@@ -54,8 +61,8 @@ function run(
   return { losses, masks, stats, tensors };
 }
 
-Deno.test("Demure full: no contrastive term during warm-up, a positive one after", () => {
-  const { losses, stats } = run("full", 4);
+Deno.test("Demure full: no contrastive term during warm-up, a positive one after", async () => {
+  const { losses, stats } = await run("full", 4);
   assertEquals([losses[0].auxiliary, losses[1].auxiliary], [0, 0]);
   assertGreater(losses[2].auxiliary, 0);
   assertGreater(losses[3].auxiliary, 0);
@@ -63,8 +70,8 @@ Deno.test("Demure full: no contrastive term during warm-up, a positive one after
   assertEquals(stats.random, 0);
 });
 
-Deno.test("Demure attribution_only masks the input after warm-up and adds no loss", () => {
-  const { losses, masks } = run("attribution_only", 3, 1);
+Deno.test("Demure attribution_only masks the input after warm-up and adds no loss", async () => {
+  const { losses, masks } = await run("attribution_only", 3, 1);
   assertEquals(masks[0], undefined, "warm-up step reads the full history");
   const mask = masks[1];
   assert(mask !== undefined);
@@ -73,31 +80,52 @@ Deno.test("Demure attribution_only masks the input after warm-up and adds no los
   assertEquals(losses.map((l) => l.auxiliary), [0, 0, 0]);
 });
 
-Deno.test("Demure full reads the denoised history in L_rec unless denoiseInput is off", () => {
-  const denoised = run("full", 3, 1);
+Deno.test("Demure full reads the denoised history in L_rec unless denoiseInput is off", async () => {
+  const denoised = await run("full", 3, 1);
   assert(denoised.masks[1] !== undefined && denoised.masks[1].some((w) => w === 0));
   assertGreater(denoised.losses[2].auxiliary, 0);
-  const fullHistory = run("full", 3, 1, { denoiseInput: false });
+  const fullHistory = await run("full", 3, 1, { denoiseInput: false });
   assertEquals(fullHistory.masks, [undefined, undefined, undefined]);
   assertGreater(fullHistory.losses[2].auxiliary, 0);
 });
 
-Deno.test("Demure contrastive_only draws random masks instead of attribution", () => {
-  const { losses, stats } = run("contrastive_only", 3, 1);
+Deno.test("Demure contrastive_only draws random masks instead of attribution", async () => {
+  const { losses, stats } = await run("contrastive_only", 3, 1);
   assertEquals(stats.attributed, 0);
   assertEquals(stats.random, 2);
   assertGreater(losses[2].auxiliary, 0);
 });
 
-Deno.test("Demure training keeps the tensor count constant and is deterministic", () => {
-  const first = run("full", 6);
-  const second = run("full", 6);
+Deno.test("Demure training keeps the tensor count constant and is deterministic", async () => {
+  const first = await run("full", 6);
+  const second = await run("full", 6);
   // Step 2 creates the Adam moments' steady state; from then on nothing may accumulate.
   assertEquals(new Set(first.tensors.slice(3)).size, 1, `tensor counts ${first.tensors}`);
   assertEquals(first.losses, second.losses);
 });
 
-Deno.test("Demure warm-up by epochs and by a validation plateau ends through onEpochEnd", () => {
+Deno.test("Demure's rho is the one noise fraction: selection derived, same default and range", () => {
+  const defaults = resolveDemureConfig();
+  assertEquals(noiseAttributionConfig(defaults).selection, DEFAULT_ATTRIBUTION_CONFIG.selection);
+  assertEquals(noiseAttributionConfig(resolveDemureConfig({ rho: 0.5 })).selection, {
+    kind: "bottom_fraction",
+    rho: 0.5,
+  });
+  assert(!("selection" in defaults.attribution));
+  for (const rho of [0, 1, 1.5]) {
+    assertThrows(
+      () => resolveDemureConfig({ rho }),
+      Error,
+      `DemureConfig.rho is ${rho}; allowed: a finite number > 0 and < 1`,
+    );
+  }
+  const withSelection = {
+    attribution: { selection: { kind: "threshold", threshold: 0 } },
+  } as unknown as Partial<DemureConfig>;
+  assertThrows(() => resolveDemureConfig(withSelection), Error, "set rho");
+});
+
+Deno.test("Demure warm-up by epochs and by a validation plateau ends through onEpochEnd", async () => {
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
   const progress = (epoch: number, improved: boolean) => ({
     epoch,
@@ -116,12 +144,12 @@ Deno.test("Demure warm-up by epochs and by a validation plateau ends through onE
   });
   const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
   const byEpochs = demureHooks(model, { warmupBy: "epochs", warmupEpochs: 2, everySteps: 1 });
-  assertEquals(byEpochs.hooks.inputMask?.(batch, 100), undefined, "warm-up: no mask");
+  assertEquals(await byEpochs.hooks.inputMask?.(batch, 100), undefined, "warm-up: no mask");
   byEpochs.onEpochEnd(progress(1, true));
   assertEquals(byEpochs.stats().warmupEndedAfterEpoch, undefined);
   byEpochs.onEpochEnd(progress(2, true));
   assertEquals(byEpochs.stats().warmupEndedAfterEpoch, 2);
-  const mask = byEpochs.hooks.inputMask?.(batch, 0);
+  const mask = await byEpochs.hooks.inputMask?.(batch, 0);
   assert(mask !== undefined, "after the warm-up every step is masked, whatever its index");
   mask.dispose();
   const byPlateau = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });

@@ -21,32 +21,35 @@ function tableScorer(scoreTable: number[][]): Scorer {
   };
 }
 
-Deno.test("full ranking: history excluded by default, kept on request, ties pessimistic", () => {
+Deno.test("full ranking: history excluded by default, kept on request, ties pessimistic", async () => {
   // user 0: test target 4 (history 0,1,2,3). user 1: target 5. user 2: target 6.
   const scores = [
     [9, 9, 9, 9, 5, 5, 1, 0], // above: none after excluding 0..3; tie with item 5 -> rank 1
     [0, 0, 0, 0, 0, 3, 7, 7], // items 6, 7 above -> rank 2
     [0, 0, 0, 0, 0, 0, 8, 0], // top -> rank 0
   ];
-  const result = evaluateRanking(tableScorer(scores), split, { stage: "test", cutoffs: [1, 2] });
+  const result = await evaluateRanking(tableScorer(scores), split, {
+    stage: "test",
+    cutoffs: [1, 2],
+  });
   assertEquals(Array.from(result.ranks), [1, 2, 0]);
   assertEquals(Array.from(result.perUser["HR@2"]), [1, 0, 1]);
   assertAlmostEquals(result.metrics["HR@1"], 1 / 3, 1e-12);
   assertAlmostEquals(result.metrics.MRR, (1 / 2 + 1 / 3 + 1) / 3, 1e-12);
   assertAlmostEquals(result.metrics["NDCG@2"], (1 / Math.log2(3) + 0 + 1) / 3, 1e-12);
   assertStringIncludes(result.protocol.ranking, "history items excluded");
-  const kept = evaluateRanking(tableScorer(scores), split, {
+  const kept = await evaluateRanking(tableScorer(scores), split, {
     stage: "test",
-    excludeHistory: false,
+    ranking: "history_kept",
   });
   assertEquals(kept.ranks[0], 5); // items 0..3 (9) and item 5 (tie) ahead
   assertStringIncludes(kept.protocol.ranking, "KEPT");
   // Validation excludes the training items only: user 0's target 3 ties with items 0..2 -> excluded.
-  const valid = evaluateRanking(tableScorer(scores), split, { stage: "valid", chunkSize: 2 });
+  const valid = await evaluateRanking(tableScorer(scores), split, { stage: "valid", chunkSize: 2 });
   assertEquals(valid.ranks[0], 0);
 });
 
-Deno.test("sampled ranking: negatives never seen by the user, persisted and reused", () => {
+Deno.test("sampled ranking: negatives never seen by the user, persisted and reused", async () => {
   const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
   negatives.negatives.forEach((row, user) => {
     assertEquals(new Set(row).size, 3);
@@ -68,7 +71,10 @@ Deno.test("sampled ranking: negatives never seen by the user, persisted and reus
     "fewer than 4",
   );
   const scores = [[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]];
-  const result = evaluateRanking(tableScorer(scores), split, { stage: "test", sampled: first });
+  const result = await evaluateRanking(tableScorer(scores), split, {
+    stage: "test",
+    sampled: first,
+  });
   assertEquals(Array.from(result.ranks), [0, 0, 3]); // user 2: all three negatives tie
   assertStringIncludes(result.protocol.ranking, "SAMPLED");
   Deno.removeSync(path);

@@ -136,6 +136,7 @@ Deno.test("ResultStore claims: one holder at a time, released, a dead process's 
 Deno.test("every cell trains with its dataset's stopping rule (cap and patience)", () => {
   const plan = planExperiments("full");
   for (const [kind, dataset] of Object.entries(plan.datasets)) {
+    if (!plan.cells.some((c) => c.dataset.kind === kind)) continue;
     const stopping = new Set(
       plan.cells.filter((c) => c.dataset.kind === kind).map((c) =>
         `${c.training.maxEpochs}/${c.training.patience}`

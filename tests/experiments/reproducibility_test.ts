@@ -3,8 +3,8 @@
  * so the attribution and the contrastive views are exercised) is re-run from the settings stored
  * in its file, in a subprocess with the record's backend and BLAS thread count, and its metrics
  * must equal the committed ones bit for bit (training is deterministic for a seed on one backend
- * and thread count). Regenerate the record with `deno task reproduce --quick --results
- * results-of-record/quick` after a deliberate change of the numerics.
+ * and thread count). After a deliberate change of the numerics, regenerate the record with
+ * `DEMURE_BLAS_THREADS=1 deno run -A scripts/rerun_cell.ts --write <the record>`.
  */
 import { assert, assertEquals } from "@std/assert";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";

@@ -62,7 +62,7 @@ Deno.test("selection reads validation only; the plan then runs the chosen trial 
     c.systemKey === "SASRec-MM" && c.datasetLabel === label
   );
   assert(waiting.every((c) => c.waitsFor?.includes(`${label}/SASRec-MM`)));
-  const next = planExperiments("quick", { selected });
+  const next = planExperiments("quick", undefined, { selected });
   const main = cellsOf(next, "main").filter((c) =>
     c.systemKey === "SASRec-MM" && c.datasetLabel === label
   );

@@ -69,7 +69,7 @@ Deno.test("GRU4Rec and the multi-modal model train too (loss falls)", async () =
   }
 });
 
-Deno.test("memory: tf.memory().numTensors does not grow over training steps (with both hooks)", () => {
+Deno.test("memory: tf.memory().numTensors does not grow over training steps (with both hooks)", async () => {
   const split = leaveOneOut(tinyDataset(), 10);
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10 });
   const adam = new Adam();
@@ -81,10 +81,10 @@ Deno.test("memory: tf.memory().numTensors does not grow over training steps (wit
       tf.mul(tf.mean(tf.square(states)), 0.1) as tf.Scalar,
   };
   const batches = trainingBatches(split, 0, { batchSize: 2, seed: 0, shuffle: true });
-  trainStep(model, adam, batches[0], 0, 0, config, hooks); // creates the Adam moments
+  await trainStep(model, adam, batches[0], 0, 0, config, hooks); // creates the Adam moments
   const before = tf.memory().numTensors;
   for (let step = 1; step <= 6; step++) {
-    trainStep(model, adam, batches[step % 2], step, 0, config, hooks);
+    await trainStep(model, adam, batches[step % 2], step, 0, config, hooks);
   }
   assertEquals(tf.memory().numTensors, before);
   adam.dispose();
@@ -96,7 +96,7 @@ Deno.test("determinism: the same seed gives the same losses and metrics twice", 
     const split = leaveOneOut(tinyDataset(), 10);
     const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 3 });
     const result = await trainModel(model, split, { maxEpochs: 3, batchSize: 2, seed: 5 }, quiet);
-    const test = evaluateRanking(modelScorer(model), split, { stage: "test" });
+    const test = await evaluateRanking(modelScorer(model), split, { stage: "test" });
     model.dispose();
     return { losses: result.history.map((h) => h.loss), metrics: test.metrics };
   };
@@ -158,7 +158,7 @@ Deno.test("resume: 2 epochs + resume to 4 equals 4 epochs straight", async () =>
   assertEquals(rest.history.map((h) => h.loss), full.history.map((h) => h.loss));
   assertEquals(rest.bestValidation, full.bestValidation);
   const scores = (m: SequentialRecommender) => modelScorer(m).score(trainingBatches(split, 0)[0]);
-  assertEquals(scores(resumed), scores(straight));
+  assertEquals(await scores(resumed), await scores(straight));
   straight.dispose();
   resumed.dispose();
   Deno.removeSync(dir, { recursive: true });

@@ -3,6 +3,7 @@
  * position) in a seeded order, and evaluation batches (validation or test).
  */
 import { createRng } from "../../util/random.ts";
+import { checkInteger, checkOneOf } from "../../util/settings.ts";
 import type { LeaveOneOutSplit, SequenceBatch } from "../types.ts";
 
 /** Options of the training batcher. */
@@ -32,6 +33,7 @@ export const DEFAULT_BATCHER: BatcherConfig = {
 
 /** An evaluation batch: the histories and one target item per row. */
 export interface EvaluationBatch {
+  /** The histories. */
   batch: SequenceBatch;
   /** `[batch]` the item to rank for each row. */
   targets: Int32Array;
@@ -90,6 +92,11 @@ export function trainingBatches(
   epoch: number,
   config: BatcherConfig = DEFAULT_BATCHER,
 ): SequenceBatch[] {
+  // A batch size below 1 would never advance the loop below (and grow memory without bound).
+  checkInteger("BatcherConfig.batchSize", config.batchSize, { min: 1 });
+  if (config.windows !== undefined) {
+    checkOneOf("BatcherConfig.windows", config.windows, ["all", "last"]);
+  }
   const length = split.maxLength;
   const rows: { user: number; window: number }[] = [];
   for (const [user, items] of split.train.entries()) {
@@ -130,6 +137,7 @@ export function evaluationBatches(
   stage: "valid" | "test",
   batchSize: number,
 ): EvaluationBatch[] {
+  checkInteger("evaluationBatches: batchSize", batchSize, { min: 1 });
   const batches: EvaluationBatch[] = [];
   const numUsers = split.train.length;
   for (let start = 0; start < numUsers; start += batchSize) {

@@ -1,6 +1,6 @@
 /** Runs the Python unit checks of the runner's output routing with Debian's python3. */
 import { assert } from "@std/assert";
-import { jupyterProblem } from "../../lib/notebook/execute_notebook.ts";
+import { jupyterProblem } from "../../lib/notebook_runner/execute_notebook.ts";
 
 const projectRoot = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const problem = await jupyterProblem({ projectRoot });
@@ -12,7 +12,7 @@ Deno.test({
   async fn() {
     const python = Deno.env.get("DEMURE_JUPYTER_PYTHON") ?? "/usr/bin/python3";
     const output = await new Deno.Command(python, {
-      args: [`${projectRoot}/tests/notebook/output_collector_check.py`, "-v"],
+      args: [`${projectRoot}/tests/notebook_runner/output_collector_check.py`, "-v"],
       stdout: "piped",
       stderr: "piped",
     }).output();

@@ -20,8 +20,11 @@ export interface NotebookRunnerConfig {
 
 /** Outcome of one runner invocation; `message` holds the runner's stderr (cell index, traceback). */
 export interface NotebookRunResult {
+  /** True when every cell ran without error (and the HTML was written, for rendering). */
   ok: boolean;
+  /** The runner's exit status. */
   exitCode: number;
+  /** The runner's output: on failure the cell index and traceback. */
   message: string;
 }
 

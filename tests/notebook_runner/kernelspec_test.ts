@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { ensureDenoKernelspec } from "../../lib/notebook/kernelspec.ts";
+import { ensureDenoKernelspec } from "../../lib/notebook_runner/kernelspec.ts";
 
 Deno.test("kernelspec: written once with the Deno kernel argv, then left alone", async () => {
   const root = await Deno.makeTempDir({ prefix: "kernelspec-test-" });

@@ -5,10 +5,10 @@
  * naming the cell index.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { executeNotebook, jupyterProblem } from "../../lib/notebook/execute_notebook.ts";
+import { executeNotebook, jupyterProblem } from "../../lib/notebook_runner/execute_notebook.ts";
 
 const projectRoot = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
-const fixtures = `${projectRoot}/tests/notebook/fixtures`;
+const fixtures = `${projectRoot}/tests/notebook_runner/fixtures`;
 const problem = await jupyterProblem({ projectRoot });
 const ignore = problem !== null;
 if (ignore) console.warn(`notebook runner tests skipped: ${problem}`);

@@ -1,0 +1,237 @@
+/**
+ * The grid's cells as commands, for batch schedulers: list the plan's cells with a stable index,
+ * run exactly one of them, and tie a results folder to the plan that fills it.
+ *
+ * Each cell is already an independent, resumable unit (one result file, written atomically), so a
+ * job-array task is `reproduce --cell <key> --results <shared folder>` (scripts/slurm/submit.ts).
+ * The folder's `plan.json` records the plan that writes into it (its mode), and a command of another
+ * plan stops with an error before writing anything, so two grids never mix in one folder. Seeds may
+ * differ: a cell's key and stored settings carry its seed, so adding seeds to a folder is a resume.
+ *
+ * @example
+ * ```ts
+ * const plan = planExperiments("quick");
+ * for (const cell of listCells(plan, "results/quick")) console.log(cell.index, cell.status, cell.key);
+ * checkResultsPlan(plan, "results/quick");
+ * await runOneCell(plan, resolveCell(plan, "3"), { resultsDir: "results/quick" });
+ * ```
+ */
+import { writeFilesAtomically } from "../data/atomic_write.ts";
+import { datasetLabel, prepareDataset } from "./datasets.ts";
+import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan.ts";
+import { type CellClaim, ResultStore } from "./result_store.ts";
+import type { CellResult } from "./run_cell.ts";
+import {
+  cellsDirectory,
+  epochLine,
+  estimatedCellSeconds,
+  removeCellCheckpoints,
+  runPlannedCell,
+  settingsOf,
+  writeSelection,
+} from "./run_plan.ts";
+
+/** One cell of a plan as a command sees it. */
+export interface CellListing {
+  /** Position in the plan (stable for a given plan: the plan's order is fixed). */
+  index: number;
+  key: string;
+  dataset: string;
+  system: string;
+  seed: number;
+  /** Expected wall time on the reference machine (2 cores), see `estimatedCellSeconds`. */
+  estimatedSeconds: number;
+  /** finished: stored with the plan's settings; claimed: a process holds it; pending: neither. */
+  status: "finished" | "claimed" | "pending";
+  /** Who holds the cell, when claimed. */
+  claim?: CellClaim;
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** The cells of `plan` in order, with their state under `resultsDir` when given. Writes nothing. */
+export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListing[] {
+  const store = resultsDir !== undefined && exists(cellsDirectory(resultsDir))
+    ? new ResultStore(cellsDirectory(resultsDir))
+    : undefined;
+  return plan.cells.map((cell, index) => {
+    const finished = store?.get<CellResult>(cell.key, settingsOf(plan, cell)) !== undefined;
+    const claim = finished ? undefined : store?.claimOf(cell.key);
+    return {
+      index,
+      key: cell.key,
+      dataset: datasetLabel(cell.dataset),
+      system: cell.systemName,
+      seed: cell.seed,
+      estimatedSeconds: estimatedCellSeconds(plan, cell),
+      status: finished ? "finished" : claim ? "claimed" : "pending",
+      ...(claim ? { claim } : {}),
+    };
+  });
+}
+
+/** The cell named by its index in the plan or by its key; a clear error for anything else. */
+export function resolveCell(plan: ExperimentPlan, idOrIndex: string): PlannedCell {
+  if (/^\d+$/.test(idOrIndex)) {
+    const index = Number(idOrIndex);
+    const cell = plan.cells[index];
+    if (cell) return cell;
+    throw new Error(
+      `--cell ${idOrIndex}: no such index; the ${plan.mode} plan has cells 0..${
+        plan.cells.length - 1
+      } (see --list-cells)`,
+    );
+  }
+  const cell = plan.cells.find((c) => c.key === idOrIndex);
+  if (cell) return cell;
+  throw new Error(
+    `--cell "${idOrIndex}": not a cell of the ${plan.mode} plan (seeds ${
+      plan.seeds.join(",")
+    }); give an index 0..${plan.cells.length - 1} or a key printed by --list-cells`,
+  );
+}
+
+/** What a results folder records of its plan; `mode` must match (the grid's size and settings). */
+export interface PlanIdentity {
+  mode: ExperimentMode;
+  /** The seeds of the command that first wrote the folder (informative: seeds may be added). */
+  seeds: number[];
+}
+
+/** The identity of `plan`. */
+export function planIdentity(plan: ExperimentPlan): PlanIdentity {
+  return { mode: plan.mode, seeds: plan.seeds };
+}
+
+/** Where a results folder records its plan. */
+export function planFilePath(resultsDir: string): string {
+  return `${resultsDir}/plan.json`;
+}
+
+/**
+ * Throws when `resultsDir` belongs to another plan: its `plan.json` names another mode, or (a folder from before `plan.json`) it holds cells of another mode. Writes nothing.
+ */
+export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void {
+  const path = planFilePath(resultsDir);
+  const wanted = planIdentity(plan);
+  if (exists(path)) {
+    let recorded: PlanIdentity;
+    try {
+      recorded = JSON.parse(Deno.readTextFileSync(path)) as PlanIdentity;
+    } catch (error) {
+      throw new Error(`${path}: unreadable (${(error as Error).message})`);
+    }
+    for (const field of ["mode"] as const) {
+      if (JSON.stringify(recorded[field]) !== JSON.stringify(wanted[field])) {
+        throw new Error(
+          `${path}: field "${field}" is ${JSON.stringify(recorded[field])}, this command's plan ` +
+            `has ${JSON.stringify(wanted[field])}: the folder holds another plan's cells. Use ` +
+            `another --results folder, or the folder's own plan (${
+              recorded.mode === "quick" ? "with" : "without"
+            } --quick)`,
+        );
+      }
+    }
+    return;
+  }
+  const cells = cellsDirectory(resultsDir);
+  if (!exists(cells)) return;
+  const foreign = [...Deno.readDirSync(cells)]
+    .filter((e) => e.name.endsWith(".json") && !e.name.startsWith(`${plan.mode}__`))
+    .map((e) => e.name);
+  if (foreign.length > 0) {
+    throw new Error(
+      `${cells}: holds cells of another plan (e.g. ${foreign[0]}), not of the ${plan.mode} ` +
+        "plan; use another --results folder",
+    );
+  }
+}
+
+/** Records `plan` as the plan of `resultsDir` (after {@linkcode checkResultsPlan}), once. */
+export function recordResultsPlan(plan: ExperimentPlan, resultsDir: string): void {
+  checkResultsPlan(plan, resultsDir);
+  if (exists(planFilePath(resultsDir))) return;
+  Deno.mkdirSync(resultsDir, { recursive: true });
+  // Array tasks may start together: each writes the same content atomically.
+  writeFilesAtomically([
+    { path: planFilePath(resultsDir), data: JSON.stringify(planIdentity(plan), null, 1) + "\n" },
+  ]);
+}
+
+/** Options of {@linkcode runOneCell}. */
+export interface RunOneCellOptions {
+  resultsDir: string;
+  /** Progress lines (default console.log). */
+  log?: (line: string) => void;
+  /** The batch job running this process (recorded in the cell's claim), e.g. `1234_7`. */
+  job?: string;
+}
+
+/**
+ * Runs exactly one cell of `plan` into `resultsDir` under a claim, unless it is already stored
+ * (then returns the stored result). Throws when another live process holds the cell, or when the
+ * cell fails (its claim is released either way, and nothing is stored).
+ */
+export async function runOneCell(
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+  options: RunOneCellOptions,
+): Promise<{ result: CellResult; ranNow: boolean }> {
+  const log = options.log ?? console.log;
+  if (cell.waitsFor) {
+    throw new Error(
+      `${cell.key}: its configuration waits for the selection of ${cell.waitsFor.join(", ")}; ` +
+        "run the selection's trials (cells key .../trial=N/...) first",
+    );
+  }
+  recordResultsPlan(plan, options.resultsDir);
+  const store = new ResultStore(cellsDirectory(options.resultsDir));
+  const settings = settingsOf(plan, cell);
+  const stored = store.get<CellResult>(cell.key, settings);
+  if (stored) {
+    log(`${cell.key}: already finished (${store.pathOf(cell.key)})`);
+    return { result: stored, ranNow: false };
+  }
+  const holder = store.claim(cell.key, options.job);
+  if (holder) {
+    throw new Error(
+      `${cell.key}: running in process ${holder.pid} on ${holder.hostname}` +
+        `${holder.job ? ` (job ${holder.job})` : ""} since ${holder.since}; if that process ` +
+        `is dead, delete ${store.claimPathOf(cell.key)}`,
+    );
+  }
+  const stopHeartbeat = store.keepAlive(cell.key);
+  try {
+    const again = store.get<CellResult>(cell.key, settings);
+    if (again) return { result: again, ranNow: false };
+    const data = await prepareDataset(cell.dataset);
+    log(`dataset ${data.label}\n${data.statistics}\n${data.split.protocol.join("\n")}`);
+    log(`cell ${cell.key}`);
+    const started = performance.now();
+    const result = await runPlannedCell(plan, cell, data, (progress) => {
+      store.heartbeat(cell.key);
+      log(epochLine(progress));
+    }, options.resultsDir);
+    store.put(cell.key, settings, result);
+    removeCellCheckpoints(options.resultsDir, plan, cell);
+    // A finished trial may complete a selection: the cells that wait for it become runnable.
+    if (cell.trial) writeSelection(plan, options.resultsDir, log);
+    log(
+      `${cell.key}: test NDCG@10 ${result.test["NDCG@10"].toFixed(4)} HR@10 ${
+        result.test["HR@10"].toFixed(4)
+      } (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
+    return { result, ranNow: true };
+  } finally {
+    stopHeartbeat();
+    store.release(cell.key);
+  }
+}

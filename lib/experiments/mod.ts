@@ -1,0 +1,28 @@
+/**
+ * The experiments that reproduce the paper: systems, datasets, the plan of cells, running cells
+ * (resumable, shared between processes), the selection on validation, analyses, attribution
+ * quality, the summary with its markdown and HTML reports, and the results of record.
+ *
+ * @example
+ * ```ts
+ * import { planExperiments, runPlan } from "./lib/experiments/mod.ts";
+ * const outcome = await runPlan(planExperiments("quick"), { resultsDir: "results/quick" });
+ * ```
+ *
+ * @module
+ */
+export * from "./systems.ts";
+export * from "./datasets.ts";
+export * from "./plan.ts";
+export * from "./run_cell.ts";
+export * from "./run_plan.ts";
+export * from "./cell_command.ts";
+export * from "./ensure_cells.ts";
+export * from "./result_store.ts";
+export * from "./analyse.ts";
+export * from "./attribution_quality.ts";
+export * from "./selection.ts";
+export * from "./summary.ts";
+export * from "./markdown_report.ts";
+export * from "./html_report.ts";
+export * from "./verify.ts";

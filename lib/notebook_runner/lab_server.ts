@@ -1,0 +1,265 @@
+/**
+ * The interactive notebook server behind `./run.sh lab`: Debian's classic Jupyter Notebook (6.4;
+ * JupyterLab is not packaged in Debian 12) bound to 127.0.0.1 with token authentication, serving
+ * `notebooks/` with the project's Deno kernel (the project-local kernelspec, through
+ * `JUPYTER_PATH`). Jupyter's configuration and runtime files stay under `.jupyter/` too, so a
+ * user's `~/.jupyter` neither changes nor is changed by it.
+ *
+ * Stopping: the server runs in a session of its own (a Ctrl-C in the terminal reaches only the
+ * launcher, never Jupyter's interactive "Shutdown this notebook server (y/[n])?" prompt); `stop()`
+ * sends it SIGTERM, on which Jupyter shuts its kernels down, then signals every process the server
+ * started that is still running (tracked through `/proc`, Linux only) and reports any survivor.
+ *
+ * @example
+ * ```ts
+ * const server = await startLabServer({ projectRoot: Deno.cwd() });
+ * console.log(server.url); // http://127.0.0.1:8888/?token=...
+ * const { leftRunning } = await server.stop();
+ * ```
+ */
+import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";
+import { ensureDenoKernelspec } from "./kernelspec.ts";
+
+/** The port tried first when none is asked for; the next free one above it is taken otherwise. */
+export const DEFAULT_LAB_PORT = 8888;
+const PORTS_TRIED = 50;
+
+/** Options of {@linkcode startLabServer}. */
+export interface LabServerConfig {
+  /** Project root (holds `notebooks/` and `.jupyter/`). */
+  projectRoot: string;
+  /** Port to bind (1-65535); it must be free. Default: the first free port from 8888 up. */
+  port?: number;
+  /** Token of the URL; default: 32 random hex digits. */
+  token?: string;
+  /** Python with Jupyter Notebook. Default: `$DEMURE_JUPYTER_PYTHON` or `/usr/bin/python3`. */
+  python?: string;
+  /** Extra environment of the server and so of its kernels (e.g. `{ DEMURE_QUICK: "1" }`). */
+  env?: Record<string, string>;
+  /** Write Jupyter's log here instead of the terminal. */
+  logFile?: string;
+  /** Longest wait for the server to answer, in seconds. Default: 60. */
+  startTimeoutS?: number;
+}
+
+/** What {@linkcode LabServer.stop} left behind: processes it started that still run (none if clean). */
+export interface LabStopReport {
+  /** Exit code of the server (null when it had to be killed). */
+  exitCode: number | null;
+  /** Processes (kernels and their children) that outlived the server and were signalled. */
+  signalledAfterServer: number;
+  /** Pids of processes the server started that are still running after every signal. */
+  leftRunning: number[];
+}
+
+/** A running notebook server. */
+export interface LabServer {
+  /** `http://127.0.0.1:<port>/?token=<token>`: what a browser opens. */
+  url: string;
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  /** The token every request must carry (`?token=`, or the header `Authorization: token ...`). */
+  token: string;
+  /** The port bound on 127.0.0.1. */
+  port: number;
+  /** Pid of the Jupyter process. */
+  pid: number;
+  /** Processes the server has started and that are alive now (kernels and their children). */
+  children(): ProcessId[];
+  /** Resolves with the exit code when the server process ends (by `stop()` or on its own). */
+  exited: Promise<number>;
+  /** Stops the server and every process it started; idempotent. */
+  stop(): Promise<LabStopReport>;
+}
+
+/** The reason the notebook server cannot run here (with what to install), or `null`. */
+export async function labProblem(python = defaultPython()): Promise<string | null> {
+  const install = "install Debian's jupyter-notebook (apt-get install jupyter-notebook)";
+  try {
+    const output = await new Deno.Command(python, {
+      args: ["-c", "import notebook.notebookapp"],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (output.code === 0) return null;
+    const reason = new TextDecoder().decode(output.stderr).trim().split("\n").pop();
+    return `${python} lacks Jupyter Notebook (${reason}); ${install}`;
+  } catch (error) {
+    return `cannot run ${python} (${(error as Error).message}); ${install}`;
+  }
+}
+
+function defaultPython(): string {
+  return Deno.env.get("DEMURE_JUPYTER_PYTHON") ?? "/usr/bin/python3";
+}
+
+function isPortFree(port: number): boolean {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port }).close();
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) return false;
+    throw error;
+  }
+}
+
+/** `port` if free (an explicit port is never swapped), else the first free port from 8888. */
+function choosePort(port: number | undefined): number {
+  if (port !== undefined) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error(`lab: port ${port} is not an integer in 1-65535`);
+    }
+    if (!isPortFree(port)) throw new Error(`lab: port ${port} on 127.0.0.1 is in use`);
+    return port;
+  }
+  for (let candidate = DEFAULT_LAB_PORT; candidate < DEFAULT_LAB_PORT + PORTS_TRIED; candidate++) {
+    if (isPortFree(candidate)) return candidate;
+  }
+  throw new Error(
+    `lab: ports ${DEFAULT_LAB_PORT}-${DEFAULT_LAB_PORT + PORTS_TRIED - 1} are all in use; ` +
+      "pass --port N",
+  );
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitUntilAnswering(
+  baseUrl: string,
+  token: string,
+  exited: Promise<number>,
+  timeoutS: number,
+): Promise<void> {
+  let exitCode: number | undefined;
+  exited.then((code) => exitCode = code);
+  const deadline = performance.now() + timeoutS * 1000;
+  while (performance.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`lab: the server exited with status ${exitCode}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/status`, {
+        headers: { Authorization: `token ${token}` },
+      });
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`lab: the server did not answer within ${timeoutS} s`);
+}
+
+/** Starts the server and waits until it answers; see the module comment. */
+export async function startLabServer(config: LabServerConfig): Promise<LabServer> {
+  const python = config.python ?? defaultPython();
+  const problem = await labProblem(python);
+  if (problem) throw new Error(`lab: ${problem}`);
+  const port = choosePort(config.port);
+  const token = config.token ?? randomToken();
+  const root = config.projectRoot;
+  const spec = await ensureDenoKernelspec({ projectRoot: root });
+  const inheritedPath = Deno.env.get("JUPYTER_PATH");
+  const log = config.logFile
+    ? await Deno.open(config.logFile, { write: true, create: true, truncate: true })
+    : undefined;
+  const child = new Deno.Command(python, {
+    args: [
+      "-m",
+      "notebook",
+      "--no-browser",
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      "--port-retries=0",
+      `--notebook-dir=${root}/notebooks`,
+      // Only the project's kernel: Debian's python3-ipykernel (installed for nbconvert) would
+      // otherwise be offered, and be the default, for new notebooks.
+      `--KernelSpecManager.allowed_kernelspecs=${spec.kernelName}`,
+      "--KernelSpecManager.ensure_native_kernel=False",
+      `--MappingKernelManager.default_kernel_name=${spec.kernelName}`,
+      // Jupyter refuses root without it; containers and CI run as root.
+      ...(Deno.uid() === 0 ? ["--allow-root"] : []),
+    ],
+    env: {
+      ...config.env,
+      // The token through the environment, so that it does not show in `ps`.
+      JUPYTER_TOKEN: token,
+      JUPYTER_PATH: inheritedPath ? `${spec.jupyterPath}:${inheritedPath}` : spec.jupyterPath,
+      JUPYTER_CONFIG_DIR: `${spec.jupyterPath}/config`,
+      // Notebook trust signatures (nbsignatures.db) and other user data.
+      JUPYTER_DATA_DIR: `${spec.jupyterPath}/data`,
+      JUPYTER_RUNTIME_DIR: `${spec.jupyterPath}/runtime`,
+    },
+    stdin: "null",
+    stdout: log ? "piped" : "inherit",
+    stderr: log ? "piped" : "inherit",
+    detached: true,
+  }).spawn();
+  if (log) {
+    // Both streams into one file, in arrival order.
+    const writer = log.writable.getWriter();
+    const copy = async (stream: ReadableStream<Uint8Array>) => {
+      for await (const chunk of stream) await writer.write(chunk);
+    };
+    Promise.all([copy(child.stdout), copy(child.stderr)]).finally(() => writer.close());
+  }
+  const exited = child.status.then((status) => status.code);
+  // Kernels are re-parented when the server dies, so they are tracked while it lives.
+  const tracked = new Map<string, ProcessId>();
+  const track = () => {
+    for (const id of descendantsOf(child.pid)) tracked.set(`${id.pid}/${id.startTime}`, id);
+  };
+  const tracker = setInterval(track, 500);
+  let stopping: Promise<LabStopReport> | undefined;
+  const stop = (): Promise<LabStopReport> => {
+    stopping ??= (async () => {
+      track();
+      clearInterval(tracker);
+      let exitCode: number | null = null;
+      try {
+        Deno.kill(child.pid, "SIGTERM");
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+      // Jupyter asks each kernel to shut down, waits for it, then kills it: a few seconds.
+      const finished = await Promise.race([exited, sleep(20_000).then(() => null)]);
+      if (finished === null) {
+        Deno.kill(child.pid, "SIGKILL");
+        await exited;
+      } else {
+        exitCode = finished;
+      }
+      const survivors = [...tracked.values()].filter(isAlive);
+      for (const id of survivors) signalIfAlive(id, "SIGTERM");
+      for (let wait = 0; wait < 20 && survivors.some(isAlive); wait++) await sleep(100);
+      for (const id of survivors) signalIfAlive(id, "SIGKILL");
+      for (let wait = 0; wait < 20 && survivors.some(isAlive); wait++) await sleep(100);
+      return {
+        exitCode,
+        signalledAfterServer: survivors.length,
+        leftRunning: [...tracked.values()].filter(isAlive).map((id) => id.pid),
+      };
+    })();
+    return stopping;
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntilAnswering(baseUrl, token, exited, config.startTimeoutS ?? 60);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url: `${baseUrl}/?token=${token}`,
+    baseUrl,
+    token,
+    port,
+    pid: child.pid,
+    children: () => descendantsOf(child.pid),
+    exited,
+    stop,
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Running notebooks from outside a kernel: the project-local Deno kernelspec, headless execution
+ * and HTML rendering (`./run.sh notebooks`), and the interactive notebook server
+ * (`./run.sh lab`). Used by scripts and tests; what runs inside the kernel is `lib/notebook`.
+ *
+ * @example
+ * ```ts
+ * import { startLabServer } from "./lib/notebook_runner/mod.ts";
+ * const server = await startLabServer({ projectRoot: Deno.cwd() });
+ * console.log(server.url);
+ * await server.stop();
+ * ```
+ */
+export { type DenoKernelspec, ensureDenoKernelspec, type KernelspecConfig } from "./kernelspec.ts";
+export {
+  executeNotebook,
+  jupyterProblem,
+  type NotebookRunnerConfig,
+  type NotebookRunResult,
+  renderNotebookHtml,
+} from "./execute_notebook.ts";
+export {
+  DEFAULT_LAB_PORT,
+  labProblem,
+  type LabServer,
+  type LabServerConfig,
+  type LabStopReport,
+  startLabServer,
+} from "./lab_server.ts";
+export { descendantsOf, isAlive, type ProcessId } from "./processes.ts";

@@ -1,0 +1,214 @@
+/**
+ * The trainer's configuration, its defaults and its one validator, and the types of the hooks
+ * through which Demure and CL4SRec extend the loop. Apart from the loop (`trainer.ts`) and the
+ * run checkpoints (`_run_checkpoints.ts`) so that both import it and not each other.
+ */
+import type { Scalar, Tensor3D } from "../backend/tf.ts";
+import type { Json } from "../checkpoint/checkpoint.ts";
+import type { HostTensor } from "../checkpoint/safetensors.ts";
+import type { SequenceBatch } from "../data/types.ts";
+import {
+  DEFAULT_RANKING_PROTOCOL,
+  RANKING_PROTOCOLS,
+  type RankingProtocol,
+} from "../eval/protocol.ts";
+import {
+  DEFAULT_RECOMMENDATION_LOSS,
+  type RecommendationLossConfig,
+  validateRecommendationLossConfig,
+} from "../losses/recommendation.ts";
+import type { ForwardOutput, SequentialRecommender } from "../models/sequential_recommender.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  SettingError,
+} from "../util/settings.ts";
+import { type AdamConfig, DEFAULT_ADAM_CONFIG, validateAdamConfig } from "./adam.ts";
+import type { EpochProgress } from "./progress.ts";
+
+/** Configuration of `trainModel`; ranges in `docs/configuration.md`. */
+export interface TrainerConfig {
+  /** Integer >= 1. Default 30 (the README's protocol; a dataset that needs more says so in the
+   * plan's `datasetTraining`). */
+  maxEpochs: number;
+  /** Users per batch, integer >= 1. Default 128. */
+  batchSize: number;
+  /** Default {@linkcode DEFAULT_ADAM_CONFIG} (lr 2e-3). */
+  optimizer: AdamConfig;
+  /** Default cross-entropy over all items, all positions. */
+  loss: RecommendationLossConfig;
+  /** Stop after this many evaluations without a better validation NDCG@10 (integer >= 1). Default 4. */
+  patience: number;
+  /** Evaluate on validation every this many epochs (integer >= 1). Default 1. */
+  evalEvery: number;
+  /** Users per evaluation chunk (integer >= 1). Default 256. */
+  evalChunkSize: number;
+  /**
+   * Full-ranking protocol of validation, hence of early stopping (and of the cell's test, see
+   * `runCell`): `history_excluded` or `history_kept`. Default {@linkcode DEFAULT_RANKING_PROTOCOL}.
+   */
+  ranking: RankingProtocol;
+  /** Seed of batch order, dropout and negatives (integer >= 0). Default 0. */
+  seed: number;
+  /**
+   * Which windows of a long training history are trained on: `"all"` (default: every interaction
+   * is a target once per epoch) or `"last"` (the most recent `maxLength` only). See
+   * `BatcherConfig.windows`.
+   */
+  windows: "all" | "last";
+  /** Cap on batches per epoch (quick runs, smoke tests), integer >= 1; default undefined = all. */
+  maxBatchesPerEpoch?: number;
+  /** Save `last` and `best` checkpoints here after every epoch. Default undefined (none). */
+  checkpointDir?: string;
+  /** Continue from `<checkpointDir>/last` when it exists. Default true. */
+  resume: boolean;
+  /**
+   * Wall-clock budget in seconds (> 0): the run stops after the epoch during which the budget ran
+   * out, restores the best weights and sets `TrainingResult.stoppedBy` to `"time_budget"`.
+   * Default undefined (no budget). Not part of the resume key: a resumed run may get a new budget.
+   */
+  maxWallSeconds?: number;
+  /**
+   * Divergence guard (> 1): training stops with `TrainingDivergedError` when a step's L_rec
+   * exceeds this many times the loss of a uniform guess (ln numItems for cross-entropy, 2 ln 2
+   * for BCE). A healthy run stays below 1x after its first steps. Default 100.
+   */
+  divergenceFactor: number;
+}
+
+/**
+ * Defaults of {@linkcode TrainerConfig}: the README's protocol (tests/train/defaults_test.ts checks
+ * that they agree). Per-dataset changes (MovieLens's patience) live in the experiment plan.
+ */
+export const DEFAULT_TRAINER_CONFIG: TrainerConfig = {
+  maxEpochs: 30,
+  batchSize: 128,
+  optimizer: DEFAULT_ADAM_CONFIG,
+  loss: DEFAULT_RECOMMENDATION_LOSS,
+  patience: 4,
+  evalEvery: 1,
+  evalChunkSize: 256,
+  ranking: DEFAULT_RANKING_PROTOCOL,
+  seed: 0,
+  windows: "all",
+  resume: true,
+  divergenceFactor: 100,
+};
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range; ranges in `docs/configuration.md`.
+ */
+export function validateTrainerConfig(config: TrainerConfig): void {
+  const name = (field: string) => `TrainerConfig.${field}`;
+  checkInteger(name("maxEpochs"), config.maxEpochs, { min: 1 });
+  checkInteger(name("batchSize"), config.batchSize, { min: 1 });
+  checkInteger(name("patience"), config.patience, { min: 1 });
+  checkInteger(name("evalEvery"), config.evalEvery, { min: 1 });
+  checkInteger(name("evalChunkSize"), config.evalChunkSize, { min: 1 });
+  checkInteger(name("seed"), config.seed, { min: 0, max: 2 ** 31 - 1 });
+  checkOneOf(name("windows"), config.windows, ["all", "last"]);
+  checkOneOf(name("ranking"), config.ranking, RANKING_PROTOCOLS);
+  if (config.maxBatchesPerEpoch !== undefined) {
+    checkInteger(name("maxBatchesPerEpoch"), config.maxBatchesPerEpoch, { min: 1 });
+  }
+  if (
+    config.checkpointDir !== undefined &&
+    (typeof config.checkpointDir !== "string" || config.checkpointDir === "")
+  ) {
+    throw new SettingError(name("checkpointDir"), config.checkpointDir, "a non-empty path");
+  }
+  checkBoolean(name("resume"), config.resume);
+  if (config.maxWallSeconds !== undefined) {
+    checkNumber(name("maxWallSeconds"), config.maxWallSeconds, { above: 0 });
+  }
+  checkNumber(name("divergenceFactor"), config.divergenceFactor, { above: 1 });
+  validateAdamConfig(config.optimizer, "TrainerConfig.optimizer");
+  validateRecommendationLossConfig(config.loss, "TrainerConfig.loss");
+}
+
+/** Fills in the defaults of {@linkcode TrainerConfig} and validates the result. */
+export function resolveTrainerConfig(input: Partial<TrainerConfig> = {}): TrainerConfig {
+  const config: TrainerConfig = {
+    ...DEFAULT_TRAINER_CONFIG,
+    ...input,
+    optimizer: { ...DEFAULT_ADAM_CONFIG, ...input.optimizer },
+    loss: { ...DEFAULT_RECOMMENDATION_LOSS, ...input.loss },
+  };
+  validateTrainerConfig(config);
+  return config;
+}
+
+/** What {@linkcode TrainerHooks.auxiliaryLoss} sees (all tensors live inside the gradient tape). */
+export interface AuxiliaryLossContext extends ForwardOutput {
+  model: SequentialRecommender;
+  batch: SequenceBatch;
+  /** Global step (0-based, counts across epochs and resumptions). */
+  step: number;
+  /** 0-based epoch. */
+  epoch: number;
+  /** L_rec of this batch. */
+  recommendationLoss: Scalar;
+  /** Seed for any randomness of the hook at this step. */
+  seed: number;
+}
+
+/** State a hook keeps across steps, stored in the `last` checkpoint so a resumed run continues it. */
+export interface HookState {
+  json: Json;
+  tensors: Map<string, HostTensor>;
+}
+
+/** Extension points; all optional. */
+export interface TrainerHooks {
+  /** w [batch, position, modality] for this step's forward pass; the trainer disposes it. */
+  inputMask?: (
+    batch: SequenceBatch,
+    step: number,
+  ) => Tensor3D | undefined | Promise<Tensor3D | undefined>;
+  /** A scalar added to L_rec inside the gradient tape. */
+  auxiliaryLoss?: (context: AuxiliaryLossContext) => Scalar;
+  /** Called after each epoch; default `printProgress`. */
+  onProgress?: (progress: EpochProgress) => void;
+  /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */
+  validate?: (
+    model: SequentialRecommender,
+  ) => Record<string, number> | Promise<Record<string, number>>;
+  /**
+   * The hooks' own state (e.g. Demure's noise-mask cache and counters): saved with every `last`
+   * checkpoint and restored on resume, so a resumed run is bit-identical to an uninterrupted one.
+   */
+  checkpointState?: {
+    save(): HookState;
+    restore(state: HookState): void;
+  };
+}
+
+/** Why a run ended. */
+export type StopReason = "max_epochs" | "patience" | "time_budget";
+
+/** The outcome of a run; the model holds the best weights afterwards. */
+export interface TrainingResult {
+  bestValidation: number;
+  /** 1-based epoch of the best validation NDCG@10 (0 if never evaluated). */
+  bestEpoch: number;
+  epochsRun: number;
+  /** True when patience or the time budget ended the run before `maxEpochs`. */
+  stoppedEarly: boolean;
+  /** What ended the run. */
+  stoppedBy: StopReason;
+  /** Epoch the run resumed after (0 = fresh start). */
+  resumedFromEpoch: number;
+  history: EpochProgress[];
+  totalSeconds: number;
+  /** Mean wall time of one training step over the run. */
+  meanStepSeconds: number;
+  config: TrainerConfig;
+}
+
+/** Thrown when the loss or the gradients stop being finite, or the loss explodes. */
+export class TrainingDivergedError extends Error {
+  override name = "TrainingDivergedError";
+}

@@ -1,0 +1,165 @@
+/**
+ * The dependency graph of the folders of `lib/`, derived from the import and export specifiers of
+ * their files, and the layout rules it must follow: no cycle between folders (imports only go
+ * down), no file starting with `_` imported from another folder, and a `mod.ts` in every folder
+ * that only re-exports.
+ *
+ *   deno run --allow-read scripts/folder_graph.ts    prints the graph; exits 1 on a broken rule
+ *
+ * `tests/layout/folder_graph_test.ts` runs the same checks (once the encoders -> models back-edge
+ * is gone).
+ *
+ * @module
+ */
+import { dirname, join, normalize, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** One import of a file in another folder of `lib/`. */
+export interface FolderImport {
+  /** Importing file, relative to the repository root. */
+  from: string;
+  /** Imported file, relative to the repository root. */
+  to: string;
+}
+
+/** The folders of `lib/` and the imports between them. */
+export interface FolderGraph {
+  /** Folder name (first path segment under `lib/`) to the folders it imports. */
+  edges: Map<string, Set<string>>;
+  /** Every cross-folder import, for error messages. */
+  imports: FolderImport[];
+  /** Folders of `lib/`. */
+  folders: string[];
+}
+
+const SPECIFIER = /(?:^|\n)\s*(?:import|export)\b[^;'"]*?(?:from\s*)?["']([^"']+)["']/g;
+const DYNAMIC = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) walk(path, out);
+    else if (entry.isFile && entry.name.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
+/** Relative specifiers (`./x.ts`, `../y/z.ts`) imported or re-exported by `source`. */
+export function relativeSpecifiers(source: string): string[] {
+  const found: string[] = [];
+  for (const pattern of [SPECIFIER, DYNAMIC]) {
+    for (const match of source.matchAll(pattern)) {
+      if (match[1].startsWith(".")) found.push(match[1]);
+    }
+  }
+  return found;
+}
+
+/** Builds the folder graph of `<root>/lib`. */
+export function folderGraph(root: string): FolderGraph {
+  const lib = join(root, "lib");
+  const folders = [...Deno.readDirSync(lib)].filter((e) => e.isDirectory).map((e) => e.name)
+    .sort();
+  const edges = new Map(folders.map((f) => [f, new Set<string>()]));
+  const imports: FolderImport[] = [];
+  for (const file of walk(lib).sort()) {
+    const from = relative(root, file);
+    const folder = from.split("/")[1];
+    for (const specifier of relativeSpecifiers(Deno.readTextFileSync(file))) {
+      const to = normalize(join(dirname(from), specifier));
+      const target = to.split("/");
+      if (target[0] !== "lib" || target.length < 3 || target[1] === folder) continue;
+      edges.get(folder)?.add(target[1]);
+      imports.push({ from, to });
+    }
+  }
+  return { edges, imports, folders };
+}
+
+/** Every cycle of the graph as a path `[a, b, ..., a]` (one per strongly connected component). */
+export function folderCycles(graph: FolderGraph): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (folder: string) => {
+    state.set(folder, "open");
+    stack.push(folder);
+    for (const next of [...(graph.edges.get(folder) ?? [])].sort()) {
+      if (state.get(next) === "open") {
+        cycles.push([...stack.slice(stack.indexOf(next)), next]);
+      } else if (!state.has(next)) {
+        visit(next);
+      }
+    }
+    stack.pop();
+    state.set(folder, "done");
+  };
+  for (const folder of graph.folders) if (!state.has(folder)) visit(folder);
+  return cycles;
+}
+
+/** Imports of a private file (name starting with `_`) from another folder. */
+export function privateImports(graph: FolderGraph): FolderImport[] {
+  return graph.imports.filter(({ to }) => to.split("/").at(-1)!.startsWith("_"));
+}
+
+/**
+ * Folders of `<root>/lib` without a `mod.ts`, or whose `mod.ts` does more than re-export
+ * (anything besides comments and `export ... from "..."` statements).
+ */
+export function modFileProblems(root: string, graph: FolderGraph): string[] {
+  const problems: string[] = [];
+  for (const folder of graph.folders) {
+    const path = join(root, "lib", folder, "mod.ts");
+    let source: string;
+    try {
+      source = Deno.readTextFileSync(path);
+    } catch {
+      problems.push(`lib/${folder} has no mod.ts`);
+      continue;
+    }
+    const code = source
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/\/\/.*$/gm, "")
+      .replace(
+        /export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s+from\s+["'][^"']+["'];?/g,
+        "",
+      )
+      .trim();
+    if (code !== "") {
+      problems.push(`lib/${folder}/mod.ts does more than re-export: ${code.slice(0, 80)}`);
+    }
+  }
+  return problems;
+}
+
+/** Every broken layout rule of `<root>/lib`, one line each (empty when the layout is sound). */
+export function layoutProblems(root: string): string[] {
+  const graph = folderGraph(root);
+  const problems = folderCycles(graph).map((cycle) => {
+    const witnesses = cycle.slice(0, -1).map((folder, i) => {
+      const next = cycle[i + 1];
+      const example = graph.imports.find(({ from, to }) =>
+        from.split("/")[1] === folder && to.split("/")[1] === next
+      );
+      return `${example?.from} imports ${example?.to}`;
+    });
+    return `folder cycle ${cycle.join(" -> ")} (${witnesses.join("; ")})`;
+  });
+  for (const { from, to } of privateImports(graph)) {
+    problems.push(`${from} imports the private file ${to} of another folder`);
+  }
+  problems.push(...modFileProblems(root, graph));
+  return problems;
+}
+
+if (import.meta.main) {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const graph = folderGraph(root);
+  for (const [folder, targets] of graph.edges) {
+    console.log(`${folder.padEnd(12)} -> ${[...targets].sort().join(", ")}`);
+  }
+  const problems = layoutProblems(root);
+  for (const problem of problems) console.error(problem);
+  if (problems.length > 0) Deno.exit(1);
+}

@@ -1,0 +1,144 @@
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { DataError } from "../../lib/data/errors.ts";
+import { formatProtocol } from "../../lib/eval/protocol.ts";
+import {
+  type FileDatasetSpec,
+  prepareDataset,
+  readDatasetFile,
+} from "../../lib/experiments/datasets.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { summarise } from "../../lib/experiments/summary.ts";
+import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
+import { runCell } from "../../lib/experiments/run_cell.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { SYSTEMS } from "../../lib/experiments/systems.ts";
+
+await initBackend({ verbose: false });
+
+// 48 users, 30 items: the same histories as a sequence file and as RecBole atomic files (shuffled
+// lines, sorted back by timestamp), with genre and vector columns and an extra dense feature file.
+const FIXTURES = new URL("../fixtures/byo/", import.meta.url).pathname;
+const sequence: FileDatasetSpec = {
+  kind: "file",
+  path: `${FIXTURES}tiny.txt`,
+  format: "sequence",
+  features: [{ name: "image", path: `${FIXTURES}tiny_image.txt` }],
+};
+const recbole: FileDatasetSpec = { kind: "file", path: `${FIXTURES}tiny`, format: "recbole" };
+const tinyTraining = { maxEpochs: 2, batchSize: 16, maxBatchesPerEpoch: 2 };
+
+/** Each user's history as external item ids. */
+function externalHistories(spec: FileDatasetSpec) {
+  const data = readDatasetFile(spec);
+  return new Map(
+    data.userIds.map((user, u) => [user, Array.from(data.sequences[u], (i) => data.itemIds[i])]),
+  );
+}
+
+Deno.test("a sequence file with a feature file goes through the protocol to a tiny cell", async () => {
+  const data = await prepareDataset(sequence);
+  assertEquals(data.label, "tiny");
+  assertEquals(data.split.dataset.modalities.map((m) => m.name), ["id", "image"]);
+  assertStringIncludes(data.split.dataset.metadata.preprocessing.join(" "), "5-core");
+  assertStringIncludes(data.statistics, "modality image");
+  const cell = await runCell(data, SYSTEMS["SASRec-MM"], "SASRec-MM", {
+    seed: 0,
+    model: { dim: 8 },
+    training: tinyTraining,
+    onProgress: () => {},
+  });
+  assertEquals(cell.dataset, "tiny");
+  assert(Number.isFinite(cell.test["NDCG@10"]) && Number.isFinite(cell.valid["NDCG@10"]));
+  assertEquals(cell.protocol.rankingProtocol, "history_excluded");
+  assertStringIncludes(formatProtocol(cell.protocol), "[history_excluded]");
+  assertEquals(cell.testOtherRanking?.ranking, "history_kept");
+});
+
+Deno.test("RecBole atomic files: .item columns become modalities, same histories as the sequence file", async () => {
+  const data = await prepareDataset(recbole);
+  const modalities = data.split.dataset.modalities;
+  assertEquals(modalities.map((m) => [m.name, m.kind]), [
+    ["id", "id"],
+    ["genre", "multi_hot"],
+    ["vector", "dense"],
+  ]);
+  assert(modalities[2].present.includes(0), "empty vector cells are missing, not zeros");
+  assertEquals(externalHistories(recbole), externalHistories({ ...sequence, features: [] }));
+  const cell = await runCell(data, SYSTEMS["Demure-SASRec"], "Demure-SASRec", {
+    seed: 0,
+    model: { dim: 8 },
+    training: { ...tinyTraining, ranking: "history_kept" },
+    onProgress: () => {},
+  });
+  assertEquals(cell.protocol.rankingProtocol, "history_kept");
+  assertEquals(cell.testOtherRanking?.ranking, "history_excluded");
+  assert(Number.isFinite(cell.test["NDCG@10"]));
+});
+
+Deno.test("bad imported data names the file, the line and the field; bad settings name the setting", () => {
+  const dir = Deno.makeTempDirSync();
+  Deno.writeTextFileSync(`${dir}/f.txt`, "i00 0.1 0.2\ni01 0.1\n");
+  const error = assertThrows(
+    () => readDatasetFile({ ...sequence, features: [{ name: "f", path: `${dir}/f.txt` }] }),
+    DataError,
+  ) as DataError;
+  assertEquals([error.file, error.line, error.field], [`${dir}/f.txt`, 2, "value[1]"]);
+  assertThrows(
+    () => readDatasetFile({ kind: "file", path: `${FIXTURES}tiny.txt`, format: "csv" as never }),
+    Error,
+    "not one of sequence, recbole",
+  );
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("the quick grid runs on an imported dataset and reports both ranking protocols", async () => {
+  const plan = planExperiments("quick", [0], { dataset: recbole });
+  assert(plan.cells.every((c) => c.dataset === recbole && !c.scoreAttribution));
+  assertEquals(plan.noiseFractions, []);
+  const names = plan.cells.map((c) => c.systemName);
+  for (const name of [...plan.mainSystems, ...plan.ablationSystems]) assert(names.includes(name));
+  const small = {
+    ...plan,
+    cells: plan.cells.filter((c) => ["Pop", "SASRec-ID"].includes(c.systemName)),
+  };
+  const resultsDir = Deno.makeTempDirSync();
+  const outcome = await runPlan(small, { resultsDir, log: () => {}, onEpoch: () => {} });
+  const summary = summarise(outcome);
+  assertEquals(Object.keys(summary.main), ["tiny"]);
+  assertEquals(summary.main.tiny.rows.map((r) => r.system), ["Pop", "SASRec-ID"]);
+  assertEquals(summary.otherRanking.tiny.ranking, "history_kept");
+  const markdown = summaryMarkdown(summary);
+  assertStringIncludes(markdown, "## Main table: tiny");
+  assertStringIncludes(markdown, "[history_kept]");
+  assert(!markdown.includes("Noise level"), "no synthetic-only sections for imported data");
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
+Deno.test("plan options: a dataset's own trainer settings and the ranking join the cells' settings", () => {
+  const plain = planExperiments("quick");
+  assert(plain.cells.every((c) => !("ranking" in c.training)), "default: stored cells stay valid");
+  assertEquals(planExperiments("quick", undefined, { ranking: "history_excluded" }), plain);
+  const kept = planExperiments("quick", [0], { dataset: recbole, ranking: "history_kept" });
+  assert(kept.cells.every((c) => c.training.ranking === "history_kept"));
+  const longer = planExperiments("full", [0], {
+    dataset: recbole,
+    datasetTraining: { maxEpochs: 200, patience: 10 },
+  });
+  assertEquals(longer.datasetTraining.file, { maxEpochs: 200, patience: 10 });
+  assert(longer.cells.every((c) => c.training.maxEpochs === 200 && c.training.patience === 10));
+  const summary = summarise({
+    plan: longer,
+    cells: [],
+    byKey: new Map(),
+    datasets: new Map(),
+    pending: [],
+    failed: [],
+  });
+  assertStringIncludes(summary.protocol.join("\n"), "10 on file (at most 200 epochs)");
+  assertThrows(
+    () => planExperiments("quick", [0], { datasetTraining: { patience: 10 } }),
+    Error,
+    "only with an imported dataset",
+  );
+});

@@ -1,0 +1,164 @@
+import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import {
+  checkResultsPlan,
+  listCells,
+  planFilePath,
+  recordResultsPlan,
+  resolveCell,
+  runOneCell,
+} from "../../lib/experiments/cell_command.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { cellsDirectory } from "../../lib/experiments/run_plan.ts";
+
+await initBackend({ verbose: false });
+
+function filesUnder(dir: string): string[] {
+  const names: string[] = [];
+  const walk = (path: string) => {
+    for (const entry of Deno.readDirSync(path)) {
+      const child = `${path}/${entry.name}`;
+      if (entry.isDirectory) walk(child);
+      else names.push(child.slice(dir.length + 1));
+    }
+  };
+  walk(dir);
+  return names.sort();
+}
+
+Deno.test("resolveCell takes an index or a key and names the valid range otherwise", () => {
+  const plan = planExperiments("quick");
+  assertEquals(resolveCell(plan, "0").key, plan.cells[0].key);
+  assertEquals(resolveCell(plan, plan.cells[5].key), plan.cells[5]);
+  const last = plan.cells.length - 1;
+  assertStringIncludes(
+    assertThrows(() => resolveCell(plan, String(last + 1))).message,
+    `cells 0..${last}`,
+  );
+  assertStringIncludes(
+    assertThrows(() => resolveCell(plan, "quick/Nope/seed=0")).message,
+    `"quick/Nope/seed=0": not a cell of the quick plan`,
+  );
+});
+
+Deno.test("listCells keeps the plan's order as the index and reads each cell's state", async () => {
+  const plan = planExperiments("quick");
+  const resultsDir = Deno.makeTempDirSync();
+  const pop = plan.cells.findIndex((c) => c.system.kind === "popularity");
+  await runOneCell(plan, plan.cells[pop], { resultsDir, log: () => {} });
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  Deno.writeTextFileSync(
+    store.claimPathOf(plan.cells[pop + 1].key),
+    JSON.stringify({ pid: 1, hostname: "elsewhere", since: "now", job: "7_3" }),
+  );
+  const cells = listCells(plan, resultsDir);
+  assertEquals(cells.map((c) => c.index), plan.cells.map((_, i) => i));
+  assertEquals(cells.map((c) => c.key), plan.cells.map((c) => c.key));
+  assertEquals(cells[pop].status, "finished");
+  assertEquals(cells[pop + 1].status, "claimed");
+  assertEquals(cells[pop + 1].claim?.job, "7_3");
+  assertEquals(cells.filter((c) => c.status === "pending").length, plan.cells.length - 2);
+  // Listing a folder that does not exist creates nothing.
+  const absent = `${resultsDir}/absent`;
+  assertEquals(listCells(plan, absent).every((c) => c.status === "pending"), true);
+  assertThrows(() => Deno.statSync(absent), Deno.errors.NotFound);
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
+Deno.test("runOneCell stores exactly one cell, then resumes it instead of rerunning", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) => c.system.kind === "item_knn")!;
+  const resultsDir = Deno.makeTempDirSync();
+  const first = await runOneCell(plan, cell, { resultsDir, log: () => {}, job: "12_4" });
+  assertEquals(first.ranNow, true);
+  assertEquals(filesUnder(resultsDir).filter((f) => f.startsWith("cells/")).length, 1);
+  const second = await runOneCell(plan, cell, { resultsDir, log: () => {} });
+  assertEquals(second.ranNow, false);
+  assertEquals(second.result.test, first.result.test);
+  assertEquals(JSON.parse(Deno.readTextFileSync(planFilePath(resultsDir))).mode, "quick");
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
+Deno.test("runOneCell refuses a cell a live process holds, and stores nothing", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) => c.system.kind === "popularity")!;
+  const resultsDir = Deno.makeTempDirSync();
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  // pid 1 is always alive on Linux.
+  Deno.writeTextFileSync(
+    store.claimPathOf(cell.key),
+    JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+  );
+  const error = await assertRejects(() => runOneCell(plan, cell, { resultsDir, log: () => {} }));
+  assertStringIncludes(error.message, "running in process 1");
+  assertEquals(store.get(cell.key, {}), undefined);
+  assertEquals(filesUnder(store.directory).every((f) => f.endsWith(".claim")), true);
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
+Deno.test("a results folder of another plan is refused before anything is written", async () => {
+  const quick = planExperiments("quick");
+  const full = planExperiments("full");
+  const resultsDir = Deno.makeTempDirSync();
+  recordResultsPlan(quick, resultsDir);
+  const before = filesUnder(resultsDir);
+  assertStringIncludes(
+    assertThrows(() => checkResultsPlan(full, resultsDir)).message,
+    `plan.json: field "mode" is "quick"`,
+  );
+  await assertRejects(
+    () => runOneCell(full, full.cells[0], { resultsDir, log: () => {} }),
+    Error,
+    "another plan",
+  );
+  assertEquals(filesUnder(resultsDir), before);
+  // Seeds may grow in one folder: the same mode with other seeds is the same plan.
+  checkResultsPlan(planExperiments("quick", [0, 1, 2]), resultsDir);
+  // A folder from before plan.json is judged by the mode of its cells.
+  const legacy = Deno.makeTempDirSync();
+  Deno.mkdirSync(cellsDirectory(legacy));
+  Deno.writeTextFileSync(`${cellsDirectory(legacy)}/full__MovieLens__Pop__seed=0.json`, "{}");
+  assertStringIncludes(
+    assertThrows(() => checkResultsPlan(quick, legacy)).message,
+    "holds cells of another plan",
+  );
+  checkResultsPlan(full, legacy);
+  Deno.removeSync(resultsDir, { recursive: true });
+  Deno.removeSync(legacy, { recursive: true });
+});
+
+Deno.test("reproduce --cell with an unknown cell exits non-zero with a clear error, writing nothing", async () => {
+  const parent = Deno.makeTempDirSync();
+  const resultsDir = `${parent}/results`;
+  const run = (...args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/reproduce.ts", "--quick", ...args, "--results", resultsDir],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  const unknown = await run("--cell", "quick/NoSuchSystem/seed=0");
+  assertEquals(unknown.code, 1);
+  assertStringIncludes(new TextDecoder().decode(unknown.stderr), "not a cell of the quick plan");
+  const reportOfNothing = await run("--report-only");
+  assertEquals(reportOfNothing.code, 1);
+  assertStringIncludes(new TextDecoder().decode(reportOfNothing.stderr), "holds no finished cell");
+  assertEquals([...Deno.readDirSync(parent)], []);
+  Deno.removeSync(parent, { recursive: true });
+});
+
+Deno.test("a claim of an earlier attempt of the same batch task is taken over, other jobs' are not", () => {
+  const directory = Deno.makeTempDirSync();
+  const store = new ResultStore(directory);
+  // pid 1 on another host: not judged by the process table, only by the job.
+  const earlier = { pid: 1, hostname: "node3", since: "then", job: "41_7" };
+  Deno.writeTextFileSync(store.claimPathOf("k"), JSON.stringify(earlier));
+  assertEquals(store.claim("k", "41_8")?.job, "41_7", "another task's claim holds");
+  assertEquals(store.claim("k"), earlier, "a process outside any job does not take it");
+  assertEquals(store.claim("k", "41_7"), undefined, "the restarted task takes it over");
+  assertEquals(store.claimOf("k")?.pid, Deno.pid);
+  assertEquals(store.claimOf("k")?.job, "41_7");
+  store.release("k");
+  assertEquals(store.claimOf("k"), undefined);
+  Deno.removeSync(directory, { recursive: true });
+});

@@ -1,0 +1,202 @@
+/**
+ * Cell claims carry host, boot, process start time and a heartbeat; stale claims are taken over
+ * (old heartbeat, dead or reused pid, earlier boot, this process's pid from an earlier process),
+ * live ones are not.
+ */
+import { assert, assertEquals } from "@std/assert";
+import {
+  type CellClaim,
+  claimStaleness,
+  processStartTime,
+  ResultStore,
+} from "../../lib/experiments/result_store.ts";
+
+const linux = Deno.build.os === "linux";
+const bootId = linux ? Deno.readTextFileSync("/proc/sys/kernel/random/boot_id").trim() : undefined;
+
+function writeClaim(store: ResultStore, key: string, claim: CellClaim): void {
+  Deno.writeTextFileSync(store.claimPathOf(key), JSON.stringify(claim));
+}
+
+function withStore(body: (store: ResultStore) => Promise<void> | void) {
+  return async () => {
+    const directory = Deno.makeTempDirSync();
+    try {
+      await body(new ResultStore(directory));
+    } finally {
+      Deno.removeSync(directory, { recursive: true });
+    }
+  };
+}
+
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
+
+Deno.test(
+  "a claim records host, boot id, process start time and a heartbeat",
+  { ignore: !linux },
+  withStore((store) => {
+    assertEquals(store.claim("k"), undefined);
+    const claim = store.claimOf("k")!;
+    assertEquals(claim.pid, Deno.pid);
+    assertEquals(claim.hostname, Deno.hostname());
+    assertEquals(claim.bootId, bootId);
+    assertEquals(claim.processStart, processStartTime(Deno.pid));
+    assert(Date.parse(claim.heartbeat!) > Date.now() - 60_000);
+    // This process's own live claim is not stale: a second claim names it.
+    assertEquals(store.claim("k")?.pid, Deno.pid);
+    store.release("k");
+    assertEquals(store.claimOf("k"), undefined);
+  }),
+);
+
+Deno.test(
+  "a claim whose heartbeat is older than the limit is taken over, on any host",
+  withStore((store) => {
+    const old: CellClaim = {
+      pid: 1,
+      hostname: "another-host",
+      since: hoursAgo(3),
+      heartbeat: hoursAgo(2),
+    };
+    assert(claimStaleness(old)?.includes("heartbeat"));
+    writeClaim(store, "k", old);
+    assertEquals(store.claim("k"), undefined, "taken over");
+    assertEquals(store.claimOf("k")?.pid, Deno.pid);
+    store.release("k");
+    // A recent heartbeat on another host is respected.
+    const recent: CellClaim = { ...old, heartbeat: new Date().toISOString() };
+    writeClaim(store, "k2", recent);
+    assertEquals(store.claim("k2")?.hostname, "another-host");
+  }),
+);
+
+Deno.test(
+  "the stale limit is a setting of the store",
+  withStore((store) => {
+    const tenMinutes: CellClaim = {
+      pid: 1,
+      hostname: "another-host",
+      since: hoursAgo(1),
+      heartbeat: hoursAgo(1 / 6),
+    };
+    writeClaim(store, "k", tenMinutes);
+    assertEquals(store.claim("k")?.hostname, "another-host", "10 min < the default limit");
+    const strict = new ResultStore(store.directory, { staleSeconds: 60 });
+    assertEquals(strict.claim("k"), undefined, "10 min > a 60 s limit");
+    strict.release("k");
+  }),
+);
+
+Deno.test(
+  "this process's own pid in a claim of an earlier process is stale, not 'running'",
+  { ignore: !linux },
+  withStore((store) => {
+    const mine = processStartTime(Deno.pid)!;
+    const earlier: CellClaim = {
+      pid: Deno.pid,
+      hostname: Deno.hostname(),
+      since: new Date().toISOString(),
+      bootId,
+      processStart: mine - 1,
+      heartbeat: new Date().toISOString(),
+    };
+    assert(claimStaleness(earlier)?.includes("another process"));
+    writeClaim(store, "k", earlier);
+    assertEquals(store.claim("k"), undefined, "taken over");
+    store.release("k");
+    // The same without a start time (a claim of an older version, e.g. before a restart).
+    const legacy: CellClaim = { pid: Deno.pid, hostname: Deno.hostname(), since: "then" };
+    assert(claimStaleness(legacy) !== undefined);
+    writeClaim(store, "k", legacy);
+    assertEquals(store.claim("k"), undefined, "taken over");
+    store.release("k");
+  }),
+);
+
+Deno.test(
+  "a claim from an earlier boot of this host is stale even if its pid is alive",
+  { ignore: !linux },
+  withStore((store) => {
+    const claim: CellClaim = {
+      pid: 1,
+      hostname: Deno.hostname(),
+      since: new Date().toISOString(),
+      bootId: "00000000-0000-0000-0000-000000000000",
+      processStart: processStartTime(1),
+      heartbeat: new Date().toISOString(),
+    };
+    assertEquals(claimStaleness(claim), "it is from an earlier boot of this host");
+    writeClaim(store, "k", claim);
+    assertEquals(store.claim("k"), undefined);
+    store.release("k");
+  }),
+);
+
+Deno.test(
+  "a reused pid (live process, other start time) does not keep a claim alive",
+  { ignore: !linux },
+  withStore((store) => {
+    const claim: CellClaim = {
+      pid: 1,
+      hostname: Deno.hostname(),
+      since: new Date().toISOString(),
+      bootId,
+      processStart: processStartTime(1)! + 12345,
+      heartbeat: new Date().toISOString(),
+    };
+    assert(claimStaleness(claim)?.includes("another process"));
+    writeClaim(store, "k", claim);
+    assertEquals(store.claim("k"), undefined);
+    store.release("k");
+  }),
+);
+
+Deno.test(
+  "a live process's claim (matching start time, fresh heartbeat) is not taken over",
+  { ignore: !linux },
+  withStore(async (store) => {
+    const child = new Deno.Command("sleep", { args: ["30"], stdout: "null" }).spawn();
+    try {
+      const claim: CellClaim = {
+        pid: child.pid,
+        hostname: Deno.hostname(),
+        since: new Date().toISOString(),
+        bootId,
+        processStart: processStartTime(child.pid),
+        heartbeat: new Date().toISOString(),
+      };
+      assertEquals(claimStaleness(claim), undefined);
+      writeClaim(store, "k", claim);
+      assertEquals(store.claim("k")?.pid, child.pid);
+      // heartbeat() and release() leave another process's claim alone.
+      store.heartbeat("k");
+      store.release("k");
+      assertEquals(store.claimOf("k"), claim);
+    } finally {
+      child.kill("SIGKILL");
+      await child.status;
+    }
+    assert(claimStaleness(store.claimOf("k")!)?.includes("not running"));
+    assertEquals(store.claim("k"), undefined, "taken over once the process is gone");
+    store.release("k");
+  }),
+);
+
+Deno.test(
+  "heartbeat: refreshed by heartbeat() and by the keepAlive timer",
+  withStore(async (store) => {
+    assertEquals(store.claim("k"), undefined);
+    const path = store.claimPathOf("k");
+    const claim = store.claimOf("k")!;
+    Deno.writeTextFileSync(path, JSON.stringify({ ...claim, heartbeat: hoursAgo(5) }));
+    store.heartbeat("k");
+    assert(Date.parse(store.claimOf("k")!.heartbeat!) > Date.now() - 60_000);
+    Deno.writeTextFileSync(path, JSON.stringify({ ...claim, heartbeat: hoursAgo(5) }));
+    const stop = store.keepAlive("k", 0.05);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stop();
+    const beat = store.claimOf("k")!.heartbeat!;
+    assert(Date.parse(beat) > Date.now() - 60_000, `heartbeat ${beat} not refreshed`);
+    store.release("k");
+  }),
+);

@@ -1,0 +1,60 @@
+import { assertEquals, assertLess } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { evaluateRanking } from "../../lib/eval/evaluate.ts";
+import { parseRankingProtocol, type RankingProtocol } from "../../lib/eval/protocol.ts";
+import { modelScorer } from "../../lib/eval/scorer.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import type { EpochProgress } from "../../lib/train/progress.ts";
+import { trainModel } from "../../lib/train/trainer.ts";
+
+await initBackend({ verbose: false });
+
+const { split } = await prepareDataset({
+  kind: "file",
+  path: new URL("../fixtures/byo/tiny.txt", import.meta.url).pathname,
+  format: "sequence",
+});
+
+Deno.test("validation (early stopping) ranks under the trainer's ranking protocol", async () => {
+  const validationOf = async (ranking: RankingProtocol) => {
+    const model = new SequentialRecommender(split.dataset, { dim: 8, seed: 2 });
+    const seen: EpochProgress[] = [];
+    await trainModel(
+      model,
+      split,
+      { maxEpochs: 1, batchSize: 16, maxBatchesPerEpoch: 1, ranking },
+      {
+        onProgress: (p) => seen.push(p),
+      },
+    );
+    const both = {
+      history_excluded: (await evaluateRanking(modelScorer(model), split, {
+        stage: "valid",
+        ranking: "history_excluded",
+      })).metrics,
+      history_kept: (await evaluateRanking(modelScorer(model), split, {
+        stage: "valid",
+        ranking: "history_kept",
+      })).metrics,
+    };
+    model.dispose();
+    return { reported: seen[0].validation!, both };
+  };
+  for (const ranking of ["history_excluded", "history_kept"] as const) {
+    const { reported, both } = await validationOf(ranking);
+    assertEquals(reported, both[ranking]);
+    // Keeping history items as candidates can only push targets down.
+    assertLess(both.history_kept.MRR, both.history_excluded.MRR);
+  }
+});
+
+Deno.test("a ranking protocol outside the named ones is refused with the allowed values", () => {
+  let message = "";
+  try {
+    parseRankingProtocol("recbole", "--ranking");
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assertEquals(message, '--ranking: "recbole" is not one of history_excluded, history_kept');
+});

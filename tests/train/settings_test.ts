@@ -1,0 +1,341 @@
+/**
+ * Bad settings: each is rejected where it enters, before any training, with a `SettingError` that
+ * names the setting, the value and the allowed range. Each case runs under a small timeout so a
+ * regression that hangs (batch size 0 once looped forever) fails instead of stalling the suite.
+ */
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { cl4srecAuxiliaryLoss } from "../../lib/baselines/cl4srec.ts";
+import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
+import { resolveDemureConfig } from "../../lib/demure/objective.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { systemByName, withDemure } from "../../lib/experiments/systems.ts";
+import {
+  type ModelConfigInput,
+  resolveModelConfig,
+  SequentialRecommender,
+} from "../../lib/models/sequential_recommender.ts";
+import { Adam } from "../../lib/train/adam.ts";
+import type { EpochProgress } from "../../lib/train/progress.ts";
+import {
+  resolveTrainerConfig,
+  type TrainerConfig,
+  TrainingDivergedError,
+  trainModel,
+} from "../../lib/train/trainer.ts";
+import { SettingError } from "../../lib/util/settings.ts";
+import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+const quiet = { onProgress: (_: EpochProgress) => {} };
+const adam = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 };
+
+/** Runs `body` and fails if it does not settle within `ms` (a hang becomes a test failure). */
+async function within<T>(ms: number, body: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms (hang?)`)), ms);
+  });
+  try {
+    return await Promise.race([body(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function assertSettingError(
+  error: unknown,
+  setting: string,
+  valueText: string,
+): void {
+  assert(error instanceof SettingError, `expected a SettingError, got ${error}`);
+  assertEquals(error.setting, setting);
+  assert(error.message.includes(setting), error.message);
+  assert(error.message.includes(valueText), `"${error.message}" lacks the value ${valueText}`);
+  assert(error.message.includes("allowed:"), error.message);
+}
+
+const badTrainer: [string, Partial<TrainerConfig>, string, string][] = [
+  ["batch size 0", { batchSize: 0 }, "TrainerConfig.batchSize", "0"],
+  ["batch size -3", { batchSize: -3 }, "TrainerConfig.batchSize", "-3"],
+  ["batch size 2.5", { batchSize: 2.5 }, "TrainerConfig.batchSize", "2.5"],
+  ["batch size NaN", { batchSize: NaN }, "TrainerConfig.batchSize", "NaN"],
+  ["maxEpochs 0", { maxEpochs: 0 }, "TrainerConfig.maxEpochs", "0"],
+  ["maxEpochs NaN", { maxEpochs: NaN }, "TrainerConfig.maxEpochs", "NaN"],
+  ["maxEpochs Infinity", { maxEpochs: Infinity }, "TrainerConfig.maxEpochs", "Infinity"],
+  ["patience -1", { patience: -1 }, "TrainerConfig.patience", "-1"],
+  ["patience 0", { patience: 0 }, "TrainerConfig.patience", "0"],
+  ["evalEvery 0", { evalEvery: 0 }, "TrainerConfig.evalEvery", "0"],
+  ["evalChunkSize 0", { evalChunkSize: 0 }, "TrainerConfig.evalChunkSize", "0"],
+  ["seed -1", { seed: -1 }, "TrainerConfig.seed", "-1"],
+  ["seed 0.5", { seed: 0.5 }, "TrainerConfig.seed", "0.5"],
+  [
+    "windows 'first'",
+    { windows: "first" as TrainerConfig["windows"] },
+    "TrainerConfig.windows",
+    '"first"',
+  ],
+  ["maxBatchesPerEpoch 0", { maxBatchesPerEpoch: 0 }, "TrainerConfig.maxBatchesPerEpoch", "0"],
+  ["checkpointDir ''", { checkpointDir: "" }, "TrainerConfig.checkpointDir", '""'],
+  ["maxWallSeconds 0", { maxWallSeconds: 0 }, "TrainerConfig.maxWallSeconds", "0"],
+  ["maxWallSeconds -5", { maxWallSeconds: -5 }, "TrainerConfig.maxWallSeconds", "-5"],
+  ["divergenceFactor 1", { divergenceFactor: 1 }, "TrainerConfig.divergenceFactor", "1"],
+  [
+    "learning rate -1e-3",
+    { optimizer: { ...adam, learningRate: -1e-3 } },
+    "TrainerConfig.optimizer.learningRate",
+    "-0.001",
+  ],
+  [
+    "learning rate 0",
+    { optimizer: { ...adam, learningRate: 0 } },
+    "TrainerConfig.optimizer.learningRate",
+    "0",
+  ],
+  [
+    "learning rate 1e6",
+    { optimizer: { ...adam, learningRate: 1e6 } },
+    "TrainerConfig.optimizer.learningRate",
+    "1000000",
+  ],
+  [
+    "learning rate NaN",
+    { optimizer: { ...adam, learningRate: NaN } },
+    "TrainerConfig.optimizer.learningRate",
+    "NaN",
+  ],
+  ["beta1 1", { optimizer: { ...adam, beta1: 1 } }, "TrainerConfig.optimizer.beta1", "1"],
+  ["beta1 -0.1", { optimizer: { ...adam, beta1: -0.1 } }, "TrainerConfig.optimizer.beta1", "-0.1"],
+  ["beta2 1", { optimizer: { ...adam, beta2: 1 } }, "TrainerConfig.optimizer.beta2", "1"],
+  ["beta2 1.5", { optimizer: { ...adam, beta2: 1.5 } }, "TrainerConfig.optimizer.beta2", "1.5"],
+  ["epsilon 0", { optimizer: { ...adam, epsilon: 0 } }, "TrainerConfig.optimizer.epsilon", "0"],
+  [
+    "weightDecay -1",
+    { optimizer: { ...adam, weightDecay: -1 } },
+    "TrainerConfig.optimizer.weightDecay",
+    "-1",
+  ],
+  [
+    "clipNorm -1",
+    { optimizer: { ...adam, clipNorm: -1 } },
+    "TrainerConfig.optimizer.clipNorm",
+    "-1",
+  ],
+  ["clipNorm 0", { optimizer: { ...adam, clipNorm: 0 } }, "TrainerConfig.optimizer.clipNorm", "0"],
+  [
+    "loss kind 'bpr'",
+    { loss: { kind: "bpr" as "bce", positions: "all" } },
+    "TrainerConfig.loss.kind",
+    '"bpr"',
+  ],
+  [
+    "loss positions 'first'",
+    { loss: { kind: "bce", positions: "first" as "all" } },
+    "TrainerConfig.loss.positions",
+    '"first"',
+  ],
+];
+
+for (const [label, input, setting, value] of badTrainer) {
+  Deno.test(`trainer setting rejected before training: ${label}`, async () => {
+    assertSettingError(assertThrows(() => resolveTrainerConfig(input)), setting, value);
+    // trainModel rejects it too, at once (no hang: batch size 0 once looped forever).
+    const split = leaveOneOut(cycleDataset(8, 12, 6), 6);
+    const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 6 });
+    try {
+      const error = await within(
+        5_000,
+        () =>
+          trainModel(model, split, { maxEpochs: 1, ...input }, quiet).then(
+            () => undefined,
+            (e) => e,
+          ),
+      );
+      assertSettingError(error, setting, value);
+    } finally {
+      model.dispose();
+    }
+  });
+}
+
+const badModel: [string, ModelConfigInput, string, string][] = [
+  ["backbone 'lstm'", { backbone: "lstm" as "sasrec" }, "ModelConfig.backbone", '"lstm"'],
+  ["dim 0", { dim: 0 }, "ModelConfig.dim", "0"],
+  ["dim -8", { dim: -8 }, "ModelConfig.dim", "-8"],
+  ["dim 12.5", { dim: 12.5 }, "ModelConfig.dim", "12.5"],
+  ["maxLength 0", { maxLength: 0 }, "ModelConfig.maxLength", "0"],
+  ["blocks 0", { sasrec: { blocks: 0 } }, "ModelConfig.sasrec.blocks", "0"],
+  ["heads 0", { sasrec: { heads: 0 } }, "ModelConfig.sasrec.heads", "0"],
+  ["heads 3 with dim 64", { sasrec: { heads: 3 } }, "ModelConfig.sasrec.heads", "3"],
+  ["dropout 1", { sasrec: { dropout: 1 } }, "ModelConfig.sasrec.dropout", "1"],
+  ["dropout -0.1", { sasrec: { dropout: -0.1 } }, "ModelConfig.sasrec.dropout", "-0.1"],
+  ["GRU dropout 2", { gru4rec: { dropout: 2 } }, "ModelConfig.gru4rec.dropout", "2"],
+  ["feedForwardDim 0", { sasrec: { feedForwardDim: 0 } }, "ModelConfig.sasrec.feedForwardDim", "0"],
+  ["fusion 'max'", { fusion: { kind: "max" as "mean" } }, "ModelConfig.fusion.kind", '"max"'],
+  ["no modalities", { modalities: [] }, "ModelConfig.modalities", "[]"],
+  ["model seed -2", { seed: -2 }, "ModelConfig.seed", "-2"],
+];
+
+for (const [label, input, setting, value] of badModel) {
+  Deno.test(`model setting rejected: ${label}`, () => {
+    assertSettingError(assertThrows(() => resolveModelConfig(input)), setting, value);
+    const split = leaveOneOut(cycleDataset(4, 8, 5), 5);
+    assertSettingError(
+      assertThrows(() => new SequentialRecommender(split.dataset, input)),
+      setting,
+      value,
+    );
+  });
+}
+
+const badDemure: [string, Record<string, unknown>, string, string][] = [
+  ["variant 'partial'", { variant: "partial" }, "DemureConfig.variant", '"partial"'],
+  ["temperature 0", { temperature: 0 }, "DemureConfig.temperature", "0"],
+  ["temperature -1", { temperature: -1 }, "DemureConfig.temperature", "-1"],
+  ["lambda -0.1", { lambda: -0.1 }, "DemureConfig.lambda", "-0.1"],
+  ["lambda NaN", { lambda: NaN }, "DemureConfig.lambda", "NaN"],
+  ["rho 0", { rho: 0 }, "DemureConfig.rho", "0"],
+  ["rho 1", { rho: 1 }, "DemureConfig.rho", "1"],
+  ["warmupSteps -1", { warmupSteps: -1 }, "DemureConfig.warmupSteps", "-1"],
+  ["everySteps 0", { everySteps: 0 }, "DemureConfig.everySteps", "0"],
+  ["denoiseInput 'yes'", { denoiseInput: "yes" }, "DemureConfig.denoiseInput", '"yes"'],
+];
+
+for (const [label, input, setting, value] of badDemure) {
+  Deno.test(`Demure setting rejected at config time: ${label}`, () => {
+    assertSettingError(assertThrows(() => resolveDemureConfig(input)), setting, value);
+  });
+}
+
+Deno.test("CL4SRec settings rejected when the hook is built", () => {
+  assertSettingError(
+    assertThrows(() => cl4srecAuxiliaryLoss({ temperature: 0 })),
+    "Cl4SRecConfig.temperature",
+    "0",
+  );
+  assertSettingError(
+    assertThrows(() => cl4srecAuxiliaryLoss({ maskRatio: 1.5 })),
+    "Cl4SRecConfig.maskRatio",
+    "1.5",
+  );
+});
+
+Deno.test("plan: unknown plan size, system name and empty or bad seed lists rejected", () => {
+  assertSettingError(
+    assertThrows(() => planExperiments("huge" as "quick")),
+    "plan size (ExperimentMode)",
+    '"huge"',
+  );
+  assertSettingError(assertThrows(() => planExperiments("quick", [])), "plan seeds", "[]");
+  assertSettingError(assertThrows(() => planExperiments("quick", [0, 0])), "plan seeds", "[0, 0]");
+  assertSettingError(assertThrows(() => planExperiments("quick", [-1])), "plan seeds", "[-1]");
+  assertSettingError(assertThrows(() => systemByName("BERT4Rec")), "system name", '"BERT4Rec"');
+  assertSettingError(
+    assertThrows(() => withDemure("Demure-X" as "Demure-SASRec", {})),
+    "system name",
+    '"Demure-X"',
+  );
+});
+
+Deno.test("batcher: batch size 0 is rejected at once, not looped on", () => {
+  const split = leaveOneOut(cycleDataset(4, 8, 5), 5);
+  assertSettingError(
+    assertThrows(() => trainingBatches(split, 0, { batchSize: 0, seed: 0, shuffle: true })),
+    "BatcherConfig.batchSize",
+    "0",
+  );
+});
+
+Deno.test("Adam built directly validates its config too", () => {
+  assertSettingError(assertThrows(() => new Adam({ ...adam, beta1: 1 })), "AdamConfig.beta1", "1");
+});
+
+Deno.test("divergence: an exploding loss (not NaN) stops training with a clear error", async () => {
+  const split = leaveOneOut(cycleDataset(16, 20, 9), 8);
+  const model = new SequentialRecommender(split.dataset, {
+    dim: 16,
+    maxLength: 8,
+    sasrec: { blocks: 1, heads: 1, dropout: 0 },
+    seed: 3,
+  });
+  try {
+    // lr 10 (the largest allowed) with a low guard: the loss explodes within a few epochs.
+    const error = await within(60_000, () =>
+      assertRejects(
+        () =>
+          trainModel(model, split, {
+            maxEpochs: 20,
+            batchSize: 8,
+            patience: 100,
+            optimizer: { ...adam, learningRate: 10 },
+            divergenceFactor: 2,
+          }, quiet),
+        TrainingDivergedError,
+      ));
+    assert(error.message.includes("divergenceFactor"), error.message);
+    assert(error.message.includes("learningRate"), error.message);
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("maxWallSeconds: stops after the current epoch, restores the best weights, says why", async () => {
+  const split = leaveOneOut(cycleDataset(16, 20, 9), 8);
+  const model = new SequentialRecommender(split.dataset, {
+    dim: 16,
+    maxLength: 8,
+    sasrec: { blocks: 1, heads: 1, dropout: 0 },
+    seed: 4,
+  });
+  try {
+    let validations = 0;
+    // Epoch 2 is the best; the third validation outlasts the 2 s budget, so the run stops after
+    // epoch 3 and must hand back epoch 2's weights.
+    const scores = [0.3, 0.5, 0.4];
+    const snapshots: Float32Array[] = [];
+    const result = await trainModel(model, split, {
+      maxEpochs: 50,
+      batchSize: 8,
+      patience: 100,
+      optimizer: { ...adam, learningRate: 0.01 },
+      maxWallSeconds: 2,
+    }, {
+      ...quiet,
+      validate: (m) => {
+        snapshots.push(Float32Array.from(m.parameters.get(m.parameters.names()[0]).dataSync()));
+        if (validations === 2) {
+          const until = performance.now() + 2_100;
+          while (performance.now() < until) { /* outlast the budget */ }
+        }
+        return { "NDCG@10": scores[validations++] ?? 0 };
+      },
+    });
+    assertEquals(result.epochsRun, 3, "stops after the epoch in which the budget ran out");
+    assertEquals(result.stoppedBy, "time_budget");
+    assert(result.stoppedEarly);
+    assertEquals(result.bestEpoch, 2);
+    const after = model.parameters.get(model.parameters.names()[0]).dataSync();
+    assertEquals(Float32Array.from(after), snapshots[1]);
+    assert(snapshots[1].some((v, i) => v !== snapshots[2][i]), "epochs 2 and 3 differ");
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("maxWallSeconds: a generous budget changes nothing (stoppedBy max_epochs)", async () => {
+  const split = leaveOneOut(cycleDataset(8, 12, 6), 6);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 6 });
+  try {
+    const result = await trainModel(model, split, {
+      maxEpochs: 2,
+      batchSize: 8,
+      maxWallSeconds: 3600,
+    }, quiet);
+    assertEquals(result.epochsRun, 2);
+    assertEquals(result.stoppedBy, "max_epochs");
+    assert(!result.stoppedEarly);
+  } finally {
+    model.dispose();
+  }
+});
