@@ -18,7 +18,8 @@
  *                                  runs it; the one that finishes last writes the complete report)
  *
  * Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
- *   deno task reproduce --list-cells [--quick] [--json]   index, state and key of every cell
+ *   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
+ *                                  of every cell; --json for programs (scripts/slurm/submit.ts)
  *   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
  *                                  finished cell is not rerun); exit status 1 when it fails
  * A results folder belongs to one plan (its plan.json): a command of another plan stops with an
@@ -113,9 +114,15 @@ function fail(error: unknown): never {
 }
 
 if (values["list-cells"]) {
+  try {
+    checkResultsPlan(plan, resultsDir);
+  } catch (error) {
+    fail(error);
+  }
   const cells = listCells(plan, resultsDir);
-  if (values.json) console.log(JSON.stringify(cells, null, 1));
-  else {
+  if (values.json) {
+    console.log(JSON.stringify({ mode, seeds: plan.seeds, resultsDir, cells }, null, 1));
+  } else {
     console.log(`# ${plan.mode} plan, ${cells.length} cells, state under ${resultsDir}`);
     for (const cell of cells) {
       console.log(`${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}`);
@@ -133,10 +140,13 @@ if (values.cell !== undefined) {
     fail(error);
   }
   await initBackend();
-  const slurmTask = Deno.env.get("SLURM_ARRAY_JOB_ID");
-  const job = slurmTask
-    ? `${slurmTask}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
-    : Deno.env.get("SLURM_JOB_ID");
+  // The batch task running this cell, recorded in its claim: DEMURE_JOB_ID (set by the
+  // Kubernetes manifest), else Slurm's array task, else Slurm's job.
+  const slurmArray = Deno.env.get("SLURM_ARRAY_JOB_ID");
+  const job = Deno.env.get("DEMURE_JOB_ID") ??
+    (slurmArray
+      ? `${slurmArray}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
+      : Deno.env.get("SLURM_JOB_ID"));
   try {
     await runOneCell(plan, cell, { resultsDir, job });
   } catch (error) {
@@ -176,5 +186,5 @@ if (outcome.pending.length > 0) {
   console.log(
     `\n${outcome.pending.length} of ${plan.cells.length} cells are missing (not finished):`,
   );
-  for (const key of outcome.pending) console.log(`missing ${indexOf.get(key)}\t${key}`);
+  for (const key of outcome.pending) console.log(`missing\t${indexOf.get(key)}\t${key}`);
 }
