@@ -3,6 +3,7 @@
  * methods of {@linkcode AttributionMethod}. Higher = more important; 0 at invalid pairs.
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
 import { tidyRead } from "../backend/tidy_read.ts";
 import {
   checkEmbeddingInputs,
@@ -55,8 +56,8 @@ function gradientContributions(
  */
 export function computeContributions(
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
   config: ContributionConfig = DEFAULT_ATTRIBUTION_CONFIG,
 ): Float32Array {
   const shape: PairShape = checkEmbeddingInputs("computeContributions", embeddings, mask);

@@ -3,6 +3,7 @@
  * detached copy of the inputs so that it never reaches the training tape.
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor, Tensor3D, Tensor4D } from "../backend/tf.ts";
 import type { LossOfEmbeddings, PairShape } from "./types.ts";
 
 /** What {@linkcode embeddingGradient} returns. */
@@ -17,9 +18,9 @@ export interface EmbeddingGradient {
  * Copies a tensor through its values, so that nothing computed from the copy is recorded on an
  * enclosing gradient tape (tfjs has no stop-gradient op).
  */
-export function detachedCopy<R extends tf.Rank>(tensor: tf.Tensor<R>): tf.Tensor<R> {
+export function detachedCopy<T extends Tensor>(tensor: T): T {
   // slice(): on the cpu backend dataSync() hands out the backend's own buffer.
-  return tf.tensor(tensor.dataSync().slice(), tensor.shape, tensor.dtype) as tf.Tensor<R>;
+  return tf.tensor(tensor.dataSync().slice(), tensor.shape, tensor.dtype) as T;
 }
 
 /** Throws unless `embeddings` is `[b, p, m, d]` and `mask` is `[b, p, m]` with the same b, p, m. */
@@ -99,8 +100,8 @@ function lossGradient(
  */
 export function embeddingGradient(
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
 ): EmbeddingGradient {
   return lossGradient("embeddingGradient", lossOfEmbeddings, embeddings, mask, "embeddings");
 }
@@ -116,8 +117,8 @@ export function embeddingGradient(
  */
 export function maskGradient(
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
 ): EmbeddingGradient {
   return lossGradient("maskGradient", lossOfEmbeddings, embeddings, mask, "mask");
 }

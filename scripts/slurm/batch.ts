@@ -19,16 +19,22 @@ import type { ExperimentMode } from "../../lib/experiments/plan.ts";
 
 /**
  * Peak resident memory (MB) of the largest cell of each mode, measured with `/usr/bin/time -f %M`
- * on `reproduce --cell`: quick: MovieLens Demure-SASRec 1,023 MB (SASRec-MM 575 MB, synthetic
- * Demure-SASRec 567 MB, Pop 254 MB); full: MovieLens Demure-SASRec (first epoch and evaluation,
- * where memory peaks) FULL_MB.
+ * on single cells: quick: MovieLens Demure-SASRec 1,023 MB (SASRec-MM 575, synthetic
+ * Demure-SASRec 567, MovieLens Pop 254); full (first epoch and the evaluation, where memory
+ * peaks): MovieLens Demure-SASRec 1,002 MB, synthetic Demure-SASRec with attribution scoring 600.
  */
-export const PEAK_MEMORY_MB: Record<ExperimentMode, number> = { quick: 1023, full: 1023 };
+export const PEAK_MEMORY_MB: Record<ExperimentMode, number> = { quick: 1023, full: 1002 };
 /** Memory requested = measured peak x this (other runtimes, larger histories of other data). */
 export const MEMORY_SAFETY_FACTOR = 1.5;
-/** Time requested = estimated cell time x this: measured single cells took up to 5x the estimate on
- * a heavily loaded machine (synthetic Demure-SASRec with attribution scoring: 43 s vs 8 s). */
-export const TIME_SAFETY_FACTOR = 6;
+/**
+ * Time requested = estimated cell time x this. The estimates of full cells are calibrated on the
+ * recorded full run (MovieLens Demure-SASRec: estimate 24 min, recorded 28-31 min with two
+ * processes on two cores); 3x leaves room for slower or shared nodes. Quick estimates are rougher
+ * (a loaded machine took up to 5x), which {@linkcode MINIMUM_MINUTES} covers.
+ */
+export const TIME_SAFETY_FACTOR = 3;
+/** No task asks for less (a quick cell: seconds of training, and the process start). */
+export const MINIMUM_MINUTES = 10;
 /** Process start, backend set-up and dataset preparation, repeated by every task. */
 export const STARTUP_SECONDS = 120;
 
@@ -59,7 +65,7 @@ export function taskResources(
   return {
     cpus,
     memoryMb: Math.ceil(PEAK_MEMORY_MB[mode] * MEMORY_SAFETY_FACTOR / 256) * 256,
-    minutes: Math.max(5, Math.ceil(seconds / 60)),
+    minutes: Math.max(MINIMUM_MINUTES, Math.ceil(seconds / 60)),
   };
 }
 

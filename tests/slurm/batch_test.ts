@@ -2,6 +2,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import {
   cellsBatchScript,
   type ListedCell,
+  MINIMUM_MINUTES,
   reportBatchScript,
   shellQuote,
   STARTUP_SECONDS,
@@ -63,7 +64,7 @@ Deno.test("taskResources: the slowest cell's estimate x the safety factor, plus 
   );
   assertEquals(resources.cpus, 2);
   assertEquals(resources.memoryMb % 256, 0);
-  assertEquals(taskResources([cell(1)], "quick", 1).minutes, 5, "at least 5 minutes");
+  assertEquals(taskResources([cell(1)], "quick", 1).minutes, MINIMUM_MINUTES);
 });
 
 Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reproduce --cell", () => {
