@@ -29,23 +29,35 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 /** The `<base>.json` sidecar. */
 export interface CheckpointSidecar {
+  /** Format tag. */
   format: "demure-checkpoint/1";
+  /** When the checkpoint was written (ISO time). */
   created: string;
+  /** The model's resolved configuration. */
   modelConfig: ModelConfig;
+  /** Fingerprint of the dataset the model was trained on. */
   datasetFingerprint: string;
+  /** Metrics at saving time. */
   metrics: Record<string, number>;
   /** Trainer state for resuming (epoch, step, best metric, history...). */
   trainerState?: Json;
+  /** Name of the weights file (same folder) this sidecar belongs to. */
   weightsFile: string;
+  /** Its size in bytes. */
   weightsBytes: number;
+  /** Its FNV-1a hash. */
   weightsFnv1a: string;
+  /** Names of the tensors it holds. */
   tensorNames: string[];
 }
 
 /** What to store next to the weights. */
 export interface CheckpointInfo {
+  /** Fingerprint of the dataset the model was trained on. */
   datasetFingerprint: string;
+  /** Metrics to record (e.g. validation NDCG@10). */
   metrics?: Record<string, number>;
+  /** Trainer state for resuming. */
   trainerState?: Json;
   /** Extra tensors (e.g. optimizer moments), stored under their own names. */
   extraTensors?: ReadonlyMap<string, Tensor>;
@@ -55,7 +67,9 @@ export interface CheckpointInfo {
 
 /** A loaded checkpoint: all tensors on the host, and the sidecar. */
 export interface LoadedCheckpoint {
+  /** Every tensor of the weights file, by name. */
   tensors: Map<string, HostTensor>;
+  /** The sidecar. */
   sidecar: CheckpointSidecar;
 }
 

@@ -128,9 +128,11 @@ export interface DemureStats {
 
 /** The hooks plus counters. */
 export interface DemureTraining {
+  /** The resolved configuration. */
   config: DemureConfig;
   /** Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint. */
   hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss" | "checkpointState">;
+  /** The counters so far. */
   stats(): DemureStats;
 }
 

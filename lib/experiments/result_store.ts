@@ -41,8 +41,11 @@ export const CLAIM_STALE_SECONDS = 30 * 60;
 
 /** Who is running a cell. */
 export interface CellClaim {
+  /** Process id of the claimant. */
   pid: number;
+  /** Host of the claimant. */
   hostname: string;
+  /** When the claim was made (ISO time). */
   since: string;
   /** Linux boot id of the claiming host (absent elsewhere and in claims of older versions). */
   bootId?: string;
@@ -116,11 +119,14 @@ function readClaim(path: string): CellClaim | undefined {
   }
 }
 
+/** A folder of finished cells and their claims; see the module documentation. */
 export class ResultStore {
+  /** The folder. */
   readonly directory: string;
   /** Heartbeat age after which a claim is stale (default {@linkcode CLAIM_STALE_SECONDS}). */
   readonly staleSeconds: number;
 
+  /** Opens (and creates) the folder; `staleSeconds` overrides {@linkcode CLAIM_STALE_SECONDS}. */
   constructor(directory: string, options: { staleSeconds?: number } = {}) {
     this.directory = directory;
     this.staleSeconds = options.staleSeconds ?? CLAIM_STALE_SECONDS;

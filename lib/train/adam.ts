@@ -60,12 +60,15 @@ export const DEFAULT_ADAM_CONFIG: AdamConfig = {
 /** Most inputs of one AddN (WebGPU's default limit of 8 storage buffers, less the output). */
 const ADD_N_GROUP = 7;
 
+/** Adam over a `ParameterStore`; see the module documentation. */
 export class Adam {
+  /** The validated configuration. */
   readonly config: AdamConfig;
   #step = 0;
   readonly #first = new Map<string, tf.Tensor>();
   readonly #second = new Map<string, tf.Tensor>();
 
+  /** Validates `config` (a `SettingError` names the field out of range). */
   constructor(config: AdamConfig = DEFAULT_ADAM_CONFIG) {
     validateAdamConfig(config);
     this.config = config;
@@ -161,6 +164,7 @@ export class Adam {
     }
   }
 
+  /** Frees the moment tensors. */
   dispose(): void {
     for (const t of [...this.#first.values(), ...this.#second.values()]) t.dispose();
     this.#first.clear();

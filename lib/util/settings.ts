@@ -13,7 +13,9 @@
 
 /** A setting outside its allowed range. */
 export class SettingError extends RangeError {
+  /** The error's name. */
   override name = "SettingError";
+  /** A setting, its value and the allowed range in words. */
   constructor(
     /** Qualified name, e.g. `TrainerConfig.batchSize`. */
     readonly setting: string,
@@ -28,9 +30,13 @@ export class SettingError extends RangeError {
 
 /** Bounds of a numeric setting: `min`/`max` inclusive, `above`/`below` exclusive. */
 export interface NumberRange {
+  /** Inclusive lower bound. */
   min?: number;
+  /** Inclusive upper bound. */
   max?: number;
+  /** Exclusive lower bound. */
   above?: number;
+  /** Exclusive upper bound. */
   below?: number;
 }
 
