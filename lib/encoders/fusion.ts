@@ -16,8 +16,8 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Tensor } from "../backend/tf.ts";
-import { ParameterStore } from "../models/parameter_store.ts";
-import { dense, layerNorm } from "../models/_layers.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { dense, layerNorm } from "../nn/layers.ts";
 
 /** How the masked modality vectors are combined. */
 export type FusionKind = "mean" | "sum" | "gated";

@@ -16,8 +16,8 @@
 import { tf } from "../backend/tf.ts";
 import type { Tensor2D, Tensor3D } from "../backend/tf.ts";
 import type { InteractionDataset, ModalityFeatures, ModalityKind } from "../data/types.ts";
-import { ParameterStore } from "../models/parameter_store.ts";
-import { dense, layerNorm } from "../models/_layers.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { dense, layerNorm } from "../nn/layers.ts";
 
 /** Configuration of {@linkcode ModalityEncoders}. */
 export interface EncoderConfig {

@@ -26,7 +26,8 @@ import { type EncoderInput, ModalityEncoders } from "../encoders/modality_encode
 import { DEFAULT_FUSION_CONFIG, type FusionConfig, ModalityFusion } from "../encoders/fusion.ts";
 import type { Backbone } from "./backbone.ts";
 import { DEFAULT_GRU4REC_CONFIG, Gru4Rec, type Gru4RecConfig } from "./gru4rec.ts";
-import { ParameterStore } from "./parameter_store.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { type PackedRows, packRows } from "../nn/packed_rows.ts";
 import { DEFAULT_SASREC_CONFIG, SasRec, type SasRecConfig } from "./sasrec.ts";
 import { checkInteger, checkNumber, checkOneOf, SettingError } from "../util/settings.ts";
 
@@ -215,14 +216,46 @@ export class SequentialRecommender {
     );
   }
 
-  /** V [batch, position, dim], valid [batch, position] -> H [batch, position, dim]. */
+  /**
+   * V [batch, position, dim], valid [batch, position] -> H [batch, position, dim]. Pass
+   * `packing` (`packRows(batch.valid, ...)`) when the batch is at hand: it spares a device read.
+   */
   userStates(
     fused: Tensor3D,
     valid: Tensor2D,
     training: boolean,
     dropoutSeed?: number,
+    packing?: PackedRows,
   ): Tensor3D {
-    return this.#backbone.userStates(fused, valid, training, dropoutSeed ?? this.#dropoutSeed);
+    return this.#backbone.userStates(
+      fused,
+      valid,
+      training,
+      dropoutSeed ?? this.#dropoutSeed,
+      packing,
+    );
+  }
+
+  /**
+   * The user state after the last position, [batch, dim]: the last row of {@linkcode userStates},
+   * computed only as far as that row needs where the backbone can (SASRec).
+   */
+  lastStates(
+    fused: Tensor3D,
+    valid: Tensor2D,
+    training: boolean,
+    dropoutSeed?: number,
+    packing?: PackedRows,
+  ): Tensor2D {
+    const seed = dropoutSeed ?? this.#dropoutSeed;
+    if (this.#backbone.lastStates) {
+      return this.#backbone.lastStates(fused, valid, training, seed, packing);
+    }
+    return tf.tidy(() => {
+      const [batch, length, dim] = fused.shape;
+      const states = this.#backbone.userStates(fused, valid, training, seed, packing);
+      return tf.reshape(tf.slice(states, [0, length - 1, 0], [batch, 1, dim]), [batch, dim]);
+    });
   }
 
   /** T [numItems, dim]: every item fused from all its present modalities (w = 1). */
@@ -244,7 +277,13 @@ export class SequentialRecommender {
       const presence = this.presence(items);
       const weights = options.weights ?? tf.ones(presence.shape) as tf.Tensor3D;
       const fused = this.fuse(embeddings, weights, presence);
-      const states = this.userStates(fused, valid, options.training ?? false, options.dropoutSeed);
+      const states = this.userStates(
+        fused,
+        valid,
+        options.training ?? false,
+        options.dropoutSeed,
+        packRows(batch.valid, batch.batchSize, batch.length),
+      );
       const itemTable = this.itemTable(all);
       return { embeddings, presence, weights: tf.clone(weights), fused, states, itemTable };
     });

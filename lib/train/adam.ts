@@ -13,7 +13,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor } from "../backend/tf.ts";
-import type { ParameterStore } from "../models/parameter_store.ts";
+import type { ParameterStore } from "../nn/parameter_store.ts";
 import { checkNumber } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Adam}. */

@@ -41,6 +41,11 @@ export {
   writeHtmlReport,
 } from "./html_report.ts";
 export { type FigurePngOptions, figureToPng } from "./figure_png.ts";
-export { loadPlotlyBundle } from "./plotly_bundle.ts";
+export {
+  DEFAULT_PLOTLY_BUNDLE,
+  FULL_PLOTLY_BUNDLE,
+  loadPlotlyBundle,
+  tracesOutsideDefaultBundle,
+} from "./plotly_bundle.ts";
 export { type ChromiumConfig, findChromium } from "./chromium.ts";
 export { checkRenderedHtml, type HtmlCheckReport } from "./check_rendered_html.ts";
