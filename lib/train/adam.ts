@@ -18,7 +18,7 @@ import { checkNumber } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Adam}. */
 export interface AdamConfig {
-  /** > 0 and <= 10. Default 1e-3. */
+  /** > 0 and <= 10. Default 2e-3. */
   learningRate: number;
   /** In [0, 1). Default 0.9. */
   beta1: number;
