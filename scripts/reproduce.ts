@@ -132,7 +132,7 @@ if (values.cell !== undefined) {
   } catch (error) {
     fail(error);
   }
-  await initBackend();
+  await initBackend().catch(fail);
   const slurmTask = Deno.env.get("SLURM_ARRAY_JOB_ID");
   const job = slurmTask
     ? `${slurmTask}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
@@ -156,7 +156,7 @@ try {
 } catch (error) {
   fail(error);
 }
-await initBackend();
+await initBackend().catch(fail);
 const outcome = await runPlan(plan, {
   resultsDir,
   runPending: !values["report-only"],
