@@ -7,9 +7,12 @@
  *   deno task reproduce --seeds 0,1 --results results/mine
  *   deno task reproduce --report-only   report the finished cells, list the missing ones, run nothing
  *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
+ *                     [--max-epochs N] [--patience N]
  *                                  bring your own data: main table and ablation on an imported
  *                                  dataset (format sequence or recbole), results under
- *                                  results/<label>/<mode>; see docs/data.md
+ *                                  results/<label>/<mode>; --max-epochs / --patience: the
+ *                                  dataset's own trainer settings (the plan's datasetTraining);
+ *                                  see docs/data.md
  *   deno task reproduce --ranking history_kept
  *                                  validate and test with history items kept as candidates
  *                                  (RecBole-compatible full sort; default history_excluded)
@@ -18,7 +21,8 @@
  *                                  runs it; the one that finishes last writes the complete report)
  *
  * Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
- *   deno task reproduce --list-cells [--quick] [--json]   index, state and key of every cell
+ *   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
+ *                                  of every cell; --json for programs (scripts/slurm/submit.ts)
  *   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
  *                                  finished cell is not rerun); exit status 1 when it fails
  * A results folder belongs to one plan (its plan.json): a command of another plan stops with an
@@ -57,6 +61,8 @@ const { values } = parseArgs({
     format: { type: "string" },
     features: { type: "string" },
     ranking: { type: "string" },
+    "max-epochs": { type: "string" },
+    patience: { type: "string" },
   },
 });
 const mode = values.quick ? "quick" : "full";
@@ -68,8 +74,10 @@ const seeds = values.seeds?.split(",").map((s) => {
 /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
 function datasetOption(): DatasetSpec | undefined {
   if (values.dataset === undefined) {
-    if (values.format !== undefined || values.features !== undefined) {
-      throw new Error("--format and --features describe --dataset PATH, which is missing");
+    const orphans = ["format", "features", "max-epochs", "patience"] as const;
+    const given = orphans.filter((name) => values[name] !== undefined);
+    if (given.length > 0) {
+      throw new Error(`--${given.join(", --")}: only with --dataset PATH, which is missing`);
     }
     return undefined;
   }
@@ -90,6 +98,11 @@ function datasetOption(): DatasetSpec | undefined {
   };
 }
 const dataset = datasetOption();
+/** `--max-epochs` / `--patience` as trainer settings (range-checked by the plan). */
+const datasetTraining = {
+  ...(values["max-epochs"] !== undefined ? { maxEpochs: Number(values["max-epochs"]) } : {}),
+  ...(values.patience !== undefined ? { patience: Number(values.patience) } : {}),
+};
 const ranking = values.ranking === undefined
   ? undefined
   : parseRankingProtocol(values.ranking, "--ranking");
@@ -104,6 +117,7 @@ if (chosen.length > 1) {
 const plan = planExperiments(mode, seeds, {
   ...(dataset ? { dataset } : {}),
   ...(ranking ? { ranking } : {}),
+  ...(Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
 });
 
 /** Stops with a clear message (no stack) and a non-zero status. */
@@ -113,9 +127,15 @@ function fail(error: unknown): never {
 }
 
 if (values["list-cells"]) {
+  try {
+    checkResultsPlan(plan, resultsDir);
+  } catch (error) {
+    fail(error);
+  }
   const cells = listCells(plan, resultsDir);
-  if (values.json) console.log(JSON.stringify(cells, null, 1));
-  else {
+  if (values.json) {
+    console.log(JSON.stringify({ mode, seeds: plan.seeds, resultsDir, cells }, null, 1));
+  } else {
     console.log(`# ${plan.mode} plan, ${cells.length} cells, state under ${resultsDir}`);
     for (const cell of cells) {
       console.log(`${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}`);
@@ -133,10 +153,13 @@ if (values.cell !== undefined) {
     fail(error);
   }
   await initBackend().catch(fail);
-  const slurmTask = Deno.env.get("SLURM_ARRAY_JOB_ID");
-  const job = slurmTask
-    ? `${slurmTask}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
-    : Deno.env.get("SLURM_JOB_ID");
+  // The batch task running this cell, recorded in its claim: DEMURE_JOB_ID (set by the
+  // Kubernetes manifest), else Slurm's array task, else Slurm's job.
+  const slurmArray = Deno.env.get("SLURM_ARRAY_JOB_ID");
+  const job = Deno.env.get("DEMURE_JOB_ID") ??
+    (slurmArray
+      ? `${slurmArray}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
+      : Deno.env.get("SLURM_JOB_ID"));
   try {
     await runOneCell(plan, cell, { resultsDir, job });
   } catch (error) {
@@ -176,5 +199,5 @@ if (outcome.pending.length > 0) {
   console.log(
     `\n${outcome.pending.length} of ${plan.cells.length} cells are missing (not finished):`,
   );
-  for (const key of outcome.pending) console.log(`missing ${indexOf.get(key)}\t${key}`);
+  for (const key of outcome.pending) console.log(`missing\t${indexOf.get(key)}\t${key}`);
 }

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 #   r-cran-dslabs                                 the raw MovieLens latest-small (R data) for re-import tests
 #   chromium                                      headless checks of rendered HTML, README figures
 #   mesa-vulkan-drivers                           a software WebGPU adapter (lavapipe) for GPU-route tests
+#   slurm-wlm munge                               a one-node Slurm cluster for the job-array test stage
 APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook
-  libopenblas0-pthread r-cran-dslabs chromium mesa-vulkan-drivers)
+  libopenblas0-pthread r-cran-dslabs chromium mesa-vulkan-drivers slurm-wlm munge)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -2,7 +2,7 @@
  * The whole attribution step: contributions, per-user normalisation, noise-set selection and the
  * per-modality aggregate, as one typed, plottable {@linkcode AttributionResult}.
  */
-import type { tf } from "../backend/tf.ts";
+import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
 import { aggregateByModality } from "./aggregate.ts";
 import { contributionsAndMask } from "./contributions.ts";
 import { checkEmbeddingInputs } from "./embedding_gradient.ts";
@@ -34,8 +34,8 @@ import {
  */
 export async function attributeModalities(
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
   config: Partial<AttributionConfig> = {},
 ): Promise<AttributionResult> {
   const full: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, ...config };

@@ -4,6 +4,7 @@
  */
 import { readFloat32 } from "../backend/read_values.ts";
 import { tf } from "../backend/tf.ts";
+import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
 import { checkEmbeddingInputs, detachedCopy, lossGradientTensors } from "./embedding_gradient.ts";
 import { integratedGradientContributions } from "./_integrated_gradients.ts";
 import { occlusionContributions } from "./_occlusion.ts";
@@ -74,8 +75,8 @@ function gradientContributions(
  */
 export async function contributionsAndMask(
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
   config: ContributionConfig = DEFAULT_ATTRIBUTION_CONFIG,
 ): Promise<ContributionsAndMask> {
   const shape: PairShape = checkEmbeddingInputs("computeContributions", embeddings, mask);
@@ -159,8 +160,8 @@ export async function contributionsAndMask(
  */
 export async function computeContributions(
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
   config: ContributionConfig = DEFAULT_ATTRIBUTION_CONFIG,
 ): Promise<Float32Array> {
   return (await contributionsAndMask(lossOfEmbeddings, embeddings, mask, config)).contributions;

@@ -5,6 +5,7 @@
  */
 import { readFloat32 } from "../backend/read_values.ts";
 import { tf } from "../backend/tf.ts";
+import type { Tensor, Tensor1D, Tensor3D, Tensor4D } from "../backend/tf.ts";
 import type { LossOfEmbeddings, PairShape } from "./types.ts";
 
 /** What {@linkcode embeddingGradient} returns. */
@@ -26,21 +27,21 @@ export interface EmbeddingGradient {
  * const e = detachedCopy(embeddings); // tf.grad(f)(e) never reaches what made `embeddings`
  * ```
  */
-export function detachedCopy<R extends tf.Rank>(tensor: tf.Tensor<R>): tf.Tensor<R> {
+export function detachedCopy<T extends Tensor>(tensor: T): T {
   const engine = tf.engine();
   engine.backend.incRef(tensor.dataId);
   return engine.makeTensorFromTensorInfo({
     dataId: tensor.dataId,
     shape: tensor.shape,
     dtype: tensor.dtype,
-  }) as tf.Tensor<R>;
+  }) as T;
 }
 
 /** Throws unless `embeddings` is `[b, p, m, d]` and `mask` is `[b, p, m]` with the same b, p, m. */
 export function checkEmbeddingInputs(
   where: string,
-  embeddings: tf.Tensor,
-  mask: tf.Tensor,
+  embeddings: Tensor,
+  mask: Tensor,
 ): PairShape {
   if (embeddings.rank !== 4) {
     throw new Error(
@@ -69,9 +70,9 @@ export function checkPerUserLoss(where: string, loss: tf.Tensor, batch: number):
 /** The gradient and the per-user loss, left on the device (the caller disposes both). */
 export interface GradientTensors {
   /** dL/dE `[batch, position, modality, dim]` or dL/dw `[batch, position, modality]`. */
-  gradient: tf.Tensor;
+  gradient: Tensor;
   /** `[batch]` per-user loss. */
-  loss: tf.Tensor1D;
+  loss: Tensor1D;
 }
 
 /**
@@ -81,8 +82,8 @@ export interface GradientTensors {
 export function lossGradientTensors(
   where: string,
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
   withRespectTo: "embeddings" | "mask",
 ): GradientTensors {
   const shape = checkEmbeddingInputs(where, embeddings, mask);
@@ -131,8 +132,8 @@ async function lossGradient(
  */
 export function embeddingGradient(
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
 ): Promise<EmbeddingGradient> {
   return lossGradient("embeddingGradient", lossOfEmbeddings, embeddings, mask, "embeddings");
 }
@@ -148,8 +149,8 @@ export function embeddingGradient(
  */
 export function maskGradient(
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
 ): Promise<EmbeddingGradient> {
   return lossGradient("maskGradient", lossOfEmbeddings, embeddings, mask, "mask");
 }

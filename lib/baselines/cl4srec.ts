@@ -14,6 +14,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Scalar } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
 import type { AuxiliaryLossContext } from "../train/config.ts";
@@ -139,7 +140,7 @@ export function batchHistories(batch: SequenceBatch): Int32Array[] {
 /** The trainer hook: lambda * InfoNCE(view1 last state, view2 last state). */
 export function cl4srecAuxiliaryLoss(
   configInput: Partial<Cl4SRecConfig> = {},
-): (context: AuxiliaryLossContext) => tf.Scalar {
+): (context: AuxiliaryLossContext) => Scalar {
   const config = { ...DEFAULT_CL4SREC_CONFIG, ...configInput };
   validateCl4SRecConfig(config);
   return ({ model, batch, seed }) => {

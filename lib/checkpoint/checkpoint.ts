@@ -20,6 +20,7 @@
  */
 import { readFloat32 } from "../backend/read_values.ts";
 import { tf } from "../backend/tf.ts";
+import type { Tensor } from "../backend/tf.ts";
 import type { ModelConfig, SequentialRecommender } from "../models/sequential_recommender.ts";
 import { decodeSafetensors, encodeSafetensors, type HostTensor } from "./safetensors.ts";
 
@@ -47,7 +48,7 @@ export interface CheckpointInfo {
   metrics?: Record<string, number>;
   trainerState?: Json;
   /** Extra tensors (e.g. optimizer moments), stored under their own names. */
-  extraTensors?: ReadonlyMap<string, tf.Tensor>;
+  extraTensors?: ReadonlyMap<string, Tensor>;
   /** Extra tensors already on the host (e.g. a training hook's state). */
   extraHostTensors?: ReadonlyMap<string, HostTensor>;
 }

@@ -36,4 +36,4 @@ export {
   formatStatistics,
   type ModalityCoverage,
 } from "./protocol/statistics.ts";
-export { interactionsFrame, itemsFrame, statisticsFrames } from "./dataframe.ts";
+export { type DataFrame, interactionsFrame, itemsFrame, statisticsFrames } from "./dataframe.ts";

@@ -34,6 +34,8 @@ import {
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
+import { packRows } from "../nn/packed_rows.ts";
+import { hashSeeds } from "../util/random.ts";
 import {
   checkBoolean,
   checkInteger,
@@ -222,6 +224,44 @@ function lastState(states: tf.Tensor3D): tf.Tensor2D {
 }
 
 /**
+ * Last-position states `[views * batch, dim]` of the batch read through each fusion mask of
+ * `views` (`[batch, position, modality]` each), as one training-mode backbone pass over the
+ * batch repeated once per view.
+ */
+function stackedLastStates(
+  model: SequentialRecommender,
+  context: AuxiliaryLossContext,
+  views: Float32Array[],
+  dropoutSeed: number,
+): tf.Tensor2D {
+  const { batch } = context;
+  const copies = views.length;
+  const size = batch.batchSize * batch.length;
+  const valid = new Float32Array(copies * size);
+  const weights = new Float32Array(copies * views[0].length);
+  views.forEach((view, k) => {
+    valid.set(batch.valid, k * size);
+    weights.set(view, k * view.length);
+  });
+  const rows = copies * batch.batchSize;
+  const repeat = <T extends tf.Tensor>(x: T): T =>
+    (copies === 1 ? x : tf.concat(Array.from({ length: copies }, () => x), 0)) as T;
+  const [, length, modalities] = context.presence.shape;
+  const fused = model.fuse(
+    repeat(context.embeddings),
+    tf.tensor3d(weights, [rows, length, modalities]),
+    repeat(context.presence),
+  );
+  return model.lastStates(
+    fused,
+    tf.tensor2d(valid, [rows, batch.length]),
+    true,
+    dropoutSeed,
+    packRows(valid, rows, batch.length),
+  );
+}
+
+/**
  * Builds Demure's hooks for {@linkcode trainModel}. The noise masks are cached per user (see
  * `NoiseMaskCache`), so a user's mask is recomputed at most every `everySteps` steps.
  */
@@ -293,24 +333,22 @@ export function demureHooks(
     }
     const { views } = current;
     const { batch } = context;
-    const shape: [number, number, number] = [...views.shape];
-    const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
-    const stateOf = (weights: Float32Array, dropoutSeed: number) =>
-      lastState(
-        model.userStates(
-          model.fuse(context.embeddings, tf.tensor3d(weights, shape), context.presence),
-          valid,
-          true,
-          dropoutSeed,
-        ),
-      );
-    // The anchor reads the full history; when L_rec read the denoised one, it needs its own pass.
-    const anchor = current.denoisedInput
-      ? stateOf(views.anchor, context.seed + 2)
-      : lastState(context.states);
-    const positive = stateOf(views.positive, context.seed + 1);
+    // The recommendation pass already read one view: the positive (denoised history) when
+    // L_rec is denoised, else the anchor (full history). Its states are reused, and the views
+    // still missing (the other of anchor / positive, and the negative) run as ONE backbone pass
+    // over the batch stacked with itself: one pass of 2B rows instead of two passes of B.
+    const shared = lastState(context.states);
+    const needed: Float32Array[] = [current.denoisedInput ? views.anchor : views.positive];
+    if (config.noiseViewAsNegative) needed.push(views.negative);
+    const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
+    const other = tf.slice(states, [0, 0], [batch.batchSize, -1]) as tf.Tensor2D;
+    const anchor = current.denoisedInput ? other : shared;
+    const positive = current.denoisedInput ? shared : other;
     const negatives = config.noiseViewAsNegative
-      ? tf.expandDims(stateOf(views.negative, context.seed + 1), 1) as tf.Tensor3D
+      ? tf.expandDims(
+        tf.slice(states, [batch.batchSize, 0], [batch.batchSize, -1]),
+        1,
+      ) as tf.Tensor3D
       : undefined;
     const contrastive = infoNce(anchor, positive, {
       temperature: config.temperature,

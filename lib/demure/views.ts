@@ -24,6 +24,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor3D } from "../backend/tf.ts";
 import type { PairShape } from "../attribution/types.ts";
 import { selectNoise } from "../attribution/select_noise.ts";
 import { createRng } from "../util/random.ts";
@@ -189,9 +190,9 @@ export function randomNoiseMask(
 
 /** The three views as `[batch, position, modality]` tensors (the caller disposes them). */
 export interface ContrastiveViewTensors {
-  anchor: tf.Tensor3D;
-  positive: tf.Tensor3D;
-  negative: tf.Tensor3D;
+  anchor: Tensor3D;
+  positive: Tensor3D;
+  negative: Tensor3D;
 }
 
 /**

@@ -15,8 +15,9 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import { ParameterStore } from "../models/parameter_store.ts";
-import { dense, layerNorm } from "../models/_layers.ts";
+import type { Tensor } from "../backend/tf.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { dense, layerNorm } from "../nn/layers.ts";
 
 /** How the masked modality vectors are combined. */
 export type FusionKind = "mean" | "sum" | "gated";
@@ -63,7 +64,7 @@ export class ModalityFusion {
    * Fuses `embeddings` [..., modality, dim] with `weights` and `presence` [..., modality]
    * into [..., dim].
    */
-  apply(embeddings: tf.Tensor, weights: tf.Tensor, presence: tf.Tensor): tf.Tensor {
+  apply(embeddings: Tensor, weights: Tensor, presence: Tensor): Tensor {
     return tf.tidy(() => {
       const mask = tf.mul(weights, presence); // [..., modality]
       let coefficients: tf.Tensor = mask;

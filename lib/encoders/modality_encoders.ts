@@ -14,9 +14,10 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor2D, Tensor3D } from "../backend/tf.ts";
 import type { InteractionDataset, ModalityFeatures, ModalityKind } from "../data/types.ts";
-import { ParameterStore } from "../models/parameter_store.ts";
-import { dense, layerNorm } from "../models/_layers.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { dense, layerNorm } from "../nn/layers.ts";
 
 /** Configuration of {@linkcode ModalityEncoders}. */
 export interface EncoderConfig {
@@ -47,7 +48,7 @@ export class ModalityEncoders {
   readonly numItems: number;
   readonly dim: number;
   /** [numItems, modality] float32, 1 where the item has the modality (a constant). */
-  readonly presenceTable: tf.Tensor2D;
+  readonly presenceTable: Tensor2D;
   /** The same table on the host (row-major), read by host-side code without a device transfer. */
   readonly presenceValues: Float32Array;
   readonly #modalities: EncodedModality[];
@@ -70,7 +71,7 @@ export class ModalityEncoders {
   }
 
   /** e_{i,m} for every item and modality: [numItems, modality, dim]. */
-  encodeAllItems(): tf.Tensor3D {
+  encodeAllItems(): Tensor3D {
     return tf.tidy(() => tf.stack(this.#modalities.map((m) => m.encode()), 1) as tf.Tensor3D);
   }
 

@@ -25,6 +25,7 @@ import {
   cellsDirectory,
   epochLine,
   estimatedCellSeconds,
+  removeCellCheckpoints,
   runPlannedCell,
   settingsOf,
 } from "./run_plan.ts";
@@ -211,8 +212,9 @@ export async function runOneCell(
     const result = await runPlannedCell(plan, cell, data, (progress) => {
       store.heartbeat(cell.key);
       log(epochLine(progress));
-    });
+    }, options.resultsDir);
     store.put(cell.key, settings, result);
+    removeCellCheckpoints(options.resultsDir, plan, cell);
     log(
       `${cell.key}: test NDCG@10 ${result.test["NDCG@10"].toFixed(4)} HR@10 ${
         result.test["HR@10"].toFixed(4)

@@ -34,11 +34,13 @@ export const DATASET_FILE_FORMATS: readonly DatasetFileFormat[] = ["sequence", "
 export interface FeatureFileSpec {
   /** Modality name, e.g. "image". */
   name: string;
+  /** The feature file. */
   path: string;
 }
 
 /** An imported dataset. */
 export interface FileDatasetSpec {
+  /** Imported from files. */
   kind: "file";
   /**
    * `sequence`: the file (`user item1 item2 ...` per line, chronological). `recbole`: the atomic
@@ -46,6 +48,7 @@ export interface FileDatasetSpec {
    * when it exists); a path ending in `.inter` is read as its base.
    */
   path: string;
+  /** How `path` is read: `sequence` or `recbole`. */
   format: DatasetFileFormat;
   /** Extra dense modalities, attached after reading. Default none. */
   features?: FeatureFileSpec[];

@@ -198,6 +198,12 @@ export interface PlanOptions {
   dataset?: DatasetSpec;
   /** Full-ranking protocol of validation and test. Default `history_excluded`. */
   ranking?: RankingProtocol;
+  /**
+   * With `dataset`: trainer settings that this dataset needs besides the mode's (for example
+   * `{ maxEpochs: 200, patience: 10 }` for a dataset that converges later). They join the plan's
+   * `datasetTraining`, the one place where a dataset departs from the defaults. Default none.
+   */
+  datasetTraining?: Partial<TrainerConfig>;
 }
 
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
@@ -210,9 +216,28 @@ export function planExperiments(
   const base = SETTINGS[mode];
   // The ranking joins the trainer settings only when it is not the default, so that stored cells
   // stay reusable.
-  const settings: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
+  const ranked: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
     ? { ...base, training: { ...base.training, ranking: options.ranking } }
     : base;
+  if (options.datasetTraining && !options.dataset) {
+    throw new SettingError(
+      "plan datasetTraining",
+      options.datasetTraining,
+      "only with an imported dataset (options.dataset)",
+    );
+  }
+  const settings: ModeSettings = options.dataset && options.datasetTraining
+    ? {
+      ...ranked,
+      datasetTraining: {
+        ...ranked.datasetTraining,
+        [options.dataset.kind]: {
+          ...ranked.datasetTraining[options.dataset.kind],
+          ...options.datasetTraining,
+        },
+      },
+    }
+    : ranked;
   const runSeeds = seeds ?? settings.seeds;
   validateSeeds(runSeeds);
   const cells = new Map<string, PlannedCell>();

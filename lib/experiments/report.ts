@@ -112,9 +112,14 @@ function sensitivityRows(
 }
 
 function patienceText(plan: ExperimentPlan): string {
+  const kinds = new Set<string>(plan.cells.map((cell) => cell.dataset.kind));
   const overrides = Object.entries(plan.datasetTraining)
-    .filter(([, training]) => training?.patience !== undefined)
-    .map(([kind, training]) => `${training?.patience} on ${kind}`);
+    .filter(([kind]) => kinds.has(kind))
+    .filter(([, training]) => training?.patience !== undefined || training?.maxEpochs !== undefined)
+    .map(([kind, training]) =>
+      `${training?.patience ?? plan.training.patience} on ${kind}` +
+      (training?.maxEpochs !== undefined ? ` (at most ${training.maxEpochs} epochs)` : "")
+    );
   return [`patience ${plan.training.patience} epochs`, ...overrides].join(", ");
 }
 

@@ -212,8 +212,9 @@ export class ResultStore {
 
   /**
    * Claims `key` for this process. Returns undefined when claimed, or the claim of the live
-   * process that holds it. A stale claim (see the module documentation) is taken over. `job`
-   * names the batch job running this process, if any.
+   * process that holds it. A stale claim (see the module documentation) is taken over, and so is
+   * one left by an earlier attempt of the same batch job `job` (a task the scheduler restarted:
+   * Slurm's requeue, a Kubernetes pod retried for its index).
    */
   claim(key: string, job?: string): CellClaim | undefined {
     const path = this.claimPathOf(key);
@@ -227,7 +228,11 @@ export class ResultStore {
       }
       const holder = readClaim(path);
       if (holder === undefined) continue;
-      if (claimStaleness(holder, Date.now(), this.staleSeconds) === undefined) return holder;
+      // The same batch job again: the scheduler restarted this task, so the earlier attempt is gone.
+      const restarted = job !== undefined && holder.job === job;
+      if (!restarted && claimStaleness(holder, Date.now(), this.staleSeconds) === undefined) {
+        return holder;
+      }
       this.#removeStaleClaim(path, holder);
     }
     throw new Error(`${path}: could not claim the cell (claims kept changing); try again`);

@@ -100,23 +100,66 @@ export function epochLine(progress: EpochProgress): string {
     ` (${progress.epochSeconds.toFixed(1)} s)`;
 }
 
+function fnv1aHex(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}
+
+/**
+ * Where a running cell checkpoints every epoch: `<resultsDir>/checkpoints/<cell>-<hash of its
+ * settings>` (other settings, another folder: a changed plan never resumes a stale run).
+ */
+export function cellCheckpointDir(
+  resultsDir: string,
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+): string {
+  const name = cell.key.replace(/[^A-Za-z0-9=._-]+/g, "__");
+  return `${resultsDir}/checkpoints/${name}-${fnv1aHex(JSON.stringify(settingsOf(plan, cell)))}`;
+}
+
 /**
  * Trains and evaluates one cell of `plan` on its prepared dataset with the plan's settings: the one
- * call that both {@linkcode runPlan} and a single-cell command (`reproduce --cell`) make.
+ * call that both {@linkcode runPlan} and a single-cell command (`reproduce --cell`) make. With
+ * `resultsDir`, a neural cell checkpoints every epoch under {@linkcode cellCheckpointDir} and
+ * resumes from there after a kill (bit-identical to an uninterrupted run; at most one epoch is
+ * lost); the checkpoints are removed once the result is stored (by the caller,
+ * {@linkcode removeCellCheckpoints}).
  */
 export function runPlannedCell(
   plan: ExperimentPlan,
   cell: PlannedCell,
   data: PreparedDataset,
   onProgress: (progress: EpochProgress) => void,
+  resultsDir?: string,
 ): Promise<CellResult> {
+  const checkpointDir = resultsDir !== undefined && cell.system.kind === "neural"
+    ? cellCheckpointDir(resultsDir, plan, cell)
+    : undefined;
   return runCell(data, cell.system, cell.systemName, {
     seed: cell.seed,
     model: plan.model,
-    training: cell.training,
+    training: checkpointDir ? { ...cell.training, checkpointDir } : cell.training,
     scoreAttribution: cell.scoreAttribution,
     onProgress,
   });
+}
+
+/** Removes a finished cell's epoch checkpoints (see {@linkcode runPlannedCell}). */
+export function removeCellCheckpoints(
+  resultsDir: string,
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+): void {
+  try {
+    Deno.removeSync(cellCheckpointDir(resultsDir, plan, cell), { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
 }
 
 function formatMinutes(seconds: number): string {
@@ -175,8 +218,10 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
           store.heartbeat(cell.key);
           options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress));
         },
+        options.resultsDir,
       );
       store.put(cell.key, settings, result);
+      removeCellCheckpoints(options.resultsDir, plan, cell);
     } finally {
       stopHeartbeat();
       store.release(cell.key);

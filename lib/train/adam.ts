@@ -12,7 +12,8 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import type { ParameterStore } from "../models/parameter_store.ts";
+import type { Scalar, Tensor } from "../backend/tf.ts";
+import type { ParameterStore } from "../nn/parameter_store.ts";
 import { checkNumber } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Adam}. */
@@ -80,7 +81,7 @@ export class Adam {
    * reads it together with the step's losses (one transfer) and passes its root to
    * {@linkcode Adam.apply}.
    */
-  squaredNorm(gradients: ReadonlyMap<string, tf.Tensor>): tf.Scalar {
+  squaredNorm(gradients: ReadonlyMap<string, Tensor>): Scalar {
     return tf.tidy(() => {
       const squares = [...gradients.values()].map((g) => tf.sum(tf.square(g)));
       // tfjs-backend-webgpu binds every AddN input as a storage buffer and does not split: past
@@ -100,7 +101,7 @@ export class Adam {
    * One update of every parameter that has a gradient. `norm` is the global gradient norm (the
    * root of {@linkcode Adam.squaredNorm}), used for clipping. Does not dispose `gradients`.
    */
-  apply(store: ParameterStore, gradients: ReadonlyMap<string, tf.Tensor>, norm: number): void {
+  apply(store: ParameterStore, gradients: ReadonlyMap<string, Tensor>, norm: number): void {
     const { learningRate, beta1, beta2, epsilon, weightDecay, clipNorm } = this.config;
     const scale = clipNorm !== undefined && norm > clipNorm ? clipNorm / norm : 1;
     this.#step += 1;
@@ -138,7 +139,7 @@ export class Adam {
   }
 
   /** Moments as named tensors ("optimizer/m/<name>", "optimizer/v/<name>"), not copies. */
-  stateTensors(): Map<string, tf.Tensor> {
+  stateTensors(): Map<string, Tensor> {
     const state = new Map<string, tf.Tensor>();
     for (const [name, m] of this.#first) state.set(`optimizer/m/${name}`, m);
     for (const [name, v] of this.#second) state.set(`optimizer/v/${name}`, v);

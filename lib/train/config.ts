@@ -3,7 +3,7 @@
  * through which Demure and CL4SRec extend the loop. Apart from the loop (`trainer.ts`) and the
  * run checkpoints (`_run_checkpoints.ts`) so that both import it and not each other.
  */
-import type { tf } from "../backend/tf.ts";
+import type { Scalar, Tensor3D } from "../backend/tf.ts";
 import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { SequenceBatch } from "../data/types.ts";
@@ -150,7 +150,7 @@ export interface AuxiliaryLossContext extends ForwardOutput {
   /** 0-based epoch. */
   epoch: number;
   /** L_rec of this batch. */
-  recommendationLoss: tf.Scalar;
+  recommendationLoss: Scalar;
   /** Seed for any randomness of the hook at this step. */
   seed: number;
 }
@@ -167,9 +167,9 @@ export interface TrainerHooks {
   inputMask?: (
     batch: SequenceBatch,
     step: number,
-  ) => tf.Tensor3D | undefined | Promise<tf.Tensor3D | undefined>;
+  ) => Tensor3D | undefined | Promise<Tensor3D | undefined>;
   /** A scalar added to L_rec inside the gradient tape. */
-  auxiliaryLoss?: (context: AuxiliaryLossContext) => tf.Scalar;
+  auxiliaryLoss?: (context: AuxiliaryLossContext) => Scalar;
   /** Called after each epoch; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */

@@ -29,7 +29,7 @@ import { modelScorer } from "../eval/scorer.ts";
 import { recommendationLoss } from "../losses/recommendation.ts";
 import { sampleNegatives } from "../losses/negative_sampling.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
-import { createRng } from "../util/random.ts";
+import { createRng, hashSeeds } from "../util/random.ts";
 import { Adam } from "./adam.ts";
 import {
   resolveTrainerConfig,
@@ -85,12 +85,17 @@ export async function trainModel(
   const started = performance.now();
   let totalStepSeconds = 0;
   let totalSteps = 0;
-  let stoppedBy: StopReason = "max_epochs";
+  // A run killed after patience ran out (before its result was kept) does not train on.
+  let stoppedBy: StopReason = state.sinceBest >= config.patience ? "patience" : "max_epochs";
   // A step whose L_rec exceeds this has diverged (see TrainerConfig.divergenceFactor).
   const uniformLoss = config.loss.kind === "bce" ? 2 * Math.LN2 : Math.log(model.numItems);
   const lossLimit = config.divergenceFactor * Math.max(uniformLoss, 1);
   try {
-    for (let epoch = state.epochsDone; epoch < config.maxEpochs; epoch++) {
+    for (
+      let epoch = state.epochsDone;
+      epoch < config.maxEpochs && stoppedBy === "max_epochs";
+      epoch++
+    ) {
       const epochStart = performance.now();
       let batches = trainingBatches(split, epoch, {
         batchSize: config.batchSize,
@@ -238,7 +243,8 @@ export async function trainStep(
   config: TrainerConfig,
   hooks: TrainerHooks = {},
 ): Promise<StepLosses> {
-  const stepSeed = config.seed * 1000003 + step;
+  // Hashed, not added: (seed, step) and (seed, step + 1) must give unrelated dropout masks.
+  const stepSeed = hashSeeds(config.seed, step);
   const mask = await hooks.inputMask?.(batch, step);
   const negatives = config.loss.kind === "bce"
     ? sampleNegatives(batch, model.numItems, createRng(stepSeed))

@@ -146,3 +146,19 @@ Deno.test("reproduce --cell with an unknown cell exits non-zero with a clear err
   assertEquals([...Deno.readDirSync(parent)], []);
   Deno.removeSync(parent, { recursive: true });
 });
+
+Deno.test("a claim of an earlier attempt of the same batch task is taken over, other jobs' are not", () => {
+  const directory = Deno.makeTempDirSync();
+  const store = new ResultStore(directory);
+  // pid 1 on another host: not judged by the process table, only by the job.
+  const earlier = { pid: 1, hostname: "node3", since: "then", job: "41_7" };
+  Deno.writeTextFileSync(store.claimPathOf("k"), JSON.stringify(earlier));
+  assertEquals(store.claim("k", "41_8")?.job, "41_7", "another task's claim holds");
+  assertEquals(store.claim("k"), earlier, "a process outside any job does not take it");
+  assertEquals(store.claim("k", "41_7"), undefined, "the restarted task takes it over");
+  assertEquals(store.claimOf("k")?.pid, Deno.pid);
+  assertEquals(store.claimOf("k")?.job, "41_7");
+  store.release("k");
+  assertEquals(store.claimOf("k"), undefined);
+  Deno.removeSync(directory, { recursive: true });
+});

@@ -1,0 +1,77 @@
+/**
+ * Asserts that two results folders of one plan hold the same numbers: every cell of the reference
+ * exists in the other with bit-identical metrics, per-user values, epochs and attribution scores,
+ * and the two summaries (every table of the report) are equal. Timings are left out: they are the
+ * only fields that may differ between two runs of the same cells (training is deterministic).
+ *
+ *   deno run -A scripts/slurm/compare_results.ts REFERENCE_DIR OTHER_DIR
+ *
+ * Exit status 0 when equal, 1 with the first differences otherwise.
+ */
+import { assertEquals } from "@std/assert";
+
+/** A JSON value with every timing field (a key that mentions seconds) removed. */
+export function withoutTimings(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTimings);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => !/seconds/i.test(key))
+      .map(([key, inner]) => [key, withoutTimings(inner)]),
+  );
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(Deno.readTextFileSync(path));
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`);
+  }
+}
+
+function cellFiles(dir: string): string[] {
+  return [...Deno.readDirSync(`${dir}/cells`)]
+    .filter((e) => e.isFile && e.name.endsWith(".json"))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Differences between the results folders `reference` and `other` (empty when equal). */
+export function compareResults(reference: string, other: string): string[] {
+  const differences: string[] = [];
+  const check = (label: string, a: unknown, b: unknown) => {
+    try {
+      assertEquals(withoutTimings(b), withoutTimings(a));
+    } catch (error) {
+      differences.push(`${label}: ${(error as Error).message.slice(0, 2000)}`);
+    }
+  };
+  const otherFiles = new Set(cellFiles(other));
+  for (const name of cellFiles(reference)) {
+    if (!otherFiles.has(name)) differences.push(`cells/${name}: missing in ${other}`);
+    else {check(
+        `cells/${name}`,
+        readJson(`${reference}/cells/${name}`),
+        readJson(`${other}/cells/${name}`),
+      );}
+  }
+  check("summary.json", readJson(`${reference}/summary.json`), readJson(`${other}/summary.json`));
+  return differences;
+}
+
+if (import.meta.main) {
+  const [reference, other] = Deno.args;
+  if (!reference || !other) {
+    console.error("usage: compare_results.ts REFERENCE_DIR OTHER_DIR");
+    Deno.exit(2);
+  }
+  const differences = compareResults(reference, other);
+  if (differences.length > 0) {
+    console.error(`${other} differs from ${reference}:\n${differences.slice(0, 5).join("\n")}`);
+    Deno.exit(1);
+  }
+  console.log(
+    `${other} equals ${reference}: ${cellFiles(reference).length} cells and the summary, ` +
+      "bit-identical (timings left out)",
+  );
+}

@@ -1,0 +1,297 @@
+/**
+ * Runs the experiment grid on a Slurm cluster: one job array over the unfinished cells (task i runs
+ * `reproduce --cell <key>` into a shared results folder) and a report job after it.
+ *
+ *   deno task slurm --quick                              the quick grid into results/quick
+ *   deno task slurm --results /shared/demure --partition cpu --account lab --concurrency 32
+ *   deno task slurm --gpu --backend tensorflow           one GPU per task
+ *   deno task slurm --dry-run                            print the batch scripts, submit nothing
+ *   deno task slurm -- --seeds 0,1,2,3,4                 flags after -- go to every reproduce call
+ *
+ * Re-submitting is resuming: finished cells, and cells a queued or running task of an earlier
+ * submission (recorded in `<results>/slurm/submissions.json`) will run, are left out; a cell whose
+ * claim names a batch job the scheduler no longer runs (killed at its time limit, node lost) is
+ * released and submitted again. Logs: `<results>/slurm/logs/cell-<job>_<task>.log` and
+ * `report-<job>.log`. The workspace, deno and the results folder must be on a file system every
+ * node sees. Resource requests per task: see scripts/slurm/batch.ts.
+ */
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import {
+  cellsBatchScript,
+  type ListedCell,
+  reportBatchScript,
+  type SubmissionSettings,
+  taskResources,
+} from "./batch.ts";
+import type { ExperimentMode } from "../../lib/experiments/plan.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { cellsDirectory } from "../../lib/experiments/run_plan.ts";
+
+/** A clear error for the user (printed without a stack). */
+class UsageError extends Error {}
+
+interface Submission {
+  cellsJob: string;
+  reportJob: string;
+  submitted: string;
+  keys: string[];
+}
+
+interface Listing {
+  mode: ExperimentMode;
+  resultsDir: string;
+  cells: ListedCell[];
+}
+
+const workspace = resolve(new URL("../..", import.meta.url).pathname);
+
+function run(command: string, args: string[]): { code: number; stdout: string; stderr: string } {
+  let output: Deno.CommandOutput;
+  try {
+    output = new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).outputSync();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new UsageError(
+        `${command} not found on PATH: run this on a Slurm login node (or use --dry-run to see ` +
+          "the batch scripts)",
+      );
+    }
+    throw error;
+  }
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+function requireTool(name: string): void {
+  const found = (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
+    try {
+      return Deno.statSync(`${dir}/${name}`).isFile;
+    } catch {
+      return false;
+    }
+  });
+  if (!found) {
+    throw new UsageError(
+      `${name} not found on PATH: run this on a Slurm login node (or use --dry-run to see the ` +
+        "batch scripts)",
+    );
+  }
+}
+
+function listCells(deno: string, resultsDir: string | undefined, planArgs: string[]): Listing {
+  const args = [
+    "run",
+    "-A",
+    `${workspace}/scripts/reproduce.ts`,
+    "--list-cells",
+    "--json",
+    ...(resultsDir ? ["--results", resultsDir] : []),
+    ...planArgs,
+  ];
+  const listed = run(deno, args);
+  if (listed.code !== 0) throw new UsageError(listed.stderr.trim());
+  return JSON.parse(listed.stdout) as Listing;
+}
+
+/** Array tasks of `cellsJob` still queued or running, by task index. */
+function liveTasks(cellsJob: string): Set<number> {
+  const queue = run("squeue", ["-h", "-r", "-j", cellsJob, "-o", "%K"]);
+  // squeue fails for a job id the controller has forgotten: none of its tasks is live.
+  if (queue.code !== 0) return new Set();
+  return new Set(queue.stdout.split("\n").filter((l) => l.trim() !== "").map(Number));
+}
+
+/** Whether the array task `job` ("<array>_<task>") is queued or running. */
+function jobIsLive(job: string): boolean {
+  const [array, task] = job.split("_");
+  return task === undefined
+    ? run("squeue", ["-h", "-j", array]).stdout.trim() !== ""
+    : liveTasks(array).has(Number(task));
+}
+
+function readSubmissions(path: string): Submission[] {
+  try {
+    return JSON.parse(Deno.readTextFileSync(path)) as Submission[];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw new UsageError(`${path}: unreadable (${(error as Error).message})`);
+  }
+}
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      results: { type: "string" },
+      quick: { type: "boolean", default: false },
+      seeds: { type: "string" },
+      partition: { type: "string" },
+      account: { type: "string" },
+      concurrency: { type: "string", default: "16" },
+      cpus: { type: "string", default: "2" },
+      gpu: { type: "boolean", default: false },
+      backend: { type: "string" },
+      deno: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+    },
+  });
+  const positive = (name: "concurrency" | "cpus") => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < 1) {
+      throw new UsageError(`--${name} ${values[name]}: must be an integer >= 1`);
+    }
+    return value;
+  };
+  const concurrency = positive("concurrency");
+  const cpus = positive("cpus");
+  const dryRun = values["dry-run"];
+  const deno = values.deno ?? Deno.execPath();
+  const planArgs = [
+    ...(values.quick ? ["--quick"] : []),
+    ...(values.seeds ? ["--seeds", values.seeds] : []),
+    ...positionals,
+  ];
+  if (!dryRun) { for (const tool of ["sbatch", "squeue", "scancel"]) requireTool(tool); }
+
+  const listing = listCells(deno, values.results, planArgs);
+  const resultsDir = resolve(listing.resultsDir);
+  const slurmDir = `${resultsDir}/slurm`;
+  const settings: SubmissionSettings = {
+    workspace,
+    resultsDir,
+    logDir: `${slurmDir}/logs`,
+    deno,
+    planArgs,
+    concurrency,
+    partition: values.partition,
+    account: values.account,
+    gpus: values.gpu ? 1 : 0,
+    backend: values.backend,
+  };
+  for (const [name, path] of [["results", resultsDir], ["workspace", workspace]]) {
+    if (/\s/.test(path)) {
+      throw new UsageError(
+        `${name} folder "${path}" contains white space: #SBATCH lines cannot hold it`,
+      );
+    }
+  }
+
+  // Cells that an earlier submission still runs or will run.
+  const submissionsPath = `${slurmDir}/submissions.json`;
+  const submissions = readSubmissions(submissionsPath);
+  const queued = new Set<string>();
+  if (!dryRun) {
+    for (const submission of submissions) {
+      for (const task of liveTasks(submission.cellsJob)) queued.add(submission.keys[task]);
+    }
+  }
+  const staleClaims: ListedCell[] = [];
+  const toRun = listing.cells.filter((cell) => {
+    if (cell.status === "finished" || queued.has(cell.key)) return false;
+    if (cell.status === "claimed" && cell.claim) {
+      const { job, pid, hostname } = cell.claim;
+      if (job === undefined) {
+        console.log(`skip ${cell.key}: claimed by process ${pid} on ${hostname} (not a batch job)`);
+        return false;
+      }
+      if (dryRun || jobIsLive(job)) {
+        console.log(`skip ${cell.key}: running in job ${job}`);
+        return false;
+      }
+      staleClaims.push(cell);
+    }
+    return true;
+  });
+  const finished = listing.cells.filter((c) => c.status === "finished").length;
+  console.log(
+    `${listing.mode} plan: ${listing.cells.length} cells, ${finished} finished, ${queued.size} ` +
+      `queued or running in earlier submissions, ${toRun.length} to submit (results: ${resultsDir})`,
+  );
+  if (toRun.length === 0) {
+    console.log("nothing to submit");
+    return;
+  }
+  const keys = toRun.map((c) => c.key);
+  const resources = taskResources(toRun, listing.mode, cpus);
+  const cellsScript = cellsBatchScript(keys, settings, resources);
+  const reportScript = reportBatchScript(keys, settings);
+  console.log(
+    `each task requests ${resources.cpus} CPUs, ${resources.memoryMb} MB, ` +
+      `${resources.minutes} min (the slowest cell's estimate; see scripts/slurm/batch.ts)`,
+  );
+  if (dryRun) {
+    console.log(`\n# ---- cells job ----\n${cellsScript}\n# ---- report job ----\n${reportScript}`);
+    return;
+  }
+
+  // Everything is checked: now write and submit; on a failure, undo what was done.
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const cellsPath = `${slurmDir}/cells-${stamp}.sbatch`;
+  const reportPath = `${slurmDir}/report-${stamp}.sbatch`;
+  // What to remove if the submission fails: the topmost folder this run creates.
+  const created = [resultsDir, slurmDir].find((dir) => !exists(dir));
+  Deno.mkdirSync(settings.logDir, { recursive: true });
+  Deno.writeTextFileSync(cellsPath, cellsScript);
+  Deno.writeTextFileSync(reportPath, reportScript);
+  let cellsJob: string | undefined;
+  try {
+    // Released before the tasks start, so that they can claim these cells.
+    for (const cell of staleClaims) {
+      console.log(`release the claim of ${cell.key}: job ${cell.claim?.job} no longer runs`);
+      new ResultStore(cellsDirectory(resultsDir)).removeStaleClaim(cell.key, cell.claim!);
+    }
+    const cells = run("sbatch", ["--parsable", cellsPath]);
+    if (cells.code !== 0) {
+      throw new UsageError(`sbatch ${cellsPath} failed: ${cells.stderr.trim()}`);
+    }
+    cellsJob = cells.stdout.trim().split(";")[0];
+    const report = run("sbatch", [
+      "--parsable",
+      `--dependency=afterany:${cellsJob}`,
+      `--export=ALL,DEMURE_CELLS_JOB=${cellsJob}`,
+      reportPath,
+    ]);
+    if (report.code !== 0) {
+      throw new UsageError(`sbatch ${reportPath} failed: ${report.stderr.trim()}`);
+    }
+    const reportJob = report.stdout.trim().split(";")[0];
+    Deno.writeTextFileSync(
+      submissionsPath,
+      JSON.stringify(
+        [...submissions, { cellsJob, reportJob, submitted: new Date().toISOString(), keys }],
+        null,
+        1,
+      ),
+    );
+    console.log(
+      `submitted job array ${cellsJob} (${keys.length} tasks, at most ${concurrency} at once) ` +
+        `and report job ${reportJob} (after it)\nlogs: ${settings.logDir}\n` +
+        `watch: squeue -j ${cellsJob},${reportJob}`,
+    );
+  } catch (error) {
+    if (cellsJob) run("scancel", [cellsJob]);
+    Deno.removeSync(cellsPath);
+    Deno.removeSync(reportPath);
+    if (created) Deno.removeSync(created, { recursive: true });
+    throw error;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`slurm: ${error.message}`);
+  Deno.exit(1);
+}

@@ -1,0 +1,61 @@
+/**
+ * A grid cell checkpoints every epoch: a run killed mid-cell resumes that cell from its last
+ * epoch (not from scratch) and stores the numbers of an uninterrupted run; the checkpoints are
+ * removed once the cell is stored.
+ */
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { cellCheckpointDir, runPlan } from "../../lib/experiments/run_plan.ts";
+
+await initBackend({ verbose: false });
+
+class SimulatedKill extends Error {}
+
+Deno.test("runPlan: a kill mid-cell loses at most one epoch; the resumed cell equals an uninterrupted one", async () => {
+  const full = planExperiments("quick");
+  // A sweep cell: Demure (its mask cache must survive the kill) without the attribution scoring.
+  const cell = full.cells.find((c) =>
+    c.systemName.startsWith("Demure-SASRec[") && !c.scoreAttribution
+  )!;
+  const plan = { ...full, cells: [cell] };
+  const straightDir = Deno.makeTempDirSync();
+  const killedDir = Deno.makeTempDirSync();
+  const epochsSeen: number[] = [];
+  try {
+    const straight = await runPlan(plan, { resultsDir: straightDir, log: () => {} });
+    await assertRejects(
+      () =>
+        runPlan(plan, {
+          resultsDir: killedDir,
+          log: () => {},
+          onEpoch: (_, progress) => {
+            if (progress.epoch === 2) throw new SimulatedKill("killed after epoch 2");
+          },
+        }),
+      SimulatedKill,
+    );
+    const checkpoints = cellCheckpointDir(killedDir, plan, cell);
+    assert(Deno.statSync(`${checkpoints}/last.json`).isFile, "the cell checkpointed its epochs");
+    const resumed = await runPlan(plan, {
+      resultsDir: killedDir,
+      log: () => {},
+      onEpoch: (_, progress) => epochsSeen.push(progress.epoch),
+    });
+    assertEquals(epochsSeen, [3], "only the epoch after the last checkpoint is trained again");
+    const [a] = straight.cells;
+    const [b] = resumed.cells;
+    assertEquals(b.test, a.test);
+    assertEquals(b.valid, a.valid);
+    assertEquals(b.history.map((h) => h.loss), a.history.map((h) => h.loss));
+    assertEquals(b.demure, a.demure);
+    assertEquals(
+      [...Deno.readDirSync(`${killedDir}/checkpoints`)].length,
+      0,
+      "checkpoints of a stored cell are removed",
+    );
+  } finally {
+    Deno.removeSync(straightDir, { recursive: true });
+    Deno.removeSync(killedDir, { recursive: true });
+  }
+});
