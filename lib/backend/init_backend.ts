@@ -37,7 +37,9 @@ export interface BackendConfig {
 
 /** What {@linkcode initBackend} picked and why. */
 export interface BackendChoice {
+  /** The active tfjs backend. */
   backend: BackendName;
+  /** Why it was chosen (requested, fallback, probe result). */
   reason: string;
   /** Extra kernels registered by this workspace, e.g. `UnsortedSegmentSum`, `BatchMatMul(openblas)`. */
   kernels: string[];

@@ -127,9 +127,11 @@ export interface DemureStats {
 
 /** The hooks plus counters. */
 export interface DemureTraining {
+  /** The resolved configuration (defaults filled in). */
   config: DemureConfig;
   /** Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint. */
   hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss" | "checkpointState">;
+  /** Counters of the run so far. */
   stats(): DemureStats;
 }
 

@@ -34,16 +34,19 @@ export const SCORED_NOISE_FRACTION: number = DEFAULT_NOISE_FRACTION;
 
 /** Agreement of one method's noise sets with the truth (bottom fraction {@linkcode SCORED_NOISE_FRACTION}). */
 export interface AttributionQuality {
+  /** The attribution method scored. */
   method: AttributionMethod;
   /** ROC-AUC of (user, position, modality) pairs: noise vs point of interest. */
   rocAuc: number;
-  /** Precision and recall of the selected noise pairs. */
+  /** Precision of the selected noise pairs: the share that is truly noise. */
   precision: number;
+  /** Recall of the selected noise pairs: the share of the true noise that was selected. */
   recall: number;
   /** ROC-AUC after averaging each user's contributions per modality over the history. */
   userModalityRocAuc: number;
   /** Scored (user, position, modality) pairs. */
   units: number;
+  /** Wall time of attributing the scored users with this method, in seconds. */
   seconds: number;
 }
 
