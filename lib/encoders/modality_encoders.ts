@@ -57,6 +57,8 @@ export class ModalityEncoders {
   readonly dim: number;
   /** [numItems, modality] float32, 1 where the item has the modality (a constant). */
   readonly presenceTable: Tensor2D;
+  /** The same table on the host (row-major), read by host-side code without a device transfer. */
+  readonly presenceValues: Float32Array;
   readonly #modalities: EncodedModality[];
   readonly #constants: tf.Tensor[] = [];
 
@@ -73,6 +75,7 @@ export class ModalityEncoders {
     chosen.forEach((m, k) => {
       for (let i = 0; i < dataset.numItems; i++) presence[i * chosen.length + k] = m.present[i];
     });
+    this.presenceValues = presence;
     this.presenceTable = tf.tensor2d(presence, [dataset.numItems, chosen.length]);
   }
 

@@ -151,7 +151,7 @@ export async function runCell(
     const test = await evaluate("test");
     const testOther = await evaluate("test", otherRanking);
     const attribution = settings.scoreAttribution && model && data.truth
-      ? attributionQuality(model, split, data.truth)
+      ? await attributionQuality(model, split, data.truth)
       : undefined;
     return {
       system: name,

@@ -225,6 +225,20 @@ export class SequentialRecommender {
   }
 
   /**
+   * {@linkcode presence} on the host: item ids `[batch * position]` -> `[batch * position *
+   * modality]` (1 where present), from the constant table, with no device transfer.
+   */
+  presenceOf(items: ArrayLike<number>): Float32Array {
+    const table = this.#encoders.presenceValues;
+    const modalities = this.numModalities;
+    const out = new Float32Array(items.length * modalities);
+    for (let i = 0; i < items.length; i++) {
+      out.set(table.subarray(items[i] * modalities, (items[i] + 1) * modalities), i * modalities);
+    }
+    return out;
+  }
+
+  /**
    * E [batch, position, modality, dim], w [batch, position, modality] -> V [batch, position, dim].
    * `presence` defaults to all ones (pass {@linkcode presence} of the items to mask missing ones).
    */
