@@ -29,35 +29,35 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 /** The `<base>.json` sidecar. */
 export interface CheckpointSidecar {
-  /** Format tag. */
+  /** Format tag of the sidecar. */
   format: "demure-checkpoint/1";
-  /** When the checkpoint was written (ISO time). */
+  /** When it was written (ISO 8601). */
   created: string;
-  /** The model's resolved configuration. */
+  /** The model's full configuration (rebuilds the model). */
   modelConfig: ModelConfig;
-  /** Fingerprint of the dataset the model was trained on. */
+  /** Fingerprint of the dataset the model was trained on; loading on other data fails. */
   datasetFingerprint: string;
-  /** Metrics at saving time. */
+  /** Metrics at the time of saving (e.g. validation NDCG@10). */
   metrics: Record<string, number>;
   /** Trainer state for resuming (epoch, step, best metric, history...). */
   trainerState?: Json;
-  /** Name of the weights file (same folder) this sidecar belongs to. */
+  /** File name of the weights (safetensors), next to the sidecar. */
   weightsFile: string;
-  /** Its size in bytes. */
+  /** Size of the weights file in bytes. */
   weightsBytes: number;
-  /** Its FNV-1a hash. */
+  /** FNV-1a hash of the weights file (hex), checked on load. */
   weightsFnv1a: string;
-  /** Names of the tensors it holds. */
+  /** Names of the stored tensors, in file order. */
   tensorNames: string[];
 }
 
 /** What to store next to the weights. */
 export interface CheckpointInfo {
-  /** Fingerprint of the dataset the model was trained on. */
+  /** Fingerprint of the training dataset. */
   datasetFingerprint: string;
-  /** Metrics to record (e.g. validation NDCG@10). */
+  /** Metrics to record. Default: none. */
   metrics?: Record<string, number>;
-  /** Trainer state for resuming. */
+  /** Trainer state for resuming. Default: none. */
   trainerState?: Json;
   /** Extra tensors (e.g. optimizer moments), stored under their own names. */
   extraTensors?: ReadonlyMap<string, Tensor>;
@@ -67,7 +67,7 @@ export interface CheckpointInfo {
 
 /** A loaded checkpoint: all tensors on the host, and the sidecar. */
 export interface LoadedCheckpoint {
-  /** Every tensor of the weights file, by name. */
+  /** Every stored tensor by name (parameters and extras). */
   tensors: Map<string, HostTensor>;
   /** The sidecar. */
   sidecar: CheckpointSidecar;

@@ -43,7 +43,7 @@ export const CLAIM_STALE_SECONDS = 30 * 60;
 export interface CellClaim {
   /** Process id of the claimant. */
   pid: number;
-  /** Host of the claimant. */
+  /** Host the claimant runs on. */
   hostname: string;
   /** When the claim was made (ISO time). */
   since: string;
@@ -119,14 +119,17 @@ function readClaim(path: string): CellClaim | undefined {
   }
 }
 
-/** A folder of finished cells and their claims; see the module documentation. */
+/**
+ * The finished cells of one directory, and the claims of the processes running cells there; see
+ * the module documentation.
+ */
 export class ResultStore {
-  /** The folder. */
+  /** The directory of the cell files and claims. */
   readonly directory: string;
   /** Heartbeat age after which a claim is stale (default {@linkcode CLAIM_STALE_SECONDS}). */
   readonly staleSeconds: number;
 
-  /** Opens (and creates) the folder; `staleSeconds` overrides {@linkcode CLAIM_STALE_SECONDS}. */
+  /** Opens (and creates) `directory`; `options.staleSeconds` overrides the claim staleness. */
   constructor(directory: string, options: { staleSeconds?: number } = {}) {
     this.directory = directory;
     this.staleSeconds = options.staleSeconds ?? CLAIM_STALE_SECONDS;

@@ -13,9 +13,9 @@
 
 /** A setting outside its allowed range. */
 export class SettingError extends RangeError {
-  /** The error's name. */
+  /** Always `"SettingError"`. */
   override name = "SettingError";
-  /** A setting, its value and the allowed range in words. */
+  /** The message reads `<setting> is <value>; allowed: <allowed>`. */
   constructor(
     /** Qualified name, e.g. `TrainerConfig.batchSize`. */
     readonly setting: string,
@@ -30,13 +30,13 @@ export class SettingError extends RangeError {
 
 /** Bounds of a numeric setting: `min`/`max` inclusive, `above`/`below` exclusive. */
 export interface NumberRange {
-  /** Inclusive lower bound. */
+  /** Smallest allowed value (inclusive). */
   min?: number;
-  /** Inclusive upper bound. */
+  /** Largest allowed value (inclusive). */
   max?: number;
-  /** Exclusive lower bound. */
+  /** Values must be greater than this (exclusive). */
   above?: number;
-  /** Exclusive upper bound. */
+  /** Values must be less than this (exclusive). */
   below?: number;
 }
 
