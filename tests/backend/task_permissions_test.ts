@@ -1,6 +1,6 @@
 /**
- * The scoped deno tasks allow FFI and BLAS reads on exactly the fixed list of OpenBLAS locations,
- * never all permissions, network or subprocesses.
+ * The scoped deno tasks allow FFI on exactly the fixed list of OpenBLAS locations (plus the
+ * optional native TensorFlow addons), never all permissions, network or subprocesses.
  */
 import { assert, assertEquals } from "@std/assert";
 import { OPENBLAS_CANDIDATES } from "../../lib/backend/kernels/_openblas.ts";
@@ -21,7 +21,12 @@ for (const task of ["reproduce", "profile"]) {
     assert(!/\s-A(\s|$)/.test(command) && !command.includes("--allow-all"), command);
     assertEquals(flag(command, "allow-net"), undefined, "no network");
     assertEquals(flag(command, "allow-run"), undefined, "no subprocesses");
-    assertEquals(flag(command, "allow-ffi")?.split(","), [...OPENBLAS_CANDIDATES]);
+    // The BLAS list, and the optional native TensorFlow addons (DEMURE_BACKEND=tensorflow).
+    assertEquals(flag(command, "allow-ffi")?.split(","), [
+      ...OPENBLAS_CANDIDATES,
+      "./node_modules/@tensorflow/tfjs-node/lib",
+      "./node_modules/@tensorflow/tfjs-node-gpu/lib",
+    ]);
     const reads = flag(command, "allow-read")!.split(",");
     assertEquals(reads, [".", "/proc", ...OPENBLAS_CANDIDATES]);
     const writes = flag(command, "allow-write");
