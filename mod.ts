@@ -51,7 +51,6 @@ export {
   type Gru4RecConfig,
   type ModelConfig,
   type ModelConfigInput,
-  ParameterStore,
   resolveModelConfig,
   type SasRecConfig,
   SequentialRecommender,
@@ -66,6 +65,7 @@ export {
   ModalityEncoders,
   ModalityFusion,
 } from "./lib/encoders/mod.ts";
+export { type PackedRows, packRows, ParameterStore } from "./lib/nn/mod.ts";
 
 // Losses.
 export {
@@ -135,12 +135,17 @@ export {
 // Checkpoints.
 export {
   checkpointExists,
+  type CheckpointInfo,
   type CheckpointSidecar,
+  type HostTensor,
   type Json,
   type LoadedCheckpoint,
   loadModelCheckpoint,
   readCheckpoint,
+  SAVE_STEPS,
   saveModelCheckpoint,
+  type SaveOptions,
+  type SaveStep,
 } from "./lib/checkpoint/mod.ts";
 
 // Baselines.
@@ -189,6 +194,8 @@ export {
   type AttributionQuality,
   attributionQuality,
   type AttributionSummary,
+  type CellClaim,
+  type CellListing,
   type CellResult,
   cellsDirectory,
   type CellSettings,
@@ -253,11 +260,15 @@ export {
   type BarSeries,
   type BarTrace,
   checkRenderedHtml,
+  type ChromiumConfig,
+  type ColorScale,
   contributionHeatmap,
   type ContributionHeatmapInput,
   type CurveSeries,
+  type ErrorBars,
   type Figure,
   type FigurePngOptions,
+  type FigureSection,
   figureToPng,
   findChromium,
   groupedBars,
@@ -266,6 +277,7 @@ export {
   histogram,
   type HistogramInput,
   type HtmlCheckReport,
+  type HtmlReportOptions,
   type Layout,
   lineWithBands,
   type LineWithBandsInput,
@@ -276,6 +288,7 @@ export {
   seriesColor,
   symmetricBand,
   type TableSection,
+  type TextSection,
   type Trace,
   trainingCurves,
   type TrainingCurvesInput,

@@ -1,7 +1,7 @@
 /**
- * Open rendered HTML pages in headless Chromium and check that every Plotly figure drew and that
+ * Open rendered HTML pages in headless Chromium and check that every Plotly figure drew, that
  * nothing is loaded from off the machine (no external resource URL, no network request, no
- * uncaught script error).
+ * uncaught script error) and that each page is small enough to mail (at most 5 MB).
  *
  *   deno run -A scripts/check_html.ts                    # every build/notebooks/*.html
  *   deno run -A scripts/check_html.ts results/report.html
@@ -63,7 +63,8 @@ async function main(): Promise<number> {
     const report = await pending;
     const summary = `${report.renderedFigures}/${report.expectedFigures} figures drawn, ` +
       `${report.externalReferences.length} external references, ` +
-      `${report.networkRequests.length} network requests, ${report.scriptErrors.length} script errors`;
+      `${report.networkRequests.length} network requests, ${report.scriptErrors.length} script errors, ` +
+      `${(report.bytes / 1e6).toFixed(2)} MB (at most ${report.maxBytes / 1e6} MB)`;
     if (report.ok) {
       console.log(`ok ${page}: ${summary}`);
     } else {

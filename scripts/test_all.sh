@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lint, type check, unit tests, the quick reproduction, notebook
-# execution and the rendered-HTML check in headless Chromium.
+# execution, the rendered-HTML check in headless Chromium, and the live notebook server driven in
+# Chromium (scripts/check_lab.ts).
 # Ends with one line "tests: N passed, N failed" (unit tests plus one per stage).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -27,10 +28,13 @@ stage() {
 stage fmt deno fmt --check
 stage lint deno lint
 stage check deno task --quiet typecheck
+# The public API (mod.ts) is documented: every exported symbol and member, no private types.
+stage doc-lint deno doc --quiet --lint mod.ts
 stage unit deno test -A --parallel tests/
 stage reproduce-quick deno task --quiet reproduce --quick
 stage notebooks deno task --quiet notebooks --quick
 stage rendered-html deno run -A scripts/check_html.ts
+stage lab-browser deno run -A scripts/check_lab.ts
 
 # Count unit tests individually (deno prints "ok | N passed | M failed" or "FAILED | ...").
 summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log_dir/unit.log" | grep -aE '^(ok|FAILED) \| [0-9]+ passed' | tail -1)

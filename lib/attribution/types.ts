@@ -12,7 +12,7 @@
  * const config: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, method: "occlusion" };
  * ```
  */
-import type { tf } from "../backend/tf.ts";
+import type { Tensor1D, Tensor3D, Tensor4D } from "../backend/tf.ts";
 import type { NumberRange } from "../util/settings.ts";
 
 /**
@@ -23,7 +23,7 @@ import type { NumberRange } from "../util/settings.ts";
  * Contract: users are independent (row b of the result depends only on row b of `E` and `w`), and
  * the model runs in inference mode (no dropout), so repeated calls give the same numbers.
  */
-export type LossOfEmbeddings = (embeddings: tf.Tensor4D, mask: tf.Tensor3D) => tf.Tensor1D;
+export type LossOfEmbeddings = (embeddings: Tensor4D, mask: Tensor3D) => Tensor1D;
 
 /**
  * How a contribution is measured. Every method follows one sign convention: higher = more
@@ -150,10 +150,15 @@ export interface AttributionResult {
   interestMask: Uint8Array;
   /** `[batch, position, modality]` 1 = valid pair (position is real and modality present). */
   validMask: Uint8Array;
+  /** `[batch, position, modality]` of every pair array above. */
   shape: PairShape;
+  /** The method that measured the contributions. */
   method: AttributionMethod;
+  /** The per-user normalisation applied. */
   normalisation: NormalisationMethod;
+  /** How the noise set was selected. */
   selection: NoiseSelection;
+  /** The level the noise set was chosen at. */
   granularity: NoiseGranularity;
   /** One entry per modality. */
   aggregateByModality: ModalityAggregate[];

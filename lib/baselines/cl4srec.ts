@@ -14,6 +14,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Scalar } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
 import type { AuxiliaryLossContext } from "../train/config.ts";
@@ -22,6 +23,7 @@ import { createRng, type Rng } from "../util/random.ts";
 
 /** One augmented history: the items kept and which of them are masked. */
 export interface AugmentedView {
+  /** The item ids of the view's positions, in order. */
   items: Int32Array;
   /** 1 where the position is masked (fused to zero). */
   masked: Uint8Array;
@@ -139,7 +141,7 @@ export function batchHistories(batch: SequenceBatch): Int32Array[] {
 /** The trainer hook: lambda * InfoNCE(view1 last state, view2 last state). */
 export function cl4srecAuxiliaryLoss(
   configInput: Partial<Cl4SRecConfig> = {},
-): (context: AuxiliaryLossContext) => tf.Scalar {
+): (context: AuxiliaryLossContext) => Scalar {
   const config = { ...DEFAULT_CL4SREC_CONFIG, ...configInput };
   validateCl4SRecConfig(config);
   return ({ model, batch, seed }) => {

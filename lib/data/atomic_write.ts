@@ -5,7 +5,9 @@
 
 /** One file to write: text or bytes. */
 export interface FileToWrite {
+  /** Target path. */
   path: string;
+  /** Content: text (UTF-8) or bytes. */
   data: string | Uint8Array;
 }
 

@@ -10,6 +10,9 @@ import type { InteractionDataset } from "./types.ts";
 
 restoreDeprecationWarnings();
 
+/** A danfo.js DataFrame (`print()`, `head()`, `describe()`, ...); see the danfo.js documentation. */
+export type DataFrame = dfd.DataFrame;
+
 /**
  * One row per interaction: user, item (external ids), position in the user's history, timestamp
  * (NaN when the dataset has none).
@@ -19,7 +22,7 @@ restoreDeprecationWarnings();
  * interactionsFrame(dataset).head(5).print();
  * ```
  */
-export function interactionsFrame(dataset: InteractionDataset): dfd.DataFrame {
+export function interactionsFrame(dataset: InteractionDataset): DataFrame {
   const user: string[] = [];
   const item: string[] = [];
   const position: number[] = [];
@@ -44,7 +47,7 @@ export function interactionsFrame(dataset: InteractionDataset): dfd.DataFrame {
  * itemsFrame(dataset).describe().print();
  * ```
  */
-export function itemsFrame(dataset: InteractionDataset): dfd.DataFrame {
+export function itemsFrame(dataset: InteractionDataset): DataFrame {
   const interactions = new Array<number>(dataset.numItems).fill(0);
   for (const sequence of dataset.sequences) for (const i of sequence) interactions[i]++;
   const columns: Record<string, (string | number)[]> = {
@@ -69,7 +72,7 @@ export function itemsFrame(dataset: InteractionDataset): dfd.DataFrame {
  */
 export function statisticsFrames(
   stats: DatasetStatistics,
-): { summary: dfd.DataFrame; modalities: dfd.DataFrame } {
+): { summary: DataFrame; modalities: DataFrame } {
   const h = stats.historyLength;
   const summary = new dfd.DataFrame([{
     dataset: stats.name,

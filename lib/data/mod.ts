@@ -5,6 +5,7 @@ export { datasetFingerprint } from "./fingerprint.ts";
 export { type FileToWrite, writeFilesAtomically } from "./atomic_write.ts";
 export { idModality } from "./id_modality.ts";
 export { loadMovieLens, MOVIELENS_CITATION, MOVIELENS_DIR } from "./movielens/load.ts";
+export { readableTitle, titleTokens } from "./movielens/title.ts";
 export {
   DEFAULT_SYNTHETIC,
   generateSynthetic,
@@ -36,4 +37,4 @@ export {
   formatStatistics,
   type ModalityCoverage,
 } from "./protocol/statistics.ts";
-export { interactionsFrame, itemsFrame, statisticsFrames } from "./dataframe.ts";
+export { type DataFrame, interactionsFrame, itemsFrame, statisticsFrames } from "./dataframe.ts";

@@ -12,7 +12,9 @@ import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types
 
 /** One content modality of the synthetic items. */
 export interface SyntheticModalitySpec {
+  /** Modality name. */
   name: string;
+  /** Feature width. */
   dim: number;
 }
 
@@ -67,9 +69,11 @@ export const DEFAULT_SYNTHETIC: SyntheticConfig = {
 
 /** The generated dataset and its planted truth. */
 export interface SyntheticBenchmark {
+  /** The generated users, items, histories and features. */
   dataset: InteractionDataset;
   /** Over the content modalities (the dataset's modalities except `id`), in the same order. */
   truth: PlantedTruth;
+  /** The configuration it was generated with (defaults filled in). */
   config: SyntheticConfig;
 }
 

@@ -25,7 +25,9 @@ export interface FeatureProvenance {
 
 /** One modality of all items. */
 export interface ModalityFeatures {
+  /** Modality name, unique in the dataset (e.g. "id", "text", "genre"). */
   name: string;
+  /** How the encoder reads `values`. */
   kind: ModalityKind;
   /** Feature width (for `id`: 0, the encoder learns the table). */
   dim: number;
@@ -33,6 +35,7 @@ export interface ModalityFeatures {
   values: Float32Array;
   /** `[numItems]`, 1 where the item has this modality. */
   present: Uint8Array;
+  /** Where the features come from and how they were made. */
   provenance: FeatureProvenance;
   /** For `multi_hot`: the name of each column (e.g. genre names). */
   vocabulary?: string[];
@@ -40,8 +43,11 @@ export interface ModalityFeatures {
 
 /** Everything a model needs, before splitting. */
 export interface InteractionDataset {
+  /** Dataset name, shown in tables (e.g. "MovieLens"). */
   name: string;
+  /** Number of users; internal user ids are `0 .. numUsers - 1`. */
   numUsers: number;
+  /** Number of items; internal item ids are `0 .. numItems - 1`. */
   numItems: number;
   /** External user id of each internal user. */
   userIds: string[];
@@ -55,13 +61,17 @@ export interface InteractionDataset {
   timestamps?: Float64Array[];
   /** All modalities, the `id` modality included (first by convention). */
   modalities: ModalityFeatures[];
+  /** Source, licence, preprocessing and fingerprint. */
   metadata: DatasetMetadata;
 }
 
 /** Provenance of the dataset as a whole. */
 export interface DatasetMetadata {
+  /** Where the data comes from (URL or file). */
   source: string;
+  /** Licence of the data, when known. */
   licence?: string;
+  /** How to cite the data, when asked for. */
   citation?: string;
   /** Preprocessing applied, in order, e.g. ["ratings >= 0 kept as implicit", "5-core", ...]. */
   preprocessing: string[];
@@ -77,12 +87,15 @@ export interface DatasetMetadata {
  * The per-(user, position, modality) truth is this row repeated over the user's positions.
  */
 export interface PlantedTruth {
+  /** Names of the modality axis of `pointsOfInterest`. */
   modalityNames: string[];
+  /** `[user, modality]` row-major; 1 = the modality drives the user's behaviour. */
   pointsOfInterest: Uint8Array;
 }
 
 /** Leave-one-out split by time: last item test, second-to-last validation. */
 export interface LeaveOneOutSplit {
+  /** The dataset that was split. */
   dataset: InteractionDataset;
   /** Per user: items used for training (all but the last two). */
   train: Int32Array[];
@@ -90,6 +103,7 @@ export interface LeaveOneOutSplit {
   validTarget: Int32Array;
   /** Per user: the test target (last item). */
   testTarget: Int32Array;
+  /** Longest history a model reads (older items are cut). */
   maxLength: number;
   /** Human-readable protocol lines, printed next to every result. */
   protocol: string[];
@@ -97,6 +111,7 @@ export interface LeaveOneOutSplit {
 
 /** A padded batch of histories: arrays of shape `[batch, maxLength]`, left-padded. */
 export interface SequenceBatch {
+  /** `[batch]` internal user id of each row. */
   users: Int32Array;
   /** `[batch, length]` item ids; padding positions hold 0 and have `valid = 0`. */
   items: Int32Array;
@@ -109,6 +124,8 @@ export interface SequenceBatch {
    * `length` positions, 1 = the ones before, ...). A user can fill several rows of one batch.
    */
   windows?: Int32Array;
+  /** Rows of the batch. */
   batchSize: number;
+  /** Positions per row (the padded history length). */
   length: number;
 }

@@ -24,6 +24,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor3D } from "../backend/tf.ts";
 import type { PairShape } from "../attribution/types.ts";
 import { selectNoise } from "../attribution/select_noise.ts";
 import { createRng } from "../util/random.ts";
@@ -53,9 +54,13 @@ export interface ContrastiveViewOptions extends Partial<ContrastiveViewConfig> {
 
 /** Fusion masks of the three views, `[batch, position, modality]` each, values 0 or 1. */
 export interface ContrastiveViews {
+  /** The full history: every valid pair (1), padding and missing modalities 0. */
   anchor: Float32Array;
+  /** The denoised history: the noise set masked. */
   positive: Float32Array;
+  /** The noise-only history: the points of interest masked. */
   negative: Float32Array;
+  /** `[batch, position, modality]` of the three masks. */
   shape: PairShape;
   /** Real positions where `keep_one` restored a modality in the positive view. */
   restoredPositive: number;
@@ -189,9 +194,12 @@ export function randomNoiseMask(
 
 /** The three views as `[batch, position, modality]` tensors (the caller disposes them). */
 export interface ContrastiveViewTensors {
-  anchor: tf.Tensor3D;
-  positive: tf.Tensor3D;
-  negative: tf.Tensor3D;
+  /** The full history's mask. */
+  anchor: Tensor3D;
+  /** The denoised history's mask. */
+  positive: Tensor3D;
+  /** The noise-only history's mask. */
+  negative: Tensor3D;
 }
 
 /**

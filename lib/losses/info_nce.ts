@@ -16,6 +16,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Scalar, Tensor2D, Tensor3D } from "../backend/tf.ts";
 
 /** Similarity between two user states. */
 export type SimilarityKind = "cosine" | "dot";
@@ -46,7 +47,7 @@ export const DEFAULT_INFO_NCE_CONFIG: Readonly<InfoNceConfig> = Object.freeze({
 /** Options of {@linkcode infoNce}: any {@linkcode InfoNceConfig} field, plus explicit negatives. */
 export interface InfoNceOptions extends Partial<InfoNceConfig> {
   /** `[batch, k, dim]` extra negatives of each anchor. */
-  negatives?: tf.Tensor3D;
+  negatives?: Tensor3D;
 }
 
 function unitRows<T extends tf.Tensor>(x: T, epsilon: number): T {
@@ -87,10 +88,10 @@ function checkShapes(anchor: tf.Tensor, positive: tf.Tensor, negatives?: tf.Tens
  * ```
  */
 export function infoNce(
-  anchor: tf.Tensor2D,
-  positive: tf.Tensor2D,
+  anchor: Tensor2D,
+  positive: Tensor2D,
   options: InfoNceOptions = {},
-): tf.Scalar {
+): Scalar {
   const { negatives, ...overrides } = options;
   const config: InfoNceConfig = { ...DEFAULT_INFO_NCE_CONFIG, ...overrides };
   if (!(config.temperature > 0)) {

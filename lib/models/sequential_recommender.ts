@@ -20,12 +20,14 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor2D, Tensor3D, Tensor4D, Variable } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { type EncoderInput, ModalityEncoders } from "../encoders/modality_encoders.ts";
 import { DEFAULT_FUSION_CONFIG, type FusionConfig, ModalityFusion } from "../encoders/fusion.ts";
 import type { Backbone } from "./backbone.ts";
 import { DEFAULT_GRU4REC_CONFIG, Gru4Rec, type Gru4RecConfig } from "./gru4rec.ts";
-import { ParameterStore } from "./parameter_store.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { type PackedRows, packRows } from "../nn/packed_rows.ts";
 import { DEFAULT_SASREC_CONFIG, SasRec, type SasRecConfig } from "./sasrec.ts";
 import { checkInteger, checkNumber, checkOneOf, SettingError } from "../util/settings.ts";
 
@@ -65,13 +67,21 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
 
 /** A partial config whose nested objects may also be partial. */
 export interface ModelConfigInput {
+  /** See {@linkcode ModelConfig.backbone}. */
   backbone?: BackboneKind;
+  /** See {@linkcode ModelConfig.dim}. */
   dim?: number;
+  /** See {@linkcode ModelConfig.maxLength}. */
   maxLength?: number;
+  /** See {@linkcode ModelConfig.modalities}. */
   modalities?: string[];
+  /** Changes to {@linkcode DEFAULT_FUSION_CONFIG}. */
   fusion?: Partial<FusionConfig>;
+  /** Changes to {@linkcode DEFAULT_SASREC_CONFIG}. */
   sasrec?: Partial<SasRecConfig>;
+  /** Changes to {@linkcode DEFAULT_GRU4REC_CONFIG}. */
   gru4rec?: Partial<Gru4RecConfig>;
+  /** See {@linkcode ModelConfig.seed}. */
   seed?: number;
 }
 
@@ -130,40 +140,50 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
 /** All intermediate tensors of one forward pass (the caller disposes them, or runs in tf.tidy). */
 export interface ForwardOutput {
   /** E [batch, position, modality, dim]. */
-  embeddings: tf.Tensor4D;
+  embeddings: Tensor4D;
   /** P [batch, position, modality]. */
-  presence: tf.Tensor3D;
+  presence: Tensor3D;
   /** The mask used, w [batch, position, modality]. */
-  weights: tf.Tensor3D;
+  weights: Tensor3D;
   /** V [batch, position, dim]. */
-  fused: tf.Tensor3D;
+  fused: Tensor3D;
   /** H [batch, position, dim]. */
-  states: tf.Tensor3D;
+  states: Tensor3D;
   /** T [numItems, dim]. */
-  itemTable: tf.Tensor2D;
+  itemTable: Tensor2D;
 }
 
 /** Options of {@linkcode SequentialRecommender.forward}. */
 export interface ForwardOptions {
   /** w [batch, position, modality]; default all ones (no masking beyond presence). */
-  weights?: tf.Tensor3D;
+  weights?: Tensor3D;
   /** Dropout on when true. Default false. */
   training?: boolean;
   /** Seed of the dropout masks; default the model's current dropout seed. */
   dropoutSeed?: number;
 }
 
+/**
+ * The workspace's model: per-modality item encoders, masked fusion of the modalities of each
+ * history item, a backbone (SASRec or GRU4Rec) that turns the fused history into user states, and
+ * the item table the states are scored against (the fused embeddings of every item). Parameters
+ * are named and seeded in {@linkcode SequentialRecommender.parameters}.
+ */
 export class SequentialRecommender {
+  /** The resolved configuration (defaults filled in). */
   readonly config: ModelConfig;
+  /** Number of items the model scores. */
   readonly numItems: number;
   /** Modality names along the modality axis. */
   readonly modalityNames: string[];
+  /** The model's named trainable parameters (what the optimiser and checkpoints see). */
   readonly parameters: ParameterStore;
   readonly #encoders: ModalityEncoders;
   readonly #fusion: ModalityFusion;
   readonly #backbone: Backbone;
   #dropoutSeed: number;
 
+  /** Builds the model for `dataset`'s items and modalities; throws a `SettingError` on a bad config. */
   constructor(dataset: EncoderInput, config: ModelConfigInput = {}) {
     this.config = resolveModelConfig(config);
     const { dim, maxLength, seed } = this.config;
@@ -188,44 +208,90 @@ export class SequentialRecommender {
   }
 
   /** e_{i,m} for all items: [numItems, modality, dim]. */
-  encodeAllItems(): tf.Tensor3D {
+  encodeAllItems(): Tensor3D {
     return this.#encoders.encodeAllItems();
   }
 
   /** items int32 [batch, position] -> E [batch, position, modality, dim]. */
-  embedModalities(items: tf.Tensor2D, allItems?: tf.Tensor3D): tf.Tensor4D {
+  embedModalities(items: Tensor2D, allItems?: Tensor3D): Tensor4D {
     return tf.tidy(() =>
       tf.gather(allItems ?? this.encodeAllItems() as tf.Tensor, items) as tf.Tensor4D
     );
   }
 
   /** items int32 [batch, position] -> P [batch, position, modality] (1 where present). */
-  presence(items: tf.Tensor2D): tf.Tensor3D {
+  presence(items: Tensor2D): Tensor3D {
     return tf.gather(this.#encoders.presenceTable as tf.Tensor, items) as tf.Tensor3D;
+  }
+
+  /**
+   * {@linkcode presence} on the host: item ids `[batch * position]` -> `[batch * position *
+   * modality]` (1 where present), from the constant table, with no device transfer.
+   */
+  presenceOf(items: ArrayLike<number>): Float32Array {
+    const table = this.#encoders.presenceValues;
+    const modalities = this.numModalities;
+    const out = new Float32Array(items.length * modalities);
+    for (let i = 0; i < items.length; i++) {
+      out.set(table.subarray(items[i] * modalities, (items[i] + 1) * modalities), i * modalities);
+    }
+    return out;
   }
 
   /**
    * E [batch, position, modality, dim], w [batch, position, modality] -> V [batch, position, dim].
    * `presence` defaults to all ones (pass {@linkcode presence} of the items to mask missing ones).
    */
-  fuse(embeddings: tf.Tensor4D, weights: tf.Tensor3D, presence?: tf.Tensor3D): tf.Tensor3D {
+  fuse(embeddings: Tensor4D, weights: Tensor3D, presence?: Tensor3D): Tensor3D {
     return tf.tidy(() =>
       this.#fusion.apply(embeddings, weights, presence ?? tf.onesLike(weights)) as tf.Tensor3D
     );
   }
 
-  /** V [batch, position, dim], valid [batch, position] -> H [batch, position, dim]. */
+  /**
+   * V [batch, position, dim], valid [batch, position] -> H [batch, position, dim]. Pass
+   * `packing` (`packRows(batch.valid, ...)`) when the batch is at hand: it spares a device read.
+   */
   userStates(
-    fused: tf.Tensor3D,
-    valid: tf.Tensor2D,
+    fused: Tensor3D,
+    valid: Tensor2D,
     training: boolean,
     dropoutSeed?: number,
-  ): tf.Tensor3D {
-    return this.#backbone.userStates(fused, valid, training, dropoutSeed ?? this.#dropoutSeed);
+    packing?: PackedRows,
+  ): Tensor3D {
+    return this.#backbone.userStates(
+      fused,
+      valid,
+      training,
+      dropoutSeed ?? this.#dropoutSeed,
+      packing,
+    );
+  }
+
+  /**
+   * The user state after the last position, [batch, dim]: the last row of {@linkcode userStates},
+   * computed only as far as that row needs where the backbone can (SASRec).
+   */
+  lastStates(
+    fused: Tensor3D,
+    valid: Tensor2D,
+    training: boolean,
+    dropoutSeed?: number,
+    packing?: PackedRows,
+  ): Tensor2D {
+    const seed = dropoutSeed ?? this.#dropoutSeed;
+    if (this.#backbone.lastStates) {
+      return this.#backbone.lastStates(fused, valid, training, seed, packing);
+    }
+    return tf.tidy(() => {
+      const [batch, length, dim] = fused.shape;
+      const states = this.#backbone.userStates(fused, valid, training, seed, packing);
+      return tf.reshape(tf.slice(states, [0, length - 1, 0], [batch, 1, dim]), [batch, dim]);
+    });
   }
 
   /** T [numItems, dim]: every item fused from all its present modalities (w = 1). */
-  itemTable(allItems?: tf.Tensor3D): tf.Tensor2D {
+  itemTable(allItems?: Tensor3D): Tensor2D {
     return tf.tidy(() => {
       const all = allItems ?? this.encodeAllItems();
       const presence = this.#encoders.presenceTable;
@@ -243,14 +309,20 @@ export class SequentialRecommender {
       const presence = this.presence(items);
       const weights = options.weights ?? tf.ones(presence.shape) as tf.Tensor3D;
       const fused = this.fuse(embeddings, weights, presence);
-      const states = this.userStates(fused, valid, options.training ?? false, options.dropoutSeed);
+      const states = this.userStates(
+        fused,
+        valid,
+        options.training ?? false,
+        options.dropoutSeed,
+        packRows(batch.valid, batch.batchSize, batch.length),
+      );
       const itemTable = this.itemTable(all);
       return { embeddings, presence, weights: tf.clone(weights), fused, states, itemTable };
     });
   }
 
   /** Scores of all items after the last position of each history: [batch, numItems]. */
-  scoreLast(batch: SequenceBatch, weights?: tf.Tensor3D): tf.Tensor2D {
+  scoreLast(batch: SequenceBatch, weights?: Tensor3D): Tensor2D {
     return tf.tidy(() => {
       const out = this.forward(batch, weights ? { weights } : {});
       const last = tf.reshape(
@@ -267,10 +339,11 @@ export class SequentialRecommender {
   }
 
   /** Trainable variables in a fixed order. */
-  trainableVariables(): tf.Variable[] {
+  trainableVariables(): Variable[] {
     return this.parameters.variables();
   }
 
+  /** Frees every tensor of the model (parameters and constants). */
   dispose(): void {
     this.parameters.dispose();
     this.#encoders.dispose();

@@ -1,6 +1,10 @@
 import type { Figure } from "../viz/figure.ts";
 import { figureDivHtml } from "../viz/figure_html.ts";
-import { loadPlotlyBundle } from "../viz/plotly_bundle.ts";
+import {
+  FULL_PLOTLY_BUNDLE,
+  loadPlotlyBundle,
+  tracesOutsideDefaultBundle,
+} from "../viz/plotly_bundle.ts";
 import { jupyterOrNull } from "./jupyter.ts";
 import { tableHtml, type TableSection } from "../viz/table_html.ts";
 
@@ -47,14 +51,15 @@ export function figureTitle(figure: Figure): string {
 
 // Per kernel session (the module instance lives as long as the kernel): plotly.js is emitted by
 // the first figure only, so an executed notebook carries exactly one copy, in document order
-// before every later figure.
-let plotlyEmitted = false;
+// before every later figure. A figure with a trace type outside the default (cartesian) bundle
+// emits the full bundle once more, which replaces `window.Plotly` with a superset.
+let plotlyEmitted: "none" | "default" | "full" = "none";
 let figureCounter = 0;
 
 /**
  * Show a figure in the Deno Jupyter kernel; outside a kernel, print a one-line note instead.
- * The first figure of a kernel session inlines plotly.js (about 10 MB) into its `text/html`
- * output; later ones only add a div and a `Plotly.newPlot` call. If you clear that first output in
+ * The first figure of a kernel session inlines plotly.js (the minified cartesian bundle,
+ * about 1.5 MB) into its `text/html` output; later ones only add a div and a `Plotly.newPlot` call. If you clear that first output in
  * a live notebook, later figures still draw (the page keeps plotly.js loaded), but a saved copy
  * would not: pass `forcePlotlyBundle: true` or re-run from the top.
  *
@@ -69,14 +74,18 @@ export async function display(figure: Figure, options: DisplayOptions = {}): Pro
     console.log(`[figure] ${figureTitle(figure)} (shown in notebooks; see writeHtmlReport)`);
     return;
   }
-  const includeBundle = !plotlyEmitted || options.forcePlotlyBundle === true;
+  const needsFull = tracesOutsideDefaultBundle(figure).length > 0;
+  const includeBundle = options.forcePlotlyBundle === true || plotlyEmitted === "none" ||
+    (needsFull && plotlyEmitted !== "full");
   figureCounter += 1;
   const bundle = figureMimeBundle(figure, {
     elementId: `demure-plot-${figureCounter}`,
-    plotlyBundle: includeBundle ? await loadPlotlyBundle() : null,
+    plotlyBundle: includeBundle
+      ? await loadPlotlyBundle(needsFull ? FULL_PLOTLY_BUNDLE : undefined)
+      : null,
   });
   await jupyter.display(bundle, { raw: true });
-  plotlyEmitted = true;
+  if (includeBundle && plotlyEmitted !== "full") plotlyEmitted = needsFull ? "full" : "default";
 }
 
 /** A table to show: the same shape as a report's table section, without `kind`. */

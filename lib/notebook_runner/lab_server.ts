@@ -17,7 +17,7 @@
  * const { leftRunning } = await server.stop();
  * ```
  */
-import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./_processes.ts";
+import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";
 import { ensureDenoKernelspec } from "./kernelspec.ts";
 
 /** The port tried first when none is asked for; the next free one above it is taken otherwise. */
@@ -189,6 +189,8 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
       JUPYTER_TOKEN: token,
       JUPYTER_PATH: inheritedPath ? `${spec.jupyterPath}:${inheritedPath}` : spec.jupyterPath,
       JUPYTER_CONFIG_DIR: `${spec.jupyterPath}/config`,
+      // Notebook trust signatures (nbsignatures.db) and other user data.
+      JUPYTER_DATA_DIR: `${spec.jupyterPath}/data`,
       JUPYTER_RUNTIME_DIR: `${spec.jupyterPath}/runtime`,
     },
     stdin: "null",

@@ -27,3 +27,4 @@ export {
   type LabStopReport,
   startLabServer,
 } from "./lab_server.ts";
+export { descendantsOf, isAlive, type ProcessId } from "./processes.ts";

@@ -12,12 +12,13 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import type { ParameterStore } from "../models/parameter_store.ts";
+import type { Scalar, Tensor } from "../backend/tf.ts";
+import type { ParameterStore } from "../nn/parameter_store.ts";
 import { checkNumber } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Adam}. */
 export interface AdamConfig {
-  /** > 0 and <= 10. Default 1e-3. */
+  /** > 0 and <= 10. Default 2e-3. */
   learningRate: number;
   /** In [0, 1). Default 0.9. */
   beta1: number;
@@ -59,12 +60,18 @@ export const DEFAULT_ADAM_CONFIG: AdamConfig = {
 /** Most inputs of one AddN (WebGPU's default limit of 8 storage buffers, less the output). */
 const ADD_N_GROUP = 7;
 
+/**
+ * Adam (Kingma and Ba, 2015) over the parameters of a {@linkcode ParameterStore}, with optional
+ * decoupled weight decay and global-norm clipping; the moments are kept per parameter name.
+ */
 export class Adam {
+  /** The optimiser's configuration. */
   readonly config: AdamConfig;
   #step = 0;
   readonly #first = new Map<string, tf.Tensor>();
   readonly #second = new Map<string, tf.Tensor>();
 
+  /** Validates `config` (a `SettingError` names the setting out of range). */
   constructor(config: AdamConfig = DEFAULT_ADAM_CONFIG) {
     validateAdamConfig(config);
     this.config = config;
@@ -80,7 +87,7 @@ export class Adam {
    * reads it together with the step's losses (one transfer) and passes its root to
    * {@linkcode Adam.apply}.
    */
-  squaredNorm(gradients: ReadonlyMap<string, tf.Tensor>): tf.Scalar {
+  squaredNorm(gradients: ReadonlyMap<string, Tensor>): Scalar {
     return tf.tidy(() => {
       const squares = [...gradients.values()].map((g) => tf.sum(tf.square(g)));
       // tfjs-backend-webgpu binds every AddN input as a storage buffer and does not split: past
@@ -100,7 +107,7 @@ export class Adam {
    * One update of every parameter that has a gradient. `norm` is the global gradient norm (the
    * root of {@linkcode Adam.squaredNorm}), used for clipping. Does not dispose `gradients`.
    */
-  apply(store: ParameterStore, gradients: ReadonlyMap<string, tf.Tensor>, norm: number): void {
+  apply(store: ParameterStore, gradients: ReadonlyMap<string, Tensor>, norm: number): void {
     const { learningRate, beta1, beta2, epsilon, weightDecay, clipNorm } = this.config;
     const scale = clipNorm !== undefined && norm > clipNorm ? clipNorm / norm : 1;
     this.#step += 1;
@@ -138,7 +145,7 @@ export class Adam {
   }
 
   /** Moments as named tensors ("optimizer/m/<name>", "optimizer/v/<name>"), not copies. */
-  stateTensors(): Map<string, tf.Tensor> {
+  stateTensors(): Map<string, Tensor> {
     const state = new Map<string, tf.Tensor>();
     for (const [name, m] of this.#first) state.set(`optimizer/m/${name}`, m);
     for (const [name, v] of this.#second) state.set(`optimizer/v/${name}`, v);
@@ -160,6 +167,7 @@ export class Adam {
     }
   }
 
+  /** Frees the moment tensors (the parameters stay in their store). */
   dispose(): void {
     for (const t of [...this.#first.values(), ...this.#second.values()]) t.dispose();
     this.#first.clear();

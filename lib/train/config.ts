@@ -3,7 +3,7 @@
  * through which Demure and CL4SRec extend the loop. Apart from the loop (`trainer.ts`) and the
  * run checkpoints (`_run_checkpoints.ts`) so that both import it and not each other.
  */
-import type { tf } from "../backend/tf.ts";
+import type { Scalar, Tensor3D } from "../backend/tf.ts";
 import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { SequenceBatch } from "../data/types.ts";
@@ -143,21 +143,25 @@ export function resolveTrainerConfig(input: Partial<TrainerConfig> = {}): Traine
 
 /** What {@linkcode TrainerHooks.auxiliaryLoss} sees (all tensors live inside the gradient tape). */
 export interface AuxiliaryLossContext extends ForwardOutput {
+  /** The model being trained. */
   model: SequentialRecommender;
+  /** The step's batch. */
   batch: SequenceBatch;
   /** Global step (0-based, counts across epochs and resumptions). */
   step: number;
   /** 0-based epoch. */
   epoch: number;
   /** L_rec of this batch. */
-  recommendationLoss: tf.Scalar;
+  recommendationLoss: Scalar;
   /** Seed for any randomness of the hook at this step. */
   seed: number;
 }
 
 /** State a hook keeps across steps, stored in the `last` checkpoint so a resumed run continues it. */
 export interface HookState {
+  /** Plain-JSON part of the state (counters, settings). */
   json: Json;
+  /** Tensor part of the state, on the host, by name. */
   tensors: Map<string, HostTensor>;
 }
 
@@ -167,9 +171,9 @@ export interface TrainerHooks {
   inputMask?: (
     batch: SequenceBatch,
     step: number,
-  ) => tf.Tensor3D | undefined | Promise<tf.Tensor3D | undefined>;
+  ) => Tensor3D | undefined | Promise<Tensor3D | undefined>;
   /** A scalar added to L_rec inside the gradient tape. */
-  auxiliaryLoss?: (context: AuxiliaryLossContext) => tf.Scalar;
+  auxiliaryLoss?: (context: AuxiliaryLossContext) => Scalar;
   /** Called after each epoch; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */
@@ -191,9 +195,11 @@ export type StopReason = "max_epochs" | "patience" | "time_budget";
 
 /** The outcome of a run; the model holds the best weights afterwards. */
 export interface TrainingResult {
+  /** Best validation NDCG@10 of the run. */
   bestValidation: number;
   /** 1-based epoch of the best validation NDCG@10 (0 if never evaluated). */
   bestEpoch: number;
+  /** Epochs trained (resumed epochs included). */
   epochsRun: number;
   /** True when patience or the time budget ended the run before `maxEpochs`. */
   stoppedEarly: boolean;
@@ -201,14 +207,18 @@ export interface TrainingResult {
   stoppedBy: StopReason;
   /** Epoch the run resumed after (0 = fresh start). */
   resumedFromEpoch: number;
+  /** Progress of every epoch. */
   history: EpochProgress[];
+  /** Wall time of the run in seconds. */
   totalSeconds: number;
   /** Mean wall time of one training step over the run. */
   meanStepSeconds: number;
+  /** The resolved trainer configuration. */
   config: TrainerConfig;
 }
 
 /** Thrown when the loss or the gradients stop being finite, or the loss explodes. */
 export class TrainingDivergedError extends Error {
+  /** Always `"TrainingDivergedError"`. */
   override name = "TrainingDivergedError";
 }

@@ -3,6 +3,7 @@ import { type ChromiumConfig, runHeadlessChromium } from "./chromium.ts";
 
 /** What {@linkcode checkRenderedHtml} found in one page. */
 export interface HtmlCheckReport {
+  /** The checked file. */
   path: string;
   /** Figure divs in the page source (`class="demure-plot"`). */
   expectedFigures: number;
@@ -14,9 +15,20 @@ export interface HtmlCheckReport {
   networkRequests: string[];
   /** Uncaught script errors printed to the console. */
   scriptErrors: string[];
-  /** True when every figure drew and nothing external was referenced, requested or thrown. */
+  /** Size of the page file. */
+  bytes: number;
+  /** The largest size allowed (see {@linkcode MAX_PAGE_BYTES}). */
+  maxBytes: number;
+  /** True when every figure drew, nothing external was referenced, requested or thrown, and the
+   * page is at most `maxBytes`. */
   ok: boolean;
 }
+
+/**
+ * A rendered page must stay small enough to mail as an attachment: 5 MB (10^6 bytes), plotly.js
+ * included. The minified cartesian bundle (1.5 MB) leaves room for the figures' data.
+ */
+export const MAX_PAGE_BYTES = 5_000_000;
 
 const RESOURCE_ATTRIBUTE =
   /<(?:script|link|img|iframe|source|video|audio|embed|object|track|input)\b[^>]*?\b(?:src|href|srcset|data|poster)\s*=\s*["']?\s*((?:https?:|wss?:|ftp:)?\/\/[^"'\s>]+)/gi;
@@ -113,9 +125,11 @@ export function pageRequestsFromNetLog(netLogText: string): string[] {
 export async function checkRenderedHtml(
   path: string,
   config: ChromiumConfig = {},
+  maxBytes: number = MAX_PAGE_BYTES,
 ): Promise<HtmlCheckReport> {
   const absolute = await Deno.realPath(path);
   const source = await Deno.readTextFile(absolute);
+  const bytes = (await Deno.stat(absolute)).size;
   const workDir = await Deno.makeTempDir({ prefix: "demure-check-" });
   try {
     const netLogPath = `${workDir}/net.json`;
@@ -149,8 +163,10 @@ export async function checkRenderedHtml(
       externalReferences,
       networkRequests,
       scriptErrors,
+      bytes,
+      maxBytes,
       ok: rendered === expected && externalReferences.length === 0 &&
-        networkRequests.length === 0 && scriptErrors.length === 0,
+        networkRequests.length === 0 && scriptErrors.length === 0 && bytes <= maxBytes,
     };
   } finally {
     await Deno.remove(workDir, { recursive: true });

@@ -15,8 +15,11 @@ export interface ChromiumConfig {
 
 /** What a headless run printed. */
 export interface ChromiumRun {
+  /** Exit code. */
   code: number;
+  /** What it printed on stdout. */
   stdout: string;
+  /** What it printed on stderr. */
   stderr: string;
 }
 

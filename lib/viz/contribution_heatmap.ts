@@ -5,6 +5,7 @@ import { assertLength } from "./_validate.ts";
 export interface ContributionHeatmapInput {
   /** `[position, modality]` row-major contributions, oldest history position first. */
   values: ArrayLike<number>;
+  /** Number of history positions (rows) in `values`. */
   numPositions: number;
   /** One name per modality column of `values` (e.g. ["id", "text", "genre"]). */
   modalityNames: string[];

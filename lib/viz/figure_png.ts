@@ -1,6 +1,10 @@
 import type { Figure } from "./figure.ts";
 import { figureDivHtml } from "./figure_html.ts";
-import { loadPlotlyBundle } from "./plotly_bundle.ts";
+import {
+  FULL_PLOTLY_BUNDLE,
+  loadPlotlyBundle,
+  tracesOutsideDefaultBundle,
+} from "./plotly_bundle.ts";
 import { type ChromiumConfig, runHeadlessChromium } from "./chromium.ts";
 
 /** Options of {@linkcode figureToPng}. */
@@ -11,6 +15,7 @@ export interface FigurePngOptions {
   height?: number;
   /** Device pixel ratio (2 gives a sharp README image). Default: 2. */
   scale?: number;
+  /** How headless Chromium runs. Default: {@linkcode ChromiumConfig}'s defaults. */
   chromium?: ChromiumConfig;
 }
 
@@ -35,7 +40,9 @@ export async function figureToPng(
   const sized: Figure = { data: figure.data, layout: { ...figure.layout, width, height } };
   const page = `<!DOCTYPE html><html><head><meta charset="utf-8">` +
     `<style>html,body{margin:0;padding:0;background:#fff}</style>` +
-    `<script>${await loadPlotlyBundle()}</script></head><body>` +
+    `<script>${await loadPlotlyBundle(
+      tracesOutsideDefaultBundle(figure).length > 0 ? FULL_PLOTLY_BUNDLE : undefined,
+    )}</script></head><body>` +
     figureDivHtml(sized, { elementId: "figure", staticPlot: true }) + `</body></html>`;
   const workDir = await Deno.makeTempDir({ prefix: "demure-png-" });
   try {

@@ -4,8 +4,11 @@ import { seriesColor } from "./palette.ts";
 
 /** One bar per category; `errors` are half-widths (e.g. standard deviation over seeds). */
 export interface BarSeries {
+  /** Series name (legend). */
   name: string;
+  /** One value per category. */
   values: number[];
+  /** Half-width of each error bar, one per category. Default: none. */
   errors?: number[];
 }
 
@@ -17,7 +20,9 @@ export interface GroupedBarsInput {
   series: BarSeries[];
   /** Default: none. */
   title?: string;
+  /** Title of the y axis. Default: none. */
   yTitle?: string;
+  /** Title of the x axis. Default: none. */
   xTitle?: string;
 }
 

@@ -4,13 +4,16 @@ import { seriesColor } from "./palette.ts";
 
 /** Input of {@linkcode histogram}. */
 export interface HistogramInput {
+  /** The values to count; each must fall in a bin. */
   values: ArrayLike<number>;
   /**
    * Ascending bin edges; bin i counts `edges[i] <= v < edges[i+1]`, the last bin also takes
    * `v === edges[last]`. Values outside all bins are an error (nothing is silently dropped).
    */
   edges: number[];
+  /** Figure title. Default: none. */
   title?: string;
+  /** Title of the x axis. Default: none. */
   xTitle?: string;
   /** Default: `"count"`. */
   yTitle?: string;

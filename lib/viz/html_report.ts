@@ -1,6 +1,10 @@
 import type { Figure } from "./figure.ts";
 import { figureDivHtml } from "./figure_html.ts";
-import { loadPlotlyBundle } from "./plotly_bundle.ts";
+import {
+  FULL_PLOTLY_BUNDLE,
+  loadPlotlyBundle,
+  tracesOutsideDefaultBundle,
+} from "./plotly_bundle.ts";
 import { markdownToHtml } from "./_markdown.ts";
 import { escapeHtml } from "./_escape.ts";
 import { tableHtml, type TableSection } from "./table_html.ts";
@@ -9,14 +13,19 @@ export type { TableSection };
 
 /** Text in a small Markdown subset (headings, paragraphs, `-` lists, bold, italic, code). */
 export interface TextSection {
+  /** Section kind. */
   kind: "text";
+  /** The text, in the Markdown subset above. */
   markdown: string;
 }
 
 /** A Plotly figure drawn interactively in the page. */
 export interface FigureSection {
+  /** Section kind. */
   kind: "figure";
+  /** The figure. */
   figure: Figure;
+  /** Caption under the figure. Default: none. */
   caption?: string;
 }
 
@@ -27,8 +36,9 @@ export type ReportSection = TextSection | TableSection | FigureSection;
 export interface HtmlReportOptions {
   /** Page title. Default: `"Report"`. */
   title?: string;
-  /** Path of plotly.js (tests). Default: node_modules/plotly.js-dist/plotly.js. */
-  plotlyPath?: string;
+  /** Path of plotly.js. Default: the minified cartesian bundle (`DEFAULT_PLOTLY_BUNDLE`), or the
+   * full one (`FULL_PLOTLY_BUNDLE`) when a figure has a trace type outside it. */
+  plotlyPath?: string | URL;
 }
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;` +
@@ -72,9 +82,11 @@ export async function renderHtmlReport(
       }
     }
   }).join("\n");
-  const plotly = figureCount > 0
-    ? `<script>${await loadPlotlyBundle(options.plotlyPath)}</script>\n`
-    : "";
+  const needsFull = sections.some((section) =>
+    section.kind === "figure" && tracesOutsideDefaultBundle(section.figure).length > 0
+  );
+  const plotlyPath = options.plotlyPath ?? (needsFull ? FULL_PLOTLY_BUNDLE : undefined);
+  const plotly = figureCount > 0 ? `<script>${await loadPlotlyBundle(plotlyPath)}</script>\n` : "";
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${escapeHtml(options.title ?? "Report")}</title><style>${STYLE}</style>\n` +

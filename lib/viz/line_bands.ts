@@ -4,17 +4,25 @@ import { seriesColor, withAlpha } from "./palette.ts";
 
 /** A line with an optional shaded band `[lower[i], upper[i]]` around it at each `x[i]`. */
 export interface BandSeries {
+  /** Series name (legend). */
   name: string;
+  /** x values, ascending. */
   x: number[];
+  /** The line's value at each `x`. */
   y: number[];
+  /** Lower and upper edge of the shaded band at each `x` (see {@linkcode symmetricBand}). Default: none. */
   band?: { lower: number[]; upper: number[] };
 }
 
 /** Input of {@linkcode lineWithBands}. */
 export interface LineWithBandsInput {
+  /** The lines, drawn in order. */
   series: BandSeries[];
+  /** Figure title. Default: none. */
   title?: string;
+  /** Title of the x axis. Default: none. */
   xTitle?: string;
+  /** Title of the y axis. Default: none. */
   yTitle?: string;
   /** Default: `"linear"`; `"log"` for sweeps over orders of magnitude. */
   xScale?: "linear" | "log";

@@ -11,6 +11,8 @@
 export type {
   Axis,
   BarTrace,
+  ColorScale,
+  ErrorBars,
   Figure,
   HeatmapTrace,
   Layout,
@@ -30,8 +32,20 @@ export {
 export { histogram, type HistogramInput } from "./histogram.ts";
 export { tableHtml, type TableSection } from "./table_html.ts";
 export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";
-export { renderHtmlReport, type ReportSection, writeHtmlReport } from "./html_report.ts";
+export {
+  type FigureSection,
+  type HtmlReportOptions,
+  renderHtmlReport,
+  type ReportSection,
+  type TextSection,
+  writeHtmlReport,
+} from "./html_report.ts";
 export { type FigurePngOptions, figureToPng } from "./figure_png.ts";
-export { loadPlotlyBundle } from "./plotly_bundle.ts";
-export { findChromium } from "./chromium.ts";
+export {
+  DEFAULT_PLOTLY_BUNDLE,
+  FULL_PLOTLY_BUNDLE,
+  loadPlotlyBundle,
+  tracesOutsideDefaultBundle,
+} from "./plotly_bundle.ts";
+export { type ChromiumConfig, findChromium } from "./chromium.ts";
 export { checkRenderedHtml, type HtmlCheckReport } from "./check_rendered_html.ts";

@@ -2,9 +2,13 @@ import { escapeHtml } from "./_escape.ts";
 
 /** A table; numbers are printed with `digits` decimals (integers as they are). */
 export interface TableSection {
+  /** Section kind (in an HTML report). */
   kind: "table";
+  /** Column headers. */
   columns: string[];
+  /** Rows, one cell per column. */
   rows: Array<Array<string | number>>;
+  /** Caption above the table. Default: none. */
   caption?: string;
   /** Decimals for non-integer numbers. Default: 4. */
   digits?: number;

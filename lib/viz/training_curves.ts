@@ -4,8 +4,11 @@ import { seriesColor } from "./palette.ts";
 
 /** One curve: `y[i]` measured at `x[i]` (epoch or step). */
 export interface CurveSeries {
+  /** Series name (legend). */
   name: string;
+  /** Epochs or steps. */
   x: number[];
+  /** The measured value at each `x`. */
   y: number[];
   /** Which y axis: `"left"` (default) or `"right"`, e.g. loss left, NDCG right. */
   axis?: "left" | "right";
@@ -13,6 +16,7 @@ export interface CurveSeries {
 
 /** Input of {@linkcode trainingCurves}. */
 export interface TrainingCurvesInput {
+  /** The curves, drawn in order. */
   series: CurveSeries[];
   /** Default: `"Training curves"`. */
   title?: string;

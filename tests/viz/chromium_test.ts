@@ -46,6 +46,10 @@ Deno.test({
       assertEquals(report.networkRequests, []);
       assertEquals(report.scriptErrors, []);
       assert(report.ok);
+      // Small enough to mail: the minified cartesian plotly.js (1.5 MB), not the full 10 MB.
+      assert(report.bytes < 2_000_000, `${report.bytes} bytes`);
+      const tooSmallLimit = await checkRenderedHtml(page, {}, report.bytes - 1);
+      assertEquals(tooSmallLimit.ok, false, "a page over the size limit fails");
 
       // Negative control: without the inlined plotly.js nothing draws and the check says so.
       const html = await Deno.readTextFile(page);

@@ -1,8 +1,19 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { figureDivHtml, renderHtmlReport } from "../../lib/viz/mod.ts";
+import {
+  contributionHeatmap,
+  figureDivHtml,
+  groupedBars,
+  lineWithBands,
+  renderHtmlReport,
+} from "../../lib/viz/mod.ts";
 import { figureMimeBundle } from "../../lib/notebook/mod.ts";
 import type { Figure } from "../../lib/viz/mod.ts";
-import { inlineJson, inlineScriptText } from "../../lib/viz/plotly_bundle.ts";
+import {
+  inlineJson,
+  inlineScriptText,
+  loadPlotlyBundle,
+  tracesOutsideDefaultBundle,
+} from "../../lib/viz/plotly_bundle.ts";
 import {
   countFigures,
   externalResourceUrls,
@@ -119,4 +130,18 @@ Deno.test("figure div: bad ids cannot break out of the attribute", () => {
   assertEquals(externalResourceUrls(html), []);
   assertEquals(html.includes("<img"), false);
   assertStringIncludes(html, 'id="x&quot;&gt;&lt;img src=y&gt;"');
+});
+
+Deno.test("plotly bundle: the builders' trace types are all in the default (cartesian) bundle", async () => {
+  const figures = [
+    contributionHeatmap({ values: [1, 2], numPositions: 1, modalityNames: ["id", "text"] }),
+    groupedBars({ categories: ["a"], series: [{ name: "s", values: [1] }] }),
+    lineWithBands({ series: [{ name: "s", x: [1], y: [1] }] }),
+  ];
+  for (const figure of figures) assertEquals(tracesOutsideDefaultBundle(figure), []);
+  const surface = { data: [{ type: "surface" }], layout: {} } as unknown as Figure;
+  assertEquals(tracesOutsideDefaultBundle(surface), ["surface"]);
+  const bundle = await loadPlotlyBundle();
+  assert(bundle.length < 2_000_000, `default bundle is ${bundle.length} characters`);
+  assert(bundle.includes("heatmap"), "the default bundle registers heatmap traces");
 });

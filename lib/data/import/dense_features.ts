@@ -12,6 +12,7 @@ export interface DenseFeatureConfig {
   dim?: number;
   /** Require a row for every item of the dataset (default false: absent items are missing). */
   requireAllItems?: boolean;
+  /** Where the features come from and how they were made. */
   provenance: FeatureProvenance;
 }
 

@@ -13,13 +13,13 @@ import {
   yearModality,
 } from "./features.ts";
 import { MOVIELENS_FILES, type MovieLensManifest } from "./manifest.ts";
-import type { ProductionRecord } from "./vega.ts";
+import type { ProductionRecord } from "./features.ts";
 
 /** The folder of the committed dataset, resolved from this module. */
-export const MOVIELENS_DIR = new URL("../../../data/movielens/", import.meta.url).pathname;
+export const MOVIELENS_DIR: string = new URL("../../../data/movielens/", import.meta.url).pathname;
 
 /** GroupLens citation requested by the dataset's README. */
-export const MOVIELENS_CITATION =
+export const MOVIELENS_CITATION: string =
   "F. Maxwell Harper and Joseph A. Konstan. 2015. The MovieLens Datasets: History and Context. " +
   "ACM Transactions on Interactive Intelligent Systems (TiiS) 5, 4: 19:1-19:19. " +
   "https://doi.org/10.1145/2827872";

@@ -33,6 +33,7 @@ export const DEFAULT_BATCHER: BatcherConfig = {
 
 /** An evaluation batch: the histories and one target item per row. */
 export interface EvaluationBatch {
+  /** The histories. */
   batch: SequenceBatch;
   /** `[batch]` the item to rank for each row. */
   targets: Int32Array;

@@ -3,8 +3,11 @@ import type { InteractionDataset, ModalityKind } from "../types.ts";
 
 /** Coverage of one modality: the share of items that have it. */
 export interface ModalityCoverage {
+  /** Modality name. */
   name: string;
+  /** Modality kind. */
   kind: ModalityKind;
+  /** Feature width. */
   dim: number;
   /** Items with `present = 1`. */
   presentItems: number;
@@ -14,9 +17,13 @@ export interface ModalityCoverage {
 
 /** Summary of a dataset; history lengths are per user. */
 export interface DatasetStatistics {
+  /** Dataset name. */
   name: string;
+  /** Number of users. */
   users: number;
+  /** Number of items. */
   items: number;
+  /** Number of (user, item) interactions. */
   interactions: number;
   /** `interactions / (users * items)`. */
   density: number;
@@ -30,7 +37,9 @@ export interface DatasetStatistics {
     max: number;
     mean: number;
   };
+  /** Coverage of each modality, in dataset order. */
   modalities: ModalityCoverage[];
+  /** The dataset's content hash (`metadata.fingerprint`). */
   fingerprint: string;
 }
 

@@ -1,0 +1,290 @@
+/// <reference lib="dom" />
+// (The callbacks passed to page.evaluate run in the browser page.)
+/**
+ * The live notebook server, tested the way a person uses it: start `./run.sh lab`'s server (quick
+ * mode in its kernels), open `00_smoke.ipynb` in Debian's Chromium driven through the DevTools
+ * protocol (`puppeteer-core`, pointed at the system browser; nothing downloads a browser), click
+ * Cell → Run All, and check what the page shows:
+ *
+ * - the kernel shown is "Deno" and it is idle again at the end;
+ * - every code cell ran (a number in its prompt), none shows an error, each has an output;
+ * - every Plotly figure drew in the live page (an `svg.main-svg` inside each `div.demure-plot`);
+ * - the progress line was updated in place: one output that showed several states, the last one
+ *   final (a display appended per update, or never updated, fails);
+ * - the notebook file on disk is unchanged (autosave is switched off: committed notebooks carry no
+ *   outputs).
+ *
+ * A screenshot of the page goes to `build/lab/00_smoke.png`, the server's log to
+ * `build/lab/server.log`. Then the browser and the server are shut down, and the check fails if any
+ * process it started (browser, server, kernel) is still running.
+ *
+ *   deno run -A scripts/check_lab.ts [--timeout 150]
+ */
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import { findChromium } from "../lib/viz/chromium.ts";
+import {
+  descendantsOf,
+  isAlive,
+  labProblem,
+  type LabServer,
+  startLabServer,
+} from "../lib/notebook_runner/mod.ts";
+
+const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const NOTEBOOK = "00_smoke.ipynb";
+const BUILD = `${projectRoot}/build/lab`;
+/** The label of the smoke notebook's progress line. */
+const PROGRESS_LABEL = "toy fit";
+
+/** The flags this machine needs (no sandbox as root, no GPU, nothing fetched on its own). */
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+interface PageState {
+  kernelName: string;
+  kernelIdle: boolean;
+  cells: Array<{ prompt: string; outputs: number; errors: number; text: string }>;
+  plots: number;
+  plotsDrawn: number;
+  progressOutputs: string[];
+  progressSeen: string[];
+  /** Set by the runner: the cells did not all finish in time. */
+  timedOut?: boolean;
+  /** Uncaught errors in the page's scripts. */
+  pageErrors?: string[];
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+async function sha256(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Everything the assertions read, from the DOM as rendered. */
+function readPage(page: Page, progressLabel: string): Promise<PageState> {
+  return page.evaluate((label: string) => {
+    const text = (element: Element | null) => element?.textContent?.trim() ?? "";
+    const cells = [...document.querySelectorAll("#notebook-container .cell.code_cell")].map(
+      (cell) => ({
+        prompt: text(cell.querySelector(".input_prompt")),
+        outputs: cell.querySelectorAll(".output_area").length,
+        errors: cell.querySelectorAll(".output_error").length,
+        text: text(cell.querySelector(".output_wrapper")).slice(0, 300),
+      }),
+    );
+    const plots = [...document.querySelectorAll("div.demure-plot")];
+    const progressOutputs = [...document.querySelectorAll(".output_subarea")]
+      .map((element) => text(element))
+      .filter((line) => line.startsWith(label));
+    const seen = (globalThis as unknown as { __progressSeen?: Set<string> }).__progressSeen;
+    return {
+      kernelName: text(document.querySelector("#kernel_indicator .kernel_indicator_name")),
+      kernelIdle: document.querySelector("#kernel_indicator_icon")?.classList.contains(
+        "kernel_idle_icon",
+      ) ?? false,
+      cells,
+      plots: plots.length,
+      plotsDrawn: plots.filter((plot) => plot.querySelector("svg.main-svg") !== null).length,
+      progressOutputs,
+      progressSeen: seen ? [...seen] : [],
+    };
+  }, progressLabel);
+}
+
+/** Records every state the progress output passes through (updates are too fast to poll). */
+function watchProgress(page: Page, progressLabel: string): Promise<void> {
+  return page.evaluate((label: string) => {
+    const seen = new Set<string>();
+    (globalThis as unknown as { __progressSeen: Set<string> }).__progressSeen = seen;
+    const record = () => {
+      for (const element of document.querySelectorAll(".output_subarea")) {
+        const line = element.textContent?.trim() ?? "";
+        if (line.startsWith(label)) seen.add(line);
+      }
+    };
+    new MutationObserver(record).observe(document.body, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+  }, progressLabel);
+}
+
+async function runNotebookInBrowser(
+  browser: Browser,
+  server: LabServer,
+  timeoutMs: number,
+): Promise<PageState> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 900 });
+  const consoleErrors: string[] = [];
+  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+  await page.goto(`${server.baseUrl}/notebooks/${NOTEBOOK}?token=${server.token}`, {
+    waitUntil: "load",
+    timeout: 30_000,
+  });
+  // Loaded, kernel connected and idle; then autosave off, so the file on disk stays clean.
+  await page.waitForFunction(
+    () => {
+      const jupyter = (globalThis as unknown as {
+        Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } };
+      }).Jupyter;
+      return jupyter?.notebook?.kernel?.is_connected() === true &&
+        document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
+    },
+    { timeout: 60_000, polling: 250 },
+  );
+  await page.evaluate(() => {
+    (globalThis as unknown as {
+      Jupyter: { notebook: { set_autosave_interval(ms: number): void } };
+    }).Jupyter.notebook.set_autosave_interval(0);
+  });
+  await watchProgress(page, PROGRESS_LABEL);
+  // The menu, as a person would: Cell → Run All.
+  await page.click("#celllink");
+  await page.waitForSelector("#run_all_cells", { visible: true });
+  await page.click("#run_all_cells > a");
+  let timedOut = false;
+  await page.waitForFunction(
+    () => {
+      const prompts = [...document.querySelectorAll("#notebook-container .code_cell .input_prompt")]
+        .map((prompt) => prompt.textContent ?? "");
+      return prompts.length > 0 && prompts.every((prompt) => /In\s*\[\d+\]/.test(prompt)) &&
+        document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
+    },
+    { timeout: timeoutMs, polling: 250 },
+  ).catch(() => timedOut = true); // the state below says which cell did not finish
+  // Figures draw after their output is inserted; give each a moment to finish.
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll("div.demure-plot")].every((plot) =>
+        plot.querySelector("svg.main-svg") !== null
+      ),
+    { timeout: 20_000, polling: 250 },
+  ).catch(() => {}); // reported by the assertions below, with counts
+  // The notebook scrolls inside the page, so a full-page shot needs a viewport as tall as it.
+  const height = await page.evaluate(() =>
+    (document.querySelector("#notebook-container")?.scrollHeight ?? 900) + 150
+  );
+  await page.setViewport({ width: 1280, height: Math.min(20_000, Math.max(900, height)) });
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // figures resize to the new viewport
+  await Deno.mkdir(BUILD, { recursive: true });
+  await page.screenshot({ path: `${BUILD}/00_smoke.png`, fullPage: true });
+  const state = await readPage(page, PROGRESS_LABEL);
+  return { ...state, timedOut, pageErrors: consoleErrors };
+}
+
+function assertPage(state: PageState): string[] {
+  const problems: string[] = [];
+  if (state.timedOut) problems.push("the cells did not all finish in time");
+  for (const error of state.pageErrors ?? []) problems.push(`page error: ${error}`);
+  if (state.kernelName !== "Deno") problems.push(`kernel shown is "${state.kernelName}", not Deno`);
+  if (!state.kernelIdle) problems.push("kernel not idle at the end");
+  if (state.cells.length === 0) problems.push("no code cells in the page");
+  state.cells.forEach((cell, index) => {
+    if (!/In\s*\[\d+\]/.test(cell.prompt)) {
+      problems.push(`cell ${index} did not run (${cell.prompt})`);
+    }
+    if (cell.errors > 0) problems.push(`cell ${index} shows an error: ${cell.text}`);
+    if (cell.outputs === 0) problems.push(`cell ${index} has no output`);
+  });
+  if (state.plots === 0) problems.push("no Plotly figure in the page");
+  if (state.plotsDrawn !== state.plots) {
+    problems.push(`${state.plotsDrawn} of ${state.plots} figures drew an svg.main-svg`);
+  }
+  if (state.progressOutputs.length !== 1) {
+    problems.push(
+      `${state.progressOutputs.length} progress outputs (one updated in place expected): ` +
+        state.progressOutputs.join(" | "),
+    );
+  } else if (!/ 100% /.test(`${state.progressOutputs[0]} `)) {
+    problems.push(`the progress output ends at "${state.progressOutputs[0]}", not 100%`);
+  }
+  if (state.progressSeen.length < 2) {
+    problems.push(`the progress output showed ${state.progressSeen.length} state(s), not updated`);
+  }
+  return problems;
+}
+
+async function main(): Promise<number> {
+  const timeoutIndex = Deno.args.indexOf("--timeout");
+  const timeoutS = timeoutIndex >= 0 ? Number(Deno.args[timeoutIndex + 1]) : 150;
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) fail("check_lab: --timeout needs seconds > 0");
+  const chromium = findChromium() ?? fail("check_lab: no Chromium (apt-get install chromium)");
+  const problem = await labProblem();
+  if (problem) fail(`check_lab: ${problem}`);
+  const notebookPath = `${projectRoot}/notebooks/${NOTEBOOK}`;
+  const before = await sha256(notebookPath);
+  await Deno.mkdir(BUILD, { recursive: true });
+  const started = performance.now();
+  const server = await startLabServer({
+    projectRoot,
+    env: { DEMURE_QUICK: "1" },
+    logFile: `${BUILD}/server.log`,
+  });
+  console.log(
+    `server up on port ${server.port} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  const profile = await Deno.makeTempDir({ prefix: "check-lab-chromium-" });
+  let browser: Browser | undefined;
+  let problems: string[] = [];
+  try {
+    browser = await puppeteer.launch({
+      executablePath: chromium,
+      headless: true,
+      pipe: true,
+      userDataDir: profile,
+      args: CHROMIUM_FLAGS,
+    });
+    const state = await runNotebookInBrowser(browser, server, timeoutS * 1000);
+    problems = assertPage(state);
+    console.log(
+      `kernel ${state.kernelName}; ${state.cells.length} code cells ran; ` +
+        `${state.plotsDrawn}/${state.plots} figures drawn; progress states seen: ` +
+        `${state.progressSeen.length} (last "${state.progressOutputs.at(-1) ?? ""}")`,
+    );
+  } catch (error) {
+    problems.push((error as Error).stack ?? String(error));
+  } finally {
+    await browser?.close();
+    const report = await server.stop();
+    await Deno.remove(profile, { recursive: true });
+    if (report.leftRunning.length > 0) {
+      problems.push(`server processes still running: ${report.leftRunning.join(", ")}`);
+    }
+    if (report.exitCode !== 0) problems.push(`server exit status ${report.exitCode}`);
+    // Anything this process started (browser, its helpers, the server, kernels under it).
+    const left = descendantsOf(Deno.pid).filter(isAlive);
+    if (left.length > 0) {
+      problems.push(`processes still running: ${left.map(({ pid }) => pid).join(", ")}`);
+    }
+  }
+  if ((await sha256(notebookPath)) !== before) problems.push(`${notebookPath} was modified`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  for (const line of problems) console.error(`FAIL ${line}`);
+  console.log(
+    `${problems.length === 0 ? "ok" : "FAILED"}: ${NOTEBOOK} in Chromium via the lab server ` +
+      `(${seconds} s; screenshot ${BUILD}/00_smoke.png)`,
+  );
+  return problems.length === 0 ? 0 : 1;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main());
+  } catch (error) {
+    console.error((error as Error).stack ?? String(error));
+    Deno.exit(1);
+  }
+}
