@@ -152,7 +152,7 @@ if (values.cell !== undefined) {
   } catch (error) {
     fail(error);
   }
-  await initBackend();
+  await initBackend().catch(fail);
   // The batch task running this cell, recorded in its claim: DEMURE_JOB_ID (set by the
   // Kubernetes manifest), else Slurm's array task, else Slurm's job.
   const slurmArray = Deno.env.get("SLURM_ARRAY_JOB_ID");
@@ -179,7 +179,7 @@ try {
 } catch (error) {
   fail(error);
 }
-await initBackend();
+await initBackend().catch(fail);
 const outcome = await runPlan(plan, {
   resultsDir,
   runPending: !values["report-only"],

@@ -42,10 +42,13 @@ export type SweepParameter = "rho" | "lambda" | "temperature" | "warmupSteps";
 export interface PlannedCell {
   /** Unique, stable key (the result file name). */
   key: string;
+  /** The data the cell runs on. */
   dataset: DatasetSpec;
   /** Row label in tables, e.g. "Demure-SASRec". */
   systemName: string;
+  /** What is trained and evaluated (Demure settings included). */
   system: SystemSpec;
+  /** The cell's seed (model initialisation, batches, dropout). */
   seed: number;
   /** Trainer settings of this cell: the plan's, with its dataset's override applied. */
   training: Partial<TrainerConfig>;
@@ -62,8 +65,11 @@ export interface PlannedCell {
 
 /** The whole grid and the settings every neural cell shares. */
 export interface ExperimentPlan {
+  /** How big the grid is. */
   mode: ExperimentMode;
+  /** Seeds of the grid. */
   seeds: number[];
+  /** Model settings shared by every neural cell. */
   model: ModelConfigInput;
   /** Trainer settings shared by every dataset's cells. */
   training: Partial<TrainerConfig>;
@@ -73,10 +79,13 @@ export interface ExperimentPlan {
   synthetic: Partial<SyntheticConfig>;
   /** Noise fractions of the noise-level experiment. */
   noiseFractions: number[];
+  /** Values of each Demure parameter in the sensitivity sweep. */
   sweeps: Record<SweepParameter, number[]>;
   /** Systems of the main table, in display order. */
   mainSystems: SystemName[];
+  /** Systems of the ablation table, in display order. */
   ablationSystems: SystemName[];
+  /** Every cell, in run order. */
   cells: PlannedCell[];
 }
 
