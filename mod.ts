@@ -65,7 +65,7 @@ export {
   ModalityEncoders,
   ModalityFusion,
 } from "./lib/encoders/mod.ts";
-export { ParameterStore } from "./lib/nn/mod.ts";
+export { type PackedRows, packRows, ParameterStore } from "./lib/nn/mod.ts";
 
 // Losses.
 export {

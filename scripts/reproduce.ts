@@ -63,7 +63,7 @@ import type { CellResult } from "../lib/experiments/run_cell.ts";
 import { cellsDirectory, selectedPath, settingsOf } from "../lib/experiments/run_plan.ts";
 import { readSelected } from "../lib/experiments/selection.ts";
 import type { RerunCheck } from "../lib/experiments/verify.ts";
-import { formatMarkdown, replaceReadmeTables } from "../lib/experiments/markdown_report.ts";
+import { replaceReadmeTables } from "../lib/experiments/markdown_report.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -87,7 +87,8 @@ const { values } = parseArgs({
 });
 const mode = values.quick ? "quick" : "full";
 const seeds = values.seeds?.split(",").map((s) => {
-  const seed = Number(s);
+  // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
+  const seed = s.trim() === "" ? NaN : Number(s);
   if (!Number.isInteger(seed)) throw new Error(`--seeds: "${s}" is not an integer`);
   return seed;
 });
@@ -163,7 +164,7 @@ async function report(): Promise<void> {
   console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);
   if (isRecords && seeds === undefined && !dataset && !ranking) {
     const readme = Deno.readTextFileSync("README.md");
-    const updated = replaceReadmeTables(readme, await formatMarkdown(readmeTables(summary)));
+    const updated = replaceReadmeTables(readme, readmeTables(summary));
     if (updated !== readme) Deno.writeTextFileSync("README.md", updated);
     console.log(`      README.md tables (${updated === readme ? "unchanged" : "updated"})`);
   }
@@ -205,7 +206,7 @@ if (values.cell !== undefined) {
   } catch (error) {
     fail(error);
   }
-  await initBackend();
+  await initBackend().catch(fail);
   // The batch task running this cell, recorded in its claim: DEMURE_JOB_ID (set by the
   // Kubernetes manifest), else Slurm's array task, else Slurm's job.
   const slurmArray = Deno.env.get("SLURM_ARRAY_JOB_ID");
@@ -225,13 +226,14 @@ if (values.cell !== undefined) {
 if (values["report-only"]) {
   try {
     checkResultsPlan(plan, resultsDir);
-    if (listCells(plan, resultsDir).every((cell) => cell.status !== "finished")) {
+    // The records may be empty (a fresh plan); any other folder must hold something to report.
+    if (!isRecords && listCells(plan, resultsDir).every((cell) => cell.status !== "finished")) {
       throw new Error(`--report-only: ${resultsDir} holds no finished cell of the ${mode} plan`);
     }
   } catch (error) {
     fail(error);
   }
-  await initBackend();
+  await initBackend().catch(fail);
   await report();
   Deno.exit(0);
 }
@@ -243,7 +245,7 @@ try {
 } catch (error) {
   fail(error);
 }
-await initBackend();
+await initBackend().catch(fail);
 if (!verify) {
   // The whole plan, selection first (quick runs, imported data, or --select into the records).
   const outcome = await runPlan(plan, {

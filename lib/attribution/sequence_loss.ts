@@ -8,7 +8,7 @@
  * @example
  * ```ts
  * const lossOf = sequenceLossOf(model, batch, presence, itemTable);
- * const result = attributeModalities(lossOf, embeddings, weights);
+ * const result = await attributeModalities(lossOf, embeddings, weights);
  * ```
  */
 import { tf } from "../backend/tf.ts";

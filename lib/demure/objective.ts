@@ -24,7 +24,6 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import { tidyRead } from "../backend/tidy_read.ts";
 import { validPairs } from "../attribution/mod.ts";
 import {
   type AttributionConfig,
@@ -50,7 +49,7 @@ import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
-import { NoiseMaskCache } from "./noise_mask.ts";
+import { type BatchNoiseMask, NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
 
 /**
@@ -153,11 +152,13 @@ export interface DemureStats {
 
 /** The hooks plus counters. */
 export interface DemureTraining {
+  /** The resolved configuration (defaults filled in). */
   config: DemureConfig;
   /** Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint. */
   hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss" | "checkpointState">;
   /** Call after every epoch (the trainer's `onProgress`): ends an epoch or plateau warm-up. */
   onEpochEnd(progress: EpochProgress): void;
+  /** Counters of the run so far. */
   stats(): DemureStats;
 }
 
@@ -211,20 +212,22 @@ export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureCo
  * @example
  * ```ts
  * const config = resolveDemureConfig({ rho: 0.5 });
- * attributeBatch(model, batch, noiseAttributionConfig(config)); // the noise set Demure would use
+ * await attributeBatch(model, batch, noiseAttributionConfig(config)); // the noise set Demure would use
  * ```
  */
 export function noiseAttributionConfig(config: DemureConfig): AttributionConfig {
   return { ...config.attribution, selection: { kind: "bottom_fraction", rho: config.rho } };
 }
 
-/** Valid pairs of a batch, `[batch, position, modality]`: real position and modality present. */
+/**
+ * Valid pairs of a batch, `[batch, position, modality]`: real position and modality present.
+ * Computed on the host from the constant presence table: no device transfer in a training step.
+ */
 function validMaskOf(model: SequentialRecommender, batch: SequenceBatch): Uint8Array {
-  return validPairs(tidyRead(() => {
-    const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
-    const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
-    return tf.mul(model.presence(items), tf.expandDims(valid, 2));
-  }));
+  const presence = model.presenceOf(batch.items);
+  const modalities = model.numModalities;
+  for (let i = 0; i < presence.length; i++) presence[i] *= batch.valid[Math.floor(i / modalities)];
+  return validPairs(presence);
 }
 
 /**
@@ -266,20 +269,19 @@ function stackedLastStates(
   const copies = views.length;
   const size = batch.batchSize * batch.length;
   const valid = new Float32Array(copies * size);
-  const weights = new Float32Array(copies * views[0].length);
-  views.forEach((view, k) => {
-    valid.set(batch.valid, k * size);
-    weights.set(view, k * view.length);
-  });
+  views.forEach((_, k) => valid.set(batch.valid, k * size));
   const rows = copies * batch.batchSize;
-  const repeat = <T extends tf.Tensor>(x: T): T =>
-    (copies === 1 ? x : tf.concat(Array.from({ length: copies }, () => x), 0)) as T;
   const [, length, modalities] = context.presence.shape;
-  const fused = model.fuse(
-    repeat(context.embeddings),
-    tf.tensor3d(weights, [rows, length, modalities]),
-    repeat(context.presence),
+  // Each view is fused from the shared E (no copy of the [batch, position, modality, dim]
+  // tensor, whose concat gradient would cost a pass over it); only the fused rows are stacked.
+  const fusedViews = views.map((view) =>
+    model.fuse(
+      context.embeddings,
+      tf.tensor3d(view, [batch.batchSize, length, modalities]),
+      context.presence,
+    )
   );
+  const fused = fusedViews.length === 1 ? fusedViews[0] : tf.concat(fusedViews, 0) as tf.Tensor3D;
   return model.lastStates(
     fused,
     tf.tensor2d(valid, [rows, batch.length]),
@@ -321,12 +323,15 @@ export function demureHooks(
   };
   if (config.warmupBy === "epochs" && config.warmupEpochs === 0) warmupEndedAfterEpoch = 0;
 
-  const attribute = (batch: SequenceBatch) => {
-    const result = attributeBatch(model, batch, attributionConfig);
+  const attribute = async (batch: SequenceBatch): Promise<BatchNoiseMask> => {
+    const result = await attributeBatch(model, batch, attributionConfig);
     return { noiseMask: result.noiseMask, scores: result.normalised };
   };
 
-  const viewsFor = (batch: SequenceBatch, step: number): ContrastiveViews | undefined => {
+  const viewsFor = async (
+    batch: SequenceBatch,
+    step: number,
+  ): Promise<ContrastiveViews | undefined> => {
     if (!warmupOver()) return undefined;
     cache ??= new NoiseMaskCache(batch.length, modalities, {
       warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
@@ -335,9 +340,18 @@ export function demureHooks(
     if (!cache.isActive(step)) return undefined;
     const shape: PairShape = [batch.batchSize, batch.length, modalities];
     const validMask = validMaskOf(model, batch);
-    const noise = config.variant === "contrastive_only"
-      ? (random++, randomNoiseMask(validMask, shape, config.rho, step * 7919 + 17))
-      : cache.noiseMaskFor(step, historyKeys(batch), batch.items, () => attribute(batch));
+    let noise: BatchNoiseMask | undefined;
+    if (config.variant === "contrastive_only") {
+      random++;
+      noise = randomNoiseMask(validMask, shape, config.rho, step * 7919 + 17);
+    } else {
+      // The attribution reads from the device, so it runs before the (synchronous) cache call.
+      const keys = historyKeys(batch);
+      const fresh = cache.needsRefresh(step, keys, batch.items)
+        ? await attribute(batch)
+        : undefined;
+      noise = cache.noiseMaskFor(step, keys, batch.items, () => fresh!);
+    }
     if (noise === undefined) return undefined;
     for (let i = 0; i < validMask.length; i++) {
       if (!validMask[i]) continue;
@@ -347,8 +361,11 @@ export function demureHooks(
     return buildContrastiveViews(validMask, noise.noiseMask, shape, { scores: noise.scores });
   };
 
-  const inputMask = (batch: SequenceBatch, step: number): tf.Tensor3D | undefined => {
-    const views = viewsFor(batch, step);
+  const inputMask = async (
+    batch: SequenceBatch,
+    step: number,
+  ): Promise<tf.Tensor3D | undefined> => {
+    const views = await viewsFor(batch, step);
     const denoise = config.variant === "attribution_only" ||
       (config.variant === "full" && config.denoiseInput);
     current = views ? { step, views, denoisedInput: denoise } : undefined;

@@ -86,6 +86,7 @@ export interface DesignChoice {
 export interface PlannedCell {
   /** Unique, stable key (the result file name); independent of the selected configuration. */
   key: string;
+  /** The data the cell runs on. */
   dataset: DatasetSpec;
   /** Label of the dataset in tables, e.g. "MovieLens". */
   datasetLabel: string;
@@ -95,6 +96,7 @@ export interface PlannedCell {
   systemName: string;
   /** The system with this cell's settings (trial, selection or design choice) applied. */
   system: SystemSpec;
+  /** The cell's seed (model initialisation, batches, dropout). */
   seed: number;
   /** Model settings of this cell (the plan's, with the cell's dropout). */
   model: ModelConfigInput;
@@ -145,9 +147,11 @@ export interface DatasetPlan {
 
 /** The whole grid and the settings every neural cell shares. */
 export interface ExperimentPlan {
+  /** How big the grid is. */
   mode: ExperimentMode;
   /** Seeds of the synthetic main table (the plan's reference seeds). */
   seeds: number[];
+  /** Model settings shared by every neural cell. */
   model: ModelConfigInput;
   /** Trainer settings shared by every dataset's cells (before the dataset's stopping rule). */
   training: Partial<TrainerConfig>;
@@ -162,9 +166,11 @@ export interface ExperimentPlan {
   synthetic: Partial<SyntheticConfig>;
   /** Noise fractions of the noise-level experiment. */
   noiseFractions: number[];
+  /** Values of each Demure parameter in the sensitivity sweep. */
   sweeps: Record<SweepParameter, number[]>;
   /** Systems of the main table, in display order. */
   mainSystems: SystemName[];
+  /** Systems of the ablation table, in display order. */
   ablationSystems: SystemName[];
   /** The selected configurations the plan was built with. */
   selected: SelectedConfigurations;
@@ -172,6 +178,7 @@ export interface ExperimentPlan {
   seedsAsked?: number[];
   /** The options the plan was built with, less the selection (to build it again). */
   options: Omit<PlanOptions, "selected">;
+  /** Every cell, in run order. */
   cells: PlannedCell[];
 }
 

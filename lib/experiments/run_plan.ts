@@ -54,12 +54,14 @@ export interface RunPlanOptions {
 export interface PlanOutcome {
   /** The plan as it stood at the end (with the selected configurations found). */
   plan: ExperimentPlan;
+  /** The finished cells of the plan, in plan order. */
   cells: CellResult[];
   /** Keys of the plan's cells that have not finished: not run (`runPending: false`), still
    * running in another process, waiting for a selection, or failed. */
   pending: string[];
   /** Keys of cells that failed in this run, with the error. */
   failed: { key: string; error: string }[];
+  /** The prepared datasets by label. */
   datasets: Map<string, PreparedDataset>;
   /** The finished cells by key. */
   byKey: Map<string, CellResult>;

@@ -67,13 +67,21 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
 
 /** A partial config whose nested objects may also be partial. */
 export interface ModelConfigInput {
+  /** See {@linkcode ModelConfig.backbone}. */
   backbone?: BackboneKind;
+  /** See {@linkcode ModelConfig.dim}. */
   dim?: number;
+  /** See {@linkcode ModelConfig.maxLength}. */
   maxLength?: number;
+  /** See {@linkcode ModelConfig.modalities}. */
   modalities?: string[];
+  /** Changes to {@linkcode DEFAULT_FUSION_CONFIG}. */
   fusion?: Partial<FusionConfig>;
+  /** Changes to {@linkcode DEFAULT_SASREC_CONFIG}. */
   sasrec?: Partial<SasRecConfig>;
+  /** Changes to {@linkcode DEFAULT_GRU4REC_CONFIG}. */
   gru4rec?: Partial<Gru4RecConfig>;
+  /** See {@linkcode ModelConfig.seed}. */
   seed?: number;
 }
 
@@ -155,17 +163,27 @@ export interface ForwardOptions {
   dropoutSeed?: number;
 }
 
+/**
+ * The workspace's model: per-modality item encoders, masked fusion of the modalities of each
+ * history item, a backbone (SASRec or GRU4Rec) that turns the fused history into user states, and
+ * the item table the states are scored against (the fused embeddings of every item). Parameters
+ * are named and seeded in {@linkcode SequentialRecommender.parameters}.
+ */
 export class SequentialRecommender {
+  /** The resolved configuration (defaults filled in). */
   readonly config: ModelConfig;
+  /** Number of items the model scores. */
   readonly numItems: number;
   /** Modality names along the modality axis. */
   readonly modalityNames: string[];
+  /** The model's named trainable parameters (what the optimiser and checkpoints see). */
   readonly parameters: ParameterStore;
   readonly #encoders: ModalityEncoders;
   readonly #fusion: ModalityFusion;
   readonly #backbone: Backbone;
   #dropoutSeed: number;
 
+  /** Builds the model for `dataset`'s items and modalities; throws a `SettingError` on a bad config. */
   constructor(dataset: EncoderInput, config: ModelConfigInput = {}) {
     this.config = resolveModelConfig(config);
     const { dim, maxLength, seed } = this.config;
@@ -204,6 +222,20 @@ export class SequentialRecommender {
   /** items int32 [batch, position] -> P [batch, position, modality] (1 where present). */
   presence(items: Tensor2D): Tensor3D {
     return tf.gather(this.#encoders.presenceTable as tf.Tensor, items) as tf.Tensor3D;
+  }
+
+  /**
+   * {@linkcode presence} on the host: item ids `[batch * position]` -> `[batch * position *
+   * modality]` (1 where present), from the constant table, with no device transfer.
+   */
+  presenceOf(items: ArrayLike<number>): Float32Array {
+    const table = this.#encoders.presenceValues;
+    const modalities = this.numModalities;
+    const out = new Float32Array(items.length * modalities);
+    for (let i = 0; i < items.length; i++) {
+      out.set(table.subarray(items[i] * modalities, (items[i] + 1) * modalities), i * modalities);
+    }
+    return out;
   }
 
   /**
@@ -311,6 +343,7 @@ export class SequentialRecommender {
     return this.parameters.variables();
   }
 
+  /** Frees every tensor of the model (parameters and constants). */
   dispose(): void {
     this.parameters.dispose();
     this.#encoders.dispose();

@@ -14,7 +14,9 @@ import { tf } from "../backend/tf.ts";
 
 /** Where the real positions of a [batch, length] left-padded batch are. */
 export interface PackedRows {
+  /** Rows of the batch. */
   batch: number;
+  /** Positions per row. */
   length: number;
   /** Trailing columns that hold any real item (leading all-padding columns are cut). */
   window: number;

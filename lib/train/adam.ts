@@ -60,12 +60,18 @@ export const DEFAULT_ADAM_CONFIG: AdamConfig = {
 /** Most inputs of one AddN (WebGPU's default limit of 8 storage buffers, less the output). */
 const ADD_N_GROUP = 7;
 
+/**
+ * Adam (Kingma and Ba, 2015) over the parameters of a {@linkcode ParameterStore}, with optional
+ * decoupled weight decay and global-norm clipping; the moments are kept per parameter name.
+ */
 export class Adam {
+  /** The optimiser's configuration. */
   readonly config: AdamConfig;
   #step = 0;
   readonly #first = new Map<string, tf.Tensor>();
   readonly #second = new Map<string, tf.Tensor>();
 
+  /** Validates `config` (a `SettingError` names the setting out of range). */
   constructor(config: AdamConfig = DEFAULT_ADAM_CONFIG) {
     validateAdamConfig(config);
     this.config = config;
@@ -161,6 +167,7 @@ export class Adam {
     }
   }
 
+  /** Frees the moment tensors (the parameters stay in their store). */
   dispose(): void {
     for (const t of [...this.#first.values(), ...this.#second.values()]) t.dispose();
     this.#first.clear();
