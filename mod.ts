@@ -51,7 +51,6 @@ export {
   type Gru4RecConfig,
   type ModelConfig,
   type ModelConfigInput,
-  ParameterStore,
   resolveModelConfig,
   type SasRecConfig,
   SequentialRecommender,
@@ -66,6 +65,7 @@ export {
   ModalityEncoders,
   ModalityFusion,
 } from "./lib/encoders/mod.ts";
+export { type PackedRows, packRows, ParameterStore } from "./lib/nn/mod.ts";
 
 // Losses.
 export {

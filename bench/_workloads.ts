@@ -109,14 +109,14 @@ export function evaluationPass(
  *
  * @example
  * ```ts
- * attributionPass(step.model, data, 256).noiseMask; // [users, position, modality]
+ * (await attributionPass(step.model, data, 256)).noiseMask; // [users, position, modality]
  * ```
  */
-export function attributionPass(
+export async function attributionPass(
   model: SequentialRecommender,
   data: WorkloadData,
   users: number,
-): AttributionResult {
+): Promise<AttributionResult> {
   const [{ batch, targets: targetIds }] = evaluationBatches(data.split, "test", users);
   const made: tf.Tensor[] = [];
   const track = <T extends tf.Tensor>(t: T): T => {
@@ -139,7 +139,7 @@ export function attributionPass(
         const picked = tf.sum(tf.mul(logits, tf.oneHot(targets, model.numItems)), 1);
         return tf.sub(tf.logSumExp(logits, 1), picked) as tf.Tensor1D;
       });
-    return attributeModalities(lossOf, embeddings, weights);
+    return await attributeModalities(lossOf, embeddings, weights);
   } finally {
     tf.dispose(made);
   }

@@ -55,7 +55,7 @@ for (const backend of backends) {
     async fn(b) {
       const m = await model();
       b.start();
-      attributionPass(m, data, 256);
+      await attributionPass(m, data, 256);
       b.end();
     },
   });

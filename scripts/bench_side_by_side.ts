@@ -10,7 +10,7 @@
  * (backend: `DEMURE_BACKEND`, default wasm; `--threads` sets both OpenBLAS and torch threads,
  * default: the core count).
  */
-import { initBackend } from "../lib/backend/init_backend.ts";
+import { initBackend } from "../mod.ts";
 import {
   createSasRecStep,
   DEFAULT_SASREC_STEP_CONFIG,

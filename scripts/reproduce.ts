@@ -7,9 +7,12 @@
  *   deno task reproduce --seeds 0,1 --results results/mine
  *   deno task reproduce --report-only   report the finished cells, list the missing ones, run nothing
  *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
+ *                     [--max-epochs N] [--patience N]
  *                                  bring your own data: main table and ablation on an imported
  *                                  dataset (format sequence or recbole), results under
- *                                  results/<label>/<mode>; see docs/data.md
+ *                                  results/<label>/<mode>; --max-epochs / --patience: the
+ *                                  dataset's own trainer settings (the plan's datasetTraining);
+ *                                  see docs/data.md
  *   deno task reproduce --ranking history_kept
  *                                  validate and test with history items kept as candidates
  *                                  (RecBole-compatible full sort; default history_excluded)
@@ -58,6 +61,8 @@ const { values } = parseArgs({
     format: { type: "string" },
     features: { type: "string" },
     ranking: { type: "string" },
+    "max-epochs": { type: "string" },
+    patience: { type: "string" },
   },
 });
 const mode = values.quick ? "quick" : "full";
@@ -69,8 +74,10 @@ const seeds = values.seeds?.split(",").map((s) => {
 /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
 function datasetOption(): DatasetSpec | undefined {
   if (values.dataset === undefined) {
-    if (values.format !== undefined || values.features !== undefined) {
-      throw new Error("--format and --features describe --dataset PATH, which is missing");
+    const orphans = ["format", "features", "max-epochs", "patience"] as const;
+    const given = orphans.filter((name) => values[name] !== undefined);
+    if (given.length > 0) {
+      throw new Error(`--${given.join(", --")}: only with --dataset PATH, which is missing`);
     }
     return undefined;
   }
@@ -91,6 +98,11 @@ function datasetOption(): DatasetSpec | undefined {
   };
 }
 const dataset = datasetOption();
+/** `--max-epochs` / `--patience` as trainer settings (range-checked by the plan). */
+const datasetTraining = {
+  ...(values["max-epochs"] !== undefined ? { maxEpochs: Number(values["max-epochs"]) } : {}),
+  ...(values.patience !== undefined ? { patience: Number(values.patience) } : {}),
+};
 const ranking = values.ranking === undefined
   ? undefined
   : parseRankingProtocol(values.ranking, "--ranking");
@@ -105,6 +117,7 @@ if (chosen.length > 1) {
 const plan = planExperiments(mode, seeds, {
   ...(dataset ? { dataset } : {}),
   ...(ranking ? { ranking } : {}),
+  ...(Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
 });
 
 /** Stops with a clear message (no stack) and a non-zero status. */
@@ -139,7 +152,7 @@ if (values.cell !== undefined) {
   } catch (error) {
     fail(error);
   }
-  await initBackend();
+  await initBackend().catch(fail);
   // The batch task running this cell, recorded in its claim: DEMURE_JOB_ID (set by the
   // Kubernetes manifest), else Slurm's array task, else Slurm's job.
   const slurmArray = Deno.env.get("SLURM_ARRAY_JOB_ID");
@@ -166,7 +179,7 @@ try {
 } catch (error) {
   fail(error);
 }
-await initBackend();
+await initBackend().catch(fail);
 const outcome = await runPlan(plan, {
   resultsDir,
   runPending: !values["report-only"],

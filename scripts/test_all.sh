@@ -28,6 +28,8 @@ stage() {
 stage fmt deno fmt --check
 stage lint deno lint
 stage check deno task --quiet typecheck
+# The public API (mod.ts) is documented: every exported symbol and member, no private types.
+stage doc-lint deno doc --quiet --lint mod.ts
 stage unit deno test -A --parallel tests/
 stage reproduce-quick deno task --quiet reproduce --quick
 stage notebooks deno task --quiet notebooks --quick

@@ -7,8 +7,9 @@ import { checkPerUserLoss, detachedCopy } from "./embedding_gradient.ts";
 import type { IntegratedGradientsBaseline, LossOfEmbeddings, PairShape } from "./types.ts";
 
 /**
- * Returns `[batch, position, modality]` contributions `-IG`, so that a user's contributions sum to
- * `L(baseline) - L(full)` (up to the Riemann error).
+ * Returns `[batch, position, modality]` contributions `-IG` as a tensor (the caller reads and
+ * disposes it), so that a user's contributions sum to `L(baseline) - L(full)` (up to the Riemann
+ * error).
  */
 export function integratedGradientContributions(
   lossOfEmbeddings: LossOfEmbeddings,
@@ -17,7 +18,7 @@ export function integratedGradientContributions(
   shape: PairShape,
   steps: number,
   baseline: IntegratedGradientsBaseline,
-): Float32Array {
+): tf.Tensor3D {
   if (!Number.isInteger(steps) || steps < 1) {
     throw new Error(
       `attribution: integratedGradientsSteps must be a positive integer, got ${steps}`,
@@ -49,9 +50,8 @@ export function integratedGradientContributions(
     const attribution = baseline === "zero_embedding"
       ? tf.sum(tf.mul(e, meanGradient), -1)
       : tf.mul(w, meanGradient);
-    return tf.neg(attribution);
+    return tf.neg(attribution) as tf.Tensor3D;
   });
-  const values = contributions.dataSync().slice() as Float32Array;
-  tf.dispose([e, w, gradientSum, contributions]);
-  return values;
+  tf.dispose([e, w, gradientSum]);
+  return contributions;
 }

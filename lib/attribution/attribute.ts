@@ -3,9 +3,8 @@
  * per-modality aggregate, as one typed, plottable {@linkcode AttributionResult}.
  */
 import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
-import { assertSynchronousReads } from "../backend/webgpu.ts";
 import { aggregateByModality } from "./aggregate.ts";
-import { computeContributions } from "./contributions.ts";
+import { contributionsAndMask } from "./contributions.ts";
 import { checkEmbeddingInputs } from "./embedding_gradient.ts";
 import { normaliseContributions } from "./normalise.ts";
 import { validPairs } from "./_pairs.ts";
@@ -21,28 +20,33 @@ import {
 /**
  * Attributes the per-user next-item loss to each (position, modality) of each user's history and
  * picks the noise set. Valid pairs are those with `mask > 0` (real position, modality present).
- * The inputs are copied, never differentiated through, so calling this inside a training step has
- * no effect on the training gradients; tensors made here are disposed before it returns.
+ * The inputs are detached (`detachedCopy`), never differentiated through, so the attribution
+ * leaves no trace on a training tape; tensors made here are disposed before it resolves. Values
+ * are read asynchronously (one transfer for the gradient methods), so it also runs on GPU backends.
  *
  * @example
  * ```ts
  * // E: [batch, position, modality, dim], w: [batch, position, modality]
  * const lossOf = (e: tf.Tensor4D, m: tf.Tensor3D) => perUserLoss(model.userStates(model.fuse(e, m), valid, false), targets);
- * const result = attributeModalities(lossOf, E, w, { selection: { kind: "bottom_fraction", rho: 0.3 } });
+ * const result = await attributeModalities(lossOf, E, w, { selection: { kind: "bottom_fraction", rho: 0.3 } });
  * result.noiseMask; // Uint8Array [batch, position, modality], 1 = noise
  * ```
  */
-export function attributeModalities(
+export async function attributeModalities(
   lossOfEmbeddings: LossOfEmbeddings,
   embeddings: Tensor4D,
   mask: Tensor3D,
   config: Partial<AttributionConfig> = {},
-): AttributionResult {
-  assertSynchronousReads("attributeModalities");
+): Promise<AttributionResult> {
   const full: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, ...config };
   const shape = checkEmbeddingInputs("attributeModalities", embeddings, mask);
-  const contributions = computeContributions(lossOfEmbeddings, embeddings, mask, full);
-  const validMask = validPairs(mask.dataSync());
+  const { contributions, mask: maskValues } = await contributionsAndMask(
+    lossOfEmbeddings,
+    embeddings,
+    mask,
+    full,
+  );
+  const validMask = validPairs(maskValues);
   const normalised = normaliseContributions(contributions, validMask, shape, full.normalisation);
   const perUserModality = userModalityScores(normalised, validMask, shape);
   const noiseMask = full.granularity === "pair"

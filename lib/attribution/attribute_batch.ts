@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * const batch = withNextItemTargets(evaluationBatch.batch, evaluationBatch.targets);
- * const result = attributeBatch(model, batch, { method: "occlusion" });
+ * const result = await attributeBatch(model, batch, { method: "occlusion" });
  * result.noiseMask; // [batch, position, modality], 1 = noise
  * ```
  */
@@ -18,11 +18,11 @@ import type { SequentialRecommender } from "../models/sequential_recommender.ts"
 import { sequenceLossOf } from "./sequence_loss.ts";
 
 /** Attributes `batch` (which must carry next-item targets) with `config`. */
-export function attributeBatch(
+export async function attributeBatch(
   model: SequentialRecommender,
   batch: SequenceBatch,
   config: Partial<AttributionConfig> = {},
-): AttributionResult {
+): Promise<AttributionResult> {
   const inputs = tf.tidy(() => {
     const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
     const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
@@ -38,7 +38,7 @@ export function attributeBatch(
   });
   try {
     const lossOf = sequenceLossOf(model, batch, inputs.presence, inputs.itemTable);
-    return attributeModalities(lossOf, inputs.embeddings, inputs.weights, config);
+    return await attributeModalities(lossOf, inputs.embeddings, inputs.weights, config);
   } finally {
     tf.dispose(Object.values(inputs));
   }

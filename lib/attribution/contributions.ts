@@ -2,15 +2,10 @@
  * Raw contribution of each modality of each history item to the next-item loss, by one of the
  * methods of {@linkcode AttributionMethod}. Higher = more important; 0 at invalid pairs.
  */
+import { readFloat32 } from "../backend/read_values.ts";
 import { tf } from "../backend/tf.ts";
 import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
-import { tidyRead } from "../backend/tidy_read.ts";
-import {
-  checkEmbeddingInputs,
-  detachedCopy,
-  embeddingGradient,
-  maskGradient,
-} from "./embedding_gradient.ts";
+import { checkEmbeddingInputs, detachedCopy, lossGradientTensors } from "./embedding_gradient.ts";
 import { integratedGradientContributions } from "./_integrated_gradients.ts";
 import { occlusionContributions } from "./_occlusion.ts";
 import { validPairs } from "./_pairs.ts";
@@ -27,71 +22,117 @@ export type ContributionConfig = Pick<
   "method" | "integratedGradientsSteps" | "integratedGradientsBaseline"
 >;
 
+/** Raw contributions and the fusion mask's values, both `[batch, position, modality]`. */
+export interface ContributionsAndMask {
+  contributions: Float32Array;
+  mask: Float32Array;
+}
+
+/** `mask` as float32 (a 0/1 or [0, 1] mask converts exactly), for a shared float32 read. */
+function asFloat32(mask: tf.Tensor3D): tf.Tensor3D {
+  return mask.dtype === "float32" ? mask : tf.cast(mask, "float32");
+}
+
+/** Reads `values` and `mask` in one transfer; disposes `values`. */
+async function readWithMask(values: tf.Tensor, mask: tf.Tensor3D): Promise<Float32Array[]> {
+  const floatMask = asFloat32(mask);
+  try {
+    return await readFloat32([values, floatMask]);
+  } finally {
+    values.dispose();
+    if (floatMask !== mask) floatMask.dispose();
+  }
+}
+
 function gradientContributions(
   lossOfEmbeddings: LossOfEmbeddings,
   embeddings: tf.Tensor4D,
   mask: tf.Tensor3D,
   method: "gradient_x_input" | "gradient_norm",
-): Float32Array {
-  const { gradient } = embeddingGradient(lossOfEmbeddings, embeddings, mask);
-  return tidyRead(() => {
-    const g = tf.tensor4d(gradient, embeddings.shape);
-    return method === "gradient_x_input"
-      ? tf.neg(tf.sum(tf.mul(g, detachedCopy(embeddings)), -1))
-      : tf.sqrt(tf.sum(tf.square(g), -1));
-  }) as Float32Array;
+): tf.Tensor3D {
+  const { gradient, loss } = lossGradientTensors(
+    "embeddingGradient",
+    lossOfEmbeddings,
+    embeddings,
+    mask,
+    "embeddings",
+  );
+  try {
+    return tf.tidy(() =>
+      method === "gradient_x_input"
+        ? tf.neg(tf.sum(tf.mul(gradient, detachedCopy(embeddings)), -1))
+        : tf.sqrt(tf.sum(tf.square(gradient), -1))
+    ) as tf.Tensor3D;
+  } finally {
+    tf.dispose([gradient, loss]);
+  }
 }
 
 /**
- * `[batch, position, modality]` contributions of the modality embeddings `embeddings`
- * `[batch, position, modality, dim]` under the fusion mask `mask` `[batch, position, modality]`.
- * Pairs with `mask <= 0` (padding, missing modality) get exactly 0. Nothing is recorded on any
- * enclosing gradient tape; every intermediate tensor is disposed.
- *
- * @example
- * ```ts
- * const c = computeContributions(lossOf, E, w, { ...DEFAULT_ATTRIBUTION_CONFIG, method: "occlusion" });
- * // c[(b * positions + p) * modalities + m] = L_b(w[b,p,m] = 0) - L_b(full)
- * ```
+ * {@linkcode computeContributions} together with the mask's values, so that a caller that also
+ * needs the valid pairs (the attribution) reads once. Gradient methods read once; occlusion reads
+ * the mask first (it builds the occluded masks from it), then every column's loss at once.
  */
-export function computeContributions(
+export async function contributionsAndMask(
   lossOfEmbeddings: LossOfEmbeddings,
   embeddings: Tensor4D,
   mask: Tensor3D,
   config: ContributionConfig = DEFAULT_ATTRIBUTION_CONFIG,
-): Float32Array {
+): Promise<ContributionsAndMask> {
   const shape: PairShape = checkEmbeddingInputs("computeContributions", embeddings, mask);
   let contributions: Float32Array;
+  let w: Float32Array;
   switch (config.method) {
     case "gradient_x_input":
     case "gradient_norm":
-      contributions = gradientContributions(lossOfEmbeddings, embeddings, mask, config.method);
+      [contributions, w] = await readWithMask(
+        gradientContributions(lossOfEmbeddings, embeddings, mask, config.method),
+        mask,
+      );
       break;
     case "mask_gradient": {
-      const { gradient } = maskGradient(lossOfEmbeddings, embeddings, mask);
-      const w = mask.dataSync();
-      contributions = gradient.map((g, i) => -g * w[i]);
-      break;
-    }
-    case "integrated_gradients":
-      contributions = integratedGradientContributions(
+      const { gradient, loss } = lossGradientTensors(
+        "maskGradient",
         lossOfEmbeddings,
         embeddings,
         mask,
-        shape,
-        config.integratedGradientsSteps,
-        config.integratedGradientsBaseline,
+        "mask",
+      );
+      loss.dispose();
+      const [g, values] = await readWithMask(gradient, mask);
+      w = values;
+      contributions = g.map((value, i) => -value * w[i]);
+      break;
+    }
+    case "integrated_gradients":
+      [contributions, w] = await readWithMask(
+        integratedGradientContributions(
+          lossOfEmbeddings,
+          embeddings,
+          mask,
+          shape,
+          config.integratedGradientsSteps,
+          config.integratedGradientsBaseline,
+        ),
+        mask,
       );
       break;
-    case "occlusion":
-      contributions = occlusionContributions(lossOfEmbeddings, embeddings, mask, shape);
+    case "occlusion": {
+      const floatMask = asFloat32(mask);
+      try {
+        [w] = await readFloat32([floatMask]);
+      } finally {
+        if (floatMask !== mask) floatMask.dispose();
+      }
+      contributions = await occlusionContributions(lossOfEmbeddings, embeddings, w, shape);
       break;
+    }
     default: {
       const unknown: never = config.method;
       throw new Error(`computeContributions: unknown method "${unknown}"`);
     }
   }
-  const valid = validPairs(mask.dataSync());
+  const valid = validPairs(w);
   for (let i = 0; i < contributions.length; i++) {
     if (!valid[i]) contributions[i] = 0;
     else if (!Number.isFinite(contributions[i])) {
@@ -101,5 +142,27 @@ export function computeContributions(
       );
     }
   }
-  return contributions;
+  return { contributions, mask: w };
+}
+
+/**
+ * `[batch, position, modality]` contributions of the modality embeddings `embeddings`
+ * `[batch, position, modality, dim]` under the fusion mask `mask` `[batch, position, modality]`.
+ * Pairs with `mask <= 0` (padding, missing modality) get exactly 0. Nothing is recorded on any
+ * enclosing gradient tape; every intermediate tensor is disposed. Values are read asynchronously
+ * (so this runs on GPU backends too).
+ *
+ * @example
+ * ```ts
+ * const c = await computeContributions(lossOf, E, w, { ...DEFAULT_ATTRIBUTION_CONFIG, method: "occlusion" });
+ * // c[(b * positions + p) * modalities + m] = L_b(w[b,p,m] = 0) - L_b(full)
+ * ```
+ */
+export async function computeContributions(
+  lossOfEmbeddings: LossOfEmbeddings,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
+  config: ContributionConfig = DEFAULT_ATTRIBUTION_CONFIG,
+): Promise<Float32Array> {
+  return (await contributionsAndMask(lossOfEmbeddings, embeddings, mask, config)).contributions;
 }

@@ -1,9 +1,11 @@
 /**
  * Gradient of the per-user next-item loss with respect to the modality embeddings, computed on a
- * detached copy of the inputs so that it never reaches the training tape.
+ * detached copy of the inputs so that it never reaches the training tape, and read asynchronously
+ * (one transfer) so that it also runs on GPU backends.
  */
+import { readFloat32 } from "../backend/read_values.ts";
 import { tf } from "../backend/tf.ts";
-import type { Tensor, Tensor3D, Tensor4D } from "../backend/tf.ts";
+import type { Tensor, Tensor1D, Tensor3D, Tensor4D } from "../backend/tf.ts";
 import type { LossOfEmbeddings, PairShape } from "./types.ts";
 
 /** What {@linkcode embeddingGradient} returns. */
@@ -15,19 +17,31 @@ export interface EmbeddingGradient {
 }
 
 /**
- * Copies a tensor through its values, so that nothing computed from the copy is recorded on an
- * enclosing gradient tape (tfjs has no stop-gradient op).
+ * A second handle on the same device memory, which no gradient tape links back to `tensor`
+ * (tfjs has no stop-gradient op): no kernel runs, so nothing is recorded, and nothing is read to
+ * the host (the former copy through `dataSync` could not run on a GPU backend). Dispose it like
+ * any tensor; the memory is freed when both handles are.
+ *
+ * @example
+ * ```ts
+ * const e = detachedCopy(embeddings); // tf.grad(f)(e) never reaches what made `embeddings`
+ * ```
  */
 export function detachedCopy<T extends Tensor>(tensor: T): T {
-  // slice(): on the cpu backend dataSync() hands out the backend's own buffer.
-  return tf.tensor(tensor.dataSync().slice(), tensor.shape, tensor.dtype) as T;
+  const engine = tf.engine();
+  engine.backend.incRef(tensor.dataId);
+  return engine.makeTensorFromTensorInfo({
+    dataId: tensor.dataId,
+    shape: tensor.shape,
+    dtype: tensor.dtype,
+  }) as T;
 }
 
 /** Throws unless `embeddings` is `[b, p, m, d]` and `mask` is `[b, p, m]` with the same b, p, m. */
 export function checkEmbeddingInputs(
   where: string,
-  embeddings: tf.Tensor,
-  mask: tf.Tensor,
+  embeddings: Tensor,
+  mask: Tensor,
 ): PairShape {
   if (embeddings.rank !== 4) {
     throw new Error(
@@ -53,17 +67,26 @@ export function checkPerUserLoss(where: string, loss: tf.Tensor, batch: number):
   }
 }
 
-/** Gradient of the summed per-user loss with respect to `E` or `w`, plus the per-user loss. */
-function lossGradient(
+/** The gradient and the per-user loss, left on the device (the caller disposes both). */
+export interface GradientTensors {
+  /** dL/dE `[batch, position, modality, dim]` or dL/dw `[batch, position, modality]`. */
+  gradient: Tensor;
+  /** `[batch]` per-user loss. */
+  loss: Tensor1D;
+}
+
+/**
+ * Gradient of the summed per-user loss with respect to `E` or `w`, plus the per-user loss, as
+ * tensors: callers that derive contributions keep them on the device and read once.
+ */
+export function lossGradientTensors(
   where: string,
   lossOfEmbeddings: LossOfEmbeddings,
-  embeddings: tf.Tensor4D,
-  mask: tf.Tensor3D,
+  embeddings: Tensor4D,
+  mask: Tensor3D,
   withRespectTo: "embeddings" | "mask",
-): EmbeddingGradient {
+): GradientTensors {
   const shape = checkEmbeddingInputs(where, embeddings, mask);
-  // Tensors leave the tidy scope and are read afterwards: a typed array returned from inside
-  // tf.tidy is walked element by element (see tidyRead).
   let perUser: tf.Tensor1D | undefined;
   const gradient = tf.tidy(() => {
     const e = detachedCopy(embeddings);
@@ -78,14 +101,23 @@ function lossGradient(
     };
     return tf.grad(lossSum)(withRespectTo === "embeddings" ? e : w);
   });
+  return { gradient, loss: perUser as unknown as tf.Tensor1D };
+}
+
+/** Reads {@linkcode lossGradientTensors} in one transfer and disposes the tensors. */
+async function lossGradient(
+  where: string,
+  lossOfEmbeddings: LossOfEmbeddings,
+  embeddings: tf.Tensor4D,
+  mask: tf.Tensor3D,
+  withRespectTo: "embeddings" | "mask",
+): Promise<EmbeddingGradient> {
+  const tensors = lossGradientTensors(where, lossOfEmbeddings, embeddings, mask, withRespectTo);
   try {
-    return {
-      gradient: gradient.dataSync().slice() as Float32Array,
-      loss: (perUser as tf.Tensor1D | undefined)?.dataSync().slice() as Float32Array,
-    };
+    const [gradient, loss] = await readFloat32([tensors.gradient, tensors.loss]);
+    return { gradient, loss };
   } finally {
-    gradient.dispose();
-    (perUser as tf.Tensor1D | undefined)?.dispose();
+    tf.dispose([tensors.gradient, tensors.loss]);
   }
 }
 
@@ -95,14 +127,14 @@ function lossGradient(
  *
  * @example
  * ```ts
- * const { gradient, loss } = embeddingGradient((e, w) => tf.sum(tf.mul(e, tf.expandDims(w, 3)), [1, 2, 3]), E, w);
+ * const { gradient, loss } = await embeddingGradient((e, w) => tf.sum(tf.mul(e, tf.expandDims(w, 3)), [1, 2, 3]), E, w);
  * ```
  */
 export function embeddingGradient(
   lossOfEmbeddings: LossOfEmbeddings,
   embeddings: Tensor4D,
   mask: Tensor3D,
-): EmbeddingGradient {
+): Promise<EmbeddingGradient> {
   return lossGradient("embeddingGradient", lossOfEmbeddings, embeddings, mask, "embeddings");
 }
 
@@ -112,13 +144,13 @@ export function embeddingGradient(
  *
  * @example
  * ```ts
- * const { gradient } = maskGradient(lossOf, E, w); // [batch, position, modality]
+ * const { gradient } = await maskGradient(lossOf, E, w); // [batch, position, modality]
  * ```
  */
 export function maskGradient(
   lossOfEmbeddings: LossOfEmbeddings,
   embeddings: Tensor4D,
   mask: Tensor3D,
-): EmbeddingGradient {
+): Promise<EmbeddingGradient> {
   return lossGradient("maskGradient", lossOfEmbeddings, embeddings, mask, "mask");
 }

@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { attributeModalities } from "./mod.ts";
- * const result = attributeModalities(lossOf, E, w); // gradient x input, z-score, bottom 30 %
+ * const result = await attributeModalities(lossOf, E, w); // gradient x input, z-score, bottom 30 %
  * ```
  *
  * @module

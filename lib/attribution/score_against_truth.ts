@@ -34,6 +34,7 @@ export interface TruthScoreConfig {
 
 /** Agreement of the noise sets with the planted truth, pooled over all scored units. */
 export interface NoiseSetScore {
+  /** The level the units were scored at. */
   level: TruthScoreLevel;
   /** |selected and truly noise| / |selected|; NaN when nothing was selected. */
   precision: number;
@@ -43,13 +44,17 @@ export interface NoiseSetScore {
   rocAuc: number;
   /** Number of scored units (pairs or user-modalities). */
   units: number;
+  /** Units selected as noise. */
   selected: number;
+  /** Units that are truly noise. */
   truthNoise: number;
+  /** Units selected as noise that are truly noise. */
   truePositives: number;
 }
 
 /** One attributed batch and the internal user id of each of its rows. */
 export interface AttributedBatch {
+  /** The attribution of the batch. */
   result: AttributionResult;
   /** `[batch]` internal user ids, indexing `truth.pointsOfInterest`. */
   users: ArrayLike<number>;

@@ -8,13 +8,15 @@
  * @example
  * ```ts
  * const lossOf = sequenceLossOf(model, batch, presence, itemTable);
- * const result = attributeModalities(lossOf, embeddings, weights);
+ * const result = await attributeModalities(lossOf, embeddings, weights);
  * ```
  */
 import { tf } from "../backend/tf.ts";
 import type { Tensor2D, Tensor3D } from "../backend/tf.ts";
 import type { LossOfEmbeddings } from "./types.ts";
 import type { SequenceBatch } from "../data/types.ts";
+import { lossPositions, rowCrossEntropy } from "../losses/recommendation.ts";
+import { packRows } from "../nn/packed_rows.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 
 /**
@@ -46,20 +48,31 @@ export function sequenceLossOf(
 ): LossOfEmbeddings {
   const { batchSize, length } = batch;
   if (batch.targets === undefined) throw new Error("sequenceLossOf: the batch carries no targets");
-  const targetValues = batch.targets;
+  // Only real positions are scored: the [rows, numItems] logits are the expensive part, and on
+  // short histories most of the [batch * length] positions are padding.
+  const flat = lossPositions(batch, "all");
+  const rowOf = Int32Array.from(flat, (i) => Math.floor(i / length));
+  const targetValues = Int32Array.from(flat, (i) => batch.targets![i]);
+  const counts = new Float32Array(batchSize);
+  for (const row of rowOf) counts[row] += 1;
+  const packing = packRows(batch.valid, batchSize, length);
   return (embeddings, weights) =>
     tf.tidy(() => {
       const valid = tf.tensor2d(batch.valid, [batchSize, length]);
-      const states = model.userStates(model.fuse(embeddings, weights, presence), valid, false);
-      const flat = tf.reshape(states, [batchSize * length, model.config.dim]);
-      const logits = tf.matMul(flat, itemTable, false, true);
-      const targets = tf.tensor1d(targetValues, "int32");
-      const picked = tf.sum(
-        tf.mul(logits, tf.cast(tf.oneHot(targets, model.numItems), "float32")),
-        1,
+      const states = model.userStates(
+        model.fuse(embeddings, weights, presence),
+        valid,
+        false,
+        undefined,
+        packing,
       );
-      const perPosition = tf.reshape(tf.sub(tf.logSumExp(logits, 1), picked), [batchSize, length]);
-      const count = tf.maximum(tf.sum(valid, 1), 1);
-      return tf.div(tf.sum(tf.mul(perPosition, valid), 1), count) as tf.Tensor1D;
+      const rows = tf.gather(
+        tf.reshape(states, [batchSize * length, model.config.dim]),
+        tf.tensor1d(flat, "int32"),
+      );
+      const logits = tf.matMul(rows, itemTable, false, true); // [real positions, numItems]
+      const perPosition = rowCrossEntropy(logits, tf.tensor1d(targetValues, "int32"));
+      const perUser = tf.unsortedSegmentSum(perPosition, tf.tensor1d(rowOf, "int32"), batchSize);
+      return tf.div(perUser, tf.maximum(tf.tensor1d(counts), 1)) as tf.Tensor1D;
     });
 }

@@ -150,10 +150,15 @@ export interface AttributionResult {
   interestMask: Uint8Array;
   /** `[batch, position, modality]` 1 = valid pair (position is real and modality present). */
   validMask: Uint8Array;
+  /** `[batch, position, modality]` of every pair array above. */
   shape: PairShape;
+  /** The method that measured the contributions. */
   method: AttributionMethod;
+  /** The per-user normalisation applied. */
   normalisation: NormalisationMethod;
+  /** How the noise set was selected. */
   selection: NoiseSelection;
+  /** The level the noise set was chosen at. */
   granularity: NoiseGranularity;
   /** One entry per modality. */
   aggregateByModality: ModalityAggregate[];

@@ -18,7 +18,7 @@ import { tf } from "./tf.ts";
 import { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";
 import { registerBlasKernels } from "./kernels/blas_matmul.ts";
 import { registerHostKernels } from "./kernels/host_kernels.ts";
-import { activateWebgpu } from "./webgpu.ts";
+import { activateWebgpu, probeWebgpu } from "./webgpu.ts";
 
 /** Names accepted by {@linkcode initBackend} and `DEMURE_BACKEND`. */
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
@@ -37,7 +37,9 @@ export interface BackendConfig {
 
 /** What {@linkcode initBackend} picked and why. */
 export interface BackendChoice {
+  /** The active tfjs backend. */
   backend: BackendName;
+  /** Why it was chosen (requested, fallback, probe result). */
   reason: string;
   /** Extra kernels registered by this workspace, e.g. `UnsortedSegmentSum`, `BatchMatMul(openblas)`. */
   kernels: string[];
@@ -98,13 +100,26 @@ function describeChoice(backend: BackendName, reason: string, kernels: string[])
   return `backend: ${backend}${extras ? ` + ${extras}` : ""} (${reason})`;
 }
 
-async function activate(name: BackendName): Promise<void> {
-  if (name === "webgpu") {
-    await activateWebgpu();
-    return;
-  }
+async function activate(name: Exclude<BackendName, "webgpu" | "tensorflow">): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") returned false`);
   await tf.ready();
+}
+
+/**
+ * Activates the forced webgpu backend; without an adapter, fails with one line that says so and
+ * what to use instead (a script prints it and exits; see `scripts/reproduce.ts`).
+ */
+async function activateForcedWebgpu(config: BackendConfig): Promise<string> {
+  const probe = await probeWebgpu();
+  const setting = config.backend === "webgpu" ? 'config.backend "webgpu"' : "DEMURE_BACKEND=webgpu";
+  if (!probe.available) {
+    throw new Error(
+      `${setting}: no WebGPU adapter (${probe.reason}); use DEMURE_BACKEND=wasm ` +
+        "(the CPU backend, also the default when DEMURE_BACKEND is unset) instead",
+    );
+  }
+  await activateWebgpu();
+  return `forced by ${setting}; adapter ${probe.reason}`;
 }
 
 async function choose(config: BackendConfig): Promise<BackendChoice> {
@@ -115,6 +130,9 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
     const pkg = await tryNative();
     backend = "tensorflow";
     reason = `forced; native TensorFlow from ${pkg}`;
+  } else if (forced === "webgpu") {
+    reason = await activateForcedWebgpu(config);
+    backend = forced;
   } else if (forced !== undefined) {
     await activate(forced);
     backend = forced;

@@ -55,7 +55,8 @@ export async function readFloat32(tensors: readonly tf.Tensor[]): Promise<Float3
 
 /**
  * Values of one tensor the caller made for reading, which is disposed afterwards (also on error).
- * No copy is made: nothing else holds the tensor, so the array is the caller's.
+ * No copy is made, so the tensor must be a fresh result (not a reshape or clone of a tensor that
+ * lives on, whose buffer `cpu` would hand out): then the array is the caller's.
  */
 export async function readAndDispose(tensor: tf.Tensor): Promise<tf.TypedArray> {
   try {

@@ -99,22 +99,3 @@ export async function activateWebgpu(): Promise<WebgpuProbe> {
   await tf.ready();
   return probe;
 }
-
-/**
- * Throws a clear error when the current backend is webgpu: the training loop, the evaluation and
- * the attribution read tensor values synchronously, and tfjs-backend-webgpu's synchronous read
- * goes through an `OffscreenCanvas`, which Deno lacks (it fails deep inside tfjs otherwise).
- *
- * @example
- * ```ts
- * assertSynchronousReads("trainModel"); // passes on wasm and cpu
- * ```
- */
-export function assertSynchronousReads(what: string): void {
-  if (tf.getBackend() !== "webgpu") return;
-  throw new Error(
-    `${what} reads tensor values synchronously, which the webgpu backend cannot do under Deno ` +
-      "(tfjs-backend-webgpu reads synchronously through OffscreenCanvas, which Deno lacks); " +
-      "run it with DEMURE_BACKEND=wasm or cpu",
-  );
-}

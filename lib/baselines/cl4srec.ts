@@ -23,6 +23,7 @@ import { createRng, type Rng } from "../util/random.ts";
 
 /** One augmented history: the items kept and which of them are masked. */
 export interface AugmentedView {
+  /** The item ids of the view's positions, in order. */
   items: Int32Array;
   /** 1 where the position is masked (fused to zero). */
   masked: Uint8Array;

@@ -14,13 +14,17 @@
 
 /** One F32 tensor: row-major data and its shape. */
 export interface HostTensor {
+  /** The tensor's shape. */
   shape: number[];
+  /** Row-major values. */
   data: Float32Array;
 }
 
 /** Decoded file: tensors in file order and the string metadata. */
 export interface DecodedSafetensors {
+  /** Tensors by name, in file order. */
   tensors: Map<string, HostTensor>;
+  /** The file's `__metadata__` strings. */
   metadata: Record<string, string>;
 }
 

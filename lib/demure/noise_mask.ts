@@ -13,8 +13,11 @@
  * @example
  * ```ts
  * const cache = new NoiseMaskCache(maxLength, numModalities, { warmupSteps: 30, everySteps: 10 });
- * const noise = cache.noiseMaskFor(step, batch.users, batch.items, () =>
- *   attributeModalities(lossOf, E, w, attributionConfig));
+ * // The attribution reads from the device (asynchronously), so it runs before the cache call.
+ * const fresh = cache.needsRefresh(step, batch.users, batch.items)
+ *   ? await attributeModalities(lossOf, E, w, attributionConfig)
+ *   : undefined;
+ * const noise = cache.noiseMaskFor(step, batch.users, batch.items, () => fresh!);
  * if (noise) { const views = buildContrastiveViews(validMask, noise.noiseMask, shape, { scores: noise.scores }); }
  * ```
  *

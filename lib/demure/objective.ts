@@ -24,7 +24,6 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import { tidyRead } from "../backend/tidy_read.ts";
 import { validPairs } from "../attribution/mod.ts";
 import {
   type AttributionConfig,
@@ -35,6 +34,8 @@ import {
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
+import { packRows } from "../nn/packed_rows.ts";
+import { hashSeeds } from "../util/random.ts";
 import {
   checkBoolean,
   checkInteger,
@@ -47,7 +48,7 @@ import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
-import { NoiseMaskCache } from "./noise_mask.ts";
+import { type BatchNoiseMask, NoiseMaskCache } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
 
 /**
@@ -126,9 +127,11 @@ export interface DemureStats {
 
 /** The hooks plus counters. */
 export interface DemureTraining {
+  /** The resolved configuration (defaults filled in). */
   config: DemureConfig;
   /** Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint. */
   hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss" | "checkpointState">;
+  /** Counters of the run so far. */
   stats(): DemureStats;
 }
 
@@ -180,20 +183,22 @@ export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureCo
  * @example
  * ```ts
  * const config = resolveDemureConfig({ rho: 0.5 });
- * attributeBatch(model, batch, noiseAttributionConfig(config)); // the noise set Demure would use
+ * await attributeBatch(model, batch, noiseAttributionConfig(config)); // the noise set Demure would use
  * ```
  */
 export function noiseAttributionConfig(config: DemureConfig): AttributionConfig {
   return { ...config.attribution, selection: { kind: "bottom_fraction", rho: config.rho } };
 }
 
-/** Valid pairs of a batch, `[batch, position, modality]`: real position and modality present. */
+/**
+ * Valid pairs of a batch, `[batch, position, modality]`: real position and modality present.
+ * Computed on the host from the constant presence table: no device transfer in a training step.
+ */
 function validMaskOf(model: SequentialRecommender, batch: SequenceBatch): Uint8Array {
-  return validPairs(tidyRead(() => {
-    const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
-    const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
-    return tf.mul(model.presence(items), tf.expandDims(valid, 2));
-  }));
+  const presence = model.presenceOf(batch.items);
+  const modalities = model.numModalities;
+  for (let i = 0; i < presence.length; i++) presence[i] *= batch.valid[Math.floor(i / modalities)];
+  return validPairs(presence);
 }
 
 /**
@@ -221,6 +226,43 @@ function lastState(states: tf.Tensor3D): tf.Tensor2D {
 }
 
 /**
+ * Last-position states `[views * batch, dim]` of the batch read through each fusion mask of
+ * `views` (`[batch, position, modality]` each), as one training-mode backbone pass over the
+ * batch repeated once per view.
+ */
+function stackedLastStates(
+  model: SequentialRecommender,
+  context: AuxiliaryLossContext,
+  views: Float32Array[],
+  dropoutSeed: number,
+): tf.Tensor2D {
+  const { batch } = context;
+  const copies = views.length;
+  const size = batch.batchSize * batch.length;
+  const valid = new Float32Array(copies * size);
+  views.forEach((_, k) => valid.set(batch.valid, k * size));
+  const rows = copies * batch.batchSize;
+  const [, length, modalities] = context.presence.shape;
+  // Each view is fused from the shared E (no copy of the [batch, position, modality, dim]
+  // tensor, whose concat gradient would cost a pass over it); only the fused rows are stacked.
+  const fusedViews = views.map((view) =>
+    model.fuse(
+      context.embeddings,
+      tf.tensor3d(view, [batch.batchSize, length, modalities]),
+      context.presence,
+    )
+  );
+  const fused = fusedViews.length === 1 ? fusedViews[0] : tf.concat(fusedViews, 0) as tf.Tensor3D;
+  return model.lastStates(
+    fused,
+    tf.tensor2d(valid, [rows, batch.length]),
+    true,
+    dropoutSeed,
+    packRows(valid, rows, batch.length),
+  );
+}
+
+/**
  * Builds Demure's hooks for {@linkcode trainModel}. The noise masks are cached per user (see
  * `NoiseMaskCache`), so a user's mask is recomputed at most every `everySteps` steps.
  */
@@ -237,12 +279,15 @@ export function demureHooks(
   const validCount = new Float64Array(modalities);
   let current: { step: number; views: ContrastiveViews; denoisedInput: boolean } | undefined;
 
-  const attribute = (batch: SequenceBatch) => {
-    const result = attributeBatch(model, batch, attributionConfig);
+  const attribute = async (batch: SequenceBatch): Promise<BatchNoiseMask> => {
+    const result = await attributeBatch(model, batch, attributionConfig);
     return { noiseMask: result.noiseMask, scores: result.normalised };
   };
 
-  const viewsFor = (batch: SequenceBatch, step: number): ContrastiveViews | undefined => {
+  const viewsFor = async (
+    batch: SequenceBatch,
+    step: number,
+  ): Promise<ContrastiveViews | undefined> => {
     cache ??= new NoiseMaskCache(batch.length, modalities, {
       warmupSteps: config.warmupSteps,
       everySteps: config.everySteps,
@@ -250,9 +295,18 @@ export function demureHooks(
     if (!cache.isActive(step)) return undefined;
     const shape: PairShape = [batch.batchSize, batch.length, modalities];
     const validMask = validMaskOf(model, batch);
-    const noise = config.variant === "contrastive_only"
-      ? (random++, randomNoiseMask(validMask, shape, config.rho, step * 7919 + 17))
-      : cache.noiseMaskFor(step, historyKeys(batch), batch.items, () => attribute(batch));
+    let noise: BatchNoiseMask | undefined;
+    if (config.variant === "contrastive_only") {
+      random++;
+      noise = randomNoiseMask(validMask, shape, config.rho, step * 7919 + 17);
+    } else {
+      // The attribution reads from the device, so it runs before the (synchronous) cache call.
+      const keys = historyKeys(batch);
+      const fresh = cache.needsRefresh(step, keys, batch.items)
+        ? await attribute(batch)
+        : undefined;
+      noise = cache.noiseMaskFor(step, keys, batch.items, () => fresh!);
+    }
     if (noise === undefined) return undefined;
     for (let i = 0; i < validMask.length; i++) {
       if (!validMask[i]) continue;
@@ -262,8 +316,11 @@ export function demureHooks(
     return buildContrastiveViews(validMask, noise.noiseMask, shape, { scores: noise.scores });
   };
 
-  const inputMask = (batch: SequenceBatch, step: number): tf.Tensor3D | undefined => {
-    const views = viewsFor(batch, step);
+  const inputMask = async (
+    batch: SequenceBatch,
+    step: number,
+  ): Promise<tf.Tensor3D | undefined> => {
+    const views = await viewsFor(batch, step);
     const denoise = config.variant === "attribution_only" ||
       (config.variant === "full" && config.denoiseInput);
     current = views ? { step, views, denoisedInput: denoise } : undefined;
@@ -277,24 +334,22 @@ export function demureHooks(
     }
     const { views } = current;
     const { batch } = context;
-    const shape: [number, number, number] = [...views.shape];
-    const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
-    const stateOf = (weights: Float32Array, dropoutSeed: number) =>
-      lastState(
-        model.userStates(
-          model.fuse(context.embeddings, tf.tensor3d(weights, shape), context.presence),
-          valid,
-          true,
-          dropoutSeed,
-        ),
-      );
-    // The anchor reads the full history; when L_rec read the denoised one, it needs its own pass.
-    const anchor = current.denoisedInput
-      ? stateOf(views.anchor, context.seed + 2)
-      : lastState(context.states);
-    const positive = stateOf(views.positive, context.seed + 1);
+    // The recommendation pass already read one view: the positive (denoised history) when
+    // L_rec is denoised, else the anchor (full history). Its states are reused, and the views
+    // still missing (the other of anchor / positive, and the negative) run as ONE backbone pass
+    // over the batch stacked with itself: one pass of 2B rows instead of two passes of B.
+    const shared = lastState(context.states);
+    const needed: Float32Array[] = [current.denoisedInput ? views.anchor : views.positive];
+    if (config.noiseViewAsNegative) needed.push(views.negative);
+    const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
+    const other = tf.slice(states, [0, 0], [batch.batchSize, -1]) as tf.Tensor2D;
+    const anchor = current.denoisedInput ? other : shared;
+    const positive = current.denoisedInput ? shared : other;
     const negatives = config.noiseViewAsNegative
-      ? tf.expandDims(stateOf(views.negative, context.seed + 1), 1) as tf.Tensor3D
+      ? tf.expandDims(
+        tf.slice(states, [batch.batchSize, 0], [batch.batchSize, -1]),
+        1,
+      ) as tf.Tensor3D
       : undefined;
     const contrastive = infoNce(anchor, positive, {
       temperature: config.temperature,

@@ -54,9 +54,13 @@ export interface ContrastiveViewOptions extends Partial<ContrastiveViewConfig> {
 
 /** Fusion masks of the three views, `[batch, position, modality]` each, values 0 or 1. */
 export interface ContrastiveViews {
+  /** The full history: every valid pair (1), padding and missing modalities 0. */
   anchor: Float32Array;
+  /** The denoised history: the noise set masked. */
   positive: Float32Array;
+  /** The noise-only history: the points of interest masked. */
   negative: Float32Array;
+  /** `[batch, position, modality]` of the three masks. */
   shape: PairShape;
   /** Real positions where `keep_one` restored a modality in the positive view. */
   restoredPositive: number;
@@ -190,8 +194,11 @@ export function randomNoiseMask(
 
 /** The three views as `[batch, position, modality]` tensors (the caller disposes them). */
 export interface ContrastiveViewTensors {
+  /** The full history's mask. */
   anchor: Tensor3D;
+  /** The denoised history's mask. */
   positive: Tensor3D;
+  /** The noise-only history's mask. */
   negative: Tensor3D;
 }
 

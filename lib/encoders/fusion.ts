@@ -16,8 +16,8 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Tensor } from "../backend/tf.ts";
-import { ParameterStore } from "../models/parameter_store.ts";
-import { dense, layerNorm } from "../models/_layers.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { dense, layerNorm } from "../nn/layers.ts";
 
 /** How the masked modality vectors are combined. */
 export type FusionKind = "mean" | "sum" | "gated";
@@ -39,10 +39,16 @@ export const DEFAULT_FUSION_CONFIG: FusionConfig = {
   layerNorm: false,
 };
 
+/**
+ * Masked fusion of the modality embeddings of each history item into one vector (see
+ * {@linkcode FusionKind}); its parameters (gate, projection, norm) live in the model's store.
+ */
 export class ModalityFusion {
+  /** The fusion's configuration. */
   readonly config: FusionConfig;
   readonly #store: ParameterStore;
 
+  /** Creates the fusion's parameters (if any) in `store`; `dim` is the embedding width. */
   constructor(config: FusionConfig, dim: number, store: ParameterStore) {
     this.config = config;
     this.#store = store;

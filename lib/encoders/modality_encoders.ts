@@ -16,8 +16,8 @@
 import { tf } from "../backend/tf.ts";
 import type { Tensor2D, Tensor3D } from "../backend/tf.ts";
 import type { InteractionDataset, ModalityFeatures, ModalityKind } from "../data/types.ts";
-import { ParameterStore } from "../models/parameter_store.ts";
-import { dense, layerNorm } from "../models/_layers.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { dense, layerNorm } from "../nn/layers.ts";
 
 /** Configuration of {@linkcode ModalityEncoders}. */
 export interface EncoderConfig {
@@ -41,17 +41,28 @@ interface EncodedModality {
   encode: () => tf.Tensor2D;
 }
 
+/**
+ * One encoder per modality, mapping every item to a `dim`-wide embedding per modality: a learned
+ * table for `id`, a dense layer with layer norm over `dense` features, a learned table averaged
+ * over the active entries of `multi_hot` features. Parameters live in the model's store.
+ */
 export class ModalityEncoders {
   /** Names of the encoded modalities, in the order of the modality axis. */
   readonly names: string[];
+  /** Kind of each encoded modality, in the same order. */
   readonly kinds: ModalityKind[];
+  /** Number of items encoded. */
   readonly numItems: number;
+  /** Width of every modality embedding. */
   readonly dim: number;
   /** [numItems, modality] float32, 1 where the item has the modality (a constant). */
   readonly presenceTable: Tensor2D;
+  /** The same table on the host (row-major), read by host-side code without a device transfer. */
+  readonly presenceValues: Float32Array;
   readonly #modalities: EncodedModality[];
   readonly #constants: tf.Tensor[] = [];
 
+  /** Builds the encoders of the chosen modalities of `dataset`, with parameters in `store`. */
   constructor(dataset: EncoderInput, config: EncoderConfig, store: ParameterStore) {
     const chosen = selectModalities(dataset, config.modalities);
     this.numItems = dataset.numItems;
@@ -64,6 +75,7 @@ export class ModalityEncoders {
     chosen.forEach((m, k) => {
       for (let i = 0; i < dataset.numItems; i++) presence[i * chosen.length + k] = m.present[i];
     });
+    this.presenceValues = presence;
     this.presenceTable = tf.tensor2d(presence, [dataset.numItems, chosen.length]);
   }
 
@@ -72,6 +84,7 @@ export class ModalityEncoders {
     return tf.tidy(() => tf.stack(this.#modalities.map((m) => m.encode()), 1) as tf.Tensor3D);
   }
 
+  /** Frees the constant tensors (feature matrices, presence table); parameters stay in the store. */
   dispose(): void {
     this.presenceTable.dispose();
     for (const constant of this.#constants) constant.dispose();

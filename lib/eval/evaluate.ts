@@ -61,6 +61,7 @@ export interface EvaluationResult {
   users: Int32Array;
   /** 0-based pessimistic rank of each user's target. */
   ranks: Int32Array;
+  /** The protocol that produced these numbers. */
   protocol: EvaluationProtocol;
 }
 

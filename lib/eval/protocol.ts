@@ -51,7 +51,9 @@ export interface EvaluationProtocol {
   ranking: string;
   /** The named full-ranking protocol (absent for sampled ranking and for older result files). */
   rankingProtocol?: RankingProtocol;
+  /** Which target was ranked: validation or test. */
   stage: EvaluationStage;
+  /** Seed of the run that produced the model. */
   seed: number;
 }
 

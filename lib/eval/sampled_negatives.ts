@@ -16,7 +16,7 @@ import { createRng } from "../util/random.ts";
 export interface SampledNegativesConfig {
   /** Negatives per user. Default 100. */
   count: number;
-  /** Default 0. */
+  /** Seed of the draw. Default 0. */
   seed: number;
 }
 
@@ -25,9 +25,13 @@ export const DEFAULT_SAMPLED_NEGATIVES: SampledNegativesConfig = { count: 100, s
 
 /** The persisted negatives. */
 export interface SampledNegatives {
+  /** Format tag of the file. */
   format: "demure-sampled-negatives/1";
+  /** Fingerprint of the dataset the negatives were drawn for. */
   datasetFingerprint: string;
+  /** Negatives per user. */
   count: number;
+  /** Seed of the draw. */
   seed: number;
   /** Per user (internal index), `count` distinct item ids. */
   negatives: number[][];

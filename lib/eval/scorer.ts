@@ -16,6 +16,7 @@ import type { SequentialRecommender } from "../models/sequential_recommender.ts"
 export interface Scorer {
   /** Printed in result protocols, e.g. "SASRec(id+text+genre)". */
   readonly name: string;
+  /** Number of items scored (the width of each score row). */
   readonly numItems: number;
   /**
    * Row-major [batch, numItems] scores, higher = more likely next. A model's scores are read from

@@ -13,6 +13,7 @@
 
 /** Result of a paired test. */
 export interface PairedTestResult {
+  /** Which test was run. */
   test: "paired t-test" | "Wilcoxon signed-rank";
   /** Mean of a - b. */
   meanDifference: number;

@@ -17,18 +17,27 @@ import type { CellResult } from "./run_cell.ts";
 
 /** Mean, sample standard deviation (n - 1; 0 for one seed) and count. */
 export interface MeanStd {
+  /** Mean of the values. */
   mean: number;
+  /** Sample standard deviation (n - 1); 0 for one value. */
   std: number;
+  /** Number of values (seeds). */
   n: number;
 }
 
 /** One system's row: each metric over seeds. */
 export interface SystemSummary {
+  /** System name (table row). */
   system: string;
+  /** Dataset label. */
   dataset: string;
+  /** Seeds of the cells summarised. */
   seeds: number[];
+  /** Test metrics (e.g. "NDCG@10") over seeds. */
   test: Record<string, MeanStd>;
+  /** Validation metrics over seeds. */
   valid: Record<string, MeanStd>;
+  /** Mean training wall time of a cell, in seconds. */
   meanTrainSeconds: number;
 }
 
@@ -91,10 +100,15 @@ export function perUserOverSeeds(
 
 /** A paired comparison of two systems on the same test users. */
 export interface SignificanceResult {
+  /** The system compared. */
   system: string;
+  /** The baseline it is compared with. */
   baseline: string;
+  /** The per-user metric compared. */
   metric: "NDCG@10";
+  /** Paired t-test over users. */
   tTest: PairedTestResult;
+  /** Wilcoxon signed-rank test over users. */
   wilcoxon: PairedTestResult;
 }
 
@@ -140,10 +154,13 @@ export function compareWithStrongestBaseline(
 
 /** A bucket of test users by how often their test item occurs in training. */
 export interface ColdStartBucket {
+  /** Bucket label, e.g. "0-4". */
   label: string;
   /** Inclusive range of training interactions of the test item. */
   min: number;
+  /** Upper end of the range (inclusive). */
   max: number;
+  /** Test users in the bucket. */
   users: number;
   /** Per system: mean over users of the seed-averaged NDCG@10 and HR@10. */
   bySystem: Record<string, { "NDCG@10": number; "HR@10": number }>;
@@ -190,12 +207,19 @@ export function coldStartBuckets(
 
 /** Attribution quality of one method over seeds. */
 export interface AttributionSummary {
+  /** The system whose model was attributed. */
   system: string;
+  /** The attribution method. */
   method: string;
+  /** (user, position, modality) ROC-AUC over seeds. */
   rocAuc: MeanStd;
+  /** (user, modality) ROC-AUC over seeds. */
   userModalityRocAuc: MeanStd;
+  /** Precision of the selected noise pairs over seeds. */
   precision: MeanStd;
+  /** Recall of the selected noise pairs over seeds. */
   recall: MeanStd;
+  /** Mean wall time of attributing the scored users, in seconds. */
   seconds: number;
 }
 

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * const rows = attributionQuality(model, split, truth);
+ * const rows = await attributionQuality(model, split, truth);
  * rows.find((r) => r.method === "occlusion")?.rocAuc;
  * ```
  */
@@ -34,50 +34,55 @@ export const SCORED_NOISE_FRACTION: number = DEFAULT_NOISE_FRACTION;
 
 /** Agreement of one method's noise sets with the truth (bottom fraction {@linkcode SCORED_NOISE_FRACTION}). */
 export interface AttributionQuality {
+  /** The attribution method scored. */
   method: AttributionMethod;
   /** ROC-AUC of (user, position, modality) pairs: noise vs point of interest. */
   rocAuc: number;
-  /** Precision and recall of the selected noise pairs. */
+  /** Precision of the selected noise pairs: the share that is truly noise. */
   precision: number;
+  /** Recall of the selected noise pairs: the share of the true noise that was selected. */
   recall: number;
   /** ROC-AUC after averaging each user's contributions per modality over the history. */
   userModalityRocAuc: number;
   /** Scored (user, position, modality) pairs. */
   units: number;
+  /** Wall time of attributing the scored users with this method, in seconds. */
   seconds: number;
 }
 
 /** Attributes the test-stage loss of every user with each method and scores it. */
-export function attributionQuality(
+export async function attributionQuality(
   model: SequentialRecommender,
   split: LeaveOneOutSplit,
   truth: PlantedTruth,
   methods: readonly AttributionMethod[] = SCORED_METHODS,
   maxUsers = 256,
   chunkSize = 128,
-): AttributionQuality[] {
+): Promise<AttributionQuality[]> {
   // The first `maxUsers` users (internal id order): occlusion costs one forward pass per
   // (position, modality) column, so scoring every user would dominate a cell's time.
   const chunks = evaluationBatches(split, "test", chunkSize).slice(
     0,
     Math.ceil(maxUsers / chunkSize),
   );
-  return methods.map((method) => {
+  const rows: AttributionQuality[] = [];
+  for (const method of methods) {
     const started = performance.now();
-    const attributed: AttributedBatch[] = chunks.map(({ batch, targets }) => ({
-      result: attributeBatch(model, withNextItemTargets(batch, targets), {
+    const attributed: AttributedBatch[] = [];
+    for (const { batch, targets } of chunks) {
+      const result = await attributeBatch(model, withNextItemTargets(batch, targets), {
         method,
         selection: { kind: "bottom_fraction", rho: SCORED_NOISE_FRACTION },
         granularity: "user_modality",
-      }),
-      users: batch.users,
-    }));
+      });
+      attributed.push({ result, users: batch.users });
+    }
     const seconds = (performance.now() - started) / 1000;
     const scoreAt = (level: "pair" | "user_modality") =>
       scoreAgainstTruth(attributed, truth, { resultModalityNames: model.modalityNames, level });
     const pair = scoreAt("pair");
     const userModality = scoreAt("user_modality");
-    return {
+    rows.push({
       method,
       rocAuc: pair.rocAuc,
       precision: pair.precision,
@@ -85,6 +90,7 @@ export function attributionQuality(
       userModalityRocAuc: userModality.rocAuc,
       units: pair.units,
       seconds,
-    };
-  });
+    });
+  }
+  return rows;
 }

@@ -34,9 +34,13 @@ import {
 export interface CellListing {
   /** Position in the plan (stable for a given plan: the plan's order is fixed). */
   index: number;
+  /** The cell's key (its result file name). */
   key: string;
+  /** Dataset label. */
   dataset: string;
+  /** System name (table row). */
   system: string;
+  /** The cell's seed. */
   seed: number;
   /** Expected wall time on the reference machine (2 cores), see `estimatedCellSeconds`. */
   estimatedSeconds: number;
@@ -167,6 +171,7 @@ export function recordResultsPlan(plan: ExperimentPlan, resultsDir: string): voi
 
 /** Options of {@linkcode runOneCell}. */
 export interface RunOneCellOptions {
+  /** The reproduction's directory (`results/<mode>`). */
   resultsDir: string;
   /** Progress lines (default console.log). */
   log?: (line: string) => void;

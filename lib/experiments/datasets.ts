@@ -66,6 +66,7 @@ export type DatasetSpec =
 export interface PreparedDataset {
   /** Short label used in tables, e.g. "MovieLens" or "Synthetic(noise=0.5)". */
   label: string;
+  /** The protocol's split (k-core filtered, leave-one-out). */
   split: LeaveOneOutSplit;
   /** The synthetic benchmark's planted truth (undefined for real data). */
   truth?: PlantedTruth;

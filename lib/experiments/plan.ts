@@ -42,10 +42,13 @@ export type SweepParameter = "rho" | "lambda" | "temperature" | "warmupSteps";
 export interface PlannedCell {
   /** Unique, stable key (the result file name). */
   key: string;
+  /** The data the cell runs on. */
   dataset: DatasetSpec;
   /** Row label in tables, e.g. "Demure-SASRec". */
   systemName: string;
+  /** What is trained and evaluated (Demure settings included). */
   system: SystemSpec;
+  /** The cell's seed (model initialisation, batches, dropout). */
   seed: number;
   /** Trainer settings of this cell: the plan's, with its dataset's override applied. */
   training: Partial<TrainerConfig>;
@@ -62,8 +65,11 @@ export interface PlannedCell {
 
 /** The whole grid and the settings every neural cell shares. */
 export interface ExperimentPlan {
+  /** How big the grid is. */
   mode: ExperimentMode;
+  /** Seeds of the grid. */
   seeds: number[];
+  /** Model settings shared by every neural cell. */
   model: ModelConfigInput;
   /** Trainer settings shared by every dataset's cells. */
   training: Partial<TrainerConfig>;
@@ -73,10 +79,13 @@ export interface ExperimentPlan {
   synthetic: Partial<SyntheticConfig>;
   /** Noise fractions of the noise-level experiment. */
   noiseFractions: number[];
+  /** Values of each Demure parameter in the sensitivity sweep. */
   sweeps: Record<SweepParameter, number[]>;
   /** Systems of the main table, in display order. */
   mainSystems: SystemName[];
+  /** Systems of the ablation table, in display order. */
   ablationSystems: SystemName[];
+  /** Every cell, in run order. */
   cells: PlannedCell[];
 }
 
@@ -198,6 +207,12 @@ export interface PlanOptions {
   dataset?: DatasetSpec;
   /** Full-ranking protocol of validation and test. Default `history_excluded`. */
   ranking?: RankingProtocol;
+  /**
+   * With `dataset`: trainer settings that this dataset needs besides the mode's (for example
+   * `{ maxEpochs: 200, patience: 10 }` for a dataset that converges later). They join the plan's
+   * `datasetTraining`, the one place where a dataset departs from the defaults. Default none.
+   */
+  datasetTraining?: Partial<TrainerConfig>;
 }
 
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
@@ -210,9 +225,28 @@ export function planExperiments(
   const base = SETTINGS[mode];
   // The ranking joins the trainer settings only when it is not the default, so that stored cells
   // stay reusable.
-  const settings: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
+  const ranked: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
     ? { ...base, training: { ...base.training, ranking: options.ranking } }
     : base;
+  if (options.datasetTraining && !options.dataset) {
+    throw new SettingError(
+      "plan datasetTraining",
+      options.datasetTraining,
+      "only with an imported dataset (options.dataset)",
+    );
+  }
+  const settings: ModeSettings = options.dataset && options.datasetTraining
+    ? {
+      ...ranked,
+      datasetTraining: {
+        ...ranked.datasetTraining,
+        [options.dataset.kind]: {
+          ...ranked.datasetTraining[options.dataset.kind],
+          ...options.datasetTraining,
+        },
+      },
+    }
+    : ranked;
   const runSeeds = seeds ?? settings.seeds;
   validateSeeds(runSeeds);
   const cells = new Map<string, PlannedCell>();

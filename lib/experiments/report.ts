@@ -39,10 +39,15 @@ export const TABLE_METRICS = ["HR@5", "HR@10", "HR@20", "NDCG@5", "NDCG@10", "ND
 
 /** Everything the report shows, as data (this is `summary.json`). */
 export interface ReproductionSummary {
+  /** The plan's mode (`quick` or `full`). */
   mode: string;
+  /** The plan's seeds. */
   seeds: number[];
+  /** The evaluation protocol as printable lines. */
   protocol: string[];
+  /** Per dataset label: its statistics and split protocol, printed. */
   datasets: Record<string, { statistics: string; split: string[] }>;
+  /** Per dataset label: the main table's rows and the paired tests against the strongest baseline. */
   main: Record<string, { rows: SystemSummary[]; significance: SignificanceResult[] }>;
   /**
    * The main tables' test metrics under the other full-ranking protocol (same trained models,
@@ -50,19 +55,26 @@ export interface ReproductionSummary {
    * without these metrics are left out.
    */
   otherRanking: Record<string, { ranking: RankingProtocol; rows: SystemSummary[] }>;
+  /** Per dataset label: the ablation table's rows. */
   ablation: Record<string, SystemSummary[]>;
+  /** The sensitivity sweep: test and validation NDCG@10 per (parameter, value). */
   sensitivity: { parameter: string; value: number; test: number; valid: number }[];
+  /** The noise-level curve: NDCG@10 of the multi-modal baseline and of Demure per noise fraction, and Demure's gain. */
   noiseLevel: {
     noiseFraction: number;
     multiModal: MeanStd;
     demure: MeanStd;
     gain: number;
   }[];
+  /** Per dataset label: metrics by how often the test item occurs in training. */
   coldStart: Record<string, ColdStartBucket[]>;
+  /** Attribution against the planted truth, per system and method. */
   attribution: AttributionSummary[];
+  /** Finished cells summarised. */
   cells: number;
   /** Keys of the plan's cells not finished when the report was written (a partial run). */
   pending: string[];
+  /** Training wall time of all finished cells, in seconds. */
   totalTrainSeconds: number;
 }
 
@@ -112,9 +124,14 @@ function sensitivityRows(
 }
 
 function patienceText(plan: ExperimentPlan): string {
+  const kinds = new Set<string>(plan.cells.map((cell) => cell.dataset.kind));
   const overrides = Object.entries(plan.datasetTraining)
-    .filter(([, training]) => training?.patience !== undefined)
-    .map(([kind, training]) => `${training?.patience} on ${kind}`);
+    .filter(([kind]) => kinds.has(kind))
+    .filter(([, training]) => training?.patience !== undefined || training?.maxEpochs !== undefined)
+    .map(([kind, training]) =>
+      `${training?.patience ?? plan.training.patience} on ${kind}` +
+      (training?.maxEpochs !== undefined ? ` (at most ${training.maxEpochs} epochs)` : "")
+    );
   return [`patience ${plan.training.patience} epochs`, ...overrides].join(", ");
 }
 

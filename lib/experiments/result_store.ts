@@ -41,8 +41,11 @@ export const CLAIM_STALE_SECONDS = 30 * 60;
 
 /** Who is running a cell. */
 export interface CellClaim {
+  /** Process id of the claimant. */
   pid: number;
+  /** Host the claimant runs on. */
   hostname: string;
+  /** When the claim was made (ISO time). */
   since: string;
   /** Linux boot id of the claiming host (absent elsewhere and in claims of older versions). */
   bootId?: string;
@@ -116,11 +119,17 @@ function readClaim(path: string): CellClaim | undefined {
   }
 }
 
+/**
+ * The finished cells of one directory, and the claims of the processes running cells there; see
+ * the module documentation.
+ */
 export class ResultStore {
+  /** The directory of the cell files and claims. */
   readonly directory: string;
   /** Heartbeat age after which a claim is stale (default {@linkcode CLAIM_STALE_SECONDS}). */
   readonly staleSeconds: number;
 
+  /** Opens (and creates) `directory`; `options.staleSeconds` overrides the claim staleness. */
   constructor(directory: string, options: { staleSeconds?: number } = {}) {
     this.directory = directory;
     this.staleSeconds = options.staleSeconds ?? CLAIM_STALE_SECONDS;

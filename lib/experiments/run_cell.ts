@@ -32,6 +32,7 @@ import type { SystemSpec } from "./systems.ts";
 
 /** Settings of one cell besides the system. */
 export interface CellSettings {
+  /** The cell's seed (model initialisation, batches, dropout). */
   seed: number;
   /** Model settings (dim, blocks, ...); the system decides backbone and modalities. */
   model?: ModelConfigInput;
@@ -45,26 +46,40 @@ export interface CellSettings {
 
 /** What a finished cell keeps. */
 export interface CellResult {
+  /** System name (table row). */
   system: string;
+  /** Dataset label. */
   dataset: string;
+  /** The cell's seed. */
   seed: number;
+  /** Validation metrics of the selected epoch. */
   valid: Record<string, number>;
+  /** Test metrics of the selected epoch (read once). */
   test: Record<string, number>;
   /** Internal user ids of the test evaluation, aligned with the per-user arrays. */
   users: number[];
+  /** Per-user test NDCG@10 and HR@10 (rounded to 1e-6), aligned with `users`, for paired tests. */
   perUserTest: { "NDCG@10": number[]; "HR@10": number[] };
+  /** The protocol of the test evaluation. */
   protocol: EvaluationProtocol;
   /**
    * Test metrics under the other full-ranking protocol (validation and selection used
    * `protocol.rankingProtocol`), so a report can show both; absent in older result files.
    */
   testOtherRanking?: { ranking: RankingProtocol; metrics: Record<string, number> };
+  /** The epoch selected on validation NDCG@10 (1-based; 0 for non-neural systems). */
   bestEpoch: number;
+  /** Epochs trained before stopping. */
   epochsRun: number;
+  /** Training wall time in seconds. */
   trainSeconds: number;
+  /** Mean wall time of one training step in seconds. */
   meanStepSeconds: number;
+  /** Progress of every epoch (losses, validation metrics, times). */
   history: EpochProgress[];
+  /** Demure's counters (Demure systems only). */
   demure?: DemureStats;
+  /** Attribution scored against the planted truth (when asked for). */
   attribution?: AttributionQuality[];
 }
 
@@ -168,7 +183,7 @@ export async function runCell(
     const test = await evaluate("test");
     const testOther = await evaluate("test", otherRanking);
     const attribution = settings.scoreAttribution && model && data.truth
-      ? attributionQuality(model, split, data.truth)
+      ? await attributionQuality(model, split, data.truth)
       : undefined;
     return {
       system: name,

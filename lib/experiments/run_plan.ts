@@ -29,10 +29,12 @@ export interface RunPlanOptions {
 
 /** Finished cells and the datasets they ran on (by label). */
 export interface PlanOutcome {
+  /** The finished cells of the plan, in plan order. */
   cells: CellResult[];
   /** Keys of the plan's cells that have not finished: not run (`runPending: false`), or still
    * running in another process. */
   pending: string[];
+  /** The prepared datasets by label. */
   datasets: Map<string, PreparedDataset>;
 }
 

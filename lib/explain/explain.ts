@@ -82,7 +82,7 @@ export async function explainRecommendations(
   });
   // The history continued by the recommended item (not the true next one): "why this item?".
   const explained = withNextItemTargets(batch, recommended);
-  const result = attributeBatch(model, explained, { method });
+  const result = await attributeBatch(model, explained, { method });
   const histories = new AttributedHistories(
     result,
     explained,

@@ -14,6 +14,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor2D, Tensor3D } from "../backend/tf.ts";
+import { softmaxCrossEntropy } from "../backend/kernels/softmax_cross_entropy.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { checkOneOf } from "../util/settings.ts";
 
@@ -95,7 +96,7 @@ export function recommendationLoss(
     const targetIds = tf.tensor1d(chosenTargets, "int32");
     if (config.kind === "cross_entropy") {
       const logits = tf.matMul(rows, itemTable, false, true); // [n, numItems]
-      return softmaxCrossEntropy(logits, targetIds);
+      return meanCrossEntropy(logits, targetIds);
     }
     const targetVectors = tf.gather(itemTable, targetIds); // [n, dim]
     const positive = tf.sum(tf.mul(rows, targetVectors), -1); // [n]
@@ -108,29 +109,23 @@ export function recommendationLoss(
 }
 
 /**
- * Mean softmax cross-entropy of logits [n, numItems] against target ids [n], with a hand-written
- * gradient (softmax - one_hot) / n: tfjs's automatic gradient of logSumExp makes several extra
- * passes over the [n, numItems] matrix, which dominated the step time on wasm.
+ * Mean softmax cross-entropy of logits [n, numItems] against target ids [n] (see
+ * {@linkcode rowCrossEntropy}).
  */
-function softmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
-  const numItems = logits.shape[1] as number;
-  const loss = tf.customGrad<tf.Scalar>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const x = args[0] as tf.Tensor;
-    const save = args[1] as tf.GradSaveFunc;
-    const logZ = tf.logSumExp(x, -1); // [n]
-    const oneHot = tf.cast(tf.oneHot(targets, numItems), "float32");
-    const picked = tf.sum(tf.mul(x, oneHot), -1);
-    // Saved tensors outlive the caller's tidy (the gradient runs later), so the one-hot is saved too.
-    save([x, logZ, oneHot]);
-    return {
-      value: tf.mean(tf.sub(logZ, picked)) as tf.Scalar,
-      gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
-        const [input, normaliser, targetMask] = saved;
-        const probabilities = tf.exp(tf.sub(input, tf.expandDims(normaliser, -1)));
-        const delta = tf.sub(probabilities, targetMask);
-        return [tf.mul(delta, tf.div(dy, input.shape[0]))];
-      },
-    };
-  });
-  return loss(logits) as tf.Scalar;
+function meanCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
+  return tf.mean(softmaxCrossEntropy(logits, targets)) as tf.Scalar;
+}
+
+/**
+ * Softmax cross-entropy of each row of logits [n, numItems] against target ids [n] -> [n]; the
+ * fused kernel of lib/backend/kernels/softmax_cross_entropy.ts (one pass per row, the gradient
+ * softmax - one_hot written in the same pass) where registered.
+ *
+ * @example
+ * ```ts
+ * const perRow = rowCrossEntropy(tf.matMul(rows, itemTable, false, true), targetIds); // [n]
+ * ```
+ */
+export function rowCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Tensor1D {
+  return softmaxCrossEntropy(logits, targets);
 }

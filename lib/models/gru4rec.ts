@@ -11,8 +11,8 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Backbone } from "./backbone.ts";
-import { ParameterStore } from "./parameter_store.ts";
-import { dense, dropout } from "./_layers.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { dense, dropout } from "../nn/layers.ts";
 
 /** Configuration of {@linkcode Gru4Rec}. */
 export interface Gru4RecConfig {
@@ -42,7 +42,7 @@ export class Gru4Rec implements Backbone {
     return tf.tidy(() => {
       const [batch, length] = fused.shape;
       const d = this.#dim;
-      const inputs = dropout(fused, this.config.dropout, training, seed);
+      const inputs = dropout(fused, this.config.dropout, training, seed, 0);
       const projected = dense(
         inputs,
         this.#store.get("gru4rec/input_kernel") as tf.Tensor2D,
@@ -73,7 +73,7 @@ export class Gru4Rec implements Backbone {
       }
       const stacked = tf.stack(states, 1);
       return tf.mul(
-        dropout(stacked, this.config.dropout, training, seed + 1),
+        dropout(stacked, this.config.dropout, training, seed, 1),
         tf.expandDims(valid, -1),
       ) as tf.Tensor3D;
     });

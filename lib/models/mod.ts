@@ -14,4 +14,3 @@ export * from "./sequential_recommender.ts";
 export * from "./backbone.ts";
 export * from "./sasrec.ts";
 export * from "./gru4rec.ts";
-export * from "./parameter_store.ts";

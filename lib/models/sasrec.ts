@@ -3,7 +3,8 @@
  * blocks (multi-head attention, position-wise feed-forward, residuals, dropout) + a final layer norm.
  * Positional rows are aligned to the END of the sequence (left padding), so the last position always
  * uses row maxLength-1 whatever the batch length. Keys at padding positions are masked; padding
- * outputs are zeroed.
+ * outputs are zeroed. The position-wise layers run on the real positions only, packed as rows
+ * (lib/nn/packed_rows.ts); attention unpacks them into the [batch, window] grid.
  *
  * @example
  * ```ts
@@ -13,8 +14,15 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Backbone } from "./backbone.ts";
-import { ParameterStore } from "./parameter_store.ts";
-import { dense, dropout, layerNorm } from "./_layers.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { dense, dropout, layerNorm } from "../nn/layers.ts";
+import {
+  type PackedRows,
+  packRows,
+  type Unpacking,
+  unpackingOf,
+  unpackRows,
+} from "../nn/packed_rows.ts";
 
 /** Configuration of {@linkcode SasRec}. */
 export interface SasRecConfig {
@@ -32,6 +40,18 @@ export interface SasRecConfig {
 export const DEFAULT_SASREC_CONFIG: SasRecConfig = { blocks: 2, heads: 1, dropout: 0.2 };
 
 const MASKED_LOGIT = -1e9;
+
+/** The padded attention layout of one packed batch (tensors live in the caller's tidy). */
+export interface PackedAttention {
+  /** [batch, window]: the attention grid (leading all-padding columns cut). */
+  shape: [number, number];
+  /** Puts packed rows into the [batch * window] grid. */
+  unpack: Unpacking;
+  /** int32 [real positions]: flat index in the [batch * window] grid of each packed row. */
+  rows: tf.Tensor1D;
+  /** Additive attention bias [batch, 1, window, window]. */
+  bias: tf.Tensor;
+}
 
 export class SasRec implements Backbone {
   readonly config: SasRecConfig;
@@ -68,43 +88,147 @@ export class SasRec implements Backbone {
     store.constant("sasrec/final_norm_bias", [dim], 0);
   }
 
-  userStates(fused: tf.Tensor3D, valid: tf.Tensor2D, training: boolean, seed: number): tf.Tensor3D {
-    const [, length] = fused.shape;
-    if (length > this.#maxLength) {
-      throw new Error(`SasRec: sequence length ${length} exceeds maxLength ${this.#maxLength}`);
-    }
+  userStates(
+    fused: tf.Tensor3D,
+    valid: tf.Tensor2D,
+    training: boolean,
+    seed: number,
+    packing?: PackedRows,
+  ): tf.Tensor3D {
+    const [batch, length] = fused.shape;
+    const layout = this.#layout(fused, valid, packing);
+    const dim = this.#dim;
+    if (layout.rows.length === 0) return tf.zeros([batch, length, dim]);
     return tf.tidy(() => {
-      const keep = tf.expandDims(valid, -1); // [batch, position, 1]
-      const positions = tf.slice(this.#param("sasrec/positions"), [this.#maxLength - length, 0], [
-        length,
-        this.#dim,
-      ]);
-      let x: tf.Tensor = tf.mul(
-        dropout(tf.add(fused, positions), this.config.dropout, training, seed),
-        keep,
-      );
-      const bias = attentionBias(valid); // [batch, 1, query, key]
+      const { x: input, packed } = this.#packedInput(fused, valid, layout, training, seed);
+      let x = input;
       for (let b = 0; b < this.config.blocks; b++) {
-        x = this.block(x, keep, bias, b, training, seed + 1 + 2 * b);
+        x = this.block(x, packed, b, training, seed);
       }
-      return tf.mul(
-        layerNorm(x, this.#param("sasrec/final_norm_gain"), this.#param("sasrec/final_norm_bias")),
-        keep,
-      ) as tf.Tensor3D;
+      const normed = layerNorm(
+        x,
+        this.#param("sasrec/final_norm_gain"),
+        this.#param("sasrec/final_norm_bias"),
+      );
+      return unpackRows(normed, unpackingOf(layout.slots), [
+        batch,
+        length,
+        dim,
+      ]) as tf.Tensor3D;
     });
   }
 
   /**
-   * One pre-norm block: x + Dropout(MHA(LN(x))), then + Dropout(FFN(LN(.))); padding rows zeroed.
-   * x [batch, position, dim], keep [batch, position, 1], bias [batch, 1, position, position].
+   * The state at the last position only, [batch, dim]: equal to the last row of
+   * {@linkcode userStates} (dropout masks aside), cheaper because the last block runs its query,
+   * output and feed-forward layers on one row per sequence (keys and values still read every
+   * position). Every sequence must hold at least one real item (left padding: the last column is
+   * then real); otherwise this falls back to {@linkcode userStates}.
+   */
+  lastStates(
+    fused: tf.Tensor3D,
+    valid: tf.Tensor2D,
+    training: boolean,
+    seed: number,
+    packing?: PackedRows,
+  ): tf.Tensor2D {
+    const [batch, length] = fused.shape;
+    const layout = this.#layout(fused, valid, packing);
+    const dim = this.#dim;
+    const lastRows = new Int32Array(batch);
+    let complete = true;
+    for (let b = 0; b < batch; b++) {
+      const slot = layout.slots[b * length + length - 1];
+      if (slot === 0) complete = false;
+      lastRows[b] = slot - 1;
+    }
+    if (!complete || this.config.blocks === 0) {
+      return tf.tidy(() =>
+        tf.reshape(
+          tf.slice(this.userStates(fused, valid, training, seed, layout), [0, length - 1, 0], [
+            batch,
+            1,
+            dim,
+          ]),
+          [batch, dim],
+        )
+      );
+    }
+    return tf.tidy(() => {
+      const { x: input, packed } = this.#packedInput(fused, valid, layout, training, seed);
+      let x = input;
+      const last = this.config.blocks - 1;
+      for (let b = 0; b < last; b++) x = this.block(x, packed, b, training, seed);
+      const y = this.block(x, packed, last, training, seed, tf.tensor1d(lastRows, "int32"));
+      return layerNorm(
+        y,
+        this.#param("sasrec/final_norm_gain"),
+        this.#param("sasrec/final_norm_bias"),
+      ) as tf.Tensor2D;
+    });
+  }
+
+  #layout(fused: tf.Tensor3D, valid: tf.Tensor2D, packing?: PackedRows): PackedRows {
+    const [batch, length] = fused.shape;
+    if (length > this.#maxLength) {
+      throw new Error(`SasRec: sequence length ${length} exceeds maxLength ${this.#maxLength}`);
+    }
+    const layout = packing ?? packRows(valid.dataSync(), batch, length);
+    if (layout.batch !== batch || layout.length !== length) {
+      throw new Error(
+        `SasRec: packing is for [${layout.batch}, ${layout.length}], input is [${batch}, ${length}]`,
+      );
+    }
+    return layout;
+  }
+
+  /** Real positions packed as rows [real, dim] (item + positional row, dropout layer 0). */
+  #packedInput(
+    fused: tf.Tensor3D,
+    valid: tf.Tensor2D,
+    layout: PackedRows,
+    training: boolean,
+    seed: number,
+  ): { x: tf.Tensor; packed: PackedAttention } {
+    const [batch, length] = fused.shape;
+    const dim = this.#dim;
+    // Positional rows aligned to the end of the sequence.
+    const offset = this.#maxLength - length;
+    const positions = tf.gather(
+      this.#param("sasrec/positions"),
+      tf.tensor1d(layout.columns.map((t) => t + offset), "int32"),
+    );
+    const items = tf.gather(
+      tf.reshape(fused, [batch * length, dim]),
+      tf.tensor1d(layout.rows, "int32"),
+    );
+    const x = dropout(tf.add(items, positions), this.config.dropout, training, seed, 0);
+    const window = layout.window;
+    return {
+      x,
+      packed: {
+        shape: [batch, window],
+        unpack: unpackingOf(layout.windowSlots),
+        rows: tf.tensor1d(layout.windowRows, "int32"),
+        bias: attentionBias(tf.slice(valid, [0, length - window], [batch, window])),
+      },
+    };
+  }
+
+  /**
+   * One pre-norm block on packed rows: x + Dropout(MHA(LN(x))), then + Dropout(FFN(LN(.))).
+   * x [real positions, dim]; attention unpacks to [batch, window, dim] (see {@linkcode PackedAttention}).
+   * With `queryRows` (one packed row per sequence, its last position) only those rows are
+   * computed after the keys and values: the result is [batch, dim].
+   * Block `index` owns dropout layers 1 + 2 * index and 2 + 2 * index (layer 0 is the input's).
    */
   block(
     x: tf.Tensor,
-    keep: tf.Tensor,
-    bias: tf.Tensor,
+    packed: PackedAttention,
     index: number,
     training: boolean,
     seed: number,
+    queryRows?: tf.Tensor1D,
   ): tf.Tensor {
     const p = `sasrec/block${index}`;
     const rate = this.config.dropout;
@@ -113,8 +237,11 @@ export class SasRec implements Backbone {
       this.#param(`${p}/attention_norm_gain`),
       this.#param(`${p}/attention_norm_bias`),
     );
-    const attended = this.#attention(normed, bias, p);
-    let y = tf.mul(tf.add(x, dropout(attended, rate, training, seed)), keep);
+    const attended = queryRows === undefined
+      ? this.#attention(normed, packed, p)
+      : this.#lastQueryAttention(normed, packed, p, queryRows);
+    const residual = queryRows === undefined ? x : tf.gather(x, queryRows);
+    let y = tf.add(residual, dropout(attended, rate, training, seed, 1 + 2 * index));
     const normed2 = layerNorm(
       y,
       this.#param(`${p}/feed_forward_norm_gain`),
@@ -124,34 +251,72 @@ export class SasRec implements Backbone {
       dense(normed2, this.#kernel(`${p}/hidden_kernel`), this.#param(`${p}/hidden_bias`)),
     );
     const out = dense(hidden, this.#kernel(`${p}/out_kernel`), this.#param(`${p}/out_bias`));
-    y = tf.mul(tf.add(y, dropout(out, rate, training, seed + 1)), keep);
+    y = tf.add(y, dropout(out, rate, training, seed, 2 + 2 * index));
     return y;
   }
 
-  #attention(x: tf.Tensor, bias: tf.Tensor, p: string): tf.Tensor {
-    const [batch, length] = x.shape;
+  #attention(x: tf.Tensor, packed: PackedAttention, p: string): tf.Tensor {
+    const [batch, length] = packed.shape;
     const heads = this.config.heads;
     const headDim = this.#dim / heads;
     const split = (name: string) =>
       tf.transpose(
-        tf.reshape(
+        unpackRows(
           dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
-          [
-            batch,
-            length,
-            heads,
-            headDim,
-          ],
+          packed.unpack,
+          [batch, length, heads, headDim],
         ),
         [0, 2, 1, 3],
       ); // [batch, head, position, headDim]
     const query = split("query");
     const key = split("key");
     const value = split("value");
-    const logits = tf.add(tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)), bias);
+    const logits = tf.add(
+      tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)),
+      packed.bias,
+    );
     const mixed = tf.matMul(tf.softmax(logits), value); // [batch, head, position, headDim]
-    const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, length, this.#dim]);
+    const merged = tf.gather(
+      tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * length, this.#dim]),
+      packed.rows,
+    ); // [real positions, dim]
     return dense(merged, this.#kernel(`${p}/output_kernel`), this.#param(`${p}/output_bias`));
+  }
+
+  /** Attention for one query row per sequence (`queryRows`, packed) over all its keys: [batch, dim]. */
+  #lastQueryAttention(
+    x: tf.Tensor,
+    packed: PackedAttention,
+    p: string,
+    queryRows: tf.Tensor1D,
+  ): tf.Tensor {
+    const [batch, length] = packed.shape;
+    const heads = this.config.heads;
+    const headDim = this.#dim / heads;
+    const unpacked = (name: string) =>
+      tf.transpose(
+        unpackRows(
+          dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
+          packed.unpack,
+          [batch, length, heads, headDim],
+        ),
+        [0, 2, 1, 3],
+      ); // [batch, head, position, headDim]
+    const query = tf.reshape(
+      dense(
+        tf.gather(x, queryRows),
+        this.#kernel(`${p}/query_kernel`),
+        this.#param(`${p}/query_bias`),
+      ),
+      [batch, heads, 1, headDim],
+    );
+    const key = unpacked("key");
+    const value = unpacked("value");
+    // The last query's row of the bias: [batch, 1, 1, key].
+    const bias = tf.slice(packed.bias, [0, 0, length - 1, 0], [batch, 1, 1, length]);
+    const logits = tf.add(tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)), bias);
+    const mixed = tf.reshape(tf.matMul(tf.softmax(logits), value), [batch, this.#dim]);
+    return dense(mixed, this.#kernel(`${p}/output_kernel`), this.#param(`${p}/output_bias`));
   }
 
   #param(name: string): tf.Tensor1D {

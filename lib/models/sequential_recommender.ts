@@ -26,7 +26,8 @@ import { type EncoderInput, ModalityEncoders } from "../encoders/modality_encode
 import { DEFAULT_FUSION_CONFIG, type FusionConfig, ModalityFusion } from "../encoders/fusion.ts";
 import type { Backbone } from "./backbone.ts";
 import { DEFAULT_GRU4REC_CONFIG, Gru4Rec, type Gru4RecConfig } from "./gru4rec.ts";
-import { ParameterStore } from "./parameter_store.ts";
+import { ParameterStore } from "../nn/parameter_store.ts";
+import { type PackedRows, packRows } from "../nn/packed_rows.ts";
 import { DEFAULT_SASREC_CONFIG, SasRec, type SasRecConfig } from "./sasrec.ts";
 import { checkInteger, checkNumber, checkOneOf, SettingError } from "../util/settings.ts";
 
@@ -66,13 +67,21 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
 
 /** A partial config whose nested objects may also be partial. */
 export interface ModelConfigInput {
+  /** See {@linkcode ModelConfig.backbone}. */
   backbone?: BackboneKind;
+  /** See {@linkcode ModelConfig.dim}. */
   dim?: number;
+  /** See {@linkcode ModelConfig.maxLength}. */
   maxLength?: number;
+  /** See {@linkcode ModelConfig.modalities}. */
   modalities?: string[];
+  /** Changes to {@linkcode DEFAULT_FUSION_CONFIG}. */
   fusion?: Partial<FusionConfig>;
+  /** Changes to {@linkcode DEFAULT_SASREC_CONFIG}. */
   sasrec?: Partial<SasRecConfig>;
+  /** Changes to {@linkcode DEFAULT_GRU4REC_CONFIG}. */
   gru4rec?: Partial<Gru4RecConfig>;
+  /** See {@linkcode ModelConfig.seed}. */
   seed?: number;
 }
 
@@ -154,17 +163,27 @@ export interface ForwardOptions {
   dropoutSeed?: number;
 }
 
+/**
+ * The workspace's model: per-modality item encoders, masked fusion of the modalities of each
+ * history item, a backbone (SASRec or GRU4Rec) that turns the fused history into user states, and
+ * the item table the states are scored against (the fused embeddings of every item). Parameters
+ * are named and seeded in {@linkcode SequentialRecommender.parameters}.
+ */
 export class SequentialRecommender {
+  /** The resolved configuration (defaults filled in). */
   readonly config: ModelConfig;
+  /** Number of items the model scores. */
   readonly numItems: number;
   /** Modality names along the modality axis. */
   readonly modalityNames: string[];
+  /** The model's named trainable parameters (what the optimiser and checkpoints see). */
   readonly parameters: ParameterStore;
   readonly #encoders: ModalityEncoders;
   readonly #fusion: ModalityFusion;
   readonly #backbone: Backbone;
   #dropoutSeed: number;
 
+  /** Builds the model for `dataset`'s items and modalities; throws a `SettingError` on a bad config. */
   constructor(dataset: EncoderInput, config: ModelConfigInput = {}) {
     this.config = resolveModelConfig(config);
     const { dim, maxLength, seed } = this.config;
@@ -206,6 +225,20 @@ export class SequentialRecommender {
   }
 
   /**
+   * {@linkcode presence} on the host: item ids `[batch * position]` -> `[batch * position *
+   * modality]` (1 where present), from the constant table, with no device transfer.
+   */
+  presenceOf(items: ArrayLike<number>): Float32Array {
+    const table = this.#encoders.presenceValues;
+    const modalities = this.numModalities;
+    const out = new Float32Array(items.length * modalities);
+    for (let i = 0; i < items.length; i++) {
+      out.set(table.subarray(items[i] * modalities, (items[i] + 1) * modalities), i * modalities);
+    }
+    return out;
+  }
+
+  /**
    * E [batch, position, modality, dim], w [batch, position, modality] -> V [batch, position, dim].
    * `presence` defaults to all ones (pass {@linkcode presence} of the items to mask missing ones).
    */
@@ -215,14 +248,46 @@ export class SequentialRecommender {
     );
   }
 
-  /** V [batch, position, dim], valid [batch, position] -> H [batch, position, dim]. */
+  /**
+   * V [batch, position, dim], valid [batch, position] -> H [batch, position, dim]. Pass
+   * `packing` (`packRows(batch.valid, ...)`) when the batch is at hand: it spares a device read.
+   */
   userStates(
     fused: Tensor3D,
     valid: Tensor2D,
     training: boolean,
     dropoutSeed?: number,
+    packing?: PackedRows,
   ): Tensor3D {
-    return this.#backbone.userStates(fused, valid, training, dropoutSeed ?? this.#dropoutSeed);
+    return this.#backbone.userStates(
+      fused,
+      valid,
+      training,
+      dropoutSeed ?? this.#dropoutSeed,
+      packing,
+    );
+  }
+
+  /**
+   * The user state after the last position, [batch, dim]: the last row of {@linkcode userStates},
+   * computed only as far as that row needs where the backbone can (SASRec).
+   */
+  lastStates(
+    fused: Tensor3D,
+    valid: Tensor2D,
+    training: boolean,
+    dropoutSeed?: number,
+    packing?: PackedRows,
+  ): Tensor2D {
+    const seed = dropoutSeed ?? this.#dropoutSeed;
+    if (this.#backbone.lastStates) {
+      return this.#backbone.lastStates(fused, valid, training, seed, packing);
+    }
+    return tf.tidy(() => {
+      const [batch, length, dim] = fused.shape;
+      const states = this.#backbone.userStates(fused, valid, training, seed, packing);
+      return tf.reshape(tf.slice(states, [0, length - 1, 0], [batch, 1, dim]), [batch, dim]);
+    });
   }
 
   /** T [numItems, dim]: every item fused from all its present modalities (w = 1). */
@@ -244,7 +309,13 @@ export class SequentialRecommender {
       const presence = this.presence(items);
       const weights = options.weights ?? tf.ones(presence.shape) as tf.Tensor3D;
       const fused = this.fuse(embeddings, weights, presence);
-      const states = this.userStates(fused, valid, options.training ?? false, options.dropoutSeed);
+      const states = this.userStates(
+        fused,
+        valid,
+        options.training ?? false,
+        options.dropoutSeed,
+        packRows(batch.valid, batch.batchSize, batch.length),
+      );
       const itemTable = this.itemTable(all);
       return { embeddings, presence, weights: tf.clone(weights), fused, states, itemTable };
     });
@@ -272,6 +343,7 @@ export class SequentialRecommender {
     return this.parameters.variables();
   }
 
+  /** Frees every tensor of the model (parameters and constants). */
   dispose(): void {
     this.parameters.dispose();
     this.#encoders.dispose();

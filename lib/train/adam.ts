@@ -13,12 +13,12 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor } from "../backend/tf.ts";
-import type { ParameterStore } from "../models/parameter_store.ts";
+import type { ParameterStore } from "../nn/parameter_store.ts";
 import { checkNumber } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Adam}. */
 export interface AdamConfig {
-  /** > 0 and <= 10. Default 1e-3. */
+  /** > 0 and <= 10. Default 2e-3. */
   learningRate: number;
   /** In [0, 1). Default 0.9. */
   beta1: number;
@@ -60,12 +60,18 @@ export const DEFAULT_ADAM_CONFIG: AdamConfig = {
 /** Most inputs of one AddN (WebGPU's default limit of 8 storage buffers, less the output). */
 const ADD_N_GROUP = 7;
 
+/**
+ * Adam (Kingma and Ba, 2015) over the parameters of a {@linkcode ParameterStore}, with optional
+ * decoupled weight decay and global-norm clipping; the moments are kept per parameter name.
+ */
 export class Adam {
+  /** The optimiser's configuration. */
   readonly config: AdamConfig;
   #step = 0;
   readonly #first = new Map<string, tf.Tensor>();
   readonly #second = new Map<string, tf.Tensor>();
 
+  /** Validates `config` (a `SettingError` names the setting out of range). */
   constructor(config: AdamConfig = DEFAULT_ADAM_CONFIG) {
     validateAdamConfig(config);
     this.config = config;
@@ -161,6 +167,7 @@ export class Adam {
     }
   }
 
+  /** Frees the moment tensors (the parameters stay in their store). */
   dispose(): void {
     for (const t of [...this.#first.values(), ...this.#second.values()]) t.dispose();
     this.#first.clear();

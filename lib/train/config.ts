@@ -143,7 +143,9 @@ export function resolveTrainerConfig(input: Partial<TrainerConfig> = {}): Traine
 
 /** What {@linkcode TrainerHooks.auxiliaryLoss} sees (all tensors live inside the gradient tape). */
 export interface AuxiliaryLossContext extends ForwardOutput {
+  /** The model being trained. */
   model: SequentialRecommender;
+  /** The step's batch. */
   batch: SequenceBatch;
   /** Global step (0-based, counts across epochs and resumptions). */
   step: number;
@@ -157,7 +159,9 @@ export interface AuxiliaryLossContext extends ForwardOutput {
 
 /** State a hook keeps across steps, stored in the `last` checkpoint so a resumed run continues it. */
 export interface HookState {
+  /** Plain-JSON part of the state (counters, settings). */
   json: Json;
+  /** Tensor part of the state, on the host, by name. */
   tensors: Map<string, HostTensor>;
 }
 
@@ -191,9 +195,11 @@ export type StopReason = "max_epochs" | "patience" | "time_budget";
 
 /** The outcome of a run; the model holds the best weights afterwards. */
 export interface TrainingResult {
+  /** Best validation NDCG@10 of the run. */
   bestValidation: number;
   /** 1-based epoch of the best validation NDCG@10 (0 if never evaluated). */
   bestEpoch: number;
+  /** Epochs trained (resumed epochs included). */
   epochsRun: number;
   /** True when patience or the time budget ended the run before `maxEpochs`. */
   stoppedEarly: boolean;
@@ -201,14 +207,18 @@ export interface TrainingResult {
   stoppedBy: StopReason;
   /** Epoch the run resumed after (0 = fresh start). */
   resumedFromEpoch: number;
+  /** Progress of every epoch. */
   history: EpochProgress[];
+  /** Wall time of the run in seconds. */
   totalSeconds: number;
   /** Mean wall time of one training step over the run. */
   meanStepSeconds: number;
+  /** The resolved trainer configuration. */
   config: TrainerConfig;
 }
 
 /** Thrown when the loss or the gradients stop being finite, or the loss explodes. */
 export class TrainingDivergedError extends Error {
+  /** Always `"TrainingDivergedError"`. */
   override name = "TrainingDivergedError";
 }

@@ -12,6 +12,7 @@
 export interface EpochProgress {
   /** 1-based epoch number. */
   epoch: number;
+  /** The run's `maxEpochs`. */
   maxEpochs: number;
   /** Mean total training loss over the epoch's steps. */
   loss: number;
@@ -23,9 +24,13 @@ export interface EpochProgress {
   validation?: Record<string, number>;
   /** Best validation NDCG@10 so far and its epoch. */
   bestValidation: number;
+  /** 1-based epoch of `bestValidation` (0 before the first evaluation). */
   bestEpoch: number;
+  /** True when this epoch set a new best validation NDCG@10. */
   improved: boolean;
+  /** Training steps of this epoch. */
   steps: number;
+  /** Wall time of this epoch (training and validation), in seconds. */
   epochSeconds: number;
   /** Mean wall time of one training step (forward + backward + update) this epoch. */
   stepSeconds: number;

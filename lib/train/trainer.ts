@@ -29,7 +29,7 @@ import { modelScorer } from "../eval/scorer.ts";
 import { recommendationLoss } from "../losses/recommendation.ts";
 import { sampleNegatives } from "../losses/negative_sampling.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
-import { createRng } from "../util/random.ts";
+import { createRng, hashSeeds } from "../util/random.ts";
 import { Adam } from "./adam.ts";
 import {
   resolveTrainerConfig,
@@ -243,7 +243,8 @@ export async function trainStep(
   config: TrainerConfig,
   hooks: TrainerHooks = {},
 ): Promise<StepLosses> {
-  const stepSeed = config.seed * 1000003 + step;
+  // Hashed, not added: (seed, step) and (seed, step + 1) must give unrelated dropout masks.
+  const stepSeed = hashSeeds(config.seed, step);
   const mask = await hooks.inputMask?.(batch, step);
   const negatives = config.loss.kind === "bce"
     ? sampleNegatives(batch, model.numItems, createRng(stepSeed))

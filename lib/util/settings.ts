@@ -13,7 +13,9 @@
 
 /** A setting outside its allowed range. */
 export class SettingError extends RangeError {
+  /** Always `"SettingError"`. */
   override name = "SettingError";
+  /** The message reads `<setting> is <value>; allowed: <allowed>`. */
   constructor(
     /** Qualified name, e.g. `TrainerConfig.batchSize`. */
     readonly setting: string,
@@ -28,9 +30,13 @@ export class SettingError extends RangeError {
 
 /** Bounds of a numeric setting: `min`/`max` inclusive, `above`/`below` exclusive. */
 export interface NumberRange {
+  /** Smallest allowed value (inclusive). */
   min?: number;
+  /** Largest allowed value (inclusive). */
   max?: number;
+  /** Values must be greater than this (exclusive). */
   above?: number;
+  /** Values must be less than this (exclusive). */
   below?: number;
 }
 

@@ -42,11 +42,11 @@ function plantedInputs(): { e: tf.Tensor4D; w: tf.Tensor3D } {
   };
 }
 
-Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exact precision and recall", () => {
+Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exact precision and recall", async () => {
   const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
   const { e, w } = plantedInputs();
   const before = tf.memory().numTensors;
-  const result = attributeModalities(linearLoss(weights), e, w);
+  const result = await attributeModalities(linearLoss(weights), e, w);
   assertEquals(tf.memory().numTensors, before, "tensors leaked");
   assertEquals(result.shape, [USERS, POSITIONS, MODALITIES]);
   assertEquals(result.method, "gradient_x_input");
@@ -103,10 +103,10 @@ Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exac
   tf.dispose([weights, e, w]);
 });
 
-Deno.test("scoring rejects a batch whose modalities or users do not match the truth", () => {
+Deno.test("scoring rejects a batch whose modalities or users do not match the truth", async () => {
   const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
   const { e, w } = plantedInputs();
-  const result = attributeModalities(linearLoss(weights), e, w, { method: "occlusion" });
+  const result = await attributeModalities(linearLoss(weights), e, w, { method: "occlusion" });
   assertThrows(
     () => scoreAgainstTruth([{ result, users: Int32Array.of(0, 1) }], TRUTH),
     Error,

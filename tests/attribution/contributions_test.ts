@@ -2,7 +2,7 @@ import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/as
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { computeContributions } from "../../lib/attribution/contributions.ts";
-import { embeddingGradient } from "../../lib/attribution/embedding_gradient.ts";
+import { detachedCopy, embeddingGradient } from "../../lib/attribution/embedding_gradient.ts";
 import {
   type AttributionMethod,
   DEFAULT_ATTRIBUTION_CONFIG,
@@ -24,15 +24,15 @@ const A_VALUES = [[[1, 2], [0.5, -1]], [[-2, 1], [3, 0]]];
 
 const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i], 0);
 
-function contributionsOf(
+async function contributionsOf(
   lossOf: Parameters<typeof computeContributions>[0],
   method: AttributionMethod,
   baseline: IntegratedGradientsBaseline = "zero_embedding",
   steps = 20,
-): number[] {
+): Promise<number[]> {
   const e = tf.tensor4d(E_VALUES);
   const w = tf.tensor3d(W_VALUES);
-  const c = computeContributions(lossOf, e, w, {
+  const c = await computeContributions(lossOf, e, w, {
     method,
     integratedGradientsSteps: steps,
     integratedGradientsBaseline: baseline,
@@ -57,7 +57,7 @@ function assertAllClose(actual: number[], expected: number[], tolerance: number,
   actual.forEach((v, i) => assertAlmostEquals(v, expected[i], tolerance, `${label} at ${i}`));
 }
 
-Deno.test("linear model: every signed method equals -a . e, gradient norm equals |a|", () => {
+Deno.test("linear model: every signed method equals -a . e, gradient norm equals |a|", async () => {
   const a = tf.tensor3d(A_VALUES);
   const lossOf = linearLoss(a);
   const exact = expectedPerPair((b, p, m) => -dot(A_VALUES[p][m], E_VALUES[b][p][m]));
@@ -72,20 +72,20 @@ Deno.test("linear model: every signed method equals -a . e, gradient norm equals
       "occlusion",
     ] as const
   ) {
-    assertAllClose(contributionsOf(lossOf, method), exact, 1e-5, method);
+    assertAllClose(await contributionsOf(lossOf, method), exact, 1e-5, method);
   }
   assertAllClose(
-    contributionsOf(lossOf, "integrated_gradients", "masked"),
+    await contributionsOf(lossOf, "integrated_gradients", "masked"),
     exact,
     1e-5,
     "IG masked baseline",
   );
   const norms = expectedPerPair((_b, p, m) => Math.hypot(...A_VALUES[p][m]));
-  assertAllClose(contributionsOf(lossOf, "gradient_norm"), norms, 1e-5, "gradient_norm");
+  assertAllClose(await contributionsOf(lossOf, "gradient_norm"), norms, 1e-5, "gradient_norm");
   a.dispose();
 });
 
-Deno.test("quadratic model: gradient x input, occlusion and IG match their closed forms", () => {
+Deno.test("quadratic model: gradient x input, occlusion and IG match their closed forms", async () => {
   const lossOf = quadraticLoss();
   // s_b = sum of the valid embeddings of user b.
   const pooled = [0, 1].map((b) => {
@@ -105,27 +105,32 @@ Deno.test("quadratic model: gradient x input, occlusion and IG match their close
   const gradientXInput = expectedPerPair((b, p, m) => -se(b, p, m));
   // dL/de_k at alpha E is alpha s, so IG = e.s * mean(alpha) = e.s / 2 exactly under the midpoint rule.
   const integrated = expectedPerPair((b, p, m) => -0.5 * se(b, p, m));
-  assertAllClose(contributionsOf(lossOf, "occlusion"), occlusion, 1e-4, "occlusion");
-  assertAllClose(contributionsOf(lossOf, "gradient_x_input"), gradientXInput, 1e-4, "g x i");
+  assertAllClose(await contributionsOf(lossOf, "occlusion"), occlusion, 1e-4, "occlusion");
+  assertAllClose(await contributionsOf(lossOf, "gradient_x_input"), gradientXInput, 1e-4, "g x i");
   // dL/dw_k = s . e_k: with a plain sum the mask gradient equals gradient x input.
-  assertAllClose(contributionsOf(lossOf, "mask_gradient"), gradientXInput, 1e-4, "mask gradient");
   assertAllClose(
-    contributionsOf(lossOf, "integrated_gradients", "zero_embedding", 3),
+    await contributionsOf(lossOf, "mask_gradient"),
+    gradientXInput,
+    1e-4,
+    "mask gradient",
+  );
+  assertAllClose(
+    await contributionsOf(lossOf, "integrated_gradients", "zero_embedding", 3),
     integrated,
     1e-4,
     "IG",
   );
   assertAllClose(
-    contributionsOf(lossOf, "integrated_gradients", "masked", 3),
+    await contributionsOf(lossOf, "integrated_gradients", "masked", 3),
     integrated,
     1e-4,
     "IG masked",
   );
 });
 
-Deno.test("embedding gradient equals a central finite difference on a nonlinear model", () => {
+Deno.test("embedding gradient equals a central finite difference on a nonlinear model", async () => {
   const toy = makeNextItemToy(2, 3, [1, 0.5], 3, 11);
-  const { gradient, loss } = embeddingGradient(toy.lossOf, toy.embeddings, toy.mask);
+  const { gradient, loss } = await embeddingGradient(toy.lossOf, toy.embeddings, toy.mask);
   const base = Float32Array.from(toy.embeddings.dataSync());
   const lossAt = (values: Float32Array) =>
     tf.tidy(() => toy.lossOf(tf.tensor4d(values, toy.embeddings.shape), toy.mask).arraySync());
@@ -147,9 +152,9 @@ Deno.test("embedding gradient equals a central finite difference on a nonlinear 
 });
 
 for (const baseline of ["zero_embedding", "masked"] as const) {
-  Deno.test(`integrated gradients (${baseline}) are complete: they sum to L(baseline) - L(full)`, () => {
+  Deno.test(`integrated gradients (${baseline}) are complete: they sum to L(baseline) - L(full)`, async () => {
     const toy = makeNextItemToy(3, 4, [1.5, 0.7, 0.3], 4, 5);
-    const c = computeContributions(toy.lossOf, toy.embeddings, toy.mask, {
+    const c = await computeContributions(toy.lossOf, toy.embeddings, toy.mask, {
       ...DEFAULT_ATTRIBUTION_CONFIG,
       method: "integrated_gradients",
       integratedGradientsSteps: 64,
@@ -176,12 +181,12 @@ for (const baseline of ["zero_embedding", "masked"] as const) {
   });
 }
 
-Deno.test("gradient x input agrees with occlusion in ranking on a nonlinear model", () => {
+Deno.test("gradient x input agrees with occlusion in ranking on a nonlinear model", async () => {
   // Modalities of very different strength, as in the planted benchmark.
   const toy = makeNextItemToy(4, 5, [1, 0.5, 0.1, 0.05], 8, 21);
   const config = { ...DEFAULT_ATTRIBUTION_CONFIG };
-  const gxi = computeContributions(toy.lossOf, toy.embeddings, toy.mask, config);
-  const occ = computeContributions(toy.lossOf, toy.embeddings, toy.mask, {
+  const gxi = await computeContributions(toy.lossOf, toy.embeddings, toy.mask, config);
+  const occ = await computeContributions(toy.lossOf, toy.embeddings, toy.mask, {
     ...config,
     method: "occlusion",
   });
@@ -215,7 +220,7 @@ Deno.test("gradient x input agrees with occlusion in ranking on a nonlinear mode
   tf.dispose(toy.tensors);
 });
 
-Deno.test("invalid pairs get 0, no tensor leaks, and training gradients are untouched", () => {
+Deno.test("invalid pairs get 0, no tensor leaks, and detached inputs leave training gradients untouched", async () => {
   const a = tf.tensor3d(A_VALUES);
   const lossOf = linearLoss(a);
   const e = tf.tensor4d(E_VALUES);
@@ -229,22 +234,30 @@ Deno.test("invalid pairs get 0, no tensor leaks, and training gradients are unto
       "occlusion",
     ] as const
   ) {
-    const c = computeContributions(lossOf, e, w, { ...DEFAULT_ATTRIBUTION_CONFIG, method });
+    const c = await computeContributions(lossOf, e, w, { ...DEFAULT_ATTRIBUTION_CONFIG, method });
     assertEquals(c[5], 0, `${method}: user 1, position 0, modality 1 is missing`);
   }
   assertEquals(tf.memory().numTensors, before, "tensors leaked");
 
-  // A training step that also runs the attribution must get the same gradients as one that does not.
+  // The attribution differentiates detached copies of its inputs: a training step whose loss also
+  // goes through a detached copy must get the same gradients as one that does not.
   const scale = tf.variable(tf.scalar(1.5));
-  const trainLoss = (attributeToo: boolean) => () => {
+  const trainLoss = (detachedToo: boolean) => () => {
     const scaled = tf.mul(e, scale) as tf.Tensor4D;
-    if (attributeToo) computeContributions(lossOf, scaled, w);
-    return tf.sum(lossOf(scaled, w)) as tf.Scalar;
+    const loss = tf.sum(lossOf(scaled, w));
+    if (!detachedToo) return loss as tf.Scalar;
+    return tf.add(loss, tf.sum(lossOf(detachedCopy(scaled), w))) as tf.Scalar;
   };
   const plain = tf.variableGrads(trainLoss(false));
   const withAttribution = tf.variableGrads(trainLoss(true));
   const key = Object.keys(plain.grads)[0];
+  assertAlmostEquals(withAttribution.value.dataSync()[0], 2 * plain.value.dataSync()[0], 1e-4);
   assertEquals(withAttribution.grads[key].arraySync(), plain.grads[key].arraySync());
+  // A detached copy shares the memory: disposing it leaves the original readable.
+  const copy = detachedCopy(e);
+  assertEquals(copy.arraySync(), E_VALUES);
+  copy.dispose();
+  assertEquals(e.arraySync(), E_VALUES);
   tf.dispose([plain.value, withAttribution.value, ...Object.values(plain.grads)]);
   tf.dispose([...Object.values(withAttribution.grads), scale, a, e, w]);
 });

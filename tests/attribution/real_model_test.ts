@@ -20,7 +20,7 @@ const VALID = [[0, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]];
 const TARGETS = [3, 5, 0, 3];
 
 for (const backbone of ["sasrec", "gru4rec"] as const) {
-  Deno.test(`attribution on the real ${backbone} model: valid pairs only, agrees with occlusion`, () => {
+  Deno.test(`attribution on the real ${backbone} model: valid pairs only, agrees with occlusion`, async () => {
     const model = new SequentialRecommender(tinyDataset(), {
       backbone,
       dim: 32,
@@ -43,9 +43,11 @@ for (const backbone of ["sasrec", "gru4rec"] as const) {
         return tf.sub(tf.logSumExp(logits, 1), picked) as tf.Tensor1D;
       });
     const before = tf.memory().numTensors;
-    const gxi = attributeModalities(lossOf, embeddings, weights);
-    const occ = attributeModalities(lossOf, embeddings, weights, { method: "occlusion" });
-    const viaMask = attributeModalities(lossOf, embeddings, weights, { method: "mask_gradient" });
+    const gxi = await attributeModalities(lossOf, embeddings, weights);
+    const occ = await attributeModalities(lossOf, embeddings, weights, { method: "occlusion" });
+    const viaMask = await attributeModalities(lossOf, embeddings, weights, {
+      method: "mask_gradient",
+    });
     assertEquals(tf.memory().numTensors, before, "tensors leaked");
 
     const weightValues = weights.dataSync();

@@ -21,7 +21,7 @@ const SCORES = Float32Array.of(
   ...[9, 9, 9, 1, 0, 9, 3, -4, 9],
 );
 
-Deno.test("user-modality scores average each modality over the user's valid positions", () => {
+Deno.test("user-modality scores average each modality over the user's valid positions", async () => {
   const means = userModalityScores(SCORES, VALID, SHAPE);
   // user 0: m0 = (1 + 2 + 0) / 3, m1 = (-1 - 2 - 0.5) / 3, m2 = 0.5 / 2 (position 2 lacks m2)
   const expected = [1, -3.5 / 3, 0.25, 2, -2, NaN];
@@ -31,7 +31,7 @@ Deno.test("user-modality scores average each modality over the user's valid posi
   });
 });
 
-Deno.test("user-modality selection marks whole modalities at every valid position", () => {
+Deno.test("user-modality selection marks whole modalities at every valid position", async () => {
   const means = userModalityScores(SCORES, VALID, SHAPE);
   // rho 0.5: user 0 has 3 candidate modalities -> 1 (m1); user 1 has 2 -> 1 (m1).
   const noise = selectNoiseByUserModality(means, VALID, SHAPE, {
@@ -56,7 +56,7 @@ Deno.test("user-modality selection marks whole modalities at every valid positio
   );
 });
 
-Deno.test("scoring at the user-modality level: mean scores, majority rule for selection", () => {
+Deno.test("scoring at the user-modality level: mean scores, majority rule for selection", async () => {
   const noiseMask = Uint8Array.of(1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0);
   const result: AttributionResult = {
     contributions: SCORES,
@@ -90,7 +90,7 @@ Deno.test("scoring at the user-modality level: mean scores, majority rule for se
   assertEquals(score.rocAuc, 1);
 });
 
-Deno.test("attributeModalities with user_modality granularity on a planted toy", () => {
+Deno.test("attributeModalities with user_modality granularity on a planted toy", async () => {
   // L_b = sum w (1 . e): a point of interest has e = (-1, -1) (contribution 2), noise e = 0.01.
   const truthRows = [[1, 0, 0], [0, 1, 1]];
   const e: number[] = [];
@@ -100,7 +100,7 @@ Deno.test("attributeModalities with user_modality granularity on a planted toy",
   const embeddings = tf.tensor4d(e, [2, 4, 3, 2]);
   const mask = tf.ones([2, 4, 3]) as tf.Tensor3D;
   const weights = tf.ones([4, 3, 2]) as tf.Tensor3D;
-  const result = attributeModalities(linearLoss(weights), embeddings, mask, {
+  const result = await attributeModalities(linearLoss(weights), embeddings, mask, {
     granularity: "user_modality",
     selection: { kind: "bottom_fraction", rho: 0.5 },
   });

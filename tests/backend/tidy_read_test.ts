@@ -1,16 +1,16 @@
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertRejects } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { tidyRead } from "../../lib/backend/tidy_read.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 
 await initBackend({ verbose: false });
 
-Deno.test("tidyRead returns the values and leaves no tensor behind", () => {
+Deno.test("tidyRead returns the values and leaves no tensor behind", async () => {
   const before = tf.memory().numTensors;
-  const values = tidyRead(() => tf.add(tf.tensor1d([1, 2, 3]), tf.scalar(1)));
+  const values = await tidyRead(() => tf.add(tf.tensor1d([1, 2, 3]), tf.scalar(1)));
   assertEquals(Array.from(values), [2, 3, 4]);
   assertEquals(tf.memory().numTensors, before);
-  assertEquals(tidyRead(() => tf.tensor1d([7], "int32")) instanceof Int32Array, true);
-  assertThrows(() => tidyRead(() => tf.tensor1d(["a"])), Error, "string tensors");
+  assertEquals((await tidyRead(() => tf.tensor1d([7], "int32"))) instanceof Int32Array, true);
+  await assertRejects(() => tidyRead(() => tf.tensor1d(["a"])), Error, "string tensors");
   assertEquals(tf.memory().numTensors, before);
 });

@@ -2,7 +2,7 @@ import { assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ModalityFusion } from "../../lib/encoders/fusion.ts";
-import { ParameterStore } from "../../lib/models/parameter_store.ts";
+import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { assertGradientMatches } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });

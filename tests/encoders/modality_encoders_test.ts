@@ -2,7 +2,7 @@ import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
-import { ParameterStore } from "../../lib/models/parameter_store.ts";
+import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });

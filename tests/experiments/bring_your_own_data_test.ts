@@ -113,3 +113,24 @@ Deno.test("the quick grid runs on an imported dataset and reports both ranking p
   assert(!markdown.includes("Noise level"), "no synthetic-only sections for imported data");
   Deno.removeSync(resultsDir, { recursive: true });
 });
+
+Deno.test("plan options: a dataset's own trainer settings and the ranking join the cells' settings", () => {
+  const plain = planExperiments("quick");
+  assert(plain.cells.every((c) => !("ranking" in c.training)), "default: stored cells stay valid");
+  assertEquals(planExperiments("quick", undefined, { ranking: "history_excluded" }), plain);
+  const kept = planExperiments("quick", [0], { dataset: recbole, ranking: "history_kept" });
+  assert(kept.cells.every((c) => c.training.ranking === "history_kept"));
+  const longer = planExperiments("full", [0], {
+    dataset: recbole,
+    datasetTraining: { maxEpochs: 200, patience: 10 },
+  });
+  assertEquals(longer.datasetTraining.file, { maxEpochs: 200, patience: 10 });
+  assert(longer.cells.every((c) => c.training.maxEpochs === 200 && c.training.patience === 10));
+  const summary = summarise(longer, { cells: [], datasets: new Map(), pending: [] });
+  assertStringIncludes(summary.protocol.join("\n"), "10 on file (at most 200 epochs)");
+  assertThrows(
+    () => planExperiments("quick", [0], { datasetTraining: { patience: 10 } }),
+    Error,
+    "only with an imported dataset",
+  );
+});

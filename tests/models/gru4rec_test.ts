@@ -2,7 +2,7 @@ import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { Gru4Rec } from "../../lib/models/gru4rec.ts";
-import { ParameterStore } from "../../lib/models/parameter_store.ts";
+import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { assertGradientMatches } from "./_fixtures.ts";
 
 await initBackend({ verbose: false });

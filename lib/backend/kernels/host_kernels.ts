@@ -11,6 +11,7 @@ import { makeSharedIdentityKernel } from "./identity.ts";
 import { makeSliceKernel, makeUnpackKernel } from "./slice.ts";
 import { makeCastKernel, makeTransposeKernel } from "./transpose_cast.ts";
 import { registerLayerNormKernels } from "./layer_norm.ts";
+import { registerSoftmaxCrossEntropyKernel } from "./softmax_cross_entropy.ts";
 import { type BinaryOp, makeBinaryKernel } from "./binary.ts";
 
 const FACTORIES = {
@@ -43,6 +44,7 @@ export function registerHostKernels(backend: HostBackendName): string[] {
     return `${kernelName}(host)`;
   });
   names.push(...registerLayerNormKernels(backend));
+  names.push(...registerSoftmaxCrossEntropyKernel(backend));
   registerReductionGradients();
   names.push("Mean/Sum gradients(broadcast)");
   if (backend === "cpu") {

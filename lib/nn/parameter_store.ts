@@ -13,10 +13,12 @@ import { tf } from "../backend/tf.ts";
 import type { Tensor, Variable } from "../backend/tf.ts";
 import { createRng, type Rng } from "../util/random.ts";
 
+/** The named trainable parameters of one model, drawn from one seeded generator; see above. */
 export class ParameterStore {
   readonly #variables = new Map<string, tf.Variable>();
   readonly #rng: Rng;
 
+  /** An empty store whose initialisations draw from a generator seeded with `seed`. */
   constructor(seed: number) {
     this.#rng = createRng(seed);
   }
@@ -90,6 +92,7 @@ export class ParameterStore {
     return this.variables().reduce((total, v) => total + v.size, 0);
   }
 
+  /** Frees every variable and empties the store. */
   dispose(): void {
     for (const variable of this.#variables.values()) variable.dispose();
     this.#variables.clear();

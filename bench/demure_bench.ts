@@ -1,0 +1,88 @@
+/**
+ * `deno task bench:demure`: the cost of Demure over a plain run, on whole epochs of what the grid
+ * trains. SASRec with all modalities on MovieLens (5-core, leave-one-out, L=50), the grid's
+ * training settings (batch 128, lr 2e-3), is trained for `--epochs` epochs plain, then again with
+ * Demure's hooks (`SYSTEMS["Demure-SASRec"]`), one after the other in one process. Demure's
+ * warm-up steps run plain, so only the epochs after the first noise mask are compared.
+ *
+ * Prints per-epoch training seconds (validation excluded) and one line
+ * `demure / plain epoch time = X` (median over the compared epochs).
+ *
+ * Run: `deno run -A bench/demure_bench.ts [--epochs=5]` (`DEMURE_BLAS_THREADS` sets BLAS threads).
+ */
+import { initBackend } from "../lib/backend/init_backend.ts";
+import { demureHooks } from "../lib/demure/objective.ts";
+import { prepareDataset } from "../lib/experiments/datasets.ts";
+import { planExperiments } from "../lib/experiments/plan.ts";
+import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
+import type { EpochProgress } from "../lib/train/progress.ts";
+import { trainModel } from "../lib/train/trainer.ts";
+
+/** Median of `values` (NaN when empty). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+if (import.meta.main) {
+  const epochsArg = Deno.args.find((a) => a.startsWith("--epochs="));
+  const epochs = epochsArg ? Number(epochsArg.slice("--epochs=".length)) : 5;
+  const choice = await initBackend({ verbose: false });
+  const data = await prepareDataset({ kind: "movielens" });
+  const plan = planExperiments("full");
+  const cell = plan.cells.find((c) =>
+    c.dataset.kind === "movielens" && c.systemName === "Demure-SASRec"
+  );
+  if (cell === undefined) throw new Error("the full plan has no Demure-SASRec cell on MovieLens");
+  const training = {
+    ...cell.training,
+    maxEpochs: epochs,
+    patience: epochs,
+    seed: 0,
+  };
+  const system = cell.system;
+  if (system.kind !== "neural" || !system.demure) throw new Error("Demure-SASRec is not neural");
+  const run = async (withDemure: boolean) => {
+    const model = new SequentialRecommender(data.split.dataset, {
+      ...plan.model,
+      backbone: "sasrec",
+      maxLength: data.split.maxLength,
+      seed: 0,
+    });
+    const demure = withDemure ? demureHooks(model, system.demure) : undefined;
+    const epochsSeen: EpochProgress[] = [];
+    await trainModel(model, data.split, training, {
+      ...(demure?.hooks ?? {}),
+      validate: () => ({ "NDCG@10": 0 }),
+      onProgress: (p) => {
+        epochsSeen.push(p);
+        console.log(
+          `${withDemure ? "demure" : "plain "} epoch ${p.epoch}: ${p.steps} steps, ` +
+            `${(p.stepSeconds * p.steps).toFixed(1)} s training`,
+        );
+      },
+    });
+    model.dispose();
+    return { epochs: epochsSeen, demure: demure?.config };
+  };
+  const plain = await run(false);
+  const withDemure = await run(true);
+  const stepsPerEpoch = plain.epochs[0].steps;
+  const warmup = withDemure.demure?.warmupSteps ?? 0;
+  // Epochs whose first step is past the warm-up (the first noise masks are in).
+  const compared = withDemure.epochs.filter((p) => (p.epoch - 1) * stepsPerEpoch >= warmup);
+  const seconds = (p: EpochProgress) => p.stepSeconds * p.steps;
+  const plainMedian = median(plain.epochs.slice(1).map(seconds));
+  const demureMedian = median(compared.map(seconds));
+  console.log(
+    `${choice.backend} (${choice.kernels.join(", ") || "stock"}), MovieLens all modalities, ` +
+      `B=${training.batchSize}, ${stepsPerEpoch} steps/epoch; plain median ${
+        plainMedian.toFixed(1)
+      } s ` +
+      `(epochs 2..${epochs}), demure median ${demureMedian.toFixed(1)} s (${compared.length} ` +
+      `epochs after the ${warmup}-step warm-up)`,
+  );
+  console.log(`demure / plain epoch time = ${(demureMedian / plainMedian).toFixed(2)}`);
+}

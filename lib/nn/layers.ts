@@ -1,0 +1,74 @@
+/**
+ * The differentiable building blocks that encoders, backbones and benchmarks share: one
+ * implementation of each, so the model `trainModel` trains is the model the benchmarks time.
+ * - {@linkcode dense}: an affine map over the last axis (BLAS matrix product on wasm/cpu);
+ * - {@linkcode layerNorm}: the fused kernel of lib/backend/kernels/layer_norm.ts (one forward and
+ *   one backward pass instead of about 9 + 25 tf ops; composite ops on other backends);
+ * - {@linkcode dropout}: the seeded mulberry32 mask of lib/backend/kernels/dropout.ts, its seed
+ *   hashed from (step seed, layer) so masks are independent across layers and steps.
+ */
+import { tf } from "../backend/tf.ts";
+import { layerNorm as fusedLayerNorm } from "../backend/kernels/layer_norm.ts";
+import { seededDropout } from "../backend/kernels/dropout.ts";
+import { hashSeeds } from "../util/random.ts";
+
+/** Affine map over the last axis: x [..., in] @ kernel [in, out] + bias [out] -> [..., out]. */
+export function dense(x: tf.Tensor, kernel: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor {
+  const inDim = kernel.shape[0];
+  const outShape = [...x.shape.slice(0, -1), kernel.shape[1]];
+  let y: tf.Tensor = tf.matMul(tf.reshape(x, [-1, inDim]), kernel);
+  if (bias !== undefined) y = tf.add(y, bias);
+  return tf.reshape(y, outShape);
+}
+
+/**
+ * Layer normalisation over the last axis with gain and bias [dim] (epsilon 1e-6), as the fused
+ * kernel where registered.
+ *
+ * @example
+ * ```ts
+ * const y = layerNorm(tf.tensor2d([[1, 3]]), tf.ones([2]), tf.zeros([2])); // [[-1, 1]] (about)
+ * ```
+ */
+export function layerNorm(
+  x: tf.Tensor,
+  gain: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  epsilon = 1e-6,
+): tf.Tensor {
+  return fusedLayerNorm(x, gain, bias, epsilon);
+}
+
+/**
+ * The seed of dropout layer `layer` (0, 1, 2, ... within one model) at the step whose seed is
+ * `stepSeed`: a hash, so layer k at step t and layer k-1 at step t+1 draw unrelated masks.
+ *
+ * @example
+ * ```ts
+ * dropoutSeed(hashSeeds(0, 12), 3) !== dropoutSeed(hashSeeds(0, 13), 2); // true
+ * ```
+ */
+export function dropoutSeed(stepSeed: number, layer: number): number {
+  return hashSeeds(stepSeed, layer);
+}
+
+/**
+ * Inverted dropout of layer `layer`; identity when not training or rate is 0. The mask is drawn
+ * from {@linkcode dropoutSeed}(stepSeed, layer), so it is reproducible and independent per layer
+ * and step.
+ *
+ * @example
+ * ```ts
+ * const y = dropout(x, 0.2, true, stepSeed, 0); // same mask for the same (stepSeed, layer)
+ * ```
+ */
+export function dropout(
+  x: tf.Tensor,
+  rate: number,
+  training: boolean,
+  stepSeed: number,
+  layer: number,
+): tf.Tensor {
+  if (!training || rate <= 0) return x;
+  return seededDropout(x, rate, dropoutSeed(stepSeed, layer));
+}

@@ -1,0 +1,50 @@
+/**
+ * The layout of `lib/`: folders import only downward (no cycle), private files stay in their
+ * folder, and every folder has a `mod.ts` that only re-exports. The checks themselves are tested on
+ * a small fixture tree first, so a check that found nothing would fail here.
+ */
+import { assertEquals } from "@std/assert";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { folderCycles, folderGraph, layoutProblems } from "../../scripts/folder_graph.ts";
+
+function fixture(files: Record<string, string>): string {
+  const root = Deno.makeTempDirSync();
+  for (const [path, source] of Object.entries(files)) {
+    Deno.mkdirSync(join(root, path, ".."), { recursive: true });
+    Deno.writeTextFileSync(join(root, path), source);
+  }
+  return root;
+}
+
+Deno.test("folder graph: finds a cycle, private and top-folder imports, a mod.ts that does more", () => {
+  const root = fixture({
+    "lib/a/mod.ts": '/** A. */\nexport { a } from "./a.ts";\n',
+    "lib/a/a.ts": 'import { b } from "../b/_b.ts";\nexport const a = b;\n',
+    "lib/b/mod.ts": 'export * from "./_b.ts";\nexport const extra = 1;\n',
+    "lib/b/_b.ts": 'import type { a } from "../a/mod.ts";\nexport const b: typeof a = 1;\n',
+    "lib/c/c.ts": 'export { a } from "../a/mod.ts";\nconst later = import("../b/_b.ts");\n',
+    "lib/d/mod.ts": 'export * from "./d.ts";\n',
+    "lib/d/d.ts": 'import "../c/c.ts";\nexport const d = 1;\n',
+  });
+  try {
+    const graph = folderGraph(root);
+    assertEquals([...graph.edges.get("c")!].sort(), ["a", "b"]);
+    assertEquals(folderCycles(graph), [["a", "b", "a"]]);
+    assertEquals(layoutProblems(root, ["c"]), [
+      "folder cycle a -> b -> a (lib/a/a.ts imports lib/b/_b.ts; lib/b/_b.ts imports lib/a/mod.ts)",
+      "lib/a/a.ts imports the private file lib/b/_b.ts of another folder",
+      "lib/c/c.ts imports the private file lib/b/_b.ts of another folder",
+      "lib/b/mod.ts does more than re-export: export const extra = 1;",
+      "lib/c has no mod.ts",
+      "lib/d/d.ts imports lib/c/c.ts: c is a top folder (only notebooks and scripts use it)",
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("lib/: imports only downward, private files and top folders stay private, mod.ts each", () => {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  assertEquals(layoutProblems(root), []);
+});

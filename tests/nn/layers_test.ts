@@ -1,0 +1,58 @@
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { dropout, dropoutSeed, layerNorm } from "../../lib/nn/layers.ts";
+import { hashSeeds } from "../../lib/util/random.ts";
+
+function mask(stepSeed: number, layer: number): number[] {
+  return tf.tidy(() =>
+    Array.from(dropout(tf.ones([64, 50]), 0.2, true, stepSeed, layer).dataSync())
+  );
+}
+
+Deno.test("dropout: two layers' masks at neighbouring steps differ (seeds hashed, not added)", async () => {
+  await initBackend({ verbose: false });
+  const run = 0;
+  for (let step = 0; step < 5; step++) {
+    for (let layer = 1; layer < 5; layer++) {
+      // With seed = run * K + step + layer these two pairs drew the same mask.
+      const here = mask(hashSeeds(run, step + 1), layer - 1);
+      const there = mask(hashSeeds(run, step), layer);
+      const same = here.filter((v, i) => v === there[i]).length / here.length;
+      // Independent Bernoulli(0.8) masks agree on 0.8^2 + 0.2^2 = 68 % of entries (sd 0.7 %).
+      assert(same < 0.75, `step ${step} layer ${layer}: ${(100 * same).toFixed(1)} % equal`);
+    }
+  }
+  assertEquals(mask(hashSeeds(run, 3), 2), mask(hashSeeds(run, 3), 2), "reproducible");
+  assert(dropoutSeed(hashSeeds(run, 4), 1) !== dropoutSeed(hashSeeds(run, 3), 2));
+});
+
+Deno.test("dropout: identity when not training or at rate 0", async () => {
+  await initBackend({ verbose: false });
+  const x = tf.ones([3, 4]);
+  assertEquals(dropout(x, 0.5, false, 1, 0), x);
+  assertEquals(dropout(x, 0, true, 1, 0), x);
+  x.dispose();
+});
+
+Deno.test("layerNorm: the fused kernel runs for the shared layer and matches the composite maths", async () => {
+  await initBackend({ verbose: false });
+  const x = tf.tensor2d([[1, 2, 3, 6], [0, 0, 1, -1]]);
+  const gain = tf.tensor1d([1, 2, 1, 0.5]);
+  const bias = tf.tensor1d([0, 0, 1, 0]);
+  const profile = await tf.profile(() => layerNorm(x, gain, bias));
+  assert(profile.kernels.some((k) => k.name === "DemureLayerNorm"), "fused kernel used");
+  const y = profile.result as tf.Tensor;
+  const values = y.dataSync();
+  const rows = [[1, 2, 3, 6], [0, 0, 1, -1]];
+  const g = [1, 2, 1, 0.5], b = [0, 0, 1, 0];
+  rows.forEach((row, r) => {
+    const mean = row.reduce((s, v) => s + v, 0) / 4;
+    const variance = row.reduce((s, v) => s + (v - mean) ** 2, 0) / 4;
+    row.forEach((v, k) => {
+      const expected = (v - mean) / Math.sqrt(variance + 1e-6) * g[k] + b[k];
+      assertAlmostEquals(values[r * 4 + k], expected, 1e-5);
+    });
+  });
+  tf.dispose([x, gain, bias, y]);
+});
