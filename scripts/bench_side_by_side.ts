@@ -22,14 +22,17 @@
  * [--workloads=movielens,beauty]` (`--threads` sets both OpenBLAS and torch threads; default:
  * the core count).
  */
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { trainingBatches } from "../lib/data/protocol/batcher.ts";
-import { evaluationBatches } from "../lib/data/protocol/batcher.ts";
-import type { LeaveOneOutSplit } from "../lib/data/types.ts";
-import { prepareDataset } from "../lib/experiments/datasets.ts";
-import { planExperiments } from "../lib/experiments/plan.ts";
-import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
-import { resolveTrainerConfig, trainModel } from "../lib/train/trainer.ts";
+import {
+  evaluationBatches,
+  initBackend,
+  type LeaveOneOutSplit,
+  planExperiments,
+  prepareDataset,
+  resolveTrainerConfig,
+  SequentialRecommender,
+  trainingBatches,
+  trainModel,
+} from "../mod.ts";
 import { beautyShapedWorkloadData } from "../bench/_workloads.ts";
 
 const PYTHON = "/usr/bin/python3";

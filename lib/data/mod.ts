@@ -5,6 +5,7 @@ export { datasetFingerprint } from "./fingerprint.ts";
 export { type FileToWrite, writeFilesAtomically } from "./atomic_write.ts";
 export { idModality } from "./id_modality.ts";
 export { loadMovieLens, MOVIELENS_CITATION, MOVIELENS_DIR } from "./movielens/load.ts";
+export { readableTitle, titleTokens } from "./movielens/title.ts";
 export {
   DEFAULT_SYNTHETIC,
   generateSynthetic,

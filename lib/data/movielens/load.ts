@@ -13,7 +13,7 @@ import {
   yearModality,
 } from "./features.ts";
 import { MOVIELENS_FILES, type MovieLensManifest } from "./manifest.ts";
-import type { ProductionRecord } from "./vega.ts";
+import type { ProductionRecord } from "./features.ts";
 
 /** The folder of the committed dataset, resolved from this module. */
 export const MOVIELENS_DIR: string = new URL("../../../data/movielens/", import.meta.url).pathname;
