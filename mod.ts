@@ -194,8 +194,13 @@ export {
   type AttributionQuality,
   attributionQuality,
   type AttributionSummary,
+  buildCellModel,
   type CellClaim,
   type CellListing,
+  cellModel,
+  cellModelDir,
+  type CellModelOptions,
+  type CellModelParts,
   type CellResult,
   cellsDirectory,
   type CellSettings,
@@ -222,6 +227,8 @@ export {
   listCells,
   type MeanStd,
   meanStd,
+  type NoiseLevelCurve,
+  noiseLevelCurves,
   noiseLevelDataset,
   planExperiments,
   type PlannedCell,
@@ -239,6 +246,8 @@ export {
   type RunOneCellOptions,
   runPlan,
   type RunPlanOptions,
+  sensitivityCurves,
+  type SensitivityPoint,
   type SignificanceResult,
   summarise,
   summariseAttribution,
@@ -249,9 +258,28 @@ export {
   SYSTEMS,
   type SystemSpec,
   type SystemSummary,
+  type TrainedCellModel,
   withDemure,
   writeReport,
 } from "./lib/experiments/mod.ts";
+
+// Explanations: recommend and say why; named views of an attribution (rows, tables, DataFrames).
+export {
+  AttributedHistories,
+  type ContributionRow,
+  describeRecommendation,
+  type ExplainOptions,
+  explainRecommendations,
+  type Explanations,
+  type HistoryHeatmapOptions,
+  type ModalityRow,
+  type Recommendation,
+  type RowFilter,
+  rowsFrame,
+  rowsTable,
+  type RowTable,
+  type UserModalityRow,
+} from "./lib/explain/mod.ts";
 
 // Figures: typed Plotly builders, HTML reports, PNG export.
 export {
@@ -305,6 +333,7 @@ export {
   ensureCellsInNotebook,
   epochProgressEvent,
   isQuickMode,
+  notebookCellModel,
   type NotebookCellsOptions,
   notebookPlan,
   notebookResultsDir,
