@@ -236,6 +236,8 @@ export {
   type PlanOutcome,
   prepareDataset,
   type PreparedDataset,
+  PROTOCOL_K_CORE,
+  PROTOCOL_MAX_LENGTH,
   readDatasetFile,
   recordResultsPlan,
   type ReproductionSummary,

@@ -41,7 +41,9 @@ export interface CellModelOptions {
 export interface TrainedCellModel {
   /** The model with its best validation weights; the caller disposes it. */
   model: SequentialRecommender;
+  /** The dataset the cell ran on. */
   data: PreparedDataset;
+  /** The cell of the plan. */
   cell: PlannedCell;
   /** `checkpoint`: loaded; `trained`: trained now (and checkpointed). */
   source: "checkpoint" | "trained";
@@ -49,6 +51,7 @@ export interface TrainedCellModel {
   checkpoint: string;
   /** Epochs the model was trained for, and the cell's cap. */
   epochs: number;
+  /** The cell's `maxEpochs`. */
   maxEpochs: number;
 }
 

@@ -17,7 +17,9 @@ import type { CellResult } from "./run_cell.ts";
 
 /** One point of a sensitivity curve. */
 export interface SensitivityPoint {
+  /** The swept parameter's value. */
   value: number;
+  /** The cell run at that value. */
   result: CellResult;
 }
 
@@ -52,8 +54,11 @@ export function sensitivityCurves(
 
 /** One system's curve over the noise fractions: mean ± std over seeds at each fraction. */
 export interface NoiseLevelCurve {
+  /** System name. */
   system: string;
+  /** Noise fractions, ascending. */
   fractions: number[];
+  /** Test NDCG@10 over seeds at each fraction. */
   stats: MeanStd[];
 }
 

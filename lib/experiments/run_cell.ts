@@ -85,6 +85,7 @@ export interface CellResult {
 
 /** A neural cell's model, untrained, with the trainer hooks of its system. */
 export interface CellModelParts {
+  /** The model, freshly initialised from the cell's seed. */
   model: SequentialRecommender;
   /** Demure's or CL4SRec's hooks (none for a plain model). */
   hooks: TrainerHooks;

@@ -31,6 +31,7 @@ export interface ContributionRow {
   item: string;
   /** Internal item id. */
   itemIndex: number;
+  /** The modality's name. */
   modality: string;
   /** Raw contribution (method's units). */
   contribution: number;
@@ -42,8 +43,11 @@ export interface ContributionRow {
 
 /** One (user, modality): the attribution judged over all of the user's history items. */
 export interface UserModalityRow {
+  /** External user id. */
   user: string;
+  /** Internal user id (row of the dataset). */
   userIndex: number;
+  /** The modality's name. */
   modality: string;
   /** Valid history items that carry this modality. */
   items: number;
@@ -59,10 +63,13 @@ export interface UserModalityRow {
 
 /** One modality over the whole batch. */
 export interface ModalityRow {
+  /** The modality's name. */
   modality: string;
   /** Valid (user, item) pairs that carry this modality. */
   pairs: number;
+  /** Mean raw contribution over those pairs. */
   meanContribution: number;
+  /** Mean normalised contribution over those pairs. */
   meanNormalised: number;
   /** Share of the pairs selected as noise. */
   noiseRate: number;
@@ -72,6 +79,7 @@ export interface ModalityRow {
 export interface RowFilter {
   /** Internal user id. */
   user?: number;
+  /** Only this modality. */
   modality?: string;
   /** Only the `n` most recent history items of each user. */
   lastItems?: number;
@@ -79,7 +87,9 @@ export interface RowFilter {
 
 /** A table for `displayTable` (columns and rows). */
 export interface RowTable {
+  /** Column headers. */
   columns: string[];
+  /** Rows, one cell per column. */
   rows: Array<Array<string | number>>;
 }
 
@@ -90,8 +100,11 @@ export interface HistoryHeatmapOptions {
   /** `[batch, position, modality]` values to draw instead of the normalised contributions (for
    * example a contrastive view's mask). */
   values?: ArrayLike<number>;
+  /** Figure title. */
   title?: string;
+  /** Title of the colour bar. */
   colorBarTitle?: string;
+  /** Colour scale of the heatmap (as in {@linkcode ContributionHeatmapInput}). */
   scale?: ContributionHeatmapInput["scale"];
   /** Longest item label before it is cut with an ellipsis (default 22). */
   labelLength?: number;
@@ -108,6 +121,7 @@ export class AttributedHistories {
   /** Names along the modality axis (the model's `modalityNames`). */
   readonly modalityNames: readonly string[];
 
+  /** Wraps the attribution `result` of `batch`; throws when their shapes disagree. */
   constructor(
     result: AttributionResult,
     batch: SequenceBatch,

@@ -30,6 +30,7 @@ export interface Recommendation {
   userIndex: number;
   /** The recommended item (title or external id) and its internal id. */
   item: string;
+  /** Internal id of the recommended item. */
   itemIndex: number;
   /** The item the user actually chose next (the test target). */
   actualNext: string;
@@ -49,9 +50,11 @@ export interface ExplainOptions {
 
 /** What {@linkcode explainRecommendations} returns. */
 export interface Explanations {
+  /** One recommendation per explained user, with its reasons. */
   recommendations: Recommendation[];
   /** The whole attribution, for tables, heatmaps and the aggregate by modality. */
   histories: AttributedHistories;
+  /** The attribution method used. */
   method: AttributionMethod;
 }
 
