@@ -21,7 +21,7 @@
  *   deno run -A scripts/check_lab.ts [--timeout 150]
  */
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { findChromium } from "../lib/viz/chromium.ts";
+import { findChromium } from "../mod.ts";
 import {
   descendantsOf,
   isAlive,

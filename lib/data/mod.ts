@@ -37,4 +37,10 @@ export {
   formatStatistics,
   type ModalityCoverage,
 } from "./protocol/statistics.ts";
-export { type DataFrame, interactionsFrame, itemsFrame, statisticsFrames } from "./dataframe.ts";
+export {
+  type DataFrame,
+  interactionsFrame,
+  itemsFrame,
+  recordsFrame,
+  statisticsFrames,
+} from "./dataframe.ts";
