@@ -60,7 +60,12 @@ import {
   writeReport,
 } from "../mod.ts";
 import type { CellResult } from "../lib/experiments/run_cell.ts";
-import { cellsDirectory, selectedPath, settingsOf } from "../lib/experiments/run_plan.ts";
+import {
+  cellsDirectory,
+  replanWith,
+  selectedPath,
+  settingsOf,
+} from "../lib/experiments/run_plan.ts";
 import { readSelected } from "../lib/experiments/selection.ts";
 import type { RerunCheck } from "../lib/experiments/verify.ts";
 import { replaceReadmeTables } from "../lib/experiments/markdown_report.ts";
@@ -215,7 +220,21 @@ if (values.cell !== undefined) {
       ? `${slurmArray}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
       : Deno.env.get("SLURM_JOB_ID"));
   try {
-    await runOneCell(plan, cell, { resultsDir, job });
+    // A cell whose configuration waits for a selection (its trials run as other tasks of the same
+    // array, earlier in the plan's order) waits for it, then runs with the selected settings.
+    const waitSeconds = Number(Deno.env.get("DEMURE_SELECTION_WAIT_S") ?? 6 * 3600);
+    const started = performance.now();
+    let current = plan;
+    while (cell.waitsFor) {
+      if ((performance.now() - started) / 1000 > waitSeconds) {
+        throw new Error(`waited ${waitSeconds} s for the selection of ${cell.waitsFor.join(", ")}`);
+      }
+      console.log(`${cell.key}: waiting for the selection of ${cell.waitsFor.join(", ")}`);
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      current = replanWith(plan, readSelected(selectedPath(resultsDir)));
+      cell = resolveCell(current, cell.key);
+    }
+    await runOneCell(current, cell, { resultsDir, job });
   } catch (error) {
     console.error(`reproduce: cell ${cell.key} failed:`, error);
     Deno.exit(1);

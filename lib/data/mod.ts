@@ -38,6 +38,13 @@ export {
   type ModalityCoverage,
 } from "./protocol/statistics.ts";
 export {
+  type HistoryEntry,
+  itemInteractionCounts,
+  itemLabels,
+  plantedInterestShare,
+  recentHistory,
+} from "./views.ts";
+export {
   type DataFrame,
   interactionsFrame,
   itemsFrame,

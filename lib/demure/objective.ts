@@ -31,6 +31,7 @@ import {
   DEFAULT_NOISE_FRACTION,
   NOISE_FRACTION_RANGE,
   type PairShape,
+  validateAttributionConfig,
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
@@ -182,6 +183,7 @@ export function validateDemureConfig(config: DemureConfig): void {
   checkInteger("DemureConfig.everySteps", config.everySteps, { min: 1 });
   checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
   checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
+  validateAttributionConfig(config.attribution, "DemureConfig.attribution");
 }
 
 /**

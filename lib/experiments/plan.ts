@@ -563,11 +563,12 @@ export function planExperiments(
     };
     // The first seed's main cell of a selected system is the chosen trial: same settings, reused.
     const chosen = selected[label]?.[name];
-    const sameAs = configured.configuredBy === "selection" && !configSourceOf(name) &&
-        experiment !== "selection" && chosen !== undefined && seed === stopping.seeds[0] &&
-        !extraDemure
-      ? trialKey(mode, label, name, chosen.trial, seed)
-      : undefined;
+    const sameAs = configured.sameAs ??
+      (configured.configuredBy === "selection" && !configSourceOf(name) &&
+          experiment !== "selection" && chosen !== undefined && seed === stopping.seeds[0] &&
+          !extraDemure
+        ? trialKey(mode, label, name, chosen.trial, seed)
+        : undefined);
     const scoreAttribution = dataset.kind === "synthetic" && sameAs === undefined &&
       experiment === "main" && (name === "SASRec-MM" || name === "Demure-SASRec") &&
       extra.noiseFraction === undefined;
@@ -753,15 +754,24 @@ export function planExperiments(
     temperature: referenceDemure.temperature ?? 0.2,
   };
   add("sensitivity", synthetic, "Demure-SASRec", datasets.synthetic.seeds[0]);
+  const referenceKey = `${mode}/${datasetLabel(synthetic)}/Demure-SASRec/seed=${
+    datasets.synthetic.seeds[0]
+  }`;
   for (
     const [parameter, values] of Object.entries(settings.sweeps) as [SweepParameter, number[]][]
   ) {
-    // The selected value's cell is the main table's Demure-SASRec cell of the first seed.
-    for (const value of values.filter((v) => v !== sweepDefaults[parameter])) {
+    // Every value has its cell, so the plan's cells (and their indices) do not depend on the
+    // selection; the selected value's cell is the reference cell again (same settings: reused).
+    for (const value of values) {
       add("sensitivity", synthetic, "Demure-SASRec", datasets.synthetic.seeds[0], {
         label: `Demure-SASRec [${parameter} = ${value}]`,
         keyPart: `Demure-SASRec[${parameter}=${value}]`,
-        configured: reference,
+        configured: {
+          ...reference,
+          ...(value === sweepDefaults[parameter] && !reference.waitsFor
+            ? { sameAs: referenceKey }
+            : {}),
+        },
         sweep: { parameter, value },
       });
     }
