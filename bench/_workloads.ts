@@ -17,13 +17,18 @@ import { loadMovieLens } from "../lib/data/movielens/load.ts";
 import { kCoreFilter } from "../lib/data/protocol/k_core.ts";
 import { leaveOneOutSplit } from "../lib/data/protocol/leave_one_out.ts";
 import { evaluationBatches, trainingBatches } from "../lib/data/protocol/batcher.ts";
-import type { InteractionDataset, LeaveOneOutSplit } from "../lib/data/types.ts";
+import type { InteractionDataset, LeaveOneOutSplit, SequenceBatch } from "../lib/data/types.ts";
+import { planExperiments } from "../lib/experiments/plan.ts";
+import { packRows } from "../lib/nn/packed_rows.ts";
 import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
 import { Adam } from "../lib/train/adam.ts";
 import { resolveTrainerConfig, trainStep } from "../lib/train/trainer.ts";
 import { evaluateRanking, type EvaluationResult } from "../lib/eval/evaluate.ts";
 import { modelScorer } from "../lib/eval/scorer.ts";
 import { attributeModalities } from "../lib/attribution/attribute.ts";
+import { idModality } from "../lib/data/id_modality.ts";
+import { datasetFingerprint } from "../lib/data/fingerprint.ts";
+import { createRng } from "../lib/util/random.ts";
 import type { AttributionResult } from "../lib/attribution/types.ts";
 
 /** The dataset and its split, loaded once per benchmark file. */
@@ -48,35 +53,44 @@ export async function movieLensWorkloadData(): Promise<WorkloadData> {
 /** A prepared training step of the library model. */
 export interface LibraryStep {
   model: SequentialRecommender;
+  /** The batches it cycles over. */
+  batches: SequenceBatch[];
+  /** Steps run so far. */
+  readonly step: number;
   run(): Promise<void>;
   dispose(): void;
 }
 
 /**
- * SASRec (2 blocks, 1 head, d=64, all modalities fused) trained with cross-entropy over all
- * items at the last position and Adam, cycling over the epoch's batches of `batchSize` users.
+ * The library's SASRec (`SequentialRecommender`, all of the dataset's modalities) trained by the
+ * library's own `trainStep` with the grid's settings (`planExperiments("full")`: d=64, 2 blocks,
+ * 1 head, dropout 0.2, Adam lr 2e-3, cross-entropy over all items at every real position),
+ * cycling over the first epoch's batches of `batchSize` rows.
  *
  * @example
  * ```ts
- * const step = libraryTrainingStep(data, 256);
- * step.run(); step.dispose();
+ * const step = libraryTrainingStep(data, 128);
+ * await step.run(); step.dispose();
  * ```
  */
-export function libraryTrainingStep(data: WorkloadData, batchSize: number): LibraryStep {
+export function libraryTrainingStep(data: WorkloadData, batchSize = 128): LibraryStep {
+  const plan = planExperiments("full");
   const model = new SequentialRecommender(data.dataset, {
+    ...plan.model,
     backbone: "sasrec",
-    dim: 64,
-    maxLength: 50,
+    maxLength: data.split.maxLength,
+    seed: 0,
   });
-  const adam = new Adam();
-  const config = resolveTrainerConfig({
-    batchSize,
-    loss: { kind: "cross_entropy", positions: "last" },
-  });
+  const config = resolveTrainerConfig({ ...plan.training, batchSize, seed: 0 });
+  const adam = new Adam(config.optimizer);
   const batches = trainingBatches(data.split, 0, { batchSize, seed: 0, shuffle: true });
   let step = 0;
   return {
     model,
+    batches,
+    get step() {
+      return step;
+    },
     async run() {
       await trainStep(model, adam, batches[step % batches.length], step, 0, config);
       step++;
@@ -85,6 +99,66 @@ export function libraryTrainingStep(data: WorkloadData, batchSize: number): Libr
       adam.dispose();
       model.dispose();
     },
+  };
+}
+
+/** Sizes that decide the matrix-product work of one training step. */
+export interface StepShape {
+  /** Rows of the batch and the columns that hold any real item. */
+  batch: number;
+  window: number;
+  /** Real (non-padding) positions: the rows of every position-wise layer and of the scoring. */
+  realPositions: number;
+  dim: number;
+  blocks: number;
+  numItems: number;
+  /** Input widths of the dense modality encoders (each runs over all items every step). */
+  denseFeatureWidths: number[];
+}
+
+/**
+ * Multiply-adds x2 of the matrix products of one training step of the library's SASRec: the
+ * projections (query, key, value, output, feed-forward in and out) on the real positions, the
+ * attention on [batch, window, window], the scoring of every real position against every item,
+ * and the dense encoders over all items; the backward pass is counted as twice the forward.
+ *
+ * @example
+ * ```ts
+ * stepFlops({ batch: 128, window: 50, realPositions: 6400, dim: 64, blocks: 2, numItems: 3496, denseFeatureWidths: [] });
+ * ```
+ */
+export function stepFlops(s: StepShape): number {
+  const projections = 6 * 2 * s.realPositions * s.dim * s.dim;
+  const attention = 2 * 2 * s.batch * s.window * s.window * s.dim;
+  const scoring = 2 * s.realPositions * s.dim * s.numItems;
+  const encoders = s.denseFeatureWidths.reduce((t, w) => t + 2 * s.numItems * w * s.dim, 0);
+  return 3 * (s.blocks * (projections + attention) + scoring + encoders);
+}
+
+/**
+ * The {@linkcode StepShape} of a batch for the library step's model.
+ *
+ * @example
+ * ```ts
+ * stepShapeOf(step.batches[0], step.model, data.dataset);
+ * ```
+ */
+export function stepShapeOf(
+  batch: SequenceBatch,
+  model: SequentialRecommender,
+  dataset: InteractionDataset,
+): StepShape {
+  const packed = packRows(batch.valid, batch.batchSize, batch.length);
+  return {
+    batch: batch.batchSize,
+    window: packed.window,
+    realPositions: packed.rows.length,
+    dim: model.config.dim,
+    blocks: model.config.sasrec.blocks,
+    numItems: model.numItems,
+    denseFeatureWidths: dataset.modalities
+      .filter((m) => m.kind === "dense" && model.modalityNames.includes(m.name))
+      .map((m) => m.dim),
   };
 }
 
@@ -143,4 +217,73 @@ export async function attributionPass(
   } finally {
     tf.dispose(made);
   }
+}
+
+/** Shape of {@linkcode beautyShapedWorkloadData}'s synthetic set. */
+export interface BeautyShape {
+  users: number;
+  items: number;
+  seed: number;
+}
+
+/** Amazon Beauty's size after 5-core filtering (RecBole's numbers). */
+export const BEAUTY_SHAPE: BeautyShape = { users: 22_363, items: 12_101, seed: 0 };
+
+/**
+ * A seeded, ID-only interaction set shaped like Amazon Beauty (5-core): 22,363 users, 12,101
+ * items, history lengths 5 + floor(X) with X log-normal (median length 6, mean about 8, capped at
+ * 200), Zipf(1.1) item popularity and a sequential signal (60 % of next items are one of the 3
+ * items after the previous one), split leave-one-out with maxLength 50. Most positions of a
+ * [batch, 50] window are padding: the workload of "pay only for real positions".
+ *
+ * @example
+ * ```ts
+ * const { dataset, split } = beautyShapedWorkloadData(); // dataset.numItems === 12101
+ * ```
+ */
+export function beautyShapedWorkloadData(shape: BeautyShape = BEAUTY_SHAPE): WorkloadData {
+  const rng = createRng(shape.seed);
+  const weights = Float64Array.from({ length: shape.items }, (_, i) => 1 / (i + 1) ** 1.1);
+  const cumulative = new Float64Array(shape.items);
+  let total = 0;
+  weights.forEach((w, i) => cumulative[i] = total += w);
+  // Popularity rank -> item id through a seeded permutation, so popular items are spread out.
+  const idOf = rng.shuffle(Array.from({ length: shape.items }, (_, i) => i));
+  const popular = () => {
+    const u = rng.next() * total;
+    let lo = 0, hi = shape.items - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return idOf[lo];
+  };
+  const sequences: Int32Array[] = [];
+  for (let u = 0; u < shape.users; u++) {
+    const extra = Math.floor(Math.exp(Math.log(1.2) + 1.2 * rng.normal()));
+    const length = Math.min(200, 5 + extra);
+    const sequence = new Int32Array(length);
+    sequence[0] = popular();
+    for (let t = 1; t < length; t++) {
+      sequence[t] = rng.next() < 0.6 ? (sequence[t - 1] + 1 + rng.int(3)) % shape.items : popular();
+    }
+    sequences.push(sequence);
+  }
+  const dataset: InteractionDataset = {
+    name: "Beauty-shaped synthetic (ID only)",
+    numUsers: shape.users,
+    numItems: shape.items,
+    userIds: sequences.map((_, u) => `u${u}`),
+    itemIds: Array.from({ length: shape.items }, (_, i) => `i${i}`),
+    sequences,
+    modalities: [idModality(shape.items)],
+    metadata: {
+      source: `bench/_workloads.ts beautyShapedWorkloadData(seed ${shape.seed})`,
+      preprocessing: ["generated: log-normal lengths >= 5, Zipf popularity, sequential signal"],
+      fingerprint: "",
+    },
+  };
+  dataset.metadata.fingerprint = datasetFingerprint(dataset);
+  return { dataset, split: leaveOneOutSplit(dataset, { maxLength: 50 }) };
 }

@@ -18,7 +18,9 @@ import { median } from "./demure_bench.ts";
 const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));
 const steps = stepsArg ? Number(stepsArg.slice("--steps=".length)) : 6;
 await initBackend({ verbose: false });
-const data = await prepareDataset({ kind: "movielens" });
+const data = await prepareDataset(
+  Deno.args.includes("--synthetic") ? { kind: "synthetic", config: {} } : { kind: "movielens" },
+);
 const config = resolveTrainerConfig({
   batchSize: 128,
   optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },

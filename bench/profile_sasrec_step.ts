@@ -1,12 +1,20 @@
 /**
- * Profiles one SASRec training step kernel by kernel (tf.profile) and prints where the time goes.
+ * Profiles the real training step kernel by kernel (tf.profile): the library's SASRec trained by
+ * `trainStep` with the grid's settings (bench/_workloads.ts), and prints where the time goes and
+ * the step's matrix-product work.
  *
- * Run: `deno run -A bench/profile_sasrec_step.ts [--no-blas] [--steps=3]`
- * (backend from `DEMURE_BACKEND`, default wasm).
+ * Run: `deno run -A bench/profile_sasrec_step.ts [--workload=movielens|beauty] [--no-blas]
+ * [--steps=3]` (backend from `DEMURE_BACKEND`, default wasm).
  */
 import { tf } from "../lib/backend/tf.ts";
 import { initBackend } from "../lib/backend/init_backend.ts";
-import { createSasRecStep, DEFAULT_SASREC_STEP_CONFIG, sasRecStepFlops } from "./_sasrec_step.ts";
+import {
+  beautyShapedWorkloadData,
+  libraryTrainingStep,
+  movieLensWorkloadData,
+  stepFlops,
+  stepShapeOf,
+} from "./_workloads.ts";
 
 /** Kernel time summed by kernel name, largest first. */
 export interface KernelShare {
@@ -42,33 +50,43 @@ if (import.meta.main) {
   const blas = !Deno.args.includes("--no-blas");
   const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));
   const steps = stepsArg ? Number(stepsArg.slice("--steps=".length)) : 3;
-  const choice = await initBackend({ blas });
-  const step = createSasRecStep(DEFAULT_SASREC_STEP_CONFIG);
-  step.run(); // warm-up: kernel set-up, optimizer slots
+  const beauty = Deno.args.includes("--workload=beauty");
+  const choice = await initBackend({ blas, verbose: false });
+  const data = beauty ? beautyShapedWorkloadData() : await movieLensWorkloadData();
+  const step = libraryTrainingStep(data, 128);
+  await step.run(); // warm-up: kernel set-up, optimizer slots
   const times: number[] = [];
+  const flops: number[] = [];
   for (let i = 0; i < steps; i++) {
+    flops.push(
+      stepFlops(
+        stepShapeOf(step.batches[step.step % step.batches.length], step.model, data.dataset),
+      ),
+    );
     const start = performance.now();
-    step.run();
+    await step.run();
     times.push(performance.now() - start);
   }
+  // tf.profile sees the synchronous part of the step: the forward, backward and update kernels.
   const info = await tf.profile(() => {
-    step.run();
+    void step.run();
   });
-  const shares = summariseKernels(info.kernels);
+  const shares = summariseKernels(info.kernels).filter((k) => k.kernel !== "unnamed scope");
   const total = shares.reduce((s, k) => s + k.ms, 0);
-  const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-  const flops = sasRecStepFlops(step.config);
+  const order = times.map((_, i) => i).sort((a, b) => times[a] - times[b]);
+  const mid = order[Math.floor(order.length / 2)];
   console.log(
-    `backend ${choice.backend}, kernels ${choice.kernels.join(", ") || "stock"}; ` +
-      `step median ${median.toFixed(1)} ms over ${steps}; ${
-        (flops / 1e9).toFixed(2)
-      } GFLOP/step, ` +
-      `${(flops / median / 1e6).toFixed(1)} GFLOP/s; profiled kernel sum ${total.toFixed(1)} ms`,
+    `${data.dataset.name}: backend ${choice.backend}, kernels ${
+      choice.kernels.join(", ") || "stock"
+    }; step median ${times[mid].toFixed(1)} ms over ${steps}; ${
+      (flops[mid] / 1e9).toFixed(2)
+    } GFLOP in that step, ${(flops[mid] / times[mid] / 1e6).toFixed(1)} GFLOP/s; profiled ` +
+      `kernel sum ${total.toFixed(1)} ms`,
   );
-  console.log("kernel                    calls      ms   share");
+  console.log("kernel                      calls       ms   share");
   for (const k of shares.slice(0, 25)) {
     console.log(
-      `${k.kernel.padEnd(24)} ${String(k.calls).padStart(6)} ${k.ms.toFixed(1).padStart(8)} ` +
+      `${k.kernel.padEnd(26)} ${String(k.calls).padStart(6)} ${k.ms.toFixed(1).padStart(8)} ` +
         `${(100 * k.ms / total).toFixed(1).padStart(6)}%`,
     );
   }

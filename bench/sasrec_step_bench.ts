@@ -1,80 +1,51 @@
 /**
- * `deno bench -A bench/sasrec_step_bench.ts`: one SASRec training step (issue 7's workload:
- * 2 blocks, 1 head, d=64, L=50, B=256, 5,000 items, CE over all items at the last position,
- * Adam) on each available host backend, with and without the workspace kernels (the Sum/Mean
- * gradient overrides stay registered once loaded: tfjs cannot unregister a gradient), plus the same
- * step of the library model on MovieLens. The numbers and the machine go to docs/performance.md.
+ * `deno bench -A bench/sasrec_step_bench.ts`: one training step of the library's SASRec
+ * (`SequentialRecommender` + `trainStep`, the grid's settings; bench/_workloads.ts) on MovieLens
+ * with all modalities and on the Beauty-shaped ID-only set, on each available host backend with
+ * the workspace kernels. There is no separate copy of the model: what is timed is what
+ * `trainModel` runs. The numbers and the machine go to docs/performance.md.
  *
- * `DEMURE_BENCH_BACKENDS=wasm,cpu` picks backends (default wasm,cpu; the stock cpu step takes
- * about 17 s, so its stock variant is skipped unless `DEMURE_BENCH_STOCK_CPU=1`).
+ * `DEMURE_BENCH_BACKENDS=wasm,cpu` picks backends (default wasm).
  */
 import { tf } from "../lib/backend/tf.ts";
 import { initBackend } from "../lib/backend/init_backend.ts";
-import { registerBlasKernels, unregisterBlasKernels } from "../lib/backend/kernels/blas_matmul.ts";
-import { registerHostKernels, unregisterHostKernels } from "../lib/backend/kernels/host_kernels.ts";
-import { createSasRecStep, DEFAULT_SASREC_STEP_CONFIG, type SasRecStep } from "./_sasrec_step.ts";
-import { libraryTrainingStep, movieLensWorkloadData } from "./_workloads.ts";
+import { registerBlasKernels } from "../lib/backend/kernels/blas_matmul.ts";
+import { registerHostKernels } from "../lib/backend/kernels/host_kernels.ts";
+import {
+  beautyShapedWorkloadData,
+  libraryTrainingStep,
+  movieLensWorkloadData,
+  type WorkloadData,
+} from "./_workloads.ts";
 
 await initBackend({ verbose: false });
-const backends = (Deno.env.get("DEMURE_BENCH_BACKENDS") ?? "wasm,cpu").split(",") as (
+const backends = (Deno.env.get("DEMURE_BENCH_BACKENDS") ?? "wasm").split(",") as (
   | "wasm"
   | "cpu"
 )[];
-const data = await movieLensWorkloadData();
-
-/** Switches backend and kernel set; the step is built lazily so weights live on that backend. */
-async function use(backend: "wasm" | "cpu", accelerated: boolean): Promise<void> {
-  await tf.setBackend(backend);
-  if (accelerated) {
-    registerBlasKernels(backend);
-    registerHostKernels(backend);
-  } else {
-    unregisterBlasKernels(backend);
-    unregisterHostKernels(backend);
-  }
-}
+const workloads: [string, WorkloadData][] = [
+  ["MovieLens, all modalities", await movieLensWorkloadData()],
+  ["Beauty-shaped, ID only", beautyShapedWorkloadData()],
+];
 
 for (const backend of backends) {
-  for (const accelerated of [true, false]) {
-    const slowStock = backend === "cpu" && !accelerated &&
-      Deno.env.get("DEMURE_BENCH_STOCK_CPU") !== "1";
-    let step: SasRecStep | undefined;
+  for (const [label, data] of workloads) {
     Deno.bench({
-      name: `sasrec step (plain ops) ${backend} ${accelerated ? "+blas+host" : "stock"}`,
-      group: `plain-${backend}`,
-      baseline: accelerated,
-      ignore: slowStock,
+      name: `SASRec training step (library model, ${label}, B=128) ${backend}`,
+      group: label,
       n: 5,
       warmup: 1,
       async fn(b) {
-        if (step === undefined) {
-          await use(backend, accelerated);
-          // "stock" also means tfjs's own layer norm (as tf ops) and dropout masks.
-          step = createSasRecStep(
-            accelerated
-              ? DEFAULT_SASREC_STEP_CONFIG
-              : { ...DEFAULT_SASREC_STEP_CONFIG, layerNorm: "composite", dropoutMask: "tfjs" },
-          );
-        }
+        await tf.setBackend(backend);
+        registerBlasKernels(backend);
+        registerHostKernels(backend);
+        const step = libraryTrainingStep(data, 128);
+        await step.run(); // optimizer slots and kernel set-up outside the timed part
         b.start();
-        step.run();
+        await step.run();
         b.end();
+        step.dispose();
       },
     });
   }
-  Deno.bench({
-    name: `sasrec step (library model, MovieLens, B=256) ${backend} +blas+host`,
-    group: `library-${backend}`,
-    n: 5,
-    warmup: 1,
-    async fn(b) {
-      await use(backend, true);
-      const step = libraryTrainingStep(data, 256);
-      await step.run(); // builds optimizer slots outside the timed part
-      b.start();
-      await step.run();
-      b.end();
-      step.dispose();
-    },
-  });
 }

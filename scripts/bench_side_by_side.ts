@@ -1,52 +1,92 @@
 /**
- * Runs the same SASRec training step in tfjs (this workspace) and in PyTorch on this machine, one
- * after the other in one run, and prints the ratio tfjs / PyTorch of the median step times.
+ * `deno task bench:pytorch`: whole training epochs of the library's SASRec (`trainModel`, exactly
+ * as the grid trains it) and of a PyTorch twin (scripts/bench_pytorch.py: same architecture,
+ * initialisation scheme, batches, loss, optimiser and evaluation), one after the other in one run,
+ * on two workloads:
+ * - `movielens`: the embedded MovieLens data with all modalities (5-core, leave-one-out, L=50);
+ * - `beauty`: a seeded ID-only set shaped like Amazon Beauty (22,363 users, 12,101 items, median
+ *   history 6; bench/_workloads.ts).
+ * The settings are the grid's (batch 128, Adam lr 2e-3, d=64, 2 blocks, 1 head, dropout 0.2,
+ * cross-entropy over all items at every real position). The batches of every epoch, the item
+ * features and the validation histories are written to a temporary folder that the twin reads, so
+ * both train on the same batches in the same order.
+ *
+ * Prints per workload one line `epoch ratio tfjs / PyTorch = X` (median seconds of training per
+ * epoch over the epochs after the first, validation excluded) and the validation NDCG@10 (full
+ * ranking, history excluded) of both after the same number of epochs.
  *
  * PyTorch comes from Debian (`python3-torch`): when `/usr/bin/python3` cannot import torch, this
- * script installs it with `apt-get` (root only; never run in CI). Debian's python is used on
- * purpose: the first `python3` on PATH may be another interpreter without torch.
+ * script installs it with `apt-get` (root only; never run in CI).
  *
- * Run: `deno run -A scripts/bench_side_by_side.ts [--steps=10] [--threads=N] [--dropout=0.2]`
- * (backend: `DEMURE_BACKEND`, default wasm; `--threads` sets both OpenBLAS and torch threads,
- * default: the core count).
+ * Run: `deno run -A scripts/bench_side_by_side.ts [--epochs=4] [--threads=N]
+ * [--workloads=movielens,beauty]` (`--threads` sets both OpenBLAS and torch threads; default:
+ * the core count).
  */
-import { initBackend } from "../lib/backend/init_backend.ts";
 import {
-  createSasRecStep,
-  DEFAULT_SASREC_STEP_CONFIG,
-  sasRecStepFlops,
-} from "../bench/_sasrec_step.ts";
+  evaluationBatches,
+  initBackend,
+  type LeaveOneOutSplit,
+  planExperiments,
+  prepareDataset,
+  resolveTrainerConfig,
+  SequentialRecommender,
+  trainingBatches,
+  trainModel,
+} from "../mod.ts";
+import { beautyShapedWorkloadData } from "../bench/_workloads.ts";
 
 const PYTHON = "/usr/bin/python3";
+const WORKLOADS = ["movielens", "beauty"] as const;
+/** A workload of the side-by-side run. */
+export type Workload = typeof WORKLOADS[number];
 
 /** Command-line options of the side-by-side run. */
 export interface SideBySideOptions {
-  steps: number;
+  /** Epochs per framework (the first is the warm-up). */
+  epochs: number;
   threads: number;
-  dropout: number;
+  workloads: Workload[];
 }
 
 /**
- * Parses `--steps=`, `--threads=` and `--dropout=`; unknown flags are an error.
+ * Parses `--epochs=`, `--threads=` and `--workloads=`; unknown flags, fewer than 4 epochs (3
+ * timed after the warm-up) and unknown workloads are errors.
  *
  * @example
  * ```ts
- * parseOptions(["--steps=5"]); // { steps: 5, threads: <cores>, dropout: 0.2 }
+ * parseOptions(["--epochs=5"]); // { epochs: 5, threads: <cores>, workloads: ["movielens", "beauty"] }
  * ```
  */
 export function parseOptions(args: readonly string[]): SideBySideOptions {
   const options: SideBySideOptions = {
-    steps: 10,
+    epochs: 4,
     threads: navigator.hardwareConcurrency,
-    dropout: DEFAULT_SASREC_STEP_CONFIG.dropout,
+    workloads: [...WORKLOADS],
   };
   for (const arg of args) {
-    const match = /^--(steps|threads|dropout)=(.+)$/.exec(arg);
+    const match = /^--(epochs|threads|workloads)=(.+)$/.exec(arg);
+    if (match?.[1] === "workloads") {
+      const names = match[2].split(",");
+      for (const name of names) {
+        if (!(WORKLOADS as readonly string[]).includes(name)) {
+          throw new Error(
+            `bench_side_by_side: unknown workload "${name}" (known: ${WORKLOADS.join(", ")})`,
+          );
+        }
+      }
+      options.workloads = names as Workload[];
+      continue;
+    }
     const value = match ? Number(match[2]) : NaN;
-    if (!match || !Number.isFinite(value)) {
+    if (!match || !Number.isInteger(value) || value < 1) {
       throw new Error(`bench_side_by_side: unknown or malformed option "${arg}"`);
     }
-    options[match[1] as keyof SideBySideOptions] = value;
+    options[match[1] as "epochs" | "threads"] = value;
+  }
+  if (options.epochs < 4) {
+    throw new Error(
+      `bench_side_by_side: --epochs=${options.epochs}: at least 4 (a warm-up and 3 timed)`,
+    );
   }
   return options;
 }
@@ -82,7 +122,93 @@ async function ensureTorch(): Promise<string> {
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function write(dir: string, name: string, values: ArrayBufferView): void {
+  Deno.writeFileSync(
+    `${dir}/${name}`,
+    new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  );
+}
+
+function concat<T extends Int32Array | Float32Array>(parts: T[], make: (n: number) => T): T {
+  const out = make(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Writes everything the twin needs: settings, features, every epoch's batches, validation. */
+function exportWorkload(
+  dir: string,
+  split: LeaveOneOutSplit,
+  model: SequentialRecommender,
+  settings: Record<string, number>,
+  epochs: number,
+): void {
+  const { dataset } = split;
+  const modalities = dataset.modalities.filter((m) => model.modalityNames.includes(m.name));
+  modalities.forEach((m, k) => {
+    write(dir, `modality${k}_values.f32`, m.values);
+    write(dir, `modality${k}_present.u8`, m.present);
+  });
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const batches = trainingBatches(split, epoch, {
+      batchSize: settings.batchSize,
+      seed: settings.seed,
+      shuffle: true,
+      windows: "all",
+    });
+    write(dir, `epoch${epoch}_sizes.i32`, Int32Array.from(batches, (b) => b.batchSize));
+    write(
+      dir,
+      `epoch${epoch}_items.i32`,
+      concat(batches.map((b) => b.items), (n) => new Int32Array(n)),
+    );
+    write(
+      dir,
+      `epoch${epoch}_valid.f32`,
+      concat(batches.map((b) => b.valid), (n) => new Float32Array(n)),
+    );
+    write(
+      dir,
+      `epoch${epoch}_targets.i32`,
+      concat(batches.map((b) => b.targets!), (n) => new Int32Array(n)),
+    );
+  }
+  const [evaluation] = evaluationBatches(split, "valid", split.train.length);
+  write(dir, "valid_items.i32", evaluation.batch.items);
+  write(dir, "valid_valid.f32", evaluation.batch.valid);
+  write(dir, "valid_targets.i32", evaluation.targets);
+  const offsets = new Int32Array(split.train.length + 1);
+  split.train.forEach((items, u) => offsets[u + 1] = offsets[u] + items.length);
+  write(dir, "history_offsets.i32", offsets);
+  write(dir, "history_items.i32", concat(split.train, (n) => new Int32Array(n)));
+  Deno.writeTextFileSync(
+    `${dir}/meta.json`,
+    JSON.stringify({
+      ...settings,
+      epochs,
+      numItems: dataset.numItems,
+      numUsers: split.train.length,
+      modalities: modalities.map((m) => ({ name: m.name, kind: m.kind, dim: m.dim })),
+    }),
+  );
+}
+
+interface SideResult {
+  epochSeconds: number[];
+  ndcg: number;
+}
+
+async function loadWorkload(name: Workload): Promise<LeaveOneOutSplit> {
+  if (name === "beauty") return beautyShapedWorkloadData().split;
+  return (await prepareDataset({ kind: "movielens" })).split;
 }
 
 if (import.meta.main) {
@@ -91,46 +217,81 @@ if (import.meta.main) {
   Deno.env.set("DEMURE_BLAS_THREADS", String(options.threads));
   const torchVersion = await ensureTorch();
   const choice = await initBackend({ verbose: false });
-  const config = { ...DEFAULT_SASREC_STEP_CONFIG, dropout: options.dropout };
-  const step = createSasRecStep(config);
-  step.run();
-  const tfjsTimes: number[] = [];
-  for (let i = 0; i < options.steps; i++) {
-    const start = performance.now();
-    step.run();
-    tfjsTimes.push(performance.now() - start);
+  const plan = planExperiments("full");
+  const lines: string[] = [];
+  for (const workload of options.workloads) {
+    const split = await loadWorkload(workload);
+    const training = resolveTrainerConfig({
+      ...plan.training,
+      maxEpochs: options.epochs,
+      patience: options.epochs,
+      seed: 0,
+    });
+    const modelConfig = { ...plan.model, backbone: "sasrec" as const, maxLength: 50, seed: 0 };
+    const model = new SequentialRecommender(split.dataset, modelConfig);
+    const settings = {
+      dim: model.config.dim,
+      blocks: model.config.sasrec.blocks,
+      heads: model.config.sasrec.heads,
+      dropout: model.config.sasrec.dropout,
+      maxLength: 50,
+      batchSize: training.batchSize,
+      learningRate: training.optimizer.learningRate,
+      beta1: training.optimizer.beta1,
+      beta2: training.optimizer.beta2,
+      epsilon: training.optimizer.epsilon,
+      seed: 0,
+    };
+    const dir = Deno.makeTempDirSync({ prefix: `side_by_side_${workload}_` });
+    try {
+      exportWorkload(dir, split, model, settings, options.epochs);
+      const tfjs: SideResult = { epochSeconds: [], ndcg: NaN };
+      await trainModel(model, split, training, {
+        onProgress: (p) => {
+          tfjs.epochSeconds.push(p.stepSeconds * p.steps);
+          tfjs.ndcg = p.validation?.["NDCG@10"] ?? NaN;
+          console.log(
+            `  tfjs ${workload} epoch ${p.epoch}: ${(p.stepSeconds * p.steps).toFixed(1)} s, ` +
+              `valid NDCG@10 ${tfjs.ndcg.toFixed(4)}`,
+          );
+        },
+      });
+      model.dispose();
+      const script = new URL("./bench_pytorch.py", import.meta.url).pathname;
+      const torch = await run(PYTHON, [script, `--data=${dir}`, `--threads=${options.threads}`]);
+      if (torch.code !== 0) throw new Error(`bench_pytorch.py failed:\n${torch.out}`);
+      const twin = JSON.parse(torch.out.trim().split("\n").at(-1)!) as {
+        epoch_seconds: number[];
+        ndcg: number[];
+        threads: number;
+      };
+      for (const [i, s] of twin.epoch_seconds.entries()) {
+        console.log(
+          `  PyTorch ${workload} epoch ${i + 1}: ${s.toFixed(1)} s, valid NDCG@10 ${
+            twin.ndcg[i].toFixed(4)
+          }`,
+        );
+      }
+      const tfjsMedian = median(tfjs.epochSeconds.slice(1));
+      const torchMedian = median(twin.epoch_seconds.slice(1));
+      const load = (await Deno.readTextFile("/proc/loadavg").catch(() => "?")).split(" ")
+        .slice(0, 3).join(" ");
+      lines.push(
+        `${workload}: ${split.dataset.numItems} items, ${split.train.length} users; tfjs ` +
+          `${choice.backend} median ${tfjsMedian.toFixed(1)} s/epoch, PyTorch ${torchVersion} ` +
+          `(${twin.threads} threads) ${
+            torchMedian.toFixed(1)
+          } s/epoch (epochs 2..${options.epochs}` +
+          `, load average ${load})`,
+        `${workload}: validation NDCG@10 after ${options.epochs} epochs: tfjs ${
+          tfjs.ndcg.toFixed(4)
+        }, PyTorch ${twin.ndcg.at(-1)!.toFixed(4)}`,
+        `${workload}: epoch ratio tfjs / PyTorch = ${(tfjsMedian / torchMedian).toFixed(2)}`,
+      );
+      console.log(lines.slice(-3).join("\n"));
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+    }
   }
-  step.dispose();
-  const script = new URL("./bench_pytorch.py", import.meta.url).pathname;
-  const torch = await run(PYTHON, [
-    script,
-    `--steps=${options.steps}`,
-    `--threads=${options.threads}`,
-    `--dropout=${options.dropout}`,
-  ]);
-  if (torch.code !== 0) throw new Error(`bench_pytorch.py failed:\n${torch.out}`);
-  const torchResult = JSON.parse(torch.out.trim().split("\n").at(-1)!) as {
-    median_ms: number;
-    threads: number;
-  };
-  const tfjsMedian = median(tfjsTimes);
-  const flops = sasRecStepFlops(config);
-  const load = (await Deno.readTextFile("/proc/loadavg").catch(() => "?")).split(" ")
-    .slice(0, 3).join(" ");
-  console.log(
-    `SASRec step (B=${config.batch}, L=${config.length}, d=${config.dim}, ` +
-      `${config.items} items, dropout ${config.dropout}), ${options.steps} steps each, ` +
-      `load average ${load}`,
-  );
-  console.log(
-    `tfjs ${choice.backend} [${choice.kernels.join(", ")}]: median ${tfjsMedian.toFixed(1)} ms ` +
-      `(${(flops / tfjsMedian / 1e6).toFixed(1)} GFLOP/s of matmul work)`,
-  );
-  console.log(
-    `PyTorch ${torchVersion} (${torchResult.threads} threads): median ` +
-      `${torchResult.median_ms.toFixed(1)} ms (${
-        (flops / torchResult.median_ms / 1e6).toFixed(1)
-      } GFLOP/s)`,
-  );
-  console.log(`ratio tfjs / PyTorch = ${(tfjsMedian / torchResult.median_ms).toFixed(2)}`);
+  console.log(`\nsummary (threads ${options.threads}):\n${lines.join("\n")}`);
 }

@@ -1,8 +1,14 @@
 /**
  * The dependency graph of the folders of `lib/`, derived from the import and export specifiers of
  * their files, and the layout rules it must follow: no cycle between folders (imports only go
- * down), no file starting with `_` imported from another folder, and a `mod.ts` in every folder
- * that only re-exports.
+ * down), no file starting with `_` imported from another folder, a `mod.ts` in every folder that
+ * only re-exports, and no import of the top folders ({@linkcode TOP_FOLDERS}) from another folder.
+ *
+ * Inside `lib/`, an import from another folder names the public file it needs rather than the
+ * folder's `mod.ts`: a `mod.ts` loads its whole folder, and some folders are heavy to load
+ * (`lib/data/mod.ts` pulls in danfo.js and tfjs: importing it took 4.7-5.0 s against 0.4 s for
+ * `lib/data/protocol/batcher.ts`, `deno run`, warm cache, loaded 2-core machine). Notebooks and
+ * scripts import the root `mod.ts` (or a folder's `mod.ts` for what the root leaves out).
  *
  *   deno run --allow-read scripts/folder_graph.ts    prints the graph; exits 1 on a broken rule
  *
@@ -133,8 +139,23 @@ export function modFileProblems(root: string, graph: FolderGraph): string[] {
   return problems;
 }
 
+/**
+ * Folders at the top of the graph, which no other folder of `lib/` may import: what runs inside a
+ * notebook kernel (`notebook`), the tools that run notebooks (`notebook_runner`) and the one-off
+ * data preparation (`prepare`) are used by notebooks and scripts, never by the library.
+ */
+export const TOP_FOLDERS: readonly string[] = ["notebook", "notebook_runner", "prepare"];
+
+/** Imports of a {@linkcode TOP_FOLDERS} folder from another folder of `lib/`. */
+export function topFolderImports(
+  graph: FolderGraph,
+  top: readonly string[] = TOP_FOLDERS,
+): FolderImport[] {
+  return graph.imports.filter(({ to }) => top.includes(to.split("/")[1]));
+}
+
 /** Every broken layout rule of `<root>/lib`, one line each (empty when the layout is sound). */
-export function layoutProblems(root: string): string[] {
+export function layoutProblems(root: string, top: readonly string[] = TOP_FOLDERS): string[] {
   const graph = folderGraph(root);
   const problems = folderCycles(graph).map((cycle) => {
     const witnesses = cycle.slice(0, -1).map((folder, i) => {
@@ -150,6 +171,13 @@ export function layoutProblems(root: string): string[] {
     problems.push(`${from} imports the private file ${to} of another folder`);
   }
   problems.push(...modFileProblems(root, graph));
+  for (const { from, to } of topFolderImports(graph, top)) {
+    problems.push(
+      `${from} imports ${to}: ${
+        to.split("/")[1]
+      } is a top folder (only notebooks and scripts use it)`,
+    );
+  }
   return problems;
 }
 

@@ -8,15 +8,23 @@
  *   npm install --prefix /tmp/vega vega-datasets@3.2.1
  *   deno run -A scripts/prepare_data.ts [--dslabs=PATH] [--wink=DIR] [--vega=DIR] [--out=DIR]
  */
-import { writeFilesAtomically } from "../lib/data/atomic_write.ts";
-import { cutWinkEmbeddings } from "../lib/data/movielens/embeddings.ts";
-import { movieLensFileSet } from "../lib/data/movielens/files.ts";
-import { loadMovieLens, MOVIELENS_DIR } from "../lib/data/movielens/load.ts";
-import { DSLABS_RDATA, readDslabsMovieLens } from "../lib/data/movielens/source.ts";
-import { readableTitle, titleTokens } from "../lib/data/movielens/title.ts";
-import { matchVegaMovies } from "../lib/data/movielens/vega.ts";
-import { kCoreFilter } from "../lib/data/protocol/k_core.ts";
-import { datasetStatistics, formatStatistics } from "../lib/data/protocol/statistics.ts";
+import {
+  datasetStatistics,
+  formatStatistics,
+  kCoreFilter,
+  loadMovieLens,
+  MOVIELENS_DIR,
+  readableTitle,
+  titleTokens,
+  writeFilesAtomically,
+} from "../mod.ts";
+import {
+  cutWinkEmbeddings,
+  DSLABS_RDATA,
+  matchVegaMovies,
+  movieLensFileSet,
+  readDslabsMovieLens,
+} from "../lib/prepare/mod.ts";
 
 function option(name: string, fallback: string): string {
   const prefix = `--${name}=`;

@@ -67,7 +67,8 @@ const { values } = parseArgs({
 });
 const mode = values.quick ? "quick" : "full";
 const seeds = values.seeds?.split(",").map((s) => {
-  const seed = Number(s);
+  // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
+  const seed = s.trim() === "" ? NaN : Number(s);
   if (!Number.isInteger(seed)) throw new Error(`--seeds: "${s}" is not an integer`);
   return seed;
 });

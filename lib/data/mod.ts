@@ -5,6 +5,7 @@ export { datasetFingerprint } from "./fingerprint.ts";
 export { type FileToWrite, writeFilesAtomically } from "./atomic_write.ts";
 export { idModality } from "./id_modality.ts";
 export { loadMovieLens, MOVIELENS_CITATION, MOVIELENS_DIR } from "./movielens/load.ts";
+export { readableTitle, titleTokens } from "./movielens/title.ts";
 export {
   DEFAULT_SYNTHETIC,
   generateSynthetic,
@@ -41,4 +42,17 @@ export {
   formatStatistics,
   type ModalityCoverage,
 } from "./protocol/statistics.ts";
-export { type DataFrame, interactionsFrame, itemsFrame, statisticsFrames } from "./dataframe.ts";
+export {
+  type HistoryEntry,
+  itemInteractionCounts,
+  itemLabels,
+  plantedInterestShare,
+  recentHistory,
+} from "./views.ts";
+export {
+  type DataFrame,
+  interactionsFrame,
+  itemsFrame,
+  recordsFrame,
+  statisticsFrames,
+} from "./dataframe.ts";

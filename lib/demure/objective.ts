@@ -31,6 +31,7 @@ import {
   DEFAULT_NOISE_FRACTION,
   NOISE_FRACTION_RANGE,
   type PairShape,
+  validateAttributionConfig,
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
@@ -153,6 +154,7 @@ export function validateDemureConfig(config: DemureConfig): void {
   checkInteger("DemureConfig.everySteps", config.everySteps, { min: 1 });
   checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
   checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
+  validateAttributionConfig(config.attribution, "DemureConfig.attribution");
 }
 
 /**
@@ -240,20 +242,19 @@ function stackedLastStates(
   const copies = views.length;
   const size = batch.batchSize * batch.length;
   const valid = new Float32Array(copies * size);
-  const weights = new Float32Array(copies * views[0].length);
-  views.forEach((view, k) => {
-    valid.set(batch.valid, k * size);
-    weights.set(view, k * view.length);
-  });
+  views.forEach((_, k) => valid.set(batch.valid, k * size));
   const rows = copies * batch.batchSize;
-  const repeat = <T extends tf.Tensor>(x: T): T =>
-    (copies === 1 ? x : tf.concat(Array.from({ length: copies }, () => x), 0)) as T;
   const [, length, modalities] = context.presence.shape;
-  const fused = model.fuse(
-    repeat(context.embeddings),
-    tf.tensor3d(weights, [rows, length, modalities]),
-    repeat(context.presence),
+  // Each view is fused from the shared E (no copy of the [batch, position, modality, dim]
+  // tensor, whose concat gradient would cost a pass over it); only the fused rows are stacked.
+  const fusedViews = views.map((view) =>
+    model.fuse(
+      context.embeddings,
+      tf.tensor3d(view, [batch.batchSize, length, modalities]),
+      context.presence,
+    )
   );
+  const fused = fusedViews.length === 1 ? fusedViews[0] : tf.concat(fusedViews, 0) as tf.Tensor3D;
   return model.lastStates(
     fused,
     tf.tensor2d(valid, [rows, batch.length]),

@@ -104,6 +104,7 @@ export function resolveCell(plan: ExperimentPlan, idOrIndex: string): PlannedCel
 
 /** What a results folder records of its plan; `mode` must match (the grid's size and settings). */
 export interface PlanIdentity {
+  /** The plan's mode: full or quick. */
   mode: ExperimentMode;
   /** The seeds of the command that first wrote the folder (informative: seeds may be added). */
   seeds: number[];

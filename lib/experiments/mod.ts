@@ -17,6 +17,8 @@ export * from "./run_cell.ts";
 export * from "./run_plan.ts";
 export * from "./cell_command.ts";
 export * from "./ensure_cells.ts";
+export * from "./cell_model.ts";
+export * from "./experiment_views.ts";
 export * from "./result_store.ts";
 export * from "./analyse.ts";
 export * from "./attribution_quality.ts";

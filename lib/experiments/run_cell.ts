@@ -83,6 +83,44 @@ export interface CellResult {
   attribution?: AttributionQuality[];
 }
 
+/** A neural cell's model, untrained, with the trainer hooks of its system. */
+export interface CellModelParts {
+  /** The model, freshly initialised from the cell's seed. */
+  model: SequentialRecommender;
+  /** Demure's or CL4SRec's hooks (none for a plain model). */
+  hooks: TrainerHooks;
+  /** Demure's counters after training (undefined for other systems). */
+  demureStats: () => DemureStats | undefined;
+}
+
+/**
+ * The model a neural cell trains, built exactly as {@linkcode runCell} builds it (backbone and
+ * modalities from the system, the seed, the dataset's maximum length), with its hooks.
+ *
+ * @example
+ * ```ts
+ * const { model, hooks } = buildCellModel(data, SYSTEMS["Demure-SASRec"], { seed: 0 });
+ * ```
+ */
+export function buildCellModel(
+  data: PreparedDataset,
+  system: SystemSpec,
+  settings: Pick<CellSettings, "seed" | "model">,
+): CellModelParts {
+  if (system.kind !== "neural") {
+    throw new Error(`buildCellModel: system kind "${system.kind}" has no model to build`);
+  }
+  const model = new SequentialRecommender(data.split.dataset, {
+    ...settings.model,
+    backbone: system.backbone,
+    maxLength: data.split.maxLength,
+    seed: settings.seed,
+    ...(system.modalities === "id" ? { modalities: ["id"] } : {}),
+  });
+  const { hooks, demure } = hooksOf(system, model);
+  return { model, hooks, demureStats: () => demure?.stats() };
+}
+
 function hooksOf(system: SystemSpec, model: SequentialRecommender) {
   if (system.kind !== "neural") return { hooks: {}, demure: undefined };
   if (system.demure) {
@@ -118,14 +156,9 @@ export async function runCell(
     if (system.kind === "popularity") scorer = popularityScorer(split);
     else if (system.kind === "item_knn") scorer = itemKnnScorer(split);
     else {
-      model = new SequentialRecommender(split.dataset, {
-        ...settings.model,
-        backbone: system.backbone,
-        maxLength: split.maxLength,
-        seed: settings.seed,
-        ...(system.modalities === "id" ? { modalities: ["id"] } : {}),
-      });
-      const { hooks, demure } = hooksOf(system, model);
+      const parts = buildCellModel(data, system, settings);
+      model = parts.model;
+      const hooks = parts.hooks;
       const trainerHooks: TrainerHooks = {
         ...hooks,
         ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
@@ -136,7 +169,7 @@ export async function runCell(
         { ...settings.training, seed: settings.seed },
         trainerHooks,
       );
-      demureStats = demure?.stats();
+      demureStats = parts.demureStats();
       loss = describeLoss(training.config.loss);
       scorer = modelScorer(model, name);
     }

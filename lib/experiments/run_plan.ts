@@ -83,8 +83,24 @@ export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<str
   return finished;
 }
 
+/** Everything that decides a cell's numbers (stored with its result). */
+export interface StoredCellSettings {
+  /** The cell's dataset. */
+  dataset: PlannedCell["dataset"];
+  /** The cell's system. */
+  system: PlannedCell["system"];
+  /** The cell's seed. */
+  seed: number;
+  /** The plan's model settings. */
+  model: ExperimentPlan["model"];
+  /** The cell's trainer settings. */
+  training: PlannedCell["training"];
+  /** Whether the attribution is scored against the planted truth. */
+  scoreAttribution: boolean;
+}
+
 /** Everything that decides a cell's numbers; a stored cell is reused only when this matches. */
-export function settingsOf(plan: ExperimentPlan, cell: PlannedCell) {
+export function settingsOf(plan: ExperimentPlan, cell: PlannedCell): StoredCellSettings {
   return {
     dataset: cell.dataset,
     system: cell.system,

@@ -8,11 +8,12 @@
  * mode nothing is trained and the notebook says what is missing and how to compute it.
  */
 import { fileURLToPath } from "node:url";
+import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
 import { type ExperimentPlan, planExperiments, type PlannedCell } from "../experiments/plan.ts";
 import { isQuickMode } from "./quick_mode.ts";
 import { createProgress, type Progress } from "./progress.ts";
-import { epochProgressEvent } from "./training_progress.ts";
+import { epochProgressEvent, trainingProgress } from "./training_progress.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
@@ -78,4 +79,47 @@ export async function ensureCellsInNotebook(
     );
   }
   return found;
+}
+
+/**
+ * The trained model of `cell` (see `cellModel`): loaded from `results/<mode>/models/` when it was
+ * kept there, otherwise trained now with the cell's own settings (a live progress line) and kept.
+ * Prints where the model came from; in quick mode it also says, on the page, that the model is
+ * barely trained, so nothing drawn from it is a finding.
+ *
+ * @example
+ * ```ts
+ * const plan = notebookPlan();
+ * const cell = cellsOf(plan, "main").find((c) => c.systemName === "Demure-SASRec")!;
+ * const trained = await notebookCellModel(plan, cell);
+ * ```
+ */
+export async function notebookCellModel(
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+): Promise<TrainedCellModel> {
+  const progress = trainingProgress(cell.key);
+  const trained = await cellModel(plan, cell, {
+    resultsDir: notebookResultsDir(plan),
+    train: true,
+    onProgress: progress.onProgress,
+  });
+  await progress.done();
+  const epochs = Number.isFinite(trained.epochs) ? `${trained.epochs} epochs` : "epochs unknown";
+  console.log(
+    `${cell.key}: ${
+      trained.source === "checkpoint" ? "loaded from" : "trained now and kept in"
+    } ${trained.checkpoint} (${epochs}, cap ${trained.maxEpochs})`,
+  );
+  if (plan.mode === "quick") {
+    const batches = cell.training.maxBatchesPerEpoch;
+    console.log(
+      `QUICK MODE: this model is barely trained (at most ${trained.maxEpochs} epochs` +
+        `${
+          batches ? ` of ${batches} batches` : ""
+        }): what it shows is the mechanics, not a finding. ` +
+        "Run the notebook without DEMURE_QUICK for the fully trained model.",
+    );
+  }
+  return trained;
 }

@@ -199,7 +199,7 @@ export interface TrainingResult {
   bestValidation: number;
   /** 1-based epoch of the best validation NDCG@10 (0 if never evaluated). */
   bestEpoch: number;
-  /** Epochs trained (resumed epochs included). */
+  /** Epochs trained by this call (the resumed ones not counted). */
   epochsRun: number;
   /** True when patience or the time budget ended the run before `maxEpochs`. */
   stoppedEarly: boolean;

@@ -8,8 +8,6 @@
  *
  * Exit status 0 when equal, 1 with the first differences otherwise.
  */
-import { assertEquals } from "@std/assert";
-
 /** A JSON value with every timing field (a key that mentions seconds) removed. */
 export function withoutTimings(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTimings);
@@ -36,24 +34,48 @@ function cellFiles(dir: string): string[] {
     .sort();
 }
 
+/** JSON paths where `a` and `b` differ (at most `limit`), e.g. `result.test.NDCG@10: 0.1 vs 0.2`. */
+export function jsonDifferences(a: unknown, b: unknown, path = "", limit = 10): string[] {
+  if (Object.is(a, b)) return [];
+  const bothObjects = a !== null && b !== null && typeof a === "object" && typeof b === "object" &&
+    Array.isArray(a) === Array.isArray(b);
+  if (!bothObjects) {
+    const show = (v: unknown) => JSON.stringify(v)?.slice(0, 120) ?? "absent";
+    return [`${path || "(root)"}: ${show(a)} vs ${show(b)}`];
+  }
+  const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+  const found: string[] = [];
+  for (const key of keys) {
+    if (found.length >= limit) break;
+    const inner = jsonDifferences(
+      (a as Record<string, unknown>)[key],
+      (b as Record<string, unknown>)[key],
+      path ? `${path}.${key}` : key,
+      limit - found.length,
+    );
+    found.push(...inner);
+  }
+  return found;
+}
+
 /** Differences between the results folders `reference` and `other` (empty when equal). */
 export function compareResults(reference: string, other: string): string[] {
   const differences: string[] = [];
   const check = (label: string, a: unknown, b: unknown) => {
-    try {
-      assertEquals(withoutTimings(b), withoutTimings(a));
-    } catch (error) {
-      differences.push(`${label}: ${(error as Error).message.slice(0, 2000)}`);
+    for (const difference of jsonDifferences(withoutTimings(a), withoutTimings(b))) {
+      differences.push(`${label}: ${difference}`);
     }
   };
   const otherFiles = new Set(cellFiles(other));
   for (const name of cellFiles(reference)) {
     if (!otherFiles.has(name)) differences.push(`cells/${name}: missing in ${other}`);
-    else {check(
+    else {
+      check(
         `cells/${name}`,
         readJson(`${reference}/cells/${name}`),
         readJson(`${other}/cells/${name}`),
-      );}
+      );
+    }
   }
   check("summary.json", readJson(`${reference}/summary.json`), readJson(`${other}/summary.json`));
   return differences;
@@ -67,7 +89,11 @@ if (import.meta.main) {
   }
   const differences = compareResults(reference, other);
   if (differences.length > 0) {
-    console.error(`${other} differs from ${reference}:\n${differences.slice(0, 5).join("\n")}`);
+    console.error(
+      `${other} differs from ${reference} (reference value vs other; first 30 of ` +
+        `${differences.length}):\n${differences.slice(0, 30).join("\n")}\n` +
+        "(a reference written by another version of the code differs too: rerun it)",
+    );
     Deno.exit(1);
   }
   console.log(

@@ -48,7 +48,12 @@ cleanup() {
   if ((status != 0)); then
     echo "slurm: FAILED; daemon logs:"
     tail -n 20 "$tmp"/log/*.log 2>/dev/null
-    tail -n 30 "$tmp"/results/slurm/logs/*.log 2>/dev/null | tail -n 80
+    tail -n 30 "$tmp"/results/quick/slurm/logs/*.log 2>/dev/null | tail -n 80
+    if [[ -d $tmp/results/quick ]]; then
+      local kept
+      kept=$(mktemp -d /tmp/demure-slurm-results.XXXXXX)
+      mv "$tmp/results/quick" "$kept/" && echo "slurm: the cluster's results are kept in $kept/quick"
+    fi
   fi
   rm -rf "$tmp"
   exit "$status"
@@ -72,7 +77,7 @@ port=$((20000 + RANDOM % 20000))
 export SLURM_CONF=$tmp/slurm.conf
 cat >"$SLURM_CONF" <<EOF
 ClusterName=demure-test
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -95,7 +100,7 @@ ReturnToService=2
 MpiDefault=none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
-NodeName=$host CPUs=$cpus RealMemory=$memory State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { seededDropout } from "../../lib/backend/kernels/dropout.ts";
-import { DEFAULT_SASREC_STEP_CONFIG, sasRecStepFlops } from "../../bench/_sasrec_step.ts";
+import { stepFlops } from "../../bench/_workloads.ts";
 
 Deno.test("seededDropout: reproducible mask, kept share near 1 - rate, inverted scaling", async () => {
   await tf.setBackend("wasm");
@@ -29,8 +29,20 @@ Deno.test("seededDropout: the gradient is the mask itself", async () => {
   x.dispose();
 });
 
-Deno.test("sasRecStepFlops of issue 7's step is 5.25 GFLOP (hand arithmetic)", () => {
-  // Per block: 6 projections 2*12800*64*64 = 629,145,600 and attention 2*2*256*50*50*64 =
-  // 163,840,000; scoring 2*256*64*5001 = 163,872,768; forward 1,749,843,968; x3 with backward.
-  assertEquals(sasRecStepFlops(DEFAULT_SASREC_STEP_CONFIG), 5_249_531_904);
+Deno.test("stepFlops of a full MovieLens-like step (hand arithmetic)", () => {
+  // Per block: 6 projections 2*6400*64*64 = 314,572,800 and attention 2*2*128*50*50*64 =
+  // 81,920,000; scoring 2*6400*64*3496 = 2,863,923,200; encoders 2*3496*100*64 = 44,748,800;
+  // forward 3,701,657,600; x3 with backward.
+  assertEquals(
+    stepFlops({
+      batch: 128,
+      window: 50,
+      realPositions: 6400,
+      dim: 64,
+      blocks: 2,
+      numItems: 3496,
+      denseFeatureWidths: [100],
+    }),
+    11_104_972_800,
+  );
 });

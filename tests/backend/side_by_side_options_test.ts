@@ -1,15 +1,18 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { parseOptions } from "../../scripts/bench_side_by_side.ts";
 
-Deno.test("bench_side_by_side options: defaults, overrides and a clear error", () => {
+Deno.test("bench_side_by_side options: defaults, overrides and clear errors", () => {
   const defaults = parseOptions([]);
-  assertEquals(defaults.steps, 10);
+  assertEquals(defaults.epochs, 4);
   assertEquals(defaults.threads, navigator.hardwareConcurrency);
-  assertEquals(parseOptions(["--steps=3", "--threads=1", "--dropout=0"]), {
-    steps: 3,
+  assertEquals(defaults.workloads, ["movielens", "beauty"]);
+  assertEquals(parseOptions(["--epochs=5", "--threads=1", "--workloads=beauty"]), {
+    epochs: 5,
     threads: 1,
-    dropout: 0,
+    workloads: ["beauty"],
   });
-  assertThrows(() => parseOptions(["--step=3"]), Error, '"--step=3"');
+  assertThrows(() => parseOptions(["--epoch=3"]), Error, '"--epoch=3"');
   assertThrows(() => parseOptions(["--threads=two"]), Error, "malformed");
+  assertThrows(() => parseOptions(["--epochs=2"]), Error, "at least 4");
+  assertThrows(() => parseOptions(["--workloads=ml1m"]), Error, 'unknown workload "ml1m"');
 });

@@ -7,9 +7,9 @@ import {
   textModality,
   yearModality,
 } from "../../lib/data/movielens/features.ts";
-import { movieLensFileSet } from "../../lib/data/movielens/files.ts";
+import { movieLensFileSet } from "../../lib/prepare/movielens/files.ts";
 import { loadMovieLens, MOVIELENS_DIR } from "../../lib/data/movielens/load.ts";
-import { DSLABS_RDATA, readDslabsMovieLens } from "../../lib/data/movielens/source.ts";
+import { DSLABS_RDATA, readDslabsMovieLens } from "../../lib/prepare/movielens/source.ts";
 import { readableTitle, titleTokens } from "../../lib/data/movielens/title.ts";
 
 Deno.test("readableTitle moves trailing articles to the front and drops alternative titles", () => {

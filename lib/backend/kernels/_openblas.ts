@@ -1,9 +1,16 @@
 /**
  * Loads the system OpenBLAS through Deno FFI and exposes a row-major `sgemm` on Float32Array views.
  *
- * Debian's `libopenblas0-pthread` puts the library under an alternatives directory; we look in the
- * usual places (and `DEMURE_OPENBLAS`, when set) and return `undefined` when it is absent or FFI is
- * not permitted, so callers can keep tfjs's stock kernels.
+ * Debian's `libopenblas0-pthread` puts the library under an alternatives directory; we look in a
+ * fixed list of system locations ({@linkcode OPENBLAS_CANDIDATES}) and return `undefined` when it
+ * is absent or FFI is not permitted, so callers can keep tfjs's stock kernels.
+ *
+ * `DEMURE_OPENBLAS` (an explicit setting) names another library instead. Because `dlopen` runs a
+ * library's constructors before any symbol can be checked, that file is checked BEFORE it is
+ * opened ({@linkcode checkNamedOpenBlas}): an absolute path whose real file is named
+ * `libopenblas*.so*` / `.dylib`, a regular file not writable by group or others, a shared object
+ * (ELF or Mach-O), and holding the names of the symbols used. The deno tasks allow FFI only on the
+ * fixed list, so a library elsewhere also needs `--allow-ffi=<path>` (see docs/permissions.md).
  */
 
 /** Candidate paths of a CBLAS-providing OpenBLAS, first match wins. */
@@ -28,12 +35,14 @@ const SYMBOLS = {
       "i32", // N
       "i32", // K
       "f32", // alpha
-      "pointer", // A
+      // Buffers, not pointers: Deno's pointer API (UnsafePointer.of) needs --allow-ffi for every
+      // library, while typed-array views work under --allow-ffi scoped to this library's path.
+      "buffer", // A
       "i32", // lda
-      "pointer", // B
+      "buffer", // B
       "i32", // ldb
       "f32", // beta
-      "pointer", // C
+      "buffer", // C
       "i32", // ldc
     ],
     result: "void",
@@ -88,7 +97,19 @@ let failure: string | undefined;
  */
 export function loadOpenBlas(): OpenBlas | undefined {
   if (loaded !== undefined || failure !== undefined) return loaded;
-  const override = Deno.env.get("DEMURE_OPENBLAS");
+  let override: string | undefined;
+  try {
+    override = Deno.env.get("DEMURE_OPENBLAS");
+  } catch {
+    override = undefined; // no permission to read the variable: the fixed list
+  }
+  if (override) {
+    const refused = checkNamedOpenBlas(override);
+    if (refused !== undefined) {
+      failure = `DEMURE_OPENBLAS=${override}: refused before loading: ${refused}`;
+      return undefined;
+    }
+  }
   const candidates = override ? [override] : OPENBLAS_CANDIDATES;
   const errors: string[] = [];
   for (const path of candidates) {
@@ -110,6 +131,47 @@ export function loadOpenBlas(): OpenBlas | undefined {
   return undefined;
 }
 
+/** Shared-object magic numbers: ELF, Mach-O 64/32 (both byte orders), universal binary. */
+const LIBRARY_MAGIC = [
+  [0x7f, 0x45, 0x4c, 0x46],
+  [0xcf, 0xfa, 0xed, 0xfe],
+  [0xfe, 0xed, 0xfa, 0xcf],
+  [0xce, 0xfa, 0xed, 0xfe],
+  [0xca, 0xfe, 0xba, 0xbe],
+];
+
+/**
+ * Why the explicitly named library at `path` must not be opened, or undefined when it passes the
+ * checks of the module documentation (run before `dlopen`, which would run its constructors).
+ */
+export function checkNamedOpenBlas(path: string): string | undefined {
+  if (!path.startsWith("/")) return "not an absolute path";
+  let real: string;
+  let info: Deno.FileInfo;
+  try {
+    real = Deno.realPathSync(path);
+    info = Deno.statSync(real);
+  } catch (error) {
+    return `cannot inspect it (${(error as Error).message.split("\n")[0]})`;
+  }
+  const name = real.slice(real.lastIndexOf("/") + 1);
+  if (!/^libopenblas[\w.+-]*\.(so(\.\d+)*|dylib)$/.test(name)) {
+    return `its file ${real} is not named libopenblas*.so* or libopenblas*.dylib`;
+  }
+  if (!info.isFile) return `${real} is not a regular file`;
+  if (info.mode !== null && (info.mode & 0o022) !== 0) {
+    return `${real} is writable by group or others (mode ${(info.mode & 0o777).toString(8)})`;
+  }
+  const bytes = Deno.readFileSync(real);
+  if (!LIBRARY_MAGIC.some((magic) => magic.every((byte, i) => bytes[i] === byte))) {
+    return `${real} is not a shared library (no ELF or Mach-O header)`;
+  }
+  const text = new TextDecoder("latin1").decode(bytes);
+  const missing = Object.keys(SYMBOLS).filter((symbol) => !text.includes(`${symbol}\0`));
+  if (missing.length > 0) return `${real} lacks the symbols ${missing.join(", ")}`;
+  return undefined;
+}
+
 /** Why {@linkcode loadOpenBlas} returned `undefined`, or `undefined` if it did not. */
 export function openBlasFailure(): string | undefined {
   return failure;
@@ -118,18 +180,13 @@ export function openBlasFailure(): string | undefined {
 type Symbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 function wrap(path: string, symbols: Symbols): OpenBlas {
-  const floatBytes = Float32Array.BYTES_PER_ELEMENT;
-  const base = (view: Float32Array) => {
-    const pointer = Deno.UnsafePointer.of(view);
-    if (pointer === null) throw new Error("OpenBLAS: cannot take the address of an empty array");
-    return pointer;
-  };
-  const at = (pointer: Deno.PointerObject, elements: number): Deno.PointerValue =>
-    elements === 0 ? pointer : Deno.UnsafePointer.offset(pointer, elements * floatBytes);
+  // A view starting at `elements` (no copy): the buffer argument passes its start address.
+  const at = (view: Float32Array, elements: number): Float32Array =>
+    elements === 0 ? view : view.subarray(elements);
   const one = (
-    pa: Deno.PointerValue,
-    pb: Deno.PointerValue,
-    pc: Deno.PointerValue,
+    pa: Float32Array,
+    pb: Float32Array,
+    pc: Float32Array,
     transA: boolean,
     transB: boolean,
     m: number,
@@ -164,13 +221,15 @@ function wrap(path: string, symbols: Symbols): OpenBlas {
         c.fill(0);
         return;
       }
-      const pa = base(a), pb = base(b), pc = base(c);
+      if (a.length === 0 || b.length === 0) {
+        throw new Error("OpenBLAS: an operand is empty while k > 0");
+      }
       const size = g.m * g.n;
       for (let i = 0; i < g.offsetsA.length; i++) {
         one(
-          at(pa, g.offsetsA[i]),
-          at(pb, g.offsetsB[i]),
-          at(pc, i * size),
+          at(a, g.offsetsA[i]),
+          at(b, g.offsetsB[i]),
+          at(c, i * size),
           g.transA,
           g.transB,
           g.m,

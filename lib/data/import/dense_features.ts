@@ -59,7 +59,9 @@ export function readDenseFeatures(
       );
     }
     numbers.forEach((text, k) => {
-      values[item * dim! + k] = finiteNumber(text, { file: path, line, field: `value[${k}]` });
+      values[item * dim! + k] = finiteNumber(text, { file: path, line, field: `value[${k}]` }, {
+        float32: true,
+      });
     });
     present[item] = 1;
   }

