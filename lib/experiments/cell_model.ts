@@ -19,7 +19,7 @@
  */
 import { checkpointExists, loadModelCheckpoint } from "../checkpoint/checkpoint.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
-import type { EpochProgress } from "../train/progress.ts";
+import { type EpochProgress, printProgress } from "../train/progress.ts";
 import { trainModel } from "../train/trainer.ts";
 import { prepareDataset, type PreparedDataset } from "./datasets.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan.ts";
@@ -71,10 +71,15 @@ interface TrainerStateEpochs {
 
 /** Loads the cell's model from its checkpoint, or trains it (see the module comment). */
 export async function cellModel(
-  plan: ExperimentPlan,
+  _plan: ExperimentPlan,
   cell: PlannedCell,
   options: CellModelOptions,
 ): Promise<TrainedCellModel> {
+  if (cell.waitsFor) {
+    throw new Error(
+      `cellModel: ${cell.key} waits for the selection of ${cell.waitsFor.join(", ")}`,
+    );
+  }
   if (cell.system.kind !== "neural") {
     throw new Error(`cellModel: ${cell.key} is a ${cell.system.kind} cell, it has no model`);
   }
@@ -82,9 +87,9 @@ export async function cellModel(
   const directory = cellModelDir(options.resultsDir, cell);
   const checkpoint = `${directory}/best`;
   const maxEpochs = cell.training.maxEpochs ?? 0;
-  const { model, hooks } = buildCellModel(data, cell.system, {
+  const { model, hooks, demure } = buildCellModel(data, cell.system, {
     seed: cell.seed,
-    model: plan.model,
+    model: cell.model,
   });
   try {
     if (checkpointExists(checkpoint)) {
@@ -112,7 +117,14 @@ export async function cellModel(
       model,
       data.split,
       { ...cell.training, seed: cell.seed, checkpointDir: directory },
-      { ...hooks, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+      {
+        ...hooks,
+        // Demure's warm-up by epochs or plateau ends through its epoch hook, as in runCell.
+        onProgress: (progress) => {
+          demure?.onEpochEnd(progress);
+          (options.onProgress ?? printProgress)(progress);
+        },
+      },
     );
     return {
       model,

@@ -1,6 +1,6 @@
 /**
  * Experiment cells in a notebook: the plan of the notebook's mode, and one call that loads a set
- * of its cells from `results/<mode>/` (what `deno task reproduce` writes), computing the missing
+ * of its cells (`results-of-record/full`, the committed results, or `results/quick`), computing the missing
  * ones when the notebook's policy says so, with one live progress line per computed cell.
  *
  * Policy: with `DEMURE_RERUN=1` in the kernel's environment every missing cell is computed; in
@@ -10,7 +10,9 @@
 import { fileURLToPath } from "node:url";
 import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
-import { type ExperimentPlan, planExperiments, type PlannedCell } from "../experiments/plan.ts";
+import type { ExperimentPlan, PlannedCell } from "../experiments/plan.ts";
+import { planOfResults } from "../experiments/run_plan.ts";
+import { RECORDS_DIR } from "../experiments/verify.ts";
 import { isQuickMode } from "./quick_mode.ts";
 import { createProgress, type Progress } from "./progress.ts";
 import { epochProgressEvent, trainingProgress } from "./training_progress.ts";
@@ -27,12 +29,20 @@ const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/
  * ```
  */
 export function notebookPlan(): ExperimentPlan {
-  return planExperiments(isQuickMode() ? "quick" : "full");
+  const mode = isQuickMode() ? "quick" : "full";
+  return planOfResults(mode, resultsDirOf(mode));
 }
 
-/** Where the cells of `plan` are stored: `<project>/results/<mode>` (absolute path). */
+/**
+ * Where the cells of `plan` are stored (absolute path): the committed results of record for the
+ * full plan (`results-of-record/full`), `results/quick` for the quick one.
+ */
 export function notebookResultsDir(plan: ExperimentPlan): string {
-  return `${PROJECT_ROOT}/results/${plan.mode}`;
+  return resultsDirOf(plan.mode);
+}
+
+function resultsDirOf(mode: ExperimentPlan["mode"]): string {
+  return `${PROJECT_ROOT}/${mode === "full" ? RECORDS_DIR.full : "results/quick"}`;
 }
 
 /** Options of {@linkcode ensureCellsInNotebook}. */
@@ -70,11 +80,15 @@ export async function ensureCellsInNotebook(
     },
   });
   for (const line of lines.values()) await line.done();
-  console.log(`${found.length} of ${cells.length} cells available (results/${plan.mode})`);
+  console.log(
+    `${found.length} of ${cells.length} cells available (${
+      plan.mode === "full" ? RECORDS_DIR.full : "results/quick"
+    })`,
+  );
   if (missing.length > 0) {
     console.log(
-      `${missing.length} cells not computed: run \`deno task reproduce${
-        plan.mode === "quick" ? " --quick" : ""
+      `${missing.length} cells not computed: run \`deno task reproduce ${
+        plan.mode === "quick" ? "--quick" : "--select"
       }\`, or set DEMURE_RERUN=1 in the kernel's environment`,
     );
   }
@@ -100,7 +114,8 @@ export async function notebookCellModel(
 ): Promise<TrainedCellModel> {
   const progress = trainingProgress(cell.key);
   const trained = await cellModel(plan, cell, {
-    resultsDir: notebookResultsDir(plan),
+    // Models are kept beside the results, never inside the committed records (no weights there).
+    resultsDir: plan.mode === "full" ? `${PROJECT_ROOT}/results/full` : notebookResultsDir(plan),
     train: true,
     onProgress: progress.onProgress,
   });

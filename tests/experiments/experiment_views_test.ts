@@ -41,7 +41,7 @@ Deno.test("noiseLevelCurves: mean and std over seeds per fraction and system", (
       const indices = cells
         .filter((cell) => cell.systemName === curve.system && cell.noiseFraction === fraction)
         .map((cell) => plan.cells.indexOf(cell));
-      assertEquals(curve.stats[index].n, plan.seeds.length);
+      assertEquals(curve.stats[index].n, indices.length);
       assertEquals(curve.stats[index].mean, indices.reduce((a, b) => a + b, 0) / indices.length);
     });
   }
