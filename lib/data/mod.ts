@@ -13,6 +13,11 @@ export {
   type SyntheticConfig,
   type SyntheticModalitySpec,
 } from "./synthetic.ts";
+export {
+  BEAUTY_SHAPE,
+  generateWorkloadDataset,
+  type WorkloadShapeConfig,
+} from "./workload_shape.ts";
 export { readRecBoleAtomic, type RecBoleFieldType } from "./import/recbole.ts";
 export { readSequenceFile } from "./import/sequence_file.ts";
 export {
