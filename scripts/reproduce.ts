@@ -14,6 +14,7 @@
  *                                  report.html and the README tables from the records; run nothing
  *   deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
  *   --results DIR                  where cells are read and written instead of the defaults
+ *   --first movielens              run that dataset's cells first (a second process)
  *   --seeds 0,1                    other seeds
  *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
  *                     [--max-epochs N] [--patience N]
@@ -88,8 +89,13 @@ const { values } = parseArgs({
     ranking: { type: "string" },
     "max-epochs": { type: "string" },
     patience: { type: "string" },
+    first: { type: "string" },
   },
 });
+const firstDataset = values.first as DatasetSpec["kind"] | undefined;
+if (firstDataset !== undefined && !["synthetic", "movielens", "file"].includes(firstDataset)) {
+  throw new Error(`--first: "${firstDataset}" is not one of synthetic, movielens, file`);
+}
 const mode = values.quick ? "quick" : "full";
 const seeds = values.seeds?.split(",").map((s) => {
   // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
@@ -271,6 +277,7 @@ if (!verify) {
     resultsDir,
     waitForOthers: true,
     continueOnFailure: true,
+    ...(firstDataset ? { firstDataset } : {}),
   });
   for (const failure of outcome.failed) console.log(`FAILED ${failure.key}: ${failure.error}`);
   await report();

@@ -17,7 +17,12 @@
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { TrainingDivergedError } from "../train/trainer.ts";
 import type { EpochProgress } from "../train/progress.ts";
-import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
+import {
+  datasetLabel,
+  type DatasetSpec,
+  prepareDataset,
+  type PreparedDataset,
+} from "./datasets.ts";
 import { type ExperimentPlan, planExperiments, type PlannedCell } from "./plan.ts";
 import { ResultStore } from "./result_store.ts";
 import { cellEnvironment, type CellResult, runCell } from "./run_cell.ts";
@@ -46,6 +51,11 @@ export interface RunPlanOptions {
    * (long unattended runs). Default false: the error propagates.
    */
   continueOnFailure?: boolean;
+  /**
+   * Run this dataset kind's cells before the others (a second process on another part of the
+   * plan); otherwise the plan's order. Default undefined.
+   */
+  firstDataset?: DatasetSpec["kind"];
   /** Prepared datasets to reuse across calls (by label). */
   datasets?: Map<string, PreparedDataset>;
 }
@@ -401,7 +411,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       !cell.waitsFor && !skipped.has(cell.key) && !failed.some((f) => f.key === cell.key) &&
       !isFinished(current, cell)
     );
-    const cell = runnable[0];
+    const cell = runnable.find((c) => c.dataset.kind === options.firstDataset) ?? runnable[0];
     if (cell === undefined) {
       const heldElsewhere = [...skipped].filter((key) => {
         const held = current.cells.find((c) => c.key === key);
