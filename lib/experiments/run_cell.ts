@@ -46,11 +46,15 @@ export interface CellSettings {
 
 /** Where a cell ran: numbers are bit-identical only on the same backend and BLAS thread count. */
 export interface CellEnvironment {
+  /** The tfjs backend. */
   backend: string;
   /** OpenBLAS threads (`DEMURE_BLAS_THREADS`, else the core count). */
   blasThreads: number;
+  /** Operating system (`Deno.build.os`). */
   os: string;
+  /** CPU architecture (`Deno.build.arch`). */
   arch: string;
+  /** Deno version. */
   deno: string;
 }
 
@@ -114,6 +118,7 @@ export interface CellResult {
   attribution?: AttributionQuality[];
   /** Set when a selection trial's training diverged (its metrics are then 0). */
   diverged?: string;
+  /** Where the cell ran. */
   environment: CellEnvironment;
 }
 

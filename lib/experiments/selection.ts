@@ -31,6 +31,7 @@ export interface TrialConfig {
   dropout?: number;
   /** CL4SRec's lambda, augmentation strength s (crop keeps 1 - s, mask s, reorder s). */
   cl4srec?: Partial<Cl4SRecConfig>;
+  /** Demure's settings of the trial. */
   demure?: Partial<DemureConfig>;
 }
 
@@ -39,6 +40,7 @@ export type SearchSpace = Record<string, readonly (number | boolean | string)[]>
 
 /** Which space a system searches, and which system's selected optimiser settings it starts from. */
 export interface SelectionSpec {
+  /** The space the system's trials are drawn from. */
   space: SearchSpace;
   /** The backbone whose selected learning rate and dropout this system starts from. */
   inheritsFrom?: SystemName;
@@ -118,8 +120,11 @@ export function trialConfigOf(point: SpacePoint): TrialConfig {
 
 /** One trial of a system: its index, the point of the space (undefined = defaults), settings. */
 export interface Trial {
+  /** Trial number (0 = the defaults). */
   index: number;
+  /** The point of the space (undefined for the defaults). */
   point?: SpacePoint;
+  /** The trial's hyper-parameters. */
   config: TrialConfig;
 }
 
@@ -143,7 +148,9 @@ export function trialsOf(system: SystemName, count: number): Trial[] {
 
 /** A finished trial: its validation NDCG@10 (the only number selection reads). */
 export interface TrialOutcome {
+  /** The trial. */
   trial: Trial;
+  /** Its validation NDCG@10. */
   valid: number;
 }
 
@@ -157,11 +164,13 @@ export function selectTrial(outcomes: readonly TrialOutcome[]): TrialOutcome {
 
 /** A selected configuration as committed (`selected.json`). */
 export interface SelectedConfiguration {
+  /** The chosen trial's number. */
   trial: number;
   /** The full settings the system runs with: inherited optimiser settings + the trial's. */
   config: TrialConfig;
   /** Validation NDCG@10 of the chosen trial. */
   valid: number;
+  /** Trials finished when the choice was made. */
   trials: number;
 }
 

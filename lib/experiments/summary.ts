@@ -49,6 +49,7 @@ const BASELINES = [
 
 /** A main-table row: the metrics plus how the system was configured and how its runs ended. */
 export interface MainRow extends SystemSummary {
+  /** Where the system's configuration came from (defaults or the selection on validation). */
   configuredBy: PlannedCell["configuredBy"];
   /** Best epoch of each seed's run (empty for non-neural systems). */
   bestEpochs: number[];
@@ -58,49 +59,71 @@ export interface MainRow extends SystemSummary {
 
 /** One trial of a selection table. */
 export interface TrialRow {
+  /** Trial number (0 = the defaults). */
   trial: number;
   /** The trial's hyper-parameters, e.g. "lr 0.005, dropout 0.3" ("defaults" for trial 0). */
   settings: string;
+  /** Validation NDCG@10 of the trial. */
   valid: number;
+  /** Epoch of the trial's best validation NDCG@10. */
   bestEpoch: number;
+  /** Epochs the trial trained. */
   epochsRun: number;
+  /** The run ended at the epoch cap. */
   capBound: boolean;
+  /** The run diverged (no result). */
   diverged: boolean;
+  /** The trial the selection chose. */
   chosen: boolean;
 }
 
 /** The selection of one system on one dataset. */
 export interface SelectionTable {
+  /** Dataset label. */
   dataset: string;
+  /** System name. */
   system: string;
   /** Trials asked for (the budget) and finished. */
   budget: number;
+  /** Trials finished. */
   finished: number;
   /** Settings the trials start from (the backbone's selected learning rate and dropout). */
   inherited: string;
+  /** One row per finished trial. */
   rows: TrialRow[];
 }
 
 /** Demure-SASRec at its selected configuration against one design choice flipped (one seed). */
 export interface DesignChoiceRow {
+  /** Dataset label. */
   dataset: string;
+  /** The design choice flipped. */
   choice: string;
+  /** The seed of both runs. */
   seed: number;
+  /** Validation and test NDCG@10 at the selected configuration. */
   selected: { valid: number; test: number };
+  /** Validation and test NDCG@10 and best epoch with the choice flipped. */
   flipped: { valid: number; test: number; bestEpoch: number };
 }
 
 /** Per-epoch curves of one run (diagnosis). */
 export interface RunCurves {
+  /** System name. */
   system: string;
+  /** The run's seed. */
   seed: number;
+  /** Epochs (1-based). */
   epochs: number[];
+  /** Validation NDCG@10 at each epoch (NaN where not evaluated). */
   validNdcg: number[];
+  /** Mean L_rec at each epoch. */
   recommendationLoss: number[];
   /** lambda * L_cl (0 without a contrastive term). */
   auxiliaryLoss: number[];
   /** Demure: noise rate per modality for each epoch. */
   noiseRate?: Record<string, number[]>;
+  /** Epoch of the best validation NDCG@10. */
   bestEpoch: number;
   /** Epoch after which Demure's warm-up ended (undefined: by steps, or never). */
   warmupEndedAfterEpoch?: number;
@@ -108,7 +131,9 @@ export interface RunCurves {
 
 /** Why Demure-SASRec does (not) beat SASRec-MM on one dataset. */
 export interface Diagnosis {
+  /** Dataset label. */
   dataset: string;
+  /** Per-epoch curves of the compared runs. */
   curves: RunCurves[];
   /** Mean noise rate per modality over Demure's training (first seed). */
   noiseRateByModality: Record<string, number>;
@@ -118,8 +143,11 @@ export interface Diagnosis {
 
 /** Everything the report shows (this is `summary.json`). */
 export interface ReproductionSummary {
+  /** The plan's mode (`quick` or `full`). */
   mode: string;
+  /** The evaluation protocol as printable lines. */
   protocol: string[];
+  /** Per dataset label: its statistics and split protocol, printed. */
   datasets: Record<string, { statistics: string; split: string[] }>;
   /** Stopping and selection budget per dataset, as stated in the plan. */
   budgets: {
@@ -130,6 +158,7 @@ export interface ReproductionSummary {
     selected: string[];
     seeds: number[];
   }[];
+  /** Per dataset label: the main table's rows and the paired tests against the strongest baseline. */
   main: Record<string, { rows: MainRow[]; significance: SignificanceResult[] }>;
   /**
    * The main tables' test metrics under the other full-ranking protocol (same trained models,
@@ -137,7 +166,9 @@ export interface ReproductionSummary {
    * these metrics are left out.
    */
   otherRanking: Record<string, { ranking: RankingProtocol; rows: SystemSummary[] }>;
+  /** The selection on validation, per (dataset, system). */
   selection: SelectionTable[];
+  /** Whether the runs converged before their epoch cap. */
   convergence: {
     /** Finished neural cells. */
     neuralCells: number;
@@ -148,16 +179,25 @@ export interface ReproductionSummary {
     maxBestEpoch: number;
     minCap: number;
   };
+  /** Per dataset label: the ablation table's rows. */
   ablation: Record<string, SystemSummary[]>;
+  /** Demure's design choices, each flipped once. */
   designChoices: DesignChoiceRow[];
+  /** The sensitivity sweep: test and validation NDCG@10 per (parameter, value). */
   sensitivity: { parameter: string; value: number; test: number; valid: number }[];
+  /** The noise-level curve: NDCG@10 of the multi-modal baseline and of Demure per noise fraction, and Demure's gain. */
   noiseLevel: { noiseFraction: number; multiModal: MeanStd; demure: MeanStd; gain: number }[];
+  /** Per dataset label: metrics by how often the test item occurs in training. */
   coldStart: Record<string, ColdStartBucket[]>;
+  /** Attribution against the planted truth, per system and method. */
   attribution: AttributionSummary[];
+  /** Per dataset: why Demure does (not) beat the multi-modal baseline. */
   diagnosis: Diagnosis[];
+  /** Finished cells summarised. */
   cells: number;
   /** Keys of the plan's cells not finished when the report was written (a partial run). */
   pending: string[];
+  /** Training wall time of all finished cells, in seconds. */
   totalTrainSeconds: number;
 }
 

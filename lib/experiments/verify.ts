@@ -40,13 +40,17 @@ export function verificationSubset(plan: ExperimentPlan): PlannedCell[] {
 
 /** How a rerun compares with its record. */
 export interface RerunCheck {
+  /** The cell's key. */
   key: string;
+  /** How the rerun compares with the record. */
   status: "identical" | "within tolerance" | "differs" | "no record";
   /** Same backend and BLAS thread count as the record. */
   sameEnvironment: boolean;
   /** Largest absolute difference over the validation and test metrics. */
   maxDifference: number;
+  /** The record's test NDCG@10 (undefined without a record). */
   recorded?: number;
+  /** The rerun's test NDCG@10. */
   rerun: number;
 }
 
