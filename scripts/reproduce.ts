@@ -1,36 +1,46 @@
 /**
- * The main job: reproduces the paper's tables and plots on the embedded MovieLens data and the
- * synthetic benchmark, resuming finished cells.
+ * The main job. The committed results of record (`results-of-record/full`: one file per finished
+ * cell and the selected configurations) produce every published table; by default this script
+ * checks that they reproduce and regenerates the tables from them.
  *
- *   deno task reproduce            full grid (prints its expected wall time first)
- *   deno task reproduce --quick    the same grid, small (CI)
- *   deno task reproduce --seeds 0,1 --results results/mine
- *   deno task reproduce --report-only   report the finished cells, list the missing ones, run nothing
+ *   deno task reproduce            re-run the verification subset (every main-table system on both
+ *                                  datasets at the first seed) into results/verify, compare each
+ *                                  with its record, then regenerate the report and README tables
+ *   deno task reproduce --all      the same for every recorded cell
+ *   deno task reproduce --select   (re)run the selection on validation and every cell of the plan
+ *                                  into the records (resumes; selected.json is rewritten from the
+ *                                  trials); two processes (DEMURE_BLAS_THREADS=1 each) share cells
+ *   deno task reproduce --report-only   (= deno task report) regenerate results/full/summary.md,
+ *                                  report.html and the README tables from the records; run nothing
+ *   deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
+ *   --results DIR                  where cells are read and written instead of the defaults
+ *   --first movielens              run that dataset's cells first (a second process)
+ *   --seeds 0,1                    other seeds
  *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
  *                     [--max-epochs N] [--patience N]
  *                                  bring your own data: main table and ablation on an imported
- *                                  dataset (format sequence or recbole), results under
- *                                  results/<label>/<mode>; --max-epochs / --patience: the
- *                                  dataset's own trainer settings (the plan's datasetTraining);
- *                                  see docs/data.md
+ *                                  dataset (format sequence or recbole) at the systems' defaults,
+ *                                  results under results/<label>/<mode>; --max-epochs /
+ *                                  --patience: the dataset's own trainer settings (the plan's
+ *                                  datasetTraining); see docs/data.md
  *   deno task reproduce --ranking history_kept
  *                                  validate and test with history items kept as candidates
  *                                  (RecBole-compatible full sort; default history_excluded)
- *   deno task reproduce & deno task reproduce
- *                                  (two processes share the cells: each claims a cell before it
- *                                  runs it; the one that finishes last writes the complete report)
  *
  * Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
  *   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
  *                                  of every cell; --json for programs (scripts/slurm/submit.ts)
  *   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
- *                                  finished cell is not rerun); exit status 1 when it fails
+ *                                  finished cell is not rerun); exit status 1 when it fails. A cell
+ *                                  whose configuration waits for a selection is refused until the
+ *                                  selection's trials are finished.
  * A results folder belongs to one plan (its plan.json): a command of another plan stops with an
  * error before writing anything.
  */
 import { parseArgs } from "node:util";
 import {
   checkResultsPlan,
+  compareWithRecord,
   DATASET_FILE_FORMATS,
   type DatasetFileFormat,
   datasetLabel,
@@ -39,18 +49,34 @@ import {
   listCells,
   parseRankingProtocol,
   planExperiments,
+  readmeTables,
   recordResultsPlan,
+  RECORDS_DIR,
   resolveCell,
+  ResultStore,
   runOneCell,
   runPlan,
   summarise,
+  verificationSubset,
   writeReport,
 } from "../mod.ts";
+import type { CellResult } from "../lib/experiments/run_cell.ts";
+import {
+  cellsDirectory,
+  replanWith,
+  selectedPath,
+  settingsOf,
+} from "../lib/experiments/run_plan.ts";
+import { readSelected } from "../lib/experiments/selection.ts";
+import type { RerunCheck } from "../lib/experiments/verify.ts";
+import { replaceReadmeTables } from "../lib/experiments/markdown_report.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
     quick: { type: "boolean", default: false },
+    select: { type: "boolean", default: false },
+    all: { type: "boolean", default: false },
     seeds: { type: "string" },
     results: { type: "string" },
     "report-only": { type: "boolean", default: false },
@@ -63,8 +89,13 @@ const { values } = parseArgs({
     ranking: { type: "string" },
     "max-epochs": { type: "string" },
     patience: { type: "string" },
+    first: { type: "string" },
   },
 });
+const firstDataset = values.first as DatasetSpec["kind"] | undefined;
+if (firstDataset !== undefined && !["synthetic", "movielens", "file"].includes(firstDataset)) {
+  throw new Error(`--first: "${firstDataset}" is not one of synthetic, movielens, file`);
+}
 const mode = values.quick ? "quick" : "full";
 const seeds = values.seeds?.split(",").map((s) => {
   // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
@@ -107,9 +138,17 @@ const datasetTraining = {
 const ranking = values.ranking === undefined
   ? undefined
   : parseRankingProtocol(values.ranking, "--ranking");
+// The full grid's cells are the committed records; quick and imported-data runs are throw-away.
 const resultsDir = values.results ??
-  (dataset ? `results/${datasetLabel(dataset)}/${mode}` : `results/${mode}`);
-const commands = ["report-only", "list-cells", "cell"] as const;
+  (dataset
+    ? `results/${datasetLabel(dataset)}/${mode}`
+    : mode === "quick"
+    ? "results/quick"
+    : RECORDS_DIR.full);
+const isRecords = resultsDir === RECORDS_DIR.full;
+// Reports of the records go to results/full, so that the records folder holds cells only.
+const reportDir = isRecords ? "results/full" : resultsDir;
+const commands = ["report-only", "list-cells", "cell", "select", "all"] as const;
 const chosen = commands.filter((c) => values[c] !== undefined && values[c] !== false);
 if (chosen.length > 1) {
   throw new Error(`--${chosen.join(" and --")} exclude each other: choose one`);
@@ -119,12 +158,37 @@ const plan = planExperiments(mode, seeds, {
   ...(dataset ? { dataset } : {}),
   ...(ranking ? { ranking } : {}),
   ...(Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
+  selected: readSelected(selectedPath(resultsDir)),
 });
 
 /** Stops with a clear message (no stack) and a non-zero status. */
 function fail(error: unknown): never {
   console.error(`reproduce: ${(error as Error).message}`);
   Deno.exit(1);
+}
+
+/** Writes the report from the cells under `resultsDir`; the README tables too for the records. */
+async function report(): Promise<void> {
+  const outcome = await runPlan(plan, { resultsDir, runPending: false });
+  const summary = summarise(outcome);
+  const paths = await writeReport(summary, reportDir);
+  console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);
+  if (isRecords && seeds === undefined && !dataset && !ranking) {
+    const readme = Deno.readTextFileSync("README.md");
+    const updated = replaceReadmeTables(readme, readmeTables(summary));
+    if (updated !== readme) Deno.writeTextFileSync("README.md", updated);
+    console.log(`      README.md tables (${updated === readme ? "unchanged" : "updated"})`);
+  }
+  if (outcome.pending.length > 0) {
+    const indexOf = new Map(outcome.plan.cells.map((cell, index) => [cell.key, index]));
+    console.log(
+      `\n${outcome.pending.length} of ${outcome.plan.cells.length} cells are missing (not ` +
+        `finished${
+          outcome.plan.cells.some((c) => c.waitsFor) ? ", or waiting for a selection" : ""
+        }):`,
+    );
+    for (const key of outcome.pending) console.log(`missing\t${indexOf.get(key)}\t${key}`);
+  }
 }
 
 if (values["list-cells"]) {
@@ -162,7 +226,21 @@ if (values.cell !== undefined) {
       ? `${slurmArray}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
       : Deno.env.get("SLURM_JOB_ID"));
   try {
-    await runOneCell(plan, cell, { resultsDir, job });
+    // A cell whose configuration waits for a selection (its trials run as other tasks of the same
+    // array, earlier in the plan's order) waits for it, then runs with the selected settings.
+    const waitSeconds = Number(Deno.env.get("DEMURE_SELECTION_WAIT_S") ?? 6 * 3600);
+    const started = performance.now();
+    let current = plan;
+    while (cell.waitsFor) {
+      if ((performance.now() - started) / 1000 > waitSeconds) {
+        throw new Error(`waited ${waitSeconds} s for the selection of ${cell.waitsFor.join(", ")}`);
+      }
+      console.log(`${cell.key}: waiting for the selection of ${cell.waitsFor.join(", ")}`);
+      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      current = replanWith(plan, readSelected(selectedPath(resultsDir)));
+      cell = resolveCell(current, cell.key);
+    }
+    await runOneCell(current, cell, { resultsDir, job });
   } catch (error) {
     console.error(`reproduce: cell ${cell.key} failed:`, error);
     Deno.exit(1);
@@ -170,35 +248,83 @@ if (values.cell !== undefined) {
   Deno.exit(0);
 }
 
-try {
-  if (values["report-only"]) {
+if (values["report-only"]) {
+  try {
     checkResultsPlan(plan, resultsDir);
-    if (listCells(plan, resultsDir).every((cell) => cell.status !== "finished")) {
+    // The records may be empty (a fresh plan); any other folder must hold something to report.
+    if (!isRecords && listCells(plan, resultsDir).every((cell) => cell.status !== "finished")) {
       throw new Error(`--report-only: ${resultsDir} holds no finished cell of the ${mode} plan`);
     }
-  } else recordResultsPlan(plan, resultsDir);
+  } catch (error) {
+    fail(error);
+  }
+  await initBackend().catch(fail);
+  await report();
+  Deno.exit(0);
+}
+
+const verify = isRecords && !values.select;
+try {
+  if (!verify) recordResultsPlan(plan, resultsDir);
+  else checkResultsPlan(plan, resultsDir);
 } catch (error) {
   fail(error);
 }
 await initBackend().catch(fail);
-const outcome = await runPlan(plan, {
-  resultsDir,
-  runPending: !values["report-only"],
-});
-if (outcome.pending.length > 0 && !values["report-only"]) {
-  console.log(
-    `${outcome.pending.length} cells are still running in other processes; the last process ` +
-      "to finish writes the complete report (or run --report-only for a partial one)",
-  );
+if (!verify) {
+  // The whole plan, selection first (quick runs, imported data, or --select into the records).
+  const outcome = await runPlan(plan, {
+    resultsDir,
+    waitForOthers: true,
+    continueOnFailure: true,
+    ...(firstDataset ? { firstDataset } : {}),
+  });
+  for (const failure of outcome.failed) console.log(`FAILED ${failure.key}: ${failure.error}`);
+  await report();
+  if (outcome.failed.length > 0) Deno.exit(1);
   Deno.exit(0);
 }
-const summary = summarise(plan, outcome);
-const paths = await writeReport(summary, resultsDir);
-console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);
-if (outcome.pending.length > 0) {
-  const indexOf = new Map(plan.cells.map((cell, index) => [cell.key, index]));
+
+// Verification: rerun recorded cells into results/verify and compare each with its record.
+const records = new ResultStore(cellsDirectory(resultsDir));
+const recorded = (key: string): CellResult | undefined => {
+  const cell = plan.cells.find((c) => c.key === key)!;
+  return records.get<CellResult>(key, settingsOf(plan, cell));
+};
+const wanted = values.all
+  ? plan.cells.filter((cell) => !cell.waitsFor && recorded(cell.key) !== undefined)
+  : verificationSubset(plan);
+const verifyDir = "results/verify";
+Deno.mkdirSync(verifyDir, { recursive: true });
+Deno.writeTextFileSync(selectedPath(verifyDir), JSON.stringify(plan.selected, null, 1) + "\n");
+console.log(
+  `verifying ${wanted.length} cells against ${resultsDir} (reruns in ${verifyDir}; ` +
+    `${values.all ? "every recorded cell" : "every main-table system at the first seed"})`,
+);
+const outcome = await runPlan({ ...plan, cells: wanted }, {
+  resultsDir: verifyDir,
+  waitForOthers: true,
+  continueOnFailure: true,
+});
+const checks: RerunCheck[] = wanted.flatMap((cell) => {
+  const rerun = outcome.byKey.get(cell.key);
+  return rerun ? [compareWithRecord(cell.key, recorded(cell.key), rerun)] : [];
+});
+console.log("\ncell | status | recorded test NDCG@10 | rerun | largest metric difference");
+for (const c of checks) {
   console.log(
-    `\n${outcome.pending.length} of ${plan.cells.length} cells are missing (not finished):`,
+    `${c.key} | ${c.status}${c.sameEnvironment ? "" : " (other environment)"} | ` +
+      `${c.recorded?.toFixed(4) ?? "-"} | ${c.rerun.toFixed(4)} | ${
+        c.maxDifference.toExponential(1)
+      }`,
   );
-  for (const key of outcome.pending) console.log(`missing\t${indexOf.get(key)}\t${key}`);
 }
+const matched = checks.filter((c) => c.status === "identical" || c.status === "within tolerance");
+const withRecord = checks.filter((c) => c.status !== "no record");
+console.log(
+  `\n${matched.length} of ${withRecord.length} reruns match their records ` +
+    `(${checks.filter((c) => c.status === "identical").length} bit-identical); ` +
+    `${checks.length - withRecord.length} without a record`,
+);
+await report();
+if (matched.length < withRecord.length) Deno.exit(1);

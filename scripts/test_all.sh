@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lint, type check, unit tests, the quick reproduction, notebook
-# execution, the rendered-HTML check in headless Chromium, and the live notebook server driven in
-# Chromium (scripts/check_lab.ts).
+# The whole test suite: formatting, lint, type check, unit tests, the quick reproduction (locally,
+# then on a local Slurm when root), notebook execution, the rendered-HTML check in headless
+# Chromium, and the live notebook server driven in Chromium (scripts/check_lab.ts).
 # Ends with one line "tests: N passed, N failed" (unit tests plus one per stage).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,8 @@ stage check deno task --quiet typecheck
 stage doc-lint deno doc --quiet --lint mod.ts
 stage unit deno test -A --parallel tests/
 stage reproduce-quick deno task --quiet reproduce --quick
+# The quick grid again, as a job array on a real one-node Slurm, against the stage above's report.
+stage slurm bash scripts/slurm/test_local_cluster.sh results/quick
 stage notebooks deno task --quiet notebooks --quick
 stage rendered-html deno run -A scripts/check_html.ts
 stage lab-browser deno run -A scripts/check_lab.ts

@@ -15,6 +15,7 @@ import {
   type AttributionResult,
   DEFAULT_ATTRIBUTION_CONFIG,
   type LossOfEmbeddings,
+  validateAttributionConfig,
 } from "./types.ts";
 
 /**
@@ -39,6 +40,7 @@ export async function attributeModalities(
   config: Partial<AttributionConfig> = {},
 ): Promise<AttributionResult> {
   const full: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, ...config };
+  validateAttributionConfig(full);
   const shape = checkEmbeddingInputs("attributeModalities", embeddings, mask);
   const { contributions, mask: maskValues } = await contributionsAndMask(
     lossOfEmbeddings,

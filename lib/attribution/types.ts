@@ -13,7 +13,7 @@
  * ```
  */
 import type { Tensor1D, Tensor3D, Tensor4D } from "../backend/tf.ts";
-import type { NumberRange } from "../util/settings.ts";
+import { checkInteger, checkNumber, checkOneOf, type NumberRange } from "../util/settings.ts";
 
 /**
  * Per-user next-item loss of a batch, as a function of the modality embeddings `E`
@@ -115,6 +115,39 @@ export const DEFAULT_ATTRIBUTION_CONFIG: Readonly<AttributionConfig> = Object.fr
   selection: Object.freeze({ kind: "bottom_fraction", rho: DEFAULT_NOISE_FRACTION }),
   granularity: "pair",
 });
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range, so a bad attribution setting fails where it enters (e.g. in `DemureConfig`), not at the
+ * first attribution after the warm-up. `where` names the config in the message.
+ */
+export function validateAttributionConfig(
+  config: Omit<AttributionConfig, "selection"> & { selection?: NoiseSelection },
+  where = "AttributionConfig",
+): void {
+  checkOneOf(`${where}.method`, config.method, [
+    "gradient_x_input",
+    "mask_gradient",
+    "gradient_norm",
+    "integrated_gradients",
+    "occlusion",
+  ]);
+  checkInteger(`${where}.integratedGradientsSteps`, config.integratedGradientsSteps, { min: 1 });
+  checkOneOf(`${where}.integratedGradientsBaseline`, config.integratedGradientsBaseline, [
+    "zero_embedding",
+    "masked",
+  ]);
+  checkOneOf(`${where}.normalisation`, config.normalisation, ["zscore", "rank"]);
+  checkOneOf(`${where}.granularity`, config.granularity, ["pair", "user_modality"]);
+  const selection = config.selection;
+  if (selection === undefined) return; // configs that derive it (Demure: from rho)
+  checkOneOf(`${where}.selection.kind`, selection.kind, ["bottom_fraction", "threshold"]);
+  if (selection.kind === "bottom_fraction") {
+    checkNumber(`${where}.selection.rho`, selection.rho, { min: 0, max: 1 });
+  } else {
+    checkNumber(`${where}.selection.threshold`, selection.threshold);
+  }
+}
 
 /** `[batch, position, modality]`. */
 export type PairShape = readonly [batch: number, position: number, modality: number];

@@ -97,3 +97,19 @@ export function statisticsFrames(
   })));
   return { summary, modalities };
 }
+
+/**
+ * A DataFrame of plain records (one row each, columns in the first record's key order), for
+ * typed rows computed elsewhere (attribution rows, result tables).
+ *
+ * @example
+ * ```ts
+ * recordsFrame([{ system: "Pop", ndcg: 0.02 }, { system: "SASRec", ndcg: 0.06 }]).print();
+ * ```
+ */
+export function recordsFrame(
+  records: ReadonlyArray<Record<string, string | number | boolean>>,
+): DataFrame {
+  if (records.length === 0) return new dfd.DataFrame([]);
+  return new dfd.DataFrame(records.map((record) => ({ ...record })));
+}

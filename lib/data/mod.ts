@@ -13,6 +13,11 @@ export {
   type SyntheticConfig,
   type SyntheticModalitySpec,
 } from "./synthetic.ts";
+export {
+  BEAUTY_SHAPE,
+  generateWorkloadDataset,
+  type WorkloadShapeConfig,
+} from "./workload_shape.ts";
 export { readRecBoleAtomic, type RecBoleFieldType } from "./import/recbole.ts";
 export { readSequenceFile } from "./import/sequence_file.ts";
 export {
@@ -37,4 +42,17 @@ export {
   formatStatistics,
   type ModalityCoverage,
 } from "./protocol/statistics.ts";
-export { type DataFrame, interactionsFrame, itemsFrame, statisticsFrames } from "./dataframe.ts";
+export {
+  type HistoryEntry,
+  itemInteractionCounts,
+  itemLabels,
+  plantedInterestShare,
+  recentHistory,
+} from "./views.ts";
+export {
+  type DataFrame,
+  interactionsFrame,
+  itemsFrame,
+  recordsFrame,
+  statisticsFrames,
+} from "./dataframe.ts";

@@ -31,6 +31,7 @@ import {
   DEFAULT_NOISE_FRACTION,
   NOISE_FRACTION_RANGE,
   type PairShape,
+  validateAttributionConfig,
 } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
@@ -46,6 +47,7 @@ import {
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
+import type { EpochProgress } from "../train/progress.ts";
 import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { type BatchNoiseMask, NoiseMaskCache } from "./noise_mask.ts";
@@ -59,6 +61,17 @@ export type DemureAttributionConfig = Omit<AttributionConfig, "selection">;
 
 /** Which parts of Demure are on. */
 export type DemureVariant = "full" | "attribution_only" | "contrastive_only";
+
+/**
+ * What ends the warm-up of plain training:
+ * - `steps`: `warmupSteps` training steps (a fixed count: on a larger dataset it is a smaller part
+ *   of an epoch, so it does not scale with the data);
+ * - `epochs`: `warmupEpochs` passes over the training data (scales with the data);
+ * - `plateau`: validation NDCG@10 has not improved for `warmupEpochs` evaluations in a row (the
+ *   plain model has converged; scales with how fast the model learns). Needs the trainer's
+ *   progress: pass {@linkcode DemureTraining.onEpochEnd} on to the trainer's `onProgress`.
+ */
+export type DemureWarmupBy = "steps" | "epochs" | "plateau";
 
 /** Configuration of {@linkcode demureHooks}; defaults in {@linkcode DEFAULT_DEMURE_CONFIG}. */
 export interface DemureConfig {
@@ -75,8 +88,15 @@ export interface DemureConfig {
    * noise selection is derived from it ({@linkcode noiseAttributionConfig}).
    */
   rho: number;
-  /** Plain training steps before the first noise mask. Default 30. */
+  /** What ends the warm-up (see {@linkcode DemureWarmupBy}). Default `"steps"`. */
+  warmupBy: DemureWarmupBy;
+  /** `warmupBy: "steps"`: plain training steps before the first noise mask. Default 30. */
   warmupSteps: number;
+  /**
+   * `warmupBy: "epochs"`: epochs of plain training; `"plateau"`: evaluations without a better
+   * validation NDCG@10 that end the warm-up. Default 3.
+   */
+  warmupEpochs: number;
   /** A user's noise mask is recomputed once it is this many steps old. Default 10. */
   everySteps: number;
   /**
@@ -100,7 +120,9 @@ export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
   lambda: 0.1,
   temperature: 0.2,
   rho: DEFAULT_NOISE_FRACTION,
+  warmupBy: "steps",
   warmupSteps: 30,
+  warmupEpochs: 3,
   everySteps: 10,
   attribution: Object.freeze({
     method: DEFAULT_ATTRIBUTION_CONFIG.method,
@@ -123,6 +145,10 @@ export interface DemureStats {
   random: number;
   /** Mean fraction of valid pairs marked as noise, per modality name. */
   noiseRateByModality: Record<string, number>;
+  /** Valid (position, modality) pairs seen by the views and how many were noise, per modality. */
+  pairsByModality: Record<string, { valid: number; noise: number }>;
+  /** 1-based epoch after which the warm-up ended (`warmupBy` epochs or plateau); else undefined. */
+  warmupEndedAfterEpoch?: number;
 }
 
 /** The hooks plus counters. */
@@ -131,6 +157,8 @@ export interface DemureTraining {
   config: DemureConfig;
   /** Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint. */
   hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss" | "checkpointState">;
+  /** Call after every epoch (the trainer's `onProgress`): ends an epoch or plateau warm-up. */
+  onEpochEnd(progress: EpochProgress): void;
   /** Counters of the run so far. */
   stats(): DemureStats;
 }
@@ -149,10 +177,13 @@ export function validateDemureConfig(config: DemureConfig): void {
   // Checked here, not only by InfoNCE after the warm-up: a bad temperature fails before training.
   checkNumber("DemureConfig.temperature", config.temperature, { above: 0 });
   checkNumber("DemureConfig.rho", config.rho, NOISE_FRACTION_RANGE);
+  checkOneOf("DemureConfig.warmupBy", config.warmupBy, ["steps", "epochs", "plateau"]);
   checkInteger("DemureConfig.warmupSteps", config.warmupSteps, { min: 0 });
+  checkInteger("DemureConfig.warmupEpochs", config.warmupEpochs, { min: 0 });
   checkInteger("DemureConfig.everySteps", config.everySteps, { min: 1 });
   checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
   checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
+  validateAttributionConfig(config.attribution, "DemureConfig.attribution");
 }
 
 /**
@@ -278,6 +309,21 @@ export function demureHooks(
   const noiseCount = new Float64Array(modalities);
   const validCount = new Float64Array(modalities);
   let current: { step: number; views: ContrastiveViews; denoisedInput: boolean } | undefined;
+  // Warm-up by epochs or plateau: the trainer's progress ends it (the step schedule is then off).
+  let warmupEndedAfterEpoch: number | undefined;
+  let epochsWithoutGain = 0;
+  const warmupOver = () => config.warmupBy === "steps" || warmupEndedAfterEpoch !== undefined;
+  const onEpochEnd = (progress: EpochProgress) => {
+    if (warmupOver()) return;
+    if (progress.validation !== undefined) {
+      epochsWithoutGain = progress.improved ? 0 : epochsWithoutGain + 1;
+    }
+    const over = config.warmupBy === "epochs"
+      ? progress.epoch >= config.warmupEpochs
+      : epochsWithoutGain >= config.warmupEpochs;
+    if (over) warmupEndedAfterEpoch = progress.epoch;
+  };
+  if (config.warmupBy === "epochs" && config.warmupEpochs === 0) warmupEndedAfterEpoch = 0;
 
   const attribute = async (batch: SequenceBatch): Promise<BatchNoiseMask> => {
     const result = await attributeBatch(model, batch, attributionConfig);
@@ -288,8 +334,9 @@ export function demureHooks(
     batch: SequenceBatch,
     step: number,
   ): Promise<ContrastiveViews | undefined> => {
+    if (!warmupOver()) return undefined;
     cache ??= new NoiseMaskCache(batch.length, modalities, {
-      warmupSteps: config.warmupSteps,
+      warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
       everySteps: config.everySteps,
     });
     if (!cache.isActive(step)) return undefined;
@@ -361,14 +408,18 @@ export function demureHooks(
   const stats = (): DemureStats => {
     const cacheStats = cache?.stats() ?? { computed: 0, reused: 0 };
     const noiseRateByModality: Record<string, number> = {};
+    const pairsByModality: DemureStats["pairsByModality"] = {};
     model.modalityNames.forEach((name, m) => {
       noiseRateByModality[name] = validCount[m] ? noiseCount[m] / validCount[m] : NaN;
+      pairsByModality[name] = { valid: validCount[m], noise: noiseCount[m] };
     });
     return {
       attributed: cacheStats.computed,
       reused: cacheStats.reused,
       random,
       noiseRateByModality,
+      pairsByModality,
+      ...(warmupEndedAfterEpoch !== undefined ? { warmupEndedAfterEpoch } : {}),
     };
   };
 
@@ -396,6 +447,7 @@ export function demureHooks(
           noiseCount: Array.from(noiseCount),
           validCount: Array.from(validCount),
           cache: cacheJson,
+          warmup: { endedAfterEpoch: warmupEndedAfterEpoch ?? null, epochsWithoutGain },
         },
         tensors,
       };
@@ -406,6 +458,7 @@ export function demureHooks(
         noiseCount: number[];
         validCount: number[];
         cache: { positions: number; computed: number; reused: number } | null;
+        warmup?: { endedAfterEpoch: number | null; epochsWithoutGain: number };
       };
       if (json.noiseCount.length !== modalities || json.validCount.length !== modalities) {
         throw new Error(
@@ -415,12 +468,19 @@ export function demureHooks(
       random = json.random;
       noiseCount.set(json.noiseCount);
       validCount.set(json.validCount);
+      warmupEndedAfterEpoch = json.warmup?.endedAfterEpoch ?? undefined;
+      epochsWithoutGain = json.warmup?.epochsWithoutGain ?? 0;
+      if (json.warmup === undefined && config.warmupBy !== "steps") {
+        throw new Error(
+          "Demure checkpoint state: no warm-up state for warmupBy " + config.warmupBy,
+        );
+      }
       if (json.cache === null) {
         cache = undefined;
         return;
       }
       const restored = new NoiseMaskCache(json.cache.positions, modalities, {
-        warmupSteps: config.warmupSteps,
+        warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
         everySteps: config.everySteps,
       });
       const field = (name: string) => {
@@ -444,5 +504,5 @@ export function demureHooks(
     },
   };
 
-  return { config, hooks: { inputMask, auxiliaryLoss, checkpointState }, stats };
+  return { config, hooks: { inputMask, auxiliaryLoss, checkpointState }, onEpochEnd, stats };
 }

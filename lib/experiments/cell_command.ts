@@ -28,6 +28,7 @@ import {
   removeCellCheckpoints,
   runPlannedCell,
   settingsOf,
+  writeSelection,
 } from "./run_plan.ts";
 
 /** One cell of a plan as a command sees it. */
@@ -104,6 +105,7 @@ export function resolveCell(plan: ExperimentPlan, idOrIndex: string): PlannedCel
 
 /** What a results folder records of its plan; `mode` must match (the grid's size and settings). */
 export interface PlanIdentity {
+  /** The plan's mode: full or quick. */
   mode: ExperimentMode;
   /** The seeds of the command that first wrote the folder (informative: seeds may be added). */
   seeds: number[];
@@ -190,6 +192,12 @@ export async function runOneCell(
   options: RunOneCellOptions,
 ): Promise<{ result: CellResult; ranNow: boolean }> {
   const log = options.log ?? console.log;
+  if (cell.waitsFor) {
+    throw new Error(
+      `${cell.key}: its configuration waits for the selection of ${cell.waitsFor.join(", ")}; ` +
+        "run the selection's trials (cells key .../trial=N/...) first",
+    );
+  }
   recordResultsPlan(plan, options.resultsDir);
   const store = new ResultStore(cellsDirectory(options.resultsDir));
   const settings = settingsOf(plan, cell);
@@ -220,6 +228,8 @@ export async function runOneCell(
     }, options.resultsDir);
     store.put(cell.key, settings, result);
     removeCellCheckpoints(options.resultsDir, plan, cell);
+    // A finished trial may complete a selection: the cells that wait for it become runnable.
+    if (cell.trial) writeSelection(plan, options.resultsDir, log);
     log(
       `${cell.key}: test NDCG@10 ${result.test["NDCG@10"].toFixed(4)} HR@10 ${
         result.test["HR@10"].toFixed(4)

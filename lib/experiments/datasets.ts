@@ -74,8 +74,9 @@ export interface PreparedDataset {
   statistics: string;
 }
 
-/** k of the k-core filter and the longest history read by the models. */
+/** k of the protocol's k-core filter (every dataset). */
 export const PROTOCOL_K_CORE = 5;
+/** The longest history the models read (the protocol's leave-one-out `maxLength`). */
 export const PROTOCOL_MAX_LENGTH = 50;
 
 /** A stable label of a dataset spec. */

@@ -1,6 +1,7 @@
 /**
  * The experiments that reproduce the paper: systems, datasets, the plan of cells, running cells
- * (resumable, shared between processes), analyses, attribution quality and the report.
+ * (resumable, shared between processes), the selection on validation, analyses, attribution
+ * quality, the summary with its markdown and HTML reports, and the results of record.
  *
  * @example
  * ```ts
@@ -17,7 +18,13 @@ export * from "./run_cell.ts";
 export * from "./run_plan.ts";
 export * from "./cell_command.ts";
 export * from "./ensure_cells.ts";
+export * from "./cell_model.ts";
+export * from "./experiment_views.ts";
 export * from "./result_store.ts";
 export * from "./analyse.ts";
 export * from "./attribution_quality.ts";
-export * from "./report.ts";
+export * from "./selection.ts";
+export * from "./summary.ts";
+export * from "./markdown_report.ts";
+export * from "./html_report.ts";
+export * from "./verify.ts";

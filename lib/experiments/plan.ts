@@ -1,25 +1,50 @@
 /**
- * The grid of cells that reproduces the paper's experiments: main table, ablations, sensitivity,
- * noise level, cold start and attribution quality. Cells shared by several experiments (e.g. the
- * multi-modal SASRec of the main table and of the ablation) appear once.
+ * The grid of cells that reproduces the paper's experiments, run as a fair comparison:
  *
- * `full` is the README's reproduction; `quick` is a small version of the same grid for CI.
+ * - **Converged**: every neural cell trains up to a high epoch cap with early stopping on
+ *   validation NDCG@10; the cap and the patience are stated per dataset in one place
+ *   ({@linkcode DATASET_PLANS}). Each result records its best epoch and whether the cap bound.
+ * - **Selected on validation, equal budget**: each selected system runs the same number of trials
+ *   over its own key hyper-parameters (`selection.ts`) at the first seed; the trial with the best
+ *   validation NDCG@10 is its configuration, and the main-table cells run it over every seed
+ *   (the first seed's cell is the chosen trial itself, so it is not run twice). A cell whose
+ *   configuration depends on an unfinished selection lists it in `waitsFor` and does not run yet.
+ * - **Design choices of Demure** (L_rec on the denoised or the full history, noise per (user,
+ *   modality) or per (position, modality), the noise-only view as a negative or not) run as cells
+ *   of their own at the selected configuration with one choice flipped.
+ *
+ * Cells carry the experiments they belong to (`experiments`), so reports and notebooks select them
+ * by tag and never parse names. Cells shared by several experiments appear once.
  *
  * @example
  * ```ts
  * const plan = planExperiments("quick");
- * console.log(plan.cells.length, plan.cells[0].key);
+ * console.log(plan.cells.length, cellsOf(plan, "main")[0].key);
  * ```
  */
-import { type DemureConfig, resolveDemureConfig } from "../demure/objective.ts";
+import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
+import type { DemureConfig } from "../demure/objective.ts";
 import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
 import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
-import { resolveTrainerConfig, type TrainerConfig } from "../train/config.ts";
+import {
+  DEFAULT_TRAINER_CONFIG,
+  resolveTrainerConfig,
+  type TrainerConfig,
+} from "../train/config.ts";
 import { checkOneOf, SettingError } from "../util/settings.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
-import { systemByName, type SystemName, type SystemSpec, withDemure } from "./systems.ts";
+import {
+  inheritedConfig,
+  mergeTrialConfig,
+  type SelectedConfigurations,
+  SELECTION_SPECS,
+  type SpacePoint,
+  type TrialConfig,
+  trialsOf,
+} from "./selection.ts";
+import { systemByName, type SystemName, SYSTEMS, type SystemSpec } from "./systems.ts";
 
 /** How big the grid is. */
 export type ExperimentMode = "quick" | "full";
@@ -31,49 +56,111 @@ export type ExperimentMode = "quick" | "full";
  * - `main`: the main table (and the cold-start buckets, computed from the same cells);
  * - `ablation`: attribution only, contrastive only, both (Demure), neither (SASRec-MM);
  * - `noise_level`: SASRec-MM and Demure-SASRec on synthetic data at each noise fraction;
- * - `sensitivity`: Demure-SASRec with one parameter changed (and the default value's cell).
+ * - `sensitivity`: Demure-SASRec with one parameter changed around its selected configuration
+ *   (and the selected configuration's own cell);
+ * - `selection`: a trial of the hyper-parameter selection (first seed);
+ * - `design_choice`: Demure-SASRec at its selected configuration with one design choice flipped.
  */
-export type Experiment = "main" | "ablation" | "noise_level" | "sensitivity";
+export type Experiment =
+  | "main"
+  | "ablation"
+  | "noise_level"
+  | "sensitivity"
+  | "selection"
+  | "design_choice";
 
 /** A Demure parameter varied by the sensitivity sweep. */
-export type SweepParameter = "rho" | "lambda" | "temperature" | "warmupSteps";
+export type SweepParameter = "rho" | "lambda" | "temperature";
+
+/** A design choice of Demure measured against the selected configuration. */
+export interface DesignChoice {
+  /** Short name, e.g. "L_rec on the full history". */
+  name: string;
+  /** Stable part of the cell key, e.g. "denoiseInput=false". */
+  key: string;
+  /** The Demure settings that flip the choice. */
+  demure: Partial<DemureConfig>;
+}
 
 /** One cell to run. */
 export interface PlannedCell {
-  /** Unique, stable key (the result file name). */
+  /** Unique, stable key (the result file name); independent of the selected configuration. */
   key: string;
   /** The data the cell runs on. */
   dataset: DatasetSpec;
-  /** Row label in tables, e.g. "Demure-SASRec". */
+  /** Label of the dataset in tables, e.g. "MovieLens". */
+  datasetLabel: string;
+  /** The system this cell runs (the name in {@linkcode SYSTEMS}). */
+  systemKey: SystemName;
+  /** Row label in tables, e.g. "Demure-SASRec" or "Demure-SASRec (trial 2)". */
   systemName: string;
-  /** What is trained and evaluated (Demure settings included). */
+  /** The system with this cell's settings (trial, selection or design choice) applied. */
   system: SystemSpec;
   /** The cell's seed (model initialisation, batches, dropout). */
   seed: number;
-  /** Trainer settings of this cell: the plan's, with its dataset's override applied. */
+  /** Model settings of this cell (the plan's, with the cell's dropout). */
+  model: ModelConfigInput;
+  /** Trainer settings of this cell: the plan's, with its dataset's stopping and the cell's lr. */
   training: Partial<TrainerConfig>;
   /** Score the attributions against the planted truth after training. */
   scoreAttribution: boolean;
   /** The experiments this cell belongs to (at least one). */
   experiments: Experiment[];
-  /** Set for the sensitivity sweep's cells (not for the default value's cell, which is the main
-   * table's). */
+  /** How this cell's hyper-parameters were set. */
+  configuredBy: "selection" | "trial" | "defaults" | "backbone selection";
+  /** The hyper-parameters this cell runs with (beyond the plan's shared settings). */
+  config: TrialConfig;
+  /** Set for selection trials: which selection and which trial. */
+  trial?: { selection: string; index: number; point?: SpacePoint };
+  /** Selections (ids `<dataset>/<system>`) that must finish before this cell can run. */
+  waitsFor?: string[];
+  /** The key of an identical cell (a selection trial at this seed): its result is reused. */
+  sameAs?: string;
+  /** Set for the sensitivity sweep's cells (not for the selected configuration's own cell). */
   sweep?: { parameter: SweepParameter; value: number };
+  /** Set for the design-choice cells. */
+  designChoice?: DesignChoice;
   /** Set for the noise-level experiment's cells: the share of noise modalities per user. */
   noiseFraction?: number;
+}
+
+/**
+ * What the plan does on one dataset. The ONE place where the stopping rule, the selection budget
+ * and the seeds of a dataset are stated.
+ */
+export interface DatasetPlan {
+  /** Epoch cap: high enough that early stopping, not the cap, ends a run. */
+  maxEpochs: number;
+  /** Early stopping: evaluations without a better validation NDCG@10 before a run stops. */
+  patience: number;
+  /** Trials per selected system (the same for every one). */
+  trials: number;
+  /** Systems selected on validation here; the others run at their defaults. */
+  selected: SystemName[];
+  /** Seeds of the main table (the first also runs the selection trials). */
+  seeds: number[];
+  /** Seeds of the ablation (the design choices run at the first). */
+  ablationSeeds: number[];
+  /** Run Demure's design-choice cells on this dataset. */
+  designChoices: boolean;
 }
 
 /** The whole grid and the settings every neural cell shares. */
 export interface ExperimentPlan {
   /** How big the grid is. */
   mode: ExperimentMode;
-  /** Seeds of the grid. */
+  /** Seeds of the synthetic main table (the plan's reference seeds). */
   seeds: number[];
   /** Model settings shared by every neural cell. */
   model: ModelConfigInput;
-  /** Trainer settings shared by every dataset's cells. */
+  /** Trainer settings shared by every dataset's cells (before the dataset's stopping rule). */
   training: Partial<TrainerConfig>;
-  /** Per-dataset changes to `training` (each cell carries the merged settings). */
+  /** Stopping, selection budget and seeds per dataset kind. */
+  datasets: Record<DatasetSpec["kind"], DatasetPlan>;
+  /**
+   * Per dataset kind, the trainer settings where its cells depart from the trainer's defaults
+   * (the stopping rule of {@linkcode DATASET_PLANS}, and an imported dataset's own settings).
+   */
   datasetTraining: DatasetTraining;
   /** The synthetic benchmark's settings at the default noise level. */
   synthetic: Partial<SyntheticConfig>;
@@ -85,6 +172,12 @@ export interface ExperimentPlan {
   mainSystems: SystemName[];
   /** Systems of the ablation table, in display order. */
   ablationSystems: SystemName[];
+  /** The selected configurations the plan was built with. */
+  selected: SelectedConfigurations;
+  /** The seeds asked for (undefined: the mode's). */
+  seedsAsked?: number[];
+  /** The options the plan was built with, less the selection (to build it again). */
+  options: Omit<PlanOptions, "selected">;
   /** Every cell, in run order. */
   cells: PlannedCell[];
 }
@@ -105,62 +198,123 @@ const ABLATION_SYSTEMS: SystemName[] = [
   "ContrastiveOnly-SASRec",
   "Demure-SASRec",
 ];
-
-/** Trainer settings that differ by dataset kind. */
-export type DatasetTraining = Partial<Record<DatasetSpec["kind"], Partial<TrainerConfig>>>;
+/** The design choices measured, each against the selected configuration (which flips it). */
+export function designChoicesOf(selected: Partial<DemureConfig>): DesignChoice[] {
+  const denoised = selected.denoiseInput ?? true;
+  return [
+    {
+      name: denoised ? "L_rec on the full history" : "L_rec on the denoised history",
+      key: "denoiseInput=flipped",
+      demure: { denoiseInput: !denoised },
+    },
+    {
+      name: "noise per (position, modality)",
+      key: "granularity=pair",
+      demure: { attribution: { granularity: "pair" } as DemureConfig["attribution"] },
+    },
+    {
+      name: "no noise-only negative",
+      key: "noiseViewAsNegative=false",
+      demure: { noiseViewAsNegative: false },
+    },
+  ];
+}
 
 interface ModeSettings {
-  seeds: number[];
   model: ModelConfigInput;
   training: Partial<TrainerConfig>;
-  datasetTraining: DatasetTraining;
+  datasets: Record<"synthetic" | "movielens", DatasetPlan>;
+  /** Stopping of an imported dataset unless the caller gives its own (`datasetTraining`). */
+  fileStopping: { maxEpochs: number; patience: number };
   synthetic: Partial<SyntheticConfig>;
   demure: Partial<DemureConfig>;
   noiseFractions: number[];
+  /** Seeds of the noise-level experiment's other fractions. */
+  noiseSeeds: number[];
   sweeps: Record<SweepParameter, number[]>;
   mainSystems: SystemName[];
 }
 
 const SETTINGS: Record<ExperimentMode, ModeSettings> = {
   full: {
-    seeds: [0, 1, 2],
     model: { dim: 64 },
     training: {
-      maxEpochs: 30,
-      patience: 4,
       batchSize: 128,
       optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },
     },
-    // A MovieLens epoch is only 17 steps and its validation NDCG (671 users) is noisy: with
-    // patience 4, runs stopped on the popularity plateau of the first epochs (SASRec-ID's best
-    // epoch was 1 for one seed), before the sequential signal is learnt (about epoch 10).
-    datasetTraining: { movielens: { patience: 10 } },
+    // The selection budget is what this sprint's 2-core machine could afford (about an hour of
+    // two processes, shared with other work): 3 trials each for the synthetic comparison of
+    // record (SASRec-MM, Demure-SASRec), 1 (the defaults: no selection) on MovieLens; the
+    // systems outside `selected` run at their defaults. Raise `trials` and `selected` with time.
+    // Patience 10 on both: a MovieLens epoch is only 17 steps and its validation NDCG (671 users)
+    // is noisy: with patience 4, runs stopped on the popularity plateau of the first epochs
+    // (SASRec-ID's best epoch was 1 for one seed), before the sequential signal is learnt (about
+    // epoch 10). With a 30-epoch cap most runs had their best epoch at 25-30: the cap decided the
+    // table, so the cap is now 200 and only early stopping ends a run.
+    datasets: {
+      synthetic: {
+        maxEpochs: 200,
+        patience: 10,
+        trials: 3,
+        selected: ["SASRec-MM", "Demure-SASRec"],
+        seeds: [0, 1, 2, 3, 4],
+        ablationSeeds: [0, 1, 2, 3, 4],
+        designChoices: true,
+      },
+      movielens: {
+        maxEpochs: 200,
+        patience: 10,
+        trials: 1,
+        selected: ["SASRec-MM", "Demure-SASRec"],
+        seeds: [0, 1, 2, 3, 4],
+        ablationSeeds: [0],
+        designChoices: true,
+      },
+    },
+    fileStopping: {
+      maxEpochs: DEFAULT_TRAINER_CONFIG.maxEpochs,
+      patience: DEFAULT_TRAINER_CONFIG.patience,
+    },
     synthetic: {},
     demure: {},
-    noiseFractions: [0.25, 0.5, 0.75],
-    sweeps: {
-      rho: [0.1, 0.3, 0.5],
-      lambda: [0.02, 0.1, 0.5],
-      temperature: [0.1, 0.2, 0.5],
-      warmupSteps: [0, 30, 100],
-    },
+    noiseFractions: [0.25, 0.75],
+    noiseSeeds: [0, 1, 2],
+    sweeps: { rho: [0.1, 0.3, 0.5], lambda: [0.02, 0.1, 0.5], temperature: [0.1, 0.2, 0.5] },
     mainSystems: MAIN_SYSTEMS,
   },
   quick: {
-    seeds: [0, 1],
     model: { dim: 32 },
     training: {
-      maxEpochs: 3,
-      patience: 3,
       batchSize: 64,
       maxBatchesPerEpoch: 3,
       optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },
     },
-    datasetTraining: {},
+    datasets: {
+      synthetic: {
+        maxEpochs: 3,
+        patience: 3,
+        trials: 2,
+        selected: ["SASRec-MM", "Demure-SASRec"],
+        seeds: [0, 1],
+        ablationSeeds: [0, 1],
+        designChoices: true,
+      },
+      movielens: {
+        maxEpochs: 3,
+        patience: 3,
+        trials: 1,
+        selected: [],
+        seeds: [0],
+        ablationSeeds: [0],
+        designChoices: false,
+      },
+    },
+    fileStopping: { maxEpochs: 3, patience: 3 },
     synthetic: { numUsers: 160, numItems: 120, historyLength: 15 },
     demure: { warmupSteps: 2, everySteps: 2 },
     noiseFractions: [0.25, 0.75],
-    sweeps: { rho: [0.1, 0.5], lambda: [0.5], temperature: [0.5], warmupSteps: [0] },
+    noiseSeeds: [0],
+    sweeps: { rho: [0.1, 0.5], lambda: [0.5], temperature: [0.5] },
     mainSystems: ["Pop", "ItemKNN", "SASRec-ID", "SASRec-MM", "CL4SRec-MM", "Demure-SASRec"],
   },
 };
@@ -180,10 +334,43 @@ export function noiseLevelDataset(
   };
 }
 
-function demureSystem(name: SystemName, demure: Partial<DemureConfig>): SystemSpec {
-  const base: SystemSpec = systemByName(name);
-  return base.kind === "neural" && base.demure ? withDemure(name, demure) : base;
+/** Id of the selection of `system` on a dataset: `<dataset label>/<system>`. */
+export function selectionId(dataset: string, system: SystemName): string {
+  return `${dataset}/${system}`;
 }
+
+/** The system a configuration is inherited from (its backbone, or Demure-SASRec for ablations). */
+function configSourceOf(name: SystemName): SystemName | undefined {
+  if (name === "AttributionOnly-SASRec" || name === "ContrastiveOnly-SASRec") {
+    return "Demure-SASRec";
+  }
+  return undefined;
+}
+
+/** The system's spec with the cell's hyper-parameters applied. */
+function systemWith(
+  name: SystemName,
+  config: TrialConfig,
+  planDemure: Partial<DemureConfig>,
+): SystemSpec {
+  const base: SystemSpec = systemByName(name);
+  if (base.kind !== "neural") return base;
+  if (base.demure) {
+    // The variant is the system's own (the ablations take Demure-SASRec's settings otherwise).
+    return {
+      ...base,
+      demure: { ...planDemure, ...config.demure, variant: base.demure.variant },
+    };
+  }
+  if (base.cl4srec) {
+    const cl4srec: Partial<Cl4SRecConfig> = { ...base.cl4srec, ...config.cl4srec };
+    return { ...base, cl4srec };
+  }
+  return base;
+}
+
+/** Trainer settings that differ by dataset kind. */
+export type DatasetTraining = Partial<Record<DatasetSpec["kind"], Partial<TrainerConfig>>>;
 
 /** Throws a `SettingError` unless `seeds` is a non-empty list of distinct integers >= 0. */
 export function validateSeeds(seeds: readonly number[]): void {
@@ -201,8 +388,9 @@ export function validateSeeds(seeds: readonly number[]): void {
 export interface PlanOptions {
   /**
    * Run on this dataset instead of the embedded ones (bring your own data): the main table and
-   * the ablation for every seed, at the mode's settings; no synthetic-only experiments (noise
-   * level, sensitivity, attribution against a planted truth). Default undefined (the paper's grid).
+   * the ablation for every seed, at the mode's settings and the systems' defaults (no selection);
+   * no synthetic-only experiments (noise level, sensitivity, attribution against a planted truth).
+   * Default undefined (the paper's grid).
    */
   dataset?: DatasetSpec;
   /** Full-ranking protocol of validation and test. Default `history_excluded`. */
@@ -213,6 +401,8 @@ export interface PlanOptions {
    * `datasetTraining`, the one place where a dataset departs from the defaults. Default none.
    */
   datasetTraining?: Partial<TrainerConfig>;
+  /** Selected configurations (default none: every selection is still to run). */
+  selected?: SelectedConfigurations;
 }
 
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
@@ -222,12 +412,7 @@ export function planExperiments(
   options: PlanOptions = {},
 ): ExperimentPlan {
   checkOneOf("plan size (ExperimentMode)", mode, ["quick", "full"]);
-  const base = SETTINGS[mode];
-  // The ranking joins the trainer settings only when it is not the default, so that stored cells
-  // stay reusable.
-  const ranked: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
-    ? { ...base, training: { ...base.training, ranking: options.ranking } }
-    : base;
+  if (seeds !== undefined) validateSeeds(seeds);
   if (options.datasetTraining && !options.dataset) {
     throw new SettingError(
       "plan datasetTraining",
@@ -235,38 +420,107 @@ export function planExperiments(
       "only with an imported dataset (options.dataset)",
     );
   }
-  const settings: ModeSettings = options.dataset && options.datasetTraining
-    ? {
-      ...ranked,
-      datasetTraining: {
-        ...ranked.datasetTraining,
-        [options.dataset.kind]: {
-          ...ranked.datasetTraining[options.dataset.kind],
-          ...options.datasetTraining,
-        },
-      },
-    }
-    : ranked;
-  const runSeeds = seeds ?? settings.seeds;
-  validateSeeds(runSeeds);
+  const { selected = {}, ...given } = options;
+  // The default ranking is no option: a plan asked with it equals the plan asked without it.
+  const { ranking: _ranking, ...rest } = given;
+  const asked = given.ranking && given.ranking !== DEFAULT_RANKING_PROTOCOL ? given : rest;
+  const base = SETTINGS[mode];
+  // The ranking joins the trainer settings only when it is not the default, so that stored cells
+  // stay reusable.
+  const settings: ModeSettings = options.ranking && options.ranking !== DEFAULT_RANKING_PROTOCOL
+    ? { ...base, training: { ...base.training, ranking: options.ranking } }
+    : base;
+  const fileStopping = {
+    maxEpochs: options.datasetTraining?.maxEpochs ?? settings.fileStopping.maxEpochs,
+    patience: options.datasetTraining?.patience ?? settings.fileStopping.patience,
+  };
+  const datasets: Record<DatasetSpec["kind"], DatasetPlan> = {
+    synthetic: seeds
+      ? { ...settings.datasets.synthetic, seeds, ablationSeeds: seeds }
+      : settings.datasets.synthetic,
+    movielens: seeds
+      ? {
+        ...settings.datasets.movielens,
+        seeds: mode === "quick" ? seeds.slice(0, 1) : seeds,
+        ablationSeeds: seeds.slice(0, 1),
+      }
+      : settings.datasets.movielens,
+    file: {
+      ...fileStopping,
+      trials: 1,
+      selected: [],
+      seeds: seeds ?? settings.datasets.synthetic.seeds,
+      ablationSeeds: seeds ?? settings.datasets.synthetic.seeds,
+      designChoices: false,
+    },
+  };
+  const datasetTraining: DatasetTraining = {};
+  for (const kind of ["synthetic", "movielens"] as const) {
+    datasetTraining[kind] = {
+      maxEpochs: datasets[kind].maxEpochs,
+      patience: datasets[kind].patience,
+    };
+  }
+  if (options.dataset && options.datasetTraining) datasetTraining.file = options.datasetTraining;
   const cells = new Map<string, PlannedCell>();
+
+  /** The configuration of `name` on `dataset`: selected, inherited or defaults (or waiting). */
+  const configOf = (
+    dataset: string,
+    kind: DatasetSpec["kind"],
+    name: SystemName,
+  ): Pick<PlannedCell, "config" | "configuredBy" | "waitsFor" | "sameAs"> => {
+    const source = configSourceOf(name);
+    if (source) {
+      const from = configOf(dataset, kind, source);
+      const { waitsFor } = from;
+      return {
+        config: from.config,
+        configuredBy: from.configuredBy,
+        ...(waitsFor ? { waitsFor } : {}),
+      };
+    }
+    const isSelected = datasets[kind].selected.includes(name);
+    if (isSelected) {
+      const id = selectionId(dataset, name);
+      const chosen = selected[dataset]?.[name];
+      if (chosen === undefined) return { config: {}, configuredBy: "selection", waitsFor: [id] };
+      return { config: chosen.config, configuredBy: "selection" };
+    }
+    // Not selected: the defaults, on top of the backbone's selected optimiser settings.
+    const backbone = SELECTION_SPECS[name]?.inheritsFrom;
+    if (backbone && datasets[kind].selected.includes(backbone)) {
+      const chosen = selected[dataset]?.[backbone];
+      if (chosen === undefined) {
+        return {
+          config: {},
+          configuredBy: "backbone selection",
+          waitsFor: [selectionId(dataset, backbone)],
+        };
+      }
+      return { config: inheritedConfig(chosen), configuredBy: "backbone selection" };
+    }
+    return { config: {}, configuredBy: "defaults" };
+  };
+
   const add = (
     experiment: Experiment,
     dataset: DatasetSpec,
     name: SystemName,
     seed: number,
     extra: {
-      demure?: Partial<DemureConfig>;
+      label?: string;
+      keyPart?: string;
+      configured?: Pick<PlannedCell, "config" | "configuredBy" | "waitsFor" | "sameAs">;
+      trial?: PlannedCell["trial"];
       sweep?: PlannedCell["sweep"];
+      designChoice?: DesignChoice;
       noiseFraction?: number;
     } = {},
   ) => {
-    const demure = { ...settings.demure, ...extra.demure };
-    const system = demureSystem(name, demure);
-    const suffix = extra.sweep ? `[${extra.sweep.parameter}=${extra.sweep.value}]` : "";
-    const key = `${mode}/${datasetLabel(dataset)}/${name}${suffix}/seed=${seed}`;
-    const scoreAttribution = dataset.kind === "synthetic" && extra.sweep === undefined &&
-      (name === "SASRec-MM" || name === "Demure-SASRec");
+    const label = datasetLabel(dataset);
+    const keyPart = extra.keyPart ?? name;
+    const key = `${mode}/${label}/${keyPart}/seed=${seed}`;
     const existing = cells.get(key);
     if (existing) {
       // A shared cell: one run, several experiments.
@@ -274,96 +528,268 @@ export function planExperiments(
       if (extra.noiseFraction !== undefined) existing.noiseFraction = extra.noiseFraction;
       return;
     }
+    const configured = extra.configured ?? configOf(label, dataset.kind, name);
+    const extraDemure = extra.sweep
+      ? { [extra.sweep.parameter]: extra.sweep.value }
+      : extra.designChoice?.demure;
+    const config = extraDemure
+      ? mergeTrialConfig(configured.config, { demure: extraDemure })
+      : configured.config;
+    const system = systemWith(name, config, settings.demure);
+    const stopping = datasets[dataset.kind];
+    const backbone = system.kind === "neural" ? system.backbone : undefined;
+    const model: ModelConfigInput = config.dropout !== undefined && backbone
+      ? { ...settings.model, [backbone]: { dropout: config.dropout } }
+      : settings.model;
+    const training: Partial<TrainerConfig> = {
+      ...settings.training,
+      ...(dataset.kind === "file" ? options.datasetTraining : {}),
+      maxEpochs: stopping.maxEpochs,
+      patience: stopping.patience,
+      ...(config.learningRate !== undefined
+        ? {
+          optimizer: {
+            ...DEFAULT_ADAM_CONFIG,
+            ...settings.training.optimizer,
+            learningRate: config.learningRate,
+          },
+        }
+        : {}),
+    };
+    // The first seed's main cell of a selected system is the chosen trial: same settings, reused.
+    const chosen = selected[label]?.[name];
+    const sameAs = configured.sameAs ??
+      (configured.configuredBy === "selection" && !configSourceOf(name) &&
+          experiment !== "selection" && chosen !== undefined && seed === stopping.seeds[0] &&
+          !extraDemure
+        ? trialKey(mode, label, name, chosen.trial, seed)
+        : undefined);
+    const scoreAttribution = dataset.kind === "synthetic" && sameAs === undefined &&
+      experiment === "main" && (name === "SASRec-MM" || name === "Demure-SASRec") &&
+      extra.noiseFraction === undefined;
     cells.set(key, {
       key,
       dataset,
-      systemName: `${name}${suffix}`,
+      datasetLabel: label,
+      systemKey: name,
+      systemName: extra.label ?? name,
       system,
       seed,
-      training: { ...settings.training, ...settings.datasetTraining[dataset.kind] },
+      model,
+      training,
       scoreAttribution,
       experiments: [experiment],
+      configuredBy: configured.configuredBy,
+      config,
+      ...(configured.waitsFor ? { waitsFor: configured.waitsFor } : {}),
+      ...(sameAs ? { sameAs } : {}),
+      ...(extra.trial ? { trial: extra.trial } : {}),
       ...(extra.sweep ? { sweep: extra.sweep } : {}),
+      ...(extra.designChoice ? { designChoice: extra.designChoice } : {}),
       ...(extra.noiseFraction !== undefined ? { noiseFraction: extra.noiseFraction } : {}),
     });
   };
-  if (options.dataset) {
-    for (const seed of runSeeds) {
-      for (const name of settings.mainSystems) add("main", options.dataset, name, seed);
-      for (const name of ABLATION_SYSTEMS) add("ablation", options.dataset, name, seed);
+
+  /** The selection trials of `names` on `dataset` (first seed). */
+  const addTrials = (dataset: DatasetSpec, names: SystemName[]) => {
+    const label = datasetLabel(dataset);
+    const plan = datasets[dataset.kind];
+    for (const name of names.filter((n) => plan.selected.includes(n))) {
+      const backbone = SELECTION_SPECS[name]?.inheritsFrom;
+      const id = selectionId(label, name);
+      let base: TrialConfig = {};
+      let waitsFor: string[] | undefined;
+      if (backbone && plan.selected.includes(backbone)) {
+        const chosen = selected[label]?.[backbone];
+        if (chosen === undefined) waitsFor = [selectionId(label, backbone)];
+        else base = inheritedConfig(chosen);
+      }
+      for (const trial of trialsOf(name, plan.trials)) {
+        add("selection", dataset, name, plan.seeds[0], {
+          label: `${name} (trial ${trial.index})`,
+          keyPart: trialKeyPart(name, trial.index),
+          configured: {
+            config: mergeTrialConfig(base, trial.config),
+            configuredBy: "trial",
+            ...(waitsFor ? { waitsFor } : {}),
+          },
+          trial: {
+            selection: id,
+            index: trial.index,
+            ...(trial.point ? { point: trial.point } : {}),
+          },
+        });
+      }
     }
-    const noSweeps = { rho: [], lambda: [], temperature: [], warmupSteps: [] };
-    return finishPlan(mode, runSeeds, { ...settings, noiseFractions: [], sweeps: noSweeps }, cells);
+  };
+
+  const finish = (
+    noiseFractions: number[],
+    sweeps: Record<SweepParameter, number[]>,
+  ): ExperimentPlan => {
+    // Every cell's settings are checked now, not when the cell's turn comes hours later.
+    for (const cell of cells.values()) {
+      resolveTrainerConfig({ ...cell.training, seed: cell.seed });
+      resolveModelConfig(cell.model);
+    }
+    return {
+      mode,
+      seeds: options.dataset ? datasets.file.seeds : datasets.synthetic.seeds,
+      model: settings.model,
+      training: settings.training,
+      datasets,
+      datasetTraining,
+      synthetic: settings.synthetic,
+      noiseFractions,
+      sweeps,
+      mainSystems: settings.mainSystems,
+      ablationSystems: ABLATION_SYSTEMS,
+      selected,
+      ...(seeds ? { seedsAsked: seeds } : {}),
+      options: asked,
+      cells: [...cells.values()],
+    };
+  };
+  if (options.dataset) {
+    // An imported dataset: main table and ablation for every seed at the systems' defaults.
+    const own = options.dataset;
+    for (const seed of datasets.file.seeds) {
+      for (const name of settings.mainSystems) {
+        if (SYSTEMS[name].kind === "neural" || seed === datasets.file.seeds[0]) {
+          add("main", own, name, seed);
+        }
+      }
+      for (const name of ABLATION_SYSTEMS) add("ablation", own, name, seed);
+    }
+    return finish([], { rho: [], lambda: [], temperature: [] });
   }
   const movielens: DatasetSpec = { kind: "movielens" };
   const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
-  // Order: what a stopped run needs most comes first (a later run resumes the rest): the synthetic
-  // benchmark's main and ablation tables (fast, and the truth is known), MovieLens's main table and
-  // ablation for the first seed, the noise-level curve, the sensitivity sweep, then MovieLens's
-  // main table for the other seeds, and last its ablation for them (the slowest cells).
-  const movielensSeeds = mode === "quick" ? runSeeds.slice(0, 1) : runSeeds;
-  for (const seed of runSeeds) {
-    for (const name of settings.mainSystems) add("main", synthetic, name, seed);
-  }
-  for (const seed of runSeeds) {
+  const nonNeural = settings.mainSystems.filter((n) => SYSTEMS[n].kind !== "neural");
+  const backbones = settings.mainSystems.filter((n) =>
+    SYSTEMS[n].kind === "neural" && !SELECTION_SPECS[n]?.inheritsFrom
+  );
+  const methods = settings.mainSystems.filter((n) => SELECTION_SPECS[n]?.inheritsFrom);
+  // Order = priority (a run stopped part-way resumes the rest). The synthetic benchmark first
+  // (fast, the truth is known): its selection (backbones, then the methods built on them) and its
+  // main table over all seeds. Then MovieLens: the selection, the main table of the selected
+  // systems over all seeds, and the design choices of Demure (why it loses there). Then the
+  // ablations, the other MovieLens systems (all at the first seed before the other seeds), and
+  // last the noise-level curve and the sensitivity around the selected configuration. Non-neural
+  // systems do not depend on the seed: they run once.
+  const addMain = (dataset: DatasetSpec, names: SystemName[], seeds: number[]) => {
+    for (const seed of seeds) {
+      for (const name of names) {
+        if (SYSTEMS[name].kind !== "neural" && seed !== seeds[0]) continue;
+        add("main", dataset, name, seed);
+      }
+    }
+  };
+  const addDesignChoices = (dataset: DatasetSpec) => {
+    if (!datasets[dataset.kind].designChoices) return;
+    const label = datasetLabel(dataset);
+    const { configured, choices } = demureOf(label, dataset.kind);
+    for (const choice of choices) {
+      add("design_choice", dataset, "Demure-SASRec", datasets[dataset.kind].ablationSeeds[0], {
+        label: `Demure-SASRec [${choice.name}]`,
+        keyPart: `Demure-SASRec[${choice.key}]`,
+        configured,
+        designChoice: choice,
+      });
+    }
+  };
+  const demureOf = (label: string, kind: DatasetSpec["kind"]) => {
+    const configured = configOf(label, kind, "Demure-SASRec");
+    return { configured, choices: designChoicesOf(configured.config.demure ?? {}) };
+  };
+  addMain(synthetic, nonNeural, datasets.synthetic.seeds);
+  addTrials(synthetic, backbones);
+  addTrials(synthetic, methods);
+  const syntheticSelected = settings.mainSystems.filter((n) =>
+    datasets.synthetic.selected.includes(n)
+  );
+  addMain(synthetic, syntheticSelected, datasets.synthetic.seeds);
+  addMain(synthetic, settings.mainSystems, datasets.synthetic.seeds);
+  addMain(movielens, nonNeural, datasets.movielens.seeds);
+  addTrials(movielens, backbones);
+  addTrials(movielens, methods);
+  const movielensSelected = settings.mainSystems.filter((n) =>
+    datasets.movielens.selected.includes(n)
+  );
+  addMain(movielens, movielensSelected, datasets.movielens.seeds);
+  addDesignChoices(movielens);
+  for (const seed of datasets.synthetic.ablationSeeds) {
     for (const name of ABLATION_SYSTEMS) add("ablation", synthetic, name, seed);
   }
-  for (const name of settings.mainSystems) add("main", movielens, name, movielensSeeds[0]);
-  for (const name of ABLATION_SYSTEMS) add("ablation", movielens, name, movielensSeeds[0]);
+  addDesignChoices(synthetic);
+  for (const seed of datasets.movielens.ablationSeeds) {
+    for (const name of ABLATION_SYSTEMS) add("ablation", movielens, name, seed);
+  }
+  addMain(movielens, settings.mainSystems, datasets.movielens.seeds.slice(0, 1));
+  addMain(movielens, settings.mainSystems, datasets.movielens.seeds);
   // The default noise fraction's cells are the main table's synthetic cells (same key).
   const defaultFraction = settings.synthetic.noiseFraction ?? DEFAULT_SYNTHETIC.noiseFraction;
-  for (const noiseFraction of [...new Set([...settings.noiseFractions, defaultFraction])]) {
+  for (const noiseFraction of [...new Set([defaultFraction, ...settings.noiseFractions])]) {
     const noisy = noiseLevelDataset(settings.synthetic, noiseFraction);
-    for (const seed of runSeeds) {
-      add("noise_level", noisy, "SASRec-MM", seed, { noiseFraction });
-      add("noise_level", noisy, "Demure-SASRec", seed, { noiseFraction });
+    const noiseSeeds = noiseFraction === defaultFraction
+      ? datasets.synthetic.seeds
+      : settings.noiseSeeds.filter((s) => datasets.synthetic.seeds.includes(s));
+    for (const seed of noiseSeeds) {
+      for (const name of ["SASRec-MM", "Demure-SASRec"] as const) {
+        // Other fractions run the configuration selected at the default fraction.
+        const configured = configOf(datasetLabel(synthetic), "synthetic", name);
+        add("noise_level", noisy, name, seed, {
+          noiseFraction,
+          ...(noiseFraction === defaultFraction ? {} : { configured }),
+        });
+      }
     }
   }
-  const defaults = resolveDemureConfig(settings.demure);
+  const reference = demureOf(datasetLabel(synthetic), "synthetic").configured;
+  const referenceDemure = { ...settings.demure, ...reference.config.demure };
+  const sweepDefaults: Record<SweepParameter, number> = {
+    rho: referenceDemure.rho ?? 0.3,
+    lambda: referenceDemure.lambda ?? 0.1,
+    temperature: referenceDemure.temperature ?? 0.2,
+  };
+  add("sensitivity", synthetic, "Demure-SASRec", datasets.synthetic.seeds[0]);
+  const referenceKey = `${mode}/${datasetLabel(synthetic)}/Demure-SASRec/seed=${
+    datasets.synthetic.seeds[0]
+  }`;
   for (
     const [parameter, values] of Object.entries(settings.sweeps) as [SweepParameter, number[]][]
   ) {
-    // The default value's cell is the main table's Demure-SASRec cell of the first seed.
-    for (const value of values.filter((v) => v !== defaults[parameter])) {
-      add("sensitivity", synthetic, "Demure-SASRec", runSeeds[0], {
-        demure: { [parameter]: value },
+    // Every value has its cell, so the plan's cells (and their indices) do not depend on the
+    // selection; the selected value's cell is the reference cell again (same settings: reused).
+    for (const value of values) {
+      add("sensitivity", synthetic, "Demure-SASRec", datasets.synthetic.seeds[0], {
+        label: `Demure-SASRec [${parameter} = ${value}]`,
+        keyPart: `Demure-SASRec[${parameter}=${value}]`,
+        configured: {
+          ...reference,
+          ...(value === sweepDefaults[parameter] && !reference.waitsFor
+            ? { sameAs: referenceKey }
+            : {}),
+        },
         sweep: { parameter, value },
       });
     }
   }
-  add("sensitivity", synthetic, "Demure-SASRec", runSeeds[0]);
-  for (const seed of movielensSeeds.slice(1)) {
-    for (const name of settings.mainSystems) add("main", movielens, name, seed);
-  }
-  for (const seed of movielensSeeds.slice(1)) {
-    for (const name of ABLATION_SYSTEMS) add("ablation", movielens, name, seed);
-  }
-  return finishPlan(mode, runSeeds, settings, cells);
+  return finish(settings.noiseFractions, settings.sweeps);
 }
 
-/** Checks every cell's settings and assembles the plan. */
-function finishPlan(
+function trialKeyPart(name: SystemName, index: number): string {
+  return `${name}/trial=${index}`;
+}
+
+function trialKey(
   mode: ExperimentMode,
-  seeds: number[],
-  settings: ModeSettings,
-  cells: Map<string, PlannedCell>,
-): ExperimentPlan {
-  // Every cell's settings are checked now, not when the cell's turn comes hours later.
-  for (const cell of cells.values()) resolveTrainerConfig({ ...cell.training, seed: cell.seed });
-  resolveModelConfig(settings.model);
-  return {
-    mode,
-    seeds,
-    model: settings.model,
-    training: settings.training,
-    datasetTraining: settings.datasetTraining,
-    synthetic: settings.synthetic,
-    noiseFractions: settings.noiseFractions,
-    sweeps: settings.sweeps,
-    mainSystems: settings.mainSystems,
-    ablationSystems: ABLATION_SYSTEMS,
-    cells: [...cells.values()],
-  };
+  dataset: string,
+  name: SystemName,
+  index: number,
+  seed: number,
+): string {
+  return `${mode}/${dataset}/${trialKeyPart(name, index)}/seed=${seed}`;
 }
 
 /**

@@ -14,7 +14,7 @@ import { tf } from "../backend/tf.ts";
 import { cl4srecAuxiliaryLoss } from "../baselines/cl4srec.ts";
 import { itemKnnScorer } from "../baselines/item_knn.ts";
 import { popularityScorer } from "../baselines/popularity.ts";
-import { demureHooks, type DemureStats } from "../demure/objective.ts";
+import { demureHooks, type DemureStats, type DemureTraining } from "../demure/objective.ts";
 import { evaluateRanking } from "../eval/evaluate.ts";
 import {
   DEFAULT_RANKING_PROTOCOL,
@@ -24,7 +24,7 @@ import {
 import { modelScorer, type Scorer } from "../eval/scorer.ts";
 import { describeLoss } from "../losses/recommendation.ts";
 import { type ModelConfigInput, SequentialRecommender } from "../models/sequential_recommender.ts";
-import type { EpochProgress } from "../train/progress.ts";
+import { type EpochProgress, printProgress } from "../train/progress.ts";
 import { type TrainerConfig, type TrainerHooks, trainModel } from "../train/trainer.ts";
 import type { PreparedDataset } from "./datasets.ts";
 import { type AttributionQuality, attributionQuality } from "./attribution_quality.ts";
@@ -42,6 +42,32 @@ export interface CellSettings {
   scoreAttribution?: boolean;
   /** Per-epoch progress sink (default: the trainer's console line). */
   onProgress?: (progress: EpochProgress) => void;
+}
+
+/** Where a cell ran: numbers are bit-identical only on the same backend and BLAS thread count. */
+export interface CellEnvironment {
+  /** The tfjs backend. */
+  backend: string;
+  /** OpenBLAS threads (`DEMURE_BLAS_THREADS`, else the core count). */
+  blasThreads: number;
+  /** Operating system (`Deno.build.os`). */
+  os: string;
+  /** CPU architecture (`Deno.build.arch`). */
+  arch: string;
+  /** Deno version. */
+  deno: string;
+}
+
+/** The environment of this process (see {@linkcode CellEnvironment}). */
+export function cellEnvironment(): CellEnvironment {
+  const threads = Number(Deno.env.get("DEMURE_BLAS_THREADS") ?? "");
+  return {
+    backend: tf.getBackend(),
+    blasThreads: Number.isInteger(threads) && threads > 0 ? threads : navigator.hardwareConcurrency,
+    os: Deno.build.os,
+    arch: Deno.build.arch,
+    deno: Deno.version.deno,
+  };
 }
 
 /** What a finished cell keeps. */
@@ -71,6 +97,13 @@ export interface CellResult {
   bestEpoch: number;
   /** Epochs trained before stopping. */
   epochsRun: number;
+  /** The epoch cap of the run (0 for non-neural systems). */
+  maxEpochs: number;
+  /**
+   * True when the run ended at the epoch cap instead of by early stopping: a longer budget might
+   * have found a better epoch, so the cap, not convergence, decided the result.
+   */
+  capBound: boolean;
   /** Training wall time in seconds. */
   trainSeconds: number;
   /** Mean wall time of one training step in seconds. */
@@ -79,11 +112,60 @@ export interface CellResult {
   history: EpochProgress[];
   /** Demure's counters (Demure systems only). */
   demure?: DemureStats;
+  /** Demure: the share of valid pairs marked as noise per modality, for each epoch. */
+  noiseRateByEpoch?: Record<string, number>[];
   /** Attribution scored against the planted truth (when asked for). */
   attribution?: AttributionQuality[];
+  /** Set when a selection trial's training diverged (its metrics are then 0). */
+  diverged?: string;
+  /** Where the cell ran. */
+  environment: CellEnvironment;
 }
 
-function hooksOf(system: SystemSpec, model: SequentialRecommender) {
+/** A neural cell's model, untrained, with the trainer hooks of its system. */
+export interface CellModelParts {
+  /** The model, freshly initialised from the cell's seed. */
+  model: SequentialRecommender;
+  /** Demure's or CL4SRec's hooks (none for a plain model). */
+  hooks: TrainerHooks;
+  /** Demure's counters after training (undefined for other systems). */
+  demureStats: () => DemureStats | undefined;
+  /** Demure's training (its epoch hook and counters); undefined for other systems. */
+  demure?: DemureTraining;
+}
+
+/**
+ * The model a neural cell trains, built exactly as {@linkcode runCell} builds it (backbone and
+ * modalities from the system, the seed, the dataset's maximum length), with its hooks.
+ *
+ * @example
+ * ```ts
+ * const { model, hooks } = buildCellModel(data, SYSTEMS["Demure-SASRec"], { seed: 0 });
+ * ```
+ */
+export function buildCellModel(
+  data: PreparedDataset,
+  system: SystemSpec,
+  settings: Pick<CellSettings, "seed" | "model">,
+): CellModelParts {
+  if (system.kind !== "neural") {
+    throw new Error(`buildCellModel: system kind "${system.kind}" has no model to build`);
+  }
+  const model = new SequentialRecommender(data.split.dataset, {
+    ...settings.model,
+    backbone: system.backbone,
+    maxLength: data.split.maxLength,
+    seed: settings.seed,
+    ...(system.modalities === "id" ? { modalities: ["id"] } : {}),
+  });
+  const { hooks, demure } = hooksOf(system, model);
+  return { model, hooks, demureStats: () => demure?.stats(), ...(demure ? { demure } : {}) };
+}
+
+function hooksOf(
+  system: SystemSpec,
+  model: SequentialRecommender,
+): { hooks: TrainerHooks; demure?: DemureTraining } {
   if (system.kind !== "neural") return { hooks: {}, demure: undefined };
   if (system.demure) {
     const demure = demureHooks(model, system.demure);
@@ -113,22 +195,33 @@ export async function runCell(
   let training: Awaited<ReturnType<typeof trainModel>> | undefined;
   let demureStats: DemureStats | undefined;
   let loss = "none";
+  const noiseRateByEpoch: Record<string, number>[] = [];
   const tensorsBefore = tf.memory().numTensors;
   try {
     if (system.kind === "popularity") scorer = popularityScorer(split);
     else if (system.kind === "item_knn") scorer = itemKnnScorer(split);
     else {
-      model = new SequentialRecommender(split.dataset, {
-        ...settings.model,
-        backbone: system.backbone,
-        maxLength: split.maxLength,
-        seed: settings.seed,
-        ...(system.modalities === "id" ? { modalities: ["id"] } : {}),
-      });
-      const { hooks, demure } = hooksOf(system, model);
+      const parts = buildCellModel(data, system, settings);
+      model = parts.model;
+      const { hooks, demure } = parts;
+      let pairsBefore = demure?.stats().pairsByModality;
       const trainerHooks: TrainerHooks = {
         ...hooks,
-        ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
+        onProgress: (progress) => {
+          if (demure) {
+            demure.onEpochEnd(progress);
+            const pairs = demure.stats().pairsByModality;
+            const rates: Record<string, number> = {};
+            for (const [name, { valid, noise }] of Object.entries(pairs)) {
+              const before = pairsBefore?.[name] ?? { valid: 0, noise: 0 };
+              const seen = valid - before.valid;
+              rates[name] = seen > 0 ? Math.round((noise - before.noise) / seen * 1e6) / 1e6 : 0;
+            }
+            noiseRateByEpoch.push(rates);
+            pairsBefore = pairs;
+          }
+          (settings.onProgress ?? printProgress)(progress);
+        },
       };
       training = await trainModel(
         model,
@@ -136,7 +229,7 @@ export async function runCell(
         { ...settings.training, seed: settings.seed },
         trainerHooks,
       );
-      demureStats = demure?.stats();
+      demureStats = parts.demureStats();
       loss = describeLoss(training.config.loss);
       scorer = modelScorer(model, name);
     }
@@ -168,11 +261,14 @@ export async function runCell(
       testOtherRanking: { ranking: otherRanking, metrics: testOther.metrics },
       bestEpoch: training?.bestEpoch ?? 0,
       epochsRun: training?.epochsRun ?? 0,
+      maxEpochs: training?.config.maxEpochs ?? 0,
+      capBound: training !== undefined && !training.stoppedEarly,
       trainSeconds: (performance.now() - started) / 1000,
       meanStepSeconds: training?.meanStepSeconds ?? 0,
       history: training?.history ?? [],
-      ...(demureStats ? { demure: demureStats } : {}),
+      ...(demureStats ? { demure: demureStats, noiseRateByEpoch } : {}),
       ...(attribution ? { attribution } : {}),
+      environment: cellEnvironment(),
     };
   } finally {
     model?.dispose();

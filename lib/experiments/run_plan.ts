@@ -3,17 +3,30 @@
  * cells are stored (one file each) and skipped on the next run, so a run that stops part-way
  * resumes where it stopped.
  *
+ * The selection is staged: after each finished selection trial the runner derives the selected
+ * configurations from the stored trials (`<resultsDir>/selected.json`), rebuilds the plan, and the
+ * cells that waited for a selection become runnable. The next cell is always the first runnable
+ * one of the current plan, so the plan's order is the priority order.
+ *
  * @example
  * ```ts
  * const plan = planExperiments("quick");
  * const { cells, datasets } = await runPlan(plan, { resultsDir: "results/quick" });
  * ```
  */
-import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
-import type { ExperimentPlan, PlannedCell } from "./plan.ts";
-import { ResultStore } from "./result_store.ts";
-import { type CellResult, runCell } from "./run_cell.ts";
+import { writeFilesAtomically } from "../data/atomic_write.ts";
+import { TrainingDivergedError } from "../train/trainer.ts";
 import type { EpochProgress } from "../train/progress.ts";
+import {
+  datasetLabel,
+  type DatasetSpec,
+  prepareDataset,
+  type PreparedDataset,
+} from "./datasets.ts";
+import { type ExperimentPlan, planExperiments, type PlannedCell } from "./plan.ts";
+import { ResultStore } from "./result_store.ts";
+import { cellEnvironment, type CellResult, runCell } from "./run_cell.ts";
+import { readSelected, type SelectedConfigurations } from "./selection.ts";
 
 /** Options of {@linkcode runPlan}. */
 export interface RunPlanOptions {
@@ -25,31 +38,54 @@ export interface RunPlanOptions {
   runPending?: boolean;
   /** Per-epoch progress of neural cells (default: an indented line per epoch). */
   onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
+  /**
+   * When every runnable cell is held by another process, wait for them (polling every
+   * `waitSeconds`) instead of returning, so the cells that wait for their selection still run
+   * here. Default false.
+   */
+  waitForOthers?: boolean;
+  /** Seconds between polls when waiting for other processes. Default 20. */
+  waitSeconds?: number;
+  /**
+   * A cell that fails is logged and listed in `failed`, and the run goes on with the next cell
+   * (long unattended runs). Default false: the error propagates.
+   */
+  continueOnFailure?: boolean;
+  /**
+   * Run this dataset kind's cells before the others (a second process on another part of the
+   * plan); otherwise the plan's order. Default undefined.
+   */
+  firstDataset?: DatasetSpec["kind"];
+  /** Prepared datasets to reuse across calls (by label). */
+  datasets?: Map<string, PreparedDataset>;
 }
 
 /** Finished cells and the datasets they ran on (by label). */
 export interface PlanOutcome {
+  /** The plan as it stood at the end (with the selected configurations found). */
+  plan: ExperimentPlan;
   /** The finished cells of the plan, in plan order. */
   cells: CellResult[];
-  /** Keys of the plan's cells that have not finished: not run (`runPending: false`), or still
-   * running in another process. */
+  /** Keys of the plan's cells that have not finished: not run (`runPending: false`), still
+   * running in another process, waiting for a selection, or failed. */
   pending: string[];
+  /** Keys of cells that failed in this run, with the error. */
+  failed: { key: string; error: string }[];
   /** The prepared datasets by label. */
   datasets: Map<string, PreparedDataset>;
+  /** The finished cells by key. */
+  byKey: Map<string, CellResult>;
 }
 
-/** Rough wall time of a cell measured on this machine kind (2 cores, wasm + OpenBLAS, two processes). */
+/**
+ * Rough wall time of a cell on this machine kind (2 cores, wasm + OpenBLAS, two processes),
+ * measured with the converged training (early stopping, cap 200).
+ */
 export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): number {
   if (cell.system.kind !== "neural") return plan.mode === "quick" ? 2 : 5;
   if (plan.mode === "quick") return cell.dataset.kind === "movielens" ? 25 : 8;
-  // 30 epochs; MovieLens: about 8 s per epoch of a plain model, 50 s per epoch of Demure (an
-  // attribution pass every 10 steps plus two more backbone passes per step).
-  const base = cell.dataset.kind === "movielens" ? 240 : 120;
-  const objective = {
-    full: cell.dataset.kind === "movielens" ? 6 : 2,
-    attribution_only: 2.5,
-    contrastive_only: 1.5,
-  };
+  const base = cell.dataset.kind === "movielens" ? 400 : 120;
+  const objective = { full: 2.5, attribution_only: 2, contrastive_only: 1.5 };
   const factor = cell.system.demure
     ? objective[cell.system.demure.variant ?? "full"]
     : cell.system.cl4srec
@@ -63,36 +99,158 @@ export function cellsDirectory(resultsDir: string): string {
   return `${resultsDir}/cells`;
 }
 
+/** Where the selected configurations of a reproduction directory are stored. */
+export function selectedPath(resultsDir: string): string {
+  return `${resultsDir}/selected.json`;
+}
+
+/**
+ * The plan of `mode` with the selected configurations stored under `resultsDir` (what
+ * {@linkcode runPlan} reads and writes there).
+ *
+ * @example
+ * ```ts
+ * const plan = planOfResults("full", "results-of-record/full");
+ * ```
+ */
+export function planOfResults(
+  mode: ExperimentPlan["mode"],
+  resultsDir: string,
+  seeds?: number[],
+): ExperimentPlan {
+  return planExperiments(mode, seeds, { selected: readSelected(selectedPath(resultsDir)) });
+}
+
 /**
  * The finished cells of `plan` under `resultsDir`, by cell key: the ones whose stored settings
  * match the plan's (what {@linkcode runPlan} would reuse). Runs nothing.
  *
  * @example
  * ```ts
- * const finished = finishedCells(planExperiments("full"), "results/full");
+ * const finished = finishedCells(planOfResults("full", "results-of-record/full"), "results-of-record/full");
  * finished.get("full/Synthetic/Demure-SASRec/seed=0")?.test["NDCG@10"];
  * ```
  */
 export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<string, CellResult> {
   const store = new ResultStore(cellsDirectory(resultsDir));
+  // The folder's selection may have advanced since `plan` was built: cells that waited for it
+  // are looked up with the settings they have now.
+  const current = replanWith(plan, {
+    ...plan.selected,
+    ...readSelected(selectedPath(resultsDir)),
+  });
+  const asked = new Set(plan.cells.map((cell) => cell.key));
   const finished = new Map<string, CellResult>();
-  for (const cell of plan.cells) {
-    const result = store.get<CellResult>(cell.key, settingsOf(plan, cell));
+  for (const cell of current.cells) {
+    if (cell.waitsFor || !asked.has(cell.key)) continue;
+    const result = store.get<CellResult>(cell.key, settingsOf(current, cell));
     if (result) finished.set(cell.key, result);
   }
   return finished;
 }
 
+/** Everything that decides a cell's numbers (stored with its result). */
+export interface StoredCellSettings {
+  /** The cell's dataset. */
+  dataset: PlannedCell["dataset"];
+  /** The cell's system. */
+  system: PlannedCell["system"];
+  /** The cell's seed. */
+  seed: number;
+  /** The cell's model settings (the plan's, with the cell's dropout). */
+  model: PlannedCell["model"];
+  /** The cell's trainer settings. */
+  training: PlannedCell["training"];
+  /** Whether the attribution is scored against the planted truth. */
+  scoreAttribution: boolean;
+}
+
 /** Everything that decides a cell's numbers; a stored cell is reused only when this matches. */
-export function settingsOf(plan: ExperimentPlan, cell: PlannedCell) {
+export function settingsOf(_plan: ExperimentPlan, cell: PlannedCell): StoredCellSettings {
   return {
     dataset: cell.dataset,
     system: cell.system,
     seed: cell.seed,
-    model: plan.model,
+    model: cell.model,
     training: cell.training,
     scoreAttribution: cell.scoreAttribution,
   };
+}
+
+/** `plan` built again with other selected configurations (same mode, seeds and options). */
+export function replanWith(
+  plan: ExperimentPlan,
+  selected: SelectedConfigurations,
+): ExperimentPlan {
+  return planExperiments(plan.mode, plan.seedsAsked, { ...plan.options, selected });
+}
+
+/**
+ * Derives the selected configurations from the trials stored under `resultsDir` (on top of
+ * `plan.selected`) and writes them to `<resultsDir>/selected.json` when they changed. Returns them.
+ */
+export function writeSelection(
+  plan: ExperimentPlan,
+  resultsDir: string,
+  log: (line: string) => void = console.log,
+): SelectedConfigurations {
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  const all = replanWith(plan, plan.selected);
+  const finished = new Map<string, CellResult>();
+  for (const cell of all.cells) {
+    if (!cell.trial || cell.waitsFor) continue;
+    const result = store.get<CellResult>(cell.key, settingsOf(all, cell));
+    if (result) finished.set(cell.key, result);
+  }
+  const selected = { ...plan.selected };
+  for (const [dataset, systems] of Object.entries(selectedFrom(all, finished))) {
+    selected[dataset] = { ...selected[dataset], ...systems };
+  }
+  if (JSON.stringify(selected) === JSON.stringify(plan.selected)) return plan.selected;
+  writeFilesAtomically([
+    { path: selectedPath(resultsDir), data: JSON.stringify(selected, null, 1) + "\n" },
+  ]);
+  log(
+    `selection: ${
+      Object.keys(selected).map((d) => `${d}: ${Object.keys(selected[d]).join(", ")}`).join("; ")
+    }`,
+  );
+  return selected;
+}
+
+/**
+ * The configurations chosen by the finished selections of `plan` (every trial finished): the
+ * trial with the best validation NDCG@10 (ties: the lower trial index). Reads no test metric.
+ */
+export function selectedFrom(
+  plan: ExperimentPlan,
+  finished: Map<string, CellResult>,
+): SelectedConfigurations {
+  const bySelection = new Map<string, PlannedCell[]>();
+  for (const cell of plan.cells) {
+    if (!cell.trial) continue;
+    const list = bySelection.get(cell.trial.selection) ?? [];
+    list.push(cell);
+    bySelection.set(cell.trial.selection, list);
+  }
+  const selected: SelectedConfigurations = {};
+  for (const trials of bySelection.values()) {
+    const results = trials.map((cell) => finished.get(cell.key));
+    if (results.some((r) => r === undefined)) continue;
+    let best = 0;
+    results.forEach((result, i) => {
+      if (result!.valid["NDCG@10"] > results[best]!.valid["NDCG@10"]) best = i;
+    });
+    const cell = trials[best];
+    selected[cell.datasetLabel] ??= {};
+    selected[cell.datasetLabel][cell.systemKey] = {
+      trial: cell.trial!.index,
+      config: cell.config,
+      valid: results[best]!.valid["NDCG@10"],
+      trials: trials.length,
+    };
+  }
+  return selected;
 }
 
 /** The indented per-epoch progress line of a neural cell. */
@@ -144,7 +302,7 @@ export function runPlannedCell(
     : undefined;
   return runCell(data, cell.system, cell.systemName, {
     seed: cell.seed,
-    model: plan.model,
+    model: cell.model,
     training: checkpointDir ? { ...cell.training, checkpointDir } : cell.training,
     scoreAttribution: cell.scoreAttribution,
     onProgress,
@@ -168,11 +326,35 @@ function formatMinutes(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
 }
 
-/** Runs every cell not yet stored; returns all cells of the plan. */
+/** The stored result of a trial that diverged: it takes part in the selection with NDCG 0. */
+function divergedResult(cell: PlannedCell, error: Error): CellResult {
+  const zero = { "NDCG@10": 0, "HR@10": 0 };
+  return {
+    system: cell.systemName,
+    dataset: cell.datasetLabel,
+    seed: cell.seed,
+    valid: zero,
+    test: zero,
+    users: [],
+    perUserTest: { "NDCG@10": [], "HR@10": [] },
+    protocol: {} as CellResult["protocol"],
+    bestEpoch: 0,
+    epochsRun: 0,
+    maxEpochs: cell.training.maxEpochs ?? 0,
+    capBound: false,
+    trainSeconds: 0,
+    meanStepSeconds: 0,
+    history: [],
+    diverged: error.message,
+    environment: cellEnvironment(),
+  };
+}
+
+/** Runs every runnable cell not yet stored, in plan order; returns all cells of the plan. */
 export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Promise<PlanOutcome> {
   const log = options.log ?? console.log;
   const store = new ResultStore(cellsDirectory(options.resultsDir));
-  const datasets = new Map<string, PreparedDataset>();
+  const datasets = options.datasets ?? new Map<string, PreparedDataset>();
   const datasetOf = async (cell: PlannedCell) => {
     const known = datasets.get(datasetLabel(cell.dataset));
     if (known) return known;
@@ -181,74 +363,142 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     log(`dataset ${prepared.label}\n${prepared.statistics}\n${prepared.split.protocol.join("\n")}`);
     return prepared;
   };
-  const pending = plan.cells.filter((cell) =>
-    store.get<CellResult>(cell.key, settingsOf(plan, cell)) === undefined
-  );
-  const expected = pending.reduce((s, cell) => s + estimatedCellSeconds(plan, cell), 0);
+  // The cells asked for (a notebook may ask for a subset), plus the trials they wait for.
+  const wanted = new Set(plan.cells.map((cell) => cell.key));
+  const planAgain = (selected: SelectedConfigurations) => replanWith(plan, selected);
+  const everything = planAgain(plan.selected).cells.every((cell) => wanted.has(cell.key));
+  const isFinished = (current: ExperimentPlan, cell: PlannedCell) =>
+    store.get<CellResult>(cell.key, settingsOf(current, cell)) !== undefined;
+  const replan = (selected: SelectedConfigurations): ExperimentPlan => {
+    const full = planAgain(selected);
+    if (everything) return full;
+    const needed = new Set(
+      full.cells.filter((c) => wanted.has(c.key)).flatMap((c) => c.waitsFor ?? []),
+    );
+    // A selection this subset waits for needs its trials (and the trials of its backbone).
+    for (const cell of full.cells) {
+      if (cell.trial && needed.has(cell.trial.selection)) {
+        for (const id of cell.waitsFor ?? []) needed.add(id);
+      }
+    }
+    const cells = full.cells.filter((c) =>
+      wanted.has(c.key) || (c.trial !== undefined && needed.has(c.trial.selection))
+    );
+    return { ...full, cells };
+  };
+  const updateSelection = (current: ExperimentPlan): ExperimentPlan => {
+    const selected = writeSelection(current, options.resultsDir, log);
+    if (JSON.stringify(selected) === JSON.stringify(current.selected)) return current;
+    return updateSelection(replan(selected));
+  };
+  let current = options.runPending === false ? plan : updateSelection(replan(plan.selected));
+  const failed: { key: string; error: string }[] = [];
+  const pendingAtStart = current.cells.filter((cell) => !isFinished(current, cell));
+  const expected = pendingAtStart.reduce((s, cell) => s + estimatedCellSeconds(current, cell), 0);
   log(
-    `${plan.mode} reproduction: ${plan.cells.length} cells, ` +
-      `${
-        plan.cells.length - pending.length
-      } already finished (resumed from ${options.resultsDir}); ` +
-      `expected wall time about ${formatMinutes(expected)} on a 2-core machine ` +
-      "(processes started on the same results share the cells)",
+    `${plan.mode} reproduction: ${current.cells.length} cells planned, ` +
+      `${current.cells.length - pendingAtStart.length} already finished (resumed from ` +
+      `${options.resultsDir}); expected wall time of the planned ones about ` +
+      `${formatMinutes(expected)} on a 2-core machine (more cells appear as selections finish; ` +
+      "processes started on the same results share the cells)",
   );
   const started = performance.now();
   let done = 0;
   let expectedDone = 0;
-  for (const cell of options.runPending === false ? [] : pending) {
-    const settings = settingsOf(plan, cell);
+  const skipped = new Set<string>();
+  while (options.runPending !== false) {
+    const runnable = current.cells.filter((cell) =>
+      !cell.waitsFor && !skipped.has(cell.key) && !failed.some((f) => f.key === cell.key) &&
+      !isFinished(current, cell)
+    );
+    const cell = runnable.find((c) => c.dataset.kind === options.firstDataset) ?? runnable[0];
+    if (cell === undefined) {
+      const heldElsewhere = [...skipped].filter((key) => {
+        const held = current.cells.find((c) => c.key === key);
+        return held !== undefined && !isFinished(current, held);
+      });
+      if (!options.waitForOthers || heldElsewhere.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, (options.waitSeconds ?? 20) * 1000));
+      skipped.clear();
+      current = updateSelection(current);
+      continue;
+    }
+    const settings = settingsOf(current, cell);
     const holder = store.claim(cell.key);
     if (holder) {
       log(
         `skip ${cell.key}: running in process ${holder.pid} on ${holder.hostname} since ${holder.since}`,
       );
+      skipped.add(cell.key);
       continue;
     }
-    let result: CellResult;
+    let result: CellResult | undefined;
     const cellStart = performance.now();
     const stopHeartbeat = store.keepAlive(cell.key);
     try {
       // Checked under the claim: another process may have finished the cell since this run began.
       if (store.get<CellResult>(cell.key, settings)) continue;
+      const same = cell.sameAs ? store.get<CellResult>(cell.sameAs, settings) : undefined;
+      if (same) {
+        result = store.put(cell.key, settings, { ...same, system: cell.systemName });
+        log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
+        continue;
+      }
       const data = await datasetOf(cell);
-      result = await runPlannedCell(
-        plan,
-        cell,
-        data,
-        (progress) => {
-          store.heartbeat(cell.key);
-          options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress));
-        },
-        options.resultsDir,
-      );
+      try {
+        result = await runPlannedCell(
+          current,
+          cell,
+          data,
+          (progress) => {
+            store.heartbeat(cell.key);
+            options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress));
+          },
+          options.resultsDir,
+        );
+      } catch (error) {
+        if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;
+        log(`${cell.key}: diverged (${error.message}); the trial counts with NDCG@10 0`);
+        result = divergedResult(cell, error);
+      }
       store.put(cell.key, settings, result);
-      removeCellCheckpoints(options.resultsDir, plan, cell);
+      removeCellCheckpoints(options.resultsDir, current, cell);
+    } catch (error) {
+      if (!options.continueOnFailure) throw error;
+      failed.push({ key: cell.key, error: (error as Error).message });
+      log(`FAILED ${cell.key}: ${(error as Error).stack ?? error}`);
+      continue;
     } finally {
       stopHeartbeat();
       store.release(cell.key);
+      if (cell.trial) current = updateSelection(current);
     }
     done++;
-    expectedDone += estimatedCellSeconds(plan, cell);
+    expectedDone += estimatedCellSeconds(current, cell);
     const elapsed = (performance.now() - started) / 1000;
-    const left = elapsed / expectedDone * (expected - expectedDone);
+    const left = Math.max(0, elapsed / expectedDone * (expected - expectedDone));
+    if (result === undefined) continue;
     log(
-      `[${done}/${pending.length}] ${cell.key}: test NDCG@10 ${
-        result.test["NDCG@10"].toFixed(4)
-      } ` +
-        `HR@10 ${result.test["HR@10"].toFixed(4)} (${
+      `[${done}] ${cell.key}: valid NDCG@10 ${result.valid["NDCG@10"].toFixed(4)}, best epoch ` +
+        `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""} (${
           formatMinutes((performance.now() - cellStart) / 1000)
-        }; about ${formatMinutes(left)} left)`,
+        }; about ${formatMinutes(left)} of the planned cells left)`,
     );
   }
-  for (const cell of plan.cells) await datasetOf(cell);
+  for (const cell of current.cells) if (!cell.waitsFor) await datasetOf(cell);
   // Read back from the store, so cells that other processes finished meanwhile are included.
+  if (options.runPending !== false) current = updateSelection(current);
   const cells: CellResult[] = [];
+  const byKey = new Map<string, CellResult>();
   const pendingKeys: string[] = [];
-  for (const cell of plan.cells) {
-    const result = store.get<CellResult>(cell.key, settingsOf(plan, cell));
-    if (result) cells.push(result);
-    else pendingKeys.push(cell.key);
+  for (const cell of current.cells) {
+    const result = cell.waitsFor
+      ? undefined
+      : store.get<CellResult>(cell.key, settingsOf(current, cell));
+    if (result) {
+      cells.push(result);
+      byKey.set(cell.key, result);
+    } else pendingKeys.push(cell.key);
   }
-  return { cells, datasets, pending: pendingKeys };
+  return { plan: current, cells, byKey, datasets, pending: pendingKeys, failed };
 }

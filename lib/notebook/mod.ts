@@ -26,6 +26,7 @@ export {
 export { jupyterOrNull } from "./jupyter.ts";
 export {
   ensureCellsInNotebook,
+  notebookCellModel,
   type NotebookCellsOptions,
   notebookPlan,
   notebookResultsDir,

@@ -1,6 +1,6 @@
 /**
  * Experiment cells in a notebook: the plan of the notebook's mode, and one call that loads a set
- * of its cells from `results/<mode>/` (what `deno task reproduce` writes), computing the missing
+ * of its cells (`results-of-record/full`, the committed results, or `results/quick`), computing the missing
  * ones when the notebook's policy says so, with one live progress line per computed cell.
  *
  * Policy: with `DEMURE_RERUN=1` in the kernel's environment every missing cell is computed; in
@@ -8,11 +8,14 @@
  * mode nothing is trained and the notebook says what is missing and how to compute it.
  */
 import { fileURLToPath } from "node:url";
+import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
-import { type ExperimentPlan, planExperiments, type PlannedCell } from "../experiments/plan.ts";
+import type { ExperimentPlan, PlannedCell } from "../experiments/plan.ts";
+import { planOfResults } from "../experiments/run_plan.ts";
+import { RECORDS_DIR } from "../experiments/verify.ts";
 import { isQuickMode } from "./quick_mode.ts";
 import { createProgress, type Progress } from "./progress.ts";
-import { epochProgressEvent } from "./training_progress.ts";
+import { epochProgressEvent, trainingProgress } from "./training_progress.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
@@ -26,12 +29,20 @@ const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/
  * ```
  */
 export function notebookPlan(): ExperimentPlan {
-  return planExperiments(isQuickMode() ? "quick" : "full");
+  const mode = isQuickMode() ? "quick" : "full";
+  return planOfResults(mode, resultsDirOf(mode));
 }
 
-/** Where the cells of `plan` are stored: `<project>/results/<mode>` (absolute path). */
+/**
+ * Where the cells of `plan` are stored (absolute path): the committed results of record for the
+ * full plan (`results-of-record/full`), `results/quick` for the quick one.
+ */
 export function notebookResultsDir(plan: ExperimentPlan): string {
-  return `${PROJECT_ROOT}/results/${plan.mode}`;
+  return resultsDirOf(plan.mode);
+}
+
+function resultsDirOf(mode: ExperimentPlan["mode"]): string {
+  return `${PROJECT_ROOT}/${mode === "full" ? RECORDS_DIR.full : "results/quick"}`;
 }
 
 /** Options of {@linkcode ensureCellsInNotebook}. */
@@ -69,13 +80,61 @@ export async function ensureCellsInNotebook(
     },
   });
   for (const line of lines.values()) await line.done();
-  console.log(`${found.length} of ${cells.length} cells available (results/${plan.mode})`);
+  console.log(
+    `${found.length} of ${cells.length} cells available (${
+      plan.mode === "full" ? RECORDS_DIR.full : "results/quick"
+    })`,
+  );
   if (missing.length > 0) {
     console.log(
-      `${missing.length} cells not computed: run \`deno task reproduce${
-        plan.mode === "quick" ? " --quick" : ""
+      `${missing.length} cells not computed: run \`deno task reproduce ${
+        plan.mode === "quick" ? "--quick" : "--select"
       }\`, or set DEMURE_RERUN=1 in the kernel's environment`,
     );
   }
   return found;
+}
+
+/**
+ * The trained model of `cell` (see `cellModel`): loaded from `results/<mode>/models/` when it was
+ * kept there, otherwise trained now with the cell's own settings (a live progress line) and kept.
+ * Prints where the model came from; in quick mode it also says, on the page, that the model is
+ * barely trained, so nothing drawn from it is a finding.
+ *
+ * @example
+ * ```ts
+ * const plan = notebookPlan();
+ * const cell = cellsOf(plan, "main").find((c) => c.systemName === "Demure-SASRec")!;
+ * const trained = await notebookCellModel(plan, cell);
+ * ```
+ */
+export async function notebookCellModel(
+  plan: ExperimentPlan,
+  cell: PlannedCell,
+): Promise<TrainedCellModel> {
+  const progress = trainingProgress(cell.key);
+  const trained = await cellModel(plan, cell, {
+    // Models are kept beside the results, never inside the committed records (no weights there).
+    resultsDir: plan.mode === "full" ? `${PROJECT_ROOT}/results/full` : notebookResultsDir(plan),
+    train: true,
+    onProgress: progress.onProgress,
+  });
+  await progress.done();
+  const epochs = Number.isFinite(trained.epochs) ? `${trained.epochs} epochs` : "epochs unknown";
+  console.log(
+    `${cell.key}: ${
+      trained.source === "checkpoint" ? "loaded from" : "trained now and kept in"
+    } ${trained.checkpoint} (${epochs}, cap ${trained.maxEpochs})`,
+  );
+  if (plan.mode === "quick") {
+    const batches = cell.training.maxBatchesPerEpoch;
+    console.log(
+      `QUICK MODE: this model is barely trained (at most ${trained.maxEpochs} epochs` +
+        `${
+          batches ? ` of ${batches} batches` : ""
+        }): what it shows is the mechanics, not a finding. ` +
+        "Run the notebook without DEMURE_QUICK for the fully trained model.",
+    );
+  }
+  return trained;
 }

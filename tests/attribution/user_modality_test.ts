@@ -21,7 +21,7 @@ const SCORES = Float32Array.of(
   ...[9, 9, 9, 1, 0, 9, 3, -4, 9],
 );
 
-Deno.test("user-modality scores average each modality over the user's valid positions", async () => {
+Deno.test("user-modality scores average each modality over the user's valid positions", () => {
   const means = userModalityScores(SCORES, VALID, SHAPE);
   // user 0: m0 = (1 + 2 + 0) / 3, m1 = (-1 - 2 - 0.5) / 3, m2 = 0.5 / 2 (position 2 lacks m2)
   const expected = [1, -3.5 / 3, 0.25, 2, -2, NaN];
@@ -31,7 +31,7 @@ Deno.test("user-modality scores average each modality over the user's valid posi
   });
 });
 
-Deno.test("user-modality selection marks whole modalities at every valid position", async () => {
+Deno.test("user-modality selection marks whole modalities at every valid position", () => {
   const means = userModalityScores(SCORES, VALID, SHAPE);
   // rho 0.5: user 0 has 3 candidate modalities -> 1 (m1); user 1 has 2 -> 1 (m1).
   const noise = selectNoiseByUserModality(means, VALID, SHAPE, {
@@ -56,7 +56,7 @@ Deno.test("user-modality selection marks whole modalities at every valid positio
   );
 });
 
-Deno.test("scoring at the user-modality level: mean scores, majority rule for selection", async () => {
+Deno.test("scoring at the user-modality level: mean scores, majority rule for selection", () => {
   const noiseMask = Uint8Array.of(1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0);
   const result: AttributionResult = {
     contributions: SCORES,

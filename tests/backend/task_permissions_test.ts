@@ -14,7 +14,7 @@ function flag(command: string, name: string): string | undefined {
   return match ? (match[2] ?? "") : undefined;
 }
 
-for (const task of ["reproduce", "profile"]) {
+for (const task of ["reproduce", "report", "profile"]) {
   Deno.test(`deno task ${task}: scoped permissions`, () => {
     const command = config.tasks[task];
     assert(command !== undefined, `no task ${task}`);
@@ -30,6 +30,10 @@ for (const task of ["reproduce", "profile"]) {
     const reads = flag(command, "allow-read")!.split(",");
     assertEquals(reads, [".", "/proc", ...OPENBLAS_CANDIDATES]);
     const writes = flag(command, "allow-write");
-    assertEquals(writes, task === "reproduce" ? "./results" : undefined);
+    // reproduce and report write results, the records (--select) and the README's tables.
+    assertEquals(
+      writes,
+      task === "profile" ? undefined : "./results,./results-of-record,./README.md",
+    );
   });
 }

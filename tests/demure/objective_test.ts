@@ -124,3 +124,41 @@ Deno.test("Demure's rho is the one noise fraction: selection derived, same defau
   } as unknown as Partial<DemureConfig>;
   assertThrows(() => resolveDemureConfig(withSelection), Error, "set rho");
 });
+
+Deno.test("Demure warm-up by epochs and by a validation plateau ends through onEpochEnd", async () => {
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const progress = (epoch: number, improved: boolean) => ({
+    epoch,
+    maxEpochs: 10,
+    loss: 1,
+    recommendationLoss: 1,
+    auxiliaryLoss: 0,
+    validation: { "NDCG@10": 0.1 },
+    bestValidation: 0.1,
+    bestEpoch: 1,
+    improved,
+    steps: 1,
+    epochSeconds: 0,
+    stepSeconds: 0,
+    secondsLeftAtMost: 0,
+  });
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+  const byEpochs = demureHooks(model, { warmupBy: "epochs", warmupEpochs: 2, everySteps: 1 });
+  assertEquals(await byEpochs.hooks.inputMask?.(batch, 100), undefined, "warm-up: no mask");
+  byEpochs.onEpochEnd(progress(1, true));
+  assertEquals(byEpochs.stats().warmupEndedAfterEpoch, undefined);
+  byEpochs.onEpochEnd(progress(2, true));
+  assertEquals(byEpochs.stats().warmupEndedAfterEpoch, 2);
+  const mask = await byEpochs.hooks.inputMask?.(batch, 0);
+  assert(mask !== undefined, "after the warm-up every step is masked, whatever its index");
+  mask.dispose();
+  const byPlateau = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });
+  byPlateau.onEpochEnd(progress(1, true));
+  byPlateau.onEpochEnd(progress(2, false));
+  byPlateau.onEpochEnd(progress(3, true));
+  byPlateau.onEpochEnd(progress(4, false));
+  assertEquals(byPlateau.stats().warmupEndedAfterEpoch, undefined, "gains reset the count");
+  byPlateau.onEpochEnd(progress(5, false));
+  assertEquals(byPlateau.stats().warmupEndedAfterEpoch, 5);
+  model.dispose();
+});

@@ -31,9 +31,12 @@ function cell(system: string, seed: number, valid: number, perUser: number[]): C
     },
     bestEpoch: 0,
     epochsRun: 0,
+    maxEpochs: 0,
+    capBound: false,
     trainSeconds: 0,
     meanStepSeconds: 0,
     history: [],
+    environment: { backend: "cpu", blasThreads: 1, os: "linux", arch: "x86_64", deno: "2" },
   };
 }
 
@@ -130,26 +133,35 @@ Deno.test("ResultStore claims: one holder at a time, released, a dead process's 
   Deno.removeSync(directory, { recursive: true });
 });
 
-Deno.test("MovieLens cells train with their dataset's patience, synthetic cells with the plan's", () => {
+Deno.test("every cell trains with its dataset's stopping rule (cap and patience)", () => {
   const plan = planExperiments("full");
-  const patienceOf = (kind: string) =>
-    new Set(plan.cells.filter((c) => c.dataset.kind === kind).map((c) => c.training.patience));
-  assertEquals([...patienceOf("movielens")], [plan.datasetTraining.movielens?.patience]);
-  assertEquals([...patienceOf("synthetic")], [plan.training.patience]);
-  assertEquals(plan.datasetTraining.movielens?.patience !== plan.training.patience, true);
+  for (const [kind, dataset] of Object.entries(plan.datasets)) {
+    if (!plan.cells.some((c) => c.dataset.kind === kind)) continue;
+    const stopping = new Set(
+      plan.cells.filter((c) => c.dataset.kind === kind).map((c) =>
+        `${c.training.maxEpochs}/${c.training.patience}`
+      ),
+    );
+    assertEquals([...stopping], [`${dataset.maxEpochs}/${dataset.patience}`], kind);
+  }
 });
 
-Deno.test("the plan has unique keys, and no duplicate of the default sweep values", () => {
+Deno.test("the plan has unique keys and a cell for every sweep value", () => {
   for (const mode of ["quick", "full"] as const) {
     const plan = planExperiments(mode);
     const keys = plan.cells.map((c) => c.key);
     assertEquals(new Set(keys).size, keys.length);
-    // Default values (rho 0.3, lambda 0.1, tau 0.2, warm-up 30) come from the main table.
-    assertEquals(keys.filter((k) => /\[(rho=0\.3|lambda=0\.1|temperature=0\.2)\]/.test(k)), []);
-    // Every Demure-SASRec seed of the main synthetic table scores the attribution.
+    // Every sweep value has a cell (the plan's cells do not depend on the selection).
+    for (const [parameter, values] of Object.entries(plan.sweeps)) {
+      for (const value of values) {
+        assertEquals(keys.filter((k) => k.includes(`[${parameter}=${value}]`)).length, 1);
+      }
+    }
+    // Every Demure-SASRec seed of the main synthetic table scores the attribution, except the
+    // first once selected: that cell is the chosen selection trial itself (reused, not rerun).
     assertEquals(
       plan.cells.filter((c) => c.systemName === "Demure-SASRec" && c.scoreAttribution).length >=
-        plan.seeds.length,
+        plan.seeds.length - 1,
       true,
     );
   }

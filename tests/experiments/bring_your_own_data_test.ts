@@ -8,7 +8,8 @@ import {
   readDatasetFile,
 } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
-import { summarise, summaryMarkdown } from "../../lib/experiments/report.ts";
+import { summarise } from "../../lib/experiments/summary.ts";
+import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { runCell } from "../../lib/experiments/run_cell.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
@@ -103,7 +104,7 @@ Deno.test("the quick grid runs on an imported dataset and reports both ranking p
   };
   const resultsDir = Deno.makeTempDirSync();
   const outcome = await runPlan(small, { resultsDir, log: () => {}, onEpoch: () => {} });
-  const summary = summarise(small, outcome);
+  const summary = summarise(outcome);
   assertEquals(Object.keys(summary.main), ["tiny"]);
   assertEquals(summary.main.tiny.rows.map((r) => r.system), ["Pop", "SASRec-ID"]);
   assertEquals(summary.otherRanking.tiny.ranking, "history_kept");
@@ -126,7 +127,14 @@ Deno.test("plan options: a dataset's own trainer settings and the ranking join t
   });
   assertEquals(longer.datasetTraining.file, { maxEpochs: 200, patience: 10 });
   assert(longer.cells.every((c) => c.training.maxEpochs === 200 && c.training.patience === 10));
-  const summary = summarise(longer, { cells: [], datasets: new Map(), pending: [] });
+  const summary = summarise({
+    plan: longer,
+    cells: [],
+    byKey: new Map(),
+    datasets: new Map(),
+    pending: [],
+    failed: [],
+  });
   assertStringIncludes(summary.protocol.join("\n"), "10 on file (at most 200 epochs)");
   assertThrows(
     () => planExperiments("quick", [0], { datasetTraining: { patience: 10 } }),

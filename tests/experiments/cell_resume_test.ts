@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
+import { datasetLabel } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { cellCheckpointDir, runPlan } from "../../lib/experiments/run_plan.ts";
 
@@ -13,11 +14,14 @@ await initBackend({ verbose: false });
 class SimulatedKill extends Error {}
 
 Deno.test("runPlan: a kill mid-cell loses at most one epoch; the resumed cell equals an uninterrupted one", async () => {
-  const full = planExperiments("quick");
+  // Sweep cells run around the selected configuration: a selection (of the defaults) is given.
+  const label = datasetLabel({ kind: "synthetic", config: planExperiments("quick").synthetic });
+  const chosen = { trial: 0, config: {}, valid: 0, trials: 2 };
+  const full = planExperiments("quick", undefined, {
+    selected: { [label]: { "SASRec-MM": chosen, "Demure-SASRec": chosen } },
+  });
   // A sweep cell: Demure (its mask cache must survive the kill) without the attribution scoring.
-  const cell = full.cells.find((c) =>
-    c.systemName.startsWith("Demure-SASRec[") && !c.scoreAttribution
-  )!;
+  const cell = full.cells.find((c) => c.sweep !== undefined && !c.scoreAttribution)!;
   const plan = { ...full, cells: [cell] };
   const straightDir = Deno.makeTempDirSync();
   const killedDir = Deno.makeTempDirSync();

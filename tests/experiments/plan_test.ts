@@ -16,7 +16,8 @@ for (const mode of ["quick", "full"] as ExperimentMode[]) {
     }
     // SASRec-MM is in the main table and the ablation: one cell, both tags.
     const shared = plan.cells.filter((c) =>
-      c.systemName === "SASRec-MM" && c.dataset.kind === "movielens"
+      c.systemName === "SASRec-MM" && c.dataset.kind === "movielens" &&
+      plan.datasets.movielens.ablationSeeds.includes(c.seed)
     );
     assert(shared.length > 0);
     for (const cell of shared) {

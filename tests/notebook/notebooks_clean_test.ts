@@ -24,3 +24,24 @@ Deno.test("notebooks: committed sources have no outputs or execution counts", as
   assertEquals(dirty, []);
   assertEquals(count > 0, true, "no notebooks found");
 });
+
+/** Notebooks are prose over the library: a code cell longer than this holds logic to move. */
+const MAX_CODE_CELL_LINES = 25;
+
+Deno.test(`notebooks: no code cell over ${MAX_CODE_CELL_LINES} lines`, async () => {
+  const long: string[] = [];
+  for await (const entry of Deno.readDir(notebooksDir)) {
+    if (!entry.isFile || !entry.name.endsWith(".ipynb")) continue;
+    const notebook = JSON.parse(await Deno.readTextFile(new URL(entry.name, notebooksDir))) as {
+      cells: Array<{ cell_type: string; source: string[] | string }>;
+    };
+    notebook.cells.forEach((cell, index) => {
+      const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+      const lines = source.trimEnd().split("\n").length;
+      if (cell.cell_type === "code" && lines > MAX_CODE_CELL_LINES) {
+        long.push(`${entry.name} cell ${index}: ${lines} lines`);
+      }
+    });
+  }
+  assertEquals(long, []);
+});

@@ -53,6 +53,9 @@ Deno.test("the full plan only restates the defaults, except where a dataset says
   }
   assertEquals(optimizer, DEFAULT_TRAINER_CONFIG.optimizer);
   assertEquals(plan.model.dim, DEFAULT_MODEL_CONFIG.dim);
-  // The one place where a dataset departs from the defaults.
-  assertEquals(Object.keys(plan.datasetTraining), ["movielens"]);
+  // The one place where datasets depart from the defaults: each dataset's stopping rule.
+  assertEquals(Object.keys(plan.datasetTraining), ["synthetic", "movielens"]);
+  for (const [kind, training] of Object.entries(plan.datasetTraining)) {
+    assertEquals(Object.keys(training ?? {}), ["maxEpochs", "patience"], kind);
+  }
 });

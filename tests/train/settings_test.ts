@@ -339,3 +339,30 @@ Deno.test("maxWallSeconds: a generous budget changes nothing (stoppedBy max_epoc
     model.dispose();
   }
 });
+
+const badAttribution: [string, Record<string, unknown>, string, string][] = [
+  ["method 'lime'", { method: "lime" }, "DemureConfig.attribution.method", '"lime"'],
+  [
+    "integratedGradientsSteps 0",
+    { integratedGradientsSteps: 0 },
+    "DemureConfig.attribution.integratedGradientsSteps",
+    "0",
+  ],
+  [
+    "normalisation 'minmax'",
+    { normalisation: "minmax" },
+    "DemureConfig.attribution.normalisation",
+    '"minmax"',
+  ],
+  ["granularity 'item'", { granularity: "item" }, "DemureConfig.attribution.granularity", '"item"'],
+];
+
+for (const [label, attribution, setting, value] of badAttribution) {
+  Deno.test(`Demure attribution setting rejected at config time (not after warm-up): ${label}`, () => {
+    assertSettingError(
+      assertThrows(() => resolveDemureConfig({ attribution } as never)),
+      setting,
+      value,
+    );
+  });
+}

@@ -4,7 +4,7 @@
  * screenshots to a PNG of the requested size. Skipped, with the reason, when Chromium is missing.
  */
 import { assert, assertEquals } from "@std/assert";
-import { findChromium } from "../../lib/viz/chromium.ts";
+import { chromiumSandbox, findChromium, runHeadlessChromium } from "../../lib/viz/chromium.ts";
 import { checkRenderedHtml } from "../../lib/viz/check_rendered_html.ts";
 import {
   contributionHeatmap,
@@ -84,5 +84,26 @@ Deno.test({
     } finally {
       await Deno.remove(workDir, { recursive: true });
     }
+  },
+});
+
+Deno.test("Chromium's sandbox is on unless running as root or switched off", () => {
+  assertEquals(chromiumSandbox(undefined, 1000), true);
+  assertEquals(chromiumSandbox(undefined, 0), false);
+  assertEquals(chromiumSandbox(false, 1000), false);
+  assertEquals(chromiumSandbox(true, 0), true);
+  assertEquals(chromiumSandbox(undefined, null), true);
+});
+
+Deno.test({
+  name:
+    "Chromium with the sandbox asked for runs (sandboxed, or retried without it where unavailable)",
+  ignore: findChromium() === null,
+  fn: async () => {
+    const run = await runHeadlessChromium(["--dump-dom", "data:text/html,<p>sandbox-check</p>"], {
+      sandbox: true,
+    });
+    assertEquals(run.code, 0, run.stderr);
+    assert(run.stdout.includes("sandbox-check"), run.stdout);
   },
 });

@@ -13,7 +13,7 @@ import {
   yearModality,
 } from "./features.ts";
 import { MOVIELENS_FILES, type MovieLensManifest } from "./manifest.ts";
-import type { ProductionRecord } from "./features.ts";
+import type { ProductionRecord, WordVectors } from "./features.ts";
 
 /** The folder of the committed dataset, resolved from this module. */
 export const MOVIELENS_DIR: string = new URL("../../../data/movielens/", import.meta.url).pathname;
@@ -78,17 +78,36 @@ export function loadMovieLens(dir: string = MOVIELENS_DIR): Promise<InteractionD
   return new Promise((resolve) => resolve(loadMovieLensSync(dir)));
 }
 
-function loadMovieLensSync(dir: string): InteractionDataset {
-  const manifestPath = `${dir}/${MOVIELENS_FILES.manifest}`;
-  const manifest = JSON.parse(Deno.readTextFileSync(manifestPath)) as MovieLensManifest;
-  if (manifest.format !== "demure-movielens-1") {
-    throw new DataError(manifestPath, 0, "format", `unknown format "${manifest.format}"`);
-  }
-  const decoder = new TextDecoder();
-  const text = (name: string) => decoder.decode(readChecked(dir, name, manifest));
+/** Reads the committed files one at a time, each checked against manifest.json's digest. */
+class CommittedFiles {
+  readonly manifest: MovieLensManifest;
+  readonly #decoder = new TextDecoder();
 
-  const itemsFile = `${dir}/${MOVIELENS_FILES.items}`;
-  const itemTable = parseCsv(text(MOVIELENS_FILES.items), itemsFile);
+  constructor(readonly dir: string) {
+    const manifestPath = `${dir}/${MOVIELENS_FILES.manifest}`;
+    this.manifest = JSON.parse(Deno.readTextFileSync(manifestPath)) as MovieLensManifest;
+    if (this.manifest.format !== "demure-movielens-1") {
+      throw new DataError(manifestPath, 0, "format", `unknown format "${this.manifest.format}"`);
+    }
+  }
+
+  path(name: string): string {
+    return `${this.dir}/${name}`;
+  }
+
+  bytes(name: string): Uint8Array {
+    return readChecked(this.dir, name, this.manifest);
+  }
+
+  text(name: string): string {
+    return this.#decoder.decode(this.bytes(name));
+  }
+}
+
+/** `items.csv`: the movies, and the internal index of each movie id. */
+function readItems(files: CommittedFiles): { items: MovieItem[]; itemIndex: Map<number, number> } {
+  const itemsFile = files.path(MOVIELENS_FILES.items);
+  const itemTable = parseCsv(files.text(MOVIELENS_FILES.items), itemsFile);
   expectHeader(itemTable.header, ["movieId", "title", "year", "genres"], itemsFile);
   const items: MovieItem[] = itemTable.rows.map(([id, title, year, genres], r) => ({
     movieId: integerField(id, itemsFile, itemTable.lines[r], "movieId"),
@@ -103,9 +122,16 @@ function loadMovieLensSync(dir: string): InteractionDataset {
     }
     itemIndex.set(item.movieId, i);
   });
+  return { items, itemIndex };
+}
 
-  const interactionsFile = `${dir}/${MOVIELENS_FILES.interactions}`;
-  const interactions = parseCsv(text(MOVIELENS_FILES.interactions), interactionsFile);
+/** `interactions.csv`: the users (ascending id) and each one's history in time order. */
+function readHistories(
+  files: CommittedFiles,
+  itemIndex: ReadonlyMap<number, number>,
+): { userIds: number[]; histories: { item: number; time: number }[][] } {
+  const interactionsFile = files.path(MOVIELENS_FILES.interactions);
+  const interactions = parseCsv(files.text(MOVIELENS_FILES.interactions), interactionsFile);
   expectHeader(interactions.header, ["userId", "movieId", "rating", "timestamp"], interactionsFile);
   const perUser = new Map<number, { item: number; time: number }[]>();
   interactions.rows.forEach(([user, movie, rating, time], r) => {
@@ -124,29 +150,43 @@ function loadMovieLensSync(dir: string): InteractionDataset {
   const userIds = [...perUser.keys()].sort((a, b) => a - b);
   // The file is already in tie-broken order; a stable sort by time keeps that order for ties.
   const histories = userIds.map((user) => perUser.get(user)!.sort((a, b) => a.time - b.time));
+  const { manifest } = files;
   if (interactions.rows.length !== manifest.interactions || userIds.length !== manifest.users) {
     throw new DataError(interactionsFile, 0, "rows", "counts differ from manifest.json");
   }
+  return { userIds, histories };
+}
 
-  const vectorBytes = readChecked(dir, MOVIELENS_FILES.vectors, manifest);
-  const words = text(MOVIELENS_FILES.vocabulary).split("\n").filter((word) => word !== "");
+/** The title vocabulary and its word vectors (`vocabulary.txt`, the float32 matrix). */
+function readWordVectors(files: CommittedFiles): WordVectors {
+  const { dim } = files.manifest.text;
+  const vectorBytes = files.bytes(MOVIELENS_FILES.vectors);
+  const words = files.text(MOVIELENS_FILES.vocabulary).split("\n").filter((word) => word !== "");
   const matrix = new Float32Array(vectorBytes.slice().buffer);
-  if (matrix.length !== words.length * manifest.text.dim) {
+  if (matrix.length !== words.length * dim) {
     throw new DataError(
-      `${dir}/${MOVIELENS_FILES.vectors}`,
+      files.path(MOVIELENS_FILES.vectors),
       0,
       "shape",
-      `${matrix.length} floats, expected ${words.length} words x ${manifest.text.dim}`,
+      `${matrix.length} floats, expected ${words.length} words x ${dim}`,
     );
   }
-  const productionFile = `${dir}/${MOVIELENS_FILES.production}`;
-  const productionTable = parseCsv(text(MOVIELENS_FILES.production), productionFile);
+  return { words, dim, matrix };
+}
+
+/** `production.csv`: vega-datasets facts of the matched movies. */
+function readProduction(
+  files: CommittedFiles,
+  itemIndex: ReadonlyMap<number, number>,
+): ProductionRecord[] {
+  const productionFile = files.path(MOVIELENS_FILES.production);
+  const productionTable = parseCsv(files.text(MOVIELENS_FILES.production), productionFile);
   expectHeader(
     productionTable.header,
     ["movieId", "mpaa", "creativeType", "source", "distributor", "director"],
     productionFile,
   );
-  const production: ProductionRecord[] = productionTable.rows.map((row, r) => {
+  return productionTable.rows.map((row, r) => {
     const movieId = integerField(row[0], productionFile, productionTable.lines[r], "movieId");
     if (!itemIndex.has(movieId)) {
       throw new DataError(
@@ -159,12 +199,16 @@ function loadMovieLensSync(dir: string): InteractionDataset {
     const [, mpaa, creativeType, source, distributor, director] = row;
     return { movieId, mpaa, creativeType, source, distributor, director };
   });
+}
 
-  const { modality: text100 } = textModality(
-    items,
-    { words, dim: manifest.text.dim, matrix },
-    manifest.text.source,
-  );
+function loadMovieLensSync(dir: string): InteractionDataset {
+  const files = new CommittedFiles(dir);
+  const { manifest } = files;
+  const { items, itemIndex } = readItems(files);
+  const { userIds, histories } = readHistories(files, itemIndex);
+  const vectors = readWordVectors(files);
+  const production = readProduction(files, itemIndex);
+  const { modality: text100 } = textModality(items, vectors, manifest.text.source);
   const dataset: InteractionDataset = {
     name: "movielens-latest-small-2016",
     numUsers: userIds.length,

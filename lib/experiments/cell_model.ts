@@ -1,0 +1,149 @@
+/**
+ * The trained model of one neural cell of a plan, for analyses that need the model itself (an
+ * explanation, a heatmap), not only its metrics. A cell's result files keep no weights, so the
+ * weights live in a checkpoint folder next to the results:
+ * `<resultsDir>/models/<cell key>/best` (written by the trainer's `checkpointDir`).
+ *
+ * When the checkpoint exists the model is loaded from it (nothing is trained); otherwise it is
+ * trained with the cell's own settings (exactly as the grid trains it) and checkpointed there, or,
+ * with `train: false`, an error says which file is missing and how to make it.
+ *
+ * @example
+ * ```ts
+ * const plan = planExperiments("quick");
+ * const cell = plan.cells.find((c) => c.systemName === "Demure-SASRec")!;
+ * const trained = await cellModel(plan, cell, { resultsDir: "results/quick", train: true });
+ * console.log(trained.source, trained.epochs);
+ * trained.model.dispose();
+ * ```
+ */
+import { checkpointExists, loadModelCheckpoint } from "../checkpoint/checkpoint.ts";
+import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+import { type EpochProgress, printProgress } from "../train/progress.ts";
+import { trainModel } from "../train/trainer.ts";
+import { prepareDataset, type PreparedDataset } from "./datasets.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan.ts";
+import { buildCellModel } from "./run_cell.ts";
+
+/** Options of {@linkcode cellModel}. */
+export interface CellModelOptions {
+  /** The reproduction's directory (`results/<mode>`). */
+  resultsDir: string;
+  /** Train (and checkpoint) the model when no checkpoint exists; false: throw instead. */
+  train: boolean;
+  /** Per-epoch progress while training. */
+  onProgress?: (progress: EpochProgress) => void;
+  /** The cell's dataset, when the caller has prepared it already. */
+  data?: PreparedDataset;
+}
+
+/** A cell's trained model and where it came from. */
+export interface TrainedCellModel {
+  /** The model with its best validation weights; the caller disposes it. */
+  model: SequentialRecommender;
+  /** The dataset the cell ran on. */
+  data: PreparedDataset;
+  /** The cell of the plan. */
+  cell: PlannedCell;
+  /** `checkpoint`: loaded; `trained`: trained now (and checkpointed). */
+  source: "checkpoint" | "trained";
+  /** The checkpoint's base path (`.../best`). */
+  checkpoint: string;
+  /** Epochs the model was trained for, and the cell's cap. */
+  epochs: number;
+  /** The cell's `maxEpochs`. */
+  maxEpochs: number;
+}
+
+/**
+ * Where the kept model of `cell` lives under a reproduction's directory. Apart from the epoch
+ * checkpoints of a running cell (`cellCheckpointDir`, removed once the cell's result is stored):
+ * these are kept for analyses. Loading checks the model configuration and the dataset's
+ * fingerprint against the checkpoint's.
+ */
+export function cellModelDir(resultsDir: string, cell: PlannedCell): string {
+  return `${resultsDir}/models/${cell.key.replace(/[^A-Za-z0-9=._-]+/g, "__")}`;
+}
+
+interface TrainerStateEpochs {
+  epochsDone?: number;
+}
+
+/** Loads the cell's model from its checkpoint, or trains it (see the module comment). */
+export async function cellModel(
+  _plan: ExperimentPlan,
+  cell: PlannedCell,
+  options: CellModelOptions,
+): Promise<TrainedCellModel> {
+  if (cell.waitsFor) {
+    throw new Error(
+      `cellModel: ${cell.key} waits for the selection of ${cell.waitsFor.join(", ")}`,
+    );
+  }
+  if (cell.system.kind !== "neural") {
+    throw new Error(`cellModel: ${cell.key} is a ${cell.system.kind} cell, it has no model`);
+  }
+  const data = options.data ?? await prepareDataset(cell.dataset);
+  const directory = cellModelDir(options.resultsDir, cell);
+  const checkpoint = `${directory}/best`;
+  const maxEpochs = cell.training.maxEpochs ?? 0;
+  const { model, hooks, demure } = buildCellModel(data, cell.system, {
+    seed: cell.seed,
+    model: cell.model,
+  });
+  try {
+    if (checkpointExists(checkpoint)) {
+      const fingerprint = data.split.dataset.metadata.fingerprint;
+      loadModelCheckpoint(checkpoint, model, { datasetFingerprint: fingerprint });
+      const last = `${directory}/last`;
+      const state = checkpointExists(last) ? loadModelCheckpointState(last) : undefined;
+      return {
+        model,
+        data,
+        cell,
+        source: "checkpoint",
+        checkpoint,
+        epochs: state?.epochsDone ?? NaN,
+        maxEpochs,
+      };
+    }
+    if (!options.train) {
+      throw new Error(
+        `cellModel: no checkpoint ${checkpoint}.json for ${cell.key}; train it with ` +
+          "DEMURE_RERUN=1 in the notebook's kernel (or call cellModel with train: true)",
+      );
+    }
+    const training = await trainModel(
+      model,
+      data.split,
+      { ...cell.training, seed: cell.seed, checkpointDir: directory },
+      {
+        ...hooks,
+        // Demure's warm-up by epochs or plateau ends through its epoch hook, as in runCell.
+        onProgress: (progress) => {
+          demure?.onEpochEnd(progress);
+          (options.onProgress ?? printProgress)(progress);
+        },
+      },
+    );
+    return {
+      model,
+      data,
+      cell,
+      source: "trained",
+      checkpoint,
+      epochs: training.epochsRun,
+      maxEpochs,
+    };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+function loadModelCheckpointState(base: string): TrainerStateEpochs | undefined {
+  const sidecar = JSON.parse(Deno.readTextFileSync(`${base}.json`)) as {
+    trainerState?: TrainerStateEpochs;
+  };
+  return sidecar.trainerState;
+}

@@ -1,0 +1,375 @@
+/**
+ * The markdown report of a reproduction (`summary.md`) and the README's generated tables, both
+ * from a {@linkcode ReproductionSummary}. Every table carries its protocol: dataset statistics,
+ * split, loss, ranking, stopping, selection budget, seeds.
+ *
+ * @example
+ * ```ts
+ * const markdown = summaryMarkdown(summarise(outcome));
+ * const readme = replaceReadmeTables(Deno.readTextFileSync("README.md"), readmeTables(summary));
+ * ```
+ */
+import type { MeanStd, SignificanceResult, SystemSummary } from "./analyse.ts";
+import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
+import { type MainRow, rankingText, type ReproductionSummary, TABLE_METRICS } from "./summary.ts";
+
+/** "0.1234 ± 0.0012" over several seeds, "0.1234" for one. */
+export function formatMeanStd(value: MeanStd): string {
+  return value.n > 1 ? `${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}` : value.mean.toFixed(4);
+}
+
+function markdownTable(columns: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) =>
+    `| ${cells.map((c) => (typeof c === "number" ? c.toFixed(4) : c)).join(" | ")} |`;
+  return [line(columns), line(columns.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+const CONFIGURED: Record<MainRow["configuredBy"], string> = {
+  selection: "selected",
+  trial: "trial",
+  defaults: "defaults",
+  "backbone selection": "defaults + backbone's lr, dropout",
+};
+
+function mainTableRows(rows: MainRow[]): (string | number)[][] {
+  return rows.map((r) => [
+    r.system,
+    `${r.seeds.length}`,
+    ...TABLE_METRICS.map((m) => formatMeanStd(r.test[m])),
+    CONFIGURED[r.configuredBy],
+    r.bestEpochs.length === 0 ? "-" : `${r.bestEpochs.join(", ")}${r.capBound ? " (cap)" : ""}`,
+    `${r.meanTrainSeconds.toFixed(0)} s`,
+  ]);
+}
+
+function systemRows(rows: SystemSummary[]): (string | number)[][] {
+  return rows.map((r) => [
+    r.system,
+    `${r.seeds.length}`,
+    ...TABLE_METRICS.map((m) => formatMeanStd(r.test[m])),
+    `${r.meanTrainSeconds.toFixed(0)} s`,
+  ]);
+}
+
+function significanceLine(s: SignificanceResult): string {
+  return `${s.system} vs ${s.baseline}: mean difference in ` +
+    `per-user test NDCG@10 ${s.tTest.meanDifference.toFixed(4)}, paired t-test p = ` +
+    `${s.tTest.pValue.toPrecision(3)}, Wilcoxon p = ${s.wilcoxon.pValue.toPrecision(3)} ` +
+    `(n = ${s.tTest.n} users)`;
+}
+
+/** The tables shared by the report and the README, with headings at `level` (2 = "##"). */
+function tables(summary: ReproductionSummary, level: number, readme = false): string[] {
+  const h = (text: string) => `${"#".repeat(level)} ${text}`;
+  const parts: string[] = [];
+  parts.push(h("Budget: stopping and selection per dataset"), "");
+  parts.push(
+    markdownTable(
+      ["dataset", "epoch cap", "patience", "trials per system", "selected systems", "seeds"],
+      summary.budgets.map((b) => [
+        b.dataset,
+        `${b.maxEpochs}`,
+        `${b.patience}`,
+        `${b.trials}`,
+        b.selected.join(", ") || "none",
+        b.seeds.join(", "),
+      ]),
+    ),
+    "",
+  );
+  const c = summary.convergence;
+  parts.push(
+    `Convergence: ${c.capBound} of ${c.neuralCells} finished neural runs ended at the epoch cap ` +
+      `(goal 0); the latest best epoch of any run is ${c.maxBestEpoch} (smallest cap ${c.minCap}).`,
+    ...(c.capBound > 0 && c.capBound <= 10
+      ? ["", `Cap-bound runs: ${c.capBoundKeys.join(", ")}`]
+      : []),
+    "",
+  );
+  for (const [label, { rows, significance }] of Object.entries(summary.main)) {
+    if (rows.length === 0) continue;
+    parts.push(h(`Main table: ${label} (test, mean ± std over seeds)`), "");
+    parts.push(
+      markdownTable(
+        ["system", "seeds", ...TABLE_METRICS, "configuration", "best epochs", "train time"],
+        mainTableRows(rows),
+      ),
+      "",
+    );
+    if (significance.length > 0) {
+      parts.push(
+        "Paired tests on per-user test NDCG@10 (averaged over seeds), against the strongest " +
+          "baseline chosen on validation NDCG@10 and against the same backbone without denoising:",
+        "",
+        ...significance.map((s) => `- ${significanceLine(s)}`),
+        "",
+      );
+    }
+  }
+  // The README keeps the plan's protocol only (summary.md has both).
+  for (const [label, { ranking, rows }] of Object.entries(readme ? {} : summary.otherRanking)) {
+    if (rows.length === 0) continue;
+    parts.push(
+      h(`Main table: ${label}, test under the other ranking protocol [${ranking}]`),
+      "",
+      "The same trained models (selected on validation under the protocol above), tested with " +
+        rankingText(ranking) + ":",
+      "",
+    );
+    parts.push(
+      markdownTable(["system", "seeds", ...TABLE_METRICS, "train time"], systemRows(rows)),
+      "",
+    );
+  }
+  if (summary.selection.length > 0) {
+    parts.push(h("Selection on validation (first seed; test not read)"), "");
+    for (const table of summary.selection) {
+      if (table.finished === 0) {
+        parts.push(
+          `**${table.system} on ${table.dataset}**: none of ${table.budget} trials finished.`,
+          "",
+        );
+        continue;
+      }
+      parts.push(
+        `**${table.system} on ${table.dataset}**: ${table.finished} of ${table.budget} trials ` +
+          `finished; trials start from: ${table.inherited}.`,
+        "",
+        markdownTable(
+          ["trial", "settings", "valid NDCG@10", "best epoch", "chosen"],
+          table.rows.map((r) => [
+            `${r.trial}`,
+            r.settings,
+            r.diverged ? "diverged" : r.valid.toFixed(4),
+            `${r.bestEpoch}/${r.epochsRun}${r.capBound ? " (cap)" : ""}`,
+            r.chosen ? "yes" : "",
+          ]),
+        ),
+        "",
+      );
+    }
+  }
+  for (const [label, rows] of Object.entries(summary.ablation)) {
+    if (rows.length === 0) continue;
+    parts.push(h(`Ablation: ${label}`), "");
+    parts.push(
+      markdownTable(["system", "seeds", ...TABLE_METRICS, "train time"], systemRows(rows)),
+      "",
+    );
+  }
+  if (summary.designChoices.length > 0) {
+    parts.push(
+      h("Design choices of Demure-SASRec (one choice flipped from the selected configuration)"),
+      "",
+    );
+    parts.push(
+      markdownTable(
+        [
+          "dataset",
+          "choice flipped",
+          "seed",
+          "valid NDCG@10 (selected / flipped)",
+          "test NDCG@10 (selected / flipped)",
+        ],
+        summary.designChoices.map((d) => [
+          d.dataset,
+          d.choice,
+          `${d.seed}`,
+          `${d.selected.valid.toFixed(4)} / ${d.flipped.valid.toFixed(4)}`,
+          `${d.selected.test.toFixed(4)} / ${d.flipped.test.toFixed(4)}`,
+        ]),
+      ),
+      "",
+    );
+  }
+  for (const d of summary.diagnosis) {
+    parts.push(h(`Diagnosis: Demure-SASRec vs SASRec-MM on ${d.dataset} (first seed)`), "");
+    const [base, demure] = d.curves;
+    const row = (curve: typeof base) => {
+      const i = curve.epochs.indexOf(curve.bestEpoch);
+      return [
+        curve.system,
+        `${curve.bestEpoch}/${curve.epochs.length}`,
+        i < 0 ? "-" : curve.validNdcg[i].toFixed(4),
+        i < 0 ? "-" : curve.recommendationLoss[i].toFixed(4),
+        i < 0 ? "-" : curve.auxiliaryLoss[i].toFixed(4),
+        curve.warmupEndedAfterEpoch !== undefined ? `${curve.warmupEndedAfterEpoch}` : "-",
+      ];
+    };
+    parts.push(
+      markdownTable(
+        [
+          "system",
+          "best epoch / epochs run",
+          "valid NDCG@10 at best",
+          "L_rec at best",
+          "lambda L_cl at best",
+          "warm-up ended after epoch",
+        ],
+        [row(base), row(demure)],
+      ),
+      "",
+    );
+    const rates = Object.entries(d.noiseRateByModality);
+    if (rates.length > 0) {
+      parts.push(
+        "Share of each modality's (position, modality) pairs that Demure masked as noise, over " +
+          "its training: " + rates.map(([m, r]) => `${m} ${(100 * r).toFixed(0)} %`).join(", ") +
+          ".",
+        "",
+      );
+    }
+    if (d.popularity.length > 0) {
+      parts.push(
+        markdownTable(
+          [
+            "test item's training interactions",
+            "users",
+            "SASRec-MM",
+            "Demure-SASRec",
+            "gain",
+          ],
+          d.popularity.map((b) => {
+            const base = b.bySystem["SASRec-MM"]?.["NDCG@10"] ?? NaN;
+            const ours = b.bySystem["Demure-SASRec"]?.["NDCG@10"] ?? NaN;
+            return [b.label, `${b.users}`, base, ours, ours - base];
+          }),
+        ),
+        "",
+      );
+    }
+  }
+  if (summary.noiseLevel.length > 0) {
+    parts.push(h("Noise level (synthetic): test NDCG@10"), "");
+    parts.push(
+      markdownTable(
+        ["noise fraction", "SASRec-MM", "Demure-SASRec", "gain"],
+        summary.noiseLevel.map((n) => [
+          String(n.noiseFraction),
+          formatMeanStd(n.multiModal),
+          formatMeanStd(n.demure),
+          n.gain,
+        ]),
+      ),
+      "",
+    );
+  }
+  if (summary.sensitivity.length > 0) {
+    parts.push(
+      h("Sensitivity (synthetic, Demure-SASRec around its selected configuration, first seed)"),
+      "",
+    );
+    parts.push(
+      markdownTable(
+        ["parameter", "value", "valid NDCG@10", "test NDCG@10"],
+        summary.sensitivity.map((s) => [s.parameter, String(s.value), s.valid, s.test]),
+      ),
+      "",
+    );
+  }
+  for (const [label, buckets] of Object.entries(readme ? {} : summary.coldStart)) {
+    const systems = Object.keys(buckets[0]?.bySystem ?? {});
+    if (systems.length === 0) continue;
+    parts.push(
+      h(`Cold start: ${label} (test NDCG@10 by training interactions of the test item)`),
+      "",
+    );
+    parts.push(
+      markdownTable(
+        ["test item's training interactions", "users", ...systems],
+        buckets.map((b) => [
+          b.label,
+          String(b.users),
+          ...systems.map((s) => b.bySystem[s]["NDCG@10"]),
+        ]),
+      ),
+      "",
+    );
+  }
+  if (summary.attribution.length > 0) {
+    parts.push(
+      h(`Attribution against the planted truth (synthetic, rho = ${SCORED_NOISE_FRACTION})`),
+      "",
+    );
+    parts.push(
+      markdownTable(
+        [
+          "model",
+          "method",
+          "ROC-AUC (pairs)",
+          "ROC-AUC (user x modality)",
+          "precision",
+          "recall",
+          "seconds",
+        ],
+        summary.attribution.map((a) => [
+          a.system,
+          a.method,
+          formatMeanStd(a.rocAuc),
+          formatMeanStd(a.userModalityRocAuc),
+          formatMeanStd(a.precision),
+          formatMeanStd(a.recall),
+          a.seconds.toFixed(1),
+        ]),
+      ),
+      "",
+    );
+  }
+  parts.push(
+    `${summary.cells} cells, ${(summary.totalTrainSeconds / 60).toFixed(1)} min of training ` +
+      "(summed over cells).",
+  );
+  if (summary.pending.length > 0) {
+    parts.push(
+      "",
+      `**Partial run**: ${summary.pending.length} cells of the plan have not finished ` +
+        "(`deno task reproduce --select` resumes them).",
+    );
+  }
+  return parts;
+}
+
+/** The markdown report (`summary.md`). */
+export function summaryMarkdown(summary: ReproductionSummary): string {
+  const parts: string[] = [`# Demure reproduction (${summary.mode} mode)`, "", "## Protocol", ""];
+  parts.push(...summary.protocol.map((line) => `- ${line}`), "");
+  for (const [label, info] of Object.entries(summary.datasets)) {
+    parts.push(`### ${label}`, "", "```", info.statistics, "```", "");
+  }
+  parts.push(...tables(summary, 2));
+  return parts.join("\n") + "\n";
+}
+
+/** The README's generated tables (between the tables markers), headings at level 4. */
+export function readmeTables(summary: ReproductionSummary): string {
+  return tables(summary, 4, true).join("\n");
+}
+
+/** Marks around the generated tables in README.md. */
+export const README_TABLES_START = "<!-- tables:start (generated by `deno task report`) -->";
+export const README_TABLES_END = "<!-- tables:end -->";
+// `deno fmt` leaves the generated block as written, so that it compares equal to a fresh one.
+const FMT_IGNORE_START = "<!-- deno-fmt-ignore-start -->";
+const FMT_IGNORE_END = "<!-- deno-fmt-ignore-end -->";
+
+/** The generated block of `readme` (between the markers), or undefined when it has none. */
+export function readmeTablesOf(readme: string): string | undefined {
+  const start = readme.indexOf(README_TABLES_START);
+  const end = readme.indexOf(README_TABLES_END);
+  if (start < 0 || end < start) return undefined;
+  return readme.slice(start + README_TABLES_START.length, end).trim()
+    .replace(FMT_IGNORE_START, "").replace(FMT_IGNORE_END, "").trim();
+}
+
+/** `readme` with its generated block replaced by `tablesMarkdown`. */
+export function replaceReadmeTables(readme: string, tablesMarkdown: string): string {
+  const start = readme.indexOf(README_TABLES_START);
+  const end = readme.indexOf(README_TABLES_END);
+  if (start < 0 || end < start) {
+    throw new Error(
+      `README.md: the markers "${README_TABLES_START}" and "${README_TABLES_END}" are missing`,
+    );
+  }
+  return readme.slice(0, start + README_TABLES_START.length) + "\n" + FMT_IGNORE_START +
+    "\n\n" + tablesMarkdown.trim() + "\n\n" + FMT_IGNORE_END + "\n" + readme.slice(end);
+}

@@ -1,0 +1,99 @@
+/**
+ * Results of record: the committed result file of every finished cell (`results-of-record/<mode>`:
+ * settings, metrics, per-user test NDCG@10, best epoch, timings; no weights) and the check that a
+ * rerun of a cell reproduces its record.
+ *
+ * Training is deterministic for a seed on one backend and one BLAS thread count, so a rerun in the
+ * same environment must give bit-identical metrics. Elsewhere (another thread count changes the
+ * order of floating-point sums, which training amplifies) a rerun counts as reproduced when every
+ * metric is within {@linkcode RERUN_TOLERANCE} of the record.
+ *
+ * @example
+ * ```ts
+ * const plan = planOfResults("full", RECORDS_DIR.full);
+ * const cells = verificationSubset(plan);
+ * const check = compareWithRecord(recorded, rerun);
+ * console.log(check.status); // "identical"
+ * ```
+ */
+import { cellsOf, type ExperimentMode, type ExperimentPlan, type PlannedCell } from "./plan.ts";
+import type { CellEnvironment, CellResult } from "./run_cell.ts";
+
+/** Where the committed results of each mode live, relative to the project root. */
+export const RECORDS_DIR: Record<ExperimentMode, string> = {
+  full: "results-of-record/full",
+  quick: "results-of-record/quick",
+};
+
+/** Largest absolute difference of a metric between a rerun and its record in another environment. */
+export const RERUN_TOLERANCE = 0.005;
+
+/**
+ * The default verification subset: every system of the main table on every dataset at the first
+ * seed (the cheapest set that reruns each system's training on both datasets once).
+ */
+export function verificationSubset(plan: ExperimentPlan): PlannedCell[] {
+  return cellsOf(plan, "main").filter((cell) =>
+    !cell.waitsFor && cell.seed === plan.datasets[cell.dataset.kind].seeds[0]
+  );
+}
+
+/** How a rerun compares with its record. */
+export interface RerunCheck {
+  /** The cell's key. */
+  key: string;
+  /** How the rerun compares with the record. */
+  status: "identical" | "within tolerance" | "differs" | "no record";
+  /** Same backend and BLAS thread count as the record. */
+  sameEnvironment: boolean;
+  /** Largest absolute difference over the validation and test metrics. */
+  maxDifference: number;
+  /** The record's test NDCG@10 (undefined without a record). */
+  recorded?: number;
+  /** The rerun's test NDCG@10. */
+  rerun: number;
+}
+
+function sameEnvironment(a: CellEnvironment | undefined, b: CellEnvironment): boolean {
+  return a !== undefined && a.backend === b.backend && a.blasThreads === b.blasThreads &&
+    a.arch === b.arch;
+}
+
+/** Compares the metrics of a rerun with the record of the same cell. */
+export function compareWithRecord(
+  key: string,
+  recorded: CellResult | undefined,
+  rerun: CellResult,
+): RerunCheck {
+  const rerunNdcg = rerun.test["NDCG@10"];
+  const same = sameEnvironment(recorded?.environment, rerun.environment);
+  if (recorded === undefined) {
+    return {
+      key,
+      status: "no record",
+      sameEnvironment: false,
+      maxDifference: NaN,
+      rerun: rerunNdcg,
+    };
+  }
+  let maxDifference = 0;
+  for (const stage of ["valid", "test"] as const) {
+    for (const [metric, value] of Object.entries(recorded[stage])) {
+      maxDifference = Math.max(maxDifference, Math.abs(value - (rerun[stage][metric] ?? NaN)));
+      if (Number.isNaN(rerun[stage][metric])) maxDifference = Infinity;
+    }
+  }
+  const status = maxDifference === 0
+    ? "identical"
+    : !same && maxDifference <= RERUN_TOLERANCE
+    ? "within tolerance"
+    : "differs";
+  return {
+    key,
+    status,
+    sameEnvironment: same,
+    maxDifference,
+    recorded: recorded.test["NDCG@10"],
+    rerun: rerunNdcg,
+  };
+}

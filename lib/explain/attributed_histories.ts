@@ -1,0 +1,331 @@
+/**
+ * Named, typed views of an attribution of a batch of histories: the flat `[batch, position,
+ * modality]` arrays of an {@linkcode AttributionResult} read as rows of (user, history item,
+ * modality, contribution), by user, by modality, as a table for `displayTable`, as a danfo
+ * DataFrame, or as a contribution heatmap of a user's most recent items. The index arithmetic of
+ * the flat layout lives here and nowhere else.
+ *
+ * @example
+ * ```ts
+ * const result = attributeBatch(model, batch);
+ * const histories = new AttributedHistories(result, batch, dataset, model.modalityNames);
+ * histories.rows({ user: batch.users[0] }).slice(0, 3); // ContributionRow[]
+ * histories.byModality(); // ModalityRow[]
+ * ```
+ */
+import type { AttributionResult } from "../attribution/types.ts";
+import { type DataFrame, recordsFrame } from "../data/dataframe.ts";
+import type { InteractionDataset, PlantedTruth, SequenceBatch } from "../data/types.ts";
+import { contributionHeatmap, type ContributionHeatmapInput } from "../viz/contribution_heatmap.ts";
+import type { Figure } from "../viz/figure.ts";
+
+/** One valid (user, history item, modality) pair. */
+export interface ContributionRow {
+  /** External user id. */
+  user: string;
+  /** Internal user id (row of the dataset). */
+  userIndex: number;
+  /** How far back the item is: 1 = the most recent history item of the window. */
+  recency: number;
+  /** Title (or external id) of the history item. */
+  item: string;
+  /** Internal item id. */
+  itemIndex: number;
+  /** The modality's name. */
+  modality: string;
+  /** Raw contribution (method's units). */
+  contribution: number;
+  /** Contribution normalised per user (z-score or rank). */
+  normalised: number;
+  /** Selected as noise. */
+  noise: boolean;
+}
+
+/** One (user, modality): the attribution judged over all of the user's history items. */
+export interface UserModalityRow {
+  /** External user id. */
+  user: string;
+  /** Internal user id (row of the dataset). */
+  userIndex: number;
+  /** The modality's name. */
+  modality: string;
+  /** Valid history items that carry this modality. */
+  items: number;
+  /** Mean normalised contribution over those items. */
+  meanNormalised: number;
+  /** Share of those items at which the modality was selected as noise. */
+  noiseShare: number;
+  /** The majority vote `noiseShare > 0.5` (the vote `scoreAgainstTruth` uses at this level). */
+  calledNoise: boolean;
+  /** With a planted truth: whether the modality truly drives the user. */
+  planted?: "point of interest" | "noise";
+}
+
+/** One modality over the whole batch. */
+export interface ModalityRow {
+  /** The modality's name. */
+  modality: string;
+  /** Valid (user, item) pairs that carry this modality. */
+  pairs: number;
+  /** Mean raw contribution over those pairs. */
+  meanContribution: number;
+  /** Mean normalised contribution over those pairs. */
+  meanNormalised: number;
+  /** Share of the pairs selected as noise. */
+  noiseRate: number;
+}
+
+/** Which rows {@linkcode AttributedHistories.rows} returns. */
+export interface RowFilter {
+  /** Internal user id. */
+  user?: number;
+  /** Only this modality. */
+  modality?: string;
+  /** Only the `n` most recent history items of each user. */
+  lastItems?: number;
+}
+
+/** A table for `displayTable` (columns and rows). */
+export interface RowTable {
+  /** Column headers. */
+  columns: string[];
+  /** Rows, one cell per column. */
+  rows: Array<Array<string | number>>;
+}
+
+/** Options of {@linkcode AttributedHistories.heatmap}. */
+export interface HistoryHeatmapOptions {
+  /** How many of the most recent history items to show (default 12). */
+  lastItems?: number;
+  /** `[batch, position, modality]` values to draw instead of the normalised contributions (for
+   * example a contrastive view's mask). */
+  values?: ArrayLike<number>;
+  /** Figure title. */
+  title?: string;
+  /** Title of the colour bar. */
+  colorBarTitle?: string;
+  /** Colour scale of the heatmap (as in {@linkcode ContributionHeatmapInput}). */
+  scale?: ContributionHeatmapInput["scale"];
+  /** Longest item label before it is cut with an ellipsis (default 22). */
+  labelLength?: number;
+}
+
+/** See the module comment. */
+export class AttributedHistories {
+  /** The attribution. */
+  readonly result: AttributionResult;
+  /** The histories it attributed. */
+  readonly batch: SequenceBatch;
+  /** Where user and item names come from. */
+  readonly dataset: InteractionDataset;
+  /** Names along the modality axis (the model's `modalityNames`). */
+  readonly modalityNames: readonly string[];
+
+  /** Wraps the attribution `result` of `batch`; throws when their shapes disagree. */
+  constructor(
+    result: AttributionResult,
+    batch: SequenceBatch,
+    dataset: InteractionDataset,
+    modalityNames: readonly string[],
+  ) {
+    const [rows, positions, modalities] = result.shape;
+    if (rows !== batch.batchSize || positions !== batch.length) {
+      throw new Error(
+        `AttributedHistories: result shape [${result.shape}] does not match the batch ` +
+          `[${batch.batchSize}, ${batch.length}]`,
+      );
+    }
+    if (modalities !== modalityNames.length) {
+      throw new Error(
+        `AttributedHistories: ${modalityNames.length} modality names for ${modalities} modalities`,
+      );
+    }
+    this.result = result;
+    this.batch = batch;
+    this.dataset = dataset;
+    this.modalityNames = modalityNames;
+  }
+
+  /** Internal user ids, in batch order. */
+  get users(): number[] {
+    return Array.from(this.batch.users);
+  }
+
+  /** Title (or external id) of an internal item id. */
+  itemName(item: number): string {
+    return this.dataset.itemTitles?.[item] ?? this.dataset.itemIds[item];
+  }
+
+  #row(user: number): number {
+    const row = this.batch.users.indexOf(user);
+    if (row < 0) throw new Error(`AttributedHistories: user ${user} is not in the batch`);
+    return row;
+  }
+
+  #flat(row: number, position: number, modality: number): number {
+    return (row * this.batch.length + position) * this.modalityNames.length + modality;
+  }
+
+  /** Every valid pair (or those `filter` keeps), users in batch order, oldest item first. */
+  rows(filter: RowFilter = {}): ContributionRow[] {
+    const { length } = this.batch;
+    const rows = filter.user === undefined
+      ? this.users.map((_, row) => row)
+      : [this.#row(filter.user)];
+    const out: ContributionRow[] = [];
+    for (const row of rows) {
+      const userIndex = this.batch.users[row];
+      const first = filter.lastItems === undefined ? 0 : Math.max(0, length - filter.lastItems);
+      for (let position = first; position < length; position++) {
+        const itemIndex = this.batch.items[row * length + position];
+        for (const [modality, name] of this.modalityNames.entries()) {
+          if (filter.modality !== undefined && name !== filter.modality) continue;
+          const i = this.#flat(row, position, modality);
+          if (!this.result.validMask[i]) continue;
+          out.push({
+            user: this.dataset.userIds[userIndex],
+            userIndex,
+            recency: length - position,
+            item: this.itemName(itemIndex),
+            itemIndex,
+            modality: name,
+            contribution: this.result.contributions[i],
+            normalised: this.result.normalised[i],
+            noise: this.result.noiseMask[i] > 0,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The `k` pairs of a user with the highest normalised contribution (the strongest reasons). */
+  strongest(user: number, k: number, filter: Omit<RowFilter, "user"> = {}): ContributionRow[] {
+    return this.rows({ ...filter, user }).sort((a, b) => b.normalised - a.normalised).slice(0, k);
+  }
+
+  /** Per (user, modality): mean contribution and noise share over the user's items. */
+  userModalities(options: { user?: number; truth?: PlantedTruth } = {}): UserModalityRow[] {
+    const out: UserModalityRow[] = [];
+    const rows = options.user === undefined
+      ? this.users.map((_, row) => row)
+      : [this.#row(options.user)];
+    for (const row of rows) {
+      const userIndex = this.batch.users[row];
+      for (const [modality, name] of this.modalityNames.entries()) {
+        let items = 0;
+        let flagged = 0;
+        let sum = 0;
+        for (let position = 0; position < this.batch.length; position++) {
+          const i = this.#flat(row, position, modality);
+          if (!this.result.validMask[i]) continue;
+          items += 1;
+          flagged += this.result.noiseMask[i] > 0 ? 1 : 0;
+          sum += this.result.normalised[i];
+        }
+        if (items === 0) continue;
+        const entry: UserModalityRow = {
+          user: this.dataset.userIds[userIndex],
+          userIndex,
+          modality: name,
+          items,
+          meanNormalised: sum / items,
+          noiseShare: flagged / items,
+          calledNoise: flagged / items > 0.5,
+        };
+        const column = options.truth?.modalityNames.indexOf(name) ?? -1;
+        if (options.truth && column >= 0) {
+          const truth = options.truth;
+          const interest = truth.pointsOfInterest[userIndex * truth.modalityNames.length + column];
+          entry.planted = interest === 1 ? "point of interest" : "noise";
+        }
+        out.push(entry);
+      }
+    }
+    return out;
+  }
+
+  /** Per modality over the whole batch. */
+  byModality(): ModalityRow[] {
+    return this.result.aggregateByModality.map((aggregate) => ({
+      modality: this.modalityNames[aggregate.modality],
+      pairs: aggregate.count,
+      meanContribution: aggregate.meanContribution,
+      meanNormalised: aggregate.meanNormalised,
+      noiseRate: aggregate.noiseRate,
+    }));
+  }
+
+  /**
+   * A contribution heatmap of one user's most recent items (oldest left) by modality; padding and
+   * missing modalities are blank.
+   */
+  heatmap(user: number, options: HistoryHeatmapOptions = {}): Figure {
+    const row = this.#row(user);
+    const { length } = this.batch;
+    const shown = Math.min(options.lastItems ?? 12, length);
+    const first = length - shown;
+    const modalities = this.modalityNames.length;
+    const source = options.values ?? this.result.normalised;
+    const values: number[] = [];
+    const valid: number[] = [];
+    for (let position = first; position < length; position++) {
+      for (let modality = 0; modality < modalities; modality++) {
+        const i = this.#flat(row, position, modality);
+        valid.push(this.result.validMask[i]);
+        values.push(this.result.validMask[i] ? source[i] : 0);
+      }
+    }
+    const cut = options.labelLength ?? 22;
+    const labels = Array.from({ length: shown }, (_, p) => {
+      const position = first + p;
+      if (!this.batch.valid[row * length + position]) return "(padding)";
+      const name = this.itemName(this.batch.items[row * length + position]);
+      return name.length > cut ? `${name.slice(0, cut - 1)}…` : name;
+    });
+    return contributionHeatmap({
+      values,
+      valid,
+      numPositions: shown,
+      modalityNames: [...this.modalityNames],
+      positionLabels: labels,
+      title: options.title ?? `User ${this.dataset.userIds[user]}: normalised contribution`,
+      ...(options.colorBarTitle ? { colorBarTitle: options.colorBarTitle } : {}),
+      scale: options.scale ?? "signed",
+    });
+  }
+}
+
+/**
+ * Rows of any of the views as a table for `displayTable` (columns in the rows' key order).
+ *
+ * @example
+ * ```ts
+ * await displayTable({ caption: "user 1", ...rowsTable(histories.userModalities({ user: 1 })) });
+ * ```
+ */
+export function rowsTable<Row extends object>(rows: readonly Row[]): RowTable {
+  if (rows.length === 0) return { columns: [], rows: [] };
+  const columns = Object.keys(rows[0]);
+  return {
+    columns,
+    rows: rows.map((row) =>
+      columns.map((column) => {
+        const value = (row as Record<string, unknown>)[column];
+        return typeof value === "number" || typeof value === "string" ? value : String(value);
+      })
+    ),
+  };
+}
+
+/**
+ * Rows of any of the views as a danfo DataFrame (`print()`, `groupby()`, `describe()`).
+ *
+ * @example
+ * ```ts
+ * rowsFrame(histories.rows()).groupby(["modality"]).mean().print();
+ * ```
+ */
+export function rowsFrame<Row extends object>(rows: readonly Row[]): DataFrame {
+  return recordsFrame(rows as unknown as Array<Record<string, string | number | boolean>>);
+}

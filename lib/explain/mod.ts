@@ -1,0 +1,32 @@
+/**
+ * Explanations: recommend for a user and say why, as typed rows of (history item, modality,
+ * contribution); named views of any attribution (by user, by modality, as a table, as a danfo
+ * DataFrame, as a heatmap).
+ *
+ * @example
+ * ```ts
+ * import { describeRecommendation, explainRecommendations } from "./mod.ts";
+ * const { recommendations } = await explainRecommendations(model, split, { users: 3 });
+ * recommendations.map(describeRecommendation).forEach((line) => console.log(line));
+ * ```
+ *
+ * @module
+ */
+export {
+  AttributedHistories,
+  type ContributionRow,
+  type HistoryHeatmapOptions,
+  type ModalityRow,
+  type RowFilter,
+  rowsFrame,
+  rowsTable,
+  type RowTable,
+  type UserModalityRow,
+} from "./attributed_histories.ts";
+export {
+  describeRecommendation,
+  type ExplainOptions,
+  explainRecommendations,
+  type Explanations,
+  type Recommendation,
+} from "./explain.ts";

@@ -1,0 +1,191 @@
+/**
+ * The device check: which WebGPU adapter Deno sees (or why none), then one training epoch of the
+ * library's SASRec on the Beauty-shaped workload (`generateWorkloadDataset`: about 22k users, 12k
+ * items, median history 6, maximum length 50) on `webgpu` and on `wasm`, timed, and their ratio.
+ *
+ * Each backend runs in a child process of this program (a process chooses its backend once), from
+ * the same seed; the parent prints one line per backend and the ratio. Built into one archive by
+ * `deno task gpu-check:build` (see `scripts/gpu_check.sh` and docs/gpu.md).
+ *
+ *   deno run -A scripts/gpu_check.ts [--backends webgpu,wasm] [--max-batches N] [--users N]
+ *   deno run -A scripts/gpu_check.ts --adapter     the adapter line only
+ */
+import { parseArgs } from "node:util";
+import { initBackend } from "../lib/backend/init_backend.ts";
+import { tf } from "../lib/backend/tf.ts";
+import { probeWebgpu } from "../lib/backend/webgpu.ts";
+import { leaveOneOutSplit } from "../lib/data/protocol/leave_one_out.ts";
+import { BEAUTY_SHAPE, generateWorkloadDataset } from "../lib/data/workload_shape.ts";
+import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
+import { trainModel } from "../lib/train/trainer.ts";
+
+/** What a child reports (one JSON line on stdout, prefixed). */
+interface EpochTiming {
+  backend: string;
+  reason: string;
+  /** Extra kernels of the backend (OpenBLAS matrix products, ...). */
+  kernels: string[];
+  users: number;
+  items: number;
+  steps: number;
+  /** Seconds of the epoch's training steps (forward, backward, update, the one read per step). */
+  trainSeconds: number;
+  /** Seconds of the full-ranking validation after the epoch. */
+  validationSeconds: number;
+  loss: number;
+  validNdcg10: number;
+}
+
+const RESULT_PREFIX = "gpu_check result: ";
+const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    adapter: { type: "boolean", default: false },
+    child: { type: "string" },
+    backends: { type: "string", default: "webgpu,wasm" },
+    "max-batches": { type: "string" },
+    users: { type: "string" },
+  },
+});
+
+function positiveInteger(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`--${name}: "${text}" is not a positive integer`);
+  }
+  return value;
+}
+
+/** One epoch on the backend chosen by DEMURE_BACKEND (child process). */
+async function timeEpoch(): Promise<EpochTiming> {
+  const choice = await initBackend({ verbose: false });
+  const users = positiveInteger("users", values.users) ?? BEAUTY_SHAPE.numUsers;
+  const maxBatches = positiveInteger("max-batches", values["max-batches"]);
+  const dataset = generateWorkloadDataset({ seed: 0, numUsers: users });
+  const split = leaveOneOutSplit(dataset, { maxLength: 50 });
+  const model = new SequentialRecommender(split.dataset, {
+    backbone: "sasrec",
+    maxLength: 50,
+    seed: 0,
+  });
+  try {
+    // Warm-up on a throwaway model: tfjs compiles kernels (WebGPU pipelines) for each new shape,
+    // once per process; the timed epoch should not pay for it.
+    const warmup = new SequentialRecommender(split.dataset, { backbone: "sasrec", maxLength: 50 });
+    await trainModel(warmup, split, { maxEpochs: 1, maxBatchesPerEpoch: 2, resume: false }, {
+      onProgress: () => {},
+      validate: () => ({ "NDCG@10": 0 }),
+    });
+    warmup.dispose();
+    const result = await trainModel(model, split, {
+      maxEpochs: 1,
+      seed: 0,
+      resume: false,
+      ...(maxBatches ? { maxBatchesPerEpoch: maxBatches } : {}),
+    }, { onProgress: () => {} });
+    const epoch = result.history[0];
+    const trainSeconds = epoch.stepSeconds * epoch.steps;
+    return {
+      backend: choice.backend,
+      reason: choice.reason,
+      kernels: choice.kernels,
+      users: dataset.numUsers,
+      items: dataset.numItems,
+      steps: epoch.steps,
+      trainSeconds,
+      validationSeconds: epoch.epochSeconds - trainSeconds,
+      loss: epoch.loss,
+      validNdcg10: epoch.validation?.["NDCG@10"] ?? NaN,
+    };
+  } finally {
+    model.dispose();
+    tf.disposeVariables();
+  }
+}
+
+/** Runs this program again with DEMURE_BACKEND=backend; its result, or why there is none. */
+async function runChild(backend: string): Promise<EpochTiming | string> {
+  const self = Deno.execPath();
+  // Compiled, the program is the executable; under `deno run`, pass the script again.
+  const script = /\/deno(\.exe)?$/.test(self)
+    ? ["run", "-A", new URL(import.meta.url).pathname]
+    : [];
+  const args = [...script, "--child", backend];
+  if (values["max-batches"]) args.push("--max-batches", values["max-batches"]);
+  if (values.users) args.push("--users", values.users);
+  const output = await new Deno.Command(self, {
+    args,
+    env: { DEMURE_BACKEND: backend },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
+  if (output.code === 0 && line) return JSON.parse(line.slice(RESULT_PREFIX.length));
+  const stderr = new TextDecoder().decode(output.stderr).trim().split("\n");
+  return `exit ${output.code}: ${stderr[stderr.length - 1] || "no output"}`;
+}
+
+function describe(t: EpochTiming): string {
+  return `${t.backend}: ${t.steps} steps in ${t.trainSeconds.toFixed(1)} s ` +
+    `(${(1000 * t.trainSeconds / t.steps).toFixed(1)} ms/step), validation ` +
+    `${t.validationSeconds.toFixed(1)} s, loss ${t.loss.toFixed(4)}, valid NDCG@10 ` +
+    `${t.validNdcg10.toFixed(4)} [${t.reason}${
+      t.kernels.length ? `; kernels: ${t.kernels.join(", ")}` : ""
+    }]`;
+}
+
+if (values.child !== undefined) {
+  try {
+    console.log(RESULT_PREFIX + JSON.stringify(await timeEpoch()));
+  } catch (error) {
+    console.error(`gpu_check (${values.child}): ${(error as Error).message.split("\n")[0]}`);
+    Deno.exit(1);
+  }
+  Deno.exit(0);
+}
+
+const probe = await probeWebgpu();
+console.log(
+  `adapter: ${
+    probe.available ? probe.reason : `none (${probe.reason})`
+  }; deno ${Deno.version.deno}`,
+);
+if (values.adapter) Deno.exit(probe.available ? 0 : 1);
+
+const backends = values.backends.split(",");
+for (const backend of backends) {
+  if (!(BACKENDS as readonly string[]).includes(backend)) {
+    console.error(`gpu_check: --backends: "${backend}" is not one of ${BACKENDS.join(", ")}`);
+    Deno.exit(2);
+  }
+}
+const shape = `${values.users ?? BEAUTY_SHAPE.numUsers} users x ${BEAUTY_SHAPE.numItems} items`;
+console.log(
+  `workload: Beauty-shaped (${shape}, median history ${BEAUTY_SHAPE.medianHistory}, max length ` +
+    `50); SASRec defaults; one epoch${
+      values["max-batches"] ? ` capped at ${values["max-batches"]} batches` : ""
+    } per backend`,
+);
+const timings = new Map<string, EpochTiming>();
+for (const backend of backends) {
+  const result = await runChild(backend);
+  if (typeof result === "string") console.log(`${backend}: no timing (${result})`);
+  else {
+    timings.set(backend, result);
+    console.log(describe(result));
+  }
+}
+const gpu = timings.get("webgpu");
+const wasm = timings.get("wasm");
+if (gpu && wasm) {
+  console.log(
+    `ratio wasm / webgpu: training ${(wasm.trainSeconds / gpu.trainSeconds).toFixed(2)}x, ` +
+      `validation ${(wasm.validationSeconds / gpu.validationSeconds).toFixed(2)}x ` +
+      `(above 1: webgpu is faster)`,
+  );
+} else console.log("ratio wasm / webgpu: not available (a backend gave no timing)");
+Deno.exit(timings.size === backends.length ? 0 : 1);

@@ -1,0 +1,53 @@
+/**
+ * Re-runs one cell from its result file (the settings stored in it) and prints the comparison
+ * with the stored metrics as one JSON line: `{ key, status, maxDifference, sameEnvironment }`.
+ * Run it with the record's `DEMURE_BLAS_THREADS` for a bit-identical rerun.
+ *
+ *   deno run -A scripts/rerun_cell.ts results-of-record/quick/cells/<file>.json
+ *   deno run -A scripts/rerun_cell.ts --write <file>   replace the stored result by the rerun's
+ *                                  (after a deliberate change of the numerics)
+ *
+ * Exits 1 when the rerun does not reproduce the record (see `lib/experiments/verify.ts`).
+ */
+import { initBackend } from "../lib/backend/init_backend.ts";
+import { writeFilesAtomically } from "../lib/data/atomic_write.ts";
+import { type DatasetSpec, prepareDataset } from "../lib/experiments/datasets.ts";
+import { type CellResult, runCell } from "../lib/experiments/run_cell.ts";
+import type { SystemSpec } from "../lib/experiments/systems.ts";
+import { compareWithRecord } from "../lib/experiments/verify.ts";
+import type { ModelConfigInput } from "../lib/models/sequential_recommender.ts";
+import type { TrainerConfig } from "../lib/train/trainer.ts";
+
+const write = Deno.args.includes("--write");
+const path = Deno.args.find((arg) => arg !== "--write");
+if (path === undefined) throw new Error("usage: rerun_cell.ts [--write] <cell result file>");
+const stored = JSON.parse(Deno.readTextFileSync(path)) as {
+  key: string;
+  settings: {
+    dataset: DatasetSpec;
+    system: SystemSpec;
+    seed: number;
+    model: ModelConfigInput;
+    training: Partial<TrainerConfig>;
+    scoreAttribution: boolean;
+  };
+  result: CellResult;
+};
+await initBackend({ verbose: false });
+const { settings } = stored;
+const data = await prepareDataset(settings.dataset);
+const rerun = await runCell(data, settings.system, stored.result.system, {
+  seed: settings.seed,
+  model: settings.model,
+  training: settings.training,
+  scoreAttribution: settings.scoreAttribution,
+  onProgress: () => {},
+});
+const check = compareWithRecord(stored.key, stored.result, rerun);
+console.log(JSON.stringify(check));
+if (write) {
+  writeFilesAtomically([{ path, data: JSON.stringify({ ...stored, result: rerun }, null, 1) }]);
+  console.log(`wrote ${path}`);
+  Deno.exit(0);
+}
+if (check.status !== "identical" && check.status !== "within tolerance") Deno.exit(1);

@@ -1,0 +1,46 @@
+/** The Beauty-shaped timing workload: its shape, its seed, its protocol fitness, its bad input. */
+import { assert, assertEquals, assertNotEquals, assertThrows } from "@std/assert";
+import { BEAUTY_SHAPE, generateWorkloadDataset } from "../../lib/data/workload_shape.ts";
+import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
+import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
+
+const small = { numUsers: 2000, numItems: 1500 };
+
+Deno.test("workload shape: users, items, median and minimum history, distinct items per user", () => {
+  const dataset = generateWorkloadDataset(small);
+  assertEquals([dataset.numUsers, dataset.numItems], [2000, 1500]);
+  const lengths = dataset.sequences.map((s) => s.length).sort((a, b) => a - b);
+  assertEquals(lengths[lengths.length >> 1], BEAUTY_SHAPE.medianHistory);
+  assertEquals(lengths[0], BEAUTY_SHAPE.minHistory);
+  assert(lengths.at(-1)! <= BEAUTY_SHAPE.maxHistory);
+  for (const sequence of dataset.sequences) assertEquals(new Set(sequence).size, sequence.length);
+  assertEquals(dataset.modalities.map((m) => m.name), ["id", "image", "text"]);
+  // Popularity is skewed: the most frequent item is far above the mean.
+  const counts = new Int32Array(dataset.numItems);
+  for (const sequence of dataset.sequences) for (const item of sequence) counts[item]++;
+  const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+  assert(Math.max(...counts) > 5 * mean, `max ${Math.max(...counts)}, mean ${mean}`);
+});
+
+Deno.test("workload: seeded, users 5-core, splits leave-one-out", () => {
+  const first = generateWorkloadDataset(small);
+  assertEquals(generateWorkloadDataset(small).metadata.fingerprint, first.metadata.fingerprint);
+  assertNotEquals(
+    generateWorkloadDataset({ ...small, seed: 1 }).metadata.fingerprint,
+    first.metadata.fingerprint,
+  );
+  // Users meet the k-core already; a few rare items do not (documented).
+  const core = kCoreFilter(first);
+  assert(core.numUsers > 0.8 * first.numUsers, `${core.numUsers} users left of ${first.numUsers}`);
+  assertEquals(leaveOneOutSplit(first, { maxLength: 50 }).train.length, first.numUsers);
+});
+
+Deno.test("workload: bad settings name the setting and the allowed range", () => {
+  assertThrows(() => generateWorkloadDataset({ numUsers: 0 }), Error, "numUsers");
+  assertThrows(
+    () => generateWorkloadDataset({ medianHistory: 3 }),
+    Error,
+    "medianHistory 3 must lie in [minHistory 5, maxHistory 400]",
+  );
+  assertThrows(() => generateWorkloadDataset({ clusterAffinity: 2 }), Error, "clusterAffinity");
+});

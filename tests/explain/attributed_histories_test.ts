@@ -1,0 +1,139 @@
+/**
+ * The named views of an attribution read the flat [batch, position, modality] arrays at the right
+ * places: rows, recency, the strongest reasons, the per-(user, modality) vote against a planted
+ * truth, the per-modality aggregate and the heatmap of a user's recent items.
+ */
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { aggregateByModality } from "../../lib/attribution/aggregate.ts";
+import type { AttributionResult } from "../../lib/attribution/types.ts";
+import type { InteractionDataset, PlantedTruth, SequenceBatch } from "../../lib/data/types.ts";
+import { AttributedHistories, rowsTable } from "../../lib/explain/mod.ts";
+
+// Two histories of 3 positions, 2 modalities (id, text). Row 0 (user 5) has one padding position;
+// item 3 lacks text.
+const modalityNames = ["id", "text"];
+const shape = [2, 3, 2] as const;
+const validMask = Uint8Array.of(0, 0, 1, 1, 1, 0, /* row 1 */ 1, 1, 1, 1, 1, 1);
+// Raw contribution = a code naming the pair: 100 * row + 10 * position + modality.
+const contributions = Float32Array.from(
+  { length: 12 },
+  (_, i) => validMask[i] ? 100 * Math.floor(i / 6) + 10 * (Math.floor(i / 2) % 3) + (i % 2) : 0,
+);
+const normalised = Float32Array.from(contributions, (value, i) => validMask[i] ? value / 10 : NaN);
+const noiseMask = Uint8Array.of(0, 0, 0, 1, 1, 0, /* row 1 */ 1, 0, 1, 0, 0, 1);
+const result: AttributionResult = {
+  contributions,
+  normalised,
+  userModalityScores: new Float32Array(4),
+  noiseMask,
+  interestMask: validMask.map((valid, i) => valid && !noiseMask[i] ? 1 : 0),
+  validMask,
+  shape,
+  method: "gradient_x_input",
+  normalisation: "zscore",
+  selection: { kind: "bottom_fraction", rho: 0.3 },
+  granularity: "pair",
+  aggregateByModality: aggregateByModality(contributions, normalised, noiseMask, validMask, shape),
+};
+const batch: SequenceBatch = {
+  users: Int32Array.of(5, 7),
+  items: Int32Array.of(0, 1, 3, 2, 3, 4),
+  valid: Float32Array.of(0, 1, 1, 1, 1, 1),
+  batchSize: 2,
+  length: 3,
+};
+const dataset = {
+  userIds: Array.from({ length: 8 }, (_, u) => `u${u}`),
+  itemIds: ["pad", "i1", "i2", "i3", "i4"],
+  itemTitles: ["", "One", "Two", "A very long title that will be cut", "Four"],
+} as unknown as InteractionDataset;
+const histories = new AttributedHistories(result, batch, dataset, modalityNames);
+
+Deno.test("AttributedHistories.rows: every valid pair once, named, at its flat index", () => {
+  const rows = histories.rows();
+  assertEquals(rows.length, validMask.reduce((sum, v) => sum + v, 0));
+  const [first] = histories.rows({ user: 5 });
+  // Row 0, position 1 (the oldest real item), modality id: code 10.
+  assertEquals(first, {
+    user: "u5",
+    userIndex: 5,
+    recency: 2,
+    item: "One",
+    itemIndex: 1,
+    modality: "id",
+    contribution: 10,
+    normalised: 1,
+    noise: false,
+  });
+  const text7 = histories.rows({ user: 7, modality: "text" });
+  assertEquals(text7.map((row) => row.contribution), [101, 111, 121]);
+  assertEquals(text7.map((row) => row.noise), [false, false, true]);
+  assertEquals(histories.rows({ user: 7, lastItems: 1 }).map((row) => row.item), ["Four", "Four"]);
+  assertThrows(() => histories.rows({ user: 6 }), Error, "user 6 is not in the batch");
+});
+
+Deno.test("AttributedHistories.strongest: highest normalised contributions first", () => {
+  const top = histories.strongest(7, 2);
+  assertEquals(top.map((row) => [row.recency, row.modality]), [[1, "text"], [1, "id"]]);
+});
+
+Deno.test("AttributedHistories.userModalities: noise share, majority vote and planted role", () => {
+  const truth = {
+    modalityNames: ["text"],
+    pointsOfInterest: Uint8Array.from({ length: 8 }, (_, u) => (u === 7 ? 1 : 0)),
+  } as unknown as PlantedTruth;
+  const rows = histories.userModalities({ truth });
+  const id5 = rows.find((row) => row.userIndex === 5 && row.modality === "id")!;
+  assertEquals([id5.items, id5.noiseShare, id5.calledNoise, id5.planted], [
+    2,
+    0.5,
+    false,
+    undefined,
+  ]);
+  const text5 = rows.find((row) => row.userIndex === 5 && row.modality === "text")!;
+  // Row 0's text is valid only at position 1 (item 3 lacks it), where it is noise.
+  assertEquals([text5.items, text5.noiseShare, text5.calledNoise, text5.planted], [
+    1,
+    1,
+    true,
+    "noise",
+  ]);
+  const id7 = rows.find((row) => row.userIndex === 7 && row.modality === "id")!;
+  assertEquals([id7.noiseShare, id7.calledNoise], [2 / 3, true]);
+  assertEquals(
+    rows.find((row) => row.userIndex === 7 && row.modality === "text")!.planted,
+    "point of interest",
+  );
+});
+
+Deno.test("AttributedHistories.byModality and rowsTable", () => {
+  const byModality = histories.byModality();
+  assertEquals(byModality.map((row) => [row.modality, row.pairs]), [["id", 5], ["text", 4]]);
+  assertEquals(byModality[1].noiseRate, 2 / 4);
+  const table = rowsTable(byModality);
+  assertEquals(table.columns, [
+    "modality",
+    "pairs",
+    "meanContribution",
+    "meanNormalised",
+    "noiseRate",
+  ]);
+  assertEquals(table.rows[0].slice(0, 2), ["id", 5]);
+});
+
+Deno.test("AttributedHistories.heatmap: the user's recent items, padding blank, labels cut", () => {
+  const figure = histories.heatmap(5, { lastItems: 3, labelLength: 10 });
+  const trace = figure.data[0] as { z: Array<Array<number | null>>; x: string[]; y: string[] };
+  const flat = trace.z.flat();
+  // Three positions x two modalities; the padding position and the missing text are blank.
+  assertEquals(flat.filter((value) => value === null).length, 3);
+  // z is [modality][position]: id at positions 1, 2 (codes 10, 20), text at position 1 (11).
+  assertEquals(trace.z[0], [null, 1, 2]);
+  assertEquals(trace.z[1].map((value) => value === null ? null : Math.round(value * 10)), [
+    null,
+    11,
+    null,
+  ]);
+  const labels = [...trace.x, ...trace.y].join("|");
+  assert(labels.includes("(padding)") && labels.includes("A very lo…"), labels);
+});
