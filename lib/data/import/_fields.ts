@@ -56,8 +56,9 @@ export function finiteNumber(
  * U+FFFD). Names the first such line.
  */
 export function rejectBinary(path: string, text: string): void {
-  const bad = text.search(/[\u0000\uFFFD]/);
-  if (bad < 0) return;
+  const positions = [text.indexOf("\u0000"), text.indexOf("\uFFFD")].filter((i) => i >= 0);
+  if (positions.length === 0) return;
+  const bad = Math.min(...positions);
   const line = text.slice(0, bad).split("\n").length;
   const what = text[bad] === "\u0000" ? "a NUL byte" : "bytes that are not UTF-8 text";
   throw new DataError(path, line, "file", `${what}: not a text file (binary or wrong encoding)`);
