@@ -8,15 +8,16 @@
  *   hashed from (step seed, layer) so masks are independent across layers and steps.
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor, Tensor1D, Tensor2D } from "../backend/tf.ts";
 import { layerNorm as fusedLayerNorm } from "../backend/kernels/layer_norm.ts";
 import { seededDropout } from "../backend/kernels/dropout.ts";
 import { hashSeeds } from "../util/random.ts";
 
 /** Affine map over the last axis: x [..., in] @ kernel [in, out] + bias [out] -> [..., out]. */
-export function dense(x: tf.Tensor, kernel: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor {
+export function dense(x: Tensor, kernel: Tensor2D, bias?: Tensor1D): Tensor {
   const inDim = kernel.shape[0];
   const outShape = [...x.shape.slice(0, -1), kernel.shape[1]];
-  let y: tf.Tensor = tf.matMul(tf.reshape(x, [-1, inDim]), kernel);
+  let y: Tensor = tf.matMul(tf.reshape(x, [-1, inDim]), kernel);
   if (bias !== undefined) y = tf.add(y, bias);
   return tf.reshape(y, outShape);
 }
@@ -31,11 +32,11 @@ export function dense(x: tf.Tensor, kernel: tf.Tensor2D, bias?: tf.Tensor1D): tf
  * ```
  */
 export function layerNorm(
-  x: tf.Tensor,
-  gain: tf.Tensor1D,
-  bias: tf.Tensor1D,
+  x: Tensor,
+  gain: Tensor1D,
+  bias: Tensor1D,
   epsilon = 1e-6,
-): tf.Tensor {
+): Tensor {
   return fusedLayerNorm(x, gain, bias, epsilon);
 }
 
@@ -63,12 +64,12 @@ export function dropoutSeed(stepSeed: number, layer: number): number {
  * ```
  */
 export function dropout(
-  x: tf.Tensor,
+  x: Tensor,
   rate: number,
   training: boolean,
   stepSeed: number,
   layer: number,
-): tf.Tensor {
+): Tensor {
   if (!training || rate <= 0) return x;
   return seededDropout(x, rate, dropoutSeed(stepSeed, layer));
 }

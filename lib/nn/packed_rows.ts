@@ -11,6 +11,7 @@
  * attention then runs on [batch, window, window] instead of [batch, length, length].
  */
 import { tf } from "../backend/tf.ts";
+import type { Tensor, Tensor1D, Tensor2D } from "../backend/tf.ts";
 
 /** Where the real positions of a [batch, length] left-padded batch are. */
 export interface PackedRows {
@@ -78,9 +79,9 @@ export function packRows(valid: ArrayLike<number>, batch: number, length: number
 /** Tensors that put packed rows back into a padded layout (see {@linkcode unpackRows}). */
 export interface Unpacking {
   /** int32 [slots]: the packed row of each slot (0 for padding, masked out). */
-  index: tf.Tensor1D;
+  index: Tensor1D;
   /** float32 [slots, 1]: 1 for a real slot, 0 for padding. */
-  mask: tf.Tensor2D;
+  mask: Tensor2D;
 }
 
 /**
@@ -113,6 +114,6 @@ export function unpackingOf(slots: Int32Array): Unpacking {
  * unpackRows(packed, unpackingOf(p.slots), [2, 3, dim]); // zeros at padding
  * ```
  */
-export function unpackRows(x: tf.Tensor, unpacking: Unpacking, shape: number[]): tf.Tensor {
+export function unpackRows(x: Tensor, unpacking: Unpacking, shape: number[]): Tensor {
   return tf.tidy(() => tf.reshape(tf.mul(tf.gather(x, unpacking.index), unpacking.mask), shape));
 }

@@ -15,7 +15,7 @@ import { createRng, type Rng } from "../util/random.ts";
 
 /** The named trainable parameters of one model, drawn from one seeded generator; see above. */
 export class ParameterStore {
-  readonly #variables = new Map<string, tf.Variable>();
+  readonly #variables = new Map<string, Variable>();
   readonly #rng: Rng;
 
   /** An empty store whose initialisations draw from a generator seeded with `seed`. */
@@ -62,7 +62,7 @@ export class ParameterStore {
 
   /** Copies of the current values, keyed by name (the caller disposes them). */
   snapshot(): Map<string, Tensor> {
-    const copies = new Map<string, tf.Tensor>();
+    const copies = new Map<string, Tensor>();
     for (const [name, variable] of this.#variables) copies.set(name, tf.clone(variable));
     return copies;
   }
@@ -98,7 +98,7 @@ export class ParameterStore {
     this.#variables.clear();
   }
 
-  #add(name: string, initial: tf.Tensor): tf.Variable {
+  #add(name: string, initial: Tensor): Variable {
     if (this.#variables.has(name)) {
       initial.dispose();
       throw new Error(`ParameterStore: parameter "${name}" created twice`);
