@@ -333,6 +333,12 @@ function diagnosisOf(
   };
 }
 
+/** The plan's dataset kinds that have cells, with their plans. */
+function plannedDatasets(plan: ExperimentPlan): [string, ExperimentPlan["datasets"]["file"]][] {
+  const kinds = new Set<string>(plan.cells.map((cell) => cell.dataset.kind));
+  return Object.entries(plan.datasets).filter(([kind]) => kinds.has(kind));
+}
+
 function patienceText(plan: ExperimentPlan): string {
   const kinds = new Set<string>(plan.cells.map((cell) => cell.dataset.kind));
   return Object.entries(plan.datasets).filter(([kind]) => kinds.has(kind)).map(([kind, d]) =>
@@ -482,7 +488,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       "averaged over seeds",
     ],
     datasets: datasetInfo,
-    budgets: Object.entries(plan.datasets).map(([kind, d]) => ({
+    budgets: plannedDatasets(plan).map(([kind, d]) => ({
       dataset: kind,
       maxEpochs: d.maxEpochs,
       patience: d.patience,
@@ -498,7 +504,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       capBound: capBound.length,
       capBoundKeys: capBound.map((f) => f.cell.key),
       maxBestEpoch: Math.max(0, ...neural.map((f) => f.result.bestEpoch)),
-      minCap: Math.min(...Object.values(plan.datasets).map((d) => d.maxEpochs)),
+      minCap: Math.min(...plannedDatasets(plan).map(([, d]) => d.maxEpochs)),
     },
     ablation,
     designChoices,
