@@ -31,7 +31,9 @@ stage check deno task --quiet typecheck
 # The public API (mod.ts) is documented: every exported symbol and member, no private types.
 stage doc-lint deno doc --quiet --lint mod.ts
 stage unit deno test -A --parallel tests/
-stage reproduce-quick deno task --quiet reproduce --quick
+# One BLAS thread, like the Slurm stage's one-CPU tasks that must reproduce these cells bit for bit
+# (OpenBLAS's results can differ in the last bits between thread counts).
+stage reproduce-quick env DEMURE_BLAS_THREADS=1 deno task --quiet reproduce --quick
 # The quick grid again, as a job array on a real one-node Slurm, against the stage above's report.
 stage slurm bash scripts/slurm/test_local_cluster.sh results/quick
 stage notebooks deno task --quiet notebooks --quick
