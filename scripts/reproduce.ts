@@ -291,9 +291,14 @@ const recorded = (key: string): CellResult | undefined => {
   const cell = plan.cells.find((c) => c.key === key)!;
   return records.get<CellResult>(key, settingsOf(plan, cell));
 };
-const wanted = values.all
-  ? plan.cells.filter((cell) => !cell.waitsFor && recorded(cell.key) !== undefined)
+// Only recorded cells can be checked: a subset cell without a record is listed, not rerun.
+const candidates = values.all
+  ? plan.cells.filter((cell) => !cell.waitsFor)
   : verificationSubset(plan);
+const wanted = candidates.filter((cell) => recorded(cell.key) !== undefined);
+for (const cell of candidates.filter((c) => !wanted.includes(c))) {
+  console.log(`not verified (no record yet): ${cell.key}`);
+}
 const verifyDir = "results/verify";
 Deno.mkdirSync(verifyDir, { recursive: true });
 Deno.writeTextFileSync(selectedPath(verifyDir), JSON.stringify(plan.selected, null, 1) + "\n");
