@@ -169,7 +169,9 @@ function fail(error: unknown): never {
 
 /** Writes the report from the cells under `resultsDir`; the README tables too for the records. */
 async function report(): Promise<void> {
-  const outcome = await runPlan(plan, { resultsDir, runPending: false });
+  // The selection on disk, not the one at start-up: cells that waited for it have their settings.
+  const current = replanWith(plan, readSelected(selectedPath(resultsDir)));
+  const outcome = await runPlan(current, { resultsDir, runPending: false });
   const summary = summarise(outcome);
   const paths = await writeReport(summary, reportDir);
   console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);

@@ -441,7 +441,13 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       if (store.get<CellResult>(cell.key, settings)) continue;
       const same = cell.sameAs ? store.get<CellResult>(cell.sameAs, settings) : undefined;
       if (same) {
-        result = store.put(cell.key, settings, { ...same, system: cell.systemName });
+        // Relabelled as the cell a fresh run would write, so that a reused and a rerun cell (a
+        // Slurm task, say) are the same record.
+        result = store.put(cell.key, settings, {
+          ...same,
+          system: cell.systemName,
+          protocol: { ...same.protocol, model: cell.systemName },
+        });
         log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
         continue;
       }
