@@ -6,6 +6,7 @@
  * choices without carrying any consistent signal. The truth lets attribution be scored directly.
  */
 import { createRng, type Rng } from "../util/random.ts";
+import { checkInteger } from "../util/settings.ts";
 import { datasetFingerprint } from "./fingerprint.ts";
 import { idModality } from "./id_modality.ts";
 import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types.ts";
@@ -86,11 +87,9 @@ function unitGaussian(rng: Rng, dim: number): Float64Array {
 }
 
 function validate(config: SyntheticConfig): void {
-  const positiveInteger = (value: number, name: string) => {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`generateSynthetic: ${name} must be a positive integer, got ${value}`);
-    }
-  };
+  // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
+  const positiveInteger = (value: number, name: string) =>
+    checkInteger(`synthetic.${name}`, value, { min: 1 });
   positiveInteger(config.numUsers, "numUsers");
   positiveInteger(config.numItems, "numItems");
   positiveInteger(config.historyLength, "historyLength");

@@ -17,6 +17,7 @@
  * ```
  */
 import { createRng, type Rng } from "../util/random.ts";
+import { checkInteger } from "../util/settings.ts";
 import { datasetFingerprint } from "./fingerprint.ts";
 import { idModality } from "./id_modality.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
@@ -63,11 +64,9 @@ export const BEAUTY_SHAPE: Readonly<WorkloadShapeConfig> = Object.freeze({
 });
 
 function validate(config: WorkloadShapeConfig): void {
-  const positiveInteger = (value: number, name: string) => {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`generateWorkloadDataset: ${name} must be a positive integer, got ${value}`);
-    }
-  };
+  // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
+  const positiveInteger = (value: number, name: string) =>
+    checkInteger(`workload.${name}`, value, { min: 1 });
   positiveInteger(config.numUsers, "numUsers");
   positiveInteger(config.numItems, "numItems");
   positiveInteger(config.minHistory, "minHistory");
