@@ -259,15 +259,7 @@ export class SasRec implements Backbone {
     const [batch, length] = packed.shape;
     const heads = this.config.heads;
     const headDim = this.#dim / heads;
-    const split = (name: string) =>
-      tf.transpose(
-        unpackRows(
-          dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
-          packed.unpack,
-          [batch, length, heads, headDim],
-        ),
-        [0, 2, 1, 3],
-      ); // [batch, head, position, headDim]
+    const split = (name: string) => this.#heads(x, packed, p, name);
     const query = split("query");
     const key = split("key");
     const value = split("value");
@@ -293,15 +285,6 @@ export class SasRec implements Backbone {
     const [batch, length] = packed.shape;
     const heads = this.config.heads;
     const headDim = this.#dim / heads;
-    const unpacked = (name: string) =>
-      tf.transpose(
-        unpackRows(
-          dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
-          packed.unpack,
-          [batch, length, heads, headDim],
-        ),
-        [0, 2, 1, 3],
-      ); // [batch, head, position, headDim]
     const query = tf.reshape(
       dense(
         tf.gather(x, queryRows),
@@ -310,13 +293,28 @@ export class SasRec implements Backbone {
       ),
       [batch, heads, 1, headDim],
     );
-    const key = unpacked("key");
-    const value = unpacked("value");
+    const key = this.#heads(x, packed, p, "key");
+    const value = this.#heads(x, packed, p, "value");
     // The last query's row of the bias: [batch, 1, 1, key].
     const bias = tf.slice(packed.bias, [0, 0, length - 1, 0], [batch, 1, 1, length]);
     const logits = tf.add(tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)), bias);
     const mixed = tf.reshape(tf.matMul(tf.softmax(logits), value), [batch, this.#dim]);
     return dense(mixed, this.#kernel(`${p}/output_kernel`), this.#param(`${p}/output_bias`));
+  }
+
+  /** One projection (query, key or value) of the packed rows, split into heads and unpacked:
+   * [batch, head, position, headDim]. */
+  #heads(x: tf.Tensor, packed: PackedAttention, p: string, name: string): tf.Tensor {
+    const [batch, length] = packed.shape;
+    const heads = this.config.heads;
+    return tf.transpose(
+      unpackRows(
+        dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
+        packed.unpack,
+        [batch, length, heads, this.#dim / heads],
+      ),
+      [0, 2, 1, 3],
+    );
   }
 
   #param(name: string): tf.Tensor1D {
