@@ -2,7 +2,9 @@
  * The trained model of one neural cell of a plan, for analyses that need the model itself (an
  * explanation, a heatmap), not only its metrics. A cell's result files keep no weights, so the
  * weights live in a checkpoint folder next to the results:
- * `<resultsDir>/models/<cell key>/best` (written by the trainer's `checkpointDir`).
+ * `<resultsDir>/models/<cell key>/best`, kept by the reproduction when a neural cell of the first
+ * seed finishes (`removeCellCheckpoints`), or written here when this module trains the cell. A
+ * main-table cell that reuses its selection trial's run (`sameAs`) reads that trial's model.
  *
  * When the checkpoint exists the model is loaded from it (nothing is trained); otherwise it is
  * trained with the cell's own settings (exactly as the grid trains it) and checkpointed there, or,
@@ -61,9 +63,12 @@ export interface TrainedCellModel {
  * these are kept for analyses. Loading checks the model configuration and the dataset's
  * fingerprint against the checkpoint's.
  */
-export function cellModelDir(resultsDir: string, cell: PlannedCell): string {
+export function cellModelDir(resultsDir: string, cell: Pick<PlannedCell, "key">): string {
   return `${resultsDir}/models/${cell.key.replace(/[^A-Za-z0-9=._-]+/g, "__")}`;
 }
+
+/** Next to a kept model: `{ epochsDone, bestEpoch }` of the run it was kept from. */
+export const KEPT_TRAINING_FILE = "training.json";
 
 interface TrainerStateEpochs {
   epochsDone?: number;
@@ -84,7 +89,11 @@ export async function cellModel(
     throw new Error(`cellModel: ${cell.key} is a ${cell.system.kind} cell, it has no model`);
   }
   const data = options.data ?? await prepareDataset(cell.dataset);
-  const directory = cellModelDir(options.resultsDir, cell);
+  const own = cellModelDir(options.resultsDir, cell);
+  const reused = cell.sameAs ? cellModelDir(options.resultsDir, { key: cell.sameAs }) : undefined;
+  const directory = reused && !checkpointExists(`${own}/best`) && checkpointExists(`${reused}/best`)
+    ? reused
+    : own;
   const checkpoint = `${directory}/best`;
   const maxEpochs = cell.training.maxEpochs ?? 0;
   const { model, hooks, demure } = buildCellModel(data, cell.system, {
@@ -96,7 +105,12 @@ export async function cellModel(
       const fingerprint = data.split.dataset.metadata.fingerprint;
       loadModelCheckpoint(checkpoint, model, { datasetFingerprint: fingerprint });
       const last = `${directory}/last`;
-      const state = checkpointExists(last) ? loadModelCheckpointState(last) : undefined;
+      const kept = `${directory}/${KEPT_TRAINING_FILE}`;
+      const state = checkpointExists(last)
+        ? loadModelCheckpointState(last)
+        : existsFile(kept)
+        ? JSON.parse(Deno.readTextFileSync(kept)) as TrainerStateEpochs
+        : undefined;
       return {
         model,
         data,
@@ -146,4 +160,12 @@ function loadModelCheckpointState(base: string): TrainerStateEpochs | undefined 
     trainerState?: TrainerStateEpochs;
   };
   return sidecar.trainerState;
+}
+
+function existsFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }

@@ -14,6 +14,7 @@
  * const { cells, datasets } = await runPlan(plan, { resultsDir: "results/quick" });
  * ```
  */
+import { checkpointExists } from "../checkpoint/checkpoint.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { TrainingDivergedError } from "../train/trainer.ts";
 import type { EpochProgress } from "../train/progress.ts";
@@ -23,6 +24,7 @@ import {
   prepareDataset,
   type PreparedDataset,
 } from "./datasets.ts";
+import { cellModelDir, KEPT_TRAINING_FILE } from "./cell_model.ts";
 import { type ExperimentPlan, planExperiments, type PlannedCell } from "./plan.ts";
 import { ResultStore } from "./result_store.ts";
 import { cellEnvironment, type CellResult, runCell } from "./run_cell.ts";
@@ -310,14 +312,51 @@ export function runPlannedCell(
   });
 }
 
-/** Removes a finished cell's epoch checkpoints (see {@linkcode runPlannedCell}). */
+/**
+ * Removes a finished cell's epoch checkpoints (see {@linkcode runPlannedCell}). A neural cell of
+ * the plan's first seed first keeps its best-validation weights under `cellModelDir` (analyses such
+ * as notebook 05's explanations load the trained model instead of training it again); the copy is
+ * staged and renamed into place, so a kill leaves the old kept model, none, or the whole new one.
+ */
 export function removeCellCheckpoints(
   resultsDir: string,
   plan: ExperimentPlan,
   cell: PlannedCell,
 ): void {
+  const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
+  if (cell.system.kind === "neural" && cell.seed === plan.seeds[0]) {
+    keepBestModel(checkpoints, cellModelDir(resultsDir, cell));
+  }
+  removeIfPresent(checkpoints);
+}
+
+function keepBestModel(checkpoints: string, modelDir: string): void {
+  const best = `${checkpoints}/best`;
+  if (!checkpointExists(best)) return;
+  const { weightsFile } = JSON.parse(Deno.readTextFileSync(`${best}.json`)) as {
+    weightsFile: string;
+  };
+  const staging = `${modelDir}.staging`;
+  removeIfPresent(staging);
+  Deno.mkdirSync(staging, { recursive: true });
+  Deno.copyFileSync(`${checkpoints}/${weightsFile}`, `${staging}/${weightsFile}`);
+  Deno.copyFileSync(`${best}.json`, `${staging}/best.json`);
+  // How long it trained (the last epoch checkpoint's state), for the pages that show the model.
+  const last = JSON.parse(Deno.readTextFileSync(`${checkpoints}/last.json`)) as {
+    trainerState?: { epochsDone?: number; bestEpoch?: number };
+  };
+  const { epochsDone, bestEpoch } = last.trainerState ?? {};
+  Deno.writeTextFileSync(
+    `${staging}/${KEPT_TRAINING_FILE}`,
+    JSON.stringify({ epochsDone, bestEpoch }),
+  );
+  removeIfPresent(modelDir);
+  Deno.renameSync(staging, modelDir);
+}
+
+function removeIfPresent(path: string): void {
   try {
-    Deno.removeSync(cellCheckpointDir(resultsDir, plan, cell), { recursive: true });
+    Deno.removeSync(path, { recursive: true });
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }

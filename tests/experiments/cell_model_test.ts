@@ -7,7 +7,8 @@ import { assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { readAndDispose } from "../../lib/backend/read_values.ts";
 import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
-import { cellModel } from "../../lib/experiments/cell_model.ts";
+import { cellModel, cellModelDir } from "../../lib/experiments/cell_model.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 
 await initBackend({ verbose: false });
@@ -38,5 +39,47 @@ Deno.test("cellModel: trains and keeps the model, then loads it (same scores)", 
     assertEquals(Array.from(after), Array.from(before));
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlan keeps the best model of a first-seed neural cell; cellModel loads it (same scores as training it)", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const other = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed !== plan.seeds[0]
+  )!;
+  const ranDir = Deno.makeTempDirSync();
+  const trainedDir = Deno.makeTempDirSync();
+  try {
+    const [result] = (await runPlan({ ...plan, cells: [cell, other] }, {
+      resultsDir: ranDir,
+      log: () => {},
+    })).cells;
+    assertEquals([...Deno.readDirSync(`${ranDir}/checkpoints`)].length, 0);
+    assertEquals(
+      [...Deno.readDirSync(`${ranDir}/models`)].map((entry) => entry.name),
+      [cellModelDir(ranDir, cell).split("/").pop()],
+      "only the first seed's cell keeps its model",
+    );
+    const kept = await cellModel(plan, cell, { resultsDir: ranDir, train: false });
+    assertEquals(kept.source, "checkpoint");
+    assertEquals(kept.epochs, result.epochsRun);
+    const trained = await cellModel(plan, cell, {
+      resultsDir: trainedDir,
+      train: true,
+      onProgress: () => {},
+      data: kept.data,
+    });
+    const { batch } = evaluationBatches(kept.data.split, "test", 8)[0];
+    const fromKept = await readAndDispose(kept.model.scoreLast(batch));
+    const fromTraining = await readAndDispose(trained.model.scoreLast(batch));
+    kept.model.dispose();
+    trained.model.dispose();
+    assertEquals(Array.from(fromKept), Array.from(fromTraining));
+  } finally {
+    Deno.removeSync(ranDir, { recursive: true });
+    Deno.removeSync(trainedDir, { recursive: true });
   }
 });
