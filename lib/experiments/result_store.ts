@@ -9,14 +9,20 @@
  * exclusively) before it runs it and skips cells that a live process holds, so two terminals
  * running the same grid split its cells between them.
  *
- * A claim records the host, the claiming process's identity (pid, boot id and start time, so a
- * reused pid is not mistaken for the claimant) and a heartbeat the runner refreshes (every epoch
- * and every {@linkcode HEARTBEAT_SECONDS}). A claim is stale, and taken over, when
+ * A claim records the host, the claiming process's identity (pid, a random token of the process,
+ * and where readable the boot id and start time, so a reused pid is not mistaken for the claimant)
+ * and a heartbeat the runner refreshes (every epoch and every {@linkcode HEARTBEAT_SECONDS}). A
+ * claim is stale, and taken over, when
  * - its heartbeat is older than {@linkcode CLAIM_STALE_SECONDS} (any host: the holder hung, or
  *   its machine went away), or
  * - it is from this host and its process is gone: the pid is not running, or runs another process
  *   (other start time), or the claim is from an earlier boot. A claim of this process's own pid
  *   from an earlier process (after a restart) is therefore stale, not "running".
+ *
+ * Deno (2.9) reads `/proc` only with `--allow-all`, and the tasks run with scoped permissions: there
+ * the process checks are skipped (a running process must never be judged gone because its
+ * liveness could not be read) and the heartbeat alone decides; the token still tells this
+ * process's claims from those of an earlier process with the same pid.
  *
  * @example
  * ```ts
@@ -25,6 +31,9 @@
  * ```
  */
 import { writeFilesAtomically } from "../data/atomic_write.ts";
+
+/** This process's identity in its claims (pids are reused; `/proc` may be unreadable). */
+const PROCESS_TOKEN = crypto.randomUUID();
 
 function fileNameOf(key: string): string {
   return `${key.replace(/[^A-Za-z0-9=._-]+/g, "__")}.json`;
@@ -51,6 +60,8 @@ export interface CellClaim {
   bootId?: string;
   /** Start time of the claiming process in clock ticks since boot (Linux `/proc/<pid>/stat`). */
   processStart?: number;
+  /** Random identity of the claiming process (absent in claims of older versions). */
+  token?: string;
   /** Last sign of life (ISO time); `since` when absent. */
   heartbeat?: string;
   /** The batch job running the cell (e.g. Slurm's `1234_7`), when a scheduler started it: a
@@ -58,30 +69,44 @@ export interface CellClaim {
   job?: string;
 }
 
+/** A file's text; undefined when it is missing or unreadable (not Linux, or no permission). */
 function readOptional(path: string): string | undefined {
+  const read = readProc(path);
+  return read === "absent" || read === "unreadable" ? undefined : read;
+}
+
+/** A `/proc` file: its text, "absent", or "unreadable" (Deno reads `/proc` only with `-A`). */
+function readProc(path: string): string | "absent" | "unreadable" {
   try {
     return Deno.readTextFileSync(path);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return error instanceof Deno.errors.NotFound ? "absent" : "unreadable";
   }
 }
 
-/** The Linux boot id, or undefined elsewhere. */
+/** The Linux boot id, or undefined elsewhere (or unreadable). */
 function bootId(): string | undefined {
   return readOptional("/proc/sys/kernel/random/boot_id")?.trim();
 }
 
-/**
- * Start time of process `pid` in clock ticks since boot (field 22 of `/proc/<pid>/stat`), or
- * undefined when the process does not exist (or not on Linux).
- */
-export function processStartTime(pid: number): number | undefined {
-  const stat = readOptional(`/proc/${pid}/stat`);
-  if (stat === undefined) return undefined;
+/** Start time of `pid` (clock ticks since boot), "absent" (no such process) or "unreadable". */
+function startOf(pid: number): number | "absent" | "unreadable" {
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (stat === "absent" || stat === "unreadable") return stat;
   // The command name (field 2) is in parentheses and may hold spaces: count after the last ")".
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const start = Number(fields[19]);
-  return Number.isFinite(start) ? start : undefined;
+  return Number.isFinite(start) ? start : "unreadable";
+}
+
+/**
+ * Start time of process `pid` in clock ticks since boot (field 22 of `/proc/<pid>/stat`), or
+ * undefined when the process does not exist or `/proc` cannot be read (not Linux, or Deno without
+ * `--allow-all`).
+ */
+export function processStartTime(pid: number): number | undefined {
+  const start = startOf(pid);
+  return typeof start === "number" ? start : undefined;
 }
 
 /** Why `claim` is stale, or undefined when its holder may still be running it. */
@@ -95,16 +120,21 @@ export function claimStaleness(
     return `its last heartbeat (${claim.heartbeat ?? claim.since}) is older than ${staleSeconds} s`;
   }
   if (claim.hostname !== Deno.hostname() || Deno.build.os !== "linux") return undefined;
+  if (claim.token !== undefined && claim.pid === Deno.pid && claim.token !== PROCESS_TOKEN) {
+    return "it names this process's pid but not this process (an earlier process's claim)";
+  }
   const boot = bootId();
   if (claim.bootId !== undefined && boot !== undefined && claim.bootId !== boot) {
     return "it is from an earlier boot of this host";
   }
-  const start = processStartTime(claim.pid);
-  if (start === undefined) return `process ${claim.pid} is not running`;
+  const start = startOf(claim.pid);
+  // Liveness unknown: never take over a cell that may be running; the heartbeat decides.
+  if (start === "unreadable") return undefined;
+  if (start === "absent") return `process ${claim.pid} is not running`;
   if (claim.processStart !== undefined && claim.processStart !== start) {
     return `pid ${claim.pid} now belongs to another process`;
   }
-  if (claim.processStart === undefined && claim.pid === Deno.pid) {
+  if (claim.processStart === undefined && claim.token === undefined && claim.pid === Deno.pid) {
     return "it names this process's pid but not this process (an earlier process's claim)";
   }
   return undefined;
@@ -149,14 +179,19 @@ export class ResultStore {
       since: now,
       ...(boot !== undefined ? { bootId: boot } : {}),
       ...(start !== undefined ? { processStart: start } : {}),
+      token: PROCESS_TOKEN,
       heartbeat: now,
       ...(job ? { job } : {}),
     };
   }
 
   #isMine(claim: CellClaim | undefined): boolean {
-    return claim !== undefined && claim.pid === Deno.pid && claim.hostname === Deno.hostname() &&
-      claim.processStart === processStartTime(Deno.pid);
+    if (claim === undefined || claim.pid !== Deno.pid || claim.hostname !== Deno.hostname()) {
+      return false;
+    }
+    return claim.token !== undefined
+      ? claim.token === PROCESS_TOKEN
+      : claim.processStart === processStartTime(Deno.pid);
   }
 
   /**

@@ -200,3 +200,51 @@ Deno.test(
     store.release("k");
   }),
 );
+
+Deno.test(
+  "a process with the reproduce task's scoped permissions (no /proc) does not take a live claim",
+  async () => {
+    // Deno reads /proc only with --allow-all: under the task's permissions the process checks are
+    // unknown and must not declare a running claimant gone (two processes would train one cell).
+    const config = JSON.parse(
+      Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
+    ) as { tasks: Record<string, string> };
+    const words = config.tasks.reproduce.split(/\s+/);
+    const flags = words.slice(words.indexOf("run") + 1).filter((word) => word.startsWith("--"));
+    const root = new URL("../../", import.meta.url).pathname;
+    Deno.mkdirSync(`${root}results`, { recursive: true });
+    const directory = Deno.makeTempDirSync({ dir: `${root}results`, prefix: "claims-test-" });
+    try {
+      const store = new ResultStore(directory);
+      assertEquals(store.claim("live"), undefined);
+      const probe = (key: string) =>
+        new Deno.Command(Deno.execPath(), {
+          args: ["run", ...flags, "tests/experiments/_claim_probe.ts", directory, key],
+          cwd: root,
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+      const live = await probe("live");
+      assert(live.success, new TextDecoder().decode(live.stderr));
+      const holder = JSON.parse(new TextDecoder().decode(live.stdout)) as CellClaim | null;
+      assertEquals(
+        holder?.pid,
+        Deno.pid,
+        `the live claim is reported, not taken over: ${new TextDecoder().decode(live.stdout)}`,
+      );
+      assertEquals(store.claimOf("live")?.pid, Deno.pid);
+      // A claim with an old heartbeat is still taken over there.
+      writeClaim(store, "old", {
+        pid: 1,
+        hostname: Deno.hostname(),
+        since: hoursAgo(3),
+        heartbeat: hoursAgo(2),
+      });
+      const old = await probe("old");
+      assertEquals(JSON.parse(new TextDecoder().decode(old.stdout)), null);
+      store.release("live");
+    } finally {
+      Deno.removeSync(directory, { recursive: true });
+    }
+  },
+);
