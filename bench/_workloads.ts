@@ -12,24 +12,28 @@
  * step.dispose();
  * ```
  */
-import { tf } from "../lib/backend/tf.ts";
-import { loadMovieLens } from "../lib/data/movielens/load.ts";
-import { kCoreFilter } from "../lib/data/protocol/k_core.ts";
-import { leaveOneOutSplit } from "../lib/data/protocol/leave_one_out.ts";
-import { evaluationBatches, trainingBatches } from "../lib/data/protocol/batcher.ts";
-import type { InteractionDataset, LeaveOneOutSplit, SequenceBatch } from "../lib/data/types.ts";
-import { planExperiments } from "../lib/experiments/plan.ts";
-import { packRows } from "../lib/nn/packed_rows.ts";
-import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
-import { Adam } from "../lib/train/adam.ts";
-import { resolveTrainerConfig, trainStep } from "../lib/train/trainer.ts";
-import { evaluateRanking, type EvaluationResult } from "../lib/eval/evaluate.ts";
-import { modelScorer } from "../lib/eval/scorer.ts";
-import { attributeModalities } from "../lib/attribution/attribute.ts";
-import { idModality } from "../lib/data/id_modality.ts";
-import { datasetFingerprint } from "../lib/data/fingerprint.ts";
-import { createRng } from "../lib/util/random.ts";
-import type { AttributionResult } from "../lib/attribution/types.ts";
+import {
+  attributeModalities,
+  type AttributionResult,
+  createRng,
+  evaluateRanking,
+  type EvaluationResult,
+  type InteractionDataset,
+  kCoreFilter,
+  type LeaveOneOutSplit,
+  leaveOneOutSplit,
+  loadMovieLens,
+  modelScorer,
+  planExperiments,
+  resolveTrainerConfig,
+  type SequenceBatch,
+  SequentialRecommender,
+  trainingBatches,
+} from "../mod.ts";
+import { tf } from "../lib/backend/mod.ts";
+import { datasetFingerprint, evaluationBatches, idModality } from "../lib/data/mod.ts";
+import { packRows } from "../lib/nn/mod.ts";
+import { Adam, trainStep } from "../lib/train/mod.ts";
 
 /** The dataset and its split, loaded once per benchmark file. */
 export interface WorkloadData {
