@@ -17,23 +17,25 @@
  * Run: `deno run -A bench/demure_step_probe.ts [--steps=6] [--synthetic]`
  * (`DEMURE_BLAS_THREADS=1` on a shared machine).
  */
-import { tf } from "../lib/backend/tf.ts";
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { demureHooks } from "../lib/demure/objective.ts";
-import { contributionsAndMask } from "../lib/attribution/contributions.ts";
-import { aggregateByModality } from "../lib/attribution/aggregate.ts";
-import { normaliseContributions } from "../lib/attribution/normalise.ts";
-import { sequenceLossOf } from "../lib/attribution/sequence_loss.ts";
-import { selectNoiseByUserModality, userModalityScores } from "../lib/attribution/user_modality.ts";
-import { validPairs } from "../lib/attribution/_pairs.ts";
-import { DEFAULT_ATTRIBUTION_CONFIG } from "../lib/attribution/types.ts";
-import { trainingBatches } from "../lib/data/protocol/batcher.ts";
-import type { SequenceBatch } from "../lib/data/types.ts";
-import { prepareDataset } from "../lib/experiments/datasets.ts";
-import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
-import { Adam, DEFAULT_ADAM_CONFIG } from "../lib/train/adam.ts";
-import { resolveTrainerConfig, trainStep } from "../lib/train/trainer.ts";
-import type { TrainerHooks } from "../lib/train/config.ts";
+import {
+  aggregateByModality,
+  computeContributions,
+  DEFAULT_ADAM_CONFIG,
+  DEFAULT_ATTRIBUTION_CONFIG,
+  demureHooks,
+  initBackend,
+  normaliseContributions,
+  prepareDataset,
+  resolveTrainerConfig,
+  selectNoiseByUserModality,
+  type SequenceBatch,
+  sequenceLossOf,
+  SequentialRecommender,
+  trainingBatches,
+} from "../mod.ts";
+import { tf } from "../lib/backend/mod.ts";
+import { userModalityScores, validPairs } from "../lib/attribution/mod.ts";
+import { Adam, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
 
 /** Milliseconds of each phase of `attributeBatch`, run phase by phase with the library's pieces. */
@@ -58,7 +60,7 @@ async function attributionPhases(
   const inputsMs = performance.now() - t;
   t = performance.now();
   const lossOf = sequenceLossOf(model, batch, inputs.presence, inputs.itemTable);
-  const { contributions, mask } = await contributionsAndMask(
+  const contributions = await computeContributions(
     lossOf,
     inputs.embeddings,
     inputs.weights,
@@ -68,7 +70,10 @@ async function attributionPhases(
   tf.dispose(Object.values(inputs));
   t = performance.now();
   const shape = [batch.batchSize, batch.length, model.numModalities] as const;
-  const validMask = validPairs(mask);
+  // The valid pairs (presence x real position), as the attribution derives them from its mask.
+  const presence = model.presenceOf(batch.items);
+  presence.forEach((v, i) => presence[i] = v * batch.valid[Math.floor(i / shape[2])]);
+  const validMask = validPairs(presence);
   const normalised = normaliseContributions(contributions, validMask, [...shape], "zscore");
   const perUser = userModalityScores(normalised, validMask, [...shape]);
   const noise = selectNoiseByUserModality(perUser, validMask, [...shape], {
