@@ -13,13 +13,13 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import type { Tensor, Variable } from "../backend/tf.ts";
+import type { Tensor, Tensor1D, Tensor2D, Variable } from "../backend/tf.ts";
 import { createRng, type Rng } from "../util/random.ts";
 
 /** A rank-1 parameter, e.g. a bias or a gain `[dim]`. */
-export type Variable1D = tf.Variable<tf.Rank.R1>;
+export type Variable1D = Variable & Tensor1D;
 /** A rank-2 parameter, e.g. a kernel `[in, out]` or an embedding table `[rows, dim]`. */
-export type Variable2D = tf.Variable<tf.Rank.R2>;
+export type Variable2D = Variable & Tensor2D;
 
 /** The parameters of a dense layer y = x kernel + bias. */
 export interface DenseParameters {
