@@ -6,6 +6,7 @@
  * Notebooks and scripts import this module. What it leaves out lives in the `mod.ts` of its own
  * folder: the tfjs namespace `tf` and the backend's kernels (`lib/backend/mod.ts`), the notebook
  * runner (`lib/notebook_runner/mod.ts`), the internals of each stage (`lib/<stage>/mod.ts`).
+ * Scripts, benchmarks and notebooks import no other file of `lib/` (tests/layout checks it).
  *
  * @example
  * ```ts
@@ -39,13 +40,59 @@ export {
 } from "./lib/backend/mod.ts";
 export { createRng, type NumberRange, type Rng, SettingError } from "./lib/util/mod.ts";
 
-// Data: the contract (types), loaders, the synthetic benchmark, import, protocol, tables.
-export * from "./lib/data/mod.ts";
+// Data: the contract (types), MovieLens and the synthetic benchmark, the protocol (k-core,
+// leave-one-out, batches), statistics and tables. File importers, the workload shapes of the
+// benchmarks and atomic writes: lib/data/mod.ts.
+export type {
+  DatasetMetadata,
+  FeatureProvenance,
+  InteractionDataset,
+  LeaveOneOutSplit,
+  ModalityFeatures,
+  ModalityKind,
+  PlantedTruth,
+  SequenceBatch,
+} from "./lib/data/mod.ts";
+export {
+  type BatcherConfig,
+  DataError,
+  type DataFrame,
+  type DatasetStatistics,
+  datasetStatistics,
+  DEFAULT_BATCHER,
+  DEFAULT_K_CORE,
+  DEFAULT_SPLIT,
+  DEFAULT_SYNTHETIC,
+  formatStatistics,
+  generateSynthetic,
+  type HistoryEntry,
+  interactionsFrame,
+  itemInteractionCounts,
+  itemLabels,
+  itemsFrame,
+  type KCoreConfig,
+  kCoreFilter,
+  leaveOneOutSplit,
+  loadMovieLens,
+  type ModalityCoverage,
+  MOVIELENS_CITATION,
+  plantedInterestShare,
+  recentHistory,
+  recordsFrame,
+  type SplitConfig,
+  statisticsFrames,
+  type SyntheticBenchmark,
+  type SyntheticConfig,
+  type SyntheticModalitySpec,
+  trainingBatches,
+} from "./lib/data/mod.ts";
 
 // Models: the sequential recommender, its backbones, modality encoders and fusion.
 export {
   type BackboneKind,
+  DEFAULT_GRU4REC_CONFIG,
   DEFAULT_MODEL_CONFIG,
+  DEFAULT_SASREC_CONFIG,
   type ForwardOptions,
   type ForwardOutput,
   type Gru4RecConfig,
@@ -67,26 +114,20 @@ export {
 } from "./lib/encoders/mod.ts";
 export { type PackedRows, packRows, ParameterStore } from "./lib/nn/mod.ts";
 
-// Losses.
+// Losses: their configurations (the losses themselves: lib/losses/mod.ts).
 export {
   DEFAULT_INFO_NCE_CONFIG,
   DEFAULT_RECOMMENDATION_LOSS,
   describeLoss,
-  infoNce,
   type InfoNceConfig,
-  type InfoNceOptions,
-  type LossBatch,
   type LossPositions,
-  recommendationLoss,
   type RecommendationLossConfig,
   type RecommendationLossKind,
-  sampleNegatives,
   type SimilarityKind,
 } from "./lib/losses/mod.ts";
 
-// Training.
+// Training: the loop, its configuration and hooks, progress (one step and Adam: lib/train/mod.ts).
 export {
-  Adam,
   type AdamConfig,
   type AuxiliaryLossContext,
   DEFAULT_ADAM_CONFIG,
@@ -95,14 +136,12 @@ export {
   type HookState,
   printProgress,
   resolveTrainerConfig,
-  type StepLosses,
   type StopReason,
   type TrainerConfig,
   type TrainerHooks,
   TrainingDivergedError,
   type TrainingResult,
   trainModel,
-  trainStep,
 } from "./lib/train/mod.ts";
 
 // Evaluation: full ranking, metrics, protocol, sampled negatives, significance.
@@ -116,23 +155,19 @@ export {
   type EvaluationResult,
   type EvaluationStage,
   formatProtocol,
-  loadOrCreateSampledNegatives,
   metricNames,
-  metricsAtRank,
   modelScorer,
   type PairedTestResult,
   pairedTTest,
-  parseRankingProtocol,
   RANKING_PROTOCOLS,
   type RankingProtocol,
   type SampledNegatives,
   type SampledNegativesConfig,
-  sampleEvaluationNegatives,
   type Scorer,
   wilcoxonSignedRank,
 } from "./lib/eval/mod.ts";
 
-// Checkpoints.
+// Checkpoints: save and load a trained model.
 export {
   checkpointExists,
   type CheckpointInfo,
@@ -141,17 +176,14 @@ export {
   type Json,
   type LoadedCheckpoint,
   loadModelCheckpoint,
-  readCheckpoint,
   SAVE_STEPS,
   saveModelCheckpoint,
   type SaveOptions,
   type SaveStep,
 } from "./lib/checkpoint/mod.ts";
 
-// Baselines.
+// Baselines: popularity, ItemKNN, CL4SRec.
 export {
-  type AugmentedView,
-  augmentView,
   cl4srecAuxiliaryLoss,
   type Cl4SRecConfig,
   DEFAULT_CL4SREC_CONFIG,
@@ -159,12 +191,41 @@ export {
   type ItemKnnConfig,
   itemKnnScorer,
   popularityScorer,
-  trainingItemCounts,
 } from "./lib/baselines/mod.ts";
 
 // Attribution: contributions of each modality of each history item, normalisation, noise
 // selection, scoring against planted truth, and attribution of a model's batch.
-export * from "./lib/attribution/mod.ts";
+export {
+  aggregateByModality,
+  attributeBatch,
+  type AttributedBatch,
+  attributeModalities,
+  type AttributionConfig,
+  type AttributionMethod,
+  type AttributionResult,
+  type AucScoreSource,
+  computeContributions,
+  type ContributionConfig,
+  DEFAULT_ATTRIBUTION_CONFIG,
+  DEFAULT_NOISE_FRACTION,
+  type IntegratedGradientsBaseline,
+  type LossOfEmbeddings,
+  type ModalityAggregate,
+  NOISE_FRACTION_RANGE,
+  type NoiseGranularity,
+  type NoiseSelection,
+  type NoiseSetScore,
+  type NormalisationMethod,
+  normaliseContributions,
+  type PairShape,
+  scoreAgainstTruth,
+  selectNoise,
+  selectNoiseByUserModality,
+  sequenceLossOf,
+  type TruthScoreConfig,
+  type TruthScoreLevel,
+  validateAttributionConfig,
+} from "./lib/attribution/mod.ts";
 
 // Demure: the objective as trainer hooks, and its contrastive views.
 export {
@@ -172,7 +233,6 @@ export {
   type ContrastiveViewConfig,
   type ContrastiveViewOptions,
   type ContrastiveViews,
-  type ContrastiveViewTensors,
   DEFAULT_CONTRASTIVE_VIEW_CONFIG,
   DEFAULT_DEMURE_CONFIG,
   type DemureAttributionConfig,
@@ -187,30 +247,23 @@ export {
   type RandomNoiseMask,
   randomNoiseMask,
   resolveDemureConfig,
-  viewTensors,
 } from "./lib/demure/mod.ts";
 
-// Experiments: systems, datasets, the plan, running cells, analyses, the report.
+// Experiments: systems, datasets, the plan, running cells, analyses, the report. The record
+// keeping of the reproduction (result store, claims, selection files, verification, README
+// tables): lib/experiments/mod.ts.
 export {
   type AttributionQuality,
   attributionQuality,
   type AttributionSummary,
-  buildCellModel,
-  type CellClaim,
   type CellEnvironment,
-  type CellListing,
   cellModel,
-  cellModelDir,
   type CellModelOptions,
-  type CellModelParts,
   type CellResult,
-  cellsDirectory,
   type CellSettings,
   cellsOf,
-  checkResultsPlan,
   type ColdStartBucket,
   coldStartBuckets,
-  compareWithRecord,
   compareWithStrongestBaseline,
   DATASET_FILE_FORMATS,
   type DatasetFileFormat,
@@ -231,8 +284,8 @@ export {
   type FeatureFileSpec,
   type FileDatasetSpec,
   type FinishedCell,
-  finishedCells,
-  listCells,
+  keepCellModelUnderOwnName,
+  keptCellModelDir,
   type MainRow,
   type MeanStd,
   meanStd,
@@ -241,32 +294,19 @@ export {
   noiseLevelDataset,
   planExperiments,
   type PlannedCell,
-  planOfResults,
   type PlanOptions,
   type PlanOutcome,
   prepareDataset,
   type PreparedDataset,
   PROTOCOL_K_CORE,
   PROTOCOL_MAX_LENGTH,
-  readDatasetFile,
-  readmeTables,
-  recordResultsPlan,
-  RECORDS_DIR,
   type ReproductionSummary,
-  type RerunCheck,
-  resolveCell,
-  ResultStore,
   runCell,
   type RunCurves,
-  runOneCell,
-  type RunOneCellOptions,
   runPlan,
   type RunPlanOptions,
-  type SearchSpace,
   type SelectedConfiguration,
   type SelectedConfigurations,
-  SELECTION_SPECS,
-  type SelectionSpec,
   type SelectionTable,
   sensitivityCurves,
   type SensitivityPoint,
@@ -282,12 +322,8 @@ export {
   type SystemSpec,
   type SystemSummary,
   type TrainedCellModel,
-  type Trial,
   type TrialConfig,
-  type TrialOutcome,
   type TrialRow,
-  trialsOf,
-  verificationSubset,
   withDemure,
   writeReport,
 } from "./lib/experiments/mod.ts";
@@ -316,7 +352,6 @@ export {
   type BandSeries,
   type BarSeries,
   type BarTrace,
-  checkRenderedHtml,
   type ChromiumConfig,
   type ColorScale,
   contributionHeatmap,
@@ -333,7 +368,6 @@ export {
   type HeatmapTrace,
   histogram,
   type HistogramInput,
-  type HtmlCheckReport,
   type HtmlReportOptions,
   type Layout,
   lineWithBands,
@@ -361,8 +395,10 @@ export {
   displayTable,
   ensureCellsInNotebook,
   epochProgressEvent,
+  explainedCell,
   isQuickMode,
   notebookCellModel,
+  type NotebookCellModelOptions,
   type NotebookCellsOptions,
   notebookPlan,
   notebookResultsDir,

@@ -4,8 +4,8 @@
  *
  * Run: `deno run -A bench/blas_ceiling.ts`
  */
-import { loadOpenBlas, openBlasFailure } from "../lib/backend/kernels/_openblas.ts";
-import { createRng } from "../lib/util/random.ts";
+import { loadOpenBlas, openBlasFailure } from "../lib/backend/mod.ts";
+import { createRng } from "../mod.ts";
 
 /** One product shape to time: `batch` x (m x k) . (k x n). */
 export interface GemmShape {

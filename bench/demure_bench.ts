@@ -10,13 +10,15 @@
  *
  * Run: `deno run -A bench/demure_bench.ts [--epochs=5]` (`DEMURE_BLAS_THREADS` sets BLAS threads).
  */
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { demureHooks } from "../lib/demure/objective.ts";
-import { prepareDataset } from "../lib/experiments/datasets.ts";
-import { planExperiments } from "../lib/experiments/plan.ts";
-import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
-import type { EpochProgress } from "../lib/train/progress.ts";
-import { trainModel } from "../lib/train/trainer.ts";
+import {
+  demureHooks,
+  type EpochProgress,
+  initBackend,
+  planExperiments,
+  prepareDataset,
+  SequentialRecommender,
+  trainModel,
+} from "../mod.ts";
 
 /** Median of `values` (NaN when empty). */
 export function median(values: readonly number[]): number {

@@ -5,14 +5,17 @@
  *
  * Run: `deno run -A bench/demure_step_probe.ts [--steps=6]`.
  */
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { demureHooks } from "../lib/demure/objective.ts";
-import { attributeBatch } from "../lib/attribution/attribute_batch.ts";
-import { trainingBatches } from "../lib/data/protocol/batcher.ts";
-import { prepareDataset } from "../lib/experiments/datasets.ts";
-import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
-import { Adam, DEFAULT_ADAM_CONFIG } from "../lib/train/adam.ts";
-import { resolveTrainerConfig, trainStep } from "../lib/train/trainer.ts";
+import {
+  attributeBatch,
+  DEFAULT_ADAM_CONFIG,
+  demureHooks,
+  initBackend,
+  prepareDataset,
+  resolveTrainerConfig,
+  SequentialRecommender,
+  trainingBatches,
+} from "../mod.ts";
+import { Adam, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
 
 const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));

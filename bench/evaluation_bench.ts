@@ -3,10 +3,7 @@
  * user, all items, history excluded) and one gradient x input attribution pass (256 users) of a
  * SASRec model, on each available host backend with the workspace kernels.
  */
-import { tf } from "../lib/backend/tf.ts";
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { registerBlasKernels } from "../lib/backend/kernels/blas_matmul.ts";
-import { registerHostKernels } from "../lib/backend/kernels/host_kernels.ts";
+import { initBackend, registerBlasKernels, registerHostKernels, tf } from "../lib/backend/mod.ts";
 import {
   attributionPass,
   evaluationPass,

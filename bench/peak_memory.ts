@@ -7,8 +7,7 @@
  *
  * Run: `deno run -A bench/peak_memory.ts [--workload=movielens|beauty] [--epochs=3]`
  */
-import { tf } from "../lib/backend/tf.ts";
-import { initBackend } from "../lib/backend/init_backend.ts";
+import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
   beautyShapedWorkloadData,
   evaluationPass,

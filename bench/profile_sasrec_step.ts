@@ -6,8 +6,7 @@
  * Run: `deno run -A bench/profile_sasrec_step.ts [--workload=movielens|beauty] [--no-blas]
  * [--steps=3]` (backend from `DEMURE_BACKEND`, default wasm).
  */
-import { tf } from "../lib/backend/tf.ts";
-import { initBackend } from "../lib/backend/init_backend.ts";
+import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
   beautyShapedWorkloadData,
   libraryTrainingStep,

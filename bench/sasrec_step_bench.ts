@@ -7,10 +7,7 @@
  *
  * `DEMURE_BENCH_BACKENDS=wasm,cpu` picks backends (default wasm).
  */
-import { tf } from "../lib/backend/tf.ts";
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { registerBlasKernels } from "../lib/backend/kernels/blas_matmul.ts";
-import { registerHostKernels } from "../lib/backend/kernels/host_kernels.ts";
+import { initBackend, registerBlasKernels, registerHostKernels, tf } from "../lib/backend/mod.ts";
 import {
   beautyShapedWorkloadData,
   libraryTrainingStep,

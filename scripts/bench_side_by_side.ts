@@ -22,8 +22,8 @@
  * [--workloads=movielens,beauty]` (`--threads` sets both OpenBLAS and torch threads; default:
  * the core count).
  */
+import { evaluationBatches } from "../lib/data/mod.ts";
 import {
-  evaluationBatches,
   initBackend,
   type LeaveOneOutSplit,
   planExperiments,

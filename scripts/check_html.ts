@@ -10,7 +10,8 @@
  * Exit status 1 when any page fails; 0 with a note when Chromium is missing only if
  * --allow-missing-chromium is given (otherwise missing Chromium is a failure).
  */
-import { checkRenderedHtml, findChromium, type HtmlCheckReport } from "../mod.ts";
+import { findChromium } from "../mod.ts";
+import { checkRenderedHtml, type HtmlCheckReport } from "../lib/viz/mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 

@@ -181,13 +181,79 @@ export function layoutProblems(root: string, top: readonly string[] = TOP_FOLDER
   return problems;
 }
 
+/** Folders whose files use the library from outside, as notebooks do: scripts and benchmarks. */
+export const CONSUMER_FOLDERS: readonly string[] = ["scripts", "bench"];
+
+/** The code of a notebook's cells (an `.ipynb` file), one cell after another. */
+function notebookCode(path: string): string {
+  const notebook = JSON.parse(Deno.readTextFileSync(path)) as {
+    cells: { cell_type: string; source: string | string[] }[];
+  };
+  return notebook.cells
+    .filter((cell) => cell.cell_type === "code")
+    .map((cell) => typeof cell.source === "string" ? cell.source : cell.source.join(""))
+    .join("\n");
+}
+
+/**
+ * Imports of a file of `lib/` other than a folder's `mod.ts` by a script, a benchmark
+ * ({@linkcode CONSUMER_FOLDERS}) or a notebook (`notebooks/*.ipynb`): they use the library as a
+ * researcher does, through the root `mod.ts` or, for what it leaves out, `lib/<folder>/mod.ts`.
+ */
+export function consumerImports(
+  root: string,
+  consumers: readonly string[] = CONSUMER_FOLDERS,
+): FolderImport[] {
+  const sources: [string, string][] = [];
+  for (const folder of consumers) {
+    const dir = join(root, folder);
+    try {
+      if (!Deno.statSync(dir).isDirectory) continue;
+    } catch {
+      continue;
+    }
+    for (const file of walk(dir).sort()) sources.push([file, Deno.readTextFileSync(file)]);
+  }
+  const notebooks = join(root, "notebooks");
+  try {
+    for (const entry of [...Deno.readDirSync(notebooks)].sort((a, b) => a.name < b.name ? -1 : 1)) {
+      if (!entry.isFile || !entry.name.endsWith(".ipynb")) continue;
+      const file = join(notebooks, entry.name);
+      sources.push([file, notebookCode(file)]);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const found: FolderImport[] = [];
+  for (const [file, source] of sources) {
+    const from = relative(root, file);
+    for (const specifier of relativeSpecifiers(source)) {
+      const to = normalize(join(dirname(from), specifier));
+      const target = to.split("/");
+      const isFolderMod = target.length === 3 && target[2] === "mod.ts";
+      if (target[0] === "lib" && !isFolderMod) found.push({ from, to });
+    }
+  }
+  return found;
+}
+
+/** Every import of a private `lib/` file by a script, benchmark or notebook, one line each. */
+export function consumerProblems(
+  root: string,
+  consumers: readonly string[] = CONSUMER_FOLDERS,
+): string[] {
+  return consumerImports(root, consumers).map(({ from, to }) =>
+    `${from} imports ${to}: import the root mod.ts or lib/${to.split("/")[1]}/mod.ts`
+  );
+}
+
 if (import.meta.main) {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const graph = folderGraph(root);
   for (const [folder, targets] of graph.edges) {
     console.log(`${folder.padEnd(12)} -> ${[...targets].sort().join(", ")}`);
   }
-  const problems = layoutProblems(root);
+  const problems = [...layoutProblems(root), ...consumerProblems(root)];
   for (const problem of problems) console.error(problem);
   if (problems.length > 0) Deno.exit(1);
 }

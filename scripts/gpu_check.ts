@@ -11,13 +11,9 @@
  *   deno run -A scripts/gpu_check.ts --adapter     the adapter line only
  */
 import { parseArgs } from "node:util";
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { tf } from "../lib/backend/tf.ts";
-import { probeWebgpu } from "../lib/backend/webgpu.ts";
-import { leaveOneOutSplit } from "../lib/data/protocol/leave_one_out.ts";
-import { BEAUTY_SHAPE, generateWorkloadDataset } from "../lib/data/workload_shape.ts";
-import { SequentialRecommender } from "../lib/models/sequential_recommender.ts";
-import { trainModel } from "../lib/train/trainer.ts";
+import { initBackend, leaveOneOutSplit, SequentialRecommender, trainModel } from "../mod.ts";
+import { probeWebgpu, tf } from "../lib/backend/mod.ts";
+import { BEAUTY_SHAPE, generateWorkloadDataset } from "../lib/data/mod.ts";
 
 /** What a child reports (one JSON line on stdout, prefixed). */
 interface EpochTiming {

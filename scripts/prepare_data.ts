@@ -8,16 +8,13 @@
  *   npm install --prefix /tmp/vega vega-datasets@3.2.1
  *   deno run -A scripts/prepare_data.ts [--dslabs=PATH] [--wink=DIR] [--vega=DIR] [--out=DIR]
  */
+import { datasetStatistics, formatStatistics, kCoreFilter, loadMovieLens } from "../mod.ts";
 import {
-  datasetStatistics,
-  formatStatistics,
-  kCoreFilter,
-  loadMovieLens,
   MOVIELENS_DIR,
   readableTitle,
   titleTokens,
   writeFilesAtomically,
-} from "../mod.ts";
+} from "../lib/data/mod.ts";
 import {
   cutWinkEmbeddings,
   DSLABS_RDATA,

@@ -39,37 +39,38 @@
  */
 import { parseArgs } from "node:util";
 import {
-  checkResultsPlan,
-  compareWithRecord,
+  type CellResult,
   DATASET_FILE_FORMATS,
   type DatasetFileFormat,
   datasetLabel,
   type DatasetSpec,
   initBackend,
-  listCells,
-  parseRankingProtocol,
   planExperiments,
+  runPlan,
+  summarise,
+  writeReport,
+} from "../mod.ts";
+// The reproduction's record keeping, beyond what a notebook needs.
+import {
+  cellsDirectory,
+  checkResultsPlan,
+  compareWithRecord,
+  listCells,
   readmeTables,
+  readSelected,
   recordResultsPlan,
   RECORDS_DIR,
+  replaceReadmeTables,
+  replanWith,
+  type RerunCheck,
   resolveCell,
   ResultStore,
   runOneCell,
-  runPlan,
-  summarise,
-  verificationSubset,
-  writeReport,
-} from "../mod.ts";
-import type { CellResult } from "../lib/experiments/run_cell.ts";
-import {
-  cellsDirectory,
-  replanWith,
   selectedPath,
   settingsOf,
-} from "../lib/experiments/run_plan.ts";
-import { readSelected } from "../lib/experiments/selection.ts";
-import type { RerunCheck } from "../lib/experiments/verify.ts";
-import { replaceReadmeTables } from "../lib/experiments/markdown_report.ts";
+  verificationSubset,
+} from "../lib/experiments/mod.ts";
+import { parseRankingProtocol } from "../lib/eval/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

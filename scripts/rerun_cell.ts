@@ -9,14 +9,18 @@
  *
  * Exits 1 when the rerun does not reproduce the record (see `lib/experiments/verify.ts`).
  */
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { writeFilesAtomically } from "../lib/data/atomic_write.ts";
-import { type DatasetSpec, prepareDataset } from "../lib/experiments/datasets.ts";
-import { type CellResult, runCell } from "../lib/experiments/run_cell.ts";
-import type { SystemSpec } from "../lib/experiments/systems.ts";
-import { compareWithRecord } from "../lib/experiments/verify.ts";
-import type { ModelConfigInput } from "../lib/models/sequential_recommender.ts";
-import type { TrainerConfig } from "../lib/train/trainer.ts";
+import {
+  type CellResult,
+  type DatasetSpec,
+  initBackend,
+  type ModelConfigInput,
+  prepareDataset,
+  runCell,
+  type SystemSpec,
+  type TrainerConfig,
+} from "../mod.ts";
+import { writeFilesAtomically } from "../lib/data/mod.ts";
+import { compareWithRecord } from "../lib/experiments/mod.ts";
 
 const write = Deno.args.includes("--write");
 const path = Deno.args.find((arg) => arg !== "--write");

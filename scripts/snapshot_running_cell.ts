@@ -6,8 +6,8 @@
  *
  *   deno run -A scripts/snapshot_running_cell.ts <checkpoint dir> <out.json>
  */
-import { writeFilesAtomically } from "../lib/data/atomic_write.ts";
-import type { EpochProgress } from "../lib/train/progress.ts";
+import type { EpochProgress } from "../mod.ts";
+import { writeFilesAtomically } from "../lib/data/mod.ts";
 
 const [dir, out] = Deno.args;
 if (dir === undefined || out === undefined) {

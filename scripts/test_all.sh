@@ -30,6 +30,8 @@ stage lint deno lint
 stage check deno task --quiet typecheck
 # The public API (mod.ts) is documented: every exported symbol and member, no private types.
 stage doc-lint deno doc --quiet --lint mod.ts
+# The notebooks' code cells, each notebook as one module, against the library's types (~15 s).
+stage notebook-types deno task --quiet check-notebooks
 stage unit deno task --quiet unit
 # One BLAS thread, like the Slurm stage's one-CPU tasks that must reproduce these cells bit for bit
 # (OpenBLAS's results can differ in the last bits between thread counts).

@@ -23,5 +23,6 @@ export { registerBlasKernels, unregisterBlasKernels } from "./kernels/blas_matmu
 export { registerHostKernels, unregisterHostKernels } from "./kernels/host_kernels.ts";
 export { layerNorm, registerLayerNormKernels } from "./kernels/layer_norm.ts";
 export { seededDropout } from "./kernels/dropout.ts";
+export { loadOpenBlas, openBlasFailure } from "./kernels/_openblas.ts";
 export { registerReductionGradients } from "./kernels/reduction_gradients.ts";
 export { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";

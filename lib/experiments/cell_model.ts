@@ -67,6 +67,61 @@ export function cellModelDir(resultsDir: string, cell: Pick<PlannedCell, "key">)
   return `${resultsDir}/models/${cell.key.replace(/[^A-Za-z0-9=._-]+/g, "__")}`;
 }
 
+/**
+ * The folder that holds the kept model `cell` reads under `resultsDir`: its own
+ * ({@linkcode cellModelDir}) when a model is there, else, for a main-table cell that reuses its
+ * selection trial's run (`sameAs`), the trial's; undefined when neither holds one.
+ */
+export function keptCellModelDir(
+  resultsDir: string,
+  cell: Pick<PlannedCell, "key" | "sameAs">,
+): string | undefined {
+  const own = cellModelDir(resultsDir, cell);
+  if (checkpointExists(`${own}/best`)) return own;
+  const reused = cell.sameAs ? cellModelDir(resultsDir, { key: cell.sameAs }) : undefined;
+  return reused && checkpointExists(`${reused}/best`) ? reused : undefined;
+}
+
+/**
+ * Stores the model `cell` reads under the cell's own name: when it reads its selection trial's
+ * model (`sameAs`), copies the trial's kept model into {@linkcode cellModelDir} (staged, then one
+ * rename). The results of record commit a model under the name of the cell the notebooks ask
+ * for (see `.gitignore`), whichever trial the selection chose. With `from`, the model is taken from
+ * another results folder of the same plan (the clone that ran the cell). Returns the cell's folder
+ * and, when it copied, where from; throws when the cell has no kept model there.
+ */
+export function keepCellModelUnderOwnName(
+  resultsDir: string,
+  cell: Pick<PlannedCell, "key" | "sameAs">,
+  from: string = resultsDir,
+): { dir: string; copiedFrom?: string } {
+  const own = cellModelDir(resultsDir, cell);
+  const kept = keptCellModelDir(from, cell);
+  if (kept === undefined) {
+    throw new Error(
+      `keepCellModelUnderOwnName: no kept model of ${cell.key} under ${from}/models ` +
+        `(looked for ${cellModelDir(from, cell)}/best.json${
+          cell.sameAs ? ` and ${cellModelDir(from, { key: cell.sameAs })}/best.json` : ""
+        })`,
+    );
+  }
+  if (kept === own) return { dir: own };
+  // The best weights, their sidecar and how long the run trained: what a kept model holds.
+  const { weightsFile } = JSON.parse(Deno.readTextFileSync(`${kept}/best.json`)) as {
+    weightsFile: string;
+  };
+  const files = ["best.json", weightsFile, KEPT_TRAINING_FILE].filter((name) =>
+    existsFile(`${kept}/${name}`)
+  );
+  const staging = `${own}.staging`;
+  removeIfPresent(staging);
+  Deno.mkdirSync(staging, { recursive: true });
+  for (const name of files) Deno.copyFileSync(`${kept}/${name}`, `${staging}/${name}`);
+  removeIfPresent(own);
+  Deno.renameSync(staging, own);
+  return { dir: own, copiedFrom: kept };
+}
+
 /** Next to a kept model: `{ epochsDone, bestEpoch }` of the run it was kept from. */
 export const KEPT_TRAINING_FILE = "training.json";
 
@@ -90,10 +145,7 @@ export async function cellModel(
   }
   const data = options.data ?? await prepareDataset(cell.dataset);
   const own = cellModelDir(options.resultsDir, cell);
-  const reused = cell.sameAs ? cellModelDir(options.resultsDir, { key: cell.sameAs }) : undefined;
-  const directory = reused && !checkpointExists(`${own}/best`) && checkpointExists(`${reused}/best`)
-    ? reused
-    : own;
+  const directory = keptCellModelDir(options.resultsDir, cell) ?? own;
   const checkpoint = `${directory}/best`;
   const maxEpochs = cell.training.maxEpochs ?? 0;
   const { model, hooks, demure } = buildCellModel(data, cell.system, {
@@ -122,9 +174,14 @@ export async function cellModel(
       };
     }
     if (!options.train) {
+      const reused = cell.sameAs
+        ? ` (nor ${cellModelDir(options.resultsDir, { key: cell.sameAs })}/best.json, ` +
+          `the model of ${cell.sameAs}, whose run it reuses)`
+        : "";
       throw new Error(
-        `cellModel: no checkpoint ${checkpoint}.json for ${cell.key}; train it with ` +
-          "DEMURE_RERUN=1 in the notebook's kernel (or call cellModel with train: true)",
+        `cellModel: no checkpoint ${checkpoint}.json for ${cell.key}${reused}; the reproduction ` +
+          "keeps it when the cell finishes, or train it with DEMURE_RERUN=1 in the notebook's " +
+          "kernel (or call cellModel with train: true)",
       );
     }
     const training = await trainModel(
@@ -139,6 +196,11 @@ export async function cellModel(
           (options.onProgress ?? printProgress)(progress);
         },
       },
+    );
+    // As a kept model of the reproduction: how long it trained, without the last epoch's files.
+    Deno.writeTextFileSync(
+      `${directory}/${KEPT_TRAINING_FILE}`,
+      JSON.stringify({ epochsDone: training.epochsRun, bestEpoch: training.bestEpoch }),
     );
     return {
       model,
@@ -167,5 +229,13 @@ function existsFile(path: string): boolean {
     return Deno.statSync(path).isFile;
   } catch {
     return false;
+  }
+}
+
+function removeIfPresent(path: string): void {
+  try {
+    Deno.removeSync(path, { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
 }

@@ -26,7 +26,9 @@ export {
 export { jupyterOrNull } from "./jupyter.ts";
 export {
   ensureCellsInNotebook,
+  explainedCell,
   notebookCellModel,
+  type NotebookCellModelOptions,
   type NotebookCellsOptions,
   notebookPlan,
   notebookResultsDir,

@@ -10,7 +10,7 @@
 import { fileURLToPath } from "node:url";
 import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
-import type { ExperimentPlan, PlannedCell } from "../experiments/plan.ts";
+import { cellsOf, type ExperimentPlan, type PlannedCell } from "../experiments/plan.ts";
 import { planOfResults } from "../experiments/run_plan.ts";
 import { RECORDS_DIR } from "../experiments/verify.ts";
 import { isQuickMode } from "./quick_mode.ts";
@@ -20,7 +20,8 @@ import { epochProgressEvent, trainingProgress } from "./training_progress.ts";
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
 /**
- * The experiment plan of the notebook's mode: `quick` in quick mode, `full` otherwise.
+ * The experiment plan of the notebook's mode (`quick` in quick mode, `full` otherwise; a script
+ * names the mode), with the selection recorded in its results.
  *
  * @example
  * ```ts
@@ -28,8 +29,9 @@ const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/
  * console.log(plan.mode, plan.cells.length);
  * ```
  */
-export function notebookPlan(): ExperimentPlan {
-  const mode = isQuickMode() ? "quick" : "full";
+export function notebookPlan(
+  mode: ExperimentPlan["mode"] = isQuickMode() ? "quick" : "full",
+): ExperimentPlan {
   return planOfResults(mode, resultsDirOf(mode));
 }
 
@@ -96,35 +98,67 @@ export async function ensureCellsInNotebook(
 }
 
 /**
- * The trained model of `cell` (see `cellModel`): loaded from `results/<mode>/models/` when it was
- * kept there, otherwise trained now with the cell's own settings (a live progress line) and kept.
- * Prints where the model came from; in quick mode it also says, on the page, that the model is
- * barely trained, so nothing drawn from it is a finding.
+ * The cell whose model notebook 05 explains and the README's figure shows: the main table's
+ * MovieLens Demure-SASRec at the plan's first seed (in the full plan it reuses its selected
+ * trial's run).
+ *
+ * @example
+ * ```ts
+ * const cell = explainedCell(notebookPlan());
+ * ```
+ */
+export function explainedCell(plan: ExperimentPlan): PlannedCell {
+  const cell = cellsOf(plan, "main").find((candidate) =>
+    candidate.dataset.kind === "movielens" && candidate.systemName === "Demure-SASRec" &&
+    candidate.seed === plan.seeds[0]
+  );
+  if (!cell) {
+    throw new Error(
+      `explainedCell: the ${plan.mode} plan has no main-table MovieLens Demure-SASRec`,
+    );
+  }
+  return cell;
+}
+
+/** Options of {@linkcode notebookCellModel}. */
+export interface NotebookCellModelOptions {
+  /** Where the kept models are looked up (`<resultsDir>/models/`); default {@linkcode notebookResultsDir}. */
+  resultsDir?: string;
+}
+
+/**
+ * The trained model of `cell` (see `cellModel`), kept by the reproduction under
+ * `<results>/models/` of the notebook's mode: `results-of-record/full/models/` (the committed models
+ * of the cells the notebooks explain, see `.gitignore`) or `results/quick/models/`. A missing model
+ * is trained now with the cell's own settings (a live progress line) and kept there in quick mode
+ * or with `DEMURE_RERUN=1`; in full mode otherwise the error names the missing file, so the page
+ * never shows a model the reproduction did not train. Prints where the model came from and how
+ * long it trained; in quick mode it also says, on the page, that the model is barely trained, so
+ * nothing drawn from it is a finding.
  *
  * @example
  * ```ts
  * const plan = notebookPlan();
- * const cell = cellsOf(plan, "main").find((c) => c.systemName === "Demure-SASRec")!;
- * const trained = await notebookCellModel(plan, cell);
+ * const trained = await notebookCellModel(plan, explainedCell(plan));
  * ```
  */
 export async function notebookCellModel(
   plan: ExperimentPlan,
   cell: PlannedCell,
+  options: NotebookCellModelOptions = {},
 ): Promise<TrainedCellModel> {
   const progress = trainingProgress(cell.key);
   const trained = await cellModel(plan, cell, {
-    // Models are kept beside the results, never inside the committed records (no weights there).
-    resultsDir: plan.mode === "full" ? `${PROJECT_ROOT}/results/full` : notebookResultsDir(plan),
-    train: true,
+    resultsDir: options.resultsDir ?? notebookResultsDir(plan),
+    train: plan.mode === "quick" || Deno.env.get("DEMURE_RERUN") === "1",
     onProgress: progress.onProgress,
   });
   await progress.done();
   const epochs = Number.isFinite(trained.epochs) ? `${trained.epochs} epochs` : "epochs unknown";
   console.log(
-    `${cell.key}: ${
-      trained.source === "checkpoint" ? "loaded from" : "trained now and kept in"
-    } ${trained.checkpoint} (${epochs}, cap ${trained.maxEpochs})`,
+    `${cell.key}: ${trained.source === "checkpoint" ? "loaded from" : "trained now and kept in"} ${
+      trained.checkpoint.replace(`${PROJECT_ROOT}/`, "")
+    } (${epochs}, cap ${trained.maxEpochs})`,
   );
   if (plan.mode === "quick") {
     const batches = cell.training.maxBatchesPerEpoch;

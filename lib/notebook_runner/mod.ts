@@ -1,7 +1,7 @@
 /**
  * Running notebooks from outside a kernel: the project-local Deno kernelspec, headless execution
  * and HTML rendering (`./run.sh notebooks`), and the interactive notebook server
- * (`./run.sh lab`). Used by scripts and tests; what runs inside the kernel is `lib/notebook`.
+ * (`./run.sh lab`), the notebooks' code as modules for a type check. Used by scripts and tests; what runs inside the kernel is `lib/notebook`.
  *
  * @example
  * ```ts
@@ -27,4 +27,5 @@ export {
   type LabStopReport,
   startLabServer,
 } from "./lab_server.ts";
+export { locateInNotebook, type NotebookModule, notebookModule } from "./notebook_module.ts";
 export { descendantsOf, isAlive, type ProcessId } from "./processes.ts";

@@ -11,19 +11,23 @@ import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { Adam } from "./adam.ts";
+import { BestWeights } from "./_best_weights.ts";
+import { EarlyStopping } from "./_early_stopping.ts";
 import type { EpochProgress } from "./progress.ts";
 import type { HookState, TrainerConfig, TrainerHooks } from "./config.ts";
 
-/** The loop's mutable state. */
+/** The loop's mutable state: what a run checkpoint keeps to resume. */
 export interface ResumeState {
+  /** Epochs finished (the next epoch's 0-based index). */
   epochsDone: number;
+  /** Training steps finished (seeds the next step's dropout and negatives). */
   step: number;
-  bestValidation: number;
-  bestEpoch: number;
-  sinceBest: number;
+  /** The progress of every finished epoch. */
   history: EpochProgress[];
+  /** Best validation NDCG@10, its epoch, evaluations since. */
+  stopping: EarlyStopping;
   /** Copy of the best weights so far (owned by the loop). */
-  best: Map<string, tf.Tensor> | undefined;
+  best: BestWeights;
 }
 
 /** Fields of the trainer config that must match to resume (maxEpochs may grow). */
@@ -51,14 +55,15 @@ export async function saveRun(
   hookState?: TrainerHooks["checkpointState"],
 ): Promise<void> {
   Deno.mkdirSync(dir, { recursive: true });
-  const metrics = { "valid NDCG@10": state.bestValidation };
+  const { bestValidation, bestEpoch, sinceBest } = state.stopping;
+  const metrics = { "valid NDCG@10": bestValidation };
   const trainerState = {
     epochsDone: state.epochsDone,
     step: state.step,
     adamStep: adam.step,
-    bestValidation: state.bestValidation,
-    bestEpoch: state.bestEpoch,
-    sinceBest: state.sinceBest,
+    bestValidation,
+    bestEpoch,
+    sinceBest,
     history: state.history,
     resumeKey: resumeKey(config),
   } as unknown as Record<string, Json>;
@@ -97,11 +102,9 @@ export function freshResumeState(): ResumeState {
   return {
     epochsDone: 0,
     step: 0,
-    bestValidation: -Infinity,
-    bestEpoch: 0,
-    sinceBest: 0,
     history: [],
-    best: undefined,
+    stopping: new EarlyStopping(),
+    best: new BestWeights(),
   };
 }
 
@@ -159,10 +162,69 @@ export function restoreRun(
   return {
     epochsDone: stored.epochsDone,
     step: stored.step,
-    bestValidation: stored.bestValidation ?? -Infinity,
-    bestEpoch: stored.bestEpoch,
-    sinceBest: stored.sinceBest,
     history: stored.history,
-    best,
+    stopping: new EarlyStopping({
+      bestValidation: stored.bestValidation ?? -Infinity,
+      bestEpoch: stored.bestEpoch,
+      sinceBest: stored.sinceBest,
+    }),
+    best: new BestWeights(best),
   };
+}
+
+/**
+ * The run checkpoints of one `trainModel` call, bound to its model, optimiser and settings:
+ * nothing is read or written without `TrainerConfig.checkpointDir`.
+ */
+export class RunCheckpoints {
+  readonly #model: SequentialRecommender;
+  readonly #adam: Adam;
+  readonly #config: TrainerConfig;
+  readonly #fingerprint: string;
+  readonly #hookState: TrainerHooks["checkpointState"];
+
+  /** Binds the run's parts; `fingerprint` is its dataset's. */
+  constructor(
+    model: SequentialRecommender,
+    adam: Adam,
+    config: TrainerConfig,
+    fingerprint: string,
+    hookState?: TrainerHooks["checkpointState"],
+  ) {
+    this.#model = model;
+    this.#adam = adam;
+    this.#config = config;
+    this.#fingerprint = fingerprint;
+    this.#hookState = hookState;
+  }
+
+  /** The state to start from: `<checkpointDir>/last` when resuming, a fresh one otherwise. */
+  start(): ResumeState {
+    const { checkpointDir, resume } = this.#config;
+    if (!checkpointDir || !resume) return freshResumeState();
+    return restoreRun(
+      checkpointDir,
+      this.#model,
+      this.#adam,
+      this.#config,
+      this.#fingerprint,
+      this.#hookState,
+    );
+  }
+
+  /** Saves the state after an epoch (and the best weights when the epoch `improved`). */
+  async save(state: ResumeState, improved: boolean): Promise<void> {
+    const dir = this.#config.checkpointDir;
+    if (!dir) return;
+    await saveRun(
+      dir,
+      this.#model,
+      this.#adam,
+      this.#config,
+      this.#fingerprint,
+      state,
+      improved,
+      this.#hookState,
+    );
+  }
 }

@@ -1,7 +1,11 @@
 /**
  * The training loop: Adam, seeded batches / dropout / negatives, per-epoch progress, early stopping
  * on validation NDCG@10 with patience, best-weights restore, NaN/Inf detection, and resumption from
- * `<checkpointDir>/last` after a crash or kernel restart.
+ * `<checkpointDir>/last` after a crash or kernel restart. `trainModel` reads as the algorithm; each
+ * part has its own module: the step (`step.ts`), the epoch's loss sums (`_epoch_losses.ts`), the
+ * divergence checks (`_divergence.ts`), early stopping (`_early_stopping.ts`), the best-weight copy
+ * (`_best_weights.ts`), the run checkpoints (`_run_checkpoints.ts`), the clock (`_run_clock.ts`)
+ * and the progress line (`progress.ts`).
  *
  * Every read of a tensor value is asynchronous, so the loop runs on GPU backends (webgpu) too, and
  * a step reads once: its losses and its gradient norm travel to the host in one transfer.
@@ -20,27 +24,25 @@
  * console.log(result.bestValidation, result.bestEpoch);
  * ```
  */
-import { tf } from "../backend/tf.ts";
-import { readFloat32 } from "../backend/read_values.ts";
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";
 import { trainingBatches } from "../data/protocol/batcher.ts";
 import { evaluateRanking } from "../eval/evaluate.ts";
 import { modelScorer } from "../eval/scorer.ts";
-import { recommendationLoss } from "../losses/recommendation.ts";
-import { sampleNegatives } from "../losses/negative_sampling.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
-import { createRng, hashSeeds } from "../util/random.ts";
 import { Adam } from "./adam.ts";
 import {
   resolveTrainerConfig,
   type StopReason,
   type TrainerConfig,
   type TrainerHooks,
-  TrainingDivergedError,
   type TrainingResult,
 } from "./config.ts";
 import { type EpochProgress, printProgress } from "./progress.ts";
-import { freshResumeState, restoreRun, type ResumeState, saveRun } from "./_run_checkpoints.ts";
+import { trainStep } from "./step.ts";
+import { DivergenceGuard } from "./_divergence.ts";
+import { EpochLosses } from "./_epoch_losses.ts";
+import { RunClock } from "./_run_clock.ts";
+import { type ResumeState, RunCheckpoints } from "./_run_checkpoints.ts";
 
 export {
   type AuxiliaryLossContext,
@@ -54,6 +56,7 @@ export {
   type TrainingResult,
   validateTrainerConfig,
 } from "./config.ts";
+export { type StepLosses, trainStep } from "./step.ts";
 
 /** Trains `model` on `split.train`, validating on `split.validTarget`. */
 export async function trainModel(
@@ -63,33 +66,18 @@ export async function trainModel(
   hooks: TrainerHooks = {},
 ): Promise<TrainingResult> {
   const config = resolveTrainerConfig(configInput);
-  if (split.maxLength > model.config.maxLength) {
-    throw new Error(
-      `split.maxLength ${split.maxLength} exceeds the model's maxLength ${model.config.maxLength}`,
-    );
-  }
+  checkSplitFits(split, model);
   const onProgress = hooks.onProgress ?? printProgress;
-  const validate = hooks.validate ??
-    (async (m: SequentialRecommender) =>
-      (await evaluateRanking(modelScorer(m), split, {
-        stage: "valid",
-        chunkSize: config.evalChunkSize,
-        ranking: config.ranking,
-      })).metrics);
+  const validate = hooks.validate ?? validationMetrics(split, config);
   const adam = new Adam(config.optimizer);
   const fingerprint = split.dataset.metadata.fingerprint;
-  const state: ResumeState = config.checkpointDir && config.resume
-    ? restoreRun(config.checkpointDir, model, adam, config, fingerprint, hooks.checkpointState)
-    : freshResumeState();
+  const checkpoints = new RunCheckpoints(model, adam, config, fingerprint, hooks.checkpointState);
+  const state = checkpoints.start();
   const resumedFromEpoch = state.epochsDone;
-  const started = performance.now();
-  let totalStepSeconds = 0;
-  let totalSteps = 0;
+  const clock = new RunClock(resumedFromEpoch);
+  const divergence = new DivergenceGuard(config, model);
   // A run killed after patience ran out (before its result was kept) does not train on.
-  let stoppedBy: StopReason = state.sinceBest >= config.patience ? "patience" : "max_epochs";
-  // A step whose L_rec exceeds this has diverged (see TrainerConfig.divergenceFactor).
-  const uniformLoss = config.loss.kind === "bce" ? 2 * Math.LN2 : Math.log(model.numItems);
-  const lossLimit = config.divergenceFactor * Math.max(uniformLoss, 1);
+  let stoppedBy: StopReason = state.stopping.exhausted(config.patience) ? "patience" : "max_epochs";
   try {
     for (
       let epoch = state.epochsDone;
@@ -97,215 +85,122 @@ export async function trainModel(
       epoch++
     ) {
       const epochStart = performance.now();
-      let batches = trainingBatches(split, epoch, {
-        batchSize: config.batchSize,
-        seed: config.seed,
-        shuffle: true,
-        windows: config.windows,
-      });
-      if (config.maxBatchesPerEpoch !== undefined) {
-        batches = batches.slice(0, config.maxBatchesPerEpoch);
-      }
-      let lossSum = 0;
-      let recSum = 0;
-      let auxSum = 0;
-      let stepSeconds = 0;
-      for (const batch of batches) {
+      const losses = new EpochLosses();
+      for (const batch of epochBatches(split, epoch, config)) {
         const stepStart = performance.now();
-        const losses = await trainStep(model, adam, batch, state.step, epoch, config, hooks);
-        if (losses.recommendation > lossLimit) {
-          throw new TrainingDivergedError(
-            `L_rec is ${losses.recommendation} at epoch ${epoch + 1}, step ${state.step}: above ` +
-              `${
-                lossLimit.toPrecision(4)
-              } (TrainerConfig.divergenceFactor ${config.divergenceFactor}` +
-              ` x the loss of a uniform guess, ${uniformLoss.toPrecision(4)}). The run diverged; ` +
-              `lower TrainerConfig.optimizer.learningRate (now ${config.optimizer.learningRate}) ` +
-              `or set optimizer.clipNorm.`,
-          );
-        }
-        stepSeconds += (performance.now() - stepStart) / 1000;
-        lossSum += losses.total;
-        recSum += losses.recommendation;
-        auxSum += losses.auxiliary;
+        const stepLosses = await trainStep(model, adam, batch, state.step, epoch, config, hooks);
+        divergence.checkStep(stepLosses, epoch, state.step);
+        losses.add(stepLosses, (performance.now() - stepStart) / 1000);
         state.step += 1;
       }
-      const steps = Math.max(1, batches.length);
-      const isEvalEpoch = (epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.maxEpochs;
-      const validation = isEvalEpoch ? await validate(model) : undefined;
+      const validation = isEvalEpoch(epoch, config) ? await validate(model) : undefined;
       let improved = false;
       if (validation !== undefined) {
-        const metric = validation["NDCG@10"];
-        if (!Number.isFinite(metric)) {
-          throw new TrainingDivergedError(
-            `validation NDCG@10 is ${metric} after epoch ${epoch + 1}`,
-          );
-        }
-        if (metric > state.bestValidation) {
-          improved = true;
-          state.bestValidation = metric;
-          state.bestEpoch = epoch + 1;
-          state.sinceBest = 0;
-          if (state.best) tf.dispose([...state.best.values()]);
-          state.best = model.parameters.snapshot();
-        } else {
-          state.sinceBest += 1;
-        }
+        divergence.checkValidation(validation["NDCG@10"], epoch);
+        improved = state.stopping.observe(validation["NDCG@10"], epoch + 1);
+        if (improved) state.best.keep(model);
       }
       state.epochsDone = epoch + 1;
-      const epochSeconds = (performance.now() - epochStart) / 1000;
-      totalStepSeconds += stepSeconds;
-      totalSteps += batches.length;
-      const meanEpoch = (performance.now() - started) / 1000 /
-        (state.epochsDone - resumedFromEpoch);
+      clock.recordSteps(losses.stepSeconds, losses.steps);
+      const means = losses.means();
       const progress: EpochProgress = {
         epoch: epoch + 1,
         maxEpochs: config.maxEpochs,
-        loss: lossSum / steps,
-        recommendationLoss: recSum / steps,
-        auxiliaryLoss: auxSum / steps,
+        loss: means.loss,
+        recommendationLoss: means.recommendationLoss,
+        auxiliaryLoss: means.auxiliaryLoss,
         ...(validation ? { validation } : {}),
-        bestValidation: state.bestValidation,
-        bestEpoch: state.bestEpoch,
+        bestValidation: state.stopping.bestValidation,
+        bestEpoch: state.stopping.bestEpoch,
         improved,
-        steps: batches.length,
-        epochSeconds,
-        stepSeconds: stepSeconds / steps,
-        secondsLeftAtMost: (config.maxEpochs - epoch - 1) * meanEpoch,
+        steps: losses.steps,
+        epochSeconds: (performance.now() - epochStart) / 1000,
+        stepSeconds: means.stepSeconds,
+        secondsLeftAtMost: clock.secondsLeftAtMost(state.epochsDone, config.maxEpochs),
       };
       state.history.push(progress);
-      if (config.checkpointDir) {
-        await saveRun(
-          config.checkpointDir,
-          model,
-          adam,
-          config,
-          fingerprint,
-          state,
-          improved,
-          hooks.checkpointState,
-        );
-      }
+      await checkpoints.save(state, improved);
       onProgress(progress);
-      if (state.sinceBest >= config.patience) {
-        stoppedBy = "patience";
-        break;
-      }
-      const elapsed = (performance.now() - started) / 1000;
-      if (config.maxWallSeconds !== undefined && elapsed >= config.maxWallSeconds) {
-        if (epoch + 1 < config.maxEpochs) stoppedBy = "time_budget";
-        break;
-      }
+      stoppedBy = stopReasonAfter(epoch, state, clock, config);
+      if (stoppedBy !== "max_epochs") break;
       // Yield so a notebook can render the progress line before the next epoch.
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    if (state.best) model.parameters.assign(state.best);
+    state.best.restoreInto(model);
   } finally {
-    if (state.best) tf.dispose([...state.best.values()]);
+    state.best.dispose();
     adam.dispose();
   }
   return {
-    bestValidation: state.bestValidation,
-    bestEpoch: state.bestEpoch,
+    bestValidation: state.stopping.bestValidation,
+    bestEpoch: state.stopping.bestEpoch,
     epochsRun: state.epochsDone - resumedFromEpoch,
     stoppedEarly: stoppedBy !== "max_epochs",
     stoppedBy,
     resumedFromEpoch,
     history: state.history,
-    totalSeconds: (performance.now() - started) / 1000,
-    meanStepSeconds: totalStepSeconds / Math.max(1, totalSteps),
+    totalSeconds: clock.elapsedSeconds(),
+    meanStepSeconds: clock.meanStepSeconds(),
     config,
   };
 }
 
-/** The losses of one training step ({@linkcode trainStep}), read back as numbers. */
-export interface StepLosses {
-  /** `recommendation + auxiliary`: the loss the step descended. */
-  total: number;
-  /** The recommendation loss L_rec of the batch. */
-  recommendation: number;
-  /** The auxiliary loss (e.g. Demure's `lambda * L_cl`); 0 without the hook. */
-  auxiliary: number;
+/** The model must hold the split's longest history. */
+function checkSplitFits(split: LeaveOneOutSplit, model: SequentialRecommender): void {
+  if (split.maxLength > model.config.maxLength) {
+    throw new Error(
+      `split.maxLength ${split.maxLength} exceeds the model's maxLength ${model.config.maxLength}`,
+    );
+  }
+}
+
+/** The default validation: full ranking of `split.validTarget` under the run's protocol. */
+function validationMetrics(
+  split: LeaveOneOutSplit,
+  config: TrainerConfig,
+): (model: SequentialRecommender) => Promise<Record<string, number>> {
+  return async (model) =>
+    (await evaluateRanking(modelScorer(model), split, {
+      stage: "valid",
+      chunkSize: config.evalChunkSize,
+      ranking: config.ranking,
+    })).metrics;
+}
+
+/** The epoch's shuffled batches (seeded by the run's seed and the epoch), capped when asked. */
+function epochBatches(
+  split: LeaveOneOutSplit,
+  epoch: number,
+  config: TrainerConfig,
+): SequenceBatch[] {
+  const batches = trainingBatches(split, epoch, {
+    batchSize: config.batchSize,
+    seed: config.seed,
+    shuffle: true,
+    windows: config.windows,
+  });
+  return config.maxBatchesPerEpoch === undefined
+    ? batches
+    : batches.slice(0, config.maxBatchesPerEpoch);
+}
+
+/** Validation runs every `evalEvery` epochs and after the last one. */
+function isEvalEpoch(epoch: number, config: TrainerConfig): boolean {
+  return (epoch + 1) % config.evalEvery === 0 || epoch + 1 === config.maxEpochs;
 }
 
 /**
- * One gradient step on one batch. Every tensor it makes is disposed before it returns (the memory
- * test checks `tf.memory().numTensors` stays constant). The losses and the gradient norm are read
- * in one transfer, before the update, so a non-finite value stops the run with the weights
- * untouched. Exported for step-level benchmarks.
+ * Why the run stops after 0-based `epoch`: patience ran out, or the time budget is spent with
+ * epochs left; "max_epochs" (go on, or the loop's bound ends the run) otherwise.
  */
-export async function trainStep(
-  model: SequentialRecommender,
-  adam: Adam,
-  batch: SequenceBatch,
-  step: number,
+function stopReasonAfter(
   epoch: number,
+  state: ResumeState,
+  clock: RunClock,
   config: TrainerConfig,
-  hooks: TrainerHooks = {},
-): Promise<StepLosses> {
-  // Hashed, not added: (seed, step) and (seed, step + 1) must give unrelated dropout masks.
-  const stepSeed = hashSeeds(config.seed, step);
-  const mask = await hooks.inputMask?.(batch, step);
-  const negatives = config.loss.kind === "bce"
-    ? sampleNegatives(batch, model.numItems, createRng(stepSeed))
-    : undefined;
-  model.setDropoutSeed(stepSeed);
-  const variables = model.trainableVariables();
-  const names = model.parameters.names();
-  const kept: tf.Tensor[] = [];
-  let value: tf.Scalar | undefined;
-  let gradients: tf.NamedTensorMap = {};
-  try {
-    ({ value, grads: gradients } = tf.variableGrads(() => {
-      const out = model.forward(batch, { training: true, ...(mask ? { weights: mask } : {}) });
-      const rec = recommendationLoss(out.states, out.itemTable, batch, config.loss, negatives);
-      kept.push(tf.keep(rec));
-      if (!hooks.auxiliaryLoss) return rec;
-      const aux = hooks.auxiliaryLoss({
-        ...out,
-        model,
-        batch,
-        step,
-        epoch,
-        recommendationLoss: rec,
-        seed: stepSeed,
-      });
-      kept.push(tf.keep(aux));
-      return tf.add(rec, aux) as tf.Scalar;
-    }, variables));
-    const byName = new Map<string, tf.Tensor>();
-    variables.forEach((variable, i) => {
-      const gradient = gradients[variable.name];
-      if (gradient !== undefined) byName.set(names[i], gradient);
-    });
-    const squaredNorm = adam.squaredNorm(byName);
-    kept.push(squaredNorm);
-    // One device-to-host transfer per step: [total, L_rec, auxiliary?, squared gradient norm].
-    const [[total], [recommendation], ...rest] = await readFloat32([value, ...kept]);
-    const auxiliary = rest.length > 1 ? rest[0][0] : 0;
-    const norm = Math.sqrt(rest[rest.length - 1][0]);
-    if (!Number.isFinite(total)) {
-      throw new TrainingDivergedError(
-        `loss is ${total} (L_rec ${recommendation}, auxiliary ${auxiliary}) at epoch ${
-          epoch + 1
-        }, ` +
-          `step ${step}; no update applied. Try a lower learning rate (now ` +
-          `${config.optimizer.learningRate}) or gradient clipping (optimizer.clipNorm).`,
-      );
-    }
-    if (!Number.isFinite(norm)) {
-      throw new TrainingDivergedError(
-        `gradient norm is ${norm} at epoch ${
-          epoch + 1
-        }, step ${step} (loss ${total}); no update applied. ` +
-          `Restart from the last checkpoint with a lower learning rate or clipNorm.`,
-      );
-    }
-    adam.apply(model.parameters, byName, norm);
-    return { total, recommendation, auxiliary };
-  } finally {
-    tf.dispose([...kept, ...Object.values(gradients)]);
-    value?.dispose();
-    mask?.dispose();
-  }
+): StopReason {
+  if (state.stopping.exhausted(config.patience)) return "patience";
+  const overBudget = config.maxWallSeconds !== undefined &&
+    clock.elapsedSeconds() >= config.maxWallSeconds;
+  return overBudget && epoch + 1 < config.maxEpochs ? "time_budget" : "max_epochs";
 }

@@ -25,9 +25,8 @@ import {
   type SubmissionSettings,
   taskResources,
 } from "./batch.ts";
-import type { ExperimentMode } from "../../lib/experiments/plan.ts";
-import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory } from "../../lib/experiments/run_plan.ts";
+import type { ExperimentMode } from "../../mod.ts";
+import { cellsDirectory, ResultStore } from "../../lib/experiments/mod.ts";
 
 /** A clear error for the user (printed without a stack). */
 class UsageError extends Error {}

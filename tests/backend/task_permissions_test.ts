@@ -23,6 +23,8 @@ const ALLOWED_ALL: Record<string, string> = {
   slurm: "--results is a shared folder anywhere on the cluster and it runs sbatch/squeue/scancel " +
     "from PATH; the reproduce calls it submits run with the reproduce task's flags",
   "prepare-data": "one-off: reads the R library and npm packages wherever they were installed",
+  "readme-figure": "--from names another clone's results folder anywhere; it copies a model into " +
+    "results-of-record and runs notebook 05 through the notebooks runner",
 };
 /** Tasks that run a bash script; the deno calls in the scripts are checked below. */
 const SCRIPT_TASKS: Record<string, string> = {
@@ -39,6 +41,7 @@ const FFI_ALLOWED = [
   "./node_modules/@tensorflow/tfjs-node/lib",
   "./node_modules/@tensorflow/tfjs-node-gpu/lib",
 ];
+const PROJECT_DENO = "./tools/node_modules/deno/deno";
 const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
 /** The value of `--name` (`""` when given without one), or undefined when absent. */
@@ -68,7 +71,8 @@ function permissionProblems(command: string): string[] {
     if (!LOOPBACK.test(host)) problems.push(`network beyond the loopback address: ${host}`);
   }
   for (const program of (flag(command, "allow-run") || "").split(",").filter(Boolean)) {
-    if (!program.startsWith("/") && !program.startsWith("$")) {
+    // By absolute path, or the project's own Deno (tools/, what run.sh puts on PATH).
+    if (!program.startsWith("/") && !program.startsWith("$") && program !== PROJECT_DENO) {
       problems.push(`--allow-run of ${program}: name programs by absolute path`);
     }
   }

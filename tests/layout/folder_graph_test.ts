@@ -6,7 +6,12 @@
 import { assertEquals } from "@std/assert";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { folderCycles, folderGraph, layoutProblems } from "../../scripts/folder_graph.ts";
+import {
+  consumerProblems,
+  folderCycles,
+  folderGraph,
+  layoutProblems,
+} from "../../scripts/folder_graph.ts";
 
 function fixture(files: Record<string, string>): string {
   const root = Deno.makeTempDirSync();
@@ -47,4 +52,38 @@ Deno.test("folder graph: finds a cycle, private and top-folder imports, a mod.ts
 Deno.test("lib/: imports only downward, private files and top folders stay private, mod.ts each", () => {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   assertEquals(layoutProblems(root), []);
+});
+
+Deno.test("consumers: a script, benchmark or notebook importing a lib file other than mod.ts is found", () => {
+  const notebook = {
+    cells: [
+      { cell_type: "markdown", source: ['import { x } from "../lib/a/_hidden.ts";'] },
+      {
+        cell_type: "code",
+        source: ['import { a } from "../mod.ts";\n', 'import { b } from "../lib/b/b.ts";'],
+      },
+      { cell_type: "code", source: 'import { tf } from "../lib/backend/mod.ts";' },
+    ],
+  };
+  const root = fixture({
+    "mod.ts": 'export * from "./lib/a/mod.ts";\n',
+    "scripts/ok.ts": 'import { a } from "../mod.ts";\nimport { b } from "../lib/b/mod.ts";\n',
+    "scripts/sub/deep.ts": 'import { a } from "../../lib/a/a.ts";\n',
+    "bench/_helper.ts": 'export { a } from "../lib/a/nested/mod.ts";\nimport "./other.ts";\n',
+    "notebooks/01.ipynb": JSON.stringify(notebook),
+  });
+  try {
+    assertEquals(consumerProblems(root), [
+      "scripts/sub/deep.ts imports lib/a/a.ts: import the root mod.ts or lib/a/mod.ts",
+      "bench/_helper.ts imports lib/a/nested/mod.ts: import the root mod.ts or lib/a/mod.ts",
+      "notebooks/01.ipynb imports lib/b/b.ts: import the root mod.ts or lib/b/mod.ts",
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("scripts, benchmarks and notebooks import only mod.ts files of the library", () => {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  assertEquals(consumerProblems(root), []);
 });

@@ -1,0 +1,113 @@
+/**
+ * One gradient step of the training loop on one batch: seeded dropout and negatives, Demure's
+ * input mask and auxiliary loss (the {@linkcode TrainerHooks}), one device-to-host read, the NaN/Inf
+ * check before the update, and the Adam update. Exported for step-level benchmarks.
+ *
+ * @example
+ * ```ts
+ * const adam = new Adam(config.optimizer);
+ * const losses = await trainStep(model, adam, batch, 0, 0, resolveTrainerConfig({ seed: 0 }));
+ * console.log(losses.total, losses.recommendation);
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import { readFloat32 } from "../backend/read_values.ts";
+import type { SequenceBatch } from "../data/types.ts";
+import { recommendationLoss } from "../losses/recommendation.ts";
+import { sampleNegatives } from "../losses/negative_sampling.ts";
+import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+import { createRng, hashSeeds } from "../util/random.ts";
+import type { Adam } from "./adam.ts";
+import { type TrainerConfig, type TrainerHooks, TrainingDivergedError } from "./config.ts";
+
+/** The losses of one training step ({@linkcode trainStep}), read back as numbers. */
+export interface StepLosses {
+  /** `recommendation + auxiliary`: the loss the step descended. */
+  total: number;
+  /** The recommendation loss L_rec of the batch. */
+  recommendation: number;
+  /** The auxiliary loss (e.g. Demure's `lambda * L_cl`); 0 without the hook. */
+  auxiliary: number;
+}
+
+/**
+ * One gradient step on one batch. Every tensor it makes is disposed before it returns (the memory
+ * test checks `tf.memory().numTensors` stays constant). The losses and the gradient norm are read
+ * in one transfer, before the update, so a non-finite value stops the run with the weights
+ * untouched. Exported for step-level benchmarks.
+ */
+export async function trainStep(
+  model: SequentialRecommender,
+  adam: Adam,
+  batch: SequenceBatch,
+  step: number,
+  epoch: number,
+  config: TrainerConfig,
+  hooks: TrainerHooks = {},
+): Promise<StepLosses> {
+  // Hashed, not added: (seed, step) and (seed, step + 1) must give unrelated dropout masks.
+  const stepSeed = hashSeeds(config.seed, step);
+  const mask = await hooks.inputMask?.(batch, step);
+  const negatives = config.loss.kind === "bce"
+    ? sampleNegatives(batch, model.numItems, createRng(stepSeed))
+    : undefined;
+  model.setDropoutSeed(stepSeed);
+  const variables = model.trainableVariables();
+  const names = model.parameters.names();
+  const kept: tf.Tensor[] = [];
+  let value: tf.Scalar | undefined;
+  let gradients: tf.NamedTensorMap = {};
+  try {
+    ({ value, grads: gradients } = tf.variableGrads(() => {
+      const out = model.forward(batch, { training: true, ...(mask ? { weights: mask } : {}) });
+      const rec = recommendationLoss(out.states, out.itemTable, batch, config.loss, negatives);
+      kept.push(tf.keep(rec));
+      if (!hooks.auxiliaryLoss) return rec;
+      const aux = hooks.auxiliaryLoss({
+        ...out,
+        model,
+        batch,
+        step,
+        epoch,
+        recommendationLoss: rec,
+        seed: stepSeed,
+      });
+      kept.push(tf.keep(aux));
+      return tf.add(rec, aux) as tf.Scalar;
+    }, variables));
+    const byName = new Map<string, tf.Tensor>();
+    variables.forEach((variable, i) => {
+      const gradient = gradients[variable.name];
+      if (gradient !== undefined) byName.set(names[i], gradient);
+    });
+    const squaredNorm = adam.squaredNorm(byName);
+    kept.push(squaredNorm);
+    // One device-to-host transfer per step: [total, L_rec, auxiliary?, squared gradient norm].
+    const [[total], [recommendation], ...rest] = await readFloat32([value, ...kept]);
+    const auxiliary = rest.length > 1 ? rest[0][0] : 0;
+    const norm = Math.sqrt(rest[rest.length - 1][0]);
+    if (!Number.isFinite(total)) {
+      throw new TrainingDivergedError(
+        `loss is ${total} (L_rec ${recommendation}, auxiliary ${auxiliary}) at epoch ${
+          epoch + 1
+        }, ` +
+          `step ${step}; no update applied. Try a lower learning rate (now ` +
+          `${config.optimizer.learningRate}) or gradient clipping (optimizer.clipNorm).`,
+      );
+    }
+    if (!Number.isFinite(norm)) {
+      throw new TrainingDivergedError(
+        `gradient norm is ${norm} at epoch ${
+          epoch + 1
+        }, step ${step} (loss ${total}); no update applied. ` +
+          `Restart from the last checkpoint with a lower learning rate or clipNorm.`,
+      );
+    }
+    adam.apply(model.parameters, byName, norm);
+    return { total, recommendation, auxiliary };
+  } finally {
+    tf.dispose([...kept, ...Object.values(gradients)]);
+    value?.dispose();
+    mask?.dispose();
+  }
+}

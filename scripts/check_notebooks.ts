@@ -1,0 +1,65 @@
+/**
+ * Type-checks the notebooks' code: each notebook's code cells become one temporary module (in
+ * order, one scope, top-level await; see lib/notebook_runner/notebook_module.ts), and one
+ * `deno check` (the project's deno.json) checks them all. Errors name the notebook, cell and line.
+ *
+ *   deno task check-notebooks                       # every notebooks/*.ipynb
+ *   deno task check-notebooks notebooks/05_explanations.ipynb
+ *
+ * Exit status 1 when any notebook has a type error. Runs nothing of the notebooks.
+ */
+import { locateInNotebook, notebookModule } from "../lib/notebook_runner/mod.ts";
+
+const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+async function listNotebooks(): Promise<string[]> {
+  const paths: string[] = [];
+  for await (const entry of Deno.readDir(`${projectRoot}/notebooks`)) {
+    if (entry.isFile && entry.name.endsWith(".ipynb")) {
+      paths.push(`${projectRoot}/notebooks/${entry.name}`);
+    }
+  }
+  return paths.sort();
+}
+
+async function main(args: string[]): Promise<number> {
+  const notebooks = args.length > 0
+    ? args.map((path) => path.startsWith("/") ? path : `${Deno.cwd()}/${path}`)
+    : await listNotebooks();
+  // Outside the project folder: its deno.json excludes build/ and results/ from checks.
+  const workDir = await Deno.makeTempDir({ prefix: "demure-notebook-check-" });
+  try {
+    const modules = notebooks.map((path) => {
+      const name = path.slice(path.lastIndexOf("/") + 1);
+      const module = notebookModule(Deno.readTextFileSync(path), new URL(`file://${path}`));
+      const file = `${workDir}/${name.replace(/\.ipynb$/, "")}.ts`;
+      Deno.writeTextFileSync(file, module.code);
+      const shown = path.startsWith(`${projectRoot}/`) ? path.slice(projectRoot.length + 1) : path;
+      return { name: shown, module, url: `file://${file}` };
+    });
+    const check = await new Deno.Command(Deno.execPath(), {
+      args: ["check", "--quiet", ...modules.map(({ url }) => new URL(url).pathname)],
+      cwd: projectRoot,
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+    let report = new TextDecoder().decode(check.stdout) + new TextDecoder().decode(check.stderr);
+    for (const { name, module, url } of modules) {
+      report = locateInNotebook(report, url, module, name);
+    }
+    // Deno's own backtrace of the failed command says nothing about the notebooks.
+    report = report.replace(/\nStack backtrace:\n(\s+\d+: .*\n?)*/g, "\n");
+    if (report.trim()) console.error(report.trimEnd());
+    console.log(
+      check.success
+        ? `${notebooks.length} notebooks type-check`
+        : `notebook type check failed (${notebooks.length} notebooks checked)`,
+    );
+    return check.success ? 0 : 1;
+  } finally {
+    await Deno.remove(workDir, { recursive: true });
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

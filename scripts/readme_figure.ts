@@ -1,0 +1,128 @@
+/**
+ * The README's explanation figure from the model the reproduction trained:
+ *
+ *   deno task readme-figure            # full mode -> docs/figures/contribution_heatmap.png
+ *   deno task readme-figure --quick    # the same path on the quick grid's model (a check; the
+ *                                      # figure goes to results/quick/figures/, README untouched)
+ *   deno task readme-figure --from ../run/results-of-record/full
+ *                                      # take the model from the results folder of the clone that
+ *                                      # trained it (the same plan and selection)
+ *
+ * 1. Finds the kept model of the cell notebook 05 explains (`explainedCell`: the main table's
+ *    MovieLens Demure-SASRec at the first seed) under `<results>/models/` of the mode
+ *    (`results-of-record/full`, `results/quick`). When the cell reuses its selected trial's run,
+ *    copies that trial's model under the cell's own name: the one folder `.gitignore` lets be
+ *    committed (`--from DIR`: the model is copied from DIR's `models/`). Nothing is trained:
+ *    without a kept model it stops and says how to make one.
+ * 2. Executes `notebooks/05_explanations.ipynb` in that mode (`build/notebooks/05_explanations.ipynb`
+ *    and `.html`); the notebook draws the first user's heatmap into the PNG.
+ * 3. Fails unless the PNG was rewritten; prints what to commit.
+ */
+import { parseArgs } from "node:util";
+import {
+  cellModelDir,
+  keepCellModelUnderOwnName,
+  keptCellModelDir,
+} from "../lib/experiments/mod.ts";
+import { explainedCell, notebookPlan, notebookResultsDir } from "../lib/notebook/mod.ts";
+
+const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const NOTEBOOK = "notebooks/05_explanations.ipynb";
+
+/** Where notebook 05 writes its PNG in each mode (see its last cell). */
+const FIGURE = {
+  full: "docs/figures/contribution_heatmap.png",
+  quick: "results/quick/figures/contribution_heatmap.png",
+} as const;
+
+function modifiedAt(path: string): number | undefined {
+  try {
+    return Deno.statSync(path).mtime?.getTime();
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { quick: { type: "boolean", default: false }, from: { type: "string" } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    console.error(`readme_figure: ${(error as Error).message} (options: --quick, --from DIR)`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) {
+    console.error(
+      `readme_figure: unexpected argument ${positionals[0]} (options: --quick, --from DIR)`,
+    );
+    return 2;
+  }
+  const mode = values.quick ? "quick" : "full";
+  const plan = notebookPlan(mode);
+  const cell = explainedCell(plan);
+  if (cell.waitsFor) {
+    console.error(
+      `readme_figure: ${cell.key} waits for the selection of ${cell.waitsFor.join(", ")}: ` +
+        `its trials are not all recorded in ${notebookResultsDir(plan)}`,
+    );
+    return 1;
+  }
+  const resultsDir = notebookResultsDir(plan);
+  const from = values.from ?? resultsDir;
+  if (keptCellModelDir(from, cell) === undefined) {
+    const looked = [cell.key, ...(cell.sameAs ? [cell.sameAs] : [])]
+      .map((key) => `${cellModelDir(from, { key })}/best.json`);
+    console.error(
+      `readme_figure: no kept model of ${cell.key} (looked for ${looked.join(", ")}). The ` +
+        `reproduction keeps it when the cell finishes (\`deno task reproduce${
+          mode === "quick" ? " --quick" : ""
+        } --cell ${cell.sameAs ?? cell.key}\`); a cell that finished before models were kept: ` +
+        "run the notebook once with DEMURE_RERUN=1 in the kernel (it trains the model with the " +
+        "cell's settings and keeps it), or name the results folder of a run that kept it " +
+        "(--from DIR)",
+    );
+    return 1;
+  }
+  const kept = keepCellModelUnderOwnName(resultsDir, cell, from);
+  console.log(
+    kept.copiedFrom
+      ? `model of ${cell.key}: copied from ${kept.copiedFrom} to ${kept.dir}`
+      : `model of ${cell.key}: ${kept.dir}`,
+  );
+
+  const figure = `${projectRoot}/${FIGURE[mode]}`;
+  const before = modifiedAt(figure);
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${projectRoot}/scripts/run_notebooks.ts`, `${projectRoot}/${NOTEBOOK}`]
+      .concat(mode === "quick" ? ["--quick"] : []),
+    cwd: projectRoot,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!run.success) {
+    console.error(`readme_figure: ${NOTEBOOK} failed (see above)`);
+    return 1;
+  }
+  const after = modifiedAt(figure);
+  if (after === undefined || after === before) {
+    console.error(
+      `readme_figure: ${NOTEBOOK} ran but did not write ${FIGURE[mode]} (is Chromium installed? ` +
+        "see build/notebooks/05_explanations.html)",
+    );
+    return 1;
+  }
+  console.log(`wrote ${FIGURE[mode]} from ${kept.dir}`);
+  if (mode === "full") {
+    const relative = kept.dir.slice(projectRoot.length + 1);
+    console.log(`to commit: git add ${relative} ${FIGURE.full}`);
+  }
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,191 @@
+/**
+ * The model a notebook explains (05, and the README's figure): full mode reads the reproduction's
+ * kept model from the results of record (the selected trial's, or the copy under the cell's own
+ * name that `.gitignore` lets be committed) and trains nothing; quick mode says on the page that
+ * its model is barely trained.
+ */
+import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { readAndDispose } from "../../lib/backend/read_values.ts";
+import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
+import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
+import {
+  cellModelDir,
+  keepCellModelUnderOwnName,
+  keptCellModelDir,
+} from "../../lib/experiments/cell_model.ts";
+import { prepareDataset, type PreparedDataset } from "../../lib/experiments/datasets.ts";
+import { cellsOf, type ExperimentPlan, type PlannedCell } from "../../lib/experiments/plan.ts";
+import { buildCellModel } from "../../lib/experiments/run_cell.ts";
+import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
+import { explainedCell, notebookCellModel, notebookPlan } from "../../lib/notebook/plan_cells.ts";
+
+await initBackend({ verbose: false });
+Deno.env.delete("DEMURE_RERUN");
+
+const root = new URL("../../", import.meta.url).pathname;
+
+/** Writes an (untrained) model of `cell` as a kept model under `dir`; returns its test scores. */
+async function keepUntrainedModel(
+  cell: PlannedCell,
+  data: PreparedDataset,
+  dir: string,
+): Promise<number[]> {
+  const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+  Deno.mkdirSync(dir, { recursive: true });
+  await saveModelCheckpoint(`${dir}/best`, model, {
+    datasetFingerprint: data.split.dataset.metadata.fingerprint,
+  });
+  Deno.writeTextFileSync(`${dir}/training.json`, JSON.stringify({ epochsDone: 7, bestEpoch: 4 }));
+  const scores = await testScores(data, model);
+  model.dispose();
+  return scores;
+}
+
+async function testScores(
+  data: PreparedDataset,
+  model: { scoreLast: (batch: never) => unknown },
+): Promise<number[]> {
+  const { batch } = evaluationBatches(data.split, "test", 8)[0];
+  return Array.from(await readAndDispose(model.scoreLast(batch as never) as never));
+}
+
+async function captureLog<T>(run: () => Promise<T>): Promise<{ value: T; log: string }> {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => lines.push(args.join(" "));
+  try {
+    return { value: await run(), log: lines.join("\n") };
+  } finally {
+    console.log = original;
+  }
+}
+
+function isIgnored(path: string): boolean {
+  const { code } = new Deno.Command("git", {
+    args: ["check-ignore", "-q", "--no-index", path],
+    cwd: root,
+  }).outputSync();
+  return code === 0;
+}
+
+Deno.test(".gitignore: of the kept models, only the explained Demure-SASRec cells' can be committed", () => {
+  const plan = notebookPlan("full");
+  const explained = explainedCell(plan);
+  assertEquals(explained.key, "full/MovieLens/Demure-SASRec/seed=0");
+  const synthetic = cellsOf(plan, "main").find((cell) =>
+    cell.dataset.kind === "synthetic" && cell.systemName === "Demure-SASRec" &&
+    cell.seed === plan.seeds[0]
+  )!;
+  for (const cell of [explained, synthetic]) {
+    const dir = cellModelDir(RECORDS_DIR.full, cell);
+    for (const file of ["best.json", "best.abc-1-2.safetensors", "training.json"]) {
+      assertEquals(isIgnored(`${dir}/${file}`), false, `${dir}/${file} must be committable`);
+    }
+    assertEquals(isIgnored(`${dir}/last.json`), true, "a model's last epoch is not committed");
+  }
+  const others = [
+    cellModelDir(RECORDS_DIR.full, { key: "full/MovieLens/Demure-SASRec/trial=0/seed=0" }),
+    cellModelDir(RECORDS_DIR.full, { key: "full/MovieLens/SASRec-MM/seed=0" }),
+    cellModelDir(RECORDS_DIR.full, { key: "full/MovieLens/Demure-SASRec/seed=1" }),
+    `${cellModelDir(RECORDS_DIR.full, explained)}.staging`,
+    cellModelDir(RECORDS_DIR.quick, { key: "quick/MovieLens/Demure-SASRec/seed=0" }),
+  ];
+  for (const dir of others) assertEquals(isIgnored(`${dir}/best.json`), true, dir);
+});
+
+Deno.test("notebookCellModel (full): loads the selected trial's kept model, then its copy under the cell's name; trains nothing", async () => {
+  const plan = notebookPlan("full");
+  // The synthetic twin of the explained cell: its selection is recorded, its data is cheap.
+  const cell = cellsOf(plan, "main").find((candidate) =>
+    candidate.dataset.kind === "synthetic" && candidate.systemName === "Demure-SASRec" &&
+    candidate.seed === plan.seeds[0]
+  )!;
+  assertEquals(typeof cell.sameAs, "string", "the records select the synthetic Demure-SASRec");
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    await assertRejects(
+      () => notebookCellModel(plan, cell, { resultsDir }),
+      Error,
+      `no checkpoint ${cellModelDir(resultsDir, cell)}/best.json`,
+    );
+    assertEquals(keptCellModelDir(resultsDir, cell), undefined, "nothing was trained");
+    const data = await prepareDataset(cell.dataset);
+    const trial = cellModelDir(resultsDir, { key: cell.sameAs! });
+    const expected = await keepUntrainedModel(cell, data, trial);
+
+    const fromTrial = await captureLog(() => notebookCellModel(plan, cell, { resultsDir }));
+    assertEquals(fromTrial.value.source, "checkpoint");
+    assertEquals(fromTrial.value.checkpoint, `${trial}/best`);
+    assertEquals(fromTrial.value.epochs, 7);
+    assertEquals(await testScores(data, fromTrial.value.model), expected);
+    fromTrial.value.model.dispose();
+    assertEquals(fromTrial.log.includes("QUICK MODE"), false);
+
+    const kept = keepCellModelUnderOwnName(resultsDir, cell);
+    assertEquals(kept, { dir: cellModelDir(resultsDir, cell), copiedFrom: trial });
+    const fromOwn = await notebookCellModel(plan, cell, { resultsDir });
+    assertEquals(fromOwn.checkpoint, `${cellModelDir(resultsDir, cell)}/best`);
+    assertEquals(fromOwn.epochs, 7);
+    assertEquals(await testScores(data, fromOwn.model), expected);
+    fromOwn.model.dispose();
+    assertEquals(keepCellModelUnderOwnName(resultsDir, cell), { dir: kept.dir }, "nothing to copy");
+
+    // From the results folder of the clone that ran the cell (`readme-figure --from`).
+    const other = Deno.makeTempDirSync();
+    try {
+      assertEquals(keepCellModelUnderOwnName(other, cell, resultsDir), {
+        dir: cellModelDir(other, cell),
+        copiedFrom: kept.dir,
+      });
+      const copied = await notebookCellModel(plan, cell, { resultsDir: other });
+      assertEquals(await testScores(data, copied.model), expected);
+      copied.model.dispose();
+    } finally {
+      Deno.removeSync(other, { recursive: true });
+    }
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+const committed = `${root}${cellModelDir(RECORDS_DIR.full, explainedCell(notebookPlan("full")))}`;
+const hasCommittedModel = (() => {
+  try {
+    return Deno.statSync(`${committed}/best.json`).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "notebookCellModel (full): finds the committed model of notebook 05 in the records",
+  ignore: !hasCommittedModel,
+  fn: async () => {
+    const plan: ExperimentPlan = notebookPlan("full");
+    const trained = await notebookCellModel(plan, explainedCell(plan));
+    assertEquals(trained.source, "checkpoint");
+    assertEquals(trained.checkpoint, `${committed}/best`);
+    trained.model.dispose();
+  },
+});
+
+Deno.test("notebookCellModel (quick): says on the page that the model is barely trained", async () => {
+  const plan = notebookPlan("quick");
+  const cell = plan.cells.find((candidate) =>
+    candidate.dataset.kind === "synthetic" && candidate.systemName === "SASRec-ID" &&
+    candidate.seed === plan.seeds[0]
+  )!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const data = await prepareDataset(cell.dataset);
+    await keepUntrainedModel(cell, data, cellModelDir(resultsDir, cell));
+    const { value, log } = await captureLog(() => notebookCellModel(plan, cell, { resultsDir }));
+    value.model.dispose();
+    assertEquals(value.source, "checkpoint");
+    assertStringIncludes(log, `loaded from ${cellModelDir(resultsDir, cell)}/best (7 epochs`);
+    assertStringIncludes(log, "QUICK MODE: this model is barely trained");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});

@@ -1,0 +1,55 @@
+/**
+ * Notebooks are type-checked as modules of their code cells: cells share one scope in order, with
+ * top-level await, relative imports resolve from the notebook's folder, and an error is reported
+ * at its notebook, cell and line.
+ */
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { notebookModule } from "../../lib/notebook_runner/notebook_module.ts";
+
+const fixtures = new URL("./fixtures/", import.meta.url);
+const root = new URL("../../", import.meta.url);
+
+function checkNotebooks(...paths: string[]): { code: number; output: string } {
+  const { code, stdout, stderr } = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("scripts/check_notebooks.ts", root).pathname, ...paths],
+    cwd: root.pathname,
+    env: { NO_COLOR: "1" },
+  }).outputSync();
+  const decoder = new TextDecoder();
+  return { code, output: decoder.decode(stdout) + decoder.decode(stderr) };
+}
+
+Deno.test("notebookModule: code cells in order, one scope, imports resolved from the notebook", () => {
+  const url = new URL("typecheck_ok.ipynb", fixtures);
+  const { code, origins } = notebookModule(Deno.readTextFileSync(url), url);
+  const lines = code.split("\n");
+  const importLine = lines.findIndex((line) => line.includes("isQuickMode }"));
+  assertEquals(
+    lines[importLine],
+    `import { isQuickMode } from "${new URL("lib/notebook/quick_mode.ts", root).href}";`,
+  );
+  assertEquals(origins[importLine], { cell: 0, line: 1 });
+  const total = lines.findIndex((line) => line.startsWith("const total"));
+  assertEquals(origins[total], { cell: 3, line: 1 }, "markdown cells keep their index");
+  // Cell 0 ends without a semicolon and cell 2 starts with "[": a ";" keeps them two statements.
+  const cell2 = lines.indexOf("[answer, isQuickMode()]");
+  assertEquals(lines[cell2 - 2], ";");
+  assertEquals(code.includes("Cells share one scope"), false, "markdown is not code");
+});
+
+Deno.test("check_notebooks: passes a correct notebook, names the cell and line of a type error", () => {
+  const ok = checkNotebooks(new URL("typecheck_ok.ipynb", fixtures).pathname);
+  assertEquals(ok.code, 0, ok.output);
+  assertStringIncludes(ok.output, "1 notebooks type-check");
+  const broken = checkNotebooks(
+    new URL("typecheck_ok.ipynb", fixtures).pathname,
+    new URL("typecheck_error.ipynb", fixtures).pathname,
+  );
+  assertEquals(broken.code, 1, broken.output);
+  assertStringIncludes(broken.output, "TS2322");
+  assertStringIncludes(
+    broken.output,
+    "tests/notebook_runner/fixtures/typecheck_error.ipynb cell 3 line 2:7",
+  );
+  assertEquals(broken.output.includes("typecheck_ok.ipynb cell"), false, broken.output);
+});
