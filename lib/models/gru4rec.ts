@@ -33,12 +33,15 @@ export interface Gru4RecParameters {
   readonly bias: Variable1D;
 }
 
+/** The GRU4Rec backbone (see the module documentation); parameters in the model's store. */
 export class Gru4Rec implements Backbone {
+  /** The backbone's configuration. */
   readonly config: Gru4RecConfig;
   /** The parameters (they live in the model's store; these are handles to them). */
   readonly parameters: Gru4RecParameters;
   readonly #dim: number;
 
+  /** Creates the parameters in `store`. */
   constructor(config: Gru4RecConfig, dim: number, store: ParameterStore) {
     this.config = config;
     this.#dim = dim;

@@ -92,13 +92,16 @@ export interface SasRecParameters {
   readonly finalNorm: NormParameters;
 }
 
+/** The SASRec backbone (see the module documentation); parameters in the model's store. */
 export class SasRec implements Backbone {
+  /** The backbone's configuration. */
   readonly config: SasRecConfig;
   /** The parameters (they live in the model's store; these are handles to them). */
   readonly parameters: SasRecParameters;
   readonly #dim: number;
   readonly #maxLength: number;
 
+  /** Creates the parameters in `store`; `heads` must divide `dim`. */
   constructor(config: SasRecConfig, dim: number, maxLength: number, store: ParameterStore) {
     if (dim % config.heads !== 0) {
       throw new Error(`SasRecConfig.heads=${config.heads} must divide dim=${dim}`);

@@ -12,7 +12,9 @@
 
 /** A process seen alive: pid and start time (clock ticks since boot, `/proc/<pid>/stat` field 22). */
 export interface ProcessId {
+  /** The process id. */
   pid: number;
+  /** Its start time: tells a reused pid apart. */
   startTime: string;
 }
 
