@@ -1,68 +1,164 @@
 /**
- * Step-level split of Demure's cost on MovieLens (interleaved with plain steps so that machine
- * load hits both alike): a plain SASRec training step, the attribution of one batch, and a
- * Demure training step (attribution + views + contrastive passes), on the same batches.
+ * Where a Demure step's time goes, component by component, on MovieLens (or `--synthetic`).
+ * Three copies of the same model (same seed) step through the same batches, interleaved so that
+ * machine load hits every component alike:
+ * - a plain SASRec training step (`trainStep`, no hooks);
+ * - a Demure training step (`trainStep` with `demureHooks`, attribution at every step: warm-up 0,
+ *   and on MovieLens a user's windows come back once per epoch, so the grid's schedule attributes
+ *   every batch too), split into the `inputMask` hook (attribution + views) and the training pass
+ *   (recommendation + contrastive views, forward and backward, Adam);
+ * - the attribution of the batch (`attributeBatch`) split into its phases: the inputs (item
+ *   encoders, item table, E), the gradient pass (forward and backward of the per-user sequence
+ *   loss, gradient x input, one read) and the host work (normalisation, selection, aggregates).
  *
- * Run: `deno run -A bench/demure_step_probe.ts [--steps=6]`.
+ * Prints a table of median milliseconds per step and the share of each component in the Demure
+ * step, and `demure / plain step = X`.
+ *
+ * Run: `deno run -A bench/demure_step_probe.ts [--steps=6] [--synthetic]`
+ * (`DEMURE_BLAS_THREADS=1` on a shared machine).
  */
 import {
-  attributeBatch,
+  aggregateByModality,
+  computeContributions,
   DEFAULT_ADAM_CONFIG,
+  DEFAULT_ATTRIBUTION_CONFIG,
   demureHooks,
   initBackend,
+  normaliseContributions,
   prepareDataset,
   resolveTrainerConfig,
+  selectNoiseByUserModality,
+  type SequenceBatch,
+  sequenceLossOf,
   SequentialRecommender,
   trainingBatches,
 } from "../mod.ts";
-import { Adam, trainStep } from "../lib/train/mod.ts";
+import { tf } from "../lib/backend/mod.ts";
+import { userModalityScores, validPairs } from "../lib/attribution/mod.ts";
+import { Adam, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
 
-const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));
-const steps = stepsArg ? Number(stepsArg.slice("--steps=".length)) : 6;
-await initBackend({ verbose: false });
-const data = await prepareDataset(
-  Deno.args.includes("--synthetic") ? { kind: "synthetic", config: {} } : { kind: "movielens" },
-);
-const config = resolveTrainerConfig({
-  batchSize: 128,
-  optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },
-});
-const batches = trainingBatches(data.split, 0, { batchSize: 128, seed: 0, shuffle: true });
-const make = () =>
-  new SequentialRecommender(data.split.dataset, { backbone: "sasrec", maxLength: 50, seed: 0 });
-const plain = make(), demured = make(), attributed = make();
-const plainAdam = new Adam(config.optimizer), demureAdam = new Adam(config.optimizer);
-const demure = demureHooks(demured, { warmupSteps: 0 });
-const time = async (f: () => unknown) => {
-  const start = performance.now();
-  await f();
-  return (performance.now() - start) / 1000;
-};
-const t = { plain: [] as number[], attribution: [] as number[], demure: [] as number[] };
-for (let i = 0; i <= steps; i++) {
-  const batch = batches[i % batches.length];
-  const p = await time(() => trainStep(plain, plainAdam, batch, i, 0, config));
-  const a = await time(() => attributeBatch(attributed, batch, demure.config.attribution));
-  const d = await time(() => trainStep(demured, demureAdam, batch, i, 0, config, demure.hooks));
-  if (i === 0) continue; // warm-up
-  t.plain.push(p);
-  t.attribution.push(a);
-  t.demure.push(d);
+/** Milliseconds of each phase of `attributeBatch`, run phase by phase with the library's pieces. */
+async function attributionPhases(
+  model: SequentialRecommender,
+  batch: SequenceBatch,
+): Promise<{ inputs: number; gradient: number; host: number }> {
+  let t = performance.now();
+  const inputs = tf.tidy(() => {
+    const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
+    const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
+    const all = model.encodeAllItems();
+    const presence = model.presence(items);
+    return {
+      presence,
+      weights: tf.mul(presence, tf.expandDims(valid, 2)) as tf.Tensor3D,
+      embeddings: model.embedModalities(items, all),
+      itemTable: model.itemTable(all),
+    };
+  });
+  await inputs.itemTable.data(); // the phase ends when its kernels have run
+  const inputsMs = performance.now() - t;
+  t = performance.now();
+  const lossOf = sequenceLossOf(model, batch, inputs.presence, inputs.itemTable);
+  const contributions = await computeContributions(
+    lossOf,
+    inputs.embeddings,
+    inputs.weights,
+    DEFAULT_ATTRIBUTION_CONFIG,
+  );
+  const gradientMs = performance.now() - t;
+  tf.dispose(Object.values(inputs));
+  t = performance.now();
+  const shape = [batch.batchSize, batch.length, model.numModalities] as const;
+  // The valid pairs (presence x real position), as the attribution derives them from its mask.
+  const presence = model.presenceOf(batch.items);
+  presence.forEach((v, i) => presence[i] = v * batch.valid[Math.floor(i / shape[2])]);
+  const validMask = validPairs(presence);
+  const normalised = normaliseContributions(contributions, validMask, [...shape], "zscore");
+  const perUser = userModalityScores(normalised, validMask, [...shape]);
+  const noise = selectNoiseByUserModality(perUser, validMask, [...shape], {
+    kind: "bottom_fraction",
+    rho: 0.3,
+  });
+  aggregateByModality(contributions, normalised, noise, validMask, [...shape]);
+  return { inputs: inputsMs, gradient: gradientMs, host: performance.now() - t };
 }
-const low = (v: number[]) => Math.min(...v);
-console.log(
-  `minima: plain ${low(t.plain).toFixed(3)} s, attribution ${low(t.attribution).toFixed(3)} s, ` +
-    `demure ${low(t.demure).toFixed(3)} s; demure / plain = ${
-      (low(t.demure) / low(t.plain)).toFixed(2)
-    }`,
-);
-const m = { plain: median(t.plain), attribution: median(t.attribution), demure: median(t.demure) };
-console.log(
-  `MovieLens B=128, ${data.split.dataset.numItems} items, medians over ${steps} steps: plain ` +
-    `${m.plain.toFixed(3)} s, attribution ${m.attribution.toFixed(3)} s, demure ${
-      m.demure.toFixed(3)
-    } s; demure / plain step = ${(m.demure / m.plain).toFixed(2)}, attribution / plain = ${
-      (m.attribution / m.plain).toFixed(2)
-    }`,
-);
+
+if (import.meta.main) {
+  const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));
+  const steps = stepsArg ? Number(stepsArg.slice("--steps=".length)) : 6;
+  await initBackend({ verbose: false });
+  const synthetic = Deno.args.includes("--synthetic");
+  const data = await prepareDataset(
+    synthetic ? { kind: "synthetic", config: {} } : { kind: "movielens" },
+  );
+  const config = resolveTrainerConfig({
+    batchSize: 128,
+    optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },
+  });
+  const batches = trainingBatches(data.split, 0, { batchSize: 128, seed: 0, shuffle: true });
+  const make = () =>
+    new SequentialRecommender(data.split.dataset, { backbone: "sasrec", maxLength: 50, seed: 0 });
+  const plain = make(), demured = make(), attributed = make();
+  const plainAdam = new Adam(config.optimizer), demureAdam = new Adam(config.optimizer);
+  const demure = demureHooks(demured, { warmupSteps: 0, everySteps: 1 });
+  let maskMs = 0;
+  const hooks: TrainerHooks = {
+    ...demure.hooks,
+    inputMask: async (batch, step) => {
+      const start = performance.now();
+      const mask = await demure.hooks.inputMask!(batch, step);
+      maskMs = performance.now() - start;
+      return mask;
+    },
+  };
+  const time = async (f: () => unknown) => {
+    const start = performance.now();
+    await f();
+    return performance.now() - start;
+  };
+  const rows: Record<string, number[]> = {
+    plain: [],
+    demure: [],
+    mask: [],
+    training: [],
+    inputs: [],
+    gradient: [],
+    host: [],
+  };
+  for (let i = 0; i <= steps; i++) {
+    const batch = batches[i % batches.length];
+    const p = await time(() => trainStep(plain, plainAdam, batch, i, 0, config));
+    const d = await time(() => trainStep(demured, demureAdam, batch, i, 0, config, hooks));
+    const phases = await attributionPhases(attributed, batch);
+    if (i === 0) continue; // warm-up: kernel set-up, optimizer slots
+    rows.plain.push(p);
+    rows.demure.push(d);
+    rows.mask.push(maskMs);
+    rows.training.push(d - maskMs);
+    rows.inputs.push(phases.inputs);
+    rows.gradient.push(phases.gradient);
+    rows.host.push(phases.host);
+  }
+  const m = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, median(v)]));
+  const load = Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
+  console.log(
+    `${synthetic ? "synthetic" : "MovieLens"} B=128, ${data.split.dataset.numItems} items, ` +
+      `medians over ${steps} steps, load average ${load}`,
+  );
+  const line = (name: string, ms: number) =>
+    console.log(
+      `${name.padEnd(58)} ${ms.toFixed(0).padStart(6)} ms ${
+        (100 * ms / m.demure).toFixed(0).padStart(4)
+      }%`,
+    );
+  line("Demure step", m.demure);
+  line("  inputMask hook (attribution, cache, views)", m.mask);
+  line("    attribution inputs (encoders, item table, E)", m.inputs);
+  line("    attribution gradient pass (fwd + bwd, grad x input, read)", m.gradient);
+  line("    attribution host work (normalise, select, aggregates)", m.host);
+  line("  training pass (rec + views, fwd + bwd, Adam)", m.training);
+  line("plain step", m.plain);
+  line("  training pass minus plain step (the views' passes)", m.training - m.plain);
+  console.log(`demure / plain step = ${(m.demure / m.plain).toFixed(2)}`);
+}

@@ -4,16 +4,21 @@
  *   deno task readme-figure            # full mode -> docs/figures/contribution_heatmap.png
  *   deno task readme-figure --quick    # the same path on the quick grid's model (a check; the
  *                                      # figure goes to results/quick/figures/, README untouched)
+ *   deno task readme-figure --from ../run/results-of-record/full
+ *                                      # take the model from the results folder of the clone that
+ *                                      # trained it (the same plan and selection)
  *
  * 1. Finds the kept model of the cell notebook 05 explains (`explainedCell`: the main table's
  *    MovieLens Demure-SASRec at the first seed) under `<results>/models/` of the mode
  *    (`results-of-record/full`, `results/quick`). When the cell reuses its selected trial's run,
  *    copies that trial's model under the cell's own name: the one folder `.gitignore` lets be
- *    committed. Nothing is trained: without a kept model it stops and says how to make one.
+ *    committed (`--from DIR`: the model is copied from DIR's `models/`). Nothing is trained:
+ *    without a kept model it stops and says how to make one.
  * 2. Executes `notebooks/05_explanations.ipynb` in that mode (`build/notebooks/05_explanations.ipynb`
  *    and `.html`); the notebook draws the first user's heatmap into the PNG.
  * 3. Fails unless the PNG was rewritten; prints what to commit.
  */
+import { parseArgs } from "node:util";
 import {
   cellModelDir,
   keepCellModelUnderOwnName,
@@ -39,12 +44,26 @@ function modifiedAt(path: string): number | undefined {
 }
 
 async function main(args: string[]): Promise<number> {
-  const unknown = args.filter((arg) => arg !== "--quick");
-  if (unknown.length > 0) {
-    console.error(`readme_figure: unknown argument ${unknown[0]} (allowed: --quick)`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { quick: { type: "boolean", default: false }, from: { type: "string" } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    console.error(`readme_figure: ${(error as Error).message} (options: --quick, --from DIR)`);
     return 2;
   }
-  const mode = args.includes("--quick") ? "quick" : "full";
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) {
+    console.error(
+      `readme_figure: unexpected argument ${positionals[0]} (options: --quick, --from DIR)`,
+    );
+    return 2;
+  }
+  const mode = values.quick ? "quick" : "full";
   const plan = notebookPlan(mode);
   const cell = explainedCell(plan);
   if (cell.waitsFor) {
@@ -55,23 +74,25 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
   const resultsDir = notebookResultsDir(plan);
-  if (keptCellModelDir(resultsDir, cell) === undefined) {
+  const from = values.from ?? resultsDir;
+  if (keptCellModelDir(from, cell) === undefined) {
     const looked = [cell.key, ...(cell.sameAs ? [cell.sameAs] : [])]
-      .map((key) => `${cellModelDir(resultsDir, { key })}/best.json`);
+      .map((key) => `${cellModelDir(from, { key })}/best.json`);
     console.error(
       `readme_figure: no kept model of ${cell.key} (looked for ${looked.join(", ")}). The ` +
         `reproduction keeps it when the cell finishes (\`deno task reproduce${
           mode === "quick" ? " --quick" : ""
         } --cell ${cell.sameAs ?? cell.key}\`); a cell that finished before models were kept: ` +
         "run the notebook once with DEMURE_RERUN=1 in the kernel (it trains the model with the " +
-        "cell's settings and keeps it), or copy the model folder of a run that kept it",
+        "cell's settings and keeps it), or name the results folder of a run that kept it " +
+        "(--from DIR)",
     );
     return 1;
   }
-  const kept = keepCellModelUnderOwnName(resultsDir, cell);
+  const kept = keepCellModelUnderOwnName(resultsDir, cell, from);
   console.log(
     kept.copiedFrom
-      ? `model of ${cell.key}: copied from ${kept.copiedFrom} (the selected trial's run) to ${kept.dir}`
+      ? `model of ${cell.key}: copied from ${kept.copiedFrom} to ${kept.dir}`
       : `model of ${cell.key}: ${kept.dir}`,
   );
 

@@ -27,8 +27,9 @@ import {
  *
  * @example
  * ```ts
- * // E: [batch, position, modality, dim], w: [batch, position, modality]
- * const lossOf = (e: tf.Tensor4D, m: tf.Tensor3D) => perUserLoss(model.userStates(model.fuse(e, m), valid, false), targets);
+ * // E: [batch, position, modality, dim], w: [batch, position, modality]; the per-user
+ * // next-item loss of the workspace's model (attributeBatch builds all of these from a batch):
+ * const lossOf = sequenceLossOf(model, batch, presence, itemTable);
  * const result = await attributeModalities(lossOf, E, w, { selection: { kind: "bottom_fraction", rho: 0.3 } });
  * result.noiseMask; // Uint8Array [batch, position, modality], 1 = noise
  * ```

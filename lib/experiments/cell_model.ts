@@ -86,20 +86,22 @@ export function keptCellModelDir(
  * Stores the model `cell` reads under the cell's own name: when it reads its selection trial's
  * model (`sameAs`), copies the trial's kept model into {@linkcode cellModelDir} (staged, then one
  * rename). The results of record commit a model under the name of the cell the notebooks ask
- * for (see `.gitignore`), whichever trial the selection chose. Returns the cell's folder and,
- * when it copied, where from; throws when the cell has no kept model.
+ * for (see `.gitignore`), whichever trial the selection chose. With `from`, the model is taken from
+ * another results folder of the same plan (the clone that ran the cell). Returns the cell's folder
+ * and, when it copied, where from; throws when the cell has no kept model there.
  */
 export function keepCellModelUnderOwnName(
   resultsDir: string,
   cell: Pick<PlannedCell, "key" | "sameAs">,
+  from: string = resultsDir,
 ): { dir: string; copiedFrom?: string } {
   const own = cellModelDir(resultsDir, cell);
-  const kept = keptCellModelDir(resultsDir, cell);
+  const kept = keptCellModelDir(from, cell);
   if (kept === undefined) {
     throw new Error(
-      `keepCellModelUnderOwnName: no kept model of ${cell.key} under ${resultsDir}/models ` +
-        `(looked for ${own}/best.json${
-          cell.sameAs ? ` and ${cellModelDir(resultsDir, { key: cell.sameAs })}/best.json` : ""
+      `keepCellModelUnderOwnName: no kept model of ${cell.key} under ${from}/models ` +
+        `(looked for ${cellModelDir(from, cell)}/best.json${
+          cell.sameAs ? ` and ${cellModelDir(from, { key: cell.sameAs })}/best.json` : ""
         })`,
     );
   }

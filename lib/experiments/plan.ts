@@ -703,21 +703,18 @@ export function planExperiments(
     const configured = configOf(label, kind, "Demure-SASRec");
     return { configured, choices: designChoicesOf(configured.config.demure ?? {}) };
   };
-  addMain(synthetic, nonNeural, datasets.synthetic.seeds);
-  addTrials(synthetic, backbones);
-  addTrials(synthetic, methods);
-  const syntheticSelected = settings.mainSystems.filter((n) =>
-    datasets.synthetic.selected.includes(n)
-  );
-  addMain(synthetic, syntheticSelected, datasets.synthetic.seeds);
+  // A dataset's selection: the systems without a search first, then every trial, then the
+  // main-table seeds of the systems whose configuration the trials select.
+  const addSelection = (dataset: DatasetSpec) => {
+    const { seeds, selected } = datasets[dataset.kind];
+    addMain(dataset, nonNeural, seeds);
+    addTrials(dataset, backbones);
+    addTrials(dataset, methods);
+    addMain(dataset, settings.mainSystems.filter((n) => selected.includes(n)), seeds);
+  };
+  addSelection(synthetic);
   addMain(synthetic, settings.mainSystems, datasets.synthetic.seeds);
-  addMain(movielens, nonNeural, datasets.movielens.seeds);
-  addTrials(movielens, backbones);
-  addTrials(movielens, methods);
-  const movielensSelected = settings.mainSystems.filter((n) =>
-    datasets.movielens.selected.includes(n)
-  );
-  addMain(movielens, movielensSelected, datasets.movielens.seeds);
+  addSelection(movielens);
   addDesignChoices(movielens);
   for (const seed of datasets.synthetic.ablationSeeds) {
     for (const name of ABLATION_SYSTEMS) add("ablation", synthetic, name, seed);

@@ -3,39 +3,15 @@
  * k-core filtering that removes every user is a clear error rather than an empty dataset.
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { DataError } from "../../lib/data/errors.ts";
 import { readDenseFeatures } from "../../lib/data/import/dense_features.ts";
+import { assertDataError, importFixtures } from "./_import_fixtures.ts";
 import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
 import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { tinyDataset } from "./_tiny_dataset.ts";
 
-const dir = Deno.makeTempDirSync({ prefix: "import_gaps_" });
-globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
-let counter = 0;
-
-function fixture(files: Record<string, string | Uint8Array>): string {
-  const base = `${dir}/case${counter++}`;
-  for (const [extension, content] of Object.entries(files)) {
-    if (typeof content === "string") Deno.writeTextFileSync(`${base}${extension}`, content);
-    else Deno.writeFileSync(`${base}${extension}`, content);
-  }
-  return base;
-}
-
-function assertDataError(
-  fn: () => unknown,
-  file: string,
-  line: number,
-  field: string,
-  detail: string,
-): void {
-  const error = assertThrows(fn);
-  assert(error instanceof DataError, `expected DataError, got ${error}`);
-  assertEquals([error.file, error.line, error.field], [file, line, field]);
-  assert(error.detail.includes(detail), `"${error.detail}" lacks "${detail}"`);
-}
+const { write: fixture } = importFixtures("import_gaps_");
 
 const INTER = "user_id:token\titem_id:token\ttimestamp:float\nu1\ta\t1\nu1\tb\t2\nu2\ta\t3\n";
 
@@ -138,7 +114,7 @@ Deno.test("sequence file: a header line is rejected", () => {
 });
 
 Deno.test("sequence file: a directory is rejected", () => {
-  const path = `${dir}/folder${counter++}.txt`;
+  const path = `${fixture({})}.folder.txt`;
   Deno.mkdirSync(path);
   assertDataError(() => readSequenceFile(path), path, 0, "file", "directory");
 });

@@ -1,38 +1,12 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { writeFilesAtomically } from "../../lib/data/atomic_write.ts";
-import { DataError } from "../../lib/data/errors.ts";
 import { attachModality, readDenseFeatures } from "../../lib/data/import/dense_features.ts";
+import { assertDataError, importFixtures } from "./_import_fixtures.ts";
 import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
 import { writeRecBoleAtomic } from "../../lib/data/import/write_recbole.ts";
 
-const dir = Deno.makeTempDirSync({ prefix: "import_test_" });
-globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
-let counter = 0;
-
-/** Writes the given files (extension -> content) under a fresh base path and returns the base. */
-function fixture(files: Record<string, string>): string {
-  const base = `${dir}/case${counter++}`;
-  for (const [extension, content] of Object.entries(files)) {
-    Deno.writeTextFileSync(`${base}${extension}`, content);
-  }
-  return base;
-}
-
-/** Asserts that `fn` throws a DataError at exactly this file, line and field. */
-function assertDataError(
-  fn: () => unknown,
-  file: string,
-  line: number,
-  field: string,
-  detail: string,
-): void {
-  const error = assertThrows(fn);
-  assert(error instanceof DataError, `expected DataError, got ${error}`);
-  assertEquals([error.file, error.line, error.field], [file, line, field]);
-  assert(error.detail.includes(detail), `"${error.detail}" lacks "${detail}"`);
-  assert(error.message.includes(`${file}:${line}: field "${field}"`));
-}
+const { dir, write: fixture } = importFixtures("import_test_");
 
 const INTER_HEADER = "user_id:token\titem_id:token\ttimestamp:float";
 const ITEM_OK = "item_id:token\tgenre:token_seq\tprice:float\tvec:float_seq\n" +

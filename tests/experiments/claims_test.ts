@@ -18,6 +18,19 @@ function writeClaim(store: ResultStore, key: string, claim: CellClaim): void {
   Deno.writeTextFileSync(store.claimPathOf(key), JSON.stringify(claim));
 }
 
+/** Writes `claim` under key "k" and asserts that this process takes it over (then releases it). */
+function assertTakenOver(store: ResultStore, claim: CellClaim): void {
+  writeClaim(store, "k", claim);
+  assertEquals(store.claim("k"), undefined, "taken over");
+  store.release("k");
+}
+
+/** A fresh claim of pid 1 (alive on Linux: init) on this host, with the given fields changed. */
+function claimOfPid1(fields: Partial<CellClaim>): CellClaim {
+  const now = new Date().toISOString();
+  return { pid: 1, hostname: Deno.hostname(), since: now, heartbeat: now, ...fields };
+}
+
 function withStore(body: (store: ResultStore) => Promise<void> | void) {
   return async () => {
     const directory = Deno.makeTempDirSync();
@@ -101,15 +114,11 @@ Deno.test(
       heartbeat: new Date().toISOString(),
     };
     assert(claimStaleness(earlier)?.includes("another process"));
-    writeClaim(store, "k", earlier);
-    assertEquals(store.claim("k"), undefined, "taken over");
-    store.release("k");
+    assertTakenOver(store, earlier);
     // The same without a start time (a claim of an older version, e.g. before a restart).
     const legacy: CellClaim = { pid: Deno.pid, hostname: Deno.hostname(), since: "then" };
     assert(claimStaleness(legacy) !== undefined);
-    writeClaim(store, "k", legacy);
-    assertEquals(store.claim("k"), undefined, "taken over");
-    store.release("k");
+    assertTakenOver(store, legacy);
   }),
 );
 
@@ -117,18 +126,12 @@ Deno.test(
   "a claim from an earlier boot of this host is stale even if its pid is alive",
   { ignore: !linux },
   withStore((store) => {
-    const claim: CellClaim = {
-      pid: 1,
-      hostname: Deno.hostname(),
-      since: new Date().toISOString(),
+    const claim = claimOfPid1({
       bootId: "00000000-0000-0000-0000-000000000000",
       processStart: processStartTime(1),
-      heartbeat: new Date().toISOString(),
-    };
+    });
     assertEquals(claimStaleness(claim), "it is from an earlier boot of this host");
-    writeClaim(store, "k", claim);
-    assertEquals(store.claim("k"), undefined);
-    store.release("k");
+    assertTakenOver(store, claim);
   }),
 );
 
@@ -136,18 +139,9 @@ Deno.test(
   "a reused pid (live process, other start time) does not keep a claim alive",
   { ignore: !linux },
   withStore((store) => {
-    const claim: CellClaim = {
-      pid: 1,
-      hostname: Deno.hostname(),
-      since: new Date().toISOString(),
-      bootId,
-      processStart: processStartTime(1)! + 12345,
-      heartbeat: new Date().toISOString(),
-    };
+    const claim = claimOfPid1({ bootId, processStart: processStartTime(1)! + 12345 });
     assert(claimStaleness(claim)?.includes("another process"));
-    writeClaim(store, "k", claim);
-    assertEquals(store.claim("k"), undefined);
-    store.release("k");
+    assertTakenOver(store, claim);
   }),
 );
 

@@ -130,6 +130,20 @@ Deno.test("notebookCellModel (full): loads the selected trial's kept model, then
     assertEquals(await testScores(data, fromOwn.model), expected);
     fromOwn.model.dispose();
     assertEquals(keepCellModelUnderOwnName(resultsDir, cell), { dir: kept.dir }, "nothing to copy");
+
+    // From the results folder of the clone that ran the cell (`readme-figure --from`).
+    const other = Deno.makeTempDirSync();
+    try {
+      assertEquals(keepCellModelUnderOwnName(other, cell, resultsDir), {
+        dir: cellModelDir(other, cell),
+        copiedFrom: kept.dir,
+      });
+      const copied = await notebookCellModel(plan, cell, { resultsDir: other });
+      assertEquals(await testScores(data, copied.model), expected);
+      copied.model.dispose();
+    } finally {
+      Deno.removeSync(other, { recursive: true });
+    }
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }

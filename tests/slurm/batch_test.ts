@@ -1,4 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
+import { runCaptured } from "./_run.ts";
 import {
   cellsBatchScript,
   type ListedCell,
@@ -30,17 +31,7 @@ function settingsIn(dir: string, deno: string): SubmissionSettings {
 }
 
 function bash(script: string, env: Record<string, string>) {
-  const output = new Deno.Command("bash", {
-    args: ["-c", script],
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
+  return runCaptured("bash", ["-c", script], env);
 }
 
 Deno.test("shellQuote leaves plain words and quotes everything else for bash", () => {

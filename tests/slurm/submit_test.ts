@@ -4,6 +4,7 @@
  * failed submission leave nothing behind. scripts/slurm/test_local_cluster.sh runs it on a real Slurm.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
+import { runCaptured } from "./_run.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/run_plan.ts";
@@ -32,17 +33,11 @@ function fakeSlurm(options: { reportFails?: boolean } = {}): string {
 }
 
 function submit(args: string[], path: string) {
-  const output = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/slurm/submit.ts", "--quick", ...args],
-    env: { PATH: path },
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
+  return runCaptured(
+    Deno.execPath(),
+    ["run", "-A", "scripts/slurm/submit.ts", "--quick", ...args],
+    { PATH: path },
+  );
 }
 
 function calls(dir: string, tool: string): string[] {

@@ -251,14 +251,20 @@ Deno.test("Adam built directly validates its config too", () => {
   assertSettingError(assertThrows(() => new Adam({ ...adam, beta1: 1 })), "AdamConfig.beta1", "1");
 });
 
-Deno.test("divergence: an exploding loss (not NaN) stops training with a clear error", async () => {
+/** A one-block SASRec without dropout on a cycle dataset (16 users, 20 items, histories of 8). */
+function oneBlockCycleModel(seed: number) {
   const split = leaveOneOut(cycleDataset(16, 20, 9), 8);
   const model = new SequentialRecommender(split.dataset, {
     dim: 16,
     maxLength: 8,
     sasrec: { blocks: 1, heads: 1, dropout: 0 },
-    seed: 3,
+    seed,
   });
+  return { split, model };
+}
+
+Deno.test("divergence: an exploding loss (not NaN) stops training with a clear error", async () => {
+  const { split, model } = oneBlockCycleModel(3);
   try {
     // lr 10 (the largest allowed) with a low guard: the loss explodes within a few epochs.
     const error = await within(60_000, () =>
@@ -281,13 +287,7 @@ Deno.test("divergence: an exploding loss (not NaN) stops training with a clear e
 });
 
 Deno.test("maxWallSeconds: stops after the current epoch, restores the best weights, says why", async () => {
-  const split = leaveOneOut(cycleDataset(16, 20, 9), 8);
-  const model = new SequentialRecommender(split.dataset, {
-    dim: 16,
-    maxLength: 8,
-    sasrec: { blocks: 1, heads: 1, dropout: 0 },
-    seed: 4,
-  });
+  const { split, model } = oneBlockCycleModel(4);
   try {
     let validations = 0;
     // Epoch 2 is the best; the third validation outlasts the 2 s budget, so the run stops after
