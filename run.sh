@@ -14,8 +14,9 @@ bash scripts/setup.sh
 export PATH="$PWD/tools/node_modules/.bin:$PATH"
 case $command in
   test) exec bash scripts/test_all.sh "$@" ;;
-  # Not through `deno task`: Ctrl-C must reach the server's launcher directly.
-  lab) exec deno run -A scripts/lab.ts "$@" ;;
+  # Not through `deno task`: Ctrl-C must reach the server's launcher directly. The permissions are
+  # the lab task's (deno.json; tests/backend/task_permissions_test.ts checks they stay the same).
+  lab) exec deno run --no-prompt --allow-read=. --allow-write=./.jupyter --allow-net=127.0.0.1 --allow-run=/usr/bin/python3,/usr/bin/ps,/usr/bin/kill --allow-env --allow-sys=uid scripts/lab.ts "$@" ;;
   reproduce | notebooks | bench) exec deno task "$command" "$@" ;;
   *) echo "unknown command: $command" >&2; sed -n '2,8p' "$0"; exit 2 ;;
 esac

@@ -18,7 +18,7 @@
  * PyTorch comes from Debian (`python3-torch`): when `/usr/bin/python3` cannot import torch, this
  * script installs it with `apt-get` (root only; never run in CI).
  *
- * Run: `deno run -A scripts/bench_side_by_side.ts [--epochs=4] [--threads=N]
+ * Run: `deno task bench:pytorch [--epochs=4] [--threads=N]
  * [--workloads=movielens,beauty]` (`--threads` sets both OpenBLAS and torch threads; default:
  * the core count).
  */
@@ -274,8 +274,7 @@ if (import.meta.main) {
       }
       const tfjsMedian = median(tfjs.epochSeconds.slice(1));
       const torchMedian = median(twin.epoch_seconds.slice(1));
-      const load = (await Deno.readTextFile("/proc/loadavg").catch(() => "?")).split(" ")
-        .slice(0, 3).join(" ");
+      const load = Deno.loadavg().map((value) => value.toFixed(2)).join(" ");
       lines.push(
         `${workload}: ${split.dataset.numItems} items, ${split.train.length} users; tfjs ` +
           `${choice.backend} median ${tfjsMedian.toFixed(1)} s/epoch, PyTorch ${torchVersion} ` +

@@ -24,7 +24,8 @@ cp deno.json package.json "$stage/app/"
 cp scripts/gpu_check.sh "$stage/gpu_check.sh"
 
 # npm packages: the ones the check imports (webgpu is imported lazily), with their dependencies.
-"$deno_bin" eval --quiet '
+# (`deno eval` would have every permission: a script on stdin that may only read node_modules.)
+"$deno_bin" run --quiet --no-prompt --allow-read=./node_modules - >"$out/packages.txt" <<'EOF'
   const roots = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-backend-webgpu"];
   const seen = new Set();
   const visit = (dir) => {
@@ -44,7 +45,7 @@ cp scripts/gpu_check.sh "$stage/gpu_check.sh"
   };
   for (const root of roots) visit(`./node_modules/${root}`);
   console.log([...seen].map((d) => d.slice(2)).join("\n"));
-' >"$out/packages.txt"
+EOF
 while read -r dir; do
   mkdir -p "$stage/app/$(dirname "$dir")"
   cp -r "$dir" "$stage/app/$dir"

@@ -18,10 +18,10 @@
  * `build/lab/server.log`. Then the browser and the server are shut down, and the check fails if any
  * process it started (browser, server, kernel) is still running.
  *
- *   deno run -A scripts/check_lab.ts [--timeout 150]
+ *   deno task check-lab [--timeout 150]
  */
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { findChromium } from "../mod.ts";
+import { browserEnv, chromiumLaunch, findChromium, makeBrowserDir } from "../lib/viz/mod.ts";
 import {
   descendantsOf,
   isAlive,
@@ -37,10 +37,12 @@ const SERVER_LOG = `${BUILD}/server.log`;
 /** The label of the smoke notebook's progress line. */
 const PROGRESS_LABEL = "toy fit";
 
-/** The flags this machine needs (no sandbox as root, no GPU, nothing fetched on its own). */
+/**
+ * No GPU, nothing fetched on its own. The sandbox stays on: as root Chromium runs as the browser
+ * user (`chromiumLaunch`, lib/viz/chromium.ts).
+ */
 const CHROMIUM_FLAGS = [
   "--headless",
-  "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
   "--no-first-run",
@@ -229,16 +231,23 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
   console.log(
     `server up on port ${server.port} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
-  const profile = await Deno.makeTempDir({ prefix: "check-lab-chromium-" });
+  const launch = chromiumLaunch(chromium);
+  const profile = await makeBrowserDir("check-lab-chromium-", launch);
   let browser: Browser | undefined;
   let problems: string[] = [];
   try {
+    // puppeteer's own flags, after the launcher's (setpriv's ids and Chromium's path, as root).
+    const flags = [...CHROMIUM_FLAGS, ...(launch.sandbox ? [] : ["--no-sandbox"])];
     browser = await puppeteer.launch({
-      executablePath: chromium,
+      executablePath: launch.command,
+      ignoreDefaultArgs: true,
+      args: [
+        ...launch.prefixArgs,
+        ...puppeteer.defaultArgs({ headless: true, userDataDir: profile, args: flags }),
+      ],
+      env: { ...Deno.env.toObject(), ...browserEnv(profile) },
       headless: true,
       pipe: true,
-      userDataDir: profile,
-      args: CHROMIUM_FLAGS,
     });
     const state = await runNotebookInBrowser(browser, server, timeoutS * 1000);
     problems = assertPage(state);

@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 #   chromium                                      headless checks of rendered HTML, README figures
 #   mesa-vulkan-drivers                           a software WebGPU adapter (lavapipe) for GPU-route tests
 #   slurm-wlm munge                               a one-node Slurm cluster for the job-array test stage
+#   procps                                        ps and kill: the lab tasks track their kernels
 APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook
-  libopenblas0-pthread r-cran-dslabs chromium mesa-vulkan-drivers slurm-wlm munge)
+  libopenblas0-pthread r-cran-dslabs chromium mesa-vulkan-drivers slurm-wlm munge procps)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
@@ -30,6 +31,13 @@ if ((${#missing[@]})); then
     echo "setup: run:  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
     echo "setup: continuing; notebook, BLAS, R-import and browser checks will be skipped or fail." >&2
   fi
+fi
+
+# An unprivileged user for headless Chromium: Chromium refuses a sandboxed start as root, so a root
+# process starts it as this user (lib/viz/chromium.ts) and its sandbox stays on.
+if [[ $(id -u) == 0 ]] && ! id demure-browser >/dev/null 2>&1; then
+  echo "setup: creating the system user demure-browser (runs headless Chromium with its sandbox)"
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin demure-browser
 fi
 
 # npm packages, pinned by their lock files: Deno itself from the npm package `deno` (under tools/,

@@ -32,15 +32,15 @@ stage check deno task --quiet typecheck
 stage doc-lint deno doc --quiet --lint mod.ts
 # The notebooks' code cells, each notebook as one module, against the library's types (~15 s).
 stage notebook-types deno task --quiet check-notebooks
-stage unit deno test -A --parallel tests/
+stage unit deno task --quiet unit
 # One BLAS thread, like the Slurm stage's one-CPU tasks that must reproduce these cells bit for bit
 # (OpenBLAS's results can differ in the last bits between thread counts).
 stage reproduce-quick env DEMURE_BLAS_THREADS=1 deno task --quiet reproduce --quick
 # The quick grid again, as a job array on a real one-node Slurm, against the stage above's report.
 stage slurm bash scripts/slurm/test_local_cluster.sh results/quick
 stage notebooks deno task --quiet notebooks --quick
-stage rendered-html deno run -A scripts/check_html.ts
-stage lab-browser deno run -A scripts/check_lab.ts
+stage rendered-html deno task --quiet check-html
+stage lab-browser deno task --quiet check-lab
 
 # Count unit tests individually (deno prints "ok | N passed | M failed" or "FAILED | ...").
 summary=$(sed 's/\x1b\[[0-9;]*m//g' "$log_dir/unit.log" | grep -aE '^(ok|FAILED) \| [0-9]+ passed' | tail -1)

@@ -219,15 +219,16 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
       track();
       clearInterval(tracker);
       let exitCode: number | null = null;
+      // The child's own handle: `Deno.kill` would need `--allow-run` for every program.
       try {
-        Deno.kill(child.pid, "SIGTERM");
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        child.kill("SIGTERM");
+      } catch {
+        // it has exited already
       }
       // Jupyter asks each kernel to shut down, waits for it, then kills it: a few seconds.
       const finished = await Promise.race([exited, sleep(20_000).then(() => null)]);
       if (finished === null) {
-        Deno.kill(child.pid, "SIGKILL");
+        child.kill("SIGKILL");
         await exited;
       } else {
         exitCode = finished;

@@ -1,5 +1,11 @@
 import { FIGURE_CLASS } from "./figure_html.ts";
-import { type ChromiumConfig, runHeadlessChromium } from "./chromium.ts";
+import {
+  type ChromiumConfig,
+  chromiumExecutable,
+  chromiumLaunch,
+  makeBrowserDir,
+  runHeadlessChromium,
+} from "./chromium.ts";
 
 /** What {@linkcode checkRenderedHtml} found in one page. */
 export interface HtmlCheckReport {
@@ -130,16 +136,25 @@ export async function checkRenderedHtml(
   const absolute = await Deno.realPath(path);
   const source = await Deno.readTextFile(absolute);
   const bytes = (await Deno.stat(absolute)).size;
-  const workDir = await Deno.makeTempDir({ prefix: "demure-check-" });
+  const launch = chromiumLaunch(chromiumExecutable(config), config.sandbox);
+  const workDir = await makeBrowserDir("demure-check-", launch);
   try {
+    // Chromium opens a copy in its own folder: it may run as another user (see chromium.ts), who
+    // cannot be assumed to read the project. A self-contained page needs nothing beside it.
+    const copy = `${workDir}/${absolute.slice(absolute.lastIndexOf("/") + 1)}`;
+    await Deno.writeTextFile(copy, source);
     const netLogPath = `${workDir}/net.json`;
-    const run = await runHeadlessChromium([
-      "--enable-logging=stderr",
-      "--v=0",
-      `--log-net-log=${netLogPath}`,
-      "--dump-dom",
-      `file://${absolute}`,
-    ], config);
+    const run = await runHeadlessChromium(
+      [
+        "--enable-logging=stderr",
+        "--v=0",
+        `--log-net-log=${netLogPath}`,
+        "--dump-dom",
+        `file://${copy}`,
+      ],
+      config,
+      launch,
+    );
     if (run.code !== 0 || run.stdout.length === 0) {
       throw new Error(
         `checkRenderedHtml: Chromium failed on ${path} (exit ${run.code}): ${

@@ -2,10 +2,14 @@
  * Headless Chromium runs for screenshots and page checks. Each run gets a fresh profile directory
  * and flags that keep it from touching the network on its own (updates, sync, first-run pages).
  *
- * Chromium's sandbox stays on, except where it cannot work: as root (Chromium refuses to start a
- * sandboxed browser as root, e.g. in CI containers) or when `ChromiumConfig.sandbox` is false. A
- * sandboxed start that fails because the sandbox is unavailable (no user namespaces) is retried
- * once without it, with a warning naming the reason.
+ * Chromium's sandbox stays on. Chromium refuses a sandboxed start as root (CI containers, the
+ * sprint machines), so a root process starts it as an unprivileged user instead: `setpriv` to the
+ * user `demure-browser` (created by `scripts/setup.sh`; `$DEMURE_CHROMIUM_USER` names another),
+ * which then sandboxes its renderers in user and pid namespaces under seccomp-bpf. The profile and
+ * the folder Chromium writes into belong to that user ({@linkcode makeBrowserDir}). Only where that
+ * user does not exist, or `ChromiumConfig.sandbox` is false, does Chromium run with `--no-sandbox`
+ * (said once, with the reason). A sandboxed start that fails because the sandbox is unavailable
+ * (no user namespaces) is retried once without it, with a warning naming the reason.
  */
 
 /** Options shared by every headless run. */
@@ -16,16 +20,161 @@ export interface ChromiumConfig {
   virtualTimeBudgetMs?: number;
   /** Viewport `[width, height]` in CSS pixels. Default: `[1200, 900]`. */
   windowSize?: [number, number];
-  /** Chromium's sandbox. Default: on, unless running as root (see the module documentation). */
+  /** Chromium's sandbox. Default: on (see the module documentation). */
   sandbox?: boolean;
 }
 
-/** Whether a run uses Chromium's sandbox: `configured` if set, else on unless `uid` is 0 (root). */
-export function chromiumSandbox(configured: boolean | undefined, uid: number | null): boolean {
-  return configured ?? uid !== 0;
+/** The user a root process runs Chromium as, unless `$DEMURE_CHROMIUM_USER` names another. */
+export const DEFAULT_BROWSER_USER = "demure-browser";
+/** util-linux's `setpriv`, which drops root to the browser user (it `exec`s: one process). */
+export const SETPRIV = "/usr/bin/setpriv";
+
+/** An unprivileged user from `/etc/passwd`. */
+export interface BrowserUser {
+  /** Login name. */
+  name: string;
+  /** Numeric user id (never 0). */
+  uid: number;
+  /** Numeric primary group id. */
+  gid: number;
 }
 
-let sandboxWarned = false;
+/** `name`'s entry in the text of `/etc/passwd`, or `null` when absent or root (uid 0). */
+export function findUser(passwd: string, name: string): BrowserUser | null {
+  for (const line of passwd.split("\n")) {
+    const [login, , uid, gid] = line.split(":");
+    if (login !== name || !/^\d+$/.test(uid ?? "") || !/^\d+$/.test(gid ?? "")) continue;
+    return Number(uid) === 0 ? null : { name, uid: Number(uid), gid: Number(gid) };
+  }
+  return null;
+}
+
+/** How a headless run starts: the command, the arguments before Chromium's own, the sandbox. */
+export interface ChromiumLaunch {
+  /** The program to start: Chromium itself, or {@linkcode SETPRIV}. */
+  command: string;
+  /** Arguments before Chromium's flags (for `setpriv`: the ids, then Chromium's path). */
+  prefixArgs: string[];
+  /** Whether Chromium's sandbox is on (off means `--no-sandbox`). */
+  sandbox: boolean;
+  /** The user Chromium runs as when started by root; it must own the profile. */
+  user: BrowserUser | null;
+  /** Why the sandbox is off, when it is. */
+  reason?: string;
+}
+
+/**
+ * How to start `executable`. `configured` is `ChromiumConfig.sandbox`; `uid` this process's user
+ * id (`null`: unknown, taken as not root); `user` the browser user found (only used as root).
+ */
+export function planChromiumLaunch(
+  executable: string,
+  configured: boolean | undefined,
+  uid: number | null,
+  user: BrowserUser | null,
+  userName: string = DEFAULT_BROWSER_USER,
+): ChromiumLaunch {
+  if (configured === false) {
+    return {
+      command: executable,
+      prefixArgs: [],
+      sandbox: false,
+      user: null,
+      reason: "switched off (ChromiumConfig.sandbox: false)",
+    };
+  }
+  if (uid !== 0) return { command: executable, prefixArgs: [], sandbox: true, user: null };
+  if (user === null) {
+    return {
+      command: executable,
+      prefixArgs: [],
+      sandbox: false,
+      user: null,
+      reason: `running as root and there is no user "${userName}" to run Chromium as ` +
+        "(scripts/setup.sh creates it; $DEMURE_CHROMIUM_USER names another)",
+    };
+  }
+  return {
+    command: SETPRIV,
+    prefixArgs: [
+      `--reuid=${user.uid}`,
+      `--regid=${user.gid}`,
+      "--clear-groups",
+      "--",
+      executable,
+    ],
+    sandbox: true,
+    user,
+  };
+}
+
+/** This process's user id, or `null` without permission to ask (`--allow-sys=uid`). */
+function currentUid(): number | null {
+  try {
+    return Deno.uid();
+  } catch {
+    return null;
+  }
+}
+
+let cachedUser: { user: BrowserUser | null; name: string } | undefined;
+
+/** The browser user when running as root (looked up once in `/etc/passwd`), else `null`. */
+function browserUser(uid: number | null): { user: BrowserUser | null; name: string } {
+  if (uid !== 0) return { user: null, name: DEFAULT_BROWSER_USER };
+  if (cachedUser === undefined) {
+    const name = Deno.env.get("DEMURE_CHROMIUM_USER") || DEFAULT_BROWSER_USER;
+    let passwd = "";
+    try {
+      passwd = Deno.readTextFileSync("/etc/passwd");
+    } catch {
+      // unreadable (e.g. no --allow-read=/etc/passwd): no user found, said in the warning
+    }
+    cachedUser = { user: findUser(passwd, name), name };
+  }
+  return cachedUser;
+}
+
+/**
+ * How this process starts `executable` (see {@linkcode planChromiumLaunch}); for callers that start
+ * Chromium themselves (the live notebook check drives it through puppeteer).
+ */
+export function chromiumLaunch(executable: string, configured?: boolean): ChromiumLaunch {
+  const uid = currentUid();
+  const { user, name } = browserUser(uid);
+  const launch = planChromiumLaunch(executable, configured, uid, user, name);
+  if (!launch.sandbox) warnOnce(`headless Chromium runs without its sandbox: ${launch.reason}`);
+  return launch;
+}
+
+/**
+ * A fresh temporary folder Chromium may write into (its profile, screenshots, logs): when Chromium
+ * runs as the browser user, the folder is handed to that user. Remove it with `Deno.remove`.
+ */
+export async function makeBrowserDir(prefix: string, launch: ChromiumLaunch): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  if (launch.user) await Deno.chown(dir, launch.user.uid, launch.user.gid);
+  return dir;
+}
+
+/**
+ * The environment of a Chromium run in `profile`: its home and caches inside the profile, so that
+ * nothing is written elsewhere (and the browser user, who has no home, has one).
+ */
+export function browserEnv(profile: string): Record<string, string> {
+  return {
+    HOME: profile,
+    XDG_CONFIG_HOME: `${profile}/.config`,
+    XDG_CACHE_HOME: `${profile}/.cache`,
+  };
+}
+
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(message);
+}
 
 /** What a headless run printed. */
 export interface ChromiumRun {
@@ -35,6 +184,8 @@ export interface ChromiumRun {
   stdout: string;
   /** What it printed on stderr. */
   stderr: string;
+  /** Whether it ran with Chromium's sandbox (false: `--no-sandbox`). */
+  sandbox: boolean;
 }
 
 /**
@@ -58,17 +209,37 @@ export function findChromium(executable?: string): string | null {
 /**
  * Run headless Chromium with the workspace's isolation flags plus `extraArgs`, with a fresh
  * `--user-data-dir` that is removed afterwards. Every host name resolves to nothing, so a page
- * that tried to fetch from the internet fails visibly instead of silently succeeding.
+ * that tried to fetch from the internet fails visibly instead of silently succeeding. Files the
+ * run reads or writes belong in a folder from {@linkcode makeBrowserDir} (pass the same `launch`).
  *
  * @example
  * ```ts
- * const run = await runHeadlessChromium(["--dump-dom", "file:///tmp/page.html"]);
+ * const run = await runHeadlessChromium(["--dump-dom", "data:text/html,<p>hi</p>"]);
  * ```
  */
 export async function runHeadlessChromium(
   extraArgs: string[],
   config: ChromiumConfig = {},
+  launch: ChromiumLaunch = chromiumLaunch(chromiumExecutable(config), config.sandbox),
 ): Promise<ChromiumRun> {
+  const [width, height] = config.windowSize ?? [1200, 900];
+  const run = async (how: ChromiumLaunch): Promise<ChromiumRun> => {
+    const profile = await makeBrowserDir("demure-chromium-", how);
+    try {
+      return await runOnce(how, profile, width, height, config, extraArgs);
+    } finally {
+      await Deno.remove(profile, { recursive: true });
+    }
+  };
+  const first = await run(launch);
+  if (!launch.sandbox || first.code === 0 || !/sandbox/i.test(first.stderr)) return first;
+  const reason = first.stderr.split("\n").find((line) => /sandbox/i.test(line))?.trim();
+  warnOnce(`headless Chromium: the sandbox is unavailable here (${reason}); running without it`);
+  return await run({ ...launch, sandbox: false, reason: `unavailable: ${reason}` });
+}
+
+/** The executable `config` names, or an error saying what to install. */
+export function chromiumExecutable(config: ChromiumConfig = {}): string {
   const executable = findChromium(config.executable);
   if (executable === null) {
     throw new Error(
@@ -76,46 +247,21 @@ export async function runHeadlessChromium(
         "install Debian's chromium package",
     );
   }
-  const [width, height] = config.windowSize ?? [1200, 900];
-  let uid: number | null;
-  try {
-    uid = Deno.uid();
-  } catch {
-    uid = null; // no permission to ask: assume not root, keep the sandbox (falls back if needed)
-  }
-  const sandbox = chromiumSandbox(config.sandbox, uid);
-  const run = async (withSandbox: boolean): Promise<ChromiumRun> => {
-    const profile = await Deno.makeTempDir({ prefix: "demure-chromium-" });
-    try {
-      return await runOnce(executable, profile, withSandbox, width, height, config, extraArgs);
-    } finally {
-      await Deno.remove(profile, { recursive: true });
-    }
-  };
-  const first = await run(sandbox);
-  if (!sandbox || first.code === 0 || !/sandbox/i.test(first.stderr)) return first;
-  if (!sandboxWarned) {
-    sandboxWarned = true;
-    const reason = first.stderr.split("\n").find((line) => /sandbox/i.test(line))?.trim();
-    console.warn(
-      `headless Chromium: the sandbox is unavailable here (${reason}); running without it`,
-    );
-  }
-  return await run(false);
+  return executable;
 }
 
 async function runOnce(
-  executable: string,
+  launch: ChromiumLaunch,
   profile: string,
-  sandbox: boolean,
   width: number,
   height: number,
   config: ChromiumConfig,
   extraArgs: string[],
 ): Promise<ChromiumRun> {
   const args = [
+    ...launch.prefixArgs,
     "--headless",
-    ...(sandbox ? [] : ["--no-sandbox"]),
+    ...(launch.sandbox ? [] : ["--no-sandbox"]),
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
@@ -131,8 +277,9 @@ async function runOnce(
     `--virtual-time-budget=${config.virtualTimeBudgetMs ?? 30000}`,
     ...extraArgs,
   ];
-  const output = await new Deno.Command(executable, {
+  const output = await new Deno.Command(launch.command, {
     args,
+    env: browserEnv(profile),
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
@@ -142,5 +289,6 @@ async function runOnce(
     code: output.code,
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
+    sandbox: launch.sandbox,
   };
 }

@@ -5,7 +5,13 @@ import {
   loadPlotlyBundle,
   tracesOutsideDefaultBundle,
 } from "./plotly_bundle.ts";
-import { type ChromiumConfig, runHeadlessChromium } from "./chromium.ts";
+import {
+  type ChromiumConfig,
+  chromiumExecutable,
+  chromiumLaunch,
+  makeBrowserDir,
+  runHeadlessChromium,
+} from "./chromium.ts";
 
 /** Options of {@linkcode figureToPng}. */
 export interface FigurePngOptions {
@@ -44,16 +50,21 @@ export async function figureToPng(
       tracesOutsideDefaultBundle(figure).length > 0 ? FULL_PLOTLY_BUNDLE : undefined,
     )}</script></head><body>` +
     figureDivHtml(sized, { elementId: "figure", staticPlot: true }) + `</body></html>`;
-  const workDir = await Deno.makeTempDir({ prefix: "demure-png-" });
+  const launch = chromiumLaunch(chromiumExecutable(options.chromium), options.chromium?.sandbox);
+  const workDir = await makeBrowserDir("demure-png-", launch);
   try {
     const pagePath = `${workDir}/figure.html`;
     const shotPath = `${workDir}/figure.png`;
     await Deno.writeTextFile(pagePath, page);
-    const run = await runHeadlessChromium([
-      `--force-device-scale-factor=${options.scale ?? 2}`,
-      `--screenshot=${shotPath}`,
-      `file://${pagePath}`,
-    ], { ...options.chromium, windowSize: [width, height] });
+    const run = await runHeadlessChromium(
+      [
+        `--force-device-scale-factor=${options.scale ?? 2}`,
+        `--screenshot=${shotPath}`,
+        `file://${pagePath}`,
+      ],
+      { ...options.chromium, windowSize: [width, height] },
+      launch,
+    );
     let bytes: Uint8Array;
     try {
       bytes = await Deno.readFile(shotPath);

@@ -47,5 +47,13 @@ export {
   loadPlotlyBundle,
   tracesOutsideDefaultBundle,
 } from "./plotly_bundle.ts";
-export { type ChromiumConfig, findChromium } from "./chromium.ts";
+export {
+  browserEnv,
+  type BrowserUser,
+  type ChromiumConfig,
+  type ChromiumLaunch,
+  chromiumLaunch,
+  findChromium,
+  makeBrowserDir,
+} from "./chromium.ts";
 export { checkRenderedHtml, type HtmlCheckReport } from "./check_rendered_html.ts";

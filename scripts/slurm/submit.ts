@@ -21,6 +21,7 @@ import {
   cellsBatchScript,
   type ListedCell,
   reportBatchScript,
+  reproducePermissions,
   type SubmissionSettings,
   taskResources,
 } from "./batch.ts";
@@ -45,10 +46,15 @@ interface Listing {
 
 const workspace = resolve(new URL("../..", import.meta.url).pathname);
 
-function run(command: string, args: string[]): { code: number; stdout: string; stderr: string } {
+function run(
+  command: string,
+  args: string[],
+  cwd?: string,
+): { code: number; stdout: string; stderr: string } {
   let output: Deno.CommandOutput;
   try {
-    output = new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).outputSync();
+    output = new Deno.Command(command, { args, cwd, stdout: "piped", stderr: "piped" })
+      .outputSync();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new UsageError(
@@ -78,17 +84,26 @@ function requireTool(name: string): void {
   }
 }
 
+/** The reproduce task's command line (deno.json: the home of its permissions). */
+function reproduceTask(): string {
+  const config = JSON.parse(Deno.readTextFileSync(`${workspace}/deno.json`)) as {
+    tasks: Record<string, string>;
+  };
+  return config.tasks.reproduce;
+}
+
 function listCells(deno: string, resultsDir: string | undefined, planArgs: string[]): Listing {
   const args = [
     "run",
-    "-A",
-    `${workspace}/scripts/reproduce.ts`,
+    // Run in the workspace, whose relative paths the task's permissions name.
+    ...reproducePermissions(reproduceTask(), resultsDir ?? `${workspace}/results`),
+    "scripts/reproduce.ts",
     "--list-cells",
     "--json",
     ...(resultsDir ? ["--results", resultsDir] : []),
     ...planArgs,
   ];
-  const listed = run(deno, args);
+  const listed = run(deno, args, workspace);
   if (listed.code !== 0) throw new UsageError(listed.stderr.trim());
   return JSON.parse(listed.stdout) as Listing;
 }
@@ -154,14 +169,19 @@ function main(): void {
   ];
   if (!dryRun) { for (const tool of ["sbatch", "squeue", "scancel"]) requireTool(tool); }
 
-  const listing = listCells(deno, values.results, planArgs);
-  const resultsDir = resolve(listing.resultsDir);
+  const listing = listCells(
+    deno,
+    values.results === undefined ? undefined : resolve(values.results),
+    planArgs,
+  );
+  const resultsDir = resolve(workspace, listing.resultsDir);
   const slurmDir = `${resultsDir}/slurm`;
   const settings: SubmissionSettings = {
     workspace,
     resultsDir,
     logDir: `${slurmDir}/logs`,
     deno,
+    permissions: reproducePermissions(reproduceTask(), resultsDir),
     planArgs,
     concurrency,
     partition: values.partition,

@@ -121,7 +121,7 @@ echo "slurm: one-node cluster up on $host ($cpus CPUs, $memory MB; ports $port-$
 
 results=$tmp/results/quick
 submit_log=$tmp/log/submit.out
-if ! deno run -A scripts/slurm/submit.ts --quick --results "$results" --concurrency 2 --cpus 1 \
+if ! deno task --quiet slurm --quick --results "$results" --concurrency 2 --cpus 1 \
   | tee "$submit_log"; then
   echo "slurm: submission failed" >&2
   exit 1
@@ -149,8 +149,9 @@ if [[ $state != COMPLETED ]]; then
   echo "slurm: the report job ended $state" >&2
   exit 1
 fi
-deno run -A scripts/slurm/compare_results.ts "$reference" "$results" || exit 1
-deno run -A scripts/slurm/submit.ts --quick --results "$results" | tee "$submit_log"
+deno run --no-prompt --allow-read=.,"$reference","$results" scripts/slurm/compare_results.ts \
+  "$reference" "$results" || exit 1
+deno task --quiet slurm --quick --results "$results" | tee "$submit_log"
 if ! grep -q '^nothing to submit' "$submit_log"; then
   echo "slurm: re-submitting a finished grid submitted cells again" >&2
   exit 1

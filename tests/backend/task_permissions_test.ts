@@ -1,32 +1,135 @@
 /**
- * The scoped deno tasks allow FFI on exactly the fixed list of OpenBLAS locations (plus the
- * optional native TensorFlow addons), never all permissions, network or subprocesses.
+ * Every deno task runs with scoped permissions: no `-A` unless the task is in the allow-list below
+ * with its reason (docs/permissions.md says the same), network only to the loopback address,
+ * subprocesses only of named programs, reads and writes only of named paths, FFI only of the
+ * fixed OpenBLAS list (plus the optional native TensorFlow addons). A new task without scoped
+ * permissions fails here until it gets them or a documented reason. The deno calls of run.sh and
+ * the test scripts follow the same rules, and docs/permissions.md has a row for every task.
  */
 import { assert, assertEquals } from "@std/assert";
 import { OPENBLAS_CANDIDATES } from "../../lib/backend/kernels/_openblas.ts";
 
-const config = JSON.parse(
-  Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
-) as { tasks: Record<string, string> };
+const root = new URL("../../", import.meta.url);
+const config = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root))) as {
+  tasks: Record<string, string>;
+};
+const tasks = config.tasks;
 
+/** Tasks that keep all permissions, and why (the same reasons are in docs/permissions.md). */
+const ALLOWED_ALL: Record<string, string> = {
+  unit:
+    "the tests start subprocesses with their own flags, read /proc (only under -A in Deno 2.9), " +
+    "make temporary folders and start servers, Jupyter and Chromium",
+  slurm: "--results is a shared folder anywhere on the cluster and it runs sbatch/squeue/scancel " +
+    "from PATH; the reproduce calls it submits run with the reproduce task's flags",
+  "prepare-data": "one-off: reads the R library and npm packages wherever they were installed",
+  "readme-figure": "--from names another clone's results folder anywhere; it copies a model into " +
+    "results-of-record and runs notebook 05 through the notebooks runner",
+};
+/** Tasks that run a bash script; the deno calls in the scripts are checked below. */
+const SCRIPT_TASKS: Record<string, string> = {
+  setup: "scripts/setup.sh",
+  test: "scripts/test_all.sh",
+  "gpu-check": "scripts/gpu_check.sh",
+  "gpu-check:build": "scripts/build_gpu_check.sh",
+};
+/** Tasks without runtime permissions (type checking only). */
+const NO_RUNTIME = ["typecheck"];
+
+const FFI_ALLOWED = [
+  ...OPENBLAS_CANDIDATES,
+  "./node_modules/@tensorflow/tfjs-node/lib",
+  "./node_modules/@tensorflow/tfjs-node-gpu/lib",
+];
+const PROJECT_DENO = "./tools/node_modules/deno/deno";
+const LOOPBACK = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
+/** The value of `--name` (`""` when given without one), or undefined when absent. */
 function flag(command: string, name: string): string | undefined {
   const match = new RegExp(`--${name}(=(\\S+))?(\\s|$)`).exec(command);
   return match ? (match[2] ?? "") : undefined;
 }
 
+function allowsAll(command: string): boolean {
+  return /(^|\s)-A(\s|$)/.test(command) || command.includes("--allow-all");
+}
+
+/** The problems of one deno call's permissions (none: scoped as required). */
+function permissionProblems(command: string): string[] {
+  const problems: string[] = [];
+  if (allowsAll(command)) problems.push("all permissions (-A)");
+  if (/(deno|deno_bin\}?)"? eval\s/.test(command)) problems.push("deno eval (every permission)");
+  for (const name of ["read", "write", "run", "net", "ffi", "sys"]) {
+    if (flag(command, `allow-${name}`) === "") problems.push(`--allow-${name} without a scope`);
+  }
+  for (const short of ["-R", "-W", "-N"]) {
+    if (new RegExp(`(^|\\s)${short}(\\s|=|$)`).test(command)) {
+      problems.push(`${short} (use the long flag with a scope)`);
+    }
+  }
+  for (const host of (flag(command, "allow-net") || "").split(",").filter(Boolean)) {
+    if (!LOOPBACK.test(host)) problems.push(`network beyond the loopback address: ${host}`);
+  }
+  for (const program of (flag(command, "allow-run") || "").split(",").filter(Boolean)) {
+    // By absolute path, or the project's own Deno (tools/, what run.sh puts on PATH).
+    if (!program.startsWith("/") && !program.startsWith("$") && program !== PROJECT_DENO) {
+      problems.push(`--allow-run of ${program}: name programs by absolute path`);
+    }
+  }
+  for (const library of (flag(command, "allow-ffi") || "").split(",").filter(Boolean)) {
+    if (!FFI_ALLOWED.includes(library)) problems.push(`FFI beyond the BLAS list: ${library}`);
+  }
+  for (const path of (flag(command, "allow-write") || "").split(",").filter(Boolean)) {
+    if (path === "/" || path === "." || path === "./") {
+      problems.push(`writes to ${path} (name the folders)`);
+    }
+  }
+  return problems;
+}
+
+Deno.test("every deno task is known to this test: scoped, a script, or allow-listed", () => {
+  for (const [task, command] of Object.entries(tasks)) {
+    if (task in SCRIPT_TASKS) {
+      assertEquals(command, `bash ${SCRIPT_TASKS[task]}`, task);
+    } else if (NO_RUNTIME.includes(task)) {
+      assert(command.startsWith("deno check "), `${task}: ${command}`);
+    } else if (task in ALLOWED_ALL) {
+      assert(
+        allowsAll(command),
+        `${task} is allow-listed for -A but no longer needs it: remove it`,
+      );
+    } else {
+      assert(/^deno (run|bench|test) /.test(command), `${task}: not a deno call: ${command}`);
+      assertEquals(permissionProblems(command), [], `deno task ${task}: ${command}`);
+      assert(
+        command.includes("--no-prompt"),
+        `${task}: a missing permission must fail, not prompt`,
+      );
+    }
+  }
+});
+
+Deno.test("the permission check itself rejects what it should", () => {
+  assertEquals(permissionProblems("deno run --allow-read=. x.ts"), []);
+  assert(permissionProblems("deno run -A x.ts").length > 0);
+  assert(permissionProblems("deno run --allow-read x.ts").length > 0);
+  assert(permissionProblems("deno run --allow-net=example.com x.ts").length > 0);
+  assert(permissionProblems("deno run --allow-net x.ts").length > 0);
+  assertEquals(permissionProblems("deno run --allow-net=127.0.0.1:8888 x.ts"), []);
+  assert(permissionProblems("deno run --allow-run=python3 x.ts").length > 0);
+  assert(permissionProblems("deno run --allow-ffi=/tmp/lib.so x.ts").length > 0);
+  assert(permissionProblems("deno run --allow-write=. x.ts").length > 0);
+  assert(permissionProblems("deno run -R x.ts").length > 0);
+  assert(permissionProblems(`"$deno_bin" eval --quiet 'x'`).length > 0);
+});
+
 for (const task of ["reproduce", "report", "profile"]) {
-  Deno.test(`deno task ${task}: scoped permissions`, () => {
-    const command = config.tasks[task];
+  Deno.test(`deno task ${task}: reads the project and the BLAS list, FFI only of the list`, () => {
+    const command = tasks[task];
     assert(command !== undefined, `no task ${task}`);
-    assert(!/\s-A(\s|$)/.test(command) && !command.includes("--allow-all"), command);
     assertEquals(flag(command, "allow-net"), undefined, "no network");
     assertEquals(flag(command, "allow-run"), undefined, "no subprocesses");
-    // The BLAS list, and the optional native TensorFlow addons (DEMURE_BACKEND=tensorflow).
-    assertEquals(flag(command, "allow-ffi")?.split(","), [
-      ...OPENBLAS_CANDIDATES,
-      "./node_modules/@tensorflow/tfjs-node/lib",
-      "./node_modules/@tensorflow/tfjs-node-gpu/lib",
-    ]);
+    assertEquals(flag(command, "allow-ffi")?.split(","), FFI_ALLOWED);
     const reads = flag(command, "allow-read")!.split(",");
     assertEquals(reads, [".", "/proc", ...OPENBLAS_CANDIDATES]);
     const writes = flag(command, "allow-write");
@@ -37,3 +140,79 @@ for (const task of ["reproduce", "report", "profile"]) {
     );
   });
 }
+
+Deno.test("the benchmarks read the BLAS list and use FFI only on it", () => {
+  for (const task of ["bench", "bench:demure", "bench:pytorch"]) {
+    assertEquals(flag(tasks[task], "allow-ffi")?.split(","), FFI_ALLOWED, task);
+    const reads = flag(tasks[task], "allow-read")!.split(",");
+    for (const library of OPENBLAS_CANDIDATES) {
+      assert(reads.includes(library), `${task} ${library}`);
+    }
+  }
+});
+
+/** The deno calls (run, test, bench, eval) in a shell script, one per line (continuations joined). */
+function denoCalls(path: string): string[] {
+  const text = Deno.readTextFileSync(new URL(path, root)).replace(/\\\n\s*/g, " ");
+  return text.split("\n")
+    .filter((line) => !line.trimStart().startsWith("#"))
+    .filter((line) =>
+      /(^|[\s"'(])("?\$deno"?|"?\$\{?deno_bin\}?"?|deno) (run|test|bench|eval) /.test(line)
+    );
+}
+
+/** Shell lines allowed to keep -A, by script, with the reason (docs/permissions.md). */
+const SCRIPT_ALLOWED_ALL: Record<string, RegExp[]> = {
+  // The unit stage is `deno task unit` (allow-listed above).
+  "scripts/test_all.sh": [],
+  // On an offline GPU machine from an unpacked archive (its own libraries, re-runs itself per
+  // backend): not scoped yet, see docs/permissions.md.
+  "scripts/gpu_check.sh": [/run -A scripts\/gpu_check\.ts/],
+  "scripts/slurm/test_local_cluster.sh": [],
+  "scripts/build_gpu_check.sh": [],
+  "scripts/setup.sh": [],
+  "run.sh": [],
+};
+
+for (const [script, allowed] of Object.entries(SCRIPT_ALLOWED_ALL)) {
+  Deno.test(`${script}: deno calls are scoped (or allow-listed with a reason)`, () => {
+    for (const line of denoCalls(script)) {
+      if (allowed.some((pattern) => pattern.test(line))) continue;
+      assertEquals(permissionProblems(line), [], `${script}: ${line.trim()}`);
+    }
+  });
+}
+
+Deno.test("the scripts behind the tasks hold no unlisted deno -A call", () => {
+  for (const script of [...Object.values(SCRIPT_TASKS), "scripts/slurm/test_local_cluster.sh"]) {
+    for (const line of denoCalls(script)) {
+      if (!allowsAll(line)) continue;
+      assert(
+        (SCRIPT_ALLOWED_ALL[script] ?? []).some((pattern) => pattern.test(line)),
+        `${script}: ${line.trim()}`,
+      );
+    }
+  }
+});
+
+Deno.test("./run.sh lab runs the server with the lab task's permissions", () => {
+  const line = Deno.readTextFileSync(new URL("run.sh", root)).split("\n")
+    .find((text) => text.includes("scripts/lab.ts"));
+  assert(line !== undefined, "run.sh has no lab line");
+  const flags = (command: string) =>
+    command.split(/\s+/).filter((word) => word.startsWith("--allow-") || word === "--no-prompt");
+  assertEquals(flags(line), flags(tasks.lab));
+});
+
+Deno.test("docs/permissions.md has a row for every task", () => {
+  const doc = Deno.readTextFileSync(new URL("docs/permissions.md", root));
+  for (const task of Object.keys(tasks)) {
+    assert(doc.includes(`| \`${task}\``), `docs/permissions.md: no row for \`${task}\``);
+  }
+  for (const task of Object.keys(ALLOWED_ALL)) {
+    assert(
+      new RegExp(`\\| \`${task}\`[^\\n]*-A`).test(doc),
+      `docs/permissions.md: the row of ${task} says it keeps -A`,
+    );
+  }
+});

@@ -4,7 +4,14 @@
  * screenshots to a PNG of the requested size. Skipped, with the reason, when Chromium is missing.
  */
 import { assert, assertEquals } from "@std/assert";
-import { chromiumSandbox, findChromium, runHeadlessChromium } from "../../lib/viz/chromium.ts";
+import {
+  chromiumLaunch,
+  findChromium,
+  findUser,
+  planChromiumLaunch,
+  runHeadlessChromium,
+  SETPRIV,
+} from "../../lib/viz/chromium.ts";
 import { checkRenderedHtml } from "../../lib/viz/check_rendered_html.ts";
 import {
   contributionHeatmap,
@@ -87,23 +94,49 @@ Deno.test({
   },
 });
 
-Deno.test("Chromium's sandbox is on unless running as root or switched off", () => {
-  assertEquals(chromiumSandbox(undefined, 1000), true);
-  assertEquals(chromiumSandbox(undefined, 0), false);
-  assertEquals(chromiumSandbox(false, 1000), false);
-  assertEquals(chromiumSandbox(true, 0), true);
-  assertEquals(chromiumSandbox(undefined, null), true);
+const user = { name: "demure-browser", uid: 999, gid: 995 };
+
+Deno.test("Chromium's sandbox is on; as root Chromium runs as the browser user", () => {
+  const direct = planChromiumLaunch("/usr/bin/chromium", undefined, 1000, null);
+  assertEquals(direct, { command: "/usr/bin/chromium", prefixArgs: [], sandbox: true, user: null });
+  assertEquals(planChromiumLaunch("/c", undefined, null, null).sandbox, true, "uid unknown");
+  const root = planChromiumLaunch("/usr/bin/chromium", undefined, 0, user);
+  assertEquals(root.command, SETPRIV);
+  assertEquals(root.prefixArgs, [
+    "--reuid=999",
+    "--regid=995",
+    "--clear-groups",
+    "--",
+    "/usr/bin/chromium",
+  ]);
+  assertEquals([root.sandbox, root.user], [true, user]);
+  const noUser = planChromiumLaunch("/c", undefined, 0, null);
+  assertEquals([noUser.command, noUser.sandbox], ["/c", false]);
+  assert(noUser.reason?.includes("demure-browser"), noUser.reason);
+  assertEquals(planChromiumLaunch("/c", false, 1000, null).sandbox, false);
+  assertEquals(planChromiumLaunch("/c", false, 0, user).sandbox, false);
+});
+
+Deno.test("findUser reads /etc/passwd entries; never root", () => {
+  const passwd = "root:x:0:0:root:/root:/bin/bash\n" +
+    "demure-browser:x:999:995::/nonexistent:/usr/sbin/nologin\nbroken:x:abc:1::/:/bin/sh\n";
+  assertEquals(findUser(passwd, "demure-browser"), user);
+  assertEquals(findUser(passwd, "root"), null);
+  assertEquals(findUser(passwd, "broken"), null);
+  assertEquals(findUser(passwd, "absent"), null);
 });
 
 Deno.test({
-  name:
-    "Chromium with the sandbox asked for runs (sandboxed, or retried without it where unavailable)",
+  name: "Chromium runs with its sandbox (as root: as the browser user, when it exists)",
   ignore: findChromium() === null,
   fn: async () => {
-    const run = await runHeadlessChromium(["--dump-dom", "data:text/html,<p>sandbox-check</p>"], {
-      sandbox: true,
-    });
+    const launch = chromiumLaunch(findChromium()!);
+    const run = await runHeadlessChromium(["--dump-dom", "data:text/html,<p>sandbox-check</p>"]);
     assertEquals(run.code, 0, run.stderr);
     assert(run.stdout.includes("sandbox-check"), run.stdout);
+    // Where the plan is a sandbox (not root, or root with the browser user, as after
+    // scripts/setup.sh), Chromium really started with it: no fallback to --no-sandbox.
+    if (launch.sandbox) assertEquals(run.sandbox, true, run.stderr);
+    if (Deno.uid() === 0 && launch.sandbox) assertEquals(launch.command, SETPRIV);
   },
 });
