@@ -112,7 +112,14 @@ export {
   ModalityEncoders,
   ModalityFusion,
 } from "./lib/encoders/mod.ts";
-export { type PackedRows, packRows, ParameterStore } from "./lib/nn/mod.ts";
+export {
+  type DenseParameters,
+  type NormParameters,
+  type PackedRows,
+  ParameterStore,
+  type Variable1D,
+  type Variable2D,
+} from "./lib/nn/mod.ts";
 
 // Losses: their configurations (the losses themselves: lib/losses/mod.ts).
 export {

@@ -16,7 +16,11 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Tensor } from "../backend/tf.ts";
-import { ParameterStore } from "../nn/parameter_store.ts";
+import {
+  type DenseParameters,
+  type NormParameters,
+  ParameterStore,
+} from "../nn/parameter_store.ts";
 import { dense, layerNorm } from "../nn/layers.ts";
 
 /** How the masked modality vectors are combined. */
@@ -46,24 +50,33 @@ export const DEFAULT_FUSION_CONFIG: FusionConfig = {
 export class ModalityFusion {
   /** The fusion's configuration. */
   readonly config: FusionConfig;
-  readonly #store: ParameterStore;
+  /**
+   * Handles to the fusion's parameters in the model's store, present as the config asks
+   * (checkpoint names `fusion/gate_<kernel|bias>`, `fusion/projection_<kernel|bias>`,
+   * `fusion/norm_<gain|bias>`).
+   */
+  readonly parameters: {
+    /** Gate `[dim, 1]` (N(0, 1/dim)) and its bias, for `kind: "gated"`. */
+    readonly gate?: DenseParameters;
+    /** Projection `[dim, dim]`, with `projection: true`. */
+    readonly projection?: DenseParameters;
+    /** Layer norm, with `layerNorm: true`. */
+    readonly norm?: NormParameters;
+  };
 
   /** Creates the fusion's parameters (if any) in `store`; `dim` is the embedding width. */
   constructor(config: FusionConfig, dim: number, store: ParameterStore) {
     this.config = config;
-    this.#store = store;
-    if (config.kind === "gated") {
-      store.normal("fusion/gate_kernel", [dim, 1], 1 / Math.sqrt(dim));
-      store.constant("fusion/gate_bias", [1], 0);
-    }
-    if (config.projection) {
-      store.glorot("fusion/projection_kernel", [dim, dim]);
-      store.constant("fusion/projection_bias", [dim], 0);
-    }
-    if (config.layerNorm) {
-      store.constant("fusion/norm_gain", [dim], 1);
-      store.constant("fusion/norm_bias", [dim], 0);
-    }
+    // Creation order is the store's (checkpoint and Adam) order and its random draws: keep it.
+    const gate = config.kind === "gated"
+      ? {
+        kernel: store.normalMatrix("fusion/gate_kernel", [dim, 1], 1 / Math.sqrt(dim)),
+        bias: store.constantVector("fusion/gate_bias", 1, 0),
+      }
+      : undefined;
+    const projection = config.projection ? store.dense("fusion/projection", [dim, dim]) : undefined;
+    const norm = config.layerNorm ? store.layerNorm("fusion/norm", dim) : undefined;
+    this.parameters = { gate, projection, norm };
   }
 
   /**
@@ -74,34 +87,17 @@ export class ModalityFusion {
     return tf.tidy(() => {
       const mask = tf.mul(weights, presence); // [..., modality]
       let coefficients: tf.Tensor = mask;
-      if (this.config.kind === "gated") {
-        const gate = tf.sigmoid(
-          dense(
-            embeddings,
-            this.#store.get("fusion/gate_kernel") as tf.Tensor2D,
-            this.#store.get("fusion/gate_bias") as tf.Tensor1D,
-          ),
-        ); // [..., modality, 1]
+      const { gate: gateLayer, projection, norm } = this.parameters;
+      if (gateLayer) {
+        const gate = tf.sigmoid(dense(embeddings, gateLayer.kernel, gateLayer.bias)); // [..., modality, 1]
         coefficients = tf.mul(mask, tf.squeeze(gate, [-1]));
       }
       let fused: tf.Tensor = tf.sum(tf.mul(embeddings, tf.expandDims(coefficients, -1)), -2);
       if (this.config.kind !== "sum") {
         fused = tf.div(fused, tf.maximum(tf.sum(mask, -1, true), 1));
       }
-      if (this.config.projection) {
-        fused = dense(
-          fused,
-          this.#store.get("fusion/projection_kernel") as tf.Tensor2D,
-          this.#store.get("fusion/projection_bias") as tf.Tensor1D,
-        );
-      }
-      if (this.config.layerNorm) {
-        fused = layerNorm(
-          fused,
-          this.#store.get("fusion/norm_gain") as tf.Tensor1D,
-          this.#store.get("fusion/norm_bias") as tf.Tensor1D,
-        );
-      }
+      if (projection) fused = dense(fused, projection.kernel, projection.bias);
+      if (norm) fused = layerNorm(fused, norm.gain, norm.bias);
       return fused;
     });
   }

@@ -100,34 +100,28 @@ export class ModalityEncoders {
     const prefix = `encoder/${modality.name}`;
     const { name, kind } = modality;
     if (kind === "id") {
-      const table = store.normal(`${prefix}/table`, [dataset.numItems, dim], std);
-      return { name, kind, encode: () => table as tf.Tensor2D };
+      const table = store.normalMatrix(`${prefix}/table`, [dataset.numItems, dim], std);
+      return { name, kind, encode: () => table };
     }
     const features = this.#featureMatrix(dataset, modality);
     if (kind === "dense") {
       const kernel = store.glorot(`${prefix}/kernel`, [modality.dim, dim]);
-      const bias = store.constant(`${prefix}/bias`, [dim], 0);
-      const gain = store.constant(`${prefix}/norm_gain`, [dim], 1);
-      const shift = store.constant(`${prefix}/norm_bias`, [dim], 0);
+      const bias = store.constantVector(`${prefix}/bias`, dim, 0);
+      const norm = store.layerNorm(`${prefix}/norm`, dim);
       return {
         name,
         kind,
-        encode: () =>
-          layerNorm(
-            dense(features, kernel as tf.Tensor2D, bias as tf.Tensor1D),
-            gain as tf.Tensor1D,
-            shift as tf.Tensor1D,
-          ) as tf.Tensor2D,
+        encode: () => layerNorm(dense(features, kernel, bias), norm.gain, norm.bias) as tf.Tensor2D,
       };
     }
-    const table = store.normal(`${prefix}/table`, [modality.dim, dim], std);
+    const table = store.normalMatrix(`${prefix}/table`, [modality.dim, dim], std);
     const bag = tf.tidy(() => {
       const rowSums = tf.sum(features, 1, true);
       // Rows of absent items are all zero: divide by 1 there (the presence mask hides them).
       return tf.div(features, tf.maximum(rowSums, 1)) as tf.Tensor2D;
     });
     this.#constants.push(bag);
-    return { name, kind, encode: () => tf.matMul(bag, table as tf.Tensor2D) };
+    return { name, kind, encode: () => tf.matMul(bag, table) };
   }
 
   #featureMatrix(dataset: EncoderInput, modality: ModalityFeatures): tf.Tensor2D {

@@ -11,7 +11,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Backbone } from "./backbone.ts";
-import { ParameterStore } from "../nn/parameter_store.ts";
+import { ParameterStore, type Variable1D, type Variable2D } from "../nn/parameter_store.ts";
 import { dense, dropout } from "../nn/layers.ts";
 
 /** Configuration of {@linkcode Gru4Rec}. */
@@ -23,19 +23,31 @@ export interface Gru4RecConfig {
 /** Defaults of {@linkcode Gru4RecConfig}. */
 export const DEFAULT_GRU4REC_CONFIG: Gru4RecConfig = { dropout: 0.2 };
 
+/** GRU4Rec's parameters (checkpoint names `gru4rec/input_kernel`, `recurrent_kernel`, `bias`). */
+export interface Gru4RecParameters {
+  /** Input projection `[dim, 3 * dim]`, gates stacked as [update | reset | candidate]. */
+  readonly inputKernel: Variable2D;
+  /** Recurrent projection `[dim, 3 * dim]`, same stacking. */
+  readonly recurrentKernel: Variable2D;
+  /** Bias of the input projection `[3 * dim]`. */
+  readonly bias: Variable1D;
+}
+
 export class Gru4Rec implements Backbone {
   readonly config: Gru4RecConfig;
-  readonly #store: ParameterStore;
+  /** The parameters (they live in the model's store; these are handles to them). */
+  readonly parameters: Gru4RecParameters;
   readonly #dim: number;
 
   constructor(config: Gru4RecConfig, dim: number, store: ParameterStore) {
     this.config = config;
-    this.#store = store;
     this.#dim = dim;
     // Gates stacked as [update | reset | candidate] along the output axis.
-    store.glorot("gru4rec/input_kernel", [dim, 3 * dim]);
-    store.glorot("gru4rec/recurrent_kernel", [dim, 3 * dim]);
-    store.constant("gru4rec/bias", [3 * dim], 0);
+    this.parameters = {
+      inputKernel: store.glorot("gru4rec/input_kernel", [dim, 3 * dim]),
+      recurrentKernel: store.glorot("gru4rec/recurrent_kernel", [dim, 3 * dim]),
+      bias: store.constantVector("gru4rec/bias", 3 * dim, 0),
+    };
   }
 
   userStates(fused: tf.Tensor3D, valid: tf.Tensor2D, training: boolean, seed: number): tf.Tensor3D {
@@ -43,12 +55,8 @@ export class Gru4Rec implements Backbone {
       const [batch, length] = fused.shape;
       const d = this.#dim;
       const inputs = dropout(fused, this.config.dropout, training, seed, 0);
-      const projected = dense(
-        inputs,
-        this.#store.get("gru4rec/input_kernel") as tf.Tensor2D,
-        this.#store.get("gru4rec/bias") as tf.Tensor1D,
-      ); // [batch, position, 3*dim]
-      const recurrent = this.#store.get("gru4rec/recurrent_kernel") as tf.Tensor2D;
+      const { inputKernel, recurrentKernel: recurrent, bias } = this.parameters;
+      const projected = dense(inputs, inputKernel, bias); // [batch, position, 3*dim]
       const recurrentGates = tf.slice(recurrent, [0, 0], [d, 2 * d]);
       const recurrentCandidate = tf.slice(recurrent, [0, 2 * d], [d, d]);
       let state: tf.Tensor = tf.zeros([batch, d]);

@@ -14,7 +14,12 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Backbone } from "./backbone.ts";
-import { ParameterStore } from "../nn/parameter_store.ts";
+import {
+  type DenseParameters,
+  type NormParameters,
+  ParameterStore,
+  type Variable2D,
+} from "../nn/parameter_store.ts";
 import { dense, dropout, layerNorm } from "../nn/layers.ts";
 import {
   type PackedRows,
@@ -53,9 +58,44 @@ export interface PackedAttention {
   bias: tf.Tensor;
 }
 
+/**
+ * The parameters of one block, as typed handles. Checkpoint names (the format; unchanged):
+ * `sasrec/block<i>/<attention_norm|feed_forward_norm>_<gain|bias>` and
+ * `sasrec/block<i>/<query|key|value|output|hidden|out>_<kernel|bias>`.
+ */
+export interface SasRecBlockParameters {
+  /** Layer norm before attention. */
+  readonly attentionNorm: NormParameters;
+  /** Layer norm before the feed-forward layer. */
+  readonly feedForwardNorm: NormParameters;
+  /** Query projection `[dim, dim]`. */
+  readonly query: DenseParameters;
+  /** Key projection `[dim, dim]`. */
+  readonly key: DenseParameters;
+  /** Value projection `[dim, dim]`. */
+  readonly value: DenseParameters;
+  /** Attention output projection `[dim, dim]`. */
+  readonly output: DenseParameters;
+  /** Feed-forward expansion `[dim, hidden]`. */
+  readonly hidden: DenseParameters;
+  /** Feed-forward projection back `[hidden, dim]`. */
+  readonly out: DenseParameters;
+}
+
+/** SASRec's parameters: `sasrec/positions`, the blocks, `sasrec/final_norm_<gain|bias>`. */
+export interface SasRecParameters {
+  /** Learned positional rows `[maxLength, dim]`, aligned to the end of the sequence. */
+  readonly positions: Variable2D;
+  /** One entry per block. */
+  readonly blocks: readonly SasRecBlockParameters[];
+  /** The final layer norm. */
+  readonly finalNorm: NormParameters;
+}
+
 export class SasRec implements Backbone {
   readonly config: SasRecConfig;
-  readonly #store: ParameterStore;
+  /** The parameters (they live in the model's store; these are handles to them). */
+  readonly parameters: SasRecParameters;
   readonly #dim: number;
   readonly #maxLength: number;
 
@@ -64,28 +104,33 @@ export class SasRec implements Backbone {
       throw new Error(`SasRecConfig.heads=${config.heads} must divide dim=${dim}`);
     }
     this.config = config;
-    this.#store = store;
     this.#dim = dim;
     this.#maxLength = maxLength;
     const hidden = config.feedForwardDim ?? dim;
-    store.normal("sasrec/positions", [maxLength, dim], 1 / Math.sqrt(dim));
+    // Creation order is the store's (checkpoint and Adam) order and its random draws: keep it.
+    const positions = store.normalMatrix("sasrec/positions", [maxLength, dim], 1 / Math.sqrt(dim));
+    const blocks: SasRecBlockParameters[] = [];
     for (let b = 0; b < config.blocks; b++) {
       const p = `sasrec/block${b}`;
-      for (const part of ["attention_norm", "feed_forward_norm"]) {
-        store.constant(`${p}/${part}_gain`, [dim], 1);
-        store.constant(`${p}/${part}_bias`, [dim], 0);
-      }
-      for (const part of ["query", "key", "value", "output"]) {
-        store.glorot(`${p}/${part}_kernel`, [dim, dim]);
-        store.constant(`${p}/${part}_bias`, [dim], 0);
-      }
-      store.glorot(`${p}/hidden_kernel`, [dim, hidden]);
-      store.constant(`${p}/hidden_bias`, [hidden], 0);
-      store.glorot(`${p}/out_kernel`, [hidden, dim]);
-      store.constant(`${p}/out_bias`, [dim], 0);
+      const attentionNorm = store.layerNorm(`${p}/attention_norm`, dim);
+      const feedForwardNorm = store.layerNorm(`${p}/feed_forward_norm`, dim);
+      const query = store.dense(`${p}/query`, [dim, dim]);
+      const key = store.dense(`${p}/key`, [dim, dim]);
+      const value = store.dense(`${p}/value`, [dim, dim]);
+      const output = store.dense(`${p}/output`, [dim, dim]);
+      blocks.push({
+        attentionNorm,
+        feedForwardNorm,
+        query,
+        key,
+        value,
+        output,
+        hidden: store.dense(`${p}/hidden`, [dim, hidden]),
+        out: store.dense(`${p}/out`, [hidden, dim]),
+      });
     }
-    store.constant("sasrec/final_norm_gain", [dim], 1);
-    store.constant("sasrec/final_norm_bias", [dim], 0);
+    const finalNorm = store.layerNorm("sasrec/final_norm", dim);
+    this.parameters = { positions, blocks, finalNorm };
   }
 
   userStates(
@@ -105,11 +150,8 @@ export class SasRec implements Backbone {
       for (let b = 0; b < this.config.blocks; b++) {
         x = this.block(x, packed, b, training, seed);
       }
-      const normed = layerNorm(
-        x,
-        this.#param("sasrec/final_norm_gain"),
-        this.#param("sasrec/final_norm_bias"),
-      );
+      const { gain, bias } = this.parameters.finalNorm;
+      const normed = layerNorm(x, gain, bias);
       return unpackRows(normed, unpackingOf(layout.slots), [
         batch,
         length,
@@ -160,11 +202,8 @@ export class SasRec implements Backbone {
       const last = this.config.blocks - 1;
       for (let b = 0; b < last; b++) x = this.block(x, packed, b, training, seed);
       const y = this.block(x, packed, last, training, seed, tf.tensor1d(lastRows, "int32"));
-      return layerNorm(
-        y,
-        this.#param("sasrec/final_norm_gain"),
-        this.#param("sasrec/final_norm_bias"),
-      ) as tf.Tensor2D;
+      const { gain, bias } = this.parameters.finalNorm;
+      return layerNorm(y, gain, bias) as tf.Tensor2D;
     });
   }
 
@@ -195,7 +234,7 @@ export class SasRec implements Backbone {
     // Positional rows aligned to the end of the sequence.
     const offset = this.#maxLength - length;
     const positions = tf.gather(
-      this.#param("sasrec/positions"),
+      this.parameters.positions,
       tf.tensor1d(layout.columns.map((t) => t + offset), "int32"),
     );
     const items = tf.gather(
@@ -230,39 +269,28 @@ export class SasRec implements Backbone {
     seed: number,
     queryRows?: tf.Tensor1D,
   ): tf.Tensor {
-    const p = `sasrec/block${index}`;
+    const p = this.parameters.blocks[index];
     const rate = this.config.dropout;
-    const normed = layerNorm(
-      x,
-      this.#param(`${p}/attention_norm_gain`),
-      this.#param(`${p}/attention_norm_bias`),
-    );
+    const normed = layerNorm(x, p.attentionNorm.gain, p.attentionNorm.bias);
     const attended = queryRows === undefined
       ? this.#attention(normed, packed, p)
       : this.#lastQueryAttention(normed, packed, p, queryRows);
     const residual = queryRows === undefined ? x : tf.gather(x, queryRows);
     let y = tf.add(residual, dropout(attended, rate, training, seed, 1 + 2 * index));
-    const normed2 = layerNorm(
-      y,
-      this.#param(`${p}/feed_forward_norm_gain`),
-      this.#param(`${p}/feed_forward_norm_bias`),
-    );
-    const hidden = tf.relu(
-      dense(normed2, this.#kernel(`${p}/hidden_kernel`), this.#param(`${p}/hidden_bias`)),
-    );
-    const out = dense(hidden, this.#kernel(`${p}/out_kernel`), this.#param(`${p}/out_bias`));
+    const normed2 = layerNorm(y, p.feedForwardNorm.gain, p.feedForwardNorm.bias);
+    const hidden = tf.relu(dense(normed2, p.hidden.kernel, p.hidden.bias));
+    const out = dense(hidden, p.out.kernel, p.out.bias);
     y = tf.add(y, dropout(out, rate, training, seed, 2 + 2 * index));
     return y;
   }
 
-  #attention(x: tf.Tensor, packed: PackedAttention, p: string): tf.Tensor {
+  #attention(x: tf.Tensor, packed: PackedAttention, p: SasRecBlockParameters): tf.Tensor {
     const [batch, length] = packed.shape;
     const heads = this.config.heads;
     const headDim = this.#dim / heads;
-    const split = (name: string) => this.#heads(x, packed, p, name);
-    const query = split("query");
-    const key = split("key");
-    const value = split("value");
+    const query = this.#heads(x, packed, p.query);
+    const key = this.#heads(x, packed, p.key);
+    const value = this.#heads(x, packed, p.value);
     const logits = tf.add(
       tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)),
       packed.bias,
@@ -272,57 +300,45 @@ export class SasRec implements Backbone {
       tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * length, this.#dim]),
       packed.rows,
     ); // [real positions, dim]
-    return dense(merged, this.#kernel(`${p}/output_kernel`), this.#param(`${p}/output_bias`));
+    return dense(merged, p.output.kernel, p.output.bias);
   }
 
   /** Attention for one query row per sequence (`queryRows`, packed) over all its keys: [batch, dim]. */
   #lastQueryAttention(
     x: tf.Tensor,
     packed: PackedAttention,
-    p: string,
+    p: SasRecBlockParameters,
     queryRows: tf.Tensor1D,
   ): tf.Tensor {
     const [batch, length] = packed.shape;
     const heads = this.config.heads;
     const headDim = this.#dim / heads;
     const query = tf.reshape(
-      dense(
-        tf.gather(x, queryRows),
-        this.#kernel(`${p}/query_kernel`),
-        this.#param(`${p}/query_bias`),
-      ),
+      dense(tf.gather(x, queryRows), p.query.kernel, p.query.bias),
       [batch, heads, 1, headDim],
     );
-    const key = this.#heads(x, packed, p, "key");
-    const value = this.#heads(x, packed, p, "value");
+    const key = this.#heads(x, packed, p.key);
+    const value = this.#heads(x, packed, p.value);
     // The last query's row of the bias: [batch, 1, 1, key].
     const bias = tf.slice(packed.bias, [0, 0, length - 1, 0], [batch, 1, 1, length]);
     const logits = tf.add(tf.div(tf.matMul(query, key, false, true), Math.sqrt(headDim)), bias);
     const mixed = tf.reshape(tf.matMul(tf.softmax(logits), value), [batch, this.#dim]);
-    return dense(mixed, this.#kernel(`${p}/output_kernel`), this.#param(`${p}/output_bias`));
+    return dense(mixed, p.output.kernel, p.output.bias);
   }
 
   /** One projection (query, key or value) of the packed rows, split into heads and unpacked:
    * [batch, head, position, headDim]. */
-  #heads(x: tf.Tensor, packed: PackedAttention, p: string, name: string): tf.Tensor {
+  #heads(x: tf.Tensor, packed: PackedAttention, projection: DenseParameters): tf.Tensor {
     const [batch, length] = packed.shape;
     const heads = this.config.heads;
     return tf.transpose(
       unpackRows(
-        dense(x, this.#kernel(`${p}/${name}_kernel`), this.#param(`${p}/${name}_bias`)),
+        dense(x, projection.kernel, projection.bias),
         packed.unpack,
         [batch, length, heads, this.#dim / heads],
       ),
       [0, 2, 1, 3],
     );
-  }
-
-  #param(name: string): tf.Tensor1D {
-    return this.#store.get(name) as tf.Tensor1D;
-  }
-
-  #kernel(name: string): tf.Tensor2D {
-    return this.#store.get(name) as tf.Tensor2D;
   }
 }
 

@@ -2,7 +2,13 @@
  * Neural-network building blocks shared by the encoders, the backbones and the benchmarks:
  * seeded named parameters and the layers (dense, fused layer norm, seeded dropout).
  */
-export { ParameterStore } from "./parameter_store.ts";
+export {
+  type DenseParameters,
+  type NormParameters,
+  ParameterStore,
+  type Variable1D,
+  type Variable2D,
+} from "./parameter_store.ts";
 export { dense, dropout, dropoutSeed, layerNorm } from "./layers.ts";
 export {
   type PackedRows,

@@ -1,6 +1,9 @@
 /**
- * Named, seeded trainable parameters of one model. Names are logical ("sasrec/block0/query/kernel")
+ * Named, seeded trainable parameters of one model. Names are logical ("sasrec/block0/query_kernel")
  * and independent of tfjs's global variable registry, so checkpoints and optimizers key on them.
+ * Layers address their parameters through the typed handles the store hands out when it creates
+ * them ({@linkcode DenseParameters}, {@linkcode NormParameters}, a rank-typed variable), never by
+ * name: the names are the checkpoint format, nothing else.
  *
  * @example
  * ```ts
@@ -10,8 +13,29 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import type { Tensor, Variable } from "../backend/tf.ts";
+import type { Tensor, Tensor1D, Tensor2D, Variable } from "../backend/tf.ts";
 import { createRng, type Rng } from "../util/random.ts";
+
+/** A rank-1 parameter, e.g. a bias or a gain `[dim]`. */
+export type Variable1D = Variable & Tensor1D;
+/** A rank-2 parameter, e.g. a kernel `[in, out]` or an embedding table `[rows, dim]`. */
+export type Variable2D = Variable & Tensor2D;
+
+/** The parameters of a dense layer y = x kernel + bias. */
+export interface DenseParameters {
+  /** `[in, out]`. */
+  readonly kernel: Variable2D;
+  /** `[out]`. */
+  readonly bias: Variable1D;
+}
+
+/** The parameters of a layer norm: gain and bias, `[dim]` each. */
+export interface NormParameters {
+  /** `[dim]`, initially ones. */
+  readonly gain: Variable1D;
+  /** `[dim]`, initially zeros. */
+  readonly bias: Variable1D;
+}
 
 /** The named trainable parameters of one model, drawn from one seeded generator; see above. */
 export class ParameterStore {
@@ -30,12 +54,39 @@ export class ParameterStore {
     return this.#add(name, tf.tensor(values, shape, "float32"));
   }
 
+  /** A `[rows, columns]` variable with entries drawn from N(0, std^2) (an embedding table). */
+  normalMatrix(name: string, shape: [number, number], std: number): Variable2D {
+    return this.normal(name, shape, std) as Variable2D;
+  }
+
   /** Glorot-uniform kernel of shape [in, out]. */
-  glorot(name: string, shape: [number, number]): Variable {
+  glorot(name: string, shape: [number, number]): Variable2D {
     const limit = Math.sqrt(6 / (shape[0] + shape[1]));
     const values = new Float32Array(shape[0] * shape[1]);
     for (let i = 0; i < values.length; i++) values[i] = (2 * this.#rng.next() - 1) * limit;
-    return this.#add(name, tf.tensor(values, shape, "float32"));
+    return this.#add(name, tf.tensor(values, shape, "float32")) as Variable2D;
+  }
+
+  /** A `[length]` variable filled with `value`. */
+  constantVector(name: string, length: number, value: number): Variable1D {
+    return this.constant(name, [length], value) as Variable1D;
+  }
+
+  /**
+   * A dense layer: `<stem>_kernel` `[in, out]` (Glorot-uniform), then `<stem>_bias` `[out]`
+   * (zeros), created in that order.
+   */
+  dense(stem: string, shape: [number, number]): DenseParameters {
+    const kernel = this.glorot(`${stem}_kernel`, shape);
+    const bias = this.constantVector(`${stem}_bias`, shape[1], 0);
+    return { kernel, bias };
+  }
+
+  /** A layer norm: `<stem>_gain` `[dim]` (ones), then `<stem>_bias` `[dim]` (zeros). */
+  layerNorm(stem: string, dim: number): NormParameters {
+    const gain = this.constantVector(`${stem}_gain`, dim, 1);
+    const bias = this.constantVector(`${stem}_bias`, dim, 0);
+    return { gain, bias };
   }
 
   /** A variable filled with `value` (zeros for biases, ones for layer-norm gains). */

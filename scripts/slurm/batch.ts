@@ -79,7 +79,10 @@ export interface SubmissionSettings {
   logDir: string;
   /** Absolute path of the deno executable on the nodes. */
   deno: string;
-  /** Permission flags of every `reproduce` call (see {@linkcode reproducePermissions}). */
+  /**
+   * Permission flags of every `reproduce` call: the reproduce task's with the results folder added
+   * (`taskPermissions`, scripts/task_permissions.ts).
+   */
   permissions: string[];
   /** The plan's flags, passed to every `reproduce` call (e.g. ["--quick"]). */
   planArgs: string[];
@@ -108,30 +111,6 @@ function commonDirectives(settings: SubmissionSettings): string[] {
     ...(settings.partition ? [`#SBATCH --partition=${settings.partition}`] : []),
     ...(settings.account ? [`#SBATCH --account=${settings.account}`] : []),
   ];
-}
-
-/**
- * The permission flags of a `reproduce` call on the cluster: those of the reproduce task
- * (`taskCommand`, from deno.json, their one home) with the results folder added to its reads and
- * writes (a shared folder, usually outside the workspace). Relative paths are the workspace's.
- */
-export function reproducePermissions(taskCommand: string, resultsDir: string): string[] {
-  const words = taskCommand.trim().split(/\s+/);
-  const start = words.indexOf("run") + 1;
-  const end = words.findIndex((word, index) => index >= start && !word.startsWith("-"));
-  const flags = words.slice(start, end < 0 ? undefined : end);
-  if (start === 0 || flags.includes("-A") || flags.includes("--allow-all")) {
-    throw new Error(`the reproduce task is not a scoped deno run: ${taskCommand}`);
-  }
-  const withResults = flags.map((flag) =>
-    /^--allow-(read|write)=/.test(flag) ? `${flag},${resultsDir}` : flag
-  );
-  for (const name of ["read", "write"]) {
-    if (!withResults.some((flag) => flag.startsWith(`--allow-${name}=`))) {
-      withResults.push(`--allow-${name}=${resultsDir}`);
-    }
-  }
-  return withResults;
 }
 
 function reproduceCommand(settings: SubmissionSettings, args: string[]): string {

@@ -21,10 +21,10 @@ import {
   cellsBatchScript,
   type ListedCell,
   reportBatchScript,
-  reproducePermissions,
   type SubmissionSettings,
   taskResources,
 } from "./batch.ts";
+import { taskPermissions } from "../task_permissions.ts";
 import type { ExperimentMode } from "../../mod.ts";
 import { cellsDirectory, ResultStore } from "../../lib/experiments/mod.ts";
 
@@ -96,7 +96,7 @@ function listCells(deno: string, resultsDir: string | undefined, planArgs: strin
   const args = [
     "run",
     // Run in the workspace, whose relative paths the task's permissions name.
-    ...reproducePermissions(reproduceTask(), resultsDir ?? `${workspace}/results`),
+    ...taskPermissions(reproduceTask(), resultsDir === undefined ? [] : [resultsDir]),
     "scripts/reproduce.ts",
     "--list-cells",
     "--json",
@@ -181,7 +181,7 @@ function main(): void {
     resultsDir,
     logDir: `${slurmDir}/logs`,
     deno,
-    permissions: reproducePermissions(reproduceTask(), resultsDir),
+    permissions: taskPermissions(reproduceTask(), [resultsDir]),
     planArgs,
     concurrency,
     partition: values.partition,

@@ -8,6 +8,7 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { OPENBLAS_CANDIDATES } from "../../lib/backend/kernels/_openblas.ts";
+import { taskPermissions } from "../../scripts/task_permissions.ts";
 
 const root = new URL("../../", import.meta.url);
 const config = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root))) as {
@@ -214,5 +215,75 @@ Deno.test("docs/permissions.md has a row for every task", () => {
       new RegExp(`\\| \`${task}\`[^\\n]*-A`).test(doc),
       `docs/permissions.md: the row of ${task} says it keeps -A`,
     );
+  }
+});
+
+Deno.test("taskPermissions: a task's flags with folders added to its reads and writes", () => {
+  const flags = taskPermissions(
+    "deno run --no-prompt --allow-read=.,/proc --allow-env --allow-ffi=/lib/x.so " +
+      "--allow-write=./results scripts/reproduce.ts --quick",
+    ["/shared/out"],
+  );
+  assertEquals(flags, [
+    "--no-prompt",
+    "--allow-read=.,/proc,/shared/out",
+    "--allow-env",
+    "--allow-ffi=/lib/x.so",
+    "--allow-write=./results,/shared/out",
+  ]);
+  assertEquals(taskPermissions("deno run --allow-env scripts/reproduce.ts", ["/r"]), [
+    "--allow-env",
+    "--allow-read=/r",
+    "--allow-write=/r",
+  ]);
+  assertEquals(taskPermissions("deno run --allow-env s.ts", []), ["--allow-env"]);
+  for (
+    const [command, paths] of [
+      ["deno run -A scripts/reproduce.ts", ["/r"]],
+      ["deno run --allow-all scripts/reproduce.ts", ["/r"]],
+      ["bash scripts/x.sh", ["/r"]],
+      ["deno run --allow-env s.ts", ["/with space"]],
+      ["deno run --allow-env s.ts", ["/a,/b"]],
+    ] as const
+  ) {
+    let refused = false;
+    try {
+      taskPermissions(command, paths);
+    } catch {
+      refused = true;
+    }
+    assert(refused, `${command} ${paths}`);
+  }
+});
+
+Deno.test("task_permissions.ts prints the reproduce task's flags plus a folder, under its own flags", () => {
+  const output = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--allow-read=deno.json",
+      "scripts/task_permissions.ts",
+      "reproduce",
+      "--read-write",
+      "/results",
+    ],
+    cwd: new URL(".", root).pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  const decoder = new TextDecoder();
+  assert(output.success, decoder.decode(output.stderr));
+  assertEquals(
+    decoder.decode(output.stdout).trim(),
+    taskPermissions(tasks.reproduce, ["/results"]).join(" "),
+  );
+});
+
+Deno.test("the Kubernetes jobs run reproduce with the task's flags, never -A", () => {
+  for (const file of ["grid-job.yaml", "report-job.yaml"]) {
+    const text = Deno.readTextFileSync(new URL(`scripts/kubernetes/${file}`, root));
+    assert(!/(^|\s)-A(\s|$)/m.test(text), `${file} holds -A`);
+    assert(text.includes("scripts/task_permissions.ts"), file);
+    assert(text.includes("exec $deno run $flags scripts/reproduce.ts"), file);
   }
 });

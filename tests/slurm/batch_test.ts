@@ -5,13 +5,13 @@ import {
   type ListedCell,
   MINIMUM_MINUTES,
   reportBatchScript,
-  reproducePermissions,
   shellQuote,
   STARTUP_SECONDS,
   type SubmissionSettings,
   taskResources,
   TIME_SAFETY_FACTOR,
 } from "../../scripts/slurm/batch.ts";
+import { taskPermissions } from "../../scripts/task_permissions.ts";
 
 const KEYS = [
   "quick/Synthetic(numUsers=160)/Pop/seed=0",
@@ -29,7 +29,7 @@ function settingsIn(dir: string, deno: string): SubmissionSettings {
     resultsDir: `${dir}/results`,
     logDir: `${dir}/results/slurm/logs`,
     deno,
-    permissions: reproducePermissions(REPRODUCE_TASK, `${dir}/results`),
+    permissions: taskPermissions(REPRODUCE_TASK, [`${dir}/results`]),
     planArgs: ["--quick"],
     concurrency: 3,
     gpus: 0,
@@ -64,36 +64,6 @@ Deno.test("taskResources: the slowest cell's estimate x the safety factor, plus 
   assertEquals(taskResources([cell(1)], "quick", 1).minutes, MINIMUM_MINUTES);
 });
 
-Deno.test("cluster reproduce calls: the reproduce task's flags, plus the results folder", () => {
-  const flags = reproducePermissions(
-    "deno run --no-prompt --allow-read=.,/proc --allow-env --allow-ffi=/lib/x.so " +
-      "--allow-write=./results scripts/reproduce.ts --quick",
-    "/shared/out",
-  );
-  assertEquals(flags, [
-    "--no-prompt",
-    "--allow-read=.,/proc,/shared/out",
-    "--allow-env",
-    "--allow-ffi=/lib/x.so",
-    "--allow-write=./results,/shared/out",
-  ]);
-  assertEquals(
-    reproducePermissions("deno run --allow-env scripts/reproduce.ts", "/r"),
-    ["--allow-env", "--allow-read=/r", "--allow-write=/r"],
-  );
-  let refused = false;
-  try {
-    reproducePermissions("deno run -A scripts/reproduce.ts", "/r");
-  } catch {
-    refused = true;
-  }
-  assertEquals(refused, true, "an unscoped reproduce task is refused");
-  // The task of record: no -A, FFI only where the task allows it.
-  const real = reproducePermissions(REPRODUCE_TASK, "/r");
-  assertEquals(real.includes("-A"), false);
-  assertEquals(real.filter((flag) => flag.startsWith("--allow-net")), []);
-});
-
 Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reproduce --cell", () => {
   const dir = Deno.makeTempDirSync();
   const script = cellsBatchScript(KEYS, settingsIn(dir, "/bin/echo"), {
@@ -115,7 +85,7 @@ Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reprod
     assertEquals(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split("\n");
     assertEquals(lines[0].endsWith(`: ${key}`), true, lines[0]);
-    const permissions = reproducePermissions(REPRODUCE_TASK, `${dir}/results`).join(" ");
+    const permissions = taskPermissions(REPRODUCE_TASK, [`${dir}/results`]).join(" ");
     assertEquals(
       lines[1],
       `run ${permissions} scripts/reproduce.ts --cell ${key} --results ${dir}/results --quick`,

@@ -1,0 +1,70 @@
+/**
+ * The permission flags of a deno task (deno.json is their one home) with folders added to its reads
+ * and writes: for running a task's script where its own paths are not enough, e.g. the grid's
+ * results on a shared file system (the Slurm jobs, scripts/slurm/batch.ts; the Kubernetes jobs,
+ * scripts/kubernetes/). Prints them on one line, for a shell to split:
+ *
+ *   deno run --no-prompt --allow-read=deno.json scripts/task_permissions.ts reproduce \
+ *     --read-write /results
+ *   # --no-prompt --allow-read=.,/proc,...,/results --allow-env ... --allow-write=./results,...,/results
+ *
+ * Relative paths in the flags are the project's: run the script from the project folder.
+ */
+import { parseArgs } from "node:util";
+
+/**
+ * The flags of `taskCommand` (a scoped `deno run`) with each of `readWrite` added to its reads and
+ * writes. A task with all permissions, or a folder with white space (the flags are split by a
+ * shell), is an error.
+ *
+ * @example
+ * ```ts
+ * taskPermissions("deno run --allow-read=. --allow-write=./results scripts/reproduce.ts", ["/r"]);
+ * // ["--allow-read=.,/r", "--allow-write=./results,/r"]
+ * ```
+ */
+export function taskPermissions(taskCommand: string, readWrite: readonly string[]): string[] {
+  const words = taskCommand.trim().split(/\s+/);
+  const start = words.indexOf("run") + 1;
+  const end = words.findIndex((word, index) => index >= start && !word.startsWith("-"));
+  const flags = words.slice(start, end < 0 ? undefined : end);
+  if (start === 0 || flags.includes("-A") || flags.includes("--allow-all")) {
+    throw new Error(`not a scoped deno run: ${taskCommand}`);
+  }
+  for (const path of readWrite) {
+    if (path === "" || /[\s,]/.test(path)) {
+      throw new Error(`folder "${path}" is empty or holds white space or a comma`);
+    }
+  }
+  if (readWrite.length === 0) return flags;
+  const added = readWrite.join(",");
+  const withPaths = flags.map((flag) =>
+    /^--allow-(read|write)=/.test(flag) ? `${flag},${added}` : flag
+  );
+  for (const name of ["read", "write"]) {
+    if (!withPaths.some((flag) => flag.startsWith(`--allow-${name}=`))) {
+      withPaths.push(`--allow-${name}=${added}`);
+    }
+  }
+  return withPaths;
+}
+
+if (import.meta.main) {
+  try {
+    const { values, positionals } = parseArgs({
+      args: Deno.args,
+      allowPositionals: true,
+      options: { "read-write": { type: "string", multiple: true } },
+    });
+    if (positionals.length !== 1) throw new Error("name one task (e.g. reproduce)");
+    const config = JSON.parse(Deno.readTextFileSync("deno.json")) as {
+      tasks: Record<string, string>;
+    };
+    const command = config.tasks[positionals[0]];
+    if (command === undefined) throw new Error(`deno.json has no task "${positionals[0]}"`);
+    console.log(taskPermissions(command, values["read-write"] ?? []).join(" "));
+  } catch (error) {
+    console.error(`task_permissions: ${(error as Error).message}`);
+    Deno.exit(2);
+  }
+}

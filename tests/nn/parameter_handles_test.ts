@@ -1,0 +1,76 @@
+/**
+ * Layers hold typed handles to their parameters; the names stay the checkpoint format. The names
+ * and their order (the checkpoint's and Adam's order) are pinned here, so a change of either fails
+ * before it breaks the committed checkpoints; each handle is the store's variable of its name.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { ModalityFusion } from "../../lib/encoders/fusion.ts";
+import { Gru4Rec } from "../../lib/models/gru4rec.ts";
+import { SasRec } from "../../lib/models/sasrec.ts";
+import { ParameterStore } from "../../lib/nn/parameter_store.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("SASRec: handles are the store's variables, names and order unchanged", () => {
+  const store = new ParameterStore(0);
+  const sasrec = new SasRec({ blocks: 2, heads: 1, dropout: 0 }, 4, 3, store);
+  const block = (b: number) =>
+    [
+      "attention_norm_gain",
+      "attention_norm_bias",
+      "feed_forward_norm_gain",
+      "feed_forward_norm_bias",
+      "query_kernel",
+      "query_bias",
+      "key_kernel",
+      "key_bias",
+      "value_kernel",
+      "value_bias",
+      "output_kernel",
+      "output_bias",
+      "hidden_kernel",
+      "hidden_bias",
+      "out_kernel",
+      "out_bias",
+    ].map((part) => `sasrec/block${b}/${part}`);
+  assertEquals(store.names(), [
+    "sasrec/positions",
+    ...block(0),
+    ...block(1),
+    "sasrec/final_norm_gain",
+    "sasrec/final_norm_bias",
+  ]);
+  const { positions, blocks, finalNorm } = sasrec.parameters;
+  assert(positions === store.get("sasrec/positions"));
+  assert(blocks[1].query.kernel === store.get("sasrec/block1/query_kernel"));
+  assert(blocks[1].out.bias === store.get("sasrec/block1/out_bias"));
+  assert(blocks[0].feedForwardNorm.gain === store.get("sasrec/block0/feed_forward_norm_gain"));
+  assert(finalNorm.bias === store.get("sasrec/final_norm_bias"));
+  assertEquals(blocks[0].hidden.kernel.shape, [4, 4]);
+  store.dispose();
+});
+
+Deno.test("GRU4Rec and fusion: handles are the store's variables, names and order unchanged", () => {
+  const store = new ParameterStore(0);
+  const fusion = new ModalityFusion({ kind: "gated", projection: true, layerNorm: true }, 4, store);
+  const gru = new Gru4Rec({ dropout: 0 }, 4, store);
+  assertEquals(store.names(), [
+    "fusion/gate_kernel",
+    "fusion/gate_bias",
+    "fusion/projection_kernel",
+    "fusion/projection_bias",
+    "fusion/norm_gain",
+    "fusion/norm_bias",
+    "gru4rec/input_kernel",
+    "gru4rec/recurrent_kernel",
+    "gru4rec/bias",
+  ]);
+  assert(fusion.parameters.gate?.kernel === store.get("fusion/gate_kernel"));
+  assert(fusion.parameters.norm?.gain === store.get("fusion/norm_gain"));
+  assert(gru.parameters.recurrentKernel === store.get("gru4rec/recurrent_kernel"));
+  assertEquals(gru.parameters.bias.shape, [12]);
+  const plain = new ModalityFusion({ kind: "mean", projection: false, layerNorm: false }, 4, store);
+  assertEquals(plain.parameters, { gate: undefined, projection: undefined, norm: undefined });
+  store.dispose();
+});
