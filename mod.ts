@@ -383,14 +383,12 @@ export {
   renderHtmlReport,
   type ReportSection,
   type ScatterTrace,
-  seriesColor,
   symmetricBand,
   type TableSection,
   type TextSection,
   type Trace,
   trainingCurves,
   type TrainingCurvesInput,
-  withAlpha,
   writeHtmlReport,
 } from "./lib/viz/mod.ts";
 
@@ -401,7 +399,6 @@ export {
   type DisplayOptions,
   displayTable,
   ensureCellsInNotebook,
-  epochProgressEvent,
   explainedCell,
   isQuickMode,
   notebookCellModel,

@@ -25,6 +25,7 @@ import {
   keptCellModelDir,
 } from "../lib/experiments/mod.ts";
 import { explainedCell, notebookPlan, notebookResultsDir } from "../lib/notebook/mod.ts";
+import { taskPermissions } from "./task_permissions.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const NOTEBOOK = "notebooks/05_explanations.ipynb";
@@ -98,9 +99,17 @@ async function main(args: string[]): Promise<number> {
 
   const figure = `${projectRoot}/${FIGURE[mode]}`;
   const before = modifiedAt(figure);
+  // The notebooks task's permissions (deno.json), as `deno task notebooks` would give it.
+  const tasks = (JSON.parse(Deno.readTextFileSync(`${projectRoot}/deno.json`)) as {
+    tasks: Record<string, string>;
+  }).tasks;
   const run = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${projectRoot}/scripts/run_notebooks.ts`, `${projectRoot}/${NOTEBOOK}`]
-      .concat(mode === "quick" ? ["--quick"] : []),
+    args: [
+      "run",
+      ...taskPermissions(tasks.notebooks, []),
+      `${projectRoot}/scripts/run_notebooks.ts`,
+      `${projectRoot}/${NOTEBOOK}`,
+    ].concat(mode === "quick" ? ["--quick"] : []),
     cwd: projectRoot,
     stdout: "inherit",
     stderr: "inherit",

@@ -24,8 +24,6 @@ const ALLOWED_ALL: Record<string, string> = {
   slurm: "--results is a shared folder anywhere on the cluster and it runs sbatch/squeue/scancel " +
     "from PATH; the reproduce calls it submits run with the reproduce task's flags",
   "prepare-data": "one-off: reads the R library and npm packages wherever they were installed",
-  "readme-figure": "--from names another clone's results folder anywhere; it copies a model into " +
-    "results-of-record and runs notebook 05 through the notebooks runner",
 };
 /** Tasks that run a bash script; the deno calls in the scripts are checked below. */
 const SCRIPT_TASKS: Record<string, string> = {
@@ -166,8 +164,8 @@ function denoCalls(path: string): string[] {
 const SCRIPT_ALLOWED_ALL: Record<string, RegExp[]> = {
   // The unit stage is `deno task unit` (allow-listed above).
   "scripts/test_all.sh": [],
-  // On an offline GPU machine from an unpacked archive (its own libraries, re-runs itself per
-  // backend): not scoped yet, see docs/permissions.md.
+  // Deno starts a subprocess with LD_LIBRARY_PATH set (the archive's libraries) only under an
+  // unscoped --allow-run, and the check starts itself once per backend: docs/permissions.md.
   "scripts/gpu_check.sh": [/run -A scripts\/gpu_check\.ts/],
   "scripts/slurm/test_local_cluster.sh": [],
   "scripts/build_gpu_check.sh": [],
