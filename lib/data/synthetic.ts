@@ -7,8 +7,7 @@
  */
 import { createRng, type Rng } from "../util/random.ts";
 import { checkInteger } from "../util/settings.ts";
-import { datasetFingerprint } from "./fingerprint.ts";
-import { idModality } from "./id_modality.ts";
+import { generatedDataset } from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types.ts";
 
 /** One content modality of the synthetic items. */
@@ -223,27 +222,18 @@ export function generateSynthetic(
       notes: `missing with probability ${config.missingRate}`,
     },
   }));
-  const dataset: InteractionDataset = {
+  const dataset = generatedDataset({
     name: `synthetic-seed${config.seed}`,
-    numUsers,
     numItems,
-    userIds: Array.from({ length: numUsers }, (_, u) => `u${u}`),
-    itemIds: Array.from({ length: numItems }, (_, i) => `i${i}`),
     sequences,
-    timestamps: sequences.map((s) => Float64Array.from(s, (_, t) => t)),
-    modalities: [idModality(numItems), ...contentModalities],
-    metadata: {
-      source: "generateSynthetic (lib/data/synthetic.ts)",
-      preprocessing: [
-        `synthetic: ${
-          JSON.stringify({ ...config, modalities: modalities.map((m) => `${m.name}:${m.dim}`) })
-        }`,
-      ],
-      tieBreak: "none needed (one interaction per time step)",
-      fingerprint: "",
-    },
-  };
-  dataset.metadata.fingerprint = datasetFingerprint(dataset);
+    contentModalities,
+    source: "generateSynthetic (lib/data/synthetic.ts)",
+    preprocessing: [
+      `synthetic: ${
+        JSON.stringify({ ...config, modalities: modalities.map((m) => `${m.name}:${m.dim}`) })
+      }`,
+    ],
+  });
   return {
     dataset,
     truth: { modalityNames: modalities.map((m) => m.name), pointsOfInterest },

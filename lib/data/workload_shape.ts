@@ -18,8 +18,7 @@
  */
 import { createRng, type Rng } from "../util/random.ts";
 import { checkInteger } from "../util/settings.ts";
-import { datasetFingerprint } from "./fingerprint.ts";
-import { idModality } from "./id_modality.ts";
+import { generatedDataset } from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
 
 /** Configuration of {@linkcode generateWorkloadDataset}; defaults in {@linkcode BEAUTY_SHAPE}. */
@@ -182,22 +181,12 @@ export function generateWorkloadDataset(
       },
     };
   });
-  const dataset: InteractionDataset = {
+  return generatedDataset({
     name: `workload-${numUsers}x${numItems}-seed${config.seed}`,
-    numUsers,
     numItems,
-    userIds: Array.from({ length: numUsers }, (_, u) => `u${u}`),
-    itemIds: Array.from({ length: numItems }, (_, i) => `i${i}`),
     sequences,
-    timestamps: sequences.map((s) => Float64Array.from(s, (_, t) => t)),
-    modalities: [idModality(numItems), ...contentModalities],
-    metadata: {
-      source: "generateWorkloadDataset (lib/data/workload_shape.ts)",
-      preprocessing: [`workload shape: ${JSON.stringify(config)}`],
-      tieBreak: "none needed (one interaction per time step)",
-      fingerprint: "",
-    },
-  };
-  dataset.metadata.fingerprint = datasetFingerprint(dataset);
-  return dataset;
+    contentModalities,
+    source: "generateWorkloadDataset (lib/data/workload_shape.ts)",
+    preprocessing: [`workload shape: ${JSON.stringify(config)}`],
+  });
 }

@@ -41,6 +41,7 @@ import { type EpochProgress, printProgress } from "./progress.ts";
 import { trainStep } from "./step.ts";
 import { DivergenceGuard } from "./_divergence.ts";
 import { EpochLosses } from "./_epoch_losses.ts";
+import type { EarlyStoppingState } from "./_early_stopping.ts";
 import { RunClock } from "./_run_clock.ts";
 import { type ResumeState, RunCheckpoints } from "./_run_checkpoints.ts";
 
@@ -102,22 +103,10 @@ export async function trainModel(
       }
       state.epochsDone = epoch + 1;
       clock.recordSteps(losses.stepSeconds, losses.steps);
-      const means = losses.means();
-      const progress: EpochProgress = {
-        epoch: epoch + 1,
-        maxEpochs: config.maxEpochs,
-        loss: means.loss,
-        recommendationLoss: means.recommendationLoss,
-        auxiliaryLoss: means.auxiliaryLoss,
-        ...(validation ? { validation } : {}),
-        bestValidation: state.stopping.bestValidation,
-        bestEpoch: state.stopping.bestEpoch,
-        improved,
-        steps: losses.steps,
+      const progress = epochProgress(epoch, config, losses, validation, improved, state.stopping, {
         epochSeconds: (performance.now() - epochStart) / 1000,
-        stepSeconds: means.stepSeconds,
         secondsLeftAtMost: clock.secondsLeftAtMost(state.epochsDone, config.maxEpochs),
-      };
+      });
       state.history.push(progress);
       await checkpoints.save(state, improved);
       onProgress(progress);
@@ -182,6 +171,34 @@ function epochBatches(
   return config.maxBatchesPerEpoch === undefined
     ? batches
     : batches.slice(0, config.maxBatchesPerEpoch);
+}
+
+/** The progress line of 0-based `epoch` (field order kept: it is stored in run checkpoints). */
+function epochProgress(
+  epoch: number,
+  config: TrainerConfig,
+  losses: EpochLosses,
+  validation: Record<string, number> | undefined,
+  improved: boolean,
+  stopping: EarlyStoppingState,
+  times: { epochSeconds: number; secondsLeftAtMost: number },
+): EpochProgress {
+  const means = losses.means();
+  return {
+    epoch: epoch + 1,
+    maxEpochs: config.maxEpochs,
+    loss: means.loss,
+    recommendationLoss: means.recommendationLoss,
+    auxiliaryLoss: means.auxiliaryLoss,
+    ...(validation ? { validation } : {}),
+    bestValidation: stopping.bestValidation,
+    bestEpoch: stopping.bestEpoch,
+    improved,
+    steps: losses.steps,
+    epochSeconds: times.epochSeconds,
+    stepSeconds: means.stepSeconds,
+    secondsLeftAtMost: times.secondsLeftAtMost,
+  };
 }
 
 /** Validation runs every `evalEvery` epochs and after the last one. */

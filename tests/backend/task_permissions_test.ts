@@ -23,7 +23,6 @@ const ALLOWED_ALL: Record<string, string> = {
     "make temporary folders and start servers, Jupyter and Chromium",
   slurm: "--results is a shared folder anywhere on the cluster and it runs sbatch/squeue/scancel " +
     "from PATH; the reproduce calls it submits run with the reproduce task's flags",
-  "prepare-data": "one-off: reads the R library and npm packages wherever they were installed",
 };
 /** Tasks that run a bash script; the deno calls in the scripts are checked below. */
 const SCRIPT_TASKS: Record<string, string> = {
