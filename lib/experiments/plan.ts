@@ -23,7 +23,7 @@
  * ```
  */
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
-import type { DemureConfig } from "../demure/objective.ts";
+import { DEFAULT_DEMURE_CONFIG, type DemureConfig } from "../demure/objective.ts";
 import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
 import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
@@ -746,9 +746,9 @@ export function planExperiments(
   const reference = demureOf(datasetLabel(synthetic), "synthetic").configured;
   const referenceDemure = { ...settings.demure, ...reference.config.demure };
   const sweepDefaults: Record<SweepParameter, number> = {
-    rho: referenceDemure.rho ?? 0.3,
-    lambda: referenceDemure.lambda ?? 0.1,
-    temperature: referenceDemure.temperature ?? 0.2,
+    rho: referenceDemure.rho ?? DEFAULT_DEMURE_CONFIG.rho,
+    lambda: referenceDemure.lambda ?? DEFAULT_DEMURE_CONFIG.lambda,
+    temperature: referenceDemure.temperature ?? DEFAULT_DEMURE_CONFIG.temperature,
   };
   add("sensitivity", synthetic, "Demure-SASRec", datasets.synthetic.seeds[0]);
   const referenceKey = `${mode}/${datasetLabel(synthetic)}/Demure-SASRec/seed=${

@@ -28,7 +28,8 @@ import {
 } from "./analyse.ts";
 import { datasetLabel } from "./datasets.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
-import { cellsOf, type ExperimentPlan, type PlannedCell } from "./plan.ts";
+import { cellsOf, type ExperimentPlan, type PlannedCell, type SweepParameter } from "./plan.ts";
+import { DEFAULT_DEMURE_CONFIG } from "../demure/objective.ts";
 import type { PlanOutcome } from "./run_plan.ts";
 import type { CellResult } from "./run_cell.ts";
 import { type TrialConfig, trialConfigOf } from "./selection.ts";
@@ -441,7 +442,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
         parameter,
         value: cell.sweep?.value ??
           (demure as Record<string, number>)[parameter] ??
-          ({ rho: 0.3, lambda: 0.1, temperature: 0.2 } as Record<string, number>)[parameter],
+          DEFAULT_DEMURE_CONFIG[parameter as SweepParameter],
         test: result.test["NDCG@10"],
         valid: result.valid["NDCG@10"],
       }));
