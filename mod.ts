@@ -154,6 +154,7 @@ export {
 // Evaluation: full ranking, metrics, protocol, sampled negatives, significance.
 export {
   DEFAULT_CUTOFFS,
+  DEFAULT_EVAL_CHUNK_SIZE,
   DEFAULT_RANKING_PROTOCOL,
   DEFAULT_SAMPLED_NEGATIVES,
   evaluateRanking,

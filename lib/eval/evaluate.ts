@@ -31,6 +31,9 @@ import {
 import type { SampledNegatives } from "./sampled_negatives.ts";
 import type { Scorer } from "./scorer.ts";
 
+/** Users per evaluation chunk unless a run says otherwise (one chunk's scores are [256, items]). */
+export const DEFAULT_EVAL_CHUNK_SIZE = 256;
+
 /** Configuration of {@linkcode evaluateRanking}. */
 export interface EvaluationConfig {
   /** Default "test". */
@@ -39,7 +42,7 @@ export interface EvaluationConfig {
   cutoffs?: readonly number[];
   /** Full ranking only: which items are candidates. Default {@linkcode DEFAULT_RANKING_PROTOCOL}. */
   ranking?: RankingProtocol;
-  /** Users per chunk. Default 256. */
+  /** Users per chunk. Default {@linkcode DEFAULT_EVAL_CHUNK_SIZE}. */
   chunkSize?: number;
   /** Sampled ranking against these negatives instead of full ranking. Default undefined (full). */
   sampled?: SampledNegatives;
@@ -89,7 +92,11 @@ export async function evaluateRanking(
   const ranks: number[] = [];
   const excluded = new Uint8Array(numItems);
   for (
-    const { batch, targets } of evaluationBatches(split, config.stage, config.chunkSize ?? 256)
+    const { batch, targets } of evaluationBatches(
+      split,
+      config.stage,
+      config.chunkSize ?? DEFAULT_EVAL_CHUNK_SIZE,
+    )
   ) {
     const scores = await scorer.score(batch);
     for (let row = 0; row < batch.batchSize; row++) {

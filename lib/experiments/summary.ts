@@ -226,7 +226,7 @@ export function describeConfig(config: TrialConfig): string {
   if (d?.warmupBy !== undefined) {
     parts.push(
       d.warmupBy === "steps"
-        ? `warm-up ${d.warmupSteps ?? 30} steps`
+        ? `warm-up ${d.warmupSteps ?? DEFAULT_DEMURE_CONFIG.warmupSteps} steps`
         : d.warmupBy === "epochs"
         ? `warm-up ${d.warmupEpochs} epochs`
         : `warm-up until ${d.warmupEpochs} epochs without gain`,

@@ -7,6 +7,7 @@ import type { Scalar, Tensor3D } from "../backend/tf.ts";
 import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { SequenceBatch } from "../data/types.ts";
+import { DEFAULT_EVAL_CHUNK_SIZE } from "../eval/evaluate.ts";
 import {
   DEFAULT_RANKING_PROTOCOL,
   RANKING_PROTOCOLS,
@@ -43,7 +44,7 @@ export interface TrainerConfig {
   patience: number;
   /** Evaluate on validation every this many epochs (integer >= 1). Default 1. */
   evalEvery: number;
-  /** Users per evaluation chunk (integer >= 1). Default 256. */
+  /** Users per evaluation chunk (integer >= 1). Default {@linkcode DEFAULT_EVAL_CHUNK_SIZE} (256). */
   evalChunkSize: number;
   /**
    * Full-ranking protocol of validation, hence of early stopping (and of the cell's test, see
@@ -89,7 +90,7 @@ export const DEFAULT_TRAINER_CONFIG: TrainerConfig = {
   loss: DEFAULT_RECOMMENDATION_LOSS,
   patience: 4,
   evalEvery: 1,
-  evalChunkSize: 256,
+  evalChunkSize: DEFAULT_EVAL_CHUNK_SIZE,
   ranking: DEFAULT_RANKING_PROTOCOL,
   seed: 0,
   windows: "all",
