@@ -11,14 +11,17 @@ import { MOVIELENS_FILES, type MovieLensManifest } from "../../data/movielens/ma
 import type { RawMovieLens } from "./source.ts";
 
 /** The stable order of interactions within a user, stated in the manifest and the metadata. */
-export const MOVIELENS_TIE_BREAK =
+export const MOVIELENS_TIE_BREAK: string =
   "by timestamp, then by row order of the dslabs movielens data frame (which lists a user's " +
   "ratings by ascending movieId)";
 
 /** Labels of the inputs, recorded in the manifest. */
 export interface MovieLensSourceLabels {
+  /** Where the ratings came from. */
   ratings: string;
+  /** Where the title embeddings came from. */
   text: string;
+  /** Where the production facts came from. */
   production: string;
 }
 

@@ -7,8 +7,11 @@ export const DSLABS_RDATA = "/usr/lib/R/site-library/dslabs/data/Rdata";
 
 /** One movie of the source; `title`/`year` are null where the source has NA. */
 export interface RawMovie {
+  /** The source's movie id. */
   movieId: number;
+  /** The title as in the source. */
   title: string | null;
+  /** The release year. */
   year: number | null;
   /** Pipe-separated genre tags as in the source, e.g. "Comedy|Drama". */
   genres: string;
@@ -16,10 +19,15 @@ export interface RawMovie {
 
 /** The ratings columns in source row order, and one record per distinct movie (by movieId). */
 export interface RawMovieLens {
+  /** User id of each rating. */
   userId: Int32Array;
+  /** Movie id of each rating. */
   movieId: Int32Array;
+  /** The rating (0.5 to 5 stars). */
   rating: Float64Array;
+  /** Seconds since 1970 of each rating. */
   timestamp: Float64Array;
+  /** One record per distinct movie. */
   movies: RawMovie[];
 }
 

@@ -3,8 +3,11 @@ import { R_NA_INTEGER, type RValue } from "./r_value.ts";
 
 /** A data frame's columns by name, each checked to have `numRows` elements. */
 export interface RDataFrame {
+  /** Rows of every column. */
   numRows: number;
+  /** Column names, in order. */
   columnNames: string[];
+  /** The columns by name. */
   columns: Map<string, RValue>;
 }
 
