@@ -8,24 +8,14 @@
  *
  * Exit status 1 when any notebook has a type error. Runs nothing of the notebooks.
  */
-import { locateInNotebook, notebookModule } from "../lib/notebook_runner/mod.ts";
+import { listNotebooks, locateInNotebook, notebookModule } from "../lib/notebook_runner/mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-
-async function listNotebooks(): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of Deno.readDir(`${projectRoot}/notebooks`)) {
-    if (entry.isFile && entry.name.endsWith(".ipynb")) {
-      paths.push(`${projectRoot}/notebooks/${entry.name}`);
-    }
-  }
-  return paths.sort();
-}
 
 async function main(args: string[]): Promise<number> {
   const notebooks = args.length > 0
     ? args.map((path) => path.startsWith("/") ? path : `${Deno.cwd()}/${path}`)
-    : await listNotebooks();
+    : await listNotebooks(`${projectRoot}/notebooks`);
   // Outside the project folder: its deno.json excludes build/ and results/ from checks.
   const workDir = await Deno.makeTempDir({ prefix: "demure-notebook-check-" });
   try {

@@ -15,6 +15,7 @@ import {
   ensureDenoKernelspec,
   executeNotebook,
   jupyterProblem,
+  listNotebooks,
   type NotebookRunnerConfig,
   renderNotebookHtml,
 } from "../lib/notebook_runner/mod.ts";
@@ -63,16 +64,6 @@ function parseOptions(args: string[]): Options {
   return options;
 }
 
-async function listNotebooks(): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of Deno.readDir(`${projectRoot}/notebooks`)) {
-    if (entry.isFile && entry.name.endsWith(".ipynb")) {
-      paths.push(`${projectRoot}/notebooks/${entry.name}`);
-    }
-  }
-  return paths.sort();
-}
-
 interface NotebookJson {
   cells: Array<{ cell_type: string; outputs?: unknown[]; execution_count?: number | null }>;
 }
@@ -91,7 +82,9 @@ async function dirtyCells(path: string): Promise<number[]> {
 
 async function main(): Promise<number> {
   const options = parseOptions(Deno.args);
-  const notebooks = options.notebooks.length > 0 ? options.notebooks : await listNotebooks();
+  const notebooks = options.notebooks.length > 0
+    ? options.notebooks
+    : await listNotebooks(`${projectRoot}/notebooks`);
   if (options.checkClean) {
     let dirty = 0;
     for (const path of notebooks) {

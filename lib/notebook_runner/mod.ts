@@ -27,5 +27,6 @@ export {
   type LabStopReport,
   startLabServer,
 } from "./lab_server.ts";
+export { listNotebooks } from "./list_notebooks.ts";
 export { locateInNotebook, type NotebookModule, notebookModule } from "./notebook_module.ts";
 export { descendantsOf, isAlive, type ProcessId } from "./processes.ts";
