@@ -34,7 +34,7 @@ import {
   trainingBatches,
 } from "../mod.ts";
 import { tf } from "../lib/backend/mod.ts";
-import { userModalityScores, validPairs } from "../lib/attribution/mod.ts";
+import { attributionInputs, userModalityScores, validPairs } from "../lib/attribution/mod.ts";
 import { Adam, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
 
@@ -44,18 +44,7 @@ async function attributionPhases(
   batch: SequenceBatch,
 ): Promise<{ inputs: number; gradient: number; host: number; fromTraining: number }> {
   let t = performance.now();
-  const inputs = tf.tidy(() => {
-    const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
-    const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
-    const all = model.encodeAllItems();
-    const presence = model.presence(items);
-    return {
-      presence,
-      weights: tf.mul(presence, tf.expandDims(valid, 2)) as tf.Tensor3D,
-      embeddings: model.embedModalities(items, all),
-      itemTable: model.itemTable(all),
-    };
-  });
+  const inputs = attributionInputs(model, batch);
   await inputs.itemTable.data(); // the phase ends when its kernels have run
   const inputsMs = performance.now() - t;
   t = performance.now();

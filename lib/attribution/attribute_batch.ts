@@ -17,13 +17,24 @@ import type { SequenceBatch } from "../data/types.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { sequenceLossOf } from "./sequence_loss.ts";
 
-/** Attributes `batch` (which must carry next-item targets) with `config`. */
-export async function attributeBatch(
+/** What the attribution of a batch reads from the model (the caller disposes every tensor). */
+export interface AttributionInputs {
+  /** [batch, position, modality]: 1 where the history item has the modality. */
+  presence: tf.Tensor3D;
+  /** [batch, position, modality]: presence times the padding mask (the valid pairs). */
+  weights: tf.Tensor3D;
+  /** [batch, position, modality, dim]: the modality embeddings of the history items. */
+  embeddings: tf.Tensor4D;
+  /** [items, dim]: the item table the next-item loss scores against. */
+  itemTable: tf.Tensor2D;
+}
+
+/** The model's inputs to the attribution of `batch` (used by {@linkcode attributeBatch}). */
+export function attributionInputs(
   model: SequentialRecommender,
   batch: SequenceBatch,
-  config: Partial<AttributionConfig> = {},
-): Promise<AttributionResult> {
-  const inputs = tf.tidy(() => {
+): AttributionInputs {
+  return tf.tidy(() => {
     const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
     const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
     const all = model.encodeAllItems();
@@ -36,6 +47,15 @@ export async function attributeBatch(
       itemTable: model.itemTable(all),
     };
   });
+}
+
+/** Attributes `batch` (which must carry next-item targets) with `config`. */
+export async function attributeBatch(
+  model: SequentialRecommender,
+  batch: SequenceBatch,
+  config: Partial<AttributionConfig> = {},
+): Promise<AttributionResult> {
+  const inputs = attributionInputs(model, batch);
   try {
     const lossOf = sequenceLossOf(model, batch, inputs.presence, inputs.itemTable);
     return await attributeModalities(lossOf, inputs.embeddings, inputs.weights, config);

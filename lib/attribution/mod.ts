@@ -26,7 +26,7 @@ export { selectNoiseByUserModality, userModalityScores } from "./user_modality.t
 export { aggregateByModality } from "./aggregate.ts";
 export { attributeModalities } from "./attribute.ts";
 export { sequenceLossOf, withNextItemTargets } from "./sequence_loss.ts";
-export { attributeBatch } from "./attribute_batch.ts";
+export { attributeBatch, type AttributionInputs, attributionInputs } from "./attribute_batch.ts";
 export { rocAuc } from "./roc_auc.ts";
 export {
   type AttributedBatch,
