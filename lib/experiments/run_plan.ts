@@ -16,7 +16,7 @@
  */
 import { checkpointExists } from "../checkpoint/checkpoint.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
-import { TrainingDivergedError } from "../train/trainer.ts";
+import { TrainingDivergedError } from "../train/config.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import {
   datasetLabel,

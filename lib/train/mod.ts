@@ -12,5 +12,6 @@
  */
 export * from "./config.ts";
 export * from "./trainer.ts";
+export * from "./step.ts";
 export * from "./adam.ts";
 export * from "./progress.ts";

@@ -45,20 +45,6 @@ import type { EarlyStoppingState } from "./_early_stopping.ts";
 import { RunClock } from "./_run_clock.ts";
 import { type ResumeState, RunCheckpoints } from "./_run_checkpoints.ts";
 
-export {
-  type AuxiliaryLossContext,
-  DEFAULT_TRAINER_CONFIG,
-  type HookState,
-  resolveTrainerConfig,
-  type StopReason,
-  type TrainerConfig,
-  type TrainerHooks,
-  TrainingDivergedError,
-  type TrainingResult,
-  validateTrainerConfig,
-} from "./config.ts";
-export { type StepLosses, trainStep } from "./step.ts";
-
 /** Trains `model` on `split.train`, validating on `split.validTarget`. */
 export async function trainModel(
   model: SequentialRecommender,

@@ -15,7 +15,8 @@ import {
 import { DEFAULT_ATTRIBUTION_CONFIG } from "../../lib/attribution/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
-import { resolveTrainerConfig, trainStep } from "../../lib/train/trainer.ts";
+import { resolveTrainerConfig } from "../../lib/train/config.ts";
+import { trainStep } from "../../lib/train/step.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });

@@ -4,7 +4,7 @@
  */
 import { assertEquals } from "@std/assert";
 import { DEFAULT_MODEL_CONFIG } from "../../lib/models/sequential_recommender.ts";
-import { DEFAULT_TRAINER_CONFIG } from "../../lib/train/trainer.ts";
+import { DEFAULT_TRAINER_CONFIG } from "../../lib/train/config.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 
 const readme = Deno.readTextFileSync(new URL("../../README.md", import.meta.url));

@@ -21,8 +21,8 @@ import {
   resolveTrainerConfig,
   type TrainerConfig,
   TrainingDivergedError,
-  trainModel,
-} from "../../lib/train/trainer.ts";
+} from "../../lib/train/config.ts";
+import { trainModel } from "../../lib/train/trainer.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
 

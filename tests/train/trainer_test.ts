@@ -3,12 +3,9 @@ import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
-import {
-  resolveTrainerConfig,
-  TrainingDivergedError,
-  trainModel,
-  trainStep,
-} from "../../lib/train/trainer.ts";
+import { resolveTrainerConfig, TrainingDivergedError } from "../../lib/train/config.ts";
+import { trainStep } from "../../lib/train/step.ts";
+import { trainModel } from "../../lib/train/trainer.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import { modelScorer } from "../../lib/eval/scorer.ts";
