@@ -110,6 +110,7 @@ export {
   type EncoderInput,
   type FusionConfig,
   type FusionKind,
+  type ModalityEncoderParameters,
   ModalityEncoders,
   ModalityFusion,
 } from "./lib/encoders/mod.ts";

@@ -16,7 +16,12 @@
 import { tf } from "../backend/tf.ts";
 import type { Tensor2D, Tensor3D } from "../backend/tf.ts";
 import type { InteractionDataset, ModalityFeatures, ModalityKind } from "../data/types.ts";
-import { ParameterStore } from "../nn/parameter_store.ts";
+import {
+  type DenseParameters,
+  type NormParameters,
+  ParameterStore,
+  type Variable2D,
+} from "../nn/parameter_store.ts";
 import { dense, layerNorm } from "../nn/layers.ts";
 
 /** Configuration of {@linkcode ModalityEncoders}. */
@@ -35,9 +40,24 @@ export const DEFAULT_ENCODER_CONFIG: EncoderConfig = { dim: 64 };
 /** The dataset fields the encoders read. */
 export type EncoderInput = Pick<InteractionDataset, "numItems" | "modalities" | "name">;
 
+/**
+ * Handles to the parameters of one modality's encoder, in the model's store. Checkpoint names:
+ * `encoder/<name>/table` (id, multi_hot) or `encoder/<name>/kernel`, `bias`, `norm_gain`,
+ * `norm_bias` (dense).
+ */
+export interface ModalityEncoderParameters {
+  /** id: `[numItems, dim]`; multi_hot: `[vocabulary, dim]` (rows averaged over an item's tags). */
+  readonly table?: Variable2D;
+  /** dense: the linear layer `[features, dim]`. */
+  readonly dense?: DenseParameters;
+  /** dense: the layer norm after it. */
+  readonly norm?: NormParameters;
+}
+
 interface EncodedModality {
   name: string;
   kind: ModalityKind;
+  parameters: ModalityEncoderParameters;
   encode: () => tf.Tensor2D;
 }
 
@@ -59,6 +79,8 @@ export class ModalityEncoders {
   readonly presenceTable: Tensor2D;
   /** The same table on the host (row-major), read by host-side code without a device transfer. */
   readonly presenceValues: Float32Array;
+  /** Handles to each encoder's parameters, by modality name. */
+  readonly parameters: ReadonlyMap<string, ModalityEncoderParameters>;
   readonly #modalities: EncodedModality[];
   readonly #constants: tf.Tensor[] = [];
 
@@ -71,6 +93,7 @@ export class ModalityEncoders {
     this.kinds = chosen.map((m) => m.kind);
     const std = config.embeddingStd ?? 1 / Math.sqrt(config.dim);
     this.#modalities = chosen.map((m) => this.#build(dataset, m, config.dim, std, store));
+    this.parameters = new Map(this.#modalities.map((m) => [m.name, m.parameters]));
     const presence = new Float32Array(dataset.numItems * chosen.length);
     chosen.forEach((m, k) => {
       for (let i = 0; i < dataset.numItems; i++) presence[i * chosen.length + k] = m.present[i];
@@ -101,7 +124,7 @@ export class ModalityEncoders {
     const { name, kind } = modality;
     if (kind === "id") {
       const table = store.normalMatrix(`${prefix}/table`, [dataset.numItems, dim], std);
-      return { name, kind, encode: () => table };
+      return { name, kind, parameters: { table }, encode: () => table };
     }
     const features = this.#featureMatrix(dataset, modality);
     if (kind === "dense") {
@@ -111,6 +134,7 @@ export class ModalityEncoders {
       return {
         name,
         kind,
+        parameters: { dense: { kernel, bias }, norm },
         encode: () => layerNorm(dense(features, kernel, bias), norm.gain, norm.bias) as tf.Tensor2D,
       };
     }
@@ -121,7 +145,7 @@ export class ModalityEncoders {
       return tf.div(features, tf.maximum(rowSums, 1)) as tf.Tensor2D;
     });
     this.#constants.push(bag);
-    return { name, kind, encode: () => tf.matMul(bag, table) };
+    return { name, kind, parameters: { table }, encode: () => tf.matMul(bag, table) };
   }
 
   #featureMatrix(dataset: EncoderInput, modality: ModalityFeatures): tf.Tensor2D {

@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
@@ -14,9 +14,13 @@ Deno.test("encoders: id = table row, multi_hot = mean of genre rows, dense = lay
   const all = encoders.encodeAllItems();
   assertEquals(all.shape, [6, 3, 4]);
   const values = all.arraySync();
-  const idTable = store.get("encoder/id/table").arraySync() as number[][];
+  // The handles are the store's variables under the checkpoint names.
+  assert(encoders.parameters.get("id")?.table === store.get("encoder/id/table"));
+  assert(encoders.parameters.get("text")?.norm?.gain === store.get("encoder/text/norm_gain"));
+  assert(encoders.parameters.get("text")?.dense?.kernel === store.get("encoder/text/kernel"));
+  const idTable = encoders.parameters.get("id")!.table!.arraySync() as number[][];
   assertEquals(values[2][0], idTable[2]);
-  const genres = store.get("encoder/genre/table").arraySync() as number[][];
+  const genres = encoders.parameters.get("genre")!.table!.arraySync() as number[][];
   // item 3 has genres 0 and 1: the bag is their mean.
   for (let c = 0; c < 4; c++) {
     assertAlmostEquals(values[3][2][c], (genres[0][c] + genres[1][c]) / 2, 1e-6);
