@@ -87,7 +87,8 @@ export {
   trainingBatches,
 } from "./lib/data/mod.ts";
 
-// Models: the sequential recommender, its backbones, modality encoders and fusion.
+// Models: the sequential recommender, its backbones, modality encoders and fusion, and the store of
+// its parameters (layers hold typed handles; the names are the checkpoint format).
 export {
   type BackboneKind,
   DEFAULT_GRU4REC_CONFIG,

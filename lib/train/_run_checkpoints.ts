@@ -1,4 +1,8 @@
-/** Saving and restoring a training run (`last` and `best` checkpoints) for resumption. */
+/**
+ * Saving and restoring a training run (`last` and `best` checkpoints) for resumption, bound to one
+ * `trainModel` call by {@linkcode RunCheckpoints}. The stored loop state keeps its field names and
+ * order (the checkpoint format of runs in progress).
+ */
 import { tf } from "../backend/tf.ts";
 import {
   checkpointExists,
@@ -44,7 +48,7 @@ function resumeKey(config: TrainerConfig): string {
 }
 
 /** Writes `<dir>/last` (weights, Adam moments, loop state) and, when improved, `<dir>/best`. */
-export async function saveRun(
+async function saveRun(
   dir: string,
   model: SequentialRecommender,
   adam: Adam,
@@ -98,7 +102,7 @@ interface StoredTrainerState {
 }
 
 /** The state of a run that starts from scratch. */
-export function freshResumeState(): ResumeState {
+function freshResumeState(): ResumeState {
   return {
     epochsDone: 0,
     step: 0,
@@ -109,7 +113,7 @@ export function freshResumeState(): ResumeState {
 }
 
 /** Restores model, Adam and loop state from `<dir>/last` (a fresh state when there is none). */
-export function restoreRun(
+function restoreRun(
   dir: string,
   model: SequentialRecommender,
   adam: Adam,
