@@ -447,6 +447,8 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   let expectedDone = 0;
   const skipped = new Set<string>();
   while (options.runPending !== false) {
+    // Another process sharing the store may have finished the trials that a waiting cell needs.
+    if (current.cells.some((cell) => cell.waitsFor)) current = updateSelection(current);
     const runnable = current.cells.filter((cell) =>
       !cell.waitsFor && !skipped.has(cell.key) && !failed.some((f) => f.key === cell.key) &&
       !isFinished(current, cell)

@@ -37,3 +37,43 @@ Deno.test("runPlan skips a cell another live process has claimed, runs the rest,
   assertEquals(second.cells.map((c) => c.system), plan.cells.map((c) => c.systemName));
   Deno.removeSync(resultsDir, { recursive: true });
 });
+
+Deno.test("runPlan: a selection finished by another process releases the cells waiting for it", async () => {
+  const plan = planExperiments("quick");
+  const onSynthetic = plan.cells.filter((c) => c.dataset.kind === "synthetic");
+  const trials = onSynthetic.filter((c) => c.trial?.selection.endsWith("SASRec-MM"));
+  const waiting = onSynthetic.find((c) =>
+    c.systemName === "SASRec-MM" && !c.trial && c.seed !== plan.seeds[0]
+  )!;
+  const other = onSynthetic.find((c) => c.systemName === "SASRec-ID" && !c.waitsFor)!;
+  assertEquals(trials.length >= 2 && waiting.waitsFor !== undefined, true);
+  const referenceDir = Deno.makeTempDirSync();
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // The trials' results as the other process will write them.
+    await runPlan({ ...plan, cells: trials }, { resultsDir: referenceDir, log: () => {} });
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    // The other process (live: this process's own claims) holds the trials...
+    for (const trial of trials) assertEquals(store.claim(trial.key), undefined);
+    const ran: string[] = [];
+    await runPlan({ ...plan, cells: [other, waiting] }, {
+      resultsDir,
+      log: () => {},
+      onEpoch: (cell) => {
+        ran.push(cell.key);
+        // ...and finishes them while this process trains another cell.
+        for (const trial of trials) {
+          if (store.claimOf(trial.key) === undefined) continue;
+          const name = store.pathOf(trial.key).split("/").pop()!;
+          Deno.copyFileSync(`${cellsDirectory(referenceDir)}/${name}`, store.pathOf(trial.key));
+          store.release(trial.key);
+        }
+      },
+    });
+    assertEquals([...new Set(ran)], [other.key, waiting.key]);
+    assertEquals(Deno.statSync(store.pathOf(waiting.key)).isFile, true);
+  } finally {
+    Deno.removeSync(referenceDir, { recursive: true });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
