@@ -200,7 +200,10 @@ export async function cellModel(
     // As a kept model of the reproduction: how long it trained, without the last epoch's files.
     Deno.writeTextFileSync(
       `${directory}/${KEPT_TRAINING_FILE}`,
-      JSON.stringify({ epochsDone: training.epochsRun, bestEpoch: training.bestEpoch }),
+      JSON.stringify({
+        epochsDone: training.resumedFromEpoch + training.epochsRun,
+        bestEpoch: training.bestEpoch,
+      }),
     );
     return {
       model,
@@ -208,7 +211,7 @@ export async function cellModel(
       cell,
       source: "trained",
       checkpoint,
-      epochs: training.epochsRun,
+      epochs: training.resumedFromEpoch + training.epochsRun,
       maxEpochs,
     };
   } catch (error) {

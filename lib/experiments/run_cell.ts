@@ -96,7 +96,7 @@ export interface CellResult {
   testOtherRanking?: { ranking: RankingProtocol; metrics: Record<string, number> };
   /** The epoch selected on validation NDCG@10 (1-based; 0 for non-neural systems). */
   bestEpoch: number;
-  /** Epochs trained before stopping. */
+  /** Epochs trained before stopping, in all (a resumed run counts the epochs before the resume). */
   epochsRun: number;
   /** The epoch cap of the run (0 for non-neural systems). */
   maxEpochs: number;
@@ -261,7 +261,7 @@ export async function runCell(
       protocol: test.protocol,
       testOtherRanking: { ranking: otherRanking, metrics: testOther.metrics },
       bestEpoch: training?.bestEpoch ?? 0,
-      epochsRun: training?.epochsRun ?? 0,
+      epochsRun: training ? training.resumedFromEpoch + training.epochsRun : 0,
       maxEpochs: training?.config.maxEpochs ?? 0,
       capBound: training !== undefined && !training.stoppedEarly,
       trainSeconds: (performance.now() - started) / 1000,

@@ -53,12 +53,14 @@ for (const name of neural) {
             if (progress.epoch === 2) throw new SimulatedKill("killed after epoch 2");
           },
         }), SimulatedKill);
+      const trainedAgain: number[] = [];
       const resumed = await runCell(data, system, name, {
         ...settings,
         training: { ...training, checkpointDir },
-        onProgress: quiet,
+        onProgress: (progress) => trainedAgain.push(progress.epoch),
       });
-      assertEquals(resumed.epochsRun, 1, "the resumed run trains epoch 3 only");
+      assertEquals(trainedAgain, [3], "the resumed run trains epoch 3 only");
+      assertEquals(resumed.epochsRun, straight.epochsRun, "the record counts every epoch");
       assertEquals(resumed.history.map((h) => h.loss), straight.history.map((h) => h.loss));
       assertEquals(resumed.valid, straight.valid);
       assertEquals(resumed.test, straight.test);
