@@ -135,7 +135,9 @@ async function runNotebookInBrowser(
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
   await page.goto(`${server.baseUrl}/notebooks/${NOTEBOOK}?token=${server.token}`, {
     waitUntil: "load",
-    timeout: 30_000,
+    // Generous: on a loaded 2-core machine (CI next to two training processes) the server took 20 s
+    // to start and the page more than 30 s to load; idle, it loads in about 2 s.
+    timeout: 120_000,
   });
   // Loaded, kernel connected and idle; then autosave off, so the file on disk stays clean.
   await page.waitForFunction(
@@ -146,7 +148,7 @@ async function runNotebookInBrowser(
       return jupyter?.notebook?.kernel?.is_connected() === true &&
         document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
     },
-    { timeout: 60_000, polling: 250 },
+    { timeout: 120_000, polling: 250 },
   );
   await page.evaluate(() => {
     (globalThis as unknown as {
