@@ -246,6 +246,7 @@ export {
   DEFAULT_CONTRASTIVE_VIEW_CONFIG,
   DEFAULT_DEMURE_CONFIG,
   type DemureAttributionConfig,
+  type DemureAttributionSource,
   type DemureConfig,
   demureHooks,
   type DemureStats,

@@ -15,6 +15,7 @@ import {
   type AttributionResult,
   DEFAULT_ATTRIBUTION_CONFIG,
   type LossOfEmbeddings,
+  type PairShape,
   validateAttributionConfig,
 } from "./types.ts";
 
@@ -49,6 +50,27 @@ export async function attributeModalities(
     mask,
     full,
   );
+  return attributionOfContributions(contributions, maskValues, shape, full);
+}
+
+/**
+ * The host part of {@linkcode attributeModalities}: per-user normalisation, noise selection and
+ * the per-modality aggregate of raw `contributions` `[batch, position, modality]` (0 at invalid
+ * pairs) under the fusion mask's values `maskValues` (valid pairs: `> 0`). Demure's training-pass
+ * attribution calls it with contributions taken from the training step's own gradient.
+ *
+ * @example
+ * ```ts
+ * const result = attributionOfContributions(contributions, validMask, [batch, positions, modalities], config);
+ * ```
+ */
+export function attributionOfContributions(
+  contributions: Float32Array,
+  maskValues: ArrayLike<number>,
+  shape: PairShape,
+  config: AttributionConfig,
+): AttributionResult {
+  const full = config;
   const validMask = validPairs(maskValues);
   const normalised = normaliseContributions(contributions, validMask, shape, full.normalisation);
   const perUserModality = userModalityScores(normalised, validMask, shape);

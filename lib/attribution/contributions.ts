@@ -44,11 +44,37 @@ async function readWithMask(values: tf.Tensor, mask: tf.Tensor3D): Promise<Float
   }
 }
 
+/** The attribution methods computed from dL/dE alone: {@linkcode contributionsOfGradient}. */
+export type EmbeddingGradientMethod = "gradient_x_input" | "gradient_norm";
+
+/**
+ * `[batch, position, modality]` raw contributions from the gradient dL/dE `[batch, position,
+ * modality, dim]` and the embeddings E it was taken at: `-g . e` (`gradient_x_input`) or `|g|_2`
+ * (`gradient_norm`). The one formula of both the attribution pass and Demure's training-pass
+ * attribution (which takes dL_rec/dE from the training step's own backward pass).
+ *
+ * @example
+ * ```ts
+ * const c = contributionsOfGradient(gradient, embeddings, "gradient_x_input"); // [b, p, m]
+ * ```
+ */
+export function contributionsOfGradient(
+  gradient: Tensor4D,
+  embeddings: Tensor4D,
+  method: EmbeddingGradientMethod,
+): Tensor3D {
+  return tf.tidy(() =>
+    method === "gradient_x_input"
+      ? tf.neg(tf.sum(tf.mul(gradient, embeddings), -1))
+      : tf.sqrt(tf.sum(tf.square(gradient), -1))
+  ) as tf.Tensor3D;
+}
+
 function gradientContributions(
   lossOfEmbeddings: LossOfEmbeddings,
   embeddings: tf.Tensor4D,
   mask: tf.Tensor3D,
-  method: "gradient_x_input" | "gradient_norm",
+  method: EmbeddingGradientMethod,
 ): tf.Tensor3D {
   const { gradient, loss } = lossGradientTensors(
     "embeddingGradient",
@@ -59,12 +85,31 @@ function gradientContributions(
   );
   try {
     return tf.tidy(() =>
-      method === "gradient_x_input"
-        ? tf.neg(tf.sum(tf.mul(gradient, detachedCopy(embeddings)), -1))
-        : tf.sqrt(tf.sum(tf.square(gradient), -1))
-    ) as tf.Tensor3D;
+      contributionsOfGradient(gradient as tf.Tensor4D, detachedCopy(embeddings), method)
+    );
   } finally {
     tf.dispose([gradient, loss]);
+  }
+}
+
+/**
+ * Sets the contributions of invalid pairs (`mask <= 0`) to exactly 0, in place, and throws on a
+ * non-finite contribution of a valid pair (the loss produced a non-finite value).
+ */
+export function zeroInvalidContributions(
+  contributions: Float32Array,
+  mask: ArrayLike<number>,
+  method: AttributionConfig["method"],
+): void {
+  const valid = validPairs(mask);
+  for (let i = 0; i < contributions.length; i++) {
+    if (!valid[i]) contributions[i] = 0;
+    else if (!Number.isFinite(contributions[i])) {
+      throw new Error(
+        `computeContributions(${method}): contribution at flat index ${i} is ` +
+          `${contributions[i]}; the loss closure produced a non-finite value`,
+      );
+    }
   }
 }
 
@@ -132,16 +177,7 @@ export async function contributionsAndMask(
       throw new Error(`computeContributions: unknown method "${unknown}"`);
     }
   }
-  const valid = validPairs(w);
-  for (let i = 0; i < contributions.length; i++) {
-    if (!valid[i]) contributions[i] = 0;
-    else if (!Number.isFinite(contributions[i])) {
-      throw new Error(
-        `computeContributions(${config.method}): contribution at flat index ${i} is ` +
-          `${contributions[i]}; the loss closure produced a non-finite value`,
-      );
-    }
-  }
+  zeroInvalidContributions(contributions, w, config.method);
   return { contributions, mask: w };
 }
 

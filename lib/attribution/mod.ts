@@ -12,7 +12,13 @@
  * @module
  */
 export * from "./types.ts";
-export { computeContributions, type ContributionConfig } from "./contributions.ts";
+export {
+  computeContributions,
+  type ContributionConfig,
+  contributionsOfGradient,
+  type EmbeddingGradientMethod,
+  zeroInvalidContributions,
+} from "./contributions.ts";
 export {
   detachedCopy,
   type EmbeddingGradient,
@@ -24,7 +30,7 @@ export { normaliseContributions } from "./normalise.ts";
 export { bottomFractionCount, selectNoise } from "./select_noise.ts";
 export { selectNoiseByUserModality, userModalityScores } from "./user_modality.ts";
 export { aggregateByModality } from "./aggregate.ts";
-export { attributeModalities } from "./attribute.ts";
+export { attributeModalities, attributionOfContributions } from "./attribute.ts";
 export { sequenceLossOf, withNextItemTargets } from "./sequence_loss.ts";
 export { attributeBatch, type AttributionInputs, attributionInputs } from "./attribute_batch.ts";
 export { rocAuc } from "./roc_auc.ts";

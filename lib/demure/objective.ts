@@ -16,6 +16,24 @@
  *   (the recommendation loss reads the full history).
  * Inference always reads the full history: training made the encoder robust to the noise.
  *
+ * Where the contributions come from (`attributionSource`):
+ * - `separate_pass` (default): before the step, a forward and backward pass of the per-user
+ *   sequence loss over the full history, in inference mode (`attributeBatch`); a user's mask is
+ *   reused until it is `everySteps` old.
+ * - `training_pass`: from the step's own backward pass: dL_rec/dE of the recommendation pass
+ *   (tapped in the trainer's `recommendationGradient` hook), gradient x input, then the same
+ *   per-user normalisation and selection (`attributionOfContributions`). No extra gradient pass;
+ *   the costs: the mask a user's window gets at one visit is the one computed at its previous
+ *   visit (one epoch old, `everySteps` is not read), the gradient is taken in training mode
+ *   (dropout on) and of the loss the step descends (L_rec over every real position, per-user scale
+ *   removed by the normalisation), and the anchor view runs in the stacked views' pass instead of
+ *   being the recommendation pass (so that L_cl's gradient does not reach the tapped E: 3B rows
+ *   instead of 2B). A window's first visit after the warm-up (no mask yet) is attributed by the
+ *   separate pass once, so that every post-warm-up step has its contrastive term as in the
+ *   default. Needs `variant: "full"`, `denoiseInput: false` (L_rec must read the full history:
+ *   under a denoised L_rec the gradient at masked pairs is zero) and a gradient method
+ *   (`gradient_x_input`, `gradient_norm`); other combinations are refused with a `SettingError`.
+ *
  * @example
  * ```ts
  * const demure = demureHooks(model, { variant: "full", lambda: 0.1 });
@@ -50,7 +68,14 @@ import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
-import { type BatchNoiseMask, NoiseMaskCache } from "./noise_mask.ts";
+import { attributionOfContributions } from "../attribution/attribute.ts";
+import {
+  contributionsOfGradient,
+  type EmbeddingGradientMethod,
+  zeroInvalidContributions,
+} from "../attribution/contributions.ts";
+import { readFloat32 } from "../backend/read_values.ts";
+import { type BatchNoiseMask, NoiseMaskCache, type NoiseMaskSchedule } from "./noise_mask.ts";
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
 
 /**
@@ -61,6 +86,15 @@ export type DemureAttributionConfig = Omit<AttributionConfig, "selection">;
 
 /** Which parts of Demure are on. */
 export type DemureVariant = "full" | "attribution_only" | "contrastive_only";
+
+/** Where the contributions behind the noise masks come from (see the module documentation). */
+export type DemureAttributionSource = "separate_pass" | "training_pass";
+
+/** The values of {@linkcode DemureAttributionSource}. */
+export const DEMURE_ATTRIBUTION_SOURCES: readonly DemureAttributionSource[] = [
+  "separate_pass",
+  "training_pass",
+];
 
 /**
  * What ends the warm-up of plain training:
@@ -112,6 +146,12 @@ export interface DemureConfig {
    * Default true; false keeps the full history in L_rec and denoises through L_cl alone.
    */
   denoiseInput: boolean;
+  /**
+   * Where the contributions come from: `"separate_pass"` (default: an attribution pass before
+   * the step) or `"training_pass"` (dL_rec/dE of the step's own backward pass; needs `variant`
+   * full, `denoiseInput` false and a gradient attribution method). See the module documentation.
+   */
+  attributionSource: DemureAttributionSource;
 }
 
 /** The documented defaults. */
@@ -133,6 +173,7 @@ export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
   }),
   noiseViewAsNegative: true,
   denoiseInput: true,
+  attributionSource: "separate_pass",
 });
 
 /** Counters of a Demure run. */
@@ -149,14 +190,26 @@ export interface DemureStats {
   pairsByModality: Record<string, { valid: number; noise: number }>;
   /** 1-based epoch after which the warm-up ended (`warmupBy` epochs or plateau); else undefined. */
   warmupEndedAfterEpoch?: number;
+  /**
+   * `attributionSource: "training_pass"` only: batches whose masks were stored from the training
+   * pass's own gradient (`attributed` then counts the first visits, attributed by the separate
+   * pass).
+   */
+  captured?: number;
 }
 
 /** The hooks plus counters. */
 export interface DemureTraining {
   /** The resolved configuration (defaults filled in). */
   config: DemureConfig;
-  /** Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint. */
-  hooks: Pick<TrainerHooks, "inputMask" | "auxiliaryLoss" | "checkpointState">;
+  /**
+   * Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint.
+   * With `attributionSource: "training_pass"` also `recommendationGradient` and `afterStep`.
+   */
+  hooks: Pick<
+    TrainerHooks,
+    "inputMask" | "auxiliaryLoss" | "checkpointState" | "recommendationGradient" | "afterStep"
+  >;
   /** Call after every epoch (the trainer's `onProgress`): ends an epoch or plateau warm-up. */
   onEpochEnd(progress: EpochProgress): void;
   /** Counters of the run so far. */
@@ -184,6 +237,41 @@ export function validateDemureConfig(config: DemureConfig): void {
   checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
   checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
   validateAttributionConfig(config.attribution, "DemureConfig.attribution");
+  checkOneOf(
+    "DemureConfig.attributionSource",
+    config.attributionSource,
+    DEMURE_ATTRIBUTION_SOURCES,
+  );
+  if (config.attributionSource === "training_pass") validateTrainingPassSource(config);
+}
+
+/** The combinations `attributionSource: "training_pass"` supports (module documentation). */
+function validateTrainingPassSource(config: DemureConfig): void {
+  const why = "with DemureConfig.attributionSource training_pass";
+  if (config.variant !== "full") {
+    throw new SettingError(
+      "DemureConfig.variant",
+      config.variant,
+      `"full" ${why} (attribution_only has no contrastive term and a denoised L_rec, ` +
+        `contrastive_only no attribution; use attributionSource "separate_pass")`,
+    );
+  }
+  if (config.denoiseInput) {
+    throw new SettingError(
+      "DemureConfig.denoiseInput",
+      config.denoiseInput,
+      `false ${why} (a denoised L_rec has zero gradient at the masked pairs, which could ` +
+        `then never leave the noise set)`,
+    );
+  }
+  const method = config.attribution.method;
+  if (method !== "gradient_x_input" && method !== "gradient_norm") {
+    throw new SettingError(
+      "DemureConfig.attribution.method",
+      method,
+      `"gradient_x_input" or "gradient_norm" ${why} (the training pass gives dL_rec/dE only)`,
+    );
+  }
 }
 
 /**
@@ -304,11 +392,23 @@ export function demureHooks(
   const config = resolveDemureConfig(input);
   const attributionConfig = noiseAttributionConfig(config);
   const modalities = model.numModalities;
+  const trainingPass = config.attributionSource === "training_pass";
+  const schedule = (): NoiseMaskSchedule => ({
+    warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
+    // Training pass: a window's mask is replaced at every visit by the step's own gradient, so it
+    // never ages out; only a missing mask (first visit) or a changed window is attributed apart.
+    everySteps: trainingPass ? Number.MAX_SAFE_INTEGER : config.everySteps,
+  });
   let cache: NoiseMaskCache | undefined;
   let random = 0;
+  let captured = 0;
+  // The step's contributions from dL_rec/dE, kept in the backward pass, read in afterStep.
+  let pending: { step: number; batch: SequenceBatch; contributions: tf.Tensor3D } | undefined;
   const noiseCount = new Float64Array(modalities);
   const validCount = new Float64Array(modalities);
-  let current: { step: number; views: ContrastiveViews; denoisedInput: boolean } | undefined;
+  let current:
+    | { step: number; views: ContrastiveViews; denoisedInput: boolean; batch: SequenceBatch }
+    | undefined;
   // Warm-up by epochs or plateau: the trainer's progress ends it (the step schedule is then off).
   let warmupEndedAfterEpoch: number | undefined;
   let epochsWithoutGain = 0;
@@ -335,10 +435,7 @@ export function demureHooks(
     step: number,
   ): Promise<ContrastiveViews | undefined> => {
     if (!warmupOver()) return undefined;
-    cache ??= new NoiseMaskCache(batch.length, modalities, {
-      warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
-      everySteps: config.everySteps,
-    });
+    cache ??= new NoiseMaskCache(batch.length, modalities, schedule());
     if (!cache.isActive(step)) return undefined;
     const shape: PairShape = [batch.batchSize, batch.length, modalities];
     const validMask = validMaskOf(model, batch);
@@ -370,7 +467,7 @@ export function demureHooks(
     const views = await viewsFor(batch, step);
     const denoise = config.variant === "attribution_only" ||
       (config.variant === "full" && config.denoiseInput);
-    current = views ? { step, views, denoisedInput: denoise } : undefined;
+    current = views ? { step, views, denoisedInput: denoise, batch } : undefined;
     if (views === undefined || !denoise) return undefined;
     return tf.tensor3d(views.positive, [...views.shape]);
   };
@@ -381,6 +478,7 @@ export function demureHooks(
     }
     const { views } = current;
     const { batch } = context;
+    if (trainingPass) return trainingPassContrastive(context, views);
     // The recommendation pass already read one view: the positive (denoised history) when
     // L_rec is denoised, else the anchor (full history). Its states are reused, and the views
     // still missing (the other of anchor / positive, and the negative) run as ONE backbone pass
@@ -405,6 +503,71 @@ export function demureHooks(
     return tf.mul(contrastive, config.lambda) as tf.Scalar;
   };
 
+  /**
+   * L_cl when the recommendation pass is tapped for dL_rec/dE: the anchor is not the
+   * recommendation pass's states (L_cl's gradient would reach the tapped E through them), so all
+   * three views run as one stacked pass of 3B rows (2B without the explicit negative).
+   */
+  const trainingPassContrastive = (
+    context: AuxiliaryLossContext,
+    views: ContrastiveViews,
+  ): tf.Scalar => {
+    const rows = context.batch.batchSize;
+    const needed = [views.anchor, views.positive];
+    if (config.noiseViewAsNegative) needed.push(views.negative);
+    const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
+    const view = (k: number) => tf.slice(states, [k * rows, 0], [rows, -1]) as tf.Tensor2D;
+    const contrastive = infoNce(view(0), view(1), {
+      temperature: config.temperature,
+      ...(config.noiseViewAsNegative
+        ? { negatives: tf.expandDims(view(2), 1) as tf.Tensor3D }
+        : {}),
+    });
+    return tf.mul(contrastive, config.lambda) as tf.Scalar;
+  };
+
+  /** Keeps gradient x input of the step's dL_rec/dE (after the warm-up; read in afterStep). */
+  const recommendationGradient = (
+    gradient: tf.Tensor4D,
+    embeddings: tf.Tensor4D,
+    step: number,
+  ): void => {
+    if (current?.step !== step) return;
+    pending?.contributions.dispose();
+    const method = config.attribution.method as EmbeddingGradientMethod;
+    pending = {
+      step,
+      batch: current.batch,
+      contributions: tf.keep(contributionsOfGradient(gradient, embeddings, method)),
+    };
+  };
+
+  /**
+   * Turns the kept contributions into the window's next mask: the attribution's own host code
+   * (normalisation per user, bottom-rho selection), stored at this step, served at the next visit.
+   */
+  const afterStep = async (step: number, applied: boolean): Promise<void> => {
+    const kept = pending;
+    pending = undefined;
+    if (kept === undefined) return;
+    try {
+      if (!applied || kept.step !== step || cache === undefined) return;
+      const [contributions] = await readFloat32([kept.contributions]);
+      const { batch } = kept;
+      const validMask = validMaskOf(model, batch);
+      zeroInvalidContributions(contributions, validMask, attributionConfig.method);
+      const shape: PairShape = [batch.batchSize, batch.length, modalities];
+      const result = attributionOfContributions(contributions, validMask, shape, attributionConfig);
+      cache.store(step, historyKeys(batch), batch.items, {
+        noiseMask: result.noiseMask,
+        scores: result.normalised,
+      });
+      captured++;
+    } finally {
+      kept.contributions.dispose();
+    }
+  };
+
   const stats = (): DemureStats => {
     const cacheStats = cache?.stats() ?? { computed: 0, reused: 0 };
     const noiseRateByModality: Record<string, number> = {};
@@ -420,6 +583,7 @@ export function demureHooks(
       noiseRateByModality,
       pairsByModality,
       ...(warmupEndedAfterEpoch !== undefined ? { warmupEndedAfterEpoch } : {}),
+      ...(trainingPass ? { captured } : {}),
     };
   };
 
@@ -448,6 +612,7 @@ export function demureHooks(
           validCount: Array.from(validCount),
           cache: cacheJson,
           warmup: { endedAfterEpoch: warmupEndedAfterEpoch ?? null, epochsWithoutGain },
+          ...(trainingPass ? { captured } : {}),
         },
         tensors,
       };
@@ -459,13 +624,21 @@ export function demureHooks(
         validCount: number[];
         cache: { positions: number; computed: number; reused: number } | null;
         warmup?: { endedAfterEpoch: number | null; epochsWithoutGain: number };
+        captured?: number;
       };
       if (json.noiseCount.length !== modalities || json.validCount.length !== modalities) {
         throw new Error(
           `Demure checkpoint state: ${json.noiseCount.length} modalities, the model has ${modalities}`,
         );
       }
+      if (trainingPass && json.captured === undefined) {
+        throw new Error(
+          "Demure checkpoint state: saved by attributionSource separate_pass, resumed with " +
+            "training_pass",
+        );
+      }
       random = json.random;
+      captured = json.captured ?? 0;
       noiseCount.set(json.noiseCount);
       validCount.set(json.validCount);
       warmupEndedAfterEpoch = json.warmup?.endedAfterEpoch ?? undefined;
@@ -479,10 +652,7 @@ export function demureHooks(
         cache = undefined;
         return;
       }
-      const restored = new NoiseMaskCache(json.cache.positions, modalities, {
-        warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
-        everySteps: config.everySteps,
-      });
+      const restored = new NoiseMaskCache(json.cache.positions, modalities, schedule());
       const field = (name: string) => {
         const tensor = saved.tensors.get(`demure/${name}`);
         if (tensor === undefined) {
@@ -504,5 +674,15 @@ export function demureHooks(
     },
   };
 
-  return { config, hooks: { inputMask, auxiliaryLoss, checkpointState }, onEpochEnd, stats };
+  return {
+    config,
+    hooks: {
+      inputMask,
+      auxiliaryLoss,
+      checkpointState,
+      ...(trainingPass ? { recommendationGradient, afterStep } : {}),
+    },
+    onEpochEnd,
+    stats,
+  };
 }

@@ -28,6 +28,7 @@ import type { Backbone } from "./backbone.ts";
 import { DEFAULT_GRU4REC_CONFIG, Gru4Rec, type Gru4RecConfig } from "./gru4rec.ts";
 import { ParameterStore } from "../nn/parameter_store.ts";
 import { type PackedRows, packRows } from "../nn/packed_rows.ts";
+import { type GradientSink, tapGradient } from "../nn/gradient_tap.ts";
 import { DEFAULT_SASREC_CONFIG, SasRec, type SasRecConfig } from "./sasrec.ts";
 import { checkInteger, checkNumber, checkOneOf, SettingError } from "../util/settings.ts";
 
@@ -161,6 +162,13 @@ export interface ForwardOptions {
   training?: boolean;
   /** Seed of the dropout masks; default the model's current dropout seed. */
   dropoutSeed?: number;
+  /**
+   * Called in the backward pass with dLoss/dE of the E this forward fuses into its states (and
+   * E's values): only the gradient that flows through these states, not through the returned
+   * `embeddings`, which stay untapped (Demure's contrastive views fuse those). Default none
+   * (no tap in the graph).
+   */
+  onEmbeddingGradient?: GradientSink<Tensor4D>;
 }
 
 /**
@@ -308,7 +316,10 @@ export class SequentialRecommender {
       const embeddings = this.embedModalities(items, all);
       const presence = this.presence(items);
       const weights = options.weights ?? tf.ones(presence.shape) as tf.Tensor3D;
-      const fused = this.fuse(embeddings, weights, presence);
+      const fusedInput = options.onEmbeddingGradient
+        ? tapGradient(embeddings, options.onEmbeddingGradient)
+        : embeddings;
+      const fused = this.fuse(fusedInput, weights, presence);
       const states = this.userStates(
         fused,
         valid,

@@ -10,6 +10,7 @@ export {
   type Variable2D,
 } from "./parameter_store.ts";
 export { dense, dropout, dropoutSeed, layerNorm } from "./layers.ts";
+export { type GradientSink, tapGradient } from "./gradient_tap.ts";
 export {
   type PackedRows,
   packRows,

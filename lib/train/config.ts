@@ -3,7 +3,7 @@
  * through which Demure and CL4SRec extend the loop. Apart from the loop (`trainer.ts`) and the
  * run checkpoints (`_run_checkpoints.ts`) so that both import it and not each other.
  */
-import type { Scalar, Tensor3D } from "../backend/tf.ts";
+import type { Scalar, Tensor3D, Tensor4D } from "../backend/tf.ts";
 import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { SequenceBatch } from "../data/types.ts";
@@ -175,6 +175,20 @@ export interface TrainerHooks {
   ) => Tensor3D | undefined | Promise<Tensor3D | undefined>;
   /** A scalar added to L_rec inside the gradient tape. */
   auxiliaryLoss?: (context: AuxiliaryLossContext) => Scalar;
+  /**
+   * Called during the step's backward pass with dL_rec/dE: the gradient of the recommendation
+   * loss with respect to the modality embeddings E the recommendation pass fuses (the
+   * `auxiliaryLoss` reaches E only through the context's untapped `embeddings`, so its gradient
+   * is not in it), and E's values. Both are disposed after the call: `tf.keep` what is derived
+   * from them and read it in {@linkcode afterStep}. Default none (no tap in the graph).
+   */
+  recommendationGradient?: (gradient: Tensor4D, embeddings: Tensor4D, step: number) => void;
+  /**
+   * Called once at the end of every step, after the update (`applied` true) or after a step that
+   * failed (`applied` false; dispose what was kept, store nothing). Awaited by the trainer, so
+   * the state it changes is complete before the next step and before a checkpoint.
+   */
+  afterStep?: (step: number, applied: boolean) => void | Promise<void>;
   /** Called after each epoch; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */

@@ -57,9 +57,17 @@ export async function trainStep(
   const kept: tf.Tensor[] = [];
   let value: tf.Scalar | undefined;
   let gradients: tf.NamedTensorMap = {};
+  let applied = false;
+  const tap = hooks.recommendationGradient;
   try {
     ({ value, grads: gradients } = tf.variableGrads(() => {
-      const out = model.forward(batch, { training: true, ...(mask ? { weights: mask } : {}) });
+      const out = model.forward(batch, {
+        training: true,
+        ...(mask ? { weights: mask } : {}),
+        ...(tap
+          ? { onEmbeddingGradient: (g: tf.Tensor4D, e: tf.Tensor4D) => tap(g, e, step) }
+          : {}),
+      });
       const rec = recommendationLoss(out.states, out.itemTable, batch, config.loss, negatives);
       kept.push(tf.keep(rec));
       if (!hooks.auxiliaryLoss) return rec;
@@ -104,10 +112,12 @@ export async function trainStep(
       );
     }
     adam.apply(model.parameters, byName, norm);
+    applied = true;
     return { total, recommendation, auxiliary };
   } finally {
     tf.dispose([...kept, ...Object.values(gradients)]);
     value?.dispose();
     mask?.dispose();
+    await hooks.afterStep?.(step, applied);
   }
 }

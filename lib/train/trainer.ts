@@ -10,12 +10,15 @@
  * Every read of a tensor value is asynchronous, so the loop runs on GPU backends (webgpu) too, and
  * a step reads once: its losses and its gradient norm travel to the host in one transfer.
  *
- * Demure plugs in WITHOUT forking the loop through two hooks:
+ * Demure plugs in WITHOUT forking the loop through its hooks:
  * - `inputMask(batch, step)` returns w [batch, position, modality] for the recommendation forward
  *   pass (called outside the gradient tape, so it may itself take gradients and read values
  *   asynchronously; the trainer disposes it);
  * - `auxiliaryLoss(context)` returns a scalar added to L_rec INSIDE the same gradient tape; the
- *   context carries the model and every intermediate of the forward pass.
+ *   context carries the model and every intermediate of the forward pass;
+ * - optionally (Demure's `attributionSource: "training_pass"`), `recommendationGradient` receives
+ *   dL_rec/dE from the step's own backward pass and `afterStep` reads what it kept, once the
+ *   step is over (both in `step.ts`).
  *
  * @example
  * ```ts

@@ -1,0 +1,154 @@
+/**
+ * Validation of Demure's `attributionSource: "training_pass"` against the results of record: a
+ * recorded Demure-SASRec cell (its dataset, system, model and trainer settings, read from
+ * `results-of-record/full/cells/`, never written) is retrained with the chosen attribution source,
+ * built and evaluated as `runCell` does (`buildCellModel`, `trainModel` with Demure's epoch hook,
+ * full-ranking test), and scored two ways against the synthetic benchmark's planted truth:
+ * - `posthoc`: the trained model's attribution of the test histories (`attributionQuality`,
+ *   gradient x input, user x modality ROC-AUC: the README's 0.990 column);
+ * - `masks`: the noise masks training itself ended with (the mask cache at the end of training,
+ *   each user's most recent window), user x modality ROC-AUC of their normalised contributions.
+ *
+ * Prints one JSON line per seed. Writes nothing.
+ *
+ * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/demure_training_pass_validation.ts
+ * --dataset=Synthetic --source=training_pass --seeds=0,1,2`
+ */
+import {
+  type AttributedBatch,
+  attributionOfContributions,
+  scoreAgainstTruth,
+} from "../lib/attribution/mod.ts";
+import { type DemureAttributionSource, noiseAttributionConfig } from "../lib/demure/objective.ts";
+import { initBackend } from "../lib/backend/init_backend.ts";
+import { evaluateRanking } from "../lib/eval/evaluate.ts";
+import { DEFAULT_RANKING_PROTOCOL } from "../lib/eval/protocol.ts";
+import { modelScorer } from "../lib/eval/scorer.ts";
+import { describeLoss } from "../lib/losses/recommendation.ts";
+import { attributionQuality } from "../lib/experiments/attribution_quality.ts";
+import { type DatasetSpec, prepareDataset } from "../lib/experiments/datasets.ts";
+import { buildCellModel, type CellSettings } from "../lib/experiments/run_cell.ts";
+import type { SystemSpec } from "../lib/experiments/systems.ts";
+import { trainModel } from "../lib/train/trainer.ts";
+import type { HookState } from "../lib/train/config.ts";
+import type { PlantedTruth } from "../lib/data/types.ts";
+
+const arg = (name: string, fallback: string) =>
+  Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+
+/** Windows per user in Demure's cache keys (`MAX_WINDOWS_PER_USER` in `lib/demure/objective.ts`). */
+const WINDOWS_PER_USER = 1024;
+
+/** The recorded cell's settings (dataset, system, model, training). */
+interface RecordedCell {
+  settings: { dataset: DatasetSpec; system: SystemSpec } & CellSettings;
+  result: { test: Record<string, number> };
+}
+
+/**
+ * User x modality ROC-AUC of the masks in Demure's cache (each user's most recent window, key
+ * window 0): the stored normalised contributions, re-run through the attribution's host code
+ * (z-scores of z-scores are themselves) so that they are scored exactly as an attribution is.
+ */
+function cachedMaskAuc(
+  state: HookState,
+  truth: PlantedTruth,
+  modalityNames: string[],
+  config: ReturnType<typeof noiseAttributionConfig>,
+  maxUser = Infinity,
+) {
+  const field = (name: string) => state.tensors.get(`demure/${name}`)!;
+  const high = field("keysHigh").data;
+  const low = field("keysLow").data;
+  const scores = field("scores");
+  const perRow = scores.shape[1];
+  const modalities = modalityNames.length;
+  const positions = perRow / modalities;
+  const batches: AttributedBatch[] = [];
+  for (let row = 0; row < high.length; row++) {
+    const key = high[row] * 65536 + low[row];
+    const user = Math.floor(key / WINDOWS_PER_USER);
+    if (key % WINDOWS_PER_USER !== 0 || user >= maxUser) continue;
+    const z = scores.data.subarray(row * perRow, (row + 1) * perRow);
+    const valid = Uint8Array.from(z, (v) => Number.isNaN(v) ? 0 : 1);
+    const contributions = Float32Array.from(z, (v) => Number.isNaN(v) ? 0 : v);
+    const result = attributionOfContributions(
+      contributions,
+      valid,
+      [1, positions, modalities],
+      config,
+    );
+    batches.push({ result, users: [user] });
+  }
+  const score = scoreAgainstTruth(batches, truth, {
+    resultModalityNames: modalityNames,
+    level: "user_modality",
+  });
+  return { rocAuc: score.rocAuc, users: batches.length, precision: score.precision };
+}
+
+if (import.meta.main) {
+  const datasetLabel = arg("dataset", "Synthetic");
+  const source = arg("source", "training_pass") as DemureAttributionSource;
+  const seeds = arg("seeds", "0").split(",").map(Number);
+  await initBackend({ verbose: false });
+  let data: Awaited<ReturnType<typeof prepareDataset>> | undefined;
+  for (const seed of seeds) {
+    const path =
+      `results-of-record/full/cells/full__${datasetLabel}__Demure-SASRec__seed=${seed}.json`;
+    const recorded = JSON.parse(await Deno.readTextFile(path)) as RecordedCell;
+    const { dataset, system, ...settings } = recorded.settings;
+    if (system.kind !== "neural" || !system.demure) throw new Error(`${path}: not a Demure cell`);
+    const withSource: SystemSpec = {
+      ...system,
+      demure: { ...system.demure, attributionSource: source },
+    };
+    data ??= await prepareDataset(dataset);
+    const started = performance.now();
+    const parts = buildCellModel(data, withSource, {
+      seed,
+      ...(settings.model ? { model: settings.model } : {}),
+    });
+    const { model, demure } = parts;
+    const training = await trainModel(model, data.split, { ...settings.training, seed }, {
+      ...parts.hooks,
+      onProgress: (progress) => {
+        demure!.onEpochEnd(progress);
+        if (progress.epoch % 10 === 0 || progress.improved === false) {
+          console.error(
+            `seed ${seed} epoch ${progress.epoch}: loss ${progress.loss.toFixed(4)}, valid ` +
+              `${progress.validation?.["NDCG@10"]?.toFixed(4)}, best ${progress.bestEpoch}`,
+          );
+        }
+      },
+    });
+    const loss = describeLoss(training.config.loss);
+    const ranking = settings.training?.ranking ?? DEFAULT_RANKING_PROTOCOL;
+    const scorer = modelScorer(model, "Demure-SASRec");
+    const test = await evaluateRanking(scorer, data.split, { stage: "test", loss, seed, ranking });
+    const line: Record<string, unknown> = {
+      dataset: datasetLabel,
+      source,
+      seed,
+      testNdcg10: test.metrics["NDCG@10"],
+      recordedTestNdcg10: recorded.result.test["NDCG@10"],
+      bestEpoch: training.bestEpoch,
+      epochsRun: training.epochsRun,
+      trainSeconds: Math.round((performance.now() - started) / 1000),
+      meanStepSeconds: training.meanStepSeconds,
+      demure: demure!.stats(),
+    };
+    if (data.truth) {
+      const state = demure!.hooks.checkpointState!.save();
+      const config = noiseAttributionConfig(demure!.config);
+      line.masks = cachedMaskAuc(state, data.truth, model.modalityNames, config);
+      line.masksFirst256 = cachedMaskAuc(state, data.truth, model.modalityNames, config, 256);
+      const [posthoc] = await attributionQuality(model, data.split, data.truth, [
+        "gradient_x_input",
+      ]);
+      line.posthocUserModalityRocAuc = posthoc.userModalityRocAuc;
+    }
+    console.log(JSON.stringify(line));
+    model.dispose();
+  }
+}

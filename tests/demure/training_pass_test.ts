@@ -1,0 +1,231 @@
+/**
+ * Demure's `attributionSource: "training_pass"`: the settings it refuses, the gradient it taps
+ * (exactly dL_rec/dE of the training step, without the contrastive term's share), the mask a
+ * window gets at its next visit, memory, and the checkpoint round trip.
+ */
+import { assert, assertAlmostEquals, assertEquals, assertGreater, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
+import type { SequenceBatch } from "../../lib/data/types.ts";
+import { type DemureConfig, demureHooks, resolveDemureConfig } from "../../lib/demure/objective.ts";
+import { attributionOfContributions } from "../../lib/attribution/attribute.ts";
+import { validPairs } from "../../lib/attribution/_pairs.ts";
+import { recommendationLoss } from "../../lib/losses/recommendation.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { packRows } from "../../lib/nn/packed_rows.ts";
+import { tapGradient } from "../../lib/nn/gradient_tap.ts";
+import { Adam } from "../../lib/train/adam.ts";
+import { resolveTrainerConfig, type TrainerHooks } from "../../lib/train/config.ts";
+import { trainStep } from "../../lib/train/step.ts";
+import { hashSeeds } from "../../lib/util/random.ts";
+import { SettingError } from "../../lib/util/settings.ts";
+import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+const split = leaveOneOut(tinyDataset(), 4);
+const trainer = resolveTrainerConfig({ batchSize: 4, seed: 3 });
+const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+const TRAINING_PASS: Partial<DemureConfig> = {
+  attributionSource: "training_pass",
+  denoiseInput: false,
+  warmupSteps: 1,
+  rho: 0.4,
+  // A large lambda: were L_cl's gradient in the tapped one, the comparison below would see it.
+  lambda: 0.5,
+};
+
+const newModel = () => new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+
+function refusal(input: Partial<DemureConfig>): SettingError {
+  const error = assertThrows(() => resolveDemureConfig(input), SettingError);
+  return error as SettingError;
+}
+
+Deno.test("attributionSource: unknown values and unsupported combinations are refused", () => {
+  const unknown = refusal({ attributionSource: "both" as DemureConfig["attributionSource"] });
+  assertEquals(unknown.setting, "DemureConfig.attributionSource");
+  assert(
+    unknown.message.includes('"separate_pass"') && unknown.message.includes('"training_pass"'),
+  );
+  const base = { attributionSource: "training_pass" as const, denoiseInput: false };
+  for (const variant of ["attribution_only", "contrastive_only"] as const) {
+    const error = refusal({ ...base, variant });
+    assertEquals([error.setting, error.value], ["DemureConfig.variant", variant]);
+  }
+  const denoised = refusal({ attributionSource: "training_pass" }); // denoiseInput defaults true
+  assertEquals([denoised.setting, denoised.value], ["DemureConfig.denoiseInput", true]);
+  for (const method of ["occlusion", "integrated_gradients", "mask_gradient"] as const) {
+    const error = refusal({
+      ...base,
+      attribution: { method } as DemureConfig["attribution"],
+    });
+    assertEquals([error.setting, error.value], ["DemureConfig.attribution.method", method]);
+  }
+  assertEquals(resolveDemureConfig(base).attributionSource, "training_pass");
+  assertEquals(resolveDemureConfig().attributionSource, "separate_pass", "default off");
+});
+
+Deno.test("tapGradient sees the gradient through its own use of x only", () => {
+  const x = tf.tensor1d([1, -2, 3]);
+  let seen: number[] = [];
+  const [dx] = tf.grads((input: tf.Tensor) => {
+    const tapped = tapGradient(input, (g) => seen = Array.from(g.dataSync()));
+    // d/dx: 3 x^2 through the tap, 1 through the untapped use.
+    return tf.add(tf.sum(tf.pow(tapped, 3)), tf.sum(input)) as tf.Scalar;
+  })([x]);
+  assertEquals(seen, [3, 12, 27]);
+  assertEquals(Array.from(dx.dataSync()), [4, 13, 28]);
+  tf.dispose([x, dx]);
+});
+
+/** dL_rec/dE of `batch` at the model's current weights, in training mode with the step's dropout. */
+function referenceGradient(model: SequentialRecommender, step: number) {
+  return tf.tidy(() => {
+    const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
+    const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length]);
+    const all = model.encodeAllItems();
+    const embeddings = model.embedModalities(items, all);
+    const presence = model.presence(items);
+    const itemTable = model.itemTable(all);
+    const seed = hashSeeds(trainer.seed, step);
+    const packing = packRows(batch.valid, batch.batchSize, batch.length);
+    const gradient = tf.grad((e: tf.Tensor) => {
+      const fused = model.fuse(e as tf.Tensor4D, tf.onesLike(presence), presence);
+      const states = model.userStates(fused, valid, true, seed, packing);
+      return recommendationLoss(states, itemTable, batch, trainer.loss);
+    })(embeddings);
+    return { gradient, embeddings };
+  });
+}
+
+/** The noise mask and scores the attribution's host code gives for `-g . e`. */
+function maskOf(model: SequentialRecommender, gradient: tf.Tensor, embeddings: tf.Tensor) {
+  const contributions = tf.tidy(() => tf.neg(tf.sum(tf.mul(gradient, embeddings), -1)));
+  const values = contributions.dataSync() as Float32Array;
+  contributions.dispose();
+  const presence = model.presenceOf(batch.items);
+  const modalities = model.numModalities;
+  const valid = validPairs(presence.map((p, i) => p * batch.valid[Math.floor(i / modalities)]));
+  values.forEach((_, i) => values[i] = valid[i] ? values[i] : 0);
+  const shape = [batch.batchSize, batch.length, modalities] as [number, number, number];
+  const config = {
+    ...resolveDemureConfig(TRAINING_PASS).attribution,
+    selection: { kind: "bottom_fraction" as const, rho: 0.4 },
+  };
+  return attributionOfContributions(values, valid, shape, config);
+}
+
+/** The cache's noise flags and scores of `batch`'s rows (insertion order = first store). */
+function cached(save: () => { tensors: Map<string, { data: Float32Array }> }) {
+  const tensors = save().tensors;
+  return {
+    noise: Array.from(tensors.get("demure/noise")!.data),
+    scores: tensors.get("demure/scores")!.data,
+    steps: Array.from(tensors.get("demure/steps")!.data),
+  };
+}
+
+Deno.test("training pass: the tapped gradient is dL_rec/dE of the step, and becomes the next visit's mask", async () => {
+  const model = newModel();
+  const demure = demureHooks(model, TRAINING_PASS);
+  const adam = new Adam();
+  let tapped: tf.Tensor | undefined;
+  const hooks: TrainerHooks = {
+    ...demure.hooks,
+    recommendationGradient: (gradient, embeddings, step) => {
+      tapped?.dispose();
+      tapped = tf.keep(tf.clone(gradient));
+      demure.hooks.recommendationGradient!(gradient, embeddings, step);
+    },
+  };
+  await trainStep(model, adam, batch, 0, 0, trainer, hooks); // warm-up: nothing stored
+  assertEquals(demure.stats().captured, 0);
+  // Step 1: the first visit after the warm-up is attributed by the separate pass; the step's
+  // own gradient is then stored for the next visit.
+  const reference = referenceGradient(model, 1);
+  const expected = maskOf(model, reference.gradient, reference.embeddings);
+  const losses = await trainStep(model, adam, batch, 1, 0, trainer, hooks);
+  assertGreater(losses.auxiliary, 0, "the contrastive term is on (and must not be in the tap)");
+  assert(tapped !== undefined);
+  const got = tapped.dataSync();
+  const want = reference.gradient.dataSync();
+  const scale = Math.max(...Array.from(want, Math.abs));
+  assertGreater(scale, 0);
+  want.forEach((w, i) => assertAlmostEquals(got[i], w, 1e-5 * scale, `gradient at ${i}`));
+  assertEquals(
+    [demure.stats().attributed, demure.stats().captured, demure.stats().reused],
+    [1, 1, 0],
+  );
+  const stored = cached(demure.hooks.checkpointState!.save);
+  assertEquals(stored.steps, [1, 1, 1, 1]);
+  assertEquals(stored.noise, Array.from(expected.noiseMask));
+  expected.normalised.forEach((z, i) => {
+    if (Number.isNaN(z)) assert(Number.isNaN(stored.scores[i]));
+    else assertAlmostEquals(stored.scores[i], z, 1e-4);
+  });
+  // Step 2, the next visit: the stored mask is served (no separate pass), and its noise is what
+  // the views count.
+  const before = demure.stats().pairsByModality;
+  await trainStep(model, adam, batch, 2, 0, trainer, hooks);
+  const after = demure.stats();
+  assertEquals([after.attributed, after.reused, after.captured], [1, 1, 2]);
+  model.modalityNames.forEach((name, m) => {
+    const noise = expected.noiseMask.filter((flag, i) => flag && i % model.numModalities === m);
+    assertEquals(after.pairsByModality[name].noise - before[name].noise, noise.length, name);
+  });
+  tf.dispose([reference.gradient, reference.embeddings, tapped]);
+  adam.dispose();
+  model.dispose();
+});
+
+async function train(
+  steps: number,
+  from = 0,
+  model = newModel(),
+  adam = new Adam(),
+  demure = demureHooks(model, TRAINING_PASS),
+) {
+  const losses = [];
+  const tensors: number[] = [];
+  for (let step = from; step < steps; step++) {
+    losses.push(
+      await trainStep(model, adam, batch as SequenceBatch, step, 0, trainer, demure.hooks),
+    );
+    tensors.push(tf.memory().numTensors);
+  }
+  return { losses, tensors, model, adam, demure };
+}
+
+Deno.test("training pass: tensor count flat, deterministic, checkpoint round trip bit-identical", async () => {
+  const whole = await train(7);
+  assertEquals(new Set(whole.tensors.slice(3)).size, 1, `tensor counts ${whole.tensors}`);
+  assertEquals(whole.demure.stats().captured, 6);
+  // Interrupted after step 3: a new hook object restores the saved state and continues.
+  const first = await train(4);
+  const saved = first.demure.hooks.checkpointState!.save();
+  const resumed = demureHooks(first.model, TRAINING_PASS);
+  resumed.hooks.checkpointState!.restore(saved);
+  assertEquals(resumed.stats(), first.demure.stats());
+  const rest = await train(7, 4, first.model, first.adam, resumed);
+  assertEquals([...first.losses, ...rest.losses], whole.losses);
+  assertEquals(resumed.stats(), whole.demure.stats());
+  // A separate-pass checkpoint does not resume a training-pass run.
+  const separate = demureHooks(first.model, {
+    ...TRAINING_PASS,
+    attributionSource: "separate_pass",
+  });
+  assertThrows(
+    () =>
+      demureHooks(first.model, TRAINING_PASS).hooks.checkpointState!.restore(
+        separate.hooks.checkpointState!.save(),
+      ),
+    Error,
+    "resumed with training_pass",
+  );
+  for (const run of [whole, first]) {
+    run.adam.dispose();
+    run.model.dispose();
+  }
+});
