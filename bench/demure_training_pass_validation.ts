@@ -99,9 +99,15 @@ if (import.meta.main) {
     const recorded = JSON.parse(await Deno.readTextFile(path)) as RecordedCell;
     const { dataset, system, ...settings } = recorded.settings;
     if (system.kind !== "neural" || !system.demure) throw new Error(`${path}: not a Demure cell`);
+    // `--maxEpochs=N` (3 batches an epoch, a 2-step warm-up) only smoke-tests this script.
+    const smoke = Number(arg("maxEpochs", "0"));
     const withSource: SystemSpec = {
       ...system,
-      demure: { ...system.demure, attributionSource: source },
+      demure: {
+        ...system.demure,
+        attributionSource: source,
+        ...(smoke > 0 ? { warmupBy: "steps" as const, warmupSteps: 2 } : {}),
+      },
     };
     data ??= await prepareDataset(dataset);
     const started = performance.now();
@@ -110,7 +116,12 @@ if (import.meta.main) {
       ...(settings.model ? { model: settings.model } : {}),
     });
     const { model, demure } = parts;
-    const training = await trainModel(model, data.split, { ...settings.training, seed }, {
+    const trainerSettings = {
+      ...settings.training,
+      seed,
+      ...(smoke > 0 ? { maxEpochs: smoke, maxBatchesPerEpoch: 3 } : {}),
+    };
+    const training = await trainModel(model, data.split, trainerSettings, {
       ...parts.hooks,
       onProgress: (progress) => {
         demure!.onEpochEnd(progress);
