@@ -100,7 +100,13 @@ export function libraryTrainingStep(data: WorkloadData, batchSize = 128): Librar
       return step;
     },
     async run() {
-      await trainStep(model, adam, batches[step % batches.length], step, 0, config);
+      await trainStep({
+        model,
+        optimizer: adam,
+        batch: batches[step % batches.length],
+        step,
+        config,
+      });
       step++;
     },
     dispose() {

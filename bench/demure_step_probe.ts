@@ -137,8 +137,12 @@ if (import.meta.main) {
   };
   for (let i = 0; i <= steps; i++) {
     const batch = batches[i % batches.length];
-    const p = await time(() => trainStep(plain, plainAdam, batch, i, 0, config));
-    const d = await time(() => trainStep(demured, demureAdam, batch, i, 0, config, hooks));
+    const p = await time(() =>
+      trainStep({ model: plain, optimizer: plainAdam, batch, step: i, config })
+    );
+    const d = await time(() =>
+      trainStep({ model: demured, optimizer: demureAdam, batch, step: i, config, hooks })
+    );
     const phases = await attributionPhases(attributed, batch);
     if (i === 0) continue; // warm-up: kernel set-up, optimizer slots
     rows.plain.push(p);
