@@ -18,24 +18,27 @@
  * (`DEMURE_BLAS_THREADS=1` on a shared machine).
  */
 import {
-  aggregateByModality,
-  computeContributions,
-  DEFAULT_ADAM_CONFIG,
-  DEFAULT_ATTRIBUTION_CONFIG,
   demureHooks,
   initBackend,
-  normaliseContributions,
   prepareDataset,
   resolveTrainerConfig,
-  selectNoiseByUserModality,
   type SequenceBatch,
-  sequenceLossOf,
   SequentialRecommender,
   trainingBatches,
 } from "../mod.ts";
 import { tf } from "../lib/backend/mod.ts";
-import { attributionInputs, userModalityScores, validPairs } from "../lib/attribution/mod.ts";
-import { Adam, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
+import {
+  aggregateByModality,
+  attributionInputs,
+  computeContributions,
+  DEFAULT_ATTRIBUTION_CONFIG,
+  normaliseContributions,
+  selectNoiseByUserModality,
+  sequenceLossOf,
+  userModalityScores,
+  validPairs,
+} from "../lib/attribution/mod.ts";
+import { Adam, DEFAULT_ADAM_CONFIG, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
 
 /** Milliseconds of each phase of `attributeBatch`, run phase by phase with the library's pieces. */
