@@ -7,7 +7,6 @@ import { assert, assertAlmostEquals, assertEquals, assertGreater, assertThrows }
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
-import type { SequenceBatch } from "../../lib/data/types.ts";
 import { type DemureConfig, demureHooks, resolveDemureConfig } from "../../lib/demure/objective.ts";
 import { attributionOfContributions } from "../../lib/attribution/attribute.ts";
 import { validPairs } from "../../lib/attribution/_pairs.ts";
@@ -140,13 +139,20 @@ Deno.test("training pass: the tapped gradient is dL_rec/dE of the step, and beco
       demure.hooks.recommendationGradient!(gradient, embeddings, step);
     },
   };
-  await trainStep(model, adam, batch, 0, 0, trainer, hooks); // warm-up: nothing stored
+  await trainStep({ model, optimizer: adam, batch, step: 0, config: trainer, hooks }); // warm-up: nothing stored
   assertEquals(demure.stats().captured, 0);
   // Step 1: the first visit after the warm-up is attributed by the separate pass; the step's
   // own gradient is then stored for the next visit.
   const reference = referenceGradient(model, 1);
   const expected = maskOf(model, reference.gradient, reference.embeddings);
-  const losses = await trainStep(model, adam, batch, 1, 0, trainer, hooks);
+  const losses = await trainStep({
+    model,
+    optimizer: adam,
+    batch,
+    step: 1,
+    config: trainer,
+    hooks,
+  });
   assertGreater(losses.auxiliary, 0, "the contrastive term is on (and must not be in the tap)");
   assert(tapped !== undefined);
   const got = tapped.dataSync();
@@ -168,7 +174,7 @@ Deno.test("training pass: the tapped gradient is dL_rec/dE of the step, and beco
   // Step 2, the next visit: the stored mask is served (no separate pass), and its noise is what
   // the views count.
   const before = demure.stats().pairsByModality;
-  await trainStep(model, adam, batch, 2, 0, trainer, hooks);
+  await trainStep({ model, optimizer: adam, batch, step: 2, config: trainer, hooks });
   const after = demure.stats();
   assertEquals([after.attributed, after.reused, after.captured], [1, 1, 2]);
   model.modalityNames.forEach((name, m) => {
@@ -191,7 +197,14 @@ async function train(
   const tensors: number[] = [];
   for (let step = from; step < steps; step++) {
     losses.push(
-      await trainStep(model, adam, batch as SequenceBatch, step, 0, trainer, demure.hooks),
+      await trainStep({
+        model,
+        optimizer: adam,
+        batch,
+        step,
+        config: trainer,
+        hooks: demure.hooks,
+      }),
     );
     tensors.push(tf.memory().numTensors);
   }
