@@ -7,7 +7,8 @@
  * attribution pass (the default) and the training pass's own gradient
  * (`attributionSource: "training_pass"`). The three runs take turns epoch by epoch (plain 1,
  * separate 1, training 1, plain 2, ...), so load changes on a shared machine hit all alike. The
- * warm-up is 30 plain steps (the bench's validation is a stub, so a plateau warm-up cannot end);
+ * warm-up is 30 plain steps (`--warmup-steps`; the bench's validation is a stub, so a plateau
+ * warm-up cannot end);
  * only the epochs after it are compared, and for the training pass only the epochs after its
  * first Demure epoch (whose windows are attributed by the separate pass on their first visit).
  *
@@ -16,7 +17,7 @@
  * `demure / plain epoch time = X (attributionSource)` (median over the compared epochs against
  * the median of the plain epochs after the first).
  *
- * Run: `deno run -A bench/demure_bench.ts [--epochs=6]` (`DEMURE_BLAS_THREADS` sets BLAS threads).
+ * Run: `deno run -A bench/demure_bench.ts [--epochs=6] [--warmup-steps=30]` (`DEMURE_BLAS_THREADS` sets BLAS threads).
  */
 import {
   type DemureAttributionSource,
@@ -45,12 +46,19 @@ const SELECTED: Partial<DemureConfig> = {
   temperature: 0.1,
   denoiseInput: false,
 };
-/** Plain steps before the first noise mask (a step warm-up: the bench validates nothing). */
-const WARMUP_STEPS = 30;
+/**
+ * Plain steps before the first noise mask (a step warm-up: the bench validates nothing); default
+ * 30, `--warmup-steps=N` to compare more epochs in a short run.
+ */
+const DEFAULT_WARMUP_STEPS = 30;
 
 if (import.meta.main) {
   const epochsArg = Deno.args.find((a) => a.startsWith("--epochs="));
   const epochs = epochsArg ? Number(epochsArg.slice("--epochs=".length)) : 6;
+  const warmupArg = Deno.args.find((a) => a.startsWith("--warmup-steps="));
+  const warmupSteps = warmupArg
+    ? Number(warmupArg.slice("--warmup-steps=".length))
+    : DEFAULT_WARMUP_STEPS;
   const choice = await initBackend({ verbose: false });
   const data = await prepareDataset({ kind: "movielens" });
   const plan = planExperiments("full");
@@ -90,7 +98,7 @@ if (import.meta.main) {
       ...system.demure,
       ...SELECTED,
       warmupBy: "steps",
-      warmupSteps: WARMUP_STEPS,
+      warmupSteps,
       attributionSource: source,
     });
     const epochsSeen: EpochProgress[] = [];
@@ -129,7 +137,7 @@ if (import.meta.main) {
     // later (every window has had its first, separately attributed, visit).
     const delay = source === "training_pass" ? 1 : 0;
     const compared = result.epochs.filter((p) =>
-      (p.epoch - 1 - delay) * stepsPerEpoch >= WARMUP_STEPS
+      (p.epoch - 1 - delay) * stepsPerEpoch >= warmupSteps
     );
     const demureMedian = median(compared.map(seconds));
     // Each compared Demure epoch against the plain epoch of the same turn (same load).
