@@ -14,11 +14,6 @@
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/demure_training_pass_validation.ts
  * --dataset=Synthetic --source=training_pass --seeds=0,1,2`
  */
-import {
-  type AttributedBatch,
-  attributionOfContributions,
-  scoreAgainstTruth,
-} from "../lib/attribution/mod.ts";
 import { type DemureAttributionSource, noiseAttributionConfig } from "../lib/demure/objective.ts";
 import { initBackend } from "../lib/backend/init_backend.ts";
 import { evaluateRanking } from "../lib/eval/evaluate.ts";
@@ -26,66 +21,14 @@ import { DEFAULT_RANKING_PROTOCOL } from "../lib/eval/protocol.ts";
 import { modelScorer } from "../lib/eval/scorer.ts";
 import { describeLoss } from "../lib/losses/recommendation.ts";
 import { attributionQuality } from "../lib/experiments/attribution_quality.ts";
-import { type DatasetSpec, prepareDataset } from "../lib/experiments/datasets.ts";
-import { buildCellModel, type CellSettings } from "../lib/experiments/run_cell.ts";
+import { prepareDataset } from "../lib/experiments/datasets.ts";
+import { buildCellModel } from "../lib/experiments/run_cell.ts";
 import type { SystemSpec } from "../lib/experiments/systems.ts";
 import { trainModel } from "../lib/train/trainer.ts";
-import type { HookState } from "../lib/train/config.ts";
-import type { PlantedTruth } from "../lib/data/types.ts";
+import { cachedMaskAuc, type RecordedCell } from "./_cached_mask_auc.ts";
 
 const arg = (name: string, fallback: string) =>
   Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-
-/** Windows per user in Demure's cache keys (`MAX_WINDOWS_PER_USER` in `lib/demure/objective.ts`). */
-const WINDOWS_PER_USER = 1024;
-
-/** The recorded cell's settings (dataset, system, model, training). */
-interface RecordedCell {
-  settings: { dataset: DatasetSpec; system: SystemSpec } & CellSettings;
-  result: { test: Record<string, number> };
-}
-
-/**
- * User x modality ROC-AUC of the masks in Demure's cache (each user's most recent window, key
- * window 0): the stored normalised contributions, re-run through the attribution's host code
- * (z-scores of z-scores are themselves) so that they are scored exactly as an attribution is.
- */
-function cachedMaskAuc(
-  state: HookState,
-  truth: PlantedTruth,
-  modalityNames: string[],
-  config: ReturnType<typeof noiseAttributionConfig>,
-  maxUser = Infinity,
-) {
-  const field = (name: string) => state.tensors.get(`demure/${name}`)!;
-  const high = field("keysHigh").data;
-  const low = field("keysLow").data;
-  const scores = field("scores");
-  const perRow = scores.shape[1];
-  const modalities = modalityNames.length;
-  const positions = perRow / modalities;
-  const batches: AttributedBatch[] = [];
-  for (let row = 0; row < high.length; row++) {
-    const key = high[row] * 65536 + low[row];
-    const user = Math.floor(key / WINDOWS_PER_USER);
-    if (key % WINDOWS_PER_USER !== 0 || user >= maxUser) continue;
-    const z = scores.data.subarray(row * perRow, (row + 1) * perRow);
-    const valid = Uint8Array.from(z, (v) => Number.isNaN(v) ? 0 : 1);
-    const contributions = Float32Array.from(z, (v) => Number.isNaN(v) ? 0 : v);
-    const result = attributionOfContributions(
-      contributions,
-      valid,
-      [1, positions, modalities],
-      config,
-    );
-    batches.push({ result, users: [user] });
-  }
-  const score = scoreAgainstTruth(batches, truth, {
-    resultModalityNames: modalityNames,
-    level: "user_modality",
-  });
-  return { rocAuc: score.rocAuc, users: batches.length, precision: score.precision };
-}
 
 if (import.meta.main) {
   const datasetLabel = arg("dataset", "Synthetic");

@@ -1,0 +1,98 @@
+/**
+ * Attribution quality of Demure's two attribution sources, measured the same way from the same
+ * model (a cheap stand-in for full training runs on a loaded machine): the synthetic benchmark's
+ * recorded Demure-SASRec cell (settings read from `results-of-record/full/cells/`, never written)
+ * is built as `runCell` builds it and trained plain for `--epochs` epochs; then, from those same
+ * weights, one epoch of Demure (its selected configuration, no warm-up) runs once per source:
+ * - `separate_pass` with `everySteps: 1`: each window's mask is attributed at its visit;
+ * - `training_pass`: each window's first visit is attributed apart, then replaced by the mask from
+ *   that step's own dL_rec/dE (what every later visit would be served).
+ * Each run's mask cache after the epoch is scored against the planted truth (user x modality
+ * ROC-AUC, each user's most recent window; `_cached_mask_auc.ts`), next to the trained model's
+ * post-hoc attribution (`attributionQuality`, gradient x input: the README's 0.990 column).
+ *
+ * Prints one JSON line. Run: `DEMURE_BLAS_THREADS=1 deno run -A
+ * bench/demure_attribution_source_auc.ts [--epochs=15] [--seed=0]`
+ */
+import { initBackend } from "../lib/backend/init_backend.ts";
+import { trainingBatches } from "../lib/data/protocol/batcher.ts";
+import {
+  type DemureAttributionSource,
+  demureHooks,
+  noiseAttributionConfig,
+} from "../lib/demure/objective.ts";
+import { attributionQuality } from "../lib/experiments/attribution_quality.ts";
+import { prepareDataset } from "../lib/experiments/datasets.ts";
+import { buildCellModel } from "../lib/experiments/run_cell.ts";
+import { Adam } from "../lib/train/adam.ts";
+import { resolveTrainerConfig } from "../lib/train/config.ts";
+import { trainStep } from "../lib/train/step.ts";
+import { trainModel } from "../lib/train/trainer.ts";
+import { cachedMaskAuc, type RecordedCell } from "./_cached_mask_auc.ts";
+
+const arg = (name: string, fallback: string) =>
+  Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+
+if (import.meta.main) {
+  const epochs = Number(arg("epochs", "15"));
+  const seed = Number(arg("seed", "0"));
+  await initBackend({ verbose: false });
+  const path = `results-of-record/full/cells/full__Synthetic__Demure-SASRec__seed=${seed}.json`;
+  const { settings } = JSON.parse(await Deno.readTextFile(path)) as RecordedCell;
+  const { dataset, system } = settings;
+  if (system.kind !== "neural" || !system.demure) throw new Error(`${path}: not a Demure cell`);
+  const data = await prepareDataset(dataset);
+  if (!data.truth) throw new Error("the synthetic benchmark has no planted truth");
+  const truth = data.truth;
+  const { model } = buildCellModel(data, system, {
+    seed,
+    ...(settings.model ? { model: settings.model } : {}),
+  });
+  const started = performance.now();
+  const plain = await trainModel(
+    model,
+    data.split,
+    { ...settings.training, seed, maxEpochs: epochs, patience: epochs, evalEvery: epochs },
+    { onProgress: (p) => console.error(`plain epoch ${p.epoch}: loss ${p.loss.toFixed(4)}`) },
+  );
+  const [posthoc] = await attributionQuality(model, data.split, truth, ["gradient_x_input"]);
+  const weights = model.parameters.snapshot();
+  const config = resolveTrainerConfig({ ...settings.training, seed });
+  const batches = trainingBatches(data.split, epochs, {
+    batchSize: config.batchSize,
+    seed: config.seed,
+    shuffle: true,
+    windows: config.windows,
+  });
+  const line: Record<string, unknown> = {
+    seed,
+    plainEpochs: epochs,
+    validNdcg10AfterPlain: plain.bestValidation,
+    posthocUserModalityRocAuc: posthoc.userModalityRocAuc,
+  };
+  for (const source of ["separate_pass", "training_pass"] as DemureAttributionSource[]) {
+    model.parameters.assign(weights);
+    const demure = demureHooks(model, {
+      ...system.demure,
+      warmupBy: "steps",
+      warmupSteps: 0,
+      everySteps: 1,
+      attributionSource: source,
+    });
+    const optimizer = new Adam(config.optimizer);
+    for (const [k, batch] of batches.entries()) {
+      await trainStep({ model, optimizer, batch, step: k, config, hooks: demure.hooks });
+    }
+    const state = demure.hooks.checkpointState!.save();
+    const attribution = noiseAttributionConfig(demure.config);
+    line[source] = {
+      masks: cachedMaskAuc(state, truth, model.modalityNames, attribution),
+      masksFirst256: cachedMaskAuc(state, truth, model.modalityNames, attribution, 256),
+      stats: { attributed: demure.stats().attributed, captured: demure.stats().captured },
+    };
+    optimizer.dispose();
+  }
+  line.seconds = Math.round((performance.now() - started) / 1000);
+  console.log(JSON.stringify(line));
+  model.dispose();
+}
