@@ -143,7 +143,7 @@ export function validateAttributionConfig(
   if (selection === undefined) return; // configs that derive it (Demure: from rho)
   checkOneOf(`${where}.selection.kind`, selection.kind, ["bottom_fraction", "threshold"]);
   if (selection.kind === "bottom_fraction") {
-    checkNumber(`${where}.selection.rho`, selection.rho, { min: 0, max: 1 });
+    checkNumber(`${where}.selection.rho`, selection.rho, NOISE_FRACTION_RANGE);
   } else {
     checkNumber(`${where}.selection.threshold`, selection.threshold);
   }
