@@ -1,12 +1,17 @@
 /**
  * The public face of the Demure research workspace: what a researcher needs in a notebook, grouped
- * in the order of the paper's pipeline: set-up, data, models, losses, training, evaluation,
- * baselines, attribution, Demure, experiments, figures, and the notebook helpers.
+ * in the order of the paper's pipeline: set-up, data, models, training, evaluation, attribution,
+ * Demure, experiments, explanations, figures, and the notebook helpers. Each group also exports the
+ * types that its functions and classes name (`deno doc --lint` requires the root to export every
+ * type its symbols name).
  *
- * Notebooks and scripts import this module. What it leaves out lives in the `mod.ts` of its own
- * folder: the tfjs namespace `tf` and the backend's kernels (`lib/backend/mod.ts`), the notebook
- * runner (`lib/notebook_runner/mod.ts`), the internals of each stage (`lib/<stage>/mod.ts`).
- * Scripts, benchmarks and notebooks import no other file of `lib/` (tests/layout checks it).
+ * What it leaves out lives in the `mod.ts` of its own folder, which scripts, benchmarks and tests
+ * import directly: the tfjs namespace `tf` and the backend's kernels (`lib/backend/mod.ts`); the
+ * `DEFAULT_X` constants, the losses, one training step and Adam, checkpoints, the baselines'
+ * scorers, the attribution primitives (`lib/<stage>/mod.ts`); the record keeping of the
+ * reproduction (`lib/experiments/mod.ts`); data preparation (`lib/prepare/mod.ts`); the notebook
+ * runner (`lib/notebook_runner/mod.ts`). Scripts, benchmarks and notebooks import no other file of
+ * `lib/` (tests/layout checks it).
  *
  * @example
  * ```ts
@@ -29,7 +34,6 @@ export {
   type BackendConfig,
   type BackendName,
   initBackend,
-  type Rank,
   type Scalar,
   type Tensor,
   type Tensor1D,
@@ -38,11 +42,10 @@ export {
   type Tensor4D,
   type Variable,
 } from "./lib/backend/mod.ts";
-export { createRng, type NumberRange, type Rng, SettingError } from "./lib/util/mod.ts";
 
 // Data: the contract (types), MovieLens and the synthetic benchmark, the protocol (k-core,
-// leave-one-out, batches), statistics and tables. File importers, the workload shapes of the
-// benchmarks and atomic writes: lib/data/mod.ts.
+// leave-one-out, batches), statistics and tables. File importers, the defaults, the workload
+// shapes of the benchmarks and atomic writes: lib/data/mod.ts.
 export type {
   DatasetMetadata,
   FeatureProvenance,
@@ -55,18 +58,12 @@ export type {
 } from "./lib/data/mod.ts";
 export {
   type BatcherConfig,
-  DataError,
   type DataFrame,
   type DatasetStatistics,
   datasetStatistics,
-  DEFAULT_BATCHER,
-  DEFAULT_K_CORE,
-  DEFAULT_SPLIT,
-  DEFAULT_SYNTHETIC,
   formatStatistics,
   generateSynthetic,
   type HistoryEntry,
-  interactionsFrame,
   itemInteractionCounts,
   itemLabels,
   itemsFrame,
@@ -75,10 +72,8 @@ export {
   leaveOneOutSplit,
   loadMovieLens,
   type ModalityCoverage,
-  MOVIELENS_CITATION,
   plantedInterestShare,
   recentHistory,
-  recordsFrame,
   type SplitConfig,
   statisticsFrames,
   type SyntheticBenchmark,
@@ -87,13 +82,11 @@ export {
   trainingBatches,
 } from "./lib/data/mod.ts";
 
-// Models: the sequential recommender, its backbones, modality encoders and fusion, and the store of
-// its parameters (layers hold typed handles; the names are the checkpoint format).
+// Models: the sequential recommender, the configuration of its backbones and fusion, and the store
+// of its parameters (layers hold typed handles; the names are the checkpoint format). The layers,
+// encoders and fusion themselves: lib/models/mod.ts, lib/encoders/mod.ts, lib/nn/mod.ts.
 export {
   type BackboneKind,
-  DEFAULT_GRU4REC_CONFIG,
-  DEFAULT_MODEL_CONFIG,
-  DEFAULT_SASREC_CONFIG,
   type ForwardOptions,
   type ForwardOutput,
   type Gru4RecConfig,
@@ -103,17 +96,7 @@ export {
   type SasRecConfig,
   SequentialRecommender,
 } from "./lib/models/mod.ts";
-export {
-  DEFAULT_ENCODER_CONFIG,
-  DEFAULT_FUSION_CONFIG,
-  type EncoderConfig,
-  type EncoderInput,
-  type FusionConfig,
-  type FusionKind,
-  type ModalityEncoderParameters,
-  ModalityEncoders,
-  ModalityFusion,
-} from "./lib/encoders/mod.ts";
+export { type EncoderInput, type FusionConfig, type FusionKind } from "./lib/encoders/mod.ts";
 export {
   type DenseParameters,
   type NormParameters,
@@ -123,118 +106,68 @@ export {
   type Variable2D,
 } from "./lib/nn/mod.ts";
 
-// Losses: their configurations (the losses themselves: lib/losses/mod.ts).
+// The recommendation loss's configuration, a field of `TrainerConfig` (the losses themselves:
+// lib/losses/mod.ts).
 export {
-  DEFAULT_INFO_NCE_CONFIG,
-  DEFAULT_RECOMMENDATION_LOSS,
-  describeLoss,
-  type InfoNceConfig,
   type LossPositions,
   type RecommendationLossConfig,
   type RecommendationLossKind,
-  type SimilarityKind,
 } from "./lib/losses/mod.ts";
 
-// Training: the loop, its configuration and hooks, progress (one step and Adam: lib/train/mod.ts).
+// Training: the loop, its configuration and hooks, progress (one step, Adam and the defaults:
+// lib/train/mod.ts).
 export {
   type AdamConfig,
   type AuxiliaryLossContext,
-  DEFAULT_ADAM_CONFIG,
-  DEFAULT_TRAINER_CONFIG,
   type EpochProgress,
   type HookState,
-  printProgress,
   resolveTrainerConfig,
   type StopReason,
   type TrainerConfig,
   type TrainerHooks,
-  TrainingDivergedError,
   type TrainingResult,
   trainModel,
 } from "./lib/train/mod.ts";
 
-// Evaluation: full ranking, metrics, protocol, sampled negatives, significance.
+// Evaluation: full ranking and its protocol (metrics, sampled negatives, significance tests:
+// lib/eval/mod.ts).
 export {
-  DEFAULT_CUTOFFS,
-  DEFAULT_EVAL_CHUNK_SIZE,
-  DEFAULT_RANKING_PROTOCOL,
-  DEFAULT_SAMPLED_NEGATIVES,
   evaluateRanking,
   type EvaluationConfig,
   type EvaluationProtocol,
   type EvaluationResult,
   type EvaluationStage,
   formatProtocol,
-  metricNames,
   modelScorer,
   type PairedTestResult,
-  pairedTTest,
-  RANKING_PROTOCOLS,
   type RankingProtocol,
   type SampledNegatives,
-  type SampledNegativesConfig,
   type Scorer,
-  wilcoxonSignedRank,
 } from "./lib/eval/mod.ts";
 
-// Checkpoints: save and load a trained model.
-export {
-  checkpointExists,
-  type CheckpointInfo,
-  type CheckpointSidecar,
-  type HostTensor,
-  type Json,
-  type LoadedCheckpoint,
-  loadModelCheckpoint,
-  SAVE_STEPS,
-  saveModelCheckpoint,
-  type SaveOptions,
-  type SaveStep,
-} from "./lib/checkpoint/mod.ts";
+// The state a trainer hook keeps in a run checkpoint (`TrainerHooks.checkpointState`); saving and
+// loading models: lib/checkpoint/mod.ts.
+export { type HostTensor, type Json } from "./lib/checkpoint/mod.ts";
 
-// Baselines: popularity, ItemKNN, CL4SRec.
+// Attribution: attribution of a model's batch and its score against planted truth (the
+// contributions, normalisation and noise selection one by one: lib/attribution/mod.ts).
 export {
-  cl4srecAuxiliaryLoss,
-  type Cl4SRecConfig,
-  DEFAULT_CL4SREC_CONFIG,
-  DEFAULT_ITEM_KNN_CONFIG,
-  type ItemKnnConfig,
-  itemKnnScorer,
-  popularityScorer,
-} from "./lib/baselines/mod.ts";
-
-// Attribution: contributions of each modality of each history item, normalisation, noise
-// selection, scoring against planted truth, and attribution of a model's batch.
-export {
-  aggregateByModality,
   attributeBatch,
   type AttributedBatch,
-  attributeModalities,
   type AttributionConfig,
   type AttributionMethod,
   type AttributionResult,
   type AucScoreSource,
-  computeContributions,
-  type ContributionConfig,
-  DEFAULT_ATTRIBUTION_CONFIG,
-  DEFAULT_NOISE_FRACTION,
   type IntegratedGradientsBaseline,
-  type LossOfEmbeddings,
   type ModalityAggregate,
-  NOISE_FRACTION_RANGE,
   type NoiseGranularity,
   type NoiseSelection,
   type NoiseSetScore,
   type NormalisationMethod,
-  normaliseContributions,
   type PairShape,
   scoreAgainstTruth,
-  selectNoise,
-  selectNoiseByUserModality,
-  sequenceLossOf,
   type TruthScoreConfig,
   type TruthScoreLevel,
-  validateAttributionConfig,
 } from "./lib/attribution/mod.ts";
 
 // Demure: the objective as trainer hooks, and its contrastive views.
@@ -243,8 +176,6 @@ export {
   type ContrastiveViewConfig,
   type ContrastiveViewOptions,
   type ContrastiveViews,
-  DEFAULT_CONTRASTIVE_VIEW_CONFIG,
-  DEFAULT_DEMURE_CONFIG,
   type DemureAttributionConfig,
   type DemureConfig,
   demureHooks,
@@ -254,28 +185,20 @@ export {
   type DemureWarmupBy,
   type EmptyPositionPolicy,
   noiseAttributionConfig,
-  type RandomNoiseMask,
-  randomNoiseMask,
   resolveDemureConfig,
 } from "./lib/demure/mod.ts";
 
-// Experiments: systems, datasets, the plan, running cells, analyses, the report. The record
-// keeping of the reproduction (result store, claims, selection files, verification, README
-// tables): lib/experiments/mod.ts.
+// Experiments: the systems, the plan, preparing datasets, running the plan, the analyses. The
+// record keeping of the reproduction (result store, claims, selection files, verification, README
+// tables, the report): lib/experiments/mod.ts. `Cl4SRecConfig` is a field of a system (the
+// baselines themselves: lib/baselines/mod.ts).
 export {
   type AttributionQuality,
-  attributionQuality,
   type AttributionSummary,
   type CellEnvironment,
-  cellModel,
-  type CellModelOptions,
   type CellResult,
-  type CellSettings,
   cellsOf,
   type ColdStartBucket,
-  coldStartBuckets,
-  compareWithStrongestBaseline,
-  DATASET_FILE_FORMATS,
   type DatasetFileFormat,
   datasetLabel,
   type DatasetPlan,
@@ -285,33 +208,23 @@ export {
   type DesignChoiceRow,
   type Diagnosis,
   diagnosisFigures,
-  ensureCells,
-  type EnsureCellsOptions,
-  type EnsuredCells,
   type Experiment,
   type ExperimentMode,
   type ExperimentPlan,
   type FeatureFileSpec,
   type FileDatasetSpec,
   type FinishedCell,
-  keepCellModelUnderOwnName,
-  keptCellModelDir,
   type MainRow,
   type MeanStd,
-  meanStd,
   type NoiseLevelCurve,
   noiseLevelCurves,
-  noiseLevelDataset,
   planExperiments,
   type PlannedCell,
   type PlanOptions,
   type PlanOutcome,
   prepareDataset,
   type PreparedDataset,
-  PROTOCOL_K_CORE,
-  PROTOCOL_MAX_LENGTH,
   type ReproductionSummary,
-  runCell,
   type RunCurves,
   runPlan,
   type RunPlanOptions,
@@ -325,7 +238,6 @@ export {
   summarise,
   summariseAttribution,
   summariseSystems,
-  summaryMarkdown,
   type SweepParameter,
   type SystemName,
   SYSTEMS,
@@ -334,9 +246,8 @@ export {
   type TrainedCellModel,
   type TrialConfig,
   type TrialRow,
-  withDemure,
-  writeReport,
 } from "./lib/experiments/mod.ts";
+export type { Cl4SRecConfig } from "./lib/baselines/mod.ts";
 
 // Explanations: recommend and say why; named views of an attribution (rows, tables, DataFrames).
 export {
@@ -356,7 +267,7 @@ export {
   type UserModalityRow,
 } from "./lib/explain/mod.ts";
 
-// Figures: typed Plotly builders, HTML reports, PNG export.
+// Figures: typed Plotly builders and PNG export (HTML reports: lib/viz/mod.ts).
 export {
   type Axis,
   type BandSeries,
@@ -378,21 +289,15 @@ export {
   type HeatmapTrace,
   histogram,
   type HistogramInput,
-  type HtmlReportOptions,
   type Layout,
   lineWithBands,
   type LineWithBandsInput,
-  PALETTE,
-  renderHtmlReport,
-  type ReportSection,
   type ScatterTrace,
   symmetricBand,
   type TableSection,
-  type TextSection,
   type Trace,
   trainingCurves,
   type TrainingCurvesInput,
-  writeHtmlReport,
 } from "./lib/viz/mod.ts";
 
 // Notebook helpers: display, live progress, quick mode, the plan's cells in a notebook.

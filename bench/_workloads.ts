@@ -13,9 +13,7 @@
  * ```
  */
 import {
-  attributeModalities,
   type AttributionResult,
-  createRng,
   evaluateRanking,
   type EvaluationResult,
   type InteractionDataset,
@@ -30,6 +28,8 @@ import {
   SequentialRecommender,
   trainingBatches,
 } from "../mod.ts";
+import { attributeModalities } from "../lib/attribution/mod.ts";
+import { createRng } from "../lib/util/mod.ts";
 import { tf } from "../lib/backend/mod.ts";
 import {
   BEAUTY_SHAPE as WORKLOAD_BEAUTY_SHAPE,
@@ -100,7 +100,13 @@ export function libraryTrainingStep(data: WorkloadData, batchSize = 128): Librar
       return step;
     },
     async run() {
-      await trainStep(model, adam, batches[step % batches.length], step, 0, config);
+      await trainStep({
+        model,
+        optimizer: adam,
+        batch: batches[step % batches.length],
+        step,
+        config,
+      });
       step++;
     },
     dispose() {

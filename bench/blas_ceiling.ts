@@ -5,7 +5,7 @@
  * Run: `deno run -A bench/blas_ceiling.ts`
  */
 import { loadOpenBlas, openBlasFailure } from "../lib/backend/mod.ts";
-import { createRng } from "../mod.ts";
+import { createRng } from "../lib/util/mod.ts";
 
 /** One product shape to time: `batch` x (m x k) . (k x n). */
 export interface GemmShape {

@@ -18,24 +18,27 @@
  * (`DEMURE_BLAS_THREADS=1` on a shared machine).
  */
 import {
-  aggregateByModality,
-  computeContributions,
-  DEFAULT_ADAM_CONFIG,
-  DEFAULT_ATTRIBUTION_CONFIG,
   demureHooks,
   initBackend,
-  normaliseContributions,
   prepareDataset,
   resolveTrainerConfig,
-  selectNoiseByUserModality,
   type SequenceBatch,
-  sequenceLossOf,
   SequentialRecommender,
   trainingBatches,
 } from "../mod.ts";
 import { tf } from "../lib/backend/mod.ts";
-import { attributionInputs, userModalityScores, validPairs } from "../lib/attribution/mod.ts";
-import { Adam, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
+import {
+  aggregateByModality,
+  attributionInputs,
+  computeContributions,
+  DEFAULT_ATTRIBUTION_CONFIG,
+  normaliseContributions,
+  selectNoiseByUserModality,
+  sequenceLossOf,
+  userModalityScores,
+  validPairs,
+} from "../lib/attribution/mod.ts";
+import { Adam, DEFAULT_ADAM_CONFIG, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
 
 /** Milliseconds of each phase of `attributeBatch`, run phase by phase with the library's pieces. */
@@ -137,8 +140,12 @@ if (import.meta.main) {
   };
   for (let i = 0; i <= steps; i++) {
     const batch = batches[i % batches.length];
-    const p = await time(() => trainStep(plain, plainAdam, batch, i, 0, config));
-    const d = await time(() => trainStep(demured, demureAdam, batch, i, 0, config, hooks));
+    const p = await time(() =>
+      trainStep({ model: plain, optimizer: plainAdam, batch, step: i, config })
+    );
+    const d = await time(() =>
+      trainStep({ model: demured, optimizer: demureAdam, batch, step: i, config, hooks })
+    );
     const phases = await attributionPhases(attributed, batch);
     if (i === 0) continue; // warm-up: kernel set-up, optimizer slots
     rows.plain.push(p);

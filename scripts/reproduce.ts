@@ -40,7 +40,6 @@
 import { parseArgs } from "node:util";
 import {
   type CellResult,
-  DATASET_FILE_FORMATS,
   type DatasetFileFormat,
   datasetLabel,
   type DatasetSpec,
@@ -48,13 +47,13 @@ import {
   planExperiments,
   runPlan,
   summarise,
-  writeReport,
 } from "../mod.ts";
 // The reproduction's record keeping, beyond what a notebook needs.
 import {
   cellsDirectory,
   checkResultsPlan,
   compareWithRecord,
+  DATASET_FILE_FORMATS,
   listCells,
   readmeTables,
   readSelected,
@@ -69,6 +68,7 @@ import {
   selectedPath,
   settingsOf,
   verificationSubset,
+  writeReport,
 } from "../lib/experiments/mod.ts";
 import { parseRankingProtocol } from "../lib/eval/mod.ts";
 

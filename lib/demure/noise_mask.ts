@@ -54,10 +54,15 @@ export interface NoiseMaskCacheStats {
   users: number;
 }
 
+/** One user's stored mask. */
 interface UserEntry {
+  /** The step it was computed at: its age decides the `everySteps` refresh. */
   step: number;
+  /** `[positions]` the history it was computed for: a changed history makes the mask stale. */
   items: Int32Array;
+  /** `[positions * modalities]` noise flags (1 = noise). */
   noise: Uint8Array;
+  /** `[positions * modalities]` scores; NaN when the mask came without scores. */
   scores: Float32Array;
 }
 
@@ -66,10 +71,19 @@ interface UserEntry {
  * steps and flags exactly: all are integers below 2^24), for checkpoints.
  */
 export interface NoiseMaskCacheState {
+  /**
+   * {@linkcode NoiseMaskCacheStats.computed} at export: kept so that a resumed run's counters (in
+   * the run log and the cell result) equal those of a run that was never interrupted.
+   */
   computed: number;
+  /** {@linkcode NoiseMaskCacheStats.reused} at export; kept for the same reason as `computed`. */
   reused: number;
-  /** `[users]` cache keys = keysHigh * 65536 + keysLow (each part exact in float32). */
+  /**
+   * `[users]` cache keys = keysHigh * 65536 + keysLow. A user id may exceed 2^24, above which
+   * float32 (the checkpoint's storage type) no longer holds every integer, so the key is split.
+   */
   keysHigh: Float32Array;
+  /** `[users]` the low 16 bits of each key (see `keysHigh`); below 65536, so exact in float32. */
   keysLow: Float32Array;
   /** `[users]` step each mask was computed at. */
   steps: Float32Array;

@@ -5,8 +5,9 @@
  *
  * @example
  * ```ts
- * const adam = new Adam(config.optimizer);
- * const losses = await trainStep(model, adam, batch, 0, 0, resolveTrainerConfig({ seed: 0 }));
+ * const config = resolveTrainerConfig({ seed: 0 });
+ * const optimizer = new Adam(config.optimizer);
+ * const losses = await trainStep({ model, optimizer, batch, step: 0, config });
  * console.log(losses.total, losses.recommendation);
  * ```
  */
@@ -30,21 +31,36 @@ export interface StepLosses {
   auxiliary: number;
 }
 
+/** What one training step ({@linkcode trainStep}) works on. */
+export interface TrainStepOptions {
+  /** The model whose parameters the step updates. */
+  model: SequentialRecommender;
+  /** The optimiser; it holds the moments between steps, so one instance serves the whole run. */
+  optimizer: Adam;
+  /** The batch of histories and targets. */
+  batch: SequenceBatch;
+  /**
+   * The global step index (0-based, counted over epochs). It seeds the step's dropout and
+   * negatives (hashed with `config.seed`) and Demure's warm-up, so a resumed run must pass the
+   * step it stopped at to continue bit-identically.
+   */
+  step: number;
+  /** The 0-based epoch, for the auxiliary-loss context and error messages. Default 0. */
+  epoch?: number;
+  /** The resolved trainer configuration (seed, loss, optimiser settings for error hints). */
+  config: TrainerConfig;
+  /** Demure's (or any) input mask and auxiliary loss. Default: none. */
+  hooks?: TrainerHooks;
+}
+
 /**
  * One gradient step on one batch. Every tensor it makes is disposed before it returns (the memory
  * test checks `tf.memory().numTensors` stays constant). The losses and the gradient norm are read
  * in one transfer, before the update, so a non-finite value stops the run with the weights
  * untouched. Exported for step-level benchmarks.
  */
-export async function trainStep(
-  model: SequentialRecommender,
-  adam: Adam,
-  batch: SequenceBatch,
-  step: number,
-  epoch: number,
-  config: TrainerConfig,
-  hooks: TrainerHooks = {},
-): Promise<StepLosses> {
+export async function trainStep(options: TrainStepOptions): Promise<StepLosses> {
+  const { model, optimizer: adam, batch, step, epoch = 0, config, hooks = {} } = options;
   // Hashed, not added: (seed, step) and (seed, step + 1) must give unrelated dropout masks.
   const stepSeed = hashSeeds(config.seed, step);
   const mask = await hooks.inputMask?.(batch, step);

@@ -75,7 +75,15 @@ export async function trainModel(
       const losses = new EpochLosses();
       for (const batch of epochBatches(split, epoch, config)) {
         const stepStart = performance.now();
-        const stepLosses = await trainStep(model, adam, batch, state.step, epoch, config, hooks);
+        const stepLosses = await trainStep({
+          model,
+          optimizer: adam,
+          batch,
+          step: state.step,
+          epoch,
+          config,
+          hooks,
+        });
         divergence.checkStep(stepLosses, epoch, state.step);
         losses.add(stepLosses, (performance.now() - stepStart) / 1000);
         state.step += 1;

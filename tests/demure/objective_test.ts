@@ -53,7 +53,7 @@ async function run(
   const losses = [];
   const tensors: number[] = [];
   for (let step = 0; step < steps; step++) {
-    losses.push(await trainStep(model, adam, batch, step, 0, config, hooks));
+    losses.push(await trainStep({ model, optimizer: adam, batch, step, config, hooks }));
     tensors.push(tf.memory().numTensors);
   }
   const stats = demure.stats();

@@ -78,10 +78,10 @@ Deno.test("memory: tf.memory().numTensors does not grow over training steps (wit
       tf.mul(tf.mean(tf.square(states)), 0.1) as tf.Scalar,
   };
   const batches = trainingBatches(split, 0, { batchSize: 2, seed: 0, shuffle: true });
-  await trainStep(model, adam, batches[0], 0, 0, config, hooks); // creates the Adam moments
+  await trainStep({ model, optimizer: adam, batch: batches[0], step: 0, config, hooks }); // creates the Adam moments
   const before = tf.memory().numTensors;
   for (let step = 1; step <= 6; step++) {
-    await trainStep(model, adam, batches[step % 2], step, 0, config, hooks);
+    await trainStep({ model, optimizer: adam, batch: batches[step % 2], step, config, hooks });
   }
   assertEquals(tf.memory().numTensors, before);
   adam.dispose();
