@@ -461,7 +461,12 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
         valid: result.valid["NDCG@10"],
       }));
     },
-  ).sort((a, b) => a.parameter.localeCompare(b.parameter) || a.value - b.value);
+  ).sort((a, b) => a.parameter.localeCompare(b.parameter) || a.value - b.value)
+    // The reference cell gives a row for every parameter, and the sweep's cell at the reference's
+    // value is the same run again: one row each.
+    .filter((row, i, rows) =>
+      i === 0 || rows[i - 1].parameter !== row.parameter || rows[i - 1].value !== row.value
+    );
   const noiseCells = finishedOf(byKey, cellsOf(plan, "noise_level"));
   const noiseLevel = [...new Set(noiseCells.map((f) => f.cell.noiseFraction!))].sort().map(
     (noiseFraction) => {

@@ -1,4 +1,6 @@
 /**
+ * Tables of the committed results of record that a wrong pairing or a duplicate would spoil.
+ *
  * The ablation's paired tests compare the right cells: on the committed results of record, every
  * one-component system is tested against SASRec-MM (neither component) and Demure-SASRec (both),
  * and each mean difference is the difference of the two systems' mean test NDCG@10 in the ablation
@@ -9,14 +11,16 @@ import { planOfResults, runPlan } from "../../lib/experiments/run_plan.ts";
 import { summarise } from "../../lib/experiments/summary.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 
-Deno.test("ablation paired tests: one-component systems against neither and both", async () => {
-  const recordsDir = new URL(`../../${RECORDS_DIR.full}`, import.meta.url).pathname;
-  const outcome = await runPlan(planOfResults("full", recordsDir), {
+const recordsDir = new URL(`../../${RECORDS_DIR.full}`, import.meta.url).pathname;
+const summary = summarise(
+  await runPlan(planOfResults("full", recordsDir), {
     resultsDir: recordsDir,
     runPending: false,
     log: () => {},
-  });
-  const summary = summarise(outcome);
+  }),
+);
+
+Deno.test("ablation paired tests: one-component systems against neither and both", () => {
   let checked = 0;
   for (const [label, rows] of Object.entries(summary.ablation)) {
     const meanOf = (system: string) => rows.find((r) => r.system === system)?.test["NDCG@10"].mean;
@@ -39,4 +43,11 @@ Deno.test("ablation paired tests: one-component systems against neither and both
   }
   // The records hold both one-component systems on the synthetic data at least.
   assertEquals(checked >= 4, true, `only ${checked} ablation tests in the records`);
+});
+
+Deno.test("sensitivity: one row per (parameter, value), the reference value's included", () => {
+  const pairs = summary.sensitivity.map((row) => `${row.parameter}=${row.value}`);
+  assertEquals(pairs.length, new Set(pairs).size, pairs.join(", "));
+  // The records hold the synthetic rho sweep at 0.1 and at the reference's 0.3.
+  assertEquals(["rho=0.1", "rho=0.3"].every((p) => pairs.includes(p)), true, pairs.join(", "));
 });
