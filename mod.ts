@@ -3,7 +3,9 @@
  * in the order of the paper's pipeline: set-up, data, models, training, evaluation, attribution,
  * Demure, experiments, explanations, figures, and the notebook helpers. Each group also exports the
  * types that its functions and classes name (`deno doc --lint` requires the root to export every
- * type its symbols name).
+ * type its symbols name). A choice among named values is spelled out in the field of its
+ * configuration (`AttributionConfig.method`, `ModelConfig.backbone`, ...), its one home; the names
+ * of such unions (`AttributionMethod`, `BackboneKind`, ...) come from their folder's `mod.ts`.
  *
  * What it leaves out lives in the `mod.ts` of its own folder, which scripts, benchmarks and tests
  * import directly: the tfjs namespace `tf` and the backend's kernels (`lib/backend/mod.ts`); the
@@ -32,7 +34,6 @@
 export {
   type BackendChoice,
   type BackendConfig,
-  type BackendName,
   initBackend,
   type Scalar,
   type Tensor,
@@ -52,7 +53,6 @@ export type {
   InteractionDataset,
   LeaveOneOutSplit,
   ModalityFeatures,
-  ModalityKind,
   PlantedTruth,
   SequenceBatch,
 } from "./lib/data/mod.ts";
@@ -86,7 +86,6 @@ export {
 // of its parameters (layers hold typed handles; the names are the checkpoint format). The layers,
 // encoders and fusion themselves: lib/models/mod.ts, lib/encoders/mod.ts, lib/nn/mod.ts.
 export {
-  type BackboneKind,
   type ForwardOptions,
   type ForwardOutput,
   type Gru4RecConfig,
@@ -96,7 +95,7 @@ export {
   type SasRecConfig,
   SequentialRecommender,
 } from "./lib/models/mod.ts";
-export { type EncoderInput, type FusionConfig, type FusionKind } from "./lib/encoders/mod.ts";
+export { type EncoderInput, type FusionConfig } from "./lib/encoders/mod.ts";
 export {
   type DenseParameters,
   type NormParameters,
@@ -108,11 +107,7 @@ export {
 
 // The recommendation loss's configuration, a field of `TrainerConfig` (the losses themselves:
 // lib/losses/mod.ts).
-export {
-  type LossPositions,
-  type RecommendationLossConfig,
-  type RecommendationLossKind,
-} from "./lib/losses/mod.ts";
+export { type RecommendationLossConfig } from "./lib/losses/mod.ts";
 
 // Training: the loop, its configuration and hooks, progress (one step, Adam and the defaults:
 // lib/train/mod.ts).
@@ -122,7 +117,6 @@ export {
   type EpochProgress,
   type HookState,
   resolveTrainerConfig,
-  type StopReason,
   type TrainerConfig,
   type TrainerHooks,
   type TrainingResult,
@@ -136,7 +130,6 @@ export {
   type EvaluationConfig,
   type EvaluationProtocol,
   type EvaluationResult,
-  type EvaluationStage,
   formatProtocol,
   modelScorer,
   type PairedTestResult,
@@ -155,19 +148,13 @@ export {
   attributeBatch,
   type AttributedBatch,
   type AttributionConfig,
-  type AttributionMethod,
   type AttributionResult,
-  type AucScoreSource,
-  type IntegratedGradientsBaseline,
   type ModalityAggregate,
-  type NoiseGranularity,
   type NoiseSelection,
   type NoiseSetScore,
-  type NormalisationMethod,
   type PairShape,
   scoreAgainstTruth,
   type TruthScoreConfig,
-  type TruthScoreLevel,
 } from "./lib/attribution/mod.ts";
 
 // Demure: the objective as trainer hooks, and its contrastive views.
@@ -184,7 +171,6 @@ export {
   type DemureTraining,
   type DemureVariant,
   type DemureWarmupBy,
-  type EmptyPositionPolicy,
   noiseAttributionConfig,
   resolveDemureConfig,
 } from "./lib/demure/mod.ts";
@@ -200,7 +186,6 @@ export {
   type CellResult,
   cellsOf,
   type ColdStartBucket,
-  type DatasetFileFormat,
   datasetLabel,
   type DatasetPlan,
   type DatasetSpec,
@@ -210,7 +195,6 @@ export {
   type Diagnosis,
   diagnosisFigures,
   type Experiment,
-  type ExperimentMode,
   type ExperimentPlan,
   type FeatureFileSpec,
   type FileDatasetSpec,

@@ -40,7 +40,6 @@
 import { parseArgs } from "node:util";
 import {
   type CellResult,
-  type DatasetFileFormat,
   datasetLabel,
   type DatasetSpec,
   initBackend,
@@ -54,6 +53,7 @@ import {
   checkResultsPlan,
   compareWithRecord,
   DATASET_FILE_FORMATS,
+  type DatasetFileFormat,
   listCells,
   readmeTables,
   readSelected,

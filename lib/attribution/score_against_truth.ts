@@ -7,23 +7,21 @@ import { rocAuc } from "./roc_auc.ts";
 import type { AttributionResult } from "./types.ts";
 import { userModalityScores } from "./user_modality.ts";
 
-/** Which value ranks the units for the AUC. */
-export type AucScoreSource = "normalised" | "contributions";
-
-/**
- * What one scored unit is.
- * - `pair`: a valid (user, position, modality) pair, scored by its own value.
- * - `user_modality`: a (user, modality) with at least one valid position, scored by the mean over
- *   those positions; it counts as selected when more than half of its valid pairs are noise.
- */
-export type TruthScoreLevel = "pair" | "user_modality";
-
 /** Options of {@linkcode scoreAgainstTruth}. */
 export interface TruthScoreConfig {
-  /** Default `"normalised"` (per-user scale, comparable when pooled over users). */
-  scoreBy: AucScoreSource;
-  /** Default `"pair"`. */
-  level: TruthScoreLevel;
+  /**
+   * Which value ranks the units for the AUC. Default `"normalised"` (per-user scale, comparable
+   * when pooled over users).
+   */
+  scoreBy: "normalised" | "contributions";
+  /**
+   * What one scored unit is. Default `"pair"`.
+   * - `pair`: a valid (user, position, modality) pair, scored by its own value.
+   * - `user_modality`: a (user, modality) with at least one valid position, scored by the mean
+   *   over those positions; it counts as selected when more than half of its valid pairs are
+   *   noise.
+   */
+  level: "pair" | "user_modality";
   /**
    * Names along the result's modality axis (e.g. the model's `modalityNames`). When given, each
    * truth modality is found by name and result modalities without truth (such as `id`) are left
@@ -32,10 +30,16 @@ export interface TruthScoreConfig {
   resultModalityNames?: readonly string[];
 }
 
+/** Which value ranks the units for the AUC: {@linkcode TruthScoreConfig.scoreBy}. */
+export type AucScoreSource = TruthScoreConfig["scoreBy"];
+
+/** What one scored unit is: {@linkcode TruthScoreConfig.level}. */
+export type TruthScoreLevel = TruthScoreConfig["level"];
+
 /** Agreement of the noise sets with the planted truth, pooled over all scored units. */
 export interface NoiseSetScore {
   /** The level the units were scored at. */
-  level: TruthScoreLevel;
+  level: TruthScoreConfig["level"];
   /** |selected and truly noise| / |selected|; NaN when nothing was selected. */
   precision: number;
   /** |selected and truly noise| / |truly noise|; NaN when no unit is truly noise. */

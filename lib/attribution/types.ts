@@ -26,38 +26,6 @@ import { checkInteger, checkNumber, checkOneOf, type NumberRange } from "../util
 export type LossOfEmbeddings = (embeddings: Tensor4D, mask: Tensor3D) => Tensor1D;
 
 /**
- * How a contribution is measured. Every method follows one sign convention: higher = more
- * important to predicting the next item.
- * - `gradient_x_input`: `-g . e`, the first-order estimate of the loss rise when `e` is zeroed.
- * - `mask_gradient`: `-w . dL/dw`, the first-order estimate of the loss rise when the fusion mask
- *   drops the modality (occlusion's linearisation: it sees the masked mean renormalise, which
- *   `-g . e` does not).
- * - `gradient_norm`: `|g|_2`, sensitivity only (never negative; ignores the sign of the effect).
- * - `integrated_gradients`: `-(e - e0) . mean_alpha g(e0 + alpha (e - e0))`, path from a baseline;
- *   by completeness the contributions of a user sum to `L(baseline) - L(full)`.
- * - `occlusion`: `L(w[b,p,m] = 0) - L(full)`, the exact loss change of masking one modality.
- */
-export type AttributionMethod =
-  | "gradient_x_input"
-  | "mask_gradient"
-  | "gradient_norm"
-  | "integrated_gradients"
-  | "occlusion";
-
-/**
- * Baseline of integrated gradients.
- * - `zero_embedding`: the path scales `E` from 0 to `E` with the mask fixed (the baseline is "every
- *   modality embedding zero", the same removal that gradient x input linearises).
- * - `masked`: the path scales the fusion mask `w` from 0 to `w` with `E` fixed (the baseline is
- *   "every modality masked", the same removal that occlusion measures). Needs a fusion that is
- *   defined for fractional `w` close to 0.
- */
-export type IntegratedGradientsBaseline = "zero_embedding" | "masked";
-
-/** Per-user normalisation across the user's valid (position, modality) pairs. */
-export type NormalisationMethod = "zscore" | "rank";
-
-/**
  * Default noise fraction rho: the share of a user's valid pairs (or present modalities) taken as
  * noise. The one home of this default: {@linkcode DEFAULT_ATTRIBUTION_CONFIG}'s selection and
  * Demure's `rho` both read it; the allowed range is {@linkcode NOISE_FRACTION_RANGE}.
@@ -78,33 +46,73 @@ export type NoiseSelection =
   | { kind: "threshold"; threshold: number };
 
 /**
- * At which level the noise set is chosen.
- * - `pair`: individual (position, modality) pairs of a user (a modality can be noise at one
- *   history item and a point of interest at another).
- * - `user_modality`: whole modalities of a user, judged over all the items the user interacted
- *   with: the mean normalised contribution of modality m over the user's valid positions ranks the
- *   user's modalities, and a selected modality is noise at every valid position.
+ * Configuration of {@linkcode attributeModalities}; defaults in
+ * {@linkcode DEFAULT_ATTRIBUTION_CONFIG}.
+ * The allowed values of each choice are written in its field (one home; the names below, such as
+ * {@linkcode AttributionMethod}, read them from here).
  */
-export type NoiseGranularity = "pair" | "user_modality";
-
-/** Configuration of {@linkcode attributeModalities}; defaults in {@linkcode DEFAULT_ATTRIBUTION_CONFIG}. */
 export interface AttributionConfig {
-  /** Default `"gradient_x_input"`. */
-  method: AttributionMethod;
+  /**
+   * How a contribution is measured. Every method follows one sign convention: higher = more
+   * important to predicting the next item. Default `"gradient_x_input"`.
+   * - `gradient_x_input`: `-g . e`, the first-order estimate of the loss rise when `e` is zeroed.
+   * - `mask_gradient`: `-w . dL/dw`, the first-order estimate of the loss rise when the fusion
+   *   mask drops the modality (occlusion's linearisation: it sees the masked mean renormalise,
+   *   which `-g . e` does not).
+   * - `gradient_norm`: `|g|_2`, sensitivity only (never negative; ignores the sign of the effect).
+   * - `integrated_gradients`: `-(e - e0) . mean_alpha g(e0 + alpha (e - e0))`, path from a
+   *   baseline; by completeness the contributions of a user sum to `L(baseline) - L(full)`.
+   * - `occlusion`: `L(w[b,p,m] = 0) - L(full)`, the exact loss change of masking one modality.
+   */
+  method:
+    | "gradient_x_input"
+    | "mask_gradient"
+    | "gradient_norm"
+    | "integrated_gradients"
+    | "occlusion";
   /** Riemann steps (midpoint rule) of integrated gradients. Default 20. */
   integratedGradientsSteps: number;
-  /** Default `"zero_embedding"`. */
-  integratedGradientsBaseline: IntegratedGradientsBaseline;
-  /** Default `"zscore"`. */
-  normalisation: NormalisationMethod;
+  /**
+   * Baseline of integrated gradients. Default `"zero_embedding"`.
+   * - `zero_embedding`: the path scales `E` from 0 to `E` with the mask fixed (the baseline is
+   *   "every modality embedding zero", the same removal that gradient x input linearises).
+   * - `masked`: the path scales the fusion mask `w` from 0 to `w` with `E` fixed (the baseline is
+   *   "every modality masked", the same removal that occlusion measures). Needs a fusion that is
+   *   defined for fractional `w` close to 0.
+   */
+  integratedGradientsBaseline: "zero_embedding" | "masked";
+  /**
+   * Per-user normalisation across the user's valid (position, modality) pairs. Default
+   * `"zscore"`.
+   */
+  normalisation: "zscore" | "rank";
   /**
    * Default bottom fraction `rho` = {@linkcode DEFAULT_NOISE_FRACTION} (of the user's valid pairs,
    * or of the user's present modalities under `user_modality`, rounded down).
    */
   selection: NoiseSelection;
-  /** Default `"pair"`. */
-  granularity: NoiseGranularity;
+  /**
+   * At which level the noise set is chosen. Default `"pair"`.
+   * - `pair`: individual (position, modality) pairs of a user (a modality can be noise at one
+   *   history item and a point of interest at another).
+   * - `user_modality`: whole modalities of a user, judged over all the items the user interacted
+   *   with: the mean normalised contribution of modality m over the user's valid positions ranks
+   *   the user's modalities, and a selected modality is noise at every valid position.
+   */
+  granularity: "pair" | "user_modality";
 }
+
+/** How a contribution is measured: {@linkcode AttributionConfig.method}. */
+export type AttributionMethod = AttributionConfig["method"];
+
+/** Baseline of integrated gradients: {@linkcode AttributionConfig.integratedGradientsBaseline}. */
+export type IntegratedGradientsBaseline = AttributionConfig["integratedGradientsBaseline"];
+
+/** Per-user normalisation: {@linkcode AttributionConfig.normalisation}. */
+export type NormalisationMethod = AttributionConfig["normalisation"];
+
+/** At which level the noise set is chosen: {@linkcode AttributionConfig.granularity}. */
+export type NoiseGranularity = AttributionConfig["granularity"];
 
 /** The documented defaults. */
 export const DEFAULT_ATTRIBUTION_CONFIG: Readonly<AttributionConfig> = Object.freeze({
@@ -143,7 +151,7 @@ export function validateAttributionConfig(
   if (selection === undefined) return; // configs that derive it (Demure: from rho)
   checkOneOf(`${where}.selection.kind`, selection.kind, ["bottom_fraction", "threshold"]);
   if (selection.kind === "bottom_fraction") {
-    checkNumber(`${where}.selection.rho`, selection.rho, { min: 0, max: 1 });
+    checkNumber(`${where}.selection.rho`, selection.rho, NOISE_FRACTION_RANGE);
   } else {
     checkNumber(`${where}.selection.threshold`, selection.threshold);
   }
@@ -186,13 +194,13 @@ export interface AttributionResult {
   /** `[batch, position, modality]` of every pair array above. */
   shape: PairShape;
   /** The method that measured the contributions. */
-  method: AttributionMethod;
+  method: AttributionConfig["method"];
   /** The per-user normalisation applied. */
-  normalisation: NormalisationMethod;
+  normalisation: AttributionConfig["normalisation"];
   /** How the noise set was selected. */
   selection: NoiseSelection;
   /** The level the noise set was chosen at. */
-  granularity: NoiseGranularity;
+  granularity: AttributionConfig["granularity"];
   /** One entry per modality. */
   aggregateByModality: ModalityAggregate[];
 }

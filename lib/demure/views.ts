@@ -29,14 +29,17 @@ import type { PairShape } from "../attribution/types.ts";
 import { selectNoise } from "../attribution/select_noise.ts";
 import { createRng } from "../util/random.ts";
 
-/** What happens at a real position whose view would mask every present modality. */
-export type EmptyPositionPolicy = "keep_one" | "allow_empty";
-
 /** Configuration of {@linkcode buildContrastiveViews}. */
 export interface ContrastiveViewConfig {
-  /** Default `"keep_one"`. */
-  emptyPosition: EmptyPositionPolicy;
+  /**
+   * What happens at a real position whose view would mask every present modality. Default
+   * `"keep_one"`.
+   */
+  emptyPosition: "keep_one" | "allow_empty";
 }
+
+/** What a view does at a position it would empty: `ContrastiveViewConfig.emptyPosition`. */
+export type EmptyPositionPolicy = ContrastiveViewConfig["emptyPosition"];
 
 /** The documented defaults. */
 export const DEFAULT_CONTRASTIVE_VIEW_CONFIG: Readonly<ContrastiveViewConfig> = Object.freeze({

@@ -23,18 +23,18 @@ import {
 } from "../nn/parameter_store.ts";
 import { dense, layerNorm } from "../nn/layers.ts";
 
-/** How the masked modality vectors are combined. */
-export type FusionKind = "mean" | "sum" | "gated";
-
 /** Configuration of {@linkcode ModalityFusion}. */
 export interface FusionConfig {
-  /** Default "mean" (masked weighted mean). */
-  kind: FusionKind;
+  /** How the masked modality vectors are combined. Default "mean" (masked weighted mean). */
+  kind: "mean" | "sum" | "gated";
   /** Dense d->d after combining. Default false. */
   projection?: boolean;
   /** Layer norm after combining (and projecting). Default false: the encoders already normalise. */
   layerNorm?: boolean;
 }
+
+/** How the masked modality vectors are combined: {@linkcode FusionConfig.kind}. */
+export type FusionKind = FusionConfig["kind"];
 
 /** Defaults of {@linkcode FusionConfig}. */
 export const DEFAULT_FUSION_CONFIG: FusionConfig = {

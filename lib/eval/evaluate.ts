@@ -37,7 +37,7 @@ export const DEFAULT_EVAL_CHUNK_SIZE = 256;
 /** Configuration of {@linkcode evaluateRanking}. */
 export interface EvaluationConfig {
   /** Default "test". */
-  stage: EvaluationStage;
+  stage: EvaluationProtocol["stage"];
   /** Default [5, 10, 20]. */
   cutoffs?: readonly number[];
   /** Full ranking only: which items are candidates. Default {@linkcode DEFAULT_RANKING_PROTOCOL}. */

@@ -8,9 +8,6 @@
  * ```
  */
 
-/** Which split an evaluation ranks the targets of. */
-export type EvaluationStage = "valid" | "test";
-
 /**
  * The full-ranking protocol: which items compete with the target. One named choice, used by
  * validation (hence early stopping and model selection) and test alike, and printed on the card.
@@ -51,11 +48,14 @@ export interface EvaluationProtocol {
   ranking: string;
   /** The named full-ranking protocol (absent for sampled ranking and for older result files). */
   rankingProtocol?: RankingProtocol;
-  /** Which target was ranked: validation or test. */
-  stage: EvaluationStage;
+  /** Which split an evaluation ranks the targets of: validation or test. */
+  stage: "valid" | "test";
   /** Seed of the run that produced the model. */
   seed: number;
 }
+
+/** Which split an evaluation ranks the targets of: {@linkcode EvaluationProtocol.stage}. */
+export type EvaluationStage = EvaluationProtocol["stage"];
 
 /** The protocol as printable lines. */
 export function formatProtocol(protocol: EvaluationProtocol): string {

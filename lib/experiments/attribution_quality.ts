@@ -10,7 +10,11 @@
  * ```
  */
 import { type AttributedBatch, scoreAgainstTruth } from "../attribution/score_against_truth.ts";
-import { type AttributionMethod, DEFAULT_NOISE_FRACTION } from "../attribution/types.ts";
+import {
+  type AttributionConfig,
+  type AttributionMethod,
+  DEFAULT_NOISE_FRACTION,
+} from "../attribution/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import type { LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 import { withNextItemTargets } from "../attribution/sequence_loss.ts";
@@ -35,7 +39,7 @@ export const SCORED_NOISE_FRACTION: number = DEFAULT_NOISE_FRACTION;
 /** Agreement of one method's noise sets with the truth (bottom fraction {@linkcode SCORED_NOISE_FRACTION}). */
 export interface AttributionQuality {
   /** The attribution method scored. */
-  method: AttributionMethod;
+  method: AttributionConfig["method"];
   /** ROC-AUC of (user, position, modality) pairs: noise vs point of interest. */
   rocAuc: number;
   /** Precision of the selected noise pairs: the share that is truly noise. */

@@ -26,6 +26,7 @@ import {
   epochLine,
   estimatedCellSeconds,
   removeCellCheckpoints,
+  reuseSameRun,
   runPlannedCell,
   settingsOf,
   writeSelection,
@@ -183,7 +184,8 @@ export interface RunOneCellOptions {
 
 /**
  * Runs exactly one cell of `plan` into `resultsDir` under a claim, unless it is already stored
- * (then returns the stored result). Throws when another live process holds the cell, or when the
+ * (then returns the stored result) or is the same run as a stored cell (`sameAs`: that record is
+ * stored under this cell's key, nothing trains). Throws when another live process holds the cell, or when the
  * cell fails (its claim is released either way, and nothing is stored).
  */
 export async function runOneCell(
@@ -218,6 +220,11 @@ export async function runOneCell(
   try {
     const again = store.get<CellResult>(cell.key, settings);
     if (again) return { result: again, ranNow: false };
+    const reused = reuseSameRun(store, cell, settings);
+    if (reused) {
+      log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
+      return { result: reused, ranNow: false };
+    }
     const data = await prepareDataset(cell.dataset);
     log(`dataset ${data.label}\n${data.statistics}\n${data.split.protocol.join("\n")}`);
     log(`cell ${cell.key}`);

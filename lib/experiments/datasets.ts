@@ -24,9 +24,6 @@ import { readSequenceFile } from "../data/import/sequence_file.ts";
 import { generateSynthetic, type SyntheticConfig } from "../data/synthetic.ts";
 import type { InteractionDataset, LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 
-/** Formats of an imported dataset (see `docs/data.md`, "Bring your own data"). */
-export type DatasetFileFormat = "sequence" | "recbole";
-
 /** Every {@linkcode DatasetFileFormat}. */
 export const DATASET_FILE_FORMATS: readonly DatasetFileFormat[] = ["sequence", "recbole"];
 
@@ -48,13 +45,16 @@ export interface FileDatasetSpec {
    * when it exists); a path ending in `.inter` is read as its base.
    */
   path: string;
-  /** How `path` is read: `sequence` or `recbole`. */
-  format: DatasetFileFormat;
+  /** How `path` is read (see `docs/data.md`, "Bring your own data"). */
+  format: "sequence" | "recbole";
   /** Extra dense modalities, attached after reading. Default none. */
   features?: FeatureFileSpec[];
   /** Label in tables and result keys. Default the file name without its extension. */
   label?: string;
 }
+
+/** Formats of an imported dataset: {@linkcode FileDatasetSpec.format}. */
+export type DatasetFileFormat = FileDatasetSpec["format"];
 
 /** Which data an experiment runs on. */
 export type DatasetSpec =

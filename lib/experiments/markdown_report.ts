@@ -156,6 +156,16 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       markdownTable(["system", "seeds", ...TABLE_METRICS, "train time"], systemRows(rows)),
       "",
     );
+    const significance = summary.ablationSignificance[label] ?? [];
+    if (significance.length > 0) {
+      parts.push(
+        "Paired tests on per-user test NDCG@10 (averaged over seeds) of each one-component " +
+          "system against neither component (SASRec-MM) and both (Demure-SASRec):",
+        "",
+        ...significance.map((s) => `- ${significanceLine(s)}`),
+        "",
+      );
+    }
   }
   if (summary.designChoices.length > 0) {
     parts.push(

@@ -46,9 +46,6 @@ import {
 } from "./selection.ts";
 import { systemByName, type SystemName, SYSTEMS, type SystemSpec } from "./systems.ts";
 
-/** How big the grid is. */
-export type ExperimentMode = "quick" | "full";
-
 /**
  * The experiments of the paper a cell belongs to. A cell shared by several experiments (the
  * multi-modal SASRec of the main table, the ablation and the noise-level curve) carries each tag,
@@ -148,7 +145,7 @@ export interface DatasetPlan {
 /** The whole grid and the settings every neural cell shares. */
 export interface ExperimentPlan {
   /** How big the grid is. */
-  mode: ExperimentMode;
+  mode: "quick" | "full";
   /** Seeds of the synthetic main table (the plan's reference seeds). */
   seeds: number[];
   /** Model settings shared by every neural cell. */
@@ -181,6 +178,9 @@ export interface ExperimentPlan {
   /** Every cell, in run order. */
   cells: PlannedCell[];
 }
+
+/** How big the grid is: {@linkcode ExperimentPlan.mode}. */
+export type ExperimentMode = ExperimentPlan["mode"];
 
 const MAIN_SYSTEMS: SystemName[] = [
   "Pop",
@@ -408,7 +408,7 @@ export interface PlanOptions {
 
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
 export function planExperiments(
-  mode: ExperimentMode,
+  mode: ExperimentPlan["mode"],
   seeds?: number[],
   options: PlanOptions = {},
 ): ExperimentPlan {

@@ -180,6 +180,27 @@ export function settingsOf(_plan: ExperimentPlan, cell: PlannedCell): StoredCell
   };
 }
 
+/**
+ * When `cell` is the same run as a finished cell (`cell.sameAs`, identical settings), stores that
+ * record under `cell.key` and returns it; else undefined. Relabelled as the cell a fresh run would
+ * write, so that a reused cell and a rerun one are the same record. Both the plan runner and the
+ * one-cell command (what a batch scheduler runs) reuse through here: a rerun would cost a whole
+ * training, and under another BLAS thread count it would not even be the same numbers.
+ */
+export function reuseSameRun(
+  store: ResultStore,
+  cell: PlannedCell,
+  settings: StoredCellSettings,
+): CellResult | undefined {
+  const same = cell.sameAs ? store.get<CellResult>(cell.sameAs, settings) : undefined;
+  if (!same) return undefined;
+  return store.put(cell.key, settings, {
+    ...same,
+    system: cell.systemName,
+    protocol: { ...same.protocol, model: cell.systemName },
+  });
+}
+
 /** `plan` built again with other selected configurations (same mode, seeds and options). */
 export function replanWith(
   plan: ExperimentPlan,
@@ -480,15 +501,9 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     try {
       // Checked under the claim: another process may have finished the cell since this run began.
       if (store.get<CellResult>(cell.key, settings)) continue;
-      const same = cell.sameAs ? store.get<CellResult>(cell.sameAs, settings) : undefined;
-      if (same) {
-        // Relabelled as the cell a fresh run would write, so that a reused and a rerun cell (a
-        // Slurm task, say) are the same record.
-        result = store.put(cell.key, settings, {
-          ...same,
-          system: cell.systemName,
-          protocol: { ...same.protocol, model: cell.systemName },
-        });
+      const reused = reuseSameRun(store, cell, settings);
+      if (reused) {
+        result = reused;
         log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
         continue;
       }

@@ -48,6 +48,9 @@ const BASELINES = [
   "CL4SRec-MM",
 ];
 
+/** The ablation's systems with one of Demure's two components (the paper's ablations a and b). */
+const ONE_COMPONENT_SYSTEMS = ["AttributionOnly-SASRec", "ContrastiveOnly-SASRec"];
+
 /** A main-table row: the metrics plus how the system was configured and how its runs ended. */
 export interface MainRow extends SystemSummary {
   /** Where the system's configuration came from (defaults or the selection on validation). */
@@ -182,6 +185,11 @@ export interface ReproductionSummary {
   };
   /** Per dataset label: the ablation table's rows. */
   ablation: Record<string, SystemSummary[]>;
+  /**
+   * Per dataset label: paired tests of each one-component system (attribution only, contrastive
+   * only) against neither component (the multi-modal backbone) and against both (Demure).
+   */
+  ablationSignificance: Record<string, SignificanceResult[]>;
   /** Demure's design choices, each flipped once. */
   designChoices: DesignChoiceRow[];
   /** The sensitivity sweep: test and validation NDCG@10 per (parameter, value). */
@@ -376,6 +384,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
   const mainCells = finishedOf(byKey, cellsOf(plan, "main"));
   const main: ReproductionSummary["main"] = {};
   const ablation: ReproductionSummary["ablation"] = {};
+  const ablationSignificance: ReproductionSummary["ablationSignificance"] = {};
   const coldStart: ReproductionSummary["coldStart"] = {};
   const diagnosis: Diagnosis[] = [];
   const mainResults = mainCells.map((f) => f.result);
@@ -406,6 +415,11 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       };
     }
     ablation[label] = summariseSystems(ablationResults, label, plan.ablationSystems);
+    ablationSignificance[label] = ONE_COMPONENT_SYSTEMS.flatMap((system) =>
+      ["SASRec-MM", "Demure-SASRec"].map((reference) =>
+        comparePaired(ablationResults, label, system, reference)
+      )
+    ).filter((result): result is SignificanceResult => result !== undefined);
     const data = datasets.get(label);
     if (data) coldStart[label] = coldStartBuckets(mainResults, label, data.split, plan.mainSystems);
     const diagnosed = diagnosisOf(mainCells, label, coldStart[label]);
@@ -447,7 +461,12 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
         valid: result.valid["NDCG@10"],
       }));
     },
-  ).sort((a, b) => a.parameter.localeCompare(b.parameter) || a.value - b.value);
+  ).sort((a, b) => a.parameter.localeCompare(b.parameter) || a.value - b.value)
+    // The reference cell gives a row for every parameter, and the sweep's cell at the reference's
+    // value is the same run again: one row each.
+    .filter((row, i, rows) =>
+      i === 0 || rows[i - 1].parameter !== row.parameter || rows[i - 1].value !== row.value
+    );
   const noiseCells = finishedOf(byKey, cellsOf(plan, "noise_level"));
   const noiseLevel = [...new Set(noiseCells.map((f) => f.cell.noiseFraction!))].sort().map(
     (noiseFraction) => {
@@ -508,6 +527,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       minCap: Math.min(...plannedDatasets(plan).map(([, d]) => d.maxEpochs)),
     },
     ablation,
+    ablationSignificance,
     designChoices,
     sensitivity,
     noiseLevel,

@@ -11,7 +11,7 @@
 import { SettingError } from "../util/settings.ts";
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
 import type { DemureConfig } from "../demure/objective.ts";
-import type { BackboneKind } from "../models/sequential_recommender.ts";
+import type { ModelConfig } from "../models/sequential_recommender.ts";
 
 /** A system of the comparison. */
 export type SystemSpec =
@@ -20,7 +20,7 @@ export type SystemSpec =
   | {
     kind: "neural";
     description: string;
-    backbone: BackboneKind;
+    backbone: ModelConfig["backbone"];
     /** `id`: the learned item embedding only; `all`: every modality of the dataset, fused. */
     modalities: "id" | "all";
     /** CL4SRec-style random crop/mask/reorder views with InfoNCE. */

@@ -15,7 +15,7 @@
  */
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { withNextItemTargets } from "../attribution/sequence_loss.ts";
-import type { AttributionMethod } from "../attribution/types.ts";
+import type { AttributionConfig } from "../attribution/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import type { LeaveOneOutSplit } from "../data/types.ts";
 import { modelScorer } from "../eval/scorer.ts";
@@ -43,7 +43,7 @@ export interface ExplainOptions {
   /** How many users to explain: the first `users` of the test split (default 8). */
   users?: number;
   /** Attribution method (default `gradient_x_input`). */
-  method?: AttributionMethod;
+  method?: AttributionConfig["method"];
   /** Reasons kept per recommendation (default 3). */
   reasons?: number;
 }
@@ -55,7 +55,7 @@ export interface Explanations {
   /** The whole attribution, for tables, heatmaps and the aggregate by modality. */
   histories: AttributedHistories;
   /** The attribution method used. */
-  method: AttributionMethod;
+  method: AttributionConfig["method"];
 }
 
 /** Every item the user has interacted with before the test target (never recommended). */

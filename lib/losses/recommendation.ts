@@ -18,18 +18,19 @@ import { softmaxCrossEntropy } from "../backend/kernels/softmax_cross_entropy.ts
 import type { SequenceBatch } from "../data/types.ts";
 import { checkOneOf } from "../util/settings.ts";
 
-/** Which loss L_rec is. */
-export type RecommendationLossKind = "cross_entropy" | "bce";
-/** Which positions contribute to L_rec. */
-export type LossPositions = "all" | "last";
-
 /** Configuration of {@linkcode recommendationLoss}. */
 export interface RecommendationLossConfig {
-  /** Default "cross_entropy". */
-  kind: RecommendationLossKind;
-  /** Default "all". */
-  positions: LossPositions;
+  /** Which loss L_rec is. Default "cross_entropy". */
+  kind: "cross_entropy" | "bce";
+  /** Which positions contribute to L_rec. Default "all". */
+  positions: "all" | "last";
 }
+
+/** Which positions contribute to L_rec: {@linkcode RecommendationLossConfig.positions}. */
+export type LossPositions = RecommendationLossConfig["positions"];
+
+/** Which loss L_rec is: {@linkcode RecommendationLossConfig.kind}. */
+export type RecommendationLossKind = RecommendationLossConfig["kind"];
 
 /** Defaults of {@linkcode RecommendationLossConfig}. */
 export const DEFAULT_RECOMMENDATION_LOSS: RecommendationLossConfig = {

@@ -32,13 +32,10 @@ import { type GradientSink, tapGradient } from "../nn/gradient_tap.ts";
 import { DEFAULT_SASREC_CONFIG, SasRec, type SasRecConfig } from "./sasrec.ts";
 import { checkInteger, checkNumber, checkOneOf, SettingError } from "../util/settings.ts";
 
-/** Which sequence encoder turns fused item vectors into user states. */
-export type BackboneKind = "sasrec" | "gru4rec";
-
 /** Configuration of {@linkcode SequentialRecommender}: every field has a documented default. */
 export interface ModelConfig {
-  /** Default "sasrec". */
-  backbone: BackboneKind;
+  /** Which sequence encoder turns fused item vectors into user states. Default "sasrec". */
+  backbone: "sasrec" | "gru4rec";
   /** Embedding width d. Default 64. */
   dim: number;
   /** Longest history the model reads (positional table size). Default 50. */
@@ -55,6 +52,9 @@ export interface ModelConfig {
   seed: number;
 }
 
+/** Which sequence encoder turns item vectors into user states: {@linkcode ModelConfig.backbone}. */
+export type BackboneKind = ModelConfig["backbone"];
+
 /** The defaults of {@linkcode ModelConfig}. */
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   backbone: "sasrec",
@@ -69,7 +69,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
 /** A partial config whose nested objects may also be partial. */
 export interface ModelConfigInput {
   /** See {@linkcode ModelConfig.backbone}. */
-  backbone?: BackboneKind;
+  backbone?: ModelConfig["backbone"];
   /** See {@linkcode ModelConfig.dim}. */
   dim?: number;
   /** See {@linkcode ModelConfig.maxLength}. */

@@ -205,9 +205,6 @@ export interface TrainerHooks {
   };
 }
 
-/** Why a run ended. */
-export type StopReason = "max_epochs" | "patience" | "time_budget";
-
 /** The outcome of a run; the model holds the best weights afterwards. */
 export interface TrainingResult {
   /** Best validation NDCG@10 of the run. */
@@ -219,7 +216,7 @@ export interface TrainingResult {
   /** True when patience or the time budget ended the run before `maxEpochs`. */
   stoppedEarly: boolean;
   /** What ended the run. */
-  stoppedBy: StopReason;
+  stoppedBy: "max_epochs" | "patience" | "time_budget";
   /** Epoch the run resumed after (0 = fresh start). */
   resumedFromEpoch: number;
   /** Progress of every epoch. */
@@ -231,6 +228,9 @@ export interface TrainingResult {
   /** The resolved trainer configuration. */
   config: TrainerConfig;
 }
+
+/** Why a run ended: {@linkcode TrainingResult.stoppedBy}. */
+export type StopReason = TrainingResult["stoppedBy"];
 
 /** Thrown when the loss or the gradients stop being finite, or the loss explodes. */
 export class TrainingDivergedError extends Error {

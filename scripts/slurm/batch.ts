@@ -15,7 +15,7 @@
  * - CPUs: the training runs tfjs wasm on one thread; OpenBLAS matrix products use
  *   DEMURE_BLAS_THREADS = the task's CPUs. Default 2 (docs/scale.md).
  */
-import type { ExperimentMode } from "../../mod.ts";
+import type { ExperimentMode } from "../../lib/experiments/mod.ts";
 
 /**
  * Peak resident memory (MB) of the largest cell of each mode, measured with `/usr/bin/time -f %M`

@@ -25,7 +25,7 @@ import {
   taskResources,
 } from "./batch.ts";
 import { taskPermissions } from "../task_permissions.ts";
-import type { ExperimentMode } from "../../mod.ts";
+import type { ExperimentMode } from "../../lib/experiments/mod.ts";
 import { cellsDirectory, ResultStore } from "../../lib/experiments/mod.ts";
 
 /** A clear error for the user (printed without a stack). */

@@ -2,7 +2,13 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/ass
 import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import { bottomFractionCount, selectNoise } from "../../lib/attribution/select_noise.ts";
 import { aggregateByModality } from "../../lib/attribution/aggregate.ts";
-import type { PairShape } from "../../lib/attribution/types.ts";
+import {
+  DEFAULT_ATTRIBUTION_CONFIG,
+  DEFAULT_NOISE_FRACTION,
+  type PairShape,
+  validateAttributionConfig,
+} from "../../lib/attribution/types.ts";
+import { SettingError } from "../../lib/util/mod.ts";
 
 // [batch 2, position 2, modality 2]; user 1 has padding at position 0.
 const SHAPE: PairShape = [2, 2, 2];
@@ -99,4 +105,16 @@ Deno.test("aggregate by modality averages valid pairs only", () => {
     meanNormalised: 4,
     noiseRate: 1 / 3,
   });
+});
+
+Deno.test("the attribution config's rho has the one range of a noise fraction, (0, 1)", () => {
+  const at = (rho: number) => () =>
+    validateAttributionConfig({
+      ...DEFAULT_ATTRIBUTION_CONFIG,
+      selection: { kind: "bottom_fraction", rho },
+    });
+  for (const rho of [0, 1]) {
+    assertThrows(at(rho), SettingError, "AttributionConfig.selection.rho");
+  }
+  at(DEFAULT_NOISE_FRACTION)();
 });

@@ -10,7 +10,7 @@ import {
 } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory } from "../../lib/experiments/run_plan.ts";
+import { cellsDirectory, settingsOf } from "../../lib/experiments/run_plan.ts";
 
 await initBackend({ verbose: false });
 
@@ -77,6 +77,23 @@ Deno.test("runOneCell stores exactly one cell, then resumes it instead of rerunn
   assertEquals(second.ranNow, false);
   assertEquals(second.result.test, first.result.test);
   assertEquals(JSON.parse(Deno.readTextFileSync(planFilePath(resultsDir))).mode, "quick");
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
+Deno.test("runOneCell reuses the record of the run a cell is the same as (sameAs), training nothing", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) => c.system.kind === "item_knn")!;
+  const twin = { ...cell, key: `${cell.key}/twin`, systemName: "ItemKNN twin", sameAs: cell.key };
+  const resultsDir = Deno.makeTempDirSync();
+  const lines: string[] = [];
+  const first = await runOneCell(plan, cell, { resultsDir, log: () => {} });
+  const reused = await runOneCell(plan, twin, { resultsDir, log: (line) => lines.push(line) });
+  assertEquals(reused.ranNow, false);
+  assertEquals(reused.result.test, first.result.test);
+  assertEquals(reused.result.system, "ItemKNN twin");
+  assertStringIncludes(lines.join("\n"), "(reused)");
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  assertEquals(store.get(twin.key, settingsOf(plan, twin)), reused.result);
   Deno.removeSync(resultsDir, { recursive: true });
 });
 

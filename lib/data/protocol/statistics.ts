@@ -1,12 +1,12 @@
 /** Dataset statistics printed next to every result (users, items, density, lengths, coverage). */
-import type { InteractionDataset, ModalityKind } from "../types.ts";
+import type { InteractionDataset, ModalityFeatures } from "../types.ts";
 
 /** Coverage of one modality: the share of items that have it. */
 export interface ModalityCoverage {
   /** Modality name. */
   name: string;
   /** Modality kind. */
-  kind: ModalityKind;
+  kind: ModalityFeatures["kind"];
   /** Feature width. */
   dim: number;
   /** Items with `present = 1`. */
