@@ -25,7 +25,7 @@ import { modelScorer, type Scorer } from "../eval/scorer.ts";
 import { describeLoss } from "../losses/recommendation.ts";
 import { type ModelConfigInput, SequentialRecommender } from "../models/sequential_recommender.ts";
 import { type EpochProgress, printProgress } from "../train/progress.ts";
-import type { TrainerConfig, TrainerHooks } from "../train/config.ts";
+import type { TrainerConfig, TrainerHooks, TrainingResult } from "../train/config.ts";
 import { trainModel } from "../train/trainer.ts";
 import type { PreparedDataset } from "./datasets.ts";
 import { type AttributionQuality, attributionQuality } from "./attribution_quality.ts";
@@ -193,7 +193,7 @@ export async function runCell(
   const started = performance.now();
   let scorer: Scorer;
   let model: SequentialRecommender | undefined;
-  let training: Awaited<ReturnType<typeof trainModel>> | undefined;
+  let training: TrainingResult | undefined;
   let demureStats: DemureStats | undefined;
   let loss = "none";
   const noiseRateByEpoch: Record<string, number>[] = [];
