@@ -175,15 +175,16 @@ export {
   resolveDemureConfig,
 } from "./lib/demure/mod.ts";
 
-// Experiments: the systems, the plan, preparing datasets, running the plan, the analyses. The
-// record keeping of the reproduction (result store, claims, selection files, verification, README
-// tables, the report): lib/experiments/mod.ts. `Cl4SRecConfig` is a field of a system (the
-// baselines themselves: lib/baselines/mod.ts).
+// Experiments: the systems, the plan, preparing datasets, running one cell or the whole plan, the
+// analyses. The record keeping of the reproduction (result store, claims, selection files,
+// verification, README tables, the report): lib/experiments/mod.ts. `Cl4SRecConfig` is a field of
+// a system (the baselines themselves: lib/baselines/mod.ts).
 export {
   type AttributionQuality,
   type AttributionSummary,
   type CellEnvironment,
   type CellResult,
+  type CellSettings,
   cellsOf,
   type ColdStartBucket,
   datasetLabel,
@@ -210,6 +211,7 @@ export {
   prepareDataset,
   type PreparedDataset,
   type ReproductionSummary,
+  runCell,
   type RunCurves,
   runPlan,
   type RunPlanOptions,

@@ -15,11 +15,12 @@ import {
   initBackend,
   type ModelConfigInput,
   prepareDataset,
+  runCell,
   type SystemSpec,
   type TrainerConfig,
 } from "../mod.ts";
 import { writeFilesAtomically } from "../lib/data/mod.ts";
-import { compareWithRecord, runCell } from "../lib/experiments/mod.ts";
+import { compareWithRecord } from "../lib/experiments/mod.ts";
 
 const write = Deno.args.includes("--write");
 const path = Deno.args.find((arg) => arg !== "--write");
