@@ -11,8 +11,12 @@
  * ROC-AUC, each user's most recent window; `_cached_mask_auc.ts`), next to the trained model's
  * post-hoc attribution (`attributionQuality`, gradient x input: the README's 0.990 column).
  *
+ * `--variants=` picks the runs (default `separate_pass,training_pass`);
+ * `training_pass_without_dropout` runs the training pass on a copy of the model with SASRec's
+ * dropout at 0 (same weights), to see how much of a gap the training-mode dropout explains.
+ *
  * Prints one JSON line. Run: `DEMURE_BLAS_THREADS=1 deno run -A
- * bench/demure_attribution_source_auc.ts [--epochs=15] [--seed=0]`
+ * bench/demure_attribution_source_auc.ts [--epochs=15] [--seed=0] [--variants=...]`
  */
 import { initBackend } from "../lib/backend/init_backend.ts";
 import { trainingBatches } from "../lib/data/protocol/batcher.ts";
@@ -44,19 +48,19 @@ if (import.meta.main) {
   const data = await prepareDataset(dataset);
   if (!data.truth) throw new Error("the synthetic benchmark has no planted truth");
   const truth = data.truth;
-  const { model } = buildCellModel(data, system, {
+  const { model: trained } = buildCellModel(data, system, {
     seed,
     ...(settings.model ? { model: settings.model } : {}),
   });
   const started = performance.now();
   const plain = await trainModel(
-    model,
+    trained,
     data.split,
     { ...settings.training, seed, maxEpochs: epochs, patience: epochs, evalEvery: epochs },
     { onProgress: (p) => console.error(`plain epoch ${p.epoch}: loss ${p.loss.toFixed(4)}`) },
   );
-  const [posthoc] = await attributionQuality(model, data.split, truth, ["gradient_x_input"]);
-  const weights = model.parameters.snapshot();
+  const [posthoc] = await attributionQuality(trained, data.split, truth, ["gradient_x_input"]);
+  const weights = trained.parameters.snapshot();
   const config = resolveTrainerConfig({ ...settings.training, seed });
   const batches = trainingBatches(data.split, epochs, {
     batchSize: config.batchSize,
@@ -70,7 +74,20 @@ if (import.meta.main) {
     validNdcg10AfterPlain: plain.bestValidation,
     posthocUserModalityRocAuc: posthoc.userModalityRocAuc,
   };
-  for (const source of ["separate_pass", "training_pass"] as DemureAttributionSource[]) {
+  // `training_pass_without_dropout`: the training pass on a copy of the model with SASRec's
+  // dropout at 0 (same weights): how much of a gap to the separate pass the dropout explains.
+  const variants = arg("variants", "separate_pass,training_pass").split(",");
+  for (const variant of variants) {
+    const withoutDropout = variant === "training_pass_without_dropout";
+    const source: DemureAttributionSource = variant === "separate_pass"
+      ? "separate_pass"
+      : "training_pass";
+    const model = withoutDropout
+      ? buildCellModel(data, system, {
+        seed,
+        model: { ...settings.model, sasrec: { ...settings.model?.sasrec, dropout: 0 } },
+      }).model
+      : trained;
     model.parameters.assign(weights);
     const demure = demureHooks(model, {
       ...system.demure,
@@ -85,14 +102,15 @@ if (import.meta.main) {
     }
     const state = demure.hooks.checkpointState!.save();
     const attribution = noiseAttributionConfig(demure.config);
-    line[source] = {
+    line[variant] = {
       masks: cachedMaskAuc(state, truth, model.modalityNames, attribution),
       masksFirst256: cachedMaskAuc(state, truth, model.modalityNames, attribution, 256),
       stats: { attributed: demure.stats().attributed, captured: demure.stats().captured },
     };
     optimizer.dispose();
+    if (model !== trained) model.dispose();
   }
   line.seconds = Math.round((performance.now() - started) / 1000);
   console.log(JSON.stringify(line));
-  model.dispose();
+  trained.dispose();
 }
