@@ -11,6 +11,8 @@
  * ROC-AUC, each user's most recent window; `_cached_mask_auc.ts`), next to the trained model's
  * post-hoc attribution (`attributionQuality`, gradient x input: the README's 0.990 column).
  *
+ * `--routeEpochs=N` runs N Demure epochs instead of one (each window's mask then comes from N
+ * visits), `--smoothing=w` sets the training pass's `trainingPassSmoothing`.
  * `--variants=` picks the runs (default `separate_pass,training_pass`);
  * `training_pass_without_dropout` runs the training pass on a copy of the model with SASRec's
  * dropout at 0 (same weights), to see how much of a gap the training-mode dropout explains.
@@ -62,15 +64,20 @@ if (import.meta.main) {
   const [posthoc] = await attributionQuality(trained, data.split, truth, ["gradient_x_input"]);
   const weights = trained.parameters.snapshot();
   const config = resolveTrainerConfig({ ...settings.training, seed });
-  const batches = trainingBatches(data.split, epochs, {
-    batchSize: config.batchSize,
-    seed: config.seed,
-    shuffle: true,
-    windows: config.windows,
-  });
+  const routeEpochs = Number(arg("routeEpochs", "1"));
+  const smoothing = Number(arg("smoothing", "1"));
+  const batchesOf = (epoch: number) =>
+    trainingBatches(data.split, epoch, {
+      batchSize: config.batchSize,
+      seed: config.seed,
+      shuffle: true,
+      windows: config.windows,
+    });
   const line: Record<string, unknown> = {
     seed,
     plainEpochs: epochs,
+    routeEpochs,
+    trainingPassSmoothing: smoothing,
     validNdcg10AfterPlain: plain.bestValidation,
     posthocUserModalityRocAuc: posthoc.userModalityRocAuc,
   };
@@ -95,10 +102,14 @@ if (import.meta.main) {
       warmupSteps: 0,
       everySteps: 1,
       attributionSource: source,
+      ...(source === "training_pass" ? { trainingPassSmoothing: smoothing } : {}),
     });
     const optimizer = new Adam(config.optimizer);
-    for (const [k, batch] of batches.entries()) {
-      await trainStep({ model, optimizer, batch, step: k, config, hooks: demure.hooks });
+    let step = 0;
+    for (let e = 0; e < routeEpochs; e++) {
+      for (const batch of batchesOf(epochs + e)) {
+        await trainStep({ model, optimizer, batch, step: step++, config, hooks: demure.hooks });
+      }
     }
     const state = demure.hooks.checkpointState!.save();
     const attribution = noiseAttributionConfig(demure.config);

@@ -30,7 +30,9 @@
  *   being the recommendation pass (so that L_cl's gradient does not reach the tapped E: 3B rows
  *   instead of 2B). A window's first visit after the warm-up (no mask yet) is attributed by the
  *   separate pass once, so that every post-warm-up step has its contrastive term as in the
- *   default. Needs `variant: "full"`, `denoiseInput: false` (L_rec must read the full history:
+ *   default. With `trainingPassSmoothing` w < 1 a window's mask is selected from an exponential
+ *   average of its captured visits (weight w on the newest), which damps dropout's noise. Needs
+ *   `variant: "full"`, `denoiseInput: false` (L_rec must read the full history:
  *   under a denoised L_rec the gradient at masked pairs is zero) and a gradient method
  *   (`gradient_x_input`, `gradient_norm`); other combinations are refused with a `SettingError`.
  *
@@ -152,6 +154,13 @@ export interface DemureConfig {
    * full, `denoiseInput` false and a gradient attribution method). See the module documentation.
    */
   attributionSource: DemureAttributionSource;
+  /**
+   * `attributionSource: "training_pass"` only: weight of the newest visit in an exponential
+   * moving average of a window's normalised contributions over its visits (the mask is selected
+   * from the average). In (0, 1]; default 1 (the newest visit alone). Averaging damps the noise
+   * that training-mode dropout puts into one visit's gradient.
+   */
+  trainingPassSmoothing: number;
 }
 
 /** The documented defaults. */
@@ -174,6 +183,7 @@ export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
   noiseViewAsNegative: true,
   denoiseInput: true,
   attributionSource: "separate_pass",
+  trainingPassSmoothing: 1,
 });
 
 /** Counters of a Demure run. */
@@ -242,6 +252,10 @@ export function validateDemureConfig(config: DemureConfig): void {
     config.attributionSource,
     DEMURE_ATTRIBUTION_SOURCES,
   );
+  checkNumber("DemureConfig.trainingPassSmoothing", config.trainingPassSmoothing, {
+    above: 0,
+    max: 1,
+  });
   if (config.attributionSource === "training_pass") validateTrainingPassSource(config);
 }
 
@@ -403,12 +417,16 @@ export function demureHooks(
   let random = 0;
   let captured = 0;
   // The step's contributions from dL_rec/dE, kept in the backward pass, read in afterStep.
-  let pending: { step: number; batch: SequenceBatch; contributions: tf.Tensor3D } | undefined;
+  let pending:
+    | { step: number; batch: SequenceBatch; contributions: tf.Tensor3D; first: boolean }
+    | undefined;
   const noiseCount = new Float64Array(modalities);
   const validCount = new Float64Array(modalities);
   let current:
     | { step: number; views: ContrastiveViews; denoisedInput: boolean; batch: SequenceBatch }
     | undefined;
+  // The current step's mask was attributed apart (a first visit): its capture is not averaged in.
+  let attributedApart = false;
   // Warm-up by epochs or plateau: the trainer's progress ends it (the step schedule is then off).
   let warmupEndedAfterEpoch: number | undefined;
   let epochsWithoutGain = 0;
@@ -449,6 +467,7 @@ export function demureHooks(
       const fresh = cache.needsRefresh(step, keys, batch.items)
         ? await attribute(batch)
         : undefined;
+      attributedApart = fresh !== undefined;
       noise = cache.noiseMaskFor(step, keys, batch.items, () => fresh!);
     }
     if (noise === undefined) return undefined;
@@ -539,6 +558,7 @@ export function demureHooks(
       step,
       batch: current.batch,
       contributions: tf.keep(contributionsOfGradient(gradient, embeddings, method)),
+      first: attributedApart,
     };
   };
 
@@ -557,8 +577,19 @@ export function demureHooks(
       const validMask = validMaskOf(model, batch);
       zeroInvalidContributions(contributions, validMask, attributionConfig.method);
       const shape: PairShape = [batch.batchSize, batch.length, modalities];
-      const result = attributionOfContributions(contributions, validMask, shape, attributionConfig);
-      cache.store(step, historyKeys(batch), batch.items, {
+      const keys = historyKeys(batch);
+      let result = attributionOfContributions(contributions, validMask, shape, attributionConfig);
+      const weight = config.trainingPassSmoothing;
+      if (weight < 1 && !kept.first) {
+        // The average runs over captured visits: a first visit's capture replaces the mask
+        // attributed apart (a placeholder), later ones are averaged with the stored scores.
+        const previous = cache.lookup(keys, batch.items).scores;
+        const blended = result.normalised.map((z, i) =>
+          validMask[i] ? weight * z + (1 - weight) * previous[i] : 0
+        );
+        result = attributionOfContributions(blended, validMask, shape, attributionConfig);
+      }
+      cache.store(step, keys, batch.items, {
         noiseMask: result.noiseMask,
         scores: result.normalised,
       });

@@ -9,6 +9,7 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import { type DemureConfig, demureHooks, resolveDemureConfig } from "../../lib/demure/objective.ts";
 import { attributionOfContributions } from "../../lib/attribution/attribute.ts";
+import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import { validPairs } from "../../lib/attribution/_pairs.ts";
 import { recommendationLoss } from "../../lib/losses/recommendation.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
@@ -241,4 +242,49 @@ Deno.test("training pass: tensor count flat, deterministic, checkpoint round tri
     run.adam.dispose();
     run.model.dispose();
   }
+});
+
+Deno.test("trainingPassSmoothing: range checked; later visits average the stored scores", async () => {
+  for (const trainingPassSmoothing of [0, 1.5]) {
+    const error = refusal({
+      attributionSource: "training_pass",
+      denoiseInput: false,
+      trainingPassSmoothing,
+    });
+    assertEquals(error.setting, "DemureConfig.trainingPassSmoothing");
+  }
+  // Same model, same batch: A keeps the newest visit, B averages with weight 0.5. Their first
+  // visit (step 1) replaces the separately attributed mask in both, so both train alike up to the
+  // update of step 2, and at step 2 both capture the same contributions.
+  const scoresAfter = async (smoothing: number) => {
+    const model = newModel();
+    const adam = new Adam();
+    const demure = demureHooks(model, { ...TRAINING_PASS, trainingPassSmoothing: smoothing });
+    const saved: Float32Array[] = [];
+    for (let step = 0; step < 3; step++) {
+      await trainStep({
+        model,
+        optimizer: adam,
+        batch,
+        step,
+        config: trainer,
+        hooks: demure.hooks,
+      });
+      if (step > 0) saved.push(cached(demure.hooks.checkpointState!.save).scores);
+    }
+    adam.dispose();
+    model.dispose();
+    return saved;
+  };
+  const [newestAfter1, newestAfter2] = await scoresAfter(1);
+  const [averagedAfter1, averagedAfter2] = await scoresAfter(0.5);
+  assertEquals(averagedAfter1, newestAfter1, "a first visit's capture is not averaged");
+  const valid = Uint8Array.from(newestAfter1, (z) => Number.isNaN(z) ? 0 : 1);
+  const blend = newestAfter2.map((z, i) => valid[i] ? 0.5 * z + 0.5 * newestAfter1[i] : 0);
+  const shape = [batch.batchSize, batch.length, 3] as [number, number, number];
+  const expected = normaliseContributions(blend, valid, shape, "zscore");
+  assert(expected.some((z, i) => valid[i] && Math.abs(z - newestAfter2[i]) > 1e-3), "differs");
+  expected.forEach((z, i) => {
+    if (valid[i]) assertAlmostEquals(averagedAfter2[i], z, 1e-4, `score ${i}`);
+  });
 });
