@@ -98,6 +98,7 @@ export {
 export { type EncoderInput, type FusionConfig } from "./lib/encoders/mod.ts";
 export {
   type DenseParameters,
+  type GradientSink,
   type NormParameters,
   type PackedRows,
   ParameterStore,
@@ -163,14 +164,10 @@ export {
   type ContrastiveViewConfig,
   type ContrastiveViewOptions,
   type ContrastiveViews,
-  type DemureAttributionConfig,
-  type DemureAttributionSource,
   type DemureConfig,
   demureHooks,
   type DemureStats,
   type DemureTraining,
-  type DemureVariant,
-  type DemureWarmupBy,
   noiseAttributionConfig,
   resolveDemureConfig,
 } from "./lib/demure/mod.ts";

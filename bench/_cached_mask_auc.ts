@@ -9,12 +9,14 @@ import {
   attributionOfContributions,
   scoreAgainstTruth,
 } from "../lib/attribution/mod.ts";
-import type { noiseAttributionConfig } from "../lib/demure/objective.ts";
-import type { DatasetSpec } from "../lib/experiments/datasets.ts";
-import type { CellSettings } from "../lib/experiments/run_cell.ts";
-import type { SystemSpec } from "../lib/experiments/systems.ts";
-import type { HookState } from "../lib/train/config.ts";
-import type { PlantedTruth } from "../lib/data/types.ts";
+import type {
+  CellSettings,
+  DatasetSpec,
+  HookState,
+  noiseAttributionConfig,
+  PlantedTruth,
+  SystemSpec,
+} from "../mod.ts";
 
 /** Windows per user in Demure's cache keys (`MAX_WINDOWS_PER_USER` in `lib/demure/objective.ts`). */
 const WINDOWS_PER_USER = 1024;

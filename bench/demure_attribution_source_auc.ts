@@ -20,20 +20,18 @@
  * Prints one JSON line. Run: `DEMURE_BLAS_THREADS=1 deno run -A
  * bench/demure_attribution_source_auc.ts [--epochs=15] [--seed=0] [--variants=...]`
  */
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { trainingBatches } from "../lib/data/protocol/batcher.ts";
 import {
-  type DemureAttributionSource,
   demureHooks,
+  initBackend,
   noiseAttributionConfig,
-} from "../lib/demure/objective.ts";
-import { attributionQuality } from "../lib/experiments/attribution_quality.ts";
-import { prepareDataset } from "../lib/experiments/datasets.ts";
-import { buildCellModel } from "../lib/experiments/run_cell.ts";
-import { Adam } from "../lib/train/adam.ts";
-import { resolveTrainerConfig } from "../lib/train/config.ts";
-import { trainStep } from "../lib/train/step.ts";
-import { trainModel } from "../lib/train/trainer.ts";
+  prepareDataset,
+  resolveTrainerConfig,
+  trainingBatches,
+  trainModel,
+} from "../mod.ts";
+import type { DemureAttributionSource } from "../lib/demure/mod.ts";
+import { attributionQuality, buildCellModel } from "../lib/experiments/mod.ts";
+import { Adam, trainStep } from "../lib/train/mod.ts";
 import { cachedMaskAuc, type RecordedCell } from "./_cached_mask_auc.ts";
 
 const arg = (name: string, fallback: string) =>

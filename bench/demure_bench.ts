@@ -20,7 +20,6 @@
  * Run: `deno run -A bench/demure_bench.ts [--epochs=6] [--warmup-steps=30]` (`DEMURE_BLAS_THREADS` sets BLAS threads).
  */
 import {
-  type DemureAttributionSource,
   type DemureConfig,
   demureHooks,
   type EpochProgress,
@@ -30,6 +29,7 @@ import {
   SequentialRecommender,
   trainModel,
 } from "../mod.ts";
+import type { DemureAttributionSource } from "../lib/demure/mod.ts";
 
 /** Median of `values` (NaN when empty). */
 export function median(values: readonly number[]): number {

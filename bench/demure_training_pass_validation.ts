@@ -14,17 +14,19 @@
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/demure_training_pass_validation.ts
  * --dataset=Synthetic --source=training_pass --seeds=0,1,2`
  */
-import { type DemureAttributionSource, noiseAttributionConfig } from "../lib/demure/objective.ts";
-import { initBackend } from "../lib/backend/init_backend.ts";
-import { evaluateRanking } from "../lib/eval/evaluate.ts";
-import { DEFAULT_RANKING_PROTOCOL } from "../lib/eval/protocol.ts";
-import { modelScorer } from "../lib/eval/scorer.ts";
-import { describeLoss } from "../lib/losses/recommendation.ts";
-import { attributionQuality } from "../lib/experiments/attribution_quality.ts";
-import { prepareDataset } from "../lib/experiments/datasets.ts";
-import { buildCellModel } from "../lib/experiments/run_cell.ts";
-import type { SystemSpec } from "../lib/experiments/systems.ts";
-import { trainModel } from "../lib/train/trainer.ts";
+import {
+  evaluateRanking,
+  initBackend,
+  modelScorer,
+  noiseAttributionConfig,
+  prepareDataset,
+  type SystemSpec,
+  trainModel,
+} from "../mod.ts";
+import type { DemureAttributionSource } from "../lib/demure/mod.ts";
+import { DEFAULT_RANKING_PROTOCOL } from "../lib/eval/mod.ts";
+import { describeLoss } from "../lib/losses/mod.ts";
+import { attributionQuality, buildCellModel } from "../lib/experiments/mod.ts";
 import { cachedMaskAuc, type RecordedCell } from "./_cached_mask_auc.ts";
 
 const arg = (name: string, fallback: string) =>

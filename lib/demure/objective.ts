@@ -81,38 +81,13 @@ import { type BatchNoiseMask, NoiseMaskCache, type NoiseMaskSchedule } from "./n
 import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
 
 /**
- * The attribution settings Demure takes: everything of {@linkcode AttributionConfig} except the
- * noise selection, which Demure derives from its `rho`.
+ * Configuration of {@linkcode demureHooks}; defaults in {@linkcode DEFAULT_DEMURE_CONFIG}. The
+ * allowed values of each choice are written in its field (one home; {@linkcode DemureVariant},
+ * {@linkcode DemureWarmupBy} and {@linkcode DemureAttributionSource} read them from here).
  */
-export type DemureAttributionConfig = Omit<AttributionConfig, "selection">;
-
-/** Which parts of Demure are on. */
-export type DemureVariant = "full" | "attribution_only" | "contrastive_only";
-
-/** Where the contributions behind the noise masks come from (see the module documentation). */
-export type DemureAttributionSource = "separate_pass" | "training_pass";
-
-/** The values of {@linkcode DemureAttributionSource}. */
-export const DEMURE_ATTRIBUTION_SOURCES: readonly DemureAttributionSource[] = [
-  "separate_pass",
-  "training_pass",
-];
-
-/**
- * What ends the warm-up of plain training:
- * - `steps`: `warmupSteps` training steps (a fixed count: on a larger dataset it is a smaller part
- *   of an epoch, so it does not scale with the data);
- * - `epochs`: `warmupEpochs` passes over the training data (scales with the data);
- * - `plateau`: validation NDCG@10 has not improved for `warmupEpochs` evaluations in a row (the
- *   plain model has converged; scales with how fast the model learns). Needs the trainer's
- *   progress: pass {@linkcode DemureTraining.onEpochEnd} on to the trainer's `onProgress`.
- */
-export type DemureWarmupBy = "steps" | "epochs" | "plateau";
-
-/** Configuration of {@linkcode demureHooks}; defaults in {@linkcode DEFAULT_DEMURE_CONFIG}. */
 export interface DemureConfig {
-  /** Default `"full"`. */
-  variant: DemureVariant;
+  /** Which parts of Demure are on. Default `"full"`. */
+  variant: "full" | "attribution_only" | "contrastive_only";
   /** Weight of the contrastive loss. Default 0.1. */
   lambda: number;
   /** InfoNCE temperature. Default 0.2. */
@@ -124,8 +99,16 @@ export interface DemureConfig {
    * noise selection is derived from it ({@linkcode noiseAttributionConfig}).
    */
   rho: number;
-  /** What ends the warm-up (see {@linkcode DemureWarmupBy}). Default `"steps"`. */
-  warmupBy: DemureWarmupBy;
+  /**
+   * What ends the warm-up of plain training. Default `"steps"`.
+   * - `steps`: `warmupSteps` training steps (a fixed count: on a larger dataset it is a smaller
+   *   part of an epoch, so it does not scale with the data);
+   * - `epochs`: `warmupEpochs` passes over the training data (scales with the data);
+   * - `plateau`: validation NDCG@10 has not improved for `warmupEpochs` evaluations in a row (the
+   *   plain model has converged; scales with how fast the model learns). Needs the trainer's
+   *   progress: pass {@linkcode DemureTraining.onEpochEnd} on to the trainer's `onProgress`.
+   */
+  warmupBy: "steps" | "epochs" | "plateau";
   /** `warmupBy: "steps"`: plain training steps before the first noise mask. Default 30. */
   warmupSteps: number;
   /**
@@ -136,11 +119,12 @@ export interface DemureConfig {
   /** A user's noise mask is recomputed once it is this many steps old. Default 10. */
   everySteps: number;
   /**
-   * How contributions are measured and normalised, and at which granularity the noise is chosen
-   * (the selection itself is the bottom fraction `rho`). Default: gradient x input, z-score, noise
-   * chosen per (user, modality) over the whole history.
+   * How contributions are measured and normalised, and at which granularity the noise is chosen:
+   * everything of {@linkcode AttributionConfig} except the noise selection, which Demure derives
+   * from its `rho`. Default: gradient x input, z-score, noise chosen per (user, modality) over the
+   * whole history.
    */
-  attribution: DemureAttributionConfig;
+  attribution: Omit<AttributionConfig, "selection">;
   /** Use the noise-only view as an explicit negative besides the in-batch ones. Default true. */
   noiseViewAsNegative: boolean;
   /**
@@ -149,11 +133,12 @@ export interface DemureConfig {
    */
   denoiseInput: boolean;
   /**
-   * Where the contributions come from: `"separate_pass"` (default: an attribution pass before
-   * the step) or `"training_pass"` (dL_rec/dE of the step's own backward pass; needs `variant`
-   * full, `denoiseInput` false and a gradient attribution method). See the module documentation.
+   * Where the contributions behind the noise masks come from: `"separate_pass"` (default: an
+   * attribution pass before the step) or `"training_pass"` (dL_rec/dE of the step's own backward
+   * pass; needs `variant` full, `denoiseInput` false and a gradient attribution method). See the
+   * module documentation.
    */
-  attributionSource: DemureAttributionSource;
+  attributionSource: "separate_pass" | "training_pass";
   /**
    * `attributionSource: "training_pass"` only: weight of the newest visit in an exponential
    * moving average of a window's normalised contributions over its visits (the mask is selected
@@ -162,6 +147,24 @@ export interface DemureConfig {
    */
   trainingPassSmoothing: number;
 }
+
+/** The attribution settings Demure takes: {@linkcode DemureConfig.attribution}. */
+export type DemureAttributionConfig = DemureConfig["attribution"];
+
+/** Which parts of Demure are on: {@linkcode DemureConfig.variant}. */
+export type DemureVariant = DemureConfig["variant"];
+
+/** What ends the warm-up: {@linkcode DemureConfig.warmupBy}. */
+export type DemureWarmupBy = DemureConfig["warmupBy"];
+
+/** Where the contributions come from: {@linkcode DemureConfig.attributionSource}. */
+export type DemureAttributionSource = DemureConfig["attributionSource"];
+
+/** The values of {@linkcode DemureAttributionSource}. */
+export const DEMURE_ATTRIBUTION_SOURCES: readonly DemureAttributionSource[] = [
+  "separate_pass",
+  "training_pass",
+];
 
 /** The documented defaults. */
 export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({

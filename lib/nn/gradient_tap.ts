@@ -13,14 +13,14 @@
  *
  * @module
  */
-import { tf } from "../backend/tf.ts";
+import { type Tensor, tf } from "../backend/tf.ts";
 
 /**
  * Receives the gradient that reaches a tapped tensor and the tensor's forward value. Both are
  * disposed when the backward pass ends: `tf.keep` what is derived from them (inside the backward
  * pass every new tensor is tracked by the engine's scope).
  */
-export type GradientSink<T extends tf.Tensor> = (gradient: T, input: T) => void;
+export type GradientSink<T extends Tensor> = (gradient: T, input: T) => void;
 
 /**
  * `x` unchanged in value; in a backward pass through the result, `sink` receives the gradient of
