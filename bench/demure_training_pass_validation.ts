@@ -12,7 +12,7 @@
  * Prints one JSON line per seed. Writes nothing.
  *
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/demure_training_pass_validation.ts
- * --dataset=Synthetic --source=training_pass --seeds=0,1,2`
+ * --dataset=Synthetic --source=training_pass --seeds=0,1,2 [--smoothing=0.3]`
  */
 import {
   evaluateRanking,
@@ -36,6 +36,7 @@ if (import.meta.main) {
   const datasetLabel = arg("dataset", "Synthetic");
   const source = arg("source", "training_pass") as DemureAttributionSource;
   const seeds = arg("seeds", "0").split(",").map(Number);
+  const smoothing = Number(arg("smoothing", "1"));
   await initBackend({ verbose: false });
   let data: Awaited<ReturnType<typeof prepareDataset>> | undefined;
   for (const seed of seeds) {
@@ -51,6 +52,7 @@ if (import.meta.main) {
       demure: {
         ...system.demure,
         attributionSource: source,
+        ...(source === "training_pass" ? { trainingPassSmoothing: smoothing } : {}),
         ...(smoke > 0 ? { warmupBy: "steps" as const, warmupSteps: 2 } : {}),
       },
     };
@@ -85,6 +87,7 @@ if (import.meta.main) {
     const line: Record<string, unknown> = {
       dataset: datasetLabel,
       source,
+      ...(source === "training_pass" ? { trainingPassSmoothing: smoothing } : {}),
       seed,
       testNdcg10: test.metrics["NDCG@10"],
       recordedTestNdcg10: recorded.result.test["NDCG@10"],

@@ -1,0 +1,76 @@
+/**
+ * A Demure step by attribution source, against a plain step, interleaved step by step (so that
+ * machine load hits all three alike): three copies of the same model (same seed) train on the same
+ * batch of MovieLens, SASRec with all modalities, B = 128, Demure at its selected configuration
+ * (lambda 0.02, rho 0.3, tau 0.1, the full history in L_rec) with no warm-up:
+ * - `plain`: `trainStep` without hooks;
+ * - `separate_pass`: `everySteps: 1`, so every step runs the attribution pass (as on MovieLens,
+ *   where a window comes back once per epoch of 17 steps and the grid's masks are 10 steps old);
+ * - `training_pass`: every step after the first is served the mask captured at the previous visit
+ *   (the same batch comes back at every step) and captures the next one.
+ * The first step is not timed (kernel set-up, optimiser slots, the training pass's first visit).
+ *
+ * Prints median milliseconds per step and `demure / plain step = X (source)` for both sources.
+ * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/demure_source_step_probe.ts [--steps=5]`
+ */
+import {
+  demureHooks,
+  initBackend,
+  prepareDataset,
+  resolveTrainerConfig,
+  SequentialRecommender,
+  trainingBatches,
+} from "../mod.ts";
+import type { DemureAttributionSource } from "../lib/demure/mod.ts";
+import { Adam, DEFAULT_ADAM_CONFIG, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
+import { median } from "./demure_bench.ts";
+
+if (import.meta.main) {
+  const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));
+  const steps = stepsArg ? Number(stepsArg.slice("--steps=".length)) : 5;
+  await initBackend({ verbose: false });
+  const data = await prepareDataset({ kind: "movielens" });
+  const config = resolveTrainerConfig({
+    batchSize: 128,
+    optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },
+  });
+  const [batch] = trainingBatches(data.split, 0, { batchSize: 128, seed: 0, shuffle: true });
+  const make = () =>
+    new SequentialRecommender(data.split.dataset, { backbone: "sasrec", maxLength: 50, seed: 0 });
+  const runs = [undefined, "separate_pass", "training_pass"].map((source) => {
+    const model = make();
+    const hooks: TrainerHooks = source === undefined ? {} : demureHooks(model, {
+      lambda: 0.02,
+      rho: 0.3,
+      temperature: 0.1,
+      denoiseInput: false,
+      warmupSteps: 0,
+      everySteps: 1,
+      attributionSource: source as DemureAttributionSource,
+    }).hooks;
+    return { name: source ?? "plain", model, optimizer: new Adam(config.optimizer), hooks };
+  });
+  const times: number[][] = runs.map(() => []);
+  for (let step = 0; step <= steps; step++) {
+    for (const [r, run] of runs.entries()) {
+      const start = performance.now();
+      await trainStep({ ...run, batch, step, config });
+      if (step > 0) times[r].push(performance.now() - start);
+    }
+    console.error(`step ${step}: ${times.map((t) => t.at(-1)?.toFixed(0)).join(" / ")} ms`);
+  }
+  const load = Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
+  const medians = times.map(median);
+  console.log(
+    `MovieLens, B=128, ${steps} interleaved steps; median ms per step: ` +
+      runs.map((run, r) => `${run.name} ${medians[r].toFixed(0)}`).join(", ") +
+      `; load average ${load}`,
+  );
+  for (const r of [1, 2]) {
+    const perStep = times[r].map((t, k) => (t / times[0][k]).toFixed(2)).join(", ");
+    console.log(
+      `demure / plain step = ${(medians[r] / medians[0]).toFixed(2)} (${runs[r].name}; ` +
+        `per step ${perStep})`,
+    );
+  }
+}
