@@ -58,6 +58,12 @@ function significanceLine(s: SignificanceResult): string {
     `(n = ${s.tTest.n} users)`;
 }
 
+/** `intro` and one line per paired test, as markdown lines; nothing when there are no tests. */
+function significanceList(intro: string, tests: readonly SignificanceResult[]): string[] {
+  if (tests.length === 0) return [];
+  return [intro, "", ...tests.map((s) => `- ${significanceLine(s)}`), ""];
+}
+
 /** The tables shared by the report and the README, with headings at `level` (2 = "##"). */
 function tables(summary: ReproductionSummary, level: number, readme = false): string[] {
   const h = (text: string) => `${"#".repeat(level)} ${text}`;
@@ -96,15 +102,11 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       ),
       "",
     );
-    if (significance.length > 0) {
-      parts.push(
-        "Paired tests on per-user test NDCG@10 (averaged over seeds), against the strongest " +
-          "baseline chosen on validation NDCG@10 and against the same backbone without denoising:",
-        "",
-        ...significance.map((s) => `- ${significanceLine(s)}`),
-        "",
-      );
-    }
+    parts.push(...significanceList(
+      "Paired tests on per-user test NDCG@10 (averaged over seeds), against the strongest " +
+        "baseline chosen on validation NDCG@10 and against the same backbone without denoising:",
+      significance,
+    ));
   }
   // The README keeps the plan's protocol only (summary.md has both).
   for (const [label, { ranking, rows }] of Object.entries(readme ? {} : summary.otherRanking)) {
@@ -156,16 +158,11 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       markdownTable(["system", "seeds", ...TABLE_METRICS, "train time"], systemRows(rows)),
       "",
     );
-    const significance = summary.ablationSignificance[label] ?? [];
-    if (significance.length > 0) {
-      parts.push(
-        "Paired tests on per-user test NDCG@10 (averaged over seeds) of each one-component " +
-          "system against neither component (SASRec-MM) and both (Demure-SASRec):",
-        "",
-        ...significance.map((s) => `- ${significanceLine(s)}`),
-        "",
-      );
-    }
+    parts.push(...significanceList(
+      "Paired tests on per-user test NDCG@10 (averaged over seeds) of each one-component " +
+        "system against neither component (SASRec-MM) and both (Demure-SASRec):",
+      summary.ablationSignificance[label] ?? [],
+    ));
   }
   if (summary.designChoices.length > 0) {
     parts.push(
