@@ -15,6 +15,9 @@
  *   deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
  *   --results DIR                  where cells are read and written instead of the defaults
  *   --first movielens              run that dataset's cells first (a second process)
+ *   --workers N                    run the cells in N processes at one BLAS thread each (default:
+ *                                  one per core; see scripts/reproduce_workers.ts); only the first
+ *                                  compares and reports
  *   --seeds 0,1                    other seeds
  *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
  *                     [--max-epochs N] [--patience N]
@@ -71,6 +74,8 @@ import {
   writeReport,
 } from "../lib/experiments/mod.ts";
 import { parseRankingProtocol } from "../lib/eval/mod.ts";
+import { taskPermissions } from "./task_permissions.ts";
+import { startWorkers, workerArgs, workerCount, type Workers } from "./reproduce_workers.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -91,6 +96,9 @@ const { values } = parseArgs({
     "max-epochs": { type: "string" },
     patience: { type: "string" },
     first: { type: "string" },
+    workers: { type: "string" },
+    // Set by a main process on the workers it starts (scripts/reproduce_workers.ts).
+    worker: { type: "boolean", default: false },
   },
 });
 const firstDataset = values.first as DatasetSpec["kind"] | undefined;
@@ -155,6 +163,20 @@ if (chosen.length > 1) {
   throw new Error(`--${chosen.join(" and --")} exclude each other: choose one`);
 }
 
+const singleCellCommands = ["report-only", "list-cells", "cell"] as const;
+const manyCells = !singleCellCommands.some((c) => values[c] !== undefined && values[c] !== false);
+if (!manyCells && values.workers !== undefined) {
+  throw new Error(`--workers: only for runs of many cells, not with --${chosen[0]}`);
+}
+const isWorker = values.worker;
+const workers = isWorker || !manyCells
+  ? 1
+  : workerCount(values.workers, navigator.hardwareConcurrency);
+// One BLAS thread per process: the environment of the records (see reproduce_workers.ts).
+if (workers > 1 && Deno.env.get("DEMURE_BLAS_THREADS") === undefined) {
+  Deno.env.set("DEMURE_BLAS_THREADS", "1");
+}
+
 const plan = planExperiments(mode, seeds, {
   ...(dataset ? { dataset } : {}),
   ...(ranking ? { ranking } : {}),
@@ -166,6 +188,48 @@ const plan = planExperiments(mode, seeds, {
 function fail(error: unknown): never {
   console.error(`reproduce: ${(error as Error).message}`);
   Deno.exit(1);
+}
+
+/**
+ * Starts this run's other processes (none in a worker or with one process): the same command with
+ * the reproduce task's permissions (deno.json, plus `--results`); they stop with this process.
+ */
+function startRunWorkers(): Workers | undefined {
+  if (workers <= 1) return undefined;
+  const tasks = (JSON.parse(Deno.readTextFileSync("deno.json")) as {
+    tasks: Record<string, string>;
+  }).tasks;
+  const script = decodeURIComponent(new URL(import.meta.url).pathname);
+  const started = startWorkers({
+    count: workers - 1,
+    runArgs: [
+      "run",
+      ...taskPermissions(tasks.reproduce, values.results ? [values.results] : []),
+      script,
+    ],
+    scriptArgs: workerArgs(Deno.args),
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      started.stop();
+      Deno.exit(130);
+    });
+  }
+  console.log(
+    `${workers} processes share the cells (this one and workers 2..${workers}), ` +
+      `${Deno.env.get("DEMURE_BLAS_THREADS")} BLAS thread(s) each`,
+  );
+  return started;
+}
+
+/** Waits for the workers to exit; false (after saying which) when one failed. */
+async function joinWorkers(started: Workers | undefined): Promise<boolean> {
+  if (!started) return true;
+  const failed = (await started.exited)
+    .map((code, index) => ({ code, worker: index + 2 }))
+    .filter((exit) => exit.code !== 0);
+  for (const exit of failed) console.log(`worker ${exit.worker} exited with status ${exit.code}`);
+  return failed.length === 0;
 }
 
 /** Writes the report from the cells under `resultsDir`; the README tables too for the records. */
@@ -268,7 +332,8 @@ if (values["report-only"]) {
 
 const verify = isRecords && !values.select;
 try {
-  if (!verify) recordResultsPlan(plan, resultsDir);
+  if (isWorker) checkResultsPlan(plan, resultsDir);
+  else if (!verify) recordResultsPlan(plan, resultsDir);
   else checkResultsPlan(plan, resultsDir);
 } catch (error) {
   fail(error);
@@ -276,6 +341,7 @@ try {
 await initBackend().catch(fail);
 if (!verify) {
   // The whole plan, selection first (quick runs, imported data, or --select into the records).
+  const others = startRunWorkers();
   const outcome = await runPlan(plan, {
     resultsDir,
     waitForOthers: true,
@@ -283,8 +349,10 @@ if (!verify) {
     ...(firstDataset ? { firstDataset } : {}),
   });
   for (const failure of outcome.failed) console.log(`FAILED ${failure.key}: ${failure.error}`);
+  const workersOk = await joinWorkers(others);
+  if (isWorker) Deno.exit(outcome.failed.length > 0 ? 1 : 0);
   await report();
-  if (outcome.failed.length > 0) Deno.exit(1);
+  if (outcome.failed.length > 0 || !workersOk) Deno.exit(1);
   Deno.exit(0);
 }
 
@@ -299,21 +367,30 @@ const candidates = values.all
   ? plan.cells.filter((cell) => !cell.waitsFor)
   : verificationSubset(plan);
 const wanted = candidates.filter((cell) => recorded(cell.key) !== undefined);
-for (const cell of candidates.filter((c) => !wanted.includes(c))) {
-  console.log(`not verified (no record yet): ${cell.key}`);
-}
 const verifyDir = "results/verify";
-Deno.mkdirSync(verifyDir, { recursive: true });
-Deno.writeTextFileSync(selectedPath(verifyDir), JSON.stringify(plan.selected, null, 1) + "\n");
-console.log(
-  `verifying ${wanted.length} cells against ${resultsDir} (reruns in ${verifyDir}; ` +
-    `${values.all ? "every recorded cell" : "every main-table system at the first seed"})`,
-);
+if (!isWorker) {
+  for (const cell of candidates.filter((c) => !wanted.includes(c))) {
+    console.log(`not verified (no record yet): ${cell.key}`);
+  }
+  Deno.mkdirSync(verifyDir, { recursive: true });
+  Deno.writeTextFileSync(selectedPath(verifyDir), JSON.stringify(plan.selected, null, 1) + "\n");
+  console.log(
+    `verifying ${wanted.length} cells against ${resultsDir} (reruns in ${verifyDir}; ` +
+      `${values.all ? "every recorded cell" : "every main-table system at the first seed"})`,
+  );
+}
+const others = startRunWorkers();
+// The longest recorded training first, so that the processes finish together.
+const longestFirst = wanted.map((cell) => cell.key)
+  .sort((a, b) => (recorded(b)?.trainSeconds ?? 0) - (recorded(a)?.trainSeconds ?? 0));
 const outcome = await runPlan({ ...plan, cells: wanted }, {
   resultsDir: verifyDir,
   waitForOthers: true,
   continueOnFailure: true,
+  order: longestFirst,
 });
+const workersOk = await joinWorkers(others);
+if (isWorker) Deno.exit(outcome.failed.length > 0 ? 1 : 0);
 const checks: RerunCheck[] = wanted.flatMap((cell) => {
   const rerun = outcome.byKey.get(cell.key);
   return rerun ? [compareWithRecord(cell.key, recorded(cell.key), rerun)] : [];
@@ -335,4 +412,4 @@ console.log(
     `${checks.length - withRecord.length} without a record`,
 );
 await report();
-if (matched.length < withRecord.length) Deno.exit(1);
+if (matched.length < withRecord.length || !workersOk) Deno.exit(1);

@@ -58,8 +58,25 @@ export interface RunPlanOptions {
    * plan); otherwise the plan's order. Default undefined.
    */
   firstDataset?: DatasetSpec["kind"];
+  /**
+   * Keys in the order to run their cells (e.g. the longest first, so that processes sharing the
+   * cells finish together); cells not listed follow in the plan's order. Default: the plan's order.
+   */
+  order?: readonly string[];
   /** Prepared datasets to reuse across calls (by label). */
   datasets?: Map<string, PreparedDataset>;
+}
+
+/** The cell to run next of `runnable` (plan order): by `order`, then `firstDataset`. */
+function nextCell(
+  runnable: readonly PlannedCell[],
+  options: Pick<RunPlanOptions, "order" | "firstDataset">,
+): PlannedCell | undefined {
+  for (const key of options.order ?? []) {
+    const listed = runnable.find((cell) => cell.key === key);
+    if (listed) return listed;
+  }
+  return runnable.find((c) => c.dataset.kind === options.firstDataset) ?? runnable[0];
 }
 
 /** Finished cells and the datasets they ran on (by label). */
@@ -474,7 +491,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       !cell.waitsFor && !skipped.has(cell.key) && !failed.some((f) => f.key === cell.key) &&
       !isFinished(current, cell)
     );
-    const cell = runnable.find((c) => c.dataset.kind === options.firstDataset) ?? runnable[0];
+    const cell = nextCell(runnable, options);
     if (cell === undefined) {
       const heldElsewhere = [...skipped].filter((key) => {
         const held = current.cells.find((c) => c.key === key);

@@ -122,11 +122,16 @@ Deno.test("the permission check itself rejects what it should", () => {
 });
 
 for (const task of ["reproduce", "report", "profile"]) {
-  Deno.test(`deno task ${task}: reads the project and the BLAS list, FFI only of the list`, () => {
+  Deno.test(`deno task ${task}: reads the project and the BLAS list, FFI only of the list, runs only Deno`, () => {
     const command = tasks[task];
     assert(command !== undefined, `no task ${task}`);
     assertEquals(flag(command, "allow-net"), undefined, "no network");
-    assertEquals(flag(command, "allow-run"), undefined, "no subprocesses");
+    // reproduce starts its worker processes (--workers): the project's own Deno, nothing else.
+    assertEquals(
+      flag(command, "allow-run"),
+      task === "reproduce" ? PROJECT_DENO : undefined,
+      "subprocesses",
+    );
     assertEquals(flag(command, "allow-ffi")?.split(","), FFI_ALLOWED);
     const reads = flag(command, "allow-read")!.split(",");
     assertEquals(reads, [".", "/proc", ...OPENBLAS_CANDIDATES]);

@@ -77,3 +77,20 @@ Deno.test("runPlan: a selection finished by another process releases the cells w
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("runPlan takes the cells listed in `order` first, in that order, then the plan's", async () => {
+  const full = planExperiments("quick");
+  const plan = {
+    ...full,
+    cells: full.cells.filter((c) => c.system.kind !== "neural"),
+  };
+  assertEquals(plan.cells.length >= 3, true);
+  const keys = plan.cells.map((cell) => cell.key);
+  const order = [keys[2], keys[0]];
+  const resultsDir = Deno.makeTempDirSync();
+  const lines: string[] = [];
+  await runPlan(plan, { resultsDir, order, log: (line) => lines.push(line) });
+  const ran = lines.flatMap((line) => /^\[\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
+  assertEquals(ran, [keys[2], keys[0], ...keys.filter((key) => !order.includes(key))]);
+  Deno.removeSync(resultsDir, { recursive: true });
+});

@@ -1,0 +1,129 @@
+/**
+ * Worker processes of the main job: `deno task reproduce --workers N` runs the cells in N processes
+ * on one results folder. They share the plan's cells through the result store's claims, the same
+ * mechanism that two processes started by hand and the Slurm array tasks use; only the first process
+ * (the one the user started) compares with the records and writes the report.
+ *
+ * Why processes and not BLAS threads: a training step is many small products (batch 128 x d 64),
+ * where a second OpenBLAS thread buys little, while two processes at one thread each keep both cores
+ * busy for the whole step (tokenisation, gathers, the optimiser and evaluation run on one thread
+ * anyway). One thread per process is also the environment of the results of record, so a
+ * verification run with workers reproduces them bit for bit. A user who sets `DEMURE_BLAS_THREADS`
+ * keeps their value.
+ *
+ * @example
+ * ```ts
+ * const args = workerArgs(["--all", "--workers", "2"]); // ["--all", "--worker"]
+ * ```
+ */
+
+/** The flag that marks a worker started by a main process (not for users). */
+export const WORKER_FLAG = "--worker";
+
+/** Most worker processes `--workers` accepts. */
+export const MAX_WORKERS = 64;
+
+/**
+ * The worker count of a run: `--workers` when given (an integer in 1..{@linkcode MAX_WORKERS}),
+ * else `defaultCount`. A bad value is an error naming the setting, the value and the range.
+ */
+export function workerCount(given: string | undefined, defaultCount: number): number {
+  if (given === undefined) return Math.max(1, Math.min(MAX_WORKERS, defaultCount));
+  const count = given.trim() === "" ? NaN : Number(given);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
+    throw new Error(`--workers: "${given}" is not an integer in 1..${MAX_WORKERS}`);
+  }
+  return count;
+}
+
+/**
+ * The arguments of a worker: the main process's own arguments without `--workers` (both the
+ * `--workers N` and the `--workers=N` spelling), plus {@linkcode WORKER_FLAG}.
+ */
+export function workerArgs(args: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--workers") {
+      i++;
+      continue;
+    }
+    if (args[i].startsWith("--workers=")) continue;
+    kept.push(args[i]);
+  }
+  return [...kept, WORKER_FLAG];
+}
+
+/** Worker processes started by {@linkcode startWorkers}. */
+export interface Workers {
+  /** Resolves with each worker's exit status once all have exited. */
+  exited: Promise<number[]>;
+  /** Stops every worker still running (SIGTERM). */
+  stop(): void;
+}
+
+/** Settings of {@linkcode startWorkers}. */
+export interface WorkerOptions {
+  /** How many workers to start (the main process is not counted). */
+  count: number;
+  /** The deno binary (default `Deno.execPath()`). */
+  deno?: string;
+  /** Arguments of `deno` before the workers' own: `run`, the permission flags and the script. */
+  runArgs: readonly string[];
+  /** The workers' script arguments ({@linkcode workerArgs}). */
+  scriptArgs: readonly string[];
+  /** Writes one line of a worker's output; default: to the terminal, prefixed `[worker k]`. */
+  writeLine?: (worker: number, line: string) => void;
+}
+
+/**
+ * Starts `count` workers (numbered from 2: the main process is worker 1). Each line a worker
+ * prints reaches `writeLine` whole, so the terminal shows which process trains which cell. The
+ * workers inherit the environment (the BLAS thread count among it).
+ */
+export function startWorkers(options: WorkerOptions): Workers {
+  const writeLine = options.writeLine ??
+    ((worker: number, line: string) => console.log(`[worker ${worker}] ${line}`));
+  const children: Deno.ChildProcess[] = [];
+  const finished: Promise<number>[] = [];
+  for (let k = 0; k < options.count; k++) {
+    const worker = k + 2;
+    const child = new Deno.Command(options.deno ?? Deno.execPath(), {
+      args: [...options.runArgs, ...options.scriptArgs],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    children.push(child);
+    const streams = [child.stdout, child.stderr].map((stream) =>
+      forEachLine(stream, (line) => writeLine(worker, line))
+    );
+    finished.push(Promise.all([child.status, ...streams]).then(([status]) => status.code));
+  }
+  return {
+    exited: Promise.all(finished),
+    stop() {
+      for (const child of children) {
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          // Already exited.
+        }
+      }
+    },
+  };
+}
+
+/** Calls `onLine` with each line of `stream` (the last one even without a newline). */
+async function forEachLine(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of stream) {
+    const lines = (pending + decoder.decode(chunk, { stream: true })).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  }
+  if (pending !== "") onLine(pending);
+}

@@ -1,0 +1,83 @@
+/**
+ * The main job's worker processes (scripts/reproduce_workers.ts): the arguments and count they get,
+ * and that each worker's lines arrive whole and labelled, with each worker's exit status. The
+ * sharing of cells itself is the claims' (tests/experiments/claims_test.ts); CI's reproduce-quick
+ * stage runs the quick grid with two processes and the Slurm stage compares it cell by cell.
+ */
+import { assertEquals, assertThrows } from "@std/assert";
+import {
+  MAX_WORKERS,
+  startWorkers,
+  WORKER_FLAG,
+  workerArgs,
+  workerCount,
+} from "../../scripts/reproduce_workers.ts";
+
+Deno.test("workerArgs drops --workers in both spellings and marks the worker", () => {
+  assertEquals(workerArgs(["--all", "--workers", "3", "--seeds", "0"]), [
+    "--all",
+    "--seeds",
+    "0",
+    WORKER_FLAG,
+  ]);
+  assertEquals(workerArgs(["--workers=2", "--select"]), ["--select", WORKER_FLAG]);
+  assertEquals(workerArgs([]), [WORKER_FLAG]);
+});
+
+Deno.test("workerCount: the given count in range, else the default; bad values name the range", () => {
+  assertEquals(workerCount(undefined, 2), 2);
+  assertEquals(workerCount(undefined, 0), 1);
+  assertEquals(workerCount(undefined, 1000), MAX_WORKERS);
+  assertEquals(workerCount("1", 16), 1);
+  assertEquals(workerCount("4", 2), 4);
+  for (const bad of ["0", "-1", "1.5", "", "two", String(MAX_WORKERS + 1)]) {
+    assertThrows(() => workerCount(bad, 2), Error, `--workers: "${bad}" is not an integer in 1..`);
+  }
+});
+
+Deno.test("startWorkers: every line whole and labelled by its worker, each exit status", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const script = `${dir}/echo.ts`;
+    // Writes a line in two pieces, a last line without a newline, and exits with status 3 when
+    // asked to fail: what the main process must pass on.
+    await Deno.writeTextFile(
+      script,
+      `const encoder = new TextEncoder();
+await Deno.stdout.write(encoder.encode("first hal"));
+await new Promise((resolve) => setTimeout(resolve, 50));
+await Deno.stdout.write(encoder.encode("f\\nargs " + Deno.args.join(" ") + "\\nlast"));
+console.error("to stderr");
+if (Deno.args.includes("--fail")) Deno.exit(3);
+`,
+    );
+    const lines: string[] = [];
+    const workers = startWorkers({
+      count: 2,
+      runArgs: ["run", "--no-prompt", script],
+      scriptArgs: ["--x", WORKER_FLAG],
+      writeLine: (worker, line) => lines.push(`${worker}: ${line}`),
+    });
+    assertEquals(await workers.exited, [0, 0]);
+    for (const worker of [2, 3]) {
+      assertEquals(
+        lines.filter((line) => line.startsWith(`${worker}: `)).sort(),
+        [
+          `${worker}: args --x ${WORKER_FLAG}`,
+          `${worker}: first half`,
+          `${worker}: last`,
+          `${worker}: to stderr`,
+        ],
+      );
+    }
+    const failing = startWorkers({
+      count: 1,
+      runArgs: ["run", "--no-prompt", script],
+      scriptArgs: ["--fail"],
+      writeLine: () => {},
+    });
+    assertEquals(await failing.exited, [3]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
