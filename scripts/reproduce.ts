@@ -346,6 +346,7 @@ if (!verify) {
     resultsDir,
     waitForOthers: true,
     continueOnFailure: true,
+    processes: workers,
     ...(firstDataset ? { firstDataset } : {}),
   });
   for (const failure of outcome.failed) console.log(`FAILED ${failure.key}: ${failure.error}`);
@@ -387,6 +388,7 @@ const outcome = await runPlan({ ...plan, cells: wanted }, {
   resultsDir: verifyDir,
   waitForOthers: true,
   continueOnFailure: true,
+  processes: workers,
   order: longestFirst,
 });
 const workersOk = await joinWorkers(others);

@@ -4,12 +4,13 @@
  * mechanism that two processes started by hand and the Slurm array tasks use; only the first process
  * (the one the user started) compares with the records and writes the report.
  *
- * Why processes and not BLAS threads: a training step is many small products (batch 128 x d 64),
- * where a second OpenBLAS thread buys little, while two processes at one thread each keep both cores
- * busy for the whole step (tokenisation, gathers, the optimiser and evaluation run on one thread
- * anyway). One thread per process is also the environment of the results of record, so a
- * verification run with workers reproduces them bit for bit. A user who sets `DEMURE_BLAS_THREADS`
- * keeps their value.
+ * Why processes and not BLAS threads: only the matrix products use a second OpenBLAS thread; the
+ * rest of a step (gathers, the wasm kernels, the optimiser) and the evaluation run on one thread. On
+ * this 2-core machine a second thread made a SASRec step 1.5x faster (354.7 to 229.8 ms,
+ * docs/performance.md), while two one-thread processes ran the main job's 78 min of training in
+ * 39.6 min of wall time (192 % CPU, 2026-12-02, idle). One thread per process is also the
+ * environment of the records, so a verification run with workers reproduces them bit for bit. A
+ * user who sets `DEMURE_BLAS_THREADS` keeps their value.
  *
  * @example
  * ```ts

@@ -63,6 +63,11 @@ export interface RunPlanOptions {
    * cells finish together); cells not listed follow in the plan's order. Default: the plan's order.
    */
   order?: readonly string[];
+  /**
+   * How many processes share the cells (this one included), for the expected wall time printed at
+   * the start. Default 1.
+   */
+  processes?: number;
   /** Prepared datasets to reuse across calls (by label). */
   datasets?: Map<string, PreparedDataset>;
 }
@@ -476,9 +481,14 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   log(
     `${plan.mode} reproduction: ${current.cells.length} cells planned, ` +
       `${current.cells.length - pendingAtStart.length} already finished (resumed from ` +
-      `${options.resultsDir}); expected wall time of the planned ones about ` +
-      `${formatMinutes(expected)} on a 2-core machine (more cells appear as selections finish; ` +
-      "processes started on the same results share the cells)",
+      `${options.resultsDir}); the planned ones take about ${formatMinutes(expected)} of ` +
+      `training on this machine kind${
+        (options.processes ?? 1) > 1
+          ? `, about ${formatMinutes(expected / options.processes!)} of wall time in ` +
+            `${options.processes} processes`
+          : ""
+      } (more cells appear as selections finish; processes started on the same results share ` +
+      "the cells)",
   );
   const started = performance.now();
   let done = 0;
