@@ -192,6 +192,8 @@ const MAIN_SYSTEMS: SystemName[] = [
   "Demure-SASRec",
   "Demure-GRU4Rec",
 ];
+/** The main table's systems that have hyper-parameters to select (every neural one). */
+const SELECTABLE_MAIN_SYSTEMS = MAIN_SYSTEMS.filter((name) => SELECTION_SPECS[name] !== undefined);
 const ABLATION_SYSTEMS: SystemName[] = [
   "SASRec-MM",
   "AttributionOnly-SASRec",
@@ -258,14 +260,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         maxEpochs: 200,
         patience: 10,
         trials: 3,
-        selected: [
-          "SASRec-ID",
-          "SASRec-MM",
-          "GRU4Rec-MM",
-          "CL4SRec-MM",
-          "Demure-SASRec",
-          "Demure-GRU4Rec",
-        ],
+        selected: SELECTABLE_MAIN_SYSTEMS,
         seeds: [0, 1, 2, 3, 4],
         ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
