@@ -271,7 +271,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         trials: 2,
         selected: ["SASRec-MM", "Demure-SASRec"],
         seeds: [0, 1, 2, 3, 4],
-        ablationSeeds: [0],
+        ablationSeeds: [0, 1],
         designChoices: true,
       },
     },
