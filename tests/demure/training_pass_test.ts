@@ -193,6 +193,7 @@ async function train(
   model = newModel(),
   adam = new Adam(),
   demure = demureHooks(model, TRAINING_PASS),
+  afterStep: (step: number) => void = () => {},
 ) {
   const losses = [];
   const tensors: number[] = [];
@@ -208,6 +209,7 @@ async function train(
       }),
     );
     tensors.push(tf.memory().numTensors);
+    afterStep(step);
   }
   return { losses, tensors, model, adam, demure };
 }
@@ -261,17 +263,9 @@ Deno.test("trainingPassSmoothing: range checked; later visits average the stored
     const adam = new Adam();
     const demure = demureHooks(model, { ...TRAINING_PASS, trainingPassSmoothing: smoothing });
     const saved: Float32Array[] = [];
-    for (let step = 0; step < 3; step++) {
-      await trainStep({
-        model,
-        optimizer: adam,
-        batch,
-        step,
-        config: trainer,
-        hooks: demure.hooks,
-      });
+    await train(3, 0, model, adam, demure, (step) => {
       if (step > 0) saved.push(cached(demure.hooks.checkpointState!.save).scores);
-    }
+    });
     adam.dispose();
     model.dispose();
     return saved;
