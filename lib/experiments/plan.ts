@@ -246,10 +246,9 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
     },
     // The selection budget is what a 2-core machine could afford in working sessions (two
     // processes): on the synthetic benchmark every neural system of the main table gets the same
-    // 3 trials (a synthetic cell trains for 1-6 min on one core); on MovieLens only the comparison
-    // of record (SASRec-MM, Demure-SASRec) is selected, with 2 trials (the defaults and one drawn
-    // point each: a MovieLens Demure cell trains for about 20 min on one core), and the other
-    // systems run at their defaults. Raise `trials` and `selected` with time.
+    // 3 trials (a synthetic cell trains for 1-6 min on one core); on MovieLens every one gets 2
+    // trials (the defaults and one drawn point each: a MovieLens Demure cell trains for about 20
+    // min on one core). Raise `trials` with time.
     // Patience 10 on both: a MovieLens epoch is only 17 steps and its validation NDCG (671 users)
     // is noisy: with patience 4, runs stopped on the popularity plateau of the first epochs
     // (SASRec-ID's best epoch was 1 for one seed), before the sequential signal is learnt (about
@@ -269,7 +268,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         maxEpochs: 200,
         patience: 10,
         trials: 2,
-        selected: ["SASRec-MM", "Demure-SASRec"],
+        selected: SELECTABLE_MAIN_SYSTEMS,
         seeds: [0, 1, 2, 3, 4],
         ablationSeeds: [0, 1],
         designChoices: true,
@@ -609,6 +608,12 @@ export function planExperiments(
         else base = inheritedConfig(chosen);
       }
       for (const trial of trialsOf(name, plan.trials)) {
+        // Trial 0 is the defaults: when the system ran unselected at the first seed, that record is
+        // this run (the store reuses it only if its settings are identical, so a system selected
+        // after it ran at its defaults does not train the same run twice).
+        const sameAs = trial.index === 0 && !waitsFor
+          ? `${mode}/${label}/${name}/seed=${plan.seeds[0]}`
+          : undefined;
         add("selection", dataset, name, plan.seeds[0], {
           label: `${name} (trial ${trial.index})`,
           keyPart: trialKeyPart(name, trial.index),
@@ -616,6 +621,7 @@ export function planExperiments(
             config: mergeTrialConfig(base, trial.config),
             configuredBy: "trial",
             ...(waitsFor ? { waitsFor } : {}),
+            ...(sameAs ? { sameAs } : {}),
           },
           trial: {
             selection: id,
