@@ -270,7 +270,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         trials: 2,
         selected: SELECTABLE_MAIN_SYSTEMS,
         seeds: [0, 1, 2, 3, 4],
-        ablationSeeds: [0, 1],
+        ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
       },
     },
