@@ -270,7 +270,12 @@ if (values["list-cells"]) {
   } else {
     console.log(`# ${plan.mode} plan, ${cells.length} cells, state under ${resultsDir}`);
     for (const cell of cells) {
-      console.log(`${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}`);
+      const reuse = cell.reuses
+        ? `\t(the same run as ${cell.reuses}: stored without training)`
+        : "";
+      console.log(
+        `${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}${reuse}`,
+      );
     }
   }
   Deno.exit(0);

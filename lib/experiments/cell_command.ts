@@ -25,6 +25,7 @@ import {
   cellsDirectory,
   epochLine,
   estimatedCellSeconds,
+  isReusable,
   removeCellCheckpoints,
   reuseSameRun,
   runPlannedCell,
@@ -50,6 +51,8 @@ export interface CellListing {
   status: "finished" | "claimed" | "pending";
   /** Who holds the cell, when claimed. */
   claim?: CellClaim;
+  /** When pending: the finished cell whose record it will store without training (`sameAs`). */
+  reuses?: string;
 }
 
 function exists(path: string): boolean {
@@ -70,15 +73,17 @@ export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListin
   return plan.cells.map((cell, index) => {
     const finished = store?.get<CellResult>(cell.key, settingsOf(plan, cell)) !== undefined;
     const claim = finished ? undefined : store?.claimOf(cell.key);
+    const reuses = !finished && store && isReusable(store, plan, cell) ? cell.sameAs : undefined;
     return {
       index,
       key: cell.key,
       dataset: datasetLabel(cell.dataset),
       system: cell.systemName,
       seed: cell.seed,
-      estimatedSeconds: estimatedCellSeconds(plan, cell),
+      estimatedSeconds: reuses ? 0 : estimatedCellSeconds(plan, cell),
       status: finished ? "finished" : claim ? "claimed" : "pending",
       ...(claim ? { claim } : {}),
+      ...(reuses ? { reuses } : {}),
     };
   });
 }

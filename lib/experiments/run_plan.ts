@@ -223,6 +223,15 @@ export function reuseSameRun(
   });
 }
 
+/**
+ * Whether `cell` will be stored without training: it is the same run as a finished cell
+ * (`cell.sameAs`, whose record has the cell's settings). Estimates count such a cell as free.
+ */
+export function isReusable(store: ResultStore, plan: ExperimentPlan, cell: PlannedCell): boolean {
+  return cell.sameAs !== undefined &&
+    store.get<CellResult>(cell.sameAs, settingsOf(plan, cell)) !== undefined;
+}
+
 /** `plan` built again with other selected configurations (same mode, seeds and options). */
 export function replanWith(
   plan: ExperimentPlan,
@@ -477,7 +486,11 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   let current = options.runPending === false ? plan : updateSelection(replan(plan.selected));
   const failed: { key: string; error: string }[] = [];
   const pendingAtStart = current.cells.filter((cell) => !isFinished(current, cell));
-  const expected = pendingAtStart.reduce((s, cell) => s + estimatedCellSeconds(current, cell), 0);
+  const costAtStart = new Map(pendingAtStart.map((cell) => [
+    cell.key,
+    isReusable(store, current, cell) ? 0 : estimatedCellSeconds(current, cell),
+  ]));
+  const expected = [...costAtStart.values()].reduce((s, seconds) => s + seconds, 0);
   log(
     `${plan.mode} reproduction: ${current.cells.length} cells planned, ` +
       `${current.cells.length - pendingAtStart.length} already finished (resumed from ` +
@@ -569,7 +582,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       const now = current.cells.find((c) => c.key === planned.key);
       return now !== undefined && !now.waitsFor && isFinished(current, now);
     });
-    const expectedDone = finishedByAll.reduce((s, c) => s + estimatedCellSeconds(current, c), 0);
+    const expectedDone = finishedByAll.reduce((s, c) => s + costAtStart.get(c.key)!, 0);
     const elapsed = (performance.now() - started) / 1000;
     const left = Math.max(0, elapsed / expectedDone * (expected - expectedDone));
     if (result === undefined) continue;

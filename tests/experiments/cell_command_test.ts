@@ -179,3 +179,31 @@ Deno.test("a claim of an earlier attempt of the same batch task is taken over, o
   assertEquals(store.claimOf("k"), undefined);
   Deno.removeSync(directory, { recursive: true });
 });
+
+Deno.test("listCells: a pending cell whose same run is recorded is listed as free and names it", () => {
+  const plan = planExperiments("full");
+  const trial = plan.cells.find((c) =>
+    c.trial?.index === 0 && c.sameAs !== undefined && c.systemKey === "SASRec-ID" &&
+    c.datasetLabel === "MovieLens"
+  )!;
+  const index = plan.cells.indexOf(trial);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    const record = { valid: { "NDCG@10": 0.1 }, test: { "NDCG@10": 0.1 }, protocol: {} };
+    // Recorded with other settings: not the same run, a full training to come.
+    store.put(trial.sameAs!, { ...settingsOf(plan, trial), seed: 9 }, record);
+    let listed = listCells(plan, resultsDir)[index];
+    assertEquals([listed.status, listed.reuses], ["pending", undefined]);
+    assertEquals(listed.estimatedSeconds > 0, true);
+    store.put(trial.sameAs!, settingsOf(plan, trial), record);
+    listed = listCells(plan, resultsDir)[index];
+    assertEquals([listed.status, listed.reuses, listed.estimatedSeconds], [
+      "pending",
+      trial.sameAs,
+      0,
+    ]);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
