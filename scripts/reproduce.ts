@@ -218,10 +218,11 @@ let runWorkers: Workers | undefined;
 /** How long a stopped run waits for its workers to give up their claims and exit. */
 const WORKER_STOP_SECONDS = 30;
 
-// Ctrl-C or SIGTERM: this process gives up its claims, stops its workers (which give up theirs)
-// and waits for them, so that a rerun started at once finds none of the cells held.
+// Ctrl-C or SIGTERM: this process stops its workers (they give up their claims) and waits for
+// them, then gives up its own claims (last: its cell trains on meanwhile, and may be followed by a
+// new claim) and exits, so that a rerun started at once finds none of the cells held.
 releaseClaimsOnSignal({
-  beforeExit: async () => {
+  onStop: async () => {
     if (runWorkers && !(await runWorkers.stopAndWait(WORKER_STOP_SECONDS))) {
       console.error(`reproduce: workers still running after ${WORKER_STOP_SECONDS} s; exiting`);
     }

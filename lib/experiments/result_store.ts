@@ -383,10 +383,12 @@ export type StopSignal = keyof typeof SIGNAL_EXIT_STATUS;
 /** Settings of {@linkcode releaseClaimsOnSignal}. */
 export interface ReleaseOnSignalOptions {
   /**
-   * Runs after this process's claims are given up and before it exits, e.g. stopping the worker
-   * processes it started and waiting for them (they give up their own claims).
+   * Runs first on the signal, e.g. stopping the worker processes this process started and waiting
+   * for them (they give up their own claims). This process keeps running meanwhile (its cell
+   * trains on, and may finish, or be followed by a new claim): its claims are given up after this,
+   * right before it exits, so none is left behind.
    */
-  beforeExit?: (signal: StopSignal) => void | Promise<void>;
+  onStop?: (signal: StopSignal) => void | Promise<void>;
   /** Says which claims were given up (default: to stderr). */
   log?: (line: string) => void;
 }
@@ -394,14 +396,15 @@ export interface ReleaseOnSignalOptions {
 let releaseOnSignalInstalled = false;
 
 /**
- * Makes this process, when stopped by SIGINT (Ctrl-C) or SIGTERM, give up every claim it holds
- * ({@linkcode releaseHeldClaims}), run `options.beforeExit`, and exit with
+ * Makes this process, when stopped by SIGINT (Ctrl-C) or SIGTERM, run `options.onStop`, give up
+ * every claim it holds ({@linkcode releaseHeldClaims}) and exit with
  * {@linkcode SIGNAL_EXIT_STATUS} (130 or 143). In Deno a process with a signal listener no longer
  * exits on that signal by itself, so this is the one listener of these signals for a process that
  * runs cells: install it once, before the first claim; a second call is an error. A second signal
- * while `beforeExit` runs exits at once. SIGKILL cannot be handled (see the module documentation).
+ * while `onStop` runs gives the claims up and exits at once. SIGKILL cannot be handled (see the
+ * module documentation).
  *
- * The listener runs when the event loop gets a turn: the trainer yields to it at least every
+ * The listener runs when the event loop gets a turn: the trainer gives it one at least every
  * second (`lib/train/trainer.ts`), so a training cell stops within about a step.
  */
 export function releaseClaimsOnSignal(options: ReleaseOnSignalOptions = {}): void {
@@ -410,6 +413,28 @@ export function releaseClaimsOnSignal(options: ReleaseOnSignalOptions = {}): voi
   }
   releaseOnSignalInstalled = true;
   const log = options.log ?? ((line: string) => console.error(line));
+  // Whatever fails (a closed terminal, a claim that cannot be removed), the process exits.
+  const quietly = (action: () => void) => {
+    try {
+      action();
+    } catch { /* nowhere to report it */ }
+  };
+  const releaseAndExit = (signal: StopSignal): never => {
+    try {
+      const released = releaseHeldClaims();
+      if (released.length > 0) {
+        quietly(() =>
+          log(
+            `${signal}: gave up ${released.length} claim(s) (${released.join(", ")}); a rerun ` +
+              "resumes them from their last epoch checkpoint",
+          )
+        );
+      }
+    } catch (error) {
+      quietly(() => console.error(`${signal}: ${(error as Error).message}`));
+    }
+    Deno.exit(SIGNAL_EXIT_STATUS[signal]);
+  };
   let stopping = false;
   // Windows has no SIGTERM listener (Deno supports SIGINT and SIGBREAK there).
   const signals = Deno.build.os === "windows"
@@ -417,31 +442,14 @@ export function releaseClaimsOnSignal(options: ReleaseOnSignalOptions = {}): voi
     : (Object.keys(SIGNAL_EXIT_STATUS) as StopSignal[]);
   for (const signal of signals) {
     Deno.addSignalListener(signal, async () => {
-      const status = SIGNAL_EXIT_STATUS[signal];
-      if (stopping) Deno.exit(status);
+      if (stopping) releaseAndExit(signal);
       stopping = true;
-      // Whatever fails below (a closed terminal, a worker that will not stop), the process exits.
-      const quietly = (action: () => void) => {
-        try {
-          action();
-        } catch { /* nowhere to report it */ }
-      };
       try {
-        const released = releaseHeldClaims();
-        if (released.length > 0) {
-          quietly(() =>
-            log(
-              `${signal}: gave up ${released.length} claim(s) (${released.join(", ")}); a rerun ` +
-                "resumes them from their last epoch checkpoint",
-            )
-          );
-        }
-        await options.beforeExit?.(signal);
+        await options.onStop?.(signal);
       } catch (error) {
         quietly(() => console.error(`${signal}: ${(error as Error).message}`));
-      } finally {
-        Deno.exit(status);
       }
+      releaseAndExit(signal);
     });
   }
 }

@@ -4,7 +4,8 @@
  * `held <key>` and waits to be stopped. With `--with-worker` it first starts a worker process of
  * itself (scripts/reproduce_workers.ts, with the task's permissions, as reproduce.ts does) that
  * holds `<key>-worker`, prints `held <key>` once both hold their key, and on the signal stops the
- * worker before it exits.
+ * worker, claims `<key>-next` (as its cell loop may while it waits), then gives up its claims and
+ * exits.
  */
 import { releaseClaimsOnSignal, ResultStore } from "../../lib/experiments/result_store.ts";
 import { startWorkers, type Workers } from "../../scripts/reproduce_workers.ts";
@@ -13,8 +14,11 @@ import { taskPermissions } from "../../scripts/task_permissions.ts";
 const [directory, key, withWorker] = Deno.args;
 let worker: Workers | undefined;
 releaseClaimsOnSignal({
-  beforeExit: async () => {
-    if (worker && !(await worker.stopAndWait(30))) console.error("the worker is still running");
+  onStop: async () => {
+    if (!worker) return;
+    if (!(await worker.stopAndWait(30))) console.error("the worker is still running");
+    // As reproduce's own cell loop may do while it waits for its workers: claim the next cell.
+    new ResultStore(directory).claim(`${key}-next`);
   },
 });
 const workerHolds = Promise.withResolvers<void>();
