@@ -1,44 +1,6 @@
 /**
- * The main job. The committed results of record (`results-of-record/full`: one file per finished
- * cell and the selected configurations) produce every published table; by default this script
- * checks that they reproduce and regenerates the tables from them.
- *
- *   deno task reproduce            re-run the verification subset (every main-table system on both
- *                                  datasets at the first seed) into results/verify, compare each
- *                                  with its record, then regenerate the report and README tables
- *   deno task reproduce --all      the same for every recorded cell
- *   deno task reproduce --select   (re)run the selection on validation and every cell of the plan
- *                                  into the records (resumes; selected.json is rewritten from the
- *                                  trials); two processes (DEMURE_BLAS_THREADS=1 each) share cells
- *   deno task reproduce --report-only   (= deno task report) regenerate results/full/summary.md,
- *                                  report.html and the README tables from the records; run nothing
- *   deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
- *   --results DIR                  where cells are read and written instead of the defaults
- *   --first movielens              run that dataset's cells first (a second process)
- *   --workers N                    run the cells in N processes at one BLAS thread each (default:
- *                                  one per core; see scripts/reproduce_workers.ts); only the first
- *                                  compares and reports
- *   --seeds 0,1                    other seeds
- *   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
- *                     [--max-epochs N] [--patience N]
- *                                  bring your own data: main table and ablation on an imported
- *                                  dataset (format sequence or recbole) at the systems' defaults,
- *                                  results under results/<label>/<mode>; --max-epochs /
- *                                  --patience: the dataset's own trainer settings (the plan's
- *                                  datasetTraining); see docs/data.md
- *   deno task reproduce --ranking history_kept
- *                                  validate and test with history items kept as candidates
- *                                  (RecBole-compatible full sort; default history_excluded)
- *
- * Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
- *   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
- *                                  of every cell; --json for programs (scripts/slurm/submit.ts)
- *   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
- *                                  finished cell is not rerun); exit status 1 when it fails. A cell
- *                                  whose configuration waits for a selection is refused until the
- *                                  selection's trials are finished.
- * A results folder belongs to one plan (its plan.json): a command of another plan stops with an
- * error before writing anything.
+ * The main job: reproduces, verifies and reports the grid of cells. Its usage is {@linkcode USAGE}
+ * below, which `deno task reproduce --help` prints.
  */
 import { parseArgs } from "node:util";
 import {
@@ -62,6 +24,7 @@ import {
   readSelected,
   recordResultsPlan,
   RECORDS_DIR,
+  releaseClaimsOnSignal,
   replaceReadmeTables,
   replanWith,
   type RerunCheck,
@@ -77,30 +40,96 @@ import { parseRankingProtocol } from "../lib/eval/mod.ts";
 import { taskPermissions } from "./task_permissions.ts";
 import { startWorkers, workerArgs, workerCount, type Workers } from "./reproduce_workers.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    quick: { type: "boolean", default: false },
-    select: { type: "boolean", default: false },
-    all: { type: "boolean", default: false },
-    seeds: { type: "string" },
-    results: { type: "string" },
-    "report-only": { type: "boolean", default: false },
-    "list-cells": { type: "boolean", default: false },
-    json: { type: "boolean", default: false },
-    cell: { type: "string" },
-    dataset: { type: "string" },
-    format: { type: "string" },
-    features: { type: "string" },
-    ranking: { type: "string" },
-    "max-epochs": { type: "string" },
-    patience: { type: "string" },
-    first: { type: "string" },
-    workers: { type: "string" },
-    // Set by a main process on the workers it starts (scripts/reproduce_workers.ts).
-    worker: { type: "boolean", default: false },
-  },
-});
+/** The usage of this script (printed by `--help`; the one home of this text). */
+const USAGE = `Usage: deno task reproduce [command] [options]
+
+The main job. The committed results of record (\`results-of-record/full\`: one file per finished
+cell and the selected configurations) produce every published table; by default this script
+checks that they reproduce and regenerates the tables from them.
+
+  deno task reproduce            re-run the verification subset (every main-table system on both
+                                 datasets at the first seed) into results/verify, compare each
+                                 with its record, then regenerate the report and README tables
+  deno task reproduce --all      the same for every recorded cell
+  deno task reproduce --select   (re)run the selection on validation and every cell of the plan
+                                 into the records (resumes; selected.json is rewritten from the
+                                 trials); two processes (DEMURE_BLAS_THREADS=1 each) share cells
+  deno task reproduce --report-only   (= deno task report) regenerate results/full/summary.md,
+                                 report.html and the README tables from the records; run nothing
+  deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
+  --results DIR                  where cells are read and written instead of the defaults
+  --first movielens              run that dataset's cells first (a second process)
+  --workers N                    run the cells in N processes at one BLAS thread each (default:
+                                 one per core; see scripts/reproduce_workers.ts); only the first
+                                 compares and reports
+  --seeds 0,1                    other seeds
+  deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
+                    [--max-epochs N] [--patience N]
+                                 bring your own data: main table and ablation on an imported
+                                 dataset (format sequence or recbole) at the systems' defaults,
+                                 results under results/<label>/<mode>; --max-epochs /
+                                 --patience: the dataset's own trainer settings (the plan's
+                                 datasetTraining); see docs/data.md
+  deno task reproduce --ranking history_kept
+                                 validate and test with history items kept as candidates
+                                 (RecBole-compatible full sort; default history_excluded)
+
+Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
+  deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
+                                 of every cell; --json for programs (scripts/slurm/submit.ts)
+  deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
+                                 finished cell is not rerun); exit status 1 when it fails. A cell
+                                 whose configuration waits for a selection is refused until the
+                                 selection's trials are finished.
+A results folder belongs to one plan (its plan.json): a command of another plan stops with an
+error before writing anything.
+
+  -h, --help                     print this text
+Ctrl-C (SIGINT) or SIGTERM: each process gives up its cells' claims and exits (status 130 or
+143; the first process stops its workers first), so a rerun resumes those cells at once from
+their last epoch checkpoint. After SIGKILL a claim stays until its heartbeat is 30 min old.`;
+
+/** The options of {@linkcode USAGE}, for node:util's parseArgs. */
+const OPTIONS = {
+  help: { type: "boolean", short: "h", default: false },
+  quick: { type: "boolean", default: false },
+  select: { type: "boolean", default: false },
+  all: { type: "boolean", default: false },
+  seeds: { type: "string" },
+  results: { type: "string" },
+  "report-only": { type: "boolean", default: false },
+  "list-cells": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  cell: { type: "string" },
+  dataset: { type: "string" },
+  format: { type: "string" },
+  features: { type: "string" },
+  ranking: { type: "string" },
+  "max-epochs": { type: "string" },
+  patience: { type: "string" },
+  first: { type: "string" },
+  workers: { type: "string" },
+  // Set by a main process on the workers it starts (scripts/reproduce_workers.ts).
+  worker: { type: "boolean", default: false },
+} as const;
+
+/** Parses the arguments; a bad one stops with one line naming it and status 2. */
+function parseOptions() {
+  try {
+    return parseArgs({ args: Deno.args, options: OPTIONS }).values;
+  } catch (error) {
+    // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
+    const message = (error as Error).message.split(". ")[0].replace(/\.$/, "");
+    console.error(`reproduce: ${message}; see --help`);
+    Deno.exit(2);
+  }
+}
+
+const values = parseOptions();
+if (values.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
 const firstDataset = values.first as DatasetSpec["kind"] | undefined;
 if (firstDataset !== undefined && !["synthetic", "movielens", "file"].includes(firstDataset)) {
   throw new Error(`--first: "${firstDataset}" is not one of synthetic, movielens, file`);
@@ -184,6 +213,22 @@ const plan = planExperiments(mode, seeds, {
   selected: readSelected(selectedPath(resultsDir)),
 });
 
+/** The worker processes this run started, stopped with it (see the signal listener below). */
+let runWorkers: Workers | undefined;
+/** How long a stopped run waits for its workers to give up their claims and exit. */
+const WORKER_STOP_SECONDS = 30;
+
+// Ctrl-C or SIGTERM: this process stops its workers (they give up their claims) and waits for
+// them, then gives up its own claims (last: its cell trains on meanwhile, and may be followed by a
+// new claim) and exits, so that a rerun started at once finds none of the cells held.
+releaseClaimsOnSignal({
+  onStop: async () => {
+    if (runWorkers && !(await runWorkers.stopAndWait(WORKER_STOP_SECONDS))) {
+      console.error(`reproduce: workers still running after ${WORKER_STOP_SECONDS} s; exiting`);
+    }
+  },
+});
+
 /** Stops with a clear message (no stack) and a non-zero status. */
 function fail(error: unknown): never {
   console.error(`reproduce: ${(error as Error).message}`);
@@ -192,7 +237,8 @@ function fail(error: unknown): never {
 
 /**
  * Starts this run's other processes (none in a worker or with one process): the same command with
- * the reproduce task's permissions (deno.json, plus `--results`); they stop with this process.
+ * the reproduce task's permissions (deno.json, plus `--results`); they stop with this process
+ * (Ctrl-C or SIGTERM: the signal listener above).
  */
 function startRunWorkers(): Workers | undefined {
   if (workers <= 1) return undefined;
@@ -209,12 +255,7 @@ function startRunWorkers(): Workers | undefined {
     ],
     scriptArgs: workerArgs(Deno.args),
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => {
-      started.stop();
-      Deno.exit(130);
-    });
-  }
+  runWorkers = started;
   console.log(
     `${workers} processes share the cells (this one and workers 2..${workers}), ` +
       `${Deno.env.get("DEMURE_BLAS_THREADS")} BLAS thread(s) each`,

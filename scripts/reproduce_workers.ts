@@ -60,6 +60,11 @@ export interface Workers {
   exited: Promise<number[]>;
   /** Stops every worker still running (SIGTERM). */
   stop(): void;
+  /**
+   * Stops every worker (SIGTERM: each gives up its claims and exits) and waits for them at most
+   * `seconds`; true when all exited in time.
+   */
+  stopAndWait(seconds: number): Promise<boolean>;
 }
 
 /** Settings of {@linkcode startWorkers}. */
@@ -100,16 +105,28 @@ export function startWorkers(options: WorkerOptions): Workers {
     );
     finished.push(Promise.all([child.status, ...streams]).then(([status]) => status.code));
   }
-  return {
-    exited: Promise.all(finished),
-    stop() {
-      for (const child of children) {
-        try {
-          child.kill("SIGTERM");
-        } catch {
-          // Already exited.
-        }
+  const exited = Promise.all(finished);
+  const stop = () => {
+    for (const child of children) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already exited.
       }
+    }
+  };
+  return {
+    exited,
+    stop,
+    async stopAndWait(seconds: number): Promise<boolean> {
+      stop();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const inTime = await Promise.race([
+        exited.then(() => true),
+        new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), seconds * 1000)),
+      ]);
+      clearTimeout(timer);
+      return inTime;
     },
   };
 }

@@ -24,6 +24,13 @@
  * liveness could not be read) and the heartbeat alone decides; the token still tells this
  * process's claims from those of an earlier process with the same pid.
  *
+ * A process stopped by SIGINT (Ctrl-C) or SIGTERM gives its claims up before it exits, so that a
+ * run restarted at once resumes those cells (from their last epoch checkpoint, which stays) instead
+ * of skipping them as "running" until the heartbeat goes stale: the scripts that run cells install
+ * this with {@linkcode releaseClaimsOnSignal}. SIGKILL (and a crash of the machine) cannot be
+ * handled: such claims stay until the 30-minute heartbeat rule (or, with `/proc` readable, the
+ * process check) frees them.
+ *
  * @example
  * ```ts
  * const store = new ResultStore("results/cells");
@@ -34,6 +41,9 @@ import { writeFilesAtomically } from "../data/atomic_write.ts";
 
 /** This process's identity in its claims (pids are reused; `/proc` may be unreadable). */
 const PROCESS_TOKEN = crypto.randomUUID();
+
+/** The claim files this process holds, in every store: what it gives up when stopped. */
+const HELD_CLAIMS = new Set<string>();
 
 function fileNameOf(key: string): string {
   return `${key.replace(/[^A-Za-z0-9=._-]+/g, "__")}.json`;
@@ -140,6 +150,16 @@ export function claimStaleness(
   return undefined;
 }
 
+/** Whether `claim` was made by this process (not by another one, nor an earlier one with its pid). */
+function isThisProcess(claim: CellClaim | undefined): boolean {
+  if (claim === undefined || claim.pid !== Deno.pid || claim.hostname !== Deno.hostname()) {
+    return false;
+  }
+  return claim.token !== undefined
+    ? claim.token === PROCESS_TOKEN
+    : claim.processStart === processStartTime(Deno.pid);
+}
+
 function readClaim(path: string): CellClaim | undefined {
   try {
     return JSON.parse(Deno.readTextFileSync(path)) as CellClaim;
@@ -185,15 +205,6 @@ export class ResultStore {
     };
   }
 
-  #isMine(claim: CellClaim | undefined): boolean {
-    if (claim === undefined || claim.pid !== Deno.pid || claim.hostname !== Deno.hostname()) {
-      return false;
-    }
-    return claim.token !== undefined
-      ? claim.token === PROCESS_TOKEN
-      : claim.processStart === processStartTime(Deno.pid);
-  }
-
   /**
    * Refreshes the heartbeat of this process's claim on `key` (no-op when another process holds
    * it). Called by the runners every epoch and by {@linkcode keepAlive}.
@@ -201,7 +212,7 @@ export class ResultStore {
   heartbeat(key: string): void {
     const path = this.claimPathOf(key);
     const holder = readClaim(path);
-    if (!this.#isMine(holder)) return;
+    if (!isThisProcess(holder)) return;
     writeFilesAtomically([
       { path, data: JSON.stringify({ ...holder, heartbeat: new Date().toISOString() }) },
     ]);
@@ -266,6 +277,7 @@ export class ResultStore {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         Deno.writeTextFileSync(path, JSON.stringify(mine), { createNew: true });
+        HELD_CLAIMS.add(path);
         return undefined;
       } catch (error) {
         if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
@@ -290,8 +302,9 @@ export class ResultStore {
   /** Gives up this process's claim on `key` (after the cell is stored, or when it failed). */
   release(key: string): void {
     const path = this.claimPathOf(key);
+    HELD_CLAIMS.delete(path);
     const holder = readClaim(path);
-    if (this.#isMine(holder)) Deno.removeSync(path);
+    if (isThisProcess(holder)) Deno.removeSync(path);
   }
 
   /**
@@ -321,5 +334,122 @@ export class ResultStore {
       }
     }
     Deno.removeSync(aside);
+  }
+}
+
+/**
+ * Gives up every claim this process holds, in every store (the claims {@linkcode ResultStore.claim}
+ * took and {@linkcode ResultStore.release} has not given back). A claim file that another process
+ * holds now (it took this process's claim over as stale) or that cannot be read is left alone.
+ * Returns the claim files removed; throws (after trying every claim) naming those it could not
+ * remove. Cell checkpoints are not touched: the next run resumes from them.
+ */
+export function releaseHeldClaims(): string[] {
+  const released: string[] = [];
+  const kept: string[] = [];
+  for (const path of HELD_CLAIMS) {
+    let holder: CellClaim | undefined;
+    try {
+      holder = readClaim(path);
+    } catch {
+      continue; // Unreadable: not known to be this process's, so not removed.
+    }
+    if (!isThisProcess(holder)) continue;
+    try {
+      Deno.removeSync(path);
+      released.push(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        kept.push(`${path} (${(error as Error).message})`);
+      }
+    }
+  }
+  HELD_CLAIMS.clear();
+  if (kept.length > 0) {
+    throw new Error(
+      `could not give up ${kept.join(", ")}; gave up ${released.length} other(s); a kept claim ` +
+        "goes stale after its heartbeat stops, or delete it",
+    );
+  }
+  return released;
+}
+
+/** Exit status of a process stopped by a signal it handles: 128 + the signal's number. */
+export const SIGNAL_EXIT_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** The signals after which a process gives its claims up ({@linkcode releaseClaimsOnSignal}). */
+export type StopSignal = keyof typeof SIGNAL_EXIT_STATUS;
+
+/** Settings of {@linkcode releaseClaimsOnSignal}. */
+export interface ReleaseOnSignalOptions {
+  /**
+   * Runs first on the signal, e.g. stopping the worker processes this process started and waiting
+   * for them (they give up their own claims). This process keeps running meanwhile (its cell
+   * trains on, and may finish, or be followed by a new claim): its claims are given up after this,
+   * right before it exits, so none is left behind.
+   */
+  onStop?: (signal: StopSignal) => void | Promise<void>;
+  /** Says which claims were given up (default: to stderr). */
+  log?: (line: string) => void;
+}
+
+let releaseOnSignalInstalled = false;
+
+/**
+ * Makes this process, when stopped by SIGINT (Ctrl-C) or SIGTERM, run `options.onStop`, give up
+ * every claim it holds ({@linkcode releaseHeldClaims}) and exit with
+ * {@linkcode SIGNAL_EXIT_STATUS} (130 or 143). In Deno a process with a signal listener no longer
+ * exits on that signal by itself, so this is the one listener of these signals for a process that
+ * runs cells: install it once, before the first claim; a second call is an error. A second signal
+ * while `onStop` runs gives the claims up and exits at once. SIGKILL cannot be handled (see the
+ * module documentation).
+ *
+ * The listener runs when the event loop gets a turn: the trainer gives it one at least every
+ * second (`lib/train/trainer.ts`), so a training cell stops within about a step.
+ */
+export function releaseClaimsOnSignal(options: ReleaseOnSignalOptions = {}): void {
+  if (releaseOnSignalInstalled) {
+    throw new Error("releaseClaimsOnSignal: already installed in this process (install it once)");
+  }
+  releaseOnSignalInstalled = true;
+  const log = options.log ?? ((line: string) => console.error(line));
+  // Whatever fails (a closed terminal, a claim that cannot be removed), the process exits.
+  const quietly = (action: () => void) => {
+    try {
+      action();
+    } catch { /* nowhere to report it */ }
+  };
+  const releaseAndExit = (signal: StopSignal): never => {
+    try {
+      const released = releaseHeldClaims();
+      if (released.length > 0) {
+        quietly(() =>
+          log(
+            `${signal}: gave up ${released.length} claim(s) (${released.join(", ")}); a rerun ` +
+              "resumes them from their last epoch checkpoint",
+          )
+        );
+      }
+    } catch (error) {
+      quietly(() => console.error(`${signal}: ${(error as Error).message}`));
+    }
+    Deno.exit(SIGNAL_EXIT_STATUS[signal]);
+  };
+  let stopping = false;
+  // Windows has no SIGTERM listener (Deno supports SIGINT and SIGBREAK there).
+  const signals = Deno.build.os === "windows"
+    ? (["SIGINT"] as const)
+    : (Object.keys(SIGNAL_EXIT_STATUS) as StopSignal[]);
+  for (const signal of signals) {
+    Deno.addSignalListener(signal, async () => {
+      if (stopping) releaseAndExit(signal);
+      stopping = true;
+      try {
+        await options.onStop?.(signal);
+      } catch (error) {
+        quietly(() => console.error(`${signal}: ${(error as Error).message}`));
+      }
+      releaseAndExit(signal);
+    });
   }
 }

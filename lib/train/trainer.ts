@@ -46,6 +46,7 @@ import { DivergenceGuard } from "./_divergence.ts";
 import { EpochLosses } from "./_epoch_losses.ts";
 import type { EarlyStoppingState } from "./_early_stopping.ts";
 import { RunClock } from "./_run_clock.ts";
+import { EventLoopTurns } from "../util/event_loop.ts";
 import { type ResumeState, RunCheckpoints } from "./_run_checkpoints.ts";
 
 /** Trains `model` on `split.train`, validating on `split.validTarget`. */
@@ -66,6 +67,7 @@ export async function trainModel(
   const resumedFromEpoch = state.epochsDone;
   const clock = new RunClock(resumedFromEpoch);
   const divergence = new DivergenceGuard(config, model);
+  const eventLoopTurns = new EventLoopTurns();
   // A run killed after patience ran out (before its result was kept) does not train on.
   let stoppedBy: StopReason = state.stopping.exhausted(config.patience) ? "patience" : "max_epochs";
   try {
@@ -90,6 +92,8 @@ export async function trainModel(
         divergence.checkStep(stepLosses, epoch, state.step);
         losses.add(stepLosses, (performance.now() - stepStart) / 1000);
         state.step += 1;
+        // Timers and signal listeners (a claim's heartbeat, Ctrl-C) run within about a step.
+        await eventLoopTurns.yieldIfDue();
       }
       const validation = isEvalEpoch(epoch, config) ? await validate(model) : undefined;
       let improved = false;

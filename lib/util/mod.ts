@@ -1,5 +1,6 @@
 /**
- * Small shared utilities: the seeded random number generator and the checks of settings.
+ * Small shared utilities: the seeded random number generator, the checks of settings, and turns
+ * of the event loop in long loops.
  *
  * @example
  * ```ts
@@ -11,3 +12,4 @@
  */
 export * from "./random.ts";
 export * from "./settings.ts";
+export * from "./event_loop.ts";

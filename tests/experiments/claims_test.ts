@@ -1,14 +1,18 @@
 /**
  * Cell claims carry host, boot, process start time and a heartbeat; stale claims are taken over
  * (old heartbeat, dead or reused pid, earlier boot, this process's pid from an earlier process),
- * live ones are not.
+ * live ones are not. A process stopped by SIGINT or SIGTERM gives up its own claims (and its
+ * workers theirs) before it exits, and leaves other processes' claims and the checkpoints alone.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import {
   type CellClaim,
   claimStaleness,
   processStartTime,
+  releaseHeldClaims,
   ResultStore,
+  SIGNAL_EXIT_STATUS,
+  type StopSignal,
 } from "../../lib/experiments/result_store.ts";
 
 const linux = Deno.build.os === "linux";
@@ -40,6 +44,23 @@ function withStore(body: (store: ResultStore) => Promise<void> | void) {
       Deno.removeSync(directory, { recursive: true });
     }
   };
+}
+
+/** The permission flags of the `reproduce` task (deno.json), which the probes run with. */
+function reproduceTaskFlags(): string[] {
+  const config = JSON.parse(
+    Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
+  ) as { tasks: Record<string, string> };
+  const words = config.tasks.reproduce.split(/\s+/);
+  return words.slice(words.indexOf("run") + 1).filter((word) => word.startsWith("--"));
+}
+
+const root = new URL("../../", import.meta.url).pathname;
+
+/** A new folder under ./results, the only place the task's permissions let the probes write. */
+function scratchDirectory(): string {
+  Deno.mkdirSync(`${root}results`, { recursive: true });
+  return Deno.makeTempDirSync({ dir: `${root}results`, prefix: "claims-test-" });
 }
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
@@ -200,14 +221,8 @@ Deno.test(
   async () => {
     // Deno reads /proc only with --allow-all: under the task's permissions the process checks are
     // unknown and must not declare a running claimant gone (two processes would train one cell).
-    const config = JSON.parse(
-      Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
-    ) as { tasks: Record<string, string> };
-    const words = config.tasks.reproduce.split(/\s+/);
-    const flags = words.slice(words.indexOf("run") + 1).filter((word) => word.startsWith("--"));
-    const root = new URL("../../", import.meta.url).pathname;
-    Deno.mkdirSync(`${root}results`, { recursive: true });
-    const directory = Deno.makeTempDirSync({ dir: `${root}results`, prefix: "claims-test-" });
+    const flags = reproduceTaskFlags();
+    const directory = scratchDirectory();
     try {
       const store = new ResultStore(directory);
       assertEquals(store.claim("live"), undefined);
@@ -242,3 +257,125 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "releaseHeldClaims gives up this process's claims in every store, and only those",
+  withStore((store) => {
+    const second = new ResultStore(`${store.directory}/second`);
+    assertEquals(store.claim("held"), undefined);
+    assertEquals(second.claim("held too"), undefined);
+    assertEquals(store.claim("released"), undefined);
+    store.release("released");
+    // A claim of this process that another process took over since (its heartbeat went stale).
+    assertEquals(store.claim("taken over"), undefined);
+    const other: CellClaim = {
+      pid: 1,
+      hostname: Deno.hostname(),
+      since: new Date().toISOString(),
+      heartbeat: new Date().toISOString(),
+      token: "another process",
+    };
+    writeClaim(store, "taken over", other);
+    // Another live process's claim, and the checkpoint of an unfinished cell.
+    writeClaim(store, "theirs", other);
+    const checkpoint = `${store.directory}/checkpoint.json`;
+    Deno.writeTextFileSync(checkpoint, "{}");
+
+    assertEquals(
+      releaseHeldClaims().sort(),
+      [store.claimPathOf("held"), second.claimPathOf("held too")].sort(),
+    );
+    assertEquals(store.claimOf("held"), undefined);
+    assertEquals(second.claimOf("held too"), undefined);
+    assertEquals(store.claimOf("taken over"), other);
+    assertEquals(store.claimOf("theirs"), other);
+    assertEquals(Deno.readTextFileSync(checkpoint), "{}");
+    assertEquals(releaseHeldClaims(), [], "nothing is held any more");
+  }),
+);
+
+/** A probe holding claims (_claim_holder_probe.ts), started with the reproduce task's flags. */
+async function startHolder(directory: string, key: string, withWorker: boolean) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...reproduceTaskFlags(),
+      "tests/experiments/_claim_holder_probe.ts",
+      directory,
+      key,
+      ...(withWorker ? ["--with-worker"] : []),
+    ],
+    cwd: root,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let stdout = "";
+  while (!stdout.includes(`held ${key}\n`)) {
+    const { value, done } = await reader.read();
+    if (done) {
+      await child.status;
+      throw new Error(`the probe stopped before holding ${key}:\n${stdout}\n${await stderr}`);
+    }
+    stdout += value;
+  }
+  const rest = (async () => {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      stdout += read.value;
+    }
+    return stdout;
+  })();
+  return { child, output: async () => `${await rest}\n${await stderr}` };
+}
+
+for (const signal of ["SIGTERM", "SIGINT"] as StopSignal[]) {
+  Deno.test(
+    `a process stopped by ${signal} gives up its claims (its workers' too), nothing else`,
+    { ignore: Deno.build.os === "windows" },
+    async () => {
+      const directory = scratchDirectory();
+      try {
+        const store = new ResultStore(directory);
+        // Another process that still runs its cell, and the checkpoint of the stopped cell.
+        const theirs: CellClaim = {
+          pid: 1,
+          hostname: Deno.hostname(),
+          since: new Date().toISOString(),
+          heartbeat: new Date().toISOString(),
+          token: "another live process",
+        };
+        writeClaim(store, "theirs", theirs);
+        const checkpoint = `${directory}/checkpoint.json`;
+        Deno.writeTextFileSync(checkpoint, "{}");
+        for (const withWorker of [false, true]) {
+          const key = `mine-${withWorker ? "with" : "without"}-worker`;
+          const { child, output } = await startHolder(directory, key, withWorker);
+          assertEquals(store.claimOf(key)?.pid, child.pid);
+          if (withWorker) assert(store.claimOf(`${key}-worker`) !== undefined, "the worker holds");
+          child.kill(signal);
+          const status = await child.status;
+          const printed = await output();
+          assertEquals(
+            [status.code, status.signal],
+            [SIGNAL_EXIT_STATUS[signal], null],
+            `exits by itself with ${SIGNAL_EXIT_STATUS[signal]}, not killed:\n${printed}`,
+          );
+          assertEquals(store.claimOf(key), undefined, `its claim is gone:\n${printed}`);
+          if (withWorker) {
+            assertEquals(store.claimOf(`${key}-worker`), undefined, `the worker's:\n${printed}`);
+            assertStringIncludes(printed, "[worker] SIGTERM: gave up 1 claim(s)");
+            // Claimed while it waited for its worker: given up too (the release comes last).
+            assertEquals(store.claimOf(`${key}-next`), undefined, `the next cell's:\n${printed}`);
+          }
+          assertStringIncludes(printed, `${signal}: gave up ${withWorker ? 2 : 1} claim(s)`);
+          assertEquals(store.claimOf("theirs"), theirs, "another process's claim stays");
+          assertEquals(Deno.readTextFileSync(checkpoint), "{}", "the checkpoint stays");
+        }
+      } finally {
+        Deno.removeSync(directory, { recursive: true });
+      }
+    },
+  );
+}

@@ -81,3 +81,40 @@ if (Deno.args.includes("--fail")) Deno.exit(3);
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("stopAndWait: SIGTERM to every worker, true once all exited, false past the limit", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A worker that exits on SIGTERM (a Deno process without a listener), and one that exits only
+    // 3 s after it.
+    const script = `${dir}/wait.ts`;
+    await Deno.writeTextFile(
+      script,
+      `if (Deno.args.includes("--ignore")) {
+  Deno.addSignalListener("SIGTERM", () => setTimeout(() => Deno.exit(0), 3000));
+}
+console.log("started");
+setInterval(() => {}, 60_000);
+`,
+    );
+    const start = (scriptArgs: string[]) => {
+      const started = Promise.withResolvers<void>();
+      const workers = startWorkers({
+        count: 1,
+        runArgs: ["run", "--no-prompt", script],
+        scriptArgs,
+        writeLine: (_worker, line) => line === "started" && started.resolve(),
+      });
+      return { workers, started: started.promise };
+    };
+    const obedient = start([]);
+    await obedient.started;
+    assertEquals(await obedient.workers.stopAndWait(30), true);
+    const stubborn = start(["--ignore"]);
+    await stubborn.started;
+    assertEquals(await stubborn.workers.stopAndWait(0.5), false);
+    assertEquals(await stubborn.workers.exited, [0]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

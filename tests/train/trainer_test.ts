@@ -160,3 +160,30 @@ Deno.test("resume: 2 epochs + resume to 4 equals 4 epochs straight", async () =>
   resumed.dispose();
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("timers run during an epoch: the trainer gives the event loop a turn every second", async () => {
+  // A cell's claim heartbeat and the Ctrl-C listener that gives its claim up are event-loop tasks;
+  // the steps' own awaits never reach the event loop, so without the turns they would wait for the
+  // epoch's end. Each step sleeps 300 ms (without using the CPU) to make the epoch last seconds.
+  const split = leaveOneOut(cycleDataset(16, 20, 9), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 0 });
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  let timerFired = false;
+  let firedBeforeStep: number | undefined;
+  let steps = 0;
+  await trainModel(model, split, { maxEpochs: 1, batchSize: 2, evalEvery: 10 }, {
+    ...quiet,
+    afterStep: (step) => {
+      if (step === 0) setTimeout(() => timerFired = true, 0);
+      if (timerFired && firedBeforeStep === undefined) firedBeforeStep = step;
+      Atomics.wait(sleeper, 0, 0, 300);
+      steps++;
+    },
+  });
+  assert(steps >= 6, `${steps} steps`);
+  assert(
+    firedBeforeStep !== undefined && firedBeforeStep <= 5,
+    `a timer set at step 0 fired before step ${firedBeforeStep} of ${steps}`,
+  );
+  model.dispose();
+});
