@@ -6,7 +6,9 @@
  * ```ts
  * const plan = planExperiments("quick");
  * const { found } = await ensureCells(plan, cellsOf(plan, "sensitivity"), { resultsDir });
- * for (const [parameter, points] of sensitivityCurves(found)) console.log(parameter, points.length);
+ * for (const { dataset, parameter, points } of sensitivityCurves(found)) {
+ *   console.log(dataset, parameter, points.length);
+ * }
  * ```
  */
 import { resolveDemureConfig } from "../demure/objective.ts";
@@ -23,33 +25,47 @@ export interface SensitivityPoint {
   result: CellResult;
 }
 
+/** How Demure-SASRec's metrics move with one parameter on one dataset (first seed). */
+export interface SensitivityCurve {
+  /** Label of the dataset, e.g. "MovieLens". */
+  dataset: string;
+  /** The parameter varied. */
+  parameter: SweepParameter;
+  /** The points, by value ascending. */
+  points: SensitivityPoint[];
+}
+
 /**
- * For each swept parameter, its points sorted by value: the sweep's cells plus the reference
- * cell (tagged `sensitivity` without a sweep: the default configuration) at its default value.
- * Parameters without a swept cell are left out.
+ * One curve per (dataset, swept parameter), datasets and parameters in the order first seen: the
+ * sweep's cells of that dataset plus its reference cell (tagged `sensitivity` without a sweep: the
+ * selected configuration) at its own value, unless a swept cell has that value (the same run). A
+ * curve never mixes datasets; parameters without a swept cell are left out.
  */
-export function sensitivityCurves(
-  found: readonly FinishedCell[],
-): Map<SweepParameter, SensitivityPoint[]> {
+export function sensitivityCurves(found: readonly FinishedCell[]): SensitivityCurve[] {
   const tagged = found.filter(({ cell }) => cell.experiments.includes("sensitivity"));
-  const reference = tagged.find(({ cell }) => cell.sweep === undefined);
-  const defaults = reference && reference.cell.system.kind === "neural"
-    ? resolveDemureConfig(reference.cell.system.demure ?? {})
-    : undefined;
-  const curves = new Map<SweepParameter, SensitivityPoint[]>();
+  const curves = new Map<string, SensitivityCurve>();
   for (const { cell, result } of tagged) {
     if (cell.sweep === undefined) continue;
-    const points = curves.get(cell.sweep.parameter) ?? [];
-    points.push({ value: cell.sweep.value, result });
-    curves.set(cell.sweep.parameter, points);
+    const id = `${cell.datasetLabel}\n${cell.sweep.parameter}`;
+    const curve = curves.get(id) ??
+      { dataset: cell.datasetLabel, parameter: cell.sweep.parameter, points: [] };
+    curve.points.push({ value: cell.sweep.value, result });
+    curves.set(id, curve);
   }
-  for (const [parameter, points] of curves) {
-    if (reference && defaults) {
-      points.push({ value: defaults[parameter], result: reference.result });
+  for (const curve of curves.values()) {
+    const reference = tagged.find(({ cell }) =>
+      cell.sweep === undefined && cell.datasetLabel === curve.dataset
+    );
+    if (reference && reference.cell.system.kind === "neural") {
+      // The sweep's cell at the selected value is the same run: one point.
+      const value = resolveDemureConfig(reference.cell.system.demure ?? {})[curve.parameter];
+      if (!curve.points.some((point) => point.value === value)) {
+        curve.points.push({ value, result: reference.result });
+      }
     }
-    points.sort((a, b) => a.value - b.value);
+    curve.points.sort((a, b) => a.value - b.value);
   }
-  return curves;
+  return [...curves.values()];
 }
 
 /** One system's curve over the noise fractions: mean ± std over seeds at each fraction. */

@@ -24,6 +24,11 @@ function markdownTable(columns: string[], rows: (string | number)[][]): string {
   return [line(columns), line(columns.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
+/** A difference with its sign, e.g. "+0.0012" or "-0.0030". */
+function signed(difference: number): string {
+  return `${difference >= 0 ? "+" : ""}${difference.toFixed(4)}`;
+}
+
 const CONFIGURED: Record<MainRow["configuredBy"], string> = {
   selection: "selected",
   trial: "trial",
@@ -261,15 +266,22 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       "",
     );
   }
-  if (summary.sensitivity.length > 0) {
+  // One table per dataset with a sweep; an unfinished sweep shows its finished rows.
+  for (const dataset of new Set(summary.sensitivity.map((row) => row.dataset))) {
     parts.push(
-      h("Sensitivity (synthetic, Demure-SASRec around its selected configuration, first seed)"),
+      h(`Sensitivity: ${dataset} (Demure-SASRec around its selected configuration, first seed)`),
       "",
     );
     parts.push(
       markdownTable(
-        ["parameter", "value", "valid NDCG@10", "test NDCG@10"],
-        summary.sensitivity.map((s) => [s.parameter, String(s.value), s.valid, s.test]),
+        ["parameter", "value", "valid NDCG@10", "test NDCG@10", "test vs selected"],
+        summary.sensitivity.filter((row) => row.dataset === dataset).map((row) => [
+          row.parameter,
+          row.selected ? `${row.value} (selected)` : String(row.value),
+          row.valid,
+          row.test,
+          row.testVsSelected === undefined ? "-" : signed(row.testVsSelected),
+        ]),
       ),
       "",
     );

@@ -12,6 +12,13 @@
  * - **Design choices of Demure** (L_rec on the denoised or the full history, noise per (user,
  *   modality) or per (position, modality), the noise-only view as a negative or not) run as cells
  *   of their own at the selected configuration with one choice flipped.
+ * - **Sensitivity per dataset**: each dataset declares its own sweep ({@linkcode DatasetPlan.sweeps}):
+ *   Demure-SASRec at the first seed with one parameter changed around the dataset's selected
+ *   configuration, whose own cell (the main table's) is the reference. The synthetic benchmark
+ *   sweeps rho, lambda and tau; MovieLens (full mode) sweeps lambda only, a dose-response: at its
+ *   selected configuration L_rec reads the full history, so the attributed masks, which the
+ *   ablation finds costly there (issue 14), enter only through the contrastive term, whose weight
+ *   is lambda. Does the cost grow with it?
  *
  * Cells carry the experiments they belong to (`experiments`), so reports and notebooks select them
  * by tag and never parse names. Cells shared by several experiments appear once.
@@ -54,7 +61,7 @@ import { systemByName, type SystemName, SYSTEMS, type SystemSpec } from "./syste
  * - `ablation`: attribution only, contrastive only, both (Demure), neither (SASRec-MM);
  * - `noise_level`: SASRec-MM and Demure-SASRec on synthetic data at each noise fraction;
  * - `sensitivity`: Demure-SASRec with one parameter changed around its selected configuration
- *   (and the selected configuration's own cell);
+ *   (and the selected configuration's own cell), on each dataset that declares a sweep;
  * - `selection`: a trial of the hyper-parameter selection (first seed);
  * - `design_choice`: Demure-SASRec at its selected configuration with one design choice flipped.
  */
@@ -140,7 +147,16 @@ export interface DatasetPlan {
   ablationSeeds: number[];
   /** Run Demure's design-choice cells on this dataset. */
   designChoices: boolean;
+  /**
+   * The sensitivity sweep here: the values of each Demure parameter tried around the selected
+   * configuration (first seed, one parameter changed at a time). Parameters left out are not
+   * swept; `{}`: no sweep on this dataset.
+   */
+  sweeps: Sweeps;
 }
+
+/** Values of each swept Demure parameter (parameters left out are not swept). */
+export type Sweeps = Partial<Record<SweepParameter, number[]>>;
 
 /** The whole grid and the settings every neural cell shares. */
 export interface ExperimentPlan {
@@ -163,8 +179,12 @@ export interface ExperimentPlan {
   synthetic: Partial<SyntheticConfig>;
   /** Noise fractions of the noise-level experiment. */
   noiseFractions: number[];
-  /** Values of each Demure parameter in the sensitivity sweep. */
-  sweeps: Record<SweepParameter, number[]>;
+  /**
+   * The sensitivity sweeps the plan runs, by dataset label (e.g. "MovieLens"): each dataset's
+   * {@linkcode DatasetPlan.sweeps}, for datasets that have one. Cells carry the same label
+   * (`datasetLabel`), so a view finds its dataset's sweep here.
+   */
+  sweeps: Record<string, Sweeps>;
   /** Systems of the main table, in display order. */
   mainSystems: SystemName[];
   /** Systems of the ablation table, in display order. */
@@ -233,7 +253,6 @@ interface ModeSettings {
   noiseFractions: number[];
   /** Seeds of the noise-level experiment's other fractions. */
   noiseSeeds: number[];
-  sweeps: Record<SweepParameter, number[]>;
   mainSystems: SystemName[];
 }
 
@@ -246,10 +265,9 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
     },
     // The selection budget is what a 2-core machine could afford in working sessions (two
     // processes): on the synthetic benchmark every neural system of the main table gets the same
-    // 3 trials (a synthetic cell trains for 1-6 min on one core); on MovieLens only the comparison
-    // of record (SASRec-MM, Demure-SASRec) is selected, with 2 trials (the defaults and one drawn
-    // point each: a MovieLens Demure cell trains for about 20 min on one core), and the other
-    // systems run at their defaults. Raise `trials` and `selected` with time.
+    // 3 trials (a synthetic cell trains for 1-6 min on one core); on MovieLens every one gets 2
+    // trials (the defaults and one drawn point each: a MovieLens Demure cell trains for about 20
+    // min on one core). Raise `trials` with time.
     // Patience 10 on both: a MovieLens epoch is only 17 steps and its validation NDCG (671 users)
     // is noisy: with patience 4, runs stopped on the popularity plateau of the first epochs
     // (SASRec-ID's best epoch was 1 for one seed), before the sequential signal is learnt (about
@@ -264,15 +282,20 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         seeds: [0, 1, 2, 3, 4],
         ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
+        sweeps: { rho: [0.1, 0.3, 0.5], lambda: [0.02, 0.1, 0.5], temperature: [0.1, 0.2, 0.5] },
       },
+      // Lambda only, around the selected 0.02 (whose cell is the main table's): the ablation finds
+      // the attributed masks costly on MovieLens (issue 14), and with L_rec on the full history
+      // they enter only through the contrastive term, so this is their dose-response.
       movielens: {
         maxEpochs: 200,
         patience: 10,
         trials: 2,
-        selected: ["SASRec-MM", "Demure-SASRec"],
+        selected: SELECTABLE_MAIN_SYSTEMS,
         seeds: [0, 1, 2, 3, 4],
-        ablationSeeds: [0, 1],
+        ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
+        sweeps: { lambda: [0.005, 0.02, 0.1] },
       },
     },
     fileStopping: {
@@ -283,7 +306,6 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
     demure: {},
     noiseFractions: [0.25, 0.75],
     noiseSeeds: [0, 1, 2],
-    sweeps: { rho: [0.1, 0.3, 0.5], lambda: [0.02, 0.1, 0.5], temperature: [0.1, 0.2, 0.5] },
     mainSystems: MAIN_SYSTEMS,
   },
   quick: {
@@ -302,6 +324,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         seeds: [0, 1],
         ablationSeeds: [0, 1],
         designChoices: true,
+        sweeps: { rho: [0.1, 0.5], lambda: [0.5], temperature: [0.5] },
       },
       movielens: {
         maxEpochs: 3,
@@ -311,6 +334,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         seeds: [0],
         ablationSeeds: [0],
         designChoices: false,
+        sweeps: {},
       },
     },
     fileStopping: { maxEpochs: 3, patience: 3 },
@@ -318,7 +342,6 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
     demure: { warmupSteps: 2, everySteps: 2 },
     noiseFractions: [0.25, 0.75],
     noiseSeeds: [0],
-    sweeps: { rho: [0.1, 0.5], lambda: [0.5], temperature: [0.5] },
     mainSystems: ["Pop", "ItemKNN", "SASRec-ID", "SASRec-MM", "CL4SRec-MM", "Demure-SASRec"],
   },
 };
@@ -456,6 +479,7 @@ export function planExperiments(
       seeds: seeds ?? settings.datasets.synthetic.seeds,
       ablationSeeds: seeds ?? settings.datasets.synthetic.seeds,
       designChoices: false,
+      sweeps: {},
     },
   };
   const datasetTraining: DatasetTraining = {};
@@ -609,6 +633,12 @@ export function planExperiments(
         else base = inheritedConfig(chosen);
       }
       for (const trial of trialsOf(name, plan.trials)) {
+        // Trial 0 is the defaults: when the system ran unselected at the first seed, that record is
+        // this run (the store reuses it only if its settings are identical, so a system selected
+        // after it ran at its defaults does not train the same run twice).
+        const sameAs = trial.index === 0 && !waitsFor
+          ? `${mode}/${label}/${name}/seed=${plan.seeds[0]}`
+          : undefined;
         add("selection", dataset, name, plan.seeds[0], {
           label: `${name} (trial ${trial.index})`,
           keyPart: trialKeyPart(name, trial.index),
@@ -616,6 +646,7 @@ export function planExperiments(
             config: mergeTrialConfig(base, trial.config),
             configuredBy: "trial",
             ...(waitsFor ? { waitsFor } : {}),
+            ...(sameAs ? { sameAs } : {}),
           },
           trial: {
             selection: id,
@@ -627,10 +658,7 @@ export function planExperiments(
     }
   };
 
-  const finish = (
-    noiseFractions: number[],
-    sweeps: Record<SweepParameter, number[]>,
-  ): ExperimentPlan => {
+  const finish = (noiseFractions: number[], sweeps: Record<string, Sweeps>): ExperimentPlan => {
     // Every cell's settings are checked now, not when the cell's turn comes hours later.
     for (const cell of cells.values()) {
       resolveTrainerConfig({ ...cell.training, seed: cell.seed });
@@ -665,7 +693,7 @@ export function planExperiments(
       }
       for (const name of ABLATION_SYSTEMS) add("ablation", own, name, seed);
     }
-    return finish([], { rho: [], lambda: [], temperature: [] });
+    return finish([], {});
   }
   const movielens: DatasetSpec = { kind: "movielens" };
   const synthetic: DatasetSpec = { kind: "synthetic", config: settings.synthetic };
@@ -679,7 +707,8 @@ export function planExperiments(
   // main table over all seeds. Then MovieLens: the selection, the main table of the selected
   // systems over all seeds, and the design choices of Demure (why it loses there). Then the
   // ablations, the other MovieLens systems (all at the first seed before the other seeds), and
-  // last the noise-level curve and the sensitivity around the selected configuration. Non-neural
+  // last the noise-level curve and each dataset's sensitivity sweep around its selected
+  // configuration (synthetic, then MovieLens). Non-neural
   // systems do not depend on the seed: they run once.
   const addMain = (dataset: DatasetSpec, names: SystemName[], seeds: number[]) => {
     for (const seed of seeds) {
@@ -746,37 +775,46 @@ export function planExperiments(
       }
     }
   }
-  const reference = demureOf(datasetLabel(synthetic), "synthetic").configured;
-  const referenceDemure = { ...settings.demure, ...reference.config.demure };
-  const sweepDefaults: Record<SweepParameter, number> = {
-    rho: referenceDemure.rho ?? DEFAULT_DEMURE_CONFIG.rho,
-    lambda: referenceDemure.lambda ?? DEFAULT_DEMURE_CONFIG.lambda,
-    temperature: referenceDemure.temperature ?? DEFAULT_DEMURE_CONFIG.temperature,
-  };
-  add("sensitivity", synthetic, "Demure-SASRec", datasets.synthetic.seeds[0]);
-  const referenceKey = `${mode}/${datasetLabel(synthetic)}/Demure-SASRec/seed=${
-    datasets.synthetic.seeds[0]
-  }`;
-  for (
-    const [parameter, values] of Object.entries(settings.sweeps) as [SweepParameter, number[]][]
-  ) {
-    // Every value has its cell, so the plan's cells (and their indices) do not depend on the
-    // selection; the selected value's cell is the reference cell again (same settings: reused).
-    for (const value of values) {
-      add("sensitivity", synthetic, "Demure-SASRec", datasets.synthetic.seeds[0], {
-        label: `Demure-SASRec [${parameter} = ${value}]`,
-        keyPart: `Demure-SASRec[${parameter}=${value}]`,
-        configured: {
-          ...reference,
-          ...(value === sweepDefaults[parameter] && !reference.waitsFor
-            ? { sameAs: referenceKey }
-            : {}),
-        },
-        sweep: { parameter, value },
-      });
+  // A dataset's sensitivity sweep around its selected configuration, at the first seed. The
+  // reference is the selected configuration's own cell: the main table's at that seed (shared).
+  const sweeps: Record<string, Sweeps> = {};
+  const addSweep = (dataset: DatasetSpec) => {
+    const { seeds, sweeps: declared } = datasets[dataset.kind];
+    const swept = Object.entries(declared) as [SweepParameter, number[]][];
+    if (swept.length === 0) return;
+    const label = datasetLabel(dataset);
+    sweeps[label] = declared;
+    const reference = demureOf(label, dataset.kind).configured;
+    const referenceDemure = { ...settings.demure, ...reference.config.demure };
+    const selectedValue: Record<SweepParameter, number> = {
+      rho: referenceDemure.rho ?? DEFAULT_DEMURE_CONFIG.rho,
+      lambda: referenceDemure.lambda ?? DEFAULT_DEMURE_CONFIG.lambda,
+      temperature: referenceDemure.temperature ?? DEFAULT_DEMURE_CONFIG.temperature,
+    };
+    add("sensitivity", dataset, "Demure-SASRec", seeds[0]);
+    const referenceKey = `${mode}/${label}/Demure-SASRec/seed=${seeds[0]}`;
+    for (const [parameter, values] of swept) {
+      // Every value has its cell, so the plan's cells (and their indices) do not depend on the
+      // selection; the selected value's cell is the reference cell again (same settings: reused).
+      for (const value of values) {
+        add("sensitivity", dataset, "Demure-SASRec", seeds[0], {
+          label: `Demure-SASRec [${parameter} = ${value}]`,
+          keyPart: `Demure-SASRec[${parameter}=${value}]`,
+          configured: {
+            ...reference,
+            ...(value === selectedValue[parameter] && !reference.waitsFor
+              ? { sameAs: referenceKey }
+              : {}),
+          },
+          sweep: { parameter, value },
+        });
+      }
     }
-  }
-  return finish(settings.noiseFractions, settings.sweeps);
+  };
+  // Synthetic first, then MovieLens: cells added later keep the earlier ones' indices.
+  addSweep(synthetic);
+  addSweep(movielens);
+  return finish(settings.noiseFractions, sweeps);
 }
 
 function trialKeyPart(name: SystemName, index: number): string {

@@ -492,7 +492,6 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   );
   const started = performance.now();
   let done = 0;
-  let expectedDone = 0;
   const skipped = new Set<string>();
   while (options.runPending !== false) {
     // Another process sharing the store may have finished the trials that a waiting cell needs.
@@ -564,7 +563,13 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       if (cell.trial) current = updateSelection(current);
     }
     done++;
-    expectedDone += estimatedCellSeconds(current, cell);
+    // The planned cells finished by any process sharing the store, not only this one's: with
+    // several processes this one's own share would overstate the time left by their number.
+    const finishedByAll = pendingAtStart.filter((planned) => {
+      const now = current.cells.find((c) => c.key === planned.key);
+      return now !== undefined && !now.waitsFor && isFinished(current, now);
+    });
+    const expectedDone = finishedByAll.reduce((s, c) => s + estimatedCellSeconds(current, c), 0);
     const elapsed = (performance.now() - started) / 1000;
     const left = Math.max(0, elapsed / expectedDone * (expected - expectedDone));
     if (result === undefined) continue;

@@ -111,6 +111,27 @@ export interface DesignChoiceRow {
   flipped: { valid: number; test: number; bestEpoch: number };
 }
 
+/**
+ * One value of a dataset's sensitivity sweep: Demure-SASRec at the first seed with one parameter
+ * set to `value`, the rest at the dataset's selected configuration.
+ */
+export interface SensitivityRow {
+  /** Dataset label, e.g. "MovieLens". */
+  dataset: string;
+  /** The parameter varied. */
+  parameter: SweepParameter;
+  /** Its value in this row's run. */
+  value: number;
+  /** This is the selected configuration's own value (the reference cell). */
+  selected: boolean;
+  /** Validation NDCG@10. */
+  valid: number;
+  /** Test NDCG@10. */
+  test: number;
+  /** Test NDCG@10 minus the selected configuration's (undefined until that cell is finished). */
+  testVsSelected?: number;
+}
+
 /** Per-epoch curves of one run (diagnosis). */
 export interface RunCurves {
   /** System name. */
@@ -192,8 +213,11 @@ export interface ReproductionSummary {
   ablationSignificance: Record<string, SignificanceResult[]>;
   /** Demure's design choices, each flipped once. */
   designChoices: DesignChoiceRow[];
-  /** The sensitivity sweep: test and validation NDCG@10 per (parameter, value). */
-  sensitivity: { parameter: string; value: number; test: number; valid: number }[];
+  /**
+   * Each dataset's sensitivity sweep (finished cells only): one row per (dataset, parameter,
+   * value), datasets in plan order, then parameters by name and values ascending.
+   */
+  sensitivity: SensitivityRow[];
   /** The noise-level curve: NDCG@10 of the multi-modal baseline and of Demure per noise fraction, and Demure's gain. */
   noiseLevel: { noiseFraction: number; multiModal: MeanStd; demure: MeanStd; gain: number }[];
   /** Per dataset label: metrics by how often the test item occurs in training. */
@@ -448,25 +472,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       }];
     },
   );
-  const sensitivity = finishedOf(byKey, cellsOf(plan, "sensitivity")).flatMap(
-    ({ cell, result }) => {
-      const demure = cell.system.kind === "neural" ? cell.system.demure ?? {} : {};
-      const parameters = cell.sweep ? [cell.sweep.parameter] : Object.keys(plan.sweeps);
-      return parameters.map((parameter) => ({
-        parameter,
-        value: cell.sweep?.value ??
-          (demure as Record<string, number>)[parameter] ??
-          DEFAULT_DEMURE_CONFIG[parameter as SweepParameter],
-        test: result.test["NDCG@10"],
-        valid: result.valid["NDCG@10"],
-      }));
-    },
-  ).sort((a, b) => a.parameter.localeCompare(b.parameter) || a.value - b.value)
-    // The reference cell gives a row for every parameter, and the sweep's cell at the reference's
-    // value is the same run again: one row each.
-    .filter((row, i, rows) =>
-      i === 0 || rows[i - 1].parameter !== row.parameter || rows[i - 1].value !== row.value
-    );
+  const sensitivity = sensitivityRows(plan, finishedOf(byKey, cellsOf(plan, "sensitivity")));
   const noiseCells = finishedOf(byKey, cellsOf(plan, "noise_level"));
   const noiseLevel = [...new Set(noiseCells.map((f) => f.cell.noiseFraction!))].sort().map(
     (noiseFraction) => {
@@ -538,4 +544,55 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
     pending: outcome.pending,
     totalTrainSeconds: all.reduce((s, f) => s + f.result.trainSeconds, 0),
   };
+}
+
+/** The sensitivity rows of the finished sweep cells (see {@linkcode ReproductionSummary}). */
+function sensitivityRows(
+  plan: ExperimentPlan,
+  finished: { cell: PlannedCell; result: CellResult }[],
+): SensitivityRow[] {
+  const datasets = Object.keys(plan.sweeps);
+  const demureOf = (cell: PlannedCell) => cell.system.kind === "neural" ? cell.system.demure : {};
+  // Per dataset, the selected configuration's own cell (planned) and its result (if finished).
+  const referenceCells = new Map<string, PlannedCell>();
+  for (const cell of cellsOf(plan, "sensitivity")) {
+    if (cell.sweep === undefined) referenceCells.set(cell.datasetLabel, cell);
+  }
+  const referenceResults = new Map<string, CellResult>();
+  for (const { cell, result } of finished) {
+    if (cell.sweep === undefined) referenceResults.set(cell.datasetLabel, result);
+  }
+  const rows = finished.flatMap(({ cell, result }) => {
+    const reference = referenceCells.get(cell.datasetLabel);
+    const selectedValue = (parameter: SweepParameter) =>
+      (reference && demureOf(reference)?.[parameter]) ?? DEFAULT_DEMURE_CONFIG[parameter];
+    // The reference cell gives a row for every parameter its dataset sweeps.
+    const parameters = cell.sweep
+      ? [cell.sweep.parameter]
+      : Object.keys(plan.sweeps[cell.datasetLabel] ?? {}) as SweepParameter[];
+    const referenceTest = referenceResults.get(cell.datasetLabel)?.test["NDCG@10"];
+    const test = result.test["NDCG@10"];
+    return parameters.map((parameter): SensitivityRow => {
+      const value = cell.sweep?.value ?? selectedValue(parameter);
+      return {
+        dataset: cell.datasetLabel,
+        parameter,
+        value,
+        selected: value === selectedValue(parameter),
+        valid: result.valid["NDCG@10"],
+        test,
+        ...(referenceTest !== undefined ? { testVsSelected: test - referenceTest } : {}),
+      };
+    });
+  });
+  return rows.sort((a, b) =>
+    datasets.indexOf(a.dataset) - datasets.indexOf(b.dataset) ||
+    a.parameter.localeCompare(b.parameter) || a.value - b.value
+  )
+    // The reference cell gives a row for every parameter, and the sweep's cell at the reference's
+    // value is the same run again: one row each.
+    .filter((row, i, all) =>
+      i === 0 || all[i - 1].dataset !== row.dataset || all[i - 1].parameter !== row.parameter ||
+      all[i - 1].value !== row.value
+    );
 }

@@ -152,9 +152,12 @@ Deno.test("the plan has unique keys and a cell for every sweep value", () => {
     const keys = plan.cells.map((c) => c.key);
     assertEquals(new Set(keys).size, keys.length);
     // Every sweep value has a cell (the plan's cells do not depend on the selection).
-    for (const [parameter, values] of Object.entries(plan.sweeps)) {
-      for (const value of values) {
-        assertEquals(keys.filter((k) => k.includes(`[${parameter}=${value}]`)).length, 1);
+    for (const [label, sweeps] of Object.entries(plan.sweeps)) {
+      for (const [parameter, values] of Object.entries(sweeps)) {
+        for (const value of values) {
+          const part = `/${label}/Demure-SASRec[${parameter}=${value}]/`;
+          assertEquals(keys.filter((k) => k.includes(part)).length, 1, part);
+        }
       }
     }
     // Every Demure-SASRec seed of the main synthetic table scores the attribution, except the

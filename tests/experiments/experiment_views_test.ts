@@ -16,19 +16,53 @@ const finished = (cells: typeof plan.cells): FinishedCell[] =>
 
 Deno.test("sensitivityCurves: swept values plus the reference cell at its default, sorted", () => {
   const curves = sensitivityCurves(finished(cellsOf(plan, "sensitivity")));
-  assertEquals([...curves.keys()].sort(), Object.keys(plan.sweeps).sort());
+  const [label] = Object.keys(plan.sweeps);
+  assertEquals(curves.map((curve) => curve.dataset), curves.map(() => label));
+  assertEquals(
+    curves.map((curve) => curve.parameter).sort(),
+    Object.keys(plan.sweeps[label]).sort(),
+  );
   const reference = cellsOf(plan, "sensitivity").find((cell) => cell.sweep === undefined)!;
   const defaults = resolveDemureConfig(
     reference.system.kind === "neural" ? reference.system.demure ?? {} : {},
   );
-  for (const [parameter, points] of curves) {
+  for (const { parameter, points } of curves) {
     const values = points.map((point) => point.value);
     assertEquals(values, [...values].sort((a, b) => a - b));
-    const expected = [...plan.sweeps[parameter], defaults[parameter]];
+    const expected = [...plan.sweeps[label][parameter]!, defaults[parameter]];
     assertEquals(new Set(values), new Set(expected));
     const atDefault = points.find((point) => point.value === defaults[parameter])!;
     assertEquals(atDefault.result.test["NDCG@10"], plan.cells.indexOf(reference));
   }
+});
+
+Deno.test("sensitivityCurves: one curve per (dataset, parameter), never mixing datasets", () => {
+  const full = planExperiments("full");
+  const cells = cellsOf(full, "sensitivity");
+  const curves = sensitivityCurves(
+    cells.map((cell) => ({
+      cell,
+      result: { test: { "NDCG@10": full.cells.indexOf(cell) } } as unknown as CellResult,
+    })),
+  );
+  assertEquals(
+    curves.map((curve) => `${curve.dataset}/${curve.parameter}`),
+    Object.entries(full.sweeps).flatMap(([label, sweeps]) =>
+      Object.keys(sweeps).map((parameter) => `${label}/${parameter}`)
+    ),
+  );
+  for (const curve of curves) {
+    // Every point is a cell of the curve's dataset (the NDCG@10 is the cell's index).
+    for (const point of curve.points) {
+      assertEquals(full.cells[point.result.test["NDCG@10"]].datasetLabel, curve.dataset);
+    }
+  }
+  const movielens = curves.filter((curve) => curve.dataset === "MovieLens");
+  assertEquals(movielens.map((curve) => curve.parameter), ["lambda"]);
+  assertEquals(
+    movielens[0].points.map((point) => point.value),
+    [0.005, 0.02, 0.1], // the reference (lambda at its default, 0.1 here) is not drawn twice
+  );
 });
 
 Deno.test("noiseLevelCurves: mean and std over seeds per fraction and system", () => {

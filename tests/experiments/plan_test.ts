@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { DEFAULT_SYNTHETIC } from "../../lib/data/synthetic.ts";
 import { cellsOf, type ExperimentMode, planExperiments } from "../../lib/experiments/plan.ts";
+import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
 
 for (const mode of ["quick", "full"] as ExperimentMode[]) {
   Deno.test(`plan (${mode}): every cell carries the experiments it belongs to`, () => {
@@ -42,12 +43,99 @@ for (const mode of ["quick", "full"] as ExperimentMode[]) {
     const sensitivity = cellsOf(plan, "sensitivity");
     const swept = plan.cells.filter((c) => c.sweep !== undefined);
     assertEquals(sensitivity.filter((c) => c.sweep !== undefined), swept);
+    // One reference cell per dataset with a sweep: the main table's Demure-SASRec, first seed.
     const reference = sensitivity.filter((c) => c.sweep === undefined);
-    assertEquals(reference.map((c) => [c.systemName, c.seed, c.dataset.kind]), [
-      ["Demure-SASRec", plan.seeds[0], "synthetic"],
-    ]);
+    const withSweep = (["synthetic", "movielens"] as const).filter((kind) =>
+      Object.keys(plan.datasets[kind].sweeps).length > 0
+    );
+    assertEquals(
+      reference.map((c) => [c.systemName, c.seed, c.dataset.kind]),
+      withSweep.map((kind) => ["Demure-SASRec", plan.datasets[kind].seeds[0], kind]),
+    );
+    for (const cell of reference) assert(cell.experiments.includes("main"), cell.key);
+    // plan.sweeps is each dataset's own sweep, under the label its cells carry.
+    assertEquals(
+      plan.sweeps,
+      Object.fromEntries(
+        reference.map((c) => [c.datasetLabel, plan.datasets[c.dataset.kind].sweeps]),
+      ),
+    );
+    for (const cell of swept) {
+      const values = plan.sweeps[cell.datasetLabel][cell.sweep!.parameter];
+      assert(values?.includes(cell.sweep!.value), cell.key);
+    }
     for (const cell of plan.cells.filter((c) => c.noiseFraction === undefined)) {
       assert(!cell.experiments.includes("noise_level"), cell.key);
     }
   });
 }
+
+Deno.test("plan: the synthetic sweep keeps its cells (keys, values, order) in both modes", () => {
+  const keysOf = (mode: ExperimentMode) =>
+    cellsOf(planExperiments(mode), "sensitivity")
+      .filter((c) => c.sweep !== undefined && c.dataset.kind === "synthetic")
+      .map((c) => c.key.split("/").slice(2).join("/"));
+  // The records of the full grid are stored under these keys: renaming one would rerun it.
+  assertEquals(
+    keysOf("full"),
+    [
+      ...["rho=0.1", "rho=0.3", "rho=0.5", "lambda=0.02", "lambda=0.1", "lambda=0.5"],
+      ...["temperature=0.1", "temperature=0.2", "temperature=0.5"],
+    ].map((part) => `Demure-SASRec[${part}]/seed=0`),
+  );
+  assertEquals(
+    keysOf("quick"),
+    ["rho=0.1", "rho=0.5", "lambda=0.5", "temperature=0.5"].map((part) =>
+      `Demure-SASRec[${part}]/seed=0`
+    ),
+  );
+});
+
+Deno.test("plan (full): MovieLens sweeps lambda only; the selected value's cell is the main one", () => {
+  const selected: SelectedConfigurations = {
+    MovieLens: {
+      "Demure-SASRec": {
+        trial: 1,
+        config: { demure: { lambda: 0.02, rho: 0.3 } },
+        valid: 0,
+        trials: 2,
+      },
+    },
+  };
+  const plan = planExperiments("full", undefined, { selected });
+  assertEquals(plan.sweeps.MovieLens, { lambda: [0.005, 0.02, 0.1] });
+  const sensitivity = cellsOf(plan, "sensitivity").filter((c) => c.dataset.kind === "movielens");
+  const main = "full/MovieLens/Demure-SASRec/seed=0";
+  assertEquals(sensitivity.map((c) => [c.key, c.sameAs]), [
+    [main, "full/MovieLens/Demure-SASRec/trial=1/seed=0"],
+    ["full/MovieLens/Demure-SASRec[lambda=0.005]/seed=0", undefined],
+    ["full/MovieLens/Demure-SASRec[lambda=0.02]/seed=0", main],
+    ["full/MovieLens/Demure-SASRec[lambda=0.1]/seed=0", undefined],
+  ]);
+  const reference = sensitivity[0];
+  assertEquals(reference.experiments.sort(), ["ablation", "main", "sensitivity"]);
+  // Each sweep cell is the main cell with lambda changed, nothing else.
+  const demureOf = (cell: typeof reference) =>
+    cell.system.kind === "neural" ? cell.system.demure : undefined;
+  for (const cell of sensitivity.slice(1)) {
+    assertEquals(demureOf(cell), { ...demureOf(reference), lambda: cell.sweep!.value }, cell.key);
+    assertEquals([cell.model, cell.training, cell.seed], [
+      reference.model,
+      reference.training,
+      reference.seed,
+    ]);
+  }
+  // The sweeps run last: after every other experiment's cells, synthetic's before MovieLens'.
+  const swept = plan.cells.filter((c) => c.sweep !== undefined);
+  assertEquals(plan.cells.slice(-swept.length), swept);
+  assertEquals(swept.slice(-3).map((c) => c.dataset.kind), ["movielens", "movielens", "movielens"]);
+});
+
+Deno.test("plan (quick): no MovieLens sweep (CI's grid)", () => {
+  const plan = planExperiments("quick");
+  assertEquals(Object.keys(plan.sweeps).length, 1);
+  assertEquals(
+    cellsOf(plan, "sensitivity").filter((c) => c.dataset.kind === "movielens"),
+    [],
+  );
+});

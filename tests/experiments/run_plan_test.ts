@@ -94,3 +94,36 @@ Deno.test("runPlan takes the cells listed in `order` first, in that order, then 
   assertEquals(ran, [keys[2], keys[0], ...keys.filter((key) => !order.includes(key))]);
   Deno.removeSync(resultsDir, { recursive: true });
 });
+
+Deno.test("runPlan: the time left counts the cells other processes finished, not only its own", async () => {
+  const plan = planExperiments("quick");
+  const [mine, theirs] = plan.cells.filter((c) =>
+    c.dataset.kind === "synthetic" && c.system.kind === "neural" && !c.waitsFor && !c.trial
+  );
+  const referenceDir = Deno.makeTempDirSync();
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // The other process's result, as it will write it.
+    await runPlan({ ...plan, cells: [theirs] }, { resultsDir: referenceDir, log: () => {} });
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    // The other process holds its cell (live: this process's own claim) and finishes it while
+    // this process trains the other one: after that, nothing of the plan is left.
+    assertEquals(store.claim(theirs.key), undefined);
+    const lines: string[] = [];
+    await runPlan({ ...plan, cells: [mine, theirs] }, {
+      resultsDir,
+      log: (line) => lines.push(line),
+      onEpoch: () => {
+        if (store.claimOf(theirs.key) === undefined) return;
+        const name = store.pathOf(theirs.key).split("/").pop()!;
+        Deno.copyFileSync(`${cellsDirectory(referenceDir)}/${name}`, store.pathOf(theirs.key));
+        store.release(theirs.key);
+      },
+    });
+    const finished = lines.find((line) => line.startsWith(`[1] ${mine.key}:`));
+    assertEquals(finished?.endsWith("about 0 s of the planned cells left)"), true, finished);
+  } finally {
+    Deno.removeSync(referenceDir, { recursive: true });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});

@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
-import { selectedFrom, settingsOf } from "../../lib/experiments/run_plan.ts";
+import { reuseSameRun, selectedFrom, settingsOf } from "../../lib/experiments/run_plan.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { SELECTION_SPECS, trialConfigOf, trialsOf } from "../../lib/experiments/selection.ts";
 
@@ -38,6 +39,30 @@ Deno.test("plan: every selected system gets the same number of trials per datase
     }
     assertEquals(trials.length, dataset.trials * dataset.selected.length);
   }
+});
+
+Deno.test("trial 0 names the system's default run at the first seed, reused only with identical settings", () => {
+  // A system that ran at its defaults and is selected later: trial 0 is that run.
+  const plan = planExperiments("full");
+  const trialZero = cellsOf(plan, "selection").filter((c) =>
+    c.trial?.index === 0 && !c.waitsFor && c.datasetLabel === "MovieLens"
+  );
+  assert(trialZero.length > 0);
+  for (const trial of trialZero) {
+    assertEquals(trial.sameAs, `full/MovieLens/${trial.systemKey}/seed=0`);
+    const main = plan.cells.find((c) => c.key === trial.sameAs);
+    assert(main !== undefined, trial.sameAs);
+  }
+  const store = new ResultStore(Deno.makeTempDirSync());
+  const trial = trialZero.find((c) => c.systemKey === "SASRec-ID")!;
+  const settings = settingsOf(plan, trial);
+  const recorded = { valid: { "NDCG@10": 0.5 }, test: { "NDCG@10": 0.4 }, protocol: {} };
+  // A record under the default cell's key with other settings (another seed) is not it.
+  store.put(trial.sameAs!, { ...settings, seed: 7 }, recorded);
+  assertEquals(reuseSameRun(store, trial, settings), undefined);
+  store.put(trial.sameAs!, settings, recorded);
+  assertEquals(reuseSameRun(store, trial, settings)?.test, recorded.test);
+  assertEquals(store.get<CellResult>(trial.key, settings)?.test, recorded.test);
 });
 
 function fakeResult(valid: number, test: number): CellResult {

@@ -8,6 +8,7 @@
  */
 import { assertAlmostEquals, assertEquals } from "@std/assert";
 import { planOfResults, runPlan } from "../../lib/experiments/run_plan.ts";
+import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { summarise } from "../../lib/experiments/summary.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 
@@ -45,9 +46,42 @@ Deno.test("ablation paired tests: one-component systems against neither and both
   assertEquals(checked >= 4, true, `only ${checked} ablation tests in the records`);
 });
 
-Deno.test("sensitivity: one row per (parameter, value), the reference value's included", () => {
-  const pairs = summary.sensitivity.map((row) => `${row.parameter}=${row.value}`);
-  assertEquals(pairs.length, new Set(pairs).size, pairs.join(", "));
+Deno.test("sensitivity: one row per (dataset, parameter, value), the reference value's included", () => {
+  const rows = summary.sensitivity.map((row) => `${row.dataset}/${row.parameter}=${row.value}`);
+  assertEquals(rows.length, new Set(rows).size, rows.join(", "));
   // The records hold the synthetic rho sweep at 0.1 and at the reference's 0.3.
-  assertEquals(["rho=0.1", "rho=0.3"].every((p) => pairs.includes(p)), true, pairs.join(", "));
+  for (const row of ["Synthetic/rho=0.1", "Synthetic/rho=0.3"]) {
+    assertEquals(rows.includes(row), true, rows.join(", "));
+  }
+  // MovieLens sweeps lambda only; its selected value's row is the main table's first-seed cell.
+  assertEquals(
+    new Set(summary.sensitivity.filter((r) => r.dataset === "MovieLens").map((r) => r.parameter)),
+    new Set(["lambda"]),
+  );
+  for (const dataset of ["Synthetic", "MovieLens"]) {
+    const own = summary.sensitivity.filter((row) => row.dataset === dataset);
+    const selected = own.filter((row) => row.selected);
+    // One selected row per swept parameter, all the same run; each row's difference is from it.
+    assertEquals(selected.length, new Set(own.map((row) => row.parameter)).size, dataset);
+    assertEquals(new Set(selected.map((row) => row.test)).size, 1, dataset);
+    for (const row of own) {
+      assertAlmostEquals(row.testVsSelected!, row.test - selected[0].test, 1e-12, dataset);
+    }
+  }
+});
+
+Deno.test("markdown: one sensitivity table per dataset, each with its own rows", () => {
+  const markdown = summaryMarkdown(summary);
+  const titles = [...markdown.matchAll(/^#+ Sensitivity: (\S+) /gm)].map((m) => m[1]);
+  assertEquals(titles, ["Synthetic", "MovieLens"]);
+  const tableOf = (dataset: string) =>
+    markdown.split(`Sensitivity: ${dataset} `)[1].split("\n\n")[1].split("\n").slice(2);
+  const movielens = tableOf("MovieLens");
+  assertEquals(
+    movielens.length,
+    summary.sensitivity.filter((r) => r.dataset === "MovieLens").length,
+  );
+  for (const line of movielens) assertEquals(line.startsWith("| lambda | "), true, line);
+  assertEquals(tableOf("MovieLens").some((line) => line.includes("(selected)")), true);
+  assertEquals(tableOf("Synthetic").filter((line) => line.startsWith("| rho | ")).length, 3);
 });
