@@ -30,6 +30,7 @@ import {
 } from "./protocol.ts";
 import type { SampledNegatives } from "./sampled_negatives.ts";
 import type { Scorer } from "./scorer.ts";
+import { EventLoopTurns } from "../util/event_loop.ts";
 
 /** Users per evaluation chunk unless a run says otherwise (one chunk's scores are [256, items]). */
 export const DEFAULT_EVAL_CHUNK_SIZE = 256;
@@ -91,6 +92,8 @@ export async function evaluateRanking(
   const users: number[] = [];
   const ranks: number[] = [];
   const excluded = new Uint8Array(numItems);
+  // Timers and signal listeners (a cell claim's heartbeat, Ctrl-C) run during a long evaluation.
+  const eventLoopTurns = new EventLoopTurns();
   for (
     const { batch, targets } of evaluationBatches(
       split,
@@ -122,6 +125,7 @@ export async function evaluateRanking(
       }
       users.push(user);
     }
+    await eventLoopTurns.yieldIfDue();
   }
   const perUser: Record<string, Float64Array> = {};
   for (const name of names) perUser[name] = new Float64Array(ranks.length);

@@ -404,8 +404,9 @@ let releaseOnSignalInstalled = false;
  * while `onStop` runs gives the claims up and exits at once. SIGKILL cannot be handled (see the
  * module documentation).
  *
- * The listener runs when the event loop gets a turn: the trainer gives it one at least every
- * second (`lib/train/trainer.ts`), so a training cell stops within about a step.
+ * The listener runs when the event loop gets a turn: the trainer and the evaluation give it one
+ * at least every second (`EventLoopTurns`, lib/util/event_loop.ts), so a cell stops within about
+ * a second or a training step.
  */
 export function releaseClaimsOnSignal(options: ReleaseOnSignalOptions = {}): void {
   if (releaseOnSignalInstalled) {

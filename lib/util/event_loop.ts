@@ -1,10 +1,10 @@
 /**
  * Turns of the event loop inside long loops whose awaits are all microtasks. A training step's
- * reads of tensors resolve at once, so a whole epoch never returns to the event loop: timers (a
- * cell claim's heartbeat, `ResultStore.keepAlive`) and signal listeners (Ctrl-C giving up the
- * cell's claim, `releaseClaimsOnSignal`) would wait for the epoch's end, minutes on the largest
- * cells. A `setTimeout(0)` turn cost 2.9 ms on the loaded 2-core machine (2026-12-02, 2,000 turns);
- * taken at most once a second it costs under 0.3 % of the time and changes no number.
+ * reads of tensors resolve at once, so a whole epoch (or evaluation) never returns to the event
+ * loop: timers (a cell claim's heartbeat, `ResultStore.keepAlive`) and signal listeners (Ctrl-C
+ * giving up the cell's claim, `releaseClaimsOnSignal`) would wait for the epoch's end, minutes on
+ * the largest cells. A `setTimeout(0)` turn cost 2.9 ms on the loaded 2-core machine (2026-12-02,
+ * 2,000 turns); taken at most once a second it costs under 0.3 % of the time and changes no number.
  *
  * @example
  * ```ts

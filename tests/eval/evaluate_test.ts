@@ -1,4 +1,10 @@
-import { assertAlmostEquals, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import type { Scorer } from "../../lib/eval/scorer.ts";
 import {
@@ -78,4 +84,29 @@ Deno.test("sampled ranking: negatives never seen by the user, persisted and reus
   assertEquals(Array.from(result.ranks), [0, 0, 3]); // user 2: all three negatives tie
   assertStringIncludes(result.protocol.ranking, "SAMPLED");
   Deno.removeSync(path);
+});
+
+Deno.test("timers run during a long evaluation: a turn of the event loop every second", async () => {
+  // A cell claim's heartbeat and the Ctrl-C listener that gives the claim up are event-loop tasks;
+  // a scorer's reads never reach the event loop. Each chunk sleeps 600 ms (without the CPU).
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const table = [0, 1, 2].map(() => [1, 2, 3, 4, 5, 6, 7, 8]);
+  let timerFired = false;
+  let firedBeforeChunk: number | undefined;
+  let chunks = 0;
+  const slow: Scorer = {
+    name: "slow",
+    numItems: 8,
+    score: (batch: SequenceBatch) => {
+      if (chunks === 0) setTimeout(() => timerFired = true, 0);
+      if (timerFired && firedBeforeChunk === undefined) firedBeforeChunk = chunks;
+      Atomics.wait(sleeper, 0, 0, 600);
+      chunks++;
+      return tableScorer(table).score(batch);
+    },
+  };
+  await evaluateRanking(slow, split, { stage: "test", chunkSize: 1 });
+  assertEquals(chunks, 3);
+  // Before the last chunk (a turn once a second has passed), not only after the evaluation.
+  assert(firedBeforeChunk !== undefined, "the timer set at the first chunk ran during the loop");
 });
