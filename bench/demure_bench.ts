@@ -3,10 +3,11 @@
  * trains. SASRec with all modalities on MovieLens (5-core, leave-one-out, L=50), the grid's
  * training settings (batch 128, lr 2e-3), is trained for `--epochs` epochs plain and, in the same
  * process, with Demure's hooks (`SYSTEMS["Demure-SASRec"]` at its selected configuration: lambda
- * 0.02, rho 0.3, tau 0.1, the full history in L_rec), once per attribution source: the separate
- * attribution pass (the default) and the training pass's own gradient
- * (`attributionSource: "training_pass"`). The three runs take turns epoch by epoch (plain 1,
- * separate 1, training 1, plain 2, ...), so load changes on a shared machine hit all alike. The
+ * 0.02, rho 0.3, tau 0.1, the full history in L_rec), once per attribution route: the library's
+ * default (`attributionSource: "auto"`, which at this configuration is the training pass's own
+ * gradient) and the separate attribution pass (`"separate_pass"`, the route the results of record
+ * pin). The three runs take turns epoch by epoch (plain 1,
+ * default 1, separate 1, plain 2, ...), so load changes on a shared machine hit all alike. The
  * warm-up is 30 plain steps (`--warmup-steps`; the bench's validation is a stub, so a plateau
  * warm-up cannot end);
  * only the epochs after it are compared, and for the training pass only the epochs after its
@@ -14,7 +15,7 @@
  *
  * Prints per-epoch training seconds (validation excluded), the ratio of each compared Demure epoch
  * to the plain epoch of the same turn, and one line per source
- * `demure / plain epoch time = X (attributionSource)` (median over the compared epochs against
+ * `demure / plain epoch time = X (route)` (median over the compared epochs against
  * the median of the plain epochs after the first).
  *
  * Run: `deno run -A bench/demure_bench.ts [--epochs=6] [--warmup-steps=30]` (`DEMURE_BLAS_THREADS` sets BLAS threads).
@@ -69,11 +70,7 @@ if (import.meta.main) {
   const training = { ...cell.training, maxEpochs: epochs, patience: epochs, seed: 0 };
   const system = cell.system;
   if (system.kind !== "neural" || !system.demure) throw new Error("Demure-SASRec is not neural");
-  const sources: (DemureAttributionSource | undefined)[] = [
-    undefined,
-    "separate_pass",
-    "training_pass",
-  ];
+  const sources: (DemureAttributionSource | undefined)[] = [undefined, "auto", "separate_pass"];
   // The runs take turns by whole epochs: run r's epoch k starts after run r-1's epoch k (run 0's
   // epoch k + 1 after the last run's epoch k); each run's validation hook, which the trainer
   // awaits after every epoch, hands over to the next run and waits for its own next turn.
@@ -113,7 +110,9 @@ if (import.meta.main) {
       onProgress: (p) => {
         epochsSeen.push(p);
         console.log(
-          `${source ?? "plain"} epoch ${p.epoch}: ${p.steps} steps, ` +
+          `${
+            source === "auto" ? "default" : source ?? "plain"
+          } epoch ${p.epoch}: ${p.steps} steps, ` +
             `${(p.stepSeconds * p.steps).toFixed(1)} s training`,
         );
       },
@@ -132,10 +131,11 @@ if (import.meta.main) {
       `median ${plainMedian.toFixed(1)} s (epochs 2..${epochs}); load average ${load}`,
   );
   withDemure.forEach((result, k) => {
-    const source = sources[k + 1]!;
+    const route = result.stats?.attributionSource ?? "separate_pass";
+    const source = sources[k + 1] === "auto" ? `default: ${route}` : route;
     // Separate pass: epochs whose first step is past the warm-up. Training pass: one epoch
     // later (every window has had its first, separately attributed, visit).
-    const delay = source === "training_pass" ? 1 : 0;
+    const delay = route === "training_pass" ? 1 : 0;
     const compared = result.epochs.filter((p) =>
       (p.epoch - 1 - delay) * stepsPerEpoch >= warmupSteps
     );

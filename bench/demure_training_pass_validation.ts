@@ -13,6 +13,7 @@
  *
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/demure_training_pass_validation.ts
  * --dataset=Synthetic --source=training_pass --seeds=0,1,2 [--smoothing=0.3]`
+ * (`--source=auto` is the library's default route; `--smoothing` unset, its default 0.3)
  */
 import {
   evaluateRanking,
@@ -36,7 +37,8 @@ if (import.meta.main) {
   const datasetLabel = arg("dataset", "Synthetic");
   const source = arg("source", "training_pass") as DemureAttributionSource;
   const seeds = arg("seeds", "0").split(",").map(Number);
-  const smoothing = Number(arg("smoothing", "1"));
+  // Unset: the library's default smoothing.
+  const smoothingArg = arg("smoothing", "");
   await initBackend({ verbose: false });
   let data: Awaited<ReturnType<typeof prepareDataset>> | undefined;
   for (const seed of seeds) {
@@ -52,7 +54,7 @@ if (import.meta.main) {
       demure: {
         ...system.demure,
         attributionSource: source,
-        ...(source === "training_pass" ? { trainingPassSmoothing: smoothing } : {}),
+        ...(smoothingArg ? { trainingPassSmoothing: Number(smoothingArg) } : {}),
         ...(smoke > 0 ? { warmupBy: "steps" as const, warmupSteps: 2 } : {}),
       },
     };
@@ -86,8 +88,10 @@ if (import.meta.main) {
     const test = await evaluateRanking(scorer, data.split, { stage: "test", loss, seed, ranking });
     const line: Record<string, unknown> = {
       dataset: datasetLabel,
-      source,
-      ...(source === "training_pass" ? { trainingPassSmoothing: smoothing } : {}),
+      source: demure!.config.attributionSource,
+      ...(demure!.config.attributionSource === "training_pass"
+        ? { trainingPassSmoothing: demure!.config.trainingPassSmoothing }
+        : {}),
       seed,
       testNdcg10: test.metrics["NDCG@10"],
       recordedTestNdcg10: recorded.result.test["NDCG@10"],

@@ -125,6 +125,21 @@ function parseOptions() {
   }
 }
 
+/** Stops with one line naming the bad option or setting and status 2 (no stack: not a bug). */
+function usageError(message: string): never {
+  console.error(`reproduce: ${message}; see --help`);
+  Deno.exit(2);
+}
+
+/** `parse()`, with a bad value of an option (an `Error` it throws) reported by `usageError`. */
+function checkedOption<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+}
+
 const values = parseOptions();
 if (values.help) {
   console.log(USAGE);
@@ -132,13 +147,13 @@ if (values.help) {
 }
 const firstDataset = values.first as DatasetSpec["kind"] | undefined;
 if (firstDataset !== undefined && !["synthetic", "movielens", "file"].includes(firstDataset)) {
-  throw new Error(`--first: "${firstDataset}" is not one of synthetic, movielens, file`);
+  usageError(`--first: "${firstDataset}" is not one of synthetic, movielens, file`);
 }
 const mode = values.quick ? "quick" : "full";
 const seeds = values.seeds?.split(",").map((s) => {
   // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
   const seed = s.trim() === "" ? NaN : Number(s);
-  if (!Number.isInteger(seed)) throw new Error(`--seeds: "${s}" is not an integer`);
+  if (!Number.isInteger(seed)) usageError(`--seeds: "${s}" is not an integer`);
   return seed;
 });
 /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
@@ -147,17 +162,17 @@ function datasetOption(): DatasetSpec | undefined {
     const orphans = ["format", "features", "max-epochs", "patience"] as const;
     const given = orphans.filter((name) => values[name] !== undefined);
     if (given.length > 0) {
-      throw new Error(`--${given.join(", --")}: only with --dataset PATH, which is missing`);
+      usageError(`--${given.join(", --")}: only with --dataset PATH, which is missing`);
     }
     return undefined;
   }
   const format = values.format;
   if (!format || !(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
-    throw new Error(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
+    usageError(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
   }
   const features = values.features?.split(",").map((entry) => {
     const [name, path] = entry.split("=");
-    if (!name || !path) throw new Error(`--features: "${entry}" is not name=path`);
+    if (!name || !path) usageError(`--features: "${entry}" is not name=path`);
     return { name, path };
   });
   return {
@@ -175,7 +190,7 @@ const datasetTraining = {
 };
 const ranking = values.ranking === undefined
   ? undefined
-  : parseRankingProtocol(values.ranking, "--ranking");
+  : checkedOption(() => parseRankingProtocol(values.ranking!, "--ranking"));
 // The full grid's cells are the committed records; quick and imported-data runs are throw-away.
 const resultsDir = values.results ??
   (dataset
@@ -189,29 +204,33 @@ const reportDir = isRecords ? "results/full" : resultsDir;
 const commands = ["report-only", "list-cells", "cell", "select", "all"] as const;
 const chosen = commands.filter((c) => values[c] !== undefined && values[c] !== false);
 if (chosen.length > 1) {
-  throw new Error(`--${chosen.join(" and --")} exclude each other: choose one`);
+  usageError(`--${chosen.join(" and --")} exclude each other: choose one`);
 }
 
 const singleCellCommands = ["report-only", "list-cells", "cell"] as const;
 const manyCells = !singleCellCommands.some((c) => values[c] !== undefined && values[c] !== false);
 if (!manyCells && values.workers !== undefined) {
-  throw new Error(`--workers: only for runs of many cells, not with --${chosen[0]}`);
+  usageError(`--workers: only for runs of many cells, not with --${chosen[0]}`);
 }
 const isWorker = values.worker;
 const workers = isWorker || !manyCells
   ? 1
-  : workerCount(values.workers, navigator.hardwareConcurrency);
+  : checkedOption(() => workerCount(values.workers, navigator.hardwareConcurrency));
 // One BLAS thread per process: the environment of the records (see reproduce_workers.ts).
 if (workers > 1 && Deno.env.get("DEMURE_BLAS_THREADS") === undefined) {
   Deno.env.set("DEMURE_BLAS_THREADS", "1");
 }
 
-const plan = planExperiments(mode, seeds, {
-  ...(dataset ? { dataset } : {}),
-  ...(ranking ? { ranking } : {}),
-  ...(Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
-  selected: readSelected(selectedPath(resultsDir)),
-});
+const selected = readSelected(selectedPath(resultsDir));
+// The plan range-checks the seeds and the trainer settings given as options.
+const plan = checkedOption(() =>
+  planExperiments(mode, seeds, {
+    ...(dataset ? { dataset } : {}),
+    ...(ranking ? { ranking } : {}),
+    ...(Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
+    selected,
+  })
+);
 
 /** The worker processes this run started, stopped with it (see the signal listener below). */
 let runWorkers: Workers | undefined;

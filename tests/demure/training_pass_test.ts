@@ -7,7 +7,12 @@ import { assert, assertAlmostEquals, assertEquals, assertGreater, assertThrows }
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
-import { type DemureConfig, demureHooks, resolveDemureConfig } from "../../lib/demure/objective.ts";
+import {
+  DEFAULT_DEMURE_CONFIG,
+  type DemureConfig,
+  demureHooks,
+  resolveDemureConfig,
+} from "../../lib/demure/objective.ts";
 import { attributionOfContributions } from "../../lib/attribution/attribute.ts";
 import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import { validPairs } from "../../lib/attribution/_pairs.ts";
@@ -64,7 +69,42 @@ Deno.test("attributionSource: unknown values and unsupported combinations are re
     assertEquals([error.setting, error.value], ["DemureConfig.attribution.method", method]);
   }
   assertEquals(resolveDemureConfig(base).attributionSource, "training_pass");
-  assertEquals(resolveDemureConfig().attributionSource, "separate_pass", "default off");
+});
+
+Deno.test("attributionSource auto (default): the training pass where supported, else the separate pass", () => {
+  const route = (input: Partial<DemureConfig>) => resolveDemureConfig(input).attributionSource;
+  assertEquals(DEFAULT_DEMURE_CONFIG.attributionSource, "auto");
+  assertEquals(route({ denoiseInput: false }), "training_pass");
+  assertEquals(route({ denoiseInput: false, attributionSource: "auto" }), "training_pass");
+  assertEquals(
+    route({
+      denoiseInput: false,
+      attribution: { method: "gradient_norm" } as DemureConfig["attribution"],
+    }),
+    "training_pass",
+  );
+  // Each setting the training pass refuses sends auto to the separate pass instead of failing.
+  assertEquals(route({}), "separate_pass", "denoiseInput defaults to true");
+  assertEquals(route({ denoiseInput: false, variant: "attribution_only" }), "separate_pass");
+  assertEquals(route({ denoiseInput: false, variant: "contrastive_only" }), "separate_pass");
+  for (const method of ["occlusion", "integrated_gradients", "mask_gradient"] as const) {
+    const attribution = { method } as DemureConfig["attribution"];
+    assertEquals(route({ denoiseInput: false, attribution }), "separate_pass", method);
+  }
+  assertEquals(route({ denoiseInput: false, attributionSource: "separate_pass" }), "separate_pass");
+  assertEquals(resolveDemureConfig({ denoiseInput: false }).trainingPassSmoothing, 0.3);
+  // The route taken is in the run's counters (the protocol of a result); none without attribution.
+  const model = newModel();
+  assertEquals(
+    demureHooks(model, { denoiseInput: false }).stats().attributionSource,
+    "training_pass",
+  );
+  assertEquals(demureHooks(model, {}).stats().attributionSource, "separate_pass");
+  assertEquals(
+    demureHooks(model, { variant: "contrastive_only" }).stats().attributionSource,
+    undefined,
+  );
+  model.dispose();
 });
 
 Deno.test("tapGradient sees the gradient through its own use of x only", () => {

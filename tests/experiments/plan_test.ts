@@ -26,6 +26,24 @@ for (const mode of ["quick", "full"] as ExperimentMode[]) {
     }
   });
 
+  Deno.test(`plan (${mode}): every Demure cell pins the separate pass (the route of the records)`, () => {
+    // The library's default route (auto) would take the training pass at the selected
+    // configuration (denoiseInput false); the records were made with the separate pass.
+    const selected = JSON.parse(
+      Deno.readTextFileSync("results-of-record/full/selected.json"),
+    ) as SelectedConfigurations;
+    const plan = planExperiments(mode, undefined, mode === "full" ? { selected } : {});
+    const demure = plan.cells.filter((c) => c.system.kind === "neural" && c.system.demure);
+    if (mode === "full") {
+      assert(demure.some((c) => c.system.kind === "neural" && !c.system.demure?.denoiseInput));
+    }
+    for (const cell of demure) {
+      const system = cell.system;
+      assert(system.kind === "neural");
+      assertEquals(system.demure?.attributionSource, "separate_pass", cell.key);
+    }
+  });
+
   Deno.test(`plan (${mode}): noise-level and sensitivity cells are tagged with their values`, () => {
     const plan = planExperiments(mode);
     const noise = cellsOf(plan, "noise_level");

@@ -1,6 +1,7 @@
 /**
  * The command line of `deno task reproduce`: `--help` and `-h` print the usage and exit 0; an
- * unknown option, a missing value or a stray argument is one line naming it (no stack) and exit 2.
+ * unknown option, a missing value, a stray argument or a bad value is one line naming it (no stack)
+ * and exit 2.
  * Both stop before the backend or any data is loaded (each run costs about a second of CPU, to load
  * the modules).
  */
@@ -39,6 +40,21 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
   const cases = [
     [["--select", "--wrokers", "2"], "reproduce: Unknown option '--wrokers'; see --help\n"],
     [["--results"], "reproduce: Option '--results <value>' argument missing; see --help\n"],
+    // Bad values of known options, including those the plan range-checks.
+    [["--seeds=1,x"], 'reproduce: --seeds: "x" is not an integer; see --help\n'],
+    [
+      ["--seeds=1,1"],
+      "reproduce: plan seeds is [1, 1]; allowed: a non-empty list of distinct integers >= 0 " +
+      "and < 2^31; see --help\n",
+    ],
+    [
+      ["--first=abc"],
+      'reproduce: --first: "abc" is not one of synthetic, movielens, file; see --help\n',
+    ],
+    [
+      ["--list-cells", "--workers=2"],
+      "reproduce: --workers: only for runs of many cells, not with --list-cells; see --help\n",
+    ],
   ] as const;
   for (const [args, message] of cases) {
     const { code, stdout, stderr } = await reproduce(...args);
