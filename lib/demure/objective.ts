@@ -214,7 +214,7 @@ export interface DemureStats {
    * The route the contributions came from (`attributionSource` resolved). Absent in the records
    * made before 2026-12-02, which all used the separate pass.
    */
-  attributionSource?: Exclude<DemureAttributionSource, "auto">;
+  attributionSource?: "separate_pass" | "training_pass";
   /** 1-based epoch after which the warm-up ended (`warmupBy` epochs or plateau); else undefined. */
   warmupEndedAfterEpoch?: number;
   /**
