@@ -149,10 +149,12 @@ export interface DatasetPlan {
   designChoices: boolean;
   /**
    * The sensitivity sweep here: the values of each Demure parameter tried around the selected
-   * configuration (first seed, one parameter changed at a time). Parameters left out are not
-   * swept; `{}`: no sweep on this dataset.
+   * configuration (one parameter changed at a time). Parameters left out are not swept; `{}`: no
+   * sweep on this dataset.
    */
   sweeps: Sweeps;
+  /** The sweep runs at this many of the first `seeds` (each value at each of them). */
+  sweepSeedCount: number;
 }
 
 /** Values of each swept Demure parameter (parameters left out are not swept). */
@@ -294,6 +296,8 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
         sweeps: { rho: [0.1, 0.3, 0.5], lambda: [0.02, 0.1, 0.5], temperature: [0.1, 0.2, 0.5] },
+        // Three seeds: one step between neighbouring values is within one seed's std.
+        sweepSeedCount: 3,
       },
       // Lambda only, around the selected 0.02 (whose cell is the main table's): the ablation finds
       // the attributed masks costly on MovieLens (issue 14), and with L_rec on the full history
@@ -307,6 +311,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
         sweeps: { lambda: [0.005, 0.02, 0.1] },
+        sweepSeedCount: 3,
       },
     },
     fileStopping: {
@@ -336,6 +341,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         ablationSeeds: [0, 1],
         designChoices: true,
         sweeps: { rho: [0.1, 0.5], lambda: [0.5], temperature: [0.5] },
+        sweepSeedCount: 1,
       },
       movielens: {
         maxEpochs: 3,
@@ -346,6 +352,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         ablationSeeds: [0],
         designChoices: false,
         sweeps: {},
+        sweepSeedCount: 1,
       },
     },
     fileStopping: { maxEpochs: 3, patience: 3 },
@@ -491,6 +498,7 @@ export function planExperiments(
       ablationSeeds: seeds ?? settings.datasets.synthetic.seeds,
       designChoices: false,
       sweeps: {},
+      sweepSeedCount: 1,
     },
   };
   const datasetTraining: DatasetTraining = {};
@@ -786,13 +794,14 @@ export function planExperiments(
       }
     }
   }
-  // A dataset's sensitivity sweep around its selected configuration, at the first seed. The
-  // reference is the selected configuration's own cell: the main table's at that seed (shared).
+  // A dataset's sensitivity sweep around its selected configuration, at its `seedIndex`-th seed.
+  // The reference is the selected configuration's own cell: the main table's at that seed.
   const sweeps: Record<string, Sweeps> = {};
-  const addSweep = (dataset: DatasetSpec) => {
-    const { seeds, sweeps: declared } = datasets[dataset.kind];
+  const addSweep = (dataset: DatasetSpec, seedIndex: number) => {
+    const { seeds: mainSeeds, sweeps: declared, sweepSeedCount } = datasets[dataset.kind];
     const swept = Object.entries(declared) as [SweepParameter, number[]][];
-    if (swept.length === 0) return;
+    if (swept.length === 0 || seedIndex >= Math.min(sweepSeedCount, mainSeeds.length)) return;
+    const seed = mainSeeds[seedIndex];
     const label = datasetLabel(dataset);
     sweeps[label] = declared;
     const reference = demureOf(label, dataset.kind).configured;
@@ -802,29 +811,41 @@ export function planExperiments(
       lambda: referenceDemure.lambda ?? DEFAULT_DEMURE_CONFIG.lambda,
       temperature: referenceDemure.temperature ?? DEFAULT_DEMURE_CONFIG.temperature,
     };
-    add("sensitivity", dataset, "Demure-SASRec", seeds[0]);
-    const referenceKey = `${mode}/${label}/Demure-SASRec/seed=${seeds[0]}`;
+    add("sensitivity", dataset, "Demure-SASRec", seed);
+    const referenceKey = `${mode}/${label}/Demure-SASRec/seed=${seed}`;
+    // The selected configuration's run again, under the first swept parameter's key: later
+    // parameters' selected values name it (the main cell itself differs where it scores the
+    // attribution, as on the synthetic data, so that only this one trains).
+    let selectedRunKey: string | undefined;
     for (const [parameter, values] of swept) {
       // Every value has its cell, so the plan's cells (and their indices) do not depend on the
       // selection; the selected value's cell is the reference cell again (same settings: reused).
       for (const value of values) {
-        add("sensitivity", dataset, "Demure-SASRec", seeds[0], {
+        const keyPart = `Demure-SASRec[${parameter}=${value}]`;
+        const isSelected = value === selectedValue[parameter] && !reference.waitsFor;
+        add("sensitivity", dataset, "Demure-SASRec", seed, {
           label: `Demure-SASRec [${parameter} = ${value}]`,
-          keyPart: `Demure-SASRec[${parameter}=${value}]`,
+          keyPart,
           configured: {
             ...reference,
-            ...(value === selectedValue[parameter] && !reference.waitsFor
-              ? { sameAs: referenceKey }
-              : {}),
+            ...(isSelected ? { sameAs: selectedRunKey ?? referenceKey } : {}),
           },
           sweep: { parameter, value },
         });
+        if (isSelected) selectedRunKey ??= `${mode}/${label}/${keyPart}/seed=${seed}`;
       }
     }
   };
-  // Synthetic first, then MovieLens: cells added later keep the earlier ones' indices.
-  addSweep(synthetic);
-  addSweep(movielens);
+  // Synthetic first, then MovieLens, the first seed before the others: cells added later keep
+  // the earlier ones' indices.
+  const sweepSeedCount = Math.max(
+    datasets.synthetic.sweepSeedCount,
+    datasets.movielens.sweepSeedCount,
+  );
+  for (let seedIndex = 0; seedIndex < sweepSeedCount; seedIndex++) {
+    addSweep(synthetic, seedIndex);
+    addSweep(movielens, seedIndex);
+  }
   return finish(settings.noiseFractions, sweeps);
 }
 
