@@ -14,18 +14,130 @@
 import { resolveDemureConfig } from "../demure/objective.ts";
 import { type MeanStd, meanStd } from "./analyse.ts";
 import type { FinishedCell } from "./ensure_cells.ts";
-import type { SweepParameter } from "./plan.ts";
+import type { PlannedCell, SweepParameter, Sweeps } from "./plan.ts";
 import type { CellResult } from "./run_cell.ts";
 
-/** One point of a sensitivity curve. */
-export interface SensitivityPoint {
-  /** The swept parameter's value. */
-  value: number;
-  /** The cell run at that value. */
+/** One seed's run in a sensitivity sweep. */
+export interface SeedRun {
+  /** The run's seed. */
+  seed: number;
+  /** The run's result. */
   result: CellResult;
 }
 
-/** How Demure-SASRec's metrics move with one parameter on one dataset (first seed). */
+/**
+ * One value of a dataset's sensitivity sweep: Demure-SASRec with `parameter` at `value`, the rest
+ * at the dataset's selected configuration, one run per seed that finished.
+ */
+export interface SweepValueRuns {
+  /** Label of the dataset, e.g. "MovieLens". */
+  dataset: string;
+  /** The parameter varied. */
+  parameter: SweepParameter;
+  /** Its value in these runs. */
+  value: number;
+  /** `value` is the selected configuration's own (then `runs` are `selectedRuns`). */
+  selected: boolean;
+  /** One run per seed, seeds ascending. */
+  runs: SeedRun[];
+  /** The selected configuration's run at each seed of the dataset's sweep, seeds ascending. */
+  selectedRuns: SeedRun[];
+}
+
+/**
+ * The finished runs of each dataset's sensitivity sweep by (dataset, parameter, value), one run
+ * per seed: the cells tagged `sensitivity`, that is the sweep's cells (with `cell.sweep`) and the
+ * reference cells (without: the main table's Demure-SASRec at the sweep's seeds).
+ *
+ * The selected configuration is one run per seed, whichever parameter's table shows it: at a seed
+ * the reference cell and the sweep's cells at the selected values may all be finished, and have
+ * the same settings (on MovieLens the sweep cell is the main cell's record reused; on the
+ * synthetic data it is a separate run, since the main cell also scores the attribution, with
+ * identical numbers in the records). Counting more than one of them would weigh that seed twice.
+ * The reference cell represents the seed (it is the number the main table reports); a sweep cell
+ * at the selected value stands in only where the reference cell has not finished.
+ *
+ * Datasets in the order first seen, then parameters in the order first seen, values ascending.
+ * `declared` (the plan's `sweeps`) adds, for a dataset with a finished selected run, the rows of
+ * declared parameters no swept cell has reached yet (the selected value's row); without it a
+ * parameter appears once one of its swept cells has finished.
+ */
+export function sweepValueRuns(
+  found: readonly FinishedCell[],
+  declared: Readonly<Record<string, Sweeps>> = {},
+): SweepValueRuns[] {
+  const tagged = found.filter(({ cell }) => cell.experiments.includes("sensitivity"));
+  const demureOf = (cell: PlannedCell) =>
+    resolveDemureConfig(cell.system.kind === "neural" ? cell.system.demure ?? {} : {});
+  const byDataset = new Map<string, FinishedCell[]>();
+  for (const finished of tagged) {
+    byDataset.set(finished.cell.datasetLabel, [
+      ...byDataset.get(finished.cell.datasetLabel) ?? [],
+      finished,
+    ]);
+  }
+  const bySeed = (runs: FinishedCell[]): SeedRun[] => {
+    // The first run of each seed (the callers put the preferred one first).
+    const seen = new Map<number, SeedRun>();
+    for (const { cell, result } of runs) {
+      if (!seen.has(cell.seed)) seen.set(cell.seed, { seed: cell.seed, result });
+    }
+    return [...seen.values()].sort((a, b) => a.seed - b.seed);
+  };
+  return [...byDataset].flatMap(([dataset, cells]) => {
+    const references = cells.filter(({ cell }) => cell.sweep === undefined);
+    const swept = cells.filter(({ cell }) => cell.sweep !== undefined);
+    // A parameter's selected value: the reference's, or any cell sweeping another parameter's.
+    const selectedValue = (parameter: SweepParameter): number | undefined => {
+      const source = references[0] ??
+        swept.find(({ cell }) => cell.sweep!.parameter !== parameter);
+      return source && demureOf(source.cell)[parameter];
+    };
+    const atSelected = swept.filter(({ cell }) =>
+      cell.sweep!.value === selectedValue(cell.sweep!.parameter)
+    );
+    const selectedRuns = bySeed([...references, ...atSelected]);
+    const parameters = [
+      ...new Set([
+        ...swept.map(({ cell }) => cell.sweep!.parameter),
+        ...(selectedRuns.length > 0
+          ? Object.keys(declared[dataset] ?? {}) as SweepParameter[]
+          : []),
+      ]),
+    ];
+    return parameters.flatMap((parameter) => {
+      const selected = selectedValue(parameter);
+      const own = swept.filter(({ cell }) => cell.sweep!.parameter === parameter);
+      const values = [...new Set([...own.map(({ cell }) => cell.sweep!.value), selected])]
+        .filter((value): value is number => value !== undefined)
+        .sort((a, b) => a - b);
+      return values.map((value): SweepValueRuns => ({
+        dataset,
+        parameter,
+        value,
+        selected: value === selected,
+        runs: value === selected
+          ? selectedRuns
+          : bySeed(own.filter(({ cell }) => cell.sweep!.value === value)),
+        selectedRuns,
+      })).filter((point) => point.runs.length > 0);
+    });
+  });
+}
+
+/** One point of a sensitivity curve: the runs at one value, over seeds. */
+export interface SensitivityPoint {
+  /** The swept parameter's value. */
+  value: number;
+  /** The seeds run at that value, ascending. */
+  seeds: number[];
+  /** The picked metric over those seeds: mean, sample std (0 for one seed) and n. */
+  stats: MeanStd;
+  /** The runs at that value, one per seed (in `seeds`' order). */
+  results: CellResult[];
+}
+
+/** How Demure-SASRec's metric moves with one parameter on one dataset, over seeds. */
 export interface SensitivityCurve {
   /** Label of the dataset, e.g. "MovieLens". */
   dataset: string;
@@ -36,34 +148,26 @@ export interface SensitivityCurve {
 }
 
 /**
- * One curve per (dataset, swept parameter), datasets and parameters in the order first seen: the
- * sweep's cells of that dataset plus its reference cell (tagged `sensitivity` without a sweep: the
- * selected configuration) at its own value, unless a swept cell has that value (the same run). A
- * curve never mixes datasets; parameters without a swept cell are left out.
+ * One curve per (dataset, swept parameter), datasets and parameters in the order first seen, a
+ * point per value with `pick(result)` (default: test NDCG@10) over its seeds. The selected value's
+ * point counts each seed once (see {@linkcode sweepValueRuns}). A curve never mixes datasets;
+ * parameters without a finished swept cell are left out.
  */
-export function sensitivityCurves(found: readonly FinishedCell[]): SensitivityCurve[] {
-  const tagged = found.filter(({ cell }) => cell.experiments.includes("sensitivity"));
+export function sensitivityCurves(
+  found: readonly FinishedCell[],
+  pick: (result: CellResult) => number = (result) => result.test["NDCG@10"],
+): SensitivityCurve[] {
   const curves = new Map<string, SensitivityCurve>();
-  for (const { cell, result } of tagged) {
-    if (cell.sweep === undefined) continue;
-    const id = `${cell.datasetLabel}\n${cell.sweep.parameter}`;
-    const curve = curves.get(id) ??
-      { dataset: cell.datasetLabel, parameter: cell.sweep.parameter, points: [] };
-    curve.points.push({ value: cell.sweep.value, result });
+  for (const { dataset, parameter, value, runs } of sweepValueRuns(found)) {
+    const id = `${dataset}\n${parameter}`;
+    const curve = curves.get(id) ?? { dataset, parameter, points: [] };
+    curve.points.push({
+      value,
+      seeds: runs.map((run) => run.seed),
+      stats: meanStd(runs.map((run) => pick(run.result))),
+      results: runs.map((run) => run.result),
+    });
     curves.set(id, curve);
-  }
-  for (const curve of curves.values()) {
-    const reference = tagged.find(({ cell }) =>
-      cell.sweep === undefined && cell.datasetLabel === curve.dataset
-    );
-    if (reference && reference.cell.system.kind === "neural") {
-      // The sweep's cell at the selected value is the same run: one point.
-      const value = resolveDemureConfig(reference.cell.system.demure ?? {})[curve.parameter];
-      if (!curve.points.some((point) => point.value === value)) {
-        curve.points.push({ value, result: reference.result });
-      }
-    }
-    curve.points.sort((a, b) => a.value - b.value);
   }
   return [...curves.values()];
 }

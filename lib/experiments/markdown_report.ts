@@ -11,7 +11,13 @@
  */
 import type { MeanStd, SignificanceResult, SystemSummary } from "./analyse.ts";
 import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
-import { type MainRow, rankingText, type ReproductionSummary, TABLE_METRICS } from "./summary.ts";
+import {
+  type MainRow,
+  rankingText,
+  type ReproductionSummary,
+  type SensitivityRow,
+  TABLE_METRICS,
+} from "./summary.ts";
 
 /** "0.1234 ± 0.0012" over several seeds, "0.1234" for one. */
 export function formatMeanStd(value: MeanStd): string {
@@ -27,6 +33,13 @@ function markdownTable(columns: string[], rows: (string | number)[][]): string {
 /** A difference with its sign, e.g. "+0.0012" or "-0.0030". */
 function signed(difference: number): string {
   return `${difference >= 0 ? "+" : ""}${difference.toFixed(4)}`;
+}
+
+/** A sensitivity row's paired difference, with its seeds where they are not all the row's. */
+function sensitivityDifference(row: SensitivityRow): string {
+  if (row.testVsSelected === undefined) return "-";
+  const all = row.pairedSeeds.length === row.seeds.length;
+  return signed(row.testVsSelected) + (all ? "" : ` (seeds ${row.pairedSeeds.join(", ")})`);
 }
 
 const CONFIGURED: Record<MainRow["configuredBy"], string> = {
@@ -269,20 +282,37 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
   // One table per dataset with a sweep; an unfinished sweep shows its finished rows.
   for (const dataset of new Set(summary.sensitivity.map((row) => row.dataset))) {
     parts.push(
-      h(`Sensitivity: ${dataset} (Demure-SASRec around its selected configuration, first seed)`),
+      h(
+        `Sensitivity: ${dataset} (Demure-SASRec around its selected configuration, ` +
+          "mean ± std over seeds)",
+      ),
       "",
     );
     parts.push(
       markdownTable(
-        ["parameter", "value", "valid NDCG@10", "test NDCG@10", "test vs selected"],
+        [
+          "parameter",
+          "value",
+          "seeds",
+          "valid NDCG@10",
+          "test NDCG@10",
+          "test vs selected (paired by seed)",
+          "paired t-test p",
+        ],
         summary.sensitivity.filter((row) => row.dataset === dataset).map((row) => [
           row.parameter,
           row.selected ? `${row.value} (selected)` : String(row.value),
-          row.valid,
-          row.test,
-          row.testVsSelected === undefined ? "-" : signed(row.testVsSelected),
+          row.seeds.join(", "),
+          formatMeanStd(row.valid),
+          formatMeanStd(row.test),
+          sensitivityDifference(row),
+          row.tTest ? row.tTest.pValue.toPrecision(3) : "-",
         ]),
       ),
+      "",
+      "Each seed counts once: the selected value's run at a seed is the main table's " +
+        "Demure-SASRec cell. Differences are per seed against it, averaged over the seeds where " +
+        "both finished (named when fewer than the row's); the t-test needs two such seeds.",
       "",
     );
   }

@@ -31,6 +31,9 @@ import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol
 import { cellsOf, type ExperimentPlan, type PlannedCell, type SweepParameter } from "./plan.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../demure/objective.ts";
 import type { PlanOutcome } from "./run_plan.ts";
+import type { FinishedCell } from "./ensure_cells.ts";
+import { type SeedRun, sweepValueRuns } from "./experiment_views.ts";
+import { type PairedTestResult, pairedTTest } from "../eval/significance.ts";
 import type { CellResult } from "./run_cell.ts";
 import { type TrialConfig, trialConfigOf } from "./selection.ts";
 
@@ -112,24 +115,44 @@ export interface DesignChoiceRow {
 }
 
 /**
- * One value of a dataset's sensitivity sweep: Demure-SASRec at the first seed with one parameter
- * set to `value`, the rest at the dataset's selected configuration.
+ * One value of a dataset's sensitivity sweep: Demure-SASRec with one parameter set to `value`, the
+ * rest at the dataset's selected configuration, over the sweep's seeds that finished.
+ *
+ * Spread: `test.std` is the sample standard deviation over `seeds` and 0 for one seed (as in every
+ * {@linkcode MeanStd} of the summary: a number that survives `summary.json`, where NaN would turn
+ * into null); `test.n` tells the two apart, and the report prints no spread for one seed.
  */
 export interface SensitivityRow {
   /** Dataset label, e.g. "MovieLens". */
   dataset: string;
   /** The parameter varied. */
   parameter: SweepParameter;
-  /** Its value in this row's run. */
+  /** Its value in this row's runs. */
   value: number;
-  /** This is the selected configuration's own value (the reference cell). */
+  /**
+   * This is the selected configuration's own value: its runs are the reference cells (the main
+   * table's Demure-SASRec; where one has not finished, the sweep's cell at the selected value),
+   * one per seed (see {@linkcode sweepValueRuns}).
+   */
   selected: boolean;
-  /** Validation NDCG@10. */
-  valid: number;
-  /** Test NDCG@10. */
-  test: number;
-  /** Test NDCG@10 minus the selected configuration's (undefined until that cell is finished). */
+  /** The seeds whose run at this value finished, ascending. */
+  seeds: number[];
+  /** Validation NDCG@10 over `seeds`. */
+  valid: MeanStd;
+  /** Test NDCG@10 over `seeds`. */
+  test: MeanStd;
+  /**
+   * Mean over `pairedSeeds` of this row's test NDCG@10 minus the selected configuration's at the
+   * same seed (undefined without a pair; 0 for the selected row itself).
+   */
   testVsSelected?: number;
+  /** The seeds where both this row's run and the selected configuration's finished, ascending. */
+  pairedSeeds: number[];
+  /**
+   * Two-sided paired t-test of those differences over seeds (at least 2 pairs; never for the
+   * selected row, which is its own pair).
+   */
+  tTest?: PairedTestResult;
 }
 
 /** Per-epoch curves of one run (diagnosis). */
@@ -215,7 +238,7 @@ export interface ReproductionSummary {
   designChoices: DesignChoiceRow[];
   /**
    * Each dataset's sensitivity sweep (finished cells only): one row per (dataset, parameter,
-   * value), datasets in plan order, then parameters by name and values ascending.
+   * value) over the sweep's seeds, datasets in plan order, then parameters by name and values ascending.
    */
   sensitivity: SensitivityRow[];
   /** The noise-level curve: NDCG@10 of the multi-modal baseline and of Demure per noise fraction, and Demure's gain. */
@@ -546,53 +569,50 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
   };
 }
 
-/** The sensitivity rows of the finished sweep cells (see {@linkcode ReproductionSummary}). */
-function sensitivityRows(
+/**
+ * The sensitivity rows of `finished` (its cells tagged `sensitivity` count; see
+ * {@linkcode ReproductionSummary}): each value's runs over seeds, paired by seed with the selected
+ * configuration's run, whose seeds count once (see {@linkcode sweepValueRuns}).
+ *
+ * @example
+ * ```ts
+ * const { found } = await ensureCells(plan, cellsOf(plan, "sensitivity"), { resultsDir });
+ * const rows = sensitivityRows(plan, found);
+ * rows.filter((row) => row.tTest && row.tTest.pValue < 0.05);
+ * ```
+ */
+export function sensitivityRows(
   plan: ExperimentPlan,
-  finished: { cell: PlannedCell; result: CellResult }[],
+  finished: readonly FinishedCell[],
 ): SensitivityRow[] {
   const datasets = Object.keys(plan.sweeps);
-  const demureOf = (cell: PlannedCell) => cell.system.kind === "neural" ? cell.system.demure : {};
-  // Per dataset, the selected configuration's own cell (planned) and its result (if finished).
-  const referenceCells = new Map<string, PlannedCell>();
-  for (const cell of cellsOf(plan, "sensitivity")) {
-    if (cell.sweep === undefined) referenceCells.set(cell.datasetLabel, cell);
-  }
-  const referenceResults = new Map<string, CellResult>();
-  for (const { cell, result } of finished) {
-    if (cell.sweep === undefined) referenceResults.set(cell.datasetLabel, result);
-  }
-  const rows = finished.flatMap(({ cell, result }) => {
-    const reference = referenceCells.get(cell.datasetLabel);
-    const selectedValue = (parameter: SweepParameter) =>
-      (reference && demureOf(reference)?.[parameter]) ?? DEFAULT_DEMURE_CONFIG[parameter];
-    // The reference cell gives a row for every parameter its dataset sweeps.
-    const parameters = cell.sweep
-      ? [cell.sweep.parameter]
-      : Object.keys(plan.sweeps[cell.datasetLabel] ?? {}) as SweepParameter[];
-    const referenceTest = referenceResults.get(cell.datasetLabel)?.test["NDCG@10"];
-    const test = result.test["NDCG@10"];
-    return parameters.map((parameter): SensitivityRow => {
-      const value = cell.sweep?.value ?? selectedValue(parameter);
-      return {
-        dataset: cell.datasetLabel,
-        parameter,
-        value,
-        selected: value === selectedValue(parameter),
-        valid: result.valid["NDCG@10"],
-        test,
-        ...(referenceTest !== undefined ? { testVsSelected: test - referenceTest } : {}),
-      };
+  const rows = sweepValueRuns(finished, plan.sweeps).map((point): SensitivityRow => {
+    const { runs, selectedRuns } = point;
+    const testOf = (run: SeedRun) => run.result.test["NDCG@10"];
+    const pairs = runs.flatMap((run) => {
+      const reference = selectedRuns.find((other) => other.seed === run.seed);
+      return reference ? [{ seed: run.seed, test: testOf(run), reference: testOf(reference) }] : [];
     });
+    const tTest = !point.selected && pairs.length >= 2
+      ? pairedTTest(pairs.map((p) => p.test), pairs.map((p) => p.reference))
+      : undefined;
+    return {
+      dataset: point.dataset,
+      parameter: point.parameter,
+      value: point.value,
+      selected: point.selected,
+      seeds: runs.map((run) => run.seed),
+      valid: meanStd(runs.map((run) => run.result.valid["NDCG@10"])),
+      test: meanStd(runs.map(testOf)),
+      ...(pairs.length > 0
+        ? { testVsSelected: pairs.reduce((sum, p) => sum + p.test - p.reference, 0) / pairs.length }
+        : {}),
+      pairedSeeds: pairs.map((p) => p.seed),
+      ...(tTest ? { tTest } : {}),
+    };
   });
   return rows.sort((a, b) =>
     datasets.indexOf(a.dataset) - datasets.indexOf(b.dataset) ||
     a.parameter.localeCompare(b.parameter) || a.value - b.value
-  )
-    // The reference cell gives a row for every parameter, and the sweep's cell at the reference's
-    // value is the same run again: one row each.
-    .filter((row, i, all) =>
-      i === 0 || all[i - 1].dataset !== row.dataset || all[i - 1].parameter !== row.parameter ||
-      all[i - 1].value !== row.value
-    );
+  );
 }

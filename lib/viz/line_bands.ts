@@ -2,7 +2,11 @@ import type { Figure, ScatterTrace } from "./figure.ts";
 import { assertFinite, assertLength } from "./_validate.ts";
 import { seriesColor, withAlpha } from "./palette.ts";
 
-/** A line with an optional shaded band `[lower[i], upper[i]]` around it at each `x[i]`. */
+/**
+ * A line with an optional shaded band `[lower[i], upper[i]]` around it at each `x[i]`, or error
+ * bars at its points (for a few separate points, e.g. a parameter sweep, where a band would
+ * suggest values between them).
+ */
 export interface BandSeries {
   /** Series name (legend). */
   name: string;
@@ -12,6 +16,8 @@ export interface BandSeries {
   y: number[];
   /** Lower and upper edge of the shaded band at each `x` (see {@linkcode symmetricBand}). Default: none. */
   band?: { lower: number[]; upper: number[] };
+  /** Half-length of a vertical error bar at each `x` (e.g. std over seeds; 0: none). Default: none. */
+  errors?: number[];
 }
 
 /** Input of {@linkcode lineWithBands}. */
@@ -96,6 +102,15 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
         name: `${series.name} band`,
       });
     }
+    if (series.errors) {
+      assertLength(builder, `${field}.errors`, series.errors, series.x.length);
+      assertFinite(builder, `${field}.errors`, series.errors);
+      series.errors.forEach((error, position) => {
+        if (error < 0) {
+          throw new Error(`${builder}: ${field}.errors[${position}] is ${error}, must be >= 0`);
+        }
+      });
+    }
     data.push({
       type: "scatter",
       mode: "lines+markers",
@@ -104,6 +119,9 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
       y: [...series.y],
       line: { color },
       legendgroup: series.name,
+      ...(series.errors
+        ? { error_y: { type: "data" as const, array: [...series.errors], visible: true } }
+        : {}),
     });
   });
   return {

@@ -1,5 +1,5 @@
 /** The sensitivity and noise-level views select cells by their tags and carry the right values. */
-import { assertEquals } from "@std/assert";
+import { assertAlmostEquals, assertEquals } from "@std/assert";
 import { resolveDemureConfig } from "../../lib/demure/objective.ts";
 import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";
 import { noiseLevelCurves, sensitivityCurves } from "../../lib/experiments/experiment_views.ts";
@@ -31,8 +31,10 @@ Deno.test("sensitivityCurves: swept values plus the reference cell at its defaul
     assertEquals(values, [...values].sort((a, b) => a - b));
     const expected = [...plan.sweeps[label][parameter]!, defaults[parameter]];
     assertEquals(new Set(values), new Set(expected));
+    // Quick mode sweeps at one seed: the selected value's point is the reference cell, once.
     const atDefault = points.find((point) => point.value === defaults[parameter])!;
-    assertEquals(atDefault.result.test["NDCG@10"], plan.cells.indexOf(reference));
+    assertEquals(atDefault.stats, { mean: plan.cells.indexOf(reference), std: 0, n: 1 });
+    assertEquals(atDefault.seeds, [reference.seed]);
   }
 });
 
@@ -52,9 +54,13 @@ Deno.test("sensitivityCurves: one curve per (dataset, parameter), never mixing d
     ),
   );
   for (const curve of curves) {
-    // Every point is a cell of the curve's dataset (the NDCG@10 is the cell's index).
+    // Every point is a cell of the curve's dataset (the NDCG@10 is the cell's index), one per
+    // sweep seed.
     for (const point of curve.points) {
-      assertEquals(full.cells[point.result.test["NDCG@10"]].datasetLabel, curve.dataset);
+      assertEquals(point.seeds, [0, 1, 2]);
+      for (const result of point.results) {
+        assertEquals(full.cells[result.test["NDCG@10"]].datasetLabel, curve.dataset);
+      }
     }
   }
   const movielens = curves.filter((curve) => curve.dataset === "MovieLens");
@@ -63,6 +69,41 @@ Deno.test("sensitivityCurves: one curve per (dataset, parameter), never mixing d
     movielens[0].points.map((point) => point.value),
     [0.005, 0.02, 0.1], // the reference (lambda at its default, 0.1 here) is not drawn twice
   );
+});
+
+Deno.test("sensitivityCurves: mean and std over seeds, the selected value's seeds once", () => {
+  const full = planExperiments("full");
+  const sweep = cellsOf(full, "sensitivity").filter((cell) => cell.dataset.kind === "synthetic");
+  // Test NDCG@10 of each cell: its seed + 1 at the selected value (any cell of it), the value
+  // times (seed + 1) elsewhere; the reference cell at seed 2 has not finished.
+  const reference = sweep.find((cell) => cell.sweep === undefined)!;
+  const defaults = resolveDemureConfig(
+    reference.system.kind === "neural" ? reference.system.demure ?? {} : {},
+  );
+  const atSelected = (cell: typeof reference) =>
+    cell.sweep === undefined || cell.sweep.value === defaults[cell.sweep.parameter];
+  const found = sweep.filter((cell) => cell.sweep !== undefined || cell.seed !== 2).map((cell) => ({
+    cell,
+    result: {
+      test: { "NDCG@10": atSelected(cell) ? cell.seed + 1 : cell.sweep!.value * (cell.seed + 1) },
+    } as unknown as CellResult,
+  }));
+  const curves = sensitivityCurves(found);
+  assertEquals(curves.map((curve) => curve.parameter), ["rho", "lambda", "temperature"]);
+  for (const { parameter, points } of curves) {
+    const selected = points.find((point) => point.value === defaults[parameter])!;
+    // Seeds 0 and 1 from the reference cells, seed 2 from a sweep cell: each seed once.
+    assertEquals([selected.seeds, selected.stats.mean, selected.stats.n], [[0, 1, 2], 2, 3]);
+    assertEquals(selected.stats.std, 1);
+    for (const point of points.filter((point) => point !== selected)) {
+      assertEquals(point.stats.n, 3);
+      assertAlmostEquals(point.stats.mean, point.value * 2, 1e-12);
+      assertAlmostEquals(point.stats.std, point.value, 1e-12);
+    }
+  }
+  // A picked metric other than test NDCG@10.
+  const picked = sensitivityCurves(found, (result) => -result.test["NDCG@10"]);
+  assertEquals(picked[0].points[0].stats.mean, -curves[0].points[0].stats.mean);
 });
 
 Deno.test("noiseLevelCurves: mean and std over seeds per fraction and system", () => {

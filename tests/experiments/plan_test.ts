@@ -61,16 +61,31 @@ for (const mode of ["quick", "full"] as ExperimentMode[]) {
     const sensitivity = cellsOf(plan, "sensitivity");
     const swept = plan.cells.filter((c) => c.sweep !== undefined);
     assertEquals(sensitivity.filter((c) => c.sweep !== undefined), swept);
-    // One reference cell per dataset with a sweep: the main table's Demure-SASRec, first seed.
+    // One reference cell per dataset with a sweep and sweep seed: the main table's Demure-SASRec.
     const reference = sensitivity.filter((c) => c.sweep === undefined);
     const withSweep = (["synthetic", "movielens"] as const).filter((kind) =>
       Object.keys(plan.datasets[kind].sweeps).length > 0
     );
+    const sweepSeeds = (kind: "synthetic" | "movielens") =>
+      plan.datasets[kind].seeds.slice(0, plan.datasets[kind].sweepSeedCount);
     assertEquals(
-      reference.map((c) => [c.systemName, c.seed, c.dataset.kind]),
-      withSweep.map((kind) => ["Demure-SASRec", plan.datasets[kind].seeds[0], kind]),
+      reference.map((c) => `${c.systemName} ${c.dataset.kind} ${c.seed}`).sort(),
+      withSweep.flatMap((kind) => sweepSeeds(kind).map((seed) => `Demure-SASRec ${kind} ${seed}`))
+        .sort(),
     );
     for (const cell of reference) assert(cell.experiments.includes("main"), cell.key);
+    // Every declared value of every swept parameter has one cell at each sweep seed.
+    for (const kind of withSweep) {
+      const declared = Object.entries(plan.datasets[kind].sweeps).flatMap(([parameter, values]) =>
+        values!.flatMap((value) => sweepSeeds(kind).map((seed) => `${parameter}=${value} ${seed}`))
+      );
+      assertEquals(
+        swept.filter((c) => c.dataset.kind === kind)
+          .map((c) => `${c.sweep!.parameter}=${c.sweep!.value} ${c.seed}`).sort(),
+        declared.sort(),
+        kind,
+      );
+    }
     // plan.sweeps is each dataset's own sweep, under the label its cells carry.
     assertEquals(
       plan.sweeps,
@@ -93,13 +108,15 @@ Deno.test("plan: the synthetic sweep keeps its cells (keys, values, order) in bo
     cellsOf(planExperiments(mode), "sensitivity")
       .filter((c) => c.sweep !== undefined && c.dataset.kind === "synthetic")
       .map((c) => c.key.split("/").slice(2).join("/"));
-  // The records of the full grid are stored under these keys: renaming one would rerun it.
+  // The records of the full grid are stored under these keys: renaming one would rerun it. The
+  // first seed's cells come first, then the next seeds' (added later, they keep those indices).
+  const fullParts = [
+    ...["rho=0.1", "rho=0.3", "rho=0.5", "lambda=0.02", "lambda=0.1", "lambda=0.5"],
+    ...["temperature=0.1", "temperature=0.2", "temperature=0.5"],
+  ];
   assertEquals(
     keysOf("full"),
-    [
-      ...["rho=0.1", "rho=0.3", "rho=0.5", "lambda=0.02", "lambda=0.1", "lambda=0.5"],
-      ...["temperature=0.1", "temperature=0.2", "temperature=0.5"],
-    ].map((part) => `Demure-SASRec[${part}]/seed=0`),
+    [0, 1, 2].flatMap((seed) => fullParts.map((part) => `Demure-SASRec[${part}]/seed=${seed}`)),
   );
   assertEquals(
     keysOf("quick"),
@@ -123,30 +140,60 @@ Deno.test("plan (full): MovieLens sweeps lambda only; the selected value's cell 
   const plan = planExperiments("full", undefined, { selected });
   assertEquals(plan.sweeps.MovieLens, { lambda: [0.005, 0.02, 0.1] });
   const sensitivity = cellsOf(plan, "sensitivity").filter((c) => c.dataset.kind === "movielens");
-  const main = "full/MovieLens/Demure-SASRec/seed=0";
+  const main = (seed: number) => `full/MovieLens/Demure-SASRec/seed=${seed}`;
+  const sweep = (value: number, seed: number) =>
+    `full/MovieLens/Demure-SASRec[lambda=${value}]/seed=${seed}`;
   assertEquals(sensitivity.map((c) => [c.key, c.sameAs]), [
-    [main, "full/MovieLens/Demure-SASRec/trial=1/seed=0"],
-    ["full/MovieLens/Demure-SASRec[lambda=0.005]/seed=0", undefined],
-    ["full/MovieLens/Demure-SASRec[lambda=0.02]/seed=0", main],
-    ["full/MovieLens/Demure-SASRec[lambda=0.1]/seed=0", undefined],
+    // The reference cells: the main table's at the sweep's three seeds (the first is the trial's).
+    [main(0), "full/MovieLens/Demure-SASRec/trial=1/seed=0"],
+    [main(1), undefined],
+    [main(2), undefined],
+    // At each seed, the selected value's sweep cell is that seed's main cell, reused.
+    ...[0, 1, 2].flatMap((seed) => [
+      [sweep(0.005, seed), undefined],
+      [sweep(0.02, seed), main(seed)],
+      [sweep(0.1, seed), undefined],
+    ]),
   ]);
-  const reference = sensitivity[0];
-  assertEquals(reference.experiments.sort(), ["ablation", "main", "sensitivity"]);
-  // Each sweep cell is the main cell with lambda changed, nothing else.
-  const demureOf = (cell: typeof reference) =>
+  const references = sensitivity.filter((c) => c.sweep === undefined);
+  for (const reference of references) {
+    assertEquals(reference.experiments.sort(), ["ablation", "main", "sensitivity"]);
+  }
+  // Each sweep cell is its seed's main cell with lambda changed, nothing else.
+  const demureOf = (cell: typeof references[number]) =>
     cell.system.kind === "neural" ? cell.system.demure : undefined;
-  for (const cell of sensitivity.slice(1)) {
+  for (const cell of sensitivity.filter((c) => c.sweep !== undefined)) {
+    const reference = references.find((c) => c.seed === cell.seed)!;
     assertEquals(demureOf(cell), { ...demureOf(reference), lambda: cell.sweep!.value }, cell.key);
-    assertEquals([cell.model, cell.training, cell.seed], [
-      reference.model,
-      reference.training,
-      reference.seed,
-    ]);
+    assertEquals([cell.model, cell.training], [reference.model, reference.training], cell.key);
   }
   // The sweeps run last: after every other experiment's cells, synthetic's before MovieLens'.
   const swept = plan.cells.filter((c) => c.sweep !== undefined);
   assertEquals(plan.cells.slice(-swept.length), swept);
   assertEquals(swept.slice(-3).map((c) => c.dataset.kind), ["movielens", "movielens", "movielens"]);
+});
+
+Deno.test("plan (full): at each seed the synthetic sweep's selected values name one run", () => {
+  const selected = JSON.parse(
+    Deno.readTextFileSync("results-of-record/full/selected.json"),
+  ) as SelectedConfigurations;
+  const plan = planExperiments("full", undefined, { selected });
+  const cellOf = (key: string) => plan.cells.find((c) => c.key === key);
+  for (const seed of [0, 1, 2]) {
+    const key = (part: string) => `full/Synthetic/Demure-SASRec${part}/seed=${seed}`;
+    // The first parameter's selected value names the main cell (which, scoring the attribution
+    // where it is not a trial's record, has other settings: then this cell trains once) ...
+    assertEquals(cellOf(key("[rho=0.3]"))?.sameAs, key(""));
+    assertEquals(cellOf(key(""))?.scoreAttribution, seed !== 0); // seed 0: the trial's record
+    assertEquals(cellOf(key("[rho=0.3]"))?.scoreAttribution, false);
+    // ... and the later parameters' selected values name that cell: one run for the three.
+    assertEquals(cellOf(key("[lambda=0.02]"))?.sameAs, key("[rho=0.3]"));
+    assertEquals(cellOf(key("[temperature=0.1]"))?.sameAs, key("[rho=0.3]"));
+    for (const part of ["[rho=0.1]", "[lambda=0.1]", "[temperature=0.5]"]) {
+      assertEquals(cellOf(key(part))?.sameAs, undefined, key(part));
+    }
+  }
+  assertEquals(cellOf("full/Synthetic/Demure-SASRec[rho=0.3]/seed=3"), undefined);
 });
 
 Deno.test("plan (quick): no MovieLens sweep (CI's grid)", () => {

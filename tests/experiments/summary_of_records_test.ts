@@ -9,17 +9,21 @@
 import { assertAlmostEquals, assertEquals } from "@std/assert";
 import { planOfResults, runPlan } from "../../lib/experiments/run_plan.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
-import { summarise } from "../../lib/experiments/summary.ts";
+import { sensitivityRows, summarise } from "../../lib/experiments/summary.ts";
+import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import type { CellResult } from "../../lib/experiments/run_cell.ts";
+import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
+import { pairedTTest } from "../../lib/eval/significance.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 
 const recordsDir = new URL(`../../${RECORDS_DIR.full}`, import.meta.url).pathname;
-const summary = summarise(
-  await runPlan(planOfResults("full", recordsDir), {
-    resultsDir: recordsDir,
-    runPending: false,
-    log: () => {},
-  }),
-);
+const outcome = await runPlan(planOfResults("full", recordsDir), {
+  resultsDir: recordsDir,
+  runPending: false,
+  log: () => {},
+});
+const summary = summarise(outcome);
 
 Deno.test("ablation paired tests: one-component systems against neither and both", () => {
   let checked = 0;
@@ -53,19 +57,43 @@ Deno.test("sensitivity: one row per (dataset, parameter, value), the reference v
   for (const row of ["Synthetic/rho=0.1", "Synthetic/rho=0.3"]) {
     assertEquals(rows.includes(row), true, rows.join(", "));
   }
-  // MovieLens sweeps lambda only; its selected value's row is the main table's first-seed cell.
+  // MovieLens sweeps lambda only; its selected value's row is the main table's cells.
   assertEquals(
     new Set(summary.sensitivity.filter((r) => r.dataset === "MovieLens").map((r) => r.parameter)),
     new Set(["lambda"]),
   );
+  const testOf = (key: string) => outcome.byKey.get(key)!.test["NDCG@10"];
   for (const dataset of ["Synthetic", "MovieLens"]) {
     const own = summary.sensitivity.filter((row) => row.dataset === dataset);
     const selected = own.filter((row) => row.selected);
-    // One selected row per swept parameter, all the same run; each row's difference is from it.
+    const main = (seed: number) => testOf(`full/${dataset}/Demure-SASRec/seed=${seed}`);
+    // One selected row per swept parameter, all the main cells at the sweep's seeds, each once
+    // (on the synthetic data three sweep cells per seed are that run again).
+    const sweepSeeds = outcome.plan.datasets[dataset === "MovieLens" ? "movielens" : "synthetic"]
+      .seeds.slice(0, 3).filter((seed) =>
+        outcome.byKey.has(`full/${dataset}/Demure-SASRec/seed=${seed}`)
+      );
     assertEquals(selected.length, new Set(own.map((row) => row.parameter)).size, dataset);
-    assertEquals(new Set(selected.map((row) => row.test)).size, 1, dataset);
-    for (const row of own) {
-      assertAlmostEquals(row.testVsSelected!, row.test - selected[0].test, 1e-12, dataset);
+    for (const row of selected) {
+      assertEquals(row.seeds, sweepSeeds, dataset);
+      assertAlmostEquals(
+        row.test.mean,
+        sweepSeeds.reduce((sum, seed) => sum + main(seed), 0) / sweepSeeds.length,
+        1e-12,
+      );
+    }
+    // Each row's difference is paired by seed with the main cell.
+    for (const row of own.filter((row) => !row.selected)) {
+      const key = (seed: number) =>
+        `full/${dataset}/Demure-SASRec[${row.parameter}=${row.value}]/seed=${seed}`;
+      assertEquals(row.pairedSeeds, row.seeds.filter((seed) => sweepSeeds.includes(seed)));
+      const differences = row.pairedSeeds.map((seed) => testOf(key(seed)) - main(seed));
+      assertAlmostEquals(
+        row.testVsSelected!,
+        differences.reduce((a, b) => a + b, 0) / differences.length,
+        1e-12,
+        `${dataset} ${row.parameter}=${row.value}`,
+      );
     }
   }
 });
@@ -84,4 +112,76 @@ Deno.test("markdown: one sensitivity table per dataset, each with its own rows",
   for (const line of movielens) assertEquals(line.startsWith("| lambda | "), true, line);
   assertEquals(tableOf("MovieLens").some((line) => line.includes("(selected)")), true);
   assertEquals(tableOf("Synthetic").filter((line) => line.startsWith("| rho | ")).length, 3);
+});
+
+Deno.test("sensitivity rows: means over seeds, each seed once, differences paired by seed", () => {
+  const selected = JSON.parse(
+    Deno.readTextFileSync(`${recordsDir}/selected.json`),
+  ) as SelectedConfigurations;
+  const plan = planExperiments("full", undefined, { selected });
+  const result = (test: number, valid = test / 2) =>
+    ({ test: { "NDCG@10": test }, valid: { "NDCG@10": valid } }) as unknown as CellResult;
+  const at = (part: string, seed: number, test: number): FinishedCell => ({
+    cell: plan.cells.find((cell) =>
+      cell.key === `full/Synthetic/Demure-SASRec${part}/seed=${seed}`
+    )!,
+    result: result(test),
+  });
+  // The selected configuration (rho 0.3, lambda 0.02, temperature 0.1) scores 0.1, 0.2, 0.3 at
+  // seeds 0, 1, 2: the main cells at seeds 0 and 1 and the sweep's cells at the selected values,
+  // the same runs, at seeds 0 and 1 (at seed 0 one of them off, to see which one counts). At
+  // seed 2 the main cell has not finished: the sweep's rho=0.3 cell stands in.
+  const selectedRuns = [
+    at("", 0, 0.1),
+    at("", 1, 0.2),
+    at("[rho=0.3]", 0, 0.9),
+    at("[rho=0.3]", 1, 0.2),
+    at("[rho=0.3]", 2, 0.3),
+    at("[lambda=0.02]", 0, 0.1),
+    at("[lambda=0.02]", 1, 0.2),
+    at("[temperature=0.1]", 1, 0.2),
+  ];
+  const rows = sensitivityRows(plan, [
+    ...selectedRuns,
+    ...[0.12, 0.25, 0.31].map((test, seed) => at("[rho=0.1]", seed, test)),
+    // At seeds 1 and 2 only: paired, -0.045 (unpaired it would be 0.205 - 0.2 = +0.005).
+    at("[rho=0.5]", 1, 0.15),
+    at("[rho=0.5]", 2, 0.26),
+    at("[temperature=0.5]", 0, 0.07),
+  ]);
+  assertEquals(rows.map((row) => `${row.parameter}=${row.value} ${row.seeds}`), [
+    "lambda=0.02 0,1,2",
+    "rho=0.1 0,1,2",
+    "rho=0.3 0,1,2",
+    "rho=0.5 1,2",
+    "temperature=0.1 0,1,2",
+    "temperature=0.5 0",
+  ]);
+  const row = (name: string) => rows.find((r) => `${r.parameter}=${r.value}` === name)!;
+  for (const name of ["lambda=0.02", "rho=0.3", "temperature=0.1"]) {
+    const own = row(name);
+    assertEquals([own.selected, own.test.n, own.testVsSelected, own.tTest], [
+      true,
+      3,
+      0,
+      undefined,
+    ]);
+    assertAlmostEquals(own.test.mean, 0.2, 1e-12, name);
+    assertAlmostEquals(own.test.std, 0.1, 1e-12, name);
+    assertAlmostEquals(own.valid.mean, 0.1, 1e-12, name);
+  }
+  const rho01 = row("rho=0.1");
+  assertAlmostEquals(rho01.test.mean, (0.12 + 0.25 + 0.31) / 3, 1e-12);
+  assertAlmostEquals(rho01.testVsSelected!, (0.02 + 0.05 + 0.01) / 3, 1e-12);
+  assertEquals(rho01.tTest, pairedTTest([0.12, 0.25, 0.31], [0.1, 0.2, 0.3]));
+  assertEquals(rho01.tTest!.n, 3);
+  const rho05 = row("rho=0.5");
+  assertEquals(rho05.pairedSeeds, [1, 2]);
+  assertAlmostEquals(rho05.testVsSelected!, -0.045, 1e-12);
+  assertEquals(rho05.tTest, pairedTTest([0.15, 0.26], [0.2, 0.3]));
+  // One seed: no spread (std 0, n 1) and no test; the difference is that seed's.
+  const temperature = row("temperature=0.5");
+  assertEquals([temperature.test.n, temperature.test.std, temperature.tTest], [1, 0, undefined]);
+  assertAlmostEquals(temperature.testVsSelected!, 0.07 - 0.1, 1e-12);
+  assertEquals(row("rho=0.1").selected || row("rho=0.5").selected, false);
 });

@@ -110,6 +110,28 @@ Deno.test("line with bands: band polygon runs along upper then back along lower"
   );
 });
 
+Deno.test("line with bands: error bars on the line's points; negative or missing ones rejected", () => {
+  const figure = lineWithBands({
+    series: [
+      { name: "m", x: [0.1, 0.3], y: [1, 2], errors: [0.2, 0] },
+      { name: "n", x: [0.1, 0.3], y: [1, 2] },
+    ],
+  });
+  const [withErrors, without] = figure.data as ScatterTrace[];
+  assertEquals(withErrors.error_y, { type: "data", array: [0.2, 0], visible: true });
+  assertEquals(without.error_y, undefined);
+  assertThrows(
+    () => lineWithBands({ series: [{ name: "m", x: [1], y: [1], errors: [-0.1] }] }),
+    Error,
+    'series "m".errors[0] is -0.1',
+  );
+  assertThrows(
+    () => lineWithBands({ series: [{ name: "m", x: [1, 2], y: [1, 2], errors: [0.1] }] }),
+    Error,
+    'series "m".errors has 1 entries, expected 2',
+  );
+});
+
 Deno.test("palette: withAlpha converts hex and rejects other forms", () => {
   assertEquals(withAlpha("#ff8000", 0.5), "rgba(255,128,0,0.5)");
   assertThrows(() => withAlpha("red", 0.5), Error, "expected a #rrggbb colour");
