@@ -19,7 +19,7 @@
  * Where the contributions come from (`attributionSource`):
  * - `auto` (default): `training_pass` where it is supported (`variant` full, `denoiseInput` false,
  *   a gradient method: the configuration selected on both datasets of record), else
- *   `separate_pass`. Why the training pass by default: it costs about 1.8 plain epochs against 2.3
+ *   `separate_pass`. Why the training pass by default: it costs 1.7 plain epochs against 2.3 (idle)
  *   (docs/performance.md), and over 5 seeds on both datasets its test NDCG@10 and attribution
  *   ROC-AUC match the separate pass's within seed noise. The results of record pin
  *   `separate_pass` (the route they were made with; `lib/experiments/plan.ts`).
