@@ -147,6 +147,8 @@ export interface DatasetPlan {
   ablationSeeds: number[];
   /** Run Demure's design-choice cells on this dataset. */
   designChoices: boolean;
+  /** The design choices run at this many of the first `ablationSeeds`. */
+  designChoiceSeedCount: number;
   /**
    * The sensitivity sweep here: the values of each Demure parameter tried around the selected
    * configuration (one parameter changed at a time). Parameters left out are not swept; `{}`: no
@@ -295,6 +297,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         seeds: [0, 1, 2, 3, 4],
         ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
+        designChoiceSeedCount: 3,
         sweeps: { rho: [0.1, 0.3, 0.5], lambda: [0.02, 0.1, 0.5], temperature: [0.1, 0.2, 0.5] },
         // Three seeds: one step between neighbouring values is within one seed's std.
         sweepSeedCount: 3,
@@ -310,6 +313,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         seeds: [0, 1, 2, 3, 4],
         ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
+        designChoiceSeedCount: 3,
         sweeps: { lambda: [0.005, 0.02, 0.1] },
         sweepSeedCount: 3,
       },
@@ -340,6 +344,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         seeds: [0, 1],
         ablationSeeds: [0, 1],
         designChoices: true,
+        designChoiceSeedCount: 1,
         sweeps: { rho: [0.1, 0.5], lambda: [0.5], temperature: [0.5] },
         sweepSeedCount: 1,
       },
@@ -351,6 +356,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         seeds: [0],
         ablationSeeds: [0],
         designChoices: false,
+        designChoiceSeedCount: 1,
         sweeps: {},
         sweepSeedCount: 1,
       },
@@ -497,6 +503,7 @@ export function planExperiments(
       seeds: seeds ?? settings.datasets.synthetic.seeds,
       ablationSeeds: seeds ?? settings.datasets.synthetic.seeds,
       designChoices: false,
+      designChoiceSeedCount: 1,
       sweeps: {},
       sweepSeedCount: 1,
     },
@@ -737,12 +744,15 @@ export function planExperiments(
       }
     }
   };
-  const addDesignChoices = (dataset: DatasetSpec) => {
-    if (!datasets[dataset.kind].designChoices) return;
+  const addDesignChoices = (dataset: DatasetSpec, seedIndex = 0) => {
+    const { designChoices, ablationSeeds, designChoiceSeedCount } = datasets[dataset.kind];
+    if (!designChoices || seedIndex >= Math.min(designChoiceSeedCount, ablationSeeds.length)) {
+      return;
+    }
     const label = datasetLabel(dataset);
     const { configured, choices } = demureOf(label, dataset.kind);
     for (const choice of choices) {
-      add("design_choice", dataset, "Demure-SASRec", datasets[dataset.kind].ablationSeeds[0], {
+      add("design_choice", dataset, "Demure-SASRec", ablationSeeds[seedIndex], {
         label: `Demure-SASRec [${choice.name}]`,
         keyPart: `Demure-SASRec[${choice.key}]`,
         configured,
@@ -845,6 +855,16 @@ export function planExperiments(
   for (let seedIndex = 0; seedIndex < sweepSeedCount; seedIndex++) {
     addSweep(synthetic, seedIndex);
     addSweep(movielens, seedIndex);
+  }
+  // The design choices at their later seeds, last (added after the first seed's cells, which
+  // keep their indices).
+  const designChoiceSeedCount = Math.max(
+    datasets.synthetic.designChoiceSeedCount,
+    datasets.movielens.designChoiceSeedCount,
+  );
+  for (let seedIndex = 1; seedIndex < designChoiceSeedCount; seedIndex++) {
+    addDesignChoices(movielens, seedIndex);
+    addDesignChoices(synthetic, seedIndex);
   }
   return finish(settings.noiseFractions, sweeps);
 }
