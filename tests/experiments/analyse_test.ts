@@ -151,12 +151,17 @@ Deno.test("the plan has unique keys and a cell for every sweep value", () => {
     const plan = planExperiments(mode);
     const keys = plan.cells.map((c) => c.key);
     assertEquals(new Set(keys).size, keys.length);
-    // Every sweep value has a cell (the plan's cells do not depend on the selection).
+    // Every sweep value has a cell at each of the sweep's seeds (the plan's cells do not depend
+    // on the selection).
     for (const [label, sweeps] of Object.entries(plan.sweeps)) {
+      const kind = plan.cells.find((c) => c.datasetLabel === label)!.dataset.kind;
+      const { sweepSeedCount, seeds } = plan.datasets[kind];
       for (const [parameter, values] of Object.entries(sweeps)) {
         for (const value of values) {
           const part = `/${label}/Demure-SASRec[${parameter}=${value}]/`;
-          assertEquals(keys.filter((k) => k.includes(part)).length, 1, part);
+          const found = keys.filter((k) => k.includes(part));
+          assertEquals(found.length, Math.min(sweepSeedCount, seeds.length), part);
+          assertEquals(found.length, mode === "full" ? 3 : 1, part);
         }
       }
     }
