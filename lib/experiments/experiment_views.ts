@@ -45,6 +45,18 @@ export interface SweepValueRuns {
 }
 
 /**
+ * One run per seed of `runs`, seeds ascending: the first of each seed in `runs`' order (put the
+ * preferred run of a seed first), so that no seed weighs twice in a mean or a pairing.
+ */
+export function seedRuns(runs: readonly FinishedCell[]): SeedRun[] {
+  const seen = new Map<number, SeedRun>();
+  for (const { cell, result } of runs) {
+    if (!seen.has(cell.seed)) seen.set(cell.seed, { seed: cell.seed, result });
+  }
+  return [...seen.values()].sort((a, b) => a.seed - b.seed);
+}
+
+/**
  * The finished runs of each dataset's sensitivity sweep by (dataset, parameter, value), one run
  * per seed: the cells tagged `sensitivity`, that is the sweep's cells (with `cell.sweep`) and the
  * reference cells (without: the main table's Demure-SASRec at the sweep's seeds).
@@ -76,14 +88,6 @@ export function sweepValueRuns(
       finished,
     ]);
   }
-  const bySeed = (runs: FinishedCell[]): SeedRun[] => {
-    // The first run of each seed (the callers put the preferred one first).
-    const seen = new Map<number, SeedRun>();
-    for (const { cell, result } of runs) {
-      if (!seen.has(cell.seed)) seen.set(cell.seed, { seed: cell.seed, result });
-    }
-    return [...seen.values()].sort((a, b) => a.seed - b.seed);
-  };
   return [...byDataset].flatMap(([dataset, cells]) => {
     const references = cells.filter(({ cell }) => cell.sweep === undefined);
     const swept = cells.filter(({ cell }) => cell.sweep !== undefined);
@@ -96,7 +100,8 @@ export function sweepValueRuns(
     const atSelected = swept.filter(({ cell }) =>
       cell.sweep!.value === selectedValue(cell.sweep!.parameter)
     );
-    const selectedRuns = bySeed([...references, ...atSelected]);
+    // The reference cell of a seed first: it represents the seed.
+    const selectedRuns = seedRuns([...references, ...atSelected]);
     const parameters = [
       ...new Set([
         ...swept.map(({ cell }) => cell.sweep!.parameter),
@@ -118,7 +123,7 @@ export function sweepValueRuns(
         selected: value === selected,
         runs: value === selected
           ? selectedRuns
-          : bySeed(own.filter(({ cell }) => cell.sweep!.value === value)),
+          : seedRuns(own.filter(({ cell }) => cell.sweep!.value === value)),
         selectedRuns,
       })).filter((point) => point.runs.length > 0);
     });

@@ -184,7 +184,10 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
   }
   if (summary.designChoices.length > 0) {
     parts.push(
-      h("Design choices of Demure-SASRec (one choice flipped from the selected configuration)"),
+      h(
+        "Design choices of Demure-SASRec (one choice flipped from the selected configuration, " +
+          "mean ± std over seeds)",
+      ),
       "",
     );
     parts.push(
@@ -192,18 +195,28 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
         [
           "dataset",
           "choice flipped",
-          "seed",
+          "seeds",
           "valid NDCG@10 (selected / flipped)",
-          "test NDCG@10 (selected / flipped)",
+          "test NDCG@10 selected",
+          "test NDCG@10 flipped",
+          "test flipped vs selected (paired by seed)",
+          "paired t-test p",
         ],
         summary.designChoices.map((d) => [
           d.dataset,
           d.choice,
-          `${d.seed}`,
-          `${d.selected.valid.toFixed(4)} / ${d.flipped.valid.toFixed(4)}`,
-          `${d.selected.test.toFixed(4)} / ${d.flipped.test.toFixed(4)}`,
+          d.seeds.join(", "),
+          `${formatMeanStd(d.selected.valid)} / ${formatMeanStd(d.flipped.valid)}`,
+          formatMeanStd(d.selected.test),
+          formatMeanStd(d.flipped.test),
+          signed(d.testVsSelected),
+          d.tTest ? d.tTest.pValue.toPrecision(3) : "-",
         ]),
       ),
+      "",
+      "Both sides over the same seeds: the flipped cell and the main table's Demure-SASRec cell " +
+        "at each seed where both finished, mean ± std over them (no spread for one seed); the " +
+        "difference is per seed, averaged; the t-test needs two seeds.",
       "",
     );
   }

@@ -32,7 +32,7 @@ import { cellsOf, type ExperimentPlan, type PlannedCell, type SweepParameter } f
 import { DEFAULT_DEMURE_CONFIG } from "../demure/objective.ts";
 import type { PlanOutcome } from "./run_plan.ts";
 import type { FinishedCell } from "./ensure_cells.ts";
-import { type SeedRun, sweepValueRuns } from "./experiment_views.ts";
+import { type SeedRun, seedRuns, sweepValueRuns } from "./experiment_views.ts";
 import { type PairedTestResult, pairedTTest } from "../eval/significance.ts";
 import type { CellResult } from "./run_cell.ts";
 import { type TrialConfig, trialConfigOf } from "./selection.ts";
@@ -100,18 +100,37 @@ export interface SelectionTable {
   rows: TrialRow[];
 }
 
-/** Demure-SASRec at its selected configuration against one design choice flipped (one seed). */
+/**
+ * Demure-SASRec at its selected configuration against one design choice flipped, on one dataset,
+ * over the seeds where both runs finished: the flipped cell (experiment `design_choice`, run at the
+ * first `DatasetPlan.designChoiceSeedCount` of the ablation seeds) and the main table's
+ * Demure-SASRec cell at the same seed. A flipped run whose seed has no finished main cell is left
+ * out (nothing to pair it with), so both sides are over the same seeds.
+ *
+ * Spread as in {@linkcode SensitivityRow}: the sample standard deviation over `seeds`, 0 for one
+ * seed (`n` tells the two apart).
+ */
 export interface DesignChoiceRow {
   /** Dataset label. */
   dataset: string;
   /** The design choice flipped. */
   choice: string;
-  /** The seed of both runs. */
-  seed: number;
-  /** Validation and test NDCG@10 at the selected configuration. */
-  selected: { valid: number; test: number };
-  /** Validation and test NDCG@10 and best epoch with the choice flipped. */
-  flipped: { valid: number; test: number; bestEpoch: number };
+  /** The seeds where both the flipped run and the main cell finished, ascending. */
+  seeds: number[];
+  /** Validation and test NDCG@10 at the selected configuration (the main cells) over `seeds`. */
+  selected: { valid: MeanStd; test: MeanStd };
+  /**
+   * Validation and test NDCG@10 with the choice flipped over `seeds`, and the flipped runs' best
+   * epochs (one per seed, in `seeds`' order).
+   */
+  flipped: { valid: MeanStd; test: MeanStd; bestEpochs: number[] };
+  /**
+   * Mean over `seeds` of the flipped run's test NDCG@10 minus the selected configuration's at the
+   * same seed.
+   */
+  testVsSelected: number;
+  /** Two-sided paired t-test of those differences over seeds (at least 2 seeds). */
+  tTest?: PairedTestResult;
 }
 
 /**
@@ -234,7 +253,10 @@ export interface ReproductionSummary {
    * only) against neither component (the multi-modal backbone) and against both (Demure).
    */
   ablationSignificance: Record<string, SignificanceResult[]>;
-  /** Demure's design choices, each flipped once. */
+  /**
+   * Demure's design choices, each flipped alone: one row per (dataset, choice) over seeds, in the
+   * order of the plan's first design-choice cells.
+   */
   designChoices: DesignChoiceRow[];
   /**
    * Each dataset's sensitivity sweep (finished cells only): one row per (dataset, parameter,
@@ -472,29 +494,10 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
     const diagnosed = diagnosisOf(mainCells, label, coldStart[label]);
     if (diagnosed) diagnosis.push(diagnosed);
   }
-  const designChoices = finishedOf(byKey, cellsOf(plan, "design_choice")).flatMap(
-    ({ cell, result }) => {
-      const reference = mainCells.find((f) =>
-        f.cell.datasetLabel === cell.datasetLabel && f.cell.systemKey === "Demure-SASRec" &&
-        f.cell.seed === cell.seed
-      );
-      if (!reference) return [];
-      return [{
-        dataset: cell.datasetLabel,
-        choice: cell.designChoice!.name,
-        seed: cell.seed,
-        selected: {
-          valid: reference.result.valid["NDCG@10"],
-          test: reference.result.test["NDCG@10"],
-        },
-        flipped: {
-          valid: result.valid["NDCG@10"],
-          test: result.test["NDCG@10"],
-          bestEpoch: result.bestEpoch,
-        },
-      }];
-    },
-  );
+  const designChoices = designChoiceRows([
+    ...mainCells,
+    ...finishedOf(byKey, cellsOf(plan, "design_choice")),
+  ]);
   const sensitivity = sensitivityRows(plan, finishedOf(byKey, cellsOf(plan, "sensitivity")));
   const noiseCells = finishedOf(byKey, cellsOf(plan, "noise_level"));
   const noiseLevel = [...new Set(noiseCells.map((f) => f.cell.noiseFraction!))].sort().map(
@@ -588,14 +591,7 @@ export function sensitivityRows(
   const datasets = Object.keys(plan.sweeps);
   const rows = sweepValueRuns(finished, plan.sweeps).map((point): SensitivityRow => {
     const { runs, selectedRuns } = point;
-    const testOf = (run: SeedRun) => run.result.test["NDCG@10"];
-    const pairs = runs.flatMap((run) => {
-      const reference = selectedRuns.find((other) => other.seed === run.seed);
-      return reference ? [{ seed: run.seed, test: testOf(run), reference: testOf(reference) }] : [];
-    });
-    const tTest = !point.selected && pairs.length >= 2
-      ? pairedTTest(pairs.map((p) => p.test), pairs.map((p) => p.reference))
-      : undefined;
+    const paired = pairedBySeed(runs, selectedRuns);
     return {
       dataset: point.dataset,
       parameter: point.parameter,
@@ -604,15 +600,101 @@ export function sensitivityRows(
       seeds: runs.map((run) => run.seed),
       valid: meanStd(runs.map((run) => run.result.valid["NDCG@10"])),
       test: meanStd(runs.map(testOf)),
-      ...(pairs.length > 0
-        ? { testVsSelected: pairs.reduce((sum, p) => sum + p.test - p.reference, 0) / pairs.length }
-        : {}),
-      pairedSeeds: pairs.map((p) => p.seed),
-      ...(tTest ? { tTest } : {}),
+      ...(paired.testVsSelected !== undefined ? { testVsSelected: paired.testVsSelected } : {}),
+      pairedSeeds: paired.seeds,
+      // The selected row is its own pair: nothing to test.
+      ...(paired.tTest && !point.selected ? { tTest: paired.tTest } : {}),
     };
   });
   return rows.sort((a, b) =>
     datasets.indexOf(a.dataset) - datasets.indexOf(b.dataset) ||
     a.parameter.localeCompare(b.parameter) || a.value - b.value
   );
+}
+
+/** Test NDCG@10 of a run: the metric the sensitivity and design-choice rows compare. */
+function testOf(run: SeedRun): number {
+  return run.result.test["NDCG@10"];
+}
+
+/**
+ * `runs` paired by seed with the selected configuration's runs: the seeds where both finished (in
+ * `runs`' order), the mean over them of the run's test NDCG@10 minus the selected one's at the same
+ * seed (undefined without a pair) and the two-sided paired t-test of those differences over seeds
+ * (at least 2 pairs).
+ */
+function pairedBySeed(
+  runs: readonly SeedRun[],
+  selectedRuns: readonly SeedRun[],
+): { seeds: number[]; testVsSelected?: number; tTest?: PairedTestResult } {
+  const pairs = runs.flatMap((run) => {
+    const reference = selectedRuns.find((other) => other.seed === run.seed);
+    return reference ? [{ seed: run.seed, test: testOf(run), reference: testOf(reference) }] : [];
+  });
+  return {
+    seeds: pairs.map((p) => p.seed),
+    ...(pairs.length > 0
+      ? { testVsSelected: pairs.reduce((sum, p) => sum + p.test - p.reference, 0) / pairs.length }
+      : {}),
+    ...(pairs.length >= 2
+      ? { tTest: pairedTTest(pairs.map((p) => p.test), pairs.map((p) => p.reference)) }
+      : {}),
+  };
+}
+
+/**
+ * The design-choice rows of `finished` (see {@linkcode DesignChoiceRow}): its cells with a design
+ * choice, grouped by (dataset, choice) in the order first seen, each paired by seed with the main
+ * table's Demure-SASRec cell of its dataset (the cells tagged `main` in `finished`).
+ *
+ * @example
+ * ```ts
+ * const wanted = [...cellsOf(plan, "main"), ...cellsOf(plan, "design_choice")];
+ * const { found } = await ensureCells(plan, wanted, { resultsDir });
+ * const rows = designChoiceRows(found);
+ * rows.filter((row) => row.tTest && row.tTest.pValue < 0.05);
+ * ```
+ */
+export function designChoiceRows(finished: readonly FinishedCell[]): DesignChoiceRow[] {
+  const mainRuns = finished.filter(({ cell }) =>
+    cell.experiments.includes("main") && cell.systemKey === "Demure-SASRec" &&
+    cell.designChoice === undefined
+  );
+  const byChoice = new Map<string, FinishedCell[]>();
+  for (const finishedCell of finished) {
+    const { datasetLabel, designChoice } = finishedCell.cell;
+    if (designChoice === undefined) continue;
+    const id = `${datasetLabel}\n${designChoice.key}`;
+    byChoice.set(id, [...byChoice.get(id) ?? [], finishedCell]);
+  }
+  return [...byChoice.values()].flatMap((cells): DesignChoiceRow[] => {
+    const { datasetLabel, designChoice } = cells[0].cell;
+    const selectedRuns = seedRuns(
+      mainRuns.filter(({ cell }) => cell.datasetLabel === datasetLabel),
+    );
+    const flippedRuns = seedRuns(cells).filter((run) =>
+      selectedRuns.some((other) => other.seed === run.seed)
+    );
+    const paired = pairedBySeed(flippedRuns, selectedRuns);
+    if (paired.testVsSelected === undefined) return [];
+    const selectedAtSeeds = paired.seeds.map((seed) =>
+      selectedRuns.find((run) => run.seed === seed)!
+    );
+    return [{
+      dataset: datasetLabel,
+      choice: designChoice!.name,
+      seeds: paired.seeds,
+      selected: {
+        valid: meanStd(selectedAtSeeds.map((run) => run.result.valid["NDCG@10"])),
+        test: meanStd(selectedAtSeeds.map(testOf)),
+      },
+      flipped: {
+        valid: meanStd(flippedRuns.map((run) => run.result.valid["NDCG@10"])),
+        test: meanStd(flippedRuns.map(testOf)),
+        bestEpochs: flippedRuns.map((run) => run.result.bestEpoch),
+      },
+      testVsSelected: paired.testVsSelected,
+      ...(paired.tTest ? { tTest: paired.tTest } : {}),
+    }];
+  });
 }

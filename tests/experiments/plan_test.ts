@@ -167,9 +167,11 @@ Deno.test("plan (full): MovieLens sweeps lambda only; the selected value's cell 
     assertEquals(demureOf(cell), { ...demureOf(reference), lambda: cell.sweep!.value }, cell.key);
     assertEquals([cell.model, cell.training], [reference.model, reference.training], cell.key);
   }
-  // The sweeps run last: after every other experiment's cells, synthetic's before MovieLens'.
+  // The sweeps run after every other experiment's cells, synthetic's before MovieLens', followed
+  // only by the design choices' later seeds (appended after them; see the test below).
   const swept = plan.cells.filter((c) => c.sweep !== undefined);
-  assertEquals(plan.cells.slice(-swept.length), swept);
+  const laterChoices = plan.cells.filter((c) => c.designChoice !== undefined && c.seed > 0);
+  assertEquals(plan.cells.slice(-swept.length - laterChoices.length), [...swept, ...laterChoices]);
   assertEquals(swept.slice(-3).map((c) => c.dataset.kind), ["movielens", "movielens", "movielens"]);
 });
 
@@ -203,4 +205,57 @@ Deno.test("plan (quick): no MovieLens sweep (CI's grid)", () => {
     cellsOf(plan, "sensitivity").filter((c) => c.dataset.kind === "movielens"),
     [],
   );
+});
+
+for (const mode of ["quick", "full"] as ExperimentMode[]) {
+  Deno.test(`plan (${mode}): the design choices at the first designChoiceSeedCount ablation seeds`, () => {
+    const plan = planExperiments(mode);
+    const choiceKeys = ["denoiseInput=flipped", "granularity=pair", "noiseViewAsNegative=false"];
+    const expected = (["synthetic", "movielens"] as const).flatMap((kind) => {
+      const { designChoices, ablationSeeds, designChoiceSeedCount } = plan.datasets[kind];
+      if (!designChoices) return [];
+      const label = plan.cells.find((c) => c.dataset.kind === kind)!.datasetLabel;
+      return ablationSeeds.slice(0, designChoiceSeedCount).flatMap((seed) =>
+        choiceKeys.map((choice) => `${mode}/${label}/Demure-SASRec[${choice}]/seed=${seed}`)
+      );
+    });
+    const cells = cellsOf(plan, "design_choice");
+    assertEquals(cells.map((c) => c.key).sort(), expected.sort());
+    assertEquals(
+      new Set(cells.map((c) => c.seed)),
+      new Set(mode === "full" ? [0, 1, 2] : [0]),
+    );
+    for (const cell of cells) {
+      assertEquals(cell.key.includes(`[${cell.designChoice!.key}]`), true, cell.key);
+      assertEquals(cell.experiments, ["design_choice"], cell.key);
+    }
+  });
+}
+
+Deno.test("plan (full): the design choices' later seeds come last, the earlier cells keep their indices", () => {
+  const selected = JSON.parse(
+    Deno.readTextFileSync("results-of-record/full/selected.json"),
+  ) as SelectedConfigurations;
+  const plan = planExperiments("full", undefined, { selected });
+  const later = (c: (typeof plan.cells)[number]) =>
+    c.designChoice !== undefined && c.seed !== plan.datasets[c.dataset.kind].ablationSeeds[0];
+  // The 168 cells before them are those of the records made before the design choices had more
+  // than one seed: appending keeps each of their indices.
+  const first = plan.cells.findIndex(later);
+  assertEquals(first, 168);
+  assertEquals(plan.cells.slice(0, first).filter(later), []);
+  assertEquals(
+    plan.cells.slice(first).map((c) => c.key.replace(/^full\//, "")),
+    [1, 2].flatMap((seed) =>
+      ["MovieLens", "Synthetic"].flatMap((label) =>
+        ["denoiseInput=flipped", "granularity=pair", "noiseViewAsNegative=false"].map((choice) =>
+          `${label}/Demure-SASRec[${choice}]/seed=${seed}`
+        )
+      )
+    ),
+  );
+  // The first seed's design-choice cells stay where they were, before the sensitivity sweeps.
+  const firstSeed = plan.cells.findIndex((c) => c.designChoice !== undefined);
+  const firstSwept = plan.cells.findIndex((c) => c.sweep !== undefined);
+  assert(firstSeed < firstSwept, `${firstSeed} < ${firstSwept}`);
 });

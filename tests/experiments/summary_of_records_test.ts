@@ -9,7 +9,7 @@
 import { assertAlmostEquals, assertEquals } from "@std/assert";
 import { planOfResults, runPlan } from "../../lib/experiments/run_plan.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
-import { sensitivityRows, summarise } from "../../lib/experiments/summary.ts";
+import { designChoiceRows, sensitivityRows, summarise } from "../../lib/experiments/summary.ts";
 import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
@@ -184,4 +184,99 @@ Deno.test("sensitivity rows: means over seeds, each seed once, differences paire
   assertEquals([temperature.test.n, temperature.test.std, temperature.tTest], [1, 0, undefined]);
   assertAlmostEquals(temperature.testVsSelected!, 0.07 - 0.1, 1e-12);
   assertEquals(row("rho=0.1").selected || row("rho=0.5").selected, false);
+});
+
+Deno.test("design choices of the records: each row pairs the flipped cells with the main cells", () => {
+  const testOf = (key: string) => outcome.byKey.get(key)!.test["NDCG@10"];
+  assertEquals(summary.designChoices.length, 6);
+  for (const row of summary.designChoices) {
+    const choice = outcome.plan.cells.find((c) =>
+      c.datasetLabel === row.dataset && c.designChoice?.name === row.choice
+    )!.designChoice!;
+    const flipped = row.seeds.map((seed) =>
+      testOf(`full/${row.dataset}/Demure-SASRec[${choice.key}]/seed=${seed}`)
+    );
+    const main = row.seeds.map((seed) => testOf(`full/${row.dataset}/Demure-SASRec/seed=${seed}`));
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    assertAlmostEquals(row.flipped.test.mean, mean(flipped), 1e-12, row.choice);
+    assertAlmostEquals(row.selected.test.mean, mean(main), 1e-12, row.choice);
+    assertAlmostEquals(row.testVsSelected, mean(flipped) - mean(main), 1e-12, row.choice);
+    assertEquals(row.flipped.bestEpochs.length, row.seeds.length);
+  }
+});
+
+Deno.test("design-choice rows: means over the paired seeds, differences and t-test by seed", () => {
+  const selected = JSON.parse(
+    Deno.readTextFileSync(`${recordsDir}/selected.json`),
+  ) as SelectedConfigurations;
+  const plan = planExperiments("full", undefined, { selected });
+  const at = (label: string, part: string, seed: number, test: number): FinishedCell => ({
+    cell: plan.cells.find((cell) =>
+      cell.key === `full/${label}/Demure-SASRec${part}/seed=${seed}`
+    )!,
+    result: {
+      test: { "NDCG@10": test },
+      valid: { "NDCG@10": test / 2 },
+      bestEpoch: 10 + seed,
+    } as unknown as CellResult,
+  });
+  const rows = designChoiceRows([
+    // The selected configuration (main cells): 0.1, 0.2, 0.3 at seeds 0-2 on the synthetic data,
+    // and 0.9 at seed 3, where no design choice runs (it must count nowhere).
+    ...[0.1, 0.2, 0.3, 0.9].map((test, seed) => at("Synthetic", "", seed, test)),
+    at("MovieLens", "", 0, 0.08),
+    // Differences +0.02, -0.02, +0.03: mean +0.01.
+    ...[0.12, 0.18, 0.33].map((test, seed) => at("Synthetic", "[granularity=pair]", seed, test)),
+    // Seeds 1 and 2 only: paired with 0.2 and 0.3, +0.005 (against every main seed: +0.055).
+    at("Synthetic", "[noiseViewAsNegative=false]", 1, 0.25),
+    at("Synthetic", "[noiseViewAsNegative=false]", 2, 0.26),
+    // MovieLens' main cell has finished at seed 0 only: the seed-1 run has no pair.
+    at("MovieLens", "[denoiseInput=flipped]", 0, 0.07),
+    at("MovieLens", "[denoiseInput=flipped]", 1, 0.5),
+    // No pair at all: no row.
+    at("MovieLens", "[granularity=pair]", 2, 0.09),
+  ]);
+  assertEquals(rows.map((row) => `${row.dataset} ${row.seeds}`), [
+    "Synthetic 0,1,2",
+    "Synthetic 1,2",
+    "MovieLens 0",
+  ]);
+  const [pair, negative, movielens] = rows;
+  assertEquals(pair.choice, "noise per (position, modality)");
+  assertAlmostEquals(pair.selected.test.mean, 0.2, 1e-12);
+  assertAlmostEquals(pair.selected.test.std, 0.1, 1e-12);
+  assertAlmostEquals(pair.selected.valid.mean, 0.1, 1e-12);
+  assertAlmostEquals(pair.flipped.test.mean, 0.21, 1e-12);
+  assertAlmostEquals(pair.flipped.valid.mean, 0.105, 1e-12);
+  assertEquals(pair.flipped.test.n, 3);
+  assertAlmostEquals(pair.testVsSelected, 0.01, 1e-12);
+  assertEquals(pair.tTest, pairedTTest([0.12, 0.18, 0.33], [0.1, 0.2, 0.3]));
+  assertEquals(pair.flipped.bestEpochs, [10, 11, 12]);
+  assertAlmostEquals(negative.selected.test.mean, 0.25, 1e-12);
+  assertAlmostEquals(negative.flipped.test.mean, 0.255, 1e-12);
+  assertAlmostEquals(negative.testVsSelected, 0.005, 1e-12);
+  assertEquals(negative.tTest, pairedTTest([0.25, 0.26], [0.2, 0.3]));
+  // One pair: no spread, no test; the difference is that seed's.
+  assertEquals(movielens.choice.startsWith("L_rec on the"), true, movielens.choice);
+  assertEquals([movielens.flipped.test.n, movielens.flipped.test.std, movielens.tTest], [
+    1,
+    0,
+    undefined,
+  ]);
+  assertAlmostEquals(movielens.testVsSelected, 0.07 - 0.08, 1e-12);
+  assertEquals(movielens.flipped.bestEpochs, [10]);
+});
+
+Deno.test("markdown: the design-choice table shows seeds, paired differences and p", () => {
+  const markdown = summaryMarkdown(summary);
+  const table = markdown.split("Design choices of Demure-SASRec")[1].split("\n\n")[1].split("\n");
+  assertEquals(table[0].includes("| seeds |"), true, table[0]);
+  assertEquals(table[0].includes("paired t-test p"), true, table[0]);
+  assertEquals(table.length - 2, summary.designChoices.length);
+  for (const [i, row] of summary.designChoices.entries()) {
+    assertEquals(
+      table[i + 2].startsWith(`| ${row.dataset} | ${row.choice} | ${row.seeds.join(", ")} |`),
+      true,
+    );
+  }
 });
