@@ -846,26 +846,28 @@ export function planExperiments(
       }
     }
   };
+  // Each seed index from `first` up to the larger of the two datasets' counts (each add checks
+  // its own dataset's count).
+  const forSeedIndices = (
+    count: "sweepSeedCount" | "designChoiceSeedCount",
+    first: number,
+    addAt: (seedIndex: number) => void,
+  ) => {
+    const last = Math.max(datasets.synthetic[count], datasets.movielens[count]);
+    for (let seedIndex = first; seedIndex < last; seedIndex++) addAt(seedIndex);
+  };
   // Synthetic first, then MovieLens, the first seed before the others: cells added later keep
   // the earlier ones' indices.
-  const sweepSeedCount = Math.max(
-    datasets.synthetic.sweepSeedCount,
-    datasets.movielens.sweepSeedCount,
-  );
-  for (let seedIndex = 0; seedIndex < sweepSeedCount; seedIndex++) {
+  forSeedIndices("sweepSeedCount", 0, (seedIndex) => {
     addSweep(synthetic, seedIndex);
     addSweep(movielens, seedIndex);
-  }
+  });
   // The design choices at their later seeds, last (added after the first seed's cells, which
   // keep their indices).
-  const designChoiceSeedCount = Math.max(
-    datasets.synthetic.designChoiceSeedCount,
-    datasets.movielens.designChoiceSeedCount,
-  );
-  for (let seedIndex = 1; seedIndex < designChoiceSeedCount; seedIndex++) {
+  forSeedIndices("designChoiceSeedCount", 1, (seedIndex) => {
     addDesignChoices(movielens, seedIndex);
     addDesignChoices(synthetic, seedIndex);
-  }
+  });
   return finish(settings.noiseFractions, sweeps);
 }
 
