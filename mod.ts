@@ -123,6 +123,8 @@ export {
   type TrainingResult,
   trainModel,
 } from "./lib/train/mod.ts";
+// What a training or an evaluation throws when Jupyter's Interrupt stopped it (lib/util/interrupt.ts).
+export { InterruptedError } from "./lib/util/mod.ts";
 
 // Evaluation: full ranking and its protocol (metrics, sampled negatives, significance tests:
 // lib/eval/mod.ts).

@@ -7,6 +7,10 @@
  * `webgpu` (Deno's WebGPU; see webgpu.ts) is only used when forced: on CPU-only machines its
  * adapter is Mesa's software lavapipe, slower than wasm.
  *
+ * In a Jupyter kernel it also installs the kernel's SIGINT listener (`installKernelInterrupt`,
+ * lib/util/interrupt.ts): every notebook calls this first, and from then on Jupyter's Interrupt
+ * stops a training or an evaluation at its next step instead of killing the kernel.
+ *
  * @example
  * ```ts
  * import { initBackend } from "./init_backend.ts";
@@ -19,6 +23,7 @@ import { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";
 import { registerBlasKernels } from "./kernels/blas_matmul.ts";
 import { registerHostKernels } from "./kernels/host_kernels.ts";
 import { activateWebgpu, probeWebgpu } from "./webgpu.ts";
+import { installKernelInterrupt } from "../util/interrupt.ts";
 
 /** Options of {@linkcode initBackend}. */
 export interface BackendConfig {
@@ -170,6 +175,7 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
 
 /** Initialises the backend once; later calls return the first choice. */
 export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> {
+  installKernelInterrupt();
   current ??= choose(config);
   return current;
 }

@@ -29,6 +29,7 @@ import { type ExperimentPlan, planExperiments, type PlannedCell } from "./plan.t
 import { ResultStore } from "./result_store.ts";
 import { cellEnvironment, type CellResult, runCell } from "./run_cell.ts";
 import { readSelected, type SelectedConfigurations } from "./selection.ts";
+import { InterruptedError } from "../util/interrupt.ts";
 
 /** Options of {@linkcode runPlan}. */
 export interface RunPlanOptions {
@@ -566,7 +567,8 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       store.put(cell.key, settings, result);
       removeCellCheckpoints(options.resultsDir, current, cell);
     } catch (error) {
-      if (!options.continueOnFailure) throw error;
+      // An interrupt stops the whole plan, never only its cell.
+      if (!options.continueOnFailure || error instanceof InterruptedError) throw error;
       failed.push({ key: cell.key, error: (error as Error).message });
       log(`FAILED ${cell.key}: ${(error as Error).stack ?? error}`);
       continue;

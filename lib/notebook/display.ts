@@ -5,7 +5,7 @@ import {
   loadPlotlyBundle,
   tracesOutsideDefaultBundle,
 } from "../viz/plotly_bundle.ts";
-import { jupyterOrNull } from "./jupyter.ts";
+import { jupyterOrNull } from "../util/jupyter.ts";
 import { tableHtml, type TableSection } from "../viz/table_html.ts";
 
 /** Options of {@linkcode display}. */

@@ -23,7 +23,7 @@ export {
   figureMimeBundle,
   type TableInput,
 } from "./display.ts";
-export { jupyterOrNull } from "./jupyter.ts";
+export { jupyterOrNull } from "../util/jupyter.ts";
 export {
   ensureCellsInNotebook,
   explainedCell,

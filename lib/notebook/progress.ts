@@ -1,4 +1,4 @@
-import { jupyterOrNull } from "./jupyter.ts";
+import { jupyterOrNull } from "../util/jupyter.ts";
 
 /** One progress report from a long computation (a trainer's epoch, a sweep's run). */
 export interface ProgressEvent {

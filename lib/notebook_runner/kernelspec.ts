@@ -27,7 +27,8 @@ export interface KernelspecConfig {
 
 /**
  * Write (or leave as is, when identical) `<root>/.jupyter/kernels/<name>/kernel.json` with
- * argv `[deno, "jupyter", "--kernel", "--conn", "{connection_file}"]`. Idempotent; written to a
+ * argv `[deno, "jupyter", "--kernel", "--conn", "{connection_file}"]` and `interrupt_mode`
+ * `"signal"` (Jupyter's Interrupt is SIGINT, see lib/util/interrupt.ts). Idempotent; written to a
  * temporary file then renamed.
  *
  * @example
@@ -46,6 +47,10 @@ export async function ensureDenoKernelspec(config: KernelspecConfig): Promise<De
     argv: [denoPath, "jupyter", "--kernel", "--conn", "{connection_file}"],
     display_name: "Deno",
     language: "typescript",
+    // Jupyter's Interrupt as SIGINT, which the library answers by stopping its loops between two
+    // steps (lib/util/interrupt.ts). Not "message": Deno then terminates the running code wherever
+    // it is, which left tfjs's engine unusable and the cell's claim held (measured 2026-12-02).
+    interrupt_mode: "signal",
   };
   const text = JSON.stringify(spec, null, 2) + "\n";
   let existing: string | null = null;

@@ -1,6 +1,6 @@
 /**
- * Small shared utilities: the seeded random number generator, the checks of settings, and turns
- * of the event loop in long loops.
+ * Small shared utilities: the seeded random number generator, the checks of settings, turns of
+ * the event loop in long loops (where Jupyter's Interrupt stops them) and the Jupyter kernel API.
  *
  * @example
  * ```ts
@@ -13,3 +13,5 @@
 export * from "./random.ts";
 export * from "./settings.ts";
 export * from "./event_loop.ts";
+export * from "./interrupt.ts";
+export * from "./jupyter.ts";

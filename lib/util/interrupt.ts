@@ -1,0 +1,102 @@
+/**
+ * Jupyter's Interrupt stops the library's long loops, not the kernel.
+ *
+ * Why (measured 2026-12-02 with `deno jupyter` 2.9.6 and jupyter_client 7.4): Jupyter interrupts a
+ * kernel by sending it SIGINT (the kernelspec's default `interrupt_mode: "signal"`), and a Deno
+ * process without a SIGINT listener exits on it: interrupting a training cell killed the kernel,
+ * with every variable of the session, and left the cell's claim for the process check to clear.
+ * The other mode, `"message"`, makes Deno terminate the running JavaScript wherever it is: the
+ * kernel lived, but tfjs's engine was left inside an unfinished scope (the next training failed
+ * with "Cannot find a connection between any variable and the result of the loss function") and
+ * the cell's claim stayed held by the live kernel, so a rerun skipped the cell as "running".
+ *
+ * So in a kernel the library listens for SIGINT itself ({@linkcode installKernelInterrupt}, called
+ * by `initBackend`) and only records the request; the loops that already give the event loop a
+ * turn once a second (training steps, evaluation chunks: `EventLoopTurns`) throw
+ * {@linkcode InterruptedError} at their next turn, between two steps, where no tfjs scope is open.
+ * The error unwinds through the ordinary `finally` blocks: tensors are disposed, a planned cell
+ * gives up its claim and keeps its last epoch checkpoint, so running the cell again resumes it.
+ * Code that never turns the event loop (a synchronous loop) cannot be stopped this way; a second
+ * interrupt within {@linkcode SECOND_INTERRUPT_SECONDS} seconds that no loop has answered exits
+ * the kernel, as before (Jupyter then restarts it).
+ *
+ * @example
+ * ```ts
+ * const turns = new EventLoopTurns(); // remembers the interrupts requested so far
+ * requestInterrupt();                 // what the kernel's SIGINT listener does
+ * await turns.yieldIfDue();           // throws InterruptedError once its turn is due
+ * ```
+ */
+import { jupyterOrNull } from "./jupyter.ts";
+
+/** Seconds within which a second, unanswered interrupt exits the kernel. */
+export const SECOND_INTERRUPT_SECONDS = 10;
+
+/** Thrown by a loop of the library when Jupyter's Interrupt (SIGINT in a kernel) stopped it. */
+export class InterruptedError extends Error {
+  constructor() {
+    super(
+      "interrupted (Jupyter's Interrupt): stopped between two steps; tensors are freed, and a " +
+        "planned cell gave up its claim and resumes from its last epoch checkpoint when run again",
+    );
+    this.name = "InterruptedError";
+  }
+}
+
+let requested = 0;
+let answered = 0;
+let lastRequestAt = -Infinity;
+let installed = false;
+
+/** How many interrupts were requested in this process (loops compare it with their start). */
+export function interruptsRequested(): number {
+  return requested;
+}
+
+/**
+ * Records an interrupt: every loop started before it stops at its next event-loop turn. What the
+ * kernel's SIGINT listener calls; a program may call it too.
+ */
+export function requestInterrupt(): void {
+  requested++;
+  lastRequestAt = performance.now();
+}
+
+/**
+ * Throws {@linkcode InterruptedError} when an interrupt was requested after `requestedAtStart`
+ * (the loop's {@linkcode interruptsRequested} when it began): interrupts of an earlier, idle
+ * moment never stop a later loop.
+ */
+export function throwIfInterrupted(requestedAtStart: number): void {
+  if (requested <= requestedAtStart) return;
+  answered = requested;
+  throw new InterruptedError();
+}
+
+/**
+ * In a Jupyter kernel, installs the SIGINT listener described in the module documentation and
+ * returns true; elsewhere (a terminal, a test, a script with its own signal handling such as
+ * `releaseClaimsOnSignal`) does nothing and returns false. Installs once per process.
+ *
+ * @example
+ * ```ts
+ * installKernelInterrupt(); // initBackend() does this
+ * ```
+ */
+export function installKernelInterrupt(): boolean {
+  if (installed || jupyterOrNull() === null) return installed;
+  installed = true;
+  Deno.addSignalListener("SIGINT", () => {
+    const sinceLast = (performance.now() - lastRequestAt) / 1000;
+    if (answered < requested && sinceLast < SECOND_INTERRUPT_SECONDS) {
+      console.error("interrupt: nothing stopped at the first one; exiting the kernel");
+      Deno.exit(130);
+    }
+    requestInterrupt();
+    console.error(
+      "interrupt: training and evaluation stop at their next step (within about a second); " +
+        `interrupt again within ${SECOND_INTERRUPT_SECONDS} s if nothing stops, to restart the kernel`,
+    );
+  });
+  return true;
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""Jupyter's Interrupt on the project's Deno kernel, end to end (tests/notebook_runner/kernel_interrupt_test.ts).
+
+Starts the kernel from the kernelspec on JUPYTER_PATH, defines a model in one cell, trains it in
+the next and presses Interrupt (jupyter_client's interrupt_kernel, as the notebook page does) after
+the first epoch. Checks: the training cell fails with InterruptedError; the kernel is the same
+process and keeps its variables; no tensor is left over; an interrupt while idle stops nothing
+later; a new training runs to its end (tfjs is intact). Prints one line per check; exit status 1
+on the first failure.
+
+  kernel_interrupt_check.py PROJECT_ROOT
+"""
+
+import queue
+import sys
+import time
+
+from jupyter_client import KernelManager
+
+ROOT = sys.argv[1]
+km = KernelManager(kernel_name="deno")
+km.start_kernel(cwd=ROOT)
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=120)
+
+
+def run(code, timeout=120, interrupt_when=None):
+    """Executes `code`; returns (stream text, error name or None, result text or None)."""
+    msg_id = kc.execute(code)
+    started, text, error, result, interrupted = time.time(), "", None, None, False
+    while True:
+        if not km.is_alive():
+            raise SystemExit("FAIL: the kernel died")
+        if time.time() - started > timeout:
+            raise SystemExit(f"FAIL: no answer within {timeout} s to {code[:60]!r}")
+        try:
+            message = kc.get_iopub_msg(timeout=0.5)
+        except queue.Empty:
+            continue
+        if message["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind, content = message["msg_type"], message["content"]
+        if kind == "stream":
+            text += content["text"]
+            if interrupt_when and not interrupted and interrupt_when in text:
+                km.interrupt_kernel()
+                interrupted = True
+        elif kind == "error":
+            error = content["ename"] + ": " + content["evalue"]
+        elif kind == "execute_result":
+            result = content["data"].get("text/plain", "")
+        elif kind == "status" and content["execution_state"] == "idle":
+            return text, error, result
+
+
+def check(condition, what):
+    print(("ok: " if condition else "FAIL: ") + what, flush=True)
+    if not condition:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        sys.exit(1)
+
+
+try:
+    _, error, _ = run(
+        'import { initBackend, SequentialRecommender, trainModel } from "./mod.ts";\n'
+        'import { tf } from "./lib/backend/tf.ts";\n'
+        'import { cycleDataset, leaveOneOut } from "./tests/models/_fixtures.ts";\n'
+        "await initBackend({ verbose: false });\n"
+        "const split = leaveOneOut(cycleDataset(16, 20, 9), 10);\n"
+        "const model = new SequentialRecommender(split.dataset, { dim: 16, maxLength: 10, seed: 1 });\n"
+        "const tensorsBefore = tf.memory().numTensors;\n"
+        "const pid = Deno.pid;"
+    )
+    check(error is None, f"setup cell ran ({error})")
+    text, error, _ = run(
+        "await trainModel(model, split, { maxEpochs: 100000, batchSize: 4, patience: 100000 },"
+        ' { onProgress: (p) => console.log(`epoch ${p.epoch} done`) });',
+        timeout=60,
+        interrupt_when="epoch 1 done",
+    )
+    check(error is not None and error.startswith("InterruptedError"), f"the training cell stopped with InterruptedError ({error})")
+    epochs = text.count(" done")
+    check(epochs < 50, f"it stopped soon after the interrupt ({epochs} epochs printed)")
+    _, error, result = run("[Deno.pid === pid, tf.memory().numTensors - tensorsBefore].join(' ')")
+    check(error is None and result is not None and "true 0" in result, f"same kernel, variables kept, no tensor left over ({result}, {error})")
+    km.interrupt_kernel()  # while idle: must not stop the next training
+    time.sleep(1)
+    text, error, _ = run(
+        "await trainModel(model, split, { maxEpochs: 3, batchSize: 4, patience: 3 },"
+        ' { onProgress: (p) => console.log(`again ${p.epoch}`) });'
+    )
+    check(error is None and "again 3" in text, f"a new training runs to its end after an idle interrupt ({error})")
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)

@@ -1,0 +1,97 @@
+/**
+ * Jupyter's Interrupt (a requested interrupt) stops the library's loops between two steps: a
+ * loop started before the request throws InterruptedError at its next turn, one started after it
+ * runs on; training unwinds without leaking a tensor; a planned cell gives up its claim, keeps its
+ * epoch checkpoint and resumes from it. The kernel's own SIGINT path is checked end to end in
+ * tests/notebook_runner/kernel_interrupt_test.ts.
+ */
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { datasetLabel } from "../../lib/experiments/datasets.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { cellCheckpointDir, runPlan } from "../../lib/experiments/run_plan.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { trainModel } from "../../lib/train/trainer.ts";
+import { EventLoopTurns } from "../../lib/util/event_loop.ts";
+import {
+  installKernelInterrupt,
+  InterruptedError,
+  requestInterrupt,
+} from "../../lib/util/interrupt.ts";
+import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("an interrupt stops the loops that began before it, not those that begin after it", async () => {
+  const before = new EventLoopTurns(0);
+  await before.yieldIfDue();
+  requestInterrupt();
+  const after = new EventLoopTurns(0);
+  await assertRejects(() => before.yieldIfDue(), InterruptedError);
+  await after.yieldIfDue(); // the earlier request does not stop a later loop
+});
+
+Deno.test("outside a Jupyter kernel no SIGINT listener is installed", () => {
+  assertEquals(installKernelInterrupt(), false);
+});
+
+Deno.test("trainModel stops at the step after an interrupt and frees its tensors", async () => {
+  const split = leaveOneOut(cycleDataset(16, 20, 9), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 16, maxLength: 10, seed: 1 });
+  const tensorsBefore = tf.memory().numTensors;
+  const epochs: number[] = [];
+  await assertRejects(
+    () =>
+      trainModel(model, split, { maxEpochs: 50, batchSize: 4, patience: 50 }, {
+        onProgress: (progress) => {
+          epochs.push(progress.epoch);
+          if (progress.epoch === 1) requestInterrupt();
+        },
+      }),
+    InterruptedError,
+  );
+  assertEquals(epochs, [1], "the interrupt stopped the second epoch");
+  assertEquals(tf.memory().numTensors, tensorsBefore, "optimizer state and best weights freed");
+  model.dispose();
+});
+
+Deno.test("an interrupted planned cell gives up its claim, keeps its checkpoint and resumes from it", async () => {
+  const label = datasetLabel({ kind: "synthetic", config: planExperiments("quick").synthetic });
+  const chosen = { trial: 0, config: {}, valid: 0, trials: 2 };
+  const full = planExperiments("quick", undefined, {
+    selected: { [label]: { "SASRec-MM": chosen, "Demure-SASRec": chosen } },
+  });
+  const cell = full.cells.find((c) => c.sweep !== undefined && !c.scoreAttribution)!;
+  const plan = { ...full, cells: [cell] };
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    await assertRejects(
+      () =>
+        runPlan(plan, {
+          resultsDir,
+          log: () => {},
+          // As the reproduction runs it: a failed cell does not stop the plan, an interrupt does.
+          continueOnFailure: true,
+          onEpoch: (_, progress) => {
+            if (progress.epoch === 1) requestInterrupt();
+          },
+        }),
+      InterruptedError,
+    );
+    const files = [...Deno.readDirSync(`${resultsDir}/cells`)].map((entry) => entry.name);
+    assertEquals(files.filter((name) => name.endsWith(".claim")), [], "the claim is given up");
+    const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
+    assert(Deno.statSync(`${checkpoints}/last.json`).isFile, "the epoch checkpoint stays");
+    const epochs: number[] = [];
+    const resumed = await runPlan(plan, {
+      resultsDir,
+      log: () => {},
+      onEpoch: (_, progress) => epochs.push(progress.epoch),
+    });
+    assertEquals(epochs[0], 2, "the rerun resumes after the checkpointed epoch");
+    assertEquals(resumed.cells.length, 1);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
