@@ -21,46 +21,25 @@ import { loadMovieLens } from "../data/movielens/load.ts";
 import { attachModality, readDenseFeatures } from "../data/import/dense_features.ts";
 import { readRecBoleAtomic } from "../data/import/recbole.ts";
 import { readSequenceFile } from "../data/import/sequence_file.ts";
-import { generateSynthetic, type SyntheticConfig } from "../data/synthetic.ts";
+import { generateSynthetic } from "../data/synthetic.ts";
 import type { InteractionDataset, LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
+import {
+  DATASET_FILE_FORMATS,
+  datasetLabel,
+  type DatasetSpec,
+  type FileDatasetSpec,
+} from "./dataset_spec.ts";
 
-/** Every {@linkcode DatasetFileFormat}. */
-export const DATASET_FILE_FORMATS: readonly DatasetFileFormat[] = ["sequence", "recbole"];
-
-/** A dense feature file (`item_id v1 ... vd` per line) added to an imported dataset as a modality. */
-export interface FeatureFileSpec {
-  /** Modality name, e.g. "image". */
-  name: string;
-  /** The feature file. */
-  path: string;
-}
-
-/** An imported dataset. */
-export interface FileDatasetSpec {
-  /** Imported from files. */
-  kind: "file";
-  /**
-   * `sequence`: the file (`user item1 item2 ...` per line, chronological). `recbole`: the atomic
-   * files' base path (`<path>.inter`, and `<path>.item` whose feature columns become modalities
-   * when it exists); a path ending in `.inter` is read as its base.
-   */
-  path: string;
-  /** How `path` is read (see `docs/data.md`, "Bring your own data"). */
-  format: "sequence" | "recbole";
-  /** Extra dense modalities, attached after reading. Default none. */
-  features?: FeatureFileSpec[];
-  /** Label in tables and result keys. Default the file name without its extension. */
-  label?: string;
-}
-
-/** Formats of an imported dataset: {@linkcode FileDatasetSpec.format}. */
-export type DatasetFileFormat = FileDatasetSpec["format"];
-
-/** Which data an experiment runs on. */
-export type DatasetSpec =
-  | { kind: "movielens" }
-  | { kind: "synthetic"; config: Partial<SyntheticConfig> }
-  | FileDatasetSpec;
+// What names a dataset has its own module (cheap to import: the command line checks it before
+// loading the library); this module prepares the data it names.
+export {
+  DATASET_FILE_FORMATS,
+  type DatasetFileFormat,
+  datasetLabel,
+  type DatasetSpec,
+  type FeatureFileSpec,
+  type FileDatasetSpec,
+} from "./dataset_spec.ts";
 
 /** A dataset ready for training and evaluation. */
 export interface PreparedDataset {
@@ -78,18 +57,6 @@ export interface PreparedDataset {
 export const PROTOCOL_K_CORE = 5;
 /** The longest history the models read (the protocol's leave-one-out `maxLength`). */
 export const PROTOCOL_MAX_LENGTH = 50;
-
-/** A stable label of a dataset spec. */
-export function datasetLabel(spec: DatasetSpec): string {
-  if (spec.kind === "movielens") return "MovieLens";
-  if (spec.kind === "file") {
-    return spec.label ?? spec.path.split("/").pop()!.replace(/\.(inter|txt|tsv|csv)$/, "");
-  }
-  const entries = Object.entries(spec.config).sort(([a], [b]) => a.localeCompare(b));
-  return entries.length === 0
-    ? "Synthetic"
-    : `Synthetic(${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(",")})`;
-}
 
 /** Re-indexes the truth's user rows after filtering (the filter may drop and renumber users). */
 function alignTruth(

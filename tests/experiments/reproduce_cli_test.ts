@@ -2,12 +2,14 @@
  * The command line of `deno task reproduce`: `--help` and `-h` print the usage and exit 0; an
  * unknown option, a missing value, a stray argument or a bad value is one line naming it (no stack)
  * and exit 2.
- * Both stop before the backend or any data is loaded (each run costs about a second of CPU, to load
- * the modules).
+ * Both stop before the backend or any data is loaded, and before the library is: the script's static
+ * imports (its options module, `scripts/reproduce_options.ts`) reach no tfjs and no library barrel,
+ * which it imports dynamically once the options are valid.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 
 const root = new URL("../../", import.meta.url).pathname;
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** Runs the reproduce task's command (deno.json: its permissions and script) with `args`. */
 async function reproduce(...args: string[]) {
@@ -20,7 +22,6 @@ async function reproduce(...args: string[]) {
     cwd: root,
     stdin: "null",
   }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
@@ -60,4 +61,56 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     const { code, stdout, stderr } = await reproduce(...args);
     assertEquals([code, stdout, stderr], [2, "", message], args.join(" "));
   }
+});
+
+/** One module of `deno info --json`, with the imports it names. */
+interface InfoModule {
+  specifier: string;
+  dependencies?: { code?: { specifier: string }; isDynamic?: boolean }[];
+}
+
+/**
+ * The modules of `entry`'s graph (`deno info`) reached through code imports: the static ones only
+ * (what `deno run` loads before the entry's first line runs), or the dynamic ones as well.
+ * Type-only imports are left out: they are erased before the code runs.
+ */
+async function codeModules(entry: string, withDynamic: boolean): Promise<string[]> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: root,
+    stdin: "null",
+  }).output();
+  assertEquals(output.code, 0, decode(output.stderr));
+  const graph = JSON.parse(decode(output.stdout)) as { roots: string[]; modules: InfoModule[] };
+  const bySpecifier = new Map(graph.modules.map((module) => [module.specifier, module]));
+  const reached = new Set<string>(graph.roots);
+  const queue = [...graph.roots];
+  while (queue.length > 0) {
+    for (const dependency of bySpecifier.get(queue.pop()!)?.dependencies ?? []) {
+      const next = dependency.code?.specifier;
+      if (next === undefined || (dependency.isDynamic && !withDynamic) || reached.has(next)) {
+        continue;
+      }
+      reached.add(next);
+      queue.push(next);
+    }
+  }
+  return [...reached];
+}
+
+/** Modules `--help` and an option error must not wait for: tfjs (any package) and the barrels. */
+const heavy = (specifier: string) =>
+  specifier.includes("/node_modules/") || specifier.startsWith("npm:") ||
+  specifier.includes("@tensorflow") || specifier.endsWith("/mod.ts");
+
+Deno.test("reproduce loads tfjs and the library only by dynamic import, after its options", async () => {
+  for (const entry of ["scripts/reproduce.ts", "scripts/reproduce_options.ts"]) {
+    const loaded = await codeModules(entry, false);
+    assertEquals(loaded.filter(heavy), [], `${entry}: static imports that load the library`);
+    assert(loaded.some((specifier) => specifier.endsWith(entry)), entry);
+  }
+  // The check above looks at the right graph: through its dynamic imports the script reaches tfjs.
+  const all = await codeModules("scripts/reproduce.ts", true);
+  assert(all.some((specifier) => specifier.includes("/node_modules/@tensorflow/tfjs")));
+  assert(all.some((specifier) => specifier.endsWith("/lib/experiments/mod.ts")));
 });

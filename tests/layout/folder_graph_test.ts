@@ -69,11 +69,14 @@ Deno.test("consumers: a script, benchmark or notebook importing a lib file other
     "mod.ts": 'export * from "./lib/a/mod.ts";\n',
     "scripts/ok.ts": 'import { a } from "../mod.ts";\nimport { b } from "../lib/b/mod.ts";\n',
     "scripts/sub/deep.ts": 'import { a } from "../../lib/a/a.ts";\n',
+    // Allowed to import lib/a/a.ts directly (below), not lib/a/_hidden.ts.
+    "scripts/light.ts": 'import { a } from "../lib/a/a.ts";\nimport "../lib/a/_hidden.ts";\n',
     "bench/_helper.ts": 'export { a } from "../lib/a/nested/mod.ts";\nimport "./other.ts";\n',
     "notebooks/01.ipynb": JSON.stringify(notebook),
   });
   try {
-    assertEquals(consumerProblems(root), [
+    assertEquals(consumerProblems(root, undefined, { "scripts/light.ts": ["lib/a/a.ts"] }), [
+      "scripts/light.ts imports lib/a/_hidden.ts: import the root mod.ts or lib/a/mod.ts",
       "scripts/sub/deep.ts imports lib/a/a.ts: import the root mod.ts or lib/a/mod.ts",
       "bench/_helper.ts imports lib/a/nested/mod.ts: import the root mod.ts or lib/a/mod.ts",
       "notebooks/01.ipynb imports lib/b/b.ts: import the root mod.ts or lib/b/mod.ts",

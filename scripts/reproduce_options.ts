@@ -1,0 +1,228 @@
+/**
+ * The command line of `deno task reproduce` (`scripts/reproduce.ts`): its usage text, its options
+ * and every check of them that needs no data and no plan. It imports nothing heavy (no tfjs, no
+ * library barrel: `tests/experiments/reproduce_cli_test.ts` checks the module graph), so that
+ * `--help` and a bad option answer at once; `reproduce.ts` loads the library only once these
+ * checks pass. With the library loaded first, `deno task reproduce --help` took 1.19 s (median of
+ * 5, idle 2-core machine; 6-7 s under load), now 0.13 s; `--seeds=x` the same. The checks that
+ * need the plan (the seeds' and trainer settings' ranges) still run after the library loads.
+ *
+ * @example
+ * ```ts
+ * const options = reproduceOptions(Deno.args); // `--help` or a bad option exits here
+ * console.log(options.mode, options.seeds, options.workers);
+ * ```
+ */
+import { parseArgs } from "node:util";
+import {
+  DATASET_FILE_FORMATS,
+  type DatasetFileFormat,
+  type DatasetSpec,
+} from "../lib/experiments/dataset_spec.ts";
+import { parseRankingProtocol, type RankingProtocol } from "../lib/eval/protocol.ts";
+import { workerCount } from "./reproduce_workers.ts";
+
+/** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
+export const USAGE = `Usage: deno task reproduce [command] [options]
+
+The main job. The committed results of record (\`results-of-record/full\`: one file per finished
+cell and the selected configurations) produce every published table; by default this script
+checks that they reproduce and regenerates the tables from them.
+
+  deno task reproduce            re-run the verification subset (every main-table system on both
+                                 datasets at the first seed) into results/verify, compare each
+                                 with its record, then regenerate the report and README tables
+  deno task reproduce --all      the same for every recorded cell
+  deno task reproduce --select   (re)run the selection on validation and every cell of the plan
+                                 into the records (resumes; selected.json is rewritten from the
+                                 trials); two processes (DEMURE_BLAS_THREADS=1 each) share cells
+  deno task reproduce --report-only   (= deno task report) regenerate results/full/summary.md,
+                                 report.html and the README tables from the records; run nothing
+  deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
+  --results DIR                  where cells are read and written instead of the defaults
+  --first movielens              run that dataset's cells first (a second process)
+  --workers N                    run the cells in N processes at one BLAS thread each (default:
+                                 one per core; see scripts/reproduce_workers.ts); only the first
+                                 compares and reports
+  --seeds 0,1                    other seeds
+  deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
+                    [--max-epochs N] [--patience N]
+                                 bring your own data: main table and ablation on an imported
+                                 dataset (format sequence or recbole) at the systems' defaults,
+                                 results under results/<label>/<mode>; --max-epochs /
+                                 --patience: the dataset's own trainer settings (the plan's
+                                 datasetTraining); see docs/data.md
+  deno task reproduce --ranking history_kept
+                                 validate and test with history items kept as candidates
+                                 (RecBole-compatible full sort; default history_excluded)
+
+Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
+  deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
+                                 of every cell; --json for programs (scripts/slurm/submit.ts)
+  deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
+                                 finished cell is not rerun); exit status 1 when it fails. A cell
+                                 whose configuration waits for a selection is refused until the
+                                 selection's trials are finished.
+A results folder belongs to one plan (its plan.json): a command of another plan stops with an
+error before writing anything.
+
+  -h, --help                     print this text
+Ctrl-C (SIGINT) or SIGTERM: each process gives up its cells' claims and exits (status 130 or
+143; the first process stops its workers first), so a rerun resumes those cells at once from
+their last epoch checkpoint. After SIGKILL a claim stays until its heartbeat is 30 min old.`;
+
+/** The options of {@linkcode USAGE}, for node:util's parseArgs. */
+const OPTIONS = {
+  help: { type: "boolean", short: "h", default: false },
+  quick: { type: "boolean", default: false },
+  select: { type: "boolean", default: false },
+  all: { type: "boolean", default: false },
+  seeds: { type: "string" },
+  results: { type: "string" },
+  "report-only": { type: "boolean", default: false },
+  "list-cells": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  cell: { type: "string" },
+  dataset: { type: "string" },
+  format: { type: "string" },
+  features: { type: "string" },
+  ranking: { type: "string" },
+  "max-epochs": { type: "string" },
+  patience: { type: "string" },
+  first: { type: "string" },
+  workers: { type: "string" },
+  // Set by a main process on the workers it starts (scripts/reproduce_workers.ts).
+  worker: { type: "boolean", default: false },
+} as const;
+
+/** Parses the arguments; a bad one stops with one line naming it and status 2. */
+function parseOptions(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], options: OPTIONS }).values;
+  } catch (error) {
+    // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
+    const message = (error as Error).message.split(". ")[0].replace(/\.$/, "");
+    console.error(`reproduce: ${message}; see --help`);
+    Deno.exit(2);
+  }
+}
+
+/** Stops with one line naming the bad option or setting and status 2 (no stack: not a bug). */
+export function usageError(message: string): never {
+  console.error(`reproduce: ${message}; see --help`);
+  Deno.exit(2);
+}
+
+/** `parse()`, with a bad value of an option (an `Error` it throws) reported by `usageError`. */
+export function checkedOption<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+}
+
+/** The options of a run, checked as far as they can be without the data or the plan. */
+export interface ReproduceOptions {
+  /** Every option as parsed (the commands and `--results`, `--json`, `--cell` are read here). */
+  values: ReturnType<typeof parseOptions>;
+  /** `--first`: that dataset's cells first. */
+  firstDataset: DatasetSpec["kind"] | undefined;
+  /** `--quick`: the small grid; else the full one. */
+  mode: "quick" | "full";
+  /** `--seeds` (range-checked by the plan). */
+  seeds: number[] | undefined;
+  /** `--dataset PATH --format F [--features ...]`, or undefined for the embedded data. */
+  dataset: DatasetSpec | undefined;
+  /** `--max-epochs` / `--patience` as trainer settings (range-checked by the plan). */
+  datasetTraining: { maxEpochs?: number; patience?: number };
+  /** `--ranking`. */
+  ranking: RankingProtocol | undefined;
+  /** Whether this process is a worker started by a main process. */
+  isWorker: boolean;
+  /** Processes that share the cells (1 in a worker and for the commands of one cell or none). */
+  workers: number;
+}
+
+/**
+ * The checked options of `args`. `--help` prints {@linkcode USAGE} and exits 0; a bad option or
+ * value exits 2 after one line naming it ({@linkcode usageError}).
+ */
+export function reproduceOptions(args: readonly string[]): ReproduceOptions {
+  const values = parseOptions(args);
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  const firstDataset = values.first as DatasetSpec["kind"] | undefined;
+  if (firstDataset !== undefined && !["synthetic", "movielens", "file"].includes(firstDataset)) {
+    usageError(`--first: "${firstDataset}" is not one of synthetic, movielens, file`);
+  }
+  const mode = values.quick ? "quick" : "full";
+  const seeds = values.seeds?.split(",").map((s) => {
+    // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
+    const seed = s.trim() === "" ? NaN : Number(s);
+    if (!Number.isInteger(seed)) usageError(`--seeds: "${s}" is not an integer`);
+    return seed;
+  });
+  /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
+  function datasetOption(): DatasetSpec | undefined {
+    if (values.dataset === undefined) {
+      const orphans = ["format", "features", "max-epochs", "patience"] as const;
+      const given = orphans.filter((name) => values[name] !== undefined);
+      if (given.length > 0) {
+        usageError(`--${given.join(", --")}: only with --dataset PATH, which is missing`);
+      }
+      return undefined;
+    }
+    const format = values.format;
+    if (!format || !(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
+      usageError(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
+    }
+    const features = values.features?.split(",").map((entry) => {
+      const [name, path] = entry.split("=");
+      if (!name || !path) usageError(`--features: "${entry}" is not name=path`);
+      return { name, path };
+    });
+    return {
+      kind: "file",
+      path: values.dataset,
+      format: format as DatasetFileFormat,
+      ...(features ? { features } : {}),
+    };
+  }
+  const dataset = datasetOption();
+  /** `--max-epochs` / `--patience` as trainer settings (range-checked by the plan). */
+  const datasetTraining = {
+    ...(values["max-epochs"] !== undefined ? { maxEpochs: Number(values["max-epochs"]) } : {}),
+    ...(values.patience !== undefined ? { patience: Number(values.patience) } : {}),
+  };
+  const ranking = values.ranking === undefined
+    ? undefined
+    : checkedOption(() => parseRankingProtocol(values.ranking!, "--ranking"));
+  const commands = ["report-only", "list-cells", "cell", "select", "all"] as const;
+  const chosen = commands.filter((c) => values[c] !== undefined && values[c] !== false);
+  if (chosen.length > 1) {
+    usageError(`--${chosen.join(" and --")} exclude each other: choose one`);
+  }
+  const singleCellCommands = ["report-only", "list-cells", "cell"] as const;
+  const manyCells = !singleCellCommands.some((c) => values[c] !== undefined && values[c] !== false);
+  if (!manyCells && values.workers !== undefined) {
+    usageError(`--workers: only for runs of many cells, not with --${chosen[0]}`);
+  }
+  const isWorker = values.worker;
+  const workers = isWorker || !manyCells
+    ? 1
+    : checkedOption(() => workerCount(values.workers, navigator.hardwareConcurrency));
+  return {
+    values,
+    firstDataset,
+    mode,
+    seeds,
+    dataset,
+    datasetTraining,
+    ranking,
+    isWorker,
+    workers,
+  };
+}
