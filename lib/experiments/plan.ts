@@ -247,11 +247,15 @@ export function designChoicesOf(selected: Partial<DemureConfig>): DesignChoice[]
 }
 
 /**
- * The attribution route of every Demure cell the plan runs. The library's default (`auto`) takes
- * the training pass where it is supported; the results of record were made with the separate pass,
- * and pinning it keeps every record reproducible bit for bit. The two routes agree within seed noise
- * over 5 seeds on both datasets (docs/performance.md, "the training-pass route"); moving the records
- * to the training pass means retraining every Demure cell whose configuration supports it.
+ * The attribution route of every Demure cell the plan runs: the separate pass, on purpose. The
+ * library's default (`auto`) takes the training pass where it is supported, but the plan compares
+ * Demure with variants the training pass cannot run (AttributionOnly-SASRec and the "L_rec on the
+ * denoised history" design choice read a denoised L_rec, whose gradient is zero at the masked
+ * pairs; trials with `denoiseInput: true`). With `auto` those comparisons would also compare two
+ * routes; with one route every difference in the ablation, the design choices and the selection is
+ * the variant's. The two routes agree within seed noise over 5 seeds on both datasets
+ * (docs/performance.md, "the training-pass route"), and the pin keeps every record reproducible
+ * bit for bit.
  */
 const PLAN_ATTRIBUTION_SOURCE: Partial<DemureConfig> = Object.freeze({
   attributionSource: "separate_pass",
