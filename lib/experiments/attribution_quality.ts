@@ -20,6 +20,7 @@ import type { LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 import { withNextItemTargets } from "../attribution/sequence_loss.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+import { EventLoopTurns } from "../util/event_loop.ts";
 
 /** Methods scored by default, the exact reference (occlusion) included. */
 export const SCORED_METHODS: readonly AttributionMethod[] = [
@@ -70,6 +71,9 @@ export async function attributionQuality(
     Math.ceil(maxUsers / chunkSize),
   );
   const rows: AttributionQuality[] = [];
+  // Occlusion takes minutes on the larger cells: the claim's heartbeat and Jupyter's Interrupt
+  // get their turn between chunks.
+  const eventLoopTurns = new EventLoopTurns();
   for (const method of methods) {
     const started = performance.now();
     const attributed: AttributedBatch[] = [];
@@ -80,6 +84,7 @@ export async function attributionQuality(
         granularity: "user_modality",
       });
       attributed.push({ result, users: batch.users });
+      await eventLoopTurns.yieldIfDue();
     }
     const seconds = (performance.now() - started) / 1000;
     const scoreAt = (level: "pair" | "user_modality") =>
