@@ -5,24 +5,15 @@
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { datasetLabel } from "../../lib/experiments/datasets.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
 import { cellCheckpointDir, runPlan } from "../../lib/experiments/run_plan.ts";
+import { resumableCellPlan } from "./_resumable_cell.ts";
 
 await initBackend({ verbose: false });
 
 class SimulatedKill extends Error {}
 
 Deno.test("runPlan: a kill mid-cell loses at most one epoch; the resumed cell equals an uninterrupted one", async () => {
-  // Sweep cells run around the selected configuration: a selection (of the defaults) is given.
-  const label = datasetLabel({ kind: "synthetic", config: planExperiments("quick").synthetic });
-  const chosen = { trial: 0, config: {}, valid: 0, trials: 2 };
-  const full = planExperiments("quick", undefined, {
-    selected: { [label]: { "SASRec-MM": chosen, "Demure-SASRec": chosen } },
-  });
-  // A sweep cell: Demure (its mask cache must survive the kill) without the attribution scoring.
-  const cell = full.cells.find((c) => c.sweep !== undefined && !c.scoreAttribution)!;
-  const plan = { ...full, cells: [cell] };
+  const { plan, cell } = resumableCellPlan();
   const straightDir = Deno.makeTempDirSync();
   const killedDir = Deno.makeTempDirSync();
   const epochsSeen: number[] = [];

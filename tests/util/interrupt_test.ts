@@ -8,8 +8,6 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { datasetLabel } from "../../lib/experiments/datasets.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
 import { cellCheckpointDir, runPlan } from "../../lib/experiments/run_plan.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
@@ -20,6 +18,7 @@ import {
   requestInterrupt,
 } from "../../lib/util/interrupt.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
+import { resumableCellPlan } from "../experiments/_resumable_cell.ts";
 
 await initBackend({ verbose: false });
 
@@ -57,13 +56,7 @@ Deno.test("trainModel stops at the step after an interrupt and frees its tensors
 });
 
 Deno.test("an interrupted planned cell gives up its claim, keeps its checkpoint and resumes from it", async () => {
-  const label = datasetLabel({ kind: "synthetic", config: planExperiments("quick").synthetic });
-  const chosen = { trial: 0, config: {}, valid: 0, trials: 2 };
-  const full = planExperiments("quick", undefined, {
-    selected: { [label]: { "SASRec-MM": chosen, "Demure-SASRec": chosen } },
-  });
-  const cell = full.cells.find((c) => c.sweep !== undefined && !c.scoreAttribution)!;
-  const plan = { ...full, cells: [cell] };
+  const { plan, cell } = resumableCellPlan();
   const resultsDir = Deno.makeTempDirSync();
   try {
     await assertRejects(

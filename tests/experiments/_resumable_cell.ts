@@ -1,0 +1,22 @@
+/**
+ * A quick plan of one cell that checkpoints every epoch and carries Demure state (its mask cache
+ * must survive a stop): a sensitivity-sweep cell without the attribution scoring. Sweep cells run
+ * around the selected configuration, so a selection of the defaults is given.
+ */
+import { datasetLabel } from "../../lib/experiments/datasets.ts";
+import {
+  type ExperimentPlan,
+  planExperiments,
+  type PlannedCell,
+} from "../../lib/experiments/plan.ts";
+
+/** The one-cell plan and its cell. */
+export function resumableCellPlan(): { plan: ExperimentPlan; cell: PlannedCell } {
+  const label = datasetLabel({ kind: "synthetic", config: planExperiments("quick").synthetic });
+  const chosen = { trial: 0, config: {}, valid: 0, trials: 2 };
+  const full = planExperiments("quick", undefined, {
+    selected: { [label]: { "SASRec-MM": chosen, "Demure-SASRec": chosen } },
+  });
+  const cell = full.cells.find((c) => c.sweep !== undefined && !c.scoreAttribution)!;
+  return { plan: { ...full, cells: [cell] }, cell };
+}
