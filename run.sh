@@ -5,10 +5,18 @@
 #   ./run.sh lab [--port N]        the notebooks in a live notebook server (Deno kernel), Ctrl-C stops
 #   ./run.sh notebooks [--quick]   execute every notebook and render self-contained HTML
 #   ./run.sh bench                 deno bench
+#   ./run.sh reproduce --help      every option of the main job
 set -euo pipefail
 cd "$(dirname "$0")"
+# The usage is the comment block above (lines 2-8); help answers before the set-up runs.
+usage() { sed -n '2,8p' "$0"; }
 command=${1:-}
-[[ -n $command ]] || { sed -n '2,8p' "$0"; exit 2; }
+case $command in
+  "") usage; exit 2 ;;
+  -h | --help | help) usage; exit 0 ;;
+  test | lab | reproduce | notebooks | bench) ;;
+  *) echo "run.sh: unknown command: $command" >&2; usage >&2; exit 2 ;;
+esac
 shift
 bash scripts/setup.sh
 export PATH="$PWD/tools/node_modules/.bin:$PATH"
@@ -18,5 +26,4 @@ case $command in
   # the lab task's (deno.json; tests/backend/task_permissions_test.ts checks they stay the same).
   lab) exec deno run --no-prompt --allow-read=. --allow-write=./.jupyter --allow-net=127.0.0.1 --allow-run=/usr/bin/python3,/usr/bin/ps,/usr/bin/kill --allow-env --allow-sys=uid scripts/lab.ts "$@" ;;
   reproduce | notebooks | bench) exec deno task "$command" "$@" ;;
-  *) echo "unknown command: $command" >&2; sed -n '2,8p' "$0"; exit 2 ;;
 esac

@@ -2,7 +2,7 @@
  * The main job: reproduces, verifies and reports the grid of cells. Its usage and options are in
  * `reproduce_options.ts` (`deno task reproduce --help` prints them).
  */
-import type { CellResult } from "../mod.ts";
+import type { CellResult, PreparedDataset } from "../mod.ts";
 import type { RerunCheck } from "../lib/experiments/mod.ts";
 import { checkedOption, reproduceOptions } from "./reproduce_options.ts";
 import { startWorkers, workerArgs, type Workers } from "./reproduce_workers.ts";
@@ -17,9 +17,8 @@ if (workers > 1 && Deno.env.get("DEMURE_BLAS_THREADS") === undefined) {
   Deno.env.set("DEMURE_BLAS_THREADS", "1");
 }
 
-const { datasetLabel, initBackend, planExperiments, runPlan, summarise } = await import(
-  "../mod.ts"
-);
+const { datasetLabel, initBackend, planExperiments, prepareDataset, runPlan, summarise } =
+  await import("../mod.ts");
 // The reproduction's record keeping, beyond what a notebook needs.
 const {
   cellsDirectory,
@@ -85,6 +84,31 @@ function fail(error: unknown): never {
   Deno.exit(1);
 }
 
+/** The imported dataset (`--dataset`), read once and shared by the run and its report. */
+const importedDatasets = new Map<string, PreparedDataset>();
+
+/**
+ * Reads and checks `--dataset` before any cell or results folder is written: a bad file stops
+ * the run with its one line (file, line, field), where each cell used to fail on its own with the
+ * same error and a stack, and the report then stopped on it uncaught.
+ */
+async function importDataset(): Promise<void> {
+  if (!dataset) return;
+  try {
+    const prepared = await prepareDataset(dataset);
+    importedDatasets.set(prepared.label, prepared);
+    if (isWorker) return; // the first process has printed it
+    console.log(
+      `dataset ${prepared.label}\n${prepared.statistics}\n${prepared.split.protocol.join("\n")}`,
+    );
+  } catch (error) {
+    // The data's errors name file, line and field, or the setting: no stack needed. Others are bugs.
+    const name = (error as Error).name;
+    if (name === "DataError" || name === "SettingError") fail(error);
+    throw error;
+  }
+}
+
 /**
  * Starts this run's other processes (none in a worker or with one process): the same command with
  * the reproduce task's permissions (deno.json, plus `--results`); they stop with this process
@@ -127,7 +151,11 @@ async function joinWorkers(started: Workers | undefined): Promise<boolean> {
 async function report(): Promise<void> {
   // The selection on disk, not the one at start-up: cells that waited for it have their settings.
   const current = replanWith(plan, readSelected(selectedPath(resultsDir)));
-  const outcome = await runPlan(current, { resultsDir, runPending: false });
+  const outcome = await runPlan(current, {
+    resultsDir,
+    runPending: false,
+    datasets: importedDatasets,
+  });
   const summary = summarise(outcome);
   const paths = await writeReport(summary, reportDir);
   console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);
@@ -227,6 +255,7 @@ if (values["report-only"]) {
 }
 
 const verify = isRecords && !values.select;
+await importDataset();
 try {
   if (isWorker) checkResultsPlan(plan, resultsDir);
   else if (!verify) recordResultsPlan(plan, resultsDir);
@@ -240,6 +269,7 @@ if (!verify) {
   const others = startRunWorkers();
   const outcome = await runPlan(plan, {
     resultsDir,
+    datasets: importedDatasets,
     waitForOthers: true,
     continueOnFailure: true,
     processes: workers,

@@ -122,6 +122,48 @@ export function checkedOption<T>(parse: () => T): T {
   }
 }
 
+/**
+ * The integer value of `--name` (its range is the plan's to check): "x" or "1.5" stops here naming
+ * the option, where `Number` would pass NaN on to a message about a trainer setting.
+ */
+function integerOption(name: string, text: string): number {
+  const value = text.trim() === "" ? NaN : Number(text);
+  if (!Number.isInteger(value)) usageError(`--${name}: "${text}" is not an integer`);
+  return value;
+}
+
+/**
+ * Stops with one line when `--results` or a dataset file lies outside what this process may read
+ * or write: the task's permissions (deno.json) cover the project folder only, and the first access
+ * would otherwise end in Deno's uncaught `NotCapable` and a stack (docs/permissions.md says how to
+ * run with another folder).
+ */
+function checkPathsAllowed(results: string | undefined, dataset: DatasetSpec | undefined): void {
+  const needs: { option: string; path: string; access: ("read" | "write")[] }[] = [];
+  if (results !== undefined) {
+    needs.push({ option: "--results", path: results, access: ["read", "write"] });
+  }
+  if (dataset?.kind === "file") {
+    needs.push({ option: "--dataset", path: dataset.path, access: ["read"] });
+    for (const feature of dataset.features ?? []) {
+      needs.push({ option: "--features", path: feature.path, access: ["read"] });
+    }
+  }
+  for (const { option, path, access } of needs) {
+    const denied = access.filter((name) =>
+      Deno.permissions.querySync({ name, path }).state !== "granted"
+    );
+    if (denied.length === 0) continue;
+    const flags = access.map((name) => `--allow-${name}`).join(" and ");
+    console.error(
+      `reproduce: ${option} ${path}: this task may not ${denied.join(" or ")} there (its ` +
+        `permissions cover the project folder); run scripts/reproduce.ts with that folder ` +
+        `added to ${flags}, as docs/permissions.md shows`,
+    );
+    Deno.exit(2);
+  }
+}
+
 /** The options of a run, checked as far as they can be without the data or the plan. */
 export interface ReproduceOptions {
   /** Every option as parsed (the commands and `--results`, `--json`, `--cell` are read here). */
@@ -194,8 +236,12 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   const dataset = datasetOption();
   /** `--max-epochs` / `--patience` as trainer settings (range-checked by the plan). */
   const datasetTraining = {
-    ...(values["max-epochs"] !== undefined ? { maxEpochs: Number(values["max-epochs"]) } : {}),
-    ...(values.patience !== undefined ? { patience: Number(values.patience) } : {}),
+    ...(values["max-epochs"] !== undefined
+      ? { maxEpochs: integerOption("max-epochs", values["max-epochs"]) }
+      : {}),
+    ...(values.patience !== undefined
+      ? { patience: integerOption("patience", values.patience) }
+      : {}),
   };
   const ranking = values.ranking === undefined
     ? undefined
@@ -205,11 +251,14 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   if (chosen.length > 1) {
     usageError(`--${chosen.join(" and --")} exclude each other: choose one`);
   }
+  // Without --list-cells, --json would be dropped and the whole grid would start.
+  if (values.json && !values["list-cells"]) usageError("--json: only with --list-cells");
   const singleCellCommands = ["report-only", "list-cells", "cell"] as const;
   const manyCells = !singleCellCommands.some((c) => values[c] !== undefined && values[c] !== false);
   if (!manyCells && values.workers !== undefined) {
     usageError(`--workers: only for runs of many cells, not with --${chosen[0]}`);
   }
+  checkPathsAllowed(values.results, dataset);
   const isWorker = values.worker;
   const workers = isWorker || !manyCells
     ? 1

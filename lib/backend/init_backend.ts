@@ -173,7 +173,13 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
   return { backend, reason, kernels };
 }
 
-/** Initialises the backend once; later calls return the first choice. */
+/**
+ * Initialises the backend once; later calls return the first choice. By default it tries native
+ * TensorFlow (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`), then `wasm` with the
+ * workspace's OpenBLAS and host kernels, then `cpu`; `DEMURE_BACKEND` or `config.backend` forces
+ * one. Prints the choice and its reason once (unless `verbose: false`). In a Jupyter kernel it also
+ * makes Interrupt stop training and evaluation at their next step instead of the kernel.
+ */
 export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> {
   installKernelInterrupt();
   current ??= choose(config);

@@ -7,21 +7,29 @@
  * which it imports dynamically once the options are valid.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { taskPermissions } from "../../scripts/task_permissions.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** Runs the reproduce task's command (deno.json: its permissions and script) with `args`. */
-async function reproduce(...args: string[]) {
+/** The reproduce task's command line (deno.json). */
+function reproduceTask(): string {
   const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
     tasks: Record<string, string>;
   };
-  const words = config.tasks.reproduce.split(/\s+/);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [...words.slice(words.indexOf("run")), ...args],
-    cwd: root,
-    stdin: "null",
-  }).output();
+  return config.tasks.reproduce;
+}
+
+/** Runs the reproduce task's command (deno.json: its permissions and script) with `args`. */
+async function reproduce(...args: string[]) {
+  const words = reproduceTask().split(/\s+/);
+  return await runDeno([...words.slice(words.indexOf("run")), ...args]);
+}
+
+/** Runs `deno args...` in the project folder. */
+async function runDeno(args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), { args, cwd: root, stdin: "null" })
+    .output();
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
@@ -56,10 +64,73 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       ["--list-cells", "--workers=2"],
       "reproduce: --workers: only for runs of many cells, not with --list-cells; see --help\n",
     ],
+    // Without --list-cells, --json used to be ignored and the whole quick grid started.
+    [["--quick", "--json"], "reproduce: --json: only with --list-cells; see --help\n"],
+    // Used to read "TrainerConfig.maxEpochs is NaN", naming neither the option nor the value.
+    [
+      ["--dataset=d.txt", "--format=sequence", "--max-epochs=x"],
+      'reproduce: --max-epochs: "x" is not an integer; see --help\n',
+    ],
+    [
+      ["--dataset=d.txt", "--format=sequence", "--patience=1.5"],
+      'reproduce: --patience: "1.5" is not an integer; see --help\n',
+    ],
+    // Outside the task's permissions: used to stop on Deno's uncaught NotCapable with a stack.
+    [
+      ["--quick", "--cell=0", "--results=/nonexistent/out"],
+      "reproduce: --results /nonexistent/out: this task may not read or write there (its " +
+      "permissions cover the project folder); run scripts/reproduce.ts with that folder added " +
+      "to --allow-read and --allow-write, as docs/permissions.md shows\n",
+    ],
+    [
+      ["--quick", "--dataset=/nonexistent/d.txt", "--format=sequence"],
+      "reproduce: --dataset /nonexistent/d.txt: this task may not read there (its permissions " +
+      "cover the project folder); run scripts/reproduce.ts with that folder added to " +
+      "--allow-read, as docs/permissions.md shows\n",
+    ],
   ] as const;
   for (const [args, message] of cases) {
     const { code, stdout, stderr } = await reproduce(...args);
     assertEquals([code, stdout, stderr], [2, "", message], args.join(" "));
+  }
+});
+
+Deno.test("reproduce --dataset: a malformed file is one line naming file, line and field, and nothing is written", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "reproduce_bad_dataset_" });
+  try {
+    const inter = `${folder}/bad.inter`;
+    Deno.writeTextFileSync(
+      inter,
+      "user_id:token\titem_id:token\ttimestamp:float\nu1\ti1\t1\nu1\ti2\tsoon\n",
+    );
+    const results = `${folder}/results`;
+    const words = reproduceTask().split(/\s+/);
+    const script = words.at(-1)!;
+    const flags = taskPermissions(reproduceTask(), [folder]);
+    const { code, stdout, stderr } = await runDeno([
+      "run",
+      ...flags,
+      script,
+      ...["--quick", "--seeds=0", "--workers=1", "--max-epochs=1"],
+      ...["--dataset", `${folder}/bad`, "--format=recbole", "--results", results],
+    ]);
+    // Each cell used to fail on its own with the error and a stack, then the report stopped on it.
+    assertEquals(
+      [code, stderr],
+      [
+        1,
+        `reproduce: ${inter}:3: field "timestamp:float": not a number: "soon" ` +
+        "(decimal notation expected, e.g. 12, -0.5, 1e-3)\n",
+      ],
+      stdout,
+    );
+    assertEquals(
+      [...Deno.readDirSync(folder)].map((entry) => entry.name),
+      ["bad.inter"],
+      "no results folder",
+    );
+  } finally {
+    await Deno.remove(folder, { recursive: true });
   }
 });
 

@@ -1,0 +1,75 @@
+/**
+ * `./run.sh`, the README's entry point: without a command it prints its usage (the comment block at
+ * its top, not the shell code below it) and exits 2; `--help`, `-h` and `help` print the same usage
+ * and exit 0; an unknown command is one line naming it, then the usage, and exit 2. None of these
+ * reaches the set-up (`scripts/setup.sh`), which may install packages.
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+
+const root = new URL("../../", import.meta.url).pathname;
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** Whether `path` is a file (following links). */
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `bash run.sh ...args` with a PATH of only `dirname` and `sed` (what the usage needs): a
+ * set-up that ran would call `dpkg-query` and `npm`, and write "command not found" to stderr.
+ */
+async function runSh(...args: string[]) {
+  const bin = await Deno.makeTempDir({ prefix: "run_sh_path_" });
+  try {
+    for (const tool of ["dirname", "sed"]) {
+      const found = ["/usr/bin", "/bin"].map((dir) => `${dir}/${tool}`).find(isFile);
+      assert(found, `${tool} not found in /usr/bin or /bin`);
+      await Deno.symlink(found, `${bin}/${tool}`);
+    }
+    const output = await new Deno.Command("/bin/bash", {
+      args: ["run.sh", ...args],
+      cwd: root,
+      stdin: "null",
+      env: { PATH: bin },
+      clearEnv: true,
+    }).output();
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
+}
+
+/** The usage block's lines: every command of the README's "Three commands" and the others. */
+function assertIsUsage(text: string) {
+  for (const command of ["reproduce", "test", "lab", "notebooks", "bench"]) {
+    assertStringIncludes(text, `./run.sh ${command}`);
+  }
+  assertStringIncludes(text, "./run.sh reproduce --help");
+  assert(!text.includes("set -euo"), `shell code printed as usage:\n${text}`);
+  assert(!text.includes("setup:"), `the set-up ran:\n${text}`);
+}
+
+Deno.test("./run.sh without a command prints the usage and exits 2", async () => {
+  const { code, stdout, stderr } = await runSh();
+  assertEquals(code, 2, stderr);
+  assertIsUsage(stdout);
+});
+
+Deno.test("./run.sh --help, -h and help print the usage and exit 0", async () => {
+  for (const flag of ["--help", "-h", "help"]) {
+    const { code, stdout, stderr } = await runSh(flag);
+    assertEquals([code, stderr], [0, ""], flag);
+    assertIsUsage(stdout);
+  }
+});
+
+Deno.test("./run.sh with an unknown command names it and exits 2 before the set-up", async () => {
+  const { code, stdout, stderr } = await runSh("reproduc");
+  assertEquals([code, stdout], [2, ""]);
+  assert(stderr.startsWith("run.sh: unknown command: reproduc\n"), stderr);
+  assertIsUsage(stderr);
+});
