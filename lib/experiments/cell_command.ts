@@ -18,6 +18,7 @@
  */
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { datasetLabel, prepareDataset } from "./datasets.ts";
+import type { DatasetSpec } from "./dataset_spec.ts";
 import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan.ts";
 import { type CellClaim, ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
@@ -109,17 +110,36 @@ export function resolveCell(plan: ExperimentPlan, idOrIndex: string): PlannedCel
   );
 }
 
-/** What a results folder records of its plan; `mode` must match (the grid's size and settings). */
+/**
+ * What a results folder records of its plan; `mode` must match (the grid's size and settings), and
+ * so must `dataset` where the folder records one.
+ */
 export interface PlanIdentity {
   /** The plan's mode: full or quick. */
   mode: ExperimentMode;
   /** The seeds of the command that first wrote the folder (informative: seeds may be added). */
   seeds: number[];
+  /**
+   * The imported dataset of a bring-your-own-data plan (absent for the embedded datasets). Two
+   * files with one name (`mine.txt` and `mine.inter`) get one label and so one default folder: the
+   * second command used to recompute and overwrite the first one's cells.
+   */
+  dataset?: DatasetSpec;
 }
 
 /** The identity of `plan`. */
 export function planIdentity(plan: ExperimentPlan): PlanIdentity {
-  return { mode: plan.mode, seeds: plan.seeds };
+  const dataset = plan.options.dataset;
+  return { mode: plan.mode, seeds: plan.seeds, ...(dataset ? { dataset } : {}) };
+}
+
+/** The command-line options that name `dataset` (what an error message shows). */
+function datasetOptions(dataset: DatasetSpec | undefined): string {
+  if (dataset?.kind !== "file") return "the embedded datasets (no --dataset)";
+  const features = (dataset.features ?? []).map((feature) => `${feature.name}=${feature.path}`);
+  return `--dataset ${dataset.path} --format ${dataset.format}${
+    features.length > 0 ? ` --features ${features.join(",")}` : ""
+  }`;
 }
 
 /** Where a results folder records its plan. */
@@ -150,6 +170,16 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
             } --quick)`,
         );
       }
+    }
+    // Folders written before the field was recorded name no dataset: nothing to compare.
+    if (
+      recorded.dataset !== undefined &&
+      JSON.stringify(recorded.dataset) !== JSON.stringify(wanted.dataset)
+    ) {
+      throw new Error(
+        `${path}: the folder holds the cells of ${datasetOptions(recorded.dataset)}; this ` +
+          `command runs ${datasetOptions(wanted.dataset)}. Use another --results folder`,
+      );
     }
     return;
   }

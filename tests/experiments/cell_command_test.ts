@@ -145,6 +145,36 @@ Deno.test("a results folder of another plan is refused before anything is writte
   Deno.removeSync(legacy, { recursive: true });
 });
 
+Deno.test("a results folder of another imported dataset (same name, other file) is refused", () => {
+  const sequence = {
+    kind: "file" as const,
+    path: "data/mine/mine.txt",
+    format: "sequence" as const,
+  };
+  const recbole = {
+    kind: "file" as const,
+    path: "data/mine/mine.inter",
+    format: "recbole" as const,
+  };
+  const resultsDir = Deno.makeTempDirSync();
+  recordResultsPlan(planExperiments("quick", undefined, { dataset: sequence }), resultsDir);
+  const before = filesUnder(resultsDir);
+  const message =
+    assertThrows(() =>
+      recordResultsPlan(planExperiments("quick", undefined, { dataset: recbole }), resultsDir)
+    ).message;
+  assertStringIncludes(
+    message,
+    "holds the cells of --dataset data/mine/mine.txt --format sequence",
+  );
+  assertStringIncludes(message, "runs --dataset data/mine/mine.inter --format recbole");
+  assertThrows(() => checkResultsPlan(planExperiments("quick"), resultsDir), Error, "embedded");
+  assertEquals(filesUnder(resultsDir), before);
+  // The same dataset again (other seeds) is the same plan.
+  checkResultsPlan(planExperiments("quick", [0, 1], { dataset: sequence }), resultsDir);
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
 Deno.test("reproduce --cell with an unknown cell exits non-zero with a clear error, writing nothing", async () => {
   const parent = Deno.makeTempDirSync();
   const resultsDir = `${parent}/results`;
