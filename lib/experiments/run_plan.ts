@@ -501,8 +501,11 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
           ? `, about ${formatMinutes(expected / options.processes!)} of wall time in ` +
             `${options.processes} processes`
           : ""
-      } (more cells appear as selections finish; processes started on the same results share ` +
-      "the cells)",
+      } (${
+        current.cells.some((cell) => cell.waitsFor)
+          ? "more cells appear as selections finish; "
+          : ""
+      }processes started on the same results share the cells)`,
   );
   const started = performance.now();
   let done = 0;
