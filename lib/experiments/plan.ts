@@ -39,7 +39,7 @@ import {
   resolveTrainerConfig,
   type TrainerConfig,
 } from "../train/config.ts";
-import { checkOneOf, SettingError } from "../util/settings.ts";
+import { checkInteger, checkOneOf, SettingError } from "../util/settings.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
 import {
@@ -458,6 +458,13 @@ export interface PlanOptions {
   datasetTraining?: Partial<TrainerConfig>;
   /** Selected configurations (default none: every selection is still to run). */
   selected?: SelectedConfigurations;
+  /**
+   * Trials per selected system on the embedded datasets instead of the mode's (`DatasetPlan.trials`):
+   * a larger budget's extra trials for a budget check (`bench/selection_budget_check.ts`). Trials
+   * are a prefix of one fixed draw per system, so the first ones are the mode's own. Default the
+   * mode's.
+   */
+  trialBudget?: number;
 }
 
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
@@ -489,17 +496,22 @@ export function planExperiments(
     maxEpochs: options.datasetTraining?.maxEpochs ?? settings.fileStopping.maxEpochs,
     patience: options.datasetTraining?.patience ?? settings.fileStopping.patience,
   };
+  if (options.trialBudget !== undefined) {
+    checkInteger("plan trialBudget", options.trialBudget, { min: 1 });
+  }
+  const budget = options.trialBudget === undefined ? {} : { trials: options.trialBudget };
   const datasets: Record<DatasetSpec["kind"], DatasetPlan> = {
     synthetic: seeds
-      ? { ...settings.datasets.synthetic, seeds, ablationSeeds: seeds }
-      : settings.datasets.synthetic,
+      ? { ...settings.datasets.synthetic, seeds, ablationSeeds: seeds, ...budget }
+      : { ...settings.datasets.synthetic, ...budget },
     movielens: seeds
       ? {
         ...settings.datasets.movielens,
         seeds: mode === "quick" ? seeds.slice(0, 1) : seeds,
         ablationSeeds: seeds.slice(0, 1),
+        ...budget,
       }
-      : settings.datasets.movielens,
+      : { ...settings.datasets.movielens, ...budget },
     file: {
       ...fileStopping,
       trials: 1,

@@ -259,3 +259,26 @@ Deno.test("plan (full): the design choices' later seeds come last, the earlier c
   const firstSwept = plan.cells.findIndex((c) => c.sweep !== undefined);
   assert(firstSeed < firstSwept, `${firstSeed} < ${firstSwept}`);
 });
+
+Deno.test("plan (full): a larger trial budget adds trials after the mode's own, which keep their settings", () => {
+  const mode = planExperiments("full");
+  const larger = planExperiments("full", undefined, { trialBudget: 5 });
+  const trialsOf = (plan: typeof mode) => plan.cells.filter((cell) => cell.trial !== undefined);
+  const byKey = new Map(trialsOf(larger).map((cell) => [cell.key, cell]));
+  for (const cell of trialsOf(mode)) {
+    const same = byKey.get(cell.key);
+    assert(same !== undefined, `${cell.key} is in the larger budget too`);
+    assertEquals(same.config, cell.config);
+    assertEquals(same.training, cell.training);
+  }
+  const selections = new Set(trialsOf(mode).map((cell) => cell.trial!.selection));
+  for (const selection of selections) {
+    const indices = (plan: typeof mode) =>
+      trialsOf(plan).filter((cell) => cell.trial!.selection === selection).map((c) =>
+        c.trial!.index
+      );
+    const own = indices(mode);
+    assertEquals(indices(larger), [0, 1, 2, 3, 4], selection);
+    assert(own.length === 2 || own.length === 3, `${selection}: the mode's budget`);
+  }
+});
