@@ -1,4 +1,4 @@
-import { interruptsRequested, throwIfInterrupted } from "./interrupt.ts";
+import { beginInterruptibleLoop, throwIfInterrupted } from "./interrupt.ts";
 
 /**
  * Turns of the event loop inside long loops whose awaits are all microtasks. A training step's
@@ -23,7 +23,7 @@ export class EventLoopTurns {
   /** Milliseconds between turns at most (default 1000). */
   readonly intervalMs: number;
   #last = performance.now();
-  readonly #interruptsAtStart = interruptsRequested();
+  readonly #interruptsAtStart = beginInterruptibleLoop();
 
   /** Turns at most every `intervalMs` milliseconds. */
   constructor(intervalMs = 1000) {

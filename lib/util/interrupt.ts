@@ -48,8 +48,13 @@ let answered = 0;
 let lastRequestAt = -Infinity;
 let installed = false;
 
-/** How many interrupts were requested in this process (loops compare it with their start). */
-export function interruptsRequested(): number {
+/**
+ * Marks the start of a loop that stops on interrupts (`EventLoopTurns`) and returns the number of
+ * interrupts requested so far, which the loop compares with at its turns. The earlier requests
+ * count as answered: a second interrupt aimed at this loop must not exit the kernel.
+ */
+export function beginInterruptibleLoop(): number {
+  answered = requested;
   return requested;
 }
 
@@ -64,7 +69,7 @@ export function requestInterrupt(): void {
 
 /**
  * Throws {@linkcode InterruptedError} when an interrupt was requested after `requestedAtStart`
- * (the loop's {@linkcode interruptsRequested} when it began): interrupts of an earlier, idle
+ * (what {@linkcode beginInterruptibleLoop} returned when the loop began): interrupts of an earlier, idle
  * moment never stop a later loop.
  */
 export function throwIfInterrupted(requestedAtStart: number): void {
@@ -87,8 +92,7 @@ export function installKernelInterrupt(): boolean {
   if (installed || jupyterOrNull() === null) return installed;
   installed = true;
   Deno.addSignalListener("SIGINT", () => {
-    const sinceLast = (performance.now() - lastRequestAt) / 1000;
-    if (answered < requested && sinceLast < SECOND_INTERRUPT_SECONDS) {
+    if (kernelInterruptAction() === "exit") {
       console.error("interrupt: nothing stopped at the first one; exiting the kernel");
       Deno.exit(130);
     }
@@ -99,4 +103,14 @@ export function installKernelInterrupt(): boolean {
     );
   });
   return true;
+}
+
+/**
+ * What the kernel's listener does with a SIGINT now: `"exit"` when the previous interrupt came
+ * less than {@linkcode SECOND_INTERRUPT_SECONDS} ago and no loop has stopped on it or started since
+ * (nothing is listening: a script's own loop, or a dead end), else `"request"`.
+ */
+export function kernelInterruptAction(now: number = performance.now()): "request" | "exit" {
+  const sinceLast = (now - lastRequestAt) / 1000;
+  return answered < requested && sinceLast < SECOND_INTERRUPT_SECONDS ? "exit" : "request";
 }

@@ -15,7 +15,9 @@ import { EventLoopTurns } from "../../lib/util/event_loop.ts";
 import {
   installKernelInterrupt,
   InterruptedError,
+  kernelInterruptAction,
   requestInterrupt,
+  SECOND_INTERRUPT_SECONDS,
 } from "../../lib/util/interrupt.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
 import { resumableCellPlan } from "../experiments/_resumable_cell.ts";
@@ -29,6 +31,20 @@ Deno.test("an interrupt stops the loops that began before it, not those that beg
   const after = new EventLoopTurns(0);
   await assertRejects(() => before.yieldIfDue(), InterruptedError);
   await after.yieldIfDue(); // the earlier request does not stop a later loop
+});
+
+Deno.test("a second interrupt exits the kernel only when nothing answered the first", () => {
+  new EventLoopTurns(); // a loop started: earlier requests are answered
+  assertEquals(kernelInterruptAction(), "request");
+  requestInterrupt(); // while idle: nothing answers it
+  assertEquals(kernelInterruptAction(), "exit", "pressed again at once: nothing listens");
+  assertEquals(
+    kernelInterruptAction(performance.now() + SECOND_INTERRUPT_SECONDS * 1000 + 1),
+    "request",
+    "much later: a new request",
+  );
+  new EventLoopTurns(); // a training started after the idle interrupt
+  assertEquals(kernelInterruptAction(), "request", "an interrupt aimed at it stops it");
 });
 
 Deno.test("outside a Jupyter kernel no SIGINT listener is installed", () => {
