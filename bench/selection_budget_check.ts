@@ -8,25 +8,38 @@
  * system, every trial's validation NDCG@10, the trial the records' budget chose and the one the
  * larger budget would choose (`selectTrial`: validation only).
  *
- * The records are read, never written; the extra trials go to `--results` (resumable; a second
- * process started with the same arguments shares the cells through the claims). Test NDCG@10 is
- * printed for the two chosen trials only, at the one seed trials run at.
+ * Where the larger budget chooses another trial, that choice then runs as the records' choice
+ * does: the system's main-table cells at every seed (the first seed's is the chosen trial's run),
+ * and its test NDCG@10 over the seeds is set against the records' choice and against the records'
+ * SASRec-MM, paired by seed (test is read once, for the choice validation made). A Demure system
+ * whose backbone's choice changed too is not followed (its trials would start from another
+ * backbone configuration); the table says so.
+ *
+ * The records are read, never written; the extra cells go to `--results` (resumable; a second
+ * process started with the same arguments shares the cells through the claims).
  *
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/selection_budget_check.ts --budget=5
  * --systems=SASRec-MM,Demure-SASRec --results=results/selection-budget
  * [--out=docs/measurements/selection_budget.json]`
  */
 import { initBackend, type SystemName } from "../mod.ts";
+import { pairedTTest } from "../lib/eval/mod.ts";
 import {
   type CellResult,
   datasetLabel,
+  type ExperimentPlan,
   finishedCells,
+  type MeanStd,
+  meanStd,
   planExperiments,
   type PlannedCell,
   planOfResults,
   RECORDS_DIR,
   releaseClaimsOnSignal,
   runPlan,
+  type SelectedConfigurations,
+  selectedFrom,
+  SELECTION_SPECS,
   selectTrial,
   trialsOf,
 } from "../lib/experiments/mod.ts";
@@ -43,6 +56,38 @@ interface BudgetRow {
   trials: { index: number; point?: Record<string, unknown>; valid: number; bestEpoch: number }[];
   recordedChoice: { trial: number; valid: number; test: number };
   budgetChoice: { trial: number; valid: number; test: number };
+  /** Where the choice changed: test NDCG@10 over the main table's seeds (budget's, records'). */
+  seeds?: {
+    seeds: number[];
+    budget: MeanStd;
+    records: MeanStd;
+    /** Paired by seed: the budget's choice minus the records' choice. */
+    againstRecords: { meanDifference: number; pValue: number };
+    /** Paired by seed: the budget's choice minus the records' SASRec-MM. */
+    againstSasrecMm: { meanDifference: number; pValue: number };
+  };
+  /** Why a changed choice was not followed. */
+  notFollowed?: string;
+}
+
+/** Test NDCG@10 of the main-table cells of `system` on `dataset`, by seed. */
+function mainTests(
+  plan: ExperimentPlan,
+  stored: Map<string, CellResult>,
+  dataset: string,
+  system: string,
+): Map<number, number> {
+  const tests = new Map<number, number>();
+  for (const cell of plan.cells) {
+    if (
+      !cell.experiments.includes("main") || cell.systemName !== system ||
+      datasetLabel(cell.dataset) !== dataset
+    ) continue;
+    const result = stored.get(cell.key);
+    if (!result) throw new Error(`${cell.key}: not finished (run this check again)`);
+    tests.set(cell.seed, result.test["NDCG@10"]);
+  }
+  return tests;
 }
 
 if (import.meta.main) {
@@ -80,6 +125,36 @@ if (import.meta.main) {
     ...finishedCells(larger, RECORDS_DIR.full),
     ...finishedCells(larger, resultsDir),
   ]);
+  // What the larger budget chooses (validation only), over the records' selection.
+  const budgetSelected = selectedFrom({ ...larger, cells: trialCells }, stored);
+  const merged: SelectedConfigurations = {};
+  for (const [dataset, chosen] of Object.entries(records.selected)) {
+    merged[dataset] = { ...chosen, ...budgetSelected[dataset] };
+  }
+  const changed = (dataset: string, system: string) =>
+    budgetSelected[dataset]?.[system] !== undefined &&
+    budgetSelected[dataset][system].trial !== records.selected[dataset]?.[system]?.trial;
+  const notFollowed = (dataset: string, system: string): string | undefined => {
+    const backbone = SELECTION_SPECS[system as SystemName]?.inheritsFrom;
+    return backbone && changed(dataset, backbone)
+      ? `its backbone ${backbone}'s choice changed too (its trials start from the records')`
+      : undefined;
+  };
+  const followed = (dataset: string, system: string) =>
+    changed(dataset, system) && notFollowed(dataset, system) === undefined;
+  const withChoices = planExperiments("full", undefined, {
+    selected: merged,
+    trialBudget: budget,
+  });
+  const followUp = withChoices.cells.filter((cell) =>
+    cell.experiments.includes("main") && followed(datasetLabel(cell.dataset), cell.systemName)
+  );
+  if (followUp.length > 0) {
+    console.log(`\nchoices that changed, at every seed: ${followUp.length} main-table cells`);
+    await runPlan({ ...withChoices, cells: followUp }, { resultsDir, waitForOthers: true });
+    for (const [key, result] of finishedCells(withChoices, resultsDir)) stored.set(key, result);
+  }
+  const recordsStored = finishedCells(records, RECORDS_DIR.full);
   const rows: BudgetRow[] = [];
   for (const dataset of [...new Set(trialCells.map((cell) => datasetLabel(cell.dataset)))]) {
     for (const system of systems) {
@@ -112,6 +187,12 @@ if (import.meta.main) {
         })),
         recordedChoice: chosen(outcomes.slice(0, recordedBudget)),
         budgetChoice: chosen(outcomes),
+        ...(changed(dataset, system) && notFollowed(dataset, system)
+          ? { notFollowed: notFollowed(dataset, system) }
+          : {}),
+        ...(followed(dataset, system)
+          ? { seeds: overSeeds(withChoices, stored, records, recordsStored, dataset, system) }
+          : {}),
       });
     }
   }
@@ -129,8 +210,54 @@ if (import.meta.main) {
       } | ${choice(row.budgetChoice, row.budget)} |`,
     );
   }
+  for (const row of rows) {
+    if (row.notFollowed) {
+      console.log(`${row.dataset} ${row.system}: not followed: ${row.notFollowed}`);
+    }
+    if (!row.seeds) continue;
+    const { seeds, budget: b, records: r, againstRecords: a, againstSasrecMm: m } = row.seeds;
+    const fmt = (x: MeanStd) => `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}`;
+    const diff = (d: { meanDifference: number; pValue: number }) =>
+      `${d.meanDifference >= 0 ? "+" : ""}${d.meanDifference.toFixed(4)}, p = ${
+        d.pValue.toPrecision(2)
+      }`;
+    console.log(
+      `${row.dataset} ${row.system}, seeds ${
+        seeds.join(",")
+      }: test NDCG@10 with the larger budget's ` +
+        `choice ${fmt(b)}, with the records' ${fmt(r)} (${diff(a)}); against the records' ` +
+        `SASRec-MM ${diff(m)}`,
+    );
+  }
   if (out) {
     await Deno.writeTextFile(out, JSON.stringify(rows, null, 1) + "\n");
     console.log(`wrote ${out}`);
   }
+}
+
+/** A changed choice's test NDCG@10 over the seeds, against the records' choice and SASRec-MM. */
+function overSeeds(
+  plan: ExperimentPlan,
+  stored: Map<string, CellResult>,
+  records: ExperimentPlan,
+  recordsStored: Map<string, CellResult>,
+  dataset: string,
+  system: string,
+): NonNullable<BudgetRow["seeds"]> {
+  const budget = mainTests(plan, stored, dataset, system);
+  const recorded = mainTests(records, recordsStored, dataset, system);
+  const sasrecMm = mainTests(records, recordsStored, dataset, "SASRec-MM");
+  const seeds = [...budget.keys()];
+  const values = (tests: Map<number, number>) => seeds.map((seed) => tests.get(seed)!);
+  const paired = (other: Map<number, number>) => {
+    const { meanDifference, pValue } = pairedTTest(values(budget), values(other));
+    return { meanDifference, pValue };
+  };
+  return {
+    seeds,
+    budget: meanStd(values(budget)),
+    records: meanStd(values(recorded)),
+    againstRecords: paired(recorded),
+    againstSasrecMm: paired(sasrecMm),
+  };
 }
