@@ -20,7 +20,7 @@
  *
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/selection_budget_check.ts --budget=5
  * --systems=SASRec-MM,Demure-SASRec --results=results/selection-budget
- * [--out=docs/measurements/selection_budget.json]`
+ * [--datasets=Synthetic,MovieLens] [--out=docs/measurements/selection_budget.json]`
  */
 import { initBackend, type SystemName } from "../mod.ts";
 import { pairedTTest } from "../lib/eval/mod.ts";
@@ -93,6 +93,8 @@ function mainTests(
 if (import.meta.main) {
   const budget = Number(arg("budget", "5"));
   const systems = arg("systems", "SASRec-MM,Demure-SASRec").split(",");
+  // Default both embedded datasets; e.g. `--datasets=Synthetic` for its part alone.
+  const datasets = arg("datasets", "Synthetic,MovieLens").split(",");
   const resultsDir = arg("results", "results/selection-budget");
   const out = arg("out", "");
   await initBackend({ verbose: false });
@@ -108,7 +110,8 @@ if (import.meta.main) {
   // A trial's selection id is `<dataset>/<system>` (selectionId).
   const systemOf = (cell: PlannedCell) => cell.trial!.selection.split("/").pop()!;
   const trialCells = larger.cells.filter((cell) =>
-    cell.trial !== undefined && systems.includes(systemOf(cell))
+    cell.trial !== undefined && systems.includes(systemOf(cell)) &&
+    datasets.includes(datasetLabel(cell.dataset))
   );
   for (const system of systems) {
     if (!trialCells.some((cell) => systemOf(cell) === system)) {
@@ -147,7 +150,8 @@ if (import.meta.main) {
     trialBudget: budget,
   });
   const followUp = withChoices.cells.filter((cell) =>
-    cell.experiments.includes("main") && followed(datasetLabel(cell.dataset), cell.systemName)
+    cell.experiments.includes("main") && datasets.includes(datasetLabel(cell.dataset)) &&
+    followed(datasetLabel(cell.dataset), cell.systemName)
   );
   if (followUp.length > 0) {
     console.log(`\nchoices that changed, at every seed: ${followUp.length} main-table cells`);
