@@ -4,8 +4,9 @@
  * Each selected system has a search space over its own key hyper-parameters (the backbones:
  * learning rate and dropout; CL4SRec: lambda and augmentation strength; Demure: lambda, rho, tau,
  * the warm-up and whether L_rec reads the denoised history). Trial 0 is the system's documented
- * default; trials 1..N-1 are drawn without replacement from the space's grid with a seed derived
- * from the system's name, so every system gets exactly N trials and a rerun draws the same ones.
+ * default; trials 1..N-1 are drawn without replacement from the space's grid (less the defaults'
+ * own point) with a seed derived from the system's name, so every system gets exactly N distinct
+ * trials and a rerun draws the same ones.
  * A method built on a backbone (CL4SRec, Demure) starts from the backbone's selected learning rate
  * and dropout, so the comparison of the two is not confounded by the optimiser.
  *
@@ -20,6 +21,9 @@
  */
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
 import type { DemureConfig, DemureWarmupBy } from "../demure/objective.ts";
+import { DEFAULT_GRU4REC_CONFIG } from "../models/gru4rec.ts";
+import { DEFAULT_SASREC_CONFIG } from "../models/sasrec.ts";
+import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { createRng } from "../util/random.ts";
 import type { SystemName } from "./systems.ts";
 
@@ -44,6 +48,12 @@ export interface SelectionSpec {
   space: SearchSpace;
   /** The backbone whose selected learning rate and dropout this system starts from. */
   inheritsFrom?: SystemName;
+  /**
+   * The grid point that trial 0 (the defaults) already runs, left out of the draw so that every
+   * trial is another configuration (the backbones' grids hold their defaults; the draw of
+   * SASRec-MM met them at its fourth trial, a repeat of trial 0 bit for bit).
+   */
+  defaultPoint?: SpacePoint;
 }
 
 const BACKBONE_SPACE: SearchSpace = {
@@ -62,11 +72,25 @@ const DEMURE_SPACE: SearchSpace = {
   denoiseInput: [true, false],
 };
 
+/** A backbone's defaults as a point of {@linkcode BACKBONE_SPACE}. */
+function backboneDefaults(dropout: number): SpacePoint {
+  return { learningRate: DEFAULT_ADAM_CONFIG.learningRate, dropout };
+}
+
 /** The search of every system that can be selected. */
 export const SELECTION_SPECS: Partial<Record<SystemName, SelectionSpec>> = {
-  "SASRec-ID": { space: BACKBONE_SPACE },
-  "SASRec-MM": { space: BACKBONE_SPACE },
-  "GRU4Rec-MM": { space: BACKBONE_SPACE },
+  "SASRec-ID": {
+    space: BACKBONE_SPACE,
+    defaultPoint: backboneDefaults(DEFAULT_SASREC_CONFIG.dropout),
+  },
+  "SASRec-MM": {
+    space: BACKBONE_SPACE,
+    defaultPoint: backboneDefaults(DEFAULT_SASREC_CONFIG.dropout),
+  },
+  "GRU4Rec-MM": {
+    space: BACKBONE_SPACE,
+    defaultPoint: backboneDefaults(DEFAULT_GRU4REC_CONFIG.dropout),
+  },
   "CL4SRec-MM": { space: CL4SREC_SPACE, inheritsFrom: "SASRec-MM" },
   "Demure-SASRec": { space: DEMURE_SPACE, inheritsFrom: "SASRec-MM" },
   "Demure-GRU4Rec": { space: DEMURE_SPACE, inheritsFrom: "GRU4Rec-MM" },
@@ -136,10 +160,17 @@ export function trialsOf(system: SystemName, count: number): Trial[] {
   const spec = SELECTION_SPECS[system];
   if (spec === undefined) throw new Error(`selection: ${system} has no search space`);
   const grid = gridOf(spec.space);
-  if (!(Number.isInteger(count) && count >= 1 && count <= grid.length + 1)) {
-    throw new Error(`selection: ${count} trials for ${system}; allowed 1..${grid.length + 1}`);
+  const isDefault = (point: SpacePoint) =>
+    spec.defaultPoint !== undefined &&
+    Object.entries(spec.defaultPoint).every(([name, value]) => point[name] === value);
+  const drawable = grid.filter((point) => !isDefault(point)).length;
+  if (!(Number.isInteger(count) && count >= 1 && count <= drawable + 1)) {
+    throw new Error(`selection: ${count} trials for ${system}; allowed 1..${drawable + 1}`);
   }
-  const drawn = createRng(hashName(system)).shuffle(grid.slice()).slice(0, count - 1);
+  // The defaults' point is dropped after the shuffle: the other draws keep their order.
+  const drawn = createRng(hashName(system)).shuffle(grid.slice())
+    .filter((point) => !isDefault(point))
+    .slice(0, count - 1);
   return [
     { index: 0, config: {} },
     ...drawn.map((point, i) => ({ index: i + 1, point, config: trialConfigOf(point) })),

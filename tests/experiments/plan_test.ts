@@ -1,6 +1,15 @@
 import { assert, assertEquals } from "@std/assert";
 import { DEFAULT_SYNTHETIC } from "../../lib/data/synthetic.ts";
-import { cellsOf, type ExperimentMode, planExperiments } from "../../lib/experiments/plan.ts";
+import {
+  cellsOf,
+  type ExperimentMode,
+  planExperiments,
+  type PlannedCell,
+} from "../../lib/experiments/plan.ts";
+import { DEFAULT_CL4SREC_CONFIG } from "../../lib/baselines/cl4srec.ts";
+import { resolveDemureConfig } from "../../lib/demure/objective.ts";
+import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";
+import { resolveTrainerConfig } from "../../lib/train/config.ts";
 import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
 
 for (const mode of ["quick", "full"] as ExperimentMode[]) {
@@ -281,4 +290,34 @@ Deno.test("plan (full): a larger trial budget adds trials after the mode's own, 
     assertEquals(indices(larger), [0, 1, 2, 3, 4], selection);
     assert(own.length === 2 || own.length === 3, `${selection}: the mode's budget`);
   }
+});
+
+/** A cell's settings with every default filled in: two ways of writing one run compare equal. */
+function effectiveSettings(cell: PlannedCell): unknown {
+  const system = cell.system.kind !== "neural" ? cell.system : {
+    ...cell.system,
+    ...(cell.system.demure ? { demure: resolveDemureConfig(cell.system.demure) } : {}),
+    ...(cell.system.cl4srec
+      ? { cl4srec: { ...DEFAULT_CL4SREC_CONFIG, ...cell.system.cl4srec } }
+      : {}),
+  };
+  return [
+    resolveModelConfig(cell.model),
+    resolveTrainerConfig({ ...cell.training, seed: cell.seed }),
+    system,
+  ];
+}
+
+Deno.test("plan (full): no two trials of a selection run the same settings, even with a large budget", () => {
+  const plan = planExperiments("full", undefined, { trialBudget: 10 });
+  const bySelection = new Map<string, Set<string>>();
+  for (const cell of plan.cells) {
+    if (cell.trial === undefined) continue;
+    const seen = bySelection.get(cell.trial.selection) ?? new Set<string>();
+    const settings = JSON.stringify(effectiveSettings(cell));
+    assert(!seen.has(settings), `${cell.key} repeats another trial of ${cell.trial.selection}`);
+    seen.add(settings);
+    bySelection.set(cell.trial.selection, seen);
+  }
+  assert(bySelection.size >= 12, "every selection of both datasets was checked");
 });
