@@ -234,7 +234,7 @@ if (import.meta.main) {
     );
   }
   if (out) {
-    await Deno.writeTextFile(out, JSON.stringify(rows, null, 1) + "\n");
+    await Deno.writeTextFile(out, JSON.stringify(rows, null, 2) + "\n"); // as deno fmt writes it
     console.log(`wrote ${out}`);
   }
 }
