@@ -4,7 +4,7 @@
  * recorded Demure-SASRec cell (settings read from `results-of-record/full/cells/`, never written)
  * is built as `runCell` builds it and trained plain for `--epochs` epochs; then, from those same
  * weights, one epoch of Demure (its selected configuration, no warm-up) runs once per source:
- * - `separate_pass` with `everySteps: 1`: each window's mask is attributed at its visit;
+ * - `separate_pass` with `everyVisits: 1`: each window's mask is attributed at its visit;
  * - `training_pass`: each window's first visit is attributed apart, then replaced by the mask from
  *   that step's own dL_rec/dE (what every later visit would be served).
  * Each run's mask cache after the epoch is scored against the planted truth (user x modality
@@ -98,7 +98,7 @@ if (import.meta.main) {
       ...system.demure,
       warmupBy: "steps",
       warmupSteps: 0,
-      everySteps: 1,
+      everyVisits: 1,
       attributionSource: source,
       ...(source === "training_pass" ? { trainingPassSmoothing: smoothing } : {}),
     });

@@ -3,20 +3,26 @@
  * trains. SASRec with all modalities on MovieLens (5-core, leave-one-out, L=50), the grid's
  * training settings (batch 128, lr 2e-3), is trained for `--epochs` epochs plain and, in the same
  * process, with Demure's hooks (`SYSTEMS["Demure-SASRec"]` at its selected configuration: lambda
- * 0.02, rho 0.3, tau 0.1, the full history in L_rec), once per attribution route: the library's
- * default (`attributionSource: "auto"`, which at this configuration is the training pass's own
- * gradient) and the separate attribution pass (`"separate_pass"`, the route the results of record
- * pin). The three runs take turns epoch by epoch (plain 1,
- * default 1, separate 1, plain 2, ...), so load changes on a shared machine hit all alike. The
- * warm-up is 30 plain steps (`--warmup-steps`; the bench's validation is a stub, so a plateau
- * warm-up cannot end);
- * only the epochs after it are compared, and for the training pass only the epochs after its
- * first Demure epoch (whose windows are attributed by the separate pass on their first visit).
+ * 0.02, rho 0.3, tau 0.1), once per route ({@linkcode DEMURE_RUNS}):
+ * - `default`: the selected configuration (the full history in L_rec) at the library's defaults,
+ *   `attributionSource: "auto"`, which there is the training pass's own gradient;
+ * - `denoised`: the same with `denoiseInput: true` (the library's default `DemureConfig`, and every
+ *   variant that reads a denoised L_rec), which only the separate pass can attribute: at the
+ *   default `everyVisits` 2 a window is attributed every second epoch;
+ * - `records`: the separate pass at every visit (`everyVisits: 1`), the route of the MovieLens
+ *   results of record.
+ * The runs take turns epoch by epoch (plain 1, default 1, denoised 1, records 1, plain 2, ...), so
+ * load changes on a shared machine hit all alike. The warm-up is 30 plain steps (`--warmup-steps`;
+ * the bench's validation is a stub, so a plateau warm-up cannot end); only the epochs after it are
+ * compared, for the training pass only the epochs after its first Demure epoch (whose windows are
+ * attributed by the separate pass on their first visit), and for a mask schedule of k visits a
+ * whole number of k-epoch cycles (the last compared epochs).
  *
  * Prints per-epoch training seconds (validation excluded), the ratio of each compared Demure epoch
- * to the plain epoch of the same turn, and one line per source
- * `demure / plain epoch time = X (route)` (median over the compared epochs against
- * the median of the plain epochs after the first).
+ * to the plain epoch of the same turn, and one line per run
+ * `demure / plain epoch time = X (run: route)`: the compared Demure epochs' summed time over the
+ * summed time of the plain epochs of the same turns. Run `--epochs=6 --warmup-steps=17` for four
+ * compared epochs of every run (two cycles of the every-second-visit schedule).
  *
  * Run: `deno run -A bench/demure_bench.ts [--epochs=6] [--warmup-steps=30]` (`DEMURE_BLAS_THREADS` sets BLAS threads).
  */
@@ -30,7 +36,7 @@ import {
   SequentialRecommender,
   trainModel,
 } from "../mod.ts";
-import type { DemureAttributionSource } from "../lib/demure/mod.ts";
+import { DEFAULT_DEMURE_CONFIG } from "../lib/demure/mod.ts";
 
 /** Median of `values` (NaN when empty). */
 export function median(values: readonly number[]): number {
@@ -47,6 +53,21 @@ const SELECTED: Partial<DemureConfig> = {
   temperature: 0.1,
   denoiseInput: false,
 };
+
+/** One run of the benchmark: a label and its Demure settings over {@linkcode SELECTED}. */
+interface BenchRun {
+  label: string;
+  /** Undefined: the plain run. */
+  demure?: Partial<DemureConfig>;
+}
+
+/** The runs, in their turn order; the first is the plain run the others are set against. */
+const DEMURE_RUNS: readonly BenchRun[] = [
+  { label: "plain" },
+  { label: "default", demure: {} },
+  { label: "denoised", demure: { denoiseInput: true } },
+  { label: "records", demure: { attributionSource: "separate_pass", everyVisits: 1 } },
+];
 /**
  * Plain steps before the first noise mask (a step warm-up: the bench validates nothing); default
  * 30, `--warmup-steps=N` to compare more epochs in a short run.
@@ -70,7 +91,7 @@ if (import.meta.main) {
   const training = { ...cell.training, maxEpochs: epochs, patience: epochs, seed: 0 };
   const system = cell.system;
   if (system.kind !== "neural" || !system.demure) throw new Error("Demure-SASRec is not neural");
-  const sources: (DemureAttributionSource | undefined)[] = [undefined, "auto", "separate_pass"];
+  const sources = DEMURE_RUNS;
   // The runs take turns by whole epochs: run r's epoch k starts after run r-1's epoch k (run 0's
   // epoch k + 1 after the last run's epoch k); each run's validation hook, which the trainer
   // awaits after every epoch, hands over to the next run and waits for its own next turn.
@@ -91,12 +112,15 @@ if (import.meta.main) {
       maxLength: data.split.maxLength,
       seed: 0,
     });
-    const demure = source === undefined ? undefined : demureHooks(model, {
+    const demure = source.demure === undefined ? undefined : demureHooks(model, {
       ...system.demure,
+      // The library's routes and schedule unless the run names its own (not the records' pins).
+      attributionSource: "auto",
+      everyVisits: DEFAULT_DEMURE_CONFIG.everyVisits,
       ...SELECTED,
       warmupBy: "steps",
       warmupSteps,
-      attributionSource: source,
+      ...source.demure,
     });
     const epochsSeen: EpochProgress[] = [];
     await trainModel(model, data.split, { ...training, evalEvery: 1 }, {
@@ -110,15 +134,13 @@ if (import.meta.main) {
       onProgress: (p) => {
         epochsSeen.push(p);
         console.log(
-          `${
-            source === "auto" ? "default" : source ?? "plain"
-          } epoch ${p.epoch}: ${p.steps} steps, ` +
+          `${source.label} epoch ${p.epoch}: ${p.steps} steps, ` +
             `${(p.stepSeconds * p.steps).toFixed(1)} s training`,
         );
       },
     });
     model.dispose();
-    return { epochs: epochsSeen, stats: demure?.stats() };
+    return { epochs: epochsSeen, stats: demure?.stats(), config: demure?.config };
   };
   const [plain, ...withDemure] = await Promise.all(sources.map((_, r) => run(r)));
   const stepsPerEpoch = plain.epochs[0].steps;
@@ -132,25 +154,35 @@ if (import.meta.main) {
   );
   withDemure.forEach((result, k) => {
     const route = result.stats?.attributionSource ?? "separate_pass";
-    const source = sources[k + 1] === "auto" ? `default: ${route}` : route;
+    const trainingPass = route === "training_pass";
+    const cycle = trainingPass ? 1 : result.config!.everyVisits;
+    const source = `${sources[k + 1].label}: ${route}` +
+      (trainingPass ? "" : `, everyVisits ${cycle}`);
     // Separate pass: epochs whose first step is past the warm-up. Training pass: one epoch
     // later (every window has had its first, separately attributed, visit).
-    const delay = route === "training_pass" ? 1 : 0;
-    const compared = result.epochs.filter((p) =>
+    const delay = trainingPass ? 1 : 0;
+    const afterWarmup = result.epochs.filter((p) =>
       (p.epoch - 1 - delay) * stepsPerEpoch >= warmupSteps
     );
-    const demureMedian = median(compared.map(seconds));
+    // A whole number of mask cycles, the last ones (an every-second-visit schedule alternates
+    // attributed and reused epochs).
+    const compared = afterWarmup.slice(afterWarmup.length % cycle);
+    if (compared.length === 0) {
+      console.log(`${source}: no whole mask cycle after the warm-up; run more --epochs`);
+      return;
+    }
+    const plainOf = (p: EpochProgress) => plain.epochs[p.epoch - 1];
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     // Each compared Demure epoch against the plain epoch of the same turn (same load).
-    const pairRatios = compared.map((p) => seconds(p) / seconds(plain.epochs[p.epoch - 1]));
+    const pairRatios = compared.map((p) => seconds(p) / seconds(plainOf(p)));
+    const ratio = sum(compared.map(seconds)) / sum(compared.map((p) => seconds(plainOf(p))));
     console.log(
-      `${source}: demure median ${demureMedian.toFixed(1)} s over epochs ` +
+      `${source}: demure median ${median(compared.map(seconds)).toFixed(1)} s over epochs ` +
         `${compared.map((p) => p.epoch).join(", ")}; per epoch pair ` +
         `${pairRatios.map((x) => x.toFixed(2)).join(", ")}; counters ${
           JSON.stringify(result.stats)
         }`,
     );
-    console.log(
-      `demure / plain epoch time = ${(demureMedian / plainMedian).toFixed(2)} (${source})`,
-    );
+    console.log(`demure / plain epoch time = ${ratio.toFixed(2)} (${source})`);
   });
 }

@@ -4,8 +4,8 @@
  * batch of MovieLens, SASRec with all modalities, B = 128, Demure at its selected configuration
  * (lambda 0.02, rho 0.3, tau 0.1, the full history in L_rec) with no warm-up:
  * - `plain`: `trainStep` without hooks;
- * - `separate_pass`: `everySteps: 1`, so every step runs the attribution pass (as on MovieLens,
- *   where a window comes back once per epoch of 17 steps and the grid's masks are 10 steps old);
+ * - `separate_pass`: `everyVisits: 1`, so every step runs the attribution pass (as on MovieLens,
+ *   where a window comes back once per epoch of 17 steps and the records attribute every visit);
  * - `training_pass`: every step after the first is served the mask captured at the previous visit
  *   (the same batch comes back at every step) and captures the next one.
  * The first step is not timed (kernel set-up, optimiser slots, the training pass's first visit).
@@ -45,7 +45,7 @@ if (import.meta.main) {
       temperature: 0.1,
       denoiseInput: false,
       warmupSteps: 0,
-      everySteps: 1,
+      everyVisits: 1,
       attributionSource: source as DemureAttributionSource,
     }).hooks;
     return { name: source ?? "plain", model, optimizer: new Adam(config.optimizer), hooks };

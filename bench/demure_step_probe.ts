@@ -112,7 +112,7 @@ if (import.meta.main) {
     new SequentialRecommender(data.split.dataset, { backbone: "sasrec", maxLength: 50, seed: 0 });
   const plain = make(), demured = make(), attributed = make();
   const plainAdam = new Adam(config.optimizer), demureAdam = new Adam(config.optimizer);
-  const demure = demureHooks(demured, { warmupSteps: 0, everySteps: 1 });
+  const demure = demureHooks(demured, { warmupSteps: 0, everyVisits: 1 });
   let maskMs = 0;
   const hooks: TrainerHooks = {
     ...demure.hooks,

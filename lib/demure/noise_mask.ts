@@ -4,15 +4,22 @@
  *
  * Schedule: no mask during the first `warmupSteps` training steps (plain training, so the
  * gradients mean something); afterwards a user's mask is recomputed when it is missing, when it
- * is `everySteps` or more steps old, or when the user's history changed (the item ids at the
- * stored positions differ). A batch is recomputed as a whole if any of its users needs it.
+ * has served `everyVisits` visits (the visit that computed it included), or when the user's
+ * history changed (the item ids at the stored positions differ). A batch is recomputed as a whole
+ * if any of its users needs it.
+ *
+ * Why visits and not steps: a user's window comes back once per epoch, so an age in steps means
+ * a different schedule on every dataset. The schedule was `everySteps` (default 10) until
+ * 2026-12-02: on the synthetic benchmark (5 steps an epoch) that was every second visit, on
+ * MovieLens (17 steps an epoch) every visit; `everyVisits` 2 and 1 are those schedules
+ * (docs/performance.md, "the mask schedule in visits").
  *
  * The cache stores, per internal user id, the item id, noise flags and scores of every history
  * position (padded position index, as in `SequenceBatch`).
  *
  * @example
  * ```ts
- * const cache = new NoiseMaskCache(maxLength, numModalities, { warmupSteps: 30, everySteps: 10 });
+ * const cache = new NoiseMaskCache(maxLength, numModalities, { warmupSteps: 30, everyVisits: 2 });
  * // The attribution reads from the device (asynchronously), so it runs before the cache call.
  * const fresh = cache.needsRefresh(step, batch.users, batch.items)
  *   ? await attributeModalities(lossOf, E, w, attributionConfig)
@@ -27,13 +34,16 @@
 /**
  * The schedule of a {@linkcode NoiseMaskCache}. No defaults here: the cache is Demure's mechanism,
  * and the defaults live in Demure's configuration (`DEFAULT_DEMURE_CONFIG.warmupSteps`,
- * `.everySteps`).
+ * `.everyVisits`).
  */
 export interface NoiseMaskSchedule {
   /** Training steps before the first mask; a non-negative integer. */
   warmupSteps: number;
-  /** A user's mask is recomputed once it is this many steps old; a positive integer (1 = every step). */
-  everySteps: number;
+  /**
+   * Visits a computed mask serves, the one that computed it included, before it is recomputed; a
+   * positive integer (1 = every visit).
+   */
+  everyVisits: number;
 }
 
 /** A computed mask for one batch: `[batch, position, modality]` each. */
@@ -56,8 +66,8 @@ export interface NoiseMaskCacheStats {
 
 /** One user's stored mask. */
 interface UserEntry {
-  /** The step it was computed at: its age decides the `everySteps` refresh. */
-  step: number;
+  /** Visits served since it was computed (the computing one included): decides the refresh. */
+  uses: number;
   /** `[positions]` the history it was computed for: a changed history makes the mask stale. */
   items: Int32Array;
   /** `[positions * modalities]` noise flags (1 = noise). */
@@ -68,7 +78,7 @@ interface UserEntry {
 
 /**
  * Everything a {@linkcode NoiseMaskCache} holds, as plain arrays (float32 holds the item ids,
- * steps and flags exactly: all are integers below 2^24), for checkpoints.
+ * visit counts and flags exactly: all are integers below 2^24), for checkpoints.
  */
 export interface NoiseMaskCacheState {
   /**
@@ -85,8 +95,8 @@ export interface NoiseMaskCacheState {
   keysHigh: Float32Array;
   /** `[users]` the low 16 bits of each key (see `keysHigh`); below 65536, so exact in float32. */
   keysLow: Float32Array;
-  /** `[users]` step each mask was computed at. */
-  steps: Float32Array;
+  /** `[users]` visits each mask has served ({@linkcode NoiseMaskSchedule.everyVisits}). */
+  uses: Float32Array;
   /** `[users, positions]` item ids the mask was computed for. */
   items: Float32Array;
   /** `[users, positions * modalities]` noise flags. */
@@ -109,20 +119,20 @@ export class NoiseMaskCache {
 
   /** `positions`: padded history length; `modalities`: size of the modality axis. */
   constructor(positions: number, modalities: number, config: NoiseMaskSchedule) {
-    this.config = { warmupSteps: config.warmupSteps, everySteps: config.everySteps };
+    this.config = { warmupSteps: config.warmupSteps, everyVisits: config.everyVisits };
     for (const [field, value] of Object.entries({ positions, modalities })) {
       if (!Number.isInteger(value) || value < 1) {
         throw new Error(`NoiseMaskCache: ${field} must be a positive integer, got ${value}`);
       }
     }
-    const { warmupSteps, everySteps } = this.config;
+    const { warmupSteps, everyVisits } = this.config;
     if (!Number.isInteger(warmupSteps) || warmupSteps < 0) {
       throw new Error(
         `NoiseMaskCache: warmupSteps must be a non-negative integer, got ${warmupSteps}`,
       );
     }
-    if (!Number.isInteger(everySteps) || everySteps < 1) {
-      throw new Error(`NoiseMaskCache: everySteps must be a positive integer, got ${everySteps}`);
+    if (!Number.isInteger(everyVisits) || everyVisits < 1) {
+      throw new Error(`NoiseMaskCache: everyVisits must be a positive integer, got ${everyVisits}`);
     }
     this.positions = positions;
     this.modalities = modalities;
@@ -139,15 +149,14 @@ export class NoiseMaskCache {
     this.#checkBatch(users, items);
     for (let b = 0; b < users.length; b++) {
       const entry = this.#entries.get(users[b]);
-      if (entry === undefined || step - entry.step >= this.config.everySteps) return true;
+      if (entry === undefined || entry.uses >= this.config.everyVisits) return true;
       if (!this.#sameHistory(entry, items, b)) return true;
     }
     return false;
   }
 
-  /** Stores the mask of a batch computed at `step`, one entry per user row. */
+  /** Stores the freshly computed mask of a batch, one entry per user row (no visit served yet). */
   store(
-    step: number,
     users: ArrayLike<number>,
     items: ArrayLike<number>,
     mask: BatchNoiseMask,
@@ -168,7 +177,7 @@ export class NoiseMaskCache {
     for (let b = 0; b < users.length; b++) {
       const from = b * perUser;
       this.#entries.set(users[b], {
-        step,
+        uses: 0,
         items: Int32Array.from({ length: this.positions }, (_, p) => items[b * this.positions + p]),
         noise: mask.noiseMask.slice(from, from + perUser),
         scores: mask.scores?.slice(from, from + perUser) ?? new Float32Array(perUser).fill(NaN),
@@ -211,12 +220,14 @@ export class NoiseMaskCache {
   ): Required<BatchNoiseMask> | undefined {
     if (!this.isActive(step)) return undefined;
     if (this.needsRefresh(step, users, items)) {
-      this.store(step, users, items, compute());
+      this.store(users, items, compute());
       this.#computed++;
     } else {
       this.#reused++;
     }
-    return this.lookup(users, items);
+    const mask = this.lookup(users, items);
+    for (let b = 0; b < users.length; b++) this.#entries.get(users[b])!.uses++;
+    return mask;
   }
 
   /** Counters for the run log. */
@@ -233,21 +244,21 @@ export class NoiseMaskCache {
       reused: this.#reused,
       keysHigh: new Float32Array(users),
       keysLow: new Float32Array(users),
-      steps: new Float32Array(users),
+      uses: new Float32Array(users),
       items: new Float32Array(users * this.positions),
       noise: new Float32Array(users * perUser),
       scores: new Float32Array(users * perUser),
     };
     let row = 0;
     for (const [key, entry] of this.#entries) {
-      if (!(key >= 0 && key < 2 ** 40) || entry.step >= 2 ** 24) {
+      if (!(key >= 0 && key < 2 ** 40) || entry.uses >= 2 ** 24) {
         throw new Error(
-          `NoiseMaskCache.exportState: key ${key} outside [0, 2^40) or step ${entry.step} >= 2^24`,
+          `NoiseMaskCache.exportState: key ${key} outside [0, 2^40) or uses ${entry.uses} >= 2^24`,
         );
       }
       state.keysHigh[row] = Math.floor(key / 65536);
       state.keysLow[row] = key % 65536;
-      state.steps[row] = entry.step;
+      state.uses[row] = entry.uses;
       state.items.set(entry.items, row * this.positions);
       state.noise.set(entry.noise, row * perUser);
       state.scores.set(entry.scores, row * perUser);
@@ -262,7 +273,7 @@ export class NoiseMaskCache {
     const perUser = this.positions * this.modalities;
     const sizes = {
       keysLow: [state.keysLow.length, users],
-      steps: [state.steps.length, users],
+      uses: [state.uses.length, users],
       items: [state.items.length, users * this.positions],
       noise: [state.noise.length, users * perUser],
       scores: [state.scores.length, users * perUser],
@@ -278,7 +289,7 @@ export class NoiseMaskCache {
     this.#entries.clear();
     for (let row = 0; row < users; row++) {
       this.#entries.set(state.keysHigh[row] * 65536 + state.keysLow[row], {
-        step: state.steps[row],
+        uses: state.uses[row],
         items: Int32Array.from(
           state.items.subarray(row * this.positions, (row + 1) * this.positions),
         ),

@@ -24,13 +24,13 @@
  *   ROC-AUC match the separate pass's within seed noise. The results of record pin
  *   `separate_pass` (the route they were made with; `lib/experiments/plan.ts`).
  * - `separate_pass`: before the step, a forward and backward pass of the per-user
- *   sequence loss over the full history, in inference mode (`attributeBatch`); a user's mask is
- *   reused until it is `everySteps` old.
+ *   sequence loss over the full history, in inference mode (`attributeBatch`); a window's mask
+ *   serves `everyVisits` visits (default 2: computed every second epoch, reused in between).
  * - `training_pass`: from the step's own backward pass: dL_rec/dE of the recommendation pass
  *   (tapped in the trainer's `recommendationGradient` hook), gradient x input, then the same
  *   per-user normalisation and selection (`attributionOfContributions`). No extra gradient pass;
  *   the costs: the mask a user's window gets at one visit is the one computed at its previous
- *   visit (one epoch old, `everySteps` is not read), the gradient is taken in training mode
+ *   visit (one epoch old, `everyVisits` is not read), the gradient is taken in training mode
  *   (dropout on) and of the loss the step descends (L_rec over every real position, per-user scale
  *   removed by the normalisation), and the anchor view runs in the stacked views' pass instead of
  *   being the recommendation pass (so that L_cl's gradient does not reach the tapped E: 3B rows
@@ -122,8 +122,16 @@ export interface DemureConfig {
    * validation NDCG@10 that end the warm-up. Default 3.
    */
   warmupEpochs: number;
-  /** A user's noise mask is recomputed once it is this many steps old. Default 10. */
-  everySteps: number;
+  /**
+   * Separate-pass route: how many visits of a user's window one computed noise mask serves (the
+   * visit that computed it included) before it is recomputed; 1 = every visit. A window comes
+   * back once per epoch, so 2 attributes each window every second epoch and reuses its mask in
+   * between. Default 2: the schedule of the synthetic benchmark's results of record (attribution
+   * ROC-AUC 0.990), and the one at which the separate pass costs at most 2 plain epochs
+   * (docs/performance.md, "the mask schedule in visits"). Not read by the training-pass route,
+   * which replaces a window's mask at every visit from the step's own gradient.
+   */
+  everyVisits: number;
   /**
    * How contributions are measured and normalised, and at which granularity the noise is chosen:
    * everything of {@linkcode AttributionConfig} except the noise selection, which Demure derives
@@ -184,7 +192,7 @@ export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
   warmupBy: "steps",
   warmupSteps: 30,
   warmupEpochs: 3,
-  everySteps: 10,
+  everyVisits: 2,
   attribution: Object.freeze({
     method: DEFAULT_ATTRIBUTION_CONFIG.method,
     integratedGradientsSteps: DEFAULT_ATTRIBUTION_CONFIG.integratedGradientsSteps,
@@ -260,7 +268,7 @@ export function validateDemureConfig(config: DemureConfig): void {
   checkOneOf("DemureConfig.warmupBy", config.warmupBy, ["steps", "epochs", "plateau"]);
   checkInteger("DemureConfig.warmupSteps", config.warmupSteps, { min: 0 });
   checkInteger("DemureConfig.warmupEpochs", config.warmupEpochs, { min: 0 });
-  checkInteger("DemureConfig.everySteps", config.everySteps, { min: 1 });
+  checkInteger("DemureConfig.everyVisits", config.everyVisits, { min: 1 });
   checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
   checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
   validateAttributionConfig(config.attribution, "DemureConfig.attribution");
@@ -432,7 +440,7 @@ function stackedLastStates(
 
 /**
  * Builds Demure's hooks for {@linkcode trainModel}. The noise masks are cached per user (see
- * `NoiseMaskCache`), so a user's mask is recomputed at most every `everySteps` steps.
+ * `NoiseMaskCache`), so a window's mask is recomputed at every `everyVisits`-th visit.
  */
 export function demureHooks(
   model: SequentialRecommender,
@@ -446,7 +454,7 @@ export function demureHooks(
     warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
     // Training pass: a window's mask is replaced at every visit by the step's own gradient, so it
     // never ages out; only a missing mask (first visit) or a changed window is attributed apart.
-    everySteps: trainingPass ? Number.MAX_SAFE_INTEGER : config.everySteps,
+    everyVisits: trainingPass ? Number.MAX_SAFE_INTEGER : config.everyVisits,
   });
   let cache: NoiseMaskCache | undefined;
   let random = 0;
@@ -624,7 +632,7 @@ export function demureHooks(
         );
         result = attributionOfContributions(blended, validMask, shape, attributionConfig);
       }
-      cache.store(step, keys, batch.items, {
+      cache.store(keys, batch.items, {
         noiseMask: result.noiseMask,
         scores: result.normalised,
       });
@@ -656,7 +664,7 @@ export function demureHooks(
     };
   };
 
-  const cacheFields = ["keysHigh", "keysLow", "steps", "items", "noise", "scores"] as const;
+  const cacheFields = ["keysHigh", "keysLow", "uses", "items", "noise", "scores"] as const;
   const checkpointState: NonNullable<TrainerHooks["checkpointState"]> = {
     save(): HookState {
       const tensors = new Map<string, HostTensor>();
@@ -664,7 +672,7 @@ export function demureHooks(
       if (cache) {
         const state = cache.exportState();
         const perUser = cache.positions * cache.modalities;
-        const widths = { keysHigh: 1, keysLow: 1, steps: 1, items: cache.positions };
+        const widths = { keysHigh: 1, keysLow: 1, uses: 1, items: cache.positions };
         for (const field of cacheFields) {
           const width = field === "noise" || field === "scores" ? perUser : widths[field];
           tensors.set(`demure/${field}`, {
@@ -725,7 +733,13 @@ export function demureHooks(
       const field = (name: string) => {
         const tensor = saved.tensors.get(`demure/${name}`);
         if (tensor === undefined) {
-          throw new Error(`Demure checkpoint state: no tensor demure/${name}`);
+          throw new Error(
+            `Demure checkpoint state: no tensor demure/${name}` +
+              (name === "uses" && saved.tensors.has("demure/steps")
+                ? " (the checkpoint was saved when masks aged in steps, before 2026-12-02: " +
+                  "delete it to start the cell afresh)"
+                : ""),
+          );
         }
         return tensor.data;
       };
@@ -734,7 +748,7 @@ export function demureHooks(
         reused: json.cache.reused,
         keysHigh: field("keysHigh"),
         keysLow: field("keysLow"),
-        steps: field("steps"),
+        uses: field("uses"),
         items: field("items"),
         noise: field("noise"),
         scores: field("scores"),

@@ -157,6 +157,8 @@ export interface DatasetPlan {
   sweeps: Sweeps;
   /** The sweep runs at this many of the first `seeds` (each value at each of them). */
   sweepSeedCount: number;
+  /** Demure settings of every Demure cell on this dataset, over the plan's shared ones. */
+  demure?: Partial<DemureConfig>;
 }
 
 /** Values of each swept Demure parameter (parameters left out are not swept). */
@@ -320,6 +322,11 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         designChoiceSeedCount: 3,
         sweeps: { lambda: [0.005, 0.02, 0.1] },
         sweepSeedCount: 3,
+        // Every visit: the records were made when masks aged in steps (`everySteps` 10), which
+        // with 17 steps an epoch attributed every window at every visit (0 masks reused in any
+        // MovieLens record). The synthetic records (5 steps an epoch) reused every second mask,
+        // which is the library's default `everyVisits` 2, so they need no pin.
+        demure: { everyVisits: 1 },
       },
     },
     fileStopping: {
@@ -367,7 +374,9 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
     },
     fileStopping: { maxEpochs: 3, patience: 3 },
     synthetic: { numUsers: 160, numItems: 120, historyLength: 15 },
-    demure: { ...PLAN_ATTRIBUTION_SOURCE, warmupSteps: 2, everySteps: 2 },
+    // Every visit: what the step schedule these cells were written with (`everySteps: 2`) did
+    // with 1-2 steps an epoch.
+    demure: { ...PLAN_ATTRIBUTION_SOURCE, warmupSteps: 2, everyVisits: 1 },
     noiseFractions: [0.25, 0.75],
     noiseSeeds: [0],
     mainSystems: ["Pop", "ItemKNN", "SASRec-ID", "SASRec-MM", "CL4SRec-MM", "Demure-SASRec"],
@@ -465,6 +474,12 @@ export interface PlanOptions {
    * mode's.
    */
   trialBudget?: number;
+  /**
+   * Demure settings over the mode's and the dataset's, in every Demure cell: a check of one
+   * setting's effect on recorded cells (`bench/mask_schedule_check.ts`). A cell's selected
+   * configuration still overrides it. Default none.
+   */
+  demure?: Partial<DemureConfig>;
 }
 
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
@@ -605,7 +620,11 @@ export function planExperiments(
     const config = extraDemure
       ? mergeTrialConfig(configured.config, { demure: extraDemure })
       : configured.config;
-    const system = systemWith(name, config, settings.demure);
+    const system = systemWith(name, config, {
+      ...settings.demure,
+      ...datasets[dataset.kind].demure,
+      ...options.demure,
+    });
     const stopping = datasets[dataset.kind];
     const backbone = system.kind === "neural" ? system.backbone : undefined;
     const model: ModelConfigInput = config.dropout !== undefined && backbone

@@ -158,7 +158,7 @@ async function trainOn(backend: "wasm" | "webgpu", demure: boolean): Promise<Run
     sasrec: { blocks: 1, heads: 1, dropout: 0.2 },
   });
   try {
-    const hooks = demure ? demureHooks(model, { warmupSteps: 2, everySteps: 2 }).hooks : {};
+    const hooks = demure ? demureHooks(model, { warmupSteps: 2, everyVisits: 2 }).hooks : {};
     const result = await trainModel(model, syntheticSplit, {
       maxEpochs: 2,
       batchSize: 8,

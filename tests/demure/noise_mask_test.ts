@@ -16,8 +16,8 @@ function counterFor(step: number, users: number[]) {
   return { calls, compute };
 }
 
-Deno.test("no mask during warm-up; computed at the end of warm-up; reused until everySteps", () => {
-  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 3, everySteps: 2 });
+Deno.test("no mask during warm-up; computed at the end of warm-up; serves everyVisits visits", () => {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 3, everyVisits: 2 });
   const users = [4, 7];
   const items = Int32Array.of(0, 5, 2, 3);
   const computedAt: number[] = [];
@@ -29,16 +29,63 @@ Deno.test("no mask during warm-up; computed at the end of warm-up; reused until 
     if (step < 3) assertEquals(result, undefined, `step ${step}`);
     else masks.push((result as { noiseMask: Uint8Array }).noiseMask);
   }
-  // Active from step 3; refreshed when the stored mask is 2 or more steps old.
+  // Active from step 3; a mask serves the visit that computed it and the next one.
   assertEquals(computedAt, [3, 5, 7]);
   assertEquals(cache.stats(), { computed: 3, reused: 2, users: 2 });
   // Step 4 serves step 3's mask (user 4: (4+3)%2 = 1, user 7: 0).
   assertEquals(Array.from(masks[1]), [1, 1, 1, 1, 0, 0, 0, 0]);
 });
 
+Deno.test("the schedule counts a window's visits, not the steps between them", () => {
+  const items = Int32Array.of(0, 5);
+  for (const everyVisits of [1, 2, 3]) {
+    const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits });
+    const computedAt: number[] = [];
+    // One window visited at uneven distances (epochs of other lengths in between).
+    for (const step of [0, 1, 40, 41, 90, 200, 201]) {
+      const { calls, compute } = counterFor(step, [3]);
+      cache.noiseMaskFor(step, [3], items, compute);
+      computedAt.push(...calls);
+    }
+    const expected = { 1: [0, 1, 40, 41, 90, 200, 201], 2: [0, 40, 90, 201], 3: [0, 41, 201] };
+    assertEquals(computedAt, expected[everyVisits as 1 | 2 | 3], `everyVisits ${everyVisits}`);
+  }
+});
+
+Deno.test("a batch is attributed as a whole: one due window refreshes every window in it", () => {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 2 });
+  const one = Int32Array.of(0, 5);
+  const two = Int32Array.of(0, 5, 1, 6);
+  cache.noiseMaskFor(0, [1], one, counterFor(0, [1]).compute);
+  // User 1 has served one visit of two, user 2 has no mask: the batch is computed.
+  const first = counterFor(1, [1, 2]);
+  cache.noiseMaskFor(1, [1, 2], two, first.compute);
+  assertEquals(first.calls, [1]);
+  // Both masks were computed at step 1 and have served one visit: the next visit reuses both.
+  const second = counterFor(2, [1, 2]);
+  cache.noiseMaskFor(2, [1, 2], two, second.compute);
+  assertEquals(second.calls, []);
+  assertEquals(cache.stats(), { computed: 2, reused: 1, users: 2 });
+});
+
+Deno.test("the visit counts survive a checkpoint: a restored cache continues the schedule", () => {
+  const items = Int32Array.of(0, 5);
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 3 });
+  cache.noiseMaskFor(0, [3], items, counterFor(0, [3]).compute);
+  cache.noiseMaskFor(1, [3], items, counterFor(1, [3]).compute);
+  const restored = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 3 });
+  restored.importState(cache.exportState());
+  const third = counterFor(2, [3]);
+  restored.noiseMaskFor(2, [3], items, third.compute);
+  assertEquals(third.calls, [], "the third visit still reuses");
+  const fourth = counterFor(3, [3]);
+  restored.noiseMaskFor(3, [3], items, fourth.compute);
+  assertEquals(fourth.calls, [3]);
+});
+
 Deno.test("masks are keyed per user: another batch order gets each user's own mask", () => {
-  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everySteps: 100 });
-  cache.store(0, [1, 2], Int32Array.of(0, 9, 8, 7), {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 100 });
+  cache.store([1, 2], Int32Array.of(0, 9, 8, 7), {
     noiseMask: Uint8Array.of(1, 0, 0, 0, 0, 0, 1, 1),
     scores: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8),
   });
@@ -49,8 +96,8 @@ Deno.test("masks are keyed per user: another batch order gets each user's own ma
 });
 
 Deno.test("a changed history or a new user forces a refresh; lookup refuses stale entries", () => {
-  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everySteps: 100 });
-  cache.store(0, [1], Int32Array.of(0, 9), { noiseMask: Uint8Array.of(1, 0, 0, 0) });
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 100 });
+  cache.store([1], Int32Array.of(0, 9), { noiseMask: Uint8Array.of(1, 0, 0, 0) });
   assert(!cache.needsRefresh(1, [1], Int32Array.of(0, 9)));
   assert(cache.needsRefresh(1, [1], Int32Array.of(9, 4)), "history shifted");
   assert(cache.needsRefresh(1, [1, 2], Int32Array.of(0, 9, 0, 3)), "user 2 is new");
@@ -62,24 +109,24 @@ Deno.test("a changed history or a new user forces a refresh; lookup refuses stal
 
 Deno.test("bad configuration and bad batch sizes throw", () => {
   assertThrows(
-    () => new NoiseMaskCache(2, 2, { warmupSteps: 0, everySteps: 0 }),
+    () => new NoiseMaskCache(2, 2, { warmupSteps: 0, everyVisits: 0 }),
     Error,
-    "everySteps",
+    "everyVisits",
   );
   assertThrows(
-    () => new NoiseMaskCache(2, 2, { warmupSteps: -1, everySteps: 1 }),
+    () => new NoiseMaskCache(2, 2, { warmupSteps: -1, everyVisits: 1 }),
     Error,
     "warmupSteps",
   );
   assertThrows(
-    () => new NoiseMaskCache(0, 2, { warmupSteps: 0, everySteps: 1 }),
+    () => new NoiseMaskCache(0, 2, { warmupSteps: 0, everyVisits: 1 }),
     Error,
     "positions",
   );
-  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everySteps: 10 });
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
   assertThrows(() => cache.needsRefresh(0, [1], Int32Array.of(0)), Error, "1 users x 2 positions");
   assertThrows(
-    () => cache.store(0, [1], Int32Array.of(0, 1), { noiseMask: new Uint8Array(3) }),
+    () => cache.store([1], Int32Array.of(0, 1), { noiseMask: new Uint8Array(3) }),
     Error,
     "expected 4",
   );

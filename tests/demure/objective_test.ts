@@ -34,7 +34,7 @@ async function run(
   const demure = demureHooks(model, {
     variant,
     warmupSteps,
-    everySteps: 1,
+    everyVisits: 1,
     rho: 0.4,
     lambda: 0.5,
     ...extra,
@@ -67,7 +67,7 @@ Deno.test("Demure full: no contrastive term during warm-up, a positive one after
   assertEquals([losses[0].auxiliary, losses[1].auxiliary], [0, 0]);
   assertGreater(losses[2].auxiliary, 0);
   assertGreater(losses[3].auxiliary, 0);
-  assertEquals(stats.attributed, 2, "everySteps = 1: steps 2 and 3 attribute");
+  assertEquals(stats.attributed, 2, "everyVisits = 1: steps 2 and 3 attribute");
   assertEquals(stats.random, 0);
 });
 
@@ -144,7 +144,7 @@ Deno.test("Demure warm-up by epochs and by a validation plateau ends through onE
     secondsLeftAtMost: 0,
   });
   const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
-  const byEpochs = demureHooks(model, { warmupBy: "epochs", warmupEpochs: 2, everySteps: 1 });
+  const byEpochs = demureHooks(model, { warmupBy: "epochs", warmupEpochs: 2, everyVisits: 1 });
   assertEquals(await byEpochs.hooks.inputMask?.(batch, 100), undefined, "warm-up: no mask");
   byEpochs.onEpochEnd(progress(1, true));
   assertEquals(byEpochs.stats().warmupEndedAfterEpoch, undefined);

@@ -53,6 +53,24 @@ for (const mode of ["quick", "full"] as ExperimentMode[]) {
     }
   });
 
+  Deno.test(`plan (${mode}): each dataset's Demure cells keep the mask schedule of their records`, () => {
+    // The records were made when masks aged in steps (10): every visit on MovieLens (17 steps an
+    // epoch; no MovieLens record reused a mask), every second visit on the synthetic benchmark
+    // (5 steps an epoch; the library's default everyVisits 2). The quick grid (1-2 steps an epoch
+    // and everySteps 2) attributed every visit.
+    const plan = planExperiments(mode);
+    const expected = (cell: PlannedCell) =>
+      mode === "quick" || cell.dataset.kind === "movielens" ? 1 : 2;
+    const demure = plan.cells.filter((c) => c.system.kind === "neural" && c.system.demure);
+    assert(demure.some((c) => c.dataset.kind === "movielens"));
+    assert(demure.some((c) => c.dataset.kind === "synthetic"));
+    for (const cell of demure) {
+      assert(cell.system.kind === "neural");
+      const config = resolveDemureConfig(cell.system.demure);
+      assertEquals(config.everyVisits, expected(cell), cell.key);
+    }
+  });
+
   Deno.test(`plan (${mode}): noise-level and sensitivity cells are tagged with their values`, () => {
     const plan = planExperiments(mode);
     const noise = cellsOf(plan, "noise_level");

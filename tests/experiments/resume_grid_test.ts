@@ -26,7 +26,8 @@ const data = await prepareDataset({
   config: { numUsers: 48, numItems: 40, historyLength: 8 },
 });
 const training = { maxEpochs: 3, batchSize: 16, patience: 10 };
-const demure = { warmupSteps: 2, everySteps: 5 };
+// 3 steps an epoch: every second visit attributes, so a resume restores masks mid-schedule.
+const demure = { warmupSteps: 2, everyVisits: 2 };
 const neural = (Object.keys(SYSTEMS) as SystemName[]).filter((name) =>
   SYSTEMS[name].kind === "neural"
 );

@@ -198,7 +198,7 @@ const badDemure: [string, Record<string, unknown>, string, string][] = [
   ["rho 0", { rho: 0 }, "DemureConfig.rho", "0"],
   ["rho 1", { rho: 1 }, "DemureConfig.rho", "1"],
   ["warmupSteps -1", { warmupSteps: -1 }, "DemureConfig.warmupSteps", "-1"],
-  ["everySteps 0", { everySteps: 0 }, "DemureConfig.everySteps", "0"],
+  ["everyVisits 0", { everyVisits: 0 }, "DemureConfig.everyVisits", "0"],
   ["denoiseInput 'yes'", { denoiseInput: "yes" }, "DemureConfig.denoiseInput", '"yes"'],
 ];
 

@@ -1,0 +1,192 @@
+/**
+ * Does the noise masks' schedule move a result? The separate attribution pass costs about 0.8 of a
+ * plain step each time a window is attributed; `DemureConfig.everyVisits` decides how often that
+ * happens (1 = every visit, 2 = every second one, the mask reused in between). The records were made
+ * with both, without saying so: masks then aged in steps (`everySteps` 10), which was every second
+ * visit on the synthetic benchmark (5 steps an epoch) and every visit on MovieLens (17).
+ *
+ * This check reruns recorded Demure cells exactly as the plan defines them, with one change,
+ * `everyVisits` (`--visits`), into `--results`, and sets each against its record, paired by seed:
+ * test and validation NDCG@10 (mean ± std, paired t-test), best epoch, training seconds, masks
+ * computed and reused, and on the synthetic benchmark the trained model's attribution ROC-AUC
+ * (user x modality) where the cell scores it. Cells chosen: every recorded Demure-family cell of
+ * `--datasets` and `--systems` (plan keys, e.g. `Demure-SASRec[denoiseInput=flipped]`) that the
+ * separate pass attributes (not `contrastive_only`), each distinct run once.
+ *
+ * The records are read, never written; the cells go to `--results` (resumable; a second process
+ * started with the same arguments shares the cells through the claims).
+ *
+ * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/mask_schedule_check.ts --visits=2
+ * --datasets=MovieLens --systems=Demure-SASRec[denoiseInput=flipped],AttributionOnly-SASRec
+ * --results=results/mask-schedule [--out=docs/measurements/mask_schedule.json]`; `--report-only`
+ * runs nothing and reports the cells finished so far.
+ */
+import { initBackend } from "../mod.ts";
+import { pairedTTest } from "../lib/eval/mod.ts";
+import {
+  type CellResult,
+  datasetLabel,
+  finishedCells,
+  type MeanStd,
+  meanStd,
+  planExperiments,
+  type PlannedCell,
+  planOfResults,
+  RECORDS_DIR,
+  releaseClaimsOnSignal,
+  runPlan,
+} from "../lib/experiments/mod.ts";
+import { resolveDemureConfig } from "../lib/demure/mod.ts";
+
+const arg = (name: string, fallback: string) =>
+  Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+
+/** One group of cells (a dataset and a system key) under both schedules. */
+interface ScheduleRow {
+  dataset: string;
+  system: string;
+  recordedVisits: number;
+  visits: number;
+  seeds: number[];
+  perSeed: {
+    seed: number;
+    test: [number, number];
+    valid: [number, number];
+    bestEpoch: [number, number];
+    trainSeconds: [number, number];
+    attributed: [number, number];
+    reused: [number, number];
+    userModalityRocAuc?: [number, number];
+  }[];
+  test: { checked: MeanStd; records: MeanStd; meanDifference: number; pValue: number };
+  valid: { checked: MeanStd; records: MeanStd };
+  userModalityRocAuc?: { checked: MeanStd; records: MeanStd };
+}
+
+/** The plan key's system part: `full/MovieLens/<system>/seed=0` -> `<system>`. */
+const systemKeyOf = (cell: PlannedCell) => cell.key.split("/").slice(2, -1).join("/");
+
+if (import.meta.main) {
+  const visits = Number(arg("visits", "2"));
+  if (!Number.isInteger(visits) || visits < 1) {
+    throw new Error(`--visits must be a positive integer, got ${arg("visits", "")}`);
+  }
+  const datasets = arg("datasets", "MovieLens").split(",");
+  const systems = arg("systems", "Demure-SASRec[denoiseInput=flipped],AttributionOnly-SASRec")
+    .split(",");
+  const resultsDir = arg("results", "results/mask-schedule");
+  const out = arg("out", "");
+  await initBackend({ verbose: false });
+  releaseClaimsOnSignal();
+  const records = planOfResults("full", RECORDS_DIR.full);
+  const recorded = finishedCells(records, RECORDS_DIR.full);
+  const changedPlan = planExperiments("full", undefined, {
+    selected: records.selected,
+    demure: { everyVisits: visits },
+  });
+  const chosen = records.cells.filter((cell) =>
+    datasets.includes(datasetLabel(cell.dataset)) && systems.includes(systemKeyOf(cell)) &&
+    cell.sameAs === undefined && cell.system.kind === "neural" &&
+    cell.system.demure !== undefined &&
+    resolveDemureConfig(cell.system.demure).attributionSource === "separate_pass" &&
+    resolveDemureConfig(cell.system.demure).variant !== "contrastive_only"
+  );
+  for (const system of systems) {
+    if (!chosen.some((cell) => systemKeyOf(cell) === system)) {
+      throw new Error(`--systems: no separate-pass Demure cell ${system} on ${datasets}`);
+    }
+  }
+  const keys = new Set(chosen.map((cell) => cell.key));
+  const changed = changedPlan.cells.filter((cell) => keys.has(cell.key));
+  console.log(
+    `mask schedule check: ${changed.length} cells at everyVisits ${visits} into ${resultsDir}`,
+  );
+  if (!Deno.args.includes("--report-only")) {
+    await runPlan({ ...changedPlan, cells: changed }, { resultsDir, waitForOthers: true });
+  }
+  const checked = finishedCells({ ...changedPlan, cells: changed }, resultsDir);
+
+  const rows: ScheduleRow[] = [];
+  const groups = new Map<string, PlannedCell[]>();
+  for (const cell of chosen) {
+    const id = `${datasetLabel(cell.dataset)}/${systemKeyOf(cell)}`;
+    groups.set(id, [...(groups.get(id) ?? []), cell]);
+  }
+  for (const [id, cells] of groups) {
+    // With --report-only, the cells finished so far (a seed is left out until it finishes).
+    const pairs = cells.filter((cell) => checked.has(cell.key)).map((cell) => ({
+      cell,
+      before: recorded.get(cell.key)!,
+      after: checked.get(cell.key)!,
+    }));
+    if (pairs.length === 0) continue;
+    const auc = (r: CellResult) =>
+      (r as { attribution?: { userModalityRocAuc?: number } }).attribution?.userModalityRocAuc;
+    const perSeed = pairs.map(({ cell, before, after }) => ({
+      seed: cell.seed,
+      test: [after.test["NDCG@10"], before.test["NDCG@10"]] as [number, number],
+      valid: [after.valid["NDCG@10"], before.valid["NDCG@10"]] as [number, number],
+      bestEpoch: [after.bestEpoch, before.bestEpoch] as [number, number],
+      trainSeconds: [after.trainSeconds, before.trainSeconds] as [number, number],
+      attributed: [after.demure?.attributed ?? 0, before.demure?.attributed ?? 0] as [
+        number,
+        number,
+      ],
+      reused: [after.demure?.reused ?? 0, before.demure?.reused ?? 0] as [number, number],
+      ...(auc(before) !== undefined && auc(after) !== undefined
+        ? { userModalityRocAuc: [auc(after)!, auc(before)!] as [number, number] }
+        : {}),
+    }));
+    const column = (field: "test" | "valid", k: 0 | 1) => perSeed.map((s) => s[field][k]);
+    const paired = perSeed.length > 1
+      ? pairedTTest(column("test", 0), column("test", 1))
+      : { meanDifference: perSeed[0].test[0] - perSeed[0].test[1], pValue: NaN };
+    const aucs = perSeed.filter((s) => s.userModalityRocAuc !== undefined);
+    const [dataset, ...system] = id.split("/");
+    const recordedVisits = resolveDemureConfig(
+      (pairs[0].cell.system as { demure: object }).demure,
+    ).everyVisits;
+    rows.push({
+      dataset,
+      system: system.join("/"),
+      recordedVisits,
+      visits,
+      seeds: perSeed.map((s) => s.seed),
+      perSeed,
+      test: {
+        checked: meanStd(column("test", 0)),
+        records: meanStd(column("test", 1)),
+        meanDifference: paired.meanDifference,
+        pValue: paired.pValue,
+      },
+      valid: { checked: meanStd(column("valid", 0)), records: meanStd(column("valid", 1)) },
+      ...(aucs.length > 0
+        ? {
+          userModalityRocAuc: {
+            checked: meanStd(aucs.map((s) => s.userModalityRocAuc![0])),
+            records: meanStd(aucs.map((s) => s.userModalityRocAuc![1])),
+          },
+        }
+        : {}),
+    });
+  }
+  const fmt = (m: MeanStd) => `${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
+  for (const row of rows) {
+    const seconds = (k: 0 | 1) => row.perSeed.reduce((s, p) => s + p.trainSeconds[k], 0);
+    console.log(
+      `${row.dataset} ${row.system}, seeds ${row.seeds.join(",")}: test NDCG@10 at everyVisits ` +
+        `${row.visits} ${fmt(row.test.checked)}, records (everyVisits ${row.recordedVisits}) ` +
+        `${fmt(row.test.records)}; paired difference ${row.test.meanDifference.toFixed(4)} ` +
+        `(p = ${row.test.pValue.toFixed(2)}); training ${(seconds(0) / 60).toFixed(1)} min ` +
+        `against ${(seconds(1) / 60).toFixed(1)} min as recorded` +
+        (row.userModalityRocAuc
+          ? `; attribution ROC-AUC ${fmt(row.userModalityRocAuc.checked)} against ` +
+            fmt(row.userModalityRocAuc.records)
+          : ""),
+    );
+  }
+  if (out) {
+    await Deno.writeTextFile(out, JSON.stringify(rows, null, 2) + "\n"); // as deno fmt writes it
+    console.log(`wrote ${out}`);
+  }
+}
