@@ -333,6 +333,19 @@ function trainingPassRefusal(config: DemureConfig): SettingError | undefined {
  * ```
  */
 export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureConfig {
+  for (const key of Object.keys(input)) {
+    if (key in DEFAULT_DEMURE_CONFIG) continue;
+    // A setting the library does not read must not pass silently as its default.
+    throw new SettingError(
+      `DemureConfig.${key}`,
+      (input as Record<string, unknown>)[key],
+      key === "everySteps"
+        ? "none: replaced by everyVisits on 2026-12-02 (how many visits of a user's window one " +
+          "computed mask serves; everySteps 10 was every second visit at 5 steps an epoch and " +
+          "every visit at 10 or more)"
+        : `one of the settings ${Object.keys(DEFAULT_DEMURE_CONFIG).join(", ")}`,
+    );
+  }
   if (input.attribution !== undefined && "selection" in input.attribution) {
     throw new SettingError(
       "DemureConfig.attribution.selection",

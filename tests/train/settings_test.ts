@@ -199,6 +199,9 @@ const badDemure: [string, Record<string, unknown>, string, string][] = [
   ["rho 1", { rho: 1 }, "DemureConfig.rho", "1"],
   ["warmupSteps -1", { warmupSteps: -1 }, "DemureConfig.warmupSteps", "-1"],
   ["everyVisits 0", { everyVisits: 0 }, "DemureConfig.everyVisits", "0"],
+  // Replaced by everyVisits: an old notebook's setting must not pass silently as the default.
+  ["everySteps 10 (replaced)", { everySteps: 10 }, "DemureConfig.everySteps", "10"],
+  ["a misspelt setting", { lamda: 0.5 }, "DemureConfig.lamda", "0.5"],
   ["denoiseInput 'yes'", { denoiseInput: "yes" }, "DemureConfig.denoiseInput", '"yes"'],
 ];
 
