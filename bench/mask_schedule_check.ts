@@ -120,8 +120,9 @@ if (import.meta.main) {
       after: checked.get(cell.key)!,
     }));
     if (pairs.length === 0) continue;
+    // The trained model's gradient x input attribution (the README's 0.990 column).
     const auc = (r: CellResult) =>
-      (r as { attribution?: { userModalityRocAuc?: number } }).attribution?.userModalityRocAuc;
+      r.attribution?.find((a) => a.method === "gradient_x_input")?.userModalityRocAuc;
     const perSeed = pairs.map(({ cell, before, after }) => ({
       seed: cell.seed,
       test: [after.test["NDCG@10"], before.test["NDCG@10"]] as [number, number],
