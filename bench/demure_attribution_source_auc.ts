@@ -20,6 +20,7 @@
  * Prints one JSON line. Run: `DEMURE_BLAS_THREADS=1 deno run -A
  * bench/demure_attribution_source_auc.ts [--epochs=15] [--seed=0] [--variants=...]`
  */
+import { arg } from "./_args.ts";
 import {
   demureHooks,
   initBackend,
@@ -33,9 +34,6 @@ import type { DemureAttributionSource } from "../lib/demure/mod.ts";
 import { attributionQuality, buildCellModel } from "../lib/experiments/mod.ts";
 import { Adam, trainStep } from "../lib/train/mod.ts";
 import { cachedMaskAuc, type RecordedCell } from "./_cached_mask_auc.ts";
-
-const arg = (name: string, fallback: string) =>
-  Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
 if (import.meta.main) {
   const epochs = Number(arg("epochs", "15"));

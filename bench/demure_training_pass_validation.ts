@@ -15,6 +15,7 @@
  * --dataset=Synthetic --source=training_pass --seeds=0,1,2 [--smoothing=0.3]`
  * (`--source=auto` is the library's default route; `--smoothing` unset, its default 0.3)
  */
+import { arg } from "./_args.ts";
 import {
   evaluateRanking,
   initBackend,
@@ -29,9 +30,6 @@ import { DEFAULT_RANKING_PROTOCOL } from "../lib/eval/mod.ts";
 import { describeLoss } from "../lib/losses/mod.ts";
 import { attributionQuality, buildCellModel } from "../lib/experiments/mod.ts";
 import { cachedMaskAuc, type RecordedCell } from "./_cached_mask_auc.ts";
-
-const arg = (name: string, fallback: string) =>
-  Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
 if (import.meta.main) {
   const datasetLabel = arg("dataset", "Synthetic");

@@ -21,6 +21,7 @@
  * --results=results/mask-schedule [--out=docs/measurements/mask_schedule.json]`; `--report-only`
  * runs nothing and reports the cells finished so far.
  */
+import { arg } from "./_args.ts";
 import { initBackend } from "../mod.ts";
 import { pairedTTest } from "../lib/eval/mod.ts";
 import {
@@ -36,10 +37,7 @@ import {
   releaseClaimsOnSignal,
   runPlan,
 } from "../lib/experiments/mod.ts";
-import { resolveDemureConfig } from "../lib/demure/mod.ts";
-
-const arg = (name: string, fallback: string) =>
-  Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+import { type DemureConfig, resolveDemureConfig } from "../lib/demure/mod.ts";
 
 /** One group of cells (a dataset and a system key) under both schedules. */
 interface ScheduleRow {
@@ -62,6 +60,10 @@ interface ScheduleRow {
   valid: { checked: MeanStd; records: MeanStd };
   userModalityRocAuc?: { checked: MeanStd; records: MeanStd };
 }
+
+/** Masks from the separate attribution pass, the route whose schedule `everyVisits` sets. */
+const attributedApart = (config: DemureConfig) =>
+  config.attributionSource === "separate_pass" && config.variant !== "contrastive_only";
 
 /** The plan key's system part: `full/MovieLens/<system>/seed=0` -> `<system>`. */
 const systemKeyOf = (cell: PlannedCell) => cell.key.split("/").slice(2, -1).join("/");
@@ -87,9 +89,7 @@ if (import.meta.main) {
   const chosen = records.cells.filter((cell) =>
     datasets.includes(datasetLabel(cell.dataset)) && systems.includes(systemKeyOf(cell)) &&
     cell.sameAs === undefined && cell.system.kind === "neural" &&
-    cell.system.demure !== undefined &&
-    resolveDemureConfig(cell.system.demure).attributionSource === "separate_pass" &&
-    resolveDemureConfig(cell.system.demure).variant !== "contrastive_only"
+    cell.system.demure !== undefined && attributedApart(resolveDemureConfig(cell.system.demure))
   );
   for (const system of systems) {
     if (!chosen.some((cell) => systemKeyOf(cell) === system)) {
@@ -144,9 +144,10 @@ if (import.meta.main) {
       : { meanDifference: perSeed[0].test[0] - perSeed[0].test[1], pValue: NaN };
     const aucs = perSeed.filter((s) => s.userModalityRocAuc !== undefined);
     const [dataset, ...system] = id.split("/");
-    const recordedVisits = resolveDemureConfig(
-      (pairs[0].cell.system as { demure: object }).demure,
-    ).everyVisits;
+    const recordedSystem = pairs[0].cell.system;
+    const recordedVisits = recordedSystem.kind === "neural"
+      ? resolveDemureConfig(recordedSystem.demure).everyVisits
+      : NaN;
     rows.push({
       dataset,
       system: system.join("/"),

@@ -22,6 +22,7 @@
  * --systems=SASRec-MM,Demure-SASRec --results=results/selection-budget
  * [--datasets=Synthetic,MovieLens] [--out=docs/measurements/selection_budget.json]`
  */
+import { arg } from "./_args.ts";
 import { initBackend, type SystemName } from "../mod.ts";
 import { pairedTTest } from "../lib/eval/mod.ts";
 import {
@@ -43,9 +44,6 @@ import {
   selectTrial,
   trialsOf,
 } from "../lib/experiments/mod.ts";
-
-const arg = (name: string, fallback: string) =>
-  Deno.args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
 /** One system's trials on one dataset under both budgets. */
 interface BudgetRow {
