@@ -192,8 +192,11 @@ if (values["list-cells"]) {
       const reuse = cell.reuses
         ? `\t(the same run as ${cell.reuses}: stored without training)`
         : "";
+      const wait = cell.waitSeconds !== undefined
+        ? `\t(starts after its selection, ~${cell.waitSeconds} s)`
+        : "";
       console.log(
-        `${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}${reuse}`,
+        `${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}${reuse}${wait}`,
       );
     }
   }

@@ -54,6 +54,13 @@ export interface CellListing {
   claim?: CellClaim;
   /** When pending: the finished cell whose record it will store without training (`sameAs`). */
   reuses?: string;
+  /**
+   * When the cell waits for a selection (`waitsFor`): expected seconds until that selection is
+   * made, before the cell's own `estimatedSeconds` can start: the longest chain of its unfinished
+   * trials (a Demure trial waits for its backbone's selection in turn), each trial on its own task.
+   * A batch task that runs the cell spends this time waiting inside its time limit.
+   */
+  waitSeconds?: number;
 }
 
 function exists(path: string): boolean {
@@ -71,7 +78,7 @@ export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListin
   const store = resultsDir !== undefined && exists(cellsDirectory(resultsDir))
     ? new ResultStore(cellsDirectory(resultsDir))
     : undefined;
-  return plan.cells.map((cell, index) => {
+  const listed = plan.cells.map((cell, index): CellListing => {
     const finished = store?.get<CellResult>(cell.key, settingsOf(plan, cell)) !== undefined;
     const claim = finished ? undefined : store?.claimOf(cell.key);
     const reuses = !finished && store && isReusable(store, plan, cell) ? cell.sameAs : undefined;
@@ -87,6 +94,41 @@ export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListin
       ...(reuses ? { reuses } : {}),
     };
   });
+  const remaining = (i: number) => listed[i].status === "finished" ? 0 : listed[i].estimatedSeconds;
+  const waits = selectionWaits(plan, remaining);
+  return listed.map((cell, i) =>
+    plan.cells[i].waitsFor ? { ...cell, waitSeconds: waits.untilCellStarts(i) } : cell
+  );
+}
+
+/**
+ * Expected seconds until each waiting cell can start, given each cell's remaining seconds
+ * (`remaining(i)`, 0 when finished): a selection is made when its last trial finishes, and a trial
+ * that waits for another selection starts after it. Every cell is assumed to have its own task
+ * (the cluster case; on fewer processes the wait is longer).
+ */
+function selectionWaits(plan: ExperimentPlan, remaining: (index: number) => number) {
+  const trialsOf = new Map<string, number[]>();
+  plan.cells.forEach((cell, i) => {
+    if (cell.trial) {
+      trialsOf.set(cell.trial.selection, [...trialsOf.get(cell.trial.selection) ?? [], i]);
+    }
+  });
+  const made = new Map<string, number>();
+  const untilCellStarts = (i: number): number =>
+    Math.max(0, ...(plan.cells[i].waitsFor ?? []).map(untilSelectionMade));
+  const untilSelectionMade = (id: string): number => {
+    const known = made.get(id);
+    if (known !== undefined) return known;
+    made.set(id, 0); // a cycle cannot happen in a plan; this only guards the recursion
+    const seconds = Math.max(
+      0,
+      ...(trialsOf.get(id) ?? []).map((t) => untilCellStarts(t) + remaining(t)),
+    );
+    made.set(id, seconds);
+    return seconds;
+  };
+  return { untilCellStarts };
 }
 
 /** The cell named by its index in the plan or by its key; a clear error for anything else. */

@@ -8,8 +8,9 @@
  * DEMURE_BLAS_THREADS=1, heavily loaded: take them as upper bounds):
  * - time: `estimatedCellSeconds` of lib/experiments/run_plan.ts (measured epoch times of each
  *   dataset and system) x {@linkcode TIME_SAFETY_FACTOR}, plus {@linkcode STARTUP_SECONDS} for the
- *   process start and the dataset preparation each task repeats. An array has one time limit, so
- *   the slowest submitted cell sets it.
+ *   process start and the dataset preparation each task repeats. A cell that waits for a selection
+ *   waits inside its task, so its time is its wait (`waitSeconds`: the chain of trials before it)
+ *   plus its own estimate. An array has one time limit, so the longest of these sets it.
  * - memory: the peak resident memory of the largest cell of the mode (see {@linkcode PEAK_MEMORY_MB})
  *   x {@linkcode MEMORY_SAFETY_FACTOR}.
  * - CPUs: the training runs tfjs wasm on one thread; OpenBLAS matrix products use
@@ -43,6 +44,8 @@ export interface ListedCell {
   index: number;
   key: string;
   estimatedSeconds: number;
+  /** Seconds the cell waits for its selection before it starts (absent: it does not wait). */
+  waitSeconds?: number;
   status: "finished" | "claimed" | "pending";
   claim?: { pid: number; hostname: string; since: string; job?: string };
 }
@@ -60,7 +63,7 @@ export function taskResources(
   mode: ExperimentMode,
   cpus: number,
 ): TaskResources {
-  const slowest = Math.max(0, ...cells.map((c) => c.estimatedSeconds));
+  const slowest = Math.max(0, ...cells.map((c) => (c.waitSeconds ?? 0) + c.estimatedSeconds));
   const seconds = slowest * TIME_SAFETY_FACTOR + STARTUP_SECONDS;
   return {
     cpus,

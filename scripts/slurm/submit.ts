@@ -238,7 +238,7 @@ function main(): void {
   const reportScript = reportBatchScript(keys, settings);
   console.log(
     `each task requests ${resources.cpus} CPUs, ${resources.memoryMb} MB, ` +
-      `${resources.minutes} min (the slowest cell's estimate; see scripts/slurm/batch.ts)`,
+      `${resources.minutes} min (the slowest cell's estimate, with the wait for its selection; see scripts/slurm/batch.ts)`,
   );
   if (dryRun) {
     console.log(`\n# ---- cells job ----\n${cellsScript}\n# ---- report job ----\n${reportScript}`);

@@ -237,3 +237,30 @@ Deno.test("listCells: a pending cell whose same run is recorded is listed as fre
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("listCells gives a waiting cell the chain of trials before it as waitSeconds", () => {
+  const plan = planExperiments("full");
+  const cells = listCells(plan);
+  const byKey = new Map(cells.map((c) => [c.key, c]));
+  const longest = (prefix: string) =>
+    Math.max(...cells.filter((c) => c.key.startsWith(prefix)).map((c) => c.estimatedSeconds));
+  const backboneTrials = longest("full/MovieLens/GRU4Rec-MM/trial=");
+  const demureTrials = longest("full/MovieLens/Demure-GRU4Rec/trial=");
+  // The backbone's trials wait for nothing; Demure's wait for the backbone's selection; Demure's
+  // seeds wait for both stages.
+  assertEquals(byKey.get("full/MovieLens/GRU4Rec-MM/trial=0/seed=0")!.waitSeconds, undefined);
+  assertEquals(
+    byKey.get("full/MovieLens/Demure-GRU4Rec/trial=1/seed=0")!.waitSeconds,
+    backboneTrials,
+  );
+  assertEquals(
+    byKey.get("full/MovieLens/Demure-GRU4Rec/seed=2")!.waitSeconds,
+    backboneTrials + demureTrials,
+  );
+  assertEquals(byKey.get("full/MovieLens/GRU4Rec-MM/seed=2")!.waitSeconds, backboneTrials);
+  // Cells with nothing to wait for carry no wait.
+  assertEquals(
+    cells.filter((c) => !plan.cells[c.index].waitsFor).every((c) => !c.waitSeconds),
+    true,
+  );
+});

@@ -64,6 +64,23 @@ Deno.test("taskResources: the slowest cell's estimate x the safety factor, plus 
   assertEquals(taskResources([cell(1)], "quick", 1).minutes, MINIMUM_MINUTES);
 });
 
+Deno.test("taskResources: a cell that waits for its selection waits inside its time limit", () => {
+  // A Demure seed of the full plan: its backbone's trials (650 s), then its own trials (1300 s),
+  // then itself (1300 s): a task that asked only for its own 1300 s would be killed while waiting.
+  const waiting: ListedCell = {
+    index: 69,
+    key: "full/MovieLens/Demure-GRU4Rec/seed=0",
+    estimatedSeconds: 1300,
+    waitSeconds: 1950,
+    status: "pending",
+  };
+  const trial: ListedCell = { index: 56, key: "t", estimatedSeconds: 1300, status: "pending" };
+  assertEquals(
+    taskResources([trial, waiting], "full", 2).minutes,
+    Math.ceil(((1950 + 1300) * TIME_SAFETY_FACTOR + STARTUP_SECONDS) / 60),
+  );
+});
+
 Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reproduce --cell", () => {
   const dir = Deno.makeTempDirSync();
   const script = cellsBatchScript(KEYS, settingsIn(dir, "/bin/echo"), {
