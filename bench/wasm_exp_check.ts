@@ -13,14 +13,14 @@
  * float32 that `x - max` can produce (all 2^31 non-positive values, -0, -Infinity and NaNs
  * included), and times both on one [6,400 x 3,496] matrix of typical inputs.
  *
- * Measured 2026-12-02 (idle for the timing): 0 mismatches in 2,147,483,648 inputs; wasm 2.5 ns
- * per entry, the port 4.3 ns. So the port is exact but slower than the wasm scalar loop it would
- * replace: the fusion would lose more on the exponential (~40 ms a step) than it saves on the
- * other passes (~27 ms), and is not built (docs/performance.md, "Why the whole plan does not fit
- * an hour on two cores").
+ * Measured 2026-12-02 19:47-19:54 (idle): 0 mismatches in 2,147,483,648 inputs; wasm 2.31 ns
+ * per entry, the port 3.07 ns. So the port is exact but slower than the wasm scalar loop it would
+ * replace: the fusion would lose about 17 ms a step on the exponential and save about 27 ms on the
+ * other passes, 2 % of the step, and is not built (docs/performance.md, "Why the whole plan does
+ * not fit an hour on two cores").
  *
  * Run: `deno run -A bench/wasm_exp_check.ts [--exhaustive]` (the exhaustive comparison takes
- * about 2 min; without it, 16 M inputs spread over the range).
+ * about 7 min; without it, 16 M inputs spread over the range, about 20 s).
  */
 import { initBackend, tf } from "../lib/backend/mod.ts";
 
