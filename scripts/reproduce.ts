@@ -25,6 +25,7 @@ const {
   checkResultsPlan,
   compareWithRecord,
   listCells,
+  pendingCost,
   readmeTables,
   readSelected,
   recordResultsPlan,
@@ -197,6 +198,20 @@ if (values["list-cells"]) {
         : "";
       console.log(
         `${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}${reuse}${wait}`,
+      );
+    }
+    const cost = pendingCost(cells);
+    if (cost.longestTask) {
+      const minutes = (seconds: number) =>
+        seconds >= 7200
+          ? `${(seconds / 3600).toFixed(1)} h`
+          : `${seconds < 600 ? (seconds / 60).toFixed(1) : Math.round(seconds / 60)} min`;
+      console.log(
+        `# ${cost.cells} cells to run: about ${minutes(cost.trainingSeconds)} of training by the ` +
+          `estimates (calibrated on a shared machine: upper bounds; docs/scale.md has measured ` +
+          `times); with one task per cell, about ${minutes(cost.longestTask.seconds)}: the ` +
+          `longest task is ${cost.longestTask.key}` +
+          (cost.longestTask.waitSeconds > 0 ? ", with its wait for its selection" : ""),
       );
     }
   }

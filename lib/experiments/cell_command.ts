@@ -101,6 +101,45 @@ export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListin
   );
 }
 
+/** What the unfinished cells of a listing cost, from their estimates. */
+export interface PendingCost {
+  /** Cells not finished (claimed ones included). */
+  cells: number;
+  /** Their summed estimated training: the work for any number of processes to share. */
+  trainingSeconds: number;
+  /**
+   * The longest task on a cluster with one task per cell: a cell's wait for its selection plus
+   * its own estimate (`seconds`, of which `waitSeconds` waiting). No number of processes finishes
+   * the cells sooner.
+   */
+  longestTask: { key: string; seconds: number; waitSeconds: number } | undefined;
+}
+
+/**
+ * Sums the unfinished cells of {@linkcode listCells}'s listing and finds its longest task.
+ *
+ * @example
+ * ```ts
+ * const cost = pendingCost(listCells(planExperiments("full"), "results/full"));
+ * console.log(cost.trainingSeconds / 3600, cost.longestTask?.seconds);
+ * ```
+ */
+export function pendingCost(cells: readonly CellListing[]): PendingCost {
+  const pending = cells.filter((cell) => cell.status !== "finished");
+  let longestTask: PendingCost["longestTask"];
+  for (const cell of pending) {
+    const seconds = (cell.waitSeconds ?? 0) + cell.estimatedSeconds;
+    if (longestTask === undefined || seconds > longestTask.seconds) {
+      longestTask = { key: cell.key, seconds, waitSeconds: cell.waitSeconds ?? 0 };
+    }
+  }
+  return {
+    cells: pending.length,
+    trainingSeconds: pending.reduce((sum, cell) => sum + cell.estimatedSeconds, 0),
+    longestTask,
+  };
+}
+
 /**
  * Expected seconds until each waiting cell can start, given each cell's remaining seconds
  * (`remaining(i)`, 0 when finished): a selection is made when its last trial finishes, and a trial

@@ -1,8 +1,10 @@
 import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
+  type CellListing,
   checkResultsPlan,
   listCells,
+  pendingCost,
   planFilePath,
   recordResultsPlan,
   resolveCell,
@@ -263,4 +265,27 @@ Deno.test("listCells gives a waiting cell the chain of trials before it as waitS
     cells.filter((c) => !plan.cells[c.index].waitsFor).every((c) => !c.waitSeconds),
     true,
   );
+});
+
+Deno.test("pendingCost sums the unfinished cells and finds the longest task with its wait", () => {
+  const cell = (key: string, status: CellListing["status"], seconds: number, wait?: number) => ({
+    index: 0,
+    key,
+    dataset: "d",
+    system: "s",
+    seed: 0,
+    estimatedSeconds: seconds,
+    status,
+    ...(wait === undefined ? {} : { waitSeconds: wait }),
+  });
+  const cost = pendingCost([
+    cell("done", "finished", 5000),
+    cell("trial", "claimed", 600),
+    cell("seed", "pending", 500, 600),
+    cell("other", "pending", 1000),
+  ]);
+  assertEquals(cost.cells, 3);
+  assertEquals(cost.trainingSeconds, 2100);
+  assertEquals(cost.longestTask, { key: "seed", seconds: 1100, waitSeconds: 600 });
+  assertEquals(pendingCost([cell("done", "finished", 1)]).longestTask, undefined);
 });
