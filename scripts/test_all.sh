@@ -32,7 +32,13 @@ stage check deno task --quiet typecheck
 stage doc-lint deno doc --quiet --lint mod.ts
 # The notebooks' code cells, each notebook as one module, against the library's types (~15 s).
 stage notebook-types deno task --quiet check-notebooks
-stage unit deno task --quiet unit
+# One OpenBLAS thread, and no OpenBLAS thread pool: `deno test --parallel` runs test modules as
+# threads of one process, so every module's matrix products share one OpenBLAS and its pool. Two CI
+# runs (2026-12-02) ended with a glibc abort at exit ("double free or corruption", "corrupted size
+# vs. prev_size") after every test had passed; 15 runs of this stage in a loop did not reproduce
+# it, and sgemm's operands are now checked to lie inside their arrays (_openblas.ts). One thread per
+# caller is also the records' setting (and this stage is faster with it: 1m49s against about 2m).
+stage unit env DEMURE_BLAS_THREADS=1 OPENBLAS_NUM_THREADS=1 deno task --quiet unit
 # One BLAS thread, like the Slurm stage's one-CPU tasks that must reproduce these cells bit for bit
 # (OpenBLAS's results can differ in the last bits between thread counts).
 stage reproduce-quick env DEMURE_BLAS_THREADS=1 deno task --quiet reproduce --quick

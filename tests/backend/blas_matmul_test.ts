@@ -1,10 +1,14 @@
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import {
   registerBlasKernels,
   unregisterBlasKernels,
 } from "../../lib/backend/kernels/blas_matmul.ts";
-import { loadOpenBlas, openBlasFailure } from "../../lib/backend/kernels/_openblas.ts";
+import {
+  checkExtents,
+  loadOpenBlas,
+  openBlasFailure,
+} from "../../lib/backend/kernels/_openblas.ts";
 import { matMulGeometry } from "../../lib/backend/kernels/_matmul_geometry.ts";
 
 const blas = loadOpenBlas();
@@ -273,4 +277,27 @@ Deno.test({
     assert(lines[0].startsWith("OpenBLAS not found"), lines[0]);
     assertEquals(JSON.parse(lines[lines.length - 1]), { names: [], c: 11 });
   },
+});
+
+Deno.test("checkExtents: a product that would run past an operand's end is refused before OpenBLAS", () => {
+  const g = { transA: false, transB: false, m: 2, n: 3, k: 4, offsetsA: [0, 8], offsetsB: [0, 0] };
+  const a = new Float32Array(16), b = new Float32Array(12), c = new Float32Array(12);
+  checkExtents(a, b, c, g); // two [2, 4] x [4, 3] products fit exactly
+  assertThrows(() => checkExtents(a.subarray(1), b, c, g), Error, "product 1 reads A[8, 16) of 15");
+  assertThrows(() => checkExtents(a, b.subarray(1), c, g), Error, "product 0 reads B[0, 12) of 11");
+  assertThrows(() => checkExtents(a, b, c.subarray(1), g), Error, "C holds 11 elements");
+  assertThrows(
+    () => checkExtents(a, b, c, { ...g, offsetsA: [-1, 8] }),
+    Error,
+    "product 0 reads A[-1, 7)",
+  );
+  assertThrows(
+    () => checkExtents(a, b, c, { ...g, offsetsB: [0] }),
+    Error,
+    "2 offsets for A but 1",
+  );
+  if (blas) {
+    // The library refuses it too: nothing reaches cblas_sgemm.
+    assertThrows(() => blas.sgemmBatch(a, b, c.subarray(1), g), Error, "C holds 11 elements");
+  }
 });

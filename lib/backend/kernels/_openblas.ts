@@ -177,6 +177,45 @@ export function openBlasFailure(): string | undefined {
   return failure;
 }
 
+/**
+ * Throws unless every product of `g` reads and writes inside `a`, `b` and `c`. OpenBLAS is handed
+ * raw addresses and trusts the shapes: a product that ran past a view's end would read other
+ * memory or, for C, overwrite it (a JavaScript array's backing store sits in the process heap,
+ * where a stray write shows up only later, as an allocator abort such as "corrupted size vs.
+ * prev_size" at exit). The check is O(batch) against O(m n k) for the products.
+ */
+export function checkExtents(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  g: GemmBatch,
+): void {
+  const batch = g.offsetsA.length;
+  if (g.offsetsB.length !== batch) {
+    throw new Error(`OpenBLAS: ${batch} offsets for A but ${g.offsetsB.length} for B`);
+  }
+  const sizeA = g.m * g.k, sizeB = g.k * g.n, sizeC = g.m * g.n;
+  if (batch * sizeC > c.length) {
+    throw new Error(
+      `OpenBLAS: C holds ${c.length} elements, ${batch} products of [${g.m}, ${g.n}] need ` +
+        `${batch * sizeC}`,
+    );
+  }
+  for (let i = 0; i < batch; i++) {
+    const startA = g.offsetsA[i], startB = g.offsetsB[i];
+    if (!(startA >= 0 && startA + sizeA <= a.length)) {
+      throw new Error(
+        `OpenBLAS: product ${i} reads A[${startA}, ${startA + sizeA}) of ${a.length} elements`,
+      );
+    }
+    if (!(startB >= 0 && startB + sizeB <= b.length)) {
+      throw new Error(
+        `OpenBLAS: product ${i} reads B[${startB}, ${startB + sizeB}) of ${b.length} elements`,
+      );
+    }
+  }
+}
+
 type Symbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 function wrap(path: string, symbols: Symbols): OpenBlas {
@@ -225,6 +264,7 @@ function wrap(path: string, symbols: Symbols): OpenBlas {
         throw new Error("OpenBLAS: an operand is empty while k > 0");
       }
       const size = g.m * g.n;
+      checkExtents(a, b, c, g);
       for (let i = 0; i < g.offsetsA.length; i++) {
         one(
           at(a, g.offsetsA[i]),
