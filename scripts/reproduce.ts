@@ -194,7 +194,7 @@ if (values["list-cells"]) {
         ? `\t(the same run as ${cell.reuses}: stored without training)`
         : "";
       const wait = cell.waitSeconds !== undefined
-        ? `\t(starts after its selection, ~${cell.waitSeconds} s)`
+        ? `\t(stage ${cell.stage}: starts after its selection, ~${cell.waitSeconds} s)`
         : "";
       console.log(
         `${cell.index}\t${cell.status}\t~${cell.estimatedSeconds} s\t${cell.key}${reuse}${wait}`,
@@ -235,14 +235,25 @@ if (values.cell !== undefined) {
       ? `${slurmArray}_${Deno.env.get("SLURM_ARRAY_TASK_ID")}`
       : Deno.env.get("SLURM_JOB_ID"));
   try {
-    // A cell whose configuration waits for a selection (its trials run as other tasks of the same
-    // array, earlier in the plan's order) waits for it, then runs with the selected settings.
-    const waitSeconds = Number(Deno.env.get("DEMURE_SELECTION_WAIT_S") ?? 6 * 3600);
+    // A cell whose configuration waits for a selection (its trials run in other tasks: on Slurm,
+    // in the array of the stage before, so that the wait is short) waits for it, then runs with
+    // the selected settings.
+    const waitText = Deno.env.get("DEMURE_SELECTION_WAIT_S") ?? String(6 * 3600);
+    const waitSeconds = Number(waitText);
+    if (waitText.trim() === "" || !(waitSeconds >= 0)) {
+      throw new Error(
+        `DEMURE_SELECTION_WAIT_S=${waitText}: must be a number of seconds >= 0 (default 21600)`,
+      );
+    }
     const started = performance.now();
     let current = plan;
     while (cell.waitsFor) {
       if ((performance.now() - started) / 1000 > waitSeconds) {
-        throw new Error(`waited ${waitSeconds} s for the selection of ${cell.waitsFor.join(", ")}`);
+        throw new Error(
+          `waited ${waitSeconds} s (DEMURE_SELECTION_WAIT_S) for the selection of ` +
+            `${cell.waitsFor.join(", ")}: some of its trials have not finished (one failed, or ` +
+            "runs elsewhere); --list-cells shows them, their logs say why",
+        );
       }
       console.log(`${cell.key}: waiting for the selection of ${cell.waitsFor.join(", ")}`);
       await new Promise((resolve) => setTimeout(resolve, 20_000));

@@ -58,9 +58,17 @@ export interface CellListing {
    * When the cell waits for a selection (`waitsFor`): expected seconds until that selection is
    * made, before the cell's own `estimatedSeconds` can start: the longest chain of its unfinished
    * trials (a Demure trial waits for its backbone's selection in turn), each trial on its own task.
-   * A batch task that runs the cell spends this time waiting inside its time limit.
+   * A task that starts the cell before its selection is made spends this time waiting.
    */
   waitSeconds?: number;
+  /**
+   * When the cell waits for a selection: its stage, 1 + the latest stage among the unfinished
+   * trials of its selections (a cell that does not wait is stage 0). The full plan from scratch
+   * has three: the backbones' trials (0), the Demure trials and the backbones' seeds (1), the
+   * Demure seeds (2). A scheduler that starts stage k when stage k-1 has ended runs no task that
+   * waits (scripts/slurm/submit.ts: one job array per stage).
+   */
+  stage?: number;
 }
 
 function exists(path: string): boolean {
@@ -94,10 +102,12 @@ export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListin
       ...(reuses ? { reuses } : {}),
     };
   });
-  const remaining = (i: number) => listed[i].status === "finished" ? 0 : listed[i].estimatedSeconds;
-  const waits = selectionWaits(plan, remaining);
+  const finished = (i: number) => listed[i].status === "finished";
+  const waits = selectionWaits(plan, finished, (i) => finished(i) ? 0 : listed[i].estimatedSeconds);
   return listed.map((cell, i) =>
-    plan.cells[i].waitsFor ? { ...cell, waitSeconds: waits.untilCellStarts(i) } : cell
+    plan.cells[i].waitsFor
+      ? { ...cell, waitSeconds: waits.untilCellStarts(i), stage: waits.stageOf(i) }
+      : cell
   );
 }
 
@@ -141,33 +151,42 @@ export function pendingCost(cells: readonly CellListing[]): PendingCost {
 }
 
 /**
- * Expected seconds until each waiting cell can start, given each cell's remaining seconds
- * (`remaining(i)`, 0 when finished): a selection is made when its last trial finishes, and a trial
- * that waits for another selection starts after it. Every cell is assumed to have its own task
- * (the cluster case; on fewer processes the wait is longer).
+ * For each waiting cell, given which cells are finished and each cell's remaining seconds:
+ * the expected seconds until it can start (a selection is made when its last trial finishes, and a
+ * trial that waits for another selection starts after it; every cell is assumed to have its own
+ * task, the cluster case: on fewer processes the wait is longer), and its stage (see
+ * {@linkcode CellListing.stage}).
  */
-function selectionWaits(plan: ExperimentPlan, remaining: (index: number) => number) {
+function selectionWaits(
+  plan: ExperimentPlan,
+  finished: (index: number) => boolean,
+  remaining: (index: number) => number,
+) {
   const trialsOf = new Map<string, number[]>();
   plan.cells.forEach((cell, i) => {
     if (cell.trial) {
       trialsOf.set(cell.trial.selection, [...trialsOf.get(cell.trial.selection) ?? [], i]);
     }
   });
-  const made = new Map<string, number>();
+  const made = new Map<string, { seconds: number; stage: number }>();
+  const selectionsOf = (i: number) => (plan.cells[i].waitsFor ?? []).map(selectionMade);
   const untilCellStarts = (i: number): number =>
-    Math.max(0, ...(plan.cells[i].waitsFor ?? []).map(untilSelectionMade));
-  const untilSelectionMade = (id: string): number => {
+    Math.max(0, ...selectionsOf(i).map((s) => s.seconds));
+  const stageOf = (i: number): number => Math.max(0, ...selectionsOf(i).map((s) => s.stage));
+  const selectionMade = (id: string): { seconds: number; stage: number } => {
     const known = made.get(id);
     if (known !== undefined) return known;
-    made.set(id, 0); // a cycle cannot happen in a plan; this only guards the recursion
-    const seconds = Math.max(
-      0,
-      ...(trialsOf.get(id) ?? []).map((t) => untilCellStarts(t) + remaining(t)),
-    );
-    made.set(id, seconds);
-    return seconds;
+    // A cycle cannot happen in a plan; this only guards the recursion.
+    made.set(id, { seconds: 0, stage: 1 });
+    const unfinished = (trialsOf.get(id) ?? []).filter((t) => !finished(t));
+    const result = {
+      seconds: Math.max(0, ...unfinished.map((t) => untilCellStarts(t) + remaining(t))),
+      stage: 1 + Math.max(0, ...unfinished.map(stageOf)),
+    };
+    made.set(id, result);
+    return result;
   };
-  return { untilCellStarts };
+  return { untilCellStarts, stageOf };
 }
 
 /** The cell named by its index in the plan or by its key; a clear error for anything else. */

@@ -1,6 +1,7 @@
 /**
- * Runs the experiment grid on a Slurm cluster: one job array over the unfinished cells (task i runs
- * `reproduce --cell <key>` into a shared results folder) and a report job after it.
+ * Runs the experiment grid on a Slurm cluster: one job array per selection stage over the
+ * unfinished cells (task i runs `reproduce --cell <key>` into a shared results folder), each after
+ * the one before, and a report job after the last (why stages: scripts/slurm/batch.ts).
  *
  *   deno task slurm --quick                              the quick grid into results/quick
  *   deno task slurm --results /shared/demure --partition cpu --account lab --concurrency 32
@@ -21,8 +22,9 @@ import {
   cellsBatchScript,
   type ListedCell,
   reportBatchScript,
+  SELECTION_WAIT_SECONDS,
+  stageArrays,
   type SubmissionSettings,
-  taskResources,
 } from "./batch.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import type { ExperimentMode } from "../../lib/experiments/mod.ts";
@@ -31,11 +33,14 @@ import { cellsDirectory, ResultStore } from "../../lib/experiments/mod.ts";
 /** A clear error for the user (printed without a stack). */
 class UsageError extends Error {}
 
+/** One job array of a submission (a submission of three stages records three). */
 interface Submission {
   cellsJob: string;
   reportJob: string;
   submitted: string;
   keys: string[];
+  /** The selection stage of its cells (absent in records of before 2026-12-03: one array). */
+  stage?: number;
 }
 
 interface Listing {
@@ -232,67 +237,106 @@ function main(): void {
     console.log("nothing to submit");
     return;
   }
-  const keys = toRun.map((c) => c.key);
-  const resources = taskResources(toRun, listing.mode, cpus);
-  const cellsScript = cellsBatchScript(keys, settings, resources);
-  const reportScript = reportBatchScript(keys, settings);
-  console.log(
-    `each task requests ${resources.cpus} CPUs, ${resources.memoryMb} MB, ` +
-      `${resources.minutes} min (the slowest cell's estimate, with the wait for its selection; see scripts/slurm/batch.ts)`,
+  const arrays = stageArrays(toRun, listing.mode, cpus);
+  // A later stage also waits for the arrays of earlier submissions that still run: their trials
+  // may be the ones its selections need.
+  const earlierJobs = submissions.map((s) => s.cellsJob).filter((job) =>
+    !dryRun && liveTasks(job).size > 0
   );
+  const reportScript = reportBatchScript(arrays, settings);
+  for (const array of arrays) {
+    console.log(
+      `stage ${array.stage}: ${array.keys.length} cells; each task requests ` +
+        `${array.resources.cpus} CPUs, ${array.resources.memoryMb} MB, ` +
+        `${array.resources.minutes} min (3 x the stage's slowest cell's estimate + start-up` +
+        `${
+          array.stage > 0 ? ` + ${SELECTION_WAIT_SECONDS / 60} min for its selection` : ""
+        }; see ` +
+        "scripts/slurm/batch.ts)",
+    );
+  }
   if (dryRun) {
-    console.log(`\n# ---- cells job ----\n${cellsScript}\n# ---- report job ----\n${reportScript}`);
+    for (const array of arrays) {
+      console.log(
+        `\n# ---- cells job, stage ${array.stage} ----\n${cellsBatchScript(array, settings)}`,
+      );
+    }
+    console.log(`# ---- report job ----\n${reportScript}`);
     return;
   }
 
   // Everything is checked: now write and submit; on a failure, undo what was done.
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const cellsPath = `${slurmDir}/cells-${stamp}.sbatch`;
+  const cellsPaths = arrays.map((array) => `${slurmDir}/cells-${stamp}-stage${array.stage}.sbatch`);
   const reportPath = `${slurmDir}/report-${stamp}.sbatch`;
   // What to remove if the submission fails: the topmost folder this run creates.
   const created = [resultsDir, slurmDir].find((dir) => !exists(dir));
   Deno.mkdirSync(settings.logDir, { recursive: true });
-  Deno.writeTextFileSync(cellsPath, cellsScript);
+  arrays.forEach((array, a) =>
+    Deno.writeTextFileSync(cellsPaths[a], cellsBatchScript(array, settings))
+  );
   Deno.writeTextFileSync(reportPath, reportScript);
-  let cellsJob: string | undefined;
+  const cellsJobs: string[] = [];
   try {
     // Released before the tasks start, so that they can claim these cells.
     for (const cell of staleClaims) {
       console.log(`release the claim of ${cell.key}: job ${cell.claim?.job} no longer runs`);
       new ResultStore(cellsDirectory(resultsDir)).removeStaleClaim(cell.key, cell.claim!);
     }
-    const cells = run("sbatch", ["--parsable", cellsPath]);
-    if (cells.code !== 0) {
-      throw new UsageError(`sbatch ${cellsPath} failed: ${cells.stderr.trim()}`);
-    }
-    cellsJob = cells.stdout.trim().split(";")[0];
+    arrays.forEach((array, a) => {
+      const after = a === 0
+        ? (array.stage > 0 ? earlierJobs : [])
+        : [cellsJobs[a - 1], ...earlierJobs];
+      const cells = run("sbatch", [
+        "--parsable",
+        ...(after.length > 0 ? [`--dependency=afterany:${after.join(":")}`] : []),
+        cellsPaths[a],
+      ]);
+      if (cells.code !== 0) {
+        throw new UsageError(`sbatch ${cellsPaths[a]} failed: ${cells.stderr.trim()}`);
+      }
+      cellsJobs.push(cells.stdout.trim().split(";")[0]);
+      console.log(
+        `stage ${array.stage}: job array ${cellsJobs[a]} (${array.keys.length} tasks, at most ` +
+          `${concurrency} at once${after.length > 0 ? `, after ${after.join(", ")}` : ""})`,
+      );
+    });
     const report = run("sbatch", [
       "--parsable",
-      `--dependency=afterany:${cellsJob}`,
-      `--export=ALL,DEMURE_CELLS_JOB=${cellsJob}`,
+      `--dependency=afterany:${cellsJobs.join(":")}`,
+      `--export=ALL,DEMURE_CELLS_JOBS=${cellsJobs.join(":")}`,
       reportPath,
     ]);
     if (report.code !== 0) {
       throw new UsageError(`sbatch ${reportPath} failed: ${report.stderr.trim()}`);
     }
     const reportJob = report.stdout.trim().split(";")[0];
+    const submitted = new Date().toISOString();
     Deno.writeTextFileSync(
       submissionsPath,
       JSON.stringify(
-        [...submissions, { cellsJob, reportJob, submitted: new Date().toISOString(), keys }],
+        [
+          ...submissions,
+          ...arrays.map((array, a) => ({
+            cellsJob: cellsJobs[a],
+            reportJob,
+            submitted,
+            keys: array.keys,
+            stage: array.stage,
+          })),
+        ],
         null,
         1,
       ),
     );
     console.log(
-      `submitted job array ${cellsJob} (${keys.length} tasks, at most ${concurrency} at once) ` +
-        `and report job ${reportJob} (after it)\nlogs: ${settings.logDir}\n` +
-        `watch: squeue -j ${cellsJob},${reportJob}`,
+      `submitted ${arrays.length} job array(s), one per selection stage, and report job ` +
+        `${reportJob} (after them)\nlogs: ${settings.logDir}\n` +
+        `watch: squeue -j ${[...cellsJobs, reportJob].join(",")}`,
     );
   } catch (error) {
-    if (cellsJob) run("scancel", [cellsJob]);
-    Deno.removeSync(cellsPath);
-    Deno.removeSync(reportPath);
+    if (cellsJobs.length > 0) run("scancel", cellsJobs);
+    for (const path of [...cellsPaths, reportPath]) Deno.removeSync(path);
     if (created) Deno.removeSync(created, { recursive: true });
     throw error;
   }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Test stage: the quick grid on a real Slurm. Starts munged, slurmctld and slurmd on this machine
 # (a generated one-node configuration, every file under a temporary folder), submits the quick grid
-# with `deno task slurm` (a job array, 2 tasks at a time, and the report job), waits for both, and
-# asserts that every cell and the report equal those of a local `reproduce --quick` (REFERENCE,
-# default results/quick, written by the earlier reproduce-quick stage): bit-identical metrics,
-# timings aside. Re-submitting afterwards must find nothing to submit. Every daemon it started is
+# with `deno task slurm` (one job array per selection stage, each after the one before, 2 tasks at
+# a time, and the report job), waits for all of them, and asserts that no task waited for a
+# selection and that every cell and the report equal those of a local `reproduce --quick`
+# (REFERENCE, default results/quick, written by the earlier reproduce-quick stage): bit-identical
+# metrics, timings aside. Re-submitting afterwards must find nothing to submit. Every daemon it started is
 # stopped by PID whatever the outcome.
 # Skips (exit 0, with the reason) when not root or when slurm-wlm / munge are not installed.
 #
@@ -126,27 +127,35 @@ if ! deno task --quiet slurm --quick --results "$results" --concurrency 2 --cpus
   echo "slurm: submission failed" >&2
   exit 1
 fi
-read -r cells_job report_job < <(sed -nE 's/^submitted job array ([0-9]+) .* report job ([0-9]+) .*/\1 \2/p' "$submit_log")
-if [[ -z ${report_job:-} ]]; then
+# One array per selection stage, then the report: "watch: squeue -j <arrays>,<report>".
+all_jobs=$(sed -nE 's/^watch: squeue -j ([0-9,]+)$/\1/p' "$submit_log")
+report_job=${all_jobs##*,}
+if [[ -z $all_jobs || $all_jobs != *,* ]]; then
   echo "slurm: could not read the job ids from the submission" >&2
   exit 1
 fi
-jobs_submitted=("$cells_job" "$report_job")
+IFS=, read -ra jobs_submitted <<<"$all_jobs"
+echo "slurm: ${#jobs_submitted[@]} jobs submitted: $all_jobs (the last is the report)"
 
 started=$SECONDS
-while [[ -n $(squeue -h -j "$cells_job,$report_job" 2>/dev/null) ]]; do
+while [[ -n $(squeue -h -j "$all_jobs" 2>/dev/null) ]]; do
   if ((SECONDS - started > 1500)); then
     echo "slurm: the jobs did not finish in 25 minutes" >&2
     exit 1
   fi
   sleep 5
 done
-echo "slurm: array and report finished in $((SECONDS - started)) s"
+echo "slurm: arrays and report finished in $((SECONDS - started)) s"
 jobs_submitted=()
 state=$(scontrol show job "$report_job" | sed -nE 's/.*JobState=([A-Z_]+).*/\1/p')
 cat "$results/slurm/logs/report-$report_job.log"
 if [[ $state != COMPLETED ]]; then
   echo "slurm: the report job ended $state" >&2
+  exit 1
+fi
+# The stages' point: a cell's trials ran in an earlier array, so no task sat waiting for them.
+if waited=$(grep -l "waiting for the selection" "$results"/slurm/logs/cell-*.log); then
+  echo "slurm: tasks waited for a selection inside their allocation: $waited" >&2
   exit 1
 fi
 deno run --no-prompt --allow-read=.,"$reference","$results" scripts/slurm/compare_results.ts \

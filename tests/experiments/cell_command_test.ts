@@ -267,6 +267,38 @@ Deno.test("listCells gives a waiting cell the chain of trials before it as waitS
   );
 });
 
+Deno.test("listCells puts each waiting cell in the stage after the trials it waits for", () => {
+  const plan = planExperiments("full");
+  const stageOf = (cells: CellListing[], key: string) => cells.find((c) => c.key === key)!.stage;
+  let cells = listCells(plan);
+  // Three stages from scratch: the backbones' trials, then the Demure trials and the backbones'
+  // seeds, then the Demure seeds.
+  assertEquals(stageOf(cells, "full/MovieLens/GRU4Rec-MM/trial=0/seed=0"), undefined);
+  assertEquals(stageOf(cells, "full/MovieLens/GRU4Rec-MM/seed=2"), 1);
+  assertEquals(stageOf(cells, "full/MovieLens/Demure-GRU4Rec/trial=1/seed=0"), 1);
+  assertEquals(stageOf(cells, "full/MovieLens/Demure-GRU4Rec/seed=2"), 2);
+  assertEquals(Math.max(...cells.map((c) => c.stage ?? 0)), 2);
+  // Finished trials no longer hold a stage back: with every Demure-GRU4Rec trial stored (its
+  // selection not yet written), its seeds are the next stage.
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    for (const cell of plan.cells) {
+      if (cell.key.startsWith("full/MovieLens/Demure-GRU4Rec/trial=")) {
+        store.put(cell.key, settingsOf(plan, cell), { test: {} });
+      }
+    }
+    cells = listCells(plan, resultsDir);
+    assertEquals(stageOf(cells, "full/MovieLens/Demure-GRU4Rec/seed=2"), 1);
+    assertEquals(
+      cells.find((c) => c.key === "full/MovieLens/Demure-GRU4Rec/seed=2")!.waitSeconds,
+      0,
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
 Deno.test("pendingCost sums the unfinished cells and finds the longest task with its wait", () => {
   const cell = (key: string, status: CellListing["status"], seconds: number, wait?: number) => ({
     index: 0,

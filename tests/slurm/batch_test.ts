@@ -5,7 +5,10 @@ import {
   type ListedCell,
   MINIMUM_MINUTES,
   reportBatchScript,
+  SELECTION_WAIT_SECONDS,
   shellQuote,
+  type StageArray,
+  stageArrays,
   STARTUP_SECONDS,
   type SubmissionSettings,
   taskResources,
@@ -54,45 +57,69 @@ Deno.test("taskResources: the slowest cell's estimate x the safety factor, plus 
     estimatedSeconds: seconds,
     status: "pending",
   });
-  const resources = taskResources([cell(10), cell(1440), cell(90)], "full", 2);
+  const resources = taskResources([cell(10), cell(1440), cell(90)], "full", 2, 0);
   assertEquals(
     resources.minutes,
     Math.ceil((1440 * TIME_SAFETY_FACTOR + STARTUP_SECONDS) / 60),
   );
   assertEquals(resources.cpus, 2);
   assertEquals(resources.memoryMb % 256, 0);
-  assertEquals(taskResources([cell(1)], "quick", 1).minutes, MINIMUM_MINUTES);
+  assertEquals(taskResources([cell(1)], "quick", 1, 0).minutes, MINIMUM_MINUTES);
+  // After the first stage, a task may wait a little for its selection.
+  assertEquals(
+    taskResources([cell(1440)], "full", 2, 1).minutes,
+    Math.ceil((1440 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS) / 60),
+  );
 });
 
-Deno.test("taskResources: a cell that waits for its selection waits inside its time limit", () => {
-  // A Demure seed of the full plan: its backbone's trials (650 s), then its own trials (1300 s),
-  // then itself (1300 s): a task that asked only for its own 1300 s would be killed while waiting.
-  const waiting: ListedCell = {
-    index: 69,
-    key: "full/MovieLens/Demure-GRU4Rec/seed=0",
-    estimatedSeconds: 1300,
-    waitSeconds: 1950,
+Deno.test("stageArrays: one array per stage, each asking for its own slowest cell, no waits", () => {
+  // The full plan from scratch: a backbone trial (stage 0), a Demure trial after the backbone's
+  // selection (1), a Demure seed after both (2). One array for all three used to ask every task
+  // for the seed's wait plus its training (1950 + 1300 s).
+  const cell = (key: string, seconds: number, stage?: number, wait?: number): ListedCell => ({
+    index: 0,
+    key,
+    estimatedSeconds: seconds,
     status: "pending",
-  };
-  const trial: ListedCell = { index: 56, key: "t", estimatedSeconds: 1300, status: "pending" };
-  assertEquals(
-    taskResources([trial, waiting], "full", 2).minutes,
-    Math.ceil(((1950 + 1300) * TIME_SAFETY_FACTOR + STARTUP_SECONDS) / 60),
+    ...(stage === undefined ? {} : { stage, waitSeconds: wait }),
+  });
+  const arrays = stageArrays(
+    [
+      cell("seed", 1300, 2, 1950),
+      cell("backbone-trial", 650),
+      cell("demure-trial", 1300, 1, 650),
+      cell("pop", 10),
+    ],
+    "full",
+    2,
   );
+  assertEquals(arrays.map((a) => [a.stage, a.keys]), [
+    [0, ["backbone-trial", "pop"]],
+    [1, ["demure-trial"]],
+    [2, ["seed"]],
+  ]);
+  const minutes = (seconds: number) => Math.ceil(seconds / 60);
+  assertEquals(arrays.map((a) => a.resources.minutes), [
+    minutes(650 * TIME_SAFETY_FACTOR + STARTUP_SECONDS),
+    minutes(1300 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS),
+    minutes(1300 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS),
+  ]);
+  // A re-submission whose trials have all finished starts at stage 1.
+  assertEquals(stageArrays([cell("seed", 1300, 1, 0)], "full", 2).map((a) => a.stage), [1]);
 });
 
 Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reproduce --cell", () => {
   const dir = Deno.makeTempDirSync();
-  const script = cellsBatchScript(KEYS, settingsIn(dir, "/bin/echo"), {
-    cpus: 2,
-    memoryMb: 1536,
-    minutes: 75,
-  });
+  const script = cellsBatchScript(
+    { stage: 0, keys: KEYS, resources: { cpus: 2, memoryMb: 1536, minutes: 75 } },
+    settingsIn(dir, "/bin/echo"),
+  );
   assertStringIncludes(script, "#SBATCH --array=0-2%3\n");
   assertStringIncludes(script, "#SBATCH --time=01:15:00\n");
   assertStringIncludes(script, "#SBATCH --mem=1536M\n");
   assertStringIncludes(script, `#SBATCH --output=${dir}/results/slurm/logs/cell-%A_%a.log\n`);
   assertEquals(script.includes("--gres"), false);
+  assertEquals(script.includes("DEMURE_SELECTION_WAIT_S"), false, "stage 0 waits for nothing");
   for (const [task, key] of KEYS.entries()) {
     const run = bash(script, {
       SLURM_ARRAY_TASK_ID: String(task),
@@ -108,17 +135,18 @@ Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reprod
       `run ${permissions} scripts/reproduce.ts --cell ${key} --results ${dir}/results --quick`,
     );
   }
-  const gpu = cellsBatchScript(KEYS, {
-    ...settingsIn(dir, "deno"),
-    gpus: 1,
-    backend: "tensorflow",
-    partition: "gpu",
-    account: "lab",
-  }, {
-    cpus: 2,
-    memoryMb: 1536,
-    minutes: 5,
-  });
+  const gpu = cellsBatchScript(
+    { stage: 2, keys: KEYS, resources: { cpus: 2, memoryMb: 1536, minutes: 5 } },
+    {
+      ...settingsIn(dir, "deno"),
+      gpus: 1,
+      backend: "tensorflow",
+      partition: "gpu",
+      account: "lab",
+    },
+  );
+  assertStringIncludes(gpu, "#SBATCH --job-name=demure-cells-stage2\n");
+  assertStringIncludes(gpu, `export DEMURE_SELECTION_WAIT_S=${SELECTION_WAIT_SECONDS}\n`);
   assertStringIncludes(gpu, "#SBATCH --gres=gpu:1\n");
   assertStringIncludes(gpu, "#SBATCH --partition=gpu\n#SBATCH --account=lab\n");
   assertStringIncludes(gpu, "export DEMURE_BACKEND=tensorflow\n");
@@ -136,20 +164,26 @@ Deno.test("the report script names each submitted cell that did not finish, with
       `'quick/Other/seed=0'\n`,
   );
   Deno.chmodSync(fake, 0o755);
-  const script = reportBatchScript(KEYS, settingsIn(dir, fake));
+  // Two stages: KEYS[0] and KEYS[1] are tasks 0 and 1 of array 41, KEYS[2] task 0 of array 43.
+  const resources = { cpus: 1, memoryMb: 1024, minutes: 10 };
+  const arrays: StageArray[] = [
+    { stage: 0, keys: KEYS.slice(0, 2), resources },
+    { stage: 1, keys: KEYS.slice(2), resources },
+  ];
+  const script = reportBatchScript(arrays, settingsIn(dir, fake));
   assertStringIncludes(script, "#SBATCH --job-name=demure-report\n");
-  const run = bash(script, { DEMURE_CELLS_JOB: "41" });
+  const run = bash(script, { DEMURE_CELLS_JOBS: "41:43" });
   assertEquals(run.code, 1, "a failed cell fails the report job");
   assertStringIncludes(run.stdout, "wrote report");
   assertStringIncludes(
     run.stdout,
-    `failed cell: ${KEYS[2]} (log: ${dir}/results/slurm/logs/cell-41_2.log)`,
+    `failed cell: ${KEYS[2]} (log: ${dir}/results/slurm/logs/cell-43_0.log)`,
   );
   assertStringIncludes(run.stdout, "3 cells submitted, 1 failed");
   assertEquals(run.stdout.includes("quick/Other"), true, "the full missing list is printed");
   assertEquals(run.stdout.includes("failed cell: quick/Other"), false);
   // All finished: exit 0.
   Deno.writeTextFileSync(fake, `#!/bin/bash\necho "wrote report"\n`);
-  assertEquals(bash(script, { DEMURE_CELLS_JOB: "41" }).code, 0);
+  assertEquals(bash(script, { DEMURE_CELLS_JOBS: "41:43" }).code, 0);
   Deno.removeSync(dir, { recursive: true });
 });

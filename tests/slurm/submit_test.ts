@@ -5,11 +5,20 @@
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { runCaptured } from "./_run.ts";
+import { listCells } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/run_plan.ts";
 
 const QUICK_CELLS = planExperiments("quick").cells;
+/** The quick plan's cells by selection stage, in the plan's order (as `--list-cells` finds them). */
+const STAGES: string[][] = (() => {
+  const stages: string[][] = [];
+  for (const cell of listCells(planExperiments("quick"))) {
+    (stages[cell.stage ?? 0] ??= []).push(cell.key);
+  }
+  return stages;
+})();
 
 /** A folder of stand-in Slurm commands; `squeue` prints `$dir/squeue.out` when it exists. */
 function fakeSlurm(options: { reportFails?: boolean } = {}): string {
@@ -21,11 +30,12 @@ function fakeSlurm(options: { reportFails?: boolean } = {}): string {
     );
     Deno.chmodSync(`${dir}/${name}`, 0o755);
   };
+  // Job ids 41, 42, ... in the order of the calls (bash only: PATH holds nothing but these).
   tool(
     "sbatch",
-    options.reportFails
-      ? `if [[ $* == *dependency* ]]; then echo "sbatch: error: Invalid account" >&2; exit 1; fi\necho 41`
-      : `if [[ $* == *dependency* ]]; then echo 42; else echo 41; fi`,
+    (options.reportFails
+      ? `if [[ $* == *DEMURE_CELLS_JOBS* ]]; then echo "sbatch: error: Invalid account" >&2; exit 1; fi\n`
+      : "") + `mapfile -t made < ${dir}/sbatch.calls; echo $((40 + \${#made[@]}))`,
   );
   tool("squeue", `[[ -f ${dir}/squeue.out ]] && printf "%s\\n" "$(<${dir}/squeue.out)"; true`);
   tool("scancel", "true");
@@ -57,62 +67,92 @@ Deno.test("submit without sbatch on PATH stops with a clear error and writes not
   Deno.removeSync(parent, { recursive: true });
 });
 
-Deno.test("submit --dry-run prints both batch scripts and writes nothing", () => {
+Deno.test("submit --dry-run prints every stage's batch script and the report's, writes nothing", () => {
   const parent = Deno.makeTempDirSync();
   const run = submit(["--dry-run", "--results", `${parent}/results`, "--concurrency", "4"], parent);
   assertEquals(run.code, 0, run.stderr);
-  assertStringIncludes(run.stdout, `#SBATCH --array=0-${QUICK_CELLS.length - 1}%4`);
+  const stages = STAGES.map((keys) => keys.length);
+  for (const [stage, count] of stages.entries()) {
+    assertStringIncludes(run.stdout, `#SBATCH --job-name=demure-cells-stage${stage}\n`);
+    assertStringIncludes(run.stdout, `#SBATCH --array=0-${count - 1}%4\n`);
+  }
+  assertEquals(stages.reduce((a, b) => a + b), QUICK_CELLS.length);
   assertStringIncludes(run.stdout, "#SBATCH --job-name=demure-report");
   assertEquals([...Deno.readDirSync(parent)], []);
   Deno.removeSync(parent, { recursive: true });
 });
 
-Deno.test("submit sends the array and a dependent report job; a re-submission sends only the rest", () => {
+Deno.test("submit sends one array per stage, each after the last, and a report after all; a re-submission sends only the rest", () => {
   const slurm = fakeSlurm();
   const resultsDir = `${Deno.makeTempDirSync()}/results`;
   const first = submit(["--results", resultsDir], slurm);
   assertEquals(first.code, 0, first.stderr);
-  assertStringIncludes(first.stdout, "submitted job array 41");
-  const [cellsCall, reportCall] = calls(slurm, "sbatch");
-  assertStringIncludes(cellsCall, `--parsable ${resultsDir}/slurm/cells-`);
-  assertStringIncludes(reportCall, "--dependency=afterany:41 --export=ALL,DEMURE_CELLS_JOB=41");
+  assertStringIncludes(first.stdout, "submitted 3 job array(s)");
+  const sbatch = calls(slurm, "sbatch");
+  assertEquals(sbatch.length, 4);
+  assertStringIncludes(sbatch[0], `--parsable ${resultsDir}/slurm/cells-`);
+  assertEquals(sbatch[0].includes("dependency"), false, "stage 0 waits for nothing");
+  assertStringIncludes(sbatch[1], "--dependency=afterany:41 ");
+  assertStringIncludes(sbatch[2], "--dependency=afterany:42 ");
+  assertStringIncludes(
+    sbatch[3],
+    "--dependency=afterany:41:42:43 --export=ALL,DEMURE_CELLS_JOBS=41:42:43",
+  );
   const submissions = JSON.parse(Deno.readTextFileSync(`${resultsDir}/slurm/submissions.json`));
-  assertEquals(submissions[0].keys, QUICK_CELLS.map((c) => c.key));
+  assertEquals(
+    submissions.map((s: { cellsJob: string; reportJob: string; stage: number; keys: string[] }) => [
+      s.cellsJob,
+      s.reportJob,
+      s.stage,
+      s.keys,
+    ]),
+    STAGES.map((keys, stage) => [String(41 + stage), "44", stage, keys]),
+  );
   assertEquals(Deno.statSync(`${resultsDir}/slurm/logs`).isDirectory, true);
 
-  // Tasks 0 and 1 of job 41 are still queued; cell 2 finished; cell 3's task was killed (its claim
-  // names job 41_3, which squeue no longer lists); cell 4 is held by a local process elsewhere.
+  // Tasks 0 and 1 of every array are still queued (the stand-in squeue lists them for any job);
+  // of the rest of stage 0, one cell finished, one's task was killed (its claim names job 41_3,
+  // which squeue no longer lists), one is held by a local process elsewhere.
   Deno.writeTextFileSync(`${slurm}/squeue.out`, "0\n1\n");
+  const queued = STAGES.flatMap((keys) => keys.slice(0, 2));
+  const [finished, killed, local] = STAGES[0].slice(2, 5).map((key) =>
+    QUICK_CELLS.find((c) => c.key === key)!
+  );
   const store = new ResultStore(cellsDirectory(resultsDir));
-  const plan = planExperiments("quick");
-  store.put(QUICK_CELLS[2].key, settingsOf(plan, QUICK_CELLS[2]), { test: {} });
+  store.put(finished.key, settingsOf(planExperiments("quick"), finished), { test: {} });
   const stale = { pid: 123, hostname: "node7", since: "then", job: "41_3" };
-  Deno.writeTextFileSync(store.claimPathOf(QUICK_CELLS[3].key), JSON.stringify(stale));
+  Deno.writeTextFileSync(store.claimPathOf(killed.key), JSON.stringify(stale));
   Deno.writeTextFileSync(
-    store.claimPathOf(QUICK_CELLS[4].key),
+    store.claimPathOf(local.key),
     JSON.stringify({ pid: 1, hostname: "laptop", since: "now" }),
   );
   const second = submit(["--results", resultsDir], slurm);
   assertEquals(second.code, 0, second.stderr);
-  assertStringIncludes(second.stdout, `skip ${QUICK_CELLS[4].key}: claimed by process 1 on laptop`);
-  assertStringIncludes(second.stdout, `release the claim of ${QUICK_CELLS[3].key}`);
-  const resubmitted = JSON.parse(Deno.readTextFileSync(`${resultsDir}/slurm/submissions.json`))[1];
+  assertStringIncludes(second.stdout, `skip ${local.key}: claimed by process 1 on laptop`);
+  assertStringIncludes(second.stdout, `release the claim of ${killed.key}`);
+  const resubmitted = JSON.parse(Deno.readTextFileSync(`${resultsDir}/slurm/submissions.json`))
+    .slice(3);
+  const left = new Set([...queued, finished.key, local.key]);
   assertEquals(
-    resubmitted.keys,
-    QUICK_CELLS.filter((_, i) => ![0, 1, 2, 4].includes(i)).map((c) => c.key),
+    resubmitted.map((s: { keys: string[] }) => s.keys),
+    STAGES.map((keys) => keys.filter((key) => !left.has(key))),
   );
-  assertEquals(store.claimOf(QUICK_CELLS[3].key), undefined);
+  // Its later stages also wait for the arrays of the first submission, which still run.
+  const again = calls(slurm, "sbatch").slice(4);
+  assertEquals(again[0].includes("dependency"), false);
+  assertStringIncludes(again[1], "--dependency=afterany:45:41:42:43 ");
+  assertEquals(store.claimOf(killed.key), undefined);
   Deno.removeSync(slurm, { recursive: true });
   Deno.removeSync(resultsDir, { recursive: true });
 });
 
-Deno.test("a failed report submission cancels the array and leaves nothing behind", () => {
+Deno.test("a failed report submission cancels the arrays and leaves nothing behind", () => {
   const slurm = fakeSlurm({ reportFails: true });
   const parent = Deno.makeTempDirSync();
   const run = submit(["--results", `${parent}/results`], slurm);
   assertEquals(run.code, 1);
   assertStringIncludes(run.stderr, "Invalid account");
-  assertEquals(calls(slurm, "scancel"), ["41"]);
+  assertEquals(calls(slurm, "scancel"), ["41 42 43"]);
   assertEquals([...Deno.readDirSync(parent)], []);
   Deno.removeSync(slurm, { recursive: true });
   Deno.removeSync(parent, { recursive: true });
