@@ -42,7 +42,8 @@ stage unit env DEMURE_BLAS_THREADS=1 OPENBLAS_NUM_THREADS=1 deno task --quiet un
 # One BLAS thread, like the Slurm stage's one-CPU tasks that must reproduce these cells bit for bit
 # (OpenBLAS's results can differ in the last bits between thread counts).
 stage reproduce-quick env DEMURE_BLAS_THREADS=1 deno task --quiet reproduce --quick
-# The quick grid again, as a job array on a real one-node Slurm, against the stage above's report.
+# The quick grid again, as job arrays (one per selection stage) on a real one-node Slurm, against
+# the stage above's report.
 stage slurm bash scripts/slurm/test_local_cluster.sh results/quick
 stage notebooks deno task --quiet notebooks --quick
 stage rendered-html deno task --quiet check-html
