@@ -11,9 +11,14 @@
  * Where the larger budget chooses another trial, that choice then runs as the records' choice
  * does: the system's main-table cells at every seed (the first seed's is the chosen trial's run),
  * and its test NDCG@10 over the seeds is set against the records' choice and against the records'
- * SASRec-MM, paired by seed (test is read once, for the choice validation made). A Demure system
- * whose backbone's choice changed too is not followed (its trials would start from another
- * backbone configuration); the table says so.
+ * SASRec-MM, paired by seed (test is read once, for the choice validation made).
+ *
+ * The selection runs in the plan's order: the backbones' trials first. A system that starts from
+ * its backbone's choice (CL4SRec, Demure) and whose backbone is checked too and chose another
+ * trial runs its whole budget of trials from the backbone's new choice, as a selection with the
+ * larger budget would (none of the records' trials of it applies), chooses among those, runs the
+ * choice at every seed and is also set against its backbone's new choice, paired by seed. (Until
+ * 2026-12-03 such a system was not followed: its trials started from the records' backbone.)
  *
  * The records are read, never written; the extra cells go to `--results` (resumable; a second
  * process started with the same arguments shares the cells through the claims).
@@ -63,9 +68,14 @@ interface BudgetRow {
     againstRecords: { meanDifference: number; pValue: number };
     /** Paired by seed: the budget's choice minus the records' SASRec-MM. */
     againstSasrecMm: { meanDifference: number; pValue: number };
+    /** After a changed backbone: minus the backbone's new choice, at the same seeds. */
+    againstBackbone?: { meanDifference: number; pValue: number };
   };
-  /** Why a changed choice was not followed. */
-  notFollowed?: string;
+  /**
+   * When its backbone's choice changed: every trial started from the backbone's new choice (trial
+   * index of the backbone), and `recordedChoice` is the records' (from the records' backbone).
+   */
+  afterBackbone?: { backbone: string; backboneTrial: number };
 }
 
 /** Test NDCG@10 of the main-table cells of `system` on `dataset`, by seed. */
@@ -116,33 +126,96 @@ if (import.meta.main) {
       throw new Error(`--systems: ${system} is not selected in the full plan (no trials)`);
     }
   }
+  const backboneOf = (system: string) => SELECTION_SPECS[system as SystemName]?.inheritsFrom;
   const extra = trialCells.filter((cell) => !recordedTrials.has(cell.key));
+  // The backbones' trials first: what they choose decides where the other systems' trials start.
+  const first = extra.filter((cell) => !systems.includes(backboneOf(systemOf(cell)) ?? ""));
   console.log(
-    `selection budget check: ${extra.length} extra trials (${systems.join(", ")}; budget ` +
-      `${budget}) into ${resultsDir}`,
+    `selection budget check: budget ${budget} for ${systems.join(", ")} into ${resultsDir}; ` +
+      `first ${first.length} extra trials of ${[...new Set(first.map(systemOf))].join(", ")}`,
   );
-  await runPlan({ ...larger, cells: extra }, { resultsDir, waitForOthers: true });
+  await runPlan({ ...larger, cells: first }, { resultsDir, waitForOthers: true });
+  const recordsTrials = finishedCells(larger, RECORDS_DIR.full);
   const stored = new Map<string, CellResult>([
-    ...finishedCells(larger, RECORDS_DIR.full),
+    ...recordsTrials,
     ...finishedCells(larger, resultsDir),
   ]);
-  // What the larger budget chooses (validation only), over the records' selection.
-  const budgetSelected = selectedFrom({ ...larger, cells: trialCells }, stored);
+  const chosenOver = (cells: PlannedCell[], results: Map<string, CellResult>) =>
+    selectedFrom({ ...larger, cells }, results);
+  const firstSystems = trialCells.filter((cell) =>
+    !systems.includes(backboneOf(systemOf(cell)) ?? "")
+  );
+  const budgetSelected: SelectedConfigurations = chosenOver(firstSystems, stored);
+  const changed = (dataset: string, system: string) =>
+    budgetSelected[dataset]?.[system] !== undefined &&
+    budgetSelected[dataset][system].trial !== records.selected[dataset]?.[system]?.trial;
+  const afterBackbone = (dataset: string, system: string) => {
+    const backbone = backboneOf(system);
+    return systems.includes(system) && backbone !== undefined && systems.includes(backbone) &&
+      changed(dataset, backbone);
+  };
+
+  // The other systems: more trials from the records' backbone where it kept its choice, a whole
+  // budget from its new choice where it changed (a plan with that choice made, these unselected).
+  const fromRecords = extra.filter((cell) =>
+    systems.includes(backboneOf(systemOf(cell)) ?? "") &&
+    !afterBackbone(datasetLabel(cell.dataset), systemOf(cell))
+  );
+  const restarted: SelectedConfigurations = structuredClone(records.selected);
+  for (const cell of trialCells) {
+    const [dataset, system] = [datasetLabel(cell.dataset), systemOf(cell)];
+    if (!afterBackbone(dataset, system)) continue;
+    restarted[dataset][backboneOf(system)!] = budgetSelected[dataset][backboneOf(system)!];
+    delete restarted[dataset][system];
+  }
+  const fromNewBackbone = planExperiments("full", undefined, {
+    selected: restarted,
+    trialBudget: budget,
+  });
+  const restartedTrials = fromNewBackbone.cells.filter((cell) =>
+    cell.trial !== undefined && afterBackbone(datasetLabel(cell.dataset), systemOf(cell))
+  );
+  console.log(
+    `then ${fromRecords.length} extra trials from the records' backbone choice, ` +
+      `${restartedTrials.length} from a backbone's new choice`,
+  );
+  await runPlan({ ...larger, cells: fromRecords }, { resultsDir, waitForOthers: true });
+  // The changed backbones' seeds (their configuration is known now) share the processes with the
+  // restarted trials, instead of waiting for them.
+  const changedBackbones = fromNewBackbone.cells.filter((cell) =>
+    cell.experiments.includes("main") && datasets.includes(datasetLabel(cell.dataset)) &&
+    restartedTrials.some((trial) =>
+      trial.datasetLabel === cell.datasetLabel && backboneOf(systemOf(trial)) === cell.systemName
+    )
+  );
+  await runPlan({ ...fromNewBackbone, cells: [...restartedTrials, ...changedBackbones] }, {
+    resultsDir,
+    waitForOthers: true,
+  });
+  // Keyed apart: a restarted trial has the key of the records' trial of the same index (and once
+  // its selection is written, the folder's selection makes `larger` find it under that key too).
+  const storedRestarted = finishedCells(fromNewBackbone, resultsDir);
+  for (const [key, result] of finishedCells(larger, resultsDir)) {
+    if (!restartedTrials.some((cell) => cell.key === key)) stored.set(key, result);
+  }
+  Object.entries(chosenOver(trialCells.filter((c) => !firstSystems.includes(c)), stored))
+    .forEach(([dataset, chosen]) => {
+      for (const [system, choice] of Object.entries(chosen)) {
+        if (!afterBackbone(dataset, system)) (budgetSelected[dataset] ??= {})[system] = choice;
+      }
+    });
+  Object.entries(selectedFrom({ ...fromNewBackbone, cells: restartedTrials }, storedRestarted))
+    .forEach(([dataset, chosen]) => {
+      for (const [system, choice] of Object.entries(chosen)) {
+        (budgetSelected[dataset] ??= {})[system] = choice;
+      }
+    });
   const merged: SelectedConfigurations = {};
   for (const [dataset, chosen] of Object.entries(records.selected)) {
     merged[dataset] = { ...chosen, ...budgetSelected[dataset] };
   }
-  const changed = (dataset: string, system: string) =>
-    budgetSelected[dataset]?.[system] !== undefined &&
-    budgetSelected[dataset][system].trial !== records.selected[dataset]?.[system]?.trial;
-  const notFollowed = (dataset: string, system: string): string | undefined => {
-    const backbone = SELECTION_SPECS[system as SystemName]?.inheritsFrom;
-    return backbone && changed(dataset, backbone)
-      ? `its backbone ${backbone}'s choice changed too (its trials start from the records')`
-      : undefined;
-  };
   const followed = (dataset: string, system: string) =>
-    changed(dataset, system) && notFollowed(dataset, system) === undefined;
+    changed(dataset, system) || afterBackbone(dataset, system);
   const withChoices = planExperiments("full", undefined, {
     selected: merged,
     trialBudget: budget,
@@ -151,31 +224,43 @@ if (import.meta.main) {
     cell.experiments.includes("main") && datasets.includes(datasetLabel(cell.dataset)) &&
     followed(datasetLabel(cell.dataset), cell.systemName)
   );
+  const storedChoices = new Map<string, CellResult>();
   if (followUp.length > 0) {
     console.log(`\nchoices that changed, at every seed: ${followUp.length} main-table cells`);
     await runPlan({ ...withChoices, cells: followUp }, { resultsDir, waitForOthers: true });
-    for (const [key, result] of finishedCells(withChoices, resultsDir)) stored.set(key, result);
+    for (const [key, result] of finishedCells(withChoices, resultsDir)) {
+      storedChoices.set(key, result);
+    }
   }
   const recordsStored = finishedCells(records, RECORDS_DIR.full);
   const rows: BudgetRow[] = [];
   for (const dataset of [...new Set(trialCells.map((cell) => datasetLabel(cell.dataset)))]) {
     for (const system of systems) {
-      const cells = trialCells.filter((cell) =>
+      const restart = afterBackbone(dataset, system);
+      const cells = (restart ? restartedTrials : trialCells).filter((cell) =>
         datasetLabel(cell.dataset) === dataset && systemOf(cell) === system
       );
       if (cells.length === 0) continue;
       const trials = trialsOf(system as SystemName, budget);
       const outcomes = cells.map((cell) => {
-        const result = stored.get(cell.key);
+        const result = (restart ? storedRestarted : stored).get(cell.key);
         if (!result) throw new Error(`${cell.key}: not finished (run this check again)`);
         return { trial: trials[cell.trial!.index], valid: result.valid["NDCG@10"], result };
       });
       const recordedBudget = cells.filter((cell) => recordedTrials.has(cell.key)).length;
       const chosen = (pick: typeof outcomes) => {
         const best = selectTrial(pick);
-        const { result } = outcomes.find((o) => o.trial.index === best.trial.index)!;
+        const { result } = pick.find((o) => o.trial.index === best.trial.index)!;
         return { trial: best.trial.index, valid: best.valid, test: result.test["NDCG@10"] };
       };
+      // After a changed backbone the records' trials are not among these: their choice is read
+      // from the records.
+      const recordsOutcomes = restart
+        ? cells.filter((cell) => recordedTrials.has(cell.key)).map((cell) => {
+          const result = recordsTrials.get(cell.key)!;
+          return { trial: trials[cell.trial!.index], valid: result.valid["NDCG@10"], result };
+        })
+        : outcomes.slice(0, recordedBudget);
       rows.push({
         dataset,
         system,
@@ -187,13 +272,28 @@ if (import.meta.main) {
           valid,
           bestEpoch: result.bestEpoch,
         })),
-        recordedChoice: chosen(outcomes.slice(0, recordedBudget)),
+        recordedChoice: chosen(recordsOutcomes),
         budgetChoice: chosen(outcomes),
-        ...(changed(dataset, system) && notFollowed(dataset, system)
-          ? { notFollowed: notFollowed(dataset, system) }
+        ...(restart
+          ? {
+            afterBackbone: {
+              backbone: backboneOf(system)!,
+              backboneTrial: budgetSelected[dataset][backboneOf(system)!].trial,
+            },
+          }
           : {}),
         ...(followed(dataset, system)
-          ? { seeds: overSeeds(withChoices, stored, records, recordsStored, dataset, system) }
+          ? {
+            seeds: overSeeds(
+              withChoices,
+              storedChoices,
+              records,
+              recordsStored,
+              dataset,
+              system,
+              restart ? backboneOf(system) : undefined,
+            ),
+          }
           : {}),
       });
     }
@@ -213,8 +313,12 @@ if (import.meta.main) {
     );
   }
   for (const row of rows) {
-    if (row.notFollowed) {
-      console.log(`${row.dataset} ${row.system}: not followed: ${row.notFollowed}`);
+    if (row.afterBackbone) {
+      console.log(
+        `${row.dataset} ${row.system}: every trial from ${row.afterBackbone.backbone}'s new ` +
+          `choice (its trial ${row.afterBackbone.backboneTrial}); the records' choice came from ` +
+          "the records' backbone",
+      );
     }
     if (!row.seeds) continue;
     const { seeds, budget: b, records: r, againstRecords: a, againstSasrecMm: m } = row.seeds;
@@ -228,7 +332,12 @@ if (import.meta.main) {
         seeds.join(",")
       }: test NDCG@10 with the larger budget's ` +
         `choice ${fmt(b)}, with the records' ${fmt(r)} (${diff(a)}); against the records' ` +
-        `SASRec-MM ${diff(m)}`,
+        `SASRec-MM ${diff(m)}` +
+        (row.seeds.againstBackbone
+          ? `; against ${row.afterBackbone?.backbone}'s new choice ${
+            diff(row.seeds.againstBackbone)
+          }`
+          : ""),
     );
   }
   if (out) {
@@ -237,7 +346,10 @@ if (import.meta.main) {
   }
 }
 
-/** A changed choice's test NDCG@10 over the seeds, against the records' choice and SASRec-MM. */
+/**
+ * A changed choice's test NDCG@10 over the seeds, against the records' choice and SASRec-MM, and
+ * against `newBackbone`'s changed choice when its trials started from that.
+ */
 function overSeeds(
   plan: ExperimentPlan,
   stored: Map<string, CellResult>,
@@ -245,6 +357,7 @@ function overSeeds(
   recordsStored: Map<string, CellResult>,
   dataset: string,
   system: string,
+  newBackbone?: string,
 ): NonNullable<BudgetRow["seeds"]> {
   const budget = mainTests(plan, stored, dataset, system);
   const recorded = mainTests(records, recordsStored, dataset, system);
@@ -261,5 +374,8 @@ function overSeeds(
     records: meanStd(values(recorded)),
     againstRecords: paired(recorded),
     againstSasrecMm: paired(sasrecMm),
+    ...(newBackbone
+      ? { againstBackbone: paired(mainTests(plan, stored, dataset, newBackbone)) }
+      : {}),
   };
 }
