@@ -129,7 +129,10 @@ if (import.meta.main) {
   const backboneOf = (system: string) => SELECTION_SPECS[system as SystemName]?.inheritsFrom;
   const extra = trialCells.filter((cell) => !recordedTrials.has(cell.key));
   // The backbones' trials first: what they choose decides where the other systems' trials start.
-  const first = extra.filter((cell) => !systems.includes(backboneOf(systemOf(cell)) ?? ""));
+  const afterCheckedBackbone = (cell: PlannedCell) =>
+    systems.includes(backboneOf(systemOf(cell)) ?? "");
+  const firstSystems = trialCells.filter((cell) => !afterCheckedBackbone(cell));
+  const first = extra.filter((cell) => !afterCheckedBackbone(cell));
   console.log(
     `selection budget check: budget ${budget} for ${systems.join(", ")} into ${resultsDir}; ` +
       `first ${first.length} extra trials of ${[...new Set(first.map(systemOf))].join(", ")}`,
@@ -142,9 +145,6 @@ if (import.meta.main) {
   ]);
   const chosenOver = (cells: PlannedCell[], results: Map<string, CellResult>) =>
     selectedFrom({ ...larger, cells }, results);
-  const firstSystems = trialCells.filter((cell) =>
-    !systems.includes(backboneOf(systemOf(cell)) ?? "")
-  );
   const budgetSelected: SelectedConfigurations = chosenOver(firstSystems, stored);
   const changed = (dataset: string, system: string) =>
     budgetSelected[dataset]?.[system] !== undefined &&
@@ -158,8 +158,7 @@ if (import.meta.main) {
   // The other systems: more trials from the records' backbone where it kept its choice, a whole
   // budget from its new choice where it changed (a plan with that choice made, these unselected).
   const fromRecords = extra.filter((cell) =>
-    systems.includes(backboneOf(systemOf(cell)) ?? "") &&
-    !afterBackbone(datasetLabel(cell.dataset), systemOf(cell))
+    afterCheckedBackbone(cell) && !afterBackbone(datasetLabel(cell.dataset), systemOf(cell))
   );
   const restarted: SelectedConfigurations = structuredClone(records.selected);
   for (const cell of trialCells) {
@@ -198,18 +197,17 @@ if (import.meta.main) {
   for (const [key, result] of finishedCells(larger, resultsDir)) {
     if (!restartedTrials.some((cell) => cell.key === key)) stored.set(key, result);
   }
-  Object.entries(chosenOver(trialCells.filter((c) => !firstSystems.includes(c)), stored))
-    .forEach(([dataset, chosen]) => {
-      for (const [system, choice] of Object.entries(chosen)) {
-        if (!afterBackbone(dataset, system)) (budgetSelected[dataset] ??= {})[system] = choice;
+  const adopt = (chosen: SelectedConfigurations, restartedOnly: boolean) => {
+    for (const [dataset, systemsChosen] of Object.entries(chosen)) {
+      for (const [system, choice] of Object.entries(systemsChosen)) {
+        if (afterBackbone(dataset, system) === restartedOnly) {
+          (budgetSelected[dataset] ??= {})[system] = choice;
+        }
       }
-    });
-  Object.entries(selectedFrom({ ...fromNewBackbone, cells: restartedTrials }, storedRestarted))
-    .forEach(([dataset, chosen]) => {
-      for (const [system, choice] of Object.entries(chosen)) {
-        (budgetSelected[dataset] ??= {})[system] = choice;
-      }
-    });
+    }
+  };
+  adopt(chosenOver(trialCells.filter(afterCheckedBackbone), stored), false);
+  adopt(selectedFrom({ ...fromNewBackbone, cells: restartedTrials }, storedRestarted), true);
   const merged: SelectedConfigurations = {};
   for (const [dataset, chosen] of Object.entries(records.selected)) {
     merged[dataset] = { ...chosen, ...budgetSelected[dataset] };

@@ -60,8 +60,6 @@ export interface ListedCell {
   index: number;
   key: string;
   estimatedSeconds: number;
-  /** Seconds the cell waits for its selection before it starts (absent: it does not wait). */
-  waitSeconds?: number;
   /** Its selection stage: after which trials it can start (absent: stage 0, it does not wait). */
   stage?: number;
   status: "finished" | "claimed" | "pending";

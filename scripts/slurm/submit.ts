@@ -25,6 +25,7 @@ import {
   SELECTION_WAIT_SECONDS,
   stageArrays,
   type SubmissionSettings,
+  TIME_SAFETY_FACTOR,
 } from "./batch.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import type { ExperimentMode } from "../../lib/experiments/mod.ts";
@@ -206,9 +207,14 @@ function main(): void {
   const submissionsPath = `${slurmDir}/submissions.json`;
   const submissions = readSubmissions(submissionsPath);
   const queued = new Set<string>();
+  // Arrays of earlier submissions with tasks still queued or running: a later stage of this one
+  // waits for them too, as their trials may be the ones its selections need.
+  const earlierJobs: string[] = [];
   if (!dryRun) {
     for (const submission of submissions) {
-      for (const task of liveTasks(submission.cellsJob)) queued.add(submission.keys[task]);
+      const live = liveTasks(submission.cellsJob);
+      for (const task of live) queued.add(submission.keys[task]);
+      if (live.size > 0) earlierJobs.push(submission.cellsJob);
     }
   }
   const staleClaims: ListedCell[] = [];
@@ -238,17 +244,13 @@ function main(): void {
     return;
   }
   const arrays = stageArrays(toRun, listing.mode, cpus);
-  // A later stage also waits for the arrays of earlier submissions that still run: their trials
-  // may be the ones its selections need.
-  const earlierJobs = submissions.map((s) => s.cellsJob).filter((job) =>
-    !dryRun && liveTasks(job).size > 0
-  );
   const reportScript = reportBatchScript(arrays, settings);
   for (const array of arrays) {
     console.log(
       `stage ${array.stage}: ${array.keys.length} cells; each task requests ` +
         `${array.resources.cpus} CPUs, ${array.resources.memoryMb} MB, ` +
-        `${array.resources.minutes} min (3 x the stage's slowest cell's estimate + start-up` +
+        `${array.resources.minutes} min (${TIME_SAFETY_FACTOR} x the stage's slowest cell's ` +
+        "estimate + start-up" +
         `${
           array.stage > 0 ? ` + ${SELECTION_WAIT_SECONDS / 60} min for its selection` : ""
         }; see ` +
@@ -284,9 +286,8 @@ function main(): void {
       new ResultStore(cellsDirectory(resultsDir)).removeStaleClaim(cell.key, cell.claim!);
     }
     arrays.forEach((array, a) => {
-      const after = a === 0
-        ? (array.stage > 0 ? earlierJobs : [])
-        : [cellsJobs[a - 1], ...earlierJobs];
+      // Stage 0 waits for nothing; a later one for the array before it and the earlier arrays.
+      const after = array.stage === 0 ? [] : [...cellsJobs.slice(a - 1, a), ...earlierJobs];
       const cells = run("sbatch", [
         "--parsable",
         ...(after.length > 0 ? [`--dependency=afterany:${after.join(":")}`] : []),

@@ -76,18 +76,18 @@ Deno.test("stageArrays: one array per stage, each asking for its own slowest cel
   // The full plan from scratch: a backbone trial (stage 0), a Demure trial after the backbone's
   // selection (1), a Demure seed after both (2). One array for all three used to ask every task
   // for the seed's wait plus its training (1950 + 1300 s).
-  const cell = (key: string, seconds: number, stage?: number, wait?: number): ListedCell => ({
+  const cell = (key: string, seconds: number, stage?: number): ListedCell => ({
     index: 0,
     key,
     estimatedSeconds: seconds,
     status: "pending",
-    ...(stage === undefined ? {} : { stage, waitSeconds: wait }),
+    ...(stage === undefined ? {} : { stage }),
   });
   const arrays = stageArrays(
     [
-      cell("seed", 1300, 2, 1950),
+      cell("seed", 1300, 2),
       cell("backbone-trial", 650),
-      cell("demure-trial", 1300, 1, 650),
+      cell("demure-trial", 1300, 1),
       cell("pop", 10),
     ],
     "full",
@@ -105,7 +105,7 @@ Deno.test("stageArrays: one array per stage, each asking for its own slowest cel
     minutes(1300 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS),
   ]);
   // A re-submission whose trials have all finished starts at stage 1.
-  assertEquals(stageArrays([cell("seed", 1300, 1, 0)], "full", 2).map((a) => a.stage), [1]);
+  assertEquals(stageArrays([cell("seed", 1300, 1)], "full", 2).map((a) => a.stage), [1]);
 });
 
 Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reproduce --cell", () => {
