@@ -228,7 +228,7 @@ if (values.cell !== undefined) {
   }
   await initBackend().catch(fail);
   // The batch task running this cell, recorded in its claim: DEMURE_JOB_ID (set by the
-  // Kubernetes manifest), else Slurm's array task, else Slurm's job.
+  // Kubernetes pods of `deno task kubernetes`), else Slurm's array task, else Slurm's job.
   const slurmArray = Deno.env.get("SLURM_ARRAY_JOB_ID");
   const job = Deno.env.get("DEMURE_JOB_ID") ??
     (slurmArray

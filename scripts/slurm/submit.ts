@@ -18,21 +18,31 @@
  */
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
+import { cellsBatchScript, reportBatchScript, type SubmissionSettings } from "./batch.ts";
 import {
-  cellsBatchScript,
   type ListedCell,
-  reportBatchScript,
   SELECTION_WAIT_SECONDS,
   stageArrays,
-  type SubmissionSettings,
   TIME_SAFETY_FACTOR,
-} from "./batch.ts";
+} from "../cluster/stages.ts";
+import {
+  listPlanCells,
+  planArgsOf,
+  positiveInteger,
+  reproduceTask,
+  requireTool,
+  runCommand,
+  UsageError,
+  workspace,
+} from "../cluster/plan_listing.ts";
 import { taskPermissions } from "../task_permissions.ts";
-import type { ExperimentMode } from "../../lib/experiments/mod.ts";
 import { cellsDirectory, ResultStore } from "../../lib/experiments/mod.ts";
 
-/** A clear error for the user (printed without a stack). */
-class UsageError extends Error {}
+const SLURM_HINT = ": run this on a Slurm login node (or use --dry-run to see the batch scripts)";
+
+function run(command: string, args: string[]) {
+  return runCommand(command, args, { missingHint: SLURM_HINT });
+}
 
 /** One job array of a submission (a submission of three stages records three). */
 interface Submission {
@@ -42,76 +52,6 @@ interface Submission {
   keys: string[];
   /** The selection stage of its cells (absent in records of before 2026-12-03: one array). */
   stage?: number;
-}
-
-interface Listing {
-  mode: ExperimentMode;
-  resultsDir: string;
-  cells: ListedCell[];
-}
-
-const workspace = resolve(new URL("../..", import.meta.url).pathname);
-
-function run(
-  command: string,
-  args: string[],
-  cwd?: string,
-): { code: number; stdout: string; stderr: string } {
-  let output: Deno.CommandOutput;
-  try {
-    output = new Deno.Command(command, { args, cwd, stdout: "piped", stderr: "piped" })
-      .outputSync();
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new UsageError(
-        `${command} not found on PATH: run this on a Slurm login node (or use --dry-run to see ` +
-          "the batch scripts)",
-      );
-    }
-    throw error;
-  }
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
-
-function requireTool(name: string): void {
-  const found = (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
-    try {
-      return Deno.statSync(`${dir}/${name}`).isFile;
-    } catch {
-      return false;
-    }
-  });
-  if (!found) {
-    throw new UsageError(
-      `${name} not found on PATH: run this on a Slurm login node (or use --dry-run to see the ` +
-        "batch scripts)",
-    );
-  }
-}
-
-/** The reproduce task's command line (deno.json: the home of its permissions). */
-function reproduceTask(): string {
-  const config = JSON.parse(Deno.readTextFileSync(`${workspace}/deno.json`)) as {
-    tasks: Record<string, string>;
-  };
-  return config.tasks.reproduce;
-}
-
-function listCells(deno: string, resultsDir: string | undefined, planArgs: string[]): Listing {
-  const args = [
-    "run",
-    // Run in the workspace, whose relative paths the task's permissions name.
-    ...taskPermissions(reproduceTask(), resultsDir === undefined ? [] : [resultsDir]),
-    "scripts/reproduce.ts",
-    "--list-cells",
-    "--json",
-    ...(resultsDir ? ["--results", resultsDir] : []),
-    ...planArgs,
-  ];
-  const listed = run(deno, args, workspace);
-  if (listed.code !== 0) throw new UsageError(listed.stderr.trim());
-  return JSON.parse(listed.stdout) as Listing;
 }
 
 /** Array tasks of `cellsJob` still queued or running, by task index. */
@@ -157,25 +97,18 @@ function main(): void {
       "dry-run": { type: "boolean", default: false },
     },
   });
-  const positive = (name: "concurrency" | "cpus") => {
-    const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < 1) {
-      throw new UsageError(`--${name} ${values[name]}: must be an integer >= 1`);
-    }
-    return value;
-  };
-  const concurrency = positive("concurrency");
-  const cpus = positive("cpus");
+  const concurrency = positiveInteger("concurrency", values.concurrency);
+  const cpus = positiveInteger("cpus", values.cpus);
   const dryRun = values["dry-run"];
   const deno = values.deno ?? Deno.execPath();
-  const planArgs = [
-    ...(values.quick ? ["--quick"] : []),
-    ...(values.seeds ? ["--seeds", values.seeds] : []),
-    ...positionals,
-  ];
-  if (!dryRun) { for (const tool of ["sbatch", "squeue", "scancel"]) requireTool(tool); }
+  const planArgs = planArgsOf(values, positionals);
+  if (!dryRun) {
+    for (const tool of ["sbatch", "squeue", "scancel"]) {
+      requireTool(tool, SLURM_HINT);
+    }
+  }
 
-  const listing = listCells(
+  const listing = listPlanCells(
     deno,
     values.results === undefined ? undefined : resolve(values.results),
     planArgs,

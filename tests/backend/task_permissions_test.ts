@@ -280,12 +280,3 @@ Deno.test("task_permissions.ts prints the reproduce task's flags plus a folder, 
     taskPermissions(tasks.reproduce, ["/results"]).join(" "),
   );
 });
-
-Deno.test("the Kubernetes jobs run reproduce with the task's flags, never -A", () => {
-  for (const file of ["grid-job.yaml", "report-job.yaml"]) {
-    const text = Deno.readTextFileSync(new URL(`scripts/kubernetes/${file}`, root));
-    assert(!/(^|\s)-A(\s|$)/m.test(text), `${file} holds -A`);
-    assert(text.includes("scripts/task_permissions.ts"), file);
-    assert(text.includes("exec $deno run $flags scripts/reproduce.ts"), file);
-  }
-});

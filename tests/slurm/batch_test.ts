@@ -2,18 +2,11 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { runCaptured } from "./_run.ts";
 import {
   cellsBatchScript,
-  type ListedCell,
-  MINIMUM_MINUTES,
   reportBatchScript,
-  SELECTION_WAIT_SECONDS,
-  shellQuote,
-  type StageArray,
-  stageArrays,
-  STARTUP_SECONDS,
   type SubmissionSettings,
-  taskResources,
-  TIME_SAFETY_FACTOR,
 } from "../../scripts/slurm/batch.ts";
+import { SELECTION_WAIT_SECONDS, type StageArray } from "../../scripts/cluster/stages.ts";
+import { shellQuote } from "../../scripts/cluster/shell.ts";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 
 const KEYS = [
@@ -42,71 +35,6 @@ function settingsIn(dir: string, deno: string): SubmissionSettings {
 function bash(script: string, env: Record<string, string>) {
   return runCaptured("bash", ["-c", script], env);
 }
-
-Deno.test("shellQuote leaves plain words and quotes everything else for bash", () => {
-  assertEquals(shellQuote("quick/MovieLens/Pop/seed=0"), "quick/MovieLens/Pop/seed=0");
-  for (const value of KEYS) {
-    assertEquals(bash(`printf %s ${shellQuote(value)}`, {}).stdout, value);
-  }
-});
-
-Deno.test("taskResources: the slowest cell's estimate x the safety factor, plus start-up", () => {
-  const cell = (seconds: number): ListedCell => ({
-    index: 0,
-    key: "k",
-    estimatedSeconds: seconds,
-    status: "pending",
-  });
-  const resources = taskResources([cell(10), cell(1440), cell(90)], "full", 2, 0);
-  assertEquals(
-    resources.minutes,
-    Math.ceil((1440 * TIME_SAFETY_FACTOR + STARTUP_SECONDS) / 60),
-  );
-  assertEquals(resources.cpus, 2);
-  assertEquals(resources.memoryMb % 256, 0);
-  assertEquals(taskResources([cell(1)], "quick", 1, 0).minutes, MINIMUM_MINUTES);
-  // After the first stage, a task may wait a little for its selection.
-  assertEquals(
-    taskResources([cell(1440)], "full", 2, 1).minutes,
-    Math.ceil((1440 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS) / 60),
-  );
-});
-
-Deno.test("stageArrays: one array per stage, each asking for its own slowest cell, no waits", () => {
-  // The full plan from scratch: a backbone trial (stage 0), a Demure trial after the backbone's
-  // selection (1), a Demure seed after both (2). One array for all three used to ask every task
-  // for the seed's wait plus its training (1950 + 1300 s).
-  const cell = (key: string, seconds: number, stage?: number): ListedCell => ({
-    index: 0,
-    key,
-    estimatedSeconds: seconds,
-    status: "pending",
-    ...(stage === undefined ? {} : { stage }),
-  });
-  const arrays = stageArrays(
-    [
-      cell("seed", 1300, 2),
-      cell("backbone-trial", 650),
-      cell("demure-trial", 1300, 1),
-      cell("pop", 10),
-    ],
-    "full",
-    2,
-  );
-  assertEquals(arrays.map((a) => [a.stage, a.keys]), [
-    [0, ["backbone-trial", "pop"]],
-    [1, ["demure-trial"]],
-    [2, ["seed"]],
-  ]);
-  const minutes = (seconds: number) => Math.ceil(seconds / 60);
-  assertEquals(arrays.map((a) => a.resources.minutes), [
-    minutes(650 * TIME_SAFETY_FACTOR + STARTUP_SECONDS),
-    minutes(1300 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS),
-    minutes(1300 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS),
-  ]);
-  // A re-submission whose trials have all finished starts at stage 1.
-  assertEquals(stageArrays([cell("seed", 1300, 1)], "full", 2).map((a) => a.stage), [1]);
-});
 
 Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reproduce --cell", () => {
   const dir = Deno.makeTempDirSync();

@@ -1,0 +1,226 @@
+/**
+ * Writes the Kubernetes manifests of the experiment grid (scripts/kubernetes/manifests.ts): one
+ * Indexed Job per selection stage of the plan from scratch, a report Job, and `apply.sh`, which
+ * runs them in order. NOT TESTED on a Kubernetes cluster (there is none in this workspace): the
+ * tests parse the manifests and run `apply.sh` and the pods' commands against stand-ins
+ * (tests/kubernetes/); the cell commands are the ones the Slurm test runs on a real cluster.
+ *
+ *   deno task kubernetes --image registry.example.org/demure:abc123
+ *   deno task kubernetes --image IMG --quick --parallelism 32 --out build/kubernetes
+ *   deno task kubernetes --image IMG --gpu --backend tensorflow
+ *   deno task kubernetes --image IMG -- --seeds 0,1,2     flags after -- go to every reproduce call
+ *   build/kubernetes/apply.sh                             (with kubectl on PATH)
+ *
+ * The stages are those of the plan from scratch: a re-run (apply.sh again) skips the stored cells
+ * at once, so the same manifests resume a run.
+ */
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { stageArrays } from "../cluster/stages.ts";
+import {
+  listPlanCells,
+  planArgsOf,
+  positiveInteger,
+  reproduceTask,
+  UsageError,
+  workspace,
+} from "../cluster/plan_listing.ts";
+import { taskPermissions } from "../task_permissions.ts";
+import {
+  applyScript,
+  DEFAULT_MOUNT,
+  type KubernetesSettings,
+  REPORT_FILE,
+  reportJob,
+  stageFileName,
+  stageJob,
+} from "./manifests.ts";
+
+const USAGE = `Usage: deno task kubernetes --image IMAGE [options] [-- reproduce flags]
+
+Writes the grid's Kubernetes manifests: one Indexed Job per selection stage, a report Job and
+apply.sh, which applies them in order (run it where kubectl reaches the cluster). See docs/scale.md.
+
+  --image IMAGE        the image: the workspace at --workspace with its set-up done (required)
+  --quick              the quick plan (default: the full plan)
+  --seeds 0,1          other seeds
+  --claim NAME         the ReadWriteMany PersistentVolumeClaim of the results (demure-results)
+  --mount PATH         where the pods mount it (/results)
+  --results DIR        the results folder under the mount (default <mount>/<mode>)
+  --workspace PATH     the workspace inside the image (/workspace)
+  --name NAME          the Jobs' name prefix (demure): <name>-stage<k>, <name>-report
+  --parallelism N      pods of a Job at once (16)
+  --cpus N             CPUs per pod = OpenBLAS threads (2)
+  --gpu                one GPU per pod (nvidia.com/gpu); with --backend tensorflow
+  --backend NAME       DEMURE_BACKEND of the pods
+  --out DIR            the folder under build/ to write (build/kubernetes)
+  -h, --help           print this text
+`;
+
+/** A Kubernetes object name: lower-case letters, digits and "-" (RFC 1123), short enough for pods. */
+const NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
+
+function main(): void {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      image: { type: "string" },
+      quick: { type: "boolean", default: false },
+      seeds: { type: "string" },
+      results: { type: "string" },
+      claim: { type: "string", default: "demure-results" },
+      mount: { type: "string", default: DEFAULT_MOUNT },
+      name: { type: "string", default: "demure" },
+      workspace: { type: "string", default: "/workspace" },
+      parallelism: { type: "string", default: "16" },
+      cpus: { type: "string", default: "2" },
+      gpu: { type: "boolean", default: false },
+      backend: { type: "string" },
+      out: { type: "string", default: "build/kubernetes" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const parallelism = positiveInteger("parallelism", values.parallelism);
+  const cpus = positiveInteger("cpus", values.cpus);
+  const image = values.image;
+  if (!image) {
+    throw new UsageError(
+      "--image is required: an image with the workspace and its set-up (docs/scale.md)",
+    );
+  }
+  for (const option of ["name", "claim"] as const) {
+    if (!NAME.test(values[option])) {
+      throw new UsageError(
+        `--${option} ${values[option]}: must be lower-case letters, digits and "-", at most 40`,
+      );
+    }
+  }
+  for (const option of ["workspace", "mount"] as const) {
+    if (!/^\/[^\s,]*[^\s,/]$/.test(values[option])) {
+      throw new UsageError(
+        `--${option} ${values[option]}: must be an absolute path without white space or commas`,
+      );
+    }
+  }
+  const planArgs = planArgsOf(values, positionals);
+
+  // The task writes only under ./build (deno.json).
+  const out = resolve(workspace, values.out);
+  if (!out.startsWith(`${workspace}/build/`)) {
+    throw new UsageError(
+      `--out ${values.out}: must be a folder under build/ (the task writes there)`,
+    );
+  }
+  const staging = `${out}.partial-${Deno.pid}`;
+  Deno.mkdirSync(`${staging}/empty-results`, { recursive: true });
+  try {
+    write(staging, out, { ...values, image }, planArgs, parallelism, cpus);
+  } catch (error) {
+    Deno.removeSync(staging, { recursive: true });
+    throw error;
+  }
+}
+
+/** The files this script writes into its folder, and nothing else. */
+const GENERATED = /^(stage\d+\.json|report\.json|apply\.sh)$/;
+
+function write(
+  staging: string,
+  out: string,
+  values: {
+    image: string;
+    results?: string;
+    claim: string;
+    mount: string;
+    name: string;
+    workspace: string;
+    gpu: boolean;
+    backend?: string;
+    out: string;
+  },
+  planArgs: string[],
+  parallelism: number,
+  cpus: number,
+): void {
+  // The plan from scratch (an empty results folder): every cell, in its stage.
+  const listing = listPlanCells(Deno.execPath(), `${staging}/empty-results`, planArgs);
+  Deno.removeSync(`${staging}/empty-results`, { recursive: true });
+  const resultsDir = values.results ?? `${values.mount}/${listing.mode}`;
+  if (!resultsDir.startsWith(`${values.mount}/`) || /[\s,]/.test(resultsDir)) {
+    throw new UsageError(
+      `--results ${resultsDir}: must be a folder under ${values.mount}/ (the results volume) ` +
+        "without white space or commas",
+    );
+  }
+  const settings: KubernetesSettings = {
+    image: values.image,
+    workspace: values.workspace,
+    claim: values.claim,
+    mount: values.mount,
+    name: values.name,
+    parallelism,
+    gpus: values.gpu ? 1 : 0,
+    backend: values.backend,
+    deno: "tools/node_modules/.bin/deno",
+    permissions: taskPermissions(reproduceTask(), [values.mount]),
+    resultsDir,
+    planArgs,
+  };
+  const arrays = stageArrays(listing.cells, listing.mode, cpus);
+  const files = new Map<string, string>([
+    ...arrays.map((array) =>
+      [
+        stageFileName(array.stage),
+        JSON.stringify(stageJob(array, settings), null, 1) + "\n",
+      ] as const
+    ),
+    [REPORT_FILE, JSON.stringify(reportJob(settings), null, 1) + "\n"],
+    ["apply.sh", applyScript(arrays, settings)],
+  ]);
+
+  // Written into a new folder, then moved into place: nothing half-written is left behind, and
+  // an earlier run's folder is replaced only when it holds nothing but generated files.
+  for (const [file, text] of files) Deno.writeTextFileSync(`${staging}/${file}`, text);
+  Deno.chmodSync(`${staging}/apply.sh`, 0o755);
+  let earlier: string[] = [];
+  try {
+    earlier = [...Deno.readDirSync(out)].map((entry) => entry.name);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const foreign = earlier.filter((name) => !GENERATED.test(name));
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `--out ${values.out} holds files this script did not write (${foreign.join(", ")}): ` +
+        "name another folder",
+    );
+  }
+  if (earlier.length > 0) Deno.removeSync(out, { recursive: true });
+  Deno.renameSync(staging, out);
+
+  console.log(
+    `${listing.mode} plan: ${listing.cells.length} cells in ${arrays.length} stage Job(s), ` +
+      `results in ${resultsDir} on the volume claim ${values.claim}`,
+  );
+  for (const array of arrays) {
+    console.log(
+      `  ${stageFileName(array.stage)}: ${array.keys.length} cells; each pod requests ` +
+        `${array.resources.cpus} CPUs, ${array.resources.memoryMb} MiB, stops after ` +
+        `${array.resources.minutes} min (scripts/cluster/stages.ts)`,
+    );
+  }
+  console.log(`wrote ${out}/: run ${values.out}/apply.sh with kubectl on PATH`);
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`kubernetes: ${error.message}`);
+  Deno.exit(1);
+}

@@ -1,0 +1,210 @@
+/**
+ * The Kubernetes manifests of a grid run (pure builders; `generate.ts` writes them): one Indexed
+ * Job per selection stage (scripts/cluster/stages.ts says why), whose pod i runs the stage's i-th
+ * cell with `reproduce --cell <key>` into a results volume every pod mounts, a report Job, and
+ * `apply.sh`, which applies each stage's Job when the one before has ended (Kubernetes has no
+ * dependencies between Jobs) and the report Job last.
+ *
+ * Manifests are JSON (which `kubectl apply -f` reads as YAML's subset): what is generated is
+ * parsed back in the tests, field by field.
+ */
+import { SELECTION_WAIT_SECONDS, type StageArray } from "../cluster/stages.ts";
+import { cellsArray, type ReproduceCall, reproduceCommand, shellQuote } from "../cluster/shell.ts";
+
+/** Where every pod mounts the results volume, unless told otherwise. */
+export const DEFAULT_MOUNT = "/results";
+
+/**
+ * Everything the manifests need besides the cells: the image holds the workspace at `workspace`
+ * with its set-up done; `deno` is the path inside it; `resultsDir` is under `mount`.
+ */
+export interface KubernetesSettings extends ReproduceCall {
+  /** The image every pod runs (one commit of the workspace: a cell index is a position in its plan). */
+  image: string;
+  /** The workspace folder inside the image. */
+  workspace: string;
+  /** A ReadWriteMany PersistentVolumeClaim that holds the results. */
+  claim: string;
+  /** Where the pods mount it. */
+  mount: string;
+  /** The Jobs' names start with this (`<name>-stage<k>`, `<name>-report`). */
+  name: string;
+  /** At most this many pods of a Job run at once. */
+  parallelism: number;
+  /** GPUs per pod (0: none; `nvidia.com/gpu`). */
+  gpus: number;
+  /** DEMURE_BACKEND for the pods (e.g. "tensorflow" with a GPU); default: the workspace's choice. */
+  backend?: string;
+}
+
+/** A Kubernetes object as `kubectl apply` reads it. */
+export type Manifest = Record<string, unknown>;
+
+/** The name of the Job of `stage`. */
+export function stageJobName(settings: KubernetesSettings, stage: number): string {
+  return `${settings.name}-stage${stage}`;
+}
+
+/** The name of the report Job. */
+export function reportJobName(settings: KubernetesSettings): string {
+  return `${settings.name}-report`;
+}
+
+function podSpec(
+  settings: KubernetesSettings,
+  container: Manifest,
+  activeDeadlineSeconds?: number,
+): Manifest {
+  return {
+    restartPolicy: "Never",
+    ...(activeDeadlineSeconds ? { activeDeadlineSeconds } : {}),
+    containers: [{
+      image: settings.image,
+      workingDir: settings.workspace,
+      command: ["bash", "-c"],
+      volumeMounts: [{ name: "results", mountPath: settings.mount }],
+      ...container,
+    }],
+    volumes: [{ name: "results", persistentVolumeClaim: { claimName: settings.claim } }],
+  };
+}
+
+/**
+ * The Indexed Job of one stage: pod i runs `array.keys[i]`, requests the stage's resources and is
+ * stopped at the stage's time limit (`activeDeadlineSeconds`). A failed index is retried twice
+ * (`backoffLimitPerIndex`, Kubernetes >= 1.29) and takes over its predecessor's claim
+ * (`DEMURE_JOB_ID` names the Job and the index).
+ */
+export function stageJob(array: StageArray, settings: KubernetesSettings): Manifest {
+  const { keys, resources, stage } = array;
+  if (keys.length === 0) throw new Error("no cells to run");
+  const job = stageJobName(settings, stage);
+  const script = [
+    "set -euo pipefail",
+    cellsArray(keys),
+    "cell=${cells[$JOB_COMPLETION_INDEX]}",
+    `export DEMURE_JOB_ID=${job}-$JOB_COMPLETION_INDEX`,
+    'echo "pod $HOSTNAME, index $JOB_COMPLETION_INDEX: $cell"',
+    `exec ${reproduceCommand(settings, ["--cell", '"$cell"'])}`,
+  ].join("\n");
+  const env = [
+    // OpenBLAS threads = the CPUs requested.
+    { name: "DEMURE_BLAS_THREADS", value: String(resources.cpus) },
+    ...(stage > 0
+      ? [{ name: "DEMURE_SELECTION_WAIT_S", value: String(SELECTION_WAIT_SECONDS) }]
+      : []),
+    ...(settings.backend ? [{ name: "DEMURE_BACKEND", value: settings.backend }] : []),
+  ];
+  const memory = `${resources.memoryMb}Mi`;
+  const gpus = settings.gpus > 0 ? { "nvidia.com/gpu": String(settings.gpus) } : {};
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: {
+      name: job,
+      labels: { app: settings.name, stage: String(stage) },
+    },
+    spec: {
+      completionMode: "Indexed",
+      completions: keys.length,
+      parallelism: Math.min(settings.parallelism, keys.length),
+      backoffLimitPerIndex: 2,
+      podReplacementPolicy: "Failed",
+      template: {
+        metadata: { labels: { app: settings.name, stage: String(stage) } },
+        spec: podSpec(settings, {
+          name: "cell",
+          args: [script],
+          env,
+          resources: {
+            requests: { cpu: String(resources.cpus), memory, ...gpus },
+            limits: { memory, ...gpus },
+          },
+        }, resources.minutes * 60),
+      },
+    },
+  };
+}
+
+/**
+ * The report Job: writes the report (summary.md, summary.json, report.html) from every finished
+ * cell; its log lists the cells that are missing.
+ */
+export function reportJob(settings: KubernetesSettings): Manifest {
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: reportJobName(settings), labels: { app: settings.name } },
+    spec: {
+      backoffLimit: 0,
+      template: {
+        metadata: { labels: { app: settings.name } },
+        spec: podSpec(settings, {
+          name: "report",
+          args: [`exec ${reproduceCommand(settings, ["--report-only"])}`],
+          resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "2Gi" } },
+        }),
+      },
+    },
+  };
+}
+
+/** The file name of the manifest of `stage`. */
+export function stageFileName(stage: number): string {
+  return `stage${stage}.json`;
+}
+
+/** The file name of the report Job's manifest. */
+export const REPORT_FILE = "report.json";
+
+/**
+ * `apply.sh`: for each stage in order, deletes a Job of the same name left by an earlier run (its
+ * finished cells are stored: their pods exit at once), applies the stage's Job and waits until it
+ * has completed or failed (a failed cell does not stop the run, as Slurm's `afterany`: the cells
+ * that need it fail with a message naming the selection, the others run); then the report Job,
+ * whose log it prints. Exits 1 when a stage or the report failed. `DEMURE_KUBECTL_POLL_S` sets the
+ * seconds between status checks (default 30).
+ */
+export function applyScript(arrays: readonly StageArray[], settings: KubernetesSettings): string {
+  const report = reportJobName(settings);
+  const lines = [
+    "#!/bin/bash",
+    `# Runs the Demure grid on Kubernetes: ${arrays.length} stage Job(s), then the report.`,
+    "# Generated by scripts/kubernetes/generate.ts; see docs/scale.md.",
+    "set -uo pipefail",
+    'cd "$(dirname "$0")"',
+    "poll=${DEMURE_KUBECTL_POLL_S:-30}",
+    "failed=0",
+    "# Waits until Job $1 has completed (0) or failed (1).",
+    "wait_for() {",
+    "  local state",
+    "  while :; do",
+    `    state=$(kubectl get job "$1" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}') || return 1`,
+    '    case " $state " in',
+    '      *" Complete "*) return 0 ;;',
+    '      *" Failed "*) echo "job $1 failed: kubectl describe job $1; kubectl logs -l job-name=$1" >&2; return 1 ;;',
+    "    esac",
+    '    sleep "$poll"',
+    "  done",
+    "}",
+    "run_job() {",
+    '  kubectl delete job "$1" --ignore-not-found >/dev/null || return 1',
+    '  kubectl apply -f "$2" || return 1',
+    '  wait_for "$1"',
+    "}",
+  ];
+  for (const array of arrays) {
+    const job = stageJobName(settings, array.stage);
+    lines.push(
+      `echo "stage ${array.stage}: ${array.keys.length} cells (job ${job})"`,
+      `run_job ${shellQuote(job)} ${stageFileName(array.stage)} || failed=1`,
+    );
+  }
+  lines.push(
+    `echo "report (job ${report})"`,
+    `run_job ${shellQuote(report)} ${REPORT_FILE} || failed=1`,
+    `kubectl logs job/${shellQuote(report)}`,
+    'exit "$failed"',
+  );
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,47 @@
+/** The shell text both cluster routes write (scripts/cluster/shell.ts), run through bash. */
+import { assertEquals } from "@std/assert";
+import { runCaptured } from "../slurm/_run.ts";
+import { cellsArray, reproduceCommand, shellQuote } from "../../scripts/cluster/shell.ts";
+
+const KEYS = [
+  "quick/Synthetic(numUsers=160)/Pop/seed=0",
+  "quick/Synthetic(numUsers=160)/Demure-SASRec[rho=0.1]/seed=0",
+  "quick/MovieLens/it's/seed=1",
+];
+
+function bash(script: string) {
+  return runCaptured("bash", ["-c", script], {});
+}
+
+Deno.test("shellQuote leaves plain words and quotes everything else for bash", () => {
+  assertEquals(shellQuote("quick/MovieLens/Pop/seed=0"), "quick/MovieLens/Pop/seed=0");
+  for (const value of KEYS) {
+    assertEquals(bash(`printf %s ${shellQuote(value)}`).stdout, value);
+  }
+});
+
+Deno.test("cellsArray and reproduceCommand: bash sees each key and argument as one word", () => {
+  const call = {
+    deno: "/opt/my deno/deno",
+    permissions: ["--allow-read=.,/r"],
+    resultsDir: "/r/full",
+    planArgs: ["--quick"],
+  };
+  const script = [
+    cellsArray(KEYS),
+    "cell=${cells[2]}",
+    `args() { printf '%s\\n' "$@"; }`,
+    `args ${reproduceCommand(call, ["--cell", '"$cell"'])}`,
+  ].join("\n");
+  assertEquals(bash(script).stdout.trimEnd().split("\n"), [
+    "/opt/my deno/deno",
+    "run",
+    "--allow-read=.,/r",
+    "scripts/reproduce.ts",
+    "--cell",
+    KEYS[2],
+    "--results",
+    "/r/full",
+    "--quick",
+  ]);
+});

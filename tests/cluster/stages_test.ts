@@ -1,0 +1,69 @@
+/** The stages and resource requests every cluster route shares (scripts/cluster/stages.ts). */
+import { assertEquals } from "@std/assert";
+import {
+  type ListedCell,
+  MINIMUM_MINUTES,
+  SELECTION_WAIT_SECONDS,
+  stageArrays,
+  STARTUP_SECONDS,
+  taskResources,
+  TIME_SAFETY_FACTOR,
+} from "../../scripts/cluster/stages.ts";
+
+Deno.test("taskResources: the slowest cell's estimate x the safety factor, plus start-up", () => {
+  const cell = (seconds: number): ListedCell => ({
+    index: 0,
+    key: "k",
+    estimatedSeconds: seconds,
+    status: "pending",
+  });
+  const resources = taskResources([cell(10), cell(1440), cell(90)], "full", 2, 0);
+  assertEquals(
+    resources.minutes,
+    Math.ceil((1440 * TIME_SAFETY_FACTOR + STARTUP_SECONDS) / 60),
+  );
+  assertEquals(resources.cpus, 2);
+  assertEquals(resources.memoryMb % 256, 0);
+  assertEquals(taskResources([cell(1)], "quick", 1, 0).minutes, MINIMUM_MINUTES);
+  // After the first stage, a task may wait a little for its selection.
+  assertEquals(
+    taskResources([cell(1440)], "full", 2, 1).minutes,
+    Math.ceil((1440 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS) / 60),
+  );
+});
+
+Deno.test("stageArrays: one array per stage, each asking for its own slowest cell, no waits", () => {
+  // The full plan from scratch: a backbone trial (stage 0), a Demure trial after the backbone's
+  // selection (1), a Demure seed after both (2). One array for all three used to ask every task
+  // for the seed's wait plus its training (1950 + 1300 s).
+  const cell = (key: string, seconds: number, stage?: number): ListedCell => ({
+    index: 0,
+    key,
+    estimatedSeconds: seconds,
+    status: "pending",
+    ...(stage === undefined ? {} : { stage }),
+  });
+  const arrays = stageArrays(
+    [
+      cell("seed", 1300, 2),
+      cell("backbone-trial", 650),
+      cell("demure-trial", 1300, 1),
+      cell("pop", 10),
+    ],
+    "full",
+    2,
+  );
+  assertEquals(arrays.map((a) => [a.stage, a.keys]), [
+    [0, ["backbone-trial", "pop"]],
+    [1, ["demure-trial"]],
+    [2, ["seed"]],
+  ]);
+  const minutes = (seconds: number) => Math.ceil(seconds / 60);
+  assertEquals(arrays.map((a) => a.resources.minutes), [
+    minutes(650 * TIME_SAFETY_FACTOR + STARTUP_SECONDS),
+    minutes(1300 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS),
+    minutes(1300 * TIME_SAFETY_FACTOR + STARTUP_SECONDS + SELECTION_WAIT_SECONDS),
+  ]);
+  // A re-submission whose trials have all finished starts at stage 1.
+  assertEquals(stageArrays([cell("seed", 1300, 1)], "full", 2).map((a) => a.stage), [1]);
+});

@@ -1,0 +1,144 @@
+/**
+ * `deno task kubernetes` (scripts/kubernetes/generate.ts) with the task's own flags: the stage
+ * Jobs hold every cell of the plan in its stage, bad settings are refused before anything is
+ * written, and a generated pod's command and the report's run for real (the real deno and
+ * reproduce, a temporary folder as the volume): the part of a Kubernetes run that does not need a
+ * cluster.
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { runCaptured } from "../slurm/_run.ts";
+import { listCells } from "../../lib/experiments/cell_command.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
+  tasks: Record<string, string>;
+}).tasks.kubernetes;
+
+/** Runs the task's command line (its flags, from deno.json) with `args`, in the workspace. */
+function generate(args: string[]) {
+  const words = task.split(/\s+/).slice(1);
+  const output = new Deno.Command(Deno.execPath(), {
+    args: [...words, ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).outputSync();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+type Job = {
+  metadata: { name: string };
+  spec: {
+    completions?: number;
+    template: { spec: { containers: { command: string[]; args: string[] }[] } };
+  };
+};
+
+function readJob(path: string): Job {
+  return JSON.parse(Deno.readTextFileSync(path)) as Job;
+}
+
+/** The keys of a stage Job's pods, in index order, as its command lists them. */
+function keysOf(job: Job): string[] {
+  const script = job.spec.template.spec.containers[0].args[0];
+  const listed = runCaptured("bash", [
+    "-c",
+    `${script.split("\ncell=")[0]}\nprintf "%s\\n" "\${cells[@]}"`,
+  ], {
+    PATH: "/usr/bin:/bin",
+  });
+  return listed.stdout.trimEnd().split("\n");
+}
+
+Deno.test("deno task kubernetes: one Job per stage of the plan from scratch, a report Job, apply.sh; a real pod and the report run", () => {
+  const out = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
+  const volume = Deno.makeTempDirSync({ prefix: "demure-volume-" });
+  try {
+    const made = generate([
+      "--image",
+      "registry.example.org/demure:test",
+      "--quick",
+      "--out",
+      out,
+      "--workspace",
+      root,
+      "--mount",
+      volume,
+    ]);
+    assertEquals(made.code, 0, made.stderr);
+    const stages: string[][] = [];
+    for (const cell of listCells(planExperiments("quick"))) {
+      (stages[cell.stage ?? 0] ??= []).push(cell.key);
+    }
+    assertEquals(
+      [...Deno.readDirSync(`${root}/${out}`)].map((e) => e.name).sort(),
+      ["apply.sh", "report.json", ...stages.map((_, s) => `stage${s}.json`)].sort(),
+    );
+    stages.forEach((keys, stage) => {
+      const job = readJob(`${root}/${out}/stage${stage}.json`);
+      assertEquals(job.metadata.name, `demure-stage${stage}`);
+      assertEquals(job.spec.completions, keys.length);
+      assertEquals(keysOf(job), keys);
+    });
+
+    // Pod i of stage 0 for a cell that trains nothing (Pop), with the real deno, then the report.
+    const first = readJob(`${root}/${out}/stage0.json`);
+    const index = stages[0].findIndex((key) => key.includes("/Pop/"));
+    assert(index >= 0, "the quick plan's first stage has a Pop cell");
+    const pod = first.spec.template.spec.containers[0];
+    const cell = runCaptured(pod.command[0], [pod.command[1], ...pod.args], {
+      ...Deno.env.toObject(),
+      JOB_COMPLETION_INDEX: String(index),
+      DEMURE_BLAS_THREADS: "1",
+    });
+    assertEquals(cell.code, 0, cell.stderr);
+    const stored = [...Deno.readDirSync(`${volume}/quick/cells`)].map((e) => e.name);
+    assertEquals(stored.filter((name) => name.endsWith(".json")).length, 1);
+    assertStringIncludes(stored.join(" "), "Pop");
+
+    const report = readJob(`${root}/${out}/report.json`).spec.template.spec.containers[0];
+    const reported = runCaptured(report.command[0], [report.command[1], ...report.args], {
+      ...Deno.env.toObject(),
+    });
+    assertEquals(reported.code, 0, reported.stderr);
+    assert(Deno.statSync(`${volume}/quick/summary.md`).isFile);
+  } finally {
+    Deno.removeSync(`${root}/${out}`, { recursive: true });
+    Deno.removeSync(volume, { recursive: true });
+  }
+});
+
+Deno.test("deno task kubernetes refuses bad settings before writing anything", () => {
+  const out = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
+  const image = ["--image", "registry.example.org/demure:test", "--quick", "--out", out];
+  const cases: [string[], string][] = [
+    [["--quick", "--out", out], "--image is required"],
+    [[...image, "--parallelism", "0"], "--parallelism 0: must be an integer >= 1"],
+    [[...image, "--name", "Demure_Grid"], "--name Demure_Grid: must be lower-case"],
+    [[...image, "--mount", "results"], "--mount results: must be an absolute path"],
+    [[...image, "--results", "/elsewhere/quick"], "must be a folder under /results/"],
+    [["--image", "i", "--out", "/tmp/k8s"], "--out /tmp/k8s: must be a folder under build/"],
+  ];
+  for (const [args, message] of cases) {
+    const run = generate(args);
+    assertEquals(run.code, 1, args.join(" "));
+    assertStringIncludes(run.stderr, message);
+  }
+  // A folder holding someone else's files is not replaced.
+  Deno.mkdirSync(`${root}/${out}`, { recursive: true });
+  Deno.writeTextFileSync(`${root}/${out}/notes.txt`, "mine");
+  try {
+    const run = generate(image);
+    assertEquals(run.code, 1);
+    assertStringIncludes(run.stderr, "holds files this script did not write (notes.txt)");
+    assertEquals([...Deno.readDirSync(`${root}/${out}`)].map((e) => e.name), ["notes.txt"]);
+    assertEquals(
+      [...Deno.readDirSync(`${root}/build`)].filter((e) => e.name.includes(".partial-")),
+      [],
+    );
+  } finally {
+    Deno.removeSync(`${root}/${out}`, { recursive: true });
+  }
+});

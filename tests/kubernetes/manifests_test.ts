@@ -1,0 +1,205 @@
+/**
+ * The Kubernetes manifests and apply.sh (scripts/kubernetes/manifests.ts), parsed back and run:
+ * a pod's command against a stand-in deno, apply.sh against a stand-in kubectl. There is no
+ * Kubernetes cluster here; generate_test.ts runs a generated pod's command with the real deno.
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { runCaptured } from "../slurm/_run.ts";
+import { SELECTION_WAIT_SECONDS, type StageArray } from "../../scripts/cluster/stages.ts";
+import {
+  applyScript,
+  type KubernetesSettings,
+  type Manifest,
+  reportJob,
+  stageJob,
+} from "../../scripts/kubernetes/manifests.ts";
+
+const KEYS = [
+  "quick/Synthetic(numUsers=160)/Pop/seed=0",
+  "quick/Synthetic(numUsers=160)/Demure-SASRec[rho=0.1]/seed=0",
+  "quick/MovieLens/it's/seed=1",
+];
+
+function settingsIn(workspace: string): KubernetesSettings {
+  return {
+    image: "registry.example.org/demure:abc",
+    workspace,
+    claim: "demure-results",
+    mount: "/results",
+    name: "demure",
+    parallelism: 2,
+    gpus: 0,
+    deno: "tools/node_modules/.bin/deno",
+    permissions: ["--no-prompt", "--allow-read=.,/results", "--allow-write=./results,/results"],
+    resultsDir: "/results/quick",
+    planArgs: ["--quick"],
+  };
+}
+
+const array = (stage: number, keys = KEYS): StageArray => ({
+  stage,
+  keys,
+  resources: { cpus: 2, memoryMb: 1536, minutes: 13 },
+});
+
+/** Walks a parsed manifest: `at(job, "spec", "template", ...)`. */
+function at(value: unknown, ...path: (string | number)[]): unknown {
+  return path.reduce(
+    (node, key) => (node as Record<string | number, unknown> | undefined)?.[key],
+    value,
+  );
+}
+
+function container(job: Manifest): Record<string, unknown> {
+  return at(job, "spec", "template", "spec", "containers", 0) as Record<string, unknown>;
+}
+
+function envOf(job: Manifest): Record<string, string> {
+  const env = (container(job).env ?? []) as { name: string; value: string }[];
+  return Object.fromEntries(env.map((e) => [e.name, e.value]));
+}
+
+Deno.test("a stage Job: one pod per cell, the stage's requests and time limit, as JSON", () => {
+  const job = JSON.parse(JSON.stringify(stageJob(array(1), settingsIn("/workspace"))));
+  assertEquals(at(job, "metadata", "name"), "demure-stage1");
+  assertEquals(at(job, "spec", "completionMode"), "Indexed");
+  assertEquals(at(job, "spec", "completions"), 3);
+  assertEquals(at(job, "spec", "parallelism"), 2);
+  assertEquals(at(job, "spec", "template", "spec", "activeDeadlineSeconds"), 13 * 60);
+  assertEquals(at(job, "spec", "template", "spec", "restartPolicy"), "Never");
+  assertEquals(container(job).image, "registry.example.org/demure:abc");
+  assertEquals(container(job).resources, {
+    requests: { cpu: "2", memory: "1536Mi" },
+    limits: { memory: "1536Mi" },
+  });
+  assertEquals(at(container(job), "volumeMounts", 0, "mountPath"), "/results");
+  assertEquals(
+    at(job, "spec", "template", "spec", "volumes", 0, "persistentVolumeClaim", "claimName"),
+    "demure-results",
+  );
+  // A later stage's pod waits a little for its selection; the first stage's does not wait.
+  assertEquals(envOf(job), {
+    DEMURE_BLAS_THREADS: "2",
+    DEMURE_SELECTION_WAIT_S: String(SELECTION_WAIT_SECONDS),
+  });
+  assertEquals(envOf(stageJob(array(0), settingsIn("/workspace"))), { DEMURE_BLAS_THREADS: "2" });
+  const gpu = stageJob(array(0), { ...settingsIn("/w"), gpus: 1, backend: "tensorflow" });
+  assertEquals(at(container(gpu), "resources", "limits", "nvidia.com/gpu"), "1");
+  assertEquals(envOf(gpu).DEMURE_BACKEND, "tensorflow");
+});
+
+Deno.test("a stage pod runs reproduce --cell on the cell of its index, with the task's flags", () => {
+  // The image's workspace, with a stand-in deno that prints its arguments and the job id.
+  const workspace = Deno.makeTempDirSync();
+  Deno.mkdirSync(`${workspace}/tools/node_modules/.bin`, { recursive: true });
+  Deno.writeTextFileSync(
+    `${workspace}/tools/node_modules/.bin/deno`,
+    '#!/bin/bash\necho "job=$DEMURE_JOB_ID"\nprintf "%s\\n" "$@"\n',
+  );
+  Deno.chmodSync(`${workspace}/tools/node_modules/.bin/deno`, 0o755);
+  const job = stageJob(array(2), settingsIn(workspace));
+  const command = container(job).command as string[];
+  const args = container(job).args as string[];
+  assertEquals(command, ["bash", "-c"]);
+  assert(!/(^|\s)-A(\s|$)/m.test(args[0]), "a pod runs deno with -A");
+  for (const index of [0, 2]) {
+    const run = new Deno.Command(command[0], {
+      args: [command[1], ...args],
+      cwd: container(job).workingDir as string,
+      env: { JOB_COMPLETION_INDEX: String(index), PATH: "/usr/bin:/bin" },
+      stdout: "piped",
+    }).outputSync();
+    const lines = new TextDecoder().decode(run.stdout).trimEnd().split("\n");
+    assertEquals(lines.slice(lines.indexOf(`job=demure-stage2-${index}`)), [
+      `job=demure-stage2-${index}`,
+      "run",
+      "--no-prompt",
+      "--allow-read=.,/results",
+      "--allow-write=./results,/results",
+      "scripts/reproduce.ts",
+      "--cell",
+      KEYS[index],
+      "--results",
+      "/results/quick",
+      "--quick",
+    ]);
+  }
+  Deno.removeSync(workspace, { recursive: true });
+});
+
+Deno.test("the report Job writes the report from the results folder", () => {
+  const job = reportJob(settingsIn("/workspace"));
+  assertEquals(at(job, "metadata", "name"), "demure-report");
+  assertEquals(at(job, "spec", "backoffLimit"), 0);
+  assertStringIncludes(
+    (container(job).args as string[])[0],
+    "scripts/reproduce.ts --report-only --results /results/quick --quick",
+  );
+});
+
+/** A folder with a stand-in kubectl: logs its calls; `get job J` prints the lines of `$dir/J`,
+ * one per call (the last one stays), or "Complete". */
+function fakeKubectl(states: Record<string, string[]> = {}): string {
+  const dir = Deno.makeTempDirSync();
+  for (const [job, lines] of Object.entries(states)) {
+    Deno.writeTextFileSync(`${dir}/${job}`, lines.join("\n") + "\n");
+  }
+  Deno.writeTextFileSync(
+    `${dir}/kubectl`,
+    `#!/bin/bash
+echo "$*" >> ${dir}/calls
+if [[ $1 == get ]]; then
+  f=${dir}/$3
+  [[ -f $f ]] || { echo Complete; exit 0; }
+  head -n 1 "$f"
+  (( $(wc -l < "$f") > 1 )) && sed -i 1d "$f"
+  exit 0
+fi
+true
+`,
+  );
+  Deno.chmodSync(`${dir}/kubectl`, 0o755);
+  return dir;
+}
+
+function runApply(script: string, kubectl: string) {
+  const dir = Deno.makeTempDirSync();
+  Deno.writeTextFileSync(`${dir}/apply.sh`, script);
+  return runCaptured("bash", [`${dir}/apply.sh`], {
+    PATH: `${kubectl}:/usr/bin:/bin`,
+    DEMURE_KUBECTL_POLL_S: "0",
+  });
+}
+
+Deno.test("apply.sh runs the stages in order, each when the one before has ended, then the report", () => {
+  const kubectl = fakeKubectl({
+    // Running for two checks, then complete (a condition not yet true is left out).
+    "demure-stage0": ["", "SuccessCriteriaMet", "SuccessCriteriaMet Complete"],
+  });
+  const run = runApply(applyScript([array(0), array(2)], settingsIn("/w")), kubectl);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(Deno.readTextFileSync(`${kubectl}/calls`).trim().split("\n"), [
+    "delete job demure-stage0 --ignore-not-found",
+    "apply -f stage0.json",
+    ...Array(3).fill(
+      `get job demure-stage0 -o jsonpath={.status.conditions[?(@.status=="True")].type}`,
+    ),
+    "delete job demure-stage2 --ignore-not-found",
+    "apply -f stage2.json",
+    `get job demure-stage2 -o jsonpath={.status.conditions[?(@.status=="True")].type}`,
+    "delete job demure-report --ignore-not-found",
+    "apply -f report.json",
+    `get job demure-report -o jsonpath={.status.conditions[?(@.status=="True")].type}`,
+    "logs job/demure-report",
+  ]);
+});
+
+Deno.test("apply.sh goes on after a failed stage (as Slurm's afterany) and exits 1", () => {
+  const kubectl = fakeKubectl({ "demure-stage0": ["FailureTarget Failed"] });
+  const run = runApply(applyScript([array(0), array(1)], settingsIn("/w")), kubectl);
+  assertEquals(run.code, 1);
+  assertStringIncludes(run.stderr, "job demure-stage0 failed");
+  const calls = Deno.readTextFileSync(`${kubectl}/calls`);
+  assertStringIncludes(calls, "apply -f stage1.json");
+  assertStringIncludes(calls, "apply -f report.json");
+});
