@@ -4,7 +4,7 @@
  */
 import type { CellResult, PreparedDataset } from "../mod.ts";
 import type { RerunCheck } from "../lib/experiments/mod.ts";
-import { checkedOption, reproduceOptions } from "./reproduce_options.ts";
+import { checkedOption, datasetReadPaths, reproduceOptions } from "./reproduce_options.ts";
 import { startWorkers, workerArgs, type Workers } from "./reproduce_workers.ts";
 import { taskPermissions } from "./task_permissions.ts";
 
@@ -112,7 +112,8 @@ async function importDataset(): Promise<void> {
 
 /**
  * Starts this run's other processes (none in a worker or with one process): the same command with
- * the reproduce task's permissions (deno.json, plus `--results`); they stop with this process
+ * the reproduce task's permissions (deno.json), plus `--results` and the imported dataset's files
+ * (the folders a run outside the project was given, docs/permissions.md); they stop with this process
  * (Ctrl-C or SIGTERM: the signal listener above).
  */
 function startRunWorkers(): Workers | undefined {
@@ -125,7 +126,11 @@ function startRunWorkers(): Workers | undefined {
     count: workers - 1,
     runArgs: [
       "run",
-      ...taskPermissions(tasks.reproduce, values.results ? [values.results] : []),
+      ...taskPermissions(
+        tasks.reproduce,
+        values.results ? [values.results] : [],
+        datasetReadPaths(dataset),
+      ),
       script,
     ],
     scriptArgs: workerArgs(Deno.args),

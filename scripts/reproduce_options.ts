@@ -133,22 +133,35 @@ function integerOption(name: string, text: string): number {
 }
 
 /**
- * Stops with one line when `--results` or a dataset file lies outside what this process may read
- * or write: the task's permissions (deno.json) cover the project folder only, and the first access
- * would otherwise end in Deno's uncaught `NotCapable` and a stack (docs/permissions.md says how to
- * run with another folder).
+ * The paths an imported dataset is read from: a sequence file and each feature file as given, a
+ * RecBole base path's folder (`<path>.inter`, `<path>.item`). Workers get these reads.
  */
-function checkPathsAllowed(results: string | undefined, dataset: DatasetSpec | undefined): void {
+export function datasetReadPaths(dataset: DatasetSpec | undefined): string[] {
+  if (dataset?.kind !== "file") return [];
+  const data = dataset.format === "recbole"
+    ? (dataset.path.includes("/") ? dataset.path.slice(0, dataset.path.lastIndexOf("/")) : ".")
+    : dataset.path;
+  return [data, ...(dataset.features ?? []).map((feature) => feature.path)];
+}
+
+/**
+ * Stops with one line when `--results` or a dataset file lies outside what this process may read
+ * or write, or when it may not start the workers `workers` asks for: the task's permissions
+ * (deno.json) cover the project folder only, and the first access would otherwise end in Deno's
+ * uncaught `NotCapable` and a stack (docs/permissions.md says how to run with another folder).
+ */
+function checkPermissions(
+  results: string | undefined,
+  dataset: DatasetSpec | undefined,
+  workers: number,
+): void {
   const needs: { option: string; path: string; access: ("read" | "write")[] }[] = [];
   if (results !== undefined) {
     needs.push({ option: "--results", path: results, access: ["read", "write"] });
   }
-  if (dataset?.kind === "file") {
-    needs.push({ option: "--dataset", path: dataset.path, access: ["read"] });
-    for (const feature of dataset.features ?? []) {
-      needs.push({ option: "--features", path: feature.path, access: ["read"] });
-    }
-  }
+  const [data, ...features] = datasetReadPaths(dataset);
+  if (data !== undefined) needs.push({ option: "--dataset", path: data, access: ["read"] });
+  for (const path of features) needs.push({ option: "--features", path, access: ["read"] });
   for (const { option, path, access } of needs) {
     const denied = access.filter((name) =>
       Deno.permissions.querySync({ name, path }).state !== "granted"
@@ -159,6 +172,17 @@ function checkPathsAllowed(results: string | undefined, dataset: DatasetSpec | u
       `reproduce: ${option} ${path}: this task may not ${denied.join(" or ")} there (its ` +
         `permissions cover the project folder); run scripts/reproduce.ts with that folder ` +
         `added to ${flags}, as docs/permissions.md shows`,
+    );
+    Deno.exit(2);
+  }
+  const deno = Deno.execPath();
+  if (
+    workers > 1 && Deno.permissions.querySync({ name: "run", command: deno }).state !== "granted"
+  ) {
+    console.error(
+      `reproduce: ${workers} processes (--workers, default one per core) start ${workers - 1} ` +
+        `more of ${deno}, which this run may not start: add --allow-run=${deno}, or pass ` +
+        "--workers 1",
     );
     Deno.exit(2);
   }
@@ -258,11 +282,11 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   if (!manyCells && values.workers !== undefined) {
     usageError(`--workers: only for runs of many cells, not with --${chosen[0]}`);
   }
-  checkPathsAllowed(values.results, dataset);
   const isWorker = values.worker;
   const workers = isWorker || !manyCells
     ? 1
     : checkedOption(() => workerCount(values.workers, navigator.hardwareConcurrency));
+  checkPermissions(values.results, dataset, workers);
   return {
     values,
     firstDataset,

@@ -8,22 +8,30 @@
  *     --read-write /results
  *   # --no-prompt --allow-read=.,/proc,...,/results --allow-env ... --allow-write=./results,...,/results
  *
+ * `--read PATH` adds a folder to the reads only (e.g. a dataset elsewhere; docs/permissions.md).
+ *
  * Relative paths in the flags are the project's: run the script from the project folder.
  */
 import { parseArgs } from "node:util";
 
 /**
  * The flags of `taskCommand` (a scoped `deno run`) with each of `readWrite` added to its reads and
- * writes. A task with all permissions, or a folder with white space (the flags are split by a
- * shell), is an error.
+ * writes and each of `readOnly` to its reads. A task with all permissions, or a folder with white
+ * space or a comma (the flags are split by a shell and list paths with commas), is an error.
  *
  * @example
  * ```ts
  * taskPermissions("deno run --allow-read=. --allow-write=./results scripts/reproduce.ts", ["/r"]);
  * // ["--allow-read=.,/r", "--allow-write=./results,/r"]
+ * taskPermissions("deno run --allow-read=. scripts/reproduce.ts", [], ["/data"]);
+ * // ["--allow-read=.,/data"]
  * ```
  */
-export function taskPermissions(taskCommand: string, readWrite: readonly string[]): string[] {
+export function taskPermissions(
+  taskCommand: string,
+  readWrite: readonly string[],
+  readOnly: readonly string[] = [],
+): string[] {
   const words = taskCommand.trim().split(/\s+/);
   const start = words.indexOf("run") + 1;
   const end = words.findIndex((word, index) => index >= start && !word.startsWith("-"));
@@ -31,19 +39,19 @@ export function taskPermissions(taskCommand: string, readWrite: readonly string[
   if (start === 0 || flags.includes("-A") || flags.includes("--allow-all")) {
     throw new Error(`not a scoped deno run: ${taskCommand}`);
   }
-  for (const path of readWrite) {
+  for (const path of [...readWrite, ...readOnly]) {
     if (path === "" || /[\s,]/.test(path)) {
       throw new Error(`folder "${path}" is empty or holds white space or a comma`);
     }
   }
-  if (readWrite.length === 0) return flags;
-  const added = readWrite.join(",");
-  const withPaths = flags.map((flag) =>
-    /^--allow-(read|write)=/.test(flag) ? `${flag},${added}` : flag
-  );
-  for (const name of ["read", "write"]) {
-    if (!withPaths.some((flag) => flag.startsWith(`--allow-${name}=`))) {
-      withPaths.push(`--allow-${name}=${added}`);
+  const added = { read: [...readWrite, ...readOnly], write: [...readWrite] };
+  const withPaths = flags.map((flag) => {
+    const name = /^--allow-(read|write)=/.exec(flag)?.[1] as "read" | "write" | undefined;
+    return name && added[name].length > 0 ? `${flag},${added[name].join(",")}` : flag;
+  });
+  for (const name of ["read", "write"] as const) {
+    if (added[name].length > 0 && !withPaths.some((flag) => flag.startsWith(`--allow-${name}=`))) {
+      withPaths.push(`--allow-${name}=${added[name].join(",")}`);
     }
   }
   return withPaths;
@@ -54,7 +62,10 @@ if (import.meta.main) {
     const { values, positionals } = parseArgs({
       args: Deno.args,
       allowPositionals: true,
-      options: { "read-write": { type: "string", multiple: true } },
+      options: {
+        "read-write": { type: "string", multiple: true },
+        read: { type: "string", multiple: true },
+      },
     });
     if (positionals.length !== 1) throw new Error("name one task (e.g. reproduce)");
     const config = JSON.parse(Deno.readTextFileSync("deno.json")) as {
@@ -62,7 +73,9 @@ if (import.meta.main) {
     };
     const command = config.tasks[positionals[0]];
     if (command === undefined) throw new Error(`deno.json has no task "${positionals[0]}"`);
-    console.log(taskPermissions(command, values["read-write"] ?? []).join(" "));
+    console.log(
+      taskPermissions(command, values["read-write"] ?? [], values.read ?? []).join(" "),
+    );
   } catch (error) {
     console.error(`task_permissions: ${(error as Error).message}`);
     Deno.exit(2);

@@ -6,7 +6,7 @@
  * permissions fails here until it gets them or a documented reason. The deno calls of run.sh and
  * the test scripts follow the same rules, and docs/permissions.md has a row for every task.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { OPENBLAS_CANDIDATES } from "../../lib/backend/kernels/_openblas.ts";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 
@@ -239,6 +239,16 @@ Deno.test("taskPermissions: a task's flags with folders added to its reads and w
     "--allow-write=/r",
   ]);
   assertEquals(taskPermissions("deno run --allow-env s.ts", []), ["--allow-env"]);
+  // Read-only folders (a dataset elsewhere) go to the reads only.
+  assertEquals(
+    taskPermissions("deno run --allow-read=. --allow-write=./results s.ts", ["/out"], ["/data"]),
+    ["--allow-read=.,/out,/data", "--allow-write=./results,/out"],
+  );
+  assertEquals(taskPermissions("deno run --allow-env s.ts", [], ["/data"]), [
+    "--allow-env",
+    "--allow-read=/data",
+  ]);
+  assertThrows(() => taskPermissions("deno run --allow-env s.ts", [], ["/a b"]));
   for (
     const [command, paths] of [
       ["deno run -A scripts/reproduce.ts", ["/r"]],

@@ -134,6 +134,47 @@ Deno.test("reproduce --dataset: a malformed file is one line naming file, line a
   }
 });
 
+Deno.test("reproduce on data and results outside the project: its workers read the data too; without --allow-run, one line", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "reproduce_outside_" });
+  try {
+    Deno.mkdirSync(`${folder}/data`);
+    for (const file of ["tiny.inter", "tiny.item"]) {
+      Deno.copyFileSync(`${root}tests/fixtures/byo/${file}`, `${folder}/data/${file}`);
+    }
+    const script = reproduceTask().split(/\s+/).at(-1)!;
+    const args = [
+      ...["--quick", "--seeds=0", "--workers=2", "--max-epochs=1"],
+      ...["--dataset", `${folder}/data/tiny`, "--format=recbole", "--results", `${folder}/out`],
+    ];
+    // What docs/permissions.md says to run: the task's flags, the results folder read-write and the
+    // data folder read-only (scripts/task_permissions.ts --read-write, --read).
+    const flags = taskPermissions(reproduceTask(), [`${folder}/out`], [`${folder}/data`]);
+    // Two processes need the right to start the second: without it, one line, nothing written.
+    const noRun = flags.filter((flag) => !flag.startsWith("--allow-run"));
+    const refused = await runDeno(["run", ...noRun, script, ...args]);
+    assertEquals(refused.code, 2);
+    assertStringIncludes(
+      refused.stderr,
+      `reproduce: 2 processes (--workers, default one per core) start 1 more of ${Deno.execPath()}, ` +
+        `which this run may not start: add --allow-run=${Deno.execPath()}, or pass --workers 1`,
+    );
+    assertEquals(
+      [...Deno.readDirSync(folder)].map((entry) => entry.name).sort(),
+      ["data"],
+      "no results folder",
+    );
+
+    const run = await runDeno(["run", ...flags, script, ...args]);
+    assertEquals(run.code, 0, run.stdout + run.stderr);
+    // Worker 2 read the data and joined the plan (before, it could not read the data and failed,
+    // and the run with it).
+    assertStringIncludes(run.stdout, "[worker 2] quick reproduction: 8 cells planned");
+    assert(Deno.statSync(`${folder}/out/summary.md`).isFile);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
 /** One module of `deno info --json`, with the imports it names. */
 interface InfoModule {
   specifier: string;
