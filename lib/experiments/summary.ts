@@ -418,8 +418,7 @@ function plannedDatasets(plan: ExperimentPlan): [string, ExperimentPlan["dataset
 }
 
 function patienceText(plan: ExperimentPlan): string {
-  const kinds = new Set<string>(plan.cells.map((cell) => cell.dataset.kind));
-  return Object.entries(plan.datasets).filter(([kind]) => kinds.has(kind)).map(([kind, d]) =>
+  return plannedDatasets(plan).map(([kind, d]) =>
     `patience ${d.patience} on ${kind} (at most ${d.maxEpochs} epochs)`
   ).join(", ");
 }

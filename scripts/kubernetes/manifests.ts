@@ -163,7 +163,7 @@ export const REPORT_FILE = "report.json";
  * has completed or failed (a failed cell does not stop the run, as Slurm's `afterany`: the cells
  * that need it fail with a message naming the selection, the others run); then the report Job,
  * whose log it prints. Exits 1 when a stage or the report failed. `DEMURE_KUBECTL_POLL_S` sets the
- * seconds between status checks (default 30).
+ * seconds between status checks (default 30; anything but a whole number stops it, exit 2).
  */
 export function applyScript(arrays: readonly StageArray[], settings: KubernetesSettings): string {
   const report = reportJobName(settings);
@@ -174,6 +174,7 @@ export function applyScript(arrays: readonly StageArray[], settings: KubernetesS
     "set -uo pipefail",
     'cd "$(dirname "$0")"',
     "poll=${DEMURE_KUBECTL_POLL_S:-30}",
+    '[[ $poll =~ ^[0-9]+$ ]] || { echo "DEMURE_KUBECTL_POLL_S=$poll: must be a whole number of seconds" >&2; exit 2; }',
     "failed=0",
     "# Waits until Job $1 has completed (0) or failed (1).",
     "wait_for() {",

@@ -162,14 +162,28 @@ true
   return dir;
 }
 
-function runApply(script: string, kubectl: string) {
+function runApply(script: string, kubectl: string, poll = "0") {
   const dir = Deno.makeTempDirSync();
   Deno.writeTextFileSync(`${dir}/apply.sh`, script);
   return runCaptured("bash", [`${dir}/apply.sh`], {
     PATH: `${kubectl}:/usr/bin:/bin`,
-    DEMURE_KUBECTL_POLL_S: "0",
+    DEMURE_KUBECTL_POLL_S: poll,
   });
 }
+
+Deno.test("apply.sh refuses a poll interval that is not a whole number, before calling kubectl", () => {
+  const kubectl = fakeKubectl();
+  for (const poll of ["abc", "-1", "0.5", "1e3"]) {
+    const run = runApply(applyScript([array(0)], settingsIn("/w")), kubectl, poll);
+    assertEquals(run.code, 2, poll);
+    assertStringIncludes(run.stderr, `DEMURE_KUBECTL_POLL_S=${poll}: must be a whole number`);
+  }
+  assertEquals(
+    [...Deno.readDirSync(kubectl)].map((e) => e.name),
+    ["kubectl"],
+    "kubectl was called",
+  );
+});
 
 Deno.test("apply.sh runs the stages in order, each when the one before has ended, then the report", () => {
   const kubectl = fakeKubectl({
