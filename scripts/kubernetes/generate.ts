@@ -24,7 +24,7 @@ import {
   reproduceTask,
   UsageError,
   workspace,
-} from "../cluster/plan_listing.ts";
+} from "../cluster/submission.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import {
   applyScript,

@@ -34,7 +34,7 @@ import {
   runCommand,
   UsageError,
   workspace,
-} from "../cluster/plan_listing.ts";
+} from "../cluster/submission.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import { cellsDirectory, ResultStore } from "../../lib/experiments/mod.ts";
 
