@@ -1,7 +1,7 @@
 /**
  * Runs the experiment grid on a Slurm cluster: one job array per selection stage over the
  * unfinished cells (task i runs `reproduce --cell <key>` into a shared results folder), each after
- * the one before, and a report job after the last (why stages: scripts/slurm/batch.ts).
+ * the one before, and a report job after the last (why stages: scripts/cluster/stages.ts).
  *
  *   deno task slurm --quick                              the quick grid into results/quick
  *   deno task slurm --results /shared/demure --partition cpu --account lab --concurrency 32
@@ -14,7 +14,7 @@
  * claim names a batch job the scheduler no longer runs (killed at its time limit, node lost) is
  * released and submitted again. Logs: `<results>/slurm/logs/cell-<job>_<task>.log` and
  * `report-<job>.log`. The workspace, deno and the results folder must be on a file system every
- * node sees. Resource requests per task: see scripts/slurm/batch.ts.
+ * node sees. Resource requests per task: see scripts/cluster/stages.ts.
  */
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
@@ -187,7 +187,7 @@ function main(): void {
         `${
           array.stage > 0 ? ` + ${SELECTION_WAIT_SECONDS / 60} min for its selection` : ""
         }; see ` +
-        "scripts/slurm/batch.ts)",
+        "scripts/cluster/stages.ts)",
     );
   }
   if (dryRun) {
