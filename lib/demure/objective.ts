@@ -516,7 +516,9 @@ export function demureHooks(
     let noise: BatchNoiseMask | undefined;
     if (config.variant === "contrastive_only") {
       random++;
-      noise = randomNoiseMask(validMask, shape, config.rho, step * 7919 + 17);
+      // Fresh views every step, and other views for another run seed (the seeds of the ablation
+      // must vary its masks as they vary everything else).
+      noise = randomNoiseMask(validMask, shape, config.rho, hashSeeds(model.config.seed, step, 17));
     } else {
       // The attribution reads from the device, so it runs before the (synchronous) cache call.
       const keys = historyKeys(batch);

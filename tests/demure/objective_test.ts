@@ -29,8 +29,9 @@ async function run(
   steps: number,
   warmupSteps = 2,
   extra: Partial<DemureConfig> = {},
+  modelSeed = 1,
 ) {
-  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: modelSeed });
   const demure = demureHooks(model, {
     variant,
     warmupSteps,
@@ -95,6 +96,18 @@ Deno.test("Demure contrastive_only draws random masks instead of attribution", a
   assertEquals(stats.attributed, 0);
   assertEquals(stats.random, 2);
   assertGreater(losses[2].auxiliary, 0);
+});
+
+Deno.test("Demure contrastive_only: the random views follow the run's seed", async () => {
+  // The same batch at every step: only the seed can tell the draws apart.
+  const noiseRates = async (seed: number) =>
+    (await run("contrastive_only", 6, 1, {}, seed)).stats.noiseRateByModality;
+  assertEquals(await noiseRates(1), await noiseRates(1));
+  // Before, every seed drew the same masks at a step (seeded by the step alone).
+  assert(
+    JSON.stringify(await noiseRates(1)) !== JSON.stringify(await noiseRates(2)),
+    "seeds 1 and 2 drew the same views",
+  );
 });
 
 Deno.test("Demure training keeps the tensor count constant and is deterministic", async () => {
