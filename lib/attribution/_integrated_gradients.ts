@@ -34,24 +34,27 @@ export function integratedGradientContributions(
   };
   // Summing gradients step by step keeps one path point in memory at a time.
   let gradientSum: tf.Tensor = baseline === "zero_embedding" ? tf.zerosLike(e) : tf.zerosLike(w);
-  for (let step = 0; step < steps; step++) {
-    const alpha = (step + 0.5) / steps;
-    const next = tf.tidy(() => {
-      const gradient = baseline === "zero_embedding"
-        ? tf.grad((x: tf.Tensor) => lossOf(x as tf.Tensor4D, w))(tf.mul(e, alpha) as tf.Tensor4D)
-        : tf.grad((m: tf.Tensor) => lossOf(e, m as tf.Tensor3D))(tf.mul(w, alpha) as tf.Tensor3D);
-      return tf.add(gradientSum, gradient);
+  try {
+    for (let step = 0; step < steps; step++) {
+      const alpha = (step + 0.5) / steps;
+      const next = tf.tidy(() => {
+        const gradient = baseline === "zero_embedding"
+          ? tf.grad((x: tf.Tensor) => lossOf(x as tf.Tensor4D, w))(tf.mul(e, alpha) as tf.Tensor4D)
+          : tf.grad((m: tf.Tensor) => lossOf(e, m as tf.Tensor3D))(tf.mul(w, alpha) as tf.Tensor3D);
+        return tf.add(gradientSum, gradient);
+      });
+      gradientSum.dispose();
+      gradientSum = next;
+    }
+    return tf.tidy(() => {
+      const meanGradient = tf.div(gradientSum, steps);
+      const attribution = baseline === "zero_embedding"
+        ? tf.sum(tf.mul(e, meanGradient), -1)
+        : tf.mul(w, meanGradient);
+      return tf.neg(attribution) as tf.Tensor3D;
     });
-    gradientSum.dispose();
-    gradientSum = next;
+  } finally {
+    // Also when the loss is rejected (not one value per user): the copies and the running sum go.
+    tf.dispose([e, w, gradientSum]);
   }
-  const contributions = tf.tidy(() => {
-    const meanGradient = tf.div(gradientSum, steps);
-    const attribution = baseline === "zero_embedding"
-      ? tf.sum(tf.mul(e, meanGradient), -1)
-      : tf.mul(w, meanGradient);
-    return tf.neg(attribution) as tf.Tensor3D;
-  });
-  tf.dispose([e, w, gradientSum]);
-  return contributions;
 }

@@ -307,6 +307,20 @@ export function loadModelCheckpoint(
   expected: { datasetFingerprint: string },
 ): LoadedCheckpoint {
   const loaded = readCheckpoint(base);
+  assignCheckpoint(base, loaded, model, expected);
+  return loaded;
+}
+
+/**
+ * {@linkcode loadModelCheckpoint} of a checkpoint already read (`readCheckpoint(base)`): for a
+ * caller that checks the sidecar before the model's weights are replaced.
+ */
+export function assignCheckpoint(
+  base: string,
+  loaded: LoadedCheckpoint,
+  model: SequentialRecommender,
+  expected: { datasetFingerprint: string },
+): void {
   const { sidecar } = loaded;
   if (sidecar.datasetFingerprint !== expected.datasetFingerprint) {
     throw new Error(
@@ -333,5 +347,4 @@ export function loadModelCheckpoint(
   } finally {
     tf.dispose([...values.values()]);
   }
-  return loaded;
 }

@@ -453,7 +453,9 @@ function stackedLastStates(
 
 /**
  * Builds Demure's hooks for {@linkcode trainModel}. The noise masks are cached per user (see
- * `NoiseMaskCache`), so a window's mask is recomputed at every `everyVisits`-th visit.
+ * `NoiseMaskCache`), so a window's mask is recomputed at every `everyVisits`-th visit. The hooks
+ * hold that run's state (cache, counters, warm-up): build new ones for every run; a second run
+ * with the same hooks stops at its first step with a message saying so.
  */
 export function demureHooks(
   model: SequentialRecommender,
@@ -470,6 +472,9 @@ export function demureHooks(
     everyVisits: trainingPass ? Number.MAX_SAFE_INTEGER : config.everyVisits,
   });
   let cache: NoiseMaskCache | undefined;
+  // The last step this run saw: the state below belongs to one run, which a step that does not
+  // follow it (a second trainModel call with the same hooks) would silently continue.
+  let lastStep: number | undefined;
   let random = 0;
   let captured = 0;
   // The step's contributions from dL_rec/dE, kept in the backward pass, read in afterStep.
@@ -541,6 +546,14 @@ export function demureHooks(
     batch: SequenceBatch,
     step: number,
   ): Promise<tf.Tensor3D | undefined> => {
+    if (lastStep !== undefined && step <= lastStep) {
+      throw new Error(
+        `demureHooks: step ${step} after step ${lastStep}: one DemureTraining drives one ` +
+          "trainModel run (its noise-mask cache, counters and warm-up are that run's); make a " +
+          "new one with demureHooks(model, config) for another run",
+      );
+    }
+    lastStep = step;
     const views = await viewsFor(batch, step);
     const denoise = config.variant === "attribution_only" ||
       (config.variant === "full" && config.denoiseInput);
@@ -729,6 +742,8 @@ export function demureHooks(
             "training_pass",
         );
       }
+      // A resumed run: its steps continue the saved ones, whatever these hooks saw before.
+      lastStep = undefined;
       random = json.random;
       captured = json.captured ?? 0;
       noiseCount.set(json.noiseCount);

@@ -92,7 +92,14 @@ export class ModalityEncoders {
     this.names = chosen.map((m) => m.name);
     this.kinds = chosen.map((m) => m.kind);
     const std = config.embeddingStd ?? 1 / Math.sqrt(config.dim);
-    this.#modalities = chosen.map((m) => this.#build(dataset, m, config.dim, std, store));
+    try {
+      this.#modalities = chosen.map((m) => this.#build(dataset, m, config.dim, std, store));
+    } catch (error) {
+      // A modality's features are checked when it is built: free the earlier ones' constants (the
+      // caller frees the store's parameters).
+      for (const constant of this.#constants) constant.dispose();
+      throw error;
+    }
     this.parameters = new Map(this.#modalities.map((m) => [m.name, m.parameters]));
     const presence = new Float32Array(dataset.numItems * chosen.length);
     chosen.forEach((m, k) => {

@@ -197,11 +197,17 @@ export class SequentialRecommender {
     const { dim, maxLength, seed } = this.config;
     this.numItems = dataset.numItems;
     this.parameters = new ParameterStore(seed);
-    this.#encoders = new ModalityEncoders(
-      dataset,
-      { dim, ...(this.config.modalities ? { modalities: this.config.modalities } : {}) },
-      this.parameters,
-    );
+    try {
+      this.#encoders = new ModalityEncoders(
+        dataset,
+        { dim, ...(this.config.modalities ? { modalities: this.config.modalities } : {}) },
+        this.parameters,
+      );
+    } catch (error) {
+      // Bad features (bring-your-own data: fix the file, build again): nothing may stay behind.
+      this.parameters.dispose();
+      throw error;
+    }
     this.modalityNames = this.#encoders.names;
     this.#fusion = new ModalityFusion(this.config.fusion, dim, this.parameters);
     this.#backbone = this.config.backbone === "sasrec"

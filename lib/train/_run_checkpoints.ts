@@ -5,8 +5,8 @@
  */
 import { tf } from "../backend/tf.ts";
 import {
+  assignCheckpoint,
   checkpointExists,
-  loadModelCheckpoint,
   readCheckpoint,
   removeStaleCheckpointFiles,
   saveModelCheckpoint,
@@ -124,7 +124,10 @@ function restoreRun(
   // Sweep what killed saves left behind (partial weights files, temporary sidecars).
   for (const base of [`${dir}/last`, `${dir}/best`]) removeStaleCheckpointFiles(base);
   if (!checkpointExists(`${dir}/last`)) return freshResumeState();
-  const loaded = loadModelCheckpoint(`${dir}/last`, model, { datasetFingerprint: fingerprint });
+  // Every check first: a checkpoint of another trainer config, without the hooks' state, or whose
+  // best weights lack a parameter changes nothing (the model keeps its weights; the trainer
+  // disposes the optimizer).
+  const loaded = readCheckpoint(`${dir}/last`);
   const stored = loaded.sidecar.trainerState as unknown as StoredTrainerState | undefined;
   if (stored === undefined) {
     throw new Error(`${dir}/last.json: no field "trainerState" to resume from`);
@@ -135,33 +138,34 @@ function restoreRun(
         `trainer config ${resumeKey(config)}; use another checkpointDir or resume: false`,
     );
   }
-  adam.loadState(stored.adamStep, loaded.tensors);
+  if (hookState && stored.hookState === undefined) {
+    throw new Error(
+      `${dir}/last.json: no field "trainerState.hookState", but this run's hooks keep state ` +
+        `(the checkpoint is from a run without them); use another checkpointDir or resume: false`,
+    );
+  }
+  const bestFile = checkpointExists(`${dir}/best`) ? readCheckpoint(`${dir}/best`) : undefined;
+  const bestNames = model.parameters.names();
+  const lacking = bestNames.find((name) => bestFile && !bestFile.tensors.has(name));
+  if (lacking !== undefined) {
+    throw new Error(`${dir}/best.json: its weights lack parameter "${lacking}"`);
+  }
+  assignCheckpoint(`${dir}/last`, loaded, model, { datasetFingerprint: fingerprint });
   if (hookState) {
-    if (stored.hookState === undefined) {
-      throw new Error(
-        `${dir}/last.json: no field "trainerState.hookState", but this run's hooks keep state ` +
-          `(the checkpoint is from a run without them); use another checkpointDir or resume: false`,
-      );
-    }
     const tensors = new Map<string, HostTensor>();
     for (const [name, tensor] of loaded.tensors) {
       if (name.startsWith("hooks/")) tensors.set(name.slice("hooks/".length), tensor);
     }
-    const restored: HookState = { json: stored.hookState, tensors };
+    const restored: HookState = { json: stored.hookState!, tensors };
     hookState.restore(restored);
   }
-  let best: Map<string, tf.Tensor> | undefined;
-  if (checkpointExists(`${dir}/best`)) {
-    const bestFile = readCheckpoint(`${dir}/best`);
-    best = new Map();
-    for (const name of model.parameters.names()) {
-      const host = bestFile.tensors.get(name);
-      if (host === undefined) {
-        throw new Error(`${dir}/best.json: its weights lack parameter "${name}"`);
-      }
-      best.set(name, tf.tensor(host.data, host.shape, "float32"));
-    }
-  }
+  adam.loadState(stored.adamStep, loaded.tensors);
+  const best = bestFile
+    ? new Map(bestNames.map((name) => {
+      const host = bestFile.tensors.get(name)!;
+      return [name, tf.tensor(host.data, host.shape, "float32")] as const;
+    }))
+    : undefined;
   console.log(`resuming from ${dir}/last after epoch ${stored.epochsDone} (step ${stored.step})`);
   return {
     epochsDone: stored.epochsDone,

@@ -70,7 +70,13 @@ export async function trainModel(
   const adam = new Adam(config.optimizer);
   const fingerprint = split.dataset.metadata.fingerprint;
   const checkpoints = new RunCheckpoints(model, adam, config, fingerprint, hooks.checkpointState);
-  const state = checkpoints.start();
+  let state;
+  try {
+    state = checkpoints.start();
+  } catch (error) {
+    adam.dispose(); // a checkpoint it cannot resume from: nothing of this run may stay behind
+    throw error;
+  }
   const resumedFromEpoch = state.epochsDone;
   const clock = new RunClock(resumedFromEpoch);
   const divergence = new DivergenceGuard(config, model);

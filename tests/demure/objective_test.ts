@@ -1,7 +1,7 @@
 /**
  * Demure's trainer hooks on the real model: warm-up, the three variants, memory and determinism.
  */
-import { assert, assertEquals, assertGreater, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertGreater, assertRejects, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
@@ -110,6 +110,20 @@ Deno.test("Demure contrastive_only: the random views follow the run's seed", asy
   );
 });
 
+Deno.test("Demure hooks drive one run: a second run with the same hooks stops at its first step", async () => {
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const demure = demureHooks(model, { warmupSteps: 1, everyVisits: 1 });
+  const adam = new Adam();
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+  const step = (s: number) =>
+    trainStep({ model, optimizer: adam, batch, step: s, config, hooks: demure.hooks });
+  for (let s = 0; s < 3; s++) await step(s);
+  // Before, the cache and counters of the first run carried on into the second, silently.
+  await assertRejects(() => step(0), Error, "one DemureTraining drives one trainModel run");
+  adam.dispose();
+  model.dispose();
+});
+
 Deno.test("Demure training keeps the tensor count constant and is deterministic", async () => {
   const first = await run("full", 6);
   const second = await run("full", 6);
@@ -158,12 +172,13 @@ Deno.test("Demure warm-up by epochs and by a validation plateau ends through onE
   });
   const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
   const byEpochs = demureHooks(model, { warmupBy: "epochs", warmupEpochs: 2, everyVisits: 1 });
-  assertEquals(await byEpochs.hooks.inputMask?.(batch, 100), undefined, "warm-up: no mask");
+  assertEquals(await byEpochs.hooks.inputMask?.(batch, 0), undefined, "warm-up: no mask");
   byEpochs.onEpochEnd(progress(1, true));
   assertEquals(byEpochs.stats().warmupEndedAfterEpoch, undefined);
   byEpochs.onEpochEnd(progress(2, true));
   assertEquals(byEpochs.stats().warmupEndedAfterEpoch, 2);
-  const mask = await byEpochs.hooks.inputMask?.(batch, 0);
+  // Step 1, far below the step warm-up's default: the epochs' warm-up is the only one.
+  const mask = await byEpochs.hooks.inputMask?.(batch, 1);
   assert(mask !== undefined, "after the warm-up every step is masked, whatever its index");
   mask.dispose();
   const byPlateau = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });

@@ -3,6 +3,7 @@ import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -58,4 +59,19 @@ Deno.test("encoders: a subset of modalities, and clear errors on unknown names o
     Error,
     "item row 5 is marked present but its multi-hot row is empty",
   );
+});
+
+Deno.test("a model whose last modality has a bad row is refused without leaving a tensor behind", () => {
+  const broken = tinyDataset();
+  broken.modalities[2].values.fill(0, 4 * 5, 4 * 6); // genre (built last): item 5 has no genre
+  const before = tf.memory().numTensors;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // The id and text encoders were built (parameters and constants) before the genre check.
+    assertThrows(
+      () => new SequentialRecommender(broken, { dim: 4, maxLength: 4 }),
+      Error,
+      "item row 5 is marked present but its multi-hot row is empty",
+    );
+  }
+  assertEquals(tf.memory().numTensors, before);
 });

@@ -161,6 +161,38 @@ Deno.test("resume: 2 epochs + resume to 4 equals 4 epochs straight", async () =>
   Deno.removeSync(dir, { recursive: true });
 });
 
+Deno.test("resume refused: a checkpoint this run cannot resume from changes nothing and leaks nothing", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
+  const dir = Deno.makeTempDirSync();
+  const saved = new SequentialRecommender(split.dataset, options);
+  await trainModel(saved, split, { ...trainer, checkpointDir: dir }, quiet);
+  saved.dispose();
+  // Hooks that keep state cannot resume from a checkpoint written without them.
+  const withState = {
+    ...quiet,
+    checkpointState: { save: () => ({ json: {}, tensors: new Map() }), restore: () => {} },
+  };
+  const model = new SequentialRecommender(split.dataset, options);
+  const weights = () =>
+    model.parameters.names().map((n) => Array.from(model.parameters.get(n).dataSync()));
+  const before = weights();
+  const tensors = tf.memory().numTensors;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await assertRejects(
+      () => trainModel(model, split, { ...trainer, checkpointDir: dir }, withState),
+      Error,
+      'no field "trainerState.hookState"',
+    );
+  }
+  // Before, each attempt kept Adam's moments (+2 tensors per parameter) and replaced the weights.
+  assertEquals(tf.memory().numTensors, tensors);
+  assertEquals(weights(), before);
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
 Deno.test("timers run during an epoch: the trainer gives the event loop a turn every second", async () => {
   // A cell's claim heartbeat and the Ctrl-C listener that gives its claim up are event-loop tasks;
   // the steps' own awaits never reach the event loop, so without the turns they would wait for the
