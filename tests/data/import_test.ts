@@ -5,6 +5,7 @@ import { assertDataError, importFixtures } from "./_import_fixtures.ts";
 import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
 import { writeRecBoleAtomic } from "../../lib/data/import/write_recbole.ts";
+import { splitValues } from "../../lib/data/import/_fields.ts";
 
 const { dir, write: fixture } = importFixtures("import_test_");
 
@@ -257,4 +258,145 @@ Deno.test("attachModality checks the item count and recomputes the fingerprint",
     "present",
     "2 items, dataset has 3",
   );
+});
+
+const CR_DETAIL = "a carriage return without a line feed";
+
+Deno.test("line ends: a CR-only (old Mac) file is refused at line 1 by every reader", () => {
+  // Read with \r as whitespace, this was one user with every item of the file.
+  const sequence = `${fixture({ ".txt": "u1 a b\ru2 b c\ru3 c a\r" })}.txt`;
+  assertDataError(() => readSequenceFile(sequence), sequence, 1, "file", CR_DETAIL);
+  const inter = fixture({ ".inter": `${INTER_HEADER}\ru1\ta\t1\ru2\tb\t2\r` });
+  assertDataError(() => readRecBoleAtomic(inter), `${inter}.inter`, 1, "file", CR_DETAIL);
+  const item = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": ITEM_OK.replaceAll("\n", "\r"),
+  });
+  assertDataError(() => readRecBoleAtomic(item), `${item}.item`, 1, "file", CR_DETAIL);
+  const features = `${fixture({ ".feat": "a 1 2\rb 3 4\r" })}.feat`;
+  assertDataError(
+    () =>
+      readDenseFeatures(features, ["a", "b"], {
+        name: "image",
+        provenance: { source: "test", normalisation: "none" },
+      }),
+    features,
+    1,
+    "file",
+    CR_DETAIL,
+  );
+});
+
+Deno.test("line ends: CRLF reads as LF; a bare CR in a CRLF file is refused at its line", () => {
+  const lf = "u1 a b\nu2 b c\n\nu3 c a\n";
+  const fromLf = readSequenceFile(`${fixture({ ".txt": lf })}.txt`, "seq");
+  const fromCrlf = readSequenceFile(
+    `${fixture({ ".txt": lf.replaceAll("\n", "\r\n") })}.txt`,
+    "seq",
+  );
+  assertEquals(
+    [fromCrlf.userIds, fromCrlf.itemIds, fromCrlf.sequences, fromCrlf.metadata.fingerprint],
+    [fromLf.userIds, fromLf.itemIds, fromLf.sequences, fromLf.metadata.fingerprint],
+  );
+  const inter = `${INTER_HEADER}\nu1\tb\t20\nu1\ta\t10\nu2\tc\t5\n`;
+  const recboleLf = readRecBoleAtomic(fixture({ ".inter": inter, ".item": ITEM_OK }));
+  const recboleCrlf = readRecBoleAtomic(fixture({
+    ".inter": inter.replaceAll("\n", "\r\n"),
+    ".item": ITEM_OK.replaceAll("\n", "\r\n"),
+  }));
+  assertEquals(recboleCrlf.metadata.fingerprint, recboleLf.metadata.fingerprint);
+  assertEquals(recboleCrlf.timestamps, recboleLf.timestamps);
+  // Read with \r as whitespace, u2 and u3 were one user of 4 items.
+  const mixed = `${fixture({ ".txt": "u1 a b\r\nu2 b c\ru3 c a\r\n" })}.txt`;
+  assertDataError(() => readSequenceFile(mixed), mixed, 2, "file", CR_DETAIL);
+  // A CR at the very end is not followed by a LF either.
+  const last = `${fixture({ ".txt": "u1 a b\r\nu2 b c\r" })}.txt`;
+  assertDataError(() => readSequenceFile(last), last, 2, "file", CR_DETAIL);
+  const item = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": ITEM_OK.replaceAll("\n", "\r\n").replace("b\ty\t\t3 4\r\n", "b\ty\t\t3 4\r"),
+  });
+  assertDataError(() => readRecBoleAtomic(item), `${item}.item`, 3, "file", CR_DETAIL);
+});
+
+Deno.test("values on a line are separated by spaces and tabs only", () => {
+  const ok = readSequenceFile(`${fixture({ ".txt": "\uFEFFu1\ta  b\t c \nu2 c\n" })}.txt`);
+  assertEquals([ok.userIds, ok.itemIds], [["u1", "u2"], ["a", "b", "c"]]);
+  // Each of these was a separator under \s+, silently cutting or joining ids.
+  const nbsp = `${fixture({ ".txt": "u1 a\u00A0b\n" })}.txt`;
+  assertDataError(() => readSequenceFile(nbsp), nbsp, 1, "items", "U+00A0 (no-break space)");
+  const vt = `${fixture({ ".txt": "u1 a\nu2\vb c\n" })}.txt`;
+  assertDataError(() => readSequenceFile(vt), vt, 2, "user", "U+000B (vertical tab)");
+  const features = `${fixture({ ".feat": "a 1\f2\n" })}.feat`;
+  assertDataError(
+    () =>
+      readDenseFeatures(features, ["a"], {
+        name: "image",
+        provenance: { source: "test", normalisation: "none" },
+      }),
+    features,
+    1,
+    "value[0]",
+    "U+000C (form feed)",
+  );
+  const item = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": ITEM_OK.replace("1 2", "1\u20032"),
+  });
+  assertDataError(() => readRecBoleAtomic(item), `${item}.item`, 2, "vec:float_seq[0]", "U+2003");
+  // The line reader refuses a bare CR before it gets here; the splitter refuses one on its own.
+  assertDataError(
+    () => splitValues("u1 a\rb", "f.txt", 7, (k) => k === 0 ? "user" : "items"),
+    "f.txt",
+    7,
+    "items",
+    "U+000D (carriage return)",
+  );
+});
+
+Deno.test(".item: a column named like an existing modality (id) is refused at the header", () => {
+  const inter = `${INTER_HEADER}\nu1\ta\t1\nu1\tb\t2\n`;
+  // Accepted before, this made a second modality "id" next to the learned item-id one.
+  for (const label of ["id:float", "id:token", "id:float_seq"]) {
+    const base = fixture({ ".inter": inter, ".item": `item_id:token\t${label}\na\t1\nb\t2\n` });
+    assertDataError(
+      () => readRecBoleAtomic(base),
+      `${base}.item`,
+      1,
+      label,
+      'modality "id" already exists',
+    );
+  }
+  // The header's own line, when blank lines come before it.
+  const late = fixture({ ".inter": inter, ".item": "\n\nitem_id:token\tid:float\na\t1\nb\t2\n" });
+  assertDataError(() => readRecBoleAtomic(late), `${late}.item`, 3, "id:float", "already exists");
+  // Two columns of one name (hence one modality name) are refused as duplicate columns.
+  const twice = fixture({
+    ".inter": inter,
+    ".item": "item_id:token\tgenre:token\tgenre:float\na\tx\t1\nb\ty\t2\n",
+  });
+  assertDataError(() => readRecBoleAtomic(twice), `${twice}.item`, 1, "genre:float", "duplicate");
+  // --features id=... goes through attachModality, which applies the same rule.
+  const dataset = readRecBoleAtomic(fixture({ ".inter": inter }));
+  const image = readDenseFeatures(`${fixture({ ".feat": "a 1\nb 2\n" })}.feat`, dataset.itemIds, {
+    name: "id",
+    provenance: { source: "test", normalisation: "none" },
+  });
+  assertDataError(
+    () => attachModality(dataset, image, "img.feat"),
+    "img.feat",
+    0,
+    "name",
+    'modality "id" already exists',
+  );
+});
+
+Deno.test("RecBole header errors name the header's line when blank lines precede it", () => {
+  const base = fixture({ ".inter": "\nuser_id:token\ttimestamp:float\nu1\t3\n" });
+  assertDataError(() => readRecBoleAtomic(base), `${base}.inter`, 2, "item_id:token", "missing");
+  const empty = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": "\nitem_id:token\tgenre:token\na\t\n",
+  });
+  assertDataError(() => readRecBoleAtomic(empty), `${empty}.item`, 2, "genre:token", "0-wide");
 });

@@ -2,7 +2,13 @@
 import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import type { FeatureProvenance, InteractionDataset, ModalityFeatures } from "../types.ts";
-import { finiteNumber, numberedLines, readTextFile } from "./_fields.ts";
+import {
+  finiteNumber,
+  type NumberedLine,
+  readLines,
+  requireNewModalityName,
+  splitValues,
+} from "./_fields.ts";
 
 /** Options of `readDenseFeatures`. */
 export interface DenseFeatureConfig {
@@ -34,19 +40,22 @@ export function readDenseFeatures(
   config: DenseFeatureConfig,
 ): ModalityFeatures {
   const index = new Map(itemIds.map((id, i) => [id, i]));
-  const rows = numberedLines(readTextFile(path));
+  const rows = readLines(path);
+  const valuesOf = ({ line, content }: NumberedLine) =>
+    splitValues(content, path, line, (k) => k === 0 ? "item_id" : `value[${k - 1}]`);
   let dim = config.dim;
   if (dim === undefined) {
     if (rows.length === 0) throw new DataError(path, 1, "value", "empty file and no dim given");
-    dim = rows[0].content.trim().split(/\s+/).length - 1;
+    dim = valuesOf(rows[0]).length - 1;
   }
   if (!Number.isInteger(dim) || dim < 1) {
     throw new DataError(path, rows[0]?.line ?? 1, "value", `feature width ${dim} is not positive`);
   }
   const values = new Float32Array(itemIds.length * dim);
   const present = new Uint8Array(itemIds.length);
-  for (const { line, content } of rows) {
-    const [id, ...numbers] = content.trim().split(/\s+/);
+  for (const row of rows) {
+    const { line } = row;
+    const [id, ...numbers] = valuesOf(row);
     const item = index.get(id);
     if (item === undefined) throw new DataError(path, line, "item_id", `unknown item id "${id}"`);
     if (present[item]) throw new DataError(path, line, "item_id", `duplicate item id "${id}"`);
@@ -107,9 +116,11 @@ export function attachModality(
       `${modality.values.length} values, expected ${dataset.numItems} x ${modality.dim}`,
     );
   }
-  if (dataset.modalities.some((m) => m.name === modality.name)) {
-    throw new DataError(source, 0, "name", `modality "${modality.name}" already exists`);
-  }
+  requireNewModalityName(dataset.modalities, modality.name, {
+    file: source,
+    line: 0,
+    field: "name",
+  });
   const result: InteractionDataset = {
     ...dataset,
     modalities: [...dataset.modalities, modality],

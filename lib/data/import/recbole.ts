@@ -8,7 +8,7 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset, ModalityFeatures } from "../types.ts";
-import { finiteNumber, numberedLines, readTextFile } from "./_fields.ts";
+import { finiteNumber, readLines, requireNewModalityName, splitValues } from "./_fields.ts";
 
 /** RecBole field types. */
 export type RecBoleFieldType = "token" | "token_seq" | "float" | "float_seq";
@@ -22,6 +22,8 @@ interface Column {
 
 interface AtomicTable {
   file: string;
+  /** The header's 1-based line: blank lines before it are skipped but counted. */
+  headerLine: number;
   columns: Column[];
   rows: { line: number; cells: string[] }[];
 }
@@ -29,7 +31,7 @@ interface AtomicTable {
 const FIELD_TYPES: readonly string[] = ["token", "token_seq", "float", "float_seq"];
 
 function readAtomicTable(file: string): AtomicTable {
-  const lines = numberedLines(readTextFile(file));
+  const lines = readLines(file);
   if (lines.length === 0) throw new DataError(file, 1, "header", "empty file");
   const header = lines[0];
   const columns = header.content.split("\t").map((label, i): Column => {
@@ -73,14 +75,21 @@ function readAtomicTable(file: string): AtomicTable {
     }
     return { line, cells };
   });
-  return { file, columns, rows };
+  return { file, headerLine: header.line, columns, rows };
 }
 
 function requireColumn(table: AtomicTable, name: string, type: RecBoleFieldType): number {
   const index = table.columns.findIndex((column) => column.name === name);
-  if (index < 0) throw new DataError(table.file, 1, `${name}:${type}`, "missing column");
+  if (index < 0) {
+    throw new DataError(table.file, table.headerLine, `${name}:${type}`, "missing column");
+  }
   if (table.columns[index].type !== type) {
-    throw new DataError(table.file, 1, table.columns[index].label, `expected type ${type}`);
+    throw new DataError(
+      table.file,
+      table.headerLine,
+      table.columns[index].label,
+      `expected type ${type}`,
+    );
   }
   return index;
 }
@@ -95,7 +104,7 @@ function tokenCell(text: string, file: string, line: number, field: string): str
 function emptyColumn(table: AtomicTable, column: Column): DataError {
   return new DataError(
     table.file,
-    1,
+    table.headerLine,
     column.label,
     "no item has a value in this column (it would be a 0-wide modality); fill it or remove it",
   );
@@ -115,12 +124,12 @@ function featureModality(
   };
   const provenance = { source: `${table.file} column ${column.label}`, normalisation: "none" };
   if (column.type === "token" || column.type === "token_seq") {
-    const tokensOf = (text: string) =>
-      column.type === "token" ? [text] : text.split(/\s+/).filter((t) => t !== "");
+    const tokensOf = (text: string, line: number) =>
+      column.type === "token" ? [text] : splitValues(text, table.file, line, () => column.label);
     const vocabulary = [
       ...new Set(table.rows.flatMap((row) => {
         const text = row.cells[columnIndex].trim();
-        return text === "" ? [] : tokensOf(text);
+        return text === "" ? [] : tokensOf(text, row.line);
       })),
     ].sort();
     const position = new Map(vocabulary.map((token, i) => [token, i]));
@@ -131,7 +140,9 @@ function featureModality(
     for (let item = 0; item < numItems; item++) {
       const cell = cellOf(item);
       if (!cell || cell.text === "") continue;
-      for (const token of tokensOf(cell.text)) values[item * dim + position.get(token)!] = 1;
+      for (const token of tokensOf(cell.text, cell.line)) {
+        values[item * dim + position.get(token)!] = 1;
+      }
       present[item] = 1;
     }
     return { name: column.name, kind: "multi_hot", dim, values, present, provenance, vocabulary };
@@ -144,7 +155,9 @@ function featureModality(
       parsed.push(null);
       continue;
     }
-    const parts = column.type === "float" ? [cell.text] : cell.text.split(/\s+/);
+    const parts = column.type === "float"
+      ? [cell.text]
+      : splitValues(cell.text, table.file, cell.line, (k) => `${column.label}[${k}]`);
     const numbers = parts.map((text, k) =>
       finiteNumber(text, {
         file: table.file,
@@ -197,7 +210,12 @@ export function readRecBoleAtomic(
   const itemColumn = requireColumn(inter, "item_id", "token");
   const timeColumn = inter.columns.findIndex((column) => column.name === "timestamp");
   if (timeColumn >= 0 && inter.columns[timeColumn].type !== "float") {
-    throw new DataError(interFile, 1, inter.columns[timeColumn].label, "expected type float");
+    throw new DataError(
+      interFile,
+      inter.headerLine,
+      inter.columns[timeColumn].label,
+      "expected type float",
+    );
   }
   let hasItemFile = false;
   try {
@@ -269,7 +287,15 @@ export function readRecBoleAtomic(
   if (items) {
     const rowOfItem = Int32Array.from({ length: numItems }, (_, i) => i);
     items.columns.forEach((column, c) => {
-      if (column.name !== "item_id") modalities.push(featureModality(items!, c, rowOfItem));
+      if (column.name === "item_id") return;
+      // A column named like an existing modality ("id", the learned one) would be a second
+      // modality of that name, listed twice and dropped from results keyed by name.
+      requireNewModalityName(modalities, column.name, {
+        file: items!.file,
+        line: items!.headerLine,
+        field: column.label,
+      });
+      modalities.push(featureModality(items!, c, rowOfItem));
     });
   }
   const dataset: InteractionDataset = {

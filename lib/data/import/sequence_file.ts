@@ -3,7 +3,7 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset } from "../types.ts";
-import { numberedLines, readTextFile } from "./_fields.ts";
+import { readLines, splitValues } from "./_fields.ts";
 
 /** Column names a header line of an interaction file starts with. */
 const HEADER_WORDS = /^(user|users|user_?id|uid|session|session_?id|sequence)$/i;
@@ -29,9 +29,9 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
   const seenUsers = new Map<string, number>();
   const itemIndex = new Map<string, number>();
   const sequences: Int32Array[] = [];
-  const lines = numberedLines(readTextFile(path));
+  const lines = readLines(path);
   for (const { line, content } of lines) {
-    const [user, ...items] = content.trim().split(/\s+/);
+    const [user, ...items] = splitValues(content, path, line, (k) => k === 0 ? "user" : "items");
     if (line === lines[0].line && looksLikeHeader(user, items)) {
       throw new DataError(
         path,
