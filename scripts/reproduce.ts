@@ -6,12 +6,23 @@ import type { CellResult, PreparedDataset } from "../mod.ts";
 import type { RerunCheck } from "../lib/experiments/mod.ts";
 import { checkedOption, datasetReadPaths, reproduceOptions } from "./reproduce_options.ts";
 import { startWorkers, workerArgs, type Workers } from "./reproduce_workers.ts";
+import { resolve } from "node:path";
 import { taskPermissions } from "./task_permissions.ts";
 
 // `--help` and a bad option stop here, before the library (tfjs, the backends, the experiments)
 // loads: it is imported dynamically below (timings: reproduce_options.ts).
-const { values, firstDataset, mode, seeds, dataset, datasetTraining, ranking, isWorker, workers } =
-  reproduceOptions(Deno.args);
+const {
+  values,
+  firstDataset,
+  mode,
+  seeds,
+  dataset,
+  datasetTraining,
+  ranking,
+  isWorker,
+  workers,
+  selectionWaitSeconds,
+} = reproduceOptions(Deno.args);
 // One BLAS thread per process: the environment of the records (see reproduce_workers.ts).
 if (workers > 1 && Deno.env.get("DEMURE_BLAS_THREADS") === undefined) {
   Deno.env.set("DEMURE_BLAS_THREADS", "1");
@@ -49,19 +60,35 @@ const resultsDir = values.results ??
     : mode === "quick"
     ? "results/quick"
     : RECORDS_DIR.full);
-const isRecords = resultsDir === RECORDS_DIR.full;
+// By path, not by spelling: `./results-of-record/full/` is the records too.
+const isRecords = resolve(resultsDir) === resolve(RECORDS_DIR.full);
+if (values.all && !isRecords) {
+  checkedOption(() => {
+    throw new Error(
+      `--all reruns and compares the records (${RECORDS_DIR.full}); ${resultsDir} is another ` +
+        "folder, whose plan runs (and resumes) without --all",
+    );
+  });
+}
 // Reports of the records go to results/full, so that the records folder holds cells only.
 const reportDir = isRecords ? "results/full" : resultsDir;
-const selected = readSelected(selectedPath(resultsDir));
-// The plan range-checks the seeds and the trainer settings given as options.
-const plan = checkedOption(() =>
-  planExperiments(mode, seeds, {
-    ...(dataset ? { dataset } : {}),
-    ...(ranking ? { ranking } : {}),
-    ...(Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
-    selected,
-  })
-);
+// The plan range-checks the seeds and the trainer settings given as options, then the selected
+// configurations (a bad one names the file it came from).
+const planOptions = {
+  ...(dataset ? { dataset } : {}),
+  ...(ranking ? { ranking } : {}),
+  ...(Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
+};
+checkedOption(() => planExperiments(mode, seeds, planOptions));
+const plan = (() => {
+  const path = selectedPath(resultsDir);
+  try {
+    return planExperiments(mode, seeds, { ...planOptions, selected: readSelected(path) });
+  } catch (error) {
+    const message = (error as Error).message;
+    fail(new Error(message.startsWith(path) ? message : `${path}: ${message}`));
+  }
+})();
 
 /** The worker processes this run started, stopped with it (see the signal listener below). */
 let runWorkers: Workers | undefined;
@@ -184,12 +211,14 @@ async function report(): Promise<void> {
 }
 
 if (values["list-cells"]) {
+  let cells: ReturnType<typeof listCells> = [];
   try {
     checkResultsPlan(plan, resultsDir);
+    // A stored cell that cannot be read (truncated, hand-edited) names its file.
+    cells = listCells(plan, resultsDir);
   } catch (error) {
     fail(error);
   }
-  const cells = listCells(plan, resultsDir);
   if (values.json) {
     console.log(JSON.stringify({ mode, seeds: plan.seeds, resultsDir, cells }, null, 1));
   } else {
@@ -243,21 +272,16 @@ if (values.cell !== undefined) {
     // A cell whose configuration waits for a selection (its trials run in other tasks: on Slurm,
     // in the array of the stage before, so that the wait is short) waits for it, then runs with
     // the selected settings.
-    const waitText = Deno.env.get("DEMURE_SELECTION_WAIT_S") ?? String(6 * 3600);
-    const waitSeconds = Number(waitText);
-    if (waitText.trim() === "" || !(waitSeconds >= 0)) {
-      throw new Error(
-        `DEMURE_SELECTION_WAIT_S=${waitText}: must be a number of seconds >= 0 (default 21600)`,
-      );
-    }
     const started = performance.now();
     let current = plan;
     while (cell.waitsFor) {
-      if ((performance.now() - started) / 1000 > waitSeconds) {
-        throw new Error(
-          `waited ${waitSeconds} s (DEMURE_SELECTION_WAIT_S) for the selection of ` +
-            `${cell.waitsFor.join(", ")}: some of its trials have not finished (one failed, or ` +
-            "runs elsewhere); --list-cells shows them, their logs say why",
+      if ((performance.now() - started) / 1000 > selectionWaitSeconds) {
+        fail(
+          new Error(
+            `cell ${cell.key}: waited ${selectionWaitSeconds} s (DEMURE_SELECTION_WAIT_S) for the ` +
+              `selection of ${cell.waitsFor.join(", ")}: some of its trials have not finished ` +
+              "(one failed, or runs elsewhere); --list-cells shows them, their logs say why",
+          ),
         );
       }
       console.log(`${cell.key}: waiting for the selection of ${cell.waitsFor.join(", ")}`);

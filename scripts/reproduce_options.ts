@@ -61,8 +61,9 @@ Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, doc
                                  of every cell; --json for programs (scripts/slurm/submit.ts)
   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
                                  finished cell is not rerun); exit status 1 when it fails. A cell
-                                 whose configuration waits for a selection is refused until the
-                                 selection's trials are finished.
+                                 whose configuration waits for a selection waits for its trials
+                                 (at most DEMURE_SELECTION_WAIT_S seconds, default 21600), then
+                                 runs with the selected settings.
 A results folder belongs to one plan (its plan.json): a command of another plan stops with an
 error before writing anything.
 
@@ -97,14 +98,27 @@ const OPTIONS = {
 
 /** Parses the arguments; a bad one stops with one line naming it and status 2. */
 function parseOptions(args: readonly string[]) {
+  let parsed;
   try {
-    return parseArgs({ args: [...args], options: OPTIONS }).values;
+    parsed = parseArgs({ args: [...args], options: OPTIONS, tokens: true });
   } catch (error) {
     // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
-    const message = (error as Error).message.split(". ")[0].replace(/\.$/, "");
-    console.error(`reproduce: ${message}; see --help`);
+    const text = (error as Error).message;
+    const message = text.split(/\.(?:\s|$)/)[0];
+    // "Option '--seeds' argument is ambiguous": a value that starts with a dash (-1).
+    const hint = text.includes("ambiguous") ? " (a value starting with a dash: --name=-1)" : "";
+    console.error(`reproduce: ${message}${hint}; see --help`);
     Deno.exit(2);
   }
+  // node:util keeps the last of a repeated option: `--results a --results b` would run into b.
+  const counts = new Map<string, number>();
+  for (const token of parsed.tokens) {
+    if (token.kind === "option") counts.set(token.name, (counts.get(token.name) ?? 0) + 1);
+  }
+  for (const [name, count] of counts) {
+    if (count > 1) usageError(`--${name} given ${count} times: give it once`);
+  }
+  return parsed.values;
 }
 
 /** Stops with one line naming the bad option or setting and status 2 (no stack: not a bug). */
@@ -163,6 +177,7 @@ function checkPermissions(
   if (data !== undefined) needs.push({ option: "--dataset", path: data, access: ["read"] });
   for (const path of features) needs.push({ option: "--features", path, access: ["read"] });
   for (const { option, path, access } of needs) {
+    if (path.trim() === "") usageError(`${option}: an empty path`);
     const denied = access.filter((name) =>
       Deno.permissions.querySync({ name, path }).state !== "granted"
     );
@@ -172,6 +187,16 @@ function checkPermissions(
       `reproduce: ${option} ${path}: this task may not ${denied.join(" or ")} there (its ` +
         `permissions cover the project folder); run scripts/reproduce.ts with that folder ` +
         `added to ${flags}, as docs/permissions.md shows`,
+    );
+    Deno.exit(2);
+  }
+  // The workers get these folders in permission flags, which a comma or white space would split.
+  const unsplittable = [...(results !== undefined ? [results] : []), ...datasetReadPaths(dataset)]
+    .find((path) => /[\s,]/.test(path));
+  if (workers > 1 && unsplittable !== undefined) {
+    console.error(
+      `reproduce: "${unsplittable}" holds white space or a comma, which the worker processes' ` +
+        "permission flags cannot carry: use another folder, or --workers 1",
     );
     Deno.exit(2);
   }
@@ -208,6 +233,8 @@ export interface ReproduceOptions {
   isWorker: boolean;
   /** Processes that share the cells (1 in a worker and for the commands of one cell or none). */
   workers: number;
+  /** `DEMURE_SELECTION_WAIT_S`: how long `--cell` waits for a selection (checked: 0..a week). */
+  selectionWaitSeconds: number;
 }
 
 /**
@@ -287,6 +314,7 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     ? 1
     : checkedOption(() => workerCount(values.workers, navigator.hardwareConcurrency));
   checkPermissions(values.results, dataset, workers);
+  const selectionWaitSeconds = selectionWait(Deno.env.get("DEMURE_SELECTION_WAIT_S"));
   return {
     values,
     firstDataset,
@@ -297,5 +325,25 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     ranking,
     isWorker,
     workers,
+    selectionWaitSeconds,
   };
+}
+
+/** Default of `DEMURE_SELECTION_WAIT_S`: 6 h, two stages of the full plan's trials with room. */
+const DEFAULT_SELECTION_WAIT_SECONDS = 6 * 3600;
+/** Its upper bound: a week (a larger value is a typo; Infinity would wait forever). */
+const MAX_SELECTION_WAIT_SECONDS = 7 * 24 * 3600;
+
+/** `DEMURE_SELECTION_WAIT_S`, checked before anything loads: seconds in 0..a week. */
+function selectionWait(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SELECTION_WAIT_SECONDS;
+  const seconds = text.trim() === "" ? NaN : Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_SELECTION_WAIT_SECONDS) {
+    console.error(
+      `reproduce: DEMURE_SELECTION_WAIT_S=${text}: must be a number of seconds in ` +
+        `0..${MAX_SELECTION_WAIT_SECONDS} (default ${DEFAULT_SELECTION_WAIT_SECONDS})`,
+    );
+    Deno.exit(2);
+  }
+  return seconds;
 }

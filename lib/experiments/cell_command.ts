@@ -19,6 +19,8 @@
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { datasetLabel, prepareDataset } from "./datasets.ts";
 import type { DatasetSpec } from "./dataset_spec.ts";
+import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
+import type { TrainerConfig } from "../train/config.ts";
 import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan.ts";
 import { type CellClaim, ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
@@ -211,8 +213,9 @@ export function resolveCell(plan: ExperimentPlan, idOrIndex: string): PlannedCel
 }
 
 /**
- * What a results folder records of its plan; `mode` must match (the grid's size and settings), and
- * so must `dataset` where the folder records one.
+ * What a results folder records of its plan. Everything here but the seeds must match: a cell's
+ * file is named by its key, which none of these changes, so a command of another plan would
+ * recompute and overwrite the folder's cells (or, with `--list-cells`, call them pending).
  */
 export interface PlanIdentity {
   /** The plan's mode: full or quick. */
@@ -225,12 +228,42 @@ export interface PlanIdentity {
    * second command used to recompute and overwrite the first one's cells.
    */
   dataset?: DatasetSpec;
+  /** The ranking protocol of validation and test (`--ranking`; absent in older folders: the default). */
+  ranking?: RankingProtocol;
+  /** The imported dataset's trainer settings (`--max-epochs`, `--patience`; absent: none). */
+  datasetTraining?: Partial<TrainerConfig>;
 }
 
 /** The identity of `plan`. */
 export function planIdentity(plan: ExperimentPlan): PlanIdentity {
-  const dataset = plan.options.dataset;
-  return { mode: plan.mode, seeds: plan.seeds, ...(dataset ? { dataset } : {}) };
+  const { dataset, ranking, datasetTraining } = plan.options;
+  return {
+    mode: plan.mode,
+    seeds: plan.seeds,
+    ...(dataset ? { dataset } : {}),
+    ranking: ranking ?? DEFAULT_RANKING_PROTOCOL,
+    ...(datasetTraining && Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
+  };
+}
+
+/** JSON with object keys sorted: equal settings compare equal whatever order they were given in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_, v) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+        : v,
+  );
+}
+
+/** The command-line options that name `training` (what an error message shows). */
+function trainingOptions(training: Partial<TrainerConfig> | undefined): string {
+  const words = [
+    ...(training?.maxEpochs !== undefined ? [`--max-epochs ${training.maxEpochs}`] : []),
+    ...(training?.patience !== undefined ? [`--patience ${training.patience}`] : []),
+  ];
+  return words.length > 0 ? words.join(" ") : "no --max-epochs or --patience";
 }
 
 /** The command-line options that name `dataset` (what an error message shows). */
@@ -248,7 +281,9 @@ export function planFilePath(resultsDir: string): string {
 }
 
 /**
- * Throws when `resultsDir` belongs to another plan: its `plan.json` names another mode, or (a folder from before `plan.json`) it holds cells of another mode. Writes nothing.
+ * Throws when `resultsDir` belongs to another plan: its `plan.json` names another mode, dataset,
+ * ranking protocol or dataset trainer settings, or (a folder from before `plan.json`) it holds
+ * cells of another mode. Writes nothing.
  */
 export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void {
   const path = planFilePath(resultsDir);
@@ -271,14 +306,26 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
         );
       }
     }
-    // Folders written before the field was recorded name no dataset: nothing to compare.
-    if (
-      recorded.dataset !== undefined &&
-      JSON.stringify(recorded.dataset) !== JSON.stringify(wanted.dataset)
-    ) {
+    // A folder of the embedded datasets records none: an imported dataset is another plan.
+    if (canonical(recorded.dataset) !== canonical(wanted.dataset)) {
       throw new Error(
         `${path}: the folder holds the cells of ${datasetOptions(recorded.dataset)}; this ` +
           `command runs ${datasetOptions(wanted.dataset)}. Use another --results folder`,
+      );
+    }
+    const recordedRanking = recorded.ranking ?? DEFAULT_RANKING_PROTOCOL;
+    if (recordedRanking !== wanted.ranking) {
+      throw new Error(
+        `${path}: the folder holds cells ranked with --ranking ${recordedRanking}; this command ` +
+          `ranks with --ranking ${wanted.ranking}. Use another --results folder`,
+      );
+    }
+    if (canonical(recorded.datasetTraining ?? {}) !== canonical(wanted.datasetTraining ?? {})) {
+      throw new Error(
+        `${path}: the folder holds cells trained with ${
+          trainingOptions(recorded.datasetTraining)
+        }; this command trains with ${trainingOptions(wanted.datasetTraining)}. Use another ` +
+          "--results folder",
       );
     }
     return;

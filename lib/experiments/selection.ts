@@ -226,12 +226,40 @@ export function inheritedConfig(backbone: SelectedConfiguration | undefined): Tr
   };
 }
 
-/** Reads `selected.json` (an empty object when the file does not exist). */
+/**
+ * Reads `selected.json` (an empty object when the file does not exist). Its shape is checked, a
+ * field at a time (the settings' ranges are the plan's to check): a hand-edited or truncated file
+ * stops here with the field, where it used to be cast and fail later without naming the file.
+ */
 export function readSelected(path: string): SelectedConfigurations {
+  let parsed: unknown;
   try {
-    return JSON.parse(Deno.readTextFileSync(path)) as SelectedConfigurations;
+    parsed = JSON.parse(Deno.readTextFileSync(path));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return {};
     throw new Error(`${path}: unreadable selected configurations (${(error as Error).message})`);
   }
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  const bad = (field: string, value: unknown, expected: string) =>
+    new Error(`${path}: field ${field} is ${JSON.stringify(value)}, expected ${expected}`);
+  if (!isObject(parsed)) throw bad("(the whole file)", parsed, "an object by dataset label");
+  for (const [dataset, systems] of Object.entries(parsed)) {
+    if (!isObject(systems)) throw bad(`"${dataset}"`, systems, "an object by system name");
+    for (const [system, choice] of Object.entries(systems)) {
+      const field = `"${dataset}"."${system}"`;
+      if (!isObject(choice)) throw bad(field, choice, "an object (trial, config, valid, trials)");
+      if (!Number.isInteger(choice.trial) || (choice.trial as number) < 0) {
+        throw bad(`${field}.trial`, choice.trial, "an integer >= 0");
+      }
+      if (!isObject(choice.config)) throw bad(`${field}.config`, choice.config, "an object");
+      if (typeof choice.valid !== "number" || !Number.isFinite(choice.valid)) {
+        throw bad(`${field}.valid`, choice.valid, "a finite number");
+      }
+      if (!Number.isInteger(choice.trials) || (choice.trials as number) < 1) {
+        throw bad(`${field}.trials`, choice.trials, "an integer >= 1");
+      }
+    }
+  }
+  return parsed as SelectedConfigurations;
 }

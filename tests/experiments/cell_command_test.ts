@@ -177,6 +177,64 @@ Deno.test("a results folder of another imported dataset (same name, other file) 
   Deno.removeSync(resultsDir, { recursive: true });
 });
 
+Deno.test("a results folder of another ranking, other trainer settings or of the embedded data is refused", () => {
+  const sequence = {
+    kind: "file" as const,
+    path: "data/mine/mine.txt",
+    format: "sequence" as const,
+  };
+  // The embedded datasets' folder: an imported dataset named like one of them used to overwrite
+  // its cells (a file MovieLens.txt got the label MovieLens).
+  const embedded = Deno.makeTempDirSync();
+  recordResultsPlan(planExperiments("quick"), embedded);
+  assertThrows(
+    () => checkResultsPlan(planExperiments("quick", undefined, { dataset: sequence }), embedded),
+    Error,
+    "holds the cells of the embedded datasets (no --dataset)",
+  );
+  // Another ranking protocol: the cells' keys are the same, their numbers are not.
+  assertThrows(
+    () =>
+      checkResultsPlan(planExperiments("quick", undefined, { ranking: "history_kept" }), embedded),
+    Error,
+    "holds cells ranked with --ranking history_excluded; this command ranks with --ranking history_kept",
+  );
+  // A folder written before the ranking was recorded holds the default's cells.
+  Deno.writeTextFileSync(`${embedded}/plan.json`, JSON.stringify({ mode: "quick", seeds: [0] }));
+  checkResultsPlan(planExperiments("quick"), embedded);
+  assertThrows(
+    () =>
+      checkResultsPlan(planExperiments("quick", undefined, { ranking: "history_kept" }), embedded),
+  );
+  // Other trainer settings of the imported dataset; the same ones in another order are the same.
+  const imported = Deno.makeTempDirSync();
+  const training = { maxEpochs: 5, patience: 2 };
+  recordResultsPlan(
+    planExperiments("quick", undefined, { dataset: sequence, datasetTraining: training }),
+    imported,
+  );
+  checkResultsPlan(
+    planExperiments("quick", undefined, {
+      dataset: sequence,
+      datasetTraining: { patience: 2, maxEpochs: 5 },
+    }),
+    imported,
+  );
+  assertThrows(
+    () =>
+      checkResultsPlan(
+        planExperiments("quick", undefined, {
+          dataset: sequence,
+          datasetTraining: { maxEpochs: 1 },
+        }),
+        imported,
+      ),
+    Error,
+    "holds cells trained with --max-epochs 5 --patience 2; this command trains with --max-epochs 1",
+  );
+  for (const dir of [embedded, imported]) Deno.removeSync(dir, { recursive: true });
+});
+
 Deno.test("reproduce --cell with an unknown cell exits non-zero with a clear error, writing nothing", async () => {
   const parent = Deno.makeTempDirSync();
   const resultsDir = `${parent}/results`;

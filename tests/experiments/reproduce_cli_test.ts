@@ -88,10 +88,52 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "cover the project folder); run scripts/reproduce.ts with that folder added to " +
       "--allow-read, as docs/permissions.md shows\n",
     ],
+    // node:util keeps the last of a repeated option: the run went into the second folder.
+    [
+      ["--quick", "--list-cells", "--results=results/a", "--results=results/b"],
+      "reproduce: --results given 2 times: give it once; see --help\n",
+    ],
+    [
+      ["--seeds", "-1"],
+      "reproduce: Option '--seeds' argument is ambiguous (a value starting with a dash: " +
+      "--name=-1); see --help\n",
+    ],
+    [["--list-cells", "--results="], "reproduce: --results: an empty path; see --help\n"],
+    // The worker processes get the folder in permission flags (it used to write plan.json, then
+    // stop on an uncaught error).
+    [
+      ["--quick", "--workers=2", "--results=results/a b"],
+      'reproduce: "results/a b" holds white space or a comma, which the worker processes\' ' +
+      "permission flags cannot carry: use another folder, or --workers 1\n",
+    ],
+    // --all verifies the records; elsewhere it used to run the plan without a word.
+    [
+      ["--quick", "--all"],
+      "reproduce: --all reruns and compares the records (results-of-record/full); results/quick " +
+      "is another folder, whose plan runs (and resumes) without --all; see --help\n",
+    ],
   ] as const;
   for (const [args, message] of cases) {
     const { code, stdout, stderr } = await reproduce(...args);
     assertEquals([code, stdout, stderr], [2, "", message], args.join(" "));
+  }
+  // A bad DEMURE_SELECTION_WAIT_S stops before anything loads (Infinity used to wait forever).
+  for (const value of ["Infinity", "abc", "-1", ""]) {
+    const words = reproduceTask().split(/\s+/);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [...words.slice(words.indexOf("run")), "--quick", "--list-cells"],
+      cwd: root,
+      env: { DEMURE_SELECTION_WAIT_S: value },
+      stdin: "null",
+    }).output();
+    assertEquals(
+      [output.code, decode(output.stderr)],
+      [
+        2,
+        `reproduce: DEMURE_SELECTION_WAIT_S=${value}: must be a number of seconds in ` +
+        "0..604800 (default 21600)\n",
+      ],
+    );
   }
 });
 

@@ -3,7 +3,12 @@ import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
 import { reuseSameRun, selectedFrom, settingsOf } from "../../lib/experiments/run_plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
-import { SELECTION_SPECS, trialConfigOf, trialsOf } from "../../lib/experiments/selection.ts";
+import {
+  readSelected,
+  SELECTION_SPECS,
+  trialConfigOf,
+  trialsOf,
+} from "../../lib/experiments/selection.ts";
 
 Deno.test("trialsOf: trial 0 is the defaults, the others distinct points drawn reproducibly", () => {
   const trials = trialsOf("Demure-SASRec", 5);
@@ -109,4 +114,37 @@ Deno.test("ties on validation go to the lower trial index", () => {
   assertEquals(selectedFrom(plan, finished)[trials[0].datasetLabel]["SASRec-MM"].trial, 0);
   finished.delete(trials[1].key);
   assertEquals(selectedFrom(plan, finished), {}, "no selection before every trial finished");
+});
+
+Deno.test("readSelected: the records' file reads; a file of another shape names the field", () => {
+  const records = readSelected("results-of-record/full/selected.json");
+  assert(Object.keys(records).length > 0);
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/selected.json`;
+  const cases: [string, string][] = [
+    ["null", "field (the whole file) is null, expected an object by dataset label"],
+    ["[]", "field (the whole file) is [], expected an object by dataset label"],
+    ['{"MovieLens": 1}', 'field "MovieLens" is 1, expected an object by system name'],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": -1, "config": {}, "valid": 0.1, "trials": 2}}}',
+      "trial is -1",
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 0, "valid": 0.1, "trials": 2}}}',
+      "config is undefined",
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 0, "config": {}, "valid": "x", "trials": 2}}}',
+      'valid is "x"',
+    ],
+    ["{", "unreadable selected configurations"],
+  ];
+  for (const [text, message] of cases) {
+    Deno.writeTextFileSync(path, text);
+    const error = assertThrows(() => readSelected(path));
+    assert(error.message.startsWith(`${path}: `), error.message);
+    assert(error.message.includes(message), `${text}: ${error.message}`);
+  }
+  assertEquals(readSelected(`${dir}/absent.json`), {});
+  Deno.removeSync(dir, { recursive: true });
 });
