@@ -191,9 +191,12 @@ export const CONSUMER_FOLDERS: readonly string[] = ["scripts", "bench"];
  * its folder's `mod.ts` re-exports (public) that import no package.
  * - `scripts/reproduce_options.ts`: `deno task reproduce --help` and its option errors. Through the
  *   barrels they loaded tfjs first: 1.19 s against 0.13 s (median of 5, idle 2-core machine).
+ * - `scripts/cluster/submission.ts`: the cluster routes check `--backend` under the `kubernetes`
+ *   task's narrow permissions, which loading tfjs would exceed.
  */
 export const DIRECT_LIB_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   "scripts/reproduce_options.ts": ["lib/eval/protocol.ts", "lib/experiments/dataset_spec.ts"],
+  "scripts/cluster/submission.ts": ["lib/backend/backend_names.ts"],
 };
 
 /** The code of a notebook's cells (an `.ipynb` file), one cell after another. */

@@ -18,6 +18,7 @@
  * // prints e.g. "backend: wasm + OpenBLAS and 11 faster kernels (native TensorFlow not installed, ...)"
  * ```
  */
+import { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
 import { tf } from "./tf.ts";
 import { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";
 import { registerBlasKernels } from "./kernels/blas_matmul.ts";
@@ -40,18 +41,14 @@ export interface BackendConfig {
 /** What {@linkcode initBackend} picked and why. */
 export interface BackendChoice {
   /** The active tfjs backend (the names {@linkcode initBackend} and `DEMURE_BACKEND` accept). */
-  backend: "tensorflow" | "webgpu" | "wasm" | "cpu";
+  backend: BackendName;
   /** Why it was chosen (requested, fallback, probe result). */
   reason: string;
   /** Extra kernels registered by this workspace, e.g. `UnsortedSegmentSum`, `BatchMatMul(openblas)`. */
   kernels: string[];
 }
 
-/** Names accepted by {@linkcode initBackend} and `DEMURE_BACKEND` (`BackendChoice.backend`). */
-export type BackendName = BackendChoice["backend"];
-
 const NATIVE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
-const KNOWN: readonly BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];
 
 let current: Promise<BackendChoice> | undefined;
 
@@ -59,8 +56,8 @@ function requestedBackend(config: BackendConfig): BackendName | undefined {
   const fromEnv = Deno.env.get("DEMURE_BACKEND");
   const name = config.backend ?? (fromEnv === "" ? undefined : fromEnv);
   if (name === undefined) return undefined;
-  if (!(KNOWN as readonly string[]).includes(name)) {
-    throw new Error(`DEMURE_BACKEND="${name}" is not one of ${KNOWN.join(", ")}`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`DEMURE_BACKEND="${name}" is not one of ${BACKEND_NAMES.join(", ")}`);
   }
   return name as BackendName;
 }

@@ -16,6 +16,7 @@
  */
 export * from "./tf.ts";
 export * from "./init_backend.ts";
+export * from "./backend_names.ts";
 export * from "./webgpu.ts";
 export * from "./tidy_read.ts";
 export * from "./read_values.ts";

@@ -4,6 +4,8 @@
  * the plan's flags are parsed in one place), the commands they run, and their user-facing errors.
  */
 import { resolve } from "node:path";
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import { BACKEND_NAMES, type BackendName } from "../../lib/backend/backend_names.ts";
 import type { ListedCell } from "./stages.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import type { ExperimentMode } from "../../lib/experiments/mod.ts";
@@ -11,14 +13,61 @@ import type { ExperimentMode } from "../../lib/experiments/mod.ts";
 /** A clear error for the user (printed without a stack). */
 export class UsageError extends Error {}
 
-/** The value of `--<option>` as an integer >= 1, or a {@linkcode UsageError} naming it. */
-export function positiveInteger(option: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new UsageError(`--${option} ${text}: must be an integer >= 1`);
+/** No task asks for more CPUs (a larger value is a typo). */
+export const MAX_CPUS = 256;
+/** No route runs more tasks of a stage at once. */
+export const MAX_PARALLEL_TASKS = 10_000;
+
+/**
+ * The value of `--<option>` as a decimal integer in 1..`max`, or a {@linkcode UsageError} naming
+ * it (hex, exponents and fractions included: `Number` would read "0x10" as 16).
+ */
+export function positiveInteger(option: string, text: string, max: number): number {
+  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`--${option} ${text}: must be an integer in 1..${max}`);
   }
   return value;
 }
+
+/** `--backend`: one of the workspace's backends (what `DEMURE_BACKEND` accepts), or none. */
+export function backendOption(text: string | undefined): BackendName | undefined {
+  if (text === undefined) return undefined;
+  if (!(BACKEND_NAMES as readonly string[]).includes(text)) {
+    throw new UsageError(`--backend ${text}: must be one of ${BACKEND_NAMES.join(", ")}`);
+  }
+  return text as BackendName;
+}
+
+/**
+ * `parseArgs` of a route's command line, strict; an unknown or malformed option, or one given
+ * twice (node:util would keep the last), is a {@linkcode UsageError}.
+ */
+export function parseRouteArgs<T extends ParseArgsOptionsConfig>(
+  args: string[],
+  options: T,
+): { values: ParsedValues<T>; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, tokens: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split(/\.(?:\s|$)/)[0]}; see --help`);
+  }
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option") continue;
+    if (seen.has(token.name)) throw new UsageError(`--${token.name} given twice: give it once`);
+    seen.add(token.name);
+  }
+  return { values: parsed.values as unknown as ParsedValues<T>, positionals: parsed.positionals };
+}
+
+/** The values `parseArgs` gives for `T` (strings and booleans, as configured). */
+export type ParsedValues<T extends ParseArgsOptionsConfig> = {
+  [K in keyof T]: T[K] extends { type: "boolean" } ? boolean
+    : T[K] extends { default: string } ? string
+    : string | undefined;
+};
 
 /** The plan's flags every `reproduce` call of a cluster route gets: the route's own and those after --. */
 export function planArgsOf(
@@ -61,7 +110,11 @@ export function runCommand(
     }).outputSync();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new UsageError(`${command} not found on PATH${options.missingHint ?? ""}`);
+      throw new UsageError(
+        command.includes("/")
+          ? `${command}: no such program`
+          : `${command} not found on PATH${options.missingHint ?? ""}`,
+      );
     }
     throw error;
   }
@@ -98,10 +151,16 @@ export function listPlanCells(
   resultsDir: string | undefined,
   planArgs: string[],
 ): Listing {
+  let permissions: string[];
+  try {
+    permissions = taskPermissions(reproduceTask(), resultsDir === undefined ? [] : [resultsDir]);
+  } catch (error) {
+    throw new UsageError(`--results: ${(error as Error).message}`);
+  }
   const args = [
     "run",
     // Run in the workspace, whose relative paths the task's permissions name.
-    ...taskPermissions(reproduceTask(), resultsDir === undefined ? [] : [resultsDir]),
+    ...permissions,
     "scripts/reproduce.ts",
     "--list-cells",
     "--json",

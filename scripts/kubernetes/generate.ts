@@ -14,11 +14,14 @@
  * The stages are those of the plan from scratch: a re-run (apply.sh again) skips the stored cells
  * at once, so the same manifests resume a run.
  */
-import { parseArgs } from "node:util";
-import { resolve } from "node:path";
+import { posix, resolve } from "node:path";
 import { stageArrays } from "../cluster/stages.ts";
 import {
+  backendOption,
   listPlanCells,
+  MAX_CPUS,
+  MAX_PARALLEL_TASKS,
+  parseRouteArgs,
   planArgsOf,
   positiveInteger,
   reproduceTask,
@@ -61,32 +64,29 @@ apply.sh, which applies them in order (run it where kubectl reaches the cluster)
 const NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
 function main(): void {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
-      image: { type: "string" },
-      quick: { type: "boolean", default: false },
-      seeds: { type: "string" },
-      results: { type: "string" },
-      claim: { type: "string", default: "demure-results" },
-      mount: { type: "string", default: DEFAULT_MOUNT },
-      name: { type: "string", default: "demure" },
-      workspace: { type: "string", default: "/workspace" },
-      parallelism: { type: "string", default: "16" },
-      cpus: { type: "string", default: "2" },
-      gpu: { type: "boolean", default: false },
-      backend: { type: "string" },
-      out: { type: "string", default: "build/kubernetes" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+  const { values, positionals } = parseRouteArgs(Deno.args, {
+    image: { type: "string" },
+    quick: { type: "boolean", default: false },
+    seeds: { type: "string" },
+    results: { type: "string" },
+    claim: { type: "string", default: "demure-results" },
+    mount: { type: "string", default: DEFAULT_MOUNT },
+    name: { type: "string", default: "demure" },
+    workspace: { type: "string", default: "/workspace" },
+    parallelism: { type: "string", default: "16" },
+    cpus: { type: "string", default: "2" },
+    gpu: { type: "boolean", default: false },
+    backend: { type: "string" },
+    out: { type: "string", default: "build/kubernetes" },
+    help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  const parallelism = positiveInteger("parallelism", values.parallelism);
-  const cpus = positiveInteger("cpus", values.cpus);
+  const parallelism = positiveInteger("parallelism", values.parallelism, MAX_PARALLEL_TASKS);
+  const cpus = positiveInteger("cpus", values.cpus, MAX_CPUS);
+  const backend = backendOption(values.backend);
   const image = values.image;
   if (!image) {
     throw new UsageError(
@@ -119,7 +119,7 @@ function main(): void {
   const staging = `${out}.partial-${Deno.pid}`;
   Deno.mkdirSync(`${staging}/empty-results`, { recursive: true });
   try {
-    write(staging, out, { ...values, image }, planArgs, parallelism, cpus);
+    write(staging, out, { ...values, image, backend }, planArgs, parallelism, cpus);
   } catch (error) {
     Deno.removeSync(staging, { recursive: true });
     throw error;
@@ -150,7 +150,8 @@ function write(
   // The plan from scratch (an empty results folder): every cell, in its stage.
   const listing = listPlanCells(Deno.execPath(), `${staging}/empty-results`, planArgs);
   Deno.removeSync(`${staging}/empty-results`, { recursive: true });
-  const resultsDir = values.results ?? `${values.mount}/${listing.mode}`;
+  // Normalised, so that "/results/../etc" is seen for what it is.
+  const resultsDir = posix.normalize(values.results ?? `${values.mount}/${listing.mode}`);
   if (!resultsDir.startsWith(`${values.mount}/`) || /[\s,]/.test(resultsDir)) {
     throw new UsageError(
       `--results ${resultsDir}: must be a folder under ${values.mount}/ (the results volume) ` +
@@ -191,6 +192,9 @@ function write(
   try {
     earlier = [...Deno.readDirSync(out)].map((entry) => entry.name);
   } catch (error) {
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new UsageError(`--out ${values.out}: a file, not a folder`);
+    }
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   const foreign = earlier.filter((name) => !GENERATED.test(name));

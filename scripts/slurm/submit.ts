@@ -16,7 +16,6 @@
  * `report-<job>.log`. The workspace, deno and the results folder must be on a file system every
  * node sees. Resource requests per task: see scripts/cluster/stages.ts.
  */
-import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { cellsBatchScript, reportBatchScript, type SubmissionSettings } from "./batch.ts";
 import {
@@ -26,7 +25,11 @@ import {
   TIME_SAFETY_FACTOR,
 } from "../cluster/stages.ts";
 import {
+  backendOption,
   listPlanCells,
+  MAX_CPUS,
+  MAX_PARALLEL_TASKS,
+  parseRouteArgs,
   planArgsOf,
   positiveInteger,
   reproduceTask,
@@ -37,6 +40,25 @@ import {
 } from "../cluster/submission.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import { cellsDirectory, ResultStore } from "../../lib/experiments/mod.ts";
+
+const USAGE = `Usage: deno task slurm [options] [-- reproduce flags]
+
+Submits the grid's unfinished cells as Slurm job arrays, one per selection stage, each after the
+one before, and a report job after them (docs/scale.md). Re-submitting resumes.
+
+  --results DIR        the shared results folder (default: the plan's own)
+  --quick              the quick plan (default: the full plan)
+  --seeds 0,1          other seeds
+  --partition P        #SBATCH --partition
+  --account A          #SBATCH --account
+  --concurrency K      tasks of an array at once (16; at most 10000)
+  --cpus N             CPUs per task = OpenBLAS threads (2; at most 256)
+  --gpu                one GPU per task (--gres=gpu:1); with --backend tensorflow
+  --backend NAME       DEMURE_BACKEND of the tasks
+  --deno PATH          deno on the nodes (default: this one)
+  --dry-run            print the batch scripts, submit nothing
+  -h, --help           print this text
+`;
 
 const SLURM_HINT = ": run this on a Slurm login node (or use --dry-run to see the batch scripts)";
 
@@ -80,25 +102,35 @@ function readSubmissions(path: string): Submission[] {
 }
 
 function main(): void {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
-      results: { type: "string" },
-      quick: { type: "boolean", default: false },
-      seeds: { type: "string" },
-      partition: { type: "string" },
-      account: { type: "string" },
-      concurrency: { type: "string", default: "16" },
-      cpus: { type: "string", default: "2" },
-      gpu: { type: "boolean", default: false },
-      backend: { type: "string" },
-      deno: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-    },
+  const { values, positionals } = parseRouteArgs(Deno.args, {
+    results: { type: "string" },
+    quick: { type: "boolean", default: false },
+    seeds: { type: "string" },
+    partition: { type: "string" },
+    account: { type: "string" },
+    concurrency: { type: "string", default: "16" },
+    cpus: { type: "string", default: "2" },
+    gpu: { type: "boolean", default: false },
+    backend: { type: "string" },
+    deno: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   });
-  const concurrency = positiveInteger("concurrency", values.concurrency);
-  const cpus = positiveInteger("cpus", values.cpus);
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const concurrency = positiveInteger("concurrency", values.concurrency, MAX_PARALLEL_TASKS);
+  const cpus = positiveInteger("cpus", values.cpus, MAX_CPUS);
+  const backend = backendOption(values.backend);
+  for (const option of ["partition", "account"] as const) {
+    const value = values[option];
+    if (value !== undefined && !/^[A-Za-z0-9_.+-]+$/.test(value)) {
+      throw new UsageError(
+        `--${option} ${JSON.stringify(value)}: a Slurm name (letters, digits, _ . + -)`,
+      );
+    }
+  }
   const dryRun = values["dry-run"];
   const deno = values.deno ?? Deno.execPath();
   const planArgs = planArgsOf(values, positionals);
@@ -126,12 +158,13 @@ function main(): void {
     partition: values.partition,
     account: values.account,
     gpus: values.gpu ? 1 : 0,
-    backend: values.backend,
+    backend,
   };
   for (const [name, path] of [["results", resultsDir], ["workspace", workspace]]) {
-    if (/\s/.test(path)) {
+    if (/[\s,]/.test(path)) {
       throw new UsageError(
-        `${name} folder "${path}" contains white space: #SBATCH lines cannot hold it`,
+        `${name} folder "${path}" contains white space or a comma: #SBATCH lines and ` +
+          "permission flags cannot hold it",
       );
     }
   }

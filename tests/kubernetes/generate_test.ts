@@ -115,7 +115,17 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
   const image = ["--image", "registry.example.org/demure:test", "--quick", "--out", out];
   const cases: [string[], string][] = [
     [["--quick", "--out", out], "--image is required"],
-    [[...image, "--parallelism", "0"], "--parallelism 0: must be an integer >= 1"],
+    [[...image, "--parallelism", "0"], "--parallelism 0: must be an integer in 1..10000"],
+    [[...image, "--cpus", "0x10"], "--cpus 0x10: must be an integer in 1..256"],
+    [[...image, "--backend", "gpu"], "--backend gpu: must be one of tensorflow, webgpu, wasm, cpu"],
+    [[...image, "--bogus"], "Unknown option '--bogus'"],
+    [[...image, "--cpus", "1", "--cpus", "2"], "--cpus given twice: give it once"],
+    // The listing's own folder must not be overridden (its stages would be those of that folder).
+    [[...image, "--", "--results", "results/quick"], "--results given 2 times"],
+    [
+      [...image, "--results", "/results/../etc"],
+      "--results /etc: must be a folder under /results/",
+    ],
     [[...image, "--name", "Demure_Grid"], "--name Demure_Grid: must be lower-case"],
     [[...image, "--mount", "results"], "--mount results: must be an absolute path"],
     [[...image, "--results", "/elsewhere/quick"], "must be a folder under /results/"],

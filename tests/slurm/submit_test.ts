@@ -170,3 +170,26 @@ Deno.test("submit refuses a results folder of another plan before writing", () =
   Deno.removeSync(slurm, { recursive: true });
   Deno.removeSync(resultsDir, { recursive: true });
 });
+
+Deno.test("submit refuses bad settings with one line before listing or writing anything", () => {
+  const dir = fakeSlurm();
+  const cases: [string[], string][] = [
+    [["--concurrency", "1e6"], "slurm: --concurrency 1e6: must be an integer in 1..10000"],
+    [["--cpus", "999"], "slurm: --cpus 999: must be an integer in 1..256"],
+    [["--backend", "cuda"], "slurm: --backend cuda: must be one of tensorflow, webgpu, wasm, cpu"],
+    // Written into an #SBATCH line, a newline would have added a directive of its own.
+    [["--account", "lab\n#SBATCH --mem=1"], "slurm: --account"],
+    [["--partition", "a b"], 'slurm: --partition "a b": a Slurm name'],
+    [["--bogus"], "slurm: Unknown option '--bogus'; see --help"],
+    [["--cpus", "1", "--cpus", "2"], "slurm: --cpus given twice: give it once"],
+  ];
+  for (const [args, message] of cases) {
+    const run = submit(["--dry-run", ...args], dir);
+    assertEquals(run.code, 1, args.join(" "));
+    assertStringIncludes(run.stderr, message);
+    assertEquals(run.stdout, "", args.join(" "));
+  }
+  const help = submit(["--help"], dir);
+  assertEquals(help.code, 0);
+  assertStringIncludes(help.stdout, "Usage: deno task slurm");
+});
