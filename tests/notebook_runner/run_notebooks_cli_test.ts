@@ -1,0 +1,166 @@
+/**
+ * The command line of `deno task notebooks` (scripts/run_notebooks.ts), run with the task's own
+ * flags from deno.json: `--help` lists every option; a bad option or value, an option the mode
+ * does not use, and a notebook path that is missing, not a file or not a notebook are one line
+ * naming it and exit status 2, before anything runs; `--check-clean` reads notebooks only.
+ * No notebook is executed: every run that passes the option checks names a notebook that stops
+ * it, and the runner's Python is pointed at a missing program, so that a check that let a run
+ * through would end at "cannot run" rather than start a kernel.
+ */
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const fixtures = "tests/notebook_runner/fixtures";
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** Runs the notebooks task's command line (deno.json: its flags and script) with `args`. */
+async function notebooks(...args: string[]) {
+  const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
+    tasks: Record<string, string>;
+  }).tasks.notebooks;
+  const words = task.split(/\s+/);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [...words.slice(words.indexOf("run")), ...args],
+    cwd: root,
+    env: { DEMURE_JUPYTER_PYTHON: "/nonexistent/python3" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+/** Asserts exit status 2, nothing on stdout (nothing ran) and exactly one line on stderr. */
+async function assertRefused(args: string[], line: string | RegExp): Promise<void> {
+  const { code, stdout, stderr } = await notebooks(...args);
+  const shown = JSON.stringify(args);
+  if (typeof line === "string") assertEquals(stderr, `run_notebooks: ${line}\n`, shown);
+  else assertMatch(stderr, line, shown);
+  assertEquals(stderr.trimEnd().split("\n").length, 1, `one line: ${shown}: ${stderr}`);
+  assertEquals([code, stdout], [2, ""], shown);
+}
+
+Deno.test("notebooks --help and -h list every option and exit 0", async () => {
+  for (const flag of ["--help", "-h"]) {
+    const { code, stdout, stderr } = await notebooks(flag);
+    assertEquals([code, stderr], [0, ""], flag);
+    assert(stdout.startsWith("Usage: deno task notebooks [options] [NOTEBOOK.ipynb ...]\n"));
+    for (
+      const option of [
+        "--quick",
+        "--no-html",
+        "--out DIR",
+        "--quiet-ms N",
+        "from 0 to 600000",
+        "--install-kernel",
+        "--check-clean",
+        "-h, --help",
+      ]
+    ) {
+      assertStringIncludes(stdout, option);
+    }
+  }
+});
+
+Deno.test("notebooks: a bad option or value is one line naming it and the range, exit 2", async () => {
+  const range = "must be an integer from 0 to 600000 (milliseconds); see --help";
+  await assertRefused(["--bogus"], "Unknown option '--bogus'; see --help");
+  await assertRefused(["--quiet-ms"], "Option '--quiet-ms <value>' argument missing; see --help");
+  await assertRefused(["--out"], "Option '--out <value>' argument missing; see --help");
+  for (const value of ["abc", "", "1e308", "600001", "-5", "1.5", "0x10", " 7"]) {
+    await assertRefused([`--quiet-ms=${value}`], `--quiet-ms ${JSON.stringify(value)}: ${range}`);
+  }
+  await assertRefused(["--quiet-ms", "1e308"], `--quiet-ms "1e308": ${range}`);
+  await assertRefused(["--out="], "--out: the path is empty; see --help");
+  await assertRefused(
+    ["--out", "/tmp/elsewhere"],
+    "--out /tmp/elsewhere: outside the task's --allow-write (deno.json: ./build/notebooks; add " +
+      "the folder: docs/permissions.md); see --help",
+  );
+});
+
+Deno.test("notebooks: an option the mode does not use is refused, not ignored", async () => {
+  await assertRefused(
+    ["--install-kernel", "--quick"],
+    "--install-kernel takes no --quick; see --help",
+  );
+  await assertRefused(
+    ["--install-kernel", "--check-clean", `${fixtures}/outputs.ipynb`],
+    `--install-kernel takes no --check-clean, notebook (${fixtures}/outputs.ipynb); see --help`,
+  );
+  await assertRefused(
+    ["--check-clean", "--quiet-ms=5", "--no-html", "--out=build/notebooks"],
+    "--check-clean takes no --no-html, --out, --quiet-ms (it runs nothing); see --help",
+  );
+});
+
+Deno.test("notebooks: both option forms are read; notebooks are checked before anything runs", async () => {
+  // The values pass (the `=` form was refused as an unknown option); the missing notebook stops.
+  for (
+    const args of [
+      ["--quiet-ms=5", "--out=build/notebooks/cli-test", "--no-html", "--quick"],
+      ["--quiet-ms", "600000", "--out", "build/notebooks/cli-test"],
+      ["--quiet-ms", "0"],
+    ]
+  ) {
+    await assertRefused([...args, "missing.ipynb"], "missing.ipynb: no such file");
+  }
+  const dir = `build/notebooks/cli-test-${crypto.randomUUID().slice(0, 8)}`;
+  Deno.mkdirSync(`${root}/${dir}`, { recursive: true });
+  try {
+    Deno.copyFileSync(`${root}/${fixtures}/outputs.ipynb`, `${root}/${dir}/outputs.ipynb`);
+    await assertRefused(
+      [`${fixtures}/outputs.ipynb`, `${dir}/outputs.ipynb`],
+      `${fixtures}/outputs.ipynb and ${dir}/outputs.ipynb would both write ` +
+        `${root}/build/notebooks/outputs.ipynb; see --help`,
+    );
+    await assertRefused(
+      ["--out", dir, `${dir}/outputs.ipynb`],
+      `--out ${dir}: ${dir}/outputs.ipynb would overwrite its source; see --help`,
+    );
+  } finally {
+    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook or outside the reads is one line, exit 2", async () => {
+  const dir = `build/run-notebooks-cli-${crypto.randomUUID().slice(0, 8)}`;
+  Deno.mkdirSync(`${root}/${dir}`, { recursive: true });
+  try {
+    Deno.writeTextFileSync(`${root}/${dir}/list.ipynb`, '{"cells": 3}');
+    Deno.writeTextFileSync(`${root}/${dir}/cells.ipynb`, '{"cells": [{"source": []}]}');
+    const notNotebook = "not a notebook (no list of cells with a cell_type each)";
+    await assertRefused(["--check-clean", "nonexist.ipynb"], "nonexist.ipynb: no such file");
+    await assertRefused(["--check-clean", dir], `${dir}: not a file`);
+    await assertRefused(
+      ["--check-clean", "README.md"],
+      /^run_notebooks: README\.md: not a notebook \(not JSON: .*\)\n$/,
+    );
+    await assertRefused(
+      ["--check-clean", `${dir}/list.ipynb`],
+      `${dir}/list.ipynb: ${notNotebook}`,
+    );
+    await assertRefused(
+      ["--check-clean", `${dir}/cells.ipynb`],
+      `${dir}/cells.ipynb: ${notNotebook}`,
+    );
+    await assertRefused(
+      ["--check-clean", "/tmp/elsewhere.ipynb"],
+      "/tmp/elsewhere.ipynb: outside the task's --allow-read (add its folder: docs/permissions.md)",
+    );
+    const clean = `${fixtures}/outputs.ipynb`;
+    await assertRefused(["--check-clean", clean, clean], `${clean}: named twice`);
+
+    // What it is for still works: a clean notebook passes, one with outputs fails (exit 1).
+    const passed = await notebooks("--check-clean", clean);
+    assertEquals([passed.code, passed.stdout, passed.stderr], [0, "1 clean, 0 with outputs\n", ""]);
+    const notebook = JSON.parse(Deno.readTextFileSync(`${root}/${clean}`));
+    notebook.cells[1].execution_count = 1;
+    Deno.writeTextFileSync(`${root}/${dir}/dirty.ipynb`, JSON.stringify(notebook));
+    const dirty = await notebooks("--check-clean", `${dir}/dirty.ipynb`);
+    assertEquals([dirty.code, dirty.stdout], [1, "0 clean, 1 with outputs\n"]);
+    assertStringIncludes(dirty.stderr, `${dir}/dirty.ipynb: cells 1 carry outputs`);
+  } finally {
+    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+  }
+});

