@@ -195,7 +195,11 @@ export const CONSUMER_FOLDERS: readonly string[] = ["scripts", "bench"];
  *   task's narrow permissions, which loading tfjs would exceed.
  */
 export const DIRECT_LIB_IMPORTS: Readonly<Record<string, readonly string[]>> = {
-  "scripts/reproduce_options.ts": ["lib/eval/protocol.ts", "lib/experiments/dataset_spec.ts"],
+  "scripts/reproduce_options.ts": [
+    "lib/eval/protocol.ts",
+    "lib/experiments/dataset_spec.ts",
+    "lib/backend/blas_threads.ts",
+  ],
   "scripts/cluster/submission.ts": ["lib/backend/backend_names.ts"],
 };
 

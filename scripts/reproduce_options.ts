@@ -20,6 +20,7 @@ import {
   type DatasetSpec,
 } from "../lib/experiments/dataset_spec.ts";
 import { parseRankingProtocol, type RankingProtocol } from "../lib/eval/protocol.ts";
+import { blasThreads } from "../lib/backend/blas_threads.ts";
 import { workerCount } from "./reproduce_workers.ts";
 
 /** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
@@ -315,6 +316,12 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     : checkedOption(() => workerCount(values.workers, navigator.hardwareConcurrency));
   checkPermissions(values.results, dataset, workers);
   const selectionWaitSeconds = selectionWait(Deno.env.get("DEMURE_SELECTION_WAIT_S"));
+  try {
+    blasThreads(); // the cells record it: a bad value stops here, not in every process
+  } catch (error) {
+    console.error(`reproduce: ${(error as Error).message}`);
+    Deno.exit(2);
+  }
   return {
     values,
     firstDataset,

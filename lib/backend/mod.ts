@@ -17,6 +17,7 @@
 export * from "./tf.ts";
 export * from "./init_backend.ts";
 export * from "./backend_names.ts";
+export * from "./blas_threads.ts";
 export * from "./webgpu.ts";
 export * from "./tidy_read.ts";
 export * from "./read_values.ts";

@@ -10,6 +10,7 @@
  * console.log(result.test["NDCG@10"]);
  * ```
  */
+import { blasThreads } from "../backend/blas_threads.ts";
 import { tf } from "../backend/tf.ts";
 import { cl4srecAuxiliaryLoss } from "../baselines/cl4srec.ts";
 import { itemKnnScorer } from "../baselines/item_knn.ts";
@@ -61,10 +62,9 @@ export interface CellEnvironment {
 
 /** The environment of this process (see {@linkcode CellEnvironment}). */
 export function cellEnvironment(): CellEnvironment {
-  const threads = Number(Deno.env.get("DEMURE_BLAS_THREADS") ?? "");
   return {
     backend: tf.getBackend(),
-    blasThreads: Number.isInteger(threads) && threads > 0 ? threads : navigator.hardwareConcurrency,
+    blasThreads: blasThreads(),
     os: Deno.build.os,
     arch: Deno.build.arch,
     deno: Deno.version.deno,

@@ -117,6 +117,23 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     const { code, stdout, stderr } = await reproduce(...args);
     assertEquals([code, stdout, stderr], [2, "", message], args.join(" "));
   }
+  // A bad DEMURE_BLAS_THREADS used to fall back to the core count, which every cell recorded.
+  for (const value of ["abc", "0", "1.5", "100000"]) {
+    const words = reproduceTask().split(/\s+/);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [...words.slice(words.indexOf("run")), "--quick", "--list-cells"],
+      cwd: root,
+      env: { DEMURE_BLAS_THREADS: value },
+      stdin: "null",
+    }).output();
+    assertEquals(
+      [output.code, decode(output.stderr)],
+      [
+        2,
+        `reproduce: DEMURE_BLAS_THREADS=${value}: must be an integer in 1..256 (unset: the core count)\n`,
+      ],
+    );
+  }
   // A bad DEMURE_SELECTION_WAIT_S stops before anything loads (Infinity used to wait forever).
   for (const value of ["Infinity", "abc", "-1", ""]) {
     const words = reproduceTask().split(/\s+/);

@@ -9,6 +9,7 @@
  *
  * Anything these kernels do not handle (non-float32 operands) is passed to the stock kernel.
  */
+import { blasThreads } from "../blas_threads.ts";
 import { tf } from "../tf.ts";
 import { loadOpenBlas, type OpenBlas, openBlasFailure } from "./_openblas.ts";
 import { matMulGeometry } from "./_matmul_geometry.ts";
@@ -98,12 +99,6 @@ function makeKernels(blas: OpenBlas, name: BlasBackendName) {
 const registered = new Map<BlasBackendName, string[]>();
 let noticePrinted = false;
 
-/** Threads OpenBLAS uses: `DEMURE_BLAS_THREADS`, else the core count. */
-function threadCount(): number {
-  const fromEnv = Number(Deno.env.get("DEMURE_BLAS_THREADS") ?? "");
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : navigator.hardwareConcurrency;
-}
-
 /**
  * Replaces `BatchMatMul` and `_FusedMatMul` of `backend` with OpenBLAS kernels and returns what it
  * registered, e.g. `["BatchMatMul(openblas)", "_FusedMatMul(openblas)"]`. When OpenBLAS cannot be
@@ -138,7 +133,7 @@ export function registerBlasKernels(backend: BlasBackendName): string[] {
     registered.set(backend, []);
     return [];
   }
-  blas.setThreads(threadCount());
+  blas.setThreads(blasThreads());
   const names: string[] = [];
   for (const [kernelName, make] of Object.entries(makeKernels(blas, backend))) {
     replaceKernel(kernelName, backend, make);
