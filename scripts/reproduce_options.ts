@@ -137,12 +137,17 @@ export function checkedOption<T>(parse: () => T): T {
   }
 }
 
+/** `text` as a decimal integer, else NaN (`Number` reads "0x10" as 16, "1e3" as 1000, "" as 0). */
+function decimalInteger(text: string): number {
+  return /^\s*-?[0-9]+\s*$/.test(text) ? Number(text) : NaN;
+}
+
 /**
  * The integer value of `--name` (its range is the plan's to check): "x" or "1.5" stops here naming
  * the option, where `Number` would pass NaN on to a message about a trainer setting.
  */
 function integerOption(name: string, text: string): number {
-  const value = text.trim() === "" ? NaN : Number(text);
+  const value = decimalInteger(text);
   if (!Number.isInteger(value)) usageError(`--${name}: "${text}" is not an integer`);
   return value;
 }
@@ -249,13 +254,14 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     Deno.exit(0);
   }
   const firstDataset = values.first as DatasetSpec["kind"] | undefined;
-  if (firstDataset !== undefined && !["synthetic", "movielens", "file"].includes(firstDataset)) {
-    usageError(`--first: "${firstDataset}" is not one of synthetic, movielens, file`);
+  // An imported dataset is the plan's only one: nothing to put first.
+  if (firstDataset !== undefined && !["synthetic", "movielens"].includes(firstDataset)) {
+    usageError(`--first: "${firstDataset}" is not one of synthetic, movielens`);
   }
   const mode = values.quick ? "quick" : "full";
   const seeds = values.seeds?.split(",").map((s) => {
     // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
-    const seed = s.trim() === "" ? NaN : Number(s);
+    const seed = decimalInteger(s);
     if (!Number.isInteger(seed)) usageError(`--seeds: "${s}" is not an integer`);
     return seed;
   });
@@ -274,8 +280,8 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
       usageError(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
     }
     const features = values.features?.split(",").map((entry) => {
-      const [name, path] = entry.split("=");
-      if (!name || !path) usageError(`--features: "${entry}" is not name=path`);
+      const [name, path, ...rest] = entry.split("=");
+      if (!name || !path || rest.length > 0) usageError(`--features: "${entry}" is not name=path`);
       return { name, path };
     });
     return {
@@ -286,6 +292,10 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     };
   }
   const dataset = datasetOption();
+  // With --dataset the plan holds that dataset alone: --first has nothing to order.
+  if (dataset !== undefined && firstDataset !== undefined) {
+    usageError("--first: only for the embedded datasets, not with --dataset");
+  }
   /** `--max-epochs` / `--patience` as trainer settings (range-checked by the plan). */
   const datasetTraining = {
     ...(values["max-epochs"] !== undefined

@@ -7,6 +7,7 @@
  * quick mode (CI) the missing cells chosen by `quickCompute` (default: all) are computed; in full
  * mode nothing is trained and the notebook says what is missing and how to compute it.
  */
+import { envFlag } from "../util/env_flag.ts";
 import { fileURLToPath } from "node:url";
 import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
@@ -68,7 +69,7 @@ export async function ensureCellsInNotebook(
   cells: PlannedCell[],
   options: NotebookCellsOptions = {},
 ): Promise<FinishedCell[]> {
-  const rerun = Deno.env.get("DEMURE_RERUN") === "1";
+  const rerun = envFlag("DEMURE_RERUN");
   const compute = rerun ? true : plan.mode === "quick" ? (options.quickCompute ?? true) : false;
   const lines = new Map<string, Progress>();
   const { found, missing } = await ensureCells(plan, cells, {
@@ -150,7 +151,7 @@ export async function notebookCellModel(
   const progress = trainingProgress(cell.key);
   const trained = await cellModel(plan, cell, {
     resultsDir: options.resultsDir ?? notebookResultsDir(plan),
-    train: plan.mode === "quick" || Deno.env.get("DEMURE_RERUN") === "1",
+    train: plan.mode === "quick" || envFlag("DEMURE_RERUN"),
     onProgress: progress.onProgress,
   });
   await progress.done();

@@ -2,6 +2,7 @@
  * Quick mode: `scripts/run_notebooks.ts --quick` sets `DEMURE_QUICK=1` in the kernel so notebooks
  * use small data / cached results and CI stays within its time budget.
  */
+import { envFlag } from "../util/env_flag.ts";
 
 /**
  * True when notebooks should take their quick path (`DEMURE_QUICK` is `1` or `true`).
@@ -12,6 +13,5 @@
  * ```
  */
 export function isQuickMode(): boolean {
-  const value = Deno.env.get("DEMURE_QUICK");
-  return value === "1" || value === "true";
+  return envFlag("DEMURE_QUICK");
 }

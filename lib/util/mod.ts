@@ -15,3 +15,4 @@ export * from "./settings.ts";
 export * from "./event_loop.ts";
 export * from "./interrupt.ts";
 export * from "./jupyter.ts";
+export * from "./env_flag.ts";

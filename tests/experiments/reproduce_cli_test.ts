@@ -58,7 +58,7 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     ],
     [
       ["--first=abc"],
-      'reproduce: --first: "abc" is not one of synthetic, movielens, file; see --help\n',
+      'reproduce: --first: "abc" is not one of synthetic, movielens; see --help\n',
     ],
     [
       ["--list-cells", "--workers=2"],
@@ -99,6 +99,20 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "--name=-1); see --help\n",
     ],
     [["--list-cells", "--results="], "reproduce: --results: an empty path; see --help\n"],
+    // Number() read these as 16 and 1000.
+    [["--seeds=0x10"], 'reproduce: --seeds: "0x10" is not an integer; see --help\n'],
+    [
+      ["--dataset=d.txt", "--format=sequence", "--max-epochs=1e3"],
+      'reproduce: --max-epochs: "1e3" is not an integer; see --help\n',
+    ],
+    [
+      ["--dataset=d.txt", "--format=sequence", "--features=image=a=b"],
+      'reproduce: --features: "image=a=b" is not name=path; see --help\n',
+    ],
+    [
+      ["--dataset=d.txt", "--format=sequence", "--first=movielens"],
+      "reproduce: --first: only for the embedded datasets, not with --dataset; see --help\n",
+    ],
     // The worker processes get the folder in permission flags (it used to write plan.json, then
     // stop on an uncaught error).
     [
