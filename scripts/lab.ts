@@ -12,10 +12,14 @@ import { startLabServer } from "../lib/notebook_runner/mod.ts";
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args: Deno.args,
     options: { port: { type: "string" }, help: { type: "boolean", short: "h" } },
+    tokens: true,
   });
+  // node:util keeps the last of a repeated option: `--port 1 --port 2` served on 2.
+  const ports = tokens.filter((token) => token.kind === "option" && token.name === "port");
+  if (ports.length > 1) throw new Error("lab: --port given twice: give it once");
   if (values.help) {
     console.log("usage: ./run.sh lab [--port N]");
     return 0;
