@@ -22,13 +22,18 @@ function reproduceTask(): string {
 
 /** Runs the reproduce task's command (deno.json: its permissions and script) with `args`. */
 async function reproduce(...args: string[]) {
+  return await reproduceWith({}, ...args);
+}
+
+/** {@linkcode reproduce} with `env` added to the environment. */
+async function reproduceWith(env: Record<string, string>, ...args: string[]) {
   const words = reproduceTask().split(/\s+/);
-  return await runDeno([...words.slice(words.indexOf("run")), ...args]);
+  return await runDeno([...words.slice(words.indexOf("run")), ...args], env);
 }
 
 /** Runs `deno args...` in the project folder. */
-async function runDeno(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), { args, cwd: root, stdin: "null" })
+async function runDeno(args: string[], env: Record<string, string> = {}) {
+  const output = await new Deno.Command(Deno.execPath(), { args, cwd: root, env, stdin: "null" })
     .output();
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
@@ -131,40 +136,21 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     const { code, stdout, stderr } = await reproduce(...args);
     assertEquals([code, stdout, stderr], [2, "", message], args.join(" "));
   }
-  // A bad DEMURE_BLAS_THREADS used to fall back to the core count, which every cell recorded.
-  for (const value of ["abc", "0", "1.5", "100000"]) {
-    const words = reproduceTask().split(/\s+/);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [...words.slice(words.indexOf("run")), "--quick", "--list-cells"],
-      cwd: root,
-      env: { DEMURE_BLAS_THREADS: value },
-      stdin: "null",
-    }).output();
-    assertEquals(
-      [output.code, decode(output.stderr)],
-      [
-        2,
-        `reproduce: DEMURE_BLAS_THREADS=${value}: must be an integer in 1..256 (unset: the core count)\n`,
-      ],
-    );
-  }
-  // A bad DEMURE_SELECTION_WAIT_S stops before anything loads (Infinity used to wait forever).
-  for (const value of ["Infinity", "abc", "-1", ""]) {
-    const words = reproduceTask().split(/\s+/);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [...words.slice(words.indexOf("run")), "--quick", "--list-cells"],
-      cwd: root,
-      env: { DEMURE_SELECTION_WAIT_S: value },
-      stdin: "null",
-    }).output();
-    assertEquals(
-      [output.code, decode(output.stderr)],
-      [
-        2,
-        `reproduce: DEMURE_SELECTION_WAIT_S=${value}: must be a number of seconds in ` +
-        "0..604800 (default 21600)\n",
-      ],
-    );
+  // A bad DEMURE_BLAS_THREADS used to fall back to the core count, which every cell recorded;
+  // a bad DEMURE_SELECTION_WAIT_S stops before anything loads (Infinity used to wait forever).
+  const environments: [Record<string, string>, string][] = [
+    ...["abc", "0", "1.5", "100000"].map((value): [Record<string, string>, string] => [
+      { DEMURE_BLAS_THREADS: value },
+      `DEMURE_BLAS_THREADS=${value}: must be an integer in 1..256 (unset: the core count)`,
+    ]),
+    ...["Infinity", "abc", "-1", ""].map((value): [Record<string, string>, string] => [
+      { DEMURE_SELECTION_WAIT_S: value },
+      `DEMURE_SELECTION_WAIT_S=${value}: must be a number of seconds in 0..604800 (default 21600)`,
+    ]),
+  ];
+  for (const [env, message] of environments) {
+    const { code, stderr } = await reproduceWith(env, "--quick", "--list-cells");
+    assertEquals([code, stderr], [2, `reproduce: ${message}\n`], JSON.stringify(env));
   }
 });
 
