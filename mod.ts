@@ -34,6 +34,7 @@
 export {
   type BackendChoice,
   type BackendConfig,
+  type BackendName,
   initBackend,
   type Scalar,
   type Tensor,
