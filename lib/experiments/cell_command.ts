@@ -16,6 +16,7 @@
  * await runOneCell(plan, resolveCell(plan, "3"), { resultsDir: "results/quick" });
  * ```
  */
+import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { datasetLabel, prepareDataset } from "./datasets.ts";
 import type { DatasetSpec } from "./dataset_spec.ts";
@@ -89,7 +90,7 @@ export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListin
     ? new ResultStore(cellsDirectory(resultsDir))
     : undefined;
   const listed = plan.cells.map((cell, index): CellListing => {
-    const finished = store?.get<CellResult>(cell.key, settingsOf(plan, cell)) !== undefined;
+    const finished = store?.get(cell.key, settingsOf(plan, cell), checkCellResult) !== undefined;
     const claim = finished ? undefined : store?.claimOf(cell.key);
     const reuses = !finished && store && isReusable(store, plan, cell) ? cell.sameAs : undefined;
     return {
@@ -385,7 +386,7 @@ export async function runOneCell(
   recordResultsPlan(plan, options.resultsDir);
   const store = new ResultStore(cellsDirectory(options.resultsDir));
   const settings = settingsOf(plan, cell);
-  const stored = store.get<CellResult>(cell.key, settings);
+  const stored = store.get(cell.key, settings, checkCellResult);
   if (stored) {
     log(`${cell.key}: already finished (${store.pathOf(cell.key)})`);
     return { result: stored, ranNow: false };
@@ -400,7 +401,7 @@ export async function runOneCell(
   }
   const stopHeartbeat = store.keepAlive(cell.key);
   try {
-    const again = store.get<CellResult>(cell.key, settings);
+    const again = store.get(cell.key, settings, checkCellResult);
     if (again) return { result: again, ranNow: false };
     const reused = reuseSameRun(store, cell, settings);
     if (reused) {

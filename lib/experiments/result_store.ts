@@ -231,8 +231,11 @@ export class ResultStore {
     return `${this.directory}/${fileNameOf(key)}`;
   }
 
-  /** The stored result of `key` run with `settings`, or undefined when there is none. */
-  get<T>(key: string, settings: unknown): T | undefined {
+  /**
+   * The stored result of `key` run with `settings`, or undefined when there is none. `check`
+   * (when given) checks the result's shape; its error is reported with the file.
+   */
+  get<T>(key: string, settings: unknown, check?: (result: unknown) => T): T | undefined {
     const path = this.pathOf(key);
     let text: string;
     try {
@@ -244,9 +247,8 @@ export class ResultStore {
     try {
       const stored = JSON.parse(text) as { key: string; settings: unknown; result: T };
       if (stored.key !== key) throw new Error(`holds key "${stored.key}", expected "${key}"`);
-      return JSON.stringify(stored.settings) === JSON.stringify(settings)
-        ? stored.result
-        : undefined;
+      if (JSON.stringify(stored.settings) !== JSON.stringify(settings)) return undefined;
+      return check ? check(stored.result) : stored.result;
     } catch (error) {
       throw new Error(`${path}: unreadable cell result (${(error as Error).message}); delete it`);
     }

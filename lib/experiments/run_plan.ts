@@ -14,6 +14,7 @@
  * const { cells, datasets } = await runPlan(plan, { resultsDir: "results/quick" });
  * ```
  */
+import { checkCellResult } from "./cell_result_check.ts";
 import { checkpointExists } from "../checkpoint/checkpoint.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { TrainingDivergedError } from "../train/config.ts";
@@ -169,7 +170,7 @@ export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<str
   const finished = new Map<string, CellResult>();
   for (const cell of current.cells) {
     if (cell.waitsFor || !asked.has(cell.key)) continue;
-    const result = store.get<CellResult>(cell.key, settingsOf(current, cell));
+    const result = store.get(cell.key, settingsOf(current, cell), checkCellResult);
     if (result) finished.set(cell.key, result);
   }
   return finished;
@@ -215,7 +216,7 @@ export function reuseSameRun(
   cell: PlannedCell,
   settings: StoredCellSettings,
 ): CellResult | undefined {
-  const same = cell.sameAs ? store.get<CellResult>(cell.sameAs, settings) : undefined;
+  const same = cell.sameAs ? store.get(cell.sameAs, settings, checkCellResult) : undefined;
   if (!same) return undefined;
   return store.put(cell.key, settings, {
     ...same,
@@ -230,7 +231,7 @@ export function reuseSameRun(
  */
 export function isReusable(store: ResultStore, plan: ExperimentPlan, cell: PlannedCell): boolean {
   return cell.sameAs !== undefined &&
-    store.get<CellResult>(cell.sameAs, settingsOf(plan, cell)) !== undefined;
+    store.get(cell.sameAs, settingsOf(plan, cell), checkCellResult) !== undefined;
 }
 
 /** `plan` built again with other selected configurations (same mode, seeds and options). */
@@ -255,7 +256,7 @@ export function writeSelection(
   const finished = new Map<string, CellResult>();
   for (const cell of all.cells) {
     if (!cell.trial || cell.waitsFor) continue;
-    const result = store.get<CellResult>(cell.key, settingsOf(all, cell));
+    const result = store.get(cell.key, settingsOf(all, cell), checkCellResult);
     if (result) finished.set(cell.key, result);
   }
   const selected = { ...plan.selected };
@@ -461,7 +462,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   const planAgain = (selected: SelectedConfigurations) => replanWith(plan, selected);
   const everything = planAgain(plan.selected).cells.every((cell) => wanted.has(cell.key));
   const isFinished = (current: ExperimentPlan, cell: PlannedCell) =>
-    store.get<CellResult>(cell.key, settingsOf(current, cell)) !== undefined;
+    store.get(cell.key, settingsOf(current, cell), checkCellResult) !== undefined;
   const replan = (selected: SelectedConfigurations): ExperimentPlan => {
     const full = planAgain(selected);
     if (everything) return full;
@@ -543,7 +544,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     const stopHeartbeat = store.keepAlive(cell.key);
     try {
       // Checked under the claim: another process may have finished the cell since this run began.
-      if (store.get<CellResult>(cell.key, settings)) continue;
+      if (store.get(cell.key, settings, checkCellResult)) continue;
       const reused = reuseSameRun(store, cell, settings);
       if (reused) {
         result = reused;
@@ -607,7 +608,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   for (const cell of current.cells) {
     const result = cell.waitsFor
       ? undefined
-      : store.get<CellResult>(cell.key, settingsOf(current, cell));
+      : store.get(cell.key, settingsOf(current, cell), checkCellResult);
     if (result) {
       cells.push(result);
       byKey.set(cell.key, result);

@@ -1,4 +1,5 @@
 import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
+import { storedCellResult } from "./_cell_result.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
   type CellListing,
@@ -280,7 +281,7 @@ Deno.test("listCells: a pending cell whose same run is recorded is listed as fre
   const resultsDir = Deno.makeTempDirSync();
   try {
     const store = new ResultStore(cellsDirectory(resultsDir));
-    const record = { valid: { "NDCG@10": 0.1 }, test: { "NDCG@10": 0.1 }, protocol: {} };
+    const record = storedCellResult();
     // Recorded with other settings: not the same run, a full training to come.
     store.put(trial.sameAs!, { ...settingsOf(plan, trial), seed: 9 }, record);
     let listed = listCells(plan, resultsDir)[index];
@@ -343,7 +344,7 @@ Deno.test("listCells puts each waiting cell in the stage after the trials it wai
     const store = new ResultStore(cellsDirectory(resultsDir));
     for (const cell of plan.cells) {
       if (cell.key.startsWith("full/MovieLens/Demure-GRU4Rec/trial=")) {
-        store.put(cell.key, settingsOf(plan, cell), { test: {} });
+        store.put(cell.key, settingsOf(plan, cell), storedCellResult());
       }
     }
     cells = listCells(plan, resultsDir);

@@ -1,4 +1,5 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
+import { storedCellResult } from "./_cell_result.ts";
 import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
 import { reuseSameRun, selectedFrom, settingsOf } from "../../lib/experiments/run_plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
@@ -61,7 +62,7 @@ Deno.test("trial 0 names the system's default run at the first seed, reused only
   const store = new ResultStore(Deno.makeTempDirSync());
   const trial = trialZero.find((c) => c.systemKey === "SASRec-ID")!;
   const settings = settingsOf(plan, trial);
-  const recorded = { valid: { "NDCG@10": 0.5 }, test: { "NDCG@10": 0.4 }, protocol: {} };
+  const recorded = storedCellResult(0.5, 0.4);
   // A record under the default cell's key with other settings (another seed) is not it.
   store.put(trial.sameAs!, { ...settings, seed: 7 }, recorded);
   assertEquals(reuseSameRun(store, trial, settings), undefined);

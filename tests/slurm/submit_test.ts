@@ -3,6 +3,7 @@
  * their arguments): what it submits, what a re-submission leaves out, and that bad input and a
  * failed submission leave nothing behind. scripts/slurm/test_local_cluster.sh runs it on a real Slurm.
  */
+import { storedCellResult } from "../experiments/_cell_result.ts";
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { runCaptured } from "./_run.ts";
 import { listCells } from "../../lib/experiments/cell_command.ts";
@@ -119,7 +120,7 @@ Deno.test("submit sends one array per stage, each after the last, and a report a
     QUICK_CELLS.find((c) => c.key === key)!
   );
   const store = new ResultStore(cellsDirectory(resultsDir));
-  store.put(finished.key, settingsOf(planExperiments("quick"), finished), { test: {} });
+  store.put(finished.key, settingsOf(planExperiments("quick"), finished), storedCellResult());
   const stale = { pid: 123, hostname: "node7", since: "then", job: "41_3" };
   Deno.writeTextFileSync(store.claimPathOf(killed.key), JSON.stringify(stale));
   Deno.writeTextFileSync(

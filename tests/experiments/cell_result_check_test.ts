@@ -1,0 +1,47 @@
+/**
+ * A stored cell's shape is checked when it is read: a record passes, a file missing a field or
+ * holding a field of another shape names it (with the file, through ResultStore.get).
+ */
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { checkCellResult } from "../../lib/experiments/cell_result_check.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+
+const record = JSON.parse(
+  Deno.readTextFileSync(
+    new URL(
+      "../../results-of-record/full/cells/full__MovieLens__SASRec-MM__seed=0.json",
+      import.meta.url,
+    ),
+  ),
+) as { key: string; settings: unknown; result: Record<string, unknown> };
+
+Deno.test("checkCellResult: a record passes; each broken field is named", () => {
+  assertEquals(checkCellResult(record.result) as unknown, record.result);
+  const broken = (change: (r: Record<string, unknown>) => void) => {
+    const copy = structuredClone(record.result);
+    change(copy);
+    return assertThrows(() => checkCellResult(copy)).message;
+  };
+  assert(broken((r) => delete r.test).startsWith('field "test" is undefined'));
+  assert(
+    broken((r) => (r.valid as Record<string, unknown>)["HR@10"] = "x").includes("valid.HR@10"),
+  );
+  assert(broken((r) => r.seed = -1).startsWith('field "seed" is -1'));
+  assert(
+    broken((r) => (r.perUserTest as Record<string, number[]>)["NDCG@10"].pop())
+      .includes("perUserTest.NDCG@10"),
+  );
+  assert(broken((r) => r.capBound = "no").startsWith('field "capBound"'));
+});
+
+Deno.test("ResultStore.get with the check names the file and the field", () => {
+  const dir = Deno.makeTempDirSync();
+  const store = new ResultStore(dir);
+  const result = structuredClone(record.result);
+  delete result.test;
+  store.put(record.key, record.settings, result);
+  const error = assertThrows(() => store.get(record.key, record.settings, checkCellResult));
+  assert(error.message.startsWith(store.pathOf(record.key)), error.message);
+  assert(error.message.includes('field "test" is undefined'), error.message);
+  Deno.removeSync(dir, { recursive: true });
+});
