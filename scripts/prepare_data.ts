@@ -158,7 +158,12 @@ if (options.out !== undefined) checkOut(options.out, options.out);
 const dslabs = options.dslabs;
 const winkDir = options.wink;
 const vegaDir = options.vega;
-checkInput("dslabs", dslabs, [[`${dslabs}.rdb`, "file"], [`${dslabs}.rdx`, "file"]], false);
+checkInput(
+  "dslabs",
+  dslabs,
+  [[`${dslabs}.rdb`, "file"], [`${dslabs}.rdx`, "file"]],
+  dslabs === DSLABS_RDATA,
+);
 checkInput("wink", winkDir, [
   [winkDir, "folder"],
   [`${winkDir}/package.json`, "file"],

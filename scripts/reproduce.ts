@@ -4,7 +4,7 @@
  */
 import type { CellResult, PreparedDataset } from "../mod.ts";
 import type { RerunCheck } from "../lib/experiments/mod.ts";
-import { checkedOption, datasetReadPaths, reproduceOptions } from "./reproduce_options.ts";
+import { checkedOption, reproduceOptions, workerDatasetReads } from "./reproduce_options.ts";
 import { startWorkers, workerArgs, type Workers } from "./reproduce_workers.ts";
 import { resolve } from "node:path";
 import { taskPermissions } from "./task_permissions.ts";
@@ -156,7 +156,7 @@ function startRunWorkers(): Workers | undefined {
       ...taskPermissions(
         tasks.reproduce,
         values.results ? [values.results] : [],
-        datasetReadPaths(dataset),
+        workerDatasetReads(dataset),
       ),
       script,
     ],

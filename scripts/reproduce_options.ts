@@ -14,6 +14,7 @@
  * ```
  */
 import { parseArgs } from "node:util";
+import { resolve } from "node:path";
 import {
   DATASET_FILE_FORMATS,
   type DatasetFileFormat,
@@ -154,14 +155,23 @@ function integerOption(name: string, text: string): number {
 
 /**
  * The paths an imported dataset is read from: a sequence file and each feature file as given, a
- * RecBole base path's folder (`<path>.inter`, `<path>.item`). Workers get these reads.
+ * RecBole base path's folder (`<path>.inter`, `<path>.item`).
  */
-export function datasetReadPaths(dataset: DatasetSpec | undefined): string[] {
+function datasetReadPaths(dataset: DatasetSpec | undefined): string[] {
   if (dataset?.kind !== "file") return [];
   const data = dataset.format === "recbole"
     ? (dataset.path.includes("/") ? dataset.path.slice(0, dataset.path.lastIndexOf("/")) : ".")
     : dataset.path;
   return [data, ...(dataset.features ?? []).map((feature) => feature.path)];
+}
+
+/**
+ * The dataset paths the worker processes must be given: those outside the project folder, which
+ * the task's own `--allow-read=.` does not cover.
+ */
+export function workerDatasetReads(dataset: DatasetSpec | undefined): string[] {
+  const project = `${Deno.cwd()}/`;
+  return datasetReadPaths(dataset).filter((path) => !`${resolve(path)}/`.startsWith(project));
 }
 
 /**
@@ -197,7 +207,7 @@ function checkPermissions(
     Deno.exit(2);
   }
   // The workers get these folders in permission flags, which a comma or white space would split.
-  const unsplittable = [...(results !== undefined ? [results] : []), ...datasetReadPaths(dataset)]
+  const unsplittable = [...(results !== undefined ? [results] : []), ...workerDatasetReads(dataset)]
     .find((path) => /[\s,]/.test(path));
   if (workers > 1 && unsplittable !== undefined) {
     console.error(
@@ -280,8 +290,12 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
       usageError(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
     }
     const features = values.features?.split(",").map((entry) => {
-      const [name, path, ...rest] = entry.split("=");
-      if (!name || !path || rest.length > 0) usageError(`--features: "${entry}" is not name=path`);
+      // The name ends at the first "=": a path may hold one (a folder dt=2024).
+      const split = entry.indexOf("=");
+      const [name, path] = split < 0
+        ? [entry, ""]
+        : [entry.slice(0, split), entry.slice(split + 1)];
+      if (!name || !path) usageError(`--features: "${entry}" is not name=path`);
       return { name, path };
     });
     return {

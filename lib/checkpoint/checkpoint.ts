@@ -321,6 +321,31 @@ export function assignCheckpoint(
   model: SequentialRecommender,
   expected: { datasetFingerprint: string },
 ): void {
+  checkCheckpointFits(base, loaded, model, expected);
+  const values = new Map<string, tf.Tensor>();
+  try {
+    for (const name of model.parameters.names()) {
+      const host = loaded.tensors.get(name)!;
+      values.set(name, tf.tensor(host.data, host.shape, "float32"));
+    }
+    model.parameters.assign(values);
+  } catch (error) {
+    throw new Error(`${base}.json -> ${loaded.sidecar.weightsFile}: ${(error as Error).message}`);
+  } finally {
+    tf.dispose([...values.values()]);
+  }
+}
+
+/**
+ * Throws (naming the file and field) unless the checkpoint read from `base` fits `model` and the
+ * dataset: fingerprint, model config, every parameter present. Changes nothing.
+ */
+export function checkCheckpointFits(
+  base: string,
+  loaded: LoadedCheckpoint,
+  model: SequentialRecommender,
+  expected: { datasetFingerprint: string },
+): void {
   const { sidecar } = loaded;
   if (sidecar.datasetFingerprint !== expected.datasetFingerprint) {
     throw new Error(
@@ -334,17 +359,8 @@ export function assignCheckpoint(
         `model's ${JSON.stringify(model.config)}`,
     );
   }
-  const values = new Map<string, tf.Tensor>();
-  try {
-    for (const name of model.parameters.names()) {
-      const host = loaded.tensors.get(name);
-      if (host === undefined) throw new Error(`lacks parameter "${name}"`);
-      values.set(name, tf.tensor(host.data, host.shape, "float32"));
-    }
-    model.parameters.assign(values);
-  } catch (error) {
-    throw new Error(`${base}.json -> ${sidecar.weightsFile}: ${(error as Error).message}`);
-  } finally {
-    tf.dispose([...values.values()]);
+  const lacking = model.parameters.names().find((name) => !loaded.tensors.has(name));
+  if (lacking !== undefined) {
+    throw new Error(`${base}.json -> ${sidecar.weightsFile}: lacks parameter "${lacking}"`);
   }
 }

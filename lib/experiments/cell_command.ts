@@ -229,7 +229,7 @@ export interface PlanIdentity {
    * second command used to recompute and overwrite the first one's cells.
    */
   dataset?: DatasetSpec;
-  /** The ranking protocol of validation and test (`--ranking`; absent in older folders: the default). */
+  /** The ranking protocol of validation and test (`--ranking`; absent in folders of before 2026-12-03). */
   ranking?: RankingProtocol;
   /** The imported dataset's trainer settings (`--max-epochs`, `--patience`; absent: none). */
   datasetTraining?: Partial<TrainerConfig>;
@@ -307,21 +307,29 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
         );
       }
     }
-    // A folder of the embedded datasets records none: an imported dataset is another plan.
-    if (canonical(recorded.dataset) !== canonical(wanted.dataset)) {
+    // Folders written before 2026-12-03 record no ranking, and may lack the other fields: only
+    // what they record is compared (they are not rewritten: their cells, not this command, know).
+    const legacy = recorded.ranking === undefined;
+    // A folder of the embedded datasets records no dataset: an imported dataset is another plan.
+    if (
+      (!legacy || recorded.dataset !== undefined) &&
+      canonical(recorded.dataset) !== canonical(wanted.dataset)
+    ) {
       throw new Error(
         `${path}: the folder holds the cells of ${datasetOptions(recorded.dataset)}; this ` +
           `command runs ${datasetOptions(wanted.dataset)}. Use another --results folder`,
       );
     }
-    const recordedRanking = recorded.ranking ?? DEFAULT_RANKING_PROTOCOL;
-    if (recordedRanking !== wanted.ranking) {
+    if (!legacy && recorded.ranking !== wanted.ranking) {
       throw new Error(
-        `${path}: the folder holds cells ranked with --ranking ${recordedRanking}; this command ` +
+        `${path}: the folder holds cells ranked with --ranking ${recorded.ranking}; this command ` +
           `ranks with --ranking ${wanted.ranking}. Use another --results folder`,
       );
     }
-    if (canonical(recorded.datasetTraining ?? {}) !== canonical(wanted.datasetTraining ?? {})) {
+    if (
+      !legacy &&
+      canonical(recorded.datasetTraining ?? {}) !== canonical(wanted.datasetTraining ?? {})
+    ) {
       throw new Error(
         `${path}: the folder holds cells trained with ${
           trainingOptions(recorded.datasetTraining)

@@ -6,6 +6,7 @@
 import { tf } from "../backend/tf.ts";
 import {
   assignCheckpoint,
+  checkCheckpointFits,
   checkpointExists,
   readCheckpoint,
   removeStaleCheckpointFiles,
@@ -124,9 +125,9 @@ function restoreRun(
   // Sweep what killed saves left behind (partial weights files, temporary sidecars).
   for (const base of [`${dir}/last`, `${dir}/best`]) removeStaleCheckpointFiles(base);
   if (!checkpointExists(`${dir}/last`)) return freshResumeState();
-  // Every check first: a checkpoint of another trainer config, without the hooks' state, or whose
-  // best weights lack a parameter changes nothing (the model keeps its weights; the trainer
-  // disposes the optimizer).
+  // Every check first: a checkpoint of another trainer config or model, without the hooks' state,
+  // with hook state the hooks refuse, or whose best weights lack a parameter changes nothing in
+  // the model (it keeps its weights; the trainer disposes the optimizer).
   const loaded = readCheckpoint(`${dir}/last`);
   const stored = loaded.sidecar.trainerState as unknown as StoredTrainerState | undefined;
   if (stored === undefined) {
@@ -150,7 +151,8 @@ function restoreRun(
   if (lacking !== undefined) {
     throw new Error(`${dir}/best.json: its weights lack parameter "${lacking}"`);
   }
-  assignCheckpoint(`${dir}/last`, loaded, model, { datasetFingerprint: fingerprint });
+  checkCheckpointFits(`${dir}/last`, loaded, model, { datasetFingerprint: fingerprint });
+  // The hooks check their state as they restore it: before the weights are replaced.
   if (hookState) {
     const tensors = new Map<string, HostTensor>();
     for (const [name, tensor] of loaded.tensors) {
@@ -159,6 +161,7 @@ function restoreRun(
     const restored: HookState = { json: stored.hookState!, tensors };
     hookState.restore(restored);
   }
+  assignCheckpoint(`${dir}/last`, loaded, model, { datasetFingerprint: fingerprint });
   adam.loadState(stored.adamStep, loaded.tensors);
   const best = bestFile
     ? new Map(bestNames.map((name) => {

@@ -149,6 +149,9 @@ export function reportJob(settings: KubernetesSettings): Manifest {
   };
 }
 
+/** Failed status queries in a row after which `apply.sh` stops (the Job's state is unknown). */
+export const KUBECTL_MISSES = 10;
+
 /** The file name of the manifest of `stage`. */
 export function stageFileName(stage: number): string {
   return `stage${stage}.json`;
@@ -162,7 +165,8 @@ export const REPORT_FILE = "report.json";
  * finished cells are stored: their pods exit at once), applies the stage's Job and waits until it
  * has completed or failed (a failed cell does not stop the run, as Slurm's `afterany`: the cells
  * that need it fail with a message naming the selection, the others run); then the report Job,
- * whose log it prints. Exits 1 when a stage or the report failed. `DEMURE_KUBECTL_POLL_S` sets the
+ * whose log it prints. Exits 1 when a stage or the report failed, or when the cluster could not be
+ * asked about a running Job {@linkcode KUBECTL_MISSES} times in a row (later stages not applied). `DEMURE_KUBECTL_POLL_S` sets the
  * seconds between status checks (default 30; anything but a whole number stops it, exit 2).
  */
 export function applyScript(arrays: readonly StageArray[], settings: KubernetesSettings): string {
@@ -176,11 +180,21 @@ export function applyScript(arrays: readonly StageArray[], settings: KubernetesS
     "poll=${DEMURE_KUBECTL_POLL_S:-30}",
     '[[ $poll =~ ^[0-9]+$ ]] || { echo "DEMURE_KUBECTL_POLL_S=$poll: must be a whole number of seconds" >&2; exit 2; }',
     "failed=0",
-    "# Waits until Job $1 has completed (0) or failed (1).",
+    "# Waits until Job $1 has completed (0) or failed (1). A failed query (the API server briefly",
+    "# away) is asked again; ten in a row stop the script: the Job may still run.",
     "wait_for() {",
-    "  local state",
+    "  local state misses=0",
     "  while :; do",
-    `    state=$(kubectl get job "$1" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}') || return 1`,
+    `    if ! state=$(kubectl get job "$1" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}'); then`,
+    "      misses=$((misses + 1))",
+    `      if ((misses >= ${KUBECTL_MISSES})); then`,
+    `        echo "kubectl get job $1 failed ${KUBECTL_MISSES} times in a row: stopping here; the job may still run (kubectl get job $1), run apply.sh again once it has ended" >&2`,
+    "        exit 1",
+    "      fi",
+    '      sleep "$poll"',
+    "      continue",
+    "    fi",
+    "    misses=0",
     '    case " $state " in',
     '      *" Complete "*) return 0 ;;',
     '      *" Failed "*) echo "job $1 failed: kubectl describe job $1; kubectl logs -l job-name=$1" >&2; return 1 ;;',

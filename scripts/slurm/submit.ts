@@ -123,11 +123,20 @@ function main(): void {
   const concurrency = positiveInteger("concurrency", values.concurrency, MAX_PARALLEL_TASKS);
   const cpus = positiveInteger("cpus", values.cpus, MAX_CPUS);
   const backend = backendOption(values.backend);
-  for (const option of ["partition", "account"] as const) {
+  // Slurm names (a partition may be a comma-separated list): a newline or a space would write
+  // another #SBATCH line or break this one.
+  const SLURM_NAME = "[A-Za-z0-9_.+-]+";
+  for (
+    const [option, pattern] of [
+      ["partition", new RegExp(`^${SLURM_NAME}(,${SLURM_NAME})*$`)],
+      ["account", new RegExp(`^${SLURM_NAME}$`)],
+    ] as const
+  ) {
     const value = values[option];
-    if (value !== undefined && !/^[A-Za-z0-9_.+-]+$/.test(value)) {
+    if (value !== undefined && !pattern.test(value)) {
       throw new UsageError(
-        `--${option} ${JSON.stringify(value)}: a Slurm name (letters, digits, _ . + -)`,
+        `--${option} ${JSON.stringify(value)}: a Slurm name (letters, digits, _ . + -)` +
+          (option === "partition" ? ", or a comma-separated list of them" : ""),
       );
     }
   }

@@ -344,6 +344,26 @@ Deno.test("values on a line are separated by spaces and tabs only", () => {
     ".item": ITEM_OK.replace("1 2", "1\u20032"),
   });
   assertDataError(() => readRecBoleAtomic(item), `${item}.item`, 2, "vec:float_seq[0]", "U+2003");
+  // A token_seq cell keeps a no-break space inside its token, as RecBole (which splits on spaces)
+  // does: "x\u00A0z" is one genre.
+  const titles = readRecBoleAtomic(fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": ITEM_OK.replace("a\tx y", "a\tx\u00A0z y"),
+  }));
+  const genre = titles.modalities.find((m) => m.name === "genre")!;
+  assertEquals(genre.dim, 2, "the genres are x\u00A0z and y (split at the no-break space: 3)");
+  // A vertical tab in a token_seq cell is still refused.
+  const broken = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": ITEM_OK.replace("a\tx y", "a\tx\vy"),
+  });
+  assertDataError(
+    () => readRecBoleAtomic(broken),
+    `${broken}.item`,
+    2,
+    "genre:token_seq",
+    "U+000B",
+  );
   // The line reader refuses a bare CR before it gets here; the splitter refuses one on its own.
   assertDataError(
     () => splitValues("u1 a\rb", "f.txt", 7, (k) => k === 0 ? "user" : "items"),

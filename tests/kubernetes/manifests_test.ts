@@ -8,6 +8,7 @@ import { runCaptured } from "../slurm/_run.ts";
 import { SELECTION_WAIT_SECONDS, type StageArray } from "../../scripts/cluster/stages.ts";
 import {
   applyScript,
+  KUBECTL_MISSES,
   type KubernetesSettings,
   type Manifest,
   reportJob,
@@ -138,7 +139,7 @@ Deno.test("the report Job writes the report from the results folder", () => {
 });
 
 /** A folder with a stand-in kubectl: logs its calls; `get job J` prints the lines of `$dir/J`,
- * one per call (the last one stays), or "Complete". */
+ * one per call (the last one stays; "ERR" fails the call), or "Complete". */
 function fakeKubectl(states: Record<string, string[]> = {}): string {
   const dir = Deno.makeTempDirSync();
   for (const [job, lines] of Object.entries(states)) {
@@ -151,8 +152,10 @@ echo "$*" >> ${dir}/calls
 if [[ $1 == get ]]; then
   f=${dir}/$3
   [[ -f $f ]] || { echo Complete; exit 0; }
-  head -n 1 "$f"
+  line=$(head -n 1 "$f")
   (( $(wc -l < "$f") > 1 )) && sed -i 1d "$f"
+  [[ $line == ERR ]] && exit 1
+  echo "$line"
   exit 0
 fi
 true
@@ -216,4 +219,18 @@ Deno.test("apply.sh goes on after a failed stage (as Slurm's afterany) and exits
   const calls = Deno.readTextFileSync(`${kubectl}/calls`);
   assertStringIncludes(calls, "apply -f stage1.json");
   assertStringIncludes(calls, "apply -f report.json");
+});
+
+Deno.test("apply.sh asks again after a failed query; ten in a row stop it before the next stage", () => {
+  const flaky = fakeKubectl({ "demure-stage0": ["ERR", "ERR", "Complete"] });
+  const recovered = runApply(applyScript([array(0), array(1)], settingsIn("/w")), flaky);
+  assertEquals(recovered.code, 0, recovered.stderr);
+  assertStringIncludes(Deno.readTextFileSync(`${flaky}/calls`), "apply -f stage1.json");
+  // Before, one failed query counted as a failed stage and the next stage was applied at once.
+  const away = fakeKubectl({ "demure-stage0": ["ERR"] });
+  const stopped = runApply(applyScript([array(0), array(1)], settingsIn("/w")), away);
+  assertEquals(stopped.code, 1);
+  assertStringIncludes(stopped.stderr, `failed ${KUBECTL_MISSES} times in a row: stopping here`);
+  const calls = Deno.readTextFileSync(`${away}/calls`);
+  assert(!calls.includes("stage1.json") && !calls.includes("report.json"), calls);
 });

@@ -189,6 +189,29 @@ Deno.test("resume refused: a checkpoint this run cannot resume from changes noth
   // Before, each attempt kept Adam's moments (+2 tensors per parameter) and replaced the weights.
   assertEquals(tf.memory().numTensors, tensors);
   assertEquals(weights(), before);
+  // A checkpoint with hook state that the hooks refuse (Demure: another attribution source) is
+  // refused before the weights are replaced too.
+  const withStateDir = Deno.makeTempDirSync();
+  const other = new SequentialRecommender(split.dataset, options);
+  await trainModel(other, split, { ...trainer, checkpointDir: withStateDir }, withState);
+  other.dispose();
+  const refusing = {
+    ...quiet,
+    checkpointState: {
+      save: () => ({ json: {}, tensors: new Map() }),
+      restore: () => {
+        throw new Error("hook state of another kind");
+      },
+    },
+  };
+  await assertRejects(
+    () => trainModel(model, split, { ...trainer, checkpointDir: withStateDir }, refusing),
+    Error,
+    "hook state of another kind",
+  );
+  assertEquals(tf.memory().numTensors, tensors);
+  assertEquals(weights(), before);
+  Deno.removeSync(withStateDir, { recursive: true });
   model.dispose();
   Deno.removeSync(dir, { recursive: true });
 });

@@ -135,6 +135,9 @@ const SEPARATORS = /[ \t]+/;
 /** Any whitespace that is not a space or a tab. */
 const OTHER_WHITESPACE = /[^\S \t]/;
 
+/** The whitespace that breaks or pages a line. */
+const CONTROL_WHITESPACE = /[\r\n\v\f]/;
+
 /** Names of the other whitespace most likely met, for the error message. */
 const WHITESPACE_NAMES: Readonly<Record<string, string>> = {
   "\r": "carriage return",
@@ -147,7 +150,8 @@ const WHITESPACE_NAMES: Readonly<Record<string, string>> = {
 /**
  * Splits whitespace-separated values (a line of a sequence or feature file, a RecBole `_seq`
  * cell) on spaces and tabs. Any other whitespace (a carriage return, a vertical tab, a no-break
- * or other Unicode space) is an error at the value it touches, `fieldOf(k)` naming the k-th
+ * or other Unicode space; with `tokens`, only the line-breaking ones) is an error at the value it
+ * touches, `fieldOf(k)` naming the k-th
  * value: splitting on it, as `\s+` does, would silently join lines or cut ids apart.
  *
  * @example
@@ -160,8 +164,12 @@ export function splitValues(
   file: string,
   line: number,
   fieldOf: (index: number) => string,
+  options: { tokens?: boolean } = {},
 ): string[] {
-  const bad = text.search(OTHER_WHITESPACE);
+  // Tokens (a RecBole token_seq cell): RecBole splits on spaces only, so a no-break or other
+  // Unicode space is part of a token (a title "Amélie\u00A0(2001)"); line breaks, vertical tabs
+  // and form feeds are still refused.
+  const bad = text.search(options.tokens ? CONTROL_WHITESPACE : OTHER_WHITESPACE);
   if (bad >= 0) {
     const before = text.slice(0, bad).trimStart();
     const index = before === "" ? 0 : before.split(SEPARATORS).length - 1;

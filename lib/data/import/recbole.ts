@@ -125,7 +125,9 @@ function featureModality(
   const provenance = { source: `${table.file} column ${column.label}`, normalisation: "none" };
   if (column.type === "token" || column.type === "token_seq") {
     const tokensOf = (text: string, line: number) =>
-      column.type === "token" ? [text] : splitValues(text, table.file, line, () => column.label);
+      column.type === "token"
+        ? [text]
+        : splitValues(text, table.file, line, () => column.label, { tokens: true });
     const vocabulary = [
       ...new Set(table.rows.flatMap((row) => {
         const text = row.cells[columnIndex].trim();
