@@ -190,6 +190,10 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
     assertStringIncludes(run.stderr, message);
     assertEquals(run.stdout, "", args.join(" "));
   }
+  // A partition list is a Slurm name too.
+  const list = submit(["--dry-run", "--partition", "cpu,gpu"], dir);
+  assertEquals(list.code, 0, list.stderr);
+  assertStringIncludes(list.stdout, "#SBATCH --partition=cpu,gpu");
   const help = submit(["--help"], dir);
   assertEquals(help.code, 0);
   assertStringIncludes(help.stdout, "Usage: deno task slurm");
