@@ -191,7 +191,7 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
     assertEquals(run.stdout, "", args.join(" "));
   }
   // A partition list is a Slurm name too.
-  const list = submit(["--dry-run", "--partition", "cpu,gpu"], dir);
+  const list = submit(["--dry-run", "--partition", "cpu,gpu", "--results", `${dir}/results`], dir);
   assertEquals(list.code, 0, list.stderr);
   assertStringIncludes(list.stdout, "#SBATCH --partition=cpu,gpu");
   const help = submit(["--help"], dir);
