@@ -13,6 +13,20 @@ import type { ExperimentMode } from "../../lib/experiments/mod.ts";
 /** A clear error for the user (printed without a stack). */
 export class UsageError extends Error {}
 
+/**
+ * The options both routes take, each with its one default (`deno task slurm --help` and
+ * `deno task kubernetes --help` describe them); a route adds its own.
+ */
+export const ROUTE_OPTIONS = {
+  results: { type: "string" },
+  quick: { type: "boolean", default: false },
+  seeds: { type: "string" },
+  cpus: { type: "string", default: "2" },
+  gpu: { type: "boolean", default: false },
+  backend: { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
 /** No task asks for more CPUs (a larger value is a typo). */
 export const MAX_CPUS = 256;
 /** No route runs more tasks of a stage at once. */

@@ -25,6 +25,7 @@ import {
   planArgsOf,
   positiveInteger,
   reproduceTask,
+  ROUTE_OPTIONS,
   UsageError,
   workspace,
 } from "../cluster/submission.ts";
@@ -65,20 +66,14 @@ const NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
 function main(): void {
   const { values, positionals } = parseRouteArgs(Deno.args, {
+    ...ROUTE_OPTIONS,
     image: { type: "string" },
-    quick: { type: "boolean", default: false },
-    seeds: { type: "string" },
-    results: { type: "string" },
     claim: { type: "string", default: "demure-results" },
     mount: { type: "string", default: DEFAULT_MOUNT },
     name: { type: "string", default: "demure" },
     workspace: { type: "string", default: "/workspace" },
     parallelism: { type: "string", default: "16" },
-    cpus: { type: "string", default: "2" },
-    gpu: { type: "boolean", default: false },
-    backend: { type: "string" },
     out: { type: "string", default: "build/kubernetes" },
-    help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {
     console.log(USAGE);

@@ -34,6 +34,7 @@ import {
   positiveInteger,
   reproduceTask,
   requireTool,
+  ROUTE_OPTIONS,
   runCommand,
   UsageError,
   workspace,
@@ -103,18 +104,12 @@ function readSubmissions(path: string): Submission[] {
 
 function main(): void {
   const { values, positionals } = parseRouteArgs(Deno.args, {
-    results: { type: "string" },
-    quick: { type: "boolean", default: false },
-    seeds: { type: "string" },
+    ...ROUTE_OPTIONS,
     partition: { type: "string" },
     account: { type: "string" },
     concurrency: { type: "string", default: "16" },
-    cpus: { type: "string", default: "2" },
-    gpu: { type: "boolean", default: false },
-    backend: { type: "string" },
     deno: { type: "string" },
     "dry-run": { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {
     console.log(USAGE);
