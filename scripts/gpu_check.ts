@@ -10,7 +10,7 @@
  *   deno run -A scripts/gpu_check.ts [--backends webgpu,wasm] [--max-batches N] [--users N]
  *   deno run -A scripts/gpu_check.ts --adapter     the adapter line only
  */
-import { parseArgs } from "node:util";
+import { integerOption, parseOptions, UsageError } from "./cli/options.ts";
 import { initBackend, leaveOneOutSplit, SequentialRecommender, trainModel } from "../mod.ts";
 import { probeWebgpu, tf } from "../lib/backend/mod.ts";
 import { BEAUTY_SHAPE, generateWorkloadDataset } from "../lib/data/mod.ts";
@@ -35,31 +35,62 @@ interface EpochTiming {
 const RESULT_PREFIX = "gpu_check result: ";
 const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    adapter: { type: "boolean", default: false },
-    child: { type: "string" },
-    backends: { type: "string", default: "webgpu,wasm" },
-    "max-batches": { type: "string" },
-    users: { type: "string" },
-  },
-});
+const USAGE = `usage: deno run -A scripts/gpu_check.ts [--backends webgpu,wasm] [--max-batches N]
+                  [--users N]
+       deno run -A scripts/gpu_check.ts --adapter     the adapter line only
+  --backends LIST    which backends to time, in order (${BACKENDS.join(", ")}; default webgpu,wasm)
+  --max-batches N    at most N training batches in the timed epoch (default: the whole epoch)
+  --users N          users of the Beauty-shaped workload (default ${BEAUTY_SHAPE.numUsers})
+  -h, --help         print this text`;
 
-function positiveInteger(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`--${name}: "${text}" is not a positive integer`);
+/** The checked options; a bad one stops here, before any child starts (status 2). */
+function checkedOptions() {
+  try {
+    const { values } = parseOptions(Deno.args, {
+      adapter: { type: "boolean", default: false },
+      // Set by this program on the child process that times one backend.
+      child: { type: "string" },
+      backends: { type: "string", default: "webgpu,wasm" },
+      "max-batches": { type: "string" },
+      users: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    });
+    const backends = values.backends.split(",");
+    for (const backend of backends) {
+      if (!(BACKENDS as readonly string[]).includes(backend)) {
+        throw new UsageError(`--backends: "${backend}" is not one of ${BACKENDS.join(", ")}`);
+      }
+    }
+    // Larger values are typos: the Beauty-shaped set has about 22k users and 175 batches.
+    const [maxUsers, maxBatches] = [10_000_000, 1_000_000];
+    return {
+      ...values,
+      backends,
+      users: values.users === undefined
+        ? undefined
+        : integerOption("users", values.users, 1, maxUsers),
+      maxBatches: values["max-batches"] === undefined
+        ? undefined
+        : integerOption("max-batches", values["max-batches"], 1, maxBatches),
+    };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`gpu_check: ${error.message}; see --help`);
+    Deno.exit(2);
   }
-  return value;
+}
+
+const values = checkedOptions();
+if (values.help) {
+  console.log(USAGE);
+  Deno.exit(0);
 }
 
 /** One epoch on the backend chosen by DEMURE_BACKEND (child process). */
 async function timeEpoch(): Promise<EpochTiming> {
   const choice = await initBackend({ verbose: false });
-  const users = positiveInteger("users", values.users) ?? BEAUTY_SHAPE.numUsers;
-  const maxBatches = positiveInteger("max-batches", values["max-batches"]);
+  const users = values.users ?? BEAUTY_SHAPE.numUsers;
+  const maxBatches = values.maxBatches;
   const dataset = generateWorkloadDataset({ seed: 0, numUsers: users });
   const split = leaveOneOutSplit(dataset, { maxLength: 50 });
   const model = new SequentialRecommender(split.dataset, {
@@ -111,7 +142,7 @@ async function runChild(backend: string): Promise<EpochTiming | string> {
     : [];
   const args = [...script, "--child", backend];
   if (values["max-batches"]) args.push("--max-batches", values["max-batches"]);
-  if (values.users) args.push("--users", values.users);
+  if (values.users !== undefined) args.push("--users", String(values.users));
   const output = await new Deno.Command(self, {
     args,
     env: { DEMURE_BACKEND: backend },
@@ -152,13 +183,7 @@ console.log(
 );
 if (values.adapter) Deno.exit(probe.available ? 0 : 1);
 
-const backends = values.backends.split(",");
-for (const backend of backends) {
-  if (!(BACKENDS as readonly string[]).includes(backend)) {
-    console.error(`gpu_check: --backends: "${backend}" is not one of ${BACKENDS.join(", ")}`);
-    Deno.exit(2);
-  }
-}
+const backends = values.backends;
 const shape = `${values.users ?? BEAUTY_SHAPE.numUsers} users x ${BEAUTY_SHAPE.numItems} items`;
 console.log(
   `workload: Beauty-shaped (${shape}, median history ${BEAUTY_SHAPE.medianHistory}, max length ` +

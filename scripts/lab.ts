@@ -6,29 +6,30 @@
  *   deno run -A scripts/lab.ts              # port 8888, or the next free one
  *   deno run -A scripts/lab.ts --port 9000  # exactly this port (fails if it is in use)
  */
-import { parseArgs } from "node:util";
+import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/options.ts";
 import { startLabServer } from "../lib/notebook_runner/mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 async function main(): Promise<number> {
-  const { values, tokens } = parseArgs({
-    args: Deno.args,
-    options: { port: { type: "string" }, help: { type: "boolean", short: "h" } },
-    tokens: true,
+  const { values } = parseOptions(Deno.args, {
+    port: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
   });
-  // node:util keeps the last of a repeated option: `--port 1 --port 2` served on 2.
-  const ports = tokens.filter((token) => token.kind === "option" && token.name === "port");
-  if (ports.length > 1) throw new Error("lab: --port given twice: give it once");
   if (values.help) {
-    console.log("usage: ./run.sh lab [--port N]");
+    console.log(
+      "usage: ./run.sh lab [--port N]   (N: exactly this port; default 8888 or the next free one)",
+    );
     return 0;
   }
-  if (values.port !== undefined && !/^\d+$/.test(values.port)) {
-    throw new Error(`lab: --port "${values.port}" is not a port number (1-65535)`);
+  const port = values.port === undefined ? undefined : integerOption("port", values.port, 1, 65535);
+  let server;
+  try {
+    server = await startLabServer({ projectRoot, port });
+  } catch (error) {
+    // Jupyter missing, the port taken: one line (startLabServer's message says which).
+    throw new ScriptFailure((error as Error).message);
   }
-  const port = values.port === undefined ? undefined : Number(values.port);
-  const server = await startLabServer({ projectRoot, port });
   console.log(
     [
       "",
@@ -63,11 +64,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main());
-  } catch (error) {
-    console.error((error as Error).message);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runScript("lab", main);

@@ -15,7 +15,7 @@
  * option and the path, then exit status 2. The library (danfo.js, tfjs: seconds to load) is
  * imported only after those checks, so that they answer at once.
  */
-import { parseArgs } from "node:util";
+import { parseOptions } from "./cli/options.ts";
 // lib/prepare is light (no danfo.js, no tfjs): its constants serve the usage text and the checks.
 import {
   cutWinkEmbeddings,
@@ -64,35 +64,22 @@ function usageError(message: string): never {
 }
 
 /** The options of {@linkcode USAGE}; `--help` prints it and exits, a bad option stops. */
-function parseOptions(args: string[]) {
-  let parsed;
+function parseArguments(args: string[]) {
+  let values;
   try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        dslabs: { type: "string", default: DSLABS_RDATA },
-        wink: { type: "string", default: WINK_DIR },
-        vega: { type: "string", default: VEGA_DIR },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    ({ values } = parseOptions(args, {
+      dslabs: { type: "string", default: DSLABS_RDATA },
+      wink: { type: "string", default: WINK_DIR },
+      vega: { type: "string", default: VEGA_DIR },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    }));
   } catch (error) {
-    // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
-    usageError((error as Error).message.split(". ")[0].replace(/\.$/, ""));
+    usageError((error as Error).message);
   }
-  const { values, positionals } = parsed;
   if (values.help) {
     console.log(USAGE);
     Deno.exit(0);
-  }
-  if (positionals.length > 0) {
-    usageError(`unexpected argument "${positionals[0]}" (the script takes options only)`);
-  }
-  for (const name of ["dslabs", "wink", "vega", "out"] as const) {
-    if (values[name] === "") usageError(`--${name}: the path is empty`);
   }
   return values;
 }
@@ -153,7 +140,7 @@ function checkOut(dir: string, shown: string): void {
   }
 }
 
-const options = parseOptions(Deno.args);
+const options = parseArguments(Deno.args);
 if (options.out !== undefined) checkOut(options.out, options.out);
 const dslabs = options.dslabs;
 const winkDir = options.wink;

@@ -18,7 +18,7 @@
  *    and `.html`); the notebook draws the first user's heatmap into the PNG.
  * 3. Fails unless the PNG was rewritten; prints what to commit.
  */
-import { parseArgs } from "node:util";
+import { parseOptions, runScript } from "./cli/options.ts";
 import {
   cellModelDir,
   keepCellModelUnderOwnName,
@@ -44,25 +44,20 @@ function modifiedAt(path: string): number | undefined {
   }
 }
 
+const USAGE = `usage: deno task readme-figure [--quick] [--from DIR]
+  --quick     the same path on the quick grid's model (a check: results/quick/figures/)
+  --from DIR  take the kept model from DIR's models/ (the results folder that trained it)
+  -h, --help  print this text`;
+
 async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: { quick: { type: "boolean", default: false }, from: { type: "string" } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    console.error(`readme_figure: ${(error as Error).message} (options: --quick, --from DIR)`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length > 0) {
-    console.error(
-      `readme_figure: unexpected argument ${positionals[0]} (options: --quick, --from DIR)`,
-    );
-    return 2;
+  const { values } = parseOptions(args, {
+    quick: { type: "boolean", default: false },
+    from: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
   const mode = values.quick ? "quick" : "full";
   const plan = notebookPlan(mode);
@@ -134,4 +129,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runScript("readme_figure", () => main(Deno.args));

@@ -13,7 +13,7 @@
  * console.log(options.mode, options.seeds, options.workers);
  * ```
  */
-import { parseArgs } from "node:util";
+import { parseOptions } from "./cli/options.ts";
 import { resolve } from "node:path";
 import {
   DATASET_FILE_FORMATS,
@@ -74,7 +74,7 @@ Ctrl-C (SIGINT) or SIGTERM: each process gives up its cells' claims and exits (s
 143; the first process stops its workers first), so a rerun resumes those cells at once from
 their last epoch checkpoint. After SIGKILL a claim stays until its heartbeat is 30 min old.`;
 
-/** The options of {@linkcode USAGE}, for node:util's parseArgs. */
+/** The options of {@linkcode USAGE}, for {@linkcode parseOptions}. */
 const OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
   quick: { type: "boolean", default: false },
@@ -99,28 +99,8 @@ const OPTIONS = {
 } as const;
 
 /** Parses the arguments; a bad one stops with one line naming it and status 2. */
-function parseOptions(args: readonly string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: OPTIONS, tokens: true });
-  } catch (error) {
-    // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
-    const text = (error as Error).message;
-    const message = text.split(/\.(?:\s|$)/)[0];
-    // "Option '--seeds' argument is ambiguous": a value that starts with a dash (-1).
-    const hint = text.includes("ambiguous") ? " (a value starting with a dash: --name=-1)" : "";
-    console.error(`reproduce: ${message}${hint}; see --help`);
-    Deno.exit(2);
-  }
-  // node:util keeps the last of a repeated option: `--results a --results b` would run into b.
-  const counts = new Map<string, number>();
-  for (const token of parsed.tokens) {
-    if (token.kind === "option") counts.set(token.name, (counts.get(token.name) ?? 0) + 1);
-  }
-  for (const [name, count] of counts) {
-    if (count > 1) usageError(`--${name} given ${count} times: give it once`);
-  }
-  return parsed.values;
+function parseArguments(args: readonly string[]) {
+  return checkedOption(() => parseOptions(args, OPTIONS));
 }
 
 /** Stops with one line naming the bad option or setting and status 2 (no stack: not a bug). */
@@ -232,7 +212,7 @@ function checkPermissions(
 /** The options of a run, checked as far as they can be without the data or the plan. */
 export interface ReproduceOptions {
   /** Every option as parsed (the commands and `--results`, `--json`, `--cell` are read here). */
-  values: ReturnType<typeof parseOptions>;
+  values: ReturnType<typeof parseArguments>["values"];
   /** `--first`: that dataset's cells first. */
   firstDataset: DatasetSpec["kind"] | undefined;
   /** `--quick`: the small grid; else the full one. */
@@ -258,7 +238,7 @@ export interface ReproduceOptions {
  * value exits 2 after one line naming it ({@linkcode usageError}).
  */
 export function reproduceOptions(args: readonly string[]): ReproduceOptions {
-  const values = parseOptions(args);
+  const { values } = parseArguments(args);
   if (values.help) {
     console.log(USAGE);
     Deno.exit(0);

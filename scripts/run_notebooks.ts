@@ -13,7 +13,7 @@
  * line naming it and exit status 2, before anything runs or is written.
  * Exit status 1 when any notebook fails (all are attempted; failures are listed at the end).
  */
-import { parseArgs } from "node:util";
+import { parseOptions } from "./cli/options.ts";
 import { resolve } from "node:path";
 import {
   ensureDenoKernelspec,
@@ -70,26 +70,20 @@ interface Options {
 }
 
 /** The options of {@linkcode USAGE}; `--help` prints it and exits, a bad option stops. */
-function parseOptions(args: string[]): Options {
+function parseArguments(args: string[]): Options {
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        quick: { type: "boolean", default: false },
-        "no-html": { type: "boolean", default: false },
-        "install-kernel": { type: "boolean", default: false },
-        "check-clean": { type: "boolean", default: false },
-        out: { type: "string" },
-        "quiet-ms": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    parsed = parseOptions(args, {
+      quick: { type: "boolean", default: false },
+      "no-html": { type: "boolean", default: false },
+      "install-kernel": { type: "boolean", default: false },
+      "check-clean": { type: "boolean", default: false },
+      out: { type: "string" },
+      "quiet-ms": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    }, { allowPositionals: true });
   } catch (error) {
-    // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
-    usageError((error as Error).message.split(". ")[0].replace(/\.$/, ""));
+    usageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -107,7 +101,6 @@ function parseOptions(args: string[]): Options {
       }: must be an integer from 0 to ${MAX_QUIET_MS} (milliseconds)`,
     );
   }
-  if (values.out === "") usageError("--out: the path is empty");
   // An option the mode does not use would be ignored silently: refuse it instead.
   const executionOnly = [
     values.quick ? "--quick" : "",
@@ -216,7 +209,7 @@ async function readNotebooks(paths: string[]): Promise<Map<string, NotebookJson>
 }
 
 async function main(): Promise<number> {
-  const options = parseOptions(Deno.args);
+  const options = parseArguments(Deno.args);
   if (options.installKernelOnly) {
     const spec = await ensureDenoKernelspec({ projectRoot });
     console.log(`kernelspec ${spec.kernelJsonPath} (${spec.changed ? "written" : "up to date"})`);

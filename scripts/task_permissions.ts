@@ -12,7 +12,7 @@
  *
  * Relative paths in the flags are the project's: run the script from the project folder.
  */
-import { parseArgs } from "node:util";
+import { parseOptions } from "./cli/options.ts";
 
 /**
  * The flags of `taskCommand` (a scoped `deno run`) with each of `readWrite` added to its reads and
@@ -59,14 +59,10 @@ export function taskPermissions(
 
 if (import.meta.main) {
   try {
-    const { values, positionals } = parseArgs({
-      args: Deno.args,
-      allowPositionals: true,
-      options: {
-        "read-write": { type: "string", multiple: true },
-        read: { type: "string", multiple: true },
-      },
-    });
+    const { values, positionals } = parseOptions(Deno.args, {
+      "read-write": { type: "string", multiple: true },
+      read: { type: "string", multiple: true },
+    }, { allowPositionals: true });
     if (positionals.length !== 1) throw new Error("name one task (e.g. reproduce)");
     const config = JSON.parse(Deno.readTextFileSync("deno.json")) as {
       tasks: Record<string, string>;

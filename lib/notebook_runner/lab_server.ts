@@ -107,16 +107,16 @@ function isPortFree(port: number): boolean {
 function choosePort(port: number | undefined): number {
   if (port !== undefined) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`lab: port ${port} is not an integer in 1-65535`);
+      throw new Error(`port ${port} is not an integer in 1-65535`);
     }
-    if (!isPortFree(port)) throw new Error(`lab: port ${port} on 127.0.0.1 is in use`);
+    if (!isPortFree(port)) throw new Error(`port ${port} on 127.0.0.1 is in use`);
     return port;
   }
   for (let candidate = DEFAULT_LAB_PORT; candidate < DEFAULT_LAB_PORT + PORTS_TRIED; candidate++) {
     if (isPortFree(candidate)) return candidate;
   }
   throw new Error(
-    `lab: ports ${DEFAULT_LAB_PORT}-${DEFAULT_LAB_PORT + PORTS_TRIED - 1} are all in use; ` +
+    `ports ${DEFAULT_LAB_PORT}-${DEFAULT_LAB_PORT + PORTS_TRIED - 1} are all in use; ` +
       "pass --port N",
   );
 }
@@ -138,7 +138,7 @@ async function waitUntilAnswering(
   exited.then((code) => exitCode = code);
   const deadline = performance.now() + timeoutS * 1000;
   while (performance.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`lab: the server exited with status ${exitCode}`);
+    if (exitCode !== undefined) throw new Error(`the server exited with status ${exitCode}`);
     try {
       const response = await fetch(`${baseUrl}/api/status`, {
         headers: { Authorization: `token ${token}` },
@@ -150,14 +150,14 @@ async function waitUntilAnswering(
     }
     await sleep(250);
   }
-  throw new Error(`lab: the server did not answer within ${timeoutS} s`);
+  throw new Error(`the server did not answer within ${timeoutS} s`);
 }
 
 /** Starts the server and waits until it answers; see the module comment. */
 export async function startLabServer(config: LabServerConfig): Promise<LabServer> {
   const python = config.python ?? defaultPython();
   const problem = await labProblem(python);
-  if (problem) throw new Error(`lab: ${problem}`);
+  if (problem) throw new Error(problem);
   const port = choosePort(config.port);
   const token = config.token ?? randomToken();
   const root = config.projectRoot;

@@ -1,17 +1,14 @@
 /**
  * What the cluster routes' submission commands share: the workspace's cells as
  * `reproduce --list-cells --json` lists them (run with the reproduce task's own permissions, so that
- * the plan's flags are parsed in one place), the commands they run, and their user-facing errors.
+ * the plan's flags are parsed in one place) and the commands they run.
  */
 import { resolve } from "node:path";
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { BACKEND_NAMES, type BackendName } from "../../lib/backend/backend_names.ts";
 import type { ListedCell } from "./stages.ts";
 import { taskPermissions } from "../task_permissions.ts";
+import { ScriptFailure, UsageError } from "../cli/options.ts";
 import type { ExperimentMode } from "../../lib/experiments/mod.ts";
-
-/** A clear error for the user (printed without a stack). */
-export class UsageError extends Error {}
 
 /**
  * The options both routes take, each with its one default (`deno task slurm --help` and
@@ -32,18 +29,6 @@ export const MAX_CPUS = 256;
 /** No route runs more tasks of a stage at once. */
 export const MAX_PARALLEL_TASKS = 10_000;
 
-/**
- * The value of `--<option>` as a decimal integer in 1..`max`, or a {@linkcode UsageError} naming
- * it (hex, exponents and fractions included: `Number` would read "0x10" as 16).
- */
-export function positiveInteger(option: string, text: string, max: number): number {
-  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`--${option} ${text}: must be an integer in 1..${max}`);
-  }
-  return value;
-}
-
 /** `--backend`: one of the workspace's backends (what `DEMURE_BACKEND` accepts), or none. */
 export function backendOption(text: string | undefined): BackendName | undefined {
   if (text === undefined) return undefined;
@@ -52,36 +37,6 @@ export function backendOption(text: string | undefined): BackendName | undefined
   }
   return text as BackendName;
 }
-
-/**
- * `parseArgs` of a route's command line, strict; an unknown or malformed option, or one given
- * twice (node:util would keep the last), is a {@linkcode UsageError}.
- */
-export function parseRouteArgs<T extends ParseArgsOptionsConfig>(
-  args: string[],
-  options: T,
-): { values: ParsedValues<T>; positionals: string[] } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, tokens: true });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split(/\.(?:\s|$)/)[0]}; see --help`);
-  }
-  const seen = new Set<string>();
-  for (const token of parsed.tokens) {
-    if (token.kind !== "option") continue;
-    if (seen.has(token.name)) throw new UsageError(`--${token.name} given twice: give it once`);
-    seen.add(token.name);
-  }
-  return { values: parsed.values as unknown as ParsedValues<T>, positionals: parsed.positionals };
-}
-
-/** The values `parseArgs` gives for `T` (strings and booleans, as configured). */
-export type ParsedValues<T extends ParseArgsOptionsConfig> = {
-  [K in keyof T]: T[K] extends { type: "boolean" } ? boolean
-    : T[K] extends { default: string } ? string
-    : string | undefined;
-};
 
 /** The plan's flags every `reproduce` call of a cluster route gets: the route's own and those after --. */
 export function planArgsOf(
@@ -107,7 +62,7 @@ export interface Listing {
 
 /**
  * Runs `command` and returns its exit code and output; a command that is not on PATH is a
- * {@linkcode UsageError} ending in `missingHint`.
+ * {@linkcode ScriptFailure} ending in `missingHint`.
  */
 export function runCommand(
   command: string,
@@ -124,7 +79,7 @@ export function runCommand(
     }).outputSync();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      throw new UsageError(
+      throw new ScriptFailure(
         command.includes("/")
           ? `${command}: no such program`
           : `${command} not found on PATH${options.missingHint ?? ""}`,
@@ -136,7 +91,7 @@ export function runCommand(
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
-/** Fails with a {@linkcode UsageError} ending in `hint` unless `name` is an executable on PATH. */
+/** Fails with a {@linkcode ScriptFailure} ending in `hint` unless `name` is an executable on PATH. */
 export function requireTool(name: string, hint: string): void {
   const found = (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
     try {
@@ -145,7 +100,7 @@ export function requireTool(name: string, hint: string): void {
       return false;
     }
   });
-  if (!found) throw new UsageError(`${name} not found on PATH${hint}`);
+  if (!found) throw new ScriptFailure(`${name} not found on PATH${hint}`);
 }
 
 /** The reproduce task's command line (deno.json: the home of its permissions). */
@@ -182,6 +137,7 @@ export function listPlanCells(
     ...planArgs,
   ];
   const listed = runCommand(deno, args, { cwd: workspace });
-  if (listed.code !== 0) throw new UsageError(listed.stderr.trim());
+  // reproduce's own one-line message (it names the option of the plan that it refused).
+  if (listed.code !== 0) throw new ScriptFailure(listed.stderr.trim());
   return JSON.parse(listed.stdout) as Listing;
 }

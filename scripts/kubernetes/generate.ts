@@ -21,14 +21,12 @@ import {
   listPlanCells,
   MAX_CPUS,
   MAX_PARALLEL_TASKS,
-  parseRouteArgs,
   planArgsOf,
-  positiveInteger,
   reproduceTask,
   ROUTE_OPTIONS,
-  UsageError,
   workspace,
 } from "../cluster/submission.ts";
+import { integerOption, parseOptions, runScript, UsageError } from "../cli/options.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import {
   applyScript,
@@ -65,7 +63,7 @@ apply.sh, which applies them in order (run it where kubectl reaches the cluster)
 const NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
 function main(): void {
-  const { values, positionals } = parseRouteArgs(Deno.args, {
+  const { values, positionals } = parseOptions(Deno.args, {
     ...ROUTE_OPTIONS,
     image: { type: "string" },
     claim: { type: "string", default: "demure-results" },
@@ -74,13 +72,13 @@ function main(): void {
     workspace: { type: "string", default: "/workspace" },
     parallelism: { type: "string", default: "16" },
     out: { type: "string", default: "build/kubernetes" },
-  });
+  }, { allowPositionals: true });
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  const parallelism = positiveInteger("parallelism", values.parallelism, MAX_PARALLEL_TASKS);
-  const cpus = positiveInteger("cpus", values.cpus, MAX_CPUS);
+  const parallelism = integerOption("parallelism", values.parallelism, 1, MAX_PARALLEL_TASKS);
+  const cpus = integerOption("cpus", values.cpus, 1, MAX_CPUS);
   const backend = backendOption(values.backend);
   const image = values.image;
   if (!image) {
@@ -216,10 +214,4 @@ function write(
   console.log(`wrote ${out}/: run ${values.out}/apply.sh with kubectl on PATH`);
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`kubernetes: ${error.message}`);
-  Deno.exit(1);
-}
+if (import.meta.main) await runScript("kubernetes", main);

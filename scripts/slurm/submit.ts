@@ -29,16 +29,20 @@ import {
   listPlanCells,
   MAX_CPUS,
   MAX_PARALLEL_TASKS,
-  parseRouteArgs,
   planArgsOf,
-  positiveInteger,
   reproduceTask,
   requireTool,
   ROUTE_OPTIONS,
   runCommand,
-  UsageError,
   workspace,
 } from "../cluster/submission.ts";
+import {
+  integerOption,
+  parseOptions,
+  runScript,
+  ScriptFailure,
+  UsageError,
+} from "../cli/options.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import { cellsDirectory, ResultStore } from "../../lib/experiments/mod.ts";
 
@@ -98,25 +102,25 @@ function readSubmissions(path: string): Submission[] {
     return JSON.parse(Deno.readTextFileSync(path)) as Submission[];
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
-    throw new UsageError(`${path}: unreadable (${(error as Error).message})`);
+    throw new ScriptFailure(`${path}: unreadable (${(error as Error).message})`);
   }
 }
 
 function main(): void {
-  const { values, positionals } = parseRouteArgs(Deno.args, {
+  const { values, positionals } = parseOptions(Deno.args, {
     ...ROUTE_OPTIONS,
     partition: { type: "string" },
     account: { type: "string" },
     concurrency: { type: "string", default: "16" },
     deno: { type: "string" },
     "dry-run": { type: "boolean", default: false },
-  });
+  }, { allowPositionals: true });
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  const concurrency = positiveInteger("concurrency", values.concurrency, MAX_PARALLEL_TASKS);
-  const cpus = positiveInteger("cpus", values.cpus, MAX_CPUS);
+  const concurrency = integerOption("concurrency", values.concurrency, 1, MAX_PARALLEL_TASKS);
+  const cpus = integerOption("cpus", values.cpus, 1, MAX_CPUS);
   const backend = backendOption(values.backend);
   // Slurm names (a partition may be a comma-separated list): a newline or a space would write
   // another #SBATCH line or break this one.
@@ -264,7 +268,7 @@ function main(): void {
         cellsPaths[a],
       ]);
       if (cells.code !== 0) {
-        throw new UsageError(`sbatch ${cellsPaths[a]} failed: ${cells.stderr.trim()}`);
+        throw new ScriptFailure(`sbatch ${cellsPaths[a]} failed: ${cells.stderr.trim()}`);
       }
       cellsJobs.push(cells.stdout.trim().split(";")[0]);
       console.log(
@@ -279,7 +283,7 @@ function main(): void {
       reportPath,
     ]);
     if (report.code !== 0) {
-      throw new UsageError(`sbatch ${reportPath} failed: ${report.stderr.trim()}`);
+      throw new ScriptFailure(`sbatch ${reportPath} failed: ${report.stderr.trim()}`);
     }
     const reportJob = report.stdout.trim().split(";")[0];
     const submitted = new Date().toISOString();
@@ -322,10 +326,4 @@ function exists(path: string): boolean {
   }
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`slurm: ${error.message}`);
-  Deno.exit(1);
-}
+if (import.meta.main) await runScript("slurm", main);

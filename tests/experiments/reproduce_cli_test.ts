@@ -96,14 +96,14 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     // node:util keeps the last of a repeated option: the run went into the second folder.
     [
       ["--quick", "--list-cells", "--results=results/a", "--results=results/b"],
-      "reproduce: --results given 2 times: give it once; see --help\n",
+      "reproduce: --results given twice: give it once; see --help\n",
     ],
     [
       ["--seeds", "-1"],
       "reproduce: Option '--seeds' argument is ambiguous (a value starting with a dash: " +
       "--name=-1); see --help\n",
     ],
-    [["--list-cells", "--results="], "reproduce: --results: an empty path; see --help\n"],
+    [["--list-cells", "--results="], "reproduce: --results: an empty value; see --help\n"],
     // Number() read these as 16 and 1000.
     [["--seeds=0x10"], 'reproduce: --seeds: "0x10" is not an integer; see --help\n'],
     [

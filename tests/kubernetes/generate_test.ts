@@ -120,28 +120,33 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     [[...image, "--backend", "gpu"], "--backend gpu: must be one of tensorflow, webgpu, wasm, cpu"],
     [[...image, "--bogus"], "Unknown option '--bogus'"],
     [[...image, "--cpus", "1", "--cpus", "2"], "--cpus given twice: give it once"],
-    // The listing's own folder must not be overridden (its stages would be those of that folder).
-    [[...image, "--", "--results", "results/quick"], "--results given 2 times"],
     [
       [...image, "--results", "/results/../etc"],
       "--results /etc: must be a folder under /results/",
     ],
     [[...image, "--name", "Demure_Grid"], "--name Demure_Grid: must be lower-case"],
     [[...image, "--mount", "results"], "--mount results: must be an absolute path"],
-    [[...image, "--results", "/elsewhere/quick"], "must be a folder under /results/"],
+    [[...image, "--results", "/elsewhere/quick"], "--results /elsewhere/quick: must be a folder"],
     [["--image", "i", "--out", "/tmp/k8s"], "--out /tmp/k8s: must be a folder under build/"],
   ];
   for (const [args, message] of cases) {
     const run = generate(args);
-    assertEquals(run.code, 1, args.join(" "));
-    assertStringIncludes(run.stderr, message);
+    // A mistake in the command line: status 2, the message and a pointer to --help.
+    assertEquals(run.code, 2, args.join(" "));
+    assertStringIncludes(run.stderr, `kubernetes: ${message}`);
+    assertStringIncludes(run.stderr, "; see --help");
   }
+  // The listing's own folder must not be overridden (its stages would be those of that folder):
+  // reproduce refuses it, and its message is passed on (status 1: the listing failed).
+  const overridden = generate([...image, "--", "--results", "results/quick"]);
+  assertEquals(overridden.code, 1);
+  assertStringIncludes(overridden.stderr, "kubernetes: reproduce: --results given twice");
   // A folder holding someone else's files is not replaced.
   Deno.mkdirSync(`${root}/${out}`, { recursive: true });
   Deno.writeTextFileSync(`${root}/${out}/notes.txt`, "mine");
   try {
     const run = generate(image);
-    assertEquals(run.code, 1);
+    assertEquals(run.code, 2);
     assertStringIncludes(run.stderr, "holds files this script did not write (notes.txt)");
     assertEquals([...Deno.readDirSync(`${root}/${out}`)].map((e) => e.name), ["notes.txt"]);
     assertEquals(

@@ -9,12 +9,13 @@ const task = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
   tasks: Record<string, string>;
 }).tasks.lab;
 
-Deno.test("lab: a port that is not a number, or --port twice, is one line and exit 1", async () => {
+Deno.test("lab: a port that is not a number, or --port twice, is one line and exit 2", async () => {
   const words = task.split(/\s+/).slice(1);
   for (
     const [args, message] of [
-      [["--port", "abc"], 'lab: --port "abc" is not a port number (1-65535)\n'],
-      [["--port", "9001", "--port", "9002"], "lab: --port given twice: give it once\n"],
+      [["--port", "abc"], "lab: --port abc: must be an integer in 1..65535; see --help\n"],
+      [["--port", "0"], "lab: --port 0: must be an integer in 1..65535; see --help\n"],
+      [["--port", "9001", "--port", "9002"], "lab: --port given twice: give it once; see --help\n"],
     ] as const
   ) {
     const output = await new Deno.Command(Deno.execPath(), {
@@ -24,7 +25,7 @@ Deno.test("lab: a port that is not a number, or --port twice, is one line and ex
     }).output();
     assertEquals(
       [output.code, new TextDecoder().decode(output.stderr)],
-      [1, message],
+      [2, message],
       args.join(" "),
     );
   }

@@ -65,8 +65,9 @@ Deno.test("prepare-data: an unknown option, a stray argument, a missing or empty
     ["data/movielens"],
     'unexpected argument "data/movielens" (the script takes options only)',
   );
-  await assertRefused(["--out="], "--out: the path is empty");
-  await assertRefused(["--wink", ""], "--wink: the path is empty");
+  await assertRefused(["--out="], "--out: an empty value");
+  await assertRefused(["--out", "a", "--out", "b"], "--out given twice: give it once");
+  await assertRefused(["--wink", ""], "--wink: an empty value");
   assertEquals(datasetTimes(), before);
 });
 

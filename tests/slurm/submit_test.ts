@@ -182,11 +182,13 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
     [["--account", "lab\n#SBATCH --mem=1"], "slurm: --account"],
     [["--partition", "a b"], 'slurm: --partition "a b": a Slurm name'],
     [["--bogus"], "slurm: Unknown option '--bogus'; see --help"],
-    [["--cpus", "1", "--cpus", "2"], "slurm: --cpus given twice: give it once"],
+    [["--cpus", "1", "--cpus", "2"], "slurm: --cpus given twice: give it once; see --help"],
+    [["--partition="], "slurm: --partition: an empty value; see --help"],
   ];
   for (const [args, message] of cases) {
     const run = submit(["--dry-run", ...args], dir);
-    assertEquals(run.code, 1, args.join(" "));
+    // A mistake in the command line: status 2 (a failure to submit is 1).
+    assertEquals(run.code, 2, args.join(" "));
     assertStringIncludes(run.stderr, message);
     assertEquals(run.stdout, "", args.join(" "));
   }

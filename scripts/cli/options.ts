@@ -1,0 +1,103 @@
+/**
+ * The command lines of the workspace's scripts, read one way: node:util's `parseArgs`, strict, with
+ * what it lets through refused here. Every script says a bad option in one line, `<script>: <what
+ * is wrong>; see --help`, and exits with status 2, before it reads or writes anything.
+ *
+ * What `parseArgs` alone would let through, and why each is refused:
+ * - an option given twice: it keeps the last, so `--results a --results b` would silently run
+ *   into b;
+ * - an empty value (`--out=`): every option names a path, a number or a list, none of them empty;
+ * - a number in another notation: `Number` reads "0x10" as 16, "1e3" as 1000 and "" as 0.
+ */
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+
+/**
+ * A failure the user can act on (a tool missing, a submission refused): printed as one line
+ * without a stack, since it is not a bug; the script exits with status 1.
+ */
+export class ScriptFailure extends Error {}
+
+/** A mistake in the command line: one line ending in "see --help"; the script exits with 2. */
+export class UsageError extends ScriptFailure {}
+
+/** The values `parseArgs` gives for `T` (strings and booleans, as configured). */
+export type ParsedValues<T extends ParseArgsOptionsConfig> = {
+  [K in keyof T]: T[K] extends { type: "boolean" } ? boolean
+    : T[K] extends { multiple: true } ? string[] | undefined
+    : T[K] extends { default: string } ? string
+    : string | undefined;
+};
+
+/**
+ * `args` read against `options`; an unknown or malformed option, one given twice (unless it is
+ * declared `multiple`), an empty value, or an argument that is not an option (unless
+ * `allowPositionals`) is a {@linkcode UsageError} naming it.
+ */
+export function parseOptions<T extends ParseArgsOptionsConfig>(
+  args: readonly string[],
+  options: T,
+  { allowPositionals = false }: { allowPositionals?: boolean } = {},
+): { values: ParsedValues<T>; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options, allowPositionals: true, tokens: true });
+  } catch (error) {
+    // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
+    const text = (error as Error).message;
+    // "Option '--seeds' argument is ambiguous": a value that starts with a dash (-1).
+    const hint = text.includes("ambiguous") ? " (a value starting with a dash: --name=-1)" : "";
+    throw new UsageError(`${text.split(/\.(?:\s|$)/)[0]}${hint}`);
+  }
+  const counts = new Map<string, number>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option") continue;
+    if (token.value === "") throw new UsageError(`--${token.name}: an empty value`);
+    counts.set(token.name, (counts.get(token.name) ?? 0) + 1);
+  }
+  for (const [name, count] of counts) {
+    if (count > 1 && !options[name]?.multiple) {
+      throw new UsageError(
+        `--${name} given ${count === 2 ? "twice" : `${count} times`}: give it once`,
+      );
+    }
+  }
+  if (!allowPositionals && parsed.positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument "${parsed.positionals[0]}" (the script takes options only)`,
+    );
+  }
+  return { values: parsed.values as unknown as ParsedValues<T>, positionals: parsed.positionals };
+}
+
+/**
+ * The value of `--<option>` as a decimal integer in `min`..`max`, or a {@linkcode UsageError}
+ * naming it and the range (hex, exponents, signs and fractions included).
+ */
+export function integerOption(option: string, text: string, min: number, max: number): number {
+  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${option} ${text}: must be an integer in ${min}..${max}`);
+  }
+  return value;
+}
+
+/**
+ * Runs a script's `main` and exits with its status. A {@linkcode UsageError} is printed as
+ * `<script>: <message>; see --help` (status 2), a {@linkcode ScriptFailure} as
+ * `<script>: <message>` (status 1); any other error keeps its stack (a bug).
+ */
+export async function runScript(
+  script: string,
+  main: () => number | void | Promise<number | void>,
+): Promise<never> {
+  let status: number;
+  try {
+    status = (await main()) ?? 0;
+  } catch (error) {
+    if (!(error instanceof ScriptFailure)) throw error;
+    const usage = error instanceof UsageError;
+    console.error(`${script}: ${error.message}${usage ? "; see --help" : ""}`);
+    status = usage ? 2 : 1;
+  }
+  Deno.exit(status);
+}
