@@ -18,8 +18,8 @@
  * PyTorch comes from Debian (`python3-torch`): when `/usr/bin/python3` cannot import torch, this
  * script installs it with `apt-get` (root only; never run in CI).
  *
- * Run: `deno task bench:pytorch [--epochs=4] [--threads=N]
- * [--workloads=movielens,beauty]` (`--threads` sets both OpenBLAS and torch threads; default:
+ * Run: `deno task bench:pytorch [--epochs 4] [--threads N]
+ * [--workloads movielens,beauty]` (`--threads` sets both OpenBLAS and torch threads; default:
  * the core count).
  */
 import { evaluationBatches } from "../lib/data/mod.ts";
@@ -34,6 +34,8 @@ import {
   trainModel,
 } from "../mod.ts";
 import { beautyShapedWorkloadData } from "../bench/_workloads.ts";
+import { MAX_BLAS_THREADS } from "../lib/backend/blas_threads.ts";
+import { integerOption, parseOptions, UsageError } from "./cli/options.ts";
 
 const PYTHON = "/usr/bin/python3";
 const WORKLOADS = ["movielens", "beauty"] as const;
@@ -48,47 +50,39 @@ export interface SideBySideOptions {
   workloads: Workload[];
 }
 
+/** The most epochs a run may ask for (a larger value is a typo: each one is minutes). */
+const MAX_EPOCHS = 1000;
+
 /**
- * Parses `--epochs=`, `--threads=` and `--workloads=`; unknown flags, fewer than 4 epochs (3
- * timed after the warm-up) and unknown workloads are errors.
+ * The options `--epochs N` (4 or more: a warm-up and 3 timed), `--threads N` and
+ * `--workloads a,b`; a bad one is a {@linkcode UsageError} naming it.
  *
  * @example
  * ```ts
- * parseOptions(["--epochs=5"]); // { epochs: 5, threads: <cores>, workloads: ["movielens", "beauty"] }
+ * sideBySideOptions(["--epochs=5"]); // { epochs: 5, threads: <cores>, workloads: ["movielens", "beauty"] }
  * ```
  */
-export function parseOptions(args: readonly string[]): SideBySideOptions {
-  const options: SideBySideOptions = {
-    epochs: 4,
-    threads: navigator.hardwareConcurrency,
-    workloads: [...WORKLOADS],
+export function sideBySideOptions(args: readonly string[]): SideBySideOptions {
+  const { values } = parseOptions(args, {
+    epochs: { type: "string", default: "4" },
+    threads: { type: "string" },
+    workloads: { type: "string", default: WORKLOADS.join(",") },
+  });
+  const workloads = values.workloads.split(",");
+  for (const name of workloads) {
+    if (!(WORKLOADS as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `--workloads: unknown workload "${name}" (known: ${WORKLOADS.join(", ")})`,
+      );
+    }
+  }
+  return {
+    epochs: integerOption("epochs", values.epochs, 4, MAX_EPOCHS),
+    threads: values.threads === undefined
+      ? navigator.hardwareConcurrency
+      : integerOption("threads", values.threads, 1, MAX_BLAS_THREADS),
+    workloads: workloads as Workload[],
   };
-  for (const arg of args) {
-    const match = /^--(epochs|threads|workloads)=(.+)$/.exec(arg);
-    if (match?.[1] === "workloads") {
-      const names = match[2].split(",");
-      for (const name of names) {
-        if (!(WORKLOADS as readonly string[]).includes(name)) {
-          throw new Error(
-            `bench_side_by_side: unknown workload "${name}" (known: ${WORKLOADS.join(", ")})`,
-          );
-        }
-      }
-      options.workloads = names as Workload[];
-      continue;
-    }
-    const value = match ? Number(match[2]) : NaN;
-    if (!match || !Number.isInteger(value) || value < 1) {
-      throw new Error(`bench_side_by_side: unknown or malformed option "${arg}"`);
-    }
-    options[match[1] as "epochs" | "threads"] = value;
-  }
-  if (options.epochs < 4) {
-    throw new Error(
-      `bench_side_by_side: --epochs=${options.epochs}: at least 4 (a warm-up and 3 timed)`,
-    );
-  }
-  return options;
 }
 
 async function run(command: string, args: string[]): Promise<{ code: number; out: string }> {
@@ -212,7 +206,14 @@ async function loadWorkload(name: Workload): Promise<LeaveOneOutSplit> {
 }
 
 if (import.meta.main) {
-  const options = parseOptions(Deno.args);
+  let options: SideBySideOptions;
+  try {
+    options = sideBySideOptions(Deno.args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bench_side_by_side: ${error.message}; see the header of this script`);
+    Deno.exit(2);
+  }
   // OpenBLAS reads its thread count when the kernels register.
   Deno.env.set("DEMURE_BLAS_THREADS", String(options.threads));
   const torchVersion = await ensureTorch();

@@ -10,6 +10,7 @@
  * Exit status 1 when any page fails; 0 with a note when Chromium is missing only if
  * --allow-missing-chromium is given (otherwise missing Chromium is a failure).
  */
+import { integerOption, parseOptions, runScript } from "./cli/options.ts";
 import { findChromium } from "../mod.ts";
 import { checkRenderedHtml, type HtmlCheckReport } from "../lib/viz/mod.ts";
 
@@ -29,16 +30,21 @@ async function defaultPages(): Promise<string[]> {
 }
 
 async function main(): Promise<number> {
-  const allowMissing = Deno.args.includes("--allow-missing-chromium");
-  const jobsIndex = Deno.args.indexOf("--jobs");
-  const jobs = jobsIndex >= 0 ? Number(Deno.args[jobsIndex + 1]) : 3;
-  if (!Number.isInteger(jobs) || jobs < 1) {
-    console.error("check_html: --jobs needs a positive integer");
-    return 1;
+  const { values, positionals: named } = parseOptions(Deno.args, {
+    "allow-missing-chromium": { type: "boolean", default: false },
+    jobs: { type: "string", default: "3" },
+    help: { type: "boolean", short: "h", default: false },
+  }, { allowPositionals: true });
+  if (values.help) {
+    console.log(
+      "usage: deno task check-html [--jobs N] [--allow-missing-chromium] [page.html ...]\n" +
+        "  (default pages: build/notebooks/*.html; N pages at once, 1..64, default 3)",
+    );
+    return 0;
   }
-  const named = Deno.args.filter((arg, index) =>
-    !arg.startsWith("--") && !(jobsIndex >= 0 && index === jobsIndex + 1)
-  );
+  const allowMissing = values["allow-missing-chromium"];
+  // Chromium pages at once; more than a few only contend for the cores.
+  const jobs = integerOption("jobs", values.jobs, 1, 64);
   if (findChromium() === null) {
     console.error("check_html: no Chromium at /usr/bin/chromium; install Debian's chromium");
     return allowMissing ? 0 : 1;
@@ -80,4 +86,4 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) await runScript("check_html", main);

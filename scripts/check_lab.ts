@@ -20,6 +20,7 @@
  *
  *   deno task check-lab [--timeout 150]
  */
+import { integerOption, parseOptions, runScript } from "./cli/options.ts";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { browserEnv, chromiumLaunch, findChromium, makeBrowserDir } from "../lib/viz/mod.ts";
 import {
@@ -278,9 +279,16 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
 }
 
 async function main(): Promise<number> {
-  const timeoutIndex = Deno.args.indexOf("--timeout");
-  const timeoutS = timeoutIndex >= 0 ? Number(Deno.args[timeoutIndex + 1]) : 150;
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) fail("check_lab: --timeout needs seconds > 0");
+  const { values } = parseOptions(Deno.args, {
+    timeout: { type: "string", default: "150" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) {
+    console.log("usage: deno task check-lab [--timeout SECONDS]   (1..3600, default 150)");
+    return 0;
+  }
+  // Seconds for the page to run the notebook; an hour is far beyond any real wait.
+  const timeoutS = integerOption("timeout", values.timeout, 1, 3600);
   const chromium = findChromium() ?? fail("check_lab: no Chromium (apt-get install chromium)");
   const problem = await labProblem();
   if (problem) fail(`check_lab: ${problem}`);
@@ -307,11 +315,4 @@ async function main(): Promise<number> {
   return problems.length === 0 ? 0 : 1;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main());
-  } catch (error) {
-    console.error((error as Error).stack ?? String(error));
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runScript("check_lab", main);

@@ -21,10 +21,21 @@ import {
 } from "../mod.ts";
 import { writeFilesAtomically } from "../lib/data/mod.ts";
 import { compareWithRecord } from "../lib/experiments/mod.ts";
+import { parseOptions, UsageError } from "./cli/options.ts";
 
-const write = Deno.args.includes("--write");
-const path = Deno.args.find((arg) => arg !== "--write");
-if (path === undefined) throw new Error("usage: rerun_cell.ts [--write] <cell result file>");
+const USAGE = "usage: rerun_cell.ts [--write] <cell result file>";
+let write: boolean, path: string;
+try {
+  const { values, positionals } = parseOptions(Deno.args, {
+    write: { type: "boolean", default: false },
+  }, { allowPositionals: true });
+  if (positionals.length !== 1) throw new UsageError(`name one cell result file (${USAGE})`);
+  [write, path] = [values.write, positionals[0]];
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`rerun_cell: ${error.message}`);
+  Deno.exit(2);
+}
 const stored = JSON.parse(Deno.readTextFileSync(path)) as {
   key: string;
   settings: {
