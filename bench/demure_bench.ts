@@ -26,6 +26,7 @@
  *
  * Run: `deno run -A bench/demure_bench.ts [--epochs=6] [--warmup-steps=30]` (`DEMURE_BLAS_THREADS` sets BLAS threads).
  */
+import { integerOption, parseOptions, UsageError } from "../scripts/cli/options.ts";
 import {
   type DemureConfig,
   demureHooks,
@@ -75,12 +76,20 @@ const DEMURE_RUNS: readonly BenchRun[] = [
 const DEFAULT_WARMUP_STEPS = 30;
 
 if (import.meta.main) {
-  const epochsArg = Deno.args.find((a) => a.startsWith("--epochs="));
-  const epochs = epochsArg ? Number(epochsArg.slice("--epochs=".length)) : 6;
-  const warmupArg = Deno.args.find((a) => a.startsWith("--warmup-steps="));
-  const warmupSteps = warmupArg
-    ? Number(warmupArg.slice("--warmup-steps=".length))
-    : DEFAULT_WARMUP_STEPS;
+  let epochs: number, warmupSteps: number;
+  try {
+    const { values } = parseOptions(Deno.args, {
+      epochs: { type: "string", default: "6" },
+      "warmup-steps": { type: "string", default: String(DEFAULT_WARMUP_STEPS) },
+    });
+    // A larger value is a typo: a MovieLens epoch is 40 steps, and each epoch is seconds per run.
+    epochs = integerOption("epochs", values.epochs, 2, 1000);
+    warmupSteps = integerOption("warmup-steps", values["warmup-steps"], 0, 100_000);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bench:demure: ${error.message}; see the header of bench/demure_bench.ts`);
+    Deno.exit(2);
+  }
   const choice = await initBackend({ verbose: false });
   const data = await prepareDataset({ kind: "movielens" });
   const plan = planExperiments("full");
