@@ -54,9 +54,12 @@ const {
 } = await import("../lib/experiments/mod.ts");
 
 // The full grid's cells are the committed records; quick and imported-data runs are throw-away.
+// An imported dataset's folder carries its format too: `mine.txt` and `mine.inter` share the label
+// `mine` (and so their cells' keys), and a folder per label made the second one's run stop at the
+// first one's plan.json.
 const resultsDir = values.results ??
-  (dataset
-    ? `results/${datasetLabel(dataset)}/${mode}`
+  (dataset?.kind === "file"
+    ? `results/${datasetLabel(dataset)}-${dataset.format}/${mode}`
     : mode === "quick"
     ? "results/quick"
     : RECORDS_DIR.full);
@@ -79,7 +82,18 @@ const planOptions = {
   ...(ranking ? { ranking } : {}),
   ...(Object.keys(datasetTraining).length > 0 ? { datasetTraining } : {}),
 };
-checkedOption(() => planExperiments(mode, seeds, planOptions));
+checkedOption(() => {
+  try {
+    planExperiments(mode, seeds, planOptions);
+  } catch (error) {
+    // The range is the trainer's (one home); the message names the option the user typed.
+    const message = (error as Error).message;
+    const flag = ([["maxEpochs", "max-epochs"], ["patience", "patience"]] as const)
+      .find(([field]) => message.startsWith(`TrainerConfig.${field} `));
+    if (flag === undefined) throw error;
+    throw new Error(`--${flag[1]} ${datasetTraining[flag[0]]}: ${message}`);
+  }
+});
 const plan = (() => {
   const path = selectedPath(resultsDir);
   try {

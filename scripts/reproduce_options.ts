@@ -51,7 +51,7 @@ checks that they reproduce and regenerates the tables from them.
                     [--max-epochs N] [--patience N]
                                  bring your own data: main table and ablation on an imported
                                  dataset (format sequence or recbole) at the systems' defaults,
-                                 results under results/<label>/<mode>; --max-epochs /
+                                 results under results/<label>-<format>/<mode>; --max-epochs /
                                  --patience: the dataset's own trainer settings (the plan's
                                  datasetTraining); see docs/data.md
   deno task reproduce --ranking history_kept
@@ -266,8 +266,11 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
       return undefined;
     }
     const format = values.format;
-    if (!format || !(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
-      usageError(`--format: "${format ?? ""}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
+    if (format === undefined) {
+      usageError(`--dataset needs --format (${DATASET_FILE_FORMATS.join(" or ")}): docs/data.md`);
+    }
+    if (!(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
+      usageError(`--format: "${format}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
     }
     const features = values.features?.split(",").map((entry) => {
       // The name ends at the first "=": a path may hold one (a folder dt=2024).

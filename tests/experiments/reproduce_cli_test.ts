@@ -115,6 +115,20 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       'reproduce: --features: "image=" is not name=path; see --help\n',
     ],
     [
+      ["--dataset=d.txt"],
+      "reproduce: --dataset needs --format (sequence or recbole): docs/data.md; see --help\n",
+    ],
+    // The trainer's range, named by the option that was typed.
+    [
+      [
+        "--list-cells",
+        "--dataset=tests/fixtures/byo/tiny.txt",
+        "--format=sequence",
+        "--patience=0",
+      ],
+      "reproduce: --patience 0: TrainerConfig.patience is 0; allowed: an integer >= 1; see --help\n",
+    ],
+    [
       ["--dataset=d.txt", "--format=sequence", "--first=movielens"],
       "reproduce: --first: only for the embedded datasets, not with --dataset; see --help\n",
     ],
@@ -151,6 +165,22 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
   for (const [env, message] of environments) {
     const { code, stderr } = await reproduceWith(env, "--quick", "--list-cells");
     assertEquals([code, stderr], [2, `reproduce: ${message}\n`], JSON.stringify(env));
+  }
+});
+
+Deno.test("reproduce --dataset: a file's results folder is named by its label and format", async () => {
+  // tiny.txt (sequence) and tiny.inter (RecBole) share the label "tiny"; one folder per label made
+  // the second run stop at the first one's plan.json.
+  for (const [path, format] of [["tiny.txt", "sequence"], ["tiny", "recbole"]] as const) {
+    const { code, stdout, stderr } = await reproduce(
+      "--quick",
+      "--list-cells",
+      "--json",
+      `--dataset=tests/fixtures/byo/${path}`,
+      `--format=${format}`,
+    );
+    assertEquals(code, 0, stderr);
+    assertEquals(JSON.parse(stdout).resultsDir, `results/tiny-${format}/quick`);
   }
 });
 
