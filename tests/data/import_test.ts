@@ -420,3 +420,26 @@ Deno.test("RecBole header errors name the header's line when blank lines precede
   });
   assertDataError(() => readRecBoleAtomic(empty), `${empty}.item`, 2, "genre:token", "0-wide");
 });
+
+Deno.test("comma-separated files and a repeated header say what is wrong", () => {
+  // A CSV export: the header is one cell with commas, not a cell that is "not name:type".
+  const csv = fixture({ ".inter": "user_id:token,item_id:token\nu1,a\n" });
+  assertDataError(() => readRecBoleAtomic(csv), `${csv}.inter`, 1, "header", "tab-separated");
+  // Two files concatenated: the second header is not an interaction of user "user_id:token".
+  const twice = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n${INTER_HEADER}\nu1\tb\t2\n` });
+  assertDataError(
+    () => readRecBoleAtomic(twice),
+    `${twice}.inter`,
+    3,
+    "user_id:token",
+    "repeats the header of line 1",
+  );
+  const sequence = fixture({ ".txt": "u1 a b\nu2,a,b\n" });
+  assertDataError(
+    () => readSequenceFile(`${sequence}.txt`),
+    `${sequence}.txt`,
+    2,
+    "items",
+    "separated by spaces or tabs, not commas",
+  );
+});

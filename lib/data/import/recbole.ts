@@ -34,6 +34,16 @@ function readAtomicTable(file: string): AtomicTable {
   const lines = readLines(file);
   if (lines.length === 0) throw new DataError(file, 1, "header", "empty file");
   const header = lines[0];
+  // A comma-separated export (a CSV) would otherwise read as one header cell and say only that
+  // the cell is not name:type.
+  if (!header.content.includes("\t") && header.content.includes(",")) {
+    throw new DataError(
+      file,
+      header.line,
+      "header",
+      "RecBole atomic files are tab-separated; this header is separated by commas",
+    );
+  }
   const columns = header.content.split("\t").map((label, i): Column => {
     const [name, type, ...rest] = label.trim().split(":");
     if (rest.length > 0) {
@@ -63,6 +73,16 @@ function readAtomicTable(file: string): AtomicTable {
     names.add(column.name);
   }
   const rows = lines.slice(1).map(({ line, content }) => {
+    // Two files concatenated with their headers: the second header would otherwise be read as an
+    // interaction of the user "user_id:token".
+    if (content.trim() === header.content.trim()) {
+      throw new DataError(
+        file,
+        line,
+        columns[0].label,
+        `repeats the header of line ${header.line} (remove it)`,
+      );
+    }
     const cells = content.split("\t");
     if (cells.length !== columns.length) {
       const field = columns[Math.min(cells.length, columns.length - 1)].label;

@@ -50,7 +50,11 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
       );
     }
     if (items.length === 0) {
-      throw new DataError(path, line, "items", `user "${user}" has an empty history`);
+      // "u1,i1,i2" is one word here: say how the fields are separated.
+      const hint = user.includes(",")
+        ? " (fields are separated by spaces or tabs, not commas)"
+        : "";
+      throw new DataError(path, line, "items", `user "${user}" has an empty history${hint}`);
     }
     seenUsers.set(user, line);
     userIds.push(user);
