@@ -1,0 +1,168 @@
+/**
+ * Demure's contrastive term on the separate-pass route, recomputed from outside: lambda *
+ * InfoNCE(anchor = full history, positive = denoised history, explicit negative = noise-only
+ * history) over the model's last states for the step's views, and its linear scale in lambda.
+ */
+import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
+import type { SequenceBatch } from "../../lib/data/types.ts";
+import { type DemureConfig, demureHooks, type DemureTraining } from "../../lib/demure/objective.ts";
+import { buildContrastiveViews } from "../../lib/demure/views.ts";
+import { validPairs } from "../../lib/attribution/_pairs.ts";
+import { infoNce } from "../../lib/losses/info_nce.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { packRows } from "../../lib/nn/packed_rows.ts";
+import { Adam } from "../../lib/train/adam.ts";
+import { resolveTrainerConfig, type TrainerHooks } from "../../lib/train/config.ts";
+import { trainStep } from "../../lib/train/step.ts";
+import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+const split = leaveOneOut(tinyDataset(), 4);
+const trainer = resolveTrainerConfig({ batchSize: 4, seed: 3 });
+const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+const SEPARATE: Partial<DemureConfig> = {
+  variant: "full",
+  attributionSource: "separate_pass",
+  warmupSteps: 1,
+  everyVisits: 1,
+  rho: 0.4,
+  temperature: 0.2,
+};
+
+/** The noise flags and scores the cache holds for `b`'s rows (found by their cache keys). */
+function cachedMask(demure: DemureTraining, b: SequenceBatch) {
+  const tensors = demure.hooks.checkpointState!.save().tensors;
+  const high = tensors.get("demure/keysHigh")!.data;
+  const low = tensors.get("demure/keysLow")!.data;
+  const noise = tensors.get("demure/noise")!.data;
+  const scores = tensors.get("demure/scores")!.data;
+  const width = noise.length / high.length;
+  const rowOf = new Map<number, number>();
+  high.forEach((h, r) => rowOf.set(h * 65536 + low[r], r));
+  const noiseMask = new Uint8Array(b.batchSize * width);
+  const rowScores = new Float32Array(b.batchSize * width);
+  for (let row = 0; row < b.batchSize; row++) {
+    const key = b.users[row] * 1024 + (b.windows?.[row] ?? 0);
+    const r = rowOf.get(key);
+    assert(r !== undefined, `no cache entry for row ${row}`);
+    noiseMask.set(noise.subarray(r * width, (r + 1) * width), row * width);
+    rowScores.set(scores.subarray(r * width, (r + 1) * width), row * width);
+  }
+  return { noiseMask, scores: rowScores };
+}
+
+/**
+ * lambda * InfoNCE of the three views of `noiseMask` at the model's current weights: each view is
+ * fused from the batch's E and read by the backbone (dropout 0: training mode is deterministic).
+ */
+function expectedContrastive(
+  model: SequentialRecommender,
+  b: SequenceBatch,
+  mask: { noiseMask: Uint8Array; scores: Float32Array },
+  lambda: number,
+  temperature: number,
+) {
+  const modalities = model.numModalities;
+  const shape: [number, number, number] = [b.batchSize, b.length, modalities];
+  const presence = model.presenceOf(b.items);
+  const valid = validPairs(presence.map((p, i) => p * b.valid[Math.floor(i / modalities)]));
+  const views = buildContrastiveViews(valid, mask.noiseMask, shape, { scores: mask.scores });
+  const loss = tf.tidy(() => {
+    const items = tf.tensor2d(b.items, [b.batchSize, b.length], "int32");
+    const validRows = tf.tensor2d(b.valid, [b.batchSize, b.length]);
+    const embeddings = model.embedModalities(items, model.encodeAllItems());
+    const present = model.presence(items);
+    const packing = packRows(b.valid, b.batchSize, b.length);
+    const state = (view: Float32Array) =>
+      model.lastStates(
+        model.fuse(embeddings, tf.tensor3d(view, shape), present),
+        validRows,
+        true,
+        0,
+        packing,
+      );
+    const contrastive = infoNce(state(views.anchor), state(views.positive), {
+      temperature,
+      negatives: tf.expandDims(state(views.negative), 1) as tf.Tensor3D,
+    });
+    return tf.mul(contrastive, lambda);
+  });
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  return { value, positive: views.positive, noise: mask.noiseMask };
+}
+
+for (const denoiseInput of [true, false]) {
+  Deno.test(`separate pass (denoiseInput ${denoiseInput}): the auxiliary loss is lambda * InfoNCE(anchor, positive, noise-only negative)`, async () => {
+    const model = new SequentialRecommender(split.dataset, {
+      dim: 8,
+      maxLength: 4,
+      seed: 1,
+      sasrec: { dropout: 0 },
+    });
+    const lambda = 0.7;
+    const demure = demureHooks(model, { ...SEPARATE, lambda, denoiseInput });
+    const adam = new Adam();
+    let expected: ReturnType<typeof expectedContrastive> | undefined;
+    let readMask: number[] | undefined;
+    const hooks: TrainerHooks = {
+      ...demure.hooks,
+      // Runs before the step's forward pass: the weights are those the auxiliary loss sees.
+      inputMask: async (b, step) => {
+        const mask = await demure.hooks.inputMask!(b, step);
+        if (step === 1) {
+          expected = expectedContrastive(model, b, cachedMask(demure, b), lambda, 0.2);
+          readMask = mask ? Array.from(await mask.data()) : undefined;
+        }
+        return mask;
+      },
+    };
+    const losses = [];
+    for (let step = 0; step < 2; step++) {
+      losses.push(await trainStep({ model, optimizer: adam, batch, step, config: trainer, hooks }));
+    }
+    assert(expected !== undefined);
+    assertEquals(losses[0].auxiliary, 0, "warm-up");
+    assertGreater(expected.noise.filter((flag) => flag === 1).length, 0, "some noise");
+    // The recommendation pass read the positive view exactly when L_rec is denoised.
+    assertEquals(readMask, denoiseInput ? Array.from(expected.positive) : undefined);
+    assertGreater(expected.value, 0);
+    assertAlmostEquals(losses[1].auxiliary, expected.value, 1e-5 * (1 + expected.value));
+    adam.dispose();
+    model.dispose();
+  });
+}
+
+Deno.test("the auxiliary loss scales with lambda: lambda 1 gives twice lambda 0.5 at the first step after warm-up", async () => {
+  // Up to the end of the warm-up both runs train alike (no contrastive term), so at step 1 the
+  // weights, the attributed masks and the dropout are the same: only lambda differs.
+  const firstAuxiliary = async (lambda: number) => {
+    const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+    const demure = demureHooks(model, { ...SEPARATE, lambda });
+    const adam = new Adam();
+    const auxiliary: number[] = [];
+    for (let step = 0; step < 2; step++) {
+      const losses = await trainStep({
+        model,
+        optimizer: adam,
+        batch,
+        step,
+        config: trainer,
+        hooks: demure.hooks,
+      });
+      auxiliary.push(losses.auxiliary);
+    }
+    adam.dispose();
+    model.dispose();
+    return auxiliary;
+  };
+  const [warmHalf, half] = await firstAuxiliary(0.5);
+  const [warmOne, one] = await firstAuxiliary(1);
+  assertEquals([warmHalf, warmOne], [0, 0]);
+  assertGreater(half, 0);
+  assertAlmostEquals(one, 2 * half, 1e-5 * one);
+});
