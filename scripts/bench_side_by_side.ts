@@ -34,7 +34,7 @@ import {
   trainModel,
 } from "../mod.ts";
 import { beautyShapedWorkloadData } from "../bench/_workloads.ts";
-import { MAX_BLAS_THREADS } from "../lib/backend/blas_threads.ts";
+import { MAX_BLAS_THREADS } from "../lib/backend/mod.ts";
 import { integerOption, parseOptions, UsageError } from "./cli/options.ts";
 
 const PYTHON = "/usr/bin/python3";

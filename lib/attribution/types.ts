@@ -105,6 +105,15 @@ export interface AttributionConfig {
 /** How a contribution is measured: {@linkcode AttributionConfig.method}. */
 export type AttributionMethod = AttributionConfig["method"];
 
+/** Every {@linkcode AttributionMethod}, in the order of its documentation. */
+export const ATTRIBUTION_METHODS: readonly AttributionMethod[] = [
+  "gradient_x_input",
+  "mask_gradient",
+  "gradient_norm",
+  "integrated_gradients",
+  "occlusion",
+];
+
 /** Baseline of integrated gradients: {@linkcode AttributionConfig.integratedGradientsBaseline}. */
 export type IntegratedGradientsBaseline = AttributionConfig["integratedGradientsBaseline"];
 
@@ -133,13 +142,7 @@ export function validateAttributionConfig(
   config: Omit<AttributionConfig, "selection"> & { selection?: NoiseSelection },
   where = "AttributionConfig",
 ): void {
-  checkOneOf(`${where}.method`, config.method, [
-    "gradient_x_input",
-    "mask_gradient",
-    "gradient_norm",
-    "integrated_gradients",
-    "occlusion",
-  ]);
+  checkOneOf(`${where}.method`, config.method, ATTRIBUTION_METHODS);
   checkInteger(`${where}.integratedGradientsSteps`, config.integratedGradientsSteps, { min: 1 });
   checkOneOf(`${where}.integratedGradientsBaseline`, config.integratedGradientsBaseline, [
     "zero_embedding",

@@ -182,3 +182,26 @@ export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> 
   current ??= choose(config);
   return current;
 }
+
+/**
+ * Throws a clear error unless a tfjs backend is active: set by {@linkcode initBackend} (awaited),
+ * or by `tf.setBackend` in a test or benchmark. Called where the library starts work that needs
+ * tensors (building a model, training, a cell), so that a notebook that forgot `await
+ * initBackend()` does not get tfjs's "The highest priority backend 'wasm' has not yet been
+ * initialized" from deep inside. It never initialises a backend itself: which one is chosen, and
+ * its kernels, are `initBackend`'s decision, printed once.
+ *
+ * @example
+ * ```ts
+ * requireBackend(); // throws before `await initBackend()`
+ * ```
+ */
+export function requireBackend(): void {
+  // tfjs names its engine's backend once one is set up (initialising a backend names it last).
+  if (tf.engine().backendName != null) return;
+  throw new Error(
+    current === undefined
+      ? "no tfjs backend yet: `await initBackend()` first (mod.ts)"
+      : "no tfjs backend yet: initBackend() has not finished; `await initBackend()` first (mod.ts)",
+  );
+}

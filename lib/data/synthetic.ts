@@ -6,7 +6,13 @@
  * choices without carrying any consistent signal. The truth lets attribution be scored directly.
  */
 import { createRng, type Rng } from "../util/random.ts";
-import { checkInteger } from "../util/settings.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkSettingNames,
+  SEED_RANGE,
+  SettingError,
+} from "../util/settings.ts";
 import { generatedDataset } from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types.ts";
 
@@ -85,33 +91,56 @@ function unitGaussian(rng: Rng, dim: number): Float64Array {
   return vector;
 }
 
-function validate(config: SyntheticConfig): void {
+/** The settings of one {@linkcode SyntheticModalitySpec}. */
+const MODALITY_SPEC_SETTINGS = Object.freeze({ name: true, dim: true });
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range; ranges in `docs/configuration.md`.
+ */
+function validateSyntheticConfig(config: SyntheticConfig): void {
   // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
-  const positiveInteger = (value: number, name: string) =>
-    checkInteger(`synthetic.${name}`, value, { min: 1 });
-  positiveInteger(config.numUsers, "numUsers");
-  positiveInteger(config.numItems, "numItems");
-  positiveInteger(config.historyLength, "historyLength");
+  const name = (field: string) => `SyntheticConfig.${field}`;
+  checkInteger(name("seed"), config.seed, SEED_RANGE);
+  checkInteger(name("numUsers"), config.numUsers, { min: 1 });
+  checkInteger(name("numItems"), config.numItems, { min: 1 });
+  checkInteger(name("historyLength"), config.historyLength, { min: 1 });
   if (config.historyLength > config.numItems) {
-    throw new Error("generateSynthetic: historyLength exceeds numItems (items are not repeated)");
+    throw new SettingError(
+      name("historyLength"),
+      config.historyLength,
+      `an integer >= 1 and <= ${name("numItems")} (${config.numItems}): items are not repeated ` +
+        "within a user",
+    );
   }
-  if (config.modalities.length === 0) throw new Error("generateSynthetic: no content modality");
-  config.modalities.forEach((m) => positiveInteger(m.dim, `modalities[${m.name}].dim`));
-  const unit = (value: number, name: string) => {
-    if (!(value >= 0 && value <= 1)) {
-      throw new Error(`generateSynthetic: ${name} must lie in [0, 1], got ${value}`);
+  const modalities: unknown = config.modalities;
+  if (!Array.isArray(modalities) || modalities.length === 0) {
+    throw new SettingError(name("modalities"), modalities, "a non-empty list of { name, dim }");
+  }
+  const names = new Set<string>();
+  modalities.forEach((spec: SyntheticModalitySpec, i) => {
+    const where = `${name("modalities")}[${i}]`;
+    checkSettingNames(where, spec, MODALITY_SPEC_SETTINGS);
+    // "id" is added by the generator; a repeated name would make two modalities one.
+    if (
+      typeof spec.name !== "string" || spec.name === "" || spec.name === "id" ||
+      names.has(spec.name)
+    ) {
+      throw new SettingError(
+        `${where}.name`,
+        spec.name,
+        'a non-empty name, not "id" (added for every dataset) and not used twice',
+      );
     }
-  };
-  unit(config.noiseFraction, "noiseFraction");
-  unit(config.drift, "drift");
-  unit(config.missingRate, "missingRate");
-  if (!(config.temperature > 0)) throw new Error("generateSynthetic: temperature must be > 0");
-  if (!(config.noiseStrength >= 0)) {
-    throw new Error("generateSynthetic: noiseStrength must be >= 0");
-  }
-  if (!(config.popularitySkew >= 0)) {
-    throw new Error("generateSynthetic: popularitySkew must be >= 0");
-  }
+    names.add(spec.name);
+    checkInteger(`${where}.dim`, spec.dim, { min: 1 });
+  });
+  checkNumber(name("noiseFraction"), config.noiseFraction, { min: 0, max: 1 });
+  checkNumber(name("noiseStrength"), config.noiseStrength, { min: 0 });
+  checkNumber(name("temperature"), config.temperature, { above: 0 });
+  checkNumber(name("drift"), config.drift, { min: 0, max: 1 });
+  checkNumber(name("missingRate"), config.missingRate, { min: 0, max: 1 });
+  checkNumber(name("popularitySkew"), config.popularitySkew, { min: 0 });
 }
 
 /**
@@ -132,8 +161,10 @@ function validate(config: SyntheticConfig): void {
 export function generateSynthetic(
   overrides: Partial<SyntheticConfig> = {},
 ): SyntheticBenchmark {
+  // A misspelt setting (numUser) must not generate the default data silently.
+  checkSettingNames("SyntheticConfig", overrides, DEFAULT_SYNTHETIC);
   const config: SyntheticConfig = { ...DEFAULT_SYNTHETIC, ...overrides };
-  validate(config);
+  validateSyntheticConfig(config);
   const rng = createRng(config.seed);
   const { numItems, numUsers, modalities } = config;
   const numModalities = modalities.length;

@@ -68,6 +68,7 @@ import {
   checkInteger,
   checkNumber,
   checkOneOf,
+  checkSettingNames,
   SettingError,
 } from "../util/settings.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
@@ -333,25 +334,21 @@ function trainingPassRefusal(config: DemureConfig): SettingError | undefined {
  * ```
  */
 export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureConfig {
-  for (const key of Object.keys(input)) {
-    if (key in DEFAULT_DEMURE_CONFIG) continue;
-    // A setting the library does not read must not pass silently as its default.
-    throw new SettingError(
-      `DemureConfig.${key}`,
-      (input as Record<string, unknown>)[key],
-      key === "everySteps"
-        ? "none: replaced by everyVisits on 2026-12-02 (how many visits of a user's window one " +
-          "computed mask serves; everySteps 10 was every second visit at 5 steps an epoch and " +
-          "every visit at 10 or more)"
-        : `one of the settings ${Object.keys(DEFAULT_DEMURE_CONFIG).join(", ")}`,
-    );
-  }
-  if (input.attribution !== undefined && "selection" in input.attribution) {
-    throw new SettingError(
-      "DemureConfig.attribution.selection",
-      (input.attribution as { selection: unknown }).selection,
-      "none (Demure's noise set is the bottom fraction DemureConfig.rho; set rho instead)",
-    );
+  checkSettingNames("DemureConfig", input, DEFAULT_DEMURE_CONFIG, {
+    everySteps: "none: replaced by everyVisits on 2026-12-02 (how many visits of a user's window " +
+      "one computed mask serves; everySteps 10 was every second visit at 5 steps an epoch and " +
+      "every visit at 10 or more)",
+  });
+  const attribution: unknown = input.attribution;
+  if (attribution !== undefined) {
+    if (typeof attribution === "object" && attribution !== null && "selection" in attribution) {
+      throw new SettingError(
+        "DemureConfig.attribution.selection",
+        attribution.selection,
+        "none (Demure's noise set is the bottom fraction DemureConfig.rho; set rho instead)",
+      );
+    }
+    checkSettingNames("DemureConfig.attribution", attribution, DEFAULT_DEMURE_CONFIG.attribution);
   }
   const config: DemureConfig = {
     ...DEFAULT_DEMURE_CONFIG,

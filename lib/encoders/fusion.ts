@@ -22,6 +22,7 @@ import {
   ParameterStore,
 } from "../nn/parameter_store.ts";
 import { dense, layerNorm } from "../nn/layers.ts";
+import type { SettingNames } from "../util/settings.ts";
 
 /** Configuration of {@linkcode ModalityFusion}. */
 export interface FusionConfig {
@@ -32,6 +33,13 @@ export interface FusionConfig {
   /** Layer norm after combining (and projecting). Default false: the encoders already normalise. */
   layerNorm?: boolean;
 }
+
+/** Every setting of {@linkcode FusionConfig}, the optional ones included. */
+export const FUSION_CONFIG_SETTINGS: SettingNames<FusionConfig> = Object.freeze({
+  kind: true,
+  projection: true,
+  layerNorm: true,
+});
 
 /** How the masked modality vectors are combined: {@linkcode FusionConfig.kind}. */
 export type FusionKind = FusionConfig["kind"];

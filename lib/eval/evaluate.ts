@@ -24,35 +24,139 @@ import {
 } from "./metrics.ts";
 import {
   DEFAULT_RANKING_PROTOCOL,
+  EVALUATION_STAGES,
   type EvaluationProtocol,
   type EvaluationStage,
+  RANKING_PROTOCOLS,
   type RankingProtocol,
 } from "./protocol.ts";
 import type { SampledNegatives } from "./sampled_negatives.ts";
 import type { Scorer } from "./scorer.ts";
 import { EventLoopTurns } from "../util/event_loop.ts";
+import {
+  checkInteger,
+  checkOneOf,
+  checkSettingNames,
+  describeRange,
+  SEED_RANGE,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Users per evaluation chunk unless a run says otherwise (one chunk's scores are [256, items]). */
 export const DEFAULT_EVAL_CHUNK_SIZE = 256;
 
-/** Configuration of {@linkcode evaluateRanking}. */
+/** Configuration of {@linkcode evaluateRanking}; ranges in `docs/configuration.md`. */
 export interface EvaluationConfig {
-  /** Default "test". */
+  /** `"valid"` or `"test"`. Default "test". */
   stage: EvaluationProtocol["stage"];
-  /** Default [5, 10, 20]. */
+  /**
+   * Distinct integers K >= 1, at most the number of items a target is ranked among (the catalogue
+   * under full ranking, 1 + the negatives under sampled ranking). Default [5, 10, 20].
+   */
   cutoffs?: readonly number[];
   /** Full ranking only: which items are candidates. Default {@linkcode DEFAULT_RANKING_PROTOCOL}. */
   ranking?: RankingProtocol;
-  /** Users per chunk. Default {@linkcode DEFAULT_EVAL_CHUNK_SIZE}. */
+  /** Users per chunk, integer >= 1. Default {@linkcode DEFAULT_EVAL_CHUNK_SIZE}. */
   chunkSize?: number;
-  /** Sampled ranking against these negatives instead of full ranking. Default undefined (full). */
+  /**
+   * Sampled ranking against these negatives (drawn for this split's dataset) instead of full
+   * ranking. Default undefined (full).
+   */
   sampled?: SampledNegatives;
   /** For the protocol card: the training loss description. Default "none". */
   loss?: string;
-  /** For the protocol card: the run's seed. Default 0. */
+  /** For the protocol card: the run's seed (integer >= 0 and <= 2^31 - 1). Default 0. */
   seed?: number;
-  /** Evaluate only these users (internal ids). Default all. */
+  /** Evaluate only these users (internal ids, a non-empty list). Default all. */
   users?: Int32Array;
+}
+
+/** Every setting of {@linkcode EvaluationConfig}, the optional ones included. */
+export const EVALUATION_CONFIG_SETTINGS: SettingNames<EvaluationConfig> = Object.freeze({
+  stage: true,
+  cutoffs: true,
+  ranking: true,
+  chunkSize: true,
+  sampled: true,
+  loss: true,
+  seed: true,
+  users: true,
+});
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` that
+ * is unknown or out of range for `split`; ranges in `docs/configuration.md`. An absent `stage` is
+ * the documented default, test.
+ */
+export function validateEvaluationConfig(config: EvaluationConfig, split: LeaveOneOutSplit): void {
+  const name = (field: string) => `EvaluationConfig.${field}`;
+  checkSettingNames("EvaluationConfig", config, EVALUATION_CONFIG_SETTINGS);
+  if (config.stage !== undefined) checkOneOf(name("stage"), config.stage, EVALUATION_STAGES);
+  if (config.chunkSize !== undefined) checkInteger(name("chunkSize"), config.chunkSize, { min: 1 });
+  if (config.seed !== undefined) checkInteger(name("seed"), config.seed, SEED_RANGE);
+  if (config.loss !== undefined && typeof config.loss !== "string") {
+    throw new SettingError(name("loss"), config.loss, "a string (the training loss's description)");
+  }
+  const { sampled } = config;
+  if (sampled !== undefined) {
+    if (config.ranking !== undefined) {
+      // Sampled ranking ranks against the negatives only: a protocol given too would be ignored.
+      throw new SettingError(
+        name("ranking"),
+        config.ranking,
+        `undefined with ${name("sampled")} (sampled ranking has no full-ranking protocol)`,
+      );
+    }
+    const fingerprint = split.dataset.metadata.fingerprint;
+    // Negatives drawn for another dataset would rank against the wrong items, silently.
+    if (
+      sampled?.datasetFingerprint !== fingerprint ||
+      sampled?.negatives?.length !== split.train.length
+    ) {
+      throw new SettingError(
+        name("sampled"),
+        `negatives of dataset ${sampled?.datasetFingerprint} for ${sampled?.negatives?.length} users`,
+        `the negatives of this split's dataset (${fingerprint}, ${split.train.length} users)`,
+      );
+    }
+  } else if (config.ranking !== undefined) {
+    checkOneOf(name("ranking"), config.ranking, RANKING_PROTOCOLS);
+  }
+  if (config.cutoffs !== undefined) {
+    if (!Array.isArray(config.cutoffs)) {
+      throw new SettingError(name("cutoffs"), config.cutoffs, "a list of integers >= 1");
+    }
+    const candidates = sampled ? sampled.count + 1 : split.dataset.numItems;
+    const range = { min: 1, max: candidates };
+    // At or past the candidates every target is a hit: HR@K = 1 says nothing about the model.
+    const why = sampled
+      ? `a target is ranked among 1 + ${sampled.count} sampled negatives`
+      : `a target is ranked among the ${candidates} items of the catalogue`;
+    config.cutoffs.forEach((k, i) => {
+      if (typeof k !== "number" || !Number.isInteger(k) || k < range.min || k > range.max) {
+        throw new SettingError(
+          `${name("cutoffs")}[${i}]`,
+          k,
+          `${describeRange(range, true)} (${why})`,
+        );
+      }
+    });
+    if (new Set(config.cutoffs).size !== config.cutoffs.length) {
+      throw new SettingError(name("cutoffs"), config.cutoffs, "distinct cut-offs");
+    }
+  }
+  if (config.users !== undefined) {
+    // An empty list gave means of 0, an unknown id was skipped: both silently.
+    const users = Array.from(config.users as ArrayLike<unknown>);
+    if (users.length === 0) {
+      throw new SettingError(name("users"), users, "a non-empty list of internal user ids");
+    }
+    const numUsers = split.train.length;
+    users.forEach((user, i) =>
+      checkInteger(`${name("users")}[${i}]`, user, { min: 0, max: numUsers - 1 })
+    );
+  }
 }
 
 /** Means, per-user values and protocol of one evaluation. */
@@ -78,6 +182,8 @@ export async function evaluateRanking(
   split: LeaveOneOutSplit,
   config: EvaluationConfig = { stage: "test" },
 ): Promise<EvaluationResult> {
+  validateEvaluationConfig(config, split);
+  const stage: EvaluationStage = config.stage ?? "test";
   const cutoffs = config.cutoffs ?? DEFAULT_CUTOFFS;
   const ranking = config.ranking ?? DEFAULT_RANKING_PROTOCOL;
   const excludeHistory = ranking === "history_excluded";
@@ -97,7 +203,7 @@ export async function evaluateRanking(
   for (
     const { batch, targets } of evaluationBatches(
       split,
-      config.stage,
+      stage,
       config.chunkSize ?? DEFAULT_EVAL_CHUNK_SIZE,
     )
   ) {
@@ -119,9 +225,9 @@ export async function evaluateRanking(
           pessimisticRankAmong(rowScores[target], negatives.map((item) => rowScores[item])),
         );
       } else {
-        if (excludeHistory) markHistory(excluded, split, config.stage, user, 1);
+        if (excludeHistory) markHistory(excluded, split, stage, user, 1);
         ranks.push(pessimisticRank(rowScores, target, excluded));
-        if (excludeHistory) markHistory(excluded, split, config.stage, user, 0);
+        if (excludeHistory) markHistory(excluded, split, stage, user, 0);
       }
       users.push(user);
     }
@@ -149,7 +255,7 @@ export async function evaluateRanking(
       loss: config.loss ?? "none",
       ranking: rankingLine(numItems, ranking, config.sampled),
       ...(config.sampled ? {} : { rankingProtocol: ranking }),
-      stage: config.stage,
+      stage,
       seed: config.seed ?? 0,
     },
   };

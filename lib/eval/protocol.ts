@@ -57,6 +57,9 @@ export interface EvaluationProtocol {
 /** Which split an evaluation ranks the targets of: {@linkcode EvaluationProtocol.stage}. */
 export type EvaluationStage = EvaluationProtocol["stage"];
 
+/** Every evaluation stage. */
+export const EVALUATION_STAGES: readonly EvaluationStage[] = ["valid", "test"];
+
 /** The protocol as printable lines. */
 export function formatProtocol(protocol: EvaluationProtocol): string {
   return [

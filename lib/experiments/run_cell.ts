@@ -11,6 +11,7 @@
  * ```
  */
 import { blasThreads } from "../backend/blas_threads.ts";
+import { requireBackend } from "../backend/init_backend.ts";
 import { tf } from "../backend/tf.ts";
 import { cl4srecAuxiliaryLoss } from "../baselines/cl4srec.ts";
 import { itemKnnScorer } from "../baselines/item_knn.ts";
@@ -189,6 +190,8 @@ export async function runCell(
   name: string,
   settings: CellSettings,
 ): Promise<CellResult> {
+  // Popularity and ItemKNN cells build tensors before any model would say so.
+  requireBackend();
   const { split } = data;
   const started = performance.now();
   let scorer: Scorer;

@@ -15,11 +15,17 @@
  */
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { withNextItemTargets } from "../attribution/sequence_loss.ts";
-import type { AttributionConfig } from "../attribution/types.ts";
+import { ATTRIBUTION_METHODS, type AttributionConfig } from "../attribution/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import type { LeaveOneOutSplit } from "../data/types.ts";
 import { modelScorer } from "../eval/scorer.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+import {
+  checkInteger,
+  checkOneOf,
+  checkSettingNames,
+  type SettingNames,
+} from "../util/settings.ts";
 import { AttributedHistories, type ContributionRow } from "./attributed_histories.ts";
 
 /** One user's recommendation and the reasons for it. */
@@ -38,15 +44,22 @@ export interface Recommendation {
   reasons: ContributionRow[];
 }
 
-/** Options of {@linkcode explainRecommendations}. */
+/** Options of {@linkcode explainRecommendations}; ranges in `docs/configuration.md`. */
 export interface ExplainOptions {
-  /** How many users to explain: the first `users` of the test split (default 8). */
+  /** How many users to explain: the first `users` of the test split, 1 up to its users (default 8). */
   users?: number;
   /** Attribution method (default `gradient_x_input`). */
   method?: AttributionConfig["method"];
-  /** Reasons kept per recommendation (default 3). */
+  /** Reasons kept per recommendation, integer >= 1 (default 3). */
   reasons?: number;
 }
+
+/** Every setting of {@linkcode ExplainOptions}. */
+export const EXPLAIN_OPTIONS_SETTINGS: SettingNames<ExplainOptions> = Object.freeze({
+  users: true,
+  method: true,
+  reasons: true,
+});
 
 /** What {@linkcode explainRecommendations} returns. */
 export interface Explanations {
@@ -69,15 +82,20 @@ export async function explainRecommendations(
   split: LeaveOneOutSplit,
   options: ExplainOptions = {},
 ): Promise<Explanations> {
+  checkSettingNames("ExplainOptions", options, EXPLAIN_OPTIONS_SETTINGS);
   const users = options.users ?? 8;
   const method = options.method ?? "gradient_x_input";
+  // More users than the split has would be cut to its users silently: refused instead.
+  checkInteger("ExplainOptions.users", users, { min: 1, max: split.train.length });
+  checkOneOf("ExplainOptions.method", method, ATTRIBUTION_METHODS);
+  checkInteger("ExplainOptions.reasons", options.reasons ?? 3, { min: 1 });
   const { batch, targets } = evaluationBatches(split, "test", users)[0];
   const scores = await modelScorer(model).score(batch);
   const numItems = model.numItems;
   const recommended = Int32Array.from({ length: batch.batchSize }, (_, row) => {
     const seen = seenItems(split, batch.users[row]);
     let best = -1;
-    for (let item = 1; item < numItems; item++) {
+    for (let item = 0; item < numItems; item++) {
       if (seen.has(item)) continue;
       if (best < 0 || scores[row * numItems + item] > scores[row * numItems + best]) best = item;
     }

@@ -16,7 +16,7 @@ import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor2D, Tensor3D } from "../backend/tf.ts";
 import { softmaxCrossEntropy } from "../backend/kernels/softmax_cross_entropy.ts";
 import type { SequenceBatch } from "../data/types.ts";
-import { checkOneOf } from "../util/settings.ts";
+import { checkOneOf, type SettingNames } from "../util/settings.ts";
 
 /** Configuration of {@linkcode recommendationLoss}. */
 export interface RecommendationLossConfig {
@@ -37,6 +37,12 @@ export const DEFAULT_RECOMMENDATION_LOSS: RecommendationLossConfig = {
   kind: "cross_entropy",
   positions: "all",
 };
+
+/** Every setting of {@linkcode RecommendationLossConfig}. */
+export const RECOMMENDATION_LOSS_SETTINGS: SettingNames<RecommendationLossConfig> = Object.freeze({
+  kind: true,
+  positions: true,
+});
 
 /** Throws a `SettingError` unless `kind` and `positions` are known values. */
 export function validateRecommendationLossConfig(

@@ -13,12 +13,18 @@ import { tf } from "../backend/tf.ts";
 import type { Backbone } from "./backbone.ts";
 import { ParameterStore, type Variable1D, type Variable2D } from "../nn/parameter_store.ts";
 import { dense, dropout } from "../nn/layers.ts";
+import type { SettingNames } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Gru4Rec}. */
 export interface Gru4RecConfig {
   /** Dropout on the input vectors and on the output states. Default 0.2. */
   dropout: number;
 }
+
+/** Every setting of {@linkcode Gru4RecConfig}. */
+export const GRU4REC_CONFIG_SETTINGS: SettingNames<Gru4RecConfig> = Object.freeze({
+  dropout: true,
+});
 
 /** Defaults of {@linkcode Gru4RecConfig}. */
 export const DEFAULT_GRU4REC_CONFIG: Gru4RecConfig = { dropout: 0.2 };

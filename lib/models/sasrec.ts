@@ -14,6 +14,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Backbone } from "./backbone.ts";
+import type { SettingNames } from "../util/settings.ts";
 import {
   type DenseParameters,
   type NormParameters,
@@ -40,6 +41,14 @@ export interface SasRecConfig {
   /** Hidden width of the feed-forward layer. Default: dim. */
   feedForwardDim?: number;
 }
+
+/** Every setting of {@linkcode SasRecConfig}, the optional ones included. */
+export const SASREC_CONFIG_SETTINGS: SettingNames<SasRecConfig> = Object.freeze({
+  blocks: true,
+  heads: true,
+  dropout: true,
+  feedForwardDim: true,
+});
 
 /** Defaults of {@linkcode SasRecConfig}. */
 export const DEFAULT_SASREC_CONFIG: SasRecConfig = { blocks: 2, heads: 1, dropout: 0.2 };

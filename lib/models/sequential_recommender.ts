@@ -20,17 +20,42 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import { requireBackend } from "../backend/init_backend.ts";
 import type { Tensor2D, Tensor3D, Tensor4D, Variable } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { type EncoderInput, ModalityEncoders } from "../encoders/modality_encoders.ts";
-import { DEFAULT_FUSION_CONFIG, type FusionConfig, ModalityFusion } from "../encoders/fusion.ts";
+import {
+  DEFAULT_FUSION_CONFIG,
+  FUSION_CONFIG_SETTINGS,
+  type FusionConfig,
+  ModalityFusion,
+} from "../encoders/fusion.ts";
 import type { Backbone } from "./backbone.ts";
-import { DEFAULT_GRU4REC_CONFIG, Gru4Rec, type Gru4RecConfig } from "./gru4rec.ts";
+import {
+  DEFAULT_GRU4REC_CONFIG,
+  Gru4Rec,
+  GRU4REC_CONFIG_SETTINGS,
+  type Gru4RecConfig,
+} from "./gru4rec.ts";
 import { ParameterStore } from "../nn/parameter_store.ts";
 import { type PackedRows, packRows } from "../nn/packed_rows.ts";
 import { type GradientSink, tapGradient } from "../nn/gradient_tap.ts";
-import { DEFAULT_SASREC_CONFIG, SasRec, type SasRecConfig } from "./sasrec.ts";
-import { checkInteger, checkNumber, checkOneOf, SettingError } from "../util/settings.ts";
+import {
+  DEFAULT_SASREC_CONFIG,
+  SasRec,
+  SASREC_CONFIG_SETTINGS,
+  type SasRecConfig,
+} from "./sasrec.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkSettingNames,
+  SEED_RANGE,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Configuration of {@linkcode SequentialRecommender}: every field has a documented default. */
 export interface ModelConfig {
@@ -66,6 +91,18 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   seed: 0,
 };
 
+/** Every setting of {@linkcode ModelConfig}, the optional ones included. */
+export const MODEL_CONFIG_SETTINGS: SettingNames<ModelConfig> = Object.freeze({
+  backbone: true,
+  dim: true,
+  maxLength: true,
+  modalities: true,
+  fusion: true,
+  sasrec: true,
+  gru4rec: true,
+  seed: true,
+});
+
 /** A partial config whose nested objects may also be partial. */
 export interface ModelConfigInput {
   /** See {@linkcode ModelConfig.backbone}. */
@@ -94,7 +131,7 @@ export function validateModelConfig(config: ModelConfig): void {
   checkOneOf("ModelConfig.backbone", config.backbone, ["sasrec", "gru4rec"]);
   checkInteger("ModelConfig.dim", config.dim, { min: 1 });
   checkInteger("ModelConfig.maxLength", config.maxLength, { min: 1 });
-  checkInteger("ModelConfig.seed", config.seed, { min: 0, max: 2 ** 31 - 1 });
+  checkInteger("ModelConfig.seed", config.seed, SEED_RANGE);
   if (config.modalities !== undefined) {
     if (config.modalities.length === 0 || config.modalities.some((m) => typeof m !== "string")) {
       throw new SettingError(
@@ -105,6 +142,13 @@ export function validateModelConfig(config: ModelConfig): void {
     }
   }
   checkOneOf("ModelConfig.fusion.kind", config.fusion.kind, ["mean", "sum", "gated"]);
+  // Read as truthy by the fusion: a string "false" would switch the layer on.
+  if (config.fusion.projection !== undefined) {
+    checkBoolean("ModelConfig.fusion.projection", config.fusion.projection);
+  }
+  if (config.fusion.layerNorm !== undefined) {
+    checkBoolean("ModelConfig.fusion.layerNorm", config.fusion.layerNorm);
+  }
   const { sasrec, gru4rec } = config;
   checkInteger("ModelConfig.sasrec.blocks", sasrec.blocks, { min: 1 });
   checkInteger("ModelConfig.sasrec.heads", sasrec.heads, { min: 1 });
@@ -122,8 +166,20 @@ export function validateModelConfig(config: ModelConfig): void {
   checkNumber("ModelConfig.gru4rec.dropout", gru4rec.dropout, { min: 0, below: 1 });
 }
 
-/** Fills in the defaults of {@linkcode ModelConfig} and validates the result. */
+/**
+ * Fills in the defaults of {@linkcode ModelConfig} and validates the result. A key that is not a
+ * setting, at any level (`hidden`, `sasrec.layers`), is a `SettingError`, not a silent default.
+ */
 export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
+  checkSettingNames("ModelConfig", input, MODEL_CONFIG_SETTINGS);
+  const nested = [
+    ["fusion", input.fusion, FUSION_CONFIG_SETTINGS],
+    ["sasrec", input.sasrec, SASREC_CONFIG_SETTINGS],
+    ["gru4rec", input.gru4rec, GRU4REC_CONFIG_SETTINGS],
+  ] as const;
+  for (const [name, value, settings] of nested) {
+    if (value !== undefined) checkSettingNames(`ModelConfig.${name}`, value, settings);
+  }
   const config: ModelConfig = {
     backbone: input.backbone ?? DEFAULT_MODEL_CONFIG.backbone,
     dim: input.dim ?? DEFAULT_MODEL_CONFIG.dim,
@@ -194,6 +250,7 @@ export class SequentialRecommender {
   /** Builds the model for `dataset`'s items and modalities; throws a `SettingError` on a bad config. */
   constructor(dataset: EncoderInput, config: ModelConfigInput = {}) {
     this.config = resolveModelConfig(config);
+    requireBackend(); // a clear line instead of tfjs's "backend 'wasm' has not yet been initialized"
     const { dim, maxLength, seed } = this.config;
     this.numItems = dataset.numItems;
     this.parameters = new ParameterStore(seed);

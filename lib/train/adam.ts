@@ -14,7 +14,7 @@
 import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor } from "../backend/tf.ts";
 import type { ParameterStore } from "../nn/parameter_store.ts";
-import { checkNumber } from "../util/settings.ts";
+import { checkNumber, type SettingNames } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Adam}. */
 export interface AdamConfig {
@@ -31,6 +31,16 @@ export interface AdamConfig {
   /** Clip gradients to this global L2 norm (> 0); default undefined (no clipping). */
   clipNorm?: number;
 }
+
+/** Every setting of {@linkcode AdamConfig}, the optional ones included. */
+export const ADAM_CONFIG_SETTINGS: SettingNames<AdamConfig> = Object.freeze({
+  learningRate: true,
+  beta1: true,
+  beta2: true,
+  epsilon: true,
+  weightDecay: true,
+  clipNorm: true,
+});
 
 /**
  * Throws a `SettingError` (setting, value, allowed range) for the first field out of range.

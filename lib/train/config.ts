@@ -15,6 +15,7 @@ import {
 } from "../eval/protocol.ts";
 import {
   DEFAULT_RECOMMENDATION_LOSS,
+  RECOMMENDATION_LOSS_SETTINGS,
   type RecommendationLossConfig,
   validateRecommendationLossConfig,
 } from "../losses/recommendation.ts";
@@ -24,9 +25,17 @@ import {
   checkInteger,
   checkNumber,
   checkOneOf,
+  checkSettingNames,
+  SEED_RANGE,
   SettingError,
+  type SettingNames,
 } from "../util/settings.ts";
-import { type AdamConfig, DEFAULT_ADAM_CONFIG, validateAdamConfig } from "./adam.ts";
+import {
+  ADAM_CONFIG_SETTINGS,
+  type AdamConfig,
+  DEFAULT_ADAM_CONFIG,
+  validateAdamConfig,
+} from "./adam.ts";
 import type { EpochProgress } from "./progress.ts";
 
 /** Configuration of `trainModel`; ranges in `docs/configuration.md`. */
@@ -98,6 +107,25 @@ export const DEFAULT_TRAINER_CONFIG: TrainerConfig = {
   divergenceFactor: 100,
 };
 
+/** Every setting of {@linkcode TrainerConfig}, the optional ones included. */
+export const TRAINER_CONFIG_SETTINGS: SettingNames<TrainerConfig> = Object.freeze({
+  maxEpochs: true,
+  batchSize: true,
+  optimizer: true,
+  loss: true,
+  patience: true,
+  evalEvery: true,
+  evalChunkSize: true,
+  ranking: true,
+  seed: true,
+  windows: true,
+  maxBatchesPerEpoch: true,
+  checkpointDir: true,
+  resume: true,
+  maxWallSeconds: true,
+  divergenceFactor: true,
+});
+
 /**
  * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
  * range; ranges in `docs/configuration.md`.
@@ -109,7 +137,7 @@ export function validateTrainerConfig(config: TrainerConfig): void {
   checkInteger(name("patience"), config.patience, { min: 1 });
   checkInteger(name("evalEvery"), config.evalEvery, { min: 1 });
   checkInteger(name("evalChunkSize"), config.evalChunkSize, { min: 1 });
-  checkInteger(name("seed"), config.seed, { min: 0, max: 2 ** 31 - 1 });
+  checkInteger(name("seed"), config.seed, SEED_RANGE);
   checkOneOf(name("windows"), config.windows, ["all", "last"]);
   checkOneOf(name("ranking"), config.ranking, RANKING_PROTOCOLS);
   if (config.maxBatchesPerEpoch !== undefined) {
@@ -130,8 +158,18 @@ export function validateTrainerConfig(config: TrainerConfig): void {
   validateRecommendationLossConfig(config.loss, "TrainerConfig.loss");
 }
 
-/** Fills in the defaults of {@linkcode TrainerConfig} and validates the result. */
+/**
+ * Fills in the defaults of {@linkcode TrainerConfig} and validates the result. A key that is not a
+ * setting (`epochs`, `lr`, `optimizer.learningrate`) is a `SettingError`, not a silent default.
+ */
 export function resolveTrainerConfig(input: Partial<TrainerConfig> = {}): TrainerConfig {
+  checkSettingNames("TrainerConfig", input, TRAINER_CONFIG_SETTINGS);
+  if (input.optimizer !== undefined) {
+    checkSettingNames("TrainerConfig.optimizer", input.optimizer, ADAM_CONFIG_SETTINGS);
+  }
+  if (input.loss !== undefined) {
+    checkSettingNames("TrainerConfig.loss", input.loss, RECOMMENDATION_LOSS_SETTINGS);
+  }
   const config: TrainerConfig = {
     ...DEFAULT_TRAINER_CONFIG,
     ...input,

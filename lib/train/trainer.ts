@@ -27,6 +27,7 @@
  * console.log(result.bestValidation, result.bestEpoch);
  * ```
  */
+import { requireBackend } from "../backend/init_backend.ts";
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";
 import { trainingBatches } from "../data/protocol/batcher.ts";
 import { evaluateRanking } from "../eval/evaluate.ts";
@@ -64,6 +65,7 @@ export async function trainModel(
   hooks: TrainerHooks = {},
 ): Promise<TrainingResult> {
   const config = resolveTrainerConfig(configInput);
+  requireBackend();
   checkSplitFits(split, model);
   const onProgress = hooks.onProgress ?? printProgress;
   const validate = hooks.validate ?? validationMetrics(split, config);

@@ -8,6 +8,7 @@
  * checkInteger("TrainerConfig.batchSize", config.batchSize, { min: 1 });
  * checkNumber("AdamConfig.beta1", config.beta1, { min: 0, below: 1 });
  * checkOneOf("ModelConfig.backbone", config.backbone, ["sasrec", "gru4rec"]);
+ * checkSettingNames("TrainerConfig", input, TRAINER_CONFIG_SETTINGS); // no unknown key
  * ```
  */
 
@@ -40,8 +41,15 @@ export interface NumberRange {
   below?: number;
 }
 
+/** Range of every seed the library takes: an integer in [0, 2^31 - 1]. */
+export const SEED_RANGE: Readonly<NumberRange> = Object.freeze({ min: 0, max: 2 ** 31 - 1 });
+
 function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") {
+    // "1" and 1 read alike in a message; say which it is (a notebook or env value passed as text).
+    const numeric = value.trim() !== "" && Number.isFinite(Number(value));
+    return numeric ? `${JSON.stringify(value)} (a string)` : JSON.stringify(value);
+  }
   if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
   if (value !== null && typeof value === "object") return JSON.stringify(value);
   return String(value);
@@ -93,4 +101,42 @@ export function checkOneOf<T extends string>(
 /** Throws unless `value` is a boolean. */
 export function checkBoolean(setting: string, value: unknown): void {
   if (typeof value !== "boolean") throw new SettingError(setting, value, "true or false");
+}
+
+/**
+ * The settings of a config type `T`, by name: a record over every key of `T`, optional ones
+ * included, so the compiler flags a field added to `T` and missing here.
+ */
+export type SettingNames<T> = { readonly [K in keyof T]-?: true };
+
+/**
+ * Throws unless `input` is a plain object whose every key is a setting of `known` (a defaults
+ * object or a {@linkcode SettingNames} record). A key the library does not read must not pass
+ * silently as its default (a notebook typo such as `epochs` for `maxEpochs` trained 30 epochs).
+ * `replaced` gives the allowed text for a setting that was renamed or retired.
+ *
+ * @example
+ * ```ts
+ * checkSettingNames("TrainerConfig", { epochs: 2 }, TRAINER_CONFIG_SETTINGS);
+ * // SettingError: TrainerConfig.epochs is 2; allowed: one of the settings maxEpochs, batchSize, ...
+ * ```
+ */
+export function checkSettingNames(
+  where: string,
+  input: unknown,
+  known: object,
+  replaced: Readonly<Record<string, string>> = {},
+): void {
+  const names = Object.keys(known).join(", ");
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    throw new SettingError(where, input, `an object with some of the settings ${names}`);
+  }
+  for (const [key, value] of Object.entries(input)) {
+    if (Object.hasOwn(known, key)) continue;
+    throw new SettingError(
+      `${where}.${key}`,
+      value,
+      Object.hasOwn(replaced, key) ? replaced[key] : `one of the settings ${names}`,
+    );
+  }
 }

@@ -1,10 +1,17 @@
-import { assert, assertEquals, assertNotEquals, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertNotEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { datasetFingerprint } from "../../lib/data/fingerprint.ts";
 import { evaluationBatches, padLeft, trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
 import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { datasetStatistics, formatStatistics } from "../../lib/data/protocol/statistics.ts";
 import { createRng } from "../../lib/util/random.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import type { LeaveOneOutSplit } from "../../lib/data/types.ts";
 import { tinyDataset } from "./_tiny_dataset.ts";
 
@@ -158,4 +165,24 @@ Deno.test("training windows cover a long history once each, most recent window f
   });
   assertEquals(last[0].batchSize, 1);
   assertEquals(Array.from(last[0].items), rows[0].items);
+});
+
+Deno.test("k-core and split settings: SettingErrors naming KCoreConfig and SplitConfig", () => {
+  const dataset = tinyDataset([[3, 1, 4, 1, 5], [2, 6, 5]], 7);
+  const bad: [() => unknown, string, string][] = [
+    [() => leaveOneOutSplit(dataset, { maxLength: 0 }), "SplitConfig.maxLength", "integer >= 1"],
+    [() => leaveOneOutSplit(dataset, { maxLength: 2.5 }), "SplitConfig.maxLength", "2.5"],
+    [
+      () => leaveOneOutSplit(dataset, { maxLen: 5 } as never),
+      "SplitConfig.maxLen",
+      "one of the settings maxLength",
+    ],
+    [() => kCoreFilter(dataset, { k: 0 }), "KCoreConfig.k", "integer >= 1"],
+    [() => kCoreFilter(dataset, { k: 5, K: 3 } as never), "KCoreConfig.K", "one of the settings k"],
+  ];
+  for (const [call, setting, text] of bad) {
+    const error = assertThrows(call, SettingError) as SettingError;
+    assertEquals(error.setting, setting, error.message);
+    assertStringIncludes(error.message, text);
+  }
 });

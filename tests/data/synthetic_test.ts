@@ -1,5 +1,13 @@
-import { assert, assertEquals, assertGreater, assertNotEquals, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertGreater,
+  assertNotEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { generateSynthetic } from "../../lib/data/synthetic.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 const small = { numUsers: 120, numItems: 200, historyLength: 20 };
 
@@ -81,8 +89,30 @@ Deno.test("next items are similar to the previous item in POI modalities, not in
   assert(Math.abs(similarity.noise) < 0.03, `noise similarity ${similarity.noise}`);
 });
 
-Deno.test("generateSynthetic rejects invalid knobs", () => {
-  assertThrows(() => generateSynthetic({ historyLength: 600 }), Error, "historyLength exceeds");
-  assertThrows(() => generateSynthetic({ missingRate: 1.5 }), Error, "missingRate");
-  assertThrows(() => generateSynthetic({ temperature: 0 }), Error, "temperature");
+Deno.test("generateSynthetic rejects invalid knobs with SettingErrors named SyntheticConfig.<field>", () => {
+  const bad: [Record<string, unknown>, string, string][] = [
+    [{ historyLength: 600 }, "SyntheticConfig.historyLength", "SyntheticConfig.numItems (500)"],
+    [{ missingRate: 1.5 }, "SyntheticConfig.missingRate", ">= 0 and <= 1"],
+    [{ temperature: 0 }, "SyntheticConfig.temperature", "> 0"],
+    [{ noiseFraction: 2 }, "SyntheticConfig.noiseFraction", "is 2;"],
+    [{ numUsers: 0 }, "SyntheticConfig.numUsers", "is 0;"],
+    [{ noiseStrength: -1 }, "SyntheticConfig.noiseStrength", ">= 0"],
+    // A seed typed as text: the message says it is a string (it was "got 1" from createRng).
+    [{ seed: "1" }, "SyntheticConfig.seed", 'is "1" (a string);'],
+    [{ seed: 0.5 }, "SyntheticConfig.seed", "an integer"],
+    [{ numUser: 10 }, "SyntheticConfig.numUser", "one of the settings seed, numUsers"],
+    [{ modalities: [] }, "SyntheticConfig.modalities", "non-empty"],
+    [{ modalities: [{ name: "id", dim: 4 }] }, "SyntheticConfig.modalities[0].name", '"id"'],
+    [{ modalities: [{ name: "text", dim: 0 }] }, "SyntheticConfig.modalities[0].dim", "is 0;"],
+    [
+      { modalities: [{ name: "text", dims: 4 }] },
+      "SyntheticConfig.modalities[0].dims",
+      "name, dim",
+    ],
+  ];
+  for (const [overrides, setting, text] of bad) {
+    const error = assertThrows(() => generateSynthetic(overrides), SettingError) as SettingError;
+    assertEquals(error.setting, setting, error.message);
+    assertStringIncludes(error.message, text);
+  }
 });

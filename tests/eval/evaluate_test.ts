@@ -2,16 +2,18 @@ import {
   assert,
   assertAlmostEquals,
   assertEquals,
+  assertRejects,
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { evaluateRanking } from "../../lib/eval/evaluate.ts";
+import { evaluateRanking, type EvaluationConfig } from "../../lib/eval/evaluate.ts";
 import type { Scorer } from "../../lib/eval/scorer.ts";
 import {
   loadOrCreateSampledNegatives,
   sampleEvaluationNegatives,
 } from "../../lib/eval/sampled_negatives.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
 
 // 3 users over 8 items; user u walks u, u+1, ..., u+4: train = [u, u+1, u+2], valid u+3, test u+4.
@@ -109,4 +111,75 @@ Deno.test("timers run during a long evaluation: a turn of the event loop every s
   assertEquals(chunks, 3);
   // Before the last chunk (a turn once a second has passed), not only after the evaluation.
   assert(firedBeforeChunk !== undefined, "the timer set at the first chunk ran during the loop");
+});
+
+/** The `SettingError` `evaluation` rejects with (fails on any other outcome). */
+async function settingErrorOf(evaluation: () => Promise<unknown>): Promise<SettingError> {
+  return await assertRejects(evaluation, SettingError) as SettingError;
+}
+
+Deno.test("bad evaluation settings: a SettingError naming EvaluationConfig's field, nothing run", async () => {
+  const scores = [0, 1, 2].map(() => [1, 2, 3, 4, 5, 6, 7, 8]);
+  const bad: [Record<string, unknown>, string, string][] = [
+    // A cut-off past the 8 items counts every target a hit (HR@1000 was 1).
+    [{ cutoffs: [1000] }, "EvaluationConfig.cutoffs[0]", "<= 8"],
+    [{ cutoffs: [5, 0] }, "EvaluationConfig.cutoffs[1]", "integer >= 1"],
+    [{ cutoffs: [-5] }, "EvaluationConfig.cutoffs[0]", "-5"],
+    [{ cutoffs: [2.5] }, "EvaluationConfig.cutoffs[0]", "2.5"],
+    [{ cutoffs: [5, 5] }, "EvaluationConfig.cutoffs", "distinct"],
+    [{ ranking: "bogus" }, "EvaluationConfig.ranking", '"bogus"'],
+    [{ stage: "train" }, "EvaluationConfig.stage", '"train"'],
+    [{ chunkSize: 0 }, "EvaluationConfig.chunkSize", "0"],
+    [{ cutof: [5] }, "EvaluationConfig.cutof", "one of the settings stage, cutoffs"],
+    [{ users: new Int32Array([0, 99]) }, "EvaluationConfig.users[1]", "<= 2"],
+    [{ users: new Int32Array(0) }, "EvaluationConfig.users", "non-empty"],
+    [{ seed: -1 }, "EvaluationConfig.seed", "-1"],
+  ];
+  for (const [fields, setting, text] of bad) {
+    let scored = 0;
+    const scorer: Scorer = {
+      ...tableScorer(scores),
+      score: (batch) => (scored++, tableScorer(scores).score(batch)),
+    };
+    const error = await settingErrorOf(
+      () => evaluateRanking(scorer, split, { stage: "test", ...fields } as EvaluationConfig),
+    );
+    assertEquals(error.setting, setting, error.message);
+    assertStringIncludes(error.message, text);
+    assertEquals(scored, 0, "rejected before any scoring");
+  }
+  // Sampled ranking: a full-ranking protocol given too is refused, so are another split's negatives.
+  const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
+  const withRanking = await settingErrorOf(
+    () =>
+      evaluateRanking(tableScorer(scores), split, {
+        stage: "test",
+        sampled: negatives,
+        ranking: "history_kept",
+      }),
+  );
+  assertEquals(withRanking.setting, "EvaluationConfig.ranking");
+  const otherSplit = leaveOneOut(cycleDataset(4, 8, 5));
+  const foreign = await settingErrorOf(
+    () => evaluateRanking(tableScorer(scores), otherSplit, { stage: "test", sampled: negatives }),
+  );
+  assertEquals(foreign.setting, "EvaluationConfig.sampled");
+  // Sampled: the target is ranked among 1 + 3 items, so a cut-off of 5 is refused, 4 is not.
+  const cutoff = await settingErrorOf(
+    () =>
+      evaluateRanking(tableScorer(scores), split, {
+        stage: "test",
+        sampled: negatives,
+        cutoffs: [5],
+      }),
+  );
+  assertStringIncludes(cutoff.message, "1 + 3 sampled negatives");
+  await evaluateRanking(tableScorer(scores), split, {
+    stage: "test",
+    sampled: negatives,
+    cutoffs: [4],
+  });
+  // The whole catalogue is the largest cut-off of full ranking.
+  const all = await evaluateRanking(tableScorer(scores), split, { stage: "test", cutoffs: [8] });
+  assertEquals(all.metrics["HR@8"], 1);
 });

@@ -2,17 +2,21 @@
  * explainRecommendations recommends, for each user, the model's best item the user does not have
  * yet (the evaluation's rule), and gives the strongest reasons in order.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { readAndDispose } from "../../lib/backend/read_values.ts";
 import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { describeRecommendation, explainRecommendations } from "../../lib/explain/mod.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { SettingError } from "../../lib/util/settings.ts";
+import { type Tensor2D, type Tensor3D, tf } from "../../lib/backend/tf.ts";
+import type { SequenceBatch } from "../../lib/data/types.ts";
 
 await initBackend({ verbose: false });
 
 Deno.test("explainRecommendations: top unseen item per user, reasons strongest first", async () => {
+  const USERS = 40;
   const data = await prepareDataset({
     kind: "synthetic",
     config: { numUsers: 40, numItems: 30, historyLength: 8 },
@@ -21,18 +25,20 @@ Deno.test("explainRecommendations: top unseen item per user, reasons strongest f
   const model = new SequentialRecommender(split.dataset, { dim: 16, maxLength: split.maxLength });
   try {
     const { recommendations, histories } = await explainRecommendations(model, split, {
-      users: 5,
+      users: USERS,
       reasons: 4,
     });
-    assertEquals(recommendations.length, 5);
-    const { batch } = evaluationBatches(split, "test", 5)[0];
+    assertEquals(recommendations.length, USERS);
+    const { batch } = evaluationBatches(split, "test", USERS)[0];
     const scores = await readAndDispose(model.scoreLast(batch));
     for (const [row, recommendation] of recommendations.entries()) {
       const user = recommendation.userIndex;
       const seen = new Set([...split.train[user], split.validTarget[user]]);
       assert(!seen.has(recommendation.itemIndex), "a seen item was recommended");
+      // Every item is a candidate: internal ids start at 0 (padding is marked by `valid`, not by
+      // an item id), and item 0 used to be skipped.
       const best = Math.max(
-        ...Array.from({ length: model.numItems - 1 }, (_, i) => i + 1)
+        ...Array.from({ length: model.numItems }, (_, item) => item)
           .filter((item) => !seen.has(item))
           .map((item) => scores[row * model.numItems + item]),
       );
@@ -42,6 +48,67 @@ Deno.test("explainRecommendations: top unseen item per user, reasons strongest f
       assertEquals(values, [...values].sort((a, b) => b - a));
       assertEquals(values[0], Math.max(...histories.rows({ user }).map((r) => r.normalised)));
       assert(describeRecommendation(recommendation).startsWith(`user ${recommendation.user}: `));
+    }
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("explainRecommendations: item 0 is a candidate like any other", async () => {
+  const { split } = await prepareDataset({
+    kind: "synthetic",
+    config: { numUsers: 40, numItems: 30, historyLength: 8 },
+  });
+  // Scores that favour item 0 by far: it is the recommendation of every user who does not have it.
+  // (Internal ids start at 0; the search used to start at 1 and never recommended item 0.)
+  class FavoursItemZero extends SequentialRecommender {
+    override scoreLast(batch: SequenceBatch, weights?: Tensor3D): Tensor2D {
+      return tf.tidy(() => {
+        const scores = super.scoreLast(batch, weights);
+        const bonus = tf.oneHot(tf.zeros([batch.batchSize], "int32"), this.numItems).mul(1e6);
+        return tf.add(scores, bonus) as Tensor2D;
+      });
+    }
+  }
+  const model = new FavoursItemZero(split.dataset, { dim: 8, maxLength: split.maxLength });
+  try {
+    const { recommendations } = await explainRecommendations(model, split, { users: 20 });
+    const withoutZero = recommendations.filter((r) => {
+      const seen = new Set([...split.train[r.userIndex], split.validTarget[r.userIndex]]);
+      return !seen.has(0);
+    });
+    assert(withoutZero.length > 0, "every user has item 0: the fixture tests nothing");
+    for (const recommendation of withoutZero) assertEquals(recommendation.itemIndex, 0);
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("explainRecommendations: bad options are SettingErrors naming ExplainOptions", async () => {
+  const data = await prepareDataset({
+    kind: "synthetic",
+    config: { numUsers: 40, numItems: 30, historyLength: 8 },
+  });
+  const { split } = data;
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: split.maxLength });
+  try {
+    const users = split.train.length;
+    const bad: [Record<string, unknown>, string, string][] = [
+      // users 0 once failed as "evaluationBatches: batchSize is 0", an internal name.
+      [{ users: 0 }, "ExplainOptions.users", `<= ${users}`],
+      // More users than the split has were cut to its users silently.
+      [{ users: users + 1 }, "ExplainOptions.users", `is ${users + 1};`],
+      [{ reasons: 0 }, "ExplainOptions.reasons", "integer >= 1"],
+      [{ method: "lime" }, "ExplainOptions.method", '"lime"'],
+      [{ user: 3 }, "ExplainOptions.user", "one of the settings users, method, reasons"],
+    ];
+    for (const [options, setting, text] of bad) {
+      const error = await assertRejects(
+        () => explainRecommendations(model, split, options),
+        SettingError,
+      ) as SettingError;
+      assertEquals(error.setting, setting, error.message);
+      assertStringIncludes(error.message, text);
     }
   } finally {
     model.dispose();

@@ -135,6 +135,33 @@ const badTrainer: [string, Partial<TrainerConfig>, string, string][] = [
     "TrainerConfig.loss.positions",
     '"first"',
   ],
+  // Keys that are not settings: each once trained silently with the defaults.
+  ["unknown key epochs", { epochs: 2 } as Partial<TrainerConfig>, "TrainerConfig.epochs", "2"],
+  ["unknown key lr", { lr: 0.01 } as Partial<TrainerConfig>, "TrainerConfig.lr", "0.01"],
+  [
+    "unknown key maxEpoch",
+    { maxEpoch: 1 } as Partial<TrainerConfig>,
+    "TrainerConfig.maxEpoch",
+    "1",
+  ],
+  [
+    "unknown optimizer key learningrate",
+    { optimizer: { learningrate: 0.01 } } as unknown as Partial<TrainerConfig>,
+    "TrainerConfig.optimizer.learningrate",
+    "0.01",
+  ],
+  [
+    "unknown loss key type",
+    { loss: { type: "bce" } } as unknown as Partial<TrainerConfig>,
+    "TrainerConfig.loss.type",
+    '"bce"',
+  ],
+  [
+    "optimizer not an object",
+    { optimizer: 0.01 } as unknown as Partial<TrainerConfig>,
+    "TrainerConfig.optimizer",
+    "0.01",
+  ],
 ];
 
 for (const [label, input, setting, value] of badTrainer) {
@@ -175,6 +202,34 @@ const badModel: [string, ModelConfigInput, string, string][] = [
   ["fusion 'max'", { fusion: { kind: "max" as "mean" } }, "ModelConfig.fusion.kind", '"max"'],
   ["no modalities", { modalities: [] }, "ModelConfig.modalities", "[]"],
   ["model seed -2", { seed: -2 }, "ModelConfig.seed", "-2"],
+  // Keys that are not settings, at every level: each was ignored or kept as a stray field.
+  ["unknown key hidden", { hidden: 16 } as ModelConfigInput, "ModelConfig.hidden", "16"],
+  [
+    "unknown sasrec key layers",
+    { sasrec: { layers: 4 } } as ModelConfigInput,
+    "ModelConfig.sasrec.layers",
+    "4",
+  ],
+  [
+    "unknown gru4rec key hidden",
+    { gru4rec: { hidden: 8 } } as ModelConfigInput,
+    "ModelConfig.gru4rec.hidden",
+    "8",
+  ],
+  [
+    "unknown fusion key norm",
+    { fusion: { norm: true } } as ModelConfigInput,
+    "ModelConfig.fusion.norm",
+    "true",
+  ],
+  ["sasrec not an object", { sasrec: 2 } as unknown as ModelConfigInput, "ModelConfig.sasrec", "2"],
+  // Read as truthy: the string "false" switched the projection on.
+  [
+    "fusion projection 'false'",
+    { fusion: { projection: "false" } } as unknown as ModelConfigInput,
+    "ModelConfig.fusion.projection",
+    '"false"',
+  ],
 ];
 
 for (const [label, input, setting, value] of badModel) {
@@ -203,6 +258,12 @@ const badDemure: [string, Record<string, unknown>, string, string][] = [
   ["everySteps 10 (replaced)", { everySteps: 10 }, "DemureConfig.everySteps", "10"],
   ["a misspelt setting", { lamda: 0.5 }, "DemureConfig.lamda", "0.5"],
   ["denoiseInput 'yes'", { denoiseInput: "yes" }, "DemureConfig.denoiseInput", '"yes"'],
+  [
+    "a misspelt attribution setting",
+    { attribution: { mthod: "occlusion" } },
+    "DemureConfig.attribution.mthod",
+    '"occlusion"',
+  ],
 ];
 
 for (const [label, input, setting, value] of badDemure) {
@@ -210,6 +271,16 @@ for (const [label, input, setting, value] of badDemure) {
     assertSettingError(assertThrows(() => resolveDemureConfig(input)), setting, value);
   });
 }
+
+Deno.test("an unknown key's error lists the settings of its level", () => {
+  const trainer = assertThrows(() => resolveTrainerConfig({ epochs: 2 } as never), SettingError);
+  assert(trainer.message.includes("one of the settings maxEpochs, batchSize"), trainer.message);
+  const sasrec = assertThrows(
+    () => resolveModelConfig({ sasrec: { layers: 4 } } as never),
+    SettingError,
+  );
+  assert(sasrec.message.includes("blocks, heads, dropout, feedForwardDim"), sasrec.message);
+});
 
 Deno.test("CL4SRec settings rejected when the hook is built", () => {
   assertSettingError(

@@ -1,5 +1,5 @@
 /** k-core filtering: drop users and items with fewer than k interactions until none remain. */
-import { SettingError } from "../../util/settings.ts";
+import { checkInteger, checkSettingNames, SettingError } from "../../util/settings.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import type { InteractionDataset, ModalityFeatures } from "../types.ts";
 
@@ -41,10 +41,9 @@ export function kCoreFilter(
   dataset: InteractionDataset,
   config: KCoreConfig = DEFAULT_K_CORE,
 ): InteractionDataset {
+  checkSettingNames("KCoreConfig", config, DEFAULT_K_CORE);
   const { k } = config;
-  if (!Number.isInteger(k) || k < 1) {
-    throw new Error(`kCoreFilter: k must be a positive integer, got ${k}`);
-  }
+  checkInteger("KCoreConfig.k", k, { min: 1 });
   const userAlive = new Uint8Array(dataset.numUsers).fill(1);
   const itemAlive = new Uint8Array(dataset.numItems).fill(1);
   let rounds = 0;

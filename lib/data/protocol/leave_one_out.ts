@@ -1,4 +1,5 @@
 /** Leave-one-out split by time: the last item is the test target, the one before it validation. */
+import { checkInteger, checkSettingNames } from "../../util/settings.ts";
 import type { InteractionDataset, LeaveOneOutSplit } from "../types.ts";
 
 /** Options of `leaveOneOutSplit`. */
@@ -27,10 +28,9 @@ export function leaveOneOutSplit(
   dataset: InteractionDataset,
   config: SplitConfig = DEFAULT_SPLIT,
 ): LeaveOneOutSplit {
+  checkSettingNames("SplitConfig", config, DEFAULT_SPLIT);
   const { maxLength } = config;
-  if (!Number.isInteger(maxLength) || maxLength < 1) {
-    throw new Error(`leaveOneOutSplit: maxLength must be a positive integer, got ${maxLength}`);
-  }
+  checkInteger("SplitConfig.maxLength", maxLength, { min: 1 });
   const validTarget = new Int32Array(dataset.numUsers);
   const testTarget = new Int32Array(dataset.numUsers);
   const train = dataset.sequences.map((sequence, user) => {
