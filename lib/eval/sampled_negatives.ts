@@ -11,6 +11,12 @@
 import type { LeaveOneOutSplit } from "../data/types.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { createRng } from "../util/random.ts";
+import {
+  checkInteger,
+  checkSettingNames,
+  SEED_RANGE,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Options of the negative sampler. */
 export interface SampledNegativesConfig {
@@ -22,6 +28,18 @@ export interface SampledNegativesConfig {
 
 /** Defaults of {@linkcode SampledNegativesConfig}. */
 export const DEFAULT_SAMPLED_NEGATIVES: SampledNegativesConfig = { count: 100, seed: 0 };
+
+const SAMPLED_NEGATIVES_SETTINGS: SettingNames<SampledNegativesConfig> = Object.freeze({
+  count: true,
+  seed: true,
+});
+
+/** Throws a `SettingError` naming the field unless `config` is a valid draw's settings. */
+function validateSampledNegativesConfig(config: SampledNegativesConfig): void {
+  checkSettingNames("SampledNegativesConfig", config, SAMPLED_NEGATIVES_SETTINGS);
+  checkInteger("SampledNegativesConfig.count", config.count, { min: 1 });
+  checkInteger("SampledNegativesConfig.seed", config.seed, SEED_RANGE);
+}
 
 /** The persisted negatives. */
 export interface SampledNegatives {
@@ -42,6 +60,7 @@ export function sampleEvaluationNegatives(
   split: LeaveOneOutSplit,
   config: SampledNegativesConfig = DEFAULT_SAMPLED_NEGATIVES,
 ): SampledNegatives {
+  validateSampledNegativesConfig(config);
   const rng = createRng(config.seed);
   const numItems = split.dataset.numItems;
   const negatives = split.train.map((train, user) => {
@@ -81,6 +100,7 @@ export function loadOrCreateSampledNegatives(
   split: LeaveOneOutSplit,
   config: SampledNegativesConfig = DEFAULT_SAMPLED_NEGATIVES,
 ): SampledNegatives {
+  validateSampledNegativesConfig(config);
   let text: string | undefined;
   try {
     text = Deno.readTextFileSync(path);

@@ -14,7 +14,7 @@
 import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor } from "../backend/tf.ts";
 import type { ParameterStore } from "../nn/parameter_store.ts";
-import { checkNumber, type SettingNames } from "../util/settings.ts";
+import { checkNumber, checkSettingNames, type SettingNames } from "../util/settings.ts";
 
 /** Configuration of {@linkcode Adam}. */
 export interface AdamConfig {
@@ -47,6 +47,8 @@ export const ADAM_CONFIG_SETTINGS: SettingNames<AdamConfig> = Object.freeze({
  * `where` names the config in the message (e.g. "TrainerConfig.optimizer").
  */
 export function validateAdamConfig(config: AdamConfig, where = "AdamConfig"): void {
+  // `new Adam({ lr: 0.01 })` would otherwise run at the default rate.
+  checkSettingNames(where, config, ADAM_CONFIG_SETTINGS);
   // A learning rate above 10 has no use with Adam (steps of about lr per weight) and only diverges.
   checkNumber(`${where}.learningRate`, config.learningRate, { above: 0, max: 10 });
   checkNumber(`${where}.beta1`, config.beta1, { min: 0, below: 1 });

@@ -6,6 +6,7 @@ import {
 import { datasetFingerprint } from "../../lib/data/fingerprint.ts";
 import type { InteractionDataset } from "../../lib/data/types.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 /** A dataset with its content fingerprint, as the importers stamp it. */
 function fingerprinted(dataset: InteractionDataset): InteractionDataset {
@@ -38,5 +39,25 @@ Deno.test("persisted negatives of one dataset are refused for another (same user
     );
   } finally {
     Deno.removeSync(path);
+  }
+});
+
+Deno.test("SampledNegativesConfig: a bad count, seed or name is a SettingError naming it, before any draw", () => {
+  const split = leaveOneOut(fingerprinted(cycleDataset(3, 12, 5)));
+  const cases: [Record<string, unknown>, string][] = [
+    [{ count: 0, seed: 0 }, "SampledNegativesConfig.count is 0"],
+    [{ count: 2.5, seed: 0 }, "SampledNegativesConfig.count is 2.5"],
+    [{ count: 3, seed: -1 }, "SampledNegativesConfig.seed is -1"],
+    [{ count: 3, seed: 0, negatives: 5 }, "SampledNegativesConfig.negatives is 5"],
+  ];
+  for (const [config, message] of cases) {
+    const bad = config as unknown as { count: number; seed: number };
+    assertThrows(() => sampleEvaluationNegatives(split, bad), SettingError, message);
+    // Checked before the file is looked at: nothing is read or written.
+    assertThrows(
+      () => loadOrCreateSampledNegatives("/nonexistent/negatives.json", split, bad),
+      SettingError,
+      message,
+    );
   }
 });

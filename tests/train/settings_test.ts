@@ -323,6 +323,9 @@ Deno.test("batcher: batch size 0 is rejected at once, not looped on", () => {
 
 Deno.test("Adam built directly validates its config too", () => {
   assertSettingError(assertThrows(() => new Adam({ ...adam, beta1: 1 })), "AdamConfig.beta1", "1");
+  // A misspelt rate would train at the default one.
+  const misspelt = { ...adam, lr: 0.01 } as unknown as typeof adam;
+  assertSettingError(assertThrows(() => new Adam(misspelt)), "AdamConfig.lr", "0.01");
 });
 
 /** A one-block SASRec without dropout on a cycle dataset (16 users, 20 items, histories of 8). */
