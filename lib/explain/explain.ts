@@ -99,6 +99,13 @@ export async function explainRecommendations(
       if (seen.has(item)) continue;
       if (best < 0 || scores[row * numItems + item] > scores[row * numItems + best]) best = item;
     }
+    if (best < 0) {
+      // -1 would reach the attribution as an item id (the row of no item).
+      const user = split.dataset.userIds[batch.users[row]];
+      throw new Error(
+        `explainRecommendations: user ${user} has every item already: none to recommend`,
+      );
+    }
     return best;
   });
   // The history continued by the recommended item (not the true next one): "why this item?".
