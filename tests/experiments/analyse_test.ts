@@ -9,15 +9,16 @@ import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+import { storedCellResult } from "./_cell_result.ts";
 
+/** A stored result of `system` at `seed` with these per-user test NDCG@10 values. */
 function cell(system: string, seed: number, valid: number, perUser: number[]): CellResult {
   const mean = perUser.reduce((s, v) => s + v, 0) / perUser.length;
   return {
+    ...storedCellResult(valid, mean),
     system,
     dataset: "D",
     seed,
-    valid: { "NDCG@10": valid },
-    test: { "NDCG@10": mean },
     users: perUser.map((_, u) => u),
     perUserTest: { "NDCG@10": perUser, "HR@10": perUser.map((v) => (v > 0 ? 1 : 0)) },
     protocol: {
@@ -29,13 +30,6 @@ function cell(system: string, seed: number, valid: number, perUser: number[]): C
       stage: "test",
       seed,
     },
-    bestEpoch: 0,
-    epochsRun: 0,
-    maxEpochs: 0,
-    capBound: false,
-    trainSeconds: 0,
-    meanStepSeconds: 0,
-    history: [],
     environment: { backend: "cpu", blasThreads: 1, os: "linux", arch: "x86_64", deno: "2" },
   };
 }
