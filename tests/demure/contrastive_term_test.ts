@@ -6,7 +6,6 @@
 import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { type DemureConfig, demureHooks, type DemureTraining } from "../../lib/demure/objective.ts";
 import { buildContrastiveViews } from "../../lib/demure/views.ts";
@@ -15,15 +14,13 @@ import { infoNce } from "../../lib/losses/info_nce.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { packRows } from "../../lib/nn/packed_rows.ts";
 import { Adam } from "../../lib/train/adam.ts";
-import { resolveTrainerConfig, type TrainerHooks } from "../../lib/train/config.ts";
+import type { TrainerHooks } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
-import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+
+import { batch, split, trainer } from "./_one_batch.ts";
 
 await initBackend({ verbose: false });
 
-const split = leaveOneOut(tinyDataset(), 4);
-const trainer = resolveTrainerConfig({ batchSize: 4, seed: 3 });
-const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
 const SEPARATE: Partial<DemureConfig> = {
   variant: "full",
   attributionSource: "separate_pass",

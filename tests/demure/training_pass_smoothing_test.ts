@@ -4,20 +4,16 @@
  */
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import { type DemureConfig, demureHooks } from "../../lib/demure/objective.ts";
 import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
-import { resolveTrainerConfig } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
-import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+
+import { batch, split, trainer } from "./_one_batch.ts";
 
 await initBackend({ verbose: false });
 
-const split = leaveOneOut(tinyDataset(), 4);
-const trainer = resolveTrainerConfig({ batchSize: 4, seed: 3 });
-const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
 const TRAINING_PASS: Partial<DemureConfig> = {
   attributionSource: "training_pass",
   denoiseInput: false,

@@ -6,7 +6,6 @@
 import { assert, assertAlmostEquals, assertEquals, assertGreater, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import {
   DEFAULT_DEMURE_CONFIG,
   type DemureConfig,
@@ -21,17 +20,15 @@ import { SequentialRecommender } from "../../lib/models/sequential_recommender.t
 import { packRows } from "../../lib/nn/packed_rows.ts";
 import { tapGradient } from "../../lib/nn/gradient_tap.ts";
 import { Adam } from "../../lib/train/adam.ts";
-import { resolveTrainerConfig, type TrainerHooks } from "../../lib/train/config.ts";
+import type { TrainerHooks } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
 import { hashSeeds } from "../../lib/util/random.ts";
 import { SettingError } from "../../lib/util/settings.ts";
-import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+
+import { batch, split, trainer } from "./_one_batch.ts";
 
 await initBackend({ verbose: false });
 
-const split = leaveOneOut(tinyDataset(), 4);
-const trainer = resolveTrainerConfig({ batchSize: 4, seed: 3 });
-const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
 const TRAINING_PASS: Partial<DemureConfig> = {
   attributionSource: "training_pass",
   denoiseInput: false,
