@@ -109,3 +109,83 @@ Deno.test("CL4SRec trains through the auxiliary hook without leaking tensors", a
   assertNotEquals(losses[0], losses[1]);
   model.dispose();
 });
+
+/** A split whose training sequences are `train` (over 3 items); only those are read. */
+function knnSplit(train: number[][]) {
+  return { ...leaveOneOut(cycleDataset(2, 3, 4)), train: train.map((s) => Int32Array.from(s)) };
+}
+
+const KNN = { window: 2, historyItems: 1, decay: 1, shrink: 0, popularityTieBreak: false };
+
+Deno.test("item-kNN: co-occurrence weighted 1 / distance within the window", () => {
+  // train [0,1,2] and [2]: counts n0 = 1, n1 = 1, n2 = 2. Window 2 after item 0: item 1 at
+  // distance 1 (C = 1), item 2 at distance 2 (C = 1/2). sim = C / sqrt(n_i n_j).
+  const sims = itemTransitionSimilarities(knnSplit([[0, 1, 2], [2]]), KNN);
+  assertAlmostEquals(sims[0].get(2)!, 0.5 / Math.sqrt(1 * 2), 1e-12);
+  assertAlmostEquals(sims[0].get(1)!, 1 / Math.sqrt(1 * 1), 1e-12);
+  assertAlmostEquals(sims[1].get(2)!, 1 / Math.sqrt(1 * 2), 1e-12);
+});
+
+Deno.test("item-kNN: shrink is added to the cosine denominator", () => {
+  const sims = itemTransitionSimilarities(knnSplit([[0, 1, 2], [2]]), { ...KNN, shrink: 1 });
+  assertAlmostEquals(sims[0].get(2)!, 0.5 / (Math.sqrt(1 * 2) + 1), 1e-12);
+  assertAlmostEquals(sims[0].get(1)!, 1 / (Math.sqrt(1 * 1) + 1), 1e-12);
+});
+
+Deno.test("item-kNN: the older history item votes with weight decay", async () => {
+  const split = knnSplit([[0, 1, 2], [2]]);
+  const scorer = itemKnnScorer(split, { ...KNN, historyItems: 2, decay: 0.5 });
+  // History [.., 0, 1]: last = 1 (weight 1), previous = 0 (weight 0.5).
+  const scores = await scorer.score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(0, 0, 1),
+    valid: Float32Array.of(0, 1, 1),
+    batchSize: 1,
+    length: 3,
+  });
+  const s01 = 1; // 1 / sqrt(1 * 1)
+  const s02 = 0.5 / Math.SQRT2;
+  const s12 = 1 / Math.SQRT2;
+  assertAlmostEquals(scores[0], 0, 1e-7); // nothing leads to item 0
+  assertAlmostEquals(scores[1], 0.5 * s01, 1e-7);
+  assertAlmostEquals(scores[2], s12 + 0.5 * s02, 1e-7);
+});
+
+Deno.test("CL4SRec crop: every start from the first to the last window is drawn", () => {
+  const items = Int32Array.from({ length: 10 }, (_, i) => i);
+  const rng = createRng(11);
+  const starts = new Set<number>();
+  for (let i = 0; i < 400; i++) starts.add(cropView(items, 0.6, rng).items[0]);
+  // keep floor(0.6 * 10) = 6 items: the start is 0..4 (the last window is 4..9).
+  assertEquals([...starts].sort((a, b) => a - b), [0, 1, 2, 3, 4]);
+});
+
+Deno.test("CL4SRec auxiliary loss scales linearly with its weight lambda", () => {
+  const split = leaveOneOut(tinyDataset(), 6);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 6 });
+  const batch = {
+    users: Int32Array.of(0, 1, 2, 3),
+    items: Int32Array.from(split.train.flatMap((s) => [0, 0, 0, ...s])),
+    valid: Float32Array.from(split.train.flatMap((s) => [0, 0, 0, ...s.map(() => 1)])),
+    batchSize: 4,
+    length: 6,
+  };
+  const loss = (weight: number) =>
+    tf.tidy(() => {
+      const out = model.forward(batch);
+      const context = {
+        ...out,
+        model,
+        batch,
+        step: 0,
+        epoch: 0,
+        recommendationLoss: tf.scalar(0),
+        seed: 17,
+      };
+      return cl4srecAuxiliaryLoss({ weight })(context).dataSync()[0];
+    });
+  const half = loss(0.5);
+  assert(half > 1e-3, `loss ${half}`);
+  assertAlmostEquals(half, 5 * loss(0.1), 1e-5);
+  model.dispose();
+});

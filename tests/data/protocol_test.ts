@@ -32,6 +32,26 @@ Deno.test("kCoreFilter reaches the fixed point in the hand-computed case (needs 
   ]);
 });
 
+Deno.test("kCoreFilter: a removed user no longer counts for its items", () => {
+  // k=2, round 1: u2 (1 item) and i3 (1 user) go; u3 is left with [i2], so round 2 drops u3,
+  // and i2 is then held by u3 alone (u2 is gone): i2 goes too.
+  const core = kCoreFilter(tinyDataset([[0, 1], [0, 1], [2], [2, 3]], 4), { k: 2 });
+  assertEquals(core.userIds, ["u0", "u1"]);
+  assertEquals(core.itemIds, ["i0", "i1"]);
+});
+
+Deno.test("kCoreFilter: presence and timestamps follow their items and positions", () => {
+  // k=2 drops i0 only (one interaction). Kept items i1 -> 0, i2 -> 1. The fixture's "value"
+  // modality is present for even items (i1 absent, i2 present); timestamps are 100 + position,
+  // so u0 keeps positions 1, 2 of [0, 1, 2].
+  const core = kCoreFilter(tinyDataset([[0, 1, 2], [1, 2], [2, 1]], 3), { k: 2 });
+  assertEquals(core.itemIds, ["i1", "i2"]);
+  assertEquals(core.sequences.map((s) => Array.from(s)), [[0, 1], [0, 1], [1, 0]]);
+  assertEquals(Array.from(core.modalities[1].present), [0, 1]);
+  assertEquals(Array.from(core.modalities[1].values), [0, 2]);
+  assertEquals(core.timestamps?.map((s) => Array.from(s)), [[101, 102], [100, 101], [100, 101]]);
+});
+
 Deno.test("kCoreFilter result is a k-core and the largest one (random data, brute-force check)", () => {
   const rng = createRng(3);
   const sequences = Array.from(

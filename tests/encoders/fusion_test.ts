@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ModalityFusion } from "../../lib/encoders/fusion.ts";
@@ -41,3 +41,22 @@ for (const kind of ["mean", "gated"] as const) {
     assertGradientMatches((x) => tf.sum(tf.mul(fusion.apply(e, x, presence), probe)), w);
   });
 }
+
+Deno.test("gated fusion keeps the presence and weight mask: masked modalities cannot leak", () => {
+  const store = new ParameterStore(4);
+  const fusion = new ModalityFusion({ kind: "gated" }, 2, store);
+  const presence = tf.tensor3d([[[1, 1, 0]]]); // modality 2 absent
+  const w = tf.tensor3d([[[1, 0, 1]]]); // modality 1 masked by the weights
+  const fused = (e: number[][]) => fusion.apply(tf.tensor4d([[[...e]]]), w, presence).dataSync();
+  const base = fused([[1, 2], [3, 4], [5, 6]]);
+  // Only e0 counts: sigmoid(e0 . u + b) * e0 / max(1, 1).
+  const u = fusion.parameters.gate!.kernel.dataSync();
+  const b = fusion.parameters.gate!.bias.dataSync()[0];
+  const gate = 1 / (1 + Math.exp(-(1 * u[0] + 2 * u[1] + b)));
+  close(base, [gate * 1, gate * 2]);
+  close(fused([[1, 2], [-30, 40], [70, -80]]), Array.from(base));
+  // ...while e0 does move the output (the comparison above can fail).
+  const moved = fused([[2, -1], [3, 4], [5, 6]]);
+  assert(Math.abs(moved[0] - base[0]) > 1e-3);
+  store.dispose();
+});

@@ -137,3 +137,26 @@ Deno.test("AttributedHistories.heatmap: the user's recent items, padding blank, 
   const labels = [...trace.x, ...trace.y].join("|");
   assert(labels.includes("(padding)") && labels.includes("A very lo…"), labels);
 });
+
+Deno.test("AttributedHistories.heatmap: lastItems keeps the most recent items, not the oldest", () => {
+  // User 5: padding, item 1 ("One"), item 3 (long title); the two most recent are the real ones.
+  const figure = histories.heatmap(5, { lastItems: 2, labelLength: 10 });
+  const trace = figure.data[0] as { z: Array<Array<number | null>>; x: string[] };
+  assertEquals(trace.x, ["1. One", "2. A very lo…"]);
+  assert(!trace.x.some((label) => label.includes("(padding)")), trace.x.join("|"));
+  // id at positions 1, 2 (codes 10, 20); text at position 1 only (code 11; item 3 lacks text).
+  assertEquals(trace.z[0], [1, 2]);
+  assertEquals(trace.z[1].map((value) => value === null ? null : Math.round(value * 10)), [
+    11,
+    null,
+  ]);
+});
+
+Deno.test("AttributedHistories.heatmap: options.values are drawn instead of the contributions", () => {
+  // A [batch, position, modality] array unlike the normalised contributions: -(flat index).
+  const values = Float32Array.from({ length: 12 }, (_, i) => -i);
+  const figure = histories.heatmap(7, { values });
+  const trace = figure.data[0] as { z: Array<Array<number | null>> };
+  // User 7 is row 1: flat indices 6..11, z is [modality][position].
+  assertEquals(trace.z, [[-6, -8, -10], [-7, -9, -11]]);
+});

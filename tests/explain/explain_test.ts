@@ -31,10 +31,14 @@ Deno.test("explainRecommendations: top unseen item per user, reasons strongest f
     assertEquals(recommendations.length, USERS);
     const { batch } = evaluationBatches(split, "test", USERS)[0];
     const scores = await readAndDispose(model.scoreLast(batch));
+    let missed = 0; // users whose test target is not the recommendation
     for (const [row, recommendation] of recommendations.entries()) {
       const user = recommendation.userIndex;
       const seen = new Set([...split.train[user], split.validTarget[user]]);
       assert(!seen.has(recommendation.itemIndex), "a seen item was recommended");
+      // actualNext is the user's test target, not the recommended item.
+      assertEquals(recommendation.actualNext, histories.itemName(split.testTarget[user]));
+      if (split.testTarget[user] !== recommendation.itemIndex) missed++;
       // Every item is a candidate: internal ids start at 0 (padding is marked by `valid`, not by
       // an item id), and item 0 used to be skipped.
       const best = Math.max(
@@ -49,6 +53,7 @@ Deno.test("explainRecommendations: top unseen item per user, reasons strongest f
       assertEquals(values[0], Math.max(...histories.rows({ user }).map((r) => r.normalised)));
       assert(describeRecommendation(recommendation).startsWith(`user ${recommendation.user}: `));
     }
+    assert(missed > 0, "every recommendation is the test target: actualNext is not checked");
   } finally {
     model.dispose();
   }

@@ -85,3 +85,18 @@ Deno.test("sampleNegatives never returns the target and covers the other items",
   assert(!seen.has(2));
   assertEquals([...seen].sort(), [0, 1, 3]);
 });
+
+Deno.test("sampleNegatives: 0 at padding positions, a real negative at every valid one", () => {
+  // Target 0 at the padding: a draw there would be skipped past the target to an item >= 1.
+  const padded = {
+    valid: Float32Array.from([0, 1, 1]),
+    targets: Int32Array.from([0, 2, 1]),
+    batchSize: 1,
+    length: 3,
+  };
+  for (let seed = 0; seed < 20; seed++) {
+    const negatives = sampleNegatives(padded, 4, createRng(seed));
+    assertEquals(negatives[0], 0, `seed ${seed}`);
+    assert(negatives[1] !== 2 && negatives[2] !== 1, `seed ${seed}`);
+  }
+});

@@ -27,3 +27,40 @@ Deno.test("GRU4Rec: gradients reach every input position and match finite differ
   for (let c = 0; c < 3; c++) assertAlmostEquals(states[2][c], statesChanged[2][c], 1e-6);
   store.dispose();
 });
+
+Deno.test("GRU4Rec: states equal a plain-JS GRU (update, reset, candidate) on the read-back weights", () => {
+  const d = 2;
+  const store = new ParameterStore(5);
+  const gru = new Gru4Rec({ dropout: 0 }, d, store);
+  const { inputKernel, recurrentKernel, bias } = gru.parameters;
+  // A non-zero bias, so that every gate's bias slot is checked too.
+  bias.assign(tf.tensor1d([0.1, -0.2, 0.3, -0.4, 0.5, -0.6]));
+  const W = inputKernel.arraySync() as number[][]; // [d, 3d], gates stacked [update | reset | candidate]
+  const U = recurrentKernel.arraySync() as number[][];
+  const b = Array.from(bias.dataSync());
+  const inputs = [[1.5, -0.7], [-1.2, 0.9], [0.4, 2.0]];
+  const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+  // column `c` of (v . M) for a [d, 3d] matrix M
+  const project = (v: number[], M: number[][], c: number) =>
+    v.reduce((sum, vi, i) => sum + vi * M[i][c], 0);
+  let h = [0, 0];
+  const expected: number[][] = [];
+  for (const x of inputs) {
+    const z = h.map((_, j) => sigmoid(project(x, W, j) + b[j] + project(h, U, j)));
+    const r = h.map((_, j) => sigmoid(project(x, W, d + j) + b[d + j] + project(h, U, d + j)));
+    const rh = h.map((hj, j) => r[j] * hj);
+    const n = h.map((_, j) =>
+      Math.tanh(project(x, W, 2 * d + j) + b[2 * d + j] + project(rh, U, 2 * d + j))
+    );
+    h = h.map((hj, j) => (1 - z[j]) * hj + z[j] * n[j]);
+    expected.push(h);
+  }
+  const states = gru.userStates(tf.tensor3d([inputs]), tf.tensor2d([[1, 1, 1]]), false, 0)
+    .arraySync()[0];
+  for (let t = 0; t < inputs.length; t++) {
+    for (let j = 0; j < d; j++) {
+      assertAlmostEquals(states[t][j], expected[t][j], 1e-5, `position ${t}, unit ${j}`);
+    }
+  }
+  store.dispose();
+});

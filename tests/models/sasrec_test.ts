@@ -131,3 +131,111 @@ Deno.test("SASRec lastStates equals the last row of userStates, and its gradient
   tf.dispose([...Object.values(out), valid, last, probe]);
   model.dispose();
 });
+
+Deno.test("SASRec: padding keys are masked for a padded row batched with a full row", () => {
+  // A single padded row has its all-padding columns cut away; next to a full row it keeps them,
+  // so its queries see the padding keys unless they are masked.
+  const model = new SequentialRecommender(tinyDataset(), {
+    dim: 8,
+    maxLength: 6,
+    sasrec: { dropout: 0 },
+  });
+  const short = model.forward(batchOf([[0, 1, 2, 3]]));
+  const mixed = model.forward(
+    batchOf([[4, 5, 0, 1, 2, 3], [0, 1, 2, 3, 4, 5]], [[0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]]),
+  );
+  const hs = short.states.arraySync()[0];
+  const hm = mixed.states.arraySync()[0];
+  for (let t = 0; t < 4; t++) {
+    for (let c = 0; c < 8; c++) assertAlmostEquals(hm[t + 2][c], hs[t][c], 1e-5, `position ${t}`);
+  }
+  tf.dispose([...Object.values(short), ...Object.values(mixed)]);
+  model.dispose();
+});
+
+Deno.test("SASRec attention equals softmax(Q K^T / sqrt(headDim)) V from the read-back weights", () => {
+  const dim = 4; // one head: headDim 4, so sqrt(headDim) = 2 differs from headDim = 4
+  const store = new ParameterStore(6);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[0];
+  // No feed-forward term: block(x) = x + attention(LN(x)) exactly.
+  p.out.kernel.assign(tf.zerosLike(p.out.kernel));
+  p.out.bias.assign(tf.zerosLike(p.out.bias));
+  // Larger logits, so the scale of the logits matters well above the tolerance.
+  p.query.kernel.assign(tf.mul(p.query.kernel, 3));
+  const layout = packRows([1, 1, 1], 1, 3);
+  const packed: PackedAttention = {
+    shape: [1, 3],
+    unpack: unpackingOf(layout.windowSlots),
+    rows: tf.tensor1d(layout.windowRows, "int32"),
+    bias: tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([1, 1, 3, 3]), -1, 0)), -1e9),
+  };
+  const x = tf.randomNormal([3, dim], 0, 1, "float32", 12);
+  const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
+  // Plain JS from here on: LN(x) with the initial gain 1 and bias 0 (epsilon 1e-6).
+  const xs = x.arraySync() as number[][];
+  const normed = xs.map((row) => {
+    const mean = row.reduce((a, v) => a + v, 0) / dim;
+    const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / dim;
+    return row.map((v) => (v - mean) / Math.sqrt(variance + 1e-6));
+  });
+  const denseJs = (rows: number[][], kernel: tf.Tensor, bias: tf.Tensor) => {
+    const k = kernel.arraySync() as number[][];
+    const b = bias.arraySync() as number[];
+    return rows.map((row) => b.map((bj, j) => bj + row.reduce((a, v, i) => a + v * k[i][j], 0)));
+  };
+  const q = denseJs(normed, p.query.kernel, p.query.bias);
+  const k = denseJs(normed, p.key.kernel, p.key.bias);
+  const v = denseJs(normed, p.value.kernel, p.value.bias);
+  const attend = (scale: number) => {
+    const mixed = q.map((qt, t) => {
+      const logits = k.slice(0, t + 1).map((ks) =>
+        ks.reduce((a, kc, c) => a + kc * qt[c], 0) / scale
+      );
+      const top = Math.max(...logits);
+      const weights = logits.map((l) => Math.exp(l - top));
+      const total = weights.reduce((a, w) => a + w, 0);
+      return Array.from(
+        { length: dim },
+        (_, c) => weights.reduce((a, w, s) => a + (w / total) * v[s][c], 0),
+      );
+    });
+    return denseJs(mixed, p.output.kernel, p.output.bias).map((row, t) =>
+      row.map((value, c) => xs[t][c] + value)
+    );
+  };
+  const expected = attend(Math.sqrt(dim));
+  const wrongScale = attend(dim);
+  // The fixture can tell the two scales apart...
+  assert(expected.flat().some((value, i) => Math.abs(value - wrongScale.flat()[i]) > 1e-3));
+  // ...and the block uses sqrt(headDim).
+  for (let t = 0; t < 3; t++) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(out[t][c], expected[t][c], 1e-5, `${t},${c}`);
+  }
+  store.dispose();
+});
+
+Deno.test("scoreLast: the state at the last position times the item table", () => {
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 6 });
+  const batch = batchOf([[4, 5, 0, 1, 2, 3], [0, 0, 0, 2, 3, 1]], [[1, 1, 1, 1, 1, 1], [
+    0,
+    0,
+    0,
+    1,
+    1,
+    1,
+  ]]);
+  const out = model.forward(batch);
+  const states = out.states.arraySync();
+  const table = out.itemTable.arraySync();
+  const scores = model.scoreLast(batch).arraySync();
+  for (let b = 0; b < 2; b++) {
+    const last = states[b][5];
+    for (let item = 0; item < 6; item++) {
+      const expected = last.reduce((a, h, c) => a + h * table[item][c], 0);
+      assertAlmostEquals(scores[b][item], expected, 1e-5, `row ${b}, item ${item}`);
+    }
+  }
+  tf.dispose(Object.values(out));
+  model.dispose();
+});
