@@ -1,0 +1,53 @@
+/**
+ * The composite softmax cross-entropy (what backends without the fused kernel run), here on wasm
+ * with the fused kernel unregistered: loss and gradient, scaled by each row's dy, match the hand
+ * computation.
+ */
+import { assert, assertAlmostEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import {
+  registerSoftmaxCrossEntropyKernel,
+  softmaxCrossEntropy,
+} from "../../lib/backend/kernels/softmax_cross_entropy.ts";
+
+const FUSED = "DemureSoftmaxCrossEntropy";
+
+function byHand(row: number[], target: number) {
+  const max = Math.max(...row);
+  const sum = row.reduce((s, v) => s + Math.exp(v - max), 0);
+  const loss = max + Math.log(sum) - row[target];
+  const gradient = row.map((v, j) => Math.exp(v - max) / sum - (j === target ? 1 : 0));
+  return { loss, gradient };
+}
+
+Deno.test("softmaxCrossEntropy without the fused kernel: composite loss and dy-scaled gradient", async () => {
+  await initBackend({ verbose: false });
+  const backend = tf.getBackend();
+  tf.unregisterKernel(FUSED, backend);
+  try {
+    const rows = [[1, 2, 3, -1], [50, 49, -20, 0], [0, 0, 0, 0]];
+    const targets = [2, 0, 3];
+    const weights = [1, 0.5, 2];
+    const logits = tf.tensor2d(rows);
+    const ids = tf.tensor1d(targets, "int32");
+    const dy = tf.tensor1d(weights);
+    const profile = await tf.profile(() => softmaxCrossEntropy(logits, ids));
+    assert(!profile.kernels.some((k) => k.name === FUSED), "composite ops only");
+    const loss = (profile.result as tf.Tensor).dataSync();
+    const gradient = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(softmaxCrossEntropy(x, ids), dy)))(
+      logits,
+    ).arraySync() as number[][];
+    rows.forEach((row, r) => {
+      const expected = byHand(row, targets[r]);
+      assertAlmostEquals(loss[r], expected.loss, 1e-4);
+      expected.gradient.forEach((g, j) =>
+        assertAlmostEquals(gradient[r][j], g * weights[r], 1e-5, `row ${r} column ${j}`)
+      );
+    });
+    tf.dispose([logits, ids, dy, profile.result as tf.Tensor]);
+  } finally {
+    registerSoftmaxCrossEntropyKernel(backend as "wasm" | "cpu");
+  }
+  assert(tf.getKernel(FUSED, backend) !== undefined, "fused kernel registered again");
+});

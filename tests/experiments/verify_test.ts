@@ -1,0 +1,98 @@
+/**
+ * compareWithRecord: bit-identical reruns are "identical"; elsewhere (another backend, thread
+ * count or architecture) a rerun within RERUN_TOLERANCE of every recorded metric is "within
+ * tolerance", and a missing or larger difference "differs". verificationSubset: the main table's
+ * runnable cells at each dataset's first seed.
+ */
+import { assert, assertEquals } from "@std/assert";
+import {
+  compareWithRecord,
+  RERUN_TOLERANCE,
+  verificationSubset,
+} from "../../lib/experiments/verify.ts";
+import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
+import type { CellEnvironment, CellResult } from "../../lib/experiments/run_cell.ts";
+import { storedCellResult } from "./_cell_result.ts";
+
+const here: CellEnvironment = {
+  backend: "wasm",
+  blasThreads: 1,
+  os: "linux",
+  arch: "x86_64",
+  deno: "2",
+};
+
+function result(
+  test: number,
+  environment: CellEnvironment = here,
+  valid: Record<string, number> = { "NDCG@10": 0.2, "HR@10": 0.4 },
+): CellResult {
+  const stored = storedCellResult(0.2, test);
+  return { ...stored, valid, test: { "NDCG@10": test }, environment };
+}
+
+Deno.test("compareWithRecord: same environment: identical, or differs however small the gap", () => {
+  const identical = compareWithRecord("k", result(0.3), result(0.3));
+  assertEquals(
+    [identical.status, identical.sameEnvironment, identical.maxDifference],
+    ["identical", true, 0],
+  );
+  assertEquals([identical.recorded, identical.rerun], [0.3, 0.3]);
+  const drifted = compareWithRecord("k", result(0.3), result(0.301));
+  assertEquals([drifted.status, drifted.sameEnvironment], ["differs", true]);
+  assert(Math.abs(drifted.maxDifference - 0.001) < 1e-12);
+});
+
+Deno.test("compareWithRecord: another environment: within tolerance up to and at the limit", () => {
+  for (
+    const other of [
+      { ...here, blasThreads: 2 },
+      { ...here, backend: "cpu" },
+      { ...here, arch: "aarch64" },
+    ]
+  ) {
+    const close = compareWithRecord("k", result(0.3), result(0.302, other));
+    assertEquals([close.status, close.sameEnvironment], ["within tolerance", false], other.arch);
+  }
+  // Exactly at the tolerance (0 and 0.005 differ by exactly RERUN_TOLERANCE) still passes.
+  const atLimit = compareWithRecord(
+    "k",
+    result(0),
+    result(RERUN_TOLERANCE, { ...here, blasThreads: 2 }),
+  );
+  assertEquals([atLimit.status, atLimit.maxDifference], ["within tolerance", RERUN_TOLERANCE]);
+  const far = compareWithRecord("k", result(0.3), result(0.31, { ...here, blasThreads: 2 }));
+  assertEquals(far.status, "differs");
+});
+
+Deno.test("compareWithRecord: the validation metrics count, and a metric the rerun lacks differs", () => {
+  const other = { ...here, blasThreads: 2 };
+  const validOff = compareWithRecord(
+    "k",
+    result(0.3),
+    result(0.3, other, { "NDCG@10": 0.2, "HR@10": 0.45 }),
+  );
+  assertEquals(validOff.status, "differs");
+  assert(Math.abs(validOff.maxDifference - 0.05) < 1e-12);
+  const missing = compareWithRecord("k", result(0.3), result(0.3, here, { "NDCG@10": 0.2 }));
+  assertEquals(missing.status, "differs");
+  assert(Number.isNaN(missing.maxDifference) || missing.maxDifference === Infinity);
+  const none = compareWithRecord("k", undefined, result(0.3));
+  assertEquals([none.status, none.recorded, none.rerun], ["no record", undefined, 0.3]);
+});
+
+Deno.test("verificationSubset: main-table cells at each dataset's first seed, none that wait", () => {
+  const plan = planExperiments("full");
+  const subset = verificationSubset(plan);
+  assert(subset.length > 0);
+  const main = cellsOf(plan, "main");
+  const expected = main.filter((cell) =>
+    !cell.waitsFor && cell.seed === plan.datasets[cell.dataset.kind].seeds[0]
+  );
+  assertEquals(subset.map((c) => c.key), expected.map((c) => c.key));
+  for (const kind of new Set(main.map((c) => c.dataset.kind))) {
+    const first = plan.datasets[kind].seeds[0];
+    assert(subset.some((c) => c.dataset.kind === kind), kind);
+    assert(subset.every((c) => c.dataset.kind !== kind || c.seed === first), kind);
+  }
+});

@@ -1,0 +1,38 @@
+/**
+ * Quick mode in notebooks: DEMURE_QUICK read as every on/off flag ("true" counts), and
+ * notebookPlan() following it: the quick plan with the flag, the full plan (whose results are
+ * the committed records) without it.
+ */
+import { assertEquals, assertThrows } from "@std/assert";
+import { isQuickMode } from "../../lib/notebook/quick_mode.ts";
+import { notebookPlan, notebookResultsDir } from "../../lib/notebook/plan_cells.ts";
+import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
+
+function withQuick<T>(value: string | undefined, body: () => T): T {
+  const saved = Deno.env.get("DEMURE_QUICK");
+  if (value === undefined) Deno.env.delete("DEMURE_QUICK");
+  else Deno.env.set("DEMURE_QUICK", value);
+  try {
+    return body();
+  } finally {
+    if (saved === undefined) Deno.env.delete("DEMURE_QUICK");
+    else Deno.env.set("DEMURE_QUICK", saved);
+  }
+}
+
+Deno.test("isQuickMode: 1 and true are on; unset, 0 and false are off; others throw", () => {
+  for (const value of ["1", "true"]) assertEquals(withQuick(value, isQuickMode), true, value);
+  for (const value of [undefined, "", "0", "false"]) {
+    assertEquals(withQuick(value, isQuickMode), false, String(value));
+  }
+  assertThrows(() => withQuick("yes", isQuickMode), Error, "DEMURE_QUICK");
+});
+
+Deno.test("notebookPlan follows DEMURE_QUICK; the full plan reads the committed records", () => {
+  const quick = withQuick("true", () => notebookPlan());
+  assertEquals(quick.mode, "quick");
+  assertEquals(notebookResultsDir(quick).endsWith("/results/quick"), true);
+  const full = withQuick(undefined, () => notebookPlan());
+  assertEquals(full.mode, "full");
+  assertEquals(notebookResultsDir(full).endsWith(`/${RECORDS_DIR.full}`), true);
+});

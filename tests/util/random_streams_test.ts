@@ -1,0 +1,46 @@
+/**
+ * The parts of createRng and hashSeeds a distribution test does not see: seeds above 32 bits keep
+ * their high bits, shuffle draws every permutation equally often (not only some of them), and
+ * normal() is Box-Muller using both values of each pair of uniforms.
+ */
+import { assert, assertAlmostEquals, assertEquals, assertNotEquals } from "@std/assert";
+import { createRng, hashSeeds } from "../../lib/util/random.ts";
+
+const firstValues = (seed: number) => {
+  const rng = createRng(seed);
+  return [rng.next(), rng.next(), rng.next()];
+};
+
+Deno.test("createRng and hashSeeds: a seed's bits above 32 change the stream", () => {
+  const high = 2 ** 32 + 5;
+  assertNotEquals(firstValues(high), firstValues(5));
+  assertNotEquals(hashSeeds(high), hashSeeds(5));
+  assertNotEquals(hashSeeds(1, high), hashSeeds(1, 5));
+  // Folding is reproducible: the same large seed gives the same stream.
+  assertEquals(firstValues(high), firstValues(high));
+});
+
+Deno.test("Rng.shuffle draws each of the 6 orders of 3 items about equally often", () => {
+  const rng = createRng(11);
+  const counts = new Map<string, number>();
+  const rounds = 6000;
+  for (let i = 0; i < rounds; i++) {
+    const order = rng.shuffle([0, 1, 2]).join("");
+    counts.set(order, (counts.get(order) ?? 0) + 1);
+  }
+  assertEquals(counts.size, 6, [...counts.keys()].join(" "));
+  for (const [order, count] of counts) {
+    assert(Math.abs(count - rounds / 6) < 150, `${order}: ${count}`);
+  }
+});
+
+Deno.test("Rng.normal: Box-Muller, the cosine then the sine of one pair of uniforms", () => {
+  const normals = createRng(3);
+  const uniforms = createRng(3);
+  for (let pair = 0; pair < 4; pair++) {
+    const radius = Math.sqrt(-2 * Math.log(1 - uniforms.next()));
+    const angle = 2 * Math.PI * uniforms.next();
+    assertAlmostEquals(normals.normal(), radius * Math.cos(angle), 1e-12);
+    assertAlmostEquals(normals.normal(), radius * Math.sin(angle), 1e-12);
+  }
+});
