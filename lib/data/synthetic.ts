@@ -12,6 +12,7 @@ import {
   checkSettingNames,
   SEED_RANGE,
   SettingError,
+  type SettingNames,
 } from "../util/settings.ts";
 import { generatedDataset } from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types.ts";
@@ -92,7 +93,10 @@ function unitGaussian(rng: Rng, dim: number): Float64Array {
 }
 
 /** The settings of one {@linkcode SyntheticModalitySpec}. */
-const MODALITY_SPEC_SETTINGS = Object.freeze({ name: true, dim: true });
+const MODALITY_SPEC_SETTINGS: SettingNames<SyntheticModalitySpec> = Object.freeze({
+  name: true,
+  dim: true,
+});
 
 /**
  * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of

@@ -111,12 +111,12 @@ export function validateEvaluationConfig(config: EvaluationConfig, split: LeaveO
     const fingerprint = split.dataset.metadata.fingerprint;
     // Negatives drawn for another dataset would rank against the wrong items, silently.
     if (
-      sampled?.datasetFingerprint !== fingerprint ||
-      sampled?.negatives?.length !== split.train.length
+      sampled.datasetFingerprint !== fingerprint ||
+      sampled.negatives?.length !== split.train.length
     ) {
       throw new SettingError(
         name("sampled"),
-        `negatives of dataset ${sampled?.datasetFingerprint} for ${sampled?.negatives?.length} users`,
+        `negatives of dataset ${sampled.datasetFingerprint} for ${sampled.negatives?.length} users`,
         `the negatives of this split's dataset (${fingerprint}, ${split.train.length} users)`,
       );
     }

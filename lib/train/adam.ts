@@ -47,8 +47,6 @@ export const ADAM_CONFIG_SETTINGS: SettingNames<AdamConfig> = Object.freeze({
  * `where` names the config in the message (e.g. "TrainerConfig.optimizer").
  */
 export function validateAdamConfig(config: AdamConfig, where = "AdamConfig"): void {
-  // `new Adam({ lr: 0.01 })` would otherwise run at the default rate.
-  checkSettingNames(where, config, ADAM_CONFIG_SETTINGS);
   // A learning rate above 10 has no use with Adam (steps of about lr per weight) and only diverges.
   checkNumber(`${where}.learningRate`, config.learningRate, { above: 0, max: 10 });
   checkNumber(`${where}.beta1`, config.beta1, { min: 0, below: 1 });
@@ -85,6 +83,9 @@ export class Adam {
 
   /** Validates `config` (a `SettingError` names the setting out of range). */
   constructor(config: AdamConfig = DEFAULT_ADAM_CONFIG) {
+    // Names are checked where a config enters: here, and in `resolveTrainerConfig` for a trainer's
+    // optimizer. `new Adam({ lr: 0.01 })` would otherwise run at the default rate.
+    checkSettingNames("AdamConfig", config, ADAM_CONFIG_SETTINGS);
     validateAdamConfig(config);
     this.config = config;
   }

@@ -10,16 +10,9 @@ import {
   registerSoftmaxCrossEntropyKernel,
   softmaxCrossEntropy,
 } from "../../lib/backend/kernels/softmax_cross_entropy.ts";
+import { byHand } from "./_softmax_by_hand.ts";
 
 const FUSED = "DemureSoftmaxCrossEntropy";
-
-function byHand(row: number[], target: number) {
-  const max = Math.max(...row);
-  const sum = row.reduce((s, v) => s + Math.exp(v - max), 0);
-  const loss = max + Math.log(sum) - row[target];
-  const gradient = row.map((v, j) => Math.exp(v - max) / sum - (j === target ? 1 : 0));
-  return { loss, gradient };
-}
 
 Deno.test("softmaxCrossEntropy without the fused kernel: composite loss and dy-scaled gradient", async () => {
   await initBackend({ verbose: false });

@@ -5,14 +5,7 @@ import {
   softmaxCrossEntropy,
   softmaxCrossEntropyRows,
 } from "../../lib/backend/kernels/softmax_cross_entropy.ts";
-
-function byHand(row: number[], target: number) {
-  const max = Math.max(...row);
-  const sum = row.reduce((s, v) => s + Math.exp(v - max), 0);
-  const loss = max + Math.log(sum) - row[target];
-  const gradient = row.map((v, j) => Math.exp(v - max) / sum - (j === target ? 1 : 0));
-  return { loss, gradient };
-}
+import { byHand } from "./_softmax_by_hand.ts";
 
 Deno.test("softmaxCrossEntropy: the fused kernel runs and matches the hand computation", async () => {
   await initBackend({ verbose: false });

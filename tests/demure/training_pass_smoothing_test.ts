@@ -4,23 +4,15 @@
  */
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { type DemureConfig, demureHooks } from "../../lib/demure/objective.ts";
+import { demureHooks } from "../../lib/demure/objective.ts";
 import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
 import { trainStep } from "../../lib/train/step.ts";
 
-import { batch, split, trainer } from "./_one_batch.ts";
+import { batch, split, trainer, TRAINING_PASS } from "./_one_batch.ts";
 
 await initBackend({ verbose: false });
-
-const TRAINING_PASS: Partial<DemureConfig> = {
-  attributionSource: "training_pass",
-  denoiseInput: false,
-  warmupSteps: 1,
-  rho: 0.4,
-  lambda: 0.5,
-};
 
 /** The cached scores after steps 1 and 2 of a run with this smoothing (same model, same batch). */
 async function scoresAfter(smoothing: number): Promise<Float32Array[]> {

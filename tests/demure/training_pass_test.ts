@@ -25,18 +25,9 @@ import { trainStep } from "../../lib/train/step.ts";
 import { hashSeeds } from "../../lib/util/random.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
-import { batch, split, trainer } from "./_one_batch.ts";
+import { batch, split, trainer, TRAINING_PASS } from "./_one_batch.ts";
 
 await initBackend({ verbose: false });
-
-const TRAINING_PASS: Partial<DemureConfig> = {
-  attributionSource: "training_pass",
-  denoiseInput: false,
-  warmupSteps: 1,
-  rho: 0.4,
-  // A large lambda: were L_cl's gradient in the tapped one, the comparison below would see it.
-  lambda: 0.5,
-};
 
 const newModel = () => new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
 
