@@ -32,6 +32,13 @@ Deno.test("kCoreFilter reaches the fixed point in the hand-computed case (needs 
   ]);
 });
 
+Deno.test("kCoreFilter on data that is already a k-core records one round, in the singular", () => {
+  const core = kCoreFilter(tinyDataset([[0, 1], [1, 0]], 2), { k: 2 });
+  assertEquals(core.metadata.preprocessing, [
+    "2-core filtering (iterated to a fixed point: 1 round)",
+  ]);
+});
+
 Deno.test("kCoreFilter: a removed user no longer counts for its items", () => {
   // k=2, round 1: u2 (1 item) and i3 (1 user) go; u3 is left with [i2], so round 2 drops u3,
   // and i2 is then held by u3 alone (u2 is gone): i2 goes too.

@@ -117,7 +117,9 @@ export function kCoreFilter(
       ...dataset.metadata,
       preprocessing: [
         ...dataset.metadata.preprocessing,
-        `${k}-core filtering (iterated to a fixed point: ${rounds} rounds)`,
+        `${k}-core filtering (iterated to a fixed point: ${rounds} ${
+          rounds === 1 ? "round" : "rounds"
+        })`,
       ],
       fingerprint: "",
     },
