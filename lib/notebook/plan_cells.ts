@@ -55,6 +55,19 @@ export interface NotebookCellsOptions {
 }
 
 /**
+ * Which missing cells a notebook computes (the policy in this module's header): every one with
+ * `DEMURE_RERUN=1`, those `quickCompute` chooses in quick mode (default: all), none in full mode.
+ */
+export function notebookComputePolicy(
+  mode: ExperimentPlan["mode"],
+  options: NotebookCellsOptions = {},
+  rerun: boolean = envFlag("DEMURE_RERUN"),
+): boolean | ((cell: PlannedCell) => boolean) {
+  if (rerun) return true;
+  return mode === "quick" ? (options.quickCompute ?? true) : false;
+}
+
+/**
  * Loads `cells` of `plan`, computing the missing ones the policy above allows; prints how many
  * were found and what to do about the rest.
  *
@@ -69,8 +82,7 @@ export async function ensureCellsInNotebook(
   cells: PlannedCell[],
   options: NotebookCellsOptions = {},
 ): Promise<FinishedCell[]> {
-  const rerun = envFlag("DEMURE_RERUN");
-  const compute = rerun ? true : plan.mode === "quick" ? (options.quickCompute ?? true) : false;
+  const compute = notebookComputePolicy(plan.mode, options);
   const lines = new Map<string, Progress>();
   const { found, missing } = await ensureCells(plan, cells, {
     resultsDir: notebookResultsDir(plan),

@@ -1,0 +1,77 @@
+/**
+ * Which missing cells a notebook computes: every one with DEMURE_RERUN=1, those `quickCompute`
+ * chooses in quick mode, none in full mode; and `ensureCellsInNotebook` asking exactly that
+ * policy (a cell it was told not to compute is reported missing, with the command that would
+ * compute it, and nothing is trained).
+ */
+import { assertEquals, assertStrictEquals, assertStringIncludes } from "@std/assert";
+import type { PlannedCell } from "../../lib/experiments/plan.ts";
+import {
+  ensureCellsInNotebook,
+  notebookComputePolicy,
+  notebookPlan,
+} from "../../lib/notebook/plan_cells.ts";
+
+Deno.env.delete("DEMURE_RERUN");
+
+Deno.test("notebookComputePolicy: none in full mode, quickCompute (default all) in quick mode, all with DEMURE_RERUN", () => {
+  const firstSeed = (cell: PlannedCell) => cell.seed === 0;
+  assertEquals(notebookComputePolicy("full", {}, false), false);
+  assertEquals(notebookComputePolicy("full", { quickCompute: firstSeed }, false), false);
+  assertEquals(notebookComputePolicy("quick", {}, false), true);
+  assertStrictEquals(notebookComputePolicy("quick", { quickCompute: firstSeed }, false), firstSeed);
+  assertEquals(notebookComputePolicy("full", {}, true), true);
+  assertEquals(notebookComputePolicy("quick", { quickCompute: firstSeed }, true), true);
+  // The environment is the default: unset here, so full mode computes nothing.
+  assertEquals(notebookComputePolicy("full"), false);
+});
+
+/** A cell of `mode`'s plan under a key no results folder holds. */
+function absentCell(
+  mode: "quick" | "full",
+): { plan: ReturnType<typeof notebookPlan>; cell: PlannedCell } {
+  const plan = notebookPlan(mode);
+  const cell = { ...plan.cells[0], key: `${plan.cells[0].key}/compute-policy-test-absent` };
+  return { plan, cell };
+}
+
+async function printed(body: () => Promise<unknown>): Promise<string> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
+  try {
+    await body();
+  } finally {
+    console.log = log;
+  }
+  return lines.join("\n");
+}
+
+Deno.test("ensureCellsInNotebook asks quickCompute in quick mode and trains nothing it declines", async () => {
+  const { plan, cell } = absentCell("quick");
+  const asked: string[] = [];
+  let found = -1;
+  const output = await printed(async () => {
+    found = (await ensureCellsInNotebook(plan, [cell], {
+      quickCompute: (candidate) => (asked.push(candidate.key), false),
+    })).length;
+  });
+  assertEquals(asked, [cell.key]);
+  assertEquals(found, 0);
+  assertStringIncludes(output, "0 of 1 cells available (results/quick)");
+  assertStringIncludes(output, "1 cells not computed: run `deno task reproduce --quick`");
+});
+
+Deno.test("ensureCellsInNotebook in full mode computes nothing, even when quickCompute would", async () => {
+  const { plan, cell } = absentCell("full");
+  let asked = 0;
+  let found = -1;
+  const output = await printed(async () => {
+    found = (await ensureCellsInNotebook(plan, [cell], {
+      quickCompute: () => (asked++, true),
+    })).length;
+  });
+  assertEquals(asked, 0);
+  assertEquals(found, 0);
+  assertStringIncludes(output, "1 cells not computed: run `deno task reproduce --select`");
+});
