@@ -38,7 +38,8 @@ const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
 const USAGE = `usage: deno run -A scripts/gpu_check.ts [--backends webgpu,wasm] [--max-batches N]
                   [--users N]
        deno run -A scripts/gpu_check.ts --adapter     the adapter line only
-  --backends LIST    which backends to time, in order (${BACKENDS.join(", ")}; default webgpu,wasm)
+  --backends LIST    which backends to time, in order (${BACKENDS.join(", ")}; default webgpu,wasm);
+                     one listed twice runs twice, and the two must give the same numbers
   --max-batches N    at most N training batches in the timed epoch (default: the whole epoch)
   --users N          users of the Beauty-shaped workload (default ${BEAUTY_SHAPE.numUsers})
   -h, --help         print this text`;
@@ -191,22 +192,39 @@ console.log(
       values["max-batches"] ? ` capped at ${values["max-batches"]} batches` : ""
     } per backend`,
 );
-const timings = new Map<string, EpochTiming>();
+const timings: EpochTiming[] = [];
 for (const backend of backends) {
   const result = await runChild(backend);
   if (typeof result === "string") console.log(`${backend}: no timing (${result})`);
   else {
-    timings.set(backend, result);
+    timings.push(result);
     console.log(describe(result));
   }
 }
-const gpu = timings.get("webgpu");
-const wasm = timings.get("wasm");
+// A backend listed twice ran twice from the same seed: same seed, same numbers, to the bit.
+let reproducible = true;
+for (const backend of new Set(backends)) {
+  const [first, ...again] = timings.filter((t) => t.backend === backend);
+  if (first === undefined || again.length === 0) continue;
+  const same = again.every((t) => t.loss === first.loss && t.validNdcg10 === first.validNdcg10);
+  reproducible &&= same;
+  console.log(
+    `${backend}, ${again.length + 1} runs from one seed: epoch loss and valid NDCG@10 ${
+      same
+        ? "identical"
+        : `differ (${[first, ...again].map((t) => `${t.loss} / ${t.validNdcg10}`).join(" vs ")})`
+    }`,
+  );
+}
+const gpu = timings.find((t) => t.backend === "webgpu");
+const wasm = timings.find((t) => t.backend === "wasm");
 if (gpu && wasm) {
   console.log(
     `ratio wasm / webgpu: training ${(wasm.trainSeconds / gpu.trainSeconds).toFixed(2)}x, ` +
       `validation ${(wasm.validationSeconds / gpu.validationSeconds).toFixed(2)}x ` +
       `(above 1: webgpu is faster)`,
   );
-} else console.log("ratio wasm / webgpu: not available (a backend gave no timing)");
-Deno.exit(timings.size === backends.length ? 0 : 1);
+} else if (backends.includes("webgpu") && backends.includes("wasm")) {
+  console.log("ratio wasm / webgpu: not available (a backend gave no timing)");
+}
+Deno.exit(timings.length === backends.length && reproducible ? 0 : 1);

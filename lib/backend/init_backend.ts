@@ -24,6 +24,7 @@ import { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";
 import { registerBlasKernels } from "./kernels/blas_matmul.ts";
 import { registerHostKernels } from "./kernels/host_kernels.ts";
 import { activateWebgpu, probeWebgpu } from "./webgpu.ts";
+import { registerOrderedWebgpuSums } from "./kernels/webgpu_ordered_sums.ts";
 import { installKernelInterrupt } from "../util/interrupt.ts";
 
 /** Options of {@linkcode initBackend}. */
@@ -164,6 +165,7 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
     if (config.blas !== false) kernels.push(...registerBlasKernels(backend));
     if (config.hostKernels !== false) kernels.push(...registerHostKernels(backend));
   }
+  if (backend === "webgpu") kernels.push(...registerOrderedWebgpuSums());
   if (config.verbose !== false) {
     console.log(describeChoice(backend, reason, kernels));
   }

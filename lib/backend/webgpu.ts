@@ -12,6 +12,7 @@
  * ```
  */
 import { tf } from "./tf.ts";
+import { registerOrderedWebgpuSums } from "./kernels/webgpu_ordered_sums.ts";
 
 /** What {@linkcode probeWebgpu} found. */
 export interface WebgpuProbe {
@@ -81,8 +82,9 @@ export async function probeWebgpu(): Promise<WebgpuProbe> {
 }
 
 /**
- * Loads the tfjs WebGPU backend and makes it current; throws with the probe's reason when there
- * is no adapter.
+ * Loads the tfjs WebGPU backend with its ordered sums (`kernels/webgpu_ordered_sums.ts`: same
+ * seed, same numbers) and makes it current; throws with the probe's reason when there is no
+ * adapter.
  *
  * @example
  * ```ts
@@ -95,6 +97,7 @@ export async function activateWebgpu(): Promise<WebgpuProbe> {
   // A computed specifier keeps the package out of the module graph of every other entry point.
   const specifier: string = "@tensorflow/tfjs-backend-webgpu";
   await import(specifier);
+  registerOrderedWebgpuSums();
   if (!(await tf.setBackend("webgpu"))) throw new Error('tf.setBackend("webgpu") returned false');
   await tf.ready();
   return probe;

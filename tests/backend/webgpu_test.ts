@@ -237,6 +237,16 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "webgpu: the same seed gives the same losses, metrics and attribution, to the bit",
+  ignore,
+  fn: async () => {
+    // The ordered sums make this hold on a GPU (docs/gpu.md); on the software adapter it would
+    // hold with the stock kernels too, so here it checks the route, not the atomics.
+    assertEquals(await trainOn("webgpu", true), await trainOn("webgpu", true));
+  },
+});
+
 Deno.test("DEMURE_BACKEND=webgpu without an adapter: one line saying so and what to use instead", async () => {
   const results = Deno.makeTempDirSync();
   try {

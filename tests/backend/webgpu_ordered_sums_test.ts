@@ -1,0 +1,141 @@
+/**
+ * The ordered sums of the webgpu route (`lib/backend/kernels/webgpu_ordered_sums.ts`): the gather
+ * gradient and the matrix products add in an order fixed by the shapes, never with the stock
+ * kernels' atomic adds. The program choice runs everywhere; the kernels where Deno's WebGPU offers
+ * an adapter (a GPU, or Mesa's lavapipe), skipped with the reason printed where none does.
+ *
+ * Which program ran is read from the backend's pipeline cache (one compiled pipeline per shader
+ * key): the stock kernels leave "unsortedSegmentSum" and "matMulSplitK_..." there, and each test
+ * shows that the stock kernel, put back, does leave its key, so the check can see it.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { activateWebgpu, probeWebgpu } from "../../lib/backend/webgpu.ts";
+import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
+import {
+  registerOrderedWebgpuSums,
+  stockChoosesSplitK,
+} from "../../lib/backend/kernels/webgpu_ordered_sums.ts";
+import { restoreKernel } from "../../lib/backend/kernels/_replace_kernel.ts";
+
+const probe = await probeWebgpu();
+const ignore = !probe.available;
+if (ignore) console.log(`webgpu kernel tests skipped: ${probe.reason}`);
+registerUnsortedSegmentSum();
+
+const shape = (...dims: number[]) => ({ shape: dims, dtype: "float32" }) as tf.TensorInfo;
+
+Deno.test("stockChoosesSplitK mirrors tfjs-backend-webgpu's choice (small output, inner >= 2000, one batch)", () => {
+  // 8: tfjs-backend-webgpu's threshold on every adapter but Intel's 12th generation and later.
+  // [16, 4096] x [4096, 16]: one 32x32 workgroup, 256 outputs, inner 4096: split-K.
+  assert(stockChoosesSplitK({ a: shape(16, 4096), b: shape(4096, 16) }, false, false, 8));
+  // The same product with transposed operands reads the inner size from the other axis.
+  assert(stockChoosesSplitK({ a: shape(4096, 16), b: shape(16, 4096) }, true, true, 8));
+  // Inner 1999: the small-output program.
+  assert(!stockChoosesSplitK({ a: shape(16, 1999), b: shape(1999, 16) }, false, false, 8));
+  // 128 outputs or fewer: the reduce program.
+  assert(!stockChoosesSplitK({ a: shape(8, 4096), b: shape(4096, 16) }, false, false, 8));
+  // Two batches: never split-K.
+  assert(!stockChoosesSplitK({ a: shape(2, 16, 4096), b: shape(2, 4096, 16) }, false, false, 8));
+  // Many workgroups (a 320 x 320 output is 100 of them): the packed program.
+  assert(!stockChoosesSplitK({ a: shape(320, 4096), b: shape(4096, 320) }, false, false, 8));
+  // outerA <= 8 allows twice the threshold: 8 x 480 is 15 workgroups, <= 16.
+  assert(stockChoosesSplitK({ a: shape(8, 4096), b: shape(4096, 480) }, false, false, 8));
+  assert(!stockChoosesSplitK({ a: shape(9, 4096), b: shape(4096, 480) }, false, false, 8));
+});
+
+/** The webgpu backend's compiled pipelines, by shader key (webgpu must be active once). */
+function pipelineKeys(): Set<string> {
+  const backend = tf.findBackend("webgpu") as unknown as { pipelineCache: Record<string, unknown> };
+  return new Set(Object.keys(backend.pipelineCache));
+}
+
+/** Keys that match `pattern`, compiled since `before`. */
+function compiledSince(before: Set<string>, pattern: RegExp): string[] {
+  return [...pipelineKeys()].filter((key) => !before.has(key) && pattern.test(key));
+}
+
+/**
+ * `f`'s values on `backend`: "webgpu" as activated (the ordered sums registered), "stock webgpu"
+ * as it stands (after a test has put a stock kernel back).
+ */
+async function valuesOn(
+  backend: "wasm" | "webgpu" | "stock webgpu",
+  f: () => tf.Tensor,
+): Promise<Float32Array> {
+  if (backend === "webgpu") await activateWebgpu();
+  else await tf.setBackend(backend === "stock webgpu" ? "webgpu" : backend);
+  const out = tf.tidy(f);
+  const values = await out.data() as Float32Array;
+  out.dispose();
+  return values;
+}
+
+Deno.test({
+  name:
+    "webgpu UnsortedSegmentSum: the wasm kernel's row-by-row sums to the bit, ids out of range dropped, no atomic program",
+  ignore,
+  fn: async () => {
+    // Segments shared by many rows (i * 7 mod 13), every 50th id out of range; two widths: the
+    // small-output program (13 x 16 outputs) and the packed one (13 x 640).
+    await activateWebgpu();
+    for (const width of [16, 640]) {
+      const sum = () => {
+        const x = tf.randomNormal([600, width], 0, 1, "float32", 3);
+        const ids = Array.from({ length: 600 }, (_, i) => i % 50 === 0 ? -1 : (i * 7) % 13);
+        return tf.unsortedSegmentSum(x, tf.tensor1d(ids, "int32"), 13);
+      };
+      const reference = await valuesOn("wasm", sum);
+      const before = pipelineKeys();
+      const gpu = await valuesOn("webgpu", sum);
+      assertEquals(Array.from(gpu), Array.from(reference), `width ${width}`);
+      assertEquals(compiledSince(before, /unsortedSegmentSum/), [], `width ${width}`);
+    }
+    // The stock kernel, put back, compiles its atomic program: the check above can see it.
+    restoreKernel("UnsortedSegmentSum", "webgpu");
+    try {
+      const before = pipelineKeys();
+      await valuesOn(
+        "stock webgpu",
+        () => tf.unsortedSegmentSum(tf.ones([4, 2]), tf.tensor1d([0, 1, 1, 0], "int32"), 2),
+      );
+      assertEquals(compiledSince(before, /unsortedSegmentSum/).length, 1);
+    } finally {
+      registerOrderedWebgpuSums();
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
+  name: "webgpu matMul never runs split-K, and gives the same bits every time",
+  ignore,
+  fn: async () => {
+    const product = () =>
+      tf.matMul(
+        tf.randomNormal([16, 4096], 0, 1, "float32", 1),
+        tf.randomNormal([4096, 16], 0, 1, "float32", 2),
+      );
+    await activateWebgpu();
+    const before = pipelineKeys();
+    const first = await valuesOn("webgpu", product);
+    const second = await valuesOn("webgpu", product);
+    assertEquals(Array.from(second), Array.from(first));
+    assertEquals(compiledSince(before, /matMulSplitK/), []);
+    const reference = await valuesOn("wasm", product);
+    let worst = 0;
+    for (let i = 0; i < first.length; i++) {
+      worst = Math.max(worst, Math.abs(first[i] - reference[i]) / (1 + Math.abs(reference[i])));
+    }
+    assert(worst < 1e-4, `relative error ${worst} against wasm`);
+    restoreKernel("BatchMatMul", "webgpu");
+    try {
+      const stockBefore = pipelineKeys();
+      await valuesOn("stock webgpu", product);
+      assertEquals(compiledSince(stockBefore, /matMulSplitK/).length, 1);
+    } finally {
+      registerOrderedWebgpuSums();
+      await tf.setBackend("wasm");
+    }
+  },
+});
