@@ -1,9 +1,11 @@
 /**
- * Shared by the Demure attribution-source benchmarks: the recorded cell's settings, and the user x
- * modality ROC-AUC of the noise masks a Demure run holds in its mask cache.
+ * Shared by the Demure attribution-source benchmarks: the recorded cell's settings, the recorded
+ * Demure-SASRec cells there are, and the user x modality ROC-AUC of the noise masks a Demure run
+ * holds in its mask cache.
  *
  * @module
  */
+import { UsageError } from "../scripts/cli/options.ts";
 import {
   type AttributedBatch,
   attributionOfContributions,
@@ -25,6 +27,52 @@ const WINDOWS_PER_USER = 1024;
 export interface RecordedCell {
   settings: { dataset: DatasetSpec; system: SystemSpec } & CellSettings;
   result: { test: Record<string, number> };
+}
+
+/** The folder of the full mode's recorded cells (read, never written). */
+const RECORDED_CELLS = "results-of-record/full/cells";
+
+/**
+ * The path of the recorded Demure-SASRec cell of `dataset` (the cell file's dataset part:
+ * `Synthetic`, `MovieLens`, `Synthetic__noiseFraction=0.25`, ...) at each of `seeds`, or a
+ * {@linkcode UsageError} naming the recorded datasets or seeds (`--<datasetOption>`,
+ * `--<seedOption>`) when there is none. Reads the folder only.
+ *
+ * @example
+ * ```ts
+ * recordedDemureSasrecCells("Synthetic", [0], "dataset", "seeds");
+ * // ["results-of-record/full/cells/full__Synthetic__Demure-SASRec__seed=0.json"]
+ * ```
+ */
+export function recordedDemureSasrecCells(
+  dataset: string,
+  seeds: readonly number[],
+  datasetOption: string,
+  seedOption: string,
+): string[] {
+  const recorded = new Map<string, number[]>();
+  for (const entry of Deno.readDirSync(RECORDED_CELLS)) {
+    const match = /^full__(.+)__Demure-SASRec__seed=([0-9]+)\.json$/.exec(entry.name);
+    if (match) recorded.set(match[1], [...(recorded.get(match[1]) ?? []), Number(match[2])]);
+  }
+  const recordedSeeds = recorded.get(dataset);
+  if (recordedSeeds === undefined) {
+    throw new UsageError(
+      `--${datasetOption} ${dataset}: no recorded Demure-SASRec cell in ${RECORDED_CELLS} ` +
+        `(recorded: ${[...recorded.keys()].sort().join(", ")})`,
+    );
+  }
+  for (const seed of seeds) {
+    if (!recordedSeeds.includes(seed)) {
+      throw new UsageError(
+        `--${seedOption} ${seed}: no recorded Demure-SASRec cell of ${dataset} at that seed ` +
+          `(recorded: ${recordedSeeds.sort((a, b) => a - b).join(", ")})`,
+      );
+    }
+  }
+  return seeds.map((seed) =>
+    `${RECORDED_CELLS}/full__${dataset}__Demure-SASRec__seed=${seed}.json`
+  );
 }
 
 /**

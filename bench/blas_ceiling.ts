@@ -2,8 +2,10 @@
  * Measures this machine's OpenBLAS ceiling through the same FFI path the kernels use, for the
  * product shapes of the SASRec step, and prints GFLOP/s per shape and thread count.
  *
- * Run: `deno run -A bench/blas_ceiling.ts`
+ * Run: `deno run -A bench/blas_ceiling.ts` (no options; `--help` says so, and anything else is
+ * refused).
  */
+import { parseOptions, runScript } from "../scripts/cli/options.ts";
 import { loadOpenBlas, openBlasFailure } from "../lib/backend/mod.ts";
 import { createRng } from "../lib/util/mod.ts";
 
@@ -60,11 +62,18 @@ export const STEP_SHAPES: readonly GemmShape[] = [
   },
 ];
 
-if (import.meta.main) {
+function main(): number {
+  const { values } = parseOptions(Deno.args, {
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) {
+    console.log("usage: deno run -A bench/blas_ceiling.ts (no options; threads: 1 and the cores)");
+    return 0;
+  }
   const blas = loadOpenBlas();
   if (blas === undefined) {
     console.log(`OpenBLAS not loadable: ${openBlasFailure()}`);
-    Deno.exit(1);
+    return 1;
   }
   const rng = createRng(1);
   const random = (n: number) => Float32Array.from({ length: n }, () => rng.next() - 0.5);
@@ -96,4 +105,7 @@ if (import.meta.main) {
       );
     }
   }
+  return 0;
 }
+
+if (import.meta.main) await runScript("blas_ceiling", main);

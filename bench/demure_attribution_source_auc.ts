@@ -12,15 +12,25 @@
  * post-hoc attribution (`attributionQuality`, gradient x input: the README's 0.990 column).
  *
  * `--routeEpochs=N` runs N Demure epochs instead of one (each window's mask then comes from N
- * visits), `--smoothing=w` sets the training pass's `trainingPassSmoothing`.
- * `--variants=` picks the runs (default `separate_pass,training_pass`);
+ * visits), `--smoothing=w` sets the training pass's `trainingPassSmoothing` (in (0, 1]; default 1,
+ * the newest visit alone). `--variants=` picks the runs (default `separate_pass,training_pass`);
  * `training_pass_without_dropout` runs the training pass on a copy of the model with SASRec's
  * dropout at 0 (same weights), to see how much of a gap the training-mode dropout explains.
  *
  * Prints one JSON line. Run: `DEMURE_BLAS_THREADS=1 deno run -A
- * bench/demure_attribution_source_auc.ts [--epochs=15] [--seed=0] [--variants=...]`
+ * bench/demure_attribution_source_auc.ts [--epochs=15] [--seed=0] [--variants=...]
+ * [--routeEpochs=1] [--smoothing=1]` (`--help` lists the options). A bad option is one line and
+ * exit 2 before anything is trained: `--epochs` or `--routeEpochs` not an integer in 1..1000, a
+ * seed without a recorded cell (the message lists the recorded ones), a smoothing outside (0, 1],
+ * a variant other than the three above.
  */
-import { arg } from "./_args.ts";
+import {
+  integerOption,
+  listOption,
+  numberOption,
+  parseOptions,
+  runScript,
+} from "../scripts/cli/options.ts";
 import {
   demureHooks,
   initBackend,
@@ -33,13 +43,55 @@ import {
 import type { DemureAttributionSource } from "../lib/demure/mod.ts";
 import { attributionQuality, buildCellModel } from "../lib/experiments/mod.ts";
 import { Adam, trainStep } from "../lib/train/mod.ts";
-import { cachedMaskAuc, type RecordedCell } from "./_cached_mask_auc.ts";
+import { cachedMaskAuc, type RecordedCell, recordedDemureSasrecCells } from "./_cached_mask_auc.ts";
+import { SEED_RANGE } from "../lib/util/mod.ts";
 
-if (import.meta.main) {
-  const epochs = Number(arg("epochs", "15"));
-  const seed = Number(arg("seed", "0"));
+/** The runs `--variants` picks from (see the module documentation). */
+const VARIANTS = ["separate_pass", "training_pass", "training_pass_without_dropout"] as const;
+
+const USAGE = `usage: deno run -A bench/demure_attribution_source_auc.ts [--epochs=N] [--seed=S]
+                  [--variants=LIST] [--routeEpochs=N] [--smoothing=W]
+  --epochs N        plain epochs before the Demure runs (default 15; 1..1000)
+  --seed S          seed of the recorded synthetic Demure-SASRec cell (default 0)
+  --variants LIST   runs among ${VARIANTS.join(", ")}
+                    (default separate_pass,training_pass)
+  --routeEpochs N   Demure epochs of each run (default 1; 1..1000)
+  --smoothing W     the training pass's trainingPassSmoothing in (0, 1] (default 1)
+  -h, --help        print this text`;
+
+/** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
+function checkedOptions(args: readonly string[]) {
+  const { values } = parseOptions(args, {
+    epochs: { type: "string", default: "15" },
+    seed: { type: "string", default: "0" },
+    variants: { type: "string", default: "separate_pass,training_pass" },
+    routeEpochs: { type: "string", default: "1" },
+    smoothing: { type: "string", default: "1" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return undefined;
+  // Larger values are typos: each epoch is tens of seconds, and the record converges in about 100.
+  const epochs = integerOption("epochs", values.epochs, 1, 1000);
+  const seed = integerOption("seed", values.seed, SEED_RANGE.min!, SEED_RANGE.max!);
+  const [path] = recordedDemureSasrecCells("Synthetic", [seed], "dataset", "seed");
+  return {
+    epochs,
+    seed,
+    path,
+    variants: listOption("variants", values.variants, VARIANTS),
+    routeEpochs: integerOption("routeEpochs", values.routeEpochs, 1, 1000),
+    smoothing: numberOption("smoothing", values.smoothing, { above: 0, max: 1 }),
+  };
+}
+
+async function main(): Promise<number> {
+  const options = checkedOptions(Deno.args);
+  if (options === undefined) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { epochs, seed, path, variants, routeEpochs, smoothing } = options;
   await initBackend({ verbose: false });
-  const path = `results-of-record/full/cells/full__Synthetic__Demure-SASRec__seed=${seed}.json`;
   const { settings } = JSON.parse(await Deno.readTextFile(path)) as RecordedCell;
   const { dataset, system } = settings;
   if (system.kind !== "neural" || !system.demure) throw new Error(`${path}: not a Demure cell`);
@@ -60,8 +112,6 @@ if (import.meta.main) {
   const [posthoc] = await attributionQuality(trained, data.split, truth, ["gradient_x_input"]);
   const weights = trained.parameters.snapshot();
   const config = resolveTrainerConfig({ ...settings.training, seed });
-  const routeEpochs = Number(arg("routeEpochs", "1"));
-  const smoothing = Number(arg("smoothing", "1"));
   const batchesOf = (epoch: number) =>
     trainingBatches(data.split, epoch, {
       batchSize: config.batchSize,
@@ -79,7 +129,6 @@ if (import.meta.main) {
   };
   // `training_pass_without_dropout`: the training pass on a copy of the model with SASRec's
   // dropout at 0 (same weights): how much of a gap to the separate pass the dropout explains.
-  const variants = arg("variants", "separate_pass,training_pass").split(",");
   for (const variant of variants) {
     const withoutDropout = variant === "training_pass_without_dropout";
     const source: DemureAttributionSource = variant === "separate_pass"
@@ -120,4 +169,7 @@ if (import.meta.main) {
   line.seconds = Math.round((performance.now() - started) / 1000);
   console.log(JSON.stringify(line));
   trained.dispose();
+  return 0;
 }
+
+if (import.meta.main) await runScript("demure_attribution_source_auc", main);

@@ -24,9 +24,11 @@
  * summed time of the plain epochs of the same turns. Run `--epochs=6 --warmup-steps=17` for four
  * compared epochs of every run (two cycles of the every-second-visit schedule).
  *
- * Run: `deno run -A bench/demure_bench.ts [--epochs=6] [--warmup-steps=30]` (`DEMURE_BLAS_THREADS` sets BLAS threads).
+ * Run: `deno run -A bench/demure_bench.ts [--epochs=6] [--warmup-steps=30]`
+ * (`DEMURE_BLAS_THREADS` sets BLAS threads; `--epochs` 2..1000, `--warmup-steps` 0..100000;
+ * `--help` prints the options).
  */
-import { integerOption, parseOptions, UsageError } from "../scripts/cli/options.ts";
+import { integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 import {
   type DemureConfig,
   demureHooks,
@@ -75,21 +77,24 @@ const DEMURE_RUNS: readonly BenchRun[] = [
  */
 const DEFAULT_WARMUP_STEPS = 30;
 
-if (import.meta.main) {
-  let epochs: number, warmupSteps: number;
-  try {
-    const { values } = parseOptions(Deno.args, {
-      epochs: { type: "string", default: "6" },
-      "warmup-steps": { type: "string", default: String(DEFAULT_WARMUP_STEPS) },
-    });
-    // A larger value is a typo: a MovieLens epoch is 40 steps, and each epoch is seconds per run.
-    epochs = integerOption("epochs", values.epochs, 2, 1000);
-    warmupSteps = integerOption("warmup-steps", values["warmup-steps"], 0, 100_000);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`bench:demure: ${error.message}; see the header of bench/demure_bench.ts`);
-    Deno.exit(2);
+const USAGE = `usage: deno task bench:demure [--epochs=N] [--warmup-steps=N]
+  --epochs N        epochs of every run (default 6; 2..1000)
+  --warmup-steps N  plain steps before the first noise mask (default ${DEFAULT_WARMUP_STEPS}; 0..100000)
+  -h, --help        print this text`;
+
+async function main(): Promise<number> {
+  const { values } = parseOptions(Deno.args, {
+    epochs: { type: "string", default: "6" },
+    "warmup-steps": { type: "string", default: String(DEFAULT_WARMUP_STEPS) },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
+  // A larger value is a typo: a MovieLens epoch is 40 steps, and each epoch is seconds per run.
+  const epochs = integerOption("epochs", values.epochs, 2, 1000);
+  const warmupSteps = integerOption("warmup-steps", values["warmup-steps"], 0, 100_000);
   const choice = await initBackend({ verbose: false });
   const data = await prepareDataset({ kind: "movielens" });
   const plan = planExperiments("full");
@@ -194,4 +199,7 @@ if (import.meta.main) {
     );
     console.log(`demure / plain epoch time = ${ratio.toFixed(2)} (${source})`);
   });
+  return 0;
 }
+
+if (import.meta.main) await runScript("bench:demure", main);

@@ -12,7 +12,9 @@
  *
  * Prints median milliseconds per step and `demure / plain step = X (source)` for both sources.
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/demure_source_step_probe.ts [--steps=5]`
+ * (`--steps` timed steps, 1..10000; `--help` prints the options).
  */
+import { integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 import {
   demureHooks,
   initBackend,
@@ -25,9 +27,21 @@ import type { DemureAttributionSource } from "../lib/demure/mod.ts";
 import { Adam, DEFAULT_ADAM_CONFIG, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
 
-if (import.meta.main) {
-  const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));
-  const steps = stepsArg ? Number(stepsArg.slice("--steps=".length)) : 5;
+const USAGE = `usage: deno run -A bench/demure_source_step_probe.ts [--steps=N]
+  --steps N     timed steps after the untimed first (default 5; 1..10000)
+  -h, --help    print this text`;
+
+async function main(): Promise<number> {
+  const { values } = parseOptions(Deno.args, {
+    steps: { type: "string", default: "5" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  // A larger value is a typo: each step is seconds.
+  const steps = integerOption("steps", values.steps, 1, 10_000);
   await initBackend({ verbose: false });
   const data = await prepareDataset({ kind: "movielens" });
   const config = resolveTrainerConfig({
@@ -73,4 +87,7 @@ if (import.meta.main) {
         `per step ${perStep})`,
     );
   }
+  return 0;
 }
+
+if (import.meta.main) await runScript("demure_source_step_probe", main);

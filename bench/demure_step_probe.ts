@@ -15,8 +15,10 @@
  * step, and `demure / plain step = X`.
  *
  * Run: `deno run -A bench/demure_step_probe.ts [--steps=6] [--synthetic]`
- * (`DEMURE_BLAS_THREADS=1` on a shared machine).
+ * (`DEMURE_BLAS_THREADS=1` on a shared machine; `--steps` timed steps, 1..10000; `--help` prints
+ * the options).
  */
+import { integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 import {
   demureHooks,
   initBackend,
@@ -95,11 +97,25 @@ async function attributionPhases(
   };
 }
 
-if (import.meta.main) {
-  const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));
-  const steps = stepsArg ? Number(stepsArg.slice("--steps=".length)) : 6;
+const USAGE = `usage: deno run -A bench/demure_step_probe.ts [--steps=N] [--synthetic]
+  --steps N     timed steps after the untimed first (default 6; 1..10000)
+  --synthetic   the synthetic benchmark instead of MovieLens
+  -h, --help    print this text`;
+
+async function main(): Promise<number> {
+  const { values } = parseOptions(Deno.args, {
+    steps: { type: "string", default: "6" },
+    synthetic: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  // A larger value is a typo: each step is seconds.
+  const steps = integerOption("steps", values.steps, 1, 10_000);
+  const synthetic = values.synthetic;
   await initBackend({ verbose: false });
-  const synthetic = Deno.args.includes("--synthetic");
   const data = await prepareDataset(
     synthetic ? { kind: "synthetic", config: {} } : { kind: "movielens" },
   );
@@ -187,4 +203,7 @@ if (import.meta.main) {
         m.mask.toFixed(0)
       } ms: demure / plain step about ${(route / m.plain).toFixed(2)}`,
   );
+  return 0;
 }
+
+if (import.meta.main) await runScript("demure_step_probe", main);

@@ -13,9 +13,21 @@
  *
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/demure_training_pass_validation.ts
  * --dataset=Synthetic --source=training_pass --seeds=0,1,2 [--smoothing=0.3]`
- * (`--source=auto` is the library's default route; `--smoothing` unset, its default 0.3)
+ * (`--source=auto` is the library's default route; `--smoothing` unset, its default 0.3). The
+ * defaults: `--dataset=Synthetic --source=training_pass --seeds=0`. `--maxEpochs=N` (3 batches an
+ * epoch, a 2-step warm-up; default 0, off) only smoke-tests this script; `--help` lists the
+ * options. A bad option is one line and exit 2 before anything is trained: a dataset or seed
+ * without a recorded Demure-SASRec cell (the message lists the recorded ones), a source other
+ * than auto, separate_pass, training_pass, a smoothing outside (0, 1], `--maxEpochs` not an
+ * integer in 0..1000.
  */
-import { arg } from "./_args.ts";
+import {
+  choiceOption,
+  integerOption,
+  numberOption,
+  parseOptions,
+  runScript,
+} from "../scripts/cli/options.ts";
 import {
   evaluateRanking,
   initBackend,
@@ -25,34 +37,68 @@ import {
   type SystemSpec,
   trainModel,
 } from "../mod.ts";
-import type { DemureAttributionSource } from "../lib/demure/mod.ts";
+import { DEMURE_ATTRIBUTION_SOURCES } from "../lib/demure/mod.ts";
+import { SEED_RANGE } from "../lib/util/mod.ts";
 import { DEFAULT_RANKING_PROTOCOL } from "../lib/eval/mod.ts";
 import { describeLoss } from "../lib/losses/mod.ts";
 import { attributionQuality, buildCellModel } from "../lib/experiments/mod.ts";
-import { cachedMaskAuc, type RecordedCell } from "./_cached_mask_auc.ts";
+import { cachedMaskAuc, type RecordedCell, recordedDemureSasrecCells } from "./_cached_mask_auc.ts";
 
-if (import.meta.main) {
-  const datasetLabel = arg("dataset", "Synthetic");
-  const source = arg("source", "training_pass") as DemureAttributionSource;
-  const seeds = arg("seeds", "0").split(",").map(Number);
-  // Unset: the library's default smoothing.
-  const smoothingArg = arg("smoothing", "");
+const USAGE = `usage: deno run -A bench/demure_training_pass_validation.ts [--dataset=D]
+                  [--source=S] [--seeds=LIST] [--smoothing=W] [--maxEpochs=N]
+  --dataset D       dataset of the recorded Demure-SASRec cells (default Synthetic)
+  --source S        ${DEMURE_ATTRIBUTION_SOURCES.join(", ")} (default training_pass)
+  --seeds LIST      recorded seeds, comma-separated (default 0)
+  --smoothing W     trainingPassSmoothing in (0, 1] (default: the library's, 0.3)
+  --maxEpochs N     smoke test: N epochs of 3 batches, a 2-step warm-up (default 0: off)
+  -h, --help        print this text`;
+
+/** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
+function checkedOptions(args: readonly string[]) {
+  const { values } = parseOptions(args, {
+    dataset: { type: "string", default: "Synthetic" },
+    source: { type: "string", default: "training_pass" },
+    seeds: { type: "string", default: "0" },
+    // Unset: the library's default smoothing.
+    smoothing: { type: "string" },
+    maxEpochs: { type: "string", default: "0" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return undefined;
+  const source = choiceOption("source", values.source, DEMURE_ATTRIBUTION_SOURCES);
+  const seeds = values.seeds.split(",").map((seed) =>
+    integerOption("seeds", seed, SEED_RANGE.min!, SEED_RANGE.max!)
+  );
+  const smoothing = values.smoothing === undefined
+    ? undefined
+    : numberOption("smoothing", values.smoothing, { above: 0, max: 1 });
+  // A larger value is a typo: the recorded cells converge in about 100 epochs.
+  const smoke = integerOption("maxEpochs", values.maxEpochs, 0, 1000);
+  const paths = recordedDemureSasrecCells(values.dataset, seeds, "dataset", "seeds");
+  return { datasetLabel: values.dataset, source, seeds, paths, smoothing, smoke };
+}
+
+async function main(): Promise<number> {
+  const options = checkedOptions(Deno.args);
+  if (options === undefined) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { datasetLabel, source, seeds, paths, smoothing, smoke } = options;
   await initBackend({ verbose: false });
   let data: Awaited<ReturnType<typeof prepareDataset>> | undefined;
-  for (const seed of seeds) {
-    const path =
-      `results-of-record/full/cells/full__${datasetLabel}__Demure-SASRec__seed=${seed}.json`;
+  for (const [k, seed] of seeds.entries()) {
+    const path = paths[k];
     const recorded = JSON.parse(await Deno.readTextFile(path)) as RecordedCell;
     const { dataset, system, ...settings } = recorded.settings;
     if (system.kind !== "neural" || !system.demure) throw new Error(`${path}: not a Demure cell`);
     // `--maxEpochs=N` (3 batches an epoch, a 2-step warm-up) only smoke-tests this script.
-    const smoke = Number(arg("maxEpochs", "0"));
     const withSource: SystemSpec = {
       ...system,
       demure: {
         ...system.demure,
         attributionSource: source,
-        ...(smoothingArg ? { trainingPassSmoothing: Number(smoothingArg) } : {}),
+        ...(smoothing !== undefined ? { trainingPassSmoothing: smoothing } : {}),
         ...(smoke > 0 ? { warmupBy: "steps" as const, warmupSteps: 2 } : {}),
       },
     };
@@ -112,4 +158,7 @@ if (import.meta.main) {
     console.log(JSON.stringify(line));
     model.dispose();
   }
+  return 0;
 }
+
+if (import.meta.main) await runScript("demure_training_pass_validation", main);

@@ -18,10 +18,20 @@
  *
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/mask_schedule_check.ts --visits=2
  * --datasets=MovieLens --systems=Demure-SASRec[denoiseInput=flipped],AttributionOnly-SASRec
- * --results=results/mask-schedule [--out=docs/measurements/mask_schedule.json]`; `--report-only`
- * runs nothing and reports the cells finished so far.
+ * --results=results/mask-schedule [--out=docs/measurements/mask_schedule.json]` (the values shown
+ * are the defaults, but `--out`'s: unset, nothing is written); `--report-only` runs nothing and
+ * reports the cells finished so far; `--help` lists the options. A bad option is one line and
+ * exit 2 before anything runs: `--visits` not an integer in 1..1000, a dataset without such
+ * records, a system key without a separate-pass Demure record on the chosen datasets (the message
+ * lists the ones there are).
  */
-import { arg } from "./_args.ts";
+import {
+  integerOption,
+  listOption,
+  parseOptions,
+  runScript,
+  UsageError,
+} from "../scripts/cli/options.ts";
 import { initBackend } from "../mod.ts";
 import { pairedTTest } from "../lib/eval/mod.ts";
 import {
@@ -68,40 +78,93 @@ const attributedApart = (config: DemureConfig) =>
 /** The plan key's system part: `full/MovieLens/<system>/seed=0` -> `<system>`. */
 const systemKeyOf = (cell: PlannedCell) => cell.key.split("/").slice(2, -1).join("/");
 
-if (import.meta.main) {
-  const visits = Number(arg("visits", "2"));
-  if (!Number.isInteger(visits) || visits < 1) {
-    throw new Error(`--visits must be a positive integer, got ${arg("visits", "")}`);
+const USAGE = `usage: deno run -A bench/mask_schedule_check.ts [--visits=N] [--datasets=LIST]
+                  [--systems=LIST] [--results=DIR] [--out=FILE] [--report-only]
+  --visits N        everyVisits of the rerun (default 2; 1..1000)
+  --datasets LIST   datasets of the records (default MovieLens)
+  --systems LIST    plan keys of separate-pass Demure records
+                    (default Demure-SASRec[denoiseInput=flipped],AttributionOnly-SASRec)
+  --results DIR     where the rerun cells go (default results/mask-schedule)
+  --out FILE        write the rows as JSON (default: not written)
+  --report-only     run nothing; report the cells finished so far
+  -h, --help        print this text`;
+
+/**
+ * The checked options and the recorded cells they choose, or a {@linkcode UsageError}; undefined
+ * after `--help`.
+ */
+function checkedOptions(args: readonly string[]) {
+  const { values } = parseOptions(args, {
+    visits: { type: "string", default: "2" },
+    datasets: { type: "string", default: "MovieLens" },
+    systems: {
+      type: "string",
+      default: "Demure-SASRec[denoiseInput=flipped],AttributionOnly-SASRec",
+    },
+    results: { type: "string", default: "results/mask-schedule" },
+    out: { type: "string" },
+    "report-only": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return undefined;
+  // A window comes back once an epoch, and no cell trains 1000 epochs: a larger value is a typo.
+  const visits = integerOption("visits", values.visits, 1, 1000);
+  const records = planOfResults("full", RECORDS_DIR.full);
+  // The records whose masks the separate pass attributes, each distinct run once.
+  const candidates = records.cells.filter((cell) =>
+    cell.sameAs === undefined && cell.system.kind === "neural" &&
+    cell.system.demure !== undefined && attributedApart(resolveDemureConfig(cell.system.demure))
+  );
+  const known = (cells: PlannedCell[], part: (cell: PlannedCell) => string) => [
+    ...new Set(cells.map(part)),
+  ];
+  const datasets = listOption(
+    "datasets",
+    values.datasets,
+    known(candidates, (cell) => datasetLabel(cell.dataset)),
+  );
+  const onDatasets = candidates.filter((cell) => datasets.includes(datasetLabel(cell.dataset)));
+  const systems = values.systems.split(",");
+  for (const system of systems) {
+    if (!onDatasets.some((cell) => systemKeyOf(cell) === system)) {
+      throw new UsageError(
+        `--systems: no separate-pass Demure record ${system} on ${datasets.join(", ")} ` +
+          `(there are: ${known(onDatasets, systemKeyOf).join(", ")})`,
+      );
+    }
   }
-  const datasets = arg("datasets", "MovieLens").split(",");
-  const systems = arg("systems", "Demure-SASRec[denoiseInput=flipped],AttributionOnly-SASRec")
-    .split(",");
-  const resultsDir = arg("results", "results/mask-schedule");
-  const out = arg("out", "");
+  listOption("systems", values.systems, systems); // none given twice
+  const chosen = onDatasets.filter((cell) => systems.includes(systemKeyOf(cell)));
+  return {
+    visits,
+    records,
+    chosen,
+    resultsDir: values.results,
+    out: values.out,
+    reportOnly: values["report-only"],
+  };
+}
+
+async function main(): Promise<number> {
+  const options = checkedOptions(Deno.args);
+  if (options === undefined) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { visits, records, chosen, resultsDir, out, reportOnly } = options;
   await initBackend({ verbose: false });
   releaseClaimsOnSignal();
-  const records = planOfResults("full", RECORDS_DIR.full);
   const recorded = finishedCells(records, RECORDS_DIR.full);
   const changedPlan = planExperiments("full", undefined, {
     selected: records.selected,
     demure: { everyVisits: visits },
   });
-  const chosen = records.cells.filter((cell) =>
-    datasets.includes(datasetLabel(cell.dataset)) && systems.includes(systemKeyOf(cell)) &&
-    cell.sameAs === undefined && cell.system.kind === "neural" &&
-    cell.system.demure !== undefined && attributedApart(resolveDemureConfig(cell.system.demure))
-  );
-  for (const system of systems) {
-    if (!chosen.some((cell) => systemKeyOf(cell) === system)) {
-      throw new Error(`--systems: no separate-pass Demure cell ${system} on ${datasets}`);
-    }
-  }
   const keys = new Set(chosen.map((cell) => cell.key));
   const changed = changedPlan.cells.filter((cell) => keys.has(cell.key));
   console.log(
     `mask schedule check: ${changed.length} cells at everyVisits ${visits} into ${resultsDir}`,
   );
-  if (!Deno.args.includes("--report-only")) {
+  if (!reportOnly) {
     await runPlan({ ...changedPlan, cells: changed }, { resultsDir, waitForOthers: true });
   }
   const checked = finishedCells({ ...changedPlan, cells: changed }, resultsDir);
@@ -191,4 +254,7 @@ if (import.meta.main) {
     await Deno.writeTextFile(out, JSON.stringify(rows, null, 2) + "\n"); // as deno fmt writes it
     console.log(`wrote ${out}`);
   }
+  return 0;
 }
+
+if (import.meta.main) await runScript("mask_schedule_check", main);

@@ -6,7 +6,9 @@
  * each evaluation.
  *
  * Run: `deno run -A bench/peak_memory.ts [--workload=movielens|beauty] [--epochs=3]`
+ * (default movielens; `--epochs` 1..1000; `--help` prints the options).
  */
+import { choiceOption, integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
   beautyShapedWorkloadData,
@@ -40,10 +42,26 @@ function wasmHeapMiB(): number {
   return heap ? heap.buffer.byteLength / 2 ** 20 : NaN;
 }
 
-if (import.meta.main) {
-  const epochsArg = Deno.args.find((a) => a.startsWith("--epochs="));
-  const epochs = epochsArg ? Number(epochsArg.slice("--epochs=".length)) : 3;
-  const beauty = Deno.args.includes("--workload=beauty");
+const WORKLOADS = ["movielens", "beauty"] as const;
+
+const USAGE = `usage: deno run -A bench/peak_memory.ts [--workload=movielens|beauty] [--epochs=N]
+  --workload W  ${WORKLOADS.join(" or ")} (default movielens)
+  --epochs N    epochs, each followed by an evaluation (default 3; 1..1000)
+  -h, --help    print this text`;
+
+async function main(): Promise<number> {
+  const { values } = parseOptions(Deno.args, {
+    workload: { type: "string", default: "movielens" },
+    epochs: { type: "string", default: "3" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const beauty = choiceOption("workload", values.workload, WORKLOADS) === "beauty";
+  // A larger value is a typo: each epoch is a minute or more.
+  const epochs = integerOption("epochs", values.epochs, 1, 1000);
   const choice = await initBackend({ verbose: false });
   const data = beauty ? beautyShapedWorkloadData() : await movieLensWorkloadData();
   const step = libraryTrainingStep(data, 128);
@@ -75,4 +93,7 @@ if (import.meta.main) {
       `${((performance.now() - started) / 1000).toFixed(1)} s; ${line("end")}`,
   );
   step.dispose();
+  return 0;
 }
+
+if (import.meta.main) await runScript("peak_memory", main);

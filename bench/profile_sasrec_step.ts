@@ -4,8 +4,11 @@
  * the step's matrix-product work.
  *
  * Run: `deno run -A bench/profile_sasrec_step.ts [--workload=movielens|beauty] [--no-blas]
- * [--steps=3]` (backend from `DEMURE_BACKEND`, default wasm).
+ * [--steps=3]` (backend from `DEMURE_BACKEND`, default wasm; default workload movielens;
+ * `--steps` timed steps, 1..10000; `--help` prints the options). As a task:
+ * `deno task profile --steps=5` (no `--`: deno task passes it on, and it ends the options).
  */
+import { choiceOption, integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
   beautyShapedWorkloadData,
@@ -45,11 +48,30 @@ export function summariseKernels(
   return [...byName.values()].sort((a, b) => b.ms - a.ms);
 }
 
-if (import.meta.main) {
-  const blas = !Deno.args.includes("--no-blas");
-  const stepsArg = Deno.args.find((a) => a.startsWith("--steps="));
-  const steps = stepsArg ? Number(stepsArg.slice("--steps=".length)) : 3;
-  const beauty = Deno.args.includes("--workload=beauty");
+const WORKLOADS = ["movielens", "beauty"] as const;
+
+const USAGE = `usage: deno run -A bench/profile_sasrec_step.ts [--workload=movielens|beauty]
+                  [--no-blas] [--steps=N]
+  --workload W  ${WORKLOADS.join(" or ")} (default movielens)
+  --no-blas     without the OpenBLAS kernels
+  --steps N     timed steps after a warm-up step (default 3; 1..10000)
+  -h, --help    print this text`;
+
+async function main(): Promise<number> {
+  const { values } = parseOptions(Deno.args, {
+    workload: { type: "string", default: "movielens" },
+    "no-blas": { type: "boolean", default: false },
+    steps: { type: "string", default: "3" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const blas = !values["no-blas"];
+  // A larger value is a typo: each step is a fraction of a second to seconds.
+  const steps = integerOption("steps", values.steps, 1, 10_000);
+  const beauty = choiceOption("workload", values.workload, WORKLOADS) === "beauty";
   const choice = await initBackend({ blas, verbose: false });
   const data = beauty ? beautyShapedWorkloadData() : await movieLensWorkloadData();
   const step = libraryTrainingStep(data, 128);
@@ -90,4 +112,7 @@ if (import.meta.main) {
     );
   }
   step.dispose();
+  return 0;
 }
+
+if (import.meta.main) await runScript("profile_sasrec_step", main);

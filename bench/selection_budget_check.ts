@@ -25,9 +25,13 @@
  *
  * Run: `DEMURE_BLAS_THREADS=1 deno run -A bench/selection_budget_check.ts --budget=5
  * --systems=SASRec-MM,Demure-SASRec --results=results/selection-budget
- * [--datasets=Synthetic,MovieLens] [--out=docs/measurements/selection_budget.json]`
+ * [--datasets=Synthetic,MovieLens] [--out=docs/measurements/selection_budget.json]` (the values
+ * shown are the defaults, but `--out`'s: unset, nothing is written; `--help` lists the options).
+ * A bad option is one line and exit 2 before anything is trained: a budget outside 1 to the
+ * fewest distinct trials of a selected system (12, the backbones' grid), a system without trials
+ * in the full plan, a dataset other than the plan's with trials (Synthetic, MovieLens).
  */
-import { arg } from "./_args.ts";
+import { integerOption, listOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 import { initBackend, type SystemName } from "../mod.ts";
 import { pairedTTest } from "../lib/eval/mod.ts";
 import {
@@ -98,13 +102,63 @@ function mainTests(
   return tests;
 }
 
-if (import.meta.main) {
-  const budget = Number(arg("budget", "5"));
-  const systems = arg("systems", "SASRec-MM,Demure-SASRec").split(",");
-  // Default both embedded datasets; e.g. `--datasets=Synthetic` for its part alone.
-  const datasets = arg("datasets", "Synthetic,MovieLens").split(",");
-  const resultsDir = arg("results", "results/selection-budget");
-  const out = arg("out", "");
+const USAGE = `usage: deno run -A bench/selection_budget_check.ts [--budget=N] [--systems=LIST]
+                  [--datasets=LIST] [--results=DIR] [--out=FILE]
+  --budget N        trials per system and dataset (default 5; at most 12, the backbones' grid)
+  --systems LIST    systems with trials in the full plan (default SASRec-MM,Demure-SASRec)
+  --datasets LIST   Synthetic, MovieLens or both (default Synthetic,MovieLens)
+  --results DIR     where the extra cells go (default results/selection-budget)
+  --out FILE        write the rows as JSON (default: not written)
+  -h, --help        print this text`;
+
+/** Whether `system` has `count` distinct trials ({@linkcode trialsOf} refuses more). */
+function canDraw(system: SystemName, count: number): boolean {
+  try {
+    trialsOf(system, count);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
+function checkedOptions(args: readonly string[]) {
+  const { values } = parseOptions(args, {
+    budget: { type: "string", default: "5" },
+    systems: { type: "string", default: "SASRec-MM,Demure-SASRec" },
+    // Default both embedded datasets; e.g. `--datasets=Synthetic` for its part alone.
+    datasets: { type: "string", default: "Synthetic,MovieLens" },
+    results: { type: "string", default: "results/selection-budget" },
+    out: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return undefined;
+  // What has trials in the full plan (a trial's selection id is `<dataset>/<system>`).
+  const selections = planExperiments("full").cells.flatMap((cell) =>
+    cell.trial ? [cell.trial.selection.split("/")] : []
+  );
+  const known = (part: 0 | 1) => [...new Set(selections.map((ids) => ids[part]))];
+  const systems = listOption("systems", values.systems, known(1));
+  const datasets = listOption("datasets", values.datasets, known(0));
+  // The budget applies to every selected system of the plan: at most the fewest distinct trials
+  // any of them has (trialsOf refuses more).
+  const distinctTrials = (system: SystemName) => {
+    let count = 1;
+    while (canDraw(system, count + 1)) count++;
+    return count;
+  };
+  const most = Math.min(...known(1).map((system) => distinctTrials(system as SystemName)));
+  const budget = integerOption("budget", values.budget, 1, most);
+  return { budget, systems, datasets, resultsDir: values.results, out: values.out };
+}
+
+async function main(): Promise<number> {
+  const options = checkedOptions(Deno.args);
+  if (options === undefined) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { budget, systems, datasets, resultsDir, out } = options;
   await initBackend({ verbose: false });
   releaseClaimsOnSignal();
   const records = planOfResults("full", RECORDS_DIR.full);
@@ -342,7 +396,10 @@ if (import.meta.main) {
     await Deno.writeTextFile(out, JSON.stringify(rows, null, 2) + "\n"); // as deno fmt writes it
     console.log(`wrote ${out}`);
   }
+  return 0;
 }
+
+if (import.meta.main) await runScript("selection_budget_check", main);
 
 /**
  * A changed choice's test NDCG@10 over the seeds, against the records' choice and SASRec-MM, and

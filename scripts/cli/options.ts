@@ -82,6 +82,75 @@ export function integerOption(option: string, text: string, min: number, max: nu
 }
 
 /**
+ * The value of `--<option>` if it is one of `allowed`, or a {@linkcode UsageError} naming them.
+ *
+ * @example
+ * ```ts
+ * choiceOption("workload", "beauty", ["movielens", "beauty"]); // "beauty"
+ * ```
+ */
+export function choiceOption<T extends string>(
+  option: string,
+  text: string,
+  allowed: readonly T[],
+): T {
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new UsageError(`--${option} ${text}: must be one of ${allowed.join(", ")}`);
+  }
+  return text as T;
+}
+
+/**
+ * The comma-separated entries of `--<option>`, each one of `allowed` and none given twice, or a
+ * {@linkcode UsageError} naming the entry (an empty one, as in `a,,b`, included).
+ *
+ * @example
+ * ```ts
+ * listOption("datasets", "Synthetic,MovieLens", ["Synthetic", "MovieLens"]); // both, in order
+ * ```
+ */
+export function listOption<T extends string>(
+  option: string,
+  text: string,
+  allowed: readonly T[],
+): T[] {
+  const entries = text.split(",");
+  entries.forEach((entry, i) => {
+    if (!(allowed as readonly string[]).includes(entry)) {
+      throw new UsageError(`--${option}: "${entry}" is not one of ${allowed.join(", ")}`);
+    }
+    if (entries.indexOf(entry) < i) throw new UsageError(`--${option}: "${entry}" given twice`);
+  });
+  return entries as T[];
+}
+
+/**
+ * The value of `--<option>` as a decimal number (`0.3`, `1`, `.5`) at least `min` (or above
+ * `above`) and at most `max`, or a {@linkcode UsageError} naming it and the range (hex, exponents
+ * and the empty text included, which `Number` would read).
+ *
+ * @example
+ * ```ts
+ * numberOption("smoothing", "0.3", { above: 0, max: 1 }); // 0.3; "0" -> "must be a number in (0, 1]"
+ * ```
+ */
+export function numberOption(
+  option: string,
+  text: string,
+  range: { min: number; max: number } | { above: number; max: number },
+): number {
+  const value = /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(text) ? Number(text) : NaN;
+  const low = "above" in range ? value > range.above : value >= range.min;
+  if (!(low && value <= range.max)) {
+    const interval = "above" in range
+      ? `(${range.above}, ${range.max}]`
+      : `[${range.min}, ${range.max}]`;
+    throw new UsageError(`--${option} ${text}: must be a number in ${interval}`);
+  }
+  return value;
+}
+
+/**
  * Runs a script's `main` and exits with its status. A {@linkcode UsageError} is printed as
  * `<script>: <message>; see --help` (status 2), a {@linkcode ScriptFailure} as
  * `<script>: <message>` (status 1); any other error keeps its stack (a bug).

@@ -3,7 +3,14 @@
  * would let through is refused with a message naming the option.
  */
 import { assertEquals, assertThrows } from "@std/assert";
-import { integerOption, parseOptions, UsageError } from "../../scripts/cli/options.ts";
+import {
+  choiceOption,
+  integerOption,
+  listOption,
+  numberOption,
+  parseOptions,
+  UsageError,
+} from "../../scripts/cli/options.ts";
 
 const OPTIONS = {
   out: { type: "string" },
@@ -75,4 +82,47 @@ Deno.test("integerOption takes decimal integers in the range only", () => {
     );
   }
   assertThrows(() => integerOption("n", "9".repeat(20), 1, Number.MAX_SAFE_INTEGER), UsageError);
+});
+
+Deno.test("choiceOption and listOption take the allowed values only, a list each entry once", () => {
+  const allowed = ["movielens", "beauty"] as const;
+  assertEquals(choiceOption("workload", "beauty", allowed), "beauty");
+  assertThrows(
+    () => choiceOption("workload", "Beauty", allowed),
+    UsageError,
+    "--workload Beauty: must be one of movielens, beauty",
+  );
+  assertEquals(listOption("runs", "beauty,movielens", allowed), ["beauty", "movielens"]);
+  for (const [text, entry] of [["movielens,x", "x"], ["movielens,", ""], ["", ""]]) {
+    assertThrows(
+      () => listOption("runs", text, allowed),
+      UsageError,
+      `--runs: "${entry}" is not one of movielens, beauty`,
+    );
+  }
+  assertThrows(
+    () => listOption("runs", "beauty,movielens,beauty", allowed),
+    UsageError,
+    '--runs: "beauty" given twice',
+  );
+});
+
+Deno.test("numberOption takes decimal numbers in the range only", () => {
+  assertEquals(numberOption("smoothing", "0.3", { above: 0, max: 1 }), 0.3);
+  assertEquals(numberOption("smoothing", "1", { above: 0, max: 1 }), 1);
+  assertEquals(numberOption("smoothing", ".5", { above: 0, max: 1 }), 0.5);
+  assertEquals(numberOption("rate", "0", { min: 0, max: 1 }), 0);
+  assertEquals(numberOption("shift", "-1.5", { min: -2, max: 0 }), -1.5);
+  for (const text of ["0", "1.01", "-0.5", "x", "", "1e-1", "0x1", " 0.5", "0.5.1", "Infinity"]) {
+    assertThrows(
+      () => numberOption("smoothing", text, { above: 0, max: 1 }),
+      UsageError,
+      `--smoothing ${text}: must be a number in (0, 1]`,
+    );
+  }
+  assertThrows(
+    () => numberOption("rate", "-0.1", { min: 0, max: 1 }),
+    UsageError,
+    "--rate -0.1: must be a number in [0, 1]",
+  );
 });

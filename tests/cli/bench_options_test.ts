@@ -1,0 +1,117 @@
+/**
+ * The benchmark scripts' options, through their own command lines (`deno run -A bench/<script>`):
+ * a misspelt option, a value out of range or not among the allowed ones is one line and exit 2
+ * before any backend, training or file write (the old `--name=value` lookup ignored a typo such as
+ * `--budgets=7` and ran hours of training with the default), and `--help` prints the options.
+ */
+import { assert, assertEquals } from "@std/assert";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+/**
+ * Runs `bench/<script>` with `args` and returns its exit code and output. Killed after two minutes: a
+ * bad option that got through would start a benchmark of minutes to hours.
+ */
+async function runBench(script: string, args: readonly string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `bench/${script}.ts`, ...args],
+    cwd: root,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+/** Each case's exit code and stderr, which must be 2 and `<script>: <message>; see --help`. */
+async function assertRefused(cases: readonly [string, string[], string][]) {
+  // One at a time: a dozen module graphs loading at once on a loaded machine can take minutes.
+  for (const [script, args, message] of cases) {
+    const { code, stderr } = await runBench(script, args);
+    assertEquals([code, stderr], [2, `${script}: ${message}; see --help\n`], `${script} ${args}`);
+  }
+}
+
+Deno.test("selection_budget_check: a misspelt option, a bad budget or dataset is exit 2", async () => {
+  await assertRefused([
+    ["selection_budget_check", ["--budgets=7"], "Unknown option '--budgets'"],
+    ["selection_budget_check", ["--budget=0"], "--budget 0: must be an integer in 1..12"],
+    // More trials than the backbones' grid holds.
+    ["selection_budget_check", ["--budget", "13"], "--budget 13: must be an integer in 1..12"],
+    [
+      "selection_budget_check",
+      ["--datasets=Beauty"],
+      '--datasets: "Beauty" is not one of Synthetic, MovieLens',
+    ],
+    [
+      "selection_budget_check",
+      ["--systems=SASRec-MM,SASRec"],
+      '--systems: "SASRec" is not one of SASRec-ID, SASRec-MM, GRU4Rec-MM, CL4SRec-MM, ' +
+      "Demure-SASRec, Demure-GRU4Rec",
+    ],
+  ]);
+});
+
+Deno.test("mask_schedule_check: a visit count that is not a positive integer is exit 2", async () => {
+  await assertRefused([
+    ["mask_schedule_check", ["--visits=x"], "--visits x: must be an integer in 1..1000"],
+    ["mask_schedule_check", ["--visits=0"], "--visits 0: must be an integer in 1..1000"],
+    ["mask_schedule_check", ["--visit=2"], "Unknown option '--visit'"],
+  ]);
+});
+
+Deno.test("the attribution-source checks: a source, seed or smoothing out of range is exit 2", async () => {
+  await assertRefused([
+    [
+      "demure_training_pass_validation",
+      ["--source=bogus"],
+      "--source bogus: must be one of auto, separate_pass, training_pass",
+    ],
+    [
+      "demure_training_pass_validation",
+      ["--smoothing=0"],
+      "--smoothing 0: must be a number in (0, 1]",
+    ],
+    [
+      "demure_training_pass_validation",
+      ["--seeds=0,7"],
+      "--seeds 7: no recorded Demure-SASRec cell of Synthetic at that seed (recorded: 0, 1, 2, 3, 4)",
+    ],
+    [
+      "demure_attribution_source_auc",
+      ["--seed=9"],
+      "--seed 9: no recorded Demure-SASRec cell of Synthetic at that seed (recorded: 0, 1, 2, 3, 4)",
+    ],
+  ]);
+});
+
+Deno.test("the step and memory probes: a step or epoch count out of range is exit 2", async () => {
+  await assertRefused([
+    ["demure_step_probe", ["--steps=x"], "--steps x: must be an integer in 1..10000"],
+    ["profile_sasrec_step", ["--steps=0"], "--steps 0: must be an integer in 1..10000"],
+    ["peak_memory", ["--epochs=0"], "--epochs 0: must be an integer in 1..1000"],
+  ]);
+});
+
+Deno.test("every benchmark script that is run prints its options with --help", async () => {
+  const scripts = [
+    "blas_ceiling",
+    "demure_attribution_source_auc",
+    "demure_bench",
+    "demure_source_step_probe",
+    "demure_step_probe",
+    "demure_training_pass_validation",
+    "mask_schedule_check",
+    "peak_memory",
+    "profile_sasrec_step",
+    "selection_budget_check",
+    "wasm_exp_check",
+  ];
+  for (const script of scripts) {
+    const { code, stdout, stderr } = await runBench(script, ["--help"]);
+    assertEquals([code, stderr], [0, ""], script);
+    assert(stdout.startsWith("usage: "), `${script}: ${stdout}`);
+  }
+});
