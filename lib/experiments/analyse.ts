@@ -110,6 +110,14 @@ export interface SignificanceResult {
   tTest: PairedTestResult;
   /** Wilcoxon signed-rank test over users. */
   wilcoxon: PairedTestResult;
+  /**
+   * Paired t-test over the seeds both systems finished (each seed's test NDCG@10), which, unlike
+   * the tests over users, counts the variation between training runs; undefined below two seeds.
+   */
+  bySeed?: PairedTestResult & {
+    /** Seeds at which `system` scored above `baseline`. */
+    ahead: number;
+  };
 }
 
 /** Paired tests of `system` against `baseline` on per-user test NDCG@10 averaged over seeds. */
@@ -125,12 +133,33 @@ export function comparePaired(
   if (users.length < 2) return undefined;
   const a = users.map((u) => ours.get(u) ?? NaN);
   const b = users.map((u) => theirs.get(u) ?? NaN);
+  const bySeed = seedPairedTest(cells, dataset, system, baseline);
   return {
     system,
     baseline,
     metric: "NDCG@10",
     tTest: pairedTTest(a, b),
     wilcoxon: wilcoxonSignedRank(a, b),
+    ...(bySeed ? { bySeed } : {}),
+  };
+}
+
+/** Paired t-test of the two systems' test NDCG@10 over the seeds both finished (two or more). */
+function seedPairedTest(
+  cells: readonly CellResult[],
+  dataset: string,
+  system: string,
+  baseline: string,
+): SignificanceResult["bySeed"] {
+  const theirs = new Map(cellsOf(cells, dataset, baseline).map((c) => [c.seed, c]));
+  const pairs = cellsOf(cells, dataset, system).flatMap((c) => {
+    const other = theirs.get(c.seed);
+    return other ? [[c.test["NDCG@10"], other.test["NDCG@10"]]] : [];
+  });
+  if (pairs.length < 2) return undefined;
+  return {
+    ...pairedTTest(pairs.map(([a]) => a), pairs.map(([, b]) => b)),
+    ahead: pairs.filter(([a, b]) => a > b).length,
   };
 }
 

@@ -53,7 +53,8 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
   if (demure.noiseRate && Object.keys(demure.noiseRate).length > 0) {
     sections.push({
       kind: "figure",
-      caption: `${d.dataset}: share of each modality's pairs masked as noise, per epoch`,
+      caption:
+        `${d.dataset}: share of each modality's pairs masked as noise, per epoch (first seed)`,
       figure: lineWithBands({
         title: `Noise rate per modality (${d.dataset}, Demure-SASRec)`,
         xTitle: "epoch",
@@ -68,7 +69,8 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
   if (d.popularity.length > 0) {
     sections.push({
       kind: "figure",
-      caption: `${d.dataset}: test NDCG@10 by training interactions of the test item`,
+      caption: `${d.dataset}: test NDCG@10 by training interactions of the test item ` +
+        "(each user's NDCG@10 averaged over the main table's seeds)",
       figure: groupedBars({
         categories: d.popularity.map((b) => `${b.label} (${b.users} users)`),
         series: ["SASRec-MM", "Demure-SASRec"].map((system) => ({

@@ -204,7 +204,7 @@ export interface Diagnosis {
   curves: RunCurves[];
   /** Mean noise rate per modality over Demure's training (first seed). */
   noiseRateByModality: Record<string, number>;
-  /** Test NDCG@10 by the test item's training interactions, Demure minus SASRec-MM. */
+  /** Test NDCG@10 by the test item's training interactions (per user averaged over all seeds). */
   popularity: ColdStartBucket[];
 }
 

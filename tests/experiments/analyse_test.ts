@@ -1,6 +1,7 @@
 import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import {
   coldStartBuckets,
+  comparePaired,
   compareWithStrongestBaseline,
   meanStd,
   perUserOverSeeds,
@@ -56,6 +57,31 @@ Deno.test("the strongest baseline is chosen on validation, never on test", () =>
 Deno.test("per-user values are averaged over seeds, user by user", () => {
   const cells = [cell("S", 0, 0, [0, 1]), cell("S", 1, 0, [1, 1])];
   assertEquals([...perUserOverSeeds(cells, "D", "S", "NDCG@10")], [[0, 0.5], [1, 1]]);
+});
+
+Deno.test("comparePaired adds a t-test paired by seed over the seeds both systems finished", () => {
+  // Seed means: A 0.5, 0.3, 0.4; B 0.2, 0.35, 0.1 and a seed 3 that A lacks (left out).
+  // Differences 0.3, -0.05, 0.3: mean 0.18333, sample sd 0.20207, t = 1.5714 with 2 degrees of
+  // freedom, whose two-sided p is 1 - t / sqrt(t^2 + 2) = 0.2567.
+  const cells = [
+    cell("A", 0, 0, [0.5, 0.5]),
+    cell("A", 1, 0, [0.2, 0.4]),
+    cell("A", 2, 0, [0.4, 0.4]),
+    cell("B", 0, 0, [0.2, 0.2]),
+    cell("B", 1, 0, [0.3, 0.4]),
+    cell("B", 2, 0, [0.1, 0.1]),
+    cell("B", 3, 0, [0.9, 0.9]),
+  ];
+  const bySeed = comparePaired(cells, "D", "A", "B")!.bySeed!;
+  assertEquals([bySeed.n, bySeed.ahead], [3, 2]);
+  assertAlmostEquals(bySeed.meanDifference, 0.55 / 3, 1e-12);
+  const t = (0.55 / 3) / (Math.sqrt(0.245 / 6) / Math.sqrt(3));
+  assertAlmostEquals(bySeed.statistic, t, 1e-9);
+  assertAlmostEquals(bySeed.pValue, 1 - t / Math.sqrt(t * t + 2), 1e-6);
+  // One shared seed: no test by seed (the tests over users still run).
+  const oneSeed = comparePaired([cells[0], cells[3]], "D", "A", "B")!;
+  assertEquals(oneSeed.bySeed, undefined);
+  assertEquals(oneSeed.tTest.n, 2);
 });
 
 Deno.test("cold-start buckets group test users by their test item's training count", () => {
