@@ -77,7 +77,7 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
           name: system,
           values: d.popularity.map((b) => b.bySystem[system]?.["NDCG@10"] ?? 0),
         })),
-        title: `Gain by item popularity (${d.dataset})`,
+        title: `Test NDCG@10 by item popularity (${d.dataset})`,
         yTitle: "test NDCG@10",
       }),
     });

@@ -6,7 +6,7 @@ import {
   tracesOutsideDefaultBundle,
 } from "../viz/plotly_bundle.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
-import { tableHtml, type TableSection } from "../viz/table_html.ts";
+import { formatTableCells, tableHtml, type TableSection } from "../viz/table_html.ts";
 
 /** Options of {@linkcode display}. */
 export interface DisplayOptions {
@@ -104,12 +104,9 @@ export type TableInput = Omit<TableSection, "kind">;
 export async function displayTable(table: TableInput): Promise<void> {
   const section: TableSection = { kind: "table", ...table };
   const html = tableHtml(section, "displayTable");
-  const digits = table.digits ?? 4;
-  const plain = [table.columns, ...table.rows].map((row) =>
-    row.map((cell) =>
-      typeof cell === "number" && !Number.isInteger(cell) ? cell.toFixed(digits) : String(cell)
-    ).join("\t")
-  ).join("\n");
+  const plain = [table.columns, ...formatTableCells(table.rows, table.digits ?? 4)]
+    .map((row) => row.join("\t"))
+    .join("\n");
   const jupyter = jupyterOrNull();
   if (jupyter === null) {
     console.log(table.caption ? `${table.caption}\n${plain}` : plain);

@@ -24,7 +24,9 @@ export interface ContributionHeatmapInput {
   /** Default: `"contribution"`. */
   colorBarTitle?: string;
   /**
-   * `"signed"`: diverging blue-white-red centred on 0; `"magnitude"`: Viridis from the minimum.
+   * `"signed"`: diverging blue-white-red centred on 0; `"magnitude"`: Viridis from 0 (from the
+   * minimum when a value is negative), so that equal values get equal colours across figures
+   * (an all-ones mask is drawn at the top of the scale, not at its middle).
    * Default: `"signed"` when any value is negative, else `"magnitude"`.
    */
   scale?: "signed" | "magnitude";
@@ -87,8 +89,11 @@ export function contributionHeatmap(input: ContributionHeatmapInput): Figure {
     )
   );
   let anyNegative = false;
+  let largest = 0;
   for (let index = 0; index < input.values.length; index++) {
-    if (isValid(index) && input.values[index] < 0) anyNegative = true;
+    if (!isValid(index)) continue;
+    if (input.values[index] < 0) anyNegative = true;
+    largest = Math.max(largest, input.values[index]);
   }
   const scale = input.scale ?? (anyNegative ? "signed" : "magnitude");
   const trace: HeatmapTrace = {
@@ -104,6 +109,11 @@ export function contributionHeatmap(input: ContributionHeatmapInput): Figure {
     trace.zmid = 0;
   } else {
     trace.colorscale = "Viridis";
+    if (!anyNegative) {
+      // Plotly ignores zmin unless zmax is given too (and larger).
+      trace.zmin = 0;
+      trace.zmax = largest > 0 ? largest : 1;
+    }
   }
   return {
     data: [trace],

@@ -118,6 +118,14 @@ export interface Axis {
   zeroline?: boolean;
   /** Rotation of the tick labels in degrees. */
   tickangle?: number;
+  /**
+   * How ticks are placed. `"auto"`: round values fitted to the axis's own range; plotly.js 3+
+   * defaults an overlaying axis to `"sync"`, which puts its ticks at the first axis's grid lines
+   * (values such as 0.0579, 0.0698).
+   */
+  tickmode?: "auto" | "linear" | "array" | "sync";
+  /** Draw grid lines at the ticks. */
+  showgrid?: boolean;
 }
 
 /** The figure layout. */

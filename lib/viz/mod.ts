@@ -30,7 +30,7 @@ export {
   symmetricBand,
 } from "./line_bands.ts";
 export { histogram, type HistogramInput } from "./histogram.ts";
-export { tableHtml, type TableSection } from "./table_html.ts";
+export { formatTableCells, MISSING_CELL, tableHtml, type TableSection } from "./table_html.ts";
 export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";
 export {
   type FigureSection,

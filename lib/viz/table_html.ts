@@ -1,6 +1,9 @@
 import { escapeHtml } from "./_escape.ts";
 
-/** A table; numbers are printed with `digits` decimals (integers as they are). */
+/**
+ * A table; numbers are printed with `digits` decimals, except in a column whose numbers are all
+ * integers (counts, epochs), which prints them as they are. A missing number (NaN) prints as "–".
+ */
 export interface TableSection {
   /** Section kind (in an HTML report). */
   kind: "table";
@@ -14,10 +17,40 @@ export interface TableSection {
   digits?: number;
 }
 
-function formatCell(value: string | number, digits: number): string {
-  if (typeof value === "string") return escapeHtml(value);
-  if (!Number.isFinite(value)) return String(value);
-  return Number.isInteger(value) ? String(value) : value.toFixed(digits);
+/** What a table shows for a number that is missing (NaN). */
+export const MISSING_CELL = "–";
+
+/**
+ * The text of every cell, unescaped: a column with any non-integer number prints all its numbers
+ * with `digits` decimals (so 1 and 0.9840 in one column read 1.0000 and 0.9840), a column of
+ * integers prints them as they are; NaN prints as {@linkcode MISSING_CELL}, infinities as ∞.
+ *
+ * @example
+ * ```ts
+ * formatTableCells([["a", 1, 3], ["b", 0.98401, Number.NaN]], 4);
+ * // [["a", "1.0000", "3"], ["b", "0.9840", "–"]]
+ * ```
+ */
+export function formatTableCells(
+  rows: ReadonlyArray<ReadonlyArray<string | number>>,
+  digits: number,
+): string[][] {
+  const fractional = new Set<number>();
+  for (const row of rows) {
+    row.forEach((cell, column) => {
+      if (typeof cell === "number" && Number.isFinite(cell) && !Number.isInteger(cell)) {
+        fractional.add(column);
+      }
+    });
+  }
+  return rows.map((row) =>
+    row.map((cell, column) => {
+      if (typeof cell === "string") return cell;
+      if (Number.isNaN(cell)) return MISSING_CELL;
+      if (!Number.isFinite(cell)) return cell > 0 ? "∞" : "-∞";
+      return fractional.has(column) ? cell.toFixed(digits) : String(cell);
+    })
+  );
 }
 
 /**
@@ -30,16 +63,17 @@ function formatCell(value: string | number, digits: number): string {
  * ```
  */
 export function tableHtml(section: TableSection, context: string): string {
-  const digits = section.digits ?? 4;
-  const body = section.rows.map((row, rowIndex) => {
+  section.rows.forEach((row, rowIndex) => {
     if (row.length !== section.columns.length) {
       throw new Error(
         `${context} table row ${rowIndex} has ${row.length} cells, ` +
           `expected ${section.columns.length} (${section.columns.join(", ")})`,
       );
     }
-    return `<tr>${row.map((cell) => `<td>${formatCell(cell, digits)}</td>`).join("")}</tr>`;
-  }).join("\n");
+  });
+  const body = formatTableCells(section.rows, section.digits ?? 4).map((row) =>
+    `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`
+  ).join("\n");
   const caption = section.caption ? `<caption>${escapeHtml(section.caption)}</caption>` : "";
   const head = section.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join("");
   return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;

@@ -69,10 +69,15 @@ export function trainingCurves(input: TrainingCurvesInput): Figure {
       yaxis: input.yTitle ? { title: { text: input.yTitle } } : {},
       ...(usesRight
         ? {
+          // Round ticks of its own and no second grid: plotly.js 3+ would sync the right axis's
+          // ticks to the left axis's grid lines, at values such as 0.0579 and 0.0698.
           yaxis2: {
             title: { text: input.rightYTitle ?? "" },
             overlaying: "y" as const,
             side: "right" as const,
+            tickmode: "auto" as const,
+            showgrid: false,
+            zeroline: false,
           },
         }
         : {}),

@@ -160,3 +160,54 @@ Deno.test("heatmap: invalid cells become gaps and are not read", () => {
   assertEquals(trace.z, [[0.5, 0.25], [null, 0.75]]);
   assertEquals(trace.colorscale, "Viridis");
 });
+
+Deno.test("training curves: the right axis has round ticks of its own, not the left's grid", () => {
+  // plotly.js 3+ defaults an overlaying axis to tickmode "sync", which puts its ticks at the
+  // left axis's grid lines (a rendered notebook read 0.0101, 0.0238, ... on its NDCG@10 axis).
+  const axis = trainingCurves({
+    series: [
+      { name: "loss", x: [1, 2], y: [8.4, 5.9] },
+      { name: "valid NDCG@10", x: [1, 2], y: [0.01, 0.08], axis: "right" },
+    ],
+  }).layout.yaxis2;
+  assertEquals(axis?.tickmode, "auto");
+  assertEquals(axis?.showgrid, false);
+});
+
+Deno.test("heatmap: a non-negative scale starts at 0, so an all-ones mask is not drawn mid-scale", () => {
+  // Plotly draws a constant z at the middle of an automatic range (0.5 .. 1.5), so notebook 03's
+  // anchor view (every pair kept) read as half kept next to the positive view's 0/1 colours.
+  const allKept = contributionHeatmap({
+    values: [1, 1, 1, 1],
+    numPositions: 2,
+    modalityNames: ["id", "text"],
+    scale: "magnitude",
+  }).data[0] as HeatmapTrace;
+  assertEquals([allKept.zmin, allKept.zmax], [0, 1]);
+  const scores = contributionHeatmap({
+    values: [0.5, 2, 3, 0],
+    numPositions: 2,
+    modalityNames: ["id", "text"],
+    valid: [1, 1, 1, 0],
+  }).data[0] as HeatmapTrace;
+  assertEquals([scores.zmin, scores.zmax], [0, 3]);
+  const none = contributionHeatmap({ values: [0, 0], numPositions: 1, modalityNames: ["a", "b"] })
+    .data[0] as HeatmapTrace;
+  assertEquals([none.zmin, none.zmax], [0, 1]);
+  // Signed scales stay centred on 0 with an automatic range; forced magnitude with negatives
+  // keeps the automatic range too.
+  const signed = contributionHeatmap({
+    values: [-1, 2],
+    numPositions: 1,
+    modalityNames: ["a", "b"],
+  })
+    .data[0] as HeatmapTrace;
+  assertEquals([signed.zmin, signed.zmax, signed.zmid], [undefined, undefined, 0]);
+  const forced = contributionHeatmap({
+    values: [-1, 2],
+    numPositions: 1,
+    modalityNames: ["a", "b"],
+    scale: "magnitude",
+  }).data[0] as HeatmapTrace;
+  assertEquals([forced.zmin, forced.zmax], [undefined, undefined]);
+});
