@@ -124,6 +124,17 @@ export interface CellResult {
   environment: CellEnvironment;
 }
 
+/**
+ * True for a Demure-family run whose denoising never started: no batch had a noise mask
+ * (attributed, reused or random), because training stopped before the warm-up ended (a small
+ * dataset: few steps an epoch and early stopping). Such a run trained its backbone alone, so its
+ * row repeats the backbone's; a report should say so rather than show it as Demure.
+ */
+export function denoisingNeverStarted(result: CellResult): boolean {
+  const stats = result.demure;
+  return stats !== undefined && stats.attributed + stats.reused + stats.random === 0;
+}
+
 /** A neural cell's model, untrained, with the trainer hooks of its system. */
 export interface CellModelParts {
   /** The model, freshly initialised from the cell's seed. */

@@ -28,7 +28,7 @@ import {
 import { cellModelDir, KEPT_TRAINING_FILE } from "./cell_model.ts";
 import { type ExperimentPlan, planExperiments, type PlannedCell } from "./plan.ts";
 import { ResultStore } from "./result_store.ts";
-import { cellEnvironment, type CellResult, runCell } from "./run_cell.ts";
+import { cellEnvironment, type CellResult, denoisingNeverStarted, runCell } from "./run_cell.ts";
 import { readSelected, type SelectedConfigurations } from "./selection.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 
@@ -596,7 +596,12 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       `[${done}] ${cell.key}: valid NDCG@10 ${result.valid["NDCG@10"].toFixed(4)}, best epoch ` +
         `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""} (${
           formatMinutes((performance.now() - cellStart) / 1000)
-        }; about ${formatMinutes(left)} of the planned cells left)`,
+        }; about ${formatMinutes(left)} of the planned cells left)${
+          denoisingNeverStarted(result)
+            ? "; denoising never started (training stopped before the warm-up ended: no batch " +
+              "masked), so this run is its backbone's"
+            : ""
+        }`,
     );
   }
   for (const cell of current.cells) if (!cell.waitsFor) await datasetOf(cell);

@@ -115,6 +115,33 @@ Deno.test("the quick grid runs on an imported dataset and reports both ranking p
   Deno.removeSync(resultsDir, { recursive: true });
 });
 
+Deno.test("runPlan says when a Demure run stopped before its warm-up ended (its row is its backbone's)", async () => {
+  // What a small dataset does in full mode (an epoch of one batch, early stopping after about
+  // ten), made quick: a warm-up of more steps than the quick cells train.
+  const plan = planExperiments("quick", [0], { dataset: recbole, demure: { warmupSteps: 1000 } });
+  const small = {
+    ...plan,
+    cells: plan.cells.filter((c) => ["SASRec-MM", "Demure-SASRec"].includes(c.systemName)),
+  };
+  const resultsDir = Deno.makeTempDirSync();
+  const lines: string[] = [];
+  const outcome = await runPlan(small, {
+    resultsDir,
+    log: (line) => lines.push(line),
+    onEpoch: () => {},
+  });
+  Deno.removeSync(resultsDir, { recursive: true });
+  const demure = outcome.cells.find((c) => c.system === "Demure-SASRec")!;
+  assertEquals([demure.demure?.attributed, demure.demure?.reused, demure.demure?.random], [
+    0,
+    0,
+    0,
+  ]);
+  const lineOf = (system: string) => lines.find((line) => line.includes(`/${system}/seed=0:`))!;
+  assertStringIncludes(lineOf("Demure-SASRec"), "denoising never started");
+  assert(!lineOf("SASRec-MM").includes("denoising"), lineOf("SASRec-MM"));
+});
+
 Deno.test("plan options: a dataset's own trainer settings and the ranking join the cells' settings", () => {
   const plain = planExperiments("quick");
   assert(plain.cells.every((c) => !("ranking" in c.training)), "default: stored cells stay valid");
