@@ -47,7 +47,7 @@ import {
   releaseClaimsOnSignal,
   runPlan,
 } from "../lib/experiments/mod.ts";
-import { type DemureConfig, resolveDemureConfig } from "../lib/demure/mod.ts";
+import { type DemureConfig, masksAreRandom, resolveDemureConfig } from "../lib/demure/mod.ts";
 
 /** One group of cells (a dataset and a system key) under both schedules. */
 interface ScheduleRow {
@@ -73,7 +73,7 @@ interface ScheduleRow {
 
 /** Masks from the separate attribution pass, the route whose schedule `everyVisits` sets. */
 const attributedApart = (config: DemureConfig) =>
-  config.attributionSource === "separate_pass" && config.variant !== "contrastive_only";
+  config.attributionSource === "separate_pass" && !masksAreRandom(config.variant);
 
 /** The plan key's system part: `full/MovieLens/<system>/seed=0` -> `<system>`. */
 const systemKeyOf = (cell: PlannedCell) => cell.key.split("/").slice(2, -1).join("/");

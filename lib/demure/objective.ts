@@ -3,7 +3,7 @@
  *
  * Before each step (outside the gradient tape) the batch's noise set N_u is looked up or computed:
  * by gradient attribution of the last-item loss (`full`, `attribution_only`) or drawn at random
- * with the same fraction rho (`contrastive_only`). Inside the tape, the contrastive term compares
+ * with the same fraction rho (`contrastive_only`, `random_input`). Inside the tape, the contrastive term compares
  * the user state of the full history (anchor) with the state of the denoised history (positive,
  * N_u masked) against the state of the noise-only history (negative, points of interest masked)
  * and the other users of the batch (InfoNCE, temperature tau).
@@ -13,7 +13,10 @@
  *   reads the denoised history too, so `full` = `attribution_only` + the contrastive term;
  * - `attribution_only`: the recommendation loss reads the denoised history; no contrastive loss;
  * - `contrastive_only`: random modality masks instead of attribution, the contrastive term only
- *   (the recommendation loss reads the full history).
+ *   (the recommendation loss reads the full history);
+ * - `random_input`: `attribution_only` with random masks instead of attributed ones (not one of
+ *   the paper's ablations: the control that tells whether the attributed masks cost or gain more
+ *   than masking as many pairs at random).
  * Inference always reads the full history: training made the encoder robust to the noise.
  *
  * Where the contributions come from (`attributionSource`):
@@ -94,7 +97,7 @@ import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from ".
  */
 export interface DemureConfig {
   /** Which parts of Demure are on. Default `"full"`. */
-  variant: "full" | "attribution_only" | "contrastive_only";
+  variant: "full" | "attribution_only" | "contrastive_only" | "random_input";
   /** Weight of the contrastive loss. Default 0.1. */
   lambda: number;
   /** InfoNCE temperature. Default 0.2. */
@@ -171,6 +174,14 @@ export type DemureAttributionConfig = DemureConfig["attribution"];
 /** Which parts of Demure are on: {@linkcode DemureConfig.variant}. */
 export type DemureVariant = DemureConfig["variant"];
 
+/**
+ * True for the variants whose noise masks are drawn at random (`contrastive_only`,
+ * `random_input`): nothing is attributed and no mask is cached.
+ */
+export function masksAreRandom(variant: DemureVariant): boolean {
+  return variant === "contrastive_only" || variant === "random_input";
+}
+
 /** What ends the warm-up: {@linkcode DemureConfig.warmupBy}. */
 export type DemureWarmupBy = DemureConfig["warmupBy"];
 
@@ -213,7 +224,7 @@ export interface DemureStats {
   attributed: number;
   /** Batches served from the per-user mask cache. */
   reused: number;
-  /** Batches with random masks (`contrastive_only`). */
+  /** Batches with random masks (`contrastive_only`, `random_input`). */
   random: number;
   /** Mean fraction of valid pairs marked as noise, per modality name. */
   noiseRateByModality: Record<string, number>;
@@ -261,6 +272,7 @@ export function validateDemureConfig(config: DemureConfig): void {
     "full",
     "attribution_only",
     "contrastive_only",
+    "random_input",
   ]);
   checkNumber("DemureConfig.lambda", config.lambda, { min: 0 });
   // Checked here, not only by InfoNCE after the warm-up: a bad temperature fails before training.
@@ -299,7 +311,8 @@ function trainingPassRefusal(config: DemureConfig): SettingError | undefined {
       "DemureConfig.variant",
       config.variant,
       `"full" ${why} (attribution_only has no contrastive term and a denoised L_rec, ` +
-        `contrastive_only no attribution; use attributionSource "separate_pass" or "auto")`,
+        `contrastive_only and random_input no attribution; use attributionSource ` +
+        `"separate_pass" or "auto")`,
     );
   }
   if (config.denoiseInput) {
@@ -462,6 +475,11 @@ export function demureHooks(
   const attributionConfig = noiseAttributionConfig(config);
   const modalities = model.numModalities;
   const trainingPass = config.attributionSource === "training_pass";
+  /** Masks drawn at random, not attributed. */
+  const randomMasks = masksAreRandom(config.variant);
+  /** No contrastive term: the masks only reach L_rec's (denoised) input. */
+  const withoutContrastive = config.variant === "attribution_only" ||
+    config.variant === "random_input";
   const schedule = (): NoiseMaskSchedule => ({
     warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
     // Training pass: a window's mask is replaced at every visit by the step's own gradient, so it
@@ -516,11 +534,19 @@ export function demureHooks(
     const shape: PairShape = [batch.batchSize, batch.length, modalities];
     const validMask = validMaskOf(model, batch);
     let noise: BatchNoiseMask | undefined;
-    if (config.variant === "contrastive_only") {
+    if (randomMasks) {
       random++;
       // Fresh views every step, and other views for another run seed (the seeds of the ablation
       // must vary its masks as they vary everything else).
-      noise = randomNoiseMask(validMask, shape, config.rho, hashSeeds(model.config.seed, step, 17));
+      // contrastive_only draws pairs (as its records were made); random_input controls
+      // attribution_only's masks, so it draws what the attribution chooses: pairs or modalities.
+      noise = randomNoiseMask(
+        validMask,
+        shape,
+        config.rho,
+        hashSeeds(model.config.seed, step, 17),
+        config.variant === "random_input" ? config.attribution.granularity : "pair",
+      );
     } else {
       // The attribution reads from the device, so it runs before the (synchronous) cache call.
       const keys = historyKeys(batch);
@@ -552,17 +578,14 @@ export function demureHooks(
     }
     lastStep = step;
     const views = await viewsFor(batch, step);
-    const denoise = config.variant === "attribution_only" ||
-      (config.variant === "full" && config.denoiseInput);
+    const denoise = withoutContrastive || (config.variant === "full" && config.denoiseInput);
     current = views ? { step, views, denoisedInput: denoise, batch } : undefined;
     if (views === undefined || !denoise) return undefined;
     return tf.tensor3d(views.positive, [...views.shape]);
   };
 
   const auxiliaryLoss = (context: AuxiliaryLossContext): tf.Scalar => {
-    if (config.variant === "attribution_only" || current?.step !== context.step) {
-      return tf.scalar(0);
-    }
+    if (withoutContrastive || current?.step !== context.step) return tf.scalar(0);
     const { views } = current;
     const { batch } = context;
     if (trainingPass) return trainingPassContrastive(context, views);
@@ -681,7 +704,7 @@ export function demureHooks(
       random,
       noiseRateByModality,
       pairsByModality,
-      ...(config.variant === "contrastive_only"
+      ...(randomMasks
         ? {}
         : { attributionSource: trainingPass ? "training_pass" : "separate_pass" as const }),
       ...(warmupEndedAfterEpoch !== undefined ? { warmupEndedAfterEpoch } : {}),

@@ -12,8 +12,8 @@
  * scores, keep the lowest modality index. `allow_empty` leaves the position with no modality
  * (the workspace's masked-mean fusion then gives it the zero vector).
  *
- * The "contrastive only" ablation uses {@linkcode randomNoiseMask}: the same fraction rho of
- * each user's valid pairs, chosen uniformly at random from a seed.
+ * The "contrastive only" ablation and the random-mask control use {@linkcode randomNoiseMask}: the
+ * attribution's count of each user's pairs or modalities, chosen uniformly at random from a seed.
  *
  * Shapes: every mask is `[batch, position, modality]`, row-major.
  *
@@ -25,8 +25,9 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Tensor3D } from "../backend/tf.ts";
-import type { PairShape } from "../attribution/types.ts";
+import type { NoiseGranularity, PairShape } from "../attribution/types.ts";
 import { selectNoise } from "../attribution/select_noise.ts";
+import { selectNoiseByUserModality, userModalityScores } from "../attribution/user_modality.ts";
 import { createRng } from "../util/random.ts";
 
 /** Configuration of {@linkcode buildContrastiveViews}. */
@@ -171,9 +172,13 @@ export interface RandomNoiseMask {
 }
 
 /**
- * The "contrastive only" ablation's noise mask: per user, `floor(rho * validCount)` valid pairs
- * chosen uniformly at random (the same count as the attribution's bottom fraction). Pass a new
- * seed per step (e.g. derived from the run seed and the step) to draw fresh views.
+ * A noise mask drawn at random from a seed, with the attribution's count: per user,
+ * - `granularity: "pair"` (the "contrastive only" ablation): `floor(rho * validCount)` valid pairs
+ *   chosen uniformly at random (the count of the attribution's bottom fraction of pairs);
+ * - `granularity: "user_modality"` (the random-mask control of "attribution only"): the
+ *   attribution's count of the user's present modalities, chosen uniformly at random, each
+ *   masked at all of the user's valid positions (as the attribution masks a modality).
+ * Pass a new seed per step (e.g. derived from the run seed and the step) to draw fresh views.
  *
  * @example
  * ```ts
@@ -186,12 +191,29 @@ export function randomNoiseMask(
   shape: PairShape,
   rho: number,
   seed: number,
+  granularity: NoiseGranularity = "pair",
 ): RandomNoiseMask {
   checkLength("validMask", validMask, shape);
   const rng = createRng(seed);
   const scores = new Float32Array(validMask.length).fill(NaN);
-  for (let i = 0; i < validMask.length; i++) if (validMask[i] > 0) scores[i] = rng.next();
-  const noiseMask = selectNoise(scores, validMask, shape, { kind: "bottom_fraction", rho });
+  const selection = { kind: "bottom_fraction", rho } as const;
+  if (granularity === "pair") {
+    for (let i = 0; i < validMask.length; i++) if (validMask[i] > 0) scores[i] = rng.next();
+    return { noiseMask: selectNoise(scores, validMask, shape, selection), scores };
+  }
+  // One draw per (user, modality) the user has (NaN: never present, not a candidate).
+  const [batch, positions, modalities] = shape;
+  const userScores = userModalityScores(validMask, validMask, shape)
+    .map((present) => Number.isNaN(present) ? NaN : rng.next());
+  for (let b = 0; b < batch; b++) {
+    for (let p = 0; p < positions; p++) {
+      for (let m = 0; m < modalities; m++) {
+        const i = (b * positions + p) * modalities + m;
+        if (validMask[i] > 0) scores[i] = userScores[b * modalities + m];
+      }
+    }
+  }
+  const noiseMask = selectNoiseByUserModality(userScores, validMask, shape, selection);
   return { noiseMask, scores };
 }
 

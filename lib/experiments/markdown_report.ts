@@ -191,7 +191,9 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
     );
     parts.push(...significanceList(
       "Paired tests on per-user test NDCG@10 (averaged over seeds) of each one-component " +
-        "system against neither component (SASRec-MM) and both (Demure-SASRec)." +
+        "system against neither component (SASRec-MM) and both (Demure-SASRec), and of the " +
+        "random-mask control (RandomInputMasks-SASRec) against the attributed masks it controls " +
+        "(AttributionOnly-SASRec) and SASRec-MM." +
         SEED_AND_MULTIPLICITY_NOTE,
       summary.ablationSignificance[label] ?? [],
     ));

@@ -223,9 +223,19 @@ const SELECTABLE_MAIN_SYSTEMS = MAIN_SYSTEMS.filter((name) => SELECTION_SPECS[na
 const ABLATION_SYSTEMS: SystemName[] = [
   "SASRec-MM",
   "AttributionOnly-SASRec",
+  // Its control: do the attributed masks cost (or gain) more than as many random ones?
+  "RandomInputMasks-SASRec",
   "ContrastiveOnly-SASRec",
   "Demure-SASRec",
 ];
+/**
+ * The ablation's systems added after its records were made (2026-12-03): their cells come last in
+ * the embedded datasets' plans, so that every earlier cell keeps its index (`--cell N`, job arrays).
+ */
+const LATER_ABLATION_SYSTEMS: SystemName[] = ["RandomInputMasks-SASRec"];
+const FIRST_ABLATION_SYSTEMS = ABLATION_SYSTEMS.filter((name) =>
+  !LATER_ABLATION_SYSTEMS.includes(name)
+);
 /** The design choices measured, each against the selected configuration (which flips it). */
 export function designChoicesOf(selected: Partial<DemureConfig>): DesignChoice[] {
   const denoised = selected.denoiseInput ?? true;
@@ -405,7 +415,10 @@ export function selectionId(dataset: string, system: SystemName): string {
 
 /** The system a configuration is inherited from (its backbone, or Demure-SASRec for ablations). */
 function configSourceOf(name: SystemName): SystemName | undefined {
-  if (name === "AttributionOnly-SASRec" || name === "ContrastiveOnly-SASRec") {
+  if (
+    name === "AttributionOnly-SASRec" || name === "ContrastiveOnly-SASRec" ||
+    name === "RandomInputMasks-SASRec"
+  ) {
     return "Demure-SASRec";
   }
   return undefined;
@@ -813,11 +826,11 @@ export function planExperiments(
   addSelection(movielens);
   addDesignChoices(movielens);
   for (const seed of datasets.synthetic.ablationSeeds) {
-    for (const name of ABLATION_SYSTEMS) add("ablation", synthetic, name, seed);
+    for (const name of FIRST_ABLATION_SYSTEMS) add("ablation", synthetic, name, seed);
   }
   addDesignChoices(synthetic);
   for (const seed of datasets.movielens.ablationSeeds) {
-    for (const name of ABLATION_SYSTEMS) add("ablation", movielens, name, seed);
+    for (const name of FIRST_ABLATION_SYSTEMS) add("ablation", movielens, name, seed);
   }
   addMain(movielens, settings.mainSystems, datasets.movielens.seeds.slice(0, 1));
   addMain(movielens, settings.mainSystems, datasets.movielens.seeds);
@@ -903,6 +916,11 @@ export function planExperiments(
     addDesignChoices(movielens, seedIndex);
     addDesignChoices(synthetic, seedIndex);
   });
+  for (const dataset of [synthetic, movielens]) {
+    for (const seed of datasets[dataset.kind].ablationSeeds) {
+      for (const name of LATER_ABLATION_SYSTEMS) add("ablation", dataset, name, seed);
+    }
+  }
   return finish(settings.noiseFractions, sweeps);
 }
 

@@ -112,7 +112,7 @@ export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): n
   if (cell.system.kind !== "neural") return plan.mode === "quick" ? 2 : 5;
   if (plan.mode === "quick") return cell.dataset.kind === "movielens" ? 25 : 8;
   const base = cell.dataset.kind === "movielens" ? 650 : 120;
-  const objective = { full: 2, attribution_only: 1.5, contrastive_only: 1.5 };
+  const objective = { full: 2, attribution_only: 1.5, contrastive_only: 1.5, random_input: 1.2 };
   const factor = cell.system.demure
     ? objective[cell.system.demure.variant ?? "full"]
     : cell.system.cl4srec

@@ -53,6 +53,8 @@ const BASELINES = [
 
 /** The ablation's systems with one of Demure's two components (the paper's ablations a and b). */
 const ONE_COMPONENT_SYSTEMS = ["AttributionOnly-SASRec", "ContrastiveOnly-SASRec"];
+/** AttributionOnly-SASRec's control: random masks in the input instead of attributed ones. */
+const RANDOM_INPUT_CONTROL = "RandomInputMasks-SASRec";
 
 /** A main-table row: the metrics plus how the system was configured and how its runs ended. */
 export interface MainRow extends SystemSummary {
@@ -250,7 +252,8 @@ export interface ReproductionSummary {
   ablation: Record<string, SystemSummary[]>;
   /**
    * Per dataset label: paired tests of each one-component system (attribution only, contrastive
-   * only) against neither component (the multi-modal backbone) and against both (Demure).
+   * only) against neither component (the multi-modal backbone) and against both (Demure), and of
+   * the random-mask control against attribution only and the backbone.
    */
   ablationSignificance: Record<string, SignificanceResult[]>;
   /**
@@ -483,11 +486,17 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       };
     }
     ablation[label] = summariseSystems(ablationResults, label, plan.ablationSystems);
-    ablationSignificance[label] = ONE_COMPONENT_SYSTEMS.flatMap((system) =>
-      ["SASRec-MM", "Demure-SASRec"].map((reference) =>
-        comparePaired(ablationResults, label, system, reference)
-      )
-    ).filter((result): result is SignificanceResult => result !== undefined);
+    ablationSignificance[label] = [
+      ...ONE_COMPONENT_SYSTEMS.flatMap((system) =>
+        ["SASRec-MM", "Demure-SASRec"].map((reference) =>
+          comparePaired(ablationResults, label, system, reference)
+        )
+      ),
+      // The random-mask control against the attributed masks it controls, and the backbone.
+      ...["AttributionOnly-SASRec", "SASRec-MM"].map((reference) =>
+        comparePaired(ablationResults, label, RANDOM_INPUT_CONTROL, reference)
+      ),
+    ].filter((result): result is SignificanceResult => result !== undefined);
     const data = datasets.get(label);
     if (data) coldStart[label] = coldStartBuckets(mainResults, label, data.split, plan.mainSystems);
     const diagnosed = diagnosisOf(mainCells, label, coldStart[label]);

@@ -95,6 +95,14 @@ export const SYSTEMS = {
     modalities: "all",
     demure: { variant: "contrastive_only" },
   },
+  "RandomInputMasks-SASRec": {
+    kind: "neural",
+    description: "control of AttributionOnly-SASRec: random modality masks (the same share rho) " +
+      "in the input, no contrastive loss",
+    backbone: "sasrec",
+    modalities: "all",
+    demure: { variant: "random_input" },
+  },
 } as const satisfies Record<string, SystemSpec>;
 
 /** Name of a system in {@linkcode SYSTEMS}. */

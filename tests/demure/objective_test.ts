@@ -1,5 +1,5 @@
 /**
- * Demure's trainer hooks on the real model: warm-up, the three variants, memory and determinism.
+ * Demure's trainer hooks on the real model: warm-up, the variants, memory and determinism.
  */
 import { assert, assertEquals, assertGreater, assertRejects, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -96,6 +96,19 @@ Deno.test("Demure contrastive_only draws random masks instead of attribution", a
   assertEquals(stats.attributed, 0);
   assertEquals(stats.random, 2);
   assertGreater(losses[2].auxiliary, 0);
+});
+
+Deno.test("Demure random_input masks the input at random after warm-up and adds no loss", async () => {
+  const { losses, masks, stats } = await run("random_input", 4, 1);
+  assertEquals(masks[0], undefined, "warm-up step reads the full history");
+  for (const mask of masks.slice(1)) {
+    assert(mask !== undefined && mask.every((w) => w === 0 || w === 1));
+    assertGreater(mask.filter((w) => w === 0).length, 0, "some pairs are masked");
+  }
+  assert(JSON.stringify(masks[1]) !== JSON.stringify(masks[2]), "fresh masks every step");
+  assertEquals([stats.attributed, stats.reused, stats.random], [0, 0, 3]);
+  assertEquals(stats.attributionSource, undefined, "nothing was attributed");
+  assertEquals(losses.map((l) => l.auxiliary), [0, 0, 0, 0]);
 });
 
 Deno.test("Demure contrastive_only: the random views follow the run's seed", async () => {

@@ -92,6 +92,42 @@ Deno.test("random noise mask: floor(rho * valid) pairs per user, valid only, see
   assertNotEquals(randomNoiseMask(valid, shape, 0.3, 2).noiseMask, first.noiseMask);
 });
 
+Deno.test("random noise mask by (user, modality): the attribution's count of present modalities, whole, seeded", () => {
+  // 5 users, 6 positions, 4 modalities; modality 3 is absent for user 0 (not a candidate).
+  const shape: PairShape = [5, 6, 4];
+  const rng = createRng(4);
+  const valid = Array.from(
+    { length: 120 },
+    (_, i) => i % 4 === 3 && i < 24 ? 0 : (rng.next() < 0.8 ? 1 : 0),
+  );
+  const first = randomNoiseMask(valid, shape, 0.5, 1, "user_modality");
+  const draws: string[] = [];
+  for (let b = 0; b < 5; b++) {
+    const cellsOf = (m: number) => Array.from({ length: 6 }, (_, p) => (b * 6 + p) * 4 + m);
+    const present = [0, 1, 2, 3].filter((m) => cellsOf(m).some((i) => valid[i]));
+    const masked = present.filter((m) => cellsOf(m).some((i) => first.noiseMask[i]));
+    // A chosen modality is noise at every valid position of the user, and nowhere else.
+    for (const m of [0, 1, 2, 3]) {
+      const all = masked.includes(m);
+      for (const i of cellsOf(m)) assertEquals(first.noiseMask[i], all && valid[i] ? 1 : 0);
+    }
+    assertEquals(masked.length, bottomFractionCount(0.5, present.length), `user ${b}`);
+    draws.push(masked.join());
+  }
+  assertEquals(present0(valid), [0, 1, 2], "the fixture leaves user 0 three modalities");
+  assert(new Set(draws).size > 1, "every user drew the same modalities");
+  assertEquals(randomNoiseMask(valid, shape, 0.5, 1, "user_modality").noiseMask, first.noiseMask);
+  assertNotEquals(
+    randomNoiseMask(valid, shape, 0.5, 2, "user_modality").noiseMask,
+    first.noiseMask,
+  );
+});
+
+/** The modalities user 0 has in the fixture above. */
+function present0(valid: number[]): number[] {
+  return [0, 1, 2, 3].filter((m) => [0, 1, 2, 3, 4, 5].some((p) => valid[p * 4 + m]));
+}
+
 Deno.test("views reject noise on an invalid pair and mismatched lengths", () => {
   const badNoise = Uint8Array.of(0, 0, 0, 0, 0, 1, 0, 0, 0);
   assertThrows(

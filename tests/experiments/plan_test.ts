@@ -195,10 +195,15 @@ Deno.test("plan (full): MovieLens sweeps lambda only; the selected value's cell 
     assertEquals([cell.model, cell.training], [reference.model, reference.training], cell.key);
   }
   // The sweeps run after every other experiment's cells, synthetic's before MovieLens', followed
-  // only by the design choices' later seeds (appended after them; see the test below).
+  // only by the design choices' later seeds and the ablation's random-mask control (appended
+  // after them; see the test below).
   const swept = plan.cells.filter((c) => c.sweep !== undefined);
   const laterChoices = plan.cells.filter((c) => c.designChoice !== undefined && c.seed > 0);
-  assertEquals(plan.cells.slice(-swept.length - laterChoices.length), [...swept, ...laterChoices]);
+  const control = plan.cells.filter((c) => c.systemName === "RandomInputMasks-SASRec");
+  assertEquals(
+    plan.cells.slice(-swept.length - laterChoices.length - control.length),
+    [...swept, ...laterChoices, ...control],
+  );
   assertEquals(swept.slice(-3).map((c) => c.dataset.kind), ["movielens", "movielens", "movielens"]);
 });
 
@@ -273,13 +278,19 @@ Deno.test("plan (full): the design choices' later seeds come last, the earlier c
   assertEquals(plan.cells.slice(0, first).filter(later), []);
   assertEquals(
     plan.cells.slice(first).map((c) => c.key.replace(/^full\//, "")),
-    [1, 2].flatMap((seed) =>
-      ["MovieLens", "Synthetic"].flatMap((label) =>
-        ["denoiseInput=flipped", "granularity=pair", "noiseViewAsNegative=false"].map((choice) =>
-          `${label}/Demure-SASRec[${choice}]/seed=${seed}`
+    [
+      ...[1, 2].flatMap((seed) =>
+        ["MovieLens", "Synthetic"].flatMap((label) =>
+          ["denoiseInput=flipped", "granularity=pair", "noiseViewAsNegative=false"].map((choice) =>
+            `${label}/Demure-SASRec[${choice}]/seed=${seed}`
+          )
         )
-      )
-    ),
+      ),
+      // The random-mask control of the ablation, added after these (2026-12-03).
+      ...["Synthetic", "MovieLens"].flatMap((label) =>
+        [0, 1, 2, 3, 4].map((seed) => `${label}/RandomInputMasks-SASRec/seed=${seed}`)
+      ),
+    ],
   );
   // The first seed's design-choice cells stay where they were, before the sensitivity sweeps.
   const firstSeed = plan.cells.findIndex((c) => c.designChoice !== undefined);
