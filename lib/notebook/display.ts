@@ -86,7 +86,26 @@ export async function display(figure: Figure, options: DisplayOptions = {}): Pro
   });
   await jupyter.display(bundle, { raw: true });
   if (includeBundle && plotlyEmitted !== "full") plotlyEmitted = needsFull ? "full" : "default";
+  await sleep(publishWaitMs(bundle["text/html"].length));
 }
+
+/**
+ * How long {@linkcode display} and {@linkcode displayTable} wait after an output of `chars`
+ * characters, in milliseconds: 20 ms plus 0.25 ms per 1000 characters, at most 5 s (a figure or a
+ * table: about 25 ms; the first figure, which carries plotly.js's 1.5 MB: about 0.4 s).
+ *
+ * Why: the Deno kernel (2.9.6) queues a cell's display and stream messages and publishes each
+ * under the request that is current when it leaves the queue. Under Cell → Run All the next
+ * cell's request is already waiting, so whatever is still queued when a cell ends (the figures and
+ * lines behind a large output) is published under the next cell's request, and the page shows it
+ * in the next cell (`scripts/check_kernel_routing.py`: 4 rounds in 6 without the wait, 8 in 8
+ * with it). Waiting while the cell still runs lets the queue drain first.
+ */
+export function publishWaitMs(chars: number): number {
+  return Math.min(5000, Math.round(20 + chars / 4000));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A table to show: the same shape as a report's table section, without `kind`. */
 export type TableInput = Omit<TableSection, "kind">;
@@ -113,4 +132,5 @@ export async function displayTable(table: TableInput): Promise<void> {
     return;
   }
   await jupyter.display({ "text/html": html, "text/plain": plain }, { raw: true });
+  await sleep(publishWaitMs(html.length + plain.length));
 }

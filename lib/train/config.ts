@@ -158,12 +158,24 @@ export function validateTrainerConfig(config: TrainerConfig): void {
   validateRecommendationLossConfig(config.loss, "TrainerConfig.loss");
 }
 
+/** An optimizer or loss setting given at the top of a trainer config: where it belongs. */
+const NESTED_TRAINER_SETTINGS: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries([
+    ...Object.keys(ADAM_CONFIG_SETTINGS).map(belongsTo("optimizer")),
+    ...Object.keys(RECOMMENDATION_LOSS_SETTINGS).map(belongsTo("loss")),
+  ]),
+);
+
+function belongsTo(home: string): (key: string) => [string, string] {
+  return (key) => [key, `a setting of ${home}, not of the trainer: { ${home}: { ${key} } }`];
+}
+
 /**
  * Fills in the defaults of {@linkcode TrainerConfig} and validates the result. A key that is not a
  * setting (`epochs`, `lr`, `optimizer.learningrate`) is a `SettingError`, not a silent default.
  */
 export function resolveTrainerConfig(input: Partial<TrainerConfig> = {}): TrainerConfig {
-  checkSettingNames("TrainerConfig", input, TRAINER_CONFIG_SETTINGS);
+  checkSettingNames("TrainerConfig", input, TRAINER_CONFIG_SETTINGS, NESTED_TRAINER_SETTINGS);
   if (input.optimizer !== undefined) {
     checkSettingNames("TrainerConfig.optimizer", input.optimizer, ADAM_CONFIG_SETTINGS);
   }

@@ -119,6 +119,8 @@ export type SettingNames<T> = { readonly [K in keyof T]-?: true };
  * ```ts
  * checkSettingNames("TrainerConfig", { epochs: 2 }, TRAINER_CONFIG_SETTINGS);
  * // SettingError: TrainerConfig.epochs is 2; allowed: one of the settings maxEpochs, batchSize, ...
+ * checkSettingNames("TrainerConfig", { maxEpoch: 2 }, TRAINER_CONFIG_SETTINGS);
+ * // SettingError: TrainerConfig.maxEpoch is 2; allowed: one of the settings ...; did you mean maxEpochs?
  * ```
  */
 export function checkSettingNames(
@@ -133,10 +135,56 @@ export function checkSettingNames(
   }
   for (const [key, value] of Object.entries(input)) {
     if (Object.hasOwn(known, key)) continue;
+    if (Object.hasOwn(replaced, key)) {
+      throw new SettingError(`${where}.${key}`, value, replaced[key]);
+    }
+    const guess = closestSettingName(key, Object.keys(known));
     throw new SettingError(
       `${where}.${key}`,
       value,
-      Object.hasOwn(replaced, key) ? replaced[key] : `one of the settings ${names}`,
+      `one of the settings ${names}${guess === null ? "" : `; did you mean ${guess}?`}`,
     );
   }
+}
+
+/**
+ * The setting a mistyped `name` most likely meant: one that differs only in case, or by at most two
+ * edits (insert, delete, replace, swap two neighbours; one edit for names under 5 characters);
+ * `null` when none or several are that close.
+ *
+ * @example
+ * ```ts
+ * closestSettingName("maxEpoch", ["maxEpochs", "batchSize"]); // "maxEpochs"
+ * closestSettingName("epochs", ["maxEpochs", "batchSize"]); // null (3 edits)
+ * ```
+ */
+export function closestSettingName(name: string, names: readonly string[]): string | null {
+  const sameCase = names.filter((known) => known.toLowerCase() === name.toLowerCase());
+  if (sameCase.length === 1) return sameCase[0];
+  const limit = name.length < 5 ? 1 : 2;
+  let best: string[] = [];
+  let bestDistance = limit + 1;
+  for (const known of names) {
+    const distance = editDistance(name.toLowerCase(), known.toLowerCase());
+    if (distance > limit) continue;
+    if (distance < bestDistance) [best, bestDistance] = [[known], distance];
+    else if (distance === bestDistance) best.push(known);
+  }
+  return best.length === 1 ? best[0] : null;
+}
+
+/** Optimal string alignment distance (Levenshtein plus swaps of two neighbouring letters). */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
 }

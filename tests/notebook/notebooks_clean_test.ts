@@ -21,7 +21,13 @@ Deno.test("notebooks: committed sources have no outputs or execution counts", as
       }
     });
   }
-  assertEquals(dirty, []);
+  // Jupyter (./run.sh lab) saves outputs on Ctrl-S and by autosave: say how to clean up.
+  assertEquals(
+    dirty,
+    [],
+    "notebooks saved with outputs (./run.sh lab saves them): git checkout notebooks/<name>.ipynb, " +
+      "or Cell > All Output > Clear and save (docs/notebooks.md#saving-git-and-notebooks-of-your-own)",
+  );
   assertEquals(count > 0, true, "no notebooks found");
 });
 

@@ -23,7 +23,7 @@ import {
   TrainingDivergedError,
 } from "../../lib/train/config.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
-import { SettingError } from "../../lib/util/settings.ts";
+import { closestSettingName, SettingError } from "../../lib/util/settings.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -280,6 +280,45 @@ Deno.test("an unknown key's error lists the settings of its level", () => {
     SettingError,
   );
   assert(sasrec.message.includes("blocks, heads, dropout, feedForwardDim"), sasrec.message);
+});
+
+Deno.test("a mistyped key's error names the setting it most likely meant", () => {
+  // A notebook cell with `maxEpoch: 3` said only "one of the settings maxEpochs, batchSize, ...".
+  const typo = assertThrows(() => resolveTrainerConfig({ maxEpoch: 3 } as never), SettingError);
+  assert(typo.message.endsWith("; did you mean maxEpochs?"), typo.message);
+  assert(typo.message.includes("one of the settings maxEpochs, batchSize"), typo.message);
+  const nested = assertThrows(
+    () => resolveTrainerConfig({ optimizer: { learningrate: 0.01 } } as never),
+    SettingError,
+  );
+  assert(nested.message.endsWith("did you mean learningRate?"), nested.message);
+  // Far from every setting: no guess.
+  const far = assertThrows(() => resolveTrainerConfig({ epochs: 2 } as never), SettingError);
+  assert(!far.message.includes("did you mean"), far.message);
+});
+
+Deno.test("an optimizer or loss setting at the trainer's level says where it belongs", () => {
+  const error = assertThrows(
+    () => resolveTrainerConfig({ learningRate: 0.003 } as never),
+    SettingError,
+  ) as SettingError;
+  assertEquals(error.setting, "TrainerConfig.learningRate");
+  assertEquals(
+    error.allowed,
+    "a setting of optimizer, not of the trainer: { optimizer: { learningRate } }",
+  );
+});
+
+Deno.test("closestSettingName: case, up to two edits, a swap; none when ambiguous or far", () => {
+  const names = ["maxEpochs", "batchSize", "seed", "ranking"];
+  assertEquals(closestSettingName("MaxEpochs", names), "maxEpochs");
+  assertEquals(closestSettingName("maxEpoch", names), "maxEpochs");
+  assertEquals(closestSettingName("batchsize", names), "batchSize");
+  assertEquals(closestSettingName("bacthSize", names), "batchSize");
+  assertEquals(closestSettingName("sed", names), "seed");
+  assertEquals(closestSettingName("epochs", names), null);
+  assertEquals(closestSettingName("x", names), null);
+  assertEquals(closestSettingName("abc", ["abd", "abe"]), null);
 });
 
 Deno.test("CL4SRec settings rejected when the hook is built", () => {
