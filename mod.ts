@@ -305,6 +305,8 @@ export {
   ensureCellsInNotebook,
   explainedCell,
   isQuickMode,
+  type LabelledStatistics,
+  modalityCoverageTable,
   notebookCellModel,
   type NotebookCellModelOptions,
   type NotebookCellsOptions,
@@ -313,6 +315,7 @@ export {
   type Progress,
   type ProgressConfig,
   type ProgressEvent,
+  statisticsTable,
   type TableInput,
   trainingProgress,
 } from "./lib/notebook/mod.ts";

@@ -4,6 +4,7 @@
  * uncaught script error) and that each page is small enough to mail (at most 5 MB).
  *
  *   deno run -A scripts/check_html.ts                    # every build/notebooks/*.html
+ *                                                        # (with and without code: *.report.html)
  *   deno run -A scripts/check_html.ts results/report.html
  *   deno run -A scripts/check_html.ts --jobs 2     # pages checked at once (default 3)
  *
@@ -38,7 +39,8 @@ async function main(): Promise<number> {
   if (values.help) {
     console.log(
       "usage: deno task check-html [--jobs N] [--allow-missing-chromium] [page.html ...]\n" +
-        "  (default pages: build/notebooks/*.html; N pages at once, 1..64, default 3)",
+        "  (default pages: build/notebooks/*.html, the *.report.html pages without code included;\n" +
+        "  N pages at once, 1..64, default 3)",
     );
     return 0;
   }

@@ -19,7 +19,7 @@ iopub outputs have arrived, and nbclient stops listening at `idle`, so late outp
 Run with Debian's /usr/bin/python3 (Jupyter's modules live there, not in the first python3 on PATH).
 
   notebook_runner.py execute IN.ipynb OUT.ipynb [--kernel deno] [--quiet-ms 300] [--env K=V ...]
-  notebook_runner.py html EXECUTED.ipynb OUT.html
+  notebook_runner.py html EXECUTED.ipynb OUT.html [--no-input]
 """
 
 import argparse
@@ -321,9 +321,14 @@ def command_html(options):
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
+    # --no-input: the stakeholder's page, without code cells, their prompts or the outputs' ones
+    # (markdown cells and every output stay).
     exporter = HTMLExporter(
         template_name="lab",
         extra_loaders=[DictLoader({"offline_index.html.j2": OFFLINE_TEMPLATE})],
+        exclude_input=options.no_input,
+        exclude_input_prompt=options.no_input,
+        exclude_output_prompt=options.no_input,
     )
     exporter.template_file = "offline_index.html.j2"
     notebook = nbformat.read(options.source, as_version=4)
@@ -353,6 +358,11 @@ def parse_arguments(argv):
     html = commands.add_parser("html", help="render an executed notebook to offline HTML")
     html.add_argument("source")
     html.add_argument("output")
+    html.add_argument(
+        "--no-input",
+        action="store_true",
+        help="leave out code cells, their prompts and output prompts (a page for readers)",
+    )
     return parser.parse_args(argv)
 
 

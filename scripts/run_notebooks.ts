@@ -3,12 +3,14 @@
  *
  *   deno task notebooks                           # every notebooks/*.ipynb
  *   deno task notebooks --quick                   # DEMURE_QUICK=1 in the kernel (CI)
+ *   deno task notebooks --no-input                # also <name>.report.html, a page without code
  *   deno task notebooks notebooks/00_smoke.ipynb --no-html
  *   deno task notebooks --install-kernel          # only (re)write .jupyter/kernels/deno
  *   deno task notebooks --check-clean             # fail if a source notebook has outputs
  *   deno task notebooks --help                    # every option ({@linkcode USAGE})
  *
- * Outputs go to build/notebooks/<name>.ipynb and <name>.html (never over the sources).
+ * Outputs go to build/notebooks/<name>.ipynb and <name>.html (never over the sources); with
+ * --no-input the same execution also renders <name>.report.html, the page without code.
  * A bad option or value, or a notebook path that is missing, not a file or not a notebook, is one
  * line naming it and exit status 2, before anything runs or is written.
  * Exit status 1 when any notebook fails (all are attempted; failures are listed at the end).
@@ -41,6 +43,8 @@ sources are never written). All are attempted; exit status 1 when any fails.
 
   --quick             DEMURE_QUICK=1 in the kernel: small/cached runs (CI)
   --no-html           execute only, render no HTML
+  --no-input          also render <name>.report.html from the same execution: the page for readers,
+                      without code cells or In/Out prompts (prose and outputs only)
   --out DIR           where the executed notebooks and HTML go (default build/notebooks; a
                       folder outside the task's --allow-write needs adding: docs/permissions.md)
   --quiet-ms N        iopub silence, in ms, after a cell's idle before the cell counts as
@@ -62,6 +66,8 @@ function usageError(message: string): never {
 interface Options {
   quick: boolean;
   html: boolean;
+  /** Also render `<name>.report.html`, without code (`--no-input`). */
+  report: boolean;
   installKernelOnly: boolean;
   checkClean: boolean;
   outDir: string;
@@ -76,6 +82,7 @@ function parseArguments(args: string[]): Options {
     parsed = parseOptions(args, {
       quick: { type: "boolean", default: false },
       "no-html": { type: "boolean", default: false },
+      "no-input": { type: "boolean", default: false },
       "install-kernel": { type: "boolean", default: false },
       "check-clean": { type: "boolean", default: false },
       out: { type: "string" },
@@ -105,6 +112,7 @@ function parseArguments(args: string[]): Options {
   const executionOnly = [
     values.quick ? "--quick" : "",
     values["no-html"] ? "--no-html" : "",
+    values["no-input"] ? "--no-input" : "",
     values.out !== undefined ? "--out" : "",
     quietText !== undefined ? "--quiet-ms" : "",
   ].filter((name) => name !== "");
@@ -119,6 +127,9 @@ function parseArguments(args: string[]): Options {
   if (values["check-clean"] && executionOnly.length > 0) {
     usageError(`--check-clean takes no ${executionOnly.join(", ")} (it runs nothing)`);
   }
+  if (values["no-html"] && values["no-input"]) {
+    usageError("--no-input renders a page and --no-html renders none: give one of them");
+  }
   const outDir = values.out ?? `${projectRoot}/build/notebooks`;
   if (values.out !== undefined) {
     if (Deno.permissions.querySync({ name: "write", path: outDir }).state !== "granted") {
@@ -131,6 +142,7 @@ function parseArguments(args: string[]): Options {
   return {
     quick: values.quick,
     html: !values["no-html"],
+    report: values["no-input"],
     installKernelOnly: values["install-kernel"],
     checkClean: values["check-clean"],
     outDir,
@@ -188,6 +200,16 @@ function outputName(source: string): string {
   return source.slice(source.lastIndexOf("/") + 1).replace(/\.ipynb$/, "");
 }
 
+/** The files a run writes for the notebook `name`: executed copy, page, page without code. */
+function outputsOf(name: string, options: Options): string[] {
+  const base = `${options.outDir}/${name}`;
+  return [
+    `${base}.ipynb`,
+    ...(options.html ? [`${base}.html`] : []),
+    ...(options.report ? [`${base}.report.html`] : []),
+  ];
+}
+
 /**
  * Each notebook of `paths` (default: every notebooks/*.ipynb), read and checked before anything
  * runs. One that is missing, not a file, not a notebook or named twice stops here with one line
@@ -229,17 +251,20 @@ async function main(): Promise<number> {
     console.log(`${notebooks.length - dirty} clean, ${dirty} with outputs`);
     return dirty === 0 ? 0 : 1;
   }
-  // Two notebooks of one name would write the same outputs; the sources are never written.
-  const sourceOf = new Map<string, string>();
+  // Two notebooks of one name would write the same outputs (with --no-input, so would a.ipynb's
+  // report and a.report.ipynb's page); the sources are never written.
+  const writerOf = new Map<string, string>();
   for (const source of notebooks) {
     const name = outputName(source);
     const executed = `${options.outDir}/${name}.ipynb`;
-    const other = sourceOf.get(name);
-    if (other !== undefined) usageError(`${other} and ${source} would both write ${executed}`);
     if (resolve(executed) === resolve(source)) {
       usageError(`--out ${options.outDir}: ${executed} would overwrite its source`);
     }
-    sourceOf.set(name, source);
+    for (const output of outputsOf(name, options)) {
+      const other = writerOf.get(output);
+      if (other !== undefined) usageError(`${other} and ${source} would both write ${output}`);
+      writerOf.set(output, source);
+    }
   }
   const spec = await ensureDenoKernelspec({ projectRoot });
   console.log(`kernelspec ${spec.kernelJsonPath} (${spec.changed ? "written" : "up to date"})`);
@@ -275,6 +300,16 @@ async function main(): Promise<number> {
         continue;
       }
       line += `, ${html}`;
+    }
+    if (options.report) {
+      const report = `${options.outDir}/${name}.report.html`;
+      const rendered = await renderNotebookHtml(executed, report, config, { noInput: true });
+      if (!rendered.ok) {
+        console.error(`FAILED rendering ${executed} without code\n${rendered.message}`);
+        failures.push(source);
+        continue;
+      }
+      line += `, ${report}`;
     }
     console.log(line);
     // A successful run can still have retried the session (Invalid Signature): say so.

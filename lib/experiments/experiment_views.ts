@@ -140,6 +140,8 @@ export interface SensitivityPoint {
   stats: MeanStd;
   /** The runs at that value, one per seed (in `seeds`' order). */
   results: CellResult[];
+  /** Whether this is the dataset's selected value (the main table's configuration). */
+  selected: boolean;
 }
 
 /** How Demure-SASRec's metric moves with one parameter on one dataset, over seeds. */
@@ -163,7 +165,7 @@ export function sensitivityCurves(
   pick: (result: CellResult) => number = (result) => result.test["NDCG@10"],
 ): SensitivityCurve[] {
   const curves = new Map<string, SensitivityCurve>();
-  for (const { dataset, parameter, value, runs } of sweepValueRuns(found)) {
+  for (const { dataset, parameter, value, selected, runs } of sweepValueRuns(found)) {
     const id = `${dataset}\n${parameter}`;
     const curve = curves.get(id) ?? { dataset, parameter, points: [] };
     curve.points.push({
@@ -171,6 +173,7 @@ export function sensitivityCurves(
       seeds: runs.map((run) => run.seed),
       stats: meanStd(runs.map((run) => pick(run.result))),
       results: runs.map((run) => run.result),
+      selected,
     });
     curves.set(id, curve);
   }

@@ -34,3 +34,8 @@ export {
   notebookResultsDir,
 } from "./plan_cells.ts";
 export { epochProgressEvent, trainingProgress } from "./training_progress.ts";
+export {
+  type LabelledStatistics,
+  modalityCoverageTable,
+  statisticsTable,
+} from "./statistics_tables.ts";

@@ -114,21 +114,41 @@ export function executeNotebook(
   return runRunner(args, config);
 }
 
+/** How {@linkcode renderNotebookHtml} renders a page. */
+export interface RenderHtmlOptions {
+  /**
+   * Leave out the code: code cells' source, their `In [n]:` prompts and the outputs' `Out[n]:`
+   * prompts (nbconvert's `exclude_input`, `exclude_input_prompt`, `exclude_output_prompt`), for
+   * readers who do not run code. Markdown cells and every output stay. Default: false.
+   */
+  noInput?: boolean;
+}
+
 /**
  * Render an executed notebook to one self-contained HTML file (nbconvert's lab template with its
  * CDN require.js / MathJax / widget scripts removed; figures carry their own inlined plotly.js).
+ * With `{ noInput: true }` the page has no code, only the prose and the outputs.
  *
  * @example
  * ```ts
- * await renderNotebookHtml("build/notebooks/00_smoke.ipynb", "build/notebooks/00_smoke.html", {
- *   projectRoot: Deno.cwd(),
- * });
+ * const config = { projectRoot: Deno.cwd() };
+ * await renderNotebookHtml("build/notebooks/00_smoke.ipynb", "build/notebooks/00_smoke.html", config);
+ * await renderNotebookHtml(
+ *   "build/notebooks/00_smoke.ipynb",
+ *   "build/notebooks/00_smoke.report.html",
+ *   config,
+ *   { noInput: true },
+ * );
  * ```
  */
 export function renderNotebookHtml(
   executedPath: string,
   htmlPath: string,
   config: NotebookRunnerConfig,
+  options: RenderHtmlOptions = {},
 ): Promise<NotebookRunResult> {
-  return runRunner(["html", executedPath, htmlPath], config);
+  return runRunner(
+    ["html", executedPath, htmlPath, ...(options.noInput ? ["--no-input"] : [])],
+    config,
+  );
 }

@@ -17,6 +17,7 @@ export {
   jupyterProblem,
   type NotebookRunnerConfig,
   type NotebookRunResult,
+  type RenderHtmlOptions,
   renderNotebookHtml,
 } from "./execute_notebook.ts";
 export {

@@ -61,8 +61,13 @@ export interface ScatterTrace {
   mode?: "lines" | "markers" | "lines+markers";
   /** Line colour, width (pixels) and dash style. */
   line?: { color?: string; width?: number; dash?: string };
-  /** Marker colour and size (pixels). */
-  marker?: { color?: string; size?: number };
+  /** Marker colour, size (pixels), symbol (e.g. `"circle-open"`) and outline. */
+  marker?: {
+    color?: string;
+    size?: number;
+    symbol?: string;
+    line?: { color?: string; width?: number };
+  };
   /** Area fill: `toself` closes the trace into a band. */
   fill?: "toself" | "tonexty" | "none";
   /** Colour of the filled area. */
@@ -126,6 +131,8 @@ export interface Axis {
   tickmode?: "auto" | "linear" | "array" | "sync";
   /** Draw grid lines at the ticks. */
   showgrid?: boolean;
+  /** With `tickmode: "array"`: the values that get a tick (and a label). */
+  tickvals?: number[];
 }
 
 /** The figure layout. */

@@ -18,6 +18,11 @@ export interface BandSeries {
   band?: { lower: number[]; upper: number[] };
   /** Half-length of a vertical error bar at each `x` (e.g. std over seeds; 0: none). Default: none. */
   errors?: number[];
+  /**
+   * Points to mark (each `x` one of the series' `x`): drawn as a large open ring in the series'
+   * colour with a legend entry `name` (e.g. a sweep's selected value). Default: none.
+   */
+  marked?: { name: string; x: number[] };
 }
 
 /** Input of {@linkcode lineWithBands}. */
@@ -32,6 +37,13 @@ export interface LineWithBandsInput {
   yTitle?: string;
   /** Default: `"linear"`; `"log"` for sweeps over orders of magnitude. */
   xScale?: "linear" | "log";
+  /** Default: `"linear"`; `"log"` for counts over orders of magnitude (a long tail). */
+  yScale?: "linear" | "log";
+  /**
+   * Ticks on the x axis at exactly these values, labelled with them (a sweep's values, which a
+   * log axis would otherwise label 0.01, 2, 5, 0.1). Default: plotly's automatic ticks.
+   */
+  xTickValues?: number[];
 }
 
 /**
@@ -60,6 +72,12 @@ export function symmetricBand(y: number[], spread: number[]): { lower: number[];
  *   series: [{ name: "Demure", x: [0.1, 0.2], y: [0.5, 0.6], band: symmetricBand([0.5, 0.6], [0.02, 0.03]) }],
  *   xTitle: "rho",
  *   yTitle: "NDCG@10",
+ * });
+ * // A sweep over orders of magnitude: log axis, ticks at the swept values, the selected one ringed.
+ * lineWithBands({
+ *   series: [{ name: "Demure", x: [0.005, 0.02, 0.1], y: [0.087, 0.079, 0.051], marked: { name: "selected", x: [0.02] } }],
+ *   xScale: "log",
+ *   xTickValues: [0.005, 0.02, 0.1],
  * });
  * ```
  */
@@ -123,7 +141,26 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
         ? { error_y: { type: "data" as const, array: [...series.errors], visible: true } }
         : {}),
     });
+    if (series.marked && series.marked.x.length > 0) {
+      const y = series.marked.x.map((x) => {
+        const position = series.x.indexOf(x);
+        if (position < 0) {
+          throw new Error(`${builder}: ${field}.marked.x ${x} is not one of the series' x`);
+        }
+        return series.y[position];
+      });
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        name: series.marked.name,
+        x: [...series.marked.x],
+        y,
+        marker: { color: color, size: 18, symbol: "circle-open", line: { color, width: 2 } },
+        hoverinfo: "skip",
+      });
+    }
   });
+  if (input.xTickValues) assertFinite(builder, "xTickValues", input.xTickValues);
   return {
     data,
     layout: {
@@ -131,8 +168,14 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
       xaxis: {
         ...(input.xTitle ? { title: { text: input.xTitle } } : {}),
         type: input.xScale ?? "linear",
+        ...(input.xTickValues
+          ? { tickmode: "array" as const, tickvals: [...input.xTickValues] }
+          : {}),
       },
-      yaxis: input.yTitle ? { title: { text: input.yTitle } } : {},
+      yaxis: {
+        ...(input.yTitle ? { title: { text: input.yTitle } } : {}),
+        ...(input.yScale ? { type: input.yScale } : {}),
+      },
       legend: { orientation: "h", y: -0.2 },
     },
   };

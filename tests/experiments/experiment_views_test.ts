@@ -35,6 +35,8 @@ Deno.test("sensitivityCurves: swept values plus the reference cell at its defaul
     const atDefault = points.find((point) => point.value === defaults[parameter])!;
     assertEquals(atDefault.stats, { mean: plan.cells.indexOf(reference), std: 0, n: 1 });
     assertEquals(atDefault.seeds, [reference.seed]);
+    // The selected value is marked, and only it (a figure rings it).
+    assertEquals(points.map((point) => point.selected), points.map((point) => point === atDefault));
   }
 });
 

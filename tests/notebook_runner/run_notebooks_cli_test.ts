@@ -49,6 +49,8 @@ Deno.test("notebooks --help and -h list every option and exit 0", async () => {
       const option of [
         "--quick",
         "--no-html",
+        "--no-input",
+        "<name>.report.html",
         "--out DIR",
         "--quiet-ms N",
         "from 0 to 600000",
@@ -94,6 +96,18 @@ Deno.test("notebooks: an option the mode does not use is refused, not ignored", 
     ["--check-clean", "--quiet-ms=5", "--no-html", "--out=build/notebooks"],
     "--check-clean takes no --no-html, --out, --quiet-ms (it runs nothing); see --help",
   );
+  await assertRefused(
+    ["--check-clean", "--no-input"],
+    "--check-clean takes no --no-input (it runs nothing); see --help",
+  );
+  await assertRefused(
+    ["--install-kernel", "--no-input"],
+    "--install-kernel takes no --no-input; see --help",
+  );
+  await assertRefused(
+    ["--no-html", "--no-input"],
+    "--no-input renders a page and --no-html renders none: give one of them; see --help",
+  );
 });
 
 Deno.test("notebooks: both option forms are read; notebooks are checked before anything runs", async () => {
@@ -115,6 +129,13 @@ Deno.test("notebooks: both option forms are read; notebooks are checked before a
       [`${fixtures}/outputs.ipynb`, `${dir}/outputs.ipynb`],
       `${fixtures}/outputs.ipynb and ${dir}/outputs.ipynb would both write ` +
         `${root}/build/notebooks/outputs.ipynb; see --help`,
+    );
+    // With --no-input, outputs.ipynb's page without code is outputs.report.ipynb's page.
+    Deno.copyFileSync(`${root}/${fixtures}/outputs.ipynb`, `${root}/${dir}/outputs.report.ipynb`);
+    await assertRefused(
+      ["--no-input", `${fixtures}/outputs.ipynb`, `${dir}/outputs.report.ipynb`],
+      `${fixtures}/outputs.ipynb and ${dir}/outputs.report.ipynb would both write ` +
+        `${root}/build/notebooks/outputs.report.html; see --help`,
     );
     await assertRefused(
       ["--out", dir, `${dir}/outputs.ipynb`],

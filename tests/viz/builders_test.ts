@@ -132,6 +132,43 @@ Deno.test("line with bands: error bars on the line's points; negative or missing
   );
 });
 
+Deno.test("line with bands: log axes, ticks at given values, a marked point ringed in its colour", () => {
+  const figure = lineWithBands({
+    series: [{
+      name: "m",
+      x: [0.005, 0.02, 0.1],
+      y: [3, 2, 1],
+      errors: [0.1, 0.1, 0.1],
+      marked: { name: "selected value", x: [0.02] },
+    }],
+    xScale: "log",
+    yScale: "log",
+    xTickValues: [0.005, 0.02, 0.1],
+  });
+  assertEquals(figure.layout.xaxis?.type, "log");
+  assertEquals(figure.layout.yaxis?.type, "log");
+  assertEquals(figure.layout.xaxis?.tickmode, "array");
+  assertEquals(figure.layout.xaxis?.tickvals, [0.005, 0.02, 0.1]);
+  const [line, mark] = figure.data as ScatterTrace[];
+  assertEquals([mark.name, mark.mode, mark.x, mark.y], ["selected value", "markers", [0.02], [2]]);
+  assertEquals(mark.marker?.symbol, "circle-open");
+  assertEquals(mark.marker?.line?.color, line.line?.color);
+  // Defaults: linear axes, plotly's own ticks, no mark.
+  const plain = lineWithBands({ series: [{ name: "m", x: [1, 2], y: [1, 2] }] });
+  assertEquals(plain.data.length, 1);
+  assertEquals(plain.layout.xaxis?.type, "linear");
+  assertEquals(plain.layout.yaxis?.type, undefined);
+  assertEquals(plain.layout.xaxis?.tickvals, undefined);
+  assertThrows(
+    () =>
+      lineWithBands({
+        series: [{ name: "m", x: [1, 2], y: [1, 2], marked: { name: "s", x: [3] } }],
+      }),
+    Error,
+    'series "m".marked.x 3 is not one of the series\' x',
+  );
+});
+
 Deno.test("palette: withAlpha converts hex and rejects other forms", () => {
   assertEquals(withAlpha("#ff8000", 0.5), "rgba(255,128,0,0.5)");
   assertThrows(() => withAlpha("red", 0.5), Error, "expected a #rrggbb colour");
