@@ -257,7 +257,7 @@ Deno.test("reproduce on data and results outside the project: its workers read t
     assertEquals(run.code, 0, run.stdout + run.stderr);
     // Worker 2 read the data and joined the plan (before, it could not read the data and failed,
     // and the run with it).
-    assertStringIncludes(run.stdout, "[worker 2] quick reproduction: 8 cells planned");
+    assertStringIncludes(run.stdout, "[worker 2] quick reproduction: 9 cells planned");
     assert(Deno.statSync(`${folder}/out/summary.md`).isFile);
   } finally {
     await Deno.remove(folder, { recursive: true });
