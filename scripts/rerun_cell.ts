@@ -28,12 +28,20 @@ let write: boolean, path: string;
 try {
   const { values, positionals } = parseOptions(Deno.args, {
     write: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
   }, { allowPositionals: true });
+  if (values.help) {
+    console.log(
+      `${USAGE}\n  --write     replace the stored result by the rerun's (after a deliberate ` +
+        "change of the numerics)\n  -h, --help  print this text",
+    );
+    Deno.exit(0);
+  }
   if (positionals.length !== 1) throw new UsageError(`name one cell result file (${USAGE})`);
   [write, path] = [values.write, positionals[0]];
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
-  console.error(`rerun_cell: ${error.message}`);
+  console.error(`rerun_cell: ${error.message}; see --help`);
   Deno.exit(2);
 }
 const stored = JSON.parse(Deno.readTextFileSync(path)) as {
