@@ -21,11 +21,11 @@ import {
 } from "../mod.ts";
 import { writeFilesAtomically } from "../lib/data/mod.ts";
 import { compareWithRecord } from "../lib/experiments/mod.ts";
-import { parseOptions, UsageError } from "./cli/options.ts";
+import { parseOptions, runScript, UsageError } from "./cli/options.ts";
 
 const USAGE = "usage: rerun_cell.ts [--write] <cell result file>";
-let write: boolean, path: string;
-try {
+
+async function main(): Promise<number> {
   const { values, positionals } = parseOptions(Deno.args, {
     write: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -35,42 +35,40 @@ try {
       `${USAGE}\n  --write     replace the stored result by the rerun's (after a deliberate ` +
         "change of the numerics)\n  -h, --help  print this text",
     );
-    Deno.exit(0);
+    return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`name one cell result file (${USAGE})`);
-  [write, path] = [values.write, positionals[0]];
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(`rerun_cell: ${error.message}; see --help`);
-  Deno.exit(2);
-}
-const stored = JSON.parse(Deno.readTextFileSync(path)) as {
-  key: string;
-  settings: {
-    dataset: DatasetSpec;
-    system: SystemSpec;
-    seed: number;
-    model: ModelConfigInput;
-    training: Partial<TrainerConfig>;
-    scoreAttribution: boolean;
+  const path = positionals[0];
+  const stored = JSON.parse(Deno.readTextFileSync(path)) as {
+    key: string;
+    settings: {
+      dataset: DatasetSpec;
+      system: SystemSpec;
+      seed: number;
+      model: ModelConfigInput;
+      training: Partial<TrainerConfig>;
+      scoreAttribution: boolean;
+    };
+    result: CellResult;
   };
-  result: CellResult;
-};
-await initBackend({ verbose: false });
-const { settings } = stored;
-const data = await prepareDataset(settings.dataset);
-const rerun = await runCell(data, settings.system, stored.result.system, {
-  seed: settings.seed,
-  model: settings.model,
-  training: settings.training,
-  scoreAttribution: settings.scoreAttribution,
-  onProgress: () => {},
-});
-const check = compareWithRecord(stored.key, stored.result, rerun);
-console.log(JSON.stringify(check));
-if (write) {
-  writeFilesAtomically([{ path, data: JSON.stringify({ ...stored, result: rerun }, null, 1) }]);
-  console.log(`wrote ${path}`);
-  Deno.exit(0);
+  await initBackend({ verbose: false });
+  const { settings } = stored;
+  const data = await prepareDataset(settings.dataset);
+  const rerun = await runCell(data, settings.system, stored.result.system, {
+    seed: settings.seed,
+    model: settings.model,
+    training: settings.training,
+    scoreAttribution: settings.scoreAttribution,
+    onProgress: () => {},
+  });
+  const check = compareWithRecord(stored.key, stored.result, rerun);
+  console.log(JSON.stringify(check));
+  if (values.write) {
+    writeFilesAtomically([{ path, data: JSON.stringify({ ...stored, result: rerun }, null, 1) }]);
+    console.log(`wrote ${path}`);
+    return 0;
+  }
+  return check.status === "identical" || check.status === "within tolerance" ? 0 : 1;
 }
-if (check.status !== "identical" && check.status !== "within tolerance") Deno.exit(1);
+
+await runScript("rerun_cell", main);

@@ -14,9 +14,10 @@
  * - `attribution_only`: the recommendation loss reads the denoised history; no contrastive loss;
  * - `contrastive_only`: random modality masks instead of attribution, the contrastive term only
  *   (the recommendation loss reads the full history);
- * - `random_input`: `attribution_only` with random masks instead of attributed ones (not one of
- *   the paper's ablations: the control that tells whether the attributed masks cost or gain more
- *   than masking as many pairs at random).
+ * - `random_input`: `attribution_only` with random masks instead of attributed ones, as many and
+ *   at the same granularity, drawn once per user from the run seed and kept (not one of the
+ *   paper's ablations: the control that tells whether the attributed masks cost or gain more than
+ *   holding out as many random modalities).
  * Inference always reads the full history: training made the encoder robust to the noise.
  *
  * Where the contributions come from (`attributionSource`):
@@ -88,7 +89,12 @@ import {
 } from "../attribution/contributions.ts";
 import { readFloat32 } from "../backend/read_values.ts";
 import { type BatchNoiseMask, NoiseMaskCache, type NoiseMaskSchedule } from "./noise_mask.ts";
-import { buildContrastiveViews, type ContrastiveViews, randomNoiseMask } from "./views.ts";
+import {
+  buildContrastiveViews,
+  type ContrastiveViews,
+  randomNoiseMask,
+  randomNoiseMaskByRow,
+} from "./views.ts";
 
 /**
  * Configuration of {@linkcode demureHooks}; defaults in {@linkcode DEFAULT_DEMURE_CONFIG}. The
@@ -538,15 +544,19 @@ export function demureHooks(
       random++;
       // Fresh views every step, and other views for another run seed (the seeds of the ablation
       // must vary its masks as they vary everything else).
-      // contrastive_only draws pairs (as its records were made); random_input controls
-      // attribution_only's masks, so it draws what the attribution chooses: pairs or modalities.
-      noise = randomNoiseMask(
-        validMask,
-        shape,
-        config.rho,
-        hashSeeds(model.config.seed, step, 17),
-        config.variant === "random_input" ? config.attribution.granularity : "pair",
-      );
+      noise = config.variant === "random_input"
+        // The control of attribution_only's masks: what the attribution chooses (pairs or whole
+        // modalities), as many, and held as a stable attribution holds them: one draw per user
+        // from the run seed, the same at every step (fresh draws would act as modality dropout).
+        ? randomNoiseMaskByRow(
+          validMask,
+          shape,
+          config.rho,
+          Array.from(batch.users, (user) => hashSeeds(model.config.seed, user, 23)),
+          config.attribution.granularity,
+        )
+        // Fresh pairs every step, as the contrastive_only records were made.
+        : randomNoiseMask(validMask, shape, config.rho, hashSeeds(model.config.seed, step, 17));
     } else {
       // The attribution reads from the device, so it runs before the (synchronous) cache call.
       const keys = historyKeys(batch);

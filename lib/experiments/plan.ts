@@ -230,7 +230,7 @@ const ABLATION_SYSTEMS: SystemName[] = [
 ];
 /**
  * The ablation's systems added after its records were made (2026-12-03): their cells come last in
- * the embedded datasets' plans, so that every earlier cell keeps its index (`--cell N`, job arrays).
+ * every plan, so that every earlier cell keeps its index (`--cell N`, job arrays).
  */
 const LATER_ABLATION_SYSTEMS: SystemName[] = ["RandomInputMasks-SASRec"];
 const FIRST_ABLATION_SYSTEMS = ABLATION_SYSTEMS.filter((name) =>
@@ -765,7 +765,11 @@ export function planExperiments(
           add("main", own, name, seed);
         }
       }
-      for (const name of ABLATION_SYSTEMS) add("ablation", own, name, seed);
+      for (const name of FIRST_ABLATION_SYSTEMS) add("ablation", own, name, seed);
+    }
+    // As on the embedded data: the systems added later come last, so earlier indices hold.
+    for (const seed of datasets.file.seeds) {
+      for (const name of LATER_ABLATION_SYSTEMS) add("ablation", own, name, seed);
     }
     return finish([], {});
   }

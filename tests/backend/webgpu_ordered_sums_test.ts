@@ -139,3 +139,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "webgpu UnsortedSegmentSum: a one-hot matrix above the storage-binding limit falls back to the stock kernel, said once",
+  ignore,
+  fn: async () => {
+    await activateWebgpu();
+    const limit = (tf.backend() as unknown as { device: GPUDevice }).device.limits
+      .maxStorageBufferBindingSize;
+    // rows x segments floats just above the limit; one column, so the data itself stays small.
+    const rows = 6000;
+    const segments = Math.floor(limit / 4 / rows) + 1;
+    const sum = () => {
+      const ids = Array.from({ length: rows }, (_, i) => (i * 7919) % segments);
+      return tf.unsortedSegmentSum(tf.ones([rows, 1]), tf.tensor1d(ids, "int32"), segments);
+    };
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...parts: unknown[]) => warnings.push(parts.join(" "));
+    try {
+      // (The stock program's pipeline may be cached already by the test above: the warning,
+      // printed as the stock kernel is called, is what shows the fallback.)
+      const gpu = await valuesOn("webgpu", sum);
+      await valuesOn("webgpu", sum);
+      assertEquals(warnings.length, 1, warnings.join("\n"));
+      assert(warnings[0].includes("storage-binding limit"), warnings[0]);
+      const reference = await valuesOn("wasm", sum);
+      assertEquals(Array.from(gpu), Array.from(reference)); // counts of ones: exact in any order
+    } finally {
+      console.warn = warn;
+      await tf.setBackend("wasm");
+    }
+  },
+});

@@ -98,17 +98,37 @@ Deno.test("Demure contrastive_only draws random masks instead of attribution", a
   assertGreater(losses[2].auxiliary, 0);
 });
 
-Deno.test("Demure random_input masks the input at random after warm-up and adds no loss", async () => {
-  const { losses, masks, stats } = await run("random_input", 4, 1);
+Deno.test("Demure random_input holds out whole random modalities of each user, the same at every step, and adds no loss", async () => {
+  const { losses, masks, stats } = await run("random_input", 4, 1, { rho: 0.5 });
   assertEquals(masks[0], undefined, "warm-up step reads the full history");
-  for (const mask of masks.slice(1)) {
-    assert(mask !== undefined && mask.every((w) => w === 0 || w === 1));
-    assertGreater(mask.filter((w) => w === 0).length, 0, "some pairs are masked");
-  }
-  assert(JSON.stringify(masks[1]) !== JSON.stringify(masks[2]), "fresh masks every step");
   assertEquals([stats.attributed, stats.reused, stats.random], [0, 0, 3]);
   assertEquals(stats.attributionSource, undefined, "nothing was attributed");
   assertEquals(losses.map((l) => l.auxiliary), [0, 0, 0, 0]);
+  // One draw per user from the run seed: the same batch gets the same mask at every step.
+  assertEquals(masks[2], masks[1]);
+  assertEquals(masks[3], masks[1]);
+  // Whole modalities (the attribution's default granularity), floor(rho x present) per user.
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+  const presence = model.presenceOf(batch.items);
+  const modalities = model.numModalities;
+  model.dispose();
+  const kept = masks[1]!;
+  for (let b = 0; b < batch.batchSize; b++) {
+    const pairs = (m: number) =>
+      Array.from({ length: batch.length }, (_, p) => (b * batch.length + p) * modalities + m)
+        .filter((i) => presence[i] > 0 && batch.valid[Math.floor(i / modalities)] > 0);
+    const present = [...Array(modalities).keys()].filter((m) => pairs(m).length > 0);
+    const heldOut = present.filter((m) => pairs(m).every((i) => kept[i] === 0));
+    for (const m of present) {
+      const zeros = pairs(m).filter((i) => kept[i] === 0).length;
+      assert(zeros === 0 || zeros === pairs(m).length, `row ${b} modality ${m}: part masked`);
+    }
+    assertEquals(heldOut.length, Math.floor(0.5 * present.length), `row ${b}`);
+  }
+  // Another run seed draws other modalities.
+  const other = await run("random_input", 2, 1, { rho: 0.5 }, 2);
+  assert(JSON.stringify(other.masks[1]) !== JSON.stringify(masks[1]), "seeds 1 and 2 drew alike");
 });
 
 Deno.test("Demure contrastive_only: the random views follow the run's seed", async () => {

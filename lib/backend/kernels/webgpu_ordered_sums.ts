@@ -35,7 +35,10 @@ const PROGRAM_SMALL_OUTPUT = 2;
 interface WebgpuBackendLike {
   thresholdToIncreaseWorkgroups: number;
   disposeData(dataId: tf.DataId): void;
+  device: { limits: { maxStorageBufferBindingSize: number } };
 }
+
+let largeSumWarned = false;
 
 interface MatMulArgs {
   a: tf.TensorInfo;
@@ -107,11 +110,28 @@ const orderedSegmentSum = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   if (x.dtype !== "float32") return stock(args);
   const numSegments = (args.attrs as { numSegments: number }).numSegments;
   const backend = args.backend;
+  const webgpu = backend as unknown as WebgpuBackendLike;
   const rows = segmentIds.shape.reduce((product, n) => product * n, 1);
+  // The one-hot matrix must fit one storage binding (128 MiB by default in WebGPU; MovieLens needs
+  // 90 MB, the Beauty-shaped workload 310 MB, which a GPU adapter's own limit usually allows).
+  // Beyond it: the stock, atomic kernel, said once, rather than a failed submission.
+  if (rows * numSegments * 4 > webgpu.device.limits.maxStorageBufferBindingSize) {
+    if (!largeSumWarned) {
+      console.warn(
+        `webgpu: a gather gradient of ${rows} rows into ${numSegments} segments needs a ` +
+          `${Math.ceil(rows * numSegments * 4 / 2 ** 20)} MiB one-hot matrix, above this ` +
+          "adapter's storage-binding limit: tfjs's atomic UnsortedSegmentSum runs instead, and " +
+          "the last bits of such sums follow the GPU's scheduling",
+      );
+      largeSumWarned = true;
+    }
+    return stock(args);
+  }
   const rowShape = x.shape.slice(segmentIds.shape.length);
   const width = rowShape.reduce((product, n) => product * n, 1);
   const ids = run("Reshape", backend, { x: segmentIds }, { shape: [rows] });
-  // oneHot drops ids outside [0, numSegments) (a zero row): TensorFlow's contract, as the stock.
+  // oneHot drops ids outside [0, numSegments) (a zero row): TensorFlow's contract, as the wasm
+  // and cpu kernels (the stock webgpu shader drops negative ids only and wraps the others).
   const oneHot = run("OneHot", backend, { indices: ids }, {
     depth: numSegments,
     onValue: 1,
@@ -122,7 +142,6 @@ const orderedSegmentSum = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   const b = run("Reshape", backend, { x }, { shape: [1, rows, width] });
   const product = run("BatchMatMul", backend, { a, b }, { transposeA: true, transposeB: false });
   const out = run("Reshape", backend, { x: product }, { shape: [numSegments, ...rowShape] });
-  const webgpu = backend as unknown as WebgpuBackendLike;
   for (const info of [ids, oneHot, a, b, product]) webgpu.disposeData(info.dataId);
   return out;
 };
