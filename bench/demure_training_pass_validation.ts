@@ -27,6 +27,7 @@ import {
   numberOption,
   parseOptions,
   runScript,
+  UsageError,
 } from "../scripts/cli/options.ts";
 import {
   evaluateRanking,
@@ -69,6 +70,9 @@ function checkedOptions(args: readonly string[]) {
   const seeds = values.seeds.split(",").map((seed) =>
     integerOption("seeds", seed, SEED_RANGE.min!, SEED_RANGE.max!)
   );
+  seeds.forEach((seed, i) => {
+    if (seeds.indexOf(seed) < i) throw new UsageError(`--seeds: ${seed} given twice`);
+  });
   const smoothing = values.smoothing === undefined
     ? undefined
     : numberOption("smoothing", values.smoothing, { above: 0, max: 1 });

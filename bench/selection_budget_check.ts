@@ -39,6 +39,7 @@ import {
   datasetLabel,
   type ExperimentPlan,
   finishedCells,
+  maxTrialsOf,
   type MeanStd,
   meanStd,
   planExperiments,
@@ -111,16 +112,6 @@ const USAGE = `usage: deno run -A bench/selection_budget_check.ts [--budget=N] [
   --out FILE        write the rows as JSON (default: not written)
   -h, --help        print this text`;
 
-/** Whether `system` has `count` distinct trials ({@linkcode trialsOf} refuses more). */
-function canDraw(system: SystemName, count: number): boolean {
-  try {
-    trialsOf(system, count);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
 function checkedOptions(args: readonly string[]) {
   const { values } = parseOptions(args, {
@@ -142,12 +133,7 @@ function checkedOptions(args: readonly string[]) {
   const datasets = listOption("datasets", values.datasets, known(0));
   // The budget applies to every selected system of the plan: at most the fewest distinct trials
   // any of them has (trialsOf refuses more).
-  const distinctTrials = (system: SystemName) => {
-    let count = 1;
-    while (canDraw(system, count + 1)) count++;
-    return count;
-  };
-  const most = Math.min(...known(1).map((system) => distinctTrials(system as SystemName)));
+  const most = Math.min(...known(1).map((system) => maxTrialsOf(system as SystemName)));
   const budget = integerOption("budget", values.budget, 1, most);
   return { budget, systems, datasets, resultsDir: values.results, out: values.out };
 }

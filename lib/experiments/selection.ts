@@ -152,20 +152,29 @@ export interface Trial {
   config: TrialConfig;
 }
 
+/** How many distinct trials `system` has: the defaults, then every other point of its grid. */
+export function maxTrialsOf(system: SystemName): number {
+  const spec = SELECTION_SPECS[system];
+  if (spec === undefined) throw new Error(`selection: ${system} has no search space`);
+  return 1 + gridOf(spec.space).filter((point) => !isDefaultOf(spec, point)).length;
+}
+
+function isDefaultOf(spec: SelectionSpec, point: SpacePoint): boolean {
+  return spec.defaultPoint !== undefined &&
+    Object.entries(spec.defaultPoint).every(([name, value]) => point[name] === value);
+}
+
 /**
  * The `count` trials of `system`: trial 0 = the defaults, then `count - 1` distinct grid points
  * drawn with a seed derived from the system's name.
  */
 export function trialsOf(system: SystemName, count: number): Trial[] {
-  const spec = SELECTION_SPECS[system];
-  if (spec === undefined) throw new Error(`selection: ${system} has no search space`);
+  const most = maxTrialsOf(system);
+  const spec = SELECTION_SPECS[system]!;
   const grid = gridOf(spec.space);
-  const isDefault = (point: SpacePoint) =>
-    spec.defaultPoint !== undefined &&
-    Object.entries(spec.defaultPoint).every(([name, value]) => point[name] === value);
-  const drawable = grid.filter((point) => !isDefault(point)).length;
-  if (!(Number.isInteger(count) && count >= 1 && count <= drawable + 1)) {
-    throw new Error(`selection: ${count} trials for ${system}; allowed 1..${drawable + 1}`);
+  const isDefault = (point: SpacePoint) => isDefaultOf(spec, point);
+  if (!(Number.isInteger(count) && count >= 1 && count <= most)) {
+    throw new Error(`selection: ${count} trials for ${system}; allowed 1..${most}`);
   }
   // The defaults' point is dropped after the shuffle: the other draws keep their order.
   const drawn = createRng(hashName(system)).shuffle(grid.slice())

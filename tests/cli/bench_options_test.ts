@@ -74,6 +74,7 @@ Deno.test("the attribution-source checks: a source, seed or smoothing out of ran
       ["--smoothing=0"],
       "--smoothing 0: must be a number in (0, 1]",
     ],
+    ["demure_training_pass_validation", ["--seeds=0,0"], "--seeds: 0 given twice"],
     [
       "demure_training_pass_validation",
       ["--seeds=0,7"],

@@ -5,6 +5,7 @@ import { reuseSameRun, selectedFrom, settingsOf } from "../../lib/experiments/ru
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import {
+  maxTrialsOf,
   readSelected,
   SELECTION_SPECS,
   trialConfigOf,
@@ -20,6 +21,17 @@ Deno.test("trialsOf: trial 0 is the defaults, the others distinct points drawn r
   assertEquals(trialsOf("Demure-SASRec", 5), trials, "same draw every time");
   assertThrows(() => trialsOf("Pop", 2), Error, "no search space");
   assertThrows(() => trialsOf("SASRec-MM", 0), Error, "allowed 1..");
+});
+
+Deno.test("maxTrialsOf: the defaults plus every other grid point, exactly what trialsOf allows", () => {
+  for (const system of ["SASRec-MM", "Demure-SASRec", "CL4SRec-MM"] as const) {
+    const most = maxTrialsOf(system);
+    const drawn = trialsOf(system, most);
+    // Every point of the grid but the defaults' is drawn once.
+    assertEquals(new Set(drawn.slice(1).map((t) => JSON.stringify(t.point))).size, most - 1);
+    assertThrows(() => trialsOf(system, most + 1), Error, `allowed 1..${most}`);
+  }
+  assertThrows(() => maxTrialsOf("Pop"), Error, "no search space");
 });
 
 Deno.test("trialConfigOf maps each space's names onto the systems' settings", () => {
