@@ -1,5 +1,5 @@
 import type { Figure, ScatterTrace } from "./figure.ts";
-import { assertFinite, assertLength } from "./_validate.ts";
+import { assertFinite, assertLength, assertPositiveOnLogAxis } from "./_validate.ts";
 import { seriesColor, withAlpha } from "./palette.ts";
 
 /**
@@ -91,6 +91,13 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
     assertLength(builder, `${field}.y`, series.y, series.x.length);
     assertFinite(builder, `${field}.x`, series.x);
     assertFinite(builder, `${field}.y`, series.y);
+    if (input.xScale === "log") assertPositiveOnLogAxis(builder, `${field}.x`, series.x);
+    if (input.yScale === "log") {
+      assertPositiveOnLogAxis(builder, `${field}.y`, series.y);
+      if (series.band) {
+        assertPositiveOnLogAxis(builder, `${field}.band.lower`, series.band.lower);
+      }
+    }
     if (series.band) {
       const { lower, upper } = series.band;
       assertLength(builder, `${field}.band.lower`, lower, series.x.length);

@@ -132,6 +132,33 @@ Deno.test("line with bands: error bars on the line's points; negative or missing
   );
 });
 
+Deno.test("line with bands: a value at or below 0 on a log axis is refused by name", () => {
+  const series = (x: number[], y: number[], band?: { lower: number[]; upper: number[] }) => ({
+    series: [{ name: "m", x, y, ...(band ? { band } : {}) }],
+  });
+  assertThrows(
+    () => lineWithBands({ ...series([0, 1], [1, 2]), xScale: "log" }),
+    Error,
+    'lineWithBands: series "m".x[0] is 0, expected above 0 on a log axis',
+  );
+  assertThrows(
+    () => lineWithBands({ ...series([1, 2], [1, -2]), yScale: "log" }),
+    Error,
+    'series "m".y[1] is -2',
+  );
+  assertThrows(
+    () =>
+      lineWithBands({
+        ...series([1, 2], [1, 2], { lower: [0.5, 0], upper: [1.5, 3] }),
+        yScale: "log",
+      }),
+    Error,
+    'series "m".band.lower[1] is 0',
+  );
+  // On linear axes the same values draw.
+  lineWithBands(series([0, 1], [1, -2]));
+});
+
 Deno.test("line with bands: log axes, ticks at given values, a marked point ringed in its colour", () => {
   const figure = lineWithBands({
     series: [{
