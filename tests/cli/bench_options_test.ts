@@ -5,25 +5,10 @@
  * `--budgets=7` and ran hours of training with the default), and `--help` prints the options.
  */
 import { assert, assertEquals } from "@std/assert";
+import { runScript } from "./_run_script.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
-
-/**
- * Runs `bench/<script>` with `args` and returns its exit code and output. Killed after two minutes: a
- * bad option that got through would start a benchmark of minutes to hours.
- */
-async function runBench(script: string, args: readonly string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `bench/${script}.ts`, ...args],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(120_000),
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+/** Runs `bench/<script>.ts` with `args`. */
+const runBench = (script: string, args: readonly string[]) => runScript(`bench/${script}.ts`, args);
 
 /** Each case's exit code and stderr, which must be 2 and `<script>: <message>; see --help`. */
 async function assertRefused(cases: readonly [string, string[], string][]) {
