@@ -4,6 +4,12 @@
  * user states (other users in the batch as negatives), added to L_rec with weight lambda through
  * the trainer's `auxiliaryLoss` hook.
  *
+ * The loss is one-directional: row i's first view against the second views of all rows,
+ * `mean_i [logsumexp_j(a_i . b_j / tau) - a_i . b_i / tau]` (dot product, tau 1), so each anchor
+ * has N - 1 in-batch negatives. CL4SRec's loss (SimCLR's NT-Xent) also counts the other rows'
+ * first views as negatives (2(N - 1)) and is taken from both views of each pair. The results of
+ * record were made with this form; `tests/baselines/cl4srec_loss_test.ts` pins it.
+ *
  * The augmentations are PURE: they copy, never modify the input (a peer library's in-place
  * augmentation made both views identical). "Mask" hides a position through the fusion weights
  * (w = 0 on every modality: the position fuses to the zero vector) instead of a mask token.

@@ -2,8 +2,10 @@
  * Demure's training objective as trainer hooks: L = L_rec + lambda * L_cl.
  *
  * Before each step (outside the gradient tape) the batch's noise set N_u is looked up or computed:
- * by gradient attribution of the last-item loss (`full`, `attribution_only`) or drawn at random
- * with the same fraction rho (`contrastive_only`, `random_input`). Inside the tape, the contrastive term compares
+ * by gradient attribution of the per-user next-item loss over every real position of the window
+ * (`sequenceLossOf`: the mean cross-entropy of all the window's next items, not the last item's
+ * alone; `full`, `attribution_only`) or drawn at random with the same fraction rho
+ * (`contrastive_only`, `random_input`). Inside the tape, the contrastive term compares
  * the user state of the full history (anchor) with the state of the denoised history (positive,
  * N_u masked) against the state of the noise-only history (negative, points of interest masked)
  * and the other users of the batch (InfoNCE, temperature tau).
@@ -112,7 +114,10 @@ export interface DemureConfig {
    * Fraction of each user's valid (position, modality) pairs, or of its present modalities under
    * `user_modality` granularity, taken as noise; in (0, 1). Default
    * {@linkcode DEFAULT_NOISE_FRACTION} (0.3). The one home of rho in Demure: the attribution's
-   * noise selection is derived from it ({@linkcode noiseAttributionConfig}).
+   * noise selection is derived from it ({@linkcode noiseAttributionConfig}). The count is rounded
+   * down (`bottomFractionCount`): under the default `user_modality` granularity with 5 modalities,
+   * rho 0.3 masks 1 modality, 0.5 masks 2 and any rho below 0.2 masks none (the noise set is empty,
+   * the positive view equals the anchor and the negative keeps each position's weakest modality).
    */
   rho: number;
   /**
