@@ -5,16 +5,34 @@ import { checkPairArray, validIndicesOfUser } from "./_pairs.ts";
 import { checkNumber } from "../util/settings.ts";
 import { NOISE_FRACTION_RANGE, type NoiseSelection, type PairShape } from "./types.ts";
 
-/** Number of noise pairs among `validCount` for the bottom fraction `rho` (rounded down). */
+/**
+ * Number of noise candidates among `validCount` for the bottom fraction `rho`: rounded down, and at
+ * least one when there is a candidate. Rounded down alone, a fraction of a user's few modalities
+ * (Demure's default granularity) is 0 for every rho below `1 / modalities`: rho 0.1 of 5
+ * modalities, or the default 0.3 of 3, gave an empty noise set, and Demure silently became
+ * another method (the rho 0.1 cells of 2026-12-02 ran so). On the embedded datasets every
+ * training window has at least 4 modalities and 8 pairs, so at rho >= 0.2 the floor is already
+ * >= 1 there and no other record changes.
+ *
+ * @example
+ * ```ts
+ * bottomFractionCount(0.3, 10); // 3
+ * bottomFractionCount(0.3, 5); // 1
+ * bottomFractionCount(0.1, 5); // 1, not 0
+ * bottomFractionCount(0.3, 0); // 0: no candidate
+ * ```
+ */
 export function bottomFractionCount(rho: number, validCount: number): number {
+  if (validCount < 1) return 0;
   // The epsilon keeps 0.3 * 10 (= 3.0000000000000004) and 0.7 * 10 from flipping at the boundary.
-  return Math.floor(rho * validCount + 1e-9);
+  return Math.max(1, Math.floor(rho * validCount + 1e-9));
 }
 
 /**
  * `[batch, position, modality]` noise mask (1 = noise) from per-user `scores` (higher = more
  * important; normally the normalised contributions). Only pairs with `validMask = 1` can be noise.
- * - `bottom_fraction`: each user's `floor(rho * validCount)` lowest-scoring valid pairs; equal
+ * - `bottom_fraction`: each user's `bottomFractionCount(rho, validCount)` (`floor(rho *
+ *   validCount)`, at least 1) lowest-scoring valid pairs; equal
  *   scores are broken by flat index (earlier position, then lower modality index, first).
  * - `threshold`: every valid pair with score strictly below `threshold`.
  *

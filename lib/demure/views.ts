@@ -14,9 +14,9 @@
  *
  * The "contrastive only" ablation uses {@linkcode randomNoiseMask} with fresh pairs every step:
  * floor(rho x valid pairs) of each user (30 % of the pairs at rho 0.3, where the default attribution
- * masks floor(rho x modalities) whole modalities: 1 of 5, 20 %, on both embedded datasets). The
- * random-mask control of "attribution only" uses {@linkcode randomNoiseMaskByRow}: whole modalities,
- * as many as the attribution masks, one draw per user.
+ * masks floor(rho x modalities), at least 1, whole modalities: 1 of 5, 20 %, on both embedded
+ * datasets). The random-mask control of "attribution only" uses {@linkcode randomNoiseMaskByRow}:
+ * whole modalities, as many as the attribution masks, one draw per user.
  *
  * Shapes: every mask is `[batch, position, modality]`, row-major.
  *
@@ -177,8 +177,8 @@ export interface RandomNoiseMask {
 
 /**
  * A noise mask drawn at random from a seed, with the attribution's count: per user,
- * - `granularity: "pair"` (the "contrastive only" ablation): `floor(rho * validCount)` valid pairs
- *   chosen uniformly at random (the count of the attribution's bottom fraction of pairs);
+ * - `granularity: "pair"` (the "contrastive only" ablation): `floor(rho * validCount)` (at least 1)
+ *   valid pairs chosen uniformly at random (the count of the attribution's bottom fraction);
  * - `granularity: "user_modality"` (the random-mask control of "attribution only"): the
  *   attribution's count of the user's present modalities, chosen uniformly at random, each
  *   masked at all of the user's valid positions (as the attribution masks a modality).

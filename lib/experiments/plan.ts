@@ -314,7 +314,8 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
         designChoiceSeedCount: 3,
-        sweeps: { rho: [0.1, 0.3, 0.5], lambda: [0.02, 0.1, 0.5], temperature: [0.1, 0.2, 0.5] },
+        // rho in whole modalities of 5: 1, 2, 3 (0.1 masked none until 2026-12-03, now one).
+        sweeps: { rho: [0.3, 0.5, 0.7], lambda: [0.02, 0.1, 0.5], temperature: [0.1, 0.2, 0.5] },
         // Three seeds: one step between neighbouring values is within one seed's std.
         sweepSeedCount: 3,
       },
@@ -366,7 +367,7 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         ablationSeeds: [0, 1],
         designChoices: true,
         designChoiceSeedCount: 1,
-        sweeps: { rho: [0.1, 0.5], lambda: [0.5], temperature: [0.5] },
+        sweeps: { rho: [0.5, 0.7], lambda: [0.5], temperature: [0.5] },
         sweepSeedCount: 1,
       },
       movielens: {

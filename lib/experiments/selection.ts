@@ -66,7 +66,10 @@ const CL4SREC_SPACE: SearchSpace = {
 };
 const DEMURE_SPACE: SearchSpace = {
   lambda: [0.02, 0.05, 0.1, 0.2],
-  rho: [0.1, 0.3, 0.5],
+  // Whole modalities of 5 per user: 3, 1, 2. 0.7 took the place of 0.1, in place so that every
+  // other trial keeps its draw: 0.1 then masked no modality (an empty noise set: the two trials
+  // that drew it were not Demure), and now masks one, as 0.3 does (bottomFractionCount).
+  rho: [0.7, 0.3, 0.5],
   temperature: [0.1, 0.2, 0.5],
   warmup: ["epochs:1", "epochs:3", "plateau:2", "plateau:4"],
   denoiseInput: [true, false],

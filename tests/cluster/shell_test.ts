@@ -5,7 +5,7 @@ import { cellsArray, reproduceCommand, shellQuote } from "../../scripts/cluster/
 
 const KEYS = [
   "quick/Synthetic(numUsers=160)/Pop/seed=0",
-  "quick/Synthetic(numUsers=160)/Demure-SASRec[rho=0.1]/seed=0",
+  "quick/Synthetic(numUsers=160)/Demure-SASRec[rho=0.5]/seed=0",
   "quick/MovieLens/it's/seed=1",
 ];
 

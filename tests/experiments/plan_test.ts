@@ -138,7 +138,7 @@ Deno.test("plan: the synthetic sweep keeps its cells (keys, values, order) in bo
   // The records of the full grid are stored under these keys: renaming one would rerun it. The
   // first seed's cells come first, then the next seeds' (added later, they keep those indices).
   const fullParts = [
-    ...["rho=0.1", "rho=0.3", "rho=0.5", "lambda=0.02", "lambda=0.1", "lambda=0.5"],
+    ...["rho=0.3", "rho=0.5", "rho=0.7", "lambda=0.02", "lambda=0.1", "lambda=0.5"],
     ...["temperature=0.1", "temperature=0.2", "temperature=0.5"],
   ];
   assertEquals(
@@ -147,7 +147,7 @@ Deno.test("plan: the synthetic sweep keeps its cells (keys, values, order) in bo
   );
   assertEquals(
     keysOf("quick"),
-    ["rho=0.1", "rho=0.5", "lambda=0.5", "temperature=0.5"].map((part) =>
+    ["rho=0.5", "rho=0.7", "lambda=0.5", "temperature=0.5"].map((part) =>
       `Demure-SASRec[${part}]/seed=0`
     ),
   );
@@ -223,7 +223,7 @@ Deno.test("plan (full): at each seed the synthetic sweep's selected values name 
     // ... and the later parameters' selected values name that cell: one run for the three.
     assertEquals(cellOf(key("[lambda=0.02]"))?.sameAs, key("[rho=0.3]"));
     assertEquals(cellOf(key("[temperature=0.1]"))?.sameAs, key("[rho=0.3]"));
-    for (const part of ["[rho=0.1]", "[lambda=0.1]", "[temperature=0.5]"]) {
+    for (const part of ["[rho=0.7]", "[lambda=0.1]", "[temperature=0.5]"]) {
       assertEquals(cellOf(key(part))?.sameAs, undefined, key(part));
     }
   }

@@ -61,8 +61,8 @@ Deno.test("ablation paired tests: one-component systems against neither and both
 Deno.test("sensitivity: one row per (dataset, parameter, value), the reference value's included", () => {
   const rows = summary.sensitivity.map((row) => `${row.dataset}/${row.parameter}=${row.value}`);
   assertEquals(rows.length, new Set(rows).size, rows.join(", "));
-  // The records hold the synthetic rho sweep at 0.1 and at the reference's 0.3.
-  for (const row of ["Synthetic/rho=0.1", "Synthetic/rho=0.3"]) {
+  // The records hold the synthetic rho sweep at 0.7 and at the reference's 0.3.
+  for (const row of ["Synthetic/rho=0.7", "Synthetic/rho=0.3"]) {
     assertEquals(rows.includes(row), true, rows.join(", "));
   }
   // MovieLens sweeps lambda only; its selected value's row is the main table's cells.
@@ -151,7 +151,7 @@ Deno.test("sensitivity rows: means over seeds, each seed once, differences paire
   ];
   const rows = sensitivityRows(plan, [
     ...selectedRuns,
-    ...[0.12, 0.25, 0.31].map((test, seed) => at("[rho=0.1]", seed, test)),
+    ...[0.12, 0.25, 0.31].map((test, seed) => at("[rho=0.7]", seed, test)),
     // At seeds 1 and 2 only: paired, -0.045 (unpaired it would be 0.205 - 0.2 = +0.005).
     at("[rho=0.5]", 1, 0.15),
     at("[rho=0.5]", 2, 0.26),
@@ -159,9 +159,9 @@ Deno.test("sensitivity rows: means over seeds, each seed once, differences paire
   ]);
   assertEquals(rows.map((row) => `${row.parameter}=${row.value} ${row.seeds}`), [
     "lambda=0.02 0,1,2",
-    "rho=0.1 0,1,2",
     "rho=0.3 0,1,2",
     "rho=0.5 1,2",
+    "rho=0.7 0,1,2",
     "temperature=0.1 0,1,2",
     "temperature=0.5 0",
   ]);
@@ -178,11 +178,11 @@ Deno.test("sensitivity rows: means over seeds, each seed once, differences paire
     assertAlmostEquals(own.test.std, 0.1, 1e-12, name);
     assertAlmostEquals(own.valid.mean, 0.1, 1e-12, name);
   }
-  const rho01 = row("rho=0.1");
-  assertAlmostEquals(rho01.test.mean, (0.12 + 0.25 + 0.31) / 3, 1e-12);
-  assertAlmostEquals(rho01.testVsSelected!, (0.02 + 0.05 + 0.01) / 3, 1e-12);
-  assertEquals(rho01.tTest, pairedTTest([0.12, 0.25, 0.31], [0.1, 0.2, 0.3]));
-  assertEquals(rho01.tTest!.n, 3);
+  const rho07 = row("rho=0.7");
+  assertAlmostEquals(rho07.test.mean, (0.12 + 0.25 + 0.31) / 3, 1e-12);
+  assertAlmostEquals(rho07.testVsSelected!, (0.02 + 0.05 + 0.01) / 3, 1e-12);
+  assertEquals(rho07.tTest, pairedTTest([0.12, 0.25, 0.31], [0.1, 0.2, 0.3]));
+  assertEquals(rho07.tTest!.n, 3);
   const rho05 = row("rho=0.5");
   assertEquals(rho05.pairedSeeds, [1, 2]);
   assertAlmostEquals(rho05.testVsSelected!, -0.045, 1e-12);
@@ -191,7 +191,7 @@ Deno.test("sensitivity rows: means over seeds, each seed once, differences paire
   const temperature = row("temperature=0.5");
   assertEquals([temperature.test.n, temperature.test.std, temperature.tTest], [1, 0, undefined]);
   assertAlmostEquals(temperature.testVsSelected!, 0.07 - 0.1, 1e-12);
-  assertEquals(row("rho=0.1").selected || row("rho=0.5").selected, false);
+  assertEquals(row("rho=0.7").selected || row("rho=0.5").selected, false);
 });
 
 Deno.test("design choices of the records: each row pairs the flipped cells with the main cells", () => {

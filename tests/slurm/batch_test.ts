@@ -11,7 +11,7 @@ import { taskPermissions } from "../../scripts/task_permissions.ts";
 
 const KEYS = [
   "quick/Synthetic(numUsers=160)/Pop/seed=0",
-  "quick/Synthetic(numUsers=160)/Demure-SASRec[rho=0.1]/seed=0",
+  "quick/Synthetic(numUsers=160)/Demure-SASRec[rho=0.5]/seed=0",
   "quick/MovieLens/it's/seed=1",
 ];
 
