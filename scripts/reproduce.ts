@@ -34,6 +34,7 @@ const { datasetLabel, initBackend, planExperiments, prepareDataset, runPlan, sum
 const {
   cellsDirectory,
   checkResultsPlan,
+  checkStoredData,
   compareWithRecord,
   listCells,
   pendingCost,
@@ -126,6 +127,15 @@ function fail(error: unknown): never {
   Deno.exit(1);
 }
 
+/**
+ * Stops with its one line when the results folder holds cells of the imported files as they were
+ * before they changed (lib/experiments/stored_data_check.ts); any other error is a bug.
+ */
+function failIfStale(error: unknown): never {
+  if ((error as Error).name === "StaleCellError") fail(error);
+  throw error;
+}
+
 /** The imported dataset (`--dataset`), read once and shared by the run and its report. */
 const importedDatasets = new Map<string, PreparedDataset>();
 
@@ -202,7 +212,7 @@ async function report(): Promise<void> {
     resultsDir,
     runPending: false,
     datasets: importedDatasets,
-  });
+  }).catch(failIfStale);
   const summary = summarise(outcome);
   const paths = await writeReport(summary, reportDir);
   console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);
@@ -337,6 +347,11 @@ try {
 }
 await initBackend().catch(fail);
 if (!verify) {
+  // Before the workers start: each would stop on cells of the files as they were, as runPlan does.
+  await checkStoredData(plan, resultsDir, (cell) => {
+    const prepared = importedDatasets.get(datasetLabel(cell.dataset));
+    return prepared ? Promise.resolve(prepared) : prepareDataset(cell.dataset);
+  }).catch(failIfStale);
   // The whole plan, selection first (quick runs, imported data, or --select into the records).
   const others = startRunWorkers();
   const outcome = await runPlan(plan, {

@@ -99,6 +99,24 @@ export function readDatasetFile(spec: FileDatasetSpec): InteractionDataset {
     });
     dataset = attachModality(dataset, modality, feature.path);
   }
+  if (dataset.modalities.every((modality) => modality.kind === "id")) {
+    // Legal (a .item file is optional), but a misnamed .item or a forgotten --features would
+    // otherwise give multi-modal rows that are their ID-only twins without a word.
+    const missing = spec.format === "recbole"
+      ? `no ${spec.path.replace(/\.inter$/, "")}.item file and no feature file`
+      : "no feature file";
+    dataset = {
+      ...dataset,
+      metadata: {
+        ...dataset.metadata,
+        preprocessing: [
+          ...dataset.metadata.preprocessing,
+          `${missing}: no content modality, only the learned item id (every multi-modal system ` +
+          "sees the id alone)",
+        ],
+      },
+    };
+  }
   return dataset;
 }
 

@@ -428,7 +428,10 @@ export function summaryMarkdown(summary: ReproductionSummary): string {
   const parts: string[] = [`# Demure reproduction (${summary.mode} mode)`, "", "## Protocol", ""];
   parts.push(...summary.protocol.map((line) => `- ${line}`), "");
   for (const [label, info] of Object.entries(summary.datasets)) {
+    // The split's lines name the source files and what the filter kept: the statistics alone
+    // describe the data after filtering, not where it came from.
     parts.push(`### ${label}`, "", "```", info.statistics, "```", "");
+    parts.push(...info.split.map((line) => `- ${line}`), "");
   }
   parts.push(...tables(summary, 2));
   return parts.join("\n") + "\n";

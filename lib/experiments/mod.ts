@@ -28,3 +28,4 @@ export * from "./summary.ts";
 export * from "./markdown_report.ts";
 export * from "./html_report.ts";
 export * from "./verify.ts";
+export * from "./stored_data_check.ts";

@@ -30,6 +30,7 @@ import { type ExperimentPlan, planExperiments, type PlannedCell } from "./plan.t
 import { ResultStore } from "./result_store.ts";
 import { cellEnvironment, type CellResult, denoisingNeverStarted, runCell } from "./run_cell.ts";
 import { readSelected, type SelectedConfigurations } from "./selection.ts";
+import { checkStoredCellData } from "./stored_data_check.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 
 /** Options of {@linkcode runPlan}. */
@@ -444,6 +445,26 @@ function divergedResult(cell: PlannedCell, error: Error): CellResult {
   };
 }
 
+/**
+ * Throws a {@linkcode StaleCellError} when a finished cell of an imported dataset under
+ * `resultsDir` was computed on other data than its files read as now (stored_data_check.ts).
+ * Reads the data (through `datasetOf`) only when such a cell is stored.
+ */
+export async function checkStoredData(
+  plan: ExperimentPlan,
+  resultsDir: string,
+  datasetOf: (cell: PlannedCell) => Promise<PreparedDataset>,
+): Promise<void> {
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  for (const cell of plan.cells) {
+    if (cell.dataset.kind !== "file" || cell.waitsFor) continue;
+    const stored = store.get(cell.key, settingsOf(plan, cell), checkCellResult);
+    if (stored) {
+      checkStoredCellData(stored, store.pathOf(cell.key), await datasetOf(cell), resultsDir);
+    }
+  }
+}
+
 /** Runs every runnable cell not yet stored, in plan order; returns all cells of the plan. */
 export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Promise<PlanOutcome> {
   const log = options.log ?? console.log;
@@ -457,6 +478,8 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     log(`dataset ${prepared.label}\n${prepared.statistics}\n${prepared.split.protocol.join("\n")}`);
     return prepared;
   };
+  // Before anything is reused or written: the imported files may have changed since.
+  await checkStoredData(plan, options.resultsDir, datasetOf);
   // The cells asked for (a notebook may ask for a subset), plus the trials they wait for.
   const wanted = new Set(plan.cells.map((cell) => cell.key));
   const planAgain = (selected: SelectedConfigurations) => replanWith(plan, selected);

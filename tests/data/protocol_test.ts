@@ -27,15 +27,18 @@ Deno.test("kCoreFilter reaches the fixed point in the hand-computed case (needs 
   assertEquals(Array.from(core.modalities[1].values), [0, 0]); // item 0 has value 0, item 1 missing
   assertEquals(Array.from(core.modalities[1].present), [1, 0]);
   assertEquals(core.metadata.fingerprint, datasetFingerprint(core));
+  // What the filter kept is stated: u2, u3, c and d go, 4 of the 7 interactions stay.
   assertEquals(core.metadata.preprocessing, [
-    "2-core filtering (iterated to a fixed point: 3 rounds)",
+    "2-core filtering (iterated to a fixed point: 3 rounds): kept 2 of 4 users, 2 of 4 items, " +
+    "4 of 7 interactions",
   ]);
 });
 
 Deno.test("kCoreFilter on data that is already a k-core records one round, in the singular", () => {
   const core = kCoreFilter(tinyDataset([[0, 1], [1, 0]], 2), { k: 2 });
   assertEquals(core.metadata.preprocessing, [
-    "2-core filtering (iterated to a fixed point: 1 round)",
+    "2-core filtering (iterated to a fixed point: 1 round): kept 2 of 2 users, 2 of 2 items, " +
+    "4 of 4 interactions",
   ]);
 });
 
@@ -89,6 +92,8 @@ Deno.test("leaveOneOutSplit takes the last item for test and the one before for 
   assertEquals(Array.from(split.validTarget), [1, 6]);
   assertEquals(Array.from(split.testTarget), [5, 5]);
   assert(split.protocol.some((line) => line.includes("most recent 2 items")));
+  // The card names where the data came from, not only its label.
+  assertEquals(split.protocol[1], "source: test");
   assertThrows(() => leaveOneOutSplit(tinyDataset([[1, 2]], 3)), Error, "user u0 (index 0) has 2");
 });
 

@@ -124,7 +124,12 @@ export function attachModality(
   const result: InteractionDataset = {
     ...dataset,
     modalities: [...dataset.modalities, modality],
-    metadata: { ...dataset.metadata, fingerprint: "" },
+    // The protocol card names the source: the feature file is part of it.
+    metadata: {
+      ...dataset.metadata,
+      source: `${dataset.metadata.source} + ${modality.name} from ${source}`,
+      fingerprint: "",
+    },
   };
   result.metadata.fingerprint = datasetFingerprint(result);
   return result;

@@ -8,7 +8,13 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset, ModalityFeatures } from "../types.ts";
-import { finiteNumber, readLines, requireNewModalityName, splitValues } from "./_fields.ts";
+import {
+  type FieldSite,
+  finiteNumber,
+  readLines,
+  requireNewModalityName,
+  splitValues,
+} from "./_fields.ts";
 
 /** RecBole field types. */
 export type RecBoleFieldType = "token" | "token_seq" | "float" | "float_seq";
@@ -84,18 +90,45 @@ function readAtomicTable(file: string): AtomicTable {
       );
     }
     const cells = content.split("\t");
+    // Before the field count: a quoted value holding a tab would otherwise be reported as an
+    // extra field in the last column.
+    const quoted = cells.findIndex((cell) => cell.trimStart().startsWith('"'));
+    if (quoted >= 0) {
+      throw quotedCell(file, line, columns[Math.min(quoted, columns.length - 1)].label);
+    }
     if (cells.length !== columns.length) {
       const field = columns[Math.min(cells.length, columns.length - 1)].label;
       throw new DataError(
         file,
         line,
         field,
-        `${cells.length} fields, header has ${columns.length}`,
+        `${cells.length} fields, header has ${columns.length}${
+          cells.length > columns.length
+            ? " (a tab inside a value? atomic files have no quoting: every tab separates fields)"
+            : ""
+        }`,
       );
     }
     return { line, cells };
   });
   return { file, headerLine: header.line, columns, rows };
+}
+
+/**
+ * A value that starts with a double quote. RecBole reads atomic files with pandas, whose CSV
+ * quoting takes `"dark, city" king` as `dark, city king` (and a tab between quotes as part of the
+ * value); this reader has no quoting and would keep the quotes in the ids or tokens, so the two
+ * would read different data from one file without a word.
+ */
+function quotedCell(file: string, line: number, field: string): DataError {
+  return new DataError(
+    file,
+    line,
+    field,
+    "starts with a double quote: RecBole (pandas) would read it as a quoted value and drop the " +
+      "quotes, this reader does not unquote; write the file without quoting (pandas: " +
+      "to_csv(..., sep='\\t', quoting=csv.QUOTE_NONE)) and without tabs inside values",
+  );
 }
 
 function requireColumn(table: AtomicTable, name: string, type: RecBoleFieldType): number {
@@ -128,6 +161,24 @@ function emptyColumn(table: AtomicTable, column: Column): DataError {
     column.label,
     "no item has a value in this column (it would be a 0-wide modality); fill it or remove it",
   );
+}
+
+/**
+ * A number of an `.item` feature. "nan" is refused with how a missing value is written here: an
+ * empty cell (RecBole would read NaN and fill in the column's mean; here the item lacks the
+ * modality, which the model masks).
+ */
+function featureNumber(text: string, site: FieldSite): number {
+  if (/^[+-]?nan$/i.test(text.trim())) {
+    throw new DataError(
+      site.file,
+      site.line,
+      site.field,
+      `"${text}": a missing value is an empty cell here (the item then lacks this modality), ` +
+        "not NaN",
+    );
+  }
+  return finiteNumber(text, site, { float32: true });
 }
 
 /** Builds one modality from an `.item` feature column; an empty cell is a missing modality. */
@@ -181,11 +232,11 @@ function featureModality(
       ? [cell.text]
       : splitValues(cell.text, table.file, cell.line, (k) => `${column.label}[${k}]`);
     const numbers = parts.map((text, k) =>
-      finiteNumber(text, {
+      featureNumber(text, {
         file: table.file,
         line: cell.line,
         field: column.type === "float" ? column.label : `${column.label}[${k}]`,
-      }, { float32: true })
+      })
     );
     if (dim === 0) dim = numbers.length;
     if (numbers.length !== dim) {
@@ -207,6 +258,77 @@ function featureModality(
     present[item] = 1;
   });
   return { name: column.name, kind: "dense", dim, values, present, provenance };
+}
+
+/** One `.inter` row as a history entry. */
+interface InterEvent {
+  item: number;
+  time: number;
+  /** Its line in the `.inter` file. */
+  line: number;
+}
+
+/**
+ * Rows that repeat an earlier row's (user, item, timestamp), counted, with the first of them (in
+ * file order) and the row it repeats; undefined when there are none. They are kept, as RecBole
+ * keeps them by default (`rm_dup_inter: None`), but said: an export that wrote rows twice would
+ * otherwise pass unnoticed, and a last item repeated at the same time makes an easy test target.
+ * `histories` are sorted by time, so equal times are adjacent.
+ */
+function duplicateRows(
+  histories: InterEvent[][],
+): { count: number; line: number; earlier: number } | undefined {
+  let count = 0;
+  let first: { line: number; earlier: number } | undefined;
+  for (const history of histories) {
+    for (let start = 0, end = 1; start < history.length; start = end, end = start + 1) {
+      while (end < history.length && history[end].time === history[start].time) end++;
+      if (end - start === 1) continue; // the common case: no other row at this time
+      const lineOfItem = new Map<number, number>();
+      for (const event of history.slice(start, end)) {
+        const earlier = lineOfItem.get(event.item);
+        if (earlier === undefined) {
+          lineOfItem.set(event.item, event.line);
+          continue;
+        }
+        count++;
+        if (first === undefined || event.line < first.line) first = { line: event.line, earlier };
+      }
+    }
+  }
+  return first && { count, ...first };
+}
+
+/**
+ * The error for the first `.inter` line (`line`) whose item has no `.item` row, counting every
+ * such line and item: RecBole accepts them (filling in default features), so a RecBole dataset
+ * may have many, and one error per rerun would not say how many.
+ */
+function unknownItem(
+  inter: AtomicTable,
+  itemColumn: number,
+  itemIndex: Map<string, number>,
+  line: number,
+  itemFile: string,
+): DataError {
+  const unknown = new Set<string>();
+  let lines = 0;
+  for (const row of inter.rows) {
+    const id = row.cells[itemColumn].trim();
+    if (row.line < line || id === "" || itemIndex.has(id)) continue;
+    unknown.add(id);
+    lines++;
+  }
+  const [first] = unknown;
+  return new DataError(
+    inter.file,
+    line,
+    inter.columns[itemColumn].label,
+    `unknown item id "${first}" (not in ${itemFile}); ${lines} ${
+      lines === 1 ? "line names" : "lines name"
+    } ${unknown.size} ${unknown.size === 1 ? "item" : "items"} without a row there: give each ` +
+      "a row (empty feature cells mark its features missing)",
+  );
 }
 
 /**
@@ -270,19 +392,12 @@ export function readRecBoleAtomic(
       itemIndex.set(id, itemIndex.size);
     });
   }
-  const events = new Map<string, { item: number; time: number }[]>();
+  const events = new Map<string, InterEvent[]>();
   for (const { line, cells } of inter.rows) {
     const user = tokenCell(cells[userColumn], interFile, line, inter.columns[userColumn].label);
     const itemId = tokenCell(cells[itemColumn], interFile, line, inter.columns[itemColumn].label);
     if (!itemIndex.has(itemId)) {
-      if (items) {
-        throw new DataError(
-          interFile,
-          line,
-          inter.columns[itemColumn].label,
-          `unknown item id "${itemId}" (not in ${itemFile})`,
-        );
-      }
+      if (items) throw unknownItem(inter, itemColumn, itemIndex, line, itemFile);
       itemIndex.set(itemId, itemIndex.size);
     }
     const time = timeColumn >= 0
@@ -298,12 +413,13 @@ export function readRecBoleAtomic(
       }
     });
     const list = events.get(user) ?? [];
-    list.push({ item: itemIndex.get(itemId)!, time });
+    list.push({ item: itemIndex.get(itemId)!, time, line });
     events.set(user, list);
   }
   if (events.size === 0) throw new DataError(interFile, 2, "user_id:token", "no interactions");
   const userIds = [...events.keys()];
   const histories = userIds.map((user) => events.get(user)!.sort((a, b) => a.time - b.time));
+  const duplicates = timeColumn >= 0 ? duplicateRows(histories) : undefined;
   const numItems = itemIndex.size;
   const modalities: ModalityFeatures[] = [idModality(numItems)];
   if (items) {
@@ -333,7 +449,17 @@ export function readRecBoleAtomic(
     modalities,
     metadata: {
       source: `RecBole atomic files ${interFile}${items ? ` + ${itemFile}` : ""}`,
-      preprocessing: ["every interaction kept as implicit feedback"],
+      preprocessing: [
+        "every interaction kept as implicit feedback",
+        ...(duplicates
+          ? [
+            `${duplicates.count} ${
+              duplicates.count === 1 ? "row repeats" : "rows repeat"
+            } an earlier row's user, item and timestamp (first: line ${duplicates.line} repeats ` +
+            `line ${duplicates.earlier} of ${interFile}): kept as repeated interactions`,
+          ]
+          : []),
+      ],
       tieBreak: timeColumn >= 0
         ? "by timestamp, then by line order of the .inter file"
         : "line order of the .inter file",

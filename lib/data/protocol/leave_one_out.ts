@@ -52,6 +52,9 @@ export function leaveOneOutSplit(
     maxLength,
     protocol: [
       `dataset ${dataset.name} (fingerprint ${dataset.metadata.fingerprint})`,
+      // The files (or generator) the numbers rest on: an imported dataset's label is only its
+      // file name.
+      `source: ${dataset.metadata.source}`,
       ...dataset.metadata.preprocessing,
       `tie-break for equal timestamps: ${dataset.metadata.tieBreak ?? "order given by the source"}`,
       "leave-one-out by time: last item test, second-to-last validation, rest training",

@@ -1,0 +1,122 @@
+/**
+ * What a RecBole user's own atomic files carry (from an audit of the bring-your-own-data route):
+ * each wart is either read as documented or refused at its file, line and field, never read
+ * silently otherwise than RecBole reads it.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
+import { assertDataError, importFixtures } from "./_import_fixtures.ts";
+
+const { write: fixture } = importFixtures("recbole_warts_test_");
+
+const INTER = "user_id:token\titem_id:token\trating:float\ttimestamp:float\n" +
+  "7\t01\t4\t10\n7\t02\t5\t20\n8\t02\t3\t5\n8\t03\t1\t6\n";
+const ITEM = "item_id:token\tcategories:token_seq\ttitle:token_seq\tprice:float\n" +
+  "01\tcomédie drama\tAmélie\t9.5\n02\t\tdark city\t\n03\tkids\tnight\t3\n";
+
+/** Histories as external ids, and each modality's name, vocabulary and presence. */
+function shape(base: string) {
+  const data = readRecBoleAtomic(base);
+  return {
+    histories: data.sequences.map((
+      s,
+      u,
+    ) => [data.userIds[u], ...Array.from(s, (i) => data.itemIds[i])]),
+    modalities: data.modalities.map((m) => [m.name, m.vocabulary, Array.from(m.present)]),
+  };
+}
+
+Deno.test("RecBole warts read as the clean file: BOM, CRLF, column order, extra columns, 007", () => {
+  const clean = shape(fixture({ ".inter": INTER, ".item": ITEM }));
+  // Ids stay tokens ("01", not 1), non-ASCII tokens are kept, an empty token_seq is missing.
+  assertEquals(clean.histories, [["7", "01", "02"], ["8", "02", "03"]]);
+  assertEquals(clean.modalities[1], ["categories", ["comédie", "drama", "kids"], [1, 0, 1]]);
+  const crlf = (text: string) => "\uFEFF" + text.replaceAll("\n", "\r\n");
+  const reordered = INTER.split("\n").map((line) => {
+    const [user, item, rating, time] = line.split("\t");
+    return line === "" ? "" : [time, item, user, rating, "x"].join("\t");
+  }).join("\n").replace("\tx\n", "\tsession:token\n");
+  assertEquals(shape(fixture({ ".inter": crlf(reordered), ".item": crlf(ITEM) })), clean);
+});
+
+Deno.test("a value starting with a double quote is refused at its line and column (RecBole unquotes it)", () => {
+  const title = fixture({
+    ".inter": INTER,
+    ".item": ITEM.replace("\tdark city\t", '\t"dark, city" noir\t'),
+  });
+  assertDataError(
+    () => readRecBoleAtomic(title),
+    `${title}.item`,
+    3,
+    "title:token_seq",
+    "starts with a double quote",
+  );
+  // A quoted tab is named at its own column, not as an extra field of the last one.
+  const tab = fixture({
+    ".inter": INTER,
+    ".item": ITEM.replace("\tdark city\t", '\t"dark\tcity"\t'),
+  });
+  assertDataError(() => readRecBoleAtomic(tab), `${tab}.item`, 3, "title:token_seq", "quot");
+  const id = fixture({ ".inter": INTER.replace("8\t02", '"8"\t02') });
+  assertDataError(() => readRecBoleAtomic(id), `${id}.inter`, 4, "user_id:token", "double quote");
+  // A quote inside a value is an ordinary character, for pandas too.
+  const inch = fixture({ ".inter": INTER, ".item": ITEM.replace("\tnight\t", '\t12" pizza\t') });
+  assertEquals(readRecBoleAtomic(inch).modalities[2].vocabulary?.includes('12"'), true);
+});
+
+Deno.test("a tab inside a value: the field-count error says that tabs always separate fields", () => {
+  const base = fixture({
+    ".inter": INTER,
+    ".item": ITEM.replace("\tdark city\t", "\tdark\tcity\t"),
+  });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.item`,
+    3,
+    "price:float",
+    "5 fields, header has 4 (a tab inside a value?",
+  );
+});
+
+Deno.test(".item: nan is refused with how a missing value is written (an empty cell)", () => {
+  const base = fixture({ ".inter": INTER, ".item": ITEM.replace("\t9.5\n", "\tNaN\n") });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.item`,
+    2,
+    "price:float",
+    "a missing value is an empty cell here",
+  );
+});
+
+Deno.test("items without an .item row: the one error counts every such line and item", () => {
+  const base = fixture({
+    ".inter": `${INTER}9\t04\t1\t1\n9\t05\t1\t2\n9\t04\t1\t3\n`,
+    ".item": ITEM,
+  });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.inter`,
+    6,
+    "item_id:token",
+    'unknown item id "04" (not in ' + `${base}.item); 3 lines name 2 items without a row there`,
+  );
+});
+
+Deno.test("rows repeating a (user, item, timestamp) are kept as interactions and stated", () => {
+  // Line 6 repeats line 3 (user 7, item 02 at 20); line 8 repeats it again, after another item
+  // at 20.
+  const base = fixture({ ".inter": `${INTER}7\t02\t1\t20\n7\t03\t1\t20\n7\t02\t1\t20\n` });
+  const data = readRecBoleAtomic(base);
+  assertEquals(data.sequences[0].length, 5);
+  assert(
+    data.metadata.preprocessing.includes(
+      "2 rows repeat an earlier row's user, item and timestamp (first: line 6 repeats line 3 " +
+        `of ${base}.inter): kept as repeated interactions`,
+    ),
+    data.metadata.preprocessing.join("\n"),
+  );
+  // The same item at another time is a repeated interaction, not a duplicate row.
+  const again = readRecBoleAtomic(fixture({ ".inter": `${INTER}7\t02\t1\t30\n` }));
+  assertEquals(again.metadata.preprocessing, ["every interaction kept as implicit feedback"]);
+});

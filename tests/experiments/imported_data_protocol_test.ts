@@ -1,0 +1,104 @@
+/**
+ * The numbers of a run on imported data carry their data: the protocol card and the report name
+ * the files and what the filter kept, a dataset without content modalities says so, and cells
+ * stored from files that have changed since are neither reused nor reported.
+ */
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { type FileDatasetSpec, prepareDataset } from "../../lib/experiments/datasets.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { summarise } from "../../lib/experiments/summary.ts";
+import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { StaleCellError } from "../../lib/experiments/stored_data_check.ts";
+
+await initBackend({ verbose: false });
+
+const FIXTURES = new URL("../fixtures/byo/", import.meta.url).pathname;
+
+/** A copy of the RecBole fixture (tiny.inter, and tiny.item unless `withItem` is false). */
+function copyOfFixture(withItem = true): { dir: string; spec: FileDatasetSpec } {
+  const dir = Deno.makeTempDirSync({ prefix: "imported_data_protocol_test_" });
+  Deno.copyFileSync(`${FIXTURES}tiny.inter`, `${dir}/tiny.inter`);
+  if (withItem) Deno.copyFileSync(`${FIXTURES}tiny.item`, `${dir}/tiny.item`);
+  return { dir, spec: { kind: "file", path: `${dir}/tiny`, format: "recbole" } };
+}
+
+Deno.test("the card and the report name the imported files and what the filter kept", async () => {
+  const spec: FileDatasetSpec = {
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+    features: [{ name: "image", path: `${FIXTURES}tiny_image.txt` }],
+  };
+  const data = await prepareDataset(spec);
+  const source = `source: sequence file ${FIXTURES}tiny.txt + image from ${FIXTURES}tiny_image.txt`;
+  assertEquals(data.split.protocol[1], source);
+  const filtering = data.split.protocol.find((line) => line.startsWith("5-core"));
+  assertStringIncludes(filtering ?? "", "kept 48 of 48 users, 30 of 30 items");
+  const plan = planExperiments("quick", [0], { dataset: spec });
+  const markdown = summaryMarkdown(summarise({
+    plan,
+    cells: [],
+    byKey: new Map(),
+    datasets: new Map([[data.label, data]]),
+    pending: [],
+    failed: [],
+  }));
+  assertStringIncludes(markdown, `- ${source}\n`);
+  assertStringIncludes(markdown, `- ${filtering}\n`);
+  // A user with one interaction: the filter drops it, and the card says so.
+  const { dir, spec: single } = copyOfFixture();
+  Deno.writeTextFileSync(`${dir}/tiny.inter`, "u98\ti00\t9\n", { append: true });
+  const filtered = await prepareDataset(single);
+  Deno.removeSync(dir, { recursive: true });
+  assert(
+    filtered.split.protocol.some((line) =>
+      line.endsWith("kept 48 of 49 users, 30 of 30 items, 476 of 477 interactions")
+    ),
+    filtered.split.protocol.join("\n"),
+  );
+});
+
+Deno.test("an imported dataset without a content modality says so on its card", async () => {
+  const { dir, spec } = copyOfFixture(false);
+  const data = await prepareDataset(spec);
+  Deno.removeSync(dir, { recursive: true });
+  assertEquals(data.split.dataset.modalities.map((m) => m.name), ["id"]);
+  assert(
+    data.split.protocol.some((line) =>
+      line.startsWith(`no ${dir}/tiny.item file and no feature file: no content modality`)
+    ),
+    data.split.protocol.join("\n"),
+  );
+  const withItem = copyOfFixture();
+  const full = await prepareDataset(withItem.spec);
+  Deno.removeSync(withItem.dir, { recursive: true });
+  assert(!full.split.protocol.some((line) => line.includes("no content modality")));
+});
+
+Deno.test("cells stored from imported files that changed since stop the run and the report", async () => {
+  const { dir, spec } = copyOfFixture();
+  const plan = planExperiments("quick", [0], { dataset: spec });
+  const small = { ...plan, cells: plan.cells.filter((c) => c.systemName === "Pop") };
+  const resultsDir = `${dir}/results`;
+  const quiet = { resultsDir, log: () => {}, onEpoch: () => {} };
+  const first = await runPlan(small, quiet);
+  assertEquals(first.cells.length, 1);
+  // The same files: the stored cell is reused.
+  assertEquals((await runPlan(small, quiet)).cells, first.cells);
+  // One more user: other data under the same path.
+  const more = ["u99\ti00\t1", "u99\ti01\t2", "u99\ti02\t3", "u99\ti03\t4", "u99\ti04\t5"];
+  Deno.writeTextFileSync(`${dir}/tiny.inter`, more.join("\n") + "\n", { append: true });
+  const cellFile = `${resultsDir}/cells/${small.cells[0].key.replaceAll("/", "__")}.json`;
+  for (const runPending of [true, false]) {
+    const error = await assertRejects(
+      () => runPlan(small, { ...quiet, runPending }),
+      StaleCellError,
+    );
+    assertStringIncludes(error.message, `${cellFile} was computed on tiny: 48 users`);
+    assertStringIncludes(error.message, "49 users");
+    assertStringIncludes(error.message, `delete ${resultsDir}`);
+  }
+  Deno.removeSync(dir, { recursive: true });
+});
