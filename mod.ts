@@ -161,7 +161,7 @@ export {
   type TruthScoreConfig,
 } from "./lib/attribution/mod.ts";
 
-// Demure: the objective as trainer hooks, and its contrastive views.
+// Demure: the objective as trainer hooks, its contrastive views, and what a run masked.
 export {
   buildContrastiveViews,
   type ContrastiveViewConfig,
@@ -171,8 +171,12 @@ export {
   demureHooks,
   type DemureStats,
   type DemureTraining,
+  type ModalityNoiseRate,
+  type ModalityNoiseRates,
+  modalityNoiseRates,
   noiseAttributionConfig,
   resolveDemureConfig,
+  type UnmeasuredNoiseRate,
 } from "./lib/demure/mod.ts";
 
 // Experiments: the systems, the plan, preparing datasets, running one cell or the whole plan, the
@@ -205,6 +209,12 @@ export {
   type MeanStd,
   type NoiseLevelCurve,
   noiseLevelCurves,
+  noiseLevelCurvesFigure,
+  type NoiseLevelGain,
+  noiseLevelGainFigure,
+  type NoiseLevelGainFigureOptions,
+  type NoiseLevelGainOptions,
+  noiseLevelGains,
   planExperiments,
   type PlannedCell,
   type PlanOptions,

@@ -1,6 +1,7 @@
 /**
  * Demure: the training objective as trainer hooks (noise identified by attribution, contrastive
- * views, InfoNCE), the per-user noise-mask schedule and the contrastive views.
+ * views, InfoNCE), the per-user noise-mask schedule, the contrastive views, and the share of each
+ * modality a run masked.
  *
  * @example
  * ```ts
@@ -13,3 +14,4 @@
 export * from "./objective.ts";
 export * from "./views.ts";
 export * from "./noise_mask.ts";
+export * from "./noise_rates.ts";

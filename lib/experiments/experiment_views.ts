@@ -219,3 +219,85 @@ export function noiseLevelCurves(
     ),
   }));
 }
+
+/** One system's difference from another at one noise fraction, paired by seed. */
+export interface NoiseLevelGain {
+  /** The noise fraction. */
+  fraction: number;
+  /** The seeds at which both systems finished, ascending. */
+  seeds: number[];
+  /** `system` minus `baseline` at each of `seeds` (the picked metric). */
+  differences: number[];
+  /** Mean, sample std (0 for one pair) and n of `differences`; mean and std NaN without a pair. */
+  stats: MeanStd;
+  /** Seeds at which only one of the two finished, ascending: not in the pairing. */
+  unpaired: { system: number[]; baseline: number[] };
+}
+
+/** Options of {@linkcode noiseLevelGains}. */
+export interface NoiseLevelGainOptions {
+  /** The system whose gain is measured. Default `"Demure-SASRec"`. */
+  system?: string;
+  /** The system it is measured against. Default `"SASRec-MM"`. */
+  baseline?: string;
+  /** The metric. Default: test NDCG@10. */
+  pick?: (result: CellResult) => number;
+}
+
+/**
+ * The noise-level experiment as a gain: at each noise fraction, `system` minus `baseline` in the
+ * picked metric, paired by seed (a seed where only one of them finished is named in `unpaired`,
+ * never compared against the other system's seeds), one run per seed ({@linkcode seedRuns}).
+ * Fractions ascending, every fraction at which either system finished (with no pair there, `seeds`
+ * is empty). A picked value that is not finite is an error naming the cell.
+ *
+ * @example
+ * ```ts
+ * for (const { fraction, stats } of noiseLevelGains(found)) console.log(fraction, stats.mean);
+ * ```
+ */
+export function noiseLevelGains(
+  found: readonly FinishedCell[],
+  options: NoiseLevelGainOptions = {},
+): NoiseLevelGain[] {
+  const system = options.system ?? "Demure-SASRec";
+  const baseline = options.baseline ?? "SASRec-MM";
+  const pick = options.pick ?? ((result: CellResult) => result.test["NDCG@10"]);
+  const tagged = found.filter(({ cell }) =>
+    cell.experiments.includes("noise_level") && cell.noiseFraction !== undefined &&
+    (cell.systemName === system || cell.systemName === baseline)
+  );
+  const fractions = [...new Set(tagged.map(({ cell }) => cell.noiseFraction!))]
+    .sort((a, b) => a - b);
+  return fractions.map((fraction) => {
+    const valuesBySeed = (name: string) =>
+      new Map(
+        seedRuns(
+          tagged.filter(({ cell }) => cell.noiseFraction === fraction && cell.systemName === name),
+        ).map(({ seed, result }) => {
+          const value = pick(result);
+          if (!Number.isFinite(value)) {
+            throw new Error(
+              `noiseLevelGains: ${name} at noise fraction ${fraction}, seed ${seed}: the picked ` +
+                `metric is ${value}, expected a finite number`,
+            );
+          }
+          return [seed, value];
+        }),
+      );
+    const ours = valuesBySeed(system);
+    const theirs = valuesBySeed(baseline);
+    const seeds = [...ours.keys()].filter((seed) => theirs.has(seed));
+    const differences = seeds.map((seed) => ours.get(seed)! - theirs.get(seed)!);
+    return {
+      fraction,
+      seeds,
+      differences,
+      stats: meanStd(differences),
+      unpaired: {
+        system: [...ours.keys()].filter((seed) => !theirs.has(seed)),
+        baseline: [...theirs.keys()].filter((seed) => !ours.has(seed)),
+      },
+    };
+  });
+}

@@ -15,7 +15,8 @@ import { groupedBars } from "../viz/grouped_bars.ts";
 import { type FigureSection, renderHtmlReport, type ReportSection } from "../viz/html_report.ts";
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import { summaryMarkdown } from "./markdown_report.ts";
-import type { Diagnosis, ReproductionSummary } from "./summary.ts";
+import type { ColdStartBucket } from "./analyse.ts";
+import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary.ts";
 
 /** A finite series only (plotly figures refuse NaN): epochs without a value are dropped. */
 function finitePoints(x: number[], y: number[]): { x: number[]; y: number[] } {
@@ -23,42 +24,111 @@ function finitePoints(x: number[], y: number[]): { x: number[]; y: number[] } {
   return { x: x.filter((_, i) => keep[i]), y: y.filter((_, i) => keep[i]) };
 }
 
+/** `value` with 4 decimals and its sign, e.g. "+0.0082" or "-0.0057". */
+function signed(value: number): string {
+  return `${value >= 0 ? "+" : ""}${value.toFixed(4)}`;
+}
+
+/** A run's value at its best epoch (the model that is kept and tested). */
+function atBestEpoch(c: RunCurves, values: number[]): number {
+  const index = c.epochs.indexOf(c.bestEpoch);
+  if (index < 0) {
+    throw new Error(`diagnosisFigures: ${c.system}'s best epoch ${c.bestEpoch} has no curve point`);
+  }
+  return values[index];
+}
+
 /**
  * The figures of one diagnosis: validation NDCG@10, L_rec and lambda L_cl per epoch for the
  * backbone and Demure, Demure's noise rate per modality per epoch, and the gain by item popularity.
+ * Each figure's title names it; its caption says, once, what it shows, the numbers to read off it
+ * and what would show in it if Demure's loss came from there (no caption repeats the title).
  *
  * @example
  * ```ts
- * for (const section of diagnosisFigures(summary.diagnosis[0])) await display(section.figure);
+ * for (const section of diagnosisFigures(summary.diagnosis[0])) {
+ *   await display(section.figure, { caption: section.caption });
+ * }
  * ```
  */
 export function diagnosisFigures(d: Diagnosis): FigureSection[] {
   const sections: FigureSection[] = [];
-  const curve = (name: string, pick: (c: (typeof d.curves)[number]) => number[]) => ({
-    kind: "figure" as const,
-    caption: `${d.dataset}: ${name} per epoch, SASRec-MM and Demure-SASRec (first seed)`,
+  const [backbone, demure] = d.curves;
+  const seed = `seed ${backbone.seed}`;
+  // Plain training before the first noise mask; by steps (no epoch recorded) it is short.
+  const warmup = demure.warmupEndedAfterEpoch === undefined
+    ? "its first training steps"
+    : `epochs 1-${demure.warmupEndedAfterEpoch}`;
+  const bothAtBest = (pick: (c: RunCurves) => number[]) =>
+    d.curves.map((c) => `${c.system} ${atBestEpoch(c, pick(c)).toFixed(4)}`).join(", ");
+  const curve = (
+    title: string,
+    yTitle: string,
+    pick: (c: RunCurves) => number[],
+    caption: string,
+  ): FigureSection => ({
+    kind: "figure",
+    caption,
     figure: lineWithBands({
-      title: `${name} (${d.dataset})`,
+      title: `${title} per epoch (${d.dataset}, ${seed})`,
       xTitle: "epoch",
-      yTitle: name,
+      yTitle,
       series: d.curves.map((c) => ({ name: c.system, ...finitePoints(c.epochs, pick(c)) })),
     }),
   });
-  sections.push(curve("validation NDCG@10", (c) => c.validNdcg));
-  sections.push(curve("L_rec", (c) => c.recommendationLoss));
-  const demure = d.curves[1];
+  sections.push(curve(
+    "Validation NDCG@10",
+    "validation NDCG@10",
+    (c) => c.validNdcg,
+    "How well each model ranks the validation users' held-out item after each epoch of " +
+      "training (NDCG@10: 1 when that item comes first, 0 when it is not in the top 10). The " +
+      "model kept for testing is the one at the best epoch: " +
+      d.curves.map((c) =>
+        `${c.system} ${atBestEpoch(c, c.validNdcg).toFixed(4)} at epoch ${c.bestEpoch}`
+      ).join(", ") +
+      `. Demure's warm-up (plain training without noise masks) takes ${warmup}; a Demure curve ` +
+      "below its backbone's after it would mean that Demure learns slower or levels off lower.",
+  ));
+  sections.push(curve(
+    "Recommendation loss L_rec",
+    "L_rec",
+    (c) => c.recommendationLoss,
+    "L_rec is the training loss of predicting each history's next item: lower means the " +
+      "training data are fitted better. A Demure curve above its backbone's would mean that the " +
+      "noise masks and the contrastive term slow that fit. At the best epoch: " +
+      `${bothAtBest((c) => c.recommendationLoss)}.`,
+  ));
   if (demure.auxiliaryLoss.some((v) => v !== 0)) {
-    sections.push(curve("lambda L_cl", (c) => c.auxiliaryLoss));
+    sections.push(curve(
+      "Weighted contrastive loss lambda·L_cl",
+      "lambda·L_cl",
+      (c) => c.auxiliaryLoss,
+      "Demure's second training loss. L_cl (InfoNCE) pulls the representation of a history " +
+        "with its noise masked towards that of the full history and away from that of its " +
+        "noise alone; lambda weighs it against L_rec. It is 0 for SASRec-MM, which has no such " +
+        `term, and for Demure during its warm-up (${warmup}). Compare its size with L_rec's: at ` +
+        "Demure's best epoch lambda·L_cl is " +
+        `${atBestEpoch(demure, demure.auxiliaryLoss).toFixed(4)} against L_rec ` +
+        `${atBestEpoch(demure, demure.recommendationLoss).toFixed(4)}.`,
+    ));
   }
   if (demure.noiseRate && Object.keys(demure.noiseRate).length > 0) {
+    // The last epoch's rates, highest first: "year 0.38".
+    const lastEpoch = Object.entries(demure.noiseRate)
+      .map(([modality, rates]) => ({ modality, rate: rates[rates.length - 1] }))
+      .sort((a, b) => b.rate - a.rate)
+      .map(({ modality, rate }) => `${modality} ${rate.toFixed(2)}`);
     sections.push({
       kind: "figure",
-      caption:
-        `${d.dataset}: share of each modality's pairs masked as noise, per epoch (first seed)`,
+      caption: "For each modality, the share of its (history position, modality) pairs that the " +
+        "attribution marked as noise in that epoch: what Demure's masks hide from training. " +
+        `During the warm-up (${warmup}) no mask is drawn and the record holds 0. One modality ` +
+        "near 1 would mean that a whole signal is removed; at the last epoch the rates run from " +
+        `${lastEpoch[0]} down to ${lastEpoch[lastEpoch.length - 1]}.`,
       figure: lineWithBands({
-        title: `Noise rate per modality (${d.dataset}, Demure-SASRec)`,
+        title: `Share masked as noise per modality (${d.dataset}, ${demure.system}, ${seed})`,
         xTitle: "epoch",
-        yTitle: "noise rate",
+        yTitle: "share masked as noise",
         series: Object.entries(demure.noiseRate).map(([modality, rates]) => ({
           name: modality,
           ...finitePoints(demure.epochs.slice(0, rates.length), rates),
@@ -67,17 +137,34 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
     });
   }
   if (d.popularity.length > 0) {
+    const ndcgOf = (bucket: ColdStartBucket, system: string) => {
+      const value = bucket.bySystem[system]?.["NDCG@10"];
+      if (value === undefined) {
+        throw new Error(
+          `diagnosisFigures: ${system} has no test NDCG@10 in bucket ${bucket.label}`,
+        );
+      }
+      return value;
+    };
     sections.push({
       kind: "figure",
-      caption: `${d.dataset}: test NDCG@10 by training interactions of the test item ` +
-        "(each user's NDCG@10 averaged over the main table's seeds)",
+      caption: "Test users grouped by how many training interactions their test item has (its " +
+        "popularity); each user's test NDCG@10 is averaged over the main table's seeds, then " +
+        "over the group. Where Demure's bar is lower, it loses on those items, and the larger " +
+        `the group, the more it weighs in the overall result. ${demure.system} minus ` +
+        `${backbone.system}: ` +
+        d.popularity.map((b) =>
+          `${b.label} interactions (${b.users} users) ` +
+          signed(ndcgOf(b, demure.system) - ndcgOf(b, backbone.system))
+        ).join(", ") + ".",
       figure: groupedBars({
         categories: d.popularity.map((b) => `${b.label} (${b.users} users)`),
-        series: ["SASRec-MM", "Demure-SASRec"].map((system) => ({
+        series: d.curves.map(({ system }) => ({
           name: system,
-          values: d.popularity.map((b) => b.bySystem[system]?.["NDCG@10"] ?? 0),
+          values: d.popularity.map((b) => ndcgOf(b, system)),
         })),
-        title: `Test NDCG@10 by item popularity (${d.dataset})`,
+        title: `Test NDCG@10 by the test item's popularity (${d.dataset})`,
+        xTitle: "training interactions of the test item",
         yTitle: "test NDCG@10",
       }),
     });

@@ -12,6 +12,12 @@ import { formatTableCells, tableHtml, type TableSection } from "../viz/table_htm
 export interface DisplayOptions {
   /** Emit the plotly.js bundle even if this kernel session already did. Default: false. */
   forcePlotlyBundle?: boolean;
+  /**
+   * Text under the figure, in the page's own font (a figure's caption: what it shows and how to
+   * read it; a `console.log` line would print in a code font, apart from the figure). Default:
+   * none.
+   */
+  caption?: string;
 }
 
 /** The MIME bundle of one figure output (what the kernel is asked to display). */
@@ -34,13 +40,15 @@ export interface FigureMimeBundle {
  */
 export function figureMimeBundle(
   figure: Figure,
-  options: { elementId: string; plotlyBundle: string | null },
+  options: { elementId: string; plotlyBundle: string | null; caption?: string },
 ): FigureMimeBundle {
   const script = options.plotlyBundle === null ? "" : `<script>${options.plotlyBundle}</script>`;
+  const html = figureDivHtml(figure, { elementId: options.elementId, caption: options.caption });
   return {
-    "text/html": script + figureDivHtml(figure, { elementId: options.elementId }),
+    "text/html": script + html,
     "application/vnd.plotly.v1+json": figure,
-    "text/plain": `Figure: ${figureTitle(figure)}`,
+    "text/plain": `Figure: ${figureTitle(figure)}` +
+      (options.caption === undefined ? "" : `\n${options.caption}`),
   };
 }
 
@@ -72,6 +80,7 @@ export async function display(figure: Figure, options: DisplayOptions = {}): Pro
   const jupyter = jupyterOrNull();
   if (jupyter === null) {
     console.log(`[figure] ${figureTitle(figure)} (shown in notebooks; see writeHtmlReport)`);
+    if (options.caption !== undefined) console.log(options.caption);
     return;
   }
   const needsFull = tracesOutsideDefaultBundle(figure).length > 0;
@@ -83,6 +92,7 @@ export async function display(figure: Figure, options: DisplayOptions = {}): Pro
     plotlyBundle: includeBundle
       ? await loadPlotlyBundle(needsFull ? FULL_PLOTLY_BUNDLE : undefined)
       : null,
+    caption: options.caption,
   });
   await jupyter.display(bundle, { raw: true });
   if (includeBundle && plotlyEmitted !== "full") plotlyEmitted = needsFull ? "full" : "default";

@@ -133,6 +133,8 @@ export interface Axis {
   showgrid?: boolean;
   /** With `tickmode: "array"`: the values that get a tick (and a label). */
   tickvals?: number[];
+  /** With `tickmode: "array"`: the label of each of `tickvals` (default: the value). */
+  ticktext?: string[];
 }
 
 /** The figure layout. */

@@ -30,6 +30,7 @@ export {
   symmetricBand,
 } from "./line_bands.ts";
 export { histogram, type HistogramInput } from "./histogram.ts";
+export { differencePlot, type DifferencePlotInput } from "./difference_plot.ts";
 export { formatTableCells, MISSING_CELL, tableHtml, type TableSection } from "./table_html.ts";
 export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";
 export {

@@ -1,8 +1,12 @@
 /** The sensitivity and noise-level views select cells by their tags and carry the right values. */
-import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { resolveDemureConfig } from "../../lib/demure/objective.ts";
 import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";
-import { noiseLevelCurves, sensitivityCurves } from "../../lib/experiments/experiment_views.ts";
+import {
+  noiseLevelCurves,
+  noiseLevelGains,
+  sensitivityCurves,
+} from "../../lib/experiments/experiment_views.ts";
 import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 
@@ -125,4 +129,71 @@ Deno.test("noiseLevelCurves: mean and std over seeds per fraction and system", (
   // A metric a cell lacks is skipped, not counted as zero.
   const none = noiseLevelCurves(finished(cells), () => undefined);
   assertEquals(none[0].stats.map((stat) => stat.n), none[0].fractions.map(() => 0));
+});
+
+Deno.test("noiseLevelGains: system minus baseline paired by seed, unpaired seeds named", () => {
+  const full = planExperiments("full");
+  const cells = cellsOf(full, "noise_level");
+  // NDCG@10 = 10 * fraction + seed, plus 0.01 * (seed + 1) for Demure-SASRec: its gain at a seed
+  // is 0.01 * (seed + 1) whatever the level, so a pairing across seeds would show.
+  const value = (cell: (typeof cells)[number]) =>
+    10 * cell.noiseFraction! + cell.seed +
+    (cell.systemName === "Demure-SASRec" ? 0.01 * (cell.seed + 1) : 0);
+  // Missing: SASRec-MM at 0.25 seed 2, Demure-SASRec at 0.75 seed 0 and 1.
+  const missing = (cell: (typeof cells)[number]) =>
+    (cell.systemName === "SASRec-MM" && cell.noiseFraction === 0.25 && cell.seed === 2) ||
+    (cell.systemName === "Demure-SASRec" && cell.noiseFraction === 0.75 && cell.seed < 2);
+  const found = cells.filter((cell) => !missing(cell)).map((cell) => ({
+    cell,
+    result: { test: { "NDCG@10": value(cell) } } as unknown as CellResult,
+  }));
+  // A cell without the noise_level tag (MovieLens's) is not counted.
+  const other = cellsOf(full, "main").find((cell) =>
+    cell.systemName === "SASRec-MM" && cell.dataset.kind === "movielens"
+  )!;
+  assertEquals(other.experiments.includes("noise_level"), false);
+  const gains = noiseLevelGains([
+    ...found,
+    { cell: other, result: { test: { "NDCG@10": 99 } } as unknown as CellResult },
+  ]);
+  assertEquals(gains.map((gain) => gain.fraction), [0.25, 0.5, 0.75]);
+  const [low, middle, high] = gains;
+  assertEquals(low.seeds, [0, 1]);
+  assertEquals(low.unpaired, { system: [2], baseline: [] });
+  assertEquals(middle.seeds, [0, 1, 2, 3, 4]);
+  assertEquals(middle.unpaired, { system: [], baseline: [] });
+  assertEquals(high.seeds, [2]);
+  assertEquals(high.unpaired, { system: [], baseline: [0, 1] });
+  for (const gain of gains) {
+    gain.differences.forEach((difference, index) =>
+      assertAlmostEquals(difference, 0.01 * (gain.seeds[index] + 1), 1e-12)
+    );
+  }
+  assertAlmostEquals(middle.stats.mean, 0.03, 1e-12);
+  assertAlmostEquals(middle.stats.std, 0.01 * Math.sqrt(2.5), 1e-12);
+  assertEquals([high.stats.n, high.stats.std], [1, 0]);
+  // The other way round, and another metric.
+  const reversed = noiseLevelGains(found, {
+    system: "SASRec-MM",
+    baseline: "Demure-SASRec",
+    pick: (result) => 2 * result.test["NDCG@10"],
+  });
+  assertAlmostEquals(reversed[1].stats.mean, -0.06, 1e-12);
+  assertEquals(reversed[0].unpaired, { system: [], baseline: [2] });
+});
+
+Deno.test("noiseLevelGains: a level without a pair stays, empty; a non-finite metric is an error", () => {
+  const cells = cellsOf(plan, "noise_level");
+  const onlyBaselineAtHigh = finished(
+    cells.filter((cell) => !(cell.noiseFraction === 0.75 && cell.systemName === "Demure-SASRec")),
+  );
+  const high = noiseLevelGains(onlyBaselineAtHigh).find((gain) => gain.fraction === 0.75)!;
+  assertEquals([high.seeds, high.differences, high.stats.n], [[], [], 0]);
+  assertEquals(Number.isNaN(high.stats.mean), true);
+  assertEquals(high.unpaired, { system: [], baseline: [0] });
+  assertThrows(
+    () => noiseLevelGains(finished(cells), { pick: () => NaN }),
+    Error,
+    "at noise fraction 0.25, seed 0: the picked metric is NaN",
+  );
 });

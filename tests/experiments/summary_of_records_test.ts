@@ -11,7 +11,8 @@ import { planOfResults, runPlan } from "../../lib/experiments/run_plan.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { designChoiceRows, sensitivityRows, summarise } from "../../lib/experiments/summary.ts";
 import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
+import { noiseLevelGains } from "../../lib/experiments/experiment_views.ts";
+import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
 import { pairedTTest } from "../../lib/eval/significance.ts";
@@ -287,4 +288,26 @@ Deno.test("markdown: the design-choice table shows seeds, paired differences and
       true,
     );
   }
+});
+
+Deno.test("noise-level gains of the records: paired by seed, they match the README's gains", () => {
+  const found = cellsOf(outcome.plan, "noise_level").flatMap((cell) => {
+    const result = outcome.byKey.get(cell.key);
+    return result ? [{ cell, result }] : [];
+  });
+  const gains = noiseLevelGains(found);
+  // Both systems finished the same seeds at every level: 3 at 0.25 and 0.75, 5 at 0.5.
+  assertEquals(gains.map((gain) => `${gain.seeds.length} at ${gain.fraction}`), [
+    "3 at 0.25",
+    "5 at 0.5",
+    "3 at 0.75",
+  ]);
+  for (const gain of gains) {
+    assertEquals(gain.unpaired, { system: [], baseline: [] });
+    // With the same seeds on both sides the mean of the paired differences is the difference of
+    // the means, the gain the README's noise-level table reports.
+    const row = summary.noiseLevel.find((level) => level.noiseFraction === gain.fraction)!;
+    assertAlmostEquals(gain.stats.mean, row.gain, 1e-12);
+  }
+  assertEquals(gains.map((gain) => gain.stats.mean.toFixed(4)), ["-0.0014", "0.0044", "0.0002"]);
 });

@@ -1,0 +1,158 @@
+/**
+ * The figures of the noise-level experiment, with captions that say what they show and how many
+ * seeds each point rests on: the gain of one system over another per noise fraction (paired by
+ * seed), and both systems' own curves (the scale the gain is read against).
+ *
+ * @example
+ * ```ts
+ * const gain = noiseLevelGainFigure(noiseLevelGains(found));
+ * if (gain) await display(gain.figure, { caption: gain.caption });
+ * ```
+ */
+import type { FigureSection } from "../viz/html_report.ts";
+import { differencePlot } from "../viz/difference_plot.ts";
+import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
+import type { NoiseLevelCurve, NoiseLevelGain } from "./experiment_views.ts";
+
+/** Options of {@linkcode noiseLevelGainFigure}. */
+export interface NoiseLevelGainFigureOptions {
+  /** The system whose gain the differences are. Default `"Demure-SASRec"`. */
+  system?: string;
+  /** The system it is measured against. Default `"SASRec-MM"`. */
+  baseline?: string;
+  /** The metric's name. Default `"test NDCG@10"`. */
+  metric?: string;
+}
+
+/** "3 at 0.25, 5 at 0.5": how many seeds each fraction has. */
+function seedsPerFraction(counts: { fraction: number; n: number }[]): string {
+  return counts.map(({ fraction, n }) => `${n} at ${fraction}`).join(", ");
+}
+
+/** "seed 4" or "seeds 3 and 4". */
+function seedList(seeds: number[]): string {
+  if (seeds.length === 1) return `seed ${seeds[0]}`;
+  return `seeds ${seeds.slice(0, -1).join(", ")} and ${seeds[seeds.length - 1]}`;
+}
+
+/**
+ * The gain per noise fraction (from {@linkcode noiseLevelGains} with the same systems and metric):
+ * a dot per seed, the mean over seeds as a line, ± 1 sample standard deviation of the paired
+ * differences as a band (0 wide at a fraction with one seed), a dashed line at 0, and the seed
+ * count under each fraction. The caption says what the figure shows and how to read it; it also
+ * names every fraction without a pair (left out of the figure) and every seed at which only one
+ * system finished (not compared). Undefined when no fraction has a pair: there is nothing to draw.
+ *
+ * @example
+ * ```ts
+ * const section = noiseLevelGainFigure(noiseLevelGains(found));
+ * ```
+ */
+export function noiseLevelGainFigure(
+  gains: readonly NoiseLevelGain[],
+  options: NoiseLevelGainFigureOptions = {},
+): FigureSection | undefined {
+  const system = options.system ?? "Demure-SASRec";
+  const baseline = options.baseline ?? "SASRec-MM";
+  const metric = options.metric ?? "test NDCG@10";
+  const paired = gains.filter((gain) => gain.seeds.length > 0);
+  if (paired.length === 0) return undefined;
+  const x = paired.map((gain) => gain.fraction);
+  const mean = paired.map((gain) => gain.stats.mean);
+  const figure = differencePlot({
+    name: `mean over seeds`,
+    x,
+    mean,
+    band: {
+      ...symmetricBand(mean, paired.map((gain) => gain.stats.std)),
+      name: "± 1 std over seeds",
+    },
+    points: {
+      x: paired.flatMap((gain) => gain.differences.map(() => gain.fraction)),
+      y: paired.flatMap((gain) => gain.differences),
+      name: "one seed",
+    },
+    xTickLabels: paired.map((gain) =>
+      `${gain.fraction}<br>${gain.seeds.length} seed${gain.seeds.length === 1 ? "" : "s"}`
+    ),
+    title: `${system} minus ${baseline} by noise level (synthetic)`,
+    xTitle: "share of noise modalities per user",
+    yTitle: `difference in ${metric}`,
+  });
+  const caption = [
+    `Each dot is one seed: ${system}'s ${metric} minus ${baseline}'s, both trained with that ` +
+    `seed on the same data. The line is the mean over seeds and the band ± 1 standard deviation ` +
+    `of the differences (their spread, not a confidence interval); seeds per noise level: ` +
+    `${
+      seedsPerFraction(paired.map((gain) => ({ fraction: gain.fraction, n: gain.seeds.length })))
+    }.`,
+    `Above the dashed line ${system} is ahead. A gain that grows with the noise would rise from ` +
+    `left to right; a band that straddles the line means the seeds disagree on the sign.`,
+    ...gains.filter((gain) => gain.seeds.length === 0).map((gain) =>
+      `Not drawn: noise level ${gain.fraction}, no seed at which both finished.`
+    ),
+    ...gains.flatMap((gain) =>
+      ([[system, gain.unpaired.system], [baseline, gain.unpaired.baseline]] as const)
+        .filter(([, seeds]) => seeds.length > 0)
+        .map(([name, seeds]) =>
+          `At ${gain.fraction} only ${name} finished ${seedList(seeds)}, not compared.`
+        )
+    ),
+  ].join(" ");
+  return { kind: "figure", figure, caption };
+}
+
+/**
+ * Each system's own metric per noise fraction (from {@linkcode noiseLevelCurves}): mean over seeds
+ * as a line, ± 1 std as a band. A fraction at which a system has no finished run is left out of
+ * its line and named in the caption. Undefined when no system has a run: there is nothing to draw.
+ *
+ * @example
+ * ```ts
+ * const section = noiseLevelCurvesFigure(noiseLevelCurves(found, (r) => r.test["NDCG@10"]));
+ * ```
+ */
+export function noiseLevelCurvesFigure(
+  curves: readonly NoiseLevelCurve[],
+  metric = "test NDCG@10",
+): FigureSection | undefined {
+  const drawn = curves.map(({ system, fractions, stats }) => {
+    const kept = fractions.flatMap((fraction, index) =>
+      stats[index].n > 0 ? [{ fraction, ...stats[index] }] : []
+    );
+    return { system, kept, missing: fractions.filter((_, index) => stats[index].n === 0) };
+  });
+  const series = drawn.filter(({ kept }) => kept.length > 0).map(({ system, kept }) => {
+    const y = kept.map((point) => point.mean);
+    return {
+      name: system,
+      x: kept.map((point) => point.fraction),
+      y,
+      band: symmetricBand(y, kept.map((point) => point.std)),
+    };
+  });
+  if (series.length === 0) return undefined;
+  const counts = drawn.map(({ system, kept }) =>
+    `${system} ${seedsPerFraction(kept.map(({ fraction, n }) => ({ fraction, n })))}`
+  );
+  const caption = [
+    `Each system's own ${metric} at each share of noise modalities: the line is the mean over ` +
+    `seeds, the band ± 1 standard deviation (seeds per level: ${counts.join("; ")}).`,
+    `It gives the scale for the gain figure: how much harder the task gets as the noise grows, ` +
+    `against which a difference between the systems is small or large.`,
+    ...drawn.filter(({ missing }) => missing.length > 0).map(({ system, missing }) =>
+      `Not drawn: ${system} at ${missing.join(", ")} (no finished run).`
+    ),
+  ].join(" ");
+  return {
+    kind: "figure",
+    caption,
+    figure: lineWithBands({
+      series,
+      title: `Each system's ${metric} by noise level (synthetic)`,
+      xTitle: "share of noise modalities per user",
+      yTitle: metric,
+      xTickValues: [...new Set(series.flatMap((s) => s.x))].sort((a, b) => a - b),
+    }),
+  };
+}

@@ -1,0 +1,65 @@
+/** The noise-level figures draw what the views computed and say how many seeds each point has. */
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import type { NoiseLevelCurve, NoiseLevelGain } from "../../lib/experiments/experiment_views.ts";
+import { meanStd } from "../../lib/experiments/analyse.ts";
+import {
+  noiseLevelCurvesFigure,
+  noiseLevelGainFigure,
+} from "../../lib/experiments/noise_level_figures.ts";
+import type { ScatterTrace } from "../../lib/viz/figure.ts";
+
+const gain = (
+  fraction: number,
+  seeds: number[],
+  differences: number[],
+  unpaired = { system: [] as number[], baseline: [] as number[] },
+): NoiseLevelGain => ({ fraction, seeds, differences, stats: meanStd(differences), unpaired });
+
+Deno.test("noiseLevelGainFigure: dots per seed, mean and ± std band; levels without a pair named", () => {
+  const section = noiseLevelGainFigure([
+    gain(0.25, [0, 1, 2], [0.01, -0.01, 0.03]),
+    gain(0.5, [0], [0.02], { system: [], baseline: [3, 4] }),
+    gain(0.75, [], [], { system: [1], baseline: [] }),
+  ])!;
+  const traces = section.figure.data as ScatterTrace[];
+  const byName = (name: string) => traces.find((trace) => trace.name === name)!;
+  assertEquals(byName("one seed").x, [0.25, 0.25, 0.25, 0.5]);
+  assertEquals(byName("one seed").y, [0.01, -0.01, 0.03, 0.02]);
+  assertEquals(byName("mean over seeds").x, [0.25, 0.5]);
+  assertEquals(byName("mean over seeds").y, [0.01, 0.02]);
+  // One seed at 0.5: the band is 0 wide there; std 0.02 at 0.25.
+  const band = byName("± 1 std over seeds").y.map((v) => Math.round(v * 1e6) / 1e6);
+  assertEquals(band, [0.03, 0.02, 0.02, -0.01]);
+  assertEquals(section.figure.layout.xaxis?.ticktext, ["0.25<br>3 seeds", "0.5<br>1 seed"]);
+  assertStringIncludes(section.caption!, "seeds per noise level: 3 at 0.25, 1 at 0.5.");
+  assertStringIncludes(section.caption!, "Not drawn: noise level 0.75, no seed at which both");
+  assertStringIncludes(section.caption!, "At 0.5 only SASRec-MM finished seeds 3 and 4");
+  assertStringIncludes(section.caption!, "At 0.75 only Demure-SASRec finished seed 1");
+  assertStringIncludes(section.caption!, "not a confidence interval");
+  // The caption does not repeat the title.
+  assertEquals(section.caption!.includes(section.figure.layout.title!.text), false);
+});
+
+Deno.test("noiseLevelGainFigure: nothing to draw without a single pair", () => {
+  assertEquals(noiseLevelGainFigure([gain(0.5, [], [])]), undefined);
+  assertEquals(noiseLevelGainFigure([]), undefined);
+});
+
+Deno.test("noiseLevelCurvesFigure: a level without runs is left out of its line and named", () => {
+  const curves: NoiseLevelCurve[] = [
+    { system: "SASRec-MM", fractions: [0.25, 0.5], stats: [meanStd([0.2, 0.3]), meanStd([0.1])] },
+    { system: "Demure-SASRec", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([0.12])] },
+  ];
+  const section = noiseLevelCurvesFigure(curves)!;
+  const lines = (section.figure.data as ScatterTrace[]).filter((trace) => trace.fill !== "toself");
+  assertEquals(lines.map((line) => [line.name, line.x, line.y]), [
+    ["SASRec-MM", [0.25, 0.5], [0.25, 0.1]],
+    ["Demure-SASRec", [0.5], [0.12]],
+  ]);
+  assertStringIncludes(section.caption!, "SASRec-MM 2 at 0.25, 1 at 0.5; Demure-SASRec 1 at 0.5");
+  assertStringIncludes(section.caption!, "Not drawn: Demure-SASRec at 0.25 (no finished run).");
+  assertEquals(
+    noiseLevelCurvesFigure([{ system: "A", fractions: [0.5], stats: [meanStd([])] }]),
+    undefined,
+  );
+});

@@ -1,0 +1,30 @@
+/** A figure's caption goes under it in the page's font, escaped, and into the plain-text form. */
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { figureMimeBundle } from "../../lib/notebook/display.ts";
+import type { Figure } from "../../lib/viz/figure.ts";
+
+const figure: Figure = { data: [], layout: { title: { text: "Gain by level" } } };
+
+Deno.test("figureMimeBundle: a caption becomes the figcaption under the figure's div", () => {
+  const bundle = figureMimeBundle(figure, {
+    elementId: "demure-plot-7",
+    plotlyBundle: null,
+    caption: "Each dot is one seed; A < B & C",
+  });
+  const html = bundle["text/html"];
+  assertEquals(html.startsWith("<figure"), true);
+  assertEquals(html.endsWith("</figcaption></figure>"), true);
+  assertStringIncludes(html, ">Each dot is one seed; A &lt; B &amp; C</figcaption>");
+  // The div comes before the caption, and the drawing script still follows its div.
+  const div = html.indexOf('id="demure-plot-7"');
+  const caption = html.indexOf("<figcaption");
+  assertEquals(div > 0 && div < caption, true);
+  assertStringIncludes(html, "</div><script>");
+  assertEquals(bundle["text/plain"], "Figure: Gain by level\nEach dot is one seed; A < B & C");
+});
+
+Deno.test("figureMimeBundle: without a caption the figure is the bare div", () => {
+  const bundle = figureMimeBundle(figure, { elementId: "demure-plot-8", plotlyBundle: null });
+  assertEquals(bundle["text/html"].startsWith('<div class="demure-plot"'), true);
+  assertEquals(bundle["text/plain"], "Figure: Gain by level");
+});

@@ -1,0 +1,57 @@
+/** The difference plot draws the band, a zero line, the single differences and the mean. */
+import { assertEquals, assertThrows } from "@std/assert";
+import { differencePlot, symmetricBand } from "../../lib/viz/mod.ts";
+import type { ScatterTrace } from "../../lib/viz/mod.ts";
+
+const input = {
+  name: "A minus B",
+  x: [0.25, 0.5],
+  mean: [-0.01, 0.02],
+  band: { ...symmetricBand([-0.01, 0.02], [0.005, 0.01]), name: "± 1 std" },
+  points: { x: [0.25, 0.5, 0.5], y: [-0.01, 0.01, 0.03], name: "one seed" },
+  xTickLabels: ["0.25<br>1 seed", "0.5<br>2 seeds"],
+  yTitle: "difference",
+};
+
+Deno.test("difference plot: band, zero line across x, dots and mean line, in that order", () => {
+  const figure = differencePlot(input);
+  const [band, zero, dots, mean] = figure.data as ScatterTrace[];
+  assertEquals(band.x, [0.25, 0.5, 0.5, 0.25]);
+  assertEquals(band.y, [-0.005, 0.03, 0.01, -0.015]);
+  assertEquals([band.fill, band.name], ["toself", "± 1 std"]);
+  assertEquals([zero.x, zero.y, zero.line?.dash], [[0.25, 0.5], [0, 0], "dash"]);
+  assertEquals([dots.mode, dots.x, dots.y, dots.name], [
+    "markers",
+    [0.25, 0.5, 0.5],
+    [-0.01, 0.01, 0.03],
+    "one seed",
+  ]);
+  assertEquals([mean.x, mean.y, mean.name], [[0.25, 0.5], [-0.01, 0.02], "A minus B"]);
+  assertEquals(figure.layout.xaxis?.tickvals, [0.25, 0.5]);
+  assertEquals(figure.layout.xaxis?.ticktext, ["0.25<br>1 seed", "0.5<br>2 seeds"]);
+  assertEquals(figure.layout.yaxis?.title?.text, "difference");
+  // Without band and dots: the zero line and the mean only.
+  const bare = differencePlot({ name: "m", x: [1], mean: [0.5] });
+  assertEquals(bare.data.map((trace) => trace.name), ["0 = no difference", "m"]);
+});
+
+Deno.test("difference plot: bad input names the field", () => {
+  assertThrows(() => differencePlot({ ...input, x: [] }), Error, "x is empty");
+  assertThrows(() => differencePlot({ ...input, x: [0.5, 0.25] }), Error, "x must ascend");
+  assertThrows(() => differencePlot({ ...input, mean: [0, NaN] }), Error, "mean[1] is NaN");
+  assertThrows(
+    () => differencePlot({ ...input, band: { lower: [0, 1], upper: [0, 0], name: "b" } }),
+    Error,
+    "band.lower[1] = 1 exceeds upper = 0",
+  );
+  assertThrows(
+    () => differencePlot({ ...input, points: { x: [0.3], y: [0], name: "p" } }),
+    Error,
+    "points.x[0] = 0.3 is not one of the plot's x",
+  );
+  assertThrows(
+    () => differencePlot({ ...input, xTickLabels: ["one"] }),
+    Error,
+    "xTickLabels has 1 entries, expected 2",
+  );
+});
