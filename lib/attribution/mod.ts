@@ -12,6 +12,7 @@
  * @module
  */
 export * from "./types.ts";
+export { ATTRIBUTION_METHOD_NAMES, attributionMethodName } from "./method_names.ts";
 export {
   computeContributions,
   type ContributionConfig,

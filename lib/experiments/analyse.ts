@@ -191,14 +191,31 @@ export interface ColdStartBucket {
   max: number;
   /** Test users in the bucket. */
   users: number;
-  /** Per system: mean over users of the seed-averaged NDCG@10 and HR@10. */
+  /**
+   * Per system: mean over users of the seed-averaged NDCG@10 and HR@10. NaN (missing, "–" in a
+   * table, no bar in a figure) for an empty bucket, and for a system whose cells did not score
+   * every user of the bucket (`unscored`): a mean over fewer users, or with 0 for the others,
+   * would be another bucket's number.
+   */
   bySystem: Record<string, { "NDCG@10": number; "HR@10": number }>;
+  /** Per system whose cells did not score some of the bucket's users: how many. Else absent. */
+  unscored?: Record<string, number>;
 }
 
 /** Default bucket edges: [0, 5], [6, 20], [21, inf) training interactions of the test item. */
 export const COLD_START_EDGES: readonly [number, number][] = [[0, 5], [6, 20], [21, Infinity]];
 
-/** Accuracy of `systems` on test items bucketed by their training frequency. */
+/**
+ * Accuracy of `systems` on test items bucketed by their training frequency (see
+ * {@linkcode ColdStartBucket}: an empty bucket, or a system that did not score all of a bucket's
+ * users, has NaN, never 0).
+ *
+ * @example
+ * ```ts
+ * const buckets = coldStartBuckets(results, "MovieLens", data.split, ["SASRec-MM", "Demure-SASRec"]);
+ * buckets.filter((bucket) => bucket.users === 0); // each shows "–", not 0
+ * ```
+ */
 export function coldStartBuckets(
   cells: readonly CellResult[],
   dataset: string,
@@ -219,9 +236,15 @@ export function coldStartBuckets(
     };
     const users = Array.from({ length: split.testTarget.length }, (_, u) => u).filter(inBucket);
     const bySystem: ColdStartBucket["bySystem"] = {};
+    const unscored: Record<string, number> = {};
     for (const { system, ndcg, hr } of perSystem) {
+      const missing = users.filter((u) => !ndcg.has(u) || !hr.has(u)).length;
+      if (missing > 0) unscored[system] = missing;
+      // The mean of no users is undefined: NaN, which tables print as "–".
       const mean = (m: Map<number, number>) =>
-        users.reduce((s, u) => s + (m.get(u) ?? 0), 0) / Math.max(1, users.length);
+        users.length === 0 || missing > 0
+          ? Number.NaN
+          : users.reduce((s, u) => s + m.get(u)!, 0) / users.length;
       bySystem[system] = { "NDCG@10": mean(ndcg), "HR@10": mean(hr) };
     }
     return {
@@ -230,8 +253,31 @@ export function coldStartBuckets(
       max,
       users: users.length,
       bySystem,
+      ...(Object.keys(unscored).length > 0 ? { unscored } : {}),
     };
   });
+}
+
+/**
+ * Why `system` has no value in `bucket` (see {@linkcode ColdStartBucket}), or undefined when it
+ * has one: the words a table's "–" or a figure's missing bar is explained with.
+ *
+ * @example
+ * ```ts
+ * coldStartGap({ label: "0-5", min: 0, max: 5, users: 0, bySystem: {} }, "SASRec-MM");
+ * // "no test user's item has 0-5 training interactions"
+ * ```
+ */
+export function coldStartGap(bucket: ColdStartBucket, system: string): string | undefined {
+  if (bucket.users === 0) {
+    return `no test user's item has ${bucket.label} training interactions`;
+  }
+  const unscored = bucket.unscored?.[system];
+  if (unscored !== undefined) {
+    return `${system}'s cells did not score ${unscored} of the ${bucket.users} users`;
+  }
+  if (bucket.bySystem[system] === undefined) return `${system} has no cells`;
+  return undefined;
 }
 
 /** Attribution quality of one method over seeds. */

@@ -15,7 +15,8 @@ import { groupedBars } from "../viz/grouped_bars.ts";
 import { type FigureSection, renderHtmlReport, type ReportSection } from "../viz/html_report.ts";
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import { summaryMarkdown } from "./markdown_report.ts";
-import type { ColdStartBucket } from "./analyse.ts";
+import { type ColdStartBucket, coldStartGap } from "./analyse.ts";
+import { MISSING_CELL } from "../viz/table_html.ts";
 import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary.ts";
 
 /** A finite series only (plotly figures refuse NaN): epochs without a value are dropped. */
@@ -39,6 +40,37 @@ function atBestEpoch(c: RunCurves, values: number[]): number {
 }
 
 /**
+ * Both runs' values at the same epochs: Demure's best epoch and the last epoch both ran. Each
+ * run's own best epoch would compare a loss taken epochs apart (L_rec falls all along), which says
+ * nothing about how fast either fits.
+ */
+function sameEpochComparison(curves: RunCurves[], pick: (c: RunCurves) => number[]): string {
+  const demure = curves[curves.length - 1];
+  const lastBoth = Math.min(...curves.map((c) => c.epochs[c.epochs.length - 1]));
+  const at = (epoch: number) =>
+    curves.map((c) => {
+      const index = c.epochs.indexOf(epoch);
+      return index < 0 ? undefined : `${c.system} ${pick(c)[index].toFixed(4)}`;
+    });
+  const points =
+    (demure.bestEpoch === lastBoth
+      ? [{ epoch: lastBoth, what: `${demure.system}'s best, the last both ran` }]
+      : [
+        { epoch: demure.bestEpoch, what: `${demure.system}'s best` },
+        { epoch: lastBoth, what: "the last both ran" },
+      ])
+      .flatMap(({ epoch, what }) => {
+        const values = at(epoch);
+        return values.every((v) => v !== undefined)
+          ? [`at epoch ${epoch} (${what}) ${values.join(", ")}`]
+          : [];
+      });
+  return points.length === 0
+    ? "The two runs share no epoch to compare."
+    : `Compared at the same epoch: ${points.join("; ")}.`;
+}
+
+/**
  * The figures of one diagnosis: validation NDCG@10, L_rec and lambda L_cl per epoch for the
  * backbone and Demure, Demure's noise rate per modality per epoch, and the gain by item popularity.
  * Each figure's title names it; its caption says, once, what it shows, the numbers to read off it
@@ -59,8 +91,6 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
   const warmup = demure.warmupEndedAfterEpoch === undefined
     ? "its first training steps"
     : `epochs 1-${demure.warmupEndedAfterEpoch}`;
-  const bothAtBest = (pick: (c: RunCurves) => number[]) =>
-    d.curves.map((c) => `${c.system} ${atBestEpoch(c, pick(c)).toFixed(4)}`).join(", ");
   const curve = (
     title: string,
     yTitle: string,
@@ -95,8 +125,8 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
     (c) => c.recommendationLoss,
     "L_rec is the training loss of predicting each history's next item: lower means the " +
       "training data are fitted better. A Demure curve above its backbone's would mean that the " +
-      "noise masks and the contrastive term slow that fit. At the best epoch: " +
-      `${bothAtBest((c) => c.recommendationLoss)}.`,
+      "noise masks and the contrastive term slow that fit. " +
+      sameEpochComparison(d.curves, (c) => c.recommendationLoss),
   ));
   if (demure.auxiliaryLoss.some((v) => v !== 0)) {
     sections.push(curve(
@@ -112,27 +142,38 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
         `${atBestEpoch(demure, demure.recommendationLoss).toFixed(4)}.`,
     ));
   }
-  if (demure.noiseRate && Object.keys(demure.noiseRate).length > 0) {
-    // The last epoch's rates, highest first: "year 0.38".
-    const lastEpoch = Object.entries(demure.noiseRate)
-      .map(([modality, rates]) => ({ modality, rate: rates[rates.length - 1] }))
+  const noise = demure.noiseRate;
+  if (noise?.firstMeasuredEpoch !== undefined) {
+    // Each modality's last measured rate, highest first: "year 0.38".
+    const lastRates = Object.entries(noise.rates)
+      .flatMap(([modality, rates]) => {
+        const rate = rates.findLast((value) => Number.isFinite(value));
+        return rate === undefined ? [] : [{ modality, rate }];
+      })
       .sort((a, b) => b.rate - a.rate)
       .map(({ modality, rate }) => `${modality} ${rate.toFixed(2)}`);
+    const gaps = noise.gaps.map(({ first, last, reason }) =>
+      `${first === last ? `epoch ${first}` : `epochs ${first}-${last}`} (${reason})`
+    );
+    const unmeasured = noise.unmeasured.map(({ modality, reason }) =>
+      `${modality} has no rate (${reason})`
+    );
     sections.push({
       kind: "figure",
       caption: "For each modality, the share of its (history position, modality) pairs that the " +
         "attribution marked as noise in that epoch: what Demure's masks hide from training. " +
-        `During the warm-up (${warmup}) no mask is drawn and the record holds 0. One modality ` +
-        "near 1 would mean that a whole signal is removed; at the last epoch the rates run from " +
-        `${lastEpoch[0]} down to ${lastEpoch[lastEpoch.length - 1]}.`,
+        `The curves start at epoch ${noise.firstMeasuredEpoch}, the first with a measured rate` +
+        (gaps.length > 0 ? `; no rate at ${gaps.join("; ")}` : "") + ". " +
+        (unmeasured.length > 0 ? `${unmeasured.join("; ")}. ` : "") +
+        "One modality near 1 would mean that a whole signal is removed; at the last epoch with " +
+        `a rate they run from ${lastRates[0]} down to ${lastRates[lastRates.length - 1]}.`,
       figure: lineWithBands({
         title: `Share masked as noise per modality (${d.dataset}, ${demure.system}, ${seed})`,
         xTitle: "epoch",
         yTitle: "share masked as noise",
-        series: Object.entries(demure.noiseRate).map(([modality, rates]) => ({
-          name: modality,
-          ...finitePoints(demure.epochs.slice(0, rates.length), rates),
-        })),
+        series: Object.entries(noise.rates)
+          .filter(([, rates]) => rates.some((value) => Number.isFinite(value)))
+          .map(([modality, rates]) => ({ name: modality, ...finitePoints(noise.epochs, rates) })),
       }),
     });
   }
@@ -146,6 +187,17 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
       }
       return value;
     };
+    const systems = d.curves.map(({ system }) => system);
+    // A bucket without a value (no users, or users a system did not score) keeps its category
+    // with no bar, and the label and the caption say why.
+    const gapOf = (bucket: ColdStartBucket) =>
+      systems.map((system) => coldStartGap(bucket, system)).find((gap) => gap !== undefined);
+    const difference = (bucket: ColdStartBucket) => {
+      const gap = gapOf(bucket);
+      return gap === undefined
+        ? signed(ndcgOf(bucket, demure.system) - ndcgOf(bucket, backbone.system))
+        : `${MISSING_CELL} (${gap})`;
+    };
     sections.push({
       kind: "figure",
       caption: "Test users grouped by how many training interactions their test item has (its " +
@@ -153,15 +205,19 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
         "over the group. Where Demure's bar is lower, it loses on those items, and the larger " +
         `the group, the more it weighs in the overall result. ${demure.system} minus ` +
         `${backbone.system}: ` +
-        d.popularity.map((b) =>
-          `${b.label} interactions (${b.users} users) ` +
-          signed(ndcgOf(b, demure.system) - ndcgOf(b, backbone.system))
-        ).join(", ") + ".",
+        d.popularity.map((b) => `${b.label} interactions (${b.users} users) ${difference(b)}`)
+          .join(", ") +
+        ".",
       figure: groupedBars({
-        categories: d.popularity.map((b) => `${b.label} (${b.users} users)`),
-        series: d.curves.map(({ system }) => ({
+        categories: d.popularity.map((b) =>
+          `${b.label} (${b.users} users${gapOf(b) === undefined ? "" : ": no value"})`
+        ),
+        series: systems.map((system) => ({
           name: system,
-          values: d.popularity.map((b) => ndcgOf(b, system)),
+          values: d.popularity.map((b) => {
+            const value = ndcgOf(b, system);
+            return Number.isNaN(value) ? null : value;
+          }),
         })),
         title: `Test NDCG@10 by the test item's popularity (${d.dataset})`,
         xTitle: "training interactions of the test item",

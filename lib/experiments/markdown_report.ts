@@ -9,8 +9,15 @@
  * const readme = replaceReadmeTables(Deno.readTextFileSync("README.md"), readmeTables(summary));
  * ```
  */
-import type { MeanStd, SignificanceResult, SystemSummary } from "./analyse.ts";
+import {
+  type ColdStartBucket,
+  coldStartGap,
+  type MeanStd,
+  type SignificanceResult,
+  type SystemSummary,
+} from "./analyse.ts";
 import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
+import { MISSING_CELL } from "../viz/table_html.ts";
 import {
   type MainRow,
   rankingText,
@@ -24,10 +31,24 @@ export function formatMeanStd(value: MeanStd): string {
   return value.n > 1 ? `${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}` : value.mean.toFixed(4);
 }
 
-function markdownTable(columns: string[], rows: (string | number)[][]): string {
-  const line = (cells: (string | number)[]) =>
-    `| ${cells.map((c) => (typeof c === "number" ? c.toFixed(4) : c)).join(" | ")} |`;
+/**
+ * A table; numbers with 4 decimals, a missing one (NaN, or null as a result file holds it) as "–"
+ * (its reason said below the table).
+ */
+function markdownTable(columns: string[], rows: (string | number | null)[][]): string {
+  const text = (c: string | number | null) =>
+    typeof c === "string" ? c : c === null || Number.isNaN(c) ? MISSING_CELL : c.toFixed(4);
+  const line = (cells: (string | number | null)[]) => `| ${cells.map(text).join(" | ")} |`;
   return [line(columns), line(columns.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** "– : 0-5: no test user's item has ...; ..." for the buckets' missing values, else none. */
+function coldStartGapLines(buckets: readonly ColdStartBucket[], systems: readonly string[]) {
+  const gaps = buckets.flatMap((bucket) => {
+    const reasons = [...new Set(systems.flatMap((s) => coldStartGap(bucket, s) ?? []))];
+    return reasons.length === 0 ? [] : [`${bucket.label}: ${reasons.join("; ")}`];
+  });
+  return gaps.length === 0 ? [] : [`${MISSING_CELL} no value: ${gaps.join("; ")}.`, ""];
 }
 
 /** A difference with its sign, e.g. "+0.0012" or "-0.0030". */
@@ -267,12 +288,17 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       ),
       "",
     );
-    const rates = Object.entries(d.noiseRateByModality);
-    if (rates.length > 0) {
+    const { measured, unmeasured } = d.noiseRates;
+    if (measured.length + unmeasured.length > 0) {
+      // A modality without pairs under a mask has no rate: "–" and why, never "0 %" (a null
+      // rate read from a result file once printed as 0 %).
+      const rates = [
+        ...measured.map(({ modality, rate }) => `${modality} ${(100 * rate).toFixed(0)} %`),
+        ...unmeasured.map(({ modality, reason }) => `${modality} ${MISSING_CELL} (${reason})`),
+      ];
       parts.push(
         "Share of each modality's (position, modality) pairs that Demure masked as noise, over " +
-          "its training: " + rates.map(([m, r]) => `${m} ${(100 * r).toFixed(0)} %`).join(", ") +
-          ".",
+          `its training: ${rates.join(", ")}.`,
         "",
       );
     }
@@ -296,6 +322,7 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
           }),
         ),
         "",
+        ...coldStartGapLines(d.popularity, ["SASRec-MM", "Demure-SASRec"]),
       );
     }
   }
@@ -373,6 +400,7 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
         ]),
       ),
       "",
+      ...coldStartGapLines(buckets, systems),
     );
   }
   if (summary.attribution.length > 0) {

@@ -21,6 +21,7 @@ export * from "./ensure_cells.ts";
 export * from "./cell_model.ts";
 export * from "./experiment_views.ts";
 export * from "./noise_level_figures.ts";
+export * from "./epoch_noise_rates.ts";
 export * from "./result_store.ts";
 export * from "./analyse.ts";
 export * from "./attribution_quality.ts";

@@ -1,7 +1,8 @@
 /**
  * The figures of the noise-level experiment, with captions that say what they show and how many
  * seeds each point rests on: the gain of one system over another per noise fraction (paired by
- * seed), and both systems' own curves (the scale the gain is read against).
+ * seed), and both systems' own curves (the scale the gain is read against); and one system's
+ * curve as a table.
  *
  * @example
  * ```ts
@@ -10,6 +11,7 @@
  * ```
  */
 import type { FigureSection } from "../viz/html_report.ts";
+import { MISSING_CELL, type TableSection } from "../viz/table_html.ts";
 import { differencePlot } from "../viz/difference_plot.ts";
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import type { NoiseLevelCurve, NoiseLevelGain } from "./experiment_views.ts";
@@ -154,5 +156,42 @@ export function noiseLevelCurvesFigure(
       yTitle: metric,
       xTickValues: [...new Set(series.flatMap((s) => s.x))].sort((a, b) => a - b),
     }),
+  };
+}
+
+/**
+ * One system's curve (from {@linkcode noiseLevelCurves}) as a table for `displayTable`: a row per
+ * noise fraction that has runs with the metric (the fraction as written, "0.25", not "0.2500"),
+ * its mean, its standard deviation ("–" for one seed, which has none) and its seed count. A
+ * fraction without such a run has no number to show: it gets no row, and the caption names it.
+ * Undefined when no fraction has one.
+ *
+ * @example
+ * ```ts
+ * const curve = noiseLevelCurves(found, (r) => r.test["NDCG@10"])[0];
+ * const table = noiseLevelTable(curve, "test NDCG@10", "SASRec-MM: test NDCG@10 by noise level");
+ * if (table) await displayTable(table);
+ * ```
+ */
+export function noiseLevelTable(
+  curve: NoiseLevelCurve,
+  metric: string,
+  caption: string,
+): Omit<TableSection, "kind"> | undefined {
+  const rows = curve.fractions.flatMap((fraction, index) => {
+    const { mean, std, n } = curve.stats[index];
+    return n > 0 ? [[String(fraction), mean, n > 1 ? std : MISSING_CELL, n]] : [];
+  });
+  if (rows.length === 0) return undefined;
+  const without = curve.fractions.filter((_, index) => curve.stats[index].n === 0);
+  return {
+    caption: caption +
+      (without.length === 0
+        ? ""
+        : `; no row for noise fraction${without.length === 1 ? "" : "s"} ` +
+          `${without.join(", ")}: no finished run of ${curve.system} there has a value for ` +
+          metric),
+    columns: ["noise fraction", metric, "± std", "seeds"],
+    rows,
   };
 }

@@ -114,7 +114,13 @@ export interface CellResult {
   history: EpochProgress[];
   /** Demure's counters (Demure systems only). */
   demure?: DemureStats;
-  /** Demure: the share of valid pairs marked as noise per modality, for each epoch. */
+  /**
+   * Demure: the share of valid pairs marked as noise per modality, for each epoch trained by this
+   * process (after a resume: the epochs from the resume on, the last entries of `history`). An
+   * epoch without a pair of the modality under a mask (the warm-up) holds 0, as every record of
+   * record does; the first epoch after a resume holds the rate pooled with the epochs before it.
+   * Read it through `epochNoiseRates`, which shows neither as that epoch's rate.
+   */
   noiseRateByEpoch?: Record<string, number>[];
   /** Attribution scored against the planted truth (when asked for). */
   attribution?: AttributionQuality[];
@@ -230,6 +236,8 @@ export async function runCell(
             for (const [name, { valid, noise }] of Object.entries(pairs)) {
               const before = pairsBefore?.[name] ?? { valid: 0, noise: 0 };
               const seen = valid - before.valid;
+              // 0 without pairs (the warm-up), as the records of record hold it: a rerun writes
+              // what the record has, and epochNoiseRates, not the format, tells it from a rate.
               rates[name] = seen > 0 ? Math.round((noise - before.noise) / seen * 1e6) / 1e6 : 0;
             }
             noiseRateByEpoch.push(rates);

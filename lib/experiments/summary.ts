@@ -30,6 +30,8 @@ import { datasetLabel } from "./datasets.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import { cellsOf, type ExperimentPlan, type PlannedCell, type SweepParameter } from "./plan.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../demure/objective.ts";
+import { type ModalityNoiseRates, modalityNoiseRates } from "../demure/noise_rates.ts";
+import { type EpochNoiseRates, epochNoiseRates } from "./epoch_noise_rates.ts";
 import type { PlanOutcome } from "./run_plan.ts";
 import type { FinishedCell } from "./ensure_cells.ts";
 import { type SeedRun, seedRuns, sweepValueRuns } from "./experiment_views.ts";
@@ -190,8 +192,12 @@ export interface RunCurves {
   recommendationLoss: number[];
   /** lambda * L_cl (0 without a contrastive term). */
   auxiliaryLoss: number[];
-  /** Demure: noise rate per modality for each epoch. */
-  noiseRate?: Record<string, number[]>;
+  /**
+   * Demure: noise rate per modality at each of `epochs`, NaN where the epoch had no pair under a
+   * mask (the warm-up) or no rate of its own, each such range with its reason
+   * ({@linkcode epochNoiseRates}).
+   */
+  noiseRate?: EpochNoiseRates;
   /** Epoch of the best validation NDCG@10. */
   bestEpoch: number;
   /** Epoch after which Demure's warm-up ended (undefined: by steps, or never). */
@@ -204,8 +210,16 @@ export interface Diagnosis {
   dataset: string;
   /** Per-epoch curves of the compared runs. */
   curves: RunCurves[];
-  /** Mean noise rate per modality over Demure's training (first seed). */
+  /**
+   * Mean noise rate per modality over Demure's training (first seed), as recorded: NaN (`null`
+   * once read from a result file) where no pair of the modality was under a mask.
+   */
   noiseRateByModality: Record<string, number>;
+  /**
+   * The same rates from the run's pair counts, with each modality that has none and why (what a
+   * report prints instead of a rate).
+   */
+  noiseRates: ModalityNoiseRates;
   /** Test NDCG@10 by the test item's training interactions (per user averaged over all seeds). */
   popularity: ColdStartBucket[];
 }
@@ -370,10 +384,7 @@ function mainRows(
 }
 
 function curvesOf({ cell, result }: Finished[number]): RunCurves {
-  const noiseRate: Record<string, number[]> = {};
-  for (const epoch of result.noiseRateByEpoch ?? []) {
-    for (const [name, rate] of Object.entries(epoch)) (noiseRate[name] ??= []).push(rate);
-  }
+  const noiseRate = epochNoiseRates(result);
   return {
     system: cell.systemName,
     seed: cell.seed,
@@ -381,7 +392,7 @@ function curvesOf({ cell, result }: Finished[number]): RunCurves {
     validNdcg: result.history.map((h) => h.validation?.["NDCG@10"] ?? NaN),
     recommendationLoss: result.history.map((h) => h.recommendationLoss),
     auxiliaryLoss: result.history.map((h) => h.auxiliaryLoss),
-    ...(result.noiseRateByEpoch ? { noiseRate } : {}),
+    ...(noiseRate ? { noiseRate } : {}),
     bestEpoch: result.bestEpoch,
     ...(result.demure?.warmupEndedAfterEpoch !== undefined
       ? { warmupEndedAfterEpoch: result.demure.warmupEndedAfterEpoch }
@@ -410,6 +421,7 @@ function diagnosisOf(
     dataset: label,
     curves: [curvesOf(baseline), curvesOf(demure)],
     noiseRateByModality: demure.result.demure?.noiseRateByModality ?? {},
+    noiseRates: modalityNoiseRates(demure.result.demure ?? { pairsByModality: {} }),
     popularity,
   };
 }

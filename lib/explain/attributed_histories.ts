@@ -18,6 +18,7 @@ import { type DataFrame, recordsFrame } from "../data/dataframe.ts";
 import type { InteractionDataset, PlantedTruth, SequenceBatch } from "../data/types.ts";
 import { contributionHeatmap, type ContributionHeatmapInput } from "../viz/contribution_heatmap.ts";
 import type { Figure } from "../viz/figure.ts";
+import type { TableCell } from "../viz/table_html.ts";
 
 /** One valid (user, history item, modality) pair. */
 export interface ContributionRow {
@@ -90,7 +91,7 @@ export interface RowTable {
   /** Column headers. */
   columns: string[];
   /** Rows, one cell per column. */
-  rows: Array<Array<string | number>>;
+  rows: Array<Array<TableCell>>;
 }
 
 /** Options of {@linkcode AttributedHistories.heatmap}. */
@@ -297,7 +298,9 @@ export class AttributedHistories {
 }
 
 /**
- * Rows of any of the views as a table for `displayTable` (columns in the rows' key order).
+ * Rows of any of the views as a table for `displayTable` (columns in the rows' key order). A
+ * field left out or `undefined` (a planted role where the data have no truth) stays missing, so
+ * the table prints "–", not "undefined"; booleans print as yes/no there.
  *
  * @example
  * ```ts
@@ -312,7 +315,10 @@ export function rowsTable<Row extends object>(rows: readonly Row[]): RowTable {
     rows: rows.map((row) =>
       columns.map((column) => {
         const value = (row as Record<string, unknown>)[column];
-        return typeof value === "number" || typeof value === "string" ? value : String(value);
+        return value === null || value === undefined || typeof value === "number" ||
+            typeof value === "string" || typeof value === "boolean"
+          ? value
+          : String(value);
       })
     ),
   };

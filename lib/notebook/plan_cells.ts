@@ -68,8 +68,9 @@ export function notebookComputePolicy(
 }
 
 /**
- * Loads `cells` of `plan`, computing the missing ones the policy above allows; prints how many
- * were found and what to do about the rest.
+ * Loads `cells` of `plan`, computing the missing ones the policy above allows; when some are
+ * still missing, prints how many were found and what to do about the rest (nothing when all are
+ * there).
  *
  * @example
  * ```ts
@@ -95,12 +96,14 @@ export async function ensureCellsInNotebook(
     },
   });
   for (const line of lines.values()) await line.done();
-  console.log(
-    `${found.length} of ${cells.length} cells available (${
-      plan.mode === "full" ? RECORDS_DIR.full : "results/quick"
-    })`,
-  );
+  // Silent when every cell is there: the line would sit on every rendered page, the report
+  // without code too, where it says nothing a reader needs. What is missing is always said.
   if (missing.length > 0) {
+    console.log(
+      `${found.length} of ${cells.length} cells available (${
+        plan.mode === "full" ? RECORDS_DIR.full : "results/quick"
+      })`,
+    );
     console.log(
       `${missing.length} cells not computed: run \`deno task reproduce ${
         plan.mode === "quick" ? "--quick" : "--select"

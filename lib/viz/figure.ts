@@ -11,8 +11,8 @@ export type ColorScale = string | Array<[number, string]>;
 export interface ErrorBars {
   /** Explicit values (`array`), not a percentage or the square root. */
   type: "data";
-  /** Half-length of each bar's error, in data units, one per point. */
-  array: number[];
+  /** Half-length of each bar's error, in data units, one per point (`null`: none there). */
+  array: Array<number | null>;
   /** Whether the error bars are drawn. */
   visible: boolean;
   /** Line thickness in pixels. */
@@ -90,8 +90,8 @@ export interface BarTrace {
   type: "bar";
   /** Categories. */
   x: string[];
-  /** Bar heights, one per category. */
-  y: number[];
+  /** Bar heights, one per category; `null` draws no bar there (a gap). */
+  y: Array<number | null>;
   /** Series name (legend and hover). */
   name?: string;
   /** Bar colour. */

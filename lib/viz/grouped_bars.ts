@@ -1,15 +1,19 @@
 import type { BarTrace, Figure } from "./figure.ts";
-import { assertFinite, assertLength } from "./_validate.ts";
+import { assertLength } from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
 
-/** One bar per category; `errors` are half-widths (e.g. standard deviation over seeds). */
+/**
+ * One bar per category; `errors` are half-widths (e.g. standard deviation over seeds). A `null`
+ * value is a declared gap: no bar is drawn there (name why in the category label or the caption);
+ * NaN and infinities are refused, so a value lost by accident never becomes a silent gap.
+ */
 export interface BarSeries {
   /** Series name (legend). */
   name: string;
-  /** One value per category. */
-  values: number[];
-  /** Half-width of each error bar, one per category. Default: none. */
-  errors?: number[];
+  /** One value per category; `null`: no bar there. */
+  values: Array<number | null>;
+  /** Half-width of each error bar, one per category; `null` exactly where `values` is. */
+  errors?: Array<number | null>;
 }
 
 /** Input of {@linkcode groupedBars}. */
@@ -46,7 +50,15 @@ export function groupedBars(input: GroupedBarsInput): Figure {
   const data: BarTrace[] = input.series.map((series, index) => {
     const field = `series "${series.name}"`;
     assertLength(builder, `${field}.values`, series.values, input.categories.length);
-    assertFinite(builder, `${field}.values`, series.values);
+    const gaps = series.values.map((value) => value === null);
+    series.values.forEach((value, position) => {
+      if (value !== null && !Number.isFinite(value)) {
+        throw new Error(
+          `${builder}: ${field}.values[${position}] is ${value}, expected a finite number or ` +
+            "null (no bar)",
+        );
+      }
+    });
     const trace: BarTrace = {
       type: "bar",
       name: series.name,
@@ -56,8 +68,19 @@ export function groupedBars(input: GroupedBarsInput): Figure {
     };
     if (series.errors) {
       assertLength(builder, `${field}.errors`, series.errors, input.categories.length);
-      assertFinite(builder, `${field}.errors`, series.errors);
       series.errors.forEach((error, position) => {
+        if ((error === null) !== gaps[position]) {
+          throw new Error(
+            `${builder}: ${field}.errors[${position}] is ${error} where the value is ` +
+              `${series.values[position]}: an error is null exactly where its bar is`,
+          );
+        }
+        if (error === null) return;
+        if (!Number.isFinite(error)) {
+          throw new Error(
+            `${builder}: ${field}.errors[${position}] is ${error}, expected a finite number`,
+          );
+        }
         if (error < 0) {
           throw new Error(`${builder}: ${field}.errors[${position}] is ${error}, must be >= 0`);
         }

@@ -31,7 +31,13 @@ export {
 } from "./line_bands.ts";
 export { histogram, type HistogramInput } from "./histogram.ts";
 export { differencePlot, type DifferencePlotInput } from "./difference_plot.ts";
-export { formatTableCells, MISSING_CELL, tableHtml, type TableSection } from "./table_html.ts";
+export {
+  formatTableCells,
+  MISSING_CELL,
+  type TableCell,
+  tableHtml,
+  type TableSection,
+} from "./table_html.ts";
 export { FIGURE_CLASS, figureDivHtml } from "./figure_html.ts";
 export {
   type FigureSection,

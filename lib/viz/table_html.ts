@@ -1,8 +1,16 @@
 import { escapeHtml } from "./_escape.ts";
 
 /**
+ * What a table cell may hold: text, a number, a yes/no, or nothing. `null` (what a result file
+ * holds for a NaN: JSON has none), `undefined` (an optional field left out) and NaN are a missing
+ * value and print as {@linkcode MISSING_CELL}; a boolean prints as "yes" or "no".
+ */
+export type TableCell = string | number | boolean | null | undefined;
+
+/**
  * A table; numbers are printed with `digits` decimals, except in a column whose numbers are all
- * integers (counts, epochs), which prints them as they are. A missing number (NaN) prints as "–".
+ * integers (counts, epochs), which prints them as they are. A missing value (NaN, `null`,
+ * `undefined`) prints as "–".
  */
 export interface TableSection {
   /** Section kind (in an HTML report). */
@@ -10,29 +18,32 @@ export interface TableSection {
   /** Column headers. */
   columns: string[];
   /** Rows, one cell per column. */
-  rows: Array<Array<string | number>>;
+  rows: Array<Array<TableCell>>;
   /** Caption above the table. Default: none. */
   caption?: string;
   /** Decimals for non-integer numbers. Default: 4. */
   digits?: number;
 }
 
-/** What a table shows for a number that is missing (NaN). */
+/** What a table shows for a value that is missing (NaN, `null` or `undefined`). */
 export const MISSING_CELL = "–";
 
 /**
  * The text of every cell, unescaped: a column with any non-integer number prints all its numbers
  * with `digits` decimals (so 1 and 0.9840 in one column read 1.0000 and 0.9840), a column of
- * integers prints them as they are; NaN prints as {@linkcode MISSING_CELL}, infinities as ∞.
+ * integers prints them as they are; a missing value (NaN, `null`, `undefined`) prints as
+ * {@linkcode MISSING_CELL}, infinities as ∞, booleans as "yes" or "no". Any other value (an
+ * object, a bigint: a cell the caller forgot to format) is an error naming its row and column,
+ * not "[object Object]".
  *
  * @example
  * ```ts
- * formatTableCells([["a", 1, 3], ["b", 0.98401, Number.NaN]], 4);
- * // [["a", "1.0000", "3"], ["b", "0.9840", "–"]]
+ * formatTableCells([["a", 1, 3], ["b", 0.98401, Number.NaN], ["c", null, undefined]], 4);
+ * // [["a", "1.0000", "3"], ["b", "0.9840", "–"], ["c", "–", "–"]]
  * ```
  */
 export function formatTableCells(
-  rows: ReadonlyArray<ReadonlyArray<string | number>>,
+  rows: ReadonlyArray<ReadonlyArray<TableCell>>,
   digits: number,
 ): string[][] {
   const fractional = new Set<number>();
@@ -43,9 +54,19 @@ export function formatTableCells(
       }
     });
   }
-  return rows.map((row) =>
+  return rows.map((row, rowIndex) =>
     row.map((cell, column) => {
+      // A value read from JSON or a cast can be anything: `typeof null` is "object", and
+      // `null > 0` is false, so a null once printed as "-∞".
+      if (cell === null || cell === undefined) return MISSING_CELL;
       if (typeof cell === "string") return cell;
+      if (typeof cell === "boolean") return cell ? "yes" : "no";
+      if (typeof cell !== "number") {
+        throw new Error(
+          `formatTableCells: row ${rowIndex}, column ${column} holds a ${typeof cell} ` +
+            `(${String(cell)}); a cell is a string, a number, a boolean, null or undefined`,
+        );
+      }
       if (Number.isNaN(cell)) return MISSING_CELL;
       if (!Number.isFinite(cell)) return cell > 0 ? "∞" : "-∞";
       return fractional.has(column) ? cell.toFixed(digits) : String(cell);

@@ -106,6 +106,35 @@ Deno.test("cold-start buckets group test users by their test item's training cou
   });
 });
 
+Deno.test("cold-start buckets: an empty bucket and an unscored user are missing, never 0", () => {
+  const split = leaveOneOut(tinyDataset(), 4);
+  // Scored users 0-2 only: user 3 is in some bucket but has no value.
+  const partial = { ...cell("P", 0, 0, [0.25, 0.5, 0.75]), users: [0, 1, 2] };
+  const buckets = coldStartBuckets(
+    [cell("S", 0, 0, [0.25, 0.5, 0.75, 1]), partial],
+    "D",
+    split,
+    ["S", "P"],
+    [[0, Infinity], [1000, 2000]],
+  );
+  const [all, empty] = buckets;
+  assertEquals(all.users, 4);
+  assertAlmostEquals(all.bySystem["S"]["NDCG@10"], 0.625, 1e-12);
+  // Filling user 3 with 0 gave P 0.375 here: a number of a bucket P did not score.
+  assertEquals(Number.isNaN(all.bySystem["P"]["NDCG@10"]), true);
+  assertEquals(Number.isNaN(all.bySystem["P"]["HR@10"]), true);
+  assertEquals(all.unscored, { P: 1 });
+  // No user: the mean is undefined, not 0.
+  assertEquals(empty.users, 0);
+  assertEquals(Object.values(empty.bySystem).flatMap((m) => Object.values(m)).map(Number.isNaN), [
+    true,
+    true,
+    true,
+    true,
+  ]);
+  assertEquals(empty.unscored, undefined);
+});
+
 Deno.test("ResultStore resumes finished cells, reruns changed ones, rejects a corrupt one", () => {
   const directory = Deno.makeTempDirSync();
   const store = new ResultStore(directory);

@@ -1,7 +1,10 @@
 /** Each diagnosis figure has a caption of its own that reads numbers off the curves correctly. */
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
+import { epochNoiseRates } from "../../lib/experiments/epoch_noise_rates.ts";
 import { diagnosisFigures } from "../../lib/experiments/html_report.ts";
 import type { Diagnosis, RunCurves } from "../../lib/experiments/summary.ts";
+import type { EpochProgress } from "../../lib/train/progress.ts";
 
 const run = (system: string, overrides: Partial<RunCurves> = {}): RunCurves => ({
   system,
@@ -14,6 +17,14 @@ const run = (system: string, overrides: Partial<RunCurves> = {}): RunCurves => (
   ...overrides,
 });
 
+const demureStats = {
+  attributed: 2,
+  reused: 0,
+  random: 0,
+  noiseRateByModality: { id: 0.11, year: 0.34 },
+  pairsByModality: { id: { valid: 100, noise: 11 }, year: { valid: 100, noise: 34 } },
+};
+
 const diagnosis: Diagnosis = {
   dataset: "MovieLens",
   curves: [
@@ -24,10 +35,19 @@ const diagnosis: Diagnosis = {
       auxiliaryLoss: [0, 0, 0.09, 0.05],
       bestEpoch: 4,
       warmupEndedAfterEpoch: 2,
-      noiseRate: { id: [0, 0, 0.1, 0.12], year: [0, 0, 0.3, 0.38] },
+      noiseRate: epochNoiseRates({
+        history: [1, 2, 3, 4].map((epoch) => ({ epoch }) as EpochProgress),
+        // As recorded: 0 in the warm-up's epochs, which had no mask.
+        noiseRateByEpoch: [{ id: 0, year: 0 }, { id: 0, year: 0 }, { id: 0.1, year: 0.3 }, {
+          id: 0.12,
+          year: 0.38,
+        }],
+        demure: { ...demureStats, warmupEndedAfterEpoch: 2 },
+      }),
     }),
   ],
   noiseRateByModality: { id: 0.11, year: 0.34 },
+  noiseRates: modalityNoiseRates(demureStats),
   popularity: [
     {
       label: "0-5",
@@ -61,9 +81,16 @@ Deno.test("diagnosisFigures: the captions read the best epoch, the warm-up and t
   );
   assertStringIncludes(valid, "SASRec-MM 0.0500 at epoch 3, Demure-SASRec 0.0600 at epoch 4");
   assertStringIncludes(valid, "takes epochs 1-2");
-  assertStringIncludes(loss, "At the best epoch: SASRec-MM 6.5000, Demure-SASRec 6.6000.");
+  // At the same epoch, never each run at its own best epoch (3 and 4: 6.5 against 6.6).
+  assertStringIncludes(
+    loss,
+    "Compared at the same epoch: at epoch 4 (Demure-SASRec's best, the last both ran) " +
+      "SASRec-MM 6.4000, Demure-SASRec 6.6000.",
+  );
   assertStringIncludes(contrastive, "lambda·L_cl is 0.0500 against L_rec 6.6000");
   assertStringIncludes(noise, "from year 0.38 down to id 0.12");
+  assertStringIncludes(noise, "The curves start at epoch 3, the first with a measured rate");
+  assertStringIncludes(noise, "no rate at epochs 1-2 (Demure's warm-up, when no noise mask");
   assertStringIncludes(popularity, "0-5 interactions (52 users) -0.0050");
 });
 
@@ -76,4 +103,71 @@ Deno.test("diagnosisFigures: a popularity bucket without a system is an error, n
     }],
   };
   assertThrows(() => diagnosisFigures(incomplete), Error, "Demure-SASRec has no test NDCG@10");
+});
+
+Deno.test("diagnosisFigures: the warm-up's recorded 0 is no point of the noise-rate curves", () => {
+  // The record holds 0 for epochs 1-2 (no mask was drawn); drawn, it read as a measured 0.
+  const noise = diagnosisFigures(diagnosis)[3].figure;
+  for (const trace of noise.data) {
+    assertEquals(trace.type === "scatter" ? trace.x : undefined, [3, 4]);
+  }
+});
+
+Deno.test("diagnosisFigures: an empty popularity bucket has no bar and says why, never 0", () => {
+  const empty: Diagnosis = {
+    ...diagnosis,
+    popularity: [...diagnosis.popularity, {
+      label: ">= 21",
+      min: 21,
+      max: Infinity,
+      users: 0,
+      bySystem: {
+        "SASRec-MM": { "NDCG@10": Number.NaN, "HR@10": Number.NaN },
+        "Demure-SASRec": { "NDCG@10": Number.NaN, "HR@10": Number.NaN },
+      },
+    }],
+  };
+  const section = diagnosisFigures(empty)[4];
+  const bars = section.figure.data.map((trace) => trace.type === "bar" ? trace.y : undefined);
+  assertEquals(bars, [[0.02, null], [0.015, null]]);
+  const categories = section.figure.data[0].type === "bar" ? section.figure.data[0].x : [];
+  assertEquals(categories[1], ">= 21 (0 users: no value)");
+  assertStringIncludes(
+    section.caption!,
+    ">= 21 interactions (0 users) – (no test user's item has >= 21 training interactions)",
+  );
+});
+
+Deno.test("diagnosisFigures: L_rec is compared at the same epochs, not at each run's best", () => {
+  // The records' MovieLens runs: SASRec-MM best at 72 (6.0366), Demure at 62 (6.1321); at 62
+  // SASRec-MM's L_rec is 6.1432, so "Demure fits slower" read off the best epochs was wrong.
+  const epochs = Array.from({ length: 72 }, (_, i) => i + 1);
+  const loss = (at62: number, at72: number) =>
+    epochs.map((e) => (e === 62 ? at62 : e === 72 ? at72 : 7));
+  const runs: Diagnosis = {
+    ...diagnosis,
+    curves: [
+      run("SASRec-MM", {
+        epochs,
+        validNdcg: epochs.map(() => 0.07),
+        recommendationLoss: loss(6.1432, 6.0366),
+        auxiliaryLoss: epochs.map(() => 0),
+        bestEpoch: 72,
+      }),
+      run("Demure-SASRec", {
+        epochs,
+        validNdcg: epochs.map(() => 0.07),
+        recommendationLoss: loss(6.1321, 6.0256),
+        auxiliaryLoss: epochs.map(() => 0.02),
+        bestEpoch: 62,
+      }),
+    ],
+  };
+  const caption = diagnosisFigures(runs)[1].caption!;
+  assertStringIncludes(
+    caption,
+    "at epoch 62 (Demure-SASRec's best) SASRec-MM 6.1432, Demure-SASRec 6.1321; " +
+      "at epoch 72 (the last both ran) SASRec-MM 6.0366, Demure-SASRec 6.0256.",
+  );
+  assertEquals(caption.includes("6.1321") && caption.includes("At the best epoch"), false);
 });

@@ -5,7 +5,9 @@ import { meanStd } from "../../lib/experiments/analyse.ts";
 import {
   noiseLevelCurvesFigure,
   noiseLevelGainFigure,
+  noiseLevelTable,
 } from "../../lib/experiments/noise_level_figures.ts";
+import { formatTableCells } from "../../lib/viz/table_html.ts";
 import type { ScatterTrace } from "../../lib/viz/figure.ts";
 
 const gain = (
@@ -60,6 +62,36 @@ Deno.test("noiseLevelCurvesFigure: a level without runs is left out of its line 
   assertStringIncludes(section.caption!, "Not drawn: Demure-SASRec at 0.25 (no finished run).");
   assertEquals(
     noiseLevelCurvesFigure([{ system: "A", fractions: [0.5], stats: [meanStd([])] }]),
+    undefined,
+  );
+});
+
+Deno.test("noiseLevelTable: a level without runs has no row of numbers; fractions as written", () => {
+  // Notebook 06's occlusion table showed 0.2500 and rows of "–" with 0 seeds: attribution is
+  // scored at the default level only, so the other levels have no run with a score.
+  const curve: NoiseLevelCurve = {
+    system: "Demure-SASRec",
+    fractions: [0.25, 0.5, 0.75],
+    stats: [meanStd([]), meanStd([0.72, 0.74]), meanStd([])],
+  };
+  const table = noiseLevelTable(curve, "occlusion ROC-AUC", "Demure-SASRec by noise level")!;
+  assertEquals(table.columns, ["noise fraction", "occlusion ROC-AUC", "± std", "seeds"]);
+  assertEquals(formatTableCells(table.rows, 4), [["0.5", "0.7300", "0.0141", "2"]]);
+  assertStringIncludes(
+    table.caption!,
+    "no row for noise fractions 0.25, 0.75: no finished run of Demure-SASRec there has a value " +
+      "for occlusion ROC-AUC",
+  );
+  // One seed has no spread: "–", not 0.
+  const one = noiseLevelTable(
+    { system: "A", fractions: [0.5], stats: [meanStd([0.7])] },
+    "ROC-AUC",
+    "A",
+  )!;
+  assertEquals(formatTableCells(one.rows, 4), [["0.5", "0.7000", "–", "1"]]);
+  assertEquals(one.caption, "A");
+  assertEquals(
+    noiseLevelTable({ system: "A", fractions: [0.5], stats: [meanStd([])] }, "m", "c"),
     undefined,
   );
 });

@@ -119,6 +119,10 @@ Deno.test("AttributedHistories.byModality and rowsTable", () => {
     "noiseRate",
   ]);
   assertEquals(table.rows[0].slice(0, 2), ["id", 5]);
+  // A field without a value stays missing (a table prints "–"), not the text "undefined".
+  assertEquals(rowsTable([{ user: "u1", planted: undefined, called: true }]).rows, [
+    ["u1", undefined, true],
+  ]);
 });
 
 Deno.test("AttributedHistories.heatmap: the user's recent items, padding blank, labels cut", () => {

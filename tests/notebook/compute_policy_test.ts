@@ -75,3 +75,14 @@ Deno.test("ensureCellsInNotebook in full mode computes nothing, even when quickC
   assertEquals(found, 0);
   assertStringIncludes(output, "1 cells not computed: run `deno task reproduce --select`");
 });
+
+Deno.test("ensureCellsInNotebook prints nothing when every cell is there", async () => {
+  // "N of N cells available" stood on every page, the report without code too.
+  const plan = notebookPlan("full");
+  let found = -1;
+  const output = await printed(async () => {
+    found = (await ensureCellsInNotebook(plan, [plan.cells[0]])).length;
+  });
+  assertEquals(found, 1);
+  assertEquals(output, "");
+});

@@ -89,6 +89,30 @@ Deno.test("grouped bars: one trace per series with error bars; negative error re
   );
 });
 
+Deno.test("grouped bars: null is a declared gap (no bar), NaN is refused", () => {
+  const figure = groupedBars({
+    categories: ["0-5 (0 users: no bar)", "6-20"],
+    series: [{ name: "A", values: [null, 0.05], errors: [null, 0.01] }],
+  });
+  const [trace] = figure.data;
+  assertEquals(trace.type === "bar" ? [trace.y, trace.error_y?.array] : null, [
+    [null, 0.05],
+    [null, 0.01],
+  ]);
+  // A NaN is a value lost by accident: it must not become a gap without a word.
+  assertThrows(
+    () => groupedBars({ categories: ["x"], series: [{ name: "A", values: [Number.NaN] }] }),
+    Error,
+    'series "A".values[0] is NaN',
+  );
+  assertThrows(
+    () =>
+      groupedBars({ categories: ["x"], series: [{ name: "A", values: [null], errors: [0.1] }] }),
+    Error,
+    "an error is null exactly where its bar is",
+  );
+});
+
 Deno.test("line with bands: band polygon runs along upper then back along lower", () => {
   const band = symmetricBand([1, 2, 3], [0.5, 0.5, 1]);
   assertEquals(band, { lower: [0.5, 1.5, 2], upper: [1.5, 2.5, 4] });

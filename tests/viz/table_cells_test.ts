@@ -1,4 +1,4 @@
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { formatTableCells, MISSING_CELL, tableHtml } from "../../lib/viz/mod.ts";
 
 Deno.test("table cells: a column with fractions prints every number with the same decimals", () => {
@@ -23,6 +23,32 @@ Deno.test("table cells: a missing number (NaN) prints as a dash, never as NaN", 
   );
   assertStringIncludes(html, `<td>0.2500</td><td>${MISSING_CELL}</td>`);
   assertEquals(html.includes("NaN"), false);
+});
+
+Deno.test("table cells: null and undefined are missing, never -∞; booleans read yes/no", () => {
+  // A NaN is written as null in a result file (JSON has no NaN); read back and put in a table it
+  // printed "-∞" (typeof null is "object" and null > 0 is false), as did undefined.
+  const fromJson = JSON.parse(JSON.stringify({ rate: Number.NaN, pairs: 12 }));
+  assertEquals(
+    formatTableCells([["text", fromJson.rate, fromJson.pairs], ["id", 0.25, undefined]], 4),
+    [["text", MISSING_CELL, "12"], ["id", "0.2500", MISSING_CELL]],
+  );
+  assertEquals(formatTableCells([[true, false]], 4), [["yes", "no"]]);
+  const html = tableHtml(
+    { kind: "table", columns: ["modality", "rate"], rows: [["text", null], ["id", 0.1]] },
+    "test",
+  );
+  assertStringIncludes(html, `<td>text</td><td>${MISSING_CELL}</td>`);
+  assertEquals(html.includes("∞"), false);
+});
+
+Deno.test("table cells: a value that is no cell (an object) is an error naming its place", () => {
+  const row = ["lambda", { mean: 0.1, std: 0.01 }] as unknown as string[];
+  assertThrows(
+    () => formatTableCells([["ok", 1], row], 4),
+    Error,
+    "row 1, column 1 holds a object",
+  );
 });
 
 Deno.test("table cells: strings are escaped once in HTML", () => {

@@ -1,0 +1,22 @@
+import { assertEquals, assertThrows } from "@std/assert";
+import { ATTRIBUTION_METHODS, attributionMethodName } from "../../lib/attribution/mod.ts";
+
+Deno.test("attribution method names: every method has words of its own, no key shown raw", () => {
+  const names = ATTRIBUTION_METHODS.map(attributionMethodName);
+  assertEquals(names, [
+    "gradient × input",
+    "mask gradient",
+    "gradient norm",
+    "integrated gradients",
+    "occlusion",
+  ]);
+  assertEquals(names.some((name) => name.includes("_")), false);
+});
+
+Deno.test("attribution method names: an unknown key is an error listing the known ones", () => {
+  assertThrows(
+    () => attributionMethodName("saliency"),
+    Error,
+    'unknown attribution method "saliency" (known: gradient_x_input,',
+  );
+});

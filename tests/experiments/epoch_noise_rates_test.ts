@@ -1,0 +1,130 @@
+/**
+ * Demure's per-epoch noise rates as figures read them: the records hold 0 for an epoch without a
+ * mask (the warm-up) and only the epochs after a resume; a reader shows no rate there, with the
+ * reason, instead of a measured 0 or a curve shifted to the wrong epochs.
+ */
+import { assertEquals, assertThrows } from "@std/assert";
+import type { DemureStats } from "../../lib/demure/objective.ts";
+import { NO_MASK_DRAWN } from "../../lib/demure/noise_rates.ts";
+import {
+  BEFORE_RESUME,
+  epochNoiseRates,
+  POOLED_AFTER_RESUME,
+  WARMUP_EPOCH,
+} from "../../lib/experiments/epoch_noise_rates.ts";
+import type { EpochProgress } from "../../lib/train/progress.ts";
+
+const history = (epochs: number) =>
+  Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1 }) as EpochProgress);
+
+const stats = (overrides: Partial<DemureStats> = {}): DemureStats => ({
+  attributed: 4,
+  reused: 0,
+  random: 0,
+  noiseRateByModality: { id: 0.1, year: 0.3 },
+  pairsByModality: { id: { valid: 10, noise: 1 }, year: { valid: 10, noise: 3 } },
+  ...overrides,
+});
+
+const rate = (id: number, year: number) => ({ id, year });
+const nan = Number.NaN;
+
+Deno.test("epochNoiseRates: the warm-up's recorded 0 is no rate; curves start after it", () => {
+  // As the records of record hold them: 0 for every modality up to warmupEndedAfterEpoch.
+  const rates = epochNoiseRates({
+    history: history(4),
+    noiseRateByEpoch: [rate(0, 0), rate(0, 0), rate(0.1, 0.3), rate(0, 0.4)],
+    demure: stats({ warmupEndedAfterEpoch: 2 }),
+  })!;
+  assertEquals(rates.epochs, [1, 2, 3, 4]);
+  // After the warm-up a 0 of one modality is measured (pairs were under a mask): it stays 0.
+  assertEquals(rates.rates, { id: [nan, nan, 0.1, 0], year: [nan, nan, 0.3, 0.4] });
+  assertEquals(rates.gaps, [{ first: 1, last: 2, reason: WARMUP_EPOCH }]);
+  assertEquals(rates.firstMeasuredEpoch, 3);
+  assertEquals(rates.unmeasured, []);
+});
+
+Deno.test("epochNoiseRates: warm-up by steps records no epoch; its leading all-0 epochs are it", () => {
+  const rates = epochNoiseRates({
+    history: history(3),
+    noiseRateByEpoch: [rate(0, 0), rate(0.2, 0.1), rate(0.1, 0.2)],
+    demure: stats(),
+  })!;
+  assertEquals(rates.rates.id, [nan, 0.2, 0.1]);
+  assertEquals(rates.gaps, [{ first: 1, last: 1, reason: WARMUP_EPOCH }]);
+  assertEquals(rates.firstMeasuredEpoch, 2);
+});
+
+Deno.test("epochNoiseRates: a resumed run's rates are its last epochs, the first one pooled", () => {
+  // Resumed after epoch 3, after the warm-up (epoch 1): the record holds epochs 4-6, and epoch
+  // 4's rate counted the restored pairs of epochs 2-3 as its own.
+  const rates = epochNoiseRates({
+    history: history(6),
+    noiseRateByEpoch: [rate(0.15, 0.25), rate(0.2, 0.3), rate(0.1, 0.4)],
+    demure: stats({ warmupEndedAfterEpoch: 1 }),
+  })!;
+  assertEquals(rates.rates.year, [nan, nan, nan, nan, 0.3, 0.4]);
+  assertEquals(rates.gaps, [
+    { first: 1, last: 3, reason: BEFORE_RESUME },
+    { first: 4, last: 4, reason: POOLED_AFTER_RESUME },
+  ]);
+  assertEquals(rates.firstMeasuredEpoch, 5);
+  // Resumed within the warm-up: nothing was counted before, so the first entry is its own.
+  const early = epochNoiseRates({
+    history: history(4),
+    noiseRateByEpoch: [rate(0, 0), rate(0.2, 0.3), rate(0.1, 0.4)],
+    demure: stats({ warmupEndedAfterEpoch: 2 }),
+  })!;
+  assertEquals(early.rates.id, [nan, nan, 0.2, 0.1]);
+  assertEquals(early.gaps, [
+    { first: 1, last: 1, reason: BEFORE_RESUME },
+    { first: 2, last: 2, reason: WARMUP_EPOCH },
+  ]);
+});
+
+Deno.test("epochNoiseRates: a run without any mask, or a modality never masked, has no rate", () => {
+  const never = epochNoiseRates({
+    history: history(2),
+    noiseRateByEpoch: [rate(0, 0), rate(0, 0)],
+    demure: stats({
+      attributed: 0,
+      pairsByModality: { id: { valid: 0, noise: 0 }, year: { valid: 0, noise: 0 } },
+    }),
+  })!;
+  assertEquals(never.rates, { id: [nan, nan], year: [nan, nan] });
+  assertEquals(never.firstMeasuredEpoch, undefined);
+  assertEquals(never.unmeasured.map((u) => u.reason), [NO_MASK_DRAWN, NO_MASK_DRAWN]);
+  const noYear = epochNoiseRates({
+    history: history(2),
+    noiseRateByEpoch: [rate(0.2, 0), rate(0.3, 0)],
+    demure: stats({
+      pairsByModality: { id: { valid: 10, noise: 5 }, year: { valid: 0, noise: 0 } },
+    }),
+  })!;
+  assertEquals(noYear.rates, { id: [0.2, 0.3], year: [nan, nan] });
+  assertEquals(noYear.unmeasured.map((u) => u.modality), ["year"]);
+});
+
+Deno.test("epochNoiseRates: a record that does not fit its history is an error", () => {
+  assertThrows(
+    () =>
+      epochNoiseRates({
+        history: history(1),
+        noiseRateByEpoch: [rate(0, 0), rate(0.1, 0.1)],
+        demure: stats(),
+      }),
+    Error,
+    "2 epochs of noise rates, the history has 1",
+  );
+  assertThrows(
+    () =>
+      epochNoiseRates({
+        history: history(1),
+        noiseRateByEpoch: [{ id: 0.1 }],
+        demure: stats(),
+      }),
+    Error,
+    "epoch 1 has no noise rate of year",
+  );
+  assertEquals(epochNoiseRates({ history: history(1) }), undefined);
+});
