@@ -81,7 +81,11 @@ export function summariseSystems(
   });
 }
 
-/** Per-user metric averaged over the seeds of a system (users aligned by internal id). */
+/**
+ * Per-user metric averaged over the seeds of a system (users aligned by internal id). Every run
+ * must score the same users: a user missing from one seed's run would otherwise be averaged as if
+ * that run had scored 0, and the paired tests built on these means would read it so.
+ */
 export function perUserOverSeeds(
   cells: readonly CellResult[],
   dataset: string,
@@ -89,11 +93,22 @@ export function perUserOverSeeds(
   metric: "NDCG@10" | "HR@10",
 ): Map<number, number> {
   const sums = new Map<number, number>();
+  const counts = new Map<number, number>();
   const runs = cellsOf(cells, dataset, system);
   for (const cell of runs) {
     cell.users.forEach((user, i) => {
       sums.set(user, (sums.get(user) ?? 0) + cell.perUserTest[metric][i] / runs.length);
+      counts.set(user, (counts.get(user) ?? 0) + 1);
     });
+  }
+  for (const [user, count] of counts) {
+    if (count === runs.length) continue;
+    const seeds = runs.filter((cell) => cell.users.includes(user)).map((cell) => cell.seed);
+    throw new Error(
+      `perUserOverSeeds: ${dataset}/${system}: user ${user} is scored by the runs of seeds ` +
+        `${seeds.join(", ")} only, of ${runs.map((cell) => cell.seed).join(", ")}: the runs must ` +
+        "score the same users (same split and evaluation users) to be averaged per user",
+    );
   }
   return sums;
 }

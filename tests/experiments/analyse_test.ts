@@ -59,6 +59,16 @@ Deno.test("per-user values are averaged over seeds, user by user", () => {
   assertEquals([...perUserOverSeeds(cells, "D", "S", "NDCG@10")], [[0, 0.5], [1, 1]]);
 });
 
+Deno.test("a user one seed's run did not score is an error, not a 0 in the mean", () => {
+  // Seed 1 scored user 0 only: averaged as before, user 1 would read (1 + 0) / 2 = 0.5.
+  const cells = [cell("S", 0, 0, [0, 1]), cell("S", 1, 0, [1])];
+  assertThrows(
+    () => perUserOverSeeds(cells, "D", "S", "NDCG@10"),
+    Error,
+    "D/S: user 1 is scored by the runs of seeds 0 only, of 0, 1",
+  );
+});
+
 Deno.test("comparePaired adds a t-test paired by seed over the seeds both systems finished", () => {
   // Seed means: A 0.5, 0.3, 0.4; B 0.2, 0.35, 0.1 and a seed 3 that A lacks (left out).
   // Differences 0.3, -0.05, 0.3: mean 0.18333, sample sd 0.20207, t = 1.5714 with 2 degrees of
