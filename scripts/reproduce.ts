@@ -315,6 +315,8 @@ if (values.cell !== undefined) {
     }
     await runOneCell(current, cell, { resultsDir, job });
   } catch (error) {
+    // Cells of imported files that changed since: the one line that says what to do.
+    if ((error as Error).name === "StaleCellError") fail(error);
     console.error(`reproduce: cell ${cell.key} failed:`, error);
     Deno.exit(1);
   }

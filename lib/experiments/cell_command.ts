@@ -18,7 +18,7 @@
  */
 import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
-import { datasetLabel, prepareDataset } from "./datasets.ts";
+import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
 import type { DatasetSpec } from "./dataset_spec.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import type { TrainerConfig } from "../train/config.ts";
@@ -27,6 +27,7 @@ import { type CellClaim, ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import {
   cellsDirectory,
+  checkStoredData,
   epochLine,
   estimatedCellSeconds,
   isReusable,
@@ -377,7 +378,9 @@ export interface RunOneCellOptions {
  * Runs exactly one cell of `plan` into `resultsDir` under a claim, unless it is already stored
  * (then returns the stored result) or is the same run as a stored cell (`sameAs`: that record is
  * stored under this cell's key, nothing trains). Throws when another live process holds the cell, or when the
- * cell fails (its claim is released either way, and nothing is stored).
+ * cell fails (its claim is released either way, and nothing is stored), and, before anything
+ * else, a `StaleCellError` when `resultsDir` holds a finished cell of imported files that have
+ * changed since (`checkStoredData`, as `runPlan`).
  */
 export async function runOneCell(
   plan: ExperimentPlan,
@@ -392,6 +395,17 @@ export async function runOneCell(
     );
   }
   recordResultsPlan(plan, options.resultsDir);
+  // As runPlan does: a batch task must neither return nor reuse a cell of imported files that
+  // changed since, nor add a trial to a selection among trials of the old files. The check reads
+  // the data only when a cell of imported files is stored, and once: the run below trains on it.
+  const prepared = new Map<string, PreparedDataset>();
+  const datasetOf = async (of: PlannedCell) => {
+    const label = datasetLabel(of.dataset);
+    const data = prepared.get(label) ?? await prepareDataset(of.dataset);
+    prepared.set(label, data);
+    return data;
+  };
+  await checkStoredData(plan, options.resultsDir, datasetOf);
   const store = new ResultStore(cellsDirectory(options.resultsDir));
   const settings = settingsOf(plan, cell);
   const stored = store.get(cell.key, settings, checkCellResult);
@@ -416,7 +430,7 @@ export async function runOneCell(
       log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
       return { result: reused, ranNow: false };
     }
-    const data = await prepareDataset(cell.dataset);
+    const data = await datasetOf(cell);
     log(`dataset ${data.label}\n${data.statistics}\n${data.split.protocol.join("\n")}`);
     log(`cell ${cell.key}`);
     const started = performance.now();

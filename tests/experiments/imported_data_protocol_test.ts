@@ -10,6 +10,7 @@ import { planExperiments } from "../../lib/experiments/plan.ts";
 import { summarise } from "../../lib/experiments/summary.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { runOneCell } from "../../lib/experiments/cell_command.ts";
 import { StaleCellError } from "../../lib/experiments/stored_data_check.ts";
 
 await initBackend({ verbose: false });
@@ -100,5 +101,32 @@ Deno.test("cells stored from imported files that changed since stop the run and 
     assertStringIncludes(error.message, "49 users");
     assertStringIncludes(error.message, `delete ${resultsDir}`);
   }
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("a batch task (runOneCell) stops on cells of imported files that changed since", async () => {
+  // A Slurm or Kubernetes task runs `reproduce --cell`: it returned such a cell as "already
+  // finished", reused it for a cell that is the same run, and ran trials next to it.
+  const { dir, spec } = copyOfFixture();
+  const plan = planExperiments("quick", [0], { dataset: spec });
+  const [pop, knn] = ["Pop", "ItemKNN"].map((name) =>
+    plan.cells.find((cell) => cell.systemName === name)!
+  );
+  const resultsDir = `${dir}/results`;
+  const quiet = { resultsDir, log: () => {} };
+  assertEquals((await runOneCell(plan, pop, quiet)).ranNow, true);
+  assertEquals((await runOneCell(plan, pop, quiet)).ranNow, false); // the same files: reused
+  const more = ["u99\ti00\t1", "u99\ti01\t2", "u99\ti02\t3", "u99\ti03\t4", "u99\ti04\t5"];
+  Deno.writeTextFileSync(`${dir}/tiny.inter`, more.join("\n") + "\n", { append: true });
+  for (const cell of [pop, knn]) {
+    const error = await assertRejects(() => runOneCell(plan, cell, quiet), StaleCellError);
+    assertStringIncludes(error.message, "was computed on tiny: 48 users");
+    assertStringIncludes(error.message, "49 users");
+  }
+  // Nothing was written for the other cell.
+  assertEquals(
+    [...Deno.readDirSync(`${resultsDir}/cells`)].filter((entry) => entry.name.includes("ItemKNN")),
+    [],
+  );
   Deno.removeSync(dir, { recursive: true });
 });
