@@ -11,8 +11,10 @@ import { NOISE_FRACTION_RANGE, type NoiseSelection, type PairShape } from "./typ
  * (Demure's default granularity) is 0 for every rho below `1 / modalities`: rho 0.1 of 5
  * modalities, or the default 0.3 of 3, gave an empty noise set, and Demure silently became
  * another method (the rho 0.1 cells of 2026-12-02 ran so). On the embedded datasets every
- * training window has at least 4 modalities and 8 pairs, so at rho >= 0.2 the floor is already
- * >= 1 there and no other record changes.
+ * training window has at least 4 present modalities and 4 pairs (synthetic: 5 and 117; MovieLens:
+ * 4 and 4, a one-item window cut from the front of a long history), so at rho >= 0.25 the floor
+ * is already >= 1 there and no other record (rho >= 0.3) changes; at rho 0.2 a 4-modality window
+ * would.
  *
  * @example
  * ```ts
