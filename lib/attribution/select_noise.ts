@@ -6,35 +6,37 @@ import { checkNumber } from "../util/settings.ts";
 import { NOISE_FRACTION_RANGE, type NoiseSelection, type PairShape } from "./types.ts";
 
 /**
- * Number of noise candidates among `validCount` for the bottom fraction `rho`: rounded down, and at
- * least one when there is a candidate. Rounded down alone, a fraction of a user's few modalities
- * (Demure's default granularity) is 0 for every rho below `1 / modalities`: rho 0.1 of 5
- * modalities, or the default 0.3 of 3, gave an empty noise set, and Demure silently became
- * another method (the rho 0.1 cells of 2026-12-02 ran so). On the embedded datasets every
- * training window has at least 4 present modalities and 4 pairs (synthetic: 5 and 117; MovieLens:
- * 4 and 4, a one-item window cut from the front of a long history), so at rho >= 0.25 the floor
- * is already >= 1 there and no other record (rho >= 0.3) changes; at rho 0.2 a 4-modality window
- * would.
+ * Number of noise candidates among `validCount` for the bottom fraction `rho`: rounded down, at
+ * least one, and never all of them (a lone candidate is never noise). Rounded down alone, a
+ * fraction of a user's few modalities (Demure's default granularity) is 0 for every rho below
+ * `1 / modalities`: rho 0.1 of 5 modalities, or the default 0.3 of 3, gave an empty noise set, and
+ * Demure silently became another method (the rho 0.1 cells of 2026-12-02 ran so). Marking a
+ * user's only modality as noise would instead report it 100 % noise while the views restore it at
+ * every position. On the embedded datasets every training window has at least 4 present
+ * modalities and 4 pairs (synthetic: 5 and 117; MovieLens: 4 and 4, a one-item window cut from the
+ * front of a long history), so at rho >= 0.25 the floor is already >= 1 there and no other record
+ * (rho >= 0.3) changes; at rho 0.2 a 4-modality window would.
  *
  * @example
  * ```ts
  * bottomFractionCount(0.3, 10); // 3
  * bottomFractionCount(0.3, 5); // 1
  * bottomFractionCount(0.1, 5); // 1, not 0
- * bottomFractionCount(0.3, 0); // 0: no candidate
+ * bottomFractionCount(0.3, 1); // 0: the lone candidate stays
  * ```
  */
 export function bottomFractionCount(rho: number, validCount: number): number {
-  if (validCount < 1) return 0;
+  if (validCount < 2) return 0;
   // The epsilon keeps 0.3 * 10 (= 3.0000000000000004) and 0.7 * 10 from flipping at the boundary.
-  return Math.max(1, Math.floor(rho * validCount + 1e-9));
+  const roundedDown = Math.floor(rho * validCount + 1e-9);
+  return Math.min(validCount - 1, Math.max(1, roundedDown));
 }
 
 /**
  * `[batch, position, modality]` noise mask (1 = noise) from per-user `scores` (higher = more
  * important; normally the normalised contributions). Only pairs with `validMask = 1` can be noise.
  * - `bottom_fraction`: each user's `bottomFractionCount(rho, validCount)` (`floor(rho *
- *   validCount)`, at least 1) lowest-scoring valid pairs; equal
+ *   validCount)`, at least 1, never all) lowest-scoring valid pairs; equal
  *   scores are broken by flat index (earlier position, then lower modality index, first).
  * - `threshold`: every valid pair with score strictly below `threshold`.
  *

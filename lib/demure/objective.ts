@@ -115,10 +115,10 @@ export interface DemureConfig {
    * `user_modality` granularity, taken as noise; in (0, 1). Default
    * {@linkcode DEFAULT_NOISE_FRACTION} (0.3). The one home of rho in Demure: the attribution's
    * noise selection is derived from it ({@linkcode noiseAttributionConfig}). The count is rounded
-   * down, and at least one (`bottomFractionCount`): under the default `user_modality` granularity
-   * with 5 modalities, rho below 0.4 masks 1 modality, 0.4 to 0.59 masks 2, 0.6 to 0.79 masks 3;
-   * with 3 modalities the default 0.3 masks 1. (Before 2026-12-03 a rho below 1 / modalities
-   * masked none: an empty noise set.)
+   * down, at least one and never all (`bottomFractionCount`): under the default `user_modality`
+   * granularity with 5 modalities, rho below 0.4 masks 1 modality, 0.4 to 0.59 masks 2, 0.6 to
+   * 0.79 masks 3; with 3 modalities the default 0.3 masks 1; a user with one present modality has
+   * none. (Before 2026-12-03 a rho below 1 / modalities masked none: an empty noise set.)
    */
   rho: number;
   /**

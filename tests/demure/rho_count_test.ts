@@ -1,6 +1,6 @@
 /**
  * How many modalities Demure's rho masks at its default granularity (whole modalities per user):
- * floor(rho x present modalities), at least one. The records' rho values (0.3, 0.5, 0.7) mask 1, 2
+ * floor(rho x present modalities), at least one, never all of them. The records' rho values (0.3, 0.5, 0.7) mask 1, 2
  * and 3 of 5 modalities. Rounded down alone, rho 0.1 of 5 modalities (the cells of 2026-12-02) and
  * the default 0.3 of 3 masked none: an empty noise set, and Demure silently another method.
  */
@@ -40,10 +40,12 @@ Deno.test("the default rho over a user's 3 present modalities masks one of them,
   assertEquals(noiseModalities(resolveDemureConfig({}).rho, valid), [4]);
 });
 
-Deno.test("bottomFractionCount: rounded down, at least one candidate, none of none", () => {
+Deno.test("bottomFractionCount: rounded down, at least one, never every candidate", () => {
   assertEquals(bottomFractionCount(0.3, 10), 3);
   assertEquals(bottomFractionCount(0.7, 10), 7); // 0.7 * 10 = 6.999...: the epsilon keeps it 7
   assertEquals(bottomFractionCount(0.3, 3), 1);
-  assertEquals(bottomFractionCount(0.01, 1), 1);
+  assertEquals(bottomFractionCount(0.01, 2), 1);
+  assertEquals(bottomFractionCount(0.99, 2), 1);
+  assertEquals(bottomFractionCount(0.99, 1), 0); // a user's only modality is not its noise
   assertEquals(bottomFractionCount(0.3, 0), 0);
 });
