@@ -101,6 +101,14 @@ export function perUserOverSeeds(
       counts.set(user, (counts.get(user) ?? 0) + 1);
     });
   }
+  const empty = runs.filter((cell) => cell.users.length === 0);
+  if (empty.length > 0 && empty.length < runs.length) {
+    throw new Error(
+      `perUserOverSeeds: ${dataset}/${system}: the runs of seeds ` +
+        `${empty.map((cell) => cell.seed).join(", ")} scored no user (diverged), the others did: ` +
+        "a per-user mean over the seeds would read those runs as 0",
+    );
+  }
   for (const [user, count] of counts) {
     if (count === runs.length) continue;
     const seeds = runs.filter((cell) => cell.users.includes(user)).map((cell) => cell.seed);

@@ -16,18 +16,13 @@ import { type FigureSection, renderHtmlReport, type ReportSection } from "../viz
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import { summaryMarkdown } from "./markdown_report.ts";
 import { type ColdStartBucket, coldStartGap } from "./analyse.ts";
-import { MISSING_CELL } from "../viz/table_html.ts";
+import { MISSING_CELL, signedDifference } from "../viz/table_html.ts";
 import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary.ts";
 
 /** A finite series only (plotly figures refuse NaN): epochs without a value are dropped. */
 function finitePoints(x: number[], y: number[]): { x: number[]; y: number[] } {
   const keep = y.map((v, i) => Number.isFinite(v) && Number.isFinite(x[i]));
   return { x: x.filter((_, i) => keep[i]), y: y.filter((_, i) => keep[i]) };
-}
-
-/** `value` with 4 decimals and its sign, e.g. "+0.0082" or "-0.0057". */
-function signed(value: number): string {
-  return `${value >= 0 ? "+" : ""}${value.toFixed(4)}`;
 }
 
 /** A run's value at its best epoch (the model that is kept and tested). */
@@ -195,7 +190,7 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
     const difference = (bucket: ColdStartBucket) => {
       const gap = gapOf(bucket);
       return gap === undefined
-        ? signed(ndcgOf(bucket, demure.system) - ndcgOf(bucket, backbone.system))
+        ? signedDifference(ndcgOf(bucket, demure.system) - ndcgOf(bucket, backbone.system))
         : `${MISSING_CELL} (${gap})`;
     };
     sections.push({

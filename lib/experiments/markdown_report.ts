@@ -17,7 +17,7 @@ import {
   type SystemSummary,
 } from "./analyse.ts";
 import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
-import { MISSING_CELL } from "../viz/table_html.ts";
+import { MISSING_CELL, signedDifference } from "../viz/table_html.ts";
 import {
   type MainRow,
   rankingText,
@@ -51,16 +51,12 @@ function coldStartGapLines(buckets: readonly ColdStartBucket[], systems: readonl
   return gaps.length === 0 ? [] : [`${MISSING_CELL} no value: ${gaps.join("; ")}.`, ""];
 }
 
-/** A difference with its sign, e.g. "+0.0012" or "-0.0030". */
-function signed(difference: number): string {
-  return `${difference >= 0 ? "+" : ""}${difference.toFixed(4)}`;
-}
-
 /** A sensitivity row's paired difference, with its seeds where they are not all the row's. */
 function sensitivityDifference(row: SensitivityRow): string {
   if (row.testVsSelected === undefined) return "-";
   const all = row.pairedSeeds.length === row.seeds.length;
-  return signed(row.testVsSelected) + (all ? "" : ` (seeds ${row.pairedSeeds.join(", ")})`);
+  return signedDifference(row.testVsSelected) +
+    (all ? "" : ` (seeds ${row.pairedSeeds.join(", ")})`);
 }
 
 const CONFIGURED: Record<MainRow["configuredBy"], string> = {
@@ -246,7 +242,7 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
           `${formatMeanStd(d.selected.valid)} / ${formatMeanStd(d.flipped.valid)}`,
           formatMeanStd(d.selected.test),
           formatMeanStd(d.flipped.test),
-          signed(d.testVsSelected),
+          signedDifference(d.testVsSelected),
           d.tTest ? d.tTest.pValue.toPrecision(3) : "-",
         ]),
       ),

@@ -29,6 +29,19 @@ export interface TableSection {
 export const MISSING_CELL = "–";
 
 /**
+ * A difference with its sign and 4 decimals, as the reports print paired differences.
+ *
+ * @example
+ * ```ts
+ * signedDifference(0.0082); // "+0.0082"
+ * signedDifference(-0.0057); // "-0.0057"
+ * ```
+ */
+export function signedDifference(value: number): string {
+  return `${value >= 0 ? "+" : ""}${value.toFixed(4)}`;
+}
+
+/**
  * The text of every cell, unescaped: a column with any non-integer number prints all its numbers
  * with `digits` decimals (so 1 and 0.9840 in one column read 1.0000 and 0.9840), a column of
  * integers prints them as they are; a missing value (NaN, `null`, `undefined`) prints as

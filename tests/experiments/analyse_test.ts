@@ -67,6 +67,12 @@ Deno.test("a user one seed's run did not score is an error, not a 0 in the mean"
     Error,
     "D/S: user 1 is scored by the runs of seeds 0 only, of 0, 1",
   );
+  // A diverged run scored nobody: named as such, not as a user mismatch.
+  assertThrows(
+    () => perUserOverSeeds([cell("S", 0, 0, [0, 1]), cell("S", 1, 0, [])], "D", "S", "NDCG@10"),
+    Error,
+    "D/S: the runs of seeds 1 scored no user (diverged)",
+  );
 });
 
 Deno.test("comparePaired adds a t-test paired by seed over the seeds both systems finished", () => {
