@@ -1,6 +1,7 @@
 import type { Figure, ScatterTrace } from "./figure.ts";
 import { assertFinite, assertLength } from "./_validate.ts";
 import { seriesColor, withAlpha } from "./palette.ts";
+import { bandTrace } from "./_band.ts";
 
 /** Input of {@linkcode differencePlot}. */
 export interface DifferencePlotInput {
@@ -67,29 +68,7 @@ export function differencePlot(input: DifferencePlotInput): Figure {
   const color = seriesColor(1);
   const data: ScatterTrace[] = [];
   if (input.band) {
-    const { lower, upper, name } = input.band;
-    assertLength(builder, "band.lower", lower, input.x.length);
-    assertLength(builder, "band.upper", upper, input.x.length);
-    assertFinite(builder, "band.lower", lower);
-    assertFinite(builder, "band.upper", upper);
-    lower.forEach((low, position) => {
-      if (low > upper[position]) {
-        throw new Error(
-          `${builder}: band.lower[${position}] = ${low} exceeds upper = ${upper[position]}`,
-        );
-      }
-    });
-    // Polygon: along the upper edge left to right, back along the lower edge.
-    data.push({
-      type: "scatter",
-      x: [...input.x, ...[...input.x].reverse()],
-      y: [...upper, ...[...lower].reverse()],
-      fill: "toself",
-      fillcolor: withAlpha(color, 0.2),
-      line: { color: "rgba(0,0,0,0)" },
-      hoverinfo: "skip",
-      name,
-    });
+    data.push({ ...bandTrace(builder, "band", input.x, input.band, color), name: input.band.name });
   }
   data.push({
     type: "scatter",

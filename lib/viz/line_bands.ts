@@ -1,6 +1,7 @@
 import type { Figure, ScatterTrace } from "./figure.ts";
 import { assertFinite, assertLength, assertPositiveOnLogAxis } from "./_validate.ts";
-import { seriesColor, withAlpha } from "./palette.ts";
+import { seriesColor } from "./palette.ts";
+import { bandTrace } from "./_band.ts";
 
 /**
  * A line with an optional shaded band `[lower[i], upper[i]]` around it at each `x[i]`, or error
@@ -99,29 +100,8 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
       }
     }
     if (series.band) {
-      const { lower, upper } = series.band;
-      assertLength(builder, `${field}.band.lower`, lower, series.x.length);
-      assertLength(builder, `${field}.band.upper`, upper, series.x.length);
-      assertFinite(builder, `${field}.band.lower`, lower);
-      assertFinite(builder, `${field}.band.upper`, upper);
-      lower.forEach((low, position) => {
-        if (low > upper[position]) {
-          throw new Error(
-            `${builder}: ${field}.band.lower[${position}] = ${low} exceeds upper = ${
-              upper[position]
-            }`,
-          );
-        }
-      });
-      // Polygon: along the upper edge left to right, back along the lower edge.
       data.push({
-        type: "scatter",
-        x: [...series.x, ...[...series.x].reverse()],
-        y: [...upper, ...[...lower].reverse()],
-        fill: "toself",
-        fillcolor: withAlpha(color, 0.2),
-        line: { color: "rgba(0,0,0,0)" },
-        hoverinfo: "skip",
+        ...bandTrace(builder, `${field}.band`, series.x, series.band, color),
         showlegend: false,
         legendgroup: series.name,
         name: `${series.name} band`,
