@@ -258,7 +258,7 @@ export {
   type TrialConfig,
   type TrialRow,
 } from "./lib/experiments/mod.ts";
-export type { Cl4SRecConfig } from "./lib/baselines/mod.ts";
+export type { Cl4SRecConfig, Cl4SRecLossForm } from "./lib/baselines/mod.ts";
 
 // Explanations: recommend and say why; named views of an attribution (rows, tables, DataFrames).
 export {

@@ -4,11 +4,12 @@
  * user states (other users in the batch as negatives), added to L_rec with weight lambda through
  * the trainer's `auxiliaryLoss` hook.
  *
- * The loss is one-directional: row i's first view against the second views of all rows,
- * `mean_i [logsumexp_j(a_i . b_j / tau) - a_i . b_i / tau]` (dot product, tau 1), so each anchor
- * has N - 1 in-batch negatives. CL4SRec's loss (SimCLR's NT-Xent) also counts the other rows'
- * first views as negatives (2(N - 1)) and is taken from both views of each pair. The results of
- * record were made with this form; `tests/baselines/cl4srec_loss_test.ts` pins it.
+ * The loss is CL4SRec's own (`loss: "nt_xent"`, the default): SimCLR's NT-Xent over the 2N views
+ * of a batch, each view's negatives being the other 2(N - 1) views (dot product, tau 1), as in
+ * the paper (eq. 5) and RecBole's CL4SRec. `loss: "one_way"` keeps the form this workspace used
+ * until 2026-12-03, `mean_i [logsumexp_j(a_i . b_j / tau) - a_i . b_i / tau]` (row i's first view
+ * against the second views of all rows, N - 1 negatives, one direction): the results of record
+ * before that date were made with it. `tests/baselines/cl4srec_loss_test.ts` computes both by hand.
  *
  * The augmentations are PURE: they copy, never modify the input (a peer library's in-place
  * augmentation made both views identical). "Mask" hides a position through the fusion weights
@@ -23,8 +24,9 @@ import { tf } from "../backend/tf.ts";
 import type { Scalar } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
+import { ntXent } from "../losses/nt_xent.ts";
 import type { AuxiliaryLossContext } from "../train/config.ts";
-import { checkNumber } from "../util/settings.ts";
+import { checkNumber, checkOneOf } from "../util/settings.ts";
 import { createRng, type Rng } from "../util/random.ts";
 
 /** One augmented history: the items kept and which of them are masked. */
@@ -34,6 +36,15 @@ export interface AugmentedView {
   /** 1 where the position is masked (fused to zero). */
   masked: Uint8Array;
 }
+
+/**
+ * The form of the contrastive loss: CL4SRec's symmetric NT-Xent (2(N - 1) negatives per view) or
+ * the one-directional InfoNCE used before 2026-12-03 (N - 1 negatives per anchor).
+ */
+export type Cl4SRecLossForm = "nt_xent" | "one_way";
+
+/** The allowed {@linkcode Cl4SRecLossForm} values, for validation and error messages. */
+export const CL4SREC_LOSS_FORMS: readonly Cl4SRecLossForm[] = ["nt_xent", "one_way"];
 
 /** Configuration of the CL4SRec augmentations and loss. */
 export interface Cl4SRecConfig {
@@ -45,8 +56,10 @@ export interface Cl4SRecConfig {
   reorderRatio: number;
   /** lambda: weight of the contrastive term. Default 0.1. */
   weight: number;
-  /** InfoNCE temperature. Default 1.0 (CL4SRec, dot-product similarity). */
+  /** Temperature of the contrastive loss. Default 1.0 (CL4SRec, dot-product similarity). */
   temperature: number;
+  /** The contrastive loss's form. Default `"nt_xent"` (CL4SRec's). */
+  loss: Cl4SRecLossForm;
 }
 
 /** Defaults of {@linkcode Cl4SRecConfig}. */
@@ -56,6 +69,7 @@ export const DEFAULT_CL4SREC_CONFIG: Cl4SRecConfig = {
   reorderRatio: 0.6,
   weight: 0.1,
   temperature: 1.0,
+  loss: "nt_xent",
 };
 
 /** Throws a `SettingError` (setting, value, allowed range) for the first field out of range. */
@@ -65,6 +79,7 @@ export function validateCl4SRecConfig(config: Cl4SRecConfig): void {
   }
   checkNumber("Cl4SRecConfig.weight", config.weight, { min: 0 });
   checkNumber("Cl4SRecConfig.temperature", config.temperature, { above: 0 });
+  checkOneOf("Cl4SRecConfig.loss", config.loss, CL4SREC_LOSS_FORMS);
 }
 
 /** A contiguous crop of floor(ratio * n) (>= 1) items. */
@@ -144,7 +159,7 @@ export function batchHistories(batch: SequenceBatch): Int32Array[] {
   });
 }
 
-/** The trainer hook: lambda * InfoNCE(view1 last state, view2 last state). */
+/** The trainer hook: lambda * contrastive loss (view 1's last states, view 2's last states). */
 export function cl4srecAuxiliaryLoss(
   configInput: Partial<Cl4SRecConfig> = {},
 ): (context: AuxiliaryLossContext) => Scalar {
@@ -170,7 +185,10 @@ export function cl4srecAuxiliaryLoss(
     return tf.tidy(() => {
       const first = lastStates(seed + 101);
       const second = lastStates(seed + 202);
-      const loss = infoNce(first, second, { temperature: config.temperature, similarity: "dot" });
+      const options = { temperature: config.temperature, similarity: "dot" } as const;
+      const loss = config.loss === "nt_xent"
+        ? ntXent(first, second, options)
+        : infoNce(first, second, options);
       return tf.mul(loss, config.weight) as tf.Scalar;
     });
   };

@@ -62,10 +62,12 @@ export const SYSTEMS = {
   },
   "CL4SRec-MM": {
     kind: "neural",
-    description: "multi-modal SASRec + CL4SRec views (crop/mask/reorder), InfoNCE",
+    description: "multi-modal SASRec + CL4SRec views (crop/mask/reorder), NT-Xent",
     backbone: "sasrec",
     modalities: "all",
-    cl4srec: {},
+    // Named, not left to the default, so that a cell records which loss it was trained with (the
+    // cells before 2026-12-03 were made with "one_way" and read as stale against this one).
+    cl4srec: { loss: "nt_xent" },
   },
   "Demure-SASRec": {
     kind: "neural",

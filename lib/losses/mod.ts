@@ -1,6 +1,6 @@
 /**
- * Losses: the recommendation loss (cross-entropy or BCE over positions), negative sampling and
- * InfoNCE.
+ * Losses: the recommendation loss (cross-entropy or BCE over positions), negative sampling,
+ * InfoNCE and NT-Xent.
  *
  * @example
  * ```ts
@@ -13,3 +13,4 @@
 export * from "./recommendation.ts";
 export * from "./negative_sampling.ts";
 export * from "./info_nce.ts";
+export * from "./nt_xent.ts";

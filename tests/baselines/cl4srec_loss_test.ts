@@ -1,11 +1,13 @@
 /**
- * The CL4SRec baseline's contrastive term, recomputed from outside on a tiny batch: lambda *
- * mean_i [logsumexp_j(a_i . b_j / tau) - a_i . b_i / tau], a_i and b_j the last states of the
- * first and second augmented views (dot product; each anchor has the other rows' second views as
- * its N - 1 negatives, one direction). The results of record were made with this form, so a change
- * to it (a symmetric loss, the other rows' first views as negatives, cosine) must fail here.
+ * The CL4SRec baseline's contrastive term, recomputed from outside on a tiny batch, in both of its
+ * forms (a_i and b_i the last states of row i's first and second augmented views, dot product):
+ * - `"nt_xent"` (the default, CL4SRec's): lambda * mean over the 2N views of [logsumexp over the
+ *   other 2N - 1 views - the pair's similarity], both directions;
+ * - `"one_way"` (the records before 2026-12-03): lambda * mean_i [logsumexp_j(a_i . b_j / tau) -
+ *   a_i . b_i / tau], N - 1 negatives, one direction.
+ * A change to either (one direction for NT-Xent, the first views left out, cosine) must fail here.
  */
-import { assert, assertAlmostEquals, assertGreater } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertGreater, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
@@ -19,6 +21,7 @@ import {
 import { padLeft } from "../../lib/data/protocol/batcher.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { createRng } from "../../lib/util/random.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -65,7 +68,8 @@ function viewStates(model: SequentialRecommender, rng: ReturnType<typeof createR
   return rows;
 }
 
-Deno.test("CL4SRec term = lambda * one-directional InfoNCE (dot, N - 1 in-batch negatives), by hand", () => {
+/** The two forms by hand on the views the hook draws with `SEED`, and the hook's value of each. */
+function byHand(): { oneWay: number; ntXent: number; hook: Record<"one_way" | "nt_xent", number> } {
   const model = new SequentialRecommender(tinyDataset(), {
     dim: 8,
     maxLength: LENGTH,
@@ -86,24 +90,45 @@ Deno.test("CL4SRec term = lambda * one-directional InfoNCE (dot, N - 1 in-batch 
       ntXent += logSumExp(others.map((c) => dot(x[i], c) / tau)) - dot(x[i], y[i]) / tau;
     }
   }
-  const expected = CONFIG.weight * oneWay / n;
-  const actual = tf.tidy(() => {
-    const out = model.forward(BATCH);
-    return cl4srecAuxiliaryLoss(CONFIG)({
-      ...out,
-      model,
-      batch: BATCH,
-      step: 0,
-      epoch: 0,
-      recommendationLoss: tf.scalar(0),
-      seed: SEED,
-    }).dataSync()[0];
-  });
-  assertGreater(expected, 1e-3);
-  assertAlmostEquals(actual, expected, 1e-5 * (1 + expected));
-  // The views differ (an augmentation did something), and the NT-Xent form is another number.
+  // The views differ (an augmentation did something), or the test would prove little.
   assert(a.some((row, i) => row.some((v, k) => Math.abs(v - b[i][k]) > 1e-4)), "views differ");
-  const other = CONFIG.weight * ntXent / (2 * n);
-  assertGreater(Math.abs(actual - other), 1e-3, `one-way ${actual}, NT-Xent ${other}`);
+  const hookValue = (loss: Cl4SRecConfig["loss"]) =>
+    tf.tidy(() => {
+      const out = model.forward(BATCH);
+      return cl4srecAuxiliaryLoss({ ...CONFIG, loss })({
+        ...out,
+        model,
+        batch: BATCH,
+        step: 0,
+        epoch: 0,
+        recommendationLoss: tf.scalar(0),
+        seed: SEED,
+      }).dataSync()[0];
+    });
+  const hook = { one_way: hookValue("one_way"), nt_xent: hookValue("nt_xent") };
   model.dispose();
+  return { oneWay: CONFIG.weight * oneWay / n, ntXent: CONFIG.weight * ntXent / (2 * n), hook };
+}
+
+const FORMS = byHand();
+
+Deno.test("CL4SRec term, default = lambda * NT-Xent (dot, both views, 2(N - 1) negatives), by hand", () => {
+  assertEquals(DEFAULT_CL4SREC_CONFIG.loss, "nt_xent");
+  assertGreater(FORMS.ntXent, 1e-3);
+  assertAlmostEquals(FORMS.hook.nt_xent, FORMS.ntXent, 1e-5 * (1 + FORMS.ntXent));
+});
+
+Deno.test("CL4SRec term, one_way = lambda * one-directional InfoNCE (N - 1 negatives), by hand", () => {
+  assertGreater(FORMS.oneWay, 1e-3);
+  assertAlmostEquals(FORMS.hook.one_way, FORMS.oneWay, 1e-5 * (1 + FORMS.oneWay));
+  // The two forms are different numbers on these views: each assertion above tells them apart.
+  assertGreater(Math.abs(FORMS.oneWay - FORMS.ntXent), 1e-3, JSON.stringify(FORMS));
+});
+
+Deno.test("CL4SRec loss form: an unknown one is refused, naming the setting and the allowed values", () => {
+  assertThrows(
+    () => cl4srecAuxiliaryLoss({ loss: "symmetric" as Cl4SRecConfig["loss"] }),
+    SettingError,
+    "Cl4SRecConfig.loss",
+  );
 });

@@ -1,0 +1,75 @@
+/**
+ * NT-Xent (SimCLR's normalized-temperature cross-entropy), the contrastive loss of CL4SRec (Xie et
+ * al. 2022, eq. 5) and of RecBole's CL4SRec: two views of each of N rows, z = [first; second]
+ * (2N rows); each of the 2N views is an anchor whose positive is the other view of its row and
+ * whose negatives are the other 2(N - 1) views of the batch, both views of every other row:
+ *
+ *   loss = mean over the 2N anchors k of [ logsumexp_{m != k} s(z_k, z_m) / tau - s(z_k, z_k') / tau ]
+ *
+ * with k' the other view of k's row. Symmetric in the two views, unlike {@linkcode infoNce}, which
+ * takes one direction (anchor i against the positives of all rows, N - 1 negatives). s is the dot
+ * product (CL4SRec's) or cosine.
+ *
+ * @example
+ * ```ts
+ * const first = tf.tensor2d([[1, 0], [0, 1]]);
+ * const second = tf.tensor2d([[1, 0.1], [0.1, 1]]);
+ * ntXent(first, second, { temperature: 1, similarity: "dot" }).dataSync()[0];
+ * ```
+ */
+import { tf } from "../backend/tf.ts";
+import type { Scalar, Tensor2D } from "../backend/tf.ts";
+import type { SimilarityKind } from "./info_nce.ts";
+
+/** Options of {@linkcode ntXent}. */
+export interface NtXentOptions {
+  /** tau > 0. */
+  temperature: number;
+  /** `"dot"` (CL4SRec) or `"cosine"` (SimCLR). */
+  similarity: SimilarityKind;
+}
+
+/**
+ * A logit far below any real one: it takes a view's similarity with itself out of its softmax
+ * without the infinities (and their NaN gradients) that -Infinity would bring.
+ */
+const EXCLUDED_LOGIT = -1e9;
+
+/**
+ * Mean NT-Xent of two views `[N, dim]` of the same N rows (row i of `first` and row i of `second`
+ * are a positive pair). Throws when N < 2 (no negative at all) or the shapes differ.
+ */
+export function ntXent(first: Tensor2D, second: Tensor2D, options: NtXentOptions): Scalar {
+  if (!(options.temperature > 0)) {
+    throw new Error(`ntXent: temperature must be > 0, got ${options.temperature}`);
+  }
+  if (first.rank !== 2 || second.rank !== 2 || first.shape.some((s, i) => s !== second.shape[i])) {
+    throw new Error(
+      `ntXent: both views must be [rows, dim] of one shape, got [${first.shape}] and [${second.shape}]`,
+    );
+  }
+  const rows = first.shape[0];
+  if (rows < 2) throw new Error(`ntXent: needs at least 2 rows for a negative, got ${rows}`);
+  const views = 2 * rows;
+  // Constant masks: the diagonal (a view with itself) and each view's positive (its pair).
+  const self = new Uint8Array(views * views);
+  const pair = new Float32Array(views * views);
+  for (let k = 0; k < views; k++) {
+    self[k * views + k] = 1;
+    pair[k * views + ((k + rows) % views)] = 1;
+  }
+  return tf.tidy(() => {
+    let z = tf.concat([first, second], 0);
+    if (options.similarity === "cosine") {
+      z = tf.div(z, tf.maximum(tf.norm(z, "euclidean", -1, true), 1e-8));
+    }
+    const logits = tf.div(tf.matMul(z, z, false, true), options.temperature); // [2N, 2N]
+    const masked = tf.where(
+      tf.tensor2d(self, [views, views], "bool"),
+      tf.fill([views, views], EXCLUDED_LOGIT),
+      logits,
+    );
+    const positive = tf.sum(tf.mul(logits, tf.tensor2d(pair, [views, views])), -1);
+    return tf.mean(tf.sub(tf.logSumExp(masked, -1), positive)) as Scalar;
+  });
+}
