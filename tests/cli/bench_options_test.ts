@@ -92,6 +92,7 @@ Deno.test("every benchmark script that is run prints its options with --help", a
     "mask_schedule_check",
     "peak_memory",
     "profile_sasrec_step",
+    "recbole_import_memory",
     "selection_budget_check",
     "wasm_exp_check",
   ];

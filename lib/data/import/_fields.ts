@@ -1,6 +1,7 @@
 /**
- * What the importers share: reading a text file into lines, splitting a line into values, field
- * parsers and the modality-name rule. Each failure is a DataError naming file, line and field.
+ * What the importers share: reading a text file line by line (a chunk at a time), splitting a line
+ * into values, field parsers and the modality-name rule. Each failure is a DataError naming file,
+ * line and field.
  */
 import { DataError } from "../errors.ts";
 import type { ModalityFeatures } from "../types.ts";
@@ -55,45 +56,225 @@ export function finiteNumber(
   return value;
 }
 
-/** The 1-based line (counted by LF) of position `index` in `text`. */
-function lineAt(text: string, index: number): number {
-  return text.slice(0, index).split("\n").length;
+/** The number of line feeds in `text` before position `end`. */
+function lineFeedsBefore(text: string, end: number): number {
+  let count = 0;
+  for (let at = text.indexOf("\n"); at >= 0 && at < end; at = text.indexOf("\n", at + 1)) count++;
+  return count;
 }
 
-/**
- * Rejects text that is not a text file: NUL bytes or bytes that are not UTF-8 (decoded as
- * U+FFFD). Names the first such line.
- */
-export function rejectBinary(path: string, text: string): void {
-  const positions = [text.indexOf("\u0000"), text.indexOf("\uFFFD")].filter((i) => i >= 0);
-  if (positions.length === 0) return;
-  const bad = Math.min(...positions);
-  const what = text[bad] === "\u0000" ? "a NUL byte" : "bytes that are not UTF-8 text";
-  throw new DataError(
-    path,
-    lineAt(text, bad),
-    "file",
-    `${what}: not a text file (binary or wrong encoding)`,
-  );
+/** Bytes read at a time by {@linkcode forEachLine}: 1 MiB. */
+export const DEFAULT_CHUNK_BYTES = 1 << 20;
+
+/** How {@linkcode forEachLine} reads a file. */
+export interface LineReadOptions {
+  /**
+   * Bytes read at a time (default {@linkcode DEFAULT_CHUNK_BYTES}). Only memory and speed depend
+   * on it; tests use a few bytes to split lines and characters across reads.
+   */
+  chunkBytes?: number;
 }
 
+/** Receives one non-blank line (1-based number, text without its line end). */
+export type LineVisitor = (line: number, content: string) => void;
+
 /**
- * Reads a text file; a missing file, a directory, NUL bytes or non-UTF-8 bytes are a DataError.
- * A leading byte-order mark is removed (Deno's decoder keeps it): it marks the encoding, it is
- * not part of the first line's first value.
+ * Opens a file for reading; a missing file, a directory or an unreadable file is a DataError
+ * ("cannot read: ...", line 0).
  */
-export function readTextFile(path: string): string {
-  let text: string;
+function openTextFile(path: string): Deno.FsFile {
   try {
     if (Deno.statSync(path).isDirectory) {
       throw new Error("is a directory, not a file");
     }
-    text = Deno.readTextFileSync(path);
+    return Deno.openSync(path);
   } catch (error) {
     throw new DataError(path, 0, "file", `cannot read: ${(error as Error).message}`);
   }
-  rejectBinary(path, text);
-  return text.startsWith("\uFEFF") ? text.slice(1) : text;
+}
+
+/** Reads the next bytes into `buffer`; their count, or null at the end of the file. */
+function readChunk(file: Deno.FsFile, buffer: Uint8Array, path: string): number | null {
+  try {
+    return file.readSync(buffer);
+  } catch (error) {
+    throw new DataError(path, 0, "file", `cannot read: ${(error as Error).message}`);
+  }
+}
+
+/** The error for a carriage return without a line feed on `line`. */
+function bareCarriageReturn(path: string, line: number): DataError {
+  return new DataError(
+    path,
+    line,
+    "file",
+    "a carriage return without a line feed (old Mac line ends?): convert the file to \\n or " +
+      "\\r\\n line ends",
+  );
+}
+
+/**
+ * Cuts decoded text, as it arrives piece by piece, into lines and hands each non-blank one to a
+ * visitor, holding only the line being cut. The text checks of the whole file outrank whatever
+ * the visitor throws, as they did when the whole file was checked before any line was read: a NUL
+ * or non-UTF-8 byte anywhere is thrown at once (it is the earliest, being met in file order),
+ * then the first carriage return without a line feed, then the visitor's first error. After
+ * either of the last two, lines are no longer visited; the rest of the file is still checked.
+ */
+class LineCutter {
+  /** The current line's text so far (the file's last piece may end in the middle of a line). */
+  #partial = "";
+  /** The 1-based number of the line being cut, counted by line feeds. */
+  #line = 1;
+  /** No text seen yet: a byte-order mark would come first. */
+  #atStart = true;
+  /** The line of the first carriage return without a line feed. */
+  #bareCarriageReturn: number | undefined;
+  /** The first thing the visitor threw. */
+  #visitFailed = false;
+  #visitError: unknown;
+
+  constructor(private readonly path: string, private readonly visit: LineVisitor) {}
+
+  /** Takes the next piece of decoded text. */
+  push(text: string): void {
+    if (text === "") return;
+    this.#rejectBinary(text);
+    if (this.#atStart) {
+      this.#atStart = false;
+      // A byte-order mark (which the decoder keeps) marks the encoding; it is not part of the
+      // first line's first value.
+      if (text.startsWith("\uFEFF")) text = text.slice(1);
+    }
+    for (let start = 0;;) {
+      const end = text.indexOf("\n", start);
+      if (end < 0) {
+        this.#continueLine(text.slice(start));
+        return;
+      }
+      this.#completeLine(this.#partial + text.slice(start, end));
+      this.#partial = "";
+      this.#line++;
+      start = end + 1;
+    }
+  }
+
+  /** Ends the text: the last line needs no line feed. Throws what was held back. */
+  end(): void {
+    // At the end of the text nothing follows a carriage return: it is bare.
+    const last = this.#partial;
+    this.#partial = "";
+    if (last.includes("\r")) this.#noteBareCarriageReturn();
+    else this.#visitLine(last);
+    if (this.#bareCarriageReturn !== undefined) {
+      throw bareCarriageReturn(this.path, this.#bareCarriageReturn);
+    }
+    if (this.#visitFailed) throw this.#visitError;
+  }
+
+  /**
+   * NUL bytes or bytes that are not UTF-8 (decoded as U+FFFD): not a text file. Names the line of
+   * the first.
+   */
+  #rejectBinary(text: string): void {
+    const positions = [text.indexOf("\u0000"), text.indexOf("\uFFFD")].filter((i) => i >= 0);
+    if (positions.length === 0) return;
+    const bad = Math.min(...positions);
+    const what = text[bad] === "\u0000" ? "a NUL byte" : "bytes that are not UTF-8 text";
+    throw new DataError(
+      this.path,
+      this.#line + lineFeedsBefore(text, bad),
+      "file",
+      `${what}: not a text file (binary or wrong encoding)`,
+    );
+  }
+
+  /**
+   * Adds text to the current line. A carriage return followed by more of the line is bare: said
+   * now, so that a file with only carriage returns (no line feed) is not gathered into one line.
+   */
+  #continueLine(text: string): void {
+    if (this.#bareCarriageReturn !== undefined) return;
+    const carriageReturn = text.indexOf("\r");
+    if (
+      (carriageReturn >= 0 && carriageReturn < text.length - 1) ||
+      (this.#partial.endsWith("\r") && text !== "")
+    ) {
+      this.#noteBareCarriageReturn();
+      return;
+    }
+    this.#partial += text;
+  }
+
+  /** A line that ended in a line feed: a carriage return may only come right before it. */
+  #completeLine(content: string): void {
+    if (this.#bareCarriageReturn !== undefined) return;
+    const carriageReturn = content.indexOf("\r");
+    if (carriageReturn < 0) this.#visitLine(content);
+    else if (carriageReturn === content.length - 1) this.#visitLine(content.slice(0, -1));
+    else this.#noteBareCarriageReturn();
+  }
+
+  #noteBareCarriageReturn(): void {
+    this.#bareCarriageReturn ??= this.#line;
+    this.#partial = "";
+  }
+
+  /** Hands a non-blank line to the visitor until the visitor or the text has failed. */
+  #visitLine(content: string): void {
+    if (this.#visitFailed || content.trim() === "") return;
+    try {
+      this.visit(this.#line, content);
+    } catch (error) {
+      this.#visitFailed = true;
+      this.#visitError = error;
+    }
+  }
+}
+
+/**
+ * Reads a text file a chunk at a time and hands each non-blank line (blank lines are skipped but
+ * counted) to `visit`, holding only the chunk and the line being read: a RecBole `.inter` of
+ * millions of lines is never in memory whole. LF and CRLF line ends are accepted; a leading
+ * byte-order mark is removed. Each failure is a DataError naming the line, checked as if the
+ * whole file were checked before any line is read, so that what `visit` throws at an earlier line
+ * gives way to them:
+ * - a missing file, a directory or an unreadable file (line 0);
+ * - NUL bytes or bytes that are not UTF-8 (decoded as U+FFFD): not a text file;
+ * - a carriage return without a line feed: splitting on LF would leave old-Mac (CR-only) lines
+ *   run together as one line, whose values whitespace splitting would then merge into one user.
+ *
+ * Then what `visit` threw first, if anything. A character split across two chunks is decoded
+ * whole (a streaming decoder).
+ *
+ * @example
+ * ```ts
+ * forEachLine("beauty.txt", (line, content) => console.log(line, content));
+ * ```
+ */
+export function forEachLine(
+  path: string,
+  visit: LineVisitor,
+  { chunkBytes = DEFAULT_CHUNK_BYTES }: LineReadOptions = {},
+): void {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) {
+    throw new RangeError(`forEachLine: chunkBytes must be a positive integer, got ${chunkBytes}`);
+  }
+  const file = openTextFile(path);
+  try {
+    const buffer = new Uint8Array(chunkBytes);
+    // ignoreBOM keeps a byte-order mark, as reading the whole file did; the cutter removes one.
+    const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    const cutter = new LineCutter(path, visit);
+    for (let read = readChunk(file, buffer, path); read !== null;) {
+      cutter.push(decoder.decode(buffer.subarray(0, read), { stream: true }));
+      read = readChunk(file, buffer, path);
+    }
+    cutter.push(decoder.decode());
+    cutter.end();
+  } finally {
+    file.close();
+  }
 }
 
 /** One line of an input file and its 1-based number. */
@@ -103,30 +284,19 @@ export interface NumberedLine {
 }
 
 /**
- * Reads a text file into lines (1-based numbers), keeping blank lines out but counted. LF and
- * CRLF line ends are accepted. A carriage return without a line feed is an error naming its
- * line: splitting on LF would leave old-Mac (CR-only) lines run together as one line, whose
- * values whitespace splitting would then merge into one user.
+ * Reads a text file into lines (1-based numbers), keeping blank lines out but counted; the checks
+ * and line ends of {@linkcode forEachLine}. For files of one row per user or item; a file of one
+ * row per interaction is read with {@linkcode forEachLine}.
  *
  * @example
  * ```ts
  * for (const { line, content } of readLines("beauty.txt")) console.log(line, content);
  * ```
  */
-export function readLines(path: string): NumberedLine[] {
-  const text = readTextFile(path);
-  const bareCarriageReturn = text.search(/\r(?!\n)/);
-  if (bareCarriageReturn >= 0) {
-    throw new DataError(
-      path,
-      lineAt(text, bareCarriageReturn),
-      "file",
-      "a carriage return without a line feed (old Mac line ends?): convert the file to \\n or " +
-        "\\r\\n line ends",
-    );
-  }
-  return text.split(/\r?\n/).map((content, i) => ({ line: i + 1, content }))
-    .filter(({ content }) => content.trim() !== "");
+export function readLines(path: string, options: LineReadOptions = {}): NumberedLine[] {
+  const lines: NumberedLine[] = [];
+  forEachLine(path, (line, content) => lines.push({ line, content }), options);
+  return lines;
 }
 
 /** Spaces and tabs separate the values on a line; nothing else does. */

@@ -3,6 +3,10 @@
  * timestamp:float ...`) and optionally `<name>.item` (item_id:token plus feature columns of type
  * token, token_seq, float or float_seq). Each `.item` feature column becomes a modality:
  * token and token_seq are multi-hot over the values seen, float and float_seq are dense.
+ *
+ * The `.inter` (one row per interaction: millions of lines in ml-20m or an Amazon set) is read a
+ * chunk at a time into columns (user index, item index, timestamp), never held as lines or cells;
+ * the `.item` (one row per item) is held as rows.
  */
 import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
@@ -11,7 +15,9 @@ import type { InteractionDataset, ModalityFeatures } from "../types.ts";
 import {
   type FieldSite,
   finiteNumber,
-  readLines,
+  forEachLine,
+  type LineReadOptions,
+  type LineVisitor,
   requireNewModalityName,
   splitValues,
 } from "./_fields.ts";
@@ -26,36 +32,41 @@ interface Column {
   label: string;
 }
 
-interface AtomicTable {
+/** An atomic file's header. */
+interface AtomicHeader {
   file: string;
   /** The header's 1-based line: blank lines before it are skipped but counted. */
   headerLine: number;
   columns: Column[];
+  /** The header line, trimmed: a row equal to it is a repeated header. */
+  text: string;
+}
+
+/** A small atomic file (`.item`: one row per item), held as rows. */
+interface AtomicTable extends AtomicHeader {
   rows: { line: number; cells: string[] }[];
 }
 
 const FIELD_TYPES: readonly string[] = ["token", "token_seq", "float", "float_seq"];
 
-function readAtomicTable(file: string): AtomicTable {
-  const lines = readLines(file);
-  if (lines.length === 0) throw new DataError(file, 1, "header", "empty file");
-  const header = lines[0];
+/** Reads the header line (the first non-blank one) of an atomic file into its columns. */
+function parseHeader(file: string, line: number, content: string): AtomicHeader {
   // A comma-separated export (a CSV) would otherwise read as one header cell and say only that
   // the cell is not name:type.
-  if (!header.content.includes("\t") && header.content.includes(",")) {
+  if (!content.includes("\t") && content.includes(",")) {
     throw new DataError(
       file,
-      header.line,
+      line,
       "header",
       "RecBole atomic files are tab-separated; this header is separated by commas",
     );
   }
-  const columns = header.content.split("\t").map((label, i): Column => {
+  const columns = content.split("\t").map((label, i): Column => {
     const [name, type, ...rest] = label.trim().split(":");
     if (rest.length > 0) {
       throw new DataError(
         file,
-        header.line,
+        line,
         label.trim(),
         `header cell must be name:type; ":${rest.join(":")}" after the type is not read ` +
           `(a unit such as ms is not supported: timestamps only order each user's history)`,
@@ -64,7 +75,7 @@ function readAtomicTable(file: string): AtomicTable {
     if (!name || !type || !FIELD_TYPES.includes(type)) {
       throw new DataError(
         file,
-        header.line,
+        line,
         label || `column ${i + 1}`,
         `header cell must be name:type with type in ${FIELD_TYPES.join("/")}`,
       );
@@ -74,44 +85,59 @@ function readAtomicTable(file: string): AtomicTable {
   const names = new Set<string>();
   for (const column of columns) {
     if (names.has(column.name)) {
-      throw new DataError(file, header.line, column.label, "duplicate column");
+      throw new DataError(file, line, column.label, "duplicate column");
     }
     names.add(column.name);
   }
-  const rows = lines.slice(1).map(({ line, content }) => {
-    // Two files concatenated with their headers: the second header would otherwise be read as an
-    // interaction of the user "user_id:token".
-    if (content.trim() === header.content.trim()) {
-      throw new DataError(
-        file,
-        line,
-        columns[0].label,
-        `repeats the header of line ${header.line} (remove it)`,
-      );
-    }
-    const cells = content.split("\t");
-    // Before the field count: a quoted value holding a tab would otherwise be reported as an
-    // extra field in the last column.
-    const quoted = cells.findIndex((cell) => cell.trimStart().startsWith('"'));
-    if (quoted >= 0) {
-      throw quotedCell(file, line, columns[Math.min(quoted, columns.length - 1)].label);
-    }
-    if (cells.length !== columns.length) {
-      const field = columns[Math.min(cells.length, columns.length - 1)].label;
-      throw new DataError(
-        file,
-        line,
-        field,
-        `${cells.length} fields, header has ${columns.length}${
-          cells.length > columns.length
-            ? " (a tab inside a value? atomic files have no quoting: every tab separates fields)"
-            : ""
-        }`,
-      );
-    }
-    return { line, cells };
-  });
-  return { file, headerLine: header.line, columns, rows };
+  return { file, headerLine: line, columns, text: content.trim() };
+}
+
+/** Splits a row after the header into its cells: one per column, none quoted. */
+function rowCells(header: AtomicHeader, line: number, content: string): string[] {
+  const { file, columns } = header;
+  // Two files concatenated with their headers: the second header would otherwise be read as an
+  // interaction of the user "user_id:token".
+  if (content.trim() === header.text) {
+    throw new DataError(
+      file,
+      line,
+      columns[0].label,
+      `repeats the header of line ${header.headerLine} (remove it)`,
+    );
+  }
+  const cells = content.split("\t");
+  // Before the field count: a quoted value holding a tab would otherwise be reported as an
+  // extra field in the last column.
+  const quoted = cells.findIndex((cell) => cell.trimStart().startsWith('"'));
+  if (quoted >= 0) {
+    throw quotedCell(file, line, columns[Math.min(quoted, columns.length - 1)].label);
+  }
+  if (cells.length !== columns.length) {
+    const field = columns[Math.min(cells.length, columns.length - 1)].label;
+    throw new DataError(
+      file,
+      line,
+      field,
+      `${cells.length} fields, header has ${columns.length}${
+        cells.length > columns.length
+          ? " (a tab inside a value? atomic files have no quoting: every tab separates fields)"
+          : ""
+      }`,
+    );
+  }
+  return cells;
+}
+
+/** Reads a small atomic file whole; an empty file (no header) is an error at line 1. */
+function readAtomicTable(file: string, reading: LineReadOptions): AtomicTable {
+  let header: AtomicHeader | undefined;
+  const rows: AtomicTable["rows"] = [];
+  forEachLine(file, (line, content) => {
+    if (header === undefined) header = parseHeader(file, line, content);
+    else rows.push({ line, cells: rowCells(header, line, content) });
+  }, reading);
+  if (header === undefined) throw new DataError(file, 1, "header", "empty file");
+  return { ...header, rows };
 }
 
 /**
@@ -131,7 +157,7 @@ function quotedCell(file: string, line: number, field: string): DataError {
   );
 }
 
-function requireColumn(table: AtomicTable, name: string, type: RecBoleFieldType): number {
+function requireColumn(table: AtomicHeader, name: string, type: RecBoleFieldType): number {
   const index = table.columns.findIndex((column) => column.name === name);
   if (index < 0) {
     throw new DataError(table.file, table.headerLine, `${name}:${type}`, "missing column");
@@ -260,12 +286,337 @@ function featureModality(
   return { name: column.name, kind: "dense", dim, values, present, provenance };
 }
 
-/** One `.inter` row as a history entry. */
-interface InterEvent {
+/**
+ * A column of numbers appended one row at a time, for a file of unknown length: the typed array
+ * doubles when full, so appending stays cheap and a row costs 4 or 8 bytes, not an object.
+ */
+class GrowingColumn<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>> {
+  #values: T;
+  #length = 0;
+
+  constructor(private readonly allocate: (length: number) => T) {
+    this.#values = allocate(1024);
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  push(value: number): void {
+    if (this.#length === this.#values.length) {
+      const larger = this.allocate(2 * this.#length);
+      larger.set(this.#values);
+      this.#values = larger;
+    }
+    this.#values[this.#length++] = value;
+  }
+
+  /** The values appended so far (a view, not a copy). */
+  values(): T {
+    return this.#values.subarray(0, this.#length) as T;
+  }
+}
+
+/** The most `.inter` rows: rows are indexed by 32-bit integers (2^31 - 1, a 50 GB file). */
+const MAX_INTERACTIONS = 2 ** 31 - 1;
+
+/** The `.inter` columns the reader uses; `time` is -1 without a timestamp column. */
+interface InterLayout {
+  user: number;
   item: number;
   time: number;
-  /** Its line in the `.inter` file. */
-  line: number;
+  /** Float columns other than the timestamp (a rating): unused, but checked to be numbers. */
+  checkedFloats: number[];
+}
+
+/** Finds user_id:token, item_id:token and timestamp:float (optional) in the `.inter` header. */
+function interLayout(inter: AtomicHeader): InterLayout {
+  const user = requireColumn(inter, "user_id", "token");
+  const item = requireColumn(inter, "item_id", "token");
+  const time = inter.columns.findIndex((column) => column.name === "timestamp");
+  if (time >= 0 && inter.columns[time].type !== "float") {
+    throw new DataError(
+      inter.file,
+      inter.headerLine,
+      inter.columns[time].label,
+      "expected type float",
+    );
+  }
+  const checkedFloats = inter.columns.flatMap((column, c) =>
+    column.type === "float" && c !== time ? [c] : []
+  );
+  return { user, item, time, checkedFloats };
+}
+
+/** The `.item` table and each item id's index (its row), when there is an `.item` file. */
+interface ItemCatalogue {
+  table: AtomicTable;
+  index: Map<string, number>;
+}
+
+/** Whether `<base>.item` exists; something else of that name (a directory) is an error. */
+function itemFileExists(itemFile: string): boolean {
+  try {
+    if (!Deno.statSync(itemFile).isFile) {
+      throw new DataError(itemFile, 0, "file", "exists but is not a file (a directory?)");
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    return false;
+  }
+}
+
+/** Reads the `.item` file, if there is one (an error if `required` and there is none). */
+function readItemCatalogue(
+  itemFile: string,
+  required: boolean,
+  reading: LineReadOptions,
+): ItemCatalogue | undefined {
+  const exists = itemFileExists(itemFile);
+  if (required && !exists) throw new DataError(itemFile, 0, "file", "missing");
+  if (!exists) return undefined;
+  const table = readAtomicTable(itemFile, reading);
+  const idColumn = requireColumn(table, "item_id", "token");
+  const label = table.columns[idColumn].label;
+  const index = new Map<string, number>();
+  for (const { line, cells } of table.rows) {
+    const id = tokenCell(cells[idColumn], itemFile, line, label);
+    if (index.has(id)) throw new DataError(itemFile, line, label, `duplicate item id "${id}"`);
+    index.set(id, index.size);
+  }
+  return { table, index };
+}
+
+/**
+ * `.inter` lines whose item has no `.item` row, from the first on: counted so that one error says
+ * how many lines and items there are. RecBole accepts them (filling in default features), so a
+ * RecBole dataset may have many, and one error per rerun would not say how many.
+ */
+class UnknownItems {
+  readonly #ids = new Set<string>();
+  #lines = 0;
+
+  /** `line`: the first `.inter` line whose item has no `.item` row. */
+  constructor(private readonly line: number) {}
+
+  note(id: string): void {
+    this.#ids.add(id);
+    this.#lines++;
+  }
+
+  error(interFile: string, field: string, itemFile: string): DataError {
+    const [first] = this.#ids;
+    const lines = this.#lines;
+    const items = this.#ids.size;
+    return new DataError(
+      interFile,
+      this.line,
+      field,
+      `unknown item id "${first}" (not in ${itemFile}); ${lines} ${
+        lines === 1 ? "line names" : "lines name"
+      } ${items} ${items === 1 ? "item" : "items"} without a row there: give each ` +
+        "a row (empty feature cells mark its features missing)",
+    );
+  }
+}
+
+/** The `.inter` rows as columns, in file order. */
+interface InterColumns {
+  catalogue: ItemCatalogue | undefined;
+  /** Item id to index: the `.item` rows' order, else first appearance in the `.inter`. */
+  itemIndex: Map<string, number>;
+  /** User id to index, by first appearance. */
+  userIndex: Map<string, number>;
+  user: Int32Array;
+  item: Int32Array;
+  /**
+   * With a timestamp column: each row's timestamp and its line (for the duplicate rows; a
+   * Float64Array: an Int32Array would wrap past 2^31 lines).
+   */
+  time?: Float64Array;
+  line?: Float64Array;
+}
+
+/**
+ * Reads the `.inter` a line at a time into {@linkcode InterColumns}, reading the `.item` once the
+ * header has said which columns there are. Errors are those of a reader that held every line: it
+ * checked the text of the whole file ({@linkcode forEachLine}), then the header, then every row's
+ * shape (quoting, field count, a repeated header), then the columns the reader needs and the
+ * `.item`, and only then each row's values, in file order. So a row's shape error is thrown as it
+ * is met, while an error of a later step is held (the rest of the file only has its shape checked)
+ * and thrown at the end, when no shape error has come after it.
+ */
+class InterReader {
+  #header: AtomicHeader | undefined;
+  #layout: InterLayout | undefined;
+  #catalogue: ItemCatalogue | undefined;
+  readonly #itemIndex = new Map<string, number>();
+  readonly #userIndex = new Map<string, number>();
+  readonly #user = new GrowingColumn((length) => new Int32Array(length));
+  readonly #item = new GrowingColumn((length) => new Int32Array(length));
+  #time: GrowingColumn<Float64Array<ArrayBuffer>> | undefined;
+  #line: GrowingColumn<Float64Array<ArrayBuffer>> | undefined;
+  /** The first error of a step after the rows' shape, thrown when every shape has passed. */
+  #held: DataError | undefined;
+  #unknownItems: UnknownItems | undefined;
+
+  constructor(
+    private readonly interFile: string,
+    private readonly itemFile: string,
+    private readonly requireItemFile: boolean,
+    private readonly reading: LineReadOptions,
+  ) {}
+
+  readonly visit: LineVisitor = (line, content) => {
+    if (this.#header === undefined) this.#readHeader(line, content);
+    else this.#readRow(this.#header, line, content);
+  };
+
+  /** The columns, once every line has been visited; or the first error held back. */
+  finish(): InterColumns {
+    const header = this.#header;
+    if (header === undefined) throw new DataError(this.interFile, 1, "header", "empty file");
+    if (this.#held) throw this.#held;
+    if (this.#unknownItems) {
+      const field = header.columns[this.#layout!.item].label;
+      throw this.#unknownItems.error(this.interFile, field, this.itemFile);
+    }
+    if (this.#user.length === 0) {
+      throw new DataError(this.interFile, 2, "user_id:token", "no interactions");
+    }
+    return {
+      catalogue: this.#catalogue,
+      itemIndex: this.#catalogue?.index ?? this.#itemIndex,
+      userIndex: this.#userIndex,
+      user: this.#user.values(),
+      item: this.#item.values(),
+      time: this.#time?.values(),
+      line: this.#line?.values(),
+    };
+  }
+
+  #readHeader(line: number, content: string): void {
+    const header = parseHeader(this.interFile, line, content);
+    this.#header = header;
+    this.#holdDataError(() => {
+      const layout = interLayout(header);
+      this.#layout = layout;
+      if (layout.time >= 0) {
+        this.#time = new GrowingColumn((length) => new Float64Array(length));
+        this.#line = new GrowingColumn((length) => new Float64Array(length));
+      }
+      this.#catalogue = readItemCatalogue(this.itemFile, this.requireItemFile, this.reading);
+    });
+  }
+
+  #readRow(header: AtomicHeader, line: number, content: string): void {
+    const cells = rowCells(header, line, content);
+    if (this.#held) return;
+    if (this.#unknownItems) {
+      const id = cells[this.#layout!.item].trim();
+      if (id !== "" && !this.#catalogue!.index.has(id)) this.#unknownItems.note(id);
+      return;
+    }
+    this.#holdDataError(() => this.#addRow(header, this.#layout!, line, cells));
+  }
+
+  /** Checks a row's values and appends it to the columns. */
+  #addRow(header: AtomicHeader, layout: InterLayout, line: number, cells: string[]): void {
+    const file = this.interFile;
+    const label = (column: number) => header.columns[column].label;
+    const user = tokenCell(cells[layout.user], file, line, label(layout.user));
+    const itemId = tokenCell(cells[layout.item], file, line, label(layout.item));
+    let item = (this.#catalogue?.index ?? this.#itemIndex).get(itemId);
+    if (item === undefined) {
+      if (this.#catalogue) {
+        this.#unknownItems = new UnknownItems(line);
+        this.#unknownItems.note(itemId);
+        return;
+      }
+      item = this.#itemIndex.size;
+      this.#itemIndex.set(itemId, item);
+    }
+    const time = layout.time >= 0
+      ? finiteNumber(cells[layout.time], { file, line, field: label(layout.time) })
+      : 0;
+    for (const column of layout.checkedFloats) {
+      finiteNumber(cells[column], { file, line, field: label(column) });
+    }
+    if (this.#user.length === MAX_INTERACTIONS) {
+      throw new DataError(
+        file,
+        line,
+        "file",
+        `more than ${MAX_INTERACTIONS} interactions: more than this reader indexes`,
+      );
+    }
+    let userIndex = this.#userIndex.get(user);
+    if (userIndex === undefined) {
+      userIndex = this.#userIndex.size;
+      this.#userIndex.set(user, userIndex);
+    }
+    this.#user.push(userIndex);
+    this.#item.push(item);
+    this.#time?.push(time);
+    this.#line?.push(line);
+  }
+
+  /** Runs `step`, holding a DataError it throws (the first one) for {@linkcode finish}. */
+  #holdDataError(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      this.#held = error;
+    }
+  }
+}
+
+/** Each user's rows (indices into the columns): `order[start[u]..start[u + 1])` for user u. */
+interface UserRows {
+  order: Int32Array;
+  start: Int32Array;
+}
+
+/** Groups the rows by user, each user's rows in file order (a counting sort). */
+function rowsByUser(user: Int32Array, numUsers: number): UserRows {
+  const start = new Int32Array(numUsers + 1);
+  for (let row = 0; row < user.length; row++) start[user[row] + 1]++;
+  for (let u = 0; u < numUsers; u++) start[u + 1] += start[u];
+  const next = start.slice(0, numUsers);
+  const order = new Int32Array(user.length);
+  for (let row = 0; row < user.length; row++) order[next[user[row]]++] = row;
+  return { order, start };
+}
+
+/** Whether `rows` are already in time order (the common case: a file sorted by time). */
+function inTimeOrder(rows: Int32Array, time: Float64Array): boolean {
+  for (let k = 1; k < rows.length; k++) {
+    if (time[rows[k - 1]] > time[rows[k]]) return false;
+  }
+  return true;
+}
+
+/** Sorts each user's rows by time; equal times keep file order (the row index). */
+function sortByTime({ order, start }: UserRows, time: Float64Array): void {
+  for (let u = 0; u + 1 < start.length; u++) {
+    const rows = order.subarray(start[u], start[u + 1]);
+    if (!inTimeOrder(rows, time)) rows.sort((a, b) => time[a] - time[b] || a - b);
+  }
+}
+
+/** Each user's values of `column`, in history order. */
+function perUser<T extends Int32Array | Float64Array>(
+  { order, start }: UserRows,
+  column: T,
+  allocate: (length: number) => T,
+): T[] {
+  return Array.from({ length: start.length - 1 }, (_, u) => {
+    const values = allocate(start[u + 1] - start[u]);
+    for (let k = 0; k < values.length; k++) values[k] = column[order[start[u] + k]];
+    return values;
+  });
 }
 
 /**
@@ -273,62 +624,35 @@ interface InterEvent {
  * file order) and the row it repeats; undefined when there are none. They are kept, as RecBole
  * keeps them by default (`rm_dup_inter: None`), but said: an export that wrote rows twice would
  * otherwise pass unnoticed, and a last item repeated at the same time makes an easy test target.
- * `histories` are sorted by time, so equal times are adjacent.
+ * Each user's rows are sorted by time, so equal times are adjacent.
  */
 function duplicateRows(
-  histories: InterEvent[][],
+  { order, start }: UserRows,
+  item: Int32Array,
+  time: Float64Array,
+  lineOfRow: Float64Array,
 ): { count: number; line: number; earlier: number } | undefined {
   let count = 0;
   let first: { line: number; earlier: number } | undefined;
-  for (const history of histories) {
-    for (let start = 0, end = 1; start < history.length; start = end, end = start + 1) {
-      while (end < history.length && history[end].time === history[start].time) end++;
-      if (end - start === 1) continue; // the common case: no other row at this time
+  for (let u = 0; u + 1 < start.length; u++) {
+    const rows = order.subarray(start[u], start[u + 1]);
+    for (let from = 0, to = 1; from < rows.length; from = to, to = from + 1) {
+      while (to < rows.length && time[rows[to]] === time[rows[from]]) to++;
+      if (to - from === 1) continue; // the common case: no other row at this time
       const lineOfItem = new Map<number, number>();
-      for (const event of history.slice(start, end)) {
-        const earlier = lineOfItem.get(event.item);
+      for (const row of rows.subarray(from, to)) {
+        const line = lineOfRow[row];
+        const earlier = lineOfItem.get(item[row]);
         if (earlier === undefined) {
-          lineOfItem.set(event.item, event.line);
+          lineOfItem.set(item[row], line);
           continue;
         }
         count++;
-        if (first === undefined || event.line < first.line) first = { line: event.line, earlier };
+        if (first === undefined || line < first.line) first = { line, earlier };
       }
     }
   }
   return first && { count, ...first };
-}
-
-/**
- * The error for the first `.inter` line (`line`) whose item has no `.item` row, counting every
- * such line and item: RecBole accepts them (filling in default features), so a RecBole dataset
- * may have many, and one error per rerun would not say how many.
- */
-function unknownItem(
-  inter: AtomicTable,
-  itemColumn: number,
-  itemIndex: Map<string, number>,
-  line: number,
-  itemFile: string,
-): DataError {
-  const unknown = new Set<string>();
-  let lines = 0;
-  for (const row of inter.rows) {
-    const id = row.cells[itemColumn].trim();
-    if (row.line < line || id === "" || itemIndex.has(id)) continue;
-    unknown.add(id);
-    lines++;
-  }
-  const [first] = unknown;
-  return new DataError(
-    inter.file,
-    line,
-    inter.columns[itemColumn].label,
-    `unknown item id "${first}" (not in ${itemFile}); ${lines} ${
-      lines === 1 ? "line names" : "lines name"
-    } ${unknown.size} ${unknown.size === 1 ? "item" : "items"} without a row there: give each ` +
-      "a row (empty feature cells mark its features missing)",
-  );
 }
 
 /**
@@ -347,81 +671,31 @@ export function readRecBoleAtomic(
   base: string,
   options: { requireItemFile?: boolean; name?: string } = {},
 ): InteractionDataset {
+  return readRecBoleAtomicInChunks(base, options, {});
+}
+
+/**
+ * {@linkcode readRecBoleAtomic} with the line reader's options: tests read with chunks of a few
+ * bytes, to split lines and characters across reads. Not part of the library's interface.
+ */
+export function readRecBoleAtomicInChunks(
+  base: string,
+  options: { requireItemFile?: boolean; name?: string },
+  reading: LineReadOptions,
+): InteractionDataset {
   const interFile = `${base}.inter`;
   const itemFile = `${base}.item`;
-  const inter = readAtomicTable(interFile);
-  const userColumn = requireColumn(inter, "user_id", "token");
-  const itemColumn = requireColumn(inter, "item_id", "token");
-  const timeColumn = inter.columns.findIndex((column) => column.name === "timestamp");
-  if (timeColumn >= 0 && inter.columns[timeColumn].type !== "float") {
-    throw new DataError(
-      interFile,
-      inter.headerLine,
-      inter.columns[timeColumn].label,
-      "expected type float",
-    );
-  }
-  let hasItemFile = false;
-  try {
-    const stat = Deno.statSync(itemFile);
-    if (!stat.isFile) {
-      throw new DataError(itemFile, 0, "file", "exists but is not a file (a directory?)");
-    }
-    hasItemFile = true;
-  } catch (error) {
-    if (error instanceof DataError) throw error;
-    hasItemFile = false;
-  }
-  if (options.requireItemFile && !hasItemFile) throw new DataError(itemFile, 0, "file", "missing");
-
-  const itemIndex = new Map<string, number>();
-  let items: AtomicTable | undefined;
-  if (hasItemFile) {
-    items = readAtomicTable(itemFile);
-    const idColumn = requireColumn(items, "item_id", "token");
-    items.rows.forEach(({ line, cells }) => {
-      const id = tokenCell(cells[idColumn], itemFile, line, items!.columns[idColumn].label);
-      if (itemIndex.has(id)) {
-        throw new DataError(
-          itemFile,
-          line,
-          items!.columns[idColumn].label,
-          `duplicate item id "${id}"`,
-        );
-      }
-      itemIndex.set(id, itemIndex.size);
-    });
-  }
-  const events = new Map<string, InterEvent[]>();
-  for (const { line, cells } of inter.rows) {
-    const user = tokenCell(cells[userColumn], interFile, line, inter.columns[userColumn].label);
-    const itemId = tokenCell(cells[itemColumn], interFile, line, inter.columns[itemColumn].label);
-    if (!itemIndex.has(itemId)) {
-      if (items) throw unknownItem(inter, itemColumn, itemIndex, line, itemFile);
-      itemIndex.set(itemId, itemIndex.size);
-    }
-    const time = timeColumn >= 0
-      ? finiteNumber(cells[timeColumn], {
-        file: interFile,
-        line,
-        field: inter.columns[timeColumn].label,
-      })
-      : 0;
-    inter.columns.forEach((column, c) => {
-      if (column.type === "float" && c !== timeColumn) {
-        finiteNumber(cells[c], { file: interFile, line, field: column.label });
-      }
-    });
-    const list = events.get(user) ?? [];
-    list.push({ item: itemIndex.get(itemId)!, time, line });
-    events.set(user, list);
-  }
-  if (events.size === 0) throw new DataError(interFile, 2, "user_id:token", "no interactions");
-  const userIds = [...events.keys()];
-  const histories = userIds.map((user) => events.get(user)!.sort((a, b) => a.time - b.time));
-  const duplicates = timeColumn >= 0 ? duplicateRows(histories) : undefined;
-  const numItems = itemIndex.size;
+  const reader = new InterReader(interFile, itemFile, options.requireItemFile ?? false, reading);
+  forEachLine(interFile, reader.visit, reading);
+  const inter = reader.finish();
+  const userRows = rowsByUser(inter.user, inter.userIndex.size);
+  if (inter.time) sortByTime(userRows, inter.time);
+  const duplicates = inter.time && inter.line
+    ? duplicateRows(userRows, inter.item, inter.time, inter.line)
+    : undefined;
+  const numItems = inter.itemIndex.size;
   const modalities: ModalityFeatures[] = [idModality(numItems)];
+  const items = inter.catalogue?.table;
   if (items) {
     const rowOfItem = Int32Array.from({ length: numItems }, (_, i) => i);
     items.columns.forEach((column, c) => {
@@ -429,22 +703,22 @@ export function readRecBoleAtomic(
       // A column named like an existing modality ("id", the learned one) would be a second
       // modality of that name, listed twice and dropped from results keyed by name.
       requireNewModalityName(modalities, column.name, {
-        file: items!.file,
-        line: items!.headerLine,
+        file: items.file,
+        line: items.headerLine,
         field: column.label,
       });
-      modalities.push(featureModality(items!, c, rowOfItem));
+      modalities.push(featureModality(items, c, rowOfItem));
     });
   }
   const dataset: InteractionDataset = {
     name: options.name ?? base.split("/").pop()!,
-    numUsers: userIds.length,
+    numUsers: inter.userIndex.size,
     numItems,
-    userIds,
-    itemIds: [...itemIndex.keys()],
-    sequences: histories.map((list) => Int32Array.from(list, (event) => event.item)),
-    timestamps: timeColumn >= 0
-      ? histories.map((list) => Float64Array.from(list, (event) => event.time))
+    userIds: [...inter.userIndex.keys()],
+    itemIds: [...inter.itemIndex.keys()],
+    sequences: perUser(userRows, inter.item, (length) => new Int32Array(length)),
+    timestamps: inter.time
+      ? perUser(userRows, inter.time, (length) => new Float64Array(length))
       : undefined,
     modalities,
     metadata: {
@@ -460,7 +734,7 @@ export function readRecBoleAtomic(
           ]
           : []),
       ],
-      tieBreak: timeColumn >= 0
+      tieBreak: inter.time
         ? "by timestamp, then by line order of the .inter file"
         : "line order of the .inter file",
       fingerprint: "",
