@@ -535,8 +535,14 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   let done = 0;
   const skipped = new Set<string>();
   while (options.runPending !== false) {
-    // Another process sharing the store may have finished the trials that a waiting cell needs.
-    if (current.cells.some((cell) => cell.waitsFor)) current = updateSelection(current);
+    // Another process sharing the store may have finished trials since: the ones a waiting cell
+    // needs, or the rerun trials of a selection whose earlier choice this process's plan still
+    // holds (stale trial records leave selected.json's choice in place until every trial is
+    // rerun). Refreshed before every cell, not only while cells wait: a process that kept the
+    // earlier choice would run, and store, the seeds with it while the other ran them with the
+    // new one, each overwriting the other's records (seen 2026-12-03 when the CL4SRec-MM trials
+    // were rerun). Reading the trials' records costs milliseconds; a cell, seconds to minutes.
+    current = updateSelection(current);
     const runnable = current.cells.filter((cell) =>
       !cell.waitsFor && !skipped.has(cell.key) && !failed.some((f) => f.key === cell.key) &&
       !isFinished(current, cell)

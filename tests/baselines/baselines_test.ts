@@ -110,6 +110,25 @@ Deno.test("CL4SRec trains through the auxiliary hook without leaking tensors", a
   model.dispose();
 });
 
+Deno.test("CL4SRec at weight 0 trains exactly like its backbone (the baseline adds only its term)", async () => {
+  // A CL4SRec-MM run below its backbone must come from the contrastive term, not from the views'
+  // random draws or dropout seeds disturbing the recommendation pass: at lambda 0 the weights after
+  // training equal the plain model's, bit for bit.
+  const split = leaveOneOut(tinyDataset(), 10);
+  const train = async (hooks: Parameters<typeof trainModel>[3]) => {
+    const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 5 });
+    await trainModel(model, split, { maxEpochs: 2, batchSize: 4, patience: 10, seed: 5 }, hooks);
+    const weights = model.trainableVariables().map((v) => Array.from(v.dataSync()));
+    model.dispose();
+    return weights;
+  };
+  const plain = await train({});
+  const weightZero = await train({ auxiliaryLoss: cl4srecAuxiliaryLoss({ weight: 0 }) });
+  const weighted = await train({ auxiliaryLoss: cl4srecAuxiliaryLoss({ weight: 0.5 }) });
+  assertEquals(weightZero, plain);
+  assertNotEquals(weighted, plain);
+});
+
 /** A split whose training sequences are `train` (over 3 items); only those are read. */
 function knnSplit(train: number[][]) {
   return { ...leaveOneOut(cycleDataset(2, 3, 4)), train: train.map((s) => Int32Array.from(s)) };

@@ -1,8 +1,14 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertNotEquals } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory, runPlan } from "../../lib/experiments/run_plan.ts";
+import { checkCellResult } from "../../lib/experiments/cell_result_check.ts";
+import {
+  cellsDirectory,
+  runPlan,
+  selectedFrom,
+  settingsOf,
+} from "../../lib/experiments/run_plan.ts";
 
 await initBackend({ verbose: false });
 
@@ -122,6 +128,64 @@ Deno.test("runPlan: the time left counts the cells other processes finished, not
     });
     const finished = lines.find((line) => line.startsWith(`[1] ${mine.key}:`));
     assertEquals(finished?.endsWith("about 0 s of the planned cells left)"), true, finished);
+  } finally {
+    Deno.removeSync(referenceDir, { recursive: true });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlan: a selection re-derived from rerun trials replaces the choice this process started with", async () => {
+  // Two processes share a results folder while a selection's trials are rerun (their records were
+  // stale): this one started with the earlier choice in selected.json, so its seeds do not wait.
+  // Once the other process has finished the trials, this one's next seed must run with the new
+  // choice, not the earlier one (each process would otherwise overwrite the other's records).
+  const fresh = planExperiments("quick");
+  const label = fresh.cells.find((c) => c.dataset.kind === "synthetic")!.datasetLabel;
+  const trialsOf = (system: string) =>
+    fresh.cells.filter((c) =>
+      c.datasetLabel === label && c.trial?.selection === `${label}/${system}`
+    );
+  const trials = trialsOf("SASRec-MM");
+  const referenceDir = Deno.makeTempDirSync();
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    await runPlan({ ...fresh, cells: trials }, { resultsDir: referenceDir, log: () => {} });
+    const reference = new ResultStore(cellsDirectory(referenceDir));
+    const finished = new Map(
+      trials.map((t) => [t.key, reference.get(t.key, settingsOf(fresh, t), checkCellResult)!]),
+    );
+    const winner = selectedFrom(fresh, finished)[label]["SASRec-MM"];
+    const loser = trials.find((t) => t.trial!.index !== winner.trial)!;
+    const earlier = {
+      "SASRec-MM": { trial: loser.trial!.index, config: loser.config, valid: 0, trials: 2 },
+    };
+    const stale = planExperiments("quick", undefined, { selected: { [label]: earlier } });
+    const seedCell = (system: string) =>
+      stale.cells.find((c) =>
+        c.datasetLabel === label && c.systemName === system && !c.trial && c.seed !== stale.seeds[0]
+      )!;
+    const [first, seed] = [seedCell("SASRec-ID"), seedCell("SASRec-MM")];
+    assertEquals([first.waitsFor, seed.waitsFor], [undefined, undefined], "nothing waits");
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    await runPlan({ ...stale, cells: [first, seed] }, {
+      resultsDir,
+      log: () => {},
+      order: [first.key, seed.key],
+      // The other process finishes the rerun trials while this one trains its first cell.
+      onEpoch: () => {
+        for (const trial of trials) {
+          const name = store.pathOf(trial.key).split("/").pop()!;
+          Deno.copyFileSync(`${cellsDirectory(referenceDir)}/${name}`, store.pathOf(trial.key));
+        }
+      },
+    });
+    const withWinner = planExperiments("quick", undefined, {
+      selected: { [label]: { ...earlier, "SASRec-MM": winner } },
+    });
+    const expected = settingsOf(withWinner, withWinner.cells.find((c) => c.key === seed.key)!);
+    assertNotEquals(expected, settingsOf(stale, seed), "the two choices differ");
+    const stored = JSON.parse(Deno.readTextFileSync(store.pathOf(seed.key))).settings;
+    assertEquals(stored, JSON.parse(JSON.stringify(expected)));
   } finally {
     Deno.removeSync(referenceDir, { recursive: true });
     Deno.removeSync(resultsDir, { recursive: true });
