@@ -254,6 +254,16 @@ export class ResultStore {
     }
   }
 
+  /** Whether a result of `key` is stored, with whatever settings. */
+  has(key: string): boolean {
+    try {
+      return Deno.statSync(this.pathOf(key)).isFile;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    }
+  }
+
   /** Stores the result of `key` run with `settings` atomically and returns it. */
   put<T>(key: string, settings: unknown, result: T): T {
     writeFilesAtomically([

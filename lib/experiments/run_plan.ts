@@ -246,6 +246,13 @@ export function replanWith(
 /**
  * Derives the selected configurations from the trials stored under `resultsDir` (on top of
  * `plan.selected`) and writes them to `<resultsDir>/selected.json` when they changed. Returns them.
+ *
+ * A choice in `plan.selected` is dropped, so that its cells wait for the selection to run again,
+ * when one of its trials is stored with other settings than the plan's (the trial was changed:
+ * stale) or waits for a selection itself (its backbone's choice was dropped): a choice made from
+ * trials that no longer hold is not a choice, and seeds run with it would be run again. It stays
+ * while its trials are only absent (a verification folder holds the choices, not the trials).
+ * Repeated until nothing changes: a choice made or dropped changes the trials built on it.
  */
 export function writeSelection(
   plan: ExperimentPlan,
@@ -253,16 +260,13 @@ export function writeSelection(
   log: (line: string) => void = console.log,
 ): SelectedConfigurations {
   const store = new ResultStore(cellsDirectory(resultsDir));
-  const all = replanWith(plan, plan.selected);
-  const finished = new Map<string, CellResult>();
-  for (const cell of all.cells) {
-    if (!cell.trial || cell.waitsFor) continue;
-    const result = store.get(cell.key, settingsOf(all, cell), checkCellResult);
-    if (result) finished.set(cell.key, result);
-  }
-  const selected = { ...plan.selected };
-  for (const [dataset, systems] of Object.entries(selectedFrom(all, finished))) {
-    selected[dataset] = { ...selected[dataset], ...systems };
+  let selected = plan.selected;
+  for (let round = 0;; round++) {
+    const next = settledSelection(replanWith(plan, selected), store);
+    if (JSON.stringify(next) === JSON.stringify(selected)) break;
+    // Each round settles at least one more selection; a plan has far fewer than 100.
+    if (round === 100) throw new Error("writeSelection: the selections do not settle");
+    selected = next;
   }
   if (JSON.stringify(selected) === JSON.stringify(plan.selected)) return plan.selected;
   writeFilesAtomically([
@@ -273,6 +277,30 @@ export function writeSelection(
       Object.keys(selected).map((d) => `${d}: ${Object.keys(selected[d]).join(", ")}`).join("; ")
     }`,
   );
+  return selected;
+}
+
+/** One round of {@linkcode writeSelection}: `plan.selected` less the unsettled choices, plus the finished ones. */
+function settledSelection(plan: ExperimentPlan, store: ResultStore): SelectedConfigurations {
+  const finished = new Map<string, CellResult>();
+  const unsettled: PlannedCell[] = [];
+  for (const cell of plan.cells) {
+    if (!cell.trial) continue;
+    if (cell.waitsFor) {
+      unsettled.push(cell);
+      continue;
+    }
+    const result = store.get(cell.key, settingsOf(plan, cell), checkCellResult);
+    if (result) finished.set(cell.key, result);
+    else if (store.has(cell.key)) unsettled.push(cell);
+  }
+  const selected: SelectedConfigurations = Object.fromEntries(
+    Object.entries(plan.selected).map(([dataset, systems]) => [dataset, { ...systems }]),
+  );
+  for (const cell of unsettled) delete selected[cell.datasetLabel]?.[cell.systemKey];
+  for (const [dataset, systems] of Object.entries(selectedFrom(plan, finished))) {
+    selected[dataset] = { ...selected[dataset], ...systems };
+  }
   return selected;
 }
 

@@ -1,13 +1,16 @@
-import { assertEquals, assertNotEquals } from "@std/assert";
+import { assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { checkCellResult } from "../../lib/experiments/cell_result_check.ts";
 import {
   cellsDirectory,
+  replanWith,
   runPlan,
   selectedFrom,
+  selectedPath,
   settingsOf,
+  writeSelection,
 } from "../../lib/experiments/run_plan.ts";
 
 await initBackend({ verbose: false });
@@ -188,6 +191,56 @@ Deno.test("runPlan: a selection re-derived from rerun trials replaces the choice
     assertEquals(stored, JSON.parse(JSON.stringify(expected)));
   } finally {
     Deno.removeSync(referenceDir, { recursive: true });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("writeSelection drops a choice whose trials are stale, and the choice built on it, so their cells wait", () => {
+  const label = planExperiments("quick").cells.find((c) => c.dataset.kind === "synthetic")!
+    .datasetLabel;
+  const trialOf = (plan: ReturnType<typeof planExperiments>, system: string, index: number) =>
+    plan.cells.find((c) => c.trial?.selection === `${label}/${system}` && c.trial.index === index)!;
+  // SASRec-MM's choice, then Demure-SASRec's, whose trials start from SASRec-MM's choice.
+  const first = planExperiments("quick");
+  const backbone = {
+    trial: 0,
+    config: trialOf(first, "SASRec-MM", 0).config,
+    valid: 0.1,
+    trials: 2,
+  };
+  const second = planExperiments("quick", undefined, {
+    selected: { [label]: { "SASRec-MM": backbone } },
+  });
+  const demure = trialOf(second, "Demure-SASRec", 0);
+  assertEquals(demure.waitsFor, undefined);
+  const earlier = {
+    [label]: {
+      "SASRec-MM": backbone,
+      "Demure-SASRec": { trial: 0, config: demure.config, valid: 0.1, trials: 2 },
+    },
+  };
+  const plan = planExperiments("quick", undefined, { selected: earlier });
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // The trials absent (a verification folder): the choices stand, nothing is written.
+    assertEquals(writeSelection(plan, resultsDir, () => {}), earlier);
+    assertThrows(() => Deno.statSync(selectedPath(resultsDir)), Deno.errors.NotFound);
+    // A SASRec-MM trial stored with other settings (the trial changed since): both choices go.
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    store.put(trialOf(plan, "SASRec-MM", 1).key, { changed: true }, {});
+    const lines: string[] = [];
+    const selected = writeSelection(plan, resultsDir, (line) => lines.push(line));
+    assertEquals(selected, { [label]: {} });
+    assertEquals(JSON.parse(Deno.readTextFileSync(selectedPath(resultsDir))), selected);
+    assertEquals(lines.length, 1);
+    // Their seeds now wait for the selections to run again.
+    const after = replanWith(plan, selected);
+    const seeds = after.cells.filter((c) =>
+      c.datasetLabel === label && !c.trial &&
+      (c.systemName === "SASRec-MM" || c.systemName === "Demure-SASRec")
+    );
+    assertEquals(seeds.length > 0 && seeds.every((c) => c.waitsFor !== undefined), true);
+  } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
