@@ -280,7 +280,10 @@ export function writeSelection(
   return selected;
 }
 
-/** One round of {@linkcode writeSelection}: `plan.selected` less the unsettled choices, plus the finished ones. */
+/**
+ * One round of {@linkcode writeSelection}: `plan.selected` without the choices whose trials are
+ * stale or wait, with the choices of the selections whose every trial is finished.
+ */
 function settledSelection(plan: ExperimentPlan, store: ResultStore): SelectedConfigurations {
   const finished = new Map<string, CellResult>();
   const unsettled: PlannedCell[] = [];

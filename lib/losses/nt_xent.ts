@@ -4,7 +4,7 @@
  * (2N rows); each of the 2N views is an anchor whose positive is the other view of its row and
  * whose negatives are the other 2(N - 1) views of the batch, both views of every other row:
  *
- *   loss = mean over the 2N anchors k of [ logsumexp_{m != k} s(z_k, z_m) / tau - s(z_k, z_k') / tau ]
+ *   loss = mean_k [ logsumexp_{m != k} s(z_k, z_m) / tau - s(z_k, z_k') / tau ]  (k: the 2N views)
  *
  * with k' the other view of k's row. Symmetric in the two views, unlike {@linkcode infoNce}, which
  * takes one direction (anchor i against the positives of all rows, N - 1 negatives). s is the dot
@@ -45,7 +45,8 @@ export function ntXent(first: Tensor2D, second: Tensor2D, options: NtXentOptions
   }
   if (first.rank !== 2 || second.rank !== 2 || first.shape.some((s, i) => s !== second.shape[i])) {
     throw new Error(
-      `ntXent: both views must be [rows, dim] of one shape, got [${first.shape}] and [${second.shape}]`,
+      `ntXent: both views must be [rows, dim] of one shape, ` +
+        `got [${first.shape}] and [${second.shape}]`,
     );
   }
   const rows = first.shape[0];
