@@ -38,6 +38,7 @@ const {
   compareWithRecord,
   listCells,
   pendingCost,
+  planWithCurrentSelection,
   readmeTables,
   readSelected,
   recordResultsPlan,
@@ -295,9 +296,12 @@ if (values.cell !== undefined) {
   try {
     // A cell whose configuration waits for a selection (its trials run in other tasks: on Slurm,
     // in the array of the stage before, so that the wait is short) waits for it, then runs with
-    // the selected settings.
+    // the selected settings. The selection is the one the stored trials hold now, not only
+    // selected.json's: a choice whose trials were changed since is dropped, and the cell waits
+    // for their rerun instead of running its seed with the earlier choice.
     const started = performance.now();
-    let current = plan;
+    let current = planWithCurrentSelection(plan, resultsDir);
+    cell = resolveCell(current, cell.key);
     while (cell.waitsFor) {
       if ((performance.now() - started) / 1000 > selectionWaitSeconds) {
         fail(
@@ -310,7 +314,7 @@ if (values.cell !== undefined) {
       }
       console.log(`${cell.key}: waiting for the selection of ${cell.waitsFor.join(", ")}`);
       await new Promise((resolve) => setTimeout(resolve, 20_000));
-      current = replanWith(plan, readSelected(selectedPath(resultsDir)));
+      current = planWithCurrentSelection(plan, resultsDir);
       cell = resolveCell(current, cell.key);
     }
     await runOneCell(current, cell, { resultsDir, job });

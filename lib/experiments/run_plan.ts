@@ -281,6 +281,24 @@ export function writeSelection(
 }
 
 /**
+ * `plan` with the selection as it stands now under `resultsDir`: the choices of
+ * `<resultsDir>/selected.json` (another task may have written them since `plan` was built),
+ * settled against the trials stored there by {@linkcode writeSelection}, which writes the file
+ * when that changes it. A batch task (`reproduce --cell`) runs its cell from this, not from the
+ * file alone: a choice whose trials were changed since (stale records) is dropped, so the cell
+ * waits for the trials' rerun instead of running, and storing, its seed with the earlier choice.
+ */
+export function planWithCurrentSelection(
+  plan: ExperimentPlan,
+  resultsDir: string,
+  log: (line: string) => void = console.log,
+): ExperimentPlan {
+  const onDisk = replanWith(plan, readSelected(selectedPath(resultsDir)));
+  const settled = writeSelection(onDisk, resultsDir, log);
+  return settled === onDisk.selected ? onDisk : replanWith(onDisk, settled);
+}
+
+/**
  * One round of {@linkcode writeSelection}: `plan.selected` without the choices whose trials are
  * stale or wait, with the choices of the selections whose every trial is finished.
  */

@@ -13,7 +13,12 @@ import {
 } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory, settingsOf } from "../../lib/experiments/run_plan.ts";
+import {
+  cellsDirectory,
+  planWithCurrentSelection,
+  selectedPath,
+  settingsOf,
+} from "../../lib/experiments/run_plan.ts";
 
 await initBackend({ verbose: false });
 
@@ -252,6 +257,94 @@ Deno.test("reproduce --cell with an unknown cell exits non-zero with a clear err
   assertStringIncludes(new TextDecoder().decode(reportOfNothing.stderr), "holds no finished cell");
   assertEquals([...Deno.readDirSync(parent)], []);
   Deno.removeSync(parent, { recursive: true });
+});
+
+/**
+ * A quick-plan results folder whose selected.json holds a choice for SASRec-MM on the synthetic
+ * data while one of that selection's trials is stored with other settings (the trial changed
+ * since: its records are stale), as after a change to the system and before its trials reran.
+ */
+function folderWithStaleChoice(resultsDir: string) {
+  const trialOf = (plan: ReturnType<typeof planExperiments>, index: number) =>
+    plan.cells.find((c) =>
+      c.dataset.kind === "synthetic" && c.trial?.selection.endsWith("/SASRec-MM") &&
+      c.trial.index === index
+    )!;
+  const first = trialOf(planExperiments("quick"), 0);
+  const selected = {
+    [first.datasetLabel]: {
+      "SASRec-MM": { trial: 0, config: first.config, valid: 0.1, trials: 2 },
+    },
+  };
+  const plan = planExperiments("quick", undefined, { selected });
+  recordResultsPlan(plan, resultsDir);
+  Deno.writeTextFileSync(selectedPath(resultsDir), JSON.stringify(selected));
+  new ResultStore(cellsDirectory(resultsDir)).put(trialOf(plan, 1).key, { changed: true }, {});
+  const seed = plan.cells.find((c) =>
+    c.datasetLabel === first.datasetLabel && !c.trial && c.systemName === "SASRec-MM"
+  )!;
+  // With the choice as the file holds it, the seed would run now.
+  assertEquals(seed.waitsFor, undefined);
+  return { plan, seed, selection: first.trial!.selection, label: first.datasetLabel };
+}
+
+Deno.test("planWithCurrentSelection drops a choice whose trials are stale, so its seeds wait", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan, seed, selection, label } = folderWithStaleChoice(resultsDir);
+    const lines: string[] = [];
+    // Built from the plan of the other choices: the file's choice is read, then dropped.
+    const current = planWithCurrentSelection(planExperiments("quick"), resultsDir, (line) => {
+      lines.push(line);
+    });
+    assertEquals(resolveCell(current, seed.key).waitsFor, [selection]);
+    assertEquals(JSON.parse(Deno.readTextFileSync(selectedPath(resultsDir))), { [label]: {} });
+    assertEquals(lines.length, 1);
+    // Nothing stale: the file's choice is taken as it is, and the file is not written again.
+    Deno.removeSync(`${cellsDirectory(resultsDir)}`, { recursive: true });
+    const kept = JSON.stringify(plan.selected);
+    Deno.writeTextFileSync(selectedPath(resultsDir), kept);
+    const again = planWithCurrentSelection(planExperiments("quick"), resultsDir, () => {});
+    assertEquals(resolveCell(again, seed.key).waitsFor, undefined);
+    assertEquals(again.selected, plan.selected);
+    assertEquals(Deno.readTextFileSync(selectedPath(resultsDir)), kept);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("reproduce --cell: a seed whose choice has stale trials waits for them instead of running", async () => {
+  const parent = Deno.makeTempDirSync();
+  const resultsDir = `${parent}/results`;
+  try {
+    const { seed, selection, label } = folderWithStaleChoice(resultsDir);
+    // A wait of 0 s: the task gives up at once, where it used to train and store the seed.
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "scripts/reproduce.ts",
+        "--quick",
+        "--cell",
+        seed.key,
+        "--results",
+        resultsDir,
+      ],
+      env: { DEMURE_SELECTION_WAIT_S: "0", DEMURE_BLAS_THREADS: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 1, stderr);
+    assertStringIncludes(
+      stderr,
+      `cell ${seed.key}: waited 0 s (DEMURE_SELECTION_WAIT_S) for the selection of ${selection}`,
+    );
+    assertEquals(new ResultStore(cellsDirectory(resultsDir)).has(seed.key), false);
+    assertEquals(JSON.parse(Deno.readTextFileSync(selectedPath(resultsDir))), { [label]: {} });
+  } finally {
+    Deno.removeSync(parent, { recursive: true });
+  }
 });
 
 Deno.test("a claim of an earlier attempt of the same batch task is taken over, other jobs' are not", () => {
