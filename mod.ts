@@ -109,7 +109,7 @@ export {
 
 // The recommendation loss's configuration, a field of `TrainerConfig` (the losses themselves:
 // lib/losses/mod.ts).
-export { type RecommendationLossConfig } from "./lib/losses/mod.ts";
+export { type RecommendationLossConfig, type SimilarityKind } from "./lib/losses/mod.ts";
 
 // Training: the loop, its configuration and hooks, progress (one step, Adam and the defaults:
 // lib/train/mod.ts).
@@ -258,7 +258,7 @@ export {
   type TrialConfig,
   type TrialRow,
 } from "./lib/experiments/mod.ts";
-export type { Cl4SRecConfig, Cl4SRecLossForm } from "./lib/baselines/mod.ts";
+export type { Cl4SRecAugmentation, Cl4SRecConfig, Cl4SRecLossForm } from "./lib/baselines/mod.ts";
 
 // Explanations: recommend and say why; named views of an attribution (rows, tables, DataFrames).
 export {

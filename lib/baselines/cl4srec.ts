@@ -23,10 +23,10 @@
 import { tf } from "../backend/tf.ts";
 import type { Scalar } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
-import { infoNce } from "../losses/info_nce.ts";
+import { infoNce, type SimilarityKind } from "../losses/info_nce.ts";
 import { ntXent } from "../losses/nt_xent.ts";
 import type { AuxiliaryLossContext } from "../train/config.ts";
-import { checkNumber, checkOneOf } from "../util/settings.ts";
+import { checkNumber, checkOneOf, SettingError } from "../util/settings.ts";
 import { createRng, type Rng } from "../util/random.ts";
 
 /** One augmented history: the items kept and which of them are masked. */
@@ -46,6 +46,15 @@ export type Cl4SRecLossForm = "nt_xent" | "one_way";
 /** The allowed {@linkcode Cl4SRecLossForm} values, for validation and error messages. */
 export const CL4SREC_LOSS_FORMS: readonly Cl4SRecLossForm[] = ["nt_xent", "one_way"];
 
+/** One of CL4SRec's three augmentations. */
+export type Cl4SRecAugmentation = "crop" | "mask" | "reorder";
+
+/** The allowed {@linkcode Cl4SRecAugmentation} values, in the order a view draws among them. */
+export const CL4SREC_AUGMENTATIONS: readonly Cl4SRecAugmentation[] = ["crop", "mask", "reorder"];
+
+/** The similarities the contrastive loss takes, for validation and error messages. */
+export const CL4SREC_SIMILARITIES: readonly SimilarityKind[] = ["dot", "cosine"];
+
 /** Configuration of the CL4SRec augmentations and loss. */
 export interface Cl4SRecConfig {
   /** Crop keeps a contiguous floor(cropRatio * n) items (at least 1). Default 0.6. */
@@ -60,6 +69,16 @@ export interface Cl4SRecConfig {
   temperature: number;
   /** The contrastive loss's form. Default `"nt_xent"` (CL4SRec's). */
   loss: Cl4SRecLossForm;
+  /**
+   * Similarity of two views' states. Default `"dot"` (CL4SRec's); `"cosine"` (SimCLR's) takes the
+   * states' scale out of the loss, for the diagnosis in `bench/cl4srec_diagnosis.ts`.
+   */
+  similarity: SimilarityKind;
+  /**
+   * The augmentations a view draws from, uniformly. Default all three (CL4SRec's); one alone
+   * isolates its effect (`bench/cl4srec_diagnosis.ts`).
+   */
+  augmentations: readonly Cl4SRecAugmentation[];
 }
 
 /** Defaults of {@linkcode Cl4SRecConfig}. */
@@ -70,6 +89,8 @@ export const DEFAULT_CL4SREC_CONFIG: Cl4SRecConfig = {
   weight: 0.1,
   temperature: 1.0,
   loss: "nt_xent",
+  similarity: "dot",
+  augmentations: CL4SREC_AUGMENTATIONS,
 };
 
 /** Throws a `SettingError` (setting, value, allowed range) for the first field out of range. */
@@ -80,6 +101,16 @@ export function validateCl4SRecConfig(config: Cl4SRecConfig): void {
   checkNumber("Cl4SRecConfig.weight", config.weight, { min: 0 });
   checkNumber("Cl4SRecConfig.temperature", config.temperature, { above: 0 });
   checkOneOf("Cl4SRecConfig.loss", config.loss, CL4SREC_LOSS_FORMS);
+  checkOneOf("Cl4SRecConfig.similarity", config.similarity, CL4SREC_SIMILARITIES);
+  const augmentations: unknown = config.augmentations;
+  const allowed = `a non-empty list of distinct ${
+    CL4SREC_AUGMENTATIONS.map((a) => `"${a}"`).join(", ")
+  }`;
+  if (
+    !Array.isArray(augmentations) || augmentations.length === 0 ||
+    new Set(augmentations).size !== augmentations.length ||
+    augmentations.some((a) => !CL4SREC_AUGMENTATIONS.includes(a))
+  ) throw new SettingError("Cl4SRecConfig.augmentations", augmentations, allowed);
 }
 
 /** A contiguous crop of floor(ratio * n) (>= 1) items. */
@@ -112,11 +143,12 @@ export function reorderView(items: Int32Array, ratio: number, rng: Rng): Augment
   return { items: copy, masked: new Uint8Array(items.length) };
 }
 
-/** One of crop / mask / reorder, chosen uniformly. */
+/** One of the configured augmentations (crop / mask / reorder by default), chosen uniformly. */
 export function augmentView(items: Int32Array, config: Cl4SRecConfig, rng: Rng): AugmentedView {
-  const choice = rng.int(3);
-  if (choice === 0) return cropView(items, config.cropRatio, rng);
-  if (choice === 1) return maskView(items, config.maskRatio, rng);
+  // One draw even with a single augmentation, so that the rest of the stream does not shift.
+  const choice = config.augmentations[rng.int(config.augmentations.length)];
+  if (choice === "crop") return cropView(items, config.cropRatio, rng);
+  if (choice === "mask") return maskView(items, config.maskRatio, rng);
   return reorderView(items, config.reorderRatio, rng);
 }
 
@@ -185,7 +217,7 @@ export function cl4srecAuxiliaryLoss(
     return tf.tidy(() => {
       const first = lastStates(seed + 101);
       const second = lastStates(seed + 202);
-      const options = { temperature: config.temperature, similarity: "dot" } as const;
+      const options = { temperature: config.temperature, similarity: config.similarity };
       const loss = config.loss === "nt_xent"
         ? ntXent(first, second, options)
         : infoNce(first, second, options);

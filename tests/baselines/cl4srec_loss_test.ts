@@ -6,6 +6,7 @@
  * - `"one_way"` (the records before 2026-12-03): lambda * mean_i [logsumexp_j(a_i . b_j / tau) -
  *   a_i . b_i / tau], N - 1 negatives, one direction.
  * A change to either (one direction for NT-Xent, the first views left out, cosine) must fail here.
+ * `similarity: "cosine"` (a diagnosis option, not CL4SRec's) is NT-Xent on cosine similarities.
  */
 import { assert, assertAlmostEquals, assertEquals, assertGreater, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -47,6 +48,7 @@ const BATCH = padLeft(
 );
 
 const dot = (x: number[], y: number[]) => x.reduce((s, v, k) => s + v * y[k], 0);
+const cosine = (x: number[], y: number[]) => dot(x, y) / Math.sqrt(dot(x, x) * dot(y, y));
 const logSumExp = (values: number[]) => {
   const top = Math.max(...values);
   return top + Math.log(values.reduce((s, v) => s + Math.exp(v - top), 0));
@@ -69,7 +71,12 @@ function viewStates(model: SequentialRecommender, rng: ReturnType<typeof createR
 }
 
 /** The two forms by hand on the views the hook draws with `SEED`, and the hook's value of each. */
-function byHand(): { oneWay: number; ntXent: number; hook: Record<"one_way" | "nt_xent", number> } {
+function byHand(): {
+  oneWay: number;
+  ntXent: number;
+  ntXentCosine: number;
+  hook: Record<"one_way" | "nt_xent" | "nt_xent_cosine", number>;
+} {
   const model = new SequentialRecommender(tinyDataset(), {
     dim: 8,
     maxLength: LENGTH,
@@ -83,19 +90,22 @@ function byHand(): { oneWay: number; ntXent: number; hook: Record<"one_way" | "n
   const n = a.length;
   let oneWay = 0;
   let ntXent = 0; // SimCLR / CL4SRec: both directions, other rows' two views as 2(N - 1) negatives
+  let ntXentCosine = 0;
   for (let i = 0; i < n; i++) {
     oneWay += logSumExp(b.map((bj) => dot(a[i], bj) / tau)) - dot(a[i], b[i]) / tau;
     for (const [x, y] of [[a, b], [b, a]]) {
       const others = [...y, ...x.filter((_, j) => j !== i)];
       ntXent += logSumExp(others.map((c) => dot(x[i], c) / tau)) - dot(x[i], y[i]) / tau;
+      ntXentCosine += logSumExp(others.map((c) => cosine(x[i], c) / tau)) -
+        cosine(x[i], y[i]) / tau;
     }
   }
   // The views differ (an augmentation did something), or the test would prove little.
   assert(a.some((row, i) => row.some((v, k) => Math.abs(v - b[i][k]) > 1e-4)), "views differ");
-  const hookValue = (loss: Cl4SRecConfig["loss"]) =>
+  const hookValue = (change: Partial<Cl4SRecConfig>) =>
     tf.tidy(() => {
       const out = model.forward(BATCH);
-      return cl4srecAuxiliaryLoss({ ...CONFIG, loss })({
+      return cl4srecAuxiliaryLoss({ ...CONFIG, ...change })({
         ...out,
         model,
         batch: BATCH,
@@ -105,9 +115,18 @@ function byHand(): { oneWay: number; ntXent: number; hook: Record<"one_way" | "n
         seed: SEED,
       }).dataSync()[0];
     });
-  const hook = { one_way: hookValue("one_way"), nt_xent: hookValue("nt_xent") };
+  const hook = {
+    one_way: hookValue({ loss: "one_way" }),
+    nt_xent: hookValue({ loss: "nt_xent" }),
+    nt_xent_cosine: hookValue({ loss: "nt_xent", similarity: "cosine" }),
+  };
   model.dispose();
-  return { oneWay: CONFIG.weight * oneWay / n, ntXent: CONFIG.weight * ntXent / (2 * n), hook };
+  return {
+    oneWay: CONFIG.weight * oneWay / n,
+    ntXent: CONFIG.weight * ntXent / (2 * n),
+    ntXentCosine: CONFIG.weight * ntXentCosine / (2 * n),
+    hook,
+  };
 }
 
 const FORMS = byHand();
@@ -123,6 +142,17 @@ Deno.test("CL4SRec term, one_way = lambda * one-directional InfoNCE (N - 1 negat
   assertAlmostEquals(FORMS.hook.one_way, FORMS.oneWay, 1e-5 * (1 + FORMS.oneWay));
   // The two forms are different numbers on these views: each assertion above tells them apart.
   assertGreater(Math.abs(FORMS.oneWay - FORMS.ntXent), 1e-3, JSON.stringify(FORMS));
+});
+
+Deno.test("CL4SRec term, similarity cosine = lambda * NT-Xent on cosine similarities, by hand", () => {
+  assertEquals(DEFAULT_CL4SREC_CONFIG.similarity, "dot");
+  assertGreater(FORMS.ntXentCosine, 1e-3);
+  assertAlmostEquals(
+    FORMS.hook.nt_xent_cosine,
+    FORMS.ntXentCosine,
+    1e-5 * (1 + FORMS.ntXentCosine),
+  );
+  assertGreater(Math.abs(FORMS.ntXentCosine - FORMS.ntXent), 1e-3, JSON.stringify(FORMS));
 });
 
 Deno.test("CL4SRec loss form: an unknown one is refused, naming the setting and the allowed values", () => {
