@@ -15,7 +15,7 @@
  * - **Sensitivity per dataset**: each dataset declares its own sweep ({@linkcode DatasetPlan.sweeps}):
  *   Demure-SASRec at the first seed with one parameter changed around the dataset's selected
  *   configuration, whose own cell (the main table's) is the reference. The synthetic benchmark
- *   sweeps rho, lambda and tau; MovieLens (full mode) sweeps lambda only, a dose-response: at its
+ *   sweeps rho, lambda, tau and the warm-up's length (`warmupEpochs`); MovieLens (full mode) sweeps lambda only, a dose-response: at its
  *   selected configuration L_rec reads the full history, so the attributed masks, which the
  *   ablation finds costly there (issue 14), enter only through the contrastive term, whose weight
  *   is lambda. Does the cost grow with it?
@@ -74,7 +74,7 @@ export type Experiment =
   | "design_choice";
 
 /** A Demure parameter varied by the sensitivity sweep. */
-export type SweepParameter = "rho" | "lambda" | "temperature";
+export type SweepParameter = "rho" | "lambda" | "temperature" | "warmupEpochs";
 
 /** A design choice of Demure measured against the selected configuration. */
 export interface DesignChoice {
@@ -233,6 +233,11 @@ const ABLATION_SYSTEMS: SystemName[] = [
  * every plan, so that every earlier cell keeps its index (`--cell N`, job arrays).
  */
 const LATER_ABLATION_SYSTEMS: SystemName[] = ["RandomInputMasks-SASRec"];
+/**
+ * The sweep parameters added after the full plan's records were made (2026-12-03): their cells come
+ * after every other cell, so that the earlier ones keep their indices.
+ */
+const LATER_SWEEP_PARAMETERS: SweepParameter[] = ["warmupEpochs"];
 const FIRST_ABLATION_SYSTEMS = ABLATION_SYSTEMS.filter((name) =>
   !LATER_ABLATION_SYSTEMS.includes(name)
 );
@@ -315,7 +320,15 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         designChoices: true,
         designChoiceSeedCount: 3,
         // rho in whole modalities of 5: 1, 2, 3 (0.1 masked none until 2026-12-03, now one).
-        sweeps: { rho: [0.3, 0.5, 0.7], lambda: [0.02, 0.1, 0.5], temperature: [0.1, 0.2, 0.5] },
+        // The warm-up's length in the selected configuration's unit (validation evaluations
+        // without a gain before the first mask): 0 switches Demure on after the first epoch, 4
+        // waits twice as long as the selected 2 (METHOD.md's sensitivity list; added 2026-12-03).
+        sweeps: {
+          rho: [0.3, 0.5, 0.7],
+          lambda: [0.02, 0.1, 0.5],
+          temperature: [0.1, 0.2, 0.5],
+          warmupEpochs: [0, 2, 4],
+        },
         // Three seeds: one step between neighbouring values is within one seed's std.
         sweepSeedCount: 3,
       },
@@ -860,7 +873,8 @@ export function planExperiments(
   // A dataset's sensitivity sweep around its selected configuration, at its `seedIndex`-th seed.
   // The reference is the selected configuration's own cell: the main table's at that seed.
   const sweeps: Record<string, Sweeps> = {};
-  const addSweep = (dataset: DatasetSpec, seedIndex: number) => {
+  // `later`: only the parameters of LATER_SWEEP_PARAMETERS, whose cells come last; else the others.
+  const addSweep = (dataset: DatasetSpec, seedIndex: number, later = false) => {
     const { seeds: mainSeeds, sweeps: declared, sweepSeedCount } = datasets[dataset.kind];
     const swept = Object.entries(declared) as [SweepParameter, number[]][];
     if (swept.length === 0 || seedIndex >= Math.min(sweepSeedCount, mainSeeds.length)) return;
@@ -873,28 +887,32 @@ export function planExperiments(
       rho: referenceDemure.rho ?? DEFAULT_DEMURE_CONFIG.rho,
       lambda: referenceDemure.lambda ?? DEFAULT_DEMURE_CONFIG.lambda,
       temperature: referenceDemure.temperature ?? DEFAULT_DEMURE_CONFIG.temperature,
+      warmupEpochs: referenceDemure.warmupEpochs ?? DEFAULT_DEMURE_CONFIG.warmupEpochs,
     };
-    add("sensitivity", dataset, "Demure-SASRec", seed);
+    if (!later) add("sensitivity", dataset, "Demure-SASRec", seed);
     const referenceKey = `${mode}/${label}/Demure-SASRec/seed=${seed}`;
     // The selected configuration's run again, under the first swept parameter's key: later
     // parameters' selected values name it (the main cell itself differs where it scores the
     // attribution, as on the synthetic data, so that only this one trains).
     let selectedRunKey: string | undefined;
     for (const [parameter, values] of swept) {
+      const inThisPass = LATER_SWEEP_PARAMETERS.includes(parameter) === later;
       // Every value has its cell, so the plan's cells (and their indices) do not depend on the
       // selection; the selected value's cell is the reference cell again (same settings: reused).
       for (const value of values) {
         const keyPart = `Demure-SASRec[${parameter}=${value}]`;
         const isSelected = value === selectedValue[parameter] && !reference.waitsFor;
-        add("sensitivity", dataset, "Demure-SASRec", seed, {
-          label: `Demure-SASRec [${parameter} = ${value}]`,
-          keyPart,
-          configured: {
-            ...reference,
-            ...(isSelected ? { sameAs: selectedRunKey ?? referenceKey } : {}),
-          },
-          sweep: { parameter, value },
-        });
+        if (inThisPass) {
+          add("sensitivity", dataset, "Demure-SASRec", seed, {
+            label: `Demure-SASRec [${parameter} = ${value}]`,
+            keyPart,
+            configured: {
+              ...reference,
+              ...(isSelected ? { sameAs: selectedRunKey ?? referenceKey } : {}),
+            },
+            sweep: { parameter, value },
+          });
+        }
         if (isSelected) selectedRunKey ??= `${mode}/${label}/${keyPart}/seed=${seed}`;
       }
     }
@@ -926,6 +944,10 @@ export function planExperiments(
       for (const name of LATER_ABLATION_SYSTEMS) add("ablation", dataset, name, seed);
     }
   }
+  forSeedIndices("sweepSeedCount", 0, (seedIndex) => {
+    addSweep(synthetic, seedIndex, true);
+    addSweep(movielens, seedIndex, true);
+  });
   return finish(settings.noiseFractions, sweeps);
 }
 

@@ -95,7 +95,12 @@ Deno.test("sensitivityCurves: mean and std over seeds, the selected value's seed
     } as unknown as CellResult,
   }));
   const curves = sensitivityCurves(found);
-  assertEquals(curves.map((curve) => curve.parameter), ["rho", "lambda", "temperature"]);
+  assertEquals(curves.map((curve) => curve.parameter), [
+    "rho",
+    "lambda",
+    "temperature",
+    "warmupEpochs",
+  ]);
   for (const { parameter, points } of curves) {
     const selected = points.find((point) => point.value === defaults[parameter])!;
     // Seeds 0 and 1 from the reference cells, seed 2 from a sweep cell: each seed once.

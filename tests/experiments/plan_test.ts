@@ -141,10 +141,11 @@ Deno.test("plan: the synthetic sweep keeps its cells (keys, values, order) in bo
     ...["rho=0.3", "rho=0.5", "rho=0.7", "lambda=0.02", "lambda=0.1", "lambda=0.5"],
     ...["temperature=0.1", "temperature=0.2", "temperature=0.5"],
   ];
-  assertEquals(
-    keysOf("full"),
-    [0, 1, 2].flatMap((seed) => fullParts.map((part) => `Demure-SASRec[${part}]/seed=${seed}`)),
-  );
+  // The warm-up's length, added 2026-12-03: its cells come after every other cell of the plan.
+  const laterParts = ["warmupEpochs=0", "warmupEpochs=2", "warmupEpochs=4"];
+  const atSeeds = (parts: string[]) =>
+    [0, 1, 2].flatMap((seed) => parts.map((part) => `Demure-SASRec[${part}]/seed=${seed}`));
+  assertEquals(keysOf("full"), [...atSeeds(fullParts), ...atSeeds(laterParts)]);
   assertEquals(
     keysOf("quick"),
     ["rho=0.5", "rho=0.7", "lambda=0.5", "temperature=0.5"].map((part) =>
@@ -196,13 +197,16 @@ Deno.test("plan (full): MovieLens sweeps lambda only; the selected value's cell 
   }
   // The sweeps run after every other experiment's cells, synthetic's before MovieLens', followed
   // only by the design choices' later seeds and the ablation's random-mask control (appended
-  // after them; see the test below).
-  const swept = plan.cells.filter((c) => c.sweep !== undefined);
+  // after them; see the test below), then the synthetic warm-up sweep (added after those).
+  const laterSwept = plan.cells.filter((c) => c.sweep?.parameter === "warmupEpochs");
+  const swept = plan.cells.filter((c) => c.sweep !== undefined && !laterSwept.includes(c));
   const laterChoices = plan.cells.filter((c) => c.designChoice !== undefined && c.seed > 0);
   const control = plan.cells.filter((c) => c.systemName === "RandomInputMasks-SASRec");
   assertEquals(
-    plan.cells.slice(-swept.length - laterChoices.length - control.length),
-    [...swept, ...laterChoices, ...control],
+    plan.cells.slice(
+      -swept.length - laterChoices.length - control.length - laterSwept.length,
+    ),
+    [...swept, ...laterChoices, ...control, ...laterSwept],
   );
   assertEquals(swept.slice(-3).map((c) => c.dataset.kind), ["movielens", "movielens", "movielens"]);
 });
@@ -223,7 +227,9 @@ Deno.test("plan (full): at each seed the synthetic sweep's selected values name 
     // ... and the later parameters' selected values name that cell: one run for the three.
     assertEquals(cellOf(key("[lambda=0.02]"))?.sameAs, key("[rho=0.3]"));
     assertEquals(cellOf(key("[temperature=0.1]"))?.sameAs, key("[rho=0.3]"));
-    for (const part of ["[rho=0.7]", "[lambda=0.1]", "[temperature=0.5]"]) {
+    // The warm-up sweep's cells come last in the plan, and still name that run.
+    assertEquals(cellOf(key("[warmupEpochs=2]"))?.sameAs, key("[rho=0.3]"));
+    for (const part of ["[rho=0.7]", "[lambda=0.1]", "[temperature=0.5]", "[warmupEpochs=4]"]) {
       assertEquals(cellOf(key(part))?.sameAs, undefined, key(part));
     }
   }
@@ -289,6 +295,10 @@ Deno.test("plan (full): the design choices' later seeds come last, the earlier c
       // The random-mask control of the ablation, added after these (2026-12-03).
       ...["Synthetic", "MovieLens"].flatMap((label) =>
         [0, 1, 2, 3, 4].map((seed) => `${label}/RandomInputMasks-SASRec/seed=${seed}`)
+      ),
+      // The synthetic sweep of the warm-up's length, added after those (2026-12-03).
+      ...[0, 1, 2].flatMap((seed) =>
+        [0, 2, 4].map((value) => `Synthetic/Demure-SASRec[warmupEpochs=${value}]/seed=${seed}`)
       ),
     ],
   );

@@ -165,9 +165,11 @@ Deno.test("sensitivity rows: means over seeds, each seed once, differences paire
     "rho=0.7 0,1,2",
     "temperature=0.1 0,1,2",
     "temperature=0.5 0",
+    // Declared, none of its other values finished: the selected value's row alone.
+    "warmupEpochs=2 0,1,2",
   ]);
   const row = (name: string) => rows.find((r) => `${r.parameter}=${r.value}` === name)!;
-  for (const name of ["lambda=0.02", "rho=0.3", "temperature=0.1"]) {
+  for (const name of ["lambda=0.02", "rho=0.3", "temperature=0.1", "warmupEpochs=2"]) {
     const own = row(name);
     assertEquals([own.selected, own.test.n, own.testVsSelected, own.tTest], [
       true,
