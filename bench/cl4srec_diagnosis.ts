@@ -19,7 +19,7 @@
  * --seeds=0 --variants=recorded,crop,mask,reorder,cosine-0.5,cosine-0.1,weight-0.01` (these are
  * the defaults). `--maxEpochs=N` (3 batches an epoch; default 0, off) only smoke-tests the script.
  * A bad option is one line and exit 2 before anything is trained: a dataset or seed without a
- * recorded CL4SRec-MM cell (the message lists the recorded ones), an unknown variant.
+ * recorded CL4SRec-MM or SASRec-MM cell (the message lists the recorded ones), an unknown variant.
  */
 import {
   integerOption,
@@ -75,7 +75,7 @@ function recordedCell(dataset: string, system: string, seed: number): string {
     return path;
   } catch {
     const recorded = [...Deno.readDirSync(RECORDED_CELLS)]
-      .map((entry) => /^full__(.+)__CL4SRec-MM__seed=([0-9]+)\.json$/.exec(entry.name))
+      .map((entry) => new RegExp(`^full__(.+)__${system}__seed=([0-9]+)\\.json$`).exec(entry.name))
       .filter((match) => match !== null)
       .map((match) => `${match![1]} seed ${match![2]}`)
       .sort();

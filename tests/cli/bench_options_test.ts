@@ -81,9 +81,28 @@ Deno.test("the step and memory probes: a step or epoch count out of range is exi
   ]);
 });
 
+Deno.test("cl4srec_diagnosis: an unknown variant, or a seed without a record, is exit 2", async () => {
+  await assertRefused([
+    [
+      "cl4srec_diagnosis",
+      ["--variants=recorded,dot"],
+      '--variants: "dot" is not one of recorded, crop, mask, reorder, cosine-0.5, cosine-0.1, ' +
+      "weight-0.01",
+    ],
+    [
+      "cl4srec_diagnosis",
+      ["--dataset=MovieLens", "--seeds=7"],
+      "no recorded CL4SRec-MM cell for --dataset MovieLens --seeds 7; recorded: MovieLens seed 0, " +
+      "MovieLens seed 1, MovieLens seed 2, MovieLens seed 3, MovieLens seed 4, Synthetic seed 0, " +
+      "Synthetic seed 1, Synthetic seed 2, Synthetic seed 3, Synthetic seed 4",
+    ],
+  ]);
+});
+
 Deno.test("every benchmark script that is run prints its options with --help", async () => {
   const scripts = [
     "blas_ceiling",
+    "cl4srec_diagnosis",
     "demure_attribution_source_auc",
     "demure_bench",
     "demure_source_step_probe",
