@@ -15,10 +15,10 @@
  * - **Sensitivity per dataset**: each dataset declares its own sweep ({@linkcode DatasetPlan.sweeps}):
  *   Demure-SASRec at the first seed with one parameter changed around the dataset's selected
  *   configuration, whose own cell (the main table's) is the reference. The synthetic benchmark
- *   sweeps rho, lambda, tau and the warm-up's length (`warmupEpochs`); MovieLens (full mode) sweeps lambda only, a dose-response: at its
- *   selected configuration L_rec reads the full history, so the attributed masks, which the
- *   ablation finds costly there (issue 14), enter only through the contrastive term, whose weight
- *   is lambda. Does the cost grow with it?
+ *   sweeps rho, lambda, tau and the warm-up's length (`warmupEpochs`); MovieLens (full mode)
+ *   sweeps lambda only, a dose-response: at its selected configuration L_rec reads the full
+ *   history, so the attributed masks, which the ablation finds costly there (issue 14), enter only
+ *   through the contrastive term, whose weight is lambda. Does the cost grow with it?
  *
  * Cells carry the experiments they belong to (`experiments`), so reports and notebooks select them
  * by tag and never parse names. Cells shared by several experiments appear once.
