@@ -239,8 +239,10 @@ if (values["list-cells"]) {
   let cells: ReturnType<typeof listCells> = [];
   try {
     checkResultsPlan(plan, resultsDir);
-    // A stored cell that cannot be read (truncated, hand-edited) names its file.
-    cells = listCells(plan, resultsDir);
+    // A stored cell that cannot be read (truncated, hand-edited) names its file. The selection
+    // as the stored trials hold it (read only): a choice whose trials are stale is listed as
+    // waiting, and a cluster submission puts its cells in the stage after those trials.
+    cells = listCells(planWithCurrentSelection(plan, resultsDir, { write: false }), resultsDir);
   } catch (error) {
     fail(error);
   }

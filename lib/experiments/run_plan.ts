@@ -259,15 +259,7 @@ export function writeSelection(
   resultsDir: string,
   log: (line: string) => void = console.log,
 ): SelectedConfigurations {
-  const store = new ResultStore(cellsDirectory(resultsDir));
-  let selected = plan.selected;
-  for (let round = 0;; round++) {
-    const next = settledSelection(replanWith(plan, selected), store);
-    if (JSON.stringify(next) === JSON.stringify(selected)) break;
-    // Each round settles at least one more selection; a plan has far fewer than 100.
-    if (round === 100) throw new Error("writeSelection: the selections do not settle");
-    selected = next;
-  }
+  const selected = settledSelectionOf(plan, new ResultStore(cellsDirectory(resultsDir)));
   if (JSON.stringify(selected) === JSON.stringify(plan.selected)) return plan.selected;
   writeFilesAtomically([
     { path: selectedPath(resultsDir), data: JSON.stringify(selected, null, 1) + "\n" },
@@ -280,22 +272,59 @@ export function writeSelection(
   return selected;
 }
 
+/** {@linkcode writeSelection}'s selection, without writing it: its rounds until nothing changes. */
+function settledSelectionOf(plan: ExperimentPlan, store: ResultStore): SelectedConfigurations {
+  let selected = plan.selected;
+  for (let round = 0;; round++) {
+    const next = settledSelection(replanWith(plan, selected), store);
+    if (JSON.stringify(next) === JSON.stringify(selected)) return selected;
+    // Each round settles at least one more selection; a plan has far fewer than 100.
+    if (round === 100) throw new Error("writeSelection: the selections do not settle");
+    selected = next;
+  }
+}
+
+/** Options of {@linkcode planWithCurrentSelection}. */
+export interface CurrentSelectionOptions {
+  /** Write a changed selection to `selected.json` (default true); false reads only. */
+  write?: boolean;
+  /** Where the written selection is reported (default console.log). */
+  log?: (line: string) => void;
+}
+
 /**
  * `plan` with the selection as it stands now under `resultsDir`: the choices of
  * `<resultsDir>/selected.json` (another task may have written them since `plan` was built),
- * settled against the trials stored there by {@linkcode writeSelection}, which writes the file
- * when that changes it. A batch task (`reproduce --cell`) runs its cell from this, not from the
- * file alone: a choice whose trials were changed since (stale records) is dropped, so the cell
- * waits for the trials' rerun instead of running, and storing, its seed with the earlier choice.
+ * settled against the trials stored there as {@linkcode writeSelection} settles them, and written
+ * to the file when that changes them (unless `write: false`). A batch task (`reproduce --cell`)
+ * runs its cell from this, and `reproduce --list-cells` (read only), from which a cluster
+ * submission takes each cell's stage, lists from it: a choice whose trials were changed since
+ * (stale records) is dropped, so its cells wait for the trials' rerun instead of running, and
+ * storing, their seeds with the earlier choice.
  */
 export function planWithCurrentSelection(
   plan: ExperimentPlan,
   resultsDir: string,
-  log: (line: string) => void = console.log,
+  options: CurrentSelectionOptions = {},
 ): ExperimentPlan {
   const onDisk = replanWith(plan, readSelected(selectedPath(resultsDir)));
-  const settled = writeSelection(onDisk, resultsDir, log);
-  return settled === onDisk.selected ? onDisk : replanWith(onDisk, settled);
+  let settled: SelectedConfigurations;
+  if (options.write ?? true) settled = writeSelection(onDisk, resultsDir, options.log);
+  else {
+    // Reading only: without stored cells there is nothing to settle against, and a store would
+    // create the folder.
+    let stored = false;
+    try {
+      stored = Deno.statSync(cellsDirectory(resultsDir)).isDirectory;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    if (!stored) return onDisk;
+    settled = settledSelectionOf(onDisk, new ResultStore(cellsDirectory(resultsDir)));
+  }
+  return JSON.stringify(settled) === JSON.stringify(onDisk.selected)
+    ? onDisk
+    : replanWith(onDisk, settled);
 }
 
 /**

@@ -294,8 +294,13 @@ Deno.test("planWithCurrentSelection drops a choice whose trials are stale, so it
     const { plan, seed, selection, label } = folderWithStaleChoice(resultsDir);
     const lines: string[] = [];
     // Built from the plan of the other choices: the file's choice is read, then dropped.
-    const current = planWithCurrentSelection(planExperiments("quick"), resultsDir, (line) => {
-      lines.push(line);
+    // Read only: the same plan, and the file as it was.
+    const onDisk = Deno.readTextFileSync(selectedPath(resultsDir));
+    const listed = planWithCurrentSelection(planExperiments("quick"), resultsDir, { write: false });
+    assertEquals(resolveCell(listed, seed.key).waitsFor, [selection]);
+    assertEquals(Deno.readTextFileSync(selectedPath(resultsDir)), onDisk);
+    const current = planWithCurrentSelection(planExperiments("quick"), resultsDir, {
+      log: (line) => lines.push(line),
     });
     assertEquals(resolveCell(current, seed.key).waitsFor, [selection]);
     assertEquals(JSON.parse(Deno.readTextFileSync(selectedPath(resultsDir))), { [label]: {} });
@@ -304,7 +309,7 @@ Deno.test("planWithCurrentSelection drops a choice whose trials are stale, so it
     Deno.removeSync(`${cellsDirectory(resultsDir)}`, { recursive: true });
     const kept = JSON.stringify(plan.selected);
     Deno.writeTextFileSync(selectedPath(resultsDir), kept);
-    const again = planWithCurrentSelection(planExperiments("quick"), resultsDir, () => {});
+    const again = planWithCurrentSelection(planExperiments("quick"), resultsDir, { log: () => {} });
     assertEquals(resolveCell(again, seed.key).waitsFor, undefined);
     assertEquals(again.selected, plan.selected);
     assertEquals(Deno.readTextFileSync(selectedPath(resultsDir)), kept);
@@ -313,11 +318,26 @@ Deno.test("planWithCurrentSelection drops a choice whose trials are stale, so it
   }
 });
 
-Deno.test("reproduce --cell: a seed whose choice has stale trials waits for them instead of running", async () => {
+Deno.test("reproduce --list-cells and --cell: a seed whose choice has stale trials waits for them", async () => {
   const parent = Deno.makeTempDirSync();
   const resultsDir = `${parent}/results`;
   try {
     const { seed, selection, label } = folderWithStaleChoice(resultsDir);
+    // The listing a cluster submission stages from puts the seed after the trials, and writes
+    // nothing (it listed the seed in stage 0, where its task would have waited for the trials).
+    const onDisk = Deno.readTextFileSync(selectedPath(resultsDir));
+    const listing = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/reproduce.ts", "--quick", "--list-cells", "--json"]
+        .concat(["--results", resultsDir]),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(listing.code, 0, new TextDecoder().decode(listing.stderr));
+    const listed = (JSON.parse(new TextDecoder().decode(listing.stdout)) as {
+      cells: { key: string; stage?: number }[];
+    }).cells.find((cell) => cell.key === seed.key)!;
+    assertEquals(listed.stage, 1);
+    assertEquals(Deno.readTextFileSync(selectedPath(resultsDir)), onDisk);
     // A wait of 0 s: the task gives up at once, where it used to train and store the seed.
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
