@@ -16,9 +16,10 @@
  *   Demure-SASRec at the first seed with one parameter changed around the dataset's selected
  *   configuration, whose own cell (the main table's) is the reference. The synthetic benchmark
  *   sweeps rho, lambda, tau and the warm-up's length (`warmupEpochs`); MovieLens (full mode)
- *   sweeps lambda only, a dose-response: at its selected configuration L_rec reads the full
- *   history, so the attributed masks, which the ablation finds costly there (issue 14), enter only
- *   through the contrastive term, whose weight is lambda. Does the cost grow with it?
+ *   sweeps lambda, a dose-response: at its selected configuration L_rec reads the full history, so
+ *   the attributed masks, which the ablation finds costly there (issue 14), enter only through the
+ *   contrastive term, whose weight is lambda. Does the cost grow with it? And the warm-up's length:
+ *   does a later start of the term cost less?
  *
  * Cells carry the experiments they belong to (`experiments`), so reports and notebooks select them
  * by tag and never parse names. Cells shared by several experiments appear once.
@@ -344,7 +345,9 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         ablationSeeds: [0, 1, 2, 3, 4],
         designChoices: true,
         designChoiceSeedCount: 3,
-        sweeps: { lambda: [0.005, 0.02, 0.1] },
+        // The warm-up's length too (added 2026-12-03), as on the synthetic data: does switching
+        // Demure on later, nearer the plain model's convergence, lose less here?
+        sweeps: { lambda: [0.005, 0.02, 0.1], warmupEpochs: [0, 2, 4] },
         sweepSeedCount: 3,
         // Every visit: the records were made when masks aged in steps (`everySteps` 10), which
         // with 17 steps an epoch attributed every window at every visit (0 masks reused in any
@@ -944,10 +947,9 @@ export function planExperiments(
       for (const name of LATER_ABLATION_SYSTEMS) add("ablation", dataset, name, seed);
     }
   }
-  forSeedIndices("sweepSeedCount", 0, (seedIndex) => {
-    addSweep(synthetic, seedIndex, true);
-    addSweep(movielens, seedIndex, true);
-  });
+  // Synthetic's at every seed, then MovieLens's (added after synthetic's, keeping their indices).
+  forSeedIndices("sweepSeedCount", 0, (seedIndex) => addSweep(synthetic, seedIndex, true));
+  forSeedIndices("sweepSeedCount", 0, (seedIndex) => addSweep(movielens, seedIndex, true));
   return finish(settings.noiseFractions, sweeps);
 }
 

@@ -70,7 +70,7 @@ Deno.test("sensitivityCurves: one curve per (dataset, parameter), never mixing d
     }
   }
   const movielens = curves.filter((curve) => curve.dataset === "MovieLens");
-  assertEquals(movielens.map((curve) => curve.parameter), ["lambda"]);
+  assertEquals(movielens.map((curve) => curve.parameter), ["lambda", "warmupEpochs"]);
   assertEquals(
     movielens[0].points.map((point) => point.value),
     [0.005, 0.02, 0.1], // the reference (lambda at its default, 0.1 here) is not drawn twice

@@ -154,7 +154,7 @@ Deno.test("plan: the synthetic sweep keeps its cells (keys, values, order) in bo
   );
 });
 
-Deno.test("plan (full): MovieLens sweeps lambda only; the selected value's cell is the main one", () => {
+Deno.test("plan (full): MovieLens sweeps lambda and the warm-up; the selected value's cell is the main one", () => {
   const selected: SelectedConfigurations = {
     MovieLens: {
       "Demure-SASRec": {
@@ -166,7 +166,7 @@ Deno.test("plan (full): MovieLens sweeps lambda only; the selected value's cell 
     },
   };
   const plan = planExperiments("full", undefined, { selected });
-  assertEquals(plan.sweeps.MovieLens, { lambda: [0.005, 0.02, 0.1] });
+  assertEquals(plan.sweeps.MovieLens, { lambda: [0.005, 0.02, 0.1], warmupEpochs: [0, 2, 4] });
   const sensitivity = cellsOf(plan, "sensitivity").filter((c) => c.dataset.kind === "movielens");
   const main = (seed: number) => `full/MovieLens/Demure-SASRec/seed=${seed}`;
   const sweep = (value: number, seed: number) =>
@@ -182,17 +182,29 @@ Deno.test("plan (full): MovieLens sweeps lambda only; the selected value's cell 
       [sweep(0.02, seed), main(seed)],
       [sweep(0.1, seed), undefined],
     ]),
+    // The warm-up's length, last in the plan (added 2026-12-03); the selected warm-up here is the
+    // default's 3, so no value is the main cell's run.
+    ...[0, 1, 2].flatMap((seed) =>
+      [0, 2, 4].map((value) => [
+        `full/MovieLens/Demure-SASRec[warmupEpochs=${value}]/seed=${seed}`,
+        undefined,
+      ])
+    ),
   ]);
   const references = sensitivity.filter((c) => c.sweep === undefined);
   for (const reference of references) {
     assertEquals(reference.experiments.sort(), ["ablation", "main", "sensitivity"]);
   }
-  // Each sweep cell is its seed's main cell with lambda changed, nothing else.
+  // Each sweep cell is its seed's main cell with its parameter changed, nothing else.
   const demureOf = (cell: typeof references[number]) =>
     cell.system.kind === "neural" ? cell.system.demure : undefined;
   for (const cell of sensitivity.filter((c) => c.sweep !== undefined)) {
     const reference = references.find((c) => c.seed === cell.seed)!;
-    assertEquals(demureOf(cell), { ...demureOf(reference), lambda: cell.sweep!.value }, cell.key);
+    assertEquals(
+      demureOf(cell),
+      { ...demureOf(reference), [cell.sweep!.parameter]: cell.sweep!.value },
+      cell.key,
+    );
     assertEquals([cell.model, cell.training], [reference.model, reference.training], cell.key);
   }
   // The sweeps run after every other experiment's cells, synthetic's before MovieLens', followed
@@ -296,9 +308,11 @@ Deno.test("plan (full): the design choices' later seeds come last, the earlier c
       ...["Synthetic", "MovieLens"].flatMap((label) =>
         [0, 1, 2, 3, 4].map((seed) => `${label}/RandomInputMasks-SASRec/seed=${seed}`)
       ),
-      // The synthetic sweep of the warm-up's length, added after those (2026-12-03).
-      ...[0, 1, 2].flatMap((seed) =>
-        [0, 2, 4].map((value) => `Synthetic/Demure-SASRec[warmupEpochs=${value}]/seed=${seed}`)
+      // The sweeps of the warm-up's length, added after those (2026-12-03).
+      ...["Synthetic", "MovieLens"].flatMap((label) =>
+        [0, 1, 2].flatMap((seed) =>
+          [0, 2, 4].map((value) => `${label}/Demure-SASRec[warmupEpochs=${value}]/seed=${seed}`)
+        )
       ),
     ],
   );

@@ -66,10 +66,10 @@ Deno.test("sensitivity: one row per (dataset, parameter, value), the reference v
   for (const row of ["Synthetic/rho=0.7", "Synthetic/rho=0.3"]) {
     assertEquals(rows.includes(row), true, rows.join(", "));
   }
-  // MovieLens sweeps lambda only; its selected value's row is the main table's cells.
+  // MovieLens sweeps lambda and the warm-up; its selected values' rows are the main table's cells.
   assertEquals(
     new Set(summary.sensitivity.filter((r) => r.dataset === "MovieLens").map((r) => r.parameter)),
-    new Set(["lambda"]),
+    new Set(["lambda", "warmupEpochs"]),
   );
   const testOf = (key: string) => outcome.byKey.get(key)!.test["NDCG@10"];
   for (const dataset of ["Synthetic", "MovieLens"]) {
@@ -118,7 +118,9 @@ Deno.test("markdown: one sensitivity table per dataset, each with its own rows",
     movielens.length,
     summary.sensitivity.filter((r) => r.dataset === "MovieLens").length,
   );
-  for (const line of movielens) assertEquals(line.startsWith("| lambda | "), true, line);
+  for (const line of movielens) {
+    assertEquals(/^\| (lambda|warmupEpochs) \| /.test(line), true, line);
+  }
   assertEquals(tableOf("MovieLens").some((line) => line.includes("(selected)")), true);
   assertEquals(tableOf("Synthetic").filter((line) => line.startsWith("| rho | ")).length, 3);
 });
