@@ -30,7 +30,7 @@ export interface RecordedCell {
 }
 
 /** The folder of the full mode's recorded cells (read, never written). */
-const RECORDED_CELLS = "results-of-record/full/cells";
+export const RECORDED_CELLS = "results-of-record/full/cells";
 
 /**
  * The path of the recorded Demure-SASRec cell of `dataset` (the cell file's dataset part:

@@ -28,15 +28,10 @@ import {
   runScript,
   UsageError,
 } from "../scripts/cli/options.ts";
-import {
-  type Cl4SRecConfig,
-  type DatasetSpec,
-  initBackend,
-  prepareDataset,
-  type SystemSpec,
-} from "../mod.ts";
-import { type CellSettings, runCell } from "../lib/experiments/mod.ts";
+import { type Cl4SRecConfig, initBackend, prepareDataset, type SystemSpec } from "../mod.ts";
+import { runCell } from "../lib/experiments/mod.ts";
 import { SEED_RANGE } from "../lib/util/mod.ts";
+import { RECORDED_CELLS, type RecordedCell as RecordedCellBase } from "./_cached_mask_auc.ts";
 
 /** Each variant's change to the recorded contrastive configuration. */
 const VARIANTS = {
@@ -52,8 +47,6 @@ const VARIANTS = {
 type Variant = keyof typeof VARIANTS;
 const VARIANT_NAMES = Object.keys(VARIANTS) as Variant[];
 
-const RECORDED_CELLS = "results-of-record/full/cells";
-
 const USAGE = `usage: deno run -A bench/cl4srec_diagnosis.ts [--dataset=D] [--seeds=LIST]
                   [--variants=LIST] [--maxEpochs=N]
   --dataset D       dataset of the recorded CL4SRec-MM cells (default Synthetic)
@@ -62,10 +55,10 @@ const USAGE = `usage: deno run -A bench/cl4srec_diagnosis.ts [--dataset=D] [--se
   --maxEpochs N     smoke test: N epochs of 3 batches (default 0: off)
   -h, --help        print this text`;
 
-interface RecordedCell {
-  settings: { dataset: DatasetSpec; system: SystemSpec } & CellSettings;
-  result: { valid: Record<string, number>; test: Record<string, number>; bestEpoch: number };
-}
+/** A recorded cell with the fields compared here. */
+type RecordedCell = RecordedCellBase & {
+  result: { valid: Record<string, number>; bestEpoch: number };
+};
 
 /** The path of a recorded seed cell, or a {@linkcode UsageError} naming what is recorded. */
 function recordedCell(dataset: string, system: string, seed: number): string {
