@@ -25,8 +25,8 @@ export interface ModalityFeatures {
   /** Modality name, unique in the dataset (e.g. "id", "text", "genre"). */
   name: string;
   /**
-   * How the encoder reads `values`: learned id embedding, dense vector (linear + layer norm),
-   * multi-hot bag.
+   * How the encoder reads `values`: learned id embedding, dense vector (linear + layer norm; one
+   * column: standardised, times a learned vector, plus a bias), multi-hot bag.
    */
   kind: "id" | "dense" | "multi_hot";
   /** Feature width (for `id`: 0, the encoder learns the table). */

@@ -1,7 +1,8 @@
 /**
  * Per-modality encoders f_m that map every item's raw feature x_{i,m} to e_{i,m} in R^dim:
  * - `id`: a learned embedding table [numItems, dim];
- * - `dense`: linear [featureDim, dim] + bias, then layer norm;
+ * - `dense`: linear [featureDim, dim] + bias, then layer norm; a one-column `dense` feature (a price,
+ *   a year) instead: standardised over the items that have it, times a learned vector, plus a bias;
  * - `multi_hot`: an embedding bag, (row-normalised multi-hot [numItems, vocab]) @ table [vocab, dim].
  * Missing modalities are encoded anyway (their rows are zeros) and masked later by the presence
  * table; they are never read as values.
@@ -43,14 +44,14 @@ export type EncoderInput = Pick<InteractionDataset, "numItems" | "modalities" | 
 /**
  * Handles to the parameters of one modality's encoder, in the model's store. Checkpoint names:
  * `encoder/<name>/table` (id, multi_hot) or `encoder/<name>/kernel`, `bias`, `norm_gain`,
- * `norm_bias` (dense).
+ * `norm_bias` (dense; a one-column dense feature has no `norm_*`).
  */
 export interface ModalityEncoderParameters {
   /** id: `[numItems, dim]`; multi_hot: `[vocabulary, dim]` (rows averaged over an item's tags). */
   readonly table?: Variable2D;
   /** dense: the linear layer `[features, dim]`. */
   readonly dense?: DenseParameters;
-  /** dense: the layer norm after it. */
+  /** dense with more than one column: the layer norm after it (a one-column feature has none). */
   readonly norm?: NormParameters;
 }
 
@@ -63,8 +64,9 @@ interface EncodedModality {
 
 /**
  * One encoder per modality, mapping every item to a `dim`-wide embedding per modality: a learned
- * table for `id`, a dense layer with layer norm over `dense` features, a learned table averaged
- * over the active entries of `multi_hot` features. Parameters live in the model's store.
+ * table for `id`, a dense layer with layer norm over `dense` features (without the norm over a
+ * one-column feature, standardised instead), a learned table averaged over the active entries of
+ * `multi_hot` features. Parameters live in the model's store.
  */
 export class ModalityEncoders {
   /** Names of the encoded modalities, in the order of the modality axis. */
@@ -133,7 +135,25 @@ export class ModalityEncoders {
       const table = store.normalMatrix(`${prefix}/table`, [dataset.numItems, dim], std);
       return { name, kind, parameters: { table }, encode: () => table };
     }
-    const features = this.#featureMatrix(dataset, modality);
+    validateFeatures(dataset, modality);
+    if (kind === "dense" && modality.dim === 1) {
+      // A layer norm after a linear map of one value cannot see the value's size: LN(x w) is the
+      // same vector for every x > 0, so at initialisation (bias 0) a price of 3 and one of 3000
+      // encoded alike, and only what the bias learned could tell them apart. Standardising the
+      // column instead keeps its size in the encoding (e is affine in x) at the scale of the other
+      // modalities, whatever unit the file uses (RecBole offers min-max scaling of float fields,
+      // `normalize_field`; the data here stay as written and the encoder scales).
+      const kernel = store.glorot(`${prefix}/kernel`, [1, dim]);
+      const bias = store.constantVector(`${prefix}/bias`, dim, 0);
+      const standardised = this.#constant(standardisedColumn(modality), dataset.numItems, 1);
+      return {
+        name,
+        kind,
+        parameters: { dense: { kernel, bias } },
+        encode: () => dense(standardised, kernel, bias) as tf.Tensor2D,
+      };
+    }
+    const features = this.#constant(modality.values, dataset.numItems, modality.dim);
     if (kind === "dense") {
       const kernel = store.glorot(`${prefix}/kernel`, [modality.dim, dim]);
       const bias = store.constantVector(`${prefix}/bias`, dim, 0);
@@ -155,9 +175,8 @@ export class ModalityEncoders {
     return { name, kind, parameters: { table }, encode: () => tf.matMul(bag, table) };
   }
 
-  #featureMatrix(dataset: EncoderInput, modality: ModalityFeatures): tf.Tensor2D {
-    validateFeatures(dataset, modality);
-    const matrix = tf.tensor2d(modality.values, [dataset.numItems, modality.dim], "float32");
+  #constant(values: Float32Array, rows: number, columns: number): tf.Tensor2D {
+    const matrix = tf.tensor2d(values, [rows, columns], "float32");
     this.#constants.push(matrix);
     return matrix;
   }
@@ -174,6 +193,34 @@ function selectModalities(dataset: EncoderInput, names: string[] | undefined): M
     }
     return found;
   });
+}
+
+/**
+ * A one-column feature as (x - mean) / std over the items that have it (population std; a column
+ * with one value throughout divides by 1, so its encoding is the bias alone: it tells no items
+ * apart). Items without it stay 0: the presence mask hides them.
+ */
+function standardisedColumn(modality: ModalityFeatures): Float32Array {
+  const { values, present } = modality;
+  let count = 0;
+  let sum = 0;
+  for (let item = 0; item < present.length; item++) {
+    if (present[item] === 1) {
+      count++;
+      sum += values[item];
+    }
+  }
+  const mean = count === 0 ? 0 : sum / count;
+  let squares = 0;
+  for (let item = 0; item < present.length; item++) {
+    if (present[item] === 1) squares += (values[item] - mean) ** 2;
+  }
+  const std = count === 0 ? 0 : Math.sqrt(squares / count);
+  const scale = std > 0 ? std : 1;
+  return Float32Array.from(
+    values,
+    (value, item) => present[item] === 1 ? (value - mean) / scale : 0,
+  );
 }
 
 /** Throws naming dataset, modality, row and column for non-finite values or an empty present bag. */

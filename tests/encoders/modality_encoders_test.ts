@@ -1,7 +1,8 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
+import { type EncoderInput, ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
+import { idModality } from "../../lib/data/id_modality.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
@@ -74,4 +75,58 @@ Deno.test("a model whose last modality has a bad row is refused without leaving 
     );
   }
   assertEquals(tf.memory().numTensors, before);
+});
+
+/** Five items with one scalar feature (item 2 lacks it), beside an id modality. */
+function priced(values: number[]): EncoderInput {
+  return {
+    name: "priced",
+    numItems: 5,
+    modalities: [
+      idModality(5),
+      {
+        name: "price",
+        kind: "dense",
+        dim: 1,
+        values: Float32Array.from(values),
+        present: Uint8Array.from([1, 1, 0, 1, 1]),
+        provenance: { source: "test", normalisation: "none" },
+      },
+    ],
+  };
+}
+
+Deno.test("a one-column dense feature is standardised over the items that have it, then affine", () => {
+  const store = new ParameterStore(1);
+  const encoders = new ModalityEncoders(priced([3, 3000, 0, 30, 3]), { dim: 4 }, store);
+  const all = encoders.encodeAllItems();
+  const encoded = all.arraySync().map((item) => item[1]);
+  // No layer norm: it would map every positive price to one vector (LN(x w) = LN(w) for x > 0).
+  assertEquals(encoders.parameters.get("price")?.norm, undefined);
+  assert(!store.names().includes("encoder/price/norm_gain"));
+  const w = (store.get("encoder/price/kernel").arraySync() as number[][])[0];
+  const b = store.get("encoder/price/bias").arraySync() as number[];
+  const mean = (3 + 3000 + 30 + 3) / 4;
+  const std = Math.sqrt([3, 3000, 30, 3].reduce((s, x) => s + (x - mean) ** 2, 0) / 4);
+  for (const [item, price] of [[0, 3], [1, 3000], [3, 30], [4, 3]]) {
+    const z = (price - mean) / std;
+    for (let c = 0; c < 4; c++) assertAlmostEquals(encoded[item][c], z * w[c] + b[c], 1e-5);
+  }
+  // Prices 3 and 30 (both positive, both below the mean) are told apart; the absent item reads 0.
+  assert(Math.abs(encoded[0][0] - encoded[3][0]) > 1e-3);
+  assertEquals(encoded[2], b);
+  tf.dispose(all);
+  encoders.dispose();
+  store.dispose();
+});
+
+Deno.test("a one-column dense feature with one value throughout encodes as its bias, not NaN", () => {
+  const store = new ParameterStore(1);
+  const encoders = new ModalityEncoders(priced([7, 7, 0, 7, 7]), { dim: 4 }, store);
+  const all = encoders.encodeAllItems();
+  const b = store.get("encoder/price/bias").arraySync() as number[];
+  for (const item of all.arraySync()) assertEquals(item[1], b);
+  tf.dispose(all);
+  encoders.dispose();
+  store.dispose();
 });
