@@ -121,7 +121,6 @@ async function main(): Promise<number> {
     const training = await trainModel(model, data.split, trainerSettings, {
       ...parts.hooks,
       onProgress: (progress) => {
-        demure!.onEpochEnd(progress);
         if (progress.epoch % 10 === 0 || progress.improved === false) {
           console.error(
             `seed ${seed} epoch ${progress.epoch}: loss ${progress.loss.toFixed(4)}, valid ` +

@@ -127,8 +127,8 @@ export interface DemureConfig {
    *   part of an epoch, so it does not scale with the data);
    * - `epochs`: `warmupEpochs` passes over the training data (scales with the data);
    * - `plateau`: validation NDCG@10 has not improved for `warmupEpochs` evaluations in a row (the
-   *   plain model has converged; scales with how fast the model learns). Needs the trainer's
-   *   progress: pass {@linkcode DemureTraining.onEpochEnd} on to the trainer's `onProgress`.
+   *   plain model has converged; scales with how fast the model learns). The trainer's progress
+   *   reaches it through the hooks' `afterEpoch`.
    */
   warmupBy: "steps" | "epochs" | "plateau";
   /** `warmupBy: "steps"`: plain training steps before the first noise mask. Default 30. */
@@ -262,17 +262,29 @@ export interface DemureTraining {
   /** The resolved configuration (defaults filled in). */
   config: DemureConfig;
   /**
-   * Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint.
-   * With `attributionSource: "training_pass"` also `recommendationGradient` and `afterStep`.
+   * Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint;
+   * and `afterEpoch`: ends an epoch or plateau warm-up and closes the epoch's noise counts, before
+   * the epoch's checkpoint is saved. With `attributionSource: "training_pass"` also
+   * `recommendationGradient` and `afterStep`.
    */
   hooks: Pick<
     TrainerHooks,
-    "inputMask" | "auxiliaryLoss" | "checkpointState" | "recommendationGradient" | "afterStep"
+    | "inputMask"
+    | "auxiliaryLoss"
+    | "checkpointState"
+    | "afterEpoch"
+    | "recommendationGradient"
+    | "afterStep"
   >;
-  /** Call after every epoch (the trainer's `onProgress`): ends an epoch or plateau warm-up. */
-  onEpochEnd(progress: EpochProgress): void;
   /** Counters of the run so far. */
   stats(): DemureStats;
+  /**
+   * Per epoch ended so far, the share of valid pairs marked as noise per modality (rounded to 1e-6;
+   * 0 for a modality without pairs that epoch, as in the warm-up). A run resumed from a checkpoint
+   * saved since 2026-12-04 holds every epoch, as an uninterrupted one; from an earlier checkpoint,
+   * the epochs from the resume on, the first pooled with the epochs before it.
+   */
+  noiseRateByEpoch(): Record<string, number>[];
 }
 
 /**
@@ -510,6 +522,10 @@ export function demureHooks(
     | undefined;
   const noiseCount = new Float64Array(modalities);
   const validCount = new Float64Array(modalities);
+  // The counts when the last epoch ended, and each epoch's rates from them.
+  const noiseAtEpochEnd = new Float64Array(modalities);
+  const validAtEpochEnd = new Float64Array(modalities);
+  let rateByEpoch: Record<string, number>[] = [];
   let current:
     | { step: number; views: ContrastiveViews; denoisedInput: boolean; batch: SequenceBatch }
     | undefined;
@@ -519,7 +535,21 @@ export function demureHooks(
   let warmupEndedAfterEpoch: number | undefined;
   let epochsWithoutGain = 0;
   const warmupOver = () => config.warmupBy === "steps" || warmupEndedAfterEpoch !== undefined;
-  const onEpochEnd = (progress: EpochProgress) => {
+  const closeEpochCounts = () => {
+    const rates: Record<string, number> = {};
+    model.modalityNames.forEach((name, m) => {
+      const seen = validCount[m] - validAtEpochEnd[m];
+      const noise = noiseCount[m] - noiseAtEpochEnd[m];
+      // 0 without pairs (the warm-up), as the records of record hold it: a rerun writes what the
+      // record has, and epochNoiseRates, not the format, tells it from a rate.
+      rates[name] = seen > 0 ? Math.round(noise / seen * 1e6) / 1e6 : 0;
+    });
+    rateByEpoch.push(rates);
+    noiseAtEpochEnd.set(noiseCount);
+    validAtEpochEnd.set(validCount);
+  };
+  const afterEpoch = (progress: EpochProgress) => {
+    closeEpochCounts();
     if (warmupOver()) return;
     if (progress.validation !== undefined) {
       epochsWithoutGain = progress.improved ? 0 : epochsWithoutGain + 1;
@@ -753,6 +783,11 @@ export function demureHooks(
           validCount: Array.from(validCount),
           cache: cacheJson,
           warmup: { endedAfterEpoch: warmupEndedAfterEpoch ?? null, epochsWithoutGain },
+          epochs: {
+            rates: rateByEpoch,
+            noiseAtEnd: Array.from(noiseAtEpochEnd),
+            validAtEnd: Array.from(validAtEpochEnd),
+          },
           ...(trainingPass ? { captured } : {}),
         },
         tensors,
@@ -765,6 +800,7 @@ export function demureHooks(
         validCount: number[];
         cache: { positions: number; computed: number; reused: number } | null;
         warmup?: { endedAfterEpoch: number | null; epochsWithoutGain: number };
+        epochs?: { rates: Record<string, number>[]; noiseAtEnd: number[]; validAtEnd: number[] };
         captured?: number;
       };
       if (json.noiseCount.length !== modalities || json.validCount.length !== modalities) {
@@ -791,6 +827,19 @@ export function demureHooks(
           "Demure checkpoint state: no warm-up state for warmupBy " + config.warmupBy,
         );
       }
+      if (json.epochs === undefined && !warmupOver()) {
+        // Saved before 2026-12-04, before the epoch's end reached the warm-up: the epoch the
+        // checkpoint closes is missing from it, and a resumed warm-up would end an epoch late.
+        throw new Error(
+          `Demure checkpoint state: saved before 2026-12-04 during a warm-up by ${config.warmupBy}, ` +
+            "without the last epoch's end: delete the checkpoint to start the cell afresh",
+        );
+      }
+      // From a checkpoint without per-epoch counts (before 2026-12-04): the epochs from the
+      // resume on, the first pooled with the epochs before it (epochNoiseRates reads it so).
+      rateByEpoch = json.epochs?.rates.map((rates) => ({ ...rates })) ?? [];
+      noiseAtEpochEnd.set(json.epochs?.noiseAtEnd ?? new Array(modalities).fill(0));
+      validAtEpochEnd.set(json.epochs?.validAtEnd ?? new Array(modalities).fill(0));
       if (json.cache === null) {
         cache = undefined;
         return;
@@ -829,9 +878,10 @@ export function demureHooks(
       inputMask,
       auxiliaryLoss,
       checkpointState,
+      afterEpoch,
       ...(trainingPass ? { recommendationGradient, afterStep } : {}),
     },
-    onEpochEnd,
     stats,
+    noiseRateByEpoch: () => rateByEpoch.map((rates) => ({ ...rates })),
   };
 }

@@ -148,7 +148,7 @@ export async function cellModel(
   const directory = keptCellModelDir(options.resultsDir, cell) ?? own;
   const checkpoint = `${directory}/best`;
   const maxEpochs = cell.training.maxEpochs ?? 0;
-  const { model, hooks, demure } = buildCellModel(data, cell.system, {
+  const { model, hooks } = buildCellModel(data, cell.system, {
     seed: cell.seed,
     model: cell.model,
   });
@@ -188,14 +188,7 @@ export async function cellModel(
       model,
       data.split,
       { ...cell.training, seed: cell.seed, checkpointDir: directory },
-      {
-        ...hooks,
-        // Demure's warm-up by epochs or plateau ends through its epoch hook, as in runCell.
-        onProgress: (progress) => {
-          demure?.onEpochEnd(progress);
-          (options.onProgress ?? printProgress)(progress);
-        },
-      },
+      { ...hooks, onProgress: options.onProgress ?? printProgress },
     );
     // As a kept model of the reproduction: how long it trained, without the last epoch's files.
     Deno.writeTextFileSync(

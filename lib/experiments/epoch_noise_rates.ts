@@ -1,9 +1,10 @@
 /**
  * Demure's noise rate per modality and epoch as a figure should show it: a rate only where the
  * epoch had pairs under a noise mask. The records keep `noiseRateByEpoch` as written since the
- * first records (0 for an epoch without a mask; only the epochs after a resume), and a rerun of
- * an old cell writes the same, so the reading, not the format, tells a measured rate from a 0
- * that stands for "no mask".
+ * first records (0 for an epoch without a mask; only the epochs after a resume from a checkpoint
+ * saved before 2026-12-04, whose state held no per-epoch counts), and a rerun of an old cell
+ * writes the same, so the reading, not the format, tells a measured rate from a 0 that stands for
+ * "no mask".
  *
  * @example
  * ```ts
@@ -61,10 +62,11 @@ export const POOLED_AFTER_RESUME =
  *   or plateau); with warm-up by steps, which records no epoch, the leading epochs whose every
  *   modality reads 0 (a drawn mask marks at least one pair of each masked history as noise, so an
  *   epoch with a mask has a rate above 0 somewhere);
- * - it was trained before a resume (the record holds the epochs after it: its last entries);
- * - it is the first epoch after a resume that came after the warm-up (or whose warm-up by steps
- *   may have ended before it): the writer took the counts restored from the checkpoint as that
- *   epoch's, so its rate pools every masked epoch before it.
+ * - it was trained before a resume from a checkpoint saved before 2026-12-04 (the record holds
+ *   the epochs after it: its last entries; since then a resumed record holds every epoch);
+ * - it is the first epoch after such a resume that came after the warm-up (or whose warm-up by
+ *   steps may have ended before it): the writer took the counts restored from the checkpoint as
+ *   that epoch's, so its rate pools every masked epoch before it.
  *
  * A modality that no mask covered over the whole run (`pairsByModality` 0) has no rate at any
  * epoch. A modality without pairs in one masked epoch only still reads 0 there: the record keeps

@@ -115,11 +115,12 @@ export interface CellResult {
   /** Demure's counters (Demure systems only). */
   demure?: DemureStats;
   /**
-   * Demure: the share of valid pairs marked as noise per modality, for each epoch trained by this
-   * process (after a resume: the epochs from the resume on, the last entries of `history`). An
-   * epoch without a pair of the modality under a mask (the warm-up) holds 0, as every record of
-   * record does; the first epoch after a resume holds the rate pooled with the epochs before it.
-   * Read it through `epochNoiseRates`, which shows neither as that epoch's rate.
+   * Demure: the share of valid pairs marked as noise per modality, for each epoch of `history`
+   * (`DemureTraining.noiseRateByEpoch`). An epoch without a pair of the modality under a mask (the
+   * warm-up) holds 0, as every record of record does. A run resumed from a checkpoint saved before
+   * 2026-12-04 holds the epochs from the resume on (the last entries of `history`), the first
+   * pooled with the epochs before it. Read it through `epochNoiseRates`, which shows neither the
+   * warm-up's 0 nor a pooled rate as that epoch's rate.
    */
   noiseRateByEpoch?: Record<string, number>[];
   /** Attribution scored against the planted truth (when asked for). */
@@ -216,7 +217,7 @@ export async function runCell(
   let training: TrainingResult | undefined;
   let demureStats: DemureStats | undefined;
   let loss = "none";
-  const noiseRateByEpoch: Record<string, number>[] = [];
+  let noiseRateByEpoch: Record<string, number>[] | undefined;
   const tensorsBefore = tf.memory().numTensors;
   try {
     if (system.kind === "popularity") scorer = popularityScorer(split);
@@ -225,26 +226,9 @@ export async function runCell(
       const parts = buildCellModel(data, system, settings);
       model = parts.model;
       const { hooks, demure } = parts;
-      let pairsBefore = demure?.stats().pairsByModality;
       const trainerHooks: TrainerHooks = {
         ...hooks,
-        onProgress: (progress) => {
-          if (demure) {
-            demure.onEpochEnd(progress);
-            const pairs = demure.stats().pairsByModality;
-            const rates: Record<string, number> = {};
-            for (const [name, { valid, noise }] of Object.entries(pairs)) {
-              const before = pairsBefore?.[name] ?? { valid: 0, noise: 0 };
-              const seen = valid - before.valid;
-              // 0 without pairs (the warm-up), as the records of record hold it: a rerun writes
-              // what the record has, and epochNoiseRates, not the format, tells it from a rate.
-              rates[name] = seen > 0 ? Math.round((noise - before.noise) / seen * 1e6) / 1e6 : 0;
-            }
-            noiseRateByEpoch.push(rates);
-            pairsBefore = pairs;
-          }
-          (settings.onProgress ?? printProgress)(progress);
-        },
+        onProgress: settings.onProgress ?? printProgress,
       };
       training = await trainModel(
         model,
@@ -253,6 +237,7 @@ export async function runCell(
         trainerHooks,
       );
       demureStats = parts.demureStats();
+      noiseRateByEpoch = demure?.noiseRateByEpoch();
       loss = describeLoss(training.config.loss);
       scorer = modelScorer(model, name);
     }

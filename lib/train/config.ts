@@ -239,7 +239,13 @@ export interface TrainerHooks {
    * the state it changes is complete before the next step and before a checkpoint.
    */
   afterStep?: (step: number, applied: boolean) => void | Promise<void>;
-  /** Called after each epoch; default `printProgress`. */
+  /**
+   * Called after each epoch (and its validation), before the epoch's checkpoint is saved: state
+   * that an epoch's outcome changes (Demure's warm-up by epochs or plateau, its per-epoch noise
+   * counts) is then in that checkpoint, so a run resumed from it continues as an uninterrupted one.
+   */
+  afterEpoch?: (progress: EpochProgress) => void;
+  /** Called after each epoch, after its checkpoint; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */
   validate?: (

@@ -124,6 +124,7 @@ export async function trainModel(
         secondsLeftAtMost: clock.secondsLeftAtMost(state.epochsDone, config.maxEpochs),
       });
       state.history.push(progress);
+      hooks.afterEpoch?.(progress);
       await checkpoints.save(state, improved);
       onProgress(progress);
       stoppedBy = stopReasonAfter(epoch, state, clock, config);

@@ -15,8 +15,9 @@ import {
 import { DEFAULT_ATTRIBUTION_CONFIG } from "../../lib/attribution/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
-import { resolveTrainerConfig } from "../../lib/train/config.ts";
+import { type HookState, resolveTrainerConfig } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
+import type { Json } from "../../lib/checkpoint/checkpoint.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -186,7 +187,7 @@ Deno.test("Demure's rho is the one noise fraction: selection derived, same defau
   assertThrows(() => resolveDemureConfig(withSelection), Error, "set rho");
 });
 
-Deno.test("Demure warm-up by epochs and by a validation plateau ends through onEpochEnd", async () => {
+Deno.test("Demure warm-up by epochs and by a validation plateau ends through the afterEpoch hook", async () => {
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
   const progress = (epoch: number, improved: boolean) => ({
     epoch,
@@ -206,21 +207,42 @@ Deno.test("Demure warm-up by epochs and by a validation plateau ends through onE
   const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
   const byEpochs = demureHooks(model, { warmupBy: "epochs", warmupEpochs: 2, everyVisits: 1 });
   assertEquals(await byEpochs.hooks.inputMask?.(batch, 0), undefined, "warm-up: no mask");
-  byEpochs.onEpochEnd(progress(1, true));
+  byEpochs.hooks.afterEpoch!(progress(1, true));
   assertEquals(byEpochs.stats().warmupEndedAfterEpoch, undefined);
-  byEpochs.onEpochEnd(progress(2, true));
+  byEpochs.hooks.afterEpoch!(progress(2, true));
   assertEquals(byEpochs.stats().warmupEndedAfterEpoch, 2);
   // Step 1, far below the step warm-up's default: the epochs' warm-up is the only one.
   const mask = await byEpochs.hooks.inputMask?.(batch, 1);
   assert(mask !== undefined, "after the warm-up every step is masked, whatever its index");
   mask.dispose();
   const byPlateau = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });
-  byPlateau.onEpochEnd(progress(1, true));
-  byPlateau.onEpochEnd(progress(2, false));
-  byPlateau.onEpochEnd(progress(3, true));
-  byPlateau.onEpochEnd(progress(4, false));
+  byPlateau.hooks.afterEpoch!(progress(1, true));
+  byPlateau.hooks.afterEpoch!(progress(2, false));
+  byPlateau.hooks.afterEpoch!(progress(3, true));
+  byPlateau.hooks.afterEpoch!(progress(4, false));
   assertEquals(byPlateau.stats().warmupEndedAfterEpoch, undefined, "gains reset the count");
-  byPlateau.onEpochEnd(progress(5, false));
+  byPlateau.hooks.afterEpoch!(progress(5, false));
   assertEquals(byPlateau.stats().warmupEndedAfterEpoch, 5);
+  model.dispose();
+});
+
+Deno.test("a Demure checkpoint without per-epoch counts: refused during an epoch warm-up, else read as before", () => {
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const withoutEpochs = (state: HookState): HookState => {
+    const { epochs: _, ...json } = state.json as Record<string, Json>;
+    return { json, tensors: state.tensors };
+  };
+  const byPlateau = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });
+  const saved = withoutEpochs(byPlateau.hooks.checkpointState!.save());
+  const resumed = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });
+  assertThrows(
+    () => resumed.hooks.checkpointState!.restore(saved),
+    Error,
+    "saved before 2026-12-04 during a warm-up by plateau",
+  );
+  const bySteps = demureHooks(model, { warmupSteps: 2 });
+  const fromSteps = demureHooks(model, { warmupSteps: 2 });
+  fromSteps.hooks.checkpointState!.restore(withoutEpochs(bySteps.hooks.checkpointState!.save()));
+  assertEquals(fromSteps.noiseRateByEpoch(), [], "the rates start at the resume, as before");
   model.dispose();
 });
