@@ -25,6 +25,7 @@ import type { TrainerConfig } from "../train/config.ts";
 import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan.ts";
 import { type CellClaim, ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
+import { pathExists } from "../util/path_exists.ts";
 import {
   cellsDirectory,
   checkStoredData,
@@ -75,19 +76,9 @@ export interface CellListing {
   stage?: number;
 }
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 /** The cells of `plan` in order, with their state under `resultsDir` when given. Writes nothing. */
 export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListing[] {
-  const store = resultsDir !== undefined && exists(cellsDirectory(resultsDir))
+  const store = resultsDir !== undefined && pathExists(cellsDirectory(resultsDir))
     ? new ResultStore(cellsDirectory(resultsDir))
     : undefined;
   const listed = plan.cells.map((cell, index): CellListing => {
@@ -290,7 +281,7 @@ export function planFilePath(resultsDir: string): string {
 export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void {
   const path = planFilePath(resultsDir);
   const wanted = planIdentity(plan);
-  if (exists(path)) {
+  if (pathExists(path)) {
     let recorded: PlanIdentity;
     try {
       recorded = JSON.parse(Deno.readTextFileSync(path)) as PlanIdentity;
@@ -341,7 +332,7 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
     return;
   }
   const cells = cellsDirectory(resultsDir);
-  if (!exists(cells)) return;
+  if (!pathExists(cells)) return;
   const foreign = [...Deno.readDirSync(cells)]
     .filter((e) => e.name.endsWith(".json") && !e.name.startsWith(`${plan.mode}__`))
     .map((e) => e.name);
@@ -356,7 +347,7 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
 /** Records `plan` as the plan of `resultsDir` (after {@linkcode checkResultsPlan}), once. */
 export function recordResultsPlan(plan: ExperimentPlan, resultsDir: string): void {
   checkResultsPlan(plan, resultsDir);
-  if (exists(planFilePath(resultsDir))) return;
+  if (pathExists(planFilePath(resultsDir))) return;
   Deno.mkdirSync(resultsDir, { recursive: true });
   // Array tasks may start together: each writes the same content atomically.
   writeFilesAtomically([

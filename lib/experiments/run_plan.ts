@@ -32,6 +32,7 @@ import { cellEnvironment, type CellResult, denoisingNeverStarted, runCell } from
 import { readSelected, type SelectedConfigurations } from "./selection.ts";
 import { checkStoredCellData } from "./stored_data_check.ts";
 import { InterruptedError } from "../util/interrupt.ts";
+import { pathExists } from "../util/path_exists.ts";
 
 /** Options of {@linkcode runPlan}. */
 export interface RunPlanOptions {
@@ -313,13 +314,7 @@ export function planWithCurrentSelection(
   else {
     // Reading only: without stored cells there is nothing to settle against, and a store would
     // create the folder.
-    let stored = false;
-    try {
-      stored = Deno.statSync(cellsDirectory(resultsDir)).isDirectory;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    if (!stored) return onDisk;
+    if (!pathExists(cellsDirectory(resultsDir))) return onDisk;
     settled = settledSelectionOf(onDisk, new ResultStore(cellsDirectory(resultsDir)));
   }
   return JSON.stringify(settled) === JSON.stringify(onDisk.selected)

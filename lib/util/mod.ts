@@ -16,3 +16,4 @@ export * from "./event_loop.ts";
 export * from "./interrupt.ts";
 export * from "./jupyter.ts";
 export * from "./env_flag.ts";
+export * from "./path_exists.ts";
