@@ -143,15 +143,26 @@ export interface SignificanceResult {
   };
 }
 
-/** Paired tests of `system` against `baseline` on per-user test NDCG@10 averaged over seeds. */
+/**
+ * Paired tests of `system` against `baseline` on per-user test NDCG@10 averaged over the seeds
+ * both finished (a seed that only one of them finished would make the two means average over
+ * different training runs); undefined when they share no seed or fewer than two users.
+ */
 export function comparePaired(
   cells: readonly CellResult[],
   dataset: string,
   system: string,
   baseline: string,
 ): SignificanceResult | undefined {
-  const ours = perUserOverSeeds(cells, dataset, system, "NDCG@10");
-  const theirs = perUserOverSeeds(cells, dataset, baseline, "NDCG@10");
+  const seedsOf = (name: string) => new Set(cellsOf(cells, dataset, name).map((c) => c.seed));
+  const ourSeeds = seedsOf(system);
+  const theirSeeds = seedsOf(baseline);
+  const shared = cells.filter((c) =>
+    (c.system === system && theirSeeds.has(c.seed)) ||
+    (c.system === baseline && ourSeeds.has(c.seed))
+  );
+  const ours = perUserOverSeeds(shared, dataset, system, "NDCG@10");
+  const theirs = perUserOverSeeds(shared, dataset, baseline, "NDCG@10");
   const users = [...ours.keys()].filter((u) => theirs.has(u)).sort((a, b) => a - b);
   if (users.length < 2) return undefined;
   const a = users.map((u) => ours.get(u) ?? NaN);

@@ -100,6 +100,24 @@ Deno.test("comparePaired adds a t-test paired by seed over the seeds both system
   assertEquals(oneSeed.tTest.n, 2);
 });
 
+Deno.test("comparePaired: the tests over users average both systems over the seeds both finished", () => {
+  // B's seed 3, which A lacks, scores 0.9 for every user: averaged in, it would raise B's per-user
+  // means from 0.25 and 0.3 to 0.467 and 0.5 and turn A's lead (0.35, 0.45) into a deficit.
+  const cells = [
+    cell("A", 0, 0, [0.5, 0.5]),
+    cell("A", 1, 0, [0.2, 0.4]),
+    cell("B", 0, 0, [0.2, 0.2]),
+    cell("B", 1, 0, [0.3, 0.4]),
+    cell("B", 3, 0, [0.9, 0.9]),
+  ];
+  const all = comparePaired(cells, "D", "A", "B")!;
+  const sharedOnly = comparePaired(cells.slice(0, 4), "D", "A", "B")!;
+  assertEquals(all.tTest, sharedOnly.tTest);
+  assertEquals(all.wilcoxon, sharedOnly.wilcoxon);
+  assertAlmostEquals(all.tTest.meanDifference, 0.125, 1e-12);
+  assertEquals(comparePaired([cells[0], cells[4]], "D", "A", "B"), undefined, "no shared seed");
+});
+
 Deno.test("cold-start buckets group test users by their test item's training count", () => {
   const split = leaveOneOut(tinyDataset(), 4);
   // Training counts of items 0..5 in the fixture's train prefixes.
