@@ -59,6 +59,9 @@ function sensitivityDifference(row: SensitivityRow): string {
     (all ? "" : ` (seeds ${row.pairedSeeds.join(", ")})`);
 }
 
+/** Marks a best epoch whose weights are the backbone's (`endedWithBackboneWeights`). */
+const BACKBONE_MARK = " (w)";
+
 const CONFIGURED: Record<MainRow["configuredBy"], string> = {
   selection: "selected",
   trial: "trial",
@@ -72,7 +75,11 @@ function mainTableRows(rows: MainRow[]): (string | number)[][] {
     `${r.seeds.length}`,
     ...TABLE_METRICS.map((m) => formatMeanStd(r.test[m])),
     CONFIGURED[r.configuredBy],
-    r.bestEpochs.length === 0 ? "-" : `${r.bestEpochs.join(", ")}${r.capBound ? " (cap)" : ""}`,
+    r.bestEpochs.length === 0
+      ? "-"
+      : `${
+        r.bestEpochs.map((e, i) => `${e}${r.backboneWeights[i] ? BACKBONE_MARK : ""}`).join(", ")
+      }${r.capBound ? " (cap)" : ""}`,
     `${r.meanTrainSeconds.toFixed(0)} s`,
   ]);
 }
@@ -138,6 +145,17 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       ? ["", `Cap-bound runs: ${c.capBoundKeys.join(", ")}`]
       : []),
     "",
+    ...(c.backboneWeightsKeys.length > 0
+      ? [
+        `Ended with their backbone's weights (best epoch marked ${BACKBONE_MARK.trim()} below): ` +
+        `${c.backboneWeightsKeys.length} of ${c.demureCells} finished Demure-family runs, whose ` +
+        "best validation epoch was in the warm-up (or whose denoising never started), so early " +
+        "stopping restored weights that the backbone's objective alone trained: their numbers " +
+        "are their backbone's at the same settings and seed, not Demure's: " +
+        `${c.backboneWeightsKeys.join(", ")}.`,
+        "",
+      ]
+      : []),
   );
   for (const [label, { rows, significance }] of Object.entries(summary.main)) {
     if (rows.length === 0) continue;
@@ -191,7 +209,9 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
             `${r.trial}`,
             r.settings,
             r.diverged ? "diverged" : r.valid.toFixed(4),
-            `${r.bestEpoch}/${r.epochsRun}${r.capBound ? " (cap)" : ""}`,
+            `${r.bestEpoch}${r.backboneWeights ? BACKBONE_MARK : ""}/${r.epochsRun}${
+              r.capBound ? " (cap)" : ""
+            }`,
             r.chosen ? "yes" : "",
           ]),
         ),

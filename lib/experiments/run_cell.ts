@@ -102,8 +102,9 @@ export interface CellResult {
   /** The epoch cap of the run (0 for non-neural systems). */
   maxEpochs: number;
   /**
-   * True when the run ended at the epoch cap instead of by early stopping: a longer budget might
-   * have found a better epoch, so the cap, not convergence, decided the result.
+   * True when the run ended at the epoch cap or the wall-time budget (`maxWallSeconds`) instead of
+   * by early stopping: a longer budget might have found a better epoch, so the cap, not
+   * convergence, decided the result.
    */
   capBound: boolean;
   /** Training wall time in seconds. */
@@ -140,6 +141,21 @@ export interface CellResult {
 export function denoisingNeverStarted(result: CellResult): boolean {
   const stats = result.demure;
   return stats !== undefined && stats.attributed + stats.reused + stats.random === 0;
+}
+
+/**
+ * True for a Demure-family run whose final model is its backbone's: denoising never started
+ * ({@linkcode denoisingNeverStarted}), or early stopping restored the weights of an epoch of the
+ * warm-up (`bestEpoch <= demure.warmupEndedAfterEpoch`), because no epoch of the denoising phase
+ * beat the warm-up's best validation NDCG@10 within the patience left. The warm-up trains the
+ * backbone alone, bit for bit as the backbone's run at the same seed does, so such a run's numbers
+ * are its backbone's: a report marks it rather than show it as Demure's. (A warm-up by steps
+ * records no epoch; only its first case is detected there.)
+ */
+export function endedWithBackboneWeights(result: CellResult): boolean {
+  const warmupEnd = result.demure?.warmupEndedAfterEpoch;
+  return denoisingNeverStarted(result) ||
+    (warmupEnd !== undefined && result.bestEpoch <= warmupEnd);
 }
 
 /** A neural cell's model, untrained, with the trainer hooks of its system. */
@@ -270,7 +286,7 @@ export async function runCell(
       bestEpoch: training?.bestEpoch ?? 0,
       epochsRun: training ? training.resumedFromEpoch + training.epochsRun : 0,
       maxEpochs: training?.config.maxEpochs ?? 0,
-      capBound: training !== undefined && !training.stoppedEarly,
+      capBound: training !== undefined && training.stoppedBy !== "patience",
       trainSeconds: (performance.now() - started) / 1000,
       meanStepSeconds: training?.meanStepSeconds ?? 0,
       history: training?.history ?? [],

@@ -28,7 +28,13 @@ import {
 import { cellModelDir, KEPT_TRAINING_FILE } from "./cell_model.ts";
 import { type ExperimentPlan, planExperiments, type PlannedCell } from "./plan.ts";
 import { ResultStore } from "./result_store.ts";
-import { cellEnvironment, type CellResult, denoisingNeverStarted, runCell } from "./run_cell.ts";
+import {
+  cellEnvironment,
+  type CellResult,
+  denoisingNeverStarted,
+  endedWithBackboneWeights,
+  runCell,
+} from "./run_cell.ts";
 import { readSelected, type SelectedConfigurations } from "./selection.ts";
 import { checkStoredCellData } from "./stored_data_check.ts";
 import { InterruptedError } from "../util/interrupt.ts";
@@ -351,7 +357,9 @@ function settledSelection(plan: ExperimentPlan, store: ResultStore): SelectedCon
 
 /**
  * The configurations chosen by the finished selections of `plan` (every trial finished): the
- * trial with the best validation NDCG@10 (ties: the lower trial index). Reads no test metric.
+ * trial with the best validation NDCG@10 (ties: the lower trial index) among those that did not
+ * diverge. Reads no test metric. Throws when every trial of a selection diverged: there is nothing
+ * to choose, and the main table's first seed would otherwise reuse a diverged trial's empty record.
  */
 export function selectedFrom(
   plan: ExperimentPlan,
@@ -368,10 +376,18 @@ export function selectedFrom(
   for (const trials of bySelection.values()) {
     const results = trials.map((cell) => finished.get(cell.key));
     if (results.some((r) => r === undefined)) continue;
-    let best = 0;
+    let best = -1;
     results.forEach((result, i) => {
-      if (result!.valid["NDCG@10"] > results[best]!.valid["NDCG@10"]) best = i;
+      if (result!.diverged !== undefined) return;
+      if (best < 0 || result!.valid["NDCG@10"] > results[best]!.valid["NDCG@10"]) best = i;
     });
+    if (best < 0) {
+      throw new Error(
+        `selection ${trials[0].trial!.selection}: all ${trials.length} trials diverged (trial 0: ` +
+          `${results[0]!.diverged}); lower the learning rates of its search space ` +
+          "(lib/experiments/selection.ts) or remove its trials' results to run them again",
+      );
+    }
     const cell = trials[best];
     selected[cell.datasetLabel] ??= {};
     selected[cell.datasetLabel][cell.systemKey] = {
@@ -490,11 +506,24 @@ function removeIfPresent(path: string): void {
   }
 }
 
+/** The end of a Demure-family cell's progress line when its model is its backbone's. */
+function backboneNote(result: CellResult): string {
+  if (denoisingNeverStarted(result)) {
+    return "; denoising never started (training stopped before the warm-up ended: no batch " +
+      "masked), so this run is its backbone's";
+  }
+  return endedWithBackboneWeights(result)
+    ? `; early stopping restored epoch ${result.bestEpoch}, in the warm-up (which ended after ` +
+      `epoch ${result.demure!.warmupEndedAfterEpoch}): no denoising epoch beat it, so this ` +
+      "run's model is its backbone's"
+    : "";
+}
+
 function formatMinutes(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
 }
 
-/** The stored result of a trial that diverged: it takes part in the selection with NDCG 0. */
+/** The stored result of a trial that diverged (metrics 0): the selection leaves it out. */
 function divergedResult(cell: PlannedCell, error: Error): CellResult {
   const zero = { "NDCG@10": 0, "HR@10": 0 };
   return {
@@ -667,7 +696,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
         );
       } catch (error) {
         if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;
-        log(`${cell.key}: diverged (${error.message}); the trial counts with NDCG@10 0`);
+        log(`${cell.key}: diverged (${error.message}); the selection leaves this trial out`);
         result = divergedResult(cell, error);
       }
       store.put(cell.key, settings, result);
@@ -698,12 +727,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       `[${done}] ${cell.key}: valid NDCG@10 ${result.valid["NDCG@10"].toFixed(4)}, best epoch ` +
         `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""} (${
           formatMinutes((performance.now() - cellStart) / 1000)
-        }; about ${formatMinutes(left)} of the planned cells left)${
-          denoisingNeverStarted(result)
-            ? "; denoising never started (training stopped before the warm-up ended: no batch " +
-              "masked), so this run is its backbone's"
-            : ""
-        }`,
+        }; about ${formatMinutes(left)} of the planned cells left)${backboneNote(result)}`,
     );
   }
   for (const cell of current.cells) if (!cell.waitsFor) await datasetOf(cell);

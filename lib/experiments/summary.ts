@@ -36,7 +36,7 @@ import type { PlanOutcome } from "./run_plan.ts";
 import type { FinishedCell } from "./ensure_cells.ts";
 import { type SeedRun, seedRuns, sweepValueRuns } from "./experiment_views.ts";
 import { type PairedTestResult, pairedTTest } from "../eval/significance.ts";
-import type { CellResult } from "./run_cell.ts";
+import { type CellResult, endedWithBackboneWeights } from "./run_cell.ts";
 import { type TrialConfig, trialConfigOf } from "./selection.ts";
 
 /** Metrics shown in tables, in order. */
@@ -64,6 +64,11 @@ export interface MainRow extends SystemSummary {
   configuredBy: PlannedCell["configuredBy"];
   /** Best epoch of each seed's run (empty for non-neural systems). */
   bestEpochs: number[];
+  /**
+   * Per entry of `bestEpochs`: the run's model is its backbone's (a Demure-family run whose best
+   * epoch was in the warm-up, or whose denoising never started: `endedWithBackboneWeights`).
+   */
+  backboneWeights: boolean[];
   /** Seeds whose run ended at the epoch cap. */
   capBound: number;
 }
@@ -82,6 +87,8 @@ export interface TrialRow {
   epochsRun: number;
   /** The run ended at the epoch cap. */
   capBound: boolean;
+  /** The trial's model is its backbone's (`endedWithBackboneWeights`): it did not test Demure. */
+  backboneWeights: boolean;
   /** The run diverged (no result). */
   diverged: boolean;
   /** The trial the selection chose. */
@@ -258,6 +265,9 @@ export interface ReproductionSummary {
     /** Of them, the ones whose run ended at the epoch cap (goal: 0). */
     capBound: number;
     capBoundKeys: string[];
+    /** Finished Demure-family cells, and the keys of those whose model is their backbone's. */
+    demureCells: number;
+    backboneWeightsKeys: string[];
     /** Largest best epoch of any run, and the smallest cap. */
     maxBestEpoch: number;
     minCap: number;
@@ -347,6 +357,7 @@ function selectionTables(plan: ExperimentPlan, byKey: Map<string, CellResult>): 
       bestEpoch: result.bestEpoch,
       epochsRun: result.epochsRun,
       capBound: result.capBound,
+      backboneWeights: endedWithBackboneWeights(result),
       diverged: result.diverged !== undefined,
       chosen: chosen?.trial === cell.trial!.index,
     }));
@@ -378,6 +389,7 @@ function mainRows(
       ...row,
       configuredBy: runs[0].cell.configuredBy,
       bestEpochs: neural.map((f) => f.result.bestEpoch),
+      backboneWeights: neural.map((f) => endedWithBackboneWeights(f.result)),
       capBound: neural.filter((f) => f.result.capBound).length,
     };
   });
@@ -543,6 +555,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
   const all = finishedOf(byKey, plan.cells);
   const neural = all.filter((f) => f.cell.system.kind === "neural" && !f.result.diverged);
   const capBound = neural.filter((f) => f.result.capBound);
+  const demureRuns = neural.filter((f) => f.result.demure !== undefined);
   const anyNeural = neural[0]?.result;
   return {
     mode: plan.mode,
@@ -575,6 +588,9 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       neuralCells: neural.length,
       capBound: capBound.length,
       capBoundKeys: capBound.map((f) => f.cell.key),
+      demureCells: demureRuns.length,
+      backboneWeightsKeys: demureRuns.filter((f) => endedWithBackboneWeights(f.result))
+        .map((f) => f.cell.key),
       maxBestEpoch: Math.max(0, ...neural.map((f) => f.result.bestEpoch)),
       minCap: Math.min(...plannedDatasets(plan).map(([, d]) => d.maxEpochs)),
     },

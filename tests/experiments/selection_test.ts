@@ -161,3 +161,21 @@ Deno.test("readSelected: the records' file reads; a file of another shape names 
   assertEquals(readSelected(`${dir}/absent.json`), {});
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("the selection leaves diverged trials out, and refuses a selection whose every trial diverged", () => {
+  const plan = planExperiments("quick");
+  const trials = cellsOf(plan, "selection").filter((c) => c.systemKey === "SASRec-MM");
+  const diverged = (reason: string) => ({ ...fakeResult(0, 0), diverged: reason }) as CellResult;
+  const label = trials[0].datasetLabel;
+  // Trial 0 diverged and trial 1 scored 0 as well: trial 1 is chosen, not the tie's lower index.
+  const finished = new Map([
+    [trials[0].key, diverged("loss 1e9 at step 3")],
+    [trials[1].key, fakeResult(0, 0.5)],
+  ]);
+  assertEquals(selectedFrom(plan, finished)[label]["SASRec-MM"].trial, 1);
+  finished.set(trials[1].key, diverged("NaN gradient norm at step 7"));
+  const error = assertThrows(() => selectedFrom(plan, finished), Error);
+  assert(error.message.includes(trials[0].trial!.selection), error.message);
+  assert(error.message.includes("all 2 trials diverged"), error.message);
+  assert(error.message.includes("loss 1e9 at step 3"), error.message);
+});

@@ -6,7 +6,7 @@
  * and each mean difference is the difference of the two systems' mean test NDCG@10 in the ablation
  * table (every test user is in both, so the mean of per-user differences is that difference).
  */
-import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { planOfResults, runPlan } from "../../lib/experiments/run_plan.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { designChoiceRows, sensitivityRows, summarise } from "../../lib/experiments/summary.ts";
@@ -314,4 +314,35 @@ Deno.test("noise-level gains of the records: paired by seed, they match the READ
     assertAlmostEquals(gain.stats.mean, row.gain, 1e-12);
   }
   assertEquals(gains.map((gain) => gain.stats.mean.toFixed(4)), ["-0.0014", "0.0044", "0.0002"]);
+});
+
+Deno.test("records marked as ending with their backbone's weights read exactly their backbone's test numbers", () => {
+  const keys = summary.convergence.backboneWeightsKeys;
+  assert(keys.length > 0, "the records hold such runs (Synthetic Demure-GRU4Rec, seeds 0, 1, 3)");
+  const cellOf = new Map(outcome.plan.cells.map((c) => [c.key, c]));
+  const mainCells = outcome.plan.cells.filter((c) => c.experiments.includes("main"));
+  const backboneOf: Record<string, string> = {
+    "Demure-SASRec": "SASRec-MM",
+    "Demure-GRU4Rec": "GRU4Rec-MM",
+  };
+  let compared = 0;
+  for (const key of keys) {
+    const cell = cellOf.get(key)!;
+    const backbone = backboneOf[cell.systemName];
+    // The main table's cells: the backbone at the same dataset and seed trains at the settings the
+    // Demure cell inherited, so its weights, and test numbers, are the same.
+    if (cell.experiments.includes("main") && backbone !== undefined) {
+      const twin = mainCells.find((c) =>
+        c.systemName === backbone && c.datasetLabel === cell.datasetLabel && c.seed === cell.seed
+      )!;
+      assertEquals(
+        outcome.byKey.get(key)!.test,
+        outcome.byKey.get(twin.key)!.test,
+        `${key} against ${twin.key}`,
+      );
+      compared++;
+    }
+  }
+  assertEquals(compared, 3, "Synthetic Demure-GRU4Rec's seeds 0, 1 and 3");
+  assert(summaryMarkdown(summary).includes("24 (w), 29 (w), 41, 30 (w), 50"));
 });

@@ -1,0 +1,71 @@
+import { assert, assertEquals } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
+import {
+  type CellResult,
+  endedWithBackboneWeights,
+  runCell,
+} from "../../lib/experiments/run_cell.ts";
+import { SYSTEMS } from "../../lib/experiments/systems.ts";
+import { storedCellResult } from "./_cell_result.ts";
+
+await initBackend({ verbose: false });
+
+const FIXTURES = new URL("../fixtures/byo/", import.meta.url).pathname;
+
+/** A Demure-family record with these counters, warm-up end and best epoch. */
+function demureRecord(bestEpoch: number, warmupEndedAfterEpoch?: number, masked = 10): CellResult {
+  return {
+    ...storedCellResult(),
+    bestEpoch,
+    demure: {
+      attributed: masked,
+      reused: 0,
+      random: 0,
+      ...(warmupEndedAfterEpoch !== undefined ? { warmupEndedAfterEpoch } : {}),
+    },
+  } as unknown as CellResult;
+}
+
+Deno.test("endedWithBackboneWeights: a best epoch in the warm-up, or no masked batch, is the backbone's", () => {
+  assert(endedWithBackboneWeights(demureRecord(4, 4)), "the warm-up's last epoch");
+  assert(endedWithBackboneWeights(demureRecord(2, 4)), "an earlier warm-up epoch");
+  assert(!endedWithBackboneWeights(demureRecord(5, 4)), "the first denoising epoch");
+  assert(!endedWithBackboneWeights(demureRecord(1, 0)), "no warm-up at all (epochs:0)");
+  assert(!endedWithBackboneWeights(demureRecord(3)), "a warm-up by steps records no epoch");
+  assert(endedWithBackboneWeights(demureRecord(9, undefined, 0)), "denoising never started");
+  assert(!endedWithBackboneWeights({ ...storedCellResult(), bestEpoch: 1 }), "not a Demure run");
+});
+
+Deno.test("runCell: a run stopped by its wall-time budget is cap bound, not converged", async () => {
+  const data = await prepareDataset({
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+  });
+  // A clock that jumps 100 s at every reading: the 1 s budget runs out in the first epoch however
+  // fast the machine is, long before patience could end the run.
+  const realNow = performance.now;
+  let fakeMs = 0;
+  const setNow = (now: () => number) =>
+    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
+  setNow(() => (fakeMs += 100_000));
+  try {
+    const cell = await runCell(data, SYSTEMS["SASRec-MM"], "SASRec-MM", {
+      seed: 0,
+      model: { dim: 8 },
+      training: {
+        maxEpochs: 20,
+        patience: 10,
+        batchSize: 16,
+        maxBatchesPerEpoch: 2,
+        maxWallSeconds: 1,
+      },
+      onProgress: () => {},
+    });
+    assertEquals(cell.epochsRun, 1);
+    assert(cell.capBound, "the budget, not convergence, ended the run");
+  } finally {
+    setNow(realNow);
+  }
+});
