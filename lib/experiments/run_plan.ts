@@ -35,7 +35,7 @@ import {
   endedWithBackboneWeights,
   runCell,
 } from "./run_cell.ts";
-import { readSelected, type SelectedConfigurations } from "./selection.ts";
+import { readSelected, type SelectedConfigurations, selectTrial } from "./selection.ts";
 import { checkStoredCellData } from "./stored_data_check.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 import { pathExists } from "../util/path_exists.ts";
@@ -376,24 +376,28 @@ export function selectedFrom(
   for (const trials of bySelection.values()) {
     const results = trials.map((cell) => finished.get(cell.key));
     if (results.some((r) => r === undefined)) continue;
-    let best = -1;
-    results.forEach((result, i) => {
-      if (result!.diverged !== undefined) return;
-      if (best < 0 || result!.valid["NDCG@10"] > results[best]!.valid["NDCG@10"]) best = i;
-    });
-    if (best < 0) {
+    const outcomes = trials.flatMap((cell, i) =>
+      results[i]!.diverged === undefined
+        ? [{
+          trial: { index: cell.trial!.index, config: cell.config },
+          valid: results[i]!.valid["NDCG@10"],
+        }]
+        : []
+    );
+    if (outcomes.length === 0) {
       throw new Error(
         `selection ${trials[0].trial!.selection}: all ${trials.length} trials diverged (trial 0: ` +
           `${results[0]!.diverged}); lower the learning rates of its search space ` +
           "(lib/experiments/selection.ts) or remove its trials' results to run them again",
       );
     }
-    const cell = trials[best];
+    const best = selectTrial(outcomes);
+    const cell = trials.find((c) => c.trial!.index === best.trial.index)!;
     selected[cell.datasetLabel] ??= {};
     selected[cell.datasetLabel][cell.systemKey] = {
       trial: cell.trial!.index,
       config: cell.config,
-      valid: results[best]!.valid["NDCG@10"],
+      valid: best.valid,
       trials: trials.length,
     };
   }
