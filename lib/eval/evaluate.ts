@@ -19,6 +19,7 @@ import {
   DEFAULT_CUTOFFS,
   metricNames,
   metricsAtRank,
+  NonFiniteScoreError,
   pessimisticRank,
   pessimisticRankAmong,
 } from "./metrics.ts";
@@ -219,15 +220,20 @@ export async function evaluateRanking(
       }
       const rowScores = scores.subarray(row * numItems, (row + 1) * numItems);
       const target = targets[row];
-      if (config.sampled) {
-        const negatives = config.sampled.negatives[user];
-        ranks.push(
-          pessimisticRankAmong(rowScores[target], negatives.map((item) => rowScores[item])),
-        );
-      } else {
-        if (excludeHistory) markHistory(excluded, split, stage, user, 1);
-        ranks.push(pessimisticRank(rowScores, target, excluded));
-        if (excludeHistory) markHistory(excluded, split, stage, user, 0);
+      const negatives = config.sampled?.negatives[user];
+      try {
+        if (negatives) {
+          ranks.push(
+            pessimisticRankAmong(rowScores[target], negatives.map((item) => rowScores[item])),
+          );
+        } else {
+          if (excludeHistory) markHistory(excluded, split, stage, user, 1);
+          ranks.push(pessimisticRank(rowScores, target, excluded));
+          if (excludeHistory) markHistory(excluded, split, stage, user, 0);
+        }
+      } catch (error) {
+        if (!(error instanceof NonFiniteScoreError)) throw error;
+        throw nonFiniteScoreFor(error, split, stage, user, target, negatives, scorer.name);
       }
       users.push(user);
     }
@@ -259,6 +265,33 @@ export async function evaluateRanking(
       seed: config.seed ?? 0,
     },
   };
+}
+
+/** The ranking's error, restated with the user, stage and item it concerns. */
+function nonFiniteScoreFor(
+  error: NonFiniteScoreError,
+  split: LeaveOneOutSplit,
+  stage: EvaluationStage,
+  user: number,
+  target: number,
+  negatives: readonly number[] | undefined,
+  scorer: string,
+): Error {
+  const { candidate, score } = error;
+  const what = candidate === "target"
+    ? `its target item ${target}`
+    : negatives
+    ? `its sampled negative #${candidate}, item ${negatives[candidate]}` +
+      (Number.isInteger(negatives[candidate]) && negatives[candidate] >= 0 &&
+          negatives[candidate] < split.dataset.numItems
+        ? ""
+        : ` (not an item id of this dataset's ${split.dataset.numItems} items)`)
+    : `item ${candidate}`;
+  return new Error(
+    `evaluateRanking (${stage}): ${scorer} scores ${what} ${score} for user ` +
+      `${split.dataset.userIds[user]} (index ${user}); a non-finite score has no rank`,
+    { cause: error },
+  );
 }
 
 /**

@@ -14,8 +14,35 @@
 export const DEFAULT_CUTOFFS: readonly number[] = [5, 10, 20];
 
 /**
+ * A candidate's score that is not a finite number (NaN, an infinity, or `undefined` read past the
+ * end of a score row): no rank computed with it means anything, so ranking stops. `candidate` is
+ * the item id ({@linkcode pessimisticRank}) or the position among the negatives
+ * ({@linkcode pessimisticRankAmong}); `"target"` for the target itself.
+ */
+export class NonFiniteScoreError extends Error {
+  /** Always `"NonFiniteScoreError"`. */
+  override name = "NonFiniteScoreError";
+  constructor(
+    /** The item id or negative's position, or `"target"`. */
+    readonly candidate: number | "target",
+    /** The score read (NaN, an infinity or undefined). */
+    readonly score: unknown,
+    /** Which ranking read it, for the message. */
+    where: string,
+  ) {
+    super(
+      candidate === "target"
+        ? `${where}: the target has a non-finite score ${score}`
+        : `${where}: candidate ${candidate} has a non-finite score ${score}`,
+    );
+  }
+}
+
+/**
  * 0-based rank of `target` among the items of `scores` [numItems] that are not `excluded`
- * (excluded[item] = 1); the target is never excluded. Throws if the target's score is not finite.
+ * (excluded[item] = 1); the target is never excluded. Throws a {@linkcode NonFiniteScoreError} if
+ * the target's or any candidate's score is not finite (a NaN candidate would otherwise rank below
+ * every target, `NaN >= t` being false, and lift the target silently).
  */
 export function pessimisticRank(
   scores: ArrayLike<number>,
@@ -24,28 +51,48 @@ export function pessimisticRank(
 ): number {
   const targetScore = scores[target];
   if (!Number.isFinite(targetScore)) {
-    throw new Error(
-      `pessimisticRank: the target item ${target} has a non-finite score ${targetScore}`,
-    );
+    throw new NonFiniteScoreError("target", targetScore, `pessimisticRank (target item ${target})`);
   }
   let rank = 0;
   for (let item = 0; item < scores.length; item++) {
     if (item === target || excluded[item] === 1) continue;
-    if (scores[item] >= targetScore) rank++;
+    const score = scores[item];
+    // The finiteness check rides on the comparison the rank needs anyway (no second pass): above
+    // or tied, only +Infinity is not finite; below, only a finite score or -Infinity passes
+    // `score > -Infinity` (NaN fails every comparison).
+    if (score >= targetScore) {
+      if (score === Infinity) throw new NonFiniteScoreError(item, score, "pessimisticRank");
+      rank++;
+    } else if (!(score > -Infinity)) {
+      throw new NonFiniteScoreError(item, score, "pessimisticRank");
+    }
   }
   return rank;
 }
 
-/** 0-based pessimistic rank of the target score among `negativeScores` (sampled ranking). */
+/**
+ * 0-based pessimistic rank of the target score among `negativeScores` (sampled ranking). Throws a
+ * {@linkcode NonFiniteScoreError} (candidate = the negative's position) if the target's or any
+ * negative's score is not finite, e.g. `undefined` read for a negative id outside the score row.
+ */
 export function pessimisticRankAmong(
   targetScore: number,
   negativeScores: ArrayLike<number>,
 ): number {
   if (!Number.isFinite(targetScore)) {
-    throw new Error(`pessimisticRankAmong: the target has a non-finite score ${targetScore}`);
+    throw new NonFiniteScoreError("target", targetScore, "pessimisticRankAmong");
   }
   let rank = 0;
-  for (let i = 0; i < negativeScores.length; i++) if (negativeScores[i] >= targetScore) rank++;
+  for (let i = 0; i < negativeScores.length; i++) {
+    const score = negativeScores[i];
+    // As in pessimisticRank; `undefined > -Infinity` is false like NaN's.
+    if (score >= targetScore) {
+      if (score === Infinity) throw new NonFiniteScoreError(i, score, "pessimisticRankAmong");
+      rank++;
+    } else if (!(score > -Infinity)) {
+      throw new NonFiniteScoreError(i, score, "pessimisticRankAmong");
+    }
+  }
   return rank;
 }
 

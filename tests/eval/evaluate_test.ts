@@ -7,6 +7,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import { evaluateRanking, type EvaluationConfig } from "../../lib/eval/evaluate.ts";
+import { NonFiniteScoreError } from "../../lib/eval/metrics.ts";
 import type { Scorer } from "../../lib/eval/scorer.ts";
 import {
   loadOrCreateSampledNegatives,
@@ -86,6 +87,28 @@ Deno.test("sampled ranking: negatives never seen by the user, persisted and reus
   assertEquals(Array.from(result.ranks), [0, 0, 3]); // user 2: all three negatives tie
   assertStringIncludes(result.protocol.ranking, "SAMPLED");
   Deno.removeSync(path);
+});
+
+Deno.test("a non-finite score is an error naming the user, stage and item, full or sampled", async () => {
+  // user 1's test target is 5; item 7 (a candidate) scores NaN.
+  const scores = [0, 1, 2].map(() => [0, 0, 0, 0, 1, 1, 0, 0]);
+  scores[1][7] = Number.NaN;
+  const full = await assertRejects(
+    () => evaluateRanking(tableScorer(scores), split, { stage: "test" }),
+    Error,
+    "evaluateRanking (test): table scores item 7 NaN for user u1 (index 1)",
+  );
+  assert(full.cause instanceof NonFiniteScoreError);
+  // A negative id outside the 8 items read undefined and counted below the target.
+  const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
+  negatives.negatives[2][1] = 8;
+  const finite = [0, 1, 2].map(() => [0, 0, 0, 0, 1, 1, 1, 0]);
+  await assertRejects(
+    () => evaluateRanking(tableScorer(finite), split, { stage: "valid", sampled: negatives }),
+    Error,
+    "evaluateRanking (valid): table scores its sampled negative #1, item 8 (not an item id of " +
+      "this dataset's 8 items) undefined for user u2 (index 2)",
+  );
 });
 
 Deno.test("timers run during a long evaluation: a turn of the event loop every second", async () => {

@@ -1,5 +1,10 @@
 import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
-import { metricsAtRank, pessimisticRank, pessimisticRankAmong } from "../../lib/eval/metrics.ts";
+import {
+  metricsAtRank,
+  NonFiniteScoreError,
+  pessimisticRank,
+  pessimisticRankAmong,
+} from "../../lib/eval/metrics.ts";
 
 Deno.test("pessimisticRank: strictly higher and tied items count ahead, excluded items do not", () => {
   const scores = Float32Array.of(0.5, 0.9, 0.5, 0.1, 0.7);
@@ -12,6 +17,27 @@ Deno.test("pessimisticRank: strictly higher and tied items count ahead, excluded
   assertEquals(pessimisticRank(new Float32Array(5), 2, new Uint8Array(5)), 4);
   assertEquals(pessimisticRankAmong(0.5, [0.5, 0.2, 0.6]), 2);
   assertThrows(() => pessimisticRank(Float32Array.of(Number.NaN, 1), 0, new Uint8Array(2)));
+});
+
+Deno.test("pessimisticRank: a non-finite candidate's score is an error naming it, not a rank", () => {
+  // NaN >= t is false: a NaN candidate counted below the target and lifted it to rank 0.
+  for (const bad of [Number.NaN, Infinity, -Infinity]) {
+    const error = assertThrows(
+      () => pessimisticRank(Float32Array.of(0.5, 0.9, bad), 0, new Uint8Array(3)),
+      NonFiniteScoreError,
+    ) as NonFiniteScoreError;
+    assertEquals(error.candidate, 2);
+  }
+  // An excluded item is no candidate: its score is never read.
+  assertEquals(pessimisticRank(Float32Array.of(0.5, Number.NaN), 0, Uint8Array.of(0, 1)), 0);
+  // Sampled: a NaN negative, or undefined read for a negative id past the score row.
+  for (const bad of [Number.NaN, undefined, Infinity]) {
+    const error = assertThrows(
+      () => pessimisticRankAmong(0.5, [0.2, bad as number]),
+      NonFiniteScoreError,
+    ) as NonFiniteScoreError;
+    assertEquals(error.candidate, 1);
+  }
 });
 
 Deno.test("metricsAtRank: HR, NDCG and MRR from the definitions", () => {
