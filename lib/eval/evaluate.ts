@@ -65,9 +65,15 @@ export interface EvaluationConfig {
    * ranking. Default undefined (full).
    */
   sampled?: SampledNegatives;
-  /** For the protocol card: the training loss description. Default "none". */
+  /**
+   * For the protocol card: the training loss description ("none" for a non-neural baseline).
+   * Default unstated: the card says so rather than guess.
+   */
   loss?: string;
-  /** For the protocol card: the run's seed (integer >= 0 and <= 2^31 - 1). Default 0. */
+  /**
+   * For the protocol card: the run's seed (integer >= 0 and <= 2^31 - 1). Default unstated: the
+   * card says so rather than guess.
+   */
   seed?: number;
   /** Evaluate only these users (internal ids, a non-empty list). Default all. */
   users?: Int32Array;
@@ -258,11 +264,12 @@ export async function evaluateRanking(
       model: scorer.name,
       dataset: datasetLine(split),
       split: split.protocol,
-      loss: config.loss ?? "none",
+      // Unstated loss and seed stay absent: "none" and 0 read as facts about a trained model.
+      ...(config.loss === undefined ? {} : { loss: config.loss }),
       ranking: rankingLine(numItems, ranking, config.sampled),
       ...(config.sampled ? {} : { rankingProtocol: ranking }),
       stage,
-      seed: config.seed ?? 0,
+      ...(config.seed === undefined ? {} : { seed: config.seed }),
     },
   };
 }

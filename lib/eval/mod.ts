@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { evaluateRanking, modelScorer } from "./lib/eval/mod.ts";
- * const result = evaluateRanking(modelScorer(model), split, { stage: "test" });
+ * const result = await evaluateRanking(modelScorer(model), split, { stage: "test" });
  * ```
  *
  * @module

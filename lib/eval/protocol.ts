@@ -42,16 +42,19 @@ export interface EvaluationProtocol {
   dataset: string;
   /** The split's protocol lines. */
   split: string[];
-  /** The training loss (see describeLoss), or "none" for non-neural baselines. */
-  loss: string;
+  /**
+   * The training loss (see describeLoss), or "none" for non-neural baselines; absent when the
+   * evaluation was not told it (the card then reads "unstated", never a made-up loss).
+   */
+  loss?: string;
   /** e.g. "full ranking over all 3,416 items, history items excluded, ties pessimistic". */
   ranking: string;
   /** The named full-ranking protocol (absent for sampled ranking and for older result files). */
   rankingProtocol?: RankingProtocol;
   /** Which split an evaluation ranks the targets of: validation or test. */
   stage: "valid" | "test";
-  /** Seed of the run that produced the model. */
-  seed: number;
+  /** Seed of the run that produced the model; absent when the evaluation was not told it. */
+  seed?: number;
 }
 
 /** Which split an evaluation ranks the targets of: {@linkcode EvaluationProtocol.stage}. */
@@ -60,14 +63,17 @@ export type EvaluationStage = EvaluationProtocol["stage"];
 /** Every evaluation stage. */
 export const EVALUATION_STAGES: readonly EvaluationStage[] = ["valid", "test"];
 
-/** The protocol as printable lines. */
+/** What the card prints for a loss or seed the evaluation was not given. */
+export const UNSTATED = "unstated";
+
+/** The protocol as printable lines; a loss or seed not stated reads {@linkcode UNSTATED}. */
 export function formatProtocol(protocol: EvaluationProtocol): string {
   return [
     `model: ${protocol.model}`,
     `dataset: ${protocol.dataset}`,
     `split: ${protocol.split.join("; ")}`,
-    `loss: ${protocol.loss}`,
+    `loss: ${protocol.loss ?? UNSTATED}`,
     `ranking: ${protocol.ranking}`,
-    `stage: ${protocol.stage}, seed: ${protocol.seed}`,
+    `stage: ${protocol.stage}, seed: ${protocol.seed ?? UNSTATED}`,
   ].join("\n");
 }

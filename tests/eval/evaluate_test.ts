@@ -8,6 +8,7 @@ import {
 } from "@std/assert";
 import { evaluateRanking, type EvaluationConfig } from "../../lib/eval/evaluate.ts";
 import { NonFiniteScoreError } from "../../lib/eval/metrics.ts";
+import { formatProtocol } from "../../lib/eval/protocol.ts";
 import type { Scorer } from "../../lib/eval/scorer.ts";
 import {
   loadOrCreateSampledNegatives,
@@ -109,6 +110,24 @@ Deno.test("a non-finite score is an error naming the user, stage and item, full 
     "evaluateRanking (valid): table scores its sampled negative #1, item 8 (not an item id of " +
       "this dataset's 8 items) undefined for user u2 (index 2)",
   );
+});
+
+Deno.test("protocol card: a loss or seed not given reads unstated, never a made-up value", async () => {
+  const scores = [0, 1, 2].map(() => [1, 2, 3, 4, 5, 6, 7, 8]);
+  const bare = await evaluateRanking(tableScorer(scores), split, { stage: "test" });
+  // Was loss "none" and seed 0: a trained model's card then stated a false protocol.
+  assertEquals([bare.protocol.loss, bare.protocol.seed], [undefined, undefined]);
+  assertEquals("loss" in bare.protocol || "seed" in bare.protocol, false);
+  const card = formatProtocol(bare.protocol);
+  assertStringIncludes(card, "loss: unstated");
+  assertStringIncludes(card, "stage: test, seed: unstated");
+  const stated = await evaluateRanking(tableScorer(scores), split, {
+    stage: "test",
+    loss: "none",
+    seed: 0,
+  });
+  assertEquals([stated.protocol.loss, stated.protocol.seed], ["none", 0]);
+  assertStringIncludes(formatProtocol(stated.protocol), "stage: test, seed: 0");
 });
 
 Deno.test("timers run during a long evaluation: a turn of the event loop every second", async () => {
