@@ -43,7 +43,7 @@ export interface TrainerConfig {
   /** Integer >= 1. Default 30 (the README's protocol; a dataset that needs more says so in the
    * plan's `datasetTraining`). */
   maxEpochs: number;
-  /** Users per batch, integer >= 1. Default 128. */
+  /** Rows per batch, a row being one (user, window) (see `windows`); integer >= 1. Default 128. */
   batchSize: number;
   /** Default {@linkcode DEFAULT_ADAM_CONFIG} (lr 2e-3). */
   optimizer: AdamConfig;

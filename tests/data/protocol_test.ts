@@ -6,7 +6,12 @@ import {
   assertThrows,
 } from "@std/assert";
 import { datasetFingerprint } from "../../lib/data/fingerprint.ts";
-import { evaluationBatches, padLeft, trainingBatches } from "../../lib/data/protocol/batcher.ts";
+import {
+  type BatcherConfig,
+  evaluationBatches,
+  padLeft,
+  trainingBatches,
+} from "../../lib/data/protocol/batcher.ts";
 import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
 import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { datasetStatistics, formatStatistics } from "../../lib/data/protocol/statistics.ts";
@@ -119,6 +124,30 @@ Deno.test("padLeft and the batchers left-pad, cut to the most recent items and a
   const [valid] = evaluationBatches(split, "valid", 8);
   assertEquals(Array.from(valid.batch.items), [4, 1, 7, 8]);
   assertEquals(Array.from(valid.targets), [5, 2]);
+});
+
+Deno.test("trainingBatches: an unknown or out-of-range setting is a SettingError naming it", () => {
+  const split = leaveOneOutSplit(tinyDataset([[3, 1, 4, 1, 5, 9], [7, 8, 2, 6]], 10), {
+    maxLength: 2,
+  });
+  const good = { batchSize: 8, seed: 0, shuffle: true };
+  const bad: [Record<string, unknown>, number, string, string][] = [
+    // A typo of `windows` was ignored: every window was trained on instead of the last.
+    [{ ...good, window: "last" }, 0, "BatcherConfig.window", "did you mean windows?"],
+    [{ ...good, seed: 1.5 }, 0, "BatcherConfig.seed", "1.5"],
+    [{ ...good, seed: Number.NaN }, 0, "BatcherConfig.seed", "NaN"],
+    [{ ...good, seed: -1 }, 0, "BatcherConfig.seed", "-1"],
+    [{ ...good, shuffle: "false" }, 0, "BatcherConfig.shuffle", '"false"'],
+    [good, 0.5, "trainingBatches: epoch", "0.5"],
+  ];
+  for (const [config, epoch, setting, text] of bad) {
+    const error = assertThrows(
+      () => trainingBatches(split, epoch, config as unknown as BatcherConfig),
+      SettingError,
+      text,
+    ) as SettingError;
+    assertEquals(error.setting, setting);
+  }
 });
 
 Deno.test("trainingBatches order is a seeded permutation: same seed same order, epochs differ", () => {

@@ -3,14 +3,27 @@
  * position) in a seeded order, and evaluation batches (validation or test).
  */
 import { createRng } from "../../util/random.ts";
-import { checkInteger, checkOneOf } from "../../util/settings.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkOneOf,
+  checkSettingNames,
+  SEED_RANGE,
+  type SettingNames,
+} from "../../util/settings.ts";
 import type { LeaveOneOutSplit, SequenceBatch } from "../types.ts";
 
 /** Options of the training batcher. */
 export interface BatcherConfig {
-  /** Users per batch (default 128). */
+  /**
+   * Rows per batch (default 128), an integer >= 1. A row is one (user, window): a user whose
+   * history spans several windows fills several rows (see {@linkcode BatcherConfig.windows}).
+   */
   batchSize: number;
-  /** Seed of the user order; each epoch draws a new order from `seed` and the epoch number. */
+  /**
+   * Seed of the row order, an integer >= 0 and <= 2^31 - 1; each epoch draws a new order from
+   * `seed` and the epoch number.
+   */
   seed: number;
   /** Shuffle users each epoch (default true); false keeps user order. */
   shuffle: boolean;
@@ -30,6 +43,33 @@ export const DEFAULT_BATCHER: BatcherConfig = {
   shuffle: true,
   windows: "all",
 };
+
+/** Every setting of {@linkcode BatcherConfig}, the optional ones included. */
+export const BATCHER_CONFIG_SETTINGS: SettingNames<BatcherConfig> = Object.freeze({
+  batchSize: true,
+  seed: true,
+  shuffle: true,
+  windows: true,
+});
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` that is
+ * unknown or out of range; `epoch` must be an integer >= 0.
+ */
+export function validateBatcherConfig(config: BatcherConfig, epoch: number): void {
+  // A mistyped name (`window: "last"`) would silently train on every window.
+  checkSettingNames("BatcherConfig", config, BATCHER_CONFIG_SETTINGS);
+  // A batch size below 1 would never advance the batching loop (and grow memory without bound).
+  checkInteger("BatcherConfig.batchSize", config.batchSize, { min: 1 });
+  // The order's seed is seed * 1000003 + epoch: a fraction or NaN there is no seed of the library.
+  checkInteger("BatcherConfig.seed", config.seed, SEED_RANGE);
+  checkInteger("trainingBatches: epoch", epoch, { min: 0 });
+  // A string "false" would shuffle.
+  checkBoolean("BatcherConfig.shuffle", config.shuffle);
+  if (config.windows !== undefined) {
+    checkOneOf("BatcherConfig.windows", config.windows, ["all", "last"]);
+  }
+}
 
 /** An evaluation batch: the histories and one target item per row. */
 export interface EvaluationBatch {
@@ -78,7 +118,8 @@ export function padLeft(
  * {@linkcode BatcherConfig.windows}). Each row is one (user, window); `windows[row]` is 0 for the
  * most recent window, 1 for the one before, and so on. Users with fewer than 2 training items
  * have no pair and are skipped (listed nowhere else: count them with `split.train`). The order is a
- * seeded permutation of the rows per epoch.
+ * seeded permutation of the rows per epoch. Throws a `SettingError` for a setting that is unknown
+ * or out of range ({@linkcode validateBatcherConfig}).
  *
  * @example
  * ```ts
@@ -92,11 +133,7 @@ export function trainingBatches(
   epoch: number,
   config: BatcherConfig = DEFAULT_BATCHER,
 ): SequenceBatch[] {
-  // A batch size below 1 would never advance the loop below (and grow memory without bound).
-  checkInteger("BatcherConfig.batchSize", config.batchSize, { min: 1 });
-  if (config.windows !== undefined) {
-    checkOneOf("BatcherConfig.windows", config.windows, ["all", "last"]);
-  }
+  validateBatcherConfig(config, epoch);
   const length = split.maxLength;
   const rows: { user: number; window: number }[] = [];
   for (const [user, items] of split.train.entries()) {
