@@ -75,7 +75,7 @@ export interface EvaluationConfig {
    * card says so rather than guess.
    */
   seed?: number;
-  /** Evaluate only these users (internal ids, a non-empty list). Default all. */
+  /** Evaluate only these users (distinct internal ids, a non-empty list). Default all. */
   users?: Int32Array;
 }
 
@@ -160,9 +160,21 @@ export function validateEvaluationConfig(config: EvaluationConfig, split: LeaveO
       throw new SettingError(name("users"), users, "a non-empty list of internal user ids");
     }
     const numUsers = split.train.length;
-    users.forEach((user, i) =>
-      checkInteger(`${name("users")}[${i}]`, user, { min: 0, max: numUsers - 1 })
-    );
+    // A repeated id was dropped (the list was read as a set), so fewer users were evaluated than
+    // listed, silently.
+    const firstIndex = new Map<number, number>();
+    users.forEach((user, i) => {
+      checkInteger(`${name("users")}[${i}]`, user, { min: 0, max: numUsers - 1 });
+      const earlier = firstIndex.get(user as number);
+      if (earlier !== undefined) {
+        throw new SettingError(
+          `${name("users")}[${i}]`,
+          user,
+          `distinct user ids (user ${user} is already at index ${earlier})`,
+        );
+      }
+      firstIndex.set(user as number, i);
+    });
   }
 }
 

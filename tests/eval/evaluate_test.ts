@@ -175,6 +175,12 @@ Deno.test("bad evaluation settings: a SettingError naming EvaluationConfig's fie
     [{ cutof: [5] }, "EvaluationConfig.cutof", "one of the settings stage, cutoffs"],
     [{ users: new Int32Array([0, 99]) }, "EvaluationConfig.users[1]", "<= 2"],
     [{ users: new Int32Array(0) }, "EvaluationConfig.users", "non-empty"],
+    // A repeated id was dropped: two users evaluated where three were listed.
+    [
+      { users: new Int32Array([2, 0, 2]) },
+      "EvaluationConfig.users[2]",
+      "user 2 is already at index 0",
+    ],
     [{ seed: -1 }, "EvaluationConfig.seed", "-1"],
   ];
   for (const [fields, setting, text] of bad) {
