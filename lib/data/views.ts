@@ -9,6 +9,7 @@
  * ```
  */
 import type { InteractionDataset, PlantedTruth } from "./types.ts";
+import { checkInteger } from "../util/settings.ts";
 
 /** Interactions per item (index = internal item id). */
 export function itemInteractionCounts(dataset: InteractionDataset): number[] {
@@ -64,12 +65,18 @@ export interface HistoryEntry {
   modalities: string[];
 }
 
-/** The user's last `count` items (all when shorter), oldest first. */
+/**
+ * The user's last `count` items (all when shorter), oldest first. Throws a `SettingError` unless
+ * `user` is an internal user id and `count` a non-negative integer.
+ */
 export function recentHistory(
   dataset: InteractionDataset,
   user: number,
   count: number,
 ): HistoryEntry[] {
+  // A negative count gave [] and NaN the whole history, silently.
+  checkInteger("recentHistory: count", count, { min: 0 });
+  checkInteger("recentHistory: user", user, { min: 0, max: dataset.sequences.length - 1 });
   const history = dataset.sequences[user];
   const first = Math.max(0, history.length - count);
   return Array.from(history.subarray(first), (item, offset) => ({

@@ -7,6 +7,7 @@ import {
   plantedInterestShare,
   recentHistory,
 } from "../../lib/data/views.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 const dataset = {
   name: "tiny",
@@ -39,6 +40,25 @@ Deno.test("dataset views: counts, multi-hot labels, recent history", () => {
     { position: 3, item: 3, title: "Three", modalities: [] },
   ]);
   assertEquals(recentHistory(dataset, 1, 10).map((entry) => entry.position), [1, 2]);
+});
+
+Deno.test("recentHistory: a count or user out of range is a SettingError naming it", () => {
+  // A negative count gave [] and NaN the whole history, silently.
+  const bad: [number, number, string, string][] = [
+    [0, -1, "recentHistory: count", "-1"],
+    [0, Number.NaN, "recentHistory: count", "NaN"],
+    [0, 1.5, "recentHistory: count", "1.5"],
+    [2, 1, "recentHistory: user", "2"],
+  ];
+  for (const [user, count, setting, text] of bad) {
+    const error = assertThrows(
+      () => recentHistory(dataset, user, count),
+      SettingError,
+      text,
+    ) as SettingError;
+    assertEquals(error.setting, setting);
+  }
+  assertEquals(recentHistory(dataset, 0, 0), []);
 });
 
 Deno.test("plantedInterestShare: share of users per truth modality", () => {
