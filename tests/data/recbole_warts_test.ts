@@ -120,3 +120,40 @@ Deno.test("rows repeating a (user, item, timestamp) are kept as interactions and
   const again = readRecBoleAtomic(fixture({ ".inter": `${INTER}7\t02\t1\t30\n` }));
   assertEquals(again.metadata.preprocessing, ["every interaction kept as implicit feedback"]);
 });
+
+Deno.test("a token with whitespace at either end is refused at its line and column, not trimmed", () => {
+  // Trimmed, "8 " and "8\u00A0" were user 8 (two users merged without a word); RecBole keeps
+  // the whitespace, so they are other users there.
+  const cases: [string, string, string, number, string, string][] = [
+    [".inter", "8\t02", "8 \t02", 4, "user_id:token", '"8" ends with whitespace U+0020'],
+    [".inter", "8\t02", "8\u00A0\t02", 4, "user_id:token", "U+00A0 (no-break space)"],
+    [".inter", "8\t03", " 8\t03", 5, "user_id:token", '"8" starts with whitespace U+0020'],
+    [".inter", "7\t02", "7\t02\u2003", 3, "item_id:token", '"02" ends with whitespace U+2003'],
+    [".inter", "7\t02", "7\t0\v2", 3, "item_id:token", "U+000B (vertical tab)"],
+    [".item", "03\tkids", "03 \tkids", 4, "item_id:token", '"03" ends with whitespace'],
+  ];
+  for (const [extension, from, to, line, field, detail] of cases) {
+    const files = { ".inter": INTER, ".item": ITEM };
+    files[extension as keyof typeof files] = files[extension as keyof typeof files].replace(
+      from,
+      to,
+    );
+    const base = fixture(files);
+    assertDataError(() => readRecBoleAtomic(base), `${base}${extension}`, line, field, detail);
+  }
+  // A token feature column too: "x " and "x" were one token.
+  const genre = fixture({
+    ".inter": INTER,
+    ".item": "item_id:token\tgenre:token\n01\tx\n02\tx\u00A0\n03\t\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(genre),
+    `${genre}.item`,
+    3,
+    "genre:token",
+    '"x" ends with whitespace U+00A0',
+  );
+  // A space inside a token is part of it, as in RecBole.
+  const inside = shape(fixture({ ".inter": INTER.replaceAll("8\t", "user 8\t"), ".item": ITEM }));
+  assertEquals(inside.histories[1][0], "user 8");
+});

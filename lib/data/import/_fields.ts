@@ -306,7 +306,7 @@ const SEPARATORS = /[ \t]+/;
 const OTHER_WHITESPACE = /[^\S \t]/;
 
 /** The whitespace that breaks or pages a line. */
-const CONTROL_WHITESPACE = /[\r\n\v\f]/;
+export const CONTROL_WHITESPACE = /[\r\n\v\f]/;
 
 /** Names of the other whitespace most likely met, for the error message. */
 const WHITESPACE_NAMES: Readonly<Record<string, string>> = {
@@ -316,6 +316,13 @@ const WHITESPACE_NAMES: Readonly<Record<string, string>> = {
   "\u00A0": "no-break space",
   "\uFEFF": "byte-order mark",
 };
+
+/** A whitespace character as the error messages name it: `U+00A0 (no-break space)`. */
+export function whitespaceName(character: string): string {
+  const code = character.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+  const name = WHITESPACE_NAMES[character];
+  return `U+${code}${name ? ` (${name})` : ""}`;
+}
 
 /**
  * Splits whitespace-separated values (a line of a sequence or feature file, a RecBole `_seq`
@@ -343,14 +350,12 @@ export function splitValues(
   if (bad >= 0) {
     const before = text.slice(0, bad).trimStart();
     const index = before === "" ? 0 : before.split(SEPARATORS).length - 1;
-    const code = text.charCodeAt(bad).toString(16).toUpperCase().padStart(4, "0");
-    const name = WHITESPACE_NAMES[text[bad]];
     throw new DataError(
       file,
       line,
       fieldOf(index),
-      `whitespace U+${code}${name ? ` (${name})` : ""} in or between values: only spaces and ` +
-        "tabs separate values",
+      `whitespace ${whitespaceName(text[bad])} in or between values: only spaces and tabs ` +
+        "separate values",
     );
   }
   const trimmed = text.trim();

@@ -13,6 +13,7 @@ import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset, ModalityFeatures } from "../types.ts";
 import {
+  CONTROL_WHITESPACE,
   type FieldSite,
   finiteNumber,
   forEachLine,
@@ -20,6 +21,7 @@ import {
   type LineVisitor,
   requireNewModalityName,
   splitValues,
+  whitespaceName,
 } from "./_fields.ts";
 
 /** RecBole field types. */
@@ -173,10 +175,37 @@ function requireColumn(table: AtomicHeader, name: string, type: RecBoleFieldType
   return index;
 }
 
-function tokenCell(text: string, file: string, line: number, field: string): string {
+/**
+ * What is wrong with a token cell (an id, or a `token` feature), or undefined when it can be
+ * kept as written. Whitespace at either end is refused, not trimmed: RecBole (pandas, split on
+ * tabs only) keeps it, so "user5 " and "user5" are two users there, while trimming merged them
+ * here without a word; such whitespace is almost always an export's mistake. Spaces inside a
+ * token are kept, as RecBole keeps them; a line break, vertical tab or form feed anywhere is
+ * refused, as in a token_seq cell.
+ */
+function tokenProblem(text: string): string | undefined {
   const token = text.trim();
-  if (token === "") throw new DataError(file, line, field, "empty id");
-  return token;
+  if (token === "") return "empty id";
+  const control = text.search(CONTROL_WHITESPACE);
+  if (control >= 0) {
+    return `whitespace ${whitespaceName(text[control])} in "${token}": a token may hold ` +
+      "spaces, not line or page breaks";
+  }
+  const stray = /^\s/.test(text)
+    ? { end: "starts", character: text[0] }
+    : /\s$/.test(text)
+    ? { end: "ends", character: text[text.length - 1] }
+    : undefined;
+  if (stray === undefined) return undefined;
+  return `"${token}" ${stray.end} with whitespace ${whitespaceName(stray.character)}: tokens ` +
+    `are kept as written (RecBole would read another token than "${token}"), so remove it`;
+}
+
+/** A token cell as written; an empty cell or stray whitespace is an error (`tokenProblem`). */
+function tokenCell(text: string, file: string, line: number, field: string): string {
+  const problem = tokenProblem(text);
+  if (problem !== undefined) throw new DataError(file, line, field, problem);
+  return text;
 }
 
 /** A feature column without a single value would be a 0-wide modality. */
@@ -215,19 +244,22 @@ function featureModality(
 ): ModalityFeatures {
   const column = table.columns[columnIndex];
   const numItems = rowOfItem.length;
+  // A token cell is read as written (tokenCell); the others' values are split or parsed.
+  const cellText = (cell: string) =>
+    column.type === "token" && cell.trim() !== "" ? cell : cell.trim();
   const cellOf = (item: number) => {
     const row = table.rows[rowOfItem[item]];
-    return row ? { line: row.line, text: row.cells[columnIndex].trim() } : null;
+    return row ? { line: row.line, text: cellText(row.cells[columnIndex]) } : null;
   };
   const provenance = { source: `${table.file} column ${column.label}`, normalisation: "none" };
   if (column.type === "token" || column.type === "token_seq") {
     const tokensOf = (text: string, line: number) =>
       column.type === "token"
-        ? [text]
+        ? [tokenCell(text, table.file, line, column.label)]
         : splitValues(text, table.file, line, () => column.label, { tokens: true });
     const vocabulary = [
       ...new Set(table.rows.flatMap((row) => {
-        const text = row.cells[columnIndex].trim();
+        const text = cellText(row.cells[columnIndex]);
         return text === "" ? [] : tokensOf(text, row.line);
       })),
     ].sort();
@@ -514,8 +546,11 @@ class InterReader {
     const cells = rowCells(header, line, content);
     if (this.#held) return;
     if (this.#unknownItems) {
-      const id = cells[this.#layout!.item].trim();
-      if (id !== "" && !this.#catalogue!.index.has(id)) this.#unknownItems.note(id);
+      // Counted as written; an id with stray whitespace is said once the unknown ones are fixed.
+      const id = cells[this.#layout!.item];
+      if (tokenProblem(id) === undefined && !this.#catalogue!.index.has(id)) {
+        this.#unknownItems.note(id);
+      }
       return;
     }
     this.#holdDataError(() => this.#addRow(header, this.#layout!, line, cells));
