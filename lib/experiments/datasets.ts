@@ -22,6 +22,7 @@ import { attachModality, readDenseFeatures } from "../data/import/dense_features
 import { readRecBoleAtomic } from "../data/import/recbole.ts";
 import { readSequenceFile } from "../data/import/sequence_file.ts";
 import { generateSynthetic } from "../data/synthetic.ts";
+import { pathExists } from "../util/path_exists.ts";
 import type { InteractionDataset, LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 import {
   DATASET_FILE_FORMATS,
@@ -102,9 +103,7 @@ export function readDatasetFile(spec: FileDatasetSpec): InteractionDataset {
   if (dataset.modalities.every((modality) => modality.kind === "id")) {
     // Legal (a .item file is optional), but a misnamed .item or a forgotten --features would
     // otherwise give multi-modal rows that are their ID-only twins without a word.
-    const missing = spec.format === "recbole"
-      ? `no ${spec.path.replace(/\.inter$/, "")}.item file and no feature file`
-      : "no feature file";
+    const missing = spec.format === "recbole" ? noRecBoleFeatures(spec.path) : "no feature file";
     dataset = {
       ...dataset,
       metadata: {
@@ -118,6 +117,18 @@ export function readDatasetFile(spec: FileDatasetSpec): InteractionDataset {
     };
   }
   return dataset;
+}
+
+/**
+ * Why RecBole files gave no content modality: no `.item` file, or one whose only column is the
+ * item id (saying "no .item file" of a file that is there sends the user looking for a misnamed
+ * file).
+ */
+function noRecBoleFeatures(path: string): string {
+  const itemFile = `${path.replace(/\.inter$/, "")}.item`;
+  return pathExists(itemFile)
+    ? `${itemFile} has no feature column (only item_id:token) and no feature file`
+    : `no ${itemFile} file and no feature file`;
 }
 
 async function loadRaw(

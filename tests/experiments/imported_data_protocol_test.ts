@@ -72,6 +72,23 @@ Deno.test("an imported dataset without a content modality says so on its card", 
     ),
     data.split.protocol.join("\n"),
   );
+  // An .item file that is there but holds only the id column: not "no .item file".
+  const idOnly = copyOfFixture(false);
+  const ids = Deno.readTextFileSync(`${FIXTURES}tiny.item`).split("\n").map((row) =>
+    row.split("\t")[0]
+  );
+  Deno.writeTextFileSync(`${idOnly.dir}/tiny.item`, ids.join("\n"));
+  const bare = await prepareDataset(idOnly.spec);
+  Deno.removeSync(idOnly.dir, { recursive: true });
+  assert(
+    bare.split.protocol.some((line) =>
+      line.startsWith(
+        `${idOnly.dir}/tiny.item has no feature column (only item_id:token) and no feature ` +
+          "file: no content modality",
+      )
+    ),
+    bare.split.protocol.join("\n"),
+  );
   const withItem = copyOfFixture();
   const full = await prepareDataset(withItem.spec);
   Deno.removeSync(withItem.dir, { recursive: true });
