@@ -19,6 +19,7 @@ import {
   DATASET_FILE_FORMATS,
   type DatasetFileFormat,
   type DatasetSpec,
+  isFeatureName,
 } from "../lib/experiments/dataset_spec.ts";
 import { parseRankingProtocol, type RankingProtocol } from "../lib/eval/protocol.ts";
 import { blasThreads } from "../lib/backend/blas_threads.ts";
@@ -278,7 +279,8 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
       const [name, path] = split < 0
         ? [entry, ""]
         : [entry.slice(0, split), entry.slice(split + 1)];
-      if (!name || !path) usageError(`--features: "${entry}" is not name=path`);
+      // The library's rule for names (one home); here only an empty name can break it.
+      if (!isFeatureName(name) || !path) usageError(`--features: "${entry}" is not name=path`);
       return { name, path };
     });
     return {

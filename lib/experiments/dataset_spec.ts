@@ -11,6 +11,7 @@
  * ```
  */
 import type { SyntheticConfig } from "../data/synthetic.ts";
+import { SettingError } from "../util/settings.ts";
 
 /** Every {@linkcode DatasetFileFormat}. */
 export const DATASET_FILE_FORMATS: readonly DatasetFileFormat[] = ["sequence", "recbole"];
@@ -49,6 +50,42 @@ export type DatasetSpec =
   | { kind: "movielens" }
   | { kind: "synthetic"; config: Partial<SyntheticConfig> }
   | FileDatasetSpec;
+
+/**
+ * What a feature name may be, in words. The command line takes features as `name=path,...` (the
+ * name ends at the first "="), so a name with "," or "=" could not be given there, nor its run's
+ * results folder named again by a command; an empty name is no modality name.
+ */
+export const FEATURE_NAME_ALLOWED = 'a non-empty name without "," or "=" (e.g. "image")';
+
+/** Whether `name` can name a feature file's modality: {@linkcode FEATURE_NAME_ALLOWED}. */
+export function isFeatureName(name: string): boolean {
+  return name !== "" && !/[,=]/.test(name);
+}
+
+/**
+ * Throws a `SettingError` for a feature file without a usable name or path, where a spec enters
+ * the library (the command line applies {@linkcode isFeatureName} to `--features` itself).
+ *
+ * @example
+ * ```ts
+ * checkFeatureFiles([{ name: "image", path: "img.txt" }]); // passes
+ * ```
+ */
+export function checkFeatureFiles(features: readonly FeatureFileSpec[] | undefined): void {
+  (features ?? []).forEach((feature, k) => {
+    if (typeof feature.name !== "string" || !isFeatureName(feature.name)) {
+      throw new SettingError(
+        `FileDatasetSpec.features[${k}].name`,
+        feature.name,
+        FEATURE_NAME_ALLOWED,
+      );
+    }
+    if (typeof feature.path !== "string" || feature.path === "") {
+      throw new SettingError(`FileDatasetSpec.features[${k}].path`, feature.path, "a file path");
+    }
+  });
+}
 
 /** A stable label of a dataset spec. */
 export function datasetLabel(spec: DatasetSpec): string {

@@ -25,6 +25,7 @@ import { generateSynthetic } from "../data/synthetic.ts";
 import { pathExists } from "../util/path_exists.ts";
 import type { InteractionDataset, LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 import {
+  checkFeatureFiles,
   DATASET_FILE_FORMATS,
   datasetLabel,
   type DatasetSpec,
@@ -89,6 +90,7 @@ export function readDatasetFile(spec: FileDatasetSpec): InteractionDataset {
       `dataset format "${spec.format}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`,
     );
   }
+  checkFeatureFiles(spec.features);
   const name = datasetLabel(spec);
   let dataset = spec.format === "sequence"
     ? readSequenceFile(spec.path, name)

@@ -43,6 +43,7 @@ import {
 import { checkInteger, checkOneOf, SettingError } from "../util/settings.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
+import { checkFeatureFiles } from "./dataset_spec.ts";
 import {
   inheritedConfig,
   mergeTrialConfig,
@@ -520,6 +521,7 @@ export function planExperiments(
 ): ExperimentPlan {
   checkOneOf("plan size (ExperimentMode)", mode, ["quick", "full"]);
   if (seeds !== undefined) validateSeeds(seeds);
+  if (options.dataset?.kind === "file") checkFeatureFiles(options.dataset.features);
   if (options.datasetTraining && !options.dataset) {
     throw new SettingError(
       "plan datasetTraining",

@@ -1,4 +1,10 @@
-import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { DataError } from "../../lib/data/errors.ts";
 import { formatProtocol } from "../../lib/eval/protocol.ts";
@@ -13,6 +19,8 @@ import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { runCell } from "../../lib/experiments/run_cell.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
+import { FEATURE_NAME_ALLOWED } from "../../lib/experiments/dataset_spec.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 await initBackend({ verbose: false });
 
@@ -90,6 +98,30 @@ Deno.test("bad imported data names the file, the line and the field; bad setting
     "not one of sequence, recbole",
   );
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("a feature file's name is a SettingError where it enters: empty, or with ',' or '='", async () => {
+  const image = `${FIXTURES}tiny_image.txt`;
+  // An empty name was accepted by the library (the command line refused it) and made a modality
+  // named "".
+  for (const name of ["", "a,b", "a=b"]) {
+    const spec: FileDatasetSpec = { ...sequence, features: [{ name, path: image }] };
+    const error = await assertRejects(() => prepareDataset(spec), SettingError) as SettingError;
+    assertEquals(
+      [error.setting, error.value, error.allowed],
+      ["FileDatasetSpec.features[0].name", name, FEATURE_NAME_ALLOWED],
+    );
+    assertThrows(
+      () => planExperiments("quick", [0], { dataset: spec }),
+      SettingError,
+      "FileDatasetSpec.features[0].name",
+    );
+  }
+  assertThrows(
+    () => readDatasetFile({ ...sequence, features: [{ name: "image", path: "" }] }),
+    SettingError,
+    'FileDatasetSpec.features[0].path is ""; allowed: a file path',
+  );
 });
 
 Deno.test("the quick grid runs on an imported dataset and reports both ranking protocols", async () => {
