@@ -146,7 +146,7 @@ Deno.test("malformed .item: duplicate item id", () => {
   );
 });
 
-Deno.test("malformed .item: float_seq of the wrong width", () => {
+Deno.test("malformed .item: float_seq of the wrong width names its line and the first row's", () => {
   const item = ITEM_OK.replace("b\ty\t\t3 4", "b\ty\t\t3 4 5");
   const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n`, ".item": item });
   assertDataError(
@@ -154,7 +154,20 @@ Deno.test("malformed .item: float_seq of the wrong width", () => {
     `${base}.item`,
     3,
     "vec:float_seq",
-    "3 values, earlier rows have 2",
+    "3 values, but line 2 (the first with a value, which sets the width) has 2",
+  );
+  // The first row with a value is the odd one (every later row has 3): the error, at the next
+  // row, names the first too. It read "earlier rows have 2", as if line 4 were wrong.
+  const first = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": "item_id:token\tvec:float_seq\na\t\nb\t1 2\nc\t1 2 3\nd\t4 5 6\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(first),
+    `${first}.item`,
+    4,
+    "vec:float_seq",
+    "3 values, but line 3 (the first with a value, which sets the width) has 2: one of the two",
   );
 });
 
@@ -234,6 +247,15 @@ Deno.test("dense feature files: unknown id, duplicate id, wrong width, NaN, inco
   assertDataError(c.run, c.path, 2, "item_id", 'duplicate item id "a"');
   c = read("a 1 2\nb 3\n", 2);
   assertDataError(c.run, c.path, 2, "value[1]", "1 values, expected 2");
+  // Without a dim the first row sets the width, and may be the odd one: both lines are named.
+  c = read("\na 1\nb 3 4\nc 5 6\n");
+  assertDataError(
+    c.run,
+    c.path,
+    3,
+    "value[1]",
+    "2 values, but line 2 (the first row, which sets the width) has 1: one of the two lines",
+  );
   c = read("a 1 NaN\n");
   assertDataError(c.run, c.path, 1, "value[1]", "not a number");
   c = read("a 1 2\nb 3 4\n", 2, true);

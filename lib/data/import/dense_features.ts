@@ -44,9 +44,13 @@ export function readDenseFeatures(
   const valuesOf = ({ line, content }: NumberedLine) =>
     splitValues(content, path, line, (k) => k === 0 ? "item_id" : `value[${k - 1}]`);
   let dim = config.dim;
+  /** What set the width, for a row that disagrees: either may be the odd one. */
+  let expected = `expected ${dim}`;
   if (dim === undefined) {
     if (rows.length === 0) throw new DataError(path, 1, "value", "empty file and no dim given");
     dim = valuesOf(rows[0]).length - 1;
+    expected = `but line ${rows[0].line} (the first row, which sets the width) has ${dim}: one ` +
+      "of the two lines is wrong";
   }
   if (!Number.isInteger(dim) || dim < 1) {
     throw new DataError(path, rows[0]?.line ?? 1, "value", `feature width ${dim} is not positive`);
@@ -64,7 +68,7 @@ export function readDenseFeatures(
         path,
         line,
         `value[${Math.min(numbers.length, dim)}]`,
-        `${numbers.length} values, expected ${dim}`,
+        `${numbers.length} values, ${expected}`,
       );
     }
     numbers.forEach((text, k) => {

@@ -279,6 +279,8 @@ function featureModality(
     return { name: column.name, kind: "multi_hot", dim, values, present, provenance, vocabulary };
   }
   let dim = 0;
+  /** The line of the first value, which set `dim`: named when another row disagrees. */
+  let widthLine = 0;
   const parsed: (number[] | null)[] = [];
   for (let item = 0; item < numItems; item++) {
     const cell = cellOf(item);
@@ -296,13 +298,18 @@ function featureModality(
         field: column.type === "float" ? column.label : `${column.label}[${k}]`,
       })
     );
-    if (dim === 0) dim = numbers.length;
+    if (dim === 0) {
+      dim = numbers.length;
+      widthLine = cell.line;
+    }
     if (numbers.length !== dim) {
+      // Either line may be the odd one (the first row, when every later one agrees): name both.
       throw new DataError(
         table.file,
         cell.line,
         column.label,
-        `${numbers.length} values, earlier rows have ${dim}`,
+        `${numbers.length} values, but line ${widthLine} (the first with a value, which sets ` +
+          `the width) has ${dim}: one of the two lines is wrong`,
       );
     }
     parsed.push(numbers);
