@@ -464,4 +464,27 @@ Deno.test("comma-separated files and a repeated header say what is wrong", () =>
     "items",
     "separated by spaces or tabs, not commas",
   );
+  // A comma-separated feature file: "feature width 0 is not positive" before, with no hint, and
+  // with a given width an unknown item id "b,3,4".
+  const read = (text: string, dim?: number) => {
+    const path = `${fixture({ ".feat": text })}.feat`;
+    const run = () =>
+      readDenseFeatures(path, ["a", "b"], {
+        name: "image",
+        dim,
+        provenance: { source: "test", normalisation: "none" },
+      });
+    return { path, run };
+  };
+  for (
+    const [c, line] of [[read("\na,1,2\nb,3,4\n"), 2], [read("a 1 2\nb,3,4\n", 2), 2]] as const
+  ) {
+    assertDataError(
+      c.run,
+      c.path,
+      line,
+      "item_id",
+      "and no numbers: fields are separated by spaces or tabs, not commas",
+    );
+  }
 });

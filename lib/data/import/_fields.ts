@@ -299,6 +299,12 @@ export function readLines(path: string, options: LineReadOptions = {}): Numbered
   return lines;
 }
 
+/**
+ * Said of a line that holds commas where values should be: a CSV export reads as one value and
+ * would otherwise be reported as an empty history or a 0-wide row.
+ */
+export const COMMA_HINT = "fields are separated by spaces or tabs, not commas";
+
 /** Spaces and tabs separate the values on a line; nothing else does. */
 const SEPARATORS = /[ \t]+/;
 

@@ -3,6 +3,7 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import type { FeatureProvenance, InteractionDataset, ModalityFeatures } from "../types.ts";
 import {
+  COMMA_HINT,
   finiteNumber,
   type NumberedLine,
   readLines,
@@ -41,8 +42,21 @@ export function readDenseFeatures(
 ): ModalityFeatures {
   const index = new Map(itemIds.map((id, i) => [id, i]));
   const rows = readLines(path);
-  const valuesOf = ({ line, content }: NumberedLine) =>
-    splitValues(content, path, line, (k) => k === 0 ? "item_id" : `value[${k - 1}]`);
+  const valuesOf = ({ line, content }: NumberedLine) => {
+    const values = splitValues(content, path, line, (k) => k === 0 ? "item_id" : `value[${k - 1}]`);
+    // "a,0.1,0.2" is one value: without this it read as a 0-wide first row ("feature width 0")
+    // or an unknown item id "a,0.1,0.2".
+    if (values.length === 1 && values[0].includes(",")) {
+      const shown = values[0].length > 40 ? `${values[0].slice(0, 40)}...` : values[0];
+      throw new DataError(
+        path,
+        line,
+        "item_id",
+        `one value "${shown}" and no numbers: ${COMMA_HINT}`,
+      );
+    }
+    return values;
+  };
   let dim = config.dim;
   /** What set the width, for a row that disagrees: either may be the odd one. */
   let expected = `expected ${dim}`;

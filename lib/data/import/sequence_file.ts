@@ -3,7 +3,7 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset } from "../types.ts";
-import { readLines, splitValues } from "./_fields.ts";
+import { COMMA_HINT, readLines, splitValues } from "./_fields.ts";
 
 /** Column names a header line of an interaction file starts with. */
 const HEADER_WORDS = /^(user|users|user_?id|uid|session|session_?id|sequence)$/i;
@@ -51,9 +51,7 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
     }
     if (items.length === 0) {
       // "u1,i1,i2" is one word here: say how the fields are separated.
-      const hint = user.includes(",")
-        ? " (fields are separated by spaces or tabs, not commas)"
-        : "";
+      const hint = user.includes(",") ? ` (${COMMA_HINT})` : "";
       throw new DataError(path, line, "items", `user "${user}" has an empty history${hint}`);
     }
     seenUsers.set(user, line);
