@@ -118,7 +118,7 @@ Deno.test("rows repeating a (user, item, timestamp) are kept as interactions and
   );
   // The same item at another time is a repeated interaction, not a duplicate row.
   const again = readRecBoleAtomic(fixture({ ".inter": `${INTER}7\t02\t1\t30\n` }));
-  assertEquals(again.metadata.preprocessing, ["every interaction kept as implicit feedback"]);
+  assertEquals(again.metadata.preprocessing.some((line) => line.includes("repeat")), false);
 });
 
 Deno.test("a token with whitespace at either end is refused at its line and column, not trimmed", () => {
@@ -156,4 +156,23 @@ Deno.test("a token with whitespace at either end is refused at its line and colu
   // A space inside a token is part of it, as in RecBole.
   const inside = shape(fixture({ ".inter": INTER.replaceAll("8\t", "user 8\t"), ".item": ITEM }));
   assertEquals(inside.histories[1][0], "user 8");
+});
+
+Deno.test(".inter columns the dataset does not use are named on its card, with what is done to them", () => {
+  // A session column was ignored without a word; a rating is checked, then unused.
+  const withSession = INTER.split("\n").map((line, k) =>
+    line === "" ? "" : `${line}\t${k === 0 ? "session:token" : `s${k}`}`
+  ).join("\n");
+  const base = fixture({ ".inter": withSession, ".item": ITEM });
+  assert(
+    readRecBoleAtomic(base).metadata.preprocessing.includes(
+      `columns of ${base}.inter not used: rating:float (checked to be numbers), session:token ` +
+        "(not read)",
+    ),
+  );
+  // Only the columns the dataset uses: no note.
+  const bare = fixture({ ".inter": "user_id:token\titem_id:token\nu1\ta\n" });
+  assertEquals(readRecBoleAtomic(bare).metadata.preprocessing, [
+    "every interaction kept as implicit feedback",
+  ]);
 });

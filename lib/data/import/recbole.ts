@@ -366,6 +366,8 @@ interface InterLayout {
   time: number;
   /** Float columns other than the timestamp (a rating): unused, but checked to be numbers. */
   checkedFloats: number[];
+  /** Every column the dataset does not use (the checked floats too), for the dataset's card. */
+  unused: Column[];
 }
 
 /** Finds user_id:token, item_id:token and timestamp:float (optional) in the `.inter` header. */
@@ -384,7 +386,24 @@ function interLayout(inter: AtomicHeader): InterLayout {
   const checkedFloats = inter.columns.flatMap((column, c) =>
     column.type === "float" && c !== time ? [c] : []
   );
-  return { user, item, time, checkedFloats };
+  const used = [user, item, time];
+  const unused = inter.columns.filter((_, c) => !used.includes(c));
+  return { user, item, time, checkedFloats, unused };
+}
+
+/**
+ * The card's note on the `.inter` columns the dataset does not use (a rating, a session id), or
+ * none: without it a column the user meant to matter would be dropped without a word.
+ */
+function unusedColumnsNote(interFile: string, unused: readonly Column[]): string[] {
+  if (unused.length === 0) return [];
+  const described = unused.map((column) =>
+    `${column.label} (${column.type === "float" ? "checked to be numbers" : "not read"})`
+  );
+  return [
+    `${unused.length === 1 ? "column" : "columns"} of ${interFile} not used: ` +
+    `${described.join(", ")}`,
+  ];
 }
 
 /** The `.item` table and each item id's index (its row), when there is an `.item` file. */
@@ -475,6 +494,8 @@ interface InterColumns {
    */
   time?: Float64Array;
   line?: Float64Array;
+  /** The columns the dataset does not use. */
+  unused: Column[];
 }
 
 /**
@@ -532,6 +553,7 @@ class InterReader {
       item: this.#item.values(),
       time: this.#time?.values(),
       line: this.#line?.values(),
+      unused: this.#layout!.unused,
     };
   }
 
@@ -767,6 +789,7 @@ export function readRecBoleAtomicInChunks(
       source: `RecBole atomic files ${interFile}${items ? ` + ${itemFile}` : ""}`,
       preprocessing: [
         "every interaction kept as implicit feedback",
+        ...unusedColumnsNote(interFile, inter.unused),
         ...(duplicates
           ? [
             `${duplicates.count} ${
