@@ -34,6 +34,7 @@
 import { integerOption, listOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 import { initBackend, type SystemName } from "../mod.ts";
 import { pairedTTest } from "../lib/eval/mod.ts";
+import { mainTests } from "./_main_results.ts";
 import {
   type CellResult,
   datasetLabel,
@@ -81,26 +82,6 @@ interface BudgetRow {
    * index of the backbone), and `recordedChoice` is the records' (from the records' backbone).
    */
   afterBackbone?: { backbone: string; backboneTrial: number };
-}
-
-/** Test NDCG@10 of the main-table cells of `system` on `dataset`, by seed. */
-function mainTests(
-  plan: ExperimentPlan,
-  stored: Map<string, CellResult>,
-  dataset: string,
-  system: string,
-): Map<number, number> {
-  const tests = new Map<number, number>();
-  for (const cell of plan.cells) {
-    if (
-      !cell.experiments.includes("main") || cell.systemName !== system ||
-      datasetLabel(cell.dataset) !== dataset
-    ) continue;
-    const result = stored.get(cell.key);
-    if (!result) throw new Error(`${cell.key}: not finished (run this check again)`);
-    tests.set(cell.seed, result.test["NDCG@10"]);
-  }
-  return tests;
 }
 
 const USAGE = `usage: deno run -A bench/selection_budget_check.ts [--budget=N] [--systems=LIST]
