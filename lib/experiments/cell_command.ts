@@ -19,7 +19,7 @@
 import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
-import type { DatasetSpec } from "./dataset_spec.ts";
+import { canonicalDatasetSpec, type DatasetSpec } from "./dataset_spec.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import type { TrainerConfig } from "../train/config.ts";
 import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan.ts";
@@ -305,7 +305,9 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
     // A folder of the embedded datasets records no dataset: an imported dataset is another plan.
     if (
       (!legacy || recorded.dataset !== undefined) &&
-      canonical(recorded.dataset) !== canonical(wanted.dataset)
+      // A folder written before 2026-12-04 may record a RecBole path with its ".inter".
+      canonical(recorded.dataset && canonicalDatasetSpec(recorded.dataset)) !==
+        canonical(wanted.dataset)
     ) {
       throw new Error(
         `${path}: the folder holds the cells of ${datasetOptions(recorded.dataset)}; this ` +

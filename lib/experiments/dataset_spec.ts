@@ -87,6 +87,22 @@ export function checkFeatureFiles(features: readonly FeatureFileSpec[] | undefin
   });
 }
 
+/**
+ * The spec as a plan records it: a RecBole path ending in `.inter` becomes its base (`mine.inter`
+ * and `mine` name the same files), so a results folder made with either form is found with the
+ * other; any other spec (and a base path) is returned as given, the same object.
+ */
+export function canonicalDatasetSpec<T extends DatasetSpec>(spec: T): T {
+  if (spec.kind !== "file" || spec.format !== "recbole") return spec;
+  const path = recboleBasePath(spec.path);
+  return path === spec.path ? spec : { ...spec, path };
+}
+
+/** The base path of RecBole atomic files: `<base>` for `<base>.inter` and for `<base>`. */
+export function recboleBasePath(path: string): string {
+  return path.replace(/\.inter$/, "");
+}
+
 /** A stable label of a dataset spec. */
 export function datasetLabel(spec: DatasetSpec): string {
   if (spec.kind === "movielens") return "MovieLens";

@@ -30,6 +30,7 @@ import {
   datasetLabel,
   type DatasetSpec,
   type FileDatasetSpec,
+  recboleBasePath,
 } from "./dataset_spec.ts";
 
 // What names a dataset has its own module (cheap to import: the command line checks it before
@@ -94,7 +95,7 @@ export function readDatasetFile(spec: FileDatasetSpec): InteractionDataset {
   const name = datasetLabel(spec);
   let dataset = spec.format === "sequence"
     ? readSequenceFile(spec.path, name)
-    : readRecBoleAtomic(spec.path.replace(/\.inter$/, ""), { name });
+    : readRecBoleAtomic(recboleBasePath(spec.path), { name });
   for (const feature of spec.features ?? []) {
     const modality = readDenseFeatures(feature.path, dataset.itemIds, {
       name: feature.name,
@@ -127,7 +128,7 @@ export function readDatasetFile(spec: FileDatasetSpec): InteractionDataset {
  * file).
  */
 function noRecBoleFeatures(path: string): string {
-  const itemFile = `${path.replace(/\.inter$/, "")}.item`;
+  const itemFile = `${recboleBasePath(path)}.item`;
   return pathExists(itemFile)
     ? `${itemFile} has no feature column (only item_id:token) and no feature file`
     : `no ${itemFile} file and no feature file`;

@@ -43,7 +43,7 @@ import {
 import { checkInteger, checkOneOf, SettingError } from "../util/settings.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
-import { checkFeatureFiles } from "./dataset_spec.ts";
+import { canonicalDatasetSpec, checkFeatureFiles } from "./dataset_spec.ts";
 import {
   inheritedConfig,
   mergeTrialConfig,
@@ -517,8 +517,11 @@ export interface PlanOptions {
 export function planExperiments(
   mode: ExperimentPlan["mode"],
   seeds?: number[],
-  options: PlanOptions = {},
+  asGiven: PlanOptions = {},
 ): ExperimentPlan {
+  const options = asGiven.dataset
+    ? { ...asGiven, dataset: canonicalDatasetSpec(asGiven.dataset) }
+    : asGiven;
   checkOneOf("plan size (ExperimentMode)", mode, ["quick", "full"]);
   if (seeds !== undefined) validateSeeds(seeds);
   if (options.dataset?.kind === "file") checkFeatureFiles(options.dataset.features);

@@ -175,11 +175,32 @@ Deno.test("a results folder of another imported dataset (same name, other file) 
     message,
     "holds the cells of --dataset data/mine/mine.txt --format sequence",
   );
-  assertStringIncludes(message, "runs --dataset data/mine/mine.inter --format recbole");
+  // The plan names RecBole files by their base path, whichever form was given.
+  assertStringIncludes(message, "runs --dataset data/mine/mine --format recbole");
   assertThrows(() => checkResultsPlan(planExperiments("quick"), resultsDir), Error, "embedded");
   assertEquals(filesUnder(resultsDir), before);
   // The same dataset again (other seeds) is the same plan.
   checkResultsPlan(planExperiments("quick", [0, 1], { dataset: sequence }), resultsDir);
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
+Deno.test("RecBole files given as <base> or <base>.inter are one dataset: one results folder", () => {
+  const spec = (path: string) => ({ kind: "file" as const, path, format: "recbole" as const });
+  const resultsDir = Deno.makeTempDirSync();
+  const withSuffix = planExperiments("quick", undefined, { dataset: spec("data/mine/mine.inter") });
+  const base = planExperiments("quick", undefined, { dataset: spec("data/mine/mine") });
+  assertEquals(
+    withSuffix.cells.map((c) => settingsOf(withSuffix, c)),
+    base.cells.map((c) => settingsOf(base, c)),
+  );
+  recordResultsPlan(withSuffix, resultsDir);
+  checkResultsPlan(base, resultsDir);
+  // A folder recorded before the plan named the base path still holds the same dataset.
+  const planFile = planFilePath(resultsDir);
+  const recorded = JSON.parse(Deno.readTextFileSync(planFile));
+  recorded.dataset.path = "data/mine/mine.inter";
+  Deno.writeTextFileSync(planFile, JSON.stringify(recorded));
+  checkResultsPlan(base, resultsDir);
   Deno.removeSync(resultsDir, { recursive: true });
 });
 
