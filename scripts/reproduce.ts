@@ -247,7 +247,10 @@ if (values["list-cells"]) {
     fail(error);
   }
   if (values.json) {
-    console.log(JSON.stringify({ mode, seeds: plan.seeds, resultsDir, cells }, null, 1));
+    // `imported`: the cells' time and memory estimates are the embedded data's, not this data's
+    // (a cluster submission then asks for measured ones: scripts/cluster/stages.ts).
+    const imported = dataset?.kind === "file";
+    console.log(JSON.stringify({ mode, seeds: plan.seeds, resultsDir, imported, cells }, null, 1));
   } else {
     console.log(`# ${plan.mode} plan, ${cells.length} cells, state under ${resultsDir}`);
     for (const cell of cells) {

@@ -635,7 +635,12 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
         current.cells.some((cell) => cell.waitsFor)
           ? "more cells appear as selections finish; "
           : ""
-      }processes started on the same results share the cells)`,
+      }processes started on the same results share the cells)${
+        current.cells.some((cell) => cell.dataset.kind === "file")
+          ? "; an imported dataset's cells are estimated as the synthetic benchmark's, and take " +
+            "as long as its size makes them: the time left is corrected as cells finish"
+          : ""
+      }`,
   );
   const started = performance.now();
   let done = 0;

@@ -72,20 +72,32 @@ export interface TaskResources {
   minutes: number;
 }
 
+/**
+ * Requests given by the user (`--minutes`, `--memory-mb`) in place of the estimates: measured on
+ * the data at hand, which the estimates (the embedded datasets') do not describe for an imported
+ * dataset. `minutes` is the whole request of a task (a later stage's selection wait included).
+ */
+export interface RequestOverride {
+  minutes?: number;
+  memoryMb?: number;
+}
+
 /** Requests per task for the `cells` of one stage of a `mode` plan (this module's header). */
 export function taskResources(
   cells: readonly ListedCell[],
   mode: ExperimentMode,
   cpus: number,
   stage: number,
+  override: RequestOverride = {},
 ): TaskResources {
   const slowest = Math.max(0, ...cells.map((c) => c.estimatedSeconds));
   const seconds = slowest * TIME_SAFETY_FACTOR + STARTUP_SECONDS +
     (stage > 0 ? SELECTION_WAIT_SECONDS : 0);
   return {
     cpus,
-    memoryMb: Math.ceil(PEAK_MEMORY_MB[mode] * MEMORY_SAFETY_FACTOR / 256) * 256,
-    minutes: Math.max(MINIMUM_MINUTES, Math.ceil(seconds / 60)),
+    memoryMb: override.memoryMb ??
+      Math.ceil(PEAK_MEMORY_MB[mode] * MEMORY_SAFETY_FACTOR / 256) * 256,
+    minutes: override.minutes ?? Math.max(MINIMUM_MINUTES, Math.ceil(seconds / 60)),
   };
 }
 
@@ -106,6 +118,7 @@ export function stageArrays(
   cells: readonly ListedCell[],
   mode: ExperimentMode,
   cpus: number,
+  override: RequestOverride = {},
 ): StageArray[] {
   const stages = [...new Set(cells.map((c) => c.stage ?? 0))].sort((a, b) => a - b);
   return stages.map((stage) => {
@@ -113,7 +126,7 @@ export function stageArrays(
     return {
       stage,
       keys: members.map((c) => c.key),
-      resources: taskResources(members, mode, cpus, stage),
+      resources: taskResources(members, mode, cpus, stage, override),
     };
   });
 }

@@ -5,9 +5,9 @@
  */
 import { resolve } from "node:path";
 import { BACKEND_NAMES, type BackendName } from "../../lib/backend/backend_names.ts";
-import type { ListedCell } from "./stages.ts";
+import type { ListedCell, RequestOverride } from "./stages.ts";
 import { taskPermissions } from "../task_permissions.ts";
-import { ScriptFailure, UsageError } from "../cli/options.ts";
+import { integerOption, ScriptFailure, UsageError } from "../cli/options.ts";
 import type { ExperimentMode } from "../../lib/experiments/mod.ts";
 
 /**
@@ -21,6 +21,8 @@ export const ROUTE_OPTIONS = {
   cpus: { type: "string", default: "2" },
   gpu: { type: "boolean", default: false },
   backend: { type: "string" },
+  minutes: { type: "string" },
+  "memory-mb": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -57,7 +59,51 @@ export const workspace: string = resolve(new URL("../..", import.meta.url).pathn
 export interface Listing {
   mode: ExperimentMode;
   resultsDir: string;
+  /** The plan runs an imported dataset (`--dataset`): its cells' estimates are the embedded data's. */
+  imported: boolean;
   cells: ListedCell[];
+}
+
+/** No task asks for more (a larger value is a typo): 30 days, 1 TiB. */
+const MAX_TASK_MINUTES = 43_200;
+const MAX_TASK_MEMORY_MB = 1_048_576;
+
+/**
+ * `--minutes` and `--memory-mb`: what each task requests instead of the estimates (which are
+ * measured on the embedded datasets), checked before anything is listed or written.
+ */
+export function requestOverride(
+  values: { minutes?: string; "memory-mb"?: string },
+): RequestOverride {
+  const minutes = values.minutes === undefined
+    ? undefined
+    : integerOption("minutes", values.minutes, 1, MAX_TASK_MINUTES);
+  const memoryMb = values["memory-mb"] === undefined
+    ? undefined
+    : integerOption("memory-mb", values["memory-mb"], 1, MAX_TASK_MEMORY_MB);
+  return {
+    ...(minutes !== undefined ? { minutes } : {}),
+    ...(memoryMb !== undefined ? { memoryMb } : {}),
+  };
+}
+
+/**
+ * Refuses a plan of an imported dataset without both requests given: nothing here has measured
+ * its cells' time and memory, and a task that asked for the synthetic benchmark's 14 min and
+ * 1.5 GB would be killed on a larger dataset (a 12k-item file peaked at 1.7 GB).
+ */
+export function requireMeasuredRequests(
+  override: RequestOverride,
+  listing: Pick<Listing, "imported">,
+): void {
+  if (listing.imported && (override.minutes === undefined || override.memoryMb === undefined)) {
+    throw new UsageError(
+      "an imported dataset (--dataset): give --minutes and --memory-mb per task, measured on " +
+        "its slowest cell (the estimates are the embedded datasets'): e.g. `/usr/bin/time -f " +
+        "%M deno task reproduce --dataset ... --cell <key of a Demure cell>`, then about 3 x " +
+        "its minutes and 1.5 x its peak (docs/scale.md)",
+    );
+  }
 }
 
 /**

@@ -15,7 +15,7 @@
  * at once, so the same manifests resume a run.
  */
 import { posix, resolve } from "node:path";
-import { stageArrays } from "../cluster/stages.ts";
+import { type RequestOverride, stageArrays } from "../cluster/stages.ts";
 import {
   backendOption,
   listPlanCells,
@@ -23,6 +23,8 @@ import {
   MAX_PARALLEL_TASKS,
   planArgsOf,
   reproduceTask,
+  requestOverride,
+  requireMeasuredRequests,
   ROUTE_OPTIONS,
   workspace,
 } from "../cluster/submission.ts";
@@ -55,6 +57,8 @@ apply.sh, which applies them in order (run it where kubectl reaches the cluster)
   --cpus N             CPUs per pod = OpenBLAS threads (2)
   --gpu                one GPU per pod (nvidia.com/gpu); with --backend tensorflow
   --backend NAME       DEMURE_BACKEND of the pods
+  --minutes N          time per pod instead of the estimate (required with -- --dataset)
+  --memory-mb N        memory per pod instead of the estimate (required with -- --dataset)
   --out DIR            the folder under build/ to write (build/kubernetes)
   -h, --help           print this text
 `;
@@ -80,6 +84,7 @@ function main(): void {
   const parallelism = integerOption("parallelism", values.parallelism, 1, MAX_PARALLEL_TASKS);
   const cpus = integerOption("cpus", values.cpus, 1, MAX_CPUS);
   const backend = backendOption(values.backend);
+  const override = requestOverride(values);
   const image = values.image;
   if (!image) {
     throw new UsageError(
@@ -112,7 +117,7 @@ function main(): void {
   const staging = `${out}.partial-${Deno.pid}`;
   Deno.mkdirSync(`${staging}/empty-results`, { recursive: true });
   try {
-    write(staging, out, { ...values, image, backend }, planArgs, parallelism, cpus);
+    write(staging, out, { ...values, image, backend }, planArgs, parallelism, cpus, override);
   } catch (error) {
     Deno.removeSync(staging, { recursive: true });
     throw error;
@@ -139,6 +144,7 @@ function write(
   planArgs: string[],
   parallelism: number,
   cpus: number,
+  override: RequestOverride,
 ): void {
   // The plan from scratch (an empty results folder): every cell, in its stage.
   const listing = listPlanCells(Deno.execPath(), `${staging}/empty-results`, planArgs);
@@ -165,7 +171,8 @@ function write(
     resultsDir,
     planArgs,
   };
-  const arrays = stageArrays(listing.cells, listing.mode, cpus);
+  requireMeasuredRequests(override, listing);
+  const arrays = stageArrays(listing.cells, listing.mode, cpus, override);
   const files = new Map<string, string>([
     ...arrays.map((array) =>
       [

@@ -31,6 +31,8 @@ import {
   MAX_PARALLEL_TASKS,
   planArgsOf,
   reproduceTask,
+  requestOverride,
+  requireMeasuredRequests,
   requireTool,
   ROUTE_OPTIONS,
   runCommand,
@@ -60,6 +62,8 @@ one before, and a report job after them (docs/scale.md). Re-submitting resumes.
   --cpus N             CPUs per task = OpenBLAS threads (2; at most 256)
   --gpu                one GPU per task (--gres=gpu:1); with --backend tensorflow
   --backend NAME       DEMURE_BACKEND of the tasks
+  --minutes N          time per task instead of the estimate (required with -- --dataset)
+  --memory-mb N        memory per task instead of the estimate (required with -- --dataset)
   --deno PATH          deno on the nodes (default: this one)
   --dry-run            print the batch scripts, submit nothing
   -h, --help           print this text
@@ -122,6 +126,7 @@ function main(): void {
   const concurrency = integerOption("concurrency", values.concurrency, 1, MAX_PARALLEL_TASKS);
   const cpus = integerOption("cpus", values.cpus, 1, MAX_CPUS);
   const backend = backendOption(values.backend);
+  const override = requestOverride(values);
   // Slurm names (a partition may be a comma-separated list): a newline or a space would write
   // another #SBATCH line or break this one.
   const SLURM_NAME = "[A-Za-z0-9_.+-]+";
@@ -153,6 +158,7 @@ function main(): void {
     values.results === undefined ? undefined : resolve(values.results),
     planArgs,
   );
+  requireMeasuredRequests(override, listing);
   const resultsDir = resolve(workspace, listing.resultsDir);
   const slurmDir = `${resultsDir}/slurm`;
   const settings: SubmissionSettings = {
@@ -217,7 +223,7 @@ function main(): void {
     console.log("nothing to submit");
     return;
   }
-  const arrays = stageArrays(toRun, listing.mode, cpus);
+  const arrays = stageArrays(toRun, listing.mode, cpus, override);
   const reportScript = reportBatchScript(arrays, settings);
   for (const array of arrays) {
     console.log(

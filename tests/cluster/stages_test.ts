@@ -67,3 +67,16 @@ Deno.test("stageArrays: one array per stage, each asking for its own slowest cel
   // A re-submission whose trials have all finished starts at stage 1.
   assertEquals(stageArrays([cell("seed", 1300, 1)], "full", 2).map((a) => a.stage), [1]);
 });
+
+Deno.test("taskResources: --minutes and --memory-mb replace the estimates, as given", () => {
+  const cell: ListedCell = { index: 0, key: "k", estimatedSeconds: 1440, status: "pending" };
+  const given = taskResources([cell], "full", 2, 1, { minutes: 600, memoryMb: 4096 });
+  assertEquals(given, { cpus: 2, minutes: 600, memoryMb: 4096 });
+  const minutesOnly = taskResources([cell], "full", 2, 0, { minutes: 5 });
+  assertEquals(minutesOnly.minutes, 5, "a measured request is not raised to the minimum");
+  assertEquals(minutesOnly.memoryMb, taskResources([cell], "full", 2, 0).memoryMb);
+  assertEquals(
+    stageArrays([cell], "full", 2, { memoryMb: 3000 }).map((a) => a.resources.memoryMb),
+    [3000],
+  );
+});

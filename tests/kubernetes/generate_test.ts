@@ -128,6 +128,20 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     [[...image, "--mount", "results"], "--mount results: must be an absolute path"],
     [[...image, "--results", "/elsewhere/quick"], "--results /elsewhere/quick: must be a folder"],
     [["--image", "i", "--out", "/tmp/k8s"], "--out /tmp/k8s: must be a folder under build/"],
+    [[...image, "--minutes=-1"], "--minutes -1: must be an integer in 1..43200"],
+    [
+      [
+        ...image,
+        "--memory-mb",
+        "2048",
+        "--",
+        "--dataset",
+        "tests/fixtures/byo/tiny",
+        "--format",
+        "recbole",
+      ],
+      "an imported dataset (--dataset): give --minutes and --memory-mb",
+    ],
   ];
   for (const [args, message] of cases) {
     const run = generate(args);

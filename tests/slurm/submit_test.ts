@@ -184,6 +184,8 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
     [["--bogus"], "slurm: Unknown option '--bogus'; see --help"],
     [["--cpus", "1", "--cpus", "2"], "slurm: --cpus given twice: give it once; see --help"],
     [["--partition="], "slurm: --partition: an empty value; see --help"],
+    [["--minutes", "0"], "slurm: --minutes 0: must be an integer in 1..43200"],
+    [["--memory-mb", "1.5e3"], "slurm: --memory-mb 1.5e3: must be an integer in 1..1048576"],
   ];
   for (const [args, message] of cases) {
     const run = submit(["--dry-run", ...args], dir);
@@ -196,6 +198,31 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
   const list = submit(["--dry-run", "--partition", "cpu,gpu", "--results", `${dir}/results`], dir);
   assertEquals(list.code, 0, list.stderr);
   assertStringIncludes(list.stdout, "#SBATCH --partition=cpu,gpu");
+  // An imported dataset's cells have no measured time or memory: both must be given.
+  const byo = ["--", "--dataset", "tests/fixtures/byo/tiny", "--format", "recbole"];
+  const unmeasured = submit(
+    ["--dry-run", "--results", `${dir}/byo`, "--minutes", "30", ...byo],
+    dir,
+  );
+  assertEquals(unmeasured.code, 2, unmeasured.stderr);
+  assertStringIncludes(
+    unmeasured.stderr,
+    "an imported dataset (--dataset): give --minutes and --memory-mb",
+  );
+  assertEquals(unmeasured.stdout, "");
+  const measured = submit([
+    "--dry-run",
+    "--results",
+    `${dir}/byo`,
+    "--minutes",
+    "45",
+    "--memory-mb",
+    "3000",
+    ...byo,
+  ], dir);
+  assertEquals(measured.code, 0, measured.stderr);
+  assertStringIncludes(measured.stdout, "#SBATCH --time=00:45:00\n");
+  assertStringIncludes(measured.stdout, "#SBATCH --mem=3000M\n");
   const help = submit(["--help"], dir);
   assertEquals(help.code, 0);
   assertStringIncludes(help.stdout, "Usage: deno task slurm");
