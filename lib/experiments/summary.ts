@@ -439,14 +439,25 @@ function diagnosisOf(
 }
 
 /** The plan's dataset kinds that have cells, with their plans. */
+/**
+ * The plan's datasets with their stopping and budget, named as the tables name them: "Synthetic"
+ * (every noise level shares its settings), "MovieLens", or an imported dataset's label.
+ */
 function plannedDatasets(plan: ExperimentPlan): [string, ExperimentPlan["datasets"]["file"]][] {
-  const kinds = new Set<string>(plan.cells.map((cell) => cell.dataset.kind));
-  return Object.entries(plan.datasets).filter(([kind]) => kinds.has(kind));
+  const labels: Record<string, string> = {};
+  for (const cell of plan.cells) {
+    labels[cell.dataset.kind] ??= cell.dataset.kind === "synthetic"
+      ? datasetLabel({ kind: "synthetic", config: {} })
+      : datasetLabel(cell.dataset);
+  }
+  return Object.entries(plan.datasets).flatMap(([kind, d]) =>
+    labels[kind] === undefined ? [] : [[labels[kind], d] as [string, typeof d]]
+  );
 }
 
 function patienceText(plan: ExperimentPlan): string {
-  return plannedDatasets(plan).map(([kind, d]) =>
-    `patience ${d.patience} on ${kind} (at most ${d.maxEpochs} epochs)`
+  return plannedDatasets(plan).map(([label, d]) =>
+    `patience ${d.patience} on ${label} (at most ${d.maxEpochs} epochs)`
   ).join(", ");
 }
 
@@ -573,8 +584,8 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       "averaged over seeds",
     ],
     datasets: datasetInfo,
-    budgets: plannedDatasets(plan).map(([kind, d]) => ({
-      dataset: kind,
+    budgets: plannedDatasets(plan).map(([label, d]) => ({
+      dataset: label,
       maxEpochs: d.maxEpochs,
       patience: d.patience,
       trials: d.trials,

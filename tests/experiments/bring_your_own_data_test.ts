@@ -194,7 +194,7 @@ Deno.test("plan options: a dataset's own trainer settings and the ranking join t
     pending: [],
     failed: [],
   });
-  assertStringIncludes(summary.protocol.join("\n"), "10 on file (at most 200 epochs)");
+  assertStringIncludes(summary.protocol.join("\n"), "10 on tiny (at most 200 epochs)");
   assertThrows(
     () => planExperiments("quick", [0], { datasetTraining: { patience: 10 } }),
     Error,
