@@ -187,6 +187,7 @@ export {
 export {
   type AttributionQuality,
   type AttributionSummary,
+  bestEpochsText,
   type CellEnvironment,
   type CellResult,
   type CellSettings,
@@ -201,6 +202,7 @@ export {
   designChoiceRows,
   type Diagnosis,
   diagnosisFigures,
+  endedWithBackboneWeights,
   type EpochGap,
   type EpochNoiseRates,
   epochNoiseRates,

@@ -69,17 +69,24 @@ const CONFIGURED: Record<MainRow["configuredBy"], string> = {
   "backbone selection": "defaults + backbone's lr, dropout",
 };
 
+/**
+ * A main-table row's best epochs as the tables show them: each seed's, in seed order, "(w)" after
+ * one whose weights are its backbone's (`endedWithBackboneWeights`), "(cap)" at the end when a run
+ * ended at its epoch cap; "-" for a system without training.
+ */
+export function bestEpochsText(row: MainRow): string {
+  if (row.bestEpochs.length === 0) return "-";
+  const epochs = row.bestEpochs.map((e, i) => `${e}${row.backboneWeights[i] ? BACKBONE_MARK : ""}`);
+  return `${epochs.join(", ")}${row.capBound ? " (cap)" : ""}`;
+}
+
 function mainTableRows(rows: MainRow[]): (string | number)[][] {
   return rows.map((r) => [
     r.system,
     `${r.seeds.length}`,
     ...TABLE_METRICS.map((m) => formatMeanStd(r.test[m])),
     CONFIGURED[r.configuredBy],
-    r.bestEpochs.length === 0
-      ? "-"
-      : `${
-        r.bestEpochs.map((e, i) => `${e}${r.backboneWeights[i] ? BACKBONE_MARK : ""}`).join(", ")
-      }${r.capBound ? " (cap)" : ""}`,
+    bestEpochsText(r),
     `${r.meanTrainSeconds.toFixed(0)} s`,
   ]);
 }
