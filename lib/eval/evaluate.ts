@@ -239,6 +239,13 @@ export async function evaluateRanking(
       const rowScores = scores.subarray(row * numItems, (row + 1) * numItems);
       const target = targets[row];
       const negatives = config.sampled?.negatives[user];
+      if (config.sampled && negatives === undefined) {
+        // Without this, the user would be ranked against all items, mixed into sampled metrics.
+        throw new Error(
+          `evaluateRanking (${stage}): the sampled negatives hold no list for user ` +
+            `${split.dataset.userIds[user]} (index ${user})`,
+        );
+      }
       try {
         if (negatives) {
           ranks.push(

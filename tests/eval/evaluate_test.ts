@@ -110,6 +110,14 @@ Deno.test("a non-finite score is an error naming the user, stage and item, full 
     "evaluateRanking (valid): table scores its sampled negative #1, item 8 (not an item id of " +
       "this dataset's 8 items) undefined for user u2 (index 2)",
   );
+  // A user without a list of negatives is not ranked against all items instead.
+  const missing = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
+  delete (missing.negatives as unknown as Record<number, unknown>)[1];
+  await assertRejects(
+    () => evaluateRanking(tableScorer(finite), split, { stage: "valid", sampled: missing }),
+    Error,
+    "evaluateRanking (valid): the sampled negatives hold no list for user u1 (index 1)",
+  );
 });
 
 Deno.test("protocol card: a loss or seed not given reads unstated, never a made-up value", async () => {
