@@ -74,7 +74,11 @@ interface BudgetRow {
     againstRecords: { meanDifference: number; pValue: number };
     /** Paired by seed: the budget's choice minus the records' SASRec-MM. */
     againstSasrecMm: { meanDifference: number; pValue: number };
-    /** After a changed backbone: minus the backbone's new choice, at the same seeds. */
+    /**
+     * A system with a backbone (CL4SRec, Demure): minus its backbone's row at the same seeds, the
+     * backbone's new choice after a changed backbone, else the records' (since 2026-12-04; before,
+     * only after a changed backbone).
+     */
     againstBackbone?: { meanDifference: number; pValue: number };
   };
   /**
@@ -310,7 +314,8 @@ async function main(): Promise<number> {
               recordsStored,
               dataset,
               system,
-              restart ? backboneOf(system) : undefined,
+              backboneOf(system),
+              restart,
             ),
           }
           : {}),
@@ -353,9 +358,9 @@ async function main(): Promise<number> {
         `choice ${fmt(b)}, with the records' ${fmt(r)} (${diff(a)}); against the records' ` +
         `SASRec-MM ${diff(m)}` +
         (row.seeds.againstBackbone
-          ? `; against ${row.afterBackbone?.backbone}'s new choice ${
-            diff(row.seeds.againstBackbone)
-          }`
+          ? `; against ${backboneOf(row.system)}'s ${
+            row.afterBackbone ? "new choice" : "records"
+          } ${diff(row.seeds.againstBackbone)}`
           : ""),
     );
   }
@@ -370,7 +375,8 @@ if (import.meta.main) await runScript("selection_budget_check", main);
 
 /**
  * A changed choice's test NDCG@10 over the seeds, against the records' choice and SASRec-MM, and
- * against `newBackbone`'s changed choice when its trials started from that.
+ * against its `backbone`'s row: the backbone's changed choice when its trials started from that
+ * (`backboneChanged`), else the records'.
  */
 function overSeeds(
   plan: ExperimentPlan,
@@ -379,7 +385,8 @@ function overSeeds(
   recordsStored: Map<string, CellResult>,
   dataset: string,
   system: string,
-  newBackbone?: string,
+  backbone: string | undefined,
+  backboneChanged: boolean,
 ): NonNullable<BudgetRow["seeds"]> {
   const budget = mainTests(plan, stored, dataset, system);
   const recorded = mainTests(records, recordsStored, dataset, system);
@@ -396,8 +403,12 @@ function overSeeds(
     records: meanStd(values(recorded)),
     againstRecords: paired(recorded),
     againstSasrecMm: paired(sasrecMm),
-    ...(newBackbone
-      ? { againstBackbone: paired(mainTests(plan, stored, dataset, newBackbone)) }
-      : {}),
+    ...(backbone === undefined ? {} : {
+      againstBackbone: paired(
+        backboneChanged
+          ? mainTests(plan, stored, dataset, backbone)
+          : mainTests(records, recordsStored, dataset, backbone),
+      ),
+    }),
   };
 }
