@@ -543,7 +543,9 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
   ]);
   const sensitivity = sensitivityRows(plan, finishedOf(byKey, cellsOf(plan, "sensitivity")));
   const noiseCells = finishedOf(byKey, cellsOf(plan, "noise_level"));
-  const noiseLevel = [...new Set(noiseCells.map((f) => f.cell.noiseFraction!))].sort().map(
+  const noiseLevel = [...new Set(noiseCells.map((f) => f.cell.noiseFraction!))].sort((a, b) =>
+    a - b
+  ).map(
     (noiseFraction) => {
       const of = (system: string) =>
         meanStd(
