@@ -330,6 +330,7 @@ export {
   type NotebookCellsOptions,
   notebookPlan,
   notebookResultsDir,
+  planLine,
   type Progress,
   type ProgressConfig,
   type ProgressEvent,

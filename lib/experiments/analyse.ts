@@ -320,6 +320,11 @@ export interface AttributionSummary {
   system: string;
   /** The attribution method. */
   method: string;
+  /**
+   * The seeds whose runs were attributed, ascending: not every seed of the main table (a run
+   * reused from its selection trial is not attributed again: in the full plan, the first seed).
+   */
+  seeds: number[];
   /** (user, position, modality) ROC-AUC over seeds. */
   rocAuc: MeanStd;
   /** (user, modality) ROC-AUC over seeds. */
@@ -342,12 +347,15 @@ export function summariseAttribution(
   if (runs.length === 0) return [];
   const methods = (runs[0].attribution ?? []).map((q) => q.method);
   return methods.map((method) => {
-    const rows = runs.map((c) => (c.attribution ?? []).find((q) => q.method === method)).filter((
-      q,
-    ): q is AttributionQuality => q !== undefined);
+    const scored = runs.flatMap((c) => {
+      const quality = (c.attribution ?? []).find((q) => q.method === method);
+      return quality ? [{ seed: c.seed, quality }] : [];
+    });
+    const rows: AttributionQuality[] = scored.map(({ quality }) => quality);
     return {
       system,
       method,
+      seeds: scored.map(({ seed }) => seed).sort((a, b) => a - b),
       rocAuc: meanStd(rows.map((q) => q.rocAuc)),
       userModalityRocAuc: meanStd(rows.map((q) => q.userModalityRocAuc)),
       precision: meanStd(rows.map((q) => q.precision)),

@@ -431,7 +431,8 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       h(`Attribution against the planted truth (synthetic, rho = ${SCORED_NOISE_FRACTION})`),
       "",
       "Each main-table run's trained model, attributed on the test-stage histories of the first " +
-        "256 users (the id modality, which has no truth, left out); mean ± std over the seeds. " +
+        "256 users (the id modality, which has no truth, left out); mean ± std over the seeds " +
+        "listed (a run reused from its selection trial is not attributed: the first seed's). " +
         "ROC-AUC over (user, position, modality) pairs, or over (user, modality) after averaging " +
         "over the history; precision and recall of the bottom-rho noise pairs.",
       "",
@@ -441,6 +442,7 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
         [
           "model",
           "method",
+          "seeds",
           "ROC-AUC (pairs)",
           "ROC-AUC (user x modality)",
           "precision",
@@ -450,6 +452,7 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
         summary.attribution.map((a) => [
           a.system,
           a.method,
+          a.seeds.join(", "),
           formatMeanStd(a.rocAuc),
           formatMeanStd(a.userModalityRocAuc),
           formatMeanStd(a.precision),

@@ -324,7 +324,8 @@ const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         // rho in whole modalities of 5: 1, 2, 3 (0.1 masked none until 2026-12-03, now one).
         // The warm-up's length in the selected configuration's unit (validation evaluations
         // without a gain before the first mask): 0 switches Demure on after the first epoch, 4
-        // waits twice as long as the selected 2 (METHOD.md's sensitivity list; added 2026-12-03).
+        // waits twice as long as the selected 2 (the protocol's sensitivity list: rho, lambda,
+        // tau and the warm-up's length; added 2026-12-03).
         sweeps: {
           rho: [0.3, 0.5, 0.7],
           lambda: [0.02, 0.1, 0.5],

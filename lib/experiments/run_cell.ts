@@ -146,16 +146,37 @@ export function denoisingNeverStarted(result: CellResult): boolean {
 /**
  * True for a Demure-family run whose final model is its backbone's: denoising never started
  * ({@linkcode denoisingNeverStarted}), or early stopping restored the weights of an epoch of the
- * warm-up (`bestEpoch <= demure.warmupEndedAfterEpoch`), because no epoch of the denoising phase
- * beat the warm-up's best validation NDCG@10 within the patience left. The warm-up trains the
- * backbone alone, bit for bit as the backbone's run at the same seed does, so such a run's numbers
- * are its backbone's: a report marks it rather than show it as Demure's. (A warm-up by steps
- * records no epoch; only its first case is detected there.)
+ * warm-up, because no epoch of the denoising phase beat the warm-up's best validation NDCG@10
+ * within the patience left. The warm-up trains the backbone alone, bit for bit as the backbone's
+ * run at the same seed does, so such a run's numbers are its backbone's: a report marks it rather
+ * than show it as Demure's.
  */
 export function endedWithBackboneWeights(result: CellResult): boolean {
-  const warmupEnd = result.demure?.warmupEndedAfterEpoch;
+  if (result.demure === undefined) return false;
+  const warmupEnd = lastWarmupEpoch(result);
   return denoisingNeverStarted(result) ||
     (warmupEnd !== undefined && result.bestEpoch <= warmupEnd);
+}
+
+/**
+ * The last epoch of a Demure run trained entirely in its warm-up (0: none was):
+ * `demure.warmupEndedAfterEpoch` for a warm-up by epochs or plateau; for a warm-up by steps, which
+ * records no epoch, the last of the leading epochs whose noise rate is 0 for every modality (no
+ * pair was masked: a mask marks at least one pair of each masked history). Undefined for a run
+ * that is not Demure's, or when the record cannot tell (a warm-up by steps without per-epoch
+ * rates, or a record resumed before 2026-12-04, which holds only the epochs after the resume).
+ */
+export function lastWarmupEpoch(result: CellResult): number | undefined {
+  if (result.demure?.warmupEndedAfterEpoch !== undefined) {
+    return result.demure.warmupEndedAfterEpoch;
+  }
+  const rates = result.noiseRateByEpoch;
+  if (rates === undefined || rates.length !== result.history.length) return undefined;
+  let leading = 0;
+  while (leading < rates.length && Object.values(rates[leading]).every((rate) => rate === 0)) {
+    leading++;
+  }
+  return leading === 0 ? 0 : result.history[leading - 1].epoch;
 }
 
 /** A neural cell's model, untrained, with the trainer hooks of its system. */

@@ -33,6 +33,7 @@ import {
   type CellResult,
   denoisingNeverStarted,
   endedWithBackboneWeights,
+  lastWarmupEpoch,
   runCell,
 } from "./run_cell.ts";
 import { readSelected, type SelectedConfigurations, selectTrial } from "./selection.ts";
@@ -518,7 +519,7 @@ function backboneNote(result: CellResult): string {
   }
   return endedWithBackboneWeights(result)
     ? `; early stopping restored epoch ${result.bestEpoch}, in the warm-up (which ended after ` +
-      `epoch ${result.demure!.warmupEndedAfterEpoch}): no denoising epoch beat it, so this ` +
+      `epoch ${lastWarmupEpoch(result)}): no denoising epoch beat it, so this ` +
       "run's model is its backbone's"
     : "";
 }

@@ -32,6 +32,7 @@ export {
   type NotebookCellsOptions,
   notebookPlan,
   notebookResultsDir,
+  planLine,
 } from "./plan_cells.ts";
 export { epochProgressEvent, trainingProgress } from "./training_progress.ts";
 export {

@@ -21,8 +21,21 @@ import { epochProgressEvent, trainingProgress } from "./training_progress.ts";
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
 /**
+ * What a quick page says once, where its numbers come from: its prose describes the results of
+ * record, and without this line a reader of the page (the one without code too) would take the
+ * quick plan's small, capped runs for them.
+ */
+export const QUICK_PAGE_NOTICE = "Quick mode (DEMURE_QUICK=1, the notebooks' check in CI): the " +
+  "numbers on this page come from the quick plan's small runs of a few epochs (results/quick), " +
+  "not from the results of record that the text describes; `deno task notebooks` without " +
+  "--quick renders those.";
+
+let quickNoticeShown = false;
+
+/**
  * The experiment plan of the notebook's mode (`quick` in quick mode, `full` otherwise; a script
- * names the mode), with the selection recorded in its results.
+ * names the mode), with the selection recorded in its results. The first quick plan of a kernel
+ * also prints {@linkcode QUICK_PAGE_NOTICE}.
  *
  * @example
  * ```ts
@@ -33,7 +46,27 @@ const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/
 export function notebookPlan(
   mode: ExperimentPlan["mode"] = isQuickMode() ? "quick" : "full",
 ): ExperimentPlan {
+  if (mode === "quick" && !quickNoticeShown) {
+    quickNoticeShown = true;
+    console.log(QUICK_PAGE_NOTICE);
+  }
   return planOfResults(mode, resultsDirOf(mode));
+}
+
+/**
+ * The plan in one line for the top of a page: its mode and each embedded dataset's seeds (quick
+ * mode runs MovieLens at fewer seeds than the synthetic data).
+ *
+ * @example
+ * ```ts
+ * console.log(planLine(notebookPlan())); // "full plan, seeds: Synthetic 0, 1, 2, 3, 4; MovieLens 0, 1, 2, 3, 4"
+ * ```
+ */
+export function planLine(plan: ExperimentPlan): string {
+  const seedsOf = (kind: "synthetic" | "movielens") => plan.datasets[kind].seeds.join(", ");
+  return `${plan.mode} plan, seeds: Synthetic ${seedsOf("synthetic")}; MovieLens ${
+    seedsOf("movielens")
+  }`;
 }
 
 /**

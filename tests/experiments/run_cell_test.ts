@@ -4,6 +4,7 @@ import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import {
   type CellResult,
   endedWithBackboneWeights,
+  lastWarmupEpoch,
   runCell,
 } from "../../lib/experiments/run_cell.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
@@ -35,6 +36,25 @@ Deno.test("endedWithBackboneWeights: a best epoch in the warm-up, or no masked b
   assert(!endedWithBackboneWeights(demureRecord(3)), "a warm-up by steps records no epoch");
   assert(endedWithBackboneWeights(demureRecord(9, undefined, 0)), "denoising never started");
   assert(!endedWithBackboneWeights({ ...storedCellResult(), bestEpoch: 1 }), "not a Demure run");
+});
+
+Deno.test("endedWithBackboneWeights: a warm-up by steps ends with the leading epochs without masks", () => {
+  // Epochs 1-2 masked nothing (every rate 0), epoch 3 did.
+  const withRates = (bestEpoch: number, rates: Record<string, number>[]) =>
+    ({
+      ...demureRecord(bestEpoch),
+      history: rates.map((_, i) => ({ epoch: i + 1 })),
+      noiseRateByEpoch: rates,
+    }) as unknown as CellResult;
+  const rates = [{ text: 0, image: 0 }, { text: 0, image: 0 }, { text: 0.2, image: 0 }];
+  assertEquals(lastWarmupEpoch(withRates(2, rates)), 2);
+  assert(endedWithBackboneWeights(withRates(2, rates)));
+  assert(!endedWithBackboneWeights(withRates(3, rates)));
+  assertEquals(lastWarmupEpoch(withRates(1, [{ text: 0.1, image: 0 }])), 0, "masked at once");
+  // A record resumed before 2026-12-04 holds fewer epochs of rates than of history: it cannot tell.
+  const resumed = { ...withRates(1, rates), history: [1, 2, 3, 4].map((epoch) => ({ epoch })) };
+  assertEquals(lastWarmupEpoch(resumed as CellResult), undefined);
+  assert(!endedWithBackboneWeights(resumed as CellResult));
 });
 
 Deno.test("runCell: a run stopped by its wall-time budget is cap bound, not converged", async () => {

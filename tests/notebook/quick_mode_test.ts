@@ -3,9 +3,14 @@
  * notebookPlan() following it: the quick plan with the flag, the full plan (whose results are
  * the committed records) without it.
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { isQuickMode } from "../../lib/notebook/quick_mode.ts";
-import { notebookPlan, notebookResultsDir } from "../../lib/notebook/plan_cells.ts";
+import {
+  notebookPlan,
+  notebookResultsDir,
+  planLine,
+  QUICK_PAGE_NOTICE,
+} from "../../lib/notebook/plan_cells.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 
 function withQuick<T>(value: string | undefined, body: () => T): T {
@@ -28,6 +33,23 @@ Deno.test("isQuickMode: 1 and true are on; unset, 0 and false are off; others th
   assertThrows(() => withQuick("yes", isQuickMode), Error, "DEMURE_QUICK");
 });
 
+// Before any other test of this module asks for a quick plan: the notice is printed once per kernel.
+Deno.test("the first quick plan prints, once, that the page's numbers are the quick runs'", () => {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    notebookPlan("full");
+    assertEquals(printed, [], "the full plan's pages show the records: no notice");
+    notebookPlan("quick");
+    notebookPlan("quick");
+  } finally {
+    console.log = log;
+  }
+  assertEquals(printed, [QUICK_PAGE_NOTICE]);
+  assertStringIncludes(QUICK_PAGE_NOTICE, "results/quick");
+});
+
 Deno.test("notebookPlan follows DEMURE_QUICK; the full plan reads the committed records", () => {
   const quick = withQuick("true", () => notebookPlan());
   assertEquals(quick.mode, "quick");
@@ -35,4 +57,16 @@ Deno.test("notebookPlan follows DEMURE_QUICK; the full plan reads the committed 
   const full = withQuick(undefined, () => notebookPlan());
   assertEquals(full.mode, "full");
   assertEquals(notebookResultsDir(full).endsWith(`/${RECORDS_DIR.full}`), true);
+});
+
+Deno.test("planLine: each embedded dataset's own seeds (quick MovieLens runs fewer)", () => {
+  const quick = notebookPlan("quick");
+  const line = planLine(quick);
+  assertEquals(
+    line,
+    `quick plan, seeds: Synthetic ${quick.datasets.synthetic.seeds.join(", ")}; MovieLens ${
+      quick.datasets.movielens.seeds.join(", ")
+    }`,
+  );
+  assertEquals(quick.datasets.movielens.seeds.length < quick.datasets.synthetic.seeds.length, true);
 });
