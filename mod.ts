@@ -245,6 +245,7 @@ export {
   sensitivityRows,
   type SignificanceResult,
   type SpacePoint,
+  spreadOf,
   summarise,
   summariseAttribution,
   summariseSystems,

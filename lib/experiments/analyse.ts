@@ -25,6 +25,19 @@ export interface MeanStd {
   n: number;
 }
 
+/**
+ * The spread a table shows for `m`: its sample standard deviation, or NaN for a single value (one
+ * run has no spread; a table prints NaN as "–", where a 0 would read as "no variation").
+ *
+ * @example
+ * ```ts
+ * spreadOf({ mean: 0.1, std: 0, n: 1 }); // NaN
+ * ```
+ */
+export function spreadOf(m: MeanStd): number {
+  return m.n > 1 ? m.std : Number.NaN;
+}
+
 /** One system's row: each metric over seeds. */
 export interface SystemSummary {
   /** System name (table row). */
