@@ -5,6 +5,7 @@ import {
   compareWithStrongestBaseline,
   meanStd,
   perUserOverSeeds,
+  spreadOf,
 } from "../../lib/experiments/analyse.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
@@ -256,4 +257,9 @@ Deno.test("the plan has unique keys and a cell for every sweep value", () => {
       true,
     );
   }
+});
+
+Deno.test("spreadOf: the sample std from two values on, NaN (a table's '–') for one", () => {
+  assertEquals(spreadOf(meanStd([0.2])), Number.NaN);
+  assertAlmostEquals(spreadOf(meanStd([0.1, 0.3])), Math.SQRT2 / 10, 1e-12);
 });
