@@ -81,7 +81,12 @@ import type { SequentialRecommender } from "../models/sequential_recommender.ts"
 import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { EpochProgress } from "../train/progress.ts";
-import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
+import type {
+  AuxiliaryLossContext,
+  HookState,
+  TrainerConfig,
+  TrainerHooks,
+} from "../train/config.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { attributionOfContributions } from "../attribution/attribute.ts";
 import {
@@ -264,7 +269,8 @@ export interface DemureTraining {
   /**
    * Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint;
    * and `afterEpoch`: ends an epoch or plateau warm-up and closes the epoch's noise counts, before
-   * the epoch's checkpoint is saved. With `attributionSource: "training_pass"` also
+   * the epoch's checkpoint is saved; and `checkTrainerConfig`: refuses a warm-up the run could
+   * never leave ({@linkcode warmupRefusal}). With `attributionSource: "training_pass"` also
    * `recommendationGradient` and `afterStep`.
    */
   hooks: Pick<
@@ -273,6 +279,7 @@ export interface DemureTraining {
     | "auxiliaryLoss"
     | "checkpointState"
     | "afterEpoch"
+    | "checkTrainerConfig"
     | "recommendationGradient"
     | "afterStep"
   >;
@@ -322,6 +329,39 @@ export function validateDemureConfig(config: DemureConfig): void {
     const refusal = trainingPassRefusal(config);
     if (refusal) throw refusal;
   }
+}
+
+/**
+ * Why a run with `trainer`'s early stopping and epoch cap could never leave `config`'s warm-up (a
+ * `SettingError` naming `DemureConfig.warmupEpochs`), or undefined when it can. A plateau warm-up
+ * of `warmupEpochs` evaluations without a gain ends on the evaluation that exhausts a patience of
+ * as many or fewer, so training stops before the first masked step; a warm-up of `warmupEpochs`
+ * epochs outlasts a cap of as many or fewer. Either run would train its backbone alone and be
+ * reported as Demure.
+ */
+export function warmupRefusal(
+  config: Pick<DemureConfig, "warmupBy" | "warmupEpochs">,
+  trainer: Pick<TrainerConfig, "patience" | "maxEpochs">,
+): SettingError | undefined {
+  const { warmupBy, warmupEpochs } = config;
+  if (warmupBy === "plateau" && warmupEpochs >= trainer.patience) {
+    return new SettingError(
+      "DemureConfig.warmupEpochs",
+      warmupEpochs,
+      `an integer below TrainerConfig.patience (${trainer.patience}) with warmupBy "plateau": ` +
+        "early stopping would end the run on the evaluation that ends the warm-up, so it would " +
+        "never denoise (raise patience or shorten the warm-up)",
+    );
+  }
+  if (warmupBy === "epochs" && warmupEpochs >= trainer.maxEpochs) {
+    return new SettingError(
+      "DemureConfig.warmupEpochs",
+      warmupEpochs,
+      `an integer below TrainerConfig.maxEpochs (${trainer.maxEpochs}) with warmupBy "epochs": ` +
+        "the run would end in its warm-up and never denoise",
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -879,6 +919,10 @@ export function demureHooks(
       auxiliaryLoss,
       checkpointState,
       afterEpoch,
+      checkTrainerConfig: (trainer) => {
+        const refusal = warmupRefusal(config, trainer);
+        if (refusal) throw refusal;
+      },
       ...(trainingPass ? { recommendationGradient, afterStep } : {}),
     },
     stats,

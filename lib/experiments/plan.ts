@@ -31,7 +31,12 @@
  * ```
  */
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
-import { DEFAULT_DEMURE_CONFIG, type DemureConfig } from "../demure/objective.ts";
+import {
+  DEFAULT_DEMURE_CONFIG,
+  type DemureConfig,
+  resolveDemureConfig,
+  warmupRefusal,
+} from "../demure/objective.ts";
 import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
 import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
@@ -758,8 +763,18 @@ export function planExperiments(
   const finish = (noiseFractions: number[], sweeps: Record<string, Sweeps>): ExperimentPlan => {
     // Every cell's settings are checked now, not when the cell's turn comes hours later.
     for (const cell of cells.values()) {
-      resolveTrainerConfig({ ...cell.training, seed: cell.seed });
+      const trainer = resolveTrainerConfig({ ...cell.training, seed: cell.seed });
       resolveModelConfig(cell.model);
+      if (cell.system.kind === "neural" && cell.system.demure) {
+        const refusal = warmupRefusal(resolveDemureConfig(cell.system.demure), trainer);
+        if (refusal) {
+          throw new SettingError(
+            refusal.setting,
+            refusal.value,
+            `${refusal.allowed}; cell ${cell.key}`,
+          );
+        }
+      }
     }
     return {
       mode,

@@ -245,6 +245,12 @@ export interface TrainerHooks {
    * counts) is then in that checkpoint, so a run resumed from it continues as an uninterrupted one.
    */
   afterEpoch?: (progress: EpochProgress) => void;
+  /**
+   * Called once before the first step with the resolved configuration: throws a `SettingError`
+   * for a combination the hooks cannot train (Demure's warm-up that early stopping or the epoch
+   * cap would always end first, so that the run would never denoise).
+   */
+  checkTrainerConfig?: (config: TrainerConfig) => void;
   /** Called after each epoch, after its checkpoint; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */

@@ -11,12 +11,15 @@ import {
   type DemureVariant,
   noiseAttributionConfig,
   resolveDemureConfig,
+  warmupRefusal,
 } from "../../lib/demure/objective.ts";
 import { DEFAULT_ATTRIBUTION_CONFIG } from "../../lib/attribution/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
 import { type HookState, resolveTrainerConfig } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
+import { trainModel } from "../../lib/train/trainer.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import type { Json } from "../../lib/checkpoint/checkpoint.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 
@@ -223,6 +226,33 @@ Deno.test("Demure warm-up by epochs and by a validation plateau ends through the
   assertEquals(byPlateau.stats().warmupEndedAfterEpoch, undefined, "gains reset the count");
   byPlateau.hooks.afterEpoch!(progress(5, false));
   assertEquals(byPlateau.stats().warmupEndedAfterEpoch, 5);
+  model.dispose();
+});
+
+Deno.test("a warm-up that early stopping or the epoch cap always ends first is refused before training", async () => {
+  const stopping = { patience: 4, maxEpochs: 10 };
+  // Plateau: 4 evaluations without a gain end the warm-up and, with patience 4, the run.
+  const plateau = warmupRefusal({ warmupBy: "plateau", warmupEpochs: 4 }, stopping);
+  assert(plateau instanceof SettingError);
+  assertEquals(plateau.setting, "DemureConfig.warmupEpochs");
+  assert(plateau.allowed.includes("below TrainerConfig.patience (4)"), plateau.message);
+  assertEquals(warmupRefusal({ warmupBy: "plateau", warmupEpochs: 3 }, stopping), undefined);
+  // Epochs: a warm-up of the whole cap leaves no epoch to denoise in; one fewer leaves one.
+  const epochs = warmupRefusal({ warmupBy: "epochs", warmupEpochs: 10 }, stopping);
+  assert(epochs?.allowed.includes("below TrainerConfig.maxEpochs (10)"), epochs?.message);
+  assertEquals(warmupRefusal({ warmupBy: "epochs", warmupEpochs: 9 }, stopping), undefined);
+  // Steps: the trainer's settings say nothing of a warm-up by steps.
+  assertEquals(warmupRefusal({ warmupBy: "steps", warmupEpochs: 99 }, stopping), undefined);
+  // Through trainModel: refused before any tensor of the run is made.
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const demure = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });
+  const before = tf.memory().numTensors;
+  await assertRejects(
+    () => trainModel(model, split, { maxEpochs: 3, patience: 2 }, demure.hooks),
+    SettingError,
+    "DemureConfig.warmupEpochs is 2",
+  );
+  assertEquals(tf.memory().numTensors, before);
   model.dispose();
 });
 

@@ -7,6 +7,7 @@ import {
 } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { DataError } from "../../lib/data/errors.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import { formatProtocol } from "../../lib/eval/protocol.ts";
 import {
   type FileDatasetSpec,
@@ -20,7 +21,6 @@ import { runCell } from "../../lib/experiments/run_cell.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
 import { FEATURE_NAME_ALLOWED } from "../../lib/experiments/dataset_spec.ts";
-import { SettingError } from "../../lib/util/settings.ts";
 
 await initBackend({ verbose: false });
 
@@ -199,5 +199,17 @@ Deno.test("plan options: a dataset's own trainer settings and the ranking join t
     () => planExperiments("quick", [0], { datasetTraining: { patience: 10 } }),
     Error,
     "only with an imported dataset",
+  );
+  // A warm-up the dataset's patience always ends first: refused when the plan is built, not
+  // after hours of cells that would train their backbone alone under Demure's name.
+  assertThrows(
+    () =>
+      planExperiments("quick", [0], {
+        dataset: recbole,
+        datasetTraining: { patience: 2 },
+        demure: { warmupBy: "plateau", warmupEpochs: 2 },
+      }),
+    SettingError,
+    "DemureConfig.warmupEpochs is 2; allowed: an integer below TrainerConfig.patience (2)",
   );
 });
