@@ -3,7 +3,7 @@
  * the history mask of one user never leaks into the next user's ranking, and an empty history is
  * refused rather than ranked.
  */
-import { assertEquals, assertRejects } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertRejects } from "@std/assert";
 import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
 import type { Scorer } from "../../lib/eval/scorer.ts";
@@ -78,4 +78,33 @@ Deno.test("an empty training history is refused at the validation stage, naming 
     Error,
     "evaluateRanking: user u1 has an empty history",
   );
+});
+
+Deno.test("EvaluationConfig.users: only the listed users are ranked, means over them alone", async () => {
+  // The 5-user fixture of the chunk test above: user u's test target u + 4 has u items above it,
+  // so ranks are 0..4. Evaluating users 3 and 1 only (in a chunk of 2, so they sit in different
+  // chunks) keeps their ranks 3 and 1, in user order. Means are over these 2 users, not all 5:
+  // MRR = (1/(3+1) + 1/(1+1)) / 2 = 0.375; HR@1 = 0 (neither on top); HR@5 = 1 (both rank < 5);
+  // NDCG@5 = (1/log2(5) + 1/log2(3)) / 2.
+  const split = leaveOneOut(cycleDataset(5, 10, 5));
+  const table = [
+    [0, 0, 0, 0, 9, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 0, 5, 6, 0, 0, 0],
+    [8, 8, 0, 0, 0, 0, 5, 0, 0, 0],
+    [9, 8, 7, 0, 0, 0, 0, 1, 0, 0],
+    [9, 9, 9, 9, 0, 0, 0, 0, 1, 0],
+  ];
+  const result = await evaluateRanking(tableScorer(table), split, {
+    stage: "test",
+    cutoffs: [1, 5],
+    chunkSize: 2,
+    users: Int32Array.of(3, 1),
+  });
+  assertEquals(Array.from(result.users), [1, 3]);
+  assertEquals(Array.from(result.ranks), [1, 3]);
+  assertEquals(Array.from(result.perUser.MRR), [1 / 2, 1 / 4]);
+  assertAlmostEquals(result.metrics.MRR, 0.375, 1e-12);
+  assertEquals(result.metrics["HR@1"], 0);
+  assertEquals(result.metrics["HR@5"], 1);
+  assertAlmostEquals(result.metrics["NDCG@5"], (1 / Math.log2(5) + 1 / Math.log2(3)) / 2, 1e-12);
 });
