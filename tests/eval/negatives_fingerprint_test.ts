@@ -61,3 +61,23 @@ Deno.test("SampledNegativesConfig: a bad count, seed or name is a SettingError n
     );
   }
 });
+
+Deno.test("persisted negatives drawn with another count are refused (same dataset and seed)", () => {
+  // 3 users over 12 items, 5 interactions each: 7 unseen items per user, so 2 and 3 negatives can
+  // both be drawn. A file of 2 negatives per user read back for a 3-negative run would rank every
+  // target among 1 + 2 candidates while the card says 1 + 3: it must be refused, naming the count.
+  const split = leaveOneOut(fingerprinted(cycleDataset(3, 12, 5)));
+  const path = Deno.makeTempFileSync({ suffix: ".json" });
+  Deno.removeSync(path);
+  try {
+    const written = loadOrCreateSampledNegatives(path, split, { count: 2, seed: 7 });
+    assertEquals(written.negatives.map((row) => row.length), [2, 2, 2]);
+    assertThrows(
+      () => loadOrCreateSampledNegatives(path, split, { count: 3, seed: 7 }),
+      Error,
+      "count 2 != 3",
+    );
+  } finally {
+    Deno.removeSync(path);
+  }
+});
