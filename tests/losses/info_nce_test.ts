@@ -135,3 +135,13 @@ Deno.test("InfoNCE leaves no tensor behind", () => {
   assertEquals(tf.memory().numTensors, before + 1, "only the loss survives");
   tf.dispose([loss, a, p, n]);
 });
+
+Deno.test("InfoNCE: a batch of one has no in-batch negative, so it needs explicit ones", () => {
+  // With one row, the in-batch candidates are only the row's own positive: the loss would be
+  // log(exp(s) / exp(s)) = 0 whatever the states, a loss that trains nothing. Refused.
+  assertThrows(() => lossOf([[1, 0]], [[1, 0]], undefined, {}), Error, "no negatives");
+  // With an explicit negative it is a real loss. Cosine at tau 1: s(a, p) = 1, s(a, n) = 0, so
+  // loss = logsumexp([1, 0]) - 1 = log(1 + e^-1).
+  const value = lossOf([[1, 0]], [[1, 0]], [[[0, 1]]], { temperature: 1 });
+  assertAlmostEquals(value, Math.log(1 + Math.exp(-1)), 1e-5);
+});
