@@ -239,3 +239,38 @@ Deno.test("bad evaluation settings: a SettingError naming EvaluationConfig's fie
   const all = await evaluateRanking(tableScorer(scores), split, { stage: "test", cutoffs: [8] });
   assertEquals(all.metrics["HR@8"], 1);
 });
+
+Deno.test("sampled negatives for fewer users than the split are a SettingError, before any scoring", async () => {
+  // Same dataset (fingerprint matches) but the list stops after user 1: user 2 would have no
+  // negatives. The config check must refuse it up front, not fail midway after scoring.
+  const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
+  const short = { ...negatives, negatives: negatives.negatives.slice(0, 2) };
+  let scored = 0;
+  const scorer: Scorer = {
+    ...tableScorer([[0, 0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1, 0, 0], new Array(8).fill(0)]),
+    score: (batch: SequenceBatch) => {
+      scored++;
+      return new Float32Array(batch.batchSize * 8);
+    },
+  };
+  const error = await assertRejects(
+    () => evaluateRanking(scorer, split, { stage: "test", sampled: short }),
+    SettingError,
+    "for 2 users",
+  ) as SettingError;
+  assertEquals(error.setting, "EvaluationConfig.sampled");
+  assertEquals(scored, 0);
+});
+
+Deno.test("history_excluded excludes the WHOLE history, also items older than the model's window", async () => {
+  // 1 user over 8 items walking 0..5, maxLength 2: train [0, 1, 2, 3], valid 4, test 5. The model
+  // reads only the last 2 items, but items 0..4 are all the user's history at the test stage.
+  // Scores: item 0 = 9 (oldest history item), 6 = 7, target 5 = 5, the rest 0. Candidates are
+  // 5, 6, 7: only item 6 is above the target, rank 1. (Excluding only the window's items would
+  // leave items 0 and 1 in: rank 2.)
+  const long = leaveOneOut(cycleDataset(1, 8, 6), 2);
+  const result = await evaluateRanking(tableScorer([[9, 0, 0, 0, 0, 5, 7, 0]]), long, {
+    stage: "test",
+  });
+  assertEquals(Array.from(result.ranks), [1]);
+});
