@@ -1,5 +1,10 @@
 import { assertAlmostEquals, assertEquals } from "@std/assert";
-import { pairedTTest, standardNormalCdf, wilcoxonSignedRank } from "../../lib/eval/significance.ts";
+import {
+  pairedTTest,
+  regularizedIncompleteBeta,
+  standardNormalCdf,
+  wilcoxonSignedRank,
+} from "../../lib/eval/significance.ts";
 
 Deno.test("paired t-test matches a reference value (t = 4.2426, df = 4, p = 0.01324)", () => {
   const result = pairedTTest([1, 2, 3, 4, 5], [0, 0, 0, 0, 0]);
@@ -16,4 +21,32 @@ Deno.test("Wilcoxon signed-rank: normal approximation with continuity correction
   assertAlmostEquals(result.pValue, 2 * (1 - standardNormalCdf(7 / Math.sqrt(13.75))), 1e-12);
   assertAlmostEquals(result.pValue, 0.05906, 1e-4);
   assertAlmostEquals(standardNormalCdf(1.959964), 0.975, 1e-6);
+});
+
+Deno.test("paired t-test of a constant non-zero difference: t is infinite, p = 0", () => {
+  // d = a - b = [1, 1, 1]: mean 1, variance 0, so t = mean / sqrt(0 / n) = +Infinity and the
+  // two-sided p-value is 0 (every pair agrees; only d = 0 everywhere gives p = 1).
+  const result = pairedTTest([2, 3, 4], [1, 2, 3]);
+  assertEquals(result.meanDifference, 1);
+  assertEquals(result.statistic, Infinity);
+  assertEquals(result.pValue, 0);
+});
+
+Deno.test("Wilcoxon signed-rank: the mean difference counts the zero differences the ranks drop", () => {
+  // d = [2, 0, 0, -1]: the ranks use the 2 non-zero differences (n = 2), but meanDifference is the
+  // mean of a - b over all 4 pairs, (2 + 0 + 0 - 1) / 4 = 0.25 (not 1 / 2 over the non-zero ones).
+  const result = wilcoxonSignedRank([2, 5, 3, 0], [0, 5, 3, 1]);
+  assertEquals(result.n, 2);
+  assertEquals(result.meanDifference, 0.25);
+});
+
+Deno.test("regularizedIncompleteBeta matches the closed forms of Beta(a, 1) and Beta(1, b)", () => {
+  // The Beta(a, 1) CDF is x^a and the Beta(1, b) CDF is 1 - (1 - x)^b. The first two points lie above
+  // (a + 1) / (a + b + 2) (21 / 23 = 0.913 < 0.95 and 2 / 33 = 0.06 < 0.9), where the continued
+  // fraction converges only through the symmetry I_x(a, b) = 1 - I_{1-x}(b, a):
+  // I_0.9(1, 30) = 1 - 0.1^30, which the fraction taken directly gets as about 2e-14.
+  // The third point lies below it (0.3 < 2 / 5): the fraction directly.
+  assertAlmostEquals(regularizedIncompleteBeta(0.95, 20, 1), 0.95 ** 20, 1e-12);
+  assertAlmostEquals(regularizedIncompleteBeta(0.9, 1, 30), 1 - 0.1 ** 30, 1e-12);
+  assertAlmostEquals(regularizedIncompleteBeta(0.3, 1, 2), 1 - 0.7 ** 2, 1e-12);
 });
