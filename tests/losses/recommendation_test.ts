@@ -1,4 +1,4 @@
-import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { lossPositions, recommendationLoss } from "../../lib/losses/recommendation.ts";
@@ -99,4 +99,11 @@ Deno.test("sampleNegatives: 0 at padding positions, a real negative at every val
     assertEquals(negatives[0], 0, `seed ${seed}`);
     assert(negatives[1] !== 2 && negatives[2] !== 1, `seed ${seed}`);
   }
+});
+
+Deno.test("sampleNegatives: a catalogue of one item has no negative, refused", () => {
+  // With 1 item every position's target is item 0 and there is nothing else to draw. The error
+  // names the catalogue size (without the check, rng.int(0) failed with a message about the RNG).
+  const one = { valid: Float32Array.of(1), targets: Int32Array.of(0), batchSize: 1, length: 1 };
+  assertThrows(() => sampleNegatives(one, 1, createRng(0)), Error, "needs at least 2 items, got 1");
 });
