@@ -7,6 +7,7 @@ import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
+import { tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
 
@@ -57,4 +58,19 @@ Deno.test("a ranking protocol outside the named ones is refused with the allowed
     message = (error as Error).message;
   }
   assertEquals(message, '--ranking: "recbole" is not one of history_excluded, history_kept');
+});
+
+Deno.test("modelScorer names the backbone and modalities on the protocol card, or takes a name", () => {
+  // The card's model line comes from here: a GRU4Rec reported as SASRec (or the other way round)
+  // would mislabel every result. The fixture has 3 modalities (id, dense text, multi-hot genre),
+  // joined with "+" in the encoders' order.
+  const dataset = tinyDataset();
+  const sasrec = new SequentialRecommender(dataset, { dim: 8, seed: 2 });
+  const gru = new SequentialRecommender(dataset, { backbone: "gru4rec", dim: 8, seed: 2 });
+  assertEquals(modelScorer(sasrec).name, "SASRec(id+text+genre)");
+  assertEquals(modelScorer(gru).name, "GRU4Rec(id+text+genre)");
+  assertEquals(modelScorer(gru, "mine").name, "mine");
+  assertEquals(modelScorer(sasrec).numItems, dataset.numItems);
+  sasrec.dispose();
+  gru.dispose();
 });
