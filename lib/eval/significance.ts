@@ -43,7 +43,8 @@ export function pairedTTest(a: ArrayLike<number>, b: ArrayLike<number>): PairedT
     return {
       test: "paired t-test",
       meanDifference: mean,
-      statistic: mean === 0 ? 0 : Infinity,
+      // t = mean / 0: infinite with the sign of the mean (a consistently worse system is -Infinity).
+      statistic: mean === 0 ? 0 : Math.sign(mean) * Infinity,
       pValue: mean === 0 ? 1 : 0,
       n,
     };

@@ -30,6 +30,12 @@ Deno.test("paired t-test of a constant non-zero difference: t is infinite, p = 0
   assertEquals(result.meanDifference, 1);
   assertEquals(result.statistic, Infinity);
   assertEquals(result.pValue, 0);
+  // Swapping the systems gives d = [-1, -1, -1]: t = -1 / 0 = -Infinity (a is the worse one),
+  // p still 0. The sign of t was lost here: +Infinity either way.
+  const swapped = pairedTTest([1, 2, 3], [2, 3, 4]);
+  assertEquals(swapped.meanDifference, -1);
+  assertEquals(swapped.statistic, -Infinity);
+  assertEquals(swapped.pValue, 0);
 });
 
 Deno.test("Wilcoxon signed-rank: the mean difference counts the zero differences the ranks drop", () => {
