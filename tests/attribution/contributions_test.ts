@@ -1,4 +1,10 @@
-import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/assert";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertGreater,
+  assertRejects,
+} from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { computeContributions } from "../../lib/attribution/contributions.ts";
@@ -83,6 +89,46 @@ Deno.test("linear model: every signed method equals -a . e, gradient norm equals
   const norms = expectedPerPair((_b, p, m) => Math.hypot(...A_VALUES[p][m]));
   assertAllClose(await contributionsOf(lossOf, "gradient_norm"), norms, 1e-5, "gradient_norm");
   a.dispose();
+});
+
+Deno.test("a fractional mask weight scales the mask gradient's contribution by w", async () => {
+  // One user, one position, modalities (0, 1); linear loss L = sum_m w_m a_m . e_m.
+  // dL/dw_m = a_m . e_m, so mask_gradient = -w_m (a_m . e_m), the same as gradient x input
+  // (dL/de_m = w_m a_m, times e_m). Modality 0: a . e = 1*1 + 2*1 = 3, w = 0.5 -> -1.5.
+  // Modality 1: a . e = 0.5*2 + (-1)*0 = 1, w = 1 -> -1. Dropping the w factor would give -3.
+  const a = tf.tensor3d([[[1, 2], [0.5, -1]]]);
+  const e = tf.tensor4d([[[[1, 1], [2, 0]]]]);
+  const w = tf.tensor3d([[[0.5, 1]]]);
+  for (const method of ["mask_gradient", "gradient_x_input"] as const) {
+    const c = await computeContributions(linearLoss(a), e, w, {
+      ...DEFAULT_ATTRIBUTION_CONFIG,
+      method,
+    });
+    assertAllClose(Array.from(c), [-1.5, -1], 1e-6, method);
+  }
+  tf.dispose([a, e, w]);
+});
+
+Deno.test("embedding gradient rejects a mask of another shape and a loss not one per user", async () => {
+  const a = tf.tensor3d(A_VALUES);
+  const e = tf.tensor4d(E_VALUES);
+  // [2, 2, 1] would broadcast against E [2, 2, 2, 2] without an error: the shape check must stop it.
+  const narrow = tf.tensor3d([[[1], [1]], [[1], [1]]]);
+  await assertRejects(
+    () => embeddingGradient(linearLoss(a), e, narrow),
+    Error,
+    "mask must be [batch, position, modality] = [2,2,2]",
+  );
+  // A loss per (user, position), rank 1 with 4 entries, is not a loss per user (2).
+  const w = tf.tensor3d(W_VALUES);
+  const perPosition = (emb: tf.Tensor4D, mask: tf.Tensor3D) =>
+    tf.reshape(tf.sum(tf.mul(emb, tf.expandDims(mask, 3)), [2, 3]), [-1]) as tf.Tensor1D;
+  await assertRejects(
+    () => embeddingGradient(perPosition, e, w),
+    Error,
+    "must return [batch = 2], got [4]",
+  );
+  tf.dispose([a, e, narrow, w]);
 });
 
 Deno.test("quadratic model: gradient x input, occlusion and IG match their closed forms", async () => {

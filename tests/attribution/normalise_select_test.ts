@@ -46,6 +46,22 @@ Deno.test("bottom fraction picks floor(rho * valid) lowest valid pairs per user,
   assertEquals(Array.from(noise), [0, 1, 0, 1, 0, 0, 0, 1]);
 });
 
+Deno.test("bottom fraction count: floor survives float products just under an integer, never all", () => {
+  // In float64 0.7 * 90 = 62.99999999999999 and 0.58 * 50 = 28.999999999999996, while the
+  // fractions of 90 and 50 pairs are exactly 63 and 29: a bare floor would give 62 and 28.
+  assertEquals(bottomFractionCount(0.7, 90), 63);
+  assertEquals(bottomFractionCount(0.58, 50), 29);
+  // rho just below 1 (allowed: the range is open) must still leave one of 4 candidates:
+  // floor(4 * (1 - 1e-10) + 1e-9) = floor(4.0000000006) = 4, capped at 4 - 1 = 3.
+  assertEquals(bottomFractionCount(1 - 1e-10, 4), 3);
+  const noise = selectNoise(Float32Array.of(4, 3, 2, 1), Uint8Array.of(1, 1, 1, 1), [1, 2, 2], {
+    kind: "bottom_fraction",
+    rho: 1 - 1e-10,
+  });
+  // The highest-scoring pair (flat 0, score 4) is the one kept.
+  assertEquals(Array.from(noise), [0, 1, 1, 1]);
+});
+
 Deno.test("ties in the bottom fraction break toward the earlier pair", () => {
   const scores = Float32Array.of(0, 0, 0, 0, 0, 0, 0, 0);
   const noise = selectNoise(scores, VALID, SHAPE, { kind: "bottom_fraction", rho: 0.5 });
