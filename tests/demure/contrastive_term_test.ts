@@ -1,7 +1,8 @@
 /**
- * Demure's contrastive term on the separate-pass route, recomputed from outside: lambda *
- * InfoNCE(anchor = full history, positive = denoised history, explicit negative = noise-only
- * history) over the model's last states for the step's views, and its linear scale in lambda.
+ * Demure's contrastive term on the separate-pass and the training-pass routes, recomputed from
+ * outside: lambda * InfoNCE(anchor = full history, positive = denoised history, explicit negative
+ * = noise-only history) at temperature tau over the model's last states for the step's views, and
+ * its linear scale in lambda.
  */
 import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -27,7 +28,8 @@ const SEPARATE: Partial<DemureConfig> = {
   warmupSteps: 1,
   everyVisits: 1,
   rho: 0.4,
-  temperature: 0.2,
+  // Not the default tau (0.2): a route that ignored the configured tau would then show.
+  temperature: 0.5,
 };
 
 /** The noise flags and scores the cache holds for `b`'s rows (found by their cache keys). */
@@ -93,8 +95,17 @@ function expectedContrastive(
   return { value, positive: views.positive, noise: mask.noiseMask };
 }
 
-for (const denoiseInput of [true, false]) {
-  Deno.test(`separate pass (denoiseInput ${denoiseInput}): the auxiliary loss is lambda * InfoNCE(anchor, positive, noise-only negative)`, async () => {
+// The training pass (dL_rec/dE tapped from the recommendation pass) needs denoiseInput false; its
+// first mask after the warm-up is attributed apart, as on the separate pass, and its contrastive
+// term runs all three views in its own stacked pass: the same value at dropout 0.
+const ROUTES = [
+  { attributionSource: "separate_pass", denoiseInput: true },
+  { attributionSource: "separate_pass", denoiseInput: false },
+  { attributionSource: "training_pass", denoiseInput: false },
+] as const;
+
+for (const { attributionSource, denoiseInput } of ROUTES) {
+  Deno.test(`${attributionSource} (denoiseInput ${denoiseInput}): the auxiliary loss is lambda * InfoNCE(anchor, positive, noise-only negative)`, async () => {
     const model = new SequentialRecommender(split.dataset, {
       dim: 8,
       maxLength: 4,
@@ -102,7 +113,7 @@ for (const denoiseInput of [true, false]) {
       sasrec: { dropout: 0 },
     });
     const lambda = 0.7;
-    const demure = demureHooks(model, { ...SEPARATE, lambda, denoiseInput });
+    const demure = demureHooks(model, { ...SEPARATE, lambda, denoiseInput, attributionSource });
     const adam = new Adam();
     let expected: ReturnType<typeof expectedContrastive> | undefined;
     let readMask: number[] | undefined;
@@ -112,7 +123,7 @@ for (const denoiseInput of [true, false]) {
       inputMask: async (b, step) => {
         const mask = await demure.hooks.inputMask!(b, step);
         if (step === 1) {
-          expected = expectedContrastive(model, b, cachedMask(demure, b), lambda, 0.2);
+          expected = expectedContrastive(model, b, cachedMask(demure, b), lambda, 0.5);
           readMask = mask ? Array.from(await mask.data()) : undefined;
         }
         return mask;

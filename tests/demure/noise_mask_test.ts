@@ -83,6 +83,27 @@ Deno.test("the visit counts survive a checkpoint: a restored cache continues the
   assertEquals(fourth.calls, [3]);
 });
 
+Deno.test("a checkpoint keeps keys above 2^16 and 2^24 exact (split into high and low 16 bits)", () => {
+  // 70000 = 1 * 65536 + 4464 and 2^24 + 3 = 256 * 65536 + 3 (float32 alone would round 2^24 + 3
+  // to 2^24 + 4). Demure's keys are user * 1024 + window, so users from 64 on reach 2^16.
+  const users = [70000, 2 ** 24 + 3];
+  const items = Int32Array.of(0, 9, 8, 7);
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 100 });
+  cache.store(users, items, {
+    noiseMask: Uint8Array.of(1, 0, 0, 0, 0, 0, 1, 1),
+    scores: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+  });
+  const state = cache.exportState();
+  assertEquals(Array.from(state.keysHigh), [1, 256]);
+  assertEquals(Array.from(state.keysLow), [4464, 3]);
+  const restored = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 100 });
+  restored.importState(state);
+  assert(!restored.needsRefresh(1, users, items), "both users' masks are found after the restore");
+  const mask = restored.lookup(users, items);
+  assertEquals(Array.from(mask.noiseMask), [1, 0, 0, 0, 0, 0, 1, 1]);
+  assertEquals(Array.from(mask.scores), [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
 Deno.test("masks are keyed per user: another batch order gets each user's own mask", () => {
   const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 100 });
   cache.store([1, 2], Int32Array.of(0, 9, 8, 7), {

@@ -76,6 +76,26 @@ Deno.test("Demure full: no contrastive term during warm-up, a positive one after
   assertEquals(stats.random, 0);
 });
 
+Deno.test("Demure stats: no pair under a mask gives a NaN noise rate, not 0; else noise / pairs", async () => {
+  // Warm-up 2 steps and 2 steps run: no mask was drawn, so every modality has 0 pairs and its
+  // rate is 0 / 0, undefined (NaN, "null" in a result file), which a 0 would misreport as "never
+  // noise".
+  const { stats } = await run("full", 2);
+  const names = Object.keys(stats.pairsByModality);
+  assertGreater(names.length, 0);
+  for (const name of names) {
+    assertEquals(stats.pairsByModality[name], { valid: 0, noise: 0 }, name);
+    assert(Number.isNaN(stats.noiseRateByModality[name]), `${name}: rate without pairs`);
+  }
+  // One step after the warm-up: each modality's rate is its noise count over its pair count.
+  const after = (await run("full", 3)).stats;
+  for (const name of names) {
+    const { valid, noise } = after.pairsByModality[name];
+    if (valid > 0) assertEquals(after.noiseRateByModality[name], noise / valid, name);
+    else assert(Number.isNaN(after.noiseRateByModality[name]), name);
+  }
+});
+
 Deno.test("Demure attribution_only masks the input after warm-up and adds no loss", async () => {
   const { losses, masks } = await run("attribution_only", 3, 1);
   assertEquals(masks[0], undefined, "warm-up step reads the full history");

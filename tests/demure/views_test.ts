@@ -39,6 +39,23 @@ Deno.test("keep_one in the negative view keeps the weakest point of interest", (
   assertEquals(Array.from(unscored.negative), [1, 0, 0, 1, 0, 0, 0, 0, 0]);
 });
 
+Deno.test("keep_one breaks equal scores toward the lowest modality index", () => {
+  // One user, one position, 3 present modalities.
+  const shape: PairShape = [1, 1, 3];
+  // All noise, scores 0.3, 0.3, 0.1: the highest score is shared by modalities 0 and 1, so the
+  // positive view keeps modality 0 (the lower index), not 1.
+  const allNoise = buildContrastiveViews([1, 1, 1], Uint8Array.of(1, 1, 1), shape, {
+    scores: Float32Array.of(0.3, 0.3, 0.1),
+  });
+  assertEquals(Array.from(allNoise.positive), [1, 0, 0]);
+  // No noise, scores 0.3, 0.1, 0.1: the lowest score is shared by modalities 1 and 2, so the
+  // negative view keeps modality 1.
+  const noNoise = buildContrastiveViews([1, 1, 1], new Uint8Array(3), shape, {
+    scores: Float32Array.of(0.3, 0.1, 0.1),
+  });
+  assertEquals(Array.from(noNoise.negative), [0, 1, 0]);
+});
+
 Deno.test("on random masks the views differ from the anchor exactly where the noise mask says", () => {
   const shape: PairShape = [6, 8, 4];
   const size = 6 * 8 * 4;
@@ -121,6 +138,32 @@ Deno.test("random noise mask by (user, modality): the attribution's count of pre
     randomNoiseMask(valid, shape, 0.5, 2, "user_modality").noiseMask,
     first.noiseMask,
   );
+});
+
+Deno.test("random noise mask by (user, modality): one score per user and modality, at each of its valid pairs", () => {
+  // 3 users, 4 positions, 2 modalities, every pair valid except user 1's modality 1 at position 0.
+  const shape: PairShape = [3, 4, 2];
+  const valid = Array.from({ length: 24 }, (_, i) => (i === 9 ? 0 : 1));
+  const { noiseMask, scores } = randomNoiseMask(valid, shape, 0.5, 7, "user_modality");
+  for (let b = 0; b < 3; b++) {
+    for (let m = 0; m < 2; m++) {
+      const cells = [0, 1, 2, 3].map((p) => (b * 4 + p) * 2 + m).filter((i) => valid[i]);
+      // The user's draw for modality m is the score at every valid position (keep_one reads it).
+      const first = scores[cells[0]];
+      assert(first >= 0 && first < 1, `user ${b}, modality ${m}: ${first}`);
+      for (const i of cells) assertEquals(scores[i], first, `user ${b}, modality ${m}, flat ${i}`);
+    }
+    // rho 0.5 of 2 modalities: one, the lower-scoring one, is noise at all its valid positions.
+    const [s0, s1] = [0, 1].map((m) => scores[b * 8 + m + 2]);
+    const noisy = s0 <= s1 ? 0 : 1;
+    for (let p = 0; p < 4; p++) {
+      for (let m = 0; m < 2; m++) {
+        const i = (b * 4 + p) * 2 + m;
+        assertEquals(noiseMask[i], valid[i] && m === noisy ? 1 : 0, `flat ${i}`);
+      }
+    }
+  }
+  assert(Number.isNaN(scores[9]), "an invalid pair has no score");
 });
 
 /** The modalities user 0 has in the fixture above. */
