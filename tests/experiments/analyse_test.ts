@@ -117,6 +117,40 @@ Deno.test("comparePaired: the tests over users average both systems over the see
   assertEquals(all.wilcoxon, sharedOnly.wilcoxon);
   assertAlmostEquals(all.tTest.meanDifference, 0.125, 1e-12);
   assertEquals(comparePaired([cells[0], cells[4]], "D", "A", "B"), undefined, "no shared seed");
+  // One user in common: too few for a paired test over users (a t-test of one difference has no
+  // spread), so no result at all.
+  const oneUser = [cell("A", 0, 0, [0.5]), cell("B", 0, 0, [0.2])];
+  assertEquals(comparePaired(oneUser, "D", "A", "B"), undefined, "one user");
+});
+
+Deno.test("comparePaired: a seed only the system finished is left out of the tests over users", () => {
+  // The mirror of the test above: A's seed 4, which B lacks, scores 0.9 for every user. Averaged
+  // in, A's per-user means would rise from 0.35 and 0.45 to 0.533 and 0.6.
+  const cells = [
+    cell("A", 0, 0, [0.5, 0.5]),
+    cell("A", 1, 0, [0.2, 0.4]),
+    cell("A", 4, 0, [0.9, 0.9]),
+    cell("B", 0, 0, [0.2, 0.2]),
+    cell("B", 1, 0, [0.3, 0.4]),
+  ];
+  const all = comparePaired(cells, "D", "A", "B")!;
+  // Per-user differences over seeds 0 and 1: 0.35 - 0.25 = 0.1 and 0.45 - 0.3 = 0.15.
+  assertAlmostEquals(all.tTest.meanDifference, 0.125, 1e-12);
+  assertEquals(all.tTest, comparePaired([0, 1, 3, 4].map((i) => cells[i]), "D", "A", "B")!.tTest);
+});
+
+Deno.test("comparePaired by seed: a tie at a seed is not a seed the system is ahead", () => {
+  // Seed means A 0.5, 0.6, 0.3 against B 0.5, 0.4, 0.4: ahead at seed 1 only (seed 0 is a tie).
+  const cells = [
+    cell("A", 0, 0, [0.5, 0.5]),
+    cell("A", 1, 0, [0.6, 0.6]),
+    cell("A", 2, 0, [0.3, 0.3]),
+    cell("B", 0, 0, [0.5, 0.5]),
+    cell("B", 1, 0, [0.4, 0.4]),
+    cell("B", 2, 0, [0.4, 0.4]),
+  ];
+  const bySeed = comparePaired(cells, "D", "A", "B")!.bySeed!;
+  assertEquals([bySeed.n, bySeed.ahead], [3, 1]);
 });
 
 Deno.test("cold-start buckets group test users by their test item's training count", () => {

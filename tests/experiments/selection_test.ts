@@ -5,6 +5,7 @@ import { reuseSameRun, selectedFrom, settingsOf } from "../../lib/experiments/ru
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import {
+  inheritedConfig,
   maxTrialsOf,
   readSelected,
   SELECTION_SPECS,
@@ -19,6 +20,12 @@ Deno.test("trialsOf: trial 0 is the defaults, the others distinct points drawn r
   const points = trials.slice(1).map((t) => JSON.stringify(t.point));
   assertEquals(new Set(points).size, 4);
   assertEquals(trialsOf("Demure-SASRec", 5), trials, "same draw every time");
+  // The draw's seed comes from the system's name: SASRec-ID and SASRec-MM search one space with
+  // one default point, and still draw their own trials (one fixed seed would give both the same).
+  const order = (system: "SASRec-ID" | "SASRec-MM") =>
+    trialsOf(system, maxTrialsOf(system)).map((t) => JSON.stringify(t.point));
+  assertEquals(order("SASRec-ID").sort(), order("SASRec-MM").sort(), "one space");
+  assert(order("SASRec-ID").join() !== order("SASRec-MM").join(), "one draw for two systems");
   assertThrows(() => trialsOf("Pop", 2), Error, "no search space");
   assertThrows(() => trialsOf("SASRec-MM", 0), Error, "allowed 1..");
 });
@@ -178,4 +185,19 @@ Deno.test("the selection leaves diverged trials out, and refuses a selection who
   assert(error.message.includes(trials[0].trial!.selection), error.message);
   assert(error.message.includes("all 2 trials diverged"), error.message);
   assert(error.message.includes("loss 1e9 at step 3"), error.message);
+});
+
+Deno.test("inheritedConfig: a method starts from its backbone's selected learning rate and dropout only", () => {
+  const backbone = {
+    trial: 2,
+    config: { learningRate: 0.002, dropout: 0.3, demure: { lambda: 0.2 } },
+    valid: 0.1,
+    trials: 4,
+  };
+  // Both optimiser settings carry over; the backbone's other settings do not.
+  assertEquals(inheritedConfig(backbone), { learningRate: 0.002, dropout: 0.3 });
+  // A backbone selected at its defaults (trial 0, no settings) passes on nothing.
+  assertEquals(inheritedConfig({ ...backbone, trial: 0, config: {} }), {});
+  assertEquals(inheritedConfig({ ...backbone, config: { dropout: 0.5 } }), { dropout: 0.5 });
+  assertEquals(inheritedConfig(undefined), {});
 });
