@@ -276,6 +276,46 @@ Deno.test("a warm-up that early stopping or the epoch cap always ends first is r
   model.dispose();
 });
 
+Deno.test("per-epoch noise rates: the epoch's own counts, rounded to 6 decimals as the records hold them", () => {
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const names = model.modalityNames;
+  assert(names.length >= 2, "the fixture has two modalities or more");
+  const demure = demureHooks(model, { warmupSteps: 2 });
+  const saved = demure.hooks.checkpointState!.save();
+  const counts = (first: number, second: number) =>
+    names.map((_, m) => (m === 0 ? first : m === 1 ? second : 0));
+  // Modality 0: 17 pairs and 7 noise so far, 10 and 4 at the last epoch's end, so this epoch has
+  // 3 noise of 7 pairs: 3 / 7 = 0.42857142..., 0.428571 at 6 decimals. Modality 1: 1 of 3 this
+  // epoch, 0.333333. The rest had no pair: 0, as the records write it.
+  const json = {
+    ...(saved.json as Record<string, Json>),
+    noiseCount: counts(7, 1),
+    validCount: counts(17, 3),
+    epochs: { rates: [], noiseAtEnd: counts(4, 0), validAtEnd: counts(10, 0) },
+  };
+  demure.hooks.checkpointState!.restore({ json, tensors: saved.tensors });
+  demure.hooks.afterEpoch!({
+    epoch: 1,
+    maxEpochs: 10,
+    loss: 1,
+    recommendationLoss: 1,
+    auxiliaryLoss: 0,
+    validation: { "NDCG@10": 0.1 },
+    bestValidation: 0.1,
+    bestEpoch: 1,
+    improved: true,
+    steps: 1,
+    epochSeconds: 0,
+    stepSeconds: 0,
+    secondsLeftAtMost: 0,
+  });
+  const expected = Object.fromEntries(
+    names.map((name, m) => [name, m === 0 ? 0.428571 : m === 1 ? 0.333333 : 0]),
+  );
+  assertEquals(demure.noiseRateByEpoch(), [expected]);
+  model.dispose();
+});
+
 Deno.test("a Demure checkpoint without per-epoch counts: refused during an epoch warm-up, else read as before", () => {
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
   const withoutEpochs = (state: HookState): HookState => {
