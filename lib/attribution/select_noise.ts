@@ -27,7 +27,8 @@ import { NOISE_FRACTION_RANGE, type NoiseSelection, type PairShape } from "./typ
  */
 export function bottomFractionCount(rho: number, validCount: number): number {
   if (validCount < 2) return 0;
-  // The epsilon keeps 0.3 * 10 (= 3.0000000000000004) and 0.7 * 10 from flipping at the boundary.
+  // The epsilon keeps products that float64 puts just under an integer from flipping down: 0.7 * 90
+  // is 62.99999999999999 and 0.58 * 50 is 28.999999999999996 (0.3 * 10 and 0.7 * 10 are exact).
   const roundedDown = Math.floor(rho * validCount + 1e-9);
   return Math.min(validCount - 1, Math.max(1, roundedDown));
 }
