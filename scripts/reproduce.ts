@@ -145,12 +145,12 @@ const importedDatasets = new Map<string, PreparedDataset>();
  * the run with its one line (file, line, field), where each cell used to fail on its own with the
  * same error and a stack, and the report then stopped on it uncaught.
  */
-async function importDataset(): Promise<void> {
+async function importDataset({ print }: { print: boolean }): Promise<void> {
   if (!dataset) return;
   try {
     const prepared = await prepareDataset(dataset);
     importedDatasets.set(prepared.label, prepared);
-    if (isWorker) return; // the first process has printed it
+    if (isWorker || !print) return; // the first process has printed it
     console.log(
       `dataset ${prepared.label}\n${prepared.statistics}\n${prepared.split.protocol.join("\n")}`,
     );
@@ -234,6 +234,16 @@ async function report(): Promise<void> {
     for (const key of outcome.pending) console.log(`missing\t${indexOf.get(key)}\t${key}`);
   }
 }
+
+// Every command reads and checks `--dataset` first: `--list-cells` (what a cluster submission
+// reads) listed the cells of a missing or malformed file, and each submitted task then failed on
+// it; `--cell` wrote the results folder's plan.json before failing with a stack. Only a run of
+// many cells prints the statistics (`--list-cells --json` is read by programs, `--cell` prints
+// them itself).
+const singleCommand = ["list-cells", "cell", "report-only"] as const;
+await importDataset({
+  print: !singleCommand.some((name) => values[name] !== undefined && values[name] !== false),
+});
 
 if (values["list-cells"]) {
   let cells: ReturnType<typeof listCells> = [];
@@ -322,7 +332,7 @@ if (values.cell !== undefined) {
       current = planWithCurrentSelection(plan, resultsDir);
       cell = resolveCell(current, cell.key);
     }
-    await runOneCell(current, cell, { resultsDir, job });
+    await runOneCell(current, cell, { resultsDir, job, datasets: importedDatasets });
   } catch (error) {
     // Cells of imported files that changed since: the one line that says what to do.
     if ((error as Error).name === "StaleCellError") fail(error);
@@ -348,7 +358,6 @@ if (values["report-only"]) {
 }
 
 const verify = isRecords && !values.select;
-await importDataset();
 try {
   if (isWorker) checkResultsPlan(plan, resultsDir);
   else if (!verify) recordResultsPlan(plan, resultsDir);

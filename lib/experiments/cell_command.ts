@@ -365,6 +365,8 @@ export interface RunOneCellOptions {
   log?: (line: string) => void;
   /** The batch job running this process (recorded in the cell's claim), e.g. `1234_7`. */
   job?: string;
+  /** Prepared datasets by label (read once by the caller), reused instead of read again. */
+  datasets?: Map<string, PreparedDataset>;
 }
 
 /**
@@ -391,7 +393,7 @@ export async function runOneCell(
   // As runPlan does: a batch task must neither return nor reuse a cell of imported files that
   // changed since, nor add a trial to a selection among trials of the old files. The check reads
   // the data only when a cell of imported files is stored, and once: the run below trains on it.
-  const prepared = new Map<string, PreparedDataset>();
+  const prepared = new Map<string, PreparedDataset>(options.datasets);
   const datasetOf = async (of: PlannedCell) => {
     const label = datasetLabel(of.dataset);
     const data = prepared.get(label) ?? await prepareDataset(of.dataset);

@@ -223,6 +223,38 @@ Deno.test("reproduce --dataset: a malformed file is one line naming file, line a
   }
 });
 
+Deno.test("reproduce --list-cells and --cell read --dataset first: a missing or malformed file is its one line, and nothing is written", async () => {
+  // --list-cells (what a cluster submission reads) listed the cells of a missing file, each of
+  // which then failed as a task; --cell wrote plan.json, then failed with a stack.
+  const missing = await reproduce(
+    ...["--quick", "--list-cells", "--json"],
+    ...["--dataset=tests/fixtures/byo/missing.txt", "--format=sequence"],
+  );
+  assertEquals([missing.code, missing.stdout], [1, ""]);
+  assertStringIncludes(
+    missing.stderr,
+    'reproduce: tests/fixtures/byo/missing.txt:0: field "file": cannot read: No such file',
+  );
+  assertEquals(missing.stderr.trim().split("\n").length, 1, missing.stderr);
+  const folder = await Deno.makeTempDir({ prefix: "reproduce_cell_bad_dataset_" });
+  try {
+    Deno.writeTextFileSync(`${folder}/bad.txt`, "u1 i1 i2 i3\nu2\n");
+    const flags = taskPermissions(reproduceTask(), [folder]);
+    const { code, stdout, stderr } = await runDeno([
+      "run",
+      ...flags,
+      reproduceTask().split(/\s+/).at(-1)!,
+      ...["--quick", "--cell=0", "--results", `${folder}/results`],
+      ...["--dataset", `${folder}/bad.txt`, "--format=sequence"],
+    ]);
+    assertEquals(code, 1, stdout);
+    assert(/^reproduce: \S+bad\.txt:2: field [^\n]*\n$/.test(stderr), stderr);
+    assertEquals([...Deno.readDirSync(folder)].map((entry) => entry.name), ["bad.txt"]);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
 Deno.test("reproduce on data and results outside the project: its workers read the data too; without --allow-run, one line", async () => {
   const folder = await Deno.makeTempDir({ prefix: "reproduce_outside_" });
   try {
