@@ -21,7 +21,8 @@ import {
 } from "../mod.ts";
 import { writeFilesAtomically } from "../lib/data/mod.ts";
 import { compareWithRecord } from "../lib/experiments/mod.ts";
-import { parseOptions, runScript, UsageError } from "./cli/options.ts";
+import { checkCellResult } from "../lib/experiments/cell_result_check.ts";
+import { parseOptions, runScript, ScriptFailure, UsageError } from "./cli/options.ts";
 
 const USAGE = "usage: rerun_cell.ts [--write] <cell result file>";
 
@@ -39,18 +40,7 @@ async function main(): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(`name one cell result file (${USAGE})`);
   const path = positionals[0];
-  const stored = JSON.parse(Deno.readTextFileSync(path)) as {
-    key: string;
-    settings: {
-      dataset: DatasetSpec;
-      system: SystemSpec;
-      seed: number;
-      model: ModelConfigInput;
-      training: Partial<TrainerConfig>;
-      scoreAttribution: boolean;
-    };
-    result: CellResult;
-  };
+  const stored = readStoredCell(path);
   await initBackend({ verbose: false });
   const { settings } = stored;
   const data = await prepareDataset(settings.dataset);
@@ -69,6 +59,65 @@ async function main(): Promise<number> {
     return 0;
   }
   return check.status === "identical" || check.status === "within tolerance" ? 0 : 1;
+}
+
+/** A cell result file as the result store writes it (lib/experiments/result_store.ts). */
+interface StoredCell {
+  key: string;
+  settings: {
+    dataset: DatasetSpec;
+    system: SystemSpec;
+    seed: number;
+    model: ModelConfigInput;
+    training: Partial<TrainerConfig>;
+    scoreAttribution: boolean;
+  };
+  result: CellResult;
+}
+
+/**
+ * The cell result file at `path`, checked before anything loads: a missing file, one that is not
+ * JSON or one without a field the rerun reads is one line naming the file and the field (each used
+ * to end in a stack: Deno's NotFound, JSON.parse's SyntaxError, a TypeError in the data loader).
+ */
+function readStoredCell(path: string): StoredCell {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new UsageError(`${path}: no such file`);
+    throw new ScriptFailure(`${path}: cannot read (${(error as Error).message})`);
+  }
+  const bad = (field: string, expected: string): never => {
+    throw new ScriptFailure(`${path}: field "${field}": expected ${expected} (a cell result file)`);
+  };
+  let stored: unknown;
+  try {
+    stored = JSON.parse(text);
+  } catch (error) {
+    // JSON.parse quotes the text, line breaks included: one line.
+    const reason = (error as Error).message.replace(/\s+/g, " ");
+    throw new ScriptFailure(`${path}: not JSON (${reason})`);
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject(stored)) return bad("(top level)", "an object { key, settings, result }");
+  if (typeof stored.key !== "string") bad("key", "a string");
+  const settings = stored.settings;
+  if (!isObject(settings)) return bad("settings", "an object");
+  for (const field of ["dataset", "system", "model", "training"]) {
+    if (!isObject(settings[field])) bad(`settings.${field}`, "an object");
+  }
+  if (!Number.isInteger(settings.seed)) bad("settings.seed", "an integer");
+  if (typeof settings.scoreAttribution !== "boolean") {
+    bad("settings.scoreAttribution", "true or false");
+  }
+  try {
+    checkCellResult(stored.result);
+  } catch (error) {
+    throw new ScriptFailure(`${path}: result: ${(error as Error).message}`);
+  }
+  return stored as unknown as StoredCell;
 }
 
 await runScript("rerun_cell", main);

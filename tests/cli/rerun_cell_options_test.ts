@@ -15,3 +15,27 @@ Deno.test("rerun_cell: --help prints the usage; no cell file is exit 2 pointing 
   assertEquals(missing.code, 2);
   assert(missing.stderr.trimEnd().endsWith("; see --help"), missing.stderr);
 });
+
+Deno.test("rerun_cell: a missing, non-JSON or incomplete cell file is one line naming the file and the field", async () => {
+  // Each used to end in a stack (NotFound, SyntaxError, a TypeError in the data loader).
+  const folder = await Deno.makeTempDir({ prefix: "rerun_cell_bad_" });
+  try {
+    const notJson = `${folder}/notes.json`;
+    Deno.writeTextFileSync(notJson, "# not a cell\n");
+    const noDataset = `${folder}/no_dataset.json`;
+    Deno.writeTextFileSync(noDataset, JSON.stringify({ key: "k", settings: {}, result: {} }));
+    const cases: [string, number, string][] = [
+      [`${folder}/missing.json`, 2, `${folder}/missing.json: no such file; see --help`],
+      [notJson, 1, `${notJson}: not JSON (`],
+      [noDataset, 1, `${noDataset}: field "settings.dataset": expected an object`],
+    ];
+    for (const [path, code, start] of cases) {
+      const run = await rerunCell([path]);
+      assertEquals(run.code, code, run.stderr);
+      assert(run.stderr.startsWith(`rerun_cell: ${start}`), run.stderr);
+      assertEquals(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
