@@ -133,11 +133,14 @@ export function validateModelConfig(config: ModelConfig): void {
   checkInteger("ModelConfig.maxLength", config.maxLength, { min: 1 });
   checkInteger("ModelConfig.seed", config.seed, SEED_RANGE);
   if (config.modalities !== undefined) {
-    if (config.modalities.length === 0 || config.modalities.some((m) => typeof m !== "string")) {
+    if (
+      config.modalities.length === 0 || config.modalities.some((m) => typeof m !== "string") ||
+      new Set(config.modalities).size !== config.modalities.length
+    ) {
       throw new SettingError(
         "ModelConfig.modalities",
         config.modalities,
-        "a non-empty list of the dataset's modality names, or undefined for all",
+        "a non-empty list of distinct modality names of the dataset, or undefined for all",
       );
     }
   }

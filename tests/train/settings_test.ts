@@ -201,6 +201,8 @@ const badModel: [string, ModelConfigInput, string, string][] = [
   ["feedForwardDim 0", { sasrec: { feedForwardDim: 0 } }, "ModelConfig.sasrec.feedForwardDim", "0"],
   ["fusion 'max'", { fusion: { kind: "max" as "mean" } }, "ModelConfig.fusion.kind", '"max"'],
   ["no modalities", { modalities: [] }, "ModelConfig.modalities", "[]"],
+  // Built a second encoder of the same name: "ParameterStore: parameter ... created twice".
+  ["modality twice", { modalities: ["id", "id"] }, "ModelConfig.modalities", '["id", "id"]'],
   ["model seed -2", { seed: -2 }, "ModelConfig.seed", "-2"],
   // Keys that are not settings, at every level: each was ignored or kept as a stray field.
   ["unknown key hidden", { hidden: 16 } as ModelConfigInput, "ModelConfig.hidden", "16"],
