@@ -26,6 +26,7 @@ import { registerHostKernels } from "./kernels/host_kernels.ts";
 import { activateWebgpu, probeWebgpu } from "./webgpu.ts";
 import { registerOrderedWebgpuSums } from "./kernels/webgpu_ordered_sums.ts";
 import { installKernelInterrupt } from "../util/interrupt.ts";
+import { checkOneOf } from "../util/settings.ts";
 
 /** Options of {@linkcode initBackend}. */
 export interface BackendConfig {
@@ -57,10 +58,10 @@ function requestedBackend(config: BackendConfig): BackendName | undefined {
   const fromEnv = Deno.env.get("DEMURE_BACKEND");
   const name = config.backend ?? (fromEnv === "" ? undefined : fromEnv);
   if (name === undefined) return undefined;
-  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`DEMURE_BACKEND="${name}" is not one of ${BACKEND_NAMES.join(", ")}`);
-  }
-  return name as BackendName;
+  // The setting that gave the name: a bad `config.backend` was reported as DEMURE_BACKEND's.
+  const setting = config.backend !== undefined ? "BackendConfig.backend" : "DEMURE_BACKEND";
+  checkOneOf(setting, name, BACKEND_NAMES);
+  return name;
 }
 
 async function tryNative(): Promise<string | undefined> {
@@ -181,6 +182,13 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
  */
 export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> {
   installKernelInterrupt();
+  // A bad name is checked before the choice is kept: it used to be kept as the rejected choice,
+  // so every later call (the corrected one of a notebook included) failed the same way.
+  try {
+    requestedBackend(config);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   current ??= choose(config);
   return current;
 }

@@ -64,3 +64,46 @@ Deno.test("before `await initBackend()`: model and training refuse with one clea
     Deno.removeSync(script);
   }
 });
+
+Deno.test("initBackend: a bad backend name is a SettingError naming its setting, and not kept as the choice", async () => {
+  // config.backend "gpu" was reported as DEMURE_BACKEND="gpu", and the rejected choice was kept:
+  // the corrected call of a notebook failed the same way until the kernel restarted.
+  const root = new URL("../../", import.meta.url).pathname;
+  const script = `${root}.cache/bad_backend_${Deno.pid}.js`;
+  Deno.mkdirSync(`${root}.cache`, { recursive: true });
+  Deno.writeTextFileSync(
+    script,
+    `import { initBackend } from "../mod.ts";
+const lines = [];
+const attempt = async (label, run) => {
+  try {
+    lines.push(label + ": " + (await run()).backend);
+  } catch (error) {
+    lines.push(label + ": " + error.name + ": " + error.message);
+  }
+};
+Deno.env.set("DEMURE_BACKEND", "gpu");
+await attempt("env", () => initBackend({ verbose: false }));
+Deno.env.delete("DEMURE_BACKEND");
+await attempt("config", () => initBackend({ backend: "gpu", verbose: false }));
+await attempt("corrected", () => initBackend({ backend: "cpu", verbose: false }));
+console.log(JSON.stringify(lines));
+`,
+  );
+  try {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", script],
+      cwd: root,
+    }).output();
+    assertEquals(code, 0, new TextDecoder().decode(stderr));
+    const lines = JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
+    const allowed = 'allowed: one of "tensorflow", "webgpu", "wasm", "cpu"';
+    assertEquals(lines, [
+      `env: SettingError: DEMURE_BACKEND is "gpu"; ${allowed}`,
+      `config: SettingError: BackendConfig.backend is "gpu"; ${allowed}`,
+      "corrected: cpu",
+    ]);
+  } finally {
+    Deno.removeSync(script);
+  }
+});
