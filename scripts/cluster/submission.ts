@@ -31,14 +31,27 @@ export const MAX_CPUS = 256;
 /** No route runs more tasks of a stage at once. */
 export const MAX_PARALLEL_TASKS = 10_000;
 
-/** `--backend`: one of the workspace's backends (what `DEMURE_BACKEND` accepts), or none. */
-export function backendOption(text: string | undefined): BackendName | undefined {
+/**
+ * `--backend`: one of the workspace's backends (what `DEMURE_BACKEND` accepts), or none; with `--gpu`
+ * (`gpu`) not one that runs on the CPU.
+ */
+export function backendOption(text: string | undefined, gpu = false): BackendName | undefined {
   if (text === undefined) return undefined;
   if (!(BACKEND_NAMES as readonly string[]).includes(text)) {
     throw new UsageError(`--backend ${text}: must be one of ${BACKEND_NAMES.join(", ")}`);
   }
+  // A GPU asked of the scheduler for every task, and never used: these backends run on the CPU.
+  if (gpu && (CPU_BACKENDS as readonly string[]).includes(text)) {
+    throw new UsageError(
+      `--gpu with --backend ${text}: ${CPU_BACKENDS.join(" and ")} run on the CPU; ` +
+        "use --backend tensorflow or webgpu, or leave out --gpu",
+    );
+  }
   return text as BackendName;
 }
+
+/** The backends that use no GPU (a task that asks for one with them would hold it idle). */
+const CPU_BACKENDS: readonly BackendName[] = ["wasm", "cpu"];
 
 /** The plan's flags every `reproduce` call of a cluster route gets: the route's own and those after --. */
 export function planArgsOf(

@@ -83,7 +83,7 @@ function main(): void {
   }
   const parallelism = integerOption("parallelism", values.parallelism, 1, MAX_PARALLEL_TASKS);
   const cpus = integerOption("cpus", values.cpus, 1, MAX_CPUS);
-  const backend = backendOption(values.backend);
+  const backend = backendOption(values.backend, values.gpu);
   const override = requestOverride(values);
   const image = values.image;
   if (!image) {

@@ -125,7 +125,7 @@ function main(): void {
   }
   const concurrency = integerOption("concurrency", values.concurrency, 1, MAX_PARALLEL_TASKS);
   const cpus = integerOption("cpus", values.cpus, 1, MAX_CPUS);
-  const backend = backendOption(values.backend);
+  const backend = backendOption(values.backend, values.gpu);
   const override = requestOverride(values);
   // Slurm names (a partition may be a comma-separated list): a newline or a space would write
   // another #SBATCH line or break this one.

@@ -118,6 +118,10 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     [[...image, "--parallelism", "0"], "--parallelism 0: must be an integer in 1..10000"],
     [[...image, "--cpus", "0x10"], "--cpus 0x10: must be an integer in 1..256"],
     [[...image, "--backend", "gpu"], "--backend gpu: must be one of tensorflow, webgpu, wasm, cpu"],
+    [
+      [...image, "--gpu", "--backend", "cpu"],
+      "--gpu with --backend cpu: wasm and cpu run on the CPU",
+    ],
     [[...image, "--bogus"], "Unknown option '--bogus'"],
     [[...image, "--cpus", "1", "--cpus", "2"], "--cpus given twice: give it once"],
     [

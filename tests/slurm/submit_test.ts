@@ -178,6 +178,11 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
     [["--concurrency", "1e6"], "slurm: --concurrency 1e6: must be an integer in 1..10000"],
     [["--cpus", "999"], "slurm: --cpus 999: must be an integer in 1..256"],
     [["--backend", "cuda"], "slurm: --backend cuda: must be one of tensorflow, webgpu, wasm, cpu"],
+    // Each task held a GPU its backend never used.
+    [
+      ["--gpu", "--backend", "wasm"],
+      "slurm: --gpu with --backend wasm: wasm and cpu run on the CPU",
+    ],
     // Written into an #SBATCH line, a newline would have added a directive of its own.
     [["--account", "lab\n#SBATCH --mem=1"], "slurm: --account"],
     [["--partition", "a b"], 'slurm: --partition "a b": a Slurm name'],
