@@ -91,6 +91,14 @@ function main(): void {
       "--image is required: an image with the workspace and its set-up (docs/scale.md)",
     );
   }
+  // Written into every pod's spec as given: white space made each pod fail with InvalidImageName
+  // only once applied.
+  if (/[\s\p{Cc}]/u.test(image)) {
+    throw new UsageError(
+      `--image ${JSON.stringify(image)}: an image reference holds no white space or control ` +
+        "characters (e.g. registry.example.org/demure:1.0)",
+    );
+  }
   for (const option of ["name", "claim"] as const) {
     if (!NAME.test(values[option])) {
       throw new UsageError(
