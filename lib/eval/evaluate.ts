@@ -131,8 +131,9 @@ export function validateEvaluationConfig(config: EvaluationConfig, split: LeaveO
     checkOneOf(name("ranking"), config.ranking, RANKING_PROTOCOLS);
   }
   if (config.cutoffs !== undefined) {
-    if (!Array.isArray(config.cutoffs)) {
-      throw new SettingError(name("cutoffs"), config.cutoffs, "a list of integers >= 1");
+    // An empty list evaluated nothing: empty metrics, silently.
+    if (!Array.isArray(config.cutoffs) || config.cutoffs.length === 0) {
+      throw new SettingError(name("cutoffs"), config.cutoffs, "a non-empty list of integers >= 1");
     }
     const candidates = sampled ? sampled.count + 1 : split.dataset.numItems;
     const range = { min: 1, max: candidates };

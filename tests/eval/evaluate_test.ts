@@ -177,6 +177,8 @@ Deno.test("bad evaluation settings: a SettingError naming EvaluationConfig's fie
     [{ cutoffs: [-5] }, "EvaluationConfig.cutoffs[0]", "-5"],
     [{ cutoffs: [2.5] }, "EvaluationConfig.cutoffs[0]", "2.5"],
     [{ cutoffs: [5, 5] }, "EvaluationConfig.cutoffs", "distinct"],
+    // No metric at all was computed: empty metrics, silently.
+    [{ cutoffs: [] }, "EvaluationConfig.cutoffs", "a non-empty list"],
     [{ ranking: "bogus" }, "EvaluationConfig.ranking", '"bogus"'],
     [{ stage: "train" }, "EvaluationConfig.stage", '"train"'],
     [{ chunkSize: 0 }, "EvaluationConfig.chunkSize", "0"],
