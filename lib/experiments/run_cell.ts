@@ -29,6 +29,7 @@ import { type ModelConfigInput, SequentialRecommender } from "../models/sequenti
 import { type EpochProgress, printProgress } from "../train/progress.ts";
 import type { TrainerConfig, TrainerHooks, TrainingResult } from "../train/config.ts";
 import { trainModel } from "../train/trainer.ts";
+import { checkInteger, SEED_RANGE } from "../util/settings.ts";
 import type { PreparedDataset } from "./datasets.ts";
 import { type AttributionQuality, attributionQuality } from "./attribution_quality.ts";
 import type { SystemSpec } from "./systems.ts";
@@ -247,6 +248,9 @@ export async function runCell(
 ): Promise<CellResult> {
   // Popularity and ItemKNN cells build tensors before any model would say so.
   requireBackend();
+  // Named here: it reached the evaluation (or the trainer) first, whose setting a bad seed was
+  // reported as (`EvaluationConfig.seed is -1`).
+  checkInteger("CellSettings.seed", settings.seed, SEED_RANGE);
   const { split } = data;
   const started = performance.now();
   let scorer: Scorer;

@@ -89,3 +89,28 @@ Deno.test("runCell: a run stopped by its wall-time budget is cap bound, not conv
     setNow(realNow);
   }
 });
+
+Deno.test("runCell: a bad seed is a SettingError naming CellSettings.seed, for every kind of system", async () => {
+  const data = await prepareDataset({
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+  });
+  // Reported as the evaluation's setting (`EvaluationConfig.seed is -1`), or the trainer's.
+  for (const name of ["Pop", "SASRec-MM"] as const) {
+    for (const seed of [-1, 0.5, NaN]) {
+      const error = await runCell(data, SYSTEMS[name], name, { seed, model: { dim: 8 } }).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      assertEquals(
+        [error?.name, error?.message],
+        [
+          "SettingError",
+          `CellSettings.seed is ${seed}; allowed: an integer >= 0 and <= 2147483647`,
+        ],
+        name,
+      );
+    }
+  }
+});
