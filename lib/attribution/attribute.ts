@@ -3,6 +3,7 @@
  * per-modality aggregate, as one typed, plottable {@linkcode AttributionResult}.
  */
 import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
+import { checkSettingNames } from "../util/settings.ts";
 import { aggregateByModality } from "./aggregate.ts";
 import { contributionsAndMask } from "./contributions.ts";
 import { checkEmbeddingInputs } from "./embedding_gradient.ts";
@@ -41,6 +42,8 @@ export async function attributeModalities(
   mask: Tensor3D,
   config: Partial<AttributionConfig> = {},
 ): Promise<AttributionResult> {
+  // A mistyped name (`methd`) was dropped and the default method ran, silently.
+  checkSettingNames("AttributionConfig", config, DEFAULT_ATTRIBUTION_CONFIG);
   const full: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, ...config };
   validateAttributionConfig(full);
   const shape = checkEmbeddingInputs("attributeModalities", embeddings, mask);

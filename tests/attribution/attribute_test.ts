@@ -124,3 +124,25 @@ Deno.test("scoring rejects a batch whose modalities or users do not match the tr
   assertThrows(() => scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 2) }], twoModalities));
   tf.dispose([weights, e, w]);
 });
+
+Deno.test("attributeModalities: a setting name it does not have is a SettingError, not the default", async () => {
+  // `methd` was dropped and gradient x input ran, silently.
+  const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
+  const { e, w } = plantedInputs();
+  try {
+    const error = await attributeModalities(linearLoss(weights), e, w, {
+      methd: "occlusion",
+    } as Partial<Parameters<typeof attributeModalities>[3]>).then(() => undefined, (e) => e);
+    assertEquals(
+      [error?.name, error?.message],
+      [
+        "SettingError",
+        'AttributionConfig.methd is "occlusion"; allowed: one of the settings method, ' +
+        "integratedGradientsSteps, integratedGradientsBaseline, normalisation, selection, " +
+        "granularity; did you mean method?",
+      ],
+    );
+  } finally {
+    tf.dispose([weights, e, w]);
+  }
+});
