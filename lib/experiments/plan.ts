@@ -80,6 +80,16 @@ export type Experiment =
   | "selection"
   | "design_choice";
 
+/** Every {@linkcode Experiment}, in the order of its documentation. */
+const EXPERIMENTS: readonly Experiment[] = [
+  "main",
+  "ablation",
+  "noise_level",
+  "sensitivity",
+  "selection",
+  "design_choice",
+];
+
 /** A Demure parameter varied by the sensitivity sweep. */
 export type SweepParameter = "rho" | "lambda" | "temperature" | "warmupEpochs";
 
@@ -998,5 +1008,8 @@ function trialKey(
  * ```
  */
 export function cellsOf(plan: ExperimentPlan, experiment: Experiment): PlannedCell[] {
+  // A mistyped name ("ablations", in a notebook cell the kernel does not type-check) found no
+  // cell: an empty table, silently.
+  checkOneOf("cellsOf experiment", experiment, EXPERIMENTS);
   return plan.cells.filter((cell) => cell.experiments.includes(experiment));
 }

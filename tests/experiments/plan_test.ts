@@ -1,7 +1,8 @@
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { DEFAULT_SYNTHETIC } from "../../lib/data/synthetic.ts";
 import {
   cellsOf,
+  type Experiment,
   type ExperimentMode,
   planExperiments,
   type PlannedCell,
@@ -373,4 +374,17 @@ Deno.test("plan (full): no two trials of a selection run the same settings, even
     bySelection.set(cell.trial.selection, seen);
   }
   assert(bySelection.size >= 12, "every selection of both datasets was checked");
+});
+
+Deno.test("cellsOf: a name that is not an experiment is a SettingError, not an empty list", () => {
+  const plan = planExperiments("quick");
+  // "ablations" (a notebook cell the kernel does not type-check) found no cell, silently.
+  assertThrows(
+    () => cellsOf(plan, "ablations" as Experiment),
+    Error,
+    'cellsOf experiment is "ablations"; allowed: one of "main", "ablation", "noise_level", ' +
+      '"sensitivity", "selection", "design_choice"',
+  );
+  const experiments: Experiment[] = ["main", "ablation", "noise_level", "sensitivity"];
+  for (const experiment of experiments) assert(cellsOf(plan, experiment).length > 0, experiment);
 });
