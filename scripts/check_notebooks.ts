@@ -9,22 +9,53 @@
  * Exit status 1 when any notebook has a type error. Runs nothing of the notebooks.
  */
 import { listNotebooks, locateInNotebook, notebookModule } from "../lib/notebook_runner/mod.ts";
+import { parseOptions, runScript, ScriptFailure, UsageError } from "./cli/options.ts";
+
+const USAGE = `Usage: deno task check-notebooks [notebook.ipynb ...]
+
+Type-checks the code cells of the notebooks named (default: every notebooks/*.ipynb); errors name
+the notebook, cell and line. Exit status 1 on a type error.
+
+  -h, --help   print this text`;
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 async function main(args: string[]): Promise<number> {
-  const notebooks = args.length > 0
-    ? args.map((path) => path.startsWith("/") ? path : `${Deno.cwd()}/${path}`)
+  // `--help` and a mistyped path used to end in a stack (NotFound, or JSON.parse's SyntaxError).
+  const { values, positionals } = parseOptions(args, {
+    help: { type: "boolean", short: "h", default: false },
+  }, { allowPositionals: true });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  for (const path of positionals) {
+    if (!path.endsWith(".ipynb")) throw new UsageError(`${path}: not a notebook (.ipynb)`);
+    let isFile = false;
+    try {
+      isFile = Deno.statSync(path).isFile;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    if (!isFile) throw new UsageError(`${path}: no such notebook`);
+  }
+  const notebooks = positionals.length > 0
+    ? positionals.map((path) => path.startsWith("/") ? path : `${Deno.cwd()}/${path}`)
     : await listNotebooks(`${projectRoot}/notebooks`);
   // Outside the project folder: its deno.json excludes build/ and results/ from checks.
   const workDir = await Deno.makeTempDir({ prefix: "demure-notebook-check-" });
   try {
     const modules = notebooks.map((path) => {
       const name = path.slice(path.lastIndexOf("/") + 1);
-      const module = notebookModule(Deno.readTextFileSync(path), new URL(`file://${path}`));
+      const shown = path.startsWith(`${projectRoot}/`) ? path.slice(projectRoot.length + 1) : path;
+      let module;
+      try {
+        module = notebookModule(Deno.readTextFileSync(path), new URL(`file://${path}`));
+      } catch (error) {
+        throw new ScriptFailure(`${shown}: not a notebook (${(error as Error).message})`);
+      }
       const file = `${workDir}/${name.replace(/\.ipynb$/, "")}.ts`;
       Deno.writeTextFileSync(file, module.code);
-      const shown = path.startsWith(`${projectRoot}/`) ? path.slice(projectRoot.length + 1) : path;
       return { name: shown, module, url: `file://${file}` };
     });
     const check = await new Deno.Command(Deno.execPath(), {
@@ -52,4 +83,4 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) await runScript("check_notebooks", () => main(Deno.args));

@@ -53,3 +53,17 @@ Deno.test("check_notebooks: passes a correct notebook, names the cell and line o
   );
   assertEquals(broken.output.includes("typecheck_ok.ipynb cell"), false, broken.output);
 });
+
+Deno.test("check_notebooks: --help, and a path that is no notebook, are one line each, not a stack", () => {
+  const help = checkNotebooks("--help");
+  assertEquals(help.code, 0, help.output);
+  assertStringIncludes(help.output, "Usage: deno task check-notebooks");
+  const cases: [string, string][] = [
+    ["nosuch.ipynb", "check_notebooks: nosuch.ipynb: no such notebook; see --help\n"],
+    ["README.md", "check_notebooks: README.md: not a notebook (.ipynb); see --help\n"],
+    ["--bogus", "check_notebooks: Unknown option '--bogus'; see --help\n"],
+  ];
+  for (const [path, message] of cases) {
+    assertEquals(checkNotebooks(path), { code: 2, output: message }, path);
+  }
+});
