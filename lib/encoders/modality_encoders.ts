@@ -24,6 +24,7 @@ import {
   type Variable2D,
 } from "../nn/parameter_store.ts";
 import { dense, layerNorm } from "../nn/layers.ts";
+import { SettingError } from "../util/settings.ts";
 
 /** Configuration of {@linkcode ModalityEncoders}. */
 export interface EncoderConfig {
@@ -182,15 +183,19 @@ export class ModalityEncoders {
   }
 }
 
+/** The allowed values of a list of modalities of `dataset`, in words (for a `SettingError`). */
+export function modalityNamesAllowed(dataset: EncoderInput): string {
+  const known = dataset.modalities.map((m) => `"${m.name}"`).join(", ");
+  return `a non-empty list of dataset "${dataset.name}"'s modalities (${known})`;
+}
+
 function selectModalities(dataset: EncoderInput, names: string[] | undefined): ModalityFeatures[] {
   if (names === undefined) return dataset.modalities;
-  if (names.length === 0) throw new Error("EncoderConfig.modalities: choose at least one modality");
+  const allowed = modalityNamesAllowed(dataset);
+  if (names.length === 0) throw new SettingError("EncoderConfig.modalities", names, allowed);
   return names.map((name) => {
     const found = dataset.modalities.find((m) => m.name === name);
-    if (found === undefined) {
-      const known = dataset.modalities.map((m) => m.name).join(", ");
-      throw new Error(`dataset "${dataset.name}" has no modality "${name}" (has: ${known})`);
-    }
+    if (found === undefined) throw new SettingError("EncoderConfig.modalities", names, allowed);
     return found;
   });
 }

@@ -23,7 +23,11 @@ import { tf } from "../backend/tf.ts";
 import { requireBackend } from "../backend/init_backend.ts";
 import type { Tensor2D, Tensor3D, Tensor4D, Variable } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
-import { type EncoderInput, ModalityEncoders } from "../encoders/modality_encoders.ts";
+import {
+  type EncoderInput,
+  ModalityEncoders,
+  modalityNamesAllowed,
+} from "../encoders/modality_encoders.ts";
 import {
   DEFAULT_FUSION_CONFIG,
   FUSION_CONFIG_SETTINGS,
@@ -255,6 +259,17 @@ export class SequentialRecommender {
     this.config = resolveModelConfig(config);
     requireBackend(); // a clear line instead of tfjs's "backend 'wasm' has not yet been initialized"
     const { dim, maxLength, seed } = this.config;
+    // Checked here, before any parameter exists, so that the error names the model's setting.
+    const unknown = this.config.modalities?.find((name) =>
+      !dataset.modalities.some((m) => m.name === name)
+    );
+    if (unknown !== undefined) {
+      throw new SettingError(
+        "ModelConfig.modalities",
+        this.config.modalities,
+        modalityNamesAllowed(dataset),
+      );
+    }
     this.numItems = dataset.numItems;
     this.parameters = new ParameterStore(seed);
     try {

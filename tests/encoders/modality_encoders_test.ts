@@ -4,6 +4,7 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import { type EncoderInput, ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
 import { idModality } from "../../lib/data/id_modality.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
 
@@ -43,8 +44,8 @@ Deno.test("encoders: a subset of modalities, and clear errors on unknown names o
   assertThrows(
     () =>
       new ModalityEncoders(tinyDataset(), { dim: 4, modalities: ["audio"] }, new ParameterStore(1)),
-    Error,
-    'no modality "audio"',
+    SettingError,
+    'EncoderConfig.modalities is ["audio"]; allowed: a non-empty list of dataset "tiny"\'s modalities',
   );
   const broken = tinyDataset();
   broken.modalities[1].values[4] = Number.NaN; // item 1, column 1

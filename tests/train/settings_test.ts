@@ -4,6 +4,7 @@
  * regression that hangs (batch size 0 once looped forever) fails instead of stalling the suite.
  */
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { cl4srecAuxiliaryLoss } from "../../lib/baselines/cl4srec.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
@@ -245,6 +246,18 @@ for (const [label, input, setting, value] of badModel) {
     );
   });
 }
+
+Deno.test("model setting rejected: a modality the dataset does not have names the dataset's", () => {
+  // Only the model knows the dataset: this was a plain Error from the encoders, not a SettingError.
+  const split = leaveOneOut(cycleDataset(4, 8, 5), 5);
+  const before = tf.memory().numTensors;
+  const error = assertThrows(() =>
+    new SequentialRecommender(split.dataset, { modalities: ["id", "image"] })
+  );
+  assertSettingError(error, "ModelConfig.modalities", '["id", "image"]');
+  assert((error as Error).message.includes(`dataset "cycle-4x8"'s modalities ("id")`), `${error}`);
+  assertEquals(tf.memory().numTensors, before);
+});
 
 const badDemure: [string, Record<string, unknown>, string, string][] = [
   ["variant 'partial'", { variant: "partial" }, "DemureConfig.variant", '"partial"'],
