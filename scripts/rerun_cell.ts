@@ -20,8 +20,7 @@ import {
   type TrainerConfig,
 } from "../mod.ts";
 import { writeFilesAtomically } from "../lib/data/mod.ts";
-import { compareWithRecord } from "../lib/experiments/mod.ts";
-import { checkCellResult } from "../lib/experiments/cell_result_check.ts";
+import { checkCellResult, compareWithRecord } from "../lib/experiments/mod.ts";
 import { parseOptions, runScript, ScriptFailure, UsageError } from "./cli/options.ts";
 
 const USAGE = "usage: rerun_cell.ts [--write] <cell result file>";
