@@ -26,7 +26,7 @@ import type { SequenceBatch } from "../data/types.ts";
 import { infoNce, type SimilarityKind } from "../losses/info_nce.ts";
 import { ntXent } from "../losses/nt_xent.ts";
 import type { AuxiliaryLossContext } from "../train/config.ts";
-import { checkNumber, checkOneOf, SettingError } from "../util/settings.ts";
+import { checkNumber, checkOneOf, checkSettingNames, SettingError } from "../util/settings.ts";
 import { createRng, type Rng } from "../util/random.ts";
 
 /** One augmented history: the items kept and which of them are masked. */
@@ -195,6 +195,8 @@ export function batchHistories(batch: SequenceBatch): Int32Array[] {
 export function cl4srecAuxiliaryLoss(
   configInput: Partial<Cl4SRecConfig> = {},
 ): (context: AuxiliaryLossContext) => Scalar {
+  // A mistyped name (`wieght`) used to train at the default weight, silently.
+  checkSettingNames("Cl4SRecConfig", configInput, DEFAULT_CL4SREC_CONFIG);
   const config = { ...DEFAULT_CL4SREC_CONFIG, ...configInput };
   validateCl4SRecConfig(config);
   return ({ model, batch, seed }) => {

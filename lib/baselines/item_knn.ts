@@ -14,6 +14,7 @@
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";
 import type { Scorer } from "../eval/scorer.ts";
 import { trainingItemCounts } from "./popularity.ts";
+import { checkBoolean, checkInteger, checkNumber, checkSettingNames } from "../util/settings.ts";
 
 /** Configuration of {@linkcode itemKnnScorer}. */
 export interface ItemKnnConfig {
@@ -61,12 +62,27 @@ export function itemTransitionSimilarities(
   return rows;
 }
 
-/** The item-kNN baseline as a {@linkcode Scorer}. */
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field out of range. A
+ * window or a history of 0 scored every user by the popularity term alone, and a NaN decay made
+ * every score NaN; neither said so.
+ */
+export function validateItemKnnConfig(config: ItemKnnConfig): void {
+  checkInteger("ItemKnnConfig.window", config.window, { min: 1 });
+  checkInteger("ItemKnnConfig.historyItems", config.historyItems, { min: 1 });
+  checkNumber("ItemKnnConfig.decay", config.decay, { min: 0 });
+  checkNumber("ItemKnnConfig.shrink", config.shrink, { min: 0 });
+  checkBoolean("ItemKnnConfig.popularityTieBreak", config.popularityTieBreak);
+}
+
+/** The item-kNN baseline as a {@linkcode Scorer}; a `SettingError` for a bad or unknown setting. */
 export function itemKnnScorer(
   split: LeaveOneOutSplit,
   configInput: Partial<ItemKnnConfig> = {},
 ): Scorer {
+  checkSettingNames("ItemKnnConfig", configInput, DEFAULT_ITEM_KNN_CONFIG);
   const config = { ...DEFAULT_ITEM_KNN_CONFIG, ...configInput };
+  validateItemKnnConfig(config);
   const numItems = split.dataset.numItems;
   const similarities = itemTransitionSimilarities(split, config);
   const counts = trainingItemCounts(split);
