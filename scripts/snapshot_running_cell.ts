@@ -88,7 +88,9 @@ function readEpochCheckpoint(path: string): EpochCheckpoint {
   const field = (value: unknown, name: string, kind: "object" | "number" | "string") => {
     const ok = kind === "object"
       ? typeof value === "object" && value !== null && !Array.isArray(value)
-      : typeof value === kind;
+      : kind === "number"
+      ? typeof value === "number"
+      : typeof value === "string";
     if (!ok) throw new ScriptFailure(`${path}: field "${name}": expected a ${kind}`);
   };
   field(parsed, "(top level)", "object");
