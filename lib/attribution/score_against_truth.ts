@@ -6,6 +6,7 @@ import type { PlantedTruth } from "../data/types.ts";
 import { rocAuc } from "./roc_auc.ts";
 import type { AttributionResult } from "./types.ts";
 import { userModalityScores } from "./user_modality.ts";
+import { checkOneOf, checkSettingNames, type SettingNames } from "../util/settings.ts";
 
 /** Options of {@linkcode scoreAgainstTruth}. */
 export interface TruthScoreConfig {
@@ -29,6 +30,12 @@ export interface TruthScoreConfig {
    */
   resultModalityNames?: readonly string[];
 }
+
+const TRUTH_SCORE_CONFIG_NAMES: SettingNames<TruthScoreConfig> = {
+  scoreBy: true,
+  level: true,
+  resultModalityNames: true,
+};
 
 /** Which value ranks the units for the AUC: {@linkcode TruthScoreConfig.scoreBy}. */
 export type AucScoreSource = TruthScoreConfig["scoreBy"];
@@ -88,8 +95,13 @@ export function scoreAgainstTruth(
   truth: PlantedTruth,
   config: Partial<TruthScoreConfig> = {},
 ): NoiseSetScore {
+  // A misspelt value (`scoreBy: "normalized"`) used to score by contributions, and a misspelt
+  // name or level (`level: "user"`) by pairs, silently.
+  checkSettingNames("TruthScoreConfig", config, TRUTH_SCORE_CONFIG_NAMES);
   const scoreBy = config.scoreBy ?? "normalised";
   const level = config.level ?? "pair";
+  checkOneOf("TruthScoreConfig.scoreBy", scoreBy, ["normalised", "contributions"]);
+  checkOneOf("TruthScoreConfig.level", level, ["pair", "user_modality"]);
   const truthModalities = truth.modalityNames.length;
   const names = config.resultModalityNames ?? truth.modalityNames;
   // truthIndexOf[m]: the truth column of result modality m, or -1 when it has no truth.

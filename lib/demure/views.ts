@@ -32,7 +32,7 @@ import type { NoiseGranularity, PairShape } from "../attribution/types.ts";
 import { selectNoise } from "../attribution/select_noise.ts";
 import { selectNoiseByUserModality, userModalityScores } from "../attribution/user_modality.ts";
 import { createRng } from "../util/random.ts";
-import { checkOneOf } from "../util/settings.ts";
+import { checkOneOf, checkSettingNames, type SettingNames } from "../util/settings.ts";
 
 /** Configuration of {@linkcode buildContrastiveViews}. */
 export interface ContrastiveViewConfig {
@@ -50,6 +50,11 @@ export type EmptyPositionPolicy = ContrastiveViewConfig["emptyPosition"];
 export const DEFAULT_CONTRASTIVE_VIEW_CONFIG: Readonly<ContrastiveViewConfig> = Object.freeze({
   emptyPosition: "keep_one",
 });
+
+const CONTRASTIVE_VIEW_OPTION_NAMES: SettingNames<ContrastiveViewOptions> = {
+  scores: true,
+  emptyPosition: true,
+};
 
 /** Options of {@linkcode buildContrastiveViews}. */
 export interface ContrastiveViewOptions extends Partial<ContrastiveViewConfig> {
@@ -121,8 +126,14 @@ export function buildContrastiveViews(
   shape: PairShape,
   options: ContrastiveViewOptions = {},
 ): ContrastiveViews {
+  // `emptyPosition: "allow-empty"` used to keep one modality, silently.
+  checkSettingNames("ContrastiveViewOptions", options, CONTRASTIVE_VIEW_OPTION_NAMES);
   const { scores, ...overrides } = options;
   const config: ContrastiveViewConfig = { ...DEFAULT_CONTRASTIVE_VIEW_CONFIG, ...overrides };
+  checkOneOf("ContrastiveViewConfig.emptyPosition", config.emptyPosition, [
+    "keep_one",
+    "allow_empty",
+  ]);
   checkLength("validMask", validMask, shape);
   checkLength("noiseMask", noiseMask, shape);
   if (scores !== undefined) checkLength("scores", scores, shape);

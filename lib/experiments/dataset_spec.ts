@@ -11,7 +11,12 @@
  * ```
  */
 import type { SyntheticConfig } from "../data/synthetic.ts";
-import { SettingError } from "../util/settings.ts";
+import {
+  checkOneOf,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Every {@linkcode DatasetFileFormat}. */
 export const DATASET_FILE_FORMATS: readonly DatasetFileFormat[] = ["sequence", "recbole"];
@@ -85,6 +90,51 @@ export function checkFeatureFiles(features: readonly FeatureFileSpec[] | undefin
       throw new SettingError(`FileDatasetSpec.features[${k}].path`, feature.path, "a file path");
     }
   });
+}
+
+const FILE_DATASET_SPEC_NAMES: SettingNames<FileDatasetSpec> = {
+  kind: true,
+  path: true,
+  format: true,
+  features: true,
+  label: true,
+};
+
+/**
+ * Throws a `SettingError` for a spec the library would misread, where a spec enters the library
+ * (`prepareDataset`, `planExperiments`): a kind that is none of the three (`"MovieLens"` fell
+ * through to the synthetic generator), a name the kind does not have (`featurs` dropped the
+ * features without a word), a file spec without a path or with an unknown format, a bad feature
+ * file or an empty label.
+ *
+ * @example
+ * ```ts
+ * checkDatasetSpec({ kind: "file", path: "data/mine.txt", format: "sequence" }); // passes
+ * ```
+ */
+export function checkDatasetSpec(spec: DatasetSpec): void {
+  checkOneOf("DatasetSpec.kind", (spec as { kind?: unknown })?.kind, [
+    "movielens",
+    "synthetic",
+    "file",
+  ]);
+  if (spec.kind === "movielens") checkSettingNames("DatasetSpec", spec, { kind: true });
+  if (spec.kind === "synthetic") {
+    checkSettingNames("DatasetSpec", spec, { kind: true, config: true });
+  }
+  if (spec.kind !== "file") return;
+  checkSettingNames("FileDatasetSpec", spec, FILE_DATASET_SPEC_NAMES);
+  if (typeof spec.path !== "string" || spec.path === "") {
+    throw new SettingError("FileDatasetSpec.path", spec.path, "a file path");
+  }
+  checkOneOf("FileDatasetSpec.format", spec.format, DATASET_FILE_FORMATS);
+  if (spec.features !== undefined && !Array.isArray(spec.features)) {
+    throw new SettingError("FileDatasetSpec.features", spec.features, "a list of feature files");
+  }
+  checkFeatureFiles(spec.features);
+  if (spec.label !== undefined && (typeof spec.label !== "string" || spec.label === "")) {
+    throw new SettingError("FileDatasetSpec.label", spec.label, "a non-empty name");
+  }
 }
 
 /**

@@ -25,8 +25,7 @@ import { generateSynthetic } from "../data/synthetic.ts";
 import { pathExists } from "../util/path_exists.ts";
 import type { InteractionDataset, LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 import {
-  checkFeatureFiles,
-  DATASET_FILE_FORMATS,
+  checkDatasetSpec,
   datasetLabel,
   type DatasetSpec,
   type FileDatasetSpec,
@@ -86,12 +85,7 @@ function alignTruth(
  * ({@linkcode DataError}); an unknown format names the allowed ones.
  */
 export function readDatasetFile(spec: FileDatasetSpec): InteractionDataset {
-  if (!DATASET_FILE_FORMATS.includes(spec.format)) {
-    throw new Error(
-      `dataset format "${spec.format}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`,
-    );
-  }
-  checkFeatureFiles(spec.features);
+  checkDatasetSpec(spec);
   const name = datasetLabel(spec);
   let dataset = spec.format === "sequence"
     ? readSequenceFile(spec.path, name)
@@ -147,6 +141,7 @@ async function loadRaw(
  * the same protocol for every kind of data.
  */
 export async function prepareDataset(spec: DatasetSpec): Promise<PreparedDataset> {
+  checkDatasetSpec(spec);
   const raw = await loadRaw(spec);
   const filtered = kCoreFilter(raw.dataset, { k: PROTOCOL_K_CORE });
   const split = leaveOneOutSplit(filtered, { maxLength: PROTOCOL_MAX_LENGTH });

@@ -45,10 +45,16 @@ import {
   resolveTrainerConfig,
   type TrainerConfig,
 } from "../train/config.ts";
-import { checkInteger, checkOneOf, SettingError } from "../util/settings.ts";
+import {
+  checkInteger,
+  checkOneOf,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
-import { canonicalDatasetSpec, checkFeatureFiles } from "./dataset_spec.ts";
+import { canonicalDatasetSpec, checkDatasetSpec } from "./dataset_spec.ts";
 import {
   inheritedConfig,
   mergeTrialConfig,
@@ -529,18 +535,30 @@ export interface PlanOptions {
   demure?: Partial<DemureConfig>;
 }
 
+/** The names of {@linkcode PlanOptions}: any other is refused (a typo ran the default). */
+const PLAN_OPTION_NAMES: SettingNames<PlanOptions> = {
+  dataset: true,
+  ranking: true,
+  datasetTraining: true,
+  selected: true,
+  trialBudget: true,
+  demure: true,
+};
+
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
 export function planExperiments(
   mode: ExperimentPlan["mode"],
   seeds?: number[],
   asGiven: PlanOptions = {},
 ): ExperimentPlan {
+  // `rankng: "sampled"` used to build the full-ranking plan without a word.
+  checkSettingNames("PlanOptions", asGiven, PLAN_OPTION_NAMES);
+  if (asGiven.dataset !== undefined) checkDatasetSpec(asGiven.dataset);
   const options = asGiven.dataset
     ? { ...asGiven, dataset: canonicalDatasetSpec(asGiven.dataset) }
     : asGiven;
   checkOneOf("plan size (ExperimentMode)", mode, ["quick", "full"]);
   if (seeds !== undefined) validateSeeds(seeds);
-  if (options.dataset?.kind === "file") checkFeatureFiles(options.dataset.features);
   if (options.datasetTraining && !options.dataset) {
     throw new SettingError(
       "plan datasetTraining",

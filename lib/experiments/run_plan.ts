@@ -40,6 +40,7 @@ import { readSelected, type SelectedConfigurations, selectTrial } from "./select
 import { checkStoredCellData } from "./stored_data_check.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 import { pathExists } from "../util/path_exists.ts";
+import { checkSettingNames, type SettingNames } from "../util/settings.ts";
 
 /** Options of {@linkcode runPlan}. */
 export interface RunPlanOptions {
@@ -82,6 +83,21 @@ export interface RunPlanOptions {
   /** Prepared datasets to reuse across calls (by label). */
   datasets?: Map<string, PreparedDataset>;
 }
+
+/** The names of {@linkcode RunPlanOptions}: any other is refused (a typo ran the default). */
+const RUN_PLAN_OPTION_NAMES: SettingNames<RunPlanOptions> = {
+  resultsDir: true,
+  log: true,
+  runPending: true,
+  onEpoch: true,
+  waitForOthers: true,
+  waitSeconds: true,
+  continueOnFailure: true,
+  firstDataset: true,
+  order: true,
+  processes: true,
+  datasets: true,
+};
 
 /** The cell to run next of `runnable` (plan order): by `order`, then `firstDataset`. */
 function nextCell(
@@ -574,6 +590,8 @@ export async function checkStoredData(
 
 /** Runs every runnable cell not yet stored, in plan order; returns all cells of the plan. */
 export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Promise<PlanOutcome> {
+  // `runPending: false` mistyped as `runPendng` used to start hours of training.
+  checkSettingNames("RunPlanOptions", options, RUN_PLAN_OPTION_NAMES);
   const log = options.log ?? console.log;
   const store = new ResultStore(cellsDirectory(options.resultsDir));
   const datasets = options.datasets ?? new Map<string, PreparedDataset>();

@@ -1,0 +1,102 @@
+/**
+ * The option bags of the plan, the plan runner, the dataset spec, the truth score and the
+ * contrastive views refuse a name they do not read and a value they do not know, before any work:
+ * each typo below used to run the default without a word (a full-ranking plan, hours of training,
+ * a dataset without its features, another score, another view).
+ */
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { scoreAgainstTruth } from "../../lib/attribution/score_against_truth.ts";
+import { buildContrastiveViews } from "../../lib/demure/views.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { SettingError } from "../../lib/util/settings.ts";
+
+function assertSetting(error: Error, setting: string, guess?: string): void {
+  assert(error instanceof SettingError, `${error}`);
+  assertEquals(error.setting, setting);
+  if (guess !== undefined) assert(error.message.endsWith(`did you mean ${guess}?`), error.message);
+}
+
+Deno.test("planExperiments: an unknown option is refused with the closest name", () => {
+  const error = assertThrows(() =>
+    planExperiments("quick", undefined, { rankng: "sampled" } as never)
+  );
+  assertSetting(error, "PlanOptions.rankng", "ranking");
+  // Every documented option is still accepted.
+  assertEquals(planExperiments("quick", undefined, { trialBudget: 1 }).mode, "quick");
+});
+
+Deno.test("runPlan: an unknown option is refused before anything is read or written", async () => {
+  const resultsDir = `${await Deno.makeTempDir({ prefix: "run_plan_options_" })}/results`;
+  const error = await assertRejects(() =>
+    runPlan(planExperiments("quick"), { resultsDir, runPendng: false } as never)
+  );
+  assertSetting(error, "RunPlanOptions.runPendng", "runPending");
+  assertThrows(() => Deno.statSync(resultsDir), Deno.errors.NotFound);
+  await Deno.remove(resultsDir.replace(/\/results$/, ""), { recursive: true });
+});
+
+Deno.test("scoreAgainstTruth: an unknown name or a misspelt value is refused", () => {
+  const truth = { modalityNames: ["text"], pointsOfInterest: Uint8Array.of(1) };
+  const cases: [Record<string, unknown>, string, string | undefined][] = [
+    [{ levl: "pair" }, "TruthScoreConfig.levl", "level"],
+    [{ scoreBy: "normalized" }, "TruthScoreConfig.scoreBy", undefined],
+    [{ level: "user" }, "TruthScoreConfig.level", undefined],
+  ];
+  for (const [config, setting, guess] of cases) {
+    assertSetting(assertThrows(() => scoreAgainstTruth([], truth, config)), setting, guess);
+  }
+});
+
+Deno.test("buildContrastiveViews: an unknown option or empty-position policy is refused", () => {
+  const views = (options: Record<string, unknown>) => () =>
+    buildContrastiveViews([1], Uint8Array.of(1), [1, 1, 1], options);
+  assertSetting(
+    assertThrows(views({ emptyPositon: "allow_empty" })),
+    "ContrastiveViewOptions.emptyPositon",
+    "emptyPosition",
+  );
+  assertSetting(
+    assertThrows(views({ emptyPosition: "allow-empty" })),
+    "ContrastiveViewConfig.emptyPosition",
+  );
+  // The allowed policies still build: allow_empty leaves the one pair's positive view empty.
+  assertEquals(
+    Array.from(
+      buildContrastiveViews([1], Uint8Array.of(1), [1, 1, 1], {
+        emptyPosition: "allow_empty",
+      }).positive,
+    ),
+    [0],
+  );
+});
+
+Deno.test("a dataset spec the library would misread is refused where it enters", async () => {
+  const cases: [Record<string, unknown>, string, string | undefined][] = [
+    // Fell through to the synthetic generator, then a TypeError naming nothing.
+    [{ kind: "MovieLens" }, "DatasetSpec.kind", undefined],
+    [{ kind: "movielens", config: {} }, "DatasetSpec.config", undefined],
+    // The features were dropped without a word.
+    [
+      { kind: "file", path: "mine.txt", format: "sequence", featurs: [] },
+      "FileDatasetSpec.featurs",
+      "features",
+    ],
+    [{ kind: "file", path: "", format: "sequence" }, "FileDatasetSpec.path", undefined],
+    [{ kind: "file", path: "mine.txt", format: "csv" }, "FileDatasetSpec.format", undefined],
+    [
+      { kind: "file", path: "mine.txt", format: "sequence", label: "" },
+      "FileDatasetSpec.label",
+      undefined,
+    ],
+  ];
+  for (const [spec, setting, guess] of cases) {
+    assertSetting(await assertRejects(() => prepareDataset(spec as never)), setting, guess);
+    assertSetting(
+      assertThrows(() => planExperiments("quick", undefined, { dataset: spec as never })),
+      setting,
+      guess,
+    );
+  }
+});
