@@ -29,10 +29,15 @@ import { type ModelConfigInput, SequentialRecommender } from "../models/sequenti
 import { type EpochProgress, printProgress } from "../train/progress.ts";
 import type { TrainerConfig, TrainerHooks, TrainingResult } from "../train/config.ts";
 import { trainModel } from "../train/trainer.ts";
-import { checkInteger, SEED_RANGE } from "../util/settings.ts";
+import {
+  checkInteger,
+  checkSettingNames,
+  SEED_RANGE,
+  type SettingNames,
+} from "../util/settings.ts";
 import type { PreparedDataset } from "./datasets.ts";
 import { type AttributionQuality, attributionQuality } from "./attribution_quality.ts";
-import type { SystemSpec } from "./systems.ts";
+import { checkSystemSpec, type SystemSpec } from "./systems.ts";
 
 /** Settings of one cell besides the system. */
 export interface CellSettings {
@@ -47,6 +52,14 @@ export interface CellSettings {
   /** Per-epoch progress sink (default: the trainer's console line). */
   onProgress?: (progress: EpochProgress) => void;
 }
+
+const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
+  seed: true,
+  model: true,
+  training: true,
+  scoreAttribution: true,
+  onProgress: true,
+};
 
 /** Where a cell ran: numbers are bit-identical only on the same backend and BLAS thread count. */
 export interface CellEnvironment {
@@ -248,6 +261,10 @@ export async function runCell(
 ): Promise<CellResult> {
   // Popularity and ItemKNN cells build tensors before any model would say so.
   requireBackend();
+  // A misspelt `trainng` trained at the defaults, and a misspelt `demre` in a hand-written system
+  // trained its plain backbone; each is refused here, before any work.
+  checkSettingNames("CellSettings", settings, CELL_SETTING_NAMES);
+  checkSystemSpec(system);
   // Named here: it reached the evaluation (or the trainer) first, whose setting a bad seed was
   // reported as (`EvaluationConfig.seed is -1`).
   checkInteger("CellSettings.seed", settings.seed, SEED_RANGE);

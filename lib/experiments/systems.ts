@@ -8,7 +8,7 @@
  * const demure = SYSTEMS["Demure-SASRec"]; // { kind: "neural", backbone: "sasrec", ... }
  * ```
  */
-import { SettingError } from "../util/settings.ts";
+import { checkOneOf, checkSettingNames, SettingError } from "../util/settings.ts";
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
 import type { DemureConfig } from "../demure/objective.ts";
 import type { ModelConfig } from "../models/sequential_recommender.ts";
@@ -109,6 +109,35 @@ export const SYSTEMS = {
 
 /** Name of a system in {@linkcode SYSTEMS}. */
 export type SystemName = keyof typeof SYSTEMS;
+
+/**
+ * Throws a `SettingError` for a system spec written by hand that the runner would misread: a kind
+ * that is none of the three, a backbone or modalities out of range, or a name the kind does not
+ * have (`demre` trained the plain backbone, reported under the system's name). The contents of
+ * `demure` and `cl4srec` are checked where they are read (`resolveDemureConfig`,
+ * `cl4srecAuxiliaryLoss`).
+ */
+export function checkSystemSpec(system: SystemSpec): void {
+  checkOneOf("SystemSpec.kind", (system as { kind?: unknown })?.kind, [
+    "popularity",
+    "item_knn",
+    "neural",
+  ]);
+  if (system.kind !== "neural") {
+    checkSettingNames("SystemSpec", system, { kind: true, description: true });
+    return;
+  }
+  checkSettingNames("SystemSpec", system, {
+    kind: true,
+    description: true,
+    backbone: true,
+    modalities: true,
+    cl4srec: true,
+    demure: true,
+  });
+  checkOneOf("SystemSpec.backbone", system.backbone, ["sasrec", "gru4rec"]);
+  checkOneOf("SystemSpec.modalities", system.modalities, ["id", "all"]);
+}
 
 /** The named system; throws a `SettingError` listing the known names for an unknown one. */
 export function systemByName(name: string): SystemSpec {

@@ -1,15 +1,19 @@
 /**
- * The option bags of the plan, the plan runner, the dataset spec, the truth score and the
- * contrastive views refuse a name they do not read and a value they do not know, before any work:
- * each typo below used to run the default without a word (a full-ranking plan, hours of training,
- * a dataset without its features, another score, another view).
+ * The option bags of the plan, the plan runner, a cell, a hand-written system, the dataset spec,
+ * the truth score and the contrastive views refuse a name they do not read and a value they do not
+ * know, before any work: each typo below used to run the default without a word (a full-ranking
+ * plan, hours of training, the plain backbone under Demure's name, a dataset without its features,
+ * another score, another view).
  */
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { scoreAgainstTruth } from "../../lib/attribution/score_against_truth.ts";
 import { buildContrastiveViews } from "../../lib/demure/views.ts";
-import { prepareDataset } from "../../lib/experiments/datasets.ts";
+import { prepareDataset, type PreparedDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { runCell } from "../../lib/experiments/run_cell.ts";
+import { SYSTEMS, type SystemSpec } from "../../lib/experiments/systems.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
 function assertSetting(error: Error, setting: string, guess?: string): void {
@@ -98,5 +102,32 @@ Deno.test("a dataset spec the library would misread is refused where it enters",
       setting,
       guess,
     );
+  }
+});
+
+Deno.test("runCell: a misspelt cell setting or a hand-written system it would misread is refused", async () => {
+  await initBackend({ verbose: false });
+  // Checked before the data is read: no dataset is needed to be refused.
+  const data = {} as PreparedDataset;
+  const sasrec = SYSTEMS["SASRec-MM"];
+  const cases: [SystemSpec, Record<string, unknown>, string, string | undefined][] = [
+    [sasrec, { seed: 0, trainng: { maxEpochs: 1 } }, "CellSettings.trainng", "training"],
+    // Trained the plain backbone under the Demure system's name.
+    [{ ...sasrec, demre: { lambda: 0.1 } } as never, { seed: 0 }, "SystemSpec.demre", "demure"],
+    [{ ...sasrec, kind: "nueral" } as never, { seed: 0 }, "SystemSpec.kind", undefined],
+    [{ ...sasrec, backbone: "bert4rec" } as never, { seed: 0 }, "SystemSpec.backbone", undefined],
+    [{ ...sasrec, modalities: "text" } as never, { seed: 0 }, "SystemSpec.modalities", undefined],
+    [
+      { ...SYSTEMS.Pop, backbone: "sasrec" } as never,
+      { seed: 0 },
+      "SystemSpec.backbone",
+      undefined,
+    ],
+  ];
+  for (const [system, settings, setting, guess] of cases) {
+    const error = await assertRejects(() =>
+      runCell(data, system, "hand-written", settings as never)
+    );
+    assertSetting(error, setting, guess);
   }
 });
