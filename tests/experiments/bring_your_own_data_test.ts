@@ -94,8 +94,8 @@ Deno.test("bad imported data names the file, the line and the field; bad setting
   assertEquals([error.file, error.line, error.field], [`${dir}/f.txt`, 2, "value[1]"]);
   assertThrows(
     () => readDatasetFile({ kind: "file", path: `${FIXTURES}tiny.txt`, format: "csv" as never }),
-    Error,
-    "not one of sequence, recbole",
+    SettingError,
+    'FileDatasetSpec.format is "csv"; allowed: ',
   );
   Deno.removeSync(dir, { recursive: true });
 });
