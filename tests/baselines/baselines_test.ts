@@ -94,6 +94,19 @@ Deno.test("packViews: left padding and zero weights on masked positions", () => 
   assertEquals(Array.from(packed.weights), [1, 1, 0, 0, 1, 1]);
 });
 
+Deno.test("packViews: a view longer than the batch keeps its most recent items and their masks", () => {
+  // The last state (what the contrastive loss reads) must be the view's most recent item; the mask
+  // of each kept item travels with it.
+  const packed = packViews(
+    [{ items: Int32Array.of(1, 2, 3, 4, 5), masked: Uint8Array.of(1, 0, 0, 1, 0) }],
+    3,
+    1,
+  );
+  assertEquals(Array.from(packed.batch.items), [3, 4, 5]);
+  assertEquals(Array.from(packed.batch.valid), [1, 1, 1]);
+  assertEquals(Array.from(packed.weights), [1, 0, 1]);
+});
+
 Deno.test("CL4SRec trains through the auxiliary hook without leaking tensors", async () => {
   const split = leaveOneOut(tinyDataset(), 10);
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10 });
@@ -168,6 +181,32 @@ Deno.test("item-kNN: the older history item votes with weight decay", async () =
   assertAlmostEquals(scores[0], 0, 1e-7); // nothing leads to item 0
   assertAlmostEquals(scores[1], 0.5 * s01, 1e-7);
   assertAlmostEquals(scores[2], s12 + 0.5 * s02, 1e-7);
+});
+
+Deno.test("item-kNN: only the last historyItems valid items vote; padding never votes", async () => {
+  const split = knnSplit([[0, 1, 2], [2]]);
+  const s12 = 1 / Math.SQRT2;
+  // Two valid items, historyItems 1: item 0 (one step back) must not vote, or item 1 would score.
+  const lastOnly = await itemKnnScorer(split, { ...KNN, historyItems: 1, decay: 0.5 }).score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(0, 1),
+    valid: Float32Array.of(1, 1),
+    batchSize: 1,
+    length: 2,
+  });
+  assertEquals(Array.from(lastOnly, (s) => Math.round(s * 1e6) / 1e6), [0, 0, 0.707107]);
+  // One valid item behind two padding positions (item id 0 there), historyItems 3: the padding is
+  // not item 0, so it adds nothing (item 0 would add 0.5 * sim(0, 1) to item 1).
+  const padded = await itemKnnScorer(split, { ...KNN, historyItems: 3, decay: 0.5 }).score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(0, 0, 1),
+    valid: Float32Array.of(0, 0, 1),
+    batchSize: 1,
+    length: 3,
+  });
+  assertAlmostEquals(padded[0], 0, 1e-7);
+  assertAlmostEquals(padded[1], 0, 1e-7);
+  assertAlmostEquals(padded[2], s12, 1e-7);
 });
 
 Deno.test("CL4SRec crop: every start from the first to the last window is drawn", () => {

@@ -2,7 +2,9 @@
  * `Cl4SRecConfig.augmentations` and `.similarity` (the options of `bench/cl4srec_diagnosis.ts`): a
  * view drawn from one augmentation alone is always that augmentation; the default draws among all
  * three exactly as before the option existed (one `rng.int(3)` a view, in the order crop, mask,
- * reorder); a bad list or similarity is refused naming the setting.
+ * reorder); a bad list or similarity is refused naming the setting. The sizes at their edges: a
+ * crop keeps at least one item, a mask hides floor(ratio * n) positions, a reorder window of two
+ * is swapped.
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
@@ -70,4 +72,43 @@ Deno.test("CL4SRec augmentations and similarity: bad values are refused, naming 
   for (const [config, setting] of bad) {
     assertThrows(() => cl4srecAuxiliaryLoss(config), SettingError, setting);
   }
+});
+
+Deno.test("CL4SRec crop keeps at least one item, even when ratio * n is below 1", () => {
+  // floor(0.6 * 1) = 0 and floor(0.2 * 3) = 0: an empty view would leave a row with no last state.
+  const rng = createRng(2);
+  assertEquals(cropView(Int32Array.of(7), 0.6, rng).items, Int32Array.of(7));
+  for (let k = 0; k < 10; k++) {
+    const view = cropView(Int32Array.of(4, 5, 6), 0.2, rng);
+    assertEquals(view.items.length, 1);
+    assertEquals(view.masked, new Uint8Array(1));
+  }
+});
+
+Deno.test("CL4SRec mask hides floor(ratio * n) positions (not rounded up)", () => {
+  // 0.3 * 7 = 2.1: two positions, at distinct places; 0.3 * 20 = 6 in the test above is exact, so
+  // it cannot tell floor from ceil.
+  const rng = createRng(4);
+  const items = Int32Array.from({ length: 7 }, (_, i) => 30 + i);
+  for (let k = 0; k < 10; k++) {
+    const view = maskView(items, 0.3, rng);
+    assertEquals(view.masked.reduce((s, m) => s + m, 0), 2);
+    assertEquals(view.items, items);
+  }
+});
+
+Deno.test("CL4SRec reorder shuffles a window of 2 (a swap), not only wider ones", () => {
+  // floor(0.5 * 4) = 2: the window is two neighbours, swapped or left as they are with equal chance.
+  const rng = createRng(8);
+  const items = Int32Array.of(1, 2, 3, 4);
+  const seen = new Set<string>();
+  for (let k = 0; k < 40; k++) {
+    const view = reorderView(items, 0.5, rng);
+    const changed = [...view.items.keys()].filter((i) => view.items[i] !== items[i]);
+    // Either unchanged or exactly two neighbours exchanged.
+    assert(changed.length === 0 || (changed.length === 2 && changed[1] === changed[0] + 1));
+    seen.add(view.items.join(","));
+  }
+  assert(seen.size > 1, "a window of 2 was never swapped");
+  assertEquals(items, Int32Array.of(1, 2, 3, 4));
 });

@@ -7,6 +7,7 @@
  *   a_i . b_i / tau], N - 1 negatives, one direction.
  * A change to either (one direction for NT-Xent, the first views left out, cosine) must fail here.
  * `similarity: "cosine"` (a diagnosis option, not CL4SRec's) is NT-Xent on cosine similarities.
+ * With dropout, each view has its own dropout mask (seeds seed + 101 and seed + 202).
  */
 import { assert, assertAlmostEquals, assertEquals, assertGreater, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -161,4 +162,59 @@ Deno.test("CL4SRec loss form: an unknown one is refused, naming the setting and 
     SettingError,
     "Cl4SRecConfig.loss",
   );
+});
+
+Deno.test("CL4SRec term: the two views get their own dropout masks (seeds seed + 101 and seed + 202)", () => {
+  // With dropout, two views of one history must differ by more than their augmentations: views
+  // that shared a dropout mask would make the positive pair easier than in CL4SRec. Here the
+  // augmentation changes nothing (mask, ratio 0), so the two views differ by dropout alone.
+  const model = new SequentialRecommender(tinyDataset(), {
+    dim: 8,
+    maxLength: LENGTH,
+    seed: 3,
+    sasrec: { dropout: 0.5 },
+  });
+  const config: Cl4SRecConfig = { ...CONFIG, augmentations: ["mask"], maskRatio: 0 };
+  const lastStates = (dropoutSeed: number): number[][] => {
+    const views = batchHistories(BATCH).map((items) => ({
+      items,
+      masked: new Uint8Array(items.length),
+    }));
+    const packed = packViews(views, LENGTH, model.numModalities);
+    const last = tf.tidy(() => {
+      const weights = tf.tensor3d(packed.weights, [BATCH.batchSize, LENGTH, model.numModalities]);
+      const { states } = model.forward(packed.batch, { weights, training: true, dropoutSeed });
+      const slice = tf.slice(states, [0, LENGTH - 1, 0], [BATCH.batchSize, 1, model.config.dim]);
+      return tf.reshape(slice, [BATCH.batchSize, model.config.dim]);
+    });
+    const rows = last.arraySync() as number[][];
+    last.dispose();
+    return rows;
+  };
+  const a = lastStates(SEED + 101);
+  const b = lastStates(SEED + 202);
+  assert(a.some((row, i) => row.some((v, k) => Math.abs(v - b[i][k]) > 1e-4)), "dropout differs");
+  const tau = config.temperature;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (const [x, y] of [[a, b], [b, a]]) {
+      const others = [...y, ...x.filter((_, j) => j !== i)];
+      sum += logSumExp(others.map((c) => dot(x[i], c) / tau)) - dot(x[i], y[i]) / tau;
+    }
+  }
+  const expected = config.weight * sum / (2 * a.length);
+  const hook = tf.tidy(() => {
+    const out = model.forward(BATCH);
+    return cl4srecAuxiliaryLoss(config)({
+      ...out,
+      model,
+      batch: BATCH,
+      step: 0,
+      epoch: 0,
+      recommendationLoss: tf.scalar(0),
+      seed: SEED,
+    }).dataSync()[0];
+  });
+  assertAlmostEquals(hook, expected, 1e-5 * (1 + expected));
+  model.dispose();
 });
