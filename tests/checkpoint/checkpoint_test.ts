@@ -1,7 +1,13 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { decodeSafetensors, encodeSafetensors } from "../../lib/checkpoint/safetensors.ts";
-import { loadModelCheckpoint, saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
+import {
+  checkCheckpointFits,
+  checkpointExists,
+  loadModelCheckpoint,
+  readCheckpoint,
+  saveModelCheckpoint,
+} from "../../lib/checkpoint/checkpoint.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { modelScorer } from "../../lib/eval/scorer.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
@@ -69,5 +75,136 @@ Deno.test("model checkpoint round trip gives identical predictions; bad files gi
     "corrupt",
   );
   for (const m of [source, target, other, gru]) m.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("safetensors: the header is padded to 8 bytes whatever its length", () => {
+  // One header length being a multiple of 8 can be luck (a pad to 4 passes it half the time): the
+  // names of lengths 1 to 8 give headers of every length modulo 8 before padding.
+  for (let length = 1; length <= 8; length++) {
+    const name = "x".repeat(length);
+    const bytes = encodeSafetensors(new Map([[name, { shape: [1], data: Float32Array.of(3) }]]));
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    assertEquals(headerLength % 8, 0, `name of ${length} characters: header ${headerLength}`);
+    assertEquals(decodeSafetensors(bytes, "x.safetensors").tensors.get(name)!.data[0], 3);
+  }
+});
+
+/** A safetensors file from a header written by hand (to make the bad files a writer never makes). */
+function rawSafetensors(header: unknown, data: Uint8Array, headerLength?: number): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const bytes = new Uint8Array(8 + json.length + data.length);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(headerLength ?? json.length), true);
+  bytes.set(json, 8);
+  bytes.set(data, 8 + json.length);
+  return bytes;
+}
+
+Deno.test("safetensors: a file it cannot read right is refused, naming the problem", () => {
+  const four = new Uint8Array(new Float32Array([1.5]).buffer);
+  const good = rawSafetensors({ w: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }, four);
+  assertEquals(decodeSafetensors(good, "good.safetensors").tensors.get("w")!.data[0], 1.5);
+  // Another dtype's bytes read as F32 would be silent garbage.
+  assertThrows(
+    () =>
+      decodeSafetensors(
+        rawSafetensors({ w: { dtype: "F16", shape: [2], data_offsets: [0, 4] } }, four),
+        "half.safetensors",
+      ),
+    Error,
+    'half.safetensors: tensor "w" has dtype F16; only F32 is supported',
+  );
+  // Offsets before the data would read the header's own bytes as values.
+  assertThrows(
+    () =>
+      decodeSafetensors(
+        rawSafetensors({ w: { dtype: "F32", shape: [1], data_offsets: [-4, 0] } }, four),
+        "before.safetensors",
+      ),
+    Error,
+    'before.safetensors: tensor "w" data_offsets [-4, 0]',
+  );
+  // A header length past the end of the file (by less than the 8 length bytes) is named as such,
+  // not reported as a JSON error of the cut header.
+  assertThrows(
+    () => decodeSafetensors(rawSafetensors({}, four, 2 + 4 + 4), "long.safetensors"),
+    Error,
+    "long.safetensors: header length 10 exceeds the file size 14",
+  );
+});
+
+Deno.test("safetensors: the string metadata comes back as written", () => {
+  const tensors = new Map([["w", { shape: [1], data: Float32Array.of(0) }]]);
+  const metadata = { format: "demure-checkpoint/1", note: "a b" };
+  assertEquals(decodeSafetensors(encodeSafetensors(tensors, metadata), "m.safetensors").metadata, {
+    ...metadata,
+  });
+});
+
+Deno.test("checkpoint sidecar: the weights file's size and FNV-1a hash (all 8 bits of each byte)", async () => {
+  // The hash must see every bit: a corruption flipping only a byte's top bit is caught too.
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  const base = `${dir}/model`;
+  await saveModelCheckpoint(base, model, { datasetFingerprint: "tiny-v1" });
+  const sidecar = JSON.parse(Deno.readTextFileSync(`${base}.json`));
+  const weightsPath = `${dir}/${sidecar.weightsFile}`;
+  const bytes = Deno.readFileSync(weightsPath);
+  let hash = 0x811c9dc5; // FNV-1a, 32 bits, written out here independently of the module
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  assertEquals(sidecar.weightsBytes, bytes.length);
+  assertEquals(sidecar.weightsFnv1a, hash.toString(16).padStart(8, "0"));
+  bytes[bytes.length - 1] ^= 0x80;
+  Deno.writeFileSync(weightsPath, bytes);
+  assertThrows(
+    () => loadModelCheckpoint(base, model, { datasetFingerprint: "tiny-v1" }),
+    Error,
+    "corrupt",
+  );
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("checkpoint round trip: trainer state, extra tensors and tensor names come back; a lacking parameter is named", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  const base = `${dir}/model`;
+  const trainerState = { epoch: 3, best: 0.25, history: [0.1, 0.25], note: null };
+  const extra = { shape: [2], data: Float32Array.of(0.5, -1) };
+  await saveModelCheckpoint(base, model, {
+    datasetFingerprint: "tiny-v1",
+    trainerState,
+    extraHostTensors: new Map([["hook/state", extra]]),
+  });
+  const loaded = loadModelCheckpoint(base, model, { datasetFingerprint: "tiny-v1" });
+  assertEquals(loaded.sidecar.trainerState, trainerState);
+  assertEquals(loaded.tensors.get("hook/state"), extra);
+  assertEquals(loaded.sidecar.tensorNames, [...model.parameters.names(), "hook/state"]);
+  // The check a caller runs before the weights are replaced names the parameter that is missing.
+  const [missing] = model.parameters.names();
+  const read = readCheckpoint(base);
+  read.tensors.delete(missing);
+  assertThrows(
+    () => checkCheckpointFits(base, read, model, { datasetFingerprint: "tiny-v1" }),
+    Error,
+    `lacks parameter "${missing}"`,
+  );
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("checkpointExists: a sidecar whose weights file is gone is no checkpoint", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  const base = `${dir}/model`;
+  assertEquals(checkpointExists(base), false);
+  await saveModelCheckpoint(base, model, { datasetFingerprint: "tiny-v1" });
+  assertEquals(checkpointExists(base), true);
+  Deno.removeSync(`${dir}/${readCheckpoint(base).sidecar.weightsFile}`);
+  assertEquals(checkpointExists(base), false);
+  model.dispose();
   Deno.removeSync(dir, { recursive: true });
 });
