@@ -3,7 +3,7 @@
  * places: rows, recency, the strongest reasons, the per-(user, modality) vote against a planted
  * truth, the per-modality aggregate and the heatmap of a user's recent items.
  */
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { aggregateByModality } from "../../lib/attribution/aggregate.ts";
 import type { AttributionResult } from "../../lib/attribution/types.ts";
 import type { InteractionDataset, PlantedTruth, SequenceBatch } from "../../lib/data/types.ts";
@@ -104,6 +104,17 @@ Deno.test("AttributedHistories.userModalities: noise share, majority vote and pl
     rows.find((row) => row.userIndex === 7 && row.modality === "text")!.planted,
     "point of interest",
   );
+});
+
+Deno.test("AttributedHistories.userModalities: meanNormalised is the mean over the user's items", () => {
+  // Normalised = code / 10. User 5, id: positions 1 and 2 (1.0, 2.0); user 7, id: 10, 11, 12; user 5,
+  // text: position 1 alone (1.1). A sum would read 3, 33 and 1.1.
+  const rows = histories.userModalities();
+  const mean = (user: number, modality: string) =>
+    rows.find((row) => row.userIndex === user && row.modality === modality)!.meanNormalised;
+  assertAlmostEquals(mean(5, "id"), 1.5, 1e-6);
+  assertAlmostEquals(mean(7, "id"), 11, 1e-6);
+  assertAlmostEquals(mean(5, "text"), 1.1, 1e-6);
 });
 
 Deno.test("AttributedHistories.byModality and rowsTable", () => {

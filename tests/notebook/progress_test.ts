@@ -61,3 +61,24 @@ Deno.test("training progress: an epoch becomes counter, metrics and note", () =>
       "best=0.04000 (best @3, improved; <= 3.4 min left)",
   );
 });
+
+Deno.test("training progress: an epoch without an auxiliary loss or a validation shows neither", () => {
+  // A model without an auxiliary term would otherwise print "aux=0" on every line, which reads as a
+  // term that contributes nothing rather than one that is not there.
+  const event = epochProgressEvent({
+    epoch: 2,
+    maxEpochs: 20,
+    loss: 7.5,
+    recommendationLoss: 7.5,
+    auxiliaryLoss: 0,
+    bestValidation: 0.04,
+    bestEpoch: 1,
+    improved: false,
+    steps: 10,
+    epochSeconds: 12,
+    stepSeconds: 1.2,
+    secondsLeftAtMost: 60,
+  });
+  assertEquals(event.metrics, { loss: 7.5, best: 0.04 });
+  assertEquals(event.note, "(best @1; <= 1.0 min left)");
+});
