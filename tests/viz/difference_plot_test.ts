@@ -55,3 +55,12 @@ Deno.test("difference plot: bad input names the field", () => {
     "xTickLabels has 1 entries, expected 2",
   );
 });
+
+Deno.test("difference plot: a repeated x is refused (x must strictly ascend)", () => {
+  // Two means at one x would draw a vertical step and a band that folds back on itself.
+  assertThrows(
+    () => differencePlot({ name: "m", x: [0.5, 0.5], mean: [0, 0] }),
+    Error,
+    "x must ascend, x[1] = 0.5 follows 0.5",
+  );
+});

@@ -1,5 +1,6 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { formatTableCells, MISSING_CELL, tableHtml } from "../../lib/viz/mod.ts";
+import { signedDifference } from "../../lib/viz/table_html.ts";
 
 Deno.test("table cells: a column with fractions prints every number with the same decimals", () => {
   // Notebook 01's coverage column read "1" next to "0.9840"; 03's noise share is 0/1 only.
@@ -54,4 +55,21 @@ Deno.test("table cells: a value that is no cell (an object) is an error naming i
 Deno.test("table cells: strings are escaped once in HTML", () => {
   const html = tableHtml({ kind: "table", columns: ["bucket"], rows: [[">= 21"]] }, "test");
   assertStringIncludes(html, "<td>&gt;= 21</td>");
+});
+
+Deno.test("table cells: the caption and the headers are escaped too", () => {
+  // A caption such as "HR@10 < 0.1 & NDCG" is text, never markup.
+  const html = tableHtml(
+    { kind: "table", caption: "a <b> & c", columns: ["x < y"], rows: [[1]] },
+    "test",
+  );
+  assertStringIncludes(html, "<caption>a &lt;b&gt; &amp; c</caption>");
+  assertStringIncludes(html, "<th>x &lt; y</th>");
+});
+
+Deno.test("signed difference: a sign always, zero included", () => {
+  // A paired difference of exactly 0 reads "+0.0000" in the reports' columns of signed numbers.
+  assertEquals(signedDifference(0.0082), "+0.0082");
+  assertEquals(signedDifference(0), "+0.0000");
+  assertEquals(signedDifference(-0.0057), "-0.0057");
 });
