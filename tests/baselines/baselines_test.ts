@@ -209,6 +209,25 @@ Deno.test("item-kNN: only the last historyItems valid items vote; padding never 
   assertAlmostEquals(padded[2], s12, 1e-7);
 });
 
+Deno.test("item-kNN: neighbours are item ids only, and the tie-break prior is 1e-6 * n_j / max n", async () => {
+  // A window reaching past a sequence's end must not add a neighbour that is no item.
+  const split = knnSplit([[0, 1, 2], [2]]);
+  for (const row of itemTransitionSimilarities(split, { ...KNN, window: 5 })) {
+    for (const [j, sim] of row) assert(Number.isInteger(j) && j >= 0 && j < 3 && sim > 0, `${j}`);
+  }
+  // Item 2 leads nowhere: its scores are the prior alone (counts 1, 1, 2; max 2).
+  const scores = await itemKnnScorer(split, { ...KNN, popularityTieBreak: true }).score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(2),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  });
+  assertAlmostEquals(scores[0], 0.5e-6, 1e-12);
+  assertAlmostEquals(scores[1], 0.5e-6, 1e-12);
+  assertAlmostEquals(scores[2], 1e-6, 1e-12);
+});
+
 Deno.test("CL4SRec crop: every start from the first to the last window is drawn", () => {
   const items = Int32Array.from({ length: 10 }, (_, i) => i);
   const rng = createRng(11);

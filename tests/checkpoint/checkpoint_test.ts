@@ -1,5 +1,6 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
+import { tf } from "../../lib/backend/tf.ts";
 import { decodeSafetensors, encodeSafetensors } from "../../lib/checkpoint/safetensors.ts";
 import {
   checkCheckpointFits,
@@ -124,12 +125,31 @@ Deno.test("safetensors: a file it cannot read right is refused, naming the probl
     Error,
     'before.safetensors: tensor "w" data_offsets [-4, 0]',
   );
+  // Three offsets are no [begin, end] pair.
+  assertThrows(
+    () =>
+      decodeSafetensors(
+        rawSafetensors({ w: { dtype: "F32", shape: [1], data_offsets: [0, 4, 8] } }, four),
+        "three.safetensors",
+      ),
+    Error,
+    'three.safetensors: tensor "w" lacks a valid shape or data_offsets',
+  );
   // A header length past the end of the file (by less than the 8 length bytes) is named as such,
   // not reported as a JSON error of the cut header.
   assertThrows(
     () => decodeSafetensors(rawSafetensors({}, four, 2 + 4 + 4), "long.safetensors"),
     Error,
     "long.safetensors: header length 10 exceeds the file size 14",
+  );
+});
+
+Deno.test("safetensors: a tensor whose values do not fill its shape is not written", () => {
+  // Its data_offsets would not match the bytes written: every later tensor would read wrong.
+  assertThrows(
+    () => encodeSafetensors(new Map([["w", { shape: [3], data: Float32Array.of(1, 2) }]])),
+    Error,
+    'safetensors: tensor "w" has 2 values for shape [3]',
   );
 });
 
@@ -178,7 +198,10 @@ Deno.test("checkpoint round trip: trainer state, extra tensors and tensor names 
     trainerState,
     extraHostTensors: new Map([["hook/state", extra]]),
   });
+  // Loading makes a tensor per parameter to assign from: none may be left behind.
+  const before = tf.memory().numTensors;
   const loaded = loadModelCheckpoint(base, model, { datasetFingerprint: "tiny-v1" });
+  assertEquals(tf.memory().numTensors, before);
   assertEquals(loaded.sidecar.trainerState, trainerState);
   assertEquals(loaded.tensors.get("hook/state"), extra);
   assertEquals(loaded.sidecar.tensorNames, [...model.parameters.names(), "hook/state"]);

@@ -131,6 +131,19 @@ Deno.test("checkpoint: the earlier layout (<base>.safetensors) loads, and the ne
   }
 });
 
+Deno.test("checkpoint: the sweep leaves an earlier-layout weights file alone when no sidecar names a newer one", () => {
+  // Without a readable <base>.json the lone <base>.safetensors may be all that is left of a
+  // checkpoint: only a save (whose sidecar names its own weights) may replace it.
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeFileSync(`${dir}/best.safetensors`, Uint8Array.of(1, 2, 3));
+    assertEquals(removeStaleCheckpointFiles(`${dir}/best`), []);
+    assertEquals(files(dir), ["best.safetensors"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("checkpoint: two bases in one folder do not sweep each other's files", async () => {
   const dir = Deno.makeTempDirSync();
   const model = new SequentialRecommender(split.dataset, { ...config, seed: 1 });

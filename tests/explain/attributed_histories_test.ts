@@ -117,6 +117,34 @@ Deno.test("AttributedHistories.userModalities: meanNormalised is the mean over t
   assertAlmostEquals(mean(5, "text"), 1.1, 1e-6);
 });
 
+Deno.test("AttributedHistories.userModalities: a modality none of the user's items carry has no row", () => {
+  // One user, two positions; text is valid nowhere (no item has it): a row would be a mean of
+  // nothing (NaN) and a noise share of 0 / 0.
+  const valid = Uint8Array.of(1, 0, 1, 0);
+  const zeros = new Float32Array(4);
+  const alone = new AttributedHistories(
+    {
+      ...result,
+      contributions: zeros,
+      normalised: zeros,
+      noiseMask: new Uint8Array(4),
+      interestMask: valid,
+      validMask: valid,
+      shape: [1, 2, 2],
+    },
+    {
+      users: Int32Array.of(5),
+      items: Int32Array.of(1, 2),
+      valid: Float32Array.of(1, 1),
+      batchSize: 1,
+      length: 2,
+    },
+    dataset,
+    modalityNames,
+  );
+  assertEquals(alone.userModalities().map((row) => [row.modality, row.items]), [["id", 2]]);
+});
+
 Deno.test("AttributedHistories.byModality and rowsTable", () => {
   const byModality = histories.byModality();
   assertEquals(byModality.map((row) => [row.modality, row.pairs]), [["id", 5], ["text", 4]]);
@@ -165,6 +193,13 @@ Deno.test("AttributedHistories.heatmap: lastItems keeps the most recent items, n
     11,
     null,
   ]);
+});
+
+Deno.test("AttributedHistories.heatmap: a label exactly labelLength long is not cut", () => {
+  // User 7: "Two", the long title, "Four"; at labelLength 4, "Four" fits and the long one is cut to
+  // three characters and an ellipsis (four in all).
+  const trace = histories.heatmap(7, { labelLength: 4 }).data[0] as { x: string[] };
+  assertEquals(trace.x, ["1. Two", "2. A v…", "3. Four"]);
 });
 
 Deno.test("AttributedHistories.heatmap: options.values are drawn instead of the contributions", () => {

@@ -84,6 +84,8 @@ Deno.test("explainRecommendations: item 0 is a candidate like any other", async 
     });
     assert(withoutZero.length > 0, "every user has item 0: the fixture tests nothing");
     for (const recommendation of withoutZero) assertEquals(recommendation.itemIndex, 0);
+    // No `reasons` option: three reasons each (histories of 8 items have many more pairs).
+    for (const recommendation of recommendations) assertEquals(recommendation.reasons.length, 3);
   } finally {
     model.dispose();
   }

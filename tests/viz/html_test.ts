@@ -76,6 +76,11 @@ Deno.test("report: plotly.js inlined exactly once for two figures; none without 
   }
 });
 
+Deno.test("report: the page title is escaped", async () => {
+  const html = await renderHtmlReport([{ kind: "text", markdown: "x" }], { title: "A < B & C" });
+  assertStringIncludes(html, "<title>A &lt; B &amp; C</title>");
+});
+
 Deno.test("report: a table row of the wrong width names the section and row", async () => {
   const error = await renderHtmlReport([
     { kind: "table", columns: ["a", "b"], rows: [["x", 1], ["y"]] },
