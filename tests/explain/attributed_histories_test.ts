@@ -72,6 +72,26 @@ Deno.test("AttributedHistories.rows: every valid pair once, named, at its flat i
   assertThrows(() => histories.rows({ user: 6 }), Error, "user 6 is not in the batch");
 });
 
+Deno.test("AttributedHistories: a result of another shape than the batch is refused", () => {
+  // Read with the batch's layout, a result of other positions or modalities would name every pair
+  // wrongly without a word.
+  assertThrows(
+    () => new AttributedHistories({ ...result, shape: [2, 4, 2] }, batch, dataset, modalityNames),
+    Error,
+    "result shape [2,4,2] does not match the batch [2, 3]",
+  );
+  assertThrows(
+    () => new AttributedHistories({ ...result, shape: [1, 3, 2] }, batch, dataset, modalityNames),
+    Error,
+    "does not match the batch",
+  );
+  assertThrows(
+    () => new AttributedHistories(result, batch, dataset, ["id"]),
+    Error,
+    "1 modality names for 2 modalities",
+  );
+});
+
 Deno.test("AttributedHistories.strongest: highest normalised contributions first", () => {
   const top = histories.strongest(7, 2);
   assertEquals(top.map((row) => [row.recency, row.modality]), [[1, "text"], [1, "id"]]);
