@@ -1,7 +1,7 @@
 /**
  * What the training loop does from epoch to epoch: a new seeded batch order every epoch (the one
- * `trainingBatches` gives for that epoch), and a validation after the last epoch even when
- * `maxEpochs` is not a multiple of `evalEvery`.
+ * `trainingBatches` gives for that epoch), a validation after the last epoch even when
+ * `maxEpochs` is not a multiple of `evalEvery`, and `maxBatchesPerEpoch` taking the first batches.
  */
 import { assertEquals, assertNotEquals } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
@@ -65,4 +65,27 @@ Deno.test("the last epoch is validated when maxEpochs is not a multiple of evalE
     [undefined, 0.2, 0.3],
   );
   assertEquals(result.bestEpoch, 3);
+});
+
+Deno.test("maxBatchesPerEpoch: each epoch trains on exactly the first that many batches", async () => {
+  const model = new SequentialRecommender(split.dataset, modelConfig);
+  const users: number[][] = [];
+  let result;
+  try {
+    result = await trainModel(model, split, { maxEpochs: 2, batchSize: 2, maxBatchesPerEpoch: 2 }, {
+      inputMask: (batch: SequenceBatch) => {
+        users.push(Array.from(batch.users));
+        return undefined;
+      },
+      onProgress: (_: EpochProgress) => {},
+      validate: () => ({ "NDCG@10": 0 }),
+    });
+  } finally {
+    model.dispose();
+  }
+  const first = (epoch: number) =>
+    trainingBatches(split, epoch, { batchSize: 2, seed: 0, shuffle: true, windows: "all" })
+      .slice(0, 2).map((batch) => Array.from(batch.users));
+  assertEquals(users, [...first(0), ...first(1)]);
+  assertEquals(result.history.map((progress) => progress.steps), [2, 2]);
 });

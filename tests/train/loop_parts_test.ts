@@ -1,14 +1,22 @@
 /**
  * The parts of the training loop on their own: early stopping counts only strict improvements and
  * keeps the earliest best epoch; the epoch's loss means divide by the step count (zeros without
- * steps); the divergence guard stops above its limit and on a non-finite validation metric.
+ * steps); the divergence guard stops above its limit and on a non-finite validation metric; Adam's
+ * update is Kingma & Ba's (bias-corrected moments, epsilon outside the root) with AdamW's decay and
+ * global-norm clipping, checked against a float64 reference.
  */
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { ParameterStore } from "../../lib/nn/parameter_store.ts";
+import { Adam, type AdamConfig } from "../../lib/train/adam.ts";
 import { resolveTrainerConfig, TrainingDivergedError } from "../../lib/train/config.ts";
 import type { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { EarlyStopping } from "../../lib/train/_early_stopping.ts";
 import { EpochLosses } from "../../lib/train/_epoch_losses.ts";
 import { DivergenceGuard } from "../../lib/train/_divergence.ts";
+
+await initBackend({ verbose: false });
 
 Deno.test("early stopping: strict improvements only, the earliest best epoch, patience", () => {
   const stopping = new EarlyStopping();
@@ -57,4 +65,136 @@ Deno.test("divergence guard: L_rec above factor x uniform loss, non-finite valid
   assert(error.message.includes("divergenceFactor 2"), error.message);
   guard.checkValidation(0, 0);
   assertThrows(() => guard.checkValidation(NaN, 4), TrainingDivergedError, "after epoch 5");
+});
+
+Deno.test("divergence guard: BCE's uniform loss is 2 ln 2, a floor of 1, and only L_rec counts", () => {
+  const many = { numItems: 1000 } as SequentialRecommender;
+  // BCE scores one positive and one negative per target: a uniform guess (sigmoid 0.5) costs
+  // ln 2 each, 2 ln 2 in all, whatever the number of items.
+  const bce = new DivergenceGuard(
+    resolveTrainerConfig({ divergenceFactor: 2, loss: { kind: "bce", positions: "all" } }),
+    many,
+  );
+  const bceLimit = 2 * 2 * Math.LN2;
+  bce.checkStep({ total: bceLimit, recommendation: bceLimit, auxiliary: 0 }, 0, 0);
+  assertThrows(
+    () => bce.checkStep({ total: 3, recommendation: bceLimit + 1e-6, auxiliary: 0 }, 0, 1),
+    TrainingDivergedError,
+  );
+  // Two items: ln 2 < 1, so the limit is the factor times 1 (a loss of a uniform guess below 1
+  // would make the guard trip on healthy noise).
+  const two = new DivergenceGuard(
+    resolveTrainerConfig({ divergenceFactor: 2 }),
+    { numItems: 2 } as SequentialRecommender,
+  );
+  two.checkStep({ total: 2, recommendation: 2, auxiliary: 0 }, 0, 0);
+  assertThrows(
+    () => two.checkStep({ total: 2, recommendation: 2 + 1e-6, auxiliary: 0 }, 0, 1),
+    TrainingDivergedError,
+  );
+  // An auxiliary loss (Demure's lambda * L_cl) has its own scale: a large one is no divergence.
+  const ce = new DivergenceGuard(resolveTrainerConfig({ divergenceFactor: 2 }), many);
+  ce.checkStep({ total: 1e6, recommendation: 1, auxiliary: 1e6 - 1 }, 0, 0);
+});
+
+/**
+ * Adam (Kingma & Ba 2015, Algorithm 1) in float64 for one scalar weight: the moments, their bias
+ * corrections, epsilon outside the square root, then AdamW's decoupled decay (Loshchilov & Hutter
+ * 2019) of the weight the step started from, scaled by the learning rate.
+ */
+function referenceAdam(
+  config: AdamConfig,
+  start: number,
+  gradients: number[],
+): number[] {
+  const { learningRate: lr, beta1, beta2, epsilon, weightDecay } = config;
+  let [w, m, v] = [start, 0, 0];
+  return gradients.map((g, i) => {
+    const t = i + 1;
+    m = beta1 * m + (1 - beta1) * g;
+    v = beta2 * v + (1 - beta2) * g * g;
+    const update = (m / (1 - beta1 ** t)) / (Math.sqrt(v / (1 - beta2 ** t)) + epsilon);
+    w = w - lr * update - lr * weightDecay * w;
+    return w;
+  });
+}
+
+Deno.test("Adam: each update is Kingma & Ba's, with AdamW decay and global-norm clipping", () => {
+  // Gradients that change size and sign, so the moments, both bias corrections and epsilon (large
+  // here, next to gradients of 1e-2) all move the result; each weight gets its own gradient.
+  const config: AdamConfig = {
+    learningRate: 0.05,
+    beta1: 0.8,
+    beta2: 0.9,
+    epsilon: 0.1,
+    weightDecay: 0.3,
+  };
+  const starts = [1, -2];
+  const steps = [[0.02, -0.01], [-0.01, 0.03], [0.005, 0.004]];
+  const store = new ParameterStore(0);
+  const setWeights = () => tf.tidy(() => store.get("w").assign(tf.tensor1d(starts)));
+  store.constant("w", [2], 0);
+  setWeights();
+  const adam = new Adam(config);
+  const tensors = tf.memory().numTensors;
+  for (const [i, values] of steps.entries()) {
+    const gradient = tf.tensor1d(values);
+    adam.apply(store, new Map([["w", gradient]]), Math.hypot(...values));
+    gradient.dispose();
+    const got = Array.from(store.get("w").dataSync());
+    starts.forEach((start, k) => {
+      const want = referenceAdam(config, start, steps.map((s) => s[k]))[i];
+      assertAlmostEquals(got[k], want, 1e-6, `step ${i + 1}, weight ${k}`);
+    });
+    // Two moments for the one parameter, created at the first step and replaced afterwards.
+    assertEquals(tf.memory().numTensors, tensors + 2);
+  }
+  assertEquals(adam.step, 3);
+  adam.dispose();
+
+  // clipNorm 0.01 below the gradient's norm 0.05: the update sees the gradient scaled to norm 0.01
+  // (same as the reference fed the scaled gradient); a clipNorm above the norm changes nothing.
+  for (const clipNorm of [0.01, 1]) {
+    setWeights();
+    const clipped = new Adam({ ...config, weightDecay: 0, clipNorm });
+    const values = [0.03, -0.04];
+    const scale = Math.min(1, clipNorm / 0.05);
+    const gradient = tf.tensor1d(values);
+    clipped.apply(store, new Map([["w", gradient]]), 0.05);
+    // The first step of a fresh Adam would be lr * sign(g) for any scale but epsilon's; a second
+    // step with another gradient depends on the scale through m and v.
+    clipped.apply(store, new Map([["w", gradient]]), 0.05);
+    gradient.dispose();
+    const got = Array.from(store.get("w").dataSync());
+    starts.forEach((start, k) => {
+      const want = referenceAdam(
+        { ...config, weightDecay: 0 },
+        start,
+        [values[k] * scale, values[k] * scale],
+      )[1];
+      assertAlmostEquals(got[k], want, 1e-6, `clipNorm ${clipNorm}, weight ${k}`);
+    });
+    clipped.dispose();
+  }
+  store.dispose();
+});
+
+Deno.test("Adam.squaredNorm sums the squares of every gradient, however many (grouped AddN)", async () => {
+  // Groups of at most 7 AddN inputs: counts around the group boundaries (7, 13, 14, 19, 20) must
+  // still see every gradient, else clipping and the finiteness check miss a parameter.
+  const adam = new Adam();
+  const tensors = tf.memory().numTensors;
+  for (let count = 1; count <= 21; count++) {
+    // Gradient k holds [k + 1, 1]: distinct, so a gradient read twice or skipped shows.
+    const gradients = new Map(
+      Array.from({ length: count }, (_, k) => [`p${k}`, tf.tensor1d([k + 1, 1])] as const),
+    );
+    const squared = adam.squaredNorm(gradients);
+    const [value] = await squared.data();
+    let want = 0;
+    for (let k = 0; k < count; k++) want += (k + 1) ** 2 + 1;
+    assertEquals(value, want, `${count} gradients`);
+    tf.dispose([squared, ...gradients.values()]);
+    assertEquals(tf.memory().numTensors, tensors);
+  }
 });

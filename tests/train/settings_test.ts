@@ -476,6 +476,38 @@ Deno.test("maxWallSeconds: a generous budget changes nothing (stoppedBy max_epoc
   }
 });
 
+Deno.test("maxWallSeconds: a budget spent in the last epoch is no early stop (stoppedBy max_epochs)", async () => {
+  const { split, model } = oneBlockCycleModel(4);
+  // A fake clock that only the last validation advances, past the budget: every epoch was run,
+  // so nothing stopped early (the time budget ends a run only with epochs left).
+  const realNow = performance.now;
+  let fakeMs = 0;
+  const setNow = (now: () => number) =>
+    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
+  setNow(() => fakeMs);
+  try {
+    let validations = 0;
+    const result = await trainModel(model, split, {
+      maxEpochs: 2,
+      batchSize: 8,
+      patience: 100,
+      maxWallSeconds: 2,
+    }, {
+      ...quiet,
+      validate: () => {
+        if (++validations === 2) fakeMs += 2_100;
+        return { "NDCG@10": validations / 10 };
+      },
+    });
+    assertEquals(result.epochsRun, 2);
+    assertEquals(result.stoppedBy, "max_epochs");
+    assert(!result.stoppedEarly);
+  } finally {
+    setNow(realNow);
+    model.dispose();
+  }
+});
+
 const badAttribution: [string, Record<string, unknown>, string, string][] = [
   ["method 'lime'", { method: "lime" }, "DemureConfig.attribution.method", '"lime"'],
   [

@@ -2,14 +2,20 @@ import { assert, assertAlmostEquals, assertEquals, assertLess, assertRejects } f
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
-import { Adam } from "../../lib/train/adam.ts";
-import { resolveTrainerConfig, TrainingDivergedError } from "../../lib/train/config.ts";
+import { Adam, DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
+import {
+  resolveTrainerConfig,
+  type TrainerConfig,
+  TrainingDivergedError,
+} from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import { modelScorer } from "../../lib/eval/scorer.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
+import { recommendationLoss } from "../../lib/losses/recommendation.ts";
+import { hashSeeds } from "../../lib/util/random.ts";
 import { cycleDataset, leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -241,4 +247,211 @@ Deno.test("timers run during an epoch: the trainer gives the event loop a turn e
     `a timer set at step 0 fired before step ${firedBeforeStep} of ${steps}`,
   );
   model.dispose();
+});
+
+Deno.test("memory: a run that improves every epoch keeps one best copy and frees it at the end", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10 });
+  const tensors = tf.memory().numTensors;
+  let epochs = 0;
+  let during = 0;
+  await trainModel(model, split, { maxEpochs: 4, batchSize: 4, patience: 100 }, {
+    ...quiet,
+    // Each validation beats the last, so every epoch replaces the best-weights copy.
+    validate: () => {
+      epochs += 1;
+      if (epochs === 4) during = tf.memory().numTensors;
+      return { "NDCG@10": epochs / 10 };
+    },
+  });
+  // At the fourth validation: the model, Adam's two moments per parameter and one copy of the
+  // weights (three epochs improved before it); a copy kept per improvement would be three.
+  const parameters = model.parameters.names().length;
+  assertEquals(during, tensors + 3 * parameters);
+  assertEquals(tf.memory().numTensors, tensors, "the best copy and Adam's moments are freed");
+  model.dispose();
+});
+
+Deno.test("trainStep: L_rec is the forward pass under hashSeeds(seed, step) dropout and the hook's mask", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, {
+    dim: 8,
+    maxLength: 10,
+    sasrec: { blocks: 1, heads: 1, dropout: 0.5 },
+  });
+  const config = resolveTrainerConfig({ batchSize: 4, seed: 7 });
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 0, shuffle: true });
+  // A mask that drops the id modality everywhere: the loss must change if it is not applied.
+  const dropId = () =>
+    tf.tidy(() =>
+      tf.concat([
+        tf.zeros([batch.batchSize, batch.length, 1]),
+        tf.ones([batch.batchSize, batch.length, 2]),
+      ], 2) as tf.Tensor3D
+    );
+  // L_rec of the step's forward pass, computed before the update from the seed the step must use.
+  const lossUnder = async (dropoutSeed: number, masked: boolean) => {
+    const weights = masked ? dropId() : undefined;
+    const loss = tf.tidy(() => {
+      const out = model.forward(batch, {
+        training: true,
+        dropoutSeed,
+        ...(weights ? { weights } : {}),
+      });
+      return recommendationLoss(out.states, out.itemTable, batch, config.loss);
+    });
+    const [value] = await loss.data();
+    tf.dispose([loss, weights]);
+    return value;
+  };
+  for (const [step, masked] of [[3, false], [4, false], [5, true]] as const) {
+    const want = await lossUnder(hashSeeds(config.seed, step), masked);
+    const adam = new Adam(config.optimizer);
+    const hooks = masked ? { inputMask: dropId } : {};
+    const losses = await trainStep({ model, optimizer: adam, batch, step, config, hooks });
+    adam.dispose();
+    assertAlmostEquals(losses.recommendation, want, 1e-5, `step ${step}`);
+  }
+  // The masks of neighbouring steps differ, and the input mask matters (else the checks above
+  // could not tell the seeds or the masks apart).
+  const seed3 = hashSeeds(config.seed, 3);
+  assert(await lossUnder(seed3, false) !== await lossUnder(hashSeeds(config.seed, 4), false));
+  assert(await lossUnder(seed3, false) !== await lossUnder(seed3, true));
+  model.dispose();
+});
+
+Deno.test("trainStep without hooks: auxiliary 0, total = L_rec; afterStep sees whether it applied", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10 });
+  const config = resolveTrainerConfig({ batchSize: 4 });
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 0, shuffle: true });
+  const adam = new Adam(config.optimizer);
+  const applied: boolean[] = [];
+  const afterStep = (_: number, done: boolean) => void applied.push(done);
+  const losses = await trainStep({
+    model,
+    optimizer: adam,
+    batch,
+    step: 0,
+    config,
+    hooks: { afterStep },
+  });
+  // The read-back holds [total, L_rec, squared norm]: the norm is no auxiliary loss.
+  assertEquals(losses.auxiliary, 0);
+  assertEquals(losses.total, losses.recommendation);
+  // An infinite auxiliary loss whose gradient is zero (a constant) leaves the gradient norm finite:
+  // the loss check itself must stop the step, before the update.
+  const weights = () => model.parameters.variables().map((v) => Array.from(v.dataSync()));
+  const before = weights();
+  await assertRejects(
+    () =>
+      trainStep({
+        model,
+        optimizer: adam,
+        batch,
+        step: 1,
+        config,
+        hooks: { afterStep, auxiliaryLoss: () => tf.scalar(Infinity) },
+      }),
+    TrainingDivergedError,
+    "loss is Infinity",
+  );
+  assertEquals(weights(), before, "no update after a non-finite loss");
+  assertEquals(applied, [true, false]);
+  adam.dispose();
+  model.dispose();
+});
+
+Deno.test("resume after patience ran out: the run trains no further epoch and says patience", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const trainer = { batchSize: 4, patience: 1 };
+  const dir = Deno.makeTempDirSync();
+  // Epoch 2 is worse than epoch 1: patience 1 ends the run after epoch 2, and its `last`
+  // checkpoint says so (a kernel killed before the result was kept resumes from it).
+  const scores = [0.5, 0.4];
+  let validations = 0;
+  const first = new SequentialRecommender(split.dataset, options);
+  const ended = await trainModel(first, split, { ...trainer, maxEpochs: 5, checkpointDir: dir }, {
+    ...quiet,
+    validate: () => ({ "NDCG@10": scores[validations++] ?? 0 }),
+  });
+  assertEquals([ended.epochsRun, ended.stoppedBy], [2, "patience"]);
+  first.dispose();
+  const resumed = new SequentialRecommender(split.dataset, options);
+  const again = await trainModel(
+    resumed,
+    split,
+    { ...trainer, maxEpochs: 8, checkpointDir: dir },
+    { ...quiet, validate: () => ({ "NDCG@10": 1 }) },
+  );
+  assertEquals(again.resumedFromEpoch, 2);
+  assertEquals([again.epochsRun, again.stoppedBy, again.stoppedEarly], [0, "patience", true]);
+  assertEquals([again.bestValidation, again.bestEpoch], [0.5, 1]);
+  resumed.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("resume refused: another seed, batch size or learning rate is another run", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 1 };
+  const dir = Deno.makeTempDirSync();
+  const saved = new SequentialRecommender(split.dataset, options);
+  await trainModel(saved, split, { ...trainer, checkpointDir: dir }, quiet);
+  saved.dispose();
+  // Each of these changes what the steps compute (batch order, dropout, negatives, updates), so
+  // continuing under it would be neither run; maxEpochs alone may grow.
+  const changes: Partial<TrainerConfig>[] = [{ seed: 2 }, { batchSize: 4 }, {
+    optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 1e-2 },
+  }];
+  const model = new SequentialRecommender(split.dataset, options);
+  for (const change of changes) {
+    await assertRejects(
+      () =>
+        trainModel(
+          model,
+          split,
+          { ...trainer, maxEpochs: 2, ...change, checkpointDir: dir },
+          quiet,
+        ),
+      Error,
+      "trainerState.resumeKey",
+    );
+  }
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("resume before any validation: the first validation after it is the first best", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const trainer = { batchSize: 4, patience: 100, maxEpochs: 4, evalEvery: 2 };
+  const dir = Deno.makeTempDirSync();
+  // Killed after epoch 1's checkpoint (onProgress runs after the save), before any validation:
+  // the stored best is -Infinity, which JSON writes as null.
+  const first = new SequentialRecommender(split.dataset, options);
+  await assertRejects(
+    () =>
+      trainModel(first, split, { ...trainer, checkpointDir: dir }, {
+        onProgress: () => {
+          throw new Error("kernel killed");
+        },
+        validate: () => ({ "NDCG@10": 0 }),
+      }),
+    Error,
+    "kernel killed",
+  );
+  first.dispose();
+  // A validation NDCG@10 of 0 (nothing ranked yet) is still better than none at all.
+  const resumed = new SequentialRecommender(split.dataset, options);
+  const result = await trainModel(resumed, split, { ...trainer, checkpointDir: dir }, {
+    ...quiet,
+    validate: () => ({ "NDCG@10": 0 }),
+  });
+  assertEquals(result.resumedFromEpoch, 1);
+  assertEquals([result.bestValidation, result.bestEpoch], [0, 2]);
+  assert(result.history[1].improved);
+  resumed.dispose();
+  Deno.removeSync(dir, { recursive: true });
 });
