@@ -1,6 +1,7 @@
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
+import { tapGradient } from "../../lib/nn/gradient_tap.ts";
 import { dropout, dropoutSeed, layerNorm } from "../../lib/nn/layers.ts";
 import { hashSeeds } from "../../lib/util/random.ts";
 
@@ -55,4 +56,29 @@ Deno.test("layerNorm: the fused kernel runs for the shared layer and matches the
     });
   });
   tf.dispose([x, gain, bias, y]);
+});
+
+Deno.test("tapGradient: the sink sees dLoss/dy and x, and x's gradient passes through unchanged", async () => {
+  await initBackend({ verbose: false });
+  const x = tf.tensor2d([[1, -2, 3], [0.5, 4, -1]]);
+  const c = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+  const seen: number[][] = [];
+  const tensors = tf.memory().numTensors;
+  // Loss sum(c * y^2) with y = tap(x): dLoss/dy = 2 c x, so dLoss/dx = 2 c x too.
+  const gradient = tf.grad((input: tf.Tensor) => {
+    const y = tapGradient(input, (dy, forward) => {
+      seen.push(Array.from(dy.dataSync()), Array.from(forward.dataSync()));
+    });
+    return tf.sum(tf.mul(c, tf.square(y)));
+  })(x);
+  const want = Array.from(x.dataSync(), (v, i) => 2 * c.dataSync()[i] * v);
+  assertEquals(seen, [want, Array.from(x.dataSync())]);
+  assertEquals(Array.from(await gradient.data()), want);
+  gradient.dispose();
+  assertEquals(tf.memory().numTensors, tensors, "the tap's saved input and dy are freed");
+  // Without a gradient tape the tap is an identity that never calls its sink.
+  const y = tapGradient(x, () => seen.push([]));
+  assertEquals(Array.from(await y.data()), Array.from(x.dataSync()));
+  assertEquals(seen.length, 2);
+  tf.dispose([x, c, y]);
 });

@@ -2,8 +2,10 @@
  * Layers hold typed handles to their parameters; the names stay the checkpoint format. The names
  * and their order (the checkpoint's and Adam's order) are pinned here, so a change of either fails
  * before it breaks the committed checkpoints; each handle is the store's variable of its name.
+ * The store's initialisers draw from the ranges their names promise.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ModalityFusion } from "../../lib/encoders/fusion.ts";
 import { Gru4Rec } from "../../lib/models/gru4rec.ts";
@@ -72,5 +74,37 @@ Deno.test("GRU4Rec and fusion: handles are the store's variables, names and orde
   assertEquals(gru.parameters.bias.shape, [12]);
   const plain = new ModalityFusion({ kind: "mean", projection: false, layerNorm: false }, 4, store);
   assertEquals(plain.parameters, { gate: undefined, projection: undefined, norm: undefined });
+  store.dispose();
+});
+
+Deno.test("initialisation: Glorot-uniform within +-sqrt(6 / (in + out)), normal with the asked std", () => {
+  const store = new ParameterStore(3);
+  // 64 x 192: limit sqrt(6 / 256) = 0.153; of 12288 uniform draws the largest |v| is within
+  // 0.1 % of the limit, so 0.98 x limit tells the limit apart from sqrt(3 / 256) = 0.108.
+  const limit = Math.sqrt(6 / (64 + 192));
+  const kernel = Array.from(store.glorot("kernel", [64, 192]).dataSync());
+  const largest = Math.max(...kernel.map(Math.abs));
+  assert(
+    largest <= limit * (1 + 1e-6) && largest > 0.98 * limit,
+    `largest |v| ${largest}, limit ${limit}`,
+  );
+  // N(0, 0.05^2) over 12288 draws: the sample std is 0.05 within about 1 %.
+  const values = Array.from(store.normal("table", [64, 192], 0.05).dataSync());
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+  assert(Math.abs(std - 0.05) < 0.002 && Math.abs(mean) < 0.002, `mean ${mean}, std ${std}`);
+  store.dispose();
+});
+
+Deno.test("assign: a tensor of the right size but another shape is refused, naming the parameter", () => {
+  const store = new ParameterStore(0);
+  store.glorot("proj/kernel", [2, 3]);
+  // [3, 2] holds as many values as [2, 3]: a transposed kernel from another checkpoint would load
+  // silently, reshaped, if only the size were compared.
+  const transposed = tf.zeros([3, 2]);
+  const error = assertThrows(() => store.assign(new Map([["proj/kernel", transposed]])));
+  assert(error instanceof Error && error.message.includes('"proj/kernel"'), `${error}`);
+  assert(store.get("proj/kernel").dataSync().some((v) => v !== 0), "nothing assigned");
+  transposed.dispose();
   store.dispose();
 });
