@@ -60,3 +60,28 @@ Deno.test("gated fusion keeps the presence and weight mask: masked modalities ca
   assert(Math.abs(moved[0] - base[0]) > 1e-3);
   store.dispose();
 });
+
+Deno.test("gated fusion divides by the mask's sum, not by the gates' sum", () => {
+  const store = new ParameterStore(4);
+  const fusion = new ModalityFusion({ kind: "gated" }, 2, store);
+  const e = [[1, 2], [3, -4], [5, 6]];
+  const presence = tf.tensor3d([[[1, 1, 1]]]);
+  const w = tf.tensor3d([[[1, 0.5, 1]]]);
+  const embeddings = tf.tensor4d([[e]]);
+  const output = fusion.apply(embeddings, w, presence);
+  const fused = output.dataSync();
+  // v = sum_m g_m w_m e_m / max(1, sum_m w_m p_m), g_m = sigmoid(e_m . u + b): the gates weigh
+  // the modalities, the denominator (2.5) counts them, as in mean fusion.
+  const u = fusion.parameters.gate!.kernel.dataSync();
+  const b = fusion.parameters.gate!.bias.dataSync()[0];
+  const weights = [1, 0.5, 1];
+  const want = [0, 1].map((c) =>
+    e.reduce((sum, em, m) => {
+      const gate = 1 / (1 + Math.exp(-(em[0] * u[0] + em[1] * u[1] + b)));
+      return sum + gate * weights[m] * em[c];
+    }, 0) / 2.5
+  );
+  close(fused, want);
+  tf.dispose([embeddings, output, presence, w]);
+  store.dispose();
+});

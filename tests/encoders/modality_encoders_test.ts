@@ -99,7 +99,8 @@ function priced(values: number[]): EncoderInput {
 
 Deno.test("a one-column dense feature is standardised over the items that have it, then affine", () => {
   const store = new ParameterStore(1);
-  const encoders = new ModalityEncoders(priced([3, 3000, 0, 30, 3]), { dim: 4 }, store);
+  // Item 2 lacks the price; its placeholder 500 must be neither counted nor encoded.
+  const encoders = new ModalityEncoders(priced([3, 3000, 500, 30, 3]), { dim: 4 }, store);
   const all = encoders.encodeAllItems();
   const encoded = all.arraySync().map((item) => item[1]);
   // No layer norm: it would map every positive price to one vector (LN(x w) = LN(w) for x > 0).

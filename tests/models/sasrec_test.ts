@@ -132,6 +132,31 @@ Deno.test("SASRec lastStates equals the last row of userStates, and its gradient
   model.dispose();
 });
 
+Deno.test("SASRec lastStates with an empty history in the batch falls back to userStates' last row", () => {
+  // Row 1 holds no real item (every column padding): the last-row path has no packed row to
+  // gather for it, so lastStates must take the full path, where that row's state is zero.
+  const model = new SequentialRecommender(tinyDataset(), {
+    dim: 8,
+    maxLength: 6,
+    sasrec: { blocks: 2, heads: 2 },
+  });
+  const batch = batchOf([[4, 5, 0, 1, 2, 3], [0, 0, 0, 0, 0, 0]], [
+    [1, 1, 1, 1, 1, 1],
+    [0, 0, 0, 0, 0, 0],
+  ]);
+  const out = model.forward(batch);
+  const valid = tf.tensor2d(batch.valid, [2, 6]);
+  const tensors = tf.memory().numTensors;
+  const last = model.lastStates(out.fused, valid, false);
+  assertEquals(tf.memory().numTensors, tensors + 1);
+  const all = out.states.arraySync();
+  const rows = last.arraySync();
+  assert(rows[1].every((v) => v === 0), `${rows[1]}`); // -0 counts: padding is zeroed
+  for (let c = 0; c < 8; c++) assertAlmostEquals(rows[0][c], all[0][5][c], 1e-5);
+  tf.dispose([...Object.values(out), valid, last]);
+  model.dispose();
+});
+
 Deno.test("SASRec: padding keys are masked for a padded row batched with a full row", () => {
   // A single padded row has its all-padding columns cut away; next to a full row it keeps them,
   // so its queries see the padding keys unless they are masked.
@@ -213,6 +238,28 @@ Deno.test("SASRec attention equals softmax(Q K^T / sqrt(headDim)) V from the rea
     for (let c = 0; c < dim; c++) assertAlmostEquals(out[t][c], expected[t][c], 1e-5, `${t},${c}`);
   }
   store.dispose();
+});
+
+Deno.test("forward: V and T fuse only the modalities an item has (mean over the present ones)", () => {
+  // tinyDataset: item 5 lacks text, item 0 lacks genre; their zero rows must not enter the mean.
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 6 });
+  const batch = batchOf([[5, 0, 1]]);
+  const out = model.forward(batch);
+  const e = out.embeddings.arraySync()[0]; // [position, modality, dim]
+  const v = out.fused.arraySync()[0];
+  const table = out.itemTable.arraySync();
+  const meanOf = (rows: number[][]) =>
+    rows[0].map((_, c) => rows.reduce((sum, row) => sum + row[c], 0) / rows.length);
+  // Modalities in order: id, text, genre.
+  const expected = [meanOf([e[0][0], e[0][2]]), meanOf([e[1][0], e[1][1]]), meanOf(e[2])];
+  expected.forEach((want, t) => {
+    for (let c = 0; c < 8; c++) {
+      assertAlmostEquals(v[t][c], want[c], 1e-5, `V at position ${t}`);
+      assertAlmostEquals(table[batch.items[t]][c], want[c], 1e-5, `T of item ${batch.items[t]}`);
+    }
+  });
+  tf.dispose(Object.values(out));
+  model.dispose();
 });
 
 Deno.test("scoreLast: the state at the last position times the item table", () => {
