@@ -25,6 +25,14 @@ Deno.test("dropout: two layers' masks at neighbouring steps differ (seeds hashed
     }
   }
   assertEquals(mask(hashSeeds(run, 3), 2), mask(hashSeeds(run, 3), 2), "reproducible");
+  // Layers of one step draw their own masks: a shared one would drop the same units in every
+  // layer (SASRec's input, attention and feed-forward dropout all cover [position, dim]).
+  for (let layer = 1; layer < 4; layer++) {
+    const here = mask(hashSeeds(run, 3), layer);
+    const next = mask(hashSeeds(run, 3), layer + 1);
+    const same = here.filter((v, i) => v === next[i]).length / here.length;
+    assert(same < 0.75, `layers ${layer} and ${layer + 1}: ${(100 * same).toFixed(1)} % equal`);
+  }
   assert(dropoutSeed(hashSeeds(run, 4), 1) !== dropoutSeed(hashSeeds(run, 3), 2));
 });
 

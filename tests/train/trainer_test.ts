@@ -455,3 +455,29 @@ Deno.test("resume before any validation: the first validation after it is the fi
   resumed.dispose();
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("resume: false starts afresh next to an existing checkpoint", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
+  const dir = Deno.makeTempDirSync();
+  const saved = new SequentialRecommender(split.dataset, options);
+  await trainModel(saved, split, { ...trainer, checkpointDir: dir }, quiet);
+  saved.dispose();
+  // The same run again with resume off: both epochs are trained from the initial weights, the
+  // same as a run without any checkpoint.
+  const fresh = new SequentialRecommender(split.dataset, options);
+  const straight = await trainModel(fresh, split, trainer, quiet);
+  fresh.dispose();
+  const model = new SequentialRecommender(split.dataset, options);
+  const result = await trainModel(
+    model,
+    split,
+    { ...trainer, checkpointDir: dir, resume: false },
+    quiet,
+  );
+  assertEquals([result.resumedFromEpoch, result.epochsRun], [0, 2]);
+  assertEquals(result.history.map((h) => h.loss), straight.history.map((h) => h.loss));
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
