@@ -2,8 +2,9 @@ import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { Gru4Rec } from "../../lib/models/gru4rec.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
-import { assertGradientMatches } from "./_fixtures.ts";
+import { assertGradientMatches, tinyDataset } from "./_fixtures.ts";
 
 await initBackend({ verbose: false });
 
@@ -63,4 +64,27 @@ Deno.test("GRU4Rec: states equal a plain-JS GRU (update, reset, candidate) on th
     }
   }
   store.dispose();
+});
+
+Deno.test("a GRU4Rec model's lastStates is the last row of its userStates", () => {
+  // GRU4Rec has no cheaper last-row path: the model slices the full states, at the last position.
+  const model = new SequentialRecommender(tinyDataset(), {
+    backbone: "gru4rec",
+    dim: 4,
+    maxLength: 5,
+  });
+  const fused = tf.randomNormal([2, 5, 4], 0, 1, "float32", 7) as tf.Tensor3D;
+  const valid = tf.tensor2d([[0, 0, 1, 1, 1], [1, 1, 1, 1, 1]]);
+  const all = model.userStates(fused, valid, false);
+  const last = model.lastStates(fused, valid, false);
+  const states = all.arraySync();
+  const rows = last.arraySync();
+  assertEquals(last.shape, [2, 4]);
+  for (let b = 0; b < 2; b++) {
+    for (let c = 0; c < 4; c++) assertAlmostEquals(rows[b][c], states[b][4][c], 1e-6);
+  }
+  // The last row differs from the first (else the check above could not see a wrong slice).
+  assert(rows[1].some((v, c) => Math.abs(v - states[1][0][c]) > 1e-3));
+  tf.dispose([fused, valid, all, last]);
+  model.dispose();
 });
