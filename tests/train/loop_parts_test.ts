@@ -15,6 +15,7 @@ import type { SequentialRecommender } from "../../lib/models/sequential_recommen
 import { EarlyStopping } from "../../lib/train/_early_stopping.ts";
 import { EpochLosses } from "../../lib/train/_epoch_losses.ts";
 import { DivergenceGuard } from "../../lib/train/_divergence.ts";
+import { RunClock } from "../../lib/train/_run_clock.ts";
 
 await initBackend({ verbose: false });
 
@@ -65,6 +66,7 @@ Deno.test("divergence guard: L_rec above factor x uniform loss, non-finite valid
   assert(error.message.includes("divergenceFactor 2"), error.message);
   guard.checkValidation(0, 0);
   assertThrows(() => guard.checkValidation(NaN, 4), TrainingDivergedError, "after epoch 5");
+  assertThrows(() => guard.checkValidation(Infinity, 5), TrainingDivergedError, "Infinity");
 });
 
 Deno.test("divergence guard: BCE's uniform loss is 2 ln 2, a floor of 1, and only L_rec counts", () => {
@@ -196,5 +198,25 @@ Deno.test("Adam.squaredNorm sums the squares of every gradient, however many (gr
     assertEquals(value, want, `${count} gradients`);
     tf.dispose([squared, ...gradients.values()]);
     assertEquals(tf.memory().numTensors, tensors);
+  }
+});
+
+Deno.test("run clock: time left is the epochs left times this process's mean epoch", () => {
+  const realNow = performance.now;
+  let fakeMs = 0;
+  const setNow = (now: () => number) =>
+    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
+  setNow(() => fakeMs);
+  try {
+    // Resumed after epoch 2: 30 s for epochs 3 and 4 is 15 s per epoch, and epochs 5..10 are left.
+    const clock = new RunClock(2);
+    fakeMs = 30_000;
+    assertEquals(clock.secondsLeftAtMost(4, 10), 6 * 15);
+    clock.recordSteps(3, 10);
+    clock.recordSteps(1, 10);
+    assertEquals(clock.meanStepSeconds(), 0.2);
+    assertEquals(new RunClock(0).meanStepSeconds(), 0, "no steps: 0, not NaN");
+  } finally {
+    setNow(realNow);
   }
 });

@@ -15,7 +15,8 @@ import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import { modelScorer } from "../../lib/eval/scorer.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import { recommendationLoss } from "../../lib/losses/recommendation.ts";
-import { hashSeeds } from "../../lib/util/random.ts";
+import { sampleNegatives } from "../../lib/losses/negative_sampling.ts";
+import { createRng, hashSeeds } from "../../lib/util/random.ts";
 import { cycleDataset, leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -480,4 +481,119 @@ Deno.test("resume: false starts afresh next to an existing checkpoint", async ()
   assertEquals(result.history.map((h) => h.loss), straight.history.map((h) => h.loss));
   model.dispose();
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("trainStep with BCE: step s draws its negatives from hashSeeds(seed, s)", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, {
+    dim: 8,
+    maxLength: 10,
+    sasrec: { blocks: 1, heads: 1, dropout: 0 },
+  });
+  const config = resolveTrainerConfig({
+    batchSize: 4,
+    seed: 7,
+    loss: { kind: "bce", positions: "all" },
+  });
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 0, shuffle: true });
+  // Without dropout, L_rec depends on the step only through its negatives.
+  const lossUnder = async (rngSeed: number) => {
+    const negatives = sampleNegatives(batch, model.numItems, createRng(rngSeed));
+    const loss = tf.tidy(() => {
+      const out = model.forward(batch, { training: true });
+      return recommendationLoss(out.states, out.itemTable, batch, config.loss, negatives);
+    });
+    const [value] = await loss.data();
+    loss.dispose();
+    return value;
+  };
+  const wants: number[] = [];
+  for (const step of [3, 4]) {
+    const want = await lossUnder(hashSeeds(config.seed, step));
+    wants.push(want);
+    const adam = new Adam(config.optimizer);
+    const losses = await trainStep({ model, optimizer: adam, batch, step, config });
+    adam.dispose();
+    assertAlmostEquals(losses.recommendation, want, 1e-5, `step ${step}`);
+  }
+  // Fresh negatives each step: seeded by the run's seed alone they would repeat every step.
+  assert(
+    await lossUnder(hashSeeds(config.seed, 4)) !== await lossUnder(config.seed),
+    "the two seeds draw different negatives",
+  );
+  model.dispose();
+});
+
+Deno.test("trainStep: an infinite gradient norm with a finite loss stops before the update", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10 });
+  const config = resolveTrainerConfig({ batchSize: 4 });
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 0, shuffle: true });
+  // An auxiliary term of value 0 whose gradient overflows to +Infinity (as a float32 overflow
+  // would): the loss check passes, the gradient-norm check must not.
+  const overflowing = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    return {
+      value: tf.mul(tf.sum(x), 0),
+      gradFunc: (dy: tf.Tensor) => tf.mul(tf.fill(x.shape, Infinity), dy),
+    };
+  });
+  const adam = new Adam(config.optimizer);
+  const weights = () => model.parameters.variables().map((v) => Array.from(v.dataSync()));
+  const before = weights();
+  const tensors = tf.memory().numTensors;
+  await assertRejects(
+    () =>
+      trainStep({
+        model,
+        optimizer: adam,
+        batch,
+        step: 0,
+        config,
+        // On a parameter directly: through the layers, Infinity times a zero would turn into NaN.
+        hooks: {
+          auxiliaryLoss: (context) =>
+            overflowing(context.model.parameters.variables()[0]) as tf.Scalar,
+        },
+      }),
+    TrainingDivergedError,
+    "gradient norm is Infinity",
+  );
+  assertEquals(weights(), before, "no update after a non-finite gradient");
+  assertEquals(tf.memory().numTensors, tensors);
+  adam.dispose();
+  model.dispose();
+});
+
+Deno.test("afterEpoch runs once per epoch, before that epoch's checkpoint; a too long split is refused", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10 });
+  const dir = Deno.makeTempDirSync();
+  const seen: number[] = [];
+  const savedAfter: number[] = [];
+  await trainModel(model, split, { maxEpochs: 2, batchSize: 4, checkpointDir: dir }, {
+    ...quiet,
+    afterEpoch: (progress) => void seen.push(progress.epoch),
+    // The hooks' state is saved with each epoch's checkpoint: it must include that epoch's
+    // afterEpoch (Demure's warm-up and noise counts change there).
+    checkpointState: {
+      save: () => {
+        savedAfter.push(seen.length);
+        return { json: {}, tensors: new Map() };
+      },
+      restore: () => {},
+    },
+  });
+  assertEquals(seen, [1, 2]);
+  assertEquals(savedAfter, [1, 2]);
+  Deno.removeSync(dir, { recursive: true });
+  // A model that reads 9 positions cannot hold the split's histories of 10: refused up front.
+  const short = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 9 });
+  await assertRejects(
+    () => trainModel(short, split, { maxEpochs: 1 }, quiet),
+    Error,
+    "split.maxLength 10 exceeds the model's maxLength 9",
+  );
+  short.dispose();
+  model.dispose();
 });
