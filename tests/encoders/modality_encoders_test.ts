@@ -132,3 +132,20 @@ Deno.test("a one-column dense feature with one value throughout encodes as its b
   encoders.dispose();
   store.dispose();
 });
+
+Deno.test("id and multi_hot tables start at N(0, 1/dim) unless embeddingStd says otherwise", () => {
+  for (
+    const [config, std] of [[{ dim: 16 }, 0.25], [{ dim: 16, embeddingStd: 0.5 }, 0.5]] as const
+  ) {
+    const store = new ParameterStore(2);
+    const encoders = new ModalityEncoders(tinyDataset(), config, store);
+    for (const name of ["encoder/id/table", "encoder/genre/table"]) {
+      const values = Array.from(store.get(name).dataSync());
+      const sample = Math.sqrt(values.reduce((a, v) => a + v * v, 0) / values.length);
+      // 96 or 64 draws: the sample std is within about 20 % of std (not 4x off, as std 1 would be).
+      assert(Math.abs(sample - std) < 0.3 * std, `${name}: std ${sample}, expected ${std}`);
+    }
+    encoders.dispose();
+    store.dispose();
+  }
+});

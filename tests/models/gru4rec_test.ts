@@ -3,6 +3,7 @@ import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { Gru4Rec } from "../../lib/models/gru4rec.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { dropout } from "../../lib/nn/layers.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { assertGradientMatches, tinyDataset } from "./_fixtures.ts";
 
@@ -87,4 +88,28 @@ Deno.test("a GRU4Rec model's lastStates is the last row of its userStates", () =
   assert(rows[1].some((v, c) => Math.abs(v - states[1][0][c]) > 1e-3));
   tf.dispose([fused, valid, all, last]);
   model.dispose();
+});
+
+Deno.test("GRU4Rec dropout: layer 0 on the inputs, layer 1 on the states, drawn apart", () => {
+  const store = new ParameterStore(5);
+  const gru = new Gru4Rec({ dropout: 0.5 }, 4, store);
+  const fused = tf.randomNormal([2, 5, 4], 0, 1, "float32", 8) as tf.Tensor3D;
+  const valid = tf.tensor2d([[0, 1, 1, 1, 1], [1, 1, 1, 1, 1]]);
+  const seed = 21;
+  // The training pass is the inference pass on the dropped-out inputs, its states dropped out by
+  // layer 1's own mask: inputs and states have one shape, and one shared mask would drop the same
+  // units on both sides of the recurrence.
+  const trained = gru.userStates(fused, valid, true, seed).arraySync();
+  const want = tf.tidy(() => {
+    const inputs = dropout(fused, 0.5, true, seed, 0) as tf.Tensor3D;
+    const states = gru.userStates(inputs, valid, false, seed);
+    return tf.mul(dropout(states, 0.5, true, seed, 1), tf.expandDims(valid, -1)).arraySync();
+  }) as number[][][];
+  for (let b = 0; b < 2; b++) {
+    for (let t = 0; t < 5; t++) {
+      for (let c = 0; c < 4; c++) assertAlmostEquals(trained[b][t][c], want[b][t][c], 1e-6);
+    }
+  }
+  tf.dispose([fused, valid]);
+  store.dispose();
 });

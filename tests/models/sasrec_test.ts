@@ -1,4 +1,4 @@
-import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { type PackedAttention, SasRec } from "../../lib/models/sasrec.ts";
@@ -260,6 +260,21 @@ Deno.test("forward: V and T fuse only the modalities an item has (mean over the 
   });
   tf.dispose(Object.values(out));
   model.dispose();
+});
+
+Deno.test("presenceOf (host) equals presence (device); a batch longer than maxLength is refused", () => {
+  const tensors = tf.memory().numTensors;
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 6 });
+  const items = [5, 0, 1, 5, 2, 0];
+  const tensor = tf.tensor2d(items, [2, 3], "int32");
+  const presence = model.presence(tensor);
+  assertEquals(Array.from(model.presenceOf(items)), Array.from(presence.dataSync()));
+  // Seven positions do not fit the six positional rows (the first would read row -1).
+  const long = batchOf([[0, 1, 2, 3, 4, 5, 0]]);
+  assertThrows(() => model.forward(long), Error, "sequence length 7 exceeds maxLength 6");
+  tf.dispose([tensor, presence]);
+  model.dispose();
+  assertEquals(tf.memory().numTensors, tensors, "dispose frees parameters and constant tables");
 });
 
 Deno.test("scoreLast: the state at the last position times the item table", () => {

@@ -13,6 +13,8 @@ Deno.test("packRows: real positions, the cut window and both slot maps", () => {
   assertEquals(Array.from(p.slots), [0, 0, 1, 2, 0, 0, 0, 3]);
   assertEquals(packRows(new Float32Array(4), 2, 2).window, 0);
   assertThrows(() => packRows(new Float32Array(3), 2, 2), Error, "expected 2*2");
+  // Too many entries is as wrong as too few: the layout would silently drop the extra rows.
+  assertThrows(() => packRows(new Float32Array(5), 2, 2), Error, "expected 2*2");
 });
 
 Deno.test("unpackRows puts rows back with zeros at padding, and the gradient flows back", async () => {

@@ -105,6 +105,16 @@ Deno.test("assign: a tensor of the right size but another shape is refused, nami
   const error = assertThrows(() => store.assign(new Map([["proj/kernel", transposed]])));
   assert(error instanceof Error && error.message.includes('"proj/kernel"'), `${error}`);
   assert(store.get("proj/kernel").dataSync().some((v) => v !== 0), "nothing assigned");
+  // A name the store does not have (another model's checkpoint) is refused too, not ignored.
+  const kernel = tf.zeros([2, 3]);
+  const extra = tf.zeros([1]);
+  assertThrows(
+    () => store.assign(new Map([["proj/kernel", kernel], ["proj/scale", extra]])),
+    Error,
+    'unknown parameter "proj/scale"',
+  );
+  assert(store.get("proj/kernel").dataSync().some((v) => v !== 0), "nothing assigned");
+  tf.dispose([kernel, extra]);
   transposed.dispose();
   store.dispose();
 });
