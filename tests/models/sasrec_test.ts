@@ -277,6 +277,49 @@ Deno.test("presenceOf (host) equals presence (device); a batch longer than maxLe
   assertEquals(tf.memory().numTensors, tensors, "dispose frees parameters and constant tables");
 });
 
+Deno.test("SASRec feed-forward equals relu(LN(x) W1 + b1) W2 + b2 from the read-back weights", () => {
+  const dim = 4;
+  const store = new ParameterStore(7);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0, feedForwardDim: 6 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[0];
+  // No attention term: block(x) = x + FFN(LN(x)) exactly (the feed-forward norm's gain 1, bias 0).
+  p.output.kernel.assign(tf.zerosLike(p.output.kernel));
+  p.output.bias.assign(tf.zerosLike(p.output.bias));
+  const layout = packRows([1, 1, 1], 1, 3);
+  const packed: PackedAttention = {
+    shape: [1, 3],
+    unpack: unpackingOf(layout.windowSlots),
+    rows: tf.tensor1d(layout.windowRows, "int32"),
+    bias: tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([1, 1, 3, 3]), -1, 0)), -1e9),
+  };
+  const x = tf.randomNormal([3, dim], 0, 1, "float32", 13);
+  const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
+  const xs = x.arraySync() as number[][];
+  const normed = xs.map((row) => {
+    const mean = row.reduce((a, v) => a + v, 0) / dim;
+    const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / dim;
+    return row.map((v) => (v - mean) / Math.sqrt(variance + 1e-6));
+  });
+  const denseJs = (rows: number[][], kernel: tf.Tensor, bias: tf.Tensor) => {
+    const k = kernel.arraySync() as number[][];
+    const b = bias.arraySync() as number[];
+    return rows.map((row) => b.map((bj, j) => bj + row.reduce((a, v, i) => a + v * k[i][j], 0)));
+  };
+  const hidden = denseJs(normed, p.hidden.kernel, p.hidden.bias);
+  // Some hidden units are negative, so the activation's treatment of them is observable.
+  assert(hidden.flat().some((h) => h < -0.1));
+  const relu = hidden.map((row) => row.map((h) => Math.max(0, h)));
+  const expected = denseJs(relu, p.out.kernel, p.out.bias).map((row, t) =>
+    row.map((value, c) => xs[t][c] + value)
+  );
+  for (let t = 0; t < 3; t++) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(out[t][c], expected[t][c], 1e-5, `${t},${c}`);
+  }
+  tf.dispose(Object.values(packed));
+  x.dispose();
+  store.dispose();
+});
+
 Deno.test("scoreLast: the state at the last position times the item table", () => {
   const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 6 });
   const batch = batchOf([[4, 5, 0, 1, 2, 3], [0, 0, 0, 2, 3, 1]], [[1, 1, 1, 1, 1, 1], [
