@@ -4,6 +4,7 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam, DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
 import {
+  type HookState,
   resolveTrainerConfig,
   type TrainerConfig,
   TrainingDivergedError,
@@ -596,4 +597,32 @@ Deno.test("afterEpoch runs once per epoch, before that epoch's checkpoint; a too
   );
   short.dispose();
   model.dispose();
+});
+
+Deno.test("resume: the hooks get back their state's tensors under the names they saved", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const trainer = { batchSize: 4, patience: 100 };
+  const dir = Deno.makeTempDirSync();
+  const counts = { shape: [2], data: Float32Array.of(3, 5) };
+  const restored: HookState[] = [];
+  const hooks = {
+    ...quiet,
+    checkpointState: {
+      save: (): HookState => ({ json: { visits: 7 }, tensors: new Map([["counts", counts]]) }),
+      restore: (state: HookState) => void restored.push(state),
+    },
+  };
+  const first = new SequentialRecommender(split.dataset, options);
+  await trainModel(first, split, { ...trainer, maxEpochs: 1, checkpointDir: dir }, hooks);
+  first.dispose();
+  const resumed = new SequentialRecommender(split.dataset, options);
+  await trainModel(resumed, split, { ...trainer, maxEpochs: 2, checkpointDir: dir }, hooks);
+  // Stored as "hooks/counts" next to the weights and Adam's moments; handed back as "counts".
+  assertEquals(restored.length, 1);
+  assertEquals(restored[0].json, { visits: 7 });
+  assertEquals([...restored[0].tensors.keys()], ["counts"]);
+  assertEquals(Array.from(restored[0].tensors.get("counts")!.data), [3, 5]);
+  resumed.dispose();
+  Deno.removeSync(dir, { recursive: true });
 });
