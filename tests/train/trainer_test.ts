@@ -11,6 +11,7 @@ import {
 } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
+import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import { modelScorer } from "../../lib/eval/scorer.ts";
@@ -220,6 +221,21 @@ Deno.test("resume refused: a checkpoint this run cannot resume from changes noth
   assertEquals(tf.memory().numTensors, tensors);
   assertEquals(weights(), before);
   Deno.removeSync(withStateDir, { recursive: true });
+  // Best weights that lack a parameter of this model (here: an id-only model's, without the
+  // content encoders) are refused up front too, rather than restoring part of the model.
+  const idOnly = new SequentialRecommender(split.dataset, { ...options, modalities: ["id"] });
+  await saveModelCheckpoint(`${dir}/best`, idOnly, {
+    datasetFingerprint: split.dataset.metadata.fingerprint,
+  });
+  idOnly.dispose();
+  const lackingTensors = tf.memory().numTensors;
+  await assertRejects(
+    () => trainModel(model, split, { ...trainer, checkpointDir: dir }, quiet),
+    Error,
+    `${dir}/best.json: its weights lack parameter "encoder/`,
+  );
+  assertEquals(tf.memory().numTensors, lackingTensors);
+  assertEquals(weights(), before);
   model.dispose();
   Deno.removeSync(dir, { recursive: true });
 });
