@@ -3,6 +3,7 @@ import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { type PackedAttention, SasRec } from "../../lib/models/sasrec.ts";
 import { packRows, unpackingOf } from "../../lib/nn/packed_rows.ts";
+import { dropout } from "../../lib/nn/layers.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
@@ -315,6 +316,44 @@ Deno.test("SASRec feed-forward equals relu(LN(x) W1 + b1) W2 + b2 from the read-
   for (let t = 0; t < 3; t++) {
     for (let c = 0; c < dim; c++) assertAlmostEquals(out[t][c], expected[t][c], 1e-5, `${t},${c}`);
   }
+  tf.dispose(Object.values(packed));
+  x.dispose();
+  store.dispose();
+});
+
+Deno.test("SASRec block: the feed-forward output is dropped by its own layer's mask, not the attention's", () => {
+  const dim = 4;
+  const store = new ParameterStore(7);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0.5 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[0];
+  // No attention term, so block(x) = x + Dropout_2(FFN(LN(x))): only the feed-forward's mask shows.
+  p.output.kernel.assign(tf.zerosLike(p.output.kernel));
+  p.output.bias.assign(tf.zerosLike(p.output.bias));
+  const layout = packRows([1, 1, 1], 1, 3);
+  const packed: PackedAttention = {
+    shape: [1, 3],
+    unpack: unpackingOf(layout.windowSlots),
+    rows: tf.tensor1d(layout.windowRows, "int32"),
+    bias: tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([1, 1, 3, 3]), -1, 0)), -1e9),
+  };
+  const seed = 11;
+  const x = tf.randomNormal([3, dim], 0, 1, "float32", 13);
+  const values = tf.tidy(() => {
+    const feedForward = tf.sub(sasrec.block(x, packed, 0, false, seed), x);
+    // Block 0 owns layers 1 (attention output) and 2 (feed-forward output); layer 0 is the input's.
+    const withLayer = (layer: number) =>
+      tf.add(x, dropout(feedForward, 0.5, true, seed, layer)).arraySync() as number[][];
+    return {
+      trained: sasrec.block(x, packed, 0, true, seed).arraySync() as number[][],
+      own: withLayer(2),
+      attentions: withLayer(1),
+    };
+  });
+  const close = (a: number[][], b: number[][]) =>
+    a.every((row, t) => row.every((v, c) => Math.abs(v - b[t][c]) < 1e-5));
+  assert(close(values.trained, values.own), "the feed-forward output uses dropout layer 2");
+  // The two layers' masks differ here, so a block that reused layer 1 would fail above.
+  assert(!close(values.own, values.attentions), "layers 1 and 2 draw other masks");
   tf.dispose(Object.values(packed));
   x.dispose();
   store.dispose();
