@@ -170,6 +170,27 @@ Deno.test("resume: 2 epochs + resume to 4 equals 4 epochs straight", async () =>
   Deno.removeSync(dir, { recursive: true });
 });
 
+Deno.test("resume sweeps what a killed save left behind, even when no epoch is left to save", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
+  const dir = Deno.makeTempDirSync();
+  const first = new SequentialRecommender(split.dataset, options);
+  await trainModel(first, split, { ...trainer, checkpointDir: dir }, quiet);
+  first.dispose();
+  const kept = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
+  // A save killed mid-write: a weights file its sidecar never named, and temporary files.
+  const leftovers = ["last.k1-k2-k3.safetensors", "last.json.tmp-9", "best.safetensors.tmp-9"];
+  for (const name of leftovers) Deno.writeTextFileSync(`${dir}/${name}`, "partial");
+  // The run is at its cap: resuming trains and saves nothing, so only the resume can sweep.
+  const resumed = new SequentialRecommender(split.dataset, options);
+  const result = await trainModel(resumed, split, { ...trainer, checkpointDir: dir }, quiet);
+  assertEquals(result.resumedFromEpoch, 2);
+  assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), kept);
+  resumed.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
 Deno.test("resume refused: a checkpoint this run cannot resume from changes nothing and leaks nothing", async () => {
   const split = leaveOneOut(tinyDataset(), 10);
   const options = { dim: 8, maxLength: 10, seed: 4 };
