@@ -10,6 +10,7 @@ import {
   openBlasFailure,
 } from "../../lib/backend/kernels/_openblas.ts";
 import { matMulGeometry } from "../../lib/backend/kernels/_matmul_geometry.ts";
+import { applyFusedEpilogue } from "../../lib/backend/kernels/_fused_epilogue.ts";
 
 const blas = loadOpenBlas();
 const ignore = blas === undefined;
@@ -121,6 +122,60 @@ Deno.test("matMulGeometry broadcasts batch dims of size 1", () => {
   assertEquals(g.outShape, [2, 3, 3, 5]);
   assertEquals(Array.from(g.offsetsA), [0, 0, 0, 12, 12, 12]);
   assertEquals(Array.from(g.offsetsB), [0, 20, 40, 0, 20, 40]);
+});
+
+Deno.test("matMulGeometry refuses unequal inner sizes and batch dims that do not broadcast", () => {
+  // tf.matMul checks the inner sizes before the kernel runs; the geometry must not rely on it.
+  assertThrows(() => matMulGeometry([2, 3], [4, 5], false, false), Error, "inner sizes 3 and 4");
+  assertThrows(() => matMulGeometry([3, 2], [5, 4], true, true), Error, "inner sizes 3 and 4");
+  assertThrows(() => matMulGeometry([3, 2, 4], [2, 4, 5], false, false), Error, "do not broadcast");
+});
+
+/** Flat index into `operand` of the output's flat index `i` under numpy broadcasting (float64 ref). */
+function broadcastSource(i: number, outShape: number[], operand: number[]): number {
+  let source = 0, stride = 1;
+  for (let d = 1; d <= outShape.length; d++) {
+    const dim = outShape[outShape.length - d];
+    const index = i % dim;
+    i = Math.floor(i / dim);
+    const size = operand[operand.length - d] ?? 1;
+    if (d <= operand.length) {
+      source += (size === 1 ? 0 : index) * stride;
+      stride *= size;
+    }
+  }
+  return source;
+}
+
+Deno.test("applyFusedEpilogue broadcasts a column bias, a batch bias and column prelu weights", () => {
+  // Only a trailing-vector bias goes through tf.fused.matMul in the tests above; a bias of shape
+  // [m, 1] has as many entries as a row yet must be added per row, not per column.
+  const outShape = [2, 3, 3];
+  const product = Float32Array.from({ length: 18 }, (_, i) => Math.sin(i + 1) * 3);
+  const cases: [string, number[]][] = [["column", [3, 1]], ["batch", [2, 1, 3]], ["full", [
+    2,
+    3,
+    3,
+  ]]];
+  for (const [label, biasShape] of cases) {
+    const size = biasShape.reduce((x, y) => x * y, 1);
+    const bias = Float32Array.from({ length: size }, (_, i) => 10 * (i + 1));
+    const out = product.slice();
+    applyFusedEpilogue(out, outShape, { values: bias, shape: biasShape }, "linear");
+    const expected = Array.from(
+      product,
+      (v, i) => v + bias[broadcastSource(i, outShape, biasShape)],
+    );
+    assert(relativeError(out, expected) < 1e-7, `${label} bias [${biasShape}]: ${out}`);
+  }
+  const weights = Float32Array.of(0.1, 0.2, 0.3); // one slope per row: shape [3, 1]
+  const out = product.slice();
+  applyFusedEpilogue(out, outShape, undefined, "prelu", { values: weights, shape: [3, 1] });
+  const expected = Array.from(
+    product,
+    (v, i) => (v < 0 ? v * weights[broadcastSource(i, outShape, [3, 1])] : v),
+  );
+  assert(relativeError(out, expected) < 1e-7, `prelu [3, 1]: ${out}`);
 });
 
 for (const backend of BACKENDS) {
