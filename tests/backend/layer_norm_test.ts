@@ -46,3 +46,21 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([hand, x, gain, bias, weights, ours, reference, ...fused, ...stock]);
   });
 }
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`fused layerNorm on ${backend}: epsilon enters the variance (flat row, large epsilon)`, async () => {
+    await tf.setBackend(backend);
+    registerLayerNormKernels(backend);
+    // The test above uses epsilon 1e-6 on rows of variance about 4, where dropping it changes
+    // nothing measurable. A flat row has variance 0: with epsilon the output is the bias, without
+    // it 0 / 0. Row [1, 3] has variance 1: epsilon 3 gives rstd 1 / sqrt(4) = 0.5.
+    const gain = tf.tensor1d([2, 3]);
+    const bias = tf.tensor1d([0.5, -1]);
+    const flatRow = tf.tensor2d([[5, 5]]), spreadRow = tf.tensor2d([[1, 3]]);
+    const flat = layerNorm(flatRow, gain, bias, 1e-6);
+    assertEquals(Array.from(flat.dataSync()), [0.5, -1]);
+    const wide = layerNorm(spreadRow, gain, bias, 3);
+    assert(maxAbsDiff(wide.dataSync(), [-0.5 * 2 + 0.5, 0.5 * 3 - 1]) < 1e-6, `${wide.dataSync()}`);
+    tf.dispose([gain, bias, flatRow, spreadRow, flat, wide]);
+  });
+}
