@@ -24,7 +24,7 @@ import {
   TrainingDivergedError,
 } from "../../lib/train/config.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
-import { closestSettingName, SettingError } from "../../lib/util/settings.ts";
+import { checkSettingNames, closestSettingName, SettingError } from "../../lib/util/settings.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -334,6 +334,29 @@ Deno.test("closestSettingName: case, up to two edits, a swap; none when ambiguou
   assertEquals(closestSettingName("epochs", names), null);
   assertEquals(closestSettingName("x", names), null);
   assertEquals(closestSettingName("abc", ["abd", "abe"]), null);
+});
+
+Deno.test("closestSettingName: a swap is one edit, only of two neighbours; the limit is 2 from 5 letters", () => {
+  const names = ["maxEpochs", "batchSize", "seed", "ranking"];
+  // Under 5 letters one edit is allowed: a swap must count as one ("sede"), and "sexe" is two
+  // edits from "seed" (its "e" matches but the letter before it does not), so no guess.
+  assertEquals(closestSettingName("sede", names), "seed");
+  assertEquals(closestSettingName("sexe", names), null);
+  // Exactly 5 letters: two edits are allowed ("rakng" lacks the "n" and the "i" of "ranking").
+  assertEquals(closestSettingName("rakng", names), "ranking");
+});
+
+Deno.test("checkSettingNames refuses an array, even an empty one, as a settings object", () => {
+  const known = { maxEpochs: 1, batchSize: 2 };
+  checkSettingNames("TrainerConfig", { maxEpochs: 3 }, known);
+  for (const input of [[], [1], null, 3, "maxEpochs"]) {
+    const error = assertThrows(
+      () => checkSettingNames("TrainerConfig", input, known),
+      SettingError,
+    ) as SettingError;
+    assertEquals(error.setting, "TrainerConfig");
+    assertEquals(error.allowed, "an object with some of the settings maxEpochs, batchSize");
+  }
 });
 
 Deno.test("CL4SRec settings rejected when the hook is built", () => {

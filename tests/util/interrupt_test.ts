@@ -47,6 +47,16 @@ Deno.test("a second interrupt exits the kernel only when nothing answered the fi
   assertEquals(kernelInterruptAction(), "request", "an interrupt aimed at it stops it");
 });
 
+Deno.test("an interrupt a loop stopped on is answered: a second one at once is a new request", async () => {
+  const turns = new EventLoopTurns(0);
+  await turns.yieldIfDue();
+  requestInterrupt();
+  await assertRejects(() => turns.yieldIfDue(), InterruptedError);
+  // The loop stopped on the first interrupt, so pressing Interrupt again (another training, say)
+  // must not exit the kernel.
+  assertEquals(kernelInterruptAction(), "request");
+});
+
 Deno.test("outside a Jupyter kernel no SIGINT listener is installed", () => {
   assertEquals(installKernelInterrupt(), false);
 });

@@ -3,7 +3,13 @@
  * their high bits, shuffle draws every permutation equally often (not only some of them), and
  * normal() is Box-Muller using both values of each pair of uniforms.
  */
-import { assert, assertAlmostEquals, assertEquals, assertNotEquals } from "@std/assert";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertNotEquals,
+  assertThrows,
+} from "@std/assert";
 import { createRng, hashSeeds } from "../../lib/util/random.ts";
 
 const firstValues = (seed: number) => {
@@ -43,4 +49,12 @@ Deno.test("Rng.normal: Box-Muller, the cosine then the sine of one pair of unifo
     assertAlmostEquals(normals.normal(), radius * Math.cos(angle), 1e-12);
     assertAlmostEquals(normals.normal(), radius * Math.sin(angle), 1e-12);
   }
+});
+
+Deno.test("hashSeeds refuses a value that is not a finite number", () => {
+  // NaN and Infinity fold to 0 under Math.floor and ^, so without the check hashSeeds(run, NaN)
+  // would silently give the seed of hashSeeds(run, 0).
+  assertThrows(() => hashSeeds(1, NaN), Error, "hashSeeds: NaN is not a finite number");
+  assertThrows(() => hashSeeds(Infinity), Error, "hashSeeds: Infinity is not a finite number");
+  assertThrows(() => hashSeeds(2, -Infinity, 3), Error, "-Infinity");
 });
