@@ -257,6 +257,25 @@ for (const backend of ["wasm", "cpu"] as const) {
   });
 }
 
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`Transpose(host, ${backend}) shares memory when only size-1 dims move`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // Moving size-1 dims keeps the memory order, which is what the kernel relies on to share the
+    // input (the gather gradient's transposes); a real permutation must still copy.
+    const x = tf.tensor3d([[[1, 2, 3, 4]], [[5, 6, 7, 8]], [[9, 10, 11, 12]]]); // [3, 1, 4]
+    const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
+    const moved = tf.transpose(x, [1, 0, 2]); // [1, 3, 4]
+    assert(dataIdOf(moved) === dataIdOf(x), "moving a size-1 dim shares the input");
+    const permuted = tf.transpose(x, [2, 1, 0]); // [4, 1, 3]
+    assert(dataIdOf(permuted) !== dataIdOf(x), "a real permutation copies");
+    assertEquals(Array.from(permuted.dataSync()), [1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12]);
+    x.dispose();
+    assertEquals(Array.from(moved.dataSync()), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    tf.dispose([moved, permuted]);
+  });
+}
+
 Deno.test("Identity(shared, wasm) shares memory yet disposing either side keeps the other", async () => {
   await tf.setBackend("wasm");
   registerHostKernels("wasm");
