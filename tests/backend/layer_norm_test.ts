@@ -64,3 +64,32 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([gain, bias, flatRow, spreadRow, flat, wide]);
   });
 }
+
+Deno.test("layerNorm without the fused kernels (composite ops) matches a float64 computation", async () => {
+  // Backends without the fused kernels (webgpu, tensorflow) run the composite ops; here on cpu
+  // with the two kernels unregistered. Rows have a mean far from 0, so a variance taken of x
+  // instead of x - mean is caught.
+  await tf.setBackend("cpu");
+  registerLayerNormKernels("cpu");
+  tf.unregisterKernel("DemureLayerNorm", "cpu");
+  tf.unregisterKernel("DemureLayerNormGrad", "cpu");
+  try {
+    assert(tf.getKernel("DemureLayerNorm", "cpu") === undefined, "composite ops only");
+    const rows = [[1, 2, 4, 9], [10, 10.5, 11, 13], [-3, -3, -2, -8]];
+    const gainValues = [1.5, -0.5, 2, 1], biasValues = [0.1, 0.2, -0.3, 0];
+    const epsilon = 1e-3;
+    const expected = rows.flatMap((row) => {
+      const mean = row.reduce((s, v) => s + v, 0) / row.length;
+      const variance = row.reduce((s, v) => s + (v - mean) ** 2, 0) / row.length;
+      const rstd = 1 / Math.sqrt(variance + epsilon);
+      return row.map((v, k) => (v - mean) * rstd * gainValues[k] + biasValues[k]);
+    });
+    const x = tf.tensor2d(rows), gain = tf.tensor1d(gainValues), bias = tf.tensor1d(biasValues);
+    const y = layerNorm(x, gain, bias, epsilon);
+    assert(maxAbsDiff(y.dataSync(), expected) < 1e-5, `${y.dataSync()}`);
+    tf.dispose([x, gain, bias, y]);
+  } finally {
+    registerLayerNormKernels("cpu");
+  }
+  assert(tf.getKernel("DemureLayerNorm", "cpu") !== undefined, "fused kernels registered again");
+});
