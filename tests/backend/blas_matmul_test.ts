@@ -131,6 +131,14 @@ Deno.test("matMulGeometry refuses unequal inner sizes and batch dims that do not
   assertThrows(() => matMulGeometry([3, 2, 4], [2, 4, 5], false, false), Error, "do not broadcast");
 });
 
+Deno.test("matMulGeometry keeps an empty batch dim against a size-1 one", () => {
+  // Broadcasting 0 against 1 gives 0 (numpy), not the larger of the two: no product to run.
+  const g = matMulGeometry([0, 2, 3], [1, 3, 4], false, false);
+  assertEquals(g.outShape, [0, 2, 4]);
+  assertEquals(g.offsetsA.length, 0);
+  assertEquals(g.offsetsB.length, 0);
+});
+
 /** Flat index into `operand` of the output's flat index `i` under numpy broadcasting (float64 ref). */
 function broadcastSource(i: number, outShape: number[], operand: number[]): number {
   let source = 0, stride = 1;

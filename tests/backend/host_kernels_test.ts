@@ -78,6 +78,15 @@ Deno.test("applyBinary broadcasts rows, columns and scalars by hand-checked valu
   assertEquals(Array.from(outer), [6, 3, 2, 12, 6, 4]);
 });
 
+Deno.test("applyBinary on two scalars keeps the operand order", () => {
+  // A rank-0 output takes its own path, not the row loop above.
+  const out = new Float32Array(1);
+  applyBinary("Sub", Float32Array.of(5), [], Float32Array.of(2), [], out, []);
+  assertEquals(out[0], 3);
+  applyBinary("RealDiv", Float32Array.of(6), [], Float32Array.of(4), [], out, []);
+  assertEquals(out[0], 1.5);
+});
+
 Deno.test("binary kernels (host, cpu) match the stock ones on broadcast shapes", async () => {
   await tf.setBackend("cpu");
   registerHostKernels("cpu");
@@ -225,7 +234,8 @@ for (const backend of ["wasm", "cpu"] as const) {
     assertThrows(() => tf.gather(table, tf.tensor1d([3], "int32")).dataSync(), Error, "index 3");
     const cube = tf.randomNormal([4, 5, 6], 0, 1, "float32", 5);
     const picks = tf.tensor1d([3, 0, 2, 2], "int32");
-    for (const axis of [0, 1, 2]) {
+    // tfjs-core hands the kernel the axis as given, negative ones included.
+    for (const axis of [0, 1, 2, -1, -2]) {
       const ours = tf.gather(cube, picks, axis);
       const stock = withStock(backend, () => tf.gather(cube, picks, axis));
       assertEquals(ours.shape, stock.shape);
