@@ -24,7 +24,12 @@ import {
   TrainingDivergedError,
 } from "../../lib/train/config.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
-import { checkSettingNames, closestSettingName, SettingError } from "../../lib/util/settings.ts";
+import {
+  checkSettingNames,
+  closestSettingName,
+  describeRange,
+  SettingError,
+} from "../../lib/util/settings.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -344,6 +349,16 @@ Deno.test("closestSettingName: a swap is one edit, only of two neighbours; the l
   assertEquals(closestSettingName("sexe", names), null);
   // Exactly 5 letters: two edits are allowed ("rakng" lacks the "n" and the "i" of "ranking").
   assertEquals(closestSettingName("rakng", names), "ranking");
+});
+
+Deno.test("closestSettingName: a name matching two settings up to case guesses neither", () => {
+  assertEquals(closestSettingName("SEED", ["seed", "Seed", "ranking"]), null);
+});
+
+Deno.test("describeRange words inclusive and exclusive bounds apart", () => {
+  assertEquals(describeRange({ above: 0, below: 1 }), "a finite number > 0 and < 1");
+  assertEquals(describeRange({ min: 1, max: 9 }, true), "an integer >= 1 and <= 9");
+  assertEquals(describeRange({}), "a finite number");
 });
 
 Deno.test("checkSettingNames refuses an array, even an empty one, as a settings object", () => {
