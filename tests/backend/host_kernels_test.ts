@@ -137,7 +137,8 @@ for (const backend of ["wasm", "cpu"] as const) {
         assertEquals(Array.from(ours.dataSync()), Array.from(stock.dataSync()), `perm ${perm}`);
       }
     }
-    for (const axis of [0, 2, 3]) {
+    // tfjs-core passes a negative axis to the Unpack kernel as is.
+    for (const axis of [0, 2, 3, -1, -3]) {
       const ours = tf.unstack(x, axis);
       const stock = withStock(backend, () => tf.unstack(x, axis));
       assertEquals(ours.length, stock.length);
@@ -163,6 +164,9 @@ for (const backend of ["wasm", "cpu"] as const) {
       [[1, 0, 2], [3, -1, 4]],
       [[4, 5, 6], [1, 1, 1]],
       [[0, 0, 0], [5, 6, 7]],
+      // tfjs-core passes -1 ("to the end") to the kernel as is: from a begin past 0 it is shorter.
+      [[1, 2, 3], [-1, -1, -1]],
+      [[2, 5, 0], [2, -1, 7]],
     ];
     for (const [begin, size] of cases) {
       for (const t of [x, ints]) {
