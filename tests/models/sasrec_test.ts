@@ -11,6 +11,33 @@ import { assertGradientMatches, tinyDataset } from "./_fixtures.ts";
 
 await initBackend({ verbose: false });
 
+/** The packed attention of one sequence of 3 real positions, causal (for a block on its own). */
+function oneWindowOfThree(): PackedAttention {
+  const layout = packRows([1, 1, 1], 1, 3);
+  return {
+    shape: [1, 3],
+    unpack: unpackingOf(layout.windowSlots),
+    rows: tf.tensor1d(layout.windowRows, "int32"),
+    bias: tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([1, 1, 3, 3]), -1, 0)), -1e9),
+  };
+}
+
+/** Layer norm of each row in plain JS, at the initial gain 1 and bias 0 (epsilon 1e-6). */
+function layerNormJs(rows: number[][]): number[][] {
+  return rows.map((row) => {
+    const mean = row.reduce((a, v) => a + v, 0) / row.length;
+    const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / row.length;
+    return row.map((v) => (v - mean) / Math.sqrt(variance + 1e-6));
+  });
+}
+
+/** rows . kernel + bias in plain JS, from the read-back weights. */
+function denseJs(rows: number[][], kernel: tf.Tensor, bias: tf.Tensor): number[][] {
+  const k = kernel.arraySync() as number[][];
+  const b = bias.arraySync() as number[];
+  return rows.map((row) => b.map((bj, j) => bj + row.reduce((a, v, i) => a + v * k[i][j], 0)));
+}
+
 function batchOf(rows: number[][], valid?: number[][]): SequenceBatch {
   const length = rows[0].length;
   return {
@@ -189,27 +216,12 @@ Deno.test("SASRec attention equals softmax(Q K^T / sqrt(headDim)) V from the rea
   p.out.bias.assign(tf.zerosLike(p.out.bias));
   // Larger logits, so the scale of the logits matters well above the tolerance.
   p.query.kernel.assign(tf.mul(p.query.kernel, 3));
-  const layout = packRows([1, 1, 1], 1, 3);
-  const packed: PackedAttention = {
-    shape: [1, 3],
-    unpack: unpackingOf(layout.windowSlots),
-    rows: tf.tensor1d(layout.windowRows, "int32"),
-    bias: tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([1, 1, 3, 3]), -1, 0)), -1e9),
-  };
+  const packed = oneWindowOfThree();
   const x = tf.randomNormal([3, dim], 0, 1, "float32", 12);
   const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
   // Plain JS from here on: LN(x) with the initial gain 1 and bias 0 (epsilon 1e-6).
   const xs = x.arraySync() as number[][];
-  const normed = xs.map((row) => {
-    const mean = row.reduce((a, v) => a + v, 0) / dim;
-    const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / dim;
-    return row.map((v) => (v - mean) / Math.sqrt(variance + 1e-6));
-  });
-  const denseJs = (rows: number[][], kernel: tf.Tensor, bias: tf.Tensor) => {
-    const k = kernel.arraySync() as number[][];
-    const b = bias.arraySync() as number[];
-    return rows.map((row) => b.map((bj, j) => bj + row.reduce((a, v, i) => a + v * k[i][j], 0)));
-  };
+  const normed = layerNormJs(xs);
   const q = denseJs(normed, p.query.kernel, p.query.bias);
   const k = denseJs(normed, p.key.kernel, p.key.bias);
   const v = denseJs(normed, p.value.kernel, p.value.bias);
@@ -286,26 +298,11 @@ Deno.test("SASRec feed-forward equals relu(LN(x) W1 + b1) W2 + b2 from the read-
   // No attention term: block(x) = x + FFN(LN(x)) exactly (the feed-forward norm's gain 1, bias 0).
   p.output.kernel.assign(tf.zerosLike(p.output.kernel));
   p.output.bias.assign(tf.zerosLike(p.output.bias));
-  const layout = packRows([1, 1, 1], 1, 3);
-  const packed: PackedAttention = {
-    shape: [1, 3],
-    unpack: unpackingOf(layout.windowSlots),
-    rows: tf.tensor1d(layout.windowRows, "int32"),
-    bias: tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([1, 1, 3, 3]), -1, 0)), -1e9),
-  };
+  const packed = oneWindowOfThree();
   const x = tf.randomNormal([3, dim], 0, 1, "float32", 13);
   const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
   const xs = x.arraySync() as number[][];
-  const normed = xs.map((row) => {
-    const mean = row.reduce((a, v) => a + v, 0) / dim;
-    const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / dim;
-    return row.map((v) => (v - mean) / Math.sqrt(variance + 1e-6));
-  });
-  const denseJs = (rows: number[][], kernel: tf.Tensor, bias: tf.Tensor) => {
-    const k = kernel.arraySync() as number[][];
-    const b = bias.arraySync() as number[];
-    return rows.map((row) => b.map((bj, j) => bj + row.reduce((a, v, i) => a + v * k[i][j], 0)));
-  };
+  const normed = layerNormJs(xs);
   const hidden = denseJs(normed, p.hidden.kernel, p.hidden.bias);
   // Some hidden units are negative, so the activation's treatment of them is observable.
   assert(hidden.flat().some((h) => h < -0.1));
@@ -329,13 +326,7 @@ Deno.test("SASRec block: the feed-forward output is dropped by its own layer's m
   // No attention term, so block(x) = x + Dropout_2(FFN(LN(x))): only the feed-forward's mask shows.
   p.output.kernel.assign(tf.zerosLike(p.output.kernel));
   p.output.bias.assign(tf.zerosLike(p.output.bias));
-  const layout = packRows([1, 1, 1], 1, 3);
-  const packed: PackedAttention = {
-    shape: [1, 3],
-    unpack: unpackingOf(layout.windowSlots),
-    rows: tf.tensor1d(layout.windowRows, "int32"),
-    bias: tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([1, 1, 3, 3]), -1, 0)), -1e9),
-  };
+  const packed = oneWindowOfThree();
   const seed = 11;
   const x = tf.randomNormal([3, dim], 0, 1, "float32", 13);
   const values = tf.tidy(() => {

@@ -24,6 +24,19 @@ import { cycleDataset, leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 await initBackend({ verbose: false });
 
 const quiet = { onProgress: (_: EpochProgress) => {} };
+
+/** The resume tests' model settings (tinyDataset's items, a small SASRec). */
+const RESUME_MODEL = { dim: 8, maxLength: 10, seed: 4 };
+
+/** A run of `trainer` on tinyDataset saved to a fresh checkpoint folder; its model disposed. */
+async function savedRun(trainer: Partial<TrainerConfig>) {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const dir = Deno.makeTempDirSync();
+  const saved = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  await trainModel(saved, split, { ...trainer, checkpointDir: dir }, quiet);
+  saved.dispose();
+  return { split, dir };
+}
 const small = { dim: 16, maxLength: 10, sasrec: { blocks: 1, heads: 2, dropout: 0 } };
 
 Deno.test("a tiny SASRec overfits a tiny dataset: loss near zero, HR@1 near 1", async () => {
@@ -171,13 +184,9 @@ Deno.test("resume: 2 epochs + resume to 4 equals 4 epochs straight", async () =>
 });
 
 Deno.test("resume sweeps what a killed save left behind, even when no epoch is left to save", async () => {
-  const split = leaveOneOut(tinyDataset(), 10);
-  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const options = RESUME_MODEL;
   const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
-  const dir = Deno.makeTempDirSync();
-  const first = new SequentialRecommender(split.dataset, options);
-  await trainModel(first, split, { ...trainer, checkpointDir: dir }, quiet);
-  first.dispose();
+  const { split, dir } = await savedRun(trainer);
   const kept = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
   // A save killed mid-write: a weights file its sidecar never named, and temporary files.
   const leftovers = ["last.k1-k2-k3.safetensors", "last.json.tmp-9", "best.safetensors.tmp-9"];
@@ -192,13 +201,9 @@ Deno.test("resume sweeps what a killed save left behind, even when no epoch is l
 });
 
 Deno.test("resume refused: a checkpoint this run cannot resume from changes nothing and leaks nothing", async () => {
-  const split = leaveOneOut(tinyDataset(), 10);
-  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const options = RESUME_MODEL;
   const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
-  const dir = Deno.makeTempDirSync();
-  const saved = new SequentialRecommender(split.dataset, options);
-  await trainModel(saved, split, { ...trainer, checkpointDir: dir }, quiet);
-  saved.dispose();
+  const { split, dir } = await savedRun(trainer);
   // Hooks that keep state cannot resume from a checkpoint written without them.
   const withState = {
     ...quiet,
@@ -432,13 +437,9 @@ Deno.test("resume after patience ran out: the run trains no further epoch and sa
 });
 
 Deno.test("resume refused: another seed, batch size or learning rate is another run", async () => {
-  const split = leaveOneOut(tinyDataset(), 10);
-  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const options = RESUME_MODEL;
   const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 1 };
-  const dir = Deno.makeTempDirSync();
-  const saved = new SequentialRecommender(split.dataset, options);
-  await trainModel(saved, split, { ...trainer, checkpointDir: dir }, quiet);
-  saved.dispose();
+  const { split, dir } = await savedRun(trainer);
   // Each of these changes what the steps compute (batch order, dropout, negatives, updates), so
   // continuing under it would be neither run; maxEpochs alone may grow.
   const changes: Partial<TrainerConfig>[] = [{ seed: 2 }, { batchSize: 4 }, {
@@ -496,13 +497,9 @@ Deno.test("resume before any validation: the first validation after it is the fi
 });
 
 Deno.test("resume: false starts afresh next to an existing checkpoint", async () => {
-  const split = leaveOneOut(tinyDataset(), 10);
-  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const options = RESUME_MODEL;
   const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
-  const dir = Deno.makeTempDirSync();
-  const saved = new SequentialRecommender(split.dataset, options);
-  await trainModel(saved, split, { ...trainer, checkpointDir: dir }, quiet);
-  saved.dispose();
+  const { split, dir } = await savedRun(trainer);
   // The same run again with resume off: both epochs are trained from the initial weights, the
   // same as a run without any checkpoint.
   const fresh = new SequentialRecommender(split.dataset, options);
