@@ -455,15 +455,25 @@ Deno.test("divergence: an exploding loss (not NaN) stops training with a clear e
   }
 });
 
-Deno.test("maxWallSeconds: stops after the current epoch, restores the best weights, says why", async () => {
-  const { split, model } = oneBlockCycleModel(4);
-  // The run's clock reads performance.now: a fake one that only the third validation advances, so
-  // the budget runs out in epoch 3 however slowly a loaded machine trains epochs 1 and 2.
+/**
+ * Replaces performance.now (the run's clock) by one that moves only when `advance` is called, so a
+ * time budget runs out where a test says however slowly a loaded machine trains; `restore` puts
+ * the real one back.
+ */
+function fakeClock(): { advance: (ms: number) => void; restore: () => void } {
   const realNow = performance.now;
   let fakeMs = 0;
   const setNow = (now: () => number) =>
     Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
   setNow(() => fakeMs);
+  return { advance: (ms) => fakeMs += ms, restore: () => setNow(realNow) };
+}
+
+Deno.test("maxWallSeconds: stops after the current epoch, restores the best weights, says why", async () => {
+  const { split, model } = oneBlockCycleModel(4);
+  // The run's clock reads performance.now: a fake one that only the third validation advances, so
+  // the budget runs out in epoch 3 however slowly a loaded machine trains epochs 1 and 2.
+  const clock = fakeClock();
   try {
     let validations = 0;
     // Epoch 2 is the best; the third validation outlasts the 2 s budget, so the run stops after
@@ -480,7 +490,7 @@ Deno.test("maxWallSeconds: stops after the current epoch, restores the best weig
       ...quiet,
       validate: (m) => {
         snapshots.push(Float32Array.from(m.parameters.get(m.parameters.names()[0]).dataSync()));
-        if (validations === 2) fakeMs += 2_100; // outlast the budget
+        if (validations === 2) clock.advance(2_100); // outlast the budget
         return { "NDCG@10": scores[validations++] ?? 0 };
       },
     });
@@ -492,7 +502,7 @@ Deno.test("maxWallSeconds: stops after the current epoch, restores the best weig
     assertEquals(Float32Array.from(after), snapshots[1]);
     assert(snapshots[1].some((v, i) => v !== snapshots[2][i]), "epochs 2 and 3 differ");
   } finally {
-    setNow(realNow);
+    clock.restore();
     model.dispose();
   }
 });
@@ -518,11 +528,7 @@ Deno.test("maxWallSeconds: a budget spent in the last epoch is no early stop (st
   const { split, model } = oneBlockCycleModel(4);
   // A fake clock that only the last validation advances, past the budget: every epoch was run,
   // so nothing stopped early (the time budget ends a run only with epochs left).
-  const realNow = performance.now;
-  let fakeMs = 0;
-  const setNow = (now: () => number) =>
-    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
-  setNow(() => fakeMs);
+  const clock = fakeClock();
   try {
     let validations = 0;
     const result = await trainModel(model, split, {
@@ -533,7 +539,7 @@ Deno.test("maxWallSeconds: a budget spent in the last epoch is no early stop (st
     }, {
       ...quiet,
       validate: () => {
-        if (++validations === 2) fakeMs += 2_100;
+        if (++validations === 2) clock.advance(2_100);
         return { "NDCG@10": validations / 10 };
       },
     });
@@ -541,7 +547,7 @@ Deno.test("maxWallSeconds: a budget spent in the last epoch is no early stop (st
     assertEquals(result.stoppedBy, "max_epochs");
     assert(!result.stoppedEarly);
   } finally {
-    setNow(realNow);
+    clock.restore();
     model.dispose();
   }
 });
