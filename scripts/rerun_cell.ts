@@ -22,6 +22,7 @@ import {
 import { writeFilesAtomically } from "../lib/data/mod.ts";
 import { checkCellResult, compareWithRecord } from "../lib/experiments/mod.ts";
 import { parseOptions, runScript, ScriptFailure, UsageError } from "./cli/options.ts";
+import { readJsonFile } from "./cli/json_file.ts";
 
 const USAGE = "usage: rerun_cell.ts [--write] <cell result file>";
 
@@ -80,24 +81,10 @@ interface StoredCell {
  * to end in a stack: Deno's NotFound, JSON.parse's SyntaxError, a TypeError in the data loader).
  */
 function readStoredCell(path: string): StoredCell {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) throw new UsageError(`${path}: no such file`);
-    throw new ScriptFailure(`${path}: cannot read (${(error as Error).message})`);
-  }
+  const stored = readJsonFile(path);
   const bad = (field: string, expected: string): never => {
     throw new ScriptFailure(`${path}: field "${field}": expected ${expected} (a cell result file)`);
   };
-  let stored: unknown;
-  try {
-    stored = JSON.parse(text);
-  } catch (error) {
-    // JSON.parse quotes the text, line breaks included: one line.
-    const reason = (error as Error).message.replace(/\s+/g, " ");
-    throw new ScriptFailure(`${path}: not JSON (${reason})`);
-  }
   const isObject = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value);
   if (!isObject(stored)) return bad("(top level)", "an object { key, settings, result }");

@@ -10,6 +10,7 @@
 import type { EpochProgress } from "../mod.ts";
 import { writeFilesAtomically } from "../lib/data/mod.ts";
 import { parseOptions, runScript, ScriptFailure, UsageError } from "./cli/options.ts";
+import { readJsonFile } from "./cli/json_file.ts";
 
 const USAGE = "usage: snapshot_running_cell.ts <checkpoint dir> <out.json>";
 
@@ -70,21 +71,7 @@ function main(): number {
  * in a stack, or in a snapshot of `undefined`s).
  */
 function readEpochCheckpoint(path: string): EpochCheckpoint {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new UsageError(`${path}: no such file (is the folder an epoch checkpoint?)`);
-    }
-    throw error;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ScriptFailure(`${path}: not JSON (${(error as Error).message})`);
-  }
+  const parsed = readJsonFile(path, "is the folder an epoch checkpoint?");
   const field = (value: unknown, name: string, kind: "object" | "number" | "string") => {
     const ok = kind === "object"
       ? typeof value === "object" && value !== null && !Array.isArray(value)

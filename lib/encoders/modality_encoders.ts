@@ -183,21 +183,27 @@ export class ModalityEncoders {
   }
 }
 
-/** The allowed values of a list of modalities of `dataset`, in words (for a `SettingError`). */
-export function modalityNamesAllowed(dataset: EncoderInput): string {
-  const known = dataset.modalities.map((m) => `"${m.name}"`).join(", ");
-  return `a non-empty list of dataset "${dataset.name}"'s modalities (${known})`;
-}
-
-function selectModalities(dataset: EncoderInput, names: string[] | undefined): ModalityFeatures[] {
+/**
+ * `dataset`'s modalities named by `names` (all of them when undefined), in that order; a
+ * `SettingError` naming `setting` for an empty list or a name the dataset does not have. The
+ * model checks its `ModelConfig.modalities` here too, before it makes any parameter.
+ */
+export function selectModalities(
+  dataset: EncoderInput,
+  names: readonly string[] | undefined,
+  setting = "EncoderConfig.modalities",
+): ModalityFeatures[] {
   if (names === undefined) return dataset.modalities;
-  const allowed = modalityNamesAllowed(dataset);
-  if (names.length === 0) throw new SettingError("EncoderConfig.modalities", names, allowed);
-  return names.map((name) => {
-    const found = dataset.modalities.find((m) => m.name === name);
-    if (found === undefined) throw new SettingError("EncoderConfig.modalities", names, allowed);
-    return found;
-  });
+  const known = dataset.modalities.map((m) => `"${m.name}"`).join(", ");
+  const refuse = (): never => {
+    throw new SettingError(
+      setting,
+      names,
+      `a non-empty list of dataset "${dataset.name}"'s modalities (${known})`,
+    );
+  };
+  if (names.length === 0) refuse();
+  return names.map((name) => dataset.modalities.find((m) => m.name === name) ?? refuse());
 }
 
 /**

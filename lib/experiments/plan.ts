@@ -86,15 +86,17 @@ export type Experiment =
   | "selection"
   | "design_choice";
 
-/** Every {@linkcode Experiment}, in the order of its documentation. */
-const EXPERIMENTS: readonly Experiment[] = [
-  "main",
-  "ablation",
-  "noise_level",
-  "sensitivity",
-  "selection",
-  "design_choice",
-];
+/** Every {@linkcode Experiment} (as a record, so that the compiler flags one the list lacks). */
+const EXPERIMENTS = Object.keys(
+  {
+    main: true,
+    ablation: true,
+    noise_level: true,
+    sensitivity: true,
+    selection: true,
+    design_choice: true,
+  } satisfies Record<Experiment, true>,
+) as Experiment[];
 
 /** A Demure parameter varied by the sensitivity sweep. */
 export type SweepParameter = "rho" | "lambda" | "temperature" | "warmupEpochs";

@@ -11,7 +11,7 @@
 import { checkOneOf, checkSettingNames, SettingError } from "../util/settings.ts";
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
 import type { DemureConfig } from "../demure/objective.ts";
-import type { ModelConfig } from "../models/sequential_recommender.ts";
+import { BACKBONE_KINDS, type ModelConfig } from "../models/sequential_recommender.ts";
 
 /** A system of the comparison. */
 export type SystemSpec =
@@ -135,7 +135,7 @@ export function checkSystemSpec(system: SystemSpec): void {
     cl4srec: true,
     demure: true,
   });
-  checkOneOf("SystemSpec.backbone", system.backbone, ["sasrec", "gru4rec"]);
+  checkOneOf("SystemSpec.backbone", system.backbone, BACKBONE_KINDS);
   checkOneOf("SystemSpec.modalities", system.modalities, ["id", "all"]);
 }
 

@@ -26,7 +26,7 @@ import type { SequenceBatch } from "../data/types.ts";
 import {
   type EncoderInput,
   ModalityEncoders,
-  modalityNamesAllowed,
+  selectModalities,
 } from "../encoders/modality_encoders.ts";
 import {
   DEFAULT_FUSION_CONFIG,
@@ -84,6 +84,9 @@ export interface ModelConfig {
 /** Which sequence encoder turns item vectors into user states: {@linkcode ModelConfig.backbone}. */
 export type BackboneKind = ModelConfig["backbone"];
 
+/** Every {@linkcode BackboneKind}: what `ModelConfig.backbone` and a system's `backbone` accept. */
+export const BACKBONE_KINDS: readonly BackboneKind[] = ["sasrec", "gru4rec"];
+
 /** The defaults of {@linkcode ModelConfig}. */
 export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   backbone: "sasrec",
@@ -132,7 +135,7 @@ export interface ModelConfigInput {
  * range; ranges in `docs/configuration.md`.
  */
 export function validateModelConfig(config: ModelConfig): void {
-  checkOneOf("ModelConfig.backbone", config.backbone, ["sasrec", "gru4rec"]);
+  checkOneOf("ModelConfig.backbone", config.backbone, BACKBONE_KINDS);
   checkInteger("ModelConfig.dim", config.dim, { min: 1 });
   checkInteger("ModelConfig.maxLength", config.maxLength, { min: 1 });
   checkInteger("ModelConfig.seed", config.seed, SEED_RANGE);
@@ -260,16 +263,7 @@ export class SequentialRecommender {
     requireBackend(); // a clear line instead of tfjs's "backend 'wasm' has not yet been initialized"
     const { dim, maxLength, seed } = this.config;
     // Checked here, before any parameter exists, so that the error names the model's setting.
-    const unknown = this.config.modalities?.find((name) =>
-      !dataset.modalities.some((m) => m.name === name)
-    );
-    if (unknown !== undefined) {
-      throw new SettingError(
-        "ModelConfig.modalities",
-        this.config.modalities,
-        modalityNamesAllowed(dataset),
-      );
-    }
+    selectModalities(dataset, this.config.modalities, "ModelConfig.modalities");
     this.numItems = dataset.numItems;
     this.parameters = new ParameterStore(seed);
     try {
