@@ -146,6 +146,7 @@ for (const backend of ["wasm", "cpu"] as const) {
         assertEquals(t.shape, stock[i].shape);
         assertEquals(Array.from(t.dataSync()), Array.from(stock[i].dataSync()), `unstack ${axis}`);
       });
+      tf.dispose([...ours, ...stock]);
     }
     const same = tf.cast(x, "float32");
     assertEquals(Array.from(same.dataSync()), Array.from(x.dataSync()));
@@ -174,6 +175,7 @@ for (const backend of ["wasm", "cpu"] as const) {
         const stock = withStock(backend, () => tf.slice(t, begin, size));
         assertEquals(ours.shape, stock.shape);
         assertEquals(Array.from(ours.dataSync()), Array.from(stock.dataSync()));
+        tf.dispose([ours, stock]);
       }
     }
     for (const axes of [[-1], [0, 1], [1]]) {
@@ -181,6 +183,7 @@ for (const backend of ["wasm", "cpu"] as const) {
       const stock = withStock(backend, () => tf.mean(x, axes, true));
       assertEquals(ours.shape, stock.shape);
       assert(maxAbsDiff(ours.dataSync(), stock.dataSync()) < 1e-6, `mean axes ${axes}`);
+      tf.dispose([ours, stock]);
     }
     // Mean gradient: d/dx sum(w * mean(x, 1)) = w / 6 broadcast over axis 1.
     const w = tf.randomNormal([5, 7], 0, 1, "float32", 23);
@@ -244,6 +247,7 @@ for (const backend of ["wasm", "cpu"] as const) {
       const stock = withStock(backend, () => tf.gather(cube, picks, axis));
       assertEquals(ours.shape, stock.shape);
       assertEquals(Array.from(ours.dataSync()), Array.from(stock.dataSync()));
+      tf.dispose([ours, stock]);
     }
     tf.dispose([table, ids, rows, ints, cube, picks]);
   });
