@@ -2,15 +2,35 @@
 # Builds build/gpu_check.tar.xz, everything the device check (scripts/gpu_check.sh) runs on a
 # machine without network: Deno itself, the library and the check, the npm packages they import
 # (tfjs with its wasm and webgpu backends, and their dependencies), OpenBLAS with its runtime
-# libraries and the Vulkan loader. `deno compile` is not used: it downloads its runtime (denort),
-# which these machines cannot reach. Prints the archive's size.
+# libraries, the Vulkan loader and glvnd's libGLdispatch. `deno compile` is not used: it downloads
+# its runtime (denort), which these machines cannot reach. Prints the archive's size.
 #
-#   deno task gpu-check:build
+#   deno task gpu-check:build                      build/gpu_check.tar.xz
+#   bash scripts/build_gpu_check.sh --stage-only --out DIR
+#                                                  DIR/demure-gpu-check only, not packed (tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/gpu_check
+stage_only=false
+while (($#)); do
+  case $1 in
+    --stage-only) stage_only=true ;;
+    --out)
+      [[ $# -ge 2 && -n $2 ]] || { echo "build_gpu_check: --out needs a folder" >&2; exit 2; }
+      out=$2
+      shift
+      ;;
+    -h | --help)
+      echo "usage: bash scripts/build_gpu_check.sh [--stage-only] [--out DIR (default build/gpu_check, emptied first)]"
+      exit 0
+      ;;
+    *) echo "build_gpu_check: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+archive=$out.tar.xz
 stage=$out/demure-gpu-check
-rm -rf "$out" build/gpu_check.tar.xz
+rm -rf "$out" "$archive"
 mkdir -p "$stage/bin" "$stage/libs/vulkan" "$stage/app/scripts"
 
 # Deno: the binary of the npm package the workspace runs (tools/).
@@ -19,14 +39,16 @@ cp "$deno_bin" "$stage/bin/deno"
 
 # The library and the check (tests, notebooks and data are not needed).
 cp -r lib "$stage/app/lib"
-cp scripts/gpu_check.ts "$stage/app/scripts/"
-cp deno.json package.json "$stage/app/"
+cp -r scripts/gpu_check.ts scripts/cli "$stage/app/scripts/"
+cp mod.ts deno.json package.json "$stage/app/"
 cp scripts/gpu_check.sh "$stage/gpu_check.sh"
 
 # npm packages: the ones the check imports (webgpu is imported lazily), with their dependencies.
 # (`deno eval` would have every permission: a script on stdin that may only read node_modules.)
 "$deno_bin" run --quiet --no-prompt --allow-read=./node_modules - >"$out/packages.txt" <<'EOF'
-  const roots = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-backend-webgpu"];
+  // danfojs-node: mod.ts re-exports the library's DataFrame views, so the check's import loads it.
+  const roots = ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-backend-webgpu",
+    "danfojs-node"];
   const seen = new Set();
   const visit = (dir) => {
     if (seen.has(dir)) return;
@@ -54,6 +76,23 @@ done <"$out/packages.txt"
 # builds and the browser bundles (tf*.js other than *.node.js), a good half of the bytes.
 find "$stage/app/node_modules" \( -name '*.map' -o -name miniprogram \) -prune -exec rm -rf {} +
 find "$stage/app/node_modules/@tensorflow" -path '*/dist/tf*.js' ! -name '*.node.js' -delete
+# Of each tfjs package Deno loads only the "main" file and, for the wasm backend, its dist/*.wasm
+# binaries: the per-module ES builds and type declarations go (about 35 MB unpacked), and so do two
+# packages no file of the check requires: core-js (a dependency of @tensorflow/tfjs that its Node
+# build never loads) and the @types declarations. This keeps the archive, with the repository that
+# travels beside it, under the device machine's 64 MiB limit for what a call may take along.
+for pkg in "$stage"/app/node_modules/@tensorflow/*/; do
+  main=$("$deno_bin" run --quiet --no-prompt --allow-read="$pkg" - "$pkg" <<'EOF'
+  console.log(JSON.parse(Deno.readTextFileSync(`${Deno.args[0]}/package.json`)).main);
+EOF
+)
+  find "$pkg" -type f ! -name package.json ! -path "${pkg}dist/*.wasm" ! -path "${pkg}${main#./}" \
+    -delete
+  find "$pkg" -type d -empty -delete
+done
+rm -rf "$stage/app/node_modules/core-js" "$stage/app/node_modules/@types"
+# Type declarations and documentation of every package: never loaded at run time.
+find "$stage/app/node_modules" -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.md' \) -delete
 
 # Shared libraries: OpenBLAS (the wasm backend's matrix products) and what it links, and the
 # Vulkan loader (used only where the machine has none).
@@ -71,9 +110,22 @@ done
 vulkan=$(ldconfig -p | awk '/libvulkan\.so\.1 / {print $NF; exit}')
 [[ -n $vulkan ]] || { echo "build_gpu_check: libvulkan.so.1 not found (apt-get install libvulkan1)" >&2; exit 1; }
 cp "$(readlink -f "$vulkan")" "$stage/libs/vulkan/libvulkan.so.1"
+# NVIDIA's Vulkan driver (libGLX_nvidia.so.0) needs glvnd's libGLdispatch.so.0. A GPU container
+# that mounts the driver may lack it; then the loader finds the driver's ICD file but not its
+# vkCreateInstance, and Deno sees no adapter (seen on the H200 machine, 2026-12-04).
+dispatch=$(ldconfig -p | awk '/libGLdispatch\.so\.0 / {print $NF; exit}')
+[[ -n $dispatch ]] || { echo "build_gpu_check: libGLdispatch.so.0 not found (apt-get install libglvnd0)" >&2; exit 1; }
+mkdir -p "$stage/libs/glvnd"
+cp "$(readlink -f "$dispatch")" "$stage/libs/glvnd/libGLdispatch.so.0"
 
-tar -C "$out" -cf - demure-gpu-check | xz -T0 -6 >build/gpu_check.tar.xz
+if $stage_only; then
+  echo "$stage: $(du -sm "$stage" | cut -f1) MB, $(wc -l <"$out/packages.txt") npm packages (not packed)"
+  exit 0
+fi
+
+# -9e: about 2 minutes on 2 cores, 1.7 MB smaller than -6, which the 64 MiB limit needs.
+tar -C "$out" -cf - demure-gpu-check | xz -T0 -9e >"$archive"
 unpacked=$(du -sm "$stage" | cut -f1)
-packed=$(du -m build/gpu_check.tar.xz | cut -f1)
-echo "build/gpu_check.tar.xz: ${packed} MB (unpacked ${unpacked} MB, $(wc -l <"$out/packages.txt") npm packages)"
+packed=$(du -m "$archive" | cut -f1)
+echo "$archive: ${packed} MB (unpacked ${unpacked} MB, $(wc -l <"$out/packages.txt") npm packages)"
 echo "run it: tar -xJf gpu_check.tar.xz && demure-gpu-check/gpu_check.sh"

@@ -23,6 +23,11 @@ if [[ -x $here/bin/deno ]]; then
     export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$here/libs/vulkan"
     echo "gpu_check: no system Vulkan loader; using the archive's (libs/vulkan)"
   fi
+  # NVIDIA's Vulkan driver needs glvnd's libGLdispatch.so.0 (see build_gpu_check.sh).
+  if ! ld_cache | grep -q 'libGLdispatch\.so\.0 '; then
+    export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$here/libs/glvnd"
+    echo "gpu_check: no system libGLdispatch; using the archive's (libs/glvnd)"
+  fi
   export DENO_DIR=${DENO_DIR:-$here/.deno_dir}
 else
   root=$(cd "$here/.." && pwd)
@@ -30,12 +35,26 @@ else
 fi
 export DENO_NO_UPDATE_CHECK=1
 
-# NVIDIA containers often mount the driver's libGLX_nvidia.so.0 without the Vulkan ICD file that
-# tells the loader about it: write one when the driver is there and no ICD file is.
+# NVIDIA containers mount the driver in one of two ways the Vulkan loader does not find by itself:
+# under /usr/local/nvidia (libraries and ICD file outside the linker's and the loader's search
+# paths), or its libGLX_nvidia.so.0 alone, without the ICD file that tells the loader about it.
+# Point the loader at the mounted ICD file, or write one for the library.
+mounted=/usr/local/nvidia
+if ! ld_cache | grep -q 'libGLX_nvidia\.so\.0 '; then
+  for dir in "$mounted/lib64" "$mounted/lib"; do
+    [[ -e $dir/libGLX_nvidia.so.0 ]] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$dir"
+  done
+fi
 if [[ -z ${VK_ICD_FILENAMES:-} && -z ${VK_DRIVER_FILES:-} ]]; then
   icds=$(ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json 2>/dev/null || true)
   nvidia=$(ld_cache | awk '/libGLX_nvidia\.so\.0 / {print $NF; exit}')
-  if [[ -n $nvidia ]] && ! grep -qs nvidia <<<"$icds"; then
+  [[ -z $nvidia && -e $mounted/lib64/libGLX_nvidia.so.0 ]] && nvidia=$mounted/lib64/libGLX_nvidia.so.0
+  mounted_icd=$(ls "$mounted"/share/vulkan/icd.d/nvidia*.json 2>/dev/null | head -n 1 || true)
+  if [[ -n $mounted_icd ]] && ! grep -qs nvidia <<<"$icds"; then
+    # VK_DRIVER_FILES for loaders from 1.3.234 on, VK_ICD_FILENAMES for older ones.
+    export VK_DRIVER_FILES=$mounted_icd VK_ICD_FILENAMES=$mounted_icd
+    echo "gpu_check: using the mounted driver's Vulkan ICD file $mounted_icd"
+  elif [[ -n $nvidia ]] && ! grep -qs nvidia <<<"$icds"; then
     icd=$(mktemp --suffix=.json)
     printf '{"file_format_version":"1.0.0","ICD":{"library_path":"%s","api_version":"1.3.0"}}\n' \
       "$nvidia" >"$icd"

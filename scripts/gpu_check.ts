@@ -1,23 +1,33 @@
 /**
  * The device check: which WebGPU adapter Deno sees (or why none), then one training epoch of the
- * library's SASRec on the Beauty-shaped workload (`generateWorkloadDataset`: about 22k users, 12k
+ * library's SASRec (or Demure-SASRec, `--system demure`) on the Beauty-shaped workload (`generateWorkloadDataset`: about 22k users, 12k
  * items, median history 6, maximum length 50) on `webgpu` and on `wasm`, timed, and their ratio.
  *
  * Each backend runs in a child process of this program (a process chooses its backend once), from
  * the same seed; the parent prints one line per backend and the ratio. Built into one archive by
  * `deno task gpu-check:build` (see `scripts/gpu_check.sh` and docs/gpu.md).
  *
- *   deno run -A scripts/gpu_check.ts [--backends webgpu,wasm] [--max-batches N] [--users N]
+ *   deno run -A scripts/gpu_check.ts [--backends webgpu,wasm] [--system sasrec|demure]
+ *                                    [--max-batches N] [--users N]
  *   deno run -A scripts/gpu_check.ts --adapter     the adapter line only
+ *   deno run -A scripts/gpu_check.ts --profile     where a step's time goes, per backend
  */
 import { integerOption, parseOptions, UsageError } from "./cli/options.ts";
-import { initBackend, leaveOneOutSplit, SequentialRecommender, trainModel } from "../mod.ts";
+import {
+  demureHooks,
+  initBackend,
+  leaveOneOutSplit,
+  SequentialRecommender,
+  type TrainerHooks,
+  trainModel,
+} from "../mod.ts";
 import { probeWebgpu, tf } from "../lib/backend/mod.ts";
 import { BEAUTY_SHAPE, generateWorkloadDataset } from "../lib/data/mod.ts";
 
 /** What a child reports (one JSON line on stdout, prefixed). */
 interface EpochTiming {
   backend: string;
+  system: System;
   reason: string;
   /** Extra kernels of the backend (OpenBLAS matrix products, ...). */
   kernels: string[];
@@ -33,15 +43,25 @@ interface EpochTiming {
 }
 
 const RESULT_PREFIX = "gpu_check result: ";
+const PROFILE_PREFIX = "gpu_check profile: ";
 const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
+/** What is trained: the plain backbone, or Demure over it (every step denoises: no warm-up). */
+const SYSTEMS = ["sasrec", "demure"] as const;
+type System = typeof SYSTEMS[number];
 
-const USAGE = `usage: deno run -A scripts/gpu_check.ts [--backends webgpu,wasm] [--max-batches N]
-                  [--users N]
+const USAGE = `usage: deno run -A scripts/gpu_check.ts [--backends webgpu,wasm]
+                  [--system sasrec|demure] [--max-batches N] [--users N]
        deno run -A scripts/gpu_check.ts --adapter     the adapter line only
   --backends LIST    which backends to time, in order (${BACKENDS.join(", ")}; default webgpu,wasm);
                      one listed twice runs twice, and the two must give the same numbers
+  --system NAME      what is trained: sasrec (default) or demure (Demure-SASRec, the
+                     library's defaults, denoising from the first step)
   --max-batches N    at most N training batches in the timed epoch (default: the whole epoch)
-  --users N          users of the Beauty-shaped workload (default ${BEAUTY_SHAPE.numUsers})
+  --users N          users of the Beauty-shaped workload (default ${BEAUTY_SHAPE.numUsers}; 512
+                     with --profile)
+  --profile          instead of an epoch, where one step's time goes on each backend: the cost
+                     of launching a kernel and of one read, the kernels of one step and their
+                     device time (tf.profile), and the step time over 4 short epochs
   -h, --help         print this text`;
 
 /** The checked options; a bad one stops here, before any child starts (status 2). */
@@ -49,9 +69,11 @@ function checkedOptions() {
   try {
     const { values } = parseOptions(Deno.args, {
       adapter: { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
       // Set by this program on the child process that times one backend.
       child: { type: "string" },
       backends: { type: "string", default: "webgpu,wasm" },
+      system: { type: "string", default: "sasrec" },
       "max-batches": { type: "string" },
       users: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -62,11 +84,15 @@ function checkedOptions() {
         throw new UsageError(`--backends: "${backend}" is not one of ${BACKENDS.join(", ")}`);
       }
     }
+    if (!(SYSTEMS as readonly string[]).includes(values.system)) {
+      throw new UsageError(`--system: "${values.system}" is not one of ${SYSTEMS.join(", ")}`);
+    }
     // Larger values are typos: the Beauty-shaped set has about 22k users and 175 batches.
     const [maxUsers, maxBatches] = [10_000_000, 1_000_000];
     return {
       ...values,
       backends,
+      system: values.system as System,
       users: values.users === undefined
         ? undefined
         : integerOption("users", values.users, 1, maxUsers),
@@ -104,6 +130,7 @@ async function timeEpoch(): Promise<EpochTiming> {
     // once per process; the timed epoch should not pay for it.
     const warmup = new SequentialRecommender(split.dataset, { backbone: "sasrec", maxLength: 50 });
     await trainModel(warmup, split, { maxEpochs: 1, maxBatchesPerEpoch: 2, resume: false }, {
+      ...hooksOf(warmup),
       onProgress: () => {},
       validate: () => ({ "NDCG@10": 0 }),
     });
@@ -113,11 +140,12 @@ async function timeEpoch(): Promise<EpochTiming> {
       seed: 0,
       resume: false,
       ...(maxBatches ? { maxBatchesPerEpoch: maxBatches } : {}),
-    }, { onProgress: () => {} });
+    }, { ...hooksOf(model), onProgress: () => {} });
     const epoch = result.history[0];
     const trainSeconds = epoch.stepSeconds * epoch.steps;
     return {
       backend: choice.backend,
+      system: values.system,
       reason: choice.reason,
       kernels: choice.kernels,
       users: dataset.numUsers,
@@ -134,31 +162,127 @@ async function timeEpoch(): Promise<EpochTiming> {
   }
 }
 
-/** Runs this program again with DEMURE_BACKEND=backend; its result, or why there is none. */
-async function runChild(backend: string): Promise<EpochTiming | string> {
+/** Milliseconds per call of `make` in a chain of `n` (each on the last's output), read once. */
+async function chainMs(n: number, start: tf.Tensor, make: (x: tf.Tensor) => tf.Tensor) {
+  const begin = performance.now();
+  let x = start;
+  for (let i = 0; i < n; i++) {
+    const next = make(x);
+    if (x !== start) x.dispose();
+    x = next;
+  }
+  await x.data();
+  if (x !== start) x.dispose();
+  return (performance.now() - begin) / n;
+}
+
+/**
+ * Where one training step's time goes on the backend chosen by DEMURE_BACKEND (child process):
+ * the launch cost of a small kernel, the cost of one awaited read, the kernels of one step with
+ * their device time, and the step time over 4 short epochs (steady after the first: no compiling).
+ */
+async function profileStep(): Promise<string[]> {
+  const choice = await initBackend({ verbose: false });
+  const lines = [`backend ${choice.backend} (${choice.reason})`];
+  const small = tf.randomNormal([128, 64]);
+  await chainMs(200, small, (x) => tf.add(x, 1)); // compiles the program
+  lines.push(
+    `launch: ${(await chainMs(2000, small, (x) => tf.add(x, 1))).toFixed(3)} ms a kernel ` +
+      `(a chain of 2,000 adds of [128, 64], read once)`,
+  );
+  const begin = performance.now();
+  for (let i = 0; i < 100; i++) {
+    const x = tf.add(small, i);
+    await x.data();
+    x.dispose();
+  }
+  lines.push(`read: ${((performance.now() - begin) / 100).toFixed(3)} ms (one add + await data())`);
+  small.dispose();
+  const dataset = generateWorkloadDataset({ seed: 0, numUsers: values.users ?? 512 });
+  const split = leaveOneOutSplit(dataset, { maxLength: 50 });
+  const quiet = { onProgress: () => {}, validate: () => ({ "NDCG@10": 0 }) };
+  const make = (seed: number) =>
+    new SequentialRecommender(split.dataset, { backbone: "sasrec", maxLength: 50, seed });
+  const run = (model: SequentialRecommender, config: Parameters<typeof trainModel>[2]) =>
+    trainModel(model, split, { resume: false, ...config }, { ...hooksOf(model), ...quiet });
+  const warm = make(1);
+  await run(warm, { maxEpochs: 1, maxBatchesPerEpoch: 2 });
+  warm.dispose();
+  const profiled = make(0);
+  const profile = await tf.profile(async () => {
+    await run(profiled, { maxEpochs: 1, maxBatchesPerEpoch: 1 });
+  });
+  profiled.dispose();
+  const byKernel = new Map<string, { count: number; ms: number }>();
+  let deviceMs = 0;
+  for (const kernel of profile.kernels) {
+    const ms = await kernel.kernelTimeMs;
+    if (typeof ms !== "number") continue;
+    deviceMs += ms;
+    const key = `${kernel.name} ${JSON.stringify(kernel.inputShapes)} -> ` +
+      JSON.stringify(kernel.outputShapes);
+    const entry = byKernel.get(key) ?? { count: 0, ms: 0 };
+    byKernel.set(key, { count: entry.count + 1, ms: entry.ms + ms });
+  }
+  lines.push(
+    `one step: ${profile.kernels.length} kernels, ${deviceMs.toFixed(1)} ms of kernel time`,
+  );
+  for (const [key, { count, ms }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+    lines.push(`  ${ms.toFixed(2).padStart(8)} ms  x${count}  ${key}`);
+  }
+  const timed = make(0);
+  const { history } = await run(timed, { maxEpochs: 4, seed: 0 });
+  timed.dispose();
+  lines.push(
+    `step time by epoch (${history[0].steps} steps each): ` +
+      history.map((epoch) => `${(1000 * epoch.stepSeconds).toFixed(0)} ms`).join(", "),
+  );
+  return lines;
+}
+
+/** What trains on `trained`: Demure from the first step (`--system demure`), or nothing extra. */
+function hooksOf(trained: SequentialRecommender): TrainerHooks {
+  return values.system === "demure"
+    ? demureHooks(trained, { warmupBy: "steps", warmupSteps: 0 }).hooks
+    : {};
+}
+
+/** Runs this program again with DEMURE_BACKEND=backend: its exit code and what it printed. */
+async function runChildProcess(backend: string) {
   const self = Deno.execPath();
   // Compiled, the program is the executable; under `deno run`, pass the script again.
   const script = /\/deno(\.exe)?$/.test(self)
     ? ["run", "-A", new URL(import.meta.url).pathname]
     : [];
-  const args = [...script, "--child", backend];
+  const args = [...script, "--child", backend, "--system", values.system];
   if (values["max-batches"]) args.push("--max-batches", values["max-batches"]);
   if (values.users !== undefined) args.push("--users", String(values.users));
+  if (values.profile) args.push("--profile");
   const output = await new Deno.Command(self, {
     args,
     env: { DEMURE_BACKEND: backend },
     stdout: "piped",
     stderr: "piped",
   }).output();
-  const stdout = new TextDecoder().decode(output.stdout);
+  return {
+    code: output.code,
+    stdout: new TextDecoder().decode(output.stdout),
+    stderr: new TextDecoder().decode(output.stderr),
+  };
+}
+
+/** Runs this program again with DEMURE_BACKEND=backend; its result, or why there is none. */
+async function runChild(backend: string): Promise<EpochTiming | string> {
+  const output = await runChildProcess(backend);
+  const stdout = output.stdout;
   const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
   if (output.code === 0 && line) return JSON.parse(line.slice(RESULT_PREFIX.length));
-  const stderr = new TextDecoder().decode(output.stderr).trim().split("\n");
+  const stderr = output.stderr.trim().split("\n");
   return `exit ${output.code}: ${stderr[stderr.length - 1] || "no output"}`;
 }
 
 function describe(t: EpochTiming): string {
-  return `${t.backend}: ${t.steps} steps in ${t.trainSeconds.toFixed(1)} s ` +
+  return `${t.backend} (${t.system}): ${t.steps} steps in ${t.trainSeconds.toFixed(1)} s ` +
     `(${(1000 * t.trainSeconds / t.steps).toFixed(1)} ms/step), validation ` +
     `${t.validationSeconds.toFixed(1)} s, loss ${t.loss.toFixed(4)}, valid NDCG@10 ` +
     `${t.validNdcg10.toFixed(4)} [${t.reason}${
@@ -168,7 +292,9 @@ function describe(t: EpochTiming): string {
 
 if (values.child !== undefined) {
   try {
-    console.log(RESULT_PREFIX + JSON.stringify(await timeEpoch()));
+    if (values.profile) {
+      for (const line of await profileStep()) console.log(PROFILE_PREFIX + line);
+    } else console.log(RESULT_PREFIX + JSON.stringify(await timeEpoch()));
   } catch (error) {
     console.error(`gpu_check (${values.child}): ${(error as Error).message.split("\n")[0]}`);
     Deno.exit(1);
@@ -185,10 +311,26 @@ console.log(
 if (values.adapter) Deno.exit(probe.available ? 0 : 1);
 
 const backends = values.backends;
+if (values.profile) {
+  let failed = false;
+  for (const backend of backends) {
+    const output = await runChildProcess(backend);
+    const lines = output.stdout.split("\n").filter((line) => line.startsWith(PROFILE_PREFIX));
+    for (const line of lines) console.log(`${backend}: ${line.slice(PROFILE_PREFIX.length)}`);
+    if (output.code !== 0) {
+      failed = true;
+      const stderr = output.stderr.trim().split("\n");
+      console.log(`${backend}: no profile (exit ${output.code}: ${stderr[stderr.length - 1]})`);
+    }
+  }
+  Deno.exit(failed ? 1 : 0);
+}
 const shape = `${values.users ?? BEAUTY_SHAPE.numUsers} users x ${BEAUTY_SHAPE.numItems} items`;
 console.log(
   `workload: Beauty-shaped (${shape}, median history ${BEAUTY_SHAPE.medianHistory}, max length ` +
-    `50); SASRec defaults; one epoch${
+    `50); ${
+      values.system === "demure" ? "Demure-SASRec (library defaults, no warm-up)" : "SASRec"
+    } defaults; one epoch${
       values["max-batches"] ? ` capped at ${values["max-batches"]} batches` : ""
     } per backend`,
 );

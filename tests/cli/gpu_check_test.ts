@@ -1,0 +1,75 @@
+/**
+ * The device check (`scripts/gpu_check.ts`) and its offline archive (`scripts/build_gpu_check.sh`).
+ * The archive is what travels to a GPU machine without network; a file the check imports but the
+ * archive lacks is only found there, where device time is scarce. Three such gaps (the options
+ * module, `mod.ts`, and danfojs-node, which `mod.ts` loads) made the archive of December 2026 stop
+ * at its first line on the H200 machine; the staged tree is therefore run here, on its own.
+ */
+import { assertEquals, assertMatch } from "@std/assert";
+import { runScript } from "./_run_script.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+Deno.test("gpu_check: a bad --system or --backends is one line and exit 2, before any work", async () => {
+  const cases: [string[], string][] = [
+    [["--system", "demur"], `--system: "demur" is not one of sasrec, demure`],
+    [["--backends", "webgpu,tpu"], `--backends: "tpu" is not one of webgpu, wasm, cpu`],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stderr } = await runScript("scripts/gpu_check.ts", args);
+    assertEquals([code, stderr], [2, `gpu_check: ${message}; see --help\n`], args.join(" "));
+  }
+});
+
+Deno.test("gpu_check archive: the staged tree trains on its own, from an empty environment", async () => {
+  const out = await Deno.makeTempDir({ prefix: "gpu_check_stage_" });
+  try {
+    const build = await new Deno.Command("bash", {
+      args: ["scripts/build_gpu_check.sh", "--stage-only", "--out", out],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(300_000),
+    }).output();
+    assertEquals(build.code, 0, decode(build.stderr));
+
+    // Outside the repository, with no variable set: only what the archive carries is there.
+    const check = await new Deno.Command(`${out}/demure-gpu-check/gpu_check.sh`, {
+      args: ["--backends", "wasm", "--system", "demure", "--users", "64", "--max-batches", "1"],
+      cwd: out,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(300_000),
+    }).output();
+    const stdout = decode(check.stdout);
+    assertEquals(check.code, 0, `${stdout}\n${decode(check.stderr)}`);
+    assertMatch(stdout, /^wasm \(demure\): 1 steps in .*, loss \d+\.\d{4}, valid NDCG@10/m);
+    // The archive's own OpenBLAS serves the matrix products.
+    assertMatch(stdout, /BatchMatMul\(openblas\)/);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
+
+Deno.test("gpu_check --profile: launch and read costs, one step's kernels, step times", async () => {
+  const { code, stdout, stderr } = await runScript("scripts/gpu_check.ts", [
+    "--profile",
+    "--backends",
+    "wasm",
+    "--users",
+    "128",
+  ]);
+  assertEquals(code, 0, stderr);
+  assertMatch(stdout, /^wasm: launch: \d+\.\d{3} ms a kernel/m);
+  assertMatch(stdout, /^wasm: read: \d+\.\d{3} ms/m);
+  assertMatch(stdout, /^wasm: one step: \d+ kernels, \d+\.\d ms of kernel time$/m);
+  // The step's products are among its costliest kernels, with their shapes.
+  assertMatch(stdout, /^wasm: +\d+\.\d{2} ms +x\d+ +BatchMatMul \[\[/m);
+  // 128 users are one batch: four epochs of one step each.
+  assertMatch(
+    stdout,
+    /^wasm: step time by epoch \(1 steps each\): \d+ ms, \d+ ms, \d+ ms, \d+ ms$/m,
+  );
+});
