@@ -13,6 +13,7 @@ import { tf } from "../../lib/backend/tf.ts";
 import { activateWebgpu, probeWebgpu } from "../../lib/backend/webgpu.ts";
 import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
 import {
+  MAX_ORDERED_SEGMENT_ROWS,
   registerOrderedWebgpuSums,
   stockChoosesSplitK,
 } from "../../lib/backend/kernels/webgpu_ordered_sums.ts";
@@ -91,6 +92,11 @@ Deno.test({
       assertEquals(Array.from(gpu), Array.from(reference), `width ${width}`);
       assertEquals(compiledSince(before, /unsortedSegmentSum/), [], `width ${width}`);
     }
+    // Its own two programs ran (compiled once, by the first width).
+    const keys = [...pipelineKeys()];
+    for (const program of ["orderedSegmentSumOrder", "orderedSegmentSumAdd"]) {
+      assert(keys.some((key) => key.startsWith(program)), `${program} not compiled`);
+    }
     // The stock kernel, put back, compiles its atomic program: the check above can see it.
     restoreKernel("UnsortedSegmentSum", "webgpu");
     try {
@@ -140,35 +146,94 @@ Deno.test({
   },
 });
 
+/** Runs `f` with console.warn captured; the warnings it printed. */
+async function warningsOf(f: () => Promise<void>): Promise<string[]> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...parts: unknown[]) => warnings.push(parts.join(" "));
+  try {
+    await f();
+  } finally {
+    console.warn = warn;
+  }
+  return warnings;
+}
+
 Deno.test({
   name:
-    "webgpu UnsortedSegmentSum: a one-hot matrix above the storage-binding limit falls back to the stock kernel, said once",
+    "webgpu UnsortedSegmentSum: rows x segments past the storage-binding limit (the old one-hot's fallback) sum in order too",
   ignore,
   fn: async () => {
     await activateWebgpu();
     const limit = (tf.backend() as unknown as { device: GPUDevice }).device.limits
       .maxStorageBufferBindingSize;
-    // rows x segments floats just above the limit; one column, so the data itself stays small.
+    // A [rows, segments] float one-hot just above the limit: the version before this kernel fell
+    // back to the atomic one here. Two rows share most segments, so their order shows.
     const rows = 6000;
     const segments = Math.floor(limit / 4 / rows) + 1;
     const sum = () => {
       const ids = Array.from({ length: rows }, (_, i) => (i * 7919) % segments);
-      return tf.unsortedSegmentSum(tf.ones([rows, 1]), tf.tensor1d(ids, "int32"), segments);
+      const x = tf.randomNormal([rows, 3], 0, 1, "float32", 5);
+      return tf.unsortedSegmentSum(x, tf.tensor1d(ids, "int32"), segments);
     };
-    const warnings: string[] = [];
-    const warn = console.warn;
-    console.warn = (...parts: unknown[]) => warnings.push(parts.join(" "));
     try {
-      // (The stock program's pipeline may be cached already by the test above: the warning,
-      // printed as the stock kernel is called, is what shows the fallback.)
+      const reference = await valuesOn("wasm", sum);
+      const before = pipelineKeys();
+      let gpu: Float32Array = new Float32Array();
+      const warnings = await warningsOf(async () => {
+        gpu = await valuesOn("webgpu", sum);
+      });
+      assertEquals(warnings, []);
+      assertEquals(Array.from(gpu), Array.from(reference));
+      assertEquals(compiledSince(before, /unsortedSegmentSum/), []);
+    } finally {
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "webgpu UnsortedSegmentSum: a non-finite row makes only its own segment non-finite, as wasm",
+  ignore,
+  fn: async () => {
+    const sum = () =>
+      tf.unsortedSegmentSum(
+        tf.tensor2d([[1, 2], [NaN, 3], [4, Infinity], [5, 6]]),
+        tf.tensor1d([0, 1, 2, 0], "int32"),
+        3,
+      );
+    try {
       const gpu = await valuesOn("webgpu", sum);
-      await valuesOn("webgpu", sum);
+      assertEquals(Array.from(gpu), [6, 8, NaN, 3, 4, Infinity]);
+      assertEquals(Array.from(gpu), Array.from(await valuesOn("wasm", sum)));
+    } finally {
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "webgpu UnsortedSegmentSum: more rows than the ordered sum takes fall back to the stock kernel, said once",
+  ignore,
+  fn: async () => {
+    const rows = MAX_ORDERED_SEGMENT_ROWS + 1;
+    const sum = () => {
+      const ids = Array.from({ length: rows }, (_, i) => (i * 7919) % 7);
+      return tf.unsortedSegmentSum(tf.ones([rows, 1]), tf.tensor1d(ids, "int32"), 7);
+    };
+    try {
+      let gpu: Float32Array = new Float32Array();
+      const warnings = await warningsOf(async () => {
+        gpu = await valuesOn("webgpu", sum);
+        await valuesOn("webgpu", sum);
+      });
       assertEquals(warnings.length, 1, warnings.join("\n"));
-      assert(warnings[0].includes("storage-binding limit"), warnings[0]);
+      assert(warnings[0].includes(`above the ordered segment sum's ${MAX_ORDERED_SEGMENT_ROWS}`));
       const reference = await valuesOn("wasm", sum);
       assertEquals(Array.from(gpu), Array.from(reference)); // counts of ones: exact in any order
     } finally {
-      console.warn = warn;
       await tf.setBackend("wasm");
     }
   },

@@ -5,15 +5,13 @@
  *
  * - `UnsortedSegmentSum` (the gradient of every `tf.gather`: the embedding tables, the packed
  *   rows) adds each row into its segment with an atomic compare-and-swap loop, so rows that share
- *   a segment (an item seen twice in a batch) are summed in the order their threads win. Here it
- *   is the product `oneHot(ids)^T x` ([segments, rows] x [rows, width]) through `BatchMatMul`
- *   (below, so never split-K), whose programs add the inner dimension in an order fixed by the
- *   shapes alone (`1 * x` and `0 * x` terms change no bit), at the cost of [rows, segments]
- *   floats of one-hot matrix (6,400 x 3,496 on MovieLens: 90 MB, freed at once) and of a product
- *   of 2 x rows x segments x width operations (2.9 GFLOP on MovieLens, well under a millisecond's
- *   work for a data-centre GPU; not measured on one).
- *   One difference, on purpose: a non-finite entry in `x` makes every segment non-finite
- *   (`0 * Inf` is NaN), not only its own; the trainer stops on a non-finite gradient either way.
+ *   a segment (an item seen twice in a batch) are summed in the order their threads win. Here two
+ *   programs of its own (`orderedSegmentSum`, below) sort the rows by segment and then add each
+ *   segment's rows in ascending row order: the order of the wasm and cpu kernels, so the same
+ *   bits. The version before was the product `oneHot(ids)^T x` through `BatchMatMul`; measured on
+ *   an NVIDIA H200 (2026-12-04, docs/gpu.md), its one-hot products were 247 of the 325 ms of GPU
+ *   kernel time of a Beauty-shaped SASRec step (the [6,400 x 12,101] one-hot alone 310 MB), and on
+ *   an adapter whose storage bindings could not hold the one-hot it fell back to the atomic kernel.
  * - `BatchMatMul` and `_FusedMatMul` pick a split-K program (partial sums of the inner dimension
  *   added atomically) for a small output with an inner dimension of 2,000 or more, e.g. a weight
  *   gradient summed over every real position of a batch. Here the program choice is the stock
@@ -21,8 +19,11 @@
  *   same shapes below that inner size (tiles of the output, the inner dimension walked in order).
  *
  * Integer sums are exact in any order, so int32 inputs keep the stock kernels. Reductions (`Sum`,
- * `Max`) reduce in a fixed tree on every backend and need nothing. Measured: on Mesa's software
- * adapter only (no GPU was lent); the cost on a GPU is not measured.
+ * `Max`) reduce in a fixed tree on every backend and need nothing. Checked bit for bit against
+ * wasm on Mesa's software adapter (tests/backend/webgpu_ordered_sums_test.ts); the sorted segment
+ * sum's time on a GPU is not measured yet (it replaced the one-hot product after the one GPU
+ * session; its work is rows^2 comparisons and one pass over `x`, against the one-hot product's
+ * 2 x rows x segments x width operations).
  */
 import { tf } from "../tf.ts";
 import { replaceKernel } from "./_replace_kernel.ts";
@@ -35,10 +36,124 @@ const PROGRAM_SMALL_OUTPUT = 2;
 interface WebgpuBackendLike {
   thresholdToIncreaseWorkgroups: number;
   disposeData(dataId: tf.DataId): void;
-  device: { limits: { maxStorageBufferBindingSize: number } };
 }
 
 let largeSumWarned = false;
+
+/**
+ * Most rows the sorted segment sum takes: each row's place is counted over all rows, rows^2
+ * comparisons (4.3 billion here, milliseconds on a GPU). A training batch of 128 windows of 50 is
+ * 6,400 rows; beyond the limit the stock, atomic kernel runs, said once.
+ */
+export const MAX_ORDERED_SEGMENT_ROWS = 65_536;
+
+/** The WebGPU program shape tfjs-backend-webgpu 4.22.0 compiles (`webgpu_program.ts`). */
+interface WebgpuProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  variableNames: string[];
+  uniforms: string;
+  workgroupSize: [number, number, number];
+  getUserCode(): string;
+}
+
+interface WebgpuProgramRunner {
+  runWebGPUProgram(
+    program: WebgpuProgram,
+    inputs: tf.TensorInfo[],
+    outputDtype: tf.DataType,
+    uniforms: { type: "int32"; data: number[] }[],
+  ): tf.TensorInfo;
+}
+
+const WORKGROUP = 64;
+
+/**
+ * Workgroups for `threads` threads of a flat program: one row of them, or a square where one row
+ * would pass WebGPU's 65,535 per dimension (the program's index then counts across rows).
+ */
+function flatDispatch(threads: number): [number, number, number] {
+  const groups = Math.max(1, Math.ceil(threads / WORKGROUP));
+  if (groups <= 65_535) return [groups, 1, 1];
+  const side = Math.ceil(Math.sqrt(groups));
+  return [side, side, 1];
+}
+
+/**
+ * Sorts the rows by segment id, stably: output [2 x rows] int32, the row at each sorted place,
+ * then the ids in sorted order. A row's place is the number of rows with a smaller id plus the
+ * number before it with the same id: counts, so no order of threads can change them.
+ */
+function segmentOrderProgram(rows: number): WebgpuProgram {
+  return {
+    outputShape: [2 * rows],
+    shaderKey: "orderedSegmentSumOrder",
+    dispatchLayout: { x: [0] },
+    dispatch: flatDispatch(rows),
+    variableNames: ["ids"],
+    uniforms: "rows : i32,",
+    workgroupSize: [WORKGROUP, 1, 1],
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index >= uniforms.rows) {
+          return;
+        }
+        let id = ids[index];
+        var place = 0;
+        for (var r = 0; r < uniforms.rows; r++) {
+          let other = ids[r];
+          place += select(0, 1, other < id || (other == id && r < index));
+        }
+        result[place] = index;
+        result[uniforms.rows + place] = id;
+      }`,
+  };
+}
+
+/**
+ * One output per (segment, column): the first sorted place of the segment by binary search, then
+ * its rows added in ascending row order from 0. Ids outside [0, segments) match no segment and are
+ * dropped (TensorFlow's contract, as the wasm and cpu kernels).
+ */
+function segmentSumProgram(segments: number, width: number): WebgpuProgram {
+  return {
+    outputShape: [segments * width],
+    shaderKey: "orderedSegmentSumAdd",
+    dispatchLayout: { x: [0] },
+    dispatch: flatDispatch(segments * width),
+    variableNames: ["x", "order"],
+    uniforms: "rows : i32, width : i32, segments : i32,",
+    workgroupSize: [WORKGROUP, 1, 1],
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index >= uniforms.segments * uniforms.width) {
+          return;
+        }
+        let segment = index / uniforms.width;
+        let column = index % uniforms.width;
+        var low = 0;
+        var high = uniforms.rows;
+        while (low < high) {
+          let middle = (low + high) / 2;
+          if (order[uniforms.rows + middle] < segment) {
+            low = middle + 1;
+          } else {
+            high = middle;
+          }
+        }
+        var sum = 0.0;
+        for (var place = low; place < uniforms.rows; place++) {
+          if (order[uniforms.rows + place] != segment) {
+            break;
+          }
+          sum += x[order[place] * uniforms.width + column];
+        }
+        result[index] = sum;
+      }`,
+  };
+}
 
 interface MatMulArgs {
   a: tf.TensorInfo;
@@ -110,18 +225,13 @@ const orderedSegmentSum = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   if (x.dtype !== "float32") return stock(args);
   const numSegments = (args.attrs as { numSegments: number }).numSegments;
   const backend = args.backend;
-  const webgpu = backend as unknown as WebgpuBackendLike;
   const rows = segmentIds.shape.reduce((product, n) => product * n, 1);
-  // The one-hot matrix must fit one storage binding (128 MiB by default in WebGPU; MovieLens needs
-  // 90 MB, the Beauty-shaped workload 310 MB, which a GPU adapter's own limit usually allows).
-  // Beyond it: the stock, atomic kernel, said once, rather than a failed submission.
-  if (rows * numSegments * 4 > webgpu.device.limits.maxStorageBufferBindingSize) {
+  if (rows > MAX_ORDERED_SEGMENT_ROWS) {
     if (!largeSumWarned) {
       console.warn(
-        `webgpu: a gather gradient of ${rows} rows into ${numSegments} segments needs a ` +
-          `${Math.ceil(rows * numSegments * 4 / 2 ** 20)} MiB one-hot matrix, above this ` +
-          "adapter's storage-binding limit: tfjs's atomic UnsortedSegmentSum runs instead, and " +
-          "the last bits of such sums follow the GPU's scheduling",
+        `webgpu: a gather gradient of ${rows} rows, above the ordered segment sum's ` +
+          `${MAX_ORDERED_SEGMENT_ROWS}: tfjs's atomic UnsortedSegmentSum runs instead, and the ` +
+          "last bits of such sums follow the GPU's scheduling",
       );
       largeSumWarned = true;
     }
@@ -129,20 +239,24 @@ const orderedSegmentSum = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   }
   const rowShape = x.shape.slice(segmentIds.shape.length);
   const width = rowShape.reduce((product, n) => product * n, 1);
+  const runner = backend as unknown as WebgpuProgramRunner;
   const ids = run("Reshape", backend, { x: segmentIds }, { shape: [rows] });
-  // oneHot drops ids outside [0, numSegments) (a zero row): TensorFlow's contract, as the wasm
-  // and cpu kernels (the stock webgpu shader drops negative ids only and wraps the others).
-  const oneHot = run("OneHot", backend, { indices: ids }, {
-    depth: numSegments,
-    onValue: 1,
-    offValue: 0,
-    dtype: "float32",
-  });
-  const a = run("Reshape", backend, { x: oneHot }, { shape: [1, rows, numSegments] });
-  const b = run("Reshape", backend, { x }, { shape: [1, rows, width] });
-  const product = run("BatchMatMul", backend, { a, b }, { transposeA: true, transposeB: false });
-  const out = run("Reshape", backend, { x: product }, { shape: [numSegments, ...rowShape] });
-  for (const info of [ids, oneHot, a, b, product]) webgpu.disposeData(info.dataId);
+  const order = runner.runWebGPUProgram(segmentOrderProgram(rows), [ids], "int32", [
+    { type: "int32", data: [rows] },
+  ]);
+  const sums = runner.runWebGPUProgram(
+    segmentSumProgram(numSegments, width),
+    [x, order],
+    "float32",
+    [
+      { type: "int32", data: [rows] },
+      { type: "int32", data: [width] },
+      { type: "int32", data: [numSegments] },
+    ],
+  );
+  const out = run("Reshape", backend, { x: sums }, { shape: [numSegments, ...rowShape] });
+  const webgpu = backend as unknown as WebgpuBackendLike;
+  for (const info of [ids, order, sums]) webgpu.disposeData(info.dataId);
   return out;
 };
 
