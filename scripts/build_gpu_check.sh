@@ -2,7 +2,7 @@
 # Builds build/gpu_check.tar.xz, everything the device check (scripts/gpu_check.sh) runs on a
 # machine without network: Deno itself, the library and the check, the npm packages they import
 # (tfjs with its wasm and webgpu backends, and their dependencies), OpenBLAS with its runtime
-# libraries, the Vulkan loader and glvnd's libGLdispatch. `deno compile` is not used: it downloads
+# libraries, the Vulkan loader and glvnd's libraries. `deno compile` is not used: it downloads
 # its runtime (denort), which these machines cannot reach. Prints the archive's size.
 #
 #   deno task gpu-check:build                      build/gpu_check.tar.xz
@@ -110,13 +110,19 @@ done
 vulkan=$(ldconfig -p | awk '/libvulkan\.so\.1 / {print $NF; exit}')
 [[ -n $vulkan ]] || { echo "build_gpu_check: libvulkan.so.1 not found (apt-get install libvulkan1)" >&2; exit 1; }
 cp "$(readlink -f "$vulkan")" "$stage/libs/vulkan/libvulkan.so.1"
-# NVIDIA's Vulkan driver (libGLX_nvidia.so.0) needs glvnd's libGLdispatch.so.0. A GPU container
-# that mounts the driver may lack it; then the loader finds the driver's ICD file but not its
-# vkCreateInstance, and Deno sees no adapter (seen on the H200 machine, 2026-12-04).
-dispatch=$(ldconfig -p | awk '/libGLdispatch\.so\.0 / {print $NF; exit}')
-[[ -n $dispatch ]] || { echo "build_gpu_check: libGLdispatch.so.0 not found (apt-get install libglvnd0)" >&2; exit 1; }
+# glvnd, the vendor-neutral GL dispatch. On the H200 machine (2026-12-04), which had none, the
+# loader found NVIDIA's ICD file but got no vkCreateInstance from its driver, and Deno saw no
+# adapter; with Debian's glvnd packages unpacked there the adapter was "NVIDIA H200". Which of the
+# libraries the driver needs was not narrowed down, so all of those packages' libraries travel
+# (about 1 MB).
 mkdir -p "$stage/libs/glvnd"
-cp "$(readlink -f "$dispatch")" "$stage/libs/glvnd/libGLdispatch.so.0"
+for soname in libGLdispatch.so.0:libglvnd0 libGLX.so.0:libglx0 libEGL.so.1:libegl1 \
+  libOpenGL.so.0:libopengl0 libGL.so.1:libgl1 libGLESv2.so.2:libgles2; do
+  lib=${soname%%:*}
+  path=$(ldconfig -p | awk -v lib="$lib" '$1 == lib {print $NF; exit}')
+  [[ -n $path ]] || { echo "build_gpu_check: $lib not found (apt-get install ${soname##*:})" >&2; exit 1; }
+  cp "$(readlink -f "$path")" "$stage/libs/glvnd/$lib"
+done
 
 if $stage_only; then
   echo "$stage: $(du -sm "$stage" | cut -f1) MB, $(wc -l <"$out/packages.txt") npm packages (not packed)"

@@ -23,10 +23,10 @@ if [[ -x $here/bin/deno ]]; then
     export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$here/libs/vulkan"
     echo "gpu_check: no system Vulkan loader; using the archive's (libs/vulkan)"
   fi
-  # NVIDIA's Vulkan driver needs glvnd's libGLdispatch.so.0 (see build_gpu_check.sh).
+  # NVIDIA's Vulkan driver found no instance without glvnd (see build_gpu_check.sh).
   if ! ld_cache | grep -q 'libGLdispatch\.so\.0 '; then
     export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$here/libs/glvnd"
-    echo "gpu_check: no system libGLdispatch; using the archive's (libs/glvnd)"
+    echo "gpu_check: no system glvnd; using the archive's (libs/glvnd)"
   fi
   export DENO_DIR=${DENO_DIR:-$here/.deno_dir}
 else

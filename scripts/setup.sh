@@ -11,11 +11,13 @@ cd "$(dirname "$0")/.."
 #   r-cran-dslabs                                 the raw MovieLens latest-small (R data) for re-import tests
 #   chromium                                      headless checks of rendered HTML, README figures
 #   mesa-vulkan-drivers                           a software WebGPU adapter (lavapipe) for GPU-route tests
-#   libglvnd0                                     libGLdispatch, which the GPU check's archive carries
+#   libglvnd0 libglx0 libegl1 libopengl0 libgl1 libgles2
+#                                                 glvnd's libraries, which the GPU check's archive carries
 #   slurm-wlm munge                               a one-node Slurm cluster for the job-array test stage
 #   procps                                        ps and kill: the lab tasks track their kernels
 APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook
-  libopenblas0-pthread r-cran-dslabs chromium mesa-vulkan-drivers libglvnd0 slurm-wlm munge procps)
+  libopenblas0-pthread r-cran-dslabs chromium mesa-vulkan-drivers libglvnd0 libglx0 libegl1
+  libopengl0 libgl1 libgles2 slurm-wlm munge procps)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

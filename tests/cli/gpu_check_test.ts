@@ -5,7 +5,7 @@
  * module, `mod.ts`, and danfojs-node, which `mod.ts` loads) made the archive of December 2026 stop
  * at its first line on the H200 machine; the staged tree is therefore run here, on its own.
  */
-import { assertEquals, assertMatch } from "@std/assert";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { runScript } from "./_run_script.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -33,6 +33,11 @@ Deno.test("gpu_check archive: the staged tree trains on its own, from an empty e
       signal: AbortSignal.timeout(300_000),
     }).output();
     assertEquals(build.code, 0, decode(build.stderr));
+    // The shared libraries a GPU machine may lack: the Vulkan loader and glvnd (docs/gpu.md).
+    const libs = `${out}/demure-gpu-check/libs`;
+    for (const lib of ["vulkan/libvulkan.so.1", "glvnd/libGLdispatch.so.0", "glvnd/libEGL.so.1"]) {
+      assert((await Deno.stat(`${libs}/${lib}`)).size > 0, lib);
+    }
 
     // Outside the repository, with no variable set: only what the archive carries is there.
     const check = await new Deno.Command(`${out}/demure-gpu-check/gpu_check.sh`, {
