@@ -42,6 +42,7 @@ cp -r lib "$stage/app/lib"
 cp -r scripts/gpu_check.ts scripts/cli "$stage/app/scripts/"
 cp mod.ts deno.json package.json "$stage/app/"
 cp scripts/gpu_check.sh "$stage/gpu_check.sh"
+cp scripts/gpu_session.sh "$stage/gpu_session.sh"
 
 # npm packages: the ones the check imports (webgpu is imported lazily), with their dependencies.
 # (`deno eval` would have every permission: a script on stdin that may only read node_modules.)

@@ -33,6 +33,8 @@ Deno.test("gpu_check archive: the staged tree trains on its own, from an empty e
       signal: AbortSignal.timeout(300_000),
     }).output();
     assertEquals(build.code, 0, decode(build.stderr));
+    // The one-call session script travels beside the check.
+    assert(((await Deno.stat(`${out}/demure-gpu-check/gpu_session.sh`)).mode ?? 0) & 0o100);
     // The shared libraries a GPU machine may lack: the Vulkan loader and glvnd (docs/gpu.md).
     const libs = `${out}/demure-gpu-check/libs`;
     for (const lib of ["vulkan/libvulkan.so.1", "glvnd/libGLdispatch.so.0", "glvnd/libEGL.so.1"]) {
@@ -77,4 +79,22 @@ Deno.test("gpu_check --profile: launch and read costs, one step's kernels, step 
     stdout,
     /^wasm: step time by epoch \(1 steps each\): \d+ ms, \d+ ms, \d+ ms, \d+ ms$/m,
   );
+});
+
+Deno.test("gpu_session.sh: --help, and a missing or misspelt log folder is exit 2", async () => {
+  const session = (args: string[]) =>
+    new Deno.Command("bash", {
+      args: ["scripts/gpu_session.sh", ...args],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  const help = await session(["--help"]);
+  assertEquals(help.code, 0);
+  assertMatch(decode(help.stdout), /^usage: gpu_session\.sh LOG_DIR/);
+  for (const args of [[], ["--logs"]]) {
+    const refused = await session(args);
+    assertEquals(refused.code, 2, args.join(" "));
+    assertMatch(decode(refused.stderr), /^gpu_session: usage: gpu_session\.sh LOG_DIR/);
+  }
 });
