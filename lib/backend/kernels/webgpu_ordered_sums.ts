@@ -9,7 +9,7 @@
  *   programs of its own (`orderedSegmentSum`, below) sort the rows by segment and then add each
  *   segment's rows in ascending row order: the order of the wasm and cpu kernels, so the same
  *   bits. The version before was the product `oneHot(ids)^T x` through `BatchMatMul`; measured on
- *   an NVIDIA H200 (2026-12-04, docs/gpu.md), its one-hot products were 247 of the 325 ms of GPU
+ *   an NVIDIA H200 (2026-12-04, docs/gpu.md), its one-hot products were 246 of the 325 ms of GPU
  *   kernel time of a Beauty-shaped SASRec step (the [6,400 x 12,101] one-hot alone 310 MB), and on
  *   an adapter whose storage bindings could not hold the one-hot it fell back to the atomic kernel.
  * - `BatchMatMul` and `_FusedMatMul` pick a split-K program (partial sums of the inner dimension
