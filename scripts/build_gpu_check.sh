@@ -108,7 +108,9 @@ for lib in libgfortran.so.5 libquadmath.so.0; do
   path=$(ldd "$openblas" | awk -v lib="$lib" '$1 == lib {print $3}')
   [[ -n $path ]] && cp "$(readlink -f "$path")" "$stage/libs/$lib"
 done
-vulkan=$(ldconfig -p | awk '/libvulkan\.so\.1 / {print $NF; exit}')
+# (awk reads the whole cache: stopping at the first match would kill ldconfig with SIGPIPE, which
+# pipefail turns into this script's exit status, 141, now and then.)
+vulkan=$(ldconfig -p | awk '!found && /libvulkan\.so\.1 / {print $NF; found = 1}')
 [[ -n $vulkan ]] || { echo "build_gpu_check: libvulkan.so.1 not found (apt-get install libvulkan1)" >&2; exit 1; }
 cp "$(readlink -f "$vulkan")" "$stage/libs/vulkan/libvulkan.so.1"
 # glvnd, the vendor-neutral GL dispatch. On the H200 machine (2026-12-04), which had none, the
@@ -120,7 +122,7 @@ mkdir -p "$stage/libs/glvnd"
 for soname in libGLdispatch.so.0:libglvnd0 libGLX.so.0:libglx0 libEGL.so.1:libegl1 \
   libOpenGL.so.0:libopengl0 libGL.so.1:libgl1 libGLESv2.so.2:libgles2; do
   lib=${soname%%:*}
-  path=$(ldconfig -p | awk -v lib="$lib" '$1 == lib {print $NF; exit}')
+  path=$(ldconfig -p | awk -v lib="$lib" '!found && $1 == lib {print $NF; found = 1}')
   [[ -n $path ]] || { echo "build_gpu_check: $lib not found (apt-get install ${soname##*:})" >&2; exit 1; }
   cp "$(readlink -f "$path")" "$stage/libs/glvnd/$lib"
 done
