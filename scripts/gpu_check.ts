@@ -12,6 +12,7 @@
  *   deno run -A scripts/gpu_check.ts --adapter     the adapter line only
  *   deno run -A scripts/gpu_check.ts --profile     where a step's time goes, per backend
  */
+import { Session } from "node:inspector";
 import { integerOption, parseOptions, UsageError } from "./cli/options.ts";
 import {
   demureHooks,
@@ -21,7 +22,12 @@ import {
   type TrainerHooks,
   trainModel,
 } from "../mod.ts";
-import { probeWebgpu, tf } from "../lib/backend/mod.ts";
+import {
+  probeWebgpu,
+  registerQueuedUploads,
+  restoreStagedUploads,
+  tf,
+} from "../lib/backend/mod.ts";
 import { BEAUTY_SHAPE, generateWorkloadDataset } from "../lib/data/mod.ts";
 
 /** What a child reports (one JSON line on stdout, prefixed). */
@@ -60,8 +66,10 @@ const USAGE = `usage: deno run -A scripts/gpu_check.ts [--backends webgpu,wasm]
   --users N          users of the Beauty-shaped workload (default ${BEAUTY_SHAPE.numUsers}; 512
                      with --profile)
   --profile          instead of an epoch, where one step's time goes on each backend: the cost
-                     of launching a kernel and of one read, the kernels of one step and their
-                     device time (tf.profile), and the step time over 4 short epochs
+                     of launching a kernel (by kind) and of one read, the kernels of one step
+                     and their device time (tf.profile), the step time over 4 short epochs, the
+                     reads of a step, on webgpu both upload routes, and the JavaScript thread's
+                     self time by file and function (V8's sampling profiler)
   -h, --help         print this text`;
 
 /** The checked options; a bad one stops here, before any child starts (status 2). */
@@ -164,16 +172,93 @@ async function timeEpoch(): Promise<EpochTiming> {
 
 /** Milliseconds per call of `make` in a chain of `n` (each on the last's output), read once. */
 async function chainMs(n: number, start: tf.Tensor, make: (x: tf.Tensor) => tf.Tensor) {
+  const { enqueueMs, waitMs } = await chainTimes(n, start, make);
+  return enqueueMs + waitMs;
+}
+
+/**
+ * A chain of `n` calls of `make` (each on the last's output), read once at the end: milliseconds
+ * per call spent issuing the calls (host), and then waiting for the read (the device's backlog).
+ */
+async function chainTimes(
+  n: number,
+  start: tf.Tensor,
+  make: (x: tf.Tensor, i: number) => tf.Tensor,
+) {
   const begin = performance.now();
   let x = start;
   for (let i = 0; i < n; i++) {
-    const next = make(x);
+    const next = make(x, i);
     if (x !== start) x.dispose();
     x = next;
   }
+  const issued = performance.now();
   await x.data();
   if (x !== start) x.dispose();
-  return (performance.now() - begin) / n;
+  return { enqueueMs: (issued - begin) / n, waitMs: (performance.now() - issued) / n };
+}
+
+/**
+ * What one kernel costs on the host and on the device, by kind: each probe is a chain of 1,000
+ * calls read once (after a compiling run), split into issuing and waiting for the read.
+ */
+async function dispatchProbes(): Promise<string[]> {
+  const rows = tf.randomNormal([653, 64]);
+  const weights = tf.randomNormal([64, 64], 0, 0.01);
+  const mixed = [tf.add, tf.mul, tf.sub, tf.maximum] as const;
+  const probes: [string, (x: tf.Tensor, i: number) => tf.Tensor][] = [
+    ["add [653, 64] + scalar", (x) => tf.add(x, 1)],
+    ["matMul [653, 64] x [64, 64]", (x) => tf.matMul(x, weights)],
+    ["4 programs in turn (add, mul, sub, maximum)", (x, i) => mixed[i % 4](x, 1)],
+    ["add of a fresh scalar made on the host", (x, i) => tf.add(x, tf.scalar(i % 7))],
+  ];
+  const lines = [];
+  for (const [name, make] of probes) {
+    await chainTimes(50, rows, make);
+    const { enqueueMs, waitMs } = await chainTimes(1000, rows, make);
+    lines.push(
+      `  ${(enqueueMs + waitMs).toFixed(3)} ms a call: ${enqueueMs.toFixed(3)} issuing, ` +
+        `${waitMs.toFixed(3)} waiting  ${name}`,
+    );
+  }
+  tf.dispose([rows, weights]);
+  return lines;
+}
+
+/**
+ * Times every read of `tf`'s backend (a tensor's data() or dataSync()) while `work` runs: how
+ * many there were and the milliseconds spent in them, which on webgpu includes waiting for all the
+ * work queued before the read.
+ */
+async function timeReads(work: () => Promise<unknown>) {
+  const backend = tf.backend() as unknown as {
+    read: (dataId: object) => Promise<unknown>;
+    readSync: (dataId: object) => unknown;
+  };
+  const [read, readSync] = [backend.read, backend.readSync];
+  let [reads, readMs] = [0, 0];
+  backend.read = async (dataId) => {
+    const begin = performance.now();
+    try {
+      return await read.call(backend, dataId);
+    } finally {
+      [reads, readMs] = [reads + 1, readMs + performance.now() - begin];
+    }
+  };
+  backend.readSync = (dataId) => {
+    const begin = performance.now();
+    try {
+      return readSync.call(backend, dataId);
+    } finally {
+      [reads, readMs] = [reads + 1, readMs + performance.now() - begin];
+    }
+  };
+  try {
+    await work();
+  } finally {
+    [backend.read, backend.readSync] = [read, readSync];
+  }
+  return { reads, readMs };
 }
 
 /**
@@ -198,6 +283,7 @@ async function profileStep(): Promise<string[]> {
   }
   lines.push(`read: ${((performance.now() - begin) / 100).toFixed(3)} ms (one add + await data())`);
   small.dispose();
+  lines.push("one kernel by kind (a chain of 1,000, read once):", ...await dispatchProbes());
   const dataset = generateWorkloadDataset({ seed: 0, numUsers: values.users ?? 512 });
   const split = leaveOneOutSplit(dataset, { maxLength: 50 });
   const quiet = { onProgress: () => {}, validate: () => ({ "NDCG@10": 0 }) };
@@ -237,7 +323,102 @@ async function profileStep(): Promise<string[]> {
     `step time by epoch (${history[0].steps} steps each): ` +
       history.map((epoch) => `${(1000 * epoch.stepSeconds).toFixed(0)} ms`).join(", "),
   );
+  // The same epoch again, its reads timed (validation is a stub here: the reads are training's).
+  const watched = make(0);
+  let steps = 0;
+  const { reads, readMs } = await timeReads(async () => {
+    const { history } = await run(watched, { maxEpochs: 1, seed: 0 });
+    steps = history[0].steps;
+  });
+  watched.dispose();
+  lines.push(
+    `reads: ${(reads / steps).toFixed(1)} a step, ${(readMs / steps).toFixed(0)} ms a step ` +
+      `spent in them (the rest of a step is issuing its ${profile.kernels.length} kernels)`,
+  );
+  if (choice.backend === "webgpu") {
+    // The upload route of host-made tensors (lib/backend/kernels/webgpu_uploads.ts), both ways in
+    // this process; earlier measured and dropped here: kernels per queue submit (docs/gpu.md).
+    const steps: string[] = [];
+    for (const route of ["writeBuffer", "staged (stock)", "writeBuffer"]) {
+      if (route === "writeBuffer") registerQueuedUploads();
+      else restoreStagedUploads();
+      const model = make(0);
+      const { history } = await run(model, { maxEpochs: 2, seed: 0 });
+      model.dispose();
+      steps.push(
+        `${route}: ${(1000 * history[1].stepSeconds).toFixed(0)} ms (loss ${history[1].loss})`,
+      );
+    }
+    lines.push(`step time by upload route (second epoch): ${steps.join(", ")}`);
+  }
+  const sampled = make(0);
+  const host = await hostProfile(() => run(sampled, { maxEpochs: 1, seed: 0 }));
+  sampled.dispose();
+  lines.push(...host);
   return lines;
+}
+
+/**
+ * The host (JavaScript thread) side of `work`, from V8's sampling profiler: total sampled time and
+ * the functions and files with the most self time. A WebGPU call's native work (binding groups,
+ * buffer writes, submits) counts as self time of the ext:deno_webgpu function that made it.
+ */
+async function hostProfile(work: () => Promise<unknown>): Promise<string[]> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params: object = {}) =>
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params, (error, result) => error ? reject(error) : resolve(result as T))
+    );
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 100 });
+  await post("Profiler.start");
+  const begin = performance.now();
+  try {
+    await work();
+  } catch (error) {
+    session.disconnect();
+    throw error;
+  }
+  const wallMs = performance.now() - begin;
+  const { profile } = await post<{ profile: CpuProfile }>("Profiler.stop");
+  session.disconnect();
+  return summariseProfile(profile, wallMs);
+}
+
+/** The parts of a V8 CPU profile (Profiler.stop) that a self-time summary needs. */
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time by function and by file, largest first (the 12 largest of each). */
+function summariseProfile(profile: CpuProfile, wallMs: number): string[] {
+  const frameOf = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  let totalMs = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = frameOf.get(id)!;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const file = frame.url.replace(/^.*\/node_modules\//, "").replace(/^file:\/\/.*\/app\//, "");
+    const name = `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
+    byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
+    byFile.set(file || frame.functionName, (byFile.get(file || frame.functionName) ?? 0) + ms);
+    totalMs += ms;
+  });
+  const top = (map: Map<string, number>) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([key, ms]) =>
+      `  ${ms.toFixed(0).padStart(7)} ms ${(100 * ms / totalMs).toFixed(1).padStart(5)}%  ${key}`
+    );
+  return [
+    `host profile of one epoch: ${wallMs.toFixed(0)} ms wall, ${totalMs.toFixed(0)} ms sampled ` +
+    `on the JavaScript thread ("(idle)": waiting, e.g. for the GPU); self time by file:`,
+    ...top(byFile),
+    "self time by function:",
+    ...top(byFunction),
+  ];
 }
 
 /** What trains on `trained`: Demure from the first step (`--system demure`), or nothing extra. */

@@ -25,6 +25,7 @@ import { registerBlasKernels } from "./kernels/blas_matmul.ts";
 import { registerHostKernels } from "./kernels/host_kernels.ts";
 import { activateWebgpu, probeWebgpu } from "./webgpu.ts";
 import { registerOrderedWebgpuSums } from "./kernels/webgpu_ordered_sums.ts";
+import { registerQueuedUploads } from "./kernels/webgpu_uploads.ts";
 import { installKernelInterrupt } from "../util/interrupt.ts";
 import { checkOneOf } from "../util/settings.ts";
 
@@ -166,7 +167,11 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
     if (config.blas !== false) kernels.push(...registerBlasKernels(backend));
     if (config.hostKernels !== false) kernels.push(...registerHostKernels(backend));
   }
-  if (backend === "webgpu") kernels.push(...registerOrderedWebgpuSums());
+  if (backend === "webgpu") {
+    // (Registered by activateWebgpu; these calls only name them.)
+    kernels.push(...registerOrderedWebgpuSums(), ...registerQueuedUploads());
+    kernels.push("Mean/Sum gradients(broadcast)");
+  }
   if (config.verbose !== false) {
     console.log(describeChoice(backend, reason, kernels));
   }

@@ -28,3 +28,4 @@ export { seededDropout } from "./kernels/dropout.ts";
 export { loadOpenBlas, openBlasFailure } from "./kernels/_openblas.ts";
 export { registerReductionGradients } from "./kernels/reduction_gradients.ts";
 export { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";
+export { registerQueuedUploads, restoreStagedUploads } from "./kernels/webgpu_uploads.ts";

@@ -13,6 +13,8 @@
  */
 import { tf } from "./tf.ts";
 import { registerOrderedWebgpuSums } from "./kernels/webgpu_ordered_sums.ts";
+import { registerQueuedUploads } from "./kernels/webgpu_uploads.ts";
+import { registerReductionGradients } from "./kernels/reduction_gradients.ts";
 
 /** What {@linkcode probeWebgpu} found. */
 export interface WebgpuProbe {
@@ -100,5 +102,10 @@ export async function activateWebgpu(): Promise<WebgpuProbe> {
   registerOrderedWebgpuSums();
   if (!(await tf.setBackend("webgpu"))) throw new Error('tf.setBackend("webgpu") returned false');
   await tf.ready();
+  // After setBackend: the upload is replaced on the backend instance, which that call creates.
+  registerQueuedUploads();
+  // The stock Sum and Mean gradients build a tensor of ones the size of their input on the host,
+  // and each one is an upload.
+  registerReductionGradients();
   return probe;
 }

@@ -5,8 +5,11 @@
  * Why: tfjs-core's `Mean` and `Sum` gradients build `ones(x.shape)` as a JS Float32Array on every
  * call (3.2 MB for a [256, 50, 64] layer-norm input), upload it and multiply; ten of those per
  * SASRec step added allocation and GC pressure. (`tf.broadcastTo` is no cure on wasm: its `Tile`
- * kernel took about 95 ms for that shape.) Mathematically identical: d mean / dx = dy / n and
- * d sum / dx = dy, broadcast over the reduced axes.
+ * kernel took about 95 ms for that shape.) On `webgpu` each of those tensors is also an upload
+ * through a mapped staging buffer, which stalls the thread that issues the kernels: registered there
+ * too (2026-12-04), these gradients took a Beauty-shaped SASRec step on an NVIDIA H200 from about
+ * 1.3 s to 315 ms (docs/gpu.md). Mathematically identical: d mean / dx = dy / n and d sum / dx =
+ * dy, broadcast over the reduced axes.
  */
 import { tf } from "../tf.ts";
 
