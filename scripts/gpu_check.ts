@@ -8,7 +8,7 @@
  * `deno task gpu-check:build` (see `scripts/gpu_check.sh` and docs/gpu.md).
  *
  *   deno run -A scripts/gpu_check.ts [--backends webgpu,wasm] [--system sasrec|demure]
- *                                    [--max-batches N] [--users N]
+ *                                    [--max-batches N] [--users N] [--dim N] [--batch-size N]
  *   deno run -A scripts/gpu_check.ts --adapter     the adapter line only
  *   deno run -A scripts/gpu_check.ts --profile     where a step's time goes, per backend
  */
@@ -29,6 +29,8 @@ import {
   tf,
 } from "../lib/backend/mod.ts";
 import { BEAUTY_SHAPE, generateWorkloadDataset } from "../lib/data/mod.ts";
+import { DEFAULT_MODEL_CONFIG } from "../lib/models/mod.ts";
+import { DEFAULT_TRAINER_CONFIG } from "../lib/train/mod.ts";
 
 /** What a child reports (one JSON line on stdout, prefixed). */
 interface EpochTiming {
@@ -49,6 +51,11 @@ interface EpochTiming {
 }
 
 const RESULT_PREFIX = "gpu_check result: ";
+/** The library's defaults (SequentialRecommender's d, the trainer's batch), printed in --help. */
+const [DEFAULT_DIM, DEFAULT_BATCH_SIZE] = [
+  DEFAULT_MODEL_CONFIG.dim,
+  DEFAULT_TRAINER_CONFIG.batchSize,
+];
 const PROFILE_PREFIX = "gpu_check profile: ";
 const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
 /** What is trained: the plain backbone, or Demure over it (every step denoises: no warm-up). */
@@ -57,12 +64,16 @@ type System = typeof SYSTEMS[number];
 
 const USAGE = `usage: deno run -A scripts/gpu_check.ts [--backends webgpu,wasm]
                   [--system sasrec|demure] [--max-batches N] [--users N]
+                  [--dim N] [--batch-size N]
        deno run -A scripts/gpu_check.ts --adapter     the adapter line only
   --backends LIST    which backends to time, in order (${BACKENDS.join(", ")}; default webgpu,wasm);
                      one listed twice runs twice, and the two must give the same numbers
   --system NAME      what is trained: sasrec (default) or demure (Demure-SASRec, the
                      library's defaults, denoising from the first step)
   --max-batches N    at most N training batches in the timed epoch (default: the whole epoch)
+  --dim N            the model's width d (default ${DEFAULT_DIM}, the library's and the paper's)
+  --batch-size N     sequences per training step (default ${DEFAULT_BATCH_SIZE}); with --dim, where
+                     a GPU starts to pay: a step's kernel count stays, their work grows
   --users N          users of the Beauty-shaped workload (default ${BEAUTY_SHAPE.numUsers}; 512
                      with --profile)
   --profile          instead of an epoch, where one step's time goes on each backend: the cost
@@ -84,6 +95,8 @@ function checkedOptions() {
       system: { type: "string", default: "sasrec" },
       "max-batches": { type: "string" },
       users: { type: "string" },
+      dim: { type: "string" },
+      "batch-size": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     });
     const backends = values.backends.split(",");
@@ -107,6 +120,11 @@ function checkedOptions() {
       maxBatches: values["max-batches"] === undefined
         ? undefined
         : integerOption("max-batches", values["max-batches"], 1, maxBatches),
+      // Beyond these a step no longer fits a GPU's memory with 12k items.
+      dim: values.dim === undefined ? DEFAULT_DIM : integerOption("dim", values.dim, 1, 4096),
+      batchSize: values["batch-size"] === undefined
+        ? DEFAULT_BATCH_SIZE
+        : integerOption("batch-size", values["batch-size"], 1, 65_536),
     };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -128,16 +146,15 @@ async function timeEpoch(): Promise<EpochTiming> {
   const maxBatches = values.maxBatches;
   const dataset = generateWorkloadDataset({ seed: 0, numUsers: users });
   const split = leaveOneOutSplit(dataset, { maxLength: 50 });
-  const model = new SequentialRecommender(split.dataset, {
-    backbone: "sasrec",
-    maxLength: 50,
-    seed: 0,
-  });
+  const shape = { backbone: "sasrec", maxLength: 50, dim: values.dim } as const;
+  const model = new SequentialRecommender(split.dataset, { ...shape, seed: 0 });
+  const batchSize = values.batchSize;
   try {
     // Warm-up on a throwaway model: tfjs compiles kernels (WebGPU pipelines) for each new shape,
     // once per process; the timed epoch should not pay for it.
-    const warmup = new SequentialRecommender(split.dataset, { backbone: "sasrec", maxLength: 50 });
-    await trainModel(warmup, split, { maxEpochs: 1, maxBatchesPerEpoch: 2, resume: false }, {
+    const warmup = new SequentialRecommender(split.dataset, shape);
+    const warmupConfig = { maxEpochs: 1, maxBatchesPerEpoch: 2, batchSize, resume: false };
+    await trainModel(warmup, split, warmupConfig, {
       ...hooksOf(warmup),
       onProgress: () => {},
       validate: () => ({ "NDCG@10": 0 }),
@@ -146,6 +163,7 @@ async function timeEpoch(): Promise<EpochTiming> {
     const result = await trainModel(model, split, {
       maxEpochs: 1,
       seed: 0,
+      batchSize,
       resume: false,
       ...(maxBatches ? { maxBatchesPerEpoch: maxBatches } : {}),
     }, { ...hooksOf(model), onProgress: () => {} });
@@ -438,6 +456,7 @@ async function runChildProcess(backend: string) {
   const args = [...script, "--child", backend, "--system", values.system];
   if (values["max-batches"]) args.push("--max-batches", values["max-batches"]);
   if (values.users !== undefined) args.push("--users", String(values.users));
+  args.push("--dim", String(values.dim), "--batch-size", String(values.batchSize));
   if (values.profile) args.push("--profile");
   const output = await new Deno.Command(self, {
     args,
@@ -511,7 +530,7 @@ console.log(
   `workload: Beauty-shaped (${shape}, median history ${BEAUTY_SHAPE.medianHistory}, max length ` +
     `50); ${
       values.system === "demure" ? "Demure-SASRec (library defaults, no warm-up)" : "SASRec"
-    } defaults; one epoch${
+    } defaults but d = ${values.dim}, batch ${values.batchSize}; one epoch${
       values["max-batches"] ? ` capped at ${values["max-batches"]} batches` : ""
     } per backend`,
 );

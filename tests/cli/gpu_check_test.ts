@@ -11,10 +11,12 @@ import { runScript } from "./_run_script.ts";
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-Deno.test("gpu_check: a bad --system or --backends is one line and exit 2, before any work", async () => {
+Deno.test("gpu_check: a bad --system, --backends, --dim or --batch-size is one line and exit 2, before any work", async () => {
   const cases: [string[], string][] = [
     [["--system", "demur"], `--system: "demur" is not one of sasrec, demure`],
     [["--backends", "webgpu,tpu"], `--backends: "tpu" is not one of webgpu, wasm, cpu`],
+    [["--dim", "0"], "--dim 0: must be an integer in 1..4096"],
+    [["--batch-size", "12.5"], "--batch-size 12.5: must be an integer in 1..65536"],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runScript("scripts/gpu_check.ts", args);
