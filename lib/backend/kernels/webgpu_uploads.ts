@@ -1,7 +1,7 @@
 /**
  * On `webgpu`, a tensor made on the host (a batch's ids, every number that an op turns into a
- * scalar: Adam alone makes about 400 a step) reaches the GPU through `GPUQueue.writeBuffer`, not
- * through tfjs-backend-webgpu's (4.22.0) mapped staging buffer.
+ * scalar: about 400 a SASRec step, 8 per parameter of them Adam's) reaches the GPU through
+ * `GPUQueue.writeBuffer`, not through tfjs-backend-webgpu's (4.22.0) mapped staging buffer.
  *
  * Why: the stock upload creates a buffer mapped at creation and calls its `getMappedRange()`. On
  * an NVIDIA H200 under Deno 2.9.6 (2026-12-04, docs/gpu.md), a Beauty-shaped SASRec step spent
