@@ -43,6 +43,10 @@ cp -r scripts/gpu_check.ts scripts/cli "$stage/app/scripts/"
 cp mod.ts deno.json package.json "$stage/app/"
 cp scripts/gpu_check.sh "$stage/gpu_check.sh"
 cp scripts/gpu_session.sh "$stage/gpu_session.sh"
+# The webgpu tests (`gpu_check.sh --tests`), with the assert module the import map names.
+mkdir -p "$stage/app/tests/backend"
+cp tests/_std_assert.ts "$stage/app/tests/"
+cp tests/backend/webgpu*_test.ts "$stage/app/tests/backend/"
 
 # npm packages: the ones the check imports (webgpu is imported lazily), with their dependencies.
 # (`deno eval` would have every permission: a script on stdin that may only read node_modules.)

@@ -3,6 +3,7 @@
 # epoch of the Beauty-shaped workload on webgpu and on wasm, timed, and their ratio.
 #
 #   bash scripts/gpu_check.sh [--max-batches N] [--users N] [--backends webgpu,wasm] [--adapter]
+#   bash scripts/gpu_check.sh --tests      the webgpu tests, on this machine's adapter
 #
 # Offline machines: `deno task gpu-check:build` packs this script, Deno, the library, the npm
 # packages it imports and the shared libraries it loads (OpenBLAS, the Vulkan loader) into
@@ -68,4 +69,12 @@ if command -v nvidia-smi >/dev/null; then
 fi
 
 cd "$root"
+if [[ ${1:-} == --tests ]]; then
+  # Without type checking: the archive leaves out the type declarations. All but the no-adapter
+  # message test (named "DEMURE_BACKEND=webgpu without an adapter: ..."), which runs
+  # scripts/reproduce.ts, not in the archive (the filter is Rust's regex: no look-ahead).
+  exec "$deno" test -A --no-check --filter '/^(webgpu|stockChoosesSplitK)/' \
+    tests/backend/webgpu_test.ts tests/backend/webgpu_ordered_sums_test.ts \
+    tests/backend/webgpu_uploads_test.ts
+fi
 exec "$deno" run -A scripts/gpu_check.ts "$@"

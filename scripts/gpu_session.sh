@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# One GPU machine's measurements in one call, for a lease measured in minutes: the adapter, where a
-# step's time goes (--profile: the device and the JavaScript thread), SASRec on webgpu twice from
+# One GPU machine's measurements in one call, for a lease measured in minutes: the adapter, the
+# webgpu tests on it, where a step's time goes (--profile: the device and the JavaScript thread), SASRec on webgpu twice from
 # one seed (same numbers?) and on wasm, and Demure-SASRec on both. Each stage runs under its own time limit, so a slow stage leaves the
 # next ones their time, and its log is written as it runs (a stage cut off keeps what it printed).
-# Prints each stage's last lines; the logs go to LOG_DIR. 9 minutes at most.
+# Prints each stage's last lines; the logs go to LOG_DIR. About 9 minutes at most.
 #
 #   bash scripts/gpu_session.sh LOG_DIR                   (from the repository)
 #   demure-gpu-check/gpu_session.sh LOG_DIR               (from the unpacked archive, docs/gpu.md)
@@ -35,7 +35,8 @@ if ! grep -q '^adapter: ' "$logs/adapter.log" || grep -qi '^adapter: none' "$log
   echo "gpu_session: no WebGPU adapter; the rest needs one (docs/gpu.md: drivers in containers)"
   exit 1
 fi
-stage profile 180 --profile --backends webgpu
-stage sasrec 180 --max-batches 20 --backends webgpu,webgpu,wasm
+stage tests 60 --tests
+stage profile 150 --profile --backends webgpu
+stage sasrec 170 --max-batches 20 --backends webgpu,webgpu,wasm
 stage demure 110 --system demure --max-batches 15 --backends webgpu,wasm
 exit $failed

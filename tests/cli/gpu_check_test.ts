@@ -57,6 +57,21 @@ Deno.test("gpu_check archive: the staged tree trains on its own, from an empty e
     assertMatch(stdout, /^wasm \(demure\): 1 steps in .*, loss \d+\.\d{4}, valid NDCG@10/m);
     // The archive's own OpenBLAS serves the matrix products.
     assertMatch(stdout, /BatchMatMul\(openblas\)/);
+
+    // The webgpu tests travel and run from the tree (skipped with the reason where no adapter is).
+    const tests = await new Deno.Command(`${out}/demure-gpu-check/gpu_check.sh`, {
+      args: ["--tests"],
+      cwd: out,
+      clearEnv: true,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(300_000),
+    }).output();
+    const report = decode(tests.stdout);
+    assertEquals(tests.code, 0, `${report}\n${decode(tests.stderr)}`);
+    assertMatch(report, /^ok \| \d+ passed .*\| 0 failed \| 1 filtered out/m);
+    assertMatch(report, /webgpu uploads: values arrive as made/);
   } finally {
     await Deno.remove(out, { recursive: true });
   }
