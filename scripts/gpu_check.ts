@@ -12,8 +12,8 @@
  *   deno run -A scripts/gpu_check.ts --adapter     the adapter line only
  *   deno run -A scripts/gpu_check.ts --profile     where a step's time goes, per backend
  */
-import { Session } from "node:inspector";
 import { integerOption, parseOptions, UsageError } from "./cli/options.ts";
+import { sampleHost, summariseProfile } from "./cli/host_profile.ts";
 import {
   demureHooks,
   initBackend,
@@ -370,73 +370,11 @@ async function profileStep(): Promise<string[]> {
     lines.push(`step time by upload route (second epoch): ${steps.join(", ")}`);
   }
   const sampled = make(0);
-  const host = await hostProfile(() => run(sampled, { maxEpochs: 1, seed: 0 }));
+  const { profile: host, wallMs } = await sampleHost(() => run(sampled, { maxEpochs: 1, seed: 0 }));
   sampled.dispose();
-  lines.push(...host);
+  // One epoch of the 512-user set, its validation a stub.
+  lines.push(...summariseProfile(host, wallMs));
   return lines;
-}
-
-/**
- * The host (JavaScript thread) side of `work`, from V8's sampling profiler: total sampled time and
- * the functions and files with the most self time. A WebGPU call's native work (binding groups,
- * buffer writes, submits) counts as self time of the ext:deno_webgpu function that made it.
- */
-async function hostProfile(work: () => Promise<unknown>): Promise<string[]> {
-  const session = new Session();
-  session.connect();
-  const post = <T>(method: string, params: object = {}) =>
-    new Promise<T>((resolve, reject) =>
-      session.post(method, params, (error, result) => error ? reject(error) : resolve(result as T))
-    );
-  await post("Profiler.enable");
-  await post("Profiler.setSamplingInterval", { interval: 100 });
-  await post("Profiler.start");
-  const begin = performance.now();
-  try {
-    await work();
-  } catch (error) {
-    session.disconnect();
-    throw error;
-  }
-  const wallMs = performance.now() - begin;
-  const { profile } = await post<{ profile: CpuProfile }>("Profiler.stop");
-  session.disconnect();
-  return summariseProfile(profile, wallMs);
-}
-
-/** The parts of a V8 CPU profile (Profiler.stop) that a self-time summary needs. */
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Self time by function and by file, largest first (the 12 largest of each). */
-function summariseProfile(profile: CpuProfile, wallMs: number): string[] {
-  const frameOf = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
-  const byFunction = new Map<string, number>();
-  const byFile = new Map<string, number>();
-  let totalMs = 0;
-  profile.samples.forEach((id, i) => {
-    const frame = frameOf.get(id)!;
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    const file = frame.url.replace(/^.*\/node_modules\//, "").replace(/^file:\/\/.*\/app\//, "");
-    const name = `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
-    byFile.set(file || frame.functionName, (byFile.get(file || frame.functionName) ?? 0) + ms);
-    totalMs += ms;
-  });
-  const top = (map: Map<string, number>) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([key, ms]) =>
-      `  ${ms.toFixed(0).padStart(7)} ms ${(100 * ms / totalMs).toFixed(1).padStart(5)}%  ${key}`
-    );
-  return [
-    `host profile of one epoch: ${wallMs.toFixed(0)} ms wall, ${totalMs.toFixed(0)} ms sampled ` +
-    `on the JavaScript thread ("(idle)": waiting, e.g. for the GPU); self time by file:`,
-    ...top(byFile),
-    "self time by function:",
-    ...top(byFunction),
-  ];
 }
 
 /** What trains on `trained`: Demure from the first step (`--system demure`), or nothing extra. */
