@@ -72,8 +72,10 @@ cd "$root"
 if [[ ${1:-} == --tests ]]; then
   # Without type checking: the archive leaves out the type declarations. All but the no-adapter
   # message test (named "DEMURE_BACKEND=webgpu without an adapter: ..."), which runs
-  # scripts/reproduce.ts, not in the archive (the filter is Rust's regex: no look-ahead).
-  exec "$deno" test -A --no-check --filter '/^(webgpu|stockChoosesSplitK)/' \
+  # scripts/reproduce.ts, not in the archive (the filter is Rust's regex: no look-ahead). They read
+  # this tree and write only the private runtime folder wgpu wants (lib/backend/webgpu.ts).
+  exec "$deno" test --no-check --no-prompt --allow-read=. --allow-env \
+    --allow-write="${TMPDIR:-/tmp}" --filter '/^(webgpu|stockChoosesSplitK)/' \
     tests/backend/webgpu_test.ts tests/backend/webgpu_ordered_sums_test.ts \
     tests/backend/webgpu_uploads_test.ts
 fi
