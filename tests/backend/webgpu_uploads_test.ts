@@ -54,7 +54,9 @@ async function roundTrips() {
   };
   const read = async (t: tf.Tensor) => {
     // An op on the GPU (small ones too: WEBGPU_CPU_FORWARD is off), so the values are uploaded.
-    const moved = t.dtype === "bool" ? tf.logicalNot(tf.logicalNot(t)) : tf.mul(t, 1);
+    const moved = tf.tidy(() =>
+      t.dtype === "bool" ? tf.logicalNot(tf.logicalNot(t)) : tf.mul(t, 1)
+    );
     const values = Array.from(await moved.data() as ArrayLike<number | boolean>, Number);
     tf.dispose([t, moved]);
     return values;
