@@ -28,7 +28,7 @@
  *   `separate_pass`. Why the training pass by default: it costs 1.7 plain epochs against 2.3 (idle)
  *   (docs/performance.md), and over 5 seeds on both datasets its test NDCG@10 and attribution
  *   ROC-AUC match the separate pass's within seed noise. The results of record pin
- *   `separate_pass` (the route they were made with; `lib/experiments/plan.ts`).
+ *   `separate_pass` (the route they were made with; `lib/experiments/_plan_settings.ts`).
  * - `separate_pass`: before the step, a forward and backward pass of the per-user
  *   sequence loss over the full history, in inference mode (`attributeBatch`); a window's mask
  *   serves `everyVisits` visits (default 2: computed every second epoch, reused in between).

@@ -275,3 +275,8 @@ export function readSelected(path: string): SelectedConfigurations {
   }
   return parsed as SelectedConfigurations;
 }
+
+/** Id of the selection of `system` on a dataset: `<dataset label>/<system>`. */
+export function selectionId(dataset: string, system: SystemName): string {
+  return `${dataset}/${system}`;
+}
