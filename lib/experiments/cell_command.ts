@@ -29,15 +29,13 @@ import { pathExists } from "../util/path_exists.ts";
 import {
   cellsDirectory,
   checkStoredData,
-  epochLine,
-  estimatedCellSeconds,
   isReusable,
-  removeCellCheckpoints,
   reuseSameRun,
-  runPlannedCell,
   settingsOf,
-  writeSelection,
-} from "./run_plan.ts";
+} from "./stored_cells.ts";
+import { epochLine, estimatedCellSeconds, runPlannedCell } from "./run_plan.ts";
+import { removeCellCheckpoints } from "./cell_checkpoints.ts";
+import { writeSelection } from "./selection_record.ts";
 
 /** One cell of a plan as a command sees it. */
 export interface CellListing {

@@ -16,7 +16,8 @@
 import type { EpochProgress } from "../train/progress.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan.ts";
 import type { CellResult } from "./run_cell.ts";
-import { finishedCells, runPlan } from "./run_plan.ts";
+import { finishedCells } from "./stored_cells.ts";
+import { runPlan } from "./run_plan.ts";
 
 /** A planned cell with its stored result. */
 export interface FinishedCell {

@@ -17,7 +17,7 @@ import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import { summaryMarkdown } from "./markdown_report.ts";
 import { type ColdStartBucket, coldStartGap } from "./analyse.ts";
 import { MISSING_CELL, signedDifference } from "../viz/table_html.ts";
-import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary.ts";
+import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary_types.ts";
 
 /** A finite series only (plotly figures refuse NaN): epochs without a value are dropped. */
 function finitePoints(x: number[], y: number[]): { x: number[]; y: number[] } {

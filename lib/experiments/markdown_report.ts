@@ -18,13 +18,8 @@ import {
 } from "./analyse.ts";
 import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
 import { MISSING_CELL, signedDifference } from "../viz/table_html.ts";
-import {
-  type MainRow,
-  rankingText,
-  type ReproductionSummary,
-  type SensitivityRow,
-  TABLE_METRICS,
-} from "./summary.ts";
+import { rankingText, TABLE_METRICS } from "./summary.ts";
+import type { MainRow, ReproductionSummary, SensitivityRow } from "./summary_types.ts";
 
 /** "0.1234 ± 0.0012" over several seeds, "0.1234" for one. */
 export function formatMeanStd(value: MeanStd): string {

@@ -63,7 +63,7 @@ import type {
   PlanOptions,
   Sweeps,
 } from "./plan_types.ts";
-import { SELECTION_SPECS } from "./selection.ts";
+import { type SelectedConfigurations, SELECTION_SPECS } from "./selection.ts";
 import { SYSTEMS } from "./systems.ts";
 
 export type {
@@ -331,6 +331,14 @@ function addPaperGrid(
   // Synthetic's at every seed, then MovieLens's (added after synthetic's, keeping their indices).
   forSeedIndices("sweepSeedCount", 0, (seedIndex) => cells.addSweep(synthetic, seedIndex, true));
   forSeedIndices("sweepSeedCount", 0, (seedIndex) => cells.addSweep(movielens, seedIndex, true));
+}
+
+/** `plan` built again with other selected configurations (same mode, seeds and options). */
+export function replanWith(
+  plan: ExperimentPlan,
+  selected: SelectedConfigurations,
+): ExperimentPlan {
+  return planExperiments(plan.mode, plan.seedsAsked, { ...plan.options, selected });
 }
 
 /**

@@ -15,8 +15,7 @@
  * ```
  */
 import { checkCellResult } from "./cell_result_check.ts";
-import { checkpointExists } from "../checkpoint/checkpoint.ts";
-import { writeFilesAtomically } from "../data/atomic_write.ts";
+import { cellCheckpointDir, removeCellCheckpoints } from "./cell_checkpoints.ts";
 import { TrainingDivergedError } from "../train/config.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import {
@@ -25,8 +24,7 @@ import {
   prepareDataset,
   type PreparedDataset,
 } from "./datasets.ts";
-import { cellModelDir, KEPT_TRAINING_FILE } from "./cell_model.ts";
-import { type ExperimentPlan, planExperiments, type PlannedCell } from "./plan.ts";
+import { type ExperimentPlan, type PlannedCell, replanWith } from "./plan.ts";
 import { ResultStore } from "./result_store.ts";
 import {
   cellEnvironment,
@@ -36,10 +34,16 @@ import {
   lastWarmupEpoch,
   runCell,
 } from "./run_cell.ts";
-import { readSelected, type SelectedConfigurations, selectTrial } from "./selection.ts";
-import { checkStoredCellData } from "./stored_data_check.ts";
+import type { SelectedConfigurations } from "./selection.ts";
+import { writeSelection } from "./selection_record.ts";
+import {
+  cellsDirectory,
+  checkStoredData,
+  isReusable,
+  reuseSameRun,
+  settingsOf,
+} from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
-import { pathExists } from "../util/path_exists.ts";
 import { checkSettingNames, type SettingNames } from "../util/settings.ts";
 
 /** Options of {@linkcode runPlan}. */
@@ -146,308 +150,11 @@ export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): n
   return base * factor + (cell.scoreAttribution ? 90 : 0);
 }
 
-/** Where the finished cells of a reproduction directory (`results/<mode>`) are stored. */
-export function cellsDirectory(resultsDir: string): string {
-  return `${resultsDir}/cells`;
-}
-
-/** Where the selected configurations of a reproduction directory are stored. */
-export function selectedPath(resultsDir: string): string {
-  return `${resultsDir}/selected.json`;
-}
-
-/**
- * The plan of `mode` with the selected configurations stored under `resultsDir` (what
- * {@linkcode runPlan} reads and writes there).
- *
- * @example
- * ```ts
- * const plan = planOfResults("full", "results-of-record/full");
- * ```
- */
-export function planOfResults(
-  mode: ExperimentPlan["mode"],
-  resultsDir: string,
-  seeds?: number[],
-): ExperimentPlan {
-  return planExperiments(mode, seeds, { selected: readSelected(selectedPath(resultsDir)) });
-}
-
-/**
- * The finished cells of `plan` under `resultsDir`, by cell key: the ones whose stored settings
- * match the plan's (what {@linkcode runPlan} would reuse). Runs nothing.
- *
- * @example
- * ```ts
- * const finished = finishedCells(planOfResults("full", "results-of-record/full"), "results-of-record/full");
- * finished.get("full/Synthetic/Demure-SASRec/seed=0")?.test["NDCG@10"];
- * ```
- */
-export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<string, CellResult> {
-  const store = new ResultStore(cellsDirectory(resultsDir));
-  // The folder's selection may have advanced since `plan` was built: cells that waited for it
-  // are looked up with the settings they have now.
-  const current = replanWith(plan, {
-    ...plan.selected,
-    ...readSelected(selectedPath(resultsDir)),
-  });
-  const asked = new Set(plan.cells.map((cell) => cell.key));
-  const finished = new Map<string, CellResult>();
-  for (const cell of current.cells) {
-    if (cell.waitsFor || !asked.has(cell.key)) continue;
-    const result = store.get(cell.key, settingsOf(current, cell), checkCellResult);
-    if (result) finished.set(cell.key, result);
-  }
-  return finished;
-}
-
-/** Everything that decides a cell's numbers (stored with its result). */
-export interface StoredCellSettings {
-  /** The cell's dataset. */
-  dataset: PlannedCell["dataset"];
-  /** The cell's system. */
-  system: PlannedCell["system"];
-  /** The cell's seed. */
-  seed: number;
-  /** The cell's model settings (the plan's, with the cell's dropout). */
-  model: PlannedCell["model"];
-  /** The cell's trainer settings. */
-  training: PlannedCell["training"];
-  /** Whether the attribution is scored against the planted truth. */
-  scoreAttribution: boolean;
-}
-
-/** Everything that decides a cell's numbers; a stored cell is reused only when this matches. */
-export function settingsOf(_plan: ExperimentPlan, cell: PlannedCell): StoredCellSettings {
-  return {
-    dataset: cell.dataset,
-    system: cell.system,
-    seed: cell.seed,
-    model: cell.model,
-    training: cell.training,
-    scoreAttribution: cell.scoreAttribution,
-  };
-}
-
-/**
- * When `cell` is the same run as a finished cell (`cell.sameAs`, identical settings), stores that
- * record under `cell.key` and returns it; else undefined. Relabelled as the cell a fresh run would
- * write, so that a reused cell and a rerun one are the same record. Both the plan runner and the
- * one-cell command (what a batch scheduler runs) reuse through here: a rerun would cost a whole
- * training, and under another BLAS thread count it would not even be the same numbers.
- */
-export function reuseSameRun(
-  store: ResultStore,
-  cell: PlannedCell,
-  settings: StoredCellSettings,
-): CellResult | undefined {
-  const same = cell.sameAs ? store.get(cell.sameAs, settings, checkCellResult) : undefined;
-  if (!same) return undefined;
-  return store.put(cell.key, settings, {
-    ...same,
-    system: cell.systemName,
-    protocol: { ...same.protocol, model: cell.systemName },
-  });
-}
-
-/**
- * Whether `cell` will be stored without training: it is the same run as a finished cell
- * (`cell.sameAs`, whose record has the cell's settings). Estimates count such a cell as free.
- */
-export function isReusable(store: ResultStore, plan: ExperimentPlan, cell: PlannedCell): boolean {
-  return cell.sameAs !== undefined &&
-    store.get(cell.sameAs, settingsOf(plan, cell), checkCellResult) !== undefined;
-}
-
-/** `plan` built again with other selected configurations (same mode, seeds and options). */
-export function replanWith(
-  plan: ExperimentPlan,
-  selected: SelectedConfigurations,
-): ExperimentPlan {
-  return planExperiments(plan.mode, plan.seedsAsked, { ...plan.options, selected });
-}
-
-/**
- * Derives the selected configurations from the trials stored under `resultsDir` (on top of
- * `plan.selected`) and writes them to `<resultsDir>/selected.json` when they changed. Returns them.
- *
- * A choice in `plan.selected` is dropped, so that its cells wait for the selection to run again,
- * when one of its trials is stored with other settings than the plan's (the trial was changed:
- * stale) or waits for a selection itself (its backbone's choice was dropped): a choice made from
- * trials that no longer hold is not a choice, and seeds run with it would be run again. It stays
- * while its trials are only absent (a verification folder holds the choices, not the trials).
- * Repeated until nothing changes: a choice made or dropped changes the trials built on it.
- */
-export function writeSelection(
-  plan: ExperimentPlan,
-  resultsDir: string,
-  log: (line: string) => void = console.log,
-): SelectedConfigurations {
-  const selected = settledSelectionOf(plan, new ResultStore(cellsDirectory(resultsDir)));
-  if (JSON.stringify(selected) === JSON.stringify(plan.selected)) return plan.selected;
-  writeFilesAtomically([
-    { path: selectedPath(resultsDir), data: JSON.stringify(selected, null, 1) + "\n" },
-  ]);
-  log(
-    `selection: ${
-      Object.keys(selected).map((d) => `${d}: ${Object.keys(selected[d]).join(", ")}`).join("; ")
-    }`,
-  );
-  return selected;
-}
-
-/** {@linkcode writeSelection}'s selection, without writing it: its rounds until nothing changes. */
-function settledSelectionOf(plan: ExperimentPlan, store: ResultStore): SelectedConfigurations {
-  let selected = plan.selected;
-  for (let round = 0;; round++) {
-    const next = settledSelection(replanWith(plan, selected), store);
-    if (JSON.stringify(next) === JSON.stringify(selected)) return selected;
-    // Each round settles at least one more selection; a plan has far fewer than 100.
-    if (round === 100) throw new Error("writeSelection: the selections do not settle");
-    selected = next;
-  }
-}
-
-/** Options of {@linkcode planWithCurrentSelection}. */
-export interface CurrentSelectionOptions {
-  /** Write a changed selection to `selected.json` (default true); false reads only. */
-  write?: boolean;
-  /** Where the written selection is reported (default console.log). */
-  log?: (line: string) => void;
-}
-
-/**
- * `plan` with the selection as it stands now under `resultsDir`: the choices of
- * `<resultsDir>/selected.json` (another task may have written them since `plan` was built),
- * settled against the trials stored there as {@linkcode writeSelection} settles them, and written
- * to the file when that changes them (unless `write: false`). A batch task (`reproduce --cell`)
- * runs its cell from this, and `reproduce --list-cells` (read only), from which a cluster
- * submission takes each cell's stage, lists from it: a choice whose trials were changed since
- * (stale records) is dropped, so its cells wait for the trials' rerun instead of running, and
- * storing, their seeds with the earlier choice.
- */
-export function planWithCurrentSelection(
-  plan: ExperimentPlan,
-  resultsDir: string,
-  options: CurrentSelectionOptions = {},
-): ExperimentPlan {
-  const onDisk = replanWith(plan, readSelected(selectedPath(resultsDir)));
-  let settled: SelectedConfigurations;
-  if (options.write ?? true) settled = writeSelection(onDisk, resultsDir, options.log);
-  else {
-    // Reading only: without stored cells there is nothing to settle against, and a store would
-    // create the folder.
-    if (!pathExists(cellsDirectory(resultsDir))) return onDisk;
-    settled = settledSelectionOf(onDisk, new ResultStore(cellsDirectory(resultsDir)));
-  }
-  return JSON.stringify(settled) === JSON.stringify(onDisk.selected)
-    ? onDisk
-    : replanWith(onDisk, settled);
-}
-
-/**
- * One round of {@linkcode writeSelection}: `plan.selected` without the choices whose trials are
- * stale or wait, with the choices of the selections whose every trial is finished.
- */
-function settledSelection(plan: ExperimentPlan, store: ResultStore): SelectedConfigurations {
-  const finished = new Map<string, CellResult>();
-  const unsettled: PlannedCell[] = [];
-  for (const cell of plan.cells) {
-    if (!cell.trial) continue;
-    if (cell.waitsFor) {
-      unsettled.push(cell);
-      continue;
-    }
-    const result = store.get(cell.key, settingsOf(plan, cell), checkCellResult);
-    if (result) finished.set(cell.key, result);
-    else if (store.has(cell.key)) unsettled.push(cell);
-  }
-  const selected: SelectedConfigurations = Object.fromEntries(
-    Object.entries(plan.selected).map(([dataset, systems]) => [dataset, { ...systems }]),
-  );
-  for (const cell of unsettled) delete selected[cell.datasetLabel]?.[cell.systemKey];
-  for (const [dataset, systems] of Object.entries(selectedFrom(plan, finished))) {
-    selected[dataset] = { ...selected[dataset], ...systems };
-  }
-  return selected;
-}
-
-/**
- * The configurations chosen by the finished selections of `plan` (every trial finished): the
- * trial with the best validation NDCG@10 (ties: the lower trial index) among those that did not
- * diverge. Reads no test metric. Throws when every trial of a selection diverged: there is nothing
- * to choose, and the main table's first seed would otherwise reuse a diverged trial's empty record.
- */
-export function selectedFrom(
-  plan: ExperimentPlan,
-  finished: Map<string, CellResult>,
-): SelectedConfigurations {
-  const bySelection = new Map<string, PlannedCell[]>();
-  for (const cell of plan.cells) {
-    if (!cell.trial) continue;
-    const list = bySelection.get(cell.trial.selection) ?? [];
-    list.push(cell);
-    bySelection.set(cell.trial.selection, list);
-  }
-  const selected: SelectedConfigurations = {};
-  for (const trials of bySelection.values()) {
-    const results = trials.map((cell) => finished.get(cell.key));
-    if (results.some((r) => r === undefined)) continue;
-    const outcomes = trials.flatMap((cell, i) =>
-      results[i]!.diverged === undefined
-        ? [{
-          trial: { index: cell.trial!.index, config: cell.config },
-          valid: results[i]!.valid["NDCG@10"],
-        }]
-        : []
-    );
-    if (outcomes.length === 0) {
-      throw new Error(
-        `selection ${trials[0].trial!.selection}: all ${trials.length} trials diverged (trial 0: ` +
-          `${results[0]!.diverged}); lower the learning rates of its search space ` +
-          "(lib/experiments/selection.ts) or remove its trials' results to run them again",
-      );
-    }
-    const best = selectTrial(outcomes);
-    const cell = trials.find((c) => c.trial!.index === best.trial.index)!;
-    selected[cell.datasetLabel] ??= {};
-    selected[cell.datasetLabel][cell.systemKey] = {
-      trial: cell.trial!.index,
-      config: cell.config,
-      valid: best.valid,
-      trials: trials.length,
-    };
-  }
-  return selected;
-}
-
 /** The indented per-epoch progress line of a neural cell. */
 export function epochLine(progress: EpochProgress): string {
   return `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
     ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
     ` (${progress.epochSeconds.toFixed(1)} s)`;
-}
-
-function fnv1aHex(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
-}
-
-/**
- * Where a running cell checkpoints every epoch: `<resultsDir>/checkpoints/<cell>-<hash of its
- * settings>` (other settings, another folder: a changed plan never resumes a stale run).
- */
-export function cellCheckpointDir(
-  resultsDir: string,
-  plan: ExperimentPlan,
-  cell: PlannedCell,
-): string {
-  const name = cell.key.replace(/[^A-Za-z0-9=._-]+/g, "__");
-  return `${resultsDir}/checkpoints/${name}-${fnv1aHex(JSON.stringify(settingsOf(plan, cell)))}`;
 }
 
 /**
@@ -475,56 +182,6 @@ export function runPlannedCell(
     scoreAttribution: cell.scoreAttribution,
     onProgress,
   });
-}
-
-/**
- * Removes a finished cell's epoch checkpoints (see {@linkcode runPlannedCell}). A neural cell of
- * the plan's first seed first keeps its best-validation weights under `cellModelDir` (analyses such
- * as notebook 05's explanations load the trained model instead of training it again); the copy is
- * staged and renamed into place, so a kill leaves the old kept model, none, or the whole new one.
- */
-export function removeCellCheckpoints(
-  resultsDir: string,
-  plan: ExperimentPlan,
-  cell: PlannedCell,
-): void {
-  const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
-  if (cell.system.kind === "neural" && cell.seed === plan.seeds[0]) {
-    keepBestModel(checkpoints, cellModelDir(resultsDir, cell));
-  }
-  removeIfPresent(checkpoints);
-}
-
-function keepBestModel(checkpoints: string, modelDir: string): void {
-  const best = `${checkpoints}/best`;
-  if (!checkpointExists(best)) return;
-  const { weightsFile } = JSON.parse(Deno.readTextFileSync(`${best}.json`)) as {
-    weightsFile: string;
-  };
-  const staging = `${modelDir}.staging`;
-  removeIfPresent(staging);
-  Deno.mkdirSync(staging, { recursive: true });
-  Deno.copyFileSync(`${checkpoints}/${weightsFile}`, `${staging}/${weightsFile}`);
-  Deno.copyFileSync(`${best}.json`, `${staging}/best.json`);
-  // How long it trained (the last epoch checkpoint's state), for the pages that show the model.
-  const last = JSON.parse(Deno.readTextFileSync(`${checkpoints}/last.json`)) as {
-    trainerState?: { epochsDone?: number; bestEpoch?: number };
-  };
-  const { epochsDone, bestEpoch } = last.trainerState ?? {};
-  Deno.writeTextFileSync(
-    `${staging}/${KEPT_TRAINING_FILE}`,
-    JSON.stringify({ epochsDone, bestEpoch }),
-  );
-  removeIfPresent(modelDir);
-  Deno.renameSync(staging, modelDir);
-}
-
-function removeIfPresent(path: string): void {
-  try {
-    Deno.removeSync(path, { recursive: true });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
 }
 
 /** The end of a Demure-family cell's progress line when its model is its backbone's. */
@@ -566,26 +223,6 @@ function divergedResult(cell: PlannedCell, error: Error): CellResult {
     diverged: error.message,
     environment: cellEnvironment(),
   };
-}
-
-/**
- * Throws a {@linkcode StaleCellError} when a finished cell of an imported dataset under
- * `resultsDir` was computed on other data than its files read as now (stored_data_check.ts).
- * Reads the data (through `datasetOf`) only when such a cell is stored.
- */
-export async function checkStoredData(
-  plan: ExperimentPlan,
-  resultsDir: string,
-  datasetOf: (cell: PlannedCell) => Promise<PreparedDataset>,
-): Promise<void> {
-  const store = new ResultStore(cellsDirectory(resultsDir));
-  for (const cell of plan.cells) {
-    if (cell.dataset.kind !== "file" || cell.waitsFor) continue;
-    const stored = store.get(cell.key, settingsOf(plan, cell), checkCellResult);
-    if (stored) {
-      checkStoredCellData(stored, store.pathOf(cell.key), await datasetOf(cell), resultsDir);
-    }
-  }
 }
 
 /** Runs every runnable cell not yet stored, in plan order; returns all cells of the plan. */
@@ -641,26 +278,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     isReusable(store, current, cell) ? 0 : estimatedCellSeconds(current, cell),
   ]));
   const expected = [...costAtStart.values()].reduce((s, seconds) => s + seconds, 0);
-  log(
-    `${plan.mode} reproduction: ${current.cells.length} cells planned, ` +
-      `${current.cells.length - pendingAtStart.length} already finished (resumed from ` +
-      `${options.resultsDir}); the planned ones take about ${formatMinutes(expected)} of ` +
-      `training on this machine kind${
-        (options.processes ?? 1) > 1
-          ? `, about ${formatMinutes(expected / options.processes!)} of wall time in ` +
-            `${options.processes} processes`
-          : ""
-      } (${
-        current.cells.some((cell) => cell.waitsFor)
-          ? "more cells appear as selections finish; "
-          : ""
-      }processes started on the same results share the cells)${
-        current.cells.some((cell) => cell.dataset.kind === "file")
-          ? "; an imported dataset's cells are estimated as the synthetic benchmark's, and take " +
-            "as long as its size makes them: the time left is corrected as cells finish"
-          : ""
-      }`,
-  );
+  log(openingLine(current, pendingAtStart.length, expected, options));
   const started = performance.now();
   let done = 0;
   const skipped = new Set<string>();
@@ -761,9 +379,42 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   for (const cell of current.cells) if (!cell.waitsFor) await datasetOf(cell);
   // Read back from the store, so cells that other processes finished meanwhile are included.
   if (options.runPending !== false) current = updateSelection(current);
+  return { ...storedOutcome(current, store), datasets, failed };
+}
+
+/** The line that opens a run: the cells planned and finished, and the training they take. */
+function openingLine(
+  current: ExperimentPlan,
+  pending: number,
+  expectedSeconds: number,
+  options: RunPlanOptions,
+): string {
+  const processes = options.processes ?? 1;
+  const wall = processes > 1
+    ? `, about ${formatMinutes(expectedSeconds / processes)} of wall time in ${processes} processes`
+    : "";
+  const waiting = current.cells.some((cell) => cell.waitsFor)
+    ? "more cells appear as selections finish; "
+    : "";
+  const imported = current.cells.some((cell) => cell.dataset.kind === "file")
+    ? "; an imported dataset's cells are estimated as the synthetic benchmark's, and take " +
+      "as long as its size makes them: the time left is corrected as cells finish"
+    : "";
+  return `${current.mode} reproduction: ${current.cells.length} cells planned, ` +
+    `${current.cells.length - pending} already finished (resumed from ` +
+    `${options.resultsDir}); the planned ones take about ${formatMinutes(expectedSeconds)} of ` +
+    `training on this machine kind${wall} (${waiting}processes started on the same results ` +
+    `share the cells)${imported}`;
+}
+
+/** The cells of `current` stored now (by any process), in plan order, and the keys still to run. */
+function storedOutcome(
+  current: ExperimentPlan,
+  store: ResultStore,
+): Pick<PlanOutcome, "plan" | "cells" | "byKey" | "pending"> {
   const cells: CellResult[] = [];
   const byKey = new Map<string, CellResult>();
-  const pendingKeys: string[] = [];
+  const pending: string[] = [];
   for (const cell of current.cells) {
     const result = cell.waitsFor
       ? undefined
@@ -771,7 +422,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     if (result) {
       cells.push(result);
       byKey.set(cell.key, result);
-    } else pendingKeys.push(cell.key);
+    } else pending.push(cell.key);
   }
-  return { plan: current, cells, byKey, datasets, pending: pendingKeys, failed };
+  return { plan: current, cells, byKey, pending };
 }

@@ -14,30 +14,36 @@
  * ```
  */
 import {
-  type AttributionSummary,
   type ColdStartBucket,
   coldStartBuckets,
   comparePaired,
   compareWithStrongestBaseline,
-  type MeanStd,
   meanStd,
   type SignificanceResult,
   summariseAttribution,
   summariseSystems,
-  type SystemSummary,
 } from "./analyse.ts";
 import { datasetLabel } from "./datasets.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
-import { cellsOf, type ExperimentPlan, type PlannedCell, type SweepParameter } from "./plan.ts";
+import { cellsOf, type ExperimentPlan, type PlannedCell } from "./plan.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../demure/objective.ts";
-import { type ModalityNoiseRates, modalityNoiseRates } from "../demure/noise_rates.ts";
-import { type EpochNoiseRates, epochNoiseRates } from "./epoch_noise_rates.ts";
+import { modalityNoiseRates } from "../demure/noise_rates.ts";
+import { epochNoiseRates } from "./epoch_noise_rates.ts";
 import type { PlanOutcome } from "./run_plan.ts";
 import type { FinishedCell } from "./ensure_cells.ts";
 import { type SeedRun, seedRuns, sweepValueRuns } from "./experiment_views.ts";
 import { type PairedTestResult, pairedTTest } from "../eval/significance.ts";
 import { type CellResult, endedWithBackboneWeights } from "./run_cell.ts";
 import { type TrialConfig, trialConfigOf } from "./selection.ts";
+import type {
+  DesignChoiceRow,
+  Diagnosis,
+  MainRow,
+  ReproductionSummary,
+  RunCurves,
+  SelectionTable,
+  SensitivityRow,
+} from "./summary_types.ts";
 
 /** Metrics shown in tables, in order. */
 export const TABLE_METRICS = ["HR@5", "HR@10", "HR@20", "NDCG@5", "NDCG@10", "NDCG@20", "MRR"];
@@ -55,264 +61,15 @@ const BASELINES = [
 
 /** The ablation's systems with one of Demure's two components (the paper's ablations a and b). */
 const ONE_COMPONENT_SYSTEMS = ["AttributionOnly-SASRec", "ContrastiveOnly-SASRec"];
+
 /** AttributionOnly-SASRec's control: random masks in the input instead of attributed ones. */
 const RANDOM_INPUT_CONTROL = "RandomInputMasks-SASRec";
 
-/** A main-table row: the metrics plus how the system was configured and how its runs ended. */
-export interface MainRow extends SystemSummary {
-  /** Where the system's configuration came from (defaults or the selection on validation). */
-  configuredBy: PlannedCell["configuredBy"];
-  /** Best epoch of each seed's run (empty for non-neural systems). */
-  bestEpochs: number[];
-  /**
-   * Per entry of `bestEpochs`: the run's model is its backbone's (a Demure-family run whose best
-   * epoch was in the warm-up, or whose denoising never started: `endedWithBackboneWeights`).
-   */
-  backboneWeights: boolean[];
-  /** Seeds whose run ended at the epoch cap. */
-  capBound: number;
-}
-
-/** One trial of a selection table. */
-export interface TrialRow {
-  /** Trial number (0 = the defaults). */
-  trial: number;
-  /** The trial's hyper-parameters, e.g. "lr 0.005, dropout 0.3" ("defaults" for trial 0). */
-  settings: string;
-  /** Validation NDCG@10 of the trial. */
-  valid: number;
-  /** Epoch of the trial's best validation NDCG@10. */
-  bestEpoch: number;
-  /** Epochs the trial trained. */
-  epochsRun: number;
-  /** The run ended at the epoch cap. */
-  capBound: boolean;
-  /** The trial's model is its backbone's (`endedWithBackboneWeights`): it did not test Demure. */
-  backboneWeights: boolean;
-  /** The run diverged (no result). */
-  diverged: boolean;
-  /** The trial the selection chose. */
-  chosen: boolean;
-}
-
-/** The selection of one system on one dataset. */
-export interface SelectionTable {
-  /** Dataset label. */
-  dataset: string;
-  /** System name. */
-  system: string;
-  /** Trials asked for (the budget) and finished. */
-  budget: number;
-  /** Trials finished. */
-  finished: number;
-  /** Settings the trials start from (the backbone's selected learning rate and dropout). */
-  inherited: string;
-  /** One row per finished trial. */
-  rows: TrialRow[];
-}
-
-/**
- * Demure-SASRec at its selected configuration against one design choice flipped, on one dataset,
- * over the seeds where both runs finished: the flipped cell (experiment `design_choice`, run at the
- * first `DatasetPlan.designChoiceSeedCount` of the ablation seeds) and the main table's
- * Demure-SASRec cell at the same seed. A flipped run whose seed has no finished main cell is left
- * out (nothing to pair it with), so both sides are over the same seeds.
- *
- * Spread as in {@linkcode SensitivityRow}: the sample standard deviation over `seeds`, 0 for one
- * seed (`n` tells the two apart).
- */
-export interface DesignChoiceRow {
-  /** Dataset label. */
-  dataset: string;
-  /** The design choice flipped. */
-  choice: string;
-  /** The seeds where both the flipped run and the main cell finished, ascending. */
-  seeds: number[];
-  /** Validation and test NDCG@10 at the selected configuration (the main cells) over `seeds`. */
-  selected: { valid: MeanStd; test: MeanStd };
-  /**
-   * Validation and test NDCG@10 with the choice flipped over `seeds`, and the flipped runs' best
-   * epochs (one per seed, in `seeds`' order).
-   */
-  flipped: { valid: MeanStd; test: MeanStd; bestEpochs: number[] };
-  /**
-   * Mean over `seeds` of the flipped run's test NDCG@10 minus the selected configuration's at the
-   * same seed.
-   */
-  testVsSelected: number;
-  /** Two-sided paired t-test of those differences over seeds (at least 2 seeds). */
-  tTest?: PairedTestResult;
-}
-
-/**
- * One value of a dataset's sensitivity sweep: Demure-SASRec with one parameter set to `value`, the
- * rest at the dataset's selected configuration, over the sweep's seeds that finished.
- *
- * Spread: `test.std` is the sample standard deviation over `seeds` and 0 for one seed (as in every
- * {@linkcode MeanStd} of the summary: a number that survives `summary.json`, where NaN would turn
- * into null); `test.n` tells the two apart, and the report prints no spread for one seed.
- */
-export interface SensitivityRow {
-  /** Dataset label, e.g. "MovieLens". */
-  dataset: string;
-  /** The parameter varied. */
-  parameter: SweepParameter;
-  /** Its value in this row's runs. */
-  value: number;
-  /**
-   * This is the selected configuration's own value: its runs are the reference cells (the main
-   * table's Demure-SASRec; where one has not finished, the sweep's cell at the selected value),
-   * one per seed (see {@linkcode sweepValueRuns}).
-   */
-  selected: boolean;
-  /** The seeds whose run at this value finished, ascending. */
-  seeds: number[];
-  /** Validation NDCG@10 over `seeds`. */
-  valid: MeanStd;
-  /** Test NDCG@10 over `seeds`. */
-  test: MeanStd;
-  /**
-   * Mean over `pairedSeeds` of this row's test NDCG@10 minus the selected configuration's at the
-   * same seed (undefined without a pair; 0 for the selected row itself).
-   */
-  testVsSelected?: number;
-  /** The seeds where both this row's run and the selected configuration's finished, ascending. */
-  pairedSeeds: number[];
-  /**
-   * Two-sided paired t-test of those differences over seeds (at least 2 pairs; never for the
-   * selected row, which is its own pair).
-   */
-  tTest?: PairedTestResult;
-}
-
-/** Per-epoch curves of one run (diagnosis). */
-export interface RunCurves {
-  /** System name. */
-  system: string;
-  /** The run's seed. */
-  seed: number;
-  /** Epochs (1-based). */
-  epochs: number[];
-  /** Validation NDCG@10 at each epoch (NaN where not evaluated). */
-  validNdcg: number[];
-  /** Mean L_rec at each epoch. */
-  recommendationLoss: number[];
-  /** lambda * L_cl (0 without a contrastive term). */
-  auxiliaryLoss: number[];
-  /**
-   * Demure: noise rate per modality at each of `epochs`, NaN where the epoch had no pair under a
-   * mask (the warm-up) or no rate of its own, each such range with its reason
-   * ({@linkcode epochNoiseRates}).
-   */
-  noiseRate?: EpochNoiseRates;
-  /** Epoch of the best validation NDCG@10. */
-  bestEpoch: number;
-  /** Epoch after which Demure's warm-up ended (undefined: by steps, or never). */
-  warmupEndedAfterEpoch?: number;
-}
-
-/** Why Demure-SASRec does (not) beat SASRec-MM on one dataset. */
-export interface Diagnosis {
-  /** Dataset label. */
-  dataset: string;
-  /** Per-epoch curves of the compared runs. */
-  curves: RunCurves[];
-  /**
-   * Mean noise rate per modality over Demure's training (first seed), as recorded: NaN (`null`
-   * once read from a result file) where no pair of the modality was under a mask.
-   */
-  noiseRateByModality: Record<string, number>;
-  /**
-   * The same rates from the run's pair counts, with each modality that has none and why (what a
-   * report prints instead of a rate).
-   */
-  noiseRates: ModalityNoiseRates;
-  /** Test NDCG@10 by the test item's training interactions (per user averaged over all seeds). */
-  popularity: ColdStartBucket[];
-}
-
-/** Everything the report shows (this is `summary.json`). */
-export interface ReproductionSummary {
-  /** The plan's mode (`quick` or `full`). */
-  mode: string;
-  /** The evaluation protocol as printable lines. */
-  protocol: string[];
-  /** Per dataset label: its statistics and split protocol, printed. */
-  datasets: Record<string, { statistics: string; split: string[] }>;
-  /** Stopping and selection budget per dataset, as stated in the plan. */
-  budgets: {
-    dataset: string;
-    maxEpochs: number;
-    patience: number;
-    trials: number;
-    selected: string[];
-    seeds: number[];
-  }[];
-  /** Per dataset label: the main table's rows and the paired tests against the strongest baseline. */
-  main: Record<string, { rows: MainRow[]; significance: SignificanceResult[] }>;
-  /**
-   * The main tables' test metrics under the other full-ranking protocol (same trained models,
-   * selected on the plan's protocol), for comparison with papers that use it. Result files without
-   * these metrics are left out.
-   */
-  otherRanking: Record<string, { ranking: RankingProtocol; rows: SystemSummary[] }>;
-  /** The selection on validation, per (dataset, system). */
-  selection: SelectionTable[];
-  /** Whether the runs converged before their epoch cap. */
-  convergence: {
-    /** Finished neural cells. */
-    neuralCells: number;
-    /** Of them, the ones whose run ended at the epoch cap (goal: 0). */
-    capBound: number;
-    capBoundKeys: string[];
-    /** Finished Demure-family cells, and the keys of those whose model is their backbone's. */
-    demureCells: number;
-    backboneWeightsKeys: string[];
-    /** Largest best epoch of any run, and the smallest cap. */
-    maxBestEpoch: number;
-    minCap: number;
-  };
-  /** Per dataset label: the ablation table's rows. */
-  ablation: Record<string, SystemSummary[]>;
-  /**
-   * Per dataset label: paired tests of each one-component system (attribution only, contrastive
-   * only) against neither component (the multi-modal backbone) and against both (Demure), and of
-   * the random-mask control against attribution only and the backbone.
-   */
-  ablationSignificance: Record<string, SignificanceResult[]>;
-  /**
-   * Demure's design choices, each flipped alone: one row per (dataset, choice) over seeds, in the
-   * order of the plan's first design-choice cells.
-   */
-  designChoices: DesignChoiceRow[];
-  /**
-   * Each dataset's sensitivity sweep (finished cells only): one row per (dataset, parameter,
-   * value) over the sweep's seeds, datasets in plan order, then parameters by name and values ascending.
-   */
-  sensitivity: SensitivityRow[];
-  /** The noise-level curve: NDCG@10 of the multi-modal baseline and of Demure per noise fraction, and Demure's gain. */
-  noiseLevel: { noiseFraction: number; multiModal: MeanStd; demure: MeanStd; gain: number }[];
-  /** Per dataset label: metrics by how often the test item occurs in training. */
-  coldStart: Record<string, ColdStartBucket[]>;
-  /** Attribution against the planted truth, per system and method. */
-  attribution: AttributionSummary[];
-  /** Per dataset: why Demure does (not) beat the multi-modal baseline. */
-  diagnosis: Diagnosis[];
-  /** Finished cells summarised. */
-  cells: number;
-  /** Keys of the plan's cells not finished when the report was written (a partial run). */
-  pending: string[];
-  /** Training wall time of all finished cells, in seconds. */
-  totalTrainSeconds: number;
-}
-
-type Finished = { cell: PlannedCell; result: CellResult }[];
-
-function finishedOf(byKey: Map<string, CellResult>, cells: PlannedCell[]) {
+function finishedOf(byKey: Map<string, CellResult>, cells: PlannedCell[]): FinishedCell[] {
   return cells.flatMap((cell) => {
     const result = byKey.get(cell.key);
     return result ? [{ cell, result }] : [];
-  }) as Finished;
+  });
 }
 
 /** "lr 0.005, dropout 0.3, lambda 0.1, ..." for a trial's settings. */
@@ -376,7 +133,7 @@ function selectionTables(plan: ExperimentPlan, byKey: Map<string, CellResult>): 
 
 function mainRows(
   plan: ExperimentPlan,
-  finished: Finished,
+  finished: FinishedCell[],
   label: string,
 ): MainRow[] {
   const results = finished.map((f) => f.result);
@@ -395,7 +152,7 @@ function mainRows(
   });
 }
 
-function curvesOf({ cell, result }: Finished[number]): RunCurves {
+function curvesOf({ cell, result }: FinishedCell): RunCurves {
   const noiseRate = epochNoiseRates(result);
   return {
     system: cell.systemName,
@@ -413,7 +170,7 @@ function curvesOf({ cell, result }: Finished[number]): RunCurves {
 }
 
 function diagnosisOf(
-  main: Finished,
+  main: FinishedCell[],
   label: string,
   buckets: ColdStartBucket[] | undefined,
 ): Diagnosis | undefined {
@@ -438,7 +195,6 @@ function diagnosisOf(
   };
 }
 
-/** The plan's dataset kinds that have cells, with their plans. */
 /**
  * The plan's datasets with their stopping and budget, named as the tables name them: "Synthetic"
  * (every noise level shares its settings), "MovieLens", or an imported dataset's label.
@@ -496,21 +252,10 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
   const mainResults = mainCells.map((f) => f.result);
   const ablationResults = finishedOf(byKey, cellsOf(plan, "ablation")).map((f) => f.result);
   for (const label of mainLabels) {
-    const rows = mainRows(plan, mainCells, label);
-    // Each Demure model against the strongest baseline (chosen on validation) and against the
-    // same backbone with the same modalities and no denoising.
-    const significance = ([
-      ["Demure-SASRec", "SASRec-MM"],
-      ["Demure-GRU4Rec", "GRU4Rec-MM"],
-    ] as const).flatMap(([system, counterpart]) =>
-      [
-        compareWithStrongestBaseline(mainResults, label, system, BASELINES),
-        comparePaired(mainResults, label, system, counterpart),
-      ].filter((result): result is SignificanceResult => result !== undefined)
-    ).filter((result, i, all) =>
-      all.findIndex((r) => r.system === result.system && r.baseline === result.baseline) === i
-    );
-    main[label] = { rows, significance };
+    main[label] = {
+      rows: mainRows(plan, mainCells, label),
+      significance: mainSignificance(mainResults, label),
+    };
     const underOther = mainResults.flatMap((c) =>
       c.dataset === label && c.testOtherRanking ? [{ ...c, test: c.testOtherRanking.metrics }] : []
     );
@@ -521,17 +266,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       };
     }
     ablation[label] = summariseSystems(ablationResults, label, plan.ablationSystems);
-    ablationSignificance[label] = [
-      ...ONE_COMPONENT_SYSTEMS.flatMap((system) =>
-        ["SASRec-MM", "Demure-SASRec"].map((reference) =>
-          comparePaired(ablationResults, label, system, reference)
-        )
-      ),
-      // The random-mask control against the attributed masks it controls, and the backbone.
-      ...["AttributionOnly-SASRec", "SASRec-MM"].map((reference) =>
-        comparePaired(ablationResults, label, RANDOM_INPUT_CONTROL, reference)
-      ),
-    ].filter((result): result is SignificanceResult => result !== undefined);
+    ablationSignificance[label] = ablationSignificanceOf(ablationResults, label);
     const data = datasets.get(label);
     if (data) coldStart[label] = coldStartBuckets(mainResults, label, data.split, plan.mainSystems);
     const diagnosed = diagnosisOf(mainCells, label, coldStart[label]);
@@ -542,22 +277,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
     ...finishedOf(byKey, cellsOf(plan, "design_choice")),
   ]);
   const sensitivity = sensitivityRows(plan, finishedOf(byKey, cellsOf(plan, "sensitivity")));
-  const noiseCells = finishedOf(byKey, cellsOf(plan, "noise_level"));
-  const noiseLevel = [...new Set(noiseCells.map((f) => f.cell.noiseFraction!))].sort((a, b) =>
-    a - b
-  ).map(
-    (noiseFraction) => {
-      const of = (system: string) =>
-        meanStd(
-          noiseCells.filter((f) =>
-            f.cell.noiseFraction === noiseFraction && f.cell.systemName === system
-          ).map((f) => f.result.test["NDCG@10"]),
-        );
-      const multiModal = of("SASRec-MM");
-      const demure = of("Demure-SASRec");
-      return { noiseFraction, multiModal, demure, gain: demure.mean - multiModal.mean };
-    },
-  );
+  const noiseLevel = noiseLevelRows(finishedOf(byKey, cellsOf(plan, "noise_level")));
   const attribution = ["SASRec-MM", "Demure-SASRec"].flatMap((system) =>
     summariseAttribution(mainResults, synthetic, system)
   );
@@ -567,24 +287,9 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
   }
   const all = finishedOf(byKey, plan.cells);
   const neural = all.filter((f) => f.cell.system.kind === "neural" && !f.result.diverged);
-  const capBound = neural.filter((f) => f.result.capBound);
-  const demureRuns = neural.filter((f) => f.result.demure !== undefined);
-  const anyNeural = neural[0]?.result;
   return {
     mode: plan.mode,
-    protocol: [
-      "5-core filtering; leave-one-out by time (last item test, second-to-last validation; " +
-      "equal timestamps keep source order); the model reads the most recent 50 items; training " +
-      "uses every 50-item window of each training history",
-      `${rankingText(plan.training.ranking ?? DEFAULT_RANKING_PROTOCOL)} (validation and test), ` +
-      "ties counted against the target (pessimistic); HR@K, NDCG@K, MRR",
-      `training loss: ${anyNeural?.protocol.loss ?? "n/a"}; Adam; early stopping on validation ` +
-      `NDCG@10 with the best epoch's weights restored (${patienceText(plan)})`,
-      "hyper-parameters selected on validation NDCG@10 with an equal number of trials per " +
-      "selected system at the first seed; test read once per selected configuration",
-      "mean ± sample standard deviation over seeds; paired tests on per-user test NDCG@10 " +
-      "averaged over seeds",
-    ],
+    protocol: protocolLines(plan, neural[0]?.result),
     datasets: datasetInfo,
     budgets: plannedDatasets(plan).map(([label, d]) => ({
       dataset: label,
@@ -597,16 +302,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
     main,
     otherRanking,
     selection: selectionTables(plan, byKey),
-    convergence: {
-      neuralCells: neural.length,
-      capBound: capBound.length,
-      capBoundKeys: capBound.map((f) => f.cell.key),
-      demureCells: demureRuns.length,
-      backboneWeightsKeys: demureRuns.filter((f) => endedWithBackboneWeights(f.result))
-        .map((f) => f.cell.key),
-      maxBestEpoch: Math.max(0, ...neural.map((f) => f.result.bestEpoch)),
-      minCap: Math.min(...plannedDatasets(plan).map(([, d]) => d.maxEpochs)),
-    },
+    convergence: convergenceOf(plan, neural),
     ablation,
     ablationSignificance,
     designChoices,
@@ -619,6 +315,98 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
     pending: outcome.pending,
     totalTrainSeconds: all.reduce((s, f) => s + f.result.trainSeconds, 0),
   };
+}
+
+/**
+ * Each Demure model against the strongest baseline (chosen on validation) and against the same
+ * backbone with the same modalities and no denoising, on `label`; a pair asked twice counts once.
+ */
+function mainSignificance(results: readonly CellResult[], label: string): SignificanceResult[] {
+  return ([
+    ["Demure-SASRec", "SASRec-MM"],
+    ["Demure-GRU4Rec", "GRU4Rec-MM"],
+  ] as const).flatMap(([system, counterpart]) =>
+    [
+      compareWithStrongestBaseline(results, label, system, BASELINES),
+      comparePaired(results, label, system, counterpart),
+    ].filter((result): result is SignificanceResult => result !== undefined)
+  ).filter((result, i, all) =>
+    all.findIndex((r) => r.system === result.system && r.baseline === result.baseline) === i
+  );
+}
+
+/**
+ * The ablation's paired tests on `label`: each one-component system against the backbone and
+ * Demure; the random-mask control against the attributed masks it controls, and the backbone.
+ */
+function ablationSignificanceOf(
+  results: readonly CellResult[],
+  label: string,
+): SignificanceResult[] {
+  return [
+    ...ONE_COMPONENT_SYSTEMS.flatMap((system) =>
+      ["SASRec-MM", "Demure-SASRec"].map((reference) =>
+        comparePaired(results, label, system, reference)
+      )
+    ),
+    ...["AttributionOnly-SASRec", "SASRec-MM"].map((reference) =>
+      comparePaired(results, label, RANDOM_INPUT_CONTROL, reference)
+    ),
+  ].filter((result): result is SignificanceResult => result !== undefined);
+}
+
+/** SASRec-MM and Demure-SASRec's test NDCG@10 at each noise fraction, in increasing order. */
+function noiseLevelRows(noiseCells: FinishedCell[]): ReproductionSummary["noiseLevel"] {
+  const fractions = [...new Set(noiseCells.map((f) => f.cell.noiseFraction!))].sort((a, b) =>
+    a - b
+  );
+  return fractions.map((noiseFraction) => {
+    const of = (system: string) =>
+      meanStd(
+        noiseCells.filter((f) =>
+          f.cell.noiseFraction === noiseFraction && f.cell.systemName === system
+        ).map((f) => f.result.test["NDCG@10"]),
+      );
+    const multiModal = of("SASRec-MM");
+    const demure = of("Demure-SASRec");
+    return { noiseFraction, multiModal, demure, gain: demure.mean - multiModal.mean };
+  });
+}
+
+/** How the finished neural runs (`neural`, none diverged) ended: cap-bound, backbone weights. */
+function convergenceOf(
+  plan: ExperimentPlan,
+  neural: FinishedCell[],
+): ReproductionSummary["convergence"] {
+  const capBound = neural.filter((f) => f.result.capBound);
+  const demureRuns = neural.filter((f) => f.result.demure !== undefined);
+  return {
+    neuralCells: neural.length,
+    capBound: capBound.length,
+    capBoundKeys: capBound.map((f) => f.cell.key),
+    demureCells: demureRuns.length,
+    backboneWeightsKeys: demureRuns.filter((f) => endedWithBackboneWeights(f.result))
+      .map((f) => f.cell.key),
+    maxBestEpoch: Math.max(0, ...neural.map((f) => f.result.bestEpoch)),
+    minCap: Math.min(...plannedDatasets(plan).map(([, d]) => d.maxEpochs)),
+  };
+}
+
+/** The protocol the tables were made with, in words (the loss named by a neural run's record). */
+function protocolLines(plan: ExperimentPlan, anyNeural: CellResult | undefined): string[] {
+  return [
+    "5-core filtering; leave-one-out by time (last item test, second-to-last validation; " +
+    "equal timestamps keep source order); the model reads the most recent 50 items; training " +
+    "uses every 50-item window of each training history",
+    `${rankingText(plan.training.ranking ?? DEFAULT_RANKING_PROTOCOL)} (validation and test), ` +
+    "ties counted against the target (pessimistic); HR@K, NDCG@K, MRR",
+    `training loss: ${anyNeural?.protocol.loss ?? "n/a"}; Adam; early stopping on validation ` +
+    `NDCG@10 with the best epoch's weights restored (${patienceText(plan)})`,
+    "hyper-parameters selected on validation NDCG@10 with an equal number of trials per " +
+    "selected system at the first seed; test read once per selected configuration",
+    "mean ± sample standard deviation over seeds; paired tests on per-user test NDCG@10 " +
+    "averaged over seeds",
+  ];
 }
 
 /**

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
 import { cellsOf, type ExperimentPlan, type PlannedCell } from "../experiments/plan.ts";
-import { planOfResults } from "../experiments/run_plan.ts";
+import { planOfResults } from "../experiments/selection_record.ts";
 import { RECORDS_DIR } from "../experiments/verify.ts";
 import { isQuickMode } from "./quick_mode.ts";
 import { createProgress, type Progress } from "./progress.ts";

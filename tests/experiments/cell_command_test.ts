@@ -13,12 +13,8 @@ import {
 } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import {
-  cellsDirectory,
-  planWithCurrentSelection,
-  selectedPath,
-  settingsOf,
-} from "../../lib/experiments/run_plan.ts";
+import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { planWithCurrentSelection } from "../../lib/experiments/selection_record.ts";
 
 await initBackend({ verbose: false });
 

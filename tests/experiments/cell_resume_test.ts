@@ -5,7 +5,8 @@
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { cellCheckpointDir, runPlan } from "../../lib/experiments/run_plan.ts";
+import { cellCheckpointDir } from "../../lib/experiments/cell_checkpoints.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { resumableCellPlan } from "./_resumable_cell.ts";
 
 await initBackend({ verbose: false });

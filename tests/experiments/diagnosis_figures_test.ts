@@ -3,7 +3,7 @@ import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
 import { epochNoiseRates } from "../../lib/experiments/epoch_noise_rates.ts";
 import { diagnosisFigures } from "../../lib/experiments/html_report.ts";
-import type { Diagnosis, RunCurves } from "../../lib/experiments/summary.ts";
+import type { Diagnosis, RunCurves } from "../../lib/experiments/summary_types.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 
 const run = (system: string, overrides: Partial<RunCurves> = {}): RunCurves => ({

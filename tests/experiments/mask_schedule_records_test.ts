@@ -6,7 +6,8 @@
  * counters disagreed with its stated schedule would rerun differently from what it says.
  */
 import { assert, assertEquals } from "@std/assert";
-import { finishedCells, planOfResults } from "../../lib/experiments/run_plan.ts";
+import { finishedCells } from "../../lib/experiments/stored_cells.ts";
+import { planOfResults } from "../../lib/experiments/selection_record.ts";
 import { masksAreRandom, resolveDemureConfig } from "../../lib/demure/objective.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 

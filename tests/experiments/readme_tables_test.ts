@@ -5,7 +5,8 @@
  */
 import { assertEquals } from "@std/assert";
 import { readmeTables, readmeTablesOf } from "../../lib/experiments/markdown_report.ts";
-import { planOfResults, runPlan } from "../../lib/experiments/run_plan.ts";
+import { planOfResults } from "../../lib/experiments/selection_record.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { summarise } from "../../lib/experiments/summary.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 

@@ -1,17 +1,11 @@
 import { assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
+import { planExperiments, replanWith } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { checkCellResult } from "../../lib/experiments/cell_result_check.ts";
-import {
-  cellsDirectory,
-  replanWith,
-  runPlan,
-  selectedFrom,
-  selectedPath,
-  settingsOf,
-  writeSelection,
-} from "../../lib/experiments/run_plan.ts";
+import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { selectedFrom, writeSelection } from "../../lib/experiments/selection_record.ts";
 
 await initBackend({ verbose: false });
 

@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
 import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
-import { reuseSameRun, selectedFrom, settingsOf } from "../../lib/experiments/run_plan.ts";
+import { reuseSameRun, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { selectedFrom } from "../../lib/experiments/selection_record.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import {

@@ -7,7 +7,8 @@
  * table (every test user is in both, so the mean of per-user differences is that difference).
  */
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
-import { planOfResults, runPlan } from "../../lib/experiments/run_plan.ts";
+import { planOfResults } from "../../lib/experiments/selection_record.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { designChoiceRows, sensitivityRows, summarise } from "../../lib/experiments/summary.ts";
 import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";

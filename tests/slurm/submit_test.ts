@@ -9,7 +9,7 @@ import { runCaptured } from "./_run.ts";
 import { listCells } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory, settingsOf } from "../../lib/experiments/run_plan.ts";
+import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
 
 const QUICK_CELLS = planExperiments("quick").cells;
 /** The quick plan's cells by selection stage, in the plan's order (as `--list-cells` finds them). */

@@ -8,7 +8,8 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { cellCheckpointDir, runPlan } from "../../lib/experiments/run_plan.ts";
+import { cellCheckpointDir } from "../../lib/experiments/cell_checkpoints.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
 import { EventLoopTurns } from "../../lib/util/event_loop.ts";

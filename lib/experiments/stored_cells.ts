@@ -1,0 +1,134 @@
+/**
+ * A reproduction folder's stored cells (`<resultsDir>/cells`, one file each, `result_store.ts`):
+ * where they and the selection live, the settings a stored cell must match to count as finished,
+ * and the reuse of an identical finished run.
+ *
+ * @example
+ * ```ts
+ * const dir = "results-of-record/full";
+ * const finished = finishedCells(planOfResults("full", dir), dir);
+ * ```
+ */
+import { checkCellResult } from "./cell_result_check.ts";
+import type { PreparedDataset } from "./datasets.ts";
+import { type ExperimentPlan, type PlannedCell, replanWith } from "./plan.ts";
+import { ResultStore } from "./result_store.ts";
+import type { CellResult } from "./run_cell.ts";
+import { readSelected } from "./selection.ts";
+import { checkStoredCellData } from "./stored_data_check.ts";
+
+/** Where the finished cells of a reproduction directory (`results/<mode>`) are stored. */
+export function cellsDirectory(resultsDir: string): string {
+  return `${resultsDir}/cells`;
+}
+
+/** Where the selected configurations of a reproduction directory are stored. */
+export function selectedPath(resultsDir: string): string {
+  return `${resultsDir}/selected.json`;
+}
+
+/** Everything that decides a cell's numbers (stored with its result). */
+export interface StoredCellSettings {
+  /** The cell's dataset. */
+  dataset: PlannedCell["dataset"];
+  /** The cell's system. */
+  system: PlannedCell["system"];
+  /** The cell's seed. */
+  seed: number;
+  /** The cell's model settings (the plan's, with the cell's dropout). */
+  model: PlannedCell["model"];
+  /** The cell's trainer settings. */
+  training: PlannedCell["training"];
+  /** Whether the attribution is scored against the planted truth. */
+  scoreAttribution: boolean;
+}
+
+/** Everything that decides a cell's numbers; a stored cell is reused only when this matches. */
+export function settingsOf(_plan: ExperimentPlan, cell: PlannedCell): StoredCellSettings {
+  return {
+    dataset: cell.dataset,
+    system: cell.system,
+    seed: cell.seed,
+    model: cell.model,
+    training: cell.training,
+    scoreAttribution: cell.scoreAttribution,
+  };
+}
+
+/**
+ * The finished cells of `plan` under `resultsDir`, by cell key: the ones whose stored settings
+ * match the plan's (what {@linkcode runPlan} would reuse). Runs nothing.
+ *
+ * @example
+ * ```ts
+ * const finished = finishedCells(planOfResults("full", "results-of-record/full"), "results-of-record/full");
+ * finished.get("full/Synthetic/Demure-SASRec/seed=0")?.test["NDCG@10"];
+ * ```
+ */
+export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<string, CellResult> {
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  // The folder's selection may have advanced since `plan` was built: cells that waited for it
+  // are looked up with the settings they have now.
+  const current = replanWith(plan, {
+    ...plan.selected,
+    ...readSelected(selectedPath(resultsDir)),
+  });
+  const asked = new Set(plan.cells.map((cell) => cell.key));
+  const finished = new Map<string, CellResult>();
+  for (const cell of current.cells) {
+    if (cell.waitsFor || !asked.has(cell.key)) continue;
+    const result = store.get(cell.key, settingsOf(current, cell), checkCellResult);
+    if (result) finished.set(cell.key, result);
+  }
+  return finished;
+}
+
+/**
+ * When `cell` is the same run as a finished cell (`cell.sameAs`, identical settings), stores that
+ * record under `cell.key` and returns it; else undefined. Relabelled as the cell a fresh run would
+ * write, so that a reused cell and a rerun one are the same record. Both the plan runner and the
+ * one-cell command (what a batch scheduler runs) reuse through here: a rerun would cost a whole
+ * training, and under another BLAS thread count it would not even be the same numbers.
+ */
+export function reuseSameRun(
+  store: ResultStore,
+  cell: PlannedCell,
+  settings: StoredCellSettings,
+): CellResult | undefined {
+  const same = cell.sameAs ? store.get(cell.sameAs, settings, checkCellResult) : undefined;
+  if (!same) return undefined;
+  return store.put(cell.key, settings, {
+    ...same,
+    system: cell.systemName,
+    protocol: { ...same.protocol, model: cell.systemName },
+  });
+}
+
+/**
+ * Whether `cell` will be stored without training: it is the same run as a finished cell
+ * (`cell.sameAs`, whose record has the cell's settings). Estimates count such a cell as free.
+ */
+export function isReusable(store: ResultStore, plan: ExperimentPlan, cell: PlannedCell): boolean {
+  return cell.sameAs !== undefined &&
+    store.get(cell.sameAs, settingsOf(plan, cell), checkCellResult) !== undefined;
+}
+
+/**
+ * Throws a {@linkcode StaleCellError} when a finished cell of an imported dataset under
+ * `resultsDir` was computed on other data than its files read as now (stored_data_check.ts).
+ * Reads the data (through `datasetOf`) only when such a cell is stored.
+ */
+export async function checkStoredData(
+  plan: ExperimentPlan,
+  resultsDir: string,
+  datasetOf: (cell: PlannedCell) => Promise<PreparedDataset>,
+): Promise<void> {
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  for (const cell of plan.cells) {
+    if (cell.dataset.kind !== "file" || cell.waitsFor) continue;
+    const stored = store.get(cell.key, settingsOf(plan, cell), checkCellResult);
+    if (stored) {
+      checkStoredCellData(stored, store.pathOf(cell.key), await datasetOf(cell), resultsDir);
+    }
+  }
+}
