@@ -123,6 +123,25 @@ function significanceList(intro: string, tests: readonly SignificanceResult[]): 
 /** The tables shared by the report and the README, with headings at `level` (2 = "##"). */
 function tables(summary: ReproductionSummary, level: number, readme = false): string[] {
   const h = (text: string) => `${"#".repeat(level)} ${text}`;
+  return [
+    ...budgetSection(summary, h),
+    ...convergenceSection(summary),
+    ...mainSections(summary, h),
+    ...(readme ? [] : otherRankingSections(summary, h)),
+    ...selectionSection(summary, h),
+    ...ablationSections(summary, h),
+    ...designChoiceSection(summary, h),
+    ...diagnosisSections(summary, h),
+    ...noiseLevelSection(summary, h),
+    ...sensitivitySections(summary, h),
+    ...coldStartSections(summary, h),
+    ...attributionSection(summary, h),
+    ...totalsLines(summary),
+  ];
+}
+
+/** The stopping rule and the selection budget of each dataset. */
+function budgetSection(summary: ReproductionSummary, h: (text: string) => string): string[] {
   const parts: string[] = [];
   parts.push(h("Budget: stopping and selection per dataset"), "");
   parts.push(
@@ -139,6 +158,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
     ),
     "",
   );
+  return parts;
+}
+
+/** How the neural runs ended: at the cap, or with their backbone's weights. */
+function convergenceSection(summary: ReproductionSummary): string[] {
+  const parts: string[] = [];
   const c = summary.convergence;
   parts.push(
     `Convergence: ${c.capBound} of ${c.neuralCells} finished neural runs ended at the epoch cap ` +
@@ -159,6 +184,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       ]
       : []),
   );
+  return parts;
+}
+
+/** Each dataset's main table with its paired tests. */
+function mainSections(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
   for (const [label, { rows, significance }] of Object.entries(summary.main)) {
     if (rows.length === 0) continue;
     parts.push(h(`Main table: ${label} (test, mean ± std over seeds)`), "");
@@ -176,8 +207,13 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       significance,
     ));
   }
-  // The README keeps the plan's protocol only (summary.md has both).
-  for (const [label, { ranking, rows }] of Object.entries(readme ? {} : summary.otherRanking)) {
+  return parts;
+}
+
+/** The main tables under the other ranking protocol (summary.md only: the README keeps the plan's). */
+function otherRankingSections(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
+  for (const [label, { ranking, rows }] of Object.entries(summary.otherRanking)) {
     if (rows.length === 0) continue;
     parts.push(
       h(`Main table: ${label}, test under the other ranking protocol [${ranking}]`),
@@ -191,6 +227,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       "",
     );
   }
+  return parts;
+}
+
+/** Every selection's trials on validation. */
+function selectionSection(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
   if (summary.selection.length > 0) {
     parts.push(h("Selection on validation (first seed; test not read)"), "");
     for (const table of summary.selection) {
@@ -221,6 +263,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       );
     }
   }
+  return parts;
+}
+
+/** Each dataset's ablation with its paired tests. */
+function ablationSections(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
   for (const [label, rows] of Object.entries(summary.ablation)) {
     if (rows.length === 0) continue;
     parts.push(h(`Ablation: ${label}`), "");
@@ -237,6 +285,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       summary.ablationSignificance[label] ?? [],
     ));
   }
+  return parts;
+}
+
+/** Demure's design choices, each flipped from the selected configuration. */
+function designChoiceSection(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
   if (summary.designChoices.length > 0) {
     parts.push(
       h(
@@ -275,6 +329,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       "",
     );
   }
+  return parts;
+}
+
+/** Demure-SASRec against SASRec-MM, per dataset: curves, noise rates, gain by popularity. */
+function diagnosisSections(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
   for (const d of summary.diagnosis) {
     parts.push(
       h(`Diagnosis: Demure-SASRec vs SASRec-MM on ${d.dataset} (runs of the first seed)`),
@@ -344,6 +404,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       );
     }
   }
+  return parts;
+}
+
+/** The noise-level curve on the synthetic data. */
+function noiseLevelSection(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
   if (summary.noiseLevel.length > 0) {
     parts.push(h("Noise level (synthetic): test NDCG@10"), "");
     parts.push(
@@ -359,7 +425,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       "",
     );
   }
-  // One table per dataset with a sweep; an unfinished sweep shows its finished rows.
+  return parts;
+}
+
+/** One sensitivity table per dataset with a sweep; an unfinished sweep shows its finished rows. */
+function sensitivitySections(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
   for (const dataset of new Set(summary.sensitivity.map((row) => row.dataset))) {
     parts.push(
       h(
@@ -396,7 +467,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       "",
     );
   }
-  // In the README too: the paper's cold-start claim (content helps new, sparse items) is read here.
+  return parts;
+}
+
+/** Cold start, per dataset (in the README too: the paper's cold-start claim is read here). */
+function coldStartSections(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
   for (const [label, buckets] of Object.entries(summary.coldStart)) {
     const systems = Object.keys(buckets[0]?.bySystem ?? {});
     if (systems.length === 0) continue;
@@ -421,6 +497,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       ...coldStartGapLines(buckets, systems),
     );
   }
+  return parts;
+}
+
+/** Attribution against the planted truth. */
+function attributionSection(summary: ReproductionSummary, h: (text: string) => string): string[] {
+  const parts: string[] = [];
   if (summary.attribution.length > 0) {
     parts.push(
       h(`Attribution against the planted truth (synthetic, rho = ${SCORED_NOISE_FRACTION})`),
@@ -458,6 +540,12 @@ function tables(summary: ReproductionSummary, level: number, readme = false): st
       "",
     );
   }
+  return parts;
+}
+
+/** The cells and training summed, and whether the run is partial. */
+function totalsLines(summary: ReproductionSummary): string[] {
+  const parts: string[] = [];
   parts.push(
     `${summary.cells} cells, ${(summary.totalTrainSeconds / 60).toFixed(1)} min of training ` +
       "(summed over cells).",
