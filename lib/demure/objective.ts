@@ -57,36 +57,15 @@
  */
 import { tf } from "../backend/tf.ts";
 import { validPairs } from "../attribution/mod.ts";
-import {
-  type AttributionConfig,
-  DEFAULT_ATTRIBUTION_CONFIG,
-  DEFAULT_NOISE_FRACTION,
-  NOISE_FRACTION_RANGE,
-  type PairShape,
-  validateAttributionConfig,
-} from "../attribution/types.ts";
+import type { PairShape } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { infoNce } from "../losses/info_nce.ts";
 import { packRows } from "../nn/packed_rows.ts";
 import { hashSeeds } from "../util/random.ts";
-import {
-  checkBoolean,
-  checkInteger,
-  checkNumber,
-  checkOneOf,
-  checkSettingNames,
-  SettingError,
-} from "../util/settings.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
-import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { EpochProgress } from "../train/progress.ts";
-import type {
-  AuxiliaryLossContext,
-  HookState,
-  TrainerConfig,
-  TrainerHooks,
-} from "../train/config.ts";
+import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { attributionOfContributions } from "../attribution/attribute.ts";
 import {
@@ -95,145 +74,23 @@ import {
   zeroInvalidContributions,
 } from "../attribution/contributions.ts";
 import { readFloat32 } from "../backend/read_values.ts";
+import {
+  type DemureConfig,
+  masksAreRandom,
+  noiseAttributionConfig,
+  resolveDemureConfig,
+  warmupRefusal,
+} from "./config.ts";
 import { type BatchNoiseMask, NoiseMaskCache, type NoiseMaskSchedule } from "./noise_mask.ts";
+import { NoiseCounts, type SavedNoiseCounts } from "./_noise_counts.ts";
+import { type SavedWarmup, Warmup } from "./_warmup.ts";
+import { restoreMaskCache, type SavedMaskCache, saveMaskCache } from "./_mask_cache_checkpoint.ts";
 import {
   buildContrastiveViews,
   type ContrastiveViews,
   randomNoiseMask,
   randomNoiseMaskByRow,
 } from "./views.ts";
-
-/**
- * Configuration of {@linkcode demureHooks}; defaults in {@linkcode DEFAULT_DEMURE_CONFIG}. The
- * allowed values of each choice are written in its field (one home; {@linkcode DemureVariant},
- * {@linkcode DemureWarmupBy} and {@linkcode DemureAttributionSource} read them from here).
- */
-export interface DemureConfig {
-  /** Which parts of Demure are on. Default `"full"`. */
-  variant: "full" | "attribution_only" | "contrastive_only" | "random_input";
-  /** Weight of the contrastive loss. Default 0.1. */
-  lambda: number;
-  /** InfoNCE temperature. Default 0.2. */
-  temperature: number;
-  /**
-   * Fraction of each user's valid (position, modality) pairs, or of its present modalities under
-   * `user_modality` granularity, taken as noise; in (0, 1). Default
-   * {@linkcode DEFAULT_NOISE_FRACTION} (0.3). The one home of rho in Demure: the attribution's
-   * noise selection is derived from it ({@linkcode noiseAttributionConfig}). The count is rounded
-   * down, at least one and never all (`bottomFractionCount`): under the default `user_modality`
-   * granularity with 5 modalities, rho below 0.4 masks 1 modality, 0.4 to 0.59 masks 2, 0.6 to
-   * 0.79 masks 3; with 3 modalities the default 0.3 masks 1; a user with one present modality has
-   * none. (Before 2026-12-03 a rho below 1 / modalities masked none: an empty noise set.)
-   */
-  rho: number;
-  /**
-   * What ends the warm-up of plain training. Default `"steps"`.
-   * - `steps`: `warmupSteps` training steps (a fixed count: on a larger dataset it is a smaller
-   *   part of an epoch, so it does not scale with the data);
-   * - `epochs`: `warmupEpochs` passes over the training data (scales with the data);
-   * - `plateau`: validation NDCG@10 has not improved for `warmupEpochs` evaluations in a row (the
-   *   plain model has converged; scales with how fast the model learns). The trainer's progress
-   *   reaches it through the hooks' `afterEpoch`.
-   */
-  warmupBy: "steps" | "epochs" | "plateau";
-  /** `warmupBy: "steps"`: plain training steps before the first noise mask. Default 30. */
-  warmupSteps: number;
-  /**
-   * `warmupBy: "epochs"`: epochs of plain training; `"plateau"`: evaluations without a better
-   * validation NDCG@10 that end the warm-up. Default 3.
-   */
-  warmupEpochs: number;
-  /**
-   * Separate-pass route: how many visits of a user's window one computed noise mask serves (the
-   * visit that computed it included) before it is recomputed; 1 = every visit. A window comes
-   * back once per epoch, so 2 attributes each window every second epoch and reuses its mask in
-   * between. Default 2: the schedule of the synthetic benchmark's results of record (attribution
-   * ROC-AUC 0.990), and the one at which the separate pass costs at most 2 plain epochs
-   * (docs/performance.md, "the mask schedule in visits"). Not read by the training-pass route,
-   * which replaces a window's mask at every visit from the step's own gradient.
-   */
-  everyVisits: number;
-  /**
-   * How contributions are measured and normalised, and at which granularity the noise is chosen:
-   * everything of {@linkcode AttributionConfig} except the noise selection, which Demure derives
-   * from its `rho`. Default: gradient x input, z-score, noise chosen per (user, modality) over the
-   * whole history.
-   */
-  attribution: Omit<AttributionConfig, "selection">;
-  /** Use the noise-only view as an explicit negative besides the in-batch ones. Default true. */
-  noiseViewAsNegative: boolean;
-  /**
-   * `full` only: the recommendation loss reads the denoised history (identified noise masked).
-   * Default true; false keeps the full history in L_rec and denoises through L_cl alone.
-   */
-  denoiseInput: boolean;
-  /**
-   * Where the contributions behind the noise masks come from: `"separate_pass"` (an attribution
-   * pass before the step), `"training_pass"` (dL_rec/dE of the step's own backward pass; needs
-   * `variant` full, `denoiseInput` false and a gradient attribution method) or `"auto"` (default:
-   * the training pass where supported, else the separate pass; {@linkcode resolveDemureConfig}
-   * replaces it with the route taken). See the module documentation.
-   */
-  attributionSource: "auto" | "separate_pass" | "training_pass";
-  /**
-   * Training-pass route only: weight of the newest visit in an exponential moving average of a
-   * window's normalised contributions over its visits (the mask is selected from the average).
-   * In (0, 1]; default 0.3, the value validated against the separate pass (docs/performance.md;
-   * 1 = the newest visit alone, whose masks scored 0.04 lower ROC-AUC). Averaging damps the noise
-   * that training-mode dropout puts into one visit's gradient.
-   */
-  trainingPassSmoothing: number;
-}
-
-/** The attribution settings Demure takes: {@linkcode DemureConfig.attribution}. */
-export type DemureAttributionConfig = DemureConfig["attribution"];
-
-/** Which parts of Demure are on: {@linkcode DemureConfig.variant}. */
-export type DemureVariant = DemureConfig["variant"];
-
-/**
- * True for the variants whose noise masks are drawn at random (`contrastive_only`,
- * `random_input`): nothing is attributed and no mask is cached.
- */
-export function masksAreRandom(variant: DemureVariant): boolean {
-  return variant === "contrastive_only" || variant === "random_input";
-}
-
-/** What ends the warm-up: {@linkcode DemureConfig.warmupBy}. */
-export type DemureWarmupBy = DemureConfig["warmupBy"];
-
-/** Where the contributions come from: {@linkcode DemureConfig.attributionSource}. */
-export type DemureAttributionSource = DemureConfig["attributionSource"];
-
-/** The values of {@linkcode DemureAttributionSource}. */
-export const DEMURE_ATTRIBUTION_SOURCES: readonly DemureAttributionSource[] = [
-  "auto",
-  "separate_pass",
-  "training_pass",
-];
-
-/** The documented defaults. */
-export const DEFAULT_DEMURE_CONFIG: Readonly<DemureConfig> = Object.freeze({
-  variant: "full",
-  lambda: 0.1,
-  temperature: 0.2,
-  rho: DEFAULT_NOISE_FRACTION,
-  warmupBy: "steps",
-  warmupSteps: 30,
-  warmupEpochs: 3,
-  everyVisits: 2,
-  attribution: Object.freeze({
-    method: DEFAULT_ATTRIBUTION_CONFIG.method,
-    integratedGradientsSteps: DEFAULT_ATTRIBUTION_CONFIG.integratedGradientsSteps,
-    integratedGradientsBaseline: DEFAULT_ATTRIBUTION_CONFIG.integratedGradientsBaseline,
-    normalisation: DEFAULT_ATTRIBUTION_CONFIG.normalisation,
-    granularity: "user_modality" as const,
-  }),
-  noiseViewAsNegative: true,
-  denoiseInput: true,
-  attributionSource: "auto",
-  trainingPassSmoothing: 0.3,
-});
 
 /** Counters of a Demure run. */
 export interface DemureStats {
@@ -292,165 +149,6 @@ export interface DemureTraining {
    * the epochs from the resume on, the first pooled with the epochs before it.
    */
   noiseRateByEpoch(): Record<string, number>[];
-}
-
-/**
- * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
- * range; ranges in `docs/configuration.md`.
- */
-export function validateDemureConfig(config: DemureConfig): void {
-  checkOneOf("DemureConfig.variant", config.variant, [
-    "full",
-    "attribution_only",
-    "contrastive_only",
-    "random_input",
-  ]);
-  checkNumber("DemureConfig.lambda", config.lambda, { min: 0 });
-  // Checked here, not only by InfoNCE after the warm-up: a bad temperature fails before training.
-  checkNumber("DemureConfig.temperature", config.temperature, { above: 0 });
-  checkNumber("DemureConfig.rho", config.rho, NOISE_FRACTION_RANGE);
-  checkOneOf("DemureConfig.warmupBy", config.warmupBy, ["steps", "epochs", "plateau"]);
-  checkInteger("DemureConfig.warmupSteps", config.warmupSteps, { min: 0 });
-  checkInteger("DemureConfig.warmupEpochs", config.warmupEpochs, { min: 0 });
-  checkInteger("DemureConfig.everyVisits", config.everyVisits, { min: 1 });
-  checkBoolean("DemureConfig.noiseViewAsNegative", config.noiseViewAsNegative);
-  checkBoolean("DemureConfig.denoiseInput", config.denoiseInput);
-  validateAttributionConfig(config.attribution, "DemureConfig.attribution");
-  checkOneOf(
-    "DemureConfig.attributionSource",
-    config.attributionSource,
-    DEMURE_ATTRIBUTION_SOURCES,
-  );
-  checkNumber("DemureConfig.trainingPassSmoothing", config.trainingPassSmoothing, {
-    above: 0,
-    max: 1,
-  });
-  if (config.attributionSource === "training_pass") {
-    const refusal = trainingPassRefusal(config);
-    if (refusal) throw refusal;
-  }
-}
-
-/**
- * Why a run with `trainer`'s early stopping and epoch cap could never leave `config`'s warm-up (a
- * `SettingError` naming `DemureConfig.warmupEpochs`), or undefined when it can. A plateau warm-up
- * of `warmupEpochs` evaluations without a gain ends on the evaluation that exhausts a patience of
- * as many or fewer, so training stops before the first masked step; a warm-up of `warmupEpochs`
- * epochs outlasts a cap of as many or fewer. Either run would train its backbone alone and be
- * reported as Demure.
- */
-export function warmupRefusal(
-  config: Pick<DemureConfig, "warmupBy" | "warmupEpochs">,
-  trainer: Pick<TrainerConfig, "patience" | "maxEpochs">,
-): SettingError | undefined {
-  const { warmupBy, warmupEpochs } = config;
-  if (warmupBy === "plateau" && warmupEpochs >= trainer.patience) {
-    return new SettingError(
-      "DemureConfig.warmupEpochs",
-      warmupEpochs,
-      `an integer below TrainerConfig.patience (${trainer.patience}) with warmupBy "plateau": ` +
-        "early stopping would end the run on the evaluation that ends the warm-up, so it would " +
-        "never denoise (raise patience or shorten the warm-up)",
-    );
-  }
-  if (warmupBy === "epochs" && warmupEpochs >= trainer.maxEpochs) {
-    return new SettingError(
-      "DemureConfig.warmupEpochs",
-      warmupEpochs,
-      `an integer below TrainerConfig.maxEpochs (${trainer.maxEpochs}) with warmupBy "epochs": ` +
-        "the run would end in its warm-up and never denoise",
-    );
-  }
-  return undefined;
-}
-
-/**
- * Why `config` cannot take its contributions from the training pass (a `SettingError` naming the
- * first setting in the way), or undefined when it can (module documentation).
- */
-function trainingPassRefusal(config: DemureConfig): SettingError | undefined {
-  const why = "with DemureConfig.attributionSource training_pass";
-  if (config.variant !== "full") {
-    return new SettingError(
-      "DemureConfig.variant",
-      config.variant,
-      `"full" ${why} (attribution_only has no contrastive term and a denoised L_rec, ` +
-        `contrastive_only and random_input no attribution; use attributionSource ` +
-        `"separate_pass" or "auto")`,
-    );
-  }
-  if (config.denoiseInput) {
-    return new SettingError(
-      "DemureConfig.denoiseInput",
-      config.denoiseInput,
-      `false ${why} (a denoised L_rec has zero gradient at the masked pairs, which could ` +
-        `then never leave the noise set)`,
-    );
-  }
-  const method = config.attribution.method;
-  if (method !== "gradient_x_input" && method !== "gradient_norm") {
-    return new SettingError(
-      "DemureConfig.attribution.method",
-      method,
-      `"gradient_x_input" or "gradient_norm" ${why} (the training pass gives dL_rec/dE only)`,
-    );
-  }
-  return undefined;
-}
-
-/**
- * Fills in the defaults of {@linkcode DemureConfig}, validates the result and resolves
- * `attributionSource: "auto"` to the route taken (the training pass where the configuration
- * supports it). An attribution `selection` is refused: Demure's noise set is always the bottom
- * fraction `rho`.
- *
- * @example
- * ```ts
- * resolveDemureConfig().attributionSource; // "separate_pass": denoiseInput defaults to true
- * resolveDemureConfig({ denoiseInput: false }).attributionSource; // "training_pass"
- * ```
- */
-export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureConfig {
-  checkSettingNames("DemureConfig", input, DEFAULT_DEMURE_CONFIG, {
-    everySteps: "none: replaced by everyVisits on 2026-12-02 (how many visits of a user's window " +
-      "one computed mask serves; everySteps 10 was every second visit at 5 steps an epoch and " +
-      "every visit at 10 or more)",
-  });
-  const attribution: unknown = input.attribution;
-  if (attribution !== undefined) {
-    if (typeof attribution === "object" && attribution !== null && "selection" in attribution) {
-      throw new SettingError(
-        "DemureConfig.attribution.selection",
-        attribution.selection,
-        "none (Demure's noise set is the bottom fraction DemureConfig.rho; set rho instead)",
-      );
-    }
-    checkSettingNames("DemureConfig.attribution", attribution, DEFAULT_DEMURE_CONFIG.attribution);
-  }
-  const config: DemureConfig = {
-    ...DEFAULT_DEMURE_CONFIG,
-    ...input,
-    attribution: { ...DEFAULT_DEMURE_CONFIG.attribution, ...input.attribution },
-  };
-  validateDemureConfig(config);
-  if (config.attributionSource === "auto") {
-    config.attributionSource = trainingPassRefusal(config) ? "separate_pass" : "training_pass";
-  }
-  return config;
-}
-
-/**
- * The attribution configuration Demure's noise masks use: `config.attribution` with the bottom
- * fraction `config.rho` as the selection.
- *
- * @example
- * ```ts
- * const config = resolveDemureConfig({ rho: 0.5 });
- * await attributeBatch(model, batch, noiseAttributionConfig(config)); // the noise set Demure would use
- * ```
- */
-export function noiseAttributionConfig(config: DemureConfig): AttributionConfig {
-  return { ...config.attribution, selection: { kind: "bottom_fraction", rho: config.rho } };
 }
 
 /**
@@ -526,6 +224,64 @@ function stackedLastStates(
 }
 
 /**
+ * lambda * L_cl of the step's views. The recommendation pass already read one view: the positive
+ * (denoised history) when L_rec is denoised (`denoisedInput`), else the anchor (full history). Its
+ * states are reused, and the views still missing (the other of anchor / positive, and the
+ * negative) run as ONE backbone pass over the batch stacked with itself: one pass of 2B rows
+ * instead of two passes of B.
+ */
+function contrastiveTerm(
+  model: SequentialRecommender,
+  config: DemureConfig,
+  context: AuxiliaryLossContext,
+  views: ContrastiveViews,
+  denoisedInput: boolean,
+): tf.Scalar {
+  const { batch } = context;
+  const shared = lastState(context.states);
+  const needed: Float32Array[] = [denoisedInput ? views.anchor : views.positive];
+  if (config.noiseViewAsNegative) needed.push(views.negative);
+  const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
+  const other = tf.slice(states, [0, 0], [batch.batchSize, -1]) as tf.Tensor2D;
+  const anchor = denoisedInput ? other : shared;
+  const positive = denoisedInput ? shared : other;
+  const negatives = config.noiseViewAsNegative
+    ? tf.expandDims(
+      tf.slice(states, [batch.batchSize, 0], [batch.batchSize, -1]),
+      1,
+    ) as tf.Tensor3D
+    : undefined;
+  const contrastive = infoNce(anchor, positive, {
+    temperature: config.temperature,
+    ...(negatives ? { negatives } : {}),
+  });
+  return tf.mul(contrastive, config.lambda) as tf.Scalar;
+}
+
+/**
+ * lambda * L_cl when the recommendation pass is tapped for dL_rec/dE: the anchor is not the
+ * recommendation pass's states (L_cl's gradient would reach the tapped E through them), so all
+ * three views run as one stacked pass of 3B rows (2B without the explicit negative).
+ */
+function trainingPassContrastive(
+  model: SequentialRecommender,
+  config: DemureConfig,
+  context: AuxiliaryLossContext,
+  views: ContrastiveViews,
+): tf.Scalar {
+  const rows = context.batch.batchSize;
+  const needed = [views.anchor, views.positive];
+  if (config.noiseViewAsNegative) needed.push(views.negative);
+  const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
+  const view = (k: number) => tf.slice(states, [k * rows, 0], [rows, -1]) as tf.Tensor2D;
+  const contrastive = infoNce(view(0), view(1), {
+    temperature: config.temperature,
+    ...(config.noiseViewAsNegative ? { negatives: tf.expandDims(view(2), 1) as tf.Tensor3D } : {}),
+  });
+  return tf.mul(contrastive, config.lambda) as tf.Scalar;
+}
+
+/**
  * Builds Demure's hooks for {@linkcode trainModel}. The noise masks are cached per user (see
  * `NoiseMaskCache`), so a window's mask is recomputed at every `everyVisits`-th visit. The hooks
  * hold that run's state (cache, counters, warm-up): build new ones for every run; a second run
@@ -560,46 +316,18 @@ export function demureHooks(
   let pending:
     | { step: number; batch: SequenceBatch; contributions: tf.Tensor3D; first: boolean }
     | undefined;
-  const noiseCount = new Float64Array(modalities);
-  const validCount = new Float64Array(modalities);
-  // The counts when the last epoch ended, and each epoch's rates from them.
-  const noiseAtEpochEnd = new Float64Array(modalities);
-  const validAtEpochEnd = new Float64Array(modalities);
-  let rateByEpoch: Record<string, number>[] = [];
+  const counts = new NoiseCounts(model.modalityNames);
   let current:
     | { step: number; views: ContrastiveViews; denoisedInput: boolean; batch: SequenceBatch }
     | undefined;
   // The current step's mask was attributed apart (a first visit): its capture is not averaged in.
   let attributedApart = false;
   // Warm-up by epochs or plateau: the trainer's progress ends it (the step schedule is then off).
-  let warmupEndedAfterEpoch: number | undefined;
-  let epochsWithoutGain = 0;
-  const warmupOver = () => config.warmupBy === "steps" || warmupEndedAfterEpoch !== undefined;
-  const closeEpochCounts = () => {
-    const rates: Record<string, number> = {};
-    model.modalityNames.forEach((name, m) => {
-      const seen = validCount[m] - validAtEpochEnd[m];
-      const noise = noiseCount[m] - noiseAtEpochEnd[m];
-      // 0 without pairs (the warm-up), as the records of record hold it: a rerun writes what the
-      // record has, and epochNoiseRates, not the format, tells it from a rate.
-      rates[name] = seen > 0 ? Math.round(noise / seen * 1e6) / 1e6 : 0;
-    });
-    rateByEpoch.push(rates);
-    noiseAtEpochEnd.set(noiseCount);
-    validAtEpochEnd.set(validCount);
-  };
+  const warmup = new Warmup(config);
   const afterEpoch = (progress: EpochProgress) => {
-    closeEpochCounts();
-    if (warmupOver()) return;
-    if (progress.validation !== undefined) {
-      epochsWithoutGain = progress.improved ? 0 : epochsWithoutGain + 1;
-    }
-    const over = config.warmupBy === "epochs"
-      ? progress.epoch >= config.warmupEpochs
-      : epochsWithoutGain >= config.warmupEpochs;
-    if (over) warmupEndedAfterEpoch = progress.epoch;
+    counts.closeEpoch();
+    warmup.afterEpoch(progress);
   };
-  if (config.warmupBy === "epochs" && config.warmupEpochs === 0) warmupEndedAfterEpoch = 0;
 
   const attribute = async (batch: SequenceBatch): Promise<BatchNoiseMask> => {
     const result = await attributeBatch(model, batch, attributionConfig);
@@ -610,7 +338,7 @@ export function demureHooks(
     batch: SequenceBatch,
     step: number,
   ): Promise<ContrastiveViews | undefined> => {
-    if (!warmupOver()) return undefined;
+    if (!warmup.over) return undefined;
     cache ??= new NoiseMaskCache(batch.length, modalities, schedule());
     if (!cache.isActive(step)) return undefined;
     const shape: PairShape = [batch.batchSize, batch.length, modalities];
@@ -643,11 +371,7 @@ export function demureHooks(
       noise = cache.noiseMaskFor(step, keys, batch.items, () => fresh!);
     }
     if (noise === undefined) return undefined;
-    for (let i = 0; i < validMask.length; i++) {
-      if (!validMask[i]) continue;
-      validCount[i % modalities] += 1;
-      noiseCount[i % modalities] += noise.noiseMask[i];
-    }
+    counts.add(validMask, noise.noiseMask);
     return buildContrastiveViews(validMask, noise.noiseMask, shape, { scores: noise.scores });
   };
 
@@ -672,54 +396,10 @@ export function demureHooks(
 
   const auxiliaryLoss = (context: AuxiliaryLossContext): tf.Scalar => {
     if (withoutContrastive || current?.step !== context.step) return tf.scalar(0);
-    const { views } = current;
-    const { batch } = context;
-    if (trainingPass) return trainingPassContrastive(context, views);
-    // The recommendation pass already read one view: the positive (denoised history) when
-    // L_rec is denoised, else the anchor (full history). Its states are reused, and the views
-    // still missing (the other of anchor / positive, and the negative) run as ONE backbone pass
-    // over the batch stacked with itself: one pass of 2B rows instead of two passes of B.
-    const shared = lastState(context.states);
-    const needed: Float32Array[] = [current.denoisedInput ? views.anchor : views.positive];
-    if (config.noiseViewAsNegative) needed.push(views.negative);
-    const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
-    const other = tf.slice(states, [0, 0], [batch.batchSize, -1]) as tf.Tensor2D;
-    const anchor = current.denoisedInput ? other : shared;
-    const positive = current.denoisedInput ? shared : other;
-    const negatives = config.noiseViewAsNegative
-      ? tf.expandDims(
-        tf.slice(states, [batch.batchSize, 0], [batch.batchSize, -1]),
-        1,
-      ) as tf.Tensor3D
-      : undefined;
-    const contrastive = infoNce(anchor, positive, {
-      temperature: config.temperature,
-      ...(negatives ? { negatives } : {}),
-    });
-    return tf.mul(contrastive, config.lambda) as tf.Scalar;
-  };
-
-  /**
-   * L_cl when the recommendation pass is tapped for dL_rec/dE: the anchor is not the
-   * recommendation pass's states (L_cl's gradient would reach the tapped E through them), so all
-   * three views run as one stacked pass of 3B rows (2B without the explicit negative).
-   */
-  const trainingPassContrastive = (
-    context: AuxiliaryLossContext,
-    views: ContrastiveViews,
-  ): tf.Scalar => {
-    const rows = context.batch.batchSize;
-    const needed = [views.anchor, views.positive];
-    if (config.noiseViewAsNegative) needed.push(views.negative);
-    const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
-    const view = (k: number) => tf.slice(states, [k * rows, 0], [rows, -1]) as tf.Tensor2D;
-    const contrastive = infoNce(view(0), view(1), {
-      temperature: config.temperature,
-      ...(config.noiseViewAsNegative
-        ? { negatives: tf.expandDims(view(2), 1) as tf.Tensor3D }
-        : {}),
-    });
-    return tf.mul(contrastive, config.lambda) as tf.Scalar;
+    const { views, denoisedInput } = current;
+    return trainingPass
+      ? trainingPassContrastive(model, config, context, views)
+      : contrastiveTerm(model, config, context, views, denoisedInput);
   };
 
   /** Keeps gradient x input of the step's dL_rec/dE (after the warm-up; read in afterStep). */
@@ -778,12 +458,7 @@ export function demureHooks(
 
   const stats = (): DemureStats => {
     const cacheStats = cache?.stats() ?? { computed: 0, reused: 0 };
-    const noiseRateByModality: Record<string, number> = {};
-    const pairsByModality: DemureStats["pairsByModality"] = {};
-    model.modalityNames.forEach((name, m) => {
-      noiseRateByModality[name] = validCount[m] ? noiseCount[m] / validCount[m] : NaN;
-      pairsByModality[name] = { valid: validCount[m], noise: noiseCount[m] };
-    });
+    const { noiseRateByModality, pairsByModality } = counts.byModality();
     return {
       attributed: cacheStats.computed,
       reused: cacheStats.reused,
@@ -793,61 +468,39 @@ export function demureHooks(
       ...(randomMasks
         ? {}
         : { attributionSource: trainingPass ? "training_pass" : "separate_pass" as const }),
-      ...(warmupEndedAfterEpoch !== undefined ? { warmupEndedAfterEpoch } : {}),
+      ...(warmup.endedAfterEpoch !== undefined
+        ? { warmupEndedAfterEpoch: warmup.endedAfterEpoch }
+        : {}),
       ...(trainingPass ? { captured } : {}),
     };
   };
 
-  const cacheFields = ["keysHigh", "keysLow", "uses", "items", "noise", "scores"] as const;
   const checkpointState: NonNullable<TrainerHooks["checkpointState"]> = {
     save(): HookState {
       const tensors = new Map<string, HostTensor>();
-      let cacheJson: Json = null;
-      if (cache) {
-        const state = cache.exportState();
-        const perUser = cache.positions * cache.modalities;
-        const widths = { keysHigh: 1, keysLow: 1, uses: 1, items: cache.positions };
-        for (const field of cacheFields) {
-          const width = field === "noise" || field === "scores" ? perUser : widths[field];
-          tensors.set(`demure/${field}`, {
-            shape: [state.keysHigh.length, width],
-            data: state[field],
-          });
-        }
-        cacheJson = { positions: cache.positions, computed: state.computed, reused: state.reused };
-      }
+      const cacheJson = saveMaskCache(cache, tensors);
+      const { noiseCount, validCount, epochs } = counts.saved();
       return {
         json: {
           random,
-          noiseCount: Array.from(noiseCount),
-          validCount: Array.from(validCount),
+          noiseCount,
+          validCount,
           cache: cacheJson,
-          warmup: { endedAfterEpoch: warmupEndedAfterEpoch ?? null, epochsWithoutGain },
-          epochs: {
-            rates: rateByEpoch,
-            noiseAtEnd: Array.from(noiseAtEpochEnd),
-            validAtEnd: Array.from(validAtEpochEnd),
-          },
+          warmup: warmup.saved(),
+          epochs,
           ...(trainingPass ? { captured } : {}),
         },
         tensors,
       };
     },
     restore(saved: HookState): void {
-      const json = saved.json as {
+      const json = saved.json as unknown as SavedNoiseCounts & {
         random: number;
-        noiseCount: number[];
-        validCount: number[];
-        cache: { positions: number; computed: number; reused: number } | null;
-        warmup?: { endedAfterEpoch: number | null; epochsWithoutGain: number };
-        epochs?: { rates: Record<string, number>[]; noiseAtEnd: number[]; validAtEnd: number[] };
+        cache: SavedMaskCache | null;
+        warmup?: SavedWarmup;
         captured?: number;
       };
-      if (json.noiseCount.length !== modalities || json.validCount.length !== modalities) {
-        throw new Error(
-          `Demure checkpoint state: ${json.noiseCount.length} modalities, the model has ${modalities}`,
-        );
-      }
+      counts.checkSaved(json);
       if (trainingPass && json.captured === undefined) {
         throw new Error(
           "Demure checkpoint state: saved by attributionSource separate_pass, resumed with " +
@@ -858,16 +511,8 @@ export function demureHooks(
       lastStep = undefined;
       random = json.random;
       captured = json.captured ?? 0;
-      noiseCount.set(json.noiseCount);
-      validCount.set(json.validCount);
-      warmupEndedAfterEpoch = json.warmup?.endedAfterEpoch ?? undefined;
-      epochsWithoutGain = json.warmup?.epochsWithoutGain ?? 0;
-      if (json.warmup === undefined && config.warmupBy !== "steps") {
-        throw new Error(
-          "Demure checkpoint state: no warm-up state for warmupBy " + config.warmupBy,
-        );
-      }
-      if (json.epochs === undefined && !warmupOver()) {
+      warmup.restore(json.warmup);
+      if (json.epochs === undefined && !warmup.over) {
         // Saved before 2026-12-04, before the epoch's end reached the warm-up: the epoch the
         // checkpoint closes is missing from it, and a resumed warm-up would end an epoch late.
         throw new Error(
@@ -875,40 +520,8 @@ export function demureHooks(
             "without the last epoch's end: delete the checkpoint to start the cell afresh",
         );
       }
-      // From a checkpoint without per-epoch counts (before 2026-12-04): the epochs from the
-      // resume on, the first pooled with the epochs before it (epochNoiseRates reads it so).
-      rateByEpoch = json.epochs?.rates.map((rates) => ({ ...rates })) ?? [];
-      noiseAtEpochEnd.set(json.epochs?.noiseAtEnd ?? new Array(modalities).fill(0));
-      validAtEpochEnd.set(json.epochs?.validAtEnd ?? new Array(modalities).fill(0));
-      if (json.cache === null) {
-        cache = undefined;
-        return;
-      }
-      const restored = new NoiseMaskCache(json.cache.positions, modalities, schedule());
-      const field = (name: string) => {
-        const tensor = saved.tensors.get(`demure/${name}`);
-        if (tensor === undefined) {
-          throw new Error(
-            `Demure checkpoint state: no tensor demure/${name}` +
-              (name === "uses" && saved.tensors.has("demure/steps")
-                ? " (the checkpoint was saved when masks aged in steps, before 2026-12-02: " +
-                  "delete it to start the cell afresh)"
-                : ""),
-          );
-        }
-        return tensor.data;
-      };
-      restored.importState({
-        computed: json.cache.computed,
-        reused: json.cache.reused,
-        keysHigh: field("keysHigh"),
-        keysLow: field("keysLow"),
-        uses: field("uses"),
-        items: field("items"),
-        noise: field("noise"),
-        scores: field("scores"),
-      });
-      cache = restored;
+      counts.restore(json);
+      cache = restoreMaskCache(json.cache, saved.tensors, modalities, schedule());
     },
   };
 
@@ -926,6 +539,6 @@ export function demureHooks(
       ...(trainingPass ? { recommendationGradient, afterStep } : {}),
     },
     stats,
-    noiseRateByEpoch: () => rateByEpoch.map((rates) => ({ ...rates })),
+    noiseRateByEpoch: () => counts.rateByEpoch(),
   };
 }

@@ -11,7 +11,7 @@ import {
   type DemureConfig,
   resolveDemureConfig,
   warmupRefusal,
-} from "../demure/objective.ts";
+} from "../demure/config.ts";
 import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
 import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
 import { resolveTrainerConfig, type TrainerConfig } from "../train/config.ts";

@@ -4,7 +4,7 @@
  * stopping rule, the selection budget, the seeds, the sweeps). The one home of these numbers;
  * `plan.ts` builds the grid from them.
  */
-import type { DemureConfig } from "../demure/objective.ts";
+import type { DemureConfig } from "../demure/config.ts";
 import type { SyntheticConfig } from "../data/synthetic.ts";
 import type { ModelConfigInput } from "../models/sequential_recommender.ts";
 import { DEFAULT_TRAINER_CONFIG, type TrainerConfig } from "../train/config.ts";

@@ -11,7 +11,7 @@
  * }
  * ```
  */
-import { resolveDemureConfig } from "../demure/objective.ts";
+import { resolveDemureConfig } from "../demure/config.ts";
 import { type MeanStd, meanStd } from "./analyse.ts";
 import type { FinishedCell } from "./ensure_cells.ts";
 import type { PlannedCell, SweepParameter, Sweeps } from "./plan.ts";

@@ -8,7 +8,7 @@
  * const label = (cell: PlannedCell) => `${cell.datasetLabel} / ${cell.systemName} / ${cell.seed}`;
  * ```
  */
-import type { DemureConfig } from "../demure/objective.ts";
+import type { DemureConfig } from "../demure/config.ts";
 import type { SyntheticConfig } from "../data/synthetic.ts";
 import type { ModelConfigInput } from "../models/sequential_recommender.ts";
 import type { RankingProtocol } from "../eval/protocol.ts";

@@ -20,7 +20,7 @@
  * ```
  */
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
-import type { DemureConfig, DemureWarmupBy } from "../demure/objective.ts";
+import type { DemureConfig, DemureWarmupBy } from "../demure/config.ts";
 import { DEFAULT_GRU4REC_CONFIG } from "../models/gru4rec.ts";
 import { DEFAULT_SASREC_CONFIG } from "../models/sasrec.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";

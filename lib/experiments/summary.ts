@@ -26,7 +26,7 @@ import {
 import { datasetLabel } from "./datasets.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import { cellsOf, type ExperimentPlan, type PlannedCell } from "./plan.ts";
-import { DEFAULT_DEMURE_CONFIG } from "../demure/objective.ts";
+import { DEFAULT_DEMURE_CONFIG } from "../demure/config.ts";
 import { modalityNoiseRates } from "../demure/noise_rates.ts";
 import { epochNoiseRates } from "./epoch_noise_rates.ts";
 import type { PlanOutcome } from "./run_plan.ts";

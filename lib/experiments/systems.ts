@@ -10,7 +10,7 @@
  */
 import { checkOneOf, checkSettingNames, SettingError } from "../util/settings.ts";
 import type { Cl4SRecConfig } from "../baselines/cl4srec.ts";
-import type { DemureConfig } from "../demure/objective.ts";
+import type { DemureConfig } from "../demure/config.ts";
 import { BACKBONE_KINDS, type ModelConfig } from "../models/sequential_recommender.ts";
 
 /** A system of the comparison. */

@@ -4,7 +4,7 @@
  * route's settings.
  */
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
-import type { DemureConfig } from "../../lib/demure/objective.ts";
+import type { DemureConfig } from "../../lib/demure/config.ts";
 import { resolveTrainerConfig } from "../../lib/train/config.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 

@@ -8,7 +8,8 @@ import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/as
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
-import { type DemureConfig, demureHooks, type DemureTraining } from "../../lib/demure/objective.ts";
+import type { DemureConfig } from "../../lib/demure/config.ts";
+import { demureHooks, type DemureTraining } from "../../lib/demure/objective.ts";
 import { buildContrastiveViews } from "../../lib/demure/views.ts";
 import { validPairs } from "../../lib/attribution/_pairs.ts";
 import { infoNce } from "../../lib/losses/info_nce.ts";

@@ -7,12 +7,12 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import {
   type DemureConfig,
-  demureHooks,
   type DemureVariant,
   noiseAttributionConfig,
   resolveDemureConfig,
   warmupRefusal,
-} from "../../lib/demure/objective.ts";
+} from "../../lib/demure/config.ts";
+import { demureHooks } from "../../lib/demure/objective.ts";
 import { DEFAULT_ATTRIBUTION_CONFIG } from "../../lib/attribution/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam } from "../../lib/train/adam.ts";
@@ -244,8 +244,14 @@ Deno.test("Demure warm-up by epochs and by a validation plateau ends through the
   byPlateau.hooks.afterEpoch!(progress(3, true));
   byPlateau.hooks.afterEpoch!(progress(4, false));
   assertEquals(byPlateau.stats().warmupEndedAfterEpoch, undefined, "gains reset the count");
+  // Resumed from the checkpoint of epoch 4 (one epoch without a gain counted), the warm-up ends
+  // where the uninterrupted one does.
+  const resumed = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });
+  resumed.hooks.checkpointState!.restore(byPlateau.hooks.checkpointState!.save());
   byPlateau.hooks.afterEpoch!(progress(5, false));
   assertEquals(byPlateau.stats().warmupEndedAfterEpoch, 5);
+  resumed.hooks.afterEpoch!(progress(5, false));
+  assertEquals(resumed.stats().warmupEndedAfterEpoch, 5);
   model.dispose();
 });
 

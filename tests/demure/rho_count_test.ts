@@ -8,7 +8,7 @@ import { assertEquals } from "@std/assert";
 import { attributionOfContributions } from "../../lib/attribution/attribute.ts";
 import { bottomFractionCount } from "../../lib/attribution/select_noise.ts";
 import type { PairShape } from "../../lib/attribution/types.ts";
-import { noiseAttributionConfig, resolveDemureConfig } from "../../lib/demure/objective.ts";
+import { noiseAttributionConfig, resolveDemureConfig } from "../../lib/demure/config.ts";
 
 // One user, 2 positions, 5 modalities, all present. Raw contributions; the mean of modality m over
 // the positions ranks the user's modalities: m3 (-0.7) < m1 (-0.1) < m4 (0.2) < m0 (0.5) < m2 (0.8).

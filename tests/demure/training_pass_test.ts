@@ -9,9 +9,9 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
   DEFAULT_DEMURE_CONFIG,
   type DemureConfig,
-  demureHooks,
   resolveDemureConfig,
-} from "../../lib/demure/objective.ts";
+} from "../../lib/demure/config.ts";
+import { demureHooks } from "../../lib/demure/objective.ts";
 import { attributionOfContributions } from "../../lib/attribution/attribute.ts";
 import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import { validPairs } from "../../lib/attribution/_pairs.ts";

@@ -1,6 +1,6 @@
 /** The sensitivity and noise-level views select cells by their tags and carry the right values. */
 import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
-import { resolveDemureConfig } from "../../lib/demure/objective.ts";
+import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";
 import {
   noiseLevelCurves,

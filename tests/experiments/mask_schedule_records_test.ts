@@ -8,7 +8,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { finishedCells } from "../../lib/experiments/stored_cells.ts";
 import { planOfResults } from "../../lib/experiments/selection_record.ts";
-import { masksAreRandom, resolveDemureConfig } from "../../lib/demure/objective.ts";
+import { masksAreRandom, resolveDemureConfig } from "../../lib/demure/config.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 
 const recordsDir = new URL(`../../${RECORDS_DIR.full}`, import.meta.url).pathname;

@@ -8,7 +8,7 @@ import {
   type PlannedCell,
 } from "../../lib/experiments/plan.ts";
 import { DEFAULT_CL4SREC_CONFIG } from "../../lib/baselines/cl4srec.ts";
-import { resolveDemureConfig } from "../../lib/demure/objective.ts";
+import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";
 import { resolveTrainerConfig } from "../../lib/train/config.ts";
 import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";

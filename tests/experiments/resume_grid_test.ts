@@ -18,7 +18,7 @@ import {
   withDemure,
 } from "../../lib/experiments/systems.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
-import { type DemureConfig, masksAreRandom } from "../../lib/demure/objective.ts";
+import { type DemureConfig, masksAreRandom } from "../../lib/demure/config.ts";
 
 await initBackend({ verbose: false });
 

@@ -8,7 +8,7 @@ import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { cl4srecAuxiliaryLoss } from "../../lib/baselines/cl4srec.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
-import { resolveDemureConfig } from "../../lib/demure/objective.ts";
+import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { systemByName, withDemure } from "../../lib/experiments/systems.ts";
 import {
