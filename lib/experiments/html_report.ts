@@ -137,90 +137,104 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
         `${atBestEpoch(demure, demure.recommendationLoss).toFixed(4)}.`,
     ));
   }
-  const noise = demure.noiseRate;
-  if (noise?.firstMeasuredEpoch !== undefined) {
-    // Each modality's last measured rate, highest first: "year 0.38".
-    const lastRates = Object.entries(noise.rates)
-      .flatMap(([modality, rates]) => {
-        const rate = rates.findLast((value) => Number.isFinite(value));
-        return rate === undefined ? [] : [{ modality, rate }];
-      })
-      .sort((a, b) => b.rate - a.rate)
-      .map(({ modality, rate }) => `${modality} ${rate.toFixed(2)}`);
-    const gaps = noise.gaps.map(({ first, last, reason }) =>
-      `${first === last ? `epoch ${first}` : `epochs ${first}-${last}`} (${reason})`
-    );
-    const unmeasured = noise.unmeasured.map(({ modality, reason }) =>
-      `${modality} has no rate (${reason})`
-    );
-    sections.push({
-      kind: "figure",
-      caption: "For each modality, the share of its (history position, modality) pairs that the " +
-        "attribution marked as noise in that epoch: what Demure's masks hide from training. " +
-        `The curves start at epoch ${noise.firstMeasuredEpoch}, the first with a measured rate` +
-        (gaps.length > 0 ? `; no rate at ${gaps.join("; ")}` : "") + ". " +
-        (unmeasured.length > 0 ? `${unmeasured.join("; ")}. ` : "") +
-        "One modality near 1 would mean that a whole signal is removed; at the last epoch with " +
-        `a rate they run from ${lastRates[0]} down to ${lastRates[lastRates.length - 1]}.`,
-      figure: lineWithBands({
-        title: `Share masked as noise per modality (${d.dataset}, ${demure.system}, ${seed})`,
-        xTitle: "epoch",
-        yTitle: "share masked as noise",
-        series: Object.entries(noise.rates)
-          .filter(([, rates]) => rates.some((value) => Number.isFinite(value)))
-          .map(([modality, rates]) => ({ name: modality, ...finitePoints(noise.epochs, rates) })),
-      }),
-    });
-  }
-  if (d.popularity.length > 0) {
-    const ndcgOf = (bucket: ColdStartBucket, system: string) => {
-      const value = bucket.bySystem[system]?.["NDCG@10"];
-      if (value === undefined) {
-        throw new Error(
-          `diagnosisFigures: ${system} has no test NDCG@10 in bucket ${bucket.label}`,
-        );
-      }
-      return value;
-    };
-    const systems = d.curves.map(({ system }) => system);
-    // A bucket without a value (no users, or users a system did not score) keeps its category
-    // with no bar, and the label and the caption say why.
-    const gapOf = (bucket: ColdStartBucket) =>
-      systems.map((system) => coldStartGap(bucket, system)).find((gap) => gap !== undefined);
-    const difference = (bucket: ColdStartBucket) => {
-      const gap = gapOf(bucket);
-      return gap === undefined
-        ? signedDifference(ndcgOf(bucket, demure.system) - ndcgOf(bucket, backbone.system))
-        : `${MISSING_CELL} (${gap})`;
-    };
-    sections.push({
-      kind: "figure",
-      caption: "Test users grouped by how many training interactions their test item has (its " +
-        "popularity); each user's test NDCG@10 is averaged over the main table's seeds, then " +
-        "over the group. Where Demure's bar is lower, it loses on those items, and the larger " +
-        `the group, the more it weighs in the overall result. ${demure.system} minus ` +
-        `${backbone.system}: ` +
-        d.popularity.map((b) => `${b.label} interactions (${b.users} users) ${difference(b)}`)
-          .join(", ") +
-        ".",
-      figure: groupedBars({
-        categories: d.popularity.map((b) =>
-          `${b.label} (${b.users} users${gapOf(b) === undefined ? "" : ": no value"})`
-        ),
-        series: systems.map((system) => ({
-          name: system,
-          values: d.popularity.map((b) => {
-            const value = ndcgOf(b, system);
-            return Number.isNaN(value) ? null : value;
-          }),
-        })),
-        title: `Test NDCG@10 by the test item's popularity (${d.dataset})`,
-        xTitle: "training interactions of the test item",
-        yTitle: "test NDCG@10",
-      }),
-    });
-  }
+  const noiseSection = noiseRateSection(d);
+  if (noiseSection) sections.push(noiseSection);
+  if (d.popularity.length > 0) sections.push(popularitySection(d));
   return sections;
+}
+
+/**
+ * The share of each modality's pairs that Demure's masks hid, per epoch; undefined when no epoch
+ * has a measured rate.
+ */
+function noiseRateSection(d: Diagnosis): FigureSection | undefined {
+  const [backbone, demure] = d.curves;
+  const seed = `seed ${backbone.seed}`;
+  const noise = demure.noiseRate;
+  if (noise?.firstMeasuredEpoch === undefined) return undefined;
+  // Each modality's last measured rate, highest first: "year 0.38".
+  const lastRates = Object.entries(noise.rates)
+    .flatMap(([modality, rates]) => {
+      const rate = rates.findLast((value) => Number.isFinite(value));
+      return rate === undefined ? [] : [{ modality, rate }];
+    })
+    .sort((a, b) => b.rate - a.rate)
+    .map(({ modality, rate }) => `${modality} ${rate.toFixed(2)}`);
+  const gaps = noise.gaps.map(({ first, last, reason }) =>
+    `${first === last ? `epoch ${first}` : `epochs ${first}-${last}`} (${reason})`
+  );
+  const unmeasured = noise.unmeasured.map(({ modality, reason }) =>
+    `${modality} has no rate (${reason})`
+  );
+  return {
+    kind: "figure",
+    caption: "For each modality, the share of its (history position, modality) pairs that the " +
+      "attribution marked as noise in that epoch: what Demure's masks hide from training. " +
+      `The curves start at epoch ${noise.firstMeasuredEpoch}, the first with a measured rate` +
+      (gaps.length > 0 ? `; no rate at ${gaps.join("; ")}` : "") + ". " +
+      (unmeasured.length > 0 ? `${unmeasured.join("; ")}. ` : "") +
+      "One modality near 1 would mean that a whole signal is removed; at the last epoch with " +
+      `a rate they run from ${lastRates[0]} down to ${lastRates[lastRates.length - 1]}.`,
+    figure: lineWithBands({
+      title: `Share masked as noise per modality (${d.dataset}, ${demure.system}, ${seed})`,
+      xTitle: "epoch",
+      yTitle: "share masked as noise",
+      series: Object.entries(noise.rates)
+        .filter(([, rates]) => rates.some((value) => Number.isFinite(value)))
+        .map(([modality, rates]) => ({ name: modality, ...finitePoints(noise.epochs, rates) })),
+    }),
+  };
+}
+
+/** Test NDCG@10 of Demure and its backbone by the test item's popularity. */
+function popularitySection(d: Diagnosis): FigureSection {
+  const [backbone, demure] = d.curves;
+  const ndcgOf = (bucket: ColdStartBucket, system: string) => {
+    const value = bucket.bySystem[system]?.["NDCG@10"];
+    if (value === undefined) {
+      throw new Error(
+        `diagnosisFigures: ${system} has no test NDCG@10 in bucket ${bucket.label}`,
+      );
+    }
+    return value;
+  };
+  const systems = d.curves.map(({ system }) => system);
+  // A bucket without a value (no users, or users a system did not score) keeps its category
+  // with no bar, and the label and the caption say why.
+  const gapOf = (bucket: ColdStartBucket) =>
+    systems.map((system) => coldStartGap(bucket, system)).find((gap) => gap !== undefined);
+  const difference = (bucket: ColdStartBucket) => {
+    const gap = gapOf(bucket);
+    return gap === undefined
+      ? signedDifference(ndcgOf(bucket, demure.system) - ndcgOf(bucket, backbone.system))
+      : `${MISSING_CELL} (${gap})`;
+  };
+  return {
+    kind: "figure",
+    caption: "Test users grouped by how many training interactions their test item has (its " +
+      "popularity); each user's test NDCG@10 is averaged over the main table's seeds, then " +
+      "over the group. Where Demure's bar is lower, it loses on those items, and the larger " +
+      `the group, the more it weighs in the overall result. ${demure.system} minus ` +
+      `${backbone.system}: ` +
+      d.popularity.map((b) => `${b.label} interactions (${b.users} users) ${difference(b)}`)
+        .join(", ") +
+      ".",
+    figure: groupedBars({
+      categories: d.popularity.map((b) =>
+        `${b.label} (${b.users} users${gapOf(b) === undefined ? "" : ": no value"})`
+      ),
+      series: systems.map((system) => ({
+        name: system,
+        values: d.popularity.map((b) => {
+          const value = ndcgOf(b, system);
+          return Number.isNaN(value) ? null : value;
+        }),
+      })),
+      title: `Test NDCG@10 by the test item's popularity (${d.dataset})`,
+      xTitle: "training interactions of the test item",
+      yTitle: "test NDCG@10",
+    }),
+  };
 }
 
 /** The HTML report's sections: the markdown report plus figures. */

@@ -75,6 +75,14 @@ function run(command: string, args: string[]) {
   return runCommand(command, args, { missingHint: SLURM_HINT });
 }
 
+/** A results folder's Slurm files: batch scripts, logs and the submissions record. */
+function slurmDirOf(resultsDir: string): string {
+  return `${resultsDir}/slurm`;
+}
+
+/** The record of every submission's arrays, in the Slurm folder. */
+const SUBMISSIONS_FILE = "submissions.json";
+
 /** One job array of a submission (a submission of three stages records three). */
 interface Submission {
   cellsJob: string;
@@ -127,23 +135,7 @@ function main(): void {
   const cpus = integerOption("cpus", values.cpus, 1, MAX_CPUS);
   const backend = backendOption(values.backend, values.gpu);
   const override = requestOverride(values);
-  // Slurm names (a partition may be a comma-separated list): a newline or a space would write
-  // another #SBATCH line or break this one.
-  const SLURM_NAME = "[A-Za-z0-9_.+-]+";
-  for (
-    const [option, pattern] of [
-      ["partition", new RegExp(`^${SLURM_NAME}(,${SLURM_NAME})*$`)],
-      ["account", new RegExp(`^${SLURM_NAME}$`)],
-    ] as const
-  ) {
-    const value = values[option];
-    if (value !== undefined && !pattern.test(value)) {
-      throw new UsageError(
-        `--${option} ${JSON.stringify(value)}: a Slurm name (letters, digits, _ . + -)` +
-          (option === "partition" ? ", or a comma-separated list of them" : ""),
-      );
-    }
-  }
+  checkSlurmNames(values);
   const dryRun = values["dry-run"];
   const deno = values.deno ?? Deno.execPath();
   const planArgs = planArgsOf(values, positionals);
@@ -160,7 +152,7 @@ function main(): void {
   );
   requireMeasuredRequests(override, listing);
   const resultsDir = resolve(workspace, listing.resultsDir);
-  const slurmDir = `${resultsDir}/slurm`;
+  const slurmDir = slurmDirOf(resultsDir);
   const settings: SubmissionSettings = {
     workspace,
     resultsDir,
@@ -184,36 +176,12 @@ function main(): void {
   }
 
   // Cells that an earlier submission still runs or will run.
-  const submissionsPath = `${slurmDir}/submissions.json`;
-  const submissions = readSubmissions(submissionsPath);
-  const queued = new Set<string>();
-  // Arrays of earlier submissions with tasks still queued or running: a later stage of this one
-  // waits for them too, as their trials may be the ones its selections need.
-  const earlierJobs: string[] = [];
-  if (!dryRun) {
-    for (const submission of submissions) {
-      const live = liveTasks(submission.cellsJob);
-      for (const task of live) queued.add(submission.keys[task]);
-      if (live.size > 0) earlierJobs.push(submission.cellsJob);
-    }
-  }
-  const staleClaims: ListedCell[] = [];
-  const toRun = listing.cells.filter((cell) => {
-    if (cell.status === "finished" || queued.has(cell.key)) return false;
-    if (cell.status === "claimed" && cell.claim) {
-      const { job, pid, hostname } = cell.claim;
-      if (job === undefined) {
-        console.log(`skip ${cell.key}: claimed by process ${pid} on ${hostname} (not a batch job)`);
-        return false;
-      }
-      if (dryRun || jobIsLive(job)) {
-        console.log(`skip ${cell.key}: running in job ${job}`);
-        return false;
-      }
-      staleClaims.push(cell);
-    }
-    return true;
-  });
+  const submissions = readSubmissions(`${slurmDir}/${SUBMISSIONS_FILE}`);
+  const { queued, earlierJobs, staleClaims, toRun } = cellsToSubmit(
+    listing.cells,
+    submissions,
+    dryRun,
+  );
   const finished = listing.cells.filter((c) => c.status === "finished").length;
   console.log(
     `${listing.mode} plan: ${listing.cells.length} cells, ${finished} finished, ${queued.size} ` +
@@ -248,6 +216,96 @@ function main(): void {
   }
 
   // Everything is checked: now write and submit; on a failure, undo what was done.
+  submitArrays(arrays, reportScript, settings, { submissions, earlierJobs, staleClaims });
+}
+
+/** Refuses a partition or account that is not a Slurm name (it would break an #SBATCH line). */
+function checkSlurmNames(values: { partition?: string; account?: string }): void {
+  // Slurm names (a partition may be a comma-separated list): a newline or a space would write
+  // another #SBATCH line or break this one.
+  const SLURM_NAME = "[A-Za-z0-9_.+-]+";
+  for (
+    const [option, pattern] of [
+      ["partition", new RegExp(`^${SLURM_NAME}(,${SLURM_NAME})*$`)],
+      ["account", new RegExp(`^${SLURM_NAME}$`)],
+    ] as const
+  ) {
+    const value = values[option];
+    if (value !== undefined && !pattern.test(value)) {
+      throw new UsageError(
+        `--${option} ${JSON.stringify(value)}: a Slurm name (letters, digits, _ . + -)` +
+          (option === "partition" ? ", or a comma-separated list of them" : ""),
+      );
+    }
+  }
+}
+
+/** What a submission leaves out, waits for, releases, and runs. */
+interface CellsToSubmit {
+  /** Keys that an earlier submission's live tasks will run. */
+  queued: Set<string>;
+  /** Arrays of earlier submissions with live tasks: a later stage of this one waits for them. */
+  earlierJobs: string[];
+  /** Cells claimed by a batch job the scheduler no longer runs: released, then run again. */
+  staleClaims: ListedCell[];
+  /** The cells to submit. */
+  toRun: ListedCell[];
+}
+
+/**
+ * The listed cells to submit: not finished, not queued by an earlier submission, not running in a
+ * live job (a dry run asks the scheduler nothing and counts every claim as live).
+ */
+function cellsToSubmit(
+  cells: readonly ListedCell[],
+  submissions: readonly Submission[],
+  dryRun: boolean,
+): CellsToSubmit {
+  const queued = new Set<string>();
+  // Arrays of earlier submissions with tasks still queued or running: a later stage of this one
+  // waits for them too, as their trials may be the ones its selections need.
+  const earlierJobs: string[] = [];
+  if (!dryRun) {
+    for (const submission of submissions) {
+      const live = liveTasks(submission.cellsJob);
+      for (const task of live) queued.add(submission.keys[task]);
+      if (live.size > 0) earlierJobs.push(submission.cellsJob);
+    }
+  }
+  const staleClaims: ListedCell[] = [];
+  const toRun = cells.filter((cell) => {
+    if (cell.status === "finished" || queued.has(cell.key)) return false;
+    if (cell.status === "claimed" && cell.claim) {
+      const { job, pid, hostname } = cell.claim;
+      if (job === undefined) {
+        console.log(`skip ${cell.key}: claimed by process ${pid} on ${hostname} (not a batch job)`);
+        return false;
+      }
+      if (dryRun || jobIsLive(job)) {
+        console.log(`skip ${cell.key}: running in job ${job}`);
+        return false;
+      }
+      staleClaims.push(cell);
+    }
+    return true;
+  });
+  return { queued, earlierJobs, staleClaims, toRun };
+}
+
+/**
+ * Writes the batch scripts, releases the stale claims, submits one array per stage (each after the
+ * one before and the earlier submissions' live arrays) and the report job, and records the
+ * submission. On a failure it cancels what it submitted and removes what it wrote.
+ */
+function submitArrays(
+  arrays: ReturnType<typeof stageArrays>,
+  reportScript: string,
+  settings: SubmissionSettings,
+  earlier: Pick<CellsToSubmit, "earlierJobs" | "staleClaims"> & { submissions: Submission[] },
+): void {
+  const { resultsDir, concurrency } = settings;
+  const { earlierJobs, staleClaims, submissions } = earlier;
+  const slurmDir = slurmDirOf(resultsDir);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const cellsPaths = arrays.map((array) => `${slurmDir}/cells-${stamp}-stage${array.stage}.sbatch`);
   const reportPath = `${slurmDir}/report-${stamp}.sbatch`;
@@ -294,7 +352,7 @@ function main(): void {
     const reportJob = report.stdout.trim().split(";")[0];
     const submitted = new Date().toISOString();
     Deno.writeTextFileSync(
-      submissionsPath,
+      `${slurmDir}/${SUBMISSIONS_FILE}`,
       JSON.stringify(
         [
           ...submissions,
