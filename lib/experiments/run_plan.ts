@@ -307,7 +307,6 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       current = updateSelection(current);
       continue;
     }
-    const settings = settingsOf(current, cell);
     const holder = store.claim(cell.key);
     if (holder) {
       log(
@@ -316,37 +315,13 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       skipped.add(cell.key);
       continue;
     }
-    let result: CellResult | undefined;
+    let result: CellResult;
     const cellStart = performance.now();
     const stopHeartbeat = store.keepAlive(cell.key);
     try {
-      // Checked under the claim: another process may have finished the cell since this run began.
-      if (store.get(cell.key, settings, checkCellResult)) continue;
-      const reused = reuseSameRun(store, cell, settings);
-      if (reused) {
-        result = reused;
-        log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
-        continue;
-      }
-      const data = await datasetOf(cell);
-      try {
-        result = await runPlannedCell(
-          current,
-          cell,
-          data,
-          (progress) => {
-            store.heartbeat(cell.key);
-            options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress));
-          },
-          options.resultsDir,
-        );
-      } catch (error) {
-        if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;
-        log(`${cell.key}: diverged (${error.message}); the selection leaves this trial out`);
-        result = divergedResult(cell, error);
-      }
-      store.put(cell.key, settings, result);
-      removeCellCheckpoints(options.resultsDir, current, cell);
+      const ran = await runClaimedCell(current, cell, store, datasetOf, { ...options, log });
+      if (ran === undefined) continue;
+      result = ran;
     } catch (error) {
       // An interrupt stops the whole plan, never only its cell.
       if (!options.continueOnFailure || error instanceof InterruptedError) throw error;
@@ -368,7 +343,6 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     const expectedDone = finishedByAll.reduce((s, c) => s + costAtStart.get(c.key)!, 0);
     const elapsed = (performance.now() - started) / 1000;
     const left = Math.max(0, elapsed / expectedDone * (expected - expectedDone));
-    if (result === undefined) continue;
     log(
       `[${done}] ${cell.key}: valid NDCG@10 ${result.valid["NDCG@10"].toFixed(4)}, best epoch ` +
         `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""} (${
@@ -380,6 +354,49 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   // Read back from the store, so cells that other processes finished meanwhile are included.
   if (options.runPending !== false) current = updateSelection(current);
   return { ...storedOutcome(current, store), datasets, failed };
+}
+
+/**
+ * Runs `cell`, which this process has claimed, and stores its result; undefined when it needs no
+ * training: another process finished it meanwhile (checked under the claim), or it is the same run
+ * as a finished cell (reused). A selection trial that diverges is stored as such (metrics 0, left
+ * out of the selection); any other failure propagates.
+ */
+async function runClaimedCell(
+  current: ExperimentPlan,
+  cell: PlannedCell,
+  store: ResultStore,
+  datasetOf: (cell: PlannedCell) => Promise<PreparedDataset>,
+  options: Pick<RunPlanOptions, "onEpoch" | "resultsDir"> & { log: (line: string) => void },
+): Promise<CellResult | undefined> {
+  const { log } = options;
+  const settings = settingsOf(current, cell);
+  if (store.get(cell.key, settings, checkCellResult)) return undefined;
+  if (reuseSameRun(store, cell, settings)) {
+    log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
+    return undefined;
+  }
+  const data = await datasetOf(cell);
+  let result: CellResult;
+  try {
+    result = await runPlannedCell(
+      current,
+      cell,
+      data,
+      (progress) => {
+        store.heartbeat(cell.key);
+        options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress));
+      },
+      options.resultsDir,
+    );
+  } catch (error) {
+    if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;
+    log(`${cell.key}: diverged (${error.message}); the selection leaves this trial out`);
+    result = divergedResult(cell, error);
+  }
+  store.put(cell.key, settings, result);
+  removeCellCheckpoints(options.resultsDir, current, cell);
+  return result;
 }
 
 /** The line that opens a run: the cells planned and finished, and the training they take. */
