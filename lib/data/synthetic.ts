@@ -205,41 +205,14 @@ export function generateSynthetic(
         const dim = modalities[m].dim;
         const direction = isInterest ? preference[m] : unitGaussian(rng, dim);
         const weight = (isInterest ? 1 : config.noiseStrength) / config.temperature;
-        const { values } = features[m];
-        for (let item = 0; item < numItems; item++) {
-          let dot = 0;
-          for (let d = 0; d < dim; d++) dot += direction[d] * values[item * dim + d];
-          logits[item] += weight * dot;
-        }
+        addAffinity(logits, direction, features[m].values, dim, weight);
       }
-      let max = -Infinity;
-      for (let item = 0; item < numItems; item++) {
-        if (!taken[item]) max = Math.max(max, logits[item]);
-      }
-      let total = 0;
-      for (let item = 0; item < numItems; item++) {
-        logits[item] = taken[item] ? 0 : Math.exp(logits[item] - max);
-        total += logits[item];
-      }
-      let draw = rng.next() * total;
-      let chosen = -1;
-      for (let item = 0; item < numItems; item++) {
-        if (taken[item]) continue;
-        chosen = item;
-        draw -= logits[item];
-        if (draw < 0) break;
-      }
+      const chosen = drawUntaken(logits, taken, rng);
       taken[chosen] = 1;
       sequence[t] = chosen;
       for (const m of interests) {
         if (!features[m].present[chosen]) continue;
-        const dim = modalities[m].dim;
-        const p = preference[m];
-        for (let d = 0; d < dim; d++) {
-          p[d] = (1 - config.drift) * p[d] + config.drift * features[m].values[chosen * dim + d];
-        }
-        const norm = Math.hypot(...p) || 1;
-        for (let d = 0; d < dim; d++) p[d] /= norm;
+        driftTowards(preference[m], features[m].values, chosen, config.drift);
       }
     }
     sequences.push(sequence);
@@ -274,4 +247,59 @@ export function generateSynthetic(
     truth: { modalityNames: modalities.map((m) => m.name), pointsOfInterest },
     config,
   };
+}
+
+/** `logits[item] += weight * <direction, the item's features>` for every item. */
+function addAffinity(
+  logits: Float64Array,
+  direction: ArrayLike<number>,
+  values: Float32Array,
+  dim: number,
+  weight: number,
+): void {
+  for (let item = 0; item < logits.length; item++) {
+    let dot = 0;
+    for (let d = 0; d < dim; d++) dot += direction[d] * values[item * dim + d];
+    logits[item] += weight * dot;
+  }
+}
+
+/**
+ * Draws one item not yet `taken`, with probability softmax(`logits`) over the untaken items (one
+ * `rng` draw). Overwrites `logits` with the unnormalised probabilities.
+ */
+function drawUntaken(logits: Float64Array, taken: Uint8Array, rng: Rng): number {
+  let max = -Infinity;
+  for (let item = 0; item < logits.length; item++) {
+    if (!taken[item]) max = Math.max(max, logits[item]);
+  }
+  let total = 0;
+  for (let item = 0; item < logits.length; item++) {
+    logits[item] = taken[item] ? 0 : Math.exp(logits[item] - max);
+    total += logits[item];
+  }
+  let draw = rng.next() * total;
+  let chosen = -1;
+  for (let item = 0; item < logits.length; item++) {
+    if (taken[item]) continue;
+    chosen = item;
+    draw -= logits[item];
+    if (draw < 0) break;
+  }
+  return chosen;
+}
+
+/** Moves a unit preference towards the chosen item's features by `drift`, back to unit norm. */
+function driftTowards(
+  preference: Float64Array,
+  values: Float32Array,
+  chosen: number,
+  drift: number,
+): void {
+  const dim = preference.length;
+  for (let d = 0; d < dim; d++) {
+    preference[d] = (1 - drift) * preference[d] + drift * values[chosen * dim + d];
+  }
+  const norm = Math.hypot(...preference) || 1;
+  for (let d = 0; d < dim; d++) preference[d] /= norm;
 }
