@@ -153,6 +153,82 @@ async function waitUntilAnswering(
   throw new Error(`the server did not answer within ${timeoutS} s`);
 }
 
+/** The notebook server's command line: the project's kernel only, on `port`, under `notebooks/`. */
+function serverArgs(port: number, root: string, kernelName: string): string[] {
+  return [
+    "-m",
+    "notebook",
+    "--no-browser",
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    "--port-retries=0",
+    `--notebook-dir=${root}/notebooks`,
+    // Only the project's kernel: Debian's python3-ipykernel (installed for nbconvert) would
+    // otherwise be offered, and be the default, for new notebooks.
+    `--KernelSpecManager.allowed_kernelspecs=${kernelName}`,
+    "--KernelSpecManager.ensure_native_kernel=False",
+    `--MappingKernelManager.default_kernel_name=${kernelName}`,
+    // Jupyter refuses root without it; containers and CI run as root.
+    ...(Deno.uid() === 0 ? ["--allow-root"] : []),
+  ];
+}
+
+/** The server's environment: the token, and Jupyter's folders inside the project's own. */
+function serverEnv(
+  env: Record<string, string> | undefined,
+  token: string,
+  jupyterPath: string,
+): Record<string, string> {
+  const inherited = Deno.env.get("JUPYTER_PATH");
+  return {
+    ...env,
+    // The token through the environment, so that it does not show in `ps`.
+    JUPYTER_TOKEN: token,
+    JUPYTER_PATH: inherited ? `${jupyterPath}:${inherited}` : jupyterPath,
+    JUPYTER_CONFIG_DIR: `${jupyterPath}/config`,
+    // Notebook trust signatures (nbsignatures.db) and other user data.
+    JUPYTER_DATA_DIR: `${jupyterPath}/data`,
+    JUPYTER_RUNTIME_DIR: `${jupyterPath}/runtime`,
+  };
+}
+
+/**
+ * Stops the server (SIGTERM; SIGKILL after 20 s), then the kernels it leaves behind:
+ * `finalDescendants` lists every process seen under it while it lived.
+ */
+async function stopServer(
+  child: Deno.ChildProcess,
+  exited: Promise<number>,
+  finalDescendants: () => ProcessId[],
+): Promise<LabStopReport> {
+  const tracked = finalDescendants();
+  let exitCode: number | null = null;
+  // The child's own handle: `Deno.kill` would need `--allow-run` for every program.
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // it has exited already
+  }
+  // Jupyter asks each kernel to shut down, waits for it, then kills it: a few seconds.
+  const finished = await Promise.race([exited, sleep(20_000).then(() => null)]);
+  if (finished === null) {
+    child.kill("SIGKILL");
+    await exited;
+  } else {
+    exitCode = finished;
+  }
+  const survivors = tracked.filter(isAlive);
+  for (const id of survivors) signalIfAlive(id, "SIGTERM");
+  for (let wait = 0; wait < 20 && survivors.some(isAlive); wait++) await sleep(100);
+  for (const id of survivors) signalIfAlive(id, "SIGKILL");
+  for (let wait = 0; wait < 20 && survivors.some(isAlive); wait++) await sleep(100);
+  return {
+    exitCode,
+    signalledAfterServer: survivors.length,
+    leftRunning: tracked.filter(isAlive).map((id) => id.pid),
+  };
+}
+
 /** Starts the server and waits until it answers; see the module comment. */
 export async function startLabServer(config: LabServerConfig): Promise<LabServer> {
   const python = config.python ?? defaultPython();
@@ -162,37 +238,12 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
   const token = config.token ?? randomToken();
   const root = config.projectRoot;
   const spec = await ensureDenoKernelspec({ projectRoot: root });
-  const inheritedPath = Deno.env.get("JUPYTER_PATH");
   const log = config.logFile
     ? await Deno.open(config.logFile, { write: true, create: true, truncate: true })
     : undefined;
   const child = new Deno.Command(python, {
-    args: [
-      "-m",
-      "notebook",
-      "--no-browser",
-      "--ip=127.0.0.1",
-      `--port=${port}`,
-      "--port-retries=0",
-      `--notebook-dir=${root}/notebooks`,
-      // Only the project's kernel: Debian's python3-ipykernel (installed for nbconvert) would
-      // otherwise be offered, and be the default, for new notebooks.
-      `--KernelSpecManager.allowed_kernelspecs=${spec.kernelName}`,
-      "--KernelSpecManager.ensure_native_kernel=False",
-      `--MappingKernelManager.default_kernel_name=${spec.kernelName}`,
-      // Jupyter refuses root without it; containers and CI run as root.
-      ...(Deno.uid() === 0 ? ["--allow-root"] : []),
-    ],
-    env: {
-      ...config.env,
-      // The token through the environment, so that it does not show in `ps`.
-      JUPYTER_TOKEN: token,
-      JUPYTER_PATH: inheritedPath ? `${spec.jupyterPath}:${inheritedPath}` : spec.jupyterPath,
-      JUPYTER_CONFIG_DIR: `${spec.jupyterPath}/config`,
-      // Notebook trust signatures (nbsignatures.db) and other user data.
-      JUPYTER_DATA_DIR: `${spec.jupyterPath}/data`,
-      JUPYTER_RUNTIME_DIR: `${spec.jupyterPath}/runtime`,
-    },
+    args: serverArgs(port, root, spec.kernelName),
+    env: serverEnv(config.env, token, spec.jupyterPath),
     stdin: "null",
     stdout: log ? "piped" : "inherit",
     stderr: log ? "piped" : "inherit",
@@ -215,35 +266,11 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
   const tracker = setInterval(track, 500);
   let stopping: Promise<LabStopReport> | undefined;
   const stop = (): Promise<LabStopReport> => {
-    stopping ??= (async () => {
+    stopping ??= stopServer(child, exited, () => {
       track();
       clearInterval(tracker);
-      let exitCode: number | null = null;
-      // The child's own handle: `Deno.kill` would need `--allow-run` for every program.
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // it has exited already
-      }
-      // Jupyter asks each kernel to shut down, waits for it, then kills it: a few seconds.
-      const finished = await Promise.race([exited, sleep(20_000).then(() => null)]);
-      if (finished === null) {
-        child.kill("SIGKILL");
-        await exited;
-      } else {
-        exitCode = finished;
-      }
-      const survivors = [...tracked.values()].filter(isAlive);
-      for (const id of survivors) signalIfAlive(id, "SIGTERM");
-      for (let wait = 0; wait < 20 && survivors.some(isAlive); wait++) await sleep(100);
-      for (const id of survivors) signalIfAlive(id, "SIGKILL");
-      for (let wait = 0; wait < 20 && survivors.some(isAlive); wait++) await sleep(100);
-      return {
-        exitCode,
-        signalledAfterServer: survivors.length,
-        leftRunning: [...tracked.values()].filter(isAlive).map((id) => id.pid),
-      };
-    })();
+      return [...tracked.values()];
+    });
     return stopping;
   };
   const baseUrl = `http://127.0.0.1:${port}`;
