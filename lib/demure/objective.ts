@@ -56,41 +56,19 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import { validPairs } from "../attribution/mod.ts";
-import type { PairShape } from "../attribution/types.ts";
 import type { SequenceBatch } from "../data/types.ts";
-import { infoNce } from "../losses/info_nce.ts";
-import { packRows } from "../nn/packed_rows.ts";
-import { hashSeeds } from "../util/random.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
-import { attributeBatch } from "../attribution/attribute_batch.ts";
-import { attributionOfContributions } from "../attribution/attribute.ts";
-import {
-  contributionsOfGradient,
-  type EmbeddingGradientMethod,
-  zeroInvalidContributions,
-} from "../attribution/contributions.ts";
-import { readFloat32 } from "../backend/read_values.ts";
-import {
-  type DemureConfig,
-  masksAreRandom,
-  noiseAttributionConfig,
-  resolveDemureConfig,
-  warmupRefusal,
-} from "./config.ts";
-import { type BatchNoiseMask, NoiseMaskCache, type NoiseMaskSchedule } from "./noise_mask.ts";
+import { type DemureConfig, masksAreRandom, resolveDemureConfig, warmupRefusal } from "./config.ts";
 import { NoiseCounts, type SavedNoiseCounts } from "./_noise_counts.ts";
 import { type SavedWarmup, Warmup } from "./_warmup.ts";
 import { restoreMaskCache, type SavedMaskCache, saveMaskCache } from "./_mask_cache_checkpoint.ts";
-import {
-  buildContrastiveViews,
-  type ContrastiveViews,
-  randomNoiseMask,
-  randomNoiseMaskByRow,
-} from "./views.ts";
+import { BatchNoise } from "./_batch_noise.ts";
+import { TrainingPassCapture } from "./_training_pass_capture.ts";
+import { contrastiveTerm, trainingPassContrastive } from "./_contrastive_term.ts";
+import type { ContrastiveViews } from "./views.ts";
 
 /** Counters of a Demure run. */
 export interface DemureStats {
@@ -151,134 +129,92 @@ export interface DemureTraining {
   noiseRateByEpoch(): Record<string, number>[];
 }
 
-/**
- * Valid pairs of a batch, `[batch, position, modality]`: real position and modality present.
- * Computed on the host from the constant presence table: no device transfer in a training step.
- */
-function validMaskOf(model: SequentialRecommender, batch: SequenceBatch): Uint8Array {
-  const presence = model.presenceOf(batch.items);
-  const modalities = model.numModalities;
-  for (let i = 0; i < presence.length; i++) presence[i] *= batch.valid[Math.floor(i / modalities)];
-  return validPairs(presence);
+/** What a run's `last` checkpoint holds of its hooks (JSON; the mask cache's arrays as tensors). */
+type SavedDemureState = SavedNoiseCounts & {
+  random: number;
+  cache: SavedMaskCache | null;
+  warmup?: SavedWarmup;
+  captured?: number;
+};
+
+/** The parts of one run's state, as {@linkcode demureHooks} holds them. */
+interface DemureRun {
+  config: DemureConfig;
+  modalities: number;
+  noise: BatchNoise;
+  counts: NoiseCounts;
+  warmup: Warmup;
+  /** `attributionSource: "training_pass"` only. */
+  capture?: TrainingPassCapture;
+  /** A resumed run: its steps continue the saved ones, whatever the hooks saw before. */
+  forgetLastStep(): void;
 }
 
-/**
- * One cache key per row: the user, and which window of the user's history the row holds (a long
- * history fills several rows, possibly of one batch, each with its own noise mask).
- */
-function historyKeys(batch: SequenceBatch): Int32Array {
-  const windows = batch.windows;
-  if (windows === undefined) return batch.users;
-  return Int32Array.from(batch.users, (user, row) => {
-    if (windows[row] >= MAX_WINDOWS_PER_USER) {
-      throw new Error(`Demure: user ${user} has more than ${MAX_WINDOWS_PER_USER} windows`);
-    }
-    return user * MAX_WINDOWS_PER_USER + windows[row];
-  });
+/** The run's counters (`DemureTraining.stats`). */
+function statsOf(run: DemureRun): DemureStats {
+  const { noise, capture } = run;
+  const cacheStats = noise.cache?.stats() ?? { computed: 0, reused: 0 };
+  const { noiseRateByModality, pairsByModality } = run.counts.byModality();
+  const endedAfterEpoch = run.warmup.endedAfterEpoch;
+  return {
+    attributed: cacheStats.computed,
+    reused: cacheStats.reused,
+    random: noise.random,
+    noiseRateByModality,
+    pairsByModality,
+    ...(masksAreRandom(run.config.variant)
+      ? {}
+      : { attributionSource: capture ? "training_pass" : "separate_pass" as const }),
+    ...(endedAfterEpoch !== undefined ? { warmupEndedAfterEpoch: endedAfterEpoch } : {}),
+    ...(capture ? { captured: capture.captured } : {}),
+  };
 }
 
-/** Bound on windows per user in {@linkcode historyKeys} (1,024 x 50 positions per user). */
-const MAX_WINDOWS_PER_USER = 1024;
-
-/** The last-position slice of `[batch, position, dim]` states: `[batch, dim]`. */
-function lastState(states: tf.Tensor3D): tf.Tensor2D {
-  const [batch, length, dim] = states.shape;
-  return tf.reshape(tf.slice(states, [0, length - 1, 0], [batch, 1, dim]), [batch, dim]);
-}
-
-/**
- * Last-position states `[views * batch, dim]` of the batch read through each fusion mask of
- * `views` (`[batch, position, modality]` each), as one training-mode backbone pass over the
- * batch repeated once per view.
- */
-function stackedLastStates(
-  model: SequentialRecommender,
-  context: AuxiliaryLossContext,
-  views: Float32Array[],
-  dropoutSeed: number,
-): tf.Tensor2D {
-  const { batch } = context;
-  const copies = views.length;
-  const size = batch.batchSize * batch.length;
-  const valid = new Float32Array(copies * size);
-  views.forEach((_, k) => valid.set(batch.valid, k * size));
-  const rows = copies * batch.batchSize;
-  const [, length, modalities] = context.presence.shape;
-  // Each view is fused from the shared E (no copy of the [batch, position, modality, dim]
-  // tensor, whose concat gradient would cost a pass over it); only the fused rows are stacked.
-  const fusedViews = views.map((view) =>
-    model.fuse(
-      context.embeddings,
-      tf.tensor3d(view, [batch.batchSize, length, modalities]),
-      context.presence,
-    )
-  );
-  const fused = fusedViews.length === 1 ? fusedViews[0] : tf.concat(fusedViews, 0) as tf.Tensor3D;
-  return model.lastStates(
-    fused,
-    tf.tensor2d(valid, [rows, batch.length]),
-    true,
-    dropoutSeed,
-    packRows(valid, rows, batch.length),
-  );
-}
-
-/**
- * lambda * L_cl of the step's views. The recommendation pass already read one view: the positive
- * (denoised history) when L_rec is denoised (`denoisedInput`), else the anchor (full history). Its
- * states are reused, and the views still missing (the other of anchor / positive, and the
- * negative) run as ONE backbone pass over the batch stacked with itself: one pass of 2B rows
- * instead of two passes of B.
- */
-function contrastiveTerm(
-  model: SequentialRecommender,
-  config: DemureConfig,
-  context: AuxiliaryLossContext,
-  views: ContrastiveViews,
-  denoisedInput: boolean,
-): tf.Scalar {
-  const { batch } = context;
-  const shared = lastState(context.states);
-  const needed: Float32Array[] = [denoisedInput ? views.anchor : views.positive];
-  if (config.noiseViewAsNegative) needed.push(views.negative);
-  const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
-  const other = tf.slice(states, [0, 0], [batch.batchSize, -1]) as tf.Tensor2D;
-  const anchor = denoisedInput ? other : shared;
-  const positive = denoisedInput ? shared : other;
-  const negatives = config.noiseViewAsNegative
-    ? tf.expandDims(
-      tf.slice(states, [batch.batchSize, 0], [batch.batchSize, -1]),
-      1,
-    ) as tf.Tensor3D
-    : undefined;
-  const contrastive = infoNce(anchor, positive, {
-    temperature: config.temperature,
-    ...(negatives ? { negatives } : {}),
-  });
-  return tf.mul(contrastive, config.lambda) as tf.Scalar;
-}
-
-/**
- * lambda * L_cl when the recommendation pass is tapped for dL_rec/dE: the anchor is not the
- * recommendation pass's states (L_cl's gradient would reach the tapped E through them), so all
- * three views run as one stacked pass of 3B rows (2B without the explicit negative).
- */
-function trainingPassContrastive(
-  model: SequentialRecommender,
-  config: DemureConfig,
-  context: AuxiliaryLossContext,
-  views: ContrastiveViews,
-): tf.Scalar {
-  const rows = context.batch.batchSize;
-  const needed = [views.anchor, views.positive];
-  if (config.noiseViewAsNegative) needed.push(views.negative);
-  const states = stackedLastStates(model, context, needed, hashSeeds(context.seed, 1));
-  const view = (k: number) => tf.slice(states, [k * rows, 0], [rows, -1]) as tf.Tensor2D;
-  const contrastive = infoNce(view(0), view(1), {
-    temperature: config.temperature,
-    ...(config.noiseViewAsNegative ? { negatives: tf.expandDims(view(2), 1) as tf.Tensor3D } : {}),
-  });
-  return tf.mul(contrastive, config.lambda) as tf.Scalar;
+/** The run's mask cache, counters and warm-up in the `last` checkpoint, and back. */
+function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpointState"]> {
+  const { noise, counts, warmup, capture } = run;
+  return {
+    save(): HookState {
+      const tensors = new Map<string, HostTensor>();
+      const cacheJson = saveMaskCache(noise.cache, tensors);
+      const { noiseCount, validCount, epochs } = counts.saved();
+      const json: SavedDemureState = {
+        random: noise.random,
+        noiseCount,
+        validCount,
+        cache: cacheJson,
+        warmup: warmup.saved(),
+        epochs,
+        ...(capture ? { captured: capture.captured } : {}),
+      };
+      return { json, tensors };
+    },
+    restore(saved: HookState): void {
+      const json = saved.json as unknown as SavedDemureState;
+      counts.checkSaved(json);
+      if (capture && json.captured === undefined) {
+        throw new Error(
+          "Demure checkpoint state: saved by attributionSource separate_pass, resumed with " +
+            "training_pass",
+        );
+      }
+      run.forgetLastStep();
+      noise.random = json.random;
+      if (capture) capture.captured = json.captured ?? 0;
+      warmup.restore(json.warmup);
+      if (json.epochs === undefined && !warmup.over) {
+        // Saved before 2026-12-04, before the epoch's end reached the warm-up: the epoch the
+        // checkpoint closes is missing from it, and a resumed warm-up would end an epoch late.
+        throw new Error(
+          "Demure checkpoint state: saved before 2026-12-04 during a warm-up by " +
+            `${run.config.warmupBy}, without the last epoch's end: delete the checkpoint to ` +
+            "start the cell afresh",
+        );
+      }
+      counts.restore(json);
+      noise.cache = restoreMaskCache(json.cache, saved.tensors, run.modalities, noise.schedule());
+    },
+  };
 }
 
 /**
@@ -292,87 +228,30 @@ export function demureHooks(
   input: Partial<DemureConfig> = {},
 ): DemureTraining {
   const config = resolveDemureConfig(input);
-  const attributionConfig = noiseAttributionConfig(config);
-  const modalities = model.numModalities;
-  const trainingPass = config.attributionSource === "training_pass";
-  /** Masks drawn at random, not attributed. */
-  const randomMasks = masksAreRandom(config.variant);
   /** No contrastive term: the masks only reach L_rec's (denoised) input. */
   const withoutContrastive = config.variant === "attribution_only" ||
     config.variant === "random_input";
-  const schedule = (): NoiseMaskSchedule => ({
-    warmupSteps: config.warmupBy === "steps" ? config.warmupSteps : 0,
-    // Training pass: a window's mask is replaced at every visit by the step's own gradient, so it
-    // never ages out; only a missing mask (first visit) or a changed window is attributed apart.
-    everyVisits: trainingPass ? Number.MAX_SAFE_INTEGER : config.everyVisits,
-  });
-  let cache: NoiseMaskCache | undefined;
-  // The last step this run saw: the state below belongs to one run, which a step that does not
-  // follow it (a second trainModel call with the same hooks) would silently continue.
-  let lastStep: number | undefined;
-  let random = 0;
-  let captured = 0;
-  // The step's contributions from dL_rec/dE, kept in the backward pass, read in afterStep.
-  let pending:
-    | { step: number; batch: SequenceBatch; contributions: tf.Tensor3D; first: boolean }
-    | undefined;
+  /** L_rec reads the denoised history (the positive view). */
+  const denoisedInput = withoutContrastive || (config.variant === "full" && config.denoiseInput);
   const counts = new NoiseCounts(model.modalityNames);
-  let current:
-    | { step: number; views: ContrastiveViews; denoisedInput: boolean; batch: SequenceBatch }
-    | undefined;
-  // The current step's mask was attributed apart (a first visit): its capture is not averaged in.
-  let attributedApart = false;
   // Warm-up by epochs or plateau: the trainer's progress ends it (the step schedule is then off).
   const warmup = new Warmup(config);
-  const afterEpoch = (progress: EpochProgress) => {
-    counts.closeEpoch();
-    warmup.afterEpoch(progress);
-  };
-
-  const attribute = async (batch: SequenceBatch): Promise<BatchNoiseMask> => {
-    const result = await attributeBatch(model, batch, attributionConfig);
-    return { noiseMask: result.noiseMask, scores: result.normalised };
-  };
-
-  const viewsFor = async (
-    batch: SequenceBatch,
-    step: number,
-  ): Promise<ContrastiveViews | undefined> => {
-    if (!warmup.over) return undefined;
-    cache ??= new NoiseMaskCache(batch.length, modalities, schedule());
-    if (!cache.isActive(step)) return undefined;
-    const shape: PairShape = [batch.batchSize, batch.length, modalities];
-    const validMask = validMaskOf(model, batch);
-    let noise: BatchNoiseMask | undefined;
-    if (randomMasks) {
-      random++;
-      // Fresh views every step, and other views for another run seed (the seeds of the ablation
-      // must vary its masks as they vary everything else).
-      noise = config.variant === "random_input"
-        // The control of attribution_only's masks: what the attribution chooses (pairs or whole
-        // modalities), as many, and held as a stable attribution holds them: one draw per user
-        // from the run seed, the same at every step (fresh draws would act as modality dropout).
-        ? randomNoiseMaskByRow(
-          validMask,
-          shape,
-          config.rho,
-          Array.from(batch.users, (user) => hashSeeds(model.config.seed, user, 23)),
-          config.attribution.granularity,
-        )
-        // Fresh pairs every step, as the contrastive_only records were made.
-        : randomNoiseMask(validMask, shape, config.rho, hashSeeds(model.config.seed, step, 17));
-    } else {
-      // The attribution reads from the device, so it runs before the (synchronous) cache call.
-      const keys = historyKeys(batch);
-      const fresh = cache.needsRefresh(step, keys, batch.items)
-        ? await attribute(batch)
-        : undefined;
-      attributedApart = fresh !== undefined;
-      noise = cache.noiseMaskFor(step, keys, batch.items, () => fresh!);
-    }
-    if (noise === undefined) return undefined;
-    counts.add(validMask, noise.noiseMask);
-    return buildContrastiveViews(validMask, noise.noiseMask, shape, { scores: noise.scores });
+  const noise = new BatchNoise(model, config, counts, warmup);
+  const capture = config.attributionSource === "training_pass"
+    ? new TrainingPassCapture(model, config)
+    : undefined;
+  // The last step this run saw: the state belongs to one run, which a step that does not follow
+  // it (a second trainModel call with the same hooks) would silently continue.
+  let lastStep: number | undefined;
+  let current: { step: number; views: ContrastiveViews; batch: SequenceBatch } | undefined;
+  const run: DemureRun = {
+    config,
+    modalities: model.numModalities,
+    noise,
+    counts,
+    warmup,
+    capture,
+    forgetLastStep: () => lastStep = undefined,
   };
 
   const inputMask = async (
@@ -387,158 +266,44 @@ export function demureHooks(
       );
     }
     lastStep = step;
-    const views = await viewsFor(batch, step);
-    const denoise = withoutContrastive || (config.variant === "full" && config.denoiseInput);
-    current = views ? { step, views, denoisedInput: denoise, batch } : undefined;
-    if (views === undefined || !denoise) return undefined;
+    const views = await noise.viewsFor(batch, step);
+    current = views ? { step, views, batch } : undefined;
+    if (views === undefined || !denoisedInput) return undefined;
     return tf.tensor3d(views.positive, [...views.shape]);
   };
 
   const auxiliaryLoss = (context: AuxiliaryLossContext): tf.Scalar => {
     if (withoutContrastive || current?.step !== context.step) return tf.scalar(0);
-    const { views, denoisedInput } = current;
-    return trainingPass
-      ? trainingPassContrastive(model, config, context, views)
-      : contrastiveTerm(model, config, context, views, denoisedInput);
+    return capture
+      ? trainingPassContrastive(model, config, context, current.views)
+      : contrastiveTerm(model, config, context, current.views, denoisedInput);
   };
 
-  /** Keeps gradient x input of the step's dL_rec/dE (after the warm-up; read in afterStep). */
-  const recommendationGradient = (
-    gradient: tf.Tensor4D,
-    embeddings: tf.Tensor4D,
-    step: number,
-  ): void => {
-    if (current?.step !== step) return;
-    pending?.contributions.dispose();
-    const method = config.attribution.method as EmbeddingGradientMethod;
-    pending = {
-      step,
-      batch: current.batch,
-      contributions: tf.keep(contributionsOfGradient(gradient, embeddings, method)),
-      first: attributedApart,
-    };
-  };
-
-  /**
-   * Turns the kept contributions into the window's next mask: the attribution's own host code
-   * (normalisation per user, bottom-rho selection), stored at this step, served at the next visit.
-   */
-  const afterStep = async (step: number, applied: boolean): Promise<void> => {
-    const kept = pending;
-    pending = undefined;
-    if (kept === undefined) return;
-    try {
-      if (!applied || kept.step !== step || cache === undefined) return;
-      const [contributions] = await readFloat32([kept.contributions]);
-      const { batch } = kept;
-      const validMask = validMaskOf(model, batch);
-      zeroInvalidContributions(contributions, validMask, attributionConfig.method);
-      const shape: PairShape = [batch.batchSize, batch.length, modalities];
-      const keys = historyKeys(batch);
-      let result = attributionOfContributions(contributions, validMask, shape, attributionConfig);
-      const weight = config.trainingPassSmoothing;
-      if (weight < 1 && !kept.first) {
-        // The average runs over captured visits: a first visit's capture replaces the mask
-        // attributed apart (a placeholder), later ones are averaged with the stored scores.
-        const previous = cache.lookup(keys, batch.items).scores;
-        const blended = result.normalised.map((z, i) =>
-          validMask[i] ? weight * z + (1 - weight) * previous[i] : 0
-        );
-        result = attributionOfContributions(blended, validMask, shape, attributionConfig);
-      }
-      cache.store(keys, batch.items, {
-        noiseMask: result.noiseMask,
-        scores: result.normalised,
-      });
-      captured++;
-    } finally {
-      kept.contributions.dispose();
-    }
-  };
-
-  const stats = (): DemureStats => {
-    const cacheStats = cache?.stats() ?? { computed: 0, reused: 0 };
-    const { noiseRateByModality, pairsByModality } = counts.byModality();
-    return {
-      attributed: cacheStats.computed,
-      reused: cacheStats.reused,
-      random,
-      noiseRateByModality,
-      pairsByModality,
-      ...(randomMasks
-        ? {}
-        : { attributionSource: trainingPass ? "training_pass" : "separate_pass" as const }),
-      ...(warmup.endedAfterEpoch !== undefined
-        ? { warmupEndedAfterEpoch: warmup.endedAfterEpoch }
-        : {}),
-      ...(trainingPass ? { captured } : {}),
-    };
-  };
-
-  const checkpointState: NonNullable<TrainerHooks["checkpointState"]> = {
-    save(): HookState {
-      const tensors = new Map<string, HostTensor>();
-      const cacheJson = saveMaskCache(cache, tensors);
-      const { noiseCount, validCount, epochs } = counts.saved();
-      return {
-        json: {
-          random,
-          noiseCount,
-          validCount,
-          cache: cacheJson,
-          warmup: warmup.saved(),
-          epochs,
-          ...(trainingPass ? { captured } : {}),
-        },
-        tensors,
-      };
+  const trainingPassHooks = (capture: TrainingPassCapture) => ({
+    recommendationGradient: (gradient: tf.Tensor4D, embeddings: tf.Tensor4D, step: number) => {
+      if (current?.step !== step) return;
+      capture.keep(step, current.batch, gradient, embeddings, noise.attributedApart);
     },
-    restore(saved: HookState): void {
-      const json = saved.json as unknown as SavedNoiseCounts & {
-        random: number;
-        cache: SavedMaskCache | null;
-        warmup?: SavedWarmup;
-        captured?: number;
-      };
-      counts.checkSaved(json);
-      if (trainingPass && json.captured === undefined) {
-        throw new Error(
-          "Demure checkpoint state: saved by attributionSource separate_pass, resumed with " +
-            "training_pass",
-        );
-      }
-      // A resumed run: its steps continue the saved ones, whatever these hooks saw before.
-      lastStep = undefined;
-      random = json.random;
-      captured = json.captured ?? 0;
-      warmup.restore(json.warmup);
-      if (json.epochs === undefined && !warmup.over) {
-        // Saved before 2026-12-04, before the epoch's end reached the warm-up: the epoch the
-        // checkpoint closes is missing from it, and a resumed warm-up would end an epoch late.
-        throw new Error(
-          `Demure checkpoint state: saved before 2026-12-04 during a warm-up by ${config.warmupBy}, ` +
-            "without the last epoch's end: delete the checkpoint to start the cell afresh",
-        );
-      }
-      counts.restore(json);
-      cache = restoreMaskCache(json.cache, saved.tensors, modalities, schedule());
-    },
-  };
+    afterStep: (step: number, applied: boolean) => capture.storeNext(noise.cache, step, applied),
+  });
 
   return {
     config,
     hooks: {
       inputMask,
       auxiliaryLoss,
-      checkpointState,
-      afterEpoch,
+      checkpointState: checkpointStateOf(run),
+      afterEpoch: (progress: EpochProgress) => {
+        counts.closeEpoch();
+        warmup.afterEpoch(progress);
+      },
       checkTrainerConfig: (trainer) => {
         const refusal = warmupRefusal(config, trainer);
         if (refusal) throw refusal;
       },
-      ...(trainingPass ? { recommendationGradient, afterStep } : {}),
+      ...(capture ? trainingPassHooks(capture) : {}),
     },
-    stats,
+    stats: () => statsOf(run),
     noiseRateByEpoch: () => counts.rateByEpoch(),
   };
 }
