@@ -11,7 +11,7 @@
  */
 import { checkpointExists } from "../checkpoint/checkpoint.ts";
 import { cellModelDir, KEPT_TRAINING_FILE } from "./cell_model.ts";
-import type { ExperimentPlan, PlannedCell } from "./plan.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { settingsOf } from "./stored_cells.ts";
 
 /**

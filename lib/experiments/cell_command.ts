@@ -22,7 +22,7 @@ import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.t
 import { canonicalDatasetSpec, type DatasetSpec } from "./dataset_spec.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import type { TrainerConfig } from "../train/config.ts";
-import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan.ts";
+import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { type CellClaim, ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";

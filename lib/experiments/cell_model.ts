@@ -24,7 +24,7 @@ import type { SequentialRecommender } from "../models/sequential_recommender.ts"
 import { type EpochProgress, printProgress } from "../train/progress.ts";
 import { trainModel } from "../train/trainer.ts";
 import { prepareDataset, type PreparedDataset } from "./datasets.ts";
-import type { ExperimentPlan, PlannedCell } from "./plan.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { buildCellModel } from "./run_cell.ts";
 
 /** Options of {@linkcode cellModel}. */

@@ -14,7 +14,7 @@
  * ```
  */
 import type { EpochProgress } from "../train/progress.ts";
-import type { ExperimentPlan, PlannedCell } from "./plan.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { CellResult } from "./run_cell.ts";
 import { finishedCells } from "./stored_cells.ts";
 import { runPlan } from "./run_plan.ts";

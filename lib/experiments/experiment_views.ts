@@ -14,7 +14,7 @@
 import { resolveDemureConfig } from "../demure/config.ts";
 import { type MeanStd, meanStd } from "./analyse.ts";
 import type { FinishedCell } from "./ensure_cells.ts";
-import type { PlannedCell, SweepParameter, Sweeps } from "./plan.ts";
+import type { PlannedCell, SweepParameter, Sweeps } from "./plan_types.ts";
 import type { CellResult } from "./run_cell.ts";
 
 /** One seed's run in a sensitivity sweep. */

@@ -13,6 +13,7 @@
  */
 export * from "./systems.ts";
 export * from "./datasets.ts";
+export * from "./plan_types.ts";
 export * from "./plan.ts";
 export * from "./run_cell.ts";
 export * from "./run_plan.ts";

@@ -66,20 +66,6 @@ import type {
 import { type SelectedConfigurations, SELECTION_SPECS } from "./selection.ts";
 import { SYSTEMS } from "./systems.ts";
 
-export type {
-  DatasetPlan,
-  DatasetTraining,
-  DesignChoice,
-  Experiment,
-  ExperimentMode,
-  ExperimentPlan,
-  PlannedCell,
-  PlanOptions,
-  SweepParameter,
-  Sweeps,
-} from "./plan_types.ts";
-export { selectionId } from "./selection.ts";
-
 /** Every {@linkcode Experiment} (as a record, so that the compiler flags one the list lacks). */
 const EXPERIMENTS = Object.keys(
   {

@@ -24,7 +24,8 @@ import {
   prepareDataset,
   type PreparedDataset,
 } from "./datasets.ts";
-import { type ExperimentPlan, type PlannedCell, replanWith } from "./plan.ts";
+import { replanWith } from "./plan.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { ResultStore } from "./result_store.ts";
 import {
   cellEnvironment,

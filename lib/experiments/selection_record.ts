@@ -12,7 +12,8 @@
  */
 import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
-import { type ExperimentPlan, planExperiments, type PlannedCell, replanWith } from "./plan.ts";
+import { planExperiments, replanWith } from "./plan.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { readSelected, type SelectedConfigurations, selectTrial } from "./selection.ts";

@@ -11,7 +11,8 @@
  */
 import { checkCellResult } from "./cell_result_check.ts";
 import type { PreparedDataset } from "./datasets.ts";
-import { type ExperimentPlan, type PlannedCell, replanWith } from "./plan.ts";
+import { replanWith } from "./plan.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { readSelected } from "./selection.ts";

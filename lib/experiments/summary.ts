@@ -25,7 +25,8 @@ import {
 } from "./analyse.ts";
 import { datasetLabel } from "./datasets.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
-import { cellsOf, type ExperimentPlan, type PlannedCell } from "./plan.ts";
+import { cellsOf } from "./plan.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../demure/config.ts";
 import { modalityNoiseRates } from "../demure/noise_rates.ts";
 import { epochNoiseRates } from "./epoch_noise_rates.ts";

@@ -11,7 +11,7 @@ import type {
   SystemSummary,
 } from "./analyse.ts";
 import type { RankingProtocol } from "../eval/protocol.ts";
-import type { PlannedCell, SweepParameter } from "./plan.ts";
+import type { PlannedCell, SweepParameter } from "./plan_types.ts";
 import type { ModalityNoiseRates } from "../demure/noise_rates.ts";
 import type { EpochNoiseRates } from "./epoch_noise_rates.ts";
 import type { PairedTestResult } from "../eval/significance.ts";

@@ -16,7 +16,8 @@
  * console.log(check.status); // "identical"
  * ```
  */
-import { cellsOf, type ExperimentMode, type ExperimentPlan, type PlannedCell } from "./plan.ts";
+import { cellsOf } from "./plan.ts";
+import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { CellEnvironment, CellResult } from "./run_cell.ts";
 
 /** Where the committed results of each mode live, relative to the project root. */

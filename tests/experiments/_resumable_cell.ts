@@ -4,11 +4,8 @@
  * around the selected configuration, so a selection of the defaults is given.
  */
 import { datasetLabel } from "../../lib/experiments/datasets.ts";
-import {
-  type ExperimentPlan,
-  planExperiments,
-  type PlannedCell,
-} from "../../lib/experiments/plan.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
 
 /** The one-cell plan and its cell. */
 export function resumableCellPlan(): { plan: ExperimentPlan; cell: PlannedCell } {

@@ -1,12 +1,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { DEFAULT_SYNTHETIC } from "../../lib/data/synthetic.ts";
-import {
-  cellsOf,
-  type Experiment,
-  type ExperimentMode,
-  planExperiments,
-  type PlannedCell,
-} from "../../lib/experiments/plan.ts";
+import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
+import type { Experiment, ExperimentMode, PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { DEFAULT_CL4SREC_CONFIG } from "../../lib/baselines/cl4srec.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";

@@ -5,7 +5,7 @@
  * compute it, and nothing is trained).
  */
 import { assertEquals, assertStrictEquals, assertStringIncludes } from "@std/assert";
-import type { PlannedCell } from "../../lib/experiments/plan.ts";
+import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import {
   ensureCellsInNotebook,
   notebookComputePolicy,

@@ -15,7 +15,8 @@ import {
   keptCellModelDir,
 } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset, type PreparedDataset } from "../../lib/experiments/datasets.ts";
-import { cellsOf, type ExperimentPlan, type PlannedCell } from "../../lib/experiments/plan.ts";
+import { cellsOf } from "../../lib/experiments/plan.ts";
+import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 import { explainedCell, notebookCellModel, notebookPlan } from "../../lib/notebook/plan_cells.ts";
