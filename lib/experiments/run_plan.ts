@@ -15,8 +15,8 @@
  * ```
  */
 import { checkCellResult } from "./cell_result_check.ts";
-import { cellCheckpointDir, removeCellCheckpoints } from "./cell_checkpoints.ts";
-import { TrainingDivergedError } from "../train/config.ts";
+import { cellCheckpointDir } from "./cell_checkpoints.ts";
+import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import {
   datasetLabel,
@@ -28,7 +28,6 @@ import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { ResultStore } from "./result_store.ts";
 import {
-  cellEnvironment,
   type CellResult,
   denoisingNeverStarted,
   endedWithBackboneWeights,
@@ -37,13 +36,7 @@ import {
 } from "./run_cell.ts";
 import type { SelectedConfigurations } from "./selection.ts";
 import { writeSelection } from "./selection_record.ts";
-import {
-  cellsDirectory,
-  checkStoredData,
-  isReusable,
-  reuseSameRun,
-  settingsOf,
-} from "./stored_cells.ts";
+import { cellsDirectory, checkStoredData, isReusable, settingsOf } from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 import { checkSettingNames, type SettingNames } from "../util/settings.ts";
 
@@ -202,30 +195,6 @@ function formatMinutes(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
 }
 
-/** The stored result of a trial that diverged (metrics 0): the selection leaves it out. */
-function divergedResult(cell: PlannedCell, error: Error): CellResult {
-  const zero = { "NDCG@10": 0, "HR@10": 0 };
-  return {
-    system: cell.systemName,
-    dataset: cell.datasetLabel,
-    seed: cell.seed,
-    valid: zero,
-    test: zero,
-    users: [],
-    perUserTest: { "NDCG@10": [], "HR@10": [] },
-    protocol: {} as CellResult["protocol"],
-    bestEpoch: 0,
-    epochsRun: 0,
-    maxEpochs: cell.training.maxEpochs ?? 0,
-    capBound: false,
-    trainSeconds: 0,
-    meanStepSeconds: 0,
-    history: [],
-    diverged: error.message,
-    environment: cellEnvironment(),
-  };
-}
-
 /** Runs every runnable cell not yet stored, in plan order; returns all cells of the plan. */
 export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Promise<PlanOutcome> {
   // `runPending: false` mistyped as `runPendng` used to start hours of training.
@@ -233,7 +202,36 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   const log = options.log ?? console.log;
   const store = new ResultStore(cellsDirectory(options.resultsDir));
   const datasets = options.datasets ?? new Map<string, PreparedDataset>();
-  const datasetOf = async (cell: PlannedCell) => {
+  const datasetOf = datasetPreparer(datasets, log);
+  // Before anything is reused or written: the imported files may have changed since.
+  await checkStoredData(plan, options.resultsDir, datasetOf);
+  const selection = new SelectionRefresh(plan, options.resultsDir, log);
+  const runPending = options.runPending !== false;
+  const start = runPending ? selection.refresh(selection.replan(plan.selected)) : plan;
+  const estimate = new StartEstimate(start, store);
+  log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options));
+  const run = new CellLoop(start, selection, estimate, options, {
+    store,
+    datasetOf,
+    train: runPlannedCell,
+    onEpoch: options.onEpoch ?? ((_cell, progress) => log(epochLine(progress))),
+    log,
+    resultsDir: options.resultsDir,
+  });
+  if (runPending) await run.runCells();
+  let current = run.current;
+  for (const cell of current.cells) if (!cell.waitsFor) await datasetOf(cell);
+  // Read back from the store, so cells that other processes finished meanwhile are included.
+  if (runPending) current = selection.refresh(current);
+  return { ...storedOutcome(current, store), datasets, failed: run.failed };
+}
+
+/** The prepared dataset of a cell: prepared (and its statistics logged) once, then kept. */
+function datasetPreparer(
+  datasets: Map<string, PreparedDataset>,
+  log: (line: string) => void,
+): (cell: PlannedCell) => Promise<PreparedDataset> {
+  return async (cell) => {
     const known = datasets.get(datasetLabel(cell.dataset));
     if (known) return known;
     const prepared = await prepareDataset(cell.dataset);
@@ -241,17 +239,42 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     log(`dataset ${prepared.label}\n${prepared.statistics}\n${prepared.split.protocol.join("\n")}`);
     return prepared;
   };
-  // Before anything is reused or written: the imported files may have changed since.
-  await checkStoredData(plan, options.resultsDir, datasetOf);
-  // The cells asked for (a notebook may ask for a subset), plus the trials they wait for.
-  const wanted = new Set(plan.cells.map((cell) => cell.key));
-  const planAgain = (selected: SelectedConfigurations) => replanWith(plan, selected);
-  const everything = planAgain(plan.selected).cells.every((cell) => wanted.has(cell.key));
-  const isFinished = (current: ExperimentPlan, cell: PlannedCell) =>
-    store.get(cell.key, settingsOf(current, cell), checkCellResult) !== undefined;
-  const replan = (selected: SelectedConfigurations): ExperimentPlan => {
-    const full = planAgain(selected);
-    if (everything) return full;
+}
+
+/** Whether `cell` of `current` is stored, with `current`'s settings, by any process. */
+function isFinished(store: ResultStore, current: ExperimentPlan, cell: PlannedCell): boolean {
+  return store.get(cell.key, settingsOf(current, cell), checkCellResult) !== undefined;
+}
+
+/**
+ * The plan of a run as its selections finish: planned again from the original plan's mode and
+ * options with the selection derived from the stored trials. A plan of some cells only (a notebook
+ * may ask for a subset) keeps those cells, plus the trials they wait for.
+ */
+class SelectionRefresh {
+  readonly #plan: ExperimentPlan;
+  readonly #resultsDir: string;
+  readonly #log: (line: string) => void;
+  /** The keys of the cells asked for. */
+  readonly #wanted: Set<string>;
+  /** Whether every cell of the full plan was asked for (then nothing is filtered). */
+  readonly #everything: boolean;
+
+  constructor(plan: ExperimentPlan, resultsDir: string, log: (line: string) => void) {
+    this.#plan = plan;
+    this.#resultsDir = resultsDir;
+    this.#log = log;
+    this.#wanted = new Set(plan.cells.map((cell) => cell.key));
+    this.#everything = replanWith(plan, plan.selected).cells.every((cell) =>
+      this.#wanted.has(cell.key)
+    );
+  }
+
+  /** The plan with `selected`: the cells asked for and the trials they wait for. */
+  replan(selected: SelectedConfigurations): ExperimentPlan {
+    const full = replanWith(this.#plan, selected);
+    if (this.#everything) return full;
+    const wanted = this.#wanted;
     const needed = new Set(
       full.cells.filter((c) => wanted.has(c.key)).flatMap((c) => c.waitsFor ?? []),
     );
@@ -265,139 +288,174 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
       wanted.has(c.key) || (c.trial !== undefined && needed.has(c.trial.selection))
     );
     return { ...full, cells };
-  };
-  const updateSelection = (current: ExperimentPlan): ExperimentPlan => {
-    const selected = writeSelection(current, options.resultsDir, log);
+  }
+
+  /**
+   * `current` with the selection derived from the stored trials (written to `selected.json`),
+   * planned again until it no longer changes: a choice can release trials that build on it.
+   */
+  refresh(current: ExperimentPlan): ExperimentPlan {
+    const selected = writeSelection(current, this.#resultsDir, this.#log);
     if (JSON.stringify(selected) === JSON.stringify(current.selected)) return current;
-    return updateSelection(replan(selected));
-  };
-  let current = options.runPending === false ? plan : updateSelection(replan(plan.selected));
-  const failed: { key: string; error: string }[] = [];
-  const pendingAtStart = current.cells.filter((cell) => !isFinished(current, cell));
-  const costAtStart = new Map(pendingAtStart.map((cell) => [
-    cell.key,
-    isReusable(store, current, cell) ? 0 : estimatedCellSeconds(current, cell),
-  ]));
-  const expected = [...costAtStart.values()].reduce((s, seconds) => s + seconds, 0);
-  log(openingLine(current, pendingAtStart.length, expected, options));
-  const started = performance.now();
-  let done = 0;
-  const skipped = new Set<string>();
-  while (options.runPending !== false) {
-    // Another process sharing the store may have finished trials since: the ones a waiting cell
-    // needs, or the rerun trials of a selection whose earlier choice this process's plan still
-    // holds (stale trial records leave selected.json's choice in place until every trial is
-    // rerun). Refreshed before every cell, not only while cells wait: a process that kept the
-    // earlier choice would run, and store, the seeds with it while the other ran them with the
-    // new one, each overwriting the other's records (seen 2026-12-03 when the CL4SRec-MM trials
-    // were rerun). Reading the trials' records costs milliseconds; a cell, seconds to minutes.
-    current = updateSelection(current);
-    const runnable = current.cells.filter((cell) =>
-      !cell.waitsFor && !skipped.has(cell.key) && !failed.some((f) => f.key === cell.key) &&
-      !isFinished(current, cell)
-    );
-    const cell = nextCell(runnable, options);
-    if (cell === undefined) {
-      const heldElsewhere = [...skipped].filter((key) => {
-        const held = current.cells.find((c) => c.key === key);
-        return held !== undefined && !isFinished(current, held);
-      });
-      if (!options.waitForOthers || heldElsewhere.length === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, (options.waitSeconds ?? 20) * 1000));
-      skipped.clear();
-      current = updateSelection(current);
-      continue;
+    return this.refresh(this.replan(selected));
+  }
+}
+
+/** The cells pending when the run starts, with their estimated cost: the time left's basis. */
+class StartEstimate {
+  /** The cells of the plan not finished at the start. */
+  readonly pending: PlannedCell[];
+  /** The estimated seconds of each pending cell (0: reused from the same run). */
+  readonly #cost: Map<string, number>;
+  /** The estimated seconds of all pending cells. */
+  readonly expectedSeconds: number;
+
+  constructor(current: ExperimentPlan, store: ResultStore) {
+    this.pending = current.cells.filter((cell) => !isFinished(store, current, cell));
+    this.#cost = new Map(this.pending.map((cell) => [
+      cell.key,
+      isReusable(store, current, cell) ? 0 : estimatedCellSeconds(current, cell),
+    ]));
+    this.expectedSeconds = [...this.#cost.values()].reduce((s, seconds) => s + seconds, 0);
+  }
+
+  /** The seconds left, extrapolated from `elapsedSeconds` and the estimated cost finished. */
+  secondsLeft(current: ExperimentPlan, store: ResultStore, elapsedSeconds: number): number {
+    // The planned cells finished by any process sharing the store, not only this one's: with
+    // several processes this one's own share would overstate the time left by their number.
+    const finishedByAll = this.pending.filter((planned) => {
+      const now = current.cells.find((c) => c.key === planned.key);
+      return now !== undefined && !now.waitsFor && isFinished(store, current, now);
+    });
+    const expectedDone = finishedByAll.reduce((s, c) => s + this.#cost.get(c.key)!, 0);
+    return Math.max(0, elapsedSeconds / expectedDone * (this.expectedSeconds - expectedDone));
+  }
+}
+
+/**
+ * The main loop of a run: the next runnable cell of the plan as it stands, claimed, run and
+ * stored, until no cell is left to this process.
+ */
+class CellLoop {
+  /** The plan as it stands (selections found since the start included). */
+  current: ExperimentPlan;
+  /** The cells that failed in this run (with `continueOnFailure`). */
+  readonly failed: { key: string; error: string }[] = [];
+  /** The cells another process held when this one tried them. */
+  readonly #skipped = new Set<string>();
+  readonly #selection: SelectionRefresh;
+  readonly #estimate: StartEstimate;
+  readonly #options: RunPlanOptions;
+  readonly #context: ClaimedCellContext;
+  readonly #started = performance.now();
+  /** The cells run (trained, or diverged) by this process so far. */
+  #done = 0;
+
+  constructor(
+    start: ExperimentPlan,
+    selection: SelectionRefresh,
+    estimate: StartEstimate,
+    options: RunPlanOptions,
+    context: ClaimedCellContext,
+  ) {
+    this.current = start;
+    this.#selection = selection;
+    this.#estimate = estimate;
+    this.#options = options;
+    this.#context = context;
+  }
+
+  /** Runs cells until none is runnable here (and, with `waitForOthers`, none is held elsewhere). */
+  async runCells(): Promise<void> {
+    while (true) {
+      // Another process sharing the store may have finished trials since: the ones a waiting cell
+      // needs, or the rerun trials of a selection whose earlier choice this process's plan still
+      // holds (stale trial records leave selected.json's choice in place until every trial is
+      // rerun). Refreshed before every cell, not only while cells wait: a process that kept the
+      // earlier choice would run, and store, the seeds with it while the other ran them with the
+      // new one, each overwriting the other's records (seen 2026-12-03 when the CL4SRec-MM trials
+      // were rerun). Reading the trials' records costs milliseconds; a cell, seconds to minutes.
+      this.current = this.#selection.refresh(this.current);
+      const cell = nextCell(this.#runnable(), this.#options);
+      if (cell !== undefined) await this.#claimAndRun(cell);
+      else if (!await this.#waitedForOthers()) return;
     }
+  }
+
+  /** The cells that can run now: not waiting, skipped, failed or finished. */
+  #runnable(): PlannedCell[] {
+    const current = this.current;
+    return current.cells.filter((cell) =>
+      !cell.waitsFor && !this.#skipped.has(cell.key) &&
+      !this.failed.some((f) => f.key === cell.key) &&
+      !isFinished(this.#context.store, current, cell)
+    );
+  }
+
+  /**
+   * With `waitForOthers`, while a skipped cell is still held by another process: waits a poll
+   * interval and tries the skipped cells again. False when there is nothing to wait for.
+   */
+  async #waitedForOthers(): Promise<boolean> {
+    const heldElsewhere = [...this.#skipped].filter((key) => {
+      const held = this.current.cells.find((c) => c.key === key);
+      return held !== undefined && !isFinished(this.#context.store, this.current, held);
+    });
+    if (!this.#options.waitForOthers || heldElsewhere.length === 0) return false;
+    await new Promise((resolve) => setTimeout(resolve, (this.#options.waitSeconds ?? 20) * 1000));
+    this.#skipped.clear();
+    this.current = this.#selection.refresh(this.current);
+    return true;
+  }
+
+  /** Claims `cell` and runs it, or skips it while another process holds it. */
+  async #claimAndRun(cell: PlannedCell): Promise<void> {
+    const { store, log } = this.#context;
     const holder = store.claim(cell.key);
     if (holder) {
       log(
         `skip ${cell.key}: running in process ${holder.pid} on ${holder.hostname} since ${holder.since}`,
       );
-      skipped.add(cell.key);
-      continue;
+      this.#skipped.add(cell.key);
+      return;
     }
-    let result: CellResult;
+    let result: CellResult | undefined;
     const cellStart = performance.now();
     const stopHeartbeat = store.keepAlive(cell.key);
     try {
-      const ran = await runClaimedCell(current, cell, store, datasetOf, { ...options, log });
-      if (ran === undefined) continue;
-      result = ran;
+      result = await runClaimedCell(this.current, cell, this.#context);
     } catch (error) {
       // An interrupt stops the whole plan, never only its cell.
-      if (!options.continueOnFailure || error instanceof InterruptedError) throw error;
-      failed.push({ key: cell.key, error: (error as Error).message });
+      if (!this.#options.continueOnFailure || error instanceof InterruptedError) throw error;
+      this.failed.push({ key: cell.key, error: (error as Error).message });
       log(`FAILED ${cell.key}: ${(error as Error).stack ?? error}`);
-      continue;
+      return;
     } finally {
       stopHeartbeat();
       store.release(cell.key);
-      if (cell.trial) current = updateSelection(current);
+      if (cell.trial) this.current = this.#selection.refresh(this.current);
     }
-    done++;
-    // The planned cells finished by any process sharing the store, not only this one's: with
-    // several processes this one's own share would overstate the time left by their number.
-    const finishedByAll = pendingAtStart.filter((planned) => {
-      const now = current.cells.find((c) => c.key === planned.key);
-      return now !== undefined && !now.waitsFor && isFinished(current, now);
-    });
-    const expectedDone = finishedByAll.reduce((s, c) => s + costAtStart.get(c.key)!, 0);
-    const elapsed = (performance.now() - started) / 1000;
-    const left = Math.max(0, elapsed / expectedDone * (expected - expectedDone));
-    log(
-      `[${done}] ${cell.key}: valid NDCG@10 ${result.valid["NDCG@10"].toFixed(4)}, best epoch ` +
-        `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""} (${
-          formatMinutes((performance.now() - cellStart) / 1000)
-        }; about ${formatMinutes(left)} of the planned cells left)${backboneNote(result)}`,
-    );
+    if (result === undefined) return;
+    this.#done++;
+    const elapsed = (performance.now() - this.#started) / 1000;
+    const left = this.#estimate.secondsLeft(this.current, store, elapsed);
+    const cellSeconds = (performance.now() - cellStart) / 1000;
+    log(progressLine(this.#done, cell.key, result, cellSeconds, left));
   }
-  for (const cell of current.cells) if (!cell.waitsFor) await datasetOf(cell);
-  // Read back from the store, so cells that other processes finished meanwhile are included.
-  if (options.runPending !== false) current = updateSelection(current);
-  return { ...storedOutcome(current, store), datasets, failed };
 }
 
-/**
- * Runs `cell`, which this process has claimed, and stores its result; undefined when it needs no
- * training: another process finished it meanwhile (checked under the claim), or it is the same run
- * as a finished cell (reused). A selection trial that diverges is stored as such (metrics 0, left
- * out of the selection); any other failure propagates.
- */
-async function runClaimedCell(
-  current: ExperimentPlan,
-  cell: PlannedCell,
-  store: ResultStore,
-  datasetOf: (cell: PlannedCell) => Promise<PreparedDataset>,
-  options: Pick<RunPlanOptions, "onEpoch" | "resultsDir"> & { log: (line: string) => void },
-): Promise<CellResult | undefined> {
-  const { log } = options;
-  const settings = settingsOf(current, cell);
-  if (store.get(cell.key, settings, checkCellResult)) return undefined;
-  if (reuseSameRun(store, cell, settings)) {
-    log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
-    return undefined;
-  }
-  const data = await datasetOf(cell);
-  let result: CellResult;
-  try {
-    result = await runPlannedCell(
-      current,
-      cell,
-      data,
-      (progress) => {
-        store.heartbeat(cell.key);
-        options.onEpoch ? options.onEpoch(cell, progress) : log(epochLine(progress));
-      },
-      options.resultsDir,
-    );
-  } catch (error) {
-    if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;
-    log(`${cell.key}: diverged (${error.message}); the selection leaves this trial out`);
-    result = divergedResult(cell, error);
-  }
-  store.put(cell.key, settings, result);
-  removeCellCheckpoints(options.resultsDir, current, cell);
-  return result;
+/** The line of a finished cell: its validation, epochs, time, and the time left of the plan. */
+function progressLine(
+  done: number,
+  key: string,
+  result: CellResult,
+  cellSeconds: number,
+  secondsLeft: number,
+): string {
+  return `[${done}] ${key}: valid NDCG@10 ${result.valid["NDCG@10"].toFixed(4)}, best epoch ` +
+    `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""} (${
+      formatMinutes(cellSeconds)
+    }; about ${formatMinutes(secondsLeft)} of the planned cells left)${backboneNote(result)}`;
 }
 
 /** The line that opens a run: the cells planned and finished, and the training they take. */
