@@ -8,7 +8,7 @@ import { removeCellCheckpoints } from "./cell_checkpoints.ts";
 import { TrainingDivergedError } from "../train/config.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import type { PreparedDataset } from "./datasets.ts";
-import type { ExperimentPlan, PlannedCell } from "./plan.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
 import { cellEnvironment, type CellResult } from "./run_cell.ts";
 import { reuseSameRun, settingsOf } from "./stored_cells.ts";

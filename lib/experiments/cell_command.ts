@@ -33,7 +33,8 @@ import {
   reuseSameRun,
   settingsOf,
 } from "./stored_cells.ts";
-import { epochLine, estimatedCellSeconds, runPlannedCell } from "./run_plan.ts";
+import { estimatedCellSeconds } from "./cell_seconds.ts";
+import { epochLine, runPlannedCell } from "./run_plan.ts";
 import { removeCellCheckpoints } from "./cell_checkpoints.ts";
 import { writeSelection } from "./selection_record.ts";
 

@@ -17,6 +17,7 @@ export * from "./plan_types.ts";
 export * from "./plan.ts";
 export * from "./run_cell.ts";
 export * from "./run_plan.ts";
+export * from "./cell_seconds.ts";
 export * from "./stored_cells.ts";
 export * from "./selection_record.ts";
 export * from "./cell_checkpoints.ts";

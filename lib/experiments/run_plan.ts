@@ -16,6 +16,7 @@
  */
 import { checkCellResult } from "./cell_result_check.ts";
 import { cellCheckpointDir } from "./cell_checkpoints.ts";
+import { estimatedCellSeconds } from "./cell_seconds.ts";
 import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import {
@@ -124,24 +125,6 @@ export interface PlanOutcome {
   datasets: Map<string, PreparedDataset>;
   /** The finished cells by key. */
   byKey: Map<string, CellResult>;
-}
-
-/**
- * Rough wall time of a cell on this machine kind (2 cores, wasm + OpenBLAS, two processes),
- * measured with the converged training (cap 200, patience 10): a synthetic SASRec-MM run stopped
- * after about 70 epochs of 1.3 s (1.9 min), a MovieLens epoch of a plain model takes about 13 s.
- */
-export function estimatedCellSeconds(plan: ExperimentPlan, cell: PlannedCell): number {
-  if (cell.system.kind !== "neural") return plan.mode === "quick" ? 2 : 5;
-  if (plan.mode === "quick") return cell.dataset.kind === "movielens" ? 25 : 8;
-  const base = cell.dataset.kind === "movielens" ? 650 : 120;
-  const objective = { full: 2, attribution_only: 1.5, contrastive_only: 1.5, random_input: 1.2 };
-  const factor = cell.system.demure
-    ? objective[cell.system.demure.variant ?? "full"]
-    : cell.system.cl4srec
-    ? 1.5
-    : 1;
-  return base * factor + (cell.scoreAttribution ? 90 : 0);
 }
 
 /** The indented per-epoch progress line of a neural cell. */

@@ -9,14 +9,14 @@
  * trials and wait inside its task, holding a concurrency slot and its CPUs (and, on a cluster that
  * bills allocations, charging them) for up to two stages of trials, and every task had to ask for
  * time to cover that wait: 165 min each for the full plan from scratch. Started after its trials
- * have ended, a cell finds its selection made; the full plan's slowest stage asks for 77 min. A
+ * have ended, a cell finds its selection made; the full plan's slowest stage asks for 108 min. A
  * later stage's task still waits up to {@linkcode SELECTION_WAIT_SECONDS} for a selection, then
  * fails with a clear message (a trial failed, or runs in a process the submission does not know
  * of).
  *
  * Resource requests per task are derived from measurements (2-core machine, wasm + OpenBLAS,
- * DEMURE_BLAS_THREADS=1, heavily loaded: take them as upper bounds):
- * - time: `estimatedCellSeconds` of lib/experiments/run_plan.ts (measured epoch times of each
+ * DEMURE_BLAS_THREADS=1):
+ * - time: `estimatedCellSeconds` of lib/experiments/cell_seconds.ts (the measured idle time of each
  *   dataset and system) x {@linkcode TIME_SAFETY_FACTOR}, plus {@linkcode STARTUP_SECONDS} for the
  *   process start and the dataset preparation each task repeats, plus, after the first stage,
  *   {@linkcode SELECTION_WAIT_SECONDS}. A batch has one time limit, so its slowest cell sets it.
@@ -37,10 +37,11 @@ export const PEAK_MEMORY_MB: Record<ExperimentMode, number> = { quick: 1023, ful
 /** Memory requested = measured peak x this (other runtimes, larger histories of other data). */
 export const MEMORY_SAFETY_FACTOR = 1.5;
 /**
- * Time requested = estimated cell time x this. The estimates of full cells are calibrated on the
- * recorded full run (MovieLens Demure-SASRec: estimate 24 min, recorded 28-31 min with two
- * processes on two cores); 3x leaves room for slower or shared nodes. Quick estimates are rougher
- * (a loaded machine took up to 5x), which {@linkcode MINIMUM_MINUTES} covers.
+ * Time requested = estimated cell time x this. The estimates of full cells are idle times of one
+ * run of each system; across the recorded seeds and configurations a system's cells took up to
+ * 1.8x its median (MovieLens Demure-SASRec), and this host's speed moves up to 1.5x from day to
+ * day: 3x covers both. Quick estimates are rougher (a loaded machine took up to 5x), which
+ * {@linkcode MINIMUM_MINUTES} covers.
  */
 export const TIME_SAFETY_FACTOR = 3;
 /** No task asks for less (a quick cell: seconds of training, and the process start). */

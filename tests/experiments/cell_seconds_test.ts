@@ -1,0 +1,70 @@
+import { assert, assertEquals } from "@std/assert";
+import { estimatedCellSeconds } from "../../lib/experiments/cell_seconds.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { planOfResults } from "../../lib/experiments/selection_record.ts";
+import { finishedCells } from "../../lib/experiments/stored_cells.ts";
+import { verificationSubset } from "../../lib/experiments/verify.ts";
+
+const RECORDS = new URL("../../results-of-record/full", import.meta.url).pathname;
+
+/**
+ * The main job of 2026-12-04 (`./run.sh reproduce`, idle, two processes): each trained cell's
+ * minutes as its log printed them (docs/performance.md).
+ */
+const MAIN_JOB_MINUTES: Record<string, number> = {
+  "full/MovieLens/Demure-GRU4Rec/seed=0": 31.8,
+  "full/MovieLens/CL4SRec-MM/seed=0": 16.3,
+  "full/MovieLens/Demure-SASRec/seed=0": 15.3,
+  "full/MovieLens/SASRec-MM/seed=0": 8.9,
+  "full/MovieLens/GRU4Rec-MM/seed=0": 8.0,
+  "full/MovieLens/SASRec-ID/seed=0": 6.6,
+  "full/Synthetic/Demure-SASRec/seed=0": 2.8,
+  "full/Synthetic/CL4SRec-MM/seed=0": 2.4,
+  "full/Synthetic/SASRec-MM/seed=0": 70 / 60,
+  "full/Synthetic/SASRec-ID/seed=0": 54 / 60,
+  "full/Synthetic/Demure-GRU4Rec/seed=0": 49 / 60,
+  "full/Synthetic/GRU4Rec-MM/seed=0": 37 / 60,
+};
+
+Deno.test("estimatedCellSeconds: the main job's cells sum to their measured idle time, its longest cell first", () => {
+  const plan = planOfResults("full", RECORDS);
+  const trained = verificationSubset(plan).filter((cell) => cell.system.kind === "neural");
+  assertEquals(trained.map((c) => c.key).sort(), Object.keys(MAIN_JOB_MINUTES).sort());
+  const minutes = (cell: (typeof trained)[number]) => estimatedCellSeconds(plan, cell) / 60;
+  const estimated = trained.reduce((sum, cell) => sum + minutes(cell), 0);
+  const measured = Object.values(MAIN_JOB_MINUTES).reduce((sum, m) => sum + m, 0);
+  assert(Math.abs(estimated / measured - 1) < 0.05, `${estimated} min against ${measured}`);
+  const longest = trained.reduce((a, b) => minutes(a) >= minutes(b) ? a : b);
+  assertEquals(longest.key, "full/MovieLens/Demure-GRU4Rec/seed=0");
+});
+
+Deno.test("estimatedCellSeconds: the whole plan's recorded cells within 15% of their recorded training", () => {
+  // The records' other seeds, trials, ablations and sweeps: the per-variant shares and the
+  // attribution scoring's factor are what reach them.
+  const plan = planOfResults("full", RECORDS);
+  const recorded = finishedCells(plan, RECORDS);
+  let estimated = 0;
+  let measured = 0;
+  for (const cell of plan.cells) {
+    const result = recorded.get(cell.key);
+    if (result === undefined || cell.sameAs !== undefined || cell.system.kind !== "neural") {
+      continue;
+    }
+    estimated += estimatedCellSeconds(plan, cell);
+    measured += result.trainSeconds;
+  }
+  assert(measured > 15 * 3600, `${measured} s recorded`);
+  assert(Math.abs(estimated / measured - 1) < 0.15, `${estimated} s against ${measured} s`);
+});
+
+Deno.test("estimatedCellSeconds: attribution scoring doubles a cell; an imported dataset is estimated as the synthetic one", () => {
+  const plan = planExperiments("full");
+  const scored = plan.cells.find((c) => c.scoreAttribution && c.systemName === "Demure-SASRec")!;
+  const unscored = { ...scored, scoreAttribution: false };
+  assertEquals(estimatedCellSeconds(plan, scored), 2 * estimatedCellSeconds(plan, unscored));
+  const imported = {
+    ...unscored,
+    dataset: { kind: "file" as const, path: "x", format: "recbole" as const },
+  };
+  assertEquals(estimatedCellSeconds(plan, imported), estimatedCellSeconds(plan, unscored));
+});
