@@ -206,8 +206,6 @@ export async function evaluateRanking(
   const stage: EvaluationStage = config.stage ?? "test";
   const cutoffs = config.cutoffs ?? DEFAULT_CUTOFFS;
   const ranking = config.ranking ?? DEFAULT_RANKING_PROTOCOL;
-  const excludeHistory = ranking === "history_excluded";
-  const names = metricNames(cutoffs);
   const numItems = split.dataset.numItems;
   if (scorer.numItems !== numItems) {
     throw new Error(
@@ -217,54 +215,93 @@ export async function evaluateRanking(
   const wanted = config.users ? new Set(config.users) : undefined;
   const users: number[] = [];
   const ranks: number[] = [];
-  const excluded = new Uint8Array(numItems);
+  const ranker = new TargetRanker(scorer.name, split, stage, ranking, config.sampled);
   // Timers and signal listeners (a cell claim's heartbeat, Ctrl-C) run during a long evaluation.
   const eventLoopTurns = new EventLoopTurns();
-  for (
-    const { batch, targets } of evaluationBatches(
-      split,
-      stage,
-      config.chunkSize ?? DEFAULT_EVAL_CHUNK_SIZE,
-    )
-  ) {
+  const chunkSize = config.chunkSize ?? DEFAULT_EVAL_CHUNK_SIZE;
+  for (const { batch, targets } of evaluationBatches(split, stage, chunkSize)) {
     const scores = await scorer.score(batch);
     for (let row = 0; row < batch.batchSize; row++) {
       const user = batch.users[row];
       if (wanted && !wanted.has(user)) continue;
-      const valid = batch.valid.subarray(row * batch.length, (row + 1) * batch.length);
-      if (valid[batch.length - 1] !== 1) {
+      if (batch.valid[(row + 1) * batch.length - 1] !== 1) {
         throw new Error(
           `evaluateRanking: user ${split.dataset.userIds[user]} has an empty history`,
         );
       }
       const rowScores = scores.subarray(row * numItems, (row + 1) * numItems);
-      const target = targets[row];
-      const negatives = config.sampled?.negatives[user];
-      if (config.sampled && negatives === undefined) {
-        // Without this, the user would be ranked against all items, mixed into sampled metrics.
-        throw new Error(
-          `evaluateRanking (${stage}): the sampled negatives hold no list for user ` +
-            `${split.dataset.userIds[user]} (index ${user})`,
-        );
-      }
-      try {
-        if (negatives) {
-          ranks.push(
-            pessimisticRankAmong(rowScores[target], negatives.map((item) => rowScores[item])),
-          );
-        } else {
-          if (excludeHistory) markHistory(excluded, split, stage, user, 1);
-          ranks.push(pessimisticRank(rowScores, target, excluded));
-          if (excludeHistory) markHistory(excluded, split, stage, user, 0);
-        }
-      } catch (error) {
-        if (!(error instanceof NonFiniteScoreError)) throw error;
-        throw nonFiniteScoreFor(error, split, stage, user, target, negatives, scorer.name);
-      }
+      ranks.push(ranker.rank(user, rowScores, targets[row]));
       users.push(user);
     }
     await eventLoopTurns.yieldIfDue();
   }
+  return {
+    ...metricsOfRanks(ranks, cutoffs),
+    users: Int32Array.from(users),
+    ranks: Int32Array.from(ranks),
+    protocol: evaluationProtocol(scorer.name, split, stage, ranking, config),
+  };
+}
+
+/** Ranks each user's target among its candidates: the sampled negatives, or the catalogue. */
+class TargetRanker {
+  readonly #scorerName: string;
+  readonly #split: LeaveOneOutSplit;
+  readonly #stage: EvaluationStage;
+  readonly #sampled: SampledNegatives | undefined;
+  /** Full ranking under `history_excluded`: the user's history is not among the candidates. */
+  readonly #excludeHistory: boolean;
+  /** Full ranking: 1 marks the items left out while a user is ranked (else 0). */
+  readonly #excluded: Uint8Array;
+
+  constructor(
+    scorerName: string,
+    split: LeaveOneOutSplit,
+    stage: EvaluationStage,
+    ranking: RankingProtocol,
+    sampled: SampledNegatives | undefined,
+  ) {
+    this.#scorerName = scorerName;
+    this.#split = split;
+    this.#stage = stage;
+    this.#sampled = sampled;
+    this.#excludeHistory = ranking === "history_excluded";
+    this.#excluded = new Uint8Array(split.dataset.numItems);
+  }
+
+  /** The pessimistic 0-based rank of `target` among `user`'s candidates under `scores`. */
+  rank(user: number, scores: Float32Array, target: number): number {
+    const split = this.#split;
+    const negatives = this.#sampled?.negatives[user];
+    if (this.#sampled && negatives === undefined) {
+      // Without this, the user would be ranked against all items, mixed into sampled metrics.
+      throw new Error(
+        `evaluateRanking (${this.#stage}): the sampled negatives hold no list for user ` +
+          `${split.dataset.userIds[user]} (index ${user})`,
+      );
+    }
+    try {
+      if (negatives) {
+        return pessimisticRankAmong(scores[target], negatives.map((item) => scores[item]));
+      }
+      const excluded = this.#excluded;
+      if (this.#excludeHistory) markHistory(excluded, split, this.#stage, user, 1);
+      const rank = pessimisticRank(scores, target, excluded);
+      if (this.#excludeHistory) markHistory(excluded, split, this.#stage, user, 0);
+      return rank;
+    } catch (error) {
+      if (!(error instanceof NonFiniteScoreError)) throw error;
+      throw nonFiniteScoreFor(error, split, this.#stage, user, target, negatives, this.#scorerName);
+    }
+  }
+}
+
+/** Per-user metrics at each rank, and their means over the users (0 when none). */
+function metricsOfRanks(
+  ranks: readonly number[],
+  cutoffs: readonly number[],
+): Pick<EvaluationResult, "metrics" | "perUser"> {
+  const names = metricNames(cutoffs);
   const perUser: Record<string, Float64Array> = {};
   for (const name of names) perUser[name] = new Float64Array(ranks.length);
   ranks.forEach((rank, i) => {
@@ -275,22 +312,28 @@ export async function evaluateRanking(
   for (const name of names) {
     metrics[name] = perUser[name].reduce((a, b) => a + b, 0) / Math.max(1, ranks.length);
   }
+  return { metrics, perUser };
+}
+
+/** The protocol card of one evaluation. */
+function evaluationProtocol(
+  model: string,
+  split: LeaveOneOutSplit,
+  stage: EvaluationStage,
+  ranking: RankingProtocol,
+  config: EvaluationConfig,
+): EvaluationProtocol {
+  const numItems = split.dataset.numItems;
   return {
-    metrics,
-    perUser,
-    users: Int32Array.from(users),
-    ranks: Int32Array.from(ranks),
-    protocol: {
-      model: scorer.name,
-      dataset: datasetLine(split),
-      split: split.protocol,
-      // Unstated loss and seed stay absent: "none" and 0 read as facts about a trained model.
-      ...(config.loss === undefined ? {} : { loss: config.loss }),
-      ranking: rankingLine(numItems, ranking, config.sampled),
-      ...(config.sampled ? {} : { rankingProtocol: ranking }),
-      stage,
-      ...(config.seed === undefined ? {} : { seed: config.seed }),
-    },
+    model,
+    dataset: datasetLine(split),
+    split: split.protocol,
+    // Unstated loss and seed stay absent: "none" and 0 read as facts about a trained model.
+    ...(config.loss === undefined ? {} : { loss: config.loss }),
+    ranking: rankingLine(numItems, ranking, config.sampled),
+    ...(config.sampled ? {} : { rankingProtocol: ranking }),
+    stage,
+    ...(config.seed === undefined ? {} : { seed: config.seed }),
   };
 }
 
