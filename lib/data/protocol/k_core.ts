@@ -12,7 +12,7 @@ export interface KCoreConfig {
 /** Default k-core configuration. */
 export const DEFAULT_K_CORE: KCoreConfig = { k: 5 };
 
-function subsetModality(modality: ModalityFeatures, kept: number[]): ModalityFeatures {
+function subsetModality(modality: ModalityFeatures, kept: readonly number[]): ModalityFeatures {
   const values = new Float32Array(kept.length * modality.dim);
   const present = new Uint8Array(kept.length);
   kept.forEach((oldItem, newItem) => {
@@ -58,6 +58,38 @@ export function kCoreFilter(
   checkSettingNames("KCoreConfig", config, DEFAULT_K_CORE);
   const { k } = config;
   checkInteger("KCoreConfig.k", k, { min: 1 });
+  const { userAlive, itemAlive, rounds } = kCore(dataset, k);
+  const keptItems = indicesOf(itemAlive);
+  const keptUsers = indicesOf(userAlive);
+  if (keptUsers.length === 0 || keptItems.length === 0) {
+    // An empty dataset would "train" to NDCG 0 instead of failing.
+    throw new SettingError(
+      "KCoreConfig.k",
+      k,
+      `a k that keeps some users of ${dataset.name} (${dataset.numUsers} users, ` +
+        `${dataset.numItems} items): ${k}-core filtering removes every user`,
+    );
+  }
+  const filtered = subsetOf(dataset, keptUsers, keptItems);
+  filtered.metadata.preprocessing.push(
+    `${k}-core filtering (iterated to a fixed point: ${rounds} ${
+      rounds === 1 ? "round" : "rounds"
+    }): kept ${kept(keptUsers.length, dataset.numUsers)} users, ` +
+      `${kept(keptItems.length, dataset.numItems)} items, ` +
+      `${kept(interactionsOf(filtered.sequences), interactionsOf(dataset.sequences))} interactions`,
+  );
+  filtered.metadata.fingerprint = datasetFingerprint(filtered);
+  return filtered;
+}
+
+/**
+ * The users and items of the k-core: removes every user and item with fewer than `k` interactions
+ * among the survivors, round after round, until a round removes nothing.
+ */
+function kCore(
+  dataset: InteractionDataset,
+  k: number,
+): { userAlive: Uint8Array; itemAlive: Uint8Array; rounds: number } {
   const userAlive = new Uint8Array(dataset.numUsers).fill(1);
   const itemAlive = new Uint8Array(dataset.numItems).fill(1);
   let rounds = 0;
@@ -73,51 +105,54 @@ export function kCoreFilter(
         itemCount[item]++;
       }
     });
-    let changed = false;
-    for (let user = 0; user < dataset.numUsers; user++) {
-      if (userAlive[user] && userCount[user] < k) {
-        userAlive[user] = 0;
-        changed = true;
-      }
-    }
-    for (let item = 0; item < dataset.numItems; item++) {
-      if (itemAlive[item] && itemCount[item] < k) {
-        itemAlive[item] = 0;
-        changed = true;
-      }
-    }
-    if (!changed) break;
+    // Both removals read the counts of the round's start (users and items alike).
+    const usersRemoved = removeBelow(userAlive, userCount, k);
+    const itemsRemoved = removeBelow(itemAlive, itemCount, k);
+    if (!usersRemoved && !itemsRemoved) return { userAlive, itemAlive, rounds };
   }
-  const keptItems: number[] = [];
-  const newItemIndex = new Int32Array(dataset.numItems).fill(-1);
-  for (let item = 0; item < dataset.numItems; item++) {
-    if (itemAlive[item]) {
-      newItemIndex[item] = keptItems.length;
-      keptItems.push(item);
-    }
-  }
-  const keptUsers: number[] = [];
-  for (let user = 0; user < dataset.numUsers; user++) if (userAlive[user]) keptUsers.push(user);
-  if (keptUsers.length === 0 || keptItems.length === 0) {
-    // An empty dataset would "train" to NDCG 0 instead of failing.
-    throw new SettingError(
-      "KCoreConfig.k",
-      k,
-      `a k that keeps some users of ${dataset.name} (${dataset.numUsers} users, ` +
-        `${dataset.numItems} items): ${k}-core filtering removes every user`,
-    );
-  }
+}
 
+/** Marks dead the alive entries counted below `k`; whether any was. */
+function removeBelow(alive: Uint8Array, count: Int32Array, k: number): boolean {
+  let removed = false;
+  for (let i = 0; i < alive.length; i++) {
+    if (alive[i] && count[i] < k) {
+      alive[i] = 0;
+      removed = true;
+    }
+  }
+  return removed;
+}
+
+/** The indices whose flag is set, in order. */
+function indicesOf(alive: Uint8Array): number[] {
+  const indices: number[] = [];
+  for (let i = 0; i < alive.length; i++) if (alive[i]) indices.push(i);
+  return indices;
+}
+
+/**
+ * `dataset` restricted to `keptUsers` and `keptItems` (renumbered in order; a kept user's
+ * interactions with removed items dropped), its preprocessing lines copied and its fingerprint
+ * left to the caller.
+ */
+function subsetOf(
+  dataset: InteractionDataset,
+  keptUsers: readonly number[],
+  keptItems: readonly number[],
+): InteractionDataset {
+  const newItemIndex = new Int32Array(dataset.numItems).fill(-1);
+  keptItems.forEach((item, index) => newItemIndex[item] = index);
   const sequences: Int32Array[] = [];
   const timestamps: Float64Array[] = [];
   for (const user of keptUsers) {
     const sequence = dataset.sequences[user];
     const times = dataset.timestamps?.[user];
-    const keptPositions = [...sequence.keys()].filter((t) => itemAlive[sequence[t]]);
+    const keptPositions = [...sequence.keys()].filter((t) => newItemIndex[sequence[t]] >= 0);
     sequences.push(Int32Array.from(keptPositions, (t) => newItemIndex[sequence[t]]));
     if (times) timestamps.push(Float64Array.from(keptPositions, (t) => times[t]));
   }
-  const filtered: InteractionDataset = {
+  return {
     name: dataset.name,
     numUsers: keptUsers.length,
     numItems: keptItems.length,
@@ -129,17 +164,8 @@ export function kCoreFilter(
     modalities: dataset.modalities.map((modality) => subsetModality(modality, keptItems)),
     metadata: {
       ...dataset.metadata,
-      preprocessing: [
-        ...dataset.metadata.preprocessing,
-        `${k}-core filtering (iterated to a fixed point: ${rounds} ${
-          rounds === 1 ? "round" : "rounds"
-        }): kept ${kept(keptUsers.length, dataset.numUsers)} users, ` +
-        `${kept(keptItems.length, dataset.numItems)} items, ` +
-        `${kept(interactionsOf(sequences), interactionsOf(dataset.sequences))} interactions`,
-      ],
+      preprocessing: [...dataset.metadata.preprocessing],
       fingerprint: "",
     },
   };
-  filtered.metadata.fingerprint = datasetFingerprint(filtered);
-  return filtered;
 }
