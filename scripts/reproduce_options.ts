@@ -213,7 +213,7 @@ function checkPermissions(
 /** The options of a run, checked as far as they can be without the data or the plan. */
 export interface ReproduceOptions {
   /** Every option as parsed (the commands and `--results`, `--json`, `--cell` are read here). */
-  values: ReturnType<typeof parseArguments>["values"];
+  values: ReproduceValues;
   /** `--first`: that dataset's cells first. */
   firstDataset: DatasetSpec["kind"] | undefined;
   /** `--quick`: the small grid; else the full one. */
@@ -249,54 +249,89 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   if (firstDataset !== undefined && !["synthetic", "movielens"].includes(firstDataset)) {
     usageError(`--first: "${firstDataset}" is not one of synthetic, movielens`);
   }
-  const mode = values.quick ? "quick" : "full";
-  const seeds = values.seeds?.split(",").map((s) => {
+  const seeds = seedsOption(values);
+  const dataset = datasetOption(values);
+  // With --dataset the plan holds that dataset alone: --first has nothing to order.
+  if (dataset !== undefined && firstDataset !== undefined) {
+    usageError("--first: only for the embedded datasets, not with --dataset");
+  }
+  const datasetTraining = datasetTrainingOption(values);
+  const ranking = values.ranking === undefined
+    ? undefined
+    : checkedOption(() => parseRankingProtocol(values.ranking!, "--ranking"));
+  const isWorker = values.worker;
+  const workers = workersOption(values);
+  checkPermissions(values.results, dataset, workers);
+  const selectionWaitSeconds = selectionWait(Deno.env.get("DEMURE_SELECTION_WAIT_S"));
+  try {
+    blasThreads(); // the cells record it: a bad value stops here, not in every process
+  } catch (error) {
+    console.error(`reproduce: ${(error as Error).message}`);
+    Deno.exit(2);
+  }
+  return {
+    values,
+    firstDataset,
+    mode: values.quick ? "quick" : "full",
+    seeds,
+    dataset,
+    datasetTraining,
+    ranking,
+    isWorker,
+    workers,
+    selectionWaitSeconds,
+  };
+}
+
+/** The parsed command line of `reproduce`. */
+type ReproduceValues = ReturnType<typeof parseArguments>["values"];
+
+/** `--seeds a,b,...`, or undefined for the mode's seeds. */
+function seedsOption(values: ReproduceValues): number[] | undefined {
+  return values.seeds?.split(",").map((s) => {
     // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
     const seed = decimalInteger(s);
     if (!Number.isInteger(seed)) usageError(`--seeds: "${s}" is not an integer`);
     return seed;
   });
-  /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
-  function datasetOption(): DatasetSpec | undefined {
-    if (values.dataset === undefined) {
-      const orphans = ["format", "features", "max-epochs", "patience"] as const;
-      const given = orphans.filter((name) => values[name] !== undefined);
-      if (given.length > 0) {
-        usageError(`--${given.join(", --")}: only with --dataset PATH, which is missing`);
-      }
-      return undefined;
+}
+
+/** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */
+function datasetOption(values: ReproduceValues): DatasetSpec | undefined {
+  if (values.dataset === undefined) {
+    const orphans = ["format", "features", "max-epochs", "patience"] as const;
+    const given = orphans.filter((name) => values[name] !== undefined);
+    if (given.length > 0) {
+      usageError(`--${given.join(", --")}: only with --dataset PATH, which is missing`);
     }
-    const format = values.format;
-    if (format === undefined) {
-      usageError(`--dataset needs --format (${DATASET_FILE_FORMATS.join(" or ")}): docs/data.md`);
-    }
-    if (!(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
-      usageError(`--format: "${format}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
-    }
-    const features = values.features?.split(",").map((entry) => {
-      // The name ends at the first "=": a path may hold one (a folder dt=2024).
-      const split = entry.indexOf("=");
-      const [name, path] = split < 0
-        ? [entry, ""]
-        : [entry.slice(0, split), entry.slice(split + 1)];
-      // The library's rule for names (one home); here only an empty name can break it.
-      if (!isFeatureName(name) || !path) usageError(`--features: "${entry}" is not name=path`);
-      return { name, path };
-    });
-    return {
-      kind: "file",
-      path: values.dataset,
-      format: format as DatasetFileFormat,
-      ...(features ? { features } : {}),
-    };
+    return undefined;
   }
-  const dataset = datasetOption();
-  // With --dataset the plan holds that dataset alone: --first has nothing to order.
-  if (dataset !== undefined && firstDataset !== undefined) {
-    usageError("--first: only for the embedded datasets, not with --dataset");
+  const format = values.format;
+  if (format === undefined) {
+    usageError(`--dataset needs --format (${DATASET_FILE_FORMATS.join(" or ")}): docs/data.md`);
   }
-  /** `--max-epochs` / `--patience` as trainer settings (range-checked by the plan). */
-  const datasetTraining = {
+  if (!(DATASET_FILE_FORMATS as readonly string[]).includes(format)) {
+    usageError(`--format: "${format}" is not one of ${DATASET_FILE_FORMATS.join(", ")}`);
+  }
+  const features = values.features?.split(",").map((entry) => {
+    // The name ends at the first "=": a path may hold one (a folder dt=2024).
+    const split = entry.indexOf("=");
+    const [name, path] = split < 0 ? [entry, ""] : [entry.slice(0, split), entry.slice(split + 1)];
+    // The library's rule for names (one home); here only an empty name can break it.
+    if (!isFeatureName(name) || !path) usageError(`--features: "${entry}" is not name=path`);
+    return { name, path };
+  });
+  return {
+    kind: "file",
+    path: values.dataset,
+    format: format as DatasetFileFormat,
+    ...(features ? { features } : {}),
+  };
+}
+
+/** `--max-epochs` / `--patience` as trainer settings (range-checked by the plan). */
+function datasetTrainingOption(values: ReproduceValues): ReproduceOptions["datasetTraining"] {
+  return {
     ...(values["max-epochs"] !== undefined
       ? { maxEpochs: integerOption("max-epochs", values["max-epochs"]) }
       : {}),
@@ -304,9 +339,13 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
       ? { patience: integerOption("patience", values.patience) }
       : {}),
   };
-  const ranking = values.ranking === undefined
-    ? undefined
-    : checkedOption(() => parseRankingProtocol(values.ranking!, "--ranking"));
+}
+
+/**
+ * The processes of this run (`--workers`; 1 in a worker and for the commands of one cell or
+ * none), after checking that at most one command was given and that `--json` has its command.
+ */
+function workersOption(values: ReproduceValues): number {
   const commands = ["report-only", "list-cells", "cell", "select", "all"] as const;
   const chosen = commands.filter((c) => values[c] !== undefined && values[c] !== false);
   if (chosen.length > 1) {
@@ -319,30 +358,9 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   if (!manyCells && values.workers !== undefined) {
     usageError(`--workers: only for runs of many cells, not with --${chosen[0]}`);
   }
-  const isWorker = values.worker;
-  const workers = isWorker || !manyCells
+  return values.worker || !manyCells
     ? 1
     : checkedOption(() => workerCount(values.workers, navigator.hardwareConcurrency));
-  checkPermissions(values.results, dataset, workers);
-  const selectionWaitSeconds = selectionWait(Deno.env.get("DEMURE_SELECTION_WAIT_S"));
-  try {
-    blasThreads(); // the cells record it: a bad value stops here, not in every process
-  } catch (error) {
-    console.error(`reproduce: ${(error as Error).message}`);
-    Deno.exit(2);
-  }
-  return {
-    values,
-    firstDataset,
-    mode,
-    seeds,
-    dataset,
-    datasetTraining,
-    ranking,
-    isWorker,
-    workers,
-    selectionWaitSeconds,
-  };
 }
 
 /** Default of `DEMURE_SELECTION_WAIT_S`: 6 h, two stages of the full plan's trials with room. */
