@@ -270,40 +270,21 @@ export async function runCell(
   checkInteger("CellSettings.seed", settings.seed, SEED_RANGE);
   const { split } = data;
   const started = performance.now();
-  let scorer: Scorer;
-  let model: SequentialRecommender | undefined;
-  let training: TrainingResult | undefined;
-  let demureStats: DemureStats | undefined;
-  let loss = "none";
-  let noiseRateByEpoch: Record<string, number>[] | undefined;
+  let trained: TrainedCell | undefined;
   const tensorsBefore = tf.memory().numTensors;
   try {
-    if (system.kind === "popularity") scorer = popularityScorer(split);
-    else if (system.kind === "item_knn") scorer = itemKnnScorer(split);
-    else {
-      const parts = buildCellModel(data, system, settings);
-      model = parts.model;
-      const { hooks, demure } = parts;
-      const trainerHooks: TrainerHooks = {
-        ...hooks,
-        onProgress: settings.onProgress ?? printProgress,
-      };
-      training = await trainModel(
-        model,
-        split,
-        { ...settings.training, seed: settings.seed },
-        trainerHooks,
-      );
-      demureStats = parts.demureStats();
-      noiseRateByEpoch = demure?.noiseRateByEpoch();
-      loss = describeLoss(training.config.loss);
-      scorer = modelScorer(model, name);
-    }
+    const scorer = system.kind === "popularity"
+      ? popularityScorer(split)
+      : system.kind === "item_knn"
+      ? itemKnnScorer(split)
+      : (trained = await trainCellModel(data, system, name, settings)).scorer;
+    const { model, training, demureStats, noiseRateByEpoch } = trained ?? {};
     // One protocol for validation (the trainer's early stopping) and test alike.
     const ranking = settings.training?.ranking ?? DEFAULT_RANKING_PROTOCOL;
     const otherRanking: RankingProtocol = ranking === "history_excluded"
       ? "history_kept"
       : "history_excluded";
+    const loss = training ? describeLoss(training.config.loss) : "none";
     const evaluate = (stage: "valid" | "test", protocol = ranking) =>
       evaluateRanking(scorer, split, { stage, loss, seed: settings.seed, ranking: protocol });
     const valid = await evaluate("valid");
@@ -337,8 +318,47 @@ export async function runCell(
       environment: cellEnvironment(),
     };
   } finally {
-    model?.dispose();
+    trained?.model.dispose();
     const leaked = tf.memory().numTensors - tensorsBefore;
     if (leaked > 0) console.warn(`runCell(${name}): ${leaked} tensors outlived the cell`);
+  }
+}
+
+/** A neural cell's trained model, its scorer, its training and Demure's counters. */
+interface TrainedCell {
+  model: SequentialRecommender;
+  scorer: Scorer;
+  training: TrainingResult;
+  demureStats: DemureStats | undefined;
+  noiseRateByEpoch: Record<string, number>[] | undefined;
+}
+
+/** Builds a neural cell's model with its objective's hooks and trains it. */
+async function trainCellModel(
+  data: PreparedDataset,
+  system: Extract<SystemSpec, { kind: "neural" }>,
+  name: string,
+  settings: CellSettings,
+): Promise<TrainedCell> {
+  const { model, hooks, demure, demureStats } = buildCellModel(data, system, settings);
+  const trainerHooks: TrainerHooks = { ...hooks, onProgress: settings.onProgress ?? printProgress };
+  try {
+    const training = await trainModel(
+      model,
+      data.split,
+      { ...settings.training, seed: settings.seed },
+      trainerHooks,
+    );
+    return {
+      model,
+      scorer: modelScorer(model, name),
+      training,
+      demureStats: demureStats(),
+      noiseRateByEpoch: demure?.noiseRateByEpoch(),
+    };
+  } catch (error) {
+    // runCell disposes the model of a trained cell; a failed training's is disposed here.
+    model.dispose();
+    throw error;
   }
 }

@@ -1,5 +1,8 @@
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
+import { tf } from "../../lib/backend/tf.ts";
+import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
+import { TrainingDivergedError } from "../../lib/train/config.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import {
   type CellResult,
@@ -113,4 +116,26 @@ Deno.test("runCell: a bad seed is a SettingError naming CellSettings.seed, for e
       );
     }
   }
+});
+
+Deno.test("runCell: a training that fails leaves no tensor behind (the model it built is disposed)", async () => {
+  const data = await prepareDataset({
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+  });
+  const before = tf.memory().numTensors;
+  // The highest learning rate Adam accepts: the loss explodes within the first steps.
+  const optimizer = { ...DEFAULT_ADAM_CONFIG, learningRate: 10 };
+  await assertRejects(
+    () =>
+      runCell(data, SYSTEMS["Demure-SASRec"], "Demure-SASRec", {
+        seed: 0,
+        model: { dim: 8 },
+        training: { maxEpochs: 3, batchSize: 16, optimizer },
+        onProgress: () => {},
+      }),
+    TrainingDivergedError,
+  );
+  assertEquals(tf.memory().numTensors, before);
 });
