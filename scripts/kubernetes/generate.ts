@@ -157,14 +157,7 @@ function write(
   // The plan from scratch (an empty results folder): every cell, in its stage.
   const listing = listPlanCells(Deno.execPath(), `${staging}/empty-results`, planArgs);
   Deno.removeSync(`${staging}/empty-results`, { recursive: true });
-  // Normalised, so that "/results/../etc" is seen for what it is.
-  const resultsDir = posix.normalize(values.results ?? `${values.mount}/${listing.mode}`);
-  if (!resultsDir.startsWith(`${values.mount}/`) || /[\s,]/.test(resultsDir)) {
-    throw new UsageError(
-      `--results ${resultsDir}: must be a folder under ${values.mount}/ (the results volume) ` +
-        "without white space or commas",
-    );
-  }
+  const resultsDir = resultsFolder(values.results, values.mount, listing.mode);
   const settings: KubernetesSettings = {
     image: values.image,
     workspace: values.workspace,
@@ -192,29 +185,7 @@ function write(
     ["apply.sh", applyScript(arrays, settings)],
   ]);
 
-  // Written into a new folder, then moved into place: nothing half-written is left behind, and
-  // an earlier run's folder is replaced only when it holds nothing but generated files.
-  for (const [file, text] of files) Deno.writeTextFileSync(`${staging}/${file}`, text);
-  Deno.chmodSync(`${staging}/apply.sh`, 0o755);
-  let earlier: string[] = [];
-  try {
-    earlier = [...Deno.readDirSync(out)].map((entry) => entry.name);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotADirectory) {
-      throw new UsageError(`--out ${values.out}: a file, not a folder`);
-    }
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  const foreign = earlier.filter((name) => !GENERATED.test(name));
-  if (foreign.length > 0) {
-    throw new UsageError(
-      `--out ${values.out} holds files this script did not write (${foreign.join(", ")}): ` +
-        "name another folder",
-    );
-  }
-  if (earlier.length > 0) Deno.removeSync(out, { recursive: true });
-  Deno.renameSync(staging, out);
-
+  writeInPlace(files, staging, out, values.out);
   console.log(
     `${listing.mode} plan: ${listing.cells.length} cells in ${arrays.length} stage Job(s), ` +
       `results in ${resultsDir} on the volume claim ${values.claim}`,
@@ -227,6 +198,52 @@ function write(
     );
   }
   console.log(`wrote ${out}/: run ${values.out}/apply.sh with kubectl on PATH`);
+}
+
+/** `--results` (default `<mount>/<mode>`), normalised: a folder on the results volume. */
+function resultsFolder(results: string | undefined, mount: string, mode: string): string {
+  // Normalised, so that "/results/../etc" is seen for what it is.
+  const resultsDir = posix.normalize(results ?? `${mount}/${mode}`);
+  if (!resultsDir.startsWith(`${mount}/`) || /[\s,]/.test(resultsDir)) {
+    throw new UsageError(
+      `--results ${resultsDir}: must be a folder under ${mount}/ (the results volume) ` +
+        "without white space or commas",
+    );
+  }
+  return resultsDir;
+}
+
+/**
+ * Writes `files` into `staging`, then moves it to `out` (named `outName` on the command line):
+ * nothing half-written is left behind, and an earlier run's folder is replaced only when it holds
+ * nothing but generated files.
+ */
+function writeInPlace(
+  files: ReadonlyMap<string, string>,
+  staging: string,
+  out: string,
+  outName: string,
+): void {
+  for (const [file, text] of files) Deno.writeTextFileSync(`${staging}/${file}`, text);
+  Deno.chmodSync(`${staging}/apply.sh`, 0o755);
+  let earlier: string[] = [];
+  try {
+    earlier = [...Deno.readDirSync(out)].map((entry) => entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new UsageError(`--out ${outName}: a file, not a folder`);
+    }
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const foreign = earlier.filter((name) => !GENERATED.test(name));
+  if (foreign.length > 0) {
+    throw new UsageError(
+      `--out ${outName} holds files this script did not write (${foreign.join(", ")}): ` +
+        "name another folder",
+    );
+  }
+  if (earlier.length > 0) Deno.removeSync(out, { recursive: true });
+  Deno.renameSync(staging, out);
 }
 
 if (import.meta.main) await runScript("kubernetes", main);
