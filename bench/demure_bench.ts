@@ -32,11 +32,15 @@ import { integerOption, parseOptions, runScript } from "../scripts/cli/options.t
 import {
   type DemureConfig,
   demureHooks,
+  type DemureStats,
   type EpochProgress,
+  type ExperimentPlan,
   initBackend,
   planExperiments,
   prepareDataset,
+  type PreparedDataset,
   SequentialRecommender,
+  type TrainerConfig,
   trainModel,
 } from "../mod.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../lib/demure/mod.ts";
@@ -102,104 +106,171 @@ async function main(): Promise<number> {
     c.dataset.kind === "movielens" && c.systemName === "Demure-SASRec"
   );
   if (cell === undefined) throw new Error("the full plan has no Demure-SASRec cell on MovieLens");
-  const training = { ...cell.training, maxEpochs: epochs, patience: epochs, seed: 0 };
   const system = cell.system;
   if (system.kind !== "neural" || !system.demure) throw new Error("Demure-SASRec is not neural");
-  const sources = DEMURE_RUNS;
-  // The runs take turns by whole epochs: run r's epoch k starts after run r-1's epoch k (run 0's
-  // epoch k + 1 after the last run's epoch k); each run's validation hook, which the trainer
-  // awaits after every epoch, hands over to the next run and waits for its own next turn.
-  const done = sources.map(() => 0);
-  const waiters: (() => void)[] = [];
-  const wake = () => waiters.splice(0).forEach((resolve) => resolve());
-  const until = async (ready: () => boolean) => {
-    while (!ready()) await new Promise<void>((resolve) => waiters.push(resolve));
+  const bench: BenchSettings = {
+    data,
+    model: plan.model,
+    training: { ...cell.training, maxEpochs: epochs, patience: epochs, seed: 0 },
+    demure: system.demure,
+    warmupSteps,
   };
-  const last = sources.length - 1;
-  const myTurn = (r: number) => () => r === 0 ? done[last] >= done[0] : done[r - 1] > done[r];
-  const run = async (r: number) => {
-    const source = sources[r];
-    await until(myTurn(r));
-    const model = new SequentialRecommender(data.split.dataset, {
-      ...plan.model,
-      backbone: "sasrec",
-      maxLength: data.split.maxLength,
-      seed: 0,
-    });
-    const demure = source.demure === undefined ? undefined : demureHooks(model, {
-      ...system.demure,
-      // The library's routes and schedule unless the run names its own (not the records' pins).
-      attributionSource: "auto",
-      everyVisits: DEFAULT_DEMURE_CONFIG.everyVisits,
-      ...SELECTED,
-      warmupBy: "steps",
-      warmupSteps,
-      ...source.demure,
-    });
-    const epochsSeen: EpochProgress[] = [];
-    await trainModel(model, data.split, { ...training, evalEvery: 1 }, {
-      ...(demure?.hooks ?? {}),
-      validate: async () => {
-        done[r]++;
-        wake();
-        if (done[r] < epochs) await until(myTurn(r));
-        return { "NDCG@10": 0 };
-      },
-      onProgress: (p) => {
-        epochsSeen.push(p);
-        console.log(
-          `${source.label} epoch ${p.epoch}: ${p.steps} steps, ` +
-            `${(p.stepSeconds * p.steps).toFixed(1)} s training`,
-        );
-      },
-    });
-    model.dispose();
-    return { epochs: epochsSeen, stats: demure?.stats(), config: demure?.config };
-  };
-  const [plain, ...withDemure] = await Promise.all(sources.map((_, r) => run(r)));
+  const turns = new EpochTurns(DEMURE_RUNS.length, epochs);
+  const [plain, ...withDemure] = await Promise.all(
+    DEMURE_RUNS.map((run, r) => benchRun(run, r, turns, bench)),
+  );
   const stepsPerEpoch = plain.epochs[0].steps;
-  const seconds = (p: EpochProgress) => p.stepSeconds * p.steps;
-  const plainMedian = median(plain.epochs.slice(1).map(seconds));
+  const plainMedian = median(plain.epochs.slice(1).map(trainingSeconds));
   const load = Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
   console.log(
     `${choice.backend} (${choice.kernels.join(", ") || "stock"}), MovieLens all modalities, ` +
-      `B=${training.batchSize}, ${stepsPerEpoch} steps/epoch, runs taking turns by epoch; plain ` +
-      `median ${plainMedian.toFixed(1)} s (epochs 2..${epochs}); load average ${load}`,
+      `B=${bench.training.batchSize}, ${stepsPerEpoch} steps/epoch, runs taking turns by epoch; ` +
+      `plain median ${plainMedian.toFixed(1)} s (epochs 2..${epochs}); load average ${load}`,
   );
   withDemure.forEach((result, k) => {
-    const route = result.stats?.attributionSource ?? "separate_pass";
-    const trainingPass = route === "training_pass";
-    const cycle = trainingPass ? 1 : result.config!.everyVisits;
-    const source = `${sources[k + 1].label}: ${route}` +
-      (trainingPass ? "" : `, everyVisits ${cycle}`);
-    // Separate pass: epochs whose first step is past the warm-up. Training pass: one epoch
-    // later (every window has had its first, separately attributed, visit).
-    const delay = trainingPass ? 1 : 0;
-    const afterWarmup = result.epochs.filter((p) =>
-      (p.epoch - 1 - delay) * stepsPerEpoch >= warmupSteps
-    );
-    // A whole number of mask cycles, the last ones (an every-second-visit schedule alternates
-    // attributed and reused epochs).
-    const compared = afterWarmup.slice(afterWarmup.length % cycle);
-    if (compared.length === 0) {
-      console.log(`${source}: no whole mask cycle after the warm-up; run more --epochs`);
-      return;
+    for (const line of routeLines(DEMURE_RUNS[k + 1].label, result, plain, bench)) {
+      console.log(line);
     }
-    const plainOf = (p: EpochProgress) => plain.epochs[p.epoch - 1];
-    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-    // Each compared Demure epoch against the plain epoch of the same turn (same load).
-    const pairRatios = compared.map((p) => seconds(p) / seconds(plainOf(p)));
-    const ratio = sum(compared.map(seconds)) / sum(compared.map((p) => seconds(plainOf(p))));
-    console.log(
-      `${source}: demure median ${median(compared.map(seconds)).toFixed(1)} s over epochs ` +
-        `${compared.map((p) => p.epoch).join(", ")}; per epoch pair ` +
-        `${pairRatios.map((x) => x.toFixed(2)).join(", ")}; counters ${
-          JSON.stringify(result.stats)
-        }`,
-    );
-    console.log(`demure / plain epoch time = ${ratio.toFixed(2)} (${source})`);
   });
   return 0;
+}
+
+/** What every run of the benchmark shares: the data, the grid's model and training, the warm-up. */
+interface BenchSettings {
+  data: PreparedDataset;
+  model: ExperimentPlan["model"];
+  training: Partial<TrainerConfig>;
+  /** Demure-SASRec's settings in the full plan. */
+  demure: Partial<DemureConfig>;
+  warmupSteps: number;
+}
+
+/** One run's epochs, and its Demure counters and configuration (none for the plain run). */
+interface BenchResult {
+  epochs: EpochProgress[];
+  stats?: DemureStats;
+  config?: DemureConfig;
+}
+
+/** An epoch's training seconds (validation excluded). */
+function trainingSeconds(p: EpochProgress): number {
+  return p.stepSeconds * p.steps;
+}
+
+/**
+ * The runs take turns by whole epochs: run r's epoch k starts after run r-1's epoch k (run 0's
+ * epoch k + 1 after the last run's epoch k); each run's validation hook, which the trainer awaits
+ * after every epoch, hands over to the next run ({@linkcode endEpoch}) and waits for its own turn.
+ */
+class EpochTurns {
+  readonly #done: number[];
+  readonly #epochs: number;
+  #waiters: (() => void)[] = [];
+
+  constructor(runs: number, epochs: number) {
+    this.#done = new Array(runs).fill(0);
+    this.#epochs = epochs;
+  }
+
+  /** Resolves when run `r` may train its next epoch. */
+  async turnOf(r: number): Promise<void> {
+    while (!this.#isTurnOf(r)) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Run `r` ended an epoch: the next run goes on; `r` waits for its turn unless it is done. */
+  async endEpoch(r: number): Promise<void> {
+    this.#done[r]++;
+    this.#waiters.splice(0).forEach((resolve) => resolve());
+    if (this.#done[r] < this.#epochs) await this.turnOf(r);
+  }
+
+  #isTurnOf(r: number): boolean {
+    const done = this.#done;
+    return r === 0 ? done[done.length - 1] >= done[0] : done[r - 1] > done[r];
+  }
+}
+
+/** Trains run `r` of the benchmark in its turns; its epochs and Demure counters. */
+async function benchRun(
+  run: BenchRun,
+  r: number,
+  turns: EpochTurns,
+  bench: BenchSettings,
+): Promise<BenchResult> {
+  await turns.turnOf(r);
+  const { data } = bench;
+  const model = new SequentialRecommender(data.split.dataset, {
+    ...bench.model,
+    backbone: "sasrec",
+    maxLength: data.split.maxLength,
+    seed: 0,
+  });
+  const demure = run.demure === undefined ? undefined : demureHooks(model, {
+    ...bench.demure,
+    // The library's routes and schedule unless the run names its own (not the records' pins).
+    attributionSource: "auto",
+    everyVisits: DEFAULT_DEMURE_CONFIG.everyVisits,
+    ...SELECTED,
+    warmupBy: "steps",
+    warmupSteps: bench.warmupSteps,
+    ...run.demure,
+  });
+  const epochsSeen: EpochProgress[] = [];
+  await trainModel(model, data.split, { ...bench.training, evalEvery: 1 }, {
+    ...(demure?.hooks ?? {}),
+    validate: async () => {
+      await turns.endEpoch(r);
+      return { "NDCG@10": 0 };
+    },
+    onProgress: (p) => {
+      epochsSeen.push(p);
+      console.log(
+        `${run.label} epoch ${p.epoch}: ${p.steps} steps, ${
+          trainingSeconds(p).toFixed(1)
+        } s training`,
+      );
+    },
+  });
+  model.dispose();
+  return { epochs: epochsSeen, stats: demure?.stats(), config: demure?.config };
+}
+
+/** The lines of one Demure run: its compared epochs against the plain run's, and the ratio. */
+function routeLines(
+  label: string,
+  result: BenchResult,
+  plain: BenchResult,
+  bench: BenchSettings,
+): string[] {
+  const stepsPerEpoch = plain.epochs[0].steps;
+  const route = result.stats?.attributionSource ?? "separate_pass";
+  const trainingPass = route === "training_pass";
+  const cycle = trainingPass ? 1 : result.config!.everyVisits;
+  const source = `${label}: ${route}` + (trainingPass ? "" : `, everyVisits ${cycle}`);
+  // Separate pass: epochs whose first step is past the warm-up. Training pass: one epoch later
+  // (every window has had its first, separately attributed, visit).
+  const delay = trainingPass ? 1 : 0;
+  const afterWarmup = result.epochs.filter((p) =>
+    (p.epoch - 1 - delay) * stepsPerEpoch >= bench.warmupSteps
+  );
+  // A whole number of mask cycles, the last ones (an every-second-visit schedule alternates
+  // attributed and reused epochs).
+  const compared = afterWarmup.slice(afterWarmup.length % cycle);
+  if (compared.length === 0) {
+    return [`${source}: no whole mask cycle after the warm-up; run more --epochs`];
+  }
+  const plainOf = (p: EpochProgress) => plain.epochs[p.epoch - 1];
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  // Each compared Demure epoch against the plain epoch of the same turn (same load).
+  const pairRatios = compared.map((p) => trainingSeconds(p) / trainingSeconds(plainOf(p)));
+  const ratio = sum(compared.map(trainingSeconds)) /
+    sum(compared.map((p) => trainingSeconds(plainOf(p))));
+  return [
+    `${source}: demure median ${median(compared.map(trainingSeconds)).toFixed(1)} s over epochs ` +
+    `${compared.map((p) => p.epoch).join(", ")}; per epoch pair ` +
+    `${pairRatios.map((x) => x.toFixed(2)).join(", ")}; counters ${JSON.stringify(result.stats)}`,
+    `demure / plain epoch time = ${ratio.toFixed(2)} (${source})`,
+  ];
 }
 
 if (import.meta.main) await runScript("bench:demure", main);
