@@ -16,8 +16,8 @@
  */
 import { checkCellResult } from "./cell_result_check.ts";
 import { cellCheckpointDir } from "./cell_checkpoints.ts";
-import { estimatedCellSeconds } from "./cell_seconds.ts";
 import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
+import { StartEstimate } from "./_start_estimate.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import {
   datasetLabel,
@@ -37,7 +37,7 @@ import {
 } from "./run_cell.ts";
 import type { SelectedConfigurations } from "./selection.ts";
 import { writeSelection } from "./selection_record.ts";
-import { cellsDirectory, checkStoredData, isReusable, settingsOf } from "./stored_cells.ts";
+import { cellsDirectory, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 import { checkSettingNames, type SettingNames } from "../util/settings.ts";
 
@@ -224,11 +224,6 @@ function datasetPreparer(
   };
 }
 
-/** Whether `cell` of `current` is stored, with `current`'s settings, by any process. */
-function isFinished(store: ResultStore, current: ExperimentPlan, cell: PlannedCell): boolean {
-  return store.get(cell.key, settingsOf(current, cell), checkCellResult) !== undefined;
-}
-
 /**
  * The plan of a run as its selections finish: planned again from the original plan's mode and
  * options with the selection derived from the stored trials. A plan of some cells only (a notebook
@@ -281,37 +276,6 @@ class SelectionRefresh {
     const selected = writeSelection(current, this.#resultsDir, this.#log);
     if (JSON.stringify(selected) === JSON.stringify(current.selected)) return current;
     return this.refresh(this.replan(selected));
-  }
-}
-
-/** The cells pending when the run starts, with their estimated cost: the time left's basis. */
-class StartEstimate {
-  /** The cells of the plan not finished at the start. */
-  readonly pending: PlannedCell[];
-  /** The estimated seconds of each pending cell (0: reused from the same run). */
-  readonly #cost: Map<string, number>;
-  /** The estimated seconds of all pending cells. */
-  readonly expectedSeconds: number;
-
-  constructor(current: ExperimentPlan, store: ResultStore) {
-    this.pending = current.cells.filter((cell) => !isFinished(store, current, cell));
-    this.#cost = new Map(this.pending.map((cell) => [
-      cell.key,
-      isReusable(store, current, cell) ? 0 : estimatedCellSeconds(current, cell),
-    ]));
-    this.expectedSeconds = [...this.#cost.values()].reduce((s, seconds) => s + seconds, 0);
-  }
-
-  /** The seconds left, extrapolated from `elapsedSeconds` and the estimated cost finished. */
-  secondsLeft(current: ExperimentPlan, store: ResultStore, elapsedSeconds: number): number {
-    // The planned cells finished by any process sharing the store, not only this one's: with
-    // several processes this one's own share would overstate the time left by their number.
-    const finishedByAll = this.pending.filter((planned) => {
-      const now = current.cells.find((c) => c.key === planned.key);
-      return now !== undefined && !now.waitsFor && isFinished(store, current, now);
-    });
-    const expectedDone = finishedByAll.reduce((s, c) => s + this.#cost.get(c.key)!, 0);
-    return Math.max(0, elapsedSeconds / expectedDone * (this.expectedSeconds - expectedDone));
   }
 }
 

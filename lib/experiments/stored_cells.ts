@@ -105,6 +105,11 @@ export function reuseSameRun(
   });
 }
 
+/** Whether `cell` of `plan` is stored, with `plan`'s settings, by any process. */
+export function isFinished(store: ResultStore, plan: ExperimentPlan, cell: PlannedCell): boolean {
+  return store.get(cell.key, settingsOf(plan, cell), checkCellResult) !== undefined;
+}
+
 /**
  * Whether `cell` will be stored without training: it is the same run as a finished cell
  * (`cell.sameAs`, whose record has the cell's settings). Estimates count such a cell as free.

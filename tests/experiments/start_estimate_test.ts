@@ -1,0 +1,39 @@
+/**
+ * The time left that a run prints after each cell: the estimate of the cells pending at the start,
+ * scaled by how long the finished ones really took, and the estimate itself while no estimated
+ * cost has finished (never "Infinity" or "NaN" minutes).
+ */
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { StartEstimate } from "../../lib/experiments/_start_estimate.ts";
+import { estimatedCellSeconds } from "../../lib/experiments/cell_seconds.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { storedCellResult } from "./_cell_result.ts";
+
+Deno.test("StartEstimate: the estimate as it was until an estimated cell finishes, then scaled by the time it took", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const plan = planExperiments("quick");
+    const store = new ResultStore(dir);
+    const estimate = new StartEstimate(plan, store);
+    assertEquals(estimate.pending.length, plan.cells.length, "nothing stored: every cell pending");
+    assert(estimate.expectedSeconds > 0);
+    for (const elapsed of [0, 30]) {
+      assertEquals(estimate.secondsLeft(plan, store, elapsed), estimate.expectedSeconds);
+    }
+
+    const first = plan.cells.find((cell) => !cell.waitsFor && cell.sameAs === undefined)!;
+    store.put(first.key, settingsOf(plan, first), storedCellResult());
+    const cost = estimatedCellSeconds(plan, first);
+    assert(cost > 0 && cost < estimate.expectedSeconds);
+    // It took twice its estimate: the rest will too.
+    assertAlmostEquals(
+      estimate.secondsLeft(plan, store, 2 * cost),
+      2 * (estimate.expectedSeconds - cost),
+      1e-9,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
