@@ -169,56 +169,113 @@ export function generateSynthetic(
   checkSettingNames("SyntheticConfig", overrides, DEFAULT_SYNTHETIC);
   const config: SyntheticConfig = { ...DEFAULT_SYNTHETIC, ...overrides };
   validateSyntheticConfig(config);
+  // One generator for every draw, in a fixed order (features, popularity, then user by user):
+  // the order is part of what a seed means.
   const rng = createRng(config.seed);
-  const { numItems, numUsers, modalities } = config;
-  const numModalities = modalities.length;
+  const features = drawItemFeatures(rng, config);
+  // Popularity: a random permutation gives each item its Zipf rank.
+  const rank = rng.shuffle([...Array(config.numItems).keys()]);
+  const popularityLogit = Float64Array.from(rank, (r) => -config.popularitySkew * Math.log(1 + r));
 
-  const features = modalities.map((m) => {
+  const numModalities = config.modalities.length;
+  const numInterests = Math.max(1, Math.round((1 - config.noiseFraction) * numModalities));
+  const pointsOfInterest = new Uint8Array(config.numUsers * numModalities);
+  const sequences: Int32Array[] = [];
+  for (let user = 0; user < config.numUsers; user++) {
+    const interests = rng.shuffle([...Array(numModalities).keys()]).slice(0, numInterests);
+    for (const m of interests) pointsOfInterest[user * numModalities + m] = 1;
+    sequences.push(drawHistory(rng, config, features, popularityLogit, interests));
+  }
+
+  const dataset = generatedDataset({
+    name: `synthetic-seed${config.seed}`,
+    numItems: config.numItems,
+    sequences,
+    contentModalities: contentModalitiesOf(config, features),
+    source: "generateSynthetic (lib/data/synthetic.ts)",
+    preprocessing: [
+      `synthetic: ${
+        JSON.stringify({
+          ...config,
+          modalities: config.modalities.map((m) => `${m.name}:${m.dim}`),
+        })
+      }`,
+    ],
+  });
+  return {
+    dataset,
+    truth: { modalityNames: config.modalities.map((m) => m.name), pointsOfInterest },
+    config,
+  };
+}
+
+/** One content modality's item features: a unit direction per item, zeros where missing. */
+interface ItemFeatures {
+  /** [item, dim], row-major. */
+  values: Float32Array;
+  /** 1 where the item has the modality. */
+  present: Uint8Array;
+}
+
+/** Every item's features in every content modality, modality by modality. */
+function drawItemFeatures(rng: Rng, config: SyntheticConfig): ItemFeatures[] {
+  const { numItems, missingRate } = config;
+  return config.modalities.map((m) => {
     const values = new Float32Array(numItems * m.dim);
     const present = new Uint8Array(numItems);
     for (let item = 0; item < numItems; item++) {
       values.set(unitGaussian(rng, m.dim), item * m.dim);
-      present[item] = rng.next() < config.missingRate ? 0 : 1;
+      present[item] = rng.next() < missingRate ? 0 : 1;
       if (!present[item]) values.fill(0, item * m.dim, (item + 1) * m.dim);
     }
     return { values, present };
   });
-  // Popularity: a random permutation gives each item its Zipf rank.
-  const rank = rng.shuffle([...Array(numItems).keys()]);
-  const popularityLogit = Float64Array.from(rank, (r) => -config.popularitySkew * Math.log(1 + r));
+}
 
-  const numInterests = Math.max(1, Math.round((1 - config.noiseFraction) * numModalities));
-  const pointsOfInterest = new Uint8Array(numUsers * numModalities);
-  const sequences: Int32Array[] = [];
-  const logits = new Float64Array(numItems);
-  for (let user = 0; user < numUsers; user++) {
-    const interests = rng.shuffle([...Array(numModalities).keys()]).slice(0, numInterests);
-    for (const m of interests) pointsOfInterest[user * numModalities + m] = 1;
-    const preference = modalities.map((m) => unitGaussian(rng, m.dim));
-    const taken = new Uint8Array(numItems);
-    const sequence = new Int32Array(config.historyLength);
-    for (let t = 0; t < config.historyLength; t++) {
-      logits.set(popularityLogit);
-      for (let m = 0; m < numModalities; m++) {
-        const isInterest = pointsOfInterest[user * numModalities + m] === 1;
-        if (!isInterest && config.noiseStrength === 0) continue;
-        const dim = modalities[m].dim;
-        const direction = isInterest ? preference[m] : unitGaussian(rng, dim);
-        const weight = (isInterest ? 1 : config.noiseStrength) / config.temperature;
-        addAffinity(logits, direction, features[m].values, dim, weight);
-      }
-      const chosen = drawUntaken(logits, taken, rng);
-      taken[chosen] = 1;
-      sequence[t] = chosen;
-      for (const m of interests) {
-        if (!features[m].present[chosen]) continue;
-        driftTowards(preference[m], features[m].values, chosen, config.drift);
-      }
+/**
+ * One user's history: at each step the next item is drawn by popularity plus the affinity to the
+ * user's preference in each modality of `interests` (which drifts towards the items taken), and to
+ * a fresh random direction in every other modality (the noise), without repeats.
+ */
+function drawHistory(
+  rng: Rng,
+  config: SyntheticConfig,
+  features: ItemFeatures[],
+  popularityLogit: Float64Array,
+  interests: number[],
+): Int32Array {
+  const { modalities } = config;
+  const preference = modalities.map((m) => unitGaussian(rng, m.dim));
+  const logits = new Float64Array(config.numItems);
+  const taken = new Uint8Array(config.numItems);
+  const sequence = new Int32Array(config.historyLength);
+  for (let t = 0; t < config.historyLength; t++) {
+    logits.set(popularityLogit);
+    for (let m = 0; m < modalities.length; m++) {
+      const isInterest = interests.includes(m);
+      if (!isInterest && config.noiseStrength === 0) continue;
+      const dim = modalities[m].dim;
+      const direction = isInterest ? preference[m] : unitGaussian(rng, dim);
+      const weight = (isInterest ? 1 : config.noiseStrength) / config.temperature;
+      addAffinity(logits, direction, features[m].values, dim, weight);
     }
-    sequences.push(sequence);
+    const chosen = drawUntaken(logits, taken, rng);
+    taken[chosen] = 1;
+    sequence[t] = chosen;
+    for (const m of interests) {
+      if (!features[m].present[chosen]) continue;
+      driftTowards(preference[m], features[m].values, chosen, config.drift);
+    }
   }
+  return sequence;
+}
 
-  const contentModalities: ModalityFeatures[] = modalities.map((m, index) => ({
+/** The content modalities of the generated dataset, with their provenance. */
+function contentModalitiesOf(
+  config: SyntheticConfig,
+  features: ItemFeatures[],
+): ModalityFeatures[] {
+  return config.modalities.map((m, index) => ({
     name: m.name,
     kind: "dense",
     dim: m.dim,
@@ -230,23 +287,6 @@ export function generateSynthetic(
       notes: `missing with probability ${config.missingRate}`,
     },
   }));
-  const dataset = generatedDataset({
-    name: `synthetic-seed${config.seed}`,
-    numItems,
-    sequences,
-    contentModalities,
-    source: "generateSynthetic (lib/data/synthetic.ts)",
-    preprocessing: [
-      `synthetic: ${
-        JSON.stringify({ ...config, modalities: modalities.map((m) => `${m.name}:${m.dim}`) })
-      }`,
-    ],
-  });
-  return {
-    dataset,
-    truth: { modalityNames: modalities.map((m) => m.name), pointsOfInterest },
-    config,
-  };
 }
 
 /** `logits[item] += weight * <direction, the item's features>` for every item. */
