@@ -83,71 +83,9 @@ export function symmetricBand(y: number[], spread: number[]): { lower: number[];
  * ```
  */
 export function lineWithBands(input: LineWithBandsInput): Figure {
-  const builder = "lineWithBands";
-  if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
-  const data: ScatterTrace[] = [];
-  input.series.forEach((series, index) => {
-    const field = `series "${series.name}"`;
-    const color = seriesColor(index);
-    assertLength(builder, `${field}.y`, series.y, series.x.length);
-    assertFinite(builder, `${field}.x`, series.x);
-    assertFinite(builder, `${field}.y`, series.y);
-    if (input.xScale === "log") assertPositiveOnLogAxis(builder, `${field}.x`, series.x);
-    if (input.yScale === "log") {
-      assertPositiveOnLogAxis(builder, `${field}.y`, series.y);
-      if (series.band) {
-        assertPositiveOnLogAxis(builder, `${field}.band.lower`, series.band.lower);
-      }
-    }
-    if (series.band) {
-      data.push({
-        ...bandTrace(builder, `${field}.band`, series.x, series.band, color),
-        showlegend: false,
-        legendgroup: series.name,
-        name: `${series.name} band`,
-      });
-    }
-    if (series.errors) {
-      assertLength(builder, `${field}.errors`, series.errors, series.x.length);
-      assertFinite(builder, `${field}.errors`, series.errors);
-      series.errors.forEach((error, position) => {
-        if (error < 0) {
-          throw new Error(`${builder}: ${field}.errors[${position}] is ${error}, must be >= 0`);
-        }
-      });
-    }
-    data.push({
-      type: "scatter",
-      mode: "lines+markers",
-      name: series.name,
-      x: [...series.x],
-      y: [...series.y],
-      line: { color },
-      legendgroup: series.name,
-      ...(series.errors
-        ? { error_y: { type: "data" as const, array: [...series.errors], visible: true } }
-        : {}),
-    });
-    if (series.marked && series.marked.x.length > 0) {
-      const y = series.marked.x.map((x) => {
-        const position = series.x.indexOf(x);
-        if (position < 0) {
-          throw new Error(`${builder}: ${field}.marked.x ${x} is not one of the series' x`);
-        }
-        return series.y[position];
-      });
-      data.push({
-        type: "scatter",
-        mode: "markers",
-        name: series.marked.name,
-        x: [...series.marked.x],
-        y,
-        marker: { color: color, size: 18, symbol: "circle-open", line: { color, width: 2 } },
-        hoverinfo: "skip",
-      });
-    }
-  });
-  if (input.xTickValues) assertFinite(builder, "xTickValues", input.xTickValues);
+  if (input.series.length === 0) throw new Error(`${BUILDER}: series is empty`);
+  const data = input.series.flatMap((series, index) => seriesTraces(input, series, index));
+  if (input.xTickValues) assertFinite(BUILDER, "xTickValues", input.xTickValues);
   return {
     data,
     layout: {
@@ -165,5 +103,95 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
       },
       legend: { orientation: "h", y: -0.2 },
     },
+  };
+}
+
+/** The name errors are reported under. */
+const BUILDER = "lineWithBands";
+
+/** One series' traces, checked: its band (if any), its line, its marked points (if any). */
+function seriesTraces(
+  input: LineWithBandsInput,
+  series: BandSeries,
+  index: number,
+): ScatterTrace[] {
+  const field = `series "${series.name}"`;
+  const color = seriesColor(index);
+  checkSeriesValues(input, series, field);
+  const traces: ScatterTrace[] = [];
+  if (series.band) {
+    traces.push({
+      ...bandTrace(BUILDER, `${field}.band`, series.x, series.band, color),
+      showlegend: false,
+      legendgroup: series.name,
+      name: `${series.name} band`,
+    });
+  }
+  if (series.errors) checkErrors(series.errors, series.x.length, field);
+  traces.push({
+    type: "scatter",
+    mode: "lines+markers",
+    name: series.name,
+    x: [...series.x],
+    y: [...series.y],
+    line: { color },
+    legendgroup: series.name,
+    ...(series.errors
+      ? { error_y: { type: "data" as const, array: [...series.errors], visible: true } }
+      : {}),
+  });
+  if (series.marked && series.marked.x.length > 0) {
+    traces.push(markedTrace(series, series.marked, field, color));
+  }
+  return traces;
+}
+
+/** The series' x and y: as long as each other, finite, and above 0 on a log axis. */
+function checkSeriesValues(input: LineWithBandsInput, series: BandSeries, field: string): void {
+  assertLength(BUILDER, `${field}.y`, series.y, series.x.length);
+  assertFinite(BUILDER, `${field}.x`, series.x);
+  assertFinite(BUILDER, `${field}.y`, series.y);
+  if (input.xScale === "log") assertPositiveOnLogAxis(BUILDER, `${field}.x`, series.x);
+  if (input.yScale === "log") {
+    assertPositiveOnLogAxis(BUILDER, `${field}.y`, series.y);
+    if (series.band) {
+      assertPositiveOnLogAxis(BUILDER, `${field}.band.lower`, series.band.lower);
+    }
+  }
+}
+
+/** Error bars: one per point, finite and not negative. */
+function checkErrors(errors: number[], points: number, field: string): void {
+  assertLength(BUILDER, `${field}.errors`, errors, points);
+  assertFinite(BUILDER, `${field}.errors`, errors);
+  errors.forEach((error, position) => {
+    if (error < 0) {
+      throw new Error(`${BUILDER}: ${field}.errors[${position}] is ${error}, must be >= 0`);
+    }
+  });
+}
+
+/** The marked points of a series: large open rings on the line, in the series' colour. */
+function markedTrace(
+  series: BandSeries,
+  marked: { name: string; x: number[] },
+  field: string,
+  color: string,
+): ScatterTrace {
+  const y = marked.x.map((x) => {
+    const position = series.x.indexOf(x);
+    if (position < 0) {
+      throw new Error(`${BUILDER}: ${field}.marked.x ${x} is not one of the series' x`);
+    }
+    return series.y[position];
+  });
+  return {
+    type: "scatter",
+    mode: "markers",
+    name: marked.name,
+    x: [...marked.x],
+    y,
+    marker: { color: color, size: 18, symbol: "circle-open", line: { color, width: 2 } },
+    hoverinfo: "skip",
   };
 }
