@@ -11,7 +11,7 @@
 import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
-import type { InteractionDataset, ModalityFeatures } from "../types.ts";
+import type { FeatureProvenance, InteractionDataset, ModalityFeatures } from "../types.ts";
 import {
   CONTROL_WHITESPACE,
   type FieldSite,
@@ -242,62 +242,123 @@ function featureModality(
   columnIndex: number,
   rowOfItem: Int32Array,
 ): ModalityFeatures {
+  const { type } = table.columns[columnIndex];
+  return type === "token" || type === "token_seq"
+    ? multiHotModality(table, columnIndex, rowOfItem)
+    : denseModality(table, columnIndex, rowOfItem);
+}
+
+/** One item's feature cell: its `.item` line and its text ({@linkcode featureCellText}). */
+interface FeatureCell {
+  line: number;
+  text: string;
+}
+
+/**
+ * The text of a feature cell as it is read: a token cell is read as written (tokenCell); the
+ * others' values are split or parsed, so they are trimmed.
+ */
+function featureCellText(column: Column, cell: string): string {
+  return column.type === "token" && cell.trim() !== "" ? cell : cell.trim();
+}
+
+/** The feature cell of `item` (of its `.item` row), or null when the item has no row. */
+function itemCell(
+  table: AtomicTable,
+  columnIndex: number,
+  rowOfItem: Int32Array,
+  item: number,
+): FeatureCell | null {
+  const row = table.rows[rowOfItem[item]];
+  return row
+    ? { line: row.line, text: featureCellText(table.columns[columnIndex], row.cells[columnIndex]) }
+    : null;
+}
+
+/** Where a modality read from an `.item` column comes from: the file and column, unnormalised. */
+function featureProvenance(table: AtomicTable, column: Column): FeatureProvenance {
+  return { source: `${table.file} column ${column.label}`, normalisation: "none" };
+}
+
+/** The tokens of a non-empty cell: a `token` cell is one token, a `token_seq` cell is split. */
+function cellTokens(table: AtomicTable, column: Column, text: string, line: number): string[] {
+  return column.type === "token"
+    ? [tokenCell(text, table.file, line, column.label)]
+    : splitValues(text, table.file, line, () => column.label, { tokens: true });
+}
+
+/** The sorted vocabulary of a token or token_seq column: each `.item` row's tokens, rows in order. */
+function columnVocabulary(table: AtomicTable, columnIndex: number): string[] {
   const column = table.columns[columnIndex];
+  return [
+    ...new Set(table.rows.flatMap((row) => {
+      const text = featureCellText(column, row.cells[columnIndex]);
+      return text === "" ? [] : cellTokens(table, column, text, row.line);
+    })),
+  ].sort();
+}
+
+/** A token or token_seq column as a multi-hot modality over the values seen. */
+function multiHotModality(
+  table: AtomicTable,
+  columnIndex: number,
+  rowOfItem: Int32Array,
+): ModalityFeatures {
+  const column = table.columns[columnIndex];
+  const vocabulary = columnVocabulary(table, columnIndex);
+  const position = new Map(vocabulary.map((token, i) => [token, i]));
+  const dim = vocabulary.length;
+  if (dim === 0) throw emptyColumn(table, column);
   const numItems = rowOfItem.length;
-  // A token cell is read as written (tokenCell); the others' values are split or parsed.
-  const cellText = (cell: string) =>
-    column.type === "token" && cell.trim() !== "" ? cell : cell.trim();
-  const cellOf = (item: number) => {
-    const row = table.rows[rowOfItem[item]];
-    return row ? { line: row.line, text: cellText(row.cells[columnIndex]) } : null;
-  };
-  const provenance = { source: `${table.file} column ${column.label}`, normalisation: "none" };
-  if (column.type === "token" || column.type === "token_seq") {
-    const tokensOf = (text: string, line: number) =>
-      column.type === "token"
-        ? [tokenCell(text, table.file, line, column.label)]
-        : splitValues(text, table.file, line, () => column.label, { tokens: true });
-    const vocabulary = [
-      ...new Set(table.rows.flatMap((row) => {
-        const text = cellText(row.cells[columnIndex]);
-        return text === "" ? [] : tokensOf(text, row.line);
-      })),
-    ].sort();
-    const position = new Map(vocabulary.map((token, i) => [token, i]));
-    const dim = vocabulary.length;
-    if (dim === 0) throw emptyColumn(table, column);
-    const values = new Float32Array(numItems * dim);
-    const present = new Uint8Array(numItems);
-    for (let item = 0; item < numItems; item++) {
-      const cell = cellOf(item);
-      if (!cell || cell.text === "") continue;
-      for (const token of tokensOf(cell.text, cell.line)) {
-        values[item * dim + position.get(token)!] = 1;
-      }
-      present[item] = 1;
+  const values = new Float32Array(numItems * dim);
+  const present = new Uint8Array(numItems);
+  for (let item = 0; item < numItems; item++) {
+    const cell = itemCell(table, columnIndex, rowOfItem, item);
+    if (!cell || cell.text === "") continue;
+    for (const token of cellTokens(table, column, cell.text, cell.line)) {
+      values[item * dim + position.get(token)!] = 1;
     }
-    return { name: column.name, kind: "multi_hot", dim, values, present, provenance, vocabulary };
+    present[item] = 1;
   }
+  const provenance = featureProvenance(table, column);
+  return { name: column.name, kind: "multi_hot", dim, values, present, provenance, vocabulary };
+}
+
+/** The numbers of a non-empty cell: a `float` cell is one number, a `float_seq` cell is split. */
+function cellNumbers(table: AtomicTable, column: Column, cell: FeatureCell): number[] {
+  const parts = column.type === "float"
+    ? [cell.text]
+    : splitValues(cell.text, table.file, cell.line, (k) => `${column.label}[${k}]`);
+  return parts.map((text, k) =>
+    featureNumber(text, {
+      file: table.file,
+      line: cell.line,
+      field: column.type === "float" ? column.label : `${column.label}[${k}]`,
+    })
+  );
+}
+
+/**
+ * Each item's numbers of a float or float_seq column (null: no value), in item order, and their
+ * width: every value must have the width of the first (`dim` 0 when no item has a value).
+ */
+function denseColumnNumbers(
+  table: AtomicTable,
+  columnIndex: number,
+  rowOfItem: Int32Array,
+): { parsed: (number[] | null)[]; dim: number } {
+  const column = table.columns[columnIndex];
   let dim = 0;
   /** The line of the first value, which set `dim`: named when another row disagrees. */
   let widthLine = 0;
   const parsed: (number[] | null)[] = [];
-  for (let item = 0; item < numItems; item++) {
-    const cell = cellOf(item);
+  for (let item = 0; item < rowOfItem.length; item++) {
+    const cell = itemCell(table, columnIndex, rowOfItem, item);
     if (!cell || cell.text === "") {
       parsed.push(null);
       continue;
     }
-    const parts = column.type === "float"
-      ? [cell.text]
-      : splitValues(cell.text, table.file, cell.line, (k) => `${column.label}[${k}]`);
-    const numbers = parts.map((text, k) =>
-      featureNumber(text, {
-        file: table.file,
-        line: cell.line,
-        field: column.type === "float" ? column.label : `${column.label}[${k}]`,
-      })
-    );
+    const numbers = cellNumbers(table, column, cell);
     if (dim === 0) {
       dim = numbers.length;
       widthLine = cell.line;
@@ -314,7 +375,19 @@ function featureModality(
     }
     parsed.push(numbers);
   }
+  return { parsed, dim };
+}
+
+/** A float or float_seq column as a dense modality, as wide as each of its values. */
+function denseModality(
+  table: AtomicTable,
+  columnIndex: number,
+  rowOfItem: Int32Array,
+): ModalityFeatures {
+  const column = table.columns[columnIndex];
+  const { parsed, dim } = denseColumnNumbers(table, columnIndex, rowOfItem);
   if (dim === 0) throw emptyColumn(table, column);
+  const numItems = rowOfItem.length;
   const values = new Float32Array(numItems * dim);
   const present = new Uint8Array(numItems);
   parsed.forEach((numbers, item) => {
@@ -322,6 +395,7 @@ function featureModality(
     values.set(numbers, item * dim);
     present[item] = 1;
   });
+  const provenance = featureProvenance(table, column);
   return { name: column.name, kind: "dense", dim, values, present, provenance };
 }
 
