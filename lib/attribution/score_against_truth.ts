@@ -71,10 +71,22 @@ export interface AttributedBatch {
   users: ArrayLike<number>;
 }
 
+/** One scored unit: the score that ranks it, whether it is truly noise (1) and whether selected. */
 interface ScoredUnit {
   score: number;
   noise: number;
   selected: boolean;
+}
+
+/** What scoring every batch shares: the settings and which truth column each modality has. */
+interface TruthScoring {
+  scoreBy: AucScoreSource;
+  level: TruthScoreLevel;
+  truth: PlantedTruth;
+  /** Names along the result's modality axis. */
+  names: readonly string[];
+  /** truthIndexOf[m]: the truth column of result modality m, or -1 when it has no truth. */
+  truthIndexOf: number[];
 }
 
 /**
@@ -95,6 +107,19 @@ export function scoreAgainstTruth(
   truth: PlantedTruth,
   config: Partial<TruthScoreConfig> = {},
 ): NoiseSetScore {
+  const { scoreBy, level } = truthScoreSettings(config);
+  const names = config.resultModalityNames ?? truth.modalityNames;
+  const truthIndexOf = truthColumns(truth, names);
+  const scoring: TruthScoring = { scoreBy, level, truth, names, truthIndexOf };
+  const units: ScoredUnit[] = [];
+  batches.forEach((batch, batchIndex) => addBatchUnits(scoring, batch, batchIndex, units));
+  return pooledScore(level, units);
+}
+
+/** The checked `scoreBy` and `level` of `config`, with their defaults. */
+function truthScoreSettings(
+  config: Partial<TruthScoreConfig>,
+): { scoreBy: AucScoreSource; level: TruthScoreLevel } {
   // A misspelt value (`scoreBy: "normalized"`) used to score by contributions, and a misspelt
   // name or level (`level: "user"`) by pairs, silently.
   checkSettingNames("TruthScoreConfig", config, TRUTH_SCORE_CONFIG_NAMES);
@@ -102,9 +127,14 @@ export function scoreAgainstTruth(
   const level = config.level ?? "pair";
   checkOneOf("TruthScoreConfig.scoreBy", scoreBy, ["normalised", "contributions"]);
   checkOneOf("TruthScoreConfig.level", level, ["pair", "user_modality"]);
-  const truthModalities = truth.modalityNames.length;
-  const names = config.resultModalityNames ?? truth.modalityNames;
-  // truthIndexOf[m]: the truth column of result modality m, or -1 when it has no truth.
+  return { scoreBy, level };
+}
+
+/**
+ * The truth column of each result modality named in `names` (-1 when it has none); every truth
+ * modality must be among them.
+ */
+function truthColumns(truth: PlantedTruth, names: readonly string[]): number[] {
   const truthIndexOf = names.map((name) => truth.modalityNames.indexOf(name));
   truth.modalityNames.forEach((name) => {
     if (!names.includes(name)) {
@@ -114,54 +144,115 @@ export function scoreAgainstTruth(
       );
     }
   });
-  const units: ScoredUnit[] = [];
-  batches.forEach(({ result, users }, batchIndex) => {
-    const [batch, positions, modalities] = result.shape;
-    if (modalities !== names.length) {
+  return truthIndexOf;
+}
+
+/** Appends to `units` those of one batch: per valid pair, or per (user, modality). */
+function addBatchUnits(
+  scoring: TruthScoring,
+  { result, users }: AttributedBatch,
+  batchIndex: number,
+  units: ScoredUnit[],
+): void {
+  const { truth, names, truthIndexOf } = scoring;
+  const [batch, , modalities] = result.shape;
+  checkBatchShape(result, users, batchIndex, names);
+  const values = scoring.scoreBy === "normalised" ? result.normalised : result.contributions;
+  const perUserModality = userModalityUnitScores(result, scoring);
+  const truthModalities = truth.modalityNames.length;
+  for (let b = 0; b < batch; b++) {
+    const user = users[b];
+    if (!Number.isInteger(user) || (user + 1) * truthModalities > truth.pointsOfInterest.length) {
       throw new Error(
-        `scoreAgainstTruth: batch ${batchIndex} has ${modalities} modalities, expected ` +
-          `${names.length} (${names.join(", ")})`,
+        `scoreAgainstTruth: batch ${batchIndex} row ${b}: user ${user} has no truth`,
       );
     }
-    if (users.length !== batch) {
-      throw new Error(
-        `scoreAgainstTruth: batch ${batchIndex} has ${batch} rows, ${users.length} users`,
-      );
+    for (let m = 0; m < modalities; m++) {
+      if (truthIndexOf[m] < 0) continue;
+      const noise = truth.pointsOfInterest[user * truthModalities + truthIndexOf[m]] ? 0 : 1;
+      if (perUserModality === undefined) addPairUnits(result, values, b, m, noise, units);
+      else addUserModalityUnit(result, perUserModality, b, m, noise, units);
     }
-    const values = scoreBy === "normalised" ? result.normalised : result.contributions;
-    const perUserModality = level === "user_modality"
-      ? (scoreBy === "normalised"
-        ? result.userModalityScores
-        : userModalityScores(result.contributions, result.validMask, result.shape))
-      : undefined;
-    for (let b = 0; b < batch; b++) {
-      const user = users[b];
-      if (!Number.isInteger(user) || (user + 1) * truthModalities > truth.pointsOfInterest.length) {
-        throw new Error(
-          `scoreAgainstTruth: batch ${batchIndex} row ${b}: user ${user} has no truth`,
-        );
-      }
-      for (let m = 0; m < modalities; m++) {
-        if (truthIndexOf[m] < 0) continue;
-        const noise = truth.pointsOfInterest[user * truthModalities + truthIndexOf[m]] ? 0 : 1;
-        let validCount = 0;
-        let noiseCount = 0;
-        for (let p = 0; p < positions; p++) {
-          const i = (b * positions + p) * modalities + m;
-          if (!result.validMask[i]) continue;
-          validCount++;
-          noiseCount += result.noiseMask[i] ? 1 : 0;
-          if (perUserModality === undefined) {
-            units.push({ score: -values[i], noise, selected: result.noiseMask[i] === 1 });
-          }
-        }
-        if (perUserModality !== undefined && validCount > 0) {
-          const score = -perUserModality[b * modalities + m];
-          units.push({ score, noise, selected: noiseCount * 2 > validCount });
-        }
-      }
-    }
-  });
+  }
+}
+
+/** Throws unless the batch has one modality per name and one user per row. */
+function checkBatchShape(
+  result: AttributionResult,
+  users: ArrayLike<number>,
+  batchIndex: number,
+  names: readonly string[],
+): void {
+  const [batch, , modalities] = result.shape;
+  if (modalities !== names.length) {
+    throw new Error(
+      `scoreAgainstTruth: batch ${batchIndex} has ${modalities} modalities, expected ` +
+        `${names.length} (${names.join(", ")})`,
+    );
+  }
+  if (users.length !== batch) {
+    throw new Error(
+      `scoreAgainstTruth: batch ${batchIndex} has ${batch} rows, ${users.length} users`,
+    );
+  }
+}
+
+/** At the user-modality level, each (row, modality)'s mean score; undefined at the pair level. */
+function userModalityUnitScores(
+  result: AttributionResult,
+  { scoreBy, level }: TruthScoring,
+): Float32Array | undefined {
+  if (level !== "user_modality") return undefined;
+  return scoreBy === "normalised"
+    ? result.userModalityScores
+    : userModalityScores(result.contributions, result.validMask, result.shape);
+}
+
+/** Appends a unit per valid position of (row `b`, modality `m`), scored by its own value. */
+function addPairUnits(
+  result: AttributionResult,
+  values: ArrayLike<number>,
+  b: number,
+  m: number,
+  noise: number,
+  units: ScoredUnit[],
+): void {
+  const [, positions, modalities] = result.shape;
+  for (let p = 0; p < positions; p++) {
+    const i = (b * positions + p) * modalities + m;
+    if (!result.validMask[i]) continue;
+    units.push({ score: -values[i], noise, selected: result.noiseMask[i] === 1 });
+  }
+}
+
+/**
+ * Appends the unit of (row `b`, modality `m`) when it has a valid position: scored by its mean,
+ * selected when more than half of its valid pairs are noise.
+ */
+function addUserModalityUnit(
+  result: AttributionResult,
+  perUserModality: ArrayLike<number>,
+  b: number,
+  m: number,
+  noise: number,
+  units: ScoredUnit[],
+): void {
+  const [, positions, modalities] = result.shape;
+  let validCount = 0;
+  let noiseCount = 0;
+  for (let p = 0; p < positions; p++) {
+    const i = (b * positions + p) * modalities + m;
+    if (!result.validMask[i]) continue;
+    validCount++;
+    noiseCount += result.noiseMask[i] ? 1 : 0;
+  }
+  if (validCount === 0) return;
+  const score = -perUserModality[b * modalities + m];
+  units.push({ score, noise, selected: noiseCount * 2 > validCount });
+}
+
+/** Precision, recall and ROC-AUC pooled over every scored unit. */
+function pooledScore(level: TruthScoreLevel, units: readonly ScoredUnit[]): NoiseSetScore {
   const selected = units.filter((u) => u.selected).length;
   const truePositives = units.filter((u) => u.selected && u.noise === 1).length;
   const truthNoise = units.filter((u) => u.noise === 1).length;
