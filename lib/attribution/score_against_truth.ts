@@ -162,7 +162,10 @@ function addBatchUnits(
   const truthModalities = truth.modalityNames.length;
   for (let b = 0; b < batch; b++) {
     const user = users[b];
-    if (!Number.isInteger(user) || (user + 1) * truthModalities > truth.pointsOfInterest.length) {
+    if (
+      !Number.isInteger(user) || user < 0 ||
+      (user + 1) * truthModalities > truth.pointsOfInterest.length
+    ) {
       throw new Error(
         `scoreAgainstTruth: batch ${batchIndex} row ${b}: user ${user} has no truth`,
       );

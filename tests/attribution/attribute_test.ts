@@ -117,6 +117,12 @@ Deno.test("scoring rejects a batch whose modalities or users do not match the tr
     Error,
     "user 7 has no truth",
   );
+  // A negative id indexes before the user's row: it read as "no point of interest" (all noise).
+  assertThrows(
+    () => scoreAgainstTruth([{ result, users: Int32Array.of(0, -1, 2) }], TRUTH),
+    Error,
+    "row 1: user -1 has no truth",
+  );
   const twoModalities: PlantedTruth = {
     modalityNames: ["a", "b"],
     pointsOfInterest: new Uint8Array(6),
