@@ -233,24 +233,55 @@ async function readNotebooks(paths: string[]): Promise<Map<string, NotebookJson>
 async function main(): Promise<number> {
   const options = parseArguments(Deno.args);
   if (options.installKernelOnly) {
-    const spec = await ensureDenoKernelspec({ projectRoot });
-    console.log(`kernelspec ${spec.kernelJsonPath} (${spec.changed ? "written" : "up to date"})`);
+    await installKernel();
     return 0;
   }
   const read = await readNotebooks(options.notebooks);
+  if (options.checkClean) return reportClean(read);
   const notebooks = [...read.keys()];
-  if (options.checkClean) {
-    let dirty = 0;
-    for (const [path, notebook] of read) {
-      const cells = dirtyCells(notebook);
-      if (cells.length > 0) {
-        dirty += 1;
-        console.error(`${path}: cells ${cells.join(", ")} carry outputs; clear them before commit`);
-      }
-    }
-    console.log(`${notebooks.length - dirty} clean, ${dirty} with outputs`);
-    return dirty === 0 ? 0 : 1;
+  checkOutputsApart(notebooks, options);
+  await installKernel();
+  const config: NotebookRunnerConfig = {
+    projectRoot,
+    quietMs: options.quietMs,
+    kernelEnv: options.quick ? { DEMURE_QUICK: "1" } : {},
+  };
+  const problem = await jupyterProblem(config);
+  if (problem) {
+    console.error(problem);
+    return 1;
   }
+  const failures: string[] = [];
+  for (const source of notebooks) {
+    if (!await runNotebook(source, options, config)) failures.push(source);
+  }
+  console.log(`${notebooks.length - failures.length} notebooks ok, ${failures.length} failed`);
+  for (const failure of failures) console.error(`  failed: ${failure}`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+/** Registers the project's Deno kernel (`.jupyter/`), and says where and whether it changed. */
+async function installKernel(): Promise<void> {
+  const spec = await ensureDenoKernelspec({ projectRoot });
+  console.log(`kernelspec ${spec.kernelJsonPath} (${spec.changed ? "written" : "up to date"})`);
+}
+
+/** `--check-clean`: names each notebook whose cells carry outputs; 0 when none does. */
+function reportClean(read: Map<string, NotebookJson>): number {
+  let dirty = 0;
+  for (const [path, notebook] of read) {
+    const cells = dirtyCells(notebook);
+    if (cells.length > 0) {
+      dirty += 1;
+      console.error(`${path}: cells ${cells.join(", ")} carry outputs; clear them before commit`);
+    }
+  }
+  console.log(`${read.size - dirty} clean, ${dirty} with outputs`);
+  return dirty === 0 ? 0 : 1;
+}
+
+/** A usage error unless every notebook writes outputs of its own, none over its source. */
+function checkOutputsApart(notebooks: string[], options: Options): void {
   // Two notebooks of one name would write the same outputs (with --no-input, so would a.ipynb's
   // report and a.report.ipynb's page); the sources are never written.
   const writerOf = new Map<string, string>();
@@ -266,58 +297,46 @@ async function main(): Promise<number> {
       writerOf.set(output, source);
     }
   }
-  const spec = await ensureDenoKernelspec({ projectRoot });
-  console.log(`kernelspec ${spec.kernelJsonPath} (${spec.changed ? "written" : "up to date"})`);
-  const config: NotebookRunnerConfig = {
-    projectRoot,
-    quietMs: options.quietMs,
-    kernelEnv: options.quick ? { DEMURE_QUICK: "1" } : {},
-  };
-  const problem = await jupyterProblem(config);
-  if (problem) {
-    console.error(problem);
-    return 1;
+}
+
+/**
+ * Executes one notebook into `--out`, renders the pages asked for, and prints its line (or what
+ * failed). False when the run or a rendering failed.
+ */
+async function runNotebook(
+  source: string,
+  options: Options,
+  config: NotebookRunnerConfig,
+): Promise<boolean> {
+  const name = outputName(source);
+  const executed = `${options.outDir}/${name}.ipynb`;
+  const started = performance.now();
+  const result = await executeNotebook(source, executed, config);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (!result.ok) {
+    console.error(`FAILED ${source} after ${seconds} s\n${result.message}`);
+    return false;
   }
-  const failures: string[] = [];
-  for (const source of notebooks) {
-    const name = outputName(source);
-    const executed = `${options.outDir}/${name}.ipynb`;
-    const started = performance.now();
-    const result = await executeNotebook(source, executed, config);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    if (!result.ok) {
-      console.error(`FAILED ${source} after ${seconds} s\n${result.message}`);
-      failures.push(source);
-      continue;
+  let line = `ok ${name}: executed in ${seconds} s -> ${executed}`;
+  const pages = [
+    ...(options.html ? [{ path: `${options.outDir}/${name}.html`, noInput: false }] : []),
+    ...(options.report ? [{ path: `${options.outDir}/${name}.report.html`, noInput: true }] : []),
+  ];
+  for (const page of pages) {
+    const rendered = await renderNotebookHtml(executed, page.path, config, {
+      noInput: page.noInput,
+    });
+    if (!rendered.ok) {
+      const what = page.noInput ? `${executed} without code` : executed;
+      console.error(`FAILED rendering ${what}\n${rendered.message}`);
+      return false;
     }
-    let line = `ok ${name}: executed in ${seconds} s -> ${executed}`;
-    if (options.html) {
-      const html = `${options.outDir}/${name}.html`;
-      const rendered = await renderNotebookHtml(executed, html, config);
-      if (!rendered.ok) {
-        console.error(`FAILED rendering ${executed}\n${rendered.message}`);
-        failures.push(source);
-        continue;
-      }
-      line += `, ${html}`;
-    }
-    if (options.report) {
-      const report = `${options.outDir}/${name}.report.html`;
-      const rendered = await renderNotebookHtml(executed, report, config, { noInput: true });
-      if (!rendered.ok) {
-        console.error(`FAILED rendering ${executed} without code\n${rendered.message}`);
-        failures.push(source);
-        continue;
-      }
-      line += `, ${report}`;
-    }
-    console.log(line);
-    // A successful run can still have retried the session (Invalid Signature): say so.
-    if (result.message) console.log(result.message.replace(/^/gm, "  note: "));
+    line += `, ${page.path}`;
   }
-  console.log(`${notebooks.length - failures.length} notebooks ok, ${failures.length} failed`);
-  for (const failure of failures) console.error(`  failed: ${failure}`);
-  return failures.length === 0 ? 0 : 1;
+  console.log(line);
+  // A successful run can still have retried the session (Invalid Signature): say so.
+  if (result.message) console.log(result.message.replace(/^/gm, "  note: "));
+  return true;
 }
 
 if (import.meta.main) Deno.exit(await main());
