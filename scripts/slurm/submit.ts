@@ -20,12 +20,15 @@ import { resolve } from "node:path";
 import { cellsBatchScript, reportBatchScript, type SubmissionSettings } from "./batch.ts";
 import {
   type ListedCell,
+  type RequestOverride,
   SELECTION_WAIT_SECONDS,
+  type StageArray,
   stageArrays,
   TIME_SAFETY_FACTOR,
 } from "../cluster/stages.ts";
 import {
   backendOption,
+  type Listing,
   listPlanCells,
   MAX_CPUS,
   MAX_PARALLEL_TASKS,
@@ -71,6 +74,7 @@ one before, and a report job after them (docs/scale.md). Re-submitting resumes.
 
 const SLURM_HINT = ": run this on a Slurm login node (or use --dry-run to see the batch scripts)";
 
+/** Runs a Slurm command; one not on PATH is an error that says where to run this script. */
 function run(command: string, args: string[]) {
   return runCommand(command, args, { missingHint: SLURM_HINT });
 }
@@ -109,6 +113,7 @@ function jobIsLive(job: string): boolean {
     : liveTasks(array).has(Number(task));
 }
 
+/** The submissions record at `path` (none yet: empty). */
 function readSubmissions(path: string): Submission[] {
   try {
     return JSON.parse(Deno.readTextFileSync(path)) as Submission[];
@@ -118,8 +123,70 @@ function readSubmissions(path: string): Submission[] {
   }
 }
 
+/**
+ * Checks the command line and the plan, then prints the batch scripts (`--dry-run`) or submits
+ * the unfinished cells.
+ */
 function main(): void {
-  const { values, positionals } = parseOptions(Deno.args, {
+  const options = readOptions(Deno.args);
+  if (options === undefined) return;
+  if (!options.dryRun) {
+    for (const tool of ["sbatch", "squeue", "scancel"]) {
+      requireTool(tool, SLURM_HINT);
+    }
+  }
+
+  const listing = listPlanCells(options.deno, options.results, options.planArgs);
+  requireMeasuredRequests(options.override, listing);
+  const settings = submissionSettings(options, resolve(workspace, listing.resultsDir));
+  const { resultsDir } = settings;
+
+  // Cells that an earlier submission still runs or will run.
+  const submissions = readSubmissions(`${slurmDirOf(resultsDir)}/${SUBMISSIONS_FILE}`);
+  const selection = cellsToSubmit(listing.cells, submissions, options.dryRun);
+  printPlanCounts(listing, selection, resultsDir);
+  if (selection.toRun.length === 0) {
+    console.log("nothing to submit");
+    return;
+  }
+  const arrays = stageArrays(selection.toRun, listing.mode, options.cpus, options.override);
+  const reportScript = reportBatchScript(arrays, settings);
+  printStageRequests(arrays);
+  if (options.dryRun) {
+    printBatchScripts(arrays, reportScript, settings);
+    return;
+  }
+
+  // Everything is checked: now write and submit; on a failure, undo what was done.
+  const { earlierJobs, staleClaims } = selection;
+  submitArrays(arrays, reportScript, settings, { submissions, earlierJobs, staleClaims });
+}
+
+/** The command line, checked: what a submission asks for. */
+interface SubmitOptions {
+  /** The `--results` folder, absolute (undefined: the plan's own). */
+  results?: string;
+  /** The plan's flags for every `reproduce` call. */
+  planArgs: string[];
+  concurrency: number;
+  cpus: number;
+  /** `--gpu`: one GPU per task. */
+  gpu: boolean;
+  backend?: string;
+  override: RequestOverride;
+  partition?: string;
+  account?: string;
+  /** deno on the nodes. */
+  deno: string;
+  dryRun: boolean;
+}
+
+/**
+ * The options of `args`, each checked in turn (the first bad one is the error), or undefined when
+ * `--help` asked for the usage, which is then printed.
+ */
+function readOptions(args: string[]): SubmitOptions | undefined {
+  const { values, positionals } = parseOptions(args, {
     ...ROUTE_OPTIONS,
     partition: { type: "string" },
     account: { type: "string" },
@@ -129,94 +196,26 @@ function main(): void {
   }, { allowPositionals: true });
   if (values.help) {
     console.log(USAGE);
-    return;
+    return undefined;
   }
   const concurrency = integerOption("concurrency", values.concurrency, 1, MAX_PARALLEL_TASKS);
   const cpus = integerOption("cpus", values.cpus, 1, MAX_CPUS);
   const backend = backendOption(values.backend, values.gpu);
   const override = requestOverride(values);
   checkSlurmNames(values);
-  const dryRun = values["dry-run"];
-  const deno = values.deno ?? Deno.execPath();
-  const planArgs = planArgsOf(values, positionals);
-  if (!dryRun) {
-    for (const tool of ["sbatch", "squeue", "scancel"]) {
-      requireTool(tool, SLURM_HINT);
-    }
-  }
-
-  const listing = listPlanCells(
-    deno,
-    values.results === undefined ? undefined : resolve(values.results),
-    planArgs,
-  );
-  requireMeasuredRequests(override, listing);
-  const resultsDir = resolve(workspace, listing.resultsDir);
-  const slurmDir = slurmDirOf(resultsDir);
-  const settings: SubmissionSettings = {
-    workspace,
-    resultsDir,
-    logDir: `${slurmDir}/logs`,
-    deno,
-    permissions: taskPermissions(reproduceTask(), [resultsDir]),
-    planArgs,
+  return {
+    results: values.results === undefined ? undefined : resolve(values.results),
+    planArgs: planArgsOf(values, positionals),
     concurrency,
+    cpus,
+    gpu: values.gpu,
+    backend,
+    override,
     partition: values.partition,
     account: values.account,
-    gpus: values.gpu ? 1 : 0,
-    backend,
+    deno: values.deno ?? Deno.execPath(),
+    dryRun: values["dry-run"],
   };
-  for (const [name, path] of [["results", resultsDir], ["workspace", workspace]]) {
-    if (/[\s,]/.test(path)) {
-      throw new UsageError(
-        `${name} folder "${path}" contains white space or a comma: #SBATCH lines and ` +
-          "permission flags cannot hold it",
-      );
-    }
-  }
-
-  // Cells that an earlier submission still runs or will run.
-  const submissions = readSubmissions(`${slurmDir}/${SUBMISSIONS_FILE}`);
-  const { queued, earlierJobs, staleClaims, toRun } = cellsToSubmit(
-    listing.cells,
-    submissions,
-    dryRun,
-  );
-  const finished = listing.cells.filter((c) => c.status === "finished").length;
-  console.log(
-    `${listing.mode} plan: ${listing.cells.length} cells, ${finished} finished, ${queued.size} ` +
-      `queued or running in earlier submissions, ${toRun.length} to submit (results: ${resultsDir})`,
-  );
-  if (toRun.length === 0) {
-    console.log("nothing to submit");
-    return;
-  }
-  const arrays = stageArrays(toRun, listing.mode, cpus, override);
-  const reportScript = reportBatchScript(arrays, settings);
-  for (const array of arrays) {
-    console.log(
-      `stage ${array.stage}: ${array.keys.length} cells; each task requests ` +
-        `${array.resources.cpus} CPUs, ${array.resources.memoryMb} MB, ` +
-        `${array.resources.minutes} min (${TIME_SAFETY_FACTOR} x the stage's slowest cell's ` +
-        "estimate + start-up" +
-        `${
-          array.stage > 0 ? ` + ${SELECTION_WAIT_SECONDS / 60} min for its selection` : ""
-        }; see ` +
-        "scripts/cluster/stages.ts)",
-    );
-  }
-  if (dryRun) {
-    for (const array of arrays) {
-      console.log(
-        `\n# ---- cells job, stage ${array.stage} ----\n${cellsBatchScript(array, settings)}`,
-      );
-    }
-    console.log(`# ---- report job ----\n${reportScript}`);
-    return;
-  }
-
-  // Everything is checked: now write and submit; on a failure, undo what was done.
-  submitArrays(arrays, reportScript, settings, { submissions, earlierJobs, staleClaims });
 }
 
 /** Refuses a partition or account that is not a Slurm name (it would break an #SBATCH line). */
@@ -293,12 +292,81 @@ function cellsToSubmit(
 }
 
 /**
+ * What the batch scripts need to run the plan into `resultsDir`; refuses a results folder or
+ * workspace that an #SBATCH line or a permission flag cannot hold.
+ */
+function submissionSettings(options: SubmitOptions, resultsDir: string): SubmissionSettings {
+  const settings: SubmissionSettings = {
+    workspace,
+    resultsDir,
+    logDir: `${slurmDirOf(resultsDir)}/logs`,
+    deno: options.deno,
+    permissions: taskPermissions(reproduceTask(), [resultsDir]),
+    planArgs: options.planArgs,
+    concurrency: options.concurrency,
+    partition: options.partition,
+    account: options.account,
+    gpus: options.gpu ? 1 : 0,
+    backend: options.backend,
+  };
+  for (const [name, path] of [["results", resultsDir], ["workspace", workspace]]) {
+    if (/[\s,]/.test(path)) {
+      throw new UsageError(
+        `${name} folder "${path}" contains white space or a comma: #SBATCH lines and ` +
+          "permission flags cannot hold it",
+      );
+    }
+  }
+  return settings;
+}
+
+/** Prints the plan's count of cells: finished, left to earlier submissions, and to submit. */
+function printPlanCounts(listing: Listing, selection: CellsToSubmit, resultsDir: string): void {
+  const finished = listing.cells.filter((c) => c.status === "finished").length;
+  console.log(
+    `${listing.mode} plan: ${listing.cells.length} cells, ${finished} finished, ` +
+      `${selection.queued.size} queued or running in earlier submissions, ` +
+      `${selection.toRun.length} to submit (results: ${resultsDir})`,
+  );
+}
+
+/** Prints what each stage's tasks request, and where those requests come from. */
+function printStageRequests(arrays: readonly StageArray[]): void {
+  for (const array of arrays) {
+    console.log(
+      `stage ${array.stage}: ${array.keys.length} cells; each task requests ` +
+        `${array.resources.cpus} CPUs, ${array.resources.memoryMb} MB, ` +
+        `${array.resources.minutes} min (${TIME_SAFETY_FACTOR} x the stage's slowest cell's ` +
+        "estimate + start-up" +
+        `${
+          array.stage > 0 ? ` + ${SELECTION_WAIT_SECONDS / 60} min for its selection` : ""
+        }; see ` +
+        "scripts/cluster/stages.ts)",
+    );
+  }
+}
+
+/** Prints every stage's batch script and the report's (the dry run). */
+function printBatchScripts(
+  arrays: readonly StageArray[],
+  reportScript: string,
+  settings: SubmissionSettings,
+): void {
+  for (const array of arrays) {
+    console.log(
+      `\n# ---- cells job, stage ${array.stage} ----\n${cellsBatchScript(array, settings)}`,
+    );
+  }
+  console.log(`# ---- report job ----\n${reportScript}`);
+}
+
+/**
  * Writes the batch scripts, releases the stale claims, submits one array per stage (each after the
  * one before and the earlier submissions' live arrays) and the report job, and records the
  * submission. On a failure it cancels what it submitted and removes what it wrote.
  */
 function submitArrays(
-  arrays: ReturnType<typeof stageArrays>,
+  arrays: StageArray[],
   reportScript: string,
   settings: SubmissionSettings,
   earlier: Pick<CellsToSubmit, "earlierJobs" | "staleClaims"> & { submissions: Submission[] },
@@ -306,81 +374,141 @@ function submitArrays(
   const { resultsDir, concurrency } = settings;
   const { earlierJobs, staleClaims, submissions } = earlier;
   const slurmDir = slurmDirOf(resultsDir);
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const cellsPaths = arrays.map((array) => `${slurmDir}/cells-${stamp}-stage${array.stage}.sbatch`);
-  const reportPath = `${slurmDir}/report-${stamp}.sbatch`;
   // What to remove if the submission fails: the topmost folder this run creates.
   const created = [resultsDir, slurmDir].find((dir) => !exists(dir));
-  Deno.mkdirSync(settings.logDir, { recursive: true });
-  arrays.forEach((array, a) =>
-    Deno.writeTextFileSync(cellsPaths[a], cellsBatchScript(array, settings))
-  );
-  Deno.writeTextFileSync(reportPath, reportScript);
+  const scripts = writeBatchScripts(arrays, reportScript, settings);
   const cellsJobs: string[] = [];
   try {
     // Released before the tasks start, so that they can claim these cells.
-    for (const cell of staleClaims) {
-      console.log(`release the claim of ${cell.key}: job ${cell.claim?.job} no longer runs`);
-      new ResultStore(cellsDirectory(resultsDir)).removeStaleClaim(cell.key, cell.claim!);
-    }
-    arrays.forEach((array, a) => {
-      // Stage 0 waits for nothing; a later one for the array before it and the earlier arrays.
-      const after = array.stage === 0 ? [] : [...cellsJobs.slice(a - 1, a), ...earlierJobs];
-      const cells = run("sbatch", [
-        "--parsable",
-        ...(after.length > 0 ? [`--dependency=afterany:${after.join(":")}`] : []),
-        cellsPaths[a],
-      ]);
-      if (cells.code !== 0) {
-        throw new ScriptFailure(`sbatch ${cellsPaths[a]} failed: ${cells.stderr.trim()}`);
-      }
-      cellsJobs.push(cells.stdout.trim().split(";")[0]);
-      console.log(
-        `stage ${array.stage}: job array ${cellsJobs[a]} (${array.keys.length} tasks, at most ` +
-          `${concurrency} at once${after.length > 0 ? `, after ${after.join(", ")}` : ""})`,
-      );
-    });
-    const report = run("sbatch", [
-      "--parsable",
+    releaseStaleClaims(staleClaims, resultsDir);
+    submitStageArrays(arrays, scripts.cells, earlierJobs, concurrency, cellsJobs);
+    const reportJob = sbatch(scripts.report, [
       `--dependency=afterany:${cellsJobs.join(":")}`,
       `--export=ALL,DEMURE_CELLS_JOBS=${cellsJobs.join(":")}`,
-      reportPath,
     ]);
-    if (report.code !== 0) {
-      throw new ScriptFailure(`sbatch ${reportPath} failed: ${report.stderr.trim()}`);
-    }
-    const reportJob = report.stdout.trim().split(";")[0];
-    const submitted = new Date().toISOString();
-    Deno.writeTextFileSync(
-      `${slurmDir}/${SUBMISSIONS_FILE}`,
-      JSON.stringify(
-        [
-          ...submissions,
-          ...arrays.map((array, a) => ({
-            cellsJob: cellsJobs[a],
-            reportJob,
-            submitted,
-            keys: array.keys,
-            stage: array.stage,
-          })),
-        ],
-        null,
-        1,
-      ),
-    );
+    recordSubmission(`${slurmDir}/${SUBMISSIONS_FILE}`, submissions, arrays, cellsJobs, reportJob);
     console.log(
       `submitted ${arrays.length} job array(s), one per selection stage, and report job ` +
         `${reportJob} (after them)\nlogs: ${settings.logDir}\n` +
         `watch: squeue -j ${[...cellsJobs, reportJob].join(",")}`,
     );
   } catch (error) {
-    if (cellsJobs.length > 0) run("scancel", cellsJobs);
-    for (const path of [...cellsPaths, reportPath]) Deno.removeSync(path);
-    if (created) Deno.removeSync(created, { recursive: true });
+    undoSubmission(cellsJobs, scripts, created);
     throw error;
   }
 }
 
+/** Where a submission's batch scripts are: one per stage's array, and the report's. */
+interface BatchScriptPaths {
+  cells: string[];
+  report: string;
+}
+
+/**
+ * Writes each stage's batch script and the report's into the Slurm folder, named by this
+ * submission's time, and makes the folder of the logs.
+ */
+function writeBatchScripts(
+  arrays: readonly StageArray[],
+  reportScript: string,
+  settings: SubmissionSettings,
+): BatchScriptPaths {
+  const slurmDir = slurmDirOf(settings.resultsDir);
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const cells = arrays.map((array) => `${slurmDir}/cells-${stamp}-stage${array.stage}.sbatch`);
+  const report = `${slurmDir}/report-${stamp}.sbatch`;
+  Deno.mkdirSync(settings.logDir, { recursive: true });
+  arrays.forEach((array, a) => Deno.writeTextFileSync(cells[a], cellsBatchScript(array, settings)));
+  Deno.writeTextFileSync(report, reportScript);
+  return { cells, report };
+}
+
+/** Removes the claims of the cells whose batch job no longer runs, saying which. */
+function releaseStaleClaims(staleClaims: readonly ListedCell[], resultsDir: string): void {
+  for (const cell of staleClaims) {
+    console.log(`release the claim of ${cell.key}: job ${cell.claim?.job} no longer runs`);
+    new ResultStore(cellsDirectory(resultsDir)).removeStaleClaim(cell.key, cell.claim!);
+  }
+}
+
+/**
+ * Submits each stage's array (its batch script in `cellsPaths`), each after the one before and
+ * `earlierJobs`, adding each job id to `cellsJobs` once submitted: a failure further on cancels
+ * those.
+ */
+function submitStageArrays(
+  arrays: readonly StageArray[],
+  cellsPaths: readonly string[],
+  earlierJobs: readonly string[],
+  concurrency: number,
+  cellsJobs: string[],
+): void {
+  arrays.forEach((array, a) => {
+    // Stage 0 waits for nothing; a later one for the array before it and the earlier arrays.
+    const after = array.stage === 0 ? [] : [...cellsJobs.slice(a - 1, a), ...earlierJobs];
+    cellsJobs.push(
+      sbatch(cellsPaths[a], after.length > 0 ? [`--dependency=afterany:${after.join(":")}`] : []),
+    );
+    console.log(
+      `stage ${array.stage}: job array ${cellsJobs[a]} (${array.keys.length} tasks, at most ` +
+        `${concurrency} at once${after.length > 0 ? `, after ${after.join(", ")}` : ""})`,
+    );
+  });
+}
+
+/** Submits the batch script at `path` with `flags` and returns its job id. */
+function sbatch(path: string, flags: string[]): string {
+  const submitted = run("sbatch", ["--parsable", ...flags, path]);
+  if (submitted.code !== 0) {
+    throw new ScriptFailure(`sbatch ${path} failed: ${submitted.stderr.trim()}`);
+  }
+  // --parsable prints "<job id>" or "<job id>;<cluster>".
+  return submitted.stdout.trim().split(";")[0];
+}
+
+/** Writes the submissions record at `path`: the earlier ones and one per array of this one. */
+function recordSubmission(
+  path: string,
+  submissions: readonly Submission[],
+  arrays: readonly StageArray[],
+  cellsJobs: readonly string[],
+  reportJob: string,
+): void {
+  const submitted = new Date().toISOString();
+  Deno.writeTextFileSync(
+    path,
+    JSON.stringify(
+      [
+        ...submissions,
+        ...arrays.map((array, a): Submission => ({
+          cellsJob: cellsJobs[a],
+          reportJob,
+          submitted,
+          keys: array.keys,
+          stage: array.stage,
+        })),
+      ],
+      null,
+      1,
+    ),
+  );
+}
+
+/**
+ * Undoes a failed submission: cancels the arrays it submitted and removes the batch scripts it
+ * wrote and the folder it created (`created`, if any).
+ */
+function undoSubmission(
+  cellsJobs: readonly string[],
+  scripts: BatchScriptPaths,
+  created: string | undefined,
+): void {
+  if (cellsJobs.length > 0) run("scancel", [...cellsJobs]);
+  for (const path of [...scripts.cells, scripts.report]) Deno.removeSync(path);
+  if (created) Deno.removeSync(created, { recursive: true });
+}
+
+/** Whether anything is at `path`. */
 function exists(path: string): boolean {
   try {
     Deno.statSync(path);
