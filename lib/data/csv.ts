@@ -45,76 +45,15 @@ export function formatCsv(rows: string[][]): string {
  * ```
  */
 export function parseCsv(text: string, file: string): CsvTable {
+  const reader = new CsvReader(text, file);
   const records: string[][] = [];
   const lines: number[] = [];
-  const QUOTE = 34, COMMA = 44, NEWLINE = 10, RETURN = 13;
-  let position = 0;
-  let line = 1;
-  // Fields are sliced out of `text` (no per-character concatenation): 100k-row files parse fast.
-  while (position < text.length) {
-    const record: string[] = [];
-    const recordLine = line;
-    while (true) {
-      let field: string;
-      if (text.charCodeAt(position) === QUOTE) {
-        const parts: string[] = [];
-        let start = position + 1;
-        while (true) {
-          const close = text.indexOf('"', start);
-          if (close < 0) {
-            throw new DataError(file, recordLine, `column ${record.length + 1}`, "unclosed quote");
-          }
-          const chunk = text.slice(start, close);
-          for (let i = chunk.indexOf("\n"); i >= 0; i = chunk.indexOf("\n", i + 1)) line++;
-          parts.push(chunk);
-          if (text.charCodeAt(close + 1) === QUOTE) {
-            parts.push('"');
-            start = close + 2;
-          } else {
-            position = close + 1;
-            break;
-          }
-        }
-        field = parts.join("");
-        const next = text.charCodeAt(position);
-        if (position < text.length && next !== COMMA && next !== NEWLINE && next !== RETURN) {
-          throw new DataError(
-            file,
-            line,
-            `column ${record.length + 1}`,
-            "text after closing quote",
-          );
-        }
-      } else {
-        let end = position;
-        while (end < text.length) {
-          const code = text.charCodeAt(end);
-          if (code === COMMA || code === NEWLINE || code === RETURN) break;
-          if (code === QUOTE) {
-            throw new DataError(file, line, `column ${record.length + 1}`, "stray quote");
-          }
-          end++;
-        }
-        field = text.slice(position, end);
-        position = end;
-      }
-      record.push(field);
-      const code = text.charCodeAt(position);
-      if (code === COMMA) {
-        position++;
-        continue;
-      }
-      if (code === RETURN && text.charCodeAt(position + 1) === NEWLINE) position++;
-      position++;
-      line++;
-      break;
-    }
-    records.push(record);
-    lines.push(recordLine);
+  while (!reader.done) {
+    lines.push(reader.line);
+    records.push(reader.record());
   }
   if (records.length === 0) throw new DataError(file, 1, "header", "empty file");
-  const header = records[0];
-  const rows = records.slice(1);
+  const [header, ...rows] = records;
   rows.forEach((row, r) => {
     if (row.length !== header.length) {
       throw new DataError(
@@ -126,4 +65,93 @@ export function parseCsv(text: string, file: string): CsvTable {
     }
   });
   return { header, rows, lines: lines.slice(1) };
+}
+
+const QUOTE = 34, COMMA = 44, NEWLINE = 10, RETURN = 13;
+
+/**
+ * Reads `text` record by record, keeping the position and the line (a quoted field may span
+ * lines). Fields are sliced out of `text` (no per-character concatenation): 100k-row files parse
+ * fast.
+ */
+class CsvReader {
+  readonly #text: string;
+  readonly #file: string;
+  #position = 0;
+  /** The 1-based line at the reader's position. */
+  line = 1;
+
+  constructor(text: string, file: string) {
+    this.#text = text;
+    this.#file = file;
+  }
+
+  /** Whether the whole text has been read. */
+  get done(): boolean {
+    return this.#position >= this.#text.length;
+  }
+
+  /** The fields of the record at the position, which then moves past its line end. */
+  record(): string[] {
+    const text = this.#text;
+    const record: string[] = [];
+    const recordLine = this.line;
+    while (true) {
+      const column = `column ${record.length + 1}`;
+      record.push(
+        text.charCodeAt(this.#position) === QUOTE
+          ? this.#quotedField(column, recordLine)
+          : this.#plainField(column),
+      );
+      const code = text.charCodeAt(this.#position);
+      if (code === COMMA) {
+        this.#position++;
+        continue;
+      }
+      if (code === RETURN && text.charCodeAt(this.#position + 1) === NEWLINE) this.#position++;
+      this.#position++;
+      this.line++;
+      return record;
+    }
+  }
+
+  /** A field in quotes (`""` is one quote), which must end the field. */
+  #quotedField(column: string, recordLine: number): string {
+    const text = this.#text;
+    const parts: string[] = [];
+    let start = this.#position + 1;
+    while (true) {
+      const close = text.indexOf('"', start);
+      if (close < 0) throw new DataError(this.#file, recordLine, column, "unclosed quote");
+      const chunk = text.slice(start, close);
+      for (let i = chunk.indexOf("\n"); i >= 0; i = chunk.indexOf("\n", i + 1)) this.line++;
+      parts.push(chunk);
+      if (text.charCodeAt(close + 1) !== QUOTE) {
+        this.#position = close + 1;
+        break;
+      }
+      parts.push('"');
+      start = close + 2;
+    }
+    const next = text.charCodeAt(this.#position);
+    if (!this.done && next !== COMMA && next !== NEWLINE && next !== RETURN) {
+      throw new DataError(this.#file, this.line, column, "text after closing quote");
+    }
+    return parts.join("");
+  }
+
+  /** A field without quotes, up to the next comma or line end; a quote in it is an error. */
+  #plainField(column: string): string {
+    const text = this.#text;
+    let end = this.#position;
+    while (end < text.length) {
+      const code = text.charCodeAt(end);
+      if (code === COMMA || code === NEWLINE || code === RETURN) break;
+      if (code === QUOTE) throw new DataError(this.#file, this.line, column, "stray quote");
+      end++;
+    }
+    const field = text.slice(this.#position, end);
+    this.#position = end;
+    return field;
+  }
 }

@@ -1,0 +1,49 @@
+/**
+ * The CSV of the committed dataset files (lib/data/csv.ts): what `formatCsv` writes `parseCsv`
+ * reads back, quoted fields may hold commas, quotes and line breaks (and the records' lines count
+ * them), and malformed text is an error naming the file, the line and the column.
+ */
+import { assertEquals, assertThrows } from "@std/assert";
+import { formatCsv, parseCsv } from "../../lib/data/csv.ts";
+import { DataError } from "../../lib/data/errors.ts";
+
+Deno.test("parseCsv reads back what formatCsv writes, quotes, commas and line breaks included", () => {
+  const rows = [
+    ["id", "title"],
+    ["1", 'Heat, "The"'],
+    ["2", "two\nlines"],
+    ["3", ""],
+    ["4", '"'],
+  ];
+  const table = parseCsv(formatCsv(rows), "movies.csv");
+  assertEquals(table.header, rows[0]);
+  assertEquals(table.rows, rows.slice(1));
+  // Record 3 starts on line 5: record 2's field spans lines 3 and 4.
+  assertEquals(table.lines, [2, 3, 5, 6]);
+});
+
+Deno.test("parseCsv takes \\r\\n line ends and a last record without one", () => {
+  const table = parseCsv('a,b\r\n1,"x\r\ny"\r\n3,4', "f.csv");
+  assertEquals(table.rows, [["1", "x\r\ny"], ["3", "4"]]);
+  assertEquals(table.lines, [2, 4]);
+});
+
+Deno.test("parseCsv: malformed text is an error naming the file, line and column", () => {
+  const cases: [string, number, string, string][] = [
+    ["", 1, "header", "empty file"],
+    ['a,b\n1,"unclosed\n', 2, "column 2", "unclosed quote"],
+    ['a,b\n"x\ny"z,2\n', 3, "column 1", "text after closing quote"],
+    ['a,b\n1,x"y\n', 2, "column 2", "stray quote"],
+    ["a,b\n1,2\n1\n", 3, "column 2", "1 fields, header has 2"],
+    ['a,b\n"p\nq",2,3\n', 2, "column 3", "3 fields, header has 2"],
+  ];
+  for (const [text, line, field, detail] of cases) {
+    const error = assertThrows(() => parseCsv(text, "f.csv"), DataError) as DataError;
+    assertEquals([error.file, error.line, error.field, error.detail], [
+      "f.csv",
+      line,
+      field,
+      detail,
+    ]);
+  }
+});
