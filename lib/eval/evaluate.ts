@@ -97,86 +97,113 @@ export const EVALUATION_CONFIG_SETTINGS: SettingNames<EvaluationConfig> = Object
  * the documented default, test.
  */
 export function validateEvaluationConfig(config: EvaluationConfig, split: LeaveOneOutSplit): void {
-  const name = (field: string) => `EvaluationConfig.${field}`;
   checkSettingNames("EvaluationConfig", config, EVALUATION_CONFIG_SETTINGS);
-  if (config.stage !== undefined) checkOneOf(name("stage"), config.stage, EVALUATION_STAGES);
-  if (config.chunkSize !== undefined) checkInteger(name("chunkSize"), config.chunkSize, { min: 1 });
-  if (config.seed !== undefined) checkInteger(name("seed"), config.seed, SEED_RANGE);
+  if (config.stage !== undefined) checkOneOf(settingName("stage"), config.stage, EVALUATION_STAGES);
+  if (config.chunkSize !== undefined) {
+    checkInteger(settingName("chunkSize"), config.chunkSize, { min: 1 });
+  }
+  if (config.seed !== undefined) checkInteger(settingName("seed"), config.seed, SEED_RANGE);
   if (config.loss !== undefined && typeof config.loss !== "string") {
-    throw new SettingError(name("loss"), config.loss, "a string (the training loss's description)");
+    throw new SettingError(
+      settingName("loss"),
+      config.loss,
+      "a string (the training loss's description)",
+    );
   }
+  checkRanking(config, split);
+  if (config.cutoffs !== undefined) checkCutoffs(config.cutoffs, config.sampled, split);
+  if (config.users !== undefined) checkUsers(config.users, split);
+}
+
+/** The full name of an {@linkcode EvaluationConfig} field, as errors name it. */
+function settingName(field: keyof EvaluationConfig): string {
+  return `EvaluationConfig.${field}`;
+}
+
+/** The ranking: sampled negatives of this split's dataset, or a full-ranking protocol. */
+function checkRanking(config: EvaluationConfig, split: LeaveOneOutSplit): void {
   const { sampled } = config;
-  if (sampled !== undefined) {
+  if (sampled === undefined) {
     if (config.ranking !== undefined) {
-      // Sampled ranking ranks against the negatives only: a protocol given too would be ignored.
+      checkOneOf(settingName("ranking"), config.ranking, RANKING_PROTOCOLS);
+    }
+    return;
+  }
+  if (config.ranking !== undefined) {
+    // Sampled ranking ranks against the negatives only: a protocol given too would be ignored.
+    throw new SettingError(
+      settingName("ranking"),
+      config.ranking,
+      `undefined with ${settingName("sampled")} (sampled ranking has no full-ranking protocol)`,
+    );
+  }
+  const fingerprint = split.dataset.metadata.fingerprint;
+  // Negatives drawn for another dataset would rank against the wrong items, silently.
+  if (
+    sampled.datasetFingerprint !== fingerprint ||
+    sampled.negatives?.length !== split.train.length
+  ) {
+    throw new SettingError(
+      settingName("sampled"),
+      `negatives of dataset ${sampled.datasetFingerprint} for ${sampled.negatives?.length} users`,
+      `the negatives of this split's dataset (${fingerprint}, ${split.train.length} users)`,
+    );
+  }
+}
+
+/** The cut-offs: a non-empty list of distinct integers from 1 to the candidates ranked. */
+function checkCutoffs(
+  cutoffs: EvaluationConfig["cutoffs"],
+  sampled: EvaluationConfig["sampled"],
+  split: LeaveOneOutSplit,
+): void {
+  // An empty list evaluated nothing: empty metrics, silently.
+  if (!Array.isArray(cutoffs) || cutoffs.length === 0) {
+    throw new SettingError(settingName("cutoffs"), cutoffs, "a non-empty list of integers >= 1");
+  }
+  const candidates = sampled ? sampled.count + 1 : split.dataset.numItems;
+  const range = { min: 1, max: candidates };
+  // At or past the candidates every target is a hit: HR@K = 1 says nothing about the model.
+  const why = sampled
+    ? `a target is ranked among 1 + ${sampled.count} sampled negatives`
+    : `a target is ranked among the ${candidates} items of the catalogue`;
+  cutoffs.forEach((k, i) => {
+    if (typeof k !== "number" || !Number.isInteger(k) || k < range.min || k > range.max) {
       throw new SettingError(
-        name("ranking"),
-        config.ranking,
-        `undefined with ${name("sampled")} (sampled ranking has no full-ranking protocol)`,
+        `${settingName("cutoffs")}[${i}]`,
+        k,
+        `${describeRange(range, true)} (${why})`,
       );
     }
-    const fingerprint = split.dataset.metadata.fingerprint;
-    // Negatives drawn for another dataset would rank against the wrong items, silently.
-    if (
-      sampled.datasetFingerprint !== fingerprint ||
-      sampled.negatives?.length !== split.train.length
-    ) {
+  });
+  if (new Set(cutoffs).size !== cutoffs.length) {
+    throw new SettingError(settingName("cutoffs"), cutoffs, "distinct cut-offs");
+  }
+}
+
+/** The users: a non-empty list of distinct internal ids of the split's users. */
+function checkUsers(listed: EvaluationConfig["users"], split: LeaveOneOutSplit): void {
+  // An empty list gave means of 0, an unknown id was skipped: both silently.
+  const users = Array.from(listed as ArrayLike<unknown>);
+  if (users.length === 0) {
+    throw new SettingError(settingName("users"), users, "a non-empty list of internal user ids");
+  }
+  const numUsers = split.train.length;
+  // A repeated id was dropped (the list was read as a set), so fewer users were evaluated than
+  // listed, silently.
+  const firstIndex = new Map<number, number>();
+  users.forEach((user, i) => {
+    checkInteger(`${settingName("users")}[${i}]`, user, { min: 0, max: numUsers - 1 });
+    const earlier = firstIndex.get(user as number);
+    if (earlier !== undefined) {
       throw new SettingError(
-        name("sampled"),
-        `negatives of dataset ${sampled.datasetFingerprint} for ${sampled.negatives?.length} users`,
-        `the negatives of this split's dataset (${fingerprint}, ${split.train.length} users)`,
+        `${settingName("users")}[${i}]`,
+        user,
+        `distinct user ids (user ${user} is already at index ${earlier})`,
       );
     }
-  } else if (config.ranking !== undefined) {
-    checkOneOf(name("ranking"), config.ranking, RANKING_PROTOCOLS);
-  }
-  if (config.cutoffs !== undefined) {
-    // An empty list evaluated nothing: empty metrics, silently.
-    if (!Array.isArray(config.cutoffs) || config.cutoffs.length === 0) {
-      throw new SettingError(name("cutoffs"), config.cutoffs, "a non-empty list of integers >= 1");
-    }
-    const candidates = sampled ? sampled.count + 1 : split.dataset.numItems;
-    const range = { min: 1, max: candidates };
-    // At or past the candidates every target is a hit: HR@K = 1 says nothing about the model.
-    const why = sampled
-      ? `a target is ranked among 1 + ${sampled.count} sampled negatives`
-      : `a target is ranked among the ${candidates} items of the catalogue`;
-    config.cutoffs.forEach((k, i) => {
-      if (typeof k !== "number" || !Number.isInteger(k) || k < range.min || k > range.max) {
-        throw new SettingError(
-          `${name("cutoffs")}[${i}]`,
-          k,
-          `${describeRange(range, true)} (${why})`,
-        );
-      }
-    });
-    if (new Set(config.cutoffs).size !== config.cutoffs.length) {
-      throw new SettingError(name("cutoffs"), config.cutoffs, "distinct cut-offs");
-    }
-  }
-  if (config.users !== undefined) {
-    // An empty list gave means of 0, an unknown id was skipped: both silently.
-    const users = Array.from(config.users as ArrayLike<unknown>);
-    if (users.length === 0) {
-      throw new SettingError(name("users"), users, "a non-empty list of internal user ids");
-    }
-    const numUsers = split.train.length;
-    // A repeated id was dropped (the list was read as a set), so fewer users were evaluated than
-    // listed, silently.
-    const firstIndex = new Map<number, number>();
-    users.forEach((user, i) => {
-      checkInteger(`${name("users")}[${i}]`, user, { min: 0, max: numUsers - 1 });
-      const earlier = firstIndex.get(user as number);
-      if (earlier !== undefined) {
-        throw new SettingError(
-          `${name("users")}[${i}]`,
-          user,
-          `distinct user ids (user ${user} is already at index ${earlier})`,
-        );
-      }
-      firstIndex.set(user as number, i);
-    });
-  }
+    firstIndex.set(user as number, i);
+  });
 }
 
 /** Means, per-user values and protocol of one evaluation. */
