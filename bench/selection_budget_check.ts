@@ -53,6 +53,7 @@ import {
   selectedFrom,
   SELECTION_SPECS,
   selectTrial,
+  type TrialOutcome,
   trialsOf,
 } from "../lib/experiments/mod.ts";
 
@@ -129,9 +130,60 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { budget, systems, datasets, resultsDir, out } = options;
   await initBackend({ verbose: false });
   releaseClaimsOnSignal();
+  const check = budgetCheckOf(options);
+  const { recordsTrials, stored, selected } = await runFirstTrials(check);
+  const choices = budgetChoicesOf(check, selected);
+  const restarted = await runFollowerTrials(check, choices);
+  const storedRestarted = adoptFollowerChoices(check, choices, stored, restarted);
+  const followedChoices = await runFollowedChoices(check, choices);
+  const rows = budgetRows(check, choices, {
+    recordsTrials,
+    stored,
+    restarted,
+    storedRestarted,
+    followedChoices,
+    recordsStored: finishedCells(check.records, RECORDS_DIR.full),
+  });
+  printTable(rows);
+  printNotes(rows);
+  if (options.out) {
+    await Deno.writeTextFile(options.out, JSON.stringify(rows, null, 2) + "\n"); // as deno fmt writes it
+    console.log(`wrote ${options.out}`);
+  }
+  return 0;
+}
+
+if (import.meta.main) await runScript("selection_budget_check", main);
+
+/** The checked options: {@linkcode checkedOptions} but after `--help`. */
+type CheckOptions = NonNullable<ReturnType<typeof checkedOptions>>;
+
+/** What the check runs on: the options, the records' plan and the larger budget's trials. */
+interface BudgetCheck {
+  budget: number;
+  systems: string[];
+  datasets: string[];
+  resultsDir: string;
+  /** The records' plan, with the records' selection. */
+  records: ExperimentPlan;
+  /** The plan with the larger budget, from the records' selection. */
+  larger: ExperimentPlan;
+  /** The records' trial cells, by key. */
+  recordedTrials: Map<string, PlannedCell>;
+  /** The larger budget's trials of the checked systems on the checked datasets. */
+  trialCells: PlannedCell[];
+  /** Those of `trialCells` the records lack. */
+  extra: PlannedCell[];
+}
+
+/**
+ * The records' plan, the larger budget's plan and its trials of the checked systems and datasets;
+ * throws on a checked system without trials on the checked datasets.
+ */
+function budgetCheckOf(options: CheckOptions): BudgetCheck {
+  const { budget, systems, datasets, resultsDir } = options;
   const records = planOfResults("full", RECORDS_DIR.full);
   const larger = planExperiments("full", undefined, {
     selected: records.selected,
@@ -140,8 +192,6 @@ async function main(): Promise<number> {
   const recordedTrials = new Map(
     records.cells.filter((cell) => cell.trial).map((cell) => [cell.key, cell]),
   );
-  // A trial's selection id is `<dataset>/<system>` (selectionId).
-  const systemOf = (cell: PlannedCell) => cell.trial!.selection.split("/").pop()!;
   const trialCells = larger.cells.filter((cell) =>
     cell.trial !== undefined && systems.includes(systemOf(cell)) &&
     datasets.includes(datasetLabel(cell.dataset))
@@ -151,13 +201,64 @@ async function main(): Promise<number> {
       throw new Error(`--systems: ${system} is not selected in the full plan (no trials)`);
     }
   }
-  const backboneOf = (system: string) => SELECTION_SPECS[system as SystemName]?.inheritsFrom;
   const extra = trialCells.filter((cell) => !recordedTrials.has(cell.key));
+  return {
+    budget,
+    systems,
+    datasets,
+    resultsDir,
+    records,
+    larger,
+    recordedTrials,
+    trialCells,
+    extra,
+  };
+}
+
+/** The system of a trial cell. */
+function systemOf(cell: PlannedCell): string {
+  // A trial's selection id is `<dataset>/<system>` (selectionId).
+  return cell.trial!.selection.split("/").pop()!;
+}
+
+/** The system whose choice `system`'s trials start from (CL4SRec, Demure), if any. */
+function backboneOf(system: string): SystemName | undefined {
+  return SELECTION_SPECS[system as SystemName]?.inheritsFrom;
+}
+
+/** Whether `cell`'s system starts from a checked backbone's choice (so its trials run after). */
+function afterCheckedBackbone(check: BudgetCheck, cell: PlannedCell): boolean {
+  return check.systems.includes(backboneOf(systemOf(cell)) ?? "");
+}
+
+/** The choice of each selection among `cells` (trials of the larger budget's plan). */
+function chosenOver(
+  check: BudgetCheck,
+  cells: PlannedCell[],
+  results: Map<string, CellResult>,
+): SelectedConfigurations {
+  return selectedFrom({ ...check.larger, cells }, results);
+}
+
+/** The trials that ran first, read back, and the larger budget's choice among them. */
+interface FirstTrials {
+  /** The records' trial results of the larger plan, by key. */
+  recordsTrials: Map<string, CellResult>;
+  /** Those and the results folder's, by key (the followers' are added once they ran). */
+  stored: Map<string, CellResult>;
+  /** The larger budget's choice of each system whose trials ran first. */
+  selected: SelectedConfigurations;
+}
+
+/**
+ * Runs the extra trials of the systems that do not start from a checked backbone (the backbones
+ * among them) and chooses among each system's trials.
+ */
+async function runFirstTrials(check: BudgetCheck): Promise<FirstTrials> {
+  const { budget, systems, larger, resultsDir } = check;
   // The backbones' trials first: what they choose decides where the other systems' trials start.
-  const afterCheckedBackbone = (cell: PlannedCell) =>
-    systems.includes(backboneOf(systemOf(cell)) ?? "");
-  const firstSystems = trialCells.filter((cell) => !afterCheckedBackbone(cell));
-  const first = extra.filter((cell) => !afterCheckedBackbone(cell));
+  const firstSystems = check.trialCells.filter((cell) => !afterCheckedBackbone(check, cell));
+  const first = check.extra.filter((cell) => !afterCheckedBackbone(check, cell));
   console.log(
     `selection budget check: budget ${budget} for ${systems.join(", ")} into ${resultsDir}; ` +
       `first ${first.length} extra trials of ${[...new Set(first.map(systemOf))].join(", ")}`,
@@ -168,160 +269,316 @@ async function main(): Promise<number> {
     ...recordsTrials,
     ...finishedCells(larger, resultsDir),
   ]);
-  const chosenOver = (cells: PlannedCell[], results: Map<string, CellResult>) =>
-    selectedFrom({ ...larger, cells }, results);
-  const budgetSelected: SelectedConfigurations = chosenOver(firstSystems, stored);
+  return { recordsTrials, stored, selected: chosenOver(check, firstSystems, stored) };
+}
+
+/** The larger budget's choices as they grow, and what they mean for each system. */
+interface BudgetChoices {
+  /** By dataset and system: the first systems' choices, the followers' added once they ran. */
+  selected: SelectedConfigurations;
+  /**
+   * Whether `system` is checked and so is its backbone, whose choice changed: its trials restart
+   * from the backbone's new choice.
+   */
+  afterBackbone: (dataset: string, system: string) => boolean;
+  /** Whether the choice runs at every seed: it changed, or it was made after a changed backbone. */
+  followed: (dataset: string, system: string) => boolean;
+}
+
+/** {@linkcode BudgetChoices} of `selected` (read as it grows) against the records' choices. */
+function budgetChoicesOf(check: BudgetCheck, selected: SelectedConfigurations): BudgetChoices {
+  const recorded = check.records.selected;
   const changed = (dataset: string, system: string) =>
-    budgetSelected[dataset]?.[system] !== undefined &&
-    budgetSelected[dataset][system].trial !== records.selected[dataset]?.[system]?.trial;
+    selected[dataset]?.[system] !== undefined &&
+    selected[dataset][system].trial !== recorded[dataset]?.[system]?.trial;
   const afterBackbone = (dataset: string, system: string) => {
     const backbone = backboneOf(system);
-    return systems.includes(system) && backbone !== undefined && systems.includes(backbone) &&
-      changed(dataset, backbone);
+    return check.systems.includes(system) && backbone !== undefined &&
+      check.systems.includes(backbone) && changed(dataset, backbone);
   };
+  const followed = (dataset: string, system: string) =>
+    changed(dataset, system) || afterBackbone(dataset, system);
+  return { selected, afterBackbone, followed };
+}
 
-  // The other systems: more trials from the records' backbone where it kept its choice, a whole
-  // budget from its new choice where it changed (a plan with that choice made, these unselected).
-  const fromRecords = extra.filter((cell) =>
-    afterCheckedBackbone(cell) && !afterBackbone(datasetLabel(cell.dataset), systemOf(cell))
-  );
-  const restarted: SelectedConfigurations = structuredClone(records.selected);
-  for (const cell of trialCells) {
+/** The followers' trials that restart from a backbone's new choice, and the plan they are in. */
+interface RestartedTrials {
+  /** The full plan with each changed backbone's new choice made and its followers unselected. */
+  plan: ExperimentPlan;
+  /** The followers' trials in `plan`: a whole budget from the backbone's new choice. */
+  trials: PlannedCell[];
+}
+
+/** The trials of the systems after a changed backbone, in a plan with the backbone's new choice. */
+function restartedTrialsOf(check: BudgetCheck, choices: BudgetChoices): RestartedTrials {
+  const restarted: SelectedConfigurations = structuredClone(check.records.selected);
+  for (const cell of check.trialCells) {
     const [dataset, system] = [datasetLabel(cell.dataset), systemOf(cell)];
-    if (!afterBackbone(dataset, system)) continue;
-    restarted[dataset][backboneOf(system)!] = budgetSelected[dataset][backboneOf(system)!];
+    if (!choices.afterBackbone(dataset, system)) continue;
+    restarted[dataset][backboneOf(system)!] = choices.selected[dataset][backboneOf(system)!];
     delete restarted[dataset][system];
   }
-  const fromNewBackbone = planExperiments("full", undefined, {
+  const plan = planExperiments("full", undefined, {
     selected: restarted,
-    trialBudget: budget,
+    trialBudget: check.budget,
   });
-  const restartedTrials = fromNewBackbone.cells.filter((cell) =>
-    cell.trial !== undefined && afterBackbone(datasetLabel(cell.dataset), systemOf(cell))
+  const trials = plan.cells.filter((cell) =>
+    cell.trial !== undefined && choices.afterBackbone(datasetLabel(cell.dataset), systemOf(cell))
   );
+  return { plan, trials };
+}
+
+/**
+ * Runs the extra trials of the systems that start from a checked backbone, from wherever the
+ * backbone's choice now is, with the changed backbones' main-table seeds.
+ */
+async function runFollowerTrials(
+  check: BudgetCheck,
+  choices: BudgetChoices,
+): Promise<RestartedTrials> {
+  const { larger, resultsDir } = check;
+  // The other systems: more trials from the records' backbone where it kept its choice, a whole
+  // budget from its new choice where it changed (a plan with that choice made, these unselected).
+  const fromRecords = check.extra.filter((cell) =>
+    afterCheckedBackbone(check, cell) &&
+    !choices.afterBackbone(datasetLabel(cell.dataset), systemOf(cell))
+  );
+  const restarted = restartedTrialsOf(check, choices);
   console.log(
     `then ${fromRecords.length} extra trials from the records' backbone choice, ` +
-      `${restartedTrials.length} from a backbone's new choice`,
+      `${restarted.trials.length} from a backbone's new choice`,
   );
   await runPlan({ ...larger, cells: fromRecords }, { resultsDir, waitForOthers: true });
   // The changed backbones' seeds (their configuration is known now) share the processes with the
   // restarted trials, instead of waiting for them.
-  const changedBackbones = fromNewBackbone.cells.filter((cell) =>
-    cell.experiments.includes("main") && datasets.includes(datasetLabel(cell.dataset)) &&
-    restartedTrials.some((trial) =>
+  const changedBackbones = restarted.plan.cells.filter((cell) =>
+    cell.experiments.includes("main") && check.datasets.includes(datasetLabel(cell.dataset)) &&
+    restarted.trials.some((trial) =>
       trial.datasetLabel === cell.datasetLabel && backboneOf(systemOf(trial)) === cell.systemName
     )
   );
-  await runPlan({ ...fromNewBackbone, cells: [...restartedTrials, ...changedBackbones] }, {
+  await runPlan({ ...restarted.plan, cells: [...restarted.trials, ...changedBackbones] }, {
     resultsDir,
     waitForOthers: true,
   });
+  return restarted;
+}
+
+/**
+ * Reads the followers' trials back and adds their choices to `choices.selected`: the restarted
+ * ones' from the restarted plan, the others' from `stored` (which takes in the folder's new
+ * results). Returns the restarted trials' results, by key.
+ */
+function adoptFollowerChoices(
+  check: BudgetCheck,
+  choices: BudgetChoices,
+  stored: Map<string, CellResult>,
+  restarted: RestartedTrials,
+): Map<string, CellResult> {
   // Keyed apart: a restarted trial has the key of the records' trial of the same index (and once
   // its selection is written, the folder's selection makes `larger` find it under that key too).
-  const storedRestarted = finishedCells(fromNewBackbone, resultsDir);
-  for (const [key, result] of finishedCells(larger, resultsDir)) {
-    if (!restartedTrials.some((cell) => cell.key === key)) stored.set(key, result);
+  const storedRestarted = finishedCells(restarted.plan, check.resultsDir);
+  for (const [key, result] of finishedCells(check.larger, check.resultsDir)) {
+    if (!restarted.trials.some((cell) => cell.key === key)) stored.set(key, result);
   }
-  const adopt = (chosen: SelectedConfigurations, restartedOnly: boolean) => {
-    for (const [dataset, systemsChosen] of Object.entries(chosen)) {
-      for (const [system, choice] of Object.entries(systemsChosen)) {
-        if (afterBackbone(dataset, system) === restartedOnly) {
-          (budgetSelected[dataset] ??= {})[system] = choice;
-        }
+  const followers = check.trialCells.filter((cell) => afterCheckedBackbone(check, cell));
+  adoptChoices(choices, chosenOver(check, followers, stored), false);
+  adoptChoices(
+    choices,
+    selectedFrom({ ...restarted.plan, cells: restarted.trials }, storedRestarted),
+    true,
+  );
+  return storedRestarted;
+}
+
+/** Adds the systems of `chosen` that restarted after a backbone (or not) to `choices.selected`. */
+function adoptChoices(
+  choices: BudgetChoices,
+  chosen: SelectedConfigurations,
+  restartedOnly: boolean,
+): void {
+  for (const [dataset, systemsChosen] of Object.entries(chosen)) {
+    for (const [system, choice] of Object.entries(systemsChosen)) {
+      if (choices.afterBackbone(dataset, system) === restartedOnly) {
+        (choices.selected[dataset] ??= {})[system] = choice;
       }
     }
-  };
-  adopt(chosenOver(trialCells.filter(afterCheckedBackbone), stored), false);
-  adopt(selectedFrom({ ...fromNewBackbone, cells: restartedTrials }, storedRestarted), true);
-  const merged: SelectedConfigurations = {};
-  for (const [dataset, chosen] of Object.entries(records.selected)) {
-    merged[dataset] = { ...chosen, ...budgetSelected[dataset] };
   }
-  const followed = (dataset: string, system: string) =>
-    changed(dataset, system) || afterBackbone(dataset, system);
+}
+
+/** The plan with every choice of the larger budget made, and its followed main-table results. */
+interface FollowedChoices {
+  plan: ExperimentPlan;
+  /** The results of the followed choices' main-table cells, by key (none if nothing changed). */
+  stored: Map<string, CellResult>;
+}
+
+/** Runs the main-table cells (every seed) of each followed choice of the larger budget. */
+async function runFollowedChoices(
+  check: BudgetCheck,
+  choices: BudgetChoices,
+): Promise<FollowedChoices> {
+  const merged: SelectedConfigurations = {};
+  for (const [dataset, chosen] of Object.entries(check.records.selected)) {
+    merged[dataset] = { ...chosen, ...choices.selected[dataset] };
+  }
   const withChoices = planExperiments("full", undefined, {
     selected: merged,
-    trialBudget: budget,
+    trialBudget: check.budget,
   });
   const followUp = withChoices.cells.filter((cell) =>
-    cell.experiments.includes("main") && datasets.includes(datasetLabel(cell.dataset)) &&
-    followed(datasetLabel(cell.dataset), cell.systemName)
+    cell.experiments.includes("main") && check.datasets.includes(datasetLabel(cell.dataset)) &&
+    choices.followed(datasetLabel(cell.dataset), cell.systemName)
   );
   const storedChoices = new Map<string, CellResult>();
   if (followUp.length > 0) {
     console.log(`\nchoices that changed, at every seed: ${followUp.length} main-table cells`);
-    await runPlan({ ...withChoices, cells: followUp }, { resultsDir, waitForOthers: true });
-    for (const [key, result] of finishedCells(withChoices, resultsDir)) {
+    await runPlan({ ...withChoices, cells: followUp }, {
+      resultsDir: check.resultsDir,
+      waitForOthers: true,
+    });
+    for (const [key, result] of finishedCells(withChoices, check.resultsDir)) {
       storedChoices.set(key, result);
     }
   }
-  const recordsStored = finishedCells(records, RECORDS_DIR.full);
+  return { plan: withChoices, stored: storedChoices };
+}
+
+/** The stored results the rows are read from. */
+interface CheckResults {
+  /** The records' trial results of the larger plan, by key. */
+  recordsTrials: Map<string, CellResult>;
+  /** The trials' results but the restarted ones': the records' and the folder's, by key. */
+  stored: Map<string, CellResult>;
+  restarted: RestartedTrials;
+  /** The restarted trials' results, by key. */
+  storedRestarted: Map<string, CellResult>;
+  followedChoices: FollowedChoices;
+  /** The records' results, by key. */
+  recordsStored: Map<string, CellResult>;
+}
+
+/** A row of each checked system on each dataset with trials, in the order of `--systems`. */
+function budgetRows(
+  check: BudgetCheck,
+  choices: BudgetChoices,
+  results: CheckResults,
+): BudgetRow[] {
   const rows: BudgetRow[] = [];
-  for (const dataset of [...new Set(trialCells.map((cell) => datasetLabel(cell.dataset)))]) {
-    for (const system of systems) {
-      const restart = afterBackbone(dataset, system);
-      const cells = (restart ? restartedTrials : trialCells).filter((cell) =>
-        datasetLabel(cell.dataset) === dataset && systemOf(cell) === system
-      );
-      if (cells.length === 0) continue;
-      const trials = trialsOf(system as SystemName, budget);
-      const outcomes = cells.map((cell) => {
-        const result = (restart ? storedRestarted : stored).get(cell.key);
-        if (!result) throw new Error(`${cell.key}: not finished (run this check again)`);
-        return { trial: trials[cell.trial!.index], valid: result.valid["NDCG@10"], result };
-      });
-      const recordedBudget = cells.filter((cell) => recordedTrials.has(cell.key)).length;
-      const chosen = (pick: typeof outcomes) => {
-        const best = selectTrial(pick);
-        const { result } = pick.find((o) => o.trial.index === best.trial.index)!;
-        return { trial: best.trial.index, valid: best.valid, test: result.test["NDCG@10"] };
-      };
-      // After a changed backbone the records' trials are not among these: their choice is read
-      // from the records.
-      const recordsOutcomes = restart
-        ? cells.filter((cell) => recordedTrials.has(cell.key)).map((cell) => {
-          const result = recordsTrials.get(cell.key)!;
-          return { trial: trials[cell.trial!.index], valid: result.valid["NDCG@10"], result };
-        })
-        : outcomes.slice(0, recordedBudget);
-      rows.push({
-        dataset,
-        system,
-        recordedBudget,
-        budget,
-        trials: outcomes.map(({ trial, valid, result }) => ({
-          index: trial.index,
-          ...(trial.point ? { point: trial.point } : {}),
-          valid,
-          bestEpoch: result.bestEpoch,
-        })),
-        recordedChoice: chosen(recordsOutcomes),
-        budgetChoice: chosen(outcomes),
-        ...(restart
-          ? {
-            afterBackbone: {
-              backbone: backboneOf(system)!,
-              backboneTrial: budgetSelected[dataset][backboneOf(system)!].trial,
-            },
-          }
-          : {}),
-        ...(followed(dataset, system)
-          ? {
-            seeds: overSeeds(
-              withChoices,
-              storedChoices,
-              records,
-              recordsStored,
-              dataset,
-              system,
-              backboneOf(system),
-              restart,
-            ),
-          }
-          : {}),
-      });
+  for (const dataset of [...new Set(check.trialCells.map((cell) => datasetLabel(cell.dataset)))]) {
+    for (const system of check.systems) {
+      const row = budgetRow(check, choices, results, dataset, system);
+      if (row) rows.push(row);
     }
   }
+  return rows;
+}
+
+/** `system`'s row on `dataset`; undefined where it has no trials there. */
+function budgetRow(
+  check: BudgetCheck,
+  choices: BudgetChoices,
+  results: CheckResults,
+  dataset: string,
+  system: string,
+): BudgetRow | undefined {
+  const restart = choices.afterBackbone(dataset, system);
+  const trials = systemTrials(check, results, dataset, system, restart);
+  if (trials === undefined) return undefined;
+  const { runs, recordsRuns, recordedBudget } = trials;
+  return {
+    dataset,
+    system,
+    recordedBudget,
+    budget: check.budget,
+    trials: runs.map(({ trial, valid, result }) => ({
+      index: trial.index,
+      ...(trial.point ? { point: trial.point } : {}),
+      valid,
+      bestEpoch: result.bestEpoch,
+    })),
+    recordedChoice: choiceOf(recordsRuns),
+    budgetChoice: choiceOf(runs),
+    ...(restart
+      ? {
+        afterBackbone: {
+          backbone: backboneOf(system)!,
+          backboneTrial: choices.selected[dataset][backboneOf(system)!].trial,
+        },
+      }
+      : {}),
+    ...(choices.followed(dataset, system)
+      ? {
+        seeds: overSeeds(
+          results.followedChoices.plan,
+          results.followedChoices.stored,
+          check.records,
+          results.recordsStored,
+          dataset,
+          system,
+          backboneOf(system),
+          restart,
+        ),
+      }
+      : {}),
+  };
+}
+
+/** A trial with its result and validation NDCG@10. */
+interface TrialRun extends TrialOutcome {
+  result: CellResult;
+}
+
+/** One system's trials on one dataset: the larger budget's and those the records chose among. */
+interface SystemTrials {
+  runs: TrialRun[];
+  recordsRuns: TrialRun[];
+  /** How many of the larger budget's trials the records have. */
+  recordedBudget: number;
+}
+
+/**
+ * `system`'s trials on `dataset` with their results (from the backbone's new choice where it
+ * `restart`s); undefined where it has none there; throws on a trial that has not finished.
+ */
+function systemTrials(
+  check: BudgetCheck,
+  results: CheckResults,
+  dataset: string,
+  system: string,
+  restart: boolean,
+): SystemTrials | undefined {
+  const cells = (restart ? results.restarted.trials : check.trialCells).filter((cell) =>
+    datasetLabel(cell.dataset) === dataset && systemOf(cell) === system
+  );
+  if (cells.length === 0) return undefined;
+  const trials = trialsOf(system as SystemName, check.budget);
+  const runs = cells.map((cell) => {
+    const result = (restart ? results.storedRestarted : results.stored).get(cell.key);
+    if (!result) throw new Error(`${cell.key}: not finished (run this check again)`);
+    return { trial: trials[cell.trial!.index], valid: result.valid["NDCG@10"], result };
+  });
+  const recordedBudget = cells.filter((cell) => check.recordedTrials.has(cell.key)).length;
+  // After a changed backbone the records' trials are not among these: their choice is read
+  // from the records.
+  const recordsRuns = restart
+    ? cells.filter((cell) => check.recordedTrials.has(cell.key)).map((cell) => {
+      const result = results.recordsTrials.get(cell.key)!;
+      return { trial: trials[cell.trial!.index], valid: result.valid["NDCG@10"], result };
+    })
+    : runs.slice(0, recordedBudget);
+  return { runs, recordsRuns, recordedBudget };
+}
+
+/** The trial `selectTrial` chooses among `runs` (validation only), with its test NDCG@10. */
+function choiceOf(runs: TrialRun[]): BudgetRow["budgetChoice"] {
+  const best = selectTrial(runs);
+  const { result } = runs.find((o) => o.trial.index === best.trial.index)!;
+  return { trial: best.trial.index, valid: best.valid, test: result.test["NDCG@10"] };
+}
+
+/** Prints the table of every row's trials and both budgets' choices. */
+function printTable(rows: BudgetRow[]): void {
   console.log(
     "\n| dataset | system | trial: valid NDCG@10 | chosen with the records' budget | chosen with the larger budget |",
   );
@@ -336,6 +593,10 @@ async function main(): Promise<number> {
       } | ${choice(row.budgetChoice, row.budget)} |`,
     );
   }
+}
+
+/** Prints, per row, where its trials started after a changed backbone and how its seeds compare. */
+function printNotes(rows: BudgetRow[]): void {
   for (const row of rows) {
     if (row.afterBackbone) {
       console.log(
@@ -344,34 +605,29 @@ async function main(): Promise<number> {
           "the records' backbone",
       );
     }
-    if (!row.seeds) continue;
-    const { seeds, budget: b, records: r, againstRecords: a, againstSasrecMm: m } = row.seeds;
-    const fmt = (x: MeanStd) => `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}`;
-    const diff = (d: { meanDifference: number; pValue: number }) =>
-      `${d.meanDifference >= 0 ? "+" : ""}${d.meanDifference.toFixed(4)}, p = ${
-        d.pValue.toPrecision(2)
-      }`;
-    console.log(
-      `${row.dataset} ${row.system}, seeds ${
-        seeds.join(",")
-      }: test NDCG@10 with the larger budget's ` +
-        `choice ${fmt(b)}, with the records' ${fmt(r)} (${diff(a)}); against the records' ` +
-        `SASRec-MM ${diff(m)}` +
-        (row.seeds.againstBackbone
-          ? `; against ${backboneOf(row.system)}'s ${
-            row.afterBackbone ? "new choice" : "records"
-          } ${diff(row.seeds.againstBackbone)}`
-          : ""),
-    );
+    if (row.seeds) console.log(seedsLine(row, row.seeds));
   }
-  if (out) {
-    await Deno.writeTextFile(out, JSON.stringify(rows, null, 2) + "\n"); // as deno fmt writes it
-    console.log(`wrote ${out}`);
-  }
-  return 0;
 }
 
-if (import.meta.main) await runScript("selection_budget_check", main);
+/** A followed choice's test NDCG@10 over the seeds, with its paired differences. */
+function seedsLine(row: BudgetRow, over: NonNullable<BudgetRow["seeds"]>): string {
+  const { seeds, budget: b, records: r, againstRecords: a, againstSasrecMm: m } = over;
+  const fmt = (x: MeanStd) => `${x.mean.toFixed(4)} ± ${x.std.toFixed(4)}`;
+  const diff = (d: { meanDifference: number; pValue: number }) =>
+    `${d.meanDifference >= 0 ? "+" : ""}${d.meanDifference.toFixed(4)}, p = ${
+      d.pValue.toPrecision(2)
+    }`;
+  return `${row.dataset} ${row.system}, seeds ${
+    seeds.join(",")
+  }: test NDCG@10 with the larger budget's ` +
+    `choice ${fmt(b)}, with the records' ${fmt(r)} (${diff(a)}); against the records' ` +
+    `SASRec-MM ${diff(m)}` +
+    (over.againstBackbone
+      ? `; against ${backboneOf(row.system)}'s ${row.afterBackbone ? "new choice" : "records"} ${
+        diff(over.againstBackbone)
+      }`
+      : "");
+}
 
 /**
  * A changed choice's test NDCG@10 over the seeds, against the records' choice and SASRec-MM, and
