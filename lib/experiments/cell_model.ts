@@ -135,17 +135,10 @@ export async function cellModel(
   cell: PlannedCell,
   options: CellModelOptions,
 ): Promise<TrainedCellModel> {
-  if (cell.waitsFor) {
-    throw new Error(
-      `cellModel: ${cell.key} waits for the selection of ${cell.waitsFor.join(", ")}`,
-    );
-  }
-  if (cell.system.kind !== "neural") {
-    throw new Error(`cellModel: ${cell.key} is a ${cell.system.kind} cell, it has no model`);
-  }
+  checkHasModel(cell);
   const data = options.data ?? await prepareDataset(cell.dataset);
-  const own = cellModelDir(options.resultsDir, cell);
-  const directory = keptCellModelDir(options.resultsDir, cell) ?? own;
+  const directory = keptCellModelDir(options.resultsDir, cell) ??
+    cellModelDir(options.resultsDir, cell);
   const checkpoint = `${directory}/best`;
   const maxEpochs = cell.training.maxEpochs ?? 0;
   const { model, hooks } = buildCellModel(data, cell.system, {
@@ -156,61 +149,67 @@ export async function cellModel(
     if (checkpointExists(checkpoint)) {
       const fingerprint = data.split.dataset.metadata.fingerprint;
       loadModelCheckpoint(checkpoint, model, { datasetFingerprint: fingerprint });
-      const last = `${directory}/last`;
-      const kept = `${directory}/${KEPT_TRAINING_FILE}`;
-      const state = checkpointExists(last)
-        ? loadModelCheckpointState(last)
-        : existsFile(kept)
-        ? JSON.parse(Deno.readTextFileSync(kept)) as TrainerStateEpochs
-        : undefined;
-      return {
-        model,
-        data,
-        cell,
-        source: "checkpoint",
-        checkpoint,
-        epochs: state?.epochsDone ?? NaN,
-        maxEpochs,
-      };
+      const epochs = keptEpochs(directory);
+      return { model, data, cell, source: "checkpoint", checkpoint, epochs, maxEpochs };
     }
-    if (!options.train) {
-      const reused = cell.sameAs
-        ? ` (nor ${cellModelDir(options.resultsDir, { key: cell.sameAs })}/best.json, ` +
-          `the model of ${cell.sameAs}, whose run it reuses)`
-        : "";
-      throw new Error(
-        `cellModel: no checkpoint ${checkpoint}.json for ${cell.key}${reused}; the reproduction ` +
-          "keeps it when the cell finishes, or train it with DEMURE_RERUN=1 in the notebook's " +
-          "kernel (or call cellModel with train: true)",
-      );
-    }
+    if (!options.train) throw missingCheckpoint(cell, checkpoint, options.resultsDir);
     const training = await trainModel(
       model,
       data.split,
       { ...cell.training, seed: cell.seed, checkpointDir: directory },
       { ...hooks, onProgress: options.onProgress ?? printProgress },
     );
+    const epochs = training.resumedFromEpoch + training.epochsRun;
     // As a kept model of the reproduction: how long it trained, without the last epoch's files.
     Deno.writeTextFileSync(
       `${directory}/${KEPT_TRAINING_FILE}`,
-      JSON.stringify({
-        epochsDone: training.resumedFromEpoch + training.epochsRun,
-        bestEpoch: training.bestEpoch,
-      }),
+      JSON.stringify({ epochsDone: epochs, bestEpoch: training.bestEpoch }),
     );
-    return {
-      model,
-      data,
-      cell,
-      source: "trained",
-      checkpoint,
-      epochs: training.resumedFromEpoch + training.epochsRun,
-      maxEpochs,
-    };
+    return { model, data, cell, source: "trained", checkpoint, epochs, maxEpochs };
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/** Throws unless `cell` trains a model now: a neural cell whose selection is made. */
+function checkHasModel(cell: PlannedCell): void {
+  if (cell.waitsFor) {
+    throw new Error(
+      `cellModel: ${cell.key} waits for the selection of ${cell.waitsFor.join(", ")}`,
+    );
+  }
+  if (cell.system.kind !== "neural") {
+    throw new Error(`cellModel: ${cell.key} is a ${cell.system.kind} cell, it has no model`);
+  }
+}
+
+/**
+ * The epochs a kept model trained: from its last epoch's checkpoint, else from the file kept in
+ * its place ({@linkcode KEPT_TRAINING_FILE}); NaN when neither is there.
+ */
+function keptEpochs(directory: string): number {
+  const last = `${directory}/last`;
+  const kept = `${directory}/${KEPT_TRAINING_FILE}`;
+  const state = checkpointExists(last)
+    ? loadModelCheckpointState(last)
+    : existsFile(kept)
+    ? JSON.parse(Deno.readTextFileSync(kept)) as TrainerStateEpochs
+    : undefined;
+  return state?.epochsDone ?? NaN;
+}
+
+/** The error of a model asked for without training: which file is missing, and how to make it. */
+function missingCheckpoint(cell: PlannedCell, checkpoint: string, resultsDir: string): Error {
+  const reused = cell.sameAs
+    ? ` (nor ${cellModelDir(resultsDir, { key: cell.sameAs })}/best.json, ` +
+      `the model of ${cell.sameAs}, whose run it reuses)`
+    : "";
+  return new Error(
+    `cellModel: no checkpoint ${checkpoint}.json for ${cell.key}${reused}; the reproduction ` +
+      "keeps it when the cell finishes, or train it with DEMURE_RERUN=1 in the notebook's " +
+      "kernel (or call cellModel with train: true)",
+  );
 }
 
 function loadModelCheckpointState(base: string): TrainerStateEpochs | undefined {

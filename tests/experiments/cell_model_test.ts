@@ -34,9 +34,19 @@ Deno.test("cellModel: trains and keeps the model, then loads it (same scores)", 
     const loaded = await cellModel(plan, cell, { resultsDir, train: false, data: trained.data });
     assertEquals(loaded.source, "checkpoint");
     assertEquals(loaded.checkpoint, trained.checkpoint);
+    assertEquals(loaded.epochs, trained.epochs);
     const after = await readAndDispose(loaded.model.scoreLast(batch));
     loaded.model.dispose();
     assertEquals(Array.from(after), Array.from(before));
+    // Kept without a record of its training (neither the last epoch's checkpoint nor the
+    // training file): it still loads, and how long it trained is unknown, not 0.
+    const directory = cellModelDir(resultsDir, cell);
+    for (const entry of Deno.readDirSync(directory)) {
+      if (!entry.name.startsWith("best")) Deno.removeSync(`${directory}/${entry.name}`);
+    }
+    const bare = await cellModel(plan, cell, { resultsDir, train: false, data: trained.data });
+    bare.model.dispose();
+    assertEquals([bare.source, bare.epochs], ["checkpoint", NaN]);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
