@@ -49,29 +49,9 @@ const DIVERGING: Array<[number, string]> = [[0, "#2166ac"], [0.5, "#f7f7f7"], [1
  * ```
  */
 export function contributionHeatmap(input: ContributionHeatmapInput): Figure {
-  const builder = "contributionHeatmap";
+  checkInput(input);
   const numModalities = input.modalityNames.length;
-  if (!Number.isInteger(input.numPositions) || input.numPositions <= 0) {
-    throw new Error(
-      `${builder}: numPositions must be a positive integer, got ${input.numPositions}`,
-    );
-  }
-  if (numModalities === 0) throw new Error(`${builder}: modalityNames is empty`);
-  assertLength(builder, "values", input.values, input.numPositions * numModalities);
-  if (input.valid) {
-    assertLength(builder, "valid", input.valid, input.numPositions * numModalities);
-  }
-  const isValid = (index: number) => input.valid === undefined || input.valid[index] > 0;
-  for (let index = 0; index < input.values.length; index++) {
-    if (isValid(index) && !Number.isFinite(input.values[index])) {
-      throw new Error(
-        `${builder}: values[${index}] is ${input.values[index]}, expected a finite number`,
-      );
-    }
-  }
-  if (input.positionLabels) {
-    assertLength(builder, "positionLabels", input.positionLabels, input.numPositions);
-  }
+  const isValid = (index: number) => validAt(input, index);
   const x = Array.from(
     { length: input.numPositions },
     (_, position) =>
@@ -88,14 +68,6 @@ export function contributionHeatmap(input: ContributionHeatmapInput): Figure {
       },
     )
   );
-  let anyNegative = false;
-  let largest = 0;
-  for (let index = 0; index < input.values.length; index++) {
-    if (!isValid(index)) continue;
-    if (input.values[index] < 0) anyNegative = true;
-    largest = Math.max(largest, input.values[index]);
-  }
-  const scale = input.scale ?? (anyNegative ? "signed" : "magnitude");
   const trace: HeatmapTrace = {
     type: "heatmap",
     z,
@@ -103,18 +75,8 @@ export function contributionHeatmap(input: ContributionHeatmapInput): Figure {
     y: [...input.modalityNames],
     colorbar: { title: { text: input.colorBarTitle ?? "contribution" } },
     hovertemplate: "%{y} @ %{x}<br>%{z:.4g}<extra></extra>",
+    ...colourScale(input),
   };
-  if (scale === "signed") {
-    trace.colorscale = DIVERGING;
-    trace.zmid = 0;
-  } else {
-    trace.colorscale = "Viridis";
-    if (!anyNegative) {
-      // Plotly ignores zmin unless zmax is given too (and larger).
-      trace.zmin = 0;
-      trace.zmax = largest > 0 ? largest : 1;
-    }
-  }
   return {
     data: [trace],
     layout: {
@@ -124,4 +86,59 @@ export function contributionHeatmap(input: ContributionHeatmapInput): Figure {
       margin: { t: 60 },
     },
   };
+}
+
+/** The name errors are reported under. */
+const BUILDER = "contributionHeatmap";
+
+/** Throws unless the sizes agree and every valid value is finite. */
+function checkInput(input: ContributionHeatmapInput): void {
+  const numModalities = input.modalityNames.length;
+  if (!Number.isInteger(input.numPositions) || input.numPositions <= 0) {
+    throw new Error(
+      `${BUILDER}: numPositions must be a positive integer, got ${input.numPositions}`,
+    );
+  }
+  if (numModalities === 0) throw new Error(`${BUILDER}: modalityNames is empty`);
+  assertLength(BUILDER, "values", input.values, input.numPositions * numModalities);
+  if (input.valid) {
+    assertLength(BUILDER, "valid", input.valid, input.numPositions * numModalities);
+  }
+  for (let index = 0; index < input.values.length; index++) {
+    if (validAt(input, index) && !Number.isFinite(input.values[index])) {
+      throw new Error(
+        `${BUILDER}: values[${index}] is ${input.values[index]}, expected a finite number`,
+      );
+    }
+  }
+  if (input.positionLabels) {
+    assertLength(BUILDER, "positionLabels", input.positionLabels, input.numPositions);
+  }
+}
+
+/** Whether the pair at `index` is drawn (no `valid` mask: every pair). */
+function validAt(input: ContributionHeatmapInput, index: number): boolean {
+  return input.valid === undefined || input.valid[index] > 0;
+}
+
+/**
+ * The colour scale: diverging around 0 for signed values, else Viridis from 0 to the largest
+ * value (`input.scale` overrides which).
+ */
+function colourScale(
+  input: ContributionHeatmapInput,
+): Pick<HeatmapTrace, "colorscale" | "zmid" | "zmin" | "zmax"> {
+  let anyNegative = false;
+  let largest = 0;
+  for (let index = 0; index < input.values.length; index++) {
+    if (!validAt(input, index)) continue;
+    if (input.values[index] < 0) anyNegative = true;
+    largest = Math.max(largest, input.values[index]);
+  }
+  const scale = input.scale ?? (anyNegative ? "signed" : "magnitude");
+  if (scale === "signed") return { colorscale: DIVERGING, zmid: 0 };
+  // Plotly ignores zmin unless zmax is given too (and larger).
+  return anyNegative
+    ? { colorscale: "Viridis" }
+    : { colorscale: "Viridis", zmin: 0, zmax: largest > 0 ? largest : 1 };
 }
