@@ -239,59 +239,17 @@ function mainDatasetLabels(plan: ExperimentPlan): string[] {
 
 /** Computes every table of the report from the finished cells of `outcome.plan`. */
 export function summarise(outcome: PlanOutcome): ReproductionSummary {
-  const { plan, datasets } = outcome;
-  const byKey = outcome.byKey;
-  const synthetic = datasetLabel({ kind: "synthetic", config: plan.synthetic });
-  const mainLabels = mainDatasetLabels(plan);
-  const otherRanking: ReproductionSummary["otherRanking"] = {};
+  const { plan, byKey } = outcome;
   const mainCells = finishedOf(byKey, cellsOf(plan, "main"));
-  const main: ReproductionSummary["main"] = {};
-  const ablation: ReproductionSummary["ablation"] = {};
-  const ablationSignificance: ReproductionSummary["ablationSignificance"] = {};
-  const coldStart: ReproductionSummary["coldStart"] = {};
-  const diagnosis: Diagnosis[] = [];
   const mainResults = mainCells.map((f) => f.result);
-  const ablationResults = finishedOf(byKey, cellsOf(plan, "ablation")).map((f) => f.result);
-  for (const label of mainLabels) {
-    main[label] = {
-      rows: mainRows(plan, mainCells, label),
-      significance: mainSignificance(mainResults, label),
-    };
-    const underOther = mainResults.flatMap((c) =>
-      c.dataset === label && c.testOtherRanking ? [{ ...c, test: c.testOtherRanking.metrics }] : []
-    );
-    if (underOther.length > 0) {
-      otherRanking[label] = {
-        ranking: underOther[0].testOtherRanking!.ranking,
-        rows: summariseSystems(underOther, label, plan.mainSystems),
-      };
-    }
-    ablation[label] = summariseSystems(ablationResults, label, plan.ablationSystems);
-    ablationSignificance[label] = ablationSignificanceOf(ablationResults, label);
-    const data = datasets.get(label);
-    if (data) coldStart[label] = coldStartBuckets(mainResults, label, data.split, plan.mainSystems);
-    const diagnosed = diagnosisOf(mainCells, label, coldStart[label]);
-    if (diagnosed) diagnosis.push(diagnosed);
-  }
-  const designChoices = designChoiceRows([
-    ...mainCells,
-    ...finishedOf(byKey, cellsOf(plan, "design_choice")),
-  ]);
-  const sensitivity = sensitivityRows(plan, finishedOf(byKey, cellsOf(plan, "sensitivity")));
-  const noiseLevel = noiseLevelRows(finishedOf(byKey, cellsOf(plan, "noise_level")));
-  const attribution = ["SASRec-MM", "Demure-SASRec"].flatMap((system) =>
-    summariseAttribution(mainResults, synthetic, system)
-  );
-  const datasetInfo: ReproductionSummary["datasets"] = {};
-  for (const [label, data] of [...datasets].sort(([a], [b]) => a.localeCompare(b))) {
-    datasetInfo[label] = { statistics: data.statistics, split: data.split.protocol };
-  }
+  const perDataset = datasetSections(outcome, mainCells);
+  const synthetic = datasetLabel({ kind: "synthetic", config: plan.synthetic });
   const all = finishedOf(byKey, plan.cells);
   const neural = all.filter((f) => f.cell.system.kind === "neural" && !f.result.diverged);
   return {
     mode: plan.mode,
     protocol: protocolLines(plan, neural[0]?.result),
-    datasets: datasetInfo,
+    datasets: datasetInfoOf(outcome.datasets),
     budgets: plannedDatasets(plan).map(([label, d]) => ({
       dataset: label,
       maxEpochs: d.maxEpochs,
@@ -300,22 +258,91 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       selected: d.selected,
       seeds: d.seeds,
     })),
-    main,
-    otherRanking,
+    main: perDataset.main,
+    otherRanking: perDataset.otherRanking,
     selection: selectionTables(plan, byKey),
     convergence: convergenceOf(plan, neural),
-    ablation,
-    ablationSignificance,
-    designChoices,
-    sensitivity,
-    noiseLevel,
-    coldStart,
-    attribution,
-    diagnosis,
+    ablation: perDataset.ablation,
+    ablationSignificance: perDataset.ablationSignificance,
+    designChoices: designChoiceRows([
+      ...mainCells,
+      ...finishedOf(byKey, cellsOf(plan, "design_choice")),
+    ]),
+    sensitivity: sensitivityRows(plan, finishedOf(byKey, cellsOf(plan, "sensitivity"))),
+    noiseLevel: noiseLevelRows(finishedOf(byKey, cellsOf(plan, "noise_level"))),
+    coldStart: perDataset.coldStart,
+    attribution: ["SASRec-MM", "Demure-SASRec"].flatMap((system) =>
+      summariseAttribution(mainResults, synthetic, system)
+    ),
+    diagnosis: perDataset.diagnosis,
     cells: all.length,
     pending: outcome.pending,
     totalTrainSeconds: all.reduce((s, f) => s + f.result.trainSeconds, 0),
   };
+}
+
+/** The sections of the summary made once per main-table dataset. */
+type DatasetSections = Pick<
+  ReproductionSummary,
+  "main" | "otherRanking" | "ablation" | "ablationSignificance" | "coldStart" | "diagnosis"
+>;
+
+/**
+ * Per main-table dataset: the main table and its tests, the main table under the other ranking
+ * protocol (where the cells have it), the ablation and its tests, cold start and the diagnosis.
+ */
+function datasetSections(outcome: PlanOutcome, mainCells: FinishedCell[]): DatasetSections {
+  const { plan, byKey, datasets } = outcome;
+  const mainResults = mainCells.map((f) => f.result);
+  const ablationResults = finishedOf(byKey, cellsOf(plan, "ablation")).map((f) => f.result);
+  const sections: DatasetSections = {
+    main: {},
+    otherRanking: {},
+    ablation: {},
+    ablationSignificance: {},
+    coldStart: {},
+    diagnosis: [],
+  };
+  for (const label of mainDatasetLabels(plan)) {
+    sections.main[label] = {
+      rows: mainRows(plan, mainCells, label),
+      significance: mainSignificance(mainResults, label),
+    };
+    const underOther = mainResults.flatMap((c) =>
+      c.dataset === label && c.testOtherRanking ? [{ ...c, test: c.testOtherRanking.metrics }] : []
+    );
+    if (underOther.length > 0) {
+      sections.otherRanking[label] = {
+        ranking: underOther[0].testOtherRanking!.ranking,
+        rows: summariseSystems(underOther, label, plan.mainSystems),
+      };
+    }
+    sections.ablation[label] = summariseSystems(ablationResults, label, plan.ablationSystems);
+    sections.ablationSignificance[label] = ablationSignificanceOf(ablationResults, label);
+    const data = datasets.get(label);
+    if (data) {
+      sections.coldStart[label] = coldStartBuckets(
+        mainResults,
+        label,
+        data.split,
+        plan.mainSystems,
+      );
+    }
+    const diagnosed = diagnosisOf(mainCells, label, sections.coldStart[label]);
+    if (diagnosed) sections.diagnosis.push(diagnosed);
+  }
+  return sections;
+}
+
+/** Each prepared dataset's statistics and split protocol, by label in alphabetical order. */
+function datasetInfoOf(
+  datasets: PlanOutcome["datasets"],
+): ReproductionSummary["datasets"] {
+  const info: ReproductionSummary["datasets"] = {};
+  for (const [label, data] of [...datasets].sort(([a], [b]) => a.localeCompare(b))) {
+    info[label] = { statistics: data.statistics, split: data.split.protocol };
+  }
+  return info;
 }
 
 /**
