@@ -99,41 +99,64 @@ export async function trainStep(options: TrainStepOptions): Promise<StepLosses> 
       kept.push(tf.keep(aux));
       return tf.add(rec, aux) as tf.Scalar;
     }, variables));
-    const byName = new Map<string, tf.Tensor>();
-    variables.forEach((variable, i) => {
-      const gradient = gradients[variable.name];
-      if (gradient !== undefined) byName.set(names[i], gradient);
-    });
+    const byName = gradientsByParameter(variables, names, gradients);
     const squaredNorm = adam.squaredNorm(byName);
     kept.push(squaredNorm);
     // One device-to-host transfer per step: [total, L_rec, auxiliary?, squared gradient norm].
     const [[total], [recommendation], ...rest] = await readFloat32([value, ...kept]);
     const auxiliary = rest.length > 1 ? rest[0][0] : 0;
     const norm = Math.sqrt(rest[rest.length - 1][0]);
-    if (!Number.isFinite(total)) {
-      throw new TrainingDivergedError(
-        `loss is ${total} (L_rec ${recommendation}, auxiliary ${auxiliary}) at epoch ${
-          epoch + 1
-        }, ` +
-          `step ${step}; no update applied. Try a lower learning rate (now ` +
-          `${config.optimizer.learningRate}) or gradient clipping (optimizer.clipNorm).`,
-      );
-    }
-    if (!Number.isFinite(norm)) {
-      throw new TrainingDivergedError(
-        `gradient norm is ${norm} at epoch ${
-          epoch + 1
-        }, step ${step} (loss ${total}); no update applied. ` +
-          `Restart from the last checkpoint with a lower learning rate or clipNorm.`,
-      );
-    }
+    const losses = { total, recommendation, auxiliary };
+    checkFinite(losses, norm, { epoch, step, learningRate: config.optimizer.learningRate });
     adam.apply(model.parameters, byName, norm);
     applied = true;
-    return { total, recommendation, auxiliary };
+    return losses;
   } finally {
     tf.dispose([...kept, ...Object.values(gradients)]);
     value?.dispose();
     mask?.dispose();
     await hooks.afterStep?.(step, applied);
+  }
+}
+
+/** The step's gradients by parameter name (the optimizer's keys), for the variables that have one. */
+function gradientsByParameter(
+  variables: readonly tf.Variable[],
+  names: readonly string[],
+  gradients: tf.NamedTensorMap,
+): Map<string, tf.Tensor> {
+  const byName = new Map<string, tf.Tensor>();
+  variables.forEach((variable, i) => {
+    const gradient = gradients[variable.name];
+    if (gradient !== undefined) byName.set(names[i], gradient);
+  });
+  return byName;
+}
+
+/**
+ * Throws a {@linkcode TrainingDivergedError} before the update when the loss or the gradient norm
+ * is not finite, saying where and what to try.
+ */
+function checkFinite(
+  { total, recommendation, auxiliary }: StepLosses,
+  norm: number,
+  at: { epoch: number; step: number; learningRate: number },
+): void {
+  if (!Number.isFinite(total)) {
+    throw new TrainingDivergedError(
+      `loss is ${total} (L_rec ${recommendation}, auxiliary ${auxiliary}) at epoch ${
+        at.epoch + 1
+      }, ` +
+        `step ${at.step}; no update applied. Try a lower learning rate (now ` +
+        `${at.learningRate}) or gradient clipping (optimizer.clipNorm).`,
+    );
+  }
+  if (!Number.isFinite(norm)) {
+    throw new TrainingDivergedError(
+      `gradient norm is ${norm} at epoch ${
+        at.epoch + 1
+      }, step ${at.step} (loss ${total}); no update applied. ` +
+        `Restart from the last checkpoint with a lower learning rate or clipNorm.`,
+    );
   }
 }
