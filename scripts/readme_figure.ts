@@ -23,6 +23,7 @@ import {
   cellModelDir,
   keepCellModelUnderOwnName,
   keptCellModelDir,
+  type PlannedCell,
 } from "../lib/experiments/mod.ts";
 import { explainedCell, notebookPlan, notebookResultsDir } from "../lib/notebook/mod.ts";
 import { taskPermissions } from "./task_permissions.ts";
@@ -72,17 +73,7 @@ async function main(args: string[]): Promise<number> {
   const resultsDir = notebookResultsDir(plan);
   const from = values.from ?? resultsDir;
   if (keptCellModelDir(from, cell) === undefined) {
-    const looked = [cell.key, ...(cell.sameAs ? [cell.sameAs] : [])]
-      .map((key) => `${cellModelDir(from, { key })}/best.json`);
-    console.error(
-      `readme_figure: no kept model of ${cell.key} (looked for ${looked.join(", ")}). The ` +
-        `reproduction keeps it when the cell finishes (\`deno task reproduce${
-          mode === "quick" ? " --quick" : ""
-        } --cell ${cell.sameAs ?? cell.key}\`); a cell that finished before models were kept: ` +
-        "run the notebook once with DEMURE_RERUN=1 in the kernel (it trains the model with the " +
-        "cell's settings and keeps it), or name the results folder of a run that kept it " +
-        "(--from DIR)",
-    );
+    console.error(noKeptModel(cell, from, mode));
     return 1;
   }
   const kept = keepCellModelUnderOwnName(resultsDir, cell, from);
@@ -91,7 +82,33 @@ async function main(args: string[]): Promise<number> {
       ? `model of ${cell.key}: copied from ${kept.copiedFrom} to ${kept.dir}`
       : `model of ${cell.key}: ${kept.dir}`,
   );
+  if (!await drawFigure(mode)) return 1;
+  console.log(`wrote ${FIGURE[mode]} from ${kept.dir}`);
+  if (mode === "full") {
+    const relative = kept.dir.slice(projectRoot.length + 1);
+    console.log(`to commit: git add ${relative} ${FIGURE.full}`);
+  }
+  return 0;
+}
 
+/** Where the kept model was looked for, and the three ways to make one. */
+function noKeptModel(cell: PlannedCell, from: string, mode: "quick" | "full"): string {
+  const looked = [cell.key, ...(cell.sameAs ? [cell.sameAs] : [])]
+    .map((key) => `${cellModelDir(from, { key })}/best.json`);
+  return `readme_figure: no kept model of ${cell.key} (looked for ${looked.join(", ")}). The ` +
+    `reproduction keeps it when the cell finishes (\`deno task reproduce${
+      mode === "quick" ? " --quick" : ""
+    } --cell ${cell.sameAs ?? cell.key}\`); a cell that finished before models were kept: ` +
+    "run the notebook once with DEMURE_RERUN=1 in the kernel (it trains the model with the " +
+    "cell's settings and keeps it), or name the results folder of a run that kept it " +
+    "(--from DIR)";
+}
+
+/**
+ * Executes the explanations notebook in `mode`, which draws the figure; false (with the reason
+ * printed) when the notebook failed or did not rewrite the figure.
+ */
+async function drawFigure(mode: "quick" | "full"): Promise<boolean> {
   const figure = `${projectRoot}/${FIGURE[mode]}`;
   const before = modifiedAt(figure);
   // The notebooks task's permissions (deno.json), as `deno task notebooks` would give it.
@@ -111,7 +128,7 @@ async function main(args: string[]): Promise<number> {
   }).output();
   if (!run.success) {
     console.error(`readme_figure: ${NOTEBOOK} failed (see above)`);
-    return 1;
+    return false;
   }
   const after = modifiedAt(figure);
   if (after === undefined || after === before) {
@@ -119,14 +136,9 @@ async function main(args: string[]): Promise<number> {
       `readme_figure: ${NOTEBOOK} ran but did not write ${FIGURE[mode]} (is Chromium installed? ` +
         "see build/notebooks/05_explanations.html)",
     );
-    return 1;
+    return false;
   }
-  console.log(`wrote ${FIGURE[mode]} from ${kept.dir}`);
-  if (mode === "full") {
-    const relative = kept.dir.slice(projectRoot.length + 1);
-    console.log(`to commit: git add ${relative} ${FIGURE.full}`);
-  }
-  return 0;
+  return true;
 }
 
 if (import.meta.main) await runScript("readme_figure", () => main(Deno.args));
