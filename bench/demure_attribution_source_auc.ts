@@ -37,11 +37,17 @@ import {
   noiseAttributionConfig,
   prepareDataset,
   resolveTrainerConfig,
+  type SequentialRecommender,
   trainingBatches,
   trainModel,
 } from "../mod.ts";
 import type { DemureAttributionSource } from "../lib/demure/mod.ts";
-import { attributionQuality, buildCellModel } from "../lib/experiments/mod.ts";
+import {
+  attributionQuality,
+  buildCellModel,
+  type PreparedDataset,
+  type SystemSpec,
+} from "../lib/experiments/mod.ts";
 import { Adam, trainStep } from "../lib/train/mod.ts";
 import { cachedMaskAuc, type RecordedCell, recordedDemureSasrecCells } from "./_cached_mask_auc.ts";
 import { SEED_RANGE } from "../lib/util/mod.ts";
@@ -97,7 +103,6 @@ async function main(): Promise<number> {
   if (system.kind !== "neural" || !system.demure) throw new Error(`${path}: not a Demure cell`);
   const data = await prepareDataset(dataset);
   if (!data.truth) throw new Error("the synthetic benchmark has no planted truth");
-  const truth = data.truth;
   const { model: trained } = buildCellModel(data, system, {
     seed,
     ...(settings.model ? { model: settings.model } : {}),
@@ -109,16 +114,7 @@ async function main(): Promise<number> {
     { ...settings.training, seed, maxEpochs: epochs, patience: epochs, evalEvery: epochs },
     { onProgress: (p) => console.error(`plain epoch ${p.epoch}: loss ${p.loss.toFixed(4)}`) },
   );
-  const [posthoc] = await attributionQuality(trained, data.split, truth, ["gradient_x_input"]);
-  const weights = trained.parameters.snapshot();
-  const config = resolveTrainerConfig({ ...settings.training, seed });
-  const batchesOf = (epoch: number) =>
-    trainingBatches(data.split, epoch, {
-      batchSize: config.batchSize,
-      seed: config.seed,
-      shuffle: true,
-      windows: config.windows,
-    });
+  const [posthoc] = await attributionQuality(trained, data.split, data.truth, ["gradient_x_input"]);
   const line: Record<string, unknown> = {
     seed,
     plainEpochs: epochs,
@@ -127,49 +123,95 @@ async function main(): Promise<number> {
     validNdcg10AfterPlain: plain.bestValidation,
     posthocUserModalityRocAuc: posthoc.userModalityRocAuc,
   };
-  // `training_pass_without_dropout`: the training pass on a copy of the model with SASRec's
-  // dropout at 0 (same weights): how much of a gap to the separate pass the dropout explains.
+  const from: RouteStart = {
+    data,
+    settings,
+    system,
+    trained,
+    weights: trained.parameters.snapshot(),
+  };
   for (const variant of variants) {
-    const withoutDropout = variant === "training_pass_without_dropout";
-    const source: DemureAttributionSource = variant === "separate_pass"
-      ? "separate_pass"
-      : "training_pass";
-    const model = withoutDropout
-      ? buildCellModel(data, system, {
-        seed,
-        model: { ...settings.model, sasrec: { ...settings.model?.sasrec, dropout: 0 } },
-      }).model
-      : trained;
-    model.parameters.assign(weights);
-    const demure = demureHooks(model, {
-      ...system.demure,
-      warmupBy: "steps",
-      warmupSteps: 0,
-      everyVisits: 1,
-      attributionSource: source,
-      ...(source === "training_pass" ? { trainingPassSmoothing: smoothing } : {}),
-    });
-    const optimizer = new Adam(config.optimizer);
-    let step = 0;
-    for (let e = 0; e < routeEpochs; e++) {
-      for (const batch of batchesOf(epochs + e)) {
-        await trainStep({ model, optimizer, batch, step: step++, config, hooks: demure.hooks });
-      }
-    }
-    const state = demure.hooks.checkpointState!.save();
-    const attribution = noiseAttributionConfig(demure.config);
-    line[variant] = {
-      masks: cachedMaskAuc(state, truth, model.modalityNames, attribution),
-      masksFirst256: cachedMaskAuc(state, truth, model.modalityNames, attribution, 256),
-      stats: { attributed: demure.stats().attributed, captured: demure.stats().captured },
-    };
-    optimizer.dispose();
-    if (model !== trained) model.dispose();
+    line[variant] = await routeRun(variant, from, { seed, epochs, routeEpochs, smoothing });
   }
   line.seconds = Math.round((performance.now() - started) / 1000);
   console.log(JSON.stringify(line));
   trained.dispose();
   return 0;
+}
+
+/** What every route's run starts from: the recorded cell, its data and the plainly trained model. */
+interface RouteStart {
+  data: PreparedDataset;
+  settings: RecordedCell["settings"];
+  /** The recorded cell's system: neural, with Demure. */
+  system: Extract<SystemSpec, { kind: "neural" }>;
+  /** The model after the plain epochs (the separate pass and the training pass run on it). */
+  trained: SequentialRecommender;
+  /** Its weights after the plain epochs, restored before each run. */
+  weights: ReturnType<SequentialRecommender["parameters"]["snapshot"]>;
+}
+
+/**
+ * One variant's Demure epochs from the plainly trained weights, and its mask cache scored against
+ * the planted truth (all users, and the first 256).
+ */
+async function routeRun(
+  variant: typeof VARIANTS[number],
+  from: RouteStart,
+  { seed, epochs, routeEpochs, smoothing }: {
+    seed: number;
+    epochs: number;
+    routeEpochs: number;
+    smoothing: number;
+  },
+): Promise<Record<string, unknown>> {
+  const { data, settings, system, trained } = from;
+  const truth = data.truth!;
+  const config = resolveTrainerConfig({ ...settings.training, seed });
+  // `training_pass_without_dropout`: the training pass on a copy of the model with SASRec's
+  // dropout at 0 (same weights): how much of a gap to the separate pass the dropout explains.
+  const withoutDropout = variant === "training_pass_without_dropout";
+  const source: DemureAttributionSource = variant === "separate_pass"
+    ? "separate_pass"
+    : "training_pass";
+  const model = withoutDropout
+    ? buildCellModel(data, system, {
+      seed,
+      model: { ...settings.model, sasrec: { ...settings.model?.sasrec, dropout: 0 } },
+    }).model
+    : trained;
+  model.parameters.assign(from.weights);
+  const demure = demureHooks(model, {
+    ...system.demure,
+    warmupBy: "steps",
+    warmupSteps: 0,
+    everyVisits: 1,
+    attributionSource: source,
+    ...(source === "training_pass" ? { trainingPassSmoothing: smoothing } : {}),
+  });
+  const optimizer = new Adam(config.optimizer);
+  let step = 0;
+  for (let e = 0; e < routeEpochs; e++) {
+    const batches = trainingBatches(data.split, epochs + e, {
+      batchSize: config.batchSize,
+      seed: config.seed,
+      shuffle: true,
+      windows: config.windows,
+    });
+    for (const batch of batches) {
+      await trainStep({ model, optimizer, batch, step: step++, config, hooks: demure.hooks });
+    }
+  }
+  const state = demure.hooks.checkpointState!.save();
+  const attribution = noiseAttributionConfig(demure.config);
+  const entry = {
+    masks: cachedMaskAuc(state, truth, model.modalityNames, attribution),
+    masksFirst256: cachedMaskAuc(state, truth, model.modalityNames, attribution, 256),
+    stats: { attributed: demure.stats().attributed, captured: demure.stats().captured },
+  };
+  optimizer.dispose();
+  if (model !== trained) model.dispose();
+  return entry;
 }
 
 if (import.meta.main) await runScript("demure_attribution_source_auc", main);
