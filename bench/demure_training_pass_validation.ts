@@ -30,11 +30,13 @@ import {
   UsageError,
 } from "../scripts/cli/options.ts";
 import {
+  type EpochProgress,
   evaluateRanking,
   initBackend,
   modelScorer,
   noiseAttributionConfig,
   prepareDataset,
+  type PreparedDataset,
   type SystemSpec,
   trainModel,
 } from "../mod.ts";
@@ -88,80 +90,100 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { datasetLabel, source, seeds, paths, smoothing, smoke } = options;
   await initBackend({ verbose: false });
-  let data: Awaited<ReturnType<typeof prepareDataset>> | undefined;
-  for (const [k, seed] of seeds.entries()) {
-    const path = paths[k];
+  let data: PreparedDataset | undefined;
+  for (const [k, seed] of options.seeds.entries()) {
+    const path = options.paths[k];
     const recorded = JSON.parse(await Deno.readTextFile(path)) as RecordedCell;
-    const { dataset, system, ...settings } = recorded.settings;
-    if (system.kind !== "neural" || !system.demure) throw new Error(`${path}: not a Demure cell`);
-    // `--maxEpochs=N` (3 batches an epoch, a 2-step warm-up) only smoke-tests this script.
-    const withSource: SystemSpec = {
-      ...system,
-      demure: {
-        ...system.demure,
-        attributionSource: source,
-        ...(smoothing !== undefined ? { trainingPassSmoothing: smoothing } : {}),
-        ...(smoke > 0 ? { warmupBy: "steps" as const, warmupSteps: 2 } : {}),
-      },
-    };
-    data ??= await prepareDataset(dataset);
-    const started = performance.now();
-    const parts = buildCellModel(data, withSource, {
-      seed,
-      ...(settings.model ? { model: settings.model } : {}),
-    });
-    const { model, demure } = parts;
-    const trainerSettings = {
-      ...settings.training,
-      seed,
-      ...(smoke > 0 ? { maxEpochs: smoke, maxBatchesPerEpoch: 3 } : {}),
-    };
-    const training = await trainModel(model, data.split, trainerSettings, {
-      ...parts.hooks,
-      onProgress: (progress) => {
-        if (progress.epoch % 10 === 0 || progress.improved === false) {
-          console.error(
-            `seed ${seed} epoch ${progress.epoch}: loss ${progress.loss.toFixed(4)}, valid ` +
-              `${progress.validation?.["NDCG@10"]?.toFixed(4)}, best ${progress.bestEpoch}`,
-          );
-        }
-      },
-    });
-    const loss = describeLoss(training.config.loss);
-    const ranking = settings.training?.ranking ?? DEFAULT_RANKING_PROTOCOL;
-    const scorer = modelScorer(model, "Demure-SASRec");
-    const test = await evaluateRanking(scorer, data.split, { stage: "test", loss, seed, ranking });
-    const line: Record<string, unknown> = {
-      dataset: datasetLabel,
-      source: demure!.config.attributionSource,
-      ...(demure!.config.attributionSource === "training_pass"
-        ? { trainingPassSmoothing: demure!.config.trainingPassSmoothing }
-        : {}),
-      seed,
-      testNdcg10: test.metrics["NDCG@10"],
-      recordedTestNdcg10: recorded.result.test["NDCG@10"],
-      bestEpoch: training.bestEpoch,
-      epochsRun: training.epochsRun,
-      trainSeconds: Math.round((performance.now() - started) / 1000),
-      meanStepSeconds: training.meanStepSeconds,
-      demure: demure!.stats(),
-    };
-    if (data.truth) {
-      const state = demure!.hooks.checkpointState!.save();
-      const config = noiseAttributionConfig(demure!.config);
-      line.masks = cachedMaskAuc(state, data.truth, model.modalityNames, config);
-      line.masksFirst256 = cachedMaskAuc(state, data.truth, model.modalityNames, config, 256);
-      const [posthoc] = await attributionQuality(model, data.split, data.truth, [
-        "gradient_x_input",
-      ]);
-      line.posthocUserModalityRocAuc = posthoc.userModalityRocAuc;
-    }
-    console.log(JSON.stringify(line));
-    model.dispose();
+    data ??= await prepareDataset(recorded.settings.dataset);
+    console.log(JSON.stringify(await seedLine(recorded, path, seed, data, options)));
   }
   return 0;
+}
+
+/** The checked options: {@linkcode checkedOptions} but after `--help`. */
+type ValidationOptions = NonNullable<ReturnType<typeof checkedOptions>>;
+
+/**
+ * The recorded cell retrained at `seed` with the chosen attribution source, evaluated on test as
+ * `runCell` does, and (on the synthetic benchmark) scored against the planted truth: one line.
+ */
+async function seedLine(
+  recorded: RecordedCell,
+  path: string,
+  seed: number,
+  data: PreparedDataset,
+  options: ValidationOptions,
+): Promise<Record<string, unknown>> {
+  const { system, ...settings } = recorded.settings;
+  const started = performance.now();
+  const parts = buildCellModel(data, withSource(system, path, options), {
+    seed,
+    ...(settings.model ? { model: settings.model } : {}),
+  });
+  const { model } = parts;
+  const demure = parts.demure!;
+  const training = await trainModel(model, data.split, {
+    ...settings.training,
+    seed,
+    ...(options.smoke > 0 ? { maxEpochs: options.smoke, maxBatchesPerEpoch: 3 } : {}),
+  }, { ...parts.hooks, onProgress: (progress) => printProgressOf(seed, progress) });
+  const loss = describeLoss(training.config.loss);
+  const ranking = settings.training?.ranking ?? DEFAULT_RANKING_PROTOCOL;
+  const scorer = modelScorer(model, "Demure-SASRec");
+  const test = await evaluateRanking(scorer, data.split, { stage: "test", loss, seed, ranking });
+  const line: Record<string, unknown> = {
+    dataset: options.datasetLabel,
+    source: demure.config.attributionSource,
+    ...(demure.config.attributionSource === "training_pass"
+      ? { trainingPassSmoothing: demure.config.trainingPassSmoothing }
+      : {}),
+    seed,
+    testNdcg10: test.metrics["NDCG@10"],
+    recordedTestNdcg10: recorded.result.test["NDCG@10"],
+    bestEpoch: training.bestEpoch,
+    epochsRun: training.epochsRun,
+    trainSeconds: Math.round((performance.now() - started) / 1000),
+    meanStepSeconds: training.meanStepSeconds,
+    demure: demure.stats(),
+  };
+  if (data.truth) {
+    const state = demure.hooks.checkpointState!.save();
+    const config = noiseAttributionConfig(demure.config);
+    line.masks = cachedMaskAuc(state, data.truth, model.modalityNames, config);
+    line.masksFirst256 = cachedMaskAuc(state, data.truth, model.modalityNames, config, 256);
+    const [posthoc] = await attributionQuality(model, data.split, data.truth, [
+      "gradient_x_input",
+    ]);
+    line.posthocUserModalityRocAuc = posthoc.userModalityRocAuc;
+  }
+  model.dispose();
+  return line;
+}
+
+/** The recorded Demure system with the chosen attribution source (and smoothing, smoke warm-up). */
+function withSource(system: SystemSpec, path: string, options: ValidationOptions): SystemSpec {
+  if (system.kind !== "neural" || !system.demure) throw new Error(`${path}: not a Demure cell`);
+  // `--maxEpochs=N` (3 batches an epoch, a 2-step warm-up) only smoke-tests this script.
+  return {
+    ...system,
+    demure: {
+      ...system.demure,
+      attributionSource: options.source,
+      ...(options.smoothing !== undefined ? { trainingPassSmoothing: options.smoothing } : {}),
+      ...(options.smoke > 0 ? { warmupBy: "steps" as const, warmupSteps: 2 } : {}),
+    },
+  };
+}
+
+/** Every tenth epoch's line, and each epoch that did not improve, on stderr. */
+function printProgressOf(seed: number, progress: EpochProgress): void {
+  if (progress.epoch % 10 === 0 || progress.improved === false) {
+    console.error(
+      `seed ${seed} epoch ${progress.epoch}: loss ${progress.loss.toFixed(4)}, valid ` +
+        `${progress.validation?.["NDCG@10"]?.toFixed(4)}, best ${progress.bestEpoch}`,
+    );
+  }
 }
 
 if (import.meta.main) await runScript("demure_training_pass_validation", main);
