@@ -288,20 +288,7 @@ async function timeReads(work: () => Promise<unknown>) {
 async function profileStep(): Promise<string[]> {
   const choice = await initBackend({ verbose: false });
   const lines = [`backend ${choice.backend} (${choice.reason})`];
-  const small = tf.randomNormal([128, 64]);
-  await chainMs(200, small, (x) => tf.add(x, 1)); // compiles the program
-  lines.push(
-    `launch: ${(await chainMs(2000, small, (x) => tf.add(x, 1))).toFixed(3)} ms a kernel ` +
-      `(a chain of 2,000 adds of [128, 64], read once)`,
-  );
-  const begin = performance.now();
-  for (let i = 0; i < 100; i++) {
-    const x = tf.add(small, i);
-    await x.data();
-    x.dispose();
-  }
-  lines.push(`read: ${((performance.now() - begin) / 100).toFixed(3)} ms (one add + await data())`);
-  small.dispose();
+  lines.push(...await launchAndReadLines());
   lines.push("one kernel by kind (a chain of 1,000, read once):", ...await dispatchProbes());
   const dataset = generateWorkloadDataset({ seed: 0, numUsers: values.users ?? 512 });
   const split = leaveOneOutSplit(dataset, { maxLength: 50 });
@@ -310,6 +297,14 @@ async function profileStep(): Promise<string[]> {
     new SequentialRecommender(split.dataset, { backbone: "sasrec", maxLength: 50, seed });
   const run = (model: SequentialRecommender, config: Parameters<typeof trainModel>[2]) =>
     trainModel(model, split, { resume: false, ...config }, { ...hooksOf(model), ...quiet });
+  const train: ProfiledTraining = async (config) => {
+    const model = make(0);
+    try {
+      return await run(model, config);
+    } finally {
+      model.dispose();
+    }
+  };
   const warm = make(1);
   await run(warm, { maxEpochs: 1, maxBatchesPerEpoch: 2 });
   warm.dispose();
@@ -318,6 +313,57 @@ async function profileStep(): Promise<string[]> {
     await run(profiled, { maxEpochs: 1, maxBatchesPerEpoch: 1 });
   });
   profiled.dispose();
+  lines.push(...await kernelLines(profile));
+  const { history } = await train({ maxEpochs: 4, seed: 0 });
+  lines.push(
+    `step time by epoch (${history[0].steps} steps each): ` +
+      history.map((epoch) => `${(1000 * epoch.stepSeconds).toFixed(0)} ms`).join(", "),
+  );
+  // The same epoch again, its reads timed (validation is a stub here: the reads are training's).
+  let steps = 0;
+  const { reads, readMs } = await timeReads(async () => {
+    const { history } = await train({ maxEpochs: 1, seed: 0 });
+    steps = history[0].steps;
+  });
+  lines.push(
+    `reads: ${(reads / steps).toFixed(1)} a step, ${(readMs / steps).toFixed(0)} ms a step ` +
+      `spent in them (the rest of a step is issuing its ${profile.kernels.length} kernels)`,
+  );
+  if (choice.backend === "webgpu") lines.push(await uploadRoutesLine(train));
+  const { profile: host, wallMs } = await sampleHost(() => train({ maxEpochs: 1, seed: 0 }));
+  // One epoch of the 512-user set, its validation a stub.
+  lines.push(...summariseProfile(host, wallMs));
+  return lines;
+}
+
+/** A training of a fresh model (seed 0) of the profiled workload. */
+type ProfiledTraining = (
+  config: Parameters<typeof trainModel>[2],
+) => ReturnType<typeof trainModel>;
+
+/** What launching one small kernel costs, and one read back to the host. */
+async function launchAndReadLines(): Promise<string[]> {
+  const small = tf.randomNormal([128, 64]);
+  await chainMs(200, small, (x) => tf.add(x, 1)); // compiles the program
+  const launch = `launch: ${(await chainMs(2000, small, (x) => tf.add(x, 1))).toFixed(3)} ms ` +
+    "a kernel (a chain of 2,000 adds of [128, 64], read once)";
+  const begin = performance.now();
+  for (let i = 0; i < 100; i++) {
+    const x = tf.add(small, i);
+    await x.data();
+    x.dispose();
+  }
+  small.dispose();
+  return [
+    launch,
+    `read: ${((performance.now() - begin) / 100).toFixed(3)} ms (one add + await data())`,
+  ];
+}
+
+/** One step's kernels and their device time: the total, and the 12 costliest by name and shape. */
+async function kernelLines(
+  profile: Awaited<ReturnType<typeof tf.profile>>,
+): Promise<string[]> {
   const byKernel = new Map<string, { count: number; ms: number }>();
   let deviceMs = 0;
   for (const kernel of profile.kernels) {
@@ -329,53 +375,29 @@ async function profileStep(): Promise<string[]> {
     const entry = byKernel.get(key) ?? { count: 0, ms: 0 };
     byKernel.set(key, { count: entry.count + 1, ms: entry.ms + ms });
   }
-  lines.push(
+  const costliest = [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+  return [
     `one step: ${profile.kernels.length} kernels, ${deviceMs.toFixed(1)} ms of kernel time`,
-  );
-  for (const [key, { count, ms }] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
-    lines.push(`  ${ms.toFixed(2).padStart(8)} ms  x${count}  ${key}`);
+    ...costliest.map(([key, { count, ms }]) =>
+      `  ${ms.toFixed(2).padStart(8)} ms  x${count}  ${key}`
+    ),
+  ];
+}
+
+/** On webgpu: the second epoch's step time through each upload route of host-made tensors. */
+async function uploadRoutesLine(train: ProfiledTraining): Promise<string> {
+  // The upload route of host-made tensors (lib/backend/kernels/webgpu_uploads.ts), both ways in
+  // this process; earlier measured and dropped here: kernels per queue submit (docs/gpu.md).
+  const steps: string[] = [];
+  for (const route of ["writeBuffer", "staged (stock)", "writeBuffer"]) {
+    if (route === "writeBuffer") registerQueuedUploads();
+    else restoreStagedUploads();
+    const { history } = await train({ maxEpochs: 2, seed: 0 });
+    steps.push(
+      `${route}: ${(1000 * history[1].stepSeconds).toFixed(0)} ms (loss ${history[1].loss})`,
+    );
   }
-  const timed = make(0);
-  const { history } = await run(timed, { maxEpochs: 4, seed: 0 });
-  timed.dispose();
-  lines.push(
-    `step time by epoch (${history[0].steps} steps each): ` +
-      history.map((epoch) => `${(1000 * epoch.stepSeconds).toFixed(0)} ms`).join(", "),
-  );
-  // The same epoch again, its reads timed (validation is a stub here: the reads are training's).
-  const watched = make(0);
-  let steps = 0;
-  const { reads, readMs } = await timeReads(async () => {
-    const { history } = await run(watched, { maxEpochs: 1, seed: 0 });
-    steps = history[0].steps;
-  });
-  watched.dispose();
-  lines.push(
-    `reads: ${(reads / steps).toFixed(1)} a step, ${(readMs / steps).toFixed(0)} ms a step ` +
-      `spent in them (the rest of a step is issuing its ${profile.kernels.length} kernels)`,
-  );
-  if (choice.backend === "webgpu") {
-    // The upload route of host-made tensors (lib/backend/kernels/webgpu_uploads.ts), both ways in
-    // this process; earlier measured and dropped here: kernels per queue submit (docs/gpu.md).
-    const steps: string[] = [];
-    for (const route of ["writeBuffer", "staged (stock)", "writeBuffer"]) {
-      if (route === "writeBuffer") registerQueuedUploads();
-      else restoreStagedUploads();
-      const model = make(0);
-      const { history } = await run(model, { maxEpochs: 2, seed: 0 });
-      model.dispose();
-      steps.push(
-        `${route}: ${(1000 * history[1].stepSeconds).toFixed(0)} ms (loss ${history[1].loss})`,
-      );
-    }
-    lines.push(`step time by upload route (second epoch): ${steps.join(", ")}`);
-  }
-  const sampled = make(0);
-  const { profile: host, wallMs } = await sampleHost(() => run(sampled, { maxEpochs: 1, seed: 0 }));
-  sampled.dispose();
-  // One epoch of the 512-user set, its validation a stub.
-  lines.push(...summariseProfile(host, wallMs));
-  return lines;
+  return `step time by upload route (second epoch): ${steps.join(", ")}`;
 }
 
 /** What trains on `trained`: Demure from the first step (`--system demure`), or nothing extra. */
