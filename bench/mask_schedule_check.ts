@@ -37,6 +37,7 @@ import { pairedTTest } from "../lib/eval/mod.ts";
 import {
   type CellResult,
   datasetLabel,
+  type ExperimentPlan,
   finishedCells,
   type MeanStd,
   meanStd,
@@ -49,6 +50,18 @@ import {
 } from "../lib/experiments/mod.ts";
 import { type DemureConfig, masksAreRandom, resolveDemureConfig } from "../lib/demure/mod.ts";
 
+/** One seed of a group: each value as rerun, then as recorded. */
+interface SeedComparison {
+  seed: number;
+  test: [number, number];
+  valid: [number, number];
+  bestEpoch: [number, number];
+  trainSeconds: [number, number];
+  attributed: [number, number];
+  reused: [number, number];
+  userModalityRocAuc?: [number, number];
+}
+
 /** One group of cells (a dataset and a system key) under both schedules. */
 interface ScheduleRow {
   dataset: string;
@@ -56,19 +69,17 @@ interface ScheduleRow {
   recordedVisits: number;
   visits: number;
   seeds: number[];
-  perSeed: {
-    seed: number;
-    test: [number, number];
-    valid: [number, number];
-    bestEpoch: [number, number];
-    trainSeconds: [number, number];
-    attributed: [number, number];
-    reused: [number, number];
-    userModalityRocAuc?: [number, number];
-  }[];
+  perSeed: SeedComparison[];
   test: { checked: MeanStd; records: MeanStd; meanDifference: number; pValue: number };
   valid: { checked: MeanStd; records: MeanStd };
   userModalityRocAuc?: { checked: MeanStd; records: MeanStd };
+}
+
+/** A chosen cell with its recorded result and its rerun's. */
+interface CellPair {
+  cell: PlannedCell;
+  before: CellResult;
+  after: CellResult;
 }
 
 /** Masks from the separate attribution pass, the route whose schedule `everyVisits` sets. */
@@ -145,16 +156,17 @@ function checkedOptions(args: readonly string[]) {
   };
 }
 
-async function main(): Promise<number> {
-  const options = checkedOptions(Deno.args);
-  if (options === undefined) {
-    console.log(USAGE);
-    return 0;
-  }
-  const { visits, records, chosen, resultsDir, out, reportOnly } = options;
-  await initBackend({ verbose: false });
-  releaseClaimsOnSignal();
-  const recorded = finishedCells(records, RECORDS_DIR.full);
+/**
+ * Reruns the chosen cells with `everyVisits` at `visits` into `resultsDir` (nothing is run with
+ * `reportOnly`) and returns the rerun cells finished there, by key.
+ */
+async function rerunCells(
+  records: ExperimentPlan,
+  chosen: PlannedCell[],
+  visits: number,
+  resultsDir: string,
+  reportOnly: boolean,
+): Promise<Map<string, CellResult>> {
   const changedPlan = planExperiments("full", undefined, {
     selected: records.selected,
     demure: { everyVisits: visits },
@@ -167,15 +179,87 @@ async function main(): Promise<number> {
   if (!reportOnly) {
     await runPlan({ ...changedPlan, cells: changed }, { resultsDir, waitForOthers: true });
   }
-  const checked = finishedCells({ ...changedPlan, cells: changed }, resultsDir);
+  return finishedCells({ ...changedPlan, cells: changed }, resultsDir);
+}
 
-  const rows: ScheduleRow[] = [];
+/** The chosen cells by `<dataset>/<system key>`, in the records' order. */
+function groupedBySystem(chosen: PlannedCell[]): Map<string, PlannedCell[]> {
   const groups = new Map<string, PlannedCell[]>();
   for (const cell of chosen) {
     const id = `${datasetLabel(cell.dataset)}/${systemKeyOf(cell)}`;
     groups.set(id, [...(groups.get(id) ?? []), cell]);
   }
-  for (const [id, cells] of groups) {
+  return groups;
+}
+
+/** The trained model's gradient x input attribution (the README's 0.990 column). */
+const gradientAuc = (r: CellResult) =>
+  r.attribution?.find((a) => a.method === "gradient_x_input")?.userModalityRocAuc;
+
+/** One seed's rerun set against its record. */
+function seedComparison({ cell, before, after }: CellPair): SeedComparison {
+  return {
+    seed: cell.seed,
+    test: [after.test["NDCG@10"], before.test["NDCG@10"]],
+    valid: [after.valid["NDCG@10"], before.valid["NDCG@10"]],
+    bestEpoch: [after.bestEpoch, before.bestEpoch],
+    trainSeconds: [after.trainSeconds, before.trainSeconds],
+    attributed: [after.demure?.attributed ?? 0, before.demure?.attributed ?? 0],
+    reused: [after.demure?.reused ?? 0, before.demure?.reused ?? 0],
+    ...(gradientAuc(before) !== undefined && gradientAuc(after) !== undefined
+      ? { userModalityRocAuc: [gradientAuc(after)!, gradientAuc(before)!] as [number, number] }
+      : {}),
+  };
+}
+
+/** The `everyVisits` the records ran a cell's system with. */
+function recordedVisitsOf(cell: PlannedCell): number {
+  return cell.system.kind === "neural" ? resolveDemureConfig(cell.system.demure).everyVisits : NaN;
+}
+
+/** The row of group `id` (`<dataset>/<system key>`) from its pairs (at least one). */
+function scheduleRow(id: string, pairs: CellPair[], visits: number): ScheduleRow {
+  const perSeed = pairs.map(seedComparison);
+  const column = (field: "test" | "valid", k: 0 | 1) => perSeed.map((s) => s[field][k]);
+  const paired = perSeed.length > 1
+    ? pairedTTest(column("test", 0), column("test", 1))
+    : { meanDifference: perSeed[0].test[0] - perSeed[0].test[1], pValue: NaN };
+  const aucs = perSeed.filter((s) => s.userModalityRocAuc !== undefined);
+  const [dataset, ...system] = id.split("/");
+  return {
+    dataset,
+    system: system.join("/"),
+    recordedVisits: recordedVisitsOf(pairs[0].cell),
+    visits,
+    seeds: perSeed.map((s) => s.seed),
+    perSeed,
+    test: {
+      checked: meanStd(column("test", 0)),
+      records: meanStd(column("test", 1)),
+      meanDifference: paired.meanDifference,
+      pValue: paired.pValue,
+    },
+    valid: { checked: meanStd(column("valid", 0)), records: meanStd(column("valid", 1)) },
+    ...(aucs.length > 0
+      ? {
+        userModalityRocAuc: {
+          checked: meanStd(aucs.map((s) => s.userModalityRocAuc![0])),
+          records: meanStd(aucs.map((s) => s.userModalityRocAuc![1])),
+        },
+      }
+      : {}),
+  };
+}
+
+/** A row for each group of chosen cells with at least one rerun cell finished. */
+function scheduleRows(
+  chosen: PlannedCell[],
+  recorded: Map<string, CellResult>,
+  checked: Map<string, CellResult>,
+  visits: number,
+): ScheduleRow[] {
+  const rows: ScheduleRow[] = [];
+  for (const [id, cells] of groupedBySystem(chosen)) {
     // With --report-only, the cells finished so far (a seed is left out until it finishes).
     const pairs = cells.filter((cell) => checked.has(cell.key)).map((cell) => ({
       cell,
@@ -183,73 +267,42 @@ async function main(): Promise<number> {
       after: checked.get(cell.key)!,
     }));
     if (pairs.length === 0) continue;
-    // The trained model's gradient x input attribution (the README's 0.990 column).
-    const auc = (r: CellResult) =>
-      r.attribution?.find((a) => a.method === "gradient_x_input")?.userModalityRocAuc;
-    const perSeed = pairs.map(({ cell, before, after }) => ({
-      seed: cell.seed,
-      test: [after.test["NDCG@10"], before.test["NDCG@10"]] as [number, number],
-      valid: [after.valid["NDCG@10"], before.valid["NDCG@10"]] as [number, number],
-      bestEpoch: [after.bestEpoch, before.bestEpoch] as [number, number],
-      trainSeconds: [after.trainSeconds, before.trainSeconds] as [number, number],
-      attributed: [after.demure?.attributed ?? 0, before.demure?.attributed ?? 0] as [
-        number,
-        number,
-      ],
-      reused: [after.demure?.reused ?? 0, before.demure?.reused ?? 0] as [number, number],
-      ...(auc(before) !== undefined && auc(after) !== undefined
-        ? { userModalityRocAuc: [auc(after)!, auc(before)!] as [number, number] }
-        : {}),
-    }));
-    const column = (field: "test" | "valid", k: 0 | 1) => perSeed.map((s) => s[field][k]);
-    const paired = perSeed.length > 1
-      ? pairedTTest(column("test", 0), column("test", 1))
-      : { meanDifference: perSeed[0].test[0] - perSeed[0].test[1], pValue: NaN };
-    const aucs = perSeed.filter((s) => s.userModalityRocAuc !== undefined);
-    const [dataset, ...system] = id.split("/");
-    const recordedSystem = pairs[0].cell.system;
-    const recordedVisits = recordedSystem.kind === "neural"
-      ? resolveDemureConfig(recordedSystem.demure).everyVisits
-      : NaN;
-    rows.push({
-      dataset,
-      system: system.join("/"),
-      recordedVisits,
-      visits,
-      seeds: perSeed.map((s) => s.seed),
-      perSeed,
-      test: {
-        checked: meanStd(column("test", 0)),
-        records: meanStd(column("test", 1)),
-        meanDifference: paired.meanDifference,
-        pValue: paired.pValue,
-      },
-      valid: { checked: meanStd(column("valid", 0)), records: meanStd(column("valid", 1)) },
-      ...(aucs.length > 0
-        ? {
-          userModalityRocAuc: {
-            checked: meanStd(aucs.map((s) => s.userModalityRocAuc![0])),
-            records: meanStd(aucs.map((s) => s.userModalityRocAuc![1])),
-          },
-        }
-        : {}),
-    });
+    rows.push(scheduleRow(id, pairs, visits));
   }
-  const fmt = (m: MeanStd) => `${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
-  for (const row of rows) {
-    const seconds = (k: 0 | 1) => row.perSeed.reduce((s, p) => s + p.trainSeconds[k], 0);
-    console.log(
-      `${row.dataset} ${row.system}, seeds ${row.seeds.join(",")}: test NDCG@10 at everyVisits ` +
-        `${row.visits} ${fmt(row.test.checked)}, records (everyVisits ${row.recordedVisits}) ` +
-        `${fmt(row.test.records)}; paired difference ${row.test.meanDifference.toFixed(4)} ` +
-        `(p = ${row.test.pValue.toFixed(2)}); training ${(seconds(0) / 60).toFixed(1)} min ` +
-        `against ${(seconds(1) / 60).toFixed(1)} min as recorded` +
-        (row.userModalityRocAuc
-          ? `; attribution ROC-AUC ${fmt(row.userModalityRocAuc.checked)} against ` +
-            fmt(row.userModalityRocAuc.records)
-          : ""),
-    );
+  return rows;
+}
+
+/** `mean ± std` at four decimals. */
+const formatMeanStd = (m: MeanStd) => `${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
+
+/** The console line of one row. */
+function rowLine(row: ScheduleRow): string {
+  const seconds = (k: 0 | 1) => row.perSeed.reduce((s, p) => s + p.trainSeconds[k], 0);
+  return `${row.dataset} ${row.system}, seeds ${row.seeds.join(",")}: test NDCG@10 ` +
+    `at everyVisits ${row.visits} ${formatMeanStd(row.test.checked)}, records (everyVisits ` +
+    `${row.recordedVisits}) ${formatMeanStd(row.test.records)}; paired difference ` +
+    `${row.test.meanDifference.toFixed(4)} (p = ${row.test.pValue.toFixed(2)}); training ` +
+    `${(seconds(0) / 60).toFixed(1)} min against ${(seconds(1) / 60).toFixed(1)} min as recorded` +
+    (row.userModalityRocAuc
+      ? `; attribution ROC-AUC ${formatMeanStd(row.userModalityRocAuc.checked)} against ` +
+        formatMeanStd(row.userModalityRocAuc.records)
+      : "");
+}
+
+/** Checks the options, reruns the chosen cells and sets each group against its records. */
+async function main(): Promise<number> {
+  const options = checkedOptions(Deno.args);
+  if (options === undefined) {
+    console.log(USAGE);
+    return 0;
   }
+  const { visits, records, chosen, resultsDir, out, reportOnly } = options;
+  await initBackend({ verbose: false });
+  releaseClaimsOnSignal();
+  const recorded = finishedCells(records, RECORDS_DIR.full);
+  const checked = await rerunCells(records, chosen, visits, resultsDir, reportOnly);
+  const rows = scheduleRows(chosen, recorded, checked, visits);
+  for (const row of rows) console.log(rowLine(row));
   if (out) {
     await Deno.writeTextFile(out, JSON.stringify(rows, null, 2) + "\n"); // as deno fmt writes it
     console.log(`wrote ${out}`);
