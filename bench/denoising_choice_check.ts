@@ -22,14 +22,17 @@ import { pairedTTest } from "../lib/eval/mod.ts";
 import {
   type CellResult,
   endedWithBackboneWeights,
+  type ExperimentPlan,
   finishedCells,
   type MeanStd,
   meanStd,
   planExperiments,
+  type PlannedCell,
   planOfResults,
   RECORDS_DIR,
   releaseClaimsOnSignal,
   runPlan,
+  type SelectedConfiguration,
   type SelectedConfigurations,
   selectedFrom,
   SELECTION_SPECS,
@@ -62,17 +65,163 @@ const USAGE = `usage: deno run -A bench/denoising_choice_check.ts [--results=DIR
   --out FILE        write the rows as JSON (default: not written)
   -h, --help        print this text`;
 
-async function main(): Promise<number> {
-  const { values } = parseOptions(Deno.args, {
+/** The checked options; undefined after `--help`. */
+function checkedOptions(args: readonly string[]) {
+  const { values } = parseOptions(args, {
     results: { type: "string", default: "results/denoising-choice" },
     out: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   });
-  if (values.help) {
+  if (values.help) return undefined;
+  return { resultsDir: values.results, out: values.out };
+}
+
+/** A selection of the records whose chosen trial ended with its backbone's weights. */
+interface BackboneWeightsSelection {
+  dataset: string;
+  system: string;
+  backbone: string;
+  /** The selection's trial cells, in the records' order. */
+  trials: PlannedCell[];
+  /** The trial the records chose. */
+  recordsChoice: number;
+}
+
+/**
+ * The selection `system` on `dataset` if it is a Demure-family one whose chosen trial ended with
+ * its backbone's weights, else undefined.
+ */
+function backboneWeightsSelection(
+  records: ExperimentPlan,
+  stored: Map<string, CellResult>,
+  dataset: string,
+  system: string,
+  choice: SelectedConfiguration,
+): BackboneWeightsSelection | undefined {
+  const backbone = SELECTION_SPECS[system as SystemName]?.inheritsFrom;
+  const trials = records.cells.filter((cell) => cell.trial?.selection === `${dataset}/${system}`);
+  const resultOf = (index: number) =>
+    stored.get(trials.find((cell) => cell.trial!.index === index)!.key)!;
+  if (backbone === undefined || resultOf(choice.trial).demure === undefined) return undefined;
+  if (!endedWithBackboneWeights(resultOf(choice.trial))) return undefined;
+  return { dataset, system, backbone, trials, recordsChoice: choice.trial };
+}
+
+/**
+ * Chooses again among the selection's trials that denoise, runs that choice's main-table cells into
+ * `resultsDir` and sets them against the records; undefined when every trial ended with the
+ * backbone's weights (there is nothing to choose).
+ */
+async function checkSelection(
+  records: ExperimentPlan,
+  stored: Map<string, CellResult>,
+  selection: BackboneWeightsSelection,
+  resultsDir: string,
+): Promise<ChoiceRow | undefined> {
+  const { dataset, system, backbone, trials, recordsChoice } = selection;
+  const denoising = trials.filter((cell) => !endedWithBackboneWeights(stored.get(cell.key)!));
+  if (denoising.length === 0) {
+    console.log(`${dataset}/${system}: every trial ended with its backbone's weights`);
+    return undefined;
+  }
+  const alternative = selectedFrom({ ...records, cells: denoising }, stored)[dataset][system];
+  const selected: SelectedConfigurations = structuredClone(records.selected);
+  selected[dataset][system] = alternative;
+  const plan = planExperiments("full", undefined, { selected });
+  const cells = plan.cells.filter((cell) =>
+    cell.experiments.includes("main") && cell.datasetLabel === dataset &&
+    cell.systemName === system
+  );
+  console.log(
+    `${dataset}/${system}: the records chose trial ${recordsChoice}, which ended with ` +
+      `${backbone}'s weights; among the trials that denoise, trial ${alternative.trial} ` +
+      `(valid NDCG@10 ${alternative.valid.toFixed(4)}): ${cells.length} main-table cells`,
+  );
+  await runPlan({ ...plan, cells }, { resultsDir, waitForOthers: true });
+  const fresh = mainResults(plan, finishedCells(plan, resultsDir), dataset, system);
+  const recorded = mainResults(records, stored, dataset, system);
+  const backboneRow = mainResults(records, stored, dataset, backbone);
+  return choiceRow(selection, stored, alternative.trial, { fresh, recorded, backboneRow });
+}
+
+/** The main-table results a row compares, by seed. */
+interface RowResults {
+  /** The new choice's cells, as run by this check. */
+  fresh: Map<number, CellResult>;
+  /** The records' row of the system. */
+  recorded: Map<number, CellResult>;
+  /** The records' row of the backbone. */
+  backboneRow: Map<number, CellResult>;
+}
+
+/** The row of a selection chosen again: trial `denoisingChoice`, its cells run. */
+function choiceRow(
+  selection: BackboneWeightsSelection,
+  stored: Map<string, CellResult>,
+  denoisingChoice: number,
+  { fresh, recorded, backboneRow }: RowResults,
+): ChoiceRow {
+  const seeds = [...fresh.keys()];
+  const tests = (results: Map<number, CellResult>) =>
+    seeds.map((seed) => results.get(seed)!.test["NDCG@10"]);
+  const paired = (other: Map<number, CellResult>) => {
+    const { meanDifference, pValue } = pairedTTest(tests(fresh), tests(other));
+    return { meanDifference, pValue };
+  };
+  const backboneSeeds = (results: Map<number, CellResult>) =>
+    seeds.filter((seed) => endedWithBackboneWeights(results.get(seed)!));
+  return {
+    dataset: selection.dataset,
+    system: selection.system,
+    backbone: selection.backbone,
+    trials: selection.trials.map((cell) => ({
+      trial: cell.trial!.index,
+      valid: stored.get(cell.key)!.valid["NDCG@10"],
+      backboneWeights: endedWithBackboneWeights(stored.get(cell.key)!),
+    })),
+    recordsChoice: selection.recordsChoice,
+    denoisingChoice,
+    seeds,
+    denoising: meanStd(tests(fresh)),
+    records: meanStd(tests(recorded)),
+    backboneRow: meanStd(tests(backboneRow)),
+    backboneWeightSeeds: { records: backboneSeeds(recorded), denoising: backboneSeeds(fresh) },
+    againstRecords: paired(recorded),
+    againstBackbone: paired(backboneRow),
+  };
+}
+
+/** `mean ± std` at four decimals. */
+const formatMeanStd = (m: MeanStd) => `${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
+
+/** A difference with its sign, at four decimals. */
+const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
+
+/** The console lines of one row (a blank line first). */
+function rowLines(row: ChoiceRow): string {
+  return `\n${row.dataset} ${row.system} (seeds ${row.seeds.join(", ")}), test NDCG@10: trial ` +
+    `${row.denoisingChoice} ${formatMeanStd(row.denoising)} (backbone's weights at seeds ` +
+    `${row.backboneWeightSeeds.denoising.join(", ") || "none"}); records' trial ` +
+    `${row.recordsChoice} ${formatMeanStd(row.records)} (backbone's weights at seeds ` +
+    `${row.backboneWeightSeeds.records.join(", ") || "none"}); ${row.backbone} ` +
+    `${formatMeanStd(row.backboneRow)}.\n  against the records' row ${
+      signed(row.againstRecords.meanDifference)
+    } (by seed p = ${row.againstRecords.pValue.toPrecision(2)}); against ${row.backbone} ${
+      signed(row.againstBackbone.meanDifference)
+    } (by seed p = ${row.againstBackbone.pValue.toPrecision(2)})`;
+}
+
+/**
+ * Checks the options, runs the denoising choice of every selection of the records that chose a
+ * backbone-weights trial, and reports each against the records.
+ */
+async function main(): Promise<number> {
+  const options = checkedOptions(Deno.args);
+  if (options === undefined) {
     console.log(USAGE);
     return 0;
   }
-  const resultsDir = values.results;
+  const { resultsDir, out } = options;
   await initBackend({ verbose: false });
   releaseClaimsOnSignal();
   const records = planOfResults("full", RECORDS_DIR.full);
@@ -80,86 +229,17 @@ async function main(): Promise<number> {
   const rows: ChoiceRow[] = [];
   for (const [dataset, chosen] of Object.entries(records.selected)) {
     for (const [system, choice] of Object.entries(chosen)) {
-      const backbone = SELECTION_SPECS[system as SystemName]?.inheritsFrom;
-      const trials = records.cells.filter((cell) =>
-        cell.trial?.selection === `${dataset}/${system}`
-      );
-      const resultOf = (index: number) =>
-        stored.get(trials.find((cell) => cell.trial!.index === index)!.key)!;
-      if (backbone === undefined || resultOf(choice.trial).demure === undefined) continue;
-      if (!endedWithBackboneWeights(resultOf(choice.trial))) continue;
-      const denoising = trials.filter((cell) => !endedWithBackboneWeights(stored.get(cell.key)!));
-      if (denoising.length === 0) {
-        console.log(`${dataset}/${system}: every trial ended with its backbone's weights`);
-        continue;
-      }
-      const alternative = selectedFrom({ ...records, cells: denoising }, stored)[dataset][system];
-      const selected: SelectedConfigurations = structuredClone(records.selected);
-      selected[dataset][system] = alternative;
-      const plan = planExperiments("full", undefined, { selected });
-      const cells = plan.cells.filter((cell) =>
-        cell.experiments.includes("main") && cell.datasetLabel === dataset &&
-        cell.systemName === system
-      );
-      console.log(
-        `${dataset}/${system}: the records chose trial ${choice.trial}, which ended with ` +
-          `${backbone}'s weights; among the trials that denoise, trial ${alternative.trial} ` +
-          `(valid NDCG@10 ${alternative.valid.toFixed(4)}): ${cells.length} main-table cells`,
-      );
-      await runPlan({ ...plan, cells }, { resultsDir, waitForOthers: true });
-      const fresh = mainResults(plan, finishedCells(plan, resultsDir), dataset, system);
-      const recorded = mainResults(records, stored, dataset, system);
-      const backboneRow = mainResults(records, stored, dataset, backbone);
-      const seeds = [...fresh.keys()];
-      const tests = (results: Map<number, CellResult>) =>
-        seeds.map((seed) => results.get(seed)!.test["NDCG@10"]);
-      const paired = (other: Map<number, CellResult>) => {
-        const { meanDifference, pValue } = pairedTTest(tests(fresh), tests(other));
-        return { meanDifference, pValue };
-      };
-      const backboneSeeds = (results: Map<number, CellResult>) =>
-        seeds.filter((seed) => endedWithBackboneWeights(results.get(seed)!));
-      rows.push({
-        dataset,
-        system,
-        backbone,
-        trials: trials.map((cell) => ({
-          trial: cell.trial!.index,
-          valid: stored.get(cell.key)!.valid["NDCG@10"],
-          backboneWeights: endedWithBackboneWeights(stored.get(cell.key)!),
-        })),
-        recordsChoice: choice.trial,
-        denoisingChoice: alternative.trial,
-        seeds,
-        denoising: meanStd(tests(fresh)),
-        records: meanStd(tests(recorded)),
-        backboneRow: meanStd(tests(backboneRow)),
-        backboneWeightSeeds: { records: backboneSeeds(recorded), denoising: backboneSeeds(fresh) },
-        againstRecords: paired(recorded),
-        againstBackbone: paired(backboneRow),
-      });
+      const selection = backboneWeightsSelection(records, stored, dataset, system, choice);
+      if (selection === undefined) continue;
+      const row = await checkSelection(records, stored, selection, resultsDir);
+      if (row !== undefined) rows.push(row);
     }
   }
-  const format = (m: MeanStd) => `${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
-  const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
-  for (const r of rows) {
-    console.log(
-      `\n${r.dataset} ${r.system} (seeds ${r.seeds.join(", ")}), test NDCG@10: trial ` +
-        `${r.denoisingChoice} ${format(r.denoising)} (backbone's weights at seeds ` +
-        `${r.backboneWeightSeeds.denoising.join(", ") || "none"}); records' trial ` +
-        `${r.recordsChoice} ${format(r.records)} (backbone's weights at seeds ` +
-        `${r.backboneWeightSeeds.records.join(", ") || "none"}); ${r.backbone} ` +
-        `${format(r.backboneRow)}.\n  against the records' row ${
-          signed(r.againstRecords.meanDifference)
-        } (by seed p = ${r.againstRecords.pValue.toPrecision(2)}); against ${r.backbone} ${
-          signed(r.againstBackbone.meanDifference)
-        } (by seed p = ${r.againstBackbone.pValue.toPrecision(2)})`,
-    );
-  }
+  for (const row of rows) console.log(rowLines(row));
   if (rows.length === 0) console.log("no selection of the records chose a backbone-weights trial");
-  if (values.out) {
-    await Deno.writeTextFile(values.out, JSON.stringify(rows, null, 2) + "\n"); // as deno fmt writes it
-    console.log(`wrote ${values.out}`);
+  if (out) {
+    await Deno.writeTextFile(out, JSON.stringify(rows, null, 2) + "\n"); // as deno fmt writes it
+    console.log(`wrote ${out}`);
   }
   return 0;
 }
