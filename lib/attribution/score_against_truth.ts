@@ -220,10 +220,7 @@ function addPairUnits(
   noise: number,
   units: ScoredUnit[],
 ): void {
-  const [, positions, modalities] = result.shape;
-  for (let p = 0; p < positions; p++) {
-    const i = (b * positions + p) * modalities + m;
-    if (!result.validMask[i]) continue;
+  for (const i of validPairsOf(result, b, m)) {
     units.push({ score: -values[i], noise, selected: result.noiseMask[i] === 1 });
   }
 }
@@ -240,18 +237,22 @@ function addUserModalityUnit(
   noise: number,
   units: ScoredUnit[],
 ): void {
+  const valid = validPairsOf(result, b, m);
+  if (valid.length === 0) return;
+  const noiseCount = valid.filter((i) => result.noiseMask[i]).length;
+  const score = -perUserModality[b * result.shape[2] + m];
+  units.push({ score, noise, selected: noiseCount * 2 > valid.length });
+}
+
+/** The flat indices of the valid pairs of (row `b`, modality `m`), position by position. */
+function validPairsOf(result: AttributionResult, b: number, m: number): number[] {
   const [, positions, modalities] = result.shape;
-  let validCount = 0;
-  let noiseCount = 0;
+  const valid: number[] = [];
   for (let p = 0; p < positions; p++) {
     const i = (b * positions + p) * modalities + m;
-    if (!result.validMask[i]) continue;
-    validCount++;
-    noiseCount += result.noiseMask[i] ? 1 : 0;
+    if (result.validMask[i]) valid.push(i);
   }
-  if (validCount === 0) return;
-  const score = -perUserModality[b * modalities + m];
-  units.push({ score, noise, selected: noiseCount * 2 > validCount });
+  return valid;
 }
 
 /** Precision, recall and ROC-AUC pooled over every scored unit. */
