@@ -57,6 +57,17 @@ if [[ -n $summary ]]; then
   passed=$((passed + unit_passed))
   failed=$((failed + unit_failed))
 fi
+# CI shows only the end of this output: repeat the unit tests' errors last, where it can be read
+# (deno prints them at the end of the unit stage, which the later stages push out of view).
+if [[ " ${failures[*]} " == *" unit "* ]]; then
+  echo "== unit stage, again: its errors (or, with none printed, its last lines)"
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$log_dir/unit.log")
+  if grep -aq '^ ERRORS $' <<<"$plain"; then
+    sed -n '/^ ERRORS $/,$p' <<<"$plain" | head -n 120
+  else
+    tail -n 40 <<<"$plain"
+  fi
+fi
 ((${#failures[@]})) && echo "failed stages: ${failures[*]}"
 echo "tests: $passed passed, $failed failed"
 ((failed == 0))
