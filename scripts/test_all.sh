@@ -57,17 +57,18 @@ if [[ -n $summary ]]; then
   passed=$((passed + unit_passed))
   failed=$((failed + unit_failed))
 fi
-# CI shows only the end of this output: repeat the unit tests' errors last, where it can be read
-# (deno prints them at the end of the unit stage, which the later stages push out of view).
-if [[ " ${failures[*]} " == *" unit "* ]]; then
-  echo "== unit stage, again: its errors (or, with none printed, its last lines)"
-  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$log_dir/unit.log")
-  if grep -aq '^ ERRORS $' <<<"$plain"; then
+# CI keeps only the end of this output: repeat what each failed stage said last, where it can be
+# read (the later stages push it out of view). For the unit stage, deno's list of errors.
+for name in "${failures[@]}"; do
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$log_dir/$name.log")
+  if [[ $name == unit ]] && grep -aq '^ ERRORS $' <<<"$plain"; then
+    echo "== unit, again: the failed tests and their errors"
     sed -n '/^ ERRORS $/,$p' <<<"$plain" | head -n 120
   else
+    echo "== $name, again: its last lines"
     tail -n 40 <<<"$plain"
   fi
-fi
+done
 ((${#failures[@]})) && echo "failed stages: ${failures[*]}"
 echo "tests: $passed passed, $failed failed"
 ((failed == 0))
