@@ -137,8 +137,19 @@ fi
 IFS=, read -ra jobs_submitted <<<"$all_jobs"
 echo "slurm: ${#jobs_submitted[@]} jobs submitted: $all_jobs (the last is the report)"
 
+# Wait until squeue lists none of the jobs (finished ones are not listed). A failed squeue is no
+# answer, not an empty queue: slurmctld can time out under load, and reading that as "all done"
+# would check the report before it ran. A minute of failures in a row is an error.
 started=$SECONDS
-while [[ -n $(squeue -h -j "$all_jobs" 2>/dev/null) ]]; do
+squeue_failures=0
+while true; do
+  if queued=$(squeue -h -j "$all_jobs" 2>"$tmp/log/squeue.err"); then
+    squeue_failures=0
+    [[ -z $queued ]] && break
+  elif ((++squeue_failures >= 12)); then
+    echo "slurm: squeue failed 12 times in a row, the last: $(cat "$tmp/log/squeue.err")" >&2
+    exit 1
+  fi
   if ((SECONDS - started > 1500)); then
     echo "slurm: the jobs did not finish in 25 minutes" >&2
     exit 1
