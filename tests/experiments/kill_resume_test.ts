@@ -19,12 +19,12 @@ const cell = "quick/MovieLens/SASRec-MM/seed=0";
 const KILL_AFTER_EPOCH = 1;
 const ATTEMPTS = 3;
 
-function cellCommand(resultsDir: string, output: "piped" | "null") {
+function cellCommand(resultsDir: string, stderr: "piped" | "null") {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", script, "--quick", "--cell", cell, "--results", resultsDir],
     env,
     stdout: "piped",
-    stderr: output,
+    stderr,
   });
 }
 
