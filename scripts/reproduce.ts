@@ -129,11 +129,18 @@ function fail(error: unknown): never {
 }
 
 /**
- * Stops with its one line when the results folder holds cells of the imported files as they were
- * before they changed (lib/experiments/stored_data_check.ts); any other error is a bug.
+ * Whether an error's one line says what to do: the results folder holds cells of the imported
+ * files as they were before they changed (lib/experiments/stored_data_check.ts), or it cannot be
+ * written (the system's message names the path: a folder writable at the top but not within).
  */
-function failIfStale(error: unknown): never {
-  if ((error as Error).name === "StaleCellError") fail(error);
+function saysWhatToDo(error: unknown): boolean {
+  return (error as Error).name === "StaleCellError" ||
+    error instanceof Deno.errors.PermissionDenied;
+}
+
+/** Stops with the error's one line when it says what to do; any other error is a bug. */
+function failIfExpected(error: unknown): never {
+  if (saysWhatToDo(error)) fail(error);
   throw error;
 }
 
@@ -213,7 +220,7 @@ async function report(): Promise<void> {
     resultsDir,
     runPending: false,
     datasets: importedDatasets,
-  }).catch(failIfStale);
+  }).catch(failIfExpected);
   const summary = summarise(outcome);
   const paths = await writeReport(summary, reportDir);
   console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);
@@ -334,8 +341,7 @@ if (values.cell !== undefined) {
     }
     await runOneCell(current, cell, { resultsDir, job, datasets: importedDatasets });
   } catch (error) {
-    // Cells of imported files that changed since: the one line that says what to do.
-    if ((error as Error).name === "StaleCellError") fail(error);
+    if (saysWhatToDo(error)) fail(error);
     console.error(`reproduce: cell ${cell.key} failed:`, error);
     Deno.exit(1);
   }
@@ -371,7 +377,7 @@ if (!verify) {
   await checkStoredData(plan, resultsDir, (cell) => {
     const prepared = importedDatasets.get(datasetLabel(cell.dataset));
     return prepared ? Promise.resolve(prepared) : prepareDataset(cell.dataset);
-  }).catch(failIfStale);
+  }).catch(failIfExpected);
   // The whole plan, selection first (quick runs, imported data, or --select into the records).
   const others = startRunWorkers();
   const outcome = await runPlan(plan, {
@@ -381,7 +387,7 @@ if (!verify) {
     continueOnFailure: true,
     processes: workers,
     ...(firstDataset ? { firstDataset } : {}),
-  });
+  }).catch(failIfExpected);
   for (const failure of outcome.failed) console.log(`FAILED ${failure.key}: ${failure.error}`);
   const workersOk = await joinWorkers(others);
   if (isWorker) Deno.exit(outcome.failed.length > 0 ? 1 : 0);

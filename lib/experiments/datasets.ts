@@ -23,6 +23,8 @@ import { readRecBoleAtomic } from "../data/import/recbole.ts";
 import { readSequenceFile } from "../data/import/sequence_file.ts";
 import { generateSynthetic } from "../data/synthetic.ts";
 import { pathExists } from "../util/path_exists.ts";
+import { SettingError } from "../util/settings.ts";
+import { DataError } from "../data/errors.ts";
 import type { InteractionDataset, LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 import {
   checkDatasetSpec,
@@ -128,6 +130,30 @@ function noRecBoleFeatures(path: string): string {
     : `no ${itemFile} file and no feature file`;
 }
 
+/**
+ * The protocol's k-core filter. An imported file it leaves empty is the file's fault, not a
+ * setting's: k is the protocol's and no option sets it, so the error names the file and the
+ * minimum instead of `KCoreConfig.k`.
+ */
+function protocolCore(spec: DatasetSpec, dataset: InteractionDataset): InteractionDataset {
+  try {
+    return kCoreFilter(dataset, { k: PROTOCOL_K_CORE });
+  } catch (error) {
+    if (spec.kind !== "file" || !(error instanceof SettingError)) throw error;
+    const recbole = spec.format === "recbole";
+    const longest = dataset.sequences.reduce((most, history) => Math.max(most, history.length), 0);
+    throw new DataError(
+      recbole ? `${recboleBasePath(spec.path)}.inter` : spec.path,
+      0,
+      recbole ? "user_id:token" : "user",
+      `too little data for the protocol's ${PROTOCOL_K_CORE}-core filter (every user and item ` +
+        `needs at least ${PROTOCOL_K_CORE} interactions, iterated): it keeps none of ` +
+        `${dataset.numUsers} users and ${dataset.numItems} items (the longest history has ` +
+        `${longest})`,
+    );
+  }
+}
+
 async function loadRaw(
   spec: DatasetSpec,
 ): Promise<{ dataset: InteractionDataset; truth?: PlantedTruth }> {
@@ -143,7 +169,7 @@ async function loadRaw(
 export async function prepareDataset(spec: DatasetSpec): Promise<PreparedDataset> {
   checkDatasetSpec(spec);
   const raw = await loadRaw(spec);
-  const filtered = kCoreFilter(raw.dataset, { k: PROTOCOL_K_CORE });
+  const filtered = protocolCore(spec, raw.dataset);
   const split = leaveOneOutSplit(filtered, { maxLength: PROTOCOL_MAX_LENGTH });
   const truth = raw.truth && alignTruth(raw.truth, raw.dataset, filtered);
   return {

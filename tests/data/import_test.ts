@@ -243,6 +243,10 @@ Deno.test("dense feature files: unknown id, duplicate id, wrong width, NaN, inco
   ]]);
   let c = read("a 1 2\nq 3 4\n");
   assertDataError(c.run, c.path, 2, "item_id", 'unknown item id "q"');
+  // A file for a whole catalogue: the first unknown id's line, and how many rows to remove.
+  c = read("a 1 2\nq 3 4\nb 5 6\nr 7 8\nq2 1 1\n");
+  assertDataError(c.run, c.path, 2, "item_id", 'unknown item id "q" (not in the dataset');
+  assertDataError(c.run, c.path, 2, "item_id", "3 rows name items the interactions do not");
   c = read("a 1 2\na 3 4\n");
   assertDataError(c.run, c.path, 2, "item_id", 'duplicate item id "a"');
   c = read("a 1 2\nb 3\n", 2);
@@ -461,7 +465,7 @@ Deno.test("comma-separated files and a repeated header say what is wrong", () =>
     () => readSequenceFile(`${sequence}.txt`),
     `${sequence}.txt`,
     2,
-    "items",
+    "user",
     "separated by spaces or tabs, not commas",
   );
   // A comma-separated feature file: "feature width 0 is not positive" before, with no hint, and

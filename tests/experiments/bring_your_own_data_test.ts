@@ -100,6 +100,30 @@ Deno.test("bad imported data names the file, the line and the field; bad setting
   Deno.removeSync(dir, { recursive: true });
 });
 
+Deno.test("data too small for the protocol's 5-core filter is the file's error, not a setting's", async () => {
+  // k is the protocol's and no option sets it: "KCoreConfig.k is 5" named nothing to change.
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/small.txt`, "u1 a b c\nu2 a b d\nu3 c d a\n");
+    Deno.writeTextFileSync(`${dir}/small.inter`, "user_id:token\titem_id:token\nu1\ta\nu1\tb\n");
+    for (
+      const [spec, file, field] of [
+        [{ path: `${dir}/small.txt`, format: "sequence" }, `${dir}/small.txt`, "user"],
+        [{ path: `${dir}/small`, format: "recbole" }, `${dir}/small.inter`, "user_id:token"],
+      ] as const
+    ) {
+      const error = await assertRejects(
+        () => prepareDataset({ kind: "file", ...spec }),
+        DataError,
+      ) as DataError;
+      assertEquals([error.file, error.line, error.field], [file, 0, field]);
+      assertStringIncludes(error.message, "too little data for the protocol's 5-core filter");
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("a feature file's name is a SettingError where it enters: empty, or with ',' or '='", async () => {
   const image = `${FIXTURES}tiny_image.txt`;
   // An empty name was accepted by the library (the command line refused it) and made a modality

@@ -296,6 +296,59 @@ Deno.test("reproduce on data and results outside the project: its workers read t
   }
 });
 
+/**
+ * Whether this process can make a folder unwritable even to itself: `chattr +i` (an immutable
+ * folder refuses root too, with EPERM). Root in CI; elsewhere the test below is skipped.
+ */
+function canMakeImmutable(): boolean {
+  const probe = Deno.makeTempDirSync({ prefix: "reproduce_chattr_probe_" });
+  try {
+    const chattr = (flag: string) =>
+      new Deno.Command("chattr", { args: [flag, probe], stdout: "null", stderr: "null" })
+        .outputSync().success;
+    return chattr("+i") && chattr("-i");
+  } catch {
+    return false; // no chattr
+  } finally {
+    Deno.removeSync(probe, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "reproduce: a results folder whose cells folder cannot be written is one line, no stack",
+  ignore: !canMakeImmutable(),
+  fn: async () => {
+    const folder = await Deno.makeTempDir({ prefix: "reproduce_unwritable_cells_" });
+    const cells = `${folder}/results/cells`;
+    Deno.mkdirSync(cells, { recursive: true });
+    const chattr = (flag: string) =>
+      new Deno.Command("chattr", { args: [flag, cells] }).outputSync();
+    try {
+      assert(chattr("+i").success);
+      const flags = taskPermissions(reproduceTask(), [folder]);
+      const script = reproduceTask().split(/\s+/).at(-1)!;
+      const common = [
+        ...["--quick", "--results", `${folder}/results`],
+        ...[`--dataset=${root}tests/fixtures/byo/tiny.txt`, "--format=sequence"],
+      ];
+      // The whole plan (its first claim) and one cell (its claim): an uncaught stack before.
+      for (const args of [[...common, "--seeds=0", "--workers=1"], [...common, "--cell=0"]]) {
+        const { code, stderr } = await runDeno(["run", ...flags, script, ...args]);
+        assertEquals(code, 1, stderr);
+        assert(
+          /^reproduce: [^\n]*(Permission denied|Operation not permitted)[^\n]*cells[^\n]*\n$/.test(
+            stderr,
+          ),
+          stderr,
+        );
+      }
+    } finally {
+      chattr("-i");
+      await Deno.remove(folder, { recursive: true });
+    }
+  },
+});
+
 /** One module of `deno info --json`, with the imports it names. */
 interface InfoModule {
   specifier: string;

@@ -73,6 +73,12 @@ export interface LineReadOptions {
    * on it; tests use a few bytes to split lines and characters across reads.
    */
   chunkBytes?: number;
+  /**
+   * Tab-separated fields (RecBole atomic files): a line holding a tab is a row of empty cells,
+   * as pandas (RecBole's reader) reads it, not a blank line to skip. Default false: where spaces
+   * and tabs alike separate values, a line of them is blank.
+   */
+  tabSeparated?: boolean;
 }
 
 /** Receives one non-blank line (1-based number, text without its line end). */
@@ -134,7 +140,12 @@ class LineCutter {
   #visitFailed = false;
   #visitError: unknown;
 
-  constructor(private readonly path: string, private readonly visit: LineVisitor) {}
+  constructor(
+    private readonly path: string,
+    private readonly visit: LineVisitor,
+    /** Whether a line (its end removed) is blank: skipped but counted. */
+    private readonly isBlank: (content: string) => boolean,
+  ) {}
 
   /** Takes the next piece of decoded text. */
   push(text: string): void {
@@ -222,7 +233,7 @@ class LineCutter {
 
   /** Hands a non-blank line to the visitor until the visitor or the text has failed. */
   #visitLine(content: string): void {
-    if (this.#visitFailed || content.trim() === "") return;
+    if (this.#visitFailed || this.isBlank(content)) return;
     try {
       this.visit(this.#line, content);
     } catch (error) {
@@ -255,7 +266,7 @@ class LineCutter {
 export function forEachLine(
   path: string,
   visit: LineVisitor,
-  { chunkBytes = DEFAULT_CHUNK_BYTES }: LineReadOptions = {},
+  { chunkBytes = DEFAULT_CHUNK_BYTES, tabSeparated = false }: LineReadOptions = {},
 ): void {
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1) {
     throw new RangeError(`forEachLine: chunkBytes must be a positive integer, got ${chunkBytes}`);
@@ -265,7 +276,13 @@ export function forEachLine(
     const buffer = new Uint8Array(chunkBytes);
     // ignoreBOM keeps a byte-order mark, as reading the whole file did; the cutter removes one.
     const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-    const cutter = new LineCutter(path, visit);
+    const cutter = new LineCutter(
+      path,
+      visit,
+      tabSeparated
+        ? (content) => !content.includes("\t") && content.trim() === ""
+        : (content) => content.trim() === "",
+    );
     for (let read = readChunk(file, buffer, path); read !== null;) {
       cutter.push(decoder.decode(buffer.subarray(0, read), { stream: true }));
       read = readChunk(file, buffer, path);

@@ -26,7 +26,8 @@ export interface DenseFeatureConfig {
 /**
  * Reads a whitespace-separated matrix keyed by external item id. Unknown or duplicate ids, rows
  * of the wrong width and NaN/infinite values are errors naming file, line and field
- * (`value[k]` for the k-th number). Items without a row get `present = 0`.
+ * (`value[k]` for the k-th number); the error for unknown ids names the first and counts them
+ * all. Items without a row get `present = 0`.
  *
  * @example
  * ```ts
@@ -71,11 +72,19 @@ export function readDenseFeatures(
   }
   const values = new Float32Array(itemIds.length * dim);
   const present = new Uint8Array(itemIds.length);
+  // Counted to the end, so that one error says how many rows to remove (a file exported for a
+  // whole catalogue names many items that the interactions do not).
+  let firstUnknown: { line: number; id: string } | undefined;
+  let unknownRows = 0;
   for (const row of rows) {
     const { line } = row;
     const [id, ...numbers] = valuesOf(row);
     const item = index.get(id);
-    if (item === undefined) throw new DataError(path, line, "item_id", `unknown item id "${id}"`);
+    if (item === undefined) {
+      firstUnknown ??= { line, id };
+      unknownRows++;
+      continue;
+    }
     if (present[item]) throw new DataError(path, line, "item_id", `duplicate item id "${id}"`);
     if (numbers.length !== dim) {
       throw new DataError(
@@ -91,6 +100,16 @@ export function readDenseFeatures(
       });
     });
     present[item] = 1;
+  }
+  if (firstUnknown) {
+    throw new DataError(
+      path,
+      firstUnknown.line,
+      "item_id",
+      `unknown item id "${firstUnknown.id}" (not in the dataset's interactions); ${unknownRows} ` +
+        `${unknownRows === 1 ? "row names an item" : "rows name items"} the interactions do ` +
+        "not: remove them",
+    );
   }
   const covered = present.reduce((n, x) => n + x, 0);
   if (config.requireAllItems && covered !== itemIds.length) {

@@ -51,16 +51,26 @@ interface AtomicTable extends AtomicHeader {
 
 const FIELD_TYPES: readonly string[] = ["token", "token_seq", "float", "float_seq"];
 
+/** What separates the cells of a header line without tabs: commas, spaces, or nothing. */
+function headerSeparator(header: string): "commas" | "spaces" | undefined {
+  if (header.includes(",")) return "commas";
+  const cells = header.split(/ +/);
+  return cells.length > 1 && cells.every((cell) => /^[^:]+:[^:]+$/.test(cell))
+    ? "spaces"
+    : undefined;
+}
+
 /** Reads the header line (the first non-blank one) of an atomic file into its columns. */
 function parseHeader(file: string, line: number, content: string): AtomicHeader {
-  // A comma-separated export (a CSV) would otherwise read as one header cell and say only that
-  // the cell is not name:type.
-  if (!content.includes("\t") && content.includes(",")) {
+  // A comma- or space-separated export would otherwise read as one header cell and say only that
+  // the cell is not name:type (or, for spaces, that a unit after the type is not supported).
+  const separator = content.includes("\t") ? undefined : headerSeparator(content.trim());
+  if (separator) {
     throw new DataError(
       file,
       line,
       "header",
-      "RecBole atomic files are tab-separated; this header is separated by commas",
+      `RecBole atomic files are tab-separated; this header is separated by ${separator}`,
     );
   }
   const columns = content.split("\t").map((label, i): Column => {
@@ -137,7 +147,7 @@ function readAtomicTable(file: string, reading: LineReadOptions): AtomicTable {
   forEachLine(file, (line, content) => {
     if (header === undefined) header = parseHeader(file, line, content);
     else rows.push({ line, cells: rowCells(header, line, content) });
-  }, reading);
+  }, { ...reading, tabSeparated: true });
   if (header === undefined) throw new DataError(file, 1, "header", "empty file");
   return { ...header, rows };
 }
@@ -486,17 +496,21 @@ interface ItemCatalogue {
   index: Map<string, number>;
 }
 
-/** Whether `<base>.item` exists; something else of that name (a directory) is an error. */
+/**
+ * Whether `<base>.item` exists. Only "not found" answers no: a file there that cannot be checked
+ * (no permission, a symbolic link in a loop) or something else of that name (a directory) is an
+ * error, since answering no would read the interactions without any of the file's features.
+ */
 function itemFileExists(itemFile: string): boolean {
+  let isFile: boolean;
   try {
-    if (!Deno.statSync(itemFile).isFile) {
-      throw new DataError(itemFile, 0, "file", "exists but is not a file (a directory?)");
-    }
-    return true;
+    isFile = Deno.statSync(itemFile).isFile;
   } catch (error) {
-    if (error instanceof DataError) throw error;
-    return false;
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw new DataError(itemFile, 0, "file", `cannot read: ${(error as Error).message}`);
   }
+  if (!isFile) throw new DataError(itemFile, 0, "file", "exists but is not a file (a directory?)");
+  return true;
 }
 
 /** Reads the `.item` file, if there is one (an error if `required` and there is none). */
@@ -824,7 +838,7 @@ export function readRecBoleAtomicInChunks(
   const interFile = `${base}.inter`;
   const itemFile = `${base}.item`;
   const reader = new InterReader(interFile, itemFile, options.requireItemFile ?? false, reading);
-  forEachLine(interFile, reader.visit, reading);
+  forEachLine(interFile, reader.visit, { ...reading, tabSeparated: true });
   const inter = reader.finish();
   const userRows = rowsByUser(inter.user, inter.userIndex.size);
   if (inter.time) sortByTime(userRows, inter.time);

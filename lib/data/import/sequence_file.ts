@@ -16,7 +16,8 @@ function looksLikeHeader(user: string, items: string[]): boolean {
 
 /**
  * Reads a sequence file. A header line (first word `user`, `user_id`, `uid`, `session_id`, or a
- * RecBole `name:type` cell) and binary content are rejected with the line. Items are indexed in order of first appearance. A user without items or
+ * RecBole `name:type` cell), binary content and values holding a comma (a CSV export) are
+ * rejected with the line. Items are indexed in order of first appearance. A user without items or
  * listed twice is an error naming the line; nothing is dropped.
  *
  * @example
@@ -41,6 +42,17 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
           "header (remove the line)",
       );
     }
+    // "u1, i1, i2" or "u1<TAB>i1,i2": split on whitespace alone, the commas would stay in the ids
+    // (every item read twice, as "i1," and "i1") and the run would train on other data.
+    const withComma = [user, ...items].findIndex((value) => value.includes(","));
+    if (withComma >= 0) {
+      throw new DataError(
+        path,
+        line,
+        withComma === 0 ? "user" : "items",
+        `value "${[user, ...items][withComma]}" holds a comma: ${COMMA_HINT}`,
+      );
+    }
     if (seenUsers.has(user)) {
       throw new DataError(
         path,
@@ -50,9 +62,7 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
       );
     }
     if (items.length === 0) {
-      // "u1,i1,i2" is one word here: say how the fields are separated.
-      const hint = user.includes(",") ? ` (${COMMA_HINT})` : "";
-      throw new DataError(path, line, "items", `user "${user}" has an empty history${hint}`);
+      throw new DataError(path, line, "items", `user "${user}" has an empty history`);
     }
     seenUsers.set(user, line);
     userIds.push(user);

@@ -1,0 +1,81 @@
+/**
+ * Files whose separators are not the format's: each is refused at its line, naming the separator,
+ * instead of being read as other data (a comma kept inside the ids), skipped (a row of empty tab-
+ * separated cells) or described as something else (a space-separated header as a "unit").
+ * And a `.item` file that is there but cannot be checked is an error, not "no features".
+ */
+import { assertEquals } from "@std/assert";
+import { assertDataError, importFixtures } from "./_import_fixtures.ts";
+import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
+import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
+
+const { write: fixture } = importFixtures("import_separators_");
+
+const INTER = "user_id:token\titem_id:token\ttimestamp:float\nu1\ta\t1\nu1\tb\t2\nu2\ta\t3\n";
+
+Deno.test("sequence files: a value holding a comma is refused at its line and field", () => {
+  // "u2, a, b": split on spaces, "a," and "a" would be two items and the last one a third.
+  const listed = fixture({ ".txt": "u1 a b\nu2, a, b\n" });
+  assertDataError(
+    () => readSequenceFile(`${listed}.txt`),
+    `${listed}.txt`,
+    2,
+    "user",
+    'value "u2," holds a comma: fields are separated by spaces or tabs, not commas',
+  );
+  // A user, a tab, then the items joined by commas: one item per user before.
+  const joined = fixture({ ".txt": "u1\ta b\nu2\ta,b,c\n" });
+  assertDataError(
+    () => readSequenceFile(`${joined}.txt`),
+    `${joined}.txt`,
+    2,
+    "items",
+    'value "a,b,c" holds a comma',
+  );
+  // Without commas the same histories read as before.
+  const plain = fixture({ ".txt": "u1 a b\nu2 a b c\n" });
+  assertEquals(readSequenceFile(`${plain}.txt`).itemIds, ["a", "b", "c"]);
+});
+
+Deno.test("RecBole: a header separated by spaces says that atomic files are tab-separated", () => {
+  const inter = fixture({ ".inter": INTER.replaceAll("\t", " ") });
+  assertDataError(
+    () => readRecBoleAtomic(inter),
+    `${inter}.inter`,
+    1,
+    "header",
+    "RecBole atomic files are tab-separated; this header is separated by spaces",
+  );
+  const item = fixture({ ".inter": INTER, ".item": "item_id:token genre:token\na x\nb y\n" });
+  assertDataError(
+    () => readRecBoleAtomic(item),
+    `${item}.item`,
+    1,
+    "header",
+    "this header is separated by spaces",
+  );
+  // One column (an .item with only its ids) has no separator to get wrong.
+  const ids = fixture({ ".inter": INTER, ".item": "item_id:token\na\nb\n" });
+  assertEquals(readRecBoleAtomic(ids).numItems, 2);
+});
+
+Deno.test("RecBole: a row of empty tab-separated cells is a row (empty id), not a blank line", () => {
+  const inter = fixture({ ".inter": INTER.replace("u1\tb\t2\n", "u1\tb\t2\n\t\t\n") });
+  assertDataError(() => readRecBoleAtomic(inter), `${inter}.inter`, 4, "user_id:token", "empty");
+  const item = fixture({
+    ".inter": INTER,
+    ".item": "item_id:token\tgenre:token\na\tx\n\t\nb\ty\n",
+  });
+  assertDataError(() => readRecBoleAtomic(item), `${item}.item`, 3, "item_id:token", "empty");
+  // Lines of spaces alone stay blank lines: skipped and counted.
+  const spaces = fixture({ ".inter": INTER.replace("u1\tb\t2\n", "u1\tb\t2\n   \n") });
+  assertEquals(readRecBoleAtomic(spaces).sequences.map((s) => s.length), [2, 1]);
+});
+
+Deno.test("RecBole: a .item that is there but cannot be checked is an error, not a file without features", () => {
+  const base = fixture({ ".inter": INTER });
+  // A symbolic link to itself: stat fails with "too many levels of symbolic links", which the
+  // reader used to take for "no .item file" and read the interactions without features.
+  Deno.symlinkSync(`${base}.item`, `${base}.item`);
+  assertDataError(() => readRecBoleAtomic(base), `${base}.item`, 0, "file", "cannot read");
+});
