@@ -23,6 +23,7 @@ import { tf } from "../backend/tf.ts";
 import type { Tensor } from "../backend/tf.ts";
 import type { ModelConfig, SequentialRecommender } from "../models/sequential_recommender.ts";
 import { decodeSafetensors, encodeSafetensors, type HostTensor } from "./safetensors.ts";
+import { pathExists } from "../util/path_exists.ts";
 
 /** A JSON value (config and trainer state are stored as plain JSON). */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -149,14 +150,28 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** The weights file `<base>.json` names now, or undefined when there is no readable sidecar. */
+/**
+ * The weights file `<base>.json` names now, or undefined when there is no sidecar. Only "not
+ * found" answers undefined: a sidecar that cannot be read (no permission) or is not JSON (saves
+ * are atomic, so not one of theirs) is thrown, since answering "no checkpoint" would start a run
+ * afresh over its saved epochs, or say a kept model is missing when it cannot be read.
+ */
 function currentWeightsFile(base: string): string | undefined {
+  const path = `${base}.json`;
+  let text: string;
   try {
-    const sidecar = JSON.parse(Deno.readTextFileSync(`${base}.json`)) as CheckpointSidecar;
-    return typeof sidecar.weightsFile === "string" ? sidecar.weightsFile : undefined;
-  } catch {
-    return undefined;
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
   }
+  let sidecar: CheckpointSidecar;
+  try {
+    sidecar = JSON.parse(text) as CheckpointSidecar;
+  } catch (error) {
+    throw new Error(`${path}: not a checkpoint sidecar (${(error as Error).message})`);
+  }
+  return typeof sidecar.weightsFile === "string" ? sidecar.weightsFile : undefined;
 }
 
 /**
@@ -251,16 +266,13 @@ export async function saveModelCheckpoint(
   step("cleaned");
 }
 
-/** True when the sidecar exists and so does the weights file it names. */
+/**
+ * True when the sidecar exists and so does the weights file it names. A file that is there but
+ * cannot be checked (no permission) is an error, not "no checkpoint" (see `currentWeightsFile`).
+ */
 export function checkpointExists(base: string): boolean {
   const weightsFile = currentWeightsFile(base);
-  if (weightsFile === undefined) return false;
-  try {
-    Deno.statSync(`${folderOf(base)}/${weightsFile}`);
-    return true;
-  } catch {
-    return false;
-  }
+  return weightsFile !== undefined && pathExists(`${folderOf(base)}/${weightsFile}`);
 }
 
 /** Reads and verifies a checkpoint pair (size and hash of the weights against the sidecar). */

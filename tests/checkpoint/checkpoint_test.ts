@@ -231,3 +231,17 @@ Deno.test("checkpointExists: a sidecar whose weights file is gone is no checkpoi
   model.dispose();
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("checkpointExists: a sidecar that is there but cannot be read is an error, not no checkpoint", () => {
+  // "No checkpoint" would start a resumed run afresh over its saved epochs.
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/garbled.json`, "{ not json");
+    assertThrows(() => checkpointExists(`${dir}/garbled`), Error, "not a checkpoint sidecar");
+    // A sidecar that is a symbolic link to itself: reading it fails, but not with "not found".
+    Deno.symlinkSync(`${dir}/loop.json`, `${dir}/loop.json`);
+    assertThrows(() => checkpointExists(`${dir}/loop`));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
