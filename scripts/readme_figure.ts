@@ -4,9 +4,10 @@
  *   deno task readme-figure            # full mode -> docs/figures/contribution_heatmap.png
  *   deno task readme-figure --quick    # the same path on the quick grid's model (a check; the
  *                                      # figure goes to results/quick/figures/, README untouched)
- *   deno task readme-figure --from ../run/results-of-record/full
- *                                      # take the model from the results folder of the clone that
- *                                      # trained it (the same plan and selection)
+ *   deno task readme-figure --from results/elsewhere/full
+ *                                      # take the model from another results folder of the same
+ *                                      # plan and selection (outside the project: the task's
+ *                                      # flags plus --allow-read=DIR, docs/permissions.md)
  *
  * 1. Finds the kept model of the cell notebook 05 explains (`explainedCell`: the main table's
  *    MovieLens Demure-SASRec at the first seed) under `<results>/models/` of the mode
@@ -18,7 +19,7 @@
  *    and `.html`); the notebook draws the first user's heatmap into the PNG.
  * 3. Fails unless the PNG was rewritten; prints what to commit.
  */
-import { parseOptions, runScript } from "./cli/options.ts";
+import { parseOptions, runScript, UsageError } from "./cli/options.ts";
 import {
   cellModelDir,
   keepCellModelUnderOwnName,
@@ -72,6 +73,14 @@ async function main(args: string[]): Promise<number> {
   }
   const resultsDir = notebookResultsDir(plan);
   const from = values.from ?? resultsDir;
+  // A folder outside the task's reads (another clone's) read as "no kept model", then stopped on
+  // the model's first file with a NotCapable stack.
+  if (Deno.permissions.querySync({ name: "read", path: from }).state !== "granted") {
+    throw new UsageError(
+      `--from ${from}: outside the task's --allow-read; deno run scripts/readme_figure.ts with ` +
+        `the task's flags plus --allow-read=${from} (docs/permissions.md)`,
+    );
+  }
   if (keptCellModelDir(from, cell) === undefined) {
     console.error(noKeptModel(cell, from, mode));
     return 1;
