@@ -19,8 +19,11 @@
  * script installs it with `apt-get` (root only; never run in CI).
  *
  * Run: `deno task bench:pytorch [--epochs 4] [--threads N]
- * [--workloads movielens,beauty]` (`--threads` sets both OpenBLAS and torch threads; default:
- * the core count).
+ * [--workloads movielens,beauty]` (`--help` prints the options). Both frameworks run at one thread
+ * count, the point of the comparison: `--threads` sets both OpenBLAS's and torch's; without it,
+ * `DEMURE_BLAS_THREADS` when set, else the core count. `--threads` and a `DEMURE_BLAS_THREADS` of
+ * another value are refused (the variable used to be overwritten silently), and so is a bad value
+ * of the variable, as everywhere.
  */
 import { evaluationBatches } from "../lib/data/mod.ts";
 import {
@@ -34,8 +37,8 @@ import {
   trainModel,
 } from "../mod.ts";
 import { beautyShapedWorkloadData } from "../bench/_workloads.ts";
-import { MAX_BLAS_THREADS } from "../lib/backend/mod.ts";
-import { integerOption, parseOptions, UsageError } from "./cli/options.ts";
+import { blasThreads, MAX_BLAS_THREADS } from "../lib/backend/mod.ts";
+import { integerOption, listOption, parseOptions, runScript, UsageError } from "./cli/options.ts";
 
 const PYTHON = "/usr/bin/python3";
 const WORKLOADS = ["movielens", "beauty"] as const;
@@ -46,43 +49,67 @@ export type Workload = typeof WORKLOADS[number];
 export interface SideBySideOptions {
   /** Epochs per framework (the first is the warm-up). */
   epochs: number;
+  /** The threads of both frameworks: OpenBLAS's (`DEMURE_BLAS_THREADS`) and torch's. */
   threads: number;
+  /** The workloads, in their order, each once. */
   workloads: Workload[];
 }
 
 /** The most epochs a run may ask for (a larger value is a typo: each one is minutes). */
 const MAX_EPOCHS = 1000;
 
+/** The usage of `deno task bench:pytorch` (printed by `--help`). */
+export const USAGE = `usage: deno task bench:pytorch [--epochs=N] [--threads=N] [--workloads=a,b]
+  --epochs N       epochs per framework, the first a warm-up (default 4; 4..${MAX_EPOCHS})
+  --threads N      OpenBLAS and torch threads, one count for both (1..${MAX_BLAS_THREADS}; default:
+                   DEMURE_BLAS_THREADS when set, else the core count; a DEMURE_BLAS_THREADS of
+                   another value is refused)
+  --workloads a,b  of ${WORKLOADS.join(", ")}, each once (default: both)
+  -h, --help       print this text
+Installs Debian's python3-torch with apt-get when ${PYTHON} cannot import torch (root only).`;
+
 /**
  * The options `--epochs N` (4 or more: a warm-up and 3 timed), `--threads N` and
- * `--workloads a,b`; a bad one is a {@linkcode UsageError} naming it.
+ * `--workloads a,b`, or "help" for `--help`; a bad one is a {@linkcode UsageError} naming it. The
+ * thread count is the one both frameworks run at: `--threads`, else a set `DEMURE_BLAS_THREADS`,
+ * else the core count; `--threads` and a `DEMURE_BLAS_THREADS` of another value are refused, as is
+ * a bad value of the variable.
  *
  * @example
  * ```ts
  * sideBySideOptions(["--epochs=5"]); // { epochs: 5, threads: <cores>, workloads: ["movielens", "beauty"] }
  * ```
  */
-export function sideBySideOptions(args: readonly string[]): SideBySideOptions {
+export function sideBySideOptions(args: readonly string[]): SideBySideOptions | "help" {
   const { values } = parseOptions(args, {
     epochs: { type: "string", default: "4" },
     threads: { type: "string" },
     workloads: { type: "string", default: WORKLOADS.join(",") },
+    help: { type: "boolean", short: "h", default: false },
   });
-  const workloads = values.workloads.split(",");
-  for (const name of workloads) {
-    if (!(WORKLOADS as readonly string[]).includes(name)) {
-      throw new UsageError(
-        `--workloads: unknown workload "${name}" (known: ${WORKLOADS.join(", ")})`,
-      );
-    }
+  if (values.help) return "help";
+  const workloads = listOption("workloads", values.workloads, WORKLOADS);
+  const epochs = integerOption("epochs", values.epochs, 4, MAX_EPOCHS);
+  const threads = values.threads === undefined
+    ? undefined
+    : integerOption("threads", values.threads, 1, MAX_BLAS_THREADS);
+  const variable = Deno.env.get("DEMURE_BLAS_THREADS");
+  if (variable === undefined) {
+    return { epochs, threads: threads ?? navigator.hardwareConcurrency, workloads };
   }
-  return {
-    epochs: integerOption("epochs", values.epochs, 4, MAX_EPOCHS),
-    threads: values.threads === undefined
-      ? navigator.hardwareConcurrency
-      : integerOption("threads", values.threads, 1, MAX_BLAS_THREADS),
-    workloads: workloads as Workload[],
-  };
+  let blas: number;
+  try {
+    blas = blasThreads(); // the variable's one reading (lib/backend/blas_threads.ts)
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (threads !== undefined && threads !== blas) {
+    throw new UsageError(
+      `--threads ${threads} with DEMURE_BLAS_THREADS=${variable}: both frameworks run at one ` +
+        "thread count; give --threads alone, DEMURE_BLAS_THREADS alone, or the same value",
+    );
+  }
+  return { epochs, threads: blas, workloads };
 }
 
 async function run(command: string, args: string[]): Promise<{ code: number; out: string }> {
@@ -205,16 +232,13 @@ async function loadWorkload(name: Workload): Promise<LeaveOneOutSplit> {
   return (await prepareDataset({ kind: "movielens" })).split;
 }
 
-if (import.meta.main) {
-  let options: SideBySideOptions;
-  try {
-    options = sideBySideOptions(Deno.args);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`bench_side_by_side: ${error.message}; see the header of this script`);
-    Deno.exit(2);
+async function main(): Promise<void> {
+  const options = sideBySideOptions(Deno.args);
+  if (options === "help") {
+    console.log(USAGE);
+    return;
   }
-  // OpenBLAS reads its thread count when the kernels register.
+  // OpenBLAS reads its thread count when the kernels register; a value the user set is this one.
   Deno.env.set("DEMURE_BLAS_THREADS", String(options.threads));
   const torchVersion = await ensureTorch();
   const choice = await initBackend({ verbose: false });
@@ -295,3 +319,5 @@ if (import.meta.main) {
   }
   console.log(`\nsummary (threads ${options.threads}):\n${lines.join("\n")}`);
 }
+
+if (import.meta.main) await runScript("bench:pytorch", main);

@@ -13,7 +13,7 @@
  * console.log(options.mode, options.seeds, options.workers);
  * ```
  */
-import { parseOptions } from "./cli/options.ts";
+import { decimalInteger, parseOptions } from "./cli/options.ts";
 import { resolve } from "node:path";
 import {
   DATASET_FILE_FORMATS,
@@ -119,18 +119,18 @@ export function checkedOption<T>(parse: () => T): T {
   }
 }
 
-/** `text` as a decimal integer, else NaN (`Number` reads "0x10" as 16, "1e3" as 1000, "" as 0). */
-function decimalInteger(text: string): number {
-  return /^\s*-?[0-9]+\s*$/.test(text) ? Number(text) : NaN;
-}
-
 /**
- * The integer value of `--name` (its range is the plan's to check): "x" or "1.5" stops here naming
- * the option, where `Number` would pass NaN on to a message about a trainer setting.
+ * The integer value of `--name` (its range is the plan's to check, so a minus passes here): "x" or
+ * "1.5" stops here naming the option, where `Number` would pass NaN on to a message about a trainer
+ * setting; " 5 " and an integer past 2^53 - 1 (which `Number` rounds) stop too
+ * ({@linkcode decimalInteger}, the scripts' one reading of an integer).
  */
 function integerOption(name: string, text: string): number {
-  const value = decimalInteger(text);
-  if (!Number.isInteger(value)) usageError(`--${name}: "${text}" is not an integer`);
+  const value = decimalInteger(text, { negative: true });
+  if (Number.isNaN(value)) {
+    const tooLarge = /^-?[0-9]+$/.test(text) ? ` of at most ${Number.MAX_SAFE_INTEGER}` : "";
+    usageError(`--${name}: "${text}" is not an integer${tooLarge}`);
+  }
   return value;
 }
 
@@ -288,12 +288,8 @@ type ReproduceValues = ReturnType<typeof parseArguments>["values"];
 
 /** `--seeds a,b,...`, or undefined for the mode's seeds. */
 function seedsOption(values: ReproduceValues): number[] | undefined {
-  return values.seeds?.split(",").map((s) => {
-    // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
-    const seed = decimalInteger(s);
-    if (!Number.isInteger(seed)) usageError(`--seeds: "${s}" is not an integer`);
-    return seed;
-  });
+  // Number("") is 0: an empty entry ("--seeds ''" or "--seeds 0,,1") must not become seed 0.
+  return values.seeds?.split(",").map((s) => integerOption("seeds", s));
 }
 
 /** `--dataset PATH --format F [--features name=path,...]`, or undefined for the embedded data. */

@@ -17,6 +17,7 @@
  * const args = workerArgs(["--all", "--workers", "2"]); // ["--all", "--worker"]
  * ```
  */
+import { integerOption } from "./cli/options.ts";
 
 /** The flag that marks a worker started by a main process (not for users). */
 export const WORKER_FLAG = "--worker";
@@ -26,15 +27,13 @@ export const MAX_WORKERS = 64;
 
 /**
  * The worker count of a run: `--workers` when given (an integer in 1..{@linkcode MAX_WORKERS}),
- * else `defaultCount`. A bad value is an error naming the setting, the value and the range.
+ * else `defaultCount`. A bad value (one that is not plain decimal digits included) is a
+ * `UsageError` (scripts/cli/options.ts) naming the option, the value and the range.
  */
 export function workerCount(given: string | undefined, defaultCount: number): number {
   if (given === undefined) return Math.max(1, Math.min(MAX_WORKERS, defaultCount));
-  const count = given.trim() === "" ? NaN : Number(given);
-  if (!Number.isInteger(count) || count < 1 || count > MAX_WORKERS) {
-    throw new Error(`--workers: "${given}" is not an integer in 1..${MAX_WORKERS}`);
-  }
-  return count;
+  // The scripts' one reading of an integer: `Number` took "0x2", "1e1", "2.0" and "0b11".
+  return integerOption("workers", given, 1, MAX_WORKERS);
 }
 
 /**

@@ -70,12 +70,30 @@ export function parseOptions<T extends ParseArgsOptionsConfig>(
 }
 
 /**
- * The value of `--<option>` as a decimal integer in `min`..`max`, or a {@linkcode UsageError}
- * naming it and the range (hex, exponents, signs and fractions included).
+ * `text` as a decimal integer, else NaN: digits only (with a leading minus when `negative`), no
+ * white space, and at most `Number.MAX_SAFE_INTEGER` in size. The one reading of an integer on
+ * every command line: `Number` alone reads "0x10" as 16, "1e3" as 1000, "2.0" as 2, " 5 " as 5 and
+ * "" as 0, and rounds "99999999999999999999" to 1e20, a value nobody typed.
+ *
+ * @example
+ * ```ts
+ * decimalInteger("42"); // 42; "0x2", " 5", "1e1", "-1" -> NaN
+ * decimalInteger("-1", { negative: true }); // -1
+ * ```
+ */
+export function decimalInteger(text: string, { negative = false } = {}): number {
+  const value = (negative ? /^-?[0-9]+$/ : /^[0-9]+$/).test(text) ? Number(text) : NaN;
+  return Number.isSafeInteger(value) ? value : NaN;
+}
+
+/**
+ * The value of `--<option>` as a decimal integer in `min`..`max` ({@linkcode decimalInteger}), or
+ * a {@linkcode UsageError} naming it and the range (hex, exponents, signs, fractions, white space
+ * and integers too large to hold exactly included).
  */
 export function integerOption(option: string, text: string, min: number, max: number): number {
-  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
+  const value = decimalInteger(text, { negative: min < 0 });
+  if (Number.isNaN(value) || value < min || value > max) {
     throw new UsageError(`--${option} ${text}: must be an integer in ${min}..${max}`);
   }
   return value;

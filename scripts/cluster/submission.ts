@@ -53,14 +53,19 @@ export function backendOption(text: string | undefined, gpu = false): BackendNam
 /** The backends that use no GPU (a task that asks for one with them would hold it idle). */
 const CPU_BACKENDS: readonly BackendName[] = ["wasm", "cpu"];
 
-/** The plan's flags every `reproduce` call of a cluster route gets: the route's own and those after --. */
+/**
+ * The plan's flags every `reproduce` call of a cluster route gets: the route's own and those after
+ * --. `--seeds` travels as one word, `--seeds=<value>`: as two, a value starting with a dash
+ * (`--seeds=-1`) was taken by `reproduce` for an option, and its hint "--name=-1" told the user to
+ * write what they had written, hiding the seeds' range.
+ */
 export function planArgsOf(
   values: { quick: boolean; seeds?: string },
   positionals: readonly string[],
 ): string[] {
   return [
     ...(values.quick ? ["--quick"] : []),
-    ...(values.seeds ? ["--seeds", values.seeds] : []),
+    ...(values.seeds ? [`--seeds=${values.seeds}`] : []),
     ...positionals,
   ];
 }

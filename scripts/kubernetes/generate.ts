@@ -14,7 +14,7 @@
  * The stages are those of the plan from scratch: a re-run (apply.sh again) skips the stored cells
  * at once, so the same manifests resume a run.
  */
-import { posix, resolve } from "node:path";
+import { dirname, posix, resolve } from "node:path";
 import { type RequestOverride, stageArrays } from "../cluster/stages.ts";
 import {
   backendOption,
@@ -122,13 +122,54 @@ function main(): void {
       `--out ${values.out}: must be a folder under build/ (the task writes there)`,
     );
   }
+  // A file, or someone else's files, in the way: refused before any folder is made.
+  generatedFilesIn(out, values.out);
   const staging = `${out}.partial-${Deno.pid}`;
-  Deno.mkdirSync(`${staging}/empty-results`, { recursive: true });
+  // The listing (reproduce's check of the plan's flags) needs a folder under build/, so a bad plan
+  // flag is found only after one is made: a failed run removes every folder it made (a failed
+  // `--out build/a/b/c` used to leave build/a/b behind).
+  const madeAbove = missingFolders(dirname(staging));
   try {
+    Deno.mkdirSync(`${staging}/empty-results`, { recursive: true });
     write(staging, out, { ...values, image, backend }, planArgs, parallelism, cpus, override);
   } catch (error) {
-    Deno.removeSync(staging, { recursive: true });
+    try {
+      Deno.removeSync(staging, { recursive: true });
+    } catch (removal) {
+      if (!(removal instanceof Deno.errors.NotFound)) throw removal;
+    }
+    removeEmptyFolders(madeAbove);
     throw error;
+  }
+}
+
+/** `folder` and the folders above it that do not exist, deepest first: what `mkdir -p` makes. */
+function missingFolders(folder: string): string[] {
+  const missing: string[] = [];
+  for (let path = folder; path !== dirname(path); path = dirname(path)) {
+    try {
+      Deno.statSync(path);
+      break;
+    } catch (error) {
+      // Only a folder that is not there is this run's to make, and to remove on a failure.
+      if (!(error instanceof Deno.errors.NotFound)) break;
+      missing.push(path);
+    }
+  }
+  return missing;
+}
+
+/**
+ * Removes `folders` (deepest first, as {@linkcode missingFolders} lists them) while they are empty:
+ * nothing another process put there meanwhile is lost.
+ */
+function removeEmptyFolders(folders: readonly string[]): void {
+  for (const folder of folders) {
+    try {
+      Deno.removeSync(folder);
+    } catch {
+      return; // not empty (or gone): the folders above it are not this run's to remove
+    }
   }
 }
 
@@ -226,12 +267,22 @@ function writeInPlace(
 ): void {
   for (const [file, text] of files) Deno.writeTextFileSync(`${staging}/${file}`, text);
   Deno.chmodSync(`${staging}/apply.sh`, 0o755);
+  // Checked again: the listing took seconds, in which the folder may have changed.
+  if (generatedFilesIn(out, outName).length > 0) Deno.removeSync(out, { recursive: true });
+  Deno.renameSync(staging, out);
+}
+
+/**
+ * The files of an earlier run in `out` (none when it does not exist), or a {@linkcode UsageError}
+ * when `out` is a file or holds a file this script does not write.
+ */
+function generatedFilesIn(out: string, outName: string): string[] {
   let earlier: string[] = [];
   try {
     earlier = [...Deno.readDirSync(out)].map((entry) => entry.name);
   } catch (error) {
     if (error instanceof Deno.errors.NotADirectory) {
-      throw new UsageError(`--out ${outName}: a file, not a folder`);
+      throw new UsageError(`--out ${outName}: a file, or a file on its path, not a folder`);
     }
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
@@ -242,8 +293,7 @@ function writeInPlace(
         "name another folder",
     );
   }
-  if (earlier.length > 0) Deno.removeSync(out, { recursive: true });
-  Deno.renameSync(staging, out);
+  return earlier;
 }
 
 if (import.meta.main) await runScript("kubernetes", main);

@@ -5,6 +5,7 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import {
   choiceOption,
+  decimalInteger,
   integerOption,
   listOption,
   numberOption,
@@ -82,6 +83,35 @@ Deno.test("integerOption takes decimal integers in the range only", () => {
     );
   }
   assertThrows(() => integerOption("n", "9".repeat(20), 1, Number.MAX_SAFE_INTEGER), UsageError);
+});
+
+Deno.test("decimalInteger reads plain digits only, and no integer it would have to round", () => {
+  assertEquals(decimalInteger("0"), 0);
+  assertEquals(decimalInteger("42"), 42);
+  assertEquals(decimalInteger(String(Number.MAX_SAFE_INTEGER)), Number.MAX_SAFE_INTEGER);
+  assertEquals(decimalInteger("-7", { negative: true }), -7);
+  // Number() reads each of these as a number: 16, 1000, 2, 3, 5, 5, 0, -7 and (rounded) 1e20.
+  const refused = ["0x10", "1e3", "2.0", "0b11", " 5", "5 ", "", "-7", "99999999999999999999"];
+  for (const text of [...refused, "9007199254740992", "+5", "x", "1_000"]) {
+    assertEquals(decimalInteger(text), NaN, JSON.stringify(text));
+  }
+  for (const text of ["- 7", "--7", " -7", "-99999999999999999999", "-"]) {
+    assertEquals(decimalInteger(text, { negative: true }), NaN, JSON.stringify(text));
+  }
+});
+
+Deno.test("integerOption takes a minus only where its range holds negative numbers", () => {
+  assertEquals(integerOption("shift", "-3", -5, 5), -3);
+  assertThrows(
+    () => integerOption("shift", "-6", -5, 5),
+    UsageError,
+    "--shift -6: must be an integer in -5..5",
+  );
+  assertThrows(
+    () => integerOption("shift", " -3", -5, 5),
+    UsageError,
+    "--shift  -3: must be an integer in -5..5",
+  );
 });
 
 Deno.test("choiceOption and listOption take the allowed values only, a list each entry once", () => {

@@ -110,6 +110,30 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       ["--dataset=d.txt", "--format=sequence", "--max-epochs=1e3"],
       'reproduce: --max-epochs: "1e3" is not an integer; see --help\n',
     ],
+    // Number() rounded these to 1e20, a value nobody typed, and took the spaces around a number.
+    [
+      ["--dataset=d.txt", "--format=sequence", "--max-epochs=99999999999999999999"],
+      'reproduce: --max-epochs: "99999999999999999999" is not an integer of at most ' +
+      "9007199254740991; see --help\n",
+    ],
+    [
+      ["--dataset=d.txt", "--format=sequence", "--patience= 5 "],
+      'reproduce: --patience: " 5 " is not an integer; see --help\n',
+    ],
+    [
+      ["--seeds=0,99999999999999999999"],
+      'reproduce: --seeds: "99999999999999999999" is not an integer of at most ' +
+      "9007199254740991; see --help\n",
+    ],
+    // Number() read these as 2 and 10 processes (docs/configuration.md: refused).
+    [
+      ["--quick", "--workers=0x2"],
+      "reproduce: --workers 0x2: must be an integer in 1..64; see --help\n",
+    ],
+    [
+      ["--quick", "--workers=1e1"],
+      "reproduce: --workers 1e1: must be an integer in 1..64; see --help\n",
+    ],
     [
       ["--dataset=d.txt", "--format=sequence", "--features=image="],
       'reproduce: --features: "image=" is not name=path; see --help\n',

@@ -12,6 +12,7 @@ import {
   workerArgs,
   workerCount,
 } from "../../scripts/reproduce_workers.ts";
+import { UsageError } from "../../scripts/cli/options.ts";
 
 Deno.test("workerArgs drops --workers in both spellings and marks the worker", () => {
   assertEquals(workerArgs(["--all", "--workers", "3", "--seeds", "0"]), [
@@ -30,8 +31,15 @@ Deno.test("workerCount: the given count in range, else the default; bad values n
   assertEquals(workerCount(undefined, 1000), MAX_WORKERS);
   assertEquals(workerCount("1", 16), 1);
   assertEquals(workerCount("4", 2), 4);
-  for (const bad of ["0", "-1", "1.5", "", "two", String(MAX_WORKERS + 1)]) {
-    assertThrows(() => workerCount(bad, 2), Error, `--workers: "${bad}" is not an integer in 1..`);
+  // Number() read "0x2", "1e1", "2.0" and "0b11" as 2, 10, 2 and 3, which docs/configuration.md
+  // says every command refuses.
+  const notation = ["0x2", "1e1", "2.0", "0b11", " 2", "2 ", "+2", "9".repeat(20)];
+  for (const text of [...notation, "0", "-1", "1.5", "", "two", String(MAX_WORKERS + 1)]) {
+    assertThrows(
+      () => workerCount(text, 2),
+      UsageError,
+      `--workers ${text}: must be an integer in 1..${MAX_WORKERS}`,
+    );
   }
 });
 

@@ -110,6 +110,41 @@ Deno.test("deno task kubernetes: one Job per stage of the plan from scratch, a r
   }
 });
 
+Deno.test("deno task kubernetes: a plan flag reproduce refuses is its range, and the folders made are removed", () => {
+  const top = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
+  // A seed out of range is found by reproduce's listing, which needs a folder under build/.
+  const run = generate(["--image", "i", "--quick", "--seeds=-1", "--out", `${top}/a/b/c`]);
+  assertEquals(run.code, 1, run.stderr);
+  // The seeds used to reach reproduce as "--seeds -1", which it took for an option: "argument is
+  // ambiguous (a value starting with a dash: --name=-1)", what the user had written.
+  assertEquals(
+    run.stderr,
+    "kubernetes: reproduce: plan seeds is [-1]; allowed: a non-empty list of distinct integers " +
+      ">= 0 and < 2^31; see --help\n",
+  );
+  // <top>/a/b used to stay behind, empty.
+  let left = true;
+  try {
+    Deno.statSync(`${root}/${top}`);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    left = false;
+  }
+  if (left) Deno.removeSync(`${root}/${top}`, { recursive: true });
+  assert(!left, `${top} was left behind`);
+  // A file on the way is refused before any folder is made (mkdir stopped on it with a stack).
+  Deno.writeTextFileSync(`${root}/${top}`, "");
+  try {
+    const blocked = generate(["--image", "i", "--quick", "--out", `${top}/a`]);
+    assertEquals(
+      [blocked.code, blocked.stderr],
+      [2, `kubernetes: --out ${top}/a: a file, or a file on its path, not a folder; see --help\n`],
+    );
+  } finally {
+    Deno.removeSync(`${root}/${top}`);
+  }
+});
+
 Deno.test("deno task kubernetes refuses bad settings before writing anything", () => {
   const out = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
   const image = ["--image", "registry.example.org/demure:test", "--quick", "--out", out];

@@ -139,7 +139,8 @@ Deno.test("the report Job writes the report from the results folder", () => {
 });
 
 /** A folder with a stand-in kubectl: logs its calls; `get job J` prints the lines of `$dir/J`,
- * one per call (the last one stays; "ERR" fails the call), or "Complete". */
+ * one per call (the last one stays; "ERR" fails the call), or "Complete". A stand-in `sleep`
+ * logs its seconds to `$dir/sleeps` and returns at once. */
 function fakeKubectl(states: Record<string, string[]> = {}): string {
   const dir = Deno.makeTempDirSync();
   for (const [job, lines] of Object.entries(states)) {
@@ -162,30 +163,55 @@ true
 `,
   );
   Deno.chmodSync(`${dir}/kubectl`, 0o755);
+  Deno.writeTextFileSync(`${dir}/sleep`, `#!/bin/bash\necho "$*" >> ${dir}/sleeps\n`);
+  Deno.chmodSync(`${dir}/sleep`, 0o755);
   return dir;
 }
 
-function runApply(script: string, kubectl: string, poll = "0") {
+/** Runs `script` with the stand-ins of `kubectl` first on PATH; `poll`: DEMURE_KUBECTL_POLL_S. */
+function runApply(script: string, kubectl: string, poll?: string) {
   const dir = Deno.makeTempDirSync();
   Deno.writeTextFileSync(`${dir}/apply.sh`, script);
   return runCaptured("bash", [`${dir}/apply.sh`], {
     PATH: `${kubectl}:/usr/bin:/bin`,
-    DEMURE_KUBECTL_POLL_S: poll,
+    ...(poll === undefined ? {} : { DEMURE_KUBECTL_POLL_S: poll }),
   });
 }
 
-Deno.test("apply.sh refuses a poll interval that is not a whole number, before calling kubectl", () => {
+/** The lines of `file` in the stand-ins' folder, or none when it was never written. */
+function linesOf(dir: string, file: string): string[] {
+  try {
+    return Deno.readTextFileSync(`${dir}/${file}`).trim().split("\n");
+  } catch {
+    return [];
+  }
+}
+
+Deno.test("apply.sh refuses a poll interval that is not a whole number in 1..3600, before calling kubectl", () => {
   const kubectl = fakeKubectl();
-  for (const poll of ["abc", "-1", "0.5", "1e3"]) {
+  const notWhole = ["abc", "-1", "0.5", "1e3", "", " 5", "+5", "0x10"];
+  // 0 polled without a pause (115 queries in 2 s); the last two slept forever (the last one is
+  // 5 to bash's 64-bit arithmetic).
+  const outOfRange = ["0", "3601", "99999999999999999999", "18446744073709551621"];
+  for (const poll of [...outOfRange, ...notWhole]) {
     const run = runApply(applyScript([array(0)], settingsIn("/w")), kubectl, poll);
     assertEquals(run.code, 2, poll);
-    assertStringIncludes(run.stderr, `DEMURE_KUBECTL_POLL_S=${poll}: must be a whole number`);
+    assertEquals(
+      run.stderr,
+      `DEMURE_KUBECTL_POLL_S=${poll}: must be a whole number of seconds in 1..3600 (default 30)\n`,
+    );
   }
-  assertEquals(
-    [...Deno.readDirSync(kubectl)].map((e) => e.name),
-    ["kubectl"],
-    "kubectl was called",
-  );
+  assertEquals(linesOf(kubectl, "calls"), [], "kubectl was called");
+  assertEquals(linesOf(kubectl, "sleeps"), [], "apply.sh slept");
+});
+
+Deno.test("apply.sh sleeps DEMURE_KUBECTL_POLL_S seconds between two checks of a running Job", () => {
+  for (const [poll, seconds] of [[undefined, "30"], ["1", "1"], ["3600", "3600"], ["0030", "30"]]) {
+    const kubectl = fakeKubectl({ "demure-stage0": ["", "Complete"] });
+    const run = runApply(applyScript([array(0)], settingsIn("/w")), kubectl, poll);
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(linesOf(kubectl, "sleeps"), [seconds], String(poll));
+  }
 });
 
 Deno.test("apply.sh runs the stages in order, each when the one before has ended, then the report", () => {

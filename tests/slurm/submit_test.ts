@@ -172,6 +172,23 @@ Deno.test("submit refuses a results folder of another plan before writing", () =
   Deno.removeSync(resultsDir, { recursive: true });
 });
 
+Deno.test("submit --seeds=-1 shows reproduce's range of the seeds; the seeds reach every call as one word", () => {
+  const slurm = fakeSlurm();
+  const run = submit(["--dry-run", "--seeds=-1", "--results", `${slurm}/results`], slurm);
+  // The seeds used to reach reproduce as "--seeds -1", which it took for an option: "argument is
+  // ambiguous (a value starting with a dash: --name=-1)", what the user had written.
+  assertEquals([run.code, run.stdout], [1, ""]);
+  assertEquals(
+    run.stderr,
+    "slurm: reproduce: plan seeds is [-1]; allowed: a non-empty list of distinct integers >= 0 " +
+      "and < 2^31; see --help\n",
+  );
+  const seeded = submit(["--dry-run", "--seeds", "1", "--results", `${slurm}/results`], slurm);
+  assertEquals(seeded.code, 0, seeded.stderr);
+  assertStringIncludes(seeded.stdout, " --quick --seeds=1");
+  Deno.removeSync(slurm, { recursive: true });
+});
+
 Deno.test("submit refuses bad settings with one line before listing or writing anything", () => {
   const dir = fakeSlurm();
   const cases: [string[], string][] = [
