@@ -27,7 +27,13 @@ import { activateWebgpu, probeWebgpu } from "./webgpu.ts";
 import { registerOrderedWebgpuSums } from "./kernels/webgpu_ordered_sums.ts";
 import { registerQueuedUploads } from "./kernels/webgpu_uploads.ts";
 import { installKernelInterrupt } from "../util/interrupt.ts";
-import { checkOneOf } from "../util/settings.ts";
+import {
+  checkBoolean,
+  checkOneOf,
+  checkSettingNames,
+  type SettingNames,
+} from "../util/settings.ts";
+import { blasThreads } from "./blas_threads.ts";
 
 /** Options of {@linkcode initBackend}. */
 export interface BackendConfig {
@@ -51,9 +57,35 @@ export interface BackendChoice {
   kernels: string[];
 }
 
+/** Every setting of {@linkcode BackendConfig}: a misspelt one (`backnd`) ran with its default. */
+const BACKEND_CONFIG_SETTINGS: SettingNames<BackendConfig> = Object.freeze({
+  backend: true,
+  blas: true,
+  hostKernels: true,
+  verbose: true,
+});
+
 const NATIVE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
 
+/** The choice: pending, or made. A failed one is not kept (see `initBackend`). */
 let current: Promise<BackendChoice> | undefined;
+/** Why the last `initBackend` failed, until one succeeds (see `requireBackend`). */
+let lastFailure: string | undefined;
+
+/**
+ * Throws a `SettingError` for an unknown key of `config` or a flag that is not a boolean (a string
+ * `"false"` counted as on), and for the settings the choice reads from the environment
+ * (`DEMURE_BACKEND`, `DEMURE_BLAS_THREADS`), before anything is activated.
+ */
+function checkBackendSettings(config: BackendConfig): void {
+  checkSettingNames("BackendConfig", config, BACKEND_CONFIG_SETTINGS);
+  for (const flag of ["blas", "hostKernels", "verbose"] as const) {
+    if (config[flag] !== undefined) checkBoolean(`BackendConfig.${flag}`, config[flag]);
+  }
+  requestedBackend(config);
+  // Every cell records the thread count, whichever backend runs it (run_cell.ts).
+  blasThreads();
+}
 
 function requestedBackend(config: BackendConfig): BackendName | undefined {
   const fromEnv = Deno.env.get("DEMURE_BACKEND");
@@ -65,24 +97,50 @@ function requestedBackend(config: BackendConfig): BackendName | undefined {
   return name;
 }
 
-async function tryNative(): Promise<string | undefined> {
+/** The native package that now runs the "tensorflow" backend, or why none does. */
+type NativeOutcome = { pkg: string } | { failures: string[] };
+
+/**
+ * Activates native TensorFlow from the first package of {@linkcode NATIVE_PACKAGES} that loads.
+ * `failures` lists the packages that are installed but failed; empty: none is installed.
+ */
+async function tryNative(): Promise<NativeOutcome> {
   const failures: string[] = [];
   for (const pkg of NATIVE_PACKAGES) {
     try {
       // A computed specifier keeps the optional package out of the module graph (and deno check).
       const specifier: string = pkg;
       await import(specifier);
-      if (await tf.setBackend("tensorflow")) return pkg;
+      if (await tf.setBackend("tensorflow")) return { pkg };
       failures.push(`${pkg} loaded but did not register "tensorflow"`);
     } catch (error) {
       const message = (error as Error).message.split("\n")[0];
       if (!isNotInstalled(message)) failures.push(`${pkg}: ${message}`);
     }
   }
+  return { failures };
+}
+
+/** The setting that forced `backend`, as the messages name it. */
+function forcedBy(config: BackendConfig, backend: BackendName): string {
+  return config.backend === backend
+    ? `BackendConfig.backend "${backend}"`
+    : `DEMURE_BACKEND=${backend}`;
+}
+
+/**
+ * Activates the forced tensorflow backend; when no package can be loaded, fails with one line that
+ * names the setting, why, and what to do instead.
+ */
+async function activateForcedNative(config: BackendConfig): Promise<string> {
+  const native = await tryNative();
+  if ("pkg" in native) return `forced; native TensorFlow from ${native.pkg}`;
+  const why = native.failures.length > 0
+    ? native.failures.join("; ")
+    : `neither ${NATIVE_PACKAGES.join(" nor ")} is installed (docs/gpu.md says how)`;
   throw new Error(
-    failures.length > 0
-      ? failures.join("; ")
-      : "native TensorFlow not installed, optional: see README",
+    `${forcedBy(config, "tensorflow")} forces native TensorFlow, but its package cannot be ` +
+      `loaded: ${why}; unset it for the default (wasm on a CPU)`,
   );
 }
 
@@ -116,7 +174,7 @@ async function activate(name: Exclude<BackendName, "webgpu" | "tensorflow">): Pr
  */
 async function activateForcedWebgpu(config: BackendConfig): Promise<string> {
   const probe = await probeWebgpu();
-  const setting = config.backend === "webgpu" ? 'config.backend "webgpu"' : "DEMURE_BACKEND=webgpu";
+  const setting = forcedBy(config, "webgpu");
   if (!probe.available) {
     throw new Error(
       `${setting}: no WebGPU adapter (${probe.reason}); use DEMURE_BACKEND=wasm ` +
@@ -132,9 +190,8 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
   let backend: BackendName;
   let reason: string;
   if (forced === "tensorflow") {
-    const pkg = await tryNative();
+    reason = await activateForcedNative(config);
     backend = "tensorflow";
-    reason = `forced; native TensorFlow from ${pkg}`;
   } else if (forced === "webgpu") {
     reason = await activateForcedWebgpu(config);
     backend = forced;
@@ -143,12 +200,14 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
     backend = forced;
     reason = "forced by DEMURE_BACKEND or config";
   } else {
-    try {
-      const pkg = await tryNative();
+    const native = await tryNative();
+    if ("pkg" in native) {
       backend = "tensorflow";
-      reason = `native TensorFlow from ${pkg}`;
-    } catch (nativeError) {
-      const why = (nativeError as Error).message;
+      reason = `native TensorFlow from ${native.pkg}`;
+    } else {
+      const why = native.failures.length > 0
+        ? native.failures.join("; ")
+        : "native TensorFlow not installed, optional: see README";
       try {
         await activate("wasm");
         backend = "wasm";
@@ -184,17 +243,34 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
  * workspace's OpenBLAS and host kernels, then `cpu`; `DEMURE_BACKEND` or `config.backend` forces
  * one. Prints the choice and its reason once (unless `verbose: false`). In a Jupyter kernel it also
  * makes Interrupt stop training and evaluation at their next step instead of the kernel.
+ *
+ * An unknown or mistyped setting of `config`, or a bad `DEMURE_BACKEND` or `DEMURE_BLAS_THREADS`,
+ * is a `SettingError`. A choice that fails (a forced backend that cannot run, a `DEMURE_OPENBLAS`
+ * that cannot be loaded) is not kept: once the setting is corrected, the next call chooses again.
  */
 export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> {
   installKernelInterrupt();
-  // A bad name is checked before the choice is kept: it used to be kept as the rejected choice,
-  // so every later call (the corrected one of a notebook included) failed the same way.
+  // Settings are checked before anything is activated or kept.
   try {
-    requestedBackend(config);
+    checkBackendSettings(config);
   } catch (error) {
     return Promise.reject(error);
   }
-  current ??= choose(config);
+  if (current === undefined) {
+    const attempt = choose(config);
+    current = attempt;
+    // A failed choice used to be kept, so every later call (the corrected one of a notebook
+    // included) failed the same way until the kernel restarted.
+    attempt.then(
+      () => {
+        lastFailure = undefined;
+      },
+      (error) => {
+        if (current === attempt) current = undefined;
+        lastFailure = (error as Error).message.split("\n")[0];
+      },
+    );
+  }
   return current;
 }
 
@@ -204,7 +280,9 @@ export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> 
  * tensors (building a model, training, a cell), so that a notebook that forgot `await
  * initBackend()` does not get tfjs's "The highest priority backend 'wasm' has not yet been
  * initialized" from deep inside. It never initialises a backend itself: which one is chosen, and
- * its kernels, are `initBackend`'s decision, printed once.
+ * its kernels, are `initBackend`'s decision, printed once. After an `initBackend` that failed it
+ * throws too, until a later call succeeds: the failed choice may have activated a backend without
+ * the kernels asked for.
  *
  * @example
  * ```ts
@@ -212,6 +290,13 @@ export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> 
  * ```
  */
 export function requireBackend(): void {
+  // A failed choice may have activated a backend before it failed (e.g. wasm, then OpenBLAS
+  // could not be loaded): its kernels are not the ones asked for.
+  if (lastFailure !== undefined && current === undefined) {
+    throw new Error(
+      `initBackend() failed (${lastFailure}): correct that and \`await initBackend()\` again`,
+    );
+  }
   // tfjs names its engine's backend once one is set up (initialising a backend names it last).
   if (tf.engine().backendName != null) return;
   throw new Error(

@@ -317,29 +317,85 @@ Deno.test({
   },
 });
 
+/** Runs `script` (a module) with `args` in a fresh process; its stdout lines and exit code. */
+async function runScript(script: string, args: string[], env: Record<string, string>) {
+  const root = new URL("../../", import.meta.url).pathname;
+  const path = `${root}.cache/blas_matmul_${Deno.pid}.ts`;
+  Deno.mkdirSync(`${root}.cache`, { recursive: true });
+  Deno.writeTextFileSync(path, script);
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", "--quiet", ...args, path],
+      cwd: root,
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    return {
+      code: output.code,
+      stderr,
+      lines: new TextDecoder().decode(output.stdout).trim().split("\n"),
+    };
+  } finally {
+    Deno.removeSync(path);
+  }
+}
+
+const REGISTER_SCRIPT = `import { tf } from "${
+  new URL("../../lib/backend/tf.ts", import.meta.url).href
+}";
+import { registerBlasKernels } from "${
+  new URL("../../lib/backend/kernels/blas_matmul.ts", import.meta.url).href
+}";
+await tf.setBackend("cpu");
+let names;
+try {
+  names = registerBlasKernels("cpu");
+} catch (error) {
+  names = error.name + ": " + error.message.split(";")[0];
+}
+const c = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])).dataSync()[0];
+console.log(JSON.stringify({ names, c }));`;
+
+/** The environment of this process without the BLAS settings. */
+function envWithoutBlasSettings(): Record<string, string> {
+  const env = Deno.env.toObject();
+  delete env.DEMURE_OPENBLAS;
+  delete env.DEMURE_BLAS_THREADS;
+  return env;
+}
+
 Deno.test({
   name: "without OpenBLAS the stock kernels stay and one notice is printed",
   ignore,
   fn: async () => {
-    const module = new URL("../../lib/backend/kernels/blas_matmul.ts", import.meta.url).href;
-    const tfModule = new URL("../../lib/backend/tf.ts", import.meta.url).href;
-    const script = `import { tf } from "${tfModule}";
-      import { registerBlasKernels } from "${module}";
-      await tf.setBackend("cpu");
-      const names = registerBlasKernels("cpu");
-      const c = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])).dataSync()[0];
-      console.log(JSON.stringify({ names, c }));`;
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["eval", script],
-      env: { DEMURE_OPENBLAS: "/nonexistent/libopenblas.so.0" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
-    assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+    // No OpenBLAS of the usual places can be opened here: FFI is not allowed.
+    const { code, stderr, lines } = await runScript(
+      REGISTER_SCRIPT,
+      ["--allow-read", "--allow-env"],
+      envWithoutBlasSettings(),
+    );
+    assertEquals(code, 0, stderr);
     assert(lines[0].startsWith("OpenBLAS not found"), lines[0]);
     assertEquals(JSON.parse(lines[lines.length - 1]), { names: [], c: 11 });
   },
+});
+
+Deno.test("a DEMURE_OPENBLAS that cannot be loaded is a SettingError: no fallback to the stock kernels", async () => {
+  for (const args of [["--allow-all"], ["--allow-read", "--allow-env"]]) {
+    const { code, stderr, lines } = await runScript(REGISTER_SCRIPT, args, {
+      ...envWithoutBlasSettings(),
+      DEMURE_OPENBLAS: "/nonexistent/libopenblas.so.0",
+    });
+    assertEquals(code, 0, stderr);
+    assertEquals(lines.length, 1, lines.join("\n"));
+    assertEquals(JSON.parse(lines[0]), {
+      names: 'SettingError: DEMURE_OPENBLAS is "/nonexistent/libopenblas.so.0"',
+      c: 11,
+    });
+  }
 });
 
 Deno.test("checkExtents: a product that would run past an operand's end is refused before OpenBLAS", () => {

@@ -60,13 +60,24 @@ Deno.test({
   fn: () => assertEquals(checkNamedOpenBlas(systemLibrary!), undefined),
 });
 
-Deno.test("loadOpenBlas refuses a bad DEMURE_OPENBLAS before opening it, and says why", async () => {
+Deno.test("loadOpenBlas refuses a bad DEMURE_OPENBLAS before opening it: a SettingError naming it, not kept", async () => {
   const path = `${dir}/libopenblas_refused.so`;
   Deno.writeTextFileSync(path, "not a library");
   Deno.chmodSync(path, 0o644);
   const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
+  // Refused every time it is asked (it used to be kept as "absent"), and once unset, the fixed
+  // list is searched.
   const code = `import { loadOpenBlas, openBlasFailure } from "${module}";
-console.log(JSON.stringify({ loaded: loadOpenBlas() !== undefined, failure: openBlasFailure() }));`;
+const attempt = () => {
+  try {
+    return loadOpenBlas() !== undefined ? "loaded" : "absent: " + openBlasFailure();
+  } catch (error) {
+    return error.name + ": " + error.message;
+  }
+};
+const refused = [attempt(), attempt()];
+Deno.env.delete("DEMURE_OPENBLAS");
+console.log(JSON.stringify({ refused, unset: attempt() }));`;
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["eval", code],
     env: { DEMURE_OPENBLAS: path },
@@ -75,7 +86,11 @@ console.log(JSON.stringify({ loaded: loadOpenBlas() !== undefined, failure: open
   }).output();
   assert(output.success, new TextDecoder().decode(output.stderr));
   const result = JSON.parse(new TextDecoder().decode(output.stdout));
-  assertEquals(result.loaded, false);
-  assertStringIncludes(result.failure, "refused before loading");
-  assertStringIncludes(result.failure, "not a shared library");
+  for (const refused of result.refused) {
+    assertStringIncludes(refused, `SettingError: DEMURE_OPENBLAS is "${path}"; allowed: `);
+    assertStringIncludes(refused, "refused before loading: ");
+    assertStringIncludes(refused, "is not a shared library");
+  }
+  if (systemLibrary !== undefined) assertEquals(result.unset, "loaded");
+  else assertStringIncludes(result.unset, "absent: ");
 });

@@ -9,9 +9,13 @@
  * library's constructors before any symbol can be checked, that file is checked BEFORE it is
  * opened ({@linkcode checkNamedOpenBlas}): an absolute path whose real file is named
  * `libopenblas*.so*` / `.dylib`, a regular file not writable by group or others, a shared object
- * (ELF or Mach-O), and holding the names of the symbols used. The deno tasks allow FFI only on the
- * fixed list, so a library elsewhere also needs `--allow-ffi=<path>` (see docs/permissions.md).
+ * (ELF or Mach-O), and holding the names of the symbols used. A named library that fails a check
+ * or cannot be opened is a `SettingError` naming `DEMURE_OPENBLAS`: it used to fall back to tfjs's
+ * stock kernels after one notice, which give other numbers than the ones asked for. The deno
+ * tasks allow FFI only on the fixed list, so a library elsewhere also needs `--allow-ffi=<path>`
+ * (see docs/permissions.md).
  */
+import { SettingError } from "../../util/settings.ts";
 
 /** Candidate paths of a CBLAS-providing OpenBLAS, first match wins. */
 export const OPENBLAS_CANDIDATES: readonly string[] = [
@@ -82,8 +86,17 @@ export interface OpenBlas {
 let loaded: OpenBlas | undefined;
 let failure: string | undefined;
 
+/** What `DEMURE_OPENBLAS` allows, for its `SettingError`. */
+const NAMED_OPENBLAS_ALLOWED = "the absolute path of a loadable OpenBLAS shared library " +
+  "(a regular file named libopenblas*.so* or libopenblas*.dylib, not writable by group or " +
+  "others, with cblas_sgemm, openblas_set_num_threads and openblas_get_num_threads, and " +
+  "--allow-ffi for it), or unset for the usual places";
+
 /**
- * Opens OpenBLAS once per process; `undefined` (with {@linkcode openBlasFailure} set) when absent.
+ * Opens OpenBLAS once per process: the library `DEMURE_OPENBLAS` names, else the first of
+ * {@linkcode OPENBLAS_CANDIDATES} that opens; `undefined` (with {@linkcode openBlasFailure} set)
+ * when none of those does. A `DEMURE_OPENBLAS` that is refused or cannot be opened throws a
+ * `SettingError` naming it, every time it is called (a corrected value is then loaded).
  *
  * @example
  * ```ts
@@ -96,7 +109,7 @@ let failure: string | undefined;
  * ```
  */
 export function loadOpenBlas(): OpenBlas | undefined {
-  if (loaded !== undefined || failure !== undefined) return loaded;
+  if (loaded !== undefined) return loaded;
   let override: string | undefined;
   try {
     override = Deno.env.get("DEMURE_OPENBLAS");
@@ -104,15 +117,12 @@ export function loadOpenBlas(): OpenBlas | undefined {
     override = undefined; // no permission to read the variable: the fixed list
   }
   if (override) {
-    const refused = checkNamedOpenBlas(override);
-    if (refused !== undefined) {
-      failure = `DEMURE_OPENBLAS=${override}: refused before loading: ${refused}`;
-      return undefined;
-    }
+    loaded = loadNamedOpenBlas(override);
+    return loaded;
   }
-  const candidates = override ? [override] : OPENBLAS_CANDIDATES;
+  if (failure !== undefined) return undefined;
   const errors: string[] = [];
-  for (const path of candidates) {
+  for (const path of OPENBLAS_CANDIDATES) {
     try {
       Deno.statSync(path);
     } catch {
@@ -120,15 +130,43 @@ export function loadOpenBlas(): OpenBlas | undefined {
       continue;
     }
     try {
-      const lib = Deno.dlopen(path, SYMBOLS);
-      loaded = wrap(path, lib.symbols);
+      loaded = openLibrary(path);
       return loaded;
     } catch (error) {
-      errors.push(`${path}: ${(error as Error).message.split("\n")[0]}`);
+      errors.push(`${path}: ${firstLine(error)}`);
     }
   }
   failure = errors.join("; ");
   return undefined;
+}
+
+/** The library `DEMURE_OPENBLAS` names, checked, then opened; a `SettingError` when it cannot be. */
+function loadNamedOpenBlas(path: string): OpenBlas {
+  const refused = checkNamedOpenBlas(path);
+  if (refused !== undefined) {
+    throw new SettingError(
+      "DEMURE_OPENBLAS",
+      path,
+      `${NAMED_OPENBLAS_ALLOWED} (refused before loading: ${refused})`,
+    );
+  }
+  try {
+    return openLibrary(path);
+  } catch (error) {
+    throw new SettingError(
+      "DEMURE_OPENBLAS",
+      path,
+      `${NAMED_OPENBLAS_ALLOWED} (it cannot be loaded: ${firstLine(error)})`,
+    );
+  }
+}
+
+function openLibrary(path: string): OpenBlas {
+  return wrap(path, Deno.dlopen(path, SYMBOLS).symbols);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
 }
 
 /** Shared-object magic numbers: ELF, Mach-O 64/32 (both byte orders), universal binary. */

@@ -10,6 +10,7 @@
  * Anything these kernels do not handle (non-float32 operands) is passed to the stock kernel.
  */
 import { blasThreads } from "../blas_threads.ts";
+import { SettingError } from "../../util/settings.ts";
 import { tf } from "../tf.ts";
 import { loadOpenBlas, type OpenBlas, openBlasFailure } from "./_openblas.ts";
 import { matMulGeometry } from "./_matmul_geometry.ts";
@@ -101,9 +102,10 @@ let noticePrinted = false;
 
 /**
  * Replaces `BatchMatMul` and `_FusedMatMul` of `backend` with OpenBLAS kernels and returns what it
- * registered, e.g. `["BatchMatMul(openblas)", "_FusedMatMul(openblas)"]`. When OpenBLAS cannot be
- * loaded (library missing, no `--allow-ffi`), prints one notice and returns `[]`: the stock
- * kernels stay. Idempotent.
+ * registered, e.g. `["BatchMatMul(openblas)", "_FusedMatMul(openblas)"]`. When no OpenBLAS of the
+ * usual places can be loaded (library missing, no `--allow-ffi`), prints one notice and returns
+ * `[]`: the stock kernels stay. A `DEMURE_OPENBLAS` that cannot be loaded (a `SettingError`) or a
+ * bad `DEMURE_BLAS_THREADS` throws, naming it, and nothing is registered. Idempotent.
  *
  * @example
  * ```ts
@@ -118,6 +120,8 @@ export function registerBlasKernels(backend: BlasBackendName): string[] {
   try {
     blas = loadOpenBlas();
   } catch (error) {
+    // The library the user named (DEMURE_OPENBLAS): without it the numbers would be others.
+    if (error instanceof SettingError) throw error;
     // Without --allow-ffi Deno throws a permission error rather than failing to open the file.
     blas = undefined;
     if (!noticePrinted) {
