@@ -211,9 +211,17 @@ Deno.test("noiseLevelGains: a system the experiment does not run, or an unknown 
   const found = finished(cells);
   const allowed = 'one of "SASRec-MM", "Demure-SASRec" (the systems of the noise-level cells)';
   const bad: Array<[Record<string, unknown>, string, string]> = [
-    [{ system: "Demure-SasRec" }, "NoiseLevelGainOptions.system", `"Demure-SasRec"; allowed: ${allowed}`],
+    [
+      { system: "Demure-SasRec" },
+      "NoiseLevelGainOptions.system",
+      `"Demure-SasRec"; allowed: ${allowed}`,
+    ],
     [{ system: "Demure-GRU4Rec" }, "NoiseLevelGainOptions.system", allowed],
-    [{ baseline: "SASRec-ID" }, "NoiseLevelGainOptions.baseline", `"SASRec-ID"; allowed: ${allowed}`],
+    [
+      { baseline: "SASRec-ID" },
+      "NoiseLevelGainOptions.baseline",
+      `"SASRec-ID"; allowed: ${allowed}`,
+    ],
     [{ sytem: "x" }, "NoiseLevelGainOptions.sytem", "did you mean system?"],
     [{ system: "SASRec-MM" }, "NoiseLevelGainOptions.baseline", "a system other than"],
     [{ pick: "NDCG@10" }, "NoiseLevelGainOptions.pick", "a function"],
