@@ -10,6 +10,7 @@ import {
   checkInteger,
   checkNumber,
   checkSettingNames,
+  describeRange,
   SEED_RANGE,
   SettingError,
   type SettingNames,
@@ -99,6 +100,27 @@ const MODALITY_SPEC_SETTINGS: SettingNames<SyntheticModalitySpec> = Object.freez
 });
 
 /**
+ * The most users, items and feature values of one modality: 2^31 - 1, the largest int32.
+ * Histories and batches hold item and user ids as Int32Array and the fingerprint the counts (an id
+ * past it would wrap round); a modality's features become one tensor, and the wasm backend
+ * addresses 32-bit memory. The interactions (numUsers * historyLength) are held to it too, so that
+ * the rows a run builds from them (training windows, batch rows) stay within it. Past these,
+ * generation failed with "Array buffer allocation failed", naming no setting.
+ */
+const MAX_SYNTHETIC_LENGTH = 2 ** 31 - 1;
+
+/** "2^31 - 1" in messages. */
+const MAX_SYNTHETIC_LENGTH_TEXT = "2^31 - 1";
+
+/** Throws unless `value` is an integer in 1..`max`; the message says why `max` (`because`). */
+function checkSize(setting: string, value: unknown, max: number, because: string): void {
+  checkInteger(setting, value, { min: 1 });
+  if ((value as number) > max) {
+    throw new SettingError(setting, value, `${describeRange({ min: 1, max }, true)} (${because})`);
+  }
+}
+
+/**
  * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
  * range; ranges in `docs/configuration.md`.
  */
@@ -106,8 +128,18 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
   // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
   const name = (field: string) => `SyntheticConfig.${field}`;
   checkInteger(name("seed"), config.seed, SEED_RANGE);
-  checkInteger(name("numUsers"), config.numUsers, { min: 1 });
-  checkInteger(name("numItems"), config.numItems, { min: 1 });
+  checkSize(
+    name("numUsers"),
+    config.numUsers,
+    MAX_SYNTHETIC_LENGTH,
+    `${MAX_SYNTHETIC_LENGTH_TEXT}: user ids are int32`,
+  );
+  checkSize(
+    name("numItems"),
+    config.numItems,
+    MAX_SYNTHETIC_LENGTH,
+    `${MAX_SYNTHETIC_LENGTH_TEXT}: item ids are int32`,
+  );
   checkInteger(name("historyLength"), config.historyLength, { min: 1 });
   if (config.historyLength > config.numItems) {
     throw new SettingError(
@@ -117,6 +149,12 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
         "within a user",
     );
   }
+  checkSize(
+    name("historyLength"),
+    config.historyLength,
+    Math.floor(MAX_SYNTHETIC_LENGTH / config.numUsers),
+    `numUsers (${config.numUsers}) * historyLength interactions at most ${MAX_SYNTHETIC_LENGTH_TEXT}`,
+  );
   const modalities: unknown = config.modalities;
   if (!Array.isArray(modalities) || modalities.length === 0) {
     throw new SettingError(name("modalities"), modalities, "a non-empty list of { name, dim }");
@@ -137,7 +175,12 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
       );
     }
     names.add(spec.name);
-    checkInteger(`${where}.dim`, spec.dim, { min: 1 });
+    checkSize(
+      `${where}.dim`,
+      spec.dim,
+      Math.floor(MAX_SYNTHETIC_LENGTH / config.numItems),
+      `numItems (${config.numItems}) * dim feature values at most ${MAX_SYNTHETIC_LENGTH_TEXT}`,
+    );
   });
   checkNumber(name("noiseFraction"), config.noiseFraction, { min: 0, max: 1 });
   checkNumber(name("noiseStrength"), config.noiseStrength, { min: 0 });

@@ -37,7 +37,13 @@ import {
   type TrialConfig,
   trialsOf,
 } from "./selection.ts";
-import { systemByName, type SystemName, SYSTEMS, type SystemSpec } from "./systems.ts";
+import {
+  NOISE_LEVEL_SYSTEMS,
+  systemByName,
+  type SystemName,
+  SYSTEMS,
+  type SystemSpec,
+} from "./systems.ts";
 
 /** How a cell's hyper-parameters were set, and what it waits for or reuses. */
 type Configured = Pick<PlannedCell, "config" | "configuredBy" | "waitsFor" | "sameAs">;
@@ -285,7 +291,7 @@ export class PlanCells {
         ? datasets.synthetic.seeds
         : settings.noiseSeeds.filter((s) => datasets.synthetic.seeds.includes(s));
       for (const seed of noiseSeeds) {
-        for (const name of ["SASRec-MM", "Demure-SASRec"] as const) {
+        for (const name of NOISE_LEVEL_SYSTEMS) {
           const configured = this.configOf(datasetLabel(synthetic), "synthetic", name);
           this.add("noise_level", noisy, name, seed, {
             noiseFraction,

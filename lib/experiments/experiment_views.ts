@@ -16,6 +16,8 @@ import { type MeanStd, meanStd } from "./analyse.ts";
 import type { FinishedCell } from "./ensure_cells.ts";
 import type { PlannedCell, SweepParameter, Sweeps } from "./plan_types.ts";
 import type { CellResult } from "./run_cell.ts";
+import { NOISE_LEVEL_SYSTEMS } from "./systems.ts";
+import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 
 /** One seed's run in a sensitivity sweep. */
 export interface SeedRun {
@@ -244,12 +246,21 @@ export interface NoiseLevelGainOptions {
   pick?: (result: CellResult) => number;
 }
 
+const NOISE_LEVEL_GAIN_SETTINGS: SettingNames<NoiseLevelGainOptions> = Object.freeze({
+  system: true,
+  baseline: true,
+  pick: true,
+});
+
 /**
  * The noise-level experiment as a gain: at each noise fraction, `system` minus `baseline` in the
  * picked metric, paired by seed (a seed where only one of them finished is named in `unpaired`,
  * never compared against the other system's seeds), one run per seed ({@linkcode seedRuns}).
  * Fractions ascending, every fraction at which either system finished (with no pair there, `seeds`
- * is empty). A picked value that is not finite is an error naming the cell.
+ * is empty). A picked value that is not finite is an error naming the cell. A `system` or
+ * `baseline` that is not a system of the noise-level experiment (`NOISE_LEVEL_SYSTEMS`,
+ * or another that a noise-level cell of `found` ran), the two the same, or an option name the
+ * options do not have is a `SettingError` (a mistyped name gave NaN at every fraction).
  *
  * @example
  * ```ts
@@ -260,12 +271,38 @@ export function noiseLevelGains(
   found: readonly FinishedCell[],
   options: NoiseLevelGainOptions = {},
 ): NoiseLevelGain[] {
-  const system = options.system ?? "Demure-SASRec";
-  const baseline = options.baseline ?? "SASRec-MM";
+  checkSettingNames("NoiseLevelGainOptions", options, NOISE_LEVEL_GAIN_SETTINGS);
+  const [defaultBaseline, defaultSystem] = NOISE_LEVEL_SYSTEMS;
+  const system = options.system ?? defaultSystem;
+  const baseline = options.baseline ?? defaultBaseline;
   const pick = options.pick ?? ((result: CellResult) => result.test["NDCG@10"]);
-  const tagged = found.filter(({ cell }) =>
-    cell.experiments.includes("noise_level") && cell.noiseFraction !== undefined &&
-    (cell.systemName === system || cell.systemName === baseline)
+  if (typeof pick !== "function") {
+    throw new SettingError("NoiseLevelGainOptions.pick", pick, "a function of a CellResult");
+  }
+  const noiseLevel = found.filter(({ cell }) =>
+    cell.experiments.includes("noise_level") && cell.noiseFraction !== undefined
+  );
+  // The experiment's systems, even where one has no finished cell yet (its seeds are then
+  // `unpaired`), and any other system a noise-level cell of `found` ran.
+  const systems = [
+    ...new Set([...NOISE_LEVEL_SYSTEMS, ...noiseLevel.map(({ cell }) => cell.systemName)]),
+  ];
+  const allowed = `one of ${systems.map((name) => JSON.stringify(name)).join(", ")} (the ` +
+    "systems of the noise-level cells)";
+  for (const [field, name] of [["system", system], ["baseline", baseline]]) {
+    if (!systems.includes(name)) {
+      throw new SettingError(`NoiseLevelGainOptions.${field}`, name, allowed);
+    }
+  }
+  if (baseline === system) {
+    throw new SettingError(
+      "NoiseLevelGainOptions.baseline",
+      baseline,
+      `a system other than NoiseLevelGainOptions.system (${JSON.stringify(system)})`,
+    );
+  }
+  const tagged = noiseLevel.filter(({ cell }) =>
+    cell.systemName === system || cell.systemName === baseline
   );
   const fractions = [...new Set(tagged.map(({ cell }) => cell.noiseFraction!))]
     .sort((a, b) => a - b);

@@ -111,6 +111,15 @@ export const SYSTEMS = {
 export type SystemName = keyof typeof SYSTEMS;
 
 /**
+ * The systems of the noise-level experiment, baseline first: the plan runs both at every noise
+ * fraction and seed, and `noiseLevelGains` measures the second against the first by default.
+ */
+export const NOISE_LEVEL_SYSTEMS = [
+  "SASRec-MM",
+  "Demure-SASRec",
+] as const satisfies readonly SystemName[];
+
+/**
  * Throws a `SettingError` for a system spec written by hand that the runner would misread: a kind
  * that is none of the three, a backbone or modalities out of range, or a name the kind does not
  * have (`demre` trained the plain backbone, reported under the system's name). The contents of

@@ -16,7 +16,18 @@
 import type { AttributionResult } from "../attribution/types.ts";
 import { type DataFrame, recordsFrame } from "../data/dataframe.ts";
 import type { InteractionDataset, PlantedTruth, SequenceBatch } from "../data/types.ts";
-import { contributionHeatmap, type ContributionHeatmapInput } from "../viz/contribution_heatmap.ts";
+import {
+  checkInteger,
+  checkOneOf,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
+import {
+  contributionHeatmap,
+  type ContributionHeatmapInput,
+  HEATMAP_SCALES,
+} from "../viz/contribution_heatmap.ts";
 import type { Figure } from "../viz/figure.ts";
 import type { TableCell } from "../viz/table_html.ts";
 
@@ -111,6 +122,47 @@ export interface HistoryHeatmapOptions {
   labelLength?: number;
 }
 
+const ROW_FILTER_SETTINGS: SettingNames<RowFilter> = Object.freeze({
+  user: true,
+  modality: true,
+  lastItems: true,
+});
+
+const HEATMAP_SETTINGS: SettingNames<HistoryHeatmapOptions> = Object.freeze({
+  lastItems: true,
+  values: true,
+  title: true,
+  colorBarTitle: true,
+  scale: true,
+  labelLength: true,
+});
+
+/** The settings of {@linkcode AttributedHistories.userModalities}. */
+const USER_MODALITIES_SETTINGS = Object.freeze({ user: true, truth: true });
+
+/** How many of the batch's users a refused user id's message lists before it cuts the list. */
+const USERS_LISTED = 10;
+
+/** Throws unless `value` is a string (a title). */
+function checkText(setting: string, value: unknown): void {
+  if (typeof value !== "string") throw new SettingError(setting, value, "a string");
+}
+
+/**
+ * Checks every setting of a {@linkcode RowFilter} but `user` (checked against the batch where the
+ * row is looked up). A typo in a filter's name or a modality found no row: an empty table, not an
+ * error; a count that is not a whole number >= 1 did the same.
+ */
+function checkRowFilter(filter: RowFilter, known: object, modalityNames: readonly string[]): void {
+  checkSettingNames("RowFilter", filter, known);
+  if (filter.modality !== undefined) {
+    checkOneOf("RowFilter.modality", filter.modality, modalityNames);
+  }
+  if (filter.lastItems !== undefined) {
+    checkInteger("RowFilter.lastItems", filter.lastItems, { min: 1 });
+  }
+}
+
 /** See the module comment. */
 export class AttributedHistories {
   /** The attribution. */
@@ -157,9 +209,19 @@ export class AttributedHistories {
     return this.dataset.itemTitles?.[item] ?? this.dataset.itemIds[item];
   }
 
-  #row(user: number): number {
-    const row = this.batch.users.indexOf(user);
-    if (row < 0) throw new Error(`AttributedHistories: user ${user} is not in the batch`);
+  /** The batch row of internal user id `user`; a `SettingError` naming `setting` when none. */
+  #row(user: number, setting: string): number {
+    const row = Number.isInteger(user) ? this.batch.users.indexOf(user) : -1;
+    if (row < 0) {
+      const { users } = this;
+      const listed = users.slice(0, USERS_LISTED).join(", ") +
+        (users.length > USERS_LISTED ? ", ..." : "");
+      throw new SettingError(
+        setting,
+        user,
+        `an internal user id of the batch (AttributedHistories.users, ${users.length}): ${listed}`,
+      );
+    }
     return row;
   }
 
@@ -167,12 +229,17 @@ export class AttributedHistories {
     return (row * this.batch.length + position) * this.modalityNames.length + modality;
   }
 
-  /** Every valid pair (or those `filter` keeps), users in batch order, oldest item first. */
+  /**
+   * Every valid pair (or those `filter` keeps), users in batch order, oldest item first. A filter
+   * naming a user outside the batch, a modality the model does not have, a `lastItems` that is not
+   * an integer >= 1 or a name `RowFilter` does not have is a `SettingError`.
+   */
   rows(filter: RowFilter = {}): ContributionRow[] {
+    checkRowFilter(filter, ROW_FILTER_SETTINGS, this.modalityNames);
     const { length } = this.batch;
     const rows = filter.user === undefined
       ? this.users.map((_, row) => row)
-      : [this.#row(filter.user)];
+      : [this.#row(filter.user, "RowFilter.user")];
     const out: ContributionRow[] = [];
     for (const row of rows) {
       const userIndex = this.batch.users[row];
@@ -200,17 +267,30 @@ export class AttributedHistories {
     return out;
   }
 
-  /** The `k` pairs of a user with the highest normalised contribution (the strongest reasons). */
+  /**
+   * The `k` pairs of a user with the highest normalised contribution (the strongest reasons); all
+   * of them when the user has fewer. `k` is an integer >= 1 (a negative one cut the weakest pairs
+   * instead).
+   */
   strongest(user: number, k: number, filter: Omit<RowFilter, "user"> = {}): ContributionRow[] {
+    this.#row(user, "AttributedHistories.strongest: user");
+    checkInteger("AttributedHistories.strongest: k", k, { min: 1 });
+    // `user` here would be overridden by the argument without a word.
+    checkRowFilter(filter, { modality: true, lastItems: true }, this.modalityNames);
     return this.rows({ ...filter, user }).sort((a, b) => b.normalised - a.normalised).slice(0, k);
   }
 
   /** Per (user, modality): mean contribution and noise share over the user's items. */
   userModalities(options: { user?: number; truth?: PlantedTruth } = {}): UserModalityRow[] {
+    checkSettingNames(
+      "AttributedHistories.userModalities options",
+      options,
+      USER_MODALITIES_SETTINGS,
+    );
     const out: UserModalityRow[] = [];
     const rows = options.user === undefined
       ? this.users.map((_, row) => row)
-      : [this.#row(options.user)];
+      : [this.#row(options.user, "AttributedHistories.userModalities: user")];
     for (const row of rows) {
       const userIndex = this.batch.users[row];
       for (const [modality, name] of this.modalityNames.entries()) {
@@ -259,10 +339,12 @@ export class AttributedHistories {
 
   /**
    * A contribution heatmap of one user's most recent items (oldest left) by modality; padding and
-   * missing modalities are blank.
+   * missing modalities are blank. An option out of range is a `SettingError` naming it
+   * (`HistoryHeatmapOptions.lastItems`, ...).
    */
   heatmap(user: number, options: HistoryHeatmapOptions = {}): Figure {
-    const row = this.#row(user);
+    const row = this.#row(user, "AttributedHistories.heatmap: user");
+    this.#checkHeatmapOptions(options);
     const { length } = this.batch;
     const shown = Math.min(options.lastItems ?? 12, length);
     const first = length - shown;
@@ -294,6 +376,38 @@ export class AttributedHistories {
       ...(options.colorBarTitle ? { colorBarTitle: options.colorBarTitle } : {}),
       scale: options.scale ?? "signed",
     });
+  }
+
+  /** Throws a `SettingError` for the first option of {@linkcode heatmap} out of range. */
+  #checkHeatmapOptions(options: HistoryHeatmapOptions): void {
+    const name = (field: string) => `HistoryHeatmapOptions.${field}`;
+    checkSettingNames("HistoryHeatmapOptions", options, HEATMAP_SETTINGS);
+    if (options.lastItems !== undefined) {
+      // More than the history holds shows the whole history.
+      checkInteger(name("lastItems"), options.lastItems, { min: 1 });
+    }
+    if (options.labelLength !== undefined) {
+      // A cut label keeps labelLength - 1 characters and the ellipsis: at 1 it is the ellipsis alone.
+      checkInteger(name("labelLength"), options.labelLength, { min: 2 });
+    }
+    if (options.values !== undefined) {
+      // Read at the flat [batch, position, modality] index: an array of another size is read at the
+      // wrong pairs, or past its end.
+      const size = this.result.validMask.length;
+      const given = (options.values as { length?: unknown } | null)?.length;
+      if (given !== size) {
+        throw new SettingError(
+          `${name("values")}.length`,
+          given,
+          `${size}, the attribution's [batch, position, modality] size [${this.result.shape}]`,
+        );
+      }
+    }
+    if (options.title !== undefined) checkText(name("title"), options.title);
+    if (options.colorBarTitle !== undefined) {
+      checkText(name("colorBarTitle"), options.colorBarTitle);
+    }
+    if (options.scale !== undefined) checkOneOf(name("scale"), options.scale, HEATMAP_SCALES);
   }
 }
 

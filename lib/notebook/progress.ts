@@ -1,4 +1,10 @@
 import { jupyterOrNull } from "../util/jupyter.ts";
+import {
+  checkInteger,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** One progress report from a long computation (a trainer's epoch, a sweep's run). */
 export interface ProgressEvent {
@@ -16,9 +22,10 @@ export interface ProgressEvent {
 export interface ProgressConfig {
   /** Shown first on the line, e.g. "SASRec". */
   label: string;
-  /** Total steps when events do not carry one. Default: none. */
+  /** Total steps when events do not carry one: an integer >= 1. Default: none. */
   total?: number;
-  /** Terminal only: print every n-th event (the final one always prints). Default: 1. */
+  /** Terminal only: print every n-th event (the final one always prints); an integer >= 1.
+   * Default: 1. */
   printEvery?: number;
   /** Where terminal lines go. Default: `console.log`. */
   print?: (line: string) => void;
@@ -64,9 +71,36 @@ export function formatProgressLine(label: string, event: ProgressEvent): string 
 
 let progressCounter = 0;
 
+const PROGRESS_CONFIG_SETTINGS: SettingNames<ProgressConfig> = Object.freeze({
+  label: true,
+  total: true,
+  printEvery: true,
+  print: true,
+});
+
+/**
+ * Throws a `SettingError` for the first setting of `config` out of range. A `printEvery` of 0 or
+ * NaN printed no line at all, 1.5 one in three, -1 every one: a progress line that vanished
+ * without a word.
+ */
+function checkProgressConfig(config: ProgressConfig): void {
+  checkSettingNames("ProgressConfig", config, PROGRESS_CONFIG_SETTINGS);
+  if (typeof config.label !== "string") {
+    throw new SettingError("ProgressConfig.label", config.label, "a string");
+  }
+  if (config.total !== undefined) checkInteger("ProgressConfig.total", config.total, { min: 1 });
+  if (config.printEvery !== undefined) {
+    checkInteger("ProgressConfig.printEvery", config.printEvery, { min: 1 });
+  }
+  if (config.print !== undefined && typeof config.print !== "function") {
+    throw new SettingError("ProgressConfig.print", config.print, "a function of a line");
+  }
+}
+
 /**
  * A progress line. In the Deno Jupyter kernel, the first event creates an output with a
- * `display_id` and later events replace it in place; outside a kernel, events print as lines.
+ * `display_id` and later events replace it in place; outside a kernel, events print as lines. A
+ * setting out of range is a `SettingError` (`ProgressConfig.printEvery is 0; allowed: ...`).
  *
  * @example
  * ```ts
@@ -76,6 +110,7 @@ let progressCounter = 0;
  * ```
  */
 export function createProgress(config: ProgressConfig): Progress {
+  checkProgressConfig(config);
   const jupyter = jupyterOrNull();
   const print = config.print ?? ((line: string) => console.log(line));
   const printEvery = config.printEvery ?? 1;

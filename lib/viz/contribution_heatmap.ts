@@ -32,6 +32,12 @@ export interface ContributionHeatmapInput {
   scale?: "signed" | "magnitude";
 }
 
+/** Every {@linkcode ContributionHeatmapInput.scale}, for the callers that check a scale they are given. */
+export const HEATMAP_SCALES: readonly NonNullable<ContributionHeatmapInput["scale"]>[] = [
+  "signed",
+  "magnitude",
+];
+
 const DIVERGING: Array<[number, string]> = [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b2182b"]];
 
 /**

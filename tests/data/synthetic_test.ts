@@ -116,3 +116,35 @@ Deno.test("generateSynthetic rejects invalid knobs with SettingErrors named Synt
     assertStringIncludes(error.message, text);
   }
 });
+
+Deno.test("generateSynthetic: sizes past what int32 ids and arrays hold are SettingErrors", () => {
+  // numItems 2^33 failed with "Array buffer allocation failed", naming no setting. The first case
+  // fails fast without the bound; the later ones would try to generate for minutes.
+  const bad: [Record<string, unknown>, string, string][] = [
+    [
+      { numItems: 2 ** 33, numUsers: 1, historyLength: 2 },
+      "SyntheticConfig.numItems",
+      "is 8589934592; allowed: an integer >= 1 and <= 2147483647 (2^31 - 1: item ids are int32)",
+    ],
+    [
+      { numUsers: 2 ** 31, numItems: 2, historyLength: 1 },
+      "SyntheticConfig.numUsers",
+      "<= 2147483647 (2^31 - 1: user ids are int32)",
+    ],
+    [
+      { numUsers: 2 ** 30, numItems: 2, historyLength: 2 },
+      "SyntheticConfig.historyLength",
+      "<= 1 (numUsers (1073741824) * historyLength interactions at most 2^31 - 1)",
+    ],
+    [
+      { numItems: 2 ** 28, numUsers: 1, historyLength: 1, modalities: [{ name: "a", dim: 8 }] },
+      "SyntheticConfig.modalities[0].dim",
+      "is 8; allowed: an integer >= 1 and <= 7 (numItems (268435456) * dim feature values",
+    ],
+  ];
+  for (const [overrides, setting, text] of bad) {
+    const error = assertThrows(() => generateSynthetic(overrides), SettingError) as SettingError;
+    assertEquals(error.setting, setting, error.message);
+    assertStringIncludes(error.message, text);
+  }
+});

@@ -1,5 +1,6 @@
 /** The sensitivity and noise-level views select cells by their tags and carry the right values. */
-import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { SettingError } from "../../lib/util/settings.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";
 import {
@@ -201,4 +202,48 @@ Deno.test("noiseLevelGains: a level without a pair stays, empty; a non-finite me
     Error,
     "at noise fraction 0.25, seed 0: the picked metric is NaN",
   );
+});
+
+Deno.test("noiseLevelGains: a system the experiment does not run, or an unknown option, is refused", () => {
+  // A mistyped name gave every fraction { mean: NaN, std: NaN, n: 0 }, and an unknown option was
+  // ignored (the defaults ran).
+  const cells = cellsOf(plan, "noise_level");
+  const found = finished(cells);
+  const allowed = 'one of "SASRec-MM", "Demure-SASRec" (the systems of the noise-level cells)';
+  const bad: Array<[Record<string, unknown>, string, string]> = [
+    [
+      { system: "Demure-SasRec" },
+      "NoiseLevelGainOptions.system",
+      `"Demure-SasRec"; allowed: ${allowed}`,
+    ],
+    [{ system: "Demure-GRU4Rec" }, "NoiseLevelGainOptions.system", allowed],
+    [
+      { baseline: "SASRec-ID" },
+      "NoiseLevelGainOptions.baseline",
+      `"SASRec-ID"; allowed: ${allowed}`,
+    ],
+    [{ sytem: "x" }, "NoiseLevelGainOptions.sytem", "did you mean system?"],
+    [{ system: "SASRec-MM" }, "NoiseLevelGainOptions.baseline", "a system other than"],
+    [{ pick: "NDCG@10" }, "NoiseLevelGainOptions.pick", "a function"],
+  ];
+  for (const [options, setting, text] of bad) {
+    for (const given of [found, []]) {
+      const error = assertThrows(() => noiseLevelGains(given, options as never), SettingError);
+      assertEquals((error as SettingError).setting, setting, error.message);
+      assertStringIncludes(error.message, text);
+    }
+  }
+  // The experiment's systems stay valid where one has no finished cell yet: its seeds are unpaired.
+  assertEquals(noiseLevelGains([]), []);
+  const baselineOnly = noiseLevelGains(
+    finished(cells.filter((cell) => cell.systemName === "SASRec-MM")),
+  );
+  assertEquals(baselineOnly.length > 0, true);
+  for (const gain of baselineOnly) {
+    assertEquals([gain.seeds, gain.unpaired.system, gain.unpaired.baseline.length > 0], [
+      [],
+      [],
+      true,
+    ]);
+  }
 });

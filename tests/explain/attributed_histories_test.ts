@@ -3,11 +3,18 @@
  * places: rows, recency, the strongest reasons, the per-(user, modality) vote against a planted
  * truth, the per-modality aggregate and the heatmap of a user's recent items.
  */
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { aggregateByModality } from "../../lib/attribution/aggregate.ts";
 import type { AttributionResult } from "../../lib/attribution/types.ts";
 import type { InteractionDataset, PlantedTruth, SequenceBatch } from "../../lib/data/types.ts";
 import { AttributedHistories, rowsTable } from "../../lib/explain/mod.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 // Two histories of 3 positions, 2 modalities (id, text). Row 0 (user 5) has one padding position;
 // item 3 lacks text.
@@ -69,7 +76,11 @@ Deno.test("AttributedHistories.rows: every valid pair once, named, at its flat i
   assertEquals(text7.map((row) => row.contribution), [101, 111, 121]);
   assertEquals(text7.map((row) => row.noise), [false, false, true]);
   assertEquals(histories.rows({ user: 7, lastItems: 1 }).map((row) => row.item), ["Four", "Four"]);
-  assertThrows(() => histories.rows({ user: 6 }), Error, "user 6 is not in the batch");
+  assertThrows(
+    () => histories.rows({ user: 6 }),
+    SettingError,
+    "RowFilter.user is 6; allowed: an internal user id of the batch (AttributedHistories.users, 2): 5, 7",
+  );
 });
 
 Deno.test("AttributedHistories: a result of another shape than the batch is refused", () => {
@@ -229,4 +240,97 @@ Deno.test("AttributedHistories.heatmap: options.values are drawn instead of the 
   const trace = figure.data[0] as { z: Array<Array<number | null>> };
   // User 7 is row 1: flat indices 6..11, z is [modality][position].
   assertEquals(trace.z, [[-6, -8, -10], [-7, -9, -11]]);
+});
+
+Deno.test("AttributedHistories: a count, filter or option out of range is a SettingError naming it", () => {
+  // Each was accepted: strongest(u, -1) returned every pair but the weakest, a mistyped modality or
+  // a lastItems of 0 an empty table, an unknown filter name was ignored (every user's rows), and
+  // heatmap's errors named contributionHeatmap's parameters or read values past their end.
+  const bad: Array<[() => unknown, string, string]> = [
+    [() => histories.strongest(7, -1), "AttributedHistories.strongest: k", "an integer >= 1"],
+    [() => histories.strongest(7, 1.5), "AttributedHistories.strongest: k", "an integer >= 1"],
+    [() => histories.strongest(7, NaN), "AttributedHistories.strongest: k", "an integer >= 1"],
+    [() => histories.strongest(7, 0), "AttributedHistories.strongest: k", "an integer >= 1"],
+    [() => histories.strongest(6, 2), "AttributedHistories.strongest: user", ": 5, 7"],
+    [
+      () => histories.strongest(7, 2, { user: 5 } as never),
+      "RowFilter.user",
+      "one of the settings modality, lastItems",
+    ],
+    [() => histories.rows({ modality: "txet" }), "RowFilter.modality", 'one of "id", "text"'],
+    [() => histories.rows({ lastItems: -3 }), "RowFilter.lastItems", "an integer >= 1"],
+    [() => histories.rows({ lastItems: 0 }), "RowFilter.lastItems", "an integer >= 1"],
+    [() => histories.rows({ lastItems: 1.5 }), "RowFilter.lastItems", "an integer >= 1"],
+    [() => histories.rows({ lastItems: NaN }), "RowFilter.lastItems", "an integer >= 1"],
+    [() => histories.rows({ usr: 5 } as never), "RowFilter.usr", "did you mean user?"],
+    [() => histories.rows({ user: 1.5 }), "RowFilter.user", ": 5, 7"],
+    [
+      () => histories.userModalities({ user: 6 }),
+      "AttributedHistories.userModalities: user",
+      "5, 7",
+    ],
+    [
+      () => histories.userModalities({ usr: 5 } as never),
+      "AttributedHistories.userModalities options.usr",
+      "did you mean user?",
+    ],
+    [() => histories.heatmap(6), "AttributedHistories.heatmap: user", ": 5, 7"],
+    [
+      () => histories.heatmap(5, { lastItems: -5 }),
+      "HistoryHeatmapOptions.lastItems",
+      "an integer >= 1",
+    ],
+    [
+      () => histories.heatmap(5, { lastItems: 0 }),
+      "HistoryHeatmapOptions.lastItems",
+      "an integer >= 1",
+    ],
+    [
+      () => histories.heatmap(5, { lastItems: 2.5 }),
+      "HistoryHeatmapOptions.lastItems",
+      "an integer >= 1",
+    ],
+    [
+      () => histories.heatmap(5, { values: [1, 2, 3] }),
+      "HistoryHeatmapOptions.values.length",
+      "is 3; allowed: 12, the attribution's [batch, position, modality] size [2,3,2]",
+    ],
+    [
+      () => histories.heatmap(5, { labelLength: 0 }),
+      "HistoryHeatmapOptions.labelLength",
+      "an integer >= 2",
+    ],
+    [
+      () => histories.heatmap(5, { labelLength: 1 }),
+      "HistoryHeatmapOptions.labelLength",
+      "an integer >= 2",
+    ],
+    [
+      () => histories.heatmap(5, { labelLength: 1.5 }),
+      "HistoryHeatmapOptions.labelLength",
+      "an integer >= 2",
+    ],
+    [
+      () => histories.heatmap(5, { scale: "signd" as never }),
+      "HistoryHeatmapOptions.scale",
+      '"signed", "magnitude"',
+    ],
+    [() => histories.heatmap(5, { title: 3 as never }), "HistoryHeatmapOptions.title", "a string"],
+    [
+      () => histories.heatmap(5, { lastItem: 3 } as never),
+      "HistoryHeatmapOptions.lastItem",
+      "did you mean lastItems?",
+    ],
+  ];
+  for (const [call, setting, text] of bad) {
+    const error = assertThrows(call, SettingError);
+    assertEquals((error as SettingError).setting, setting, error.message);
+    assertStringIncludes(error.message, text);
+  }
+  // The valid edges stay valid: more items than the history holds shows all of it; k past the
+  // user's pairs returns them all.
+  assertEquals(histories.rows({ user: 7, lastItems: 99 }).length, 6);
+  assertEquals(histories.strongest(5, 99).length, 3);
+  const whole = histories.heatmap(7, { lastItems: 99, labelLength: 2 }).data[0] as { x: string[] };
+  assertEquals(whole.x, ["1. T…", "2. A…", "3. F…"]);
 });

@@ -1,5 +1,10 @@
-import { assertEquals } from "@std/assert";
-import { createProgress, formatProgressLine } from "../../lib/notebook/progress.ts";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  createProgress,
+  formatProgressLine,
+  type ProgressConfig,
+} from "../../lib/notebook/progress.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import { epochProgressEvent } from "../../lib/notebook/training_progress.ts";
 
 Deno.test("progress: line shows counter, bar, percent, metrics and note", () => {
@@ -81,4 +86,29 @@ Deno.test("training progress: an epoch without an auxiliary loss or a validation
   });
   assertEquals(event.metrics, { loss: 7.5, best: 0.04 });
   assertEquals(event.note, "(best @1; <= 1.0 min left)");
+});
+
+Deno.test("createProgress: a printEvery or total that is not an integer >= 1 is a SettingError", () => {
+  // printEvery 0 and NaN printed no line at all (4 events), 1.5 one, -1 every one: the progress
+  // vanished without a word.
+  const print = () => {};
+  const bad: Array<[Record<string, unknown>, string, string]> = [
+    [{ printEvery: 0 }, "ProgressConfig.printEvery", "is 0; allowed: an integer >= 1"],
+    [{ printEvery: NaN }, "ProgressConfig.printEvery", "is NaN; allowed: an integer >= 1"],
+    [{ printEvery: 1.5 }, "ProgressConfig.printEvery", "is 1.5; allowed: an integer >= 1"],
+    [{ printEvery: -1 }, "ProgressConfig.printEvery", "is -1; allowed: an integer >= 1"],
+    [{ printEvery: "2" }, "ProgressConfig.printEvery", '"2" (a string)'],
+    [{ total: 0 }, "ProgressConfig.total", "is 0; allowed: an integer >= 1"],
+    [{ total: 2.5 }, "ProgressConfig.total", "an integer >= 1"],
+    [{ total: NaN }, "ProgressConfig.total", "an integer >= 1"],
+    [{ printevery: 2 }, "ProgressConfig.printevery", "did you mean printEvery?"],
+    [{ label: 3 }, "ProgressConfig.label", "a string"],
+    [{ print: "log" }, "ProgressConfig.print", "a function"],
+  ];
+  for (const [overrides, setting, text] of bad) {
+    const config = { label: "x", total: 10, print, ...overrides } as ProgressConfig;
+    const error = assertThrows(() => createProgress(config), SettingError);
+    assertEquals((error as SettingError).setting, setting, error.message);
+    assertStringIncludes(error.message, text);
+  }
 });
