@@ -1,7 +1,9 @@
 /**
  * The interactive notebook server (`./run.sh lab`): Jupyter Notebook on 127.0.0.1 with token
  * authentication, the project's Deno kernel, `notebooks/` as its root. Prints the URL with the
- * token; Ctrl-C stops the server and every kernel it started.
+ * token; Ctrl-C (or SIGTERM, or closing the terminal) stops the server and every kernel it
+ * started, also while the server is still starting. Exit status: 0 when stopped that way with
+ * nothing left running; 1 when the server ended by itself, or a process it started survived.
  *
  *   deno run -A scripts/lab.ts              # port 8888, or the next free one
  *   deno run -A scripts/lab.ts --port 9000  # exactly this port (fails if it is in use)
@@ -10,6 +12,23 @@ import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/opt
 import { startLabServer } from "../lib/notebook_runner/mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** Why the lab stops: a signal to the launcher, or the server ending by itself. */
+type StopCause = { signal: Deno.Signal } | { serverExit: number };
+
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * A message to the terminal that never throws: after a hangup (SIGHUP) the terminal is gone and
+ * every write fails (EIO), which must not keep the server and its kernels from being stopped.
+ */
+function say(text: string, stream: "stdout" | "stderr" = "stdout"): void {
+  try {
+    (stream === "stdout" ? console.log : console.error)(text);
+  } catch {
+    // nobody left to read it
+  }
+}
 
 async function main(): Promise<number> {
   const { values } = parseOptions(Deno.args, {
@@ -23,14 +42,25 @@ async function main(): Promise<number> {
     return 0;
   }
   const port = values.port === undefined ? undefined : integerOption("port", values.port, 1, 65535);
+  // Listening before the server starts: a Ctrl-C while Jupyter starts up (it runs in a session of
+  // its own, which the terminal's signals do not reach) must stop it, not orphan it.
+  const stopRequest = new AbortController();
+  for (const signal of STOP_SIGNALS) {
+    Deno.addSignalListener(signal, () => stopRequest.abort(signal));
+  }
   let server;
   try {
-    server = await startLabServer({ projectRoot, port });
+    server = await startLabServer({ projectRoot, port, signal: stopRequest.signal });
   } catch (error) {
+    if (stopRequest.signal.aborted) {
+      // startLabServer stopped what it had started before rejecting.
+      say(`\nlab: stopped while starting (${stopRequest.signal.reason})`);
+      return 0;
+    }
     // Jupyter missing, the port taken: one line (startLabServer's message says which).
     throw new ScriptFailure((error as Error).message);
   }
-  console.log(
+  say(
     [
       "",
       "Notebook server (Deno kernel) serving notebooks/ on 127.0.0.1 only. Open:",
@@ -41,27 +71,37 @@ async function main(): Promise<number> {
       "",
     ].join("\n"),
   );
-  const stopped = new Promise<string>((resolve) => {
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-      Deno.addSignalListener(signal, () => resolve(signal));
-    }
-    server.exited.then((code) => resolve(`the server exited (status ${code})`));
+  const cause = await new Promise<StopCause>((resolve) => {
+    const signalled = () => resolve({ signal: stopRequest.signal.reason as Deno.Signal });
+    if (stopRequest.signal.aborted) signalled();
+    stopRequest.signal.addEventListener("abort", signalled);
+    server.exited.then((code) => resolve({ serverExit: code }));
   });
-  const reason = await stopped;
-  console.log(`\nlab: stopping (${reason})`);
-  const report = await server.stop();
+  // Stopping first: the messages below may go to a terminal that is gone.
+  const stopping = server.stop();
+  if ("signal" in cause) {
+    say(`\nlab: stopping (${cause.signal})`);
+  } else {
+    // Jupyter's own log went to this terminal (stdout and stderr are inherited).
+    say(
+      `\nlab: the notebook server exited on its own with status ${cause.serverExit} ` +
+        "(its log is above); stopping its kernels",
+      "stderr",
+    );
+  }
+  const report = await stopping;
   if (report.leftRunning.length > 0) {
-    console.error(`lab: processes still running: ${report.leftRunning.join(", ")}`);
+    say(`lab: processes still running: ${report.leftRunning.join(", ")}`, "stderr");
     return 1;
   }
-  console.log(
+  say(
     `lab: server and kernels stopped${
       report.signalledAfterServer > 0
         ? ` (${report.signalledAfterServer} processes needed a signal after the server)`
         : ""
     }`,
   );
-  return 0;
+  return "signal" in cause ? 0 : 1;
 }
 
 if (import.meta.main) await runScript("lab", main);

@@ -5,10 +5,17 @@
  * `JUPYTER_PATH`). Jupyter's configuration and runtime files stay under `.jupyter/` too, so a
  * user's `~/.jupyter` neither changes nor is changed by it.
  *
+ * Ports: Jupyter binds the port itself (`--port-retries=0`), so another server can take a port
+ * between the check that it is free and Jupyter's bind (two `./run.sh lab` at once). Without an
+ * explicit port the next free one is tried then (5 servers at most, `LAB_BIND_ATTEMPTS`); an
+ * explicit port taken that way is the same error as one taken before the start.
+ *
  * Stopping: the server runs in a session of its own (a Ctrl-C in the terminal reaches only the
  * launcher, never Jupyter's interactive "Shutdown this notebook server (y/[n])?" prompt); `stop()`
  * sends it SIGTERM, on which Jupyter shuts its kernels down, then signals every process the server
  * started that is still running (tracked through `/proc`, Linux only) and reports any survivor.
+ * Aborting `signal` while the server starts stops it the same way before the start rejects, so an
+ * interrupted launcher leaves no server behind.
  *
  * @example
  * ```ts
@@ -18,11 +25,16 @@
  * ```
  */
 import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";
-import { ensureDenoKernelspec } from "./kernelspec.ts";
+import { type DenoKernelspec, ensureDenoKernelspec } from "./kernelspec.ts";
 
 /** The port tried first when none is asked for; the next free one above it is taken otherwise. */
 export const DEFAULT_LAB_PORT = 8888;
 const PORTS_TRIED = 50;
+/**
+ * Servers started at most, each on the next free port, when no port was asked for and other
+ * servers take the chosen one before Jupyter binds it.
+ */
+const LAB_BIND_ATTEMPTS = 5;
 
 /** Options of {@linkcode startLabServer}. */
 export interface LabServerConfig {
@@ -40,6 +52,11 @@ export interface LabServerConfig {
   logFile?: string;
   /** Longest wait for the server to answer, in seconds. Default: 60. */
   startTimeoutS?: number;
+  /**
+   * Aborting it during the start stops the server started so far; the start then rejects with
+   * `signal.reason`. Ignored once the start has resolved (call `stop()` then).
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@linkcode LabServer.stop} left behind: processes it started that still run (none if clean). */
@@ -72,7 +89,10 @@ export interface LabServer {
   stop(): Promise<LabStopReport>;
 }
 
-/** The reason the notebook server cannot run here (with what to install), or `null`. */
+/**
+ * The reason the notebook server cannot run here (with what to install, or which permission is
+ * missing), or `null`.
+ */
 export async function labProblem(python = defaultPython()): Promise<string | null> {
   const install = "install Debian's jupyter-notebook (apt-get install jupyter-notebook)";
   try {
@@ -85,6 +105,12 @@ export async function labProblem(python = defaultPython()): Promise<string | nul
     const reason = new TextDecoder().decode(output.stderr).trim().split("\n").pop();
     return `${python} lacks Jupyter Notebook (${reason}); ${install}`;
   } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) {
+      // A Python of one's own (DEMURE_JUPYTER_PYTHON) outside the task's scoped --allow-run:
+      // nothing to install, Deno refused to start it.
+      return `cannot run ${python}: not in this task's --allow-run (${error.message}); ` +
+        "run the script with the task's flags plus that path (docs/permissions.md)";
+    }
     return `cannot run ${python} (${(error as Error).message}); ${install}`;
   }
 }
@@ -103,16 +129,23 @@ function isPortFree(port: number): boolean {
   }
 }
 
+const portInUse = (port: number) => new Error(`port ${port} on 127.0.0.1 is in use`);
+
 /** `port` if free (an explicit port is never swapped), else the first free port from 8888. */
 function choosePort(port: number | undefined): number {
   if (port !== undefined) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       throw new Error(`port ${port} is not an integer in 1-65535`);
     }
-    if (!isPortFree(port)) throw new Error(`port ${port} on 127.0.0.1 is in use`);
+    if (!isPortFree(port)) throw portInUse(port);
     return port;
   }
-  for (let candidate = DEFAULT_LAB_PORT; candidate < DEFAULT_LAB_PORT + PORTS_TRIED; candidate++) {
+  return firstFreePort(DEFAULT_LAB_PORT);
+}
+
+/** The first free port from `from` up within the default range (8888 and the next 49). */
+function firstFreePort(from: number): number {
+  for (let candidate = from; candidate < DEFAULT_LAB_PORT + PORTS_TRIED; candidate++) {
     if (isPortFree(candidate)) return candidate;
   }
   throw new Error(
@@ -128,25 +161,54 @@ function randomToken(): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The server exited before it answered; `exitCode` is its status. */
+class ServerExitedEarly extends Error {
+  constructor(readonly exitCode: number) {
+    super(`the server exited with status ${exitCode}`);
+  }
+}
+
+/** Whether `path` exists (a file Jupyter writes). */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/**
+ * Waits until the server answers on `baseUrl`. The API is asked only once Jupyter has written its
+ * `infoFile` (after it bound the port): until then the port may belong to another server, whose
+ * log would fill with refused requests.
+ */
 async function waitUntilAnswering(
   baseUrl: string,
   token: string,
+  infoFile: string,
   exited: Promise<number>,
   timeoutS: number,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   let exitCode: number | undefined;
   exited.then((code) => exitCode = code);
   const deadline = performance.now() + timeoutS * 1000;
   while (performance.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`the server exited with status ${exitCode}`);
-    try {
-      const response = await fetch(`${baseUrl}/api/status`, {
-        headers: { Authorization: `token ${token}` },
-      });
-      await response.body?.cancel();
-      if (response.ok) return;
-    } catch {
-      // not listening yet
+    signal?.throwIfAborted();
+    if (exitCode !== undefined) throw new ServerExitedEarly(exitCode);
+    if (await exists(infoFile)) {
+      try {
+        const response = await fetch(`${baseUrl}/api/status`, {
+          headers: { Authorization: `token ${token}` },
+          signal,
+        });
+        await response.body?.cancel();
+        if (response.ok) return;
+      } catch {
+        // not listening yet, or aborted (thrown above on the next round)
+      }
     }
     await sleep(250);
   }
@@ -234,12 +296,50 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
   const python = config.python ?? defaultPython();
   const problem = await labProblem(python);
   if (problem) throw new Error(problem);
-  const port = choosePort(config.port);
+  let port = choosePort(config.port);
   const token = config.token ?? randomToken();
+  const spec = await ensureDenoKernelspec({ projectRoot: config.projectRoot });
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startOnPort({ config, python, port, token, spec, attempt });
+    } catch (error) {
+      // Exited before answering with the port now taken: another server bound it first.
+      if (!(error instanceof ServerExitedEarly) || isPortFree(port)) throw error;
+      if (config.port !== undefined) throw portInUse(port);
+      if (attempt === LAB_BIND_ATTEMPTS) {
+        throw new Error(
+          `other servers took ${LAB_BIND_ATTEMPTS} ports in a row while this one started ` +
+            `(the last ${port}); pass --port N`,
+        );
+      }
+      port = firstFreePort(port + 1);
+    }
+  }
+}
+
+interface StartAttempt {
+  config: LabServerConfig;
+  python: string;
+  port: number;
+  token: string;
+  spec: DenoKernelspec;
+  /** 1 for the first server started; later ones append to the log file. */
+  attempt: number;
+}
+
+/** One server on `port`, answering; stopped again if it does not (or on abort). */
+async function startOnPort(
+  { config, python, port, token, spec, attempt }: StartAttempt,
+): Promise<LabServer> {
+  config.signal?.throwIfAborted();
   const root = config.projectRoot;
-  const spec = await ensureDenoKernelspec({ projectRoot: root });
   const log = config.logFile
-    ? await Deno.open(config.logFile, { write: true, create: true, truncate: true })
+    ? await Deno.open(config.logFile, {
+      write: true,
+      create: true,
+      truncate: attempt === 1,
+      append: attempt > 1,
+    })
     : undefined;
   const child = new Deno.Command(python, {
     args: serverArgs(port, root, spec.kernelName),
@@ -274,8 +374,17 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
     return stopping;
   };
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Jupyter writes `nbserver-<pid>.json` to its runtime folder (serverEnv) once the port is bound.
+  const infoFile = `${spec.jupyterPath}/runtime/nbserver-${child.pid}.json`;
   try {
-    await waitUntilAnswering(baseUrl, token, exited, config.startTimeoutS ?? 60);
+    await waitUntilAnswering(
+      baseUrl,
+      token,
+      infoFile,
+      exited,
+      config.startTimeoutS ?? 60,
+      config.signal,
+    );
   } catch (error) {
     await stop();
     throw error;

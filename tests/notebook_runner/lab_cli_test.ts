@@ -1,8 +1,9 @@
 /**
  * `deno task lab`'s options, through the task's own command line: a bad port or a repeated one is
- * one line before any server starts (a repeated --port used to serve on the last one).
+ * one line before any server starts (a repeated --port used to serve on the last one), and so is
+ * a Python the task may not run.
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 
 const root = new URL("../../", import.meta.url).pathname;
 const task = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
@@ -29,4 +30,21 @@ Deno.test("lab: a port that is not a number, or --port twice, is one line and ex
       args.join(" "),
     );
   }
+});
+
+Deno.test("lab: a DEMURE_JUPYTER_PYTHON outside the task's --allow-run is named as the cause", async () => {
+  const words = task.split(/\s+/).slice(1);
+  // /bin/sh exists, so only the permission can stop it (the task allows /usr/bin/python3).
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: words,
+    cwd: root,
+    env: { DEMURE_JUPYTER_PYTHON: "/bin/sh" },
+    stdin: "null",
+  }).output();
+  const stderr = new TextDecoder().decode(output.stderr);
+  assertEquals(output.code, 1, stderr);
+  assertEquals(stderr.split("\n").length, 2, `one line: ${stderr}`);
+  assertStringIncludes(stderr, "lab: cannot run /bin/sh: not in this task's --allow-run (");
+  assertStringIncludes(stderr, "run the script with the task's flags plus that path");
+  assert(!stderr.includes("install"), `no install advice: ${stderr}`);
 });

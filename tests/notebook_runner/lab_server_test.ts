@@ -1,7 +1,12 @@
 // The live notebook server: bound to 127.0.0.1, refuses requests without the token, offers only
-// the Deno kernel, and stop() leaves no kernel running. Skips when Jupyter Notebook is missing.
+// the Deno kernel, stop() leaves no kernel running, and two servers started at once do not both
+// take one port. Skips when Jupyter Notebook is missing.
 import { assert, assertEquals, assertRejects } from "@std/assert";
-import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
+import {
+  labProblem,
+  type LabServer,
+  startLabServer,
+} from "../../lib/notebook_runner/lab_server.ts";
 
 const projectRoot = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const problem = await labProblem();
@@ -75,5 +80,46 @@ Deno.test({
     } finally {
       listener.close();
     }
+  },
+});
+
+/** Stops every server in `results` that started; the reasons of those that did not. */
+async function stopStarted(results: PromiseSettledResult<LabServer>[]): Promise<string[]> {
+  const reasons: string[] = [];
+  for (const result of results) {
+    if (result.status === "fulfilled") assertEquals((await result.value.stop()).leftRunning, []);
+    else reasons.push((result.reason as Error).message);
+  }
+  return reasons;
+}
+
+Deno.test({
+  name: "lab server: two started at once without a port both run, on different ports",
+  ignore: problem !== null,
+  async fn() {
+    // Both find the same port free; the second Jupyter to bind it fails and is restarted above it.
+    const results = await Promise.allSettled([
+      startLabServer({ projectRoot }),
+      startLabServer({ projectRoot }),
+    ]);
+    const ports = results.map((result) => result.status === "fulfilled" && result.value.port);
+    const reasons = await stopStarted(results);
+    assertEquals(reasons, []);
+    assert(ports[0] !== ports[1], `both on port ${ports[0]}`);
+  },
+});
+
+Deno.test({
+  name: "lab server: two started at once on one explicit port: the second says the port is in use",
+  ignore: problem !== null,
+  async fn() {
+    const port = 20_000 + (Deno.pid % 1000);
+    const results = await Promise.allSettled([
+      startLabServer({ projectRoot, port }),
+      startLabServer({ projectRoot, port }),
+    ]);
+    const started = results.filter((result) => result.status === "fulfilled").length;
+    const reasons = await stopStarted(results);
+    assertEquals([started, reasons], [1, [`port ${port} on 127.0.0.1 is in use`]]);
   },
 });
