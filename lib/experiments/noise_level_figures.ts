@@ -15,6 +15,8 @@ import { MISSING_CELL, type TableSection } from "../viz/table_html.ts";
 import { differencePlot } from "../viz/difference_plot.ts";
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import type { NoiseLevelCurve, NoiseLevelGain } from "./experiment_views.ts";
+import { NOISE_LEVEL_SYSTEMS } from "./systems.ts";
+import { checkSettingNames, type SettingNames } from "../util/settings.ts";
 
 /** Options of {@linkcode noiseLevelGainFigure}. */
 export interface NoiseLevelGainFigureOptions {
@@ -25,6 +27,10 @@ export interface NoiseLevelGainFigureOptions {
   /** The metric's name. Default `"test NDCG@10"`. */
   metric?: string;
 }
+
+/** Every option of {@linkcode noiseLevelGainFigure}: a misspelt one would mislabel the figure. */
+const NOISE_LEVEL_GAIN_FIGURE_SETTINGS: SettingNames<NoiseLevelGainFigureOptions> = Object
+  .freeze({ system: true, baseline: true, metric: true });
 
 /** "3 at 0.25, 5 at 0.5": how many seeds each fraction has. */
 function seedsPerFraction(counts: { fraction: number; n: number }[]): string {
@@ -54,8 +60,11 @@ export function noiseLevelGainFigure(
   gains: readonly NoiseLevelGain[],
   options: NoiseLevelGainFigureOptions = {},
 ): FigureSection | undefined {
-  const system = options.system ?? "Demure-SASRec";
-  const baseline = options.baseline ?? "SASRec-MM";
+  checkSettingNames("NoiseLevelGainFigureOptions", options, NOISE_LEVEL_GAIN_FIGURE_SETTINGS);
+  // The defaults of noiseLevelGains, from their one home.
+  const [defaultBaseline, defaultSystem] = NOISE_LEVEL_SYSTEMS;
+  const system = options.system ?? defaultSystem;
+  const baseline = options.baseline ?? defaultBaseline;
   const metric = options.metric ?? "test NDCG@10";
   const paired = gains.filter((gain) => gain.seeds.length > 0);
   if (paired.length === 0) return undefined;

@@ -1,12 +1,14 @@
 /** The noise-level figures draw what the views computed and say how many seeds each point has. */
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import type { NoiseLevelCurve, NoiseLevelGain } from "../../lib/experiments/experiment_views.ts";
 import { meanStd } from "../../lib/experiments/analyse.ts";
 import {
   noiseLevelCurvesFigure,
   noiseLevelGainFigure,
+  type NoiseLevelGainFigureOptions,
   noiseLevelTable,
 } from "../../lib/experiments/noise_level_figures.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import { formatTableCells } from "../../lib/viz/table_html.ts";
 import type { ScatterTrace } from "../../lib/viz/figure.ts";
 
@@ -40,6 +42,14 @@ Deno.test("noiseLevelGainFigure: dots per seed, mean and ± std band; levels wit
   assertStringIncludes(section.caption!, "not a confidence interval");
   // The caption does not repeat the title.
   assertEquals(section.caption!.includes(section.figure.layout.title!.text), false);
+});
+
+Deno.test("noiseLevelGainFigure: a misspelt option is refused, not a figure with the default labels", () => {
+  const gains = [gain(0.25, [0], [0.01])];
+  const typo = { sytem: "Demure-GRU4Rec" } as unknown as NoiseLevelGainFigureOptions;
+  assertThrows(() => noiseLevelGainFigure(gains, typo), SettingError, "sytem");
+  const title = noiseLevelGainFigure(gains, { system: "Demure-GRU4Rec" })!.figure.layout.title!;
+  assertEquals(title.text, "Demure-GRU4Rec minus SASRec-MM by noise level (synthetic)");
 });
 
 Deno.test("noiseLevelGainFigure: nothing to draw without a single pair", () => {
