@@ -74,12 +74,15 @@ export {
   loadMovieLens,
   type ModalityCoverage,
   plantedInterestShare,
+  type PopularityRank,
+  popularityRanking,
   recentHistory,
   type SplitConfig,
   statisticsFrames,
   type SyntheticBenchmark,
   type SyntheticConfig,
   type SyntheticModalitySpec,
+  topItemsInteractionShare,
   trainingBatches,
 } from "./lib/data/mod.ts";
 
@@ -189,7 +192,9 @@ export {
   type AttributionSummary,
   bestEpochsText,
   type CellEnvironment,
+  cellFilter,
   type CellResult,
+  type CellSelection,
   type CellSettings,
   cellsOf,
   type ColdStartBucket,
@@ -315,7 +320,8 @@ export {
   type TrainingCurvesInput,
 } from "./lib/viz/mod.ts";
 
-// Notebook helpers: display, live progress, quick mode, the plan's cells in a notebook.
+// Notebook helpers: display, the systems' table and bars, live progress, quick mode, the plan's
+// cells in a notebook.
 export {
   createProgress,
   display,
@@ -336,6 +342,11 @@ export {
   type ProgressConfig,
   type ProgressEvent,
   statisticsTable,
+  systemsBars,
+  type SystemsBarsOptions,
+  type SystemsColumn,
+  systemsTable,
+  type SystemsTableOptions,
   type TableInput,
   trainingProgress,
 } from "./lib/notebook/mod.ts";

@@ -48,7 +48,10 @@ export {
   itemInteractionCounts,
   itemLabels,
   plantedInterestShare,
+  type PopularityRank,
+  popularityRanking,
   recentHistory,
+  topItemsInteractionShare,
 } from "./views.ts";
 export {
   type DataFrame,

@@ -9,13 +9,61 @@
  * ```
  */
 import type { InteractionDataset, PlantedTruth } from "./types.ts";
-import { checkInteger } from "../util/settings.ts";
+import { checkInteger, checkNumber } from "../util/settings.ts";
 
 /** Interactions per item (index = internal item id). */
 export function itemInteractionCounts(dataset: InteractionDataset): number[] {
   const counts = new Array<number>(dataset.numItems).fill(0);
   for (const sequence of dataset.sequences) for (const item of sequence) counts[item] += 1;
   return counts;
+}
+
+/** One item of {@linkcode popularityRanking}. */
+export interface PopularityRank {
+  /** 1 for the item with the most interactions, then 2, 3, ... */
+  rank: number;
+  /** Internal item id. */
+  item: number;
+  /** The item's interactions. */
+  interactions: number;
+}
+
+/**
+ * Every item from the most to the least interacted with, ranked from 1 (equal counts keep item id
+ * order): the long tail of popularity, ready to plot as interactions against rank.
+ *
+ * @example
+ * ```ts
+ * const ranking = popularityRanking(dataset);
+ * ranking[0]; // { rank: 1, item: 42, interactions: 329 }
+ * ```
+ */
+export function popularityRanking(dataset: InteractionDataset): PopularityRank[] {
+  return itemInteractionCounts(dataset)
+    .map((interactions, item) => ({ item, interactions }))
+    .sort((a, b) => b.interactions - a.interactions)
+    .map(({ item, interactions }, index) => ({ rank: index + 1, item, interactions }));
+}
+
+/**
+ * The share of all interactions (0 to 1) that the `topPercent` % most popular items take, the
+ * items counted rounded up (10 % of 3,496 items is the top 350). A percent, not a share, since
+ * 0.07 × 100 is 7.000000000000001 in floating point, which would round up to 8 items. Throws a
+ * `SettingError` unless `topPercent` is in (0, 100], and an error for a dataset without
+ * interactions.
+ *
+ * @example
+ * ```ts
+ * topItemsInteractionShare(dataset, 10); // 0.47: the top 10 % of items take 47 % of interactions
+ * ```
+ */
+export function topItemsInteractionShare(dataset: InteractionDataset, topPercent: number): number {
+  checkNumber("topItemsInteractionShare: topPercent", topPercent, { above: 0, max: 100 });
+  const ranking = popularityRanking(dataset);
+  const total = ranking.reduce((sum, { interactions }) => sum + interactions, 0);
+  if (total === 0) throw new Error(`${dataset.name}: no interactions, so no share of them`);
+  const top = ranking.slice(0, Math.ceil((topPercent * dataset.numItems) / 100));
+  return top.reduce((sum, { interactions }) => sum + interactions, 0) / total;
 }
 
 function modalityOf(dataset: InteractionDataset, name: string) {

@@ -56,6 +56,11 @@ export type DatasetSpec =
   | { kind: "synthetic"; config: Partial<SyntheticConfig> }
   | FileDatasetSpec;
 
+/** Every {@linkcode DatasetSpec} kind (as a record, so that the compiler flags one the list lacks). */
+export const DATASET_KINDS = Object.keys(
+  { movielens: true, synthetic: true, file: true } satisfies Record<DatasetSpec["kind"], true>,
+) as DatasetSpec["kind"][];
+
 /**
  * What a feature name may be, in words. The command line takes features as `name=path,...` (the
  * name ends at the first "="), so a name with "," or "=" could not be given there, nor its run's
@@ -113,11 +118,7 @@ const FILE_DATASET_SPEC_NAMES: SettingNames<FileDatasetSpec> = {
  * ```
  */
 export function checkDatasetSpec(spec: DatasetSpec): void {
-  checkOneOf("DatasetSpec.kind", (spec as { kind?: unknown })?.kind, [
-    "movielens",
-    "synthetic",
-    "file",
-  ]);
+  checkOneOf("DatasetSpec.kind", (spec as { kind?: unknown })?.kind, DATASET_KINDS);
   if (spec.kind === "movielens") checkSettingNames("DatasetSpec", spec, { kind: true });
   if (spec.kind === "synthetic") {
     checkSettingNames("DatasetSpec", spec, { kind: true, config: true });

@@ -40,11 +40,12 @@ import {
   checkInteger,
   checkOneOf,
   checkSettingNames,
+  SEED_RANGE,
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
 import type { DatasetSpec } from "./datasets.ts";
-import { canonicalDatasetSpec, checkDatasetSpec } from "./dataset_spec.ts";
+import { canonicalDatasetSpec, checkDatasetSpec, DATASET_KINDS } from "./dataset_spec.ts";
 import {
   ABLATION_SYSTEMS,
   FIRST_ABLATION_SYSTEMS,
@@ -54,6 +55,7 @@ import {
 } from "./_plan_settings.ts";
 import { PlanCells } from "./_plan_cells.ts";
 import type {
+  CellSelection,
   DatasetPlan,
   DatasetTraining,
   Experiment,
@@ -64,7 +66,7 @@ import type {
   Sweeps,
 } from "./plan_types.ts";
 import { type SelectedConfigurations, SELECTION_SPECS } from "./selection.ts";
-import { SYSTEMS } from "./systems.ts";
+import { type SystemName, SYSTEMS } from "./systems.ts";
 
 /** Every {@linkcode Experiment} (as a record, so that the compiler flags one the list lacks). */
 const EXPERIMENTS = Object.keys(
@@ -341,4 +343,42 @@ export function cellsOf(plan: ExperimentPlan, experiment: Experiment): PlannedCe
   // cell: an empty table, silently.
   checkOneOf("cellsOf experiment", experiment, EXPERIMENTS);
   return plan.cells.filter((cell) => cell.experiments.includes(experiment));
+}
+
+const CELL_SELECTION_NAMES: SettingNames<CellSelection> = {
+  dataset: true,
+  systems: true,
+  seed: true,
+};
+
+/**
+ * The test that keeps the cells `selection` names (its data kind, its systems, its seed), for
+ * `filter` and `find` over {@linkcode cellsOf}, or as a notebook's `quickCompute`. The selection is
+ * checked at once: an unknown field, data kind or system name, or a seed that is no seed, is a
+ * `SettingError` (in a notebook cell, which the kernel does not type-check, it would otherwise
+ * select nothing, silently).
+ *
+ * @example
+ * ```ts
+ * const plan = planExperiments("quick");
+ * const baselines = cellsOf(plan, "main")
+ *   .filter(cellFilter({ dataset: "movielens", systems: ["Pop", "SASRec-MM"] }));
+ * ```
+ */
+export function cellFilter(selection: CellSelection): (cell: PlannedCell) => boolean {
+  checkSettingNames("CellSelection", selection, CELL_SELECTION_NAMES);
+  const { dataset, systems, seed } = selection;
+  if (dataset !== undefined) checkOneOf("CellSelection.dataset", dataset, DATASET_KINDS);
+  if (systems !== undefined) {
+    if (!Array.isArray(systems)) {
+      throw new SettingError("CellSelection.systems", systems, "a list of system names");
+    }
+    const names = Object.keys(SYSTEMS) as SystemName[];
+    systems.forEach((system, k) => checkOneOf(`CellSelection.systems[${k}]`, system, names));
+  }
+  if (seed !== undefined) checkInteger("CellSelection.seed", seed, SEED_RANGE);
+  return (cell) =>
+    (dataset === undefined || cell.dataset.kind === dataset) &&
+    (systems === undefined || systems.includes(cell.systemKey)) &&
+    (seed === undefined || cell.seed === seed);
 }

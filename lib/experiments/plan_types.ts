@@ -93,6 +93,19 @@ export interface PlannedCell {
 }
 
 /**
+ * Which cells of a plan a notebook or a report takes (`cellFilter` in `plan.ts`): a cell is taken
+ * when it matches every field given; a field left out matches every cell.
+ */
+export interface CellSelection {
+  /** The kind of data the cell runs on, e.g. "movielens". */
+  dataset?: DatasetSpec["kind"];
+  /** The systems taken: a cell's {@linkcode PlannedCell.systemKey} is one of them. */
+  systems?: readonly SystemName[];
+  /** The cell's seed, e.g. `plan.seeds[0]`. */
+  seed?: number;
+}
+
+/**
  * What the plan does on one dataset. The ONE place where the stopping rule, the selection budget
  * and the seeds of a dataset are stated.
  */

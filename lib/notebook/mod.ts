@@ -1,6 +1,6 @@
 /**
- * Notebook helpers for the Deno kernel: figure and table display, live progress lines, quick mode,
- * kernel detection.
+ * Notebook helpers for the Deno kernel: figure and table display, the tables and bars of systems
+ * over seeds, live progress lines, quick mode, kernel detection.
  *
  * @example
  * ```ts
@@ -40,3 +40,10 @@ export {
   modalityCoverageTable,
   statisticsTable,
 } from "./statistics_tables.ts";
+export {
+  systemsBars,
+  type SystemsBarsOptions,
+  type SystemsColumn,
+  systemsTable,
+  type SystemsTableOptions,
+} from "./systems_views.ts";

@@ -11,7 +11,7 @@ import { envFlag } from "../util/env_flag.ts";
 import { fileURLToPath } from "node:url";
 import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
-import { cellsOf } from "../experiments/plan.ts";
+import { cellFilter, cellsOf } from "../experiments/plan.ts";
 import type { ExperimentPlan, PlannedCell } from "../experiments/plan_types.ts";
 import { planOfResults } from "../experiments/selection_record.ts";
 import { RECORDS_DIR } from "../experiments/verify.ts";
@@ -84,7 +84,10 @@ function resultsDirOf(mode: ExperimentPlan["mode"]): string {
 
 /** Options of {@linkcode ensureCellsInNotebook}. */
 export interface NotebookCellsOptions {
-  /** In quick mode, which missing cells to compute (default: all of them). */
+  /**
+   * In quick mode, which missing cells to compute (default: all of them), e.g.
+   * `cellFilter({ seed: plan.seeds[0] })`.
+   */
   quickCompute?: (cell: PlannedCell) => boolean;
 }
 
@@ -158,9 +161,8 @@ export async function ensureCellsInNotebook(
  * ```
  */
 export function explainedCell(plan: ExperimentPlan): PlannedCell {
-  const cell = cellsOf(plan, "main").find((candidate) =>
-    candidate.dataset.kind === "movielens" && candidate.systemName === "Demure-SASRec" &&
-    candidate.seed === plan.seeds[0]
+  const cell = cellsOf(plan, "main").find(
+    cellFilter({ dataset: "movielens", systems: ["Demure-SASRec"], seed: plan.seeds[0] }),
   );
   if (!cell) {
     throw new Error(

@@ -5,7 +5,9 @@ import {
   itemInteractionCounts,
   itemLabels,
   plantedInterestShare,
+  popularityRanking,
   recentHistory,
+  topItemsInteractionShare,
 } from "../../lib/data/views.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
@@ -68,4 +70,45 @@ Deno.test("plantedInterestShare: share of users per truth modality", () => {
     pointsOfInterest: Uint8Array.of(1, 0, 1, 1, 0, 0, 1, 0),
   } as unknown as PlantedTruth;
   assertEquals(plantedInterestShare(truth), [0.75, 0.25]);
+});
+
+Deno.test("popularityRanking: most interactions first, ranks from 1, ties in item order", () => {
+  // Counts per item: [0, 1, 1, 3].
+  assertEquals(popularityRanking(dataset), [
+    { rank: 1, item: 3, interactions: 3 },
+    { rank: 2, item: 1, interactions: 1 },
+    { rank: 3, item: 2, interactions: 1 },
+    { rank: 4, item: 0, interactions: 0 },
+  ]);
+});
+
+Deno.test("topItemsInteractionShare: the top percent of items, rounded up to whole items", () => {
+  // 25 % of 4 items is item 3 alone: 3 of 5 interactions; 50 % adds one item of 1 interaction.
+  assertEquals(topItemsInteractionShare(dataset, 25), 3 / 5);
+  assertEquals(topItemsInteractionShare(dataset, 50), 4 / 5);
+  assertEquals(topItemsInteractionShare(dataset, 10), 3 / 5); // 0.4 items: one item
+  assertEquals(topItemsInteractionShare(dataset, 100), 1);
+  // 100 items, item k rated k + 1 times: the top 7 % are 7 items (0.07 × 100 in floating point is
+  // 7.000000000000001, which rounded up would take an eighth).
+  const hundred = {
+    name: "hundred",
+    numItems: 100,
+    sequences: [
+      Int32Array.from(Array.from({ length: 100 }, (_, k) => Array(k + 1).fill(k)).flat()),
+    ],
+  } as unknown as typeof dataset;
+  assertEquals(topItemsInteractionShare(hundred, 7), (100 + 99 + 98 + 97 + 96 + 95 + 94) / 5050);
+});
+
+Deno.test("topItemsInteractionShare: a percent outside (0, 100] is a SettingError naming it", () => {
+  for (const bad of [0, -5, 100.5, Number.NaN]) {
+    const error = assertThrows(
+      () => topItemsInteractionShare(dataset, bad),
+      SettingError,
+      String(bad),
+    ) as SettingError;
+    assertEquals(error.setting, "topItemsInteractionShare: topPercent");
+  }
+  const empty = { ...dataset, sequences: [] } as unknown as typeof dataset;
+  assertThrows(() => topItemsInteractionShare(empty, 10), Error, "no interactions");
 });

@@ -1,12 +1,18 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { DEFAULT_SYNTHETIC } from "../../lib/data/synthetic.ts";
-import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
-import type { Experiment, ExperimentMode, PlannedCell } from "../../lib/experiments/plan_types.ts";
+import { cellFilter, cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
+import type {
+  CellSelection,
+  Experiment,
+  ExperimentMode,
+  PlannedCell,
+} from "../../lib/experiments/plan_types.ts";
 import { DEFAULT_CL4SREC_CONFIG } from "../../lib/baselines/cl4srec.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";
 import { resolveTrainerConfig } from "../../lib/train/config.ts";
 import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 for (const mode of ["quick", "full"] as ExperimentMode[]) {
   Deno.test(`plan (${mode}): every cell carries the experiments it belongs to`, () => {
@@ -382,4 +388,50 @@ Deno.test("cellsOf: a name that is not an experiment is a SettingError, not an e
   );
   const experiments: Experiment[] = ["main", "ablation", "noise_level", "sensitivity"];
   for (const experiment of experiments) assert(cellsOf(plan, experiment).length > 0, experiment);
+});
+
+for (const mode of ["quick", "full"] as ExperimentMode[]) {
+  Deno.test(`cellFilter (${mode}): keeps exactly the cells of the data kind, systems and seed named`, () => {
+    const plan = planExperiments(mode);
+    const main = cellsOf(plan, "main");
+    const seed = plan.seeds[0];
+    // The notebooks' former hand-written predicates, field by field.
+    assertEquals(
+      main.filter(cellFilter({ dataset: "movielens", systems: ["Pop", "SASRec-MM"] })),
+      main.filter((c) =>
+        c.dataset.kind === "movielens" && ["Pop", "SASRec-MM"].includes(c.systemKey)
+      ),
+    );
+    const explained = main.filter(
+      cellFilter({ dataset: "synthetic", systems: ["Demure-SASRec"], seed }),
+    );
+    assertEquals(explained.map((c) => [c.dataset.kind, c.systemName, c.seed]), [
+      ["synthetic", "Demure-SASRec", seed],
+    ]);
+    assertEquals(
+      plan.cells.filter(cellFilter({ seed })),
+      plan.cells.filter((c) => c.seed === seed),
+    );
+    assertEquals(main.filter(cellFilter({})), main);
+    assert(main.filter(cellFilter({ dataset: "file" })).length === 0);
+  });
+}
+
+Deno.test("cellFilter: an unknown field, data kind, system or a bad seed is a SettingError", () => {
+  const refused: [unknown, string, string][] = [
+    [{ dataset: "MovieLens" }, "CellSelection.dataset", '"MovieLens"'],
+    [{ systems: ["SASRec-MM", "Demure"] }, "CellSelection.systems[1]", '"Demure"'],
+    [{ systems: "SASRec-MM" }, "CellSelection.systems", '"SASRec-MM"'],
+    [{ seed: 0.5 }, "CellSelection.seed", "0.5"],
+    [{ seed: "0" }, "CellSelection.seed", '"0" (a string)'],
+    [{ system: ["Pop"] }, "CellSelection.system", "did you mean systems?"],
+  ];
+  for (const [selection, setting, text] of refused) {
+    const error = assertThrows(
+      () => cellFilter(selection as CellSelection),
+      SettingError,
+      text,
+    ) as SettingError;
+    assertEquals(error.setting, setting);
+  }
 });

@@ -1,0 +1,136 @@
+/**
+ * The systems of a summary (`summariseSystems`' rows, the report's `MainRow`s) as a notebook shows
+ * them: a table of test metrics, each mean over seeds next to its standard deviation ("± std", "–"
+ * for a single run), and grouped bars of the same means with the standard deviations as error bars.
+ * Notebooks 02, 04 and 07 show their systems so; one home keeps their columns alike.
+ */
+import { type MeanStd, spreadOf, type SystemSummary } from "../experiments/analyse.ts";
+import type { Figure } from "../viz/figure.ts";
+import { groupedBars } from "../viz/grouped_bars.ts";
+import type { TableCell } from "../viz/table_html.ts";
+import { checkOneOf, checkSettingNames, type SettingNames } from "../util/settings.ts";
+import type { TableInput } from "./display.ts";
+
+/** A column of {@linkcode systemsTable} after the metrics: its heading and each row's cell. */
+export interface SystemsColumn<Row extends SystemSummary> {
+  /** Column heading, e.g. "best epochs". */
+  heading: string;
+  /** The row's cell, e.g. `bestEpochsText`. */
+  cell: (row: Row) => TableCell;
+}
+
+/** Options of {@linkcode systemsTable}. */
+export interface SystemsTableOptions<Row extends SystemSummary> {
+  /** Caption above the table (what is measured, on which data, over which seeds). Default: none. */
+  caption?: string;
+  /** Test metrics shown as their mean and a "± std" column, in order, e.g. `["NDCG@10", "HR@10"]`. */
+  metrics: readonly string[];
+  /** Test metrics shown by their mean alone, after those. Default: none. */
+  meansOnly?: readonly string[];
+  /** Columns after the metrics. Default: none. */
+  extraColumns?: readonly SystemsColumn<Row>[];
+}
+
+const TABLE_OPTION_NAMES: SettingNames<SystemsTableOptions<SystemSummary>> = {
+  caption: true,
+  metrics: true,
+  meansOnly: true,
+  extraColumns: true,
+};
+
+/**
+ * One row per system: its name, its number of seeds, then per metric of `metrics` the test mean
+ * and its spread over seeds (`spreadOf`: "–" for one run, where a 0 would read as "no
+ * variation"), the means of `meansOnly`, and `extraColumns`. A metric a row does not have is a
+ * `SettingError` naming the row and the metrics it has.
+ *
+ * @example
+ * ```ts
+ * const rows = summariseSystems(results, "MovieLens", ["Pop", "SASRec-MM"]);
+ * await displayTable(systemsTable(rows, {
+ *   caption: "MovieLens, test split, mean ± std over seeds",
+ *   metrics: ["NDCG@10", "HR@10"],
+ *   meansOnly: ["MRR"],
+ * }));
+ * ```
+ */
+export function systemsTable<Row extends SystemSummary>(
+  rows: readonly Row[],
+  options: SystemsTableOptions<Row>,
+): TableInput {
+  checkSettingNames("SystemsTableOptions", options, TABLE_OPTION_NAMES);
+  const { caption, metrics, meansOnly = [], extraColumns = [] } = options;
+  return {
+    ...(caption === undefined ? {} : { caption }),
+    columns: [
+      "system",
+      "seeds",
+      ...metrics.flatMap((metric) => [metric, "± std"]),
+      ...meansOnly,
+      ...extraColumns.map((column) => column.heading),
+    ],
+    rows: rows.map((row) => {
+      const test = (metric: string) => testMetric("systemsTable", row, metric);
+      return [
+        row.system,
+        row.seeds.length,
+        ...metrics.flatMap((metric) => [test(metric).mean, spreadOf(test(metric))]),
+        ...meansOnly.map((metric) => test(metric).mean),
+        ...extraColumns.map((column) => column.cell(row)),
+      ];
+    }),
+  };
+}
+
+/** Options of {@linkcode systemsBars}. */
+export interface SystemsBarsOptions {
+  /** Test metrics, one group of bars each, in order, e.g. `["NDCG@10", "HR@10"]`. */
+  metrics: readonly string[];
+  /** Figure title. Default: none. */
+  title?: string;
+  /** Title of the y axis. Default: none. */
+  yTitle?: string;
+}
+
+const BARS_OPTION_NAMES: SettingNames<SystemsBarsOptions> = {
+  metrics: true,
+  title: true,
+  yTitle: true,
+};
+
+/**
+ * Grouped bars of the systems' test means, one group per metric and one series per system (named
+ * with its number of seeds, so that a bar without an error bar reads as a single run), with error
+ * bars of one standard deviation over seeds. A metric a row does not have is a `SettingError`;
+ * no rows at all is an error (a figure with nothing to draw).
+ *
+ * @example
+ * ```ts
+ * const rows = summariseSystems(results, "MovieLens", ["Pop", "SASRec-MM"]);
+ * await display(systemsBars(rows, { metrics: ["NDCG@10", "HR@10"], yTitle: "test metric" }));
+ * ```
+ */
+export function systemsBars(rows: readonly SystemSummary[], options: SystemsBarsOptions): Figure {
+  checkSettingNames("SystemsBarsOptions", options, BARS_OPTION_NAMES);
+  if (rows.length === 0) throw new Error("systemsBars: no rows (no system has a finished cell)");
+  const { metrics, title, yTitle } = options;
+  return groupedBars({
+    categories: [...metrics],
+    series: rows.map((row) => {
+      const test = (metric: string) => testMetric("systemsBars", row, metric);
+      const seeds = row.seeds.length;
+      return {
+        name: `${row.system} (${seeds} seed${seeds === 1 ? "" : "s"})`,
+        values: metrics.map((metric) => test(metric).mean),
+        errors: metrics.map((metric) => test(metric).std),
+      };
+    }),
+    ...(title === undefined ? {} : { title }),
+    ...(yTitle === undefined ? {} : { yTitle }),
+  });
+}
+
+function testMetric(where: string, row: SystemSummary, metric: string): MeanStd {
+  checkOneOf(`${where} metric (test metrics of ${row.system})`, metric, Object.keys(row.test));
+  return row.test[metric];
+}
