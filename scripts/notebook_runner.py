@@ -12,6 +12,11 @@ iopub outputs have arrived, and nbclient stops listening at `idle`, so late outp
 - handles stream (merged like nbclient), display_data, update_display_data (display_id),
   execute_result, clear_output and error;
 - exits non-zero, naming the cell index and printing the traceback, when a cell raises;
+- prints one line per executed cell on stdout as it finishes ("cell 5 done in 1.2 s (3/7)": the
+  notebook's cell index, as in the error messages, its seconds, and its place among the code cells
+  to run), which the Deno side passes on as progress;
+- stops on SIGTERM as on Ctrl-C (SIGINT): the kernel is shut down and the exit status is 128 + the
+  signal's number (a second signal while it stops is ignored);
 - re-runs the whole session (default: up to 6 attempts) when a kernel message fails its HMAC
   signature check (`Invalid Signature`, seen in roughly 1 of 4 runs of some notebooks); cells
   are idempotent and cache their expensive results, so a re-run is cheap.
@@ -25,6 +30,7 @@ Run with Debian's /usr/bin/python3 (Jupyter's modules live there, not in the fir
 import argparse
 import os
 import queue
+import signal
 import sys
 import time
 import traceback
@@ -44,6 +50,28 @@ class CellFailed(Exception):
         self.cell_index = cell_index
         self.summary = summary
         self.traceback_text = traceback_text
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGINT: unwinds like Ctrl-C, so every `finally` (the kernel's shutdown) runs."""
+
+    def __init__(self, signal_number):
+        super().__init__(signal.Signals(signal_number).name)
+        self.signal_number = signal_number
+
+
+def stop_on_signals():
+    """SIGTERM (e.g. from `timeout`, or passed on by run_notebooks.ts) stops like SIGINT. The first
+    signal raises `Stopped`; later ones are ignored, so that a Ctrl-C reaching this process both
+    from the terminal and through its parent cannot interrupt the kernel's shutdown."""
+
+    def stop(signal_number, _frame):
+        for name in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(name, signal.SIG_IGN)
+        raise Stopped(signal_number)
+
+    for name in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(name, stop)
 
 
 class SignatureFailure(Exception):
@@ -249,35 +277,60 @@ def execute_session(source_path, options):
         env[key] = value
     manager = KernelManager(kernel_name=options.kernel)
     notebook_dir = os.path.dirname(os.path.abspath(source_path))
-    manager.start_kernel(cwd=notebook_dir, env=env)
-    client = manager.client()
-    client.start_channels()
+    client = None
+    # The kernel's start is inside the `try`: a stop (SIGTERM, Ctrl-C) while it starts still shuts
+    # it down (jupyter_client starts it in a session of its own, which no signal to ours reaches).
     try:
+        manager.start_kernel(cwd=notebook_dir, env=env)
+        client = manager.client()
+        client.start_channels()
         client.wait_for_ready(timeout=options.startup_timeout)
         collector = OutputCollector(notebook)
+        to_run = []
         for cell_index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
                 continue
-            if not cell.source.strip():
+            if cell.source.strip():
+                to_run.append(cell_index)
+            else:
                 cell.outputs = []
                 cell.execution_count = None
-                continue
+        for position, cell_index in enumerate(to_run, start=1):
+            started = time.monotonic()
             try:
                 run_cell(client, collector, cell_index, options)
             except CellFailed as failure:
                 failure.notebook = notebook
                 raise
+            # Progress, read by lib/notebook_runner/execute_notebook.ts (CELL_DONE there).
+            seconds = time.monotonic() - started
+            print(
+                f"cell {cell_index} done in {seconds:.1f} s ({position}/{len(to_run)})", flush=True
+            )
         return notebook
     finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+        if client is not None:
+            client.stop_channels()
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
 
 
-def write_atomically(notebook, path):
+def write_atomically(path, write):
+    """Writes `path` through `write(temporary)`, then renames: a reader never sees half a file, and
+    a failed or stopped write leaves no temporary file behind."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     temporary = f"{path}.{os.getpid()}.tmp"
-    nbformat.write(notebook, temporary)
-    os.replace(temporary, path)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def write_notebook(notebook, path):
+    write_atomically(path, lambda temporary: nbformat.write(notebook, temporary))
 
 
 def command_execute(options):
@@ -285,7 +338,7 @@ def command_execute(options):
     for attempt in range(1, attempts + 1):
         try:
             notebook = execute_session(options.source, options)
-            write_atomically(notebook, options.output)
+            write_notebook(notebook, options.output)
             return 0
         except SignatureFailure as error:
             print(
@@ -298,7 +351,7 @@ def command_execute(options):
         except CellFailed as failure:
             partial = getattr(failure, "notebook", None)
             if partial is not None:
-                write_atomically(partial, options.output)
+                write_notebook(partial, options.output)
             print(
                 f"{options.source}: cell {failure.cell_index} raised {failure.summary}\n"
                 f"{failure.traceback_text}\n"
@@ -333,11 +386,12 @@ def command_html(options):
     exporter.template_file = "offline_index.html.j2"
     notebook = nbformat.read(options.source, as_version=4)
     body, _ = exporter.from_notebook_node(notebook)
-    os.makedirs(os.path.dirname(os.path.abspath(options.output)), exist_ok=True)
-    temporary = f"{options.output}.{os.getpid()}.tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(body)
-    os.replace(temporary, options.output)
+
+    def write(temporary):
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(body)
+
+    write_atomically(options.output, write)
     return 0
 
 
@@ -368,11 +422,18 @@ def parse_arguments(argv):
 
 def main(argv):
     options = parse_arguments(argv)
+    # Before this, a signal's default (exit) is right: nothing has started yet.
+    stop_on_signals()
     install_signature_diagnostics()
     try:
         if options.command == "execute":
             return command_execute(options)
         return command_html(options)
+    except Stopped as stop:
+        # The kernel's shutdown (execute_session's `finally`) has run by now.
+        what = "; the kernel was shut down" if options.command == "execute" else ""
+        print(f"{options.source}: stopped by {stop}{what}", file=sys.stderr)
+        return 128 + stop.signal_number
     except Exception:  # noqa: BLE001 -- any other failure is the runner's, not a cell's
         traceback.print_exc()
         return EXIT_RUNNER_ERROR

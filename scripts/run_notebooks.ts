@@ -10,14 +10,21 @@
  *   deno task notebooks --help                    # every option ({@linkcode USAGE})
  *
  * Outputs go to build/notebooks/<name>.ipynb and <name>.html (never over the sources); with
- * --no-input the same execution also renders <name>.report.html, the page without code.
- * A bad option or value, or a notebook path that is missing, not a file or not a notebook, is one
- * line naming it and exit status 2, before anything runs or is written.
+ * --no-input the same execution also renders <name>.report.html, the page without code. What an
+ * earlier run left for a notebook there is removed before it runs, so no page is older than its
+ * executed copy (a failed notebook leaves its partial .ipynb and no page).
+ * A bad option or value, a notebook path that is missing, not a file or not an nbformat 4
+ * notebook, or an output folder that cannot be written, is one line naming it and exit status 2,
+ * before anything runs.
+ * Prints "running <name>" before each notebook and a line per cell as it finishes.
  * Exit status 1 when any notebook fails (all are attempted; failures are listed at the end).
+ * SIGINT (Ctrl-C) or SIGTERM is passed on to the runner, which shuts its kernel down; the run then
+ * stops with status 130 or 143.
  */
 import { parseOptions } from "./cli/options.ts";
 import { resolve } from "node:path";
 import {
+  type CellProgress,
   ensureDenoKernelspec,
   executeNotebook,
   jupyterProblem,
@@ -45,8 +52,9 @@ sources are never written). All are attempted; exit status 1 when any fails.
   --no-html           execute only, render no HTML
   --no-input          also render <name>.report.html from the same execution: the page for readers,
                       without code cells or In/Out prompts (prose and outputs only)
-  --out DIR           where the executed notebooks and HTML go (default build/notebooks; a
-                      folder outside the task's --allow-write needs adding: docs/permissions.md)
+  --out DIR           where the executed notebooks and HTML go (default build/notebooks; made if
+                      missing and checked writable before anything runs; a folder outside the
+                      task's --allow-write needs adding: docs/permissions.md)
   --quiet-ms N        iopub silence, in ms, after a cell's idle before the cell counts as
                       finished: an integer from 0 to ${MAX_QUIET_MS} (default 300)
   --install-kernel    only (re)write the kernelspec .jupyter/kernels/deno/kernel.json; takes no
@@ -54,8 +62,10 @@ sources are never written). All are attempted; exit status 1 when any fails.
   --check-clean       run nothing: exit status 1 if a notebook (default: every notebooks/*.ipynb)
                       carries outputs or execution counts; takes notebooks but no other option
   -h, --help          print this text
-Options take their value as --out DIR or --out=DIR. A bad option, or a notebook that is missing,
-not a file or not a notebook, stops before anything runs (exit status 2).`;
+Options take their value as --out DIR or --out=DIR. A bad option, a notebook that is missing, not
+a file or not an nbformat 4 notebook, or an --out that cannot be written, stops before anything
+runs (exit status 2). A line says when each notebook starts and each cell finishes; Ctrl-C or
+SIGTERM stops the run and its kernel (exit status 130 or 143).`;
 
 /** Stops with one line naming the bad option or value and status 2 (no stack: not a bug). */
 function usageError(message: string): never {
@@ -152,6 +162,7 @@ function parseArguments(args: string[]): Options {
 }
 
 interface NotebookJson {
+  nbformat: 4;
   cells: Array<{ cell_type: string; outputs?: unknown[]; execution_count?: number | null }>;
 }
 
@@ -180,6 +191,12 @@ function readNotebook(path: string): NotebookJson | string {
     typeof (cell as { cell_type?: unknown }).cell_type === "string";
   if (!Array.isArray(cells) || !cells.every(isCell)) {
     return "not a notebook (no list of cells with a cell_type each)";
+  }
+  // Without it nbformat reads the file as version 1 and drops every cell's code: nothing would run.
+  const version = (notebook as { nbformat?: unknown }).nbformat;
+  if (version !== 4) {
+    const found = version === undefined ? "no nbformat" : `nbformat ${JSON.stringify(version)}`;
+    return `not a notebook (nbformat 4 expected, found ${found})`;
   }
   return notebook as NotebookJson;
 }
@@ -210,6 +227,24 @@ function outputsOf(name: string, options: Options): string[] {
   ];
 }
 
+/** Every file a run can leave for the notebook `name`, whatever its options. */
+function anyOutputsOf(name: string, outDir: string): string[] {
+  return [`${outDir}/${name}.ipynb`, `${outDir}/${name}.html`, `${outDir}/${name}.report.html`];
+}
+
+/** Why the folder `dir` cannot take the run's files (a probe file is written and removed). */
+function unwritableReason(dir: string): string | undefined {
+  const probe = `${dir}/.run_notebooks.${Deno.pid}.probe`;
+  try {
+    Deno.mkdirSync(dir, { recursive: true });
+    Deno.writeTextFileSync(probe, "");
+    Deno.removeSync(probe);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /**
  * Each notebook of `paths` (default: every notebooks/*.ipynb), read and checked before anything
  * runs. One that is missing, not a file, not a notebook or named twice stops here with one line
@@ -230,6 +265,31 @@ async function readNotebooks(paths: string[]): Promise<Map<string, NotebookJson>
   return notebooks;
 }
 
+/** The signals that stop a run, and the exit status each gives (128 + the signal's number). */
+const STOP_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof STOP_STATUS;
+
+/** A run's stop: SIGINT and SIGTERM abort `signal` (and no longer end the process at once). */
+interface RunStop {
+  /** Aborted by the first SIGINT or SIGTERM; the runner hears of it through its config. */
+  signal: AbortSignal;
+  /** The signal that stopped the run, if one did. */
+  stoppedBy(): StopSignal | undefined;
+}
+
+/** Listens for SIGINT/SIGTERM, so that a stop reaches the runner, which shuts its kernel down. */
+function listenForStop(): RunStop {
+  const controller = new AbortController();
+  let first: StopSignal | undefined;
+  for (const signal of Object.keys(STOP_STATUS) as StopSignal[]) {
+    Deno.addSignalListener(signal, () => {
+      first ??= signal;
+      controller.abort();
+    });
+  }
+  return { signal: controller.signal, stoppedBy: () => first };
+}
+
 async function main(): Promise<number> {
   const options = parseArguments(Deno.args);
   if (options.installKernelOnly) {
@@ -239,12 +299,17 @@ async function main(): Promise<number> {
   const read = await readNotebooks(options.notebooks);
   if (options.checkClean) return reportClean(read);
   const notebooks = [...read.keys()];
-  checkOutputsApart(notebooks, options);
+  const writers = outputWriters(notebooks, options);
+  // Found now rather than when the first notebook's outputs are written, after it ran.
+  const unwritable = unwritableReason(options.outDir);
+  if (unwritable !== undefined) usageError(`--out ${options.outDir}: not writable (${unwritable})`);
   await installKernel();
+  const stop = listenForStop();
   const config: NotebookRunnerConfig = {
     projectRoot,
     quietMs: options.quietMs,
     kernelEnv: options.quick ? { DEMURE_QUICK: "1" } : {},
+    signal: stop.signal,
   };
   const problem = await jupyterProblem(config);
   if (problem) {
@@ -252,8 +317,21 @@ async function main(): Promise<number> {
     return 1;
   }
   const failures: string[] = [];
-  for (const source of notebooks) {
-    if (!await runNotebook(source, options, config)) failures.push(source);
+  for (const [position, source] of notebooks.entries()) {
+    if (stop.stoppedBy() === undefined) {
+      console.log(`running ${outputName(source)} (${position + 1}/${notebooks.length}: ${source})`);
+      const ok = await runNotebook(source, options, config, writers);
+      if (!ok && stop.stoppedBy() === undefined) failures.push(source);
+    }
+    const stoppedBy = stop.stoppedBy();
+    if (stoppedBy !== undefined) {
+      const left = notebooks.length - position - 1;
+      console.error(
+        `run_notebooks: stopped by ${stoppedBy} at ${source}` +
+          (left > 0 ? `; ${left} later notebooks not run` : ""),
+      );
+      return STOP_STATUS[stoppedBy];
+    }
   }
   console.log(`${notebooks.length - failures.length} notebooks ok, ${failures.length} failed`);
   for (const failure of failures) console.error(`  failed: ${failure}`);
@@ -280,8 +358,11 @@ function reportClean(read: Map<string, NotebookJson>): number {
   return dirty === 0 ? 0 : 1;
 }
 
-/** A usage error unless every notebook writes outputs of its own, none over its source. */
-function checkOutputsApart(notebooks: string[], options: Options): void {
+/**
+ * Which notebook writes each output of the run: a usage error unless every notebook writes outputs
+ * of its own, none over its source.
+ */
+function outputWriters(notebooks: string[], options: Options): Map<string, string> {
   // Two notebooks of one name would write the same outputs (with --no-input, so would a.ipynb's
   // report and a.report.ipynb's page); the sources are never written.
   const writerOf = new Map<string, string>();
@@ -297,22 +378,67 @@ function checkOutputsApart(notebooks: string[], options: Options): void {
       writerOf.set(output, source);
     }
   }
+  return writerOf;
+}
+
+/**
+ * Removes what an earlier run left for the notebook `source` in `--out` (its executed copy and
+ * both pages, whatever this run renders), so that no page outlives a failed run or is older than
+ * its executed copy. A file another notebook of this run writes is not the notebook's: it stays.
+ * The reason, when one could not be removed.
+ */
+function removeEarlierOutputs(
+  source: string,
+  outDir: string,
+  writers: Map<string, string>,
+): string | undefined {
+  for (const path of anyOutputsOf(outputName(source), outDir)) {
+    if ((writers.get(path) ?? source) !== source) continue;
+    try {
+      Deno.removeSync(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        return `cannot remove the earlier ${path} (${(error as Error).message})`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The progress line of one finished cell. */
+function cellLine(cell: CellProgress): string {
+  const seconds = cell.seconds.toFixed(1);
+  return `  cell ${cell.index} done in ${seconds} s (${cell.position}/${cell.count})`;
 }
 
 /**
  * Executes one notebook into `--out`, renders the pages asked for, and prints its line (or what
- * failed). False when the run or a rendering failed.
+ * failed); a line per cell as it finishes. False when the run or a rendering failed, or the run
+ * was stopped (`config.signal`).
  */
 async function runNotebook(
   source: string,
   options: Options,
   config: NotebookRunnerConfig,
+  writers: Map<string, string>,
 ): Promise<boolean> {
   const name = outputName(source);
   const executed = `${options.outDir}/${name}.ipynb`;
+  const notRemoved = removeEarlierOutputs(source, options.outDir, writers);
+  if (notRemoved !== undefined) {
+    console.error(`FAILED ${source}: ${notRemoved}`);
+    return false;
+  }
   const started = performance.now();
-  const result = await executeNotebook(source, executed, config);
+  const result = await executeNotebook(source, executed, config, {
+    onCell: (cell) => console.log(cellLine(cell)),
+  });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (config.signal?.aborted) {
+    // The runner's own line: that it stopped and shut its kernel down.
+    if (result.message) console.error(result.message);
+    return false;
+  }
   if (!result.ok) {
     console.error(`FAILED ${source} after ${seconds} s\n${result.message}`);
     return false;
@@ -326,6 +452,7 @@ async function runNotebook(
     const rendered = await renderNotebookHtml(executed, page.path, config, {
       noInput: page.noInput,
     });
+    if (config.signal?.aborted) return false;
     if (!rendered.ok) {
       const what = page.noInput ? `${executed} without code` : executed;
       console.error(`FAILED rendering ${what}\n${rendered.message}`);

@@ -16,9 +16,39 @@ export interface NotebookRunnerConfig {
   cellTimeoutS?: number;
   /** Extra environment variables for the kernel (e.g. `{ DEMURE_QUICK: "1" }`). */
   kernelEnv?: Record<string, string>;
+  /**
+   * Stops a running runner when aborted: it gets SIGTERM, which it answers like Ctrl-C (it shuts
+   * its kernel down and exits with status 143), and the call resolves once it has exited. A
+   * launcher passes its own SIGINT/SIGTERM on this way (scripts/run_notebooks.ts).
+   */
+  signal?: AbortSignal;
 }
 
-/** Outcome of one runner invocation; `message` holds the runner's stderr (cell index, traceback). */
+/** One executed cell, reported by the runner as soon as the cell has finished. */
+export interface CellProgress {
+  /** The cell's index in the notebook (markdown cells count), as in the runner's error messages. */
+  index: number;
+  /** Its place among the code cells the notebook runs, from 1. */
+  position: number;
+  /** How many code cells the notebook runs (empty ones are skipped). */
+  count: number;
+  /** Seconds the cell ran (one decimal, as the runner prints it). */
+  seconds: number;
+}
+
+/** How {@linkcode executeNotebook} reports while it runs. */
+export interface ExecuteOptions {
+  /** Called as each cell finishes, while the notebook is still running (a progress line). */
+  onCell?: (cell: CellProgress) => void;
+}
+
+/** The runner's stdout line for a finished cell (scripts/notebook_runner.py prints it). */
+const CELL_DONE = /^cell (\d+) done in (\d+(?:\.\d+)?) s \((\d+)\/(\d+)\)$/;
+
+/**
+ * Outcome of one runner invocation; `message` holds its output other than the progress lines (cell
+ * index, traceback).
+ */
 export interface NotebookRunResult {
   /** True when every cell ran without error (and the HTML was written, for rendering). */
   ok: boolean;
@@ -32,25 +62,109 @@ function pythonOf(config: NotebookRunnerConfig): string {
   return config.python ?? Deno.env.get("DEMURE_JUPYTER_PYTHON") ?? "/usr/bin/python3";
 }
 
+/** A stream being read to its end, and how to stop reading it sooner. */
+interface Reading {
+  /** Resolves when the stream ended or {@linkcode Reading.stop} was called. */
+  done: Promise<void>;
+  /** Stops reading (what was read so far stays read). */
+  stop(): void;
+}
+
+/** Reads `stream` as text, passing each decoded piece to `onText` as it arrives. */
+function readText(stream: ReadableStream<Uint8Array>, onText: (text: string) => void): Reading {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  const done = (async () => {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      onText(decoder.decode(chunk.value, { stream: true }));
+    }
+    onText(decoder.decode());
+  })();
+  return { done, stop: () => void reader.cancel().catch(() => {}) };
+}
+
+/** Splits text into lines as it arrives: `onLine` sees each complete line, `end` the rest. */
+function lineSplitter(onLine: (line: string) => void): { add(text: string): void; end(): void } {
+  let pending = "";
+  return {
+    add(text) {
+      const lines = (pending + text).split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) onLine(line);
+    },
+    end() {
+      if (pending !== "") onLine(pending);
+      pending = "";
+    },
+  };
+}
+
+/**
+ * How long to go on reading the runner's output after it exited. The pipes close only when every
+ * process holding them has exited; a kernel that outlived its runner (killed with SIGKILL, so it
+ * could not shut the kernel down) holds them open for ever. What is left in the pipes is read in
+ * far less time.
+ */
+const DRAIN_AFTER_EXIT_MS = 2_000;
+
+/** Resolves when `readings` are done, stopping them `ms` after it was called if they are not. */
+async function drain(readings: Reading[], ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      for (const reading of readings) reading.stop();
+      resolve();
+    }, ms);
+  });
+  await Promise.race([Promise.all(readings.map((reading) => reading.done)), late]);
+  clearTimeout(timer);
+  await Promise.all(readings.map((reading) => reading.done));
+}
+
+/** The cell of the runner's progress `line`, or undefined for any other line. */
+function cellProgressOf(line: string): CellProgress | undefined {
+  const match = CELL_DONE.exec(line);
+  if (!match) return undefined;
+  const [index, seconds, position, count] = match.slice(1).map(Number);
+  return { index, position, count, seconds };
+}
+
 async function runRunner(
   args: string[],
   config: NotebookRunnerConfig,
+  onCell?: (cell: CellProgress) => void,
 ): Promise<NotebookRunResult> {
   const spec = await ensureDenoKernelspec({ projectRoot: config.projectRoot });
   const inherited = Deno.env.get("JUPYTER_PATH");
-  const output = await new Deno.Command(pythonOf(config), {
+  const child = new Deno.Command(pythonOf(config), {
     args: [`${config.projectRoot}/scripts/notebook_runner.py`, ...args],
     env: { JUPYTER_PATH: inherited ? `${spec.jupyterPath}:${inherited}` : spec.jupyterPath },
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  const message = (decoder.decode(output.stdout) + decoder.decode(output.stderr))
+    signal: config.signal,
+  }).spawn();
+  // stdout carries the runner's progress lines (and whatever the kernel prints there).
+  const stdoutLines: string[] = [];
+  const stdoutSplitter = lineSplitter((line) => {
+    const cell = cellProgressOf(line);
+    if (cell === undefined) stdoutLines.push(line);
+    else onCell?.(cell);
+  });
+  let stderr = "";
+  const readings = [
+    readText(child.stdout, (text) => stdoutSplitter.add(text)),
+    readText(child.stderr, (text) => stderr += text),
+  ];
+  const status = await child.status;
+  await drain(readings, DRAIN_AFTER_EXIT_MS);
+  stdoutSplitter.end();
+  const stdout = stdoutLines.join("\n");
+  const message = `${stdout}\n${stderr}`
     // The kernel prints this on every start; it is noise, not a diagnosis.
     .replace(/^.*"deno jupyter" is unstable and might change in the future\.\s*$/gm, "")
     .trim();
-  return { ok: output.code === 0, exitCode: output.code, message };
+  return { ok: status.code === 0, exitCode: status.code, message };
 }
 
 /**
@@ -75,6 +189,11 @@ export async function jupyterProblem(config: NotebookRunnerConfig): Promise<stri
       new TextDecoder().decode(output.stderr).trim().split("\n").pop()
     }); install: apt-get install jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel`;
   } catch (error) {
+    // This Deno program may not start it (its --allow-run): installing Jupyter changes nothing.
+    if (error instanceof Deno.errors.NotCapable) {
+      return `cannot run ${python}: outside the task's --allow-run (deno run the script with ` +
+        `the task's flags plus --allow-run=${python}: docs/permissions.md)`;
+    }
     return `cannot run ${python} (${(error as Error).message}); install Debian's python3 and ` +
       `jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel`;
   }
@@ -84,13 +203,14 @@ export async function jupyterProblem(config: NotebookRunnerConfig): Promise<stri
  * Execute `sourcePath` on the Deno kernel (cwd = the notebook's folder) and write the executed
  * notebook to `outputPath`; the source is never modified. A raising cell gives `ok: false` and a
  * message naming the cell index with the traceback (partial outputs are still written).
+ * `options.onCell` hears of each cell as it finishes; `config.signal` stops the run.
  *
  * @example
  * ```ts
  * const result = await executeNotebook("notebooks/00_smoke.ipynb", "build/notebooks/00_smoke.ipynb", {
  *   projectRoot: Deno.cwd(),
  *   kernelEnv: { DEMURE_QUICK: "1" },
- * });
+ * }, { onCell: (cell) => console.log(`cell ${cell.index}: ${cell.seconds} s`) });
  * if (!result.ok) throw new Error(result.message);
  * ```
  */
@@ -98,6 +218,7 @@ export function executeNotebook(
   sourcePath: string,
   outputPath: string,
   config: NotebookRunnerConfig,
+  options: ExecuteOptions = {},
 ): Promise<NotebookRunResult> {
   const args = [
     "execute",
@@ -111,7 +232,7 @@ export function executeNotebook(
   for (const [key, value] of Object.entries(config.kernelEnv ?? {})) {
     args.push("--env", `${key}=${value}`);
   }
-  return runRunner(args, config);
+  return runRunner(args, config, options.onCell);
 }
 
 /** How {@linkcode renderNotebookHtml} renders a page. */

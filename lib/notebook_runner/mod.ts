@@ -13,7 +13,9 @@
  */
 export { type DenoKernelspec, ensureDenoKernelspec, type KernelspecConfig } from "./kernelspec.ts";
 export {
+  type CellProgress,
   executeNotebook,
+  type ExecuteOptions,
   jupyterProblem,
   type NotebookRunnerConfig,
   type NotebookRunResult,

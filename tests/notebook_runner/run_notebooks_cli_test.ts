@@ -1,11 +1,12 @@
 /**
  * The command line of `deno task notebooks` (scripts/run_notebooks.ts), run with the task's own
  * flags from deno.json: `--help` lists every option; a bad option or value, an option the mode
- * does not use, and a notebook path that is missing, not a file or not a notebook are one line
- * naming it and exit status 2, before anything runs; `--check-clean` reads notebooks only.
- * No notebook is executed: every run that passes the option checks names a notebook that stops
- * it, and the runner's Python is pointed at a missing program, so that a check that let a run
- * through would end at "cannot run" rather than start a kernel.
+ * does not use, a notebook path that is missing, not a file or not an nbformat 4 notebook, and an
+ * --out that cannot be written are one line naming it and exit status 2, before anything runs;
+ * `--check-clean` reads notebooks only.
+ * No notebook is executed: the runner's Python is pointed at a program outside the task's
+ * --allow-run, so that a check that let a run through ends at "cannot run" (itself checked: the
+ * line names --allow-run) rather than start a kernel. run_notebooks_run_test.ts runs notebooks.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 
@@ -186,4 +187,88 @@ Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook o
   } finally {
     Deno.removeSync(`${root}/${dir}`, { recursive: true });
   }
+});
+
+Deno.test("notebooks: a notebook that is not nbformat 4 is one line naming it, exit 2", async () => {
+  const dir = `build/run-notebooks-cli-${crypto.randomUUID().slice(0, 8)}`;
+  Deno.mkdirSync(`${root}/${dir}`, { recursive: true });
+  try {
+    // Without "nbformat", nbformat reads the file as version 1 and drops the cell's code: the run
+    // executed nothing and reported ok.
+    const cells = [{ cell_type: "code", source: "1 + 1" }];
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ["none", { cells }, "no nbformat"],
+      ["three", { cells, nbformat: 3 }, "nbformat 3"],
+      ["text", { cells, nbformat: "4" }, 'nbformat "4"'],
+    ];
+    for (const [name, notebook, found] of cases) {
+      const path = `${dir}/${name}.ipynb`;
+      Deno.writeTextFileSync(`${root}/${path}`, JSON.stringify(notebook));
+      const line = `${path}: not a notebook (nbformat 4 expected, found ${found})`;
+      await assertRefused(["--no-html", path], line);
+      await assertRefused(["--check-clean", path], line);
+    }
+  } finally {
+    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+Deno.test("notebooks: a Python outside the task's --allow-run is named as such, not as missing", async () => {
+  const out = `build/notebooks/cli-test-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    const { code, stdout, stderr } = await notebooks("--out", out, `${fixtures}/outputs.ipynb`);
+    assertEquals(code, 1, stderr);
+    assertEquals(
+      stderr,
+      "cannot run /nonexistent/python3: outside the task's --allow-run (deno run the script with " +
+        "the task's flags plus --allow-run=/nonexistent/python3: docs/permissions.md)\n",
+    );
+    assert(!stdout.includes("running "), stdout);
+  } finally {
+    Deno.removeSync(`${root}/${out}`, { recursive: true });
+  }
+});
+
+/** Whether `chattr +i` works on a folder of `parent` (root on a file system that has it). */
+function canMakeImmutable(parent: string): boolean {
+  Deno.mkdirSync(parent, { recursive: true });
+  const probe = Deno.makeTempDirSync({ dir: parent, prefix: "chattr-probe-" });
+  try {
+    const chattr = (flag: string) =>
+      new Deno.Command("chattr", { args: [flag, probe], stdout: "null", stderr: "null" })
+        .outputSync().success;
+    return chattr("+i") && chattr("-i");
+  } catch {
+    return false; // no chattr
+  } finally {
+    Deno.removeSync(probe, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "notebooks: an --out that cannot be written is one line naming it, exit 2, before running",
+  // chattr +i makes the folder unwritable even to root (the tests may run as root).
+  ignore: !canMakeImmutable(`${root}/build/notebooks`),
+  async fn() {
+    const out = `build/notebooks/cli-test-${crypto.randomUUID().slice(0, 8)}`;
+    Deno.mkdirSync(`${root}/${out}`, { recursive: true });
+    const chattr = (flag: string) =>
+      new Deno.Command("chattr", { args: [flag, `${root}/${out}`] }).outputSync();
+    try {
+      assert(chattr("+i").success);
+      // The folder itself, and one that would have to be made inside it.
+      for (const dir of [out, `${out}/inner`]) {
+        await assertRefused(
+          ["--out", dir, `${fixtures}/outputs.ipynb`],
+          new RegExp(
+            `^run_notebooks: --out ${dir}: not writable \\([^\\n]*(Operation not permitted|` +
+              "Permission denied)[^\\n]*\\); see --help\\n$",
+          ),
+        );
+      }
+    } finally {
+      chattr("-i");
+      Deno.removeSync(`${root}/${out}`, { recursive: true });
+    }
+  },
 });
