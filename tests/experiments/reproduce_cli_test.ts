@@ -8,6 +8,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
+import { canMakeImmutable, setImmutable } from "../_immutable.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -320,24 +321,6 @@ Deno.test("reproduce on data and results outside the project: its workers read t
   }
 });
 
-/**
- * Whether this process can make a folder unwritable even to itself: `chattr +i` (an immutable
- * folder refuses root too, with EPERM). Root in CI; elsewhere the test below is skipped.
- */
-function canMakeImmutable(): boolean {
-  const probe = Deno.makeTempDirSync({ prefix: "reproduce_chattr_probe_" });
-  try {
-    const chattr = (flag: string) =>
-      new Deno.Command("chattr", { args: [flag, probe], stdout: "null", stderr: "null" })
-        .outputSync().success;
-    return chattr("+i") && chattr("-i");
-  } catch {
-    return false; // no chattr
-  } finally {
-    Deno.removeSync(probe, { recursive: true });
-  }
-}
-
 Deno.test({
   name: "reproduce: a results folder whose cells folder cannot be written is one line, no stack",
   ignore: !canMakeImmutable(),
@@ -345,10 +328,8 @@ Deno.test({
     const folder = await Deno.makeTempDir({ prefix: "reproduce_unwritable_cells_" });
     const cells = `${folder}/results/cells`;
     Deno.mkdirSync(cells, { recursive: true });
-    const chattr = (flag: string) =>
-      new Deno.Command("chattr", { args: [flag, cells] }).outputSync();
     try {
-      assert(chattr("+i").success);
+      setImmutable(cells, true);
       const flags = taskPermissions(reproduceTask(), [folder]);
       const script = reproduceTask().split(/\s+/).at(-1)!;
       const common = [
@@ -367,7 +348,7 @@ Deno.test({
         );
       }
     } finally {
-      chattr("-i");
+      setImmutable(cells, false);
       await Deno.remove(folder, { recursive: true });
     }
   },

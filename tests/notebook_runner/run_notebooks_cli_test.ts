@@ -9,6 +9,7 @@
  * line names --allow-run) rather than start a kernel. run_notebooks_run_test.ts runs notebooks.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { canMakeImmutable, setImmutable } from "../_immutable.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const fixtures = "tests/notebook_runner/fixtures";
@@ -229,22 +230,6 @@ Deno.test("notebooks: a Python outside the task's --allow-run is named as such, 
   }
 });
 
-/** Whether `chattr +i` works on a folder of `parent` (root on a file system that has it). */
-function canMakeImmutable(parent: string): boolean {
-  Deno.mkdirSync(parent, { recursive: true });
-  const probe = Deno.makeTempDirSync({ dir: parent, prefix: "chattr-probe-" });
-  try {
-    const chattr = (flag: string) =>
-      new Deno.Command("chattr", { args: [flag, probe], stdout: "null", stderr: "null" })
-        .outputSync().success;
-    return chattr("+i") && chattr("-i");
-  } catch {
-    return false; // no chattr
-  } finally {
-    Deno.removeSync(probe, { recursive: true });
-  }
-}
-
 Deno.test({
   name: "notebooks: an --out that cannot be written is one line naming it, exit 2, before running",
   // chattr +i makes the folder unwritable even to root (the tests may run as root).
@@ -252,10 +237,8 @@ Deno.test({
   async fn() {
     const out = `build/notebooks/cli-test-${crypto.randomUUID().slice(0, 8)}`;
     Deno.mkdirSync(`${root}/${out}`, { recursive: true });
-    const chattr = (flag: string) =>
-      new Deno.Command("chattr", { args: [flag, `${root}/${out}`] }).outputSync();
     try {
-      assert(chattr("+i").success);
+      setImmutable(`${root}/${out}`, true);
       // The folder itself, and one that would have to be made inside it.
       for (const dir of [out, `${out}/inner`]) {
         await assertRefused(
@@ -267,7 +250,7 @@ Deno.test({
         );
       }
     } finally {
-      chattr("-i");
+      setImmutable(`${root}/${out}`, false);
       Deno.removeSync(`${root}/${out}`, { recursive: true });
     }
   },
