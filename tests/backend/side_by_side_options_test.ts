@@ -6,6 +6,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { sideBySideOptions } from "../../scripts/bench_side_by_side.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
+import { runScript } from "../cli/_run_script.ts";
 
 /** Runs `run` with `DEMURE_BLAS_THREADS` set to `value` (unset when undefined), then restores it. */
 function withBlasThreads<T>(value: string | undefined, run: () => T): T {
@@ -86,17 +87,8 @@ Deno.test("bench_side_by_side: both frameworks at one thread count; DEMURE_BLAS_
  * files: an option that got through by mistake stops at the torch probe instead of starting the
  * benchmark (or apt-get).
  */
-async function benchCommandLine(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-prompt", "--allow-read", "--allow-env", "--allow-sys", SCRIPT, ...args],
-    cwd: new URL("../../", import.meta.url).pathname,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(120_000),
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+function benchCommandLine(args: string[]) {
+  return runScript(SCRIPT, args, ["--no-prompt", "--allow-read", "--allow-env", "--allow-sys"]);
 }
 
 const SCRIPT = "scripts/bench_side_by_side.ts";

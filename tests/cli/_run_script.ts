@@ -3,12 +3,17 @@
 const root = new URL("../../", import.meta.url).pathname;
 
 /**
- * `deno run -A <script> ...args` from the project root: exit code, stdout and stderr. Killed after
- * two minutes: an option that got through by mistake would start minutes to hours of work.
+ * `deno run <permissions> <script> ...args` from the project root (`-A` unless given): exit code,
+ * stdout and stderr. Killed after two minutes: an option that got through by mistake would start
+ * minutes to hours of work.
  */
-export async function runScript(script: string, args: readonly string[]) {
+export async function runScript(
+  script: string,
+  args: readonly string[],
+  permissions: readonly string[] = ["-A"],
+) {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, ...args],
+    args: ["run", ...permissions, script, ...args],
     cwd: root,
     stdin: "null",
     stdout: "piped",
