@@ -26,6 +26,7 @@
  */
 import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";
 import { type DenoKernelspec, ensureDenoKernelspec } from "./kernelspec.ts";
+import { pathExists } from "../util/path_exists.ts";
 
 /** The port tried first when none is asked for; the next free one above it is taken otherwise. */
 export const DEFAULT_LAB_PORT = 8888;
@@ -168,17 +169,6 @@ class ServerExitedEarly extends Error {
   }
 }
 
-/** Whether `path` exists (a file Jupyter writes). */
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 /**
  * Waits until the server answers on `baseUrl`. The API is asked only once Jupyter has written its
  * `infoFile` (after it bound the port): until then the port may belong to another server, whose
@@ -198,7 +188,7 @@ async function waitUntilAnswering(
   while (performance.now() < deadline) {
     signal?.throwIfAborted();
     if (exitCode !== undefined) throw new ServerExitedEarly(exitCode);
-    if (await exists(infoFile)) {
+    if (pathExists(infoFile)) {
       try {
         const response = await fetch(`${baseUrl}/api/status`, {
           headers: { Authorization: `token ${token}` },
