@@ -124,6 +124,7 @@ export {
   resolveTrainerConfig,
   type TrainerConfig,
   type TrainerHooks,
+  type TrainingBudget,
   type TrainingResult,
   trainModel,
 } from "./lib/train/mod.ts";

@@ -198,17 +198,22 @@ export function validateDemureConfig(config: DemureConfig): void {
 
 /**
  * Why a run with `trainer`'s early stopping and epoch cap could never leave `config`'s warm-up (a
- * `SettingError` naming `DemureConfig.warmupEpochs`), or undefined when it can. A plateau warm-up
- * of `warmupEpochs` evaluations without a gain ends on the evaluation that exhausts a patience of
- * as many or fewer, so training stops before the first masked step; a warm-up of `warmupEpochs`
- * epochs outlasts a cap of as many or fewer. Either run would train its backbone alone and be
- * reported as Demure.
+ * `SettingError` naming `DemureConfig.warmupEpochs` or `DemureConfig.warmupSteps`), or undefined
+ * when it can. A plateau warm-up of `warmupEpochs` evaluations without a gain ends on the
+ * evaluation that exhausts a patience of as many or fewer, so training stops before the first
+ * masked step; a warm-up of `warmupEpochs` epochs outlasts a cap of as many or fewer; a warm-up of
+ * `warmupSteps` steps outlasts a run of `maxEpochs` epochs of `stepsPerEpoch` steps when it is as
+ * long or longer (masks start at step `warmupSteps`, 0-based). Any of these runs would train its
+ * backbone alone and be reported as Demure. The step case is checked only when `stepsPerEpoch` is
+ * given (the trainer knows it from the split; a plan, before its data is loaded, does not). A run
+ * that early stopping or a time limit may end within its warm-up is not refused: it may denoise.
  */
 export function warmupRefusal(
-  config: Pick<DemureConfig, "warmupBy" | "warmupEpochs">,
+  config: Pick<DemureConfig, "warmupBy" | "warmupEpochs" | "warmupSteps">,
   trainer: Pick<TrainerConfig, "patience" | "maxEpochs">,
+  stepsPerEpoch?: number,
 ): SettingError | undefined {
-  const { warmupBy, warmupEpochs } = config;
+  const { warmupBy, warmupEpochs, warmupSteps } = config;
   if (warmupBy === "plateau" && warmupEpochs >= trainer.patience) {
     return new SettingError(
       "DemureConfig.warmupEpochs",
@@ -225,6 +230,19 @@ export function warmupRefusal(
       `an integer below TrainerConfig.maxEpochs (${trainer.maxEpochs}) with warmupBy "epochs": ` +
         "the run would end in its warm-up and never denoise",
     );
+  }
+  if (warmupBy === "steps" && stepsPerEpoch !== undefined) {
+    const runSteps = trainer.maxEpochs * stepsPerEpoch;
+    if (warmupSteps >= runSteps) {
+      return new SettingError(
+        "DemureConfig.warmupSteps",
+        warmupSteps,
+        `an integer below the run's ${runSteps} training steps (TrainerConfig.maxEpochs ` +
+          `${trainer.maxEpochs} x ${stepsPerEpoch} batches an epoch) with warmupBy "steps": ` +
+          "the run would end in its warm-up and never denoise (shorten the warm-up or train " +
+          "longer)",
+      );
+    }
   }
   return undefined;
 }

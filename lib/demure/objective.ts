@@ -297,8 +297,8 @@ export function demureHooks(
         counts.closeEpoch();
         warmup.afterEpoch(progress);
       },
-      checkTrainerConfig: (trainer) => {
-        const refusal = warmupRefusal(config, trainer);
+      checkTrainerConfig: (trainer, budget) => {
+        const refusal = warmupRefusal(config, trainer, budget.stepsPerEpoch);
         if (refusal) throw refusal;
       },
       ...(capture ? trainingPassHooks(capture) : {}),

@@ -216,6 +216,15 @@ export interface HookState {
   tensors: Map<string, HostTensor>;
 }
 
+/** The most a run can train, given to {@linkcode TrainerHooks.checkTrainerConfig}. */
+export interface TrainingBudget {
+  /**
+   * Training steps (batches) of every epoch: the split's batch count, capped by
+   * `TrainerConfig.maxBatchesPerEpoch`. The run trains at most `maxEpochs` times as many.
+   */
+  stepsPerEpoch: number;
+}
+
 /** Extension points; all optional. */
 export interface TrainerHooks {
   /** w [batch, position, modality] for this step's forward pass; the trainer disposes it. */
@@ -246,11 +255,11 @@ export interface TrainerHooks {
    */
   afterEpoch?: (progress: EpochProgress) => void;
   /**
-   * Called once before the first step with the resolved configuration: throws a `SettingError`
-   * for a combination the hooks cannot train (Demure's warm-up that early stopping or the epoch
-   * cap would always end first, so that the run would never denoise).
+   * Called once before the first step with the resolved configuration and the run's length in
+   * steps: throws a `SettingError` for a combination the hooks cannot train (Demure's warm-up that
+   * early stopping or the epoch cap would always end first, so that the run would never denoise).
    */
-  checkTrainerConfig?: (config: TrainerConfig) => void;
+  checkTrainerConfig?: (config: TrainerConfig, budget: TrainingBudget) => void;
   /** Called after each epoch, after its checkpoint; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */

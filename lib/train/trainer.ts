@@ -29,7 +29,11 @@
  */
 import { requireBackend } from "../backend/init_backend.ts";
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";
-import { trainingBatches } from "../data/protocol/batcher.ts";
+import {
+  type BatcherConfig,
+  trainingBatchCount,
+  trainingBatches,
+} from "../data/protocol/batcher.ts";
 import { evaluateRanking } from "../eval/evaluate.ts";
 import { modelScorer } from "../eval/scorer.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
@@ -65,7 +69,7 @@ export async function trainModel(
   hooks: TrainerHooks = {},
 ): Promise<TrainingResult> {
   const config = resolveTrainerConfig(configInput);
-  hooks.checkTrainerConfig?.(config);
+  hooks.checkTrainerConfig?.(config, { stepsPerEpoch: stepsPerEpoch(split, config) });
   requireBackend();
   checkSplitFits(split, model);
   const onProgress = hooks.onProgress ?? printProgress;
@@ -180,15 +184,27 @@ function epochBatches(
   epoch: number,
   config: TrainerConfig,
 ): SequenceBatch[] {
-  const batches = trainingBatches(split, epoch, {
+  const batches = trainingBatches(split, epoch, batcherConfig(config));
+  return config.maxBatchesPerEpoch === undefined
+    ? batches
+    : batches.slice(0, config.maxBatchesPerEpoch);
+}
+
+/** The number of batches {@linkcode epochBatches} gives every epoch, without building them. */
+function stepsPerEpoch(split: LeaveOneOutSplit, config: TrainerConfig): number {
+  return Math.min(
+    trainingBatchCount(split, batcherConfig(config)),
+    config.maxBatchesPerEpoch ?? Infinity,
+  );
+}
+
+function batcherConfig(config: TrainerConfig): BatcherConfig {
+  return {
     batchSize: config.batchSize,
     seed: config.seed,
     shuffle: true,
     windows: config.windows,
-  });
-  return config.maxBatchesPerEpoch === undefined
-    ? batches
-    : batches.slice(0, config.maxBatchesPerEpoch);
+  };
 }
 
 /** The progress line of 0-based `epoch` (field order kept: it is stored in run checkpoints). */

@@ -10,6 +10,7 @@ import {
   type BatcherConfig,
   evaluationBatches,
   padLeft,
+  trainingBatchCount,
   trainingBatches,
 } from "../../lib/data/protocol/batcher.ts";
 import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
@@ -226,6 +227,31 @@ Deno.test("training windows cover a long history once each, most recent window f
   });
   assertEquals(last[0].batchSize, 1);
   assertEquals(Array.from(last[0].items), rows[0].items);
+});
+
+Deno.test("trainingBatchCount is the batch count of every epoch, counted without the batches", () => {
+  // Histories of 0..13 items (users below 2 items have no pair) cut into windows of 3 pairs.
+  const train = Array.from({ length: 14 }, (_, u) => Int32Array.from({ length: u }, (_, i) => i));
+  const split: LeaveOneOutSplit = {
+    dataset: tinyDataset(train.map((items) => [...items, 14, 15]), 16),
+    train,
+    validTarget: new Int32Array(14).fill(14),
+    testTarget: new Int32Array(14).fill(15),
+    maxLength: 3,
+    protocol: [],
+  };
+  for (const windows of ["all", "last"] as const) {
+    for (const batchSize of [1, 4, 7, 100]) {
+      const config = { batchSize, seed: 2, shuffle: true, windows };
+      const counts = [0, 1, 5].map((epoch) => trainingBatches(split, epoch, config).length);
+      assertEquals(counts.map(() => trainingBatchCount(split, config)), counts, windows);
+    }
+  }
+  assertThrows(
+    () => trainingBatchCount(split, { batchSize: 0, seed: 0, shuffle: true }),
+    SettingError,
+    "BatcherConfig.batchSize is 0",
+  );
 });
 
 Deno.test("k-core and split settings: SettingErrors naming KCoreConfig and SplitConfig", () => {

@@ -258,17 +258,33 @@ Deno.test("Demure warm-up by epochs and by a validation plateau ends through the
 Deno.test("a warm-up that early stopping or the epoch cap always ends first is refused before training", async () => {
   const stopping = { patience: 4, maxEpochs: 10 };
   // Plateau: 4 evaluations without a gain end the warm-up and, with patience 4, the run.
-  const plateau = warmupRefusal({ warmupBy: "plateau", warmupEpochs: 4 }, stopping);
+  const plateau = warmupRefusal(
+    { warmupBy: "plateau", warmupEpochs: 4, warmupSteps: 30 },
+    stopping,
+  );
   assert(plateau instanceof SettingError);
   assertEquals(plateau.setting, "DemureConfig.warmupEpochs");
   assert(plateau.allowed.includes("below TrainerConfig.patience (4)"), plateau.message);
-  assertEquals(warmupRefusal({ warmupBy: "plateau", warmupEpochs: 3 }, stopping), undefined);
+  assertEquals(
+    warmupRefusal({ warmupBy: "plateau", warmupEpochs: 3, warmupSteps: 30 }, stopping),
+    undefined,
+  );
   // Epochs: a warm-up of the whole cap leaves no epoch to denoise in; one fewer leaves one.
-  const epochs = warmupRefusal({ warmupBy: "epochs", warmupEpochs: 10 }, stopping);
+  const epochs = warmupRefusal({ warmupBy: "epochs", warmupEpochs: 10, warmupSteps: 30 }, stopping);
   assert(epochs?.allowed.includes("below TrainerConfig.maxEpochs (10)"), epochs?.message);
-  assertEquals(warmupRefusal({ warmupBy: "epochs", warmupEpochs: 9 }, stopping), undefined);
-  // Steps: the trainer's settings say nothing of a warm-up by steps.
-  assertEquals(warmupRefusal({ warmupBy: "steps", warmupEpochs: 99 }, stopping), undefined);
+  assertEquals(
+    warmupRefusal({ warmupBy: "epochs", warmupEpochs: 9, warmupSteps: 30 }, stopping),
+    undefined,
+  );
+  // Steps: the run's length in steps decides, given by the trainer (10 epochs of 3 steps: 30); a
+  // plan, which does not know the data yet, gives none and is not refused.
+  const steps = { warmupBy: "steps", warmupEpochs: 99, warmupSteps: 30 } as const;
+  assertEquals(warmupRefusal(steps, stopping), undefined);
+  const bySteps = warmupRefusal(steps, stopping, 3);
+  assertEquals(bySteps?.setting, "DemureConfig.warmupSteps");
+  assert(bySteps?.allowed.includes("below the run's 30 training steps"), bySteps?.message);
+  // Masks start at step warmupSteps (0-based): 29 leaves the last step to denoise.
+  assertEquals(warmupRefusal({ ...steps, warmupSteps: 29 }, stopping, 3), undefined);
   // Through trainModel: refused before any tensor of the run is made.
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
   const demure = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });
@@ -279,6 +295,43 @@ Deno.test("a warm-up that early stopping or the epoch cap always ends first is r
     "DemureConfig.warmupEpochs is 2",
   );
   assertEquals(tf.memory().numTensors, before);
+  model.dispose();
+});
+
+Deno.test("a warm-up by steps that outlasts every step of the run is refused by trainModel; one step shorter denoises", async () => {
+  // 4 users of one window each, batches of 2: 2 steps an epoch.
+  const trainer = { maxEpochs: 2, batchSize: 2, patience: 2 };
+  const attempt = (warmupSteps: number, extra: Record<string, number> = {}) => {
+    const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+    const demure = demureHooks(model, { warmupSteps, everyVisits: 1 });
+    const result = trainModel(model, split, { ...trainer, ...extra }, {
+      ...demure.hooks,
+      onProgress: () => {},
+    });
+    return { model, demure, result };
+  };
+  for (
+    const [warmupSteps, extra, steps] of [
+      [1_000_000, { maxBatchesPerEpoch: 2 }, "4 training steps (TrainerConfig.maxEpochs 2 x 2"],
+      [4, {}, "4 training steps (TrainerConfig.maxEpochs 2 x 2 batches an epoch)"],
+      [2, { maxBatchesPerEpoch: 1 }, "2 training steps (TrainerConfig.maxEpochs 2 x 1 batches"],
+    ] as const
+  ) {
+    const { model, result } = attempt(warmupSteps, extra);
+    const before = tf.memory().numTensors;
+    await assertRejects(
+      () => result,
+      SettingError,
+      `DemureConfig.warmupSteps is ${warmupSteps}; allowed: an integer below the run's ${steps}`,
+    );
+    assertEquals(tf.memory().numTensors, before);
+    model.dispose();
+  }
+  // The last step of the run is masked: the run is Demure's.
+  const { model, demure, result } = attempt(3);
+  await result;
+  const stats = demure.stats();
+  assertGreater(stats.attributed + stats.reused + stats.random, 0);
   model.dispose();
 });
 

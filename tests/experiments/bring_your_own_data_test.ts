@@ -19,7 +19,7 @@ import { summarise } from "../../lib/experiments/summary.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { runCell } from "../../lib/experiments/run_cell.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
-import { SYSTEMS } from "../../lib/experiments/systems.ts";
+import { SYSTEMS, withDemure } from "../../lib/experiments/systems.ts";
 import { FEATURE_NAME_ALLOWED } from "../../lib/experiments/dataset_spec.ts";
 
 await initBackend({ verbose: false });
@@ -73,7 +73,9 @@ Deno.test("RecBole atomic files: .item columns become modalities, same histories
   ]);
   assert(modalities[2].present.includes(0), "empty vector cells are missing, not zeros");
   assertEquals(externalHistories(recbole), externalHistories({ ...sequence, features: [] }));
-  const cell = await runCell(data, SYSTEMS["Demure-SASRec"], "Demure-SASRec", {
+  // A warm-up within the 4 steps of the tiny training (a longer one is refused: it never denoises).
+  const demure = withDemure("Demure-SASRec", { warmupSteps: 2 });
+  const cell = await runCell(data, demure, "Demure-SASRec", {
     seed: 0,
     model: { dim: 8 },
     training: { ...tinyTraining, ranking: "history_kept" },
@@ -173,8 +175,13 @@ Deno.test("the quick grid runs on an imported dataset and reports both ranking p
 
 Deno.test("runPlan says when a Demure run stopped before its warm-up ended (its row is its backbone's)", async () => {
   // What a small dataset does in full mode (an epoch of one batch, early stopping after about
-  // ten), made quick: a warm-up of more steps than the quick cells train.
-  const plan = planExperiments("quick", [0], { dataset: recbole, demure: { warmupSteps: 1000 } });
+  // ten), made quick: early stopping ends the run before its warm-up does. (A warm-up of more
+  // steps than the whole run is refused before training.)
+  const plan = planExperiments("quick", [0], {
+    dataset: recbole,
+    datasetTraining: { maxEpochs: 40, patience: 1 },
+    demure: { warmupSteps: 39 },
+  });
   const small = {
     ...plan,
     cells: plan.cells.filter((c) => ["SASRec-MM", "Demure-SASRec"].includes(c.systemName)),

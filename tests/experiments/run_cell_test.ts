@@ -132,7 +132,9 @@ Deno.test("runCell: a training that fails leaves no tensor behind (the model it 
       runCell(data, SYSTEMS["Demure-SASRec"], "Demure-SASRec", {
         seed: 0,
         model: { dim: 8 },
-        training: { maxEpochs: 3, batchSize: 16, optimizer },
+        // More steps than Demure's warm-up of 30 (3 an epoch): a shorter run is refused before
+        // it trains (it could never denoise).
+        training: { maxEpochs: 11, batchSize: 16, optimizer },
         onProgress: () => {},
       }),
     TrainingDivergedError,

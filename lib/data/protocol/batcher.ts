@@ -137,8 +137,7 @@ export function trainingBatches(
   const length = split.maxLength;
   const rows: { user: number; window: number }[] = [];
   for (const [user, items] of split.train.entries()) {
-    const pairs = items.length - 1;
-    const count = config.windows === "last" ? Math.min(1, pairs) : Math.ceil(pairs / length);
+    const count = windowCount(items.length, length, config.windows);
     for (let window = 0; window < count; window++) rows.push({ user, window });
   }
   if (config.shuffle) createRng(config.seed * 1000003 + epoch).shuffle(rows);
@@ -157,6 +156,37 @@ export function trainingBatches(
     batches.push({ ...batch, windows: Int32Array.from(chunk, (row) => row.window) });
   }
   return batches;
+}
+
+/**
+ * How many batches {@linkcode trainingBatches} gives per epoch (the same every epoch: only the
+ * rows' order depends on it), counted without building them. Throws as `trainingBatches` does.
+ *
+ * @example
+ * ```ts
+ * trainingBatchCount(split, { batchSize: 64, seed: 1, shuffle: true }); // e.g. 3
+ * ```
+ */
+export function trainingBatchCount(
+  split: LeaveOneOutSplit,
+  config: BatcherConfig = DEFAULT_BATCHER,
+): number {
+  validateBatcherConfig(config, 0);
+  let rows = 0;
+  for (const items of split.train) {
+    rows += windowCount(items.length, split.maxLength, config.windows);
+  }
+  return Math.ceil(rows / config.batchSize);
+}
+
+/**
+ * The rows (windows) a training history of `items` items fills (`items - 1` targets); 0 below 2
+ * items.
+ */
+function windowCount(items: number, length: number, windows: BatcherConfig["windows"]): number {
+  const pairs = items - 1;
+  if (pairs < 1) return 0;
+  return windows === "last" ? 1 : Math.ceil(pairs / length);
 }
 
 /**
