@@ -238,7 +238,8 @@ export function warmupRefusal(
         "DemureConfig.warmupSteps",
         warmupSteps,
         `an integer below the run's ${runSteps} training steps (TrainerConfig.maxEpochs ` +
-          `${trainer.maxEpochs} x ${stepsPerEpoch} batches an epoch) with warmupBy "steps": ` +
+          `${trainer.maxEpochs} x ${stepsPerEpoch} ${stepsPerEpoch === 1 ? "batch" : "batches"} ` +
+          `an epoch) with warmupBy "steps": ` +
           "the run would end in its warm-up and never denoise (shorten the warm-up or train " +
           "longer)",
       );

@@ -314,7 +314,11 @@ Deno.test("a warm-up by steps that outlasts every step of the run is refused by 
     const [warmupSteps, extra, steps] of [
       [1_000_000, { maxBatchesPerEpoch: 2 }, "4 training steps (TrainerConfig.maxEpochs 2 x 2"],
       [4, {}, "4 training steps (TrainerConfig.maxEpochs 2 x 2 batches an epoch)"],
-      [2, { maxBatchesPerEpoch: 1 }, "2 training steps (TrainerConfig.maxEpochs 2 x 1 batches"],
+      [
+        2,
+        { maxBatchesPerEpoch: 1 },
+        "2 training steps (TrainerConfig.maxEpochs 2 x 1 batch an epoch)",
+      ],
     ] as const
   ) {
     const { model, result } = attempt(warmupSteps, extra);
