@@ -53,8 +53,9 @@ checks that they reproduce and regenerates the tables from them.
                                  bring your own data: main table and ablation on an imported
                                  dataset (format sequence or recbole) at the systems' defaults,
                                  results under results/<label>-<format>/<mode>; --max-epochs /
-                                 --patience: the dataset's own trainer settings (the plan's
-                                 datasetTraining); see docs/data.md
+                                 --patience: the dataset's own stopping (the plan's
+                                 datasetTraining; default the protocol's 200 and 10, quick 3
+                                 and 3); see docs/data.md
   deno task reproduce --ranking history_kept
                                  validate and test with history items kept as candidates
                                  (RecBole-compatible full sort; default history_excluded)

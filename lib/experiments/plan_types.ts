@@ -202,7 +202,8 @@ export interface PlanOptions {
   ranking?: RankingProtocol;
   /**
    * With `dataset`: trainer settings that this dataset needs besides the mode's (for example
-   * `{ maxEpochs: 200, patience: 10 }` for a dataset that converges later). They join the plan's
+   * `{ maxEpochs: 400, patience: 20 }` for a dataset that converges later; the full plan stops
+   * an imported dataset as the embedded ones, 200 epochs and patience 10). They join the plan's
    * `datasetTraining`, the one place where a dataset departs from the defaults. Default none.
    */
   datasetTraining?: Partial<TrainerConfig>;

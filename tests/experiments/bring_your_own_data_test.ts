@@ -211,12 +211,19 @@ Deno.test("plan options: a dataset's own trainer settings and the ranking join t
   assertEquals(planExperiments("quick", undefined, { ranking: "history_excluded" }), plain);
   const kept = planExperiments("quick", [0], { dataset: recbole, ranking: "history_kept" });
   assert(kept.cells.every((c) => c.training.ranking === "history_kept"));
+  // By default an imported dataset stops as the embedded ones do in the full plan (not at the
+  // trainer's 30 epochs and patience 4, a cap that bound and a patience that stopped on plateaus).
+  const protocol = planExperiments("full", [0], { dataset: recbole });
+  const { maxEpochs, patience } = protocol.datasets.file;
+  assertEquals({ maxEpochs, patience }, planExperiments("full").datasetTraining.movielens);
+  assertEquals({ maxEpochs, patience }, { maxEpochs: 200, patience: 10 });
+  assert(protocol.cells.every((c) => c.training.maxEpochs === 200 && c.training.patience === 10));
   const longer = planExperiments("full", [0], {
     dataset: recbole,
-    datasetTraining: { maxEpochs: 200, patience: 10 },
+    datasetTraining: { maxEpochs: 300, patience: 10 },
   });
-  assertEquals(longer.datasetTraining.file, { maxEpochs: 200, patience: 10 });
-  assert(longer.cells.every((c) => c.training.maxEpochs === 200 && c.training.patience === 10));
+  assertEquals(longer.datasetTraining.file, { maxEpochs: 300, patience: 10 });
+  assert(longer.cells.every((c) => c.training.maxEpochs === 300 && c.training.patience === 10));
   const summary = summarise({
     plan: longer,
     cells: [],
@@ -225,7 +232,7 @@ Deno.test("plan options: a dataset's own trainer settings and the ranking join t
     pending: [],
     failed: [],
   });
-  assertStringIncludes(summary.protocol.join("\n"), "10 on tiny (at most 200 epochs)");
+  assertStringIncludes(summary.protocol.join("\n"), "10 on tiny (at most 300 epochs)");
   assertThrows(
     () => planExperiments("quick", [0], { datasetTraining: { patience: 10 } }),
     Error,
