@@ -4,7 +4,12 @@
  */
 import type { CellResult, PreparedDataset } from "../mod.ts";
 import type { RerunCheck } from "../lib/experiments/mod.ts";
-import { checkedOption, reproduceOptions, workerDatasetReads } from "./reproduce_options.ts";
+import {
+  checkedOption,
+  reproduceOptions,
+  usageError,
+  workerDatasetReads,
+} from "./reproduce_options.ts";
 import { startWorkers, workerArgs, type Workers } from "./reproduce_workers.ts";
 import { resolve } from "node:path";
 import { taskPermissions } from "./task_permissions.ts";
@@ -35,6 +40,7 @@ const {
   cellsDirectory,
   checkResultsPlan,
   checkStoredData,
+  checkWarmupsFitData,
   compareWithRecord,
   listCells,
   pendingCost,
@@ -147,6 +153,12 @@ function failIfExpected(error: unknown): never {
 /** The imported dataset (`--dataset`), read once and shared by the run and its report. */
 const importedDatasets = new Map<string, PreparedDataset>();
 
+/** A cell's dataset: the imported one as read, or an embedded one prepared. */
+function datasetOf(cell: { dataset: Parameters<typeof prepareDataset>[0] }) {
+  const prepared = importedDatasets.get(datasetLabel(cell.dataset));
+  return prepared ? Promise.resolve(prepared) : prepareDataset(cell.dataset);
+}
+
 /**
  * Reads and checks `--dataset` before any cell or results folder is written: a bad file stops
  * the run with its one line (file, line, field), where each cell used to fail on its own with the
@@ -251,6 +263,14 @@ const singleCommand = ["list-cells", "cell", "report-only"] as const;
 await importDataset({
   print: !singleCommand.some((name) => values[name] !== undefined && values[name] !== false),
 });
+// A file of few batches an epoch and a short --max-epochs: its Demure cells could never denoise,
+// and each would fail on its own after the cells before it had trained (or, listed, as a task).
+if (!values["report-only"]) {
+  await checkWarmupsFitData(plan.cells, datasetOf).catch((error: Error) => {
+    if (error.name !== "SettingError") throw error;
+    usageError(`${error.message} (on the command line: a larger --max-epochs)`);
+  });
+}
 
 if (values["list-cells"]) {
   let cells: ReturnType<typeof listCells> = [];
@@ -374,10 +394,7 @@ try {
 await initBackend().catch(fail);
 if (!verify) {
   // Before the workers start: each would stop on cells of the files as they were, as runPlan does.
-  await checkStoredData(plan, resultsDir, (cell) => {
-    const prepared = importedDatasets.get(datasetLabel(cell.dataset));
-    return prepared ? Promise.resolve(prepared) : prepareDataset(cell.dataset);
-  }).catch(failIfExpected);
+  await checkStoredData(plan, resultsDir, datasetOf).catch(failIfExpected);
   // The whole plan, selection first (quick runs, imported data, or --select into the records).
   const others = startRunWorkers();
   const outcome = await runPlan(plan, {

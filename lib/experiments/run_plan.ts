@@ -39,6 +39,7 @@ import type { SelectedConfigurations } from "./selection.ts";
 import { writeSelection } from "./selection_record.ts";
 import { cellsDirectory, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
+import { checkWarmupsFitData } from "./warmup_fit_check.ts";
 import { checkSettingNames, type SettingNames } from "../util/settings.ts";
 
 /** Options of {@linkcode runPlan}. */
@@ -183,11 +184,14 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   // `runPending: false` mistyped as `runPendng` used to start hours of training.
   checkSettingNames("RunPlanOptions", options, RUN_PLAN_OPTION_NAMES);
   const log = options.log ?? console.log;
-  const store = new ResultStore(cellsDirectory(options.resultsDir));
   const datasets = options.datasets ?? new Map<string, PreparedDataset>();
   const datasetOf = datasetPreparer(datasets, log);
+  // Before anything is written or trained: a warm-up that outlasts the run on this file's few
+  // batches an epoch.
+  await checkWarmupsFitData(plan.cells, datasetOf);
   // Before anything is reused or written: the imported files may have changed since.
   await checkStoredData(plan, options.resultsDir, datasetOf);
+  const store = new ResultStore(cellsDirectory(options.resultsDir));
   const selection = new SelectionRefresh(plan, options.resultsDir, log);
   const runPending = options.runPending !== false;
   const start = runPending ? selection.refresh(selection.replan(plan.selected)) : plan;

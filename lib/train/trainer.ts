@@ -69,7 +69,7 @@ export async function trainModel(
   hooks: TrainerHooks = {},
 ): Promise<TrainingResult> {
   const config = resolveTrainerConfig(configInput);
-  hooks.checkTrainerConfig?.(config, { stepsPerEpoch: stepsPerEpoch(split, config) });
+  hooks.checkTrainerConfig?.(config, { stepsPerEpoch: trainingStepsPerEpoch(split, config) });
   requireBackend();
   checkSplitFits(split, model);
   const onProgress = hooks.onProgress ?? printProgress;
@@ -190,8 +190,11 @@ function epochBatches(
     : batches.slice(0, config.maxBatchesPerEpoch);
 }
 
-/** The number of batches {@linkcode epochBatches} gives every epoch, without building them. */
-function stepsPerEpoch(split: LeaveOneOutSplit, config: TrainerConfig): number {
+/**
+ * The training steps of each epoch of {@linkcode trainModel} on `split` (the batches of an epoch,
+ * capped by `maxBatchesPerEpoch`), counted without building the batches.
+ */
+export function trainingStepsPerEpoch(split: LeaveOneOutSplit, config: TrainerConfig): number {
   return Math.min(
     trainingBatchCount(split, batcherConfig(config)),
     config.maxBatchesPerEpoch ?? Infinity,

@@ -205,6 +205,38 @@ Deno.test("runPlan says when a Demure run stopped before its warm-up ended (its 
   assert(!lineOf("SASRec-MM").includes("denoising"), lineOf("SASRec-MM"));
 });
 
+Deno.test("runPlan refuses a warm-up the file's run could never leave before any cell trains", async () => {
+  // The fixture has one batch an epoch: 1 epoch is 1 step, below the quick warm-up of 2 steps.
+  // Each Demure cell used to fail on its own, after the cells before it had trained.
+  const plan = planExperiments("quick", [0], {
+    dataset: recbole,
+    datasetTraining: { maxEpochs: 1 },
+  });
+  const resultsDir = Deno.makeTempDirSync();
+  const lines: string[] = [];
+  try {
+    const error = await assertRejects(
+      () => runPlan(plan, { resultsDir, log: (line) => lines.push(line), onEpoch: () => {} }),
+      SettingError,
+    );
+    assertStringIncludes(
+      error.message,
+      "DemureConfig.warmupSteps is 2; allowed: an integer below the run's 1 training steps " +
+        "(TrainerConfig.maxEpochs 1 x 1 batch an epoch)",
+    );
+    assertStringIncludes(error.message, "; cell quick/tiny/Demure-SASRec/seed=0 on tiny");
+    assert(!lines.some((line) => line.includes("reproduction:")), lines.join("\n"));
+    assertEquals([...Deno.readDirSync(resultsDir)].map((entry) => entry.name), []);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+  // Three epochs of one step leave the 2-step warm-up: accepted (the plan's quick default).
+  const fits = planExperiments("quick", [0], { dataset: recbole });
+  const { checkWarmupsFitData } = await import("../../lib/experiments/warmup_fit_check.ts");
+  const data = await prepareDataset(recbole);
+  await checkWarmupsFitData(fits.cells, () => Promise.resolve(data));
+});
+
 Deno.test("plan options: a dataset's own trainer settings and the ranking join the cells' settings", () => {
   const plain = planExperiments("quick");
   assert(plain.cells.every((c) => !("ranking" in c.training)), "default: stored cells stay valid");

@@ -289,7 +289,7 @@ Deno.test("reproduce on data and results outside the project: its workers read t
     }
     const script = reproduceTask().split(/\s+/).at(-1)!;
     const args = [
-      ...["--quick", "--seeds=0", "--workers=2", "--max-epochs=1"],
+      ...["--quick", "--seeds=0", "--workers=2"],
       ...["--dataset", `${folder}/data/tiny`, "--format=recbole", "--results", `${folder}/out`],
     ];
     // What docs/permissions.md says to run: the task's flags, the results folder read-write and the
@@ -404,4 +404,37 @@ Deno.test("reproduce loads tfjs and the library only by dynamic import, after it
   const all = await codeModules("scripts/reproduce.ts", true);
   assert(all.some((specifier) => specifier.includes("/node_modules/@tensorflow/tfjs")));
   assert(all.some((specifier) => specifier.endsWith("/lib/experiments/mod.ts")));
+});
+
+Deno.test("reproduce: a --max-epochs that an imported file's Demure warm-up outlasts is one line, before anything is written", async () => {
+  // The fixture has one batch an epoch: one epoch is one step, below the quick warm-up of 2 steps.
+  // Each Demure cell used to fail on its own after the cells before it had trained.
+  const folder = await Deno.makeTempDir({ prefix: "reproduce_short_warmup_" });
+  try {
+    const script = reproduceTask().split(/\s+/).at(-1)!;
+    for (const command of [["--workers=1"], ["--list-cells"]]) {
+      const { code, stdout, stderr } = await runDeno([
+        "run",
+        ...taskPermissions(reproduceTask(), [folder]),
+        script,
+        ...["--quick", "--seeds=0", "--max-epochs=1", ...command],
+        ...["--dataset=tests/fixtures/byo/tiny.txt", "--format=sequence"],
+        ...["--results", `${folder}/results`],
+      ]);
+      // A run prints the file's statistics first; --list-cells (read by programs) prints nothing.
+      assertEquals(code, 2, stderr);
+      if (command[0] === "--list-cells") assertEquals(stdout, "");
+      assertEquals(
+        stderr,
+        "reproduce: DemureConfig.warmupSteps is 2; allowed: an integer below the run's 1 training " +
+          'steps (TrainerConfig.maxEpochs 1 x 1 batch an epoch) with warmupBy "steps": the run ' +
+          "would end in its warm-up and never denoise (shorten the warm-up or train longer); cell " +
+          "quick/tiny/Demure-SASRec/seed=0 on tiny (on the command line: a larger --max-epochs); " +
+          "see --help\n",
+      );
+      assertEquals([...Deno.readDirSync(folder)], [], "nothing written");
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
 });
