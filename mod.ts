@@ -112,7 +112,11 @@ export {
 
 // The recommendation loss's configuration, a field of `TrainerConfig` (the losses themselves:
 // lib/losses/mod.ts).
-export { type RecommendationLossConfig, type SimilarityKind } from "./lib/losses/mod.ts";
+export {
+  type LossPositions,
+  type RecommendationLossConfig,
+  type SimilarityKind,
+} from "./lib/losses/mod.ts";
 
 // Training: the loop, its configuration and hooks, progress (one step, Adam and the defaults:
 // lib/train/mod.ts).
@@ -276,7 +280,9 @@ export {
   describeRecommendation,
   type ExplainOptions,
   explainRecommendations,
+  EXPLANATION_TARGETS,
   type Explanations,
+  type ExplanationTarget,
   type HistoryHeatmapOptions,
   type ModalityRow,
   type Recommendation,

@@ -27,9 +27,11 @@ export function integratedGradientContributions(
   const e = detachedCopy(embeddings);
   const w = detachedCopy(mask);
   const batch = shape[0];
+  // The loss's shape is checked once tf.grad has returned (see checkPerUserLoss).
+  let lossShape: readonly number[] = [];
   const lossOf = (x: tf.Tensor4D, m: tf.Tensor3D) => {
     const loss = lossOfEmbeddings(x, m);
-    checkPerUserLoss("integrated gradients", loss, batch);
+    lossShape = loss.shape;
     return tf.sum(loss);
   };
   // Summing gradients step by step keeps one path point in memory at a time.
@@ -41,6 +43,7 @@ export function integratedGradientContributions(
         const gradient = baseline === "zero_embedding"
           ? tf.grad((x: tf.Tensor) => lossOf(x as tf.Tensor4D, w))(tf.mul(e, alpha) as tf.Tensor4D)
           : tf.grad((m: tf.Tensor) => lossOf(e, m as tf.Tensor3D))(tf.mul(w, alpha) as tf.Tensor3D);
+        checkPerUserLoss("integrated gradients", lossShape, batch);
         return tf.add(gradientSum, gradient);
       });
       gradientSum.dispose();

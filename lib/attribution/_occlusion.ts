@@ -25,7 +25,7 @@ export async function occlusionContributions(
   const lossAt = (maskArray: Float32Array): tf.Tensor1D =>
     tf.tidy(() => {
       const loss = lossOfEmbeddings(e, tf.tensor3d(maskArray, [batch, positions, modalities]));
-      checkPerUserLoss("occlusion", loss, batch);
+      checkPerUserLoss("occlusion", loss.shape, batch);
       return loss;
     }) as tf.Tensor1D;
   const losses: tf.Tensor1D[] = [];

@@ -14,6 +14,7 @@ import { tf } from "../backend/tf.ts";
 import { attributeModalities } from "./attribute.ts";
 import type { AttributionConfig, AttributionResult } from "./types.ts";
 import type { SequenceBatch } from "../data/types.ts";
+import type { LossPositions } from "../losses/recommendation.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { sequenceLossOf } from "./sequence_loss.ts";
 
@@ -49,15 +50,19 @@ export function attributionInputs(
   });
 }
 
-/** Attributes `batch` (which must carry next-item targets) with `config`. */
+/**
+ * Attributes `batch` (which must carry next-item targets) with `config`; `positions` says whose
+ * losses {@linkcode sequenceLossOf} averages (default `"all"`, Demure's).
+ */
 export async function attributeBatch(
   model: SequentialRecommender,
   batch: SequenceBatch,
   config: Partial<AttributionConfig> = {},
+  positions: LossPositions = "all",
 ): Promise<AttributionResult> {
   const inputs = attributionInputs(model, batch);
   try {
-    const lossOf = sequenceLossOf(model, batch, inputs.presence, inputs.itemTable);
+    const lossOf = sequenceLossOf(model, batch, inputs.presence, inputs.itemTable, positions);
     return await attributeModalities(lossOf, inputs.embeddings, inputs.weights, config);
   } finally {
     tf.dispose(Object.values(inputs));

@@ -58,11 +58,15 @@ export function checkEmbeddingInputs(
   return [batch, positions, modalities];
 }
 
-/** Throws unless the loss closure returned one finite value per user. */
-export function checkPerUserLoss(where: string, loss: tf.Tensor, batch: number): void {
-  if (loss.rank !== 1 || loss.shape[0] !== batch) {
+/**
+ * Throws unless the loss closure returned one value per user (`shape`: the shape of what it
+ * returned). Inside `tf.grad` call it only after `tf.grad` returns: a throw inside it keeps the
+ * tensors saved for the backward pass, which no `tf.tidy` frees (4 per call leaked).
+ */
+export function checkPerUserLoss(where: string, shape: readonly number[], batch: number): void {
+  if (shape.length !== 1 || shape[0] !== batch) {
     throw new Error(
-      `${where}: lossOfEmbeddings must return [batch = ${batch}], got [${loss.shape}]`,
+      `${where}: lossOfEmbeddings must return [batch = ${batch}], got [${shape}]`,
     );
   }
 }
@@ -87,21 +91,28 @@ export function lossGradientTensors(
   withRespectTo: "embeddings" | "mask",
 ): GradientTensors {
   const shape = checkEmbeddingInputs(where, embeddings, mask);
-  let perUser: tf.Tensor1D | undefined;
-  const gradient = tf.tidy(() => {
-    const e = detachedCopy(embeddings);
-    const w = detachedCopy(mask);
-    const lossSum = (x: tf.Tensor) => {
-      const loss = withRespectTo === "embeddings"
-        ? lossOfEmbeddings(x as tf.Tensor4D, w)
-        : lossOfEmbeddings(e, x as tf.Tensor3D);
-      checkPerUserLoss(where, loss, shape[0]);
-      perUser = tf.keep(loss);
-      return tf.sum(loss);
-    };
-    return tf.grad(lossSum)(withRespectTo === "embeddings" ? e : w);
-  });
-  return { gradient, loss: perUser as unknown as tf.Tensor1D };
+  const kept: { loss?: tf.Tensor } = {};
+  try {
+    const gradient = tf.tidy(() => {
+      const e = detachedCopy(embeddings);
+      const w = detachedCopy(mask);
+      const lossSum = (x: tf.Tensor) => {
+        const loss = withRespectTo === "embeddings"
+          ? lossOfEmbeddings(x as tf.Tensor4D, w)
+          : lossOfEmbeddings(e, x as tf.Tensor3D);
+        kept.loss = tf.keep(loss);
+        return tf.sum(loss);
+      };
+      const gradient = tf.grad(lossSum)(withRespectTo === "embeddings" ? e : w);
+      // Checked once tf.grad has returned (see checkPerUserLoss); the tidy frees the gradient.
+      checkPerUserLoss(where, kept.loss!.shape, shape[0]);
+      return gradient;
+    });
+    return { gradient, loss: kept.loss as tf.Tensor1D };
+  } catch (error) {
+    kept.loss?.dispose();
+    throw error;
+  }
 }
 
 /** Reads {@linkcode lossGradientTensors} in one transfer and disposes the tensors. */

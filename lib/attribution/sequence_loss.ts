@@ -3,7 +3,10 @@
  * positions, of the cross-entropy over all items of the next item. Averaging over the whole history
  * is what "judged over all the items that a user interacted with" means in practice: a pilot on the
  * synthetic benchmark gave a (user, modality) ROC-AUC of 0.98 with it and 0.62 with the loss of the
- * last item alone. The model runs in inference mode, so repeated calls give the same numbers.
+ * last item alone, so Demure's noise attribution uses it (the default, `"all"`). The loss of the
+ * last position alone (`"last"`: the final target given the whole history the model reads) is what
+ * an explanation of one recommended item attributes (`explainRecommendations`). The model runs in
+ * inference mode, so repeated calls give the same numbers.
  *
  * @example
  * ```ts
@@ -15,7 +18,7 @@ import { tf } from "../backend/tf.ts";
 import type { Tensor2D, Tensor3D } from "../backend/tf.ts";
 import type { LossOfEmbeddings } from "./types.ts";
 import type { SequenceBatch } from "../data/types.ts";
-import { lossPositions, rowCrossEntropy } from "../losses/recommendation.ts";
+import { type LossPositions, lossPositions, rowCrossEntropy } from "../losses/recommendation.ts";
 import { packRows } from "../nn/packed_rows.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 
@@ -38,19 +41,21 @@ export function withNextItemTargets(batch: SequenceBatch, finalTargets: Int32Arr
 /**
  * `(E [batch, position, modality, dim], w [batch, position, modality]) => loss [batch]` for `batch`
  * (which must carry `targets`). `presence` `[batch, position, modality]` and `itemTable`
- * `[numItems, dim]` are read, never disposed, by the closure.
+ * `[numItems, dim]` are read, never disposed, by the closure. `positions`: which positions' losses
+ * are averaged per user, every real one (`"all"`, Demure's) or the last one only (`"last"`).
  */
 export function sequenceLossOf(
   model: SequentialRecommender,
   batch: SequenceBatch,
   presence: Tensor3D,
   itemTable: Tensor2D,
+  positions: LossPositions = "all",
 ): LossOfEmbeddings {
   const { batchSize, length } = batch;
   if (batch.targets === undefined) throw new Error("sequenceLossOf: the batch carries no targets");
   // Only real positions are scored: the [rows, numItems] logits are the expensive part, and on
   // short histories most of the [batch * length] positions are padding.
-  const flat = lossPositions(batch, "all");
+  const flat = lossPositions(batch, positions);
   const rowOf = Int32Array.from(flat, (i) => Math.floor(i / length));
   const targetValues = Int32Array.from(flat, (i) => batch.targets![i]);
   const counts = new Float32Array(batchSize);

@@ -52,6 +52,28 @@ export const DEFAULT_FUSION_CONFIG: FusionConfig = {
 };
 
 /**
+ * max(count, 1), with the derivative of the branch the masking direction takes. tf.maximum sends
+ * the gradient to `count` at the tie count = 1 (a lone present modality at full weight), where the
+ * renormalisation then cancels dL/dw to exactly 0; lowering w moves onto the constant branch, so
+ * the derivative here is 1 only where count > 1. (A `tf.where` on `tf.greater` cannot be
+ * differentiated in tfjs: Greater has no gradient.) The value is tf.maximum's, bit for bit.
+ */
+function atLeastOne(count: Tensor): Tensor {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const input = args[0] as Tensor;
+    const save = args[1] as tf.GradSaveFunc;
+    save([input]);
+    return {
+      value: tf.maximum(input, 1),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+        tf.mul(dy, tf.cast(tf.greater(saved[0], 1), dy.dtype)),
+      ],
+    };
+  });
+  return op(count);
+}
+
+/**
  * Masked fusion of the modality embeddings of each history item into one vector (see
  * {@linkcode FusionKind}); its parameters (gate, projection, norm) live in the model's store.
  */
@@ -102,7 +124,7 @@ export class ModalityFusion {
       }
       let fused: tf.Tensor = tf.sum(tf.mul(embeddings, tf.expandDims(coefficients, -1)), -2);
       if (this.config.kind !== "sum") {
-        fused = tf.div(fused, tf.maximum(tf.sum(mask, -1, true), 1));
+        fused = tf.div(fused, atLeastOne(tf.sum(mask, -1, true)));
       }
       if (projection) fused = dense(fused, projection.kernel, projection.bias);
       if (norm) fused = layerNorm(fused, norm.gain, norm.bias);

@@ -1,10 +1,18 @@
 /**
  * Recommend for a user and say why: the model's top item for each user's test-time history (items
- * the user already has are not recommended, as in the evaluation protocol), and the attribution of
- * the history continued by *that* item, so each (history item, modality) gets its contribution to
- * the recommendation (positive = supports it). The loss attributed is the one Demure's
- * attribution uses: next-item cross-entropy averaged over the history's positions; gradient x
- * input by default, normalised per user.
+ * the user already has are not recommended, as in the evaluation protocol), and an attribution that
+ * gives each (history item, modality) pair a contribution (positive = supports what is explained;
+ * gradient x input by default, normalised per user). What is explained is
+ * {@linkcode ExplainOptions.explain}:
+ *
+ * - `"recommendation"` (default), "why this item?": the cross-entropy of the recommended item at
+ *   the last position, given the whole history the model reads. It changes with the item.
+ * - `"history"`, "what drives this user's history?": the loss Demure's noise attribution uses,
+ *   next-item cross-entropy averaged over every position of the history continued by the
+ *   recommended item. The recommended item is only the last of its n terms, so the explanation
+ *   hardly depends on it (on the synthetic benchmark, 60 users and a SASRec trained 15 epochs, the
+ *   explanations of two different items had a median Spearman correlation of 0.90 per user and
+ *   the same top reason for 46 users, against -0.10 and 4 with `"recommendation"`).
  *
  * @example
  * ```ts
@@ -18,6 +26,7 @@ import { withNextItemTargets } from "../attribution/sequence_loss.ts";
 import { ATTRIBUTION_METHODS, type AttributionConfig } from "../attribution/types.ts";
 import { evaluationBatches } from "../data/protocol/batcher.ts";
 import type { LeaveOneOutSplit } from "../data/types.ts";
+import type { LossPositions } from "../losses/recommendation.ts";
 import { modelScorer } from "../eval/scorer.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import {
@@ -40,9 +49,29 @@ export interface Recommendation {
   itemIndex: number;
   /** The item the user actually chose next (the test target). */
   actualNext: string;
-  /** The strongest (history item, modality) pairs behind it, strongest first. */
+  /**
+   * The strongest (history item, modality) pairs, strongest first: behind the recommended item, or
+   * behind the history as a whole when {@linkcode Recommendation.explain} is `"history"`.
+   */
   reasons: ContributionRow[];
+  /** What the reasons explain ({@linkcode ExplainOptions.explain}). */
+  explain: ExplanationTarget;
 }
+
+/** What an explanation attributes: {@linkcode ExplainOptions.explain}. */
+export type ExplanationTarget = "recommendation" | "history";
+
+/** Every {@linkcode ExplanationTarget}. */
+export const EXPLANATION_TARGETS: readonly ExplanationTarget[] = Object.freeze([
+  "recommendation",
+  "history",
+]);
+
+/** Which loss positions each {@linkcode ExplanationTarget} attributes (see the module comment). */
+const POSITIONS_OF: Readonly<Record<ExplanationTarget, LossPositions>> = Object.freeze({
+  recommendation: "last",
+  history: "all",
+});
 
 /** Options of {@linkcode explainRecommendations}; ranges in `docs/configuration.md`. */
 export interface ExplainOptions {
@@ -52,6 +81,13 @@ export interface ExplainOptions {
   method?: AttributionConfig["method"];
   /** Reasons kept per recommendation, integer >= 1 (default 3). */
   reasons?: number;
+  /**
+   * What is attributed (default `"recommendation"`): the loss of the recommended item at the last
+   * position given the whole history ("why this item?"), or `"history"`, the next-item loss
+   * averaged over every position of the history continued by it, as Demure's noise attribution
+   * ("what drives this user's history?"; it hardly depends on the recommended item).
+   */
+  explain?: ExplanationTarget;
 }
 
 /** Every setting of {@linkcode ExplainOptions}. */
@@ -59,6 +95,7 @@ export const EXPLAIN_OPTIONS_SETTINGS: SettingNames<ExplainOptions> = Object.fre
   users: true,
   method: true,
   reasons: true,
+  explain: true,
 });
 
 /** What {@linkcode explainRecommendations} returns. */
@@ -69,6 +106,8 @@ export interface Explanations {
   histories: AttributedHistories;
   /** The attribution method used. */
   method: AttributionConfig["method"];
+  /** What was attributed ({@linkcode ExplainOptions.explain}). */
+  explain: ExplanationTarget;
 }
 
 /** Every item the user has interacted with before the test target (never recommended). */
@@ -85,10 +124,12 @@ export async function explainRecommendations(
   checkSettingNames("ExplainOptions", options, EXPLAIN_OPTIONS_SETTINGS);
   const users = options.users ?? 8;
   const method = options.method ?? "gradient_x_input";
+  const explain = options.explain ?? "recommendation";
   // More users than the split has would be cut to its users silently: refused instead.
   checkInteger("ExplainOptions.users", users, { min: 1, max: split.train.length });
   checkOneOf("ExplainOptions.method", method, ATTRIBUTION_METHODS);
   checkInteger("ExplainOptions.reasons", options.reasons ?? 3, { min: 1 });
+  checkOneOf("ExplainOptions.explain", explain, EXPLANATION_TARGETS);
   const { batch, targets } = evaluationBatches(split, "test", users)[0];
   const scores = await modelScorer(model).score(batch);
   const numItems = model.numItems;
@@ -108,9 +149,10 @@ export async function explainRecommendations(
     }
     return best;
   });
-  // The history continued by the recommended item (not the true next one): "why this item?".
+  // The history continued by the recommended item (not the true next one); "recommendation"
+  // scores only that last target, "history" every next item of it.
   const explained = withNextItemTargets(batch, recommended);
-  const result = await attributeBatch(model, explained, { method });
+  const result = await attributeBatch(model, explained, { method }, POSITIONS_OF[explain]);
   const histories = new AttributedHistories(
     result,
     explained,
@@ -124,23 +166,30 @@ export async function explainRecommendations(
     itemIndex: recommended[row],
     actualNext: histories.itemName(targets[row]),
     reasons: histories.strongest(userIndex, options.reasons ?? 3),
+    explain,
   }));
-  return { recommendations, histories, method };
+  return { recommendations, histories, method, explain };
 }
 
 /**
- * One sentence: what was recommended, what came next, and the strongest reasons.
+ * One sentence: what was recommended, what came next, and the strongest reasons (for an explanation
+ * of the history, `"history"`, the sentence says they drive the history, not the item).
  *
  * @example
  * ```ts
  * describeRecommendation(recommendation);
  * // 'user 1: "Heat" (actual next: "Fargo") mainly because of the genre of "Alien" (2.10); ...'
+ * // with explain "history":
+ * // 'user 1: "Heat" (actual next: "Fargo"); the history is driven mainly by the genre of ...'
  * ```
  */
 export function describeRecommendation(recommendation: Recommendation): string {
   const reasons = recommendation.reasons.map((reason) =>
     `the ${reason.modality} of "${reason.item}" (${reason.normalised.toFixed(2)})`
   );
-  return `user ${recommendation.user}: "${recommendation.item}" (actual next: ` +
-    `"${recommendation.actualNext}") mainly because of ${reasons.join("; ")}`;
+  const what = `user ${recommendation.user}: "${recommendation.item}" (actual next: ` +
+    `"${recommendation.actualNext}")`;
+  return recommendation.explain === "history"
+    ? `${what}; the history is driven mainly by ${reasons.join("; ")}`
+    : `${what} mainly because of ${reasons.join("; ")}`;
 }

@@ -27,6 +27,8 @@ export {
   describeRecommendation,
   type ExplainOptions,
   explainRecommendations,
+  EXPLANATION_TARGETS,
   type Explanations,
+  type ExplanationTarget,
   type Recommendation,
 } from "./explain.ts";

@@ -131,6 +131,39 @@ Deno.test("embedding gradient rejects a mask of another shape and a loss not one
   tf.dispose([a, e, narrow, w]);
 });
 
+Deno.test("a loss not one per user is refused by every method without leaking a tensor", async () => {
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES);
+  // [batch, dim]: one loss per (user, dimension), not per user.
+  const perDimension = (emb: tf.Tensor4D, mask: tf.Tensor3D) =>
+    tf.sum(tf.mul(emb, tf.expandDims(mask, 3)), [1, 2]) as unknown as tf.Tensor1D;
+  const cases: [AttributionMethod, IntegratedGradientsBaseline][] = [
+    ["gradient_x_input", "zero_embedding"],
+    ["mask_gradient", "zero_embedding"],
+    ["gradient_norm", "zero_embedding"],
+    ["integrated_gradients", "zero_embedding"],
+    ["integrated_gradients", "masked"],
+    ["occlusion", "zero_embedding"],
+  ];
+  for (const [method, integratedGradientsBaseline] of cases) {
+    // A check thrown inside tf.grad kept the 4 tensors saved for the backward pass.
+    const before = tf.memory().numTensors;
+    await assertRejects(
+      () =>
+        computeContributions(perDimension, e, w, {
+          ...DEFAULT_ATTRIBUTION_CONFIG,
+          method,
+          integratedGradientsSteps: 2,
+          integratedGradientsBaseline,
+        }),
+      Error,
+      "must return [batch = 2], got [2,2]",
+    );
+    assertEquals(tf.memory().numTensors, before, `${method} (${integratedGradientsBaseline})`);
+  }
+  tf.dispose([e, w]);
+});
+
 Deno.test("quadratic model: gradient x input, occlusion and IG match their closed forms", async () => {
   const lossOf = quadraticLoss();
   // s_b = sum of the valid embeddings of user b.

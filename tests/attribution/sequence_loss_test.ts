@@ -1,6 +1,7 @@
 import { assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
+import { readAndDispose } from "../../lib/backend/read_values.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { sequenceLossOf, withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
@@ -57,5 +58,30 @@ Deno.test("sequenceLossOf is the mean next-item cross-entropy over real position
   const actual = loss.arraySync();
   expected.forEach((value, b) => assertAlmostEquals(actual[b], value, 1e-4, `user row ${b}`));
   tf.dispose([items, presence, embeddings, itemTable, weights, loss, valid, states]);
+  model.dispose();
+});
+
+Deno.test('sequenceLossOf "last" is the cross-entropy of the final target at the last position', async () => {
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });
+  const withTargets = withNextItemTargets(batch, Int32Array.of(3, 0));
+  const items = tf.tensor2d(batch.items, [2, 3], "int32");
+  const presence = model.presence(items);
+  const embeddings = model.embedModalities(items);
+  const itemTable = model.itemTable();
+  const weights = tf.mul(
+    presence,
+    tf.expandDims(tf.tensor2d(batch.valid, [2, 3]), 2),
+  ) as tf.Tensor3D;
+  const loss = sequenceLossOf(model, withTargets, presence, itemTable, "last")(embeddings, weights);
+  // By another route: the model's own scores of the last position (what the evaluation ranks).
+  const scores = await readAndDispose(model.scoreLast(batch));
+  const expected = [3, 0].map((target, b) => {
+    const row = Array.from(scores.subarray(b * model.numItems, (b + 1) * model.numItems));
+    const max = Math.max(...row);
+    return max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) - row[target];
+  });
+  const actual = loss.arraySync();
+  expected.forEach((value, b) => assertAlmostEquals(actual[b], value, 1e-4, `user row ${b}`));
+  tf.dispose([items, presence, embeddings, itemTable, weights, loss]);
   model.dispose();
 });

@@ -85,3 +85,33 @@ Deno.test("gated fusion divides by the mask's sum, not by the gates' sum", () =>
   tf.dispose([embeddings, output, presence, w]);
   store.dispose();
 });
+
+for (const kind of ["mean", "gated"] as const) {
+  Deno.test(`${kind} fusion: at a lone present modality dL/dw is the derivative of masking it`, () => {
+    // Position 0 has one present modality at full weight: sum_m w p = 1, the kink of max(1, .).
+    // Masking moves w down, onto the constant branch, where v = w e (a lone modality scales
+    // down); tf.maximum gave dL/dw = 0 there (the renormalised branch's derivative).
+    // Position 1 (three modalities) is a control away from the kink.
+    const store = new ParameterStore(7);
+    const fusion = new ModalityFusion({ kind, projection: true }, 4, store);
+    const e = tf.randomNormal([1, 2, 3, 4], 0, 1, "float32", 8);
+    const presence = tf.tensor3d([[[0, 1, 0], [1, 1, 1]]]);
+    const w = [1, 1, 1, 1, 1, 1];
+    const probe = tf.randomNormal([1, 2, 4], 0, 1, "float32", 9);
+    const lossOf = (weights: tf.Tensor) =>
+      tf.sum(tf.square(tf.add(fusion.apply(e, weights, presence), probe)));
+    const gradient = tf.tidy(() => tf.grad(lossOf)(tf.tensor3d(w, [1, 2, 3])).dataSync());
+    const loss = (values: number[]) =>
+      tf.tidy(() => lossOf(tf.tensor3d(values, [1, 2, 3])).dataSync()[0]);
+    const h = 1e-2;
+    for (const index of [1, 3, 4, 5]) {
+      const down = [...w];
+      down[index] -= h;
+      const leftSlope = (loss(w) - loss(down)) / h;
+      assert(Math.abs(leftSlope) > 0.05, `index ${index}: a zero slope proves nothing`);
+      assertAlmostEquals(gradient[index], leftSlope, 0.02 * Math.abs(leftSlope) + 1e-3);
+    }
+    tf.dispose([e, presence, probe]);
+    store.dispose();
+  });
+}

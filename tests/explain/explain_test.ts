@@ -107,7 +107,8 @@ Deno.test("explainRecommendations: bad options are SettingErrors naming ExplainO
       [{ users: users + 1 }, "ExplainOptions.users", `is ${users + 1};`],
       [{ reasons: 0 }, "ExplainOptions.reasons", "integer >= 1"],
       [{ method: "lime" }, "ExplainOptions.method", '"lime"'],
-      [{ user: 3 }, "ExplainOptions.user", "one of the settings users, method, reasons"],
+      [{ explain: "item" }, "ExplainOptions.explain", '"recommendation", "history"'],
+      [{ user: 3 }, "ExplainOptions.user", "one of the settings users, method, reasons, explain"],
     ];
     for (const [options, setting, text] of bad) {
       const error = await assertRejects(
