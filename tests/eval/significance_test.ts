@@ -56,3 +56,21 @@ Deno.test("regularizedIncompleteBeta matches the closed forms of Beta(a, 1) and 
   assertAlmostEquals(regularizedIncompleteBeta(0.9, 1, 30), 1 - 0.1 ** 30, 1e-12);
   assertAlmostEquals(regularizedIncompleteBeta(0.3, 1, 2), 1 - 0.7 ** 2, 1e-12);
 });
+
+/** 1, 2, ..., n: n untied differences, all positive, against zeros. */
+function ascending(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+Deno.test("Wilcoxon signed-rank: a tiny p-value keeps its digits (upper tail, no 1 - Phi)", () => {
+  // n = 120 > 50 untied differences, all positive: the normal approximation. z = (7260 - 3630 -
+  // 0.5) / sqrt(120 * 121 * 241 / 24) = 9.50518539705887; p = erfc(z / sqrt(2)) =
+  // 1.99691981807804e-21 (mpmath, 50 digits). 2 * (1 - Phi(z)) gave exactly 0 beyond z ~ 8.3.
+  const n = 120;
+  const result = wilcoxonSignedRank(ascending(n), new Array(n).fill(0));
+  assertEquals(result.n, n);
+  assertAlmostEquals(result.statistic, 9.5051853970588687, 1e-9);
+  assertAlmostEquals(result.pValue / 1.9969198180780375e-21, 1, 1e-6);
+  // Phi in the far tail directly: Phi(-8) = 6.22096057427178e-16 (mpmath).
+  assertAlmostEquals(standardNormalCdf(-8) / 6.22096057427178e-16, 1, 2e-7);
+});
