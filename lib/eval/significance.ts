@@ -2,7 +2,7 @@
  * Paired significance tests over per-user metric values of two systems evaluated on the same users
  * (e.g. `result.perUser["NDCG@10"]`): a two-sided paired t-test and a two-sided Wilcoxon
  * signed-rank test (normal approximation with tie and zero corrections, Pratt-free: zero
- * differences are dropped as in Wilcoxon's original test).
+ * differences are dropped as in Wilcoxon's original test). Both refuse a non-finite value.
  *
  * @example
  * ```ts
@@ -25,11 +25,24 @@ export interface PairedTestResult {
   n: number;
 }
 
+/**
+ * a[i] - b[i] for every pair. Throws naming the pair when a value is not a finite number: a NaN
+ * passed the Wilcoxon test's `!== 0` filter and was "ranked" by a comparator returning NaN, giving
+ * a plausible p-value; the t-test turned it into a NaN p. Neither may drop or impute a value.
+ */
 function differences(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   if (a.length !== b.length) {
     throw new Error(`paired test: ${a.length} values against ${b.length}; pair the same users`);
   }
-  return Array.from({ length: a.length }, (_, i) => a[i] - b[i]);
+  return Array.from({ length: a.length }, (_, i) => {
+    if (!Number.isFinite(a[i]) || !Number.isFinite(b[i])) {
+      throw new Error(
+        `paired test: pair ${i} is (${a[i]}, ${b[i]}), not two finite numbers; every pair must ` +
+          "hold a measured value (none is dropped or imputed)",
+      );
+    }
+    return a[i] - b[i];
+  });
 }
 
 /** Two-sided paired t-test of mean(a - b) = 0. */

@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import {
   pairedTTest,
   regularizedIncompleteBeta,
@@ -73,4 +73,13 @@ Deno.test("Wilcoxon signed-rank: a tiny p-value keeps its digits (upper tail, no
   assertAlmostEquals(result.pValue / 1.9969198180780375e-21, 1, 1e-6);
   // Phi in the far tail directly: Phi(-8) = 6.22096057427178e-16 (mpmath).
   assertAlmostEquals(standardNormalCdf(-8) / 6.22096057427178e-16, 1, 2e-7);
+});
+
+Deno.test("paired tests refuse a non-finite value, naming the pair", () => {
+  // Wilcoxon returned p = 0.357 (n = 4) here; the t-test a NaN p.
+  for (const test of [wilcoxonSignedRank, pairedTTest]) {
+    assertThrows(() => test([1, NaN, 3, 4], [0, 0, 0, 1]), Error, "pair 1 is (NaN, 0)");
+    assertThrows(() => test([1, 2, 3, 4], [0, 0, 0, Infinity]), Error, "pair 3 is (4, Infinity)");
+    assertThrows(() => test([1, 2, -Infinity], [0, 0, 0]), Error, "not two finite numbers");
+  }
 });
