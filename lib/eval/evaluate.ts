@@ -221,7 +221,8 @@ export interface EvaluationResult {
 }
 
 /**
- * Runs the evaluation. Throws if a user has an empty history (a split bug, never skipped). Scores
+ * Runs the evaluation. Throws if a user has an empty history (a split bug, never skipped) or if
+ * the scorer returns other than batch x numItems scores. Scores
  * are read once per chunk, asynchronously, so this also runs on a GPU backend.
  */
 export async function evaluateRanking(
@@ -248,6 +249,15 @@ export async function evaluateRanking(
   const chunkSize = config.chunkSize ?? DEFAULT_EVAL_CHUNK_SIZE;
   for (const { batch, targets } of evaluationBatches(split, stage, chunkSize)) {
     const scores = await scorer.score(batch);
+    // Rows are read with stride numItems: a row one score wider (a padding column) shifted every
+    // later row, and the ranks came out wrong without a word.
+    if (scores.length !== batch.batchSize * numItems) {
+      throw new Error(
+        `evaluateRanking (${stage}): scorer ${scorer.name} returned ${scores.length} scores for ` +
+          `a batch of ${batch.batchSize} users; expected ${batch.batchSize} users x ${numItems} ` +
+          `items = ${batch.batchSize * numItems} (row-major [batch, numItems])`,
+      );
+    }
     for (let row = 0; row < batch.batchSize; row++) {
       const user = batch.users[row];
       if (wanted && !wanted.has(user)) continue;

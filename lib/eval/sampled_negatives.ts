@@ -55,6 +55,47 @@ export interface SampledNegatives {
   negatives: number[][];
 }
 
+/** The items `user` interacted with in any split: training history, validation and test target. */
+function interactedItems(split: LeaveOneOutSplit, user: number): Set<number> {
+  const seen = new Set<number>(split.train[user]);
+  seen.add(split.validTarget[user]);
+  seen.add(split.testTarget[user]);
+  return seen;
+}
+
+/**
+ * The first way `row` breaks what {@linkcode sampleEvaluationNegatives} guarantees for `user`
+ * (`count` distinct item ids of the dataset, none an item the user interacted with), naming the
+ * field; undefined when it keeps all of it.
+ */
+function rowProblem(
+  row: unknown,
+  user: number,
+  split: LeaveOneOutSplit,
+  count: number,
+): string | undefined {
+  const field = `negatives[${user}]`;
+  if (!Array.isArray(row)) return `${field} is ${JSON.stringify(row)}, not a list of item ids`;
+  if (row.length !== count) return `${field} holds ${row.length} negatives, expected ${count}`;
+  const numItems = split.dataset.numItems;
+  const seen = interactedItems(split, user);
+  const firstAt = new Map<number, number>();
+  for (let position = 0; position < row.length; position++) {
+    const item: unknown = row[position];
+    const at = `${field}[${position}] = ${JSON.stringify(item)}`;
+    if (typeof item !== "number" || !Number.isInteger(item) || item < 0 || item >= numItems) {
+      return `${at} is not an item id (an integer from 0 to ${numItems - 1})`;
+    }
+    const earlier = firstAt.get(item);
+    if (earlier !== undefined) return `${at} repeats ${field}[${earlier}]`;
+    firstAt.set(item, position);
+    if (item === split.testTarget[user]) return `${at} is the user's test target`;
+    if (item === split.validTarget[user]) return `${at} is the user's validation target`;
+    if (seen.has(item)) return `${at} is in the user's training history`;
+  }
+  return undefined;
+}
+
 /** Draws the negatives (no file involved). Throws naming the user if too few items remain. */
 export function sampleEvaluationNegatives(
   split: LeaveOneOutSplit,
@@ -63,10 +104,8 @@ export function sampleEvaluationNegatives(
   validateSampledNegativesConfig(config);
   const rng = createRng(config.seed);
   const numItems = split.dataset.numItems;
-  const negatives = split.train.map((train, user) => {
-    const seen = new Set<number>(train);
-    seen.add(split.validTarget[user]);
-    seen.add(split.testTarget[user]);
+  const negatives = split.train.map((_, user) => {
+    const seen = interactedItems(split, user);
     if (numItems - seen.size < config.count) {
       throw new Error(
         `sampled ranking: user ${split.dataset.userIds[user]} (index ${user}) has only ` +
@@ -92,8 +131,10 @@ export function sampleEvaluationNegatives(
 }
 
 /**
- * Reads the negatives persisted at `path` (checking dataset fingerprint, count, seed and user
- * count) or, when the file does not exist, draws them and writes the file atomically.
+ * Reads the negatives persisted at `path` (checking dataset fingerprint, count, seed, user count
+ * and every user's row: `count` distinct item ids, none the user interacted with) or, when the
+ * file does not exist, draws them and writes the file atomically. Throws naming the file, the
+ * user and the field that does not match.
  */
 export function loadOrCreateSampledNegatives(
   path: string,
@@ -134,5 +175,16 @@ export function loadOrCreateSampledNegatives(
   if (problems.length > 0) {
     throw new Error(`${path}: does not match this split: ${problems.join("; ")}`);
   }
+  // Row by row, what the sampler guarantees: a truncated or hand-edited row (e.g. one holding the
+  // user's own target) was used as it was, and that user's rank silently meant something else.
+  stored.negatives.forEach((row, user) => {
+    const problem = rowProblem(row, user, split, config.count);
+    if (problem !== undefined) {
+      throw new Error(
+        `${path}: user ${split.dataset.userIds[user]} (index ${user}): ${problem}; the sampler ` +
+          "draws count distinct items the user never interacted with (delete the file to redraw)",
+      );
+    }
+  });
   return stored;
 }

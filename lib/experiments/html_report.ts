@@ -15,7 +15,7 @@ import { groupedBars } from "../viz/grouped_bars.ts";
 import { type FigureSection, renderHtmlReport, type ReportSection } from "../viz/html_report.ts";
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import { summaryMarkdown } from "./markdown_report.ts";
-import { type ColdStartBucket, coldStartGap } from "./analyse.ts";
+import { type ColdStartBucket, coldStartGap, spreadOf, type SystemSummary } from "./analyse.ts";
 import { MISSING_CELL, signedDifference } from "../viz/table_html.ts";
 import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary_types.ts";
 
@@ -237,24 +237,41 @@ function popularitySection(d: Diagnosis): FigureSection {
   };
 }
 
+/**
+ * A main table as grouped bars: test NDCG@10 and HR@10 of each system, mean over seeds with the
+ * sample standard deviation as error bar. A system run with one seed (Pop, item-kNN) has no error
+ * bar, as the tables print no spread for it ({@linkcode spreadOf}): its std of 0 drew a flat
+ * whisker, read as "no variation over seeds". The caption names those systems.
+ */
+export function mainTableFigure(label: string, rows: readonly SystemSummary[]): FigureSection {
+  const metrics = ["NDCG@10", "HR@10"];
+  const single = rows.filter((r) => metrics.some((metric) => r.test[metric].n === 1));
+  return {
+    kind: "figure",
+    caption: `${label}: test NDCG@10 and HR@10, mean ± std over seeds` +
+      (single.length > 0
+        ? `; no error bar for ${single.map((r) => r.system).join(", ")} (one seed: no spread)`
+        : ""),
+    figure: groupedBars({
+      categories: rows.map((r) => r.system),
+      series: metrics.map((metric) => ({
+        name: metric,
+        values: rows.map((r) => r.test[metric].mean),
+        errors: rows.map((r) => {
+          const spread = spreadOf(r.test[metric]);
+          return Number.isNaN(spread) ? null : spread;
+        }),
+      })),
+      title: `Main table: ${label}`,
+    }),
+  };
+}
+
 /** The HTML report's sections: the markdown report plus figures. */
 export function reportSections(summary: ReproductionSummary): ReportSection[] {
   const sections: ReportSection[] = [{ kind: "text", markdown: summaryMarkdown(summary) }];
   for (const [label, { rows }] of Object.entries(summary.main)) {
-    if (rows.length === 0) continue;
-    sections.push({
-      kind: "figure",
-      caption: `${label}: test NDCG@10 and HR@10, mean ± std over seeds`,
-      figure: groupedBars({
-        categories: rows.map((r) => r.system),
-        series: ["NDCG@10", "HR@10"].map((metric) => ({
-          name: metric,
-          values: rows.map((r) => r.test[metric].mean),
-          errors: rows.map((r) => r.test[metric].std),
-        })),
-        title: `Main table: ${label}`,
-      }),
-    });
+    if (rows.length > 0) sections.push(mainTableFigure(label, rows));
   }
   for (const d of summary.diagnosis) sections.push(...diagnosisFigures(d));
   const noise = summary.noiseLevel.filter((n) =>

@@ -98,6 +98,12 @@ export interface BarTrace {
   marker?: { color?: string };
   /** Vertical error bars. */
   error_y?: ErrorBars;
+  /** Bars of traces with the same offset group share one slot of each category group. */
+  offsetgroup?: string;
+  /** Traces of one group toggle together in the legend. */
+  legendgroup?: string;
+  /** Whether the trace has a legend entry. */
+  showlegend?: boolean;
 }
 
 /** Any trace a builder in this workspace produces. */

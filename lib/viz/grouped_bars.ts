@@ -5,14 +5,19 @@ import { seriesColor } from "./palette.ts";
 /**
  * One bar per category; `errors` are half-widths (e.g. standard deviation over seeds). A `null`
  * value is a declared gap: no bar is drawn there (name why in the category label or the caption);
- * NaN and infinities are refused, so a value lost by accident never becomes a silent gap.
+ * NaN and infinities are refused, so a value lost by accident never becomes a silent gap. A `null`
+ * error under a bar draws that bar without an error bar (e.g. a single run has no spread; a 0
+ * would read as "no variation"): name why in the caption.
  */
 export interface BarSeries {
   /** Series name (legend). */
   name: string;
   /** One value per category; `null`: no bar there. */
   values: Array<number | null>;
-  /** Half-width of each error bar, one per category; `null` exactly where `values` is. */
+  /**
+   * Half-width of each error bar, one per category; `null` where `values` is (no bar) and where a
+   * bar has no error bar.
+   */
   errors?: Array<number | null>;
 }
 
@@ -47,10 +52,9 @@ export interface GroupedBarsInput {
 export function groupedBars(input: GroupedBarsInput): Figure {
   const builder = "groupedBars";
   if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
-  const data: BarTrace[] = input.series.map((series, index) => {
+  const traces: BarTrace[][] = input.series.map((series, index) => {
     const field = `series "${series.name}"`;
     assertLength(builder, `${field}.values`, series.values, input.categories.length);
-    const gaps = series.values.map((value) => value === null);
     series.values.forEach((value, position) => {
       if (value !== null && !Number.isFinite(value)) {
         throw new Error(
@@ -66,29 +70,61 @@ export function groupedBars(input: GroupedBarsInput): Figure {
       y: [...series.values],
       marker: { color: seriesColor(index) },
     };
-    if (series.errors) {
-      assertLength(builder, `${field}.errors`, series.errors, input.categories.length);
-      series.errors.forEach((error, position) => {
-        if ((error === null) !== gaps[position]) {
-          throw new Error(
-            `${builder}: ${field}.errors[${position}] is ${error} where the value is ` +
-              `${series.values[position]}: an error is null exactly where its bar is`,
-          );
-        }
-        if (error === null) return;
-        if (!Number.isFinite(error)) {
-          throw new Error(
-            `${builder}: ${field}.errors[${position}] is ${error}, expected a finite number`,
-          );
-        }
-        if (error < 0) {
-          throw new Error(`${builder}: ${field}.errors[${position}] is ${error}, must be >= 0`);
-        }
-      });
-      trace.error_y = { type: "data", array: [...series.errors], visible: true };
+    if (!series.errors) return [trace];
+    const errors = series.errors;
+    assertLength(builder, `${field}.errors`, errors, input.categories.length);
+    errors.forEach((error, position) => {
+      if (error === null) return;
+      if (series.values[position] === null) {
+        throw new Error(
+          `${builder}: ${field}.errors[${position}] is ${error} where the value is null: ` +
+            "an error bar needs its bar",
+        );
+      }
+      if (!Number.isFinite(error)) {
+        throw new Error(
+          `${builder}: ${field}.errors[${position}] is ${error}, expected a finite number`,
+        );
+      }
+      if (error < 0) {
+        throw new Error(`${builder}: ${field}.errors[${position}] is ${error}, must be >= 0`);
+      }
+    });
+    const bare = series.values.map((value, position) =>
+      value !== null && errors[position] === null
+    );
+    if (!bare.includes(true)) {
+      trace.error_y = { type: "data", array: [...errors], visible: true };
+      return [trace];
     }
-    return trace;
+    if (errors.every((error) => error === null)) return [trace];
+    // plotly.js reads an error of null as 0 and draws a flat whisker; no per-bar switch exists.
+    // So the bars without an error bar go into a second trace in the same slot (offset group),
+    // colour and legend entry, and the first trace keeps the bars that have one.
+    const group = `series ${index}`;
+    return [
+      {
+        ...trace,
+        y: series.values.map((value, position) => (bare[position] ? null : value)),
+        error_y: { type: "data", array: [...errors], visible: true },
+        offsetgroup: group,
+        legendgroup: group,
+      },
+      {
+        ...trace,
+        y: series.values.map((value, position) => (bare[position] ? value : null)),
+        offsetgroup: group,
+        legendgroup: group,
+        showlegend: false,
+      },
+    ];
   });
+  // Once one series is split in two, every series names its slot: traces without an offset group
+  // would each take a slot of their own.
+  const split = traces.some((pair) => pair.length > 1);
+  const data = traces.flatMap((pair, index) =>
+    split ? pair.map((trace) => ({ offsetgroup: `series ${index}`, ...trace })) : pair
+  );
   return {
     data,
     layout: {

@@ -276,3 +276,37 @@ Deno.test("history_excluded excludes the WHOLE history, also items older than th
   });
   assertEquals(Array.from(result.ranks), [1]);
 });
+
+Deno.test("a score matrix of the wrong size is an error naming the scorer and both shapes", async () => {
+  // Each user's test target tops its own row, read correctly every rank is 0. One extra leading
+  // column (a padding item 0) makes rows 9 wide: read with stride 8, the ranks were [3, 3, 3].
+  const padded: Scorer = {
+    name: "padded",
+    numItems: 8,
+    score: (batch: SequenceBatch) => {
+      const out = new Float32Array(batch.batchSize * 9);
+      for (let row = 0; row < batch.batchSize; row++) {
+        for (let i = 0; i < 9; i++) out[row * 9 + i] = 0.1 * i;
+        out[row * 9 + 1 + split.testTarget[batch.users[row]]] = 100;
+      }
+      return out;
+    },
+  };
+  await assertRejects(
+    () => evaluateRanking(padded, split, { stage: "test", ranking: "history_kept" }),
+    Error,
+    "evaluateRanking (test): scorer padded returned 27 scores for a batch of 3 users; expected " +
+      "3 users x 8 items = 24",
+  );
+  // One score short per row: refused the same way, not only when an undefined hits a candidate.
+  const short: Scorer = {
+    name: "short",
+    numItems: 8,
+    score: (batch: SequenceBatch) => new Float32Array(batch.batchSize * 7),
+  };
+  await assertRejects(
+    () => evaluateRanking(short, split, { stage: "valid", chunkSize: 2 }),
+    Error,
+    "scorer short returned 14 scores for a batch of 2 users; expected 2 users x 8 items = 16",
+  );
+});

@@ -8,7 +8,7 @@ import {
   trainingCurves,
   withAlpha,
 } from "../../lib/viz/mod.ts";
-import type { HeatmapTrace, ScatterTrace } from "../../lib/viz/mod.ts";
+import type { BarTrace, HeatmapTrace, ScatterTrace } from "../../lib/viz/mod.ts";
 
 Deno.test("heatmap: [position, modality] values become z[modality][position]", () => {
   const figure = contributionHeatmap({
@@ -109,8 +109,37 @@ Deno.test("grouped bars: null is a declared gap (no bar), NaN is refused", () =>
     () =>
       groupedBars({ categories: ["x"], series: [{ name: "A", values: [null], errors: [0.1] }] }),
     Error,
-    "an error is null exactly where its bar is",
+    'series "A".errors[0] is 0.1 where the value is null: an error bar needs its bar',
   );
+});
+
+Deno.test("grouped bars: a null error under a bar draws that bar without an error bar", () => {
+  // plotly.js reads a null error as 0 (a flat whisker): the bars without one go into a second
+  // trace in the same slot, colour and legend group, without a legend entry of its own.
+  const figure = groupedBars({
+    categories: ["Pop", "SASRec", "none"],
+    series: [
+      { name: "A", values: [0.1, 0.2, null], errors: [null, 0.01, null] },
+      { name: "B", values: [0.3, 0.4, 0.5], errors: [0.02, 0.03, 0.04] },
+    ],
+  });
+  const traces = figure.data as BarTrace[];
+  assertEquals(
+    traces.map((t) => [t.name, t.y, t.error_y?.array, t.offsetgroup, t.legendgroup, t.showlegend]),
+    [
+      ["A", [null, 0.2, null], [null, 0.01, null], "series 0", "series 0", undefined],
+      ["A", [0.1, null, null], undefined, "series 0", "series 0", false],
+      ["B", [0.3, 0.4, 0.5], [0.02, 0.03, 0.04], "series 1", undefined, undefined],
+    ],
+  );
+  assertEquals(traces[0].marker, traces[1].marker);
+  // Every error null: one trace, no error bars at all.
+  const bare = groupedBars({
+    categories: ["Pop"],
+    series: [{ name: "A", values: [0.1], errors: [null] }],
+  });
+  assertEquals(bare.data.length, 1);
+  assertEquals((bare.data[0] as BarTrace).error_y, undefined);
 });
 
 Deno.test("line with bands: band polygon runs along upper then back along lower", () => {
