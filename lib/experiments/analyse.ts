@@ -38,6 +38,15 @@ export function spreadOf(m: MeanStd): number {
   return m.n > 1 ? m.std : Number.NaN;
 }
 
+/**
+ * The error bar of `m` in a figure: its {@linkcode spreadOf}, or null (no error bar, as plotly and
+ * `groupedBars` read it) for a single run, whose std of 0 drew a flat whisker.
+ */
+export function errorBarOf(m: MeanStd): number | null {
+  const spread = spreadOf(m);
+  return Number.isNaN(spread) ? null : spread;
+}
+
 /** One system's row: each metric over seeds. */
 export interface SystemSummary {
   /** System name (table row). */

@@ -15,7 +15,7 @@ import { groupedBars } from "../viz/grouped_bars.ts";
 import { type FigureSection, renderHtmlReport, type ReportSection } from "../viz/html_report.ts";
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import { summaryMarkdown } from "./markdown_report.ts";
-import { type ColdStartBucket, coldStartGap, spreadOf, type SystemSummary } from "./analyse.ts";
+import { type ColdStartBucket, coldStartGap, errorBarOf, type SystemSummary } from "./analyse.ts";
 import { MISSING_CELL, signedDifference } from "../viz/table_html.ts";
 import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary_types.ts";
 
@@ -240,7 +240,7 @@ function popularitySection(d: Diagnosis): FigureSection {
 /**
  * A main table as grouped bars: test NDCG@10 and HR@10 of each system, mean over seeds with the
  * sample standard deviation as error bar. A system run with one seed (Pop, item-kNN) has no error
- * bar, as the tables print no spread for it ({@linkcode spreadOf}): its std of 0 drew a flat
+ * bar, as the tables print no spread for it ({@linkcode errorBarOf}): its std of 0 drew a flat
  * whisker, read as "no variation over seeds". The caption names those systems.
  */
 export function mainTableFigure(label: string, rows: readonly SystemSummary[]): FigureSection {
@@ -257,10 +257,7 @@ export function mainTableFigure(label: string, rows: readonly SystemSummary[]): 
       series: metrics.map((metric) => ({
         name: metric,
         values: rows.map((r) => r.test[metric].mean),
-        errors: rows.map((r) => {
-          const spread = spreadOf(r.test[metric]);
-          return Number.isNaN(spread) ? null : spread;
-        }),
+        errors: rows.map((r) => errorBarOf(r.test[metric])),
       })),
       title: `Main table: ${label}`,
     }),

@@ -4,7 +4,7 @@
  * for a single run), and grouped bars of the same means with the standard deviations as error bars.
  * Notebooks 02, 04 and 07 show their systems so; one home keeps their columns alike.
  */
-import { type MeanStd, spreadOf, type SystemSummary } from "../experiments/analyse.ts";
+import { errorBarOf, type MeanStd, spreadOf, type SystemSummary } from "../experiments/analyse.ts";
 import type { Figure } from "../viz/figure.ts";
 import { groupedBars } from "../viz/grouped_bars.ts";
 import type { TableCell } from "../viz/table_html.ts";
@@ -101,7 +101,7 @@ const BARS_OPTION_NAMES: SettingNames<SystemsBarsOptions> = {
 /**
  * Grouped bars of the systems' test means, one group per metric and one series per system (named
  * with its number of seeds, so that a bar without an error bar reads as a single run), with error
- * bars of one standard deviation over seeds. A metric a row does not have is a `SettingError`;
+ * bars of one standard deviation over seeds ({@linkcode errorBarOf}: none for a single run). A metric a row does not have is a `SettingError`;
  * no rows at all is an error (a figure with nothing to draw).
  *
  * @example
@@ -122,7 +122,8 @@ export function systemsBars(rows: readonly SystemSummary[], options: SystemsBars
       return {
         name: `${row.system} (${seeds} seed${seeds === 1 ? "" : "s"})`,
         values: metrics.map((metric) => test(metric).mean),
-        errors: metrics.map((metric) => test(metric).std),
+        // No error bar for a single run (its std of 0 drew a flat whisker, read as no variation).
+        errors: metrics.map((metric) => errorBarOf(test(metric))),
       };
     }),
     ...(title === undefined ? {} : { title }),
