@@ -1,0 +1,65 @@
+/**
+ * BatchNoise, the noise set of a training batch: contrastive_only draws fresh random pairs at every
+ * step (a fixed draw would be a fixed mask, not the ablation of record), and an attributed mask
+ * keeps the attribution's normalised scores, which keep_one reads to choose the modality a view
+ * restores.
+ */
+import { assert, assertEquals, assertNotEquals } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { attributeBatch } from "../../lib/attribution/attribute_batch.ts";
+import { noiseAttributionConfig, resolveDemureConfig } from "../../lib/demure/config.ts";
+import type { DemureConfig } from "../../lib/demure/config.ts";
+import { BatchNoise } from "../../lib/demure/_batch_noise.ts";
+import { historyKeys } from "../../lib/demure/_batch_pairs.ts";
+import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
+import { Warmup } from "../../lib/demure/_warmup.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { batch, split } from "./_one_batch.ts";
+
+await initBackend({ verbose: false });
+
+function batchNoise(input: Partial<DemureConfig>) {
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const config = resolveDemureConfig({ warmupSteps: 0, ...input });
+  const noise = new BatchNoise(
+    model,
+    config,
+    new NoiseCounts(model.modalityNames),
+    new Warmup(config),
+  );
+  return { model, config, noise };
+}
+
+Deno.test("contrastive_only: another step draws other pairs; the same step and seed the same ones", async () => {
+  const first = batchNoise({ variant: "contrastive_only", rho: 0.4 });
+  const second = batchNoise({ variant: "contrastive_only", rho: 0.4 });
+  const step1 = await first.noise.viewsFor(batch, 1);
+  const step2 = await first.noise.viewsFor(batch, 2);
+  const again2 = await second.noise.viewsFor(batch, 2);
+  assert(step1 && step2 && again2);
+  assertNotEquals(Array.from(step1.positive), Array.from(step2.positive), "fresh pairs per step");
+  assertEquals(Array.from(again2.positive), Array.from(step2.positive), "seeded by run and step");
+  first.model.dispose();
+  second.model.dispose();
+});
+
+Deno.test("an attributed mask is cached with the attribution's normalised scores, not without them", async () => {
+  const { model, config, noise } = batchNoise({
+    variant: "full",
+    attributionSource: "separate_pass",
+    rho: 0.4,
+  });
+  const views = await noise.viewsFor(batch, 0);
+  assert(views !== undefined);
+  const reference = await attributeBatch(model, batch, noiseAttributionConfig(config));
+  const stored = noise.cache!.lookup(historyKeys(batch), batch.items);
+  assertEquals(Array.from(stored.noiseMask), Array.from(reference.noiseMask));
+  let scored = 0;
+  reference.normalised.forEach((z, i) => {
+    if (Number.isNaN(z)) return;
+    scored++;
+    assert(Math.abs(stored.scores[i] - z) <= 1e-6 * (1 + Math.abs(z)), `score ${i}`);
+  });
+  assert(scored > 0, "the batch has valid pairs");
+  model.dispose();
+});

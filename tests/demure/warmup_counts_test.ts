@@ -1,0 +1,53 @@
+/**
+ * Two of Demure's run records, by hand: the epoch after which the warm-up ended stays the first
+ * one that ended it (later epochs do not move it), and the noise counts count valid pairs only
+ * (padding and missing modalities are no pairs of the views).
+ */
+import { assertEquals } from "@std/assert";
+import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
+import { Warmup } from "../../lib/demure/_warmup.ts";
+import type { EpochProgress } from "../../lib/train/progress.ts";
+
+function progress(epoch: number, improved: boolean): EpochProgress {
+  return {
+    epoch,
+    maxEpochs: 10,
+    loss: 1,
+    recommendationLoss: 1,
+    auxiliaryLoss: 0,
+    validation: { "NDCG@10": 0.1 },
+    bestValidation: 0.1,
+    bestEpoch: 1,
+    improved,
+    steps: 1,
+    epochSeconds: 1,
+    stepSeconds: 1,
+    secondsLeftAtMost: 1,
+  };
+}
+
+Deno.test("Warmup: the epoch that ended the warm-up is kept when later epochs end", () => {
+  const byEpochs = new Warmup({ warmupBy: "epochs", warmupEpochs: 2 });
+  byEpochs.afterEpoch(progress(1, true));
+  assertEquals([byEpochs.over, byEpochs.endedAfterEpoch], [false, undefined]);
+  for (const epoch of [2, 3, 4]) byEpochs.afterEpoch(progress(epoch, true));
+  assertEquals([byEpochs.over, byEpochs.endedAfterEpoch], [true, 2]);
+  // Plateau of 1: epoch 1 gains, epoch 2 does not (ends it), epoch 3 does not either.
+  const byPlateau = new Warmup({ warmupBy: "plateau", warmupEpochs: 1 });
+  for (const [epoch, improved] of [[1, true], [2, false], [3, false]] as const) {
+    byPlateau.afterEpoch(progress(epoch, improved));
+  }
+  assertEquals([byPlateau.over, byPlateau.endedAfterEpoch], [true, 2]);
+});
+
+Deno.test("NoiseCounts: only valid pairs are counted, per modality", () => {
+  // 2 modalities; flat pairs 0..5 = (position 0: m0, m1), (position 1: m0, m1), (position 2: m0, m1).
+  // Valid: m0 at positions 0 and 1, m1 at position 1 only (missing at 0, padding at 2).
+  const counts = new NoiseCounts(["id", "text"]);
+  counts.add(Uint8Array.of(1, 0, 1, 1, 0, 0), Uint8Array.of(1, 0, 0, 1, 0, 0));
+  const { noiseRateByModality, pairsByModality } = counts.byModality();
+  assertEquals(pairsByModality, { id: { valid: 2, noise: 1 }, text: { valid: 1, noise: 1 } });
+  assertEquals(noiseRateByModality, { id: 0.5, text: 1 });
+  counts.closeEpoch();
+  assertEquals(counts.rateByEpoch(), [{ id: 0.5, text: 1 }]);
+});
