@@ -11,25 +11,29 @@
  *
  * A claim records the host, the claiming process's identity (pid, a random token of the process,
  * and where readable the boot id and start time, so a reused pid is not mistaken for the claimant)
- * and a heartbeat the runner refreshes (every epoch and every {@linkcode HEARTBEAT_SECONDS}). A
- * claim is stale, and taken over, when
- * - its heartbeat is older than {@linkcode CLAIM_STALE_SECONDS} (any host: the holder hung, or
- *   its machine went away), or
+ * and a heartbeat the runner refreshes (every epoch and every {@linkcode HEARTBEAT_SECONDS}:
+ * {@linkcode ResultStore.keepAlive}, whose timer runs while a cell trains or is evaluated, since
+ * both give the event loop a turn every second). A claim is stale, and taken over, when
+ * - its heartbeat is older than {@linkcode CLAIM_STALE_SECONDS} (any host: the holder was killed,
+ *   hung, or its machine went away), or
  * - it is from this host and its process is gone: the pid is not running, or runs another process
  *   (other start time), or the claim is from an earlier boot. A claim of this process's own pid
  *   from an earlier process (after a restart) is therefore stale, not "running".
  *
  * Deno (2.9) reads `/proc` only with `--allow-all`, and the tasks run with scoped permissions: there
  * the process checks are skipped (a running process must never be judged gone because its
- * liveness could not be read) and the heartbeat alone decides; the token still tells this
- * process's claims from those of an earlier process with the same pid.
+ * liveness could not be read) and the heartbeat alone decides, which is why it is short: a killed
+ * process's cell is taken over within {@linkcode CLAIM_STALE_SECONDS} on any host. The token still
+ * tells this process's claims from those of an earlier process with the same pid. Hosts sharing
+ * a results folder compare heartbeats with their own clocks, so their clocks must agree to well
+ * under that (NTP does).
  *
  * A process stopped by SIGINT (Ctrl-C) or SIGTERM gives its claims up before it exits, so that a
  * run restarted at once resumes those cells (from their last epoch checkpoint, which stays) instead
  * of skipping them as "running" until the heartbeat goes stale: the scripts that run cells install
  * this with {@linkcode releaseClaimsOnSignal}. SIGKILL (and a crash of the machine) cannot be
- * handled: such claims stay until the 30-minute heartbeat rule (or, with `/proc` readable, the
- * process check) frees them.
+ * handled: such claims stay until their heartbeat is {@linkcode CLAIM_STALE_SECONDS} old (or, with
+ * `/proc` readable, the process check frees them at once).
  *
  * @example
  * ```ts
@@ -50,13 +54,16 @@ function fileNameOf(key: string): string {
 }
 
 /** Seconds between heartbeats of a running cell's claim (besides one per epoch). */
-export const HEARTBEAT_SECONDS = 60;
+export const HEARTBEAT_SECONDS = 30;
 
 /**
- * A claim whose heartbeat is older than this is stale. Generous: the heartbeat also comes from
- * the epoch loop, and one epoch of the slowest cell on a loaded 2-core machine takes minutes.
+ * A claim whose heartbeat is older than this is stale: ten missed heartbeats. The heartbeat timer
+ * runs during the whole cell (training steps and evaluation chunks give the event loop a turn
+ * every second; preparing a dataset takes seconds), so a live process misses none; a killed one
+ * (SIGKILL, the out-of-memory killer) blocks its cell for at most this long. It was 30 min when
+ * the heartbeat came from the epoch loop alone.
  */
-export const CLAIM_STALE_SECONDS = 30 * 60;
+export const CLAIM_STALE_SECONDS = 5 * 60;
 
 /** Who is running a cell. */
 export interface CellClaim {
@@ -150,6 +157,16 @@ export function claimStaleness(
   return undefined;
 }
 
+/**
+ * Who holds `claim`, for a skip line or an error: "held by process N on HOST (job J) since S, last
+ * heartbeat T" (not "running": a killed holder's claim stays until its heartbeat is stale).
+ */
+export function describeClaimHolder(claim: CellClaim): string {
+  return `held by process ${claim.pid} on ${claim.hostname}${
+    claim.job ? ` (job ${claim.job})` : ""
+  } since ${claim.since}, last heartbeat ${claim.heartbeat ?? claim.since}`;
+}
+
 /** Whether `claim` was made by this process (not by another one, nor an earlier one with its pid). */
 function isThisProcess(claim: CellClaim | undefined): boolean {
   if (claim === undefined || claim.pid !== Deno.pid || claim.hostname !== Deno.hostname()) {
@@ -218,9 +235,20 @@ export class ResultStore {
     ]);
   }
 
-  /** Refreshes the claim's heartbeat every `seconds` until the returned function is called. */
+  /**
+   * Refreshes the claim's heartbeat every `seconds` until the returned function is called. A
+   * heartbeat that fails (a full disk) is reported to stderr and tried again at the next beat,
+   * rather than ending the process from a timer; the claim goes stale if none succeeds.
+   */
   keepAlive(key: string, seconds = HEARTBEAT_SECONDS): () => void {
-    const timer = setInterval(() => this.heartbeat(key), seconds * 1000);
+    const beat = () => {
+      try {
+        this.heartbeat(key);
+      } catch (error) {
+        console.error(`heartbeat of ${this.claimPathOf(key)} failed: ${(error as Error).message}`);
+      }
+    };
+    const timer = setInterval(beat, seconds * 1000);
     // The timer alone does not keep the process running.
     Deno.unrefTimer(timer);
     return () => clearInterval(timer);

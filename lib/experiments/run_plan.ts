@@ -27,7 +27,7 @@ import {
 } from "./datasets.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { ResultStore } from "./result_store.ts";
+import { describeClaimHolder, ResultStore } from "./result_store.ts";
 import {
   type CellResult,
   denoisingNeverStarted,
@@ -360,9 +360,7 @@ class CellLoop {
     const { store, log } = this.#context;
     const holder = store.claim(cell.key);
     if (holder) {
-      log(
-        `skip ${cell.key}: running in process ${holder.pid} on ${holder.hostname} since ${holder.since}`,
-      );
+      log(`skip ${cell.key}: ${describeClaimHolder(holder)}`);
       this.#skipped.add(cell.key);
       return;
     }

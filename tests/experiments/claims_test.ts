@@ -7,7 +7,9 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import {
   type CellClaim,
+  CLAIM_STALE_SECONDS,
   claimStaleness,
+  HEARTBEAT_SECONDS,
   processStartTime,
   releaseHeldClaims,
   ResultStore,
@@ -107,16 +109,16 @@ Deno.test(
 Deno.test(
   "the stale limit is a setting of the store",
   withStore((store) => {
-    const tenMinutes: CellClaim = {
+    const twoMinutes: CellClaim = {
       pid: 1,
       hostname: "another-host",
       since: hoursAgo(1),
-      heartbeat: hoursAgo(1 / 6),
+      heartbeat: hoursAgo(1 / 30),
     };
-    writeClaim(store, "k", tenMinutes);
-    assertEquals(store.claim("k")?.hostname, "another-host", "10 min < the default limit");
+    writeClaim(store, "k", twoMinutes);
+    assertEquals(store.claim("k")?.hostname, "another-host", "2 min < the default limit");
     const strict = new ResultStore(store.directory, { staleSeconds: 60 });
-    assertEquals(strict.claim("k"), undefined, "10 min > a 60 s limit");
+    assertEquals(strict.claim("k"), undefined, "2 min > a 60 s limit");
     strict.release("k");
   }),
 );
@@ -252,6 +254,42 @@ Deno.test(
       const old = await probe("old");
       assertEquals(JSON.parse(new TextDecoder().decode(old.stdout)), null);
       store.release("live");
+    } finally {
+      Deno.removeSync(directory, { recursive: true });
+    }
+  },
+);
+
+Deno.test(
+  "a SIGKILLed process's claim is taken over within minutes under the task's permissions (no /proc)",
+  { ignore: Deno.build.os === "windows" },
+  async () => {
+    // Its heartbeat alone tells: before, a killed process's cell stayed blocked for 30 minutes.
+    assert(CLAIM_STALE_SECONDS <= 5 * 60, `${CLAIM_STALE_SECONDS} s`);
+    assert(CLAIM_STALE_SECONDS >= 5 * HEARTBEAT_SECONDS, "a live holder misses no take-over");
+    const directory = scratchDirectory();
+    const probe = async (key: string) => {
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["run", ...reproduceTaskFlags(), "tests/experiments/_claim_probe.ts", directory, key],
+        cwd: root,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert(output.success, new TextDecoder().decode(output.stderr));
+      return JSON.parse(new TextDecoder().decode(output.stdout)) as CellClaim | null;
+    };
+    try {
+      const store = new ResultStore(directory);
+      const { child, output } = await startHolder(directory, "k", false);
+      child.kill("SIGKILL");
+      await child.status;
+      await output();
+      const left = store.claimOf("k")!;
+      assertEquals((await probe("k"))?.pid, child.pid, "a fresh heartbeat is respected");
+      // Its last heartbeat a little over the limit ago (as if that time had passed).
+      const beat = new Date(Date.now() - (CLAIM_STALE_SECONDS + 20) * 1000).toISOString();
+      writeClaim(store, "k", { ...left, since: beat, heartbeat: beat });
+      assertEquals(await probe("k"), null, "taken over");
     } finally {
       Deno.removeSync(directory, { recursive: true });
     }

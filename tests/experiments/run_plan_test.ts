@@ -29,7 +29,7 @@ Deno.test("runPlan skips a cell another live process has claimed, runs the rest,
   assertEquals(first.pending, [held.key]);
   assertEquals(first.cells.length, free.length);
   assertEquals(
-    lines.some((line) => line.startsWith(`skip ${held.key}: running in process 1`)),
+    lines.some((line) => line.startsWith(`skip ${held.key}: held by process 1`)),
     true,
   );
   const claims = [...Deno.readDirSync(store.directory)].filter((e) => e.name.endsWith(".claim"));
