@@ -5,7 +5,12 @@
 import type { CellResult, PreparedDataset } from "../mod.ts";
 import type { RerunCheck } from "../lib/experiments/mod.ts";
 import { checkedOption, reproduceOptions, workerDatasetReads } from "./reproduce_options.ts";
-import { startWorkers, workerArgs, type Workers } from "./reproduce_workers.ts";
+import {
+  startWorkers,
+  whenMainProcessGone,
+  workerArgs,
+  type Workers,
+} from "./reproduce_workers.ts";
 import { resolve } from "node:path";
 import { taskPermissions } from "./task_permissions.ts";
 
@@ -114,13 +119,21 @@ const WORKER_STOP_SECONDS = 30;
 // Ctrl-C or SIGTERM: this process stops its workers (they give up their claims) and waits for
 // them, then gives up its own claims (last: its cell trains on meanwhile, and may be followed by a
 // new claim) and exits, so that a rerun started at once finds none of the cells held.
-releaseClaimsOnSignal({
+const stopAs = releaseClaimsOnSignal({
   onStop: async () => {
     if (runWorkers && !(await runWorkers.stopAndWait(WORKER_STOP_SECONDS))) {
       console.error(`reproduce: workers still running after ${WORKER_STOP_SECONDS} s; exiting`);
     }
   },
 });
+// A worker whose main process is gone (killed: no SIGTERM reached the worker) stops as on SIGTERM
+// rather than training on as an orphan: its cells' claims are given up for a rerun.
+if (isWorker) {
+  whenMainProcessGone(() => {
+    console.error("reproduce: the main process is gone; this worker gives up its claims and stops");
+    stopAs("SIGTERM");
+  });
+}
 
 /** Stops with a clear message (no stack) and a non-zero status. */
 function fail(error: unknown): never {

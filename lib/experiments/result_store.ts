@@ -546,8 +546,13 @@ let releaseOnSignalInstalled = false;
  * The listener runs when the event loop gets a turn: the trainer and the evaluation give it one
  * at least every second (`EventLoopTurns`, lib/util/event_loop.ts), so a cell stops within about
  * a second or a training step.
+ *
+ * Returns a function that stops the process the way `signal` would have, for a stop that comes
+ * without one (a worker whose main process is gone: scripts/reproduce_workers.ts).
  */
-export function releaseClaimsOnSignal(options: ReleaseOnSignalOptions = {}): void {
+export function releaseClaimsOnSignal(
+  options: ReleaseOnSignalOptions = {},
+): (signal: StopSignal) => void {
   if (releaseOnSignalInstalled) {
     throw new Error("releaseClaimsOnSignal: already installed in this process (install it once)");
   }
@@ -580,16 +585,16 @@ export function releaseClaimsOnSignal(options: ReleaseOnSignalOptions = {}): voi
   const signals = Deno.build.os === "windows"
     ? (["SIGINT"] as const)
     : (Object.keys(SIGNAL_EXIT_STATUS) as StopSignal[]);
-  for (const signal of signals) {
-    Deno.addSignalListener(signal, async () => {
-      if (stopping) releaseAndExit(signal);
-      stopping = true;
-      try {
-        await options.onStop?.(signal);
-      } catch (error) {
-        quietly(() => console.error(`${signal}: ${(error as Error).message}`));
-      }
-      releaseAndExit(signal);
-    });
-  }
+  const stop = async (signal: StopSignal) => {
+    if (stopping) releaseAndExit(signal);
+    stopping = true;
+    try {
+      await options.onStop?.(signal);
+    } catch (error) {
+      quietly(() => console.error(`${signal}: ${(error as Error).message}`));
+    }
+    releaseAndExit(signal);
+  };
+  for (const signal of signals) Deno.addSignalListener(signal, () => stop(signal));
+  return (signal) => void stop(signal);
 }

@@ -417,3 +417,34 @@ for (const signal of ["SIGTERM", "SIGINT"] as StopSignal[]) {
     },
   );
 }
+
+Deno.test(
+  "a worker whose main process is SIGKILLed gives up its claims and exits",
+  { ignore: Deno.build.os !== "linux" },
+  async () => {
+    const directory = scratchDirectory();
+    try {
+      const store = new ResultStore(directory);
+      const { child, output } = await startHolder(directory, "main", true);
+      const worker = store.claimOf("main-worker")!.pid;
+      child.kill("SIGKILL");
+      await child.status;
+      const printed = await output();
+      // Before, the worker trained on as an orphan (its cells held) until its own end.
+      let waited = 0;
+      while (store.claimOf("main-worker") !== undefined && waited < 15_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        waited += 100;
+      }
+      assertEquals(store.claimOf("main-worker"), undefined, `the worker's claim:\n${printed}`);
+      while (processStartTime(worker) !== undefined && waited < 20_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        waited += 100;
+      }
+      assertEquals(processStartTime(worker), undefined, `worker ${worker} still runs`);
+      assertEquals(store.claimOf("main")?.pid, child.pid, "the killed process's claim stays");
+    } finally {
+      Deno.removeSync(directory, { recursive: true });
+    }
+  },
+);
