@@ -144,11 +144,18 @@ function fail(error: unknown): never {
 /**
  * Whether an error's one line says what to do: the results folder holds cells of the imported
  * files as they were before they changed (lib/experiments/stored_data_check.ts), or it cannot be
- * written (the system's message names the path: a folder writable at the top but not within).
+ * written (the system's message names the path: a folder writable at the top but not within), or
+ * the disk is full while a checkpoint is saved (the error names the file).
  */
 function saysWhatToDo(error: unknown): boolean {
   return (error as Error).name === "StaleCellError" ||
-    error instanceof Deno.errors.PermissionDenied;
+    error instanceof Deno.errors.PermissionDenied || isDiskFull(error);
+}
+
+/** A full disk: the checkpoint writes name their file (lib/checkpoint/checkpoint.ts). */
+function isDiskFull(error: unknown): boolean {
+  const code = (of: unknown) => (of as { code?: unknown } | undefined)?.code;
+  return code(error) === "ENOSPC" || code((error as Error).cause) === "ENOSPC";
 }
 
 /** Stops with the error's one line when it says what to do; any other error is a bug. */
