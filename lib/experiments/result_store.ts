@@ -252,6 +252,31 @@ function createWhole(path: string, text: string): boolean {
 }
 
 /**
+ * Age after which a temporary of an atomic write (`<file>.tmp-<pid>-<ms>`, lib/data/atomic_write.ts
+ * and claims) is a killed writer's: a write takes seconds at most, so a live one is never this old.
+ */
+const STALE_TEMPORARY_SECONDS = 10 * 60;
+
+/**
+ * Removes what writers killed mid-write left in `directory`: temporaries of other processes
+ * older than {@linkcode STALE_TEMPORARY_SECONDS} (the targets are whole: the rename never came).
+ */
+function removeStaleTemporaries(directory: string): void {
+  const now = Date.now();
+  for (const entry of Deno.readDirSync(directory)) {
+    const match = /\.tmp-(\d+)-\d+$/.exec(entry.name);
+    if (!entry.isFile || !match || Number(match[1]) === Deno.pid) continue;
+    const path = `${directory}/${entry.name}`;
+    try {
+      const written = Deno.statSync(path).mtime?.getTime() ?? now;
+      if (now - written > STALE_TEMPORARY_SECONDS * 1000) Deno.removeSync(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error; // Another sweeper's.
+    }
+  }
+}
+
+/**
  * The finished cells of one directory, and the claims of the processes running cells there; see
  * the module documentation.
  */
@@ -269,6 +294,7 @@ export class ResultStore {
       throw new Error(`ResultStore: staleSeconds must be > 0, got ${this.staleSeconds}`);
     }
     Deno.mkdirSync(directory, { recursive: true });
+    removeStaleTemporaries(directory);
   }
 
   #newClaim(job?: string): CellClaim {

@@ -82,3 +82,23 @@ Deno.test(
     Deno.removeSync(directory, { recursive: true });
   },
 );
+
+Deno.test("a store sweeps temporaries that killed writers left, only old ones of other processes", () => {
+  const directory = Deno.makeTempDirSync();
+  try {
+    const old = new Date(Date.now() - 3600_000);
+    const left = "cell.json.tmp-999999-1700000000000";
+    const recent = "other.json.tmp-999998-1700000000001";
+    const mine = `mine.json.tmp-${Deno.pid}-1700000000002`;
+    for (const name of [left, recent, mine, "cell.json"]) {
+      Deno.writeTextFileSync(`${directory}/${name}`, "{}");
+    }
+    for (const name of [left, mine, "cell.json"]) Deno.utimeSync(`${directory}/${name}`, old, old);
+    // Before, a result written when its process was killed stayed next to the cell for good.
+    new ResultStore(directory);
+    const names = [...Deno.readDirSync(directory)].map((entry) => entry.name).sort();
+    assertEquals(names, ["cell.json", mine, recent].sort());
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
