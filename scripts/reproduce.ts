@@ -10,7 +10,12 @@ import {
   usageError,
   workerDatasetReads,
 } from "./reproduce_options.ts";
-import { startWorkers, workerArgs, type Workers } from "./reproduce_workers.ts";
+import {
+  startWorkers,
+  whenMainProcessGone,
+  workerArgs,
+  type Workers,
+} from "./reproduce_workers.ts";
 import { resolve } from "node:path";
 import { taskPermissions } from "./task_permissions.ts";
 
@@ -120,13 +125,21 @@ const WORKER_STOP_SECONDS = 30;
 // Ctrl-C or SIGTERM: this process stops its workers (they give up their claims) and waits for
 // them, then gives up its own claims (last: its cell trains on meanwhile, and may be followed by a
 // new claim) and exits, so that a rerun started at once finds none of the cells held.
-releaseClaimsOnSignal({
+const stopAs = releaseClaimsOnSignal({
   onStop: async () => {
     if (runWorkers && !(await runWorkers.stopAndWait(WORKER_STOP_SECONDS))) {
       console.error(`reproduce: workers still running after ${WORKER_STOP_SECONDS} s; exiting`);
     }
   },
 });
+// A worker whose main process is gone (killed: no SIGTERM reached the worker) stops as on SIGTERM
+// rather than training on as an orphan: its cells' claims are given up for a rerun.
+if (isWorker) {
+  whenMainProcessGone(() => {
+    console.error("reproduce: the main process is gone; this worker gives up its claims and stops");
+    stopAs("SIGTERM");
+  });
+}
 
 /** Stops with a clear message (no stack) and a non-zero status. */
 function fail(error: unknown): never {
@@ -137,11 +150,18 @@ function fail(error: unknown): never {
 /**
  * Whether an error's one line says what to do: the results folder holds cells of the imported
  * files as they were before they changed (lib/experiments/stored_data_check.ts), or it cannot be
- * written (the system's message names the path: a folder writable at the top but not within).
+ * written (the system's message names the path: a folder writable at the top but not within), or
+ * the disk is full while a checkpoint is saved (the error names the file).
  */
 function saysWhatToDo(error: unknown): boolean {
   return (error as Error).name === "StaleCellError" ||
-    error instanceof Deno.errors.PermissionDenied;
+    error instanceof Deno.errors.PermissionDenied || isDiskFull(error);
+}
+
+/** A full disk: the checkpoint writes name their file (lib/checkpoint/checkpoint.ts). */
+function isDiskFull(error: unknown): boolean {
+  const code = (of: unknown) => (of as { code?: unknown } | undefined)?.code;
+  return code(error) === "ENOSPC" || code((error as Error).cause) === "ENOSPC";
 }
 
 /** Stops with the error's one line when it says what to do; any other error is a bug. */

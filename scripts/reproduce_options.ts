@@ -74,7 +74,9 @@ error before writing anything.
   -h, --help                     print this text
 Ctrl-C (SIGINT) or SIGTERM: each process gives up its cells' claims and exits (status 130 or
 143; the first process stops its workers first), so a rerun resumes those cells at once from
-their last epoch checkpoint. After SIGKILL a claim stays until its heartbeat is 30 min old.`;
+their last epoch checkpoint. After SIGKILL (or the out-of-memory killer) a claim stays until its
+heartbeat, refreshed every 30 s while its cell runs, is 5 min old; then another process takes
+the cell over and resumes it from its last epoch checkpoint.`;
 
 /** The options of {@linkcode USAGE}, for {@linkcode parseOptions}. */
 const OPTIONS = {

@@ -94,7 +94,8 @@ export function startWorkers(options: WorkerOptions): Workers {
     const worker = k + 2;
     const child = new Deno.Command(options.deno ?? Deno.execPath(), {
       args: [...options.runArgs, ...options.scriptArgs],
-      stdin: "null",
+      // Never written: its end closes when this process ends, however (whenMainProcessGone).
+      stdin: "piped",
       stdout: "piped",
       stderr: "piped",
     }).spawn();
@@ -128,6 +129,29 @@ export function startWorkers(options: WorkerOptions): Workers {
       return inTime;
     },
   };
+}
+
+/**
+ * In a worker: calls `onGone` once the main process that started it is gone, for whatever reason
+ * (SIGKILL and the out-of-memory killer included). The worker's stdin is a pipe from the main
+ * process ({@linkcode startWorkers}) that the kernel closes when that process ends, so reading it
+ * ends. Before, a worker whose main process was killed trained on as an orphan with no terminal,
+ * holding its cells from a rerun. `input` is the stdin (a test passes its own stream).
+ */
+export function whenMainProcessGone(
+  onGone: () => void,
+  input: ReadableStream<Uint8Array> = Deno.stdin.readable,
+): void {
+  (async () => {
+    try {
+      for await (const _chunk of input) {
+        // The main process writes nothing: only the end matters.
+      }
+    } catch {
+      // A broken pipe: gone too.
+    }
+    onGone();
+  })();
 }
 
 /** Calls `onLine` with each line of `stream` (the last one even without a newline). */

@@ -117,23 +117,53 @@ export interface SaveOptions {
 
 let saveCounter = 0;
 
-/** Writes `data` to a new file in two halves (a step between them) and fsyncs it. */
+/**
+ * Writes `data` to a new file in two halves (a step between them) and fsyncs it. A write that
+ * fails (a full disk) removes the partial file and throws naming it, with the system's error as
+ * `cause` (the system's message names no file).
+ */
 function writeSynced(
   path: string,
   data: Uint8Array,
   afterHalf: () => void,
 ): void {
-  const file = Deno.openSync(path, { write: true, createNew: true });
+  const named = (error: unknown) =>
+    new Error(`${path}: ${(error as Error).message}`, { cause: error });
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { write: true, createNew: true });
+  } catch (error) {
+    throw named(error);
+  }
+  let open = true;
+  const failed = (error: unknown): never => {
+    file.close();
+    open = false;
+    try {
+      Deno.removeSync(path);
+    } catch {
+      // Already gone: nothing to remove.
+    }
+    throw named(error);
+  };
   try {
     const half = data.length >> 1;
     for (const part of [data.subarray(0, half), data.subarray(half)]) {
-      let offset = 0;
-      while (offset < part.length) offset += file.writeSync(part.subarray(offset));
+      try {
+        let offset = 0;
+        while (offset < part.length) offset += file.writeSync(part.subarray(offset));
+      } catch (error) {
+        failed(error);
+      }
       if (part.byteOffset === data.byteOffset) afterHalf();
     }
-    file.syncSync();
+    try {
+      file.syncSync();
+    } catch (error) {
+      failed(error);
+    }
   } finally {
-    file.close();
+    if (open) file.close();
   }
 }
 

@@ -23,7 +23,7 @@ import { canonicalDatasetSpec, type DatasetSpec } from "./dataset_spec.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import type { TrainerConfig } from "../train/config.ts";
 import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { type CellClaim, ResultStore } from "./result_store.ts";
+import { type CellClaim, describeClaimHolder, ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";
 import {
@@ -410,9 +410,9 @@ export async function runOneCell(
   const holder = store.claim(cell.key, options.job);
   if (holder) {
     throw new Error(
-      `${cell.key}: running in process ${holder.pid} on ${holder.hostname}` +
-        `${holder.job ? ` (job ${holder.job})` : ""} since ${holder.since}; if that process ` +
-        `is dead, delete ${store.claimPathOf(cell.key)}`,
+      `${cell.key}: ${describeClaimHolder(holder)}; a claim whose process died is taken over ` +
+        `once its heartbeat is ${store.staleSeconds} s old (or delete ` +
+        `${store.claimPathOf(cell.key)} if that process is dead)`,
     );
   }
   const stopHeartbeat = store.keepAlive(cell.key);

@@ -11,25 +11,29 @@
  *
  * A claim records the host, the claiming process's identity (pid, a random token of the process,
  * and where readable the boot id and start time, so a reused pid is not mistaken for the claimant)
- * and a heartbeat the runner refreshes (every epoch and every {@linkcode HEARTBEAT_SECONDS}). A
- * claim is stale, and taken over, when
- * - its heartbeat is older than {@linkcode CLAIM_STALE_SECONDS} (any host: the holder hung, or
- *   its machine went away), or
+ * and a heartbeat the runner refreshes (every epoch and every {@linkcode HEARTBEAT_SECONDS}:
+ * {@linkcode ResultStore.keepAlive}, whose timer runs while a cell trains or is evaluated, since
+ * both give the event loop a turn every second). A claim is stale, and taken over, when
+ * - its heartbeat is older than {@linkcode CLAIM_STALE_SECONDS} (any host: the holder was killed,
+ *   hung, or its machine went away), or
  * - it is from this host and its process is gone: the pid is not running, or runs another process
  *   (other start time), or the claim is from an earlier boot. A claim of this process's own pid
  *   from an earlier process (after a restart) is therefore stale, not "running".
  *
  * Deno (2.9) reads `/proc` only with `--allow-all`, and the tasks run with scoped permissions: there
  * the process checks are skipped (a running process must never be judged gone because its
- * liveness could not be read) and the heartbeat alone decides; the token still tells this
- * process's claims from those of an earlier process with the same pid.
+ * liveness could not be read) and the heartbeat alone decides, which is why it is short: a killed
+ * process's cell is taken over within {@linkcode CLAIM_STALE_SECONDS} on any host. The token still
+ * tells this process's claims from those of an earlier process with the same pid. Hosts sharing
+ * a results folder compare heartbeats with their own clocks, so their clocks must agree to well
+ * under that (NTP does).
  *
  * A process stopped by SIGINT (Ctrl-C) or SIGTERM gives its claims up before it exits, so that a
  * run restarted at once resumes those cells (from their last epoch checkpoint, which stays) instead
  * of skipping them as "running" until the heartbeat goes stale: the scripts that run cells install
  * this with {@linkcode releaseClaimsOnSignal}. SIGKILL (and a crash of the machine) cannot be
- * handled: such claims stay until the 30-minute heartbeat rule (or, with `/proc` readable, the
- * process check) frees them.
+ * handled: such claims stay until their heartbeat is {@linkcode CLAIM_STALE_SECONDS} old (or, with
+ * `/proc` readable, the process check frees them at once).
  *
  * @example
  * ```ts
@@ -50,13 +54,16 @@ function fileNameOf(key: string): string {
 }
 
 /** Seconds between heartbeats of a running cell's claim (besides one per epoch). */
-export const HEARTBEAT_SECONDS = 60;
+export const HEARTBEAT_SECONDS = 30;
 
 /**
- * A claim whose heartbeat is older than this is stale. Generous: the heartbeat also comes from
- * the epoch loop, and one epoch of the slowest cell on a loaded 2-core machine takes minutes.
+ * A claim whose heartbeat is older than this is stale: ten missed heartbeats. The heartbeat timer
+ * runs during the whole cell (training steps and evaluation chunks give the event loop a turn
+ * every second; preparing a dataset takes seconds), so a live process misses none; a killed one
+ * (SIGKILL, the out-of-memory killer) blocks its cell for at most this long. It was 30 min when
+ * the heartbeat came from the epoch loop alone.
  */
-export const CLAIM_STALE_SECONDS = 30 * 60;
+export const CLAIM_STALE_SECONDS = 5 * 60;
 
 /** Who is running a cell. */
 export interface CellClaim {
@@ -150,6 +157,16 @@ export function claimStaleness(
   return undefined;
 }
 
+/**
+ * Who holds `claim`, for a skip line or an error: "held by process N on HOST (job J) since S, last
+ * heartbeat T" (not "running": a killed holder's claim stays until its heartbeat is stale).
+ */
+export function describeClaimHolder(claim: CellClaim): string {
+  return `held by process ${claim.pid} on ${claim.hostname}${
+    claim.job ? ` (job ${claim.job})` : ""
+  } since ${claim.since}, last heartbeat ${claim.heartbeat ?? claim.since}`;
+}
+
 /** Whether `claim` was made by this process (not by another one, nor an earlier one with its pid). */
 function isThisProcess(claim: CellClaim | undefined): boolean {
   if (claim === undefined || claim.pid !== Deno.pid || claim.hostname !== Deno.hostname()) {
@@ -160,12 +177,102 @@ function isThisProcess(claim: CellClaim | undefined): boolean {
     : claim.processStart === processStartTime(Deno.pid);
 }
 
+/** A claim file that is not a claim (see {@linkcode readClaim}). */
+class UnreadableClaimError extends Error {
+  /** The file's text, to tell whether it changed before it is removed as stale. */
+  readonly text: string;
+  constructor(path: string, text: string, cause: Error) {
+    super(`${path}: unreadable claim (${cause.message}); delete it`, { cause });
+    this.text = text;
+  }
+}
+
+/**
+ * The claim in `path`, or undefined when there is none. Claims appear with their content (a
+ * linked temporary) and are replaced by renames, so a file that is not a claim (empty, cut short)
+ * was left by an earlier version's writer that was killed or ran out of space: thrown as
+ * {@linkcode UnreadableClaimError}.
+ */
 function readClaim(path: string): CellClaim | undefined {
+  let text: string;
   try {
-    return JSON.parse(Deno.readTextFileSync(path)) as CellClaim;
+    text = Deno.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw new Error(`${path}: unreadable claim (${(error as Error).message}); delete it`);
+    throw error;
+  }
+  try {
+    return JSON.parse(text) as CellClaim;
+  } catch (error) {
+    throw new UnreadableClaimError(path, text, error as Error);
+  }
+}
+
+/** Seconds since `path` was last written; undefined when it is gone. */
+function secondsSinceWritten(path: string): number | undefined {
+  try {
+    const written = Deno.statSync(path).mtime;
+    return written ? (Date.now() - written.getTime()) / 1000 : 0;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Tries of `claim` before it gives up ("claims kept changing"): a try fails when another process
+ * released the claim between this one's create and read. Two processes claiming and releasing one
+ * cell in a tight loop (2 s each) gave up on about 1 in 1,000 claims with 3 tries, about 1 in
+ * 20,000 with 10; a run claims a cell once, so only such a loop meets it.
+ */
+const CLAIM_ATTEMPTS = 10;
+
+/**
+ * Creates `path` with `text` unless it exists; false when it does. The text goes to a temporary
+ * first, which is then hard-linked to `path`: the link fails when `path` exists (the exclusive
+ * create), and a reader never sees the claim without its content (a file created empty and then
+ * written was read empty by contenders, and stayed empty after a kill or a full disk).
+ */
+function createWhole(path: string, text: string): boolean {
+  const temporary = `${path}.tmp-${Deno.pid}-${Date.now()}`;
+  try {
+    Deno.writeTextFileSync(temporary, text);
+    Deno.linkSync(temporary, path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw error;
+  } finally {
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // Never created (the write failed at once): nothing to remove.
+    }
+  }
+}
+
+/**
+ * Age after which a temporary of an atomic write (`<file>.tmp-<pid>-<ms>`, lib/data/atomic_write.ts
+ * and claims) is a killed writer's: a write takes seconds at most, so a live one is never this old.
+ */
+const STALE_TEMPORARY_SECONDS = 10 * 60;
+
+/**
+ * Removes what writers killed mid-write left in `directory`: temporaries of other processes
+ * older than {@linkcode STALE_TEMPORARY_SECONDS} (the targets are whole: the rename never came).
+ */
+function removeStaleTemporaries(directory: string): void {
+  const now = Date.now();
+  for (const entry of Deno.readDirSync(directory)) {
+    const match = /\.tmp-(\d+)-\d+$/.exec(entry.name);
+    if (!entry.isFile || !match || Number(match[1]) === Deno.pid) continue;
+    const path = `${directory}/${entry.name}`;
+    try {
+      const written = Deno.statSync(path).mtime?.getTime() ?? now;
+      if (now - written > STALE_TEMPORARY_SECONDS * 1000) Deno.removeSync(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error; // Another sweeper's.
+    }
   }
 }
 
@@ -187,6 +294,7 @@ export class ResultStore {
       throw new Error(`ResultStore: staleSeconds must be > 0, got ${this.staleSeconds}`);
     }
     Deno.mkdirSync(directory, { recursive: true });
+    removeStaleTemporaries(directory);
   }
 
   #newClaim(job?: string): CellClaim {
@@ -218,9 +326,20 @@ export class ResultStore {
     ]);
   }
 
-  /** Refreshes the claim's heartbeat every `seconds` until the returned function is called. */
+  /**
+   * Refreshes the claim's heartbeat every `seconds` until the returned function is called. A
+   * heartbeat that fails (a full disk) is reported to stderr and tried again at the next beat,
+   * rather than ending the process from a timer; the claim goes stale if none succeeds.
+   */
   keepAlive(key: string, seconds = HEARTBEAT_SECONDS): () => void {
-    const timer = setInterval(() => this.heartbeat(key), seconds * 1000);
+    const beat = () => {
+      try {
+        this.heartbeat(key);
+      } catch (error) {
+        console.error(`heartbeat of ${this.claimPathOf(key)} failed: ${(error as Error).message}`);
+      }
+    };
+    const timer = setInterval(beat, seconds * 1000);
     // The timer alone does not keep the process running.
     Deno.unrefTimer(timer);
     return () => clearInterval(timer);
@@ -286,16 +405,20 @@ export class ResultStore {
   claim(key: string, job?: string): CellClaim | undefined {
     const path = this.claimPathOf(key);
     const mine = this.#newClaim(job);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        Deno.writeTextFileSync(path, JSON.stringify(mine), { createNew: true });
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      if (createWhole(path, JSON.stringify(mine))) {
         HELD_CLAIMS.add(path);
         return undefined;
-      } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
       }
-      const holder = readClaim(path);
-      if (holder === undefined) continue;
+      let holder: CellClaim | undefined;
+      try {
+        holder = readClaim(path);
+      } catch (error) {
+        if (!(error instanceof UnreadableClaimError)) throw error;
+        this.#removeUnreadableClaim(path, error);
+        continue;
+      }
+      if (holder === undefined) continue; // Released meanwhile: try again.
       // The same batch job again: the scheduler restarted this task, so the earlier attempt is gone.
       const restarted = job !== undefined && holder.job === job;
       if (!restarted && claimStaleness(holder, Date.now(), this.staleSeconds) === undefined) {
@@ -304,6 +427,36 @@ export class ResultStore {
       this.#removeStaleClaim(path, holder);
     }
     throw new Error(`${path}: could not claim the cell (claims kept changing); try again`);
+  }
+
+  // An unreadable claim (see readClaim) is refreshed by no one: stale once it is as old as a
+  // heartbeat may be, like any claim; before that it is an error naming it.
+  #removeUnreadableClaim(path: string, error: UnreadableClaimError): void {
+    const age = secondsSinceWritten(path);
+    if (age === undefined) return;
+    if (age <= this.staleSeconds) {
+      throw new Error(
+        `${path}: unreadable claim (${(error.cause as Error).message}), written ` +
+          `${Math.round(age)} s ago (by a writer of an earlier version that was killed or ran ` +
+          `out of space); it is taken over once ${this.staleSeconds} s old, or delete it`,
+      );
+    }
+    const aside = `${path}.${Deno.pid}.stale`;
+    try {
+      Deno.renameSync(path, aside);
+    } catch (renameError) {
+      if (renameError instanceof Deno.errors.NotFound) return;
+      throw renameError;
+    }
+    // Replaced meanwhile (a claim taken over by another process): put back.
+    if (Deno.readTextFileSync(aside) !== error.text) {
+      try {
+        Deno.linkSync(aside, path);
+      } catch (linkError) {
+        if (!(linkError instanceof Deno.errors.AlreadyExists)) throw linkError;
+      }
+    }
+    Deno.removeSync(aside);
   }
 
   /** The claim on `key`, if any (whoever holds it, live or not). */
@@ -419,8 +572,13 @@ let releaseOnSignalInstalled = false;
  * The listener runs when the event loop gets a turn: the trainer and the evaluation give it one
  * at least every second (`EventLoopTurns`, lib/util/event_loop.ts), so a cell stops within about
  * a second or a training step.
+ *
+ * Returns a function that stops the process the way `signal` would have, for a stop that comes
+ * without one (a worker whose main process is gone: scripts/reproduce_workers.ts).
  */
-export function releaseClaimsOnSignal(options: ReleaseOnSignalOptions = {}): void {
+export function releaseClaimsOnSignal(
+  options: ReleaseOnSignalOptions = {},
+): (signal: StopSignal) => void {
   if (releaseOnSignalInstalled) {
     throw new Error("releaseClaimsOnSignal: already installed in this process (install it once)");
   }
@@ -453,16 +611,16 @@ export function releaseClaimsOnSignal(options: ReleaseOnSignalOptions = {}): voi
   const signals = Deno.build.os === "windows"
     ? (["SIGINT"] as const)
     : (Object.keys(SIGNAL_EXIT_STATUS) as StopSignal[]);
-  for (const signal of signals) {
-    Deno.addSignalListener(signal, async () => {
-      if (stopping) releaseAndExit(signal);
-      stopping = true;
-      try {
-        await options.onStop?.(signal);
-      } catch (error) {
-        quietly(() => console.error(`${signal}: ${(error as Error).message}`));
-      }
-      releaseAndExit(signal);
-    });
-  }
+  const stop = async (signal: StopSignal) => {
+    if (stopping) releaseAndExit(signal);
+    stopping = true;
+    try {
+      await options.onStop?.(signal);
+    } catch (error) {
+      quietly(() => console.error(`${signal}: ${(error as Error).message}`));
+    }
+    releaseAndExit(signal);
+  };
+  for (const signal of signals) Deno.addSignalListener(signal, () => stop(signal));
+  return (signal) => void stop(signal);
 }

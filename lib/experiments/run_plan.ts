@@ -27,7 +27,7 @@ import {
 } from "./datasets.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { ResultStore } from "./result_store.ts";
+import { describeClaimHolder, ResultStore } from "./result_store.ts";
 import {
   type CellResult,
   denoisingNeverStarted,
@@ -362,18 +362,21 @@ class CellLoop {
   /** Claims `cell` and runs it, or skips it while another process holds it. */
   async #claimAndRun(cell: PlannedCell): Promise<void> {
     const { store, log } = this.#context;
-    const holder = store.claim(cell.key);
-    if (holder) {
-      log(
-        `skip ${cell.key}: running in process ${holder.pid} on ${holder.hostname} since ${holder.since}`,
-      );
-      this.#skipped.add(cell.key);
-      return;
-    }
     let result: CellResult | undefined;
+    let claimed = false;
+    let stopHeartbeat = () => {};
     const cellStart = performance.now();
-    const stopHeartbeat = store.keepAlive(cell.key);
+    // The claim inside the try: a claim that cannot be taken (an unreadable claim file, a full
+    // disk) fails this cell, not the whole run.
     try {
+      const holder = store.claim(cell.key);
+      if (holder) {
+        log(`skip ${cell.key}: ${describeClaimHolder(holder)}`);
+        this.#skipped.add(cell.key);
+        return;
+      }
+      claimed = true;
+      stopHeartbeat = store.keepAlive(cell.key);
       result = await runClaimedCell(this.current, cell, this.#context);
     } catch (error) {
       // An interrupt stops the whole plan, never only its cell.
@@ -383,8 +386,10 @@ class CellLoop {
       return;
     } finally {
       stopHeartbeat();
-      store.release(cell.key);
-      if (cell.trial) this.current = this.#selection.refresh(this.current);
+      if (claimed) {
+        store.release(cell.key);
+        if (cell.trial) this.current = this.#selection.refresh(this.current);
+      }
     }
     if (result === undefined) return;
     this.#done++;

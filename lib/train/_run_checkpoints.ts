@@ -113,6 +113,19 @@ function freshResumeState(): ResumeState {
   };
 }
 
+/** The file of `<dir>/best` that is gone: its sidecar, or the weights file the sidecar names. */
+function missingBestFile(dir: string): string {
+  const sidecar = `${dir}/best.json`;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(sidecar);
+  } catch {
+    return sidecar;
+  }
+  const { weightsFile } = JSON.parse(text) as { weightsFile?: unknown };
+  return typeof weightsFile === "string" ? `${dir}/${weightsFile}` : sidecar;
+}
+
 /** Restores model, Adam and loop state from `<dir>/last` (a fresh state when there is none). */
 function restoreRun(
   dir: string,
@@ -146,6 +159,14 @@ function restoreRun(
     );
   }
   const bestFile = checkpointExists(`${dir}/best`) ? readCheckpoint(`${dir}/best`) : undefined;
+  if (bestFile === undefined && stored.bestEpoch > 0) {
+    // Saves write best before last, so only a lost file gets here: resuming without it would
+    // test the last epoch's weights and report them under the earlier best epoch.
+    throw new Error(
+      `${missingBestFile(dir)}: missing, but ${dir}/last.json records best epoch ` +
+        `${stored.bestEpoch}; delete ${dir} to start the run over`,
+    );
+  }
   const bestNames = model.parameters.names();
   const lacking = bestNames.find((name) => bestFile && !bestFile.tensors.has(name));
   if (lacking !== undefined) {

@@ -165,3 +165,66 @@ Deno.test("checkpoint: two bases in one folder do not sweep each other's files",
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+/** Mounts a 64 KiB tmpfs on a new folder (root on Linux only); undefined where that fails. */
+function mountTinyDisk(): string | undefined {
+  if (Deno.build.os !== "linux") return undefined;
+  const dir = Deno.makeTempDirSync();
+  try {
+    const args = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir];
+    if (new Deno.Command("mount", { args, stderr: "null" }).outputSync().success) return dir;
+  } catch {
+    // No mount command.
+  }
+  Deno.removeSync(dir);
+  return undefined;
+}
+
+function unmount(dir: string): void {
+  new Deno.Command("umount", { args: [dir] }).outputSync();
+  Deno.removeSync(dir, { recursive: true });
+}
+
+/** Whether this test run can mount a small disk (probed once, then unmounted). */
+const canMountDisk = (() => {
+  const dir = mountTinyDisk();
+  if (dir !== undefined) unmount(dir);
+  return dir !== undefined;
+})();
+
+Deno.test(
+  "checkpoint: a full disk while saving: the error names the file, and no partial file is left",
+  { ignore: !canMountDisk },
+  async () => {
+    const dir = mountTinyDisk()!;
+    const model = new SequentialRecommender(split.dataset, { ...config, seed: 1 });
+    try {
+      // Fill the disk but for a few KiB: less than the weights file needs.
+      const free = Deno.openSync(`${dir}/filler`, { write: true, create: true });
+      const block = new Uint8Array(4096);
+      try {
+        while (true) free.writeSync(block);
+      } catch {
+        // Full.
+      } finally {
+        free.close();
+      }
+      Deno.truncateSync(`${dir}/filler`, Deno.statSync(`${dir}/filler`).size - 4096);
+      let error: Error | undefined;
+      try {
+        await saveModelCheckpoint(`${dir}/best`, model, { datasetFingerprint: fingerprint });
+      } catch (caught) {
+        error = caught as Error;
+      }
+      // Before: "No space left on device (os error 28)", and a partial weights file stayed.
+      assert(error !== undefined, "the save failed");
+      assert(error.message.startsWith(`${dir}/best.`), error.message);
+      assert(error.message.includes("No space left on device"), error.message);
+      assertEquals((error.cause as { code?: string }).code, "ENOSPC");
+      assertEquals(files(dir), ["filler"]);
+    } finally {
+      model.dispose();
+      unmount(dir);
+    }
+  },
+);

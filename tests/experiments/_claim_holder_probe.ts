@@ -5,15 +5,19 @@
  * itself (scripts/reproduce_workers.ts, with the task's permissions, as reproduce.ts does) that
  * holds `<key>-worker`, prints `held <key>` once both hold their key, and on the signal stops the
  * worker, claims `<key>-next` (as its cell loop may while it waits), then gives up its claims and
- * exits.
+ * exits. The worker (`--as-worker`) stops as on SIGTERM when its main process is gone.
  */
 import { releaseClaimsOnSignal, ResultStore } from "../../lib/experiments/result_store.ts";
-import { startWorkers, type Workers } from "../../scripts/reproduce_workers.ts";
+import {
+  startWorkers,
+  whenMainProcessGone,
+  type Workers,
+} from "../../scripts/reproduce_workers.ts";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 
 const [directory, key, withWorker] = Deno.args;
 let worker: Workers | undefined;
-releaseClaimsOnSignal({
+const stopAs = releaseClaimsOnSignal({
   onStop: async () => {
     if (!worker) return;
     if (!(await worker.stopAndWait(30))) console.error("the worker is still running");
@@ -33,13 +37,15 @@ if (withWorker === "--with-worker") {
       ...taskPermissions(tasks.reproduce, []),
       decodeURIComponent(new URL(import.meta.url).pathname),
     ],
-    scriptArgs: [directory, `${key}-worker`],
+    scriptArgs: [directory, `${key}-worker`, "--as-worker"],
     writeLine: (_worker, line) => {
       console.log(`[worker] ${line}`);
       if (line.startsWith("held ")) workerHolds.resolve();
     },
   });
 } else workerHolds.resolve();
+// As reproduce.ts's workers: stop as on SIGTERM once the main process is gone.
+if (withWorker === "--as-worker") whenMainProcessGone(() => stopAs("SIGTERM"));
 const holder = new ResultStore(directory).claim(key);
 if (holder) throw new Error(`${key} is held by ${JSON.stringify(holder)}`);
 await workerHolds.promise;

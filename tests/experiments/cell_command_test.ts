@@ -112,7 +112,7 @@ Deno.test("runOneCell refuses a cell a live process holds, and stores nothing", 
     JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
   );
   const error = await assertRejects(() => runOneCell(plan, cell, { resultsDir, log: () => {} }));
-  assertStringIncludes(error.message, "running in process 1");
+  assertStringIncludes(error.message, "held by process 1");
   assertEquals(store.get(cell.key, {}), undefined);
   assertEquals(filesUnder(store.directory).every((f) => f.endsWith(".claim")), true);
   Deno.removeSync(resultsDir, { recursive: true });

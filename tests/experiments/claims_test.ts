@@ -7,7 +7,9 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import {
   type CellClaim,
+  CLAIM_STALE_SECONDS,
   claimStaleness,
+  HEARTBEAT_SECONDS,
   processStartTime,
   releaseHeldClaims,
   ResultStore,
@@ -107,16 +109,16 @@ Deno.test(
 Deno.test(
   "the stale limit is a setting of the store",
   withStore((store) => {
-    const tenMinutes: CellClaim = {
+    const twoMinutes: CellClaim = {
       pid: 1,
       hostname: "another-host",
       since: hoursAgo(1),
-      heartbeat: hoursAgo(1 / 6),
+      heartbeat: hoursAgo(1 / 30),
     };
-    writeClaim(store, "k", tenMinutes);
-    assertEquals(store.claim("k")?.hostname, "another-host", "10 min < the default limit");
+    writeClaim(store, "k", twoMinutes);
+    assertEquals(store.claim("k")?.hostname, "another-host", "2 min < the default limit");
     const strict = new ResultStore(store.directory, { staleSeconds: 60 });
-    assertEquals(strict.claim("k"), undefined, "10 min > a 60 s limit");
+    assertEquals(strict.claim("k"), undefined, "2 min > a 60 s limit");
     strict.release("k");
   }),
 );
@@ -259,6 +261,42 @@ Deno.test(
 );
 
 Deno.test(
+  "a SIGKILLed process's claim is taken over within minutes under the task's permissions (no /proc)",
+  { ignore: Deno.build.os === "windows" },
+  async () => {
+    // Its heartbeat alone tells: before, a killed process's cell stayed blocked for 30 minutes.
+    assert(CLAIM_STALE_SECONDS <= 5 * 60, `${CLAIM_STALE_SECONDS} s`);
+    assert(CLAIM_STALE_SECONDS >= 5 * HEARTBEAT_SECONDS, "a live holder misses no take-over");
+    const directory = scratchDirectory();
+    const probe = async (key: string) => {
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["run", ...reproduceTaskFlags(), "tests/experiments/_claim_probe.ts", directory, key],
+        cwd: root,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert(output.success, new TextDecoder().decode(output.stderr));
+      return JSON.parse(new TextDecoder().decode(output.stdout)) as CellClaim | null;
+    };
+    try {
+      const store = new ResultStore(directory);
+      const { child, output } = await startHolder(directory, "k", false);
+      child.kill("SIGKILL");
+      await child.status;
+      await output();
+      const left = store.claimOf("k")!;
+      assertEquals((await probe("k"))?.pid, child.pid, "a fresh heartbeat is respected");
+      // Its last heartbeat a little over the limit ago (as if that time had passed).
+      const beat = new Date(Date.now() - (CLAIM_STALE_SECONDS + 20) * 1000).toISOString();
+      writeClaim(store, "k", { ...left, since: beat, heartbeat: beat });
+      assertEquals(await probe("k"), null, "taken over");
+    } finally {
+      Deno.removeSync(directory, { recursive: true });
+    }
+  },
+);
+
+Deno.test(
   "releaseHeldClaims gives up this process's claims in every store, and only those",
   withStore((store) => {
     const second = new ResultStore(`${store.directory}/second`);
@@ -379,3 +417,34 @@ for (const signal of ["SIGTERM", "SIGINT"] as StopSignal[]) {
     },
   );
 }
+
+Deno.test(
+  "a worker whose main process is SIGKILLed gives up its claims and exits",
+  { ignore: Deno.build.os !== "linux" },
+  async () => {
+    const directory = scratchDirectory();
+    try {
+      const store = new ResultStore(directory);
+      const { child, output } = await startHolder(directory, "main", true);
+      const worker = store.claimOf("main-worker")!.pid;
+      child.kill("SIGKILL");
+      await child.status;
+      const printed = await output();
+      // Before, the worker trained on as an orphan (its cells held) until its own end.
+      let waited = 0;
+      while (store.claimOf("main-worker") !== undefined && waited < 15_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        waited += 100;
+      }
+      assertEquals(store.claimOf("main-worker"), undefined, `the worker's claim:\n${printed}`);
+      while (processStartTime(worker) !== undefined && waited < 20_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        waited += 100;
+      }
+      assertEquals(processStartTime(worker), undefined, `worker ${worker} still runs`);
+      assertEquals(store.claimOf("main")?.pid, child.pid, "the killed process's claim stays");
+    } finally {
+      Deno.removeSync(directory, { recursive: true });
+    }
+  },
+);

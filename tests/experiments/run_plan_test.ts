@@ -29,7 +29,7 @@ Deno.test("runPlan skips a cell another live process has claimed, runs the rest,
   assertEquals(first.pending, [held.key]);
   assertEquals(first.cells.length, free.length);
   assertEquals(
-    lines.some((line) => line.startsWith(`skip ${held.key}: running in process 1`)),
+    lines.some((line) => line.startsWith(`skip ${held.key}: held by process 1`)),
     true,
   );
   const claims = [...Deno.readDirSync(store.directory)].filter((e) => e.name.endsWith(".claim"));
@@ -237,4 +237,23 @@ Deno.test("writeSelection drops a choice whose trials are stale, and the choice 
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
+});
+
+Deno.test("runPlan: a cell whose claim cannot be taken fails alone; the run goes on", async () => {
+  const full = planExperiments("quick");
+  const plan = {
+    ...full,
+    cells: full.cells.filter((c) => c.dataset.kind === "synthetic" && c.system.kind !== "neural"),
+  };
+  const resultsDir = Deno.makeTempDirSync();
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  const [bad, ...rest] = plan.cells;
+  // An empty claim (left by a killed writer of an earlier version): before, the claim was taken
+  // outside the cell's try, and its error ended the whole run despite continueOnFailure.
+  Deno.writeTextFileSync(store.claimPathOf(bad.key), "");
+  const outcome = await runPlan(plan, { resultsDir, log: () => {}, continueOnFailure: true });
+  assertEquals(outcome.failed.map((f) => f.key), [bad.key]);
+  assertEquals(outcome.cells.length, rest.length);
+  assertEquals(Deno.readTextFileSync(store.claimPathOf(bad.key)), "", "left alone");
+  Deno.removeSync(resultsDir, { recursive: true });
 });

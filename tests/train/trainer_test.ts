@@ -200,6 +200,33 @@ Deno.test("resume sweeps what a killed save left behind, even when no epoch is l
   Deno.removeSync(dir, { recursive: true });
 });
 
+Deno.test("resume refused: a run checkpoint whose best checkpoint is gone names the missing file", async () => {
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
+  const { split, dir } = await savedRun(trainer);
+  const model = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  const config = { ...trainer, checkpointDir: dir };
+  const { weightsFile } = JSON.parse(Deno.readTextFileSync(`${dir}/best.json`));
+  const { bestEpoch } = JSON.parse(Deno.readTextFileSync(`${dir}/last.json`)).trainerState;
+  assert(bestEpoch > 0);
+  // The best weights file lost: before, the run resumed and kept the last epoch's weights as if
+  // they were the best epoch's.
+  const weights = Deno.readFileSync(`${dir}/${weightsFile}`);
+  Deno.removeSync(`${dir}/${weightsFile}`);
+  const missing = `${dir}/${weightsFile}: missing, but ${dir}/last.json records best epoch ` +
+    `${bestEpoch}; delete ${dir} to start the run over`;
+  await assertRejects(() => trainModel(model, split, config, quiet), Error, missing);
+  // Its sidecar lost (the sweep then removes the weights file no sidecar names).
+  Deno.writeFileSync(`${dir}/${weightsFile}`, weights);
+  Deno.removeSync(`${dir}/best.json`);
+  await assertRejects(
+    () => trainModel(model, split, config, quiet),
+    Error,
+    `${dir}/best.json: missing, but ${dir}/last.json records best epoch ${bestEpoch}`,
+  );
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
 Deno.test("resume refused: a checkpoint this run cannot resume from changes nothing and leaks nothing", async () => {
   const options = RESUME_MODEL;
   const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
