@@ -366,8 +366,9 @@ class CellLoop {
     let claimed = false;
     let stopHeartbeat = () => {};
     const cellStart = performance.now();
-    // The claim inside the try: a claim that cannot be taken (an unreadable claim file, a full
-    // disk) fails this cell, not the whole run.
+    // The claim inside the try: a claim another process left unreadable fails this cell, not the
+    // whole run. A results folder that cannot be written stops the run (below): every cell's claim
+    // would fail the same way, a failure line per cell where one line says it.
     try {
       const holder = store.claim(cell.key);
       if (holder) {
@@ -381,6 +382,7 @@ class CellLoop {
     } catch (error) {
       // An interrupt stops the whole plan, never only its cell.
       if (!this.#options.continueOnFailure || error instanceof InterruptedError) throw error;
+      if (!claimed && folderUnwritable(error)) throw error;
       this.failed.push({ key: cell.key, error: (error as Error).message });
       log(`FAILED ${cell.key}: ${(error as Error).stack ?? error}`);
       return;
@@ -398,6 +400,16 @@ class CellLoop {
     const cellSeconds = (performance.now() - cellStart) / 1000;
     log(progressLine(this.#done, cell.key, result, cellSeconds, left));
   }
+}
+
+/**
+ * Whether `error` says the results folder cannot be written at all (no permission, a read-only or
+ * full file system), as opposed to one cell's claim or run failing.
+ */
+function folderUnwritable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return error instanceof Deno.errors.PermissionDenied ||
+    error instanceof Deno.errors.NotCapable || code === "EROFS" || code === "ENOSPC";
 }
 
 /** The line of a finished cell: its validation, epochs, time, and the time left of the plan. */
