@@ -17,6 +17,20 @@ const batch: SequenceBatch = {
   length: 3,
 };
 
+/** The tiny model and what `sequenceLossOf` reads of `batch`, with final targets 3 and 0. */
+function lossInputs() {
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });
+  const items = tf.tensor2d(batch.items, [2, 3], "int32");
+  return {
+    model,
+    withTargets: withNextItemTargets(batch, Int32Array.of(3, 0)),
+    items,
+    presence: model.presence(items),
+    embeddings: model.embedModalities(items),
+    itemTable: model.itemTable(),
+  };
+}
+
 Deno.test("withNextItemTargets shifts the history and appends the final target", () => {
   const withTargets = withNextItemTargets(batch, Int32Array.of(7, 8));
   assertEquals(Array.from(withTargets.targets ?? []), [1, 2, 7, 4, 5, 8]);
@@ -24,12 +38,7 @@ Deno.test("withNextItemTargets shifts the history and appends the final target",
 });
 
 Deno.test("sequenceLossOf is the mean next-item cross-entropy over real positions", () => {
-  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });
-  const withTargets = withNextItemTargets(batch, Int32Array.of(3, 0));
-  const items = tf.tensor2d(batch.items, [2, 3], "int32");
-  const presence = model.presence(items);
-  const embeddings = model.embedModalities(items);
-  const itemTable = model.itemTable();
+  const { model, withTargets, items, presence, embeddings, itemTable } = lossInputs();
   const weights = tf.onesLike(presence) as tf.Tensor3D;
   const loss = sequenceLossOf(model, withTargets, presence, itemTable)(embeddings, weights);
 
@@ -62,16 +71,10 @@ Deno.test("sequenceLossOf is the mean next-item cross-entropy over real position
 });
 
 Deno.test('sequenceLossOf "last" is the cross-entropy of the final target at the last position', async () => {
-  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });
-  const withTargets = withNextItemTargets(batch, Int32Array.of(3, 0));
-  const items = tf.tensor2d(batch.items, [2, 3], "int32");
-  const presence = model.presence(items);
-  const embeddings = model.embedModalities(items);
-  const itemTable = model.itemTable();
-  const weights = tf.mul(
-    presence,
-    tf.expandDims(tf.tensor2d(batch.valid, [2, 3]), 2),
-  ) as tf.Tensor3D;
+  const { model, withTargets, items, presence, embeddings, itemTable } = lossInputs();
+  const weights = tf.tidy(() =>
+    tf.mul(presence, tf.expandDims(tf.tensor2d(batch.valid, [2, 3]), 2)) as tf.Tensor3D
+  );
   const loss = sequenceLossOf(model, withTargets, presence, itemTable, "last")(embeddings, weights);
   // By another route: the model's own scores of the last position (what the evaluation ranks).
   const scores = await readAndDispose(model.scoreLast(batch));

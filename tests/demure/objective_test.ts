@@ -22,6 +22,7 @@ import { trainModel } from "../../lib/train/trainer.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import type { Json } from "../../lib/checkpoint/checkpoint.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+import { epochProgress } from "./_epoch_progress.ts";
 
 await initBackend({ verbose: false });
 
@@ -212,45 +213,30 @@ Deno.test("Demure's rho is the one noise fraction: selection derived, same defau
 
 Deno.test("Demure warm-up by epochs and by a validation plateau ends through the afterEpoch hook", async () => {
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
-  const progress = (epoch: number, improved: boolean) => ({
-    epoch,
-    maxEpochs: 10,
-    loss: 1,
-    recommendationLoss: 1,
-    auxiliaryLoss: 0,
-    validation: { "NDCG@10": 0.1 },
-    bestValidation: 0.1,
-    bestEpoch: 1,
-    improved,
-    steps: 1,
-    epochSeconds: 0,
-    stepSeconds: 0,
-    secondsLeftAtMost: 0,
-  });
   const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
   const byEpochs = demureHooks(model, { warmupBy: "epochs", warmupEpochs: 2, everyVisits: 1 });
   assertEquals(await byEpochs.hooks.inputMask?.(batch, 0), undefined, "warm-up: no mask");
-  byEpochs.hooks.afterEpoch!(progress(1, true));
+  byEpochs.hooks.afterEpoch!(epochProgress(1, true));
   assertEquals(byEpochs.stats().warmupEndedAfterEpoch, undefined);
-  byEpochs.hooks.afterEpoch!(progress(2, true));
+  byEpochs.hooks.afterEpoch!(epochProgress(2, true));
   assertEquals(byEpochs.stats().warmupEndedAfterEpoch, 2);
   // Step 1, far below the step warm-up's default: the epochs' warm-up is the only one.
   const mask = await byEpochs.hooks.inputMask?.(batch, 1);
   assert(mask !== undefined, "after the warm-up every step is masked, whatever its index");
   mask.dispose();
   const byPlateau = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });
-  byPlateau.hooks.afterEpoch!(progress(1, true));
-  byPlateau.hooks.afterEpoch!(progress(2, false));
-  byPlateau.hooks.afterEpoch!(progress(3, true));
-  byPlateau.hooks.afterEpoch!(progress(4, false));
+  byPlateau.hooks.afterEpoch!(epochProgress(1, true));
+  byPlateau.hooks.afterEpoch!(epochProgress(2, false));
+  byPlateau.hooks.afterEpoch!(epochProgress(3, true));
+  byPlateau.hooks.afterEpoch!(epochProgress(4, false));
   assertEquals(byPlateau.stats().warmupEndedAfterEpoch, undefined, "gains reset the count");
   // Resumed from the checkpoint of epoch 4 (one epoch without a gain counted), the warm-up ends
   // where the uninterrupted one does.
   const resumed = demureHooks(model, { warmupBy: "plateau", warmupEpochs: 2 });
   resumed.hooks.checkpointState!.restore(byPlateau.hooks.checkpointState!.save());
-  byPlateau.hooks.afterEpoch!(progress(5, false));
+  byPlateau.hooks.afterEpoch!(epochProgress(5, false));
   assertEquals(byPlateau.stats().warmupEndedAfterEpoch, 5);
-  resumed.hooks.afterEpoch!(progress(5, false));
+  resumed.hooks.afterEpoch!(epochProgress(5, false));
   assertEquals(resumed.stats().warmupEndedAfterEpoch, 5);
   model.dispose();
 });
@@ -357,21 +343,7 @@ Deno.test("per-epoch noise rates: the epoch's own counts, rounded to 6 decimals 
     epochs: { rates: [], noiseAtEnd: counts(4, 0), validAtEnd: counts(10, 0) },
   };
   demure.hooks.checkpointState!.restore({ json, tensors: saved.tensors });
-  demure.hooks.afterEpoch!({
-    epoch: 1,
-    maxEpochs: 10,
-    loss: 1,
-    recommendationLoss: 1,
-    auxiliaryLoss: 0,
-    validation: { "NDCG@10": 0.1 },
-    bestValidation: 0.1,
-    bestEpoch: 1,
-    improved: true,
-    steps: 1,
-    epochSeconds: 0,
-    stepSeconds: 0,
-    secondsLeftAtMost: 0,
-  });
+  demure.hooks.afterEpoch!(epochProgress(1, true));
   const expected = Object.fromEntries(
     names.map((name, m) => [name, m === 0 ? 0.428571 : m === 1 ? 0.333333 : 0]),
   );

@@ -6,25 +6,7 @@
 import { assertEquals } from "@std/assert";
 import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
 import { Warmup } from "../../lib/demure/_warmup.ts";
-import type { EpochProgress } from "../../lib/train/progress.ts";
-
-function progress(epoch: number, improved: boolean): EpochProgress {
-  return {
-    epoch,
-    maxEpochs: 10,
-    loss: 1,
-    recommendationLoss: 1,
-    auxiliaryLoss: 0,
-    validation: { "NDCG@10": 0.1 },
-    bestValidation: 0.1,
-    bestEpoch: 1,
-    improved,
-    steps: 1,
-    epochSeconds: 1,
-    stepSeconds: 1,
-    secondsLeftAtMost: 1,
-  };
-}
+import { epochProgress as progress } from "./_epoch_progress.ts";
 
 Deno.test("Warmup: the epoch that ended the warm-up is kept when later epochs end", () => {
   const byEpochs = new Warmup({ warmupBy: "epochs", warmupEpochs: 2 });
