@@ -441,22 +441,7 @@ export class ResultStore {
           `out of space); it is taken over once ${this.staleSeconds} s old, or delete it`,
       );
     }
-    const aside = `${path}.${Deno.pid}.stale`;
-    try {
-      Deno.renameSync(path, aside);
-    } catch (renameError) {
-      if (renameError instanceof Deno.errors.NotFound) return;
-      throw renameError;
-    }
-    // Replaced meanwhile (a claim taken over by another process): put back.
-    if (Deno.readTextFileSync(aside) !== error.text) {
-      try {
-        Deno.linkSync(aside, path);
-      } catch (linkError) {
-        if (!(linkError instanceof Deno.errors.AlreadyExists)) throw linkError;
-      }
-    }
-    Deno.removeSync(aside);
+    this.#removeClaimIfStill(path, (aside) => Deno.readTextFileSync(aside) === error.text);
   }
 
   /** The claim on `key`, if any (whoever holds it, live or not). */
@@ -480,9 +465,16 @@ export class ResultStore {
     this.#removeStaleClaim(this.claimPathOf(key), stale);
   }
 
-  // Moves the stale claim aside first: if another process took it over in the meantime, the
-  // file moved is that process's live claim, and it is put back.
   #removeStaleClaim(path: string, stale: CellClaim): void {
+    this.#removeClaimIfStill(path, (aside) => {
+      const moved = readClaim(aside);
+      return !moved || JSON.stringify(moved) === JSON.stringify(stale);
+    });
+  }
+
+  // Moves the claim aside first: if another process took it over in the meantime, the file moved
+  // is that process's live claim (`isSame` says no), and it is put back.
+  #removeClaimIfStill(path: string, isSame: (aside: string) => boolean): void {
     const aside = `${path}.${Deno.pid}.stale`;
     try {
       Deno.renameSync(path, aside);
@@ -490,8 +482,7 @@ export class ResultStore {
       if (error instanceof Deno.errors.NotFound) return;
       throw error;
     }
-    const moved = readClaim(aside);
-    if (moved && JSON.stringify(moved) !== JSON.stringify(stale)) {
+    if (!isSame(aside)) {
       try {
         Deno.linkSync(aside, path);
       } catch (error) {
