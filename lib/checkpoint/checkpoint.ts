@@ -23,7 +23,7 @@ import { tf } from "../backend/tf.ts";
 import type { Tensor } from "../backend/tf.ts";
 import type { ModelConfig, SequentialRecommender } from "../models/sequential_recommender.ts";
 import { decodeSafetensors, encodeSafetensors, type HostTensor } from "./safetensors.ts";
-import { pathExists } from "../util/path_exists.ts";
+import { pathExists, readTextIfExists } from "../util/path_exists.ts";
 
 /** A JSON value (config and trainer state are stored as plain JSON). */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -188,13 +188,8 @@ function escapeRegExp(text: string): string {
  */
 function currentWeightsFile(base: string): string | undefined {
   const path = `${base}.json`;
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
+  const text = readTextIfExists(path);
+  if (text === undefined) return undefined;
   let sidecar: CheckpointSidecar;
   try {
     sidecar = JSON.parse(text) as CheckpointSidecar;

@@ -42,6 +42,7 @@
  * ```
  */
 import { writeFilesAtomically } from "../data/atomic_write.ts";
+import { readTextIfExists } from "../util/path_exists.ts";
 
 /** This process's identity in its claims (pids are reused; `/proc` may be unreadable). */
 const PROCESS_TOKEN = crypto.randomUUID();
@@ -194,13 +195,8 @@ class UnreadableClaimError extends Error {
  * {@linkcode UnreadableClaimError}.
  */
 function readClaim(path: string): CellClaim | undefined {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
+  const text = readTextIfExists(path);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as CellClaim;
   } catch (error) {
@@ -356,13 +352,8 @@ export class ResultStore {
    */
   get<T>(key: string, settings: unknown, check?: (result: unknown) => T): T | undefined {
     const path = this.pathOf(key);
-    let text: string;
-    try {
-      text = Deno.readTextFileSync(path);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return undefined;
-      throw error;
-    }
+    const text = readTextIfExists(path);
+    if (text === undefined) return undefined;
     try {
       const stored = JSON.parse(text) as { key: string; settings: unknown; result: T };
       if (stored.key !== key) throw new Error(`holds key "${stored.key}", expected "${key}"`);

@@ -17,3 +17,21 @@ export function pathExists(path: string): boolean {
     throw error;
   }
 }
+
+/**
+ * The text of the file at `path`, or undefined when there is none. As for
+ * {@linkcode pathExists}, only "not found" answers none: a file that cannot be read is thrown.
+ *
+ * @example
+ * ```ts
+ * const plan = readTextIfExists("results/full/plan.json"); // undefined before the first run
+ * ```
+ */
+export function readTextIfExists(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
