@@ -22,7 +22,12 @@ import {
   ParameterStore,
 } from "../nn/parameter_store.ts";
 import { dense, layerNorm } from "../nn/layers.ts";
-import type { SettingNames } from "../util/settings.ts";
+import {
+  checkBoolean,
+  checkOneOf,
+  checkSettingNames,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Configuration of {@linkcode ModalityFusion}. */
 export interface FusionConfig {
@@ -44,12 +49,26 @@ export const FUSION_CONFIG_SETTINGS: SettingNames<FusionConfig> = Object.freeze(
 /** How the masked modality vectors are combined: {@linkcode FusionConfig.kind}. */
 export type FusionKind = FusionConfig["kind"];
 
+/** Every {@linkcode FusionKind}. */
+export const FUSION_KINDS: readonly FusionKind[] = ["mean", "sum", "gated"];
+
 /** Defaults of {@linkcode FusionConfig}. */
 export const DEFAULT_FUSION_CONFIG: FusionConfig = {
   kind: "mean",
   projection: false,
   layerNorm: false,
 };
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range; `where` names the config in the message (`ModelConfig.fusion` for a model's). An unknown
+ * kind fused as the mean, and the flags are read as truthy (a string "false" added the layer).
+ */
+export function validateFusionConfig(config: FusionConfig, where = "FusionConfig"): void {
+  checkOneOf(`${where}.kind`, config.kind, FUSION_KINDS);
+  if (config.projection !== undefined) checkBoolean(`${where}.projection`, config.projection);
+  if (config.layerNorm !== undefined) checkBoolean(`${where}.layerNorm`, config.layerNorm);
+}
 
 /**
  * max(count, 1), with the derivative of the branch the masking direction takes. tf.maximum sends
@@ -94,8 +113,13 @@ export class ModalityFusion {
     readonly norm?: NormParameters;
   };
 
-  /** Creates the fusion's parameters (if any) in `store`; `dim` is the embedding width. */
+  /**
+   * Creates the fusion's parameters (if any) in `store`; `dim` is the embedding width. A setting
+   * that is unknown or out of range is a `SettingError`, before any parameter is made.
+   */
   constructor(config: FusionConfig, dim: number, store: ParameterStore) {
+    checkSettingNames("FusionConfig", config, FUSION_CONFIG_SETTINGS);
+    validateFusionConfig(config);
     this.config = config;
     // Creation order is the store's (checkpoint and Adam) order and its random draws: keep it.
     const gate = config.kind === "gated"

@@ -24,7 +24,13 @@ import {
   type Variable2D,
 } from "../nn/parameter_store.ts";
 import { dense, layerNorm } from "../nn/layers.ts";
-import { SettingError } from "../util/settings.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Configuration of {@linkcode ModalityEncoders}. */
 export interface EncoderConfig {
@@ -38,6 +44,27 @@ export interface EncoderConfig {
 
 /** Defaults of {@linkcode EncoderConfig}. */
 export const DEFAULT_ENCODER_CONFIG: EncoderConfig = { dim: 64 };
+
+/** Every setting of {@linkcode EncoderConfig}, the optional ones included. */
+export const ENCODER_CONFIG_SETTINGS: SettingNames<EncoderConfig> = Object.freeze({
+  dim: true,
+  modalities: true,
+  embeddingStd: true,
+});
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` that is
+ * unknown or out of range (the modalities are checked against the dataset by
+ * {@linkcode selectModalities}). A width of 0 built empty embeddings, and a NaN or negative
+ * `embeddingStd` NaN or sign-flipped tables, silently.
+ */
+export function validateEncoderConfig(config: EncoderConfig): void {
+  checkSettingNames("EncoderConfig", config, ENCODER_CONFIG_SETTINGS);
+  checkInteger("EncoderConfig.dim", config.dim, { min: 1 });
+  if (config.embeddingStd !== undefined) {
+    checkNumber("EncoderConfig.embeddingStd", config.embeddingStd, { above: 0 });
+  }
+}
 
 /** The dataset fields the encoders read. */
 export type EncoderInput = Pick<InteractionDataset, "numItems" | "modalities" | "name">;
@@ -87,8 +114,12 @@ export class ModalityEncoders {
   readonly #modalities: EncodedModality[];
   readonly #constants: tf.Tensor[] = [];
 
-  /** Builds the encoders of the chosen modalities of `dataset`, with parameters in `store`. */
+  /**
+   * Builds the encoders of the chosen modalities of `dataset`, with parameters in `store`; a
+   * setting that is unknown or out of range is a `SettingError`, before any parameter is made.
+   */
   constructor(dataset: EncoderInput, config: EncoderConfig, store: ParameterStore) {
+    validateEncoderConfig(config);
     const chosen = selectModalities(dataset, config.modalities);
     this.numItems = dataset.numItems;
     this.dim = config.dim;

@@ -33,6 +33,7 @@ import {
   FUSION_CONFIG_SETTINGS,
   type FusionConfig,
   ModalityFusion,
+  validateFusionConfig,
 } from "../encoders/fusion.ts";
 import type { Backbone } from "./backbone.ts";
 import {
@@ -51,7 +52,6 @@ import {
   type SasRecConfig,
 } from "./sasrec.ts";
 import {
-  checkBoolean,
   checkInteger,
   checkNumber,
   checkOneOf,
@@ -151,14 +151,7 @@ export function validateModelConfig(config: ModelConfig): void {
       );
     }
   }
-  checkOneOf("ModelConfig.fusion.kind", config.fusion.kind, ["mean", "sum", "gated"]);
-  // Read as truthy by the fusion: a string "false" would switch the layer on.
-  if (config.fusion.projection !== undefined) {
-    checkBoolean("ModelConfig.fusion.projection", config.fusion.projection);
-  }
-  if (config.fusion.layerNorm !== undefined) {
-    checkBoolean("ModelConfig.fusion.layerNorm", config.fusion.layerNorm);
-  }
+  validateFusionConfig(config.fusion, "ModelConfig.fusion");
   const { sasrec, gru4rec } = config;
   checkInteger("ModelConfig.sasrec.blocks", sasrec.blocks, { min: 1 });
   checkInteger("ModelConfig.sasrec.heads", sasrec.heads, { min: 1 });

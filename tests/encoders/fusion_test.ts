@@ -1,8 +1,9 @@
-import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { ModalityFusion } from "../../lib/encoders/fusion.ts";
+import { type FusionConfig, ModalityFusion } from "../../lib/encoders/fusion.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import { assertGradientMatches } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -115,3 +116,23 @@ for (const kind of ["mean", "gated"] as const) {
     store.dispose();
   });
 }
+
+Deno.test("fusion: a setting out of range or unknown is a SettingError before any parameter", () => {
+  // Each used to build: "max" fused as the mean, a string "false" added the projection, 1 the
+  // layer norm, and a misspelt name was left out.
+  const refused: [Record<string, unknown>, string][] = [
+    [{ kind: "max" }, 'FusionConfig.kind is "max"; allowed: one of "mean", "sum", "gated"'],
+    [{ kind: "mean", projection: "false" }, 'FusionConfig.projection is "false"'],
+    [{ kind: "mean", layerNorm: 1 }, "FusionConfig.layerNorm is 1"],
+    [{ kind: "mean", norm: true }, "FusionConfig.norm is true"],
+  ];
+  for (const [config, message] of refused) {
+    const store = new ParameterStore(0);
+    assertThrows(
+      () => new ModalityFusion(config as unknown as FusionConfig, 2, store),
+      SettingError,
+      message,
+    );
+    assertEquals(store.names(), [], message);
+  }
+});

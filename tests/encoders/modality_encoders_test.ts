@@ -1,7 +1,11 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { type EncoderInput, ModalityEncoders } from "../../lib/encoders/modality_encoders.ts";
+import {
+  type EncoderConfig,
+  type EncoderInput,
+  ModalityEncoders,
+} from "../../lib/encoders/modality_encoders.ts";
 import { idModality } from "../../lib/data/id_modality.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { SettingError } from "../../lib/util/settings.ts";
@@ -148,4 +152,31 @@ Deno.test("id and multi_hot tables start at N(0, 1/dim) unless embeddingStd says
     encoders.dispose();
     store.dispose();
   }
+});
+
+Deno.test("encoders: a setting out of range or unknown is a SettingError before any parameter", () => {
+  // Each used to build: a width of 0 empty embeddings, a NaN std NaN tables, -1 sign-flipped
+  // ones, and a misspelt name ran at the default width.
+  const refused: [Record<string, unknown>, string][] = [
+    [{ dim: 0 }, "EncoderConfig.dim is 0; allowed: an integer >= 1"],
+    [{ dim: 2.5 }, "EncoderConfig.dim is 2.5"],
+    [{ dim: 4, embeddingStd: Number.NaN }, "EncoderConfig.embeddingStd is NaN"],
+    [{ dim: 4, embeddingStd: -1 }, "EncoderConfig.embeddingStd is -1"],
+    [{ dim: 4, embeddingStd: 0 }, "EncoderConfig.embeddingStd is 0; allowed: a finite number > 0"],
+    [{ dim: 4, dimension: 8 }, "EncoderConfig.dimension is 8"],
+  ];
+  for (const [config, message] of refused) {
+    const store = new ParameterStore(1);
+    assertThrows(
+      () => new ModalityEncoders(tinyDataset(), config as unknown as EncoderConfig, store),
+      SettingError,
+      message,
+    );
+    assertEquals(store.names(), [], message);
+  }
+  const store = new ParameterStore(1);
+  const smallest = new ModalityEncoders(tinyDataset(), { dim: 1, embeddingStd: 1e-6 }, store);
+  assertEquals(smallest.dim, 1);
+  smallest.dispose();
+  store.dispose();
 });
