@@ -17,6 +17,13 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor2D, Tensor3D } from "../backend/tf.ts";
+import {
+  checkBoolean,
+  checkNumber,
+  checkOneOf,
+  checkSettingNames,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Similarity between two user states. */
 export type SimilarityKind = "cosine" | "dot";
@@ -50,6 +57,30 @@ export interface InfoNceOptions extends Partial<InfoNceConfig> {
   negatives?: Tensor3D;
 }
 
+/** Every option of {@linkcode infoNce}: a misspelt one (`temprature`) ran at its default. */
+const INFO_NCE_OPTION_SETTINGS: SettingNames<InfoNceOptions> = Object.freeze({
+  temperature: true,
+  similarity: true,
+  inBatchNegatives: true,
+  epsilon: true,
+  negatives: true,
+});
+
+/** Every {@linkcode SimilarityKind}. */
+const SIMILARITY_KINDS: readonly SimilarityKind[] = ["cosine", "dot"];
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of
+ * range. An infinite temperature gave the constant log(candidates), an unknown similarity the dot
+ * product and a string "false" in-batch negatives, silently.
+ */
+export function validateInfoNceConfig(config: InfoNceConfig): void {
+  checkNumber("InfoNceConfig.temperature", config.temperature, { above: 0 });
+  checkOneOf("InfoNceConfig.similarity", config.similarity, SIMILARITY_KINDS);
+  checkBoolean("InfoNceConfig.inBatchNegatives", config.inBatchNegatives);
+  checkNumber("InfoNceConfig.epsilon", config.epsilon, { above: 0 });
+}
+
 function unitRows<T extends tf.Tensor>(x: T, epsilon: number): T {
   const norm = tf.maximum(tf.norm(x, "euclidean", -1, true), epsilon);
   return tf.div(x, norm) as T;
@@ -78,7 +109,8 @@ function checkShapes(anchor: tf.Tensor, positive: tf.Tensor, negatives?: tf.Tens
 
 /**
  * Mean InfoNCE loss of `anchor` `[batch, dim]` against `positive` `[batch, dim]` (row i is the
- * positive of anchor i). Throws when an anchor would have no negative at all.
+ * positive of anchor i). Throws when an anchor would have no negative at all, and a `SettingError`
+ * for an option that is unknown or out of range ({@linkcode validateInfoNceConfig}).
  *
  * @example
  * ```ts
@@ -92,11 +124,10 @@ export function infoNce(
   positive: Tensor2D,
   options: InfoNceOptions = {},
 ): Scalar {
+  checkSettingNames("InfoNceOptions", options, INFO_NCE_OPTION_SETTINGS);
   const { negatives, ...overrides } = options;
   const config: InfoNceConfig = { ...DEFAULT_INFO_NCE_CONFIG, ...overrides };
-  if (!(config.temperature > 0)) {
-    throw new Error(`infoNce: temperature must be > 0, got ${config.temperature}`);
-  }
+  validateInfoNceConfig(config);
   checkShapes(anchor, positive, negatives);
   const explicitCount = negatives?.shape[1] ?? 0;
   if (explicitCount === 0 && !(config.inBatchNegatives && anchor.shape[0] > 1)) {

@@ -2,6 +2,7 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/ass
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { infoNce, type InfoNceConfig } from "../../lib/losses/info_nce.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 await initBackend({ verbose: false });
 
@@ -144,4 +145,31 @@ Deno.test("InfoNCE: a batch of one has no in-batch negative, so it needs explici
   // loss = logsumexp([1, 0]) - 1 = log(1 + e^-1).
   const value = lossOf([[1, 0]], [[1, 0]], [[[0, 1]]], { temperature: 1 });
   assertAlmostEquals(value, Math.log(1 + Math.exp(-1)), 1e-5);
+});
+
+Deno.test("InfoNCE: an option out of range or unknown is a SettingError naming it", () => {
+  // Each used to pass: an infinite tau gave the constant log(3) whatever the states, "euclid" the
+  // dot product, a string "false" in-batch negatives, and a misspelt name its default.
+  const refused: [Partial<InfoNceConfig> | Record<string, unknown>, string][] = [
+    [{ temperature: Infinity }, "InfoNceConfig.temperature is Infinity"],
+    [{ temperature: Number.NaN }, "InfoNceConfig.temperature is NaN"],
+    [{ similarity: "euclid" }, 'InfoNceConfig.similarity is "euclid"'],
+    [{ inBatchNegatives: "false" }, 'InfoNceConfig.inBatchNegatives is "false"'],
+    [{ epsilon: 0 }, "InfoNceConfig.epsilon is 0"],
+    [{ temprature: 5 }, "InfoNceOptions.temprature is 5"],
+  ];
+  for (const [options, message] of refused) {
+    assertThrows(
+      () => lossOf(ANCHOR, POSITIVE, undefined, options as Partial<InfoNceConfig>),
+      SettingError,
+      message,
+    );
+  }
+  // Values in range still give the formula's loss.
+  const config = { temperature: 0.5, similarity: "cosine", inBatchNegatives: true } as const;
+  assertAlmostEquals(
+    lossOf(ANCHOR, POSITIVE, undefined, { ...config, epsilon: 1e-12 }),
+    referenceLoss(ANCHOR, POSITIVE, undefined, config),
+    1e-5,
+  );
 });
