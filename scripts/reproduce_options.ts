@@ -367,13 +367,17 @@ const DEFAULT_SELECTION_WAIT_SECONDS = 6 * 3600;
 /** Its upper bound: a week (a larger value is a typo; Infinity would wait forever). */
 const MAX_SELECTION_WAIT_SECONDS = 7 * 24 * 3600;
 
-/** `DEMURE_SELECTION_WAIT_S`, checked before anything loads: seconds in 0..a week. */
+/**
+ * `DEMURE_SELECTION_WAIT_S`, checked before anything loads: seconds in 0..a week, written as a
+ * decimal number (`Number` alone read "0x10" as 16 and "1e3" as 1000, where the other variables
+ * and every command line refuse them).
+ */
 function selectionWait(text: string | undefined): number {
   if (text === undefined) return DEFAULT_SELECTION_WAIT_SECONDS;
-  const seconds = text.trim() === "" ? NaN : Number(text);
+  const seconds = /^[0-9]+(?:\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_SELECTION_WAIT_SECONDS) {
     console.error(
-      `reproduce: DEMURE_SELECTION_WAIT_S=${text}: must be a number of seconds in ` +
+      `reproduce: DEMURE_SELECTION_WAIT_S=${text}: must be a decimal number of seconds in ` +
         `0..${MAX_SELECTION_WAIT_SECONDS} (default ${DEFAULT_SELECTION_WAIT_SECONDS})`,
     );
     Deno.exit(2);

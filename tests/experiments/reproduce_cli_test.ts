@@ -176,15 +176,18 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     assertEquals([code, stdout, stderr], [2, "", message], args.join(" "));
   }
   // A bad DEMURE_BLAS_THREADS used to fall back to the core count, which every cell recorded;
-  // a bad DEMURE_SELECTION_WAIT_S stops before anything loads (Infinity used to wait forever).
+  // a bad DEMURE_SELECTION_WAIT_S stops before anything loads (Infinity used to wait forever;
+  // "0x10" waited 16 s and "1e3" 1000 s, notations no other variable or option takes).
+  const badWaits = ["Infinity", "abc", "-1", "", "0x10", "1e3", " 5"];
   const environments: [Record<string, string>, string][] = [
     ...["abc", "0", "1.5", "100000"].map((value): [Record<string, string>, string] => [
       { DEMURE_BLAS_THREADS: value },
       `DEMURE_BLAS_THREADS=${value}: must be an integer in 1..256 (unset: the core count)`,
     ]),
-    ...["Infinity", "abc", "-1", ""].map((value): [Record<string, string>, string] => [
+    ...badWaits.map((value): [Record<string, string>, string] => [
       { DEMURE_SELECTION_WAIT_S: value },
-      `DEMURE_SELECTION_WAIT_S=${value}: must be a number of seconds in 0..604800 (default 21600)`,
+      `DEMURE_SELECTION_WAIT_S=${value}: must be a decimal number of seconds in 0..604800 ` +
+      "(default 21600)",
     ]),
   ];
   for (const [env, message] of environments) {
