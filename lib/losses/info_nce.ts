@@ -66,8 +66,8 @@ const INFO_NCE_OPTION_SETTINGS: SettingNames<InfoNceOptions> = Object.freeze({
   negatives: true,
 });
 
-/** Every {@linkcode SimilarityKind}. */
-const SIMILARITY_KINDS: readonly SimilarityKind[] = ["cosine", "dot"];
+/** Every {@linkcode SimilarityKind}, for validation and error messages. */
+export const SIMILARITY_KINDS: readonly SimilarityKind[] = ["cosine", "dot"];
 
 /**
  * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of

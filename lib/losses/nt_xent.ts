@@ -19,7 +19,8 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor2D } from "../backend/tf.ts";
-import type { SimilarityKind } from "./info_nce.ts";
+import { SIMILARITY_KINDS, type SimilarityKind } from "./info_nce.ts";
+import { checkNumber, checkOneOf } from "../util/settings.ts";
 
 /** Options of {@linkcode ntXent}. */
 export interface NtXentOptions {
@@ -37,12 +38,14 @@ const EXCLUDED_LOGIT = -1e9;
 
 /**
  * Mean NT-Xent of two views `[N, dim]` of the same N rows (row i of `first` and row i of `second`
- * are a positive pair). Throws when N < 2 (no negative at all) or the shapes differ.
+ * are a positive pair). Throws when N < 2 (no negative at all) or the shapes differ, and a
+ * `SettingError` for a temperature that is not a finite number > 0 or an unknown similarity.
  */
 export function ntXent(first: Tensor2D, second: Tensor2D, options: NtXentOptions): Scalar {
-  if (!(options.temperature > 0)) {
-    throw new Error(`ntXent: temperature must be > 0, got ${options.temperature}`);
-  }
+  // !(t > 0) alone let Infinity through (a constant loss whatever the views), and an unknown
+  // similarity ran the dot product: each is a SettingError, as infoNce's options are.
+  checkNumber("NtXentOptions.temperature", options.temperature, { above: 0 });
+  checkOneOf("NtXentOptions.similarity", options.similarity, SIMILARITY_KINDS);
   if (first.rank !== 2 || second.rank !== 2 || first.shape.some((s, i) => s !== second.shape[i])) {
     throw new Error(
       `ntXent: both views must be [rows, dim] of one shape, ` +

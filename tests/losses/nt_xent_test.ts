@@ -77,6 +77,15 @@ Deno.test("NT-Xent: bad inputs throw clear errors; no tensor is left behind", ()
   assertThrows(() => lossOf([[1, 0]], [[1, 0]], options), Error, "at least 2 rows");
   assertThrows(() => lossOf(FIRST, [[1, 0]], options), Error, "one shape");
   assertThrows(() => lossOf(FIRST, SECOND, { ...options, temperature: 0 }), Error, "temperature");
+  // Infinity gave a constant loss whatever the views, and "euclid" ran the dot product.
+  for (const temperature of [Infinity, Number.NaN]) {
+    const error = assertThrows(() => lossOf(FIRST, SECOND, { ...options, temperature }));
+    assertEquals(error.name, "SettingError");
+    assert(error.message.includes("NtXentOptions.temperature"), error.message);
+  }
+  const similarity = "euclid" as NtXentOptions["similarity"];
+  const error = assertThrows(() => lossOf(FIRST, SECOND, { ...options, similarity }));
+  assert(error.message.includes('NtXentOptions.similarity is "euclid"'), error.message);
   const before = tf.memory().numTensors;
   const loss = ntXent(tf.tensor2d(FIRST), tf.tensor2d(SECOND), options);
   // The two inputs made here and the loss survive; the masks and logits do not.
