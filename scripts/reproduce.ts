@@ -42,7 +42,7 @@ const { datasetLabel, initBackend, planExperiments, prepareDataset, runPlan, sum
   await import("../mod.ts");
 // The reproduction's record keeping, beyond what a notebook needs.
 const {
-  cellsDirectory,
+  cellStoreOf,
   checkResultsPlan,
   checkStoredData,
   checkWarmupsFitData,
@@ -58,7 +58,6 @@ const {
   replaceReadmeTables,
   replanWith,
   resolveCell,
-  ResultStore,
   runOneCell,
   selectedPath,
   settingsOf,
@@ -434,7 +433,7 @@ if (!verify) {
 }
 
 // Verification: rerun recorded cells into results/verify and compare each with its record.
-const records = new ResultStore(cellsDirectory(resultsDir));
+const records = cellStoreOf(resultsDir);
 const recorded = (key: string): CellResult | undefined => {
   const cell = plan.cells.find((c) => c.key === key)!;
   return records.get<CellResult>(key, settingsOf(plan, cell));

@@ -23,11 +23,12 @@ import { canonicalDatasetSpec, type DatasetSpec } from "./dataset_spec.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import type { TrainerConfig } from "../train/config.ts";
 import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { type CellClaim, describeClaimHolder, ResultStore } from "./result_store.ts";
+import { type CellClaim, describeClaimHolder } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";
 import {
   cellsDirectory,
+  cellStoreOf,
   checkStoredData,
   isReusable,
   reuseSameRun,
@@ -78,7 +79,7 @@ export interface CellListing {
 /** The cells of `plan` in order, with their state under `resultsDir` when given. Writes nothing. */
 export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListing[] {
   const store = resultsDir !== undefined && pathExists(cellsDirectory(resultsDir))
-    ? new ResultStore(cellsDirectory(resultsDir))
+    ? cellStoreOf(resultsDir)
     : undefined;
   const listed = plan.cells.map((cell, index): CellListing => {
     const finished = store?.get(cell.key, settingsOf(plan, cell), checkCellResult) !== undefined;
@@ -400,7 +401,7 @@ export async function runOneCell(
     return data;
   };
   await checkStoredData(plan, options.resultsDir, datasetOf);
-  const store = new ResultStore(cellsDirectory(options.resultsDir));
+  const store = cellStoreOf(options.resultsDir);
   const settings = settingsOf(plan, cell);
   const stored = store.get(cell.key, settings, checkCellResult);
   if (stored) {

@@ -27,7 +27,7 @@ import {
 } from "./datasets.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { describeClaimHolder, ResultStore } from "./result_store.ts";
+import { describeClaimHolder, type ResultStore } from "./result_store.ts";
 import {
   type CellResult,
   denoisingNeverStarted,
@@ -37,7 +37,7 @@ import {
 } from "./run_cell.ts";
 import type { SelectedConfigurations } from "./selection.ts";
 import { writeSelection } from "./selection_record.ts";
-import { cellsDirectory, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
+import { cellStoreOf, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 import { checkWarmupsFitData } from "./warmup_fit_check.ts";
 import { checkSettingNames, type SettingNames } from "../util/settings.ts";
@@ -191,7 +191,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   await checkWarmupsFitData(plan.cells, datasetOf);
   // Before anything is reused or written: the imported files may have changed since.
   await checkStoredData(plan, options.resultsDir, datasetOf);
-  const store = new ResultStore(cellsDirectory(options.resultsDir));
+  const store = cellStoreOf(options.resultsDir);
   const selection = new SelectionRefresh(plan, options.resultsDir, log);
   const runPending = options.runPending !== false;
   const start = runPending ? selection.refresh(selection.replan(plan.selected)) : plan;
