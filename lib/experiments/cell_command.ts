@@ -36,7 +36,7 @@ import {
 } from "./stored_cells.ts";
 import { estimatedCellSeconds } from "./cell_seconds.ts";
 import { epochLine, runPlannedCell } from "./run_plan.ts";
-import { removeCellCheckpoints } from "./cell_checkpoints.ts";
+import { removeCellCheckpoints, removeCheckpointsOfStoredCells } from "./cell_checkpoints.ts";
 import { writeSelection } from "./selection_record.ts";
 
 /** One cell of a plan as a command sees it. */
@@ -406,6 +406,11 @@ export async function runOneCell(
   const stored = store.get(cell.key, settings, checkCellResult);
   if (stored) {
     log(`${cell.key}: already finished (${store.pathOf(cell.key)})`);
+    removeCheckpointsOfStoredCells(options.resultsDir, plan, [cell], {
+      store,
+      log,
+      job: options.job,
+    });
     return { result: stored, ranNow: false };
   }
   const holder = store.claim(cell.key, options.job);

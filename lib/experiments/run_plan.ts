@@ -15,7 +15,7 @@
  * ```
  */
 import { checkCellResult } from "./cell_result_check.ts";
-import { cellCheckpointDir } from "./cell_checkpoints.ts";
+import { cellCheckpointDir, removeCheckpointsOfStoredCells } from "./cell_checkpoints.ts";
 import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
 import { StartEstimate } from "./_start_estimate.ts";
 import type { EpochProgress } from "../train/progress.ts";
@@ -195,6 +195,10 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   const selection = new SelectionRefresh(plan, options.resultsDir, log);
   const runPending = options.runPending !== false;
   const start = runPending ? selection.refresh(selection.replan(plan.selected)) : plan;
+  // What a process killed between storing a cell and removing its checkpoints left behind.
+  if (runPending) {
+    removeCheckpointsOfStoredCells(options.resultsDir, start, start.cells, { store, log });
+  }
   const estimate = new StartEstimate(start, store);
   log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options));
   const run = new CellLoop(start, selection, estimate, options, {
