@@ -12,8 +12,9 @@ import {
 } from "./reproduce_options.ts";
 import {
   startWorkers,
-  whenMainProcessGone,
+  stopWhenMainProcessGone,
   workerArgs,
+  workerLog,
   type Workers,
 } from "./reproduce_workers.ts";
 import { resolve } from "node:path";
@@ -42,7 +43,7 @@ const { datasetLabel, initBackend, planExperiments, prepareDataset, runPlan, sum
   await import("../mod.ts");
 // The reproduction's record keeping, beyond what a notebook needs.
 const {
-  cellsDirectory,
+  cellStoreOf,
   checkResultsPlan,
   checkStoredData,
   checkWarmupsFitData,
@@ -58,7 +59,6 @@ const {
   replaceReadmeTables,
   replanWith,
   resolveCell,
-  ResultStore,
   runOneCell,
   selectedPath,
   settingsOf,
@@ -88,6 +88,9 @@ if (values.all && !isRecords) {
 }
 // Reports of the records go to results/full, so that the records folder holds cells only.
 const reportDir = isRecords ? "results/full" : resultsDir;
+// A run of the records without --select verifies them: it reruns their cells into results/verify.
+const verify = isRecords && !values.select;
+const verifyDir = "results/verify";
 // The plan range-checks the seeds and the trainer settings given as options, then the selected
 // configurations (a bad one names the file it came from).
 const planOptions = {
@@ -122,6 +125,8 @@ let runWorkers: Workers | undefined;
 /** How long a stopped run waits for its workers to give up their claims and exit. */
 const WORKER_STOP_SECONDS = 30;
 
+/** This process's lines about stopping: stderr, or a worker's `workers.log` once its main is gone. */
+const stopLog = workerLog(verify ? verifyDir : resultsDir);
 // Ctrl-C or SIGTERM: this process stops its workers (they give up their claims) and waits for
 // them, then gives up its own claims (last: its cell trains on meanwhile, and may be followed by a
 // new claim) and exits, so that a rerun started at once finds none of the cells held.
@@ -131,15 +136,12 @@ const stopAs = releaseClaimsOnSignal({
       console.error(`reproduce: workers still running after ${WORKER_STOP_SECONDS} s; exiting`);
     }
   },
+  log: stopLog.line,
 });
 // A worker whose main process is gone (killed: no SIGTERM reached the worker) stops as on SIGTERM
-// rather than training on as an orphan: its cells' claims are given up for a rerun.
-if (isWorker) {
-  whenMainProcessGone(() => {
-    console.error("reproduce: the main process is gone; this worker gives up its claims and stops");
-    stopAs("SIGTERM");
-  });
-}
+// rather than training on as an orphan: its cells' claims are given up for a rerun. It says so in
+// the results folder's workers.log: its stderr went to the main process.
+if (isWorker) stopWhenMainProcessGone(stopLog, () => stopAs("SIGTERM"));
 
 /** Stops with a clear message (no stack) and a non-zero status. */
 function fail(error: unknown): never {
@@ -403,7 +405,6 @@ if (values["report-only"]) {
   Deno.exit(0);
 }
 
-const verify = isRecords && !values.select;
 try {
   if (isWorker) checkResultsPlan(plan, resultsDir);
   else if (!verify) recordResultsPlan(plan, resultsDir);
@@ -434,7 +435,7 @@ if (!verify) {
 }
 
 // Verification: rerun recorded cells into results/verify and compare each with its record.
-const records = new ResultStore(cellsDirectory(resultsDir));
+const records = cellStoreOf(resultsDir);
 const recorded = (key: string): CellResult | undefined => {
   const cell = plan.cells.find((c) => c.key === key)!;
   return records.get<CellResult>(key, settingsOf(plan, cell));
@@ -444,7 +445,6 @@ const candidates = values.all
   ? plan.cells.filter((cell) => !cell.waitsFor)
   : verificationSubset(plan);
 const wanted = candidates.filter((cell) => recorded(cell.key) !== undefined);
-const verifyDir = "results/verify";
 if (!isWorker) {
   for (const cell of candidates.filter((c) => !wanted.includes(c))) {
     console.log(`not verified (no record yet): ${cell.key}`);

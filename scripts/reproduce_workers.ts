@@ -154,6 +154,66 @@ export function whenMainProcessGone(
   })();
 }
 
+/** The file of a results folder where workers whose main process is gone say so. */
+export function workerLogPath(resultsDir: string): string {
+  return `${resultsDir}/workers.log`;
+}
+
+/**
+ * Where a worker's lines go ({@linkcode workerLog}): to stderr, which the main process prints
+ * (`[worker k] ...`), until that process is gone; then to {@linkcode workerLogPath}.
+ */
+export interface WorkerLog {
+  /** Writes one line; never throws (once the main process is gone there is nowhere to say so). */
+  line(text: string): void;
+  /** From now on the lines go to the file: the main process, and the stderr it read, are gone. */
+  mainGone(): void;
+}
+
+/**
+ * The lines of a process that runs cells in `resultsDir` ({@linkcode WorkerLog}). A worker's stderr
+ * is a pipe to its main process, so the lines it wrote once that process was killed (that it
+ * stops, which claims it gave up) were lost; they are appended to `workers.log` in the results
+ * folder instead, each stamped with the time, host and process id.
+ */
+export function workerLog(resultsDir: string): WorkerLog {
+  let toFile = false;
+  return {
+    line(text) {
+      try {
+        if (!toFile) {
+          console.error(text);
+          return;
+        }
+        const stamp = `${new Date().toISOString()} ${Deno.hostname()} pid ${Deno.pid}`;
+        Deno.writeTextFileSync(workerLogPath(resultsDir), `${stamp}: ${text}\n`, { append: true });
+      } catch {
+        // A closed terminal or a folder that cannot be written: nowhere left to report it.
+      }
+    },
+    mainGone() {
+      toFile = true;
+    },
+  };
+}
+
+/**
+ * In a worker: once its main process is gone ({@linkcode whenMainProcessGone}), says so in
+ * `log`'s file and calls `stop` (a stop as on SIGTERM: `releaseClaimsOnSignal`'s, whose lines
+ * go to `log` too).
+ */
+export function stopWhenMainProcessGone(
+  log: WorkerLog,
+  stop: () => void,
+  input?: ReadableStream<Uint8Array>,
+): void {
+  whenMainProcessGone(() => {
+    log.mainGone();
+    log.line("reproduce: the main process is gone; this worker gives up its claims and stops");
+    stop();
+  }, input);
+}
+
 /** Calls `onLine` with each line of `stream` (the last one even without a newline). */
 async function forEachLine(
   stream: ReadableStream<Uint8Array>,

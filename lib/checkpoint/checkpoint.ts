@@ -24,6 +24,7 @@ import type { Tensor } from "../backend/tf.ts";
 import type { ModelConfig, SequentialRecommender } from "../models/sequential_recommender.ts";
 import { decodeSafetensors, encodeSafetensors, type HostTensor } from "./safetensors.ts";
 import { pathExists, readTextIfExists } from "../util/path_exists.ts";
+import { folderOf, syncFolder, writeSyncedFile } from "../data/atomic_write.ts";
 
 /** A JSON value (config and trainer state are stored as plain JSON). */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -87,11 +88,6 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
 
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
-}
-
 /**
  * The steps of a save, in order; `SaveOptions.afterStep` is called after each (tests throw there
  * to simulate a process killed at that point).
@@ -116,65 +112,6 @@ export interface SaveOptions {
 }
 
 let saveCounter = 0;
-
-/**
- * Writes `data` to a new file in two halves (a step between them) and fsyncs it. A write that
- * fails (a full disk) removes the partial file and throws naming it, with the system's error as
- * `cause` (the system's message names no file).
- */
-function writeSynced(
-  path: string,
-  data: Uint8Array,
-  afterHalf: () => void,
-): void {
-  const named = (error: unknown) =>
-    new Error(`${path}: ${(error as Error).message}`, { cause: error });
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(path, { write: true, createNew: true });
-  } catch (error) {
-    throw named(error);
-  }
-  let open = true;
-  const failed = (error: unknown): never => {
-    file.close();
-    open = false;
-    try {
-      Deno.removeSync(path);
-    } catch {
-      // Already gone: nothing to remove.
-    }
-    throw named(error);
-  };
-  try {
-    const half = data.length >> 1;
-    for (const part of [data.subarray(0, half), data.subarray(half)]) {
-      try {
-        let offset = 0;
-        while (offset < part.length) offset += file.writeSync(part.subarray(offset));
-      } catch (error) {
-        failed(error);
-      }
-      if (part.byteOffset === data.byteOffset) afterHalf();
-    }
-    try {
-      file.syncSync();
-    } catch (error) {
-      failed(error);
-    }
-  } finally {
-    if (open) file.close();
-  }
-}
-
-function syncFolder(folder: string): void {
-  const handle = Deno.openSync(folder, { read: true });
-  try {
-    handle.syncSync();
-  } finally {
-    handle.close();
-  }
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -277,11 +214,14 @@ export async function saveModelCheckpoint(
   };
   // No try/finally cleanup: a failure here must leave what a killed process leaves, and the next
   // save (or removeStaleCheckpointFiles) sweeps it.
-  writeSynced(`${folder}/${weightsFile}`, bytes, () => step("weights_partial"));
+  writeSyncedFile(`${folder}/${weightsFile}`, bytes, {
+    afterHalf: () => step("weights_partial"),
+    nameFile: true,
+  });
   step("weights_written");
   const temporary = `${base}.json.tmp-${id}`;
   const text = new TextEncoder().encode(JSON.stringify(sidecar, null, 2));
-  writeSynced(temporary, text, () => step("sidecar_partial"));
+  writeSyncedFile(temporary, text, { afterHalf: () => step("sidecar_partial"), nameFile: true });
   step("sidecar_written");
   Deno.renameSync(temporary, `${base}.json`);
   step("switched");

@@ -1,6 +1,15 @@
 /**
  * Writes a set of files so that either all of them appear or none does: each is written to a
- * temporary sibling and renamed only after every write succeeded.
+ * temporary sibling (`<file>.tmp-<pid>-<ms>`) and renamed only after every write succeeded. The one
+ * home of the mechanism: the fsync of a file before its rename and of the folder after it (also
+ * for the checkpoints, lib/checkpoint/checkpoint.ts), and the sweep of the temporaries that killed
+ * writers leave behind.
+ *
+ * Why the fsyncs: a rename can reach the disk before the data it points at, so after a power loss
+ * (not a kill: the kernel still holds the data) an unsynced write left the target renamed but
+ * empty, which a store then reads as an unreadable result. The temporary is synced before its
+ * rename, so the target is the old file or the whole new one; the folder is synced after, so the
+ * rename itself survives too.
  */
 
 /** One file to write: text or bytes. */
@@ -11,9 +20,15 @@ export interface FileToWrite {
   data: string | Uint8Array;
 }
 
+/** The temporary a write of `path` goes to first: `<path>.tmp-<pid>-<ms>` (see the sweep). */
+export function temporaryPathOf(path: string): string {
+  return `${path}.tmp-${Deno.pid}-${Date.now()}`;
+}
+
 /**
- * Writes all files atomically (temporary path, then rename); on failure removes the temporaries
- * and rethrows, leaving earlier versions of the targets untouched.
+ * Writes all files atomically (temporary path, fsync, then rename; the folders synced after);
+ * on failure removes the temporaries and rethrows the system's error, leaving earlier versions of
+ * the targets untouched.
  *
  * @example
  * ```ts
@@ -21,24 +36,142 @@ export interface FileToWrite {
  * ```
  */
 export function writeFilesAtomically(files: FileToWrite[]): void {
-  const suffix = `.tmp-${Deno.pid}-${Date.now()}`;
+  const temporaries = files.map((file) => temporaryPathOf(file.path));
+  const encoder = new TextEncoder();
   const written: string[] = [];
   try {
-    for (const file of files) {
-      const temporary = `${file.path}${suffix}`;
-      written.push(temporary);
-      if (typeof file.data === "string") Deno.writeTextFileSync(temporary, file.data);
-      else Deno.writeFileSync(temporary, file.data);
-    }
+    files.forEach((file, i) => {
+      const data = typeof file.data === "string" ? encoder.encode(file.data) : file.data;
+      writeSyncedFile(temporaries[i], data);
+      written.push(temporaries[i]);
+    });
   } catch (error) {
+    // The failed one removed its own partial file (writeSyncedFile).
     for (const temporary of written) {
       try {
         Deno.removeSync(temporary);
       } catch {
-        // The temporary was never created: nothing to clean.
+        // Gone already (another sweeper): nothing to clean.
       }
     }
     throw error;
   }
-  files.forEach((file, i) => Deno.renameSync(written[i], file.path));
+  files.forEach((file, i) => Deno.renameSync(temporaries[i], file.path));
+  for (const folder of new Set(files.map((file) => folderOf(file.path)))) syncFolder(folder);
+}
+
+/** Options of {@linkcode writeSyncedFile}. */
+export interface SyncedWriteOptions {
+  /**
+   * Runs between the two halves of the write (tests throw there as a kill would: the partial file
+   * stays, for the writer's own sweep).
+   */
+  afterHalf?: () => void;
+  /**
+   * A failure throws `<path>: <the system's message>` with the system's error as `cause` (the
+   * system's message names no file). Default false: the system's error itself, whose class
+   * (`Deno.errors.PermissionDenied`) callers tell a folder that cannot be written by.
+   */
+  nameFile?: boolean;
+}
+
+/**
+ * Writes `data` to the new file `path` (which must not exist), in two halves, and fsyncs it. A
+ * write that fails (a full disk) removes the partial file and throws (see
+ * {@linkcode SyncedWriteOptions.nameFile}).
+ */
+export function writeSyncedFile(
+  path: string,
+  data: Uint8Array,
+  options: SyncedWriteOptions = {},
+): void {
+  const failure = (error: unknown) =>
+    options.nameFile ? new Error(`${path}: ${(error as Error).message}`, { cause: error }) : error;
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { write: true, createNew: true });
+  } catch (error) {
+    throw failure(error);
+  }
+  let open = true;
+  const failed = (error: unknown): never => {
+    file.close();
+    open = false;
+    try {
+      Deno.removeSync(path);
+    } catch {
+      // Already gone: nothing to remove.
+    }
+    throw failure(error);
+  };
+  try {
+    const half = data.length >> 1;
+    for (const part of [data.subarray(0, half), data.subarray(half)]) {
+      try {
+        let offset = 0;
+        while (offset < part.length) offset += file.writeSync(part.subarray(offset));
+      } catch (error) {
+        failed(error);
+      }
+      if (part.byteOffset === data.byteOffset) options.afterHalf?.();
+    }
+    try {
+      file.syncSync();
+    } catch (error) {
+      failed(error);
+    }
+  } finally {
+    if (open) file.close();
+  }
+}
+
+/**
+ * Fsyncs `folder`, so that the renames made in it survive a power loss. Skipped where Deno cannot
+ * open a folder (Windows) or may not read it (a process allowed to write there only): the files
+ * renamed are synced already, so what a power loss could then undo is the rename (the old file
+ * comes back, whole), never the content.
+ */
+export function syncFolder(folder: string): void {
+  if (Deno.build.os === "windows") return;
+  if (Deno.permissions.querySync({ name: "read", path: folder }).state !== "granted") return;
+  const handle = Deno.openSync(folder, { read: true });
+  try {
+    handle.syncSync();
+  } finally {
+    handle.close();
+  }
+}
+
+/** The folder of `path` (`.` for a bare name). */
+export function folderOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
+}
+
+/**
+ * Age after which a temporary of an atomic write ({@linkcode temporaryPathOf}: this module, and
+ * the claims of lib/experiments/result_store.ts) is a killed writer's: a write takes seconds at
+ * most, so a live one is never this old.
+ */
+export const STALE_TEMPORARY_SECONDS = 10 * 60;
+
+/**
+ * Removes what writers killed mid-write left in `directory` (not in its subfolders): temporaries
+ * ({@linkcode temporaryPathOf}) of other processes older than
+ * {@linkcode STALE_TEMPORARY_SECONDS} (the targets are whole: the rename never came). Another
+ * process sweeping at once is no error.
+ */
+export function removeStaleTemporaries(directory: string): void {
+  const now = Date.now();
+  for (const entry of Deno.readDirSync(directory)) {
+    const match = /\.tmp-(\d+)-\d+$/.exec(entry.name);
+    if (!entry.isFile || !match || Number(match[1]) === Deno.pid) continue;
+    const path = `${directory}/${entry.name}`;
+    try {
+      const written = Deno.statSync(path).mtime?.getTime() ?? now;
+      if (now - written > STALE_TEMPORARY_SECONDS * 1000) Deno.removeSync(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error; // Another sweeper's.
+    }
+  }
 }

@@ -12,7 +12,9 @@
 import { checkpointExists } from "../checkpoint/checkpoint.ts";
 import { cellModelDir, KEPT_TRAINING_FILE } from "./cell_model.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { settingsOf } from "./stored_cells.ts";
+import type { ResultStore } from "./result_store.ts";
+import { isFinished, settingsOf } from "./stored_cells.ts";
+import { pathExists } from "../util/path_exists.ts";
 
 /**
  * Where a running cell checkpoints every epoch: `<resultsDir>/checkpoints/<cell>-<hash of its
@@ -52,6 +54,40 @@ export function removeCellCheckpoints(
     keepBestModel(checkpoints, cellModelDir(resultsDir, cell));
   }
   removeIfPresent(checkpoints);
+}
+
+/**
+ * Removes the epoch checkpoints that cells of `cells` stored in `store` still have, as
+ * {@linkcode removeCellCheckpoints} does (keeping the best model): a process killed between
+ * storing a cell and removing them left them, and as a stored cell never runs again they stayed
+ * for good (the weights and optimiser state of two epochs, and no kept model for the analyses).
+ * Each is removed under the cell's claim (taken as `job`, when a batch task asks): a process
+ * storing the cell now holds it until its checkpoints are gone, and is left to remove them. Says
+ * each folder removed through `log`.
+ */
+export function removeCheckpointsOfStoredCells(
+  resultsDir: string,
+  plan: ExperimentPlan,
+  cells: readonly PlannedCell[],
+  context: { store: ResultStore; log: (line: string) => void; job?: string },
+): void {
+  const { store } = context;
+  for (const cell of cells) {
+    if (cell.waitsFor || cell.system.kind !== "neural") continue;
+    const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
+    if (!pathExists(checkpoints) || !isFinished(store, plan, cell)) continue;
+    if (store.claim(cell.key, context.job) !== undefined) continue; // Held: being stored now.
+    try {
+      if (!pathExists(checkpoints)) continue; // Removed by the process that stored it.
+      removeCellCheckpoints(resultsDir, plan, cell);
+      context.log(
+        `${cell.key}: removed ${checkpoints}, the epoch checkpoints of the stored cell (its ` +
+          "process was stopped before it removed them)",
+      );
+    } finally {
+      store.release(cell.key);
+    }
+  }
 }
 
 function keepBestModel(checkpoints: string, modelDir: string): void {

@@ -23,11 +23,12 @@ import { canonicalDatasetSpec, type DatasetSpec } from "./dataset_spec.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import type { TrainerConfig } from "../train/config.ts";
 import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { type CellClaim, describeClaimHolder, ResultStore } from "./result_store.ts";
+import { type CellClaim, describeClaimHolder } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";
 import {
   cellsDirectory,
+  cellStoreOf,
   checkStoredData,
   isReusable,
   reuseSameRun,
@@ -35,7 +36,7 @@ import {
 } from "./stored_cells.ts";
 import { estimatedCellSeconds } from "./cell_seconds.ts";
 import { epochLine, runPlannedCell } from "./run_plan.ts";
-import { removeCellCheckpoints } from "./cell_checkpoints.ts";
+import { removeCellCheckpoints, removeCheckpointsOfStoredCells } from "./cell_checkpoints.ts";
 import { writeSelection } from "./selection_record.ts";
 
 /** One cell of a plan as a command sees it. */
@@ -78,7 +79,7 @@ export interface CellListing {
 /** The cells of `plan` in order, with their state under `resultsDir` when given. Writes nothing. */
 export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListing[] {
   const store = resultsDir !== undefined && pathExists(cellsDirectory(resultsDir))
-    ? new ResultStore(cellsDirectory(resultsDir))
+    ? cellStoreOf(resultsDir)
     : undefined;
   const listed = plan.cells.map((cell, index): CellListing => {
     const finished = store?.get(cell.key, settingsOf(plan, cell), checkCellResult) !== undefined;
@@ -400,11 +401,16 @@ export async function runOneCell(
     return data;
   };
   await checkStoredData(plan, options.resultsDir, datasetOf);
-  const store = new ResultStore(cellsDirectory(options.resultsDir));
+  const store = cellStoreOf(options.resultsDir);
   const settings = settingsOf(plan, cell);
   const stored = store.get(cell.key, settings, checkCellResult);
   if (stored) {
     log(`${cell.key}: already finished (${store.pathOf(cell.key)})`);
+    removeCheckpointsOfStoredCells(options.resultsDir, plan, [cell], {
+      store,
+      log,
+      job: options.job,
+    });
     return { result: stored, ranNow: false };
   }
   const holder = store.claim(cell.key, options.job);

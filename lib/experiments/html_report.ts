@@ -10,7 +10,7 @@
  * console.log(paths.html);
  * ```
  */
-import { writeFilesAtomically } from "../data/atomic_write.ts";
+import { removeStaleTemporaries, writeFilesAtomically } from "../data/atomic_write.ts";
 import { groupedBars } from "../viz/grouped_bars.ts";
 import { type FigureSection, renderHtmlReport, type ReportSection } from "../viz/html_report.ts";
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
@@ -314,12 +314,17 @@ export function reportSections(summary: ReproductionSummary): ReportSection[] {
   return sections;
 }
 
-/** Writes summary.json, summary.md and report.html under `directory` (atomically). */
+/**
+ * Writes summary.json, summary.md and report.html under `directory` (atomically), after sweeping
+ * the temporaries that a report writer killed mid-write left there (lib/data/atomic_write.ts: the
+ * report folder of the records, `results/full`, holds no cells store that would sweep it).
+ */
 export async function writeReport(
   summary: ReproductionSummary,
   directory: string,
 ): Promise<{ json: string; markdown: string; html: string }> {
   Deno.mkdirSync(directory, { recursive: true });
+  removeStaleTemporaries(directory);
   const paths = {
     json: `${directory}/summary.json`,
     markdown: `${directory}/summary.md`,

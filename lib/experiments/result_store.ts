@@ -41,7 +41,11 @@
  * const cell = store.get<MyResult>(key, settings) ?? store.put(key, settings, await run());
  * ```
  */
-import { writeFilesAtomically } from "../data/atomic_write.ts";
+import {
+  removeStaleTemporaries,
+  temporaryPathOf,
+  writeFilesAtomically,
+} from "../data/atomic_write.ts";
 import { readTextIfExists } from "../util/path_exists.ts";
 
 /** This process's identity in its claims (pids are reused; `/proc` may be unreadable). */
@@ -227,10 +231,13 @@ const CLAIM_ATTEMPTS = 10;
  * Creates `path` with `text` unless it exists; false when it does. The text goes to a temporary
  * first, which is then hard-linked to `path`: the link fails when `path` exists (the exclusive
  * create), and a reader never sees the claim without its content (a file created empty and then
- * written was read empty by contenders, and stayed empty after a kill or a full disk).
+ * written was read empty by contenders, and stayed empty after a kill or a full disk). Unlike an
+ * atomic write's (lib/data/atomic_write.ts), the temporary is not synced: a claim that a power loss
+ * left empty is read as an unreadable claim and taken over once as old as a stale heartbeat
+ * ({@linkcode readClaim}); a claim lives while its cell runs, a result for good.
  */
 function createWhole(path: string, text: string): boolean {
-  const temporary = `${path}.tmp-${Deno.pid}-${Date.now()}`;
+  const temporary = temporaryPathOf(path);
   try {
     Deno.writeTextFileSync(temporary, text);
     Deno.linkSync(temporary, path);
@@ -243,31 +250,6 @@ function createWhole(path: string, text: string): boolean {
       Deno.removeSync(temporary);
     } catch {
       // Never created (the write failed at once): nothing to remove.
-    }
-  }
-}
-
-/**
- * Age after which a temporary of an atomic write (`<file>.tmp-<pid>-<ms>`, lib/data/atomic_write.ts
- * and claims) is a killed writer's: a write takes seconds at most, so a live one is never this old.
- */
-const STALE_TEMPORARY_SECONDS = 10 * 60;
-
-/**
- * Removes what writers killed mid-write left in `directory`: temporaries of other processes
- * older than {@linkcode STALE_TEMPORARY_SECONDS} (the targets are whole: the rename never came).
- */
-function removeStaleTemporaries(directory: string): void {
-  const now = Date.now();
-  for (const entry of Deno.readDirSync(directory)) {
-    const match = /\.tmp-(\d+)-\d+$/.exec(entry.name);
-    if (!entry.isFile || !match || Number(match[1]) === Deno.pid) continue;
-    const path = `${directory}/${entry.name}`;
-    try {
-      const written = Deno.statSync(path).mtime?.getTime() ?? now;
-      if (now - written > STALE_TEMPORARY_SECONDS * 1000) Deno.removeSync(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error; // Another sweeper's.
     }
   }
 }

@@ -15,7 +15,7 @@
  * ```
  */
 import { checkCellResult } from "./cell_result_check.ts";
-import { cellCheckpointDir } from "./cell_checkpoints.ts";
+import { cellCheckpointDir, removeCheckpointsOfStoredCells } from "./cell_checkpoints.ts";
 import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
 import { StartEstimate } from "./_start_estimate.ts";
 import type { EpochProgress } from "../train/progress.ts";
@@ -27,7 +27,7 @@ import {
 } from "./datasets.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { describeClaimHolder, ResultStore } from "./result_store.ts";
+import { describeClaimHolder, type ResultStore } from "./result_store.ts";
 import {
   type CellResult,
   denoisingNeverStarted,
@@ -37,7 +37,7 @@ import {
 } from "./run_cell.ts";
 import type { SelectedConfigurations } from "./selection.ts";
 import { writeSelection } from "./selection_record.ts";
-import { cellsDirectory, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
+import { cellStoreOf, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 import { checkWarmupsFitData } from "./warmup_fit_check.ts";
 import { checkSettingNames, type SettingNames } from "../util/settings.ts";
@@ -191,10 +191,14 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   await checkWarmupsFitData(plan.cells, datasetOf);
   // Before anything is reused or written: the imported files may have changed since.
   await checkStoredData(plan, options.resultsDir, datasetOf);
-  const store = new ResultStore(cellsDirectory(options.resultsDir));
+  const store = cellStoreOf(options.resultsDir);
   const selection = new SelectionRefresh(plan, options.resultsDir, log);
   const runPending = options.runPending !== false;
   const start = runPending ? selection.refresh(selection.replan(plan.selected)) : plan;
+  // What a process killed between storing a cell and removing its checkpoints left behind.
+  if (runPending) {
+    removeCheckpointsOfStoredCells(options.resultsDir, start, start.cells, { store, log });
+  }
   const estimate = new StartEstimate(start, store);
   log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options));
   const run = new CellLoop(start, selection, estimate, options, {

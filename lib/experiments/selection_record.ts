@@ -14,10 +14,10 @@ import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { planExperiments, replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { ResultStore } from "./result_store.ts";
+import type { ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { readSelected, type SelectedConfigurations, selectTrial } from "./selection.ts";
-import { cellsDirectory, selectedPath, settingsOf } from "./stored_cells.ts";
+import { cellsDirectory, cellStoreOf, selectedPath, settingsOf } from "./stored_cells.ts";
 import { pathExists } from "../util/path_exists.ts";
 
 /**
@@ -53,7 +53,7 @@ export function writeSelection(
   resultsDir: string,
   log: (line: string) => void = console.log,
 ): SelectedConfigurations {
-  const selected = settledSelectionOf(plan, new ResultStore(cellsDirectory(resultsDir)));
+  const selected = settledSelectionOf(plan, cellStoreOf(resultsDir));
   if (JSON.stringify(selected) === JSON.stringify(plan.selected)) return plan.selected;
   writeFilesAtomically([
     { path: selectedPath(resultsDir), data: JSON.stringify(selected, null, 1) + "\n" },
@@ -108,7 +108,7 @@ export function planWithCurrentSelection(
     // Reading only: without stored cells there is nothing to settle against, and a store would
     // create the folder.
     if (!pathExists(cellsDirectory(resultsDir))) return onDisk;
-    settled = settledSelectionOf(onDisk, new ResultStore(cellsDirectory(resultsDir)));
+    settled = settledSelectionOf(onDisk, cellStoreOf(resultsDir));
   }
   return JSON.stringify(settled) === JSON.stringify(onDisk.selected)
     ? onDisk

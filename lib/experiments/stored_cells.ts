@@ -10,6 +10,7 @@
  * ```
  */
 import { checkCellResult } from "./cell_result_check.ts";
+import { removeStaleTemporaries } from "../data/atomic_write.ts";
 import type { PreparedDataset } from "./datasets.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
@@ -21,6 +22,19 @@ import { checkStoredCellData } from "./stored_data_check.ts";
 /** Where the finished cells of a reproduction directory (`results/<mode>`) are stored. */
 export function cellsDirectory(resultsDir: string): string {
   return `${resultsDir}/cells`;
+}
+
+/**
+ * The store of a reproduction directory's cells ({@linkcode cellsDirectory}). Opening it sweeps
+ * what writers killed mid-write left in the directory itself (temporaries of `selected.json`,
+ * `plan.json` and the report's files), as the store sweeps its cells folder: the same rule, other
+ * processes' temporaries older than `STALE_TEMPORARY_SECONDS` (lib/data/atomic_write.ts). Before,
+ * only the cells folder was swept.
+ */
+export function cellStoreOf(resultsDir: string): ResultStore {
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  removeStaleTemporaries(resultsDir);
+  return store;
 }
 
 /** Where the selected configurations of a reproduction directory are stored. */
@@ -67,7 +81,7 @@ export function settingsOf(_plan: ExperimentPlan, cell: PlannedCell): StoredCell
  * ```
  */
 export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<string, CellResult> {
-  const store = new ResultStore(cellsDirectory(resultsDir));
+  const store = cellStoreOf(resultsDir);
   // The folder's selection may have advanced since `plan` was built: cells that waited for it
   // are looked up with the settings they have now.
   const current = replanWith(plan, {
@@ -129,7 +143,7 @@ export async function checkStoredData(
   resultsDir: string,
   datasetOf: (cell: PlannedCell) => Promise<PreparedDataset>,
 ): Promise<void> {
-  const store = new ResultStore(cellsDirectory(resultsDir));
+  const store = cellStoreOf(resultsDir);
   for (const cell of plan.cells) {
     if (cell.dataset.kind !== "file" || cell.waitsFor) continue;
     const stored = store.get(cell.key, settingsOf(plan, cell), checkCellResult);

@@ -49,7 +49,7 @@ import {
   UsageError,
 } from "../cli/options.ts";
 import { taskPermissions } from "../task_permissions.ts";
-import { cellsDirectory, ResultStore } from "../../lib/experiments/mod.ts";
+import { cellStoreOf } from "../../lib/experiments/mod.ts";
 
 const USAGE = `Usage: deno task slurm [options] [-- reproduce flags]
 
@@ -427,7 +427,7 @@ function writeBatchScripts(
 function releaseStaleClaims(staleClaims: readonly ListedCell[], resultsDir: string): void {
   for (const cell of staleClaims) {
     console.log(`release the claim of ${cell.key}: job ${cell.claim?.job} no longer runs`);
-    new ResultStore(cellsDirectory(resultsDir)).removeStaleClaim(cell.key, cell.claim!);
+    cellStoreOf(resultsDir).removeStaleClaim(cell.key, cell.claim!);
   }
 }
 

@@ -5,19 +5,24 @@
  * itself (scripts/reproduce_workers.ts, with the task's permissions, as reproduce.ts does) that
  * holds `<key>-worker`, prints `held <key>` once both hold their key, and on the signal stops the
  * worker, claims `<key>-next` (as its cell loop may while it waits), then gives up its claims and
- * exits. The worker (`--as-worker`) stops as on SIGTERM when its main process is gone.
+ * exits. The worker (`--as-worker`) stops as on SIGTERM when its main process is gone, and says so
+ * in `<directory>/workers.log`.
  */
 import { releaseClaimsOnSignal, ResultStore } from "../../lib/experiments/result_store.ts";
 import {
   startWorkers,
-  whenMainProcessGone,
+  stopWhenMainProcessGone,
+  workerLog,
   type Workers,
 } from "../../scripts/reproduce_workers.ts";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 
 const [directory, key, withWorker] = Deno.args;
 let worker: Workers | undefined;
+// As reproduce.ts: the store's folder stands for the results folder.
+const stopLog = workerLog(directory);
 const stopAs = releaseClaimsOnSignal({
+  log: stopLog.line,
   onStop: async () => {
     if (!worker) return;
     if (!(await worker.stopAndWait(30))) console.error("the worker is still running");
@@ -45,7 +50,7 @@ if (withWorker === "--with-worker") {
   });
 } else workerHolds.resolve();
 // As reproduce.ts's workers: stop as on SIGTERM once the main process is gone.
-if (withWorker === "--as-worker") whenMainProcessGone(() => stopAs("SIGTERM"));
+if (withWorker === "--as-worker") stopWhenMainProcessGone(stopLog, () => stopAs("SIGTERM"));
 const holder = new ResultStore(directory).claim(key);
 if (holder) throw new Error(`${key} is held by ${JSON.stringify(holder)}`);
 await workerHolds.promise;

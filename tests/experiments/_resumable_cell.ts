@@ -3,9 +3,11 @@
  * must survive a stop): a sensitivity-sweep cell without the attribution scoring. Sweep cells run
  * around the selected configuration, so a selection of the defaults is given.
  */
+import { assertRejects } from "@std/assert";
 import { datasetLabel } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
 
 /** The one-cell plan and its cell. */
 export function resumableCellPlan(): { plan: ExperimentPlan; cell: PlannedCell } {
@@ -16,4 +18,28 @@ export function resumableCellPlan(): { plan: ExperimentPlan; cell: PlannedCell }
   });
   const cell = full.cells.find((c) => c.sweep !== undefined && !c.scoreAttribution)!;
   return { plan: { ...full, cells: [cell] }, cell };
+}
+
+class SimulatedKill extends Error {}
+
+/**
+ * Runs `plan` into `resultsDir` and stops it after `epoch` of its cell, as a kill there would:
+ * the cell's epoch checkpoints stay, nothing is stored.
+ */
+export async function runKilledAfterEpoch(
+  plan: ExperimentPlan,
+  resultsDir: string,
+  epoch: number,
+): Promise<void> {
+  await assertRejects(
+    () =>
+      runPlan(plan, {
+        resultsDir,
+        log: () => {},
+        onEpoch: (_, progress) => {
+          if (progress.epoch === epoch) throw new SimulatedKill(`killed after epoch ${epoch}`);
+        },
+      }),
+    SimulatedKill,
+  );
 }

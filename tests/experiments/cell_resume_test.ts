@@ -3,15 +3,13 @@
  * epoch (not from scratch) and stores the numbers of an uninterrupted run; the checkpoints are
  * removed once the cell is stored.
  */
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { cellCheckpointDir } from "../../lib/experiments/cell_checkpoints.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
-import { resumableCellPlan } from "./_resumable_cell.ts";
+import { resumableCellPlan, runKilledAfterEpoch } from "./_resumable_cell.ts";
 
 await initBackend({ verbose: false });
-
-class SimulatedKill extends Error {}
 
 Deno.test("runPlan: a kill mid-cell loses at most one epoch; the resumed cell equals an uninterrupted one", async () => {
   const { plan, cell } = resumableCellPlan();
@@ -20,17 +18,7 @@ Deno.test("runPlan: a kill mid-cell loses at most one epoch; the resumed cell eq
   const epochsSeen: number[] = [];
   try {
     const straight = await runPlan(plan, { resultsDir: straightDir, log: () => {} });
-    await assertRejects(
-      () =>
-        runPlan(plan, {
-          resultsDir: killedDir,
-          log: () => {},
-          onEpoch: (_, progress) => {
-            if (progress.epoch === 2) throw new SimulatedKill("killed after epoch 2");
-          },
-        }),
-      SimulatedKill,
-    );
+    await runKilledAfterEpoch(plan, killedDir, 2);
     const checkpoints = cellCheckpointDir(killedDir, plan, cell);
     assert(Deno.statSync(`${checkpoints}/last.json`).isFile, "the cell checkpointed its epochs");
     const resumed = await runPlan(plan, {

@@ -16,6 +16,7 @@ import {
   SIGNAL_EXIT_STATUS,
   type StopSignal,
 } from "../../lib/experiments/result_store.ts";
+import { workerLogPath } from "../../scripts/reproduce_workers.ts";
 
 const linux = Deno.build.os === "linux";
 const bootId = linux ? Deno.readTextFileSync("/proc/sys/kernel/random/boot_id").trim() : undefined;
@@ -419,7 +420,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as StopSignal[]) {
 }
 
 Deno.test(
-  "a worker whose main process is SIGKILLed gives up its claims and exits",
+  "a worker whose main process is SIGKILLed gives up its claims, exits and says so in workers.log",
   { ignore: Deno.build.os !== "linux" },
   async () => {
     const directory = scratchDirectory();
@@ -443,6 +444,10 @@ Deno.test(
       }
       assertEquals(processStartTime(worker), undefined, `worker ${worker} still runs`);
       assertEquals(store.claimOf("main")?.pid, child.pid, "the killed process's claim stays");
+      // Before, these lines went to the worker's stderr, a pipe to the dead main process: lost.
+      const log = Deno.readTextFileSync(workerLogPath(directory));
+      assertStringIncludes(log, `pid ${worker}: reproduce: the main process is gone;`);
+      assertStringIncludes(log, `pid ${worker}: SIGTERM: gave up 1 claim(s)`);
     } finally {
       Deno.removeSync(directory, { recursive: true });
     }

@@ -5,20 +5,10 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { MODALITY_NEVER_PRESENT, modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
-import { planOfResults } from "../../lib/experiments/selection_record.ts";
-import { runPlan } from "../../lib/experiments/run_plan.ts";
-import { summarise } from "../../lib/experiments/summary.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
-import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
+import { recordsSummary } from "./_records_summary.ts";
 
-const recordsDir = new URL(`../../${RECORDS_DIR.full}`, import.meta.url).pathname;
-const records = summarise(
-  await runPlan(planOfResults("full", recordsDir), {
-    resultsDir: recordsDir,
-    runPending: false,
-    log: () => {},
-  }),
-);
+const records = await recordsSummary();
 
 Deno.test("markdown: a noise rate without pairs under a mask is '–' and why, not 0 %", () => {
   const [first, ...rest] = records.diagnosis;

@@ -4,13 +4,16 @@
  * sharing of cells itself is the claims' (tests/experiments/claims_test.ts); CI's reproduce-quick
  * stage runs the quick grid with two processes and the Slurm stage compares it cell by cell.
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   MAX_WORKERS,
   startWorkers,
+  stopWhenMainProcessGone,
   WORKER_FLAG,
   workerArgs,
   workerCount,
+  workerLog,
+  workerLogPath,
 } from "../../scripts/reproduce_workers.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
 
@@ -124,5 +127,29 @@ setInterval(() => {}, 60_000);
     assertEquals(await stubborn.workers.exited, [0]);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a worker's lines go to stderr while its main process lives, then to workers.log", async () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const log = workerLog(resultsDir);
+    const main = new TransformStream<Uint8Array, Uint8Array>();
+    const stopped = Promise.withResolvers<void>();
+    stopWhenMainProcessGone(log, () => {
+      log.line("SIGTERM: gave up 1 claim(s)");
+      stopped.resolve();
+    }, main.readable);
+    log.line("printed by the main process");
+    assertThrows(() => Deno.statSync(workerLogPath(resultsDir)), Deno.errors.NotFound);
+    // The pipe from the main process closes: it is gone.
+    await main.writable.close();
+    await stopped.promise;
+    const lines = Deno.readTextFileSync(workerLogPath(resultsDir)).trimEnd().split("\n");
+    assertEquals(lines.length, 2, lines.join("\n"));
+    assertStringIncludes(lines[0], `pid ${Deno.pid}: reproduce: the main process is gone;`);
+    assertStringIncludes(lines[1], `pid ${Deno.pid}: SIGTERM: gave up 1 claim(s)`);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
   }
 });

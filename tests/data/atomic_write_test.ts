@@ -1,0 +1,69 @@
+/**
+ * An atomic write reaches the disk before it is switched into place: each temporary is synced
+ * before its rename and the folder after, so a power loss leaves the old file or the whole new
+ * one, never a renamed empty one. The order is read through the calls the write makes (nothing is
+ * timed); the file a sync is of is told by its inode.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { writeFilesAtomically } from "../../lib/data/atomic_write.ts";
+
+/** What the file system saw, in order: syncs (of which inode, how large) and renames. */
+type Event =
+  | { kind: "sync"; ino: number | null; size: number; folder: boolean }
+  | { kind: "rename"; ino: number | null; to: string };
+
+/** Runs `action` with `Deno.FsFile.prototype.syncSync` and `Deno.renameSync` recorded. */
+function recorded(action: () => void): Event[] {
+  const events: Event[] = [];
+  const sync = Deno.FsFile.prototype.syncSync;
+  const rename = Deno.renameSync;
+  Deno.FsFile.prototype.syncSync = function (this: Deno.FsFile) {
+    const stat = this.statSync();
+    events.push({ kind: "sync", ino: stat.ino, size: stat.size, folder: stat.isDirectory });
+    return sync.call(this);
+  };
+  Deno.renameSync = (from, to) => {
+    events.push({ kind: "rename", ino: Deno.statSync(from).ino, to: String(to) });
+    rename(from, to);
+  };
+  try {
+    action();
+  } finally {
+    Deno.FsFile.prototype.syncSync = sync;
+    Deno.renameSync = rename;
+  }
+  return events;
+}
+
+Deno.test("writeFilesAtomically syncs each whole temporary before its rename, and the folder after", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const files = [
+      { path: `${dir}/a.json`, data: '{"a":1}' },
+      { path: `${dir}/b.bin`, data: new Uint8Array([1, 2, 3, 4, 5]) },
+    ];
+    Deno.writeTextFileSync(`${dir}/a.json`, "old");
+    const events = recorded(() => writeFilesAtomically(files));
+    const renames = events.filter((event) => event.kind === "rename");
+    assertEquals(renames.map((event) => event.to), files.map((file) => file.path));
+    for (const [i, file] of files.entries()) {
+      const rename = events.indexOf(renames[i]);
+      const size = file.data.length; // ASCII text: a byte a character
+      // Before, the temporaries were written unsynced (Deno.writeTextFileSync): no sync at all.
+      const synced = events.findIndex((event) =>
+        event.kind === "sync" && !event.folder && event.ino === renames[i].ino &&
+        event.size === size
+      );
+      assert(synced >= 0 && synced < rename, `${file.path}: ${JSON.stringify(events)}`);
+    }
+    const folder = events.findIndex((event) =>
+      event.kind === "sync" && event.folder && event.ino === Deno.statSync(dir).ino
+    );
+    assert(folder > events.indexOf(renames[1]), `folder synced after: ${JSON.stringify(events)}`);
+    assertEquals(Deno.readTextFileSync(`${dir}/a.json`), '{"a":1}');
+    assertEquals(Deno.readFileSync(`${dir}/b.bin`), new Uint8Array([1, 2, 3, 4, 5]));
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), ["a.json", "b.bin"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
