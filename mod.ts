@@ -162,6 +162,7 @@ export {
   type AttributionConfig,
   attributionMethodName,
   type AttributionResult,
+  type CompletenessReadout,
   type ModalityAggregate,
   type NoiseSelection,
   type NoiseSetScore,

@@ -6,10 +6,21 @@ import { tf } from "../backend/tf.ts";
 import { checkPerUserLoss, detachedCopy } from "./embedding_gradient.ts";
 import type { IntegratedGradientsBaseline, LossOfEmbeddings, PairShape } from "./types.ts";
 
+/** What {@linkcode integratedGradientContributions} returns; the caller reads and disposes both. */
+export interface IntegratedGradientTensors {
+  /** `[batch, position, modality]` contributions `-IG`. */
+  contributions: tf.Tensor3D;
+  /**
+   * `[batch]` `L(baseline) - L(full)`, what a user's contributions sum to when the path integral
+   * is exact (completeness): the reference of the convergence delta (`completeness.ts`).
+   */
+  lossChange: tf.Tensor1D;
+}
+
 /**
- * Returns `[batch, position, modality]` contributions `-IG` as a tensor (the caller reads and
- * disposes it), so that a user's contributions sum to `L(baseline) - L(full)` (up to the Riemann
- * error).
+ * Contributions `-IG`, so that a user's contributions sum to `L(baseline) - L(full)` up to the
+ * Riemann error, and that loss change itself (two forward passes more, next to `steps` forward
+ * and backward passes).
  */
 export function integratedGradientContributions(
   lossOfEmbeddings: LossOfEmbeddings,
@@ -18,7 +29,7 @@ export function integratedGradientContributions(
   shape: PairShape,
   steps: number,
   baseline: IntegratedGradientsBaseline,
-): tf.Tensor3D {
+): IntegratedGradientTensors {
   if (!Number.isInteger(steps) || steps < 1) {
     throw new Error(
       `attribution: integratedGradientsSteps must be a positive integer, got ${steps}`,
@@ -49,13 +60,21 @@ export function integratedGradientContributions(
       gradientSum.dispose();
       gradientSum = next;
     }
-    return tf.tidy(() => {
+    // One tidy: a loss that throws here leaves neither tensor behind.
+    const [contributions, lossChange] = tf.tidy(() => {
       const meanGradient = tf.div(gradientSum, steps);
       const attribution = baseline === "zero_embedding"
         ? tf.sum(tf.mul(e, meanGradient), -1)
         : tf.mul(w, meanGradient);
-      return tf.neg(attribution) as tf.Tensor3D;
+      const atBaseline = baseline === "zero_embedding"
+        ? lossOfEmbeddings(tf.zerosLike(e), w)
+        : lossOfEmbeddings(e, tf.zerosLike(w));
+      return [tf.neg(attribution), tf.sub(atBaseline, lossOfEmbeddings(e, w))];
     });
+    return {
+      contributions: contributions as tf.Tensor3D,
+      lossChange: lossChange as tf.Tensor1D,
+    };
   } finally {
     // Also when the loss is rejected (not one value per user): the copies and the running sum go.
     tf.dispose([e, w, gradientSum]);

@@ -5,6 +5,7 @@
 import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
 import { checkSettingNames } from "../util/settings.ts";
 import { aggregateByModality } from "./aggregate.ts";
+import { completenessOf } from "./completeness.ts";
 import { contributionsAndMask } from "./contributions.ts";
 import { checkEmbeddingInputs } from "./embedding_gradient.ts";
 import { normaliseContributions } from "./normalise.ts";
@@ -47,13 +48,25 @@ export async function attributeModalities(
   const full: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, ...config };
   validateAttributionConfig(full);
   const shape = checkEmbeddingInputs("attributeModalities", embeddings, mask);
-  const { contributions, mask: maskValues } = await contributionsAndMask(
+  const { contributions, mask: maskValues, lossChange } = await contributionsAndMask(
     lossOfEmbeddings,
     embeddings,
     mask,
     full,
   );
-  return attributionOfContributions(contributions, maskValues, shape, full);
+  const result = attributionOfContributions(contributions, maskValues, shape, full);
+  if (lossChange === undefined) return result;
+  const { integratedGradientsSteps, integratedGradientsBaseline } = full;
+  return {
+    ...result,
+    completeness: completenessOf(
+      contributions,
+      lossChange,
+      shape,
+      integratedGradientsSteps,
+      integratedGradientsBaseline,
+    ),
+  };
 }
 
 /**

@@ -26,6 +26,11 @@ export type ContributionConfig = Pick<
 export interface ContributionsAndMask {
   contributions: Float32Array;
   mask: Float32Array;
+  /**
+   * Integrated gradients only: `[batch]` `L(baseline) - L(full)`, the reference of the
+   * completeness readout (`completeness.ts`).
+   */
+  lossChange?: Float32Array;
 }
 
 /** `mask` as float32 (a 0/1 or [0, 1] mask converts exactly), for a shared float32 read. */
@@ -33,13 +38,19 @@ function asFloat32(mask: tf.Tensor3D): tf.Tensor3D {
   return mask.dtype === "float32" ? mask : tf.cast(mask, "float32");
 }
 
-/** Reads `values` and `mask` in one transfer; disposes `values`. */
-async function readWithMask(values: tf.Tensor, mask: tf.Tensor3D): Promise<Float32Array[]> {
+/**
+ * Reads `values`, `mask` and then `alongside` in one transfer; disposes `values` and `alongside`.
+ */
+async function readWithMask(
+  values: tf.Tensor,
+  mask: tf.Tensor3D,
+  ...alongside: tf.Tensor[]
+): Promise<Float32Array[]> {
   const floatMask = asFloat32(mask);
   try {
-    return await readFloat32([values, floatMask]);
+    return await readFloat32([values, floatMask, ...alongside]);
   } finally {
-    values.dispose();
+    tf.dispose([values, ...alongside]);
     if (floatMask !== mask) floatMask.dispose();
   }
 }
@@ -127,6 +138,7 @@ export async function contributionsAndMask(
   const shape: PairShape = checkEmbeddingInputs("computeContributions", embeddings, mask);
   let contributions: Float32Array;
   let w: Float32Array;
+  let lossChange: Float32Array | undefined;
   switch (config.method) {
     case "gradient_x_input":
     case "gradient_norm":
@@ -149,19 +161,22 @@ export async function contributionsAndMask(
       contributions = g.map((value, i) => -value * w[i]);
       break;
     }
-    case "integrated_gradients":
-      [contributions, w] = await readWithMask(
-        integratedGradientContributions(
-          lossOfEmbeddings,
-          embeddings,
-          mask,
-          shape,
-          config.integratedGradientsSteps,
-          config.integratedGradientsBaseline,
-        ),
+    case "integrated_gradients": {
+      const integrated = integratedGradientContributions(
+        lossOfEmbeddings,
+        embeddings,
         mask,
+        shape,
+        config.integratedGradientsSteps,
+        config.integratedGradientsBaseline,
+      );
+      [contributions, w, lossChange] = await readWithMask(
+        integrated.contributions,
+        mask,
+        integrated.lossChange,
       );
       break;
+    }
     case "occlusion": {
       const floatMask = asFloat32(mask);
       try {
@@ -178,7 +193,9 @@ export async function contributionsAndMask(
     }
   }
   zeroInvalidContributions(contributions, w, config.method);
-  return { contributions, mask: w };
+  return lossChange === undefined
+    ? { contributions, mask: w }
+    : { contributions, mask: w, lossChange };
 }
 
 /**

@@ -27,6 +27,7 @@ export {
   maskGradient,
 } from "./embedding_gradient.ts";
 export { validPairs } from "./_pairs.ts";
+export { completenessOf } from "./completeness.ts";
 export { normaliseContributions } from "./normalise.ts";
 export { bottomFractionCount, selectNoise } from "./select_noise.ts";
 export { selectNoiseByUserModality, userModalityScores } from "./user_modality.ts";

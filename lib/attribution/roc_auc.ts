@@ -5,7 +5,10 @@
 
 /**
  * AUC of `scores` for `labels` (1 = positive, 0 = negative). Tied scores share their average
- * rank, so a positive tied with a negative counts 0.5. NaN when either class is empty.
+ * rank, so a positive tied with a negative counts 0.5; infinite scores rank like any other.
+ * Throws, naming what is wrong, on a NaN score, a label other than 0 or 1, or labels of one class
+ * only (no positive-negative pair to compare: the AUC is undefined; it returned NaN, which read as
+ * a result). A caller that may meet one class decides for itself, as `scoreAgainstTruth` does.
  *
  * @example
  * ```ts
@@ -40,6 +43,11 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
     start = end + 1;
   }
   const negatives = n - positives;
-  if (positives === 0 || negatives === 0) return NaN;
+  if (positives === 0 || negatives === 0) {
+    throw new Error(
+      `rocAuc: ${n} labels, ${positives} positive and ${negatives} negative; the AUC needs at ` +
+        "least one of each",
+    );
+  }
   return (positiveRankSum - positives * (positives + 1) / 2) / (positives * negatives);
 }

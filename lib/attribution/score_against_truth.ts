@@ -51,7 +51,11 @@ export interface NoiseSetScore {
   precision: number;
   /** |selected and truly noise| / |truly noise|; NaN when no unit is truly noise. */
   recall: number;
-  /** AUC of `-score` for "truly noise" against "truly point of interest"; ties count 0.5. */
+  /**
+   * AUC of `-score` for "truly noise" against "truly point of interest"; ties count 0.5. NaN
+   * when the units are of one class (`truthNoise` is 0 or `units`): no noise and point-of-interest
+   * pair to compare.
+   */
   rocAuc: number;
   /** Number of scored units (pairs or user-modalities). */
   units: number;
@@ -264,7 +268,9 @@ function pooledScore(level: TruthScoreLevel, units: readonly ScoredUnit[]): Nois
     level,
     precision: selected > 0 ? truePositives / selected : NaN,
     recall: truthNoise > 0 ? truePositives / truthNoise : NaN,
-    rocAuc: rocAuc(units.map((u) => u.score), units.map((u) => u.noise)),
+    rocAuc: truthNoise > 0 && truthNoise < units.length
+      ? rocAuc(units.map((u) => u.score), units.map((u) => u.noise))
+      : NaN,
     units: units.length,
     selected,
     truthNoise,

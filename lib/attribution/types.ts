@@ -177,6 +177,30 @@ export interface ModalityAggregate {
   noiseRate: number;
 }
 
+/** The convergence delta of one integrated-gradients attribution, per user and summed up. */
+export interface CompletenessReadout {
+  /** Riemann steps the contributions were integrated with. */
+  steps: number;
+  /** The path's start. */
+  baseline: AttributionConfig["integratedGradientsBaseline"];
+  /**
+   * `[batch]` `L_b(baseline) - L_b(full)`, measured by two forward passes: what user b's
+   * contributions sum to when the path integral is exact.
+   */
+  lossChange: Float64Array;
+  /** `[batch]` the sum of user b's contributions (invalid pairs count 0, as in the result). */
+  contributionSum: Float64Array;
+  /** `[batch]` `contributionSum - lossChange`: 0 when complete. */
+  delta: Float64Array;
+  /** `max_b |delta_b|`. */
+  maxAbsoluteDelta: number;
+  /**
+   * `max_b |delta_b| / |lossChange_b|` over the users whose loss change is not 0; NaN when every
+   * user's is 0 (no scale to compare against; read `maxAbsoluteDelta` then).
+   */
+  maxRelativeDelta: number;
+}
+
 /** What {@linkcode attributeModalities} returns: plain arrays, detached from any gradient tape. */
 export interface AttributionResult {
   /** `[batch, position, modality]` raw contributions; 0 at invalid pairs. */
@@ -206,4 +230,9 @@ export interface AttributionResult {
   granularity: AttributionConfig["granularity"];
   /** One entry per modality. */
   aggregateByModality: ModalityAggregate[];
+  /**
+   * Present exactly when `method` is `integrated_gradients`: how far each user's contributions
+   * are from summing to `L(baseline) - L(full)` (Captum's convergence delta).
+   */
+  completeness?: CompletenessReadout;
 }

@@ -16,6 +16,15 @@ import { datasetFingerprint } from "./fingerprint.ts";
 import { idModality } from "./id_modality.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
 
+/**
+ * The most elements of a plain JS array: 2^27 (V8's limit on a fast array's store). Measured on
+ * deno 2.9.6 (V8 15.0): `Array.from({ length })` and `push` reach 134217728 and throw
+ * "RangeError: Invalid array length" at one more. The frame holds an id string per user and per
+ * item, and a history and a time line per user, in such arrays; a generator checks its sizes
+ * against this before it allocates anything.
+ */
+export const MAX_GENERATED_LIST_LENGTH = 2 ** 27;
+
 /** What a generator made; {@linkcode generatedDataset} frames it. */
 export interface GeneratedDatasetParts {
   /** The dataset's name. */

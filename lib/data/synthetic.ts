@@ -15,7 +15,7 @@ import {
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
-import { generatedDataset } from "./generated.ts";
+import { generatedDataset, MAX_GENERATED_LIST_LENGTH } from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types.ts";
 
 /** One content modality of the synthetic items. */
@@ -100,17 +100,29 @@ const MODALITY_SPEC_SETTINGS: SettingNames<SyntheticModalitySpec> = Object.freez
 });
 
 /**
- * The most users, items and feature values of one modality: 2^31 - 1, the largest int32.
- * Histories and batches hold item and user ids as Int32Array and the fingerprint the counts (an id
- * past it would wrap round); a modality's features become one tensor, and the wasm backend
- * addresses 32-bit memory. The interactions (numUsers * historyLength) are held to it too, so that
- * the rows a run builds from them (training windows, batch rows) stay within it. Past these,
- * generation failed with "Array buffer allocation failed", naming no setting.
+ * The most feature values of one modality and the most interactions (numUsers * historyLength):
+ * 2^31 - 1, the largest int32. Histories and batches hold ids as Int32Array and the fingerprint
+ * the counts; a modality's features become one tensor, and the wasm backend addresses 32-bit
+ * memory; the rows a run builds from the interactions (training windows, batch rows) stay within
+ * it. Past these, generation failed with "Array buffer allocation failed", naming no setting.
  */
 const MAX_SYNTHETIC_LENGTH = 2 ** 31 - 1;
 
 /** "2^31 - 1" in messages. */
 const MAX_SYNTHETIC_LENGTH_TEXT = "2^31 - 1";
+
+/**
+ * The most users and items: {@linkcode MAX_GENERATED_LIST_LENGTH} (2^27), since each user and each
+ * item takes an element of a plain JS array (ids, histories, the popularity ranks); a plain array
+ * past it throws "RangeError: Invalid array length". Generation was not stopped there: 2^27 + 1
+ * items drew features for over a minute, then the process aborted ("Fatal JavaScript out of
+ * memory: invalid array length") where the ranks were spread into an array growing by half again
+ * (from about 1.05e8 items; they are now allocated at their length).
+ */
+const MAX_SYNTHETIC_COUNT = MAX_GENERATED_LIST_LENGTH;
+
+/** "2^27" in messages. */
+const MAX_SYNTHETIC_COUNT_TEXT = "2^27";
 
 /** Throws unless `value` is an integer in 1..`max`; the message says why `max` (`because`). */
 function checkSize(setting: string, value: unknown, max: number, because: string): void {
@@ -131,14 +143,14 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
   checkSize(
     name("numUsers"),
     config.numUsers,
-    MAX_SYNTHETIC_LENGTH,
-    `${MAX_SYNTHETIC_LENGTH_TEXT}: user ids are int32`,
+    MAX_SYNTHETIC_COUNT,
+    `${MAX_SYNTHETIC_COUNT_TEXT}: one JS array element per user`,
   );
   checkSize(
     name("numItems"),
     config.numItems,
-    MAX_SYNTHETIC_LENGTH,
-    `${MAX_SYNTHETIC_LENGTH_TEXT}: item ids are int32`,
+    MAX_SYNTHETIC_COUNT,
+    `${MAX_SYNTHETIC_COUNT_TEXT}: one JS array element per item`,
   );
   checkInteger(name("historyLength"), config.historyLength, { min: 1 });
   if (config.historyLength > config.numItems) {
@@ -217,7 +229,8 @@ export function generateSynthetic(
   const rng = createRng(config.seed);
   const features = drawItemFeatures(rng, config);
   // Popularity: a random permutation gives each item its Zipf rank.
-  const rank = rng.shuffle([...Array(config.numItems).keys()]);
+  // Allocated at its length: a spread grows its store by half again past V8's array limit.
+  const rank = rng.shuffle(Array.from({ length: config.numItems }, (_, item) => item));
   const popularityLogit = Float64Array.from(rank, (r) => -config.popularitySkew * Math.log(1 + r));
 
   const numModalities = config.modalities.length;

@@ -100,6 +100,16 @@ Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exac
     Error,
     'truth modality "genre"',
   );
+  // Every modality a point of interest for every user: no planted noise, no AUC to take (NaN,
+  // which the counts explain), while the rest of the score stands.
+  const noNoise: PlantedTruth = { ...TRUTH, pointsOfInterest: new Uint8Array(9).fill(1) };
+  for (const level of ["pair", "user_modality"] as const) {
+    const oneClass = scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 2) }], noNoise, {
+      level,
+    });
+    assert(Number.isNaN(oneClass.rocAuc), `${level}: one class has no AUC`);
+    assertEquals([oneClass.truthNoise, oneClass.truePositives, oneClass.precision], [0, 0, 0]);
+  }
   tf.dispose([weights, e, w]);
 });
 

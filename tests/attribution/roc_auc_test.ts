@@ -1,4 +1,4 @@
-import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { rocAuc } from "../../lib/attribution/roc_auc.ts";
 
 Deno.test("AUC of a perfect and of a reversed ranking", () => {
@@ -15,8 +15,18 @@ Deno.test("AUC counts a positive tied with a negative as one half (hand count)",
   assertAlmostEquals(rocAuc([2, 1, 1, 1, 0], [1, 1, 0, 0, 0]), 5 / 6, 1e-12);
 });
 
-Deno.test("AUC is NaN with one class, and rejects bad labels", () => {
-  assert(Number.isNaN(rocAuc([1, 2], [1, 1])));
+Deno.test("AUC refuses labels of one class, saying so, and rejects bad labels", () => {
+  // It returned NaN here, with no reason, which a table printed as a missing number.
+  assertThrows(() => rocAuc([1, 2], [1, 1]), Error, "2 labels, 2 positive and 0 negative");
+  assertThrows(() => rocAuc([1, 2, 3], [0, 0, 0]), Error, "0 positive and 3 negative");
+  assertThrows(() => rocAuc([], []), Error, "the AUC needs at least one of each");
   assertThrows(() => rocAuc([1, 2], [1, 2]), Error, "index 1");
   assertThrows(() => rocAuc([1], [1, 0]), Error, "labels");
+  assertThrows(() => rocAuc([1, NaN], [1, 0]), Error, "score at index 1 is NaN");
+});
+
+Deno.test("AUC ranks infinite scores like any other", () => {
+  assertEquals(rocAuc([Infinity, -Infinity, 2], [1, 0, 0]), 1);
+  // Positives {inf, 1}, negatives {-inf, inf}: 1 + 0.5 + 1 + 0 = 2.5 of 4 pairs.
+  assertEquals(rocAuc([Infinity, -Infinity, Infinity, 1], [1, 0, 0, 1]), 0.625);
 });

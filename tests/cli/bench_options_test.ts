@@ -78,6 +78,7 @@ Deno.test("the step and memory probes: a step or epoch count out of range is exi
     ["demure_step_probe", ["--steps=x"], "--steps x: must be an integer in 1..10000"],
     ["profile_sasrec_step", ["--steps=0"], "--steps 0: must be an integer in 1..10000"],
     ["peak_memory", ["--epochs=0"], "--epochs 0: must be an integer in 1..1000"],
+    ["ig_completeness_check", ["--epochs=0"], "--epochs 0: must be an integer in 1..1000"],
   ]);
 });
 
@@ -108,6 +109,7 @@ Deno.test("every benchmark script that is run prints its options with --help", a
     "demure_source_step_probe",
     "demure_step_probe",
     "demure_training_pass_validation",
+    "ig_completeness_check",
     "mask_schedule_check",
     "peak_memory",
     "profile_sasrec_step",

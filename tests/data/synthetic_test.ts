@@ -124,27 +124,46 @@ Deno.test("generateSynthetic: sizes past what int32 ids and arrays hold are Sett
     [
       { numItems: 2 ** 33, numUsers: 1, historyLength: 2 },
       "SyntheticConfig.numItems",
-      "is 8589934592; allowed: an integer >= 1 and <= 2147483647 (2^31 - 1: item ids are int32)",
+      "is 8589934592; allowed: an integer >= 1 and <= 134217728 (2^27: one JS array element per " +
+      "item)",
     ],
     [
       { numUsers: 2 ** 31, numItems: 2, historyLength: 1 },
       "SyntheticConfig.numUsers",
-      "<= 2147483647 (2^31 - 1: user ids are int32)",
+      "<= 134217728 (2^27: one JS array element per user)",
     ],
     [
-      { numUsers: 2 ** 30, numItems: 2, historyLength: 2 },
+      { numUsers: 2 ** 27, numItems: 32, historyLength: 16 },
       "SyntheticConfig.historyLength",
-      "<= 1 (numUsers (1073741824) * historyLength interactions at most 2^31 - 1)",
+      "<= 15 (numUsers (134217728) * historyLength interactions at most 2^31 - 1)",
     ],
     [
-      { numItems: 2 ** 28, numUsers: 1, historyLength: 1, modalities: [{ name: "a", dim: 8 }] },
+      { numItems: 2 ** 27, numUsers: 1, historyLength: 1, modalities: [{ name: "a", dim: 16 }] },
       "SyntheticConfig.modalities[0].dim",
-      "is 8; allowed: an integer >= 1 and <= 7 (numItems (268435456) * dim feature values",
+      "is 16; allowed: an integer >= 1 and <= 15 (numItems (134217728) * dim feature values",
     ],
   ];
   for (const [overrides, setting, text] of bad) {
     const error = assertThrows(() => generateSynthetic(overrides), SettingError) as SettingError;
     assertEquals(error.setting, setting, error.message);
     assertStringIncludes(error.message, text);
+  }
+});
+
+Deno.test("generateSynthetic: a count past V8's array limit is refused before anything is drawn", () => {
+  // 2^27 + 1 items passed the checks (then 2^31 - 1): generation allocated 0.5 GB of features,
+  // drew them for minutes, and the process aborted on the ranks' array ("Fatal JavaScript out of
+  // memory: invalid array length"; past 2^27 a plain array throws "Invalid array length").
+  const tooMany = 2 ** 27 + 1;
+  const oneOfEach = { numUsers: 1, historyLength: 1, modalities: [{ name: "a", dim: 1 }] };
+  for (
+    const [overrides, setting] of [
+      [{ ...oneOfEach, numItems: tooMany }, "SyntheticConfig.numItems"],
+      [{ ...oneOfEach, numItems: 2, numUsers: tooMany }, "SyntheticConfig.numUsers"],
+    ] as const
+  ) {
+    const error = assertThrows(() => generateSynthetic(overrides), SettingError) as SettingError;
+    assertEquals([error.setting, error.value], [setting, tooMany]);
+    assertStringIncludes(error.message, "<= 134217728 (2^27: one JS array element per");
   }
 });

@@ -1,0 +1,116 @@
+/**
+ * The completeness readout of integrated gradients (Captum's convergence delta) against losses
+ * whose Riemann error is known in closed form.
+ */
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { attributeModalities } from "../../lib/attribution/attribute.ts";
+import { completenessOf } from "../../lib/attribution/completeness.ts";
+import type { IntegratedGradientsBaseline, LossOfEmbeddings } from "../../lib/attribution/types.ts";
+import { quadraticLoss } from "./_toy_models.ts";
+
+await initBackend({ verbose: false });
+
+// [batch 2, position 2, modality 2, dim 2]; user 1 lacks modality 1 at position 0.
+const E_VALUES = [
+  [[[1, 1], [2, 0]], [[0, 1], [1, -1]]],
+  [[[-1, 2], [1, 1]], [[2, 2], [0, 3]]],
+];
+const W_VALUES = [[[1, 1], [1, 1]], [[1, 0], [1, 1]]];
+
+/**
+ * L_b = sum (w e)^3: along either baseline's path L(alpha) = alpha^3 L, so IG integrates
+ * 3 alpha^2 L, and the midpoint rule with n steps gives (1/3 - 1/(12 n^2)) of the integral's
+ * 1/3: the contributions sum to -(1 - 1/(4 n^2)) L against the loss change -L, a delta of
+ * exactly L / (4 n^2).
+ */
+const cubicLoss: LossOfEmbeddings = (embeddings, mask) =>
+  tf.sum(tf.pow(tf.mul(embeddings, tf.expandDims(mask, 3)), 3), [1, 2, 3]);
+
+/** L_b of {@linkcode cubicLoss} at the test inputs, in plain JS. */
+function cubicLossOf(b: number): number {
+  let sum = 0;
+  E_VALUES[b].forEach((position, p) =>
+    position.forEach((e, m) => e.forEach((v) => sum += (W_VALUES[b][p][m] * v) ** 3))
+  );
+  return sum;
+}
+
+async function integrated(
+  lossOf: LossOfEmbeddings,
+  steps: number,
+  baseline: IntegratedGradientsBaseline,
+) {
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES);
+  const before = tf.memory().numTensors;
+  const result = await attributeModalities(lossOf, e, w, {
+    method: "integrated_gradients",
+    integratedGradientsSteps: steps,
+    integratedGradientsBaseline: baseline,
+  });
+  assertEquals(tf.memory().numTensors, before, "tensors leaked");
+  tf.dispose([e, w]);
+  return result;
+}
+
+for (const baseline of ["zero_embedding", "masked"] as const) {
+  Deno.test(`IG completeness (${baseline}): the delta of a cubic loss is L / (4 n^2)`, async () => {
+    for (const steps of [1, 2, 5]) {
+      const { completeness } = await integrated(cubicLoss, steps, baseline);
+      assert(completeness !== undefined, "integrated gradients carry a completeness readout");
+      assertEquals([completeness.steps, completeness.baseline], [steps, baseline]);
+      const relativeError = 1 / (4 * steps ** 2);
+      for (let b = 0; b < 2; b++) {
+        const loss = cubicLossOf(b);
+        const at = `user ${b}, ${steps} steps`;
+        assertAlmostEquals(completeness.lossChange[b], -loss, 1e-4, `loss change, ${at}`);
+        assertAlmostEquals(completeness.delta[b], loss * relativeError, 1e-4, `delta, ${at}`);
+        assertAlmostEquals(
+          completeness.contributionSum[b] - completeness.lossChange[b],
+          completeness.delta[b],
+          1e-9,
+          `delta = sum - change, ${at}`,
+        );
+      }
+      // Every user misses by the same share of its loss change.
+      assertAlmostEquals(completeness.maxRelativeDelta, relativeError, 1e-5, `${steps} steps`);
+      const largest = Math.max(...[0, 1].map((b) => Math.abs(cubicLossOf(b)))) * relativeError;
+      assertAlmostEquals(completeness.maxAbsoluteDelta, largest, 1e-4, `${steps} steps`);
+    }
+  });
+}
+
+Deno.test("IG completeness: the midpoint rule is exact on a quadratic loss (delta 0)", async () => {
+  const { completeness } = await integrated(quadraticLoss(), 3, "zero_embedding");
+  assert(completeness !== undefined);
+  for (let b = 0; b < 2; b++) {
+    assert(Math.abs(completeness.lossChange[b]) > 1, "the loss moves: the check means something");
+    assertAlmostEquals(completeness.delta[b], 0, 1e-4, `user ${b}`);
+  }
+  assertAlmostEquals(completeness.maxRelativeDelta, 0, 1e-5);
+});
+
+Deno.test("IG completeness: only integrated gradients carry the readout", async () => {
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES);
+  const result = await attributeModalities(cubicLoss, e, w, { method: "gradient_x_input" });
+  tf.dispose([e, w]);
+  assertEquals(result.completeness, undefined);
+});
+
+Deno.test("completenessOf: per-user sums and deltas; no relative delta without a loss change", () => {
+  // [batch 2, position 1, modality 2]
+  const readout = completenessOf([1, 2, 0.5, -0.5], [2.5, 0], [2, 1, 2], 20, "masked");
+  assertEquals(Array.from(readout.contributionSum), [3, 0]);
+  assertEquals(Array.from(readout.delta), [0.5, 0]);
+  assertEquals([readout.maxAbsoluteDelta, readout.maxRelativeDelta], [0.5, 0.2]);
+  const flat = completenessOf([0, 0], [0], [1, 1, 2], 20, "zero_embedding");
+  assert(Number.isNaN(flat.maxRelativeDelta), "no user's loss moved: no scale to compare to");
+  assertThrows(
+    () => completenessOf([1, 2], [1, 2], [1, 1, 2], 20, "masked"),
+    Error,
+    "lossChange has 2 values, expected 1",
+  );
+});
