@@ -10,7 +10,7 @@
  * ```
  */
 import { checkpointExists } from "../checkpoint/checkpoint.ts";
-import { cellModelDir, KEPT_TRAINING_FILE } from "./cell_model.ts";
+import { cellModelDir, KEPT_TRAINING_FILE, replaceKeptModel } from "./cell_model.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
 import { isFinished, settingsOf } from "./stored_cells.ts";
@@ -41,8 +41,8 @@ function fnv1aHex(text: string): string {
 /**
  * Removes a finished cell's epoch checkpoints (see {@linkcode runPlannedCell}). A neural cell of
  * the plan's first seed first keeps its best-validation weights under `cellModelDir` (analyses such
- * as notebook 05's explanations load the trained model instead of training it again); the copy is
- * staged and renamed into place, so a kill leaves the old kept model, none, or the whole new one.
+ * as notebook 05's explanations load the trained model instead of training it again), staged and
+ * renamed into place ({@linkcode replaceKeptModel}).
  */
 export function removeCellCheckpoints(
   resultsDir: string,
@@ -96,22 +96,19 @@ function keepBestModel(checkpoints: string, modelDir: string): void {
   const { weightsFile } = JSON.parse(Deno.readTextFileSync(`${best}.json`)) as {
     weightsFile: string;
   };
-  const staging = `${modelDir}.staging`;
-  removeIfPresent(staging);
-  Deno.mkdirSync(staging, { recursive: true });
-  Deno.copyFileSync(`${checkpoints}/${weightsFile}`, `${staging}/${weightsFile}`);
-  Deno.copyFileSync(`${best}.json`, `${staging}/best.json`);
-  // How long it trained (the last epoch checkpoint's state), for the pages that show the model.
-  const last = JSON.parse(Deno.readTextFileSync(`${checkpoints}/last.json`)) as {
-    trainerState?: { epochsDone?: number; bestEpoch?: number };
-  };
-  const { epochsDone, bestEpoch } = last.trainerState ?? {};
-  Deno.writeTextFileSync(
-    `${staging}/${KEPT_TRAINING_FILE}`,
-    JSON.stringify({ epochsDone, bestEpoch }),
-  );
-  removeIfPresent(modelDir);
-  Deno.renameSync(staging, modelDir);
+  replaceKeptModel(modelDir, (staging) => {
+    Deno.copyFileSync(`${checkpoints}/${weightsFile}`, `${staging}/${weightsFile}`);
+    Deno.copyFileSync(`${best}.json`, `${staging}/best.json`);
+    // How long it trained (the last epoch checkpoint's state), for the pages that show the model.
+    const last = JSON.parse(Deno.readTextFileSync(`${checkpoints}/last.json`)) as {
+      trainerState?: { epochsDone?: number; bestEpoch?: number };
+    };
+    const { epochsDone, bestEpoch } = last.trainerState ?? {};
+    Deno.writeTextFileSync(
+      `${staging}/${KEPT_TRAINING_FILE}`,
+      JSON.stringify({ epochsDone, bestEpoch }),
+    );
+  });
 }
 
 function removeIfPresent(path: string): void {
