@@ -11,6 +11,7 @@
  */
 import { checkpointExists } from "../checkpoint/checkpoint.ts";
 import { cellModelDir, KEPT_TRAINING_FILE, replaceKeptModel } from "./cell_model.ts";
+import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
 import { isFinished, settingsOf } from "./stored_cells.ts";
@@ -27,6 +28,55 @@ export function cellCheckpointDir(
 ): string {
   const name = cell.key.replace(/[^A-Za-z0-9=._-]+/g, "__");
   return `${resultsDir}/checkpoints/${name}-${fnv1aHex(JSON.stringify(settingsOf(plan, cell)))}`;
+}
+
+/**
+ * Says in one line through `log` which folders under `<resultsDir>/checkpoints` belong to no cell
+ * of `plan` (planned with all its cells, whatever subset `plan` holds), with their size and how to
+ * remove them: the epoch checkpoints of cells whose settings changed since they ran (the name
+ * carries the hash of the settings) or that the plan no longer has. They are reported, not
+ * removed: a run with the earlier settings again (a default set back, an option given again, the
+ * seeds asked before) resumes them, so removing them could throw away hours of training, and
+ * nothing tells settings the user will not come back to. Says nothing when there is none.
+ */
+export function reportOrphanCheckpoints(
+  resultsDir: string,
+  plan: ExperimentPlan,
+  log: (line: string) => void,
+): void {
+  const folder = `${resultsDir}/checkpoints`;
+  if (!pathExists(folder)) return;
+  const full = replanWith(plan, plan.selected);
+  const planned = new Set(full.cells.map((cell) => cellCheckpointDir(resultsDir, full, cell)));
+  const orphans: { name: string; bytes: number }[] = [];
+  for (const entry of Deno.readDirSync(folder)) {
+    if (!entry.isDirectory || planned.has(`${folder}/${entry.name}`)) continue;
+    try {
+      orphans.push({ name: entry.name, bytes: bytesUnder(`${folder}/${entry.name}`) });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error; // Removed meanwhile.
+    }
+  }
+  if (orphans.length === 0) return;
+  orphans.sort((a, b) => (a.name < b.name ? -1 : 1));
+  const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  const total = orphans.reduce((sum, orphan) => sum + orphan.bytes, 0);
+  log(
+    `${orphans.length} checkpoint folder(s) under ${folder} belong to no cell of this plan (their ` +
+      `cells' settings changed since, or the plan no longer has them), ${megabytes(total)}: ${
+        orphans.map((orphan) => `${orphan.name} (${megabytes(orphan.bytes)})`).join(", ")
+      }; kept, as a run with those settings again resumes them: delete them (rm -r ` +
+      `${folder}/<folder>) if you will not go back to those settings`,
+  );
+}
+
+/** Bytes of the files under `path` (a file's own size). */
+function bytesUnder(path: string): number {
+  const info = Deno.statSync(path);
+  if (!info.isDirectory) return info.size;
+  let bytes = 0;
+  for (const entry of Deno.readDirSync(path)) bytes += bytesUnder(`${path}/${entry.name}`);
+  return bytes;
 }
 
 function fnv1aHex(text: string): string {

@@ -15,7 +15,11 @@
  * ```
  */
 import { checkCellResult } from "./cell_result_check.ts";
-import { cellCheckpointDir, removeCheckpointsOfStoredCells } from "./cell_checkpoints.ts";
+import {
+  cellCheckpointDir,
+  removeCheckpointsOfStoredCells,
+  reportOrphanCheckpoints,
+} from "./cell_checkpoints.ts";
 import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
 import { removeAbandonedModelCopies } from "./cell_model.ts";
 import { StartEstimate } from "./_start_estimate.ts";
@@ -201,6 +205,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   if (runPending) {
     removeAbandonedModelCopies(options.resultsDir, log);
     removeCheckpointsOfStoredCells(options.resultsDir, start, start.cells, { store, log });
+    reportOrphanCheckpoints(options.resultsDir, start, log);
   }
   const estimate = new StartEstimate(start, store);
   log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options));

@@ -10,13 +10,11 @@ import { cellModelDir, keepCellModelUnderOwnName } from "../../lib/experiments/c
 import { writeReport } from "../../lib/experiments/html_report.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { writeSelection } from "../../lib/experiments/selection_record.ts";
-import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
-import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
-import { storedCellResult } from "./_cell_result.ts";
 import { recordsSummary } from "./_records_summary.ts";
-import { resumableCellPlan } from "./_resumable_cell.ts";
+import { storedCellPlan } from "./_resumable_cell.ts";
 
 /** Leaves temporaries of `targets` in `directory` as killed writers would; returns the kept. */
 function leaveTemporaries(directory: string, targets: string[]): string[] {
@@ -88,9 +86,7 @@ Deno.test("a kept model's copy cut short by a kill is removed by the next run on
   try {
     // A run of one stored cell (nothing trains), and a selected trial's kept model that a cell
     // reusing its run gets copied under its own name (readme-figure).
-    const { plan, cell } = resumableCellPlan();
-    new ResultStore(cellsDirectory(resultsDir))
-      .put(cell.key, settingsOf(plan, cell), storedCellResult());
+    const { plan } = storedCellPlan(resultsDir);
     const reader = { key: "quick/Synthetic/Demure-SASRec/seed=0", sameAs: "quick/trial=0" };
     const trial = cellModelDir(resultsDir, { key: reader.sameAs });
     Deno.mkdirSync(trial, { recursive: true });
