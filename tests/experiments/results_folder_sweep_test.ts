@@ -6,6 +6,7 @@
  * copy cut short (`models/<cell>.staging`) is removed by the next run once as old.
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
+import { runOneCell } from "../../lib/experiments/cell_command.ts";
 import { cellModelDir, keepCellModelUnderOwnName } from "../../lib/experiments/cell_model.ts";
 import { writeReport } from "../../lib/experiments/html_report.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
@@ -81,36 +82,44 @@ function killedAfterFirstCopy(action: () => void): void {
   }
 }
 
-Deno.test("a kept model's copy cut short by a kill is removed by the next run once 10 min old", async () => {
+/** Makes `folder` and its files look written an hour ago. */
+function age(folder: string): void {
+  const old = new Date(Date.now() - 3600_000);
+  for (const name of [".", ...[...Deno.readDirSync(folder)].map((entry) => entry.name)]) {
+    Deno.utimeSync(`${folder}/${name}`, old, old);
+  }
+}
+
+Deno.test("a kept model's copy cut short by a kill is removed by the next run or batch task once 10 min old", async () => {
   const resultsDir = Deno.makeTempDirSync();
   try {
     // A run of one stored cell (nothing trains), and a selected trial's kept model that a cell
     // reusing its run gets copied under its own name (readme-figure).
-    const { plan } = storedCellPlan(resultsDir);
+    const { plan, cell } = storedCellPlan(resultsDir);
     const reader = { key: "quick/Synthetic/Demure-SASRec/seed=0", sameAs: "quick/trial=0" };
     const trial = cellModelDir(resultsDir, { key: reader.sameAs });
     Deno.mkdirSync(trial, { recursive: true });
     Deno.writeTextFileSync(`${trial}/best.json`, JSON.stringify({ weightsFile: "best.w.bin" }));
     Deno.writeTextFileSync(`${trial}/best.w.bin`, "weights");
-    killedAfterFirstCopy(() => keepCellModelUnderOwnName(resultsDir, reader));
     const staging = `${cellModelDir(resultsDir, reader)}.staging`;
-    assert(pathExists(staging), "the kill left the copy's staging folder");
+    const lines: string[] = [];
+    const log = (line: string) => lines.push(line);
 
-    const rerun = async () => {
-      const lines: string[] = [];
-      await runPlan(plan, { resultsDir, log: (line) => lines.push(line) });
-      return lines;
-    };
-    await rerun();
+    killedAfterFirstCopy(() => keepCellModelUnderOwnName(resultsDir, reader));
+    assert(pathExists(staging), "the kill left the copy's staging folder");
+    await runPlan(plan, { resultsDir, log });
     assert(pathExists(staging), "written a moment ago: may be a copy in progress, left alone");
-    const old = new Date(Date.now() - 3600_000);
-    for (const name of [".", ...[...Deno.readDirSync(staging)].map((entry) => entry.name)]) {
-      Deno.utimeSync(`${staging}/${name}`, old, old);
-    }
-    const lines = await rerun();
+    age(staging);
+    await runPlan(plan, { resultsDir, log });
     // Before, nothing removed it: a kept model's unfinished copy stayed for good.
     assertEquals(pathExists(staging), false, lines.join("\n"));
     assert(lines.some((line) => line.startsWith(`removed ${staging}`)), lines.join("\n"));
+
+    // A batch task (reproduce --cell), here of a cell already stored, removes one too.
+    killedAfterFirstCopy(() => keepCellModelUnderOwnName(resultsDir, reader));
+    age(staging);
+    await runOneCell(plan, cell, { resultsDir, log });
+    assertEquals(pathExists(staging), false, lines.join("\n"));
     assertEquals(
       keepCellModelUnderOwnName(resultsDir, reader).copiedFrom,
       trial,
