@@ -64,6 +64,7 @@ const {
   settingsOf,
   verificationSubset,
   writeReport,
+  writeSelectedFile,
 } = await import("../lib/experiments/mod.ts");
 
 // The full grid's cells are the committed records; quick and imported-data runs are throw-away.
@@ -450,7 +451,7 @@ if (!isWorker) {
     console.log(`not verified (no record yet): ${cell.key}`);
   }
   Deno.mkdirSync(verifyDir, { recursive: true });
-  Deno.writeTextFileSync(selectedPath(verifyDir), JSON.stringify(plan.selected, null, 1) + "\n");
+  writeSelectedFile(verifyDir, plan.selected);
   console.log(
     `verifying ${wanted.length} cells against ${resultsDir} (reruns in ${verifyDir}; ` +
       `${values.all ? "every recorded cell" : "every main-table system at the first seed"})`,

@@ -10,7 +10,8 @@
  * ```
  */
 import { checkpointExists } from "../checkpoint/checkpoint.ts";
-import { cellModelDir, KEPT_TRAINING_FILE } from "./cell_model.ts";
+import { cellModelDir, KEPT_TRAINING_FILE, replaceKeptModel } from "./cell_model.ts";
+import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
 import { isFinished, settingsOf } from "./stored_cells.ts";
@@ -29,6 +30,55 @@ export function cellCheckpointDir(
   return `${resultsDir}/checkpoints/${name}-${fnv1aHex(JSON.stringify(settingsOf(plan, cell)))}`;
 }
 
+/**
+ * Says in one line through `log` which folders under `<resultsDir>/checkpoints` belong to no cell
+ * of `plan` (planned with all its cells, whatever subset `plan` holds), with their size and how to
+ * remove them: the epoch checkpoints of cells whose settings changed since they ran (the name
+ * carries the hash of the settings) or that the plan no longer has. They are reported, not
+ * removed: a run with the earlier settings again (a default set back, an option given again, the
+ * seeds asked before) resumes them, so removing them could throw away hours of training, and
+ * nothing tells settings the user will not come back to. Says nothing when there is none.
+ */
+export function reportOrphanCheckpoints(
+  resultsDir: string,
+  plan: ExperimentPlan,
+  log: (line: string) => void,
+): void {
+  const folder = `${resultsDir}/checkpoints`;
+  if (!pathExists(folder)) return;
+  const full = replanWith(plan, plan.selected);
+  const planned = new Set(full.cells.map((cell) => cellCheckpointDir(resultsDir, full, cell)));
+  const orphans: { name: string; bytes: number }[] = [];
+  for (const entry of Deno.readDirSync(folder)) {
+    if (!entry.isDirectory || planned.has(`${folder}/${entry.name}`)) continue;
+    try {
+      orphans.push({ name: entry.name, bytes: bytesUnder(`${folder}/${entry.name}`) });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error; // Removed meanwhile.
+    }
+  }
+  if (orphans.length === 0) return;
+  orphans.sort((a, b) => (a.name < b.name ? -1 : 1));
+  const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  const total = orphans.reduce((sum, orphan) => sum + orphan.bytes, 0);
+  log(
+    `${orphans.length} checkpoint folder(s) under ${folder} belong to no cell of this plan (their ` +
+      `cells' settings changed since, or the plan no longer has them), ${megabytes(total)}: ${
+        orphans.map((orphan) => `${orphan.name} (${megabytes(orphan.bytes)})`).join(", ")
+      }; kept, as a run with those settings again resumes them: delete them (rm -r ` +
+      `${folder}/<folder>) if you will not go back to those settings`,
+  );
+}
+
+/** Bytes of the files under `path` (a file's own size). */
+function bytesUnder(path: string): number {
+  const info = Deno.statSync(path);
+  if (!info.isDirectory) return info.size;
+  let bytes = 0;
+  for (const entry of Deno.readDirSync(path)) bytes += bytesUnder(`${path}/${entry.name}`);
+  return bytes;
+}
+
 function fnv1aHex(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -41,8 +91,8 @@ function fnv1aHex(text: string): string {
 /**
  * Removes a finished cell's epoch checkpoints (see {@linkcode runPlannedCell}). A neural cell of
  * the plan's first seed first keeps its best-validation weights under `cellModelDir` (analyses such
- * as notebook 05's explanations load the trained model instead of training it again); the copy is
- * staged and renamed into place, so a kill leaves the old kept model, none, or the whole new one.
+ * as notebook 05's explanations load the trained model instead of training it again), staged and
+ * renamed into place ({@linkcode replaceKeptModel}).
  */
 export function removeCellCheckpoints(
   resultsDir: string,
@@ -96,22 +146,19 @@ function keepBestModel(checkpoints: string, modelDir: string): void {
   const { weightsFile } = JSON.parse(Deno.readTextFileSync(`${best}.json`)) as {
     weightsFile: string;
   };
-  const staging = `${modelDir}.staging`;
-  removeIfPresent(staging);
-  Deno.mkdirSync(staging, { recursive: true });
-  Deno.copyFileSync(`${checkpoints}/${weightsFile}`, `${staging}/${weightsFile}`);
-  Deno.copyFileSync(`${best}.json`, `${staging}/best.json`);
-  // How long it trained (the last epoch checkpoint's state), for the pages that show the model.
-  const last = JSON.parse(Deno.readTextFileSync(`${checkpoints}/last.json`)) as {
-    trainerState?: { epochsDone?: number; bestEpoch?: number };
-  };
-  const { epochsDone, bestEpoch } = last.trainerState ?? {};
-  Deno.writeTextFileSync(
-    `${staging}/${KEPT_TRAINING_FILE}`,
-    JSON.stringify({ epochsDone, bestEpoch }),
-  );
-  removeIfPresent(modelDir);
-  Deno.renameSync(staging, modelDir);
+  replaceKeptModel(modelDir, (staging) => {
+    Deno.copyFileSync(`${checkpoints}/${weightsFile}`, `${staging}/${weightsFile}`);
+    Deno.copyFileSync(`${best}.json`, `${staging}/best.json`);
+    // How long it trained (the last epoch checkpoint's state), for the pages that show the model.
+    const last = JSON.parse(Deno.readTextFileSync(`${checkpoints}/last.json`)) as {
+      trainerState?: { epochsDone?: number; bestEpoch?: number };
+    };
+    const { epochsDone, bestEpoch } = last.trainerState ?? {};
+    Deno.writeTextFileSync(
+      `${staging}/${KEPT_TRAINING_FILE}`,
+      JSON.stringify({ epochsDone, bestEpoch }),
+    );
+  });
 }
 
 function removeIfPresent(path: string): void {

@@ -37,6 +37,7 @@ import {
 import { estimatedCellSeconds } from "./cell_seconds.ts";
 import { epochLine, runPlannedCell } from "./run_plan.ts";
 import { removeCellCheckpoints, removeCheckpointsOfStoredCells } from "./cell_checkpoints.ts";
+import { removeAbandonedModelCopies } from "./cell_model.ts";
 import { writeSelection } from "./selection_record.ts";
 
 /** One cell of a plan as a command sees it. */
@@ -402,6 +403,7 @@ export async function runOneCell(
   };
   await checkStoredData(plan, options.resultsDir, datasetOf);
   const store = cellStoreOf(options.resultsDir);
+  removeAbandonedModelCopies(options.resultsDir, log);
   const settings = settingsOf(plan, cell);
   const stored = store.get(cell.key, settings, checkCellResult);
   if (stored) {

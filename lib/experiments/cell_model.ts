@@ -20,12 +20,14 @@
  * ```
  */
 import { checkpointExists, loadModelCheckpoint } from "../checkpoint/checkpoint.ts";
+import { STALE_TEMPORARY_SECONDS } from "../data/atomic_write.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { type EpochProgress, printProgress } from "../train/progress.ts";
 import { trainModel } from "../train/trainer.ts";
 import { prepareDataset, type PreparedDataset } from "./datasets.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { buildCellModel } from "./run_cell.ts";
+import { pathExists } from "../util/path_exists.ts";
 
 /** Options of {@linkcode cellModel}. */
 export interface CellModelOptions {
@@ -113,13 +115,68 @@ export function keepCellModelUnderOwnName(
   const files = ["best.json", weightsFile, KEPT_TRAINING_FILE].filter((name) =>
     existsFile(`${kept}/${name}`)
   );
-  const staging = `${own}.staging`;
+  replaceKeptModel(own, (staging) => {
+    for (const name of files) Deno.copyFileSync(`${kept}/${name}`, `${staging}/${name}`);
+  });
+  return { dir: own, copiedFrom: kept };
+}
+
+/**
+ * Puts a kept model into `modelDir`: `stage` writes its files into `<modelDir>.staging`, which then
+ * takes the folder's place (one rename), so a kill leaves the old kept model, none, or the whole
+ * new one, plus at most the staging folder ({@linkcode removeAbandonedModelCopies}). A kept model
+ * is always a copy, and its source (a cell's epoch checkpoints, another kept model) stays until
+ * the rename is done.
+ */
+export function replaceKeptModel(modelDir: string, stage: (staging: string) => void): void {
+  const staging = `${modelDir}.staging`;
   removeIfPresent(staging);
   Deno.mkdirSync(staging, { recursive: true });
-  for (const name of files) Deno.copyFileSync(`${kept}/${name}`, `${staging}/${name}`);
-  removeIfPresent(own);
-  Deno.renameSync(staging, own);
-  return { dir: own, copiedFrom: kept };
+  stage(staging);
+  removeIfPresent(modelDir);
+  Deno.renameSync(staging, modelDir);
+}
+
+/**
+ * Removes the staging folders ({@linkcode replaceKeptModel}) that processes killed while keeping a
+ * model left under `<resultsDir>/models`, once nothing was written in one for
+ * STALE_TEMPORARY_SECONDS (a copy of a few MB takes seconds: a live one is never that old). They
+ * are removed, not completed: nothing tells a whole copy from one cut short, and the source is
+ * still there (a stored cell's epoch checkpoints, from which the same run keeps the model again;
+ * the selected trial's kept model, which the cell reads meanwhile and `readme-figure` copies
+ * again). Says each folder removed through `log`.
+ */
+export function removeAbandonedModelCopies(
+  resultsDir: string,
+  log: (line: string) => void,
+): void {
+  const models = `${resultsDir}/models`;
+  if (!pathExists(models)) return;
+  const now = Date.now();
+  for (const entry of Deno.readDirSync(models)) {
+    if (!entry.isDirectory || !entry.name.endsWith(".staging")) continue;
+    const staging = `${models}/${entry.name}`;
+    try {
+      if (now - lastWritten(staging) <= STALE_TEMPORARY_SECONDS * 1000) continue;
+      Deno.removeSync(staging, { recursive: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue; // Another sweeper's.
+      throw error;
+    }
+    log(
+      `removed ${staging}, the unfinished copy of a kept model that a stopped process left ` +
+        "(the model is kept again from its source when needed)",
+    );
+  }
+}
+
+/** When `folder` or a file in it was last written (ms since the epoch). */
+function lastWritten(folder: string): number {
+  const paths = [
+    folder,
+    ...[...Deno.readDirSync(folder)].map((entry) => `${folder}/${entry.name}`),
+  ];
+  return Math.max(...paths.map((path) => Deno.statSync(path).mtime?.getTime() ?? Date.now()));
 }
 
 /** Next to a kept model: `{ epochsDone, bestEpoch }` of the run it was kept from. */

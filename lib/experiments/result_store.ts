@@ -43,6 +43,7 @@
  */
 import {
   removeStaleTemporaries,
+  STALE_TEMPORARY_SECONDS,
   temporaryPathOf,
   writeFilesAtomically,
 } from "../data/atomic_write.ts";
@@ -255,6 +256,40 @@ function createWhole(path: string, text: string): boolean {
 }
 
 /**
+ * Where a claim is moved aside while it is taken over (`#removeClaimIfStill`):
+ * `<claim>.<pid>-<ms>.stale`, with the time it was moved aside in the name, as a rename keeps the
+ * claim's own mtime (its last heartbeat: minutes old for any stale claim).
+ */
+function asidePathOf(path: string): string {
+  return `${path}.${Deno.pid}-${Date.now()}.stale`;
+}
+
+/**
+ * Removes the claims that takeovers killed midway left moved aside ({@linkcode asidePathOf}) in
+ * `directory`. None blocks its cell (the claim's own name is free, or holds the claim put back),
+ * but nothing else removed them. Only those moved aside more than STALE_TEMPORARY_SECONDS ago: a
+ * takeover removes its aside (or puts it back) within milliseconds, so an older one belongs to no
+ * takeover in progress. An aside of an earlier version (`<claim>.<pid>.stale`, no time in its
+ * name) is judged by its change time, which the rename set (Linux, macOS); without one it is left.
+ */
+function removeAbandonedAsides(directory: string): void {
+  const now = Date.now();
+  for (const entry of Deno.readDirSync(directory)) {
+    const match = /\.claim\.\d+(?:-(\d+))?\.stale$/.exec(entry.name);
+    if (!entry.isFile || !match) continue;
+    const path = `${directory}/${entry.name}`;
+    try {
+      const movedAside = match[1] !== undefined
+        ? Number(match[1])
+        : Deno.statSync(path).ctime?.getTime() ?? now;
+      if (now - movedAside > STALE_TEMPORARY_SECONDS * 1000) Deno.removeSync(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error; // Another sweeper's.
+    }
+  }
+}
+
+/**
  * The finished cells of one directory, and the claims of the processes running cells there; see
  * the module documentation.
  */
@@ -273,6 +308,7 @@ export class ResultStore {
     }
     Deno.mkdirSync(directory, { recursive: true });
     removeStaleTemporaries(directory);
+    removeAbandonedAsides(directory);
   }
 
   #newClaim(job?: string): CellClaim {
@@ -448,7 +484,7 @@ export class ResultStore {
   // Moves the claim aside first: if another process took it over in the meantime, the file moved
   // is that process's live claim (`isSame` says no), and it is put back.
   #removeClaimIfStill(path: string, isSame: (aside: string) => boolean): void {
-    const aside = `${path}.${Deno.pid}.stale`;
+    const aside = asidePathOf(path);
     try {
       Deno.renameSync(path, aside);
     } catch (error) {

@@ -15,8 +15,13 @@
  * ```
  */
 import { checkCellResult } from "./cell_result_check.ts";
-import { cellCheckpointDir, removeCheckpointsOfStoredCells } from "./cell_checkpoints.ts";
+import {
+  cellCheckpointDir,
+  removeCheckpointsOfStoredCells,
+  reportOrphanCheckpoints,
+} from "./cell_checkpoints.ts";
 import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
+import { removeAbandonedModelCopies } from "./cell_model.ts";
 import { StartEstimate } from "./_start_estimate.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import {
@@ -195,9 +200,12 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   const selection = new SelectionRefresh(plan, options.resultsDir, log);
   const runPending = options.runPending !== false;
   const start = runPending ? selection.refresh(selection.replan(plan.selected)) : plan;
-  // What a process killed between storing a cell and removing its checkpoints left behind.
+  // What killed processes left behind: a kept model's unfinished copy, the checkpoints of a cell
+  // stored right before the kill.
   if (runPending) {
+    removeAbandonedModelCopies(options.resultsDir, log);
     removeCheckpointsOfStoredCells(options.resultsDir, start, start.cells, { store, log });
+    reportOrphanCheckpoints(options.resultsDir, start, log);
   }
   const estimate = new StartEstimate(start, store);
   log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options));

@@ -55,15 +55,25 @@ export function writeSelection(
 ): SelectedConfigurations {
   const selected = settledSelectionOf(plan, cellStoreOf(resultsDir));
   if (JSON.stringify(selected) === JSON.stringify(plan.selected)) return plan.selected;
-  writeFilesAtomically([
-    { path: selectedPath(resultsDir), data: JSON.stringify(selected, null, 1) + "\n" },
-  ]);
+  writeSelectedFile(resultsDir, selected);
   log(
     `selection: ${
       Object.keys(selected).map((d) => `${d}: ${Object.keys(selected[d]).join(", ")}`).join("; ")
     }`,
   );
   return selected;
+}
+
+/**
+ * Writes `selected` to `<resultsDir>/selected.json`, atomically (lib/data/atomic_write.ts): a kill
+ * or a full disk leaves the earlier file whole, never one cut short, which every reader of the
+ * folder's selection then refuses. The one writer of the file: a run's selection, and the records'
+ * one that a verification copies to `results/verify` (written in place until 2026-12-05).
+ */
+export function writeSelectedFile(resultsDir: string, selected: SelectedConfigurations): void {
+  writeFilesAtomically([
+    { path: selectedPath(resultsDir), data: JSON.stringify(selected, null, 1) + "\n" },
+  ]);
 }
 
 /** {@linkcode writeSelection}'s selection, without writing it: its rounds until nothing changes. */

@@ -7,7 +7,10 @@ import { assertRejects } from "@std/assert";
 import { datasetLabel } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { storedCellResult } from "./_cell_result.ts";
 
 /** The one-cell plan and its cell. */
 export function resumableCellPlan(): { plan: ExperimentPlan; cell: PlannedCell } {
@@ -18,6 +21,14 @@ export function resumableCellPlan(): { plan: ExperimentPlan; cell: PlannedCell }
   });
   const cell = full.cells.find((c) => c.sweep !== undefined && !c.scoreAttribution)!;
   return { plan: { ...full, cells: [cell] }, cell };
+}
+
+/** The one-cell plan with its cell stored under `resultsDir` (a stub): a run of it trains nothing. */
+export function storedCellPlan(resultsDir: string): { plan: ExperimentPlan; cell: PlannedCell } {
+  const { plan, cell } = resumableCellPlan();
+  new ResultStore(cellsDirectory(resultsDir))
+    .put(cell.key, settingsOf(plan, cell), storedCellResult());
+  return { plan, cell };
 }
 
 class SimulatedKill extends Error {}

@@ -2,10 +2,11 @@
  * A claim appears with its content or not at all: processes contending for one cell never read
  * an empty claim, and a claim file that is not a claim (left by an earlier version's writer that
  * was killed or ran out of space) is an error naming it until it is as old as a stale heartbeat,
- * then taken over; a failed claim leaves no file behind.
+ * then taken over; a failed claim leaves no file behind. What killed writers and takeovers leave
+ * (temporaries, claims moved aside) blocks nothing and is swept once it can be no live one's.
  */
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { type CellClaim, ResultStore } from "../../lib/experiments/result_store.ts";
 import { canMakeImmutable, setImmutable } from "../_immutable.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -98,6 +99,55 @@ Deno.test("a store sweeps temporaries that killed writers left, only old ones of
     new ResultStore(directory);
     const names = [...Deno.readDirSync(directory)].map((entry) => entry.name).sort();
     assertEquals(names, ["cell.json", mine, recent].sort());
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
+
+class SimulatedKill extends Error {}
+
+/**
+ * Takes over a stale claim on "k" in `store` as a process killed right before it removed the claim
+ * it had moved aside, `minutesAgo` minutes ago (this process's clock set back meanwhile).
+ */
+function takeOverKilledMidway(store: ResultStore, minutesAgo: number): void {
+  const old = "2020-01-01T00:00:00.000Z";
+  const dead: CellClaim = { pid: 2 ** 22 + 1, hostname: "gone", since: old, heartbeat: old };
+  Deno.writeTextFileSync(store.claimPathOf("k"), JSON.stringify(dead));
+  const { now } = Date;
+  const remove = Deno.removeSync;
+  Date.now = () => now() - minutesAgo * 60_000;
+  Deno.removeSync = (path, options) => {
+    if (String(path).endsWith(".stale")) throw new SimulatedKill("killed during the takeover");
+    remove(path, options);
+  };
+  try {
+    assertThrows(() => store.claim("k"), SimulatedKill);
+  } finally {
+    Date.now = now;
+    Deno.removeSync = remove;
+  }
+}
+
+Deno.test("a claim moved aside by a takeover killed midway blocks nothing and is swept once 10 min old", () => {
+  const directory = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(directory);
+    const names = () => [...Deno.readDirSync(directory)].map((entry) => entry.name).sort();
+    takeOverKilledMidway(store, 11);
+    const [left] = names();
+    assert(left.endsWith(".stale"), `the claim moved aside is left: ${names()}`);
+    assertEquals(store.claim("k"), undefined, "the cell is not blocked");
+    store.release("k");
+    // Before, it stayed for good: nothing swept claims moved aside.
+    new ResultStore(directory);
+    assertEquals(names(), []);
+    // One moved aside a minute ago may be a takeover's in progress: left alone.
+    takeOverKilledMidway(store, 1);
+    const recent = names();
+    new ResultStore(directory);
+    assertEquals(names(), recent);
+    assertEquals(recent.length, 1);
   } finally {
     Deno.removeSync(directory, { recursive: true });
   }

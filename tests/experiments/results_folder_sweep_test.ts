@@ -2,14 +2,20 @@
  * What writers killed mid-write leave in a results folder is swept wherever it was written: the
  * temporaries of selected.json and plan.json (the folder itself) when a run opens the folder's
  * cells, and those of the report's files when the report is written again. The rule is the cells
- * folder's: only other processes' temporaries older than STALE_TEMPORARY_SECONDS.
+ * folder's: only other processes' temporaries older than STALE_TEMPORARY_SECONDS. A kept model's
+ * copy cut short (`models/<cell>.staging`) is removed by the next run once as old.
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { runOneCell } from "../../lib/experiments/cell_command.ts";
+import { cellModelDir, keepCellModelUnderOwnName } from "../../lib/experiments/cell_model.ts";
 import { writeReport } from "../../lib/experiments/html_report.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { writeSelection } from "../../lib/experiments/selection_record.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
+import { pathExists } from "../../lib/util/path_exists.ts";
 import { recordsSummary } from "./_records_summary.ts";
+import { storedCellPlan } from "./_resumable_cell.ts";
 
 /** Leaves temporaries of `targets` in `directory` as killed writers would; returns the kept. */
 function leaveTemporaries(directory: string, targets: string[]): string[] {
@@ -56,5 +62,70 @@ Deno.test("writing the report sweeps stale temporaries of the report's files", a
     assertEquals(names(reportDir), [...files, ...kept].sort());
   } finally {
     Deno.removeSync(reportDir, { recursive: true });
+  }
+});
+
+class SimulatedKill extends Error {}
+
+/** Runs `action` as a process killed after its first file copy (`Deno.copyFileSync`). */
+function killedAfterFirstCopy(action: () => void): void {
+  const copy = Deno.copyFileSync;
+  let copies = 0;
+  Deno.copyFileSync = (from, to) => {
+    if (copies++ === 1) throw new SimulatedKill("killed while copying");
+    copy(from, to);
+  };
+  try {
+    assertThrows(action, SimulatedKill);
+  } finally {
+    Deno.copyFileSync = copy;
+  }
+}
+
+/** Makes `folder` and its files look written an hour ago. */
+function age(folder: string): void {
+  const old = new Date(Date.now() - 3600_000);
+  for (const name of [".", ...[...Deno.readDirSync(folder)].map((entry) => entry.name)]) {
+    Deno.utimeSync(`${folder}/${name}`, old, old);
+  }
+}
+
+Deno.test("a kept model's copy cut short by a kill is removed by the next run or batch task once 10 min old", async () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // A run of one stored cell (nothing trains), and a selected trial's kept model that a cell
+    // reusing its run gets copied under its own name (readme-figure).
+    const { plan, cell } = storedCellPlan(resultsDir);
+    const reader = { key: "quick/Synthetic/Demure-SASRec/seed=0", sameAs: "quick/trial=0" };
+    const trial = cellModelDir(resultsDir, { key: reader.sameAs });
+    Deno.mkdirSync(trial, { recursive: true });
+    Deno.writeTextFileSync(`${trial}/best.json`, JSON.stringify({ weightsFile: "best.w.bin" }));
+    Deno.writeTextFileSync(`${trial}/best.w.bin`, "weights");
+    const staging = `${cellModelDir(resultsDir, reader)}.staging`;
+    const lines: string[] = [];
+    const log = (line: string) => lines.push(line);
+
+    killedAfterFirstCopy(() => keepCellModelUnderOwnName(resultsDir, reader));
+    assert(pathExists(staging), "the kill left the copy's staging folder");
+    await runPlan(plan, { resultsDir, log });
+    assert(pathExists(staging), "written a moment ago: may be a copy in progress, left alone");
+    age(staging);
+    await runPlan(plan, { resultsDir, log });
+    // Before, nothing removed it: a kept model's unfinished copy stayed for good.
+    assertEquals(pathExists(staging), false, lines.join("\n"));
+    assert(lines.some((line) => line.startsWith(`removed ${staging}`)), lines.join("\n"));
+
+    // A batch task (reproduce --cell), here of a cell already stored, removes one too.
+    killedAfterFirstCopy(() => keepCellModelUnderOwnName(resultsDir, reader));
+    age(staging);
+    await runOneCell(plan, cell, { resultsDir, log });
+    assertEquals(pathExists(staging), false, lines.join("\n"));
+    assertEquals(
+      keepCellModelUnderOwnName(resultsDir, reader).copiedFrom,
+      trial,
+      "its source is intact: copied again",
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
   }
 });

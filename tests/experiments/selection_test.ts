@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
 import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
-import { reuseSameRun, settingsOf } from "../../lib/experiments/stored_cells.ts";
-import { selectedFrom } from "../../lib/experiments/selection_record.ts";
+import { reuseSameRun, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { selectedFrom, writeSelectedFile } from "../../lib/experiments/selection_record.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import {
@@ -201,4 +201,22 @@ Deno.test("inheritedConfig: a method starts from its backbone's selected learnin
   assertEquals(inheritedConfig({ ...backbone, trial: 0, config: {} }), {});
   assertEquals(inheritedConfig({ ...backbone, config: { dropout: 0.5 } }), { dropout: 0.5 });
   assertEquals(inheritedConfig(undefined), {});
+});
+
+Deno.test("writeSelectedFile replaces selected.json whole, by a rename: never written in place", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const path = selectedPath(resultsDir);
+    const records = readSelected("results-of-record/full/selected.json");
+    Deno.writeTextFileSync(path, "{}\n");
+    // A second name of the earlier file: a write in place (cut short by a kill or a full disk,
+    // the verification's copy of the records' selection until 2026-12-05) changes it too.
+    Deno.linkSync(path, `${resultsDir}/earlier.json`);
+    writeSelectedFile(resultsDir, records);
+    assertEquals(readSelected(path), records);
+    assertEquals(Deno.readTextFileSync(`${resultsDir}/earlier.json`), "{}\n", "written in place");
+    assertEquals([...Deno.readDirSync(resultsDir)].length, 2, "no temporary left");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
 });
