@@ -1,10 +1,11 @@
 /**
  * `deno task bench:pytorch`'s command line (scripts/bench_side_by_side.ts), read without running
  * the benchmark (which may install python3-torch): its options, `--help`, and the one thread count
- * both frameworks run at, with `DEMURE_BLAS_THREADS` set or not.
+ * both frameworks run at, with `DEMURE_BLAS_THREADS` set or not; and the check that both trained
+ * the same model (their per-user validation NDCG@10 agree) before an epoch ratio is quoted.
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { sideBySideOptions } from "../../scripts/bench_side_by_side.ts";
+import { ndcgAgreement, sideBySideOptions } from "../../scripts/bench_side_by_side.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
 import { runScript } from "../cli/_run_script.ts";
 
@@ -108,4 +109,25 @@ Deno.test("deno task bench:pytorch --help prints the options; a bad one is one l
     "",
     'bench:pytorch: --workloads: "beauty" given twice; see --help\n',
   ]);
+});
+
+Deno.test("bench_side_by_side: the two frameworks' NDCG@10 agree within user noise, or the run says not", () => {
+  // 600 users, 5 % hits at rank 0 on both sides but at other users: same mean, agree.
+  const hits = (offset: number) =>
+    Array.from({ length: 600 }, (_, user) => (user + offset) % 20 === 0 ? 1 : 0);
+  const same = ndcgAgreement(hits(0), hits(7));
+  assertEquals(same.agree, true);
+  assertEquals(
+    same.line,
+    "difference 0.0000, paired t-test over 600 users p = 1.00: agree (p >= 0.01 agrees)",
+  );
+  // A twin that finds three times the hits (15 %) is another model: its time compares nothing.
+  const other = ndcgAgreement(
+    hits(0),
+    Array.from({ length: 600 }, (_, user) => user % 20 < 3 ? 1 : 0),
+  );
+  assertEquals(other.agree, false);
+  assert(other.line.includes("DISAGREE (the twin is not the same model)"), other.line);
+  // Users must pair up: a short side is an error, never a silent truncation.
+  assertThrows(() => ndcgAgreement(hits(0), hits(0).slice(1)), Error, "pair the same users");
 });
