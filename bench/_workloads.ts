@@ -28,16 +28,53 @@ import {
   SequentialRecommender,
   trainingBatches,
 } from "../mod.ts";
-import { attributeModalities } from "../lib/attribution/mod.ts";
-import { createRng } from "../lib/util/mod.ts";
-import { tf } from "../lib/backend/mod.ts";
+import { attributeBatch, withNextItemTargets } from "../lib/attribution/mod.ts";
+import { checkOneOf, createRng } from "../lib/util/mod.ts";
 import {
   BEAUTY_SHAPE as WORKLOAD_BEAUTY_SHAPE,
   evaluationBatches,
   generatedDataset,
 } from "../lib/data/mod.ts";
+import { type BackendChoice, blasThreads } from "../lib/backend/mod.ts";
 import { packRows } from "../lib/nn/mod.ts";
 import { Adam, trainStep } from "../lib/train/mod.ts";
+
+/** The host backends a `deno bench` file can time. */
+export const BENCH_BACKENDS = ["wasm", "cpu"] as const;
+/** A host backend of {@linkcode BENCH_BACKENDS}. */
+export type BenchBackend = typeof BENCH_BACKENDS[number];
+
+/**
+ * The backends `DEMURE_BENCH_BACKENDS` names (comma-separated), else `fallback`; an entry that is
+ * not a host backend is a `SettingError` naming it and the allowed ones (it used to reach
+ * `tf.setBackend` unchecked, where a misspelt name failed deep inside the first benchmark).
+ *
+ * @example
+ * ```ts
+ * benchBackends("wasm"); // ["wasm"] when DEMURE_BENCH_BACKENDS is unset; "cpu,wasm" -> both
+ * ```
+ */
+export function benchBackends(fallback: string): BenchBackend[] {
+  const names = (Deno.env.get("DEMURE_BENCH_BACKENDS") ?? fallback).split(",");
+  for (const name of names) checkOneOf("DEMURE_BENCH_BACKENDS", name, BENCH_BACKENDS);
+  return names as BenchBackend[];
+}
+
+/**
+ * What a printed timing was taken under, beside the backend: the OpenBLAS threads
+ * (`DEMURE_BLAS_THREADS`, else the cores; a step's time depends on them) and the load average
+ * (the machine is shared). One home, so that every benchmark line states both.
+ *
+ * @example
+ * ```ts
+ * timingConditions(await initBackend()); // "BLAS threads 2, load average 1.02 0.85 0.70"
+ * ```
+ */
+export function timingConditions(choice: BackendChoice): string {
+  const blas = choice.kernels.some((kernel) => kernel.endsWith("(openblas)"));
+  const load = Deno.loadavg().map((value) => value.toFixed(2)).join(" ");
+  return `${blas ? `BLAS threads ${blasThreads()}` : "no OpenBLAS"}, load average ${load}`;
+}
 
 /** The dataset and its split, loaded once per benchmark file. */
 export interface WorkloadData {
@@ -193,44 +230,23 @@ export function evaluationPass(
 
 /**
  * Gradient x input attribution of every (position, modality) for the first `users` test
- * histories: the per-user next-item cross-entropy differentiated w.r.t. the modality embeddings.
+ * histories, by the library's own `attributeBatch`: the per-user sequence loss over every real
+ * position (Demure's), scored with the fused cross-entropy on real positions only. (A loss of the
+ * last position written here with `oneHot` and `logSumExp` used to stand in for it: other
+ * contributions and noise masks than Demure's.)
  *
  * @example
  * ```ts
  * (await attributionPass(step.model, data, 256)).noiseMask; // [users, position, modality]
  * ```
  */
-export async function attributionPass(
+export function attributionPass(
   model: SequentialRecommender,
   data: WorkloadData,
   users: number,
 ): Promise<AttributionResult> {
-  const [{ batch, targets: targetIds }] = evaluationBatches(data.split, "test", users);
-  const made: tf.Tensor[] = [];
-  const track = <T extends tf.Tensor>(t: T): T => {
-    made.push(t);
-    return t;
-  };
-  try {
-    const items = track(tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32"));
-    const valid = track(tf.tensor2d(batch.valid, [batch.batchSize, batch.length]));
-    const targets = track(tf.tensor1d(targetIds, "int32"));
-    const embeddings = track(model.embedModalities(items));
-    const presence = track(model.presence(items));
-    const weights = track(tf.tidy(() => tf.mul(presence, tf.expandDims(valid, 2)) as tf.Tensor3D));
-    const itemTable = track(model.itemTable());
-    const lossOf = (e: tf.Tensor4D, w: tf.Tensor3D) =>
-      tf.tidy(() => {
-        const states = model.userStates(model.fuse(e, w, presence), valid, false);
-        const last = tf.squeeze(tf.slice(states, [0, batch.length - 1, 0], [-1, 1, -1]), [1]);
-        const logits = tf.matMul(last, itemTable, false, true);
-        const picked = tf.sum(tf.mul(logits, tf.oneHot(targets, model.numItems)), 1);
-        return tf.sub(tf.logSumExp(logits, 1), picked) as tf.Tensor1D;
-      });
-    return await attributeModalities(lossOf, embeddings, weights);
-  } finally {
-    tf.dispose(made);
-  }
+  const [{ batch, targets }] = evaluationBatches(data.split, "test", users);
+  return attributeBatch(model, withNextItemTargets(batch, targets));
 }
 
 /** Shape of {@linkcode beautyShapedWorkloadData}'s synthetic set. */

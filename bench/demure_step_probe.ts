@@ -23,6 +23,7 @@ import {
   demureHooks,
   initBackend,
   type LeaveOneOutSplit,
+  noiseAttributionConfig,
   prepareDataset,
   resolveTrainerConfig,
   type SequenceBatch,
@@ -31,24 +32,27 @@ import {
 } from "../mod.ts";
 import { tf } from "../lib/backend/mod.ts";
 import {
-  aggregateByModality,
+  type AttributionConfig,
   attributionInputs,
+  attributionOfContributions,
   computeContributions,
-  DEFAULT_ATTRIBUTION_CONFIG,
-  normaliseContributions,
-  selectNoiseByUserModality,
   sequenceLossOf,
-  userModalityScores,
-  validPairs,
 } from "../lib/attribution/mod.ts";
 import { Adam, DEFAULT_ADAM_CONFIG, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
+import { timingConditions } from "./_workloads.ts";
 
-/** Milliseconds of each phase of `attributeBatch`, run phase by phase with the library's pieces. */
+/**
+ * Milliseconds of each phase of `attributeBatch` under Demure's attribution settings `config`
+ * (`noiseAttributionConfig` of the hook's configuration), run phase by phase with the library's
+ * own pieces: `attributionInputs`, `computeContributions` on `sequenceLossOf`, and the host part
+ * `attributionOfContributions` (normalisation, selection, aggregates).
+ */
 async function attributionPhases(
   model: SequentialRecommender,
   batch: SequenceBatch,
-): Promise<{ inputs: number; gradient: number; host: number; fromTraining: number }> {
+  config: AttributionConfig,
+): Promise<{ inputs: number; gradient: number; host: number }> {
   let t = performance.now();
   const inputs = attributionInputs(model, batch);
   await inputs.itemTable.data(); // the phase ends when its kernels have run
@@ -59,42 +63,15 @@ async function attributionPhases(
     lossOf,
     inputs.embeddings,
     inputs.weights,
-    DEFAULT_ATTRIBUTION_CONFIG,
+    config,
   );
   const gradientMs = performance.now() - t;
+  const weights = await inputs.weights.data();
   tf.dispose(Object.values(inputs));
   t = performance.now();
   const shape = [batch.batchSize, batch.length, model.numModalities] as const;
-  // The valid pairs (presence x real position), as the attribution derives them from its mask.
-  const presence = model.presenceOf(batch.items);
-  presence.forEach((v, i) => presence[i] = v * batch.valid[Math.floor(i / shape[2])]);
-  const validMask = validPairs(presence);
-  const normalised = normaliseContributions(contributions, validMask, [...shape], "zscore");
-  const perUser = userModalityScores(normalised, validMask, [...shape]);
-  const noise = selectNoiseByUserModality(perUser, validMask, [...shape], {
-    kind: "bottom_fraction",
-    rho: 0.3,
-  });
-  aggregateByModality(contributions, normalised, noise, validMask, [...shape]);
-  const hostMs = performance.now() - t;
-  // What taking the contributions from the training pass's own dL/dE would add instead (the
-  // numerics-changing route): gradient x input on a [batch, position, modality, dim] gradient and
-  // one read. Timed on E itself as the gradient (same shapes, same kernels).
-  const embeddings = tf.tidy(() => {
-    const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
-    return model.embedModalities(items);
-  });
-  await embeddings.data();
-  t = performance.now();
-  const product = tf.tidy(() => tf.neg(tf.sum(tf.mul(embeddings, embeddings), -1)));
-  await product.data();
-  tf.dispose([embeddings, product]);
-  return {
-    inputs: inputsMs,
-    gradient: gradientMs,
-    host: hostMs,
-    fromTraining: performance.now() - t + hostMs,
-  };
+  attributionOfContributions(contributions, weights, [...shape], config);
+  return { inputs: inputsMs, gradient: gradientMs, host: performance.now() - t };
 }
 
 const USAGE = `usage: deno run -A bench/demure_step_probe.ts [--steps=N] [--synthetic]
@@ -115,15 +92,14 @@ async function main(): Promise<number> {
   // A larger value is a typo: each step is seconds.
   const steps = integerOption("steps", values.steps, 1, 10_000);
   const synthetic = values.synthetic;
-  await initBackend({ verbose: false });
+  const choice = await initBackend({ verbose: false });
   const data = await prepareDataset(
     synthetic ? { kind: "synthetic", config: {} } : { kind: "movielens" },
   );
   const medians = await stepMedians(data.split, steps);
-  const load = Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
   console.log(
     `${synthetic ? "synthetic" : "MovieLens"} B=128, ${data.split.dataset.numItems} items, ` +
-      `medians over ${steps} steps, load average ${load}`,
+      `medians over ${steps} steps; ${choice.backend}, ${timingConditions(choice)}`,
   );
   printBreakdown(medians);
   return 0;
@@ -138,7 +114,6 @@ const COMPONENTS = [
   "inputs",
   "gradient",
   "host",
-  "fromTraining",
 ] as const;
 type StepComponents = Record<typeof COMPONENTS[number], number>;
 
@@ -158,6 +133,7 @@ async function stepMedians(split: LeaveOneOutSplit, steps: number): Promise<Step
   const plain = make(), demured = make(), attributed = make();
   const plainAdam = new Adam(config.optimizer), demureAdam = new Adam(config.optimizer);
   const demure = demureHooks(demured, { warmupSteps: 0, everyVisits: 1 });
+  const attribution = noiseAttributionConfig(demure.config);
   let maskMs = 0;
   const hooks: TrainerHooks = {
     ...demure.hooks,
@@ -180,7 +156,7 @@ async function stepMedians(split: LeaveOneOutSplit, steps: number): Promise<Step
     const d = await millisecondsOf(() =>
       trainStep({ model: demured, optimizer: demureAdam, batch, step: i, config, hooks })
     );
-    const phases = await attributionPhases(attributed, batch);
+    const phases = await attributionPhases(attributed, batch, attribution);
     if (i === 0) continue; // warm-up: kernel set-up, optimizer slots
     rows.plain.push(p);
     rows.demure.push(d);
@@ -189,7 +165,6 @@ async function stepMedians(split: LeaveOneOutSplit, steps: number): Promise<Step
     rows.inputs.push(phases.inputs);
     rows.gradient.push(phases.gradient);
     rows.host.push(phases.host);
-    rows.fromTraining.push(phases.fromTraining);
   }
   const medians = {} as StepComponents;
   for (const key of COMPONENTS) medians[key] = median(rows[key]);
@@ -220,15 +195,6 @@ function printBreakdown(m: StepComponents): void {
   line("plain step", m.plain);
   line("  training pass minus plain step (the views' passes)", m.training - m.plain);
   console.log(`demure / plain step = ${(m.demure / m.plain).toFixed(2)}`);
-  // The route that takes the contributions from the training pass's input gradients drops the
-  // attribution's inputs and gradient pass and adds gradient x input on dL/dE and the host work.
-  const route = m.demure - m.mask + m.fromTraining;
-  console.log(
-    `contributions from the training pass (numerics-changing, estimate): gradient x input + ` +
-      `read + host work ${m.fromTraining.toFixed(0)} ms instead of the hook's ${
-        m.mask.toFixed(0)
-      } ms: demure / plain step about ${(route / m.plain).toFixed(2)}`,
-  );
 }
 
 if (import.meta.main) await runScript("demure_step_probe", main);

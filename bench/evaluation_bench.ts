@@ -1,22 +1,24 @@
 /**
  * `deno bench -A bench/evaluation_bench.ts`: one full-ranking evaluation pass (every MovieLens
  * user, all items, history excluded) and one gradient x input attribution pass (256 users) of a
- * SASRec model, on each available host backend with the workspace kernels.
+ * SASRec model, on each available host backend with the workspace kernels. Both are the library's
+ * own passes (`evaluateRanking`, `attributeBatch`; bench/_workloads.ts).
+ *
+ * `DEMURE_BENCH_BACKENDS=wasm,cpu` picks backends (default both; another name is refused).
  */
 import { initBackend, registerBlasKernels, registerHostKernels, tf } from "../lib/backend/mod.ts";
 import {
   attributionPass,
+  benchBackends,
   evaluationPass,
   type LibraryStep,
   libraryTrainingStep,
   movieLensWorkloadData,
 } from "./_workloads.ts";
 
+// Checked first: a misspelt backend is refused before anything loads.
+const backends = benchBackends("wasm,cpu");
 await initBackend({ verbose: false });
-const backends = (Deno.env.get("DEMURE_BENCH_BACKENDS") ?? "wasm,cpu").split(",") as (
-  | "wasm"
-  | "cpu"
-)[];
 const data = await movieLensWorkloadData();
 
 for (const backend of backends) {

@@ -5,21 +5,20 @@
  * the workspace kernels. There is no separate copy of the model: what is timed is what
  * `trainModel` runs. The numbers and the machine go to docs/performance.md.
  *
- * `DEMURE_BENCH_BACKENDS=wasm,cpu` picks backends (default wasm).
+ * `DEMURE_BENCH_BACKENDS=wasm,cpu` picks backends (default wasm; another name is refused).
  */
 import { initBackend, registerBlasKernels, registerHostKernels, tf } from "../lib/backend/mod.ts";
 import {
   beautyShapedWorkloadData,
+  benchBackends,
   libraryTrainingStep,
   movieLensWorkloadData,
   type WorkloadData,
 } from "./_workloads.ts";
 
+// Checked first: a misspelt backend is refused before anything loads.
+const backends = benchBackends("wasm");
 await initBackend({ verbose: false });
-const backends = (Deno.env.get("DEMURE_BENCH_BACKENDS") ?? "wasm").split(",") as (
-  | "wasm"
-  | "cpu"
-)[];
 const workloads: [string, WorkloadData][] = [
   ["MovieLens, all modalities", await movieLensWorkloadData()],
   ["Beauty-shaped, ID only", beautyShapedWorkloadData()],

@@ -1,0 +1,52 @@
+/**
+ * The workloads the benchmarks time (bench/_workloads.ts) are the library's own code paths: the
+ * attribution pass is `attributeBatch` on the batch (Demure's per-user sequence loss), not a loss
+ * written for the benchmark; and the backends a `deno bench` file is asked for are checked.
+ */
+import { assertEquals, assertThrows } from "@std/assert";
+import { initBackend } from "../../lib/backend/mod.ts";
+import { attributeBatch, withNextItemTargets } from "../../lib/attribution/mod.ts";
+import { evaluationBatches, leaveOneOutSplit } from "../../lib/data/mod.ts";
+import { SettingError } from "../../lib/util/mod.ts";
+import { attributionPass, benchBackends, libraryTrainingStep } from "../../bench/_workloads.ts";
+import { tinyDataset } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("attributionPass is attributeBatch on the first test histories: same contributions and noise", async () => {
+  const dataset = tinyDataset();
+  const data = { dataset, split: leaveOneOutSplit(dataset, { maxLength: 50 }) };
+  const step = libraryTrainingStep(data, 4);
+  try {
+    await step.run(); // weights off their initial values
+    const timed = await attributionPass(step.model, data, 4);
+    const [{ batch, targets }] = evaluationBatches(data.split, "test", 4);
+    const library = await attributeBatch(step.model, withNextItemTargets(batch, targets));
+    assertEquals(timed.shape, library.shape);
+    assertEquals(timed.contributions, library.contributions);
+    assertEquals(timed.noiseMask, library.noiseMask);
+  } finally {
+    step.dispose();
+  }
+});
+
+Deno.test("benchBackends: DEMURE_BENCH_BACKENDS names host backends; another name is a SettingError", () => {
+  const before = Deno.env.get("DEMURE_BENCH_BACKENDS");
+  try {
+    Deno.env.delete("DEMURE_BENCH_BACKENDS");
+    assertEquals(benchBackends("wasm,cpu"), ["wasm", "cpu"]);
+    Deno.env.set("DEMURE_BENCH_BACKENDS", "cpu");
+    assertEquals(benchBackends("wasm"), ["cpu"]);
+    for (const [value, shown] of [["wasm,gpu", '"gpu"'], ["wasm,", '""'], ["webgpu", '"webgpu"']]) {
+      Deno.env.set("DEMURE_BENCH_BACKENDS", value);
+      assertThrows(
+        () => benchBackends("wasm"),
+        SettingError,
+        `DEMURE_BENCH_BACKENDS is ${shown}; allowed: one of "wasm", "cpu"`,
+      );
+    }
+  } finally {
+    if (before === undefined) Deno.env.delete("DEMURE_BENCH_BACKENDS");
+    else Deno.env.set("DEMURE_BENCH_BACKENDS", before);
+  }
+});
