@@ -44,6 +44,7 @@ import {
   trainModel,
 } from "../mod.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../lib/demure/mod.ts";
+import { timingConditions } from "./_workloads.ts";
 
 /** Median of `values` (NaN when empty). */
 export function median(values: readonly number[]): number {
@@ -96,7 +97,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  // A larger value is a typo: a MovieLens epoch is 40 steps, and each epoch is seconds per run.
+  // A larger value is a typo: a MovieLens epoch is 17 steps, and each epoch is seconds per run.
   const epochs = integerOption("epochs", values.epochs, 2, 1000);
   const warmupSteps = integerOption("warmup-steps", values["warmup-steps"], 0, 100_000);
   const choice = await initBackend({ verbose: false });
@@ -121,11 +122,10 @@ async function main(): Promise<number> {
   );
   const stepsPerEpoch = plain.epochs[0].steps;
   const plainMedian = median(plain.epochs.slice(1).map(trainingSeconds));
-  const load = Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
   console.log(
     `${choice.backend} (${choice.kernels.join(", ") || "stock"}), MovieLens all modalities, ` +
       `B=${bench.training.batchSize}, ${stepsPerEpoch} steps/epoch, runs taking turns by epoch; ` +
-      `plain median ${plainMedian.toFixed(1)} s (epochs 2..${epochs}); load average ${load}`,
+      `plain median ${plainMedian.toFixed(1)} s (epochs 2..${epochs}); ${timingConditions(choice)}`,
   );
   withDemure.forEach((result, k) => {
     for (const line of routeLines(DEMURE_RUNS[k + 1].label, result, plain, bench)) {

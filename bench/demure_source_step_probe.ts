@@ -26,6 +26,7 @@ import {
 import type { DemureAttributionSource } from "../lib/demure/mod.ts";
 import { Adam, DEFAULT_ADAM_CONFIG, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
+import { timingConditions } from "./_workloads.ts";
 
 const USAGE = `usage: deno run -A bench/demure_source_step_probe.ts [--steps=N]
   --steps N     timed steps after the untimed first (default 5; 1..10000)
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
   }
   // A larger value is a typo: each step is seconds.
   const steps = integerOption("steps", values.steps, 1, 10_000);
-  await initBackend({ verbose: false });
+  const choice = await initBackend({ verbose: false });
   const data = await prepareDataset({ kind: "movielens" });
   const config = resolveTrainerConfig({
     batchSize: 128,
@@ -73,12 +74,11 @@ async function main(): Promise<number> {
     }
     console.error(`step ${step}: ${times.map((t) => t.at(-1)?.toFixed(0)).join(" / ")} ms`);
   }
-  const load = Deno.loadavg().map((v) => v.toFixed(2)).join(" ");
   const medians = times.map(median);
   console.log(
     `MovieLens, B=128, ${steps} interleaved steps; median ms per step: ` +
       runs.map((run, r) => `${run.name} ${medians[r].toFixed(0)}`).join(", ") +
-      `; load average ${load}`,
+      `; ${choice.backend}, ${timingConditions(choice)}`,
   );
   for (const r of [1, 2]) {
     const perStep = times[r].map((t, k) => (t / times[0][k]).toFixed(2)).join(", ");

@@ -16,6 +16,7 @@ import {
   movieLensWorkloadData,
   stepFlops,
   stepShapeOf,
+  timingConditions,
 } from "./_workloads.ts";
 
 /** Kernel time summed by kernel name, largest first. */
@@ -102,7 +103,7 @@ async function main(): Promise<number> {
     }; step median ${times[mid].toFixed(1)} ms over ${steps}; ${
       (flops[mid] / 1e9).toFixed(2)
     } GFLOP in that step, ${(flops[mid] / times[mid] / 1e6).toFixed(1)} GFLOP/s; profiled ` +
-      `kernel sum ${total.toFixed(1)} ms`,
+      `kernel sum ${total.toFixed(1)} ms; ${timingConditions(choice)}`,
   );
   console.log("kernel                      calls       ms   share");
   for (const k of shares.slice(0, 25)) {
