@@ -13,10 +13,11 @@
  *   results of record.
  * The runs take turns epoch by epoch (plain 1, default 1, denoised 1, records 1, plain 2, ...), so
  * load changes on a shared machine hit all alike. The warm-up is 30 plain steps (`--warmup-steps`;
- * the bench's validation is a stub, so a plateau warm-up cannot end); only the epochs after it are
- * compared, for the training pass only the epochs after its first Demure epoch (whose windows are
- * attributed by the separate pass on their first visit), and for a mask schedule of k visits a
- * whole number of k-epoch cycles (the last compared epochs).
+ * the bench's validation is a stub, so a plateau warm-up cannot end); only the epochs after it, and
+ * never the process's first ({@linkcode comparedEpochs}), are compared, for the training pass only
+ * the epochs after its first Demure epoch (whose windows are attributed by the separate pass on
+ * their first visit), and for a mask schedule of k visits a whole number of k-epoch cycles (the
+ * last compared epochs).
  *
  * Prints per-epoch training seconds (validation excluded), the ratio of each compared Demure epoch
  * to the plain epoch of the same turn, and one line per run
@@ -235,6 +236,37 @@ async function benchRun(
   return { epochs: epochsSeen, stats: demure?.stats(), config: demure?.config };
 }
 
+/**
+ * The epochs of a Demure run that are set against the plain run's: never the first (the process's
+ * first epoch pays its one-time set-up, which is why the plain median leaves it out too: with
+ * `--warmup-steps=0` the separate pass's first epoch was compared, and its plain partner ran
+ * about 1.8x its later epochs); of the others, those past the mask warm-up of `warmupSteps` steps
+ * (the training pass one epoch later: its windows' first visits are attributed by the separate
+ * pass), then the last whole `cycle`-epoch mask cycles (an every-second-visit schedule alternates
+ * attributed and reused epochs).
+ *
+ * @example
+ * ```ts
+ * comparedEpochs(epochs, { stepsPerEpoch: 17, warmupSteps: 30, trainingPass: false, cycle: 1 });
+ * // epochs 3.. (epoch 3 starts at step 34)
+ * ```
+ */
+export function comparedEpochs<T extends { epoch: number }>(
+  epochs: readonly T[],
+  { stepsPerEpoch, warmupSteps, trainingPass, cycle }: {
+    stepsPerEpoch: number;
+    warmupSteps: number;
+    trainingPass: boolean;
+    cycle: number;
+  },
+): T[] {
+  const delay = trainingPass ? 1 : 0;
+  const afterWarmup = epochs.filter((p) =>
+    p.epoch >= 2 && (p.epoch - 1 - delay) * stepsPerEpoch >= warmupSteps
+  );
+  return afterWarmup.slice(afterWarmup.length % cycle);
+}
+
 /** The lines of one Demure run: its compared epochs against the plain run's, and the ratio. */
 function routeLines(
   label: string,
@@ -247,15 +279,12 @@ function routeLines(
   const trainingPass = route === "training_pass";
   const cycle = trainingPass ? 1 : result.config!.everyVisits;
   const source = `${label}: ${route}` + (trainingPass ? "" : `, everyVisits ${cycle}`);
-  // Separate pass: epochs whose first step is past the warm-up. Training pass: one epoch later
-  // (every window has had its first, separately attributed, visit).
-  const delay = trainingPass ? 1 : 0;
-  const afterWarmup = result.epochs.filter((p) =>
-    (p.epoch - 1 - delay) * stepsPerEpoch >= bench.warmupSteps
-  );
-  // A whole number of mask cycles, the last ones (an every-second-visit schedule alternates
-  // attributed and reused epochs).
-  const compared = afterWarmup.slice(afterWarmup.length % cycle);
+  const compared = comparedEpochs(result.epochs, {
+    stepsPerEpoch,
+    warmupSteps: bench.warmupSteps,
+    trainingPass,
+    cycle,
+  });
   if (compared.length === 0) {
     return [`${source}: no whole mask cycle after the warm-up; run more --epochs`];
   }
