@@ -6,7 +6,7 @@
  *
  * `DEMURE_BENCH_BACKENDS=wasm,cpu` picks backends (default both; another name is refused).
  */
-import { initBackend, registerBlasKernels, registerHostKernels, tf } from "../lib/backend/mod.ts";
+import { initBackend, registerWorkspaceKernels, tf } from "../lib/backend/mod.ts";
 import {
   attributionPass,
   benchBackends,
@@ -26,8 +26,7 @@ for (const backend of backends) {
   const model = async () => {
     if (trained === undefined) {
       await tf.setBackend(backend);
-      registerBlasKernels(backend);
-      registerHostKernels(backend);
+      registerWorkspaceKernels(backend);
       trained = libraryTrainingStep(data, 256);
       await trained.run(); // one step so the weights are not at their initial values
     }

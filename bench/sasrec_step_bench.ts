@@ -7,7 +7,7 @@
  *
  * `DEMURE_BENCH_BACKENDS=wasm,cpu` picks backends (default wasm; another name is refused).
  */
-import { initBackend, registerBlasKernels, registerHostKernels, tf } from "../lib/backend/mod.ts";
+import { initBackend, registerWorkspaceKernels, tf } from "../lib/backend/mod.ts";
 import {
   beautyShapedWorkloadData,
   benchBackends,
@@ -33,8 +33,7 @@ for (const backend of backends) {
       warmup: 1,
       async fn(b) {
         await tf.setBackend(backend);
-        registerBlasKernels(backend);
-        registerHostKernels(backend);
+        registerWorkspaceKernels(backend);
         const step = libraryTrainingStep(data, 128);
         await step.run(); // optimizer slots and kernel set-up outside the timed part
         b.start();

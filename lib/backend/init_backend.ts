@@ -221,10 +221,7 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
   }
   const kernels: string[] = [];
   if (backend === "wasm" || backend === "cpu") {
-    registerUnsortedSegmentSum();
-    kernels.push("UnsortedSegmentSum(linear)");
-    if (config.blas !== false) kernels.push(...registerBlasKernels(backend));
-    if (config.hostKernels !== false) kernels.push(...registerHostKernels(backend));
+    kernels.push(...registerWorkspaceKernels(backend, config));
   }
   if (backend === "webgpu") {
     // (Registered by activateWebgpu; these calls only name them.)
@@ -235,6 +232,30 @@ async function choose(config: BackendConfig): Promise<BackendChoice> {
     console.log(describeChoice(backend, reason, kernels));
   }
   return { backend, reason, kernels };
+}
+
+/**
+ * Registers the workspace's kernels on the host backend `backend` (wasm or cpu), as
+ * {@linkcode initBackend} does for the one it chooses: the linear `UnsortedSegmentSum`, OpenBLAS
+ * products unless `blas: false`, the host kernels unless `hostKernels: false`; returns their names.
+ * A benchmark that times a second host backend in one process calls it after `tf.setBackend`, so
+ * that backend runs the kernels users get (one list, here, instead of one per benchmark).
+ *
+ * @example
+ * ```ts
+ * await tf.setBackend("cpu");
+ * registerWorkspaceKernels("cpu"); // ["UnsortedSegmentSum(linear)", "BatchMatMul(openblas)", ...]
+ * ```
+ */
+export function registerWorkspaceKernels(
+  backend: "wasm" | "cpu",
+  config: Pick<BackendConfig, "blas" | "hostKernels"> = {},
+): string[] {
+  registerUnsortedSegmentSum();
+  const kernels = ["UnsortedSegmentSum(linear)"];
+  if (config.blas !== false) kernels.push(...registerBlasKernels(backend));
+  if (config.hostKernels !== false) kernels.push(...registerHostKernels(backend));
+  return kernels;
 }
 
 /**

@@ -1,17 +1,18 @@
 /**
  * The workloads the benchmarks time (bench/_workloads.ts) are the library's own code paths: the
  * attribution pass is `attributeBatch` on the batch (Demure's per-user sequence loss), not a loss
- * written for the benchmark; and the backends a `deno bench` file is asked for are checked.
+ * written for the benchmark; the backends a `deno bench` file is asked for are checked, and a second
+ * backend gets the kernels initBackend registers.
  */
 import { assertEquals, assertThrows } from "@std/assert";
-import { initBackend } from "../../lib/backend/mod.ts";
+import { initBackend, registerWorkspaceKernels } from "../../lib/backend/mod.ts";
 import { attributeBatch, withNextItemTargets } from "../../lib/attribution/mod.ts";
 import { evaluationBatches, leaveOneOutSplit } from "../../lib/data/mod.ts";
 import { SettingError } from "../../lib/util/mod.ts";
 import { attributionPass, benchBackends, libraryTrainingStep } from "../../bench/_workloads.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
 
-await initBackend({ verbose: false });
+const choice = await initBackend({ verbose: false });
 
 Deno.test("attributionPass is attributeBatch on the first test histories: same contributions and noise", async () => {
   const dataset = tinyDataset();
@@ -49,4 +50,11 @@ Deno.test("benchBackends: DEMURE_BENCH_BACKENDS names host backends; another nam
     if (before === undefined) Deno.env.delete("DEMURE_BENCH_BACKENDS");
     else Deno.env.set("DEMURE_BENCH_BACKENDS", before);
   }
+});
+
+Deno.test("a benchmark's second host backend gets initBackend's kernels, from the same list", () => {
+  // The benchmarks switch backends with tf.setBackend and then register the workspace's kernels;
+  // they used to list the registrations themselves (without UnsortedSegmentSum).
+  assertEquals(choice.backend === "wasm" || choice.backend === "cpu", true, choice.backend);
+  assertEquals(registerWorkspaceKernels(choice.backend as "wasm" | "cpu"), choice.kernels);
 });
