@@ -36,6 +36,7 @@ import {
   generatedDataset,
 } from "../lib/data/mod.ts";
 import { type BackendChoice, blasThreads } from "../lib/backend/mod.ts";
+import { type PlannedCell, planOfResults } from "../lib/experiments/mod.ts";
 import { packRows } from "../lib/nn/mod.ts";
 import { Adam, trainStep } from "../lib/train/mod.ts";
 
@@ -74,6 +75,36 @@ export function timingConditions(choice: BackendChoice): string {
   const blas = choice.kernels.some((kernel) => kernel.endsWith("(openblas)"));
   const load = Deno.loadavg().map((value) => value.toFixed(2)).join(" ");
   return `${blas ? `BLAS threads ${blasThreads()}` : "no OpenBLAS"}, load average ${load}`;
+}
+
+/** The results of record whose selection the Demure benchmarks train (read, never written). */
+export const RECORDS_FOLDER = "results-of-record/full";
+
+/**
+ * MovieLens Demure-SASRec's main-table cell at seed 0 as the full plan runs it, with the selection
+ * of the results of record (`results-of-record/full/selected.json`): its model, training and
+ * Demure settings (lambda, rho, temperature, denoiseInput, ...), the records' route pins included
+ * (a benchmark overrides what it compares). The Demure benchmarks used to write the selected values
+ * out by hand, a second home that a new selection would not have reached.
+ *
+ * @example
+ * ```ts
+ * const cell = selectedMovieLensDemureCell(); // cell.system.demure.lambda === 0.02 in the records
+ * ```
+ */
+export function selectedMovieLensDemureCell(): PlannedCell {
+  // planOfResults reads selected.json only (a result store would need write access to cells/).
+  const plan = planOfResults("full", RECORDS_FOLDER);
+  const cell = plan.cells.find((c) =>
+    c.dataset.kind === "movielens" && c.systemName === "Demure-SASRec" &&
+    c.experiments.includes("main") && c.seed === 0
+  );
+  if (cell === undefined || cell.waitsFor !== undefined) {
+    throw new Error(
+      `${RECORDS_FOLDER}/selected.json: no selected configuration of MovieLens Demure-SASRec`,
+    );
+  }
+  return cell;
 }
 
 /** The dataset and its split, loaded once per benchmark file. */

@@ -2,8 +2,9 @@
  * `deno task bench:demure`: the cost of Demure over a plain run, on whole epochs of what the grid
  * trains. SASRec with all modalities on MovieLens (5-core, leave-one-out, L=50), the grid's
  * training settings (batch 128, lr 2e-3), is trained for `--epochs` epochs plain and, in the same
- * process, with Demure's hooks (`SYSTEMS["Demure-SASRec"]` at its selected configuration: lambda
- * 0.02, rho 0.3, tau 0.1), once per route ({@linkcode DEMURE_RUNS}):
+ * process, with Demure's hooks (`SYSTEMS["Demure-SASRec"]` at the selected configuration of the
+ * results of record, `results-of-record/full/selected.json`: lambda 0.02, rho 0.3, tau 0.1 there),
+ * once per route ({@linkcode DEMURE_RUNS}):
  * - `default`: the selected configuration (the full history in L_rec) at the library's defaults,
  *   `attributionSource: "auto"`, which there is the training pass's own gradient;
  * - `denoised`: the same with `denoiseInput: true` (the library's default `DemureConfig`, and every
@@ -35,9 +36,7 @@ import {
   demureHooks,
   type DemureStats,
   type EpochProgress,
-  type ExperimentPlan,
   initBackend,
-  planExperiments,
   prepareDataset,
   type PreparedDataset,
   SequentialRecommender,
@@ -45,7 +44,8 @@ import {
   trainModel,
 } from "../mod.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../lib/demure/mod.ts";
-import { timingConditions } from "./_workloads.ts";
+import type { PlannedCell } from "../lib/experiments/mod.ts";
+import { selectedMovieLensDemureCell, timingConditions } from "./_workloads.ts";
 
 /** Median of `values` (NaN when empty). */
 export function median(values: readonly number[]): number {
@@ -55,15 +55,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Demure-SASRec's selected configuration on both datasets (`results-of-record/full/selected.json`). */
-const SELECTED: Partial<DemureConfig> = {
-  lambda: 0.02,
-  rho: 0.3,
-  temperature: 0.1,
-  denoiseInput: false,
-};
-
-/** One run of the benchmark: a label and its Demure settings over {@linkcode SELECTED}. */
+/** One run of the benchmark: a label and its Demure settings over the selected configuration. */
 interface BenchRun {
   label: string;
   /** Undefined: the plain run. */
@@ -103,16 +95,12 @@ async function main(): Promise<number> {
   const warmupSteps = integerOption("warmup-steps", values["warmup-steps"], 0, 100_000);
   const choice = await initBackend({ verbose: false });
   const data = await prepareDataset({ kind: "movielens" });
-  const plan = planExperiments("full");
-  const cell = plan.cells.find((c) =>
-    c.dataset.kind === "movielens" && c.systemName === "Demure-SASRec"
-  );
-  if (cell === undefined) throw new Error("the full plan has no Demure-SASRec cell on MovieLens");
+  const cell = selectedMovieLensDemureCell();
   const system = cell.system;
   if (system.kind !== "neural" || !system.demure) throw new Error("Demure-SASRec is not neural");
   const bench: BenchSettings = {
     data,
-    model: plan.model,
+    model: cell.model,
     training: { ...cell.training, maxEpochs: epochs, patience: epochs, seed: 0 },
     demure: system.demure,
     warmupSteps,
@@ -139,9 +127,9 @@ async function main(): Promise<number> {
 /** What every run of the benchmark shares: the data, the grid's model and training, the warm-up. */
 interface BenchSettings {
   data: PreparedDataset;
-  model: ExperimentPlan["model"];
+  model: PlannedCell["model"];
   training: Partial<TrainerConfig>;
-  /** Demure-SASRec's settings in the full plan. */
+  /** Demure-SASRec's settings in the full plan, with the records' selection. */
   demure: Partial<DemureConfig>;
   warmupSteps: number;
 }
@@ -211,7 +199,6 @@ async function benchRun(
     // The library's routes and schedule unless the run names its own (not the records' pins).
     attributionSource: "auto",
     everyVisits: DEFAULT_DEMURE_CONFIG.everyVisits,
-    ...SELECTED,
     warmupBy: "steps",
     warmupSteps: bench.warmupSteps,
     ...run.demure,

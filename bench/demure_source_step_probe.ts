@@ -1,8 +1,9 @@
 /**
  * A Demure step by attribution source, against a plain step, interleaved step by step (so that
  * machine load hits all three alike): three copies of the same model (same seed) train on the same
- * batch of MovieLens, SASRec with all modalities, B = 128, Demure at its selected configuration
- * (lambda 0.02, rho 0.3, tau 0.1, the full history in L_rec) with no warm-up:
+ * batch of MovieLens, SASRec with all modalities, B = 128, Demure at the selected configuration of
+ * the results of record (`results-of-record/full/selected.json`: lambda 0.02, rho 0.3, tau 0.1,
+ * the full history in L_rec there) with no warm-up:
  * - `plain`: `trainStep` without hooks;
  * - `separate_pass`: `everyVisits: 1`, so every step runs the attribution pass (as on MovieLens,
  *   where a window comes back once per epoch of 17 steps and the records attribute every visit);
@@ -24,9 +25,9 @@ import {
   trainingBatches,
 } from "../mod.ts";
 import type { DemureAttributionSource } from "../lib/demure/mod.ts";
-import { Adam, DEFAULT_ADAM_CONFIG, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
+import { Adam, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
-import { timingConditions } from "./_workloads.ts";
+import { selectedMovieLensDemureCell, timingConditions } from "./_workloads.ts";
 
 const USAGE = `usage: deno run -A bench/demure_source_step_probe.ts [--steps=N]
   --steps N     timed steps after the untimed first (default 5; 1..10000)
@@ -45,20 +46,27 @@ async function main(): Promise<number> {
   const steps = integerOption("steps", values.steps, 1, 10_000);
   const choice = await initBackend({ verbose: false });
   const data = await prepareDataset({ kind: "movielens" });
-  const config = resolveTrainerConfig({
-    batchSize: 128,
-    optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3 },
+  const cell = selectedMovieLensDemureCell();
+  if (cell.system.kind !== "neural") throw new Error("Demure-SASRec is not neural");
+  const selected = cell.system.demure;
+  const config = resolveTrainerConfig({ ...cell.training, seed: 0 });
+  const [batch] = trainingBatches(data.split, 0, {
+    batchSize: config.batchSize,
+    seed: 0,
+    shuffle: true,
   });
-  const [batch] = trainingBatches(data.split, 0, { batchSize: 128, seed: 0, shuffle: true });
   const make = () =>
-    new SequentialRecommender(data.split.dataset, { backbone: "sasrec", maxLength: 50, seed: 0 });
+    new SequentialRecommender(data.split.dataset, {
+      ...cell.model,
+      backbone: "sasrec",
+      maxLength: data.split.maxLength,
+      seed: 0,
+    });
   const runs = [undefined, "separate_pass", "training_pass"].map((source) => {
     const model = make();
     const hooks: TrainerHooks = source === undefined ? {} : demureHooks(model, {
-      lambda: 0.02,
-      rho: 0.3,
-      temperature: 0.1,
-      denoiseInput: false,
+      ...selected,
+      warmupBy: "steps",
       warmupSteps: 0,
       everyVisits: 1,
       attributionSource: source as DemureAttributionSource,

@@ -2,14 +2,20 @@
  * The workloads the benchmarks time (bench/_workloads.ts) are the library's own code paths: the
  * attribution pass is `attributeBatch` on the batch (Demure's per-user sequence loss), not a loss
  * written for the benchmark; the backends a `deno bench` file is asked for are checked, and a second
- * backend gets the kernels initBackend registers.
+ * backend gets the kernels initBackend registers; the Demure benchmarks train the records' selection.
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { initBackend, registerWorkspaceKernels } from "../../lib/backend/mod.ts";
 import { attributeBatch, withNextItemTargets } from "../../lib/attribution/mod.ts";
 import { evaluationBatches, leaveOneOutSplit } from "../../lib/data/mod.ts";
 import { SettingError } from "../../lib/util/mod.ts";
-import { attributionPass, benchBackends, libraryTrainingStep } from "../../bench/_workloads.ts";
+import {
+  attributionPass,
+  benchBackends,
+  libraryTrainingStep,
+  RECORDS_FOLDER,
+  selectedMovieLensDemureCell,
+} from "../../bench/_workloads.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
 
 const choice = await initBackend({ verbose: false });
@@ -57,4 +63,17 @@ Deno.test("a benchmark's second host backend gets initBackend's kernels, from th
   // they used to list the registrations themselves (without UnsortedSegmentSum).
   assertEquals(choice.backend === "wasm" || choice.backend === "cpu", true, choice.backend);
   assertEquals(registerWorkspaceKernels(choice.backend as "wasm" | "cpu"), choice.kernels);
+});
+
+Deno.test("the Demure benchmarks train MovieLens Demure-SASRec at the records' selected configuration", () => {
+  const selected = JSON.parse(Deno.readTextFileSync(`${RECORDS_FOLDER}/selected.json`));
+  const chosen = selected.MovieLens["Demure-SASRec"].config;
+  const cell = selectedMovieLensDemureCell();
+  assertEquals(cell.system.kind, "neural");
+  if (cell.system.kind !== "neural") return;
+  // Every selected Demure setting reaches the benchmark (they were written out by hand before).
+  for (const [name, value] of Object.entries(chosen.demure)) {
+    assertEquals(cell.system.demure?.[name as keyof typeof cell.system.demure], value, name);
+  }
+  assertEquals([cell.seed, cell.dataset.kind, cell.training.batchSize], [0, "movielens", 128]);
 });
