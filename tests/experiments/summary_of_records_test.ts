@@ -421,3 +421,26 @@ Deno.test("convergence: a diverged run counts neither as a neural run nor as cap
   assertEquals(convergence.capBoundKeys.includes(main.key), false);
   assertEquals(convergence.capBound, summary.convergence.capBound);
 });
+
+Deno.test("convergence of the records: the latest best epoch, and a cap-bound run counted where it ran", () => {
+  const neural = cellsOf(outcome.plan, "main").filter((cell) =>
+    cell.system.kind === "neural" && outcome.byKey.has(cell.key)
+  );
+  const allNeural = outcome.plan.cells.filter((cell) =>
+    cell.system.kind === "neural" && outcome.byKey.has(cell.key)
+  );
+  // The best epoch, not the epochs run (patience ran on past it).
+  assertEquals(
+    summary.convergence.maxBestEpoch,
+    Math.max(...allNeural.map((cell) => outcome.byKey.get(cell.key)!.bestEpoch)),
+  );
+  const main = neural[0];
+  const byKey = new Map(outcome.byKey);
+  byKey.set(main.key, { ...outcome.byKey.get(main.key)!, capBound: true });
+  const capped = summarise({ ...outcome, byKey });
+  assertEquals(capped.convergence.capBound, summary.convergence.capBound + 1);
+  assert(capped.convergence.capBoundKeys.includes(main.key));
+  const rowOf = (s: typeof summary) =>
+    s.main[main.datasetLabel].rows.find((row) => row.system === main.systemName)!;
+  assertEquals(rowOf(capped).capBound, rowOf(summary).capBound + 1);
+});
