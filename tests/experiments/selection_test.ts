@@ -47,6 +47,12 @@ Deno.test("maxTrialsOf: the defaults plus every other grid point, exactly what t
     assertEquals(new Set(drawn.slice(1).map((t) => JSON.stringify(t.point))).size, most - 1);
     assertThrows(() => trialsOf(system, most + 1), Error, `allowed 1..${most}`);
   }
+  // The backbones' grids (3 learning rates x 4 dropouts) hold their defaults; CL4SRec's (4 x 3)
+  // and Demure's (4 x 3 x 3 x 4 x 2) do not, so the defaults are one trial more.
+  assertEquals(
+    (["SASRec-MM", "CL4SRec-MM", "Demure-SASRec"] as const).map((s) => maxTrialsOf(s)),
+    [12, 13, 289],
+  );
   assertThrows(() => maxTrialsOf("Pop"), Error, "no search space");
 });
 
@@ -169,6 +175,14 @@ Deno.test("readSelected: the records' file reads; a file of another shape names 
     [
       '{"MovieLens": {"SASRec-MM": {"trial": 0, "config": {}, "valid": "x", "trials": 2}}}',
       'valid is "x"',
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 0, "config": {}, "valid": 1e999, "trials": 2}}}',
+      "valid is null, expected a finite number", // JSON reads 1e999 as Infinity
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 0, "config": {}, "valid": 0.1, "trials": 0}}}',
+      "trials is 0, expected an integer >= 1",
     ],
     ["{", "unreadable selected configurations"],
   ];
