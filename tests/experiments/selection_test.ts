@@ -299,5 +299,8 @@ Deno.test("finishedCells: the folder's selection, newer than the plan's, decides
   assert(JSON.stringify(settingsOf(older, stale)) !== JSON.stringify(settingsOf(newer, main)));
   new ResultStore(`${dir}/cells`).put(main.key, settingsOf(newer, main), storedCellResult(0.3));
   assert(finishedCells(older, dir).has(main.key), "the cell run with the newer choice is found");
+  // Only the cells asked for come back, although the selection is settled on the whole plan.
+  const others = { ...older, cells: older.cells.filter((c) => c.key !== main.key) };
+  assertEquals(finishedCells(others, dir).has(main.key), false);
   Deno.removeSync(dir, { recursive: true });
 });
