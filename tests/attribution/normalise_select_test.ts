@@ -74,7 +74,7 @@ Deno.test("threshold selects valid pairs strictly below it", () => {
   assertEquals(Array.from(noise), [1, 0, 0, 1, 0, 0, 1, 0]);
 });
 
-Deno.test("selection rejects bad rho, NaN scores at valid pairs and mismatched shapes", () => {
+Deno.test("selection rejects bad rho, a NaN threshold, NaN scores at valid pairs and mismatched shapes", () => {
   assertThrows(
     () => selectNoise(CONTRIBUTIONS, VALID, SHAPE, { kind: "bottom_fraction", rho: 1.5 }),
     Error,
@@ -88,6 +88,12 @@ Deno.test("selection rejects bad rho, NaN scores at valid pairs and mismatched s
       "NoiseSelection.rho is " + rho + "; allowed: a finite number > 0 and < 1",
     );
   }
+  // A NaN threshold would select nothing (no score is below NaN), silently.
+  assertThrows(
+    () => selectNoise(CONTRIBUTIONS, VALID, SHAPE, { kind: "threshold", threshold: NaN }),
+    Error,
+    "threshold is NaN",
+  );
   const withNaN = Float32Array.of(NaN, 0, 0, 0, 0, 0, 0, 0);
   assertThrows(
     () => selectNoise(withNaN, VALID, SHAPE, { kind: "bottom_fraction", rho: 0.3 }),
@@ -133,4 +139,17 @@ Deno.test("the attribution config's rho has the one range of a noise fraction, (
     assertThrows(at(rho), SettingError, "AttributionConfig.selection.rho");
   }
   at(DEFAULT_NOISE_FRACTION)();
+});
+
+Deno.test("aggregate by modality: a modality with no valid pair has NaN means, never 0", () => {
+  // Modality 1 is missing at every position of both users.
+  const valid = Uint8Array.of(1, 0, 1, 0, 0, 0, 1, 0);
+  const normalised = Float32Array.of(1, NaN, 3, NaN, NaN, NaN, 5, NaN);
+  const [m0, m1] = aggregateByModality(CONTRIBUTIONS, normalised, new Uint8Array(8), valid, SHAPE);
+  assertEquals([m0.count, m0.meanContribution, m0.noiseRate], [3, 3, 0]);
+  assertEquals(m1.count, 0);
+  assert(
+    [m1.meanContribution, m1.meanNormalised, m1.noiseRate].every(Number.isNaN),
+    JSON.stringify(m1),
+  );
 });

@@ -56,12 +56,13 @@ Deno.test("user-modality selection marks whole modalities at every valid positio
   );
 });
 
-Deno.test("scoring at the user-modality level: mean scores, majority rule for selection", () => {
+/** The scoring test's result with these contributions and normalised values. */
+function resultOf(contributions: Float32Array, normalised: Float32Array): AttributionResult {
   const noiseMask = Uint8Array.of(1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0);
-  const result: AttributionResult = {
-    contributions: SCORES,
-    normalised: SCORES,
-    userModalityScores: userModalityScores(SCORES, VALID, SHAPE),
+  return {
+    contributions,
+    normalised,
+    userModalityScores: userModalityScores(normalised, VALID, SHAPE),
     noiseMask,
     interestMask: VALID.map((v, i) => (v && !noiseMask[i] ? 1 : 0)),
     validMask: VALID,
@@ -72,12 +73,17 @@ Deno.test("scoring at the user-modality level: mean scores, majority rule for se
     granularity: "pair",
     aggregateByModality: [],
   };
-  // Truth: user 0 driven by m0 only; user 1 (internal id 5) by m0 and m2.
-  const truth: PlantedTruth = {
-    modalityNames: ["a", "b", "c"],
-    pointsOfInterest: Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]),
-  };
-  const score = scoreAgainstTruth([{ result, users: Int32Array.of(0, 5) }], truth, {
+}
+
+/** Six users; user 0 driven by m0 only, user 5 by m0 and m2 (the scored rows are users 0, 5). */
+const TRUTH_OF_SIX: PlantedTruth = {
+  modalityNames: ["a", "b", "c"],
+  pointsOfInterest: Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]),
+};
+
+Deno.test("scoring at the user-modality level: mean scores, majority rule for selection", () => {
+  const result = resultOf(SCORES, SCORES);
+  const score = scoreAgainstTruth([{ result, users: Int32Array.of(0, 5) }], TRUTH_OF_SIX, {
     level: "user_modality",
   });
   // Units: user 0 m0, m1, m2; user 1 m0, m1 (m2 absent) = 5; truly noise: u0 m1, u0 m2, u1 m1.
@@ -88,6 +94,46 @@ Deno.test("scoring at the user-modality level: mean scores, majority rule for se
   assertEquals([score.precision, score.recall], [1, 1 / 3]);
   // AUC of -mean: noise scores {-3.5/3, 0.25, -2} vs interest {1, 2}: every noise is lower -> 1.
   assertEquals(score.rocAuc, 1);
+});
+
+Deno.test("scoreBy contributions ranks by the raw contributions, at both levels", () => {
+  // The normalised values rank every unit the other way round from the contributions.
+  const negated = SCORES.map((v) => -v);
+  const users = Int32Array.of(0, 5);
+  for (const level of ["pair", "user_modality"] as const) {
+    const byContributions = scoreAgainstTruth(
+      [{ result: resultOf(SCORES, negated), users }],
+      TRUTH_OF_SIX,
+      { level, scoreBy: "contributions" },
+    );
+    // The same values read as the normalised ones give the same AUC.
+    const sameValues = scoreAgainstTruth(
+      [{ result: resultOf(negated, SCORES), users }],
+      TRUTH_OF_SIX,
+      { level },
+    );
+    const byNormalised = scoreAgainstTruth(
+      [{ result: resultOf(SCORES, negated), users }],
+      TRUTH_OF_SIX,
+      { level },
+    );
+    assertEquals(byContributions.rocAuc, sameValues.rocAuc, level);
+    assertEquals(byContributions.rocAuc, 1 - byNormalised.rocAuc, level);
+    assert(byContributions.rocAuc !== byNormalised.rocAuc, `${level}: ${byNormalised.rocAuc}`);
+  }
+});
+
+Deno.test("a user one past the truth's last user has no truth: an error, not 'all noise'", () => {
+  // The truth holds 6 users (18 values, 3 modalities): internal id 6 is not one of them.
+  assertThrows(
+    () =>
+      scoreAgainstTruth(
+        [{ result: resultOf(SCORES, SCORES), users: Int32Array.of(0, 6) }],
+        TRUTH_OF_SIX,
+      ),
+    Error,
+    "batch 0 row 1: user 6 has no truth",
+  );
 });
 
 Deno.test("attributeModalities with user_modality granularity on a planted toy", async () => {

@@ -310,3 +310,27 @@ Deno.test("a score matrix of the wrong size is an error naming the scorer and bo
     "scorer short returned 14 scores for a batch of 2 users; expected 2 users x 8 items = 16",
   );
 });
+
+Deno.test("an absent stage is the documented default, test: test targets, test history", async () => {
+  // User 0's validation item 3 scores above its test target 4: only the test stage excludes it.
+  const scores = [[0, 0, 0, 5, 4, 0, 0, 0], [0, 0, 0, 0, 0, 1, 0, 0], [0, 0, 0, 0, 0, 0, 1, 0]];
+  // A config read from a file or a JS caller may leave `stage` out.
+  const bare = await evaluateRanking(tableScorer(scores), split, {} as EvaluationConfig);
+  const test = await evaluateRanking(tableScorer(scores), split, { stage: "test" });
+  const valid = await evaluateRanking(tableScorer(scores), split, { stage: "valid" });
+  assertEquals(bare.protocol.stage, "test");
+  assertEquals(Array.from(bare.ranks), Array.from(test.ranks));
+  assert(Array.from(valid.ranks).join() !== Array.from(test.ranks).join(), "stages must differ");
+});
+
+Deno.test("the protocol card names a full-ranking protocol only for full ranking", async () => {
+  const scores = [0, 1, 2].map(() => [1, 2, 3, 4, 5, 6, 7, 8]);
+  const full = await evaluateRanking(tableScorer(scores), split, { stage: "test" });
+  assertEquals(full.protocol.rankingProtocol, "history_excluded");
+  const sampled = await evaluateRanking(tableScorer(scores), split, {
+    stage: "test",
+    sampled: sampleEvaluationNegatives(split, { count: 3, seed: 4 }),
+  });
+  // Sampled ranking has no full-ranking protocol: naming one would misdescribe the numbers.
+  assertEquals("rankingProtocol" in sampled.protocol, false);
+});

@@ -11,6 +11,11 @@ Deno.test("paired t-test matches a reference value (t = 4.2426, df = 4, p = 0.01
   assertAlmostEquals(result.statistic, 4.242640687, 1e-6);
   assertAlmostEquals(result.pValue, 0.013236, 1e-5);
   assertEquals(pairedTTest([1, 2], [1, 2]).pValue, 1);
+  // Swapping the systems flips the sign of t (which one is ahead), not the two-sided p.
+  const swapped = pairedTTest([0, 0, 0, 0, 0], [1, 2, 3, 4, 5]);
+  assertAlmostEquals(swapped.statistic, -4.242640687, 1e-6);
+  assertAlmostEquals(swapped.pValue, result.pValue, 1e-12);
+  assertEquals(swapped.meanDifference, -3);
 });
 
 Deno.test("Wilcoxon signed-rank, 5 untied differences: z by hand, the exact p-value 2 / 2^5", () => {

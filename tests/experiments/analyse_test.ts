@@ -1,11 +1,13 @@
 import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import {
   coldStartBuckets,
+  coldStartGap,
   comparePaired,
   compareWithStrongestBaseline,
   meanStd,
   perUserOverSeeds,
   spreadOf,
+  summariseAttribution,
 } from "../../lib/experiments/analyse.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
@@ -204,6 +206,21 @@ Deno.test("cold-start buckets: an empty bucket and an unscored user are missing,
   assertEquals(empty.unscored, undefined);
 });
 
+Deno.test("cold-start buckets: a system without cells is absent (no cells), not unscored", () => {
+  const split = leaveOneOut(tinyDataset(), 4);
+  const [bucket] = coldStartBuckets(
+    [cell("S", 0, 0, [0.25, 0.5, 0.75, 1])],
+    "D",
+    split,
+    ["S", "Missing"],
+    [[0, Infinity]],
+  );
+  assertEquals(Object.keys(bucket.bySystem), ["S"]);
+  assertEquals(bucket.unscored, undefined);
+  assertEquals(coldStartGap(bucket, "Missing"), "Missing has no cells");
+  assertEquals(coldStartGap(bucket, "S"), undefined);
+});
+
 Deno.test("ResultStore resumes finished cells, reruns changed ones, rejects a corrupt one", () => {
   const directory = Deno.makeTempDirSync();
   const store = new ResultStore(directory);
@@ -296,4 +313,27 @@ Deno.test("the plan has unique keys and a cell for every sweep value", () => {
 Deno.test("spreadOf: the sample std from two values on, NaN (a table's '–') for one", () => {
   assertEquals(spreadOf(meanStd([0.2])), Number.NaN);
   assertAlmostEquals(spreadOf(meanStd([0.1, 0.3])), Math.SQRT2 / 10, 1e-12);
+});
+
+Deno.test("summariseAttribution: each method's quality over the attributed seeds, seeds ascending", () => {
+  const quality = (rocAuc: number) => ({
+    method: "occlusion" as const,
+    rocAuc,
+    precision: rocAuc / 2,
+    recall: rocAuc / 4,
+    userModalityRocAuc: rocAuc,
+    units: 10,
+    seconds: 1,
+  });
+  // Stored in another order than the seeds'; seed 1's run was not attributed.
+  const cells = [
+    { ...cell("S", 2, 0, [0.5, 0.5]), attribution: [quality(0.6)] },
+    { ...cell("S", 1, 0, [0.5, 0.5]) },
+    { ...cell("S", 0, 0, [0.5, 0.5]), attribution: [quality(0.8)] },
+  ];
+  const [occlusion] = summariseAttribution(cells, "D", "S");
+  assertEquals(occlusion.seeds, [0, 2]);
+  assertAlmostEquals(occlusion.rocAuc.mean, 0.7, 1e-12);
+  assertEquals(occlusion.rocAuc.n, 2);
+  assertAlmostEquals(occlusion.recall.mean, 0.175, 1e-12);
 });

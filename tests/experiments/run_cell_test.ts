@@ -141,3 +141,26 @@ Deno.test("runCell: a training that fails leaves no tensor behind (the model it 
   );
   assertEquals(tf.memory().numTensors, before);
 });
+
+Deno.test("runCell: the recorded validation metrics are the best epoch's validation, not test", async () => {
+  const data = await prepareDataset({
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+  });
+  const cell = await runCell(data, SYSTEMS["SASRec-MM"], "SASRec-MM", {
+    seed: 0,
+    model: { dim: 8 },
+    training: { maxEpochs: 3, patience: 10, batchSize: 16, maxBatchesPerEpoch: 2 },
+    onProgress: () => {},
+  });
+  // Selection reads `valid`: it must be the validation of the weights the run ended with (the
+  // best epoch's), which the trainer measured on the validation targets.
+  const atBest = cell.history.find((h) => h.epoch === cell.bestEpoch)!.validation!;
+  assertEquals(cell.valid, atBest);
+  assertEquals(cell.protocol.stage, "test");
+  assert(
+    Object.keys(cell.valid).some((name) => cell.valid[name] !== cell.test[name]),
+    "validation and test differ on this data",
+  );
+});

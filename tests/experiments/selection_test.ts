@@ -1,16 +1,24 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
 import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
-import { reuseSameRun, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import {
+  finishedCells,
+  reuseSameRun,
+  selectedPath,
+  settingsOf,
+} from "../../lib/experiments/stored_cells.ts";
 import { selectedFrom, writeSelectedFile } from "../../lib/experiments/selection_record.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import {
   inheritedConfig,
   maxTrialsOf,
+  mergeTrialConfig,
   readSelected,
   SELECTION_SPECS,
+  selectTrial,
   trialConfigOf,
+  type TrialOutcome,
   trialsOf,
 } from "../../lib/experiments/selection.ts";
 
@@ -39,6 +47,12 @@ Deno.test("maxTrialsOf: the defaults plus every other grid point, exactly what t
     assertEquals(new Set(drawn.slice(1).map((t) => JSON.stringify(t.point))).size, most - 1);
     assertThrows(() => trialsOf(system, most + 1), Error, `allowed 1..${most}`);
   }
+  // The backbones' grids (3 learning rates x 4 dropouts) hold their defaults; CL4SRec's (4 x 3)
+  // and Demure's (4 x 3 x 3 x 4 x 2) do not, so the defaults are one trial more.
+  assertEquals(
+    (["SASRec-MM", "CL4SRec-MM", "Demure-SASRec"] as const).map((s) => maxTrialsOf(s)),
+    [12, 13, 289],
+  );
   assertThrows(() => maxTrialsOf("Pop"), Error, "no search space");
 });
 
@@ -87,7 +101,10 @@ Deno.test("trial 0 names the system's default run at the first seed, reused only
   store.put(trial.sameAs!, { ...settings, seed: 7 }, recorded);
   assertEquals(reuseSameRun(store, trial, settings), undefined);
   store.put(trial.sameAs!, settings, recorded);
-  assertEquals(reuseSameRun(store, trial, settings)?.test, recorded.test);
+  const reused = reuseSameRun(store, trial, settings);
+  assertEquals(reused?.test, recorded.test);
+  // The copy is the trial's record: its system and protocol card name the trial's system.
+  assertEquals([reused?.system, reused?.protocol.model], [trial.systemName, trial.systemName]);
   assertEquals(store.get<CellResult>(trial.key, settings)?.test, recorded.test);
 });
 
@@ -131,7 +148,8 @@ Deno.test("selection reads validation only; the plan then runs the chosen trial 
 Deno.test("ties on validation go to the lower trial index", () => {
   const plan = planExperiments("quick");
   const trials = cellsOf(plan, "selection").filter((c) => c.systemKey === "SASRec-MM");
-  const finished = new Map(trials.map((c) => [c.key, fakeResult(0.1, Math.random())]));
+  // Trial 1 is better on test: a tie on validation must not be broken by test.
+  const finished = new Map(trials.map((c, i) => [c.key, fakeResult(0.1, 0.2 + i / 10)]));
   assertEquals(selectedFrom(plan, finished)[trials[0].datasetLabel]["SASRec-MM"].trial, 0);
   finished.delete(trials[1].key);
   assertEquals(selectedFrom(plan, finished), {}, "no selection before every trial finished");
@@ -157,6 +175,14 @@ Deno.test("readSelected: the records' file reads; a file of another shape names 
     [
       '{"MovieLens": {"SASRec-MM": {"trial": 0, "config": {}, "valid": "x", "trials": 2}}}',
       'valid is "x"',
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 0, "config": {}, "valid": 1e999, "trials": 2}}}',
+      "valid is null, expected a finite number", // JSON reads 1e999 as Infinity
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 0, "config": {}, "valid": 0.1, "trials": 0}}}',
+      "trials is 0, expected an integer >= 1",
     ],
     ["{", "unreadable selected configurations"],
   ];
@@ -219,4 +245,62 @@ Deno.test("writeSelectedFile replaces selected.json whole, by a rename: never wr
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
+});
+
+Deno.test("selectTrial: the best validation wins, a tie goes to the lower index in any order", () => {
+  const outcome = (index: number, valid: number): TrialOutcome => ({
+    trial: { index, config: {} },
+    valid,
+  });
+  // Listed out of index order: the tie between trials 2 and 1 is still trial 1's.
+  assertEquals(selectTrial([outcome(2, 0.3), outcome(1, 0.3), outcome(0, 0.1)]).trial.index, 1);
+  assertEquals(selectTrial([outcome(0, 0.1), outcome(3, 0.4), outcome(1, 0.3)]).trial.index, 3);
+  assertThrows(() => selectTrial([]), Error, "no finished trials");
+});
+
+Deno.test("mergeTrialConfig: the trial's settings override the inherited ones, field by field", () => {
+  const base = {
+    learningRate: 0.001,
+    dropout: 0.2,
+    demure: { lambda: 0.1, rho: 0.3 },
+    cl4srec: { weight: 0.1 },
+  };
+  const trial = { dropout: 0.5, demure: { lambda: 0.2 }, cl4srec: { maskRatio: 0.4 } };
+  assertEquals(mergeTrialConfig(base, trial), {
+    learningRate: 0.001,
+    dropout: 0.5,
+    demure: { lambda: 0.2, rho: 0.3 },
+    cl4srec: { weight: 0.1, maskRatio: 0.4 },
+  });
+});
+
+Deno.test("finishedCells: the folder's selection, newer than the plan's, decides the settings", () => {
+  const trials = cellsOf(planExperiments("quick"), "selection").filter((c) =>
+    c.systemKey === "SASRec-MM"
+  );
+  const label = trials[0].datasetLabel;
+  const planChoosing = (index: number) =>
+    planExperiments("quick", undefined, {
+      selected: {
+        [label]: {
+          "SASRec-MM": { trial: index, config: trials[index].config, valid: 0.1, trials: 2 },
+        },
+      },
+    });
+  // The plan was built when trial 0 was chosen; another task has since chosen trial 1.
+  const older = planChoosing(0);
+  const newer = planChoosing(1);
+  const dir = Deno.makeTempDirSync();
+  Deno.writeTextFileSync(`${dir}/selected.json`, JSON.stringify(newer.selected));
+  const main = cellsOf(newer, "main").find((c) =>
+    c.systemKey === "SASRec-MM" && c.datasetLabel === label && c.sameAs === undefined
+  )!;
+  const stale = cellsOf(older, "main").find((c) => c.key === main.key)!;
+  assert(JSON.stringify(settingsOf(older, stale)) !== JSON.stringify(settingsOf(newer, main)));
+  new ResultStore(`${dir}/cells`).put(main.key, settingsOf(newer, main), storedCellResult(0.3));
+  assert(finishedCells(older, dir).has(main.key), "the cell run with the newer choice is found");
+  // Only the cells asked for come back, although the selection is settled on the whole plan.
+  const others = { ...older, cells: older.cells.filter((c) => c.key !== main.key) };
+  assertEquals(finishedCells(others, dir).has(main.key), false);
+  Deno.removeSync(dir, { recursive: true });
 });

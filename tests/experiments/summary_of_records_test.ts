@@ -347,3 +347,100 @@ Deno.test("records marked as ending with their backbone's weights read exactly t
   assertEquals(compared, 3, "Synthetic Demure-GRU4Rec's seeds 0, 1 and 3");
   assert(summaryMarkdown(summary).includes("24 (w), 29 (w), 41, 30 (w), 50"));
 });
+
+Deno.test("selection tables of the records: each trial's validation NDCG@10, the chosen trial marked", () => {
+  const selected = JSON.parse(
+    Deno.readTextFileSync(`${recordsDir}/selected.json`),
+  ) as SelectedConfigurations;
+  const trials = cellsOf(outcome.plan, "selection");
+  assertEquals(summary.selection.length, 12);
+  for (const table of summary.selection) {
+    const label = `${table.dataset}/${table.system}`;
+    for (const row of table.rows) {
+      const trial = trials.find((c) =>
+        c.datasetLabel === table.dataset && c.systemKey === table.system &&
+        c.trial!.index === row.trial
+      )!;
+      // The column selection reads: validation, never the trial's test number.
+      assertEquals(row.valid, outcome.byKey.get(trial.key)!.valid["NDCG@10"], label);
+    }
+    assertEquals(
+      table.rows.filter((row) => row.chosen).map((row) => row.trial),
+      [selected[table.dataset][table.system].trial],
+      label,
+    );
+  }
+});
+
+Deno.test("main-table tests of the records: each pair once, every Demure model against its backbone", () => {
+  for (const [label, { significance }] of Object.entries(summary.main)) {
+    const pairs = significance.map((t) => `${t.system} vs ${t.baseline}`);
+    // On the synthetic data the strongest baseline of Demure-GRU4Rec is its own backbone.
+    assertEquals(new Set(pairs).size, pairs.length, `${label}: ${pairs}`);
+    for (const pair of ["Demure-SASRec vs SASRec-MM", "Demure-GRU4Rec vs GRU4Rec-MM"]) {
+      assert(pairs.includes(pair), `${label}: ${pair}`);
+    }
+  }
+});
+
+Deno.test("noise-level rows of the records: one per noise fraction, in increasing order", () => {
+  const planned = cellsOf(outcome.plan, "noise_level").map((cell) => cell.noiseFraction!);
+  // The plan lists the default fraction first: the rows must still ascend.
+  assertEquals(
+    summary.noiseLevel.map((row) => row.noiseFraction),
+    [...new Set(planned)].sort((a, b) => a - b),
+  );
+});
+
+Deno.test("diagnosis of the records: the curves are each system's first seed's", () => {
+  assert(summary.diagnosis.length > 0);
+  for (const diagnosis of summary.diagnosis) {
+    for (const curves of diagnosis.curves) {
+      const seeds = cellsOf(outcome.plan, "main").filter((cell) =>
+        cell.datasetLabel === diagnosis.dataset && cell.systemName === curves.system &&
+        outcome.byKey.has(cell.key)
+      ).map((cell) => cell.seed);
+      assert(seeds.length > 1, `${diagnosis.dataset} ${curves.system}: ${seeds}`);
+      assertEquals(curves.seed, Math.min(...seeds), `${diagnosis.dataset} ${curves.system}`);
+    }
+  }
+});
+
+Deno.test("convergence: a diverged run counts neither as a neural run nor as cap-bound", () => {
+  const main = cellsOf(outcome.plan, "main").find((cell) =>
+    cell.system.kind === "neural" && outcome.byKey.has(cell.key)
+  )!;
+  const byKey = new Map(outcome.byKey);
+  byKey.set(main.key, {
+    ...outcome.byKey.get(main.key)!,
+    diverged: "L_rec is Infinity at epoch 3, step 4",
+    capBound: true,
+  });
+  const convergence = summarise({ ...outcome, byKey }).convergence;
+  assertEquals(convergence.neuralCells, summary.convergence.neuralCells - 1);
+  assertEquals(convergence.capBoundKeys.includes(main.key), false);
+  assertEquals(convergence.capBound, summary.convergence.capBound);
+});
+
+Deno.test("convergence of the records: the latest best epoch, and a cap-bound run counted where it ran", () => {
+  const neural = cellsOf(outcome.plan, "main").filter((cell) =>
+    cell.system.kind === "neural" && outcome.byKey.has(cell.key)
+  );
+  const allNeural = outcome.plan.cells.filter((cell) =>
+    cell.system.kind === "neural" && outcome.byKey.has(cell.key)
+  );
+  // The best epoch, not the epochs run (patience ran on past it).
+  assertEquals(
+    summary.convergence.maxBestEpoch,
+    Math.max(...allNeural.map((cell) => outcome.byKey.get(cell.key)!.bestEpoch)),
+  );
+  const main = neural[0];
+  const byKey = new Map(outcome.byKey);
+  byKey.set(main.key, { ...outcome.byKey.get(main.key)!, capBound: true });
+  const capped = summarise({ ...outcome, byKey });
+  assertEquals(capped.convergence.capBound, summary.convergence.capBound + 1);
+  assert(capped.convergence.capBoundKeys.includes(main.key));
+  const rowOf = (s: typeof summary) =>
+    s.main[main.datasetLabel].rows.find((row) => row.system === main.systemName)!;
+  assertEquals(rowOf(capped).capBound, rowOf(summary).capBound + 1);
+});

@@ -3,7 +3,7 @@
  * keeps the earliest best epoch; the epoch's loss means divide by the step count (zeros without
  * steps); the divergence guard stops above its limit and on a non-finite validation metric; Adam's
  * update is Kingma & Ba's (bias-corrected moments, epsilon outside the root) with AdamW's decay and
- * global-norm clipping, checked against a float64 reference.
+ * global-norm clipping, checked against a float64 reference; the progress line shows an epoch's numbers.
  */
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -16,6 +16,7 @@ import { EarlyStopping } from "../../lib/train/_early_stopping.ts";
 import { EpochLosses } from "../../lib/train/_epoch_losses.ts";
 import { DivergenceGuard } from "../../lib/train/_divergence.ts";
 import { RunClock } from "../../lib/train/_run_clock.ts";
+import { type EpochProgress, printProgress } from "../../lib/train/progress.ts";
 
 await initBackend({ verbose: false });
 
@@ -219,4 +220,36 @@ Deno.test("run clock: time left is the epochs left times this process's mean epo
   } finally {
     setNow(realNow);
   }
+});
+
+Deno.test("printProgress: one line with the losses, validation, best epoch and a star on a gain", () => {
+  const progress: EpochProgress = {
+    epoch: 3,
+    maxEpochs: 20,
+    loss: 1.5,
+    recommendationLoss: 1.25,
+    auxiliaryLoss: 0.25,
+    validation: { "NDCG@10": 0.12345, "HR@10": 0.25 },
+    bestValidation: 0.12345,
+    bestEpoch: 3,
+    improved: true,
+    steps: 10,
+    epochSeconds: 2.5,
+    stepSeconds: 0.25,
+    secondsLeftAtMost: 90,
+  };
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => void lines.push(line);
+  try {
+    printProgress(progress);
+    printProgress({ ...progress, improved: false, auxiliaryLoss: 0, validation: undefined });
+  } finally {
+    console.log = log;
+  }
+  assertEquals(lines, [
+    "epoch 3/20  loss 1.5000 (rec 1.2500, aux 0.2500)  valid NDCG@10 0.1235 HR@10 0.2500 *  " +
+    "best 0.1235 @3  2.5 s/epoch, 250 ms/step, <= 1.5 min left",
+    "epoch 3/20  loss 1.5000  valid -  best 0.1235 @3  2.5 s/epoch, 250 ms/step, <= 1.5 min left",
+  ]);
 });
