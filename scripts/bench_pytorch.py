@@ -14,8 +14,7 @@ batches, validation histories) and trains the same model the same way:
 - Adam with the library's settings; validation NDCG@10 by full ranking with the user's training
   items excluded and the pessimistic rank (ties count against the target).
 Times only the training passes of each epoch. Prints one JSON line:
-{"epoch_seconds": [...], "ndcg": [...], "ndcg_per_user": [...], "threads": ..., "torch": ...}
-(`ndcg_per_user`: the last epoch's, for the agreement check of bench_side_by_side.ts).
+{"epoch_seconds": [...], "ndcg": [...], "threads": ..., "torch": ...}.
 
 Run: /usr/bin/python3 scripts/bench_pytorch.py --data DIR --threads 2
 """
@@ -136,14 +135,13 @@ class Twin(torch.nn.Module):
 
 
 def validation_ndcg(model, data, meta):
-    """NDCG@10 of every validation user, in user order (the rows of valid_items.i32)."""
     length = meta["maxLength"]
     items = read(data, "valid_items.i32", torch.int32).long().reshape(-1, length)
     valid = read(data, "valid_valid.f32", torch.float32).reshape(-1, length)
     targets = read(data, "valid_targets.i32", torch.int32).long()
     offsets = read(data, "history_offsets.i32", torch.int32).long()
     history = read(data, "history_items.i32", torch.int32).long()
-    per_user = [0.0] * items.shape[0]
+    total = 0.0
     with torch.no_grad():
         table = model.item_table()
         for start in range(0, items.shape[0], 256):
@@ -159,8 +157,8 @@ def validation_ndcg(model, data, meta):
                 row_scores[target] = -math.inf
                 rank = int((row_scores >= target_score).sum())
                 if rank < 10:
-                    per_user[user] = 1 / math.log2(rank + 2)
-    return per_user
+                    total += 1 / math.log2(rank + 2)
+    return total / items.shape[0]
 
 
 def main():
@@ -181,7 +179,7 @@ def main():
         eps=meta["epsilon"],
     )
     length = meta["maxLength"]
-    epoch_seconds, ndcgs, per_user = [], [], []
+    epoch_seconds, ndcgs = [], []
     for epoch in range(meta["epochs"]):
         sizes = read(args.data, f"epoch{epoch}_sizes.i32", torch.int32).tolist()
         items = read(args.data, f"epoch{epoch}_items.i32", torch.int32).long().reshape(-1, length)
@@ -203,12 +201,10 @@ def main():
             loss.backward()
             optimizer.step()
         epoch_seconds.append(time.perf_counter() - start_time)
-        per_user = validation_ndcg(model, args.data, meta)
-        ndcgs.append(sum(per_user) / len(per_user))
+        ndcgs.append(validation_ndcg(model, args.data, meta))
     print(json.dumps({
         "epoch_seconds": epoch_seconds,
         "ndcg": ndcgs,
-        "ndcg_per_user": per_user,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
     }))
