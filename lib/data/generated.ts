@@ -12,6 +12,7 @@
  * });
  * ```
  */
+import { checkInteger, describeRange, SettingError } from "../util/settings.ts";
 import { datasetFingerprint } from "./fingerprint.ts";
 import { idModality } from "./id_modality.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
@@ -24,6 +25,28 @@ import type { InteractionDataset, ModalityFeatures } from "./types.ts";
  * against this before it allocates anything.
  */
 export const MAX_GENERATED_LIST_LENGTH = 2 ** 27;
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) unless `value`, a generator's count of
+ * users or items, is an integer in 1..{@linkcode MAX_GENERATED_LIST_LENGTH}: each `element` (user
+ * or item) takes an element of the frame's plain arrays. Checked before anything is allocated.
+ *
+ * @example
+ * ```ts
+ * checkGeneratedCount("SyntheticConfig.numUsers", 2 ** 27 + 1, "user"); // throws: "<= 134217728"
+ * ```
+ */
+export function checkGeneratedCount(
+  setting: string,
+  value: unknown,
+  element: "user" | "item",
+): void {
+  checkInteger(setting, value, { min: 1 });
+  if ((value as number) > MAX_GENERATED_LIST_LENGTH) {
+    const range = describeRange({ min: 1, max: MAX_GENERATED_LIST_LENGTH }, true);
+    throw new SettingError(setting, value, `${range} (2^27: one JS array element per ${element})`);
+  }
+}
 
 /** What a generator made; {@linkcode generatedDataset} frames it. */
 export interface GeneratedDatasetParts {

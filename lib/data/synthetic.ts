@@ -15,7 +15,7 @@ import {
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
-import { generatedDataset, MAX_GENERATED_LIST_LENGTH } from "./generated.ts";
+import { checkGeneratedCount, generatedDataset } from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types.ts";
 
 /** One content modality of the synthetic items. */
@@ -111,19 +111,6 @@ const MAX_SYNTHETIC_LENGTH = 2 ** 31 - 1;
 /** "2^31 - 1" in messages. */
 const MAX_SYNTHETIC_LENGTH_TEXT = "2^31 - 1";
 
-/**
- * The most users and items: {@linkcode MAX_GENERATED_LIST_LENGTH} (2^27), since each user and each
- * item takes an element of a plain JS array (ids, histories, the popularity ranks); a plain array
- * past it throws "RangeError: Invalid array length". Generation was not stopped there: 2^27 + 1
- * items drew features for over a minute, then the process aborted ("Fatal JavaScript out of
- * memory: invalid array length") where the ranks were spread into an array growing by half again
- * (from about 1.05e8 items; they are now allocated at their length).
- */
-const MAX_SYNTHETIC_COUNT = MAX_GENERATED_LIST_LENGTH;
-
-/** "2^27" in messages. */
-const MAX_SYNTHETIC_COUNT_TEXT = "2^27";
-
 /** Throws unless `value` is an integer in 1..`max`; the message says why `max` (`because`). */
 function checkSize(setting: string, value: unknown, max: number, because: string): void {
   checkInteger(setting, value, { min: 1 });
@@ -140,18 +127,12 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
   // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
   const name = (field: string) => `SyntheticConfig.${field}`;
   checkInteger(name("seed"), config.seed, SEED_RANGE);
-  checkSize(
-    name("numUsers"),
-    config.numUsers,
-    MAX_SYNTHETIC_COUNT,
-    `${MAX_SYNTHETIC_COUNT_TEXT}: one JS array element per user`,
-  );
-  checkSize(
-    name("numItems"),
-    config.numItems,
-    MAX_SYNTHETIC_COUNT,
-    `${MAX_SYNTHETIC_COUNT_TEXT}: one JS array element per item`,
-  );
+  // At most 2^27 each (MAX_GENERATED_LIST_LENGTH). Generation was not stopped there: 2^27 + 1
+  // items drew features for over a minute, then the process aborted ("Fatal JavaScript out of
+  // memory: invalid array length") where the ranks were spread into an array growing by half
+  // again (from about 1.05e8 items; they are now allocated at their length).
+  checkGeneratedCount(name("numUsers"), config.numUsers, "user");
+  checkGeneratedCount(name("numItems"), config.numItems, "item");
   checkInteger(name("historyLength"), config.historyLength, { min: 1 });
   if (config.historyLength > config.numItems) {
     throw new SettingError(
