@@ -48,6 +48,39 @@ export function checkGeneratedCount(
   }
 }
 
+/**
+ * The most feature values of one modality and the most interactions of a generated dataset:
+ * 2^31 - 1, the largest int32. Histories and batches hold ids as Int32Array and the fingerprint
+ * the counts; a modality's features become one tensor, and the wasm backend addresses 32-bit
+ * memory; the rows a run builds from the interactions (training windows, batch rows) stay within
+ * it. Past it, generateSynthetic failed with "Array buffer allocation failed", naming no setting,
+ * and generateWorkloadDataset allocated and filled the features (16 GiB at 1,000 items x 2^22,
+ * over 2 GB resident after 30 s) without a word.
+ */
+export const MAX_GENERATED_VALUES = 2 ** 31 - 1;
+
+/**
+ * Throws a `SettingError` unless `dim`, a generated modality's feature width, is an integer >= 1
+ * with `numItems * dim` <= {@linkcode MAX_GENERATED_VALUES}.
+ *
+ * @example
+ * ```ts
+ * checkGeneratedFeatureDim("SyntheticConfig.modalities[0].dim", 16, 2 ** 27); // throws: "<= 15"
+ * ```
+ */
+export function checkGeneratedFeatureDim(setting: string, dim: unknown, numItems: number): void {
+  checkInteger(setting, dim, { min: 1 });
+  const max = Math.floor(MAX_GENERATED_VALUES / numItems);
+  if ((dim as number) > max) {
+    throw new SettingError(
+      setting,
+      dim,
+      `${describeRange({ min: 1, max }, true)} (numItems (${numItems}) * dim feature values at ` +
+        "most 2^31 - 1)",
+    );
+  }
+}
+
 /** What a generator made; {@linkcode generatedDataset} frames it. */
 export interface GeneratedDatasetParts {
   /** The dataset's name. */

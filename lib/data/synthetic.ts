@@ -15,7 +15,12 @@ import {
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
-import { checkGeneratedCount, generatedDataset } from "./generated.ts";
+import {
+  checkGeneratedCount,
+  checkGeneratedFeatureDim,
+  generatedDataset,
+  MAX_GENERATED_VALUES,
+} from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types.ts";
 
 /** One content modality of the synthetic items. */
@@ -99,16 +104,7 @@ const MODALITY_SPEC_SETTINGS: SettingNames<SyntheticModalitySpec> = Object.freez
   dim: true,
 });
 
-/**
- * The most feature values of one modality and the most interactions (numUsers * historyLength):
- * 2^31 - 1, the largest int32. Histories and batches hold ids as Int32Array and the fingerprint
- * the counts; a modality's features become one tensor, and the wasm backend addresses 32-bit
- * memory; the rows a run builds from the interactions (training windows, batch rows) stay within
- * it. Past these, generation failed with "Array buffer allocation failed", naming no setting.
- */
-const MAX_SYNTHETIC_LENGTH = 2 ** 31 - 1;
-
-/** "2^31 - 1" in messages. */
+/** "2^31 - 1" in messages: {@linkcode MAX_GENERATED_VALUES}, the most interactions. */
 const MAX_SYNTHETIC_LENGTH_TEXT = "2^31 - 1";
 
 /** Throws unless `value` is an integer in 1..`max`; the message says why `max` (`because`). */
@@ -145,7 +141,7 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
   checkSize(
     name("historyLength"),
     config.historyLength,
-    Math.floor(MAX_SYNTHETIC_LENGTH / config.numUsers),
+    Math.floor(MAX_GENERATED_VALUES / config.numUsers),
     `numUsers (${config.numUsers}) * historyLength interactions at most ${MAX_SYNTHETIC_LENGTH_TEXT}`,
   );
   const modalities: unknown = config.modalities;
@@ -168,12 +164,7 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
       );
     }
     names.add(spec.name);
-    checkSize(
-      `${where}.dim`,
-      spec.dim,
-      Math.floor(MAX_SYNTHETIC_LENGTH / config.numItems),
-      `numItems (${config.numItems}) * dim feature values at most ${MAX_SYNTHETIC_LENGTH_TEXT}`,
-    );
+    checkGeneratedFeatureDim(`${where}.dim`, spec.dim, config.numItems);
   });
   checkNumber(name("noiseFraction"), config.noiseFraction, { min: 0, max: 1 });
   checkNumber(name("noiseStrength"), config.noiseStrength, { min: 0 });

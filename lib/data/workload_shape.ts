@@ -18,7 +18,7 @@
  */
 import { createRng, type Rng } from "../util/random.ts";
 import { checkInteger, SettingError } from "../util/settings.ts";
-import { checkGeneratedCount, generatedDataset } from "./generated.ts";
+import { checkGeneratedCount, checkGeneratedFeatureDim, generatedDataset } from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
 
 /** Configuration of {@linkcode generateWorkloadDataset}; defaults in {@linkcode BEAUTY_SHAPE}. */
@@ -68,9 +68,13 @@ function validate(config: WorkloadShapeConfig): void {
     checkInteger(`workload.${name}`, value, { min: 1 });
   // The sizes first, before anything is allocated. Unchecked, 2^27 + 1 users were generated
   // until the heap ran out (an uncatchable abort), and 2^27 + 1 items would have taken about 4 GB
-  // of ranks and weights and 32 GiB per default 64-d modality before the ids' array threw.
+  // of ranks and weights and 32 GiB per default 64-d modality before the ids' array threw; and
+  // features of more than 2^31 - 1 values were allocated and filled (16 GiB, unannounced).
   checkGeneratedCount("workload.numUsers", config.numUsers, "user");
   checkGeneratedCount("workload.numItems", config.numItems, "item");
+  config.modalities.forEach((m) =>
+    checkGeneratedFeatureDim(`workload.modalities[${m.name}].dim`, m.dim, config.numItems)
+  );
   positiveInteger(config.minHistory, "minHistory");
   positiveInteger(config.maxHistory, "maxHistory");
   positiveInteger(config.clusters, "clusters");
@@ -83,7 +87,6 @@ function validate(config: WorkloadShapeConfig): void {
       `an integer >= 1 and <= workload.numItems (${config.numItems}): every cluster needs an item`,
     );
   }
-  config.modalities.forEach((m) => positiveInteger(m.dim, `modalities[${m.name}].dim`));
   if (!(config.medianHistory >= config.minHistory && config.medianHistory <= config.maxHistory)) {
     throw new Error(
       `generateWorkloadDataset: medianHistory ${config.medianHistory} must lie in ` +

@@ -61,12 +61,28 @@ Deno.test("workload: a count past V8's array limit is refused before anything is
     ) as SettingError;
     assertEquals([error.setting, error.value], [`workload.${size}`, tooMany]);
   }
-  // The limit itself is allowed (the check is not off by one); clusters 0 is then the error.
+  // The limit itself is allowed (the check is not off by one); clusters 0 is then the error
+  // (without content modalities: 2^27 items of the default 64-d ones are too many values).
   assertThrows(
-    () => generateWorkloadDataset({ numItems: 2 ** 27, clusters: 0 }),
+    () => generateWorkloadDataset({ numItems: 2 ** 27, modalities: [], clusters: 0 }),
     SettingError,
     "workload.clusters",
   );
+});
+
+Deno.test("workload: features past 2^31 - 1 values are refused before anything is generated", () => {
+  // Unchecked, 1,000 items x 2^22 were allocated (16 GiB) and filled: over 2 GB resident after
+  // 30 s, no error. clusters 0 rides along as above, so the unchecked code fails at once.
+  const wide = { numItems: 1000, modalities: [{ name: "image", dim: 2 ** 22 }], clusters: 0 };
+  const error = assertThrows(
+    () => generateWorkloadDataset(wide),
+    SettingError,
+    "allowed: an integer >= 1 and <= 2147483 (numItems (1000) * dim feature values at most " +
+      "2^31 - 1)",
+  ) as SettingError;
+  assertEquals([error.setting, error.value], ["workload.modalities[image].dim", 2 ** 22]);
+  const widest = { ...wide, modalities: [{ name: "image", dim: 2147483 }] };
+  assertThrows(() => generateWorkloadDataset(widest), SettingError, "workload.clusters");
 });
 
 Deno.test("workload: more clusters than items is refused (an empty cluster repeated item 0)", () => {
