@@ -126,6 +126,25 @@ export async function movieLensWorkloadData(): Promise<WorkloadData> {
   return { dataset, split: leaveOneOutSplit(dataset, { maxLength: 50 }) };
 }
 
+/**
+ * The library's SASRec at the grid's settings (`planExperiments("full").model`: d=64, 2 blocks,
+ * 1 head, dropout 0.2) over all of the dataset's modalities, seed 0: the model every library
+ * workload here trains.
+ *
+ * @example
+ * ```ts
+ * const model = librarySasrec(await movieLensWorkloadData()); // model.config.dim === 64
+ * ```
+ */
+export function librarySasrec(data: WorkloadData): SequentialRecommender {
+  return new SequentialRecommender(data.dataset, {
+    ...planExperiments("full").model,
+    backbone: "sasrec",
+    maxLength: data.split.maxLength,
+    seed: 0,
+  });
+}
+
 /** A prepared training step of the library model. */
 export interface LibraryStep {
   model: SequentialRecommender;
@@ -151,12 +170,7 @@ export interface LibraryStep {
  */
 export function libraryTrainingStep(data: WorkloadData, batchSize = 128): LibraryStep {
   const plan = planExperiments("full");
-  const model = new SequentialRecommender(data.dataset, {
-    ...plan.model,
-    backbone: "sasrec",
-    maxLength: data.split.maxLength,
-    seed: 0,
-  });
+  const model = librarySasrec(data);
   const config = resolveTrainerConfig({ ...plan.training, batchSize, seed: 0 });
   const adam = new Adam(config.optimizer);
   const batches = trainingBatches(data.split, 0, { batchSize, seed: 0, shuffle: true });

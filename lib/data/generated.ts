@@ -12,6 +12,7 @@
  * });
  * ```
  */
+import { checkInteger, describeRange, SettingError } from "../util/settings.ts";
 import { datasetFingerprint } from "./fingerprint.ts";
 import { idModality } from "./id_modality.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
@@ -24,6 +25,61 @@ import type { InteractionDataset, ModalityFeatures } from "./types.ts";
  * against this before it allocates anything.
  */
 export const MAX_GENERATED_LIST_LENGTH = 2 ** 27;
+
+/**
+ * Throws a `SettingError` (setting, value, allowed range) unless `value`, a generator's count of
+ * users or items, is an integer in 1..{@linkcode MAX_GENERATED_LIST_LENGTH}: each `element` (user
+ * or item) takes an element of the frame's plain arrays. Checked before anything is allocated.
+ *
+ * @example
+ * ```ts
+ * checkGeneratedCount("SyntheticConfig.numUsers", 2 ** 27 + 1, "user"); // throws: "<= 134217728"
+ * ```
+ */
+export function checkGeneratedCount(
+  setting: string,
+  value: unknown,
+  element: "user" | "item",
+): void {
+  checkInteger(setting, value, { min: 1 });
+  if ((value as number) > MAX_GENERATED_LIST_LENGTH) {
+    const range = describeRange({ min: 1, max: MAX_GENERATED_LIST_LENGTH }, true);
+    throw new SettingError(setting, value, `${range} (2^27: one JS array element per ${element})`);
+  }
+}
+
+/**
+ * The most feature values of one modality and the most interactions of a generated dataset:
+ * 2^31 - 1, the largest int32. Histories and batches hold ids as Int32Array and the fingerprint
+ * the counts; a modality's features become one tensor, and the wasm backend addresses 32-bit
+ * memory; the rows a run builds from the interactions (training windows, batch rows) stay within
+ * it. Past it, generateSynthetic failed with "Array buffer allocation failed", naming no setting,
+ * and generateWorkloadDataset allocated and filled the features (16 GiB at 1,000 items x 2^22,
+ * over 2 GB resident after 30 s) without a word.
+ */
+export const MAX_GENERATED_VALUES = 2 ** 31 - 1;
+
+/**
+ * Throws a `SettingError` unless `dim`, a generated modality's feature width, is an integer >= 1
+ * with `numItems * dim` <= {@linkcode MAX_GENERATED_VALUES}.
+ *
+ * @example
+ * ```ts
+ * checkGeneratedFeatureDim("SyntheticConfig.modalities[0].dim", 16, 2 ** 27); // throws: "<= 15"
+ * ```
+ */
+export function checkGeneratedFeatureDim(setting: string, dim: unknown, numItems: number): void {
+  checkInteger(setting, dim, { min: 1 });
+  const max = Math.floor(MAX_GENERATED_VALUES / numItems);
+  if ((dim as number) > max) {
+    throw new SettingError(
+      setting,
+      dim,
+      `${describeRange({ min: 1, max }, true)} (numItems (${numItems}) * dim feature values at ` +
+        "most 2^31 - 1)",
+    );
+  }
+}
 
 /** What a generator made; {@linkcode generatedDataset} frames it. */
 export interface GeneratedDatasetParts {

@@ -15,7 +15,12 @@ import {
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
-import { generatedDataset, MAX_GENERATED_LIST_LENGTH } from "./generated.ts";
+import {
+  checkGeneratedCount,
+  checkGeneratedFeatureDim,
+  generatedDataset,
+  MAX_GENERATED_VALUES,
+} from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures, PlantedTruth } from "./types.ts";
 
 /** One content modality of the synthetic items. */
@@ -99,30 +104,8 @@ const MODALITY_SPEC_SETTINGS: SettingNames<SyntheticModalitySpec> = Object.freez
   dim: true,
 });
 
-/**
- * The most feature values of one modality and the most interactions (numUsers * historyLength):
- * 2^31 - 1, the largest int32. Histories and batches hold ids as Int32Array and the fingerprint
- * the counts; a modality's features become one tensor, and the wasm backend addresses 32-bit
- * memory; the rows a run builds from the interactions (training windows, batch rows) stay within
- * it. Past these, generation failed with "Array buffer allocation failed", naming no setting.
- */
-const MAX_SYNTHETIC_LENGTH = 2 ** 31 - 1;
-
-/** "2^31 - 1" in messages. */
+/** "2^31 - 1" in messages: {@linkcode MAX_GENERATED_VALUES}, the most interactions. */
 const MAX_SYNTHETIC_LENGTH_TEXT = "2^31 - 1";
-
-/**
- * The most users and items: {@linkcode MAX_GENERATED_LIST_LENGTH} (2^27), since each user and each
- * item takes an element of a plain JS array (ids, histories, the popularity ranks); a plain array
- * past it throws "RangeError: Invalid array length". Generation was not stopped there: 2^27 + 1
- * items drew features for over a minute, then the process aborted ("Fatal JavaScript out of
- * memory: invalid array length") where the ranks were spread into an array growing by half again
- * (from about 1.05e8 items; they are now allocated at their length).
- */
-const MAX_SYNTHETIC_COUNT = MAX_GENERATED_LIST_LENGTH;
-
-/** "2^27" in messages. */
-const MAX_SYNTHETIC_COUNT_TEXT = "2^27";
 
 /** Throws unless `value` is an integer in 1..`max`; the message says why `max` (`because`). */
 function checkSize(setting: string, value: unknown, max: number, because: string): void {
@@ -140,18 +123,12 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
   // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
   const name = (field: string) => `SyntheticConfig.${field}`;
   checkInteger(name("seed"), config.seed, SEED_RANGE);
-  checkSize(
-    name("numUsers"),
-    config.numUsers,
-    MAX_SYNTHETIC_COUNT,
-    `${MAX_SYNTHETIC_COUNT_TEXT}: one JS array element per user`,
-  );
-  checkSize(
-    name("numItems"),
-    config.numItems,
-    MAX_SYNTHETIC_COUNT,
-    `${MAX_SYNTHETIC_COUNT_TEXT}: one JS array element per item`,
-  );
+  // At most 2^27 each (MAX_GENERATED_LIST_LENGTH). Generation was not stopped there: 2^27 + 1
+  // items drew features for over a minute, then the process aborted ("Fatal JavaScript out of
+  // memory: invalid array length") where the ranks were spread into an array growing by half
+  // again (from about 1.05e8 items; they are now allocated at their length).
+  checkGeneratedCount(name("numUsers"), config.numUsers, "user");
+  checkGeneratedCount(name("numItems"), config.numItems, "item");
   checkInteger(name("historyLength"), config.historyLength, { min: 1 });
   if (config.historyLength > config.numItems) {
     throw new SettingError(
@@ -164,7 +141,7 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
   checkSize(
     name("historyLength"),
     config.historyLength,
-    Math.floor(MAX_SYNTHETIC_LENGTH / config.numUsers),
+    Math.floor(MAX_GENERATED_VALUES / config.numUsers),
     `numUsers (${config.numUsers}) * historyLength interactions at most ${MAX_SYNTHETIC_LENGTH_TEXT}`,
   );
   const modalities: unknown = config.modalities;
@@ -187,12 +164,7 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
       );
     }
     names.add(spec.name);
-    checkSize(
-      `${where}.dim`,
-      spec.dim,
-      Math.floor(MAX_SYNTHETIC_LENGTH / config.numItems),
-      `numItems (${config.numItems}) * dim feature values at most ${MAX_SYNTHETIC_LENGTH_TEXT}`,
-    );
+    checkGeneratedFeatureDim(`${where}.dim`, spec.dim, config.numItems);
   });
   checkNumber(name("noiseFraction"), config.noiseFraction, { min: 0, max: 1 });
   checkNumber(name("noiseStrength"), config.noiseStrength, { min: 0 });

@@ -17,17 +17,17 @@
  * ```
  */
 import { createRng, type Rng } from "../util/random.ts";
-import { checkInteger } from "../util/settings.ts";
-import { generatedDataset } from "./generated.ts";
+import { checkInteger, SettingError } from "../util/settings.ts";
+import { checkGeneratedCount, checkGeneratedFeatureDim, generatedDataset } from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
 
 /** Configuration of {@linkcode generateWorkloadDataset}; defaults in {@linkcode BEAUTY_SHAPE}. */
 export interface WorkloadShapeConfig {
   /** Seed of every draw. Default 0. */
   seed: number;
-  /** Default 22,363 (Amazon Beauty, 5-core). */
+  /** Default 22,363 (Amazon Beauty, 5-core); at most 2^27 (`MAX_GENERATED_LIST_LENGTH`). */
   numUsers: number;
-  /** Default 12,101 (Amazon Beauty, 5-core). */
+  /** Default 12,101 (Amazon Beauty, 5-core); at most 2^27 (`MAX_GENERATED_LIST_LENGTH`). */
   numItems: number;
   /** Median interactions per user. Default 6. */
   medianHistory: number;
@@ -39,7 +39,7 @@ export interface WorkloadShapeConfig {
   maxHistory: number;
   /** Dense content modalities besides `id`. Default image 64-d and text 64-d. */
   modalities: { name: string; dim: number }[];
-  /** Item clusters of the users' preferences. Default 50. */
+  /** Item clusters of the users' preferences (at most `numItems`). Default 50. */
   clusters: number;
   /** Probability that the next item comes from the user's cluster. Default 0.7. */
   clusterAffinity: number;
@@ -66,12 +66,27 @@ function validate(config: WorkloadShapeConfig): void {
   // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
   const positiveInteger = (value: number, name: string) =>
     checkInteger(`workload.${name}`, value, { min: 1 });
-  positiveInteger(config.numUsers, "numUsers");
-  positiveInteger(config.numItems, "numItems");
+  // The sizes first, before anything is allocated. Unchecked, 2^27 + 1 users were generated
+  // until the heap ran out (an uncatchable abort), and 2^27 + 1 items would have taken about 4 GB
+  // of ranks and weights and 32 GiB per default 64-d modality before the ids' array threw; and
+  // features of more than 2^31 - 1 values were allocated and filled (16 GiB, unannounced).
+  checkGeneratedCount("workload.numUsers", config.numUsers, "user");
+  checkGeneratedCount("workload.numItems", config.numItems, "item");
+  config.modalities.forEach((m) =>
+    checkGeneratedFeatureDim(`workload.modalities[${m.name}].dim`, m.dim, config.numItems)
+  );
   positiveInteger(config.minHistory, "minHistory");
   positiveInteger(config.maxHistory, "maxHistory");
   positiveInteger(config.clusters, "clusters");
-  config.modalities.forEach((m) => positiveInteger(m.dim, `modalities[${m.name}].dim`));
+  if (config.clusters > config.numItems) {
+    // An empty cluster drew `undefined` (stored as item 0, repeated within a history), and with
+    // clusterAffinity 1 its users never finished.
+    throw new SettingError(
+      "workload.clusters",
+      config.clusters,
+      `an integer >= 1 and <= workload.numItems (${config.numItems}): every cluster needs an item`,
+    );
+  }
   if (!(config.medianHistory >= config.minHistory && config.medianHistory <= config.maxHistory)) {
     throw new Error(
       `generateWorkloadDataset: medianHistory ${config.medianHistory} must lie in ` +

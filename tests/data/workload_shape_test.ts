@@ -1,5 +1,6 @@
 /** The Beauty-shaped timing workload: its shape, its seed, its protocol fitness, its bad input. */
 import { assert, assertEquals, assertNotEquals, assertThrows } from "@std/assert";
+import { SettingError } from "../../lib/util/settings.ts";
 import { BEAUTY_SHAPE, generateWorkloadDataset } from "../../lib/data/workload_shape.ts";
 import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
 import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
@@ -43,4 +44,56 @@ Deno.test("workload: bad settings name the setting and the allowed range", () =>
     "medianHistory 3 must lie in [minHistory 5, maxHistory 400]",
   );
   assertThrows(() => generateWorkloadDataset({ clusterAffinity: 2 }), Error, "clusterAffinity");
+});
+
+Deno.test("workload: a count past V8's array limit is refused before anything is generated", () => {
+  // Unchecked, 2^27 + 1 users were generated until the heap ran out (a fatal, uncatchable abort)
+  // and 2^27 + 1 items would have allocated gigabytes before the ids' array threw a RangeError.
+  // A second bad setting rides along: the sizes are checked first, so the code without the size
+  // check names that one at once instead of generating for minutes.
+  const tooMany = 2 ** 27 + 1;
+  for (const size of ["numUsers", "numItems"] as const) {
+    const element = size === "numUsers" ? "user" : "item";
+    const error = assertThrows(
+      () => generateWorkloadDataset({ [size]: tooMany, clusters: 0 }),
+      SettingError,
+      `allowed: an integer >= 1 and <= 134217728 (2^27: one JS array element per ${element})`,
+    ) as SettingError;
+    assertEquals([error.setting, error.value], [`workload.${size}`, tooMany]);
+  }
+  // The limit itself is allowed (the check is not off by one); clusters 0 is then the error
+  // (without content modalities: 2^27 items of the default 64-d ones are too many values).
+  assertThrows(
+    () => generateWorkloadDataset({ numItems: 2 ** 27, modalities: [], clusters: 0 }),
+    SettingError,
+    "workload.clusters",
+  );
+});
+
+Deno.test("workload: features past 2^31 - 1 values are refused before anything is generated", () => {
+  // Unchecked, 1,000 items x 2^22 were allocated (16 GiB) and filled: over 2 GB resident after
+  // 30 s, no error. clusters 0 rides along as above, so the unchecked code fails at once.
+  const wide = { numItems: 1000, modalities: [{ name: "image", dim: 2 ** 22 }], clusters: 0 };
+  const error = assertThrows(
+    () => generateWorkloadDataset(wide),
+    SettingError,
+    "allowed: an integer >= 1 and <= 2147483 (numItems (1000) * dim feature values at most " +
+      "2^31 - 1)",
+  ) as SettingError;
+  assertEquals([error.setting, error.value], ["workload.modalities[image].dim", 2 ** 22]);
+  const widest = { ...wide, modalities: [{ name: "image", dim: 2147483 }] };
+  assertThrows(() => generateWorkloadDataset(widest), SettingError, "workload.clusters");
+});
+
+Deno.test("workload: more clusters than items is refused (an empty cluster repeated item 0)", () => {
+  const tooManyClusters = { numUsers: 50, numItems: 20, clusters: 40, maxHistory: 20, seed: 3 };
+  const error = assertThrows(
+    () => generateWorkloadDataset(tooManyClusters),
+    SettingError,
+    "<= workload.numItems (20)",
+  ) as SettingError;
+  assertEquals([error.setting, error.value], ["workload.clusters", 40]);
+  // As many clusters as items is fine: every history still has distinct items.
+  const dataset = generateWorkloadDataset({ ...tooManyClusters, clusters: 20 });
+  for (const sequence of dataset.sequences) assertEquals(new Set(sequence).size, sequence.length);
 });

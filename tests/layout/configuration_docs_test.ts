@@ -12,6 +12,7 @@ import { assert, assertEquals } from "@std/assert";
 import { DEFAULT_ATTRIBUTION_CONFIG } from "../../lib/attribution/mod.ts";
 import { DEFAULT_CL4SREC_CONFIG, DEFAULT_ITEM_KNN_CONFIG } from "../../lib/baselines/mod.ts";
 import {
+  BEAUTY_SHAPE,
   DEFAULT_BATCHER,
   DEFAULT_K_CORE,
   DEFAULT_SPLIT,
@@ -100,6 +101,7 @@ const DOCUMENTED: Readonly<Record<string, Documented>> = {
   },
   SampledNegativesConfig: everyKey(DEFAULT_SAMPLED_NEGATIVES),
   SyntheticConfig: everyKey(DEFAULT_SYNTHETIC),
+  WorkloadShapeConfig: everyKey(BEAUTY_SHAPE),
   KCoreConfig: everyKey(DEFAULT_K_CORE),
   SplitConfig: everyKey(DEFAULT_SPLIT),
   BatcherConfig: everyKey(DEFAULT_BATCHER),
