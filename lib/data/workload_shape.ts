@@ -17,7 +17,13 @@
  * ```
  */
 import { createRng, type Rng } from "../util/random.ts";
-import { checkInteger, SettingError } from "../util/settings.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 import { checkGeneratedCount, checkGeneratedFeatureDim, generatedDataset } from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
 
@@ -62,6 +68,21 @@ export const BEAUTY_SHAPE: Readonly<WorkloadShapeConfig> = Object.freeze({
   popularitySkew: 0.8,
 });
 
+/** Every setting of {@linkcode WorkloadShapeConfig}: a misspelt one ran at Beauty's value. */
+const WORKLOAD_SHAPE_SETTINGS: SettingNames<WorkloadShapeConfig> = Object.freeze({
+  seed: true,
+  numUsers: true,
+  numItems: true,
+  medianHistory: true,
+  minHistory: true,
+  historySpread: true,
+  maxHistory: true,
+  modalities: true,
+  clusters: true,
+  clusterAffinity: true,
+  popularitySkew: true,
+});
+
 function validate(config: WorkloadShapeConfig): void {
   // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
   const positiveInteger = (value: number, name: string) =>
@@ -87,30 +108,32 @@ function validate(config: WorkloadShapeConfig): void {
       `an integer >= 1 and <= workload.numItems (${config.numItems}): every cluster needs an item`,
     );
   }
-  if (!(config.medianHistory >= config.minHistory && config.medianHistory <= config.maxHistory)) {
-    throw new Error(
-      `generateWorkloadDataset: medianHistory ${config.medianHistory} must lie in ` +
-        `[minHistory ${config.minHistory}, maxHistory ${config.maxHistory}]`,
-    );
-  }
   if (config.maxHistory > config.numItems) {
-    throw new Error("generateWorkloadDataset: maxHistory exceeds numItems");
-  }
-  if (!(config.historySpread >= 0)) {
-    throw new Error(
-      `generateWorkloadDataset: historySpread must be >= 0, got ${config.historySpread}`,
+    throw new SettingError(
+      "workload.maxHistory",
+      config.maxHistory,
+      `an integer >= 1 and <= workload.numItems (${config.numItems}): items do not repeat ` +
+        "within a user",
     );
   }
-  if (!(config.clusterAffinity >= 0 && config.clusterAffinity <= 1)) {
-    throw new Error(
-      `generateWorkloadDataset: clusterAffinity must lie in [0, 1], got ${config.clusterAffinity}`,
+  // SettingErrors like every other setting. These were plain Errors that let Infinity through: a
+  // popularitySkew of Infinity never finished, a historySpread of Infinity clipped every history
+  // to minHistory or maxHistory.
+  checkNumber("workload.seed", config.seed);
+  const { medianHistory, minHistory, maxHistory } = config;
+  if (
+    !(Number.isFinite(medianHistory) && medianHistory >= minHistory && medianHistory <= maxHistory)
+  ) {
+    throw new SettingError(
+      "workload.medianHistory",
+      medianHistory,
+      `a finite number >= workload.minHistory (${minHistory}) and <= workload.maxHistory ` +
+        `(${maxHistory})`,
     );
   }
-  if (!(config.popularitySkew >= 0)) {
-    throw new Error(
-      `generateWorkloadDataset: popularitySkew must be >= 0, got ${config.popularitySkew}`,
-    );
-  }
+  checkNumber("workload.historySpread", config.historySpread, { min: 0 });
+  checkNumber("workload.clusterAffinity", config.clusterAffinity, { min: 0, max: 1 });
+  checkNumber("workload.popularitySkew", config.popularitySkew, { min: 0 });
 }
 
 /** Draws from `cumulative` (increasing, last = total) by binary search. */
@@ -135,6 +158,7 @@ function drawIndex(cumulative: Float64Array, rng: Rng): number {
 export function generateWorkloadDataset(
   overrides: Partial<WorkloadShapeConfig> = {},
 ): InteractionDataset {
+  checkSettingNames("workload", overrides, WORKLOAD_SHAPE_SETTINGS);
   const config: WorkloadShapeConfig = { ...BEAUTY_SHAPE, ...overrides };
   validate(config);
   const rng = createRng(config.seed);

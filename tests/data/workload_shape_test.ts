@@ -1,7 +1,11 @@
 /** The Beauty-shaped timing workload: its shape, its seed, its protocol fitness, its bad input. */
 import { assert, assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import { SettingError } from "../../lib/util/settings.ts";
-import { BEAUTY_SHAPE, generateWorkloadDataset } from "../../lib/data/workload_shape.ts";
+import {
+  BEAUTY_SHAPE,
+  generateWorkloadDataset,
+  type WorkloadShapeConfig,
+} from "../../lib/data/workload_shape.ts";
 import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
 import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 
@@ -37,13 +41,35 @@ Deno.test("workload: seeded, users 5-core, splits leave-one-out", () => {
 });
 
 Deno.test("workload: bad settings name the setting and the allowed range", () => {
-  assertThrows(() => generateWorkloadDataset({ numUsers: 0 }), Error, "numUsers");
+  assertThrows(() => generateWorkloadDataset({ numUsers: 0 }), SettingError, "numUsers");
   assertThrows(
     () => generateWorkloadDataset({ medianHistory: 3 }),
-    Error,
-    "medianHistory 3 must lie in [minHistory 5, maxHistory 400]",
+    SettingError,
+    "workload.medianHistory is 3; allowed: a finite number >= workload.minHistory (5) and <= " +
+      "workload.maxHistory (400)",
   );
-  assertThrows(() => generateWorkloadDataset({ clusterAffinity: 2 }), Error, "clusterAffinity");
+  assertThrows(
+    () => generateWorkloadDataset({ clusterAffinity: 2 }),
+    SettingError,
+    "workload.clusterAffinity is 2; allowed: a finite number >= 0 and <= 1",
+  );
+  // Plain Errors before, which let Infinity through: a popularitySkew of Infinity never finished,
+  // a historySpread of Infinity clipped every history to its bounds; a misspelt name was dropped.
+  const small = { numUsers: 50, numItems: 200, maxHistory: 50, modalities: [] };
+  for (const setting of ["popularitySkew", "historySpread"] as const) {
+    assertThrows(
+      () => generateWorkloadDataset({ ...small, [setting]: Infinity }),
+      SettingError,
+      `workload.${setting} is Infinity; allowed: a finite number >= 0`,
+    );
+  }
+  assertThrows(
+    () => generateWorkloadDataset({ ...small, maxHistory: 201 }),
+    SettingError,
+    "workload.maxHistory is 201; allowed: an integer >= 1 and <= workload.numItems (200)",
+  );
+  const misspelt = { ...small, numUser: 10 } as Partial<WorkloadShapeConfig>;
+  assertThrows(() => generateWorkloadDataset(misspelt), SettingError, "did you mean numUsers?");
 });
 
 Deno.test("workload: a count past V8's array limit is refused before anything is generated", () => {
