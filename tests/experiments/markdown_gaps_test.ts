@@ -4,7 +4,7 @@
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { MODALITY_NEVER_PRESENT, modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
-import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
+import { bestEpochsText, summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { recordsSummary } from "./_records_summary.ts";
 
@@ -49,4 +49,54 @@ Deno.test("markdown: an empty cold-start bucket is '–' with the reason, not 0.
     "– no value: >= 5000: no test user's item has >= 5000 training interactions.",
   );
   assertEquals(markdown.includes("NaN"), false);
+});
+
+Deno.test("markdown: best epochs mark a backbone's weights and a cap-bound row", () => {
+  const row = records.main[Object.keys(records.main)[0]].rows[0];
+  const text = (capBound: number) =>
+    bestEpochsText({ ...row, bestEpochs: [3, 5], backboneWeights: [false, true], capBound });
+  assertEquals(text(0), "3, 5 (w)");
+  assertEquals(text(1), "3, 5 (w) (cap)");
+  assertEquals(bestEpochsText({ ...row, bestEpochs: [], backboneWeights: [] }), "-");
+});
+
+Deno.test("markdown: a diverged trial reads 'diverged' in the selection table, not a number", () => {
+  const [table, ...rest] = records.selection;
+  const [first, ...others] = table.rows;
+  const markdown = summaryMarkdown({
+    ...records,
+    selection: [{ ...table, rows: [{ ...first, diverged: true, valid: NaN }, ...others] }, ...rest],
+  });
+  assertStringIncludes(markdown, `| ${first.trial} | ${first.settings} | diverged |`);
+  assertEquals(markdown.includes("NaN"), false);
+});
+
+Deno.test("markdown: a sensitivity difference over fewer seeds than its row names them", () => {
+  const index = records.sensitivity.findIndex((row) => row.testVsSelected !== undefined);
+  const row = records.sensitivity[index];
+  assertEquals(row.pairedSeeds.length > 1, true);
+  const fewer = [...records.sensitivity];
+  fewer[index] = { ...row, testVsSelected: 0.0123, pairedSeeds: row.pairedSeeds.slice(0, 1) };
+  assertStringIncludes(
+    summaryMarkdown({ ...records, sensitivity: fewer }),
+    `| +0.0123 (seeds ${row.pairedSeeds[0]}) |`,
+  );
+  const all = [...records.sensitivity];
+  all[index] = { ...row, testVsSelected: 0.0123 };
+  const markdown = summaryMarkdown({ ...records, sensitivity: all });
+  assertStringIncludes(markdown, "| +0.0123 |");
+  assertEquals(markdown.includes("+0.0123 (seeds"), false);
+});
+
+Deno.test("markdown: up to 10 cap-bound runs are named, more are only counted", () => {
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => `cell-${i}`);
+  const withCap = (n: number) =>
+    summaryMarkdown({
+      ...records,
+      convergence: { ...records.convergence, capBound: n, capBoundKeys: keys(n) },
+    });
+  assertStringIncludes(withCap(10), `Cap-bound runs: ${keys(10).join(", ")}`);
+  assertStringIncludes(withCap(1), "Cap-bound runs: cell-0\n");
+  assertEquals(withCap(11).includes("Cap-bound runs:"), false);
+  assertEquals(withCap(0).includes("Cap-bound runs:"), false);
 });
