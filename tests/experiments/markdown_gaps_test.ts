@@ -1,10 +1,13 @@
 /**
  * The markdown report (summary.md, the README's tables) prints a missing value as "–" with its
- * reason: a noise rate that a result file holds as null, an empty cold-start bucket.
+ * reason: a noise rate that a result file holds as null, an empty cold-start bucket. The HTML
+ * report's figures draw no bar for a missing value, never a 0 one.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { MODALITY_NEVER_PRESENT, modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
 import { bestEpochsText, summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
+import { reportSections } from "../../lib/experiments/html_report.ts";
+import type { BarTrace } from "../../lib/viz/figure.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { recordsSummary } from "./_records_summary.ts";
 
@@ -99,4 +102,57 @@ Deno.test("markdown: up to 10 cap-bound runs are named, more are only counted", 
   assertStringIncludes(withCap(1), "Cap-bound runs: cell-0\n");
   assertEquals(withCap(11).includes("Cap-bound runs:"), false);
   assertEquals(withCap(0).includes("Cap-bound runs:"), false);
+});
+
+Deno.test("report: a method not scored for a system has no bar in the attribution figure, not ROC-AUC 0", () => {
+  const [dropped, ...kept] = records.attribution;
+  assertEquals(kept.some((a) => a.method === dropped.method), true, "another system has it");
+  const figureOf = (attribution: typeof records.attribution) => {
+    const section = reportSections({ ...records, attribution }).find((s) =>
+      s.kind === "figure" && s.figure.layout.title?.text === "Attribution quality (synthetic)"
+    );
+    assertEquals(section?.kind, "figure");
+    return section!.kind === "figure" ? section!.figure.data as BarTrace[] : [];
+  };
+  const traces = figureOf(kept);
+  const trace = traces.find((t) => t.name === dropped.system)!;
+  const at = (trace.x as string[]).indexOf(dropped.method);
+  assertEquals(trace.y[at], null);
+  // Every other bar is its row's ROC-AUC.
+  const all = figureOf(records.attribution).find((t) => t.name === dropped.system)!;
+  assertEquals(all.y[(all.x as string[]).indexOf(dropped.method)], dropped.rocAuc.mean);
+});
+
+Deno.test("report: the noise-level figure draws each system's means, and needs two levels", () => {
+  const title = "Noise level (synthetic)";
+  const figureOf = (noiseLevel: typeof records.noiseLevel) =>
+    reportSections({ ...records, noiseLevel }).find((s) =>
+      s.kind === "figure" && s.figure.layout.title?.text === title
+    );
+  assertEquals(records.noiseLevel.length > 1, true);
+  const section = figureOf(records.noiseLevel);
+  const lines = section?.kind === "figure"
+    ? (section.figure.data as { name?: string; mode?: string; y: unknown[] }[])
+      .filter((t) => t.mode !== undefined)
+    : [];
+  assertEquals(lines.map((t) => [t.name, t.y]), [
+    ["SASRec-MM", records.noiseLevel.map((n) => n.multiModal.mean)],
+    ["Demure-SASRec", records.noiseLevel.map((n) => n.demure.mean)],
+  ]);
+  // One level is no curve: no figure.
+  assertEquals(figureOf(records.noiseLevel.slice(0, 1)), undefined);
+});
+
+Deno.test("report: a dataset with no main-table row has no main-table figure", () => {
+  const titles = (summary: ReproductionSummary) =>
+    reportSections(summary).flatMap((s) =>
+      s.kind === "figure" && s.figure.layout.title?.text?.startsWith("Main table: ")
+        ? [s.figure.layout.title.text]
+        : []
+    );
+  const labels = Object.keys(records.main);
+  assertEquals(titles(records), labels.map((label) => `Main table: ${label}`));
+  const [first, ...rest] = labels;
+  const emptied = { ...records.main, [first]: { ...records.main[first], rows: [] } };
+  assertEquals(titles({ ...records, main: emptied }), rest.map((label) => `Main table: ${label}`));
 });
