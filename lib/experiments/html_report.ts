@@ -302,8 +302,10 @@ export function reportSections(summary: ReproductionSummary): ReportSection[] {
         categories: methods,
         series: systems.map((system) => ({
           name: system,
+          // A method not scored for a system has no bar (null), never a ROC-AUC of 0.
           values: methods.map((m) =>
-            summary.attribution.find((a) => a.system === system && a.method === m)?.rocAuc.mean ?? 0
+            summary.attribution.find((a) => a.system === system && a.method === m)?.rocAuc.mean ??
+              null
           ),
         })),
         title: "Attribution quality (synthetic)",

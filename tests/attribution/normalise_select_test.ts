@@ -153,3 +153,19 @@ Deno.test("aggregate by modality: a modality with no valid pair has NaN means, n
     JSON.stringify(m1),
   );
 });
+
+Deno.test("an empty batch (a shape with a 0) is checked like any other and gives empty arrays", () => {
+  // A shape's sizes are non-negative integers: 0 users (or positions) is a shape, not an error.
+  const empty: [number, number, number] = [0, 4, 2];
+  const none = new Float32Array(0);
+  const noValid = new Uint8Array(0);
+  assertEquals(normaliseContributions(none, noValid, empty, "zscore").length, 0);
+  const selection = { kind: "bottom_fraction", rho: 0.5 } as const;
+  assertEquals(selectNoise(none, noValid, empty, selection).length, 0);
+  assertEquals(selectNoise(none, noValid, [2, 0, 2], selection).length, 0);
+  assertThrows(
+    () => selectNoise(none, noValid, [0, -1, 2], selection),
+    Error,
+    "shape[1] must be a non-negative integer",
+  );
+});

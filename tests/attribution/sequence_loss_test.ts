@@ -1,8 +1,9 @@
-import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { readAndDispose } from "../../lib/backend/read_values.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
+import { attributeBatch } from "../../lib/attribution/attribute_batch.ts";
 import { sequenceLossOf, withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
@@ -86,5 +87,27 @@ Deno.test('sequenceLossOf "last" is the cross-entropy of the final target at the
   const actual = loss.arraySync();
   expected.forEach((value, b) => assertAlmostEquals(actual[b], value, 1e-4, `user row ${b}`));
   tf.dispose([items, presence, embeddings, itemTable, weights, loss]);
+  model.dispose();
+});
+
+Deno.test("attributeBatch: a padding position is never a valid pair, even when its item id has modalities", async () => {
+  // The padding of user 0 holds item 0, whose text is present: only the padding mask makes it
+  // invalid (presence alone would let it be scored and picked as noise).
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });
+  const presence = model.presenceOf(batch.items);
+  assertEquals(presence[0], 1, "item 0 has its first modality");
+  const modalities = model.numModalities;
+  const result = await attributeBatch(model, withNextItemTargets(batch, Int32Array.of(3, 0)), {
+    method: "occlusion",
+  });
+  for (let m = 0; m < modalities; m++) {
+    assertEquals(result.validMask[m], 0, `padding pair (0, 0, ${m}) is not valid`);
+    assertEquals(result.noiseMask[m], 0, `padding pair (0, 0, ${m}) is not noise`);
+  }
+  // Every other pair is valid exactly where its item has the modality.
+  for (let i = modalities; i < presence.length; i++) {
+    assertEquals(result.validMask[i], presence[i] > 0 ? 1 : 0, `pair ${i}`);
+  }
+  assert(result.noiseMask.some((v) => v === 1), "some valid pair is noise");
   model.dispose();
 });

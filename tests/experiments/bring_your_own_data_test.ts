@@ -283,3 +283,17 @@ Deno.test("plan options: a dataset's own trainer settings and the ranking join t
     "DemureConfig.warmupEpochs is 2; allowed: an integer below TrainerConfig.patience (2)",
   );
 });
+
+Deno.test("an imported dataset's plan runs the non-neural systems at the first seed only", () => {
+  const plan = planExperiments("quick", [3, 4], { dataset: recbole });
+  const main = plan.cells.filter((cell) => cell.experiments.includes("main"));
+  for (const cell of main) {
+    const seeds = SYSTEMS[cell.systemKey].kind === "neural" ? [3, 4] : [3];
+    assertEquals(
+      main.filter((c) => c.systemKey === cell.systemKey).map((c) => c.seed),
+      seeds,
+      cell.systemKey,
+    );
+  }
+  assertEquals(main.some((cell) => SYSTEMS[cell.systemKey].kind !== "neural"), true);
+});

@@ -28,6 +28,17 @@ Deno.test("cellModel: trains and keeps the model, then loads it (same scores)", 
     const trained = await cellModel(plan, cell, { resultsDir, train: true, onProgress: () => {} });
     assertEquals(trained.source, "trained");
     assertEquals(trained.epochs, cell.training.maxEpochs);
+    // The training file says what the trainer's last state says (the records' format: the
+    // epochs run and the best epoch, which the kept model's weights are).
+    const kept = cellModelDir(resultsDir, cell);
+    const last = JSON.parse(Deno.readTextFileSync(`${kept}/last.json`)) as {
+      trainerState: { epochsDone: number; bestEpoch: number };
+    };
+    assertEquals(JSON.parse(Deno.readTextFileSync(`${kept}/training.json`)), {
+      epochsDone: last.trainerState.epochsDone,
+      bestEpoch: last.trainerState.bestEpoch,
+    });
+    assertEquals(last.trainerState.epochsDone, trained.epochs);
     const { batch } = evaluationBatches(trained.data.split, "test", 8)[0];
     const before = await readAndDispose(trained.model.scoreLast(batch));
     trained.model.dispose();

@@ -171,3 +171,24 @@ Deno.test("diagnosisFigures: L_rec is compared at the same epochs, not at each r
   );
   assertEquals(caption.includes("6.1321") && caption.includes("At the best epoch"), false);
 });
+
+Deno.test("diagnosisFigures: runs of different lengths are compared at the last epoch both ran", () => {
+  const [backbone, demure] = diagnosis.curves;
+  const longer = run("SASRec-MM", {
+    epochs: [1, 2, 3, 4, 5, 6],
+    validNdcg: [0.01, 0.02, 0.05, 0.04, 0.03, 0.02],
+    recommendationLoss: [8, 7, 6.5, 6.4, 6.3, 6.2],
+    auxiliaryLoss: [0, 0, 0, 0, 0, 0],
+  });
+  assertEquals(backbone.system, longer.system);
+  const [, loss] = diagnosisFigures({
+    ...diagnosis,
+    curves: [longer, { ...demure, bestEpoch: 2 }],
+  }).map((section) => section.caption!);
+  assertStringIncludes(
+    loss,
+    "Compared at the same epoch: at epoch 2 (Demure-SASRec's best) SASRec-MM 7.0000, " +
+      "Demure-SASRec 7.2000; at epoch 4 (the last both ran) SASRec-MM 6.4000, " +
+      "Demure-SASRec 6.6000.",
+  );
+});

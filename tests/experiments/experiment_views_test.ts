@@ -1,12 +1,20 @@
 /** The sensitivity and noise-level views select cells by their tags and carry the right values. */
-import { assertAlmostEquals, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { SettingError } from "../../lib/util/settings.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";
 import {
   noiseLevelCurves,
   noiseLevelGains,
+  seedRuns,
   sensitivityCurves,
+  sweepValueRuns,
 } from "../../lib/experiments/experiment_views.ts";
 import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
@@ -246,4 +254,115 @@ Deno.test("noiseLevelGains: a system the experiment does not run, or an unknown 
       true,
     ]);
   }
+});
+
+/** The full plan's synthetic sensitivity cells, their selected (default) Demure settings. */
+function fullSyntheticSweep() {
+  const full = planExperiments("full");
+  const cells = cellsOf(full, "sensitivity").filter((cell) => cell.dataset.kind === "synthetic");
+  const reference = cells.find((cell) => cell.sweep === undefined)!;
+  const selected = resolveDemureConfig(
+    reference.system.kind === "neural" ? reference.system.demure ?? {} : {},
+  );
+  return { full, cells, selected };
+}
+
+const resultOf = (ndcg: number) => ({ test: { "NDCG@10": ndcg } }) as unknown as CellResult;
+
+Deno.test("seedRuns: one run per seed, the first cell given for it, seeds ascending", () => {
+  const { cells } = fullSyntheticSweep();
+  const [a, b, c] = [0, 1, 2].map((seed) => cells.filter((cell) => cell.seed === seed));
+  const runs = seedRuns([
+    { cell: c[0], result: resultOf(20) },
+    { cell: a[0], result: resultOf(0) },
+    { cell: a[1], result: resultOf(1) },
+    { cell: b[0], result: resultOf(10) },
+  ]);
+  assertEquals(runs.map((run) => [run.seed, run.result.test["NDCG@10"]]), [[0, 0], [1, 10], [
+    2,
+    20,
+  ]]);
+});
+
+Deno.test("sweepValueRuns: the selected value's run at a seed is the reference cell's, whatever the order found", () => {
+  const { full, cells, selected } = fullSyntheticSweep();
+  // The reference cell scores 100 + seed, a sweep cell at a selected value 200 + seed: the
+  // reference cell is the main table's run, and represents its seed (found in reverse order).
+  const atSelected = (cell: (typeof cells)[number]) =>
+    cell.sweep !== undefined && cell.sweep.value === selected[cell.sweep.parameter];
+  const found = cells.filter((cell) => cell.sweep === undefined || atSelected(cell))
+    .filter((cell) => cell.sweep !== undefined || cell.seed !== 1)
+    .map((cell) => ({ cell, result: resultOf((cell.sweep ? 200 : 100) + cell.seed) }))
+    .reverse();
+  const points = sweepValueRuns(found, full.sweeps).filter((point) => point.selected);
+  assertEquals(points.length, 4);
+  for (const point of points) {
+    // Seeds 0 and 2 from their reference cells; seed 1 has none, so a sweep cell stands for it.
+    assertEquals(
+      point.runs.map((run) => [run.seed, run.result.test["NDCG@10"]]),
+      [[0, 100], [1, 201], [2, 102]],
+      point.parameter,
+    );
+  }
+});
+
+Deno.test("sweepValueRuns: without any reference cell the selected value is still the configuration's", () => {
+  const { cells, selected } = fullSyntheticSweep();
+  const swept = cells.filter((cell) => cell.sweep !== undefined);
+  const points = sweepValueRuns(
+    swept.map((cell) => ({ cell, result: resultOf(cell.seed) })),
+  );
+  for (const parameter of ["rho", "lambda", "temperature", "warmupEpochs"] as const) {
+    const marked = points.filter((point) => point.parameter === parameter && point.selected);
+    assertEquals(marked.map((point) => point.value), [selected[parameter]], parameter);
+  }
+  // Only the non-selected values finished: the selected value has no run and no point.
+  const others = swept.filter((cell) => cell.sweep!.value !== selected[cell.sweep!.parameter]);
+  const partial = sweepValueRuns(others.map((cell) => ({ cell, result: resultOf(cell.seed) })));
+  assert(partial.length > 0);
+  for (const point of partial) {
+    assert(point.runs.length > 0, `${point.parameter} = ${point.value}`);
+    assertEquals(point.selected, false, `${point.parameter} = ${point.value}`);
+  }
+});
+
+Deno.test("sweepValueRuns: a declared parameter with only its selected value finished is one selected point", () => {
+  const { full, cells, selected } = fullSyntheticSweep();
+  const references = cells.filter((cell) => cell.sweep === undefined);
+  const points = sweepValueRuns(
+    references.map((cell) => ({ cell, result: resultOf(cell.seed) })),
+    full.sweeps,
+  );
+  assertEquals(points.map((point) => [point.parameter, point.value, point.selected]), [
+    ["rho", selected.rho, true],
+    ["lambda", selected.lambda, true],
+    ["temperature", selected.temperature, true],
+    ["warmupEpochs", selected.warmupEpochs, true],
+  ]);
+});
+
+Deno.test("sweepValueRuns: values ascend numerically (10 after 4)", () => {
+  const { cells } = fullSyntheticSweep();
+  const warmup = cells.filter((cell) => cell.sweep?.parameter === "warmupEpochs");
+  const ten = { ...warmup[0], sweep: { parameter: "warmupEpochs" as const, value: 10 } };
+  const points = sweepValueRuns(
+    [...warmup, ten].map((cell) => ({ cell, result: resultOf(cell.seed) })),
+  );
+  assertEquals(points.map((point) => point.value), [0, 2, 4, 10]);
+});
+
+Deno.test("noiseLevelCurves: a metric of 0 counts; noiseLevelGains refuses an infinite one", () => {
+  const cells = cellsOf(plan, "noise_level");
+  const zero = noiseLevelCurves(finished(cells), () => 0);
+  for (const curve of zero) {
+    for (const stat of curve.stats) {
+      assert(stat.n > 0);
+      assertEquals(stat.mean, 0);
+    }
+  }
+  assertThrows(
+    () => noiseLevelGains(finished(cells), { pick: () => Infinity }),
+    Error,
+    "the picked metric is Infinity, expected a finite number",
+  );
 });

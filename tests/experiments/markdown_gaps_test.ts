@@ -1,10 +1,13 @@
 /**
  * The markdown report (summary.md, the README's tables) prints a missing value as "–" with its
- * reason: a noise rate that a result file holds as null, an empty cold-start bucket.
+ * reason: a noise rate that a result file holds as null, an empty cold-start bucket. The HTML
+ * report's figures draw no bar for a missing value, never a 0 one.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { MODALITY_NEVER_PRESENT, modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
-import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
+import { bestEpochsText, summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
+import { reportSections } from "../../lib/experiments/html_report.ts";
+import type { BarTrace } from "../../lib/viz/figure.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { recordsSummary } from "./_records_summary.ts";
 
@@ -49,4 +52,107 @@ Deno.test("markdown: an empty cold-start bucket is '–' with the reason, not 0.
     "– no value: >= 5000: no test user's item has >= 5000 training interactions.",
   );
   assertEquals(markdown.includes("NaN"), false);
+});
+
+Deno.test("markdown: best epochs mark a backbone's weights and a cap-bound row", () => {
+  const row = records.main[Object.keys(records.main)[0]].rows[0];
+  const text = (capBound: number) =>
+    bestEpochsText({ ...row, bestEpochs: [3, 5], backboneWeights: [false, true], capBound });
+  assertEquals(text(0), "3, 5 (w)");
+  assertEquals(text(1), "3, 5 (w) (cap)");
+  assertEquals(bestEpochsText({ ...row, bestEpochs: [], backboneWeights: [] }), "-");
+});
+
+Deno.test("markdown: a diverged trial reads 'diverged' in the selection table, not a number", () => {
+  const [table, ...rest] = records.selection;
+  const [first, ...others] = table.rows;
+  const markdown = summaryMarkdown({
+    ...records,
+    selection: [{ ...table, rows: [{ ...first, diverged: true, valid: NaN }, ...others] }, ...rest],
+  });
+  assertStringIncludes(markdown, `| ${first.trial} | ${first.settings} | diverged |`);
+  assertEquals(markdown.includes("NaN"), false);
+});
+
+Deno.test("markdown: a sensitivity difference over fewer seeds than its row names them", () => {
+  const index = records.sensitivity.findIndex((row) => row.testVsSelected !== undefined);
+  const row = records.sensitivity[index];
+  assertEquals(row.pairedSeeds.length > 1, true);
+  const fewer = [...records.sensitivity];
+  fewer[index] = { ...row, testVsSelected: 0.0123, pairedSeeds: row.pairedSeeds.slice(0, 1) };
+  assertStringIncludes(
+    summaryMarkdown({ ...records, sensitivity: fewer }),
+    `| +0.0123 (seeds ${row.pairedSeeds[0]}) |`,
+  );
+  const all = [...records.sensitivity];
+  all[index] = { ...row, testVsSelected: 0.0123 };
+  const markdown = summaryMarkdown({ ...records, sensitivity: all });
+  assertStringIncludes(markdown, "| +0.0123 |");
+  assertEquals(markdown.includes("+0.0123 (seeds"), false);
+});
+
+Deno.test("markdown: up to 10 cap-bound runs are named, more are only counted", () => {
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => `cell-${i}`);
+  const withCap = (n: number) =>
+    summaryMarkdown({
+      ...records,
+      convergence: { ...records.convergence, capBound: n, capBoundKeys: keys(n) },
+    });
+  assertStringIncludes(withCap(10), `Cap-bound runs: ${keys(10).join(", ")}`);
+  assertStringIncludes(withCap(1), "Cap-bound runs: cell-0\n");
+  assertEquals(withCap(11).includes("Cap-bound runs:"), false);
+  assertEquals(withCap(0).includes("Cap-bound runs:"), false);
+});
+
+Deno.test("report: a method not scored for a system has no bar in the attribution figure, not ROC-AUC 0", () => {
+  const [dropped, ...kept] = records.attribution;
+  assertEquals(kept.some((a) => a.method === dropped.method), true, "another system has it");
+  const figureOf = (attribution: typeof records.attribution) => {
+    const section = reportSections({ ...records, attribution }).find((s) =>
+      s.kind === "figure" && s.figure.layout.title?.text === "Attribution quality (synthetic)"
+    );
+    assertEquals(section?.kind, "figure");
+    return section!.kind === "figure" ? section!.figure.data as BarTrace[] : [];
+  };
+  const traces = figureOf(kept);
+  const trace = traces.find((t) => t.name === dropped.system)!;
+  const at = (trace.x as string[]).indexOf(dropped.method);
+  assertEquals(trace.y[at], null);
+  // Every other bar is its row's ROC-AUC.
+  const all = figureOf(records.attribution).find((t) => t.name === dropped.system)!;
+  assertEquals(all.y[(all.x as string[]).indexOf(dropped.method)], dropped.rocAuc.mean);
+});
+
+Deno.test("report: the noise-level figure draws each system's means, and needs two levels", () => {
+  const title = "Noise level (synthetic)";
+  const figureOf = (noiseLevel: typeof records.noiseLevel) =>
+    reportSections({ ...records, noiseLevel }).find((s) =>
+      s.kind === "figure" && s.figure.layout.title?.text === title
+    );
+  assertEquals(records.noiseLevel.length > 1, true);
+  const section = figureOf(records.noiseLevel);
+  const lines = section?.kind === "figure"
+    ? (section.figure.data as { name?: string; mode?: string; y: unknown[] }[])
+      .filter((t) => t.mode !== undefined)
+    : [];
+  assertEquals(lines.map((t) => [t.name, t.y]), [
+    ["SASRec-MM", records.noiseLevel.map((n) => n.multiModal.mean)],
+    ["Demure-SASRec", records.noiseLevel.map((n) => n.demure.mean)],
+  ]);
+  // One level is no curve: no figure.
+  assertEquals(figureOf(records.noiseLevel.slice(0, 1)), undefined);
+});
+
+Deno.test("report: a dataset with no main-table row has no main-table figure", () => {
+  const titles = (summary: ReproductionSummary) =>
+    reportSections(summary).flatMap((s) =>
+      s.kind === "figure" && s.figure.layout.title?.text?.startsWith("Main table: ")
+        ? [s.figure.layout.title.text]
+        : []
+    );
+  const labels = Object.keys(records.main);
+  assertEquals(titles(records), labels.map((label) => `Main table: ${label}`));
+  const [first, ...rest] = labels;
+  const emptied = { ...records.main, [first]: { ...records.main[first], rows: [] } };
+  assertEquals(titles({ ...records, main: emptied }), rest.map((label) => `Main table: ${label}`));
 });

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { DEFAULT_SYNTHETIC } from "../../lib/data/synthetic.ts";
-import { cellFilter, cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
+import { cellFilter, cellsOf, planExperiments, validateSeeds } from "../../lib/experiments/plan.ts";
 import type {
   CellSelection,
   Experiment,
@@ -433,5 +433,66 @@ Deno.test("cellFilter: an unknown field, data kind, system or a bad seed is a Se
       text,
     ) as SettingError;
     assertEquals(error.setting, setting);
+  }
+});
+
+Deno.test("plan (full) with fewer seeds than its sweep and design-choice seed counts: no cell without a seed", () => {
+  // Full mode sweeps and flips design choices at 3 seeds; MovieLens's ablation (and with it its
+  // design choices) runs at the first seed asked only.
+  const plan = planExperiments("full", [7, 8]);
+  for (const cell of plan.cells) assert([7, 8].includes(cell.seed), cell.key);
+  const movielens = plan.cells.filter((c) => c.dataset.kind === "movielens");
+  const seedsOf = (
+    experiment: Experiment,
+  ) => [...new Set(movielens.filter((c) => c.experiments.includes(experiment)).map((c) => c.seed))];
+  assertEquals(seedsOf("ablation"), [7]);
+  assertEquals(seedsOf("design_choice"), [7]);
+  assertEquals(seedsOf("sensitivity"), [7, 8]);
+  assertEquals(seedsOf("main"), [7, 8]);
+});
+
+Deno.test("plan: the design choice flips the selected configuration's denoising, which defaults to on", () => {
+  const plan = planExperiments("quick");
+  const flipped = cellsOf(plan, "design_choice").filter((c) =>
+    c.designChoice?.key === "denoiseInput=flipped"
+  );
+  assert(flipped.length > 0);
+  for (const cell of flipped) {
+    // No selection made: the selected configuration is the defaults, which denoise the input.
+    assertEquals(resolveDemureConfig({}).denoiseInput, true);
+    assertEquals(cell.designChoice?.demure, { denoiseInput: false }, cell.key);
+    assertEquals(cell.designChoice?.name, "L_rec on the full history");
+    assert(cell.system.kind === "neural" && cell.system.demure?.denoiseInput === false, cell.key);
+  }
+});
+
+Deno.test("plan: an ablation system keeps its own variant whatever the plan's Demure settings", () => {
+  const plan = planExperiments("quick", undefined, { demure: { variant: "full" } });
+  const variantOf = (name: string) => {
+    const cell = plan.cells.find((c) => c.systemKey === name);
+    assert(cell && cell.system.kind === "neural", name);
+    return cell.system.demure?.variant;
+  };
+  assertEquals(variantOf("Demure-SASRec"), "full");
+  assertEquals(variantOf("AttributionOnly-SASRec"), "attribution_only");
+  assertEquals(variantOf("ContrastiveOnly-SASRec"), "contrastive_only");
+});
+
+Deno.test("validateSeeds: a seed is an integer in [0, 2^31)", () => {
+  validateSeeds([0, 2 ** 31 - 1]);
+  for (const seeds of [[2 ** 31], [-1], [0, 0], []]) {
+    assertThrows(() => validateSeeds(seeds), SettingError, "plan seeds");
+  }
+});
+
+Deno.test("cellFilter: systems name the system, so trials, design choices and sweep values are kept", () => {
+  const plan = planExperiments("quick");
+  const demure = plan.cells.filter(cellFilter({ systems: ["Demure-SASRec"] }));
+  assertEquals(demure, plan.cells.filter((c) => c.systemKey === "Demure-SASRec"));
+  for (const experiment of ["selection", "design_choice", "sensitivity"] as const) {
+    assert(
+      demure.some((c) => c.experiments.includes(experiment) && c.systemName !== c.systemKey),
+      `a ${experiment} cell labelled apart from its system`,
+    );
   }
 });

@@ -7,7 +7,12 @@
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { runOneCell } from "../../lib/experiments/cell_command.ts";
-import { cellModelDir, keepCellModelUnderOwnName } from "../../lib/experiments/cell_model.ts";
+import {
+  cellModelDir,
+  keepCellModelUnderOwnName,
+  removeAbandonedModelCopies,
+} from "../../lib/experiments/cell_model.ts";
+import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
 import { writeReport } from "../../lib/experiments/html_report.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { writeSelection } from "../../lib/experiments/selection_record.ts";
@@ -125,6 +130,43 @@ Deno.test("a kept model's copy cut short by a kill is removed by the next run or
       trial,
       "its source is intact: copied again",
     );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("a kept model's copy is stale by its newest write, once STALE_TEMPORARY_SECONDS old", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const staging = (name: string) => {
+      const folder = `${resultsDir}/models/${name}.staging`;
+      Deno.mkdirSync(folder, { recursive: true });
+      Deno.writeTextFileSync(`${folder}/best.json`, "{}");
+      return folder;
+    };
+    const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
+    const setTimes = (path: string, when: Date) => Deno.utimeSync(path, when, when);
+    // A minute old: a copy could still be running (STALE_TEMPORARY_SECONDS is minutes).
+    assert(STALE_TEMPORARY_SECONDS > 60);
+    const recent = staging("recent");
+    for (const path of [recent, `${recent}/best.json`]) setTimes(path, secondsAgo(60));
+    // The folder is old, but a file in it was written a moment ago: still being copied.
+    const writing = staging("writing");
+    setTimes(writing, secondsAgo(2 * STALE_TEMPORARY_SECONDS));
+    // Everything older than the limit: abandoned.
+    const abandoned = staging("abandoned");
+    for (const path of [abandoned, `${abandoned}/best.json`]) {
+      setTimes(path, secondsAgo(STALE_TEMPORARY_SECONDS + 60));
+    }
+    const lines: string[] = [];
+    removeAbandonedModelCopies(resultsDir, (line) => lines.push(line));
+    assertEquals([pathExists(recent), pathExists(writing), pathExists(abandoned)], [
+      true,
+      true,
+      false,
+    ]);
+    assertEquals(lines.length, 1);
+    assert(lines[0].startsWith(`removed ${abandoned}`), lines[0]);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }

@@ -328,3 +328,13 @@ Deno.test("heatmap: a non-negative scale starts at 0, so an all-ones mask is not
   }).data[0] as HeatmapTrace;
   assertEquals([forced.zmin, forced.zmax], [undefined, undefined]);
 });
+
+Deno.test("grouped bars: an error of 0 (a spread of 0 over seeds) is an error bar, not refused", () => {
+  const figure = groupedBars({
+    categories: ["a", "b"],
+    series: [{ name: "S", values: [0.5, 0.6], errors: [0, 0.1] }],
+  });
+  const [trace] = figure.data as BarTrace[];
+  assertEquals(figure.data.length, 1);
+  assertEquals(trace.error_y?.array, [0, 0.1]);
+});

@@ -73,3 +73,13 @@ Deno.test("signed difference: a sign always, zero included", () => {
   assertEquals(signedDifference(0), "+0.0000");
   assertEquals(signedDifference(-0.0057), "-0.0057");
 });
+
+Deno.test("table cells: an infinite value does not make its column fractional", () => {
+  // Only finite fractions switch a column to fixed digits; ∞ is printed as such.
+  assertEquals(formatTableCells([[1, Infinity], [2, 3], [-Infinity, 4]], 4), [
+    ["1", "∞"],
+    ["2", "3"],
+    ["-∞", "4"],
+  ]);
+  assertEquals(formatTableCells([[Infinity], [0.5]], 2), [["∞"], ["0.50"]]);
+});
