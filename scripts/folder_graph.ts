@@ -199,6 +199,7 @@ export const DIRECT_LIB_IMPORTS: Readonly<Record<string, readonly string[]>> = {
     "lib/eval/protocol.ts",
     "lib/experiments/dataset_spec.ts",
     "lib/backend/blas_threads.ts",
+    "lib/backend/blas_kernels.ts",
   ],
   "scripts/cluster/submission.ts": ["lib/backend/backend_names.ts"],
 };

@@ -66,6 +66,7 @@ const {
   writeReport,
   writeSelectedFile,
 } = await import("../lib/experiments/mod.ts");
+const { blasKernelsInUse, describeBlasKernels, tf } = await import("../lib/backend/mod.ts");
 
 // The full grid's cells are the committed records; quick and imported-data runs are throw-away.
 // An imported dataset's folder carries its format too: `mine.txt` and `mine.inter` share the label
@@ -414,6 +415,10 @@ try {
   fail(error);
 }
 await initBackend().catch(fail);
+if (!isWorker) {
+  // Reruns are bit-identical to the records only on their kernel set (lib/backend/blas_kernels.ts).
+  console.log(`OpenBLAS kernels: ${describeBlasKernels(blasKernelsInUse(tf.getBackend()))}`);
+}
 if (!verify) {
   // Before the workers start: each would stop on cells of the files as they were, as runPlan does.
   await checkStoredData(plan, resultsDir, datasetOf).catch(failIfExpected);

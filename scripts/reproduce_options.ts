@@ -23,6 +23,7 @@ import {
 } from "../lib/experiments/dataset_spec.ts";
 import { parseRankingProtocol, type RankingProtocol } from "../lib/eval/protocol.ts";
 import { blasThreads } from "../lib/backend/blas_threads.ts";
+import { blasKernelSetting } from "../lib/backend/blas_kernels.ts";
 import { workerCount } from "./reproduce_workers.ts";
 
 /** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
@@ -268,6 +269,7 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   const selectionWaitSeconds = selectionWait(Deno.env.get("DEMURE_SELECTION_WAIT_S"));
   try {
     blasThreads(); // the cells record it: a bad value stops here, not in every process
+    blasKernelSetting(); // likewise the kernel set
   } catch (error) {
     console.error(`reproduce: ${(error as Error).message}`);
     Deno.exit(2);

@@ -34,6 +34,7 @@ import {
   type SettingNames,
 } from "../util/settings.ts";
 import { blasThreads } from "./blas_threads.ts";
+import { blasKernelSetting } from "./blas_kernels.ts";
 
 /** Options of {@linkcode initBackend}. */
 export interface BackendConfig {
@@ -75,7 +76,7 @@ let lastFailure: string | undefined;
 /**
  * Throws a `SettingError` for an unknown key of `config` or a flag that is not a boolean (a string
  * `"false"` counted as on), and for the settings the choice reads from the environment
- * (`DEMURE_BACKEND`, `DEMURE_BLAS_THREADS`), before anything is activated.
+ * (`DEMURE_BACKEND`, `DEMURE_BLAS_THREADS`, `DEMURE_BLAS_KERNELS`), before anything is activated.
  */
 function checkBackendSettings(config: BackendConfig): void {
   checkSettingNames("BackendConfig", config, BACKEND_CONFIG_SETTINGS);
@@ -85,6 +86,7 @@ function checkBackendSettings(config: BackendConfig): void {
   requestedBackend(config);
   // Every cell records the thread count, whichever backend runs it (run_cell.ts).
   blasThreads();
+  blasKernelSetting();
 }
 
 function requestedBackend(config: BackendConfig): BackendName | undefined {

@@ -18,10 +18,15 @@ export * from "./tf.ts";
 export * from "./init_backend.ts";
 export * from "./backend_names.ts";
 export * from "./blas_threads.ts";
+export * from "./blas_kernels.ts";
 export * from "./webgpu.ts";
 export * from "./tidy_read.ts";
 export * from "./read_values.ts";
-export { registerBlasKernels, unregisterBlasKernels } from "./kernels/blas_matmul.ts";
+export {
+  blasKernelsInUse,
+  registerBlasKernels,
+  unregisterBlasKernels,
+} from "./kernels/blas_matmul.ts";
 export { registerHostKernels, unregisterHostKernels } from "./kernels/host_kernels.ts";
 export { layerNorm, registerLayerNormKernels } from "./kernels/layer_norm.ts";
 export { seededDropout } from "./kernels/dropout.ts";

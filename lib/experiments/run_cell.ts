@@ -11,6 +11,7 @@
  * ```
  */
 import { blasThreads } from "../backend/blas_threads.ts";
+import { blasKernelsInUse } from "../backend/kernels/blas_matmul.ts";
 import { requireBackend } from "../backend/init_backend.ts";
 import { tf } from "../backend/tf.ts";
 import { cl4srecAuxiliaryLoss } from "../baselines/cl4srec.ts";
@@ -61,12 +62,21 @@ const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
   onProgress: true,
 };
 
-/** Where a cell ran: numbers are bit-identical only on the same backend and BLAS thread count. */
+/**
+ * Where a cell ran: numbers are bit-identical only on the same backend, BLAS thread count and
+ * OpenBLAS kernel set.
+ */
 export interface CellEnvironment {
   /** The tfjs backend. */
   backend: string;
   /** OpenBLAS threads (`DEMURE_BLAS_THREADS`, else the core count). */
   blasThreads: number;
+  /**
+   * The fingerprint of the OpenBLAS kernel set that ran the matrix products
+   * (lib/backend/blas_kernels.ts); absent when tfjs's own kernels ran them, and in cells stored
+   * before 2026-12-05 (the records were made with the Haswell set: results-of-record/README.md).
+   */
+  blasKernels?: string;
   /** Operating system (`Deno.build.os`). */
   os: string;
   /** CPU architecture (`Deno.build.arch`). */
@@ -77,9 +87,11 @@ export interface CellEnvironment {
 
 /** The environment of this process (see {@linkcode CellEnvironment}). */
 export function cellEnvironment(): CellEnvironment {
+  const blasKernels = blasKernelsInUse(tf.getBackend());
   return {
     backend: tf.getBackend(),
     blasThreads: blasThreads(),
+    ...(blasKernels === undefined ? {} : { blasKernels }),
     os: Deno.build.os,
     arch: Deno.build.arch,
     deno: Deno.version.deno,

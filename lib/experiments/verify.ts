@@ -45,7 +45,7 @@ export interface RerunCheck {
   key: string;
   /** How the rerun compares with the record. */
   status: "identical" | "within tolerance" | "differs" | "no record";
-  /** Same backend and BLAS thread count as the record. */
+  /** Same backend, BLAS thread count and kernel set as the record. */
   sameEnvironment: boolean;
   /** Largest absolute difference over the validation and test metrics. */
   maxDifference: number;
@@ -55,9 +55,15 @@ export interface RerunCheck {
   rerun: number;
 }
 
+/**
+ * Same backend, BLAS thread count, architecture and, where both name it, OpenBLAS kernel set (the
+ * records made before the kernel set was recorded do not: results-of-record/README.md).
+ */
 function sameEnvironment(a: CellEnvironment | undefined, b: CellEnvironment): boolean {
   return a !== undefined && a.backend === b.backend && a.blasThreads === b.blasThreads &&
-    a.arch === b.arch;
+    a.arch === b.arch &&
+    (a.blasKernels === undefined || b.blasKernels === undefined ||
+      a.blasKernels === b.blasKernels);
 }
 
 /** Compares the metrics of a rerun with the record of the same cell. */

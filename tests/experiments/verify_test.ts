@@ -96,3 +96,15 @@ Deno.test("verificationSubset: main-table cells at each dataset's first seed, no
     assert(subset.every((c) => c.dataset.kind !== kind || c.seed === first), kind);
   }
 });
+
+Deno.test("compareWithRecord: another OpenBLAS kernel set is another environment; a record without one is not", () => {
+  const haswell = { ...here, blasKernels: "9b2841e5" };
+  const skylake = { ...here, blasKernels: "031787c5" };
+  const across = compareWithRecord("k", result(0.3, haswell), result(0.302, skylake));
+  assertEquals([across.status, across.sameEnvironment], ["within tolerance", false]);
+  const same = compareWithRecord("k", result(0.3, haswell), result(0.302, haswell));
+  assertEquals([same.status, same.sameEnvironment], ["differs", true]);
+  // Records made before the kernel set was recorded: judged on backend, threads and architecture.
+  const older = compareWithRecord("k", result(0.3, here), result(0.302, skylake));
+  assertEquals([older.status, older.sameEnvironment], ["differs", true]);
+});

@@ -16,6 +16,15 @@
  * (see docs/permissions.md).
  */
 import { SettingError } from "../../util/settings.ts";
+import {
+  type BlasKernelSetting,
+  blasKernelSetting,
+  chooseBlasCore,
+  cpuRunsRecordsKernels,
+  RECORDS_BLAS_CORE,
+  RECORDS_BLAS_FINGERPRINT,
+  recordsKernelNotice,
+} from "../blas_kernels.ts";
 
 /** Candidate paths of a CBLAS-providing OpenBLAS, first match wins. */
 export const OPENBLAS_CANDIDATES: readonly string[] = [
@@ -53,7 +62,14 @@ const SYMBOLS = {
   },
   openblas_set_num_threads: { parameters: ["i32"], result: "void" },
   openblas_get_num_threads: { parameters: [], result: "i32" },
+  // DYNAMIC_ARCH builds only (optional: null elsewhere): the kernel-set switch (pinRecordsKernels).
+  support_avx2: { parameters: [], result: "i32", optional: true },
+  gotoblas_dynamic_quit: { parameters: [], result: "void", optional: true },
+  gotoblas_dynamic_init: { parameters: [], result: "void", optional: true },
 } as const;
+
+/** The symbols a library must have (the kernel-set switch is optional). */
+const REQUIRED_SYMBOLS = ["cblas_sgemm", "openblas_set_num_threads", "openblas_get_num_threads"];
 
 const ROW_MAJOR = 101;
 const NO_TRANS = 111;
@@ -81,6 +97,11 @@ export interface OpenBlas {
   sgemmBatch(a: Float32Array, b: Float32Array, c: Float32Array, batch: GemmBatch): void;
   setThreads(count: number): void;
   getThreads(): number;
+  /**
+   * The kernel set's fingerprint: 8 hex digits of a hash of the bits of two fixed products, at one
+   * thread (see {@linkcode kernelFingerprint}).
+   */
+  kernelFingerprint(): string;
 }
 
 let loaded: OpenBlas | undefined;
@@ -110,6 +131,8 @@ const NAMED_OPENBLAS_ALLOWED = "the absolute path of a loadable OpenBLAS shared 
  */
 export function loadOpenBlas(): OpenBlas | undefined {
   if (loaded !== undefined) return loaded;
+  // Before any library is opened: a bad value stops here, every time, until it is corrected.
+  blasKernelSetting();
   let override: string | undefined;
   try {
     override = Deno.env.get("DEMURE_OPENBLAS");
@@ -161,8 +184,79 @@ function loadNamedOpenBlas(path: string): OpenBlas {
   }
 }
 
+/**
+ * Opens `path` with the records' kernel set where wanted and safe (lib/backend/blas_kernels.ts has
+ * the two routes: OPENBLAS_CORETYPE while opening, else pinRecordsKernels after), and says when the
+ * kernels that run are not the records' (recordsKernelNotice).
+ */
 function openLibrary(path: string): OpenBlas {
-  return wrap(path, Deno.dlopen(path, SYMBOLS).symbols);
+  const setting = blasKernelSetting();
+  const askWhileOpening = setting === "records" && !coreTypeSet() &&
+    cpuRunsRecordsKernels() === true;
+  if (askWhileOpening) Deno.env.set("OPENBLAS_CORETYPE", RECORDS_BLAS_CORE);
+  let symbols: Symbols;
+  try {
+    symbols = Deno.dlopen(path, SYMBOLS).symbols;
+  } finally {
+    // The processes this one starts choose for themselves.
+    if (askWhileOpening) Deno.env.delete("OPENBLAS_CORETYPE");
+  }
+  const reason = kernelFingerprint(symbols) === RECORDS_BLAS_FINGERPRINT
+    ? undefined
+    : pinRecordsKernels(symbols, setting);
+  const blas = wrap(path, symbols);
+  const notice = recordsKernelNotice(blas.kernelFingerprint(), { setting, reason });
+  if (notice !== undefined) console.log(notice);
+  return blas;
+}
+
+/** Whether `OPENBLAS_CORETYPE` is set (true when it cannot be read: then it is left alone). */
+function coreTypeSet(): boolean {
+  try {
+    return Deno.env.get("OPENBLAS_CORETYPE") !== undefined;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Switches a just-opened OpenBLAS, before any product, to the kernel set `chooseBlasCore` picks:
+ * `OPENBLAS_CORETYPE` set for the moment of OpenBLAS's own choice (`gotoblas_dynamic_quit`, then
+ * `gotoblas_dynamic_init`, which reads it), then restored, so that the processes this one starts
+ * choose for themselves. Returns why the records' set was not switched to (undefined when it was).
+ * Measured: the switch takes a library that chose Cooperlake to the Haswell fingerprint, with
+ * the permissions of the tasks (no /proc, no -A). Only for processes with one OpenBLAS user (the
+ * scoped tasks): between the two calls OpenBLAS has no kernels, and a product another thread ran
+ * then would crash (processes with threads that share OpenBLAS, deno test --parallel, have -A and
+ * take the other route).
+ */
+function pinRecordsKernels(symbols: Symbols, setting: BlasKernelSetting): string | undefined {
+  const canSwitch = symbols.support_avx2 !== null && symbols.gotoblas_dynamic_quit !== null &&
+    symbols.gotoblas_dynamic_init !== null;
+  let found: string | undefined;
+  try {
+    found = Deno.env.get("OPENBLAS_CORETYPE");
+  } catch (error) {
+    return `OPENBLAS_CORETYPE cannot be read (${firstLine(error)})`;
+  }
+  const choice = chooseBlasCore({
+    setting,
+    supportsAvx2: canSwitch ? symbols.support_avx2!() !== 0 : undefined,
+    openBlasCoreType: found,
+  });
+  if (choice.switchTo === undefined) return choice.reason;
+  try {
+    Deno.env.set("OPENBLAS_CORETYPE", choice.switchTo);
+  } catch (error) {
+    return `OPENBLAS_CORETYPE cannot be set (${firstLine(error)})`;
+  }
+  try {
+    symbols.gotoblas_dynamic_quit!();
+    symbols.gotoblas_dynamic_init!();
+  } finally {
+    Deno.env.delete("OPENBLAS_CORETYPE");
+  }
+  return undefined;
 }
 
 function firstLine(error: unknown): string {
@@ -205,7 +299,7 @@ export function checkNamedOpenBlas(path: string): string | undefined {
     return `${real} is not a shared library (no ELF or Mach-O header)`;
   }
   const text = new TextDecoder("latin1").decode(bytes);
-  const missing = Object.keys(SYMBOLS).filter((symbol) => !text.includes(`${symbol}\0`));
+  const missing = REQUIRED_SYMBOLS.filter((symbol) => !text.includes(`${symbol}\0`));
   if (missing.length > 0) return `${real} lacks the symbols ${missing.join(", ")}`;
   return undefined;
 }
@@ -322,5 +416,54 @@ function wrap(path: string, symbols: Symbols): OpenBlas {
     getThreads() {
       return symbols.openblas_get_num_threads();
     },
+    kernelFingerprint() {
+      return kernelFingerprint(symbols);
+    },
   };
+}
+
+/**
+ * 8 hex digits (FNV-1a) of the bits of two fixed products, [16,16]x[16,16] and [64,64]x[64,64], of
+ * seeded values in [-0.5, 0.5), computed at one thread (restored after): kernel sets that sum in
+ * another order give another fingerprint, and one thread keeps the thread count out of it (Haswell's
+ * kernels split a [200,64]x[64,64] product between 2 threads so that its bits change; these two
+ * shapes are not split). Measured (OpenBLAS 0.3.21): Haswell and Zen give one fingerprint,
+ * SkylakeX and Cooperlake another, Sandybridge a third.
+ */
+function kernelFingerprint(symbols: Symbols): string {
+  const threads = symbols.openblas_get_num_threads();
+  symbols.openblas_set_num_threads(1);
+  let state = 1;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  };
+  let hash = 0x811c9dc5;
+  try {
+    for (const size of [16, 64]) {
+      const a = Float32Array.from({ length: size * size }, next);
+      const b = Float32Array.from({ length: size * size }, next);
+      const c = new Float32Array(size * size);
+      symbols.cblas_sgemm(
+        ROW_MAJOR,
+        NO_TRANS,
+        NO_TRANS,
+        size,
+        size,
+        size,
+        1,
+        a,
+        size,
+        b,
+        size,
+        0,
+        c,
+        size,
+      );
+      for (const byte of new Uint8Array(c.buffer)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    }
+  } finally {
+    symbols.openblas_set_num_threads(threads);
+  }
+  return hash.toString(16).padStart(8, "0");
 }

@@ -98,6 +98,8 @@ function makeKernels(blas: OpenBlas, name: BlasBackendName) {
 }
 
 const registered = new Map<BlasBackendName, string[]>();
+/** The kernel set's fingerprint of each backend whose products OpenBLAS runs. */
+const fingerprints = new Map<string, string>();
 let noticePrinted = false;
 
 /**
@@ -138,6 +140,7 @@ export function registerBlasKernels(backend: BlasBackendName): string[] {
     return [];
   }
   blas.setThreads(blasThreads());
+  fingerprints.set(backend, blas.kernelFingerprint());
   const names: string[] = [];
   for (const [kernelName, make] of Object.entries(makeKernels(blas, backend))) {
     replaceKernel(kernelName, backend, make);
@@ -161,5 +164,20 @@ export function unregisterBlasKernels(backend: BlasBackendName): boolean {
   restoreKernel("BatchMatMul", backend);
   restoreKernel("_FusedMatMul", backend);
   registered.delete(backend);
+  fingerprints.delete(backend);
   return true;
+}
+
+/**
+ * The fingerprint of the OpenBLAS kernel set that runs the matrix products of `backend` (8 hex
+ * digits: lib/backend/blas_kernels.ts), or undefined when tfjs's own kernels run them.
+ *
+ * @example
+ * ```ts
+ * registerBlasKernels("wasm");
+ * blasKernelsInUse("wasm"); // e.g. "3f0c9a1e"; undefined without OpenBLAS
+ * ```
+ */
+export function blasKernelsInUse(backend: string): string | undefined {
+  return fingerprints.get(backend);
 }
