@@ -20,7 +20,7 @@
  * ```
  */
 import { checkpointExists, loadModelCheckpoint } from "../checkpoint/checkpoint.ts";
-import { STALE_TEMPORARY_SECONDS } from "../data/atomic_write.ts";
+import { STALE_TEMPORARY_SECONDS, writeFilesAtomically } from "../data/atomic_write.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { type EpochProgress, printProgress } from "../train/progress.ts";
 import { trainModel } from "../train/trainer.ts";
@@ -182,8 +182,25 @@ function lastWritten(folder: string): number {
 /** Next to a kept model: `{ epochsDone, bestEpoch }` of the run it was kept from. */
 export const KEPT_TRAINING_FILE = "training.json";
 
-interface TrainerStateEpochs {
+/** How long the run a kept model was kept from trained ({@linkcode KEPT_TRAINING_FILE}). */
+export interface KeptTraining {
+  /** Epochs the run trained. */
   epochsDone?: number;
+  /** The epoch (1-based) of its best validation, whose weights the kept model holds. */
+  bestEpoch?: number;
+}
+
+/**
+ * Writes `<directory>/`{@linkcode KEPT_TRAINING_FILE} atomically (lib/data/atomic_write.ts): a
+ * kill or a full disk leaves no file or the whole one. Before, it was written in place, so a kill
+ * could leave it empty or cut short; {@linkcode cellModel} then failed on it, and it travelled
+ * with the model's copies (`keepCellModelUnderOwnName`).
+ */
+export function writeKeptTraining(directory: string, training: KeptTraining): void {
+  const { epochsDone, bestEpoch } = training;
+  writeFilesAtomically([
+    { path: `${directory}/${KEPT_TRAINING_FILE}`, data: JSON.stringify({ epochsDone, bestEpoch }) },
+  ]);
 }
 
 /** Loads the cell's model from its checkpoint, or trains it (see the module comment). */
@@ -218,10 +235,7 @@ export async function cellModel(
     );
     const epochs = training.resumedFromEpoch + training.epochsRun;
     // As a kept model of the reproduction: how long it trained, without the last epoch's files.
-    Deno.writeTextFileSync(
-      `${directory}/${KEPT_TRAINING_FILE}`,
-      JSON.stringify({ epochsDone: epochs, bestEpoch: training.bestEpoch }),
-    );
+    writeKeptTraining(directory, { epochsDone: epochs, bestEpoch: training.bestEpoch });
     return { model, data, cell, source: "trained", checkpoint, epochs, maxEpochs };
   } catch (error) {
     model.dispose();
@@ -251,9 +265,22 @@ function keptEpochs(directory: string): number {
   const state = checkpointExists(last)
     ? loadModelCheckpointState(last)
     : existsFile(kept)
-    ? JSON.parse(Deno.readTextFileSync(kept)) as TrainerStateEpochs
+    ? readKeptTraining(kept)
     : undefined;
   return state?.epochsDone ?? NaN;
+}
+
+/** The training file `path`; an error naming it when it is not JSON. */
+function readKeptTraining(path: string): KeptTraining {
+  try {
+    return JSON.parse(Deno.readTextFileSync(path)) as KeptTraining;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new Error(
+      `${path}: unreadable training file (${error.message}); delete it (the model loads without ` +
+        "it; how long it trained is then unknown)",
+    );
+  }
 }
 
 /** The error of a model asked for without training: which file is missing, and how to make it. */
@@ -269,9 +296,9 @@ function missingCheckpoint(cell: PlannedCell, checkpoint: string, resultsDir: st
   );
 }
 
-function loadModelCheckpointState(base: string): TrainerStateEpochs | undefined {
+function loadModelCheckpointState(base: string): KeptTraining | undefined {
   const sidecar = JSON.parse(Deno.readTextFileSync(`${base}.json`)) as {
-    trainerState?: TrainerStateEpochs;
+    trainerState?: KeptTraining;
   };
   return sidecar.trainerState;
 }
