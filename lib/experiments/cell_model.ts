@@ -8,7 +8,9 @@
  *
  * When the checkpoint exists the model is loaded from it (nothing is trained); otherwise it is
  * trained with the cell's own settings (exactly as the grid trains it) and checkpointed there, or,
- * with `train: false`, an error says which file is missing and how to make it.
+ * with `train: false`, an error says which file is missing and how to make it. A training here
+ * that was stopped part-way (its last epoch checkpoint without the training file written when it
+ * finishes) is resumed, not loaded, or with `train: false` an error says so.
  *
  * @example
  * ```ts
@@ -220,13 +222,19 @@ export async function cellModel(
     model: cell.model,
   });
   try {
-    if (checkpointExists(checkpoint)) {
+    const stoppedAfter = stoppedTrainingEpochs(directory);
+    if (checkpointExists(checkpoint) && stoppedAfter === undefined) {
       const fingerprint = data.split.dataset.metadata.fingerprint;
       loadModelCheckpoint(checkpoint, model, { datasetFingerprint: fingerprint });
       const epochs = keptEpochs(directory);
       return { model, data, cell, source: "checkpoint", checkpoint, epochs, maxEpochs };
     }
-    if (!options.train) throw missingCheckpoint(cell, checkpoint, options.resultsDir);
+    if (!options.train) {
+      throw stoppedAfter === undefined
+        ? missingCheckpoint(cell, checkpoint, options.resultsDir)
+        : stoppedTraining(cell, directory, stoppedAfter, maxEpochs);
+    }
+    // Resumes a training stopped part-way from its last epoch checkpoint (the trainer's resume).
     const training = await trainModel(
       model,
       data.split,
@@ -235,6 +243,7 @@ export async function cellModel(
     );
     const epochs = training.resumedFromEpoch + training.epochsRun;
     // As a kept model of the reproduction: how long it trained, without the last epoch's files.
+    // Written last, it also marks the training finished (see stoppedTrainingEpochs).
     writeKeptTraining(directory, { epochsDone: epochs, bestEpoch: training.bestEpoch });
     return { model, data, cell, source: "trained", checkpoint, epochs, maxEpochs };
   } catch (error) {
@@ -281,6 +290,36 @@ function readKeptTraining(path: string): KeptTraining {
         "it; how long it trained is then unknown)",
     );
   }
+}
+
+/**
+ * The epochs done by a training of {@linkcode cellModel} in `directory` that was stopped part-way
+ * (a kill, Jupyter's Interrupt): its last epoch checkpoint is there but not the training file
+ * written when it finished. Undefined otherwise (finished, never started, or a model kept by the
+ * reproduction, which has no last epoch checkpoint). Before, such a folder's best checkpoint so
+ * far was loaded as the cell's trained model, and the training never resumed.
+ */
+function stoppedTrainingEpochs(directory: string): number | undefined {
+  const last = `${directory}/last`;
+  if (existsFile(`${directory}/${KEPT_TRAINING_FILE}`) || !checkpointExists(last)) {
+    return undefined;
+  }
+  return loadModelCheckpointState(last)?.epochsDone ?? 0;
+}
+
+/** The error of a model asked for without training when its training was stopped part-way. */
+function stoppedTraining(
+  cell: PlannedCell,
+  directory: string,
+  epochsDone: number,
+  maxEpochs: number,
+): Error {
+  return new Error(
+    `cellModel: the training of ${cell.key} in ${directory} was stopped after epoch ` +
+      `${epochsDone} of at most ${maxEpochs} (${directory}/last.json is there, ` +
+      `${KEPT_TRAINING_FILE}, written when it finishes, is not); train it on with DEMURE_RERUN=1 ` +
+      "in the notebook's kernel (or call cellModel with train: true), which resumes it",
+  );
 }
 
 /** The error of a model asked for without training: which file is missing, and how to make it. */
