@@ -10,7 +10,12 @@
  * ```
  */
 import { checkpointExists } from "../checkpoint/checkpoint.ts";
-import { cellModelDir, KEPT_TRAINING_FILE, replaceKeptModel } from "./cell_model.ts";
+import {
+  cellModelDir,
+  type KeptTraining,
+  replaceKeptModel,
+  writeKeptTraining,
+} from "./cell_model.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
@@ -151,13 +156,9 @@ function keepBestModel(checkpoints: string, modelDir: string): void {
     Deno.copyFileSync(`${best}.json`, `${staging}/best.json`);
     // How long it trained (the last epoch checkpoint's state), for the pages that show the model.
     const last = JSON.parse(Deno.readTextFileSync(`${checkpoints}/last.json`)) as {
-      trainerState?: { epochsDone?: number; bestEpoch?: number };
+      trainerState?: KeptTraining;
     };
-    const { epochsDone, bestEpoch } = last.trainerState ?? {};
-    Deno.writeTextFileSync(
-      `${staging}/${KEPT_TRAINING_FILE}`,
-      JSON.stringify({ epochsDone, bestEpoch }),
-    );
+    writeKeptTraining(staging, last.trainerState ?? {});
   });
 }
 

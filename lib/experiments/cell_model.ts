@@ -8,7 +8,9 @@
  *
  * When the checkpoint exists the model is loaded from it (nothing is trained); otherwise it is
  * trained with the cell's own settings (exactly as the grid trains it) and checkpointed there, or,
- * with `train: false`, an error says which file is missing and how to make it.
+ * with `train: false`, an error says which file is missing and how to make it. A training here
+ * that was stopped part-way (its last epoch checkpoint without the training file written when it
+ * finishes) is resumed, not loaded, or with `train: false` an error says so.
  *
  * @example
  * ```ts
@@ -20,7 +22,7 @@
  * ```
  */
 import { checkpointExists, loadModelCheckpoint } from "../checkpoint/checkpoint.ts";
-import { STALE_TEMPORARY_SECONDS } from "../data/atomic_write.ts";
+import { STALE_TEMPORARY_SECONDS, writeFilesAtomically } from "../data/atomic_write.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { type EpochProgress, printProgress } from "../train/progress.ts";
 import { trainModel } from "../train/trainer.ts";
@@ -182,8 +184,25 @@ function lastWritten(folder: string): number {
 /** Next to a kept model: `{ epochsDone, bestEpoch }` of the run it was kept from. */
 export const KEPT_TRAINING_FILE = "training.json";
 
-interface TrainerStateEpochs {
+/** How long the run a kept model was kept from trained ({@linkcode KEPT_TRAINING_FILE}). */
+export interface KeptTraining {
+  /** Epochs the run trained. */
   epochsDone?: number;
+  /** The epoch (1-based) of its best validation, whose weights the kept model holds. */
+  bestEpoch?: number;
+}
+
+/**
+ * Writes `<directory>/`{@linkcode KEPT_TRAINING_FILE} atomically (lib/data/atomic_write.ts): a
+ * kill or a full disk leaves no file or the whole one. Before, it was written in place, so a kill
+ * could leave it empty or cut short; {@linkcode cellModel} then failed on it, and it travelled
+ * with the model's copies (`keepCellModelUnderOwnName`).
+ */
+export function writeKeptTraining(directory: string, training: KeptTraining): void {
+  const { epochsDone, bestEpoch } = training;
+  writeFilesAtomically([
+    { path: `${directory}/${KEPT_TRAINING_FILE}`, data: JSON.stringify({ epochsDone, bestEpoch }) },
+  ]);
 }
 
 /** Loads the cell's model from its checkpoint, or trains it (see the module comment). */
@@ -203,13 +222,19 @@ export async function cellModel(
     model: cell.model,
   });
   try {
-    if (checkpointExists(checkpoint)) {
+    const stoppedAfter = stoppedTrainingEpochs(directory);
+    if (checkpointExists(checkpoint) && stoppedAfter === undefined) {
       const fingerprint = data.split.dataset.metadata.fingerprint;
       loadModelCheckpoint(checkpoint, model, { datasetFingerprint: fingerprint });
       const epochs = keptEpochs(directory);
       return { model, data, cell, source: "checkpoint", checkpoint, epochs, maxEpochs };
     }
-    if (!options.train) throw missingCheckpoint(cell, checkpoint, options.resultsDir);
+    if (!options.train) {
+      throw stoppedAfter === undefined
+        ? missingCheckpoint(cell, checkpoint, options.resultsDir)
+        : stoppedTraining(cell, directory, stoppedAfter, maxEpochs);
+    }
+    // Resumes a training stopped part-way from its last epoch checkpoint (the trainer's resume).
     const training = await trainModel(
       model,
       data.split,
@@ -218,10 +243,8 @@ export async function cellModel(
     );
     const epochs = training.resumedFromEpoch + training.epochsRun;
     // As a kept model of the reproduction: how long it trained, without the last epoch's files.
-    Deno.writeTextFileSync(
-      `${directory}/${KEPT_TRAINING_FILE}`,
-      JSON.stringify({ epochsDone: epochs, bestEpoch: training.bestEpoch }),
-    );
+    // Written last, it also marks the training finished (see stoppedTrainingEpochs).
+    writeKeptTraining(directory, { epochsDone: epochs, bestEpoch: training.bestEpoch });
     return { model, data, cell, source: "trained", checkpoint, epochs, maxEpochs };
   } catch (error) {
     model.dispose();
@@ -251,9 +274,52 @@ function keptEpochs(directory: string): number {
   const state = checkpointExists(last)
     ? loadModelCheckpointState(last)
     : existsFile(kept)
-    ? JSON.parse(Deno.readTextFileSync(kept)) as TrainerStateEpochs
+    ? readKeptTraining(kept)
     : undefined;
   return state?.epochsDone ?? NaN;
+}
+
+/** The training file `path`; an error naming it when it is not JSON. */
+function readKeptTraining(path: string): KeptTraining {
+  try {
+    return JSON.parse(Deno.readTextFileSync(path)) as KeptTraining;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new Error(
+      `${path}: unreadable training file (${error.message}); delete it (the model loads without ` +
+        "it; how long it trained is then unknown)",
+    );
+  }
+}
+
+/**
+ * The epochs done by a training of {@linkcode cellModel} in `directory` that was stopped part-way
+ * (a kill, Jupyter's Interrupt): its last epoch checkpoint is there but not the training file
+ * written when it finished. Undefined otherwise (finished, never started, or a model kept by the
+ * reproduction, which has no last epoch checkpoint). Before, such a folder's best checkpoint so
+ * far was loaded as the cell's trained model, and the training never resumed.
+ */
+function stoppedTrainingEpochs(directory: string): number | undefined {
+  const last = `${directory}/last`;
+  if (existsFile(`${directory}/${KEPT_TRAINING_FILE}`) || !checkpointExists(last)) {
+    return undefined;
+  }
+  return loadModelCheckpointState(last)?.epochsDone ?? 0;
+}
+
+/** The error of a model asked for without training when its training was stopped part-way. */
+function stoppedTraining(
+  cell: PlannedCell,
+  directory: string,
+  epochsDone: number,
+  maxEpochs: number,
+): Error {
+  return new Error(
+    `cellModel: the training of ${cell.key} in ${directory} was stopped after epoch ` +
+      `${epochsDone} of at most ${maxEpochs} (${directory}/last.json is there, ` +
+      `${KEPT_TRAINING_FILE}, written when it finishes, is not); train it on with DEMURE_RERUN=1 ` +
+      "in the notebook's kernel (or call cellModel with train: true), which resumes it",
+  );
 }
 
 /** The error of a model asked for without training: which file is missing, and how to make it. */
@@ -269,9 +335,9 @@ function missingCheckpoint(cell: PlannedCell, checkpoint: string, resultsDir: st
   );
 }
 
-function loadModelCheckpointState(base: string): TrainerStateEpochs | undefined {
+function loadModelCheckpointState(base: string): KeptTraining | undefined {
   const sidecar = JSON.parse(Deno.readTextFileSync(`${base}.json`)) as {
-    trainerState?: TrainerStateEpochs;
+    trainerState?: KeptTraining;
   };
   return sidecar.trainerState;
 }

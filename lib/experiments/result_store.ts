@@ -28,6 +28,10 @@
  * a results folder compare heartbeats with their own clocks, so their clocks must agree to well
  * under that (NTP does).
  *
+ * A process removes or replaces a claim file (a takeover, a release, a heartbeat) only under that
+ * claim's lock (`withClaimLock`), and a takeover reads the claim again there: it removes only the
+ * claim it judged stale, never one another process made since (see `withClaimLock`).
+ *
  * A process stopped by SIGINT (Ctrl-C) or SIGTERM gives its claims up before it exits, so that a
  * run restarted at once resumes those cells (from their last epoch checkpoint, which stays) instead
  * of skipping them as "running" until the heartbeat goes stale: the scripts that run cells install
@@ -264,6 +268,72 @@ function asidePathOf(path: string): string {
   return `${path}.${Deno.pid}-${Date.now()}.stale`;
 }
 
+/** The lock file of the claim `path` ({@linkcode withClaimLock}). */
+function lockPathOf(path: string): string {
+  return `${path}.lock`;
+}
+
+/**
+ * Runs `action` holding the lock of the claim file `path`, which every process holds while it
+ * removes or replaces that claim (a takeover, a release, a heartbeat); creating a claim needs none,
+ * as it succeeds only while the name is free. So a takeover that reads the claim under the lock
+ * moves exactly that claim: nothing else can remove or replace it meanwhile, and nothing can
+ * create one in its place. Before, a takeover moved whatever the name held and only then compared
+ * it: a live claim another process had made since (after its own takeover of the same stale
+ * claim) was moved aside, and lost when the takeover was killed before putting it back or a third
+ * process took the free name first (the cell then ran twice).
+ *
+ * The lock is an flock on `<claim>.lock` (released by the kernel when its process dies, so a
+ * killed holder blocks nothing; emulated with fcntl locks on NFS, so hosts sharing a folder
+ * exclude each other too), which its holder removes before unlocking: the file exists only while
+ * it is held or its holder was killed. A process that locked a file removed meanwhile holds
+ * nothing (the name may be another file by then) and opens it again.
+ */
+function withClaimLock<T>(path: string, action: () => T): T {
+  const lockPath = lockPathOf(path);
+  for (;;) {
+    const file = Deno.openSync(lockPath, { read: true, write: true, create: true });
+    try {
+      file.lockSync(true);
+      if (!namesFile(lockPath, file)) continue;
+      try {
+        return action();
+      } finally {
+        Deno.removeSync(lockPath);
+      }
+    } finally {
+      file.close(); // Unlocks.
+    }
+  }
+}
+
+/** Whether `path` is the open `file` (not removed, nor replaced by another file, since). */
+function namesFile(path: string, file: Deno.FsFile): boolean {
+  let named: Deno.FileInfo;
+  try {
+    named = Deno.statSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  const held = file.statSync();
+  // No inode numbers (Windows): taken to be the file.
+  if (held.ino === null || named.ino === null) return true;
+  return held.ino === named.ino && held.dev === named.dev;
+}
+
+/**
+ * Removes the claim locks ({@linkcode withClaimLock}) that processes killed while holding one
+ * left in `directory`: each is taken and released as any holder would (waiting for a live holder,
+ * which holds one for milliseconds), so none is removed under a live holder.
+ */
+function removeAbandonedLocks(directory: string): void {
+  for (const entry of Deno.readDirSync(directory)) {
+    if (!entry.isFile || !entry.name.endsWith(".claim.lock")) continue;
+    withClaimLock(`${directory}/${entry.name.slice(0, -".lock".length)}`, () => {});
+  }
+}
+
 /**
  * Removes the claims that takeovers killed midway left moved aside ({@linkcode asidePathOf}) in
  * `directory`. None blocks its cell (the claim's own name is free, or holds the claim put back),
@@ -309,6 +379,7 @@ export class ResultStore {
     Deno.mkdirSync(directory, { recursive: true });
     removeStaleTemporaries(directory);
     removeAbandonedAsides(directory);
+    removeAbandonedLocks(directory);
   }
 
   #newClaim(job?: string): CellClaim {
@@ -333,11 +404,15 @@ export class ResultStore {
    */
   heartbeat(key: string): void {
     const path = this.claimPathOf(key);
-    const holder = readClaim(path);
-    if (!isThisProcess(holder)) return;
-    writeFilesAtomically([
-      { path, data: JSON.stringify({ ...holder, heartbeat: new Date().toISOString() }) },
-    ]);
+    if (!isThisProcess(readClaim(path))) return;
+    // Read again under the lock: a takeover may have moved it meanwhile.
+    withClaimLock(path, () => {
+      const holder = readClaim(path);
+      if (!isThisProcess(holder)) return;
+      writeFilesAtomically([
+        { path, data: JSON.stringify({ ...holder, heartbeat: new Date().toISOString() }) },
+      ]);
+    });
   }
 
   /**
@@ -450,7 +525,7 @@ export class ResultStore {
           `out of space); it is taken over once ${this.staleSeconds} s old, or delete it`,
       );
     }
-    this.#removeClaimIfStill(path, (aside) => Deno.readTextFileSync(aside) === error.text);
+    this.#removeClaimIfStill(path, (file) => readTextIfExists(file) === error.text);
   }
 
   /** The claim on `key`, if any (whoever holds it, live or not). */
@@ -462,8 +537,10 @@ export class ResultStore {
   release(key: string): void {
     const path = this.claimPathOf(key);
     HELD_CLAIMS.delete(path);
-    const holder = readClaim(path);
-    if (isThisProcess(holder)) Deno.removeSync(path);
+    if (!isThisProcess(readClaim(path))) return;
+    withClaimLock(path, () => {
+      if (isThisProcess(readClaim(path))) Deno.removeSync(path);
+    });
   }
 
   /**
@@ -475,30 +552,44 @@ export class ResultStore {
   }
 
   #removeStaleClaim(path: string, stale: CellClaim): void {
-    this.#removeClaimIfStill(path, (aside) => {
-      const moved = readClaim(aside);
-      return !moved || JSON.stringify(moved) === JSON.stringify(stale);
+    this.#removeClaimIfStill(path, (file) => {
+      try {
+        const claim = readClaim(file);
+        return claim !== undefined && JSON.stringify(claim) === JSON.stringify(stale);
+      } catch (error) {
+        if (error instanceof UnreadableClaimError) return false;
+        throw error;
+      }
     });
   }
 
-  // Moves the claim aside first: if another process took it over in the meantime, the file moved
-  // is that process's live claim (`isSame` says no), and it is put back.
-  #removeClaimIfStill(path: string, isSame: (aside: string) => boolean): void {
+  // Under the claim's lock (see withClaimLock): the claim is read again and moved aside only when
+  // it is still there and the one judged stale (`isSame`), so a claim made since is never touched
+  // (one made after the read finds the name taken: only a create changes it under the lock). The
+  // moved file is compared again, for processes of earlier versions, which take no lock: if it is
+  // not the stale claim, it is put back. A takeover killed after the move leaves only the stale
+  // claim aside (swept by removeAbandonedAsides); its lock is released by the kernel.
+  #removeClaimIfStill(path: string, isSame: (file: string) => boolean): void {
     const aside = asidePathOf(path);
-    try {
-      Deno.renameSync(path, aside);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      throw error;
-    }
-    if (!isSame(aside)) {
+    const moved = withClaimLock(path, () => {
+      // Gone (released) is not the same: a claim made after this read would be moved.
+      if (!isSame(path)) return false;
       try {
-        Deno.linkSync(aside, path);
+        Deno.renameSync(path, aside);
       } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+        if (error instanceof Deno.errors.NotFound) return false; // Deleted by hand meanwhile.
+        throw error;
       }
-    }
-    Deno.removeSync(aside);
+      if (!isSame(aside)) {
+        try {
+          Deno.linkSync(aside, path);
+        } catch (error) {
+          if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+        }
+      }
+      return true;
+    });
+    if (moved) Deno.removeSync(aside);
   }
 }
 
@@ -512,17 +603,21 @@ export class ResultStore {
 export function releaseHeldClaims(): string[] {
   const released: string[] = [];
   const kept: string[] = [];
-  for (const path of HELD_CLAIMS) {
-    let holder: CellClaim | undefined;
+  const isMine = (path: string) => {
     try {
-      holder = readClaim(path);
+      return isThisProcess(readClaim(path));
     } catch {
-      continue; // Unreadable: not known to be this process's, so not removed.
+      return false; // Unreadable: not known to be this process's, so not removed.
     }
-    if (!isThisProcess(holder)) continue;
+  };
+  for (const path of HELD_CLAIMS) {
+    if (!isMine(path)) continue;
     try {
-      Deno.removeSync(path);
-      released.push(path);
+      withClaimLock(path, () => {
+        if (!isMine(path)) return;
+        Deno.removeSync(path);
+        released.push(path);
+      });
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) {
         kept.push(`${path} (${(error as Error).message})`);
