@@ -35,7 +35,12 @@ import {
   evaluationBatches,
   generatedDataset,
 } from "../lib/data/mod.ts";
-import { type BackendChoice, blasThreads } from "../lib/backend/mod.ts";
+import {
+  type BackendChoice,
+  blasKernelsInUse,
+  blasThreads,
+  describeBlasKernels,
+} from "../lib/backend/mod.ts";
 import { type PlannedCell, planOfResults } from "../lib/experiments/mod.ts";
 import { packRows } from "../lib/nn/mod.ts";
 import { Adam, trainStep } from "../lib/train/mod.ts";
@@ -63,18 +68,24 @@ export function benchBackends(fallback: string): BenchBackend[] {
 
 /**
  * What a printed timing was taken under, beside the backend: the OpenBLAS threads
- * (`DEMURE_BLAS_THREADS`, else the cores; a step's time depends on them) and the load average
- * (the machine is shared). One home, so that every benchmark line states both.
+ * (`DEMURE_BLAS_THREADS`, else the cores; a step's time depends on them), its kernel set (the
+ * records' unless `DEMURE_BLAS_KERNELS=native` or the CPU cannot run them:
+ * lib/backend/blas_kernels.ts) and the load average (the machine is shared). One home, so that
+ * every benchmark line states them.
  *
  * @example
  * ```ts
- * timingConditions(await initBackend()); // "BLAS threads 2, load average 1.02 0.85 0.70"
+ * timingConditions(await initBackend());
+ * // "BLAS threads 2, kernel set Haswell (the records' kernels, 9b2841e5), load average 1.02 0.85 0.70"
  * ```
  */
 export function timingConditions(choice: BackendChoice): string {
   const blas = choice.kernels.some((kernel) => kernel.endsWith("(openblas)"));
   const load = Deno.loadavg().map((value) => value.toFixed(2)).join(" ");
-  return `${blas ? `BLAS threads ${blasThreads()}` : "no OpenBLAS"}, load average ${load}`;
+  const kernels = describeBlasKernels(blasKernelsInUse(choice.backend));
+  return `${
+    blas ? `BLAS threads ${blasThreads()}, kernel set ${kernels}` : "no OpenBLAS"
+  }, load average ${load}`;
 }
 
 /** The results of record whose selection the Demure benchmarks train (read, never written). */
