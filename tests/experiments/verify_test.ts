@@ -108,3 +108,10 @@ Deno.test("compareWithRecord: another OpenBLAS kernel set is another environment
   const older = compareWithRecord("k", result(0.3, here), result(0.302, skylake));
   assertEquals([older.status, older.sameEnvironment], ["differs", true]);
 });
+
+Deno.test("compareWithRecord: a rerun on tfjs's own kernels is another environment than a record made with OpenBLAS", () => {
+  // A rerun names its kernel set whenever OpenBLAS ran its products: without one, tfjs's ran.
+  const haswell = { ...here, blasKernels: "9b2841e5" };
+  const stock = compareWithRecord("k", result(0.3, haswell), result(0.302, here));
+  assertEquals([stock.status, stock.sameEnvironment], ["within tolerance", false]);
+});
