@@ -5,7 +5,12 @@
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { cellModel, cellModelDir } from "../../lib/experiments/cell_model.ts";
+import {
+  cellModel,
+  cellModelDir,
+  KEPT_TRAINING_FILE,
+  writeKeptTraining,
+} from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
@@ -173,3 +178,18 @@ Deno.test(
     assertStringIncludes(error.message, `${directory}/training.json: unreadable training file (`);
   }),
 );
+
+Deno.test("writeKeptTraining writes { epochsDone, bestEpoch } only, not the rest of a trainer state", () => {
+  const directory = Deno.makeTempDirSync();
+  try {
+    // keepBestModel passes the last epoch checkpoint's whole trainer state.
+    const trainerState = { epochsDone: 7, bestEpoch: 5, bestScore: 0.25, epochsWithoutGain: 2 };
+    writeKeptTraining(directory, trainerState);
+    assertEquals(
+      Deno.readTextFileSync(`${directory}/${KEPT_TRAINING_FILE}`),
+      '{"epochsDone":7,"bestEpoch":5}',
+    );
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
