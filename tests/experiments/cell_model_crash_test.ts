@@ -176,6 +176,21 @@ Deno.test(
       cellModel(plan, cell, { resultsDir, train: false, data })
     );
     assertStringIncludes(error.message, `${directory}/training.json: unreadable training file (`);
+    // A file that cannot be read at all is not "unreadable JSON, delete it": its own error.
+    const { readTextFileSync } = Deno;
+    Deno.readTextFileSync = ((path: string | URL) => {
+      if (String(path) !== `${directory}/training.json`) return readTextFileSync(path);
+      throw new Deno.errors.PermissionDenied(`read access to ${path}`);
+    }) as typeof Deno.readTextFileSync;
+    try {
+      await assertRejects(
+        () => cellModel(plan, cell, { resultsDir, train: false, data }),
+        Deno.errors.PermissionDenied,
+        "read access to",
+      );
+    } finally {
+      Deno.readTextFileSync = readTextFileSync;
+    }
   }),
 );
 

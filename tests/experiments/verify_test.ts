@@ -1,8 +1,8 @@
 /**
  * compareWithRecord: bit-identical reruns are "identical"; elsewhere (another backend, thread
- * count or architecture) a rerun within RERUN_TOLERANCE of every recorded metric is "within
- * tolerance", and a missing or larger difference "differs". verificationSubset: the main table's
- * runnable cells at each dataset's first seed.
+ * count, architecture or OpenBLAS kernel set) a rerun within RERUN_TOLERANCE of every recorded
+ * metric is "within tolerance", and a missing or larger difference "differs".
+ * verificationSubset: the main table's runnable cells at each dataset's first seed.
  */
 import { assert, assertEquals } from "@std/assert";
 import {
