@@ -125,18 +125,21 @@ export function cpuFlagsOf(cpuinfo: string): Set<string> {
 }
 
 /**
- * Whether /proc/cpuinfo says the CPU has every flag of {@linkcode RECORDS_CORE_CPU_FLAGS};
- * undefined when it cannot be read (not Linux on x86-64, or no --allow-all in Deno 2.9).
+ * Whether /proc/cpuinfo (as `readCpuinfo` returns it; given by tests) says the CPU has every flag
+ * of {@linkcode RECORDS_CORE_CPU_FLAGS}; undefined when it cannot be read (not Linux on x86-64,
+ * or no --allow-all in Deno 2.9).
  *
  * @example
  * ```ts
  * cpuRunsRecordsKernels(); // true on an AVX2 machine under -A, undefined under scoped reads
  * ```
  */
-export function cpuRunsRecordsKernels(): boolean | undefined {
+export function cpuRunsRecordsKernels(
+  readCpuinfo: () => string = () => Deno.readTextFileSync("/proc/cpuinfo"),
+): boolean | undefined {
   if (Deno.build.arch !== "x86_64") return undefined;
   try {
-    const flags = cpuFlagsOf(Deno.readTextFileSync("/proc/cpuinfo"));
+    const flags = cpuFlagsOf(readCpuinfo());
     return RECORDS_CORE_CPU_FLAGS.every((flag) => flags.has(flag));
   } catch {
     return undefined;

@@ -56,14 +56,16 @@ export interface RerunCheck {
 }
 
 /**
- * Same backend, BLAS thread count, architecture and, where both name it, OpenBLAS kernel set (the
- * records made before the kernel set was recorded do not: results-of-record/README.md).
+ * Same backend, BLAS thread count, architecture and, where the record names it, OpenBLAS kernel
+ * set (the records made before the kernel set was recorded do not: results-of-record/README.md).
+ * A rerun always names it when OpenBLAS ran its products, so a rerun without one ran tfjs's own
+ * kernels: another environment than a record made with OpenBLAS. Before, that counted as the same
+ * environment, and a rerun without OpenBLAS within tolerance of such a record "differs".
  */
-function sameEnvironment(a: CellEnvironment | undefined, b: CellEnvironment): boolean {
-  return a !== undefined && a.backend === b.backend && a.blasThreads === b.blasThreads &&
-    a.arch === b.arch &&
-    (a.blasKernels === undefined || b.blasKernels === undefined ||
-      a.blasKernels === b.blasKernels);
+function sameEnvironment(recorded: CellEnvironment | undefined, rerun: CellEnvironment): boolean {
+  return recorded !== undefined && recorded.backend === rerun.backend &&
+    recorded.blasThreads === rerun.blasThreads && recorded.arch === rerun.arch &&
+    (recorded.blasKernels === undefined || recorded.blasKernels === rerun.blasKernels);
 }
 
 /** Compares the metrics of a rerun with the record of the same cell. */

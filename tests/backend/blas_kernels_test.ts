@@ -6,7 +6,7 @@
  * load the real library with the tasks' scoped permissions: on this kind of machine (AVX-512, where
  * OpenBLAS itself picks other kernels) they fail without the switch.
  */
-import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   blasKernelSetting,
   chooseBlasCore,
@@ -82,17 +82,29 @@ const library = OPENBLAS_CANDIDATES.find((path) => {
   }
 });
 
+/** How the loader subprocess runs: -A, or the tasks' scoped permissions with these variables. */
+interface LoaderPermissions {
+  /** -A (/proc/cpuinfo read: OPENBLAS_CORETYPE while opening). */
+  allowAll?: boolean;
+  /** The variables it may read, scoped only (default: all). */
+  env?: string[];
+}
+
 /**
- * A fresh process that loads OpenBLAS and prints its notices, then `OPENBLAS_CORETYPE` and the
- * kernel fingerprint: with the tasks' scoped permissions (no /proc: the switch after opening), or
- * with -A (/proc/cpuinfo read: OPENBLAS_CORETYPE while opening).
+ * A fresh process that loads OpenBLAS and prints its notices, then `OPENBLAS_CORETYPE` ("unreadable"
+ * without the permission), the kernel fingerprint and the thread count after setting 2 and taking
+ * the fingerprint (at one thread): with the tasks' scoped permissions (no /proc: the switch after
+ * opening), or with -A (/proc/cpuinfo read: OPENBLAS_CORETYPE while opening).
  */
-async function loadInSubprocess(env: Record<string, string>, allowAll = false) {
+async function runLoader(env: Record<string, string>, permissions: LoaderPermissions = {}) {
   const loader = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url);
   const code = `import { loadOpenBlas } from "${loader.href}";\n` +
     "const blas = loadOpenBlas();\n" +
-    'console.log(JSON.stringify({ core: Deno.env.get("OPENBLAS_CORETYPE") ?? null, ' +
-    "fingerprint: blas?.kernelFingerprint() ?? null }));\n";
+    "blas?.setThreads(2);\n" +
+    "const fingerprint = blas?.kernelFingerprint() ?? null;\n" +
+    "let core;\n" +
+    'try { core = Deno.env.get("OPENBLAS_CORETYPE") ?? null; } catch { core = "unreadable"; }\n' +
+    "console.log(JSON.stringify({ core, fingerprint, threads: blas?.getThreads() ?? null }));\n";
   const folder = await Deno.makeTempDir({ prefix: "blas_kernels_" });
   const file = `${folder}/load.ts`;
   try {
@@ -102,11 +114,11 @@ async function loadInSubprocess(env: Record<string, string>, allowAll = false) {
     delete inherited.DEMURE_BLAS_KERNELS;
     const reads = [folder, new URL("../../lib/", import.meta.url).pathname, library!];
     const output = await new Deno.Command(Deno.execPath(), {
-      args: allowAll ? ["run", "-A", file] : [
+      args: permissions.allowAll ? ["run", "-A", file] : [
         "run",
         "--no-prompt",
         `--allow-read=${reads.join(",")}`,
-        "--allow-env",
+        permissions.env ? `--allow-env=${permissions.env.join(",")}` : "--allow-env",
         `--allow-ffi=${library}`,
         file,
       ],
@@ -115,16 +127,27 @@ async function loadInSubprocess(env: Record<string, string>, allowAll = false) {
       stdout: "piped",
       stderr: "piped",
     }).output();
-    const stdout = new TextDecoder().decode(output.stdout).trim().split("\n");
-    assert(output.success, new TextDecoder().decode(output.stderr));
-    return { lines: stdout.slice(0, -1), ...JSON.parse(stdout.at(-1)!) } as {
-      lines: string[];
-      core: string | null;
-      fingerprint: string | null;
+    const decoder = new TextDecoder();
+    return {
+      success: output.success,
+      stdout: decoder.decode(output.stdout).trim().split("\n"),
+      stderr: decoder.decode(output.stderr),
     };
   } finally {
     await Deno.remove(folder, { recursive: true });
   }
+}
+
+/** {@linkcode runLoader}, which must succeed: its notices (`lines`) and what it printed last. */
+async function loadInSubprocess(env: Record<string, string>, permissions: LoaderPermissions = {}) {
+  const { success, stdout, stderr } = await runLoader(env, permissions);
+  assert(success, stderr);
+  return { lines: stdout.slice(0, -1), ...JSON.parse(stdout.at(-1)!) } as {
+    lines: string[];
+    core: string | null;
+    fingerprint: string | null;
+    threads: number | null;
+  };
 }
 
 const canHaveRecordsKernels = library !== undefined && cpuRunsRecordsKernels() === true;
@@ -136,15 +159,33 @@ Deno.test("cpuFlagsOf reads the first flags line of /proc/cpuinfo", () => {
 });
 
 Deno.test({
+  name: "cpuRunsRecordsKernels: AVX2 and FMA both; undefined when /proc/cpuinfo cannot be read",
+  ignore: Deno.build.arch !== "x86_64",
+  fn: () => {
+    const cpuinfo = (flags: string) => () => `processor\t: 0\nflags\t\t: fpu sse2 avx ${flags}\n`;
+    assertEquals(cpuRunsRecordsKernels(cpuinfo("avx2 fma")), true);
+    // AMD Piledriver has FMA without AVX2: Haswell's kernels would stop it (illegal instruction).
+    assertEquals(cpuRunsRecordsKernels(cpuinfo("fma")), false);
+    assertEquals(cpuRunsRecordsKernels(cpuinfo("avx2")), false);
+    const unreadable = () => {
+      throw new Error("Requires read access to /proc/cpuinfo");
+    };
+    assertEquals(cpuRunsRecordsKernels(unreadable), undefined);
+  },
+});
+
+Deno.test({
   name: "loading OpenBLAS on an AVX2 CPU runs the records' kernels, silently, by both routes",
   ignore: !canHaveRecordsKernels,
   fn: async () => {
     for (const allowAll of [false, true]) {
-      const loaded = await loadInSubprocess({}, allowAll);
+      const loaded = await loadInSubprocess({}, { allowAll });
       assertEquals(loaded.fingerprint, RECORDS_BLAS_FINGERPRINT, `allowAll ${allowAll}`);
       assertEquals(loaded.lines, []);
       // Restored: the processes this one starts choose for themselves.
       assertEquals(loaded.core, null);
+      // The fingerprint's one thread is restored: the products run at the threads set.
+      assertEquals(loaded.threads, 2);
     }
   },
 });
@@ -153,17 +194,54 @@ Deno.test({
   name: "another OPENBLAS_CORETYPE is kept and the notice says the kernels are not the records'",
   ignore: !canHaveRecordsKernels,
   fn: async () => {
-    const other = await loadInSubprocess({ OPENBLAS_CORETYPE: "Sandybridge" });
-    assertEquals(other.core, "Sandybridge");
-    assert(other.fingerprint !== RECORDS_BLAS_FINGERPRINT, other.fingerprint ?? "no OpenBLAS");
-    assertEquals(other.lines.length, 1, other.lines.join("\n"));
-    assertMatch(other.lines[0], /^OpenBLAS runs kernels [0-9a-f]{8}, not the records' 9b2841e5/);
-    assertMatch(other.lines[0], /\(Haswell\): OPENBLAS_CORETYPE is Sandybridge\./);
+    for (const allowAll of [false, true]) {
+      const other = await loadInSubprocess({ OPENBLAS_CORETYPE: "Sandybridge" }, { allowAll });
+      assertEquals(other.core, "Sandybridge", `allowAll ${allowAll}`);
+      assert(other.fingerprint !== RECORDS_BLAS_FINGERPRINT, other.fingerprint ?? "no OpenBLAS");
+      assertEquals(other.lines.length, 1, other.lines.join("\n"));
+      assertMatch(other.lines[0], /^OpenBLAS runs kernels [0-9a-f]{8}, not the records' 9b2841e5/);
+      assertMatch(other.lines[0], /\(Haswell\): OPENBLAS_CORETYPE is Sandybridge\./);
+    }
     // Zen's kernels are Haswell's single-precision ones: same bits, no notice.
     const zen = await loadInSubprocess({ OPENBLAS_CORETYPE: "Zen" });
     assertEquals([zen.fingerprint, zen.lines], [RECORDS_BLAS_FINGERPRINT, []]);
-    // native: OpenBLAS's own choice, and no notice whatever it is.
-    const native = await loadInSubprocess({ DEMURE_BLAS_KERNELS: "native" });
-    assertEquals([native.core, native.lines], [null, []]);
+  },
+});
+
+Deno.test({
+  name: "native: OpenBLAS's own kernel choice by both routes, and no notice whatever it is",
+  ignore: !canHaveRecordsKernels,
+  fn: async () => {
+    const scoped = await loadInSubprocess({ DEMURE_BLAS_KERNELS: "native" });
+    const allowAll = await loadInSubprocess({ DEMURE_BLAS_KERNELS: "native" }, { allowAll: true });
+    assertEquals([scoped.core, scoped.lines], [null, []]);
+    // Under -A too nothing is asked for while opening (on an AVX-512 CPU OpenBLAS's own choice is
+    // not Haswell, so asking for it would show here).
+    assertEquals([allowAll.core, allowAll.lines], [null, []]);
+    assertEquals(allowAll.fingerprint, scoped.fingerprint);
+    // Where OpenBLAS itself picks other kernels, a process that may not read OPENBLAS_CORETYPE
+    // cannot switch them, and its notice says why.
+    if (scoped.fingerprint === RECORDS_BLAS_FINGERPRINT) return;
+    const unreadable = await loadInSubprocess({}, {
+      env: ["DEMURE_OPENBLAS", "DEMURE_BLAS_KERNELS"],
+    });
+    assertEquals([unreadable.core, unreadable.fingerprint], ["unreadable", scoped.fingerprint]);
+    assertEquals(unreadable.lines.length, 1, unreadable.lines.join("\n"));
+    assertMatch(unreadable.lines[0], /\(Haswell\): OPENBLAS_CORETYPE cannot be read \(/);
+  },
+});
+
+Deno.test({
+  name: "a DEMURE_BLAS_KERNELS that is not a setting stops the loading, naming it (no fallback)",
+  ignore: library === undefined,
+  fn: async () => {
+    // Before any library is opened; an error while opening would count as a library that does not
+    // load, and tfjs's own kernels would run silently.
+    const run = await runLoader({ DEMURE_BLAS_KERNELS: "haswell" });
+    assertEquals(run.success, false, run.stdout.join("\n"));
+    assertStringIncludes(
+      run.stderr,
+      'DEMURE_BLAS_KERNELS is "haswell"; allowed: records or native',
+    );
   },
 });

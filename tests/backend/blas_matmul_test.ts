@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import {
+  blasKernelsInUse,
   registerBlasKernels,
   unregisterBlasKernels,
 } from "../../lib/backend/kernels/blas_matmul.ts";
@@ -419,4 +420,20 @@ Deno.test("checkExtents: a product that would run past an operand's end is refus
     // The library refuses it too: nothing reaches cblas_sgemm.
     assertThrows(() => blas.sgemmBatch(a, b, c.subarray(1), g), Error, "C holds 11 elements");
   }
+});
+
+Deno.test({
+  name: "blasKernelsInUse: the kernel set of the OpenBLAS running a backend's products, else none",
+  ignore,
+  fn: () => {
+    for (const backend of BACKENDS) {
+      registerBlasKernels(backend);
+      // What each cell records (CellEnvironment.blasKernels): the loaded library's fingerprint.
+      assertEquals(blasKernelsInUse(backend), blas!.kernelFingerprint(), backend);
+      withStockKernels(backend, () => assertEquals(blasKernelsInUse(backend), undefined, backend));
+      assertEquals(blasKernelsInUse(backend), blas!.kernelFingerprint(), backend);
+    }
+    // A backend whose products OpenBLAS does not run records none, whichever others it runs.
+    assertEquals(blasKernelsInUse("webgl"), undefined);
+  },
 });

@@ -5,7 +5,12 @@
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { cellModel, cellModelDir } from "../../lib/experiments/cell_model.ts";
+import {
+  cellModel,
+  cellModelDir,
+  KEPT_TRAINING_FILE,
+  writeKeptTraining,
+} from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
@@ -171,5 +176,35 @@ Deno.test(
       cellModel(plan, cell, { resultsDir, train: false, data })
     );
     assertStringIncludes(error.message, `${directory}/training.json: unreadable training file (`);
+    // A file that cannot be read at all is not "unreadable JSON, delete it": its own error.
+    const { readTextFileSync } = Deno;
+    Deno.readTextFileSync = ((path: string | URL) => {
+      if (String(path) !== `${directory}/training.json`) return readTextFileSync(path);
+      throw new Deno.errors.PermissionDenied(`read access to ${path}`);
+    }) as typeof Deno.readTextFileSync;
+    try {
+      await assertRejects(
+        () => cellModel(plan, cell, { resultsDir, train: false, data }),
+        Deno.errors.PermissionDenied,
+        "read access to",
+      );
+    } finally {
+      Deno.readTextFileSync = readTextFileSync;
+    }
   }),
 );
+
+Deno.test("writeKeptTraining writes { epochsDone, bestEpoch } only, not the rest of a trainer state", () => {
+  const directory = Deno.makeTempDirSync();
+  try {
+    // keepBestModel passes the last epoch checkpoint's whole trainer state.
+    const trainerState = { epochsDone: 7, bestEpoch: 5, bestScore: 0.25, epochsWithoutGain: 2 };
+    writeKeptTraining(directory, trainerState);
+    assertEquals(
+      Deno.readTextFileSync(`${directory}/${KEPT_TRAINING_FILE}`),
+      '{"epochsDone":7,"bestEpoch":5}',
+    );
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});

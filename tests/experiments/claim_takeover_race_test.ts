@@ -7,8 +7,12 @@
  * takeover and claim happen right after this process read the stale claim (as a second process
  * would between this one's judgment and its move).
  */
-import { assert, assertEquals } from "@std/assert";
-import { type CellClaim, ResultStore } from "../../lib/experiments/result_store.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  type CellClaim,
+  releaseHeldClaims,
+  ResultStore,
+} from "../../lib/experiments/result_store.ts";
 
 const OLD = "2020-01-01T00:00:00.000Z";
 /** The stale claim: a process on another host whose heartbeat stopped years ago. */
@@ -193,4 +197,129 @@ Deno.test(
       `outcome ${JSON.stringify(outcome)}`,
     );
   }),
+);
+
+/** Another process's takeover of whatever `path` holds, and its claim `claim` in its place. */
+function replaceWith(path: string, claim: CellClaim): void {
+  Deno.removeSync(path);
+  assertEquals(createClaim(path, claim), true);
+}
+
+/** A live claim whose heartbeat a minute ago shows whether this process rewrote it. */
+function rivalOfAMinuteAgo(): CellClaim {
+  return { ...liveClaim("rival"), heartbeat: new Date(Date.now() - 60_000).toISOString() };
+}
+
+Deno.test(
+  "a heartbeat, a release and releaseHeldClaims leave a claim taken over since they read theirs alone",
+  () => {
+    const actions: [string, (store: ResultStore) => unknown][] = [
+      ["heartbeat", (store) => store.heartbeat("k")],
+      ["release", (store) => store.release("k")],
+      ["releaseHeldClaims", () => assertEquals(releaseHeldClaims(), [])],
+    ];
+    for (const [name, action] of actions) {
+      inStore((store, path) => {
+        assertEquals(store.claim("k"), undefined);
+        const rival = rivalOfAMinuteAgo();
+        // The rival took this process's claim over right after this process read it.
+        interleaved(path, [() => replaceWith(path, rival)], () => action(store), () => {});
+        // Not removed, and not kept alive with a heartbeat of this process's.
+        assertEquals(store.claimOf("k"), rival, name);
+      })();
+    }
+  },
+);
+
+Deno.test(
+  "a takeover puts back a claim an earlier version (no lock) made in its place right before the move",
+  () => {
+    const unreadableStale = (path: string) => {
+      Deno.writeTextFileSync(path, '{"pid":');
+      Deno.utimeSync(path, new Date(OLD), new Date(OLD));
+    };
+    for (const stale of ["readable", "unreadable"]) {
+      inStore((store, path) => {
+        if (stale === "unreadable") unreadableStale(path);
+        const rival = liveClaim("rival");
+        // Reads: 0 judges the claim stale, 1 finds it still there under the lock; then the rival.
+        const holder = interleaved(path, [() => {}, () => replaceWith(path, rival)], () => {
+          return store.claim("k");
+        }, () => {});
+        assertEquals([holder, store.claimOf("k")], [rival, rival], stale);
+        const names = [...Deno.readDirSync(path.slice(0, path.lastIndexOf("/")))].map((e) =>
+          e.name
+        );
+        assertEquals(names, ["k.claim"], `nothing moved aside is left (${stale})`);
+      })();
+    }
+  },
+);
+
+Deno.test(
+  "a takeover whose stale claim is deleted by hand right before the move takes the cell",
+  inStore((store, path) => {
+    const holder = interleaved(path, [() => {}, () => Deno.removeSync(path)], () => {
+      return store.claim("k");
+    }, () => {});
+    assertEquals([holder, store.claimOf("k")?.pid], [undefined, Deno.pid]);
+    store.release("k");
+  }),
+);
+
+Deno.test(
+  "a takeover never removes a claim that became unreadable since it was judged stale",
+  inStore((store, path) => {
+    const written = '{"pid":'; // A fresh claim of a writer of an earlier version, cut short.
+    const replaceWithUnreadable = () => {
+      Deno.removeSync(path);
+      Deno.writeTextFileSync(path, written);
+    };
+    const error = assertThrows(() =>
+      interleaved(path, [replaceWithUnreadable], () => store.claim("k"), () => {})
+    );
+    assertStringIncludes(error.message, "unreadable claim");
+    assertEquals(Deno.readTextFileSync(path), written);
+  }),
+);
+
+Deno.test(
+  "a claim lock whose file was removed or replaced while this process waited is taken again",
+  () => {
+    for (const replaced of [false, true]) {
+      inStore((store, path) => {
+        assertEquals(store.claim("k"), undefined);
+        const lockPath = `${path}.lock`;
+        const { lockSync } = Deno.FsFile.prototype;
+        const { removeSync } = Deno;
+        let lockedInode: number | null = null;
+        let lockNamedInode: number | null | undefined;
+        let locks = 0;
+        Deno.FsFile.prototype.lockSync = function (this: Deno.FsFile, exclusive?: boolean) {
+          lockSync.call(this, exclusive);
+          lockedInode = this.statSync().ino;
+          // The holder this process waited for removed the lock file before unlocking (and
+          // another process made a new one under the name).
+          if (locks++ === 0) {
+            removeSync(lockPath);
+            if (replaced) Deno.writeTextFileSync(lockPath, "");
+          }
+        };
+        Deno.removeSync = (file: string | URL, options?: Deno.RemoveOptions) => {
+          if (String(file) === path) lockNamedInode = Deno.statSync(lockPath).ino;
+          removeSync(file, options);
+        };
+        try {
+          store.release("k");
+        } finally {
+          Deno.FsFile.prototype.lockSync = lockSync;
+          Deno.removeSync = removeSync;
+        }
+        assertEquals(store.claimOf("k"), undefined, "released");
+        // Released holding the lock of the file that its name names, so no other process held it.
+        assert(lockedInode !== null, "inode numbers");
+        assertEquals(lockNamedInode, lockedInode, `replaced ${replaced}`);
+      })();
+    }
+  },
 );

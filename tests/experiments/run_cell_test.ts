@@ -5,6 +5,12 @@ import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
 import { TrainingDivergedError } from "../../lib/train/config.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import {
+  registerBlasKernels,
+  unregisterBlasKernels,
+} from "../../lib/backend/kernels/blas_matmul.ts";
+import { loadOpenBlas } from "../../lib/backend/kernels/_openblas.ts";
+import {
+  cellEnvironment,
   type CellResult,
   endedWithBackboneWeights,
   lastWarmupEpoch,
@@ -163,4 +169,31 @@ Deno.test("runCell: the recorded validation metrics are the best epoch's validat
     Object.keys(cell.valid).some((name) => cell.valid[name] !== cell.test[name]),
     "validation and test differ on this data",
   );
+});
+
+Deno.test("cellEnvironment records the OpenBLAS kernel set that runs the backend's products", () => {
+  const environment = cellEnvironment();
+  assertEquals(environment.backend, tf.getBackend());
+  // Registered already (initBackend); the names say whether OpenBLAS runs the products.
+  const openBlasRuns = registerBlasKernels(
+    environment.backend as Parameters<typeof registerBlasKernels>[0],
+  ).length > 0;
+  const expected = openBlasRuns ? loadOpenBlas()!.kernelFingerprint() : undefined;
+  assertEquals(environment.blasKernels, expected);
+  assertEquals("blasKernels" in environment, expected !== undefined, "absent with tfjs's kernels");
+});
+
+Deno.test("cellEnvironment names the kernels of the backend that runs, not another backend's", async () => {
+  const backend = tf.getBackend();
+  const other = backend === "cpu" ? "wasm" : "cpu";
+  // tfjs's own kernels on the other backend, whatever OpenBLAS runs for this one.
+  const wasRegistered = unregisterBlasKernels(other);
+  try {
+    assert(await tf.setBackend(other), other);
+    const environment = cellEnvironment();
+    assertEquals([environment.backend, environment.blasKernels], [other, undefined]);
+  } finally {
+    assert(await tf.setBackend(backend), backend);
+    if (wasRegistered) registerBlasKernels(other);
+  }
 });

@@ -1,8 +1,8 @@
 /**
  * compareWithRecord: bit-identical reruns are "identical"; elsewhere (another backend, thread
- * count or architecture) a rerun within RERUN_TOLERANCE of every recorded metric is "within
- * tolerance", and a missing or larger difference "differs". verificationSubset: the main table's
- * runnable cells at each dataset's first seed.
+ * count, architecture or OpenBLAS kernel set) a rerun within RERUN_TOLERANCE of every recorded
+ * metric is "within tolerance", and a missing or larger difference "differs".
+ * verificationSubset: the main table's runnable cells at each dataset's first seed.
  */
 import { assert, assertEquals } from "@std/assert";
 import {
@@ -107,4 +107,11 @@ Deno.test("compareWithRecord: another OpenBLAS kernel set is another environment
   // Records made before the kernel set was recorded: judged on backend, threads and architecture.
   const older = compareWithRecord("k", result(0.3, here), result(0.302, skylake));
   assertEquals([older.status, older.sameEnvironment], ["differs", true]);
+});
+
+Deno.test("compareWithRecord: a rerun on tfjs's own kernels is another environment than a record made with OpenBLAS", () => {
+  // A rerun names its kernel set whenever OpenBLAS ran its products: without one, tfjs's ran.
+  const haswell = { ...here, blasKernels: "9b2841e5" };
+  const stock = compareWithRecord("k", result(0.3, haswell), result(0.302, here));
+  assertEquals([stock.status, stock.sameEnvironment], ["within tolerance", false]);
 });
