@@ -59,8 +59,7 @@ export interface RerunCheck {
  * Same backend, BLAS thread count, architecture and, where the record names it, OpenBLAS kernel
  * set (the records made before the kernel set was recorded do not: results-of-record/README.md).
  * A rerun always names it when OpenBLAS ran its products, so a rerun without one ran tfjs's own
- * kernels: another environment than a record made with OpenBLAS. Before, that counted as the same
- * environment, and a rerun without OpenBLAS within tolerance of such a record "differs".
+ * kernels: another environment than a record made with OpenBLAS.
  */
 function sameEnvironment(recorded: CellEnvironment | undefined, rerun: CellEnvironment): boolean {
   return recorded !== undefined && recorded.backend === rerun.backend &&

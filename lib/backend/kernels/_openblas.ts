@@ -132,7 +132,7 @@ const NAMED_OPENBLAS_ALLOWED = "the absolute path of a loadable OpenBLAS shared 
 export function loadOpenBlas(): OpenBlas | undefined {
   if (loaded !== undefined) return loaded;
   // Before any library is opened: a bad value stops here, every time, until it is corrected.
-  blasKernelSetting();
+  const setting = blasKernelSetting();
   let override: string | undefined;
   try {
     override = Deno.env.get("DEMURE_OPENBLAS");
@@ -140,7 +140,7 @@ export function loadOpenBlas(): OpenBlas | undefined {
     override = undefined; // no permission to read the variable: the fixed list
   }
   if (override) {
-    loaded = loadNamedOpenBlas(override);
+    loaded = loadNamedOpenBlas(override, setting);
     return loaded;
   }
   if (failure !== undefined) return undefined;
@@ -153,7 +153,7 @@ export function loadOpenBlas(): OpenBlas | undefined {
       continue;
     }
     try {
-      loaded = openLibrary(path);
+      loaded = openLibrary(path, setting);
       return loaded;
     } catch (error) {
       errors.push(`${path}: ${firstLine(error)}`);
@@ -164,7 +164,7 @@ export function loadOpenBlas(): OpenBlas | undefined {
 }
 
 /** The library `DEMURE_OPENBLAS` names, checked, then opened; a `SettingError` when it cannot be. */
-function loadNamedOpenBlas(path: string): OpenBlas {
+function loadNamedOpenBlas(path: string, setting: BlasKernelSetting): OpenBlas {
   const refused = checkNamedOpenBlas(path);
   if (refused !== undefined) {
     throw new SettingError(
@@ -174,7 +174,7 @@ function loadNamedOpenBlas(path: string): OpenBlas {
     );
   }
   try {
-    return openLibrary(path);
+    return openLibrary(path, setting);
   } catch (error) {
     throw new SettingError(
       "DEMURE_OPENBLAS",
@@ -189,8 +189,7 @@ function loadNamedOpenBlas(path: string): OpenBlas {
  * the two routes: OPENBLAS_CORETYPE while opening, else pinRecordsKernels after), and says when the
  * kernels that run are not the records' (recordsKernelNotice).
  */
-function openLibrary(path: string): OpenBlas {
-  const setting = blasKernelSetting();
+function openLibrary(path: string, setting: BlasKernelSetting): OpenBlas {
   const askWhileOpening = setting === "records" && !coreTypeSet() &&
     cpuRunsRecordsKernels() === true;
   if (askWhileOpening) Deno.env.set("OPENBLAS_CORETYPE", RECORDS_BLAS_CORE);
@@ -201,13 +200,14 @@ function openLibrary(path: string): OpenBlas {
     // The processes this one starts choose for themselves.
     if (askWhileOpening) Deno.env.delete("OPENBLAS_CORETYPE");
   }
-  const reason = kernelFingerprint(symbols) === RECORDS_BLAS_FINGERPRINT
-    ? undefined
-    : pinRecordsKernels(symbols, setting);
-  const blas = wrap(path, symbols);
-  const notice = recordsKernelNotice(blas.kernelFingerprint(), { setting, reason });
+  const opened = kernelFingerprint(symbols);
+  const alreadyRecords = opened === RECORDS_BLAS_FINGERPRINT;
+  const reason = alreadyRecords ? undefined : pinRecordsKernels(symbols, setting);
+  // Only a switch (no reason, not already the records') changes the kernels: fingerprint again.
+  const fingerprint = alreadyRecords || reason !== undefined ? opened : kernelFingerprint(symbols);
+  const notice = recordsKernelNotice(fingerprint, { setting, reason });
   if (notice !== undefined) console.log(notice);
-  return blas;
+  return wrap(path, symbols);
 }
 
 /** Whether `OPENBLAS_CORETYPE` is set (true when it cannot be read: then it is left alone). */
