@@ -32,8 +32,10 @@ export { DEFAULT_SPLIT, leaveOneOutSplit, type SplitConfig } from "./protocol/le
 export {
   type BatcherConfig,
   DEFAULT_BATCHER,
+  EVALUATION_STAGES,
   type EvaluationBatch,
   evaluationBatches,
+  type EvaluationStage,
   padLeft,
   trainingBatches,
 } from "./protocol/batcher.ts";
