@@ -23,6 +23,7 @@ export { readRecBoleAtomic, type RecBoleFieldType } from "./import/recbole.ts";
 export { readSequenceFile } from "./import/sequence_file.ts";
 export {
   attachModality,
+  DENSE_FEATURE_CONFIG_SETTINGS,
   type DenseFeatureConfig,
   readDenseFeatures,
 } from "./import/dense_features.ts";
