@@ -19,7 +19,12 @@ export {
   generateWorkloadDataset,
   type WorkloadShapeConfig,
 } from "./workload_shape.ts";
-export { readRecBoleAtomic, type RecBoleFieldType } from "./import/recbole.ts";
+export {
+  readRecBoleAtomic,
+  RECBOLE_READ_OPTION_SETTINGS,
+  type RecBoleFieldType,
+  type RecBoleReadOptions,
+} from "./import/recbole.ts";
 export { readSequenceFile } from "./import/sequence_file.ts";
 export {
   attachModality,

@@ -191,6 +191,25 @@ Deno.test("malformed .item: infinite float and non-numeric float_seq element", (
   );
 });
 
+Deno.test("readRecBoleAtomic: an unknown or out-of-range option is a SettingError naming it", () => {
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n` }); // no .item
+  const bad: [Record<string, unknown>, string][] = [
+    // Unread: the missing .item read as a dataset without features.
+    [
+      { requireItemfile: true },
+      "RecBoleReadOptions.requireItemfile is true; allowed: one of the settings requireItemFile",
+    ],
+    // A string is truthy: "no" required the file.
+    [{ requireItemFile: "no" }, 'RecBoleReadOptions.requireItemFile is "no"; allowed: true or'],
+    // The tables' and cards' label.
+    [{ name: "" }, 'RecBoleReadOptions.name is ""; allowed: a non-empty string'],
+  ];
+  for (const [options, message] of bad) {
+    assertThrows(() => readRecBoleAtomic(base, options), SettingError, message);
+  }
+  assertEquals(readRecBoleAtomic(base, { requireItemFile: false, name: "mine" }).name, "mine");
+});
+
 Deno.test("malformed .item: required but absent", () => {
   const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n` });
   assertDataError(

@@ -18,6 +18,7 @@ import {
   DEFAULT_SPLIT,
   DEFAULT_SYNTHETIC,
   DENSE_FEATURE_CONFIG_SETTINGS,
+  RECBOLE_READ_OPTION_SETTINGS,
 } from "../../lib/data/mod.ts";
 import { DEFAULT_CONTRASTIVE_VIEW_CONFIG, DEFAULT_DEMURE_CONFIG } from "../../lib/demure/mod.ts";
 import {
@@ -110,6 +111,11 @@ const DOCUMENTED: Readonly<Record<string, Documented>> = {
   DenseFeatureConfig: {
     defaults: { requireAllItems: false },
     settings: keys(DENSE_FEATURE_CONFIG_SETTINGS),
+  },
+  // No constant: `requireItemFile` is read as false when absent, `name` from the path.
+  RecBoleReadOptions: {
+    defaults: { requireItemFile: false },
+    settings: keys(RECBOLE_READ_OPTION_SETTINGS),
   },
 };
 
