@@ -62,6 +62,7 @@ export {
   type DataFrame,
   type DatasetStatistics,
   datasetStatistics,
+  type EvaluationStage,
   formatStatistics,
   generateSynthetic,
   type HistoryEntry,

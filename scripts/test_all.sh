@@ -4,6 +4,19 @@
 # Chromium, and the live notebook server driven in Chromium (scripts/check_lab.ts).
 # Ends with one line "tests: N passed, N failed" (unit tests plus one per stage).
 set -uo pipefail
+# The suite takes no arguments. It ignored them, so `./run.sh test --help` or a would-be filter
+# (`./run.sh test tests/data/`) started every stage, the quick reproduction and Slurm included.
+# The usage is the comment block above (lines 2-5); it answers before anything runs.
+if (($# > 0)); then
+  case $1 in
+    -h | --help) sed -n '2,5p' "$0"; exit 0 ;;
+    *)
+      echo "test_all: unexpected argument: $1 (the suite takes none; one test file:" \
+        "DEMURE_BLAS_THREADS=1 deno test -A tests/<area>/<file>_test.ts)" >&2
+      exit 2
+      ;;
+  esac
+fi
 cd "$(dirname "$0")/.."
 log_dir=$(mktemp -d)
 passed=0

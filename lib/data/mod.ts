@@ -19,10 +19,16 @@ export {
   generateWorkloadDataset,
   type WorkloadShapeConfig,
 } from "./workload_shape.ts";
-export { readRecBoleAtomic, type RecBoleFieldType } from "./import/recbole.ts";
+export {
+  readRecBoleAtomic,
+  RECBOLE_READ_OPTION_SETTINGS,
+  type RecBoleFieldType,
+  type RecBoleReadOptions,
+} from "./import/recbole.ts";
 export { readSequenceFile } from "./import/sequence_file.ts";
 export {
   attachModality,
+  DENSE_FEATURE_CONFIG_SETTINGS,
   type DenseFeatureConfig,
   readDenseFeatures,
 } from "./import/dense_features.ts";
@@ -32,8 +38,10 @@ export { DEFAULT_SPLIT, leaveOneOutSplit, type SplitConfig } from "./protocol/le
 export {
   type BatcherConfig,
   DEFAULT_BATCHER,
+  EVALUATION_STAGES,
   type EvaluationBatch,
   evaluationBatches,
+  type EvaluationStage,
   padLeft,
   trainingBatches,
 } from "./protocol/batcher.ts";

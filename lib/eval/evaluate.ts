@@ -14,7 +14,11 @@
  * ```
  */
 import type { LeaveOneOutSplit } from "../data/types.ts";
-import { evaluationBatches } from "../data/protocol/batcher.ts";
+import {
+  EVALUATION_STAGES,
+  evaluationBatches,
+  type EvaluationStage,
+} from "../data/protocol/batcher.ts";
 import {
   DEFAULT_CUTOFFS,
   metricNames,
@@ -25,9 +29,7 @@ import {
 } from "./metrics.ts";
 import {
   DEFAULT_RANKING_PROTOCOL,
-  EVALUATION_STAGES,
   type EvaluationProtocol,
-  type EvaluationStage,
   RANKING_PROTOCOLS,
   type RankingProtocol,
 } from "./protocol.ts";

@@ -7,6 +7,7 @@
  * console.log(formatProtocol(result.protocol));
  * ```
  */
+import type { EvaluationStage } from "../data/protocol/batcher.ts";
 
 /**
  * The full-ranking protocol: which items compete with the target. One named choice, used by
@@ -52,16 +53,10 @@ export interface EvaluationProtocol {
   /** The named full-ranking protocol (absent for sampled ranking and for older result files). */
   rankingProtocol?: RankingProtocol;
   /** Which split an evaluation ranks the targets of: validation or test. */
-  stage: "valid" | "test";
+  stage: EvaluationStage;
   /** Seed of the run that produced the model; absent when the evaluation was not told it. */
   seed?: number;
 }
-
-/** Which split an evaluation ranks the targets of: {@linkcode EvaluationProtocol.stage}. */
-export type EvaluationStage = EvaluationProtocol["stage"];
-
-/** Every evaluation stage. */
-export const EVALUATION_STAGES: readonly EvaluationStage[] = ["valid", "test"];
 
 /** What the card prints for a loss or seed the evaluation was not given. */
 export const UNSTATED = "unstated";

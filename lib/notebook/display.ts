@@ -6,6 +6,7 @@ import {
   tracesOutsideDefaultBundle,
 } from "../viz/plotly_bundle.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
+import { checkSettingNames, type SettingNames } from "../util/settings.ts";
 import { formatTableCells, tableHtml, type TableSection } from "../viz/table_html.ts";
 
 /** Options of {@linkcode display}. */
@@ -19,6 +20,11 @@ export interface DisplayOptions {
    */
   caption?: string;
 }
+
+const DISPLAY_OPTION_SETTINGS: SettingNames<DisplayOptions> = {
+  forcePlotlyBundle: true,
+  caption: true,
+};
 
 /** The MIME bundle of one figure output (what the kernel is asked to display). */
 export interface FigureMimeBundle {
@@ -69,7 +75,8 @@ let figureCounter = 0;
  * The first figure of a kernel session inlines plotly.js (the minified cartesian bundle,
  * about 1.5 MB) into its `text/html` output; later ones only add a div and a `Plotly.newPlot` call. If you clear that first output in
  * a live notebook, later figures still draw (the page keeps plotly.js loaded), but a saved copy
- * would not: pass `forcePlotlyBundle: true` or re-run from the top.
+ * would not: pass `forcePlotlyBundle: true` or re-run from the top. An option the function does
+ * not have is a `SettingError`.
  *
  * @example
  * ```ts
@@ -77,6 +84,8 @@ let figureCounter = 0;
  * ```
  */
 export async function display(figure: Figure, options: DisplayOptions = {}): Promise<void> {
+  // A misspelt `captoin` showed the figure without its caption.
+  checkSettingNames("DisplayOptions", options, DISPLAY_OPTION_SETTINGS);
   const jupyter = jupyterOrNull();
   if (jupyter === null) {
     console.log(`[figure] ${figureTitle(figure)} (shown in notebooks; see writeHtmlReport)`);

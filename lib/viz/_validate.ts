@@ -1,4 +1,44 @@
 /** Input checks shared by the figure builders: bad input fails loudly, naming the field. */
+import { closestSettingName, type SettingNames } from "../util/settings.ts";
+
+/**
+ * Throws unless every field of `input` is one of `known`'s. A notebook cell is not type-checked,
+ * and a misspelt optional field (`error` for a bar series' `errors`, `positionLabel`) was dropped
+ * without a word: the figure drew without its error bars or labels.
+ */
+export function assertKnownFields<T extends object>(
+  builder: string,
+  field: string,
+  input: T,
+  known: SettingNames<T>,
+): void {
+  const names = Object.keys(known);
+  for (const key of Object.keys(input)) {
+    if (Object.hasOwn(known, key)) continue;
+    const guess = closestSettingName(key, names);
+    throw new Error(
+      `${builder}: ${field} has no field "${key}" (its fields: ${names.join(", ")}` +
+        `${guess === null ? "" : `; did you mean ${guess}?`})`,
+    );
+  }
+}
+
+/**
+ * Throws unless `value` is absent or one of `allowed`: an unknown axis or scale was drawn as the
+ * default one (a curve meant for the right axis on the left, a signed heatmap as magnitudes).
+ */
+export function assertOneOfOrAbsent(
+  builder: string,
+  field: string,
+  value: unknown,
+  allowed: readonly string[],
+): void {
+  if (value === undefined || allowed.includes(value as string)) return;
+  throw new Error(
+    `${builder}: ${field} is ${JSON.stringify(value)}, expected one of ` +
+      `${allowed.map((name) => JSON.stringify(name)).join(", ")}`,
+  );
+}
 
 /**
  * Throws unless every value is above 0: a log axis cannot place 0 or a negative value (plotly

@@ -1,5 +1,6 @@
 import type { Figure, HeatmapTrace } from "./figure.ts";
-import { assertLength } from "./_validate.ts";
+import type { SettingNames } from "../util/settings.ts";
+import { assertKnownFields, assertLength, assertOneOfOrAbsent } from "./_validate.ts";
 
 /** Input of {@linkcode contributionHeatmap}. */
 export interface ContributionHeatmapInput {
@@ -97,8 +98,21 @@ export function contributionHeatmap(input: ContributionHeatmapInput): Figure {
 /** The name errors are reported under. */
 const BUILDER = "contributionHeatmap";
 
-/** Throws unless the sizes agree and every valid value is finite. */
+const HEATMAP_FIELDS: SettingNames<ContributionHeatmapInput> = {
+  values: true,
+  numPositions: true,
+  modalityNames: true,
+  valid: true,
+  positionLabels: true,
+  title: true,
+  colorBarTitle: true,
+  scale: true,
+};
+
+/** Throws unless the fields are known, the sizes agree and every valid value is finite. */
 function checkInput(input: ContributionHeatmapInput): void {
+  assertKnownFields(BUILDER, "the input", input, HEATMAP_FIELDS);
+  assertOneOfOrAbsent(BUILDER, "scale", input.scale, HEATMAP_SCALES);
   const numModalities = input.modalityNames.length;
   if (!Number.isInteger(input.numPositions) || input.numPositions <= 0) {
     throw new Error(

@@ -1,5 +1,6 @@
 import type { BarTrace, Figure } from "./figure.ts";
-import { assertLength } from "./_validate.ts";
+import type { SettingNames } from "../util/settings.ts";
+import { assertKnownFields, assertLength } from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
 
 /**
@@ -35,6 +36,16 @@ export interface GroupedBarsInput {
   xTitle?: string;
 }
 
+const GROUPED_BARS_FIELDS: SettingNames<GroupedBarsInput> = {
+  categories: true,
+  series: true,
+  title: true,
+  yTitle: true,
+  xTitle: true,
+};
+
+const BAR_SERIES_FIELDS: SettingNames<BarSeries> = { name: true, values: true, errors: true };
+
 /**
  * Grouped bars with optional symmetric error bars.
  *
@@ -51,9 +62,11 @@ export interface GroupedBarsInput {
  */
 export function groupedBars(input: GroupedBarsInput): Figure {
   const builder = "groupedBars";
+  assertKnownFields(builder, "the input", input, GROUPED_BARS_FIELDS);
   if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
   const traces: BarTrace[][] = input.series.map((series, index) => {
     const field = `series "${series.name}"`;
+    assertKnownFields(builder, field, series, BAR_SERIES_FIELDS);
     assertLength(builder, `${field}.values`, series.values, input.categories.length);
     series.values.forEach((value, position) => {
       if (value !== null && !Number.isFinite(value)) {

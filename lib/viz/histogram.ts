@@ -1,5 +1,6 @@
 import type { BarTrace, Figure } from "./figure.ts";
-import { assertFinite } from "./_validate.ts";
+import type { SettingNames } from "../util/settings.ts";
+import { assertFinite, assertKnownFields } from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
 
 /** Input of {@linkcode histogram}. */
@@ -19,6 +20,14 @@ export interface HistogramInput {
   yTitle?: string;
 }
 
+const HISTOGRAM_FIELDS: SettingNames<HistogramInput> = {
+  values: true,
+  edges: true,
+  title: true,
+  xTitle: true,
+  yTitle: true,
+};
+
 /**
  * Counts per bin, drawn as bars labelled `[low, high)`; bin edges are explicit so that plots of
  * skewed quantities (history lengths, popularity) can use log-spaced bins.
@@ -31,6 +40,7 @@ export interface HistogramInput {
  */
 export function histogram(input: HistogramInput): Figure {
   const builder = "histogram";
+  assertKnownFields(builder, "the input", input, HISTOGRAM_FIELDS);
   const { edges } = input;
   if (edges.length < 2) throw new Error(`${builder}: edges needs at least 2 entries`);
   assertFinite(builder, "edges", edges);

@@ -1,5 +1,12 @@
 import type { Figure, ScatterTrace } from "./figure.ts";
-import { assertFinite, assertLength, assertPositiveOnLogAxis } from "./_validate.ts";
+import type { SettingNames } from "../util/settings.ts";
+import {
+  assertFinite,
+  assertKnownFields,
+  assertLength,
+  assertOneOfOrAbsent,
+  assertPositiveOnLogAxis,
+} from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
 import { bandTrace } from "./_band.ts";
 
@@ -83,6 +90,7 @@ export function symmetricBand(y: number[], spread: number[]): { lower: number[];
  * ```
  */
 export function lineWithBands(input: LineWithBandsInput): Figure {
+  checkInput(input);
   if (input.series.length === 0) throw new Error(`${BUILDER}: series is empty`);
   const data = input.series.flatMap((series, index) => seriesTraces(input, series, index));
   if (input.xTickValues) assertFinite(BUILDER, "xTickValues", input.xTickValues);
@@ -109,6 +117,36 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
 /** The name errors are reported under. */
 const BUILDER = "lineWithBands";
 
+const LINE_WITH_BANDS_FIELDS: SettingNames<LineWithBandsInput> = {
+  series: true,
+  title: true,
+  xTitle: true,
+  yTitle: true,
+  xScale: true,
+  yScale: true,
+  xTickValues: true,
+};
+
+const BAND_SERIES_FIELDS: SettingNames<BandSeries> = {
+  name: true,
+  x: true,
+  y: true,
+  band: true,
+  errors: true,
+  marked: true,
+};
+
+const BAND_FIELDS: SettingNames<NonNullable<BandSeries["band"]>> = { lower: true, upper: true };
+
+const MARKED_FIELDS: SettingNames<NonNullable<BandSeries["marked"]>> = { name: true, x: true };
+
+/** The input's own fields and scales, before any series is read. */
+function checkInput(input: LineWithBandsInput): void {
+  assertKnownFields(BUILDER, "the input", input, LINE_WITH_BANDS_FIELDS);
+  assertOneOfOrAbsent(BUILDER, "xScale", input.xScale, ["linear", "log"]);
+  assertOneOfOrAbsent(BUILDER, "yScale", input.yScale, ["linear", "log"]);
+}
+
 /** One series' traces, checked: its band (if any), its line, its marked points (if any). */
 function seriesTraces(
   input: LineWithBandsInput,
@@ -117,6 +155,9 @@ function seriesTraces(
 ): ScatterTrace[] {
   const field = `series "${series.name}"`;
   const color = seriesColor(index);
+  assertKnownFields(BUILDER, field, series, BAND_SERIES_FIELDS);
+  if (series.band) assertKnownFields(BUILDER, `${field}.band`, series.band, BAND_FIELDS);
+  if (series.marked) assertKnownFields(BUILDER, `${field}.marked`, series.marked, MARKED_FIELDS);
   checkSeriesValues(input, series, field);
   const traces: ScatterTrace[] = [];
   if (series.band) {

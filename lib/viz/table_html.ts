@@ -1,4 +1,6 @@
+import type { SettingNames } from "../util/settings.ts";
 import { escapeHtml } from "./_escape.ts";
+import { assertKnownFields } from "./_validate.ts";
 
 /**
  * What a table cell may hold: text, a number, a yes/no, or nothing. `null` (what a result file
@@ -24,6 +26,14 @@ export interface TableSection {
   /** Decimals for non-integer numbers. Default: 4. */
   digits?: number;
 }
+
+const TABLE_SECTION_FIELDS: SettingNames<TableSection> = {
+  kind: true,
+  columns: true,
+  rows: true,
+  caption: true,
+  digits: true,
+};
 
 /** What a table shows for a value that is missing (NaN, `null` or `undefined`). */
 export const MISSING_CELL = "–";
@@ -97,6 +107,8 @@ export function formatTableCells(
  * ```
  */
 export function tableHtml(section: TableSection, context: string): string {
+  // `captoin` or `digit` in a notebook's displayTable showed the table without them.
+  assertKnownFields(context, "the table", section, TABLE_SECTION_FIELDS);
   section.rows.forEach((row, rowIndex) => {
     if (row.length !== section.columns.length) {
       throw new Error(

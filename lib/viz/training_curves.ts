@@ -1,5 +1,6 @@
 import type { Figure, ScatterTrace } from "./figure.ts";
-import { assertFinite, assertLength } from "./_validate.ts";
+import type { SettingNames } from "../util/settings.ts";
+import { assertFinite, assertKnownFields, assertLength, assertOneOfOrAbsent } from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
 
 /** One curve: `y[i]` measured at `x[i]` (epoch or step). */
@@ -28,6 +29,16 @@ export interface TrainingCurvesInput {
   rightYTitle?: string;
 }
 
+const TRAINING_CURVES_FIELDS: SettingNames<TrainingCurvesInput> = {
+  series: true,
+  title: true,
+  xTitle: true,
+  yTitle: true,
+  rightYTitle: true,
+};
+
+const CURVE_SERIES_FIELDS: SettingNames<CurveSeries> = { name: true, x: true, y: true, axis: true };
+
 /**
  * Lines with markers, one per series, optionally on two y axes.
  *
@@ -45,7 +56,12 @@ export interface TrainingCurvesInput {
  */
 export function trainingCurves(input: TrainingCurvesInput): Figure {
   const builder = "trainingCurves";
+  assertKnownFields(builder, "the input", input, TRAINING_CURVES_FIELDS);
   if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
+  for (const series of input.series) {
+    assertKnownFields(builder, `series "${series.name}"`, series, CURVE_SERIES_FIELDS);
+    assertOneOfOrAbsent(builder, `series "${series.name}".axis`, series.axis, ["left", "right"]);
+  }
   const usesRight = input.series.some((series) => series.axis === "right");
   const data: ScatterTrace[] = input.series.map((series, index) => {
     assertLength(builder, `series "${series.name}".y`, series.y, series.x.length);

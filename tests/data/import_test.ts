@@ -6,6 +6,7 @@ import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
 import { writeRecBoleAtomic } from "../../lib/data/import/write_recbole.ts";
 import { splitValues } from "../../lib/data/import/_fields.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 const { dir, write: fixture } = importFixtures("import_test_");
 
@@ -190,6 +191,25 @@ Deno.test("malformed .item: infinite float and non-numeric float_seq element", (
   );
 });
 
+Deno.test("readRecBoleAtomic: an unknown or out-of-range option is a SettingError naming it", () => {
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n` }); // no .item
+  const bad: [Record<string, unknown>, string][] = [
+    // Unread: the missing .item read as a dataset without features.
+    [
+      { requireItemfile: true },
+      "RecBoleReadOptions.requireItemfile is true; allowed: one of the settings requireItemFile",
+    ],
+    // A string is truthy: "no" required the file.
+    [{ requireItemFile: "no" }, 'RecBoleReadOptions.requireItemFile is "no"; allowed: true or'],
+    // The tables' and cards' label.
+    [{ name: "" }, 'RecBoleReadOptions.name is ""; allowed: a non-empty string'],
+  ];
+  for (const [options, message] of bad) {
+    assertThrows(() => readRecBoleAtomic(base, options), SettingError, message);
+  }
+  assertEquals(readRecBoleAtomic(base, { requireItemFile: false, name: "mine" }).name, "mine");
+});
+
 Deno.test("malformed .item: required but absent", () => {
   const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n` });
   assertDataError(
@@ -264,6 +284,33 @@ Deno.test("dense feature files: unknown id, duplicate id, wrong width, NaN, inco
   assertDataError(c.run, c.path, 1, "value[1]", "not a number");
   c = read("a 1 2\nb 3 4\n", 2, true);
   assertDataError(c.run, c.path, 0, "item_id", "rows for 2 items, the dataset has 3");
+});
+
+Deno.test("readDenseFeatures: an unknown or out-of-range setting is a SettingError naming it", () => {
+  const path = `${fixture({ ".feat": "a 1 2\nb 3 4\n" })}.feat`;
+  const provenance = { source: "test", normalisation: "none" };
+  const bad: [Record<string, unknown>, string][] = [
+    // Unread: the first row set the width, 2.
+    [{ dimm: 3 }, "DenseFeatureConfig.dimm is 3; allowed: one of the settings name, dim, "],
+    // Reported as the file's "feature width 1.5 is not positive".
+    [{ dim: 1.5 }, "DenseFeatureConfig.dim is 1.5; allowed: an integer >= 1"],
+    [{ dim: 0 }, "DenseFeatureConfig.dim is 0; allowed: an integer >= 1"],
+    // A string is truthy: "no" required a row for every item.
+    [{ requireAllItems: "no" }, 'DenseFeatureConfig.requireAllItems is "no"; allowed: true or'],
+    // A modality "" that tables and cards show as nothing.
+    [{ name: "" }, 'DenseFeatureConfig.name is ""; allowed: a non-empty name'],
+  ];
+  for (const [setting, message] of bad) {
+    const config = { name: "image", provenance, ...setting };
+    assertThrows(
+      () =>
+        readDenseFeatures(path, ["a", "b", "c"], config as Parameters<typeof readDenseFeatures>[2]),
+      SettingError,
+      message,
+    );
+  }
+  const image = readDenseFeatures(path, ["a", "b", "c"], { name: "image", dim: 2, provenance });
+  assertEquals([image.name, image.dim, Array.from(image.present)], ["image", 2, [1, 1, 0]]);
 });
 
 Deno.test("attachModality checks the item count and recomputes the fingerprint", () => {

@@ -127,6 +127,20 @@ Deno.test("padLeft and the batchers left-pad, cut to the most recent items and a
   assertEquals(Array.from(valid.targets), [5, 2]);
 });
 
+Deno.test("evaluationBatches: a stage other than valid or test is a SettingError, not the test targets", () => {
+  const split = leaveOneOutSplit(tinyDataset([[3, 1, 4, 1, 5, 9], [7, 8, 2, 6]], 10));
+  // An untyped caller (a notebook cell) that wrote "validation" got the test batches.
+  for (const stage of ["validation", "Valid", ""]) {
+    const error = assertThrows(
+      () => evaluationBatches(split, stage as "valid", 8),
+      SettingError,
+      `evaluationBatches: stage is "${stage}"; allowed: one of "valid", "test"`,
+    );
+    assertEquals(error.message.split("\n").length, 1);
+  }
+  assertThrows(() => evaluationBatches(split, "valid", 0), SettingError, "batchSize is 0");
+});
+
 Deno.test("trainingBatches: an unknown or out-of-range setting is a SettingError naming it", () => {
   const split = leaveOneOutSplit(tinyDataset([[3, 1, 4, 1, 5, 9], [7, 8, 2, 6]], 10), {
     maxLength: 2,

@@ -17,6 +17,8 @@ import {
   DEFAULT_K_CORE,
   DEFAULT_SPLIT,
   DEFAULT_SYNTHETIC,
+  DENSE_FEATURE_CONFIG_SETTINGS,
+  RECBOLE_READ_OPTION_SETTINGS,
 } from "../../lib/data/mod.ts";
 import { DEFAULT_CONTRASTIVE_VIEW_CONFIG, DEFAULT_DEMURE_CONFIG } from "../../lib/demure/mod.ts";
 import {
@@ -105,6 +107,16 @@ const DOCUMENTED: Readonly<Record<string, Documented>> = {
   KCoreConfig: everyKey(DEFAULT_K_CORE),
   SplitConfig: everyKey(DEFAULT_SPLIT),
   BatcherConfig: everyKey(DEFAULT_BATCHER),
+  // No constant: `requireAllItems` is read as false when absent, `dim` from the file.
+  DenseFeatureConfig: {
+    defaults: { requireAllItems: false },
+    settings: keys(DENSE_FEATURE_CONFIG_SETTINGS),
+  },
+  // No constant: `requireItemFile` is read as false when absent, `name` from the path.
+  RecBoleReadOptions: {
+    defaults: { requireItemFile: false },
+    settings: keys(RECBOLE_READ_OPTION_SETTINGS),
+  },
 };
 
 /** Tables of settings whose defaults no `DEFAULT_X` constant holds (read from the environment,

@@ -2,7 +2,9 @@
  * `./run.sh`, the README's entry point: without a command it prints its usage (the comment block at
  * its top, not the shell code below it) and exits 2; `--help`, `-h` and `help` print the same usage
  * and exit 0; an unknown command is one line naming it, then the usage, and exit 2. None of these
- * reaches the set-up (`scripts/setup.sh`), which may install packages.
+ * reaches the set-up (`scripts/setup.sh`), which may install packages. `./run.sh test` hands its
+ * arguments to `scripts/test_all.sh`, which takes none: `--help` prints its usage, anything else
+ * is one line and exit 2, before any stage starts.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 
@@ -19,10 +21,11 @@ function isFile(path: string): boolean {
 }
 
 /**
- * Runs `bash run.sh ...args` with a PATH of only `dirname` and `sed` (what the usage needs): a
- * set-up that ran would call `dpkg-query` and `npm`, and write "command not found" to stderr.
+ * Runs `bash script ...args` with a PATH of only `dirname` and `sed` (what the usage needs): a
+ * set-up or a test stage that ran would call `dpkg-query`, `npm` or `deno`, and write "command not
+ * found" to stderr.
  */
-async function runSh(...args: string[]) {
+async function runScript(script: string, ...args: string[]) {
   const bin = await Deno.makeTempDir({ prefix: "run_sh_path_" });
   try {
     for (const tool of ["dirname", "sed"]) {
@@ -31,7 +34,7 @@ async function runSh(...args: string[]) {
       await Deno.symlink(found, `${bin}/${tool}`);
     }
     const output = await new Deno.Command("/bin/bash", {
-      args: ["run.sh", ...args],
+      args: [script, ...args],
       cwd: root,
       stdin: "null",
       env: { PATH: bin },
@@ -42,6 +45,9 @@ async function runSh(...args: string[]) {
     await Deno.remove(bin, { recursive: true });
   }
 }
+
+/** `bash run.sh ...args`, as {@linkcode runScript} runs it. */
+const runSh = (...args: string[]) => runScript("run.sh", ...args);
 
 /** The usage block's lines: every command of the README's "Three commands" and the others. */
 function assertIsUsage(text: string) {
@@ -72,4 +78,20 @@ Deno.test("./run.sh with an unknown command names it and exits 2 before the set-
   assertEquals([code, stdout], [2, ""]);
   assert(stderr.startsWith("run.sh: unknown command: reproduc\n"), stderr);
   assertIsUsage(stderr);
+});
+
+Deno.test("the test suite (./run.sh test) answers --help and refuses an argument before any stage", async () => {
+  for (const flag of ["--help", "-h"]) {
+    const { code, stdout, stderr } = await runScript("scripts/test_all.sh", flag);
+    assertEquals([code, stderr], [0, ""], flag);
+    assert(stdout.startsWith("# The whole test suite:"), stdout);
+    assert(!stdout.includes("== fmt"), `a stage started:\n${stdout}`);
+  }
+  // A would-be filter or option started every stage (the quick reproduction and Slurm included).
+  for (const argument of ["tests/data/", "--quick"]) {
+    const { code, stdout, stderr } = await runScript("scripts/test_all.sh", argument);
+    assertEquals([code, stdout], [2, ""], argument);
+    assert(stderr.startsWith(`test_all: unexpected argument: ${argument} (`), stderr);
+    assertEquals(stderr.trimEnd().split("\n").length, 1, stderr);
+  }
 });

@@ -1,6 +1,7 @@
 /** A figure's caption goes under it in the page's font, escaped, and into the plain-text form. */
-import { assertEquals, assertStringIncludes } from "@std/assert";
-import { figureMimeBundle } from "../../lib/notebook/display.ts";
+import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { display, displayTable, figureMimeBundle } from "../../lib/notebook/display.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import type { Figure } from "../../lib/viz/figure.ts";
 
 const figure: Figure = { data: [], layout: { title: { text: "Gain by level" } } };
@@ -27,4 +28,20 @@ Deno.test("figureMimeBundle: without a caption the figure is the bare div", () =
   const bundle = figureMimeBundle(figure, { elementId: "demure-plot-8", plotlyBundle: null });
   assertEquals(bundle["text/html"].startsWith('<div class="demure-plot"'), true);
   assertEquals(bundle["text/plain"], "Figure: Gain by level");
+});
+
+Deno.test("display and displayTable refuse a misspelt option instead of showing without it", async () => {
+  // Outside a kernel both print; the check comes first, so it holds in a notebook too.
+  await assertRejects(
+    () => display(figure, { captoin: "what it shows" } as never),
+    SettingError,
+    'DisplayOptions.captoin is "what it shows"; allowed: one of the settings forcePlotlyBundle, ' +
+      "caption; did you mean caption?",
+  );
+  await assertRejects(
+    () => displayTable({ columns: ["a"], rows: [[1]], captoin: "c" } as never),
+    Error,
+    'displayTable: the table has no field "captoin" (its fields: kind, columns, rows, caption, ' +
+      "digits; did you mean caption?)",
+  );
 });

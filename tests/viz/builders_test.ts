@@ -338,3 +338,77 @@ Deno.test("grouped bars: an error of 0 (a spread of 0 over seeds) is an error ba
   assertEquals(figure.data.length, 1);
   assertEquals(trace.error_y?.array, [0, 0.1]);
 });
+
+Deno.test("builders: a misspelt field or an unknown axis or scale is refused, not drawn without it", () => {
+  // A notebook cell is not type-checked: each of these drew a figure that lacked what was asked.
+  const refused: [() => unknown, string][] = [
+    [
+      () =>
+        groupedBars({
+          categories: ["a"],
+          series: [{ name: "s", values: [1], error: [0.1] } as never],
+        }),
+      'groupedBars: series "s" has no field "error" (its fields: name, values, errors; did you ' +
+      "mean errors?)",
+    ],
+    [
+      () =>
+        groupedBars(
+          { categories: ["a"], series: [{ name: "s", values: [1] }], ytitle: "y" } as never,
+        ),
+      'groupedBars: the input has no field "ytitle"',
+    ],
+    [
+      () => histogram({ values: [1], edges: [0, 2], titel: "t" } as never),
+      'histogram: the input has no field "titel"',
+    ],
+    [
+      () =>
+        contributionHeatmap({
+          values: [1],
+          numPositions: 1,
+          modalityNames: ["a"],
+          positionLabel: ["x"],
+        } as never),
+      'contributionHeatmap: the input has no field "positionLabel"',
+    ],
+    [
+      () =>
+        contributionHeatmap({
+          values: [1],
+          numPositions: 1,
+          modalityNames: ["a"],
+          scale: "sign" as never,
+        }),
+      'contributionHeatmap: scale is "sign", expected one of "signed", "magnitude"',
+    ],
+    [
+      () => trainingCurves({ series: [{ name: "a", x: [1], y: [1], axis: "y2" as never }] }),
+      'trainingCurves: series "a".axis is "y2", expected one of "left", "right"',
+    ],
+    [
+      () => trainingCurves({ series: [{ name: "a", x: [1], y: [1], side: "right" } as never] }),
+      'trainingCurves: series "a" has no field "side"',
+    ],
+    [
+      () =>
+        lineWithBands({ series: [{ name: "a", x: [1], y: [1] }], xScale: "logarithmic" as never }),
+      'lineWithBands: xScale is "logarithmic", expected one of "linear", "log"',
+    ],
+    [
+      () =>
+        lineWithBands({
+          series: [{ name: "a", x: [1], y: [1], band: { low: [0], upper: [2] } as never }],
+        }),
+      'lineWithBands: series "a".band has no field "low"',
+    ],
+    [
+      () =>
+        lineWithBands({
+          series: [{ name: "a", x: [1], y: [1], marked: { label: "s", x: [1] } as never }],
+        }),
+      'lineWithBands: series "a".marked has no field "label"',
+    ],
+  ];
+  for (const [build, message] of refused) assertThrows(build, Error, message);
+});

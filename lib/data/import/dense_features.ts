@@ -10,6 +10,13 @@ import {
   requireNewModalityName,
   splitValues,
 } from "./_fields.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../../util/settings.ts";
 
 /** Options of `readDenseFeatures`. */
 export interface DenseFeatureConfig {
@@ -23,11 +30,41 @@ export interface DenseFeatureConfig {
   provenance: FeatureProvenance;
 }
 
+/** Every setting of {@linkcode DenseFeatureConfig}, for the check of names. */
+export const DENSE_FEATURE_CONFIG_SETTINGS: SettingNames<DenseFeatureConfig> = Object.freeze({
+  name: true,
+  dim: true,
+  requireAllItems: true,
+  provenance: true,
+});
+
+/**
+ * Throws a `SettingError` for a {@linkcode DenseFeatureConfig} setting that is unknown or out of
+ * range. Unchecked, a misspelt `dimm` went unread (the first row set the width), a `dim` of 1.5
+ * was reported as the file's "feature width 1.5 is not positive", a `requireAllItems` of "no"
+ * required every item, and an empty name made a modality "" that the tables show as nothing.
+ */
+function validateDenseFeatureConfig(config: DenseFeatureConfig): void {
+  checkSettingNames("DenseFeatureConfig", config, DENSE_FEATURE_CONFIG_SETTINGS);
+  if (typeof config.name !== "string" || config.name === "") {
+    throw new SettingError(
+      "DenseFeatureConfig.name",
+      config.name,
+      'a non-empty name (e.g. "image")',
+    );
+  }
+  if (config.dim !== undefined) checkInteger("DenseFeatureConfig.dim", config.dim, { min: 1 });
+  if (config.requireAllItems !== undefined) {
+    checkBoolean("DenseFeatureConfig.requireAllItems", config.requireAllItems);
+  }
+}
+
 /**
  * Reads a whitespace-separated matrix keyed by external item id. Unknown or duplicate ids, rows
  * of the wrong width and NaN/infinite values are errors naming file, line and field
  * (`value[k]` for the k-th number); the error for unknown ids names the first and counts them
- * all. Items without a row get `present = 0`.
+ * all. Items without a row get `present = 0`. A setting of `config` that is unknown or out of
+ * range is a `SettingError`, thrown before the file is read.
  *
  * @example
  * ```ts
@@ -41,6 +78,7 @@ export function readDenseFeatures(
   itemIds: string[],
   config: DenseFeatureConfig,
 ): ModalityFeatures {
+  validateDenseFeatureConfig(config);
   const index = new Map(itemIds.map((id, i) => [id, i]));
   const rows = readLines(path);
   const valuesOf = ({ line, content }: NumberedLine) => {

@@ -23,6 +23,12 @@ import {
   splitValues,
   whitespaceName,
 } from "./_fields.ts";
+import {
+  checkBoolean,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../../util/settings.ts";
 
 /** RecBole field types. */
 export type RecBoleFieldType = "token" | "token_seq" | "float" | "float_seq";
@@ -807,12 +813,42 @@ function duplicateRows(
   return first && { count, ...first };
 }
 
+/** Options of {@linkcode readRecBoleAtomic}. */
+export interface RecBoleReadOptions {
+  /** Whether a missing `<base>.item` is an error (default false: the dataset has no features). */
+  requireItemFile?: boolean;
+  /** The dataset's name, a non-empty string (default: the base path's last part). */
+  name?: string;
+}
+
+/** Every setting of {@linkcode RecBoleReadOptions}, for the check of names. */
+export const RECBOLE_READ_OPTION_SETTINGS: SettingNames<RecBoleReadOptions> = Object.freeze({
+  requireItemFile: true,
+  name: true,
+});
+
+/**
+ * Throws a `SettingError` for an option that is unknown or out of range, before any file is
+ * read: a misspelt `requireItemfile: true` went unread (a missing `.item` read as a dataset
+ * without features), `requireItemFile: "no"` required the file, and a `name` of "" labelled
+ * the dataset's tables and cards with nothing.
+ */
+function checkRecBoleReadOptions(options: RecBoleReadOptions): void {
+  checkSettingNames("RecBoleReadOptions", options, RECBOLE_READ_OPTION_SETTINGS);
+  if (options.requireItemFile !== undefined) {
+    checkBoolean("RecBoleReadOptions.requireItemFile", options.requireItemFile);
+  }
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) {
+    throw new SettingError("RecBoleReadOptions.name", options.name, "a non-empty string");
+  }
+}
+
 /**
  * Reads `<base>.inter` and, when it exists or is required, `<base>.item`. Users are ordered by
  * first appearance; each history is stably sorted by `timestamp:float` (file order breaks ties;
  * without a timestamp column the file order is the chronology). Every interaction's item must be
  * listed in `.item` when that file is given; `.item` items that nobody interacted with are kept
- * (cold items).
+ * (cold items). An unknown or out-of-range option is a `SettingError`.
  *
  * @example
  * ```ts
@@ -821,7 +857,7 @@ function duplicateRows(
  */
 export function readRecBoleAtomic(
   base: string,
-  options: { requireItemFile?: boolean; name?: string } = {},
+  options: RecBoleReadOptions = {},
 ): InteractionDataset {
   return readRecBoleAtomicInChunks(base, options, {});
 }
@@ -832,9 +868,10 @@ export function readRecBoleAtomic(
  */
 export function readRecBoleAtomicInChunks(
   base: string,
-  options: { requireItemFile?: boolean; name?: string },
+  options: RecBoleReadOptions,
   reading: LineReadOptions,
 ): InteractionDataset {
+  checkRecBoleReadOptions(options);
   const interFile = `${base}.inter`;
   const itemFile = `${base}.item`;
   const reader = new InterReader(interFile, itemFile, options.requireItemFile ?? false, reading);

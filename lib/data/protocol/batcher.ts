@@ -71,6 +71,15 @@ export function validateBatcherConfig(config: BatcherConfig, epoch: number): voi
   }
 }
 
+/**
+ * Which held-out target of a leave-one-out split an evaluation ranks: `"valid"` (the
+ * second-to-last item) or `"test"` (the last).
+ */
+export type EvaluationStage = "valid" | "test";
+
+/** Every evaluation stage. */
+export const EVALUATION_STAGES: readonly EvaluationStage[] = ["valid", "test"];
+
 /** An evaluation batch: the histories and one target item per row. */
 export interface EvaluationBatch {
   /** The histories. */
@@ -191,7 +200,8 @@ function windowCount(items: number, length: number, windows: BatcherConfig["wind
 
 /**
  * Evaluation batches in user order. `"valid"`: history = training items, target = validation
- * item; `"test"`: history = training items + validation item, target = test item.
+ * item; `"test"`: history = training items + validation item, target = test item. Another stage
+ * or a batch size below 1 is a `SettingError`.
  *
  * @example
  * ```ts
@@ -201,9 +211,12 @@ function windowCount(items: number, length: number, windows: BatcherConfig["wind
  */
 export function evaluationBatches(
   split: LeaveOneOutSplit,
-  stage: "valid" | "test",
+  stage: EvaluationStage,
   batchSize: number,
 ): EvaluationBatch[] {
+  // Anything but "valid" read as "test": an untyped caller's "validation" selected on the test
+  // targets without a word.
+  checkOneOf("evaluationBatches: stage", stage, EVALUATION_STAGES);
   checkInteger("evaluationBatches: batchSize", batchSize, { min: 1 });
   const batches: EvaluationBatch[] = [];
   const numUsers = split.train.length;
