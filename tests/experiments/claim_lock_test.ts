@@ -5,7 +5,7 @@
  * cell's first heartbeat or its release (an epoch in; the claim was left behind), and left one
  * `<claim>.lock` per attempt, on which every later opening of the folder's store failed.
  */
-import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertStringIncludes, assertThrows } from "@std/assert";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { withoutFlock } from "./_no_flock.ts";
 
@@ -59,5 +59,24 @@ Deno.test("without flock a heartbeat, a release and a takeover name the lock fil
     new ResultStore(directory).release("k");
   } finally {
     Deno.removeSync(directory, { recursive: true });
+  }
+});
+
+Deno.test("reproduce --cell on a folder without flock: one line naming the lock file, exit 1, nothing stored", async () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const probe = new URL("./_no_flock_reproduce.ts", import.meta.url).pathname;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", probe, "--quick", "--cell", "0", "--results", resultsDir],
+      stdin: "null",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 1, stderr);
+    // Before, the cell ran, then its release failed: "cell ... failed:" with a stack, no file.
+    assertMatch(stderr, /^reproduce: \/[^ ]+\/cells\/[^ ]+\.claim\.lock: cannot lock .*flock/m);
+    assert(!stderr.includes("    at "), `no stack: ${stderr}`);
+    assertEquals(namesIn(`${resultsDir}/cells`), []);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
   }
 });
