@@ -45,6 +45,7 @@ const { datasetLabel, initBackend, planExperiments, prepareDataset, runPlan, sum
 const {
   cellStoreOf,
   checkResultsPlan,
+  ClaimLockError,
   checkStoredData,
   checkWarmupsFitData,
   compareWithRecord,
@@ -155,11 +156,13 @@ function fail(error: unknown): never {
  * Whether an error's one line says what to do: the results folder holds cells of the imported
  * files as they were before they changed (lib/experiments/stored_data_check.ts), or it cannot be
  * written (the system's message names the path: a folder writable at the top but not within), or
- * the disk is full while a checkpoint is saved (the error names the file).
+ * its file system gives no file locks for the claims (the error names the lock file), or the disk
+ * is full while a checkpoint is saved (the error names the file).
  */
 function saysWhatToDo(error: unknown): boolean {
   return (error as Error).name === "StaleCellError" ||
-    error instanceof Deno.errors.PermissionDenied || isDiskFull(error);
+    error instanceof Deno.errors.PermissionDenied || error instanceof ClaimLockError ||
+    isDiskFull(error);
 }
 
 /** A full disk: the checkpoint writes name their file (lib/checkpoint/checkpoint.ts). */

@@ -30,7 +30,9 @@
  *
  * A process removes or replaces a claim file (a takeover, a release, a heartbeat) only under that
  * claim's lock (`withClaimLock`), and a takeover reads the claim again there: it removes only the
- * claim it judged stale, never one another process made since (see `withClaimLock`).
+ * claim it judged stale, never one another process made since (see `withClaimLock`). The lock is
+ * an flock, so the folder's file system must give them ({@linkcode ClaimLockError}); a store's
+ * first claim takes one, so that a folder without them fails before a cell runs.
  *
  * A process stopped by SIGINT (Ctrl-C) or SIGTERM gives its claims up before it exits, so that a
  * run restarted at once resumes those cells (from their last epoch checkpoint, which stays) instead
@@ -292,9 +294,11 @@ function lockPathOf(path: string): string {
 function withClaimLock<T>(path: string, action: () => T): T {
   const lockPath = lockPathOf(path);
   for (;;) {
-    const file = Deno.openSync(lockPath, { read: true, write: true, create: true });
+    const opened = openLockFile(lockPath);
+    if (opened === undefined) continue; // Removed by its holder between the two opens.
+    const { file, created } = opened;
     try {
-      file.lockSync(true);
+      lockOrExplain(lockPath, file, created);
       if (!namesFile(lockPath, file)) continue;
       try {
         return action();
@@ -304,6 +308,56 @@ function withClaimLock<T>(path: string, action: () => T): T {
     } finally {
       file.close(); // Unlocks.
     }
+  }
+}
+
+/** Opens the lock file `lockPath`, creating it if absent; undefined when it went in between. */
+function openLockFile(lockPath: string): { file: Deno.FsFile; created: boolean } | undefined {
+  const options = { read: true, write: true };
+  try {
+    return { file: Deno.openSync(lockPath, { ...options, createNew: true }), created: true };
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  }
+  try {
+    return { file: Deno.openSync(lockPath, options), created: false };
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A claim's lock file that cannot be locked: the results folder's file system gives no flock
+ * (Lustre mounted without `-o flock` answers ENOSYS; NFSv3 without its lock service, ENOLCK).
+ * Processes sharing the folder cannot then take over, refresh or give up claims safely.
+ */
+export class ClaimLockError extends Error {
+  /** Says which lock file could not be locked, why, and what to do. */
+  constructor(lockPath: string, cause: Error) {
+    super(
+      `${lockPath}: cannot lock this claim lock file (${cause.message}): the results folder's ` +
+        "file system gives no file locks (flock), which processes sharing a results folder " +
+        "need to take over, refresh or give up a cell's claim. Mount it with locks (Lustre: " +
+        "-o flock; NFS: v4, or v3 with its lock service running) or use a results folder on a " +
+        "local disk",
+      { cause },
+    );
+  }
+}
+
+/**
+ * Locks `file` (the lock file `lockPath`) exclusively, or throws {@linkcode ClaimLockError}, after
+ * removing the file when this process created it: a file system without locks would otherwise
+ * gather one lock file per failed attempt, and the next store to open the folder would fail on
+ * it (removeAbandonedLocks). One another process created is left: it may hold it.
+ */
+function lockOrExplain(lockPath: string, file: Deno.FsFile, created: boolean): void {
+  try {
+    file.lockSync(true);
+  } catch (error) {
+    if (created && namesFile(lockPath, file)) Deno.removeSync(lockPath);
+    throw new ClaimLockError(lockPath, error as Error);
   }
 }
 
@@ -368,6 +422,8 @@ export class ResultStore {
   readonly directory: string;
   /** Heartbeat age after which a claim is stale (default {@linkcode CLAIM_STALE_SECONDS}). */
   readonly staleSeconds: number;
+  /** Whether a claim lock was taken in the folder (see {@linkcode ClaimLockError}). */
+  #locksWork = false;
 
   /** Opens (and creates) `directory`; `options.staleSeconds` overrides the claim staleness. */
   constructor(directory: string, options: { staleSeconds?: number } = {}) {
@@ -488,6 +544,12 @@ export class ResultStore {
    */
   claim(key: string, job?: string): CellClaim | undefined {
     const path = this.claimPathOf(key);
+    // A file system without locks fails here, before the cell runs, rather than at its first
+    // heartbeat (an epoch in) and its release, which leaves the claim behind.
+    if (!this.#locksWork) {
+      withClaimLock(path, () => {});
+      this.#locksWork = true;
+    }
     const mine = this.#newClaim(job);
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       if (createWhole(path, JSON.stringify(mine))) {

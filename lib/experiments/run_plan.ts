@@ -32,7 +32,7 @@ import {
 } from "./datasets.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { describeClaimHolder, type ResultStore } from "./result_store.ts";
+import { ClaimLockError, describeClaimHolder, type ResultStore } from "./result_store.ts";
 import {
   type CellResult,
   denoisingNeverStarted,
@@ -416,11 +416,12 @@ class CellLoop {
 
 /**
  * Whether `error` says the results folder cannot be written at all (no permission, a read-only or
- * full file system), as opposed to one cell's claim or run failing.
+ * full file system) or its claims cannot be locked (no flock), as opposed to one cell's claim or
+ * run failing.
  */
 function folderUnwritable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  return error instanceof Deno.errors.PermissionDenied ||
+  return error instanceof Deno.errors.PermissionDenied || error instanceof ClaimLockError ||
     error instanceof Deno.errors.NotCapable || code === "EROFS" || code === "ENOSPC";
 }
 

@@ -17,6 +17,9 @@ import {
   type StopSignal,
 } from "../../lib/experiments/result_store.ts";
 import { workerLogPath } from "../../scripts/reproduce_workers.ts";
+import { temporaryPathOf } from "../../lib/data/atomic_write.ts";
+import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
+import { isIgnoredByGit } from "../_git_ignore.ts";
 
 const linux = Deno.build.os === "linux";
 const bootId = linux ? Deno.readTextFileSync("/proc/sys/kernel/random/boot_id").trim() : undefined;
@@ -453,3 +456,29 @@ Deno.test(
     }
   },
 );
+
+Deno.test(".gitignore: what claims and killed writers leave in the results of record is never committed", () => {
+  const scratch = Deno.makeTempDirSync();
+  try {
+    // The names the store gives, moved to the records' cells folder.
+    const store = new ResultStore(scratch);
+    const key = "full/MovieLens/SASRec/seed=0";
+    const inRecords = (path: string) => path.replace(scratch, `${RECORDS_DIR.full}/cells`);
+    const claim = store.claimPathOf(key);
+    const keptModel = `${RECORDS_DIR.full}/models/full__MovieLens__Demure-SASRec__seed=0`;
+    const leftovers = [
+      inRecords(claim),
+      inRecords(`${claim}.lock`),
+      inRecords(`${claim}.123-456.stale`),
+      inRecords(temporaryPathOf(claim)),
+      inRecords(temporaryPathOf(store.pathOf(key))),
+      // A kept model that may be committed: the temporary of its training file is not.
+      temporaryPathOf(`${keptModel}/training.json`),
+    ];
+    for (const path of leftovers) assert(isIgnoredByGit(path), `${path} must be ignored`);
+    assert(!isIgnoredByGit(inRecords(store.pathOf(key))), "a cell's result is committed");
+    assert(!isIgnoredByGit(`${keptModel}/training.json`), "so is the kept model's training file");
+  } finally {
+    Deno.removeSync(scratch, { recursive: true });
+  }
+});

@@ -1,20 +1,33 @@
-import { assertEquals, assertNotEquals, assertThrows } from "@std/assert";
+import {
+  assertEquals,
+  assertMatch,
+  assertNotEquals,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments, replanWith } from "../../lib/experiments/plan.ts";
+import type { ExperimentPlan } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { checkCellResult } from "../../lib/experiments/cell_result_check.ts";
 import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { selectedFrom, writeSelection } from "../../lib/experiments/selection_record.ts";
+import { withoutFlock } from "./_no_flock.ts";
 
 await initBackend({ verbose: false });
 
-Deno.test("runPlan skips a cell another live process has claimed, runs the rest, then resumes", async () => {
+/** The quick plan's cells on synthetic data that train no model: a quick run of the claims. */
+function quickPlanWithoutTraining(): ExperimentPlan {
   const full = planExperiments("quick");
-  const plan = {
+  return {
     ...full,
     cells: full.cells.filter((c) => c.dataset.kind === "synthetic" && c.system.kind !== "neural"),
   };
+}
+
+Deno.test("runPlan skips a cell another live process has claimed, runs the rest, then resumes", async () => {
+  const plan = quickPlanWithoutTraining();
   assertEquals(plan.cells.length >= 2, true);
   const resultsDir = Deno.makeTempDirSync();
   const store = new ResultStore(cellsDirectory(resultsDir));
@@ -240,11 +253,7 @@ Deno.test("writeSelection drops a choice whose trials are stale, and the choice 
 });
 
 Deno.test("runPlan: a cell whose claim cannot be taken fails alone; the run goes on", async () => {
-  const full = planExperiments("quick");
-  const plan = {
-    ...full,
-    cells: full.cells.filter((c) => c.dataset.kind === "synthetic" && c.system.kind !== "neural"),
-  };
+  const plan = quickPlanWithoutTraining();
   const resultsDir = Deno.makeTempDirSync();
   const store = new ResultStore(cellsDirectory(resultsDir));
   const [bad, ...rest] = plan.cells;
@@ -256,4 +265,26 @@ Deno.test("runPlan: a cell whose claim cannot be taken fails alone; the run goes
   assertEquals(outcome.cells.length, rest.length);
   assertEquals(Deno.readTextFileSync(store.claimPathOf(bad.key)), "", "left alone");
   Deno.removeSync(resultsDir, { recursive: true });
+});
+
+Deno.test("runPlan: a results folder without file locks stops the run at its first claim, naming the lock file", async () => {
+  const plan = quickPlanWithoutTraining();
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const lines: string[] = [];
+    const run = () =>
+      runPlan(plan, { resultsDir, log: (line) => lines.push(line), continueOnFailure: true });
+    // Before, the first cell ran, and its release failed on `Function not implemented`, naming no
+    // file and leaving the claim and a lock file behind.
+    const error = await withoutFlock(() => assertRejects(run));
+    assertMatch(error.message, /\/cells\/[^ ]+\.claim\.lock: cannot lock .*flock/);
+    assertEquals(
+      lines.filter((line) => line.startsWith("FAILED")),
+      [],
+      "one error, not one a cell",
+    );
+    assertEquals([...Deno.readDirSync(cellsDirectory(resultsDir))], [], "no claim, lock or cell");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
 });

@@ -20,6 +20,7 @@ import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_typ
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 import { explainedCell, notebookCellModel, notebookPlan } from "../../lib/notebook/plan_cells.ts";
+import { isIgnoredByGit } from "../_git_ignore.ts";
 
 await initBackend({ verbose: false });
 Deno.env.delete("DEMURE_RERUN");
@@ -62,14 +63,6 @@ async function captureLog<T>(run: () => Promise<T>): Promise<{ value: T; log: st
   }
 }
 
-function isIgnored(path: string): boolean {
-  const { code } = new Deno.Command("git", {
-    args: ["check-ignore", "-q", "--no-index", path],
-    cwd: root,
-  }).outputSync();
-  return code === 0;
-}
-
 Deno.test(".gitignore: of the kept models, only the explained Demure-SASRec cells' can be committed", () => {
   const plan = notebookPlan("full");
   const explained = explainedCell(plan);
@@ -81,9 +74,9 @@ Deno.test(".gitignore: of the kept models, only the explained Demure-SASRec cell
   for (const cell of [explained, synthetic]) {
     const dir = cellModelDir(RECORDS_DIR.full, cell);
     for (const file of ["best.json", "best.abc-1-2.safetensors", "training.json"]) {
-      assertEquals(isIgnored(`${dir}/${file}`), false, `${dir}/${file} must be committable`);
+      assertEquals(isIgnoredByGit(`${dir}/${file}`), false, `${dir}/${file} must be committable`);
     }
-    assertEquals(isIgnored(`${dir}/last.json`), true, "a model's last epoch is not committed");
+    assertEquals(isIgnoredByGit(`${dir}/last.json`), true, "a model's last epoch is not committed");
   }
   const others = [
     cellModelDir(RECORDS_DIR.full, { key: "full/MovieLens/Demure-SASRec/trial=0/seed=0" }),
@@ -92,7 +85,7 @@ Deno.test(".gitignore: of the kept models, only the explained Demure-SASRec cell
     `${cellModelDir(RECORDS_DIR.full, explained)}.staging`,
     cellModelDir(RECORDS_DIR.quick, { key: "quick/MovieLens/Demure-SASRec/seed=0" }),
   ];
-  for (const dir of others) assertEquals(isIgnored(`${dir}/best.json`), true, dir);
+  for (const dir of others) assertEquals(isIgnoredByGit(`${dir}/best.json`), true, dir);
 });
 
 Deno.test("notebookCellModel (full): loads the selected trial's kept model, then its copy under the cell's name; trains nothing", async () => {
