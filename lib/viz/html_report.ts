@@ -47,7 +47,11 @@ const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;ma
   `text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}` +
   `caption{caption-side:bottom;color:#555;font-size:90%;padding-top:4px}` +
   `figure{margin:1.5em 0}figcaption{color:#555;font-size:90%}` +
-  `code{background:#f3f3f3;padding:0 3px;border-radius:3px}`;
+  `code{background:#f3f3f3;padding:0 3px;border-radius:3px}` +
+  `pre{background:#f6f6f6;padding:6px 8px;overflow-x:auto}pre code{padding:0}` +
+  // A wide results table scrolls inside the page, and a long unbroken token (a settings record,
+  // a file path) wraps, instead of running past the right edge of the page.
+  `table{display:block;overflow-x:auto;max-width:100%}p,li{overflow-wrap:anywhere}`;
 
 /**
  * A self-contained HTML page: no external URL; plotly.js inlined once in `<head>` when the page
