@@ -135,6 +135,8 @@ export interface Axis {
    * (values such as 0.0579, 0.0698).
    */
   tickmode?: "auto" | "linear" | "array" | "sync";
+  /** With `tickmode: "linear"`: the step between ticks (from the first tick, 0 by default). */
+  dtick?: number;
   /** Draw grid lines at the ticks. */
   showgrid?: boolean;
   /** With `tickmode: "array"`: the values that get a tick (and a label). */

@@ -2,6 +2,7 @@ import type { Figure, ScatterTrace } from "./figure.ts";
 import { assertFinite, assertLength, assertPositiveOnLogAxis } from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
 import { bandTrace } from "./_band.ts";
+import { countTicks } from "./_count_ticks.ts";
 
 /**
  * A line with an optional shaded band `[lower[i], upper[i]]` around it at each `x[i]`, or error
@@ -95,7 +96,9 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
         type: input.xScale ?? "linear",
         ...(input.xTickValues
           ? { tickmode: "array" as const, tickvals: [...input.xTickValues] }
-          : {}),
+          : input.xScale === "log"
+          ? {}
+          : countTicks(input.series.map((series) => series.x))),
       },
       yaxis: {
         ...(input.yTitle ? { title: { text: input.yTitle } } : {}),

@@ -49,6 +49,21 @@ Deno.test("heatmap: bad input names the field", () => {
   );
 });
 
+Deno.test("epoch axes: a short run gets one tick per epoch, never a half epoch", () => {
+  // A quick-mode run of 3 epochs drew ticks at 1, 1.5, 2, 2.5, 3 (plotly's step for that span).
+  const curves = (x: number[]) =>
+    trainingCurves({ series: [{ name: "loss", x, y: x.map((e) => 1 / e) }] }).layout.xaxis;
+  assertEquals(curves([1, 2, 3])?.tickmode, "linear");
+  assertEquals(curves([1, 2, 3])?.dtick, 1);
+  // Long runs keep plotly's own (whole) steps; fractional x (steps of a sweep) is left alone.
+  assertEquals(curves(Array.from({ length: 113 }, (_, i) => i + 1))?.dtick, undefined);
+  const bands = (x: number[]) =>
+    lineWithBands({ series: [{ name: "m", x, y: x.map(() => 0.1) }] }).layout.xaxis;
+  assertEquals(bands([1, 2, 3, 4])?.dtick, 1);
+  assertEquals(bands([0.25, 0.5, 0.75])?.dtick, undefined);
+  assertEquals(bands([0.25, 0.5, 0.75])?.tickmode, undefined);
+});
+
 Deno.test("training curves: right-axis series go to y2 and add the overlaying axis", () => {
   const figure = trainingCurves({
     series: [
