@@ -157,6 +157,8 @@ export interface Layout {
   yaxis2?: Axis;
   /** How bar traces on one category share it. */
   barmode?: "group" | "stack" | "overlay";
+  /** Show the legend; plotly.js's default hides it when the figure has a single trace. */
+  showlegend?: boolean;
   /** Width in pixels (default: the container's). */
   width?: number;
   /** Height in pixels. */

@@ -104,6 +104,15 @@ Deno.test("grouped bars: one trace per series with error bars; negative error re
   );
 });
 
+Deno.test("grouped bars: a single series keeps its legend entry (whose bars these are)", () => {
+  const figure = groupedBars({
+    categories: ["NDCG@10", "HR@10"],
+    series: [{ name: "SASRec-MM (1 seed)", values: [0.0035, 0.0089] }],
+  });
+  assertEquals(figure.data.length, 1);
+  assertEquals(figure.layout.showlegend, true);
+});
+
 Deno.test("grouped bars: null is a declared gap (no bar), NaN is refused", () => {
   const figure = groupedBars({
     categories: ["0-5 (0 users: no bar)", "6-20"],
