@@ -123,6 +123,7 @@ export {
 export {
   type AdamConfig,
   type AuxiliaryLossContext,
+  describeTraining,
   type EpochProgress,
   type HookState,
   resolveTrainerConfig,
