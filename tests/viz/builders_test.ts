@@ -64,6 +64,18 @@ Deno.test("epoch axes: a short run gets one tick per epoch, never a half epoch",
   assertEquals(bands([0.25, 0.5, 0.75])?.tickmode, undefined);
 });
 
+Deno.test("log axes: only 1, 2 and 5 of each decade are labelled, not every digit", () => {
+  const figure = lineWithBands({
+    series: [{ name: "interactions", x: [1, 10, 100, 1000], y: [400, 100, 20, 5] }],
+    xScale: "log",
+    yScale: "log",
+  });
+  assertEquals(figure.layout.xaxis?.dtick, "D2");
+  assertEquals(figure.layout.yaxis?.dtick, "D2");
+  const linear = lineWithBands({ series: [{ name: "m", x: [0.1, 0.2], y: [1, 2] }] });
+  assertEquals(linear.layout.yaxis?.dtick, undefined);
+});
+
 Deno.test("training curves: right-axis series go to y2 and add the overlaying axis", () => {
   const figure = trainingCurves({
     series: [
