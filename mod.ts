@@ -238,6 +238,7 @@ export {
   type PlannedCell,
   type PlanOptions,
   type PlanOutcome,
+  planRankingText,
   prepareDataset,
   type PreparedDataset,
   type ReproductionSummary,
