@@ -27,9 +27,21 @@ function tableCells(line: string): string[] {
   return line.slice(1, -1).split("|").map((cell) => cell.trim());
 }
 
+/**
+ * A "mean ± std" cell breaks, if at all, only before its "±": in the report's 11-column main
+ * tables the browser broke "0.1193 ± 0.0440" into three lines, the ± alone on the middle one
+ * (kept on one line, the table grew wider than the page and hid its last columns).
+ */
+function keepSpreadTogether(html: string): string {
+  return html.replace(/ ± /g, " ±&nbsp;");
+}
+
 function tableHtml(header: string, body: readonly string[]): string {
   const row = (line: string, tag: "th" | "td") =>
-    `<tr>${tableCells(line).map((cell) => `<${tag}>${inline(cell)}</${tag}>`).join("")}</tr>`;
+    `<tr>${
+      tableCells(line).map((cell) => `<${tag}>${keepSpreadTogether(inline(cell))}</${tag}>`)
+        .join("")
+    }</tr>`;
   return `<table><thead>${row(header, "th")}</thead>` +
     `<tbody>${body.map((line) => row(line, "td")).join("")}</tbody></table>`;
 }

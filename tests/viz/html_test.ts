@@ -105,10 +105,11 @@ Deno.test("markdown subset: pipe tables become tables, fenced blocks preformatte
     markdownToHtml(markdown),
     "<h3>Main table</h3>\n<table><thead><tr><th>system</th><th>NDCG@10</th></tr></thead>" +
       "<tbody><tr><td>Pop</td><td>0.0198</td></tr>" +
-      "<tr><td>SASRec &lt;b&gt;</td><td>0.0853 ± 0.0070</td></tr></tbody></table>\n" +
+      "<tr><td>SASRec &lt;b&gt;</td><td>0.0853 ±&nbsp;0.0070</td></tr></tbody></table>\n" +
       "<pre><code>users   671\nitems   3,496</code></pre>\n<p>after</p>",
   );
-  // A "|" line without a separator row under it stays text.
+  // Outside a table a "mean ± std" is plain text; a "|" line without a separator row stays text.
+  assertEquals(markdownToHtml("0.1 ± 0.2"), "<p>0.1 ± 0.2</p>");
   assertEquals(markdownToHtml("| not a table |"), "<p>| not a table |</p>");
 });
 
