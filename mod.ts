@@ -124,6 +124,7 @@ export {
 export {
   type AdamConfig,
   type AuxiliaryLossContext,
+  describeTraining,
   type EpochProgress,
   type HookState,
   resolveTrainerConfig,
@@ -238,6 +239,7 @@ export {
   type PlannedCell,
   type PlanOptions,
   type PlanOutcome,
+  planRankingText,
   prepareDataset,
   type PreparedDataset,
   type ReproductionSummary,

@@ -237,6 +237,13 @@ function popularitySection(d: Diagnosis): FigureSection {
   };
 }
 
+/** "5 seeds", or "2-5 seeds" when the counts differ: how many runs each mean ± std is over. */
+function seedCount(counts: readonly number[]): string {
+  const least = Math.min(...counts);
+  const most = Math.max(...counts);
+  return least === most ? `${most} seed${most === 1 ? "" : "s"}` : `${least}-${most} seeds`;
+}
+
 /**
  * A main table as grouped bars: test NDCG@10 and HR@10 of each system, mean over seeds with the
  * sample standard deviation as error bar. A system run with one seed (Pop, item-kNN) has no error
@@ -246,9 +253,13 @@ function popularitySection(d: Diagnosis): FigureSection {
 export function mainTableFigure(label: string, rows: readonly SystemSummary[]): FigureSection {
   const metrics = ["NDCG@10", "HR@10"];
   const single = rows.filter((r) => metrics.some((metric) => r.test[metric].n === 1));
+  const spread = rows.flatMap((r) => metrics.map((metric) => r.test[metric].n))
+    .filter((n) => n > 1);
   return {
     kind: "figure",
-    caption: `${label}: test NDCG@10 and HR@10, mean ± std over seeds` +
+    caption: `${label}: test NDCG@10 and HR@10, mean ± std over ` +
+      (spread.length > 0 ? seedCount(spread) : "seeds") +
+      " (full ranking over all items, the protocol above)" +
       (single.length > 0
         ? `; no error bar for ${single.map((r) => r.system).join(", ")} (one seed: no spread)`
         : ""),
@@ -260,6 +271,8 @@ export function mainTableFigure(label: string, rows: readonly SystemSummary[]): 
         errors: rows.map((r) => errorBarOf(r.test[metric])),
       })),
       title: `Main table: ${label}`,
+      xTitle: "system",
+      yTitle: "test value (mean ± std)",
     }),
   };
 }
@@ -278,7 +291,9 @@ export function reportSections(summary: ReproductionSummary): ReportSection[] {
     const x = noise.map((n) => n.noiseFraction);
     sections.push({
       kind: "figure",
-      caption: "Test NDCG@10 as the fraction of each user's modalities that are noise grows",
+      caption: "Test NDCG@10 as the fraction of each user's modalities that are noise grows: " +
+        "lines are the means, bands ± one standard deviation over " +
+        `${seedCount(noise.flatMap((n) => [n.multiModal.n, n.demure.n]))}`,
       figure: lineWithBands({
         title: "Noise level (synthetic)",
         xTitle: "noise fraction",
@@ -295,20 +310,28 @@ export function reportSections(summary: ReproductionSummary): ReportSection[] {
   if (summary.attribution.length > 0) {
     const methods = [...new Set(summary.attribution.map((a) => a.method))];
     const systems = [...new Set(summary.attribution.map((a) => a.system))];
+    const rocAucOf = (system: string, method: string) =>
+      summary.attribution.find((a) => a.system === system && a.method === method)?.rocAuc;
     sections.push({
       kind: "figure",
-      caption: "ROC-AUC of the noise scores against the planted truth, per attribution method",
+      caption: "ROC-AUC of the noise scores against the planted truth, per attribution method " +
+        "(over (user, position, modality) pairs; 0.5 is chance): mean, error bars ± one " +
+        "standard deviation over " +
+        `${seedCount(summary.attribution.map((a) => a.rocAuc.n))} ` +
+        `(seeds ${[...new Set(summary.attribution.flatMap((a) => a.seeds))].join(", ")})`,
       figure: groupedBars({
         categories: methods,
         series: systems.map((system) => ({
           name: system,
           // A method not scored for a system has no bar (null), never a ROC-AUC of 0.
-          values: methods.map((m) =>
-            summary.attribution.find((a) => a.system === system && a.method === m)?.rocAuc.mean ??
-              null
-          ),
+          values: methods.map((m) => rocAucOf(system, m)?.mean ?? null),
+          errors: methods.map((m) => {
+            const rocAuc = rocAucOf(system, m);
+            return rocAuc === undefined ? null : errorBarOf(rocAuc);
+          }),
         })),
         title: "Attribution quality (synthetic)",
+        xTitle: "attribution method",
         yTitle: "ROC-AUC (pairs)",
       }),
     });

@@ -227,6 +227,15 @@ export function rankingText(ranking: RankingProtocol): string {
 }
 
 /**
+ * The test (and validation) ranking of `plan` in words, for a table of its results that must say
+ * how it ranked: "full ranking over all items, the user's history items excluded
+ * [history_excluded]".
+ */
+export function planRankingText(plan: ExperimentPlan): string {
+  return rankingText(plan.training.ranking ?? DEFAULT_RANKING_PROTOCOL);
+}
+
+/**
  * The datasets with a main table: the default synthetic benchmark and MovieLens, then any
  * imported dataset of the plan (not the noise-level variants of the synthetic data).
  */
@@ -426,7 +435,7 @@ function protocolLines(plan: ExperimentPlan, anyNeural: CellResult | undefined):
     "5-core filtering; leave-one-out by time (last item test, second-to-last validation; " +
     "equal timestamps keep source order); the model reads the most recent 50 items; training " +
     "uses every 50-item window of each training history",
-    `${rankingText(plan.training.ranking ?? DEFAULT_RANKING_PROTOCOL)} (validation and test), ` +
+    `${planRankingText(plan)} (validation and test), ` +
     "ties counted against the target (pessimistic); HR@K, NDCG@K, MRR",
     `training loss: ${anyNeural?.protocol.loss ?? "n/a"}; Adam; early stopping on validation ` +
     `NDCG@10 with the best epoch's weights restored (${patienceText(plan)})`,

@@ -15,6 +15,7 @@ import {
 } from "../eval/protocol.ts";
 import {
   DEFAULT_RECOMMENDATION_LOSS,
+  describeLoss,
   RECOMMENDATION_LOSS_SETTINGS,
   type RecommendationLossConfig,
   validateRecommendationLossConfig,
@@ -86,6 +87,50 @@ export interface TrainerConfig {
    * for BCE). A healthy run stays below 1x after its first steps. Default 100.
    */
   divergenceFactor: number;
+}
+
+/**
+ * The trainer settings given (a cell's `training`, a plan's), in words for a page: notebook 02
+ * printed them as a JSON object. Settings not given are not named (their defaults apply);
+ * bookkeeping that does not change what is trained (evaluation chunk size, checkpoint folder,
+ * resuming) is left out.
+ *
+ * @example
+ * ```ts
+ * describeTraining({ maxEpochs: 3, patience: 3, batchSize: 64 });
+ * // "at most 3 epochs, early stopping after 3 validations without a better NDCG@10, batch size 64"
+ * ```
+ */
+export function describeTraining(config: Partial<TrainerConfig>): string {
+  const c = config;
+  const adam = (o: AdamConfig) =>
+    `Adam (learning rate ${o.learningRate}, beta1 ${o.beta1}, beta2 ${o.beta2}, ` +
+    `epsilon ${o.epsilon}, weight decay ${o.weightDecay}` +
+    (o.clipNorm === undefined ? ")" : `, gradients clipped to norm ${o.clipNorm})`);
+  const parts = [
+    c.maxEpochs === undefined ? undefined : `at most ${c.maxEpochs} epochs`,
+    c.patience === undefined
+      ? undefined
+      : `early stopping after ${c.patience} validations without a better NDCG@10`,
+    c.evalEvery === undefined ? undefined : `validation every ${c.evalEvery} epochs`,
+    c.batchSize === undefined ? undefined : `batch size ${c.batchSize}`,
+    c.maxBatchesPerEpoch === undefined
+      ? undefined
+      : `at most ${c.maxBatchesPerEpoch} batches per epoch`,
+    c.windows === undefined
+      ? undefined
+      : c.windows === "all"
+      ? "every window of each training history"
+      : "the last window of each training history",
+    c.optimizer === undefined ? undefined : adam(c.optimizer),
+    c.loss === undefined ? undefined : `loss: ${describeLoss(c.loss)}`,
+    c.ranking === undefined ? undefined : `validation ranking ${c.ranking}`,
+    c.seed === undefined ? undefined : `seed ${c.seed}`,
+    c.maxWallSeconds === undefined ? undefined : `at most ${c.maxWallSeconds} s`,
+    c.divergenceFactor === undefined ? undefined : `divergence guard ${c.divergenceFactor}x`,
+  ];
+  const named = parts.filter((part) => part !== undefined);
+  return named.length === 0 ? "the trainer's defaults" : named.join(", ");
 }
 
 /**

@@ -1,7 +1,12 @@
 /**
  * A deliberately small Markdown subset for report text: `#`..`###` headings, paragraphs, `-`
- * bullet lists, `**bold**`, `*italic*` and `` `code` ``. Everything else is escaped literally, so
- * report text can never inject markup.
+ * bullet lists, pipe tables (a header row, a `| --- |` separator row, body rows), fenced code
+ * blocks (```` ``` ```` lines, shown as preformatted text), `**bold**`, `*italic*` and
+ * `` `code` ``. Everything else is escaped literally, so report text can never inject markup.
+ *
+ * Tables and fences are the report's own (`summaryMarkdown` writes the main tables and the
+ * dataset statistics with them): without them `report.html` showed every results table as one
+ * paragraph of `|`-separated text and each statistics block run together on one line.
  */
 
 import { escapeHtml } from "./_escape.ts";
@@ -11,6 +16,34 @@ function inline(text: string): string {
     .replace(/`([^`]+)`/g, "<code>$1</code>")
     .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
     .replace(/\*([^*]+)\*/g, "<em>$1</em>");
+}
+
+const FENCE = /^```/;
+const TABLE_ROW = /^\|.*\|$/;
+const TABLE_SEPARATOR = /^\|(\s*:?-{3,}:?\s*\|)+$/;
+
+/** The cells of a pipe-table row (`| a | b |` -> `["a", "b"]`). */
+function tableCells(line: string): string[] {
+  return line.slice(1, -1).split("|").map((cell) => cell.trim());
+}
+
+/**
+ * A "mean ± std" cell breaks, if at all, only before its "±": in the report's 11-column main
+ * tables the browser broke "0.1193 ± 0.0440" into three lines, the ± alone on the middle one
+ * (kept on one line, the table grew wider than the page and hid its last columns).
+ */
+function keepSpreadTogether(html: string): string {
+  return html.replace(/ ± /g, " ±&nbsp;");
+}
+
+function tableHtml(header: string, body: readonly string[]): string {
+  const row = (line: string, tag: "th" | "td") =>
+    `<tr>${
+      tableCells(line).map((cell) => `<${tag}>${keepSpreadTogether(inline(cell))}</${tag}>`)
+        .join("")
+    }</tr>`;
+  return `<table><thead>${row(header, "th")}</thead>` +
+    `<tbody>${body.map((line) => row(line, "td")).join("")}</tbody></table>`;
 }
 
 /** Render the subset to HTML. */
@@ -26,10 +59,28 @@ export function markdownToHtml(markdown: string): string {
     paragraph = [];
     list = [];
   };
-  for (const rawLine of markdown.split("\n")) {
-    const line = rawLine.trim();
+  const lines = markdown.split("\n");
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index].trim();
     const heading = /^(#{1,3})\s+(.*)$/.exec(line);
-    if (line === "") {
+    if (FENCE.test(line)) {
+      flush();
+      const code: string[] = [];
+      // An unclosed fence runs to the end of the text, as in CommonMark.
+      while (index + 1 < lines.length && !FENCE.test(lines[index + 1].trim())) {
+        code.push(lines[++index]);
+      }
+      index++;
+      blocks.push(`<pre><code>${escapeHtml(code.join("\n"))}</code></pre>`);
+    } else if (TABLE_ROW.test(line) && TABLE_SEPARATOR.test(lines[index + 1]?.trim() ?? "")) {
+      flush();
+      const body: string[] = [];
+      index++;
+      while (index + 1 < lines.length && TABLE_ROW.test(lines[index + 1].trim())) {
+        body.push(lines[++index].trim());
+      }
+      blocks.push(tableHtml(line, body));
+    } else if (line === "") {
       flush();
     } else if (heading) {
       flush();

@@ -135,6 +135,11 @@ export interface Axis {
    * (values such as 0.0579, 0.0698).
    */
   tickmode?: "auto" | "linear" | "array" | "sync";
+  /**
+   * With `tickmode: "linear"`: the step between ticks (from the first tick, 0 by default). On a
+   * log axis `"D2"` labels only 1, 2 and 5 of each decade (`"D1"`: every digit).
+   */
+  dtick?: number | "D1" | "D2";
   /** Draw grid lines at the ticks. */
   showgrid?: boolean;
   /** With `tickmode: "array"`: the values that get a tick (and a label). */
@@ -155,6 +160,8 @@ export interface Layout {
   yaxis2?: Axis;
   /** How bar traces on one category share it. */
   barmode?: "group" | "stack" | "overlay";
+  /** Show the legend; plotly.js's default hides it when the figure has a single trace. */
+  showlegend?: boolean;
   /** Width in pixels (default: the container's). */
   width?: number;
   /** Height in pixels. */

@@ -145,6 +145,9 @@ export function groupedBars(input: GroupedBarsInput): Figure {
       ...(input.title ? { title: { text: input.title } } : {}),
       xaxis: input.xTitle ? { title: { text: input.xTitle } } : {},
       yaxis: input.yTitle ? { title: { text: input.yTitle } } : {},
+      // The categories are often metrics and the series the systems: with one series (a dataset
+      // where only SASRec-MM finished), plotly.js hid the legend and the bars belonged to no one.
+      showlegend: true,
       legend: { orientation: "h", y: -0.2 },
     },
   };

@@ -9,6 +9,7 @@ import {
 } from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
 import { bandTrace } from "./_band.ts";
+import { countTicks } from "./_count_ticks.ts";
 
 /**
  * A line with an optional shaded band `[lower[i], upper[i]]` around it at each `x[i]`, or error
@@ -103,11 +104,14 @@ export function lineWithBands(input: LineWithBandsInput): Figure {
         type: input.xScale ?? "linear",
         ...(input.xTickValues
           ? { tickmode: "array" as const, tickvals: [...input.xTickValues] }
-          : {}),
+          : input.xScale === "log"
+          ? LOG_TICKS
+          : countTicks(input.series.map((series) => series.x))),
       },
       yaxis: {
         ...(input.yTitle ? { title: { text: input.yTitle } } : {}),
         ...(input.yScale ? { type: input.yScale } : {}),
+        ...(input.yScale === "log" ? LOG_TICKS : {}),
       },
       legend: { orientation: "h", y: -0.2 },
     },
@@ -146,6 +150,12 @@ function checkInput(input: LineWithBandsInput): void {
   assertOneOfOrAbsent(BUILDER, "xScale", input.xScale, ["linear", "log"]);
   assertOneOfOrAbsent(BUILDER, "yScale", input.yScale, ["linear", "log"]);
 }
+
+/**
+ * Log axes label 1, 2 and 5 of each decade: over two decades of a short axis plotly.js labelled
+ * every digit (notebook 01's popularity plot read "4 3 2 100 9 8 7 6 5 4 3 2 10 9 ..." upwards).
+ */
+const LOG_TICKS = { dtick: "D2" as const };
 
 /** One series' traces, checked: its band (if any), its line, its marked points (if any). */
 function seriesTraces(

@@ -2,6 +2,7 @@ import type { Figure, ScatterTrace } from "./figure.ts";
 import type { SettingNames } from "../util/settings.ts";
 import { assertFinite, assertKnownFields, assertLength, assertOneOfOrAbsent } from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
+import { countTicks } from "./_count_ticks.ts";
 
 /** One curve: `y[i]` measured at `x[i]` (epoch or step). */
 export interface CurveSeries {
@@ -81,7 +82,10 @@ export function trainingCurves(input: TrainingCurvesInput): Figure {
     data,
     layout: {
       title: { text: input.title ?? "Training curves" },
-      xaxis: { title: { text: input.xTitle ?? "epoch" } },
+      xaxis: {
+        title: { text: input.xTitle ?? "epoch" },
+        ...countTicks(input.series.map((series) => series.x)),
+      },
       yaxis: input.yTitle ? { title: { text: input.yTitle } } : {},
       ...(usesRight
         ? {

@@ -24,7 +24,7 @@ Deno.test("main-table figure: one-seed systems get no error bar (not a 0 one), n
     row("ItemKNN", [0.03], [0.06]),
   ];
   const section = mainTableFigure("Synthetic", rows);
-  assertStringIncludes(section.caption ?? "", "mean ± std over seeds");
+  assertStringIncludes(section.caption ?? "", "mean ± std over 3 seeds");
   assertStringIncludes(
     section.caption ?? "",
     "no error bar for Pop, ItemKNN (one seed: no spread)",
@@ -59,7 +59,14 @@ Deno.test("main-table figure: every system with several seeds: one trace per met
     row("SASRec-MM", [0.08, 0.1], [0.15, 0.17]),
     row("Demure-SASRec", [0.09, 0.11], [0.16, 0.2]),
   ]);
-  assertEquals(section.caption, "MovieLens: test NDCG@10 and HR@10, mean ± std over seeds");
+  assertEquals(
+    section.caption,
+    "MovieLens: test NDCG@10 and HR@10, mean ± std over 2 seeds (full ranking over all items, " +
+      "the protocol above)",
+  );
+  // A reader sees what the axes hold, not bare numbers under bare names.
+  assertEquals(section.figure.layout.xaxis?.title?.text, "system");
+  assertEquals(section.figure.layout.yaxis?.title?.text, "test value (mean ± std)");
   const traces = section.figure.data as BarTrace[];
   assertEquals(traces.map((t) => t.name), ["NDCG@10", "HR@10"]);
   assertEquals(traces.every((t) => t.error_y?.array.every((e) => e !== null && e > 0)), true);

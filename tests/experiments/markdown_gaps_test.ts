@@ -3,7 +3,7 @@
  * reason: a noise rate that a result file holds as null, an empty cold-start bucket. The HTML
  * report's figures draw no bar for a missing value, never a 0 one.
  */
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { MODALITY_NEVER_PRESENT, modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
 import { bestEpochsText, summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { reportSections } from "../../lib/experiments/html_report.ts";
@@ -123,6 +123,26 @@ Deno.test("report: a method not scored for a system has no bar in the attributio
   assertEquals(all.y[(all.x as string[]).indexOf(dropped.method)], dropped.rocAuc.mean);
 });
 
+Deno.test("report: the attribution figure has ± std error bars and says over which seeds", () => {
+  const section = reportSections(records).find((s) =>
+    s.kind === "figure" && s.figure.layout.title?.text === "Attribution quality (synthetic)"
+  );
+  assert(section?.kind === "figure");
+  const seeds = [...new Set(records.attribution.flatMap((a) => a.seeds))];
+  assertStringIncludes(section.caption ?? "", "error bars ± one standard deviation over");
+  assertStringIncludes(section.caption ?? "", `(seeds ${seeds.join(", ")})`);
+  assertEquals(section.figure.layout.xaxis?.title?.text, "attribution method");
+  const spread = records.attribution.filter((a) => a.rocAuc.n > 1);
+  assertEquals(spread.length > 0, true, "the fixture has runs over several seeds");
+  for (const a of spread) {
+    const trace = (section.figure.data as BarTrace[]).find((t) =>
+      t.name === a.system && t.error_y !== undefined
+    )!;
+    const at = (trace.x as string[]).indexOf(a.method);
+    assertEquals(trace.error_y?.array[at], a.rocAuc.std);
+  }
+});
+
 Deno.test("report: the noise-level figure draws each system's means, and needs two levels", () => {
   const title = "Noise level (synthetic)";
   const figureOf = (noiseLevel: typeof records.noiseLevel) =>
@@ -139,6 +159,13 @@ Deno.test("report: the noise-level figure draws each system's means, and needs t
     ["SASRec-MM", records.noiseLevel.map((n) => n.multiModal.mean)],
     ["Demure-SASRec", records.noiseLevel.map((n) => n.demure.mean)],
   ]);
+  // The records' 0.5 level is the main table's (5 seeds), the others the noise-level runs' (3).
+  const counts = records.noiseLevel.flatMap((n) => [n.multiModal.n, n.demure.n]);
+  assertEquals([Math.min(...counts), Math.max(...counts)], [3, 5]);
+  assertStringIncludes(
+    section?.kind === "figure" ? section.caption ?? "" : "",
+    "lines are the means, bands ± one standard deviation over 3-5 seeds",
+  );
   // One level is no curve: no figure.
   assertEquals(figureOf(records.noiseLevel.slice(0, 1)), undefined);
 });

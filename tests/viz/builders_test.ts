@@ -49,6 +49,33 @@ Deno.test("heatmap: bad input names the field", () => {
   );
 });
 
+Deno.test("epoch axes: a short run gets one tick per epoch, never a half epoch", () => {
+  // A quick-mode run of 3 epochs drew ticks at 1, 1.5, 2, 2.5, 3 (plotly's step for that span).
+  const curves = (x: number[]) =>
+    trainingCurves({ series: [{ name: "loss", x, y: x.map((e) => 1 / e) }] }).layout.xaxis;
+  assertEquals(curves([1, 2, 3])?.tickmode, "linear");
+  assertEquals(curves([1, 2, 3])?.dtick, 1);
+  // Long runs keep plotly's own (whole) steps; fractional x (steps of a sweep) is left alone.
+  assertEquals(curves(Array.from({ length: 113 }, (_, i) => i + 1))?.dtick, undefined);
+  const bands = (x: number[]) =>
+    lineWithBands({ series: [{ name: "m", x, y: x.map(() => 0.1) }] }).layout.xaxis;
+  assertEquals(bands([1, 2, 3, 4])?.dtick, 1);
+  assertEquals(bands([0.25, 0.5, 0.75])?.dtick, undefined);
+  assertEquals(bands([0.25, 0.5, 0.75])?.tickmode, undefined);
+});
+
+Deno.test("log axes: only 1, 2 and 5 of each decade are labelled, not every digit", () => {
+  const figure = lineWithBands({
+    series: [{ name: "interactions", x: [1, 10, 100, 1000], y: [400, 100, 20, 5] }],
+    xScale: "log",
+    yScale: "log",
+  });
+  assertEquals(figure.layout.xaxis?.dtick, "D2");
+  assertEquals(figure.layout.yaxis?.dtick, "D2");
+  const linear = lineWithBands({ series: [{ name: "m", x: [0.1, 0.2], y: [1, 2] }] });
+  assertEquals(linear.layout.yaxis?.dtick, undefined);
+});
+
 Deno.test("training curves: right-axis series go to y2 and add the overlaying axis", () => {
   const figure = trainingCurves({
     series: [
@@ -87,6 +114,15 @@ Deno.test("grouped bars: one trace per series with error bars; negative error re
     Error,
     'series "A".errors[0] is -0.1',
   );
+});
+
+Deno.test("grouped bars: a single series keeps its legend entry (whose bars these are)", () => {
+  const figure = groupedBars({
+    categories: ["NDCG@10", "HR@10"],
+    series: [{ name: "SASRec-MM (1 seed)", values: [0.0035, 0.0089] }],
+  });
+  assertEquals(figure.data.length, 1);
+  assertEquals(figure.layout.showlegend, true);
 });
 
 Deno.test("grouped bars: null is a declared gap (no bar), NaN is refused", () => {

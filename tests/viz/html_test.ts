@@ -97,6 +97,22 @@ Deno.test("markdown subset: escapes markup, renders headings, lists, emphasis, c
   );
 });
 
+Deno.test("markdown subset: pipe tables become tables, fenced blocks preformatted", () => {
+  const markdown = "### Main table\n\n| system | NDCG@10 |\n| --- | --- |\n" +
+    "| Pop | 0.0198 |\n| SASRec <b> | 0.0853 ± 0.0070 |\n\n```\nusers   671\nitems   3,496\n```\n" +
+    "after";
+  assertEquals(
+    markdownToHtml(markdown),
+    "<h3>Main table</h3>\n<table><thead><tr><th>system</th><th>NDCG@10</th></tr></thead>" +
+      "<tbody><tr><td>Pop</td><td>0.0198</td></tr>" +
+      "<tr><td>SASRec &lt;b&gt;</td><td>0.0853 ±&nbsp;0.0070</td></tr></tbody></table>\n" +
+      "<pre><code>users   671\nitems   3,496</code></pre>\n<p>after</p>",
+  );
+  // Outside a table a "mean ± std" is plain text; a "|" line without a separator row stays text.
+  assertEquals(markdownToHtml("0.1 ± 0.2"), "<p>0.1 ± 0.2</p>");
+  assertEquals(markdownToHtml("| not a table |"), "<p>| not a table |</p>");
+});
+
 Deno.test("external URL scan: resource tags and CSS only, script bodies and links ignored", () => {
   const html =
     `<link rel="stylesheet" href="https://cdn.x/a.css"><script src="//cdn.x/b.js"></script>` +
