@@ -46,6 +46,7 @@ const {
   cellStoreOf,
   checkResultsPlan,
   ClaimLockError,
+  ClaimLostError,
   checkStoredData,
   checkWarmupsFitData,
   compareWithRecord,
@@ -388,6 +389,10 @@ if (values.cell !== undefined) {
     }
     await runOneCell(current, cell, { resultsDir, job, datasets: importedDatasets });
   } catch (error) {
+    // Handed over (its line is printed): the process that took the claim over stores the cell, so
+    // this task neither finished nor failed it, and a failed status would make a scheduler retry
+    // a cell that is running.
+    if (error instanceof ClaimLostError) Deno.exit(0);
     if (saysWhatToDo(error)) fail(error);
     console.error(`reproduce: cell ${cell.key} failed:`, error);
     Deno.exit(1);

@@ -77,7 +77,9 @@ Ctrl-C (SIGINT) or SIGTERM: each process gives up its cells' claims and exits (s
 143; the first process stops its workers first), so a rerun resumes those cells at once from
 their last epoch checkpoint. After SIGKILL (or the out-of-memory killer) a claim stays until its
 heartbeat, refreshed every 30 s while its cell runs, is 5 min old; then another process takes
-the cell over and resumes it from its last epoch checkpoint.`;
+the cell over and resumes it from its last epoch checkpoint. A process whose claim was taken
+over while it was stopped or asleep says so at its next heartbeat and hands the cell over at its
+next epoch end, writing nothing more of it (--cell then exits with status 0).`;
 
 /** The options of {@linkcode USAGE}, for {@linkcode parseOptions}. */
 const OPTIONS = {

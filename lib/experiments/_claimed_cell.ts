@@ -8,9 +8,10 @@ import { removeCellCheckpoints } from "./cell_checkpoints.ts";
 import { TrainingDivergedError } from "../train/config.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import type { PreparedDataset } from "./datasets.ts";
+import { HeldClaim } from "./held_claim.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
-import { cellEnvironment, type CellResult } from "./run_cell.ts";
+import { cellEnvironment, type CellEpochCallbacks, type CellResult } from "./run_cell.ts";
 import { reuseSameRun, settingsOf } from "./stored_cells.ts";
 
 /** Trains and evaluates one cell of a plan: the signature of `runPlannedCell` (run_plan.ts). */
@@ -18,7 +19,7 @@ export type CellTraining = (
   plan: ExperimentPlan,
   cell: PlannedCell,
   data: PreparedDataset,
-  onProgress: (progress: EpochProgress) => void,
+  epochs: CellEpochCallbacks,
   resultsDir?: string,
 ) => Promise<CellResult>;
 
@@ -30,7 +31,7 @@ export interface ClaimedCellContext {
   datasetOf: (cell: PlannedCell) => Promise<PreparedDataset>;
   /** Trains and evaluates the cell. */
   train: CellTraining;
-  /** Per-epoch progress of a neural cell (the claim's heartbeat is sent besides). */
+  /** Per-epoch progress of a neural cell (the claim's heartbeat is checked besides). */
   onEpoch: (cell: PlannedCell, progress: EpochProgress) => void;
   /** Progress lines. */
   log: (line: string) => void;
@@ -41,8 +42,10 @@ export interface ClaimedCellContext {
 /**
  * Runs `cell`, which this process has claimed, and stores its result; undefined when it needs no
  * training: another process finished it meanwhile (checked under the claim), or it is the same run
- * as a finished cell (reused). A selection trial that diverges is stored as such (metrics 0, left
- * out of the selection); any other failure propagates.
+ * as a finished cell (reused). The claim's heartbeat runs meanwhile ({@linkcode HeldClaim}): once
+ * another process has taken the claim over, the cell stops at its next epoch end (or before it is
+ * stored) with `ClaimLostError`, having written nothing more. A selection trial that diverges is
+ * stored as such (metrics 0, left out of the selection); any other failure propagates.
  */
 export async function runClaimedCell(
   current: ExperimentPlan,
@@ -50,33 +53,34 @@ export async function runClaimedCell(
   context: ClaimedCellContext,
 ): Promise<CellResult | undefined> {
   const { store, log } = context;
-  const settings = settingsOf(current, cell);
-  if (store.get(cell.key, settings, checkCellResult)) return undefined;
-  if (reuseSameRun(store, cell, settings)) {
-    log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
-    return undefined;
-  }
-  const data = await context.datasetOf(cell);
-  let result: CellResult;
+  const held = new HeldClaim(store, cell.key, log);
   try {
-    result = await context.train(
-      current,
-      cell,
-      data,
-      (progress) => {
-        store.heartbeat(cell.key);
-        context.onEpoch(cell, progress);
-      },
-      context.resultsDir,
-    );
-  } catch (error) {
-    if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;
-    log(`${cell.key}: diverged (${error.message}); the selection leaves this trial out`);
-    result = divergedResult(cell, error);
+    const settings = settingsOf(current, cell);
+    if (store.get(cell.key, settings, checkCellResult)) return undefined;
+    if (reuseSameRun(store, cell, settings)) {
+      log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
+      return undefined;
+    }
+    const data = await context.datasetOf(cell);
+    let result: CellResult;
+    try {
+      result = await context.train(current, cell, data, {
+        afterEpoch: () => held.check(),
+        onProgress: (progress) => context.onEpoch(cell, progress),
+      }, context.resultsDir);
+    } catch (error) {
+      if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;
+      log(`${cell.key}: diverged (${error.message}); the selection leaves this trial out`);
+      result = divergedResult(cell, error);
+    }
+    // The evaluation after the training takes minutes on large cells: the claim may be lost then.
+    held.check();
+    store.put(cell.key, settings, result);
+    removeCellCheckpoints(context.resultsDir, current, cell);
+    return result;
+  } finally {
+    held.stop();
   }
-  store.put(cell.key, settings, result);
-  removeCellCheckpoints(context.resultsDir, current, cell);
-  return result;
 }
 
 /** The stored result of a trial that diverged (metrics 0): the selection leaves it out. */

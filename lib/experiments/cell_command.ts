@@ -24,6 +24,7 @@ import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol
 import type { TrainerConfig } from "../train/config.ts";
 import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { type CellClaim, describeClaimHolder } from "./result_store.ts";
+import { HeldClaim } from "./held_claim.ts";
 import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";
 import {
@@ -373,8 +374,10 @@ export interface RunOneCellOptions {
 /**
  * Runs exactly one cell of `plan` into `resultsDir` under a claim, unless it is already stored
  * (then returns the stored result) or is the same run as a stored cell (`sameAs`: that record is
- * stored under this cell's key, nothing trains). Throws when another live process holds the cell, or when the
- * cell fails (its claim is released either way, and nothing is stored), and, before anything
+ * stored under this cell's key, nothing trains). Throws when another live process holds the cell,
+ * when the cell fails (its claim is released either way, and nothing is stored), a
+ * `ClaimLostError` when another process took the claim over while the cell ran (the cell stopped
+ * at an epoch end, nothing more of it written: that process runs it), and, before anything
  * else, a `StaleCellError` when `resultsDir` holds a finished cell of imported files that have
  * changed since (`checkStoredData`, as `runPlan`).
  */
@@ -423,7 +426,7 @@ export async function runOneCell(
         `${store.claimPathOf(cell.key)} if that process is dead)`,
     );
   }
-  const stopHeartbeat = store.keepAlive(cell.key);
+  const held = new HeldClaim(store, cell.key, log);
   try {
     const again = store.get(cell.key, settings, checkCellResult);
     if (again) return { result: again, ranNow: false };
@@ -436,10 +439,11 @@ export async function runOneCell(
     log(`dataset ${data.label}\n${data.statistics}\n${data.split.protocol.join("\n")}`);
     log(`cell ${cell.key}`);
     const started = performance.now();
-    const result = await runPlannedCell(plan, cell, data, (progress) => {
-      store.heartbeat(cell.key);
-      log(epochLine(progress));
+    const result = await runPlannedCell(plan, cell, data, {
+      afterEpoch: () => held.check(),
+      onProgress: (progress) => log(epochLine(progress)),
     }, options.resultsDir);
+    held.check();
     store.put(cell.key, settings, result);
     removeCellCheckpoints(options.resultsDir, plan, cell);
     // A finished trial may complete a selection: the cells that wait for it become runnable.
@@ -451,7 +455,7 @@ export async function runOneCell(
     );
     return { result, ranNow: true };
   } finally {
-    stopHeartbeat();
+    held.stop();
     store.release(cell.key);
   }
 }

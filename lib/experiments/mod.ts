@@ -28,6 +28,7 @@ export * from "./experiment_views.ts";
 export * from "./noise_level_figures.ts";
 export * from "./epoch_noise_rates.ts";
 export * from "./result_store.ts";
+export * from "./held_claim.ts";
 export * from "./analyse.ts";
 export * from "./attribution_quality.ts";
 export * from "./selection.ts";

@@ -34,6 +34,11 @@
  * an flock, so the folder's file system must give them ({@linkcode ClaimLockError}); a store's
  * first claim takes one, so that a folder without them fails before a cell runs.
  *
+ * A process that is alive can lose its claim (stopped or asleep for longer than the staleness):
+ * its next heartbeat ({@linkcode ResultStore.heartbeat} false) finds that out, and the runners
+ * hand the cell over at its next epoch end, writing nothing more of it (`HeldClaim`,
+ * held_claim.ts).
+ *
  * A process stopped by SIGINT (Ctrl-C) or SIGTERM gives its claims up before it exits, so that a
  * run restarted at once resumes those cells (from their last epoch checkpoint, which stays) instead
  * of skipping them as "running" until the heartbeat goes stale: the scripts that run cells install
@@ -455,34 +460,44 @@ export class ResultStore {
   }
 
   /**
-   * Refreshes the heartbeat of this process's claim on `key` (no-op when another process holds
-   * it). Called by the runners every epoch and by {@linkcode keepAlive}.
+   * Refreshes the heartbeat of this process's claim on `key`. Returns true when this process
+   * holds the claim (refreshed), false when it does not and nothing was written: another process
+   * took it over (this one's heartbeat had gone stale: it was stopped, its machine slept, its
+   * folder stalled), or it is gone. Called by the runners every epoch and by
+   * {@linkcode keepAlive}; a runner that finds its claim lost stops its cell (`HeldClaim`).
    */
-  heartbeat(key: string): void {
+  heartbeat(key: string): boolean {
     const path = this.claimPathOf(key);
-    if (!isThisProcess(readClaim(path))) return;
+    if (!isThisProcess(readClaim(path))) return false;
     // Read again under the lock: a takeover may have moved it meanwhile.
-    withClaimLock(path, () => {
+    return withClaimLock(path, () => {
       const holder = readClaim(path);
-      if (!isThisProcess(holder)) return;
+      if (!isThisProcess(holder)) return false;
       writeFilesAtomically([
         { path, data: JSON.stringify({ ...holder, heartbeat: new Date().toISOString() }) },
       ]);
+      return true;
     });
   }
 
   /**
    * Refreshes the claim's heartbeat every `seconds` until the returned function is called. A
    * heartbeat that fails (a full disk) is reported to stderr and tried again at the next beat,
-   * rather than ending the process from a timer; the claim goes stale if none succeeds.
+   * rather than ending the process from a timer; the claim goes stale if none succeeds. A beat
+   * that finds the claim no longer this process's ({@linkcode heartbeat} false) calls `onLost`
+   * and stops the timer.
    */
-  keepAlive(key: string, seconds = HEARTBEAT_SECONDS): () => void {
+  keepAlive(key: string, seconds = HEARTBEAT_SECONDS, onLost?: () => void): () => void {
     const beat = () => {
+      let held = true;
       try {
-        this.heartbeat(key);
+        held = this.heartbeat(key);
       } catch (error) {
         console.error(`heartbeat of ${this.claimPathOf(key)} failed: ${(error as Error).message}`);
       }
+      if (held) return;
+      clearInterval(timer);
+      onLost?.();
     };
     const timer = setInterval(beat, seconds * 1000);
     // The timer alone does not keep the process running.

@@ -52,7 +52,17 @@ export interface CellSettings {
   scoreAttribution?: boolean;
   /** Per-epoch progress sink (default: the trainer's console line). */
   onProgress?: (progress: EpochProgress) => void;
+  /**
+   * Called at each epoch end, before the epoch's checkpoint (the trainer's `afterEpoch`, before
+   * the objective's own): what it throws stops the training there and nothing of the epoch is
+   * saved. The runners check their claim here (`HeldClaim.check`: a cell another process took
+   * over writes nothing more).
+   */
+  afterEpoch?: (progress: EpochProgress) => void;
 }
+
+/** A cell's per-epoch callbacks: its progress, and its check at each epoch end. */
+export type CellEpochCallbacks = Pick<CellSettings, "onProgress" | "afterEpoch">;
 
 const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
   seed: true,
@@ -60,6 +70,7 @@ const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
   training: true,
   scoreAttribution: true,
   onProgress: true,
+  afterEpoch: true,
 };
 
 /**
@@ -353,7 +364,19 @@ async function trainCellModel(
   settings: CellSettings,
 ): Promise<TrainedCell> {
   const { model, hooks, demure, demureStats } = buildCellModel(data, system, settings);
-  const trainerHooks: TrainerHooks = { ...hooks, onProgress: settings.onProgress ?? printProgress };
+  const { afterEpoch } = settings;
+  const trainerHooks: TrainerHooks = {
+    ...hooks,
+    ...(afterEpoch
+      ? {
+        afterEpoch: (progress) => {
+          afterEpoch(progress);
+          hooks.afterEpoch?.(progress);
+        },
+      }
+      : {}),
+    onProgress: settings.onProgress ?? printProgress,
+  };
   try {
     const training = await trainModel(
       model,

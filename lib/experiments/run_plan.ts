@@ -21,6 +21,7 @@ import {
   reportOrphanCheckpoints,
 } from "./cell_checkpoints.ts";
 import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
+import { ClaimLostError } from "./held_claim.ts";
 import { removeAbandonedModelCopies } from "./cell_model.ts";
 import { StartEstimate } from "./_start_estimate.ts";
 import type { EpochProgress } from "../train/progress.ts";
@@ -34,6 +35,7 @@ import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { ClaimLockError, describeClaimHolder, type ResultStore } from "./result_store.ts";
 import {
+  type CellEpochCallbacks,
   type CellResult,
   denoisingNeverStarted,
   endedWithBackboneWeights,
@@ -127,6 +129,12 @@ export interface PlanOutcome {
   pending: string[];
   /** Keys of cells that failed in this run, with the error. */
   failed: { key: string; error: string }[];
+  /**
+   * Keys of cells this process handed over: another process took their claims over while this one
+   * ran them (its heartbeat had gone stale), so this one stopped them, storing nothing; that
+   * process runs them (neither finished here nor failed).
+   */
+  handedOver: string[];
   /** The prepared datasets by label. */
   datasets: Map<string, PreparedDataset>;
   /** The finished cells by key. */
@@ -146,13 +154,14 @@ export function epochLine(progress: EpochProgress): string {
  * `resultsDir`, a neural cell checkpoints every epoch under {@linkcode cellCheckpointDir} and
  * resumes from there after a kill (bit-identical to an uninterrupted run; at most one epoch is
  * lost); the checkpoints are removed once the result is stored (by the caller,
- * {@linkcode removeCellCheckpoints}).
+ * {@linkcode removeCellCheckpoints}). `epochs` are the cell's per-epoch callbacks: its progress,
+ * and the check at each epoch end, before the epoch's checkpoint, that its claim is still held.
  */
 export function runPlannedCell(
   plan: ExperimentPlan,
   cell: PlannedCell,
   data: PreparedDataset,
-  onProgress: (progress: EpochProgress) => void,
+  epochs: CellEpochCallbacks,
   resultsDir?: string,
 ): Promise<CellResult> {
   const checkpointDir = resultsDir !== undefined && cell.system.kind === "neural"
@@ -163,7 +172,7 @@ export function runPlannedCell(
     model: cell.model,
     training: checkpointDir ? { ...cell.training, checkpointDir } : cell.training,
     scoreAttribution: cell.scoreAttribution,
-    onProgress,
+    ...epochs,
   });
 }
 
@@ -217,12 +226,20 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     log,
     resultsDir: options.resultsDir,
   });
-  if (runPending) await run.runCells();
+  if (runPending) {
+    await run.runCells();
+    log(run.closingLine());
+  }
   let current = run.current;
   for (const cell of current.cells) if (!cell.waitsFor) await datasetOf(cell);
   // Read back from the store, so cells that other processes finished meanwhile are included.
   if (runPending) current = selection.refresh(current);
-  return { ...storedOutcome(current, store), datasets, failed: run.failed };
+  return {
+    ...storedOutcome(current, store),
+    datasets,
+    failed: run.failed,
+    handedOver: run.handedOver,
+  };
 }
 
 /** The prepared dataset of a cell: prepared (and its statistics logged) once, then kept. */
@@ -304,7 +321,9 @@ class CellLoop {
   current: ExperimentPlan;
   /** The cells that failed in this run (with `continueOnFailure`). */
   readonly failed: { key: string; error: string }[] = [];
-  /** The cells another process held when this one tried them. */
+  /** The cells whose claims other processes took over while this one ran them. */
+  readonly handedOver: string[] = [];
+  /** The cells another process held when this one tried them (or took over while it ran them). */
   readonly #skipped = new Set<string>();
   readonly #selection: SelectionRefresh;
   readonly #estimate: StartEstimate;
@@ -345,6 +364,12 @@ class CellLoop {
     }
   }
 
+  /** The line that ends the run: the cells run, failed and handed over by this process. */
+  closingLine(): string {
+    return `this process ran ${this.#done} cells, ${this.failed.length} failed, ` +
+      `${this.handedOver.length} handed over (taken over by another process while they ran here)`;
+  }
+
   /** The cells that can run now: not waiting, skipped, failed or finished. */
   #runnable(): PlannedCell[] {
     const current = this.current;
@@ -376,7 +401,6 @@ class CellLoop {
     const { store, log } = this.#context;
     let result: CellResult | undefined;
     let claimed = false;
-    let stopHeartbeat = () => {};
     const cellStart = performance.now();
     // The claim inside the try: a claim another process left unreadable fails this cell, not the
     // whole run. A results folder that cannot be written stops the run (below): every cell's claim
@@ -389,9 +413,15 @@ class CellLoop {
         return;
       }
       claimed = true;
-      stopHeartbeat = store.keepAlive(cell.key);
       result = await runClaimedCell(this.current, cell, this.#context);
     } catch (error) {
+      // Its line is logged. The process that took the claim over runs the cell: skipped as held
+      // elsewhere (waited for with `waitForOthers`, run here again only if that process dies).
+      if (error instanceof ClaimLostError) {
+        if (!this.handedOver.includes(cell.key)) this.handedOver.push(cell.key);
+        this.#skipped.add(cell.key);
+        return;
+      }
       // An interrupt stops the whole plan, never only its cell.
       if (!this.#options.continueOnFailure || error instanceof InterruptedError) throw error;
       if (!claimed && folderUnwritable(error)) throw error;
@@ -399,7 +429,6 @@ class CellLoop {
       log(`FAILED ${cell.key}: ${(error as Error).stack ?? error}`);
       return;
     } finally {
-      stopHeartbeat();
       if (claimed) {
         store.release(cell.key);
         if (cell.trial) this.current = this.#selection.refresh(this.current);

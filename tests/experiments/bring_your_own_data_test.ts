@@ -263,6 +263,7 @@ Deno.test("plan options: a dataset's own trainer settings and the ranking join t
     datasets: new Map(),
     pending: [],
     failed: [],
+    handedOver: [],
   });
   assertStringIncludes(summary.protocol.join("\n"), "10 on tiny (at most 300 epochs)");
   assertThrows(

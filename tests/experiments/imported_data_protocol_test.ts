@@ -45,6 +45,7 @@ Deno.test("the card and the report name the imported files and what the filter k
     datasets: new Map([[data.label, data]]),
     pending: [],
     failed: [],
+    handedOver: [],
   }));
   assertStringIncludes(markdown, `- ${source}\n`);
   assertStringIncludes(markdown, `- ${filtering}\n`);
