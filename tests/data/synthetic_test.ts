@@ -105,6 +105,7 @@ Deno.test("generateSynthetic rejects invalid knobs with SettingErrors named Synt
     // A seed typed as text: the message says it is a string (it was "got 1" from createRng).
     [{ seed: "1" }, "SyntheticConfig.seed", 'is "1" (a string);'],
     [{ seed: 0.5 }, "SyntheticConfig.seed", "an integer"],
+    [{ seed: 2 ** 31 }, "SyntheticConfig.seed", "is 2147483648;"],
     [{ numUser: 10 }, "SyntheticConfig.numUser", "one of the settings seed, numUsers"],
     [{ modalities: [] }, "SyntheticConfig.modalities", "non-empty"],
     [{ modalities: [{ name: "id", dim: 4 }] }, "SyntheticConfig.modalities[0].name", '"id"'],
