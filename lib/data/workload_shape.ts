@@ -21,6 +21,7 @@ import {
   checkInteger,
   checkNumber,
   checkSettingNames,
+  SEED_RANGE,
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
@@ -29,7 +30,7 @@ import type { InteractionDataset, ModalityFeatures } from "./types.ts";
 
 /** Configuration of {@linkcode generateWorkloadDataset}; defaults in {@linkcode BEAUTY_SHAPE}. */
 export interface WorkloadShapeConfig {
-  /** Seed of every draw. Default 0. */
+  /** Seed of every draw, an integer in [0, 2^31 - 1]. Default 0. */
   seed: number;
   /** Default 22,363 (Amazon Beauty, 5-core); at most 2^27 (`MAX_GENERATED_LIST_LENGTH`). */
   numUsers: number;
@@ -116,10 +117,12 @@ function validate(config: WorkloadShapeConfig): void {
         "within a user",
     );
   }
+  // The library's seed range: the draws fold a seed into 32 bits, so a fraction (0.5, -0.5) would
+  // draw seed 0's dataset under a name of its own (workload-...-seed0.5).
+  checkInteger("workload.seed", config.seed, SEED_RANGE);
   // SettingErrors like every other setting. These were plain Errors that let Infinity through: a
   // popularitySkew of Infinity never finished, a historySpread of Infinity clipped every history
   // to minHistory or maxHistory.
-  checkNumber("workload.seed", config.seed);
   const { medianHistory, minHistory, maxHistory } = config;
   if (
     !(Number.isFinite(medianHistory) && medianHistory >= minHistory && medianHistory <= maxHistory)

@@ -31,6 +31,7 @@ import {
   prepareDataset,
   type PreparedDataset,
 } from "./datasets.ts";
+import { DATASET_KINDS } from "./dataset_spec.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { ClaimLockError, describeClaimHolder, type ResultStore } from "./result_store.ts";
@@ -47,7 +48,14 @@ import { writeSelection } from "./selection_record.ts";
 import { cellStoreOf, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 import { checkWarmupsFitData } from "./warmup_fit_check.ts";
-import { checkSettingNames, type SettingNames } from "../util/settings.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkSettingNames,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Options of {@linkcode runPlan}. */
 export interface RunPlanOptions {
@@ -193,10 +201,32 @@ function formatMinutes(seconds: number): string {
   return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
 }
 
+/**
+ * Throws a `SettingError` for an option of the wrong kind or out of range, before anything is read
+ * or written: a string "false" is truthy (`runPending: "false"` would train every pending cell),
+ * and a poll interval of NaN, 0 or less polls the store without a pause while other processes
+ * hold cells.
+ */
+function checkRunPlanOptions(options: RunPlanOptions): void {
+  for (const flag of ["runPending", "waitForOthers", "continueOnFailure"] as const) {
+    if (options[flag] !== undefined) checkBoolean(`RunPlanOptions.${flag}`, options[flag]);
+  }
+  if (options.waitSeconds !== undefined) {
+    checkNumber("RunPlanOptions.waitSeconds", options.waitSeconds, { above: 0 });
+  }
+  if (options.processes !== undefined) {
+    checkInteger("RunPlanOptions.processes", options.processes, { min: 1 });
+  }
+  if (options.firstDataset !== undefined) {
+    checkOneOf("RunPlanOptions.firstDataset", options.firstDataset, DATASET_KINDS);
+  }
+}
+
 /** Runs every runnable cell not yet stored, in plan order; returns all cells of the plan. */
 export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Promise<PlanOutcome> {
   // `runPending: false` mistyped as `runPendng` used to start hours of training.
   checkSettingNames("RunPlanOptions", options, RUN_PLAN_OPTION_NAMES);
+  checkRunPlanOptions(options);
   const log = options.log ?? console.log;
   const datasets = options.datasets ?? new Map<string, PreparedDataset>();
   const datasetOf = datasetPreparer(datasets, log);

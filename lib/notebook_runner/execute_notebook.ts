@@ -3,6 +3,7 @@
  * Jupyter lives) against the project-local Deno kernelspec. See that file for why it exists.
  */
 import { ensureDenoKernelspec } from "./kernelspec.ts";
+import { checkNumber } from "../util/settings.ts";
 
 /** Configuration shared by {@linkcode executeNotebook} and {@linkcode renderNotebookHtml}. */
 export interface NotebookRunnerConfig {
@@ -10,9 +11,12 @@ export interface NotebookRunnerConfig {
   projectRoot: string;
   /** Python with jupyter_client, nbformat, nbconvert. Default: `$DEMURE_JUPYTER_PYTHON` or `/usr/bin/python3`. */
   python?: string;
-  /** Silence (ms) on iopub after a cell's idle before the cell counts as finished. Default: 300. */
+  /**
+   * Silence (ms) on iopub after a cell's idle before the cell counts as finished, a number >= 0.
+   * Default: 300.
+   */
   quietMs?: number;
-  /** Longest a single cell may run, in seconds. Default: 3600. */
+  /** Longest a single cell may run, in seconds, a number > 0. Default: 3600. */
   cellTimeoutS?: number;
   /** Extra environment variables for the kernel (e.g. `{ DEMURE_QUICK: "1" }`). */
   kernelEnv?: Record<string, string>;
@@ -214,12 +218,21 @@ export async function jupyterProblem(config: NotebookRunnerConfig): Promise<stri
  * if (!result.ok) throw new Error(result.message);
  * ```
  */
-export function executeNotebook(
+export async function executeNotebook(
   sourcePath: string,
   outputPath: string,
   config: NotebookRunnerConfig,
   options: ExecuteOptions = {},
 ): Promise<NotebookRunResult> {
+  // Checked here, before the runner starts: it compares times with them, so a quiet time of NaN
+  // never ended a cell (each one ran to its timeout, an hour by default), a timeout of NaN never
+  // stopped a hung cell, and a negative timeout failed every cell at once.
+  if (config.quietMs !== undefined) {
+    checkNumber("NotebookRunnerConfig.quietMs", config.quietMs, { min: 0 });
+  }
+  if (config.cellTimeoutS !== undefined) {
+    checkNumber("NotebookRunnerConfig.cellTimeoutS", config.cellTimeoutS, { above: 0 });
+  }
   const args = [
     "execute",
     sourcePath,
@@ -232,7 +245,7 @@ export function executeNotebook(
   for (const [key, value] of Object.entries(config.kernelEnv ?? {})) {
     args.push("--env", `${key}=${value}`);
   }
-  return runRunner(args, config, options.onCell);
+  return await runRunner(args, config, options.onCell);
 }
 
 /** How {@linkcode renderNotebookHtml} renders a page. */

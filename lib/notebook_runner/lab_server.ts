@@ -27,6 +27,7 @@
 import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";
 import { type DenoKernelspec, ensureDenoKernelspec } from "./kernelspec.ts";
 import { pathExists } from "../util/path_exists.ts";
+import { checkNumber } from "../util/settings.ts";
 
 /** The port tried first when none is asked for; the next free one above it is taken otherwise. */
 export const DEFAULT_LAB_PORT = 8888;
@@ -51,7 +52,7 @@ export interface LabServerConfig {
   env?: Record<string, string>;
   /** Write Jupyter's log here instead of the terminal. */
   logFile?: string;
-  /** Longest wait for the server to answer, in seconds. Default: 60. */
+  /** Longest wait for the server to answer, in seconds, a number > 0. Default: 60. */
   startTimeoutS?: number;
   /**
    * Aborting it during the start stops the server started so far; the start then rejects with
@@ -283,6 +284,11 @@ async function stopServer(
 
 /** Starts the server and waits until it answers; see the module comment. */
 export async function startLabServer(config: LabServerConfig): Promise<LabServer> {
+  // Checked before anything starts: the start waits while the deadline is ahead, so NaN or a
+  // negative timeout started a server only to give up on it at once, and Infinity never gave up.
+  if (config.startTimeoutS !== undefined) {
+    checkNumber("LabServerConfig.startTimeoutS", config.startTimeoutS, { above: 0 });
+  }
   const python = config.python ?? defaultPython();
   const problem = await labProblem(python);
   if (problem) throw new Error(problem);

@@ -141,6 +141,34 @@ Deno.test("scoring rejects a batch whose modalities or users do not match the tr
   tf.dispose([weights, e, w]);
 });
 
+Deno.test("attributeModalities: a selection of unknown kind or a threshold that is not finite is a SettingError", async () => {
+  // Unchecked, kind "top" fell through to the bottom fraction of its rho, and a threshold of
+  // Infinity marked every pair as noise, both silently; NaN failed after the attribution pass
+  // with a plain Error naming no setting.
+  const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
+  const { e, w } = plantedInputs();
+  const bad: [Record<string, unknown>, string, string][] = [
+    [{ kind: "top", rho: 0.3 }, "AttributionConfig.selection.kind", '"top"'],
+    [
+      { kind: "threshold", threshold: Infinity },
+      "AttributionConfig.selection.threshold",
+      "Infinity",
+    ],
+    [{ kind: "threshold", threshold: NaN }, "AttributionConfig.selection.threshold", "NaN"],
+  ];
+  try {
+    for (const [selection, setting, value] of bad) {
+      const error = await attributeModalities(linearLoss(weights), e, w, {
+        selection,
+      } as Partial<Parameters<typeof attributeModalities>[3]>).then(() => undefined, (e) => e);
+      assertEquals([error?.name, error?.setting], ["SettingError", setting], `${error}`);
+      assert(error.message.includes(`is ${value};`), error.message);
+    }
+  } finally {
+    tf.dispose([weights, e, w]);
+  }
+});
+
 Deno.test("attributeModalities: a setting name it does not have is a SettingError, not the default", async () => {
   // `methd` was dropped and gradient x input ran, silently.
   const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;

@@ -17,7 +17,8 @@ const systemLibrary = OPENBLAS_CANDIDATES.some((path) => {
 /**
  * Runs `body` after a prelude that imports `initBackend` and `requireBackend` and defines
  * `attempt(label, run)`, which records `label: <backend>[ + openblas]` or `label: <error>`; returns
- * the recorded lines. `DEMURE_BACKEND`, `DEMURE_BLAS_THREADS` and `DEMURE_OPENBLAS` start unset.
+ * the recorded lines. `DEMURE_BACKEND`, `DEMURE_BLAS_THREADS`, `DEMURE_BLAS_KERNELS` and
+ * `DEMURE_OPENBLAS` start unset.
  */
 async function linesOf(body: string): Promise<string[]> {
   const root = new URL("../../", import.meta.url).pathname;
@@ -42,7 +43,14 @@ console.log(JSON.stringify(lines));
   );
   try {
     const env = Deno.env.toObject();
-    for (const name of ["DEMURE_BACKEND", "DEMURE_BLAS_THREADS", "DEMURE_OPENBLAS"]) {
+    for (
+      const name of [
+        "DEMURE_BACKEND",
+        "DEMURE_BLAS_THREADS",
+        "DEMURE_OPENBLAS",
+        "DEMURE_BLAS_KERNELS",
+      ]
+    ) {
       delete env[name];
     }
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
@@ -108,6 +116,33 @@ await attempt("kept", () => initBackend({ verbose: false }));
     `corrected: cpu${blas}`,
     // A choice that succeeded is kept.
     `kept: cpu${blas}`,
+  ]);
+});
+
+Deno.test("initBackend: DEMURE_BLAS_THREADS and DEMURE_BLAS_KERNELS are checked before anything is activated", async () => {
+  // Each value once ran (or would run) with a thread count or kernel set nobody asked for: 257
+  // threads past the bound, "0x10" / "1e2" / "+4" read by Number. The kernel set is checked even
+  // where OpenBLAS is not loaded (blas: false), as every other variable is.
+  const lines = await linesOf(`
+for (const threads of ["257", "0x10", "1e2", "+4"]) {
+  Deno.env.set("DEMURE_BLAS_THREADS", threads);
+  await attempt(threads, () => initBackend({ backend: "cpu", blas: false, verbose: false }));
+}
+Deno.env.set("DEMURE_BLAS_THREADS", "256");
+Deno.env.set("DEMURE_BLAS_KERNELS", "Records");
+await attempt("kernels", () => initBackend({ backend: "cpu", blas: false, verbose: false }));
+Deno.env.delete("DEMURE_BLAS_KERNELS");
+await attempt("256 threads", () => initBackend({ backend: "cpu", blas: false, verbose: false }));
+`);
+  const range = "must be an integer in 1..256 (unset: the core count)";
+  assertEquals(lines, [
+    `257: Error: DEMURE_BLAS_THREADS=257: ${range}`,
+    `0x10: Error: DEMURE_BLAS_THREADS=0x10: ${range}`,
+    `1e2: Error: DEMURE_BLAS_THREADS=1e2: ${range}`,
+    `+4: Error: DEMURE_BLAS_THREADS=+4: ${range}`,
+    'kernels: SettingError: DEMURE_BLAS_KERNELS is "Records"; allowed: records or native ' +
+    "(unset: records)",
+    "256 threads: cpu",
   ]);
 });
 

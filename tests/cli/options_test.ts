@@ -112,6 +112,12 @@ Deno.test("integerOption takes a minus only where its range holds negative numbe
     UsageError,
     "--shift  -3: must be an integer in -5..5",
   );
+  // Where the range starts at 0, "-0" is no way of writing a number (it was read as -0, in range).
+  assertThrows(
+    () => integerOption("quiet", "-0", 0, 10),
+    UsageError,
+    "--quiet -0: must be an integer in 0..10",
+  );
 });
 
 Deno.test("choiceOption and listOption take the allowed values only, a list each entry once", () => {

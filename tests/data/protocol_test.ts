@@ -152,6 +152,9 @@ Deno.test("trainingBatches: an unknown or out-of-range setting is a SettingError
     [{ ...good, seed: 1.5 }, 0, "BatcherConfig.seed", "1.5"],
     [{ ...good, seed: Number.NaN }, 0, "BatcherConfig.seed", "NaN"],
     [{ ...good, seed: -1 }, 0, "BatcherConfig.seed", "-1"],
+    [{ ...good, seed: 2 ** 31 }, 0, "BatcherConfig.seed", "2147483648"],
+    // An unknown value was read as "all" (every window trained on).
+    [{ ...good, windows: "first" }, 0, "BatcherConfig.windows", '"first"'],
     [{ ...good, shuffle: "false" }, 0, "BatcherConfig.shuffle", '"false"'],
     [good, 0.5, "trainingBatches: epoch", "0.5"],
   ];
@@ -163,6 +166,19 @@ Deno.test("trainingBatches: an unknown or out-of-range setting is a SettingError
     ) as SettingError;
     assertEquals(error.setting, setting);
   }
+});
+
+Deno.test("evaluationBatches: a batch size below 1 is a SettingError, not an endless loop", () => {
+  const split = leaveOneOutSplit(tinyDataset([[3, 1, 4, 1, 5, 9], [7, 8, 2, 6]], 10));
+  for (const batchSize of [0, -1, 1.5]) {
+    const error = assertThrows(
+      () => evaluationBatches(split, "test", batchSize),
+      SettingError,
+      `is ${batchSize};`,
+    ) as SettingError;
+    assertEquals(error.setting, "evaluationBatches: batchSize");
+  }
+  assertEquals(evaluationBatches(split, "test", 1).length, 2);
 });
 
 Deno.test("trainingBatches order is a seeded permutation: same seed same order, epochs differ", () => {

@@ -97,9 +97,15 @@ Deno.test("generateSynthetic rejects invalid knobs with SettingErrors named Synt
     [{ noiseFraction: 2 }, "SyntheticConfig.noiseFraction", "is 2;"],
     [{ numUsers: 0 }, "SyntheticConfig.numUsers", "is 0;"],
     [{ noiseStrength: -1 }, "SyntheticConfig.noiseStrength", ">= 0"],
+    [{ drift: 1.5 }, "SyntheticConfig.drift", ">= 0 and <= 1"],
+    [{ popularitySkew: -1 }, "SyntheticConfig.popularitySkew", ">= 0"],
+    [{ historyLength: 0 }, "SyntheticConfig.historyLength", "is 0;"],
+    // One more than the catalogue: a user's history cannot hold numItems + 1 distinct items.
+    [{ numItems: 5, historyLength: 6 }, "SyntheticConfig.historyLength", "numItems (5)"],
     // A seed typed as text: the message says it is a string (it was "got 1" from createRng).
     [{ seed: "1" }, "SyntheticConfig.seed", 'is "1" (a string);'],
     [{ seed: 0.5 }, "SyntheticConfig.seed", "an integer"],
+    [{ seed: 2 ** 31 }, "SyntheticConfig.seed", "is 2147483648;"],
     [{ numUser: 10 }, "SyntheticConfig.numUser", "one of the settings seed, numUsers"],
     [{ modalities: [] }, "SyntheticConfig.modalities", "non-empty"],
     [{ modalities: [{ name: "id", dim: 4 }] }, "SyntheticConfig.modalities[0].name", '"id"'],
@@ -115,6 +121,15 @@ Deno.test("generateSynthetic rejects invalid knobs with SettingErrors named Synt
     assertEquals(error.setting, setting, error.message);
     assertStringIncludes(error.message, text);
   }
+  // The edges themselves are allowed: a history of every item, drift 1, no popularity skew.
+  const edge = generateSynthetic({
+    numUsers: 3,
+    numItems: 5,
+    historyLength: 5,
+    drift: 1,
+    popularitySkew: 0,
+  });
+  assertEquals(edge.dataset.sequences.map((s) => s.length), [5, 5, 5]);
 });
 
 Deno.test("generateSynthetic: sizes past what int32 ids and arrays hold are SettingErrors", () => {

@@ -68,6 +68,17 @@ Deno.test("workload: bad settings name the setting and the allowed range", () =>
     SettingError,
     "workload.maxHistory is 201; allowed: an integer >= 1 and <= workload.numItems (200)",
   );
+  // Any finite seed was folded into 32 bits: 0.5, 0.99 and -0.5 drew seed 0's dataset under a
+  // name of their own; the library's seeds are integers in [0, 2^31 - 1].
+  for (const seed of [0.5, -0.5, -1, 2 ** 31, Number.NaN]) {
+    const error = assertThrows(
+      () => generateWorkloadDataset({ ...small, seed }),
+      SettingError,
+      `workload.seed is ${seed}; allowed: an integer >= 0 and <= 2147483647`,
+    ) as SettingError;
+    assertEquals(error.setting, "workload.seed");
+  }
+  assertEquals(generateWorkloadDataset({ ...small, seed: 2 ** 31 - 1 }).numUsers, 50);
   const misspelt = { ...small, numUser: 10 } as Partial<WorkloadShapeConfig>;
   assertThrows(() => generateWorkloadDataset(misspelt), SettingError, "did you mean numUsers?");
 });
@@ -113,12 +124,14 @@ Deno.test("workload: features past 2^31 - 1 values are refused before anything i
 
 Deno.test("workload: more clusters than items is refused (an empty cluster repeated item 0)", () => {
   const tooManyClusters = { numUsers: 50, numItems: 20, clusters: 40, maxHistory: 20, seed: 3 };
-  const error = assertThrows(
-    () => generateWorkloadDataset(tooManyClusters),
-    SettingError,
-    "<= workload.numItems (20)",
-  ) as SettingError;
-  assertEquals([error.setting, error.value], ["workload.clusters", 40]);
+  for (const clusters of [40, 21]) {
+    const error = assertThrows(
+      () => generateWorkloadDataset({ ...tooManyClusters, clusters }),
+      SettingError,
+      "<= workload.numItems (20)",
+    ) as SettingError;
+    assertEquals([error.setting, error.value], ["workload.clusters", clusters]);
+  }
   // As many clusters as items is fine: every history still has distinct items.
   const dataset = generateWorkloadDataset({ ...tooManyClusters, clusters: 20 });
   for (const sequence of dataset.sequences) assertEquals(new Set(sequence).size, sequence.length);

@@ -2,9 +2,22 @@
  * randomNoiseMask by (user, modality): each user's scores are that user's own draws, the ones its
  * noise was selected from (keep_one reads them), not another row's.
  */
-import { assert, assertEquals, assertGreater } from "@std/assert";
+import { assert, assertEquals, assertGreater, assertThrows } from "@std/assert";
 import { randomNoiseMask } from "../../lib/demure/views.ts";
 import type { PairShape } from "../../lib/attribution/types.ts";
+import { SettingError } from "../../lib/util/settings.ts";
+
+Deno.test("random noise mask: a granularity other than pair or user_modality is a SettingError", () => {
+  // Unchecked, "item" was drawn as pairs, silently.
+  const shape: PairShape = [2, 3, 2];
+  const valid = new Array(12).fill(1);
+  const error = assertThrows(
+    () => randomNoiseMask(valid, shape, 0.5, 11, "item" as "pair"),
+    SettingError,
+    'randomNoiseMask granularity is "item"; allowed: one of "pair", "user_modality"',
+  ) as SettingError;
+  assertEquals(error.value, "item");
+});
 
 Deno.test("random noise mask by (user, modality): each user's noise modality has that user's lower score", () => {
   // 8 users, 3 positions, 2 modalities, every pair valid; rho 0.5 of 2 modalities masks one: the

@@ -192,6 +192,7 @@ Deno.test("bad evaluation settings: a SettingError naming EvaluationConfig's fie
       "user 2 is already at index 0",
     ],
     [{ seed: -1 }, "EvaluationConfig.seed", "-1"],
+    [{ seed: 2 ** 31 }, "EvaluationConfig.seed", "2147483648"],
   ];
   for (const [fields, setting, text] of bad) {
     let scored = 0;

@@ -48,6 +48,7 @@ Deno.test("SampledNegativesConfig: a bad count, seed or name is a SettingError n
     [{ count: 0, seed: 0 }, "SampledNegativesConfig.count is 0"],
     [{ count: 2.5, seed: 0 }, "SampledNegativesConfig.count is 2.5"],
     [{ count: 3, seed: -1 }, "SampledNegativesConfig.seed is -1"],
+    [{ count: 3, seed: 2 ** 31 }, "SampledNegativesConfig.seed is 2147483648"],
     [{ count: 3, seed: 0, negatives: 5 }, "SampledNegativesConfig.negatives is 5"],
   ];
   for (const [config, message] of cases) {

@@ -41,6 +41,38 @@ Deno.test("runPlan: an unknown option is refused before anything is read or writ
   await Deno.remove(resultsDir.replace(/\/results$/, ""), { recursive: true });
 });
 
+Deno.test("runPlan: an option of the wrong kind or out of range is refused before anything is written", async () => {
+  // Each was taken: runPending "false" (truthy) trained every pending cell, and a poll interval of
+  // NaN or -1 polled the store without a pause while another process held a cell.
+  const bad: [Record<string, unknown>, string, string][] = [
+    [{ runPending: "false" }, "RunPlanOptions.runPending", '"false"'],
+    [{ waitForOthers: "no" }, "RunPlanOptions.waitForOthers", '"no"'],
+    [{ continueOnFailure: 1 }, "RunPlanOptions.continueOnFailure", "1"],
+    [{ waitSeconds: NaN }, "RunPlanOptions.waitSeconds", "NaN"],
+    [{ waitSeconds: 0 }, "RunPlanOptions.waitSeconds", "0"],
+    [{ waitSeconds: -1 }, "RunPlanOptions.waitSeconds", "-1"],
+    [{ processes: 0 }, "RunPlanOptions.processes", "0"],
+    [{ processes: 1.5 }, "RunPlanOptions.processes", "1.5"],
+    [{ firstDataset: "beauty" }, "RunPlanOptions.firstDataset", '"beauty"'],
+  ];
+  const parent = await Deno.makeTempDir({ prefix: "run_plan_options_" });
+  const resultsDir = `${parent}/results`;
+  // No cells: a run that got through returns at once instead of training.
+  const plan = { ...planExperiments("quick"), cells: [] };
+  try {
+    for (const [extra, setting, value] of bad) {
+      const error = await assertRejects(() =>
+        runPlan(plan, { resultsDir, log: () => {}, ...extra } as never)
+      );
+      assertSetting(error, setting);
+      assert(error.message.includes(`is ${value};`), error.message);
+      assertThrows(() => Deno.statSync(resultsDir), Deno.errors.NotFound);
+    }
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});
+
 Deno.test("scoreAgainstTruth: an unknown name or a misspelt value is refused", () => {
   const truth = { modalityNames: ["text"], pointsOfInterest: Uint8Array.of(1) };
   const cases: [Record<string, unknown>, string, string | undefined][] = [

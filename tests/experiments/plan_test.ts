@@ -324,6 +324,17 @@ Deno.test("plan (full): the design choices' later seeds come last, the earlier c
   assert(firstSeed < firstSwept, `${firstSeed} < ${firstSwept}`);
 });
 
+Deno.test("plan: a trial budget that is not an integer >= 1 is a SettingError naming it", () => {
+  for (const trialBudget of [0, -1, 1.5, NaN]) {
+    const error = assertThrows(
+      () => planExperiments("quick", undefined, { trialBudget }),
+      SettingError,
+      `plan trialBudget is ${trialBudget}; allowed: an integer >= 1`,
+    ) as SettingError;
+    assertEquals(error.setting, "plan trialBudget");
+  }
+});
+
 Deno.test("plan (full): a larger trial budget adds trials after the mode's own, which keep their settings", () => {
   const mode = planExperiments("full");
   const larger = planExperiments("full", undefined, { trialBudget: 5 });

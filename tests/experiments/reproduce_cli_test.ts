@@ -177,8 +177,9 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
   }
   // A bad DEMURE_BLAS_THREADS used to fall back to the core count, which every cell recorded;
   // a bad DEMURE_SELECTION_WAIT_S stops before anything loads (Infinity used to wait forever;
-  // "0x10" waited 16 s and "1e3" 1000 s, notations no other variable or option takes).
-  const badWaits = ["Infinity", "abc", "-1", "", "0x10", "1e3", " 5"];
+  // "0x10" waited 16 s and "1e3" 1000 s, notations no other variable or option takes; a second
+  // past a week is past the bound, and "5." no decimal number).
+  const badWaits = ["Infinity", "abc", "-1", "", "0x10", "1e3", " 5", "604801", "5."];
   const environments: [Record<string, string>, string][] = [
     ...["abc", "0", "1.5", "100000"].map((value): [Record<string, string>, string] => [
       { DEMURE_BLAS_THREADS: value },

@@ -1,6 +1,10 @@
-/** startLabServer refuses a port outside 1-65535 (0 would let the OS pick one) before starting. */
-import { assertRejects } from "@std/assert";
+/**
+ * startLabServer refuses a port outside 1-65535 (0 would let the OS pick one) and a start timeout
+ * that is not a number > 0 before starting.
+ */
+import { assertEquals, assertRejects } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const problem = await labProblem();
@@ -17,4 +21,16 @@ Deno.test({
       );
     }
   },
+});
+
+Deno.test("lab server: a start timeout that is not a number > 0 is a SettingError before anything starts", async () => {
+  // NaN and -1 started a server and gave up on it at once ("did not answer within NaN s").
+  for (const startTimeoutS of [NaN, -1, 0, Infinity]) {
+    const error = await assertRejects(
+      () => startLabServer({ projectRoot, startTimeoutS }),
+      SettingError,
+      `LabServerConfig.startTimeoutS is ${startTimeoutS}; allowed: a finite number > 0`,
+    ) as SettingError;
+    assertEquals(error.setting, "LabServerConfig.startTimeoutS");
+  }
 });

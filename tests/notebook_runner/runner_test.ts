@@ -2,10 +2,12 @@
  * The notebook runner keeps every output: the fixture notebook (streams on stdout and stderr,
  * HTML display, a display updated in place, a print after an await, many lines, an expression
  * value) executes 10 times with identical, hand-checked outputs; a raising cell fails the run
- * naming the cell index.
+ * naming the cell index; a quiet time or cell timeout out of range is refused before it starts.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { executeNotebook, jupyterProblem } from "../../lib/notebook_runner/execute_notebook.ts";
+import { pathExists } from "../../lib/util/path_exists.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 const projectRoot = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const fixtures = `${projectRoot}/tests/notebook_runner/fixtures`;
@@ -87,6 +89,32 @@ Deno.test({
       await Deno.remove(workDir, { recursive: true });
     }
   },
+});
+
+Deno.test("runner: a quiet time or cell timeout out of range is a SettingError before the runner starts", async () => {
+  // The runner compares times with them: a quiet time of NaN never ended a cell (each one ran to
+  // its timeout, an hour by default: 16.5 s for a 4 s notebook at a 15 s timeout), a timeout of
+  // NaN never stopped a hung cell, and one of -1 failed every cell ("timed out after -1.0 s").
+  const bad: [Record<string, number>, string, string][] = [
+    [{ quietMs: NaN }, "NotebookRunnerConfig.quietMs", "a finite number >= 0"],
+    [{ quietMs: -5 }, "NotebookRunnerConfig.quietMs", "a finite number >= 0"],
+    [{ cellTimeoutS: NaN }, "NotebookRunnerConfig.cellTimeoutS", "a finite number > 0"],
+    [{ cellTimeoutS: -1 }, "NotebookRunnerConfig.cellTimeoutS", "a finite number > 0"],
+    [{ cellTimeoutS: Infinity }, "NotebookRunnerConfig.cellTimeoutS", "a finite number > 0"],
+  ];
+  const workDir = await Deno.makeTempDir({ prefix: "runner-test-" });
+  try {
+    for (const [config, setting, allowed] of bad) {
+      const output = `${workDir}/never.ipynb`;
+      // A source that does not exist: a runner started anyway fails at once, not in an hour.
+      const run = executeNotebook(`${workDir}/missing.ipynb`, output, { projectRoot, ...config });
+      const error = await assertRejects(() => run, SettingError) as SettingError;
+      assertEquals([error.setting, error.allowed], [setting, allowed]);
+      assertEquals(pathExists(output), false);
+    }
+  } finally {
+    await Deno.remove(workDir, { recursive: true });
+  }
 });
 
 Deno.test({

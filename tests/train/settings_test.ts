@@ -25,6 +25,7 @@ import {
 } from "../../lib/train/config.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
 import {
+  checkNumber,
   checkSettingNames,
   closestSettingName,
   describeRange,
@@ -73,9 +74,18 @@ const badTrainer: [string, Partial<TrainerConfig>, string, string][] = [
   ["patience -1", { patience: -1 }, "TrainerConfig.patience", "-1"],
   ["patience 0", { patience: 0 }, "TrainerConfig.patience", "0"],
   ["evalEvery 0", { evalEvery: 0 }, "TrainerConfig.evalEvery", "0"],
+  ["evalEvery 1.5", { evalEvery: 1.5 }, "TrainerConfig.evalEvery", "1.5"],
   ["evalChunkSize 0", { evalChunkSize: 0 }, "TrainerConfig.evalChunkSize", "0"],
   ["seed -1", { seed: -1 }, "TrainerConfig.seed", "-1"],
   ["seed 0.5", { seed: 0.5 }, "TrainerConfig.seed", "0.5"],
+  ["seed 2^31", { seed: 2 ** 31 }, "TrainerConfig.seed", "2147483648"],
+  [
+    "ranking 'history'",
+    { ranking: "history" as TrainerConfig["ranking"] },
+    "TrainerConfig.ranking",
+    '"history"',
+  ],
+  ["resume 'false'", { resume: "false" as unknown as boolean }, "TrainerConfig.resume", '"false"'],
   [
     "windows 'first'",
     { windows: "first" as TrainerConfig["windows"] },
@@ -87,6 +97,12 @@ const badTrainer: [string, Partial<TrainerConfig>, string, string][] = [
   ["maxWallSeconds 0", { maxWallSeconds: 0 }, "TrainerConfig.maxWallSeconds", "0"],
   ["maxWallSeconds -5", { maxWallSeconds: -5 }, "TrainerConfig.maxWallSeconds", "-5"],
   ["divergenceFactor 1", { divergenceFactor: 1 }, "TrainerConfig.divergenceFactor", "1"],
+  [
+    "divergenceFactor Infinity",
+    { divergenceFactor: Infinity },
+    "TrainerConfig.divergenceFactor",
+    "Infinity",
+  ],
   [
     "learning rate -1e-3",
     { optimizer: { ...adam, learningRate: -1e-3 } },
@@ -204,12 +220,20 @@ const badModel: [string, ModelConfigInput, string, string][] = [
   ["dropout 1", { sasrec: { dropout: 1 } }, "ModelConfig.sasrec.dropout", "1"],
   ["dropout -0.1", { sasrec: { dropout: -0.1 } }, "ModelConfig.sasrec.dropout", "-0.1"],
   ["GRU dropout 2", { gru4rec: { dropout: 2 } }, "ModelConfig.gru4rec.dropout", "2"],
+  ["GRU dropout 1", { gru4rec: { dropout: 1 } }, "ModelConfig.gru4rec.dropout", "1"],
   ["feedForwardDim 0", { sasrec: { feedForwardDim: 0 } }, "ModelConfig.sasrec.feedForwardDim", "0"],
   ["fusion 'max'", { fusion: { kind: "max" as "mean" } }, "ModelConfig.fusion.kind", '"max"'],
   ["no modalities", { modalities: [] }, "ModelConfig.modalities", "[]"],
   // Built a second encoder of the same name: "ParameterStore: parameter ... created twice".
   ["modality twice", { modalities: ["id", "id"] }, "ModelConfig.modalities", '["id", "id"]'],
   ["model seed -2", { seed: -2 }, "ModelConfig.seed", "-2"],
+  ["model seed 2^31", { seed: 2 ** 31 }, "ModelConfig.seed", "2147483648"],
+  [
+    "a modality that is not a name",
+    { modalities: [1] as unknown as string[] },
+    "ModelConfig.modalities",
+    "[1]",
+  ],
   // Keys that are not settings, at every level: each was ignored or kept as a stray field.
   ["unknown key hidden", { hidden: 16 } as ModelConfigInput, "ModelConfig.hidden", "16"],
   [
@@ -273,6 +297,16 @@ const badDemure: [string, Record<string, unknown>, string, string][] = [
   ["rho 0", { rho: 0 }, "DemureConfig.rho", "0"],
   ["rho 1", { rho: 1 }, "DemureConfig.rho", "1"],
   ["warmupSteps -1", { warmupSteps: -1 }, "DemureConfig.warmupSteps", "-1"],
+  ["warmupSteps 2.5", { warmupSteps: 2.5 }, "DemureConfig.warmupSteps", "2.5"],
+  ["warmupEpochs -1", { warmupEpochs: -1 }, "DemureConfig.warmupEpochs", "-1"],
+  ["warmupBy 'visits'", { warmupBy: "visits" }, "DemureConfig.warmupBy", '"visits"'],
+  ["lambda Infinity", { lambda: Infinity }, "DemureConfig.lambda", "Infinity"],
+  [
+    "noiseViewAsNegative 'false'",
+    { noiseViewAsNegative: "false" },
+    "DemureConfig.noiseViewAsNegative",
+    '"false"',
+  ],
   ["everyVisits 0", { everyVisits: 0 }, "DemureConfig.everyVisits", "0"],
   // Replaced by everyVisits: an old notebook's setting must not pass silently as the default.
   ["everySteps 10 (replaced)", { everySteps: 10 }, "DemureConfig.everySteps", "10"],
@@ -291,6 +325,28 @@ for (const [label, input, setting, value] of badDemure) {
     assertSettingError(assertThrows(() => resolveDemureConfig(input)), setting, value);
   });
 }
+
+Deno.test("the inclusive bounds of the ranges are accepted (docs/configuration.md)", () => {
+  // Each is the edge of its documented range: a check one step too strict refused a valid value
+  // (lambda 0 is the ablation without the contrastive term, warmupEpochs 0 no warm-up).
+  const demure = {
+    lambda: 0,
+    warmupSteps: 0,
+    warmupEpochs: 0,
+    trainingPassSmoothing: 1,
+  };
+  assertEquals({ ...resolveDemureConfig(demure), ...demure }, resolveDemureConfig(demure));
+  assertEquals(resolveTrainerConfig({ seed: 2 ** 31 - 1 }).seed, 2 ** 31 - 1);
+  assertEquals(resolveModelConfig({ seed: 2 ** 31 - 1 }).seed, 2 ** 31 - 1);
+  assertEquals(resolveModelConfig({ gru4rec: { dropout: 0 } }).gru4rec.dropout, 0);
+});
+
+Deno.test("checkNumber refuses the infinities and NaN whatever the range", () => {
+  for (const value of [Infinity, -Infinity, NaN]) {
+    const error = assertThrows(() => checkNumber("X.value", value), SettingError) as SettingError;
+    assertEquals(error.allowed, "a finite number");
+  }
+});
 
 Deno.test("an unknown key's error lists the settings of its level", () => {
   const trainer = assertThrows(() => resolveTrainerConfig({ epochs: 2 } as never), SettingError);
@@ -371,6 +427,18 @@ Deno.test("checkSettingNames refuses an array, even an empty one, as a settings 
     ) as SettingError;
     assertEquals(error.setting, "TrainerConfig");
     assertEquals(error.allowed, "an object with some of the settings maxEpochs, batchSize");
+  }
+});
+
+Deno.test("checkSettingNames refuses a key every object inherits (constructor, toString)", () => {
+  // A settings object parsed from JSON may hold any key; one that only the prototype has is not
+  // a setting (`in` would have taken it for one).
+  for (const key of ["constructor", "toString", "hasOwnProperty"]) {
+    const error = assertThrows(
+      () => resolveTrainerConfig(JSON.parse(`{"${key}": 1}`)),
+      SettingError,
+    ) as SettingError;
+    assertEquals(error.setting, `TrainerConfig.${key}`);
   }
 });
 
@@ -567,6 +635,12 @@ const badAttribution: [string, Record<string, unknown>, string, string][] = [
     '"minmax"',
   ],
   ["granularity 'item'", { granularity: "item" }, "DemureConfig.attribution.granularity", '"item"'],
+  [
+    "integratedGradientsBaseline 'mean'",
+    { integratedGradientsBaseline: "mean" },
+    "DemureConfig.attribution.integratedGradientsBaseline",
+    '"mean"',
+  ],
 ];
 
 for (const [label, attribution, setting, value] of badAttribution) {
