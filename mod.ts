@@ -334,8 +334,11 @@ export {
 // Notebook helpers: display, the systems' table and bars, live progress, quick mode, the plan's
 // cells in a notebook.
 export {
+  type CellsProgress,
+  cellsProgress,
   createProgress,
   display,
+  type DisplayApi,
   type DisplayOptions,
   displayTable,
   ensureCellsInNotebook,

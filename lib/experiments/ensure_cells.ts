@@ -40,6 +40,8 @@ export interface EnsureCellsOptions {
   log?: (line: string) => void;
   /** Per-epoch progress of the cells computed now (default: a printed line per epoch). */
   onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
+  /** Each cell computed now, with its result in words (runPlan's `onCellDone`). */
+  onCellDone?: (cell: PlannedCell, result: string) => void;
 }
 
 /** What {@linkcode ensureCells} found: cells in the order asked, and those still missing. */
@@ -68,6 +70,7 @@ export async function ensureCells(
       resultsDir: options.resultsDir,
       log,
       ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+      ...(options.onCellDone ? { onCellDone: options.onCellDone } : {}),
     });
   }
   const finished = toCompute.length > 0 ? finishedCells(plan, options.resultsDir) : stored;

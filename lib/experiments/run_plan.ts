@@ -68,6 +68,12 @@ export interface RunPlanOptions {
   /** Per-epoch progress of neural cells (default: an indented line per epoch). */
   onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
   /**
+   * Each cell this run finished, with its result in words (validation NDCG@10, best epoch, and
+   * whether the run is its backbone's), as its logged line says it without the counter and times:
+   * a notebook's summary of the cells it computed (`cellsProgress`).
+   */
+  onCellDone?: (cell: PlannedCell, result: string) => void;
+  /**
    * When every runnable cell is held by another process, wait for them (polling every
    * `waitSeconds`) instead of returning, so the cells that wait for their selection still run
    * here. Default false.
@@ -105,6 +111,7 @@ const RUN_PLAN_OPTION_NAMES: SettingNames<RunPlanOptions> = {
   log: true,
   runPending: true,
   onEpoch: true,
+  onCellDone: true,
   waitForOthers: true,
   waitSeconds: true,
   continueOnFailure: true,
@@ -470,6 +477,7 @@ class CellLoop {
     const left = this.#estimate.secondsLeft(this.current, store, elapsed);
     const cellSeconds = (performance.now() - cellStart) / 1000;
     log(progressLine(this.#done, cell.key, result, cellSeconds, left));
+    this.#options.onCellDone?.(cell, `${resultText(result)}${backboneNote(result)}`);
   }
 }
 
@@ -492,10 +500,15 @@ function progressLine(
   cellSeconds: number,
   secondsLeft: number,
 ): string {
-  return `[${done}] ${key}: valid NDCG@10 ${result.valid["NDCG@10"].toFixed(4)}, best epoch ` +
-    `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""} (${
-      formatMinutes(cellSeconds)
-    }; about ${formatMinutes(secondsLeft)} of the planned cells left)${backboneNote(result)}`;
+  return `[${done}] ${key}: ${resultText(result)} (${formatMinutes(cellSeconds)}; about ${
+    formatMinutes(secondsLeft)
+  } of the planned cells left)${backboneNote(result)}`;
+}
+
+/** A finished cell's validation NDCG@10 and best epoch, and whether the cap bound it. */
+function resultText(result: CellResult): string {
+  return `valid NDCG@10 ${result.valid["NDCG@10"].toFixed(4)}, best epoch ` +
+    `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""}`;
 }
 
 /** The line that opens a run: the cells planned and finished, and the training they take. */

@@ -17,6 +17,12 @@ export {
 } from "./progress.ts";
 export { isQuickMode } from "./quick_mode.ts";
 export {
+  type CellsProgress,
+  cellsProgress,
+  type DisplayApi,
+  MAX_LISTED_CELLS,
+} from "./cells_progress.ts";
+export {
   display,
   type DisplayOptions,
   displayTable,

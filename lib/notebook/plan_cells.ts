@@ -1,7 +1,8 @@
 /**
  * Experiment cells in a notebook: the plan of the notebook's mode, and one call that loads a set
  * of its cells (`results-of-record/full`, the committed results, or `results/quick`), computing the missing
- * ones when the notebook's policy says so, with one live progress line per computed cell.
+ * ones when the notebook's policy says so, with one live output while they train that a short
+ * summary replaces (`cellsProgress`).
  *
  * Policy: with `DEMURE_RERUN=1` in the kernel's environment every missing cell is computed; in
  * quick mode (CI) the missing cells chosen by `quickCompute` (default: all) are computed; in full
@@ -16,8 +17,8 @@ import type { ExperimentPlan, PlannedCell } from "../experiments/plan_types.ts";
 import { planOfResults } from "../experiments/selection_record.ts";
 import { RECORDS_DIR } from "../experiments/verify.ts";
 import { isQuickMode } from "./quick_mode.ts";
-import { createProgress, type Progress } from "./progress.ts";
-import { epochProgressEvent, trainingProgress } from "./training_progress.ts";
+import { cellsProgress } from "./cells_progress.ts";
+import { trainingProgress } from "./training_progress.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
@@ -121,18 +122,15 @@ export async function ensureCellsInNotebook(
   options: NotebookCellsOptions = {},
 ): Promise<FinishedCell[]> {
   const compute = notebookComputePolicy(plan.mode, options);
-  const lines = new Map<string, Progress>();
+  const progress = cellsProgress();
   const { found, missing } = await ensureCells(plan, cells, {
     resultsDir: notebookResultsDir(plan),
     compute,
-    // runPlan's dataset lines carry the statistics and the protocol: the first line is enough.
-    log: (line) => console.log(line.split("\n")[0]),
-    onEpoch: (cell, progress) => {
-      if (!lines.has(cell.key)) lines.set(cell.key, createProgress({ label: cell.key }));
-      lines.get(cell.key)!.report(epochProgressEvent(progress));
-    },
+    log: progress.log,
+    onEpoch: progress.onEpoch,
+    onCellDone: progress.onCellDone,
   });
-  for (const line of lines.values()) await line.done();
+  await progress.done();
   // Silent when every cell is there: the line would sit on every rendered page, the report
   // without code too, where it says nothing a reader needs. What is missing is always said.
   if (missing.length > 0) {

@@ -1,4 +1,5 @@
 import { jupyterOrNull } from "../util/jupyter.ts";
+import { liveOutput } from "./_live_output.ts";
 import {
   checkInteger,
   checkSettingNames,
@@ -69,8 +70,6 @@ export function formatProgressLine(label: string, event: ProgressEvent): string 
   return parts.join(" ");
 }
 
-let progressCounter = 0;
-
 const PROGRESS_CONFIG_SETTINGS: SettingNames<ProgressConfig> = Object.freeze({
   label: true,
   total: true,
@@ -114,53 +113,31 @@ export function createProgress(config: ProgressConfig): Progress {
   const jupyter = jupyterOrNull();
   const print = config.print ?? ((line: string) => console.log(line));
   const printEvery = config.printEvery ?? 1;
-  progressCounter += 1;
-  const displayId = `demure-progress-${progressCounter}`;
-  let shown = false;
+  const output = jupyter === null ? null : liveOutput(jupyter);
   let eventCount = 0;
   let lastUnprinted: string | null = null;
-  // Display calls are asynchronous while report() is synchronous: chain them to keep order.
-  let pending: Promise<void> = Promise.resolve();
-  let failure: unknown = null;
 
   const report = (event: ProgressEvent): void => {
     const total = event.total ?? config.total;
     const line = formatProgressLine(config.label, { ...event, total });
     eventCount += 1;
-    if (jupyter === null) {
-      const isFinal = total !== undefined && event.step >= total;
-      if (eventCount % printEvery === 0 || isFinal) {
-        print(line);
-        lastUnprinted = null;
-      } else {
-        lastUnprinted = line;
-      }
+    if (output !== null) {
+      output.show(line);
       return;
     }
-    const update = shown;
-    shown = true;
-    const bundle = {
-      "text/plain": line,
-      "text/html": `<pre style="margin:0">${
-        line.replace(/&/g, "&amp;").replace(/</g, "&lt;")
-      }</pre>`,
-    };
-    pending = pending.then(() =>
-      jupyter.display(bundle, { raw: true, update, display_id: displayId })
-    )
-      .catch((error) => {
-        failure = error;
-      });
+    const isFinal = total !== undefined && event.step >= total;
+    if (eventCount % printEvery === 0 || isFinal) {
+      print(line);
+      lastUnprinted = null;
+    } else {
+      lastUnprinted = line;
+    }
   };
 
   const done = async (): Promise<void> => {
-    if (jupyter === null) {
-      if (lastUnprinted !== null) print(lastUnprinted);
-      lastUnprinted = null;
-      return;
-    }
-    await pending;
-    if (failure !== null) throw failure;
+    if (output !== null) return await output.done();
+    if (lastUnprinted !== null) print(lastUnprinted);
+    lastUnprinted = null;
   };
 
   return { report, done };

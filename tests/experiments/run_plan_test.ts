@@ -94,6 +94,31 @@ Deno.test("runPlan: a selection finished by another process releases the cells w
   }
 });
 
+Deno.test("runPlan: onCellDone hears each cell it finished, with its logged line's result", async () => {
+  // A notebook's summary of the cells it computed (cellsProgress) is made of these.
+  const plan = quickPlanWithoutTraining();
+  const resultsDir = Deno.makeTempDirSync();
+  const lines: string[] = [];
+  const done: Array<[string, string]> = [];
+  await runPlan(plan, {
+    resultsDir,
+    log: (line) => lines.push(line),
+    onCellDone: (cell, result) => done.push([cell.key, result]),
+  });
+  const logged = lines.filter((line) => /^\[\d+\] /.test(line));
+  assertEquals(done.map(([key]) => key), plan.cells.map((cell) => cell.key));
+  assertEquals(logged.length, done.length);
+  done.forEach(([key, result], index) => {
+    assertMatch(result, /^valid NDCG@10 \d\.\d{4}, best epoch \d+\/\d+/);
+    assertEquals(
+      logged[index].startsWith(`[${index + 1}] ${key}: ${result} (`),
+      true,
+      logged[index],
+    );
+  });
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
 Deno.test("runPlan takes the cells listed in `order` first, in that order, then the plan's", async () => {
   const full = planExperiments("quick");
   const plan = {

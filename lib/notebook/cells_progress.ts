@@ -1,0 +1,123 @@
+/**
+ * The progress of a plan's cells computed in a notebook, for `runPlan`'s `log`, `onEpoch` and
+ * `onCellDone` (`ensureCellsInNotebook` uses it; a notebook that calls `runPlan` itself passes it
+ * too).
+ *
+ * In the Deno kernel, one output is updated in place while the cells run: the model training now
+ * (epoch bar, loss, validation NDCG@10, time left) and runPlan's latest line. When they are done it
+ * is replaced by a short summary, one line per cell computed (at most
+ * {@linkcode MAX_LISTED_CELLS}, then how many more). The executed notebook, and so the rendered
+ * page, keeps only that: before, each cell left its final progress line and runPlan's lines
+ * (notebook 04 in quick mode on a fresh results folder: 28 lines for 11 cells; with
+ * `DEMURE_RERUN=1` in full mode, hundreds). A cell that failed or that another process holds
+ * (runPlan's `FAILED` and `skip` lines) is printed for good: it says why a cell is missing.
+ * Outside a kernel every line prints, as runPlan's own log does.
+ */
+import type { PlannedCell } from "../experiments/plan_types.ts";
+import type { EpochProgress } from "../train/progress.ts";
+import { jupyterOrNull } from "../util/jupyter.ts";
+import { type DisplayApi, liveOutput } from "./_live_output.ts";
+
+export type { DisplayApi };
+import { createProgress, formatProgressLine, type Progress } from "./progress.ts";
+import { epochProgressEvent } from "./training_progress.ts";
+
+/** The most cells a summary lists one per line; the rest are counted. */
+export const MAX_LISTED_CELLS = 10;
+
+/** runPlan's lines for a cell that failed or that another process holds: kept on the page. */
+const LASTING_LINE = /^(FAILED|skip) /;
+
+/** The progress of the cells one `runPlan` (or `ensureCells`) call computes. */
+export interface CellsProgress {
+  /** runPlan's `log`: only a message's first line is shown (the dataset lines carry tables). */
+  log: (line: string) => void;
+  /** runPlan's `onEpoch`. */
+  onEpoch: (cell: PlannedCell, progress: EpochProgress) => void;
+  /** runPlan's `onCellDone`: the cell's line of the summary. */
+  onCellDone: (cell: PlannedCell, result: string) => void;
+  /** Replaces the live output by the summary (in a kernel) and waits until it is shown. */
+  done: () => Promise<void>;
+}
+
+/** Seconds as a page shows them: a tenth below 10 s (quick cells train in under a second). */
+function secondsText(seconds: number): string {
+  return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+}
+
+/** The summary that stays on the page: a count, then one line per cell (up to the cap). */
+function cellsSummary(finished: readonly string[], seconds: number, lastMessage: string): string {
+  const plural = finished.length === 1 ? "" : "s";
+  const head = `computed ${finished.length} cell${plural} now (${
+    secondsText(seconds)
+  } of training)`;
+  if (finished.length === 0) return lastMessage === "" ? head : `${head}; ${lastMessage}`;
+  const lines = finished.slice(0, MAX_LISTED_CELLS).map((line) => `  ${line}`);
+  const more = finished.length - lines.length;
+  if (more > 0) lines.push(`  ... and ${more} more (their results are in the results folder)`);
+  return [`${head}:`, ...lines].join("\n");
+}
+
+/**
+ * Progress for `runPlan(plan, { resultsDir, log, onEpoch, onCellDone })`: pass the three, then
+ * `await done()`. `jupyter` is where the live output goes (default: the kernel's display when
+ * running in one; `null` prints lines).
+ *
+ * @example
+ * ```ts
+ * const progress = cellsProgress();
+ * const { log, onEpoch, onCellDone } = progress;
+ * const outcome = await runPlan(plan, { resultsDir, log, onEpoch, onCellDone });
+ * await progress.done();
+ * ```
+ */
+export function cellsProgress(jupyter: DisplayApi | null = jupyterOrNull()): CellsProgress {
+  if (jupyter === null) return printedCellsProgress();
+  const output = liveOutput(jupyter);
+  const finished: string[] = [];
+  const started = new Set<string>();
+  let seconds = 0;
+  let training = "";
+  let message = "";
+  let shown = false;
+  const show = () => {
+    shown = true;
+    output.show([training, message].filter((line) => line !== "").join("\n"));
+  };
+  return {
+    log: (line) => {
+      message = line.split("\n")[0];
+      if (LASTING_LINE.test(message)) console.log(message);
+      show();
+    },
+    onEpoch: (cell, progress) => {
+      started.add(cell.key);
+      seconds += progress.epochSeconds;
+      training = formatProgressLine(`[${started.size}] ${cell.key}`, epochProgressEvent(progress));
+      show();
+    },
+    onCellDone: (cell, result) => {
+      finished.push(`${cell.key}: ${result}`);
+    },
+    done: async () => {
+      if (shown) output.show(cellsSummary(finished, seconds, message));
+      await output.done();
+    },
+  };
+}
+
+/** Outside a kernel: runPlan's lines and one progress line per epoch, printed. */
+function printedCellsProgress(): CellsProgress {
+  const lines = new Map<string, Progress>();
+  return {
+    log: (line) => console.log(line.split("\n")[0]),
+    onEpoch: (cell, progress) => {
+      if (!lines.has(cell.key)) lines.set(cell.key, createProgress({ label: cell.key }));
+      lines.get(cell.key)!.report(epochProgressEvent(progress));
+    },
+    onCellDone: () => {}, // runPlan's log prints the cell's line
+    done: async () => {
+      for (const line of lines.values()) await line.done();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * The progress of plan cells computed in a notebook: live in one output while they train, a short
+ * summary on the page once they are done. The kernel's display is replaced by a recorder that
+ * keeps outputs as the executed notebook does (a display appends an output, an update with its
+ * display_id replaces that output's text; printed lines append stream text).
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { type CellsProgress, cellsProgress, MAX_LISTED_CELLS } from "../../lib/notebook/mod.ts";
+import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
+import type { EpochProgress } from "../../lib/train/progress.ts";
+
+/** A notebook cell's outputs as the runner saves them, and every state a live output showed. */
+class RecordedOutputs {
+  readonly saved: Array<{ id?: string; text: string }> = [];
+  readonly states: string[] = [];
+  readonly display = (
+    bundle: unknown,
+    options?: { raw?: boolean; update?: boolean; display_id?: string },
+  ): Promise<void> => {
+    const text = String((bundle as Record<string, unknown>)["text/plain"]);
+    this.states.push(text);
+    const target = options?.update
+      ? this.saved.find((output) => output.id === options.display_id)
+      : undefined;
+    if (target) target.text = text;
+    else this.saved.push({ id: options?.display_id, text });
+    return Promise.resolve();
+  };
+  lines(): string[] {
+    return this.saved.flatMap((output) => output.text.split("\n"));
+  }
+}
+
+function epoch(epoch: number, maxEpochs: number): EpochProgress {
+  const ndcg = 0.05 + epoch / 1000;
+  return {
+    epoch,
+    maxEpochs,
+    loss: 8 - epoch / 10,
+    recommendationLoss: 8 - epoch / 10,
+    auxiliaryLoss: 0,
+    validation: { "NDCG@10": ndcg },
+    bestValidation: ndcg,
+    bestEpoch: epoch,
+    improved: true,
+    steps: 10,
+    epochSeconds: 2,
+    stepSeconds: 0.2,
+    secondsLeftAtMost: (maxEpochs - epoch) * 2,
+  };
+}
+
+/** What runPlan reports for `cells` cells of `epochs` epochs each, the last one failing. */
+async function runCells(
+  progress: CellsProgress,
+  cells: number,
+  epochs: number,
+  outputs?: RecordedOutputs,
+): Promise<string[]> {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => {
+    printed.push(parts.join(" "));
+    outputs?.saved.push({ text: parts.join(" ") });
+  };
+  try {
+    progress.log(`quick reproduction: ${cells + 1} cells planned, 0 already finished`);
+    progress.log("dataset Synthetic\nusers 160\nitems 120");
+    for (let index = 1; index <= cells; index++) {
+      const cell = { key: `quick/Synthetic/SASRec-MM/seed=${index}` } as PlannedCell;
+      for (let step = 1; step <= epochs; step++) progress.onEpoch(cell, epoch(step, epochs));
+      const result = `valid NDCG@10 0.0700, best epoch ${epochs}/${epochs} (cap bound)`;
+      progress.log(`[${index}] ${cell.key}: ${result} (2 s; about 4 s of the planned cells left)`);
+      progress.onCellDone(cell, result);
+    }
+    progress.log("FAILED quick/Synthetic/Pop/seed=0: Error: boom\n    at somewhere (file.ts:1:1)");
+    await progress.done();
+  } finally {
+    console.log = log;
+  }
+  return printed;
+}
+
+Deno.test("cellsProgress in a kernel: live epochs in one output, a short summary on the page", async () => {
+  const cells = MAX_LISTED_CELLS + 2;
+  const epochs = 20;
+  const outputs = new RecordedOutputs();
+  await runCells(cellsProgress(outputs), cells, epochs, outputs);
+
+  // Live: every epoch of every cell was shown, in place, with its bar, loss and time left.
+  // Each state opens with the model's counter, key and epoch: "[3] quick/... 5/20 [#####---...".
+  const shown = new Set(outputs.states.map((state) => state.split(" [")[0]));
+  for (let index = 1; index <= cells; index++) {
+    for (let step = 1; step <= epochs; step++) {
+      const key = `[${index}] quick/Synthetic/SASRec-MM/seed=${index}`;
+      assert(shown.has(`${key} ${step}/${epochs}`), `${key} epoch ${step} was never shown`);
+    }
+  }
+  assertStringIncludes(
+    outputs.states.find((state) => state.startsWith("[3] quick/Synthetic/SASRec-MM/seed=3 5/20"))!,
+    "loss=7.500 valid NDCG@10=0.05500 best=0.05500 (best @5, improved; <= 0.5 min left)",
+  );
+  // Saved: the live output became the summary, and the failure was printed for good (display
+  // updates travel asynchronously, so the two may reach the page in either order).
+  const lines = outputs.lines();
+  assertEquals(outputs.saved.filter((output) => output.id === undefined), [
+    { text: "FAILED quick/Synthetic/Pop/seed=0: Error: boom" },
+  ]);
+  assertEquals(outputs.saved.find((output) => output.id !== undefined)!.text.split("\n"), [
+    `computed ${cells} cells now (${cells * epochs * 2} s of training):`,
+    ...Array.from(
+      { length: MAX_LISTED_CELLS },
+      (_, index) =>
+        `  quick/Synthetic/SASRec-MM/seed=${index + 1}: valid NDCG@10 0.0700, best epoch 20/20 ` +
+        "(cap bound)",
+    ),
+    "  ... and 2 more (their results are in the results folder)",
+  ]);
+  assert(!lines.some((line) => line.includes("[#")), "no progress bar is left on the page");
+});
+
+Deno.test("cellsProgress in a kernel: the page keeps the same few lines however many epochs", async () => {
+  // Before, each computed cell left its final progress line and runPlan's line for it: two lines
+  // per cell, hundreds with DEMURE_RERUN=1 in full mode.
+  const short = new RecordedOutputs();
+  await runCells(cellsProgress(short), 3, 2, short);
+  const long = new RecordedOutputs();
+  await runCells(cellsProgress(long), 3, 200, long);
+  assertEquals(short.lines().length, 5);
+  assertEquals(long.lines().length, 5);
+  assertEquals(long.saved.length, 2, "one live output and the failure line");
+});
+
+Deno.test("cellsProgress in a kernel: nothing shown when runPlan reported nothing", async () => {
+  const outputs = new RecordedOutputs();
+  await cellsProgress(outputs).done();
+  assertEquals(outputs.saved, []);
+});
+
+Deno.test("cellsProgress outside a kernel: runPlan's first lines and one line per epoch, printed", async () => {
+  const printed = await runCells(cellsProgress(null), 2, 3);
+  assertEquals(printed.length, 2 + 2 * (3 + 1) + 1);
+  assertStringIncludes(printed[5], "[1] quick/Synthetic/SASRec-MM/seed=1: valid NDCG@10 0.0700");
+  assertEquals(printed[1], "dataset Synthetic");
+  assertStringIncludes(printed[2], "quick/Synthetic/SASRec-MM/seed=1 1/3 [#######");
+  assertEquals(printed.at(-1), "FAILED quick/Synthetic/Pop/seed=0: Error: boom");
+});
