@@ -355,6 +355,8 @@ export {
   type Progress,
   type ProgressConfig,
   type ProgressEvent,
+  QUICK_PAGE_NOTICE,
+  showQuickModeNotice,
   statisticsTable,
   systemsBars,
   type SystemsBarsOptions,

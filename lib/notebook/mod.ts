@@ -15,7 +15,7 @@ export {
   type ProgressConfig,
   type ProgressEvent,
 } from "./progress.ts";
-export { isQuickMode } from "./quick_mode.ts";
+export { isQuickMode, QUICK_PAGE_NOTICE, showQuickModeNotice } from "./quick_mode.ts";
 export {
   type CellsProgress,
   cellsProgress,

@@ -16,28 +16,16 @@ import { cellFilter, cellsOf } from "../experiments/plan.ts";
 import type { ExperimentPlan, PlannedCell } from "../experiments/plan_types.ts";
 import { planOfResults } from "../experiments/selection_record.ts";
 import { RECORDS_DIR } from "../experiments/verify.ts";
-import { isQuickMode } from "./quick_mode.ts";
+import { isQuickMode, printQuickNoticeOnce } from "./quick_mode.ts";
 import { cellsProgress } from "./cells_progress.ts";
 import { trainingProgress } from "./training_progress.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
 /**
- * What a quick page says once, where its numbers come from: its prose describes the results of
- * record, and without this line a reader of the page (the one without code too) would take the
- * quick plan's small, capped runs for them.
- */
-export const QUICK_PAGE_NOTICE = "Quick mode (DEMURE_QUICK=1, the notebooks' check in CI): the " +
-  "numbers on this page come from the quick plan's small runs of a few epochs (results/quick), " +
-  "not from the results of record that the text describes; `deno task notebooks` without " +
-  "--quick renders those.";
-
-let quickNoticeShown = false;
-
-/**
  * The experiment plan of the notebook's mode (`quick` in quick mode, `full` otherwise; a script
  * names the mode), with the selection recorded in its results. The first quick plan of a kernel
- * also prints {@linkcode QUICK_PAGE_NOTICE}.
+ * also prints the quick-mode notice (`QUICK_PAGE_NOTICE`, once per kernel).
  *
  * @example
  * ```ts
@@ -48,10 +36,7 @@ let quickNoticeShown = false;
 export function notebookPlan(
   mode: ExperimentPlan["mode"] = isQuickMode() ? "quick" : "full",
 ): ExperimentPlan {
-  if (mode === "quick" && !quickNoticeShown) {
-    quickNoticeShown = true;
-    console.log(QUICK_PAGE_NOTICE);
-  }
+  if (mode === "quick") printQuickNoticeOnce();
   return planOfResults(mode, resultsDirOf(mode));
 }
 

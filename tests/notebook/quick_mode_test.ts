@@ -4,13 +4,12 @@
  * the committed records) without it.
  */
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { isQuickMode } from "../../lib/notebook/quick_mode.ts";
 import {
-  notebookPlan,
-  notebookResultsDir,
-  planLine,
+  isQuickMode,
   QUICK_PAGE_NOTICE,
-} from "../../lib/notebook/plan_cells.ts";
+  showQuickModeNotice,
+} from "../../lib/notebook/quick_mode.ts";
+import { notebookPlan, notebookResultsDir, planLine } from "../../lib/notebook/plan_cells.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 
 function withQuick<T>(value: string | undefined, body: () => T): T {
@@ -34,20 +33,25 @@ Deno.test("isQuickMode: 1 and true are on; unset, 0 and false are off; others th
 });
 
 // Before any other test of this module asks for a quick plan: the notice is printed once per kernel.
-Deno.test("the first quick plan prints, once, that the page's numbers are the quick runs'", () => {
+Deno.test("the first quick plan or quick notebook prints, once, that the page's numbers are the quick runs'", () => {
+  // Notebooks 00 and 08 take no plan through notebookPlan: they printed "quick mode: true" only.
   const printed: string[] = [];
   const log = console.log;
   console.log = (...args: unknown[]) => printed.push(args.join(" "));
   try {
     notebookPlan("full");
+    withQuick(undefined, showQuickModeNotice);
     assertEquals(printed, [], "the full plan's pages show the records: no notice");
+    withQuick("1", showQuickModeNotice);
+    assertEquals(printed, [QUICK_PAGE_NOTICE]);
     notebookPlan("quick");
-    notebookPlan("quick");
+    withQuick("1", showQuickModeNotice);
   } finally {
     console.log = log;
   }
-  assertEquals(printed, [QUICK_PAGE_NOTICE]);
-  assertStringIncludes(QUICK_PAGE_NOTICE, "results/quick");
+  assertEquals(printed, [QUICK_PAGE_NOTICE], "one notice per page");
+  assertStringIncludes(QUICK_PAGE_NOTICE, "quick plan's small runs");
+  assertStringIncludes(QUICK_PAGE_NOTICE, "not from the results of record");
 });
 
 Deno.test("notebookPlan follows DEMURE_QUICK; the full plan reads the committed records", () => {

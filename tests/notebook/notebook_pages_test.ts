@@ -1,0 +1,40 @@
+/**
+ * What the committed notebooks' pages say, read from their code: every page that quick mode
+ * changes carries the quick-mode notice (notebooks 00 and 08 printed only "quick mode: true").
+ */
+import { assertEquals } from "@std/assert";
+
+const notebooksDir = new URL("../../notebooks/", import.meta.url);
+
+/** Each notebook's code cells, joined, by file name. */
+async function notebookCode(): Promise<Map<string, string>> {
+  const code = new Map<string, string>();
+  for await (const entry of Deno.readDir(notebooksDir)) {
+    if (!entry.isFile || !entry.name.endsWith(".ipynb")) continue;
+    const notebook = JSON.parse(await Deno.readTextFile(new URL(entry.name, notebooksDir))) as {
+      cells: Array<{ cell_type: string; source: string[] | string }>;
+    };
+    const cells = notebook.cells.filter((cell) => cell.cell_type === "code");
+    code.set(
+      entry.name,
+      cells.map((cell) => Array.isArray(cell.source) ? cell.source.join("") : cell.source)
+        .join("\n"),
+    );
+  }
+  return new Map([...code].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+Deno.test("notebooks: every page that quick mode changes says where its numbers come from", async () => {
+  const code = await notebookCode();
+  assertEquals(code.size > 0, true, "no notebooks found");
+  // notebookPlan prints the notice with the quick plan; showQuickModeNotice without one. A page
+  // that quick mode does not change (01's data tour) needs none.
+  const withoutNotice = [...code].filter(([, source]) =>
+    /\bisQuickMode\(/.test(source) && !/\bnotebookPlan\(/.test(source) &&
+    !/\bshowQuickModeNotice\(\)/.test(source)
+  ).map(([name]) => name);
+  assertEquals(withoutNotice, []);
+  const ownLine = [...code].filter(([, source]) => /quick mode: \$\{/.test(source))
+    .map(([name]) => name);
+  assertEquals(ownLine, [], "a notebook of its own 'quick mode: ...' line instead of the notice");
+});
