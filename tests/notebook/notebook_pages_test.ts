@@ -1,6 +1,7 @@
 /**
  * What the committed notebooks' pages say, read from their code: every page that quick mode
- * changes carries the quick-mode notice (notebooks 00 and 08 printed only "quick mode: true").
+ * changes carries the quick-mode notice (notebooks 00 and 08 printed only "quick mode: true"),
+ * and the smoke notebook's demo figures have titles (they had none).
  */
 import { assertEquals } from "@std/assert";
 
@@ -37,4 +38,36 @@ Deno.test("notebooks: every page that quick mode changes says where its numbers 
   const ownLine = [...code].filter(([, source]) => /quick mode: \$\{/.test(source))
     .map(([name]) => name);
   assertEquals(ownLine, [], "a notebook of its own 'quick mode: ...' line instead of the notice");
+});
+
+/** The argument text of every `name(...)` call in `source` (balanced parentheses). */
+function callArguments(source: string, name: string): string[] {
+  const calls: string[] = [];
+  for (const match of source.matchAll(new RegExp(`\\b${name}\\(`, "g"))) {
+    let depth = 0;
+    const start = match.index! + match[0].length - 1;
+    for (let index = start; index < source.length; index++) {
+      if (source[index] === "(") depth++;
+      if (source[index] === ")" && --depth === 0) {
+        calls.push(source.slice(start + 1, index));
+        break;
+      }
+    }
+  }
+  return calls;
+}
+
+Deno.test("notebook 00: each demo figure has a title", async () => {
+  const source = (await notebookCode()).get("00_smoke.ipynb")!;
+  const builders = ["contributionHeatmap", "trainingCurves", "groupedBars", "lineWithBands"];
+  const untitled: string[] = [];
+  let figures = 0;
+  for (const builder of builders) {
+    for (const call of callArguments(source, builder)) {
+      figures++;
+      if (!/\btitle: "[^"]+"/.test(call)) untitled.push(builder);
+    }
+  }
+  assertEquals(figures, builders.length, "one figure of each kind");
+  assertEquals(untitled, []);
 });
