@@ -10,7 +10,8 @@
  * page, keeps only that: before, each cell left its final progress line and runPlan's lines
  * (notebook 04 in quick mode on a fresh results folder: 28 lines for 11 cells; with
  * `DEMURE_RERUN=1` in full mode, hundreds). A cell that failed or that another process holds
- * (runPlan's `FAILED` and `skip` lines) is printed for good: it says why a cell is missing.
+ * (runPlan's `FAILED` and `skip` lines), or that was handed over to another process, is printed
+ * for good: it says why a cell is missing.
  * Outside a kernel every line prints, as runPlan's own log does.
  */
 import type { PlannedCell } from "../experiments/plan_types.ts";
@@ -25,8 +26,12 @@ import { epochProgressEvent } from "./training_progress.ts";
 /** The most cells a summary lists one per line; the rest are counted. */
 export const MAX_LISTED_CELLS = 10;
 
-/** runPlan's lines for a cell that failed or that another process holds: kept on the page. */
-const LASTING_LINE = /^(FAILED|skip) /;
+/**
+ * runPlan's lines for a cell that failed, that another process holds, or whose claim another
+ * process took over while it ran here (`ClaimLostError`'s line): kept on the page, since they say
+ * why a cell is missing.
+ */
+const LASTING_LINE = /^(FAILED|skip) |; this process hands the cell over/;
 
 /** The progress of the cells one `runPlan` (or `ensureCells`) call computes. */
 export interface CellsProgress {

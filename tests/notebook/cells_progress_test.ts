@@ -50,7 +50,12 @@ function epoch(epoch: number, maxEpochs: number): EpochProgress {
   };
 }
 
-/** What runPlan reports for `cells` cells of `epochs` epochs each, the last one failing. */
+/** The line of a cell whose claim another process took over (ClaimLostError's, shortened). */
+const HANDED_OVER =
+  "quick/Synthetic/ItemKNN/seed=0: its claim was taken over, held by process 7; " +
+  "this process hands the cell over: it stops training it at the next epoch end";
+
+/** What runPlan reports for `cells` cells of `epochs` epochs, then a hand-over and a failure. */
 async function runCells(
   progress: CellsProgress,
   cells: number,
@@ -73,6 +78,7 @@ async function runCells(
       progress.log(`[${index}] ${cell.key}: ${result} (2 s; about 4 s of the planned cells left)`);
       progress.onCellDone(cell, result);
     }
+    progress.log(HANDED_OVER);
     progress.log("FAILED quick/Synthetic/Pop/seed=0: Error: boom\n    at somewhere (file.ts:1:1)");
     await progress.done();
   } finally {
@@ -104,6 +110,7 @@ Deno.test("cellsProgress in a kernel: live epochs in one output, a short summary
   // updates travel asynchronously, so the two may reach the page in either order).
   const lines = outputs.lines();
   assertEquals(outputs.saved.filter((output) => output.id === undefined), [
+    { text: HANDED_OVER },
     { text: "FAILED quick/Synthetic/Pop/seed=0: Error: boom" },
   ]);
   assertEquals(outputs.saved.find((output) => output.id !== undefined)!.text.split("\n"), [
@@ -126,9 +133,9 @@ Deno.test("cellsProgress in a kernel: the page keeps the same few lines however 
   await runCells(cellsProgress(short), 3, 2, short);
   const long = new RecordedOutputs();
   await runCells(cellsProgress(long), 3, 200, long);
-  assertEquals(short.lines().length, 5);
-  assertEquals(long.lines().length, 5);
-  assertEquals(long.saved.length, 2, "one live output and the failure line");
+  assertEquals(short.lines().length, 6);
+  assertEquals(long.lines().length, 6);
+  assertEquals(long.saved.length, 3, "one live output, the hand-over and the failure lines");
 });
 
 Deno.test("cellsProgress in a kernel: nothing shown when runPlan reported nothing", async () => {
@@ -139,7 +146,7 @@ Deno.test("cellsProgress in a kernel: nothing shown when runPlan reported nothin
 
 Deno.test("cellsProgress outside a kernel: runPlan's first lines and one line per epoch, printed", async () => {
   const printed = await runCells(cellsProgress(null), 2, 3);
-  assertEquals(printed.length, 2 + 2 * (3 + 1) + 1);
+  assertEquals(printed.length, 2 + 2 * (3 + 1) + 2);
   assertStringIncludes(printed[5], "[1] quick/Synthetic/SASRec-MM/seed=1: valid NDCG@10 0.0700");
   assertEquals(printed[1], "dataset Synthetic");
   assertStringIncludes(printed[2], "quick/Synthetic/SASRec-MM/seed=1 1/3 [#######");
