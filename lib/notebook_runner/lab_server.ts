@@ -27,7 +27,7 @@
 import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";
 import { type DenoKernelspec, ensureDenoKernelspec } from "./kernelspec.ts";
 import { pathExists } from "../util/path_exists.ts";
-import { checkNumber } from "../util/settings.ts";
+import { checkInteger, checkNumber } from "../util/settings.ts";
 
 /** The port tried first when none is asked for; the next free one above it is taken otherwise. */
 export const DEFAULT_LAB_PORT = 8888;
@@ -136,9 +136,8 @@ const portInUse = (port: number) => new Error(`port ${port} on 127.0.0.1 is in u
 /** `port` if free (an explicit port is never swapped), else the first free port from 8888. */
 function choosePort(port: number | undefined): number {
   if (port !== undefined) {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new Error(`port ${port} is not an integer in 1-65535`);
-    }
+    // 0 would let the OS pick a port, which an explicit port must never be.
+    checkInteger("LabServerConfig.port", port, { min: 1, max: 65535 });
     if (!isPortFree(port)) throw portInUse(port);
     return port;
   }

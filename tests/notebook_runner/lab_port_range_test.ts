@@ -10,15 +10,16 @@ const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "
 const problem = await labProblem();
 
 Deno.test({
-  name: "lab server: a port outside 1-65535 or not an integer is an error",
+  name: "lab server: a port outside 1-65535 or not an integer is a SettingError naming it",
   ignore: problem !== null,
   async fn() {
-    for (const port of [0, -1, 65536, 8888.5]) {
-      await assertRejects(
+    for (const port of [0, -1, 65536, 8888.5, NaN]) {
+      const error = await assertRejects(
         () => startLabServer({ projectRoot, port }),
-        Error,
-        `port ${port} is not an integer in 1-65535`,
-      );
+        SettingError,
+        `LabServerConfig.port is ${port}; allowed: an integer >= 1 and <= 65535`,
+      ) as SettingError;
+      assertEquals(error.setting, "LabServerConfig.port");
     }
   },
 });
