@@ -5,6 +5,7 @@
 import { assert, assertEquals, assertGreater } from "@std/assert";
 import { randomNoiseMask } from "../../lib/demure/views.ts";
 import type { PairShape } from "../../lib/attribution/types.ts";
+import { createRng } from "../../lib/util/random.ts";
 
 Deno.test("random noise mask by (user, modality): each user's noise modality has that user's lower score", () => {
   // 8 users, 3 positions, 2 modalities, every pair valid; rho 0.5 of 2 modalities masks one: the
@@ -26,4 +27,14 @@ Deno.test("random noise mask by (user, modality): each user's noise modality has
   }
   // The fixture must have users with different noise modalities, or any row's scores would do.
   assert(new Set(noisyModality).size === 2, `noise modalities ${noisyModality}`);
+});
+
+Deno.test("random noise mask by pair: the valid pairs' scores are createRng(seed)'s draws in order, NaN elsewhere", () => {
+  // The contrastive_only records drew their views from this stream: a draw spent on a padding or
+  // missing pair would shift every later pair's score, and so the views, for the same seed.
+  const valid = [1, 0, 1, 1, 0, 0, 1, 1];
+  const { scores } = randomNoiseMask(valid, [2, 2, 2], 0.5, 7);
+  const rng = createRng(7);
+  const expected = valid.map((v) => v ? Math.fround(rng.next()) : NaN);
+  assertEquals(Array.from(scores), expected);
 });
