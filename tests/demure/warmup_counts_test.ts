@@ -60,3 +60,14 @@ Deno.test("NoiseCounts: only valid pairs are counted, per modality", () => {
   counts.closeEpoch();
   assertEquals(counts.rateByEpoch(), [{ id: 0.5, text: 1 }]);
 });
+
+Deno.test("NoiseCounts: each epoch's rate reads that epoch's pairs only, not the run's", () => {
+  const counts = new NoiseCounts(["id"]);
+  counts.add(Uint8Array.of(1, 1), Uint8Array.of(1, 0)); // epoch 1: 1 noise of 2 pairs
+  counts.closeEpoch();
+  counts.add(Uint8Array.of(1, 1), Uint8Array.of(1, 1)); // epoch 2: 2 noise of 2 pairs
+  counts.closeEpoch();
+  counts.closeEpoch(); // epoch 3: no pair (0, as the records hold it)
+  assertEquals(counts.rateByEpoch(), [{ id: 0.5 }, { id: 1 }, { id: 0 }]);
+  assertEquals(counts.byModality().pairsByModality, { id: { valid: 4, noise: 3 } });
+});
