@@ -16,7 +16,7 @@ import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
 import { createRng } from "../../lib/util/random.ts";
-import { cycleDataset, leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+import { auxiliaryContext, cycleDataset, leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
 
@@ -250,15 +250,7 @@ Deno.test("CL4SRec auxiliary loss scales linearly with its weight lambda", () =>
   const loss = (weight: number) =>
     tf.tidy(() => {
       const out = model.forward(batch);
-      const context = {
-        ...out,
-        model,
-        batch,
-        step: 0,
-        epoch: 0,
-        recommendationLoss: tf.scalar(0),
-        seed: 17,
-      };
+      const context = auxiliaryContext(model, batch, out, 17);
       return cl4srecAuxiliaryLoss({ weight })(context).dataSync()[0];
     });
   const half = loss(0.5);

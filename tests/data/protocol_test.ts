@@ -259,10 +259,10 @@ Deno.test("training windows cover a long history once each, most recent window f
   assertEquals(Array.from(last[0].items), rows[0].items);
 });
 
-Deno.test("trainingBatchCount is the batch count of every epoch, counted without the batches", () => {
-  // Histories of 0..13 items (users below 2 items have no pair) cut into windows of 3 pairs.
+/** User u has u training items (0..13; below 2 items no pair), cut into windows of 3 pairs. */
+function windowedSplit(): LeaveOneOutSplit {
   const train = Array.from({ length: 14 }, (_, u) => Int32Array.from({ length: u }, (_, i) => i));
-  const split: LeaveOneOutSplit = {
+  return {
     dataset: tinyDataset(train.map((items) => [...items, 14, 15]), 16),
     train,
     validTarget: new Int32Array(14).fill(14),
@@ -270,6 +270,10 @@ Deno.test("trainingBatchCount is the batch count of every epoch, counted without
     maxLength: 3,
     protocol: [],
   };
+}
+
+Deno.test("trainingBatchCount is the batch count of every epoch, counted without the batches", () => {
+  const split = windowedSplit();
   for (const windows of ["all", "last"] as const) {
     for (const batchSize of [1, 4, 7, 100]) {
       const config = { batchSize, seed: 2, shuffle: true, windows };
@@ -282,6 +286,25 @@ Deno.test("trainingBatchCount is the batch count of every epoch, counted without
     SettingError,
     "BatcherConfig.batchSize is 0",
   );
+});
+
+Deno.test("training rows: ceil(pairs / maxLength) windows (1 with windows last), none empty; a one-item history has none", () => {
+  // Histories of 0..13 items, windows of 3 pairs: 3, 6, 9 and 12 pairs fill whole windows (an
+  // extra window there would be a row of padding only), 1 item is no pair at all.
+  const split = windowedSplit();
+  for (const windows of ["all", "last"] as const) {
+    const [batch] = trainingBatches(split, 0, { batchSize: 100, seed: 0, shuffle: false, windows });
+    const rowsOf = new Array(14).fill(0);
+    for (let row = 0; row < batch.batchSize; row++) {
+      rowsOf[batch.users[row]]++;
+      const real = batch.valid.subarray(row * 3, row * 3 + 3).reduce((a, b) => a + b, 0);
+      assert(real > 0, `${windows}: row ${row} (user ${batch.users[row]}) has no real position`);
+    }
+    const expected = split.train.map(({ length }) =>
+      length < 2 ? 0 : windows === "last" ? 1 : Math.ceil((length - 1) / 3)
+    );
+    assertEquals(rowsOf, expected, windows);
+  }
 });
 
 Deno.test("k-core and split settings: SettingErrors naming KCoreConfig and SplitConfig", () => {

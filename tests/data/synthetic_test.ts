@@ -6,7 +6,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { generateSynthetic } from "../../lib/data/synthetic.ts";
+import { generateSynthetic, type SyntheticConfig } from "../../lib/data/synthetic.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
 const small = { numUsers: 120, numItems: 200, historyLength: 20 };
@@ -59,8 +59,10 @@ Deno.test("histories have the configured length, no repeated item, and missing r
 });
 
 /** Mean cosine between consecutive items of each user, split by planted POI vs noise. */
-function consecutiveSimilarity(noiseStrength: number): { poi: number; noise: number } {
-  const { dataset, truth } = generateSynthetic({ ...small, noiseStrength, seed: 11 });
+function consecutiveSimilarity(
+  overrides: Partial<SyntheticConfig>,
+): { poi: number; noise: number } {
+  const { dataset, truth } = generateSynthetic({ ...small, seed: 11, ...overrides });
   const M = truth.modalityNames.length;
   const sums = { poi: 0, noise: 0 };
   const counts = { poi: 0, noise: 0 };
@@ -83,10 +85,48 @@ function consecutiveSimilarity(noiseStrength: number): { poi: number; noise: num
 }
 
 Deno.test("next items are similar to the previous item in POI modalities, not in noise ones", () => {
-  const similarity = consecutiveSimilarity(0.3);
+  const similarity = consecutiveSimilarity({ noiseStrength: 0.3 });
   // random unit 16-d vectors have mean cosine 0 (sd 0.25); drifted preferences give ~0.25
   assertGreater(similarity.poi, 0.15);
   assert(Math.abs(similarity.noise) < 0.03, `noise similarity ${similarity.noise}`);
+});
+
+Deno.test("noise modalities follow a fresh direction at every step, even as strong as the interests", () => {
+  // A direction kept across steps (a second, static preference) would make consecutive items
+  // alike in the noise modalities once the noise weighs as much as the interests.
+  const similarity = consecutiveSimilarity({ noiseStrength: 1 });
+  assert(Math.abs(similarity.noise) < 0.03, `noise similarity ${similarity.noise}`);
+});
+
+Deno.test("drift: consecutive POI items are more alike at drift 1 (the last item) than at 0 (static)", () => {
+  // drift 1 moves the preference onto the item just taken, drift 0 keeps the first preference.
+  const static_ = consecutiveSimilarity({ drift: 0 }).poi;
+  const follows = consecutiveSimilarity({ drift: 1 }).poi;
+  assertGreater(follows, static_ + 0.1, `drift 1: ${follows}, drift 0: ${static_}`);
+});
+
+Deno.test("popularitySkew s: interactions follow Zipf's law (1 + rank)^-s over the shuffled ranks", () => {
+  // Content made irrelevant (a huge temperature), one interaction per user: each draw is the
+  // popularity prior alone, so the most frequent item takes 1 / H_50 = 22 % (reversed ranks: 4 %).
+  const numItems = 50;
+  const { dataset } = generateSynthetic({
+    numUsers: 4000,
+    numItems,
+    historyLength: 1,
+    temperature: 1e9,
+    popularitySkew: 1,
+    seed: 5,
+  });
+  const counts = new Array(numItems).fill(0);
+  for (const [item] of dataset.sequences) counts[item]++;
+  counts.sort((a, b) => b - a);
+  const harmonic = Array.from({ length: numItems }, (_, r) => 1 / (1 + r));
+  const total = harmonic.reduce((a, b) => a + b, 0);
+  for (const rank of [0, 1, 4]) {
+    const share = counts[rank] / 4000;
+    const expected = harmonic[rank] / total;
+    assert(Math.abs(share - expected) < 0.02, `rank ${rank}: ${share} vs ${expected}`);
+  }
 });
 
 Deno.test("generateSynthetic rejects invalid knobs with SettingErrors named SyntheticConfig.<field>", () => {

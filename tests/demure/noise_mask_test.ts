@@ -151,4 +151,7 @@ Deno.test("bad configuration and bad batch sizes throw", () => {
     Error,
     "expected 4",
   );
+  // Scores shorter than the mask would be stored as a short row (lookup then misaligns users).
+  const shortScores = { noiseMask: new Uint8Array(4), scores: new Float32Array(3) };
+  assertThrows(() => cache.store([1], Int32Array.of(0, 1), shortScores), Error, "scores has 3");
 });

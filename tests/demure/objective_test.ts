@@ -178,6 +178,12 @@ Deno.test("Demure hooks drive one run: a second run with the same hooks stops at
   for (let s = 0; s < 3; s++) await step(s);
   // Before, the cache and counters of the first run carried on into the second, silently.
   await assertRejects(() => step(0), Error, "one DemureTraining drives one trainModel run");
+  // A second run after a run of a single step repeats that step's index: refused as well.
+  const single = demureHooks(model, { warmupSteps: 1, everyVisits: 1 });
+  const singleStep = () =>
+    trainStep({ model, optimizer: adam, batch, step: 0, config, hooks: single.hooks });
+  await singleStep();
+  await assertRejects(singleStep, Error, "step 0 after step 0");
   adam.dispose();
   model.dispose();
 });

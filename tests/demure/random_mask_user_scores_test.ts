@@ -6,6 +6,7 @@ import { assert, assertEquals, assertGreater, assertThrows } from "@std/assert";
 import { randomNoiseMask } from "../../lib/demure/views.ts";
 import type { PairShape } from "../../lib/attribution/types.ts";
 import { SettingError } from "../../lib/util/settings.ts";
+import { createRng } from "../../lib/util/random.ts";
 
 Deno.test("random noise mask: a granularity other than pair or user_modality is a SettingError", () => {
   // Unchecked, "item" was drawn as pairs, silently.
@@ -39,4 +40,14 @@ Deno.test("random noise mask by (user, modality): each user's noise modality has
   }
   // The fixture must have users with different noise modalities, or any row's scores would do.
   assert(new Set(noisyModality).size === 2, `noise modalities ${noisyModality}`);
+});
+
+Deno.test("random noise mask by pair: the valid pairs' scores are createRng(seed)'s draws in order, NaN elsewhere", () => {
+  // The contrastive_only records drew their views from this stream: a draw spent on a padding or
+  // missing pair would shift every later pair's score, and so the views, for the same seed.
+  const valid = [1, 0, 1, 1, 0, 0, 1, 1];
+  const { scores } = randomNoiseMask(valid, [2, 2, 2], 0.5, 7);
+  const rng = createRng(7);
+  const expected = valid.map((v) => v ? Math.fround(rng.next()) : NaN);
+  assertEquals(Array.from(scores), expected);
 });

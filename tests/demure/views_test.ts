@@ -179,6 +179,12 @@ Deno.test("views reject noise on an invalid pair and mismatched lengths", () => 
     "position 1, modality 2",
   );
   assertThrows(() => buildContrastiveViews(VALID, new Uint8Array(8), SHAPE), Error, "expected 9");
+  // Scores one short would be read past their end (undefined: keep_one by modality order).
+  assertThrows(
+    () => buildContrastiveViews(VALID, NOISE, SHAPE, { scores: new Float32Array(8) }),
+    Error,
+    "scores has 8 entries, expected 9",
+  );
 });
 
 Deno.test("viewTensors uploads the masks with the right shape", () => {

@@ -22,6 +22,33 @@ Deno.test("Warmup: the epoch that ended the warm-up is kept when later epochs en
   assertEquals([byPlateau.over, byPlateau.endedAfterEpoch], [true, 2]);
 });
 
+Deno.test("Warmup: 0 epochs by epochs is over before the first epoch; 0 by plateau waits for an epoch", () => {
+  // warmupEpochs 0 means no plain training at all: Demure from the first step (ended "after
+  // epoch 0"), not after one epoch of plain training.
+  const none = new Warmup({ warmupBy: "epochs", warmupEpochs: 0 });
+  assertEquals([none.over, none.endedAfterEpoch], [true, 0]);
+  none.afterEpoch(progress(1, true));
+  assertEquals(none.endedAfterEpoch, 0);
+  // A plateau of 0 evaluations is read at the first epoch's end.
+  const plateau = new Warmup({ warmupBy: "plateau", warmupEpochs: 0 });
+  assertEquals([plateau.over, plateau.endedAfterEpoch], [false, undefined]);
+  plateau.afterEpoch(progress(1, true));
+  assertEquals([plateau.over, plateau.endedAfterEpoch], [true, 1]);
+});
+
+Deno.test("Warmup: a plateau counts validated epochs only; an epoch without validation is no loss of gain", () => {
+  // Plateau of 1: epoch 1 gains; epochs 2 and 3 are not validated (TrainerConfig.evalEvery),
+  // so they say nothing about a plateau; epoch 4 is validated without a gain and ends it.
+  const plateau = new Warmup({ warmupBy: "plateau", warmupEpochs: 1 });
+  plateau.afterEpoch(progress(1, true));
+  for (const epoch of [2, 3]) {
+    plateau.afterEpoch({ ...progress(epoch, false), validation: undefined });
+    assertEquals([plateau.over, plateau.endedAfterEpoch], [false, undefined], `epoch ${epoch}`);
+  }
+  plateau.afterEpoch(progress(4, false));
+  assertEquals([plateau.over, plateau.endedAfterEpoch], [true, 4]);
+});
+
 Deno.test("NoiseCounts: only valid pairs are counted, per modality", () => {
   // 2 modalities; flat pairs 0..5 = (position 0: m0, m1), (position 1: m0, m1), (position 2: m0, m1).
   // Valid: m0 at positions 0 and 1, m1 at position 1 only (missing at 0, padding at 2).
@@ -32,4 +59,15 @@ Deno.test("NoiseCounts: only valid pairs are counted, per modality", () => {
   assertEquals(noiseRateByModality, { id: 0.5, text: 1 });
   counts.closeEpoch();
   assertEquals(counts.rateByEpoch(), [{ id: 0.5, text: 1 }]);
+});
+
+Deno.test("NoiseCounts: each epoch's rate reads that epoch's pairs only, not the run's", () => {
+  const counts = new NoiseCounts(["id"]);
+  counts.add(Uint8Array.of(1, 1), Uint8Array.of(1, 0)); // epoch 1: 1 noise of 2 pairs
+  counts.closeEpoch();
+  counts.add(Uint8Array.of(1, 1), Uint8Array.of(1, 1)); // epoch 2: 2 noise of 2 pairs
+  counts.closeEpoch();
+  counts.closeEpoch(); // epoch 3: no pair (0, as the records hold it)
+  assertEquals(counts.rateByEpoch(), [{ id: 0.5 }, { id: 1 }, { id: 0 }]);
+  assertEquals(counts.byModality().pairsByModality, { id: { valid: 4, noise: 3 } });
 });

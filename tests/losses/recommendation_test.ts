@@ -21,6 +21,20 @@ Deno.test("lossPositions: all real positions, or the last one only", () => {
   assertEquals(Array.from(lossPositions(batch, "last")), [1, 3]);
 });
 
+Deno.test("recommendationLoss: a batch without a real position is refused, not a NaN mean", () => {
+  const padding = { ...batch, valid: new Float32Array(4) };
+  const states = tf.zeros([2, 2, 2]) as tf.Tensor3D;
+  const table = tf.ones([3, 2]) as tf.Tensor2D;
+  for (const positions of ["all", "last"] as const) {
+    assertThrows(
+      () => recommendationLoss(states, table, padding, { kind: "cross_entropy", positions }),
+      Error,
+      "the batch has no valid position",
+    );
+  }
+  tf.dispose([states, table]);
+});
+
 Deno.test("cross-entropy over all items equals the hand computation", () => {
   const states = tf.tensor3d([[[9, 9], [1, 0]], [[0, 1], [1, 1]]]);
   const table = tf.tensor2d([[1, 0], [0, 1], [2, 0]]);

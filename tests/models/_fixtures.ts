@@ -2,7 +2,12 @@
 import { idModality } from "../../lib/data/id_modality.ts";
 import { assertAlmostEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
-import type { InteractionDataset, LeaveOneOutSplit } from "../../lib/data/types.ts";
+import type { InteractionDataset, LeaveOneOutSplit, SequenceBatch } from "../../lib/data/types.ts";
+import type {
+  ForwardOutput,
+  SequentialRecommender,
+} from "../../lib/models/sequential_recommender.ts";
+import type { AuxiliaryLossContext } from "../../lib/train/config.ts";
 
 /**
  * 6 items, 3 modalities: id; dense "text" (3-d, item 5 missing); multi_hot "genre" (4 genres,
@@ -157,4 +162,17 @@ export function assertGradientMatches(
       `gradient at flat index ${i}`,
     );
   }
+}
+
+/**
+ * The context an auxiliary loss receives for `out` = `model.forward(batch)` at step 0 of epoch 0,
+ * hook seed `seed` (L_rec itself left at 0: the auxiliary losses under test do not read it).
+ */
+export function auxiliaryContext(
+  model: SequentialRecommender,
+  batch: SequenceBatch,
+  out: ForwardOutput,
+  seed: number,
+): AuxiliaryLossContext {
+  return { ...out, model, batch, step: 0, epoch: 0, recommendationLoss: tf.scalar(0), seed };
 }

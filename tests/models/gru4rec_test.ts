@@ -30,6 +30,26 @@ Deno.test("GRU4Rec: gradients reach every input position and match finite differ
   store.dispose();
 });
 
+Deno.test("GRU4Rec: a padding position inside a row carries the state over and outputs zero", () => {
+  // The library left-pads (state 0 until the first item), so only padding after a real item
+  // shows the carry-over the module documents: [a, pad, b, c] reads as [a, b, c].
+  const store = new ParameterStore(7);
+  const gru = new Gru4Rec({ dropout: 0 }, 3, store);
+  const [padded, plain] = tf.tidy(() => {
+    const x = tf.randomNormal([1, 4, 3], 0, 1, "float32", 4) as tf.Tensor3D;
+    const withPad = gru.userStates(x, tf.tensor2d([[1, 0, 1, 1]]), false, 0);
+    const without = tf.gather(x, [0, 2, 3], 1) as tf.Tensor3D;
+    const withoutPad = gru.userStates(without, tf.tensor2d([[1, 1, 1]]), false, 0);
+    return [withPad.arraySync()[0], withoutPad.arraySync()[0]];
+  });
+  assertEquals(padded[1].map(Math.abs), [0, 0, 0]); // -0 where a negative state is masked
+  for (const [t, u] of [[0, 0], [2, 1], [3, 2]]) {
+    for (let c = 0; c < 3; c++) assertAlmostEquals(padded[t][c], plain[u][c], 1e-6);
+  }
+  assert(plain[0].some((v) => Math.abs(v) > 1e-3), "the state after a is not 0");
+  store.dispose();
+});
+
 Deno.test("GRU4Rec: states equal a plain-JS GRU (update, reset, candidate) on the read-back weights", () => {
   const d = 2;
   const store = new ParameterStore(5);

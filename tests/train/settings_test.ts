@@ -348,6 +348,18 @@ Deno.test("checkNumber refuses the infinities and NaN whatever the range", () =>
   }
 });
 
+Deno.test("Demure settings at the closed ends of their documented ranges are accepted", () => {
+  // docs/configuration.md: lambda >= 0 (0: the contrastive term off, a sensitivity point),
+  // warmupSteps and warmupEpochs >= 0, everyVisits >= 1, trainingPassSmoothing <= 1.
+  const edges = { lambda: 0, warmupSteps: 0, warmupEpochs: 0, everyVisits: 1 };
+  const config = resolveDemureConfig({ ...edges, trainingPassSmoothing: 1 });
+  assertEquals(
+    [config.lambda, config.warmupSteps, config.warmupEpochs, config.everyVisits],
+    [0, 0, 0, 1],
+  );
+  assertEquals(config.trainingPassSmoothing, 1);
+});
+
 Deno.test("an unknown key's error lists the settings of its level", () => {
   const trainer = assertThrows(() => resolveTrainerConfig({ epochs: 2 } as never), SettingError);
   assert(trainer.message.includes("one of the settings maxEpochs, batchSize"), trainer.message);

@@ -1,0 +1,60 @@
+/**
+ * The contrastive term's views draw their own dropout masks, not the recommendation pass's: with
+ * no noise (positive view = anchor view) and dropout on, the positive state read by the views'
+ * pass differs from the anchor state the recommendation pass gave, so L_cl is not InfoNCE(h, h).
+ * GRU4Rec, whose last state is the last row of its states whatever the batch's shape, so that a
+ * pass that reused the recommendation pass's seed would reproduce its state exactly.
+ */
+import { assertAlmostEquals, assertGreater } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { resolveDemureConfig } from "../../lib/demure/config.ts";
+import { contrastiveTerm } from "../../lib/demure/_contrastive_term.ts";
+import { validMaskOf } from "../../lib/demure/_batch_pairs.ts";
+import { buildContrastiveViews } from "../../lib/demure/views.ts";
+import { infoNce } from "../../lib/losses/info_nce.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { auxiliaryContext } from "../models/_fixtures.ts";
+import { batch, split } from "./_one_batch.ts";
+
+await initBackend({ verbose: false });
+
+/** [the contrastive term, InfoNCE(anchor state, anchor state)] at GRU dropout `rate`. */
+function termAndSelfPair(rate: number): [number, number] {
+  const model = new SequentialRecommender(split.dataset, {
+    backbone: "gru4rec",
+    dim: 8,
+    maxLength: 4,
+    seed: 1,
+    gru4rec: { dropout: rate },
+  });
+  const config = resolveDemureConfig({ lambda: 1, temperature: 0.5, noiseViewAsNegative: false });
+  const shape: [number, number, number] = [batch.batchSize, batch.length, model.numModalities];
+  const validMask = validMaskOf(model, batch);
+  const views = buildContrastiveViews(validMask, new Uint8Array(validMask.length), shape);
+  const seed = 91;
+  const values = tf.tidy(() => {
+    const out = model.forward(batch, { training: true, dropoutSeed: seed });
+    const context = auxiliaryContext(model, batch, out, seed);
+    const term = contrastiveTerm(model, config, context, views, false);
+    const [b, length, dim] = out.states.shape;
+    const anchor = tf.reshape(tf.slice(out.states, [0, length - 1, 0], [b, 1, dim]), [b, dim]);
+    const selfPair = infoNce(anchor as tf.Tensor2D, anchor as tf.Tensor2D, { temperature: 0.5 });
+    return tf.stack([term, selfPair]);
+  });
+  const [term, selfPair] = values.dataSync();
+  values.dispose();
+  model.dispose();
+  return [term, selfPair];
+}
+
+Deno.test("contrastive term: the views' pass draws dropout apart from the recommendation pass (positive = anchor view)", () => {
+  const before = tf.memory().numTensors;
+  // Without dropout the positive view of a noise-free batch is the anchor: InfoNCE(h, h).
+  const [plain, plainSelf] = termAndSelfPair(0);
+  assertAlmostEquals(plain, plainSelf, 1e-5);
+  // With dropout the two passes see different masks: the positive state is not the anchor's.
+  const [dropped, droppedSelf] = termAndSelfPair(0.5);
+  assertGreater(Math.abs(dropped - droppedSelf), 1e-3);
+  assertAlmostEquals(tf.memory().numTensors, before, 0);
+});

@@ -1,0 +1,37 @@
+/**
+ * The training pass's capture refuses a non-finite contribution at a valid pair (a finite loss
+ * can still have an overflowing gradient), as the separate pass does, instead of storing a mask
+ * selected from NaN scores.
+ */
+import { assertRejects } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { resolveDemureConfig } from "../../lib/demure/config.ts";
+import { NoiseMaskCache } from "../../lib/demure/noise_mask.ts";
+import { TrainingPassCapture } from "../../lib/demure/_training_pass_capture.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { batch, split, TRAINING_PASS } from "./_one_batch.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("training pass: a non-finite contribution at a valid pair is an error, not a stored mask", async () => {
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const capture = new TrainingPassCapture(model, resolveDemureConfig(TRAINING_PASS));
+  const cache = new NoiseMaskCache(batch.length, model.numModalities, {
+    warmupSteps: 0,
+    everyVisits: 1,
+  });
+  // The last position of row 0 is real and its id modality present: its gradient overflows.
+  const [embeddings, gradient] = tf.tidy(() => {
+    const e = model.embedModalities(
+      tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32"),
+    );
+    const overflow = tf.buffer(e.shape, "float32");
+    overflow.set(Infinity, 0, batch.length - 1, 0, 0);
+    return [e, tf.add(tf.onesLike(e), overflow.toTensor()) as tf.Tensor4D];
+  });
+  capture.keep(0, batch, gradient, embeddings, false);
+  tf.dispose([embeddings, gradient]);
+  await assertRejects(() => capture.storeNext(cache, 0, true), Error, "non-finite");
+  model.dispose();
+});
