@@ -355,7 +355,6 @@ export {
   type Progress,
   type ProgressConfig,
   type ProgressEvent,
-  QUICK_PAGE_NOTICE,
   showQuickModeNotice,
   statisticsTable,
   systemsBars,
