@@ -133,18 +133,38 @@ export function checkSettingNames(
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     throw new SettingError(where, input, `an object with some of the settings ${names}`);
   }
-  for (const [key, value] of Object.entries(input)) {
-    if (Object.hasOwn(known, key)) continue;
-    if (Object.hasOwn(replaced, key)) {
-      throw new SettingError(`${where}.${key}`, value, replaced[key]);
-    }
-    const guess = closestSettingName(key, Object.keys(known));
-    throw new SettingError(
-      `${where}.${key}`,
-      value,
-      `one of the settings ${names}${guess === null ? "" : `; did you mean ${guess}?`}`,
-    );
-  }
+  const unknown = unknownSettingName(input, known);
+  if (unknown === undefined) return;
+  const { key, guess } = unknown;
+  const value = (input as Record<string, unknown>)[key];
+  if (Object.hasOwn(replaced, key)) throw new SettingError(`${where}.${key}`, value, replaced[key]);
+  throw new SettingError(
+    `${where}.${key}`,
+    value,
+    `one of the settings ${names}${guess === null ? "" : `; did you mean ${guess}?`}`,
+  );
+}
+
+/**
+ * The first key of `input` that is not one of `known`'s own (a name only its prototype has, such as
+ * `constructor`, is not one), with the name it most likely meant ({@linkcode closestSettingName});
+ * undefined when every key is known. The one test of names behind {@linkcode checkSettingNames}
+ * and the figure builders' check of their fields (lib/viz/_validate.ts), whose errors differ.
+ *
+ * @example
+ * ```ts
+ * unknownSettingName({ maxEpoch: 2 }, { maxEpochs: true });
+ * // { key: "maxEpoch", guess: "maxEpochs" }
+ * ```
+ */
+export function unknownSettingName(
+  input: object,
+  known: object,
+): { key: string; guess: string | null } | undefined {
+  const key = Object.keys(input).find((name) => !Object.hasOwn(known, name));
+  return key === undefined
+    ? undefined
+    : { key, guess: closestSettingName(key, Object.keys(known)) };
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Input checks shared by the figure builders: bad input fails loudly, naming the field. */
-import { closestSettingName, type SettingNames } from "../util/settings.ts";
+import { type SettingNames, unknownSettingName } from "../util/settings.ts";
 
 /**
  * Throws unless every field of `input` is one of `known`'s. A notebook cell is not type-checked,
@@ -12,15 +12,13 @@ export function assertKnownFields<T extends object>(
   input: T,
   known: SettingNames<T>,
 ): void {
-  const names = Object.keys(known);
-  for (const key of Object.keys(input)) {
-    if (Object.hasOwn(known, key)) continue;
-    const guess = closestSettingName(key, names);
-    throw new Error(
-      `${builder}: ${field} has no field "${key}" (its fields: ${names.join(", ")}` +
-        `${guess === null ? "" : `; did you mean ${guess}?`})`,
-    );
-  }
+  const unknown = unknownSettingName(input, known);
+  if (unknown === undefined) return;
+  const { key, guess } = unknown;
+  throw new Error(
+    `${builder}: ${field} has no field "${key}" (its fields: ${Object.keys(known).join(", ")}` +
+      `${guess === null ? "" : `; did you mean ${guess}?`})`,
+  );
 }
 
 /**
