@@ -4,25 +4,21 @@
  * and the smoke notebook's demo figures have titles (they had none).
  */
 import { assertEquals } from "@std/assert";
+import { listNotebooks, notebookModule } from "../../lib/notebook_runner/mod.ts";
 
-const notebooksDir = new URL("../../notebooks/", import.meta.url);
+const notebooksDir = new URL("../../notebooks", import.meta.url).pathname;
 
-/** Each notebook's code cells, joined, by file name. */
+/** Each notebook's code cells, as the type check reads them (`notebookModule`), by file name. */
 async function notebookCode(): Promise<Map<string, string>> {
   const code = new Map<string, string>();
-  for await (const entry of Deno.readDir(notebooksDir)) {
-    if (!entry.isFile || !entry.name.endsWith(".ipynb")) continue;
-    const notebook = JSON.parse(await Deno.readTextFile(new URL(entry.name, notebooksDir))) as {
-      cells: Array<{ cell_type: string; source: string[] | string }>;
-    };
-    const cells = notebook.cells.filter((cell) => cell.cell_type === "code");
-    code.set(
-      entry.name,
-      cells.map((cell) => Array.isArray(cell.source) ? cell.source.join("") : cell.source)
-        .join("\n"),
+  for (const path of await listNotebooks(notebooksDir)) {
+    const { code: module } = notebookModule(
+      await Deno.readTextFile(path),
+      new URL(`file://${path}`),
     );
+    code.set(path.slice(path.lastIndexOf("/") + 1), module);
   }
-  return new Map([...code].sort(([a], [b]) => a.localeCompare(b)));
+  return code;
 }
 
 Deno.test("notebooks: every page that quick mode changes says where its numbers come from", async () => {
