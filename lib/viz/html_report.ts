@@ -43,16 +43,17 @@ export interface HtmlReportOptions {
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1200px;` +
   `margin:2em auto;padding:0 1em;color:#222;line-height:1.45}` +
-  `table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;` +
-  `text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}` +
+  // A wide results table scrolls inside the page, its system column does not wrap, and a long
+  // unbroken token (a settings record, a file path) wraps, instead of running past the right edge
+  // of the page.
+  `table{border-collapse:collapse;margin:1em 0;display:block;overflow-x:auto;max-width:100%;` +
+  `font-size:90%}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}` +
+  `th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}` +
+  `td:first-child{white-space:nowrap}p,li{overflow-wrap:anywhere}` +
   `caption{caption-side:bottom;color:#555;font-size:90%;padding-top:4px}` +
   `figure{margin:1.5em 0}figcaption{color:#555;font-size:90%}` +
   `code{background:#f3f3f3;padding:0 3px;border-radius:3px}` +
-  `pre{background:#f6f6f6;padding:6px 8px;overflow-x:auto}pre code{padding:0}` +
-  // A wide results table scrolls inside the page, and a long unbroken token (a settings record,
-  // a file path) wraps, instead of running past the right edge of the page.
-  `table{display:block;overflow-x:auto;max-width:100%;font-size:90%}` +
-  `td:first-child{white-space:nowrap}p,li{overflow-wrap:anywhere}`;
+  `pre{background:#f6f6f6;padding:6px 8px;overflow-x:auto}pre code{padding:0}`;
 
 /**
  * A self-contained HTML page: no external URL; plotly.js inlined once in `<head>` when the page
