@@ -36,7 +36,11 @@ function keepSpreadTogether(html: string): string {
   return html.replace(/ ± /g, " ±&nbsp;");
 }
 
-function tableHtml(header: string, body: readonly string[]): string {
+/**
+ * A pipe table's HTML: cells keep the inline subset. Not table_html.ts's `tableHtml`, which formats
+ * a `TableSection`'s values: these cells are the report's text, already formatted.
+ */
+function pipeTableHtml(header: string, body: readonly string[]): string {
   const row = (line: string, tag: "th" | "td") =>
     `<tr>${
       tableCells(line).map((cell) => `<${tag}>${keepSpreadTogether(inline(cell))}</${tag}>`)
@@ -79,7 +83,7 @@ export function markdownToHtml(markdown: string): string {
       while (index + 1 < lines.length && TABLE_ROW.test(lines[index + 1].trim())) {
         body.push(lines[++index].trim());
       }
-      blocks.push(tableHtml(line, body));
+      blocks.push(pipeTableHtml(line, body));
     } else if (line === "") {
       flush();
     } else if (heading) {
