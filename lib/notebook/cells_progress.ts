@@ -18,10 +18,10 @@ import type { PlannedCell } from "../experiments/plan_types.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
 import { type DisplayApi, liveOutput } from "./_live_output.ts";
-
-export type { DisplayApi };
 import { createProgress, formatProgressLine, type Progress } from "./progress.ts";
 import { epochProgressEvent } from "./training_progress.ts";
+
+export type { DisplayApi };
 
 /** The most cells a summary lists one per line; the rest are counted. */
 export const MAX_LISTED_CELLS = 10;
