@@ -14,6 +14,7 @@
  * for good: it says why a cell is missing.
  * Outside a kernel every line prints, as runPlan's own log does.
  */
+import { HANDS_CELL_OVER } from "../experiments/held_claim.ts";
 import type { PlannedCell } from "../experiments/plan_types.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
@@ -31,7 +32,7 @@ export const MAX_LISTED_CELLS = 10;
  * process took over while it ran here (`ClaimLostError`'s line): kept on the page, since they say
  * why a cell is missing.
  */
-const LASTING_LINE = /^(FAILED|skip) |; this process hands the cell over/;
+const LASTING_LINE = new RegExp(`^(FAILED|skip) |; ${HANDS_CELL_OVER}`);
 
 /** The progress of the cells one `runPlan` (or `ensureCells`) call computes. */
 export interface CellsProgress {

@@ -6,6 +6,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type CellsProgress, cellsProgress, MAX_LISTED_CELLS } from "../../lib/notebook/mod.ts";
+import { HANDS_CELL_OVER } from "../../lib/experiments/held_claim.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 
@@ -51,9 +52,8 @@ function epoch(epoch: number, maxEpochs: number): EpochProgress {
 }
 
 /** The line of a cell whose claim another process took over (ClaimLostError's, shortened). */
-const HANDED_OVER =
-  "quick/Synthetic/ItemKNN/seed=0: its claim was taken over, held by process 7; " +
-  "this process hands the cell over: it stops training it at the next epoch end";
+const HANDED_OVER = "quick/Synthetic/ItemKNN/seed=0: its claim was taken over, held by process " +
+  `7; ${HANDS_CELL_OVER}: it stops training it at the next epoch end`;
 
 /** What runPlan reports for `cells` cells of `epochs` epochs, then a hand-over and a failure. */
 async function runCells(
