@@ -113,6 +113,8 @@ Deno.test("a dataset spec the library would misread is refused where it enters",
     // Fell through to the synthetic generator, then a TypeError naming nothing.
     [{ kind: "MovieLens" }, "DatasetSpec.kind", undefined],
     [{ kind: "movielens", config: {} }, "DatasetSpec.config", undefined],
+    // A synthetic spec's misspelt config was dropped: the default generator ran.
+    [{ kind: "synthetic", confg: { numUsers: 50 } }, "DatasetSpec.confg", "config"],
     // The features were dropped without a word.
     [
       { kind: "file", path: "mine.txt", format: "sequence", featurs: [] },
@@ -121,6 +123,12 @@ Deno.test("a dataset spec the library would misread is refused where it enters",
     ],
     [{ kind: "file", path: "", format: "sequence" }, "FileDatasetSpec.path", undefined],
     [{ kind: "file", path: "mine.txt", format: "csv" }, "FileDatasetSpec.format", undefined],
+    // One feature file, not in a list: a TypeError naming nothing.
+    [
+      { kind: "file", path: "mine.txt", format: "sequence", features: "img.txt" },
+      "FileDatasetSpec.features",
+      undefined,
+    ],
     [
       { kind: "file", path: "mine.txt", format: "sequence", label: "" },
       "FileDatasetSpec.label",
