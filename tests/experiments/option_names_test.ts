@@ -31,6 +31,24 @@ Deno.test("planExperiments: an unknown option is refused with the closest name",
   assertEquals(planExperiments("quick", undefined, { trialBudget: 1 }).mode, "quick");
 });
 
+Deno.test("planExperiments: a ranking that is none of the protocols is refused as the plan's option", () => {
+  // "", null, 0 and false built the default ranking's plan without a word; a misspelt one was
+  // refused only as the cells' TrainerConfig.ranking.
+  for (const ranking of ["", null, 0, false, "history_kepd"]) {
+    const error = assertThrows(() => planExperiments("quick", undefined, { ranking } as never));
+    assertSetting(error, "PlanOptions.ranking");
+    assert(
+      error.message.includes('allowed: one of "history_excluded", "history_kept"'),
+      `${error}`,
+    );
+  }
+  // Both protocols are still plans; the default one is the plan asked without it.
+  const plain = planExperiments("quick");
+  assertEquals(planExperiments("quick", undefined, { ranking: "history_excluded" }), plain);
+  const kept = planExperiments("quick", undefined, { ranking: "history_kept" });
+  assertEquals(kept.cells[0].training.ranking, "history_kept");
+});
+
 Deno.test("runPlan: an unknown option is refused before anything is read or written", async () => {
   const resultsDir = `${await Deno.makeTempDir({ prefix: "run_plan_options_" })}/results`;
   const error = await assertRejects(() =>
