@@ -16,7 +16,7 @@ import { differencePlot } from "../viz/difference_plot.ts";
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import type { NoiseLevelCurve, NoiseLevelGain } from "./experiment_views.ts";
 import { NOISE_LEVEL_SYSTEMS } from "./systems.ts";
-import { checkSettingNames, type SettingNames } from "../util/settings.ts";
+import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 
 /** Options of {@linkcode noiseLevelGainFigure}. */
 export interface NoiseLevelGainFigureOptions {
@@ -50,6 +50,8 @@ function seedList(seeds: number[]): string {
  * count under each fraction. The caption says what the figure shows and how to read it; it also
  * names every fraction without a pair (left out of the figure) and every seed at which only one
  * system finished (not compared). Undefined when no fraction has a pair: there is nothing to draw.
+ * An unknown option, a label that is not a non-empty string, or a `baseline` the same as `system`
+ * is a `SettingError`.
  *
  * @example
  * ```ts
@@ -66,6 +68,21 @@ export function noiseLevelGainFigure(
   const system = options.system ?? defaultSystem;
   const baseline = options.baseline ?? defaultBaseline;
   const metric = options.metric ?? "test NDCG@10";
+  // They are the figure's only labels: "SASRec-MM minus SASRec-MM", a blank name or a number drew
+  // a figure of other systems' gains under them.
+  for (const [field, label] of [["system", system], ["baseline", baseline], ["metric", metric]]) {
+    if (typeof label !== "string" || label.trim() === "") {
+      throw new SettingError(`NoiseLevelGainFigureOptions.${field}`, label, "a non-empty name");
+    }
+  }
+  if (baseline === system) {
+    throw new SettingError(
+      "NoiseLevelGainFigureOptions.baseline",
+      baseline,
+      `a system other than NoiseLevelGainFigureOptions.system (${JSON.stringify(system)}), as ` +
+        "in noiseLevelGains",
+    );
+  }
   const paired = gains.filter((gain) => gain.seeds.length > 0);
   if (paired.length === 0) return undefined;
   const x = paired.map((gain) => gain.fraction);

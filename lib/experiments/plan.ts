@@ -35,7 +35,7 @@
  * console.log(plan.cells.length, cellsOf(plan, "main")[0].key);
  * ```
  */
-import { DEFAULT_RANKING_PROTOCOL } from "../eval/protocol.ts";
+import { DEFAULT_RANKING_PROTOCOL, RANKING_PROTOCOLS } from "../eval/protocol.ts";
 import {
   checkInteger,
   checkOneOf,
@@ -110,6 +110,10 @@ export function planExperiments(
 ): ExperimentPlan {
   // `rankng: "sampled"` used to build the full-ranking plan without a word.
   checkSettingNames("PlanOptions", asGiven, PLAN_OPTION_NAMES);
+  // Read as "given or not" below: "", null, 0 or false built the default ranking's plan silently.
+  if (asGiven.ranking !== undefined) {
+    checkOneOf("PlanOptions.ranking", asGiven.ranking, RANKING_PROTOCOLS);
+  }
   if (asGiven.dataset !== undefined) checkDatasetSpec(asGiven.dataset);
   const options = asGiven.dataset
     ? { ...asGiven, dataset: canonicalDatasetSpec(asGiven.dataset) }

@@ -8,7 +8,12 @@ import { errorBarOf, type MeanStd, spreadOf, type SystemSummary } from "../exper
 import type { Figure } from "../viz/figure.ts";
 import { groupedBars } from "../viz/grouped_bars.ts";
 import type { TableCell } from "../viz/table_html.ts";
-import { checkOneOf, checkSettingNames, type SettingNames } from "../util/settings.ts";
+import {
+  checkOneOf,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 import type { TableInput } from "./display.ts";
 
 /** A column of {@linkcode systemsTable} after the metrics: its heading and each row's cell. */
@@ -42,7 +47,8 @@ const TABLE_OPTION_NAMES: SettingNames<SystemsTableOptions<SystemSummary>> = {
  * One row per system: its name, its number of seeds, then per metric of `metrics` the test mean
  * and its spread over seeds (`spreadOf`: "–" for one run, where a 0 would read as "no
  * variation"), the means of `meansOnly`, and `extraColumns`. A metric a row does not have is a
- * `SettingError` naming the row and the metrics it has.
+ * `SettingError` naming the row and the metrics it has; so is a `metrics` or `meansOnly` that is
+ * not a list of names.
  *
  * @example
  * ```ts
@@ -60,6 +66,8 @@ export function systemsTable<Row extends SystemSummary>(
 ): TableInput {
   checkSettingNames("SystemsTableOptions", options, TABLE_OPTION_NAMES);
   const { caption, metrics, meansOnly = [], extraColumns = [] } = options;
+  checkMetricList("SystemsTableOptions.metrics", metrics, { atLeastOne: false });
+  checkMetricList("SystemsTableOptions.meansOnly", meansOnly, { atLeastOne: false });
   return {
     ...(caption === undefined ? {} : { caption }),
     columns: [
@@ -101,7 +109,8 @@ const BARS_OPTION_NAMES: SettingNames<SystemsBarsOptions> = {
 /**
  * Grouped bars of the systems' test means, one group per metric and one series per system (named
  * with its number of seeds, so that a bar without an error bar reads as a single run), with error
- * bars of one standard deviation over seeds ({@linkcode errorBarOf}: none for a single run). A metric a row does not have is a `SettingError`;
+ * bars of one standard deviation over seeds ({@linkcode errorBarOf}: none for a single run). A
+ * metric a row does not have, or `metrics` not a list of at least one name, is a `SettingError`;
  * no rows at all is an error (a figure with nothing to draw).
  *
  * @example
@@ -114,6 +123,8 @@ export function systemsBars(rows: readonly SystemSummary[], options: SystemsBars
   checkSettingNames("SystemsBarsOptions", options, BARS_OPTION_NAMES);
   if (rows.length === 0) throw new Error("systemsBars: no rows (no system has a finished cell)");
   const { metrics, title, yTitle } = options;
+  // No metric is a figure of no bars, as no rows is.
+  checkMetricList("SystemsBarsOptions.metrics", metrics, { atLeastOne: true });
   return groupedBars({
     categories: [...metrics],
     series: rows.map((row) => {
@@ -129,6 +140,19 @@ export function systemsBars(rows: readonly SystemSummary[], options: SystemsBars
     ...(title === undefined ? {} : { title }),
     ...(yTitle === undefined ? {} : { yTitle }),
   });
+}
+
+/**
+ * Throws unless `value` is a list of metric names (at least one where `atLeastOne`). A notebook is
+ * not type-checked: a single name ("NDCG@10") failed with "metrics.flatMap is not a function", and
+ * an empty list drew bars of nothing.
+ */
+function checkMetricList(setting: string, value: unknown, { atLeastOne }: { atLeastOne: boolean }) {
+  const names = Array.isArray(value) && value.every((name) => typeof name === "string");
+  if (!names || (atLeastOne && value.length === 0)) {
+    const least = atLeastOne ? ", at least one" : "";
+    throw new SettingError(setting, value, `a list of test metric names${least}, e.g. ["NDCG@10"]`);
+  }
 }
 
 function testMetric(where: string, row: SystemSummary, metric: string): MeanStd {

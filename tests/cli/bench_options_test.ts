@@ -10,12 +10,16 @@ import { runScript } from "./_run_script.ts";
 /** Runs `bench/<script>.ts` with `args`. */
 const runBench = (script: string, args: readonly string[]) => runScript(`bench/${script}.ts`, args);
 
+/** The name a script's messages start with where it is not the file's: its `deno task`. */
+const MESSAGE_NAMES: Record<string, string> = { demure_bench: "bench:demure" };
+
 /** Each case's exit code and stderr, which must be 2 and `<script>: <message>; see --help`. */
 async function assertRefused(cases: readonly [string, string[], string][]) {
   // One at a time: a dozen module graphs loading at once on a loaded machine can take minutes.
   for (const [script, args, message] of cases) {
     const { code, stderr } = await runBench(script, args);
-    assertEquals([code, stderr], [2, `${script}: ${message}; see --help\n`], `${script} ${args}`);
+    const name = MESSAGE_NAMES[script] ?? script;
+    assertEquals([code, stderr], [2, `${name}: ${message}; see --help\n`], `${script} ${args}`);
   }
 }
 
@@ -97,6 +101,37 @@ Deno.test("cl4srec_diagnosis: an unknown variant, or a seed without a record, is
       "MovieLens seed 1, MovieLens seed 2, MovieLens seed 3, MovieLens seed 4, Synthetic seed 0, " +
       "Synthetic seed 1, Synthetic seed 2, Synthetic seed 3, Synthetic seed 4",
     ],
+  ]);
+});
+
+Deno.test("the bounds of every benchmark count are checked at both ends", async () => {
+  // Each bound refused nowhere else (mutation round L): a bound moved by one stayed unnoticed.
+  // [script, option, value, allowed]; demure_bench needs two epochs (the first pays the set-up).
+  const bounds: [string, string, string, string][] = [
+    ["demure_bench", "epochs", "1", "an integer in 2..1000"],
+    ["demure_bench", "warmup-steps", "-1", "an integer in 0..100000"],
+    ["demure_source_step_probe", "steps", "0", "an integer in 1..10000"],
+    ["demure_step_probe", "steps", "10001", "an integer in 1..10000"],
+    ["recbole_import_memory", "lines", "0", "an integer in 1..100000000"],
+    ["recbole_import_memory", "users", "0", "an integer in 1..10000000"],
+    ["recbole_import_memory", "items", "0", "an integer in 1..10000000"],
+    ["cl4srec_diagnosis", "maxEpochs", "-1", "an integer in 0..1000"],
+    ["demure_attribution_source_auc", "epochs", "0", "an integer in 1..1000"],
+    ["demure_attribution_source_auc", "routeEpochs", "0", "an integer in 1..1000"],
+    ["demure_attribution_source_auc", "smoothing", "0", "a number in (0, 1]"],
+    ["demure_training_pass_validation", "smoothing", "1.5", "a number in (0, 1]"],
+    ["demure_training_pass_validation", "maxEpochs", "1001", "an integer in 0..1000"],
+    ["mask_schedule_check", "visits", "1001", "an integer in 1..1000"],
+    ["peak_memory", "epochs", "1001", "an integer in 1..1000"],
+    ["ig_completeness_check", "epochs", "1001", "an integer in 1..1000"],
+  ];
+  await assertRefused([
+    ...bounds.map(([script, option, value, allowed]): [string, string[], string] => [
+      script,
+      [`--${option}=${value}`],
+      `--${option} ${value}: must be ${allowed}`,
+    ]),
+    ["cl4srec_diagnosis", ["--seeds=1,1"], "--seeds: 1 given twice"],
   ]);
 });
 

@@ -17,6 +17,13 @@ Deno.test("gpu_check: a bad --system, --backends, --dim or --batch-size is one l
     [["--backends", "webgpu,tpu"], `--backends: "tpu" is not one of webgpu, wasm, cpu`],
     [["--dim", "0"], "--dim 0: must be an integer in 1..4096"],
     [["--batch-size", "12.5"], "--batch-size 12.5: must be an integer in 1..65536"],
+    // Each bound at both ends (mutation round L: a bound moved by one stayed unnoticed).
+    [["--dim", "4097"], "--dim 4097: must be an integer in 1..4096"],
+    [["--batch-size", "65537"], "--batch-size 65537: must be an integer in 1..65536"],
+    [["--users", "0"], "--users 0: must be an integer in 1..10000000"],
+    [["--users", "10000001"], "--users 10000001: must be an integer in 1..10000000"],
+    [["--max-batches", "0"], "--max-batches 0: must be an integer in 1..1000000"],
+    [["--max-batches", "1000001"], "--max-batches 1000001: must be an integer in 1..1000000"],
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runScript("scripts/gpu_check.ts", args);

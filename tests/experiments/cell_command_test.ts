@@ -44,6 +44,12 @@ Deno.test("resolveCell takes an index or a key and names the valid range otherwi
     assertThrows(() => resolveCell(plan, "quick/Nope/seed=0")).message,
     `"quick/Nope/seed=0": not a cell of the quick plan`,
   );
+  // Only digits are an index: "-1" is looked up as a key (and named as one), never counted from
+  // the end or read as an index out of range.
+  assertStringIncludes(
+    assertThrows(() => resolveCell(plan, "-1")).message,
+    `--cell "-1": not a cell of the quick plan`,
+  );
 });
 
 Deno.test("listCells keeps the plan's order as the index and reads each cell's state", async () => {

@@ -234,8 +234,12 @@ Deno.test("noiseLevelGains: a system the experiment does not run, or an unknown 
     [{ system: "SASRec-MM" }, "NoiseLevelGainOptions.baseline", "a system other than"],
     [{ pick: "NDCG@10" }, "NoiseLevelGainOptions.pick", "a function"],
   ];
+  // Every cell of the plan too: a system only another experiment ran (SASRec-ID in main) is still
+  // no system of the noise-level cells.
+  const everyCell = finished(plan.cells);
+  assert(everyCell.some(({ cell }) => cell.systemName === "SASRec-ID"));
   for (const [options, setting, text] of bad) {
-    for (const given of [found, []]) {
+    for (const given of [found, [], everyCell]) {
       const error = assertThrows(() => noiseLevelGains(given, options as never), SettingError);
       assertEquals((error as SettingError).setting, setting, error.message);
       assertStringIncludes(error.message, text);

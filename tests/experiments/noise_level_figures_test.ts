@@ -52,6 +52,40 @@ Deno.test("noiseLevelGainFigure: a misspelt option is refused, not a figure with
   assertEquals(title.text, "Demure-GRU4Rec minus SASRec-MM by noise level (synthetic)");
 });
 
+Deno.test("noiseLevelGainFigure: a label that is no name, or a system against itself, is refused", () => {
+  // Each drew a figure of other systems' gains under the label: "SASRec-MM minus SASRec-MM", a
+  // blank system, a metric named 5. Refused with or without a pair to draw.
+  const bad: Array<[Record<string, unknown>, string, string]> = [
+    [{ system: "SASRec-MM" }, "NoiseLevelGainFigureOptions.baseline", "a system other than"],
+    [
+      { system: "GRU4Rec-MM", baseline: "GRU4Rec-MM" },
+      "NoiseLevelGainFigureOptions.baseline",
+      'NoiseLevelGainFigureOptions.system ("GRU4Rec-MM")',
+    ],
+    [{ system: "" }, "NoiseLevelGainFigureOptions.system", "a non-empty name"],
+    [{ baseline: " " }, "NoiseLevelGainFigureOptions.baseline", "a non-empty name"],
+    [{ baseline: ["SASRec-MM"] }, "NoiseLevelGainFigureOptions.baseline", "a non-empty name"],
+    [{ metric: 5 }, "NoiseLevelGainFigureOptions.metric", "is 5; allowed: a non-empty name"],
+  ];
+  for (const [options, setting, text] of bad) {
+    for (const gains of [[gain(0.25, [0], [0.01])], []]) {
+      const error = assertThrows(() => noiseLevelGainFigure(gains, options as never), SettingError);
+      assertEquals((error as SettingError).setting, setting, error.message);
+      assertStringIncludes(error.message, text);
+    }
+  }
+  // Names other than the defaults stay valid.
+  const section = noiseLevelGainFigure([gain(0.25, [0], [0.01])], {
+    system: "Demure-GRU4Rec",
+    baseline: "GRU4Rec-MM",
+    metric: "test HR@10",
+  })!;
+  assertEquals(
+    section.figure.layout.title!.text,
+    "Demure-GRU4Rec minus GRU4Rec-MM by noise level (synthetic)",
+  );
+});
+
 Deno.test("noiseLevelGainFigure: nothing to draw without a single pair", () => {
   assertEquals(noiseLevelGainFigure([gain(0.5, [], [])]), undefined);
   assertEquals(noiseLevelGainFigure([]), undefined);

@@ -31,6 +31,24 @@ Deno.test("planExperiments: an unknown option is refused with the closest name",
   assertEquals(planExperiments("quick", undefined, { trialBudget: 1 }).mode, "quick");
 });
 
+Deno.test("planExperiments: a ranking that is none of the protocols is refused as the plan's option", () => {
+  // "", null, 0 and false built the default ranking's plan without a word; a misspelt one was
+  // refused only as the cells' TrainerConfig.ranking.
+  for (const ranking of ["", null, 0, false, "history_kepd"]) {
+    const error = assertThrows(() => planExperiments("quick", undefined, { ranking } as never));
+    assertSetting(error, "PlanOptions.ranking");
+    assert(
+      error.message.includes('allowed: one of "history_excluded", "history_kept"'),
+      `${error}`,
+    );
+  }
+  // Both protocols are still plans; the default one is the plan asked without it.
+  const plain = planExperiments("quick");
+  assertEquals(planExperiments("quick", undefined, { ranking: "history_excluded" }), plain);
+  const kept = planExperiments("quick", undefined, { ranking: "history_kept" });
+  assertEquals(kept.cells[0].training.ranking, "history_kept");
+});
+
 Deno.test("runPlan: an unknown option is refused before anything is read or written", async () => {
   const resultsDir = `${await Deno.makeTempDir({ prefix: "run_plan_options_" })}/results`;
   const error = await assertRejects(() =>
@@ -113,6 +131,8 @@ Deno.test("a dataset spec the library would misread is refused where it enters",
     // Fell through to the synthetic generator, then a TypeError naming nothing.
     [{ kind: "MovieLens" }, "DatasetSpec.kind", undefined],
     [{ kind: "movielens", config: {} }, "DatasetSpec.config", undefined],
+    // A synthetic spec's misspelt config was dropped: the default generator ran.
+    [{ kind: "synthetic", confg: { numUsers: 50 } }, "DatasetSpec.confg", "config"],
     // The features were dropped without a word.
     [
       { kind: "file", path: "mine.txt", format: "sequence", featurs: [] },
@@ -121,6 +141,12 @@ Deno.test("a dataset spec the library would misread is refused where it enters",
     ],
     [{ kind: "file", path: "", format: "sequence" }, "FileDatasetSpec.path", undefined],
     [{ kind: "file", path: "mine.txt", format: "csv" }, "FileDatasetSpec.format", undefined],
+    // One feature file, not in a list: a TypeError naming nothing.
+    [
+      { kind: "file", path: "mine.txt", format: "sequence", features: "img.txt" },
+      "FileDatasetSpec.features",
+      undefined,
+    ],
     [
       { kind: "file", path: "mine.txt", format: "sequence", label: "" },
       "FileDatasetSpec.label",

@@ -435,6 +435,9 @@ Deno.test("cellFilter: an unknown field, data kind, system or a bad seed is a Se
     [{ systems: "SASRec-MM" }, "CellSelection.systems", '"SASRec-MM"'],
     [{ seed: 0.5 }, "CellSelection.seed", "0.5"],
     [{ seed: "0" }, "CellSelection.seed", '"0" (a string)'],
+    // No plan has it: a seed is below 2^31 (SEED_RANGE), so it selected nothing.
+    [{ seed: 2 ** 31 }, "CellSelection.seed", "2147483648"],
+    [{ seed: -1 }, "CellSelection.seed", "-1"],
     [{ system: ["Pop"] }, "CellSelection.system", "did you mean systems?"],
   ];
   for (const [selection, setting, text] of refused) {

@@ -274,6 +274,11 @@ Deno.test("AttributedHistories: a count, filter or option out of range is a Sett
       "AttributedHistories.userModalities options.usr",
       "did you mean user?",
     ],
+    [
+      () => histories.userModalities({ users: [5] } as never),
+      "AttributedHistories.userModalities options.users",
+      "one of the settings user, truth",
+    ],
     [() => histories.heatmap(6), "AttributedHistories.heatmap: user", ": 5, 7"],
     [
       () => histories.heatmap(5, { lastItems: -5 }),
@@ -294,6 +299,18 @@ Deno.test("AttributedHistories: a count, filter or option out of range is a Sett
       () => histories.heatmap(5, { values: [1, 2, 3] }),
       "HistoryHeatmapOptions.values.length",
       "is 3; allowed: 12, the attribution's [batch, position, modality] size [2,3,2]",
+    ],
+    // Longer than the attribution: its extra values belong to no pair.
+    [
+      () => histories.heatmap(5, { values: new Float32Array(13) }),
+      "HistoryHeatmapOptions.values.length",
+      "is 13; allowed: 12",
+    ],
+    // Not an array at all (a notebook is not type-checked): its length is undefined.
+    [
+      () => histories.heatmap(5, { values: 0.5 as never }),
+      "HistoryHeatmapOptions.values.length",
+      "allowed: 12",
     ],
     [
       () => histories.heatmap(5, { labelLength: 0 }),
@@ -316,6 +333,11 @@ Deno.test("AttributedHistories: a count, filter or option out of range is a Sett
       '"signed", "magnitude"',
     ],
     [() => histories.heatmap(5, { title: 3 as never }), "HistoryHeatmapOptions.title", "a string"],
+    [
+      () => histories.heatmap(5, { colorBarTitle: ["z"] as never }),
+      "HistoryHeatmapOptions.colorBarTitle",
+      "a string",
+    ],
     [
       () => histories.heatmap(5, { lastItem: 3 } as never),
       "HistoryHeatmapOptions.lastItem",

@@ -97,3 +97,39 @@ Deno.test("systemsBars: no rows, a metric a row lacks, an unknown option are ref
     "SystemsBarsOptions.caption",
   );
 });
+
+Deno.test("systemsTable and systemsBars: metrics that are not a list of names are refused", () => {
+  // A notebook is not type-checked: a single name failed with "metrics.flatMap is not a function"
+  // (a TypeError naming no option), and bars of no metric drew an empty figure.
+  const allowed = 'a list of test metric names, e.g. ["NDCG@10"]';
+  const bad: Array<[() => unknown, string, string]> = [
+    [
+      () => systemsTable([pop], { metrics: "NDCG@10" as never }),
+      "SystemsTableOptions.metrics",
+      allowed,
+    ],
+    [
+      () => systemsTable([pop], { metrics: ["NDCG@10"], meansOnly: "MRR" as never }),
+      "SystemsTableOptions.meansOnly",
+      allowed,
+    ],
+    [() => systemsTable([], { metrics: [10] as never }), "SystemsTableOptions.metrics", allowed],
+    [
+      () => systemsBars([pop], { metrics: "HR@10" as never }),
+      "SystemsBarsOptions.metrics",
+      "at least one",
+    ],
+    [() => systemsBars([pop], { metrics: [] }), "SystemsBarsOptions.metrics", "at least one"],
+  ];
+  for (const [call, setting, text] of bad) {
+    const error = assertThrows(call, SettingError);
+    assertEquals((error as SettingError).setting, setting, error.message);
+    assert(error.message.includes(text), error.message);
+  }
+  // A table of the means alone, with no "± std" metric, stays valid.
+  assertEquals(systemsTable([pop], { metrics: [], meansOnly: ["MRR"] }).columns, [
+    "system",
+    "seeds",
+    "MRR",
+  ]);
+});
