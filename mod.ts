@@ -201,6 +201,7 @@ export {
   bestEpochsText,
   type CellEnvironment,
   cellFilter,
+  type CellOutcome,
   type CellResult,
   type CellSelection,
   type CellSettings,

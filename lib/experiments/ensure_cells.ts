@@ -17,7 +17,7 @@ import type { EpochProgress } from "../train/progress.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { CellResult } from "./run_cell.ts";
 import { finishedCells } from "./stored_cells.ts";
-import { runPlan } from "./run_plan.ts";
+import { type CellOutcome, runPlan } from "./run_plan.ts";
 
 /** A planned cell with its stored result. */
 export interface FinishedCell {
@@ -40,8 +40,8 @@ export interface EnsureCellsOptions {
   log?: (line: string) => void;
   /** Per-epoch progress of the cells computed now (default: a printed line per epoch). */
   onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
-  /** Each cell computed now, with its result in words (runPlan's `onCellDone`). */
-  onCellDone?: (cell: PlannedCell, result: string) => void;
+  /** Each cell runPlan is done with now, and how (runPlan's `onCellDone`). */
+  onCellDone?: (cell: PlannedCell, outcome: CellOutcome) => void;
 }
 
 /** What {@linkcode ensureCells} found: cells in the order asked, and those still missing. */

@@ -33,12 +33,6 @@ import {
 } from "./result_store.ts";
 
 /**
- * The words of {@linkcode ClaimLostError}'s line that say the cell is handed over: a notebook's
- * progress (`cellsProgress`) keeps a line holding them on the page, as it keeps a failure's.
- */
-export const HANDS_CELL_OVER = "this process hands the cell over";
-
-/**
  * Thrown where a cell stops because another process took its claim over: the runners count the
  * cell as handed over (that process runs and stores it) and go on with the next cell.
  */
@@ -57,7 +51,7 @@ export class ClaimLostError extends Error {
       : `its claim ${store.claimPathOf(key)} is gone (deleted, or taken over by a process that ` +
         "has given it up since)";
     super(
-      `${key}: ${taken}; ${HANDS_CELL_OVER}: it stops training it at the next ` +
+      `${key}: ${taken}; this process hands the cell over: it stops training it at the next ` +
         "epoch end and writes nothing more of it",
     );
     this.name = "ClaimLostError";

@@ -68,11 +68,12 @@ export interface RunPlanOptions {
   /** Per-epoch progress of neural cells (default: an indented line per epoch). */
   onEpoch?: (cell: PlannedCell, progress: EpochProgress) => void;
   /**
-   * Each cell this run finished, with its result in words (validation NDCG@10, best epoch, and
-   * whether the run is its backbone's), as its logged line says it without the counter and times:
-   * a notebook's summary of the cells it computed (`cellsProgress`).
+   * Each cell this run is done with, and how: finished (a notebook's summary of the cells it
+   * computed, `cellsProgress`), failed, held by another process, or handed over to one (the lines
+   * a notebook keeps on its page: they say why a cell is missing). Typed, so that a notebook
+   * never has to recognise these cells by the wording of their logged lines.
    */
-  onCellDone?: (cell: PlannedCell, result: string) => void;
+  onCellDone?: (cell: PlannedCell, outcome: CellOutcome) => void;
   /**
    * When every runnable cell is held by another process, wait for them (polling every
    * `waitSeconds`) instead of returning, so the cells that wait for their selection still run
@@ -104,6 +105,36 @@ export interface RunPlanOptions {
   /** Prepared datasets to reuse across calls (by label). */
   datasets?: Map<string, PreparedDataset>;
 }
+
+/**
+ * How `runPlan` is done with a cell (its `onCellDone`). `line` is the first line of what runPlan
+ * logged for it (a failure's stack follows in the log), so a notebook shows what the terminal does.
+ */
+export type CellOutcome =
+  | {
+    /** Trained (or diverged) and stored by this process. */
+    kind: "finished";
+    /**
+     * Its result in words (validation NDCG@10, best epoch, and whether the run is its
+     * backbone's), as its logged line says it without the counter and times.
+     */
+    result: string;
+  }
+  | {
+    /** Failed here (with `continueOnFailure`); `line` names the error. */
+    kind: "failed";
+    line: string;
+  }
+  | {
+    /** Skipped: another live process holds it; `line` names the holder. */
+    kind: "held";
+    line: string;
+  }
+  | {
+    /** Its claim was taken over while it ran here: that process runs it (`ClaimLostError`). */
+    kind: "handedOver";
+    line: string;
+  };
 
 /** The names of {@linkcode RunPlanOptions}: any other is refused (a typo ran the default). */
 const RUN_PLAN_OPTION_NAMES: SettingNames<RunPlanOptions> = {
@@ -445,25 +476,27 @@ class CellLoop {
     try {
       const holder = store.claim(cell.key);
       if (holder) {
-        log(`skip ${cell.key}: ${describeClaimHolder(holder)}`);
+        this.#logOutcome(cell, "held", `skip ${cell.key}: ${describeClaimHolder(holder)}`);
         this.#skipped.add(cell.key);
         return;
       }
       claimed = true;
       result = await runClaimedCell(this.current, cell, this.#context);
     } catch (error) {
-      // Its line is logged. The process that took the claim over runs the cell: skipped as held
-      // elsewhere (waited for with `waitForOthers`, run here again only if that process dies).
+      // Its line is logged (by the claim's heartbeat, when it found the loss). The process that
+      // took the claim over runs the cell: skipped as held elsewhere (waited for with
+      // `waitForOthers`, run here again only if that process dies).
       if (error instanceof ClaimLostError) {
         if (!this.handedOver.includes(cell.key)) this.handedOver.push(cell.key);
         this.#skipped.add(cell.key);
+        this.#options.onCellDone?.(cell, { kind: "handedOver", line: error.message });
         return;
       }
       // An interrupt stops the whole plan, never only its cell.
       if (!this.#options.continueOnFailure || error instanceof InterruptedError) throw error;
       if (!claimed && folderUnwritable(error)) throw error;
       this.failed.push({ key: cell.key, error: (error as Error).message });
-      log(`FAILED ${cell.key}: ${(error as Error).stack ?? error}`);
+      this.#logOutcome(cell, "failed", `FAILED ${cell.key}: ${(error as Error).stack ?? error}`);
       return;
     } finally {
       if (claimed) {
@@ -477,7 +510,16 @@ class CellLoop {
     const left = this.#estimate.secondsLeft(this.current, store, elapsed);
     const cellSeconds = (performance.now() - cellStart) / 1000;
     log(progressLine(this.#done, cell.key, result, cellSeconds, left));
-    this.#options.onCellDone?.(cell, `${resultText(result)}${backboneNote(result)}`);
+    this.#options.onCellDone?.(cell, {
+      kind: "finished",
+      result: `${resultText(result)}${backboneNote(result)}`,
+    });
+  }
+
+  /** Logs `line` (of a cell failed or held) and reports it, first line only, as the outcome. */
+  #logOutcome(cell: PlannedCell, kind: "failed" | "held", line: string): void {
+    this.#context.log(line);
+    this.#options.onCellDone?.(cell, { kind, line: line.split("\n")[0] });
   }
 }
 

@@ -9,13 +9,14 @@
  * {@linkcode MAX_LISTED_CELLS}, then how many more). The executed notebook, and so the rendered
  * page, keeps only that: before, each cell left its final progress line and runPlan's lines
  * (notebook 04 in quick mode on a fresh results folder: 28 lines for 11 cells; with
- * `DEMURE_RERUN=1` in full mode, hundreds). A cell that failed or that another process holds
- * (runPlan's `FAILED` and `skip` lines), or that was handed over to another process, is printed
- * for good: it says why a cell is missing.
+ * `DEMURE_RERUN=1` in full mode, hundreds). A cell that failed or that another process holds, or
+ * that was handed over to another process, is printed for good (runPlan's line for it): it says
+ * why a cell is missing. Which cells those are comes from `onCellDone`'s typed outcome, never
+ * from the wording of the logged lines (rewording one would have dropped it from every page).
  * Outside a kernel every line prints, as runPlan's own log does.
  */
-import { HANDS_CELL_OVER } from "../experiments/held_claim.ts";
 import type { PlannedCell } from "../experiments/plan_types.ts";
+import type { CellOutcome } from "../experiments/run_plan.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
 import { type DisplayApi, liveOutput } from "./_live_output.ts";
@@ -27,21 +28,17 @@ export type { DisplayApi };
 /** The most cells a summary lists one per line; the rest are counted. */
 export const MAX_LISTED_CELLS = 10;
 
-/**
- * runPlan's lines for a cell that failed, that another process holds, or whose claim another
- * process took over while it ran here (`ClaimLostError`'s line): kept on the page, since they say
- * why a cell is missing.
- */
-const LASTING_LINE = new RegExp(`^(FAILED|skip) |; ${HANDS_CELL_OVER}`);
-
 /** The progress of the cells one `runPlan` (or `ensureCells`) call computes. */
 export interface CellsProgress {
   /** runPlan's `log`: only a message's first line is shown (the dataset lines carry tables). */
   log: (line: string) => void;
   /** runPlan's `onEpoch`. */
   onEpoch: (cell: PlannedCell, progress: EpochProgress) => void;
-  /** runPlan's `onCellDone`: the cell's line of the summary. */
-  onCellDone: (cell: PlannedCell, result: string) => void;
+  /**
+   * runPlan's `onCellDone`: a finished cell's line of the summary; runPlan's line for a cell that
+   * failed, is held by another process or was handed over to one, printed for good.
+   */
+  onCellDone: (cell: PlannedCell, outcome: CellOutcome) => void;
   /** Replaces the live output by the summary (in a kernel) and waits until it is shown. */
   done: () => Promise<void>;
 }
@@ -93,7 +90,6 @@ export function cellsProgress(jupyter: DisplayApi | null = jupyterOrNull()): Cel
   return {
     log: (line) => {
       message = line.split("\n")[0];
-      if (LASTING_LINE.test(message)) console.log(message);
       show();
     },
     onEpoch: (cell, progress) => {
@@ -102,8 +98,9 @@ export function cellsProgress(jupyter: DisplayApi | null = jupyterOrNull()): Cel
       training = formatProgressLine(`[${started.size}] ${cell.key}`, epochProgressEvent(progress));
       show();
     },
-    onCellDone: (cell, result) => {
-      finished.push(`${cell.key}: ${result}`);
+    onCellDone: (cell, outcome) => {
+      if (outcome.kind === "finished") finished.push(`${cell.key}: ${outcome.result}`);
+      else console.log(outcome.line);
     },
     done: async () => {
       if (shown) output.show(cellsSummary(finished, seconds, message));

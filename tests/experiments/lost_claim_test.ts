@@ -18,7 +18,7 @@ import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { type CellClaim, ResultStore } from "../../lib/experiments/result_store.ts";
 import { runCell } from "../../lib/experiments/run_cell.ts";
-import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { type CellOutcome, runPlan } from "../../lib/experiments/run_plan.ts";
 import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 
@@ -146,6 +146,7 @@ Deno.test(
     "nothing more and is counted as handed over",
   withOneCell(async (plan, cell, resultsDir, lines) => {
     let at: AtTakeover | undefined;
+    const outcomes: Array<[string, CellOutcome]> = [];
     const outcome = await runPlan(plan, {
       resultsDir,
       log: (line) => lines.push(line),
@@ -155,9 +156,13 @@ Deno.test(
         if (progress.epoch !== 1) return;
         at = takeOverAt(resultsDir, plan, cell);
       },
+      onCellDone: (done, cellOutcome) => outcomes.push([done.key, cellOutcome]),
     });
     assert(at !== undefined && Object.keys(at.checkpoints).length > 0);
     assertEquals(outcome.handedOver, [cell.key]);
+    // Reported as handed over with the line its claim's heartbeat logged (a notebook keeps it).
+    const said = lines.filter((line) => line.includes("its claim was taken over"));
+    assertEquals(outcomes, [[cell.key, { kind: "handedOver", line: said[0] }]]);
     assertEquals(outcome.failed, []);
     assertEquals(outcome.cells, []);
     assertEquals(outcome.pending, [cell.key]);

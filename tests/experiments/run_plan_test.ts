@@ -11,7 +11,7 @@ import type { ExperimentPlan } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { checkCellResult } from "../../lib/experiments/cell_result_check.ts";
 import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
-import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { type CellOutcome, runPlan } from "../../lib/experiments/run_plan.ts";
 import { selectedFrom, writeSelection } from "../../lib/experiments/selection_record.ts";
 import { withoutFlock } from "./_no_flock.ts";
 
@@ -103,7 +103,10 @@ Deno.test("runPlan: onCellDone hears each cell it finished, with its logged line
   await runPlan(plan, {
     resultsDir,
     log: (line) => lines.push(line),
-    onCellDone: (cell, result) => done.push([cell.key, result]),
+    onCellDone: (cell, outcome) => {
+      assertEquals(outcome.kind, "finished");
+      if (outcome.kind === "finished") done.push([cell.key, outcome.result]);
+    },
   });
   const logged = lines.filter((line) => /^\[\d+\] /.test(line));
   assertEquals(done.map(([key]) => key), plan.cells.map((cell) => cell.key));
@@ -116,6 +119,40 @@ Deno.test("runPlan: onCellDone hears each cell it finished, with its logged line
       logged[index],
     );
   });
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
+Deno.test("runPlan: onCellDone hears a failed and a held cell as such, with their logged lines", async () => {
+  // A notebook keeps these lines on its page (cellsProgress): by their outcome, not their words.
+  const full = planExperiments("quick");
+  const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
+  const resultsDir = Deno.makeTempDirSync();
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  const [held, bad, ...rest] = plan.cells;
+  Deno.writeTextFileSync(
+    store.claimPathOf(held.key),
+    JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+  );
+  Deno.writeTextFileSync(store.claimPathOf(bad.key), "");
+  const lines: string[] = [];
+  const outcomes: Array<[string, CellOutcome]> = [];
+  await runPlan(plan, {
+    resultsDir,
+    continueOnFailure: true,
+    log: (line) => lines.push(line),
+    onCellDone: (cell, outcome) => outcomes.push([cell.key, outcome]),
+  });
+  const firstLines = lines.map((line) => line.split("\n")[0]);
+  const lineOf = (prefix: string) => firstLines.find((line) => line.startsWith(prefix))!;
+  assertEquals(outcomes.filter(([, outcome]) => outcome.kind !== "finished"), [
+    [held.key, { kind: "held", line: lineOf(`skip ${held.key}: held by process 1`) }],
+    [bad.key, { kind: "failed", line: lineOf(`FAILED ${bad.key}: `) }],
+  ]);
+  assertEquals(rest.length > 0, true);
+  assertEquals(
+    outcomes.filter(([, outcome]) => outcome.kind === "finished").map(([key]) => key),
+    rest.map((cell) => cell.key),
+  );
   Deno.removeSync(resultsDir, { recursive: true });
 });
 

@@ -6,8 +6,12 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type CellsProgress, cellsProgress, MAX_LISTED_CELLS } from "../../lib/notebook/mod.ts";
-import { HANDS_CELL_OVER } from "../../lib/experiments/held_claim.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 
 /** A notebook cell's outputs as the runner saves them, and every state a live output showed. */
@@ -51,9 +55,11 @@ function epoch(epoch: number, maxEpochs: number): EpochProgress {
   };
 }
 
+await initBackend({ verbose: false });
+
 /** The line of a cell whose claim another process took over (ClaimLostError's, shortened). */
 const HANDED_OVER = "quick/Synthetic/ItemKNN/seed=0: its claim was taken over, held by process " +
-  `7; ${HANDS_CELL_OVER}: it stops training it at the next epoch end`;
+  "7; this process hands the cell over: it stops training it at the next epoch end";
 
 /** What runPlan reports for `cells` cells of `epochs` epochs, then a hand-over and a failure. */
 async function runCells(
@@ -76,10 +82,18 @@ async function runCells(
       for (let step = 1; step <= epochs; step++) progress.onEpoch(cell, epoch(step, epochs));
       const result = `valid NDCG@10 0.0700, best epoch ${epochs}/${epochs} (cap bound)`;
       progress.log(`[${index}] ${cell.key}: ${result} (2 s; about 4 s of the planned cells left)`);
-      progress.onCellDone(cell, result);
+      progress.onCellDone(cell, { kind: "finished", result });
     }
+    // As runPlan reports them: the claim's heartbeat logs the hand-over, then runPlan reports it.
     progress.log(HANDED_OVER);
-    progress.log("FAILED quick/Synthetic/Pop/seed=0: Error: boom\n    at somewhere (file.ts:1:1)");
+    const handedOver = { key: "quick/Synthetic/ItemKNN/seed=0" } as PlannedCell;
+    progress.onCellDone(handedOver, { kind: "handedOver", line: HANDED_OVER });
+    const failed = "FAILED quick/Synthetic/Pop/seed=0: Error: boom";
+    progress.log(`${failed}\n    at somewhere (file.ts:1:1)`);
+    progress.onCellDone({ key: "quick/Synthetic/Pop/seed=0" } as PlannedCell, {
+      kind: "failed",
+      line: failed,
+    });
     await progress.done();
   } finally {
     console.log = log;
@@ -151,4 +165,55 @@ Deno.test("cellsProgress outside a kernel: runPlan's first lines and one line pe
   assertEquals(printed[1], "dataset Synthetic");
   assertStringIncludes(printed[2], "quick/Synthetic/SASRec-MM/seed=1 1/3 [#######");
   assertEquals(printed.at(-1), "FAILED quick/Synthetic/Pop/seed=0: Error: boom");
+});
+
+Deno.test("cellsProgress with runPlan: a failed and a held cell stay on the page, whatever their logged words", async () => {
+  // Before, the page kept runPlan's lines by their words (`FAILED `, `skip `): a reworded line
+  // dropped a failed or held cell from every page, every test passing. Here the log reaching the
+  // progress is reworded; the page keeps runPlan's lines for those cells, as the terminal shows.
+  // The quick plan's cells that train no model (Pop and ItemKNN on synthetic data and MovieLens).
+  const quick = planExperiments("quick");
+  const plan = { ...quick, cells: quick.cells.filter((c) => c.system.kind !== "neural") };
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    const [held, bad, ...rest] = plan.cells;
+    assert(rest.length > 0);
+    // pid 1 is always alive on Linux: the claim belongs to a running process.
+    Deno.writeTextFileSync(
+      store.claimPathOf(held.key),
+      JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+    );
+    // An empty claim cannot be read: its cell fails.
+    Deno.writeTextFileSync(store.claimPathOf(bad.key), "");
+    const outputs = new RecordedOutputs();
+    const progress = cellsProgress(outputs);
+    const logged: string[] = [];
+    const printed = console.log;
+    console.log = (...parts: unknown[]) => outputs.saved.push({ text: parts.join(" ") });
+    try {
+      await runPlan(plan, {
+        resultsDir,
+        continueOnFailure: true,
+        log: (line) => {
+          logged.push(line.split("\n")[0]);
+          progress.log(`reworded: ${line}`);
+        },
+        onEpoch: progress.onEpoch,
+        onCellDone: progress.onCellDone,
+      });
+      await progress.done();
+    } finally {
+      console.log = printed;
+    }
+    const kept = outputs.saved.filter((output) => output.id === undefined).map((o) => o.text);
+    assertEquals(kept, [
+      logged.find((line) => line.startsWith(`skip ${held.key}: held by process 1`)),
+      logged.find((line) => line.startsWith(`FAILED ${bad.key}: `)),
+    ]);
+    const summary = outputs.saved.find((output) => output.id !== undefined)!.text.split("\n");
+    assertEquals(summary.slice(1).map((line) => line.split(":")[0].trim()), rest.map((c) => c.key));
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
 });
