@@ -3,15 +3,15 @@
  *
  * A live process can lose its claim: when its heartbeat stops for the store's `staleSeconds` (5
  * minutes by default) because the process was stopped (SIGSTOP, Ctrl-Z), its laptop slept or its
- * results folder stalled, another process takes the cell over as stale and trains it. Before, the first process trained
- * on silently once it ran again (its heartbeat did nothing then): two processes trained the cell,
- * both wrote its epoch checkpoints, its kept model and its result, and the first removed the
- * checkpoints the second was writing. Now every heartbeat (the timer's and each epoch's) checks
- * that the claim is still this process's; the first that finds it lost says so in one line, naming
- * the cell and the process that holds it now, and the cell stops at its next epoch end, before
- * that epoch's checkpoint, with {@linkcode ClaimLostError}: nothing more of the cell is written
- * (no checkpoint, no result, no kept model) and nothing the new holder wrote is removed. The
- * runners count such a cell as handed over, neither finished nor failed.
+ * results folder stalled, another process takes the cell over as stale and trains it. Before, the
+ * first process trained on silently once it ran again (its heartbeat did nothing then): two
+ * processes trained the cell, both wrote its epoch checkpoints, its kept model and its result, and
+ * the first removed the checkpoints the second was writing. Now every heartbeat (the timer's and
+ * each epoch's) checks that the claim is still this process's; the first that finds it lost says so
+ * in one line, naming the cell and the process that holds it now, and the cell stops at its next
+ * epoch end, before that epoch's checkpoint, with {@linkcode ClaimLostError}: nothing more of the
+ * cell is written (no checkpoint, no result, no kept model) and nothing the new holder wrote is
+ * removed. The runners count such a cell as handed over, neither finished nor failed.
  *
  * @example
  * ```ts
