@@ -358,8 +358,8 @@ const CELL_SELECTION_NAMES: SettingNames<CellSelection> = {
 /**
  * The test that keeps the cells `selection` names (its data kind, its systems, its seed), for
  * `filter` and `find` over {@linkcode cellsOf}, or as a notebook's `quickCompute`. The selection is
- * checked at once: an unknown field, data kind or system name, or a seed that is no seed, is a
- * `SettingError` (in a notebook cell, which the kernel does not type-check, it would otherwise
+ * checked at once: an unknown field, data kind or system name, an empty list of systems, or a
+ * seed that is no seed, is a `SettingError` (in a notebook cell, which the kernel does not type-check, it would otherwise
  * select nothing, silently).
  *
  * @example
@@ -374,8 +374,12 @@ export function cellFilter(selection: CellSelection): (cell: PlannedCell) => boo
   const { dataset, systems, seed } = selection;
   if (dataset !== undefined) checkOneOf("CellSelection.dataset", dataset, DATASET_KINDS);
   if (systems !== undefined) {
-    if (!Array.isArray(systems)) {
-      throw new SettingError("CellSelection.systems", systems, "a list of system names");
+    if (!Array.isArray(systems) || systems.length === 0) {
+      throw new SettingError(
+        "CellSelection.systems",
+        systems,
+        "a non-empty list of system names (leave systems out for every system)",
+      );
     }
     const names = Object.keys(SYSTEMS) as SystemName[];
     systems.forEach((system, k) => checkOneOf(`CellSelection.systems[${k}]`, system, names));

@@ -99,7 +99,10 @@ export interface PlannedCell {
 export interface CellSelection {
   /** The kind of data the cell runs on, e.g. "movielens". */
   dataset?: DatasetSpec["kind"];
-  /** The systems taken: a cell's {@linkcode PlannedCell.systemKey} is one of them. */
+  /**
+   * The systems taken: a cell's {@linkcode PlannedCell.systemKey} is one of them (at least one;
+   * leave the field out for every system).
+   */
   systems?: readonly SystemName[];
   /** The cell's seed, e.g. `plan.seeds[0]`. */
   seed?: number;

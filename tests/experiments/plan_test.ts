@@ -433,6 +433,8 @@ Deno.test("cellFilter: an unknown field, data kind, system or a bad seed is a Se
     [{ dataset: "MovieLens" }, "CellSelection.dataset", '"MovieLens"'],
     [{ systems: ["SASRec-MM", "Demure"] }, "CellSelection.systems[1]", '"Demure"'],
     [{ systems: "SASRec-MM" }, "CellSelection.systems", '"SASRec-MM"'],
+    // An empty list selected nothing, silently; leaving the field out keeps every system.
+    [{ systems: [] }, "CellSelection.systems", "leave systems out for every system"],
     [{ seed: 0.5 }, "CellSelection.seed", "0.5"],
     [{ seed: "0" }, "CellSelection.seed", '"0" (a string)'],
     // No plan has it: a seed is below 2^31 (SEED_RANGE), so it selected nothing.
