@@ -38,6 +38,44 @@ function ensureRuntimeDir(): void {
   Deno.env.set("XDG_RUNTIME_DIR", dir);
 }
 
+/** The WebGPU backends `DENO_WEBGPU_BACKEND` asks Deno's wgpu for on Linux when it is unset. */
+export const LINUX_WEBGPU_BACKENDS = "vulkan";
+
+/**
+ * The value to give `DENO_WEBGPU_BACKEND` before WebGPU starts, or undefined to leave it as it is:
+ * {@linkcode LINUX_WEBGPU_BACKENDS} on Linux when unset; a value the user set is theirs, and other
+ * systems keep wgpu's own choice (Metal on macOS, DX12 on Windows).
+ *
+ * Why: wgpu starts every backend it was built with, on Linux OpenGL through EGL (libglvnd's
+ * libEGL, Mesa's swrast) beside Vulkan, and those libraries free per-thread state in their
+ * destructors at exit while Deno's worker threads free theirs. Measured (2026-12-05, Deno 2.9.6,
+ * Mesa 22.3 lavapipe): the three webgpu test modules under `deno test --parallel` ended in a glibc
+ * abort ("corrupted size vs. prev_size in fastbins") after every test had passed in 2 of 72 runs;
+ * both core dumps show the main thread in libEGL's or libGLdispatch's destructor and a worker
+ * thread freeing its heap; one CI run of the whole suite died mid-run without a message. tfjs needs
+ * compute only, which Vulkan gives on Linux (lavapipe on CPUs, the vendor's driver on GPUs); with
+ * `vulkan` alone EGL is never loaded (lavapipe is the same adapter).
+ *
+ * @example
+ * ```ts
+ * webgpuBackendRequest("linux", undefined); // "vulkan"
+ * webgpuBackendRequest("linux", "gl"); // undefined: the user's choice stays
+ * webgpuBackendRequest("darwin", undefined); // undefined
+ * ```
+ */
+export function webgpuBackendRequest(
+  os: typeof Deno.build.os,
+  current: string | undefined,
+): string | undefined {
+  return os === "linux" && current === undefined ? LINUX_WEBGPU_BACKENDS : undefined;
+}
+
+/** Asks wgpu for {@linkcode webgpuBackendRequest}'s backends (read when WebGPU first starts). */
+function ensureBackendRequest(): void {
+  const request = webgpuBackendRequest(Deno.build.os, Deno.env.get("DENO_WEBGPU_BACKEND"));
+  if (request !== undefined) Deno.env.set("DENO_WEBGPU_BACKEND", request);
+}
+
 /**
  * Asks Deno's WebGPU for an adapter. Never throws: the reason says what is missing.
  *
@@ -57,12 +95,14 @@ export async function probeWebgpu(): Promise<WebgpuProbe> {
   }
   try {
     ensureRuntimeDir();
+    ensureBackendRequest();
     const adapter = await gpu.requestAdapter();
     if (adapter === null) {
       return {
         available: false,
         reason: "navigator.gpu.requestAdapter() returned null (no GPU, and no Vulkan driver such " +
-          "as Mesa lavapipe: apt-get install mesa-vulkan-drivers)",
+          "as Mesa lavapipe: apt-get install mesa-vulkan-drivers; backends asked for: " +
+          `DENO_WEBGPU_BACKEND=${Deno.env.get("DENO_WEBGPU_BACKEND") ?? "unset (all)"})`,
         software: false,
       };
     }
