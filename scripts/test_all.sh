@@ -28,13 +28,16 @@ stage() {
   shift
   echo "== $name: $*"
   local start=$SECONDS
-  if "$@" 2>&1 | tee "$log_dir/$name.log"; then
+  "$@" 2>&1 | tee "$log_dir/$name.log"
+  local status=${PIPESTATUS[0]}
+  echo "$status" >"$log_dir/$name.status"
+  if ((status == 0)); then
     passed=$((passed + 1))
     echo "== $name: ok ($((SECONDS - start)) s)"
   else
     failed=$((failed + 1))
     failures+=("$name")
-    echo "== $name: FAILED ($((SECONDS - start)) s)"
+    echo "== $name: FAILED ($((SECONDS - start)) s, exit status $status)"
   fi
 }
 
@@ -71,17 +74,8 @@ if [[ -n $summary ]]; then
   failed=$((failed + unit_failed))
 fi
 # CI keeps only the end of this output: repeat what each failed stage said last, where it can be
-# read (the later stages push it out of view). For the unit stage, deno's list of errors.
-for name in "${failures[@]}"; do
-  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$log_dir/$name.log")
-  if [[ $name == unit ]] && grep -aq '^ ERRORS $' <<<"$plain"; then
-    echo "== unit, again: the failed tests and their errors"
-    sed -n '/^ ERRORS $/,$p' <<<"$plain" | head -n 120
-  else
-    echo "== $name, again: its last lines"
-    tail -n 40 <<<"$plain"
-  fi
-done
+# read (the later stages push it out of view).
+bash scripts/test_failures.sh "$log_dir" "${failures[@]}"
 ((${#failures[@]})) && echo "failed stages: ${failures[*]}"
 echo "tests: $passed passed, $failed failed"
 ((failed == 0))
