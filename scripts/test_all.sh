@@ -54,7 +54,10 @@ stage notebook-types deno task --quiet check-notebooks
 # vs. prev_size") after every test had passed; 15 runs of this stage in a loop did not reproduce
 # it, and sgemm's operands are now checked to lie inside their arrays (_openblas.ts). One thread per
 # caller is also the records' setting (and this stage is faster with it: 1m49s against about 2m).
-stage unit env DEMURE_BLAS_THREADS=1 OPENBLAS_NUM_THREADS=1 deno task --quiet unit
+# LIBC_FATAL_STDERR_: glibc writes its abort messages ("corrupted size vs. prev_size", "double
+# free") to the terminal when the process has one, so they missed the log CI keeps (2026-12-05).
+stage unit env DEMURE_BLAS_THREADS=1 OPENBLAS_NUM_THREADS=1 LIBC_FATAL_STDERR_=1 \
+  deno task --quiet unit
 # One BLAS thread, like the Slurm stage's one-CPU tasks that must reproduce these cells bit for bit
 # (OpenBLAS's results can differ in the last bits between thread counts).
 stage reproduce-quick env DEMURE_BLAS_THREADS=1 deno task --quiet reproduce --quick
