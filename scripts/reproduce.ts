@@ -46,6 +46,7 @@ const {
   cellStoreOf,
   checkResultsPlan,
   ClaimLockError,
+  ClaimLockTimeoutError,
   ClaimLostError,
   checkStoredData,
   checkWarmupsFitData,
@@ -157,13 +158,14 @@ function fail(error: unknown): never {
  * Whether an error's one line says what to do: the results folder holds cells of the imported
  * files as they were before they changed (lib/experiments/stored_data_check.ts), or it cannot be
  * written (the system's message names the path: a folder writable at the top but not within), or
- * its file system gives no file locks for the claims (the error names the lock file), or the disk
- * is full while a checkpoint is saved (the error names the file).
+ * its file system gives no file locks for the claims (the error names the lock file), or a claim's
+ * lock is held by a paused or hung process (the error names the lock file and how to find it), or
+ * the disk is full while a checkpoint is saved (the error names the file).
  */
 function saysWhatToDo(error: unknown): boolean {
   return (error as Error).name === "StaleCellError" ||
     error instanceof Deno.errors.PermissionDenied || error instanceof ClaimLockError ||
-    isDiskFull(error);
+    error instanceof ClaimLockTimeoutError || isDiskFull(error);
 }
 
 /** A full disk: the checkpoint writes name their file (lib/checkpoint/checkpoint.ts). */

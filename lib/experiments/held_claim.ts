@@ -13,6 +13,11 @@
  * cell is written (no checkpoint, no result, no kept model) and nothing the new holder wrote is
  * removed. The runners count such a cell as handed over, neither finished nor failed.
  *
+ * A heartbeat of the timer that waited out the claim's lock (another process holds it, paused:
+ * `ClaimLockTimeoutError`) stops the timer, and {@linkcode HeldClaim.check} throws that error at
+ * the next epoch end without waiting again: the runners end the run with its line, which says how
+ * to find and free that process.
+ *
  * @example
  * ```ts
  * const held = new HeldClaim(store, key, console.log); // after store.claim(key) succeeded
@@ -27,6 +32,7 @@
  */
 import {
   type CellClaim,
+  type ClaimLockTimeoutError,
   describeClaimHolder,
   HEARTBEAT_SECONDS,
   type ResultStore,
@@ -71,6 +77,8 @@ export class HeldClaim {
   readonly #log: (line: string) => void;
   readonly #stopTimer: () => void;
   #lost: ClaimLostError | undefined;
+  /** The timer's heartbeat that waited out the claim's lock (held by a paused process). */
+  #stuck: ClaimLockTimeoutError | undefined;
 
   /** Starts the heartbeat of the claim on `key`, which this process has just made. */
   constructor(
@@ -82,15 +90,19 @@ export class HeldClaim {
     this.#store = store;
     this.#key = key;
     this.#log = log;
-    this.#stopTimer = store.keepAlive(key, seconds, () => this.#lose());
+    this.#stopTimer = store.keepAlive(key, seconds, () => this.#lose(), (error) => {
+      this.#stuck = error;
+    });
   }
 
   /**
    * Refreshes the heartbeat now; throws {@linkcode ClaimLostError} when the claim is no longer
-   * this process's (found now or by an earlier heartbeat). Called at each epoch end, before the
-   * epoch's checkpoint, and before the cell's result is stored.
+   * this process's (found now or by an earlier heartbeat), and `ClaimLockTimeoutError` when the
+   * timer's heartbeat waited out the claim's lock (or this one does). Called at each epoch end,
+   * before the epoch's checkpoint, and before the cell's result is stored.
    */
   check(): void {
+    if (this.#stuck !== undefined) throw this.#stuck;
     if (this.#lost === undefined && !this.#store.heartbeat(this.#key)) this.#lose();
     if (this.#lost !== undefined) throw this.#lost;
   }

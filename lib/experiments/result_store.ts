@@ -32,7 +32,9 @@
  * claim's lock (`withClaimLock`), and a takeover reads the claim again there: it removes only the
  * claim it judged stale, never one another process made since (see `withClaimLock`). The lock is
  * an flock, so the folder's file system must give them ({@linkcode ClaimLockError}); a store's
- * first claim takes one, so that a folder without them fails before a cell runs.
+ * first claim takes one, so that a folder without them fails before a cell runs. A lock is held
+ * for milliseconds; one still held after {@linkcode CLAIM_LOCK_WAIT_SECONDS} has a holder that is
+ * paused or hung ({@linkcode ClaimLockTimeoutError}).
  *
  * A process that is alive can lose its claim (stopped or asleep for longer than the staleness):
  * its next heartbeat ({@linkcode ResultStore.heartbeat} false) finds that out, and the runners
@@ -63,8 +65,11 @@ import { readTextIfExists } from "../util/path_exists.ts";
 /** This process's identity in its claims (pids are reused; `/proc` may be unreadable). */
 const PROCESS_TOKEN = crypto.randomUUID();
 
-/** The claim files this process holds, in every store: what it gives up when stopped. */
-const HELD_CLAIMS = new Set<string>();
+/**
+ * The claim files this process holds, in every store, each with its store's wait for a claim lock
+ * (`ResultStore.lockWaitSeconds`): what it gives up when stopped.
+ */
+const HELD_CLAIMS = new Map<string, number>();
 
 function fileNameOf(key: string): string {
   return `${key.replace(/[^A-Za-z0-9=._-]+/g, "__")}.json`;
@@ -295,15 +300,27 @@ function lockPathOf(path: string): string {
  * exclude each other too), which its holder removes before unlocking: the file exists only while
  * it is held or its holder was killed. A process that locked a file removed meanwhile holds
  * nothing (the name may be another file by then) and opens it again.
+ *
+ * A held lock is waited for at most `waitSeconds` ({@linkcode CLAIM_LOCK_WAIT_SECONDS}), polled
+ * (`lockWithin`), then {@linkcode ClaimLockTimeoutError}. Before, a blocking flock waited for
+ * good: a holder paused while holding it (Ctrl-Z, a suspended batch job, a debugger) made every
+ * other process sharing the folder hang, silently, at its next takeover, release or heartbeat of
+ * that cell (the wait stops the whole process, its own heartbeats included, as it still does for
+ * the bounded wait).
  */
-function withClaimLock<T>(path: string, action: () => T): T {
+function withClaimLock<T>(
+  path: string,
+  action: () => T,
+  waitSeconds: number = CLAIM_LOCK_WAIT_SECONDS,
+): T {
   const lockPath = lockPathOf(path);
+  const deadline = performance.now() + waitSeconds * 1000;
   for (;;) {
     const opened = openLockFile(lockPath);
     if (opened === undefined) continue; // Removed by its holder between the two opens.
     const { file, created } = opened;
     try {
-      lockOrExplain(lockPath, file, created);
+      lockWithin(lockPath, file, created, deadline, waitSeconds);
       if (!namesFile(lockPath, file)) continue;
       try {
         return action();
@@ -352,17 +369,70 @@ export class ClaimLockError extends Error {
 }
 
 /**
- * Locks `file` (the lock file `lockPath`) exclusively, or throws {@linkcode ClaimLockError}, after
- * removing the file when this process created it: a file system without locks would otherwise
- * gather one lock file per failed attempt, and the next store to open the folder would fail on
- * it (removeAbandonedLocks). One another process created is left: it may hold it.
+ * How long a process waits for a claim's lock ({@linkcode withClaimLock}) that another process
+ * holds, in seconds, before {@linkcode ClaimLockTimeoutError}. A live holder holds it for
+ * milliseconds; on NFS a lock whose host died is freed by the server once that host's lease runs
+ * out (90 s by default on NFSv4), so twice that: long enough never to give up on a lock that is
+ * being freed, short enough that a paused holder is reported within minutes, and that a process
+ * waiting once loses no claim of its own (a heartbeat 30 s before, plus 180 s, is well within
+ * {@linkcode CLAIM_STALE_SECONDS}).
  */
-function lockOrExplain(lockPath: string, file: Deno.FsFile, created: boolean): void {
-  try {
-    file.lockSync(true);
-  } catch (error) {
-    if (created && namesFile(lockPath, file)) Deno.removeSync(lockPath);
-    throw new ClaimLockError(lockPath, error as Error);
+export const CLAIM_LOCK_WAIT_SECONDS = 180;
+
+/**
+ * A claim's lock file that another process held for longer than a process waits
+ * ({@linkcode CLAIM_LOCK_WAIT_SECONDS}): its holder is paused or hung while holding it.
+ */
+export class ClaimLockTimeoutError extends Error {
+  /** Says which lock file was held, for how long, and how to find and free its holder. */
+  constructor(lockPath: string, waitedSeconds: number) {
+    super(
+      `${lockPath}: this claim lock file was still locked after ${waitedSeconds} s of waiting. ` +
+        "A claim lock is held for milliseconds, so the process holding it (one sharing this " +
+        "results folder) is paused or hung: stopped with Ctrl-Z or SIGSTOP, a suspended batch " +
+        "job, a debugger. Find it with `fuser -v " + lockPath + "` or `lsof " + lockPath +
+        "` (on each host sharing the folder), resume it (`fg`, `kill -CONT <pid>`) or end it, " +
+        "then run this again",
+    );
+    this.name = "ClaimLockTimeoutError";
+  }
+}
+
+/** Polls of a held claim lock: every 5 ms at first, growing to every 20 ms. */
+const LOCK_POLL_MS = { first: 5, last: 20 } as const;
+
+/** Sleeps `ms` without spinning and without giving the event loop a turn (as flock did). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Locks `file` (the lock file `lockPath`) exclusively, waiting while another process holds it
+ * until `deadline` (`performance.now()` ms; the wait of `waitSeconds`, for the message), then
+ * {@linkcode ClaimLockTimeoutError}. On a file system without locks, throws
+ * {@linkcode ClaimLockError}, after removing the file when this process created it: it would
+ * otherwise gather one lock file per failed attempt, and the next store to open the folder would
+ * fail on it (removeAbandonedLocks). One another process created is left: it may hold it.
+ */
+function lockWithin(
+  lockPath: string,
+  file: Deno.FsFile,
+  created: boolean,
+  deadline: number,
+  waitSeconds: number,
+): void {
+  for (let pollMs: number = LOCK_POLL_MS.first;; pollMs = Math.min(2 * pollMs, LOCK_POLL_MS.last)) {
+    let locked: boolean;
+    try {
+      locked = file.tryLockSync(true);
+    } catch (error) {
+      if (created && namesFile(lockPath, file)) Deno.removeSync(lockPath);
+      throw new ClaimLockError(lockPath, error as Error);
+    }
+    if (locked) return;
+    const left = deadline - performance.now();
+    if (left <= 0) throw new ClaimLockTimeoutError(lockPath, waitSeconds);
+    sleepSync(Math.min(pollMs, left));
   }
 }
 
@@ -384,12 +454,12 @@ function namesFile(path: string, file: Deno.FsFile): boolean {
 /**
  * Removes the claim locks ({@linkcode withClaimLock}) that processes killed while holding one
  * left in `directory`: each is taken and released as any holder would (waiting for a live holder,
- * which holds one for milliseconds), so none is removed under a live holder.
+ * which holds one for milliseconds, at most `waitSeconds`), so none is removed under a live holder.
  */
-function removeAbandonedLocks(directory: string): void {
+function removeAbandonedLocks(directory: string, waitSeconds: number): void {
   for (const entry of Deno.readDirSync(directory)) {
     if (!entry.isFile || !entry.name.endsWith(".claim.lock")) continue;
-    withClaimLock(`${directory}/${entry.name.slice(0, -".lock".length)}`, () => {});
+    withClaimLock(`${directory}/${entry.name.slice(0, -".lock".length)}`, () => {}, waitSeconds);
   }
 }
 
@@ -427,20 +497,38 @@ export class ResultStore {
   readonly directory: string;
   /** Heartbeat age after which a claim is stale (default {@linkcode CLAIM_STALE_SECONDS}). */
   readonly staleSeconds: number;
+  /**
+   * How long to wait for a claim lock another process holds (default
+   * {@linkcode CLAIM_LOCK_WAIT_SECONDS}; shorter in tests).
+   */
+  readonly lockWaitSeconds: number;
   /** Whether a claim lock was taken in the folder (see {@linkcode ClaimLockError}). */
   #locksWork = false;
 
-  /** Opens (and creates) `directory`; `options.staleSeconds` overrides the claim staleness. */
-  constructor(directory: string, options: { staleSeconds?: number } = {}) {
+  /**
+   * Opens (and creates) `directory`; `options.staleSeconds` overrides the claim staleness,
+   * `options.lockWaitSeconds` the wait for a claim lock.
+   */
+  constructor(
+    directory: string,
+    options: { staleSeconds?: number; lockWaitSeconds?: number } = {},
+  ) {
     this.directory = directory;
     this.staleSeconds = options.staleSeconds ?? CLAIM_STALE_SECONDS;
-    if (!(this.staleSeconds > 0)) {
-      throw new Error(`ResultStore: staleSeconds must be > 0, got ${this.staleSeconds}`);
+    this.lockWaitSeconds = options.lockWaitSeconds ?? CLAIM_LOCK_WAIT_SECONDS;
+    const { staleSeconds, lockWaitSeconds } = this;
+    for (const [name, value] of Object.entries({ staleSeconds, lockWaitSeconds })) {
+      if (!(value > 0)) throw new Error(`ResultStore: ${name} must be > 0, got ${value}`);
     }
     Deno.mkdirSync(directory, { recursive: true });
     removeStaleTemporaries(directory);
     removeAbandonedAsides(directory);
-    removeAbandonedLocks(directory);
+    removeAbandonedLocks(directory, this.lockWaitSeconds);
+  }
+
+  /** Runs `action` holding the lock of the claim file `path` ({@linkcode withClaimLock}). */
+  #withClaimLock<T>(path: string, action: () => T): T {
+    return withClaimLock(path, action, this.lockWaitSeconds);
   }
 
   #newClaim(job?: string): CellClaim {
@@ -470,7 +558,7 @@ export class ResultStore {
     const path = this.claimPathOf(key);
     if (!isThisProcess(readClaim(path))) return false;
     // Read again under the lock: a takeover may have moved it meanwhile.
-    return withClaimLock(path, () => {
+    return this.#withClaimLock(path, () => {
       const holder = readClaim(path);
       if (!isThisProcess(holder)) return false;
       writeFilesAtomically([
@@ -485,15 +573,26 @@ export class ResultStore {
    * heartbeat that fails (a full disk) is reported to stderr and tried again at the next beat,
    * rather than ending the process from a timer; the claim goes stale if none succeeds. A beat
    * that finds the claim no longer this process's ({@linkcode heartbeat} false) calls `onLost`
-   * and stops the timer.
+   * and stops the timer. One that waited out the claim's lock ({@linkcode ClaimLockTimeoutError}:
+   * another process holds it, paused) is reported, calls `onStuck` and stops the timer too: each
+   * further beat would stop this process (its cell's training included) for that wait again.
    */
-  keepAlive(key: string, seconds = HEARTBEAT_SECONDS, onLost?: () => void): () => void {
+  keepAlive(
+    key: string,
+    seconds = HEARTBEAT_SECONDS,
+    onLost?: () => void,
+    onStuck?: (error: ClaimLockTimeoutError) => void,
+  ): () => void {
     const beat = () => {
       let held = true;
       try {
         held = this.heartbeat(key);
       } catch (error) {
         console.error(`heartbeat of ${this.claimPathOf(key)} failed: ${(error as Error).message}`);
+        if (error instanceof ClaimLockTimeoutError) {
+          clearInterval(timer);
+          onStuck?.(error);
+        }
       }
       if (held) return;
       clearInterval(timer);
@@ -562,13 +661,13 @@ export class ResultStore {
     // A file system without locks fails here, before the cell runs, rather than at its first
     // heartbeat (an epoch in) and its release, which leaves the claim behind.
     if (!this.#locksWork) {
-      withClaimLock(path, () => {});
+      this.#withClaimLock(path, () => {});
       this.#locksWork = true;
     }
     const mine = this.#newClaim(job);
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       if (createWhole(path, JSON.stringify(mine))) {
-        HELD_CLAIMS.add(path);
+        HELD_CLAIMS.set(path, this.lockWaitSeconds);
         return undefined;
       }
       let holder: CellClaim | undefined;
@@ -615,7 +714,7 @@ export class ResultStore {
     const path = this.claimPathOf(key);
     HELD_CLAIMS.delete(path);
     if (!isThisProcess(readClaim(path))) return;
-    withClaimLock(path, () => {
+    this.#withClaimLock(path, () => {
       if (isThisProcess(readClaim(path))) Deno.removeSync(path);
     });
   }
@@ -648,7 +747,7 @@ export class ResultStore {
   // claim aside (swept by removeAbandonedAsides); its lock is released by the kernel.
   #removeClaimIfStill(path: string, isSame: (file: string) => boolean): void {
     const aside = asidePathOf(path);
-    const moved = withClaimLock(path, () => {
+    const moved = this.#withClaimLock(path, () => {
       // Gone (released) is not the same: a claim made after this read would be moved.
       if (!isSame(path)) return false;
       try {
@@ -687,14 +786,14 @@ export function releaseHeldClaims(): string[] {
       return false; // Unreadable: not known to be this process's, so not removed.
     }
   };
-  for (const path of HELD_CLAIMS) {
+  for (const [path, lockWaitSeconds] of HELD_CLAIMS) {
     if (!isMine(path)) continue;
     try {
       withClaimLock(path, () => {
         if (!isMine(path)) return;
         Deno.removeSync(path);
         released.push(path);
-      });
+      }, lockWaitSeconds);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) {
         kept.push(`${path} (${(error as Error).message})`);

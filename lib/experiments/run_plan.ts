@@ -34,7 +34,12 @@ import {
 import { DATASET_KINDS } from "./dataset_spec.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { ClaimLockError, describeClaimHolder, type ResultStore } from "./result_store.ts";
+import {
+  ClaimLockError,
+  ClaimLockTimeoutError,
+  describeClaimHolder,
+  type ResultStore,
+} from "./result_store.ts";
 import {
   type CellEpochCallbacks,
   type CellResult,
@@ -495,6 +500,10 @@ class CellLoop {
       // An interrupt stops the whole plan, never only its cell.
       if (!this.#options.continueOnFailure || error instanceof InterruptedError) throw error;
       if (!claimed && folderUnwritable(error)) throw error;
+      // A claim lock held by a paused or hung process (its heartbeat at an epoch end waited for
+      // it): the run stops with the error's line, which says how to find and free that process,
+      // rather than counting a failed cell and waiting minutes again at each later cell's lock.
+      if (error instanceof ClaimLockTimeoutError) throw error;
       this.failed.push({ key: cell.key, error: (error as Error).message });
       this.#logOutcome(cell, "failed", `FAILED ${cell.key}: ${(error as Error).stack ?? error}`);
       return;

@@ -4,5 +4,5 @@
  */
 import { noFlock } from "./_no_flock.ts";
 
-Deno.FsFile.prototype.lockSync = noFlock;
+Deno.FsFile.prototype.lockSync = Deno.FsFile.prototype.tryLockSync = noFlock;
 await import("../../scripts/reproduce.ts");

@@ -290,13 +290,13 @@ Deno.test(
       inStore((store, path) => {
         assertEquals(store.claim("k"), undefined);
         const lockPath = `${path}.lock`;
-        const { lockSync } = Deno.FsFile.prototype;
+        const { tryLockSync } = Deno.FsFile.prototype;
         const { removeSync } = Deno;
         let lockedInode: number | null = null;
         let lockNamedInode: number | null | undefined;
         let locks = 0;
-        Deno.FsFile.prototype.lockSync = function (this: Deno.FsFile, exclusive?: boolean) {
-          lockSync.call(this, exclusive);
+        Deno.FsFile.prototype.tryLockSync = function (this: Deno.FsFile, exclusive?: boolean) {
+          const locked = tryLockSync.call(this, exclusive);
           lockedInode = this.statSync().ino;
           // The holder this process waited for removed the lock file before unlocking (and
           // another process made a new one under the name).
@@ -304,6 +304,7 @@ Deno.test(
             removeSync(lockPath);
             if (replaced) Deno.writeTextFileSync(lockPath, "");
           }
+          return locked;
         };
         Deno.removeSync = (file: string | URL, options?: Deno.RemoveOptions) => {
           if (String(file) === path) lockNamedInode = Deno.statSync(lockPath).ino;
@@ -312,7 +313,7 @@ Deno.test(
         try {
           store.release("k");
         } finally {
-          Deno.FsFile.prototype.lockSync = lockSync;
+          Deno.FsFile.prototype.tryLockSync = tryLockSync;
           Deno.removeSync = removeSync;
         }
         assertEquals(store.claimOf("k"), undefined, "released");
