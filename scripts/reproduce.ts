@@ -451,7 +451,14 @@ if (!verify) {
 }
 
 // Verification: rerun recorded cells into results/verify and compare each with its record.
-const records = cellStoreOf(resultsDir);
+// Opening the records' store takes the claim locks killed processes left (it may wait for one).
+const records = (() => {
+  try {
+    return cellStoreOf(resultsDir);
+  } catch (error) {
+    failIfExpected(error);
+  }
+})();
 const recorded = (key: string): CellResult | undefined => {
   const cell = plan.cells.find((c) => c.key === key)!;
   return records.get<CellResult>(key, settingsOf(plan, cell));
@@ -482,7 +489,7 @@ const outcome = await runPlan({ ...plan, cells: wanted }, {
   continueOnFailure: true,
   processes: workers,
   order: longestFirst,
-});
+}).catch(failIfExpected);
 const workersOk = await joinWorkers(others);
 if (isWorker) Deno.exit(outcome.failed.length > 0 ? 1 : 0);
 const checks: RerunCheck[] = wanted.flatMap((cell) => {
