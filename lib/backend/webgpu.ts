@@ -50,11 +50,12 @@ export const LINUX_WEBGPU_BACKENDS = "vulkan";
  * libEGL, Mesa's swrast) beside Vulkan, and those libraries free per-thread state in their
  * destructors at exit while Deno's worker threads free theirs. Measured (2026-12-05, Deno 2.9.6,
  * Mesa 22.3 lavapipe): the three webgpu test modules under `deno test --parallel` ended in a glibc
- * abort ("corrupted size vs. prev_size in fastbins") after every test had passed in 2 of 72 runs;
- * both core dumps show the main thread in libEGL's or libGLdispatch's destructor and a worker
- * thread freeing its heap; one CI run of the whole suite died mid-run without a message. tfjs needs
- * compute only, which Vulkan gives on Linux (lavapipe on CPUs, the vendor's driver on GPUs); with
- * `vulkan` alone EGL is never loaded (lavapipe is the same adapter).
+ * abort ("corrupted size vs. prev_size in fastbins") after every test had passed in 2 of 75 runs
+ * (0 of 160 with Vulkan alone); both core dumps show the main thread in libEGL's or
+ * libGLdispatch's destructor and a worker thread freeing its heap; one CI run of the whole suite
+ * died mid-run without a message. tfjs needs compute only, which Vulkan gives on Linux (lavapipe
+ * on CPUs, the vendor's driver on GPUs); with `vulkan` alone EGL is never loaded (lavapipe is the
+ * same adapter).
  *
  * @example
  * ```ts
