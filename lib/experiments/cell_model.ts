@@ -12,6 +12,14 @@
  * that was stopped part-way (its last epoch checkpoint without the training file written when it
  * finishes) is resumed, not loaded, or with `train: false` an error says so.
  *
+ * A training here holds the cell's claim in the results folder's store (`cellStoreOf`), the claim
+ * the reproduction takes to run that cell, with its heartbeat (`HeldClaim`), and gives it up when
+ * the training ends, fails or is interrupted. While another process holds it (`./run.sh
+ * reproduce`, a Slurm task, another notebook's kernel), nothing is trained: an error names the
+ * claim file and its holder (call again once it is done: its kept model then loads). Before, both
+ * trained into the same folder at once, and their epoch checkpoints interleaved. A stale claim is
+ * taken over as the runners do; loading a kept model needs no claim.
+ *
  * @example
  * ```ts
  * const plan = planExperiments("quick");
@@ -25,10 +33,14 @@ import { checkpointExists, loadModelCheckpoint } from "../checkpoint/checkpoint.
 import { STALE_TEMPORARY_SECONDS, writeFilesAtomically } from "../data/atomic_write.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { type EpochProgress, printProgress } from "../train/progress.ts";
+import type { TrainerHooks } from "../train/config.ts";
 import { trainModel } from "../train/trainer.ts";
 import { prepareDataset, type PreparedDataset } from "./datasets.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { buildCellModel } from "./run_cell.ts";
+import { HeldClaim } from "./held_claim.ts";
+import { type CellClaim, describeClaimHolder, type ResultStore } from "./result_store.ts";
+import { buildCellModel, checkingFirst } from "./run_cell.ts";
+import { cellStoreOf } from "./stored_cells.ts";
 import { pathExists } from "../util/path_exists.ts";
 
 /** Options of {@linkcode cellModel}. */
@@ -213,43 +225,119 @@ export async function cellModel(
 ): Promise<TrainedCellModel> {
   checkHasModel(cell);
   const data = options.data ?? await prepareDataset(cell.dataset);
-  const directory = keptCellModelDir(options.resultsDir, cell) ??
-    cellModelDir(options.resultsDir, cell);
-  const checkpoint = `${directory}/best`;
-  const maxEpochs = cell.training.maxEpochs ?? 0;
-  const { model, hooks } = buildCellModel(data, cell.system, {
-    seed: cell.seed,
-    model: cell.model,
-  });
+  const kept = loadKeptModel(cell, data, options.resultsDir);
+  if (kept.loaded) return kept.loaded;
+  const { directory, stoppedAfter } = kept;
+  if (!options.train) {
+    throw stoppedAfter === undefined
+      ? missingCheckpoint(cell, `${directory}/best`, options.resultsDir)
+      : stoppedTraining(cell, directory, stoppedAfter, cell.training.maxEpochs ?? 0);
+  }
+  // The claim of the cell whose folder is trained: the reproduction's on the same cell (a
+  // main-table cell resumes its selection trial's stopped training in the trial's folder).
+  const key = directory === cellModelDir(options.resultsDir, cell) ? cell.key : cell.sameAs!;
+  const store = cellStoreOf(options.resultsDir);
+  const holder = store.claim(key);
+  if (holder) throw trainedElsewhere(cell, key, store, holder);
+  const held = new HeldClaim(store, key, (line) => console.error(line));
   try {
-    const stoppedAfter = stoppedTrainingEpochs(directory);
-    if (checkpointExists(checkpoint) && stoppedAfter === undefined) {
-      const fingerprint = data.split.dataset.metadata.fingerprint;
-      loadModelCheckpoint(checkpoint, model, { datasetFingerprint: fingerprint });
-      const epochs = keptEpochs(directory);
-      return { model, data, cell, source: "checkpoint", checkpoint, epochs, maxEpochs };
-    }
-    if (!options.train) {
-      throw stoppedAfter === undefined
-        ? missingCheckpoint(cell, checkpoint, options.resultsDir)
-        : stoppedTraining(cell, directory, stoppedAfter, maxEpochs);
-    }
-    // Resumes a training stopped part-way from its last epoch checkpoint (the trainer's resume).
+    // The holder that was waited for has kept the model meanwhile: loaded, not trained again.
+    const now = loadKeptModel(cell, data, options.resultsDir);
+    if (now.loaded) return now.loaded;
+    // The folder to train changed meanwhile (its trial's training appeared): under its claim.
+    if (now.directory !== directory) return await cellModel(_plan, cell, { ...options, data });
+    return await trainKeptModel(cell, data, now.directory, {
+      afterEpoch: () => held.check(),
+      onProgress: options.onProgress ?? printProgress,
+    });
+  } finally {
+    held.stop();
+    store.release(key);
+  }
+}
+
+/**
+ * The cell's kept model, loaded (`loaded`) when its folder holds a finished one; else the folder
+ * it is (to be) trained in and, when a training there was stopped part-way, the epochs it did.
+ */
+function loadKeptModel(
+  cell: PlannedCell,
+  data: PreparedDataset,
+  resultsDir: string,
+): { loaded?: TrainedCellModel; directory: string; stoppedAfter?: number } {
+  const directory = keptCellModelDir(resultsDir, cell) ?? cellModelDir(resultsDir, cell);
+  const checkpoint = `${directory}/best`;
+  const stoppedAfter = stoppedTrainingEpochs(directory);
+  if (!checkpointExists(checkpoint) || stoppedAfter !== undefined) {
+    return { directory, stoppedAfter };
+  }
+  const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+  try {
+    const fingerprint = data.split.dataset.metadata.fingerprint;
+    loadModelCheckpoint(checkpoint, model, { datasetFingerprint: fingerprint });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const epochs = keptEpochs(directory);
+  const maxEpochs = cell.training.maxEpochs ?? 0;
+  return {
+    loaded: { model, data, cell, source: "checkpoint", checkpoint, epochs, maxEpochs },
+    directory,
+  };
+}
+
+/**
+ * Trains the cell's model into `directory` with the cell's own settings (exactly as the grid
+ * trains it; `hooks.afterEpoch`, the claim's check, runs first at each epoch end), resuming a
+ * training stopped part-way from its last epoch checkpoint (the trainer's resume).
+ */
+async function trainKeptModel(
+  cell: PlannedCell,
+  data: PreparedDataset,
+  directory: string,
+  hooks: Required<Pick<TrainerHooks, "afterEpoch" | "onProgress">>,
+): Promise<TrainedCellModel> {
+  const built = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+  const { model } = built;
+  try {
     const training = await trainModel(
       model,
       data.split,
       { ...cell.training, seed: cell.seed, checkpointDir: directory },
-      { ...hooks, onProgress: options.onProgress ?? printProgress },
+      { ...checkingFirst(built.hooks, hooks.afterEpoch), onProgress: hooks.onProgress },
     );
     const epochs = training.resumedFromEpoch + training.epochsRun;
     // As a kept model of the reproduction: how long it trained, without the last epoch's files.
     // Written last, it also marks the training finished (see stoppedTrainingEpochs).
     writeKeptTraining(directory, { epochsDone: epochs, bestEpoch: training.bestEpoch });
+    const maxEpochs = cell.training.maxEpochs ?? 0;
+    const checkpoint = `${directory}/best`;
     return { model, data, cell, source: "trained", checkpoint, epochs, maxEpochs };
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/**
+ * The error of a model asked to be trained while another process holds the cell's claim: that
+ * process (the reproduction, a Slurm task, another notebook's kernel) trains the cell now, into
+ * the same folder; training it here too would mix the two runs' checkpoints.
+ */
+function trainedElsewhere(
+  cell: PlannedCell,
+  key: string,
+  store: ResultStore,
+  holder: CellClaim,
+): Error {
+  const whose = key === cell.key ? "" : ` (the run of ${key}, which ${cell.key} reuses)`;
+  return new Error(
+    `cellModel: another process is training ${cell.key} now${whose}: its claim ` +
+      `${store.claimPathOf(key)} is ${describeClaimHolder(holder)}. Wait for it to finish, then ` +
+      "call again: its kept model will then load (were that process gone, a call after its " +
+      `heartbeat is ${store.staleSeconds} s old takes the cell over and trains it)`,
+  );
 }
 
 /** Throws unless `cell` trains a model now: a neural cell whose selection is made. */

@@ -356,6 +356,25 @@ interface TrainedCell {
   noiseRateByEpoch: Record<string, number>[] | undefined;
 }
 
+/**
+ * The objective's trainer `hooks` with `afterEpoch` (a runner's claim check, `HeldClaim.check`)
+ * called first at each epoch end, before the objective's own: what it throws stops the training
+ * before anything of the epoch is saved. Without `afterEpoch`, the hooks as they are.
+ */
+export function checkingFirst(
+  hooks: TrainerHooks,
+  afterEpoch: ((progress: EpochProgress) => void) | undefined,
+): TrainerHooks {
+  if (!afterEpoch) return hooks;
+  return {
+    ...hooks,
+    afterEpoch: (progress) => {
+      afterEpoch(progress);
+      hooks.afterEpoch?.(progress);
+    },
+  };
+}
+
 /** Builds a neural cell's model with its objective's hooks and trains it. */
 async function trainCellModel(
   data: PreparedDataset,
@@ -364,17 +383,8 @@ async function trainCellModel(
   settings: CellSettings,
 ): Promise<TrainedCell> {
   const { model, hooks, demure, demureStats } = buildCellModel(data, system, settings);
-  const { afterEpoch } = settings;
   const trainerHooks: TrainerHooks = {
-    ...hooks,
-    ...(afterEpoch
-      ? {
-        afterEpoch: (progress) => {
-          afterEpoch(progress);
-          hooks.afterEpoch?.(progress);
-        },
-      }
-      : {}),
+    ...checkingFirst(hooks, settings.afterEpoch),
     onProgress: settings.onProgress ?? printProgress,
   };
   try {

@@ -166,7 +166,8 @@ export interface NotebookCellModelOptions {
  * `<results>/models/` of the notebook's mode: `results-of-record/full/models/` (the committed models
  * of the cells the notebooks explain, see `.gitignore`) or `results/quick/models/`. A missing model
  * is trained now with the cell's own settings (a live progress line) and kept there in quick mode
- * or with `DEMURE_RERUN=1`; in full mode otherwise the error names the missing file, so the page
+ * or with `DEMURE_RERUN=1` (under the cell's claim: while another process runs the cell, the error
+ * names its claim); in full mode otherwise the error names the missing file, so the page
  * never shows a model the reproduction did not train. Prints where the model came from and how
  * long it trained; in quick mode it also says, on the page, that the model is barely trained, so
  * nothing drawn from it is a finding.

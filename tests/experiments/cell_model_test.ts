@@ -1,23 +1,32 @@
 /**
  * A cell's model is trained with the cell's settings and kept; the next call loads the kept
  * weights instead of training (same scores); without a kept model and with training off, the
- * error names the missing file.
+ * error names the missing file. Training takes the cell's claim, as the reproduction does: a cell
+ * another process holds is not trained (an error names the claim), and the claim is given up after.
  */
-import { assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { readAndDispose } from "../../lib/backend/read_values.ts";
 import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
 import { cellModel, cellModelDir } from "../../lib/experiments/cell_model.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
+import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
+import { pathExists } from "../../lib/util/path_exists.ts";
 
 await initBackend({ verbose: false });
 
-Deno.test("cellModel: trains and keeps the model, then loads it (same scores)", async () => {
+/** The quick plan and its Synthetic SASRec-ID cell of the first seed (3 epochs, about a second). */
+function quickSasrecCell() {
   const plan = planExperiments("quick");
   const cell = plan.cells.find((c) =>
     c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
   )!;
+  return { plan, cell };
+}
+
+Deno.test("cellModel: trains and keeps the model, then loads it (same scores)", async () => {
+  const { plan, cell } = quickSasrecCell();
   const resultsDir = Deno.makeTempDirSync();
   try {
     await assertRejects(
@@ -64,10 +73,7 @@ Deno.test("cellModel: trains and keeps the model, then loads it (same scores)", 
 });
 
 Deno.test("runPlan keeps the best model of a first-seed neural cell; cellModel loads it (same scores as training it)", async () => {
-  const plan = planExperiments("quick");
-  const cell = plan.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-  )!;
+  const { plan, cell } = quickSasrecCell();
   const other = plan.cells.find((c) =>
     c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed !== plan.seeds[0]
   )!;
@@ -102,5 +108,94 @@ Deno.test("runPlan keeps the best model of a first-seed neural cell; cellModel l
   } finally {
     Deno.removeSync(ranDir, { recursive: true });
     Deno.removeSync(trainedDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel trains only under the cell's claim: held elsewhere it throws and writes nothing; the claim is given up after a training, finished or failed", async () => {
+  const { plan, cell } = quickSasrecCell();
+  const resultsDir = Deno.makeTempDirSync();
+  // The claim the reproduction (runPlan) takes on this cell before it trains it.
+  const reproduction = cellStoreOf(resultsDir);
+  const claimPath = reproduction.claimPathOf(cell.key);
+  try {
+    assertEquals(reproduction.claim(cell.key), undefined);
+    const held = await assertRejects(
+      () => cellModel(plan, cell, { resultsDir, train: true, onProgress: () => {} }),
+      Error,
+      `another process is training ${cell.key} now`,
+    );
+    assert(held.message.includes(claimPath), held.message);
+    assert(held.message.includes(`held by process ${Deno.pid}`), held.message);
+    assert(held.message.includes("Wait for it to finish, then call again"), held.message);
+    assert(!pathExists(`${resultsDir}/models`), "nothing written while another process trains");
+    assert(pathExists(claimPath), "the holder's claim is left alone");
+    reproduction.release(cell.key);
+
+    // A training that fails gives the claim up (and keeps its epoch checkpoints to resume from).
+    await assertRejects(
+      () =>
+        cellModel(plan, cell, {
+          resultsDir,
+          train: true,
+          onProgress: () => {
+            throw new Error("stopped by the test");
+          },
+        }),
+      Error,
+      "stopped by the test",
+    );
+    assertEquals(reproduction.claimOf(cell.key), undefined);
+
+    // Trained under the claim (this process's, refreshed at each epoch), given up once done.
+    const claimsSeen: (number | undefined)[] = [];
+    const trained = await cellModel(plan, cell, {
+      resultsDir,
+      train: true,
+      onProgress: () => claimsSeen.push(reproduction.claimOf(cell.key)?.pid),
+    });
+    trained.model.dispose();
+    assertEquals(trained.source, "trained");
+    assert(claimsSeen.length > 0, "it trained epochs");
+    assertEquals(claimsSeen, claimsSeen.map(() => Deno.pid));
+    assertEquals(reproduction.claimOf(cell.key), undefined);
+
+    // A kept model loads without the claim, even while another process holds it.
+    assertEquals(reproduction.claim(cell.key), undefined);
+    const loaded = await cellModel(plan, cell, { resultsDir, train: true, data: trained.data });
+    loaded.model.dispose();
+    assertEquals(loaded.source, "checkpoint");
+    reproduction.release(cell.key);
+  } finally {
+    reproduction.release(cell.key);
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel takes over the stale claim of a process that is gone and trains", async () => {
+  const { plan, cell } = quickSasrecCell();
+  const resultsDir = Deno.makeTempDirSync();
+  const store = cellStoreOf(resultsDir);
+  try {
+    // A killed process's claim: its heartbeat stopped an hour ago.
+    assertEquals(store.claim(cell.key), undefined);
+    const claimPath = store.claimPathOf(cell.key);
+    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    const claim = JSON.parse(Deno.readTextFileSync(claimPath));
+    Deno.writeTextFileSync(
+      claimPath,
+      JSON.stringify({
+        ...claim,
+        pid: 999_999_999,
+        token: "gone",
+        since: hourAgo,
+        heartbeat: hourAgo,
+      }),
+    );
+    const trained = await cellModel(plan, cell, { resultsDir, train: true, onProgress: () => {} });
+    trained.model.dispose();
+    assertEquals(trained.source, "trained");
+    assertEquals(store.claimOf(cell.key), undefined);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
   }
 });
