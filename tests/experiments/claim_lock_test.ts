@@ -8,10 +8,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes, assertThrows } from "@std/assert";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { withoutFlock } from "./_no_flock.ts";
-
-function namesIn(directory: string): string[] {
-  return [...Deno.readDirSync(directory)].map((entry) => entry.name).sort();
-}
+import { namesIn } from "./_names_in.ts";
 
 Deno.test("without flock a claim is refused before its cell runs, naming the lock file, and leaves no file", async () => {
   const directory = Deno.makeTempDirSync();

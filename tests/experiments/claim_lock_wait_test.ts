@@ -26,12 +26,9 @@ import {
 import { type CellOutcome, runPlan } from "../../lib/experiments/run_plan.ts";
 import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
 import { type PausedLockHolder, pauseLockHolder, withLockWaitsElapsing } from "./_paused_lock.ts";
+import { namesIn } from "./_names_in.ts";
 
 await initBackend({ verbose: false });
-
-function namesIn(directory: string): string[] {
-  return [...Deno.readDirSync(directory)].map((entry) => entry.name).sort();
-}
 
 /** Milliseconds `action` took, and what it threw (it must throw). */
 function timedThrow(action: () => unknown): { ms: number; error: Error } {
