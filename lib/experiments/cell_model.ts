@@ -16,7 +16,8 @@
  * the reproduction takes to run that cell, with its heartbeat (`HeldClaim`), and gives it up when
  * the training ends, fails or is interrupted. While another process holds it (`./run.sh
  * reproduce`, a Slurm task, another notebook's kernel), nothing is trained: an error names the
- * claim file and its holder (call again once it is done: its kept model then loads). Before, both
+ * claim file and its holder (call again once it is done: its kept model then loads; a holder that
+ * is this process, an earlier call not awaited yet, is named as such). Before, both
  * trained into the same folder at once, and their epoch checkpoints interleaved. A stale claim is
  * taken over as the runners do; loading a kept model needs no claim.
  *
@@ -38,7 +39,12 @@ import { trainModel } from "../train/trainer.ts";
 import { prepareDataset, type PreparedDataset } from "./datasets.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { HeldClaim } from "./held_claim.ts";
-import { type CellClaim, describeClaimHolder, type ResultStore } from "./result_store.ts";
+import {
+  type CellClaim,
+  describeClaimHolder,
+  isThisProcess,
+  type ResultStore,
+} from "./result_store.ts";
 import { buildCellModel, checkingFirst } from "./run_cell.ts";
 import { cellStoreOf } from "./stored_cells.ts";
 import { pathExists } from "../util/path_exists.ts";
@@ -323,7 +329,9 @@ async function trainKeptModel(
 /**
  * The error of a model asked to be trained while another process holds the cell's claim: that
  * process (the reproduction, a Slurm task, another notebook's kernel) trains the cell now, into
- * the same folder; training it here too would mix the two runs' checkpoints.
+ * the same folder; training it here too would mix the two runs' checkpoints. When the holder is
+ * this process (a notebook's earlier cellModel call or runPlan, not awaited yet, trains the cell),
+ * the error says so: "another process" would send the user looking for one that does not exist.
  */
 function trainedElsewhere(
   cell: PlannedCell,
@@ -332,11 +340,18 @@ function trainedElsewhere(
   holder: CellClaim,
 ): Error {
   const whose = key === cell.key ? "" : ` (the run of ${key}, which ${cell.key} reuses)`;
+  const claim = `its claim ${store.claimPathOf(key)} is ${describeClaimHolder(holder)}`;
+  if (isThisProcess(holder)) {
+    return new Error(
+      `cellModel: this process is training ${cell.key} now${whose} (an earlier cellModel or ` +
+        `runPlan call here, in this kernel, that has not finished): ${claim}. Wait for that call ` +
+        "to finish (await it), then call again: its kept model will then load",
+    );
+  }
   return new Error(
-    `cellModel: another process is training ${cell.key} now${whose}: its claim ` +
-      `${store.claimPathOf(key)} is ${describeClaimHolder(holder)}. Wait for it to finish, then ` +
-      "call again: its kept model will then load (were that process gone, a call after its " +
-      `heartbeat is ${store.staleSeconds} s old takes the cell over and trains it)`,
+    `cellModel: another process is training ${cell.key} now${whose}: ${claim}. Wait for it to ` +
+      "finish, then call again: its kept model will then load (were that process gone, a call " +
+      `after its heartbeat is ${store.staleSeconds} s old takes the cell over and trains it)`,
   );
 }
 

@@ -190,7 +190,7 @@ export function describeClaimHolder(claim: CellClaim): string {
 }
 
 /** Whether `claim` was made by this process (not by another one, nor an earlier one with its pid). */
-function isThisProcess(claim: CellClaim | undefined): boolean {
+export function isThisProcess(claim: CellClaim | undefined): boolean {
   if (claim === undefined || claim.pid !== Deno.pid || claim.hostname !== Deno.hostname()) {
     return false;
   }

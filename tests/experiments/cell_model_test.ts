@@ -118,17 +118,40 @@ Deno.test("cellModel trains only under the cell's claim: held elsewhere it throw
   const reproduction = cellStoreOf(resultsDir);
   const claimPath = reproduction.claimPathOf(cell.key);
   try {
+    // Held by another process (on another host here, so that its liveness is not checked).
     assertEquals(reproduction.claim(cell.key), undefined);
+    const mine = JSON.parse(Deno.readTextFileSync(claimPath));
+    Deno.writeTextFileSync(
+      claimPath,
+      JSON.stringify({ ...mine, pid: 4242, hostname: "elsewhere", token: "another" }),
+    );
     const held = await assertRejects(
       () => cellModel(plan, cell, { resultsDir, train: true, onProgress: () => {} }),
       Error,
       `another process is training ${cell.key} now`,
     );
     assert(held.message.includes(claimPath), held.message);
-    assert(held.message.includes(`held by process ${Deno.pid}`), held.message);
+    assert(held.message.includes("held by process 4242 on elsewhere"), held.message);
     assert(held.message.includes("Wait for it to finish, then call again"), held.message);
     assert(!pathExists(`${resultsDir}/models`), "nothing written while another process trains");
-    assert(pathExists(claimPath), "the holder's claim is left alone");
+    assertEquals(reproduction.claimOf(cell.key)?.hostname, "elsewhere", "its claim is left alone");
+    Deno.writeTextFileSync(claimPath, JSON.stringify(mine));
+    reproduction.release(cell.key);
+
+    // Held by this process (an earlier call in the same kernel, not awaited): said so, not
+    // "another process", which would send the user looking for one that does not exist.
+    assertEquals(reproduction.claim(cell.key), undefined);
+    const ours = await assertRejects(
+      () => cellModel(plan, cell, { resultsDir, train: true, onProgress: () => {} }),
+      Error,
+      `this process is training ${cell.key} now`,
+    );
+    assert(ours.message.includes(claimPath), ours.message);
+    assert(ours.message.includes(`held by process ${Deno.pid}`), ours.message);
+    assert(ours.message.includes("Wait for that call to finish (await it)"), ours.message);
+    assert(!ours.message.includes("another process"), ours.message);
+    assert(!pathExists(`${resultsDir}/models`), "nothing written while this process trains it");
+    assertEquals(reproduction.claimOf(cell.key)?.pid, Deno.pid, "the claim is left alone");
     reproduction.release(cell.key);
 
     // A training that fails gives the claim up (and keeps its epoch checkpoints to resume from).
