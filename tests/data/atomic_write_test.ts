@@ -4,8 +4,8 @@
  * one, never a renamed empty one. The order is read through the calls the write makes (nothing is
  * timed); the file a sync is of is told by its inode.
  */
-import { assert, assertEquals } from "@std/assert";
-import { writeFilesAtomically } from "../../lib/data/atomic_write.ts";
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { folderOf, writeFilesAtomically } from "../../lib/data/atomic_write.ts";
 
 /** What the file system saw, in order: syncs (of which inode, how large) and renames. */
 type Event =
@@ -66,4 +66,35 @@ Deno.test("writeFilesAtomically syncs each whole temporary before its rename, an
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("a write that fails midway (a full disk) removes its partial temporary", () => {
+  const dir = Deno.makeTempDirSync();
+  const write = Deno.FsFile.prototype.writeSync;
+  let calls = 0;
+  // The first half is written, the second fails as a full disk does.
+  Deno.FsFile.prototype.writeSync = function (this: Deno.FsFile, data: Uint8Array) {
+    if (++calls === 2) throw new Error("No space left on device (os error 28)");
+    return write.call(this, data);
+  };
+  try {
+    Deno.writeTextFileSync(`${dir}/a.json`, "old");
+    assertThrows(
+      () => writeFilesAtomically([{ path: `${dir}/a.json`, data: '{"a":12345}' }]),
+      Error,
+      "No space left",
+    );
+    assertEquals(calls, 2);
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name), ["a.json"]);
+    assertEquals(Deno.readTextFileSync(`${dir}/a.json`), "old");
+  } finally {
+    Deno.FsFile.prototype.writeSync = write;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("folderOf: the folder synced after a rename, the root included", () => {
+  assertEquals(folderOf("/a.json"), "/");
+  assertEquals(folderOf("a.json"), ".");
+  assertEquals(folderOf("out/run/a.json"), "out/run");
 });
