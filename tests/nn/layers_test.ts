@@ -34,6 +34,8 @@ Deno.test("dropout: two layers' masks at neighbouring steps differ (seeds hashed
     assert(same < 0.75, `layers ${layer} and ${layer + 1}: ${(100 * same).toFixed(1)} % equal`);
   }
   assert(dropoutSeed(hashSeeds(run, 4), 1) !== dropoutSeed(hashSeeds(run, 3), 2));
+  // Hashed, not summed: (seed, layer 1) and (seed + 1, layer 0) are unrelated too.
+  for (let seed = 0; seed < 4; seed++) assert(dropoutSeed(seed, 1) !== dropoutSeed(seed + 1, 0));
 });
 
 Deno.test("dropout: identity when not training or at rate 0", async () => {
