@@ -4,9 +4,10 @@
  * too-short .inter row's field, more rows than the reader's first column allocation, and what the
  * RecBole writer must keep (timestamps, multi-word tokens). Each refusal names file, line, field.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { forEachLine, readLines } from "../../lib/data/import/_fields.ts";
 import { attachModality, readDenseFeatures } from "../../lib/data/import/dense_features.ts";
-import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
+import { readRecBoleAtomic, readRecBoleAtomicInChunks } from "../../lib/data/import/recbole.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
 import { writeRecBoleAtomic } from "../../lib/data/import/write_recbole.ts";
 import type { ModalityFeatures } from "../../lib/data/types.ts";
@@ -170,4 +171,114 @@ Deno.test("writeRecBoleAtomic keeps a multi-word vocabulary entry one token (spa
   // Split on the space, "science fiction" read back as two tokens: a 3-wide modality.
   assertEquals(again.vocabulary, ["drama", "science_fiction"]);
   assertEquals(Array.from(again.values), [1, 1, 1, 0]);
+});
+
+Deno.test({
+  name: "forEachLine closes the file it reads, also when the visitor throws",
+  ignore: Deno.build.os !== "linux", // counts the process's open files in /proc/self/fd
+  fn: () => {
+    const path = `${fixture({ ".txt": "u1 a\nu2 b\n" })}.txt`;
+    const openFiles = () => [...Deno.readDirSync("/proc/self/fd")].length;
+    const before = openFiles();
+    assertEquals(readLines(path).length, 2);
+    const visitor = () => {
+      throw new Error("visitor failed");
+    };
+    assertThrows(() => forEachLine(path, visitor), Error, "visitor failed");
+    assertEquals(openFiles(), before);
+  },
+});
+
+Deno.test("a NUL byte and bytes that are not UTF-8 in one read: the first is named", () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const latin1First = `${
+    fixture({ ".txt": Uint8Array.from([...encode("u1 a\nu2 "), 0xff, ...encode("\nu3 "), 0, 10]) })
+  }.txt`;
+  assertDataError(() => readSequenceFile(latin1First), latin1First, 2, "file", "not UTF-8");
+  const nulFirst = `${
+    fixture({ ".txt": Uint8Array.from([...encode("u1 a\nu2 "), 0, ...encode("\nu3 "), 0xff, 10]) })
+  }.txt`;
+  assertDataError(() => readSequenceFile(nulFirst), nulFirst, 2, "file", "a NUL byte");
+});
+
+Deno.test("a byte-order mark inside the file is refused at its line in every chunk size", () => {
+  // Only a leading one marks the encoding; one that a read happens to start with is a value's.
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n\uFEFFu2\tb\t2\n` });
+  for (const chunkBytes of [1, 2, 3, 5, undefined]) {
+    assertDataError(
+      () => readRecBoleAtomicInChunks(base, {}, { chunkBytes }),
+      `${base}.inter`,
+      3,
+      "user_id:token",
+      "starts with whitespace U+FEFF (byte-order mark)",
+    );
+  }
+});
+
+Deno.test("sequence file: a header after blank lines, or of one RecBole cell, is refused", () => {
+  const late = `${fixture({ ".txt": "\n\nuser_id item_ids\nu1 a\n" })}.txt`;
+  assertDataError(() => readSequenceFile(late), late, 3, "user", "looks like a header line");
+  const cell = `${fixture({ ".txt": "user_id:token\nu1 a\n" })}.txt`;
+  assertDataError(() => readSequenceFile(cell), cell, 1, "user", "looks like a header line");
+});
+
+Deno.test("dense features: an empty file without dim, and one unknown row, are said exactly", () => {
+  const empty = `${fixture({ ".feat": "\n" })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(empty, ["a"], { name: "image", provenance }),
+    empty,
+    1,
+    "value",
+    "empty file and no dim given",
+  );
+  const unknown = `${fixture({ ".feat": "a 1\nz 2\n" })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(unknown, ["a"], { name: "image", provenance }),
+    unknown,
+    2,
+    "item_id",
+    'unknown item id "z" (not in the dataset\'s interactions); 1 row names an item the',
+  );
+});
+
+Deno.test("RecBole: an id column of another type and an empty .item are refused", () => {
+  const floatIds = fixture({ ".inter": "user_id:token\titem_id:float\nu1\t1\n" });
+  assertDataError(
+    () => readRecBoleAtomic(floatIds),
+    `${floatIds}.inter`,
+    1,
+    "item_id:float",
+    "expected type token",
+  );
+  const emptyItem = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n`, ".item": "\n" });
+  assertDataError(
+    () => readRecBoleAtomic(emptyItem),
+    `${emptyItem}.item`,
+    1,
+    "header",
+    "empty file",
+  );
+});
+
+Deno.test("unknown .item ids are counted as written: an id with stray whitespace is not one", () => {
+  const base = fixture({
+    ".inter": `${INTER_HEADER}\nu1\tx\t1\nu1\t a\t2\n`,
+    ".item": "item_id:token\na\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.inter`,
+    2,
+    "item_id:token",
+    'unknown item id "x" (not in ' + `${base}.item); 1 line names 1 item without a row there`,
+  );
+});
+
+Deno.test("every user's history is sorted by time, the last user's too", () => {
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\nu2\tb\t9\nu2\tc\t3\n` });
+  const data = readRecBoleAtomic(base);
+  assertEquals(
+    data.sequences.map((sequence) => Array.from(sequence, (item) => data.itemIds[item])),
+    [["a"], ["c", "b"]],
+  );
 });
