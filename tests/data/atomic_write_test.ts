@@ -5,7 +5,7 @@
  * timed); the file a sync is of is told by its inode.
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { folderOf, writeFilesAtomically } from "../../lib/data/atomic_write.ts";
+import { folderOf, writeFilesAtomically, writeSyncedFile } from "../../lib/data/atomic_write.ts";
 
 /** What the file system saw, in order: syncs (of which inode, how large) and renames. */
 type Event =
@@ -97,4 +97,23 @@ Deno.test("folderOf: the folder synced after a rename, the root included", () =>
   assertEquals(folderOf("/a.json"), "/");
   assertEquals(folderOf("a.json"), ".");
   assertEquals(folderOf("out/run/a.json"), "out/run");
+});
+
+Deno.test("writeSyncedFile with nameFile names the file, the system's error its cause", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/taken`, "x");
+    const error = assertThrows(() =>
+      writeSyncedFile(`${dir}/taken`, new Uint8Array([1]), { nameFile: true })
+    );
+    assert(error instanceof Error && error.message.startsWith(`${dir}/taken: `), `${error}`);
+    assert(error.cause instanceof Deno.errors.AlreadyExists, `${error.cause}`);
+    // Without nameFile, the system's error itself (callers tell its class).
+    assertThrows(
+      () => writeSyncedFile(`${dir}/taken`, new Uint8Array([1])),
+      Deno.errors.AlreadyExists,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

@@ -29,6 +29,12 @@ Deno.test("formatCsv quotes a field holding a lone carriage return, which reads 
   assertEquals(parseCsv(formatCsv(rows), "movies.csv").rows, rows.slice(1));
 });
 
+Deno.test("parseCsv ends a record at a lone \\r as at \\n, losing no character", () => {
+  const table = parseCsv("a,b\r12,34\n5,6\n", "f.csv");
+  assertEquals(table.rows, [["12", "34"], ["5", "6"]]);
+  assertEquals(table.lines, [2, 3]);
+});
+
 Deno.test("parseCsv takes \\r\\n line ends and a last record without one", () => {
   const table = parseCsv('a,b\r\n1,"x\r\ny"\r\n3,4', "f.csv");
   assertEquals(table.rows, [["1", "x\r\ny"], ["3", "4"]]);
