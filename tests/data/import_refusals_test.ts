@@ -10,7 +10,7 @@ import { attachModality, readDenseFeatures } from "../../lib/data/import/dense_f
 import { readRecBoleAtomic, readRecBoleAtomicInChunks } from "../../lib/data/import/recbole.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
 import { writeRecBoleAtomic } from "../../lib/data/import/write_recbole.ts";
-import type { ModalityFeatures } from "../../lib/data/types.ts";
+import type { InteractionDataset, ModalityFeatures } from "../../lib/data/types.ts";
 import { assertDataError, importFixtures } from "./_import_fixtures.ts";
 
 const { write: fixture } = importFixtures("import_refusals_test_");
@@ -281,4 +281,32 @@ Deno.test("every user's history is sorted by time, the last user's too", () => {
     data.sequences.map((sequence) => Array.from(sequence, (item) => data.itemIds[item])),
     [["a"], ["c", "b"]],
   );
+});
+
+Deno.test("writeRecBoleAtomic refuses a value RecBole would read as other data, writing nothing", () => {
+  const refusedAt = (dataset: InteractionDataset, file: string, detail: string) => {
+    const out = fixture({});
+    const error = assertThrows(() => writeRecBoleAtomic(dataset, out));
+    assert(error instanceof Error && error.message.includes(`${out}${file}`), `${error}`);
+    assert(error.message.includes(detail), error.message);
+    assert(error.message.endsWith("nothing was written"), error.message);
+    const base = out.slice(out.lastIndexOf("/") + 1);
+    const left = [...Deno.readDirSync(out.slice(0, out.lastIndexOf("/")))]
+      .filter((entry) => entry.name.startsWith(`${base}.`));
+    assertEquals(left, []);
+  };
+  // A sequence file takes "u1 as a user id; written as is, pandas read "u1\ta\t0\n"u1 as one
+  // quoted value up to the next quote, joining fields and rows.
+  const quotedUser = readSequenceFile(`${fixture({ ".txt": '"u1 a b\nu2 a\n' })}.txt`);
+  refusedAt(quotedUser, '.inter:2: field "user_id:token"', '"\\"u1" starts with a double quote');
+  // A token_seq cell `x "y"` is read (the quote is inside); the writer's sorted vocabulary put
+  // "y" first, so the written cell started with the quote.
+  const tags = readRecBoleAtomic(fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": 'item_id:token\ttags:token_seq\na\tx "y"\n',
+  }));
+  refusedAt(tags, '.item:2: field "tags:token_seq"', "starts with a double quote");
+  // An id built in code may hold a tab: it would become two fields.
+  const tabbed = { ...quotedUser, userIds: ["u1", "u\t2"] };
+  refusedAt(tabbed, '.inter:4: field "user_id:token"', "holds a tab or line break");
 });
