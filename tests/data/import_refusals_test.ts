@@ -309,4 +309,9 @@ Deno.test("writeRecBoleAtomic refuses a value RecBole would read as other data, 
   // An id built in code may hold a tab: it would become two fields.
   const tabbed = { ...quotedUser, userIds: ["u1", "u\t2"] };
   refusedAt(tabbed, '.inter:4: field "user_id:token"', "holds a tab or line break");
+  const broken = { ...quotedUser, userIds: ["u1", "u\n2"] };
+  refusedAt(broken, '.inter:4: field "user_id:token"', "holds a tab or line break");
+  // After a space, as readRecBoleAtomic checks it (a cell's leading space is trimmed there).
+  const spaced = { ...quotedUser, userIds: ["u1", ' "u2'] };
+  refusedAt(spaced, '.inter:4: field "user_id:token"', "starts with a double quote");
 });
