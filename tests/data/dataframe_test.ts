@@ -13,6 +13,7 @@ Deno.test("danfo views: interactions, items and statistics frames have the right
   assertEquals(items.columns, ["item", "title", "interactions", "has_id", "has_value"]);
   assertEquals(items.column("interactions").values, [2, 2, 1]);
   assertEquals(items.column("has_value").values, [1, 0, 1]);
+  assertEquals(items.column("title").values, ["", "", ""], "no titles: empty, not the ids");
   const { summary, modalities } = statisticsFrames(datasetStatistics(dataset));
   assertEquals(summary.column("interactions").values, [5]);
   assertEquals(modalities.column("coverage").values, [1, 2 / 3]);
