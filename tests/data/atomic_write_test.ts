@@ -4,8 +4,8 @@
  * one, never a renamed empty one. The order is read through the calls the write makes (nothing is
  * timed); the file a sync is of is told by its inode.
  */
-import { assert, assertEquals } from "@std/assert";
-import { writeFilesAtomically } from "../../lib/data/atomic_write.ts";
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { folderOf, writeFilesAtomically, writeSyncedFile } from "../../lib/data/atomic_write.ts";
 
 /** What the file system saw, in order: syncs (of which inode, how large) and renames. */
 type Event =
@@ -63,6 +63,56 @@ Deno.test("writeFilesAtomically syncs each whole temporary before its rename, an
     assertEquals(Deno.readTextFileSync(`${dir}/a.json`), '{"a":1}');
     assertEquals(Deno.readFileSync(`${dir}/b.bin`), new Uint8Array([1, 2, 3, 4, 5]));
     assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), ["a.json", "b.bin"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a write that fails midway (a full disk) removes its partial temporary", () => {
+  const dir = Deno.makeTempDirSync();
+  const write = Deno.FsFile.prototype.writeSync;
+  let calls = 0;
+  // The first half is written, the second fails as a full disk does.
+  Deno.FsFile.prototype.writeSync = function (this: Deno.FsFile, data: Uint8Array) {
+    if (++calls === 2) throw new Error("No space left on device (os error 28)");
+    return write.call(this, data);
+  };
+  try {
+    Deno.writeTextFileSync(`${dir}/a.json`, "old");
+    assertThrows(
+      () => writeFilesAtomically([{ path: `${dir}/a.json`, data: '{"a":12345}' }]),
+      Error,
+      "No space left",
+    );
+    assertEquals(calls, 2);
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name), ["a.json"]);
+    assertEquals(Deno.readTextFileSync(`${dir}/a.json`), "old");
+  } finally {
+    Deno.FsFile.prototype.writeSync = write;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("folderOf: the folder synced after a rename, the root included", () => {
+  assertEquals(folderOf("/a.json"), "/");
+  assertEquals(folderOf("a.json"), ".");
+  assertEquals(folderOf("out/run/a.json"), "out/run");
+});
+
+Deno.test("writeSyncedFile with nameFile names the file, the system's error its cause", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/taken`, "x");
+    const error = assertThrows(() =>
+      writeSyncedFile(`${dir}/taken`, new Uint8Array([1]), { nameFile: true })
+    );
+    assert(error instanceof Error && error.message.startsWith(`${dir}/taken: `), `${error}`);
+    assert(error.cause instanceof Deno.errors.AlreadyExists, `${error.cause}`);
+    // Without nameFile, the system's error itself (callers tell its class).
+    assertThrows(
+      () => writeSyncedFile(`${dir}/taken`, new Uint8Array([1])),
+      Deno.errors.AlreadyExists,
+    );
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -22,6 +22,19 @@ Deno.test("parseCsv reads back what formatCsv writes, quotes, commas and line br
   assertEquals(table.lines, [2, 3, 5, 6]);
 });
 
+Deno.test("formatCsv quotes a field holding a lone carriage return, which reads back whole", () => {
+  // Unquoted, "a\rb" ended its record at the \r, and "b" began a record of one field.
+  const rows = [["id", "title"], ["1", "a\rb"], ["2", "c"]];
+  assertEquals(formatCsv(rows), 'id,title\n1,"a\rb"\n2,c\n');
+  assertEquals(parseCsv(formatCsv(rows), "movies.csv").rows, rows.slice(1));
+});
+
+Deno.test("parseCsv ends a record at a lone \\r as at \\n, losing no character", () => {
+  const table = parseCsv("a,b\r12,34\n5,6\n", "f.csv");
+  assertEquals(table.rows, [["12", "34"], ["5", "6"]]);
+  assertEquals(table.lines, [2, 3]);
+});
+
 Deno.test("parseCsv takes \\r\\n line ends and a last record without one", () => {
   const table = parseCsv('a,b\r\n1,"x\r\ny"\r\n3,4', "f.csv");
   assertEquals(table.rows, [["1", "x\r\ny"], ["3", "4"]]);

@@ -1,4 +1,4 @@
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { interactionsFrame, itemsFrame, statisticsFrames } from "../../lib/data/dataframe.ts";
 import { datasetStatistics } from "../../lib/data/protocol/statistics.ts";
 import { tinyDataset } from "./_tiny_dataset.ts";
@@ -13,7 +13,15 @@ Deno.test("danfo views: interactions, items and statistics frames have the right
   assertEquals(items.columns, ["item", "title", "interactions", "has_id", "has_value"]);
   assertEquals(items.column("interactions").values, [2, 2, 1]);
   assertEquals(items.column("has_value").values, [1, 0, 1]);
+  assertEquals(items.column("title").values, ["", "", ""], "no titles: empty, not the ids");
   const { summary, modalities } = statisticsFrames(datasetStatistics(dataset));
   assertEquals(summary.column("interactions").values, [5]);
   assertEquals(modalities.column("coverage").values, [1, 2 / 3]);
+});
+
+Deno.test("interactionsFrame: a dataset without timestamps has NaN timestamps, not 0", () => {
+  const dataset = { ...tinyDataset([[0, 1]], 2), timestamps: undefined };
+  const timestamps = interactionsFrame(dataset).column("timestamp").values as number[];
+  assertEquals(timestamps.length, 2);
+  assert(timestamps.every(Number.isNaN), `${timestamps}`);
 });

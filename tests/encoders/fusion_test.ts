@@ -30,6 +30,27 @@ Deno.test("mean fusion: masked weighted mean with max(1, .) denominator, hand co
   close(sum.apply(e, tf.tensor3d([[[1, 1, 1]]]), presence).dataSync(), [4, 6]);
 });
 
+Deno.test("fusion with projection and layer norm: the norm comes last, each vector normalised", () => {
+  const fusion = new ModalityFusion(
+    { kind: "mean", projection: true, layerNorm: true },
+    4,
+    new ParameterStore(2),
+  );
+  const fused = tf.tidy(() => {
+    const e = tf.randomNormal([2, 3, 2, 4], 0, 1, "float32", 7);
+    return fusion.apply(e, tf.ones([2, 3, 2]), tf.ones([2, 3, 2])).dataSync();
+  });
+  // At the initial gain 1 and bias 0 each fused vector has mean 0 and variance 1; a projection
+  // after the norm would leave neither.
+  for (let row = 0; row < 6; row++) {
+    const v = Array.from(fused.subarray(4 * row, 4 * row + 4));
+    const mean = v.reduce((a, b) => a + b, 0) / 4;
+    const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / 4;
+    assertAlmostEquals(mean, 0, 1e-5);
+    assertAlmostEquals(variance, 1, 1e-3);
+  }
+});
+
 for (const kind of ["mean", "gated"] as const) {
   Deno.test(`${kind} fusion (with projection and norm) passes finite-difference gradient checks`, () => {
     const store = new ParameterStore(3);

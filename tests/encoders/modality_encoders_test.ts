@@ -67,6 +67,29 @@ Deno.test("encoders: a subset of modalities, and clear errors on unknown names o
   );
 });
 
+Deno.test("encoders refuse an empty modality list, an infinite value, a presence mask too long", () => {
+  assertThrows(
+    () => new ModalityEncoders(tinyDataset(), { dim: 4, modalities: [] }, new ParameterStore(1)),
+    SettingError,
+    "EncoderConfig.modalities is []; allowed: a non-empty list",
+  );
+  const infinite = tinyDataset();
+  infinite.modalities[1].values[0] = Number.POSITIVE_INFINITY;
+  assertThrows(
+    () => new ModalityEncoders(infinite, { dim: 4 }, new ParameterStore(1)),
+    Error,
+    'modality "text": item row 0, column 0 is Infinity (not finite)',
+  );
+  const longMask = tinyDataset();
+  const genre = longMask.modalities[2];
+  genre.present = Uint8Array.from([...genre.present, 1]);
+  assertThrows(
+    () => new ModalityEncoders(longMask, { dim: 4 }, new ParameterStore(1)),
+    Error,
+    `modality "genre": present has ${longMask.numItems + 1} entries, expected ${longMask.numItems}`,
+  );
+});
+
 Deno.test("a model whose last modality has a bad row is refused without leaving a tensor behind", () => {
   const broken = tinyDataset();
   broken.modalities[2].values.fill(0, 4 * 5, 4 * 6); // genre (built last): item 5 has no genre

@@ -2,7 +2,7 @@ import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { tapGradient } from "../../lib/nn/gradient_tap.ts";
-import { dropout, dropoutSeed, layerNorm } from "../../lib/nn/layers.ts";
+import { dense, dropout, dropoutSeed, layerNorm } from "../../lib/nn/layers.ts";
 import { hashSeeds } from "../../lib/util/random.ts";
 
 function mask(stepSeed: number, layer: number): number[] {
@@ -34,6 +34,21 @@ Deno.test("dropout: two layers' masks at neighbouring steps differ (seeds hashed
     assert(same < 0.75, `layers ${layer} and ${layer + 1}: ${(100 * same).toFixed(1)} % equal`);
   }
   assert(dropoutSeed(hashSeeds(run, 4), 1) !== dropoutSeed(hashSeeds(run, 3), 2));
+  // Hashed, not summed: (seed, layer 1) and (seed + 1, layer 0) are unrelated too.
+  for (let seed = 0; seed < 4; seed++) assert(dropoutSeed(seed, 1) !== dropoutSeed(seed + 1, 0));
+});
+
+Deno.test("dense: x kernel + bias over the last axis, by hand; no bias, no shift", async () => {
+  await initBackend({ verbose: false });
+  tf.tidy(() => {
+    const x = tf.tensor3d([[[1, 2]], [[3, -1]]]); // [2, 1, 2]
+    const kernel = tf.tensor2d([[1, 0, 2], [0, 1, -1]]);
+    const bias = tf.tensor1d([10, 20, 30]);
+    const y = dense(x, kernel, bias);
+    assertEquals(y.shape, [2, 1, 3]);
+    assertEquals(Array.from(y.dataSync()), [11, 22, 30, 13, 19, 37]);
+    assertEquals(Array.from(dense(x, kernel).dataSync()), [1, 2, 0, 3, -1, 7]);
+  });
 });
 
 Deno.test("dropout: identity when not training or at rate 0", async () => {

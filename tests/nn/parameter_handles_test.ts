@@ -118,3 +118,26 @@ Deno.test("assign: a tensor of the right size but another shape is refused, nami
   transposed.dispose();
   store.dispose();
 });
+
+Deno.test("snapshot holds copies; a name made twice leaves no tensor; dispose empties the store", () => {
+  const store = new ParameterStore(0);
+  const kernel = store.glorot("proj/kernel", [2, 3]);
+  const before = tf.memory().numTensors;
+  assertThrows(() => store.constant("proj/kernel", [2, 3], 0), Error, "created twice");
+  assertEquals(tf.memory().numTensors, before, "the refused initial value is freed");
+  const snapshot = store.snapshot();
+  const values = Array.from(kernel.dataSync());
+  const zeros = tf.zeros([2, 3]);
+  kernel.assign(zeros);
+  zeros.dispose();
+  assertEquals(
+    Array.from(snapshot.get("proj/kernel")!.dataSync()),
+    values,
+    "a copy, not the variable",
+  );
+  tf.dispose([...snapshot.values()]);
+  assertEquals(Array.from(store.get("proj/kernel").dataSync()), [0, 0, 0, 0, 0, 0]);
+  store.dispose();
+  assertEquals([store.names(), store.size()], [[], 0]);
+  assertEquals(tf.memory().numTensors, before - 1);
+});

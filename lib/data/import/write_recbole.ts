@@ -2,6 +2,26 @@
 import { writeFilesAtomically } from "../atomic_write.ts";
 import type { InteractionDataset, ModalityFeatures } from "../types.ts";
 
+/**
+ * `text` as a cell of an atomic file, or an error naming the file, line and field it would go to
+ * (before anything is written): a tab or line break would split it into other fields or rows, and
+ * a value starting with a double quote RecBole (pandas) reads as a quoted one, dropping the quotes
+ * and joining what lies between them, tabs and rows included. readRecBoleAtomic refuses both.
+ */
+function cell(text: string, file: string, line: number, field: string): string {
+  const problem = /[\t\n\r]/.test(text)
+    ? "holds a tab or line break, which would split it into other fields or rows"
+    : text.trimStart().startsWith('"')
+    ? "starts with a double quote, which RecBole (pandas) would read as a quoted value and " +
+      "unquote (readRecBoleAtomic refuses it)"
+    : undefined;
+  if (problem === undefined) return text;
+  throw new Error(
+    `writeRecBoleAtomic: ${file}:${line}: field "${field}": ${JSON.stringify(text)} ${problem}; ` +
+      "nothing was written",
+  );
+}
+
 function featureCell(modality: ModalityFeatures, item: number): string {
   if (!modality.present[item]) return "";
   const row = modality.values.subarray(item * modality.dim, (item + 1) * modality.dim);
@@ -18,7 +38,9 @@ function featureCell(modality: ModalityFeatures, item: number): string {
 /**
  * Writes `<base>.inter` (user_id, item_id, timestamp: the sequence position when the dataset has
  * no timestamps) and `<base>.item` (dense modalities as float_seq, multi-hot as token_seq, a
- * missing modality as an empty cell). Either both files appear or neither does.
+ * missing modality as an empty cell). Either both files appear or neither does. A value that the
+ * files cannot hold as written (a tab or line break in it, or a leading double quote, which RecBole
+ * would unquote) is an error naming the file, line and field, and nothing is written.
  *
  * @example
  * ```ts
@@ -26,11 +48,18 @@ function featureCell(modality: ModalityFeatures, item: number): string {
  * ```
  */
 export function writeRecBoleAtomic(dataset: InteractionDataset, base: string): void {
+  const interFile = `${base}.inter`;
+  const itemFile = `${base}.item`;
   const inter = ["user_id:token\titem_id:token\ttimestamp:float"];
   dataset.sequences.forEach((sequence, user) => {
     sequence.forEach((item, t) => {
       const time = dataset.timestamps?.[user][t] ?? t;
-      inter.push(`${dataset.userIds[user]}\t${dataset.itemIds[item]}\t${time}`);
+      const line = inter.length + 1;
+      inter.push([
+        cell(dataset.userIds[user], interFile, line, "user_id:token"),
+        cell(dataset.itemIds[item], interFile, line, "item_id:token"),
+        time,
+      ].join("\t"));
     });
   });
   const features = dataset.modalities.filter((modality) => modality.kind !== "id");
@@ -40,10 +69,16 @@ export function writeRecBoleAtomic(dataset: InteractionDataset, base: string): v
   ];
   const item = [header.join("\t")];
   dataset.itemIds.forEach((id, index) => {
-    item.push([id, ...features.map((modality) => featureCell(modality, index))].join("\t"));
+    const line = item.length + 1;
+    item.push([
+      cell(id, itemFile, line, header[0]),
+      ...features.map((modality, m) =>
+        cell(featureCell(modality, index), itemFile, line, header[m + 1])
+      ),
+    ].join("\t"));
   });
   writeFilesAtomically([
-    { path: `${base}.inter`, data: inter.join("\n") + "\n" },
-    { path: `${base}.item`, data: item.join("\n") + "\n" },
+    { path: interFile, data: inter.join("\n") + "\n" },
+    { path: itemFile, data: item.join("\n") + "\n" },
   ]);
 }

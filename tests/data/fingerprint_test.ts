@@ -1,0 +1,69 @@
+/**
+ * The dataset fingerprint tells apart two datasets that differ in any part a model sees: where
+ * the histories split, which items have a modality, the item ids, a modality's kind and its
+ * values. Before these, only one pinned hash (recbole_stream_test) noticed when one of these parts
+ * left the hash; the cases here are the pairs that would then share a fingerprint.
+ */
+import { assertEquals, assertNotEquals } from "@std/assert";
+import { datasetFingerprint } from "../../lib/data/fingerprint.ts";
+import type { InteractionDataset } from "../../lib/data/types.ts";
+import { tinyDataset } from "./_tiny_dataset.ts";
+
+/** tinyDataset over [[0, 1], [2, 3]] (4 items), changed by `change`. */
+function changed(change: (dataset: InteractionDataset) => void): InteractionDataset {
+  const dataset = tinyDataset([[0, 1], [2, 3]], 4);
+  change(dataset);
+  return dataset;
+}
+
+Deno.test("fingerprint: equal content, equal fingerprint; names, titles and timestamps left out", () => {
+  const base = datasetFingerprint(changed(() => {}));
+  assertEquals(
+    datasetFingerprint(changed((d) => {
+      d.name = "other";
+      d.userIds = ["a", "b"];
+      d.itemTitles = ["w", "x", "y", "z"];
+      d.timestamps = undefined;
+      d.metadata.source = "elsewhere";
+    })),
+    base,
+  );
+});
+
+Deno.test("fingerprint: datasets that differ in one part a model sees never share one", () => {
+  const base = datasetFingerprint(changed(() => {}));
+  const variants: Record<string, (dataset: InteractionDataset) => void> = {
+    // Same items in the same order, split between the users elsewhere.
+    "history boundaries": (d) => {
+      d.sequences = [Int32Array.of(0), Int32Array.of(1, 2, 3)];
+    },
+    // Item 1 lacks "value" (its row is 0); marked present with the same 0 row.
+    "presence only": (d) => {
+      d.modalities[1].present[1] = 1;
+    },
+    "item ids": (d) => {
+      d.itemIds = ["i0", "i1", "i2", "j3"];
+    },
+    // The same values read as a multi-hot bag instead of a dense vector.
+    "modality kind": (d) => {
+      d.modalities[1].kind = "multi_hot";
+    },
+    "modality name": (d) => {
+      d.modalities[1].name = "price";
+    },
+    "a feature value": (d) => {
+      d.modalities[1].values[2] = 2.5;
+    },
+  };
+  const seen = new Map<string, string>([[base, "unchanged"]]);
+  for (const [part, change] of Object.entries(variants)) {
+    const fingerprint = datasetFingerprint(changed(change));
+    assertNotEquals(fingerprint, base, part);
+    assertEquals(
+      seen.get(fingerprint),
+      undefined,
+      `${part} shares one with ${seen.get(fingerprint)}`,
+    );
+    seen.set(fingerprint, part);
+  }
+});

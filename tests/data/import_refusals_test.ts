@@ -1,0 +1,317 @@
+/**
+ * Edges of the bring-your-own-data readers that no other importer test reached (found by the
+ * mutation round N): a file without a row, a 0-wide feature file, rows shorter than the first, a
+ * too-short .inter row's field, more rows than the reader's first column allocation, and what the
+ * RecBole writer must keep (timestamps, multi-word tokens). Each refusal names file, line, field.
+ */
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { forEachLine, readLines } from "../../lib/data/import/_fields.ts";
+import { attachModality, readDenseFeatures } from "../../lib/data/import/dense_features.ts";
+import { readRecBoleAtomic, readRecBoleAtomicInChunks } from "../../lib/data/import/recbole.ts";
+import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
+import { writeRecBoleAtomic } from "../../lib/data/import/write_recbole.ts";
+import type { InteractionDataset, ModalityFeatures } from "../../lib/data/types.ts";
+import { assertDataError, importFixtures } from "./_import_fixtures.ts";
+
+const { write: fixture } = importFixtures("import_refusals_test_");
+
+const INTER_HEADER = "user_id:token\titem_id:token\ttimestamp:float";
+const provenance = { source: "test", normalisation: "none" };
+
+Deno.test("a sequence file without a user (empty, or blank lines only) is refused, not 0 users", () => {
+  for (const text of ["", "\n  \n\t\n"]) {
+    const path = `${fixture({ ".txt": text })}.txt`;
+    assertDataError(() => readSequenceFile(path), path, 1, "user", "no users in file");
+  }
+});
+
+Deno.test("a dense feature file whose first row holds only an id is refused: width 0", () => {
+  const path = `${fixture({ ".feat": "\na\nb 1\n" })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(path, ["a", "b"], { name: "image", provenance }),
+    path,
+    2,
+    "value",
+    "feature width 0 is not positive",
+  );
+});
+
+Deno.test("attachModality refuses more values than items x dim, not only fewer", () => {
+  const dataset = readSequenceFile(`${fixture({ ".txt": "u1 a b c\n" })}.txt`);
+  const image = readDenseFeatures(
+    `${fixture({ ".feat": "a 1\nb 2\nc 3\n" })}.feat`,
+    dataset.itemIds,
+    { name: "image", provenance },
+  );
+  const long = { ...image, values: new Float32Array(4) };
+  assertDataError(
+    () => attachModality(dataset, long, "img.feat"),
+    "img.feat",
+    0,
+    "values",
+    "4 values, expected 3 x 1",
+  );
+  const wide = { ...image, present: new Uint8Array(4) };
+  assertDataError(
+    () => attachModality(dataset, wide, "img.feat"),
+    "img.feat",
+    0,
+    "present",
+    "4 items, dataset has 3",
+  );
+});
+
+Deno.test("a .inter row with too few fields names the first missing column", () => {
+  const base = fixture({
+    ".inter": "user_id:token\titem_id:token\ttimestamp:float\trating:float\nu1\ta\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.inter`,
+    2,
+    "timestamp:float",
+    "2 fields, header has 4",
+  );
+});
+
+Deno.test("a token starting with a vertical tab says that tokens hold no line or page breaks", () => {
+  const base = fixture({ ".inter": `${INTER_HEADER}\n\vu1\ta\t1\n` });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.inter`,
+    2,
+    "user_id:token",
+    'whitespace U+000B (vertical tab) in "u1": a token may hold spaces, not line or page breaks',
+  );
+});
+
+Deno.test(".item: a float_seq value shorter than the first is refused, not padded with zeros", () => {
+  const base = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": "item_id:token\tvec:float_seq\na\t1 2\nb\t3\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.item`,
+    3,
+    "vec:float_seq",
+    "1 values, but line 2 (the first with a value, which sets the width) has 2",
+  );
+});
+
+Deno.test(".inter of more rows than the columns' first allocation (1024) keeps every row", () => {
+  // 300 users x 10 items = 3000 rows: the user, item, time and line columns grow twice. Each
+  // user's rows come in reverse time order, so the sort reads the grown time column too.
+  const rows: string[] = [];
+  const expected: string[][] = [];
+  for (let u = 0; u < 300; u++) {
+    const history = Array.from({ length: 10 }, (_, k) => `i${(u * 7 + k * 13) % 500}`);
+    expected.push(history);
+    for (let k = 9; k >= 0; k--) rows.push(`u${u}\t${history[k]}\t${1000 * u + k}`);
+  }
+  const data = readRecBoleAtomic(fixture({ ".inter": `${INTER_HEADER}\n${rows.join("\n")}\n` }));
+  assertEquals(data.userIds, expected.map((_, u) => `u${u}`));
+  assertEquals(
+    data.sequences.map((sequence) => Array.from(sequence, (item) => data.itemIds[item])),
+    expected,
+  );
+  assertEquals(data.timestamps![299][9], 299009);
+});
+
+Deno.test("repeated rows: the note names the first repeat in file order, whichever user", () => {
+  // u1 comes first, but u2's repeat (line 4) comes before u1's (line 5).
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\nu2\tb\t5\nu2\tb\t5\nu1\ta\t1\n` });
+  const data = readRecBoleAtomic(base);
+  assert(
+    data.metadata.preprocessing.includes(
+      "2 rows repeat an earlier row's user, item and timestamp (first: line 4 repeats line 3 " +
+        `of ${base}.inter): kept as repeated interactions`,
+    ),
+    data.metadata.preprocessing.join("\n"),
+  );
+});
+
+Deno.test("a RecBole dataset is named by the base path's last part unless a name is given", () => {
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n` });
+  assertEquals(readRecBoleAtomic(base).name, base.slice(base.lastIndexOf("/") + 1));
+  assertEquals(readRecBoleAtomic(base, { name: "shop" }).name, "shop");
+});
+
+Deno.test("writeRecBoleAtomic writes the dataset's timestamps, and positions only without them", () => {
+  const source = readRecBoleAtomic(
+    fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t100\nu1\tb\t250.5\nu2\ta\t7\n` }),
+  );
+  const out = fixture({});
+  writeRecBoleAtomic(source, out);
+  const again = readRecBoleAtomic(out);
+  assertEquals(again.timestamps, source.timestamps);
+  const sequences = readSequenceFile(`${fixture({ ".txt": "u1 a b\n" })}.txt`);
+  const positions = fixture({});
+  writeRecBoleAtomic(sequences, positions);
+  assertEquals(
+    Deno.readTextFileSync(`${positions}.inter`),
+    `${INTER_HEADER}\nu1\ta\t0\nu1\tb\t1\n`,
+  );
+});
+
+Deno.test("writeRecBoleAtomic keeps a multi-word vocabulary entry one token (spaces -> _)", () => {
+  const dataset = readSequenceFile(`${fixture({ ".txt": "u1 a b\n" })}.txt`);
+  const genre: ModalityFeatures = {
+    name: "genre",
+    kind: "multi_hot",
+    dim: 2,
+    values: Float32Array.of(1, 1, 0, 1),
+    present: Uint8Array.of(1, 1),
+    vocabulary: ["science fiction", "drama"],
+    provenance,
+  };
+  const out = fixture({});
+  writeRecBoleAtomic(attachModality(dataset, genre, "genre"), out);
+  const again = readRecBoleAtomic(out).modalities[1];
+  // Split on the space, "science fiction" read back as two tokens: a 3-wide modality.
+  assertEquals(again.vocabulary, ["drama", "science_fiction"]);
+  assertEquals(Array.from(again.values), [1, 1, 1, 0]);
+});
+
+Deno.test({
+  name: "forEachLine closes the file it reads, also when the visitor throws",
+  ignore: Deno.build.os !== "linux", // counts the process's open files in /proc/self/fd
+  fn: () => {
+    const path = `${fixture({ ".txt": "u1 a\nu2 b\n" })}.txt`;
+    const openFiles = () => [...Deno.readDirSync("/proc/self/fd")].length;
+    const before = openFiles();
+    assertEquals(readLines(path).length, 2);
+    const visitor = () => {
+      throw new Error("visitor failed");
+    };
+    assertThrows(() => forEachLine(path, visitor), Error, "visitor failed");
+    assertEquals(openFiles(), before);
+  },
+});
+
+Deno.test("a NUL byte and bytes that are not UTF-8 in one read: the first is named", () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const latin1First = `${
+    fixture({ ".txt": Uint8Array.from([...encode("u1 a\nu2 "), 0xff, ...encode("\nu3 "), 0, 10]) })
+  }.txt`;
+  assertDataError(() => readSequenceFile(latin1First), latin1First, 2, "file", "not UTF-8");
+  const nulFirst = `${
+    fixture({ ".txt": Uint8Array.from([...encode("u1 a\nu2 "), 0, ...encode("\nu3 "), 0xff, 10]) })
+  }.txt`;
+  assertDataError(() => readSequenceFile(nulFirst), nulFirst, 2, "file", "a NUL byte");
+});
+
+Deno.test("a byte-order mark inside the file is refused at its line in every chunk size", () => {
+  // Only a leading one marks the encoding; one that a read happens to start with is a value's.
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n\uFEFFu2\tb\t2\n` });
+  for (const chunkBytes of [1, 2, 3, 5, undefined]) {
+    assertDataError(
+      () => readRecBoleAtomicInChunks(base, {}, { chunkBytes }),
+      `${base}.inter`,
+      3,
+      "user_id:token",
+      "starts with whitespace U+FEFF (byte-order mark)",
+    );
+  }
+});
+
+Deno.test("sequence file: a header after blank lines, or of one RecBole cell, is refused", () => {
+  const late = `${fixture({ ".txt": "\n\nuser_id item_ids\nu1 a\n" })}.txt`;
+  assertDataError(() => readSequenceFile(late), late, 3, "user", "looks like a header line");
+  const cell = `${fixture({ ".txt": "user_id:token\nu1 a\n" })}.txt`;
+  assertDataError(() => readSequenceFile(cell), cell, 1, "user", "looks like a header line");
+});
+
+Deno.test("dense features: an empty file without dim, and one unknown row, are said exactly", () => {
+  const empty = `${fixture({ ".feat": "\n" })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(empty, ["a"], { name: "image", provenance }),
+    empty,
+    1,
+    "value",
+    "empty file and no dim given",
+  );
+  const unknown = `${fixture({ ".feat": "a 1\nz 2\n" })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(unknown, ["a"], { name: "image", provenance }),
+    unknown,
+    2,
+    "item_id",
+    'unknown item id "z" (not in the dataset\'s interactions); 1 row names an item the',
+  );
+});
+
+Deno.test("RecBole: an id column of another type and an empty .item are refused", () => {
+  const floatIds = fixture({ ".inter": "user_id:token\titem_id:float\nu1\t1\n" });
+  assertDataError(
+    () => readRecBoleAtomic(floatIds),
+    `${floatIds}.inter`,
+    1,
+    "item_id:float",
+    "expected type token",
+  );
+  const emptyItem = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n`, ".item": "\n" });
+  assertDataError(
+    () => readRecBoleAtomic(emptyItem),
+    `${emptyItem}.item`,
+    1,
+    "header",
+    "empty file",
+  );
+});
+
+Deno.test("unknown .item ids are counted as written: an id with stray whitespace is not one", () => {
+  const base = fixture({
+    ".inter": `${INTER_HEADER}\nu1\tx\t1\nu1\t a\t2\n`,
+    ".item": "item_id:token\na\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.inter`,
+    2,
+    "item_id:token",
+    'unknown item id "x" (not in ' + `${base}.item); 1 line names 1 item without a row there`,
+  );
+});
+
+Deno.test("every user's history is sorted by time, the last user's too", () => {
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\nu2\tb\t9\nu2\tc\t3\n` });
+  const data = readRecBoleAtomic(base);
+  assertEquals(
+    data.sequences.map((sequence) => Array.from(sequence, (item) => data.itemIds[item])),
+    [["a"], ["c", "b"]],
+  );
+});
+
+Deno.test("writeRecBoleAtomic refuses a value RecBole would read as other data, writing nothing", () => {
+  const refusedAt = (dataset: InteractionDataset, file: string, detail: string) => {
+    const out = fixture({});
+    const error = assertThrows(() => writeRecBoleAtomic(dataset, out));
+    assert(error instanceof Error && error.message.includes(`${out}${file}`), `${error}`);
+    assert(error.message.includes(detail), error.message);
+    assert(error.message.endsWith("nothing was written"), error.message);
+    const base = out.slice(out.lastIndexOf("/") + 1);
+    const left = [...Deno.readDirSync(out.slice(0, out.lastIndexOf("/")))]
+      .filter((entry) => entry.name.startsWith(`${base}.`));
+    assertEquals(left, []);
+  };
+  // A sequence file takes "u1 as a user id; written as is, pandas read "u1\ta\t0\n"u1 as one
+  // quoted value up to the next quote, joining fields and rows.
+  const quotedUser = readSequenceFile(`${fixture({ ".txt": '"u1 a b\nu2 a\n' })}.txt`);
+  refusedAt(quotedUser, '.inter:2: field "user_id:token"', '"\\"u1" starts with a double quote');
+  // A token_seq cell `x "y"` is read (the quote is inside); the writer's sorted vocabulary put
+  // "y" first, so the written cell started with the quote.
+  const tags = readRecBoleAtomic(fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\n`,
+    ".item": 'item_id:token\ttags:token_seq\na\tx "y"\n',
+  }));
+  refusedAt(tags, '.item:2: field "tags:token_seq"', "starts with a double quote");
+  // An id built in code may hold a tab: it would become two fields.
+  const tabbed = { ...quotedUser, userIds: ["u1", "u\t2"] };
+  refusedAt(tabbed, '.inter:4: field "user_id:token"', "holds a tab or line break");
+  const broken = { ...quotedUser, userIds: ["u1", "u\n2"] };
+  refusedAt(broken, '.inter:4: field "user_id:token"', "holds a tab or line break");
+  // After a space, as readRecBoleAtomic checks it (a cell's leading space is trimmed there).
+  const spaced = { ...quotedUser, userIds: ["u1", ' "u2'] };
+  refusedAt(spaced, '.inter:4: field "user_id:token"', "starts with a double quote");
+});
