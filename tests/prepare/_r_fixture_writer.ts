@@ -95,3 +95,18 @@ export class RFixtureWriter {
     return new Uint8Array(this.chunks);
   }
 }
+
+/**
+ * The serialised `.rdx` index of a lazy-load database holding one object `name` at
+ * `location` = c(offset, length): list(variables = list(name = location), references = list(),
+ * compressed = scheme), with scheme 1 written as logical TRUE as R does.
+ */
+export function lazyLoadIndex(name: string, location: number[], scheme: number): Uint8Array {
+  const index = new RFixtureWriter().header(2).vecsxp(3, true);
+  index.vecsxp(1, true).intsxp(location);
+  index.pairlistCell().symbol("names").strsxp([name]).nil();
+  index.vecsxp(0);
+  index.intsxp([scheme], false, scheme === 1 ? 10 : 13);
+  index.pairlistCell().reference(1).strsxp(["variables", "references", "compressed"]).nil();
+  return index.bytes();
+}
