@@ -110,9 +110,18 @@ Deno.test("loadMovieLens: counts, vector shape and format that differ from manif
   await assertRefused({}, ["manifest.json", 0, "format"], (json) => {
     json.format = "demure-movielens-2";
   });
-  // One vector more than the vocabulary has words.
-  const extra: Edit = (bytes) => Uint8Array.from([...bytes, ...new Uint8Array(400)]);
-  await assertRefused({ "title_vectors.f32": extra }, ["title_vectors.f32", 0, "shape"]);
+  // One vector more than the vocabulary has words, and one byte more (no whole float32 value:
+  // this was a RangeError that named no file).
+  for (const more of [400, 1]) {
+    const extra: Edit = (bytes) => Uint8Array.from([...bytes, ...new Uint8Array(more)]);
+    await assertRefused({ "title_vectors.f32": extra }, ["title_vectors.f32", 0, "shape"]);
+  }
+  // A manifest cut short: this was a SyntaxError that named no file.
+  await assertRefused(
+    {},
+    ["manifest.json", 0, "file"],
+    (json) => JSON.stringify(json).slice(0, 50),
+  );
 });
 
 Deno.test("loadMovieLens checks every data file against its digest in manifest.json", async () => {
