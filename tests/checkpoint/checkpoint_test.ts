@@ -353,3 +353,28 @@ Deno.test("saveModelCheckpoint refuses an extra tensor named like a parameter, a
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("safetensors: dimensions or offsets that are no whole numbers >= 0, a header that is no object, are refused", () => {
+  // Before: [-2, -1] and ["2"] were read as tensors of that shape, [-1] failed as a RangeError
+  // and a null header as a TypeError, neither naming the file.
+  const eight = new Uint8Array(8);
+  const cases: [unknown, unknown][] = [
+    [[-1], [4, 0]],
+    [[-2, -1], [0, 8]],
+    [[1.5], [0, 6]],
+    [["2"], [0, 8]],
+    [[null], [0, 0]],
+    [[2], [0.5, 8.5]],
+  ];
+  for (const [shape, offsets] of cases) {
+    assertRefusedHeader(
+      { w: { dtype: "F32", shape, data_offsets: offsets } },
+      eight,
+      'tensor "w" lacks a valid shape or data_offsets',
+    );
+  }
+  assertRefusedHeader({ w: null }, eight, 'tensor "w" has dtype undefined');
+  for (const header of [null, [], 5]) {
+    assertRefusedHeader(header, eight, "header is ");
+  }
+});
