@@ -7,6 +7,7 @@ import {
   checkpointExists,
   loadModelCheckpoint,
   readCheckpoint,
+  removeStaleCheckpointFiles,
   saveModelCheckpoint,
 } from "../../lib/checkpoint/checkpoint.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
@@ -244,6 +245,32 @@ Deno.test("checkpointExists: a sidecar that is there but cannot be read is an er
     Deno.symlinkSync(`${dir}/loop.json`, `${dir}/loop.json`);
     assertThrows(() => checkpointExists(`${dir}/loop`));
   } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a sidecar that is JSON but names no weights file is an error, and the sweep keeps the weights", async () => {
+  // Before: it answered "no checkpoint" and removeStaleCheckpointFiles (the first thing a resume
+  // does) deleted the weights file, so the run started afresh over its saved epochs; null was a
+  // TypeError naming no file.
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  const base = `${dir}/last`;
+  try {
+    await saveModelCheckpoint(base, model, { datasetFingerprint: "tiny-v1" });
+    const { weightsFile } = readCheckpoint(base).sidecar;
+    for (
+      const [text, found] of [["{}", "missing"], ["null", "missing"], ['{"weightsFile":5}', "5"]]
+    ) {
+      Deno.writeTextFileSync(`${base}.json`, text);
+      const message = `${base}.json: not a checkpoint sidecar (field "weightsFile" is ${found}`;
+      assertThrows(() => checkpointExists(base), Error, message);
+      assertThrows(() => removeStaleCheckpointFiles(base), Error, message);
+      assertEquals(Deno.statSync(`${dir}/${weightsFile}`).isFile, true, text);
+    }
+  } finally {
+    model.dispose();
     Deno.removeSync(dir, { recursive: true });
   }
 });
