@@ -249,16 +249,31 @@ Deno.test("checkpointExists: a sidecar that is there but cannot be read is an er
   }
 });
 
+/**
+ * Runs `check` on a fresh checkpoint of a tiny model saved at `<dir>/<name>`; the model and the
+ * folder are removed afterwards.
+ */
+async function withSavedCheckpoint(
+  name: string,
+  check: (base: string, dir: string) => void,
+): Promise<void> {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  try {
+    await saveModelCheckpoint(`${dir}/${name}`, model, { datasetFingerprint: "tiny-v1" });
+    check(`${dir}/${name}`, dir);
+  } finally {
+    model.dispose();
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
 Deno.test("a sidecar that is JSON but names no weights file is an error, and the sweep keeps the weights", async () => {
   // Before: it answered "no checkpoint" and removeStaleCheckpointFiles (the first thing a resume
   // does) deleted the weights file, so the run started afresh over its saved epochs; null was a
   // TypeError naming no file.
-  const split = leaveOneOut(tinyDataset(), 10);
-  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
-  const dir = Deno.makeTempDirSync();
-  const base = `${dir}/last`;
-  try {
-    await saveModelCheckpoint(base, model, { datasetFingerprint: "tiny-v1" });
+  await withSavedCheckpoint("last", (base, dir) => {
     const { weightsFile } = readCheckpoint(base).sidecar;
     for (
       const [text, found] of [["{}", "missing"], ["null", "missing"], ['{"weightsFile":5}', "5"]]
@@ -269,10 +284,7 @@ Deno.test("a sidecar that is JSON but names no weights file is an error, and the
       assertThrows(() => removeStaleCheckpointFiles(base), Error, message);
       assertEquals(Deno.statSync(`${dir}/${weightsFile}`).isFile, true, text);
     }
-  } finally {
-    model.dispose();
-    Deno.removeSync(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("safetensors: a file of 7 bytes is too short, named; one with no data bytes reads", () => {
@@ -323,12 +335,7 @@ Deno.test("safetensors: offsets that cover more or fewer bytes than the shape, o
 });
 
 Deno.test("readCheckpoint refuses a sidecar of another format, weights outside its folder, a size it does not record", async () => {
-  const split = leaveOneOut(tinyDataset(), 10);
-  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
-  const dir = Deno.makeTempDirSync();
-  const base = `${dir}/model`;
-  try {
-    await saveModelCheckpoint(base, model, { datasetFingerprint: "tiny-v1" });
+  await withSavedCheckpoint("model", (base, dir) => {
     const saved = JSON.parse(Deno.readTextFileSync(`${base}.json`));
     const refused = (change: Record<string, unknown>, message: string) => {
       Deno.writeTextFileSync(`${base}.json`, JSON.stringify({ ...saved, ...change }));
@@ -347,10 +354,7 @@ Deno.test("readCheckpoint refuses a sidecar of another format, weights outside i
     );
     // The hash alone would pass: the size the sidecar records must be the file's too.
     refused({ weightsBytes: saved.weightsBytes + 1 }, "(corrupt, or from another save)");
-  } finally {
-    model.dispose();
-    Deno.removeSync(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("saveModelCheckpoint refuses an extra tensor named like a parameter, and writes nothing", async () => {
