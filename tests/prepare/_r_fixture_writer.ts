@@ -1,3 +1,5 @@
+import { deflateSync } from "node:zlib";
+
 /**
  * Builds R XDR serialisation bytes by hand, byte for byte as "R Internals" lays them out, so the
  * reader can be tested without R. Each helper appends one item to the stream.
@@ -94,6 +96,15 @@ export class RFixtureWriter {
   bytes(): Uint8Array {
     return new Uint8Array(this.chunks);
   }
+}
+
+/** A lazy-load blob of scheme 1: the big-endian length of `object`, then `object` zlib-compressed. */
+export function lazyLoadBlob(object: Uint8Array): Uint8Array {
+  const compressed = deflateSync(object);
+  const blob = new Uint8Array(4 + compressed.length);
+  new DataView(blob.buffer).setUint32(0, object.length, false);
+  blob.set(compressed, 4);
+  return blob;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   R_NA_INTEGER,
   unserializeR,
 } from "../../lib/prepare/rds/mod.ts";
-import { lazyLoadIndex, RFixtureWriter } from "./_r_fixture_writer.ts";
+import { lazyLoadBlob, lazyLoadIndex, RFixtureWriter } from "./_r_fixture_writer.ts";
 
 /**
  * data.frame(id = c(7L, NA), title = c("Heat", NA), genre = factor(c("b", "a")), score = c(1.5, 2))
@@ -90,10 +90,7 @@ Deno.test("openLazyLoadDatabase reads a hand-made .rdx/.rdb pair", () => {
   const dir = Deno.makeTempDirSync();
   try {
     const object = dataFrameBytes(2);
-    const compressed = deflateSync(object);
-    const blob = new Uint8Array(4 + compressed.length);
-    new DataView(blob.buffer).setUint32(0, object.length, false);
-    blob.set(compressed, 4);
+    const blob = lazyLoadBlob(object);
     const padding = 3; // the object does not start at offset 0
     Deno.writeFileSync(`${dir}/Rdata.rdb`, new Uint8Array([...new Uint8Array(padding), ...blob]));
     const index = lazyLoadIndex("frame", [padding, blob.length], 1);
