@@ -110,14 +110,15 @@ export function lazyLoadBlob(object: Uint8Array): Uint8Array {
 /**
  * The serialised `.rdx` index of a lazy-load database holding one object `name` at
  * `location` = c(offset, length): list(variables = list(name = location), references = list(),
- * compressed = scheme), with scheme 1 written as logical TRUE as R does.
+ * compressed = scheme), with scheme 1 written as logical TRUE and 2 or 3 as doubles, as R does.
  */
 export function lazyLoadIndex(name: string, location: number[], scheme: number): Uint8Array {
   const index = new RFixtureWriter().header(2).vecsxp(3, true);
   index.vecsxp(1, true).intsxp(location);
   index.pairlistCell().symbol("names").strsxp([name]).nil();
   index.vecsxp(0);
-  index.intsxp([scheme], false, scheme === 1 ? 10 : 13);
+  if (scheme === 1) index.intsxp([1], false, 10);
+  else index.realsxp([scheme]);
   index.pairlistCell().reference(1).strsxp(["variables", "references", "compressed"]).nil();
   return index.bytes();
 }

@@ -111,6 +111,11 @@ Deno.test("openLazyLoadDatabase: blobs of compression scheme 3 by method byte; w
       Error,
       `Rdata.rdb: "x" at 0+${whole.length + 1} is outside the file`,
     );
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, whole, [-1, whole.length], 1)).read("x"),
+      Error,
+      `Rdata.rdb: "x" at -1+${whole.length} is outside the file`,
+    );
     const four = blob(0, new Uint8Array(0));
     assertThrows(
       () => openLazyLoadDatabase(database(dir, four, [0, 4], 1)).read("x"),

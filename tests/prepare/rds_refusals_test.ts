@@ -103,6 +103,10 @@ Deno.test("unserializeR: a wrap_ ALTREP keeps its attributes; a deferred_string 
   assertEquals(value.type === "integer" && Array.from(value.values), [1, 2]);
   const names = value.type === "integer" ? value.attributes.get("names") : undefined;
   assertEquals(names?.type === "character" && names.values, ["a", "b"]);
+  // wrap_string (and wrap_real, wrap_logical ...) the same way.
+  const wrappedStrings = altrep("wrap_string", 16).vecsxp(2).strsxp(["x"]).intsxp([0, 0]).nil();
+  const text = unserializeR(wrappedStrings.bytes(), "wrap_string");
+  assertEquals(text.type === "character" && text.values, ["x"]);
   // deferred_string over as.character(c(7L, NA)): the NA integer is NA_character_, not "NA...".
   const deferred = altrep("deferred_string", 16).flags(LISTSXP).intsxp([7, R_NA_INTEGER]).nil()
     .nil();
@@ -132,4 +136,18 @@ Deno.test("unserializeR refuses bytes after the object; decompressRData names co
   );
   const xz = Uint8Array.of(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00);
   assertThrows(() => decompressRData(xz, "x.rds"), Error, "x.rds: xz-compressed R data");
+});
+
+Deno.test("unserializeR reads a reference whose index follows the flags, and a pairlist's own attributes", () => {
+  // pairlist(a = 1L, a = 2L) with attribute class "x": the second tag refers back to symbol "a"
+  // by a REFSXP whose packed index is 0, so the index follows as an integer.
+  const w = new RFixtureWriter().header(3);
+  w.flags(LISTSXP, { attr: true, tag: true });
+  w.pairlistCell().symbol("class").strsxp(["x"]).nil();
+  w.symbol("a").intsxp([1]);
+  w.pairlistCell().int(255).int(2).intsxp([2]).nil();
+  const value = unserializeR(w.bytes(), "refs");
+  assertEquals(value.type === "pairlist" && value.entries.map((entry) => entry.tag), ["a", "a"]);
+  const cls = value.type === "pairlist" ? value.attributes.get("class") : undefined;
+  assertEquals(cls?.type === "character" && cls.values, ["x"]);
 });
