@@ -5,11 +5,13 @@
  */
 import { assertEquals } from "@std/assert";
 import {
+  genreModality,
   type MovieItem,
   PRODUCTION_MIN_FILMS,
   productionModality,
   type ProductionRecord,
   textModality,
+  yearModality,
 } from "../../lib/data/movielens/features.ts";
 import { readableTitle } from "../../lib/data/movielens/title.ts";
 
@@ -54,4 +56,23 @@ Deno.test("production modality: distributors and directors are kept from their f
 Deno.test("readableTitle keeps a title that is only a parenthesis and joins an elided article", () => {
   assertEquals(readableTitle("(Untitled)"), "(Untitled)");
   assertEquals(readableTitle("Avventura, L' (Adventure, The)"), "L'Avventura");
+});
+
+Deno.test("genre and year vocabularies: tags sorted whatever their order in items; year labels name whole buckets", () => {
+  const items: MovieItem[] = [{ movieId: 1, title: null, year: 1969, genres: "Drama|Action" }];
+  assertEquals(genreModality(items).vocabulary, ["Action", "Drama"]);
+  assertEquals(Array.from(genreModality(items).values), [1, 1]);
+  const year = yearModality(items);
+  assertEquals(year.vocabulary, [
+    "<1960",
+    "1960-1969",
+    "1970-1979",
+    "1980-1989",
+    "1990-1994",
+    "1995-1999",
+    "2000-2004",
+    "2005-2009",
+    ">=2010",
+  ]);
+  assertEquals(Array.from(year.values).indexOf(1), 1);
 });

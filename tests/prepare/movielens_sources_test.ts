@@ -72,6 +72,8 @@ Deno.test("readDslabsMovieLens reads a dslabs-like frame; an NA or a conflicting
     const refused = (rows: Rating[], message: string) =>
       assertThrows(() => readDslabsMovieLens(dslabsDatabase(dir, rows)), Error, message);
     refused([heat, { ...jumanji, rating: NaN }], `${source}: row 2: NA in userId, movieId, rating`);
+    refused([{ ...heat, userId: R_NA_INTEGER }], `${source}: row 1: NA in userId`);
+    refused([heat, { ...heat, timestamp: R_NA_INTEGER }], `${source}: row 2: NA in userId`);
     refused([{ ...heat, genres: null }], `${source}: row 1: genres is NA`);
     refused([heat, { ...heat, year: 1996 }], `${source}: row 2: movieId 6 has conflicting fields`);
     refused([heat, { ...heat, title: "Heat 2" }], "row 2: movieId 6 has conflicting fields");
@@ -135,6 +137,7 @@ Deno.test("matchVegaMovies matches a title within one year; two films as close a
         film("Twins", "1987", "PG"),
         film("Twins", "1989", "PG-13"),
         film("Alien", "1981", "R"),
+        film("Amelie", "2001", "R"),
       ]),
     );
     const movie = (movieId: number, title: string, year: number) => ({
@@ -144,12 +147,16 @@ Deno.test("matchVegaMovies matches a title within one year; two films as close a
       genres: "Drama",
     });
     const records = matchVegaMovies(
-      [movie(1, "Heat (1995)", 1995), movie(2, "Twins", 1988), movie(3, "Alien", 1979)],
+      [
+        movie(1, "Heat (1995)", 1995),
+        movie(2, "Twins", 1988),
+        movie(3, "Alien", 1979),
+        movie(4, "Amélie (Fabuleux destin d'Amélie Poulain, Le)", 2001), // accents do not count
+      ],
       path,
     );
-    assertEquals(records, [
-      { movieId: 1, mpaa: "R", creativeType: "", source: "", distributor: "D", director: "" },
-    ]);
+    const facts = { mpaa: "R", creativeType: "", source: "", distributor: "D", director: "" };
+    assertEquals(records, [{ movieId: 1, ...facts }, { movieId: 4, ...facts }]);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
