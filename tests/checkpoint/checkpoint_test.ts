@@ -3,6 +3,7 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import { tf } from "../../lib/backend/tf.ts";
 import { decodeSafetensors, encodeSafetensors } from "../../lib/checkpoint/safetensors.ts";
 import {
+  assignCheckpoint,
   checkCheckpointFits,
   checkpointExists,
   loadModelCheckpoint,
@@ -250,19 +251,19 @@ Deno.test("checkpointExists: a sidecar that is there but cannot be read is an er
 });
 
 /**
- * Runs `check` on a fresh checkpoint of a tiny model saved at `<dir>/<name>`; the model and the
- * folder are removed afterwards.
+ * Runs `check` on a fresh checkpoint of a tiny model saved at `<dir>/<name>` (and on the model);
+ * the model and the folder are removed afterwards.
  */
 async function withSavedCheckpoint(
   name: string,
-  check: (base: string, dir: string) => void,
+  check: (base: string, dir: string, model: SequentialRecommender) => void,
 ): Promise<void> {
   const split = leaveOneOut(tinyDataset(), 10);
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
   const dir = Deno.makeTempDirSync();
   try {
     await saveModelCheckpoint(`${dir}/${name}`, model, { datasetFingerprint: "tiny-v1" });
-    check(`${dir}/${name}`, dir);
+    check(`${dir}/${name}`, dir, model);
   } finally {
     model.dispose();
     Deno.removeSync(dir, { recursive: true });
@@ -292,6 +293,13 @@ Deno.test("safetensors: a file of 7 bytes is too short, named; one with no data 
     () => decodeSafetensors(new Uint8Array(7), "seven.safetensors"),
     Error,
     "seven.safetensors: 7 bytes, too short for a safetensors header",
+  );
+  // A header length one byte past the end is refused as such (the cut header may parse).
+  const past = rawSafetensors({}, new Uint8Array(0), "{}".length + 1);
+  assertThrows(
+    () => decodeSafetensors(past, "past.safetensors"),
+    Error,
+    "past.safetensors: header length 3 exceeds the file size 10",
   );
   // A header that ends the file exactly (no tensor, or only empty ones) is a valid file.
   const empty = encodeSafetensors(new Map(), { note: "no tensors" });
@@ -352,6 +360,8 @@ Deno.test("readCheckpoint refuses a sidecar of another format, weights outside i
       { weightsFile: `sub/${saved.weightsFile}` },
       `${base}.json: field "weightsFile" is sub/${saved.weightsFile}, expected a file name`,
     );
+    // An empty name would read the folder itself.
+    refused({ weightsFile: "" }, `${base}.json: field "weightsFile" is , expected a file name`);
     // The hash alone would pass: the size the sidecar records must be the file's too.
     refused({ weightsBytes: saved.weightsBytes + 1 }, "(corrupt, or from another save)");
   });
@@ -408,4 +418,22 @@ Deno.test("safetensors: dimensions or offsets that are no whole numbers >= 0, a 
   for (const header of [null, [], 5]) {
     assertRefusedHeader(header, eight, "header is ");
   }
+});
+
+Deno.test("assignCheckpoint: a stored tensor of another shape is refused naming the pair, and assigns nothing", async () => {
+  await withSavedCheckpoint("model", (base, _dir, model) => {
+    const loaded = readCheckpoint(base);
+    const [name] = model.parameters.names();
+    const host = loaded.tensors.get(name)!;
+    loaded.tensors.set(name, { shape: [host.data.length], data: host.data.map((v) => v + 1) });
+    const before = model.parameters.get(name).dataSync().slice();
+    const tensors = tf.memory().numTensors;
+    assertThrows(
+      () => assignCheckpoint(base, loaded, model, { datasetFingerprint: "tiny-v1" }),
+      Error,
+      `${base}.json -> ${loaded.sidecar.weightsFile}: parameter "${name}": shape [${host.data.length}]`,
+    );
+    assertEquals(model.parameters.get(name).dataSync(), before);
+    assertEquals(tf.memory().numTensors, tensors);
+  });
 });
