@@ -79,6 +79,7 @@ Deno.test("loadMovieLens: an empty or non-numeric id, rating or timestamp is ref
     ["interactions.csv", 5, 2, "x", "rating"],
     ["interactions.csv", 6, 3, "", "timestamp"],
     ["items.csv", 2, 0, "", "movieId"],
+    ["items.csv", 3, 2, "1995.5", "year"],
   ];
   for (const [file, line, column, value, field] of cases) {
     await assertRefused({ [file]: setField(line, column, value) }, [file, line, field]);

@@ -50,6 +50,31 @@ Deno.test("asRDataFrame refuses unnamed, NA-named and short columns, naming them
   );
 });
 
+Deno.test("asRDataFrame refuses a list that is no data.frame; factorLabels a factor without levels", () => {
+  const list: RValue = { type: "list", values: [integers([1])], attributes: none() };
+  assertThrows(() => asRDataFrame(list, "l"), Error, "l: not a data.frame (got list)");
+  assertThrows(() => factorLabels(integers([1, 2]), "codes"), Error, "codes: factor has no levels");
+});
+
+Deno.test("openLazyLoadDatabase refuses an index without its compressed element, naming it", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    // list(variables = list(x = c(0, 4))): no "compressed".
+    const index = new RFixtureWriter().header(2).vecsxp(1, true);
+    index.vecsxp(1, true).intsxp([0, 4]);
+    index.pairlistCell().symbol("names").strsxp(["x"]).nil();
+    index.pairlistCell().reference(1).strsxp(["variables"]).nil();
+    Deno.writeFileSync(`${dir}/Rdata.rdx`, gzipSync(index.bytes()));
+    assertThrows(
+      () => openLazyLoadDatabase(`${dir}/Rdata`),
+      Error,
+      `${dir}/Rdata.rdx: index has no "compressed" element`,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("factorLabels: an NA code is null; a code outside the levels is refused, naming the row", () => {
   const levels = new Map([["levels", strings(["x", "y"])]]);
   assertEquals(factorLabels(integers([2, R_NA_INTEGER, 1], levels), "g"), ["y", null, "x"]);
