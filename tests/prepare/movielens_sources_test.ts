@@ -13,6 +13,7 @@ import {
   movieLensFileSet,
   readDslabsMovieLens,
 } from "../../lib/prepare/mod.ts";
+import { loadMovieLens } from "../../lib/data/movielens/load.ts";
 import { lazyLoadBlob, lazyLoadIndex, RFixtureWriter } from "./_r_fixture_writer.ts";
 
 interface Rating {
@@ -162,19 +163,43 @@ Deno.test("matchVegaMovies matches a title within one year; two films as close a
   }
 });
 
-Deno.test("movieLensFileSet: the manifest counts distinct users, ratings and movies", () => {
+Deno.test("movieLensFileSet: the files it builds load back through loadMovieLens as the raw data", async () => {
   const raw = {
     userId: Int32Array.of(1, 1, 2),
     movieId: Int32Array.of(6, 2, 6),
     rating: Float64Array.of(4, 3, 5),
     timestamp: Float64Array.of(10, 5, 7),
     movies: [
-      { movieId: 2, title: "Jumanji", year: 1995, genres: "Fantasy" },
+      { movieId: 2, title: null, year: null, genres: "Fantasy" },
       { movieId: 6, title: "Heat", year: 1995, genres: "Action" },
     ],
   };
-  const vectors = { words: [], dim: 2, matrix: new Float32Array(0) };
+  const vectors = { words: ["heat", "red"], dim: 2, matrix: Float32Array.of(0.6, 0.8, 1, 0) };
+  const production = [
+    { movieId: 6, mpaa: "R", creativeType: "", source: "", distributor: "D", director: "M" },
+  ];
   const labels = { ratings: "r", text: "t", production: "p" };
-  const { manifest } = movieLensFileSet(raw, vectors, [], labels);
+  const { files, manifest } = movieLensFileSet(raw, vectors, production, labels);
   assertEquals([manifest.interactions, manifest.users, manifest.items], [3, 2, 2]);
+  // The loader reads production.csv by its header's column order.
+  const productionCsv = files.find((file) => file.path === "production.csv")!.data;
+  assertEquals(productionCsv, "movieId,mpaa,creativeType,source,distributor,director\n6,R,,,D,M\n");
+  const dir = Deno.makeTempDirSync();
+  try {
+    for (const file of files) {
+      if (typeof file.data === "string") Deno.writeTextFileSync(`${dir}/${file.path}`, file.data);
+      else Deno.writeFileSync(`${dir}/${file.path}`, file.data);
+    }
+    const dataset = await loadMovieLens(dir);
+    assertEquals(dataset.itemIds, ["2", "6"]);
+    // User 1 in time order (movie 2 at 5, then movie 6 at 10), then user 2.
+    assertEquals(dataset.sequences.map((s) => Array.from(s)), [[0, 1], [1]]);
+    assertEquals(dataset.itemTitles, ["movie 2 (title NA)", "Heat"]);
+    const [, text, , year, facts] = dataset.modalities;
+    assertEquals(Array.from(text.values), [0, 0, 0.6000000238418579, 0.800000011920929]);
+    assertEquals(Array.from(year.present), [0, 1]);
+    assertEquals(facts.vocabulary, ["mpaa:R"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
