@@ -174,7 +174,10 @@ Deno.test("movieLensFileSet: the files it builds load back through loadMovieLens
       { movieId: 6, title: "Heat", year: 1995, genres: "Action" },
     ],
   };
-  const vectors = { words: ["heat", "red"], dim: 2, matrix: Float32Array.of(0.6, 0.8, 1, 0) };
+  // The matrix is a view on a larger buffer: its own bytes only are the vector file (the whole
+  // buffer was written, and the loader refused 24 bytes for 2 words x 2).
+  const matrix = Float32Array.of(9, 9, 0.6, 0.8, 1, 0).subarray(2);
+  const vectors = { words: ["heat", "red"], dim: 2, matrix };
   const production = [
     { movieId: 6, mpaa: "R", creativeType: "", source: "", distributor: "D", director: "M" },
   ];
