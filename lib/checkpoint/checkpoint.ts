@@ -119,21 +119,30 @@ function escapeRegExp(text: string): string {
 
 /**
  * The weights file `<base>.json` names now, or undefined when there is no sidecar. Only "not
- * found" answers undefined: a sidecar that cannot be read (no permission) or is not JSON (saves
- * are atomic, so not one of theirs) is thrown, since answering "no checkpoint" would start a run
- * afresh over its saved epochs, or say a kept model is missing when it cannot be read.
+ * found" answers undefined: a sidecar that cannot be read (no permission), is not JSON or names
+ * no weights file (saves are atomic, and every layout named one, so not one of theirs) is thrown,
+ * since answering "no checkpoint" would start a run afresh over its saved epochs (after the
+ * sweep removed the weights no sidecar named), or say a kept model is missing when it cannot be
+ * read.
  */
 function currentWeightsFile(base: string): string | undefined {
   const path = `${base}.json`;
   const text = readTextIfExists(path);
   if (text === undefined) return undefined;
-  let sidecar: CheckpointSidecar;
+  let weightsFile: unknown;
   try {
-    sidecar = JSON.parse(text) as CheckpointSidecar;
+    weightsFile = (JSON.parse(text) as Partial<CheckpointSidecar> | null)?.weightsFile;
   } catch (error) {
     throw new Error(`${path}: not a checkpoint sidecar (${(error as Error).message})`);
   }
-  return typeof sidecar.weightsFile === "string" ? sidecar.weightsFile : undefined;
+  if (typeof weightsFile !== "string") {
+    throw new Error(
+      `${path}: not a checkpoint sidecar (field "weightsFile" is ${
+        JSON.stringify(weightsFile) ?? "missing"
+      }, expected a file name)`,
+    );
+  }
+  return weightsFile;
 }
 
 /**

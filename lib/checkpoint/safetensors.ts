@@ -86,11 +86,14 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafet
       `${file}: header length ${headerLength} exceeds the file size ${bytes.length} (corrupt or truncated)`,
     );
   }
-  let header: Record<string, unknown>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   } catch (error) {
     throw new Error(`${file}: header is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    throw new Error(`${file}: header is ${JSON.stringify(header)}, not a JSON object`);
   }
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
@@ -101,14 +104,25 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafet
       metadata = raw as Record<string, string>;
       continue;
     }
-    const entry = raw as Partial<HeaderEntry>;
+    const entry = (raw ?? {}) as Partial<HeaderEntry>;
     if (entry.dtype !== "F32") {
       throw new Error(`${file}: tensor "${name}" has dtype ${entry.dtype}; only F32 is supported`);
     }
     const shape = entry.shape;
     const offsets = entry.data_offsets;
-    if (!Array.isArray(shape) || !Array.isArray(offsets) || offsets.length !== 2) {
-      throw new Error(`${file}: tensor "${name}" lacks a valid shape or data_offsets`);
+    // Dimensions that are no whole numbers >= 0 ([-2, -1], [1.5], ["2"]) or offsets that are no
+    // whole numbers were read as a tensor of that shape, or failed as a RangeError naming no file.
+    // (A negative begin is refused below with the bytes it does not fit.)
+    const whole = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+    if (
+      !Array.isArray(shape) || !shape.every(whole) || !Array.isArray(offsets) ||
+      offsets.length !== 2 || !offsets.every(Number.isInteger)
+    ) {
+      throw new Error(
+        `${file}: tensor "${name}" lacks a valid shape or data_offsets (shape ` +
+          `${JSON.stringify(shape)}, data_offsets ${JSON.stringify(offsets)}; dimensions are ` +
+          `whole numbers >= 0, offsets a pair of whole numbers)`,
+      );
     }
     const [begin, end] = offsets;
     const count = shape.reduce((a, b) => a * b, 1);

@@ -1,12 +1,14 @@
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { tf } from "../../lib/backend/tf.ts";
 import { decodeSafetensors, encodeSafetensors } from "../../lib/checkpoint/safetensors.ts";
 import {
+  assignCheckpoint,
   checkCheckpointFits,
   checkpointExists,
   loadModelCheckpoint,
   readCheckpoint,
+  removeStaleCheckpointFiles,
   saveModelCheckpoint,
 } from "../../lib/checkpoint/checkpoint.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
@@ -144,13 +146,15 @@ Deno.test("safetensors: a file it cannot read right is refused, naming the probl
   );
 });
 
-Deno.test("safetensors: a tensor whose values do not fill its shape is not written", () => {
+Deno.test("safetensors: a tensor whose values do not fill its shape, or overflow it, is not written", () => {
   // Its data_offsets would not match the bytes written: every later tensor would read wrong.
-  assertThrows(
-    () => encodeSafetensors(new Map([["w", { shape: [3], data: Float32Array.of(1, 2) }]])),
-    Error,
-    'safetensors: tensor "w" has 2 values for shape [3]',
-  );
+  for (const shape of [[3], [1]]) {
+    assertThrows(
+      () => encodeSafetensors(new Map([["w", { shape, data: Float32Array.of(1, 2) }]])),
+      Error,
+      `safetensors: tensor "w" has 2 values for shape [${shape}]`,
+    );
+  }
 });
 
 Deno.test("safetensors: the string metadata comes back as written", () => {
@@ -244,4 +248,192 @@ Deno.test("checkpointExists: a sidecar that is there but cannot be read is an er
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+/**
+ * Runs `check` on a fresh checkpoint of a tiny model saved at `<dir>/<name>` (and on the model);
+ * the model and the folder are removed afterwards.
+ */
+async function withSavedCheckpoint(
+  name: string,
+  check: (base: string, dir: string, model: SequentialRecommender) => void,
+): Promise<void> {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  try {
+    await saveModelCheckpoint(`${dir}/${name}`, model, { datasetFingerprint: "tiny-v1" });
+    check(`${dir}/${name}`, dir, model);
+  } finally {
+    model.dispose();
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+Deno.test("a sidecar that is JSON but names no weights file is an error, and the sweep keeps the weights", async () => {
+  // Before: it answered "no checkpoint" and removeStaleCheckpointFiles (the first thing a resume
+  // does) deleted the weights file, so the run started afresh over its saved epochs; null was a
+  // TypeError naming no file.
+  await withSavedCheckpoint("last", (base, dir) => {
+    const { weightsFile } = readCheckpoint(base).sidecar;
+    for (
+      const [text, found] of [["{}", "missing"], ["null", "missing"], ['{"weightsFile":5}', "5"]]
+    ) {
+      Deno.writeTextFileSync(`${base}.json`, text);
+      const message = `${base}.json: not a checkpoint sidecar (field "weightsFile" is ${found}`;
+      assertThrows(() => checkpointExists(base), Error, message);
+      assertThrows(() => removeStaleCheckpointFiles(base), Error, message);
+      assertEquals(Deno.statSync(`${dir}/${weightsFile}`).isFile, true, text);
+    }
+  });
+});
+
+Deno.test("safetensors: a file of 7 bytes is too short, named; one with no data bytes reads", () => {
+  assertThrows(
+    () => decodeSafetensors(new Uint8Array(7), "seven.safetensors"),
+    Error,
+    "seven.safetensors: 7 bytes, too short for a safetensors header",
+  );
+  // A header length one byte past the end is refused as such (the cut header may parse).
+  const past = rawSafetensors({}, new Uint8Array(0), "{}".length + 1);
+  assertThrows(
+    () => decodeSafetensors(past, "past.safetensors"),
+    Error,
+    "past.safetensors: header length 3 exceeds the file size 10",
+  );
+  // A header that ends the file exactly (no tensor, or only empty ones) is a valid file.
+  const empty = encodeSafetensors(new Map(), { note: "no tensors" });
+  const decoded = decodeSafetensors(empty, "empty.safetensors");
+  assertEquals([decoded.tensors.size, decoded.metadata], [0, { note: "no tensors" }]);
+  const none = encodeSafetensors(new Map([["z", { shape: [0], data: new Float32Array(0) }]]));
+  assertEquals(decodeSafetensors(none, "zero.safetensors").tensors.get("z")!.shape, [0]);
+});
+
+/** Asserts that a file of `header` and `data` is refused with `message` (after "bad.safetensors: "). */
+function assertRefusedHeader(header: unknown, data: Uint8Array, message: string): void {
+  const bytes = rawSafetensors(header, data);
+  assertThrows(
+    () => decodeSafetensors(bytes, "bad.safetensors"),
+    Error,
+    `bad.safetensors: ${message}`,
+  );
+}
+
+Deno.test("safetensors: offsets that cover more or fewer bytes than the shape, or another dtype, are refused", () => {
+  const eight = new Uint8Array(new Float32Array([1.5, 2.5]).buffer);
+  // Eight bytes for one value: reading the first four would silently drop the rest.
+  assertRefusedHeader(
+    { w: { dtype: "F32", shape: [1], data_offsets: [0, 8] } },
+    eight,
+    'tensor "w" data_offsets [0, 8] do not fit shape [1]',
+  );
+  // A shape that is no list (a number) would fail inside the count, naming no file.
+  assertRefusedHeader(
+    { w: { dtype: "F32", shape: 2, data_offsets: [0, 8] } },
+    eight,
+    'tensor "w" lacks a valid shape or data_offsets',
+  );
+  for (const dtype of ["I32", "F64", undefined]) {
+    assertRefusedHeader(
+      { w: { dtype, shape: [2], data_offsets: [0, 8] } },
+      eight,
+      `tensor "w" has dtype ${dtype}; only F32 is supported`,
+    );
+  }
+});
+
+Deno.test("readCheckpoint refuses a sidecar of another format, weights outside its folder, a size it does not record", async () => {
+  await withSavedCheckpoint("model", (base, dir) => {
+    const saved = JSON.parse(Deno.readTextFileSync(`${base}.json`));
+    const refused = (change: Record<string, unknown>, message: string) => {
+      Deno.writeTextFileSync(`${base}.json`, JSON.stringify({ ...saved, ...change }));
+      assertThrows(() => readCheckpoint(base), Error, message);
+    };
+    refused(
+      { format: "demure-checkpoint/2" },
+      `${base}.json: field "format" is "demure-checkpoint/2", expected "demure-checkpoint/1"`,
+    );
+    // A sidecar names a file next to it only, even where the path it names holds the same bytes.
+    Deno.mkdirSync(`${dir}/sub`);
+    Deno.copyFileSync(`${dir}/${saved.weightsFile}`, `${dir}/sub/${saved.weightsFile}`);
+    refused(
+      { weightsFile: `sub/${saved.weightsFile}` },
+      `${base}.json: field "weightsFile" is sub/${saved.weightsFile}, expected a file name`,
+    );
+    // An empty name would read the folder itself.
+    refused({ weightsFile: "" }, `${base}.json: field "weightsFile" is , expected a file name`);
+    // The hash alone would pass: the size the sidecar records must be the file's too.
+    refused({ weightsBytes: saved.weightsBytes + 1 }, "(corrupt, or from another save)");
+  });
+});
+
+Deno.test("saveModelCheckpoint refuses an extra tensor named like a parameter, and writes nothing", async () => {
+  // The extra would replace the parameter's weights in the file.
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const [name] = model.parameters.names();
+  const onDevice = tf.zeros([1]);
+  const dir = Deno.makeTempDirSync();
+  try {
+    for (
+      const extras of [
+        { extraTensors: new Map([[name, onDevice]]) },
+        { extraHostTensors: new Map([[name, { shape: [1], data: Float32Array.of(0) }]]) },
+      ]
+    ) {
+      await assertRejects(
+        () => saveModelCheckpoint(`${dir}/model`, model, { datasetFingerprint: "x", ...extras }),
+        Error,
+        `checkpoint: tensor name "${name}" used twice`,
+      );
+    }
+    assertEquals([...Deno.readDirSync(dir)], []);
+  } finally {
+    onDevice.dispose();
+    model.dispose();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("safetensors: dimensions or offsets that are no whole numbers >= 0, a header that is no object, are refused", () => {
+  // Before: [-2, -1] and ["2"] were read as tensors of that shape, [-1] failed as a RangeError
+  // and a null header as a TypeError, neither naming the file.
+  const eight = new Uint8Array(8);
+  const cases: [unknown, unknown][] = [
+    [[-1], [4, 0]],
+    [[-2, -1], [0, 8]],
+    [[1.5], [0, 6]],
+    [["2"], [0, 8]],
+    [[null], [0, 0]],
+    [[2], [0.5, 8.5]],
+  ];
+  for (const [shape, offsets] of cases) {
+    assertRefusedHeader(
+      { w: { dtype: "F32", shape, data_offsets: offsets } },
+      eight,
+      'tensor "w" lacks a valid shape or data_offsets',
+    );
+  }
+  assertRefusedHeader({ w: null }, eight, 'tensor "w" has dtype undefined');
+  for (const header of [null, [], 5]) {
+    assertRefusedHeader(header, eight, "header is ");
+  }
+});
+
+Deno.test("assignCheckpoint: a stored tensor of another shape is refused naming the pair, and assigns nothing", async () => {
+  await withSavedCheckpoint("model", (base, _dir, model) => {
+    const loaded = readCheckpoint(base);
+    const [name] = model.parameters.names();
+    const host = loaded.tensors.get(name)!;
+    loaded.tensors.set(name, { shape: [host.data.length], data: host.data.map((v) => v + 1) });
+    const before = model.parameters.get(name).dataSync().slice();
+    const tensors = tf.memory().numTensors;
+    assertThrows(
+      () => assignCheckpoint(base, loaded, model, { datasetFingerprint: "tiny-v1" }),
+      Error,
+      `${base}.json -> ${loaded.sidecar.weightsFile}: parameter "${name}": shape [${host.data.length}]`,
+    );
+    assertEquals(model.parameters.get(name).dataSync(), before);
+    assertEquals(tf.memory().numTensors, tensors);
+  });
 });

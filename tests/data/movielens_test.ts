@@ -92,6 +92,12 @@ Deno.test("loadMovieLens: raw counts, tie-break order, NA titles, provenance and
   const naTitle = dataset.itemIds.indexOf("108548");
   assertEquals(dataset.modalities[1].present[naTitle], 0);
   assertEquals(dataset.modalities[3].present[naTitle], 0);
+  // The empty field is NA: the item is named by its id, not "".
+  assertEquals(dataset.itemTitles?.[naTitle], "movie 108548 (title NA)");
+  // Users in ascending numeric order (a string sort would put user 10 second).
+  const userIds = dataset.userIds.map(Number);
+  assertEquals(userIds, [...userIds].sort((a, b) => a - b));
+  assertEquals(dataset.userIds.slice(0, 3), ["1", "2", "3"]);
   assertEquals(dataset.metadata.fingerprint, datasetFingerprint(dataset));
   assert(dataset.metadata.citation?.includes("Harper"));
 });

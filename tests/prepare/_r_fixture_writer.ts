@@ -1,3 +1,5 @@
+import { deflateSync } from "node:zlib";
+
 /**
  * Builds R XDR serialisation bytes by hand, byte for byte as "R Internals" lays them out, so the
  * reader can be tested without R. Each helper appends one item to the stream.
@@ -94,4 +96,29 @@ export class RFixtureWriter {
   bytes(): Uint8Array {
     return new Uint8Array(this.chunks);
   }
+}
+
+/** A lazy-load blob of scheme 1: the big-endian length of `object`, then `object` zlib-compressed. */
+export function lazyLoadBlob(object: Uint8Array): Uint8Array {
+  const compressed = deflateSync(object);
+  const blob = new Uint8Array(4 + compressed.length);
+  new DataView(blob.buffer).setUint32(0, object.length, false);
+  blob.set(compressed, 4);
+  return blob;
+}
+
+/**
+ * The serialised `.rdx` index of a lazy-load database holding one object `name` at
+ * `location` = c(offset, length): list(variables = list(name = location), references = list(),
+ * compressed = scheme), with scheme 1 written as logical TRUE and 2 or 3 as doubles, as R does.
+ */
+export function lazyLoadIndex(name: string, location: number[], scheme: number): Uint8Array {
+  const index = new RFixtureWriter().header(2).vecsxp(3, true);
+  index.vecsxp(1, true).intsxp(location);
+  index.pairlistCell().symbol("names").strsxp([name]).nil();
+  index.vecsxp(0);
+  if (scheme === 1) index.intsxp([1], false, 10);
+  else index.realsxp([scheme]);
+  index.pairlistCell().reference(1).strsxp(["variables", "references", "compressed"]).nil();
+  return index.bytes();
 }

@@ -8,7 +8,7 @@ import {
   R_NA_INTEGER,
   unserializeR,
 } from "../../lib/prepare/rds/mod.ts";
-import { RFixtureWriter } from "./_r_fixture_writer.ts";
+import { lazyLoadBlob, lazyLoadIndex, RFixtureWriter } from "./_r_fixture_writer.ts";
 
 /**
  * data.frame(id = c(7L, NA), title = c("Heat", NA), genre = factor(c("b", "a")), score = c(1.5, 2))
@@ -90,20 +90,11 @@ Deno.test("openLazyLoadDatabase reads a hand-made .rdx/.rdb pair", () => {
   const dir = Deno.makeTempDirSync();
   try {
     const object = dataFrameBytes(2);
-    const compressed = deflateSync(object);
-    const blob = new Uint8Array(4 + compressed.length);
-    new DataView(blob.buffer).setUint32(0, object.length, false);
-    blob.set(compressed, 4);
+    const blob = lazyLoadBlob(object);
     const padding = 3; // the object does not start at offset 0
     Deno.writeFileSync(`${dir}/Rdata.rdb`, new Uint8Array([...new Uint8Array(padding), ...blob]));
-    // index: list(variables = list(frame = c(offset, length)), references = list(), compressed = TRUE)
-    const index = new RFixtureWriter().header(2).vecsxp(3, true);
-    index.vecsxp(1, true).intsxp([padding, blob.length]);
-    index.pairlistCell().symbol("names").strsxp(["frame"]).nil();
-    index.vecsxp(0);
-    index.intsxp([1], false, 10); // logical TRUE
-    index.pairlistCell().reference(1).strsxp(["variables", "references", "compressed"]).nil();
-    Deno.writeFileSync(`${dir}/Rdata.rdx`, gzipSync(index.bytes()));
+    const index = lazyLoadIndex("frame", [padding, blob.length], 1);
+    Deno.writeFileSync(`${dir}/Rdata.rdx`, gzipSync(index));
     const db = openLazyLoadDatabase(`${dir}/Rdata`);
     assertEquals(db.names, ["frame"]);
     assertEquals(asRDataFrame(db.read("frame"), "frame").columnNames, [

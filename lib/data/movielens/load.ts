@@ -85,7 +85,12 @@ class CommittedFiles {
 
   constructor(readonly dir: string) {
     const manifestPath = `${dir}/${MOVIELENS_FILES.manifest}`;
-    this.manifest = JSON.parse(Deno.readTextFileSync(manifestPath)) as MovieLensManifest;
+    const text = Deno.readTextFileSync(manifestPath);
+    try {
+      this.manifest = JSON.parse(text) as MovieLensManifest;
+    } catch (error) {
+      throw new DataError(manifestPath, 0, "file", `not JSON: ${(error as Error).message}`);
+    }
     if (this.manifest.format !== "demure-movielens-1") {
       throw new DataError(manifestPath, 0, "format", `unknown format "${this.manifest.format}"`);
     }
@@ -162,16 +167,17 @@ function readWordVectors(files: CommittedFiles): WordVectors {
   const { dim } = files.manifest.text;
   const vectorBytes = files.bytes(MOVIELENS_FILES.vectors);
   const words = files.text(MOVIELENS_FILES.vocabulary).split("\n").filter((word) => word !== "");
-  const matrix = new Float32Array(vectorBytes.slice().buffer);
-  if (matrix.length !== words.length * dim) {
+  // Checked in bytes: a length that is no multiple of 4 cannot even be viewed as float32 values.
+  if (vectorBytes.length !== 4 * words.length * dim) {
     throw new DataError(
       files.path(MOVIELENS_FILES.vectors),
       0,
       "shape",
-      `${matrix.length} floats, expected ${words.length} words x ${dim}`,
+      `${vectorBytes.length} bytes, expected ${words.length} words x ${dim} float32 values ` +
+        `(${4 * words.length * dim} bytes)`,
     );
   }
-  return { words, dim, matrix };
+  return { words, dim, matrix: new Float32Array(vectorBytes.slice().buffer) };
 }
 
 /** `production.csv`: vega-datasets facts of the matched movies. */

@@ -91,7 +91,9 @@ export function movieLensFileSet(
       record.director,
     ]);
   }
-  const vectorBytes = new Uint8Array(vectors.matrix.buffer.slice(0)); // little-endian hosts only
+  // The matrix's own bytes (it may be a view on a larger buffer); little-endian hosts only.
+  const { matrix } = vectors;
+  const vectorBytes = new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength).slice();
   if (new Uint8Array(Float32Array.of(1).buffer)[3] !== 0x3f) {
     throw new Error("movieLensFileSet: this host is big-endian; the vector file is little-endian");
   }

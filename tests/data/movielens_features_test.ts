@@ -1,0 +1,78 @@
+/**
+ * MovieLens item modalities at their edges: a title whose covered words average to zero is
+ * missing (not NaN), the production vocabulary keeps distributors and directors from their
+ * thresholds on, and readableTitle keeps a title that is all parentheses and joins "L'".
+ */
+import { assertEquals } from "@std/assert";
+import {
+  genreModality,
+  type MovieItem,
+  PRODUCTION_MIN_FILMS,
+  productionModality,
+  type ProductionRecord,
+  textModality,
+  yearModality,
+} from "../../lib/data/movielens/features.ts";
+import { readableTitle } from "../../lib/data/movielens/title.ts";
+
+Deno.test("text modality: a title whose word vectors sum to zero is missing, with a zero row", () => {
+  const items: MovieItem[] = [
+    { movieId: 1, title: "Up Down", year: 2000, genres: "Drama" },
+    { movieId: 2, title: "Up", year: 2000, genres: "Drama" },
+  ];
+  const vectors = { words: ["down", "up"], dim: 2, matrix: Float32Array.of(-1, -2, 1, 2) };
+  const { modality } = textModality(items, vectors, "test");
+  assertEquals(Array.from(modality.present), [0, 1]);
+  assertEquals(Array.from(modality.values.subarray(0, 2)), [0, 0]);
+});
+
+Deno.test("production modality: distributors and directors are kept from their film thresholds on", () => {
+  const { distributor, director } = PRODUCTION_MIN_FILMS;
+  const record = (movieId: number, distributor: string, director: string): ProductionRecord => ({
+    movieId,
+    mpaa: "",
+    creativeType: "",
+    source: "",
+    distributor,
+    director,
+  });
+  // Distributor "D" and director "A" reach their thresholds; "d" and "a" have one film fewer.
+  const records: ProductionRecord[] = [];
+  for (let i = 0; i < distributor; i++) records.push(record(i, "D", i < director ? "A" : ""));
+  for (let i = 0; i < distributor - 1; i++) {
+    records.push(record(100 + i, "d", i < director - 1 ? "a" : ""));
+  }
+  const items: MovieItem[] = records.map(({ movieId }) => ({
+    movieId,
+    title: null,
+    year: null, // an NA year does not hide the production facts
+    genres: "Drama",
+  }));
+  const modality = productionModality(items, records, "test");
+  assertEquals(modality.vocabulary, ["director:A", "distributor:D"]);
+  assertEquals(Array.from(modality.present), records.map((r) => r.distributor === "D" ? 1 : 0));
+});
+
+Deno.test("readableTitle keeps a title that is only a parenthesis and joins an elided article", () => {
+  assertEquals(readableTitle("(Untitled)"), "(Untitled)");
+  assertEquals(readableTitle("Avventura, L' (Adventure, The)"), "L'Avventura");
+});
+
+Deno.test("genre and year vocabularies: tags sorted whatever their order in items; year labels name whole buckets", () => {
+  const items: MovieItem[] = [{ movieId: 1, title: null, year: 1969, genres: "Drama|Action" }];
+  assertEquals(genreModality(items).vocabulary, ["Action", "Drama"]);
+  assertEquals(Array.from(genreModality(items).values), [1, 1]);
+  const year = yearModality(items);
+  assertEquals(year.vocabulary, [
+    "<1960",
+    "1960-1969",
+    "1970-1979",
+    "1980-1989",
+    "1990-1994",
+    "1995-1999",
+    "2000-2004",
+    "2005-2009",
+    ">=2010",
+  ]);
+  assertEquals(Array.from(year.values).indexOf(1), 1);
+});

@@ -1,0 +1,153 @@
+/**
+ * asRDataFrame and factorLabels refuse a frame or factor they cannot read right, naming the
+ * column or row, and openLazyLoadDatabase refuses a blob that does not hold what its index says.
+ */
+import { assertEquals, assertThrows } from "@std/assert";
+import { deflateSync, gzipSync } from "node:zlib";
+import {
+  asRDataFrame,
+  factorLabels,
+  openLazyLoadDatabase,
+  R_NA_INTEGER,
+  type RValue,
+} from "../../lib/prepare/rds/mod.ts";
+import { lazyLoadIndex, RFixtureWriter } from "./_r_fixture_writer.ts";
+
+const none = () => new Map<string, RValue>();
+const strings = (values: (string | null)[]): RValue => ({
+  type: "character",
+  values,
+  attributes: none(),
+});
+const integers = (values: number[], attributes = none()): RValue => ({
+  type: "integer",
+  values: Int32Array.from(values),
+  attributes,
+});
+
+function frame(columns: RValue[], names: (string | null)[]): RValue {
+  const attributes = new Map([["names", strings(names)], ["class", strings(["data.frame"])]]);
+  return { type: "list", values: columns, attributes };
+}
+
+Deno.test("asRDataFrame refuses unnamed, NA-named and short columns, naming them", () => {
+  const two = integers([1, 2]);
+  assertEquals(asRDataFrame(frame([two, two], ["a", "b"]), "f").numRows, 2);
+  assertThrows(
+    () => asRDataFrame(frame([two, two], ["a"]), "f"),
+    Error,
+    "f: data.frame columns are not all named",
+  );
+  assertThrows(
+    () => asRDataFrame(frame([two, two], ["a", null]), "f"),
+    Error,
+    "f: column 2 has an NA name",
+  );
+  assertThrows(
+    () => asRDataFrame(frame([two, integers([1])], ["a", "b"]), "f"),
+    Error,
+    'f: column "b" has 1 rows, expected 2',
+  );
+});
+
+Deno.test("asRDataFrame refuses a list that is no data.frame; factorLabels a factor without levels", () => {
+  const list: RValue = { type: "list", values: [integers([1])], attributes: none() };
+  assertThrows(() => asRDataFrame(list, "l"), Error, "l: not a data.frame (got list)");
+  assertThrows(() => factorLabels(integers([1, 2]), "codes"), Error, "codes: factor has no levels");
+});
+
+Deno.test("openLazyLoadDatabase refuses an index without its compressed element, naming it", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    // list(variables = list(x = c(0, 4))): no "compressed".
+    const index = new RFixtureWriter().header(2).vecsxp(1, true);
+    index.vecsxp(1, true).intsxp([0, 4]);
+    index.pairlistCell().symbol("names").strsxp(["x"]).nil();
+    index.pairlistCell().reference(1).strsxp(["variables"]).nil();
+    Deno.writeFileSync(`${dir}/Rdata.rdx`, gzipSync(index.bytes()));
+    assertThrows(
+      () => openLazyLoadDatabase(`${dir}/Rdata`),
+      Error,
+      `${dir}/Rdata.rdx: index has no "compressed" element`,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("factorLabels: an NA code is null; a code outside the levels is refused, naming the row", () => {
+  const levels = new Map([["levels", strings(["x", "y"])]]);
+  assertEquals(factorLabels(integers([2, R_NA_INTEGER, 1], levels), "g"), ["y", null, "x"]);
+  for (const [code, row] of [[0, 2], [3, 2], [-1, 2]]) {
+    assertThrows(
+      () => factorLabels(integers([1, code], levels), "g"),
+      Error,
+      `g: row ${row} has code ${code} outside 2 levels`,
+    );
+  }
+});
+
+/** Writes `<dir>/Rdata.rdb` (the blob at offset 0) and its index; returns the base path. */
+function database(dir: string, blob: Uint8Array, location: number[], compressed: number): string {
+  Deno.writeFileSync(`${dir}/Rdata.rdb`, blob);
+  Deno.writeFileSync(`${dir}/Rdata.rdx`, gzipSync(lazyLoadIndex("x", location, compressed)));
+  return `${dir}/Rdata`;
+}
+
+/** A blob: 4-byte big-endian length `declared`, then `body` (method byte and payload). */
+function blob(declared: number, body: Uint8Array): Uint8Array {
+  const bytes = new Uint8Array(4 + body.length);
+  new DataView(bytes.buffer).setUint32(0, declared, false);
+  bytes.set(body, 4);
+  return bytes;
+}
+
+Deno.test("openLazyLoadDatabase: blobs of compression scheme 3 by method byte; what does not fit is refused", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const object = new RFixtureWriter().header(2).intsxp([4, 5]).bytes();
+    const zlib = new Uint8Array(deflateSync(object));
+    const expectInts = (base: string) => {
+      const value = openLazyLoadDatabase(base).read("x");
+      assertEquals(value.type === "integer" && Array.from(value.values), [4, 5]);
+    };
+    // Scheme 3: a method byte ("Z" zlib, "0" stored) follows the length.
+    const z = blob(object.length, Uint8Array.of(0x5a, ...zlib));
+    expectInts(database(dir, z, [0, z.length], 3));
+    const stored = blob(object.length, Uint8Array.of(0x30, ...object));
+    expectInts(database(dir, stored, [0, stored.length], 3));
+    const bzip2 = blob(object.length, Uint8Array.of(0x32, ...zlib));
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, bzip2, [0, bzip2.length], 3)).read("x"),
+      Error,
+      'Rdata.rdb ("x"): bzip2-compressed blobs are not supported',
+    );
+    // The length word says one byte more than the blob inflates to.
+    const long = blob(object.length + 1, zlib);
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, long, [0, long.length], 1)).read("x"),
+      Error,
+      `blob inflated to ${object.length} bytes, header says ${object.length + 1}`,
+    );
+    // The index places the object past the end of the file.
+    const whole = blob(object.length, zlib);
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, whole, [0, whole.length + 1], 1)).read("x"),
+      Error,
+      `Rdata.rdb: "x" at 0+${whole.length + 1} is outside the file`,
+    );
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, whole, [-1, whole.length], 1)).read("x"),
+      Error,
+      `Rdata.rdb: "x" at -1+${whole.length} is outside the file`,
+    );
+    const four = blob(0, new Uint8Array(0));
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, four, [0, 4], 1)).read("x"),
+      Error,
+      'Rdata.rdb ("x"): blob of 4 bytes is too short',
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
