@@ -41,11 +41,13 @@ Deno.test("statisticsTable: a column per dataset, words for rows, counts and per
   assertEquals(table.caption, "MovieLens");
   assertEquals(table.columns, ["", "raw", "after 5-core"]);
   const byName = Object.fromEntries(table.rows.map(([name, ...cells]) => [name, cells]));
+  assertEquals(byName["users"], ["671", "671"]);
   assertEquals(byName["items"], ["9,066", "3,496"]);
   assertEquals(byName["interactions"], ["90,072", "90,072"]);
   assertEquals(byName["density (interactions / users × items)"], ["1.48 %", "3.84 %"]);
   assertEquals(byName["history length: shortest – longest"], ["16 – 1,449", "16 – 1,449"]);
   assertEquals(byName["history length: middle half (25th – 75th percentile)"][0], "35 – 141");
+  assertEquals(byName["history length per user: median"], ["66", "66"]);
   assertEquals(byName["history length: mean"][0], "134.2");
   // Every cell is text: no raw fraction such as 0.0384 reaches the page.
   for (const row of table.rows) for (const cell of row) assertEquals(typeof cell, "string");
