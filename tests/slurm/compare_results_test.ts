@@ -20,10 +20,22 @@ Deno.test("withoutTimings drops every field that mentions seconds, at any depth"
     withoutTimings({
       trainSeconds: 3,
       test: { "NDCG@10": 0.1 },
-      history: [{ epochSeconds: 1, loss: 2 }],
+      history: [{ epochSeconds: 1, secondsLeftAtMost: 30, loss: 2 }],
+      // The cells' records spell some timings with a small s ("seconds", "secondsLeftAtMost").
+      timing: { seconds: 4.2, epochs: 3 },
     }),
-    { test: { "NDCG@10": 0.1 }, history: [{ loss: 2 }] },
+    { test: { "NDCG@10": 0.1 }, history: [{ loss: 2 }], timing: { epochs: 3 } },
   );
+});
+
+Deno.test("jsonDifferences: a list is not an object with the same keys; at most `limit` differences", () => {
+  assertEquals(jsonDifferences({ scores: [1] }, { scores: { "0": 1 } }), [
+    'scores: [1] vs {"0":1}',
+  ]);
+  const many = (value: number) =>
+    Object.fromEntries(Array.from({ length: 20 }, (_, i) => [i, value]));
+  assertEquals(jsonDifferences(many(1), many(2)).length, 10);
+  assertEquals(jsonDifferences(many(1), many(2), "", 3), ["0: 1 vs 2", "1: 1 vs 2", "2: 1 vs 2"]);
 });
 
 Deno.test("compareResults: equal up to timings; a metric or a missing cell is named by its path", () => {
