@@ -167,6 +167,15 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     [[...image, "--name", "Demure_Grid"], "--name Demure_Grid: must be lower-case"],
     [[...image, "--mount", "results"], "--mount results: must be an absolute path"],
     [[...image, "--results", "/elsewhere/quick"], "--results /elsewhere/quick: must be a folder"],
+    // A folder beside the mount, whose name only starts with it, is not on the volume.
+    [[...image, "--results", "/results2/quick"], "--results /results2/quick: must be a folder"],
+    // White space would split the pods' permission flags.
+    [
+      [...image, "--results", "/results/my results"],
+      "--results /results/my results: must be a folder under /results/",
+    ],
+    [[...image, "--mount", "/my results"], "--mount /my results: must be an absolute path"],
+    [[...image, "--workspace", "/my work"], "--workspace /my work: must be an absolute path"],
     [["--image", "i", "--out", "/tmp/k8s"], "--out /tmp/k8s: must be a folder under build/"],
     [[...image, "--minutes=-1"], "--minutes -1: must be an integer in 1..43200"],
     [

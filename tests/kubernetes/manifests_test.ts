@@ -259,4 +259,14 @@ Deno.test("apply.sh asks again after a failed query; ten in a row stop it before
   assertStringIncludes(stopped.stderr, `failed ${KUBECTL_MISSES} times in a row: stopping here`);
   const calls = Deno.readTextFileSync(`${away}/calls`);
   assert(!calls.includes("stage1.json") && !calls.includes("report.json"), calls);
+  const queries = linesOf(away, "calls").filter((call) => call.startsWith("get job"));
+  assertEquals(queries.length, KUBECTL_MISSES, "it stops at the tenth failed query");
+  // Misses count in a row only: an answer in between starts the count again.
+  const misses = (count: number) => Array(count).fill("ERR");
+  const patchy = fakeKubectl({
+    "demure-stage0": [...misses(KUBECTL_MISSES - 1), "", ...misses(KUBECTL_MISSES - 1), "Complete"],
+  });
+  const ended = runApply(applyScript([array(0), array(1)], settingsIn("/w")), patchy);
+  assertEquals(ended.code, 0, ended.stderr);
+  assertStringIncludes(Deno.readTextFileSync(`${patchy}/calls`), "apply -f stage1.json");
 });
