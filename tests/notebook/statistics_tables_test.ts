@@ -70,4 +70,18 @@ Deno.test("modalityCoverageTable: kind and width in words, coverage 'n of N (p %
     ["text", "dense vector", "100 numbers", "8,993 of 9,066 (99.2 %)", "3,468 of 3,496 (99.2 %)"],
     ["genre", "labels (multi-hot)", "20 labels", "1 of 9,066 (0.0 %)", "–"],
   ]);
+  // A modality only a later dataset has: its kind and width from that one, "–" before it.
+  const later = modalityCoverageTable([
+    { label: "5-core", stats: stats(3_496, 3_468, false) },
+    { label: "raw", stats: stats(9_066, 8_993) },
+  ]);
+  assertEquals(later.rows[2], [
+    "genre",
+    "labels (multi-hot)",
+    "20 labels",
+    "–",
+    "1 of 9,066 (0.0 %)",
+  ]);
+  assertEquals("caption" in later, false, "no caption key without a caption");
+  assertEquals("caption" in statisticsTable([{ label: "raw", stats: stats(10, 5) }]), false);
 });
