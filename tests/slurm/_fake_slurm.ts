@@ -19,7 +19,8 @@ export const STAGES: string[][] = (() => {
 })();
 
 /**
- * A folder of stand-in Slurm commands; `squeue` prints `$dir/squeue.out` when it exists. sbatch
+ * A folder of stand-in Slurm commands; `squeue` prints `$dir/squeue.out` when it exists (or
+ * `$dir/squeue-<job>.out` for the tasks of that job). sbatch
  * prints job ids 41, 42, ... in the order of the calls (followed by `;<cluster>` when given, as
  * `--parsable` does on a federation), and fails the report job's submission once `reportFails` or
  * {@linkcode failReports} asked it to.
@@ -41,7 +42,12 @@ export function fakeSlurm(options: { reportFails?: boolean; cluster?: string } =
       `echo "sbatch: error: Invalid account" >&2; exit 1; fi\n` +
       `mapfile -t made < ${dir}/sbatch.calls; echo "$((40 + \${#made[@]}))${cluster}"`,
   );
-  tool("squeue", `[[ -f ${dir}/squeue.out ]] && printf "%s\\n" "$(<${dir}/squeue.out)"; true`);
+  // `squeue -h -r -j <job> -o %K`: `squeue-<job>.out` for that job when it exists.
+  tool(
+    "squeue",
+    `f=${dir}/squeue-$4.out; [[ -f $f ]] || f=${dir}/squeue.out\n` +
+      `[[ -f $f ]] && printf "%s\\n" "$(<$f)"; true`,
+  );
   tool("scancel", "true");
   if (options.reportFails) failReports(dir);
   return dir;

@@ -55,14 +55,13 @@ Deno.test("re-submission: arrays whose tasks have all ended hold nothing back an
 
 Deno.test("re-submission: a cell claimed by a live array task is left to it; a first array of a later stage waits for the earlier arrays", () => {
   afterFirstSubmission({}, (slurm, resultsDir) => {
-    // Tasks 0 to 14 of every array are still queued or running (the stand-in squeue lists them for
-    // any job): stages 0 and 1 are left to them, and of stage 2 tasks 15 and 16 are not.
+    // Tasks 0 to 14 of every array (all of stage 1's) are still queued or running: stages 0 and 1
+    // are left to them, and of stage 2 tasks 15 and 16 are not.
     const live = 15;
     assertEquals([STAGES[0].length, STAGES[1].length <= live, STAGES[2].length], [live, true, 17]);
-    Deno.writeTextFileSync(
-      `${slurm}/squeue.out`,
-      Array.from({ length: live }, (_, t) => t).join("\n"),
-    );
+    const tasks = (count: number) => Array.from({ length: count }, (_, t) => t).join("\n");
+    Deno.writeTextFileSync(`${slurm}/squeue.out`, tasks(live));
+    Deno.writeTextFileSync(`${slurm}/squeue-42.out`, tasks(STAGES[1].length));
     // Stage 2's task 15 cell is claimed by task 14 of array 99, which squeue lists: it runs there.
     const running = STAGES[2][15];
     const claim = { pid: 123, hostname: "node7", since: "then", job: "99_14" };
@@ -77,6 +76,16 @@ Deno.test("re-submission: a cell claimed by a live array task is left to it; a f
     const again = calls(slurm, "sbatch").slice(4);
     assertStringIncludes(again[0], "--dependency=afterany:41:42:43 ");
     assertStringIncludes(second.stdout, "stage 2: job array 45 (1 tasks");
+    // What it says: the plan's counts (the claimed cell is not a finished one), the stage's
+    // wait for its selection, and every job to watch.
+    const cells = STAGES.flat().length;
+    assertStringIncludes(
+      second.stdout,
+      `quick plan: ${cells} cells, 0 finished, ${cells - 2} queued or running in earlier ` +
+        `submissions, 1 to submit (results: ${resultsDir})`,
+    );
+    assertStringIncludes(second.stdout, "+ start-up + 10 min for its selection; see");
+    assertStringIncludes(second.stdout, "watch: squeue -j 45,46\n");
   });
 });
 
@@ -93,5 +102,12 @@ Deno.test("re-submission: a failed one removes its batch scripts and keeps the e
     assertEquals(calls(slurm, "scancel"), ["45 46 47"]);
     assertEquals(filesOf(), before);
     assertEquals(Deno.readTextFileSync(`${slurmDir}/submissions.json`), record);
+    // A record that cannot be read stops the submission: read as none, every queued cell of the
+    // earlier submission would be submitted again.
+    Deno.writeTextFileSync(`${slurmDir}/submissions.json`, "[{");
+    const unreadable = submit(["--results", resultsDir], slurm);
+    assertEquals(unreadable.code, 1);
+    assertStringIncludes(unreadable.stderr, `${slurmDir}/submissions.json: unreadable (`);
+    assertEquals(calls(slurm, "sbatch").length, 4 + 4, "nothing more was submitted");
   });
 });

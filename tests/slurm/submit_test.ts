@@ -196,6 +196,9 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
   assertEquals(measured.code, 0, measured.stderr);
   assertStringIncludes(measured.stdout, "#SBATCH --time=00:45:00\n");
   assertStringIncludes(measured.stdout, "#SBATCH --mem=3000M\n");
+  // A --deno that is not there is named as such (not as missing from PATH).
+  const noDeno = submit(["--dry-run", "--deno", `${dir}/no/deno`, "--results", `${dir}/r`], dir);
+  assertEquals([noDeno.code, noDeno.stderr], [1, `slurm: ${dir}/no/deno: no such program\n`]);
   const help = submit(["--help"], dir);
   assertEquals(help.code, 0);
   assertStringIncludes(help.stdout, "Usage: deno task slurm");
