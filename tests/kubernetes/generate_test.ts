@@ -76,6 +76,8 @@ Deno.test("deno task kubernetes: one Job per stage of the plan from scratch, a r
       [...Deno.readDirSync(`${root}/${out}`)].map((e) => e.name).sort(),
       ["apply.sh", "report.json", ...stages.map((_, s) => `stage${s}.json`)].sort(),
     );
+    // apply.sh is run as a program (docs/scale.md: build/kubernetes/apply.sh).
+    assertEquals(Deno.statSync(`${root}/${out}/apply.sh`).mode! & 0o111, 0o111);
     stages.forEach((keys, stage) => {
       const job = readJob(`${root}/${out}/stage${stage}.json`);
       assertEquals(job.metadata.name, `demure-stage${stage}`);
@@ -204,14 +206,15 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
   const overridden = generate([...image, "--", "--results", "results/quick"]);
   assertEquals(overridden.code, 1);
   assertStringIncludes(overridden.stderr, "kubernetes: reproduce: --results given twice");
-  // A folder holding someone else's files is not replaced.
+  // A folder holding someone else's files is not replaced, one named like a generated file
+  // (apply.sh.orig) included.
   Deno.mkdirSync(`${root}/${out}`, { recursive: true });
-  Deno.writeTextFileSync(`${root}/${out}/notes.txt`, "mine");
+  Deno.writeTextFileSync(`${root}/${out}/apply.sh.orig`, "mine");
   try {
     const run = generate(image);
     assertEquals(run.code, 2);
-    assertStringIncludes(run.stderr, "holds files this script did not write (notes.txt)");
-    assertEquals([...Deno.readDirSync(`${root}/${out}`)].map((e) => e.name), ["notes.txt"]);
+    assertStringIncludes(run.stderr, "holds files this script did not write (apply.sh.orig)");
+    assertEquals([...Deno.readDirSync(`${root}/${out}`)].map((e) => e.name), ["apply.sh.orig"]);
     assertEquals(
       [...Deno.readDirSync(`${root}/build`)].filter((e) => e.name.includes(".partial-")),
       [],
