@@ -5,7 +5,11 @@
  * stderr make the message, and the exit status is the result's.
  */
 import { assertEquals } from "@std/assert";
-import { type CellProgress, executeNotebook } from "../../lib/notebook_runner/execute_notebook.ts";
+import {
+  type CellProgress,
+  executeNotebook,
+  renderNotebookHtml,
+} from "../../lib/notebook_runner/execute_notebook.ts";
 
 Deno.test("executeNotebook: progress lines go to onCell; the rest, unfinished last line included, is the message", async () => {
   const root = Deno.makeTempDirSync({ prefix: "runner-output-test-" });
@@ -38,6 +42,48 @@ Deno.test("executeNotebook: progress lines go to onCell; the rest, unfinished la
       message: "kernel output\ncell 4 raised Error: planted\nto stderr",
     });
   } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("executeNotebook and renderNotebookHtml: the runner's arguments and JUPYTER_PATH; the kernel's start notice is no message", async () => {
+  const root = Deno.makeTempDirSync({ prefix: "runner-output-test-" });
+  const inherited = Deno.env.get("JUPYTER_PATH");
+  try {
+    const python = `${root}/python`;
+    Deno.writeTextFileSync(
+      python,
+      [
+        "#!/bin/bash",
+        `printf '%s\\n' "$JUPYTER_PATH" "$@" > ${root}/args`,
+        `echo 'Warning: "deno jupyter" is unstable and might change in the future.' >&2`,
+        "echo done",
+      ].join("\n") + "\n",
+    );
+    Deno.chmodSync(python, 0o755);
+    const argsOf = () => Deno.readTextFileSync(`${root}/args`).trimEnd().split("\n");
+    Deno.env.set("JUPYTER_PATH", "/elsewhere/jupyter");
+    const config = { projectRoot: root, python, kernelEnv: { DEMURE_QUICK: "1" } };
+    const executed = await executeNotebook("in.ipynb", "out.ipynb", config);
+    assertEquals(executed, { ok: true, exitCode: 0, message: "done" });
+    assertEquals(argsOf(), [
+      `${root}/.jupyter:/elsewhere/jupyter`,
+      `${root}/scripts/notebook_runner.py`,
+      "execute",
+      "in.ipynb",
+      "out.ipynb",
+      "--quiet-ms",
+      "300",
+      "--cell-timeout",
+      "3600",
+      "--env",
+      "DEMURE_QUICK=1",
+    ]);
+    await renderNotebookHtml("out.ipynb", "out.html", config, { noInput: true });
+    assertEquals(argsOf().slice(2), ["html", "out.ipynb", "out.html", "--no-input"]);
+  } finally {
+    if (inherited === undefined) Deno.env.delete("JUPYTER_PATH");
+    else Deno.env.set("JUPYTER_PATH", inherited);
     Deno.removeSync(root, { recursive: true });
   }
 });
