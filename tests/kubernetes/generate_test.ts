@@ -179,6 +179,8 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     [[...image, "--mount", "/my results"], "--mount /my results: must be an absolute path"],
     [[...image, "--workspace", "/my work"], "--workspace /my work: must be an absolute path"],
     [["--image", "i", "--out", "/tmp/k8s"], "--out /tmp/k8s: must be a folder under build/"],
+    // Beside build/, under a name that only starts with it: outside what the task may write.
+    [["--image", "i", "--out", "build2/k8s"], "--out build2/k8s: must be a folder under build/"],
     [[...image, "--minutes=-1"], "--minutes -1: must be an integer in 1..43200"],
     [
       [

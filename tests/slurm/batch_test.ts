@@ -100,6 +100,7 @@ Deno.test("the report script names each submitted cell that did not finish, with
   ];
   const script = reportBatchScript(arrays, settingsIn(dir, fake));
   assertStringIncludes(script, "#SBATCH --job-name=demure-report\n");
+  assertStringIncludes(script, `#SBATCH --output=${dir}/results/slurm/logs/report-%j.log\n`);
   const run = bash(script, { DEMURE_CELLS_JOBS: "41:43" });
   assertEquals(run.code, 1, "a failed cell fails the report job");
   assertStringIncludes(run.stdout, "wrote report");

@@ -1,4 +1,5 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { runCaptured } from "./_run.ts";
 import {
   compareResults,
   jsonDifferences,
@@ -57,6 +58,16 @@ Deno.test("compareResults: equal up to timings; a metric or a missing cell is na
   const missing = resultsFolder({}, { main: [1, 2] });
   assertEquals(compareResults(reference, missing), [`cells/a.json: missing in ${missing}`]);
   assertEquals(jsonDifferences({ a: 1 }, { b: 1 }), ["a: 1 vs absent", "b: absent vs 1"]);
+  // The command's exit status: 0 equal, 1 different (the Slurm check reads it), 2 a usage error.
+  const cli = (...args: string[]) =>
+    runCaptured(Deno.execPath(), ["run", "-A", "scripts/slurm/compare_results.ts", ...args], {});
+  const same = cli(reference, sameButSlower);
+  assertEquals(same.code, 0, same.stderr);
+  assertStringIncludes(same.stdout, "equals");
+  const different = cli(reference, otherMetric);
+  assertEquals(different.code, 1);
+  assertStringIncludes(different.stderr, "result.test.NDCG@10: 0.125 vs 0.12500000000000003");
+  assertEquals(cli(reference).code, 2);
   for (const dir of [reference, sameButSlower, otherMetric, missing]) {
     Deno.removeSync(dir, { recursive: true });
   }

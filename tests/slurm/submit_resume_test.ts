@@ -43,8 +43,16 @@ Deno.test("re-submission: arrays whose tasks have all ended hold nothing back an
     assertEquals(record.map((s: { cellsJob: string }) => s.cellsJob), ["41", "42", "43"]);
     // squeue lists no task of the first submission's arrays (they all ended, none finished its
     // cell): every cell is submitted again, task 0 included, and no stage waits for those arrays.
+    // One cell's claim names batch job 57, not an array task, which squeue does not list either.
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    const claim = { pid: 123, hostname: "node7", since: "then", job: "57" };
+    Deno.writeTextFileSync(store.claimPathOf(STAGES[0][3]), JSON.stringify(claim));
     const second = submit(["--results", resultsDir], slurm);
     assertEquals(second.code, 0, second.stderr);
+    assertStringIncludes(
+      second.stdout,
+      `release the claim of ${STAGES[0][3]}: job 57 no longer runs`,
+    );
     assertEquals(submittedKeys(resultsDir, 3), STAGES);
     const again = calls(slurm, "sbatch").slice(4);
     assertEquals(again[0].includes("dependency"), false);
