@@ -201,25 +201,35 @@ Deno.test("notebookCellModel (quick): says on the page that the model is barely 
 Deno.test("notebookCellModel (full) with DEMURE_RERUN=1 trains a missing model: here under a claim another process holds", async () => {
   // Without DEMURE_RERUN the full plan trains nothing (the error names the missing checkpoint);
   // with it the model is trained, which starts by taking the cell's claim: held, it is refused.
+  // In a process of its own: the environment is shared by the test modules run in parallel.
   const plan = notebookPlan("full");
   const cell = syntheticTwinOfExplained(plan);
   const resultsDir = Deno.makeTempDirSync();
-  const saved = Deno.env.get("DEMURE_RERUN");
   try {
     const store = cellStoreOf(resultsDir);
     const claim = JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" });
     for (const key of [cell.key, cell.sameAs!]) {
       Deno.writeTextFileSync(store.claimPathOf(key), claim);
     }
-    Deno.env.set("DEMURE_RERUN", "1");
-    await assertRejects(
-      () => notebookCellModel(plan, cell, { resultsDir }),
-      Error,
-      "another process is training",
-    );
+    const module = (path: string) =>
+      JSON.stringify(new URL(`../../lib/${path}`, import.meta.url).href);
+    const script = [
+      `import { initBackend } from ${module("backend/init_backend.ts")};`,
+      `import { notebookCellModel, notebookPlan } from ${module("notebook/plan_cells.ts")};`,
+      "await initBackend({ verbose: false });",
+      'const plan = notebookPlan("full");',
+      `const cell = plan.cells.find((c) => c.key === ${JSON.stringify(cell.key)});`,
+      `await notebookCellModel(plan, cell, { resultsDir: ${JSON.stringify(resultsDir)} });`,
+    ].join("\n");
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", script],
+      env: { DEMURE_RERUN: "1", DEMURE_BLAS_THREADS: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(run.code, 1);
+    assertStringIncludes(new TextDecoder().decode(run.stderr), "another process is training");
   } finally {
-    if (saved === undefined) Deno.env.delete("DEMURE_RERUN");
-    else Deno.env.set("DEMURE_RERUN", saved);
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
