@@ -18,6 +18,9 @@ Deno.test("shellQuote leaves plain words and quotes everything else for bash", (
   for (const value of KEYS) {
     assertEquals(bash(`printf %s ${shellQuote(value)}`).stdout, value);
   }
+  // An empty value stays one (empty) word: unquoted, it would vanish from the command line.
+  assertEquals(shellQuote(""), "''");
+  assertEquals(bash(`count() { printf %s $#; }; count ${shellQuote("")}`).stdout, "1");
 });
 
 Deno.test("cellsArray and reproduceCommand: bash sees each key and argument as one word", () => {

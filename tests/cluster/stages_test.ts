@@ -1,8 +1,10 @@
 /** The stages and resource requests every cluster route shares (scripts/cluster/stages.ts). */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import {
   type ListedCell,
+  MEMORY_SAFETY_FACTOR,
   MINIMUM_MINUTES,
+  PEAK_MEMORY_MB,
   SELECTION_WAIT_SECONDS,
   stageArrays,
   STARTUP_SECONDS,
@@ -23,7 +25,11 @@ Deno.test("taskResources: the slowest cell's estimate x the safety factor, plus 
     Math.ceil((1440 * TIME_SAFETY_FACTOR + STARTUP_SECONDS) / 60),
   );
   assertEquals(resources.cpus, 2);
-  assertEquals(resources.memoryMb % 256, 0);
+  // The measured peak x the safety factor, rounded up (never down) to whole 256 MB: 1002 MB x 1.5
+  // = 1503 MB asks for 1536 MB (1280 MB would be below the peak x 1.5).
+  assertEquals(resources.memoryMb, 1536);
+  assert(resources.memoryMb >= PEAK_MEMORY_MB.full * MEMORY_SAFETY_FACTOR);
+  assertEquals(taskResources([cell(1)], "quick", 1, 0).memoryMb, 1536);
   assertEquals(taskResources([cell(1)], "quick", 1, 0).minutes, MINIMUM_MINUTES);
   // After the first stage, a task may wait a little for its selection.
   assertEquals(

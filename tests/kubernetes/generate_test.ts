@@ -76,6 +76,8 @@ Deno.test("deno task kubernetes: one Job per stage of the plan from scratch, a r
       [...Deno.readDirSync(`${root}/${out}`)].map((e) => e.name).sort(),
       ["apply.sh", "report.json", ...stages.map((_, s) => `stage${s}.json`)].sort(),
     );
+    // apply.sh is run as a program (docs/scale.md: build/kubernetes/apply.sh).
+    assertEquals(Deno.statSync(`${root}/${out}/apply.sh`).mode! & 0o111, 0o111);
     stages.forEach((keys, stage) => {
       const job = readJob(`${root}/${out}/stage${stage}.json`);
       assertEquals(job.metadata.name, `demure-stage${stage}`);
@@ -167,7 +169,18 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     [[...image, "--name", "Demure_Grid"], "--name Demure_Grid: must be lower-case"],
     [[...image, "--mount", "results"], "--mount results: must be an absolute path"],
     [[...image, "--results", "/elsewhere/quick"], "--results /elsewhere/quick: must be a folder"],
+    // A folder beside the mount, whose name only starts with it, is not on the volume.
+    [[...image, "--results", "/results2/quick"], "--results /results2/quick: must be a folder"],
+    // White space would split the pods' permission flags.
+    [
+      [...image, "--results", "/results/my results"],
+      "--results /results/my results: must be a folder under /results/",
+    ],
+    [[...image, "--mount", "/my results"], "--mount /my results: must be an absolute path"],
+    [[...image, "--workspace", "/my work"], "--workspace /my work: must be an absolute path"],
     [["--image", "i", "--out", "/tmp/k8s"], "--out /tmp/k8s: must be a folder under build/"],
+    // Beside build/, under a name that only starts with it: outside what the task may write.
+    [["--image", "i", "--out", "build2/k8s"], "--out build2/k8s: must be a folder under build/"],
     [[...image, "--minutes=-1"], "--minutes -1: must be an integer in 1..43200"],
     [
       [
@@ -195,14 +208,15 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
   const overridden = generate([...image, "--", "--results", "results/quick"]);
   assertEquals(overridden.code, 1);
   assertStringIncludes(overridden.stderr, "kubernetes: reproduce: --results given twice");
-  // A folder holding someone else's files is not replaced.
+  // A folder holding someone else's files is not replaced, one named like a generated file
+  // (apply.sh.orig) included.
   Deno.mkdirSync(`${root}/${out}`, { recursive: true });
-  Deno.writeTextFileSync(`${root}/${out}/notes.txt`, "mine");
+  Deno.writeTextFileSync(`${root}/${out}/apply.sh.orig`, "mine");
   try {
     const run = generate(image);
     assertEquals(run.code, 2);
-    assertStringIncludes(run.stderr, "holds files this script did not write (notes.txt)");
-    assertEquals([...Deno.readDirSync(`${root}/${out}`)].map((e) => e.name), ["notes.txt"]);
+    assertStringIncludes(run.stderr, "holds files this script did not write (apply.sh.orig)");
+    assertEquals([...Deno.readDirSync(`${root}/${out}`)].map((e) => e.name), ["apply.sh.orig"]);
     assertEquals(
       [...Deno.readDirSync(`${root}/build`)].filter((e) => e.name.includes(".partial-")),
       [],

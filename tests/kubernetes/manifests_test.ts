@@ -66,6 +66,9 @@ Deno.test("a stage Job: one pod per cell, the stage's requests and time limit, a
   assertEquals(at(job, "spec", "completionMode"), "Indexed");
   assertEquals(at(job, "spec", "completions"), 3);
   assertEquals(at(job, "spec", "parallelism"), 2);
+  // A failed index is retried twice, in a pod of its own.
+  assertEquals(at(job, "spec", "backoffLimitPerIndex"), 2);
+  assertEquals(at(job, "metadata", "labels"), { app: "demure", stage: "1" });
   assertEquals(at(job, "spec", "template", "spec", "activeDeadlineSeconds"), 13 * 60);
   assertEquals(at(job, "spec", "template", "spec", "restartPolicy"), "Never");
   assertEquals(container(job).image, "registry.example.org/demure:abc");
@@ -245,6 +248,12 @@ Deno.test("apply.sh goes on after a failed stage (as Slurm's afterany) and exits
   const calls = Deno.readTextFileSync(`${kubectl}/calls`);
   assertStringIncludes(calls, "apply -f stage1.json");
   assertStringIncludes(calls, "apply -f report.json");
+  // A failed report Job fails the run too, its log still printed.
+  const reportFails = fakeKubectl({ "demure-report": ["Failed"] });
+  const run2 = runApply(applyScript([array(0)], settingsIn("/w")), reportFails);
+  assertEquals(run2.code, 1);
+  assertStringIncludes(run2.stderr, "job demure-report failed");
+  assertStringIncludes(Deno.readTextFileSync(`${reportFails}/calls`), "logs job/demure-report");
 });
 
 Deno.test("apply.sh asks again after a failed query; ten in a row stop it before the next stage", () => {
@@ -259,4 +268,14 @@ Deno.test("apply.sh asks again after a failed query; ten in a row stop it before
   assertStringIncludes(stopped.stderr, `failed ${KUBECTL_MISSES} times in a row: stopping here`);
   const calls = Deno.readTextFileSync(`${away}/calls`);
   assert(!calls.includes("stage1.json") && !calls.includes("report.json"), calls);
+  const queries = linesOf(away, "calls").filter((call) => call.startsWith("get job"));
+  assertEquals(queries.length, KUBECTL_MISSES, "it stops at the tenth failed query");
+  // Misses count in a row only: an answer in between starts the count again.
+  const misses = (count: number) => Array(count).fill("ERR");
+  const patchy = fakeKubectl({
+    "demure-stage0": [...misses(KUBECTL_MISSES - 1), "", ...misses(KUBECTL_MISSES - 1), "Complete"],
+  });
+  const ended = runApply(applyScript([array(0), array(1)], settingsIn("/w")), patchy);
+  assertEquals(ended.code, 0, ended.stderr);
+  assertStringIncludes(Deno.readTextFileSync(`${patchy}/calls`), "apply -f stage1.json");
 });

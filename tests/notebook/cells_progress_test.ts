@@ -217,3 +217,32 @@ Deno.test("cellsProgress with runPlan: a failed and a held cell stay on the page
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("cellsProgress in a kernel: one cell of 10 s in words; live, a message's first line only", async () => {
+  const outputs = new RecordedOutputs();
+  const progress = cellsProgress(outputs);
+  const cell = { key: "quick/Synthetic/SASRec-MM/seed=0" } as PlannedCell;
+  progress.log("dataset Synthetic\nusers 160\nitems 120");
+  // Five epochs of 2 s: 10 s, shown in whole seconds (a tenth only below 10 s).
+  for (let step = 1; step <= 5; step++) progress.onEpoch(cell, epoch(step, 5));
+  progress.onCellDone(cell, { kind: "finished", result: "valid NDCG@10 0.0700" });
+  await progress.done();
+  // The dataset's table lines stay out of the live output: it is one line of runPlan's.
+  assert(outputs.states.every((state) => !state.includes("users 160")), outputs.states.join("|"));
+  assertEquals(outputs.states[0], "dataset Synthetic");
+  assertEquals(outputs.saved.map((output) => output.text), [
+    "computed 1 cell now (10 s of training):\n  quick/Synthetic/SASRec-MM/seed=0: valid NDCG@10 0.0700",
+  ]);
+});
+
+Deno.test("cellsProgress in a kernel: no cell computed keeps runPlan's last line on the page", async () => {
+  // Every cell already there (or held elsewhere): the page says so in runPlan's words.
+  const outputs = new RecordedOutputs();
+  const progress = cellsProgress(outputs);
+  progress.log("quick reproduction: 3 cells planned, 3 already finished");
+  await progress.done();
+  assertEquals(outputs.saved.map((output) => output.text), [
+    "computed 0 cells now (0.0 s of training); quick reproduction: 3 cells planned, 3 already " +
+    "finished",
+  ]);
+});

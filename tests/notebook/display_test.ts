@@ -45,3 +45,20 @@ Deno.test("display and displayTable refuse a misspelt option instead of showing 
       "digits; did you mean caption?)",
   );
 });
+
+Deno.test("displayTable outside a kernel prints the caption and tab-separated rows, 4 digits by default", async () => {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => printed.push(parts.join(" "));
+  try {
+    await displayTable({
+      caption: "NDCG@10",
+      columns: ["model", "mean"],
+      rows: [["Pop", 0.0123456]],
+    });
+    await displayTable({ columns: ["model", "mean"], rows: [["Pop", 0.0123456]], digits: 2 });
+  } finally {
+    console.log = log;
+  }
+  assertEquals(printed, ["NDCG@10\nmodel\tmean\nPop\t0.0123", "model\tmean\nPop\t0.01"]);
+});

@@ -16,6 +16,7 @@ import {
 } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset, type PreparedDataset } from "../../lib/experiments/datasets.ts";
 import { cellsOf } from "../../lib/experiments/plan.ts";
+import { cellStoreOf } from "../../lib/experiments/mod.ts";
 import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
@@ -88,13 +89,17 @@ Deno.test(".gitignore: of the kept models, only the explained Demure-SASRec cell
   for (const dir of others) assertEquals(isIgnoredByGit(`${dir}/best.json`), true, dir);
 });
 
-Deno.test("notebookCellModel (full): loads the selected trial's kept model, then its copy under the cell's name; trains nothing", async () => {
-  const plan = notebookPlan("full");
-  // The synthetic twin of the explained cell: its selection is recorded, its data is cheap.
-  const cell = cellsOf(plan, "main").find((candidate) =>
+/** The synthetic twin of the explained cell: its selection is recorded, its data is cheap. */
+function syntheticTwinOfExplained(plan: ExperimentPlan): PlannedCell {
+  return cellsOf(plan, "main").find((candidate) =>
     candidate.dataset.kind === "synthetic" && candidate.systemName === "Demure-SASRec" &&
     candidate.seed === plan.seeds[0]
   )!;
+}
+
+Deno.test("notebookCellModel (full): loads the selected trial's kept model, then its copy under the cell's name; trains nothing", async () => {
+  const plan = notebookPlan("full");
+  const cell = syntheticTwinOfExplained(plan);
   assertEquals(typeof cell.sameAs, "string", "the records select the synthetic Demure-SASRec");
   const resultsDir = Deno.makeTempDirSync();
   try {
@@ -177,8 +182,53 @@ Deno.test("notebookCellModel (quick): says on the page that the model is barely 
     const { value, log } = await captureLog(() => notebookCellModel(plan, cell, { resultsDir }));
     value.model.dispose();
     assertEquals(value.source, "checkpoint");
-    assertStringIncludes(log, `loaded from ${cellModelDir(resultsDir, cell)}/best (7 epochs`);
-    assertStringIncludes(log, "QUICK MODE: this model is barely trained");
+    assertStringIncludes(
+      log,
+      `loaded from ${cellModelDir(resultsDir, cell)}/best (7 epochs, cap ${value.maxEpochs})`,
+    );
+    const batches = cell.training.maxBatchesPerEpoch;
+    assertEquals(typeof batches, "number", "the quick plan caps the batches of an epoch");
+    assertStringIncludes(
+      log,
+      `QUICK MODE: this model is barely trained (at most ${value.maxEpochs} epochs of ${batches} ` +
+        "batches)",
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("notebookCellModel (full) with DEMURE_RERUN=1 trains a missing model: here under a claim another process holds", async () => {
+  // Without DEMURE_RERUN the full plan trains nothing (the error names the missing checkpoint);
+  // with it the model is trained, which starts by taking the cell's claim: held, it is refused.
+  // In a process of its own: the environment is shared by the test modules run in parallel.
+  const plan = notebookPlan("full");
+  const cell = syntheticTwinOfExplained(plan);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const store = cellStoreOf(resultsDir);
+    const claim = JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" });
+    for (const key of [cell.key, cell.sameAs!]) {
+      Deno.writeTextFileSync(store.claimPathOf(key), claim);
+    }
+    const module = (path: string) =>
+      JSON.stringify(new URL(`../../lib/${path}`, import.meta.url).href);
+    const script = [
+      `import { initBackend } from ${module("backend/init_backend.ts")};`,
+      `import { notebookCellModel, notebookPlan } from ${module("notebook/plan_cells.ts")};`,
+      "await initBackend({ verbose: false });",
+      'const plan = notebookPlan("full");',
+      `const cell = plan.cells.find((c) => c.key === ${JSON.stringify(cell.key)});`,
+      `await notebookCellModel(plan, cell, { resultsDir: ${JSON.stringify(resultsDir)} });`,
+    ].join("\n");
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", script],
+      env: { DEMURE_RERUN: "1", DEMURE_BLAS_THREADS: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(run.code, 1);
+    assertStringIncludes(new TextDecoder().decode(run.stderr), "another process is training");
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }

@@ -6,6 +6,7 @@ import {
 } from "../../lib/notebook/progress.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { epochProgressEvent } from "../../lib/notebook/training_progress.ts";
+import type { EpochProgress } from "../../lib/train/progress.ts";
 
 Deno.test("progress: line shows counter, bar, percent, metrics and note", () => {
   assertEquals(
@@ -28,6 +29,8 @@ Deno.test("progress: in a terminal prints every n-th event, the final one, and f
     print: (line) => lines.push(line),
   });
   for (let step = 1; step <= 5; step++) progress.report({ step });
+  // The final event prints when it is reported, not only once done() is called.
+  assertEquals(lines.map((line) => line.split(" ")[1]), ["2/5", "4/5", "5/5"]);
   await progress.done();
   assertEquals(lines.map((line) => line.split(" ")[1]), ["2/5", "4/5", "5/5"]);
 
@@ -45,7 +48,7 @@ Deno.test("progress: in a terminal prints every n-th event, the final one, and f
 });
 
 Deno.test("training progress: an epoch becomes counter, metrics and note", () => {
-  const event = epochProgressEvent({
+  const epoch: EpochProgress = {
     epoch: 3,
     maxEpochs: 20,
     loss: 7.5,
@@ -59,12 +62,17 @@ Deno.test("training progress: an epoch becomes counter, metrics and note", () =>
     epochSeconds: 12,
     stepSeconds: 1.2,
     secondsLeftAtMost: 204,
-  });
+  };
+  const event = epochProgressEvent(epoch);
   assertEquals(
     formatProgressLine("SASRec", event),
     "SASRec 3/20 [###-----------------] 15% loss=7.500 aux=0.5000 valid NDCG@10=0.04000 " +
       "best=0.04000 (best @3, improved; <= 3.4 min left)",
   );
+  // A validation NDCG@10 of 0 (early epochs on hard data) is shown: left out, it read as "not
+  // evaluated".
+  const zero = epochProgressEvent({ ...epoch, validation: { "NDCG@10": 0 }, bestValidation: 0 });
+  assertEquals(zero.metrics, { loss: 7.5, aux: 0.5, "valid NDCG@10": 0, best: 0 });
 });
 
 Deno.test("training progress: an epoch without an auxiliary loss or a validation shows neither", () => {
@@ -111,4 +119,17 @@ Deno.test("createProgress: a printEvery or total that is not an integer >= 1 is 
     assertEquals((error as SettingError).setting, setting, error.message);
     assertStringIncludes(error.message, text);
   }
+});
+
+Deno.test("progress: percent rounds to nearest, a total of 0 draws no bar, an event's total wins over the config's", () => {
+  assertEquals(
+    formatProgressLine("x", { step: 2, total: 3 }),
+    "x 2/3 [#############-------] 67%",
+  );
+  // A total of 0 is no total: a bar of 2/0 would read 100% (or NaN% at 0/0).
+  assertEquals(formatProgressLine("scan", { step: 2, total: 0 }), "scan 2");
+  const lines: string[] = [];
+  const progress = createProgress({ label: "fit", total: 10, print: (line) => lines.push(line) });
+  progress.report({ step: 3, total: 5 });
+  assertEquals(lines, ["fit 3/5 [############--------] 60%"]);
 });

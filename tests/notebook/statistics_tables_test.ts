@@ -41,11 +41,13 @@ Deno.test("statisticsTable: a column per dataset, words for rows, counts and per
   assertEquals(table.caption, "MovieLens");
   assertEquals(table.columns, ["", "raw", "after 5-core"]);
   const byName = Object.fromEntries(table.rows.map(([name, ...cells]) => [name, cells]));
+  assertEquals(byName["users"], ["671", "671"]);
   assertEquals(byName["items"], ["9,066", "3,496"]);
   assertEquals(byName["interactions"], ["90,072", "90,072"]);
   assertEquals(byName["density (interactions / users × items)"], ["1.48 %", "3.84 %"]);
   assertEquals(byName["history length: shortest – longest"], ["16 – 1,449", "16 – 1,449"]);
   assertEquals(byName["history length: middle half (25th – 75th percentile)"][0], "35 – 141");
+  assertEquals(byName["history length per user: median"], ["66", "66"]);
   assertEquals(byName["history length: mean"][0], "134.2");
   // Every cell is text: no raw fraction such as 0.0384 reaches the page.
   for (const row of table.rows) for (const cell of row) assertEquals(typeof cell, "string");
@@ -68,4 +70,18 @@ Deno.test("modalityCoverageTable: kind and width in words, coverage 'n of N (p %
     ["text", "dense vector", "100 numbers", "8,993 of 9,066 (99.2 %)", "3,468 of 3,496 (99.2 %)"],
     ["genre", "labels (multi-hot)", "20 labels", "1 of 9,066 (0.0 %)", "–"],
   ]);
+  // A modality only a later dataset has: its kind and width from that one, "–" before it.
+  const later = modalityCoverageTable([
+    { label: "5-core", stats: stats(3_496, 3_468, false) },
+    { label: "raw", stats: stats(9_066, 8_993) },
+  ]);
+  assertEquals(later.rows[2], [
+    "genre",
+    "labels (multi-hot)",
+    "20 labels",
+    "–",
+    "1 of 9,066 (0.0 %)",
+  ]);
+  assertEquals("caption" in later, false, "no caption key without a caption");
+  assertEquals("caption" in statisticsTable([{ label: "raw", stats: stats(10, 5) }]), false);
 });

@@ -4,11 +4,13 @@ import { listNotebooks } from "../../lib/notebook_runner/mod.ts";
 Deno.test("listNotebooks: the folder's .ipynb files, by name; not other files, not folders", async () => {
   const dir = Deno.makeTempDirSync();
   try {
-    for (const name of ["b.ipynb", "a.ipynb", "notes.txt"]) {
+    // Made in name order and in reverse: a directory lists its entries in an order of its own.
+    const names = Array.from({ length: 12 }, (_, i) => `${String(i).padStart(2, "0")}_page.ipynb`);
+    for (const name of [...names.slice(0, 6), ...names.slice(6).reverse(), "notes.txt"]) {
       Deno.writeTextFileSync(`${dir}/${name}`, "{}");
     }
     Deno.mkdirSync(`${dir}/folder.ipynb`);
-    assertEquals(await listNotebooks(dir), [`${dir}/a.ipynb`, `${dir}/b.ipynb`]);
+    assertEquals(await listNotebooks(dir), names.map((name) => `${dir}/${name}`));
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

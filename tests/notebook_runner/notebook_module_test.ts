@@ -67,3 +67,15 @@ Deno.test("check_notebooks: --help, and a path that is no notebook, are one line
     assertEquals(checkNotebooks(path), { code: 2, output: message }, path);
   }
 });
+
+Deno.test("notebookModule: a dynamic import and a side-effect import resolve from the notebook too", () => {
+  const url = new URL("file:///work/notebooks/07_page.ipynb");
+  const cell = ['const { x } = await import("../lib/x.ts");\n', 'import "./setup.ts";\n'];
+  const { code } = notebookModule(
+    JSON.stringify({ cells: [{ cell_type: "code", source: cell }] }),
+    url,
+  );
+  const lines = code.split("\n");
+  assertEquals(lines[2], 'const { x } = await import("file:///work/lib/x.ts");');
+  assertEquals(lines[3], 'import "file:///work/notebooks/setup.ts";');
+});

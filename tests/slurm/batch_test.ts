@@ -100,6 +100,7 @@ Deno.test("the report script names each submitted cell that did not finish, with
   ];
   const script = reportBatchScript(arrays, settingsIn(dir, fake));
   assertStringIncludes(script, "#SBATCH --job-name=demure-report\n");
+  assertStringIncludes(script, `#SBATCH --output=${dir}/results/slurm/logs/report-%j.log\n`);
   const run = bash(script, { DEMURE_CELLS_JOBS: "41:43" });
   assertEquals(run.code, 1, "a failed cell fails the report job");
   assertStringIncludes(run.stdout, "wrote report");
@@ -113,5 +114,11 @@ Deno.test("the report script names each submitted cell that did not finish, with
   // All finished: exit 0.
   Deno.writeTextFileSync(fake, `#!/bin/bash\necho "wrote report"\n`);
   assertEquals(bash(script, { DEMURE_CELLS_JOBS: "41:43" }).code, 0);
+  // The report itself failed: the job fails with its status, and no "0 failed" reads as success.
+  Deno.writeTextFileSync(fake, `#!/bin/bash\necho "reproduce: boom" >&2\nexit 3\n`);
+  const broken = bash(script, { DEMURE_CELLS_JOBS: "41:43" });
+  assertEquals(broken.code, 3);
+  assertStringIncludes(broken.stdout, "reproduce: boom");
+  assertEquals(broken.stdout.includes("cells submitted"), false, broken.stdout);
   Deno.removeSync(dir, { recursive: true });
 });

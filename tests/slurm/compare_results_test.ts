@@ -1,4 +1,5 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { runCaptured } from "./_run.ts";
 import {
   compareResults,
   jsonDifferences,
@@ -20,10 +21,22 @@ Deno.test("withoutTimings drops every field that mentions seconds, at any depth"
     withoutTimings({
       trainSeconds: 3,
       test: { "NDCG@10": 0.1 },
-      history: [{ epochSeconds: 1, loss: 2 }],
+      history: [{ epochSeconds: 1, secondsLeftAtMost: 30, loss: 2 }],
+      // The cells' records spell some timings with a small s ("seconds", "secondsLeftAtMost").
+      timing: { seconds: 4.2, epochs: 3 },
     }),
-    { test: { "NDCG@10": 0.1 }, history: [{ loss: 2 }] },
+    { test: { "NDCG@10": 0.1 }, history: [{ loss: 2 }], timing: { epochs: 3 } },
   );
+});
+
+Deno.test("jsonDifferences: a list is not an object with the same keys; at most `limit` differences", () => {
+  assertEquals(jsonDifferences({ scores: [1] }, { scores: { "0": 1 } }), [
+    'scores: [1] vs {"0":1}',
+  ]);
+  const many = (value: number) =>
+    Object.fromEntries(Array.from({ length: 20 }, (_, i) => [i, value]));
+  assertEquals(jsonDifferences(many(1), many(2)).length, 10);
+  assertEquals(jsonDifferences(many(1), many(2), "", 3), ["0: 1 vs 2", "1: 1 vs 2", "2: 1 vs 2"]);
 });
 
 Deno.test("compareResults: equal up to timings; a metric or a missing cell is named by its path", () => {
@@ -45,6 +58,16 @@ Deno.test("compareResults: equal up to timings; a metric or a missing cell is na
   const missing = resultsFolder({}, { main: [1, 2] });
   assertEquals(compareResults(reference, missing), [`cells/a.json: missing in ${missing}`]);
   assertEquals(jsonDifferences({ a: 1 }, { b: 1 }), ["a: 1 vs absent", "b: absent vs 1"]);
+  // The command's exit status: 0 equal, 1 different (the Slurm check reads it), 2 a usage error.
+  const cli = (...args: string[]) =>
+    runCaptured(Deno.execPath(), ["run", "-A", "scripts/slurm/compare_results.ts", ...args], {});
+  const same = cli(reference, sameButSlower);
+  assertEquals(same.code, 0, same.stderr);
+  assertStringIncludes(same.stdout, "equals");
+  const different = cli(reference, otherMetric);
+  assertEquals(different.code, 1);
+  assertStringIncludes(different.stderr, "result.test.NDCG@10: 0.125 vs 0.12500000000000003");
+  assertEquals(cli(reference).code, 2);
   for (const dir of [reference, sameButSlower, otherMetric, missing]) {
     Deno.removeSync(dir, { recursive: true });
   }

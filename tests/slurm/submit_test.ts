@@ -5,59 +5,10 @@
  */
 import { storedCellResult } from "../experiments/_cell_result.ts";
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { runCaptured } from "./_run.ts";
-import { listCells } from "../../lib/experiments/cell_command.ts";
+import { calls, fakeSlurm, QUICK_CELLS, STAGES, submit } from "./_fake_slurm.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
-
-const QUICK_CELLS = planExperiments("quick").cells;
-/** The quick plan's cells by selection stage, in the plan's order (as `--list-cells` finds them). */
-const STAGES: string[][] = (() => {
-  const stages: string[][] = [];
-  for (const cell of listCells(planExperiments("quick"))) {
-    (stages[cell.stage ?? 0] ??= []).push(cell.key);
-  }
-  return stages;
-})();
-
-/** A folder of stand-in Slurm commands; `squeue` prints `$dir/squeue.out` when it exists. */
-function fakeSlurm(options: { reportFails?: boolean } = {}): string {
-  const dir = Deno.makeTempDirSync();
-  const tool = (name: string, body: string) => {
-    Deno.writeTextFileSync(
-      `${dir}/${name}`,
-      `#!/bin/bash\necho "$*" >> ${dir}/${name}.calls\n${body}\n`,
-    );
-    Deno.chmodSync(`${dir}/${name}`, 0o755);
-  };
-  // Job ids 41, 42, ... in the order of the calls (bash only: PATH holds nothing but these).
-  tool(
-    "sbatch",
-    (options.reportFails
-      ? `if [[ $* == *DEMURE_CELLS_JOBS* ]]; then echo "sbatch: error: Invalid account" >&2; exit 1; fi\n`
-      : "") + `mapfile -t made < ${dir}/sbatch.calls; echo $((40 + \${#made[@]}))`,
-  );
-  tool("squeue", `[[ -f ${dir}/squeue.out ]] && printf "%s\\n" "$(<${dir}/squeue.out)"; true`);
-  tool("scancel", "true");
-  return dir;
-}
-
-function submit(args: string[], path: string) {
-  return runCaptured(
-    Deno.execPath(),
-    ["run", "-A", "scripts/slurm/submit.ts", "--quick", ...args],
-    { PATH: path },
-  );
-}
-
-function calls(dir: string, tool: string): string[] {
-  try {
-    return Deno.readTextFileSync(`${dir}/${tool}.calls`).trim().split("\n");
-  } catch {
-    return [];
-  }
-}
 
 Deno.test("submit without sbatch on PATH stops with a clear error and writes nothing", () => {
   const parent = Deno.makeTempDirSync();
@@ -245,6 +196,9 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
   assertEquals(measured.code, 0, measured.stderr);
   assertStringIncludes(measured.stdout, "#SBATCH --time=00:45:00\n");
   assertStringIncludes(measured.stdout, "#SBATCH --mem=3000M\n");
+  // A --deno that is not there is named as such (not as missing from PATH).
+  const noDeno = submit(["--dry-run", "--deno", `${dir}/no/deno`, "--results", `${dir}/r`], dir);
+  assertEquals([noDeno.code, noDeno.stderr], [1, `slurm: ${dir}/no/deno: no such program\n`]);
   const help = submit(["--help"], dir);
   assertEquals(help.code, 0);
   assertStringIncludes(help.stdout, "Usage: deno task slurm");

@@ -1,0 +1,71 @@
+/**
+ * The kernel output the progress lines are shown in (lib/notebook/_live_output.ts), against a
+ * recorder of the kernel's display calls: the first show creates the output, later ones update
+ * it; two outputs never share an id; the HTML form is escaped; a failed display is rethrown.
+ */
+import { assertEquals, assertNotEquals, assertRejects } from "@std/assert";
+import { type DisplayApi, liveOutput } from "../../lib/notebook/_live_output.ts";
+
+interface DisplayCall {
+  bundle: Record<string, string>;
+  update?: boolean;
+  id?: string;
+}
+
+function recorder(): { calls: DisplayCall[]; api: DisplayApi } {
+  const calls: DisplayCall[] = [];
+  const display = (bundle: unknown, options?: { update?: boolean; display_id?: string }) => {
+    calls.push({
+      bundle: bundle as Record<string, string>,
+      update: options?.update,
+      id: options?.display_id,
+    });
+    return Promise.resolve();
+  };
+  return { calls, api: { display } as DisplayApi };
+}
+
+Deno.test("liveOutput: the first show creates the output, later ones update it under its id", async () => {
+  // Jupyter ignores an update of an id it never displayed: a first show sent as an update
+  // showed nothing at all.
+  const { calls, api } = recorder();
+  const output = liveOutput(api);
+  output.show("epoch 1/3");
+  output.show("epoch 2/3");
+  output.show("epoch 3/3");
+  await output.done();
+  assertEquals(calls.map((call) => call.update), [false, true, true]);
+  assertEquals(new Set(calls.map((call) => call.id)).size, 1);
+  assertEquals(calls.at(-1)!.bundle["text/plain"], "epoch 3/3");
+});
+
+Deno.test("liveOutput: two outputs of one kernel have ids of their own", async () => {
+  // One id for both would make the second progress line overwrite the first one's output.
+  const { calls, api } = recorder();
+  const first = liveOutput(api);
+  const second = liveOutput(api);
+  first.show("a");
+  second.show("b");
+  await first.done();
+  await second.done();
+  assertNotEquals(calls[0].id, calls[1].id);
+});
+
+Deno.test("liveOutput: the HTML form escapes < and &; the plain form is the text", async () => {
+  const { calls, api } = recorder();
+  const output = liveOutput(api);
+  output.show("loss <1 & falling");
+  await output.done();
+  assertEquals(calls[0].bundle["text/plain"], "loss <1 & falling");
+  assertEquals(
+    calls[0].bundle["text/html"],
+    '<pre style="margin:0">loss &lt;1 &amp; falling</pre>',
+  );
+});
+
+Deno.test("liveOutput: done() rethrows a display that failed", async () => {
+  const api = { display: () => Promise.reject(new Error("kernel gone")) } as unknown as DisplayApi;
+  const output = liveOutput(api);
+  output.show("epoch 1/3");
+  await assertRejects(() => output.done(), Error, "kernel gone");
+});
