@@ -729,7 +729,11 @@ Deno.test("resume: the time left counts only the epochs this process trained", a
   // After epoch 4, the first of this process: one epoch left, at most this process's mean epoch,
   // which is at least epoch 4's time (the clock started before it). Counting the 3 epochs of the
   // first run as this process's would give a quarter of it.
-  assertEquals(progress[0].epoch, 4);
+  assertEquals(progress.map((p) => p.epoch), [4, 5]);
+  // Finite from the first epoch on (epochs done before this process divided by none were
+  // Infinity), and 0 after the last.
+  assert(Number.isFinite(progress[0].secondsLeftAtMost), `${progress[0].secondsLeftAtMost}`);
+  assertEquals(progress[1].secondsLeftAtMost, 0);
   assert(
     progress[0].secondsLeftAtMost >= progress[0].epochSeconds,
     `${progress[0].secondsLeftAtMost} s left < epoch 4's ${progress[0].epochSeconds} s`,
