@@ -226,6 +226,24 @@ Deno.test("Adam.loadState: the moments and step of stateTensors continue a run e
   store.dispose();
 });
 
+Deno.test("Adam: a parameter without a gradient keeps its value and its neighbours still update", () => {
+  // Parameters without a gradient (an encoder of a modality the batch does not read) are passed
+  // over; the ones after them in the store must still get their update.
+  const store = new ParameterStore(0);
+  store.constant("unused", [2], 1);
+  store.constant("used", [2], 1);
+  const adam = new Adam(ADAM_CASE.config);
+  const gradient = tf.tensor1d([0.5, -0.5]);
+  adam.apply(store, new Map([["used", gradient]]), Math.hypot(0.5, 0.5));
+  gradient.dispose();
+  assertEquals(Array.from(store.get("unused").dataSync()), [1, 1]);
+  const used = Array.from(store.get("used").dataSync());
+  assert(used[0] < 1 && used[1] > 1, `${used}`);
+  assertEquals([...adam.stateTensors().keys()], ["optimizer/m/used", "optimizer/v/used"]);
+  adam.dispose();
+  store.dispose();
+});
+
 Deno.test("Adam.squaredNorm sums the squares of every gradient, however many (grouped AddN)", async () => {
   // Groups of at most 7 AddN inputs: counts around the group boundaries (7, 13, 14, 19, 20) must
   // still see every gradient, else clipping and the finiteness check miss a parameter.
