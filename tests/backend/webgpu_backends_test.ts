@@ -1,10 +1,33 @@
 /**
  * Which backends Deno's wgpu is asked for (lib/backend/webgpu.ts, `webgpuBackendRequest`): Vulkan
  * alone on Linux unless the user chose, so that EGL's libraries, whose destructors raced Deno's
- * worker threads at exit (a glibc abort after every test had passed), are never loaded.
+ * worker threads at exit (a glibc abort after every test had passed), are never loaded. And what
+ * `probeWebgpu` says for each adapter it may meet, with a stand-in for `navigator.gpu` (no GPU or
+ * Vulkan driver needed). The probe sets DENO_WEBGPU_BACKEND and XDG_RUNTIME_DIR when unset, and
+ * `deno test --parallel` runs the test modules in one process, so each probe runs in a process of
+ * its own (deno eval).
  */
 import { assert, assertEquals } from "@std/assert";
 import { LINUX_WEBGPU_BACKENDS, webgpuBackendRequest } from "../../lib/backend/webgpu.ts";
+
+/**
+ * The last line `script` prints, run by `deno eval` in the repository root with exactly `env`
+ * (it must exit 0).
+ */
+async function lastLineOf(script: string, env: Record<string, string>): Promise<string> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", script],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+  return new TextDecoder().decode(output.stdout).trim().split("\n").at(-1) ?? "";
+}
 
 Deno.test("webgpuBackendRequest: Vulkan on Linux when unset; the user's value and other systems kept", () => {
   assertEquals(LINUX_WEBGPU_BACKENDS, "vulkan");
@@ -35,19 +58,7 @@ Deno.test({
   fn: async () => {
     const env = Deno.env.toObject();
     delete env.DENO_WEBGPU_BACKEND;
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["eval", "--ext=ts", PROBE],
-      cwd: new URL("../../", import.meta.url).pathname,
-      env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(60_000),
-    }).output();
-    const text = new TextDecoder().decode(output.stdout).trim().split("\n").at(-1) ?? "";
-    assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
-    const seen = JSON.parse(text);
+    const seen = JSON.parse(await lastLineOf(PROBE, env));
     assertEquals(seen.asked, "vulkan");
     if (!seen.available) {
       // No Vulkan driver here: the reason names the request, so a user can widen it.
@@ -56,4 +67,71 @@ Deno.test({
     }
     assertEquals(seen.egl, false, "libEGL was loaded although only Vulkan was asked for");
   },
+});
+
+/** Where `navigator.gpu` stands for `gpu` (a JS expression) in a fresh process, what the probe says. */
+async function probeWith(gpu: string, asked: string | undefined) {
+  const script = `
+import { probeWebgpu } from "./lib/backend/webgpu.ts";
+Object.defineProperty(navigator, "gpu", { value: ${gpu}, configurable: true });
+const probe = await probeWebgpu();
+const [asked, runtimeDir] = ["DENO_WEBGPU_BACKEND", "XDG_RUNTIME_DIR"].map((name) => Deno.env.get(name));
+console.log(JSON.stringify({ probe, asked: asked ?? null, runtimeDir }));
+`;
+  const env = Deno.env.toObject();
+  delete env.DENO_WEBGPU_BACKEND;
+  if (asked !== undefined) env.DENO_WEBGPU_BACKEND = asked;
+  env.XDG_RUNTIME_DIR = "/nonexistent/runtime";
+  return JSON.parse(await lastLineOf(script, env));
+}
+
+/** A `navigator.gpu` whose one adapter has these `info` fields (description, device, vendor). */
+const gpuWith = (description: string, device: string, vendor: string) =>
+  `{ requestAdapter: () => Promise.resolve({ info: ${
+    JSON.stringify({ description, device, vendor })
+  } }) }`;
+
+Deno.test("probeWebgpu names the adapter by its first non-empty field; software ones say so", async () => {
+  const hardware = await probeWith(gpuWith("", "NVIDIA H100", "nvidia"), "vulkan");
+  assertEquals(hardware.probe, { available: true, reason: "NVIDIA H100", software: false });
+  // A software adapter named only in `device` (SwiftShader's) is a software adapter too.
+  const swiftshader = await probeWith(gpuWith("", "SwiftShader Device (Subzero)", "g"), "vulkan");
+  assertEquals(swiftshader.probe, {
+    available: true,
+    reason: "SwiftShader Device (Subzero) [software]",
+    software: true,
+  });
+  const unnamed = await probeWith(gpuWith("", "", ""), "vulkan");
+  assertEquals(unnamed.probe.reason, "unnamed");
+});
+
+Deno.test("probeWebgpu without an adapter names the backends asked for; a failure is a reason", async () => {
+  const none = "{ requestAdapter: () => Promise.resolve(null) }";
+  // The user's own request stays and is named, so they see what to widen.
+  const own = await probeWith(none, "gl");
+  assertEquals(own.asked, "gl");
+  // A runtime directory the user has is theirs too (only an unset one gets a private one).
+  assertEquals(own.runtimeDir, "/nonexistent/runtime");
+  assertEquals(own.probe.available, false);
+  assertEquals(own.probe.reason.endsWith("backends asked for: DENO_WEBGPU_BACKEND=gl)"), true);
+  // Unset on Linux, the probe asks for Vulkan alone before the adapter is requested.
+  if (Deno.build.os === "linux") {
+    const unset = await probeWith(none, undefined);
+    assertEquals(unset.asked, "vulkan");
+    assertEquals(
+      unset.probe.reason.endsWith("backends asked for: DENO_WEBGPU_BACKEND=vulkan)"),
+      true,
+    );
+  }
+  const failing = '{ requestAdapter: () => Promise.reject(new Error("driver crashed")) }';
+  assertEquals((await probeWith(failing, "vulkan")).probe, {
+    available: false,
+    reason: "requestAdapter failed: driver crashed",
+    software: false,
+  });
+  assertEquals((await probeWith("undefined", "vulkan")).probe, {
+    available: false,
+    reason: "navigator.gpu is undefined in this runtime",
+    software: false,
+  });
 });

@@ -86,6 +86,10 @@ Deno.test("explainRecommendations: item 0 is a candidate like any other", async 
     for (const recommendation of withoutZero) assertEquals(recommendation.itemIndex, 0);
     // No `reasons` option: three reasons each (histories of 8 items have many more pairs).
     for (const recommendation of recommendations) assertEquals(recommendation.reasons.length, 3);
+    // No options at all: the first 8 users of the test split, by gradient x input.
+    const defaults = await explainRecommendations(model, split);
+    assertEquals(defaults.recommendations.map((r) => r.userIndex), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assertEquals([defaults.method, defaults.explain], ["gradient_x_input", "recommendation"]);
   } finally {
     model.dispose();
   }

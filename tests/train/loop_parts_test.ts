@@ -122,18 +122,19 @@ function referenceAdam(
   });
 }
 
+/**
+ * The Adam tests' settings and gradients: gradients that change size and sign, so the moments,
+ * both bias corrections and epsilon (large here, next to gradients of 1e-2) all move the result;
+ * each of the two weights gets its own gradient.
+ */
+const ADAM_CASE = {
+  config: { learningRate: 0.05, beta1: 0.8, beta2: 0.9, epsilon: 0.1, weightDecay: 0.3 },
+  steps: [[0.02, -0.01], [-0.01, 0.03], [0.005, 0.004]],
+} satisfies { config: AdamConfig; steps: number[][] };
+
 Deno.test("Adam: each update is Kingma & Ba's, with AdamW decay and global-norm clipping", () => {
-  // Gradients that change size and sign, so the moments, both bias corrections and epsilon (large
-  // here, next to gradients of 1e-2) all move the result; each weight gets its own gradient.
-  const config: AdamConfig = {
-    learningRate: 0.05,
-    beta1: 0.8,
-    beta2: 0.9,
-    epsilon: 0.1,
-    weightDecay: 0.3,
-  };
+  const { config, steps } = ADAM_CASE;
   const starts = [1, -2];
-  const steps = [[0.02, -0.01], [-0.01, 0.03], [0.005, 0.004]];
   const store = new ParameterStore(0);
   const setWeights = () => tf.tidy(() => store.get("w").assign(tf.tensor1d(starts)));
   store.constant("w", [2], 0);
@@ -179,6 +180,67 @@ Deno.test("Adam: each update is Kingma & Ba's, with AdamW decay and global-norm 
     });
     clipped.dispose();
   }
+  store.dispose();
+});
+
+Deno.test("Adam.loadState: the moments and step of stateTensors continue a run exactly", () => {
+  const { config, steps } = ADAM_CASE;
+  const store = new ParameterStore(0);
+  store.constant("w", [2], 0);
+  const weights = () => Array.from(store.get("w").dataSync());
+  const setWeights = (values: number[]) =>
+    tf.tidy(() => store.get("w").assign(tf.tensor1d(values)));
+  const update = (adam: Adam, values: number[]) => {
+    const gradient = tf.tensor1d(values);
+    adam.apply(store, new Map([["w", gradient]]), Math.hypot(...values));
+    gradient.dispose();
+  };
+  setWeights([1, -2]);
+  const straight = new Adam(config);
+  for (const values of steps) update(straight, values);
+  const want = weights();
+  straight.dispose();
+  // Interrupted after two steps: the moments go to the host, as a run checkpoint keeps them next
+  // to the weights (which loadState passes over).
+  setWeights([1, -2]);
+  const first = new Adam(config);
+  update(first, steps[0]);
+  update(first, steps[1]);
+  const saved = new Map([["w", { shape: [2], data: Float32Array.from(weights()) }]]);
+  for (const [name, tensor] of first.stateTensors()) {
+    saved.set(name, { shape: tensor.shape, data: Float32Array.from(tensor.dataSync()) });
+  }
+  const savedWeights = weights();
+  first.dispose();
+  // An optimiser that holds moments of its own: loading replaces them and frees the old ones.
+  const resumed = new Adam(config);
+  update(resumed, [1, 1]);
+  const tensors = tf.memory().numTensors;
+  resumed.loadState(2, saved);
+  assertEquals(tf.memory().numTensors, tensors);
+  assertEquals(resumed.step, 2);
+  setWeights(savedWeights);
+  update(resumed, steps[2]);
+  assertEquals(weights(), want);
+  resumed.dispose();
+  store.dispose();
+});
+
+Deno.test("Adam: a parameter without a gradient keeps its value and its neighbours still update", () => {
+  // Parameters without a gradient (an encoder of a modality the batch does not read) are passed
+  // over; the ones after them in the store must still get their update.
+  const store = new ParameterStore(0);
+  store.constant("unused", [2], 1);
+  store.constant("used", [2], 1);
+  const adam = new Adam(ADAM_CASE.config);
+  const gradient = tf.tensor1d([0.5, -0.5]);
+  adam.apply(store, new Map([["used", gradient]]), Math.hypot(0.5, 0.5));
+  gradient.dispose();
+  assertEquals(Array.from(store.get("unused").dataSync()), [1, 1]);
+  const used = Array.from(store.get("used").dataSync());
+  assert(used[0] < 1 && used[1] > 1, `${used}`);
+  assertEquals([...adam.stateTensors().keys()], ["optimizer/m/used", "optimizer/v/used"]);
+  adam.dispose();
   store.dispose();
 });
 

@@ -7,6 +7,7 @@ import {
   type HookState,
   resolveTrainerConfig,
   type TrainerConfig,
+  type TrainerHooks,
   TrainingDivergedError,
 } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
@@ -152,7 +153,10 @@ Deno.test("NaN detection stops with a clear message", async () => {
       }),
     TrainingDivergedError,
   );
-  assert(error.message.includes("loss is NaN") && error.message.includes("step 0"), error.message);
+  assert(
+    error.message.includes("loss is NaN") && error.message.includes("at epoch 1, step 0"),
+    error.message,
+  );
   model.dispose();
 });
 
@@ -206,8 +210,11 @@ Deno.test("resume refused: a run checkpoint whose best checkpoint is gone names 
   const model = new SequentialRecommender(split.dataset, RESUME_MODEL);
   const config = { ...trainer, checkpointDir: dir };
   const { weightsFile } = JSON.parse(Deno.readTextFileSync(`${dir}/best.json`));
-  const { bestEpoch } = JSON.parse(Deno.readTextFileSync(`${dir}/last.json`)).trainerState;
+  const last = JSON.parse(Deno.readTextFileSync(`${dir}/last.json`));
+  const { bestEpoch, bestValidation } = last.trainerState;
   assert(bestEpoch > 0);
+  // The sidecar names the best validation too, for a reader of the folder.
+  assertEquals(last.metrics, { "valid NDCG@10": bestValidation });
   // The best weights file lost: before, the run resumed and kept the last epoch's weights as if
   // they were the best epoch's.
   const weights = Deno.readFileSync(`${dir}/${weightsFile}`);
@@ -686,4 +693,129 @@ Deno.test("resume: the hooks get back their state's tensors under the names they
   assertEquals(Array.from(restored[0].tensors.get("counts")!.data), [3, 5]);
   resumed.dispose();
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("resume: a moved folder, a start with resume off, a new budget or guard is the same run", async () => {
+  // None of these changes what a step computes, so the resume key leaves them out: a run folder
+  // copied elsewhere, a first run started with resume: false, a new maxWallSeconds or
+  // divergenceFactor resume it (each of them in the key refused the resume).
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 1 };
+  const { split, dir } = await savedRun({ ...trainer, resume: false });
+  const moved = Deno.makeTempDirSync();
+  for (const { name } of Deno.readDirSync(dir)) {
+    Deno.copyFileSync(`${dir}/${name}`, `${moved}/${name}`);
+  }
+  const model = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  const result = await trainModel(model, split, {
+    ...trainer,
+    maxEpochs: 2,
+    checkpointDir: moved,
+    maxWallSeconds: 3600,
+    divergenceFactor: 50,
+  }, quiet);
+  assertEquals([result.resumedFromEpoch, result.epochsRun], [1, 1]);
+  model.dispose();
+  for (const path of [dir, moved]) Deno.removeSync(path, { recursive: true });
+});
+
+Deno.test("resume: the time left counts only the epochs this process trained", async () => {
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 3 };
+  const { split, dir } = await savedRun(trainer);
+  const progress: EpochProgress[] = [];
+  const model = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  await trainModel(model, split, { ...trainer, maxEpochs: 5, checkpointDir: dir }, {
+    onProgress: (p) => void progress.push(p),
+  });
+  // After epoch 4, the first of this process: one epoch left, at most this process's mean epoch,
+  // which is at least epoch 4's time (the clock started before it). Counting the 3 epochs of the
+  // first run as this process's would give a quarter of it.
+  assertEquals(progress.map((p) => p.epoch), [4, 5]);
+  // Finite from the first epoch on (epochs done before this process divided by none were
+  // Infinity), and 0 after the last.
+  assert(Number.isFinite(progress[0].secondsLeftAtMost), `${progress[0].secondsLeftAtMost}`);
+  assertEquals(progress[1].secondsLeftAtMost, 0);
+  assert(
+    progress[0].secondsLeftAtMost >= progress[0].epochSeconds,
+    `${progress[0].secondsLeftAtMost} s left < epoch 4's ${progress[0].epochSeconds} s`,
+  );
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("resume refused: another model's checkpoint is refused before the hooks restore state", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 1 };
+  const dir = Deno.makeTempDirSync();
+  let restores = 0;
+  const hooks = {
+    ...quiet,
+    checkpointState: {
+      save: (): HookState => ({ json: {}, tensors: new Map() }),
+      restore: () => void restores++,
+    },
+  };
+  const saved = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  await trainModel(saved, split, { ...trainer, checkpointDir: dir }, hooks);
+  saved.dispose();
+  // The trainer config is the same (the resume key matches); the model is wider. The hooks would
+  // otherwise take over the other run's state (Demure's warm-up, mask cache) and keep it.
+  const wider = new SequentialRecommender(split.dataset, { ...RESUME_MODEL, dim: 16 });
+  await assertRejects(
+    () => trainModel(wider, split, { ...trainer, maxEpochs: 2, checkpointDir: dir }, hooks),
+    Error,
+    `${dir}/last.json`,
+  );
+  assertEquals(restores, 0);
+  wider.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("resume: the hooks see global steps 0, 1, 2, ... and their epoch, across the resume", async () => {
+  // The step seeds dropout, negatives and Demure's warm-up: a resumed run continues the count.
+  const split = leaveOneOut(tinyDataset(), 10);
+  const trainer = { batchSize: 2, patience: 100 };
+  const dir = Deno.makeTempDirSync();
+  const seen: { step: number; epoch: number }[] = [];
+  const hooks: TrainerHooks = {
+    ...quiet,
+    auxiliaryLoss: ({ step, epoch }) => {
+      seen.push({ step, epoch });
+      return tf.scalar(0);
+    },
+  };
+  const run = { ...trainer, checkpointDir: dir };
+  const first = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  const ran = await trainModel(first, split, { ...run, maxEpochs: 1 }, hooks);
+  first.dispose();
+  const resumed = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  await trainModel(resumed, split, { ...run, maxEpochs: 2 }, hooks);
+  const perEpoch = ran.history[0].steps;
+  assert(perEpoch > 1);
+  assertEquals(
+    seen,
+    Array.from({ length: 2 * perEpoch }, (_, step) => ({ step, epoch: step < perEpoch ? 0 : 1 })),
+  );
+  resumed.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("a missing checkpointDir is made; a non-finite validation NDCG@10 stops the run", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const root = Deno.makeTempDirSync();
+  const dir = `${root}/runs/sasrec`;
+  const model = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  await trainModel(model, split, { batchSize: 2, maxEpochs: 1, checkpointDir: dir }, quiet);
+  assert(Deno.statSync(`${dir}/last.json`).isFile);
+  // NaN (a model that scores NaN) is divergence, not a validation that merely never improves.
+  await assertRejects(
+    () =>
+      trainModel(model, split, { batchSize: 2, maxEpochs: 2 }, {
+        ...quiet,
+        validate: () => ({ "NDCG@10": Number.NaN }),
+      }),
+    TrainingDivergedError,
+    "after epoch 1",
+  );
+  model.dispose();
+  Deno.removeSync(root, { recursive: true });
 });

@@ -1,0 +1,46 @@
+/**
+ * Reading tensors to the host (lib/backend/read_values.ts, tidy_read.ts) on the `cpu` backend,
+ * whose reads hand out a tensor's own buffer: the arrays returned must be the caller's copies
+ * (writing to them leaves the tensor as it was), and what cannot be read as one transfer is
+ * refused rather than converted.
+ */
+import { assertEquals, assertRejects } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { readFloat32, readTensors } from "../../lib/backend/read_values.ts";
+import { tidyRead } from "../../lib/backend/tidy_read.ts";
+
+await initBackend({ backend: "cpu", verbose: false });
+
+Deno.test("readTensors and tidyRead on cpu: the values are copies the caller may write to", async () => {
+  const x = tf.tensor1d([1, 2, 3]);
+  const before = tf.memory().numTensors;
+  // One tensor: its concatenation shares x's buffer on cpu.
+  const [alone] = await readTensors([x]);
+  alone[0] = 99;
+  const [first, second] = await readTensors([x, x]);
+  first[0] = 98;
+  assertEquals(Array.from(second), [1, 2, 3], "each tensor's values are their own array");
+  // A reshape of x, read by tidyRead, is a view of x's buffer too.
+  const viewed = await tidyRead(() => tf.reshape(x, [3, 1]));
+  viewed[1] = 97;
+  assertEquals(Array.from(x.dataSync()), [1, 2, 3]);
+  assertEquals(tf.memory().numTensors, before);
+  x.dispose();
+});
+
+Deno.test("readTensors: none is no transfer; mixed or non-float32 dtypes are refused", async () => {
+  assertEquals(await readTensors([]), []);
+  const float = tf.tensor1d([0.5]);
+  const int = tf.tensor1d([2], "int32");
+  const before = tf.memory().numTensors;
+  // Concatenated together, the int32 values would come back as float32 ones.
+  await assertRejects(
+    () => readTensors([float, int]),
+    Error,
+    "readTensors: needs tensors of one numeric dtype, got float32,int32",
+  );
+  await assertRejects(() => readFloat32([int]), Error, "readFloat32: got a int32 tensor");
+  assertEquals(tf.memory().numTensors, before);
+  tf.dispose([float, int]);
+});
