@@ -1,6 +1,8 @@
 /**
  * Recommend for a user and say why: the model's top item for each user's test-time history (items
- * the user already has are not recommended, as in the evaluation protocol), and an attribution that
+ * the user already has are not recommended, as in the evaluation protocol; of items with equal
+ * scores the lowest internal id, so that the same scores give the same recommendation on every
+ * backend and run), and an attribution that
  * gives each (history item, modality) pair a contribution (positive = supports what is explained;
  * gradient x input by default, normalised per user). What is explained is
  * {@linkcode ExplainOptions.explain}:
@@ -45,7 +47,7 @@ export interface Recommendation {
   userIndex: number;
   /** The recommended item (title or external id) and its internal id. */
   item: string;
-  /** Internal id of the recommended item. */
+  /** Internal id of the recommended item (of equally scored top items, the lowest id). */
   itemIndex: number;
   /** The item the user actually chose next (the test target). */
   actualNext: string;

@@ -11,9 +11,43 @@ import { describeRecommendation, explainRecommendations } from "../../lib/explai
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { type Tensor2D, type Tensor3D, tf } from "../../lib/backend/tf.ts";
-import type { SequenceBatch } from "../../lib/data/types.ts";
+import type { LeaveOneOutSplit, SequenceBatch } from "../../lib/data/types.ts";
 
 await initBackend({ verbose: false });
+
+/** A small synthetic split (40 users, 30 items, histories of 8). */
+async function smallSplit(): Promise<LeaveOneOutSplit> {
+  const { split } = await prepareDataset({
+    kind: "synthetic",
+    config: { numUsers: 40, numItems: 30, historyLength: 8 },
+  });
+  return split;
+}
+
+/** The items `user` has before the test target: never recommended. */
+function seenBeforeTest(split: LeaveOneOutSplit, user: number): Set<number> {
+  return new Set([...split.train[user], split.validTarget[user]]);
+}
+
+/**
+ * A small untrained model whose scores put `items` far ahead of every other item, each by `bonus`
+ * (added after the model's own scores, so that its other items keep their order).
+ */
+function modelFavouring(
+  split: LeaveOneOutSplit,
+  items: number[],
+  bonus: number,
+): SequentialRecommender {
+  class Favouring extends SequentialRecommender {
+    override scoreLast(batch: SequenceBatch, weights?: Tensor3D): Tensor2D {
+      return tf.tidy(() => {
+        const favoured = tf.oneHot(tf.tensor1d(items, "int32"), this.numItems).sum(0).mul(bonus);
+        return tf.add(super.scoreLast(batch, weights), favoured) as Tensor2D;
+      });
+    }
+  }
+  return new Favouring(split.dataset, { dim: 8, maxLength: split.maxLength });
+}
 
 Deno.test("explainRecommendations: top unseen item per user, reasons strongest first", async () => {
   const USERS = 40;
@@ -60,28 +94,13 @@ Deno.test("explainRecommendations: top unseen item per user, reasons strongest f
 });
 
 Deno.test("explainRecommendations: item 0 is a candidate like any other", async () => {
-  const { split } = await prepareDataset({
-    kind: "synthetic",
-    config: { numUsers: 40, numItems: 30, historyLength: 8 },
-  });
+  const split = await smallSplit();
   // Scores that favour item 0 by far: it is the recommendation of every user who does not have it.
   // (Internal ids start at 0; the search used to start at 1 and never recommended item 0.)
-  class FavoursItemZero extends SequentialRecommender {
-    override scoreLast(batch: SequenceBatch, weights?: Tensor3D): Tensor2D {
-      return tf.tidy(() => {
-        const scores = super.scoreLast(batch, weights);
-        const bonus = tf.oneHot(tf.zeros([batch.batchSize], "int32"), this.numItems).mul(1e6);
-        return tf.add(scores, bonus) as Tensor2D;
-      });
-    }
-  }
-  const model = new FavoursItemZero(split.dataset, { dim: 8, maxLength: split.maxLength });
+  const model = modelFavouring(split, [0], 1e6);
   try {
     const { recommendations } = await explainRecommendations(model, split, { users: 20 });
-    const withoutZero = recommendations.filter((r) => {
-      const seen = new Set([...split.train[r.userIndex], split.validTarget[r.userIndex]]);
-      return !seen.has(0);
-    });
+    const withoutZero = recommendations.filter((r) => !seenBeforeTest(split, r.userIndex).has(0));
     assert(withoutZero.length > 0, "every user has item 0: the fixture tests nothing");
     for (const recommendation of withoutZero) assertEquals(recommendation.itemIndex, 0);
     // No `reasons` option: three reasons each (histories of 8 items have many more pairs).
@@ -90,6 +109,30 @@ Deno.test("explainRecommendations: item 0 is a candidate like any other", async 
     const defaults = await explainRecommendations(model, split);
     assertEquals(defaults.recommendations.map((r) => r.userIndex), [0, 1, 2, 3, 4, 5, 6, 7]);
     assertEquals([defaults.method, defaults.explain], ["gradient_x_input", "recommendation"]);
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("explainRecommendations: of equally scored top items, the lowest internal id", async () => {
+  const split = await smallSplit();
+  // Items 7 and 4 both far ahead (1e9 absorbs the model's own small scores in float32, whose step
+  // there is 64): an exact tie, which goes to item 4 for every user who has neither.
+  const model = modelFavouring(split, [7, 4], 1e9);
+  try {
+    const { recommendations } = await explainRecommendations(model, split, { users: 20 });
+    const withNeither = recommendations.filter((r) => {
+      const items = seenBeforeTest(split, r.userIndex);
+      return !items.has(4) && !items.has(7);
+    });
+    assert(withNeither.length > 0, "every user has item 4 or 7: the fixture tests nothing");
+    for (const recommendation of withNeither) assertEquals(recommendation.itemIndex, 4);
+    const withFourOnly = recommendations.filter((r) => seenBeforeTest(split, r.userIndex).has(4));
+    for (const recommendation of withFourOnly) {
+      if (!seenBeforeTest(split, recommendation.userIndex).has(7)) {
+        assertEquals(recommendation.itemIndex, 7);
+      }
+    }
   } finally {
     model.dispose();
   }
