@@ -448,3 +448,41 @@ Deno.test("builders: a misspelt field or an unknown axis or scale is refused, no
   ];
   for (const [build, message] of refused) assertThrows(build, Error, message);
 });
+
+Deno.test("line with bands: edges, values and ticks of the wrong length or not finite are refused by name", () => {
+  const one = (series: Record<string, unknown>, extra: Record<string, unknown> = {}) => () =>
+    lineWithBands(
+      {
+        series: [{ name: "m", x: [1, 2], y: [1, 2], ...series }],
+        ...extra,
+      } as Parameters<typeof lineWithBands>[0],
+    );
+  assertThrows(
+    one({ band: { lower: [0.5, 1.5], upper: [1.5] } }),
+    Error,
+    'lineWithBands: series "m".band.upper has 1 entries, expected 2',
+  );
+  assertThrows(
+    one({ band: { lower: [Number.NaN, 1.5], upper: [1.5, 2.5] } }),
+    Error,
+    'series "m".band.lower[0] is NaN, expected a finite number',
+  );
+  assertThrows(one({ y: [1] }), Error, 'series "m".y has 1 entries, expected 2');
+  assertThrows(
+    one({}, { xTickValues: [1, Number.POSITIVE_INFINITY] }),
+    Error,
+    "xTickValues[1] is Infinity",
+  );
+});
+
+Deno.test("grouped bars: an infinite value is refused like NaN", () => {
+  assertThrows(
+    () =>
+      groupedBars({
+        categories: ["x"],
+        series: [{ name: "A", values: [Number.POSITIVE_INFINITY] }],
+      }),
+    Error,
+    'series "A".values[0] is Infinity',
+  );
+});
