@@ -47,6 +47,23 @@ Deno.test("heatmap: bad input names the field", () => {
     Error,
     "values[1] is NaN",
   );
+  assertThrows(
+    () => contributionHeatmap({ values: [], numPositions: 0, modalityNames: ["a"] }),
+    Error,
+    "numPositions must be a positive integer, got 0",
+  );
+});
+
+Deno.test("heatmap: padding positions neither show nor set the colour scale", () => {
+  // Position 0 is padding, with values that would make the scale signed and its top 100.
+  const trace = contributionHeatmap({
+    values: [-5, 100, 0.2, 0.4],
+    valid: [0, 0, 1, 1],
+    numPositions: 2,
+    modalityNames: ["id", "text"],
+  }).data[0] as HeatmapTrace;
+  assertEquals(trace.z, [[null, 0.2], [null, 0.4]]);
+  assertEquals([trace.colorscale, trace.zmin, trace.zmax], ["Viridis", 0, 0.4]);
 });
 
 Deno.test("epoch axes: a short run gets one tick per epoch, never a half epoch", () => {
