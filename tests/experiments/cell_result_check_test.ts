@@ -45,3 +45,28 @@ Deno.test("ResultStore.get with the check names the file and the field", () => {
   assert(error.message.includes('field "test" is undefined'), error.message);
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("checkCellResult: every checked field is named when broken, an overflowing number included", () => {
+  const broken = (change: (r: Record<string, unknown>) => void) => {
+    const copy = structuredClone(record.result);
+    change(copy);
+    return assertThrows(() => checkCellResult(copy)).message;
+  };
+  const metrics = (r: Record<string, unknown>, field: string) =>
+    r[field] as Record<string, unknown>;
+  assert(broken((r) => delete r.dataset).startsWith('field "dataset" is undefined'));
+  assert(broken((r) => r.maxEpochs = 2.5).startsWith('field "maxEpochs" is 2.5'));
+  assert(broken((r) => r.epochsRun = -1).startsWith('field "epochsRun" is -1'));
+  // A test block without NDCG@10 (the metric every table reads) is refused.
+  assert(broken((r) => delete metrics(r, "test")["NDCG@10"]).startsWith('field "test"'));
+  // JSON's 1e999 reads as Infinity: a number, but no metric.
+  const overflow = JSON.parse('{"x": 1e999}').x;
+  assert(broken((r) => metrics(r, "test")["HR@10"] = overflow).includes('"test.HR@10" is null'));
+  assert(broken((r) => (r.users as unknown[])[0] = "u1").startsWith('field "users"'));
+  assert(
+    broken((r) => (r.perUserTest as Record<string, number[]>)["HR@10"].pop())
+      .includes("perUserTest.HR@10"),
+  );
+  assert(broken((r) => r.history = {}).startsWith('field "history"'));
+  assert(broken((r) => r.protocol = "x").startsWith('field "protocol"'));
+});

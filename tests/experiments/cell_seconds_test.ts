@@ -68,3 +68,15 @@ Deno.test("estimatedCellSeconds: attribution scoring doubles a cell; an imported
   };
   assertEquals(estimatedCellSeconds(plan, imported), estimatedCellSeconds(plan, unscored));
 });
+
+Deno.test("estimatedCellSeconds: a quick MovieLens neural cell is estimated longer than a quick synthetic one", () => {
+  // Quick mode's estimates are per dataset (cell_seconds.ts: MovieLens 25 s, synthetic 8 s).
+  const plan = planExperiments("quick");
+  const neural = (kind: string) =>
+    plan.cells.find((cell) =>
+      cell.dataset.kind === kind && cell.system.kind === "neural" && !cell.scoreAttribution
+    )!;
+  const movielens = estimatedCellSeconds(plan, neural("movielens"));
+  const synthetic = estimatedCellSeconds(plan, neural("synthetic"));
+  assert(movielens > 2 * synthetic, `${movielens} s against ${synthetic} s`);
+});

@@ -80,6 +80,16 @@ Deno.test("epochNoiseRates: a resumed run's rates are its last epochs, the first
     { first: 1, last: 1, reason: BEFORE_RESUME },
     { first: 2, last: 2, reason: WARMUP_EPOCH },
   ]);
+  // Resumed right at the warm-up's end (after epoch 2 of a warm-up of 2): no epoch before the
+  // resume was masked, so the first entry is its own rate too.
+  const atEnd = epochNoiseRates({
+    history: history(4),
+    noiseRateByEpoch: [rate(0.2, 0.3), rate(0.1, 0.4)],
+    demure: stats({ warmupEndedAfterEpoch: 2 }),
+  })!;
+  assertEquals(atEnd.rates.id, [nan, nan, 0.2, 0.1]);
+  assertEquals(atEnd.gaps, [{ first: 1, last: 2, reason: BEFORE_RESUME }]);
+  assertEquals(atEnd.firstMeasuredEpoch, 3);
 });
 
 Deno.test("epochNoiseRates: a run without any mask, or a modality never masked, has no rate", () => {

@@ -3,6 +3,7 @@ import {
   assertMatch,
   assertNotEquals,
   assertRejects,
+  assertStringIncludes,
   assertThrows,
 } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
@@ -12,6 +13,7 @@ import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { checkCellResult } from "../../lib/experiments/cell_result_check.ts";
 import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { type CellOutcome, runPlan } from "../../lib/experiments/run_plan.ts";
+import { estimatedCellSeconds } from "../../lib/experiments/cell_seconds.ts";
 import { selectedFrom, writeSelection } from "../../lib/experiments/selection_record.ts";
 import { withoutFlock } from "./_no_flock.ts";
 
@@ -39,6 +41,7 @@ Deno.test("runPlan skips a cell another live process has claimed, runs the rest,
   );
   const lines: string[] = [];
   const first = await runPlan(plan, { resultsDir, log: (line) => lines.push(line) });
+  assertStringIncludes(lines[0], `${plan.cells.length} cells planned, 0 already finished`);
   assertEquals(first.pending, [held.key]);
   assertEquals(first.cells.length, free.length);
   assertEquals(
@@ -48,7 +51,25 @@ Deno.test("runPlan skips a cell another live process has claimed, runs the rest,
   const claims = [...Deno.readDirSync(store.directory)].filter((e) => e.name.endsWith(".claim"));
   assertEquals(claims.length, 1, "claims of finished cells are released");
   Deno.removeSync(store.claimPathOf(held.key));
-  const second = await runPlan(plan, { resultsDir, log: () => {} });
+  const secondLines: string[] = [];
+  const second = await runPlan(plan, {
+    resultsDir,
+    processes: 2,
+    log: (line) => secondLines.push(line),
+  });
+  // The opening line counts the cells resumed, and the held cell's time shared by 2 processes.
+  const cost = estimatedCellSeconds(plan, held);
+  assertStringIncludes(
+    secondLines[0],
+    `${plan.cells.length} cells planned, ${free.length} already finished`,
+  );
+  assertStringIncludes(
+    secondLines[0],
+    `about ${cost} s of training on this machine kind, about ${
+      Math.round(cost / 2)
+    } s of wall time in 2 ` +
+      "processes",
+  );
   assertEquals(second.pending, []);
   assertEquals(second.cells.map((c) => c.system), plan.cells.map((c) => c.systemName));
   Deno.removeSync(resultsDir, { recursive: true });
@@ -156,6 +177,16 @@ Deno.test("runPlan: onCellDone hears a failed and a held cell as such, with thei
   Deno.removeSync(resultsDir, { recursive: true });
 });
 
+Deno.test("runPlan with runPending false runs nothing and still prepares every cell's dataset", async () => {
+  const plan = quickPlanWithoutTraining();
+  const resultsDir = Deno.makeTempDirSync();
+  const outcome = await runPlan(plan, { resultsDir, runPending: false, log: () => {} });
+  assertEquals(outcome.cells, []);
+  assertEquals(outcome.pending, plan.cells.map((cell) => cell.key));
+  assertEquals([...outcome.datasets.keys()], [plan.cells[0].datasetLabel]);
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
 Deno.test("runPlan takes the cells listed in `order` first, in that order, then the plan's", async () => {
   const full = planExperiments("quick");
   const plan = {
@@ -170,6 +201,21 @@ Deno.test("runPlan takes the cells listed in `order` first, in that order, then 
   await runPlan(plan, { resultsDir, order, log: (line) => lines.push(line) });
   const ran = lines.flatMap((line) => /^\[\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
   assertEquals(ran, [keys[2], keys[0], ...keys.filter((key) => !order.includes(key))]);
+  Deno.removeSync(resultsDir, { recursive: true });
+});
+
+Deno.test("runPlan with firstDataset runs that dataset's cells first, then the rest in plan order", async () => {
+  const full = planExperiments("quick");
+  const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
+  const firstDataset = plan.cells[plan.cells.length - 1].dataset.kind;
+  assertNotEquals(plan.cells[0].dataset.kind, firstDataset, "the plan starts on another dataset");
+  const keys = plan.cells.map((cell) => cell.key);
+  const theirs = plan.cells.filter((c) => c.dataset.kind === firstDataset).map((c) => c.key);
+  const resultsDir = Deno.makeTempDirSync();
+  const lines: string[] = [];
+  await runPlan(plan, { resultsDir, firstDataset, log: (line) => lines.push(line) });
+  const ran = lines.flatMap((line) => /^\[\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
+  assertEquals(ran, [...theirs, ...keys.filter((key) => !theirs.includes(key))]);
   Deno.removeSync(resultsDir, { recursive: true });
 });
 

@@ -37,3 +37,26 @@ Deno.test("StartEstimate: the estimate as it was until an estimated cell finishe
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("StartEstimate: a cell stored at the start is not pending; one that is the same run as a stored cell costs nothing", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const plan = planExperiments("quick");
+    const reused = plan.cells.find((cell) => cell.sameAs !== undefined && !cell.waitsFor)!;
+    const first = plan.cells.find((cell) =>
+      !cell.waitsFor && cell.sameAs === undefined && cell.key !== reused.sameAs
+    )!;
+    const store = new ResultStore(dir);
+    store.put(first.key, settingsOf(plan, first), storedCellResult());
+    // The run that `reused` repeats, stored under its own key with `reused`'s settings.
+    store.put(reused.sameAs!, settingsOf(plan, reused), storedCellResult());
+    const estimate = new StartEstimate(plan, store);
+    const pending = plan.cells.filter((cell) => cell.key !== first.key);
+    assertEquals(estimate.pending.map((cell) => cell.key), pending.map((cell) => cell.key));
+    const expected = pending.filter((cell) => cell.key !== reused.key)
+      .reduce((sum, cell) => sum + estimatedCellSeconds(plan, cell), 0);
+    assertEquals(estimate.expectedSeconds, expected);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -47,6 +47,23 @@ Deno.test("heatmap: bad input names the field", () => {
     Error,
     "values[1] is NaN",
   );
+  assertThrows(
+    () => contributionHeatmap({ values: [], numPositions: 0, modalityNames: ["a"] }),
+    Error,
+    "numPositions must be a positive integer, got 0",
+  );
+});
+
+Deno.test("heatmap: padding positions neither show nor set the colour scale", () => {
+  // Position 0 is padding, with values that would make the scale signed and its top 100.
+  const trace = contributionHeatmap({
+    values: [-5, 100, 0.2, 0.4],
+    valid: [0, 0, 1, 1],
+    numPositions: 2,
+    modalityNames: ["id", "text"],
+  }).data[0] as HeatmapTrace;
+  assertEquals(trace.z, [[null, 0.2], [null, 0.4]]);
+  assertEquals([trace.colorscale, trace.zmin, trace.zmax], ["Viridis", 0, 0.4]);
 });
 
 Deno.test("epoch axes: a short run gets one tick per epoch, never a half epoch", () => {
@@ -447,4 +464,42 @@ Deno.test("builders: a misspelt field or an unknown axis or scale is refused, no
     ],
   ];
   for (const [build, message] of refused) assertThrows(build, Error, message);
+});
+
+Deno.test("line with bands: edges, values and ticks of the wrong length or not finite are refused by name", () => {
+  const one = (series: Record<string, unknown>, extra: Record<string, unknown> = {}) => () =>
+    lineWithBands(
+      {
+        series: [{ name: "m", x: [1, 2], y: [1, 2], ...series }],
+        ...extra,
+      } as Parameters<typeof lineWithBands>[0],
+    );
+  assertThrows(
+    one({ band: { lower: [0.5, 1.5], upper: [1.5] } }),
+    Error,
+    'lineWithBands: series "m".band.upper has 1 entries, expected 2',
+  );
+  assertThrows(
+    one({ band: { lower: [Number.NaN, 1.5], upper: [1.5, 2.5] } }),
+    Error,
+    'series "m".band.lower[0] is NaN, expected a finite number',
+  );
+  assertThrows(one({ y: [1] }), Error, 'series "m".y has 1 entries, expected 2');
+  assertThrows(
+    one({}, { xTickValues: [1, Number.POSITIVE_INFINITY] }),
+    Error,
+    "xTickValues[1] is Infinity",
+  );
+});
+
+Deno.test("grouped bars: an infinite value is refused like NaN", () => {
+  assertThrows(
+    () =>
+      groupedBars({
+        categories: ["x"],
+        series: [{ name: "A", values: [Number.POSITIVE_INFINITY] }],
+      }),
+    Error,
+    'series "A".values[0] is Infinity',
+  );
 });

@@ -64,3 +64,19 @@ Deno.test("difference plot: a repeated x is refused (x must strictly ascend)", (
     "x must ascend, x[1] = 0.5 follows 0.5",
   );
 });
+
+Deno.test("difference plot: the zero line spans the first to the last x; lengths are checked", () => {
+  const figure = differencePlot({ name: "m", x: [1, 2, 4], mean: [0.1, -0.1, 0.2] });
+  const zero = (figure.data as ScatterTrace[]).find((trace) => trace.name === "0 = no difference");
+  assertEquals(zero?.x, [1, 4]);
+  assertThrows(
+    () => differencePlot({ name: "m", x: [1, 2], mean: [0.1] }),
+    Error,
+    "differencePlot: mean has 1 entries, expected 2",
+  );
+  assertThrows(
+    () => differencePlot({ ...input, points: { x: [0.25, 0.5], y: [0.01], name: "one seed" } }),
+    Error,
+    "differencePlot: points.y has 1 entries, expected 2",
+  );
+});

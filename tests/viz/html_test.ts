@@ -113,6 +113,15 @@ Deno.test("markdown subset: pipe tables become tables, fenced blocks preformatte
   assertEquals(markdownToHtml("| not a table |"), "<p>| not a table |</p>");
 });
 
+Deno.test("markdown subset: every emphasis and every spread of a line; a table ends at its last row", () => {
+  assertEquals(markdownToHtml("*a* and *b*"), "<p><em>a</em> and <em>b</em></p>");
+  assertEquals(
+    markdownToHtml("| valid / test |\n| --- |\n| 0.1 ± 0.2 / 0.3 ± 0.4 |\nafter"),
+    "<table><thead><tr><th>valid / test</th></tr></thead>" +
+      "<tbody><tr><td>0.1 ±&nbsp;0.2 / 0.3 ±&nbsp;0.4</td></tr></tbody></table>\n<p>after</p>",
+  );
+});
+
 Deno.test("external URL scan: resource tags and CSS only, script bodies and links ignored", () => {
   const html =
     `<link rel="stylesheet" href="https://cdn.x/a.css"><script src="//cdn.x/b.js"></script>` +
