@@ -1,0 +1,59 @@
+/**
+ * attributionQuality scores each method's noise sets against the synthetic benchmark's planted
+ * truth on the test histories of the first `maxUsers` users: its fields are the pair-level score's
+ * (ROC-AUC, precision, recall, units) and the user-modality level's ROC-AUC, over every chunk that
+ * holds one of those users. Checked against the attribution and the scoring called directly on the
+ * same batches (the benchmark's cells record these fields; before this test only a GPU test
+ * reached the function, so a field read from the wrong score passed every CPU test).
+ */
+import { assert, assertEquals, assertNotEquals } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { attributeBatch } from "../../lib/attribution/attribute_batch.ts";
+import {
+  type AttributedBatch,
+  scoreAgainstTruth,
+} from "../../lib/attribution/score_against_truth.ts";
+import { withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
+import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
+import { attributionQuality, SCORED_NOISE_FRACTION } from "../../lib/experiments/mod.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("attributionQuality: the pair-level score's fields and the user-modality ROC-AUC, over the chunks holding the first maxUsers users", async () => {
+  const { split, truth } = await prepareDataset({
+    kind: "synthetic",
+    config: { numUsers: 40, numItems: 30, historyLength: 8 },
+  });
+  assert(truth !== undefined, "the synthetic benchmark plants a truth");
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: split.maxLength });
+  try {
+    // 30 users in chunks of 8: four chunks (32 users), the last one partly past maxUsers.
+    const [row] = await attributionQuality(model, split, truth, ["gradient_x_input"], 30, 8);
+    const attributed: AttributedBatch[] = [];
+    for (const { batch, targets } of evaluationBatches(split, "test", 8).slice(0, 4)) {
+      const result = await attributeBatch(model, withNextItemTargets(batch, targets), {
+        method: "gradient_x_input",
+        selection: { kind: "bottom_fraction", rho: SCORED_NOISE_FRACTION },
+        granularity: "user_modality",
+      });
+      attributed.push({ result, users: batch.users });
+    }
+    const scoreAt = (level: "pair" | "user_modality") =>
+      scoreAgainstTruth(attributed, truth, { resultModalityNames: model.modalityNames, level });
+    const pair = scoreAt("pair");
+    const userModality = scoreAt("user_modality");
+    // The fixture tells the fields apart: each would pass read from another.
+    assertNotEquals(pair.precision, pair.recall);
+    assertNotEquals(pair.rocAuc, userModality.rocAuc);
+    assertEquals(row.method, "gradient_x_input");
+    assertEquals(
+      [row.rocAuc, row.precision, row.recall, row.userModalityRocAuc, row.units],
+      [pair.rocAuc, pair.precision, pair.recall, userModality.rocAuc, pair.units],
+    );
+    assert(row.seconds >= 0);
+  } finally {
+    model.dispose();
+  }
+});
