@@ -109,9 +109,19 @@ Deno.test("data too small for the protocol's 5-core filter is the file's error, 
     Deno.writeTextFileSync(`${dir}/small.txt`, "u1 a b c\nu2 a b d\nu3 c d a\n");
     Deno.writeTextFileSync(`${dir}/small.inter`, "user_id:token\titem_id:token\nu1\ta\nu1\tb\n");
     for (
-      const [spec, file, field] of [
-        [{ path: `${dir}/small.txt`, format: "sequence" }, `${dir}/small.txt`, "user"],
-        [{ path: `${dir}/small`, format: "recbole" }, `${dir}/small.inter`, "user_id:token"],
+      const [spec, file, field, kept] of [
+        [
+          { path: `${dir}/small.txt`, format: "sequence" },
+          `${dir}/small.txt`,
+          "user",
+          "none of 3 users and 4 items (the longest history has 3)",
+        ],
+        [
+          { path: `${dir}/small`, format: "recbole" },
+          `${dir}/small.inter`,
+          "user_id:token",
+          "none of 1 users and 2 items (the longest history has 2)",
+        ],
       ] as const
     ) {
       const error = await assertRejects(
@@ -120,6 +130,8 @@ Deno.test("data too small for the protocol's 5-core filter is the file's error, 
       ) as DataError;
       assertEquals([error.file, error.line, error.field], [file, 0, field]);
       assertStringIncludes(error.message, "too little data for the protocol's 5-core filter");
+      // What the file holds, so that the user sees how far from 5 it is.
+      assertStringIncludes(error.message, `it keeps ${kept}`);
     }
   } finally {
     Deno.removeSync(dir, { recursive: true });

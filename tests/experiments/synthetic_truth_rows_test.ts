@@ -1,0 +1,40 @@
+/**
+ * prepareDataset keeps the synthetic benchmark's planted truth on its users when the protocol's
+ * 5-core filter drops some: row k of the prepared truth is the generated row of the user the split
+ * numbers k. A row read at the new index instead would score every attribution past the first
+ * dropped user against another user's points of interest, silently (the attribution ROC-AUC).
+ */
+import { assert, assertEquals, assertNotEquals } from "@std/assert";
+import { generateSynthetic } from "../../lib/data/synthetic.ts";
+import { datasetStatistics, formatStatistics } from "../../lib/data/protocol/statistics.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
+
+Deno.test("prepareDataset: the planted truth's rows follow their users through the 5-core filter", async () => {
+  // 40 users of 6 interactions over 30 items: the filter drops 2 users (u11 the first).
+  const config = { numUsers: 40, numItems: 30, historyLength: 6 };
+  const generated = generateSynthetic(config);
+  const { split, truth } = await prepareDataset({ kind: "synthetic", config });
+  assert(truth !== undefined, "the synthetic benchmark plants a truth");
+  const users = split.dataset.userIds;
+  assert(users.length < generated.dataset.numUsers, "the fixture must drop users");
+  const width = generated.truth.modalityNames.length;
+  const generatedRow = (id: string) => {
+    const row = generated.dataset.userIds.indexOf(id);
+    return Array.from(generated.truth.pointsOfInterest.subarray(row * width, (row + 1) * width));
+  };
+  const expected = users.flatMap(generatedRow);
+  assertEquals(truth.modalityNames, generated.truth.modalityNames);
+  assertEquals(Array.from(truth.pointsOfInterest), expected);
+  // The fixture tells aligned rows from the first rows of the generated truth.
+  const unaligned = generated.truth.pointsOfInterest.subarray(0, users.length * width);
+  assertNotEquals(Array.from(unaligned), expected);
+});
+
+Deno.test("prepareDataset: the statistics are the filtered data's, and histories are cut at 50", async () => {
+  const config = { numUsers: 40, numItems: 30, historyLength: 6 };
+  const { split, statistics } = await prepareDataset({ kind: "synthetic", config });
+  assert(split.dataset.numUsers < config.numUsers, "the fixture must drop users");
+  assertEquals(statistics, formatStatistics(datasetStatistics(split.dataset)));
+  // The paper's protocol: the models read the last 50 items of a history.
+  assertEquals(split.maxLength, 50);
+});
