@@ -234,6 +234,11 @@ Deno.test("taskPermissions: a task's flags with folders added to its reads and w
     "--allow-ffi=/lib/x.so",
     "--allow-write=./results,/shared/out",
   ]);
+  // A task without flags: its script is no flag, and the folders still get theirs.
+  assertEquals(taskPermissions("deno run scripts/reproduce.ts --quick", ["/r"]), [
+    "--allow-read=/r",
+    "--allow-write=/r",
+  ]);
   assertEquals(taskPermissions("deno run --allow-env scripts/reproduce.ts", ["/r"]), [
     "--allow-env",
     "--allow-read=/r",

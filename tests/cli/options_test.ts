@@ -75,6 +75,9 @@ Deno.test("parseOptions refuses arguments that are not options unless the script
 Deno.test("integerOption takes decimal integers in the range only", () => {
   assertEquals(integerOption("cpus", "16", 1, 256), 16);
   assertEquals(integerOption("quiet", "0", 0, 10), 0);
+  // Both ends of the range are in it.
+  assertEquals(integerOption("cpus", "256", 1, 256), 256);
+  assertEquals(integerOption("cpus", "1", 1, 256), 1);
   for (const text of ["0", "257", "0x10", "1e2", "1.5", "-3", " 4", ""]) {
     assertThrows(
       () => integerOption("cpus", text, 1, 256),
@@ -127,6 +130,12 @@ Deno.test("choiceOption and listOption take the allowed values only, a list each
     () => choiceOption("workload", "Beauty", allowed),
     UsageError,
     "--workload Beauty: must be one of movielens, beauty",
+  );
+  // The whole value: an allowed name with more after it is not that name.
+  assertThrows(
+    () => choiceOption("workload", "beauty2", allowed),
+    UsageError,
+    "--workload beauty2",
   );
   assertEquals(listOption("runs", "beauty,movielens", allowed), ["beauty", "movielens"]);
   for (const [text, entry] of [["movielens,x", "x"], ["movielens,", ""], ["", ""]]) {

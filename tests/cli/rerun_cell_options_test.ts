@@ -14,6 +14,10 @@ Deno.test("rerun_cell: --help prints the usage; no cell file is exit 2 pointing 
   const missing = await rerunCell([]);
   assertEquals(missing.code, 2);
   assert(missing.stderr.trimEnd().endsWith("; see --help"), missing.stderr);
+  // Two files: the second would not be rerun, without a word.
+  const two = await rerunCell(["a.json", "b.json"]);
+  assertEquals(two.code, 2);
+  assert(two.stderr.startsWith("rerun_cell: name one cell result file"), two.stderr);
 });
 
 Deno.test("rerun_cell: a missing, non-JSON or incomplete cell file is one line naming the file and the field", async () => {
@@ -29,6 +33,38 @@ Deno.test("rerun_cell: a missing, non-JSON or incomplete cell file is one line n
       [notJson, 1, `${notJson}: not JSON (`],
       [noDataset, 1, `${noDataset}: field "settings.dataset": expected an object`],
     ];
+    // Each field the rerun reads, wrong in a file that is otherwise whole.
+    const settings = {
+      dataset: {},
+      system: {},
+      model: {},
+      training: {},
+      seed: 0,
+      scoreAttribution: false,
+    };
+    const wrong: [string, Record<string, unknown>, string][] = [
+      ["key", { settings, result: {} }, "a string"],
+      [
+        "settings.training",
+        { key: "k", settings: { ...settings, training: 1 }, result: {} },
+        "an object",
+      ],
+      [
+        "settings.seed",
+        { key: "k", settings: { ...settings, seed: 1.5 }, result: {} },
+        "an integer",
+      ],
+      [
+        "settings.scoreAttribution",
+        { key: "k", settings: { ...settings, scoreAttribution: "yes" }, result: {} },
+        "true or false",
+      ],
+    ];
+    for (const [field, content, expected] of wrong) {
+      const path = `${folder}/${field}.json`;
+      Deno.writeTextFileSync(path, JSON.stringify(content));
+      cases.push([path, 1, `${path}: field "${field}": expected ${expected}`]);
+    }
     for (const [path, code, start] of cases) {
       const run = await rerunCell([path]);
       assertEquals(run.code, code, run.stderr);

@@ -57,6 +57,10 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     [["--results"], "reproduce: Option '--results <value>' argument missing; see --help\n"],
     // Bad values of known options, including those the plan range-checks.
     [["--seeds=1,x"], 'reproduce: --seeds: "x" is not an integer; see --help\n'],
+    // The refusals given with --list-cells: were one let through, the run would list the cells
+    // and stop, not train the grid. An empty entry is no seed: dropped, "0,,1" would run seeds 0
+    // and 1 without a word.
+    [["--list-cells", "--seeds=0,,1"], 'reproduce: --seeds: "" is not an integer; see --help\n'],
     [
       ["--seeds=1,1"],
       "reproduce: plan seeds is [1, 1]; allowed: a non-empty list of distinct integers >= 0 " +
@@ -69,6 +73,18 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     [
       ["--list-cells", "--workers=2"],
       "reproduce: --workers: only for runs of many cells, not with --list-cells; see --help\n",
+    ],
+    [
+      ["--dataset=d.txt", "--format=csv"],
+      'reproduce: --format: "csv" is not one of sequence, recbole; see --help\n',
+    ],
+    [
+      ["--list-cells", "--patience=3"],
+      "reproduce: --patience: only with --dataset PATH, which is missing; see --help\n",
+    ],
+    [
+      ["--list-cells", "--cell=0"],
+      "reproduce: --list-cells and --cell exclude each other: choose one; see --help\n",
     ],
     // Without --list-cells, --json used to be ignored and the whole quick grid started.
     [["--quick", "--json"], "reproduce: --json: only with --list-cells; see --help\n"],

@@ -97,12 +97,12 @@ Deno.test("stopAndWait: SIGTERM to every worker, true once all exited, false pas
   const dir = await Deno.makeTempDir();
   try {
     // A worker that exits on SIGTERM (a Deno process without a listener), and one that exits only
-    // 3 s after it.
+    // 1 s after it.
     const script = `${dir}/wait.ts`;
     await Deno.writeTextFile(
       script,
       `if (Deno.args.includes("--ignore")) {
-  Deno.addSignalListener("SIGTERM", () => setTimeout(() => Deno.exit(0), 3000));
+  Deno.addSignalListener("SIGTERM", () => setTimeout(() => Deno.exit(0), 1000));
 }
 console.log("started");
 setInterval(() => {}, 60_000);
@@ -125,6 +125,10 @@ setInterval(() => {}, 60_000);
     await stubborn.started;
     assertEquals(await stubborn.workers.stopAndWait(0.5), false);
     assertEquals(await stubborn.workers.exited, [0]);
+    // The limit is in seconds: 20 s covers the 1 s exit (20 ms would not).
+    const slow = start(["--ignore"]);
+    await slow.started;
+    assertEquals(await slow.workers.stopAndWait(20), true);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
