@@ -13,3 +13,10 @@ Deno.test("yieldIfDue: an interrupt stops a loop whose next turn is not due yet"
   requestInterrupt();
   await assertRejects(() => loop.yieldIfDue(), InterruptedError);
 });
+
+Deno.test("yieldIfDue: an interrupt requested during its turn stops the loop after that turn", async () => {
+  const loop = new EventLoopTurns(0); // a turn at every call
+  // Queued before the turn's own timer: it runs inside the turn.
+  setTimeout(requestInterrupt, 0);
+  await assertRejects(() => loop.yieldIfDue(), InterruptedError);
+});

@@ -40,6 +40,11 @@ Deno.test("a second interrupt exits the kernel only when nothing answered the fi
   requestInterrupt(); // while idle: nothing answers it
   assertEquals(kernelInterruptAction(), "exit", "pressed again at once: nothing listens");
   assertEquals(
+    kernelInterruptAction(performance.now() + SECOND_INTERRUPT_SECONDS * 1000 - 1000),
+    "exit",
+    "pressed again within the window (seconds, not tenths)",
+  );
+  assertEquals(
     kernelInterruptAction(performance.now() + SECOND_INTERRUPT_SECONDS * 1000 + 1),
     "request",
     "much later: a new request",

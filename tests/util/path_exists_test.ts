@@ -10,6 +10,8 @@ Deno.test("pathExists and readTextIfExists: only 'not found' answers no; other f
     assertEquals([pathExists(file), readTextIfExists(file)], [true, "{}"]);
     // A folder where a file is expected cannot be read: an error, not "none".
     assertThrows(() => readTextIfExists(folder));
+    // A path through a file is not "not found" (ENOTDIR): answering no would hide the mistake.
+    assertThrows(() => pathExists(`${file}/b.json`));
   } finally {
     Deno.removeSync(folder, { recursive: true });
   }
