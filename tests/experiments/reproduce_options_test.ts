@@ -32,15 +32,20 @@ Deno.test("reproduceOptions: a feature's name ends at the first '=' (a path may 
   });
 });
 
-Deno.test("reproduceOptions: DEMURE_SELECTION_WAIT_S takes both ends of 0..a week", () => {
-  const before = Deno.env.get("DEMURE_SELECTION_WAIT_S");
-  try {
-    for (const seconds of [0, 7 * 24 * 3600]) {
-      Deno.env.set("DEMURE_SELECTION_WAIT_S", String(seconds));
-      assertEquals(reproduceOptions(["--quick", "--list-cells"]).selectionWaitSeconds, seconds);
-    }
-  } finally {
-    if (before === undefined) Deno.env.delete("DEMURE_SELECTION_WAIT_S");
-    else Deno.env.set("DEMURE_SELECTION_WAIT_S", before);
+Deno.test("reproduceOptions: DEMURE_SELECTION_WAIT_S takes both ends of 0..a week", async () => {
+  // Read in a process of its own: `deno test --parallel` runs every test module in this one, so a
+  // variable set here would reach the reproductions other modules start meanwhile (a week's wait).
+  const options = new URL("../../scripts/reproduce_options.ts", import.meta.url).href;
+  const program = `const { reproduceOptions } = await import(${JSON.stringify(options)});\n` +
+    'console.log(reproduceOptions(["--quick", "--list-cells"]).selectionWaitSeconds);';
+  for (const seconds of [0, 7 * 24 * 3600]) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--quiet", program],
+      env: { DEMURE_SELECTION_WAIT_S: String(seconds) },
+      stdin: "null",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 0, stderr);
+    assertEquals(new TextDecoder().decode(output.stdout).trim(), String(seconds));
   }
 });
