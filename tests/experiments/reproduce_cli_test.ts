@@ -426,6 +426,15 @@ Deno.test("reproduce loads tfjs and the library only by dynamic import, after it
   assert(all.some((specifier) => specifier.endsWith("/lib/experiments/mod.ts")));
 });
 
+Deno.test("reproduce's processes never load danfojs-node, the notebooks' tables that no cell uses", async () => {
+  // Every process of the main job, its workers and each cluster task: about 90 MiB resident and
+  // 1.2 s of start-up each when the script imported the root mod.ts (scripts/reproduce.ts).
+  const all = await codeModules("scripts/reproduce.ts", true);
+  assertEquals(all.filter((specifier) => specifier.includes("danfojs")), []);
+  // The check looks at a graph that would show it: the root mod.ts reaches danfojs-node.
+  assert((await codeModules("mod.ts", false)).some((specifier) => specifier.includes("danfojs")));
+});
+
 Deno.test("reproduce: a --max-epochs that an imported file's Demure warm-up outlasts is one line, before anything is written", async () => {
   // The fixture has one batch an epoch: one epoch is one step, below the quick warm-up of 2 steps.
   // Each Demure cell used to fail on its own after the cells before it had trained.
