@@ -96,6 +96,8 @@ Deno.test("binary kernels (host, cpu) match the stock ones on broadcast shapes",
     [[4, 3, 5], [5]],
     [[4, 1, 5], [1, 3, 1]],
     [[], [4, 3, 5]],
+    // numpy (and tfjs): an empty dim against a size-1 one is empty, not the larger of the two.
+    [[0, 3], [1, 3]],
   ];
   let seed = 60;
   for (const [sa, sb] of shapes) {
@@ -129,7 +131,9 @@ for (const backend of ["wasm", "cpu"] as const) {
     registerHostKernels(backend);
     const x = tf.randomNormal([3, 1, 4, 5], 0, 1, "float32", 31);
     const ints = tf.randomUniform([3, 1, 4, 5], 0, 9, "int32", 32);
-    for (const perm of [[0, 1, 2, 3], [1, 0, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0], [2, 0, 3, 1]]) {
+    const perms = [[0, 1, 2, 3], [1, 0, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0], [2, 0, 3, 1]];
+    // [0, 3, 2, 1]: the first moved dim is the smallest, yet the others are out of order.
+    for (const perm of [...perms, [0, 3, 2, 1]]) {
       for (const t of [x, ints]) {
         const ours = tf.transpose(t, perm);
         const stock = withStock(backend, () => tf.transpose(t, perm));

@@ -15,6 +15,17 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([x, ids, out]);
   });
 
+  Deno.test(`UnsortedSegmentSum(${backend}) of int32 values past 2^24 is exact`, async () => {
+    await tf.setBackend(backend);
+    // int32 values sum in int32 memory: through float32, 2^24 + 1 would round.
+    const ints = tf.tensor2d([[16777217], [1], [5]], undefined, "int32");
+    const ids = tf.tensor1d([0, 0, 1], "int32");
+    const summed = tf.unsortedSegmentSum(ints, ids, 2);
+    assertEquals(summed.dtype, "int32");
+    assertEquals(Array.from(summed.dataSync()), [16777218, 5]);
+    tf.dispose([ints, ids, summed]);
+  });
+
   Deno.test(`gather gradient on ${backend} equals a finite-difference gradient`, async () => {
     await tf.setBackend(backend);
     const table = tf.randomNormal([6, 3], 0, 1, "float32", 7);
