@@ -303,6 +303,34 @@ for (const backend of BACKENDS) {
   });
 }
 
+for (const backend of BACKENDS) {
+  Deno.test({
+    name: `empty matMul (openblas, ${backend}): k = 0 gives zeros, m = 0 an empty product`,
+    ignore,
+    fn: async () => {
+      await tf.setBackend(backend);
+      registerBlasKernels(backend);
+      // Nothing reaches cblas_sgemm: with k = 0 every entry is an empty sum, with m = 0 (or a
+      // batch of 0) there is no entry; neither operand may be refused for being empty.
+      tf.tidy(() => {
+        const zeros = tf.matMul(tf.zeros([2, 0]), tf.zeros([0, 3]));
+        assertEquals(zeros.shape, [2, 3]);
+        assertEquals(Array.from(zeros.dataSync()), [0, 0, 0, 0, 0, 0]);
+        const fused = tf.fused.matMul({
+          a: tf.zeros([2, 0]),
+          b: tf.zeros([0, 3]),
+          bias: tf.ones([3]),
+        });
+        assertEquals(Array.from(fused.dataSync()), [1, 1, 1, 1, 1, 1]);
+        const none = tf.matMul(tf.ones([0, 3]), tf.ones([3, 2]));
+        assertEquals(none.shape, [0, 2]);
+        const noBatch = tf.matMul(tf.ones([0, 2, 3]), tf.ones([1, 3, 2]));
+        assertEquals(noBatch.shape, [0, 2, 2]);
+      });
+    },
+  });
+}
+
 Deno.test({
   name: "int32 matMul on cpu goes to the stock kernel and stays exact",
   ignore,
