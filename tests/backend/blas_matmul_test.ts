@@ -125,11 +125,13 @@ Deno.test("matMulGeometry broadcasts batch dims of size 1", () => {
   assertEquals(Array.from(g.offsetsB), [0, 20, 40, 0, 20, 40]);
 });
 
-Deno.test("matMulGeometry refuses unequal inner sizes and batch dims that do not broadcast", () => {
+Deno.test("matMulGeometry refuses a rank below 2, unequal inner sizes and batch dims that do not broadcast", () => {
   // tf.matMul checks the inner sizes before the kernel runs; the geometry must not rely on it.
   assertThrows(() => matMulGeometry([2, 3], [4, 5], false, false), Error, "inner sizes 3 and 4");
   assertThrows(() => matMulGeometry([3, 2], [5, 4], true, true), Error, "inner sizes 3 and 4");
   assertThrows(() => matMulGeometry([3, 2, 4], [2, 4, 5], false, false), Error, "do not broadcast");
+  assertThrows(() => matMulGeometry([3], [3, 4], false, false), Error, "need rank >= 2");
+  assertThrows(() => matMulGeometry([2, 3], [3], false, false), Error, "need rank >= 2");
 });
 
 Deno.test("matMulGeometry keeps an empty batch dim against a size-1 one", () => {

@@ -2,8 +2,8 @@
  * Edges of the host kernels that the randomised comparisons miss: a mean over an axis of size 2
  * is divided by 2 like any other, the Slice and Sum kernels themselves (reached without the ops'
  * own checks) refuse a block outside the input or an axis past the rank, a sum over size-1 axes
- * only, int32 sums and int32 values past 2^24 stay exact, a scalar slice begin/size means the
- * first axis, a gather with batch dims goes to the stock kernel, and float32 tensors the cpu
+ * only, int32 sums and int32 values past 2^24 stay exact, a number or a short list as slice
+ * begin/size, a gather with batch dims goes to the stock kernel, and float32 tensors the cpu
  * backend keeps in another array type (a cast from int32 or bool) are read as numbers.
  */
 import { assertEquals, assertThrows } from "@std/assert";
@@ -37,11 +37,11 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose(x);
   });
 
-  Deno.test(`Slice (host, ${backend}): a number as begin or size is the first axis's`, async () => {
+  Deno.test(`Slice (host, ${backend}): a number or a short list as begin or size`, async () => {
     await tf.setBackend(backend);
     registerHostKernels(backend);
     // tfjs-core hands the kernel begin and size as given: a number begins (or sizes) the first
-    // axis, the other axes start at 0 and run to their end.
+    // axis, and the axes a begin or size leaves out start at 0 and run to their end.
     const x = tf.tensor3d([[[1, 2], [3, 4]], [[5, 6], [7, 8]], [[9, 10], [11, 12]]]); // [3, 2, 2]
     const tail = tf.slice(x, 1, 1);
     assertEquals(tail.shape, [1, 2, 2]);
@@ -49,7 +49,10 @@ for (const backend of ["wasm", "cpu"] as const) {
     const rest = tf.slice(x, [1, 1], 2);
     assertEquals(rest.shape, [2, 1, 2]);
     assertEquals(Array.from(rest.dataSync()), [7, 8, 11, 12]);
-    tf.dispose([x, tail, rest]);
+    const column = tf.slice(x, [0, 1], [2]);
+    assertEquals(column.shape, [2, 1, 2]);
+    assertEquals(Array.from(column.dataSync()), [3, 4, 7, 8]);
+    tf.dispose([x, tail, rest, column]);
   });
 
   Deno.test(`Sum kernel (host, ${backend}): an axis past the rank is refused`, async () => {

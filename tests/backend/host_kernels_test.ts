@@ -285,6 +285,8 @@ for (const backend of ["wasm", "cpu"] as const) {
     registerHostKernels(backend);
     // Moving size-1 dims keeps the memory order, which is what the kernel relies on to share the
     // input (the gather gradient's transposes); a real permutation must still copy.
+    const buffers = () => tf.engine().backend.numDataIds();
+    const buffersBefore = buffers();
     const x = tf.tensor3d([[[1, 2, 3, 4]], [[5, 6, 7, 8]], [[9, 10, 11, 12]]]); // [3, 1, 4]
     const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
     const moved = tf.transpose(x, [1, 0, 2]); // [1, 3, 4]
@@ -295,6 +297,8 @@ for (const backend of ["wasm", "cpu"] as const) {
     x.dispose();
     assertEquals(Array.from(moved.dataSync()), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     tf.dispose([moved, permuted]);
+    // The shared memory is counted once per holder: with both gone it is released.
+    assertEquals(buffers(), buffersBefore, "every buffer released");
   });
 }
 

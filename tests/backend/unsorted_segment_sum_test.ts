@@ -1,8 +1,19 @@
-import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
 
+// tfjs's own cpu kernel, before it is replaced (the tests below give the same sums with either).
+const stockCpuKernel = tf.getKernel("UnsortedSegmentSum", "cpu")?.kernelFunc;
 registerUnsortedSegmentSum();
+
+Deno.test("registerUnsortedSegmentSum replaces the stock cpu kernel and adds one on wasm", () => {
+  assert(stockCpuKernel !== undefined, "tfjs has a cpu kernel");
+  const cpu = tf.getKernel("UnsortedSegmentSum", "cpu")?.kernelFunc;
+  assert(cpu !== undefined && cpu !== stockCpuKernel, "the cpu kernel is replaced");
+  assert(tf.getKernel("UnsortedSegmentSum", "wasm") !== undefined, "a wasm kernel");
+  registerUnsortedSegmentSum(); // idempotent: the same kernel stays
+  assert(tf.getKernel("UnsortedSegmentSum", "cpu")?.kernelFunc === cpu, "registered once");
+});
 
 for (const backend of ["wasm", "cpu"] as const) {
   Deno.test(`UnsortedSegmentSum(${backend}) matches a hand computation, duplicates included`, async () => {
