@@ -78,13 +78,17 @@ Deno.test("applyBinary broadcasts rows, columns and scalars by hand-checked valu
   assertEquals(Array.from(outer), [6, 3, 2, 12, 6, 4]);
 });
 
-Deno.test("applyBinary on two scalars keeps the operand order", () => {
+Deno.test("applyBinary on two scalars: each operation, in operand order", () => {
   // A rank-0 output takes its own path, not the row loop above.
   const out = new Float32Array(1);
   applyBinary("Sub", Float32Array.of(5), [], Float32Array.of(2), [], out, []);
   assertEquals(out[0], 3);
   applyBinary("RealDiv", Float32Array.of(6), [], Float32Array.of(4), [], out, []);
   assertEquals(out[0], 1.5);
+  applyBinary("Add", Float32Array.of(6), [], Float32Array.of(4), [], out, []);
+  assertEquals(out[0], 10);
+  applyBinary("Multiply", Float32Array.of(6), [], Float32Array.of(4), [], out, []);
+  assertEquals(out[0], 24);
 });
 
 Deno.test("binary kernels (host, cpu) match the stock ones on broadcast shapes", async () => {
@@ -96,6 +100,7 @@ Deno.test("binary kernels (host, cpu) match the stock ones on broadcast shapes",
     [[4, 3, 5], [5]],
     [[4, 1, 5], [1, 3, 1]],
     [[], [4, 3, 5]],
+    [[], []], // a scalar output (a loss total) takes the rank-0 path
     // numpy (and tfjs): an empty dim against a size-1 one is empty, not the larger of the two.
     [[0, 3], [1, 3]],
   ];
