@@ -334,7 +334,7 @@ for (const backend of BACKENDS) {
 }
 
 Deno.test({
-  name: "int32 matMul on cpu goes to the stock kernel and stays exact",
+  name: "int32 matMul and fused matMul on cpu go to the stock kernels and stay exact",
   ignore,
   fn: async () => {
     await tf.setBackend("cpu");
@@ -344,7 +344,12 @@ Deno.test({
     const c = tf.matMul(a, b);
     assertEquals(c.dtype, "int32");
     assertEquals(Array.from(c.dataSync()), [19, 22, 43, 50]);
-    tf.dispose([a, b, c]);
+    // OpenBLAS would read the int32 bits as float32 ones.
+    const bias = tf.tensor1d([1, -100], "int32");
+    const fused = tf.fused.matMul({ a, b, bias, activation: "relu" });
+    assertEquals(fused.dtype, "int32");
+    assertEquals(Array.from(fused.dataSync()), [20, 0, 44, 0]);
+    tf.dispose([a, b, c, bias, fused]);
   },
 });
 
