@@ -125,11 +125,13 @@ Deno.test("matMulGeometry broadcasts batch dims of size 1", () => {
   assertEquals(Array.from(g.offsetsB), [0, 20, 40, 0, 20, 40]);
 });
 
-Deno.test("matMulGeometry refuses unequal inner sizes and batch dims that do not broadcast", () => {
+Deno.test("matMulGeometry refuses a rank below 2, unequal inner sizes and batch dims that do not broadcast", () => {
   // tf.matMul checks the inner sizes before the kernel runs; the geometry must not rely on it.
   assertThrows(() => matMulGeometry([2, 3], [4, 5], false, false), Error, "inner sizes 3 and 4");
   assertThrows(() => matMulGeometry([3, 2], [5, 4], true, true), Error, "inner sizes 3 and 4");
   assertThrows(() => matMulGeometry([3, 2, 4], [2, 4, 5], false, false), Error, "do not broadcast");
+  assertThrows(() => matMulGeometry([3], [3, 4], false, false), Error, "need rank >= 2");
+  assertThrows(() => matMulGeometry([2, 3], [3], false, false), Error, "need rank >= 2");
 });
 
 Deno.test("matMulGeometry keeps an empty batch dim against a size-1 one", () => {
@@ -303,8 +305,36 @@ for (const backend of BACKENDS) {
   });
 }
 
+for (const backend of BACKENDS) {
+  Deno.test({
+    name: `empty matMul (openblas, ${backend}): k = 0 gives zeros, m = 0 an empty product`,
+    ignore,
+    fn: async () => {
+      await tf.setBackend(backend);
+      registerBlasKernels(backend);
+      // Nothing reaches cblas_sgemm: with k = 0 every entry is an empty sum, with m = 0 (or a
+      // batch of 0) there is no entry; neither operand may be refused for being empty.
+      tf.tidy(() => {
+        const zeros = tf.matMul(tf.zeros([2, 0]), tf.zeros([0, 3]));
+        assertEquals(zeros.shape, [2, 3]);
+        assertEquals(Array.from(zeros.dataSync()), [0, 0, 0, 0, 0, 0]);
+        const fused = tf.fused.matMul({
+          a: tf.zeros([2, 0]),
+          b: tf.zeros([0, 3]),
+          bias: tf.ones([3]),
+        });
+        assertEquals(Array.from(fused.dataSync()), [1, 1, 1, 1, 1, 1]);
+        const none = tf.matMul(tf.ones([0, 3]), tf.ones([3, 2]));
+        assertEquals(none.shape, [0, 2]);
+        const noBatch = tf.matMul(tf.ones([0, 2, 3]), tf.ones([1, 3, 2]));
+        assertEquals(noBatch.shape, [0, 2, 2]);
+      });
+    },
+  });
+}
+
 Deno.test({
-  name: "int32 matMul on cpu goes to the stock kernel and stays exact",
+  name: "int32 matMul and fused matMul on cpu go to the stock kernels and stay exact",
   ignore,
   fn: async () => {
     await tf.setBackend("cpu");
@@ -314,7 +344,12 @@ Deno.test({
     const c = tf.matMul(a, b);
     assertEquals(c.dtype, "int32");
     assertEquals(Array.from(c.dataSync()), [19, 22, 43, 50]);
-    tf.dispose([a, b, c]);
+    // OpenBLAS would read the int32 bits as float32 ones.
+    const bias = tf.tensor1d([1, -100], "int32");
+    const fused = tf.fused.matMul({ a, b, bias, activation: "relu" });
+    assertEquals(fused.dtype, "int32");
+    assertEquals(Array.from(fused.dataSync()), [20, 0, 44, 0]);
+    tf.dispose([a, b, c, bias, fused]);
   },
 });
 

@@ -1,11 +1,17 @@
 /**
  * Edges of the host kernels that the randomised comparisons miss: a mean over an axis of size 2
- * is divided by 2 like any other, and the Slice kernel itself (reached without tf.slice's own
- * check) refuses a block that ends past the input.
+ * is divided by 2 like any other, the Slice and Sum kernels themselves (reached without the ops'
+ * own checks) refuse a block outside the input or an axis past the rank, a sum over size-1 axes
+ * only, int32 sums and int32 values past 2^24 stay exact, a number or a short list as slice
+ * begin/size, a gather with batch dims goes to the stock kernel, and float32 tensors the cpu
+ * backend keeps in another array type (a cast from int32 or bool) are read as numbers.
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { registerHostKernels } from "../../lib/backend/kernels/host_kernels.ts";
+
+/** 2^24 + 1: the first integer a float32 cannot hold. */
+const PAST_FLOAT32 = 16777217;
 
 for (const backend of ["wasm", "cpu"] as const) {
   Deno.test(`Mean (host, ${backend}) over axes of size 2 and 1`, async () => {
@@ -27,6 +33,102 @@ for (const backend of ["wasm", "cpu"] as const) {
     assertEquals(Array.from(slice([1, 1], [1, 2]).dataSync()), [5, 6]);
     assertThrows(() => slice([1, 1], [1, 3]), Error, "outside the input shape");
     assertThrows(() => slice([0, 0], [3, 1]), Error, "outside the input shape");
+    assertThrows(() => slice([-1, 0], [1, 3]), Error, "outside the input shape");
     tf.dispose(x);
   });
+
+  Deno.test(`Slice (host, ${backend}): a number or a short list as begin or size`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // tfjs-core hands the kernel begin and size as given: a number begins (or sizes) the first
+    // axis, and the axes a begin or size leaves out start at 0 and run to their end.
+    const x = tf.tensor3d([[[1, 2], [3, 4]], [[5, 6], [7, 8]], [[9, 10], [11, 12]]]); // [3, 2, 2]
+    const tail = tf.slice(x, 1, 1);
+    assertEquals(tail.shape, [1, 2, 2]);
+    assertEquals(Array.from(tail.dataSync()), [5, 6, 7, 8]);
+    const rest = tf.slice(x, [1, 1], 2);
+    assertEquals(rest.shape, [2, 1, 2]);
+    assertEquals(Array.from(rest.dataSync()), [7, 8, 11, 12]);
+    const column = tf.slice(x, [0, 1], [2]);
+    assertEquals(column.shape, [2, 1, 2]);
+    assertEquals(Array.from(column.dataSync()), [3, 4, 7, 8]);
+    tf.dispose([x, tail, rest, column]);
+  });
+
+  Deno.test(`Sum kernel (host, ${backend}): an axis past the rank is refused`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const sum = (axis: number) =>
+      tf.engine().runKernel("Sum", { x }, { axis: [axis], keepDims: false }) as tf.Tensor;
+    assertEquals(Array.from(sum(1).dataSync()), [6, 15]);
+    assertThrows(() => sum(2), Error, "axis 2 out of range for rank 2");
+    assertThrows(() => sum(-3), Error, "axis -3 out of range for rank 2");
+    tf.dispose(x);
+  });
+
+  Deno.test(`Sum and Mean (host, ${backend}) over size-1 axes only keep the values`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // Reducing only size-1 axes is a copy; with two axes of size > 1 left, any other view of the
+    // [outer, reduced, inner] split reads or writes past the ends.
+    const x = tf.tensor3d([[[1, 2, 3]], [[4, 5, 6]]]); // [2, 1, 3]
+    for (const keepDims of [false, true]) {
+      const sum = tf.sum(x, 1, keepDims);
+      assertEquals(sum.shape, keepDims ? [2, 1, 3] : [2, 3]);
+      assertEquals(Array.from(sum.dataSync()), [1, 2, 3, 4, 5, 6]);
+      const mean = tf.mean(x, 1, keepDims);
+      assertEquals(Array.from(mean.dataSync()), [1, 2, 3, 4, 5, 6]);
+      tf.dispose([sum, mean]);
+    }
+    tf.dispose(x);
+  });
+
+  Deno.test(`int32 (host, ${backend}): Sum stays int32, values past 2^24 pass exactly`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // Sum leaves int32 to the stock kernel; Slice, GatherV2 and Transpose copy int32 values into
+    // int32 memory: through float32 either would round 2^24 + 1.
+    const ints = tf.tensor2d([[PAST_FLOAT32, 1], [2, PAST_FLOAT32 + 2]], undefined, "int32");
+    const sum = tf.sum(ints, -1);
+    assertEquals(sum.dtype, "int32");
+    assertEquals(Array.from(sum.dataSync()), [PAST_FLOAT32 + 1, PAST_FLOAT32 + 4]);
+    const sliced = tf.slice(ints, [0, 0], [2, 1]);
+    assertEquals(Array.from(sliced.dataSync()), [PAST_FLOAT32, 2]);
+    const gathered = tf.gather(ints, tf.tensor1d([1, 0], "int32"));
+    assertEquals(Array.from(gathered.dataSync()), [2, PAST_FLOAT32 + 2, PAST_FLOAT32, 1]);
+    const transposed = tf.transpose(ints);
+    assertEquals(Array.from(transposed.dataSync()), [PAST_FLOAT32, 2, 1, PAST_FLOAT32 + 2]);
+    for (const t of [sliced, gathered, transposed]) assertEquals(t.dtype, "int32");
+    tf.dispose([ints, sum, sliced, gathered, transposed]);
+  });
+
+  Deno.test(`GatherV2 with batch dims (${backend}) goes to the stock kernel`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // The host kernel handles batchDims 0 only: out[b][i] = x[b][indices[b][i]] is the stock's.
+    const x = tf.tensor3d([[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]); // [2, 3, 2]
+    const indices = tf.tensor2d([[2, 0], [1, 1]], undefined, "int32");
+    const picked = tf.gather(x, indices, 1, 1);
+    assertEquals(picked.shape, [2, 2, 2]);
+    assertEquals(Array.from(picked.dataSync()), [5, 6, 1, 2, 9, 10, 9, 10]);
+    tf.dispose([x, indices, picked]);
+  });
 }
+
+Deno.test("host kernels on cpu read float32 tensors kept as int32 or bool arrays", async () => {
+  await tf.setBackend("cpu");
+  registerHostKernels("cpu");
+  // The cpu backend's cast to float32 from int32 or bool keeps the input's array (no encoding
+  // loss): the tensor is float32 but its values are an Int32Array or a Uint8Array.
+  tf.tidy(() => {
+    const fromInts = tf.cast(tf.tensor1d([1, 2, 3], "int32"), "float32");
+    const fromBools = tf.cast(tf.tensor1d([true, false, true], "bool"), "float32");
+    const values = (t: tf.Tensor) => Array.from(t.dataSync());
+    assertEquals(values(tf.sum(fromInts)), [6]);
+    assertEquals(values(tf.add(fromInts, fromBools)), [2, 2, 4]);
+    assertEquals(values(tf.mul(fromBools, tf.scalar(0.5))), [0.5, 0, 0.5]);
+    assertEquals(values(tf.gather(fromInts, tf.tensor1d([2, 0], "int32"))), [3, 1]);
+    assertEquals(values(tf.slice(fromBools, 1, 2)), [0, 1]);
+  });
+});

@@ -78,13 +78,17 @@ Deno.test("applyBinary broadcasts rows, columns and scalars by hand-checked valu
   assertEquals(Array.from(outer), [6, 3, 2, 12, 6, 4]);
 });
 
-Deno.test("applyBinary on two scalars keeps the operand order", () => {
+Deno.test("applyBinary on two scalars: each operation, in operand order", () => {
   // A rank-0 output takes its own path, not the row loop above.
   const out = new Float32Array(1);
   applyBinary("Sub", Float32Array.of(5), [], Float32Array.of(2), [], out, []);
   assertEquals(out[0], 3);
   applyBinary("RealDiv", Float32Array.of(6), [], Float32Array.of(4), [], out, []);
   assertEquals(out[0], 1.5);
+  applyBinary("Add", Float32Array.of(6), [], Float32Array.of(4), [], out, []);
+  assertEquals(out[0], 10);
+  applyBinary("Multiply", Float32Array.of(6), [], Float32Array.of(4), [], out, []);
+  assertEquals(out[0], 24);
 });
 
 Deno.test("binary kernels (host, cpu) match the stock ones on broadcast shapes", async () => {
@@ -96,6 +100,9 @@ Deno.test("binary kernels (host, cpu) match the stock ones on broadcast shapes",
     [[4, 3, 5], [5]],
     [[4, 1, 5], [1, 3, 1]],
     [[], [4, 3, 5]],
+    [[], []], // a scalar output (a loss total) takes the rank-0 path
+    // numpy (and tfjs): an empty dim against a size-1 one is empty, not the larger of the two.
+    [[0, 3], [1, 3]],
   ];
   let seed = 60;
   for (const [sa, sb] of shapes) {
@@ -129,7 +136,9 @@ for (const backend of ["wasm", "cpu"] as const) {
     registerHostKernels(backend);
     const x = tf.randomNormal([3, 1, 4, 5], 0, 1, "float32", 31);
     const ints = tf.randomUniform([3, 1, 4, 5], 0, 9, "int32", 32);
-    for (const perm of [[0, 1, 2, 3], [1, 0, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0], [2, 0, 3, 1]]) {
+    const perms = [[0, 1, 2, 3], [1, 0, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0], [2, 0, 3, 1]];
+    // [0, 3, 2, 1]: the first moved dim is the smallest, yet the others are out of order.
+    for (const perm of [...perms, [0, 3, 2, 1]]) {
       for (const t of [x, ints]) {
         const ours = tf.transpose(t, perm);
         const stock = withStock(backend, () => tf.transpose(t, perm));
@@ -281,6 +290,8 @@ for (const backend of ["wasm", "cpu"] as const) {
     registerHostKernels(backend);
     // Moving size-1 dims keeps the memory order, which is what the kernel relies on to share the
     // input (the gather gradient's transposes); a real permutation must still copy.
+    const buffers = () => tf.engine().backend.numDataIds();
+    const buffersBefore = buffers();
     const x = tf.tensor3d([[[1, 2, 3, 4]], [[5, 6, 7, 8]], [[9, 10, 11, 12]]]); // [3, 1, 4]
     const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
     const moved = tf.transpose(x, [1, 0, 2]); // [1, 3, 4]
@@ -291,6 +302,8 @@ for (const backend of ["wasm", "cpu"] as const) {
     x.dispose();
     assertEquals(Array.from(moved.dataSync()), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     tf.dispose([moved, permuted]);
+    // The shared memory is counted once per holder: with both gone it is released.
+    assertEquals(buffers(), buffersBefore, "every buffer released");
   });
 }
 

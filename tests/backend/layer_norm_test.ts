@@ -65,6 +65,40 @@ for (const backend of ["wasm", "cpu"] as const) {
   });
 }
 
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`fused layerNorm on ${backend}: more rows than the row is wide, gradients included`, async () => {
+    await tf.setBackend(backend);
+    registerLayerNormKernels(backend);
+    // The saved mean and rstd hold one entry per row: [7, 3] has 7 rows of 3 (the test above has
+    // 12 rows of 8, where a count taken from the wrong axes is larger, never smaller).
+    const x = tf.randomNormal([7, 3], 2, 1.5, "float32", 45);
+    const gain = tf.randomNormal([3], 1, 0.3, "float32", 46);
+    const bias = tf.randomNormal([3], 0, 0.3, "float32", 47);
+    const weights = tf.randomNormal([7, 3], 0, 1, "float32", 48);
+    const loss = (f: typeof layerNorm) => (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.square(f(a, g, b, 1e-6)), weights));
+    const fused = tf.grads(loss(layerNorm))([x, gain, bias]);
+    const stock = tf.grads(loss(composite))([x, gain, bias]);
+    ["x", "gain", "bias"].forEach((name, i) => {
+      const error = maxAbsDiff(fused[i].dataSync(), stock[i].dataSync());
+      assert(error < 1e-4, `d loss / d ${name}: max difference ${error}`);
+    });
+    tf.dispose([x, gain, bias, weights, ...fused, ...stock]);
+  });
+
+  Deno.test(`layerNorm on ${backend}: the default epsilon is 1e-6`, async () => {
+    await tf.setBackend(backend);
+    registerLayerNormKernels(backend);
+    // Row [0, 0.002] has variance 1e-6, as large as epsilon: x_hat = -/+ 0.001 / sqrt(2e-6)
+    // = -/+ 0.7071 (epsilon 1e-5 would give 0.3015, epsilon 0 gives 1).
+    const x = tf.tensor2d([[0, 0.002]]), gain = tf.ones([2]), bias = tf.zeros([2]);
+    const y = layerNorm(x, gain, bias);
+    const expected = 0.001 / Math.sqrt(2e-6);
+    assert(maxAbsDiff(y.dataSync(), [-expected, expected]) < 1e-3, `${y.dataSync()}`);
+    tf.dispose([x, gain, bias, y]);
+  });
+}
+
 Deno.test("layerNorm without the fused kernels (composite ops) matches a float64 computation", async () => {
   // Backends without the fused kernels (webgpu, tensorflow) run the composite ops; here on cpu
   // with the two kernels unregistered. Rows have a mean far from 0, so a variance taken of x

@@ -16,9 +16,10 @@ Deno.test("softmaxCrossEntropy without the fused kernel: composite loss and dy-s
   const backend = tf.getBackend();
   tf.unregisterKernel(FUSED, backend);
   try {
-    const rows = [[1, 2, 3, -1], [50, 49, -20, 0], [0, 0, 0, 0]];
-    const targets = [2, 0, 3];
-    const weights = [1, 0.5, 2];
+    // The last row's target is not its largest logit (in the others it is, or all are equal).
+    const rows = [[1, 2, 3, -1], [50, 49, -20, 0], [0, 0, 0, 0], [0.5, -2, 4, 1]];
+    const targets = [2, 0, 3, 1];
+    const weights = [1, 0.5, 2, 1.5];
     const { kernels, loss, gradient } = await lossAndGradient(rows, targets, weights);
     assert(!kernels.includes(FUSED), "composite ops only");
     rows.forEach((row, r) => {

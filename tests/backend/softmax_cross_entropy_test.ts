@@ -5,14 +5,16 @@ import { byHand, lossAndGradient } from "./_softmax_by_hand.ts";
 
 Deno.test("softmaxCrossEntropy: the fused kernel runs and matches the hand computation", async () => {
   await initBackend({ verbose: false });
-  const rows = [[1, 2, 3, -1], [50, 49, -20, 0], [0, 0, 0, 0]];
-  const targets = [2, 0, 3];
-  const { kernels, loss, gradient } = await lossAndGradient(rows, targets, [1, 0.5, 2]);
+  // The last row's target is not its largest logit (in the others it is, or all are equal).
+  const rows = [[1, 2, 3, -1], [50, 49, -20, 0], [0, 0, 0, 0], [0.5, -2, 4, 1]];
+  const targets = [2, 0, 3, 1];
+  const weights = [1, 0.5, 2, 1.5];
+  const { kernels, loss, gradient } = await lossAndGradient(rows, targets, weights);
   assert(kernels.includes("DemureSoftmaxCrossEntropy"), "fused kernel");
   rows.forEach((row, r) => {
     const expected = byHand(row, targets[r]);
     assertAlmostEquals(loss[r], expected.loss, 1e-5);
-    const scale = [1, 0.5, 2][r];
+    const scale = weights[r];
     expected.gradient.forEach((g, j) => assertAlmostEquals(gradient[r][j], g * scale, 1e-6));
   });
 });

@@ -1,8 +1,19 @@
-import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { registerUnsortedSegmentSum } from "../../lib/backend/kernels/unsorted_segment_sum.ts";
 
+// tfjs's own cpu kernel, before it is replaced (the tests below give the same sums with either).
+const stockCpuKernel = tf.getKernel("UnsortedSegmentSum", "cpu")?.kernelFunc;
 registerUnsortedSegmentSum();
+
+Deno.test("registerUnsortedSegmentSum replaces the stock cpu kernel and adds one on wasm", () => {
+  assert(stockCpuKernel !== undefined, "tfjs has a cpu kernel");
+  const cpu = tf.getKernel("UnsortedSegmentSum", "cpu")?.kernelFunc;
+  assert(cpu !== undefined && cpu !== stockCpuKernel, "the cpu kernel is replaced");
+  assert(tf.getKernel("UnsortedSegmentSum", "wasm") !== undefined, "a wasm kernel");
+  registerUnsortedSegmentSum(); // idempotent: the same kernel stays
+  assert(tf.getKernel("UnsortedSegmentSum", "cpu")?.kernelFunc === cpu, "registered once");
+});
 
 for (const backend of ["wasm", "cpu"] as const) {
   Deno.test(`UnsortedSegmentSum(${backend}) matches a hand computation, duplicates included`, async () => {
@@ -13,6 +24,17 @@ for (const backend of ["wasm", "cpu"] as const) {
     assertEquals(out.shape, [4, 2]);
     assertEquals(Array.from(out.dataSync()), [3, 4, 0, 0, 13, 16, 0, 0]);
     tf.dispose([x, ids, out]);
+  });
+
+  Deno.test(`UnsortedSegmentSum(${backend}) of int32 values past 2^24 is exact`, async () => {
+    await tf.setBackend(backend);
+    // int32 values sum in int32 memory: through float32, 2^24 + 1 would round.
+    const ints = tf.tensor2d([[16777217], [1], [5]], undefined, "int32");
+    const ids = tf.tensor1d([0, 0, 1], "int32");
+    const summed = tf.unsortedSegmentSum(ints, ids, 2);
+    assertEquals(summed.dtype, "int32");
+    assertEquals(Array.from(summed.dataSync()), [16777218, 5]);
+    tf.dispose([ints, ids, summed]);
   });
 
   Deno.test(`gather gradient on ${backend} equals a finite-difference gradient`, async () => {
