@@ -55,6 +55,21 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([x, tail, rest, column]);
   });
 
+  Deno.test(`Slice (host, ${backend}): no size slices every axis to its end`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // tf.slice(x, begin) hands the kernel no size at all; it stopped on "attrs.size is not
+    // iterable" where tfjs's own kernel slices to the end (mutation round S's probe).
+    const x = tf.tensor3d([[[1, 2], [3, 4]], [[5, 6], [7, 8]], [[9, 10], [11, 12]]]); // [3, 2, 2]
+    const corner = tf.slice(x, [1, 1]);
+    assertEquals(corner.shape, [2, 1, 2]);
+    assertEquals(Array.from(corner.dataSync()), [7, 8, 11, 12]);
+    const tail = tf.slice(x, 2);
+    assertEquals(tail.shape, [1, 2, 2]);
+    assertEquals(Array.from(tail.dataSync()), [9, 10, 11, 12]);
+    tf.dispose([x, corner, tail]);
+  });
+
   Deno.test(`Sum kernel (host, ${backend}): an axis past the rank is refused`, async () => {
     await tf.setBackend(backend);
     registerHostKernels(backend);

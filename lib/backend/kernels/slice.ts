@@ -62,18 +62,23 @@ export function copyBlock(
 
 interface SliceAttrs {
   begin: number | number[];
-  size: number | number[];
+  /** Absent when the caller gave none (`tf.slice(x, begin)`): every axis to its end. */
+  size?: number | number[];
 }
 
-/** Resolves tfjs's slice parameters: scalar begin/size, and -1 meaning "to the end". */
+/**
+ * Resolves tfjs's slice parameters: scalar begin/size, -1 meaning "to the end", and no size at
+ * all meaning every axis to its end (tfjs-core hands the kernel `size` as the caller gave it).
+ */
 function resolveSlice(shape: readonly number[], attrs: SliceAttrs) {
   const rank = shape.length;
   const begin = typeof attrs.begin === "number"
     ? [attrs.begin, ...new Array<number>(rank - 1).fill(0)]
     : [...attrs.begin, ...new Array<number>(rank - attrs.begin.length).fill(0)];
-  const rawSize = typeof attrs.size === "number"
-    ? [attrs.size, ...new Array<number>(rank - 1).fill(-1)]
-    : [...attrs.size, ...new Array<number>(rank - attrs.size.length).fill(-1)];
+  const givenSize = attrs.size ?? [];
+  const rawSize = typeof givenSize === "number"
+    ? [givenSize, ...new Array<number>(rank - 1).fill(-1)]
+    : [...givenSize, ...new Array<number>(rank - givenSize.length).fill(-1)];
   const size = rawSize.map((s, d) => (s === -1 ? shape[d] - begin[d] : s));
   for (let d = 0; d < rank; d++) {
     if (begin[d] < 0 || size[d] < 0 || begin[d] + size[d] > shape[d]) {
