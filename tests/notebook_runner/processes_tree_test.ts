@@ -7,13 +7,18 @@
 import { assert, assertEquals } from "@std/assert";
 import { descendantsOf, isAlive } from "../../lib/notebook_runner/processes.ts";
 
-/** A Python child that starts a child exiting at once, never reaped, and a sleeping one. */
+/**
+ * A Python child that starts a child exiting at once, never reaped, and a sleeping one. Both sleep
+ * far longer than the test runs (it kills them): with 30 s, a CI run on a loaded machine (unit
+ * stage 11 min) found neither child, because the test process, which all test modules share,
+ * reached its check after the parent had exited and its children had gone to init.
+ */
 const PARENT = [
   "import subprocess, time",
   "zombie = subprocess.Popen(['true'])",
-  "sleeper = subprocess.Popen(['sleep', '30'])",
+  "sleeper = subprocess.Popen(['sleep', '600'])",
   "print(zombie.pid, sleeper.pid, flush=True)",
-  "time.sleep(30)",
+  "time.sleep(600)",
 ].join("\n");
 
 function statFields(pid: number): string[] {
