@@ -79,6 +79,16 @@ Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exac
   const wrong = scoreAgainstTruth([{ result, users: Int32Array.of(1, 2, 0) }], TRUTH);
   assert(wrong.rocAuc < 0.5, `AUC against the wrong users: ${wrong.rocAuc}`);
   assertEquals(result.aggregateByModality.length, MODALITIES);
+  // Each modality's means are over its valid pairs: of the raw contributions, of the normalised.
+  for (const aggregate of result.aggregateByModality) {
+    const pairs = [...result.validMask.keys()].filter((i) =>
+      i % MODALITIES === aggregate.modality && result.validMask[i] === 1
+    );
+    const mean = (values: Float32Array) => pairs.reduce((s, i) => s + values[i], 0) / pairs.length;
+    assertEquals(aggregate.count, pairs.length);
+    assertAlmostEquals(aggregate.meanContribution, mean(result.contributions), 1e-6);
+    assertAlmostEquals(aggregate.meanNormalised, mean(result.normalised), 1e-6);
+  }
 
   // By name: a truth over (genre, text) only; the result's id modality is left out of every count.
   const contentTruth: PlantedTruth = {
@@ -117,6 +127,7 @@ Deno.test("scoring rejects a batch whose modalities or users do not match the tr
   const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
   const { e, w } = plantedInputs();
   const result = await attributeModalities(linearLoss(weights), e, w, { method: "occlusion" });
+  assertEquals(result.method, "occlusion", "the result names the method that measured it");
   assertThrows(
     () => scoreAgainstTruth([{ result, users: Int32Array.of(0, 1) }], TRUTH),
     Error,
