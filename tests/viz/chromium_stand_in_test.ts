@@ -16,6 +16,7 @@ import { figureToPng } from "../../lib/viz/mod.ts";
 import type { Figure } from "../../lib/viz/mod.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { inTempDir } from "./_temp_dir.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 /** A stand-in Chromium in `dir`: each run logs its arguments and HOME, then runs `body` (sh). */
 async function standIn(dir: string, body: string): Promise<string> {
@@ -322,4 +323,25 @@ Deno.test("checkRenderedHtml: the figures expected are the source's; one a scrip
     const report = await checkRenderedHtml(page, { executable, sandbox: false });
     assertEquals([report.expectedFigures, report.renderedFigures, report.ok], [2, 1, false]);
   });
+});
+
+Deno.test("runHeadlessChromium: a run past timeoutMs is killed and fails, naming the limit; its profile goes", async () => {
+  await inStandInDir(async (dir) => {
+    // A page whose script never yields keeps Chromium running whatever its virtual time budget.
+    const hung = await standIn(dir, "echo loading >&2; exec sleep 20");
+    await assertRejects(
+      () => runHeadlessChromium(["--dump-dom"], { timeoutMs: 300 }, launchOf(hung, true)),
+      Error,
+      "Chromium ran past 300 ms (ChromiumConfig.timeoutMs) and was killed: loading",
+    );
+    const [run] = await runsOf(dir);
+    assertEquals(pathExists(flag(run, "user-data-dir")!), false);
+  });
+  for (const timeoutMs of [0, -1, NaN]) {
+    await assertRejects(
+      () => runHeadlessChromium([], { timeoutMs }, launchOf("/bin/true", true)),
+      SettingError,
+      "ChromiumConfig.timeoutMs",
+    );
+  }
 });

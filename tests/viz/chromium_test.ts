@@ -3,7 +3,7 @@
  * nothing external; the same page without plotly.js draws none (so the check can fail); a figure
  * screenshots to a PNG of the requested size. Skipped, with the reason, when Chromium is missing.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import {
   chromiumLaunch,
   findChromium,
@@ -174,3 +174,17 @@ Deno.test({
     if (Deno.uid() === 0 && launch.sandbox) assertEquals(launch.command, SETPRIV);
   },
 });
+
+browserTest(
+  "chromium: a page whose script never yields is stopped at timeoutMs, the page named",
+  async (workDir) => {
+    // It held checkRenderedHtml (and deno task check-html) for good: Chromium never exited.
+    const page = `${workDir}/busy.html`;
+    await Deno.writeTextFile(page, "<!DOCTYPE html><p>x</p><script>while (true) {}</script>");
+    await assertRejects(
+      () => checkRenderedHtml(page, { timeoutMs: 3000 }),
+      Error,
+      `checkRenderedHtml: ${page}: runHeadlessChromium: Chromium ran past 3000 ms`,
+    );
+  },
+);
