@@ -74,6 +74,12 @@ Deno.test("epoch axes: a short run gets one tick per epoch, never a half epoch",
   assertEquals(curves([1, 2, 3])?.dtick, 1);
   // Long runs keep plotly's own (whole) steps; fractional x (steps of a sweep) is left alone.
   assertEquals(curves(Array.from({ length: 113 }, (_, i) => i + 1))?.dtick, undefined);
+  // The axis spans every series: a short first one does not give a long one unit ticks.
+  const long = Array.from({ length: 40 }, (_, i) => i + 1);
+  const twoRuns = trainingCurves({
+    series: [{ name: "short", x: [1, 2], y: [1, 1] }, { name: "long", x: long, y: long }],
+  });
+  assertEquals(twoRuns.layout.xaxis?.dtick, undefined);
   const bands = (x: number[]) =>
     lineWithBands({ series: [{ name: "m", x, y: x.map(() => 0.1) }] }).layout.xaxis;
   assertEquals(bands([1, 2, 3, 4])?.dtick, 1);

@@ -329,13 +329,33 @@ Deno.test("runHeadlessChromium: a run past timeoutMs is killed and fails, naming
   await inStandInDir(async (dir) => {
     // A page whose script never yields keeps Chromium running whatever its virtual time budget.
     const hung = await standIn(dir, "echo loading >&2; exec sleep 20");
-    await assertRejects(
-      () => runHeadlessChromium(["--dump-dom"], { timeoutMs: 300 }, launchOf(hung, true)),
-      Error,
+    const run = runHeadlessChromium(["--dump-dom"], { timeoutMs: 300 }, launchOf(hung, true));
+    // Killed, not waited for: it ends long before the stand-in would end by itself (20 s).
+    let waiting: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<string>((resolve) => {
+      waiting = setTimeout(() => resolve("still running after 10 s"), 10_000);
+    });
+    const ended = await Promise.race([run.then(() => "resolved", (error: Error) => error), waited]);
+    clearTimeout(waiting);
+    await run.catch(() => {});
+    assert(ended instanceof Error, String(ended));
+    assertStringIncludes(
+      ended.message,
       "Chromium ran past 300 ms (ChromiumConfig.timeoutMs) and was killed: loading",
     );
-    const [run] = await runsOf(dir);
-    assertEquals(pathExists(flag(run, "user-data-dir")!), false);
+    const [logged] = await runsOf(dir);
+    assertEquals(pathExists(flag(logged, "user-data-dir")!), false);
+  });
+  // figureToPng names the image it was making.
+  await inStandInDir(async (dir) => {
+    const hung = await standIn(dir, "exec sleep 20");
+    const path = `${dir}/bars.png`;
+    await assertRejects(
+      () =>
+        figureToPng(bars, path, { chromium: { executable: hung, sandbox: false, timeoutMs: 300 } }),
+      Error,
+      `figureToPng: ${path}: runHeadlessChromium: Chromium ran past 300 ms`,
+    );
   });
   for (const timeoutMs of [0, -1, NaN]) {
     await assertRejects(

@@ -159,6 +159,11 @@ Deno.test("net log: page requests kept, the browser's own requests dropped", () 
   assertEquals(pageRequestsFromNetLog(log.slice(0, -2) + ","), requests);
 });
 
+Deno.test("figure div: without a size the plot fills the width at 450 px high", () => {
+  const html = figureDivHtml({ data: [], layout: {} }, { elementId: "f" });
+  assertStringIncludes(html, 'style="width:100%;height:450px;"');
+});
+
 Deno.test("figure div: bad ids cannot break out of the attribute", () => {
   const html = figureDivHtml({ data: [], layout: {} }, { elementId: 'x"><img src=y>' });
   assertEquals(externalResourceUrls(html), []);
