@@ -3,6 +3,7 @@ import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { attributeModalities } from "../../lib/attribution/attribute.ts";
 import { scoreAgainstTruth } from "../../lib/attribution/score_against_truth.ts";
+import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import type { PlantedTruth } from "../../lib/data/types.ts";
 import { linearLoss } from "./_toy_models.ts";
 
@@ -197,6 +198,24 @@ Deno.test("attributeModalities: a setting name it does not have is a SettingErro
         "granularity; did you mean method?",
       ],
     );
+  } finally {
+    tf.dispose([weights, e, w]);
+  }
+});
+
+Deno.test("attributeModalities normalises by the method asked for (rank)", async () => {
+  const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
+  const { e, w } = plantedInputs();
+  try {
+    const result = await attributeModalities(linearLoss(weights), e, w, { normalisation: "rank" });
+    assertEquals(result.normalisation, "rank");
+    const expected = normaliseContributions(
+      result.contributions,
+      result.validMask,
+      result.shape,
+      "rank",
+    );
+    assertEquals(Array.from(result.normalised), Array.from(expected));
   } finally {
     tf.dispose([weights, e, w]);
   }

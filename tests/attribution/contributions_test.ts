@@ -309,6 +309,7 @@ Deno.test("invalid pairs get 0, no tensor leaks, and detached inputs leave train
     const method of [
       "gradient_x_input",
       "gradient_norm",
+      "mask_gradient",
       "integrated_gradients",
       "occlusion",
     ] as const
@@ -377,5 +378,24 @@ Deno.test("an infinite contribution is refused like NaN, naming the pair", async
     );
   } finally {
     tf.dispose([e, w]);
+  }
+});
+
+Deno.test("an integer mask is read as float32 without leaving the converted copy behind", async () => {
+  const a = tf.tensor3d(A_VALUES);
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES, undefined, "int32");
+  try {
+    const before = tf.memory().numTensors;
+    for (const method of ["gradient_x_input", "occlusion"] as const) {
+      const c = await computeContributions(linearLoss(a), e, w, {
+        ...DEFAULT_ATTRIBUTION_CONFIG,
+        method,
+      });
+      assertEquals(c[5], 0, `${method}: user 1, position 0, modality 1 is missing`);
+      assertEquals(tf.memory().numTensors, before, `${method}: tensors leaked`);
+    }
+  } finally {
+    tf.dispose([a, e, w]);
   }
 });

@@ -253,6 +253,8 @@ Deno.test("checkRenderedHtml: a page at exactly the size limit passes; its work 
     const { size } = await Deno.stat(page);
     const report = await checkRenderedHtml(page, { executable, sandbox: false }, size);
     assertEquals([report.expectedFigures, report.renderedFigures, report.ok], [1, 1, true]);
+    const byDefault = await checkRenderedHtml(page, { executable, sandbox: false });
+    assertEquals(byDefault.maxBytes, 5_000_000, "small enough to mail");
     const [run] = await runsOf(dir);
     assertEquals(pathExists(flag(run, "log-net-log")!.replace(/\/[^/]*$/, "")), false);
   });
