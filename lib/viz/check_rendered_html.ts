@@ -154,7 +154,9 @@ export async function checkRenderedHtml(
       ],
       config,
       launch,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`checkRenderedHtml: ${path}: ${error.message}`, { cause: error });
+    });
     if (run.code !== 0 || run.stdout.length === 0) {
       throw new Error(
         `checkRenderedHtml: Chromium failed on ${path} (exit ${run.code}): ${

@@ -9,8 +9,10 @@
  * the folder Chromium writes into belong to that user ({@linkcode makeBrowserDir}). Only where that
  * user does not exist, or `ChromiumConfig.sandbox` is false, does Chromium run with `--no-sandbox`
  * (said once, with the reason). A sandboxed start that fails because the sandbox is unavailable
- * (no user namespaces) is retried once without it, with a warning naming the reason.
+ * (no user namespaces) is retried once without it, with a warning naming the reason. A run that
+ * takes longer than `ChromiumConfig.timeoutMs` is killed and fails.
  */
+import { checkNumber } from "../util/settings.ts";
 
 /** Options shared by every headless run. */
 export interface ChromiumConfig {
@@ -22,7 +24,19 @@ export interface ChromiumConfig {
   windowSize?: [number, number];
   /** Chromium's sandbox. Default: on (see the module documentation). */
   sandbox?: boolean;
+  /**
+   * Wall-clock time a run may take, in ms, before Chromium is killed and the run fails. Default:
+   * {@linkcode DEFAULT_CHROMIUM_TIMEOUT_MS}.
+   */
+  timeoutMs?: number;
 }
+
+/**
+ * How long a headless run may take by default: 2 minutes. A figure or a rendered notebook page
+ * takes a few seconds; the virtual time budget does not end a script that never yields (a page
+ * with `while (true) {}` held `check_html.ts` for good, Chromium never exiting).
+ */
+export const DEFAULT_CHROMIUM_TIMEOUT_MS = 120_000;
 
 /** The user a root process runs Chromium as, unless `$DEMURE_CHROMIUM_USER` names another. */
 export const DEFAULT_BROWSER_USER = "demure-browser";
@@ -223,6 +237,9 @@ export async function runHeadlessChromium(
   launch: ChromiumLaunch = chromiumLaunch(chromiumExecutable(config), config.sandbox),
 ): Promise<ChromiumRun> {
   const [width, height] = config.windowSize ?? [1200, 900];
+  checkNumber("ChromiumConfig.timeoutMs", config.timeoutMs ?? DEFAULT_CHROMIUM_TIMEOUT_MS, {
+    above: 0,
+  });
   const run = async (how: ChromiumLaunch): Promise<ChromiumRun> => {
     const profile = await makeBrowserDir("demure-chromium-", how);
     try {
@@ -277,18 +294,42 @@ async function runOnce(
     `--virtual-time-budget=${config.virtualTimeBudgetMs ?? 30000}`,
     ...extraArgs,
   ];
-  const output = await new Deno.Command(launch.command, {
+  const child = new Deno.Command(launch.command, {
     args,
     env: browserEnv(profile),
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
-  }).output();
+  }).spawn();
+  // Killing the browser process ends its renderers too (they exit with it), so the pipes close.
+  const limitMs = config.timeoutMs ?? DEFAULT_CHROMIUM_TIMEOUT_MS;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // it exited just now
+    }
+  }, limitMs);
+  let output: Deno.CommandOutput;
+  try {
+    output = await child.output();
+  } finally {
+    clearTimeout(timer);
+  }
   const decoder = new TextDecoder();
+  const stderr = decoder.decode(output.stderr);
+  if (timedOut) {
+    throw new Error(
+      `runHeadlessChromium: Chromium ran past ${limitMs} ms (ChromiumConfig.timeoutMs) and was ` +
+        `killed: ${stderr.slice(-2000)}`,
+    );
+  }
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    stderr,
     sandbox: launch.sandbox,
   };
 }

@@ -64,7 +64,9 @@ export async function figureToPng(
       ],
       { ...options.chromium, windowSize: [width, height] },
       launch,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`figureToPng: ${path}: ${error.message}`, { cause: error });
+    });
     let bytes: Uint8Array;
     try {
       bytes = await Deno.readFile(shotPath);

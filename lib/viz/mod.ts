@@ -60,6 +60,7 @@ export {
   type ChromiumConfig,
   type ChromiumLaunch,
   chromiumLaunch,
+  DEFAULT_CHROMIUM_TIMEOUT_MS,
   findChromium,
   makeBrowserDir,
 } from "./chromium.ts";

@@ -3,6 +3,7 @@ import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { attributeModalities } from "../../lib/attribution/attribute.ts";
 import { scoreAgainstTruth } from "../../lib/attribution/score_against_truth.ts";
+import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import type { PlantedTruth } from "../../lib/data/types.ts";
 import { linearLoss } from "./_toy_models.ts";
 
@@ -79,6 +80,16 @@ Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exac
   const wrong = scoreAgainstTruth([{ result, users: Int32Array.of(1, 2, 0) }], TRUTH);
   assert(wrong.rocAuc < 0.5, `AUC against the wrong users: ${wrong.rocAuc}`);
   assertEquals(result.aggregateByModality.length, MODALITIES);
+  // Each modality's means are over its valid pairs: of the raw contributions, of the normalised.
+  for (const aggregate of result.aggregateByModality) {
+    const pairs = [...result.validMask.keys()].filter((i) =>
+      i % MODALITIES === aggregate.modality && result.validMask[i] === 1
+    );
+    const mean = (values: Float32Array) => pairs.reduce((s, i) => s + values[i], 0) / pairs.length;
+    assertEquals(aggregate.count, pairs.length);
+    assertAlmostEquals(aggregate.meanContribution, mean(result.contributions), 1e-6);
+    assertAlmostEquals(aggregate.meanNormalised, mean(result.normalised), 1e-6);
+  }
 
   // By name: a truth over (genre, text) only; the result's id modality is left out of every count.
   const contentTruth: PlantedTruth = {
@@ -117,6 +128,7 @@ Deno.test("scoring rejects a batch whose modalities or users do not match the tr
   const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
   const { e, w } = plantedInputs();
   const result = await attributeModalities(linearLoss(weights), e, w, { method: "occlusion" });
+  assertEquals(result.method, "occlusion", "the result names the method that measured it");
   assertThrows(
     () => scoreAgainstTruth([{ result, users: Int32Array.of(0, 1) }], TRUTH),
     Error,
@@ -186,6 +198,24 @@ Deno.test("attributeModalities: a setting name it does not have is a SettingErro
         "granularity; did you mean method?",
       ],
     );
+  } finally {
+    tf.dispose([weights, e, w]);
+  }
+});
+
+Deno.test("attributeModalities normalises by the method asked for (rank)", async () => {
+  const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
+  const { e, w } = plantedInputs();
+  try {
+    const result = await attributeModalities(linearLoss(weights), e, w, { normalisation: "rank" });
+    assertEquals(result.normalisation, "rank");
+    const expected = normaliseContributions(
+      result.contributions,
+      result.validMask,
+      result.shape,
+      "rank",
+    );
+    assertEquals(Array.from(result.normalised), Array.from(expected));
   } finally {
     tf.dispose([weights, e, w]);
   }

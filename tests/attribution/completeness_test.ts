@@ -82,6 +82,17 @@ for (const baseline of ["zero_embedding", "masked"] as const) {
   });
 }
 
+Deno.test("IG completeness: without a step count the documented 20 steps are taken", async () => {
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES);
+  const { completeness } = await attributeModalities(cubicLoss, e, w, {
+    method: "integrated_gradients",
+  });
+  tf.dispose([e, w]);
+  assertEquals(completeness?.steps, 20);
+  assertAlmostEquals(completeness!.delta[0], cubicLossOf(0) / (4 * 20 ** 2), 1e-5);
+});
+
 Deno.test("IG completeness: the midpoint rule is exact on a quadratic loss (delta 0)", async () => {
   const { completeness } = await integrated(quadraticLoss(), 3, "zero_embedding");
   assert(completeness !== undefined);
@@ -106,6 +117,10 @@ Deno.test("completenessOf: per-user sums and deltas; no relative delta without a
   assertEquals(Array.from(readout.contributionSum), [3, 0]);
   assertEquals(Array.from(readout.delta), [0.5, 0]);
   assertEquals([readout.maxAbsoluteDelta, readout.maxRelativeDelta], [0.5, 0.2]);
+  // A user whose contributions fall short of its loss change misses by as much as one past it.
+  const short = completenessOf([1, 2, -5, 0.5], [5, -5], [2, 1, 2], 20, "masked");
+  assertEquals(Array.from(short.delta), [-2, 0.5]);
+  assertEquals([short.maxAbsoluteDelta, short.maxRelativeDelta], [2, 0.4]);
   const flat = completenessOf([0, 0], [0], [1, 1, 2], 20, "zero_embedding");
   assert(Number.isNaN(flat.maxRelativeDelta), "no user's loss moved: no scale to compare to");
   assertThrows(
@@ -113,4 +128,49 @@ Deno.test("completenessOf: per-user sums and deltas; no relative delta without a
     Error,
     "lossChange has 2 values, expected 1",
   );
+  // Contributions of another shape would be summed across users' boundaries.
+  assertThrows(
+    () => completenessOf([1, 2, 3], [1], [1, 1, 2], 20, "masked"),
+    Error,
+    "completenessOf: contributions has 3 entries, expected 2",
+  );
+});
+
+/**
+ * L_b = sum_{p,m} w (1 . e) + sum_{p,m} w. Its term in w alone moves the loss only along the
+ * masked path, so the two baselines differ here (on cubicLoss and quadraticLoss, which depend on
+ * w e alone, they coincide). Linear along either path: IG is exact.
+ */
+const biasedLoss: LossOfEmbeddings = (embeddings, mask) =>
+  tf.add(tf.sum(tf.mul(embeddings, tf.expandDims(mask, 3)), [1, 2, 3]), tf.sum(mask, [1, 2]));
+
+Deno.test("IG: each baseline integrates its own path; the masked one weighs by the mask", async () => {
+  // A fractional weight (user 0, position 0, modality 1) and a missing modality (user 1).
+  const weights = [[[1, 0.5], [1, 1]], [[1, 0], [1, 1]]];
+  const sumOf = (b: number, p: number, m: number) => E_VALUES[b][p][m].reduce((s, v) => s + v);
+  for (const baseline of ["zero_embedding", "masked"] as const) {
+    const e = tf.tensor4d(E_VALUES);
+    const w = tf.tensor3d(weights);
+    const result = await attributeModalities(biasedLoss, e, w, {
+      method: "integrated_gradients",
+      integratedGradientsSteps: 2,
+      integratedGradientsBaseline: baseline,
+    });
+    tf.dispose([e, w]);
+    // zero_embedding: -w (1 . e); masked: -w dL/dw = -w ((1 . e) + 1).
+    const expected = weights.flatMap((user, b) =>
+      user.flatMap((position, p) =>
+        position.map((weight, m) => -weight * (sumOf(b, p, m) + (baseline === "masked" ? 1 : 0)))
+      )
+    );
+    Array.from(result.contributions).forEach((value, i) =>
+      assertAlmostEquals(value, expected[i], 1e-5, `${baseline} at ${i}`)
+    );
+    for (let b = 0; b < 2; b++) {
+      // What the baseline leaves of the loss: all of it (masked) or its term in w (zero_embedding).
+      const change = expected.slice(b * 4, (b + 1) * 4).reduce((s, v) => s + v, 0);
+      assertAlmostEquals(result.completeness!.lossChange[b], change, 1e-5, `${baseline} user ${b}`);
+      assertAlmostEquals(result.completeness!.delta[b], 0, 1e-5, `${baseline} user ${b}`);
+    }
+  }
 });

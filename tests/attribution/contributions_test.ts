@@ -309,6 +309,7 @@ Deno.test("invalid pairs get 0, no tensor leaks, and detached inputs leave train
     const method of [
       "gradient_x_input",
       "gradient_norm",
+      "mask_gradient",
       "integrated_gradients",
       "occlusion",
     ] as const
@@ -339,4 +340,62 @@ Deno.test("invalid pairs get 0, no tensor leaks, and detached inputs leave train
   assertEquals(e.arraySync(), E_VALUES);
   tf.dispose([plain.value, withAttribution.value, ...Object.values(plain.grads)]);
   tf.dispose([...Object.values(withAttribution.grads), scale, a, e, w]);
+});
+
+Deno.test("integrated gradients with no steps is refused by name, not read as a non-finite loss", async () => {
+  // computeContributions takes the config unchecked (attributeModalities checks it first): with 0
+  // steps the mean gradient was 0 / 0 and the error blamed the loss closure.
+  const [a, e, w] = [tf.tensor3d(A_VALUES), tf.tensor4d(E_VALUES), tf.tensor3d(W_VALUES)];
+  try {
+    for (const steps of [0, 1.5]) {
+      await assertRejects(
+        () =>
+          computeContributions(linearLoss(a), e, w, {
+            ...DEFAULT_ATTRIBUTION_CONFIG,
+            method: "integrated_gradients",
+            integratedGradientsSteps: steps,
+          }),
+        Error,
+        `integratedGradientsSteps must be a positive integer, got ${steps}`,
+      );
+    }
+  } finally {
+    tf.dispose([a, e, w]);
+  }
+});
+
+Deno.test("an infinite contribution is refused like NaN, naming the pair", async () => {
+  // L_b = 1 / (sum w - 3): occluding any of user 0's four pairs divides by 0.
+  const lossOf = (_e: tf.Tensor4D, w: tf.Tensor3D) =>
+    tf.div(1, tf.sub(tf.sum(w, [1, 2]), 3)) as tf.Tensor1D;
+  const [e, w] = [tf.tensor4d(E_VALUES), tf.tensor3d(W_VALUES)];
+  try {
+    await assertRejects(
+      () =>
+        computeContributions(lossOf, e, w, { ...DEFAULT_ATTRIBUTION_CONFIG, method: "occlusion" }),
+      Error,
+      "computeContributions(occlusion): contribution at flat index 0 is Infinity",
+    );
+  } finally {
+    tf.dispose([e, w]);
+  }
+});
+
+Deno.test("an integer mask is read as float32 without leaving the converted copy behind", async () => {
+  const a = tf.tensor3d(A_VALUES);
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES, undefined, "int32");
+  try {
+    const before = tf.memory().numTensors;
+    for (const method of ["gradient_x_input", "occlusion"] as const) {
+      const c = await computeContributions(linearLoss(a), e, w, {
+        ...DEFAULT_ATTRIBUTION_CONFIG,
+        method,
+      });
+      assertEquals(c[5], 0, `${method}: user 1, position 0, modality 1 is missing`);
+      assertEquals(tf.memory().numTensors, before, `${method}: tensors leaked`);
+    }
+  } finally {
+    tf.dispose([a, e, w]);
+  }
 });

@@ -21,7 +21,8 @@ Deno.test("AUC refuses labels of one class, saying so, and rejects bad labels", 
   assertThrows(() => rocAuc([1, 2, 3], [0, 0, 0]), Error, "0 positive and 3 negative");
   assertThrows(() => rocAuc([], []), Error, "the AUC needs at least one of each");
   assertThrows(() => rocAuc([1, 2], [1, 2]), Error, "index 1");
-  assertThrows(() => rocAuc([1], [1, 0]), Error, "labels");
+  assertThrows(() => rocAuc([1], [1, 0]), Error, "1 scores but 2 labels");
+  assertThrows(() => rocAuc([1, 2, 3], [1, 0]), Error, "3 scores but 2 labels");
   assertThrows(() => rocAuc([1, NaN], [1, 0]), Error, "score at index 1 is NaN");
 });
 
@@ -29,4 +30,13 @@ Deno.test("AUC ranks infinite scores like any other", () => {
   assertEquals(rocAuc([Infinity, -Infinity, 2], [1, 0, 0]), 1);
   // Positives {inf, 1}, negatives {-inf, inf}: 1 + 0.5 + 1 + 0 = 2.5 of 4 pairs.
   assertEquals(rocAuc([Infinity, -Infinity, Infinity, 1], [1, 0, 0, 1]), 0.625);
+});
+
+Deno.test("AUC refuses a negative label, which is neither class", () => {
+  // Read as a negative it would count as one silently.
+  assertThrows(
+    () => rocAuc([1, 2, 3], [1, -1, 0]),
+    Error,
+    "label at index 1 is -1, expected 0 or 1",
+  );
 });

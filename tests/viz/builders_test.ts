@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import {
   contributionHeatmap,
   groupedBars,
@@ -74,6 +74,12 @@ Deno.test("epoch axes: a short run gets one tick per epoch, never a half epoch",
   assertEquals(curves([1, 2, 3])?.dtick, 1);
   // Long runs keep plotly's own (whole) steps; fractional x (steps of a sweep) is left alone.
   assertEquals(curves(Array.from({ length: 113 }, (_, i) => i + 1))?.dtick, undefined);
+  // The axis spans every series: a short first one does not give a long one unit ticks.
+  const long = Array.from({ length: 40 }, (_, i) => i + 1);
+  const twoRuns = trainingCurves({
+    series: [{ name: "short", x: [1, 2], y: [1, 1] }, { name: "long", x: long, y: long }],
+  });
+  assertEquals(twoRuns.layout.xaxis?.dtick, undefined);
   const bands = (x: number[]) =>
     lineWithBands({ series: [{ name: "m", x, y: x.map(() => 0.1) }] }).layout.xaxis;
   assertEquals(bands([1, 2, 3, 4])?.dtick, 1);
@@ -501,5 +507,74 @@ Deno.test("grouped bars: an infinite value is refused like NaN", () => {
       }),
     Error,
     'series "A".values[0] is Infinity',
+  );
+});
+
+Deno.test("training curves: every point of every series in its own colour, under the titles given", () => {
+  const figure = trainingCurves({
+    series: [
+      { name: "loss", x: [1, 2, 3], y: [0.9, 0.6, 0.5] },
+      { name: "valid NDCG@10", x: [1, 2, 3], y: [0.05, 0.08, 0.09], axis: "right" },
+    ],
+    title: "Run 7",
+    xTitle: "step",
+    yTitle: "loss",
+    rightYTitle: "NDCG@10",
+  });
+  const traces = figure.data as ScatterTrace[];
+  assertEquals(traces.map((trace) => [trace.name, trace.x, trace.y]), [
+    ["loss", [1, 2, 3], [0.9, 0.6, 0.5]],
+    ["valid NDCG@10", [1, 2, 3], [0.05, 0.08, 0.09]],
+  ]);
+  assertNotEquals(traces[0].line?.color, traces[1].line?.color);
+  const { layout } = figure;
+  assertEquals(
+    [layout.title, layout.xaxis?.title, layout.yaxis?.title, layout.yaxis2?.title],
+    [{ text: "Run 7" }, { text: "step" }, { text: "loss" }, { text: "NDCG@10" }],
+  );
+  const plain = trainingCurves({ series: [{ name: "loss", x: [1], y: [1] }] }).layout;
+  assertEquals([plain.title?.text, plain.xaxis?.title?.text], ["Training curves", "epoch"]);
+});
+
+Deno.test("training curves: no series, or an x that is not finite, is refused by name", () => {
+  assertThrows(() => trainingCurves({ series: [] }), Error, "trainingCurves: series is empty");
+  assertThrows(
+    () => trainingCurves({ series: [{ name: "loss", x: [1, NaN], y: [1, 2] }] }),
+    Error,
+    'series "loss".x[1] is NaN',
+  );
+});
+
+Deno.test("heatmap: positions along x, modalities along y, the colour bar titled as asked", () => {
+  const figure = contributionHeatmap({
+    values: [1, 2],
+    numPositions: 1,
+    modalityNames: ["id", "text"],
+    colorBarTitle: "normalised score",
+    title: "User 3",
+  });
+  const trace = figure.data[0] as HeatmapTrace;
+  assertEquals(trace.colorbar, { title: { text: "normalised score" } });
+  assertEquals(figure.layout.title, { text: "User 3" });
+  assertEquals(figure.layout.xaxis?.title?.text, "history position (oldest → most recent)");
+  assertEquals(figure.layout.yaxis?.title?.text, "modality");
+});
+
+Deno.test("heatmap: labels, a mask of the wrong length and no modality are refused by name", () => {
+  const input = { values: [1, 2, 3, 4], numPositions: 2, modalityNames: ["id", "text"] };
+  assertThrows(
+    () => contributionHeatmap({ ...input, positionLabels: ["only one"] }),
+    Error,
+    "positionLabels has 1 entries, expected 2",
+  );
+  assertThrows(
+    () => contributionHeatmap({ ...input, valid: [1, 1, 1] }),
+    Error,
+    "valid has 3 entries, expected 4",
+  );
+  assertThrows(
+    () => contributionHeatmap({ values: [], numPositions: 2, modalityNames: [] }),
+    Error,
+    "contributionHeatmap: modalityNames is empty",
   );
 });

@@ -5,6 +5,7 @@ import {
   groupedBars,
   lineWithBands,
   renderHtmlReport,
+  writeHtmlReport,
 } from "../../lib/viz/mod.ts";
 import { figureMimeBundle } from "../../lib/notebook/mod.ts";
 import type { Figure } from "../../lib/viz/mod.ts";
@@ -20,6 +21,7 @@ import {
   pageRequestsFromNetLog,
 } from "../../lib/viz/check_rendered_html.ts";
 import { markdownToHtml } from "../../lib/viz/_markdown.ts";
+import { inTempDir } from "./_temp_dir.ts";
 
 const hostile: Figure = {
   data: [{ type: "bar", x: ["</script><b>x</b>"], y: [1] }],
@@ -147,12 +149,19 @@ Deno.test("net log: page requests kept, the browser's own requests dropped", () 
       { type: 7, params: { url: "https://update.googleapis.com/x", initiator: "not an origin" } },
       { type: 7, params: { url: "https://cdn.example.org/lib.js", initiator: "null" } },
       { type: 7, params: { url: "file:///tmp/page.html", initiator: "null" } },
+      { type: 7, params: { url: "wss://live.example.org/socket", initiator: "null" } },
       { type: 3, params: { url: "https://other.example.org/" } },
     ],
   });
-  assertEquals(pageRequestsFromNetLog(log), ["https://cdn.example.org/lib.js"]);
+  const requests = ["https://cdn.example.org/lib.js", "wss://live.example.org/socket"];
+  assertEquals(pageRequestsFromNetLog(log), requests);
   // A log cut off before its closing brackets still parses.
-  assertEquals(pageRequestsFromNetLog(log.slice(0, -2) + ","), ["https://cdn.example.org/lib.js"]);
+  assertEquals(pageRequestsFromNetLog(log.slice(0, -2) + ","), requests);
+});
+
+Deno.test("figure div: without a size the plot fills the width at 450 px high", () => {
+  const html = figureDivHtml({ data: [], layout: {} }, { elementId: "f" });
+  assertStringIncludes(html, 'style="width:100%;height:450px;"');
 });
 
 Deno.test("figure div: bad ids cannot break out of the attribute", () => {
@@ -174,4 +183,64 @@ Deno.test("plotly bundle: the builders' trace types are all in the default (cart
   const bundle = await loadPlotlyBundle();
   assert(bundle.length < 2_000_000, `default bundle is ${bundle.length} characters`);
   assert(bundle.includes("heatmap"), "the default bundle registers heatmap traces");
+});
+
+Deno.test("markdown subset: a fenced block is escaped; a line after a list is a paragraph after it", () => {
+  assertEquals(
+    markdownToHtml("```\n<script>alert(1)</script> & co\n```"),
+    "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</code></pre>",
+  );
+  // After a list, a line is a paragraph after it; a heading needs its space; a separator row
+  // must end its line.
+  for (
+    const [markdown, html] of [
+      ["- a\n- b\nafter", "<ul><li>a</li><li>b</li></ul>\n<p>after</p>"],
+      ["#5 of 10", "<p>#5 of 10</p>"],
+      ["| a |\n| --- | b", "<p>| a | | --- | b</p>"],
+    ]
+  ) assertEquals(markdownToHtml(markdown), html);
+});
+
+Deno.test("inline escaping: an upper-case </SCRIPT in plotly.js cannot close the element either", () => {
+  assertEquals(inlineScriptText('a="</SCRIPT>";b="</Script"'), 'a="<\\/SCRIPT>";b="<\\/Script"');
+});
+
+Deno.test("plotly bundle: a trace without a type is a scatter (default bundle); a missing bundle is named", async () => {
+  const typeless = { data: [{ x: [1], y: [1] }], layout: {} } as unknown as Figure;
+  assertEquals(tracesOutsideDefaultBundle(typeless), []);
+  const missing = "/nonexistent/plotly-t36.min.js";
+  const error = await loadPlotlyBundle(missing).catch((caught: Error) => caught);
+  assert(error instanceof Error);
+  assertStringIncludes(error.message, `cannot read ${missing} (`);
+});
+
+Deno.test("figure count: a later figure's svg does not count for an earlier one; script text is no figure", () => {
+  const html = `<div class="demure-plot" id="a"></div>` +
+    `<div class="demure-plot" id="b"><svg class="main-svg"></svg></div>` +
+    `<script>var template = '<div class="demure-plot"><svg class="main-svg"></svg></div>';</script>`;
+  assertEquals(countFigures(html), { figures: 2, drawn: 1 });
+});
+
+Deno.test("report: a figure's caption is escaped; the report is written into a new folder, whole", async () => {
+  await inTempDir("html-report-test-", async (dir) => {
+    const plotlyPath = `${dir}/plotly.js`;
+    await Deno.writeTextFile(plotlyPath, "/*FAKE PLOTLY*/");
+    const page = await renderHtmlReport([
+      { kind: "figure", figure: { data: [], layout: {} }, caption: "A <b> & B" },
+    ], { plotlyPath });
+    assertStringIncludes(page, "<figcaption>A &lt;b&gt; &amp; B</figcaption>");
+    const path = `${dir}/new/folder/report.html`;
+    await writeHtmlReport(path, [{ kind: "text", markdown: "# Only text" }]);
+    assertStringIncludes(await Deno.readTextFile(path), "<h1>Only text</h1>");
+    assertEquals([...Deno.readDirSync(`${dir}/new/folder`)].map((entry) => entry.name), [
+      "report.html",
+    ]);
+  });
+});
+
+Deno.test("report: a figure outside the default bundle gets the full plotly.js", async () => {
+  const surface = { data: [{ type: "surface", z: [[1]] }], layout: {} } as unknown as Figure;
+  const html = await renderHtmlReport([{ kind: "figure", figure: surface }]);
+  // The full bundle is about 10 MB, the default (cartesian) one 1.5 MB.
+  assert(html.length > 5_000_000, `${html.length} characters: the cartesian bundle has no surface`);
 });

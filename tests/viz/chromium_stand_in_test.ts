@@ -1,0 +1,369 @@
+/**
+ * The headless runs against a stand-in Chromium (a shell script that logs its arguments and does
+ * what each case asks), so that what the browser path does around Chromium is checked without a
+ * browser: the sandbox retry, the isolation flags, the profile and work folders removed, what
+ * figureToPng refuses and where it writes, and how checkRenderedHtml reads a run.
+ */
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import {
+  type ChromiumLaunch,
+  findChromium,
+  makeBrowserDir,
+  runHeadlessChromium,
+} from "../../lib/viz/chromium.ts";
+import { checkRenderedHtml } from "../../lib/viz/check_rendered_html.ts";
+import { figureToPng } from "../../lib/viz/mod.ts";
+import type { Figure } from "../../lib/viz/mod.ts";
+import { pathExists } from "../../lib/util/path_exists.ts";
+import { inTempDir } from "./_temp_dir.ts";
+import { SettingError } from "../../lib/util/settings.ts";
+
+/** A stand-in Chromium in `dir`: each run logs its arguments and HOME, then runs `body` (sh). */
+async function standIn(dir: string, body: string): Promise<string> {
+  const executable = `${dir}/chromium`;
+  await Deno.writeTextFile(
+    executable,
+    `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a" >> ${dir}/runs.log; done\n` +
+      `printf 'HOME=%s\\n---\\n' "$HOME" >> ${dir}/runs.log\n${body}\n`,
+  );
+  await Deno.chmod(executable, 0o755);
+  return executable;
+}
+
+/** Each logged run's arguments (and its `HOME=` line). */
+async function runsOf(dir: string): Promise<string[][]> {
+  const log = await Deno.readTextFile(`${dir}/runs.log`);
+  return log.split("---\n").filter((run) => run !== "").map((run) => run.trimEnd().split("\n"));
+}
+
+/** The value of `--name=value` in a run's arguments. */
+function flag(run: string[], name: string): string | undefined {
+  return run.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+/** A launch of the stand-in as this process's user, with the sandbox on or off. */
+function launchOf(command: string, sandbox: boolean): ChromiumLaunch {
+  return { command, prefixArgs: [], sandbox, user: null };
+}
+
+/** A fresh folder for the stand-in, its log and what a case writes. */
+function inStandInDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  return inTempDir("chromium-stand-in-", fn);
+}
+
+// Says "no usable sandbox" unless started with --no-sandbox.
+const NEEDS_NO_SANDBOX = `case " $* " in *" --no-sandbox "*) echo drawn; exit 0;; esac\n` +
+  `echo "[1:1:FATAL:zygote_host_impl_linux.cc] No usable sandbox!" >&2; exit 1`;
+
+Deno.test("runHeadlessChromium: only a start refused for want of a sandbox is retried, once, without it", async () => {
+  await inStandInDir(async (dir) => {
+    const retried = await runHeadlessChromium(
+      ["--dump-dom"],
+      {},
+      launchOf(await standIn(dir, NEEDS_NO_SANDBOX), true),
+    );
+    const [first, second] = await runsOf(dir);
+    assertEquals(first.includes("--no-sandbox"), false);
+    assertEquals(second?.includes("--no-sandbox"), true);
+    assertEquals([retried.code, retried.stdout, retried.sandbox], [0, "drawn\n", false]);
+  });
+  // Any other failure is Chromium's answer, not a reason to drop the sandbox.
+  await inStandInDir(async (dir) => {
+    const failed = await runHeadlessChromium(
+      ["--dump-dom"],
+      {},
+      launchOf(await standIn(dir, `echo "page crashed" >&2; exit 3`), true),
+    );
+    assertEquals([(await runsOf(dir)).length, failed.code, failed.sandbox], [1, 3, true]);
+  });
+  // A run that succeeded stands, whatever its log says about the sandbox.
+  await inStandInDir(async (dir) => {
+    const body = `echo "sandbox: namespaces in use" >&2; echo drawn; exit 0`;
+    const run = await runHeadlessChromium(
+      ["--dump-dom"],
+      {},
+      launchOf(await standIn(dir, body), true),
+    );
+    assertEquals([(await runsOf(dir)).length, run.code, run.sandbox], [1, 0, true]);
+  });
+});
+
+Deno.test("runHeadlessChromium: a run of its own profile (HOME inside it), removed afterwards, no host names", async () => {
+  await inStandInDir(async (dir) => {
+    await runHeadlessChromium(
+      ["--dump-dom", "file:///page.html"],
+      { windowSize: [640, 480] },
+      launchOf(await standIn(dir, NEEDS_NO_SANDBOX), true),
+    );
+    const runs = await runsOf(dir);
+    assertEquals(runs.length, 2);
+    const profiles = runs.map((run) => flag(run, "user-data-dir")!);
+    assert(profiles[0] !== profiles[1], "each run gets a fresh profile");
+    for (const [index, run] of runs.entries()) {
+      assertEquals(run.at(-1), `HOME=${profiles[index]}`);
+      assertEquals(pathExists(profiles[index]), false, `profile ${profiles[index]} left`);
+      for (const expected of ["--headless", "--host-resolver-rules=MAP * ~NOTFOUND"]) {
+        assert(run.includes(expected), `${expected} missing from ${run}`);
+      }
+      assertEquals(flag(run, "window-size"), "640,480");
+      assertEquals(flag(run, "virtual-time-budget"), "30000");
+      assertEquals(run.at(-2), "file:///page.html", "the caller's arguments come last");
+    }
+  });
+});
+
+Deno.test("findChromium: a folder is no browser", async () => {
+  await inStandInDir(async (dir) => {
+    assertEquals(findChromium(dir), null);
+    assertEquals(findChromium(`${dir}/absent`), null);
+    const executable = await standIn(dir, "exit 0");
+    assertEquals(findChromium(executable), executable);
+  });
+});
+
+Deno.test({
+  name: "makeBrowserDir: as root the folder is handed to the browser user",
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    const user = { name: "nobody", uid: 65534, gid: 65534 };
+    const dir = await makeBrowserDir("make-browser-dir-test-", { ...launchOf("/c", true), user });
+    try {
+      const info = await Deno.stat(dir);
+      assertEquals([info.uid, info.gid], [65534, 65534]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "chromiumLaunch: as root, $DEMURE_CHROMIUM_USER names the browser user",
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // In a process of its own: the user is looked up once per process, and deno test --parallel
+    // runs every test module in one process.
+    const module = new URL("../../lib/viz/chromium.ts", import.meta.url).href;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { chromiumLaunch } from "${module}";` +
+        `console.log(JSON.stringify(chromiumLaunch("/bin/sh")));`,
+      ],
+      env: { DEMURE_CHROMIUM_USER: "no-such-user-t36" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const launch = JSON.parse(new TextDecoder().decode(output.stdout)) as ChromiumLaunch;
+    assertEquals([launch.command, launch.sandbox], ["/bin/sh", false]);
+    assertStringIncludes(launch.reason ?? "", 'no user "no-such-user-t36"');
+  },
+});
+
+const bars: Figure = { data: [{ type: "bar", x: ["a"], y: [1] }], layout: { height: 200 } };
+
+/** Keeps the page it was given (beside the log) and writes `shot` as its screenshot. */
+function screenshotBody(dir: string, shot: string): string {
+  return `for a in "$@"; do case "$a" in\n` +
+    `  --screenshot=*) ${shot} > "\${a#--screenshot=}";;\n` +
+    `  file://*) cp "\${a#file://}" ${dir}/page.html;;\n` +
+    `esac; done`;
+}
+
+const PNG_BYTES = String.raw`printf '\211PNG\r\n\032\nrest'`;
+
+Deno.test("figureToPng: the page is sized to the image and static; a PNG goes to a new folder", async () => {
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    const path = `${dir}/new/folder/bars.png`;
+    await figureToPng(bars, path, {
+      width: 400,
+      height: 300,
+      chromium: { executable, sandbox: false },
+    });
+    const bytes = await Deno.readFile(path);
+    assertEquals(new TextDecoder().decode(bytes.subarray(8)), "rest");
+    assertEquals([...Deno.readDirSync(`${dir}/new/folder`)].map((entry) => entry.name), [
+      "bars.png",
+    ]);
+    const [run] = await runsOf(dir);
+    assertEquals(flag(run, "force-device-scale-factor"), "2", "sharp by default");
+    assertEquals(flag(run, "window-size"), "400,300");
+    const page = await Deno.readTextFile(`${dir}/page.html`);
+    // The figure's own height (200) gives way to the image's, or the plot would not fill it.
+    assertStringIncludes(page, 'style="width:400px;height:300px;"');
+    assertStringIncludes(page, '"staticPlot":true');
+    // The folder the page and screenshot were in is gone.
+    assertEquals(pathExists(flag(run, "screenshot")!.replace(/\/[^/]*$/, "")), false);
+  });
+});
+
+Deno.test("figureToPng: a trace type outside the default bundle gets the full plotly.js", async () => {
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    const surface = { data: [{ type: "surface", z: [[1]] }], layout: {} } as unknown as Figure;
+    await figureToPng(surface, `${dir}/surface.png`, { chromium: { executable, sandbox: false } });
+    // The full bundle is about 10 MB, the default (cartesian) one 1.5 MB.
+    const { size } = await Deno.stat(`${dir}/page.html`);
+    assert(size > 5_000_000, `page of ${size} bytes: the cartesian bundle cannot draw a surface`);
+    assertEquals(flag((await runsOf(dir))[0], "window-size"), "1000,600", "the default size");
+  });
+});
+
+Deno.test("figureToPng: no screenshot or one that is not a PNG is refused, naming the file; nothing written", async () => {
+  await inStandInDir(async (dir) => {
+    const path = `${dir}/out/bars.png`;
+    const notPng = await standIn(dir, screenshotBody(dir, "printf 'GIF89a'"));
+    await assertRejects(
+      () => figureToPng(bars, path, { chromium: { executable: notPng, sandbox: false } }),
+      Error,
+      `Chromium's output for ${path} is not a PNG`,
+    );
+    assertEquals(pathExists(`${dir}/out`), false, "nothing written for a refused image");
+    const [run] = await runsOf(dir);
+    assertEquals(pathExists(flag(run, "screenshot")!.replace(/\/[^/]*$/, "")), false);
+  });
+  await inStandInDir(async (dir) => {
+    const crashed = await standIn(dir, `echo "GPU process crashed" >&2; exit 3`);
+    await assertRejects(
+      () =>
+        figureToPng(bars, `${dir}/bars.png`, { chromium: { executable: crashed, sandbox: false } }),
+      Error,
+      `Chromium wrote no screenshot for ${dir}/bars.png (exit 3): GPU process crashed`,
+    );
+    const [run] = await runsOf(dir);
+    assertEquals(pathExists(flag(run, "screenshot")!.replace(/\/[^/]*$/, "")), false);
+  });
+});
+
+/** Prints `dom` as the dumped page, writes `events` as the net log and `stderr` to stderr. */
+function checkBody(dom: string, events: string, stderr = ""): string {
+  const netLog = `{"constants":{"logEventTypes":{"URL_REQUEST_START_JOB":7}},"events":[${events}]}`;
+  return `for a in "$@"; do case "$a" in\n` +
+    `  --log-net-log=*) printf '%s' '${netLog}' > "\${a#--log-net-log=}";;\n` +
+    `esac; done\nprintf '%s' '${dom}'\nprintf '%s\\n' '${stderr}' >&2`;
+}
+
+const DRAWN = '<div class="demure-plot" id="f"><svg class="main-svg"></svg></div>';
+
+Deno.test("checkRenderedHtml: a page at exactly the size limit passes; its work folder goes", async () => {
+  await inStandInDir(async (dir) => {
+    const page = `${dir}/page.html`;
+    await Deno.writeTextFile(page, '<div class="demure-plot" id="f"></div>');
+    const executable = await standIn(dir, checkBody(DRAWN, ""));
+    const { size } = await Deno.stat(page);
+    const report = await checkRenderedHtml(page, { executable, sandbox: false }, size);
+    assertEquals([report.expectedFigures, report.renderedFigures, report.ok], [1, 1, true]);
+    const byDefault = await checkRenderedHtml(page, { executable, sandbox: false });
+    assertEquals(byDefault.maxBytes, 5_000_000, "small enough to mail");
+    const [run] = await runsOf(dir);
+    assertEquals(pathExists(flag(run, "log-net-log")!.replace(/\/[^/]*$/, "")), false);
+  });
+});
+
+Deno.test("checkRenderedHtml: a script error, a page request or a resource added by a script fails the page", async () => {
+  const cases: [
+    string,
+    string,
+    string,
+    (report: Awaited<ReturnType<typeof checkRenderedHtml>>) => void,
+  ][] = [
+    [
+      DRAWN,
+      "",
+      '[1205/225532.1:INFO:CONSOLE(3)] "Uncaught TypeError: x is not a function", source: file:///p.html (3)',
+      (report) =>
+        assertEquals(report.scriptErrors, [
+          "Uncaught TypeError: x is not a function at file:///p.html (3)",
+        ]),
+    ],
+    [
+      DRAWN,
+      '{"type":7,"params":{"url":"https://cdn.example.org/x.js","initiator":"null"}}',
+      "",
+      (report) => assertEquals(report.networkRequests, ["https://cdn.example.org/x.js"]),
+    ],
+    [
+      `${DRAWN}<img src="https://img.example.org/p.png">`,
+      "",
+      "",
+      (report) => assertEquals(report.externalReferences, ["https://img.example.org/p.png"]),
+    ],
+  ];
+  for (const [dom, events, stderr, check] of cases) {
+    await inStandInDir(async (dir) => {
+      const page = `${dir}/page.html`;
+      await Deno.writeTextFile(page, '<div class="demure-plot" id="f"></div>');
+      const executable = await standIn(dir, checkBody(dom, events, stderr));
+      const report = await checkRenderedHtml(page, { executable, sandbox: false });
+      check(report);
+      assertEquals([report.renderedFigures, report.ok], [1, false]);
+    });
+  }
+});
+
+Deno.test("checkRenderedHtml: a run that printed no page is an error naming the page; its folder goes", async () => {
+  await inStandInDir(async (dir) => {
+    const page = `${dir}/page.html`;
+    await Deno.writeTextFile(page, "<p>x</p>");
+    const executable = await standIn(dir, `echo "renderer gone" >&2; exit 0`);
+    await assertRejects(
+      () => checkRenderedHtml(page, { executable, sandbox: false }),
+      Error,
+      `Chromium failed on ${page} (exit 0): renderer gone`,
+    );
+    const [run] = await runsOf(dir);
+    assertEquals(pathExists(flag(run, "log-net-log")!.replace(/\/[^/]*$/, "")), false);
+  });
+});
+
+Deno.test("checkRenderedHtml: the figures expected are the source's; one a script removed is not drawn", async () => {
+  await inStandInDir(async (dir) => {
+    const page = `${dir}/page.html`;
+    const figures = '<div class="demure-plot" id="a"></div><div class="demure-plot" id="b"></div>';
+    await Deno.writeTextFile(page, figures);
+    const executable = await standIn(dir, checkBody(DRAWN, ""));
+    const report = await checkRenderedHtml(page, { executable, sandbox: false });
+    assertEquals([report.expectedFigures, report.renderedFigures, report.ok], [2, 1, false]);
+  });
+});
+
+Deno.test("runHeadlessChromium: a run past timeoutMs is killed and fails, naming the limit; its profile goes", async () => {
+  await inStandInDir(async (dir) => {
+    // A page whose script never yields keeps Chromium running whatever its virtual time budget.
+    const hung = await standIn(dir, "echo loading >&2; exec sleep 20");
+    const run = runHeadlessChromium(["--dump-dom"], { timeoutMs: 300 }, launchOf(hung, true));
+    // Killed, not waited for: it ends long before the stand-in would end by itself (20 s).
+    let waiting: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<string>((resolve) => {
+      waiting = setTimeout(() => resolve("still running after 10 s"), 10_000);
+    });
+    const ended = await Promise.race([run.then(() => "resolved", (error: Error) => error), waited]);
+    clearTimeout(waiting);
+    await run.catch(() => {});
+    assert(ended instanceof Error, String(ended));
+    assertStringIncludes(
+      ended.message,
+      "Chromium ran past 300 ms (ChromiumConfig.timeoutMs) and was killed: loading",
+    );
+    const [logged] = await runsOf(dir);
+    assertEquals(pathExists(flag(logged, "user-data-dir")!), false);
+  });
+  // figureToPng names the image it was making.
+  await inStandInDir(async (dir) => {
+    const hung = await standIn(dir, "exec sleep 20");
+    const path = `${dir}/bars.png`;
+    await assertRejects(
+      () =>
+        figureToPng(bars, path, { chromium: { executable: hung, sandbox: false, timeoutMs: 300 } }),
+      Error,
+      `figureToPng: ${path}: runHeadlessChromium: Chromium ran past 300 ms`,
+    );
+  });
+  for (const timeoutMs of [0, -1, NaN]) {
+    await assertRejects(
+      () => runHeadlessChromium([], { timeoutMs }, launchOf("/bin/true", true)),
+      SettingError,
+      "ChromiumConfig.timeoutMs",
+    );
+  }
+});
