@@ -1,9 +1,11 @@
 /**
- * What trainModel reports besides its metrics: the mean step time and the run's wall time it
- * measured, an epoch marked `improved` only when its validation beat the best, and the windows
- * it trained on (`windows: "last"` trains each long history's last window only).
+ * What trainModel reports besides its metrics: each epoch's losses and times and the run's mean
+ * step time and wall time, measured; an epoch marked `improved` only when its validation beat the
+ * best; and the windows it trained on (`windows: "last"` trains each long history's last window
+ * only).
  */
-import { assert, assertEquals, assertGreater } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
@@ -17,8 +19,9 @@ await initBackend({ verbose: false });
 const quiet = { onProgress: (_: EpochProgress) => {} };
 const modelConfig = { backbone: "gru4rec" as const, dim: 4, maxLength: 4, seed: 1 };
 
-Deno.test("the result's mean step time and total time are the run's, measured", async () => {
-  // Each step sleeps 50 ms (afterStep runs inside the step, without using the CPU).
+Deno.test("the progress and the result carry the run's losses and times, measured", async () => {
+  // Each step sleeps 50 ms (afterStep runs inside the step, without using the CPU) and adds a
+  // constant auxiliary loss of 0.25.
   const split = leaveOneOut(cycleDataset(8, 10, 6), 4);
   const model = new SequentialRecommender(split.dataset, modelConfig);
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -26,12 +29,24 @@ Deno.test("the result's mean step time and total time are the run's, measured", 
     const result = await trainModel(model, split, { maxEpochs: 2, batchSize: 4 }, {
       ...quiet,
       afterStep: () => void Atomics.wait(sleeper, 0, 0, 50),
+      auxiliaryLoss: () => tf.scalar(0.25),
       validate: () => ({ "NDCG@10": 0 }),
     });
     const steps = result.history.reduce((sum, epoch) => sum + epoch.steps, 0);
     assertEquals(steps, 4);
     assert(result.meanStepSeconds >= 0.05, `mean step ${result.meanStepSeconds} s`);
     assert(result.totalSeconds >= steps * 0.05, `total ${result.totalSeconds} s`);
+    for (const epoch of result.history) {
+      assertEquals(epoch.maxEpochs, 2);
+      assertAlmostEquals(epoch.auxiliaryLoss, 0.25, 1e-6);
+      assertAlmostEquals(epoch.loss - epoch.recommendationLoss, 0.25, 1e-5);
+      // The mean of the epoch's steps: at least one sleep, and the steps fit in the epoch.
+      assert(epoch.stepSeconds >= 0.05, `step ${epoch.stepSeconds} s`);
+      assert(
+        epoch.stepSeconds * epoch.steps <= epoch.epochSeconds,
+        `${epoch.steps} steps of ${epoch.stepSeconds} s in an epoch of ${epoch.epochSeconds} s`,
+      );
+    }
   } finally {
     model.dispose();
   }
