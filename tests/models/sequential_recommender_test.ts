@@ -1,8 +1,8 @@
 /**
  * SequentialRecommender's own wiring, around the backbones: the dropout seed a model starts with
  * and the one lastStates is given, the presence `fuse` takes when none is given, the mask
- * `forward` hands back, the weights `scoreLast` scores under, and a resolved config that does not
- * share the caller's list.
+ * `forward` hands back (a copy of its own), the weights `scoreLast` scores under, and a resolved
+ * config that does not share the caller's list.
  */
 import { assert, assertAlmostEquals, assertEquals, assertNotEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -120,6 +120,18 @@ Deno.test("forward hands back the mask it fused with; scoreLast scores under its
       assert(plain.some((value, k) => Math.abs(value - scores[k]) > 1e-4), "the mask matters");
     });
   } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("forward's outputs are its own: disposing them leaves the caller's mask", () => {
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 6 });
+  const weights = dropText();
+  try {
+    tf.dispose(Object.values(model.forward(BATCH, { weights })));
+    assert(!weights.isDisposed, "the caller's mask was disposed with the outputs");
+  } finally {
+    weights.dispose();
     model.dispose();
   }
 });
