@@ -68,6 +68,9 @@ Deno.test("explainRecommendations: top unseen item per user, reasons strongest f
     let missed = 0; // users whose test target is not the recommendation
     for (const [row, recommendation] of recommendations.entries()) {
       const user = recommendation.userIndex;
+      assertEquals(user, batch.users[row]);
+      assertEquals(recommendation.user, split.dataset.userIds[user]);
+      assertEquals(recommendation.item, histories.itemName(recommendation.itemIndex));
       const seen = new Set([...split.train[user], split.validTarget[user]]);
       assert(!seen.has(recommendation.itemIndex), "a seen item was recommended");
       // actualNext is the user's test target, not the recommended item.
