@@ -217,6 +217,9 @@ const badModel: [string, ModelConfigInput, string, string][] = [
   ["blocks 0", { sasrec: { blocks: 0 } }, "ModelConfig.sasrec.blocks", "0"],
   ["heads 0", { sasrec: { heads: 0 } }, "ModelConfig.sasrec.heads", "0"],
   ["heads 3 with dim 64", { sasrec: { heads: 3 } }, "ModelConfig.sasrec.heads", "3"],
+  // Both divide 64 with no remainder: only the integer >= 1 check refuses them.
+  ["heads -2", { sasrec: { heads: -2 } }, "ModelConfig.sasrec.heads", "-2"],
+  ["heads 0.5", { sasrec: { heads: 0.5 } }, "ModelConfig.sasrec.heads", "0.5"],
   ["dropout 1", { sasrec: { dropout: 1 } }, "ModelConfig.sasrec.dropout", "1"],
   ["dropout -0.1", { sasrec: { dropout: -0.1 } }, "ModelConfig.sasrec.dropout", "-0.1"],
   ["GRU dropout 2", { gru4rec: { dropout: 2 } }, "ModelConfig.gru4rec.dropout", "2"],
