@@ -1,8 +1,8 @@
 /**
- * What trainModel reports besides its metrics: each epoch's losses and times and the run's mean
- * step time and wall time, measured; an epoch marked `improved` only when its validation beat the
- * best; and the windows it trained on (`windows: "last"` trains each long history's last window
- * only).
+ * What trainModel reports besides its metrics: the run's resolved config, each epoch's losses and
+ * times and the run's mean step time and wall time, measured; an epoch marked `improved` only
+ * when its validation beat the best; and the windows it trained on (`windows: "last"` trains each
+ * long history's last window only).
  */
 import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -10,6 +10,7 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { resolveTrainerConfig } from "../../lib/train/config.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
@@ -32,6 +33,7 @@ Deno.test("the progress and the result carry the run's losses and times, measure
       auxiliaryLoss: () => tf.scalar(0.25),
       validate: () => ({ "NDCG@10": 0 }),
     });
+    assertEquals(result.config, resolveTrainerConfig({ maxEpochs: 2, batchSize: 4 }));
     const steps = result.history.reduce((sum, epoch) => sum + epoch.steps, 0);
     assertEquals(steps, 4);
     assert(result.meanStepSeconds >= 0.05, `mean step ${result.meanStepSeconds} s`);
