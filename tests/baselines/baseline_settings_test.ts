@@ -50,3 +50,20 @@ Deno.test("CL4SRec: an unknown setting is refused with the closest name", () => 
   const error = assertThrows(() => cl4srecAuxiliaryLoss({ wieght: 0.5 } as never), SettingError);
   assert(error.message.endsWith("did you mean weight?"), error.message);
 });
+
+Deno.test("CL4SRec: values out of range are refused, naming the setting; the ends are allowed", () => {
+  const cases: [Record<string, unknown>, string, string][] = [
+    [{ cropRatio: 1.5 }, "Cl4SRecConfig.cropRatio", "1.5"],
+    [{ maskRatio: -0.1 }, "Cl4SRecConfig.maskRatio", "-0.1"],
+    [{ reorderRatio: 2 }, "Cl4SRecConfig.reorderRatio", "2"],
+    [{ weight: -0.5 }, "Cl4SRecConfig.weight", "-0.5"],
+    [{ weight: NaN }, "Cl4SRecConfig.weight", "NaN"],
+  ];
+  for (const [input, setting, value] of cases) {
+    assertRefused(() => cl4srecAuxiliaryLoss(input), setting, value);
+  }
+  // Ratios of 0 and 1 (nothing cropped, masked or reordered; the whole history) and weight 0.
+  for (const ratio of [0, 1]) {
+    cl4srecAuxiliaryLoss({ cropRatio: ratio, maskRatio: ratio, reorderRatio: ratio, weight: 0 });
+  }
+});

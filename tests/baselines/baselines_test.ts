@@ -5,6 +5,7 @@ import { popularityScorer } from "../../lib/baselines/popularity.ts";
 import { itemKnnScorer, itemTransitionSimilarities } from "../../lib/baselines/item_knn.ts";
 import {
   augmentView,
+  batchHistories,
   cl4srecAuxiliaryLoss,
   cropView,
   DEFAULT_CL4SREC_CONFIG,
@@ -12,6 +13,7 @@ import {
   packViews,
   reorderView,
 } from "../../lib/baselines/cl4srec.ts";
+import { padLeft } from "../../lib/data/protocol/batcher.ts";
 import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
@@ -257,4 +259,12 @@ Deno.test("CL4SRec auxiliary loss scales linearly with its weight lambda", () =>
   assert(half > 1e-3, `loss ${half}`);
   assertAlmostEquals(half, 5 * loss(0.1), 1e-5);
   model.dispose();
+});
+
+Deno.test("batchHistories: each row's real items in order, its left padding left out", () => {
+  const batch = padLeft([0, 1], [Int32Array.of(4, 2, 5), Int32Array.of(3, 1, 0, 2, 6)], 5);
+  assertEquals(batchHistories(batch).map((items) => Array.from(items)), [
+    [4, 2, 5],
+    [3, 1, 0, 2, 6],
+  ]);
 });

@@ -68,6 +68,9 @@ Deno.test("explainRecommendations: top unseen item per user, reasons strongest f
     let missed = 0; // users whose test target is not the recommendation
     for (const [row, recommendation] of recommendations.entries()) {
       const user = recommendation.userIndex;
+      assertEquals(user, batch.users[row]);
+      assertEquals(recommendation.user, split.dataset.userIds[user]);
+      assertEquals(recommendation.item, histories.itemName(recommendation.itemIndex));
       const seen = new Set([...split.train[user], split.validTarget[user]]);
       assert(!seen.has(recommendation.itemIndex), "a seen item was recommended");
       // actualNext is the user's test target, not the recommended item.
@@ -85,6 +88,15 @@ Deno.test("explainRecommendations: top unseen item per user, reasons strongest f
       const values = recommendation.reasons.map((reason) => reason.normalised);
       assertEquals(values, [...values].sort((a, b) => b - a));
       assertEquals(values[0], Math.max(...histories.rows({ user }).map((r) => r.normalised)));
+      // Each reason names the modality and item of its pair in the model's order (id, text, ...).
+      const [, positions, modalities] = histories.result.shape;
+      for (const reason of recommendation.reasons) {
+        const position = positions - reason.recency;
+        const modality = model.modalityNames.indexOf(reason.modality);
+        const flat = (row * positions + position) * modalities + modality;
+        assertEquals(histories.result.normalised[flat], reason.normalised);
+        assertEquals(batch.items[row * positions + position], reason.itemIndex);
+      }
       assert(describeRecommendation(recommendation).startsWith(`user ${recommendation.user}: `));
     }
     assert(missed > 0, "every recommendation is the test target: actualNext is not checked");
@@ -165,6 +177,22 @@ Deno.test("explainRecommendations: bad options are SettingErrors naming ExplainO
       assertEquals(error.setting, setting, error.message);
       assertStringIncludes(error.message, text);
     }
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("explainRecommendations: the test target is a candidate (only earlier items are seen)", async () => {
+  const split = await smallSplit();
+  // Scores that favour user 0's test target by far: it is user 0's recommendation, as the
+  // evaluation would rank it (only the items before the test target are left out).
+  const target = split.testTarget[0];
+  assert(!seenBeforeTest(split, 0).has(target), "user 0 had its test target before");
+  const model = modelFavouring(split, [target], 1e6);
+  try {
+    const { recommendations } = await explainRecommendations(model, split, { users: 1 });
+    assertEquals(recommendations[0].itemIndex, target);
+    assertEquals(recommendations[0].item, recommendations[0].actualNext);
   } finally {
     model.dispose();
   }

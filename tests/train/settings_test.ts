@@ -217,6 +217,9 @@ const badModel: [string, ModelConfigInput, string, string][] = [
   ["blocks 0", { sasrec: { blocks: 0 } }, "ModelConfig.sasrec.blocks", "0"],
   ["heads 0", { sasrec: { heads: 0 } }, "ModelConfig.sasrec.heads", "0"],
   ["heads 3 with dim 64", { sasrec: { heads: 3 } }, "ModelConfig.sasrec.heads", "3"],
+  // Both divide 64 with no remainder: only the integer >= 1 check refuses them.
+  ["heads -2", { sasrec: { heads: -2 } }, "ModelConfig.sasrec.heads", "-2"],
+  ["heads 0.5", { sasrec: { heads: 0.5 } }, "ModelConfig.sasrec.heads", "0.5"],
   ["dropout 1", { sasrec: { dropout: 1 } }, "ModelConfig.sasrec.dropout", "1"],
   ["dropout -0.1", { sasrec: { dropout: -0.1 } }, "ModelConfig.sasrec.dropout", "-0.1"],
   ["GRU dropout 2", { gru4rec: { dropout: 2 } }, "ModelConfig.gru4rec.dropout", "2"],
@@ -556,7 +559,7 @@ Deno.test("maxWallSeconds: stops after the current epoch, restores the best weig
   const clock = fakeClock();
   try {
     let validations = 0;
-    // Epoch 2 is the best; the third validation outlasts the 2 s budget, so the run stops after
+    // Epoch 2 is the best; the third validation uses up the 2 s budget, so the run stops after
     // epoch 3 and must hand back epoch 2's weights.
     const scores = [0.3, 0.5, 0.4];
     const snapshots: Float32Array[] = [];
@@ -570,7 +573,7 @@ Deno.test("maxWallSeconds: stops after the current epoch, restores the best weig
       ...quiet,
       validate: (m) => {
         snapshots.push(Float32Array.from(m.parameters.get(m.parameters.names()[0]).dataSync()));
-        if (validations === 2) clock.advance(2_100); // outlast the budget
+        if (validations === 2) clock.advance(2_000); // reach the budget: it is spent
         return { "NDCG@10": scores[validations++] ?? 0 };
       },
     });

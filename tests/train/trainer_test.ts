@@ -819,3 +819,23 @@ Deno.test("a missing checkpointDir is made; a non-finite validation NDCG@10 stop
   model.dispose();
   Deno.removeSync(root, { recursive: true });
 });
+
+Deno.test("resume refused: a checkpoint of another dataset, even of the same shape", async () => {
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 1 };
+  const { split, dir } = await savedRun(trainer);
+  // The same items, users and modalities under another fingerprint (other data, another
+  // preprocessing): the weights would fit, the run would not be the one the folder holds.
+  const dataset = {
+    ...split.dataset,
+    metadata: { ...split.dataset.metadata, fingerprint: "other" },
+  };
+  const other = { ...split, dataset };
+  const model = new SequentialRecommender(dataset, RESUME_MODEL);
+  await assertRejects(
+    () => trainModel(model, other, { ...trainer, maxEpochs: 2, checkpointDir: dir }, quiet),
+    Error,
+    'field "datasetFingerprint" is tiny-v1',
+  );
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
