@@ -324,7 +324,8 @@ export function assignCheckpoint(
 
 /**
  * Throws (naming the file and field) unless the checkpoint read from `base` fits `model` and the
- * dataset: fingerprint, model config, every parameter present. Changes nothing.
+ * dataset: fingerprint, model config, every parameter present with the model's shape. Changes
+ * nothing.
  */
 export function checkCheckpointFits(
   base: string,
@@ -348,5 +349,15 @@ export function checkCheckpointFits(
   const lacking = model.parameters.names().find((name) => !loaded.tensors.has(name));
   if (lacking !== undefined) {
     throw new Error(`${base}.json -> ${sidecar.weightsFile}: lacks parameter "${lacking}"`);
+  }
+  for (const name of model.parameters.names()) {
+    const stored = loaded.tensors.get(name)!.shape;
+    const wanted = model.parameters.get(name).shape;
+    if (stored.join(",") !== wanted.join(",")) {
+      throw new Error(
+        `${base}.json -> ${sidecar.weightsFile}: parameter "${name}": shape [${stored}] does ` +
+          `not match the model's [${wanted}]`,
+      );
+    }
   }
 }

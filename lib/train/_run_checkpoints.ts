@@ -173,6 +173,11 @@ function restoreRun(
     throw new Error(`${dir}/best.json: its weights lack parameter "${lacking}"`);
   }
   checkCheckpointFits(`${dir}/last`, loaded, model, { datasetFingerprint: fingerprint });
+  // The best weights are restored only after the last epoch: a best file of another dataset or
+  // shape (a folder mixed up by hand) is refused now, not hours later or not at all.
+  if (bestFile) {
+    checkCheckpointFits(`${dir}/best`, bestFile, model, { datasetFingerprint: fingerprint });
+  }
   // The hooks check their state as they restore it: before the weights are replaced.
   if (hookState) {
     const tensors = new Map<string, HostTensor>();

@@ -218,6 +218,17 @@ Deno.test("checkpoint round trip: trainer state, extra tensors and tensor names 
     Error,
     `lacks parameter "${missing}"`,
   );
+  // ... and the parameter whose stored shape is not the model's (a file edited or mixed up by
+  // hand: the model config alone matches).
+  const reshaped = readCheckpoint(base);
+  const stored = reshaped.tensors.get(missing)!;
+  reshaped.tensors.set(missing, { shape: [stored.data.length], data: stored.data });
+  const wanted = model.parameters.get(missing).shape;
+  assertThrows(
+    () => checkCheckpointFits(base, reshaped, model, { datasetFingerprint: "tiny-v1" }),
+    Error,
+    `parameter "${missing}": shape [${stored.data.length}] does not match the model's [${wanted}]`,
+  );
   model.dispose();
   Deno.removeSync(dir, { recursive: true });
 });

@@ -234,6 +234,32 @@ Deno.test("resume refused: a run checkpoint whose best checkpoint is gone names 
   Deno.removeSync(dir, { recursive: true });
 });
 
+Deno.test("resume refused: a best checkpoint of another dataset is refused up front, naming it", async () => {
+  const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
+  const { split, dir } = await savedRun(trainer);
+  const model = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  const before = model.parameters.names().map((n) => model.parameters.get(n).dataSync().slice());
+  // A best file mixed into the folder from a run on another dataset of the same shape: before, it
+  // was read by parameter name only, and its weights were restored as this run's best at the end.
+  const sidecar = JSON.parse(Deno.readTextFileSync(`${dir}/best.json`));
+  const ours = sidecar.datasetFingerprint;
+  Deno.writeTextFileSync(
+    `${dir}/best.json`,
+    JSON.stringify({ ...sidecar, datasetFingerprint: "another-dataset" }),
+  );
+  await assertRejects(
+    () => trainModel(model, split, { ...trainer, maxEpochs: 3, checkpointDir: dir }, quiet),
+    Error,
+    `${dir}/best.json: field "datasetFingerprint" is another-dataset, the dataset's is ${ours}`,
+  );
+  assertEquals(
+    model.parameters.names().map((n) => model.parameters.get(n).dataSync().slice()),
+    before,
+  );
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
 Deno.test("resume refused: a checkpoint this run cannot resume from changes nothing and leaks nothing", async () => {
   const options = RESUME_MODEL;
   const trainer = { batchSize: 2, seed: 1, patience: 100, maxEpochs: 2 };
