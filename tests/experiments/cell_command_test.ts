@@ -282,6 +282,88 @@ Deno.test("reproduce --cell with an unknown cell exits non-zero with a clear err
   Deno.removeSync(parent, { recursive: true });
 });
 
+Deno.test("reproduce --report-only: claimed cells are nothing to report; once one finished, the missing ones are listed by index", async () => {
+  const plan = planExperiments("quick");
+  const pop = plan.cells.findIndex((c) => c.system.kind === "popularity");
+  const resultsDir = Deno.makeTempDirSync();
+  const reportOnly = async () => {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/reproduce.ts", "--quick", "--report-only"]
+        .concat(["--results", resultsDir]),
+      env: { DEMURE_BLAS_THREADS: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code: run.code, stdout: decode(run.stdout), stderr: decode(run.stderr) };
+  };
+  try {
+    recordResultsPlan(plan, resultsDir);
+    // A cell running elsewhere (claimed) is not finished: nothing to report yet.
+    Deno.writeTextFileSync(
+      new ResultStore(cellsDirectory(resultsDir)).claimPathOf(plan.cells[pop + 1].key),
+      JSON.stringify({ pid: 1, hostname: "elsewhere", since: "now", job: "7_3" }),
+    );
+    const nothing = await reportOnly();
+    assertEquals(nothing.code, 1, nothing.stdout);
+    assertStringIncludes(
+      nothing.stderr,
+      `--report-only: ${resultsDir} holds no finished cell of the quick plan`,
+    );
+    await runOneCell(plan, plan.cells[pop], { resultsDir, log: () => {} });
+    const report = await reportOnly();
+    assertEquals(report.code, 0, report.stderr);
+    const count = plan.cells.length;
+    assertStringIncludes(report.stdout, `\n${count - 1} of ${count} cells are missing`);
+    // The index is the plan's (--cell, --list-cells), the claimed cell among the missing.
+    assertStringIncludes(report.stdout, `\nmissing\t${pop + 1}\t${plan.cells[pop + 1].key}\n`);
+    assertEquals(report.stdout.includes(`\t${plan.cells[pop].key}\n`), false, report.stdout);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("reproduce --cell takes over the claim of an earlier attempt of its own batch task (DEMURE_JOB_ID, else Slurm's array task)", async () => {
+  // A claim left by attempt 1 of task 3 of array job 41 (pid 1 on another host: judged by the job
+  // only). The restarted task runs the cell; any other job's process is refused it.
+  const plan = planExperiments("quick");
+  const cell = plan.cells[0];
+  const cases: [Record<string, string>, number][] = [
+    [{ SLURM_ARRAY_JOB_ID: "41", SLURM_ARRAY_TASK_ID: "3", SLURM_JOB_ID: "57" }, 0],
+    [{ DEMURE_JOB_ID: "41_3", SLURM_ARRAY_JOB_ID: "99", SLURM_ARRAY_TASK_ID: "3" }, 0],
+    [{ SLURM_JOB_ID: "41" }, 1],
+  ];
+  const batchVariables = [
+    "DEMURE_JOB_ID",
+    "SLURM_ARRAY_JOB_ID",
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_JOB_ID",
+  ];
+  const inherited = Object.entries(Deno.env.toObject())
+    .filter(([name]) => !batchVariables.includes(name));
+  for (const [job, code] of cases) {
+    const resultsDir = Deno.makeTempDirSync();
+    try {
+      const store = new ResultStore(cellsDirectory(resultsDir));
+      const earlier = { pid: 1, hostname: "node3", since: "then", job: "41_3" };
+      Deno.writeTextFileSync(store.claimPathOf(cell.key), JSON.stringify(earlier));
+      const run = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "scripts/reproduce.ts", "--quick", "--cell=0", "--results", resultsDir],
+        env: { ...Object.fromEntries(inherited), DEMURE_BLAS_THREADS: "1", ...job },
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const output = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
+      assertEquals(run.code, code, `${JSON.stringify(job)}: ${output}`);
+      const stored = store.get(cell.key, settingsOf(plan, cell)) !== undefined;
+      assertEquals(stored, code === 0, JSON.stringify(job));
+    } finally {
+      Deno.removeSync(resultsDir, { recursive: true });
+    }
+  }
+});
+
 /**
  * A quick-plan results folder whose selected.json holds a choice for SASRec-MM on the synthetic
  * data while one of that selection's trials is stored with other settings (the trial changed
@@ -383,6 +465,9 @@ Deno.test("reproduce --list-cells and --cell: a seed whose choice has stale tria
       stderr,
       `cell ${seed.key}: waited 0 s (DEMURE_SELECTION_WAIT_S) for the selection of ${selection}`,
     );
+    // At once: before its first 20 s wait, not after it.
+    const stdout = new TextDecoder().decode(out.stdout);
+    assertEquals(stdout.includes("waiting for the selection"), false, stdout);
     assertEquals(new ResultStore(cellsDirectory(resultsDir)).has(seed.key), false);
     assertEquals(JSON.parse(Deno.readTextFileSync(selectedPath(resultsDir))), { [label]: {} });
   } finally {
