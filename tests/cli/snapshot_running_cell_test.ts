@@ -133,10 +133,14 @@ Deno.test("snapshot_running_cell: no checkpoint, not JSON or a missing field is 
       [[unreadable, out], 1, `${unreadable}/last.json: cannot read (`],
       [[notJson, out], 1, `${notJson}/last.json: not JSON (`],
       [[noHistory, out], 1, `${noHistory}/last.json: field "trainerState.history": expected`],
-      [[list, out], 1, `${list}/last.json: field "(top level)": expected`],
+      [[list, out], 1, `${list}/last.json: field "(top level)": expected an object`],
       [[noCreated, out], 1, `${noCreated}/last.json: field "created": expected a string`],
-      [[noConfig, out], 1, `${noConfig}/last.json: field "modelConfig": expected`],
-      [[noEpochs, out], 1, `${noEpochs}/last.json: field "trainerState.epochsDone": expected`],
+      [[noConfig, out], 1, `${noConfig}/last.json: field "modelConfig": expected an object`],
+      [
+        [noEpochs, out],
+        1,
+        `${noEpochs}/last.json: field "trainerState.epochsDone": expected a number`,
+      ],
     ];
     for (const [args, code, start] of cases) {
       const run = await snapshot(args);
