@@ -282,6 +282,52 @@ Deno.test("reproduce --cell with an unknown cell exits non-zero with a clear err
   Deno.removeSync(parent, { recursive: true });
 });
 
+Deno.test("reproduce --list-cells: the cost line sums the listed estimates, in h, min or tenths of a min", async () => {
+  const list = async (...args: string[]) => {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/reproduce.ts", "--list-cells", ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
+    return new TextDecoder().decode(run.stdout);
+  };
+  // As the line writes a duration: hours from 2 h on, whole minutes from 10 min on.
+  const duration = (seconds: number) =>
+    seconds >= 7200
+      ? `${(seconds / 3600).toFixed(1)} h`
+      : seconds >= 600
+      ? `${Math.round(seconds / 60)} min`
+      : `${(seconds / 60).toFixed(1)} min`;
+  const parent = Deno.makeTempDirSync();
+  try {
+    const shown: string[] = [];
+    // A fresh folder: every cell of the plan is still to run.
+    for (const mode of [["--quick"], ["--seeds=0"], []]) {
+      const args = [...mode, "--results", `${parent}/results`];
+      const { cells } = JSON.parse(await list(...args, "--json")) as {
+        cells: { key: string; estimatedSeconds: number; waitSeconds?: number }[];
+      };
+      const training = cells.reduce((sum, cell) => sum + cell.estimatedSeconds, 0);
+      const longest = Math.max(...cells.map((c) => (c.waitSeconds ?? 0) + c.estimatedSeconds));
+      const line = (await list(...args)).trimEnd().split("\n").at(-1)!;
+      assertStringIncludes(
+        line,
+        `# ${cells.length} cells to run: about ${duration(training)} of training by the estimates`,
+      );
+      assertStringIncludes(line, `with one task per cell, about ${duration(longest)}: the longest`);
+      shown.push(duration(training), duration(longest));
+    }
+    // The fixture's plans reach each of the three forms.
+    assertEquals(shown.some((text) => text.endsWith(" h")), true, shown.join(", "));
+    assertEquals(shown.some((text) => /^\d+ min$/.test(text)), true, shown.join(", "));
+    assertEquals(shown.some((text) => /^\d+\.\d min$/.test(text)), true, shown.join(", "));
+    assertEquals([...Deno.readDirSync(parent)], [], "listing writes nothing");
+  } finally {
+    Deno.removeSync(parent, { recursive: true });
+  }
+});
+
 Deno.test("reproduce --report-only: claimed cells are nothing to report; once one finished, the missing ones are listed by index", async () => {
   const plan = planExperiments("quick");
   const pop = plan.cells.findIndex((c) => c.system.kind === "popularity");
