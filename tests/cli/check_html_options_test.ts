@@ -40,8 +40,11 @@ Deno.test("check_html: no Chromium fails the run, unless --allow-missing-chromiu
   const missing = { DEMURE_CHROMIUM: "/nonexistent/chromium" };
   const page = "/nonexistent/page.html";
   const failed = await checkHtml(missing, page);
-  assertEquals([failed.code, failed.stdout], [1, ""]);
-  assertStringIncludes(failed.stderr, "check_html: no Chromium");
+  // The path looked at is the setting's, not the default's.
+  assertEquals(
+    [failed.code, failed.stdout, failed.stderr],
+    [1, "", "check_html: no Chromium at /nonexistent/chromium (DEMURE_CHROMIUM)\n"],
+  );
   const allowed = await checkHtml(missing, "--allow-missing-chromium", page);
   assertEquals([allowed.code, allowed.stdout], [0, ""]);
 });
