@@ -151,6 +151,18 @@ Deno.test("a results folder of another plan is refused before anything is writte
     "holds cells of another plan",
   );
   checkResultsPlan(full, legacy);
+  // reproduce --list-cells (what a cluster submission stages from) refuses it too.
+  const listing = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/reproduce.ts", "--list-cells", "--json", "--results", resultsDir],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals([listing.code, new TextDecoder().decode(listing.stdout)], [1, ""]);
+  assertStringIncludes(
+    new TextDecoder().decode(listing.stderr),
+    `plan.json: field "mode" is "quick"`,
+  );
+  assertEquals(filesUnder(resultsDir), before);
   Deno.removeSync(resultsDir, { recursive: true });
   Deno.removeSync(legacy, { recursive: true });
 });

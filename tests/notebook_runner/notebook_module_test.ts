@@ -71,6 +71,13 @@ Deno.test("check_notebooks: passes a correct notebook, names the cell and line o
     assertEquals(broken.output.includes(root.pathname), false, broken.output);
     assertEquals(broken.output.includes("Stack backtrace"), false, broken.output);
     assertEquals(broken.output.includes("typecheck_ok.ipynb cell"), false, broken.output);
+    // A path relative to the folder it is run from.
+    const relative = checkNotebooksWith(
+      { TMPDIR: temporary },
+      "tests/notebook_runner/fixtures/typecheck_ok.ipynb",
+    );
+    assertEquals(relative.code, 0, relative.output);
+    assertStringIncludes(relative.output, "1 notebooks type-check");
     assertEquals([...Deno.readDirSync(temporary)], [], "temporary modules left behind");
   } finally {
     Deno.removeSync(temporary, { recursive: true });

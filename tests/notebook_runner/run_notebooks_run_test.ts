@@ -173,6 +173,8 @@ Deno.test({
       const { code, stderr } = await exited(task);
       assertEquals(code, 1, stderr);
       assertStringIncludes(stderr, "cell 1 raised Error: planted failure");
+      assertStringIncludes(stderr, `\n  failed: ${dir}/page.ipynb\n`);
+      assertEquals(task.lines.at(-1), "0 notebooks ok, 1 failed");
       assertEquals([isFile(`${out}/page.html`), isFile(`${out}/page.report.html`)], [false, false]);
       assertStringIncludes(Deno.readTextFileSync(`${out}/page.ipynb`), "planted failure");
     } finally {
