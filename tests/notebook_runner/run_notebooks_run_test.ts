@@ -254,3 +254,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "notebooks --no-input: one run renders the page with code and the page without, and names both",
+  ignore,
+  async fn() {
+    const dir = folderWith({ "outputs.ipynb": "page.ipynb" });
+    const out = `${dir}/out`;
+    const task = startNotebooks(["--no-input", "--out", out, `${dir}/page.ipynb`]);
+    try {
+      const { code, stderr } = await exited(task);
+      assertEquals(code, 0, stderr);
+      assertMatch(
+        task.lines.find((line) => line.startsWith("ok page: ")) ?? task.lines.join("\n"),
+        new RegExp(`-> ${out}/page\\.ipynb, ${out}/page\\.html, ${out}/page\\.report\\.html$`),
+      );
+      // Code cells' input areas: on the page with code, not on the page for readers.
+      const inputs = (page: string) =>
+        Deno.readTextFileSync(`${root}/${out}/${page}`).split('class="jp-InputArea').length - 1;
+      assert(inputs("page.html") > inputs("page.report.html"), `${inputs("page.report.html")}`);
+    } finally {
+      await killLeftovers(task, []);
+      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    }
+  },
+});
