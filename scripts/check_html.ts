@@ -48,7 +48,13 @@ async function main(): Promise<number> {
   // Chromium pages at once; more than a few only contend for the cores.
   const jobs = integerOption("jobs", values.jobs, 1, 64);
   if (findChromium() === null) {
-    console.error("check_html: no Chromium at /usr/bin/chromium; install Debian's chromium");
+    // The path looked at: DEMURE_CHROMIUM's when set (it replaces the default, lib/viz/chromium.ts).
+    const setting = Deno.env.get("DEMURE_CHROMIUM");
+    console.error(
+      setting !== undefined
+        ? `check_html: no Chromium at ${setting} (DEMURE_CHROMIUM)`
+        : "check_html: no Chromium at /usr/bin/chromium; install Debian's chromium",
+    );
     return allowMissing ? 0 : 1;
   }
   const pages = named.length > 0 ? named : await defaultPages();

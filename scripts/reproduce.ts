@@ -10,6 +10,7 @@ import {
   workerDatasetReads,
 } from "./reproduce_options.ts";
 import {
+  joinWorkers,
   startWorkers,
   stopWhenMainProcessGone,
   workerArgs,
@@ -249,16 +250,6 @@ function startRunWorkers(): Workers | undefined {
       `${Deno.env.get("DEMURE_BLAS_THREADS")} BLAS thread(s) each`,
   );
   return started;
-}
-
-/** Waits for the workers to exit; false (after saying which) when one failed. */
-async function joinWorkers(started: Workers | undefined): Promise<boolean> {
-  if (!started) return true;
-  const failed = (await started.exited)
-    .map((code, index) => ({ code, worker: index + 2 }))
-    .filter((exit) => exit.code !== 0);
-  for (const exit of failed) console.log(`worker ${exit.worker} exited with status ${exit.code}`);
-  return failed.length === 0;
 }
 
 /** Writes the report from the cells under `resultsDir`; the README tables too for the records. */

@@ -132,6 +132,22 @@ export function startWorkers(options: WorkerOptions): Workers {
 }
 
 /**
+ * Waits for the workers `started` (none: true at once) to exit; false when one failed, after a
+ * line for each that did, numbered as {@linkcode startWorkers} numbers them (from 2).
+ */
+export async function joinWorkers(
+  started: Workers | undefined,
+  log: (line: string) => void = console.log,
+): Promise<boolean> {
+  if (!started) return true;
+  const failed = (await started.exited)
+    .map((code, index) => ({ code, worker: index + 2 }))
+    .filter((exit) => exit.code !== 0);
+  for (const exit of failed) log(`worker ${exit.worker} exited with status ${exit.code}`);
+  return failed.length === 0;
+}
+
+/**
  * In a worker: calls `onGone` once the main process that started it is gone, for whatever reason
  * (SIGKILL and the out-of-memory killer included). The worker's stdin is a pipe from the main
  * process ({@linkcode startWorkers}) that the kernel closes when that process ends, so reading it

@@ -78,7 +78,8 @@ function readEpochCheckpoint(path: string): EpochCheckpoint {
       : kind === "number"
       ? typeof value === "number"
       : typeof value === "string";
-    if (!ok) throw new ScriptFailure(`${path}: field "${name}": expected a ${kind}`);
+    const article = kind === "object" ? "an" : "a";
+    if (!ok) throw new ScriptFailure(`${path}: field "${name}": expected ${article} ${kind}`);
   };
   field(parsed, "(top level)", "object");
   const checkpoint = parsed as Record<string, Record<string, unknown>>;

@@ -1,9 +1,26 @@
 /**
- * `deno task check-html`'s options, through its own command line: a page count outside 1..64 is
- * one line and exit 2 before Chromium is looked for (0 pages at once would check nothing).
+ * `deno task check-html` through its own command line: a page count outside 1..64 is one line and
+ * exit 2 before Chromium is looked for (0 pages at once would check nothing); a missing Chromium
+ * is a failure unless --allow-missing-chromium; a page that fails its check fails the run.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertStringIncludes } from "@std/assert";
 import { runScript } from "./_run_script.ts";
+import { findChromium } from "../../lib/viz/chromium.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+/** `deno run -A scripts/check_html.ts ...args` with `env` added to its environment. */
+async function checkHtml(env: Record<string, string>, ...args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/check_html.ts", ...args],
+    cwd: root,
+    env,
+    stdin: "null",
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
 
 Deno.test("check_html: --jobs outside 1..64 is one line and exit 2, before any page", async () => {
   for (const jobs of ["0", "65", "1.5"]) {
@@ -17,4 +34,41 @@ Deno.test("check_html: --jobs outside 1..64 is one line and exit 2, before any p
       [2, "", `check_html: --jobs ${jobs}: must be an integer in 1..64; see --help\n`],
     );
   }
+});
+
+Deno.test("check_html: no Chromium fails the run, unless --allow-missing-chromium", async () => {
+  const missing = { DEMURE_CHROMIUM: "/nonexistent/chromium" };
+  const page = "/nonexistent/page.html";
+  const failed = await checkHtml(missing, page);
+  // The path looked at is the setting's, not the default's.
+  assertEquals(
+    [failed.code, failed.stdout, failed.stderr],
+    [1, "", "check_html: no Chromium at /nonexistent/chromium (DEMURE_CHROMIUM)\n"],
+  );
+  const allowed = await checkHtml(missing, "--allow-missing-chromium", page);
+  assertEquals([allowed.code, allowed.stdout], [0, ""]);
+});
+
+Deno.test({
+  name: "check_html: a page that fails its check fails the run, after every page is checked",
+  ignore: findChromium() === null,
+  async fn() {
+    const folder = await Deno.makeTempDir({ prefix: "check_html_pages_" });
+    try {
+      const [bad, good] = [`${folder}/a_bad.html`, `${folder}/b_good.html`];
+      Deno.writeTextFileSync(
+        bad,
+        '<html><body><img src="https://example.com/x.png"></body></html>',
+      );
+      Deno.writeTextFileSync(good, "<html><body><p>nothing from off the machine</p></body></html>");
+      const { code, stdout, stderr } = await checkHtml({}, "--jobs=1", bad, good);
+      assertEquals(code, 1, stderr);
+      assertStringIncludes(stderr, `FAILED ${bad}: `);
+      assertStringIncludes(stderr, "  external reference: https://example.com/x.png");
+      assertStringIncludes(stdout, `ok ${good}: `);
+      assertStringIncludes(stdout, "1 pages ok, 1 failed");
+    } finally {
+      await Deno.remove(folder, { recursive: true });
+    }
+  },
 });

@@ -1,6 +1,7 @@
 /**
- * scripts/snapshot_running_cell.ts: an unfinished cell's history from its epoch checkpoint, and
- * one line naming the file and the field for a folder that holds no usable `last.json`.
+ * scripts/snapshot_running_cell.ts: an unfinished cell's history from its epoch checkpoint, written
+ * as a new file renamed over the output (never rewritten in place), and one line naming the file
+ * and the field for a folder that holds no usable `last.json`.
  */
 import { assert, assertEquals } from "@std/assert";
 import { runScript } from "./_run_script.ts";
@@ -14,25 +15,27 @@ const epoch = (n: number, ndcg: number) => ({
   validation: { "NDCG@10": ndcg },
 });
 
+/** A checkpoint folder `name` in `folder` whose `last.json` holds `fields`; its path. */
+function checkpointIn(folder: string, name: string, fields: unknown): string {
+  Deno.mkdirSync(`${folder}/${name}`);
+  Deno.writeTextFileSync(`${folder}/${name}/last.json`, JSON.stringify(fields));
+  return `${folder}/${name}`;
+}
+
 Deno.test("snapshot_running_cell: the checkpoint's history, best epoch and noise rates", async () => {
   const folder = await Deno.makeTempDir({ prefix: "snapshot_cell_" });
   try {
-    const checkpoint = `${folder}/cell-abc123`;
-    Deno.mkdirSync(checkpoint);
-    Deno.writeTextFileSync(
-      `${checkpoint}/last.json`,
-      JSON.stringify({
-        created: "2026-12-01T00:00:00.000Z",
-        modelConfig: { modalities: ["id", "text", "image"] },
-        trainerState: {
-          epochsDone: 2,
-          bestEpoch: 1,
-          bestValidation: 0.2,
-          history: [epoch(1, 0.2), epoch(2, 0.1)],
-          hookState: { noiseCount: [1, 3, 0], validCount: [4, 3, 0] },
-        },
-      }),
-    );
+    const checkpoint = checkpointIn(folder, "cell-abc123", {
+      created: "2026-12-01T00:00:00.000Z",
+      modelConfig: { modalities: ["id", "text", "image"] },
+      trainerState: {
+        epochsDone: 2,
+        bestEpoch: 1,
+        bestValidation: 0.2,
+        history: [epoch(1, 0.2), epoch(2, 0.1)],
+        hookState: { noiseCount: [1, 3, 0], validCount: [4, 3, 0] },
+      },
+    });
     const out = `${folder}/snapshot.json`;
     const run = await snapshot([`${checkpoint}/`, out]);
     assertEquals([run.code, run.stderr], [0, ""]);
@@ -49,12 +52,65 @@ Deno.test("snapshot_running_cell: the checkpoint's history, best epoch and noise
   }
 });
 
+Deno.test("snapshot_running_cell: the output is replaced whole, not rewritten in place; no counts, no rates", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "snapshot_cell_replace_" });
+  try {
+    // Noise counts without the valid counts they divide by: no rates rather than a crash.
+    const checkpoint = checkpointIn(folder, "cell-def456", {
+      created: "2026-12-02T00:00:00.000Z",
+      modelConfig: {},
+      trainerState: {
+        epochsDone: 1,
+        bestEpoch: 1,
+        bestValidation: 0.3,
+        history: [epoch(1, 0.3)],
+        hookState: { noiseCount: [2] },
+      },
+    });
+    const out = `${folder}/snapshot.json`;
+    Deno.writeTextFileSync(out, "an earlier snapshot\n");
+    // A second name of the earlier file: written in place, it would show the new text too (and a
+    // reader of the output could see it half-written).
+    Deno.linkSync(out, `${folder}/earlier.json`);
+    const run = await snapshot([checkpoint, out]);
+    assertEquals([run.code, run.stderr], [0, ""]);
+    assertEquals(Deno.readTextFileSync(`${folder}/earlier.json`), "an earlier snapshot\n");
+    const written = JSON.parse(Deno.readTextFileSync(out));
+    assertEquals([written.checkpoint, written.epochsDone, written.bestValidation], [
+      "cell-def456",
+      1,
+      0.3,
+    ]);
+    assertEquals([written.modalities, written.noiseRateByModality], [undefined, undefined]);
+    // Nothing else left beside it (no temporary).
+    assertEquals([...Deno.readDirSync(folder)].map((entry) => entry.name).sort(), [
+      "cell-def456",
+      "earlier.json",
+      "snapshot.json",
+    ]);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
 Deno.test("snapshot_running_cell: no checkpoint, not JSON or a missing field is one line; nothing is written", async () => {
   const folder = await Deno.makeTempDir({ prefix: "snapshot_cell_bad_" });
   try {
     const notJson = `${folder}/not_json`;
     Deno.mkdirSync(notJson);
-    Deno.writeTextFileSync(`${notJson}/last.json`, "{ half");
+    // JSON.parse's message quotes the text, its line breaks included.
+    Deno.writeTextFileSync(`${notJson}/last.json`, '{\n"epochsDone": one\n}');
+    const unreadable = `${folder}/unreadable`;
+    Deno.mkdirSync(`${unreadable}/last.json`, { recursive: true });
+    const state = { epochsDone: 1, bestEpoch: 1, bestValidation: 0, history: [] };
+    const list = checkpointIn(folder, "list", [state]);
+    const noCreated = checkpointIn(folder, "no_created", { modelConfig: {}, trainerState: state });
+    const noConfig = checkpointIn(folder, "no_config", { created: "x", trainerState: state });
+    const noEpochs = checkpointIn(folder, "no_epochs", {
+      created: "x",
+      modelConfig: {},
+      trainerState: { ...state, epochsDone: undefined },
+    });
     const noHistory = `${folder}/no_history`;
     Deno.mkdirSync(noHistory);
     Deno.writeTextFileSync(
@@ -68,9 +124,23 @@ Deno.test("snapshot_running_cell: no checkpoint, not JSON or a missing field is 
     const out = `${folder}/out.json`;
     const cases: [string[], number, string][] = [
       [[], 2, "name a checkpoint folder and an output file"],
-      [[`${folder}/nope`, out], 2, `${folder}/nope/last.json: no such file`],
+      [[noHistory, out, "extra"], 2, "name a checkpoint folder and an output file"],
+      [
+        [`${folder}/nope`, out],
+        2,
+        `${folder}/nope/last.json: no such file (is the folder an epoch checkpoint?)`,
+      ],
+      [[unreadable, out], 1, `${unreadable}/last.json: cannot read (`],
       [[notJson, out], 1, `${notJson}/last.json: not JSON (`],
       [[noHistory, out], 1, `${noHistory}/last.json: field "trainerState.history": expected`],
+      [[list, out], 1, `${list}/last.json: field "(top level)": expected an object`],
+      [[noCreated, out], 1, `${noCreated}/last.json: field "created": expected a string`],
+      [[noConfig, out], 1, `${noConfig}/last.json: field "modelConfig": expected an object`],
+      [
+        [noEpochs, out],
+        1,
+        `${noEpochs}/last.json: field "trainerState.epochsDone": expected a number`,
+      ],
     ];
     for (const [args, code, start] of cases) {
       const run = await snapshot(args);

@@ -151,6 +151,18 @@ Deno.test("a results folder of another plan is refused before anything is writte
     "holds cells of another plan",
   );
   checkResultsPlan(full, legacy);
+  // reproduce --list-cells (what a cluster submission stages from) refuses it too.
+  const listing = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/reproduce.ts", "--list-cells", "--json", "--results", resultsDir],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals([listing.code, new TextDecoder().decode(listing.stdout)], [1, ""]);
+  assertStringIncludes(
+    new TextDecoder().decode(listing.stderr),
+    `plan.json: field "mode" is "quick"`,
+  );
+  assertEquals(filesUnder(resultsDir), before);
   Deno.removeSync(resultsDir, { recursive: true });
   Deno.removeSync(legacy, { recursive: true });
 });
@@ -282,6 +294,134 @@ Deno.test("reproduce --cell with an unknown cell exits non-zero with a clear err
   Deno.removeSync(parent, { recursive: true });
 });
 
+Deno.test("reproduce --list-cells: the cost line sums the listed estimates, in h, min or tenths of a min", async () => {
+  const list = async (...args: string[]) => {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/reproduce.ts", "--list-cells", ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
+    return new TextDecoder().decode(run.stdout);
+  };
+  // As the line writes a duration: hours from 2 h on, whole minutes from 10 min on.
+  const duration = (seconds: number) =>
+    seconds >= 7200
+      ? `${(seconds / 3600).toFixed(1)} h`
+      : seconds >= 600
+      ? `${Math.round(seconds / 60)} min`
+      : `${(seconds / 60).toFixed(1)} min`;
+  const parent = Deno.makeTempDirSync();
+  try {
+    const shown: string[] = [];
+    // A fresh folder: every cell of the plan is still to run.
+    for (const mode of [["--quick"], ["--seeds=0"], []]) {
+      const args = [...mode, "--results", `${parent}/results`];
+      const { cells } = JSON.parse(await list(...args, "--json")) as {
+        cells: { key: string; estimatedSeconds: number; waitSeconds?: number }[];
+      };
+      const training = cells.reduce((sum, cell) => sum + cell.estimatedSeconds, 0);
+      const longest = Math.max(...cells.map((c) => (c.waitSeconds ?? 0) + c.estimatedSeconds));
+      const line = (await list(...args)).trimEnd().split("\n").at(-1)!;
+      assertStringIncludes(
+        line,
+        `# ${cells.length} cells to run: about ${duration(training)} of training by the estimates`,
+      );
+      assertStringIncludes(line, `with one task per cell, about ${duration(longest)}: the longest`);
+      shown.push(duration(training), duration(longest));
+    }
+    // The fixture's plans reach each of the three forms.
+    assertEquals(shown.some((text) => text.endsWith(" h")), true, shown.join(", "));
+    assertEquals(shown.some((text) => /^\d+ min$/.test(text)), true, shown.join(", "));
+    assertEquals(shown.some((text) => /^\d+\.\d min$/.test(text)), true, shown.join(", "));
+    assertEquals([...Deno.readDirSync(parent)], [], "listing writes nothing");
+  } finally {
+    Deno.removeSync(parent, { recursive: true });
+  }
+});
+
+Deno.test("reproduce --report-only: claimed cells are nothing to report; once one finished, the missing ones are listed by index", async () => {
+  const plan = planExperiments("quick");
+  const pop = plan.cells.findIndex((c) => c.system.kind === "popularity");
+  const resultsDir = Deno.makeTempDirSync();
+  const reportOnly = async () => {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/reproduce.ts", "--quick", "--report-only"]
+        .concat(["--results", resultsDir]),
+      env: { DEMURE_BLAS_THREADS: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code: run.code, stdout: decode(run.stdout), stderr: decode(run.stderr) };
+  };
+  try {
+    recordResultsPlan(plan, resultsDir);
+    // A cell running elsewhere (claimed) is not finished: nothing to report yet.
+    Deno.writeTextFileSync(
+      new ResultStore(cellsDirectory(resultsDir)).claimPathOf(plan.cells[pop + 1].key),
+      JSON.stringify({ pid: 1, hostname: "elsewhere", since: "now", job: "7_3" }),
+    );
+    const nothing = await reportOnly();
+    assertEquals(nothing.code, 1, nothing.stdout);
+    assertStringIncludes(
+      nothing.stderr,
+      `--report-only: ${resultsDir} holds no finished cell of the quick plan`,
+    );
+    await runOneCell(plan, plan.cells[pop], { resultsDir, log: () => {} });
+    const report = await reportOnly();
+    assertEquals(report.code, 0, report.stderr);
+    const count = plan.cells.length;
+    assertStringIncludes(report.stdout, `\n${count - 1} of ${count} cells are missing`);
+    // The index is the plan's (--cell, --list-cells), the claimed cell among the missing.
+    assertStringIncludes(report.stdout, `\nmissing\t${pop + 1}\t${plan.cells[pop + 1].key}\n`);
+    assertEquals(report.stdout.includes(`\t${plan.cells[pop].key}\n`), false, report.stdout);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("reproduce --cell takes over the claim of an earlier attempt of its own batch task (DEMURE_JOB_ID, else Slurm's array task)", async () => {
+  // A claim left by attempt 1 of task 3 of array job 41 (pid 1 on another host: judged by the job
+  // only). The restarted task runs the cell; any other job's process is refused it.
+  const plan = planExperiments("quick");
+  const cell = plan.cells[0];
+  const cases: [Record<string, string>, number][] = [
+    [{ SLURM_ARRAY_JOB_ID: "41", SLURM_ARRAY_TASK_ID: "3", SLURM_JOB_ID: "57" }, 0],
+    [{ DEMURE_JOB_ID: "41_3", SLURM_ARRAY_JOB_ID: "99", SLURM_ARRAY_TASK_ID: "3" }, 0],
+    [{ SLURM_JOB_ID: "41" }, 1],
+  ];
+  const batchVariables = [
+    "DEMURE_JOB_ID",
+    "SLURM_ARRAY_JOB_ID",
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_JOB_ID",
+  ];
+  const inherited = Object.entries(Deno.env.toObject())
+    .filter(([name]) => !batchVariables.includes(name));
+  for (const [job, code] of cases) {
+    const resultsDir = Deno.makeTempDirSync();
+    try {
+      const store = new ResultStore(cellsDirectory(resultsDir));
+      const earlier = { pid: 1, hostname: "node3", since: "then", job: "41_3" };
+      Deno.writeTextFileSync(store.claimPathOf(cell.key), JSON.stringify(earlier));
+      const run = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "scripts/reproduce.ts", "--quick", "--cell=0", "--results", resultsDir],
+        env: { ...Object.fromEntries(inherited), DEMURE_BLAS_THREADS: "1", ...job },
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const output = new TextDecoder().decode(run.stdout) + new TextDecoder().decode(run.stderr);
+      assertEquals(run.code, code, `${JSON.stringify(job)}: ${output}`);
+      const stored = store.get(cell.key, settingsOf(plan, cell)) !== undefined;
+      assertEquals(stored, code === 0, JSON.stringify(job));
+    } finally {
+      Deno.removeSync(resultsDir, { recursive: true });
+    }
+  }
+});
+
 /**
  * A quick-plan results folder whose selected.json holds a choice for SASRec-MM on the synthetic
  * data while one of that selection's trials is stored with other settings (the trial changed
@@ -383,6 +523,9 @@ Deno.test("reproduce --list-cells and --cell: a seed whose choice has stale tria
       stderr,
       `cell ${seed.key}: waited 0 s (DEMURE_SELECTION_WAIT_S) for the selection of ${selection}`,
     );
+    // At once: before its first 20 s wait, not after it.
+    const stdout = new TextDecoder().decode(out.stdout);
+    assertEquals(stdout.includes("waiting for the selection"), false, stdout);
     assertEquals(new ResultStore(cellsDirectory(resultsDir)).has(seed.key), false);
     assertEquals(JSON.parse(Deno.readTextFileSync(selectedPath(resultsDir))), { [label]: {} });
   } finally {

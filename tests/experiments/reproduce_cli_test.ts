@@ -32,10 +32,16 @@ async function reproduceWith(env: Record<string, string>, ...args: string[]) {
   return await runDeno([...words.slice(words.indexOf("run")), ...args], env);
 }
 
-/** Runs `deno args...` in the project folder. */
-async function runDeno(args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), { args, cwd: root, env, stdin: "null" })
-    .output();
+/** Runs `deno args...` in the project folder; `unset` names variables it does not inherit. */
+async function runDeno(args: string[], env: Record<string, string> = {}, unset: string[] = []) {
+  const inherited = Object.entries(Deno.env.toObject()).filter(([name]) => !unset.includes(name));
+  const output = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    env: { ...Object.fromEntries(inherited), ...env },
+    clearEnv: true,
+    stdin: "null",
+  }).output();
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
@@ -226,6 +232,8 @@ Deno.test("reproduce --dataset: a file's results folder is named by its label an
     );
     assertEquals(code, 0, stderr);
     assertEquals(JSON.parse(stdout).resultsDir, `results/tiny-${format}/quick`);
+    // The cells' time and memory estimates are the embedded data's: a cluster submission measures.
+    assertEquals(JSON.parse(stdout).imported, true);
   }
 });
 
@@ -330,11 +338,20 @@ Deno.test("reproduce on data and results outside the project: its workers read t
       "no results folder",
     );
 
-    const run = await runDeno(["run", ...flags, script, ...args]);
+    // Without DEMURE_BLAS_THREADS, each of the two processes takes one BLAS thread.
+    const run = await runDeno(["run", ...flags, script, ...args], {}, ["DEMURE_BLAS_THREADS"]);
     assertEquals(run.code, 0, run.stdout + run.stderr);
+    assertStringIncludes(
+      run.stdout,
+      "2 processes share the cells (this one and workers 2..2), 1 BLAS thread(s) each\n",
+    );
     // Worker 2 read the data and joined the plan (before, it could not read the data and failed,
-    // and the run with it).
+    // and the run with it); it is the only worker, and the first process alone prints the data's
+    // statistics.
     assertStringIncludes(run.stdout, "[worker 2] quick reproduction: 9 cells planned");
+    assertEquals(run.stdout.includes("[worker 3]"), false, run.stdout);
+    assertStringIncludes(run.stdout, "dataset tiny\n");
+    assertEquals(run.stdout.includes("[worker 2] dataset "), false, run.stdout);
     assert(Deno.statSync(`${folder}/out/summary.md`).isFile);
   } finally {
     await Deno.remove(folder, { recursive: true });

@@ -1,11 +1,13 @@
 /**
  * The main job's worker processes (scripts/reproduce_workers.ts): the arguments and count they get,
- * and that each worker's lines arrive whole and labelled, with each worker's exit status. The
- * sharing of cells itself is the claims' (tests/experiments/claims_test.ts); CI's reproduce-quick
- * stage runs the quick grid with two processes and the Slurm stage compares it cell by cell.
+ * that each worker's lines arrive whole and labelled, with each worker's exit status, and that a
+ * failed worker is named and fails the run. The sharing of cells itself is the claims'
+ * (tests/experiments/claims_test.ts); CI's reproduce-quick stage runs the quick grid with two
+ * processes and the Slurm stage compares it cell by cell.
  */
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
+  joinWorkers,
   MAX_WORKERS,
   startWorkers,
   stopWhenMainProcessGone,
@@ -14,6 +16,7 @@ import {
   workerCount,
   workerLog,
   workerLogPath,
+  type Workers,
 } from "../../scripts/reproduce_workers.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
 
@@ -50,14 +53,16 @@ Deno.test("startWorkers: every line whole and labelled by its worker, each exit 
   const dir = await Deno.makeTempDir();
   try {
     const script = `${dir}/echo.ts`;
-    // Writes a line in two pieces, a last line without a newline, and exits with status 3 when
-    // asked to fail: what the main process must pass on.
+    // Writes a line in two pieces cut inside a two-byte character, a last line without a
+    // newline, and exits with status 3 when asked to fail: what the main process must pass on.
     await Deno.writeTextFile(
       script,
       `const encoder = new TextEncoder();
-await Deno.stdout.write(encoder.encode("first hal"));
+const text = encoder.encode("first café\\nargs " + Deno.args.join(" ") + "\\nlast");
+const cut = encoder.encode("first caf").length + 1;
+await Deno.stdout.write(text.subarray(0, cut));
 await new Promise((resolve) => setTimeout(resolve, 50));
-await Deno.stdout.write(encoder.encode("f\\nargs " + Deno.args.join(" ") + "\\nlast"));
+await Deno.stdout.write(text.subarray(cut));
 console.error("to stderr");
 if (Deno.args.includes("--fail")) Deno.exit(3);
 `,
@@ -75,7 +80,7 @@ if (Deno.args.includes("--fail")) Deno.exit(3);
         lines.filter((line) => line.startsWith(`${worker}: `)).sort(),
         [
           `${worker}: args --x ${WORKER_FLAG}`,
-          `${worker}: first half`,
+          `${worker}: first café`,
           `${worker}: last`,
           `${worker}: to stderr`,
         ],
@@ -91,6 +96,23 @@ if (Deno.args.includes("--fail")) Deno.exit(3);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("joinWorkers: false, with a line naming each worker that failed and its status", async () => {
+  const exiting = (codes: number[]): Workers => ({
+    exited: Promise.resolve(codes),
+    stop() {},
+    stopAndWait: () => Promise.resolve(true),
+  });
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  // Workers are numbered from 2: the main process is worker 1.
+  assertEquals(await joinWorkers(exiting([0, 3, 0, 143]), log), false);
+  assertEquals(lines, ["worker 3 exited with status 3", "worker 5 exited with status 143"]);
+  lines.length = 0;
+  assertEquals(await joinWorkers(exiting([0, 0]), log), true);
+  assertEquals(await joinWorkers(undefined, log), true);
+  assertEquals(lines, []);
 });
 
 Deno.test("stopAndWait: SIGTERM to every worker, true once all exited, false past the limit", async () => {

@@ -10,10 +10,18 @@ const fixtures = new URL("./fixtures/", import.meta.url);
 const root = new URL("../../", import.meta.url);
 
 function checkNotebooks(...paths: string[]): { code: number; output: string } {
+  return checkNotebooksWith({}, ...paths);
+}
+
+/** {@linkcode checkNotebooks} with `env` added to the script's environment. */
+function checkNotebooksWith(
+  env: Record<string, string>,
+  ...paths: string[]
+): { code: number; output: string } {
   const { code, stdout, stderr } = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("scripts/check_notebooks.ts", root).pathname, ...paths],
     cwd: root.pathname,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
   }).outputSync();
   const decoder = new TextDecoder();
   return { code, output: decoder.decode(stdout) + decoder.decode(stderr) };
@@ -38,33 +46,62 @@ Deno.test("notebookModule: code cells in order, one scope, imports resolved from
 });
 
 Deno.test("check_notebooks: passes a correct notebook, names the cell and line of a type error", () => {
-  const ok = checkNotebooks(new URL("typecheck_ok.ipynb", fixtures).pathname);
-  assertEquals(ok.code, 0, ok.output);
-  assertStringIncludes(ok.output, "1 notebooks type-check");
-  const broken = checkNotebooks(
-    new URL("typecheck_ok.ipynb", fixtures).pathname,
-    new URL("typecheck_error.ipynb", fixtures).pathname,
-  );
-  assertEquals(broken.code, 1, broken.output);
-  assertStringIncludes(broken.output, "TS2322");
-  assertStringIncludes(
-    broken.output,
-    "tests/notebook_runner/fixtures/typecheck_error.ipynb cell 3 line 2:7",
-  );
-  assertEquals(broken.output.includes("typecheck_ok.ipynb cell"), false, broken.output);
+  // Its temporary modules go to a folder of their own (TMPDIR), removed once checked.
+  const temporary = Deno.makeTempDirSync({ prefix: "check_notebooks_tmp_" });
+  try {
+    const ok = checkNotebooksWith(
+      { TMPDIR: temporary },
+      new URL("typecheck_ok.ipynb", fixtures).pathname,
+    );
+    assertEquals(ok.code, 0, ok.output);
+    assertStringIncludes(ok.output, "1 notebooks type-check");
+    // With RUST_BACKTRACE set, Deno adds its own backtrace to the failed check: left out.
+    const broken = checkNotebooksWith(
+      { TMPDIR: temporary, RUST_BACKTRACE: "1" },
+      new URL("typecheck_ok.ipynb", fixtures).pathname,
+      new URL("typecheck_error.ipynb", fixtures).pathname,
+    );
+    assertEquals(broken.code, 1, broken.output);
+    assertStringIncludes(broken.output, "TS2322");
+    // A notebook of the project is named from the project folder, not by its absolute path.
+    assertStringIncludes(
+      broken.output,
+      "tests/notebook_runner/fixtures/typecheck_error.ipynb cell 3 line 2:7",
+    );
+    assertEquals(broken.output.includes(root.pathname), false, broken.output);
+    assertEquals(broken.output.includes("Stack backtrace"), false, broken.output);
+    assertEquals(broken.output.includes("typecheck_ok.ipynb cell"), false, broken.output);
+    // A path relative to the folder it is run from.
+    const relative = checkNotebooksWith(
+      { TMPDIR: temporary },
+      "tests/notebook_runner/fixtures/typecheck_ok.ipynb",
+    );
+    assertEquals(relative.code, 0, relative.output);
+    assertStringIncludes(relative.output, "1 notebooks type-check");
+    assertEquals([...Deno.readDirSync(temporary)], [], "temporary modules left behind");
+  } finally {
+    Deno.removeSync(temporary, { recursive: true });
+  }
 });
 
 Deno.test("check_notebooks: --help, and a path that is no notebook, are one line each, not a stack", () => {
   const help = checkNotebooks("--help");
   assertEquals(help.code, 0, help.output);
   assertStringIncludes(help.output, "Usage: deno task check-notebooks");
+  const folder = Deno.makeTempDirSync({ prefix: "check_notebooks_", suffix: ".ipynb" });
   const cases: [string, string][] = [
     ["nosuch.ipynb", "check_notebooks: nosuch.ipynb: no such notebook; see --help\n"],
     ["README.md", "check_notebooks: README.md: not a notebook (.ipynb); see --help\n"],
+    // A folder whose name ends in .ipynb is no notebook either.
+    [folder, `check_notebooks: ${folder}: no such notebook; see --help\n`],
     ["--bogus", "check_notebooks: Unknown option '--bogus'; see --help\n"],
   ];
-  for (const [path, message] of cases) {
-    assertEquals(checkNotebooks(path), { code: 2, output: message }, path);
+  try {
+    for (const [path, message] of cases) {
+      assertEquals(checkNotebooks(path), { code: 2, output: message }, path);
+    }
+  } finally {
+    Deno.removeSync(folder);
   }
 });
 

@@ -143,6 +143,11 @@ Deno.test("notebooks: both option forms are read; notebooks are checked before a
       ["--out", dir, `${dir}/outputs.ipynb`],
       `--out ${dir}: ${dir}/outputs.ipynb would overwrite its source; see --help`,
     );
+    // The same folder by another spelling is the same file.
+    await assertRefused(
+      ["--out", `./${dir}`, `${dir}/outputs.ipynb`],
+      `--out ./${dir}: ./${dir}/outputs.ipynb would overwrite its source; see --help`,
+    );
   } finally {
     Deno.removeSync(`${root}/${dir}`, { recursive: true });
   }
@@ -185,6 +190,13 @@ Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook o
     const dirty = await notebooks("--check-clean", `${dir}/dirty.ipynb`);
     assertEquals([dirty.code, dirty.stdout], [1, "0 clean, 1 with outputs\n"]);
     assertStringIncludes(dirty.stderr, `${dir}/dirty.ipynb: cells 1 carry outputs`);
+    // One output without an execution count is dirty too.
+    notebook.cells[1].execution_count = null;
+    notebook.cells[1].outputs = [{ output_type: "stream", name: "stdout", text: ["1\n"] }];
+    Deno.writeTextFileSync(`${root}/${dir}/output.ipynb`, JSON.stringify(notebook));
+    const output = await notebooks("--check-clean", `${dir}/output.ipynb`);
+    assertEquals([output.code, output.stdout], [1, "0 clean, 1 with outputs\n"]);
+    assertStringIncludes(output.stderr, `${dir}/output.ipynb: cells 1 carry outputs`);
   } finally {
     Deno.removeSync(`${root}/${dir}`, { recursive: true });
   }
@@ -225,6 +237,8 @@ Deno.test("notebooks: a Python outside the task's --allow-run is named as such, 
         "the task's flags plus --allow-run=/nonexistent/python3: docs/permissions.md)\n",
     );
     assert(!stdout.includes("running "), stdout);
+    // The --out folder was made and found writable; the probe file that found it is gone.
+    assertEquals([...Deno.readDirSync(`${root}/${out}`)], []);
   } finally {
     Deno.removeSync(`${root}/${out}`, { recursive: true });
   }

