@@ -44,3 +44,22 @@ Deno.test("readTensors: none is no transfer; mixed or non-float32 dtypes are ref
   assertEquals(tf.memory().numTensors, before);
   tf.dispose([float, int]);
 });
+
+Deno.test("readTensors: each of several tensors of different sizes gets its own values", async () => {
+  const tensors = [tf.tensor1d([1, 2]), tf.tensor2d([[3, 4, 5]]), tf.scalar(6), tf.tensor1d([7])];
+  const values = await readTensors(tensors);
+  assertEquals(values.map((array) => Array.from(array)), [[1, 2], [3, 4, 5], [6], [7]]);
+  tf.dispose(tensors);
+});
+
+Deno.test("readTensors: string tensors are refused, also when all are strings", async () => {
+  const words = [tf.tensor1d(["a"]), tf.tensor1d(["b"])];
+  const before = tf.memory().numTensors;
+  await assertRejects(
+    () => readTensors(words),
+    Error,
+    "readTensors: needs tensors of one numeric dtype, got string,string",
+  );
+  assertEquals(tf.memory().numTensors, before);
+  tf.dispose(words);
+});
