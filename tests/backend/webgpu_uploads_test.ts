@@ -76,6 +76,8 @@ Deno.test({
   ignore,
   fn: async () => {
     await activateWebgpu();
+    // A second registration (every activateWebgpu makes one) keeps the stock upload to put back.
+    assertEquals(registerQueuedUploads(), ["uploads(writeBuffer)"]);
     // Small ops on host-made tensors would otherwise run on the CPU, with nothing uploaded.
     tf.env().set("WEBGPU_CPU_FORWARD", false);
     try {
@@ -89,9 +91,40 @@ Deno.test({
       const stockMapped = await mappedBuffersMadeBy(async () => trips = await roundTrips());
       for (const [dtype, [got, want]] of Object.entries(trips!)) assertEquals(got, want, dtype);
       assert(stockMapped > 0, "the stock route made no mapped buffer");
+      // Registered again after the restore, the queued route is back.
+      registerQueuedUploads();
+      assertEquals(await mappedBuffersMadeBy(roundTrips), 0, "the queued route did not come back");
     } finally {
       tf.env().set("WEBGPU_CPU_FORWARD", true);
       registerQueuedUploads();
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
+  name: "webgpu uploads: once a tensor is uploaded, its host copy is dropped",
+  ignore,
+  fn: async () => {
+    await activateWebgpu();
+    tf.env().set("WEBGPU_CPU_FORWARD", false);
+    const backend = tf.backend() as unknown as {
+      tensorMap: { get(dataId: tf.DataId): { values: unknown; resource: unknown } };
+    };
+    const x = tf.tensor1d([1, 2, 3, 4]);
+    try {
+      const doubled = tf.mul(x, 2);
+      const entry = backend.tensorMap.get(x.dataId);
+      assert(entry.resource != null, "x was not uploaded");
+      // As the stock upload: the host copy would double the memory of every host-made tensor.
+      assertEquals(entry.values, null, "the host copy stayed after the upload");
+      // Read back from its GPU buffer (which the copy to the host needs as a source).
+      assertEquals(Array.from(await x.data()), [1, 2, 3, 4]);
+      assertEquals(Array.from(await doubled.data()), [2, 4, 6, 8]);
+      doubled.dispose();
+    } finally {
+      x.dispose();
+      tf.env().set("WEBGPU_CPU_FORWARD", true);
       await tf.setBackend("wasm");
     }
   },
