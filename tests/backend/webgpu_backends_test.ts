@@ -101,6 +101,16 @@ Deno.test("probeWebgpu names the adapter by its first non-empty field; software 
     reason: "SwiftShader Device (Subzero) [software]",
     software: true,
   });
+  // Mesa's lavapipe, the adapter of CPU-only machines, names itself "llvmpipe" in `description`.
+  const lavapipe = await probeWith(
+    gpuWith("llvmpipe (LLVM 15.0.6, 256 bits)", "", "mesa"),
+    "vulkan",
+  );
+  assertEquals(lavapipe.probe, {
+    available: true,
+    reason: "llvmpipe (LLVM 15.0.6, 256 bits) [software]",
+    software: true,
+  });
   const unnamed = await probeWith(gpuWith("", "", ""), "vulkan");
   assertEquals(unnamed.probe.reason, "unnamed");
 });

@@ -32,7 +32,8 @@ Deno.test("stockChoosesSplitK mirrors tfjs-backend-webgpu's choice (small output
   assert(stockChoosesSplitK({ a: shape(16, 4096), b: shape(4096, 16) }, false, false, 8));
   // The same product with transposed operands reads the inner size from the other axis.
   assert(stockChoosesSplitK({ a: shape(4096, 16), b: shape(16, 4096) }, true, true, 8));
-  // Inner 1999: the small-output program.
+  // Inner 2000, the first split-K size; 1999: the small-output program.
+  assert(stockChoosesSplitK({ a: shape(16, 2000), b: shape(2000, 16) }, false, false, 8));
   assert(!stockChoosesSplitK({ a: shape(16, 1999), b: shape(1999, 16) }, false, false, 8));
   // 128 outputs or fewer: the reduce program.
   assert(!stockChoosesSplitK({ a: shape(8, 4096), b: shape(4096, 16) }, false, false, 8));
@@ -127,6 +128,15 @@ Deno.test({
     const first = await valuesOn("webgpu", product);
     const second = await valuesOn("webgpu", product);
     assertEquals(Array.from(second), Array.from(first));
+    assertEquals(compiledSince(before, /matMulSplitK/), []);
+    // Split-K asked for by tfjs's flag is replaced too, and the flag is left as it was.
+    tf.env().set("WEBGPU_MATMUL_PROGRAM_TYPE", 1);
+    try {
+      assertEquals(Array.from(await valuesOn("webgpu", product)), Array.from(first));
+      assertEquals(tf.env().getNumber("WEBGPU_MATMUL_PROGRAM_TYPE"), 1);
+    } finally {
+      tf.env().set("WEBGPU_MATMUL_PROGRAM_TYPE", -1);
+    }
     assertEquals(compiledSince(before, /matMulSplitK/), []);
     const reference = await valuesOn("wasm", product);
     let worst = 0;
@@ -234,6 +244,29 @@ Deno.test({
       const reference = await valuesOn("wasm", sum);
       assertEquals(Array.from(gpu), Array.from(reference)); // counts of ones: exact in any order
     } finally {
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
+  name: "webgpu UnsortedSegmentSum: leaves no GPU buffer behind but its output's",
+  ignore,
+  fn: async () => {
+    await activateWebgpu();
+    const backend = tf.backend();
+    const x = tf.randomNormal([50, 4], 0, 1, "float32", 7);
+    const ids = tf.tensor1d(Array.from({ length: 50 }, (_, i) => i % 6), "int32");
+    try {
+      // Once, so that the programs are compiled and the inputs uploaded.
+      tf.unsortedSegmentSum(x, ids, 6).dispose();
+      const before = backend.numDataIds();
+      const sums = tf.unsortedSegmentSum(x, ids, 6);
+      assertEquals(backend.numDataIds(), before + 1);
+      sums.dispose();
+      assertEquals(backend.numDataIds(), before);
+    } finally {
+      tf.dispose([x, ids]);
       await tf.setBackend("wasm");
     }
   },

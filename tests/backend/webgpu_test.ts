@@ -266,6 +266,9 @@ Deno.test("DEMURE_BACKEND=webgpu without an adapter: one line saying so and what
     assertEquals(output.code, 1);
     assertEquals(stderr.split("\n").length, 1, stderr);
     assertStringIncludes(stderr, "DEMURE_BACKEND=webgpu: no WebGPU adapter");
+    // The probe's reason: what is missing, and the backends that were asked for.
+    assertStringIncludes(stderr, "(navigator.gpu.requestAdapter() returned null");
+    assertStringIncludes(stderr, "DENO_WEBGPU_BACKEND=vulkan)");
     assertStringIncludes(stderr, "use DEMURE_BACKEND=wasm");
   } finally {
     Deno.removeSync(results, { recursive: true });
