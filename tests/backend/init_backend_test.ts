@@ -5,6 +5,7 @@
  */
 import { assertEquals } from "@std/assert";
 import { OPENBLAS_CANDIDATES } from "../../lib/backend/kernels/_openblas.ts";
+import { probeWebgpu } from "../../lib/backend/webgpu.ts";
 
 const systemLibrary = OPENBLAS_CANDIDATES.some((path) => {
   try {
@@ -206,4 +207,47 @@ await attempt("model", () => requireBackend());
 `);
     assertEquals(lines.slice(1), ["corrected: wasm + openblas", "model: ok"]);
   },
+});
+
+Deno.test("initBackend: the default choice's reason says why native TensorFlow is not used", async () => {
+  const lines = await linesOf(`
+const choice = await initBackend({ verbose: false });
+lines.push(choice.backend, choice.reason);
+`);
+  // (Where tfjs-node is installed the choice is native TensorFlow, whose reason names it.)
+  if (lines[0] === "wasm") {
+    assertEquals(
+      lines[1],
+      "native TensorFlow not installed, optional: see README; wasm runs single-threaded under Deno",
+    );
+  } else assertEquals(lines, ["tensorflow", lines[1]]);
+});
+
+Deno.test({
+  name: "initBackend: a forced webgpu lists its replaced kernels on the backend line",
+  ignore: !(await probeWebgpu()).available,
+  fn: async () => {
+    const lines = await linesOf(`
+Deno.env.set("DEMURE_BACKEND", "webgpu");
+const choice = await initBackend({ verbose: false });
+lines.push(choice.backend, ...choice.kernels);
+`);
+    assertEquals(lines, [
+      "webgpu",
+      "UnsortedSegmentSum(ordered)",
+      "BatchMatMul(no split-K)",
+      "_FusedMatMul(no split-K)",
+      "uploads(writeBuffer)",
+      "Mean/Sum gradients(broadcast)",
+    ]);
+  },
+});
+
+Deno.test("initBackend: a bad backend name after a choice is made is still refused", async () => {
+  const lines = await linesOf(`
+await attempt("first", () => initBackend({ verbose: false }));
+await attempt("bad", () => initBackend({ backend: "gpu", verbose: false }));
+`);
+  assertEquals(lines.length, 2, lines.join("\n"));
+  assertEquals(lines[1].startsWith("bad: SettingError: BackendConfig.backend"), true, lines[1]);
 });
