@@ -3,7 +3,7 @@
  * folder, and every folder has a `mod.ts` that only re-exports. The checks themselves are tested on
  * a small fixture tree first, so a check that found nothing would fail here.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -89,4 +89,48 @@ Deno.test("consumers: a script, benchmark or notebook importing a lib file other
 Deno.test("scripts, benchmarks and notebooks import only mod.ts files of the library", () => {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   assertEquals(consumerProblems(root), []);
+});
+
+Deno.test("folder graph: a cycle below the first folder is reported from where it starts, with its own imports", () => {
+  // a -> b; b -> c (c imports nothing more), b -> d, d -> b: the cycle b -> d -> b is found after
+  // c was visited and left, and b's import of c is no witness of it. a's import of a private file
+  // in a subfolder of c is private too, and a line comment in a mod.ts is no code.
+  const root = fixture({
+    "lib/a/mod.ts": '// A line comment.\nexport * from "./a.ts";\n',
+    "lib/a/a.ts": 'import "../b/b.ts";\nimport "../c/sub/_x.ts";\nimport "../root.ts";\n',
+    "lib/b/mod.ts": 'export * from "./b.ts";\n',
+    "lib/b/b.ts": 'import "../c/c.ts";\nimport "../d/d.ts";\n',
+    "lib/c/mod.ts": 'export * from "./c.ts";\n',
+    "lib/c/c.ts": "export const c = 1;\n",
+    "lib/c/sub/_x.ts": "export const x = 1;\n",
+    "lib/d/mod.ts": 'export * from "./d.ts";\n',
+    "lib/d/d.ts": 'import "../b/mod.ts";\n',
+    "lib/root.ts": "export const root = 1;\n",
+  });
+  try {
+    const graph = folderGraph(root);
+    assertEquals([...graph.edges.get("a")!].sort(), ["b", "c"]);
+    assertEquals(folderCycles(graph), [["b", "d", "b"]]);
+    assertEquals(layoutProblems(root, []), [
+      "folder cycle b -> d -> b (lib/b/b.ts imports lib/d/d.ts; lib/d/d.ts imports lib/b/mod.ts)",
+      "lib/a/a.ts imports the private file lib/c/sub/_x.ts of another folder",
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("consumers: a missing consumer folder or notebooks/ is skipped; a notebooks/ that is a file is an error", () => {
+  const root = fixture({
+    "scripts/deep.ts": 'import { a } from "../lib/a/a.ts";\n',
+  });
+  try {
+    assertEquals(consumerProblems(root, undefined, {}), [
+      "scripts/deep.ts imports lib/a/a.ts: import the root mod.ts or lib/a/mod.ts",
+    ]);
+    Deno.writeTextFileSync(join(root, "notebooks"), "");
+    assertThrows(() => consumerProblems(root, undefined, {}), Deno.errors.NotADirectory);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
 });

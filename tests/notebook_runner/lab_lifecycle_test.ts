@@ -1,9 +1,9 @@
 /**
  * `./run.sh lab` stops what it started however it ends, through the task's own command line and
- * Debian's Jupyter Notebook (skips without it): a Ctrl-C while Jupyter is still starting (it runs
- * in a session of its own, so only the launcher can stop it), the terminal closed (SIGHUP, and
- * every write to the terminal failing), and the server dying by itself (exit status 1, said on
- * stderr, instead of 0).
+ * Debian's Jupyter Notebook (skips without it): a Ctrl-C or a SIGTERM while Jupyter is still
+ * starting (it runs in a session of its own, so only the launcher can stop it), the terminal
+ * closed (SIGHUP, and every write to the terminal failing), and the server dying by itself (exit
+ * status 1, said on stderr, instead of 0).
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { labProblem } from "../../lib/notebook_runner/lab_server.ts";
@@ -65,40 +65,44 @@ async function stopIfAlive(jupyter: ProcessId): Promise<void> {
   }
 }
 
-Deno.test({
-  name: "lab: Ctrl-C while the server starts stops it (no Jupyter left running)",
-  ignore: problem !== null,
-  async fn() {
-    const lab = startLab();
-    const stdout = collect(lab.stdout);
-    const stderr = collect(lab.stderr);
-    let jupyter: ProcessId | undefined;
-    let status: Deno.CommandStatus;
-    let leftRunning: boolean;
+for (const [signal, what] of [["SIGINT", "Ctrl-C"], ["SIGTERM", "SIGTERM"]] as const) {
+  Deno.test({
+    name: `lab: ${what} while the server starts stops it (no Jupyter left running)`,
+    ignore: problem !== null,
+    fn: () => stopWhileStarting(signal),
+  });
+}
+
+async function stopWhileStarting(signal: "SIGINT" | "SIGTERM"): Promise<void> {
+  const lab = startLab();
+  const stdout = collect(lab.stdout);
+  const stderr = collect(lab.stderr);
+  let jupyter: ProcessId | undefined;
+  let status: Deno.CommandStatus;
+  let leftRunning: boolean;
+  try {
+    jupyter = await jupyterUnder(lab.pid);
+    lab.kill(signal);
+    status = await lab.status;
+    await sleep(300);
+    leftRunning = isAlive(jupyter);
+  } finally {
+    // Jupyter holds the output pipes while it runs: stopped before they are read to the end.
+    if (jupyter) await stopIfAlive(jupyter);
     try {
-      jupyter = await jupyterUnder(lab.pid);
-      lab.kill("SIGINT");
-      status = await lab.status;
-      await sleep(300);
-      leftRunning = isAlive(jupyter);
-    } finally {
-      // Jupyter holds the output pipes while it runs: stopped before they are read to the end.
-      if (jupyter) await stopIfAlive(jupyter);
-      try {
-        lab.kill("SIGKILL");
-      } catch {
-        // it has exited
-      }
-      await lab.status;
-      await Promise.all([stdout.done, stderr.done]);
+      lab.kill("SIGKILL");
+    } catch {
+      // it has exited
     }
-    const output = `${stdout.text()}${stderr.text()}`;
-    assert(!stdout.text().includes("token="), `the signal came after the start:\n${output}`);
-    assertEquals(leftRunning, false, `Jupyter ${jupyter.pid} was left running:\n${output}`);
-    assertEquals([status.code, status.signal], [0, null], output);
-    assertStringIncludes(stdout.text(), "lab: stopped while starting (SIGINT)");
-  },
-});
+    await lab.status;
+    await Promise.all([stdout.done, stderr.done]);
+  }
+  const output = `${stdout.text()}${stderr.text()}`;
+  assert(!stdout.text().includes("token="), `the signal came after the start:\n${output}`);
+  assertEquals(leftRunning, false, `Jupyter ${jupyter.pid} was left running:\n${output}`);
+  assertEquals([status.code, status.signal], [0, null], output);
+  assertStringIncludes(stdout.text(), `lab: stopped while starting (${signal})`);
+}
 
 Deno.test({
   name: "lab: closing its terminal (SIGHUP, writes failing) stops the server",

@@ -1,7 +1,7 @@
 // The live notebook server: bound to 127.0.0.1, refuses requests without the token, offers only
 // the Deno kernel, stop() leaves no kernel running, and two servers started at once do not both
 // take one port. Skips when Jupyter Notebook is missing.
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import {
   labProblem,
   type LabServer,
@@ -20,7 +20,9 @@ Deno.test({
     const server = await startLabServer({ projectRoot, port: 18_000 + (Deno.pid % 1000), logFile });
     let stopped = false;
     try {
-      assert(server.url.startsWith(`http://127.0.0.1:${server.port}/?token=`), server.url);
+      assertEquals(server.url, `http://127.0.0.1:${server.port}/?token=${server.token}`);
+      // 16 random bytes, two hex digits each.
+      assertMatch(server.token, /^[0-9a-f]{32}$/);
       const api = (path: string, init: RequestInit = {}, token = server.token) =>
         fetch(`${server.baseUrl}${path}`, {
           ...init,

@@ -1,0 +1,55 @@
+"""A stand-in for `python3 -m notebook` in lab_stand_in_test.ts: binds --port= on 127.0.0.1,
+answers GET /api/status with 200 only to `Authorization: token $JUPYTER_TOKEN` (403 otherwise,
+and always with $FAKE_REFUSE set),
+writes nbserver-<pid>.json to $JUPYTER_RUNTIME_DIR 0.5 s after it bound the port (a request
+before that is recorded in $FAKE_EARLY_FILE), and starts two children that outlive it: one that
+stops on SIGTERM (recording it in $FAKE_TERM_FILE) and one that ignores SIGTERM. On SIGTERM it
+removes that file and exits 0, as Jupyter does."""
+import http.server, json, os, signal, subprocess, sys, threading, time
+
+STOPS_ON_TERM = """
+import signal, sys, time
+def stop(*_):
+    with open(sys.argv[1], "w") as f:
+        f.write("stopped\\n")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+time.sleep(60)
+"""
+port = int(next(a for a in sys.argv if a.startswith("--port=")).split("=", 1)[1])
+info = os.path.join(os.environ["JUPYTER_RUNTIME_DIR"], f"nbserver-{os.getpid()}.json")
+children = [
+    subprocess.Popen([sys.executable, "-c", STOPS_ON_TERM, os.environ["FAKE_TERM_FILE"]]),
+    subprocess.Popen(["sh", "-c", "trap '' TERM; exec sleep 60"]),
+]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if not os.path.exists(info):
+            open(os.environ["FAKE_EARLY_FILE"], "w").close()
+        ok = self.headers.get("Authorization") == f"token {os.environ['JUPYTER_TOKEN']}" and \
+            "FAKE_REFUSE" not in os.environ
+        self.send_response(200 if ok else 403)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.HTTPServer(("127.0.0.1", port), Handler)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+time.sleep(0.5)
+os.makedirs(os.path.dirname(info), exist_ok=True)
+with open(info, "w") as f:
+    json.dump({"port": port}, f)
+
+
+def stop(*_):
+    os.remove(info)
+    sys.exit(0)
+
+
+signal.signal(signal.SIGTERM, stop)
+while True:
+    time.sleep(0.1)

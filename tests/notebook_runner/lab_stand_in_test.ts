@@ -1,0 +1,240 @@
+/**
+ * startLabServer when the server cannot come up, with a stand-in for Jupyter (a shell script given
+ * as `python`: it passes labProblem's import check, then exits or never answers), so these run in
+ * seconds and without Jupyter: an early exit is an error giving its status (not "port in use",
+ * also with an explicit port), and the log file holds that server's stdout and stderr only; a
+ * server that never answers is given up after `startTimeoutS`, not before, and stopped with every
+ * process it started, one that ignores SIGTERM included; a Python without Jupyter is named with
+ * its import error; the default port range all taken is an error naming it.
+ */
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
+
+const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A stand-in for Python: `-c` (the import check) succeeds, `-m notebook` runs `body`. */
+async function fakePython(dir: string, body: string, name = "python"): Promise<string> {
+  const path = `${dir}/${name}`;
+  await Deno.writeTextFile(path, `#!/bin/sh\n[ "$1" = "-c" ] && exit 0\n${body}\n`);
+  await Deno.chmod(path, 0o755);
+  return path;
+}
+
+/** lab_fake_jupyter.py as the server, its files in `dir` (see that file). */
+async function fakeJupyter(
+  dir: string,
+  more: Record<string, string> = {},
+): Promise<{ python: string; env: Record<string, string> }> {
+  const fake = new URL("./lab_fake_jupyter.py", import.meta.url).pathname;
+  return {
+    python: await fakePython(dir, `exec /usr/bin/python3 ${fake} "$@"`),
+    env: { FAKE_EARLY_FILE: `${dir}/asked_early`, FAKE_TERM_FILE: `${dir}/terminated`, ...more },
+  };
+}
+
+/** Whether `pid` is a process that has not exited (a zombie has). */
+function running(pid: number): boolean {
+  try {
+    return !/\) Z /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
+  } catch {
+    return false;
+  }
+}
+
+/** A port nothing listens on now. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+Deno.test("lab server: a server that exits before answering is its exit status, its output in the log file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const python = await fakePython(dir, "echo server-stdout\necho server-stderr >&2\nexit 3");
+    const logFile = `${dir}/server.log`;
+    for (const port of [freePort(), undefined]) {
+      // A log of an earlier run, longer than this one's: replaced, not overwritten in part.
+      await Deno.writeTextFile(
+        logFile,
+        "an earlier server's log, longer than this one's\n".repeat(3),
+      );
+      await assertRejects(
+        () => startLabServer({ projectRoot, python, port, logFile }),
+        Error,
+        "the server exited with status 3",
+      );
+      let log = "";
+      for (let wait = 0; wait < 50 && log.split("\n").length < 3; wait++) {
+        await sleep(100);
+        log = await Deno.readTextFile(logFile);
+      }
+      assertEquals(log.split("\n").sort(), ["", "server-stderr", "server-stdout"], `port ${port}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: a server that never answers is stopped after startTimeoutS, with what it started", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const pidFile = `${dir}/stubborn.pid`;
+  // A child that ignores SIGTERM (only SIGKILL ends it), then the server itself, which never
+  // writes Jupyter's runtime file.
+  const python = await fakePython(
+    dir,
+    `sh -c 'trap "" TERM; echo $$ > ${pidFile}; exec sleep 60' &\nexec sleep 60`,
+  );
+  let stubborn: number | undefined;
+  try {
+    // The wait lasts the whole timeout (a server stopped at once by SIGTERM, so the stop adds
+    // nothing).
+    const quiet = await fakePython(dir, "exec sleep 60", "quiet_python");
+    const start = performance.now();
+    await assertRejects(
+      () => startLabServer({ projectRoot, python: quiet, port: freePort(), startTimeoutS: 1 }),
+      Error,
+      "the server did not answer within 1 s",
+    );
+    const elapsedMs = performance.now() - start;
+    assert(elapsedMs >= 1000, `gave up after ${elapsedMs} ms`);
+    // 0.2 s: the child is found when the server is stopped, before the first periodic look at
+    // its processes (every 0.5 s), and is stopped with SIGKILL.
+    await assertRejects(
+      () => startLabServer({ projectRoot, python, port: freePort(), startTimeoutS: 0.2 }),
+      Error,
+      "the server did not answer within 0.2 s",
+    );
+    stubborn = Number((await Deno.readTextFile(pidFile)).trim());
+    assertEquals(running(stubborn), false, `the child ${stubborn} that ignores SIGTERM runs`);
+    stubborn = undefined;
+  } finally {
+    if (stubborn !== undefined) {
+      try {
+        Deno.kill(stubborn, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: a Python without Jupyter Notebook is named with the import's error, the traceback's last line", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const python = `${dir}/python`;
+    await Deno.writeTextFile(
+      python,
+      "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho '  File \"<string>\", " +
+        "line 1, in <module>' >&2\necho \"ModuleNotFoundError: No module named 'notebook'\" >&2\n" +
+        "exit 1\n",
+    );
+    await Deno.chmod(python, 0o755);
+    assertEquals(
+      await labProblem(python),
+      `${python} lacks Jupyter Notebook (ModuleNotFoundError: No module named 'notebook'); ` +
+        "install Debian's jupyter-notebook (apt-get install jupyter-notebook)",
+    );
+    await assertRejects(
+      () => startLabServer({ projectRoot, python }),
+      Error,
+      `${python} lacks Jupyter Notebook (ModuleNotFoundError`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: with 8888-8937 all in use and no port asked for, the error names that range", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const listeners: Deno.Listener[] = [];
+  try {
+    // A server that would start exits at once: a port past the range must not even be tried.
+    const python = await fakePython(dir, "exit 3");
+    for (let port = 8888; port < 8938; port++) {
+      try {
+        listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
+      } catch (error) {
+        // in use by another program: taken all the same
+        if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+      }
+    }
+    await assertRejects(
+      () => startLabServer({ projectRoot, python }),
+      Error,
+      "ports 8888-8937 are all in use; pass --port N",
+    );
+  } finally {
+    for (const listener of listeners) listener.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: in a session of its own, asked only once its runtime file is written; stop() signals what outlived it, SIGTERM first", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const { python, env } = await fakeJupyter(dir);
+    const server = await startLabServer({ projectRoot, python, port: freePort(), env });
+    let stopped = false;
+    try {
+      const askedEarly = await Deno.stat(`${dir}/asked_early`).then(() => true, () => false);
+      assertEquals(askedEarly, false, "the API was asked before the runtime file was written");
+      // A session of its own: a Ctrl-C in the launcher's terminal must not reach the server.
+      const stat = Deno.readTextFileSync(`/proc/${server.pid}/stat`);
+      const session = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[3]);
+      assertEquals(session, server.pid, "the server's session");
+      // Both children are seen by the periodic look (every 0.5 s) or by stop() itself.
+      const report = await server.stop();
+      stopped = true;
+      assertEquals(report, { exitCode: 0, signalledAfterServer: 2, leftRunning: [] });
+      assertEquals(await Deno.readTextFile(`${dir}/terminated`), "stopped\n");
+    } finally {
+      if (!stopped) await server.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: a server that answers, but not with 200, has not started", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const { python, env } = await fakeJupyter(dir, { FAKE_REFUSE: "1" });
+    await assertRejects(
+      () => startLabServer({ projectRoot, python, port: freePort(), env, startTimeoutS: 2 }),
+      Error,
+      "the server did not answer within 2 s",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: aborting the start stops the server at once, not at the start's timeout", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const python = await fakePython(dir, "exec sleep 60");
+    const stop = new AbortController();
+    const reason = new Error("stopped by the test");
+    setTimeout(() => stop.abort(reason), 300);
+    const start = performance.now();
+    const error = await assertRejects(() =>
+      startLabServer({
+        projectRoot,
+        python,
+        port: freePort(),
+        startTimeoutS: 60,
+        signal: stop.signal,
+      })
+    );
+    assertEquals(error, reason);
+    // Honoured within a round of the wait (0.25 s) and the stop; 30 s is far from either.
+    const elapsedS = (performance.now() - start) / 1000;
+    assert(elapsedS < 30, `the start went on for ${elapsedS} s after the abort`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
