@@ -237,8 +237,10 @@ export async function runHeadlessChromium(
   launch: ChromiumLaunch = chromiumLaunch(chromiumExecutable(config), config.sandbox),
 ): Promise<ChromiumRun> {
   const [width, height] = config.windowSize ?? [1200, 900];
+  // At most setTimeout's largest delay (about 24.8 days): a longer one fires at once.
   checkNumber("ChromiumConfig.timeoutMs", config.timeoutMs ?? DEFAULT_CHROMIUM_TIMEOUT_MS, {
     above: 0,
+    max: 2 ** 31 - 1,
   });
   const run = async (how: ChromiumLaunch): Promise<ChromiumRun> => {
     const profile = await makeBrowserDir("demure-chromium-", how);

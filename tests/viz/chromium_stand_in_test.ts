@@ -359,7 +359,7 @@ Deno.test("runHeadlessChromium: a run past timeoutMs is killed and fails, naming
       `figureToPng: ${path}: runHeadlessChromium: Chromium ran past 300 ms`,
     );
   });
-  for (const timeoutMs of [0, -1, NaN]) {
+  for (const timeoutMs of [0, -1, NaN, 2 ** 31]) {
     await assertRejects(
       () => runHeadlessChromium([], { timeoutMs }, launchOf("/bin/true", true)),
       SettingError,
