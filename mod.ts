@@ -59,7 +59,6 @@ export type {
 } from "./lib/data/mod.ts";
 export {
   type BatcherConfig,
-  type DataFrame,
   type DatasetStatistics,
   datasetStatistics,
   type EvaluationStage,
@@ -68,7 +67,6 @@ export {
   type HistoryEntry,
   itemInteractionCounts,
   itemLabels,
-  itemsFrame,
   type KCoreConfig,
   kCoreFilter,
   leaveOneOutSplit,
@@ -79,13 +77,14 @@ export {
   popularityRanking,
   recentHistory,
   type SplitConfig,
-  statisticsFrames,
   type SyntheticBenchmark,
   type SyntheticConfig,
   type SyntheticModalitySpec,
   topItemsInteractionShare,
   trainingBatches,
 } from "./lib/data/mod.ts";
+// The notebooks' danfo.js tables of a dataset (a folder of their own: danfojs-node is heavy to load).
+export { type DataFrame, itemsFrame, statisticsFrames } from "./lib/tables/mod.ts";
 
 // Models: the sequential recommender, the configuration of its backbones and fusion, and the store
 // of its parameters (layers hold typed handles; the names are the checkpoint format). The layers,

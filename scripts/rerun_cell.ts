@@ -9,18 +9,21 @@
  *
  * Exits 1 when the rerun does not reproduce the record (see `lib/experiments/verify.ts`).
  */
+// The library's folders, not the root mod.ts: that one also loads the notebooks' danfo.js tables
+// (lib/tables), about 90 MiB and 1.2 s of start-up that a rerun never uses.
+import { initBackend } from "../lib/backend/mod.ts";
+import { writeFilesAtomically } from "../lib/data/mod.ts";
 import {
   type CellResult,
+  checkCellResult,
+  compareWithRecord,
   type DatasetSpec,
-  initBackend,
-  type ModelConfigInput,
   prepareDataset,
   runCell,
   type SystemSpec,
-  type TrainerConfig,
-} from "../mod.ts";
-import { writeFilesAtomically } from "../lib/data/mod.ts";
-import { checkCellResult, compareWithRecord } from "../lib/experiments/mod.ts";
+} from "../lib/experiments/mod.ts";
+import type { ModelConfigInput } from "../lib/models/mod.ts";
+import type { TrainerConfig } from "../lib/train/mod.ts";
 import { parseOptions, runScript, ScriptFailure, UsageError } from "./cli/options.ts";
 import { readJsonFile } from "./cli/json_file.ts";
 

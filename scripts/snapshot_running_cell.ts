@@ -7,7 +7,7 @@
  *
  *   deno run -A scripts/snapshot_running_cell.ts <checkpoint dir> <out.json>
  */
-import type { EpochProgress } from "../mod.ts";
+import type { EpochProgress } from "../lib/train/mod.ts";
 import { writeFilesAtomically } from "../lib/data/mod.ts";
 import { parseOptions, runScript, ScriptFailure, UsageError } from "./cli/options.ts";
 import { readJsonFile } from "./cli/json_file.ts";

@@ -1,4 +1,8 @@
-/** The data layer's public face: datasets, the synthetic benchmark, import, protocol, views. */
+/**
+ * The data layer's public face: datasets, the synthetic benchmark, import, protocol, views. The
+ * danfo.js DataFrames of a dataset live in lib/tables, so that importing the data layer does not
+ * load danfojs-node.
+ */
 export type * from "./types.ts";
 export { DataError } from "./errors.ts";
 export { datasetFingerprint } from "./fingerprint.ts";
@@ -61,10 +65,3 @@ export {
   recentHistory,
   topItemsInteractionShare,
 } from "./views.ts";
-export {
-  type DataFrame,
-  interactionsFrame,
-  itemsFrame,
-  recordsFrame,
-  statisticsFrames,
-} from "./dataframe.ts";

@@ -14,7 +14,7 @@
  * ```
  */
 import type { AttributionResult } from "../attribution/types.ts";
-import { type DataFrame, recordsFrame } from "../data/dataframe.ts";
+import { type DataFrame, recordsFrame } from "../tables/mod.ts";
 import type { InteractionDataset, PlantedTruth, SequenceBatch } from "../data/types.ts";
 import {
   checkInteger,

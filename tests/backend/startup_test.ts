@@ -1,7 +1,7 @@
 /**
  * A clean start-up: importing the library and choosing the backend prints one line a newcomer
  * understands, and no deprecation warning (danfojs-node's dependencies load the deprecated
- * `punycode` built-in; lib/data/_quiet_punycode.ts).
+ * `punycode` built-in; lib/tables/_quiet_punycode.ts).
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 

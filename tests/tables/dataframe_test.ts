@@ -1,7 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
-import { interactionsFrame, itemsFrame, statisticsFrames } from "../../lib/data/dataframe.ts";
+import { interactionsFrame, itemsFrame, statisticsFrames } from "../../lib/tables/mod.ts";
 import { datasetStatistics } from "../../lib/data/protocol/statistics.ts";
-import { tinyDataset } from "./_tiny_dataset.ts";
+import { tinyDataset } from "../data/_tiny_dataset.ts";
 
 Deno.test("danfo views: interactions, items and statistics frames have the right shape and values", () => {
   const dataset = tinyDataset([[0, 1], [2, 0, 1]], 3);

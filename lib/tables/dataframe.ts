@@ -5,8 +5,7 @@
  */
 import { restoreDeprecationWarnings } from "./_quiet_punycode.ts"; // before danfojs-node
 import * as dfd from "danfojs-node";
-import type { DatasetStatistics } from "./protocol/statistics.ts";
-import type { InteractionDataset } from "./types.ts";
+import type { DatasetStatistics, InteractionDataset } from "../data/mod.ts";
 
 restoreDeprecationWarnings();
 
