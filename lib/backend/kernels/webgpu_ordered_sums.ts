@@ -19,8 +19,13 @@
  *   one, except that split-K is replaced by the small-output program the stock code uses for the
  *   same shapes below that inner size (tiles of the output, the inner dimension walked in order).
  *
- * Integer sums are exact in any order, so int32 inputs keep the stock kernels. Reductions (`Sum`,
- * `Max`) reduce in a fixed tree on every backend and need nothing. Checked bit for bit against
+ * Integer sums are exact in any order, but the stock `UnsortedSegmentSum` gives wrong int32 sums
+ * (4.22.0 on Mesa's lavapipe, 2026-12-06: ids [1, 0, 1] over [[1, 2], [3, 4], [5, 6]] gave
+ * 1077936128 and 1082130432, the bits of 3.0f and 4.0f, for 3 and 4, and garbage for the other
+ * segment: its atomic add treats the output as floats), so int32 rows take the ordered programs
+ * too, and an int32 sum beyond their row limit is refused rather than computed wrong. The matrix
+ * products keep the stock kernels for int32. Reductions (`Sum`, `Max`) reduce in a fixed tree on
+ * every backend and need nothing. Checked bit for bit against
  * wasm on Mesa's software adapter (tests/backend/webgpu_ordered_sums_test.ts); on the H200 these
  * tests pass too, and two training runs from one seed give the same numbers.
  */
@@ -42,7 +47,8 @@ let largeSumWarned = false;
 /**
  * Most rows the sorted segment sum takes: each row's place is counted over all rows, rows^2
  * comparisons (4.3 billion here, milliseconds on a GPU). A training batch of 128 windows of 50 is
- * 6,400 rows; beyond the limit the stock, atomic kernel runs, said once.
+ * 6,400 rows; beyond the limit the stock, atomic kernel runs for float32, said once, and an int32
+ * sum is refused (the stock kernel's int32 sums are wrong, see above).
  */
 export const MAX_ORDERED_SEGMENT_ROWS = 65_536;
 
@@ -114,12 +120,17 @@ function segmentOrderProgram(rows: number): WebgpuProgram {
 /**
  * One output per (segment, column): the first sorted place of the segment by binary search, then
  * its rows added in ascending row order from 0. Ids outside [0, segments) match no segment and are
- * dropped (TensorFlow's contract, as the wasm and cpu kernels).
+ * dropped (TensorFlow's contract, as the wasm and cpu kernels). `dtype` is the rows' and the
+ * output's: float32 or int32.
  */
-function segmentSumProgram(segments: number, width: number): WebgpuProgram {
+function segmentSumProgram(
+  segments: number,
+  width: number,
+  dtype: OrderedSumDtype,
+): WebgpuProgram {
   return {
     outputShape: [segments * width],
-    shaderKey: "orderedSegmentSumAdd",
+    shaderKey: `orderedSegmentSumAdd_${dtype}`,
     dispatchLayout: { x: [0] },
     dispatch: flatDispatch(segments * width),
     variableNames: ["x", "order"],
@@ -142,7 +153,7 @@ function segmentSumProgram(segments: number, width: number): WebgpuProgram {
             high = middle;
           }
         }
-        var sum = 0.0;
+        var sum = ${dtype === "int32" ? "0" : "0.0"};
         for (var place = low; place < uniforms.rows; place++) {
           if (order[uniforms.rows + place] != segment) {
             break;
@@ -219,12 +230,23 @@ function run(
   }) as tf.TensorInfo;
 }
 
+/** The row types the ordered segment sum adds (tfjs's other dtypes keep the stock kernel). */
+type OrderedSumDtype = "float32" | "int32";
+
 const orderedSegmentSum = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
-  if (x.dtype !== "float32") return stock(args);
+  if (x.dtype !== "float32" && x.dtype !== "int32") return stock(args);
+  const dtype: OrderedSumDtype = x.dtype;
   const numSegments = (args.attrs as { numSegments: number }).numSegments;
   const backend = args.backend;
   const rows = segmentIds.shape.reduce((product, n) => product * n, 1);
+  if (rows > MAX_ORDERED_SEGMENT_ROWS && dtype === "int32") {
+    throw new Error(
+      `webgpu: an int32 unsortedSegmentSum of ${rows} rows, above the ordered segment sum's ` +
+        `${MAX_ORDERED_SEGMENT_ROWS}: tfjs-backend-webgpu's own kernel gives wrong int32 sums, so ` +
+        "it is not run (sum in float32, or split the rows)",
+    );
+  }
   if (rows > MAX_ORDERED_SEGMENT_ROWS) {
     if (!largeSumWarned) {
       console.warn(
@@ -244,9 +266,9 @@ const orderedSegmentSum = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
     { type: "int32", data: [rows] },
   ]);
   const sums = runner.runWebGPUProgram(
-    segmentSumProgram(numSegments, width),
+    segmentSumProgram(numSegments, width, dtype),
     [x, order],
-    "float32",
+    dtype,
     [
       { type: "int32", data: [rows] },
       { type: "int32", data: [width] },
