@@ -245,14 +245,8 @@ Deno.test({
       assertEquals(Array.from(gpu), expected);
       assertEquals(Array.from(await valuesOn("wasm", sum)), expected);
       assertEquals(compiledSince(before, /unsortedSegmentSum/), []);
-      // The stock kernel, put back, gets it wrong (4.22.0): the reason int32 is not left to it.
-      restoreKernel("UnsortedSegmentSum", "webgpu");
-      try {
-        const stock = await valuesOn("stock webgpu", sum);
-        assert(Array.from(stock).join() !== expected.join(), `stock: ${Array.from(stock)}`);
-      } finally {
-        registerOrderedWebgpuSums();
-      }
+      // (The stock kernel, which int32 went to before, gave wrong sums here in 5 of 5 runs of this
+      // test, 2026-12-06, and right ones in another session's runs of its own test: not asserted.)
       // Above the row limit an int32 sum is refused, not handed to the stock kernel.
       await activateWebgpu();
       const rows = MAX_ORDERED_SEGMENT_ROWS + 1;
