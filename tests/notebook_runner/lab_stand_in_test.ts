@@ -199,6 +199,30 @@ Deno.test("lab server: in a session of its own, asked only once its runtime file
   }
 });
 
+Deno.test("lab server: stop() ends the periodic look at the server's processes (no /proc scan after it)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const { readDirSync } = Deno;
+  let procScans = 0;
+  // The look (every 0.5 s) lists /proc (lib/notebook_runner/processes.ts): counted here.
+  Deno.readDirSync = (path) => {
+    if (String(path) === "/proc") procScans++;
+    return readDirSync(path);
+  };
+  try {
+    const { python, env } = await fakeJupyter(dir);
+    const server = await startLabServer({ projectRoot, python, port: freePort(), env });
+    await server.stop();
+    const scansAtStop = procScans;
+    assert(scansAtStop > 0, "the look never ran");
+    // Three periods of the look: a timer left running scans /proc again meanwhile.
+    await sleep(1_500);
+    assertEquals(procScans, scansAtStop, "/proc scans after stop()");
+  } finally {
+    Deno.readDirSync = readDirSync;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("lab server: a server that answers, but not with 200, has not started", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
   try {
