@@ -78,6 +78,30 @@ Deno.test("lab server: a server that exits before answering is its exit status, 
   }
 });
 
+Deno.test("lab server: the project's Jupyter folder comes first on JUPYTER_PATH, an inherited one after it", async () => {
+  // Before, a user's own `deno` kernelspec on an inherited JUPYTER_PATH would win over the
+  // project's (Jupyter takes the first folder that holds a kernel of the name).
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const inherited = Deno.env.get("JUPYTER_PATH");
+  Deno.env.set("JUPYTER_PATH", "/elsewhere/jupyter");
+  try {
+    const python = await fakePython(dir, `echo "$JUPYTER_PATH" > ${dir}/jupyter_path\nexit 3`);
+    await assertRejects(
+      () => startLabServer({ projectRoot, python, port: freePort() }),
+      Error,
+      "the server exited with status 3",
+    );
+    assertEquals(
+      await Deno.readTextFile(`${dir}/jupyter_path`),
+      `${projectRoot}/.jupyter:/elsewhere/jupyter\n`,
+    );
+  } finally {
+    if (inherited === undefined) Deno.env.delete("JUPYTER_PATH");
+    else Deno.env.set("JUPYTER_PATH", inherited);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("lab server: a server that never answers is stopped after startTimeoutS, with what it started", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
   const pidFile = `${dir}/stubborn.pid`;
