@@ -5,7 +5,10 @@
  * also with an explicit port), and the log file holds that server's stdout and stderr only; a
  * server that never answers is given up after `startTimeoutS`, not before, and stopped with every
  * process it started, one that ignores SIGTERM included; a Python without Jupyter is named with
- * its import error; the default port range all taken is an error naming it.
+ * its import error; the default port range all taken is an error naming it, and so are other
+ * servers taking 5 ports in a row; the project's Jupyter folder comes first on JUPYTER_PATH. With
+ * lab_fake_jupyter.py as the server: stop() signals what outlived it, names what outlives SIGKILL
+ * (made to look so), and ends the periodic look at the server's processes.
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
@@ -197,6 +200,43 @@ Deno.test("lab server: with 8888-8937 all in use and no port asked for, the erro
   }
 });
 
+Deno.test("lab server: other servers taking the port at each start are given up on after 5 ports, naming the last", async () => {
+  // Each stand-in leaves its port bound by a process of its own, then exits: as when another
+  // server bound the port first. The start tries the next free port, 5 ports in all.
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const binder = "import socket, sys, time\n" +
+    "s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n" +
+    "open(sys.argv[2], 'w').close(); time.sleep(60)";
+  const python = await fakePython(
+    dir,
+    `for a in "$@"; do case "$a" in --port=*) port="\${a#--port=}";; esac; done\n` +
+      `echo "$port" >> ${dir}/ports\n` +
+      `/usr/bin/python3 -c "${binder}" "$port" ${dir}/bound-$port &\n` +
+      `echo $! >> ${dir}/binders\n` +
+      `while [ ! -e ${dir}/bound-$port ]; do sleep 0.05; done\nexit 3`,
+  );
+  try {
+    const error = await assertRejects(() => startLabServer({ projectRoot, python }));
+    const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n");
+    assertEquals(ports.length, 5, `ports tried: ${ports}`);
+    assertEquals(
+      (error as Error).message,
+      `other servers took 5 ports in a row while this one started (the last ${ports[4]}); ` +
+        "pass --port N",
+    );
+  } finally {
+    const binders = await Deno.readTextFile(`${dir}/binders`).catch(() => "");
+    for (const pid of binders.trim().split("\n").filter(Boolean)) {
+      try {
+        Deno.kill(Number(pid), "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("lab server: in a session of its own, asked only once its runtime file is written; stop() signals what outlived it, SIGTERM first", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
   try {
@@ -243,6 +283,26 @@ Deno.test("lab server: stop() ends the periodic look at the server's processes (
     assertEquals(procScans, scansAtStop, "/proc scans after stop()");
   } finally {
     Deno.readDirSync = readDirSync;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: stop() names a process that outlives SIGKILL as left running", async () => {
+  // No test can make a process that outlives SIGKILL (uninterruptible sleep): one of the
+  // server's children is made to look like one, its /proc stat read as it was while it ran.
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const { readTextFileSync } = Deno;
+  try {
+    const { python, env } = await fakeJupyter(dir);
+    const server = await startLabServer({ projectRoot, python, port: freePort(), env });
+    const [stubborn] = server.children();
+    const stat = `/proc/${stubborn.pid}/stat`;
+    const asRunning = readTextFileSync(stat);
+    Deno.readTextFileSync = (path) => String(path) === stat ? asRunning : readTextFileSync(path);
+    const report = await server.stop();
+    assertEquals(report.leftRunning, [stubborn.pid]);
+  } finally {
+    Deno.readTextFileSync = readTextFileSync;
     await Deno.remove(dir, { recursive: true });
   }
 });
