@@ -8,7 +8,8 @@
  * its import error; the default port range all taken is an error naming it, and so are other
  * servers taking 5 ports in a row; the project's Jupyter folder comes first on JUPYTER_PATH. With
  * lab_fake_jupyter.py as the server: stop() signals what outlived it, names what outlives SIGKILL
- * (made to look so), and ends the periodic look at the server's processes.
+ * (made to look so; `./run.sh lab` then exits 1 naming it), and ends the periodic look at the
+ * server's processes.
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
@@ -303,6 +304,44 @@ Deno.test("lab server: stop() names a process that outlives SIGKILL as left runn
     assertEquals(report.leftRunning, [stubborn.pid]);
   } finally {
     Deno.readTextFileSync = readTextFileSync;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab: a process that outlives SIGKILL is named on stderr, and the lab exits 1", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const { python, env } = await fakeJupyter(dir);
+    const lab = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "tests/notebook_runner/_unkillable_child_lab.ts",
+        "--port",
+        `${freePort()}`,
+      ],
+      cwd: projectRoot,
+      env: { ...env, DEMURE_JUPYTER_PYTHON: python },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(lab.stderr).text();
+    let stdout = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of lab.stdout) {
+      stdout += decoder.decode(chunk, { stream: true });
+      // Started: stopped as by a Ctrl-C (the server's children are tracked every 0.5 s).
+      if (stdout.includes("Ctrl-C stops the server")) {
+        await sleep(1_000);
+        lab.kill("SIGTERM");
+        break;
+      }
+    }
+    const [status, errors] = await Promise.all([lab.status, stderr]);
+    assertEquals(status.code, 1, stdout + errors);
+    assert(/^lab: processes still running: \d+$/m.test(errors), errors);
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
