@@ -30,7 +30,11 @@ function say(text: string, stream: "stdout" | "stderr" = "stdout"): void {
   }
 }
 
-async function main(): Promise<number> {
+/**
+ * The lab, its exit status returned (exported for tests/notebook_runner/_unkillable_child_lab.ts,
+ * which runs it with one of the server's processes made to look as if it outlived SIGKILL).
+ */
+export async function main(): Promise<number> {
   const { values } = parseOptions(Deno.args, {
     port: { type: "string" },
     help: { type: "boolean", short: "h", default: false },

@@ -100,8 +100,11 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Where the kept model was looked for, and the three ways to make one. */
-function noKeptModel(cell: PlannedCell, from: string, mode: "quick" | "full"): string {
+/**
+ * Where the kept model was looked for, and the three ways to make one (exported for its test: a
+ * quick-mode run reaches it only on a checkout whose results/quick holds the cell's selection).
+ */
+export function noKeptModel(cell: PlannedCell, from: string, mode: "quick" | "full"): string {
   const looked = [cell.key, ...(cell.sameAs ? [cell.sameAs] : [])]
     .map((key) => `${cellModelDir(from, { key })}/best.json`);
   return `readme_figure: no kept model of ${cell.key} (looked for ${looked.join(", ")}). The ` +

@@ -290,7 +290,11 @@ function listenForStop(): RunStop {
   return { signal: controller.signal, stoppedBy: () => first };
 }
 
-async function main(): Promise<number> {
+/**
+ * The run, its exit status returned (exported for tests/notebook_runner/_listed_missing_notebook.ts,
+ * which runs it with a listing of notebooks/ that names a notebook not there).
+ */
+export async function main(): Promise<number> {
   const options = parseArguments(Deno.args);
   if (options.installKernelOnly) {
     await installKernel();

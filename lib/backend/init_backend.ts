@@ -19,6 +19,7 @@
  * ```
  */
 import { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
+import { describeChoice } from "./_choice_line.ts";
 import { tf } from "./tf.ts";
 import { registerUnsortedSegmentSum } from "./kernels/unsorted_segment_sum.ts";
 import { registerBlasKernels } from "./kernels/blas_matmul.ts";
@@ -154,15 +155,6 @@ async function activateForcedNative(config: BackendConfig): Promise<string> {
  */
 function isNotInstalled(message: string): boolean {
   return /not a dependency|Cannot find (module|package)|not found in registry/.test(message);
-}
-
-/** The one start-up line: the backend, its extra kernels in short, and why it was chosen. */
-function describeChoice(backend: BackendName, reason: string, kernels: string[]): string {
-  const blas = kernels.some((name) => name.endsWith("(openblas)"));
-  const others = kernels.filter((name) => !name.endsWith("(openblas)")).length;
-  const extras = [blas ? "OpenBLAS" : "", others > 0 ? `${others} faster kernels` : ""]
-    .filter((part) => part !== "").join(" and ");
-  return `backend: ${backend}${extras ? ` + ${extras}` : ""} (${reason})`;
 }
 
 async function activate(name: Exclude<BackendName, "webgpu" | "tensorflow">): Promise<void> {

@@ -6,7 +6,9 @@
  *
  * Which program ran is read from the backend's pipeline cache (one compiled pipeline per shader
  * key): the stock kernels leave "unsortedSegmentSum" and "matMulSplitK_..." there, and each test
- * shows that the stock kernel, put back, does leave its key, so the check can see it.
+ * shows that the stock kernel, put back, does leave its key, so the check can see it. At exactly
+ * MAX_ORDERED_SEGMENT_ROWS rows (too slow to run on lavapipe) the first program dispatched is read
+ * instead, and the dispatch stopped.
  */
 import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -283,6 +285,37 @@ Deno.test({
       const reference = await valuesOn("wasm", sum);
       assertEquals(Array.from(gpu), Array.from(reference)); // counts of ones: exact in any order
     } finally {
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+// Running it would take 65,536^2 comparisons of the order program (minutes on lavapipe): the first
+// program dispatched is recorded, and the dispatch stopped there.
+Deno.test({
+  name:
+    "webgpu UnsortedSegmentSum: exactly MAX_ORDERED_SEGMENT_ROWS rows still take the ordered sum (chosen, not run)",
+  ignore,
+  fn: async () => {
+    const rows = MAX_ORDERED_SEGMENT_ROWS;
+    await activateWebgpu();
+    const backend = tf.backend() as unknown as {
+      runWebGPUProgram(program: { shaderKey: string }, ...rest: unknown[]): unknown;
+    };
+    const x = tf.ones([rows, 1]);
+    const ids = tf.zeros([rows], "int32") as tf.Tensor1D;
+    const dispatch = backend.runWebGPUProgram;
+    const dispatched: string[] = [];
+    backend.runWebGPUProgram = (program) => {
+      dispatched.push(program.shaderKey);
+      throw new Error("stopped by the test");
+    };
+    try {
+      assertThrows(() => tf.unsortedSegmentSum(x, ids, 1), Error, "stopped by the test");
+      assertEquals(dispatched, ["orderedSegmentSumOrder"]);
+    } finally {
+      backend.runWebGPUProgram = dispatch;
+      tf.dispose([x, ids]);
       await tf.setBackend("wasm");
     }
   },

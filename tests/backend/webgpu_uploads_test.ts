@@ -1,10 +1,10 @@
 /**
  * The webgpu route's upload of host-made tensors through `GPUQueue.writeBuffer`
  * (`lib/backend/kernels/webgpu_uploads.ts`): the values arrive as they are for every data type the
- * route takes, a pooled buffer still in use by queued work is not overwritten early, no mapped
- * staging buffer is made, and training gives the stock route's numbers to the bit. Runs where
- * Deno's WebGPU offers an adapter (a GPU, or Mesa's lavapipe), skipped with the reason printed
- * where none does.
+ * route takes, the host copy goes and a tensor read back keeps its buffer, a pooled buffer still
+ * in use by queued work is not overwritten early, no mapped staging buffer is made, and training
+ * gives the stock route's numbers to the bit. Runs where Deno's WebGPU offers an adapter (a GPU,
+ * or Mesa's lavapipe), skipped with the reason printed where none does.
  */
 import { assert, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -103,7 +103,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "webgpu uploads: once a tensor is uploaded, its host copy is dropped",
+  name:
+    "webgpu uploads: once a tensor is uploaded, its host copy is dropped; read back, it keeps its buffer",
   ignore,
   fn: async () => {
     await activateWebgpu();
@@ -118,10 +119,18 @@ Deno.test({
       assert(entry.resource != null, "x was not uploaded");
       // As the stock upload: the host copy would double the memory of every host-made tensor.
       assertEquals(entry.values, null, "the host copy stayed after the upload");
-      // Read back from its GPU buffer (which the copy to the host needs as a source).
+      const buffer = entry.resource;
+      // Read back from its GPU buffer (which the copy to the host needs as a source); the read
+      // caches the values on the host next to the buffer (tfjs's convertAndCacheOnCPU).
       assertEquals(Array.from(await x.data()), [1, 2, 3, 4]);
       assertEquals(Array.from(await doubled.data()), [2, 4, 6, 8]);
-      doubled.dispose();
+      assert(backend.tensorMap.get(x.dataId).values != null, "the read cached no values");
+      // Used again, x keeps its buffer: uploaded again, it would take a new one and leak the old.
+      // By identity: assertEquals finds any two GPUBuffers equal (they have no own fields).
+      const tripled = tf.mul(x, 3);
+      assert(backend.tensorMap.get(x.dataId).resource === buffer, "x was uploaded again");
+      assertEquals(Array.from(await tripled.data()), [3, 6, 9, 12]);
+      tf.dispose([doubled, tripled]);
     } finally {
       x.dispose();
       tf.env().set("WEBGPU_CPU_FORWARD", true);

@@ -423,6 +423,64 @@ Deno.test("reproduce --cell takes over the claim of an earlier attempt of its ow
 });
 
 /**
+ * `reproduce --cell <cell>` on the tiny fixture (seed 0, 3 epochs) through the wrapper `script`
+ * (tests/experiments/_*.ts), with its results in a fresh folder passed to `check`.
+ */
+async function runCellThrough(
+  script: string,
+  cell: string,
+  check: (run: { code: number; stderr: string; output: string }, resultsDir: string) => void,
+): Promise<void> {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: [
+        ...["run", "-A", script],
+        ...["--quick", "--seeds=0", "--max-epochs=3", `--cell=${cell}`, "--results", resultsDir],
+        ...["--dataset=tests/fixtures/byo/tiny.txt", "--format=sequence"],
+      ],
+      env: { DEMURE_BLAS_THREADS: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(run.stderr);
+    check(
+      { code: run.code, stderr, output: new TextDecoder().decode(run.stdout) + stderr },
+      resultsDir,
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+}
+
+/** The cell results stored under `resultsDir` (their files). */
+function storedResults(resultsDir: string): string[] {
+  return Array.from(Deno.readDirSync(`${resultsDir}/cells`), (entry) => entry.name)
+    .filter((name) => name.endsWith(".json"));
+}
+
+Deno.test("reproduce --cell whose claim another process takes over exits 0, storing nothing: that process runs the cell", async () => {
+  // A failed status would make a scheduler retry a cell that is running elsewhere.
+  await runCellThrough("tests/experiments/_taken_over_claim_reproduce.ts", "0", (run, dir) => {
+    assertEquals(run.code, 0, run.output);
+    assertStringIncludes(run.output, `its claim was taken over, held by process ${Deno.pid} `);
+    assertEquals(storedResults(dir), [], "a result stored");
+  });
+});
+
+Deno.test("reproduce --cell on a full disk is one line naming the checkpoint file, exit 1, no stack", async () => {
+  // The checkpoint's write names its file, the system's ENOSPC error as its cause.
+  const cell = "quick/tiny/SASRec-ID/seed=0";
+  await runCellThrough("tests/experiments/_full_disk_reproduce.ts", cell, (run, dir) => {
+    assertEquals(run.code, 1, run.output);
+    assertEquals(run.stderr.split("\n").length, 2, `one line: ${run.stderr}`);
+    assertStringIncludes(run.stderr, `reproduce: ${dir}/checkpoints/`);
+    assertStringIncludes(run.stderr, ".safetensors: No space left on device (os error 28)\n");
+    assertEquals(storedResults(dir), [], "a result stored");
+  });
+});
+
+/**
  * A quick-plan results folder whose selected.json holds a choice for SASRec-MM on the synthetic
  * data while one of that selection's trials is stored with other settings (the trial changed
  * since: its records are stale), as after a change to the system and before its trials reran.

@@ -1,19 +1,30 @@
 /**
  * `deno task readme-figure --from DIR` with DIR outside what the task may read: one line that says
  * how to run it, status 2. It read as "no kept model" (every read refused looks like a missing
- * file), and with the model's sidecar there it stopped with a NotCapable stack.
+ * file), and with the model's sidecar there it stopped with a NotCapable stack. With DIR readable
+ * but holding no kept model: status 1 (nothing is drawn), and the one line says where the model
+ * was looked for and how to make it (`reproduce --quick` in quick mode).
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
+import { cellModelDir, planExperiments } from "../../lib/experiments/mod.ts";
+import { explainedCell, notebookPlan } from "../../lib/notebook/mod.ts";
+import { noKeptModel } from "../../scripts/readme_figure.ts";
+import { taskPermissions } from "../../scripts/task_permissions.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
+
+/** The readme-figure task's command line (deno.json). */
+function readmeFigureTask(): string {
+  const tasks = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
+    tasks: Record<string, string>;
+  }).tasks;
+  return tasks["readme-figure"];
+}
 
 Deno.test("readme-figure --from a folder outside the task's reads is one line naming the flag to add", async () => {
   const outside = await Deno.makeTempDir({ prefix: "readme_figure_from_" });
   try {
-    const tasks = (JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
-      tasks: Record<string, string>;
-    }).tasks;
-    const words = tasks["readme-figure"].split(/\s+/);
+    const words = readmeFigureTask().split(/\s+/);
     const output = await new Deno.Command(Deno.execPath(), {
       args: [...words.slice(words.indexOf("run")), "--from", outside],
       cwd: root,
@@ -30,4 +41,47 @@ Deno.test("readme-figure --from a folder outside the task's reads is one line na
   } finally {
     await Deno.remove(outside, { recursive: true });
   }
+});
+
+Deno.test("readme-figure --from a folder without the kept model: status 1, the paths looked at and how to make the model", async () => {
+  const empty = await Deno.makeTempDir({ prefix: "readme_figure_no_model_" });
+  try {
+    const task = readmeFigureTask();
+    // The full plan is the committed records' (its cell waits for no selection); the model is
+    // looked for in the empty folder, which the run may read (docs/permissions.md).
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        ...taskPermissions(task, [], [empty]),
+        task.split(/\s+/).at(-1)!,
+        ...["--from", empty],
+      ],
+      cwd: root,
+      stdin: "null",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 1, stderr);
+    const cell = explainedCell(notebookPlan("full"));
+    assertStringIncludes(
+      stderr,
+      `readme_figure: no kept model of ${cell.key} (looked for ${
+        cellModelDir(empty, cell)
+      }/best.json`,
+    );
+    // Full mode: the records' cell, made without --quick.
+    assertStringIncludes(stderr, `(\`deno task reproduce --cell ${cell.sameAs ?? cell.key}\`)`);
+    assertEquals(stderr.trim().split("\n").length, 1, stderr);
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
+});
+
+Deno.test("readme-figure in quick mode says to make the model with reproduce --quick", () => {
+  const cell = explainedCell(planExperiments("quick"));
+  const hint = noKeptModel(cell, "results/quick", "quick");
+  assertStringIncludes(
+    hint,
+    `(\`deno task reproduce --quick --cell ${cell.sameAs ?? cell.key}\`)`,
+  );
+  assertStringIncludes(hint, `(looked for ${cellModelDir("results/quick", cell)}/best.json`);
 });

@@ -5,7 +5,11 @@
  * also with an explicit port), and the log file holds that server's stdout and stderr only; a
  * server that never answers is given up after `startTimeoutS`, not before, and stopped with every
  * process it started, one that ignores SIGTERM included; a Python without Jupyter is named with
- * its import error; the default port range all taken is an error naming it.
+ * its import error; the default port range all taken is an error naming it, and so are other
+ * servers taking 5 ports in a row; the project's Jupyter folder comes first on JUPYTER_PATH. With
+ * lab_fake_jupyter.py as the server: stop() signals what outlived it, names what outlives SIGKILL
+ * (made to look so; `./run.sh lab` then exits 1 naming it), and ends the periodic look at the
+ * server's processes.
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
@@ -74,6 +78,30 @@ Deno.test("lab server: a server that exits before answering is its exit status, 
       assertEquals(log.split("\n").sort(), ["", "server-stderr", "server-stdout"], `port ${port}`);
     }
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: the project's Jupyter folder comes first on JUPYTER_PATH, an inherited one after it", async () => {
+  // Before, a user's own `deno` kernelspec on an inherited JUPYTER_PATH would win over the
+  // project's (Jupyter takes the first folder that holds a kernel of the name).
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const inherited = Deno.env.get("JUPYTER_PATH");
+  Deno.env.set("JUPYTER_PATH", "/elsewhere/jupyter");
+  try {
+    const python = await fakePython(dir, `echo "$JUPYTER_PATH" > ${dir}/jupyter_path\nexit 3`);
+    await assertRejects(
+      () => startLabServer({ projectRoot, python, port: freePort() }),
+      Error,
+      "the server exited with status 3",
+    );
+    assertEquals(
+      await Deno.readTextFile(`${dir}/jupyter_path`),
+      `${projectRoot}/.jupyter:/elsewhere/jupyter\n`,
+    );
+  } finally {
+    if (inherited === undefined) Deno.env.delete("JUPYTER_PATH");
+    else Deno.env.set("JUPYTER_PATH", inherited);
     await Deno.remove(dir, { recursive: true });
   }
 });
@@ -173,6 +201,43 @@ Deno.test("lab server: with 8888-8937 all in use and no port asked for, the erro
   }
 });
 
+Deno.test("lab server: other servers taking the port at each start are given up on after 5 ports, naming the last", async () => {
+  // Each stand-in leaves its port bound by a process of its own, then exits: as when another
+  // server bound the port first. The start tries the next free port, 5 ports in all.
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const binder = "import socket, sys, time\n" +
+    "s = socket.socket(); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n" +
+    "open(sys.argv[2], 'w').close(); time.sleep(60)";
+  const python = await fakePython(
+    dir,
+    `for a in "$@"; do case "$a" in --port=*) port="\${a#--port=}";; esac; done\n` +
+      `echo "$port" >> ${dir}/ports\n` +
+      `/usr/bin/python3 -c "${binder}" "$port" ${dir}/bound-$port &\n` +
+      `echo $! >> ${dir}/binders\n` +
+      `while [ ! -e ${dir}/bound-$port ]; do sleep 0.05; done\nexit 3`,
+  );
+  try {
+    const error = await assertRejects(() => startLabServer({ projectRoot, python }));
+    const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n");
+    assertEquals(ports.length, 5, `ports tried: ${ports}`);
+    assertEquals(
+      (error as Error).message,
+      `other servers took 5 ports in a row while this one started (the last ${ports[4]}); ` +
+        "pass --port N",
+    );
+  } finally {
+    const binders = await Deno.readTextFile(`${dir}/binders`).catch(() => "");
+    for (const pid of binders.trim().split("\n").filter(Boolean)) {
+      try {
+        Deno.kill(Number(pid), "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("lab server: in a session of its own, asked only once its runtime file is written; stop() signals what outlived it, SIGTERM first", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
   try {
@@ -194,6 +259,88 @@ Deno.test("lab server: in a session of its own, asked only once its runtime file
     } finally {
       if (!stopped) await server.stop();
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: stop() ends the periodic look at the server's processes (no /proc scan after it)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const { readDirSync } = Deno;
+  let procScans = 0;
+  // The look (every 0.5 s) lists /proc (lib/notebook_runner/processes.ts): counted here.
+  Deno.readDirSync = (path) => {
+    if (String(path) === "/proc") procScans++;
+    return readDirSync(path);
+  };
+  try {
+    const { python, env } = await fakeJupyter(dir);
+    const server = await startLabServer({ projectRoot, python, port: freePort(), env });
+    await server.stop();
+    const scansAtStop = procScans;
+    assert(scansAtStop > 0, "the look never ran");
+    // Three periods of the look: a timer left running scans /proc again meanwhile.
+    await sleep(1_500);
+    assertEquals(procScans, scansAtStop, "/proc scans after stop()");
+  } finally {
+    Deno.readDirSync = readDirSync;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: stop() names a process that outlives SIGKILL as left running", async () => {
+  // No test can make a process that outlives SIGKILL (uninterruptible sleep): one of the
+  // server's children is made to look like one, its /proc stat read as it was while it ran.
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const { readTextFileSync } = Deno;
+  try {
+    const { python, env } = await fakeJupyter(dir);
+    const server = await startLabServer({ projectRoot, python, port: freePort(), env });
+    const [stubborn] = server.children();
+    const stat = `/proc/${stubborn.pid}/stat`;
+    const asRunning = readTextFileSync(stat);
+    Deno.readTextFileSync = (path) => String(path) === stat ? asRunning : readTextFileSync(path);
+    const report = await server.stop();
+    assertEquals(report.leftRunning, [stubborn.pid]);
+  } finally {
+    Deno.readTextFileSync = readTextFileSync;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab: a process that outlives SIGKILL is named on stderr, and the lab exits 1", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const { python, env } = await fakeJupyter(dir);
+    const lab = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "tests/notebook_runner/_unkillable_child_lab.ts",
+        "--port",
+        `${freePort()}`,
+      ],
+      cwd: projectRoot,
+      env: { ...env, DEMURE_JUPYTER_PYTHON: python },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(lab.stderr).text();
+    let stdout = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of lab.stdout) {
+      stdout += decoder.decode(chunk, { stream: true });
+      // Started: stopped as by a Ctrl-C (the server's children are tracked every 0.5 s).
+      if (stdout.includes("Ctrl-C stops the server")) {
+        await sleep(1_000);
+        lab.kill("SIGTERM");
+        break;
+      }
+    }
+    const [status, errors] = await Promise.all([lab.status, stderr]);
+    assertEquals(status.code, 1, stdout + errors);
+    assert(/^lab: processes still running: \d+$/m.test(errors), errors);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

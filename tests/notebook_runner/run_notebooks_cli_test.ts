@@ -2,8 +2,9 @@
  * The command line of `deno task notebooks` (scripts/run_notebooks.ts), run with the task's own
  * flags from deno.json: `--help` lists every option; a bad option or value, an option the mode
  * does not use, a notebook path that is missing, not a file or not an nbformat 4 notebook, and an
- * --out that cannot be written are one line naming it and exit status 2, before anything runs;
- * `--check-clean` reads notebooks only.
+ * --out that cannot be written are one line naming it and exit status 2, before anything runs (a
+ * broken notebook of notebooks/ itself, when none is named: exit status 1); `--check-clean` reads
+ * notebooks only.
  * No notebook is executed: the runner's Python is pointed at a program outside the task's
  * --allow-run, so that a check that let a run through ends at "cannot run" (itself checked: the
  * line names --allow-run) rather than start a kernel. run_notebooks_run_test.ts runs notebooks.
@@ -17,12 +18,19 @@ const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** Runs the notebooks task's command line (deno.json: its flags and script) with `args`. */
 async function notebooks(...args: string[]) {
+  return await notebooksAs(undefined, ...args);
+}
+
+/** {@linkcode notebooks} with `script` (run with the task's flags) in place of the task's script. */
+async function notebooksAs(script: string | undefined, ...args: string[]) {
   const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
     tasks: Record<string, string>;
   }).tasks.notebooks;
   const words = task.split(/\s+/);
+  const command = words.slice(words.indexOf("run"));
+  if (script !== undefined) command[command.length - 1] = script;
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [...words.slice(words.indexOf("run")), ...args],
+    args: [...command, ...args],
     cwd: root,
     env: { DEMURE_JUPYTER_PYTHON: "/nonexistent/python3" },
     stdin: "null",
@@ -200,6 +208,16 @@ Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook o
   } finally {
     Deno.removeSync(`${root}/${dir}`, { recursive: true });
   }
+});
+
+Deno.test("notebooks: a broken notebook of notebooks/ itself (none named) is one line naming it, exit 1", async () => {
+  // Exit 2 is for what the command line named; the folder's own notebooks are the project's.
+  const { code, stdout, stderr } = await notebooksAs(
+    "tests/notebook_runner/_listed_missing_notebook.ts",
+    "--check-clean",
+  );
+  assertEquals([code, stdout], [1, ""], stderr);
+  assertEquals(stderr, `run_notebooks: ${root}/notebooks/zz_missing.ipynb: no such file\n`);
 });
 
 Deno.test("notebooks: a notebook that is not nbformat 4 is one line naming it, exit 2", async () => {

@@ -39,11 +39,14 @@ interface RunningTask {
 }
 
 /** Starts the notebooks task's command line with `args`, under `wrapper` (e.g. `timeout`). */
-function startNotebooks(args: string[], wrapper: string[] = []): RunningTask {
+function startNotebooks(args: string[], wrapper: string[] = [], python?: string): RunningTask {
   const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
     tasks: Record<string, string>;
   }).tasks.notebooks;
-  const words = task.split(/\s+/);
+  // A Python of one's own (DEMURE_JUPYTER_PYTHON) is added to the task's --allow-run.
+  const words = task.split(/\s+/).map((word) =>
+    python !== undefined && word.startsWith("--allow-run=") ? `${word},${python}` : word
+  );
   const [program, ...rest] = [
     ...wrapper,
     Deno.execPath(),
@@ -53,6 +56,7 @@ function startNotebooks(args: string[], wrapper: string[] = []): RunningTask {
   const child = new Deno.Command(program, {
     args: rest,
     cwd: root,
+    env: python !== undefined ? { DEMURE_JUPYTER_PYTHON: python } : {},
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -274,6 +278,35 @@ Deno.test({
       const inputs = (page: string) =>
         Deno.readTextFileSync(`${root}/${out}/${page}`).split('class="jp-InputArea').length - 1;
       assert(inputs("page.html") > inputs("page.report.html"), `${inputs("page.report.html")}`);
+    } finally {
+      await killLeftovers(task, []);
+      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "notebooks: what a successful run's runner printed besides its progress follows its ok line as notes",
+  ignore,
+  async fn() {
+    const dir = folderWith({ "typecheck_ok.ipynb": "typecheck_ok.ipynb" });
+    // A Python that says, as the runner does after it retried its session, one line to stderr.
+    const python = `${root}/${dir}/python`;
+    Deno.writeTextFileSync(
+      python,
+      "#!/bin/sh\ncase \"$1\" in */notebook_runner.py) echo 'retried the session' >&2 ;; esac\n" +
+        'exec /usr/bin/python3 "$@"\n',
+    );
+    Deno.chmodSync(python, 0o755);
+    const args = ["--no-html", "--out", `${dir}/out`, `${dir}/typecheck_ok.ipynb`];
+    const task = startNotebooks(args, [], python);
+    try {
+      const { code, stderr } = await exited(task);
+      assertEquals(code, 0, stderr);
+      const ok = task.lines.findIndex((line) => line.startsWith("ok typecheck_ok: executed"));
+      assert(ok >= 0, task.lines.join("\n"));
+      assertEquals(task.lines[ok + 1], "  note: retried the session", task.lines.join("\n"));
     } finally {
       await killLeftovers(task, []);
       Deno.removeSync(`${root}/${dir}`, { recursive: true });

