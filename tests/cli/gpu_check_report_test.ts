@@ -113,6 +113,11 @@ Deno.test("comparisonLines: a backend run twice or more from one seed must give 
       status: 1,
     },
   );
+  // A mismatch is not undone by a later backend's repeat that matched.
+  assertEquals(
+    comparisonLines(["wasm", "wasm", "cpu", "cpu"], [run, ndcgDiffers, cpu, cpu]).status,
+    1,
+  );
   // One of two runs gave no timing: nothing to compare, and the status says a run is missing.
   assertEquals(comparisonLines(["wasm", "wasm"], [run]), { lines: [], status: 1 });
   // A mismatch is a failure even when every run gave a timing, and in the order listed.

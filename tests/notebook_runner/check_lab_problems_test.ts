@@ -172,4 +172,7 @@ Deno.test("rerunForSignature: a failed run is rerun only when the log shows an i
   assertEquals(rerunForSignature(["cell 3 has no output"], log), true);
   assertEquals(rerunForSignature([], log), false);
   assertEquals(rerunForSignature(["cell 3 has no output"], "[I 12:00:00 NotebookApp] ok\n"), false);
+  // Another complaint that starts the same way is no reason to run again.
+  const other = "[W 12:00:02 NotebookApp] Invalid token for /api/kernels\n";
+  assertEquals(rerunForSignature(["cell 3 has no output"], other), false);
 });
