@@ -30,6 +30,13 @@ import {
   type LabServer,
   startLabServer,
 } from "../lib/notebook_runner/mod.ts";
+import {
+  notebookProblems,
+  pageProblems,
+  type PageState,
+  rerunForSignature,
+  shutdownProblems,
+} from "./check_lab_problems.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const NOTEBOOK = "00_smoke.ipynb";
@@ -51,20 +58,6 @@ const CHROMIUM_FLAGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
-
-interface PageState {
-  kernelName: string;
-  kernelIdle: boolean;
-  cells: Array<{ prompt: string; outputs: number; errors: number; text: string }>;
-  plots: number;
-  plotsDrawn: number;
-  progressOutputs: string[];
-  progressSeen: string[];
-  /** Set by the runner: the cells did not all finish in time. */
-  timedOut?: boolean;
-  /** Uncaught errors in the page's scripts. */
-  pageErrors?: string[];
-}
 
 function fail(message: string): never {
   throw new Error(message);
@@ -191,38 +184,6 @@ async function runNotebookInBrowser(
   return { ...state, timedOut, pageErrors: consoleErrors };
 }
 
-function assertPage(state: PageState): string[] {
-  const problems: string[] = [];
-  if (state.timedOut) problems.push("the cells did not all finish in time");
-  for (const error of state.pageErrors ?? []) problems.push(`page error: ${error}`);
-  if (state.kernelName !== "Deno") problems.push(`kernel shown is "${state.kernelName}", not Deno`);
-  if (!state.kernelIdle) problems.push("kernel not idle at the end");
-  if (state.cells.length === 0) problems.push("no code cells in the page");
-  state.cells.forEach((cell, index) => {
-    if (!/In\s*\[\d+\]/.test(cell.prompt)) {
-      problems.push(`cell ${index} did not run (${cell.prompt})`);
-    }
-    if (cell.errors > 0) problems.push(`cell ${index} shows an error: ${cell.text}`);
-    if (cell.outputs === 0) problems.push(`cell ${index} has no output`);
-  });
-  if (state.plots === 0) problems.push("no Plotly figure in the page");
-  if (state.plotsDrawn !== state.plots) {
-    problems.push(`${state.plotsDrawn} of ${state.plots} figures drew an svg.main-svg`);
-  }
-  if (state.progressOutputs.length !== 1) {
-    problems.push(
-      `${state.progressOutputs.length} progress outputs (one updated in place expected): ` +
-        state.progressOutputs.join(" | "),
-    );
-  } else if (!/ 100% /.test(`${state.progressOutputs[0]} `)) {
-    problems.push(`the progress output ends at "${state.progressOutputs[0]}", not 100%`);
-  }
-  if (state.progressSeen.length < 2) {
-    problems.push(`the progress output showed ${state.progressSeen.length} state(s), not updated`);
-  }
-  return problems;
-}
-
 /** One run of the check: server up, the notebook run in the browser, everything shut down. */
 async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> {
   const started = performance.now();
@@ -253,7 +214,7 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
       pipe: true,
     });
     const state = await runNotebookInBrowser(browser, server, timeoutS * 1000);
-    problems = assertPage(state);
+    problems = pageProblems(state);
     console.log(
       `kernel ${state.kernelName}; ${state.cells.length} code cells ran; ` +
         `${state.plotsDrawn}/${state.plots} figures drawn; progress states seen: ` +
@@ -265,15 +226,9 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
     await browser?.close();
     const report = await server.stop();
     await Deno.remove(profile, { recursive: true });
-    if (report.leftRunning.length > 0) {
-      problems.push(`server processes still running: ${report.leftRunning.join(", ")}`);
-    }
-    if (report.exitCode !== 0) problems.push(`server exit status ${report.exitCode}`);
     // Anything this process started (browser, its helpers, the server, kernels under it).
-    const left = descendantsOf(Deno.pid).filter(isAlive);
-    if (left.length > 0) {
-      problems.push(`processes still running: ${left.map(({ pid }) => pid).join(", ")}`);
-    }
+    const left = descendantsOf(Deno.pid).filter(isAlive).map(({ pid }) => pid);
+    problems.push(...shutdownProblems(report, left));
   }
   return problems;
 }
@@ -300,12 +255,12 @@ async function main(): Promise<number> {
   // The Deno kernel intermittently signs one message wrongly; Jupyter then drops it ("Invalid
   // Signature" in its log) and that output never reaches the page. Not a fault of the workspace
   // (the notebook runner retries the same way): one more run, said out loud.
-  if (problems.length > 0 && (await Deno.readTextFile(SERVER_LOG)).includes("Invalid Signature")) {
+  if (rerunForSignature(problems, await Deno.readTextFile(SERVER_LOG))) {
     console.log(`note: the kernel sent a message with an invalid signature (${SERVER_LOG}); rerun`);
     for (const line of problems) console.log(`  first run: ${line.split("\n")[0]}`);
     problems = await checkOnce(chromium, timeoutS);
   }
-  if ((await sha256(notebookPath)) !== before) problems.push(`${notebookPath} was modified`);
+  problems.push(...notebookProblems(notebookPath, before, await sha256(notebookPath)));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   for (const line of problems) console.error(`FAIL ${line}`);
   console.log(

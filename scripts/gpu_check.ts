@@ -12,8 +12,16 @@
  *   deno run -A scripts/gpu_check.ts --adapter     the adapter line only
  *   deno run -A scripts/gpu_check.ts --profile     where a step's time goes, per backend
  */
-import { integerOption, parseOptions, UsageError } from "./cli/options.ts";
+import { UsageError } from "./cli/options.ts";
 import { sampleHost, summariseProfile } from "./cli/host_profile.ts";
+import { childArgs, gpuCheckOptions, USAGE } from "./cli/gpu_check_options.ts";
+import {
+  childResult,
+  comparisonLines,
+  describeTiming,
+  type EpochTiming,
+  RESULT_PREFIX,
+} from "./cli/gpu_check_report.ts";
 import {
   demureHooks,
   initBackend,
@@ -29,103 +37,13 @@ import {
   tf,
 } from "../lib/backend/mod.ts";
 import { BEAUTY_SHAPE, generateWorkloadDataset } from "../lib/data/mod.ts";
-import { DEFAULT_MODEL_CONFIG } from "../lib/models/mod.ts";
-import { DEFAULT_TRAINER_CONFIG } from "../lib/train/mod.ts";
 
-/** What a child reports (one JSON line on stdout, prefixed). */
-interface EpochTiming {
-  backend: string;
-  system: System;
-  reason: string;
-  /** Extra kernels of the backend (OpenBLAS matrix products, ...). */
-  kernels: string[];
-  users: number;
-  items: number;
-  steps: number;
-  /** Seconds of the epoch's training steps (forward, backward, update, the one read per step). */
-  trainSeconds: number;
-  /** Seconds of the full-ranking validation after the epoch. */
-  validationSeconds: number;
-  loss: number;
-  validNdcg10: number;
-}
-
-const RESULT_PREFIX = "gpu_check result: ";
-/** The library's defaults (SequentialRecommender's d, the trainer's batch), printed in --help. */
-const [DEFAULT_DIM, DEFAULT_BATCH_SIZE] = [
-  DEFAULT_MODEL_CONFIG.dim,
-  DEFAULT_TRAINER_CONFIG.batchSize,
-];
 const PROFILE_PREFIX = "gpu_check profile: ";
-const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
-/** What is trained: the plain backbone, or Demure over it (every step denoises: no warm-up). */
-const SYSTEMS = ["sasrec", "demure"] as const;
-type System = typeof SYSTEMS[number];
-
-const USAGE = `usage: deno run -A scripts/gpu_check.ts [--backends webgpu,wasm]
-                  [--system sasrec|demure] [--max-batches N] [--users N]
-                  [--dim N] [--batch-size N]
-       deno run -A scripts/gpu_check.ts --adapter     the adapter line only
-  --backends LIST    which backends to time, in order (${BACKENDS.join(", ")}; default webgpu,wasm);
-                     one listed twice runs twice, and the two must give the same numbers
-  --system NAME      what is trained: sasrec (default) or demure (Demure-SASRec, the
-                     library's defaults, denoising from the first step)
-  --max-batches N    at most N training batches in the timed epoch (default: the whole epoch)
-  --dim N            the model's width d (default ${DEFAULT_DIM}, the library's and the paper's)
-  --batch-size N     sequences per training step (default ${DEFAULT_BATCH_SIZE}); with --dim, where
-                     a GPU starts to pay: a step's kernel count stays, their work grows
-  --users N          users of the Beauty-shaped workload (default ${BEAUTY_SHAPE.numUsers}; 512
-                     with --profile)
-  --profile          instead of an epoch, where one step's time goes on each backend: the cost
-                     of launching a kernel (by kind) and of one read, the kernels of one step
-                     and their device time (tf.profile), the step time over 4 short epochs, the
-                     reads of a step, on webgpu both upload routes, and the JavaScript thread's
-                     self time by file and function (V8's sampling profiler)
-  -h, --help         print this text`;
 
 /** The checked options; a bad one stops here, before any child starts (status 2). */
 function checkedOptions() {
   try {
-    const { values } = parseOptions(Deno.args, {
-      adapter: { type: "boolean", default: false },
-      profile: { type: "boolean", default: false },
-      // Set by this program on the child process that times one backend.
-      child: { type: "string" },
-      backends: { type: "string", default: "webgpu,wasm" },
-      system: { type: "string", default: "sasrec" },
-      "max-batches": { type: "string" },
-      users: { type: "string" },
-      dim: { type: "string" },
-      "batch-size": { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    });
-    const backends = values.backends.split(",");
-    for (const backend of backends) {
-      if (!(BACKENDS as readonly string[]).includes(backend)) {
-        throw new UsageError(`--backends: "${backend}" is not one of ${BACKENDS.join(", ")}`);
-      }
-    }
-    if (!(SYSTEMS as readonly string[]).includes(values.system)) {
-      throw new UsageError(`--system: "${values.system}" is not one of ${SYSTEMS.join(", ")}`);
-    }
-    // Larger values are typos: the Beauty-shaped set has about 22k users and 175 batches.
-    const [maxUsers, maxBatches] = [10_000_000, 1_000_000];
-    return {
-      ...values,
-      backends,
-      system: values.system as System,
-      users: values.users === undefined
-        ? undefined
-        : integerOption("users", values.users, 1, maxUsers),
-      maxBatches: values["max-batches"] === undefined
-        ? undefined
-        : integerOption("max-batches", values["max-batches"], 1, maxBatches),
-      // Beyond these a step no longer fits a GPU's memory with 12k items.
-      dim: values.dim === undefined ? DEFAULT_DIM : integerOption("dim", values.dim, 1, 4096),
-      batchSize: values["batch-size"] === undefined
-        ? DEFAULT_BATCH_SIZE
-        : integerOption("batch-size", values["batch-size"], 1, 65_536),
-    };
+    return gpuCheckOptions(Deno.args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`gpu_check: ${error.message}; see --help`);
@@ -414,11 +332,7 @@ async function runChildProcess(backend: string) {
   const script = /\/deno(\.exe)?$/.test(self)
     ? ["run", "-A", new URL(import.meta.url).pathname]
     : [];
-  const args = [...script, "--child", backend, "--system", values.system];
-  if (values["max-batches"]) args.push("--max-batches", values["max-batches"]);
-  if (values.users !== undefined) args.push("--users", String(values.users));
-  args.push("--dim", String(values.dim), "--batch-size", String(values.batchSize));
-  if (values.profile) args.push("--profile");
+  const args = [...script, ...childArgs(values, backend)];
   const output = await new Deno.Command(self, {
     args,
     env: { DEMURE_BACKEND: backend },
@@ -434,21 +348,7 @@ async function runChildProcess(backend: string) {
 
 /** Runs this program again with DEMURE_BACKEND=backend; its result, or why there is none. */
 async function runChild(backend: string): Promise<EpochTiming | string> {
-  const output = await runChildProcess(backend);
-  const stdout = output.stdout;
-  const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
-  if (output.code === 0 && line) return JSON.parse(line.slice(RESULT_PREFIX.length));
-  const stderr = output.stderr.trim().split("\n");
-  return `exit ${output.code}: ${stderr[stderr.length - 1] || "no output"}`;
-}
-
-function describe(t: EpochTiming): string {
-  return `${t.backend} (${t.system}): ${t.steps} steps in ${t.trainSeconds.toFixed(1)} s ` +
-    `(${(1000 * t.trainSeconds / t.steps).toFixed(1)} ms/step), validation ` +
-    `${t.validationSeconds.toFixed(1)} s, loss ${t.loss.toFixed(4)}, valid NDCG@10 ` +
-    `${t.validNdcg10.toFixed(4)} [${t.reason}${
-      t.kernels.length ? `; kernels: ${t.kernels.join(", ")}` : ""
-    }]`;
+  return childResult(await runChildProcess(backend));
 }
 
 if (values.child !== undefined) {
@@ -501,33 +401,9 @@ for (const backend of backends) {
   if (typeof result === "string") console.log(`${backend}: no timing (${result})`);
   else {
     timings.push(result);
-    console.log(describe(result));
+    console.log(describeTiming(result));
   }
 }
-// A backend listed twice ran twice from the same seed: same seed, same numbers, to the bit.
-let reproducible = true;
-for (const backend of new Set(backends)) {
-  const [first, ...again] = timings.filter((t) => t.backend === backend);
-  if (first === undefined || again.length === 0) continue;
-  const same = again.every((t) => t.loss === first.loss && t.validNdcg10 === first.validNdcg10);
-  reproducible &&= same;
-  console.log(
-    `${backend}, ${again.length + 1} runs from one seed: epoch loss and valid NDCG@10 ${
-      same
-        ? "identical"
-        : `differ (${[first, ...again].map((t) => `${t.loss} / ${t.validNdcg10}`).join(" vs ")})`
-    }`,
-  );
-}
-const gpu = timings.find((t) => t.backend === "webgpu");
-const wasm = timings.find((t) => t.backend === "wasm");
-if (gpu && wasm) {
-  console.log(
-    `ratio wasm / webgpu: training ${(wasm.trainSeconds / gpu.trainSeconds).toFixed(2)}x, ` +
-      `validation ${(wasm.validationSeconds / gpu.validationSeconds).toFixed(2)}x ` +
-      `(above 1: webgpu is faster)`,
-  );
-} else if (backends.includes("webgpu") && backends.includes("wasm")) {
-  console.log("ratio wasm / webgpu: not available (a backend gave no timing)");
-}
-Deno.exit(timings.length === backends.length && reproducible ? 0 : 1);
+const { lines, status } = comparisonLines(backends, timings);
+for (const line of lines) console.log(line);
+Deno.exit(status);

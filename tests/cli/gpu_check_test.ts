@@ -127,3 +127,34 @@ Deno.test("gpu_session.sh: --help, and a missing or misspelt log folder is exit 
     assertMatch(decode(refused.stderr), /^gpu_session: usage: gpu_session\.sh LOG_DIR/);
   }
 });
+
+Deno.test("gpu_check without an adapter: --adapter says none and exits 1; a backend that cannot start gives no timing or profile and exit 1", async () => {
+  // No adapter: Vulkan only, and no Vulkan driver to find (as webgpu_test's no-adapter case).
+  const noAdapter = { DENO_WEBGPU_BACKEND: "vulkan", VK_ICD_FILENAMES: "/nonexistent/icd.json" };
+  const check = async (args: string[]) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/gpu_check.ts", ...args],
+      cwd: root,
+      env: noAdapter,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(120_000),
+    }).output();
+    return { code: output.code, stdout: decode(output.stdout) };
+  };
+  const adapter = await check(["--adapter"]);
+  assertEquals(adapter.code, 1, adapter.stdout);
+  assertMatch(adapter.stdout, /^adapter: none \(navigator\.gpu\.requestAdapter\(\) returned null/);
+  const epoch = await check(["--backends", "webgpu", "--users", "64", "--max-batches", "1"]);
+  assertEquals(epoch.code, 1, epoch.stdout);
+  assertMatch(
+    epoch.stdout,
+    /^webgpu: no timing \(exit 1: gpu_check \(webgpu\): .*no WebGPU adapter/m,
+  );
+  const profile = await check(["--profile", "--backends", "webgpu", "--users", "64"]);
+  assertEquals(profile.code, 1, profile.stdout);
+  assertMatch(
+    profile.stdout,
+    /^webgpu: no profile \(exit 1: gpu_check \(webgpu\): .*no WebGPU adapter/m,
+  );
+});
