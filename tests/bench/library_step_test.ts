@@ -14,6 +14,7 @@ import {
   librarySasrec,
   libraryTrainingStep,
   movieLensWorkloadData,
+  stepFlops,
   stepShapeOf,
   timingConditions,
 } from "../../bench/_workloads.ts";
@@ -120,6 +121,15 @@ Deno.test("stepShapeOf counts the real positions, the occupied columns and the m
     idOnly.dispose();
     step.dispose();
   }
+});
+
+Deno.test("stepFlops of a packed Beauty-shaped step counts attention on the packed window (hand arithmetic)", () => {
+  // Per block: projections 6*2*510*64*64 = 25,067,520 and attention over the 20 occupied columns
+  // 2*2*128*20*20*64 = 13,107,200 (not the 50 of the padded batch); scoring 2*510*64*12101 =
+  // 789,953,280; no dense encoder; forward 866,302,720, x3 with backward.
+  const packed = { batch: 128, window: 20, realPositions: 510, denseFeatureWidths: [] };
+  const beauty = { dim: 64, blocks: 2, numItems: 12_101 };
+  assertEquals(stepFlops({ ...packed, ...beauty }), 2_598_908_160);
 });
 
 Deno.test("timingConditions states the BLAS threads, the kernel set and the load average", () => {
