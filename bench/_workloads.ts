@@ -326,9 +326,9 @@ export const BEAUTY_SHAPE: BeautyShape = {
 
 /**
  * A seeded, ID-only interaction set shaped like Amazon Beauty (5-core): 22,363 users, 12,101
- * items, history lengths 5 + floor(X) with X log-normal (median length 6, mean about 8, capped at
- * 200), Zipf(1.1) item popularity and a sequential signal (60 % of next items are one of the 3
- * items after the previous one), split leave-one-out with maxLength 50. Most positions of a
+ * items, history lengths 5 + floor(X) with X log-normal (median length 6, mean 7.0, longest 181,
+ * capped at 200), Zipf(1.1) item popularity and a sequential signal (60 % of next items are one of
+ * the 3 items after the previous one), split leave-one-out with maxLength 50. Most positions of a
  * [batch, 50] window are padding: the workload of "pay only for real positions".
  *
  * @example

@@ -32,6 +32,7 @@
  */
 import { integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 import {
+  type BackendChoice,
   type DemureConfig,
   demureHooks,
   type DemureStats,
@@ -56,14 +57,14 @@ export function median(values: readonly number[]): number {
 }
 
 /** One run of the benchmark: a label and its Demure settings over the selected configuration. */
-interface BenchRun {
+export interface BenchRun {
   label: string;
   /** Undefined: the plain run. */
   demure?: Partial<DemureConfig>;
 }
 
 /** The runs, in their turn order; the first is the plain run the others are set against. */
-const DEMURE_RUNS: readonly BenchRun[] = [
+export const DEMURE_RUNS: readonly BenchRun[] = [
   { label: "plain" },
   { label: "default", demure: {} },
   { label: "denoised", demure: { denoiseInput: true } },
@@ -101,7 +102,7 @@ async function main(): Promise<number> {
   const bench: BenchSettings = {
     data,
     model: cell.model,
-    training: { ...cell.training, maxEpochs: epochs, patience: epochs, seed: 0 },
+    training: benchTraining(cell, epochs),
     demure: system.demure,
     warmupSteps,
   };
@@ -109,19 +110,48 @@ async function main(): Promise<number> {
   const [plain, ...withDemure] = await Promise.all(
     DEMURE_RUNS.map((run, r) => benchRun(run, r, turns, bench)),
   );
-  const stepsPerEpoch = plain.epochs[0].steps;
-  const plainMedian = median(plain.epochs.slice(1).map(trainingSeconds));
-  console.log(
-    `${choice.backend} (${choice.kernels.join(", ") || "stock"}), MovieLens all modalities, ` +
-      `B=${bench.training.batchSize}, ${stepsPerEpoch} steps/epoch, runs taking turns by epoch; ` +
-      `plain median ${plainMedian.toFixed(1)} s (epochs 2..${epochs}); ${timingConditions(choice)}`,
-  );
+  console.log(plainLine(choice, plain.epochs, bench.training.batchSize));
   withDemure.forEach((result, k) => {
     for (const line of routeLines(DEMURE_RUNS[k + 1].label, result, plain, bench)) {
       console.log(line);
     }
   });
   return 0;
+}
+
+/**
+ * The training settings of every run: the records' cell's (batch 128, lr 2e-3), `epochs` epochs
+ * with patience `epochs` (the stub validation never improves after the first epoch: a shorter
+ * patience would stop every run early), seed 0.
+ *
+ * @example
+ * ```ts
+ * benchTraining(selectedMovieLensDemureCell(), 6); // { ..., maxEpochs: 6, patience: 6, seed: 0 }
+ * ```
+ */
+export function benchTraining(cell: PlannedCell, epochs: number): Partial<TrainerConfig> {
+  return { ...cell.training, maxEpochs: epochs, patience: epochs, seed: 0 };
+}
+
+/**
+ * The first line: the backend, the batch, the steps per epoch, the plain run's median epoch (never
+ * its first, which pays the process's set-up) and the conditions of {@linkcode timingConditions}.
+ *
+ * @example
+ * ```ts
+ * plainLine(choice, plain.epochs, 128); // "wasm (...), ...; plain median 4.3 s (epochs 2..6); ..."
+ * ```
+ */
+export function plainLine(
+  choice: BackendChoice,
+  plain: readonly EpochProgress[],
+  batchSize: number | undefined,
+): string {
+  const plainMedian = median(plain.slice(1).map(trainingSeconds));
+  return `${choice.backend} (${choice.kernels.join(", ") || "stock"}), MovieLens all modalities, ` +
+    `B=${batchSize}, ${plain[0].steps} steps/epoch, runs taking turns by epoch; ` +
+    `plain median ${plainMedian.toFixed(1)} s (epochs 2..${plain.length}); ` +
+    timingConditions(choice);
 }
 
 /** What every run of the benchmark shares: the data, the grid's model and training, the warm-up. */
@@ -135,7 +165,7 @@ interface BenchSettings {
 }
 
 /** One run's epochs, and its Demure counters and configuration (none for the plain run). */
-interface BenchResult {
+export interface BenchResult {
   epochs: EpochProgress[];
   stats?: DemureStats;
   config?: DemureConfig;
@@ -150,8 +180,13 @@ function trainingSeconds(p: EpochProgress): number {
  * The runs take turns by whole epochs: run r's epoch k starts after run r-1's epoch k (run 0's
  * epoch k + 1 after the last run's epoch k); each run's validation hook, which the trainer awaits
  * after every epoch, hands over to the next run ({@linkcode endEpoch}) and waits for its own turn.
+ *
+ * @example
+ * ```ts
+ * const turns = new EpochTurns(2, 3); // run 0 awaits turnOf(0), trains, awaits endEpoch(0), ...
+ * ```
  */
-class EpochTurns {
+export class EpochTurns {
   readonly #done: number[];
   readonly #epochs: number;
   #waiters: (() => void)[] = [];
@@ -194,15 +229,8 @@ async function benchRun(
     maxLength: data.split.maxLength,
     seed: 0,
   });
-  const demure = run.demure === undefined ? undefined : demureHooks(model, {
-    ...bench.demure,
-    // The library's routes and schedule unless the run names its own (not the records' pins).
-    attributionSource: "auto",
-    everyVisits: DEFAULT_DEMURE_CONFIG.everyVisits,
-    warmupBy: "steps",
-    warmupSteps: bench.warmupSteps,
-    ...run.demure,
-  });
+  const settings = demureSettingsOf(run, bench);
+  const demure = settings === undefined ? undefined : demureHooks(model, settings);
   const epochsSeen: EpochProgress[] = [];
   await trainModel(model, data.split, { ...bench.training, evalEvery: 1 }, {
     ...(demure?.hooks ?? {}),
@@ -221,6 +249,31 @@ async function benchRun(
   });
   model.dispose();
   return { epochs: epochsSeen, stats: demure?.stats(), config: demure?.config };
+}
+
+/**
+ * The Demure settings of `run` (none for the plain run): the selected configuration at the
+ * library's routes and schedule, not the records' pins, with the bench's step warm-up; the run's
+ * own settings over those.
+ *
+ * @example
+ * ```ts
+ * demureSettingsOf(DEMURE_RUNS[3], bench); // { ..., attributionSource: "separate_pass", ... }
+ * ```
+ */
+export function demureSettingsOf(
+  run: BenchRun,
+  bench: Pick<BenchSettings, "demure" | "warmupSteps">,
+): Partial<DemureConfig> | undefined {
+  if (run.demure === undefined) return undefined;
+  return {
+    ...bench.demure,
+    attributionSource: "auto",
+    everyVisits: DEFAULT_DEMURE_CONFIG.everyVisits,
+    warmupBy: "steps",
+    warmupSteps: bench.warmupSteps,
+    ...run.demure,
+  };
 }
 
 /**
@@ -254,12 +307,20 @@ export function comparedEpochs<T extends { epoch: number }>(
   return afterWarmup.slice(afterWarmup.length % cycle);
 }
 
-/** The lines of one Demure run: its compared epochs against the plain run's, and the ratio. */
-function routeLines(
+/**
+ * The lines of one Demure run: its compared epochs against the plain epochs of the same turns, and
+ * `demure / plain epoch time`, their summed training seconds over the plain epochs'.
+ *
+ * @example
+ * ```ts
+ * routeLines("records", result, plain, { warmupSteps: 30 })[1]; // "demure / plain epoch time = 2.29 (...)"
+ * ```
+ */
+export function routeLines(
   label: string,
   result: BenchResult,
   plain: BenchResult,
-  bench: BenchSettings,
+  bench: Pick<BenchSettings, "warmupSteps">,
 ): string[] {
   const stepsPerEpoch = plain.epochs[0].steps;
   const route = result.stats?.attributionSource ?? "separate_pass";

@@ -30,17 +30,18 @@ import {
 } from "./_workloads.ts";
 
 /**
- * Peak resident set size of this process in MiB (Linux `VmHWM`), or NaN elsewhere.
+ * Peak resident set size of this process in MiB (Linux `VmHWM`, never the current `VmRSS`), or NaN
+ * elsewhere; `status` stands in for `/proc/self/status` (a test's text).
  *
  * @example
  * ```ts
  * peakResidentMiB(); // e.g. 612.4
  * ```
  */
-export function peakResidentMiB(): number {
+export function peakResidentMiB(status?: string): number {
   try {
-    const status = Deno.readTextFileSync("/proc/self/status");
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    const text = status ?? Deno.readTextFileSync("/proc/self/status");
+    const match = /VmHWM:\s+(\d+) kB/.exec(text);
     return match ? Number(match[1]) / 1024 : NaN;
   } catch {
     return NaN;

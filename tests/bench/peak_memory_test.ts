@@ -1,6 +1,9 @@
-/** The leak check of bench/peak_memory.ts: the live tensors at the end of every epoch. */
-import { assertEquals } from "@std/assert";
-import { tensorTrend } from "../../bench/peak_memory.ts";
+/**
+ * bench/peak_memory.ts: the leak check (the live tensors at the end of every epoch) and the peak
+ * it reads.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { peakResidentMiB, tensorTrend } from "../../bench/peak_memory.ts";
 
 Deno.test("peak_memory: the same live tensors after every epoch is flat; any growth is not", () => {
   assertEquals(tensorTrend([145, 145, 145]), { flat: true, text: "flat (145 after every epoch)" });
@@ -10,4 +13,18 @@ Deno.test("peak_memory: the same live tensors after every epoch is flat; any gro
     text: "NOT FLAT (145, 145, 146 after epochs 1..3)",
   });
   assertEquals(tensorTrend([145, 144]).flat, false);
+});
+
+Deno.test("peakResidentMiB is the peak resident set (VmHWM) in MiB, not the current size", () => {
+  // Lines of a /proc/self/status taken after a peak: the current size is below it.
+  const status = "VmPeak:\t 9043968 kB\nVmSize:\t 8912896 kB\nVmHWM:\t  786432 kB\n" +
+    "VmRSS:\t  524288 kB\n";
+  assertEquals(peakResidentMiB(status), 768);
+  assertEquals(peakResidentMiB("Name:\tdeno\n"), NaN);
+  // This process's own: at least its current size.
+  const rss = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"))!;
+  assert(
+    peakResidentMiB() >= Number(rss[1]) / 1024,
+    `${peakResidentMiB()} MiB, VmRSS ${rss[1]} kB`,
+  );
 });
