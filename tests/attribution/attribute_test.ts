@@ -149,7 +149,11 @@ Deno.test("scoring rejects a batch whose modalities or users do not match the tr
     modalityNames: ["a", "b"],
     pointsOfInterest: new Uint8Array(6),
   };
-  assertThrows(() => scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 2) }], twoModalities));
+  assertThrows(
+    () => scoreAgainstTruth([{ result, users: Int32Array.of(0, 1, 2) }], twoModalities),
+    Error,
+    "batch 0 has 3 modalities, expected 2 (a, b)",
+  );
   tf.dispose([weights, e, w]);
 });
 

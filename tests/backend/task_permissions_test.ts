@@ -154,13 +154,17 @@ Deno.test("the benchmarks read the BLAS list and use FFI only on it", () => {
   }
 });
 
-/** The deno calls (run, test, bench, eval) in a shell script, one per line (continuations joined). */
+/**
+ * The deno calls (run, test, bench, eval) in a shell script, one per line (continuations joined):
+ * `deno`, `$deno`, `${deno_bin}`, and a binary named by its path (`"$root/.../bin/deno" run`), which
+ * the pattern missed before, so such a call with -A passed every check below unread.
+ */
 function denoCalls(path: string): string[] {
   const text = Deno.readTextFileSync(new URL(path, root)).replace(/\\\n\s*/g, " ");
   return text.split("\n")
     .filter((line) => !line.trimStart().startsWith("#"))
     .filter((line) =>
-      /(^|[\s"'(])("?\$deno"?|"?\$\{?deno_bin\}?"?|deno) (run|test|bench|eval) /.test(line)
+      /(^|[\s"'(/])("?\$\{?deno\}?"?|"?\$\{?deno_bin\}?"?|deno"?) (run|test|bench|eval) /.test(line)
     );
 }
 

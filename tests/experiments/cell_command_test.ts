@@ -71,7 +71,8 @@ Deno.test("listCells keeps the plan's order as the index and reads each cell's s
   assertEquals(cells.filter((c) => c.status === "pending").length, plan.cells.length - 2);
   // Listing a folder that does not exist creates nothing.
   const absent = `${resultsDir}/absent`;
-  assertEquals(listCells(plan, absent).every((c) => c.status === "pending"), true);
+  // Compared whole: every() over the listing passed a listing of no cells too.
+  assertEquals(listCells(plan, absent).map((c) => c.status), plan.cells.map(() => "pending"));
   assertThrows(() => Deno.statSync(absent), Deno.errors.NotFound);
   Deno.removeSync(resultsDir, { recursive: true });
 });
@@ -120,7 +121,11 @@ Deno.test("runOneCell refuses a cell a live process holds, and stores nothing", 
   const error = await assertRejects(() => runOneCell(plan, cell, { resultsDir, log: () => {} }));
   assertStringIncludes(error.message, "held by process 1");
   assertEquals(store.get(cell.key, {}), undefined);
-  assertEquals(filesUnder(store.directory).every((f) => f.endsWith(".claim")), true);
+  // The holder's claim, untouched, is all there is (every() over the files passed when the
+  // refusal deleted it and left none).
+  const claimPath = store.claimPathOf(cell.key);
+  assertEquals(filesUnder(store.directory), [claimPath.slice(store.directory.length + 1)]);
+  assertEquals(JSON.parse(Deno.readTextFileSync(claimPath)).pid, 1);
   Deno.removeSync(resultsDir, { recursive: true });
 });
 

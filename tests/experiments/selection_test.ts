@@ -140,9 +140,15 @@ Deno.test("selection reads validation only; the plan then runs the chosen trial 
   assertEquals(first.sameAs, trials[1].key);
   const trial = next.cells.find((c) => c.key === trials[1].key)!;
   assertEquals(settingsOf(next, first), settingsOf(next, trial));
-  // Demure's trials now start from SASRec-MM's selected optimiser settings.
+  // Demure's trials now start from SASRec-MM's selected optimiser settings. Counted and compared
+  // whole: `every` over them passed when the plan dropped them or left their settings alone.
   const demureTrials = cellsOf(next, "selection").filter((c) => c.systemKey === "Demure-SASRec");
-  assert(demureTrials.every((c) => c.waitsFor === undefined));
+  assertEquals(demureTrials.map((c) => c.waitsFor), [undefined, undefined]);
+  const { learningRate, dropout } = trials[1].config;
+  assertEquals([learningRate, dropout], [0.002, 0.5], "the chosen trial is not the defaults");
+  for (const { config } of demureTrials) {
+    assertEquals([config.learningRate, config.dropout], [learningRate, dropout], "inherited");
+  }
 });
 
 Deno.test("ties on validation go to the lower trial index", () => {

@@ -373,6 +373,10 @@ Deno.test("selection tables of the records: each trial's validation NDCG@10, the
 });
 
 Deno.test("main-table tests of the records: each pair once, every Demure model against its backbone", () => {
+  // A table per dataset of the plan's main cells: the loop below passed a summary that dropped one.
+  const planned = new Set(cellsOf(outcome.plan, "main").map((cell) => cell.datasetLabel));
+  assertEquals(Object.keys(summary.main).sort(), [...planned].sort());
+  assertEquals(planned.size, 2, "the records' main tables: synthetic and MovieLens");
   for (const [label, { significance }] of Object.entries(summary.main)) {
     const pairs = significance.map((t) => `${t.system} vs ${t.baseline}`);
     // On the synthetic data the strongest baseline of Demure-GRU4Rec is its own backbone.
