@@ -200,6 +200,11 @@ function assertAgree(gpu: RunOutcome, reference: RunOutcome, label: string): voi
   console.log(
     `${label}: webgpu ${JSON.stringify(gpu)}\n${label}: wasm   ${JSON.stringify(reference)}`,
   );
+  // The same epochs on both (a run that stopped early would be compared on the epochs it has),
+  // and a test metric to compare (the loop over the reference's metrics checks nothing if empty).
+  assertEquals(gpu.losses.length, reference.losses.length, `${label} epochs`);
+  assertEquals(gpu.validation.length, reference.validation.length, `${label} validations`);
+  assert("NDCG@10" in reference.test, `${label}: no test NDCG@10`);
   gpu.losses.forEach((loss, i) => {
     const ref = reference.losses[i];
     const error = Math.abs(loss - ref) / Math.abs(ref);
