@@ -203,14 +203,15 @@ Deno.test("lab server: with 8888-8937 all in use and no port asked for, the erro
 
 Deno.test("lab server: other servers taking the port at each start are given up on after 5 ports, naming the last", async () => {
   // Each stand-in leaves its port bound by a process of its own, then exits: as when another
-  // server bound the port first. The start tries the next free port, 5 ports in all. A port that
-  // another test of the parallel suite took between the lab's look and the bind is taken all the
-  // same (the first CI run of this test waited 60 s on a binder that could not bind 8888).
+  // server bound the port first. The start tries the next free port, 5 ports in all. The binder
+  // sets SO_REUSEADDR, as servers do (Jupyter's tornado, Deno.listen): without it, a port that an
+  // earlier test's connections left in TIME_WAIT cannot be bound though the lab sees it free
+  // (reproduced: with 8888 in TIME_WAIT the binder failed and the start gave up after one port;
+  // in the parallel suite the lab tests before it leave exactly that).
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
   const binder = "import socket, sys, time\n" +
-    "s = socket.socket()\n" +
-    "try:\n  s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n" +
-    "except OSError:\n  pass\n" +
+    "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n" +
+    "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n" +
     "open(sys.argv[2], 'w').close(); time.sleep(60)";
   const python = await fakePython(
     dir,
