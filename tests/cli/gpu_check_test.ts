@@ -127,3 +127,22 @@ Deno.test("gpu_session.sh: --help, and a missing or misspelt log folder is exit 
     assertMatch(decode(refused.stderr), /^gpu_session: usage: gpu_session\.sh LOG_DIR/);
   }
 });
+
+Deno.test("gpu_check.sh: --tests with another argument is one line and exit 2, not ignored", async () => {
+  for (const args of [["--tests", "--max-batches", "5"], ["--dim", "8", "--tests"]]) {
+    const output = await new Deno.Command("bash", {
+      args: ["scripts/gpu_check.sh", ...args],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(120_000),
+    }).output();
+    assertEquals(
+      [output.code, decode(output.stderr)],
+      [2, `gpu_check: --tests takes no other argument (given: ${args.join(" ")}); see --help\n`],
+      args.join(" "),
+    );
+  }
+  const help = await runScript("scripts/gpu_check.ts", ["--help"]);
+  assertMatch(help.stdout, /bash scripts\/gpu_check\.sh --tests {4}the webgpu tests/);
+});
