@@ -126,6 +126,24 @@ Deno.test("gpu_session.sh: --help, and a missing or misspelt log folder is exit 
     assertEquals(refused.code, 2, args.join(" "));
     assertMatch(decode(refused.stderr), /^gpu_session: usage: gpu_session\.sh LOG_DIR/);
   }
+  // A second argument: refused before the folder is made. (No adapter, in case it is not: the
+  // session then stops after its first stage instead of running for minutes.)
+  const folder = Deno.makeTempDirSync({ prefix: "gpu_session_" });
+  try {
+    const logs = `${folder}/logs`;
+    const extra = await new Deno.Command("bash", {
+      args: ["scripts/gpu_session.sh", logs, "--quick"],
+      cwd: root,
+      env: { DENO_WEBGPU_BACKEND: "dx12" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(extra.code, 2);
+    assertMatch(decode(extra.stderr), /^gpu_session: unexpected argument after LOG_DIR: --quick /);
+    assertEquals([...Deno.readDirSync(folder)], [], "the log folder was made");
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
 });
 
 Deno.test("gpu_check.sh: --tests with another argument is one line and exit 2, not ignored", async () => {
