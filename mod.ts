@@ -84,7 +84,12 @@ export {
   trainingBatches,
 } from "./lib/data/mod.ts";
 // The notebooks' danfo.js tables of a dataset (a folder of their own: danfojs-node is heavy to load).
-export { type DataFrame, itemsFrame, statisticsFrames } from "./lib/tables/mod.ts";
+export {
+  type DataFrame,
+  interactionsFrame,
+  itemsFrame,
+  statisticsFrames,
+} from "./lib/tables/mod.ts";
 
 // Models: the sequential recommender, the configuration of its backbones and fusion, and the store
 // of its parameters (layers hold typed handles; the names are the checkpoint format). The layers,

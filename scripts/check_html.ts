@@ -11,7 +11,8 @@
  * Exit status 1 when any page fails; 0 with a note when Chromium is missing only if
  * --allow-missing-chromium is given (otherwise missing Chromium is a failure).
  */
-import { integerOption, parseOptions, runScript } from "./cli/options.ts";
+import { integerOption, parseOptions, runScript, UsageError } from "./cli/options.ts";
+import { readProblem } from "./cli/read_problem.ts";
 import { findChromium } from "../mod.ts";
 import { checkRenderedHtml, type HtmlCheckReport } from "../lib/viz/mod.ts";
 
@@ -56,6 +57,14 @@ async function main(): Promise<number> {
         : "check_html: no Chromium at /usr/bin/chromium; install Debian's chromium",
     );
     return allowMissing ? 0 : 1;
+  }
+  // A named page that is missing, outside the task's reads or not HTML is one line before any
+  // Chromium starts (it was a NotFound or NotCapable stack, or "ok: 0/0 figures" for README.md).
+  for (const page of named) {
+    const problem = /\.html?$/i.test(page)
+      ? readProblem(page, "file")
+      : "not an HTML page (a .html or .htm file)";
+    if (problem !== undefined) throw new UsageError(`${page}: ${problem}`);
   }
   const pages = named.length > 0 ? named : await defaultPages();
   if (pages.length === 0) {

@@ -10,6 +10,7 @@
  */
 import { listNotebooks, locateInNotebook, notebookModule } from "../lib/notebook_runner/mod.ts";
 import { parseOptions, runScript, ScriptFailure, UsageError } from "./cli/options.ts";
+import { readProblem } from "./cli/read_problem.ts";
 
 const USAGE = `Usage: deno task check-notebooks [notebook.ipynb ...]
 
@@ -31,13 +32,12 @@ async function main(args: string[]): Promise<number> {
   }
   for (const path of positionals) {
     if (!path.endsWith(".ipynb")) throw new UsageError(`${path}: not a notebook (.ipynb)`);
-    let isFile = false;
-    try {
-      isFile = Deno.statSync(path).isFile;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    // A notebook outside the task's reads (/tmp/x.ipynb) was a NotCapable stack.
+    const problem = readProblem(path, "file");
+    if (problem === "no such file" || problem === "not a file") {
+      throw new UsageError(`${path}: no such notebook`);
     }
-    if (!isFile) throw new UsageError(`${path}: no such notebook`);
+    if (problem !== undefined) throw new UsageError(`${path}: ${problem}`);
   }
   const notebooks = positionals.length > 0
     ? positionals.map((path) => path.startsWith("/") ? path : `${Deno.cwd()}/${path}`)

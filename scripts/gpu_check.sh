@@ -69,6 +69,14 @@ if command -v nvidia-smi >/dev/null; then
 fi
 
 cd "$root"
+# --tests runs the test files instead of the check, alone: an option beside it was ignored (`--tests
+# --max-batches 5` ran every test) or, before it, refused by gpu_check.ts as unknown.
+for arg in "$@"; do
+  if [[ $arg == --tests && $# -gt 1 ]]; then
+    echo "gpu_check: --tests takes no other argument (given: $*); see --help" >&2
+    exit 2
+  fi
+done
 if [[ ${1:-} == --tests ]]; then
   # Without type checking: the archive leaves out the type declarations. All but the no-adapter
   # message test (named "DEMURE_BACKEND=webgpu without an adapter: ..."), which runs

@@ -13,6 +13,12 @@ case ${1:-} in
   -h | --help) echo "$usage"; exit 0 ;;
   "" | -*) echo "gpu_session: $usage" >&2; exit 2 ;;
 esac
+# One folder, nothing else: a second word (`LOG_DIR --quick`, a folder name with a space) was
+# ignored and the whole session ran anyway.
+if (($# > 1)); then
+  echo "gpu_session: unexpected argument after LOG_DIR: ${*:2} ($usage)" >&2
+  exit 2
+fi
 logs=$1
 mkdir -p "$logs" || exit 1
 check="$(cd "$(dirname "$0")" && pwd)/gpu_check.sh"

@@ -16,6 +16,7 @@
  * imported only after those checks, so that they answer at once.
  */
 import { parseOptions } from "./cli/options.ts";
+import { readProblem } from "./cli/read_problem.ts";
 // lib/prepare is light (no danfo.js, no tfjs): its constants serve the usage text and the checks.
 import {
   cutWinkEmbeddings,
@@ -82,25 +83,6 @@ function parseArguments(args: string[]) {
     Deno.exit(0);
   }
   return values;
-}
-
-/**
- * Why `path` cannot be read as a `kind` under this process's permissions (a `--no-prompt` run
- * would stop with a NotCapable stack), or `undefined` when it can.
- */
-function readProblem(path: string, kind: "file" | "folder"): string | undefined {
-  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
-    return "outside the task's --allow-read (add its folder: docs/permissions.md)";
-  }
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return `no such ${kind}`;
-    return `cannot be read (${(error as Error).message})`;
-  }
-  const isKind = kind === "file" ? info.isFile : info.isDirectory;
-  return isKind ? undefined : `not a ${kind}`;
 }
 
 /**

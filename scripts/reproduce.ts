@@ -342,6 +342,10 @@ if (values["list-cells"]) {
           `longest task is ${cost.longestTask.key}` +
           (cost.longestTask.waitSeconds > 0 ? ", with its wait for its selection" : ""),
       );
+    } else {
+      // The listing's last line sums what is left (docs/scale.md), also when that is nothing:
+      // without it, the full plan over the records ended at a cell's line.
+      console.log(`# 0 cells to run: every cell of the plan is finished under ${resultsDir}`);
     }
   }
   Deno.exit(0);

@@ -4,6 +4,7 @@
  */
 import { ensureDenoKernelspec } from "./kernelspec.ts";
 import { checkNumber } from "../util/settings.ts";
+import { defaultJupyterPython } from "./_jupyter_python.ts";
 
 /** Configuration shared by {@linkcode executeNotebook} and {@linkcode renderNotebookHtml}. */
 export interface NotebookRunnerConfig {
@@ -63,7 +64,7 @@ export interface NotebookRunResult {
 }
 
 function pythonOf(config: NotebookRunnerConfig): string {
-  return config.python ?? Deno.env.get("DEMURE_JUPYTER_PYTHON") ?? "/usr/bin/python3";
+  return config.python ?? defaultJupyterPython();
 }
 
 /** A stream being read to its end, and how to stop reading it sooner. */

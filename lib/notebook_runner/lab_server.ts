@@ -28,6 +28,7 @@ import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./process
 import { type DenoKernelspec, ensureDenoKernelspec } from "./kernelspec.ts";
 import { pathExists } from "../util/path_exists.ts";
 import { checkInteger, checkNumber } from "../util/settings.ts";
+import { defaultJupyterPython } from "./_jupyter_python.ts";
 
 /** The port tried first when none is asked for; the next free one above it is taken otherwise. */
 export const DEFAULT_LAB_PORT = 8888;
@@ -95,7 +96,7 @@ export interface LabServer {
  * The reason the notebook server cannot run here (with what to install, or which permission is
  * missing), or `null`.
  */
-export async function labProblem(python = defaultPython()): Promise<string | null> {
+export async function labProblem(python = defaultJupyterPython()): Promise<string | null> {
   const install = "install Debian's jupyter-notebook (apt-get install jupyter-notebook)";
   try {
     const output = await new Deno.Command(python, {
@@ -115,10 +116,6 @@ export async function labProblem(python = defaultPython()): Promise<string | nul
     }
     return `cannot run ${python} (${(error as Error).message}); ${install}`;
   }
-}
-
-function defaultPython(): string {
-  return Deno.env.get("DEMURE_JUPYTER_PYTHON") ?? "/usr/bin/python3";
 }
 
 function isPortFree(port: number): boolean {
@@ -288,7 +285,7 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
   if (config.startTimeoutS !== undefined) {
     checkNumber("LabServerConfig.startTimeoutS", config.startTimeoutS, { above: 0 });
   }
-  const python = config.python ?? defaultPython();
+  const python = config.python ?? defaultJupyterPython();
   const problem = await labProblem(python);
   if (problem) throw new Error(problem);
   let port = choosePort(config.port);

@@ -24,6 +24,7 @@ export const USAGE = `usage: deno run -A scripts/gpu_check.ts [--backends webgpu
                   [--system sasrec|demure] [--max-batches N] [--users N]
                   [--dim N] [--batch-size N]
        deno run -A scripts/gpu_check.ts --adapter     the adapter line only
+       bash scripts/gpu_check.sh --tests    the webgpu tests on this machine's adapter (alone)
   --backends LIST    which backends to time, in order (${BACKENDS.join(", ")}; default webgpu,wasm);
                      one listed twice runs twice, and the two must give the same numbers
   --system NAME      what is trained: sasrec (default) or demure (Demure-SASRec, the

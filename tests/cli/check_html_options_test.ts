@@ -9,10 +9,10 @@ import { findChromium } from "../../lib/viz/chromium.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
-/** `deno run -A scripts/check_html.ts ...args` with `env` added to its environment. */
-async function checkHtml(env: Record<string, string>, ...args: string[]) {
+/** `deno run <permissions> scripts/check_html.ts ...args` with `env` added to its environment. */
+async function checkHtmlWith(env: Record<string, string>, permissions: string[], args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/check_html.ts", ...args],
+    args: ["run", ...permissions, "scripts/check_html.ts", ...args],
     cwd: root,
     env,
     stdin: "null",
@@ -20,6 +20,11 @@ async function checkHtml(env: Record<string, string>, ...args: string[]) {
   }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+/** `deno run -A scripts/check_html.ts ...args` with `env` added to its environment. */
+function checkHtml(env: Record<string, string>, ...args: string[]) {
+  return checkHtmlWith(env, ["-A"], args);
 }
 
 Deno.test("check_html: --jobs outside 1..64 is one line and exit 2, before any page", async () => {
@@ -71,4 +76,25 @@ Deno.test({
       await Deno.remove(folder, { recursive: true });
     }
   },
+});
+
+Deno.test("check_html: a named page that is missing, unreadable or not HTML is one line, exit 2", async () => {
+  // A stand-in "Chromium" that only fails: the checks must answer before any browser starts.
+  const env = { DEMURE_CHROMIUM: "/bin/false" };
+  const permissions = ["--allow-read=.,/bin/false", "--allow-env", "--allow-write=/tmp"];
+  const cases: [string, string][] = [
+    ["results/ful/report.html", "no such file"],
+    ["/etc/hostname.html", "outside the task's --allow-read (add its folder: docs/permissions.md)"],
+    ["docs/figures", "not an HTML page (a .html or .htm file)"],
+    ["README.md", "not an HTML page (a .html or .htm file)"],
+  ];
+  for (const [page, problem] of cases) {
+    const { code, stdout, stderr } = await checkHtmlWith(env, ["--no-prompt", ...permissions], [
+      page,
+    ]);
+    assertEquals(
+      [code, stdout, stderr],
+      [2, "", `check_html: ${page}: ${problem}; see --help\n`],
+    );
+  }
 });

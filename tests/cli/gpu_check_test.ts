@@ -126,6 +126,43 @@ Deno.test("gpu_session.sh: --help, and a missing or misspelt log folder is exit 
     assertEquals(refused.code, 2, args.join(" "));
     assertMatch(decode(refused.stderr), /^gpu_session: usage: gpu_session\.sh LOG_DIR/);
   }
+  // A second argument: refused before the folder is made. (No adapter, in case it is not: the
+  // session then stops after its first stage instead of running for minutes.)
+  const folder = Deno.makeTempDirSync({ prefix: "gpu_session_" });
+  try {
+    const logs = `${folder}/logs`;
+    const extra = await new Deno.Command("bash", {
+      args: ["scripts/gpu_session.sh", logs, "--quick"],
+      cwd: root,
+      env: { DENO_WEBGPU_BACKEND: "dx12" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(extra.code, 2);
+    assertMatch(decode(extra.stderr), /^gpu_session: unexpected argument after LOG_DIR: --quick /);
+    assertEquals([...Deno.readDirSync(folder)], [], "the log folder was made");
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
+});
+
+Deno.test("gpu_check.sh: --tests with another argument is one line and exit 2, not ignored", async () => {
+  for (const args of [["--tests", "--max-batches", "5"], ["--dim", "8", "--tests"]]) {
+    const output = await new Deno.Command("bash", {
+      args: ["scripts/gpu_check.sh", ...args],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(120_000),
+    }).output();
+    assertEquals(
+      [output.code, decode(output.stderr)],
+      [2, `gpu_check: --tests takes no other argument (given: ${args.join(" ")}); see --help\n`],
+      args.join(" "),
+    );
+  }
+  const help = await runScript("scripts/gpu_check.ts", ["--help"]);
+  assertMatch(help.stdout, /bash scripts\/gpu_check\.sh --tests {4}the webgpu tests/);
 });
 
 Deno.test("gpu_check without an adapter: --adapter says none and exits 1; a backend that cannot start gives no timing or profile and exit 1", async () => {

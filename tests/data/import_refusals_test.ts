@@ -220,6 +220,16 @@ Deno.test("sequence file: a header after blank lines, or of one RecBole cell, is
   assertDataError(() => readSequenceFile(late), late, 3, "user", "looks like a header line");
   const cell = `${fixture({ ".txt": "user_id:token\nu1 a\n" })}.txt`;
   assertDataError(() => readSequenceFile(cell), cell, 1, "user", "looks like a header line");
+  // Removing the line, the plain advice, would read each interaction as a user with two items.
+  const inter = `${fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n` })}.inter`;
+  assertDataError(
+    () => readSequenceFile(inter),
+    inter,
+    1,
+    "user",
+    "looks like a header line; RecBole's typed columns (name:type): a .inter file has format " +
+      '"recbole"',
+  );
 });
 
 Deno.test("dense features: an empty file without dim, and one unknown row, are said exactly", () => {

@@ -539,3 +539,25 @@ Deno.test("comma-separated files and a repeated header say what is wrong", () =>
     );
   }
 });
+
+Deno.test("readRecBoleAtomic: a missing .inter says the path is a base, and a file there another format", () => {
+  const sequence = `${fixture({ ".txt": "u1 i1 i2 i3\n" })}.txt`;
+  assertDataError(
+    () => readRecBoleAtomic(sequence),
+    `${sequence}.inter`,
+    0,
+    "file",
+    `no such file: a RecBole dataset is named by its base, "${sequence}" for ${sequence}.inter ` +
+      `(and ${sequence}.item); "${sequence}" is itself a file: a one-user-per-line file has ` +
+      `format "sequence"`,
+  );
+  const nothing = fixture({});
+  assertDataError(
+    () => readRecBoleAtomic(nothing),
+    `${nothing}.inter`,
+    0,
+    "file",
+    `no such file: a RecBole dataset is named by its base, "${nothing}" for ${nothing}.inter ` +
+      `(and ${nothing}.item)`,
+  );
+});

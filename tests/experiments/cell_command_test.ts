@@ -340,6 +340,13 @@ Deno.test("reproduce --list-cells: the cost line sums the listed estimates, in h
     assertEquals(shown.some((text) => /^\d+ min$/.test(text)), true, shown.join(", "));
     assertEquals(shown.some((text) => /^\d+\.\d min$/.test(text)), true, shown.join(", "));
     assertEquals([...Deno.readDirSync(parent)], [], "listing writes nothing");
+    // The full plan over the results of record, every cell finished: the last line says so.
+    const finished = (await list()).trimEnd().split("\n");
+    assertEquals(finished.slice(1, -1).every((line) => line.split("\t")[1] === "finished"), true);
+    assertEquals(
+      finished.at(-1),
+      "# 0 cells to run: every cell of the plan is finished under results-of-record/full",
+    );
   } finally {
     Deno.removeSync(parent, { recursive: true });
   }

@@ -48,3 +48,17 @@ Deno.test("lab: a DEMURE_JUPYTER_PYTHON outside the task's --allow-run is named 
   assertStringIncludes(stderr, "run the script with the task's flags plus that path");
   assert(!stderr.includes("install"), `no install advice: ${stderr}`);
 });
+
+Deno.test('lab: an empty DEMURE_JUPYTER_PYTHON counts as unset, not as the program ""', async () => {
+  const { labProblem } = await import("../../lib/notebook_runner/lab_server.ts");
+  const before = Deno.env.get("DEMURE_JUPYTER_PYTHON");
+  Deno.env.set("DEMURE_JUPYTER_PYTHON", "");
+  try {
+    // null where Debian's Jupyter is installed; otherwise a problem of /usr/bin/python3.
+    const problem = await labProblem();
+    assert(problem === null || problem.includes("/usr/bin/python3"), `${problem}`);
+  } finally {
+    if (before === undefined) Deno.env.delete("DEMURE_JUPYTER_PYTHON");
+    else Deno.env.set("DEMURE_JUPYTER_PYTHON", before);
+  }
+});

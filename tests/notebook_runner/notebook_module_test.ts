@@ -105,6 +105,34 @@ Deno.test("check_notebooks: --help, and a path that is no notebook, are one line
   }
 });
 
+Deno.test("check_notebooks: a notebook outside the task's reads is one line, not a NotCapable stack", () => {
+  const folder = Deno.makeTempDirSync({ prefix: "check_notebooks_outside_" });
+  try {
+    const outside = `${folder}/mine.ipynb`;
+    Deno.copyFileSync(new URL("typecheck_ok.ipynb", fixtures), outside);
+    // The task's flags (deno.json): the project's reads only.
+    const { code, stdout, stderr } = new Deno.Command(Deno.execPath(), {
+      args: [
+        ...["run", "--no-prompt", "--allow-read=.", "--allow-write=/tmp"],
+        `--allow-run=${Deno.execPath()}`,
+        new URL("scripts/check_notebooks.ts", root).pathname,
+        outside,
+      ],
+      cwd: root.pathname,
+      env: { NO_COLOR: "1" },
+    }).outputSync();
+    const decoder = new TextDecoder();
+    assertEquals([code, decoder.decode(stdout), decoder.decode(stderr)], [
+      2,
+      "",
+      `check_notebooks: ${outside}: outside the task's --allow-read (add its folder: ` +
+      "docs/permissions.md); see --help\n",
+    ]);
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
+});
+
 Deno.test("notebookModule: a dynamic import and a side-effect import resolve from the notebook too", () => {
   const url = new URL("file:///work/notebooks/07_page.ipynb");
   const cell = ['const { x } = await import("../lib/x.ts");\n', 'import "./setup.ts";\n'];

@@ -25,3 +25,11 @@ Deno.test("interactionsFrame: a dataset without timestamps has NaN timestamps, n
   assertEquals(timestamps.length, 2);
   assert(timestamps.every(Number.isNaN), `${timestamps}`);
 });
+
+Deno.test("danfo views: the root mod.ts exports the three views docs/data.md names", async () => {
+  // Notebooks import the root mod.ts only; interactionsFrame was missing from it.
+  const root: Record<string, unknown> = await import("../../mod.ts");
+  for (const name of ["interactionsFrame", "itemsFrame", "statisticsFrames"]) {
+    assertEquals(typeof root[name], "function", name);
+  }
+});

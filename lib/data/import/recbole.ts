@@ -863,6 +863,37 @@ export function readRecBoleAtomic(
 }
 
 /**
+ * Refuses a missing `<base>.inter` with what the base is: given a sequence file (`tiny.txt`) or
+ * another file as the base, the bare "cannot read: No such file ... tiny.txt.inter" left the user
+ * to guess that the path names a base, not a file, or that the file has another format.
+ */
+function requireInterFile(base: string, interFile: string): void {
+  let missing = false;
+  try {
+    Deno.statSync(interFile);
+  } catch (error) {
+    missing = error instanceof Deno.errors.NotFound;
+  }
+  if (!missing) return; // other problems are the reader's "cannot read", with the system's cause
+  let baseIsFile = false;
+  try {
+    baseIsFile = Deno.statSync(base).isFile;
+  } catch {
+    // no file at the base either: the usual case of a wrong path
+  }
+  throw new DataError(
+    interFile,
+    0,
+    "file",
+    `no such file: a RecBole dataset is named by its base, "${base}" for ${base}.inter ` +
+      `(and ${base}.item)` +
+      (baseIsFile
+        ? `; "${base}" is itself a file: a one-user-per-line file has format "sequence"`
+        : ""),
+  );
+}
+
+/**
  * {@linkcode readRecBoleAtomic} with the line reader's options: tests read with chunks of a few
  * bytes, to split lines and characters across reads. Not part of the library's interface.
  */
@@ -874,6 +905,7 @@ export function readRecBoleAtomicInChunks(
   checkRecBoleReadOptions(options);
   const interFile = `${base}.inter`;
   const itemFile = `${base}.item`;
+  requireInterFile(base, interFile);
   const reader = new InterReader(interFile, itemFile, options.requireItemFile ?? false, reading);
   forEachLine(interFile, reader.visit, { ...reading, tabSeparated: true });
   const inter = reader.finish();

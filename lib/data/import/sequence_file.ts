@@ -7,10 +7,12 @@ import { COMMA_HINT, readLines, splitValues } from "./_fields.ts";
 
 /** Column names a header line of an interaction file starts with. */
 const HEADER_WORDS = /^(user|users|user_?id|uid|session|session_?id|sequence)$/i;
+/** A RecBole header cell, `name:type` (`user_id:token`, `timestamp:float`). */
+const RECBOLE_CELL = /:(token|float|token_seq|float_seq)$/;
 
 /** A first line like `user_id item_ids` or `user_id:token item_id:token`. */
 function looksLikeHeader(user: string, items: string[]): boolean {
-  return HEADER_WORDS.test(user) || /:(token|float|token_seq|float_seq)$/.test(user) ||
+  return HEADER_WORDS.test(user) || RECBOLE_CELL.test(user) ||
     items.some((item) => /^item(s|_?ids?|_?seq(uence)?)?$/i.test(item) || /:token/.test(item));
 }
 
@@ -34,12 +36,16 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
   for (const { line, content } of lines) {
     const [user, ...items] = splitValues(content, path, line, (k) => k === 0 ? "user" : "items");
     if (line === lines[0].line && looksLikeHeader(user, items)) {
+      // A RecBole .inter given as a sequence file: removing its header, as the plain advice says,
+      // would read each interaction row as a user with two items.
+      const advice = [user, ...items].some((value) => RECBOLE_CELL.test(value))
+        ? 'RecBole\'s typed columns (name:type): a .inter file has format "recbole"'
+        : "a sequence file has no header (remove the line)";
       throw new DataError(
         path,
         line,
         "user",
-        `"${content.trim().slice(0, 60)}" looks like a header line; a sequence file has no ` +
-          "header (remove the line)",
+        `"${content.trim().slice(0, 60)}" looks like a header line; ${advice}`,
       );
     }
     // "u1, i1, i2" or "u1<TAB>i1,i2": split on whitespace alone, the commas would stay in the ids
