@@ -33,9 +33,17 @@ export const MAX_PARALLEL_TASKS = 10_000;
 
 /**
  * `--backend`: one of the workspace's backends (what `DEMURE_BACKEND` accepts), or none; with `--gpu`
- * (`gpu`) not one that runs on the CPU.
+ * (`gpu`) required, and not one that runs on the CPU.
  */
 export function backendOption(text: string | undefined, gpu = false): BackendName | undefined {
+  // Without one, each task picks its backend on its node: tensorflow where tfjs-node-gpu is
+  // installed, else wasm, which holds the GPU it asked for idle (found walking docs/scale.md).
+  if (text === undefined && gpu) {
+    throw new UsageError(
+      "--gpu without --backend: each task would pick its backend on its node, wasm where " +
+        "tfjs-node-gpu is not installed, and hold its GPU idle; add --backend tensorflow or webgpu",
+    );
+  }
   if (text === undefined) return undefined;
   if (!(BACKEND_NAMES as readonly string[]).includes(text)) {
     throw new UsageError(`--backend ${text}: must be one of ${BACKEND_NAMES.join(", ")}`);

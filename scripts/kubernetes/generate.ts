@@ -55,7 +55,7 @@ apply.sh, which applies them in order (run it where kubectl reaches the cluster)
   --name NAME          the Jobs' name prefix (demure): <name>-stage<k>, <name>-report
   --parallelism N      pods of a Job at once (16)
   --cpus N             CPUs per pod = OpenBLAS threads (2)
-  --gpu                one GPU per pod (nvidia.com/gpu); with --backend tensorflow or webgpu
+  --gpu                one GPU per pod (nvidia.com/gpu); needs --backend tensorflow or webgpu
   --backend NAME       DEMURE_BACKEND of the pods
   --minutes N          time per pod instead of the estimate (required with -- --dataset)
   --memory-mb N        memory per pod instead of the estimate (required with -- --dataset)

@@ -63,7 +63,7 @@ one before, and a report job after them (docs/scale.md). Re-submitting resumes.
   --account A          #SBATCH --account
   --concurrency K      tasks of an array at once (16; at most 10000)
   --cpus N             CPUs per task = OpenBLAS threads (2; at most 256)
-  --gpu                one GPU per task (--gres=gpu:1); with --backend tensorflow or webgpu
+  --gpu                one GPU per task (--gres=gpu:1); needs --backend tensorflow or webgpu
   --backend NAME       DEMURE_BACKEND of the tasks
   --minutes N          time per task instead of the estimate (required with -- --dataset)
   --memory-mb N        memory per task instead of the estimate (required with -- --dataset)

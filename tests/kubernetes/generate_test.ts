@@ -159,6 +159,7 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
       [...image, "--gpu", "--backend", "cpu"],
       "--gpu with --backend cpu: wasm and cpu run on the CPU",
     ],
+    [[...image, "--gpu"], "--gpu without --backend: each task would pick its backend on its node"],
     [["--image", "demure :1", "--out", out], '--image "demure :1": an image reference holds no'],
     [[...image, "--bogus"], "Unknown option '--bogus'"],
     [[...image, "--cpus", "1", "--cpus", "2"], "--cpus given twice: give it once"],
