@@ -84,9 +84,11 @@ Deno.test("check_html: a named page that is missing, unreadable or not HTML is o
   const permissions = ["--allow-read=.,/bin/false", "--allow-env", "--allow-write=/tmp"];
   const cases: [string, string][] = [
     ["results/ful/report.html", "no such file"],
+    ["results/ful/report.htm", "no such file"],
     ["/etc/hostname.html", "outside the task's --allow-read (add its folder: docs/permissions.md)"],
     ["docs/figures", "not an HTML page (a .html or .htm file)"],
     ["README.md", "not an HTML page (a .html or .htm file)"],
+    ["docs/report.html.md", "not an HTML page (a .html or .htm file)"],
   ];
   for (const [page, problem] of cases) {
     const { code, stdout, stderr } = await checkHtmlWith(env, ["--no-prompt", ...permissions], [
@@ -96,5 +98,23 @@ Deno.test("check_html: a named page that is missing, unreadable or not HTML is o
       [code, stdout, stderr],
       [2, "", `check_html: ${page}: ${problem}; see --help\n`],
     );
+  }
+  // Every named page is checked, not only the first: a good page, then a missing one.
+  const folder = Deno.makeTempDirSync({ prefix: "check_html_named_" });
+  try {
+    const good = `${folder}/good.html`;
+    Deno.writeTextFileSync(good, "<html><body></body></html>");
+    const missing = "results/ful/report.html";
+    const { code, stdout, stderr } = await checkHtmlWith(
+      env,
+      ["--no-prompt", `--allow-read=.,/bin/false,${folder}`, "--allow-env", "--allow-write=/tmp"],
+      [good, missing],
+    );
+    assertEquals(
+      [code, stdout, stderr],
+      [2, "", `check_html: ${missing}: no such file; see --help\n`],
+    );
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
   }
 });
