@@ -218,8 +218,18 @@ Deno.test("a byte-order mark inside the file is refused at its line in every chu
 Deno.test("sequence file: a header after blank lines, or of one RecBole cell, is refused", () => {
   const late = `${fixture({ ".txt": "\n\nuser_id item_ids\nu1 a\n" })}.txt`;
   assertDataError(() => readSequenceFile(late), late, 3, "user", "looks like a header line");
+  // One typed cell, the user's or an item's among plain words, is RecBole's header all the same.
   const cell = `${fixture({ ".txt": "user_id:token\nu1 a\n" })}.txt`;
-  assertDataError(() => readSequenceFile(cell), cell, 1, "user", "looks like a header line");
+  const mixed = `${fixture({ ".txt": "user_id item_id:token_seq\nu1 a\n" })}.txt`;
+  for (const path of [cell, mixed]) {
+    assertDataError(
+      () => readSequenceFile(path),
+      path,
+      1,
+      "user",
+      "looks like a header line; RecBole's typed columns (name:type): a .inter file has format",
+    );
+  }
   // Removing the line, the plain advice, would read each interaction as a user with two items.
   const inter = `${fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n` })}.inter`;
   assertDataError(

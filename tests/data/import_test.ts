@@ -560,4 +560,13 @@ Deno.test("readRecBoleAtomic: a missing .inter says the path is a base, and a fi
     `no such file: a RecBole dataset is named by its base, "${nothing}" for ${nothing}.inter ` +
       `(and ${nothing}.item)`,
   );
+  // A base through a file (ENOTDIR) is not "no such file": the reader's cause is said as it is.
+  const through = `${sequence}/data`;
+  assertDataError(
+    () => readRecBoleAtomic(through),
+    `${through}.inter`,
+    0,
+    "file",
+    "cannot read: Not a directory",
+  );
 });
