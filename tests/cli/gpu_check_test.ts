@@ -131,23 +131,36 @@ Deno.test("gpu_session.sh: --help, and a missing or misspelt log folder is exit 
   const folder = Deno.makeTempDirSync({ prefix: "gpu_session_" });
   try {
     const logs = `${folder}/logs`;
-    const extra = await new Deno.Command("bash", {
-      args: ["scripts/gpu_session.sh", logs, "--quick"],
-      cwd: root,
-      env: { DENO_WEBGPU_BACKEND: "dx12" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assertEquals(extra.code, 2);
-    assertMatch(decode(extra.stderr), /^gpu_session: unexpected argument after LOG_DIR: --quick /);
-    assertEquals([...Deno.readDirSync(folder)], [], "the log folder was made");
+    // Every word after the folder is named (a folder name with a space is two words).
+    for (const extras of [["--quick"], ["--quick", "now"]]) {
+      const extra = await new Deno.Command("bash", {
+        args: ["scripts/gpu_session.sh", logs, ...extras],
+        cwd: root,
+        env: { DENO_WEBGPU_BACKEND: "dx12" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assertEquals(extra.code, 2);
+      assertMatch(
+        decode(extra.stderr),
+        new RegExp(`^gpu_session: unexpected argument after LOG_DIR: ${extras.join(" ")} \\(`),
+      );
+      assertEquals([...Deno.readDirSync(folder)], [], "the log folder was made");
+    }
   } finally {
     Deno.removeSync(folder, { recursive: true });
   }
 });
 
 Deno.test("gpu_check.sh: --tests with another argument is one line and exit 2, not ignored", async () => {
-  for (const args of [["--tests", "--max-batches", "5"], ["--dim", "8", "--tests"]]) {
+  // Any other word, one (`--max-batches=5`) or more, before or after it. (A case let through
+  // with --tests second fails at once: gpu_check.ts refuses --tests as unknown.)
+  const cases = [["--max-batches=5", "--tests"], ["--tests", "--max-batches", "5"], [
+    "--dim",
+    "8",
+    "--tests",
+  ]];
+  for (const args of cases) {
     const output = await new Deno.Command("bash", {
       args: ["scripts/gpu_check.sh", ...args],
       cwd: root,

@@ -152,7 +152,13 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
       "slurm: --gpu with --backend wasm: wasm and cpu run on the CPU",
     ],
     // Without a backend each task picked its own on its node: wasm without tfjs-node-gpu.
-    [["--gpu"], "slurm: --gpu without --backend: each task would pick its backend on its node"],
+    // The line ends in what to add.
+    [
+      ["--gpu"],
+      "slurm: --gpu without --backend: each task would pick its backend on its node, wasm where " +
+      "tfjs-node-gpu is not installed, and hold its GPU idle; add --backend tensorflow or webgpu; " +
+      "see --help",
+    ],
     // Written into an #SBATCH line, a newline would have added a directive of its own.
     [["--account", "lab\n#SBATCH --mem=1"], "slurm: --account"],
     [["--partition", "a b"], 'slurm: --partition "a b": a Slurm name'],
