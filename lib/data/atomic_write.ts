@@ -150,7 +150,7 @@ export function folderOf(path: string): string {
 
 /**
  * Age after which a temporary of an atomic write ({@linkcode temporaryPathOf}: this module, and
- * the claims of lib/experiments/result_store.ts) is a killed writer's: a write takes seconds at
+ * the claims of lib/experiments/_claim_files.ts) is a killed writer's: a write takes seconds at
  * most, so a live one is never this old.
  */
 export const STALE_TEMPORARY_SECONDS = 10 * 60;

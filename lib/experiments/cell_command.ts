@@ -23,7 +23,7 @@ import { canonicalDatasetSpec, type DatasetSpec } from "./dataset_spec.ts";
 import { DEFAULT_RANKING_PROTOCOL, type RankingProtocol } from "../eval/protocol.ts";
 import type { TrainerConfig } from "../train/config.ts";
 import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import { type CellClaim, describeClaimHolder } from "./result_store.ts";
+import { type CellClaim, describeClaimHolder } from "./cell_claim.ts";
 import { HeldClaim } from "./held_claim.ts";
 import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";

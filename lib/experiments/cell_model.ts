@@ -39,12 +39,8 @@ import { trainModel } from "../train/trainer.ts";
 import { prepareDataset, type PreparedDataset } from "./datasets.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { HeldClaim } from "./held_claim.ts";
-import {
-  type CellClaim,
-  describeClaimHolder,
-  isThisProcess,
-  type ResultStore,
-} from "./result_store.ts";
+import { type CellClaim, describeClaimHolder, isThisProcess } from "./cell_claim.ts";
+import type { ResultStore } from "./result_store.ts";
 import { buildCellModel, checkingFirst } from "./run_cell.ts";
 import { cellStoreOf } from "./stored_cells.ts";
 import { pathExists } from "../util/path_exists.ts";

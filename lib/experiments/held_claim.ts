@@ -30,13 +30,9 @@
  * }
  * ```
  */
-import {
-  type CellClaim,
-  type ClaimLockTimeoutError,
-  describeClaimHolder,
-  HEARTBEAT_SECONDS,
-  type ResultStore,
-} from "./result_store.ts";
+import type { ClaimLockTimeoutError } from "./_claim_lock.ts";
+import { type CellClaim, describeClaimHolder, HEARTBEAT_SECONDS } from "./cell_claim.ts";
+import type { ResultStore } from "./result_store.ts";
 
 /**
  * Thrown where a cell stops because another process took its claim over: the runners count the

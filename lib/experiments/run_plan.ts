@@ -34,12 +34,9 @@ import {
 import { DATASET_KINDS } from "./dataset_spec.ts";
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
-import {
-  ClaimLockError,
-  ClaimLockTimeoutError,
-  describeClaimHolder,
-  type ResultStore,
-} from "./result_store.ts";
+import { ClaimLockError, ClaimLockTimeoutError } from "./_claim_lock.ts";
+import { describeClaimHolder } from "./cell_claim.ts";
+import type { ResultStore } from "./result_store.ts";
 import {
   type CellEpochCallbacks,
   type CellResult,

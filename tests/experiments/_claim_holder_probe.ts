@@ -8,7 +8,8 @@
  * exits. The worker (`--as-worker`) stops as on SIGTERM when its main process is gone, and says so
  * in `<directory>/workers.log`.
  */
-import { releaseClaimsOnSignal, ResultStore } from "../../lib/experiments/result_store.ts";
+import { releaseClaimsOnSignal } from "../../lib/experiments/claim_release.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
 import {
   startWorkers,
   stopWhenMainProcessGone,

@@ -1,6 +1,6 @@
 /**
  * A claim lock held by a paused process, for the tests of the bounded wait for a claim lock
- * (`withClaimLock`, lib/experiments/result_store.ts).
+ * (`withClaimLock`, lib/experiments/_claim_lock.ts).
  */
 import { pathExists } from "../../lib/util/path_exists.ts";
 

@@ -1,5 +1,5 @@
 /**
- * Takes the claim lock file `Deno.args[0]` as `withClaimLock` does (lib/experiments/result_store.ts:
+ * Takes the claim lock file `Deno.args[0]` as `withClaimLock` does (lib/experiments/_claim_lock.ts:
  * opened, created if absent, and flocked exclusively), writes the file `Deno.args[1]` to say so,
  * then stops itself (SIGSTOP) while holding it: a process paused with Ctrl-Z, a suspended batch
  * job. Run by `pauseLockHolder` (_paused_lock.ts).

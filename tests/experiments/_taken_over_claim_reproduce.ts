@@ -7,7 +7,7 @@
 const { linkSync } = Deno;
 Deno.linkSync = (from, to) => {
   linkSync(from, to);
-  // A cell's claim is the hard link to its `.claim` file (lib/experiments/result_store.ts).
+  // A cell's claim is the hard link to its `.claim` file (lib/experiments/_claim_files.ts).
   if (!String(to).endsWith(".claim")) return;
   const claim = JSON.parse(Deno.readTextFileSync(to));
   Deno.writeTextFileSync(to, JSON.stringify({ ...claim, pid: Deno.ppid, job: "taking-over" }));

@@ -35,7 +35,7 @@ if (Deno.args.includes("--worker")) {
       }
     },
   });
-  // A cell's claim is the hard link to its `.claim` file (lib/experiments/result_store.ts): the
+  // A cell's claim is the hard link to its `.claim` file (lib/experiments/_claim_files.ts): the
   // first one waits for the workers' exit (a minute at most), blocking this process.
   const { linkSync } = Deno;
   const pause = new Int32Array(new SharedArrayBuffer(4));

@@ -1,6 +1,6 @@
 /**
  * A results folder whose file system gives no file locks (flock): the claim locks
- * (`withClaimLock`, lib/experiments/result_store.ts) fail there. Before, the error named no file
+ * (`withClaimLock`, lib/experiments/_claim_lock.ts) fail there. Before, the error named no file
  * and said nothing of what to do (`Function not implemented (os error 38)`), came only at the
  * cell's first heartbeat or its release (an epoch in; the claim was left behind), and left one
  * `<claim>.lock` per attempt, on which every later opening of the folder's store failed.

@@ -1,5 +1,5 @@
 /**
- * A claim's lock (`withClaimLock`, lib/experiments/result_store.ts) held by a process that is
+ * A claim's lock (`withClaimLock`, lib/experiments/_claim_lock.ts) held by a process that is
  * paused while holding it (Ctrl-Z, SIGSTOP, a suspended batch job, a debugger). Before, every other
  * process sharing the results folder waited for it for good, silently (a blocking flock: its event
  * loop and its own heartbeats stopped too), at its next takeover, release or heartbeat of that
@@ -21,8 +21,8 @@ import { planExperiments } from "../../lib/experiments/plan.ts";
 import {
   CLAIM_LOCK_WAIT_SECONDS,
   ClaimLockTimeoutError,
-  ResultStore,
-} from "../../lib/experiments/result_store.ts";
+} from "../../lib/experiments/_claim_lock.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { type CellOutcome, runPlan } from "../../lib/experiments/run_plan.ts";
 import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
 import { type PausedLockHolder, pauseLockHolder, withLockWaitsElapsing } from "./_paused_lock.ts";

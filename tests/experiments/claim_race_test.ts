@@ -6,7 +6,8 @@
  * (temporaries, claims moved aside) blocks nothing and is swept once it can be no live one's.
  */
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { type CellClaim, ResultStore } from "../../lib/experiments/result_store.ts";
+import type { CellClaim } from "../../lib/experiments/cell_claim.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { canMakeImmutable, setImmutable } from "../_immutable.ts";
 
 const root = new URL("../../", import.meta.url).pathname;

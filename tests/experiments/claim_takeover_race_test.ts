@@ -8,11 +8,9 @@
  * would between this one's judgment and its move).
  */
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import {
-  type CellClaim,
-  releaseHeldClaims,
-  ResultStore,
-} from "../../lib/experiments/result_store.ts";
+import type { CellClaim } from "../../lib/experiments/cell_claim.ts";
+import { releaseHeldClaims } from "../../lib/experiments/claim_release.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
 
 const OLD = "2020-01-01T00:00:00.000Z";
 /** The stale claim: a process on another host whose heartbeat stopped years ago. */

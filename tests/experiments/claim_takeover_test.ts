@@ -4,7 +4,8 @@
  * refreshed or released by this process; a store's stale limit must be a positive number.
  */
 import { assertEquals, assertThrows } from "@std/assert";
-import { type CellClaim, claimStaleness, ResultStore } from "../../lib/experiments/result_store.ts";
+import { type CellClaim, claimStaleness } from "../../lib/experiments/cell_claim.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
 
 /** A pid that no process here has (above Linux's largest pid_max, 2^22). */
 const NO_SUCH_PID = 2 ** 22 + 12345;

@@ -11,11 +11,13 @@ import {
   claimStaleness,
   HEARTBEAT_SECONDS,
   processStartTime,
+} from "../../lib/experiments/cell_claim.ts";
+import {
   releaseHeldClaims,
-  ResultStore,
   SIGNAL_EXIT_STATUS,
   type StopSignal,
-} from "../../lib/experiments/result_store.ts";
+} from "../../lib/experiments/claim_release.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { workerLogPath } from "../../scripts/reproduce_workers.ts";
 import { temporaryPathOf } from "../../lib/data/atomic_write.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
