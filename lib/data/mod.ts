@@ -26,9 +26,9 @@ export {
 export {
   readRecBoleAtomic,
   RECBOLE_READ_OPTION_SETTINGS,
-  type RecBoleFieldType,
   type RecBoleReadOptions,
 } from "./import/recbole.ts";
+export type { RecBoleFieldType } from "./import/_recbole_atomic_table.ts";
 export { readSequenceFile } from "./import/sequence_file.ts";
 export {
   attachModality,

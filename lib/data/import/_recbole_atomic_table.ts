@@ -1,0 +1,208 @@
+/**
+ * The RecBole atomic file format as it is read: a header of `name:type` cells, tab-separated
+ * rows without quoting, token cells kept as written (RecBole reads them with pandas; each
+ * refusal says where this reader and RecBole would read one file differently).
+ *
+ * @module
+ */
+import { DataError } from "../errors.ts";
+import {
+  CONTROL_WHITESPACE,
+  forEachLine,
+  type LineReadOptions,
+  whitespaceName,
+} from "./_fields.ts";
+
+/** RecBole field types. */
+export type RecBoleFieldType = "token" | "token_seq" | "float" | "float_seq";
+
+export interface Column {
+  name: string;
+  type: RecBoleFieldType;
+  /** The header cell, e.g. "timestamp:float", used as the field in errors. */
+  label: string;
+}
+
+/** An atomic file's header. */
+export interface AtomicHeader {
+  file: string;
+  /** The header's 1-based line: blank lines before it are skipped but counted. */
+  headerLine: number;
+  columns: Column[];
+  /** The header line, trimmed: a row equal to it is a repeated header. */
+  text: string;
+}
+
+/** A small atomic file (`.item`: one row per item), held as rows. */
+export interface AtomicTable extends AtomicHeader {
+  rows: { line: number; cells: string[] }[];
+}
+
+const FIELD_TYPES: readonly string[] = ["token", "token_seq", "float", "float_seq"];
+
+/** What separates the cells of a header line without tabs: commas, spaces, or nothing. */
+function headerSeparator(header: string): "commas" | "spaces" | undefined {
+  if (header.includes(",")) return "commas";
+  const cells = header.split(/ +/);
+  return cells.length > 1 && cells.every((cell) => /^[^:]+:[^:]+$/.test(cell))
+    ? "spaces"
+    : undefined;
+}
+
+/** Reads the header line (the first non-blank one) of an atomic file into its columns. */
+export function parseHeader(file: string, line: number, content: string): AtomicHeader {
+  // A comma- or space-separated export would otherwise read as one header cell and say only that
+  // the cell is not name:type (or, for spaces, that a unit after the type is not supported).
+  const separator = content.includes("\t") ? undefined : headerSeparator(content.trim());
+  if (separator) {
+    throw new DataError(
+      file,
+      line,
+      "header",
+      `RecBole atomic files are tab-separated; this header is separated by ${separator}`,
+    );
+  }
+  const columns = content.split("\t").map((label, i): Column => {
+    const [name, type, ...rest] = label.trim().split(":");
+    if (rest.length > 0) {
+      throw new DataError(
+        file,
+        line,
+        label.trim(),
+        `header cell must be name:type; ":${rest.join(":")}" after the type is not read ` +
+          `(a unit such as ms is not supported: timestamps only order each user's history)`,
+      );
+    }
+    if (!name || !type || !FIELD_TYPES.includes(type)) {
+      throw new DataError(
+        file,
+        line,
+        label || `column ${i + 1}`,
+        `header cell must be name:type with type in ${FIELD_TYPES.join("/")}`,
+      );
+    }
+    return { name, type: type as RecBoleFieldType, label: label.trim() };
+  });
+  const names = new Set<string>();
+  for (const column of columns) {
+    if (names.has(column.name)) {
+      throw new DataError(file, line, column.label, "duplicate column");
+    }
+    names.add(column.name);
+  }
+  return { file, headerLine: line, columns, text: content.trim() };
+}
+
+/** Splits a row after the header into its cells: one per column, none quoted. */
+export function rowCells(header: AtomicHeader, line: number, content: string): string[] {
+  const { file, columns } = header;
+  // Two files concatenated with their headers: the second header would otherwise be read as an
+  // interaction of the user "user_id:token".
+  if (content.trim() === header.text) {
+    throw new DataError(
+      file,
+      line,
+      columns[0].label,
+      `repeats the header of line ${header.headerLine} (remove it)`,
+    );
+  }
+  const cells = content.split("\t");
+  // Before the field count: a quoted value holding a tab would otherwise be reported as an
+  // extra field in the last column.
+  const quoted = cells.findIndex((cell) => cell.trimStart().startsWith('"'));
+  if (quoted >= 0) {
+    throw quotedCell(file, line, columns[Math.min(quoted, columns.length - 1)].label);
+  }
+  if (cells.length !== columns.length) {
+    const field = columns[Math.min(cells.length, columns.length - 1)].label;
+    throw new DataError(
+      file,
+      line,
+      field,
+      `${cells.length} fields, header has ${columns.length}${
+        cells.length > columns.length
+          ? " (a tab inside a value? atomic files have no quoting: every tab separates fields)"
+          : ""
+      }`,
+    );
+  }
+  return cells;
+}
+
+/** Reads a small atomic file whole; an empty file (no header) is an error at line 1. */
+export function readAtomicTable(file: string, reading: LineReadOptions): AtomicTable {
+  let header: AtomicHeader | undefined;
+  const rows: AtomicTable["rows"] = [];
+  forEachLine(file, (line, content) => {
+    if (header === undefined) header = parseHeader(file, line, content);
+    else rows.push({ line, cells: rowCells(header, line, content) });
+  }, { ...reading, tabSeparated: true });
+  if (header === undefined) throw new DataError(file, 1, "header", "empty file");
+  return { ...header, rows };
+}
+
+/**
+ * A value that starts with a double quote. RecBole reads atomic files with pandas, whose CSV
+ * quoting takes `"dark, city" king` as `dark, city king` (and a tab between quotes as part of the
+ * value); this reader has no quoting and would keep the quotes in the ids or tokens, so the two
+ * would read different data from one file without a word.
+ */
+function quotedCell(file: string, line: number, field: string): DataError {
+  return new DataError(
+    file,
+    line,
+    field,
+    "starts with a double quote: RecBole (pandas) would read it as a quoted value and drop the " +
+      "quotes, this reader does not unquote; write the file without quoting (pandas: " +
+      "to_csv(..., sep='\\t', quoting=csv.QUOTE_NONE)) and without tabs inside values",
+  );
+}
+
+export function requireColumn(table: AtomicHeader, name: string, type: RecBoleFieldType): number {
+  const index = table.columns.findIndex((column) => column.name === name);
+  if (index < 0) {
+    throw new DataError(table.file, table.headerLine, `${name}:${type}`, "missing column");
+  }
+  if (table.columns[index].type !== type) {
+    throw new DataError(
+      table.file,
+      table.headerLine,
+      table.columns[index].label,
+      `expected type ${type}`,
+    );
+  }
+  return index;
+}
+
+/**
+ * What is wrong with a token cell (an id, or a `token` feature), or undefined when it can be
+ * kept as written. Whitespace at either end is refused, not trimmed: RecBole (pandas, split on
+ * tabs only) keeps it, so "user5 " and "user5" are two users there, while trimming merged them
+ * here without a word; such whitespace is almost always an export's mistake. Spaces inside a
+ * token are kept, as RecBole keeps them; a line break, vertical tab or form feed anywhere is
+ * refused, as in a token_seq cell.
+ */
+export function tokenProblem(text: string): string | undefined {
+  const token = text.trim();
+  if (token === "") return "empty id";
+  const control = text.search(CONTROL_WHITESPACE);
+  if (control >= 0) {
+    return `whitespace ${whitespaceName(text[control])} in "${token}": a token may hold ` +
+      "spaces, not line or page breaks";
+  }
+  const stray = /^\s/.test(text)
+    ? { end: "starts", character: text[0] }
+    : /\s$/.test(text)
+    ? { end: "ends", character: text[text.length - 1] }
+    : undefined;
+  if (stray === undefined) return undefined;
+  return `"${token}" ${stray.end} with whitespace ${whitespaceName(stray.character)}: tokens ` +
+    `are kept as written (RecBole would read another token than "${token}"), so remove it`;
+}
+
+/** A token cell as written; an empty cell or stray whitespace is an error (`tokenProblem`). */
+export function tokenCell(text: string, file: string, line: number, field: string): string {
+  const problem = tokenProblem(text);
+  if (problem !== undefined) throw new DataError(file, line, field, problem);
+  return text;
+}
