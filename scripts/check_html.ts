@@ -14,7 +14,7 @@
 import { integerOption, parseOptions, runScript, UsageError } from "./cli/options.ts";
 import { readProblem } from "./cli/read_problem.ts";
 import { findChromium } from "../mod.ts";
-import { checkRenderedHtml, type HtmlCheckReport } from "../lib/viz/mod.ts";
+import { checkRenderedHtml, chromiumSetting, type HtmlCheckReport } from "../lib/viz/mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
   const jobs = integerOption("jobs", values.jobs, 1, 64);
   if (findChromium() === null) {
     // The path looked at: DEMURE_CHROMIUM's when set (it replaces the default, lib/viz/chromium.ts).
-    const setting = Deno.env.get("DEMURE_CHROMIUM");
+    const setting = chromiumSetting();
     console.error(
       setting !== undefined
         ? `check_html: no Chromium at ${setting} (DEMURE_CHROMIUM)`

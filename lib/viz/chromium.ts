@@ -203,6 +203,17 @@ export interface ChromiumRun {
 }
 
 /**
+ * `$DEMURE_CHROMIUM`, the Chromium to use instead of `/usr/bin/chromium`, or undefined when it is
+ * unset. An empty value counts as unset, as for the other paths and names read from the
+ * environment (the numbers refuse one, naming their range): it was taken as the path "", so
+ * `DEMURE_CHROMIUM= deno task check-html` named no path ("no Chromium at", two spaces,
+ * "(DEMURE_CHROMIUM)") and failed with Debian's chromium installed.
+ */
+export function chromiumSetting(): string | undefined {
+  return Deno.env.get("DEMURE_CHROMIUM") || undefined;
+}
+
+/**
  * The Chromium executable to use, or `null` when it is not installed (callers skip with a reason).
  *
  * @example
@@ -212,7 +223,7 @@ export interface ChromiumRun {
  * ```
  */
 export function findChromium(executable?: string): string | null {
-  const candidate = executable ?? Deno.env.get("DEMURE_CHROMIUM") ?? "/usr/bin/chromium";
+  const candidate = executable ?? chromiumSetting() ?? "/usr/bin/chromium";
   try {
     return Deno.statSync(candidate).isFile ? candidate : null;
   } catch {

@@ -60,6 +60,7 @@ export {
   type ChromiumConfig,
   type ChromiumLaunch,
   chromiumLaunch,
+  chromiumSetting,
   DEFAULT_CHROMIUM_TIMEOUT_MS,
   findChromium,
   makeBrowserDir,

@@ -54,6 +54,19 @@ Deno.test("check_html: no Chromium fails the run, unless --allow-missing-chromiu
   assertEquals([allowed.code, allowed.stdout], [0, ""]);
 });
 
+Deno.test("check_html: an empty DEMURE_CHROMIUM counts as unset: the default Chromium is used", async () => {
+  // Before, "" was the path looked at: "no Chromium at  (DEMURE_CHROMIUM)", exit 1, with Debian's
+  // chromium installed. The missing page answers only once a Chromium is found.
+  const { code, stdout, stderr } = await checkHtml(
+    { DEMURE_CHROMIUM: "" },
+    "results/ful/report.html",
+  );
+  const expected = findChromium("/usr/bin/chromium") === null
+    ? [1, "", "check_html: no Chromium at /usr/bin/chromium; install Debian's chromium\n"]
+    : [2, "", "check_html: results/ful/report.html: no such file; see --help\n"];
+  assertEquals([code, stdout, stderr], expected);
+});
+
 Deno.test({
   name: "check_html: a page that fails its check fails the run, after every page is checked",
   ignore: findChromium() === null,
