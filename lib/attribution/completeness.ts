@@ -6,10 +6,11 @@
  * loss, so "f(x) - f(baseline)" reads `L(baseline) - L(full)`).
  *
  * Measured on SASRec-MM trained 10 epochs on the embedded MovieLens set (zero-embedding baseline,
- * the test-stage loss of 256 users; `bench/ig_completeness_check.ts`, `docs/method.md`): the
- * largest relative delta is 11.7 % at the default 20 steps (median 0.9 %), 3.2 % at 50, 1.9 % at
- * 100, while not one user x modality noise mark differs between 20 and 100 steps (the AUC records
- * read rankings only). Raise `integratedGradientsSteps` where the sums themselves matter.
+ * the test-stage loss of 256 users; `bench/ig_completeness_check.ts`, `docs/method.md`, with the
+ * records' OpenBLAS kernels): the largest relative delta is 12.1 % at the default 20 steps (median
+ * 0.9 %), 2.9 % at 50, 2.6 % at 100, while 0.33 % of the noise marks differ between 20 and 100
+ * steps and none between 50 and 100 (the AUC records read rankings only). Raise
+ * `integratedGradientsSteps` where the sums themselves matter.
  *
  * @example
  * ```ts
