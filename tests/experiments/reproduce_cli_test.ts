@@ -116,6 +116,16 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "cover the project folder); run scripts/reproduce.ts with that folder added to " +
       "--allow-read, as docs/permissions.md shows\n",
     ],
+    // A file, or a path through one: stopped at its selected.json with "Not a directory", exit 1.
+    [
+      ["--report-only", "--results=README.md"],
+      "reproduce: --results README.md: not a folder; see --help\n",
+    ],
+    [
+      ["--quick", "--list-cells", "--results=README.md/quick"],
+      "reproduce: --results README.md/quick: cannot be read (Not a directory (os error 20): stat " +
+      "'README.md/quick'); see --help\n",
+    ],
     // node:util keeps the last of a repeated option: the run went into the second folder.
     [
       ["--quick", "--list-cells", "--results=results/a", "--results=results/b"],
