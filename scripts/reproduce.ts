@@ -104,6 +104,13 @@ const reportDir = isRecords ? "results/full" : resultsDir;
 // A run of the records without --select verifies them: it reruns their cells into results/verify.
 const verify = isRecords && !values.select;
 const verifyDir = "results/verify";
+// The verification reruns the longest recorded cells first (below): --first was dropped unsaid.
+if (verify && firstDataset !== undefined) {
+  usageError(
+    "--first: not for the verification of the records, which reruns the longest cells first " +
+      "(it orders a run of the plan: --quick, --select or another --results)",
+  );
+}
 // The plan range-checks the seeds and the trainer settings given as options, then the selected
 // configurations (a bad one names the file it came from).
 const planOptions = {

@@ -45,7 +45,8 @@ checks that they reproduce and regenerates the tables from them.
                                  report.html and the README tables from the records; run nothing
   deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
   --results DIR                  where cells are read and written instead of the defaults
-  --first movielens              run that dataset's cells first (a second process)
+  --first movielens              run that dataset's cells first (a second process; a run of the
+                                 plan: --quick, --select or another --results)
   --workers N                    run the cells in N processes at one BLAS thread each (default:
                                  one per core; see scripts/reproduce_workers.ts); only the first
                                  compares and reports
@@ -268,6 +269,11 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   if (dataset !== undefined && firstDataset !== undefined) {
     usageError("--first: only for the embedded datasets, not with --dataset");
   }
+  // --first orders the cells a run trains: the commands of one cell or none dropped it unsaid.
+  const single = singleCellCommand(values);
+  if (firstDataset !== undefined && single !== undefined) {
+    usageError(`--first: only for runs of many cells, not with --${single}`);
+  }
   const datasetTraining = datasetTrainingOption(values);
   const ranking = values.ranking === undefined
     ? undefined
@@ -363,14 +369,19 @@ function workersOption(values: ReproduceValues): number {
   }
   // Without --list-cells, --json would be dropped and the whole grid would start.
   if (values.json && !values["list-cells"]) usageError("--json: only with --list-cells");
-  const singleCellCommands = ["report-only", "list-cells", "cell"] as const;
-  const manyCells = !singleCellCommands.some((c) => values[c] !== undefined && values[c] !== false);
-  if (!manyCells && values.workers !== undefined) {
-    usageError(`--workers: only for runs of many cells, not with --${chosen[0]}`);
+  const single = singleCellCommand(values);
+  if (single !== undefined && values.workers !== undefined) {
+    usageError(`--workers: only for runs of many cells, not with --${single}`);
   }
-  return values.worker || !manyCells
+  return values.worker || single !== undefined
     ? 1
     : checkedOption(() => workerCount(values.workers, navigator.hardwareConcurrency));
+}
+
+/** The command given that runs one cell or none (`--report-only`, `--list-cells`, `--cell`). */
+function singleCellCommand(values: ReproduceValues): string | undefined {
+  return (["report-only", "list-cells", "cell"] as const)
+    .find((c) => values[c] !== undefined && values[c] !== false);
 }
 
 /** Default of `DEMURE_SELECTION_WAIT_S`: 6 h, two stages of the full plan's trials with room. */

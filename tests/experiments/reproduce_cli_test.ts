@@ -189,6 +189,21 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       ["--dataset=d.txt", "--format=sequence", "--first=movielens"],
       "reproduce: --first: only for the embedded datasets, not with --dataset; see --help\n",
     ],
+    // --first orders the cells a run of the plan trains; these dropped it without a word.
+    [
+      ["--report-only", "--first=movielens"],
+      "reproduce: --first: only for runs of many cells, not with --report-only; see --help\n",
+    ],
+    [
+      ["--list-cells", "--first=synthetic"],
+      "reproduce: --first: only for runs of many cells, not with --list-cells; see --help\n",
+    ],
+    [
+      ["--first=movielens"],
+      "reproduce: --first: not for the verification of the records, which reruns the longest " +
+      "cells first (it orders a run of the plan: --quick, --select or another --results); " +
+      "see --help\n",
+    ],
     // The worker processes get the folder in permission flags (it used to write plan.json, then
     // stop on an uncaught error).
     [
