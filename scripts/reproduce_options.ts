@@ -109,7 +109,7 @@ const OPTIONS = {
 
 /** Parses the arguments; a bad one stops with one line naming it and status 2. */
 function parseArguments(args: readonly string[]) {
-  return checkedOption(() => parseOptions(args, OPTIONS));
+  return checkedOption(() => parseOptions(args, OPTIONS, { hidden: ["worker"] }));
 }
 
 /** Stops with one line naming the bad option or setting and status 2 (no stack: not a bug). */

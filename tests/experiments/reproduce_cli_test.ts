@@ -59,7 +59,13 @@ Deno.test("reproduce --help and -h print the usage and exit 0", async () => {
 
 Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async () => {
   const cases = [
-    [["--select", "--wrokers", "2"], "reproduce: Unknown option '--wrokers'; see --help\n"],
+    // The options there are, but --worker (set by a main process on its workers).
+    [
+      ["--select", "--wrokers", "2"],
+      "reproduce: Unknown option '--wrokers' (options: --help/-h, --quick, --select, --all, " +
+      "--seeds, --results, --report-only, --list-cells, --json, --cell, --dataset, --format, " +
+      "--features, --ranking, --max-epochs, --patience, --first, --workers); see --help\n",
+    ],
     [["--results"], "reproduce: Option '--results <value>' argument missing; see --help\n"],
     // Bad values of known options, including those the plan range-checks.
     [["--seeds=1,x"], 'reproduce: --seeds: "x" is not an integer; see --help\n'],

@@ -76,7 +76,11 @@ Deno.test("notebooks --help and -h list every option and exit 0", async () => {
 
 Deno.test("notebooks: a bad option or value is one line naming it and the range, exit 2", async () => {
   const range = "must be an integer from 0 to 600000 (milliseconds); see --help";
-  await assertRefused(["--bogus"], "Unknown option '--bogus'; see --help");
+  await assertRefused(
+    ["--bogus"],
+    "Unknown option '--bogus' (options: --quick, --no-html, --no-input, --install-kernel, " +
+      "--check-clean, --out, --quiet-ms, --help/-h); see --help",
+  );
   await assertRefused(["--quiet-ms"], "Option '--quiet-ms <value>' argument missing; see --help");
   await assertRefused(["--out"], "Option '--out <value>' argument missing; see --help");
   for (const value of ["abc", "1e308", "600001", "-5", "1.5", "0x10", " 7"]) {
