@@ -225,6 +225,27 @@ Deno.test("docs/permissions.md has a row for every task", () => {
   }
 });
 
+Deno.test("docs/permissions.md: each task's row names the system information it may read", () => {
+  // The words of the table's last column for each --allow-sys name. The profile row once said
+  // "host name" where its flags allowed the load average too.
+  const words: Record<string, string> = { hostname: "host name", uid: "uid", loadavg: "load" };
+  const doc = Deno.readTextFileSync(new URL("docs/permissions.md", root));
+  for (const [task, command] of Object.entries(tasks)) {
+    const row = doc.split("\n").find((line) => line.startsWith(`| \`${task}\``));
+    const other = row?.split("|").at(-2)?.trim() ?? "";
+    // A row "as `reproduce`", and the bash and -A tasks, describe theirs elsewhere.
+    if (other.startsWith("as `") || !/^deno (run|bench) /.test(command)) continue;
+    const allowed = command.match(/--allow-sys=(\S+)/)?.[1].split(",") ?? [];
+    for (const [name, word] of Object.entries(words)) {
+      assertEquals(
+        new RegExp(`\\b${word}\\b`).test(other),
+        allowed.includes(name),
+        `docs/permissions.md, row of ${task}: "${other}" against --allow-sys=${allowed}`,
+      );
+    }
+  }
+});
+
 Deno.test("taskPermissions: a task's flags with folders added to its reads and writes", () => {
   const flags = taskPermissions(
     "deno run --no-prompt --allow-read=.,/proc --allow-env --allow-ffi=/lib/x.so " +
