@@ -246,6 +246,41 @@ Deno.test("docs/permissions.md: each task's row names the system information it 
   }
 });
 
+Deno.test("scripts/task_permissions.ts --help prints its usage; a typo names the options", async () => {
+  const run = async (...args: string[]) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        "--allow-read=deno.json",
+        "scripts/task_permissions.ts",
+        ...args,
+      ],
+      cwd: root,
+      stdin: "null",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  };
+  for (const flag of ["--help", "-h"]) {
+    const { code, stdout, stderr } = await run(flag);
+    assertEquals([code, stderr], [0, ""], flag);
+    assert(stdout.startsWith("usage: deno run --no-prompt --allow-read=deno.json"), stdout);
+    for (const option of ["TASK", "--read-write DIR", "--read DIR"]) {
+      assert(stdout.includes(option));
+    }
+  }
+  const typo = await run("reproduce", "--read-wrte", "/x");
+  assertEquals(
+    [typo.code, typo.stderr],
+    [
+      2,
+      "task_permissions: Unknown option '--read-wrte' (options: --read-write, --read, " +
+      "--help/-h)\n",
+    ],
+  );
+});
+
 Deno.test("taskPermissions: a task's flags with folders added to its reads and writes", () => {
   const flags = taskPermissions(
     "deno run --no-prompt --allow-read=.,/proc --allow-env --allow-ffi=/lib/x.so " +
