@@ -49,6 +49,7 @@ const {
   prepareDataset,
   runPlan,
   summarise,
+  cellsDirectory,
   cellStoreOf,
   checkResultsPlan,
   ClaimLockError,
@@ -139,6 +140,16 @@ const plan = (() => {
     fail(new Error(message.startsWith(path) ? message : `${path}: ${message}`));
   }
 })();
+
+/** Whether `resultsDir` stores any cell, of this plan's settings or not. */
+function storesAnyCell(resultsDir: string): boolean {
+  try {
+    return [...Deno.readDirSync(cellsDirectory(resultsDir))].some((e) => e.name.endsWith(".json"));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
 
 /** The worker processes this run started, stopped with it (see the signal listener below). */
 let runWorkers: Workers | undefined;
@@ -415,8 +426,19 @@ if (values["report-only"]) {
   try {
     checkResultsPlan(plan, resultsDir);
     // The records may be empty (a fresh plan); any other folder must hold something to report.
-    if (!isRecords && listCells(plan, resultsDir).every((cell) => cell.status !== "finished")) {
-      throw new Error(`--report-only: ${resultsDir} holds no finished cell of the ${mode} plan`);
+    // Records whose cells are all of other settings (--ranking history_kept, --seeds 7: the
+    // records' plan.json predates the ranking, so the check above lets it pass) used to get a
+    // report of 208 missing cells written over results/full's, and exit 0.
+    if (
+      listCells(plan, resultsDir).every((cell) => cell.status !== "finished") &&
+      (!isRecords || storesAnyCell(resultsDir))
+    ) {
+      throw new Error(
+        `--report-only: ${resultsDir} holds no finished cell of the ${mode} plan` +
+          (isRecords
+            ? " with these options (its cells were run with other --seeds or --ranking)"
+            : ""),
+      );
     }
   } catch (error) {
     fail(error);

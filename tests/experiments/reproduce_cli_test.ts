@@ -250,6 +250,24 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
   }
 });
 
+Deno.test("report over the records with options none of their cells was run with: one line, exit 1, no report", async () => {
+  // The records' plan.json predates the ranking, so the folder's plan check lets --ranking pass;
+  // both used to write a report of 208 missing cells over results/full's, and exit 0.
+  for (const option of ["--ranking=history_kept", "--seeds=7"]) {
+    const { code, stdout, stderr } = await reproduce("--report-only", option);
+    assertEquals(
+      [code, stderr],
+      [
+        1,
+        "reproduce: --report-only: results-of-record/full holds no finished cell of the full plan " +
+        "with these options (its cells were run with other --seeds or --ranking)\n",
+      ],
+      option,
+    );
+    assert(!stdout.includes("wrote"), stdout);
+  }
+});
+
 Deno.test("reproduce --dataset: a file's results folder is named by its label and format", async () => {
   // tiny.txt (sequence) and tiny.inter (RecBole) share the label "tiny"; one folder per label made
   // the second run stop at the first one's plan.json.
