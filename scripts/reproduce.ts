@@ -141,6 +141,10 @@ const plan = (() => {
   }
 })();
 
+/** Why the records hold no cell of this plan although they store cells. */
+const OTHER_OPTIONS_THAN_RECORDS =
+  " with these options (its cells were run with other --seeds or --ranking)";
+
 /** Whether `resultsDir` stores any cell, of this plan's settings or not. */
 function storesAnyCell(resultsDir: string): boolean {
   try {
@@ -435,9 +439,7 @@ if (values["report-only"]) {
     ) {
       throw new Error(
         `--report-only: ${resultsDir} holds no finished cell of the ${mode} plan` +
-          (isRecords
-            ? " with these options (its cells were run with other --seeds or --ranking)"
-            : ""),
+          (isRecords ? OTHER_OPTIONS_THAN_RECORDS : ""),
       );
     }
   } catch (error) {
@@ -499,6 +501,16 @@ const candidates = values.all
   ? plan.cells.filter((cell) => !cell.waitsFor)
   : verificationSubset(plan);
 const wanted = candidates.filter((cell) => recorded(cell.key) !== undefined);
+// No cell of the plan recorded although the records store cells: they were run with other options
+// (as for --report-only above); this used to say "0 of 0 reruns match", write a report of every
+// cell missing over results/full's, and exit 0.
+if (plan.cells.every((cell) => recorded(cell.key) === undefined) && storesAnyCell(resultsDir)) {
+  fail(
+    new Error(
+      `${resultsDir} holds no recorded cell of the ${mode} plan${OTHER_OPTIONS_THAN_RECORDS}`,
+    ),
+  );
+}
 if (!isWorker) {
   for (const cell of candidates.filter((c) => !wanted.includes(c))) {
     console.log(`not verified (no record yet): ${cell.key}`);

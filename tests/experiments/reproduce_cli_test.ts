@@ -250,21 +250,21 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
   }
 });
 
-Deno.test("report over the records with options none of their cells was run with: one line, exit 1, no report", async () => {
+Deno.test("report or verification of the records with options none of their cells was run with: one line, exit 1, no report", async () => {
   // The records' plan.json predates the ranking, so the folder's plan check lets --ranking pass;
-  // both used to write a report of 208 missing cells over results/full's, and exit 0.
+  // each used to write a report of 208 missing cells over results/full's, and exit 0 (the
+  // verification after "0 of 0 reruns match their records").
+  const why = "full plan with these options (its cells were run with other --seeds or --ranking)\n";
   for (const option of ["--ranking=history_kept", "--seeds=7"]) {
-    const { code, stdout, stderr } = await reproduce("--report-only", option);
-    assertEquals(
-      [code, stderr],
-      [
-        1,
-        "reproduce: --report-only: results-of-record/full holds no finished cell of the full plan " +
-        "with these options (its cells were run with other --seeds or --ranking)\n",
-      ],
-      option,
-    );
-    assert(!stdout.includes("wrote"), stdout);
+    const commands: [string[], string][] = [
+      [["--report-only"], "--report-only: results-of-record/full holds no finished cell of the "],
+      [["--workers=1"], "results-of-record/full holds no recorded cell of the "],
+    ];
+    for (const [command, message] of commands) {
+      const { code, stdout, stderr } = await reproduce(...command, option);
+      assertEquals([code, stderr], [1, `reproduce: ${message}${why}`], `${command} ${option}`);
+      assert(!stdout.includes("wrote"), stdout);
+    }
   }
 });
 
