@@ -25,7 +25,7 @@ import { parseRankingProtocol, type RankingProtocol } from "../lib/eval/protocol
 import { blasThreads } from "../lib/backend/blas_threads.ts";
 import { blasKernelSetting } from "../lib/backend/blas_kernels.ts";
 import { workerCount } from "./reproduce_workers.ts";
-import { readProblem } from "./cli/read_problem.ts";
+import { checkResultsFolder } from "./cli/read_problem.ts";
 
 /** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
 export const USAGE = `Usage: deno task reproduce [command] [options]
@@ -196,11 +196,8 @@ function checkPermissions(
     Deno.exit(2);
   }
   // A file there (or a path through one) stopped at the first read of its selected.json with
-  // "Not a directory" (exit 1); a folder that does not exist yet is made by the run.
-  const resultsProblem = results === undefined ? undefined : readProblem(results, "folder");
-  if (resultsProblem !== undefined && resultsProblem !== "no such folder") {
-    usageError(`--results ${results}: ${resultsProblem}`);
-  }
+  // "Not a directory" (exit 1).
+  if (results !== undefined) checkedOption(() => checkResultsFolder(results));
   // The workers get these folders in permission flags, which a comma or white space would split.
   const unsplittable = [...(results !== undefined ? [results] : []), ...workerDatasetReads(dataset)]
     .find((path) => /[\s,]/.test(path));

@@ -168,3 +168,16 @@ Deno.test("every benchmark script that is run prints its options with --help", a
     assert(stdout.startsWith("usage: "), `${script}: ${stdout}`);
   }
 });
+
+Deno.test("the benchmarks' --results: a file is exit 2, not a stack", async () => {
+  // Each stopped at its first mkdir inside it with an uncaught NotADirectory and a stack.
+  await assertRefused(
+    ["mask_schedule_check", "selection_budget_check", "denoising_choice_check"].map((
+      script,
+    ): [string, string[], string] => [
+      script,
+      ["--results=README.md"],
+      "--results README.md: not a folder",
+    ]),
+  );
+});
