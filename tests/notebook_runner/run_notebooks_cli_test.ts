@@ -291,3 +291,34 @@ Deno.test({
     }
   },
 });
+
+Deno.test("notebooks: a bad DEMURE_QUICK or DEMURE_RERUN is one line before any kernel starts; --quick sets its own", async () => {
+  const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
+    tasks: Record<string, string>;
+  }).tasks.notebooks;
+  const words = task.split(/\s+/);
+  const run = async (env: Record<string, string>, ...args: string[]) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [...words.slice(words.indexOf("run")), ...args],
+      cwd: root,
+      env: { DEMURE_JUPYTER_PYTHON: "/nonexistent/python3", ...env },
+      stdin: "null",
+    }).output();
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  };
+  const fixture = `${fixtures}/outputs.ipynb`;
+  // It started a kernel per notebook and failed each at its first cell that read the variable.
+  for (const [name, value] of [["DEMURE_QUICK", "yes"], ["DEMURE_RERUN", "TRUE"]]) {
+    const { code, stdout, stderr } = await run({ [name]: value }, fixture);
+    assertEquals([code, stdout], [2, ""], `${name}=${value}`);
+    assertEquals(
+      stderr,
+      `run_notebooks: ${name}="${value}": must be 1 or true (on), 0 or false (off) (read by ` +
+        "every notebook's kernel)\n",
+    );
+  }
+  // --quick gives the kernels DEMURE_QUICK=1 whatever this process holds: the run goes on to the
+  // runner's Python (outside the task's --allow-run here), not to the variable's line.
+  const quick = await run({ DEMURE_QUICK: "yes" }, "--quick", fixture);
+  assertStringIncludes(quick.stderr, "cannot run /nonexistent/python3");
+});
