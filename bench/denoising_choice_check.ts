@@ -17,6 +17,7 @@
  * --results=results/denoising-choice [--out=docs/measurements/denoising_choice.json]`.
  */
 import { parseOptions, runScript } from "../scripts/cli/options.ts";
+import { checkResultsFolder } from "../scripts/cli/read_problem.ts";
 import { initBackend } from "../mod.ts";
 import { pairedTTest } from "../lib/eval/mod.ts";
 import {
@@ -73,6 +74,7 @@ function checkedOptions(args: readonly string[]) {
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return undefined;
+  checkResultsFolder(values.results);
   return { resultsDir: values.results, out: values.out };
 }
 

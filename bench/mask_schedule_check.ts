@@ -32,6 +32,7 @@ import {
   runScript,
   UsageError,
 } from "../scripts/cli/options.ts";
+import { checkResultsFolder } from "../scripts/cli/read_problem.ts";
 import { initBackend } from "../mod.ts";
 import { pairedTTest } from "../lib/eval/mod.ts";
 import {
@@ -146,6 +147,7 @@ function checkedOptions(args: readonly string[]) {
   }
   listOption("systems", values.systems, systems); // none given twice
   const chosen = onDatasets.filter((cell) => systems.includes(systemKeyOf(cell)));
+  checkResultsFolder(values.results);
   return {
     visits,
     records,

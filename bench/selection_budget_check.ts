@@ -32,6 +32,7 @@
  * in the full plan, a dataset other than the plan's with trials (Synthetic, MovieLens).
  */
 import { integerOption, listOption, parseOptions, runScript } from "../scripts/cli/options.ts";
+import { checkResultsFolder } from "../scripts/cli/read_problem.ts";
 import { initBackend, type SystemName } from "../mod.ts";
 import { pairedTTest } from "../lib/eval/mod.ts";
 import { mainTests } from "./_main_results.ts";
@@ -121,6 +122,7 @@ function checkedOptions(args: readonly string[]) {
   // any of them has (trialsOf refuses more).
   const most = Math.min(...known(1).map((system) => maxTrialsOf(system as SystemName)));
   const budget = integerOption("budget", values.budget, 1, most);
+  checkResultsFolder(values.results);
   return { budget, systems, datasets, resultsDir: values.results, out: values.out };
 }
 

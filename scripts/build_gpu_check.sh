@@ -24,7 +24,10 @@ while (($#)); do
       echo "usage: bash scripts/build_gpu_check.sh [--stage-only] [--out DIR (default build/gpu_check, emptied first)]"
       exit 0
       ;;
-    *) echo "build_gpu_check: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *)
+      echo "build_gpu_check: unknown option $1 (options: --stage-only, --out DIR, --help/-h)" >&2
+      exit 2
+      ;;
   esac
   shift
 done

@@ -9,7 +9,7 @@
  *   deno run -A scripts/lab.ts --port 9000  # exactly this port (fails if it is in use)
  */
 import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/options.ts";
-import { startLabServer } from "../lib/notebook_runner/mod.ts";
+import { kernelFlagsProblem, startLabServer } from "../lib/notebook_runner/mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -46,6 +46,12 @@ export async function main(): Promise<number> {
     return 0;
   }
   const port = values.port === undefined ? undefined : integerOption("port", values.port, 1, 65535);
+  // Every kernel of the server inherits them: each cell that reads one would fail on it.
+  const badFlag = kernelFlagsProblem();
+  if (badFlag !== undefined) {
+    say(`lab: ${badFlag}`, "stderr");
+    return 2;
+  }
   // Listening before the server starts: a Ctrl-C while Jupyter starts up (it runs in a session of
   // its own, which the terminal's signals do not reach) must stop it, not orphan it.
   const stopRequest = new AbortController();

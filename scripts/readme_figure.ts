@@ -20,6 +20,7 @@
  * 3. Fails unless the PNG was rewritten; prints what to commit.
  */
 import { parseOptions, runScript, UsageError } from "./cli/options.ts";
+import { readProblem } from "./cli/read_problem.ts";
 import {
   cellModelDir,
   keepCellModelUnderOwnName,
@@ -81,6 +82,11 @@ async function main(args: string[]): Promise<number> {
         `the task's flags plus --allow-read=${from} (docs/permissions.md)`,
     );
   }
+  // A file, or a path through one, stopped with a NotADirectory stack from the model lookup; a
+  // missing folder read as "no kept model" under it. (The default folder may be missing: a fresh
+  // checkout's results/quick, which the "no kept model" line is for.)
+  const fromProblem = values.from === undefined ? undefined : readProblem(from, "folder");
+  if (fromProblem !== undefined) throw new UsageError(`--from ${from}: ${fromProblem}`);
   if (keptCellModelDir(from, cell) === undefined) {
     console.error(noKeptModel(cell, from, mode));
     return 1;

@@ -49,6 +49,7 @@ const {
   prepareDataset,
   runPlan,
   summarise,
+  cellsDirectory,
   cellStoreOf,
   checkResultsPlan,
   ClaimLockError,
@@ -104,6 +105,13 @@ const reportDir = isRecords ? "results/full" : resultsDir;
 // A run of the records without --select verifies them: it reruns their cells into results/verify.
 const verify = isRecords && !values.select;
 const verifyDir = "results/verify";
+// The verification reruns the longest recorded cells first (below): --first was dropped unsaid.
+if (verify && firstDataset !== undefined) {
+  usageError(
+    "--first: not for the verification of the records, which reruns the longest cells first " +
+      "(it orders a run of the plan: --quick, --select or another --results)",
+  );
+}
 // The plan range-checks the seeds and the trainer settings given as options, then the selected
 // configurations (a bad one names the file it came from).
 const planOptions = {
@@ -132,6 +140,20 @@ const plan = (() => {
     fail(new Error(message.startsWith(path) ? message : `${path}: ${message}`));
   }
 })();
+
+/** Why the records hold no cell of this plan although they store cells. */
+const OTHER_OPTIONS_THAN_RECORDS =
+  " with these options (its cells were run with other --seeds or --ranking)";
+
+/** Whether `resultsDir` stores any cell, of this plan's settings or not. */
+function storesAnyCell(resultsDir: string): boolean {
+  try {
+    return [...Deno.readDirSync(cellsDirectory(resultsDir))].some((e) => e.name.endsWith(".json"));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
 
 /** The worker processes this run started, stopped with it (see the signal listener below). */
 let runWorkers: Workers | undefined;
@@ -408,8 +430,17 @@ if (values["report-only"]) {
   try {
     checkResultsPlan(plan, resultsDir);
     // The records may be empty (a fresh plan); any other folder must hold something to report.
-    if (!isRecords && listCells(plan, resultsDir).every((cell) => cell.status !== "finished")) {
-      throw new Error(`--report-only: ${resultsDir} holds no finished cell of the ${mode} plan`);
+    // Records whose cells are all of other settings (--ranking history_kept, --seeds 7: the
+    // records' plan.json predates the ranking, so the check above lets it pass) used to get a
+    // report of 208 missing cells written over results/full's, and exit 0.
+    if (
+      listCells(plan, resultsDir).every((cell) => cell.status !== "finished") &&
+      (!isRecords || storesAnyCell(resultsDir))
+    ) {
+      throw new Error(
+        `--report-only: ${resultsDir} holds no finished cell of the ${mode} plan` +
+          (isRecords ? OTHER_OPTIONS_THAN_RECORDS : ""),
+      );
     }
   } catch (error) {
     fail(error);
@@ -470,6 +501,16 @@ const candidates = values.all
   ? plan.cells.filter((cell) => !cell.waitsFor)
   : verificationSubset(plan);
 const wanted = candidates.filter((cell) => recorded(cell.key) !== undefined);
+// No cell of the plan recorded although the records store cells: they were run with other options
+// (as for --report-only above); this used to say "0 of 0 reruns match", write a report of every
+// cell missing over results/full's, and exit 0.
+if (plan.cells.every((cell) => recorded(cell.key) === undefined) && storesAnyCell(resultsDir)) {
+  fail(
+    new Error(
+      `${resultsDir} holds no recorded cell of the ${mode} plan${OTHER_OPTIONS_THAN_RECORDS}`,
+    ),
+  );
+}
 if (!isWorker) {
   for (const cell of candidates.filter((c) => !wanted.includes(c))) {
     console.log(`not verified (no record yet): ${cell.key}`);

@@ -25,6 +25,7 @@ import { parseRankingProtocol, type RankingProtocol } from "../lib/eval/protocol
 import { blasThreads } from "../lib/backend/blas_threads.ts";
 import { blasKernelSetting } from "../lib/backend/blas_kernels.ts";
 import { workerCount } from "./reproduce_workers.ts";
+import { checkResultsFolder } from "./cli/read_problem.ts";
 
 /** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
 export const USAGE = `Usage: deno task reproduce [command] [options]
@@ -44,7 +45,8 @@ checks that they reproduce and regenerates the tables from them.
                                  report.html and the README tables from the records; run nothing
   deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
   --results DIR                  where cells are read and written instead of the defaults
-  --first movielens              run that dataset's cells first (a second process)
+  --first movielens              run that dataset's cells first (a second process; a run of the
+                                 plan: --quick, --select or another --results)
   --workers N                    run the cells in N processes at one BLAS thread each (default:
                                  one per core; see scripts/reproduce_workers.ts); only the first
                                  compares and reports
@@ -107,7 +109,7 @@ const OPTIONS = {
 
 /** Parses the arguments; a bad one stops with one line naming it and status 2. */
 function parseArguments(args: readonly string[]) {
-  return checkedOption(() => parseOptions(args, OPTIONS));
+  return checkedOption(() => parseOptions(args, OPTIONS, { hidden: ["worker"] }));
 }
 
 /** Stops with one line naming the bad option or setting and status 2 (no stack: not a bug). */
@@ -193,6 +195,9 @@ function checkPermissions(
     );
     Deno.exit(2);
   }
+  // A file there (or a path through one) stopped at the first read of its selected.json with
+  // "Not a directory" (exit 1).
+  if (results !== undefined) checkedOption(() => checkResultsFolder(results));
   // The workers get these folders in permission flags, which a comma or white space would split.
   const unsplittable = [...(results !== undefined ? [results] : []), ...workerDatasetReads(dataset)]
     .find((path) => /[\s,]/.test(path));
@@ -260,6 +265,11 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   // With --dataset the plan holds that dataset alone: --first has nothing to order.
   if (dataset !== undefined && firstDataset !== undefined) {
     usageError("--first: only for the embedded datasets, not with --dataset");
+  }
+  // --first orders the cells a run trains: the commands of one cell or none dropped it unsaid.
+  const single = singleCellCommand(values);
+  if (firstDataset !== undefined && single !== undefined) {
+    usageError(`--first: only for runs of many cells, not with --${single}`);
   }
   const datasetTraining = datasetTrainingOption(values);
   const ranking = values.ranking === undefined
@@ -356,14 +366,19 @@ function workersOption(values: ReproduceValues): number {
   }
   // Without --list-cells, --json would be dropped and the whole grid would start.
   if (values.json && !values["list-cells"]) usageError("--json: only with --list-cells");
-  const singleCellCommands = ["report-only", "list-cells", "cell"] as const;
-  const manyCells = !singleCellCommands.some((c) => values[c] !== undefined && values[c] !== false);
-  if (!manyCells && values.workers !== undefined) {
-    usageError(`--workers: only for runs of many cells, not with --${chosen[0]}`);
+  const single = singleCellCommand(values);
+  if (single !== undefined && values.workers !== undefined) {
+    usageError(`--workers: only for runs of many cells, not with --${single}`);
   }
-  return values.worker || !manyCells
+  return values.worker || single !== undefined
     ? 1
     : checkedOption(() => workerCount(values.workers, navigator.hardwareConcurrency));
+}
+
+/** The command given that runs one cell or none (`--report-only`, `--list-cells`, `--cell`). */
+function singleCellCommand(values: ReproduceValues): string | undefined {
+  return (["report-only", "list-cells", "cell"] as const)
+    .find((c) => values[c] !== undefined && values[c] !== false);
 }
 
 /** Default of `DEMURE_SELECTION_WAIT_S`: 6 h, two stages of the full plan's trials with room. */

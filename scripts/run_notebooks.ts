@@ -28,6 +28,7 @@ import {
   ensureDenoKernelspec,
   executeNotebook,
   jupyterProblem,
+  kernelFlagsProblem,
   listNotebooks,
   type NotebookRunnerConfig,
   renderNotebookHtml,
@@ -307,12 +308,19 @@ export async function main(): Promise<number> {
   // Found now rather than when the first notebook's outputs are written, after it ran.
   const unwritable = unwritableReason(options.outDir);
   if (unwritable !== undefined) usageError(`--out ${options.outDir}: not writable (${unwritable})`);
+  const kernelEnv: Record<string, string> = options.quick ? { DEMURE_QUICK: "1" } : {};
+  // Before any kernel starts: each notebook's first cell would fail on it, one after another.
+  const badFlag = kernelFlagsProblem(kernelEnv);
+  if (badFlag !== undefined) {
+    console.error(`run_notebooks: ${badFlag}`);
+    return 2;
+  }
   await installKernel();
   const stop = listenForStop();
   const config: NotebookRunnerConfig = {
     projectRoot,
     quietMs: options.quietMs,
-    kernelEnv: options.quick ? { DEMURE_QUICK: "1" } : {},
+    kernelEnv,
     signal: stop.signal,
   };
   const problem = await jupyterProblem(config);

@@ -2,6 +2,17 @@
 # Idempotent set-up for a fresh Debian machine that has only Node.js and npm.
 # Called by ./run.sh before every command; each step is skipped when already done.
 set -euo pipefail
+# The set-up takes no arguments. It ignored them, so `deno task setup --help` (or any typo) ran the
+# whole set-up, which may install packages, and exited 0. The usage is lines 2-3 above.
+if (($# > 0)); then
+  case $1 in
+    -h | --help) sed -n '2,3p' "$0"; exit 0 ;;
+    *)
+      echo "setup: unexpected argument: $1 (the set-up takes none; -h, --help: its usage)" >&2
+      exit 2
+      ;;
+  esac
+fi
 cd "$(dirname "$0")/.."
 
 # System packages every later step needs, in one place:

@@ -57,12 +57,25 @@ export function taskPermissions(
   return withPaths;
 }
 
+/** What `--help` prints (docs/permissions.md shows it in use). */
+const USAGE = `usage: deno run --no-prompt --allow-read=deno.json scripts/task_permissions.ts TASK
+         [--read-write DIR ...] [--read DIR ...]
+Prints the permission flags of deno.json's task TASK on one line, with each --read-write folder
+added to its reads and writes and each --read folder to its reads (run from the project folder).
+  -h, --help  print this text`;
+
 if (import.meta.main) {
   try {
     const { values, positionals } = parseOptions(Deno.args, {
       "read-write": { type: "string", multiple: true },
       read: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h", default: false },
     }, { allowPositionals: true });
+    // docs/permissions.md names this script as a command; --help was an unknown option.
+    if (values.help) {
+      console.log(USAGE);
+      Deno.exit(0);
+    }
     if (positionals.length !== 1) throw new Error("name one task (e.g. reproduce)");
     const config = JSON.parse(Deno.readTextFileSync("deno.json")) as {
       tasks: Record<string, string>;

@@ -56,7 +56,7 @@ export function gpuCheckOptions(args: readonly string[]) {
     dim: { type: "string" },
     "batch-size": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
-  });
+  }, { hidden: ["child"] });
   const backends = values.backends.split(",");
   for (const backend of backends) {
     if (!(BACKENDS as readonly string[]).includes(backend)) {

@@ -31,12 +31,17 @@ export type ParsedValues<T extends ParseArgsOptionsConfig> = {
 /**
  * `args` read against `options`; an unknown or malformed option, one given twice (unless it is
  * declared `multiple`), an empty value, or an argument that is not an option (unless
- * `allowPositionals`) is a {@linkcode UsageError} naming it.
+ * `allowPositionals`) is a {@linkcode UsageError} naming it. An unknown option's message also
+ * lists the options there are, but for those named in `hidden` (set by a script on its own
+ * subprocesses, not for users).
  */
 export function parseOptions<T extends ParseArgsOptionsConfig>(
   args: readonly string[],
   options: T,
-  { allowPositionals = false }: { allowPositionals?: boolean } = {},
+  { allowPositionals = false, hidden = [] }: {
+    allowPositionals?: boolean;
+    hidden?: readonly (keyof T & string)[];
+  } = {},
 ): { values: ParsedValues<T>; positionals: string[] } {
   let parsed;
   try {
@@ -45,7 +50,12 @@ export function parseOptions<T extends ParseArgsOptionsConfig>(
     // node:util's message: "Unknown option '--x'. To specify ..."; its first sentence names it.
     const text = (error as Error).message;
     // "Option '--seeds' argument is ambiguous": a value that starts with a dash (-1).
-    const hint = text.includes("ambiguous") ? " (a value starting with a dash: --name=-1)" : "";
+    const hint = text.includes("ambiguous")
+      ? " (a value starting with a dash: --name=-1)"
+      // A typo named alone left the user to open --help for the spelling they meant.
+      : (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+      ? ` (options: ${optionNames(options, hidden)})`
+      : "";
     throw new UsageError(`${text.split(/\.(?:\s|$)/)[0]}${hint}`);
   }
   const counts = new Map<string, number>();
@@ -67,6 +77,14 @@ export function parseOptions<T extends ParseArgsOptionsConfig>(
     );
   }
   return { values: parsed.values as unknown as ParsedValues<T>, positionals: parsed.positionals };
+}
+
+/** The options of `options` as typed, `--name` (`/-s` where it has a short form). */
+function optionNames(options: ParseArgsOptionsConfig, hidden: readonly string[]): string {
+  return Object.entries(options)
+    .filter(([name]) => !hidden.includes(name))
+    .map(([name, { short }]) => short ? `--${name}/-${short}` : `--${name}`)
+    .join(", ");
 }
 
 /**

@@ -3,6 +3,7 @@
  * script starts its work, so that a typo or a path outside the task's permissions is not a
  * NotFound or NotCapable stack (a `--no-prompt` run stops with one) halfway through.
  */
+import { UsageError } from "./options.ts";
 
 /**
  * Why `path` cannot be read as a `kind` under this process's permissions, or `undefined` when it
@@ -26,4 +27,21 @@ export function readProblem(path: string, kind: "file" | "folder"): string | und
   }
   const isKind = kind === "file" ? info.isFile : info.isDirectory;
   return isKind ? undefined : `not a ${kind}`;
+}
+
+/**
+ * Refuses a `--results` folder that cannot be one: a file, or a path through a file, which a run
+ * found at its first read or `mkdir` inside it ("Not a directory", a stack from the benchmark
+ * scripts). A folder that does not exist yet is fine: the run makes it.
+ *
+ * @example
+ * ```ts
+ * checkResultsFolder("README.md"); // UsageError: "--results README.md: not a folder"
+ * ```
+ */
+export function checkResultsFolder(path: string): void {
+  const problem = readProblem(path, "folder");
+  if (problem !== undefined && problem !== "no such folder") {
+    throw new UsageError(`--results ${path}: ${problem}`);
+  }
 }

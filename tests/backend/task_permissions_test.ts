@@ -225,6 +225,62 @@ Deno.test("docs/permissions.md has a row for every task", () => {
   }
 });
 
+Deno.test("docs/permissions.md: each task's row names the system information it may read", () => {
+  // The words of the table's last column for each --allow-sys name. The profile row once said
+  // "host name" where its flags allowed the load average too.
+  const words: Record<string, string> = { hostname: "host name", uid: "uid", loadavg: "load" };
+  const doc = Deno.readTextFileSync(new URL("docs/permissions.md", root));
+  for (const [task, command] of Object.entries(tasks)) {
+    const row = doc.split("\n").find((line) => line.startsWith(`| \`${task}\``));
+    const other = row?.split("|").at(-2)?.trim() ?? "";
+    // A row "as `reproduce`", and the bash and -A tasks, describe theirs elsewhere.
+    if (other.startsWith("as `") || !/^deno (run|bench) /.test(command)) continue;
+    const allowed = command.match(/--allow-sys=(\S+)/)?.[1].split(",") ?? [];
+    for (const [name, word] of Object.entries(words)) {
+      assertEquals(
+        new RegExp(`\\b${word}\\b`).test(other),
+        allowed.includes(name),
+        `docs/permissions.md, row of ${task}: "${other}" against --allow-sys=${allowed}`,
+      );
+    }
+  }
+});
+
+Deno.test("scripts/task_permissions.ts --help prints its usage; a typo names the options", async () => {
+  const run = async (...args: string[]) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        "--allow-read=deno.json",
+        "scripts/task_permissions.ts",
+        ...args,
+      ],
+      cwd: root,
+      stdin: "null",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  };
+  for (const flag of ["--help", "-h"]) {
+    const { code, stdout, stderr } = await run(flag);
+    assertEquals([code, stderr], [0, ""], flag);
+    assert(stdout.startsWith("usage: deno run --no-prompt --allow-read=deno.json"), stdout);
+    for (const option of ["TASK", "--read-write DIR", "--read DIR"]) {
+      assert(stdout.includes(option));
+    }
+  }
+  const typo = await run("reproduce", "--read-wrte", "/x");
+  assertEquals(
+    [typo.code, typo.stderr],
+    [
+      2,
+      "task_permissions: Unknown option '--read-wrte' (options: --read-write, --read, " +
+      "--help/-h)\n",
+    ],
+  );
+});
+
 Deno.test("taskPermissions: a task's flags with folders added to its reads and writes", () => {
   const flags = taskPermissions(
     "deno run --no-prompt --allow-read=.,/proc --allow-env --allow-ffi=/lib/x.so " +

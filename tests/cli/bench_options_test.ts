@@ -25,7 +25,12 @@ async function assertRefused(cases: readonly [string, string[], string][]) {
 
 Deno.test("selection_budget_check: a misspelt option, a bad budget or dataset is exit 2", async () => {
   await assertRefused([
-    ["selection_budget_check", ["--budgets=7"], "Unknown option '--budgets'"],
+    [
+      "selection_budget_check",
+      ["--budgets=7"],
+      "Unknown option '--budgets' (options: --budget, --systems, --datasets, --results, --out, " +
+      "--help/-h)",
+    ],
     ["selection_budget_check", ["--budget=0"], "--budget 0: must be an integer in 1..12"],
     // More trials than the backbones' grid holds.
     ["selection_budget_check", ["--budget", "13"], "--budget 13: must be an integer in 1..12"],
@@ -47,7 +52,12 @@ Deno.test("mask_schedule_check: a visit count that is not a positive integer is 
   await assertRefused([
     ["mask_schedule_check", ["--visits=x"], "--visits x: must be an integer in 1..1000"],
     ["mask_schedule_check", ["--visits=0"], "--visits 0: must be an integer in 1..1000"],
-    ["mask_schedule_check", ["--visit=2"], "Unknown option '--visit'"],
+    [
+      "mask_schedule_check",
+      ["--visit=2"],
+      "Unknown option '--visit' (options: --visits, --datasets, --systems, --results, --out, " +
+      "--report-only, --help/-h)",
+    ],
   ]);
 });
 
@@ -157,4 +167,17 @@ Deno.test("every benchmark script that is run prints its options with --help", a
     assertEquals([code, stderr], [0, ""], script);
     assert(stdout.startsWith("usage: "), `${script}: ${stdout}`);
   }
+});
+
+Deno.test("the benchmarks' --results: a file is exit 2, not a stack", async () => {
+  // Each stopped at its first mkdir inside it with an uncaught NotADirectory and a stack.
+  await assertRefused(
+    ["mask_schedule_check", "selection_budget_check", "denoising_choice_check"].map((
+      script,
+    ): [string, string[], string] => [
+      script,
+      ["--results=README.md"],
+      "--results README.md: not a folder",
+    ]),
+  );
 });

@@ -208,3 +208,20 @@ Deno.test("gpu_check without an adapter: --adapter says none and exits 1; a back
     /^webgpu: no profile \(exit 1: gpu_check \(webgpu\): .*no WebGPU adapter/m,
   );
 });
+
+Deno.test("build_gpu_check.sh: an unknown option is one line naming it and the options, exit 2", async () => {
+  for (const option of ["--stage_only", "--bogus", "tools"]) {
+    const output = await new Deno.Command("bash", {
+      args: ["scripts/build_gpu_check.sh", option],
+      cwd: root,
+      stdin: "null",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 2, stderr);
+    // It named the option alone: the spelling meant was in --help only.
+    assertEquals(
+      stderr,
+      `build_gpu_check: unknown option ${option} (options: --stage-only, --out DIR, --help/-h)\n`,
+    );
+  }
+});

@@ -45,8 +45,14 @@ Deno.test("parseOptions refuses an empty value, an unknown option and a missing 
   assertThrows(() => parseOptions(["--out="], OPTIONS), UsageError, "--out: an empty value");
   assertThrows(() => parseOptions(["--out", ""], OPTIONS), UsageError, "--out: an empty value");
   const unknown = assertThrows(() => parseOptions(["--bogus"], OPTIONS), UsageError);
-  // The first sentence of node:util's message, which names the option, and nothing after it.
-  assertEquals(unknown.message, "Unknown option '--bogus'");
+  // The first sentence of node:util's message, which names the option, then the options there are.
+  assertEquals(unknown.message, "Unknown option '--bogus' (options: --out, --quick, --read)");
+  // A short form is shown with its option; one the script sets on its subprocesses is not.
+  const withShort = { ...OPTIONS, help: { type: "boolean", short: "h" } } as const;
+  assertEquals(
+    assertThrows(() => parseOptions(["-x"], withShort, { hidden: ["read"] }), UsageError).message,
+    "Unknown option '-x' (options: --out, --quick, --help/-h)",
+  );
   assertThrows(
     () => parseOptions(["--out"], OPTIONS),
     UsageError,

@@ -3,8 +3,9 @@
  * the other kind, and an error other than NotFound, which keeps the system's cause instead of
  * being called missing. (Outside the task's reads: check_html_options_test, notebook_module_test.)
  */
-import { assertEquals, assertMatch } from "@std/assert";
-import { readProblem } from "../../scripts/cli/read_problem.ts";
+import { assertEquals, assertMatch, assertThrows } from "@std/assert";
+import { checkResultsFolder, readProblem } from "../../scripts/cli/read_problem.ts";
+import { UsageError } from "../../scripts/cli/options.ts";
 
 Deno.test("readProblem: missing, the other kind, or unreadable for a cause other than NotFound", () => {
   const folder = Deno.makeTempDirSync({ prefix: "read_problem_" });
@@ -21,6 +22,24 @@ Deno.test("readProblem: missing, the other kind, or unreadable for a cause other
     for (const kind of ["file", "folder"] as const) {
       assertMatch(readProblem(`${file}/x`, kind) ?? "", /^cannot be read \(Not a directory/);
     }
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
+});
+
+Deno.test("checkResultsFolder: a folder, or none yet, passes; a file or a path through one is refused", () => {
+  const folder = Deno.makeTempDirSync({ prefix: "results_folder_" });
+  try {
+    const file = `${folder}/notes.txt`;
+    Deno.writeTextFileSync(file, "not a results folder");
+    checkResultsFolder(folder);
+    checkResultsFolder(`${folder}/new/quick`); // the run makes it
+    assertThrows(() => checkResultsFolder(file), UsageError, `--results ${file}: not a folder`);
+    assertThrows(
+      () => checkResultsFolder(`${file}/quick`),
+      UsageError,
+      `--results ${file}/quick: cannot be read (Not a directory`,
+    );
   } finally {
     Deno.removeSync(folder, { recursive: true });
   }

@@ -59,7 +59,13 @@ Deno.test("reproduce --help and -h print the usage and exit 0", async () => {
 
 Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async () => {
   const cases = [
-    [["--select", "--wrokers", "2"], "reproduce: Unknown option '--wrokers'; see --help\n"],
+    // The options there are, but --worker (set by a main process on its workers).
+    [
+      ["--select", "--wrokers", "2"],
+      "reproduce: Unknown option '--wrokers' (options: --help/-h, --quick, --select, --all, " +
+      "--seeds, --results, --report-only, --list-cells, --json, --cell, --dataset, --format, " +
+      "--features, --ranking, --max-epochs, --patience, --first, --workers); see --help\n",
+    ],
     [["--results"], "reproduce: Option '--results <value>' argument missing; see --help\n"],
     // Bad values of known options, including those the plan range-checks.
     [["--seeds=1,x"], 'reproduce: --seeds: "x" is not an integer; see --help\n'],
@@ -115,6 +121,16 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "reproduce: --dataset /nonexistent/d.txt: this task may not read there (its permissions " +
       "cover the project folder); run scripts/reproduce.ts with that folder added to " +
       "--allow-read, as docs/permissions.md shows\n",
+    ],
+    // A file, or a path through one: stopped at its selected.json with "Not a directory", exit 1.
+    [
+      ["--report-only", "--results=README.md"],
+      "reproduce: --results README.md: not a folder; see --help\n",
+    ],
+    [
+      ["--quick", "--list-cells", "--results=README.md/quick"],
+      "reproduce: --results README.md/quick: cannot be read (Not a directory (os error 20): stat " +
+      "'README.md/quick'); see --help\n",
     ],
     // node:util keeps the last of a repeated option: the run went into the second folder.
     [
@@ -179,6 +195,21 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       ["--dataset=d.txt", "--format=sequence", "--first=movielens"],
       "reproduce: --first: only for the embedded datasets, not with --dataset; see --help\n",
     ],
+    // --first orders the cells a run of the plan trains; these dropped it without a word.
+    [
+      ["--report-only", "--first=movielens"],
+      "reproduce: --first: only for runs of many cells, not with --report-only; see --help\n",
+    ],
+    [
+      ["--list-cells", "--first=synthetic"],
+      "reproduce: --first: only for runs of many cells, not with --list-cells; see --help\n",
+    ],
+    [
+      ["--first=movielens"],
+      "reproduce: --first: not for the verification of the records, which reruns the longest " +
+      "cells first (it orders a run of the plan: --quick, --select or another --results); " +
+      "see --help\n",
+    ],
     // The worker processes get the folder in permission flags (it used to write plan.json, then
     // stop on an uncaught error).
     [
@@ -216,6 +247,24 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
   for (const [env, message] of environments) {
     const { code, stderr } = await reproduceWith(env, "--quick", "--list-cells");
     assertEquals([code, stderr], [2, `reproduce: ${message}\n`], JSON.stringify(env));
+  }
+});
+
+Deno.test("report or verification of the records with options none of their cells was run with: one line, exit 1, no report", async () => {
+  // The records' plan.json predates the ranking, so the folder's plan check lets --ranking pass;
+  // each used to write a report of 208 missing cells over results/full's, and exit 0 (the
+  // verification after "0 of 0 reruns match their records").
+  const why = "full plan with these options (its cells were run with other --seeds or --ranking)\n";
+  for (const option of ["--ranking=history_kept", "--seeds=7"]) {
+    const commands: [string[], string][] = [
+      [["--report-only"], "--report-only: results-of-record/full holds no finished cell of the "],
+      [["--workers=1"], "results-of-record/full holds no recorded cell of the "],
+    ];
+    for (const [command, message] of commands) {
+      const { code, stdout, stderr } = await reproduce(...command, option);
+      assertEquals([code, stderr], [1, `reproduce: ${message}${why}`], `${command} ${option}`);
+      assert(!stdout.includes("wrote"), stdout);
+    }
   }
 });
 

@@ -4,7 +4,7 @@
  * and exit 0; an unknown command is one line naming it, then the usage, and exit 2. None of these
  * reaches the set-up (`scripts/setup.sh`), which may install packages. `./run.sh test` hands its
  * arguments to `scripts/test_all.sh`, which takes none: `--help` prints its usage, anything else
- * is one line and exit 2, before any stage starts.
+ * is one line and exit 2, before any stage starts. So does the set-up itself (`deno task setup`).
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 
@@ -93,5 +93,22 @@ Deno.test("the test suite (./run.sh test) answers --help and refuses an argument
     assertEquals([code, stdout], [2, ""], argument);
     assert(stderr.startsWith(`test_all: unexpected argument: ${argument} (`), stderr);
     assertEquals(stderr.trimEnd().split("\n").length, 1, stderr);
+  }
+});
+
+Deno.test("the set-up (deno task setup) answers --help and refuses an argument before any step", async () => {
+  for (const flag of ["--help", "-h"]) {
+    const { code, stdout, stderr } = await runScript("scripts/setup.sh", flag);
+    assertEquals([code, stderr], [0, ""], flag);
+    assert(stdout.startsWith("# Idempotent set-up"), stdout);
+  }
+  // It ignored them: the whole set-up ran (here: "command not found" for its tools) and exit 0.
+  for (const argument of ["--bogus", "--quick", "tools"]) {
+    const { code, stdout, stderr } = await runScript("scripts/setup.sh", argument);
+    assertEquals([code, stdout], [2, ""], argument);
+    assertEquals(
+      stderr,
+      `setup: unexpected argument: ${argument} (the set-up takes none; -h, --help: its usage)\n`,
+    );
   }
 });

@@ -85,3 +85,37 @@ Deno.test("readme-figure in quick mode says to make the model with reproduce --q
   );
   assertStringIncludes(hint, `(looked for ${cellModelDir("results/quick", cell)}/best.json`);
 });
+
+Deno.test("readme-figure --from a file, a path through one or a missing folder is one line, status 2", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "readme_figure_from_file_" });
+  try {
+    const file = `${folder}/results.txt`;
+    await Deno.writeTextFile(file, "not a results folder");
+    const task = readmeFigureTask();
+    const cases: [string, string][] = [
+      [file, "not a folder"],
+      [`${file}/full`, "cannot be read (Not a directory"],
+      [`${folder}/missing`, "no such folder"],
+    ];
+    for (const [from, why] of cases) {
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          ...taskPermissions(task, [], [folder]),
+          task.split(/\s+/).at(-1)!,
+          "--from",
+          from,
+        ],
+        cwd: root,
+        stdin: "null",
+      }).output();
+      const stderr = new TextDecoder().decode(output.stderr);
+      // Before: a NotADirectory stack from the model lookup (status 1), or "no kept model".
+      assertEquals(output.code, 2, stderr);
+      assertStringIncludes(stderr, `readme_figure: --from ${from}: ${why}`);
+      assertEquals(stderr.trim().split("\n").length, 1, stderr);
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});

@@ -62,3 +62,25 @@ Deno.test('lab: an empty DEMURE_JUPYTER_PYTHON counts as unset, not as the progr
     else Deno.env.set("DEMURE_JUPYTER_PYTHON", before);
   }
 });
+
+Deno.test("lab: a bad DEMURE_QUICK or DEMURE_RERUN is one line and exit 2, before the server starts", async () => {
+  const words = task.split(/\s+/).slice(1);
+  for (const [name, value] of [["DEMURE_QUICK", "yes"], ["DEMURE_RERUN", "2"]]) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: words,
+      cwd: root,
+      // A Python that cannot start: where the variable went unchecked, the lab stops there (exit
+      // 1) rather than serve kernels that inherit it, whose every cell reading it failed.
+      env: { [name]: value, DEMURE_JUPYTER_PYTHON: "/nonexistent/python3" },
+      stdin: "null",
+    }).output();
+    assertEquals(
+      [output.code, new TextDecoder().decode(output.stderr)],
+      [
+        2,
+        `lab: ${name}="${value}": must be 1 or true (on), 0 or false (off) (read by every ` +
+        "notebook's kernel)\n",
+      ],
+    );
+  }
+});

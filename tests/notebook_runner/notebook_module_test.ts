@@ -94,7 +94,7 @@ Deno.test("check_notebooks: --help, and a path that is no notebook, are one line
     ["README.md", "check_notebooks: README.md: not a notebook (.ipynb); see --help\n"],
     // A folder whose name ends in .ipynb is no notebook either.
     [folder, `check_notebooks: ${folder}: no such notebook; see --help\n`],
-    ["--bogus", "check_notebooks: Unknown option '--bogus'; see --help\n"],
+    ["--bogus", "check_notebooks: Unknown option '--bogus' (options: --help/-h); see --help\n"],
   ];
   try {
     for (const [path, message] of cases) {

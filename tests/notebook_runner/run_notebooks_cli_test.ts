@@ -76,7 +76,11 @@ Deno.test("notebooks --help and -h list every option and exit 0", async () => {
 
 Deno.test("notebooks: a bad option or value is one line naming it and the range, exit 2", async () => {
   const range = "must be an integer from 0 to 600000 (milliseconds); see --help";
-  await assertRefused(["--bogus"], "Unknown option '--bogus'; see --help");
+  await assertRefused(
+    ["--bogus"],
+    "Unknown option '--bogus' (options: --quick, --no-html, --no-input, --install-kernel, " +
+      "--check-clean, --out, --quiet-ms, --help/-h); see --help",
+  );
   await assertRefused(["--quiet-ms"], "Option '--quiet-ms <value>' argument missing; see --help");
   await assertRefused(["--out"], "Option '--out <value>' argument missing; see --help");
   for (const value of ["abc", "1e308", "600001", "-5", "1.5", "0x10", " 7"]) {
@@ -286,4 +290,35 @@ Deno.test({
       Deno.removeSync(`${root}/${out}`, { recursive: true });
     }
   },
+});
+
+Deno.test("notebooks: a bad DEMURE_QUICK or DEMURE_RERUN is one line before any kernel starts; --quick sets its own", async () => {
+  const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
+    tasks: Record<string, string>;
+  }).tasks.notebooks;
+  const words = task.split(/\s+/);
+  const run = async (env: Record<string, string>, ...args: string[]) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [...words.slice(words.indexOf("run")), ...args],
+      cwd: root,
+      env: { DEMURE_JUPYTER_PYTHON: "/nonexistent/python3", ...env },
+      stdin: "null",
+    }).output();
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  };
+  const fixture = `${fixtures}/outputs.ipynb`;
+  // It started a kernel per notebook and failed each at its first cell that read the variable.
+  for (const [name, value] of [["DEMURE_QUICK", "yes"], ["DEMURE_RERUN", "TRUE"]]) {
+    const { code, stdout, stderr } = await run({ [name]: value }, fixture);
+    assertEquals([code, stdout], [2, ""], `${name}=${value}`);
+    assertEquals(
+      stderr,
+      `run_notebooks: ${name}="${value}": must be 1 or true (on), 0 or false (off) (read by ` +
+        "every notebook's kernel)\n",
+    );
+  }
+  // --quick gives the kernels DEMURE_QUICK=1 whatever this process holds: the run goes on to the
+  // runner's Python (outside the task's --allow-run here), not to the variable's line.
+  const quick = await run({ DEMURE_QUICK: "yes" }, "--quick", fixture);
+  assertStringIncludes(quick.stderr, "cannot run /nonexistent/python3");
 });

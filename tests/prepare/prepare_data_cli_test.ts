@@ -67,7 +67,10 @@ Deno.test("prepare-data --help and -h print the usage of every option, convert n
 
 Deno.test("prepare-data: an unknown option, a stray argument, a missing or empty value is one line, exit 2", async () => {
   const before = datasetTimes();
-  await assertRefused(["--bogus"], "Unknown option '--bogus'");
+  await assertRefused(
+    ["--bogus"],
+    "Unknown option '--bogus' (options: --dslabs, --wink, --vega, --out, --help/-h)",
+  );
   await assertRefused(["--dslabs"], "Option '--dslabs <value>' argument missing");
   await assertRefused(["--out"], "Option '--out <value>' argument missing");
   await assertRefused(

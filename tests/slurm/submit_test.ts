@@ -162,7 +162,13 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
     // Written into an #SBATCH line, a newline would have added a directive of its own.
     [["--account", "lab\n#SBATCH --mem=1"], "slurm: --account"],
     [["--partition", "a b"], 'slurm: --partition "a b": a Slurm name'],
-    [["--bogus"], "slurm: Unknown option '--bogus'; see --help"],
+    // It names the options there are, so the spelling meant is on the line.
+    [
+      ["--bogus"],
+      "slurm: Unknown option '--bogus' (options: --results, --quick, --seeds, --cpus, --gpu, " +
+      "--backend, --minutes, --memory-mb, --help/-h, --partition, --account, --concurrency, " +
+      "--deno, --dry-run); see --help",
+    ],
     [["--cpus", "1", "--cpus", "2"], "slurm: --cpus given twice: give it once; see --help"],
     [["--partition="], "slurm: --partition: an empty value; see --help"],
     [["--minutes", "0"], "slurm: --minutes 0: must be an integer in 1..43200"],
