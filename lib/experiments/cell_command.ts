@@ -316,10 +316,17 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
           `command runs ${datasetOptions(wanted.dataset)}. Use another --results folder`,
       );
     }
-    if (!legacy && recorded.ranking !== wanted.ranking) {
+    // A legacy folder's ranking is its cells' (each records one unless it is the default): with
+    // none compared, `--select --ranking history_kept` into the records retrained every cell and
+    // overwrote its record (a stored cell of other settings counts as unfinished).
+    const held = legacy
+      ? [...storedCellRankings(resultsDir)].find((ranking) => ranking !== wanted.ranking)
+      : recorded.ranking;
+    if (held !== undefined && held !== wanted.ranking) {
       throw new Error(
-        `${path}: the folder holds cells ranked with --ranking ${recorded.ranking}; this command ` +
-          `ranks with --ranking ${wanted.ranking}. Use another --results folder`,
+        `${legacy ? cellsDirectory(resultsDir) : path}: the folder holds cells ranked with ` +
+          `--ranking ${held}; this command ranks with --ranking ${wanted.ranking}. Use another ` +
+          "--results folder",
       );
     }
     if (
@@ -346,6 +353,30 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
         "plan; use another --results folder",
     );
   }
+}
+
+/**
+ * The ranking protocols of the cells stored in `resultsDir` (a cell's settings name one in
+ * `training.ranking` only when it is not the default): what a folder whose `plan.json` predates
+ * the ranking field was ranked with. Reads every cell file (the records' 208: 16 MB, once per
+ * command), only for such a folder.
+ */
+function storedCellRankings(resultsDir: string): Set<RankingProtocol> {
+  const rankings = new Set<RankingProtocol>();
+  const cells = cellsDirectory(resultsDir);
+  if (!pathExists(cells)) return rankings;
+  for (const entry of Deno.readDirSync(cells)) {
+    if (!entry.isFile || !entry.name.endsWith(".json")) continue;
+    const path = `${cells}/${entry.name}`;
+    let stored: { settings?: { training?: { ranking?: RankingProtocol } } };
+    try {
+      stored = JSON.parse(Deno.readTextFileSync(path));
+    } catch (error) {
+      throw new Error(`${path}: unreadable cell result (${(error as Error).message}); delete it`);
+    }
+    rankings.add(stored.settings?.training?.ranking ?? DEFAULT_RANKING_PROTOCOL);
+  }
+  return rankings;
 }
 
 /** Records `plan` as the plan of `resultsDir` (after {@linkcode checkResultsPlan}), once. */

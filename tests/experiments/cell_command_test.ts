@@ -250,6 +250,22 @@ Deno.test("a results folder of another ranking, other trainer settings or of the
   Deno.writeTextFileSync(`${embedded}/plan.json`, JSON.stringify({ mode: "quick", seeds: [0] }));
   checkResultsPlan(planExperiments("quick"), embedded);
   checkResultsPlan(planExperiments("quick", undefined, { ranking: "history_kept" }), embedded);
+  // ... and its ranking is its cells': a cell records one only when it is not the default.
+  Deno.mkdirSync(cellsDirectory(embedded));
+  const cell = `${cellsDirectory(embedded)}/quick__Synthetic__Pop__seed=0.json`;
+  const stored = (training: object) => JSON.stringify({ key: "k", settings: { training } });
+  Deno.writeTextFileSync(cell, stored({ maxEpochs: 3 }));
+  checkResultsPlan(planExperiments("quick"), embedded);
+  assertThrows(
+    () =>
+      checkResultsPlan(planExperiments("quick", undefined, { ranking: "history_kept" }), embedded),
+    Error,
+    "cells: the folder holds cells ranked with --ranking history_excluded; this command ranks " +
+      "with --ranking history_kept",
+  );
+  Deno.writeTextFileSync(cell, stored({ maxEpochs: 3, ranking: "history_kept" }));
+  checkResultsPlan(planExperiments("quick", undefined, { ranking: "history_kept" }), embedded);
+  assertThrows(() => checkResultsPlan(planExperiments("quick"), embedded), Error, "history_kept");
 
   // Other trainer settings of the imported dataset; the same ones in another order are the same.
   const imported = Deno.makeTempDirSync();
@@ -278,6 +294,19 @@ Deno.test("a results folder of another ranking, other trainer settings or of the
     "holds cells trained with --max-epochs 5 --patience 2; this command trains with --max-epochs 1",
   );
   for (const dir of [embedded, imported]) Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("the records, whose plan.json predates the ranking field, refuse a command of the other ranking", () => {
+  // `--select --ranking history_kept` into them retrained every cell and overwrote its record.
+  const records = "results-of-record/full";
+  assertEquals(JSON.parse(Deno.readTextFileSync(`${records}/plan.json`)).ranking, undefined);
+  checkResultsPlan(planExperiments("full"), records);
+  assertThrows(
+    () =>
+      checkResultsPlan(planExperiments("full", undefined, { ranking: "history_kept" }), records),
+    Error,
+    `${records}/cells: the folder holds cells ranked with --ranking history_excluded`,
+  );
 });
 
 Deno.test("reproduce --cell with an unknown cell exits non-zero with a clear error, writing nothing", async () => {
