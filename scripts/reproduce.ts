@@ -430,9 +430,9 @@ if (values["report-only"]) {
   try {
     checkResultsPlan(plan, resultsDir);
     // The records may be empty (a fresh plan); any other folder must hold something to report.
-    // Records whose cells are all of other settings (--ranking history_kept, --seeds 7: the
-    // records' plan.json predates the ranking, so the check above lets it pass) used to get a
-    // report of 208 missing cells written over results/full's, and exit 0.
+    // Records whose cells are all of other settings (--seeds 7, which the records' plan.json
+    // does not compare; another --ranking is refused by the check above) used to get a report of
+    // 208 missing cells written over results/full's, and exit 0.
     if (
       listCells(plan, resultsDir).every((cell) => cell.status !== "finished") &&
       (!isRecords || storesAnyCell(resultsDir))
