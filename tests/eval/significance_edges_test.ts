@@ -27,6 +27,16 @@ Deno.test("pairedTTest: one pair is refused; two equal pairs give t = 0 and p = 
   assertEquals([same.meanDifference, same.statistic, same.pValue, same.n], [0, 0, 1, 2]);
 });
 
+Deno.test("pairedTTest is free of scale: differences of 1e-9 give the t and p of differences of 1", () => {
+  // Only an exactly zero variance is "no spread": d = [1, 2, 3] * 1e-9 has variance 1e-18, below
+  // any absolute threshold (Number.EPSILON is 2.2e-16), and the t and p of d = [1, 2, 3].
+  const unit = pairedTTest([1, 2, 3], [0, 0, 0]);
+  const tiny = pairedTTest([1e-9, 2e-9, 3e-9], [0, 0, 0]);
+  assertAlmostEquals(tiny.statistic, unit.statistic, 1e-9);
+  assertAlmostEquals(tiny.pValue, unit.pValue, 1e-9);
+  assertAlmostEquals(unit.statistic, 2 * Math.sqrt(3), 1e-12); // mean 2, sd 1, n = 3
+});
+
 Deno.test("Wilcoxon signed-rank: no non-zero difference gives p = 1; one gives its mean and p = 1", () => {
   // Every pair equal: nothing to rank (n = 0), no evidence either way.
   const none = wilcoxonSignedRank([0.5, 0.25, 0], [0.5, 0.25, 0]);
