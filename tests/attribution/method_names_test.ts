@@ -14,9 +14,13 @@ Deno.test("attribution method names: every method has words of its own, no key s
 });
 
 Deno.test("attribution method names: an unknown key is an error listing the known ones", () => {
-  assertThrows(
-    () => attributionMethodName("saliency"),
-    Error,
-    'unknown attribution method "saliency" (known: gradient_x_input,',
-  );
+  // Names every object has ("toString", "constructor") are no methods either: looked up as a
+  // property, they would name a function, not words.
+  for (const key of ["saliency", "toString", "constructor"]) {
+    assertThrows(
+      () => attributionMethodName(key),
+      Error,
+      `unknown attribution method "${key}" (known: gradient_x_input,`,
+    );
+  }
 });

@@ -21,6 +21,7 @@ Deno.test("a persisted negatives file is checked row by row, naming the file, us
     [[other(1), other(1)], 1, "negatives[1][1] = " + other(1) + " repeats negatives[1][0]"],
     [[8, other(2)], 2, "negatives[2][0] = 8 is not an item id (an integer from 0 to 7)"],
     [[other(2), 1.5], 2, "negatives[2][1] = 1.5 is not an item id"],
+    [[-1, other(2)], 2, "negatives[2][0] = -1 is not an item id (an integer from 0 to 7)"],
     [[other(2), "0"], 2, 'negatives[2][1] = "0" is not an item id'],
     [null, 1, "negatives[1] is null, not a list of item ids"],
   ];

@@ -97,6 +97,13 @@ Deno.test("comparePaired adds a t-test paired by seed over the seeds both system
   const t = (0.55 / 3) / (Math.sqrt(0.245 / 6) / Math.sqrt(3));
   assertAlmostEquals(bySeed.statistic, t, 1e-9);
   assertAlmostEquals(bySeed.pValue, 1 - t / Math.sqrt(t * t + 2), 1e-6);
+  // Two shared seeds (0 and 1), the fewest a test by seed takes: differences 0.3 and -0.05, mean
+  // 0.125, standard error 0.175, t = 0.714286 with 1 degree of freedom (Cauchy): p = 1 - (2 / pi)
+  // atan(t) = 0.605137.
+  const twoSeeds = comparePaired([0, 1, 3, 4].map((i) => cells[i]), "D", "A", "B")!.bySeed!;
+  assertEquals([twoSeeds.n, twoSeeds.ahead], [2, 1]);
+  assertAlmostEquals(twoSeeds.statistic, 0.125 / 0.175, 1e-9);
+  assertAlmostEquals(twoSeeds.pValue, 1 - (2 / Math.PI) * Math.atan(0.125 / 0.175), 1e-9);
   // One shared seed: no test by seed (the tests over users still run).
   const oneSeed = comparePaired([cells[0], cells[3]], "D", "A", "B")!;
   assertEquals(oneSeed.bySeed, undefined);

@@ -262,6 +262,15 @@ Deno.test("plan options: a dataset's own trainer settings and the ranking join t
   assertEquals({ maxEpochs, patience }, planExperiments("full").datasetTraining.movielens);
   assertEquals({ maxEpochs, patience }, { maxEpochs: 200, patience: 10 });
   assert(protocol.cells.every((c) => c.training.maxEpochs === 200 && c.training.patience === 10));
+  // The quick plan (CI's grid) stops an imported dataset as its embedded ones: 3 epochs, patience 3.
+  const quick = planExperiments("quick", [0], { dataset: recbole });
+  const quickStopping = {
+    maxEpochs: quick.datasets.file.maxEpochs,
+    patience: quick.datasets.file.patience,
+  };
+  assertEquals(planExperiments("quick").datasetTraining.synthetic, quickStopping);
+  assertEquals(quickStopping, { maxEpochs: 3, patience: 3 });
+  assert(quick.cells.every((c) => c.training.maxEpochs === 3 && c.training.patience === 3));
   const longer = planExperiments("full", [0], {
     dataset: recbole,
     datasetTraining: { maxEpochs: 300, patience: 10 },

@@ -1,6 +1,8 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { DEFAULT_SYNTHETIC } from "../../lib/data/synthetic.ts";
 import { cellFilter, cellsOf, planExperiments, validateSeeds } from "../../lib/experiments/plan.ts";
+import { cellStoreOf, isFinished } from "../../lib/experiments/stored_cells.ts";
+import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 import type {
   CellSelection,
   Experiment,
@@ -511,4 +513,19 @@ Deno.test("cellFilter: systems name the system, so trials, design choices and sw
       `a ${experiment} cell labelled apart from its system`,
     );
   }
+});
+
+Deno.test("plan (quick): the quick record's settings are those of today's quick plan", () => {
+  // The full plan's settings are pinned by its records (every cell finished under
+  // results-of-record/full, cell_command_test); the quick plan's only record is this cell, which
+  // reproducibility_test reruns from its own stored settings. A quick setting changed (the learning
+  // rate, the model's width, the batch) would leave it a stale file while CI runs another grid.
+  // (Its cell waits for SASRec-MM's selection, which the quick records do not hold: its settings
+  // are compared as planned, the backbone's defaults inherited.)
+  const record = "quick/Synthetic(historyLength=15,numItems=120,numUsers=160)/" +
+    "Demure-SASRec/trial=0/seed=0";
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((candidate) => candidate.key === record);
+  assert(cell !== undefined, "the record's cell is planned");
+  assertEquals(isFinished(cellStoreOf(RECORDS_DIR.quick), plan, cell), true);
 });

@@ -1,0 +1,51 @@
+/**
+ * replaceKernel / restoreKernel on a kernel the workspace does not replace (wasm `Floor`): the
+ * replacement keeps the stock kernel's set-up (wasm kernels bind their C function there, and the
+ * fallback to the stock kernel needs it when a backend is initialised after the swap), restoring
+ * puts the stock registration back exactly once (without tfjs's warning of a kernel registered
+ * twice), and an unknown kernel is named with its backend.
+ */
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { replaceKernel, restoreKernel } from "../../lib/backend/kernels/_replace_kernel.ts";
+
+Deno.test("replaceKernel keeps the stock set-up; restoreKernel puts the stock back once", () => {
+  const stock = tf.getKernel("Floor", "wasm")!;
+  assert(stock.setupFunc !== undefined, "wasm Floor binds its C function in its set-up");
+  let madeFrom: tf.KernelFunc | undefined;
+  const replacement: tf.KernelFunc = (args) => stock.kernelFunc(args);
+  try {
+    replaceKernel("Floor", "wasm", (previous) => {
+      madeFrom = previous;
+      return replacement;
+    });
+    const now = tf.getKernel("Floor", "wasm")!;
+    assertEquals(madeFrom, stock.kernelFunc, "made from the stock kernel");
+    assertEquals(now.kernelFunc, replacement);
+    assertEquals(now.setupFunc, stock.setupFunc);
+    // Unregistered before the stock one goes back: tfjs warns of a kernel registered twice.
+    const warnings: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    try {
+      assertEquals(restoreKernel("Floor", "wasm"), true);
+    } finally {
+      console.warn = warn;
+    }
+    assertEquals(warnings, []);
+    assertEquals(tf.getKernel("Floor", "wasm"), stock);
+    // Nothing replaced any more: a second restore has nothing to put back (and must not
+    // re-register the stock kernel over whatever is registered by then).
+    assertEquals(restoreKernel("Floor", "wasm"), false);
+  } finally {
+    restoreKernel("Floor", "wasm");
+  }
+});
+
+Deno.test("replaceKernel of a kernel the backend lacks names the kernel and the backend", () => {
+  assertThrows(
+    () => replaceKernel("NoSuchKernel", "wasm", (stock) => stock),
+    Error,
+    "no stock NoSuchKernel kernel on wasm",
+  );
+});

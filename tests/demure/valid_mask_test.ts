@@ -1,0 +1,36 @@
+/**
+ * validMaskOf: the (position, modality) pairs Demure may attribute and mask are those of a real
+ * history position whose item has the modality. Padding positions hold item 0, which is a real
+ * item with modalities of its own, so they must be ruled out by `valid`, not by the item.
+ */
+import { assertEquals } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import type { SequenceBatch } from "../../lib/data/types.ts";
+import { validMaskOf } from "../../lib/demure/_batch_pairs.ts";
+import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("validMaskOf: a real position's present modalities only; padding (item 0) has none", () => {
+  const split = leaveOneOut(tinyDataset(), 3);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 3, seed: 1 });
+  try {
+    assertEquals(model.modalityNames, ["id", "text", "genre"]);
+    // Row 0: two padding positions, then item 5 (no text). Row 1: padding, item 1 (all three),
+    // then item 0 as a real position (id and text, no genre).
+    const batch: SequenceBatch = {
+      users: Int32Array.of(0, 1),
+      items: Int32Array.of(0, 0, 5, 0, 1, 0),
+      valid: Float32Array.of(0, 0, 1, 0, 1, 1),
+      batchSize: 2,
+      length: 3,
+    };
+    assertEquals(Array.from(validMaskOf(model, batch)), [
+      ...[0, 0, 0, 0, 0, 0, 1, 0, 1], // row 0: padding, padding, item 5 (id, genre)
+      ...[0, 0, 0, 1, 1, 1, 1, 1, 0], // row 1: padding, item 1 (all), item 0 (id, text)
+    ]);
+  } finally {
+    model.dispose();
+  }
+});
