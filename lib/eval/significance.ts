@@ -11,6 +11,7 @@
  * t.pValue < 0.05; // significant
  * ```
  */
+import { SettingError } from "../util/settings.ts";
 
 /** Result of a paired test. */
 export interface PairedTestResult {
@@ -77,6 +78,15 @@ export function pairedTTest(a: ArrayLike<number>, b: ArrayLike<number>): PairedT
  */
 export const WILCOXON_EXACT_MAX_N = 50;
 
+/** Settings of {@linkcode wilcoxonSignedRank}. */
+export interface WilcoxonOptions {
+  /**
+   * The grid the differences lie on (> 0): each is rounded to a whole multiple of it before zeros
+   * and ties are decided. Default: none, exact equality.
+   */
+  resolution?: number;
+}
+
 /**
  * Two-sided Wilcoxon signed-rank test of a - b symmetric about 0.
  *
@@ -95,11 +105,28 @@ export const WILCOXON_EXACT_MAX_N = 50;
  *
  * `statistic` is the z of W+ (continuity-corrected, tie-corrected variance) in both cases, so its
  * sign says which system is ahead; `pValue` is the exact or approximate p as above.
+ *
+ * Zeros and ties are decided by exact equality (as scipy and R do), or, with
+ * `options.resolution`, on the differences rounded to whole multiples of it: for values known to
+ * lie on a grid (metrics stored to 1e-6, averaged over seeds), whose float differences carry
+ * rounding noise. Taken at face value, a mean of the same per-seed values summed in another order
+ * differed by 2.2e-16 and counted as a loss, and equal differences an ulp apart were not tied
+ * (the README's Wilcoxon p-values moved in their third digit, e.g. 0.674 against 0.685).
  */
-export function wilcoxonSignedRank(a: ArrayLike<number>, b: ArrayLike<number>): PairedTestResult {
+export function wilcoxonSignedRank(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  options: WilcoxonOptions = {},
+): PairedTestResult {
   const all = differences(a, b);
   const meanDifference = all.reduce((s, x) => s + x, 0) / Math.max(1, all.length);
-  const d = all.filter((x) => x !== 0);
+  const { resolution } = options;
+  if (resolution !== undefined && !(resolution > 0 && Number.isFinite(resolution))) {
+    throw new SettingError("WilcoxonOptions.resolution", resolution, "a finite number > 0");
+  }
+  // Whole multiples of the resolution when one is given: exact integers, so zeros and ties are.
+  const compared = resolution === undefined ? all : all.map((x) => Math.round(x / resolution));
+  const d = compared.filter((x) => x !== 0);
   const n = d.length;
   if (n === 0) return { test: "Wilcoxon signed-rank", meanDifference, statistic: 0, pValue: 1, n };
   const order = d.map((x, i) => ({ size: Math.abs(x), i })).sort((p, q) => p.size - q.size);

@@ -14,6 +14,7 @@ import type { LeaveOneOutSplit } from "../data/types.ts";
 import { type PairedTestResult, pairedTTest, wilcoxonSignedRank } from "../eval/significance.ts";
 import type { AttributionQuality } from "./attribution_quality.ts";
 import type { CellResult } from "./run_cell.ts";
+import { PER_USER_METRIC_STEPS } from "./_per_user_grid.ts";
 
 /** Mean, sample standard deviation (n - 1; 0 for one seed) and count. */
 export interface MeanStd {
@@ -190,12 +191,17 @@ export function comparePaired(
   const a = users.map((u) => ours.get(u) ?? NaN);
   const b = users.map((u) => theirs.get(u) ?? NaN);
   const bySeed = seedPairedTest(cells, dataset, system, baseline);
+  // Each mean is a whole number of 1 / STEPS over its k seeds, so a - b is a whole multiple of
+  // 1 / (STEPS * k_ours * k_theirs); its float value is that up to ~1e-16 of summing noise, which
+  // the Wilcoxon test must not read as a difference (nor split a tie over).
+  const runs = (name: string) => cellsOf(shared, dataset, name).length;
+  const resolution = 1 / (PER_USER_METRIC_STEPS * runs(system) * runs(baseline));
   return {
     system,
     baseline,
     metric: "NDCG@10",
     tTest: pairedTTest(a, b),
-    wilcoxon: wilcoxonSignedRank(a, b),
+    wilcoxon: wilcoxonSignedRank(a, b, { resolution }),
     ...(bySeed ? { bySeed } : {}),
   };
 }

@@ -39,6 +39,7 @@ import {
 import type { PreparedDataset } from "./datasets.ts";
 import { type AttributionQuality, attributionQuality } from "./attribution_quality.ts";
 import { checkSystemSpec, type SystemSpec } from "./systems.ts";
+import { PER_USER_METRIC_STEPS } from "./_per_user_grid.ts";
 
 /** Settings of one cell besides the system. */
 export interface CellSettings {
@@ -272,7 +273,7 @@ function hooksOf(
 }
 
 function keepPerUser(values: Float64Array): number[] {
-  return Array.from(values, (v) => Math.round(v * 1e6) / 1e6);
+  return Array.from(values, (v) => Math.round(v * PER_USER_METRIC_STEPS) / PER_USER_METRIC_STEPS);
 }
 
 /** Trains (if neural) and evaluates one system; disposes every tensor it made. */

@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { standardNormalCdf, wilcoxonSignedRank } from "../../lib/eval/significance.ts";
 
 Deno.test("Wilcoxon signed-rank with tied |differences|: the tie-corrected variance, by hand", () => {
@@ -16,4 +16,31 @@ Deno.test("Wilcoxon signed-rank with tied |differences|: the tie-corrected varia
   assertAlmostEquals(result.statistic, z, 1e-9);
   assertAlmostEquals(result.pValue, 2 * (1 - standardNormalCdf(z)), 1e-12);
   assertAlmostEquals(result.pValue, 0.2031, 1e-3);
+});
+
+Deno.test("Wilcoxon signed-rank with a resolution decides zeros and ties on the rounded differences", () => {
+  // Float differences of values on a grid of 1e-6: 0.1 + 0.2 - 0.3 = 5.6e-17 (a zero), and
+  // 0.5 - 0.4 = 0.09999999999999998 against 0.2 - 0.1 = 0.1 (a tie).
+  const a = [0.1 + 0.2, 0.5, 0.2, 0.9];
+  const b = [0.3, 0.4, 0.1, 1.0];
+  const atFaceValue = wilcoxonSignedRank(a, b);
+  assertEquals(atFaceValue.n, 4, "exact equality: 5.6e-17 is a difference");
+  const onTheGrid = wilcoxonSignedRank(a, b, { resolution: 1e-6 });
+  // As the same differences written exactly: 0, 1, 1, -1 (tenths).
+  const exact = wilcoxonSignedRank([0, 1, 1, 0], [0, 0, 0, 1]);
+  assertEquals([onTheGrid.n, onTheGrid.statistic, onTheGrid.pValue], [
+    exact.n,
+    exact.statistic,
+    exact.pValue,
+  ]);
+  assertAlmostEquals(onTheGrid.meanDifference, atFaceValue.meanDifference, 1e-15);
+});
+
+Deno.test("Wilcoxon signed-rank refuses a resolution that is not a finite number > 0", () => {
+  for (const resolution of [0, -1e-6, NaN, Infinity]) {
+    const error = assertThrows(() => wilcoxonSignedRank([1, 2], [0, 0], { resolution }));
+    assertEquals(error.name, "SettingError");
+    assertStringIncludes(error.message, "WilcoxonOptions.resolution is ");
+    assertStringIncludes(error.message, "allowed: a finite number > 0");
+  }
 });

@@ -10,6 +10,7 @@ import {
   summariseAttribution,
 } from "../../lib/experiments/analyse.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
+import { wilcoxonSignedRank } from "../../lib/eval/significance.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
@@ -343,4 +344,36 @@ Deno.test("summariseAttribution: each method's quality over the attributed seeds
   assertAlmostEquals(occlusion.rocAuc.mean, 0.7, 1e-12);
   assertEquals(occlusion.rocAuc.n, 2);
   assertAlmostEquals(occlusion.recall.mean, 0.175, 1e-12);
+});
+
+Deno.test("comparePaired: the Wilcoxon test reads the stored grid, not the float noise of the means", () => {
+  // User 0 is the records' case (Synthetic, RandomInputMasks-SASRec vs AttributionOnly-SASRec,
+  // user 229): the same per-seed values in another seed order, whose means differ by 2.2e-16 and
+  // counted as a loss. Users 1-3 each gain 0.1, whose float differences of means are 0.1,
+  // 0.09999999999999998 and 0.10000000000000009: one tie, which was split into three ranks.
+  const a = [[1, 1, 0.63093, 1, 1], [0.2, 0.2, 0.2, 0.2, 0.2], [0.5, 0.5, 0.5, 0.5, 0.5], [
+    0.8,
+    0.8,
+    0.8,
+    0.8,
+    0.8,
+  ]];
+  const b = [[1, 1, 1, 0.63093, 1], [0.1, 0.1, 0.1, 0.1, 0.1], [0.4, 0.4, 0.4, 0.4, 0.4], [
+    0.7,
+    0.7,
+    0.7,
+    0.7,
+    0.7,
+  ]];
+  const seedCells = (system: string, values: number[][]) =>
+    [0, 1, 2, 3, 4].map((seed) => cell(system, seed, 0, values.map((user) => user[seed])));
+  const { wilcoxon } = comparePaired([...seedCells("A", a), ...seedCells("B", b)], "D", "A", "B")!;
+  // What the exact grid gives: user 0 no difference, three tied gains.
+  const exact = wilcoxonSignedRank([0, 1, 1, 1], [0, 0, 0, 0]);
+  assertEquals([wilcoxon.n, wilcoxon.statistic, wilcoxon.pValue], [
+    exact.n,
+    exact.statistic,
+    exact.pValue,
+  ]);
+  assertEquals(wilcoxon.n, 3);
 });
