@@ -193,14 +193,15 @@ export function comparePaired(
   const bySeed = seedPairedTest(cells, dataset, system, baseline);
   // Each mean is a whole number of 1 / STEPS over its k seeds, so a - b is a whole multiple of
   // 1 / (STEPS * k_ours * k_theirs); its float value is that up to ~1e-16 of summing noise, which
-  // the Wilcoxon test must not read as a difference (nor split a tie over).
+  // neither test may read as a difference (the Wilcoxon test nor split a tie over; the t-test nor
+  // take for spread: the same means summed in another seed order gave p = 0.256, not 1).
   const runs = (name: string) => cellsOf(shared, dataset, name).length;
   const resolution = 1 / (PER_USER_METRIC_STEPS * runs(system) * runs(baseline));
   return {
     system,
     baseline,
     metric: "NDCG@10",
-    tTest: pairedTTest(a, b),
+    tTest: pairedTTest(a, b, { resolution }),
     wilcoxon: wilcoxonSignedRank(a, b, { resolution }),
     ...(bySeed ? { bySeed } : {}),
   };

@@ -1,5 +1,5 @@
 import { assertAlmostEquals, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { standardNormalCdf, wilcoxonSignedRank } from "../../lib/eval/significance.ts";
+import { pairedTTest, standardNormalCdf, wilcoxonSignedRank } from "../../lib/eval/significance.ts";
 
 Deno.test("Wilcoxon signed-rank with tied |differences|: the tie-corrected variance, by hand", () => {
   // d = a - b = [1, 1, 1, 2, -1], no zeros: n = 5. |d| = 1 four times (ranks 1..4, average 2.5)
@@ -40,7 +40,28 @@ Deno.test("Wilcoxon signed-rank refuses a resolution that is not a finite number
   for (const resolution of [0, -1e-6, NaN, Infinity]) {
     const error = assertThrows(() => wilcoxonSignedRank([1, 2], [0, 0], { resolution }));
     assertEquals(error.name, "SettingError");
-    assertStringIncludes(error.message, "WilcoxonOptions.resolution is ");
+    assertStringIncludes(error.message, "PairedTestOptions.resolution is ");
     assertStringIncludes(error.message, "allowed: a finite number > 0");
+  }
+});
+
+Deno.test("paired t-test with a resolution reads the differences on the grid", () => {
+  // 0.1 + 0.2 - 0.3 = 5.6e-17 is a zero on a grid of 1e-6: no difference, no spread, p = 1 (at
+  // face value it was the only spread: t = 1, p = 0.5).
+  const a = [0.1 + 0.2, 0.5];
+  const b = [0.3, 0.5];
+  assertEquals(pairedTTest(a, b).statistic, 1);
+  const onTheGrid = pairedTTest(a, b, { resolution: 1e-6 });
+  assertEquals([onTheGrid.meanDifference, onTheGrid.statistic, onTheGrid.pValue], [0, 0, 1]);
+  // Off the noise, the same t and p as at face value, the mean in the values' units.
+  const spread = pairedTTest([0.3, 0.5, 0.9], [0.1, 0.4, 0.4], { resolution: 1e-6 });
+  const atFaceValue = pairedTTest([0.3, 0.5, 0.9], [0.1, 0.4, 0.4]);
+  assertAlmostEquals(spread.statistic, atFaceValue.statistic, 1e-12);
+  assertAlmostEquals(spread.pValue, atFaceValue.pValue, 1e-12);
+  assertAlmostEquals(spread.meanDifference, 0.8 / 3, 1e-15);
+  for (const resolution of [0, -1e-6, NaN, Infinity]) {
+    const error = assertThrows(() => pairedTTest([1, 2], [0, 0], { resolution }));
+    assertEquals(error.name, "SettingError");
+    assertStringIncludes(error.message, "PairedTestOptions.resolution is ");
   }
 });

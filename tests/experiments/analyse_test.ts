@@ -377,3 +377,32 @@ Deno.test("comparePaired: the Wilcoxon test reads the stored grid, not the float
   ]);
   assertEquals(wilcoxon.n, 3);
 });
+
+Deno.test("comparePaired: the t-test over users reads the stored grid, not the float noise of the means", () => {
+  // Users 0-1 have the same per-seed values in another seed order (user 0 is the records' user
+  // 229, Synthetic, RandomInputMasks-SASRec vs AttributionOnly-SASRec): no difference, though the
+  // float means differ by 2.2e-16 for user 0. At face value that lone 2.2e-16 was the only spread:
+  // mean difference -1.1e-16 ("-0.0000"), t = -1, p = 0.5 for "no difference at all".
+  const same = comparePaired(
+    [0, 1, 2, 3, 4].flatMap((seed) => [
+      cell("A", seed, 0, [[1, 1, 0.63093, 1, 1][seed], [0.5, 0.2, 0.5, 0.5, 0.5][seed]]),
+      cell("B", seed, 0, [[1, 1, 1, 0.63093, 1][seed], [0.2, 0.5, 0.5, 0.5, 0.5][seed]]),
+    ]),
+    "D",
+    "A",
+    "B",
+  )!.tTest;
+  assertEquals([same.meanDifference, same.statistic, same.pValue], [0, 0, 1]);
+  // Three users who each gain exactly 0.1, as float means 0.1, 0.09999999999999998 and
+  // 0.10000000000000009: no spread, so t is infinite (at face value a finite t from the noise).
+  const gains = comparePaired(
+    [0, 1].flatMap((
+      seed,
+    ) => [cell("A", seed, 0, [0.2, 0.5, 0.8]), cell("B", seed, 0, [0.1, 0.4, 0.7])]),
+    "D",
+    "A",
+    "B",
+  )!.tTest;
+  assertEquals([gains.statistic, gains.pValue], [Infinity, 0]);
+  assertAlmostEquals(gains.meanDifference, 0.1, 1e-15);
+});
