@@ -163,6 +163,12 @@ export interface SignificanceResult {
   bySeed?: PairedTestResult & {
     /** Seeds at which `system` scored above `baseline`. */
     ahead: number;
+    /**
+     * Seeds at which both scored exactly the same test NDCG@10: the same run, as when a Demure
+     * run's early stopping restored its backbone's weights from the warm-up. Said beside `ahead`,
+     * since "ahead in 1 of 5" read as four losses where three were such ties.
+     */
+    tied: number;
   };
 }
 
@@ -223,6 +229,8 @@ function seedPairedTest(
   return {
     ...pairedTTest(pairs.map(([a]) => a), pairs.map(([, b]) => b)),
     ahead: pairs.filter(([a, b]) => a > b).length,
+    // Exact equality on purpose: only the same run gives the same bits.
+    tied: pairs.filter(([a, b]) => a === b).length,
   };
 }
 

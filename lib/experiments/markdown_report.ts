@@ -110,7 +110,8 @@ function significanceLine(s: SignificanceResult): string {
     `(n = ${s.tTest.n} users)` +
     (s.bySeed
       ? `; paired by seed: t-test p = ${s.bySeed.pValue.toPrecision(3)}, ahead in ` +
-        `${s.bySeed.ahead} of ${s.bySeed.n} seeds`
+        `${s.bySeed.ahead} of ${s.bySeed.n} seeds` +
+        (s.bySeed.tied > 0 ? ` (tied in ${s.bySeed.tied})` : "")
       : "");
 }
 

@@ -93,7 +93,7 @@ Deno.test("comparePaired adds a t-test paired by seed over the seeds both system
     cell("B", 3, 0, [0.9, 0.9]),
   ];
   const bySeed = comparePaired(cells, "D", "A", "B")!.bySeed!;
-  assertEquals([bySeed.n, bySeed.ahead], [3, 2]);
+  assertEquals([bySeed.n, bySeed.ahead, bySeed.tied], [3, 2, 0]);
   assertAlmostEquals(bySeed.meanDifference, 0.55 / 3, 1e-12);
   const t = (0.55 / 3) / (Math.sqrt(0.245 / 6) / Math.sqrt(3));
   assertAlmostEquals(bySeed.statistic, t, 1e-9);
@@ -405,4 +405,19 @@ Deno.test("comparePaired: the t-test over users reads the stored grid, not the f
   )!.tTest;
   assertEquals([gains.statistic, gains.pValue], [Infinity, 0]);
   assertAlmostEquals(gains.meanDifference, 0.1, 1e-15);
+});
+
+Deno.test("comparePaired: a seed at which both systems scored the same bits counts as tied, not behind", () => {
+  // Seeds 0 and 1: the same per-user values (a Demure run that kept its backbone's weights); seed
+  // 2: A ahead.
+  const cells = [
+    cell("A", 0, 0, [0.5, 0.25]),
+    cell("A", 1, 0, [0.2, 0.4]),
+    cell("A", 2, 0, [0.4, 0.4]),
+    cell("B", 0, 0, [0.5, 0.25]),
+    cell("B", 1, 0, [0.2, 0.4]),
+    cell("B", 2, 0, [0.1, 0.1]),
+  ];
+  const bySeed = comparePaired(cells, "D", "A", "B")!.bySeed!;
+  assertEquals([bySeed.n, bySeed.ahead, bySeed.tied], [3, 1, 2]);
 });

@@ -183,3 +183,23 @@ Deno.test("report: a dataset with no main-table row has no main-table figure", (
   const emptied = { ...records.main, [first]: { ...records.main[first], rows: [] } };
   assertEquals(titles({ ...records, main: emptied }), rest.map((label) => `Main table: ${label}`));
 });
+
+Deno.test("markdown: a test by seed says the seeds tied beside those ahead", () => {
+  // Synthetic Demure-GRU4Rec: 3 of its 5 runs ended with GRU4Rec-MM's own weights (early stopping
+  // restored the warm-up's), so their test NDCG@10 are the same bits; "ahead in 1 of 5 seeds"
+  // alone read as four losses.
+  const markdown = summaryMarkdown(records);
+  assertStringIncludes(
+    markdown,
+    "Demure-GRU4Rec vs GRU4Rec-MM: mean difference in per-user test NDCG@10 0.0004",
+  );
+  const line = markdown.split("\n").find((l) =>
+    l.includes("- Demure-GRU4Rec vs GRU4Rec-MM: mean difference in per-user test NDCG@10 0.0004")
+  )!;
+  assert(line.endsWith("ahead in 1 of 5 seeds (tied in 3)"), line);
+  // Without a tie nothing is added.
+  const untied = markdown.split("\n").find((l) =>
+    l.startsWith("- Demure-SASRec vs SASRec-MM: mean difference in per-user test NDCG@10 0.0044")
+  )!;
+  assert(untied.endsWith("ahead in 4 of 5 seeds"), untied);
+});
