@@ -142,8 +142,7 @@ const plan = (() => {
 })();
 
 /** Why the records hold no cell of this plan although they store cells. */
-const OTHER_OPTIONS_THAN_RECORDS =
-  " with these options (its cells were run with other --seeds or --ranking)";
+const OTHER_OPTIONS_THAN_RECORDS = " with these options (its cells were run with other --seeds)";
 
 /** Whether `resultsDir` stores any cell, of this plan's settings or not. */
 function storesAnyCell(resultsDir: string): boolean {

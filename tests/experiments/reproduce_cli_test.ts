@@ -251,18 +251,27 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
 });
 
 Deno.test("report or verification of the records with options none of their cells was run with: one line, exit 1, no report", async () => {
-  // The records' plan.json predates the ranking, so the folder's plan check lets --ranking pass;
-  // each used to write a report of 208 missing cells over results/full's, and exit 0 (the
-  // verification after "0 of 0 reruns match their records").
-  const why = "full plan with these options (its cells were run with other --seeds or --ranking)\n";
-  for (const option of ["--ranking=history_kept", "--seeds=7"]) {
-    const commands: [string[], string][] = [
-      [["--report-only"], "--report-only: results-of-record/full holds no finished cell of the "],
-      [["--workers=1"], "results-of-record/full holds no recorded cell of the "],
-    ];
-    for (const [command, message] of commands) {
+  // Each used to write a report of 208 missing cells over results/full's, and exit 0 (the
+  // verification after "0 of 0 reruns match their records"). The records' plan.json predates the
+  // ranking: another --ranking is refused by the folder's check on its cells' ranking, other
+  // --seeds (which plan.json does not compare) by the count of recorded cells.
+  const why = "full plan with these options (its cells were run with other --seeds)\n";
+  const otherRanking = "results-of-record/full/cells: the folder holds cells ranked with " +
+    "--ranking history_excluded; this command ranks with --ranking history_kept. Use another " +
+    "--results folder\n";
+  const commands: [string[], string][] = [
+    [["--report-only"], "--report-only: results-of-record/full holds no finished cell of the "],
+    [["--workers=1"], "results-of-record/full holds no recorded cell of the "],
+  ];
+  for (const [command, message] of commands) {
+    for (
+      const [option, expected] of [["--ranking=history_kept", otherRanking], [
+        "--seeds=7",
+        `${message}${why}`,
+      ]]
+    ) {
       const { code, stdout, stderr } = await reproduce(...command, option);
-      assertEquals([code, stderr], [1, `reproduce: ${message}${why}`], `${command} ${option}`);
+      assertEquals([code, stderr], [1, `reproduce: ${expected}`], `${command} ${option}`);
       assert(!stdout.includes("wrote"), stdout);
     }
   }
