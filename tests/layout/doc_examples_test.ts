@@ -147,3 +147,21 @@ Deno.test("namesRead: what an example reads, not properties, keys, strings or de
     ["B", "C", "f", "g"],
   );
 });
+
+Deno.test("the root mod.ts exports what the docs tell a researcher to call or catch", async () => {
+  // A notebook imports the root alone. Before, it exported `PairedTestResult` but neither test
+  // that makes one (CellResult.perUserTest is kept "for paired tests"), the report sections but not
+  // `writeHtmlReport` that takes them (docs/notebooks.md lists it with `display` and
+  // `figureToPng`), and none of the errors its docs name (`SettingError`, `DataError`,
+  // `TrainingDivergedError`), so an `instanceof` check needed a second import from lib/.
+  const rootExports: Record<string, unknown> = await import("../../mod.ts");
+  const named = [
+    "pairedTTest",
+    "wilcoxonSignedRank",
+    "writeHtmlReport",
+    "SettingError",
+    "DataError",
+    "TrainingDivergedError",
+  ];
+  assertEquals(named.filter((name) => typeof rootExports[name] !== "function"), []);
+});
