@@ -83,6 +83,8 @@ export {
   topItemsInteractionShare,
   trainingBatches,
 } from "./lib/data/mod.ts";
+// What a reader of a bad file throws: the file, line and field (lib/data/errors.ts).
+export { DataError } from "./lib/data/mod.ts";
 // The notebooks' danfo.js tables of a dataset (a folder of their own: danfojs-node is heavy to load).
 export {
   type DataFrame,
@@ -138,11 +140,14 @@ export {
   type TrainingResult,
   trainModel,
 } from "./lib/train/mod.ts";
-// What a training or an evaluation throws when Jupyter's Interrupt stopped it (lib/util/interrupt.ts).
-export { InterruptedError } from "./lib/util/mod.ts";
+// The errors a researcher may catch: a training or an evaluation that Jupyter's Interrupt stopped
+// (lib/util/interrupt.ts), a setting out of its range (lib/util/settings.ts), a training whose loss
+// diverged.
+export { InterruptedError, SettingError } from "./lib/util/mod.ts";
+export { TrainingDivergedError } from "./lib/train/mod.ts";
 
-// Evaluation: full ranking and its protocol (metrics, sampled negatives, significance tests:
-// lib/eval/mod.ts).
+// Evaluation: full ranking and its protocol, and paired tests of two evaluations' per-user values
+// (the metrics and sampled negatives: lib/eval/mod.ts).
 export {
   evaluateRanking,
   type EvaluationConfig,
@@ -151,9 +156,12 @@ export {
   formatProtocol,
   modelScorer,
   type PairedTestResult,
+  pairedTTest,
   type RankingProtocol,
   type SampledNegatives,
   type Scorer,
+  type WilcoxonOptions,
+  wilcoxonSignedRank,
 } from "./lib/eval/mod.ts";
 
 // The state a trainer hook keeps in a run checkpoint (`TrainerHooks.checkpointState`); saving and
@@ -302,7 +310,8 @@ export {
   type UserModalityRow,
 } from "./lib/explain/mod.ts";
 
-// Figures: typed Plotly builders and PNG export (HTML reports: lib/viz/mod.ts).
+// Figures: typed Plotly builders, PNG export and standalone HTML reports (their parts one by one:
+// lib/viz/mod.ts).
 export {
   type Axis,
   type BandSeries,
@@ -324,16 +333,20 @@ export {
   type HeatmapTrace,
   histogram,
   type HistogramInput,
+  type HtmlReportOptions,
   type Layout,
   lineWithBands,
   type LineWithBandsInput,
+  type ReportSection,
   type ScatterTrace,
   symmetricBand,
   type TableCell,
   type TableSection,
+  type TextSection,
   type Trace,
   trainingCurves,
   type TrainingCurvesInput,
+  writeHtmlReport,
 } from "./lib/viz/mod.ts";
 
 // Notebook helpers: display, the systems' table and bars, live progress, quick mode, the plan's

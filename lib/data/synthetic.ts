@@ -185,7 +185,7 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
  *
  * @example
  * ```ts
- * const { dataset, truth } = generateSynthetic({ ...DEFAULT_SYNTHETIC, seed: 7 });
+ * const { dataset, truth } = generateSynthetic({ seed: 7 }); // the defaults but the seed
  * truth.pointsOfInterest[0 * truth.modalityNames.length + 1]; // 1 if modality 1 drives user 0
  * ```
  */

@@ -15,6 +15,7 @@
  */
 import type { LeaveOneOutSplit } from "../data/types.ts";
 import {
+  checkUserIds,
   EVALUATION_STAGES,
   evaluationBatches,
   type EvaluationStage,
@@ -114,7 +115,9 @@ export function validateEvaluationConfig(config: EvaluationConfig, split: LeaveO
   }
   checkRanking(config, split);
   if (config.cutoffs !== undefined) checkCutoffs(config.cutoffs, config.sampled, split);
-  if (config.users !== undefined) checkUsers(config.users, split);
+  if (config.users !== undefined) {
+    checkUserIds(settingName("users"), config.users, split.train.length);
+  }
 }
 
 /** The full name of an {@linkcode EvaluationConfig} field, as errors name it. */
@@ -181,31 +184,6 @@ function checkCutoffs(
   if (new Set(cutoffs).size !== cutoffs.length) {
     throw new SettingError(settingName("cutoffs"), cutoffs, "distinct cut-offs");
   }
-}
-
-/** The users: a non-empty list of distinct internal ids of the split's users. */
-function checkUsers(listed: EvaluationConfig["users"], split: LeaveOneOutSplit): void {
-  // An empty list gave means of 0, an unknown id was skipped: both silently.
-  const users = Array.from(listed as ArrayLike<unknown>);
-  if (users.length === 0) {
-    throw new SettingError(settingName("users"), users, "a non-empty list of internal user ids");
-  }
-  const numUsers = split.train.length;
-  // A repeated id was dropped (the list was read as a set), so fewer users were evaluated than
-  // listed, silently.
-  const firstIndex = new Map<number, number>();
-  users.forEach((user, i) => {
-    checkInteger(`${settingName("users")}[${i}]`, user, { min: 0, max: numUsers - 1 });
-    const earlier = firstIndex.get(user as number);
-    if (earlier !== undefined) {
-      throw new SettingError(
-        `${settingName("users")}[${i}]`,
-        user,
-        `distinct user ids (user ${user} is already at index ${earlier})`,
-      );
-    }
-    firstIndex.set(user as number, i);
-  });
 }
 
 /** Means, per-user values and protocol of one evaluation. */

@@ -34,6 +34,7 @@ import {
   checkInteger,
   checkSettingNames,
   SEED_RANGE,
+  SettingError,
   type SettingNames,
 } from "../util/settings.ts";
 import type { PreparedDataset } from "./datasets.ts";
@@ -45,9 +46,13 @@ import { PER_USER_METRIC_STEPS } from "./_per_user_grid.ts";
 export interface CellSettings {
   /** The cell's seed (model initialisation, batches, dropout). */
   seed: number;
-  /** Model settings (dim, blocks, ...); the system decides backbone and modalities. */
+  /**
+   * Model settings (dim, blocks, ...). The system decides the backbone (and an ID-only system its
+   * modalities), `seed` the model's seed and the split its `maxLength`: a `model` that sets one of
+   * them otherwise is a `SettingError`.
+   */
   model?: ModelConfigInput;
-  /** Trainer settings; the seed above overrides `training.seed`. */
+  /** Trainer settings; their seed is `seed` (a `training.seed` other than it is a `SettingError`). */
   training?: Partial<TrainerConfig>;
   /** Also score the attribution against the planted truth (synthetic data only). */
   scoreAttribution?: boolean;
@@ -246,6 +251,7 @@ export function buildCellModel(
   if (system.kind !== "neural") {
     throw new Error(`buildCellModel: system kind "${system.kind}" has no model to build`);
   }
+  checkCellOverrides(data, system, settings);
   const model = new SequentialRecommender(data.split.dataset, {
     ...settings.model,
     backbone: system.backbone,
@@ -255,6 +261,44 @@ export function buildCellModel(
   });
   const { hooks, demure } = hooksOf(system, model);
   return { model, hooks, demureStats: () => demure?.stats(), ...(demure ? { demure } : {}) };
+}
+
+/**
+ * Throws a `SettingError` for a setting of `settings` that the cell would replace: the model's
+ * backbone (the system's), its modalities in an ID-only system, its seed and the trainer's (the
+ * cell's `seed`), its `maxLength` (the split's). Each was overwritten without a word, so
+ * `model: { backbone: "gru4rec" }` with SASRec-MM trained a SASRec, and `training: { seed: 5 }`
+ * trained at the cell's seed. A value equal to the one used is accepted.
+ */
+function checkCellOverrides(
+  data: PreparedDataset,
+  system: Extract<SystemSpec, { kind: "neural" }>,
+  settings: Pick<CellSettings, "seed" | "model" | "training">,
+): void {
+  const model = settings.model ?? {};
+  const refuse = (setting: string, value: unknown, used: string) => {
+    throw new SettingError(`CellSettings.${setting}`, value, `${used}, or leave it out`);
+  };
+  if (model.backbone !== undefined && model.backbone !== system.backbone) {
+    refuse("model.backbone", model.backbone, `"${system.backbone}", the system's backbone`);
+  }
+  const modalities = model.modalities;
+  if (
+    system.modalities === "id" && modalities !== undefined &&
+    !(Array.isArray(modalities) && modalities.length === 1 && modalities[0] === "id")
+  ) {
+    refuse("model.modalities", modalities, '["id"], the modalities of an ID-only system');
+  }
+  if (model.seed !== undefined && model.seed !== settings.seed) {
+    refuse("model.seed", model.seed, `${settings.seed}, the cell's seed (CellSettings.seed)`);
+  }
+  if (model.maxLength !== undefined && model.maxLength !== data.split.maxLength) {
+    refuse("model.maxLength", model.maxLength, `${data.split.maxLength}, the split's maxLength`);
+  }
+  const trainingSeed = settings.training?.seed;
+  if (trainingSeed !== undefined && trainingSeed !== settings.seed) {
+    refuse("training.seed", trainingSeed, `${settings.seed}, the cell's seed (CellSettings.seed)`);
+  }
 }
 
 function hooksOf(
@@ -292,6 +336,7 @@ export async function runCell(
   // Named here: it reached the evaluation (or the trainer) first, whose setting a bad seed was
   // reported as (`EvaluationConfig.seed is -1`).
   checkInteger("CellSettings.seed", settings.seed, SEED_RANGE);
+  if (system.kind === "neural") checkCellOverrides(data, system, settings);
   const { split } = data;
   const started = performance.now();
   let trained: TrainedCell | undefined;

@@ -453,7 +453,8 @@ function protocolLines(plan: ExperimentPlan, anyNeural: CellResult | undefined):
  *
  * @example
  * ```ts
- * const { found } = await ensureCells(plan, cellsOf(plan, "sensitivity"), { resultsDir });
+ * const plan = notebookPlan();
+ * const found = await ensureCellsInNotebook(plan, cellsOf(plan, "sensitivity"));
  * const rows = sensitivityRows(plan, found);
  * rows.filter((row) => row.tTest && row.tTest.pValue < 0.05);
  * ```
@@ -523,8 +524,9 @@ function pairedBySeed(
  *
  * @example
  * ```ts
+ * const plan = notebookPlan();
  * const wanted = [...cellsOf(plan, "main"), ...cellsOf(plan, "design_choice")];
- * const { found } = await ensureCells(plan, wanted, { resultsDir });
+ * const found = await ensureCellsInNotebook(plan, wanted);
  * const rows = designChoiceRows(found);
  * rows.filter((row) => row.tTest && row.tTest.pValue < 0.05);
  * ```

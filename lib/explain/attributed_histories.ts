@@ -13,6 +13,7 @@
  * histories.byModality(); // ModalityRow[]
  * ```
  */
+import { attributionMethodName } from "../attribution/method_names.ts";
 import type { AttributionResult } from "../attribution/types.ts";
 import { type DataFrame, recordsFrame } from "../tables/mod.ts";
 import type { InteractionDataset, PlantedTruth, SequenceBatch } from "../data/types.ts";
@@ -112,7 +113,11 @@ export interface HistoryHeatmapOptions {
   /** `[batch, position, modality]` values to draw instead of the normalised contributions (for
    * example a contrastive view's mask). */
   values?: ArrayLike<number>;
-  /** Figure title. */
+  /**
+   * Figure title. Default: the user and what is drawn; for the contributions, their method and
+   * normalisation ("User 42: gradient × input, z-scored per user"), so that a saved figure says how
+   * it was computed.
+   */
   title?: string;
   /** Title of the colour bar. */
   colorBarTitle?: string;
@@ -372,10 +377,19 @@ export class AttributedHistories {
       numPositions: shown,
       modalityNames: [...this.modalityNames],
       positionLabels: labels,
-      title: options.title ?? `User ${this.dataset.userIds[user]}: normalised contribution`,
+      title: options.title ?? this.#heatmapTitle(user, options.values !== undefined),
       ...(options.colorBarTitle ? { colorBarTitle: options.colorBarTitle } : {}),
       scale: options.scale ?? "signed",
     });
+  }
+
+  /** The default title of {@linkcode heatmap}: the user, and the method unless `values` are drawn. */
+  #heatmapTitle(user: number, ownValues: boolean): string {
+    const name = `User ${this.dataset.userIds[user]}`;
+    if (ownValues) return name;
+    const { method, normalisation } = this.result;
+    const normalised = normalisation === "zscore" ? "z-scored" : "ranked";
+    return `${name}: ${attributionMethodName(method)}, ${normalised} per user`;
   }
 
   /** Throws a `SettingError` for the first option of {@linkcode heatmap} out of range. */

@@ -26,7 +26,7 @@
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import { withNextItemTargets } from "../attribution/sequence_loss.ts";
 import { ATTRIBUTION_METHODS, type AttributionConfig } from "../attribution/types.ts";
-import { evaluationBatches } from "../data/protocol/batcher.ts";
+import { checkUserIds, evaluationBatches } from "../data/protocol/batcher.ts";
 import type { LeaveOneOutSplit } from "../data/types.ts";
 import type { LossPositions } from "../losses/recommendation.ts";
 import { modelScorer } from "../eval/scorer.ts";
@@ -35,6 +35,7 @@ import {
   checkInteger,
   checkOneOf,
   checkSettingNames,
+  SettingError,
   type SettingNames,
 } from "../util/settings.ts";
 import { AttributedHistories, type ContributionRow } from "./attributed_histories.ts";
@@ -77,8 +78,11 @@ const POSITIONS_OF: Readonly<Record<ExplanationTarget, LossPositions>> = Object.
 
 /** Options of {@linkcode explainRecommendations}; ranges in `docs/configuration.md`. */
 export interface ExplainOptions {
-  /** How many users to explain: the first `users` of the test split, 1 up to its users (default 8). */
-  users?: number;
+  /**
+   * Whom to explain: how many (the first `users` of the test split, 1 up to its users), or which
+   * (a list of distinct internal user ids, in the order given). Default 8.
+   */
+  users?: number | readonly number[];
   /** Attribution method (default `gradient_x_input`). */
   method?: AttributionConfig["method"];
   /** Reasons kept per recommendation, integer >= 1 (default 3). */
@@ -127,12 +131,25 @@ export async function explainRecommendations(
   const users = options.users ?? 8;
   const method = options.method ?? "gradient_x_input";
   const explain = options.explain ?? "recommendation";
-  // More users than the split has would be cut to its users silently: refused instead.
-  checkInteger("ExplainOptions.users", users, { min: 1, max: split.train.length });
+  const numUsers = split.train.length;
+  if (typeof users === "number") {
+    // More users than the split has would be cut to its users silently: refused instead.
+    checkInteger("ExplainOptions.users", users, { min: 1, max: numUsers });
+  } else if (Array.isArray(users)) {
+    checkUserIds("ExplainOptions.users", users, numUsers);
+  } else {
+    throw new SettingError(
+      "ExplainOptions.users",
+      users,
+      `an integer >= 1 and <= ${numUsers}, or a list of internal user ids`,
+    );
+  }
   checkOneOf("ExplainOptions.method", method, ATTRIBUTION_METHODS);
   checkInteger("ExplainOptions.reasons", options.reasons ?? 3, { min: 1 });
   checkOneOf("ExplainOptions.explain", explain, EXPLANATION_TARGETS);
-  const { batch, targets } = evaluationBatches(split, "test", users)[0];
+  const { batch, targets } = typeof users === "number"
+    ? evaluationBatches(split, "test", users)[0]
+    : evaluationBatches(split, "test", users.length, users)[0];
   const scores = await modelScorer(model).score(batch);
   const numItems = model.numItems;
   const recommended = Int32Array.from({ length: batch.batchSize }, (_, row) => {

@@ -321,6 +321,43 @@ export interface TrainerHooks {
   };
 }
 
+/** Every hook of {@linkcode TrainerHooks}. */
+export const TRAINER_HOOK_NAMES: SettingNames<TrainerHooks> = Object.freeze({
+  inputMask: true,
+  auxiliaryLoss: true,
+  recommendationGradient: true,
+  afterStep: true,
+  afterEpoch: true,
+  checkTrainerConfig: true,
+  onProgress: true,
+  validate: true,
+  checkpointState: true,
+});
+
+/**
+ * Throws a `SettingError` for a hook `TrainerHooks` does not have, or one that is not a function
+ * (`checkpointState`: an object with `save` and `restore`). The trainer reads hooks by name, so a
+ * misspelt `auxilaryLoss` trained the plain objective without a word, as if no hook were given.
+ */
+export function validateTrainerHooks(hooks: TrainerHooks): void {
+  checkSettingNames("TrainerHooks", hooks, TRAINER_HOOK_NAMES);
+  for (const [name, hook] of Object.entries(hooks)) {
+    if (hook === undefined) continue;
+    if (name === "checkpointState") {
+      const state = hook as Partial<NonNullable<TrainerHooks["checkpointState"]>>;
+      if (typeof state.save !== "function" || typeof state.restore !== "function") {
+        throw new SettingError(
+          "TrainerHooks.checkpointState",
+          hook,
+          "an object with the functions save and restore",
+        );
+      }
+    } else if (typeof hook !== "function") {
+      throw new SettingError(`TrainerHooks.${name}`, hook, "a function");
+    }
+  }
+}
+
 /** The outcome of a run; the model holds the best weights afterwards. */
 export interface TrainingResult {
   /** Best validation NDCG@10 of the run. */

@@ -44,6 +44,7 @@ import {
   type TrainerConfig,
   type TrainerHooks,
   type TrainingResult,
+  validateTrainerHooks,
 } from "./config.ts";
 import { type EpochProgress, printProgress } from "./progress.ts";
 import { trainStep } from "./step.ts";
@@ -69,6 +70,7 @@ export async function trainModel(
   hooks: TrainerHooks = {},
 ): Promise<TrainingResult> {
   const config = resolveTrainerConfig(configInput);
+  validateTrainerHooks(hooks);
   hooks.checkTrainerConfig?.(config, { stepsPerEpoch: trainingStepsPerEpoch(split, config) });
   requireBackend();
   checkSplitFits(split, model);

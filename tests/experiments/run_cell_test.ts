@@ -12,11 +12,13 @@ import { loadOpenBlas } from "../../lib/backend/kernels/_openblas.ts";
 import {
   cellEnvironment,
   type CellResult,
+  type CellSettings,
   endedWithBackboneWeights,
   lastWarmupEpoch,
   runCell,
 } from "../../lib/experiments/run_cell.ts";
-import { SYSTEMS } from "../../lib/experiments/systems.ts";
+import { type SystemName, SYSTEMS } from "../../lib/experiments/systems.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import { storedCellResult } from "./_cell_result.ts";
 
 await initBackend({ verbose: false });
@@ -122,6 +124,57 @@ Deno.test("runCell: a bad seed is a SettingError naming CellSettings.seed, for e
       );
     }
   }
+});
+
+Deno.test("runCell: a model or trainer setting the cell would replace is a SettingError", async () => {
+  // Each was overwritten without a word: SASRec-MM with `backbone: "gru4rec"` trained a SASRec
+  // (the same test NDCG@10 as without it), `training.seed` 5 trained at the cell's seed.
+  const data = await prepareDataset({
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+  });
+  const cases: [SystemName, CellSettings, string][] = [
+    [
+      "SASRec-MM",
+      { seed: 0, model: { backbone: "gru4rec" } },
+      'CellSettings.model.backbone is "gru4rec"',
+    ],
+    [
+      "SASRec-ID",
+      { seed: 0, model: { modalities: ["id", "image"] } },
+      "CellSettings.model.modalities",
+    ],
+    [
+      "SASRec-MM",
+      { seed: 0, model: { seed: 9 } },
+      "CellSettings.model.seed is 9; allowed: 0, the cell",
+    ],
+    ["SASRec-MM", { seed: 1, model: { maxLength: 7 } }, "CellSettings.model.maxLength is 7"],
+    [
+      "SASRec-MM",
+      { seed: 1, training: { seed: 5 } },
+      "CellSettings.training.seed is 5; allowed: 1,",
+    ],
+  ];
+  const before = tf.memory().numTensors;
+  for (const [name, settings, message] of cases) {
+    const error = await runCell(data, SYSTEMS[name], name, { ...settings, onProgress: () => {} })
+      .then(() => undefined, (e: Error) => e);
+    assert(error instanceof SettingError, `${message}: got ${error}`);
+    assert(error.message.startsWith(message), error.message);
+    assert(error.message.endsWith("or leave it out"), error.message);
+  }
+  assertEquals(tf.memory().numTensors, before);
+  // The values the cell uses anyway are accepted (a plan's cells pass none of them).
+  const same = { backbone: "sasrec", seed: 1, maxLength: data.split.maxLength } as const;
+  const result = await runCell(data, SYSTEMS["SASRec-MM"], "SASRec-MM", {
+    seed: 1,
+    model: { ...same, dim: 8 },
+    training: { seed: 1, maxEpochs: 1 },
+    onProgress: () => {},
+  });
+  assertEquals(result.seed, 1);
 });
 
 Deno.test("runCell: a training that fails leaves no tensor behind (the model it built is disposed)", async () => {

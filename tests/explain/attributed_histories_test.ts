@@ -242,6 +242,22 @@ Deno.test("AttributedHistories.heatmap: options.values are drawn instead of the 
   assertEquals(trace.z, [[-6, -8, -10], [-7, -9, -11]]);
 });
 
+Deno.test("AttributedHistories.heatmap: the default title says how the values were computed", () => {
+  // It read "User u: normalised contribution" whatever the method, so a saved figure did not say
+  // which attribution it showed; over values of one's own it still claimed contributions.
+  const titleOf = (figure: { layout: unknown }) => JSON.stringify(figure.layout);
+  assertStringIncludes(titleOf(histories.heatmap(5)), "gradient × input, z-scored per user");
+  const ranked = new AttributedHistories(
+    { ...result, method: "integrated_gradients", normalisation: "rank" },
+    batch,
+    dataset,
+    modalityNames,
+  );
+  assertStringIncludes(titleOf(ranked.heatmap(5)), "integrated gradients, ranked per user");
+  const own = titleOf(histories.heatmap(5, { values: new Float32Array(12) }));
+  assert(!own.includes("contribution") && !own.includes("gradient"), own);
+});
+
 Deno.test("AttributedHistories: a count, filter or option out of range is a SettingError naming it", () => {
   // Each was accepted: strongest(u, -1) returned every pair but the weakest, a mistyped modality or
   // a lastItems of 0 an empty table, an unknown filter name was ignored (every user's rows), and

@@ -182,6 +182,51 @@ Deno.test("explainRecommendations: bad options are SettingErrors naming ExplainO
   }
 });
 
+Deno.test("explainRecommendations: users as a list explains those users, in that order", async () => {
+  // A count explained only the first users of the split: one chosen user could not be attributed.
+  const split = await smallSplit();
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: split.maxLength });
+  try {
+    const first = await explainRecommendations(model, split, { users: 8, explain: "history" });
+    const chosen = await explainRecommendations(model, split, {
+      users: [7, 2],
+      explain: "history",
+    });
+    assertEquals(chosen.histories.users, [7, 2]);
+    for (const [row, user] of [7, 2].entries()) {
+      const recommendation = chosen.recommendations[row];
+      assertEquals(recommendation.userIndex, user);
+      assertEquals(recommendation.itemIndex, first.recommendations[user].itemIndex);
+      assertEquals(recommendation.actualNext, first.recommendations[user].actualNext);
+      // The same pairs, and the same per-user normalised contributions (the batch differs).
+      const rows = chosen.histories.rows({ user });
+      const alone = first.histories.rows({ user });
+      assert(rows.length > 0);
+      assertEquals(
+        rows.map((r) => [r.itemIndex, r.modality]),
+        alone.map((r) => [r.itemIndex, r.modality]),
+      );
+      const gap = Math.max(...rows.map((r, i) => Math.abs(r.normalised - alone[i].normalised)));
+      assert(gap < 1e-4, `normalised contributions differ by ${gap}`);
+    }
+    const bad: [unknown, string][] = [
+      [[], "a non-empty list of internal user ids"],
+      [[3, 3], "ExplainOptions.users[1] is 3; allowed: distinct user ids"],
+      [[split.train.length], `ExplainOptions.users[0] is ${split.train.length}`],
+      ["7", "or a list of internal user ids"],
+    ];
+    for (const [users, text] of bad) {
+      const error = await assertRejects(
+        () => explainRecommendations(model, split, { users: users as number }),
+        SettingError,
+      );
+      assertStringIncludes(error.message, text);
+    }
+  } finally {
+    model.dispose();
+  }
+});
+
 Deno.test("explainRecommendations: the test target is a candidate (only earlier items are seen)", async () => {
   const split = await smallSplit();
   // Scores that favour user 0's test target by far: it is user 0's recommendation, as the

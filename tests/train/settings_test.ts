@@ -208,6 +208,30 @@ for (const [label, input, setting, value] of badTrainer) {
   });
 }
 
+Deno.test("trainer hooks: a misspelt or non-function hook is refused before training", async () => {
+  // A misspelt hook was never called: the run trained the plain objective without a word.
+  const split = leaveOneOut(cycleDataset(8, 12, 6), 6);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 6 });
+  let called = 0;
+  const cases: [string, object, string, string][] = [
+    ["misspelt", { auxilaryLoss: () => called++ }, "TrainerHooks.auxilaryLoss", "did you mean"],
+    ["not a function", { afterEpoch: 1 }, "TrainerHooks.afterEpoch", "a function"],
+    ["state without restore", { checkpointState: { save: () => ({}) } }, "checkpointState", "save"],
+  ];
+  try {
+    for (const [label, hooks, setting, allowed] of cases) {
+      const error = await trainModel(model, split, { maxEpochs: 1 }, { ...quiet, ...hooks })
+        .then(() => undefined, (e) => e);
+      assert(error instanceof SettingError, `${label}: expected a SettingError, got ${error}`);
+      assert(error.setting.endsWith(setting), `${label}: ${error.setting}`);
+      assert(error.message.includes(allowed), `${label}: ${error.message}`);
+    }
+    assertEquals(called, 0);
+  } finally {
+    model.dispose();
+  }
+});
+
 const badModel: [string, ModelConfigInput, string, string][] = [
   ["backbone 'lstm'", { backbone: "lstm" as "sasrec" }, "ModelConfig.backbone", '"lstm"'],
   ["dim 0", { dim: 0 }, "ModelConfig.dim", "0"],

@@ -9,6 +9,7 @@ import {
   checkOneOf,
   checkSettingNames,
   SEED_RANGE,
+  SettingError,
   type SettingNames,
 } from "../../util/settings.ts";
 import type { LeaveOneOutSplit, SequenceBatch } from "../types.ts";
@@ -199,9 +200,35 @@ function windowCount(items: number, length: number, windows: BatcherConfig["wind
 }
 
 /**
- * Evaluation batches in user order. `"valid"`: history = training items, target = validation
- * item; `"test"`: history = training items + validation item, target = test item. Another stage
- * or a batch size below 1 is a `SettingError`.
+ * Throws a `SettingError` naming `setting[i]` unless `listed` is a non-empty list of distinct
+ * internal user ids (integers in 0..numUsers - 1). An empty list gave means of 0, an unknown id
+ * was skipped and a repeated one dropped (the list read as a set): each silently.
+ */
+export function checkUserIds(setting: string, listed: unknown, numUsers: number): void {
+  const users = Array.from(listed as ArrayLike<unknown>);
+  if (users.length === 0) {
+    throw new SettingError(setting, users, "a non-empty list of internal user ids");
+  }
+  const firstIndex = new Map<number, number>();
+  users.forEach((user, i) => {
+    checkInteger(`${setting}[${i}]`, user, { min: 0, max: numUsers - 1 });
+    const earlier = firstIndex.get(user as number);
+    if (earlier !== undefined) {
+      throw new SettingError(
+        `${setting}[${i}]`,
+        user,
+        `distinct user ids (user ${user} is already at index ${earlier})`,
+      );
+    }
+    firstIndex.set(user as number, i);
+  });
+}
+
+/**
+ * Evaluation batches in user order, or of `users` (internal ids, checked by
+ * {@linkcode checkUserIds}) in their order. `"valid"`: history = training items, target =
+ * validation item; `"test"`: history = training items + validation item, target = test item.
+ * Another stage or a batch size below 1 is a `SettingError`.
  *
  * @example
  * ```ts
@@ -213,19 +240,18 @@ export function evaluationBatches(
   split: LeaveOneOutSplit,
   stage: EvaluationStage,
   batchSize: number,
+  users?: readonly number[],
 ): EvaluationBatch[] {
   // Anything but "valid" read as "test": an untyped caller's "validation" selected on the test
   // targets without a word.
   checkOneOf("evaluationBatches: stage", stage, EVALUATION_STAGES);
   checkInteger("evaluationBatches: batchSize", batchSize, { min: 1 });
+  if (users !== undefined) checkUserIds("evaluationBatches: users", users, split.train.length);
+  const listed = users ?? Array.from({ length: split.train.length }, (_, user) => user);
   const batches: EvaluationBatch[] = [];
-  const numUsers = split.train.length;
-  for (let start = 0; start < numUsers; start += batchSize) {
-    const users = Array.from(
-      { length: Math.min(batchSize, numUsers - start) },
-      (_, i) => start + i,
-    );
-    const histories = users.map((user) => {
+  for (let start = 0; start < listed.length; start += batchSize) {
+    const chunk = listed.slice(start, start + batchSize);
+    const histories = chunk.map((user) => {
       const train = split.train[user];
       if (stage === "valid") return train;
       const history = new Int32Array(train.length + 1);
@@ -235,8 +261,8 @@ export function evaluationBatches(
     });
     const targetSource = stage === "valid" ? split.validTarget : split.testTarget;
     batches.push({
-      batch: padLeft(users, histories, split.maxLength),
-      targets: Int32Array.from(users, (user) => targetSource[user]),
+      batch: padLeft(chunk, histories, split.maxLength),
+      targets: Int32Array.from(chunk, (user) => targetSource[user]),
     });
   }
   return batches;
