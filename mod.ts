@@ -155,12 +155,12 @@ export {
   type EvaluationResult,
   formatProtocol,
   modelScorer,
+  type PairedTestOptions,
   type PairedTestResult,
   pairedTTest,
   type RankingProtocol,
   type SampledNegatives,
   type Scorer,
-  type WilcoxonOptions,
   wilcoxonSignedRank,
 } from "./lib/eval/mod.ts";
 
