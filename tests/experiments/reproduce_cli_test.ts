@@ -251,20 +251,27 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
 });
 
 Deno.test("report or verification of the records with options none of their cells was run with: one line, exit 1, no report", async () => {
-  // The records' plan.json predates the ranking, so the folder's plan check lets --ranking pass;
-  // each used to write a report of 208 missing cells over results/full's, and exit 0 (the
-  // verification after "0 of 0 reruns match their records").
+  // Other --seeds: the records' plan.json predates the seeds' comparison, so only their cells can
+  // say; each command used to write a report of 208 missing cells over results/full's, and exit 0
+  // (the verification after "0 of 0 reruns match their records"). Another --ranking is refused
+  // before, by the folder's plan check, which reads a legacy folder's ranking from its cells.
   const why = "full plan with these options (its cells were run with other --seeds or --ranking)\n";
-  for (const option of ["--ranking=history_kept", "--seeds=7"]) {
-    const commands: [string[], string][] = [
-      [["--report-only"], "--report-only: results-of-record/full holds no finished cell of the "],
-      [["--workers=1"], "results-of-record/full holds no recorded cell of the "],
-    ];
-    for (const [command, message] of commands) {
-      const { code, stdout, stderr } = await reproduce(...command, option);
-      assertEquals([code, stderr], [1, `reproduce: ${message}${why}`], `${command} ${option}`);
-      assert(!stdout.includes("wrote"), stdout);
-    }
+  const ranking = "results-of-record/full/cells: the folder holds cells ranked with --ranking " +
+    "history_excluded; this command ranks with --ranking history_kept. Use another --results " +
+    "folder\n";
+  const cases: [string[], string][] = [
+    [
+      ["--report-only", "--seeds=7"],
+      `--report-only: results-of-record/full holds no finished cell of the ${why}`,
+    ],
+    [["--workers=1", "--seeds=7"], `results-of-record/full holds no recorded cell of the ${why}`],
+    [["--report-only", "--ranking=history_kept"], ranking],
+    [["--workers=1", "--ranking=history_kept"], ranking],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stdout, stderr } = await reproduce(...args);
+    assertEquals([code, stderr], [1, `reproduce: ${message}`], args.join(" "));
+    assert(!stdout.includes("wrote"), stdout);
   }
 });
 
