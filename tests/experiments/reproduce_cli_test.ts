@@ -9,6 +9,8 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 import { canMakeImmutable, setImmutable } from "../_immutable.ts";
+import { recordResultsPlan } from "../../lib/experiments/cell_command.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -204,12 +206,13 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       ["--list-cells", "--first=synthetic"],
       "reproduce: --first: only for runs of many cells, not with --list-cells; see --help\n",
     ],
-    [
-      ["--first=movielens"],
+    // The verification, of the main-table subset or --all (one let through starts it).
+    ...[[], ["--all"]].map((command): [string[], string] => [
+      [...command, "--first=movielens"],
       "reproduce: --first: not for the verification of the records, which reruns the longest " +
       "cells first (it orders a run of the plan: --quick, --select or another --results); " +
       "see --help\n",
-    ],
+    ]),
     // The worker processes get the folder in permission flags (it used to write plan.json, then
     // stop on an uncaught error).
     [
@@ -272,6 +275,37 @@ Deno.test("report or verification of the records with options none of their cell
     const { code, stdout, stderr } = await reproduce(...args);
     assertEquals([code, stderr], [1, `reproduce: ${message}`], args.join(" "));
     assert(!stdout.includes("wrote"), stdout);
+  }
+});
+
+Deno.test("report of records that store no cell yet (a fresh plan): written, exit 0", async () => {
+  // The records folder of a checkout whose plan has just been recorded (plan.json, no cell): the
+  // refusal of records "of other options" is for records that store cells; these have none to
+  // report, which is no mistake. The folder is the records by its path, so the run is in a folder
+  // of its own (with a README whose tables the report rewrites).
+  const cwd = await Deno.makeTempDir({ prefix: "fresh_records_" });
+  try {
+    const records = `${cwd}/results-of-record/full`;
+    await Deno.mkdir(records, { recursive: true });
+    recordResultsPlan(planExperiments("full"), records);
+    await Deno.copyFile(`${root}README.md`, `${cwd}/README.md`);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--config",
+        `${root}deno.json`,
+        `${root}scripts/reproduce.ts`,
+        "--report-only",
+      ],
+      cwd,
+      stdin: "null",
+    }).output();
+    const stderr = decode(output.stderr);
+    assertEquals(output.code, 0, stderr);
+    assertStringIncludes(decode(output.stdout), "wrote results/full/summary.md");
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
   }
 });
 
