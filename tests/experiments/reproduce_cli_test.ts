@@ -11,6 +11,9 @@ import { taskPermissions } from "../../scripts/task_permissions.ts";
 import { canMakeImmutable, setImmutable } from "../_immutable.ts";
 import { recordResultsPlan } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { storedCellResult } from "./_cell_result.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -278,35 +281,44 @@ Deno.test("report or verification of the records with options none of their cell
   }
 });
 
-Deno.test("report of records that store no cell yet (a fresh plan): written, exit 0", async () => {
-  // The records folder of a checkout whose plan has just been recorded (plan.json, no cell): the
-  // refusal of records "of other options" is for records that store cells; these have none to
-  // report, which is no mistake. The folder is the records by its path, so the run is in a folder
-  // of its own (with a README whose tables the report rewrites).
-  const cwd = await Deno.makeTempDir({ prefix: "fresh_records_" });
+/** Runs scripts/reproduce.ts with `args` in a folder of records (records are found by path). */
+async function reproduceInRecordsCopy(prepare: (records: string) => void, ...args: string[]) {
+  const cwd = await Deno.makeTempDir({ prefix: "records_copy_" });
   try {
     const records = `${cwd}/results-of-record/full`;
     await Deno.mkdir(records, { recursive: true });
     recordResultsPlan(planExperiments("full"), records);
+    prepare(records);
+    // The report rewrites the README's tables.
     await Deno.copyFile(`${root}README.md`, `${cwd}/README.md`);
     const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--config",
-        `${root}deno.json`,
-        `${root}scripts/reproduce.ts`,
-        "--report-only",
-      ],
+      args: ["run", "-A", "--config", `${root}deno.json`, `${root}scripts/reproduce.ts`, ...args],
       cwd,
       stdin: "null",
     }).output();
-    const stderr = decode(output.stderr);
-    assertEquals(output.code, 0, stderr);
-    assertStringIncludes(decode(output.stdout), "wrote results/full/summary.md");
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
   } finally {
     await Deno.remove(cwd, { recursive: true });
   }
+}
+
+Deno.test("records that store no cell yet (a fresh plan), or only selection trials: reported and verified, exit 0", async () => {
+  // The refusal of records "of other options" is for records whose cells are none of the plan's;
+  // a fresh plan has none to report, and a selection in progress has its trials to verify.
+  const fresh = await reproduceInRecordsCopy(() => {}, "--report-only");
+  assertEquals(fresh.code, 0, fresh.stderr);
+  assertStringIncludes(fresh.stdout, "wrote results/full/summary.md");
+  const plan = planExperiments("full");
+  const trial = plan.cells.find((cell) => cell.trial !== undefined)!;
+  const selecting = await reproduceInRecordsCopy((records) => {
+    new ResultStore(cellsDirectory(records)).put(
+      trial.key,
+      settingsOf(plan, trial),
+      storedCellResult(),
+    );
+  }, "--workers=1");
+  assertEquals(selecting.code, 0, selecting.stderr);
+  assertStringIncludes(selecting.stdout, "verifying 0 cells against results-of-record/full");
 });
 
 Deno.test("reproduce --dataset: a file's results folder is named by its label and format", async () => {
