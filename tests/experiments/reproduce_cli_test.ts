@@ -321,6 +321,19 @@ Deno.test("records that store no cell yet (a fresh plan), or only selection tria
   assertStringIncludes(selecting.stdout, "verifying 0 cells against results-of-record/full");
 });
 
+Deno.test("--first orders a --select run into the records: it gets past the --first check", async () => {
+  // Only the verification (no --select) is refused --first. A broken selected.json stops the run
+  // at its next step, before any training: the line is that file's, not --first's.
+  const { code, stderr } = await reproduceInRecordsCopy(
+    (records) => Deno.writeTextFileSync(`${records}/selected.json`, "{"),
+    "--select",
+    "--first=movielens",
+  );
+  assertEquals(code, 1, stderr);
+  assertStringIncludes(stderr, "reproduce: results-of-record/full/selected.json: ");
+  assert(!stderr.includes("--first"), stderr);
+});
+
 Deno.test("reproduce --dataset: a file's results folder is named by its label and format", async () => {
   // tiny.txt (sequence) and tiny.inter (RecBole) share the label "tiny"; one folder per label made
   // the second run stop at the first one's plan.json.
