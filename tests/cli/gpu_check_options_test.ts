@@ -89,6 +89,12 @@ Deno.test("gpuCheckOptions: a backend or system not in the list, an empty entry,
     assertEquals(error.message.startsWith(message), true, `${args.join(" ")}: ${error.message}`);
   }
   assertThrows(() => gpuCheckOptions(["--user", "5"]), UsageError, "--user");
+  // The line lists the options a user may give: not --child, which the check sets on its children.
+  assertEquals(
+    assertThrows(() => gpuCheckOptions(["--user", "5"]), UsageError).message,
+    "Unknown option '--user' (options: --adapter, --profile, --backends, --system, " +
+      "--max-batches, --users, --dim, --batch-size, --help/-h)",
+  );
 });
 
 Deno.test("childArgs: a child is given the parent's system, batch cap, users, width and batch size", () => {

@@ -15,6 +15,7 @@ import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 import { storedCellResult } from "./_cell_result.ts";
+import { PER_USER_METRIC_STEPS } from "../../lib/experiments/_per_user_grid.ts";
 
 /** A stored result of `system` at `seed` with these per-user test NDCG@10 values. */
 function cell(system: string, seed: number, valid: number, perUser: number[]): CellResult {
@@ -346,6 +347,11 @@ Deno.test("summariseAttribution: each method's quality over the attributed seeds
   assertAlmostEquals(occlusion.recall.mean, 0.175, 1e-12);
 });
 
+/** One cell per seed of `system`, `values[user][seed]` its per-user NDCG@10 (seeds 0-4). */
+function seedCells(system: string, values: number[][]): CellResult[] {
+  return [0, 1, 2, 3, 4].map((seed) => cell(system, seed, 0, values.map((user) => user[seed])));
+}
+
 Deno.test("comparePaired: the Wilcoxon test reads the stored grid, not the float noise of the means", () => {
   // User 0 is the records' case (Synthetic, RandomInputMasks-SASRec vs AttributionOnly-SASRec,
   // user 229): the same per-seed values in another seed order, whose means differ by 2.2e-16 and
@@ -365,8 +371,6 @@ Deno.test("comparePaired: the Wilcoxon test reads the stored grid, not the float
     0.7,
     0.7,
   ]];
-  const seedCells = (system: string, values: number[][]) =>
-    [0, 1, 2, 3, 4].map((seed) => cell(system, seed, 0, values.map((user) => user[seed])));
   const { wilcoxon } = comparePaired([...seedCells("A", a), ...seedCells("B", b)], "D", "A", "B")!;
   // What the exact grid gives: user 0 no difference, three tied gains.
   const exact = wilcoxonSignedRank([0, 1, 1, 1], [0, 0, 0, 0]);
@@ -420,4 +424,33 @@ Deno.test("comparePaired: a seed at which both systems scored the same bits coun
   ];
   const bySeed = comparePaired(cells, "D", "A", "B")!.bySeed!;
   assertEquals([bySeed.n, bySeed.ahead, bySeed.tied], [3, 1, 2]);
+});
+
+Deno.test("the records' per-user metrics lie on the grid comparePaired's Wilcoxon assumes, and need all of it", () => {
+  // comparePaired's resolution is 1 / (PER_USER_METRIC_STEPS * k_a * k_b): right only if the
+  // stored per-user values are whole multiples of 1 / PER_USER_METRIC_STEPS, as run_cell.ts rounds
+  // them. A coarser grid (1e5) rounds reruns off the records; here 28 of the 671 users' NDCG@10
+  // need the sixth decimal.
+  const file = "results-of-record/full/cells/full__MovieLens__AttributionOnly-SASRec__seed=0.json";
+  const values: number[] = JSON.parse(Deno.readTextFileSync(file)).result.perUserTest["NDCG@10"];
+  const offGrid = (v: number, steps: number) => Math.abs(v * steps - Math.round(v * steps)) > 1e-6;
+  assertEquals(values.length, 671);
+  assertEquals(values.filter((v) => offGrid(v, PER_USER_METRIC_STEPS)).length, 0);
+  assertEquals(values.filter((v) => offGrid(v, PER_USER_METRIC_STEPS / 10)).length, 28);
+});
+
+Deno.test("comparePaired: the Wilcoxon grid is fine enough for one step at one seed of five", () => {
+  // User 0 differs by one stored step (1e-6) at one seed: its means differ by 2e-7, a whole
+  // multiple of 1 / (1e6 * 5 * 5) but not of 1e-6; read on a grid of 1e-6 it rounded to no
+  // difference. Users 1 and 2: a gain and a loss of 0.1.
+  const a = [[0.5, 0.5, 0.5, 0.5, 0.500001], [0.3, 0.3, 0.3, 0.3, 0.3], [0.2, 0.2, 0.2, 0.2, 0.2]];
+  const b = [[0.5, 0.5, 0.5, 0.5, 0.5], [0.2, 0.2, 0.2, 0.2, 0.2], [0.3, 0.3, 0.3, 0.3, 0.3]];
+  const { wilcoxon } = comparePaired([...seedCells("A", a), ...seedCells("B", b)], "D", "A", "B")!;
+  const exact = wilcoxonSignedRank([1, 500_000, -500_000], [0, 0, 0]);
+  assertEquals([wilcoxon.n, wilcoxon.statistic, wilcoxon.pValue], [
+    exact.n,
+    exact.statistic,
+    exact.pValue,
+  ]);
+  assertEquals(wilcoxon.n, 3);
 });

@@ -296,6 +296,48 @@ Deno.test("a results folder of another ranking, other trainer settings or of the
   for (const dir of [embedded, imported]) Deno.removeSync(dir, { recursive: true });
 });
 
+Deno.test("a legacy folder's ranking: every cell counts, claims and temporaries do not, a bad cell is named", () => {
+  const folder = Deno.makeTempDirSync({ prefix: "legacy_ranking_" });
+  try {
+    // plan.json from before the ranking field: the cells say how the folder was ranked.
+    Deno.writeTextFileSync(`${folder}/plan.json`, JSON.stringify({ mode: "quick", seeds: [0] }));
+    const cells = cellsDirectory(folder);
+    Deno.mkdirSync(cells);
+    const kept = JSON.stringify({ key: "k", settings: { training: { ranking: "history_kept" } } });
+    Deno.writeTextFileSync(`${cells}/quick__Synthetic__Pop__seed=0.json`, kept);
+    // A run in progress: a claim (JSON with no settings, which would read as the default
+    // ranking) and a write cut short (not JSON): neither is a cell.
+    Deno.writeTextFileSync(`${cells}/quick__Synthetic__SASRec__seed=0.claim`, '{"pid": 1}');
+    Deno.writeTextFileSync(`${cells}/quick__Synthetic__SASRec__seed=0.json.tmp-1-2`, '{"key":');
+    const historyKept = planExperiments("quick", undefined, { ranking: "history_kept" });
+    checkResultsPlan(historyKept, folder);
+    // Cells of both rankings: a command of either is refused, naming the other.
+    const byDefault = JSON.stringify({ key: "k", settings: { training: { maxEpochs: 3 } } });
+    Deno.writeTextFileSync(`${cells}/quick__Synthetic__Pop__seed=1.json`, byDefault);
+    assertThrows(
+      () => checkResultsPlan(historyKept, folder),
+      Error,
+      "ranked with --ranking history_excluded; this command ranks with --ranking history_kept",
+    );
+    assertThrows(
+      () => checkResultsPlan(planExperiments("quick"), folder),
+      Error,
+      "ranked with --ranking history_kept; this command ranks with --ranking history_excluded",
+    );
+    // A cell file that is not JSON is named, with what to do.
+    const broken = `${cells}/quick__Synthetic__Pop__seed=2.json`;
+    Deno.writeTextFileSync(broken, '{"key":');
+    assertThrows(
+      () => checkResultsPlan(historyKept, folder),
+      Error,
+      `${broken}: unreadable cell result (`,
+    );
+    assertThrows(() => checkResultsPlan(historyKept, folder), Error, "); delete it");
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
+});
+
 Deno.test("the records, whose plan.json predates the ranking field, refuse a command of the other ranking", () => {
   // `--select --ranking history_kept` into them retrained every cell and overwrote its record.
   const records = "results-of-record/full";

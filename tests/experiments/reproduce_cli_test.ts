@@ -9,6 +9,11 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 import { canMakeImmutable, setImmutable } from "../_immutable.ts";
+import { recordResultsPlan } from "../../lib/experiments/cell_command.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { storedCellResult } from "./_cell_result.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -204,12 +209,13 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       ["--list-cells", "--first=synthetic"],
       "reproduce: --first: only for runs of many cells, not with --list-cells; see --help\n",
     ],
-    [
-      ["--first=movielens"],
+    // The verification, of the main-table subset or --all (one let through starts it).
+    ...[[], ["--all"]].map((command): [string[], string] => [
+      [...command, "--first=movielens"],
       "reproduce: --first: not for the verification of the records, which reruns the longest " +
       "cells first (it orders a run of the plan: --quick, --select or another --results); " +
       "see --help\n",
-    ],
+    ]),
     // The worker processes get the folder in permission flags (it used to write plan.json, then
     // stop on an uncaught error).
     [
@@ -275,6 +281,59 @@ Deno.test("report or verification of the records with options none of their cell
       assert(!stdout.includes("wrote"), stdout);
     }
   }
+});
+
+/** Runs scripts/reproduce.ts with `args` in a folder of records (records are found by path). */
+async function reproduceInRecordsCopy(prepare: (records: string) => void, ...args: string[]) {
+  const cwd = await Deno.makeTempDir({ prefix: "records_copy_" });
+  try {
+    const records = `${cwd}/results-of-record/full`;
+    await Deno.mkdir(records, { recursive: true });
+    recordResultsPlan(planExperiments("full"), records);
+    prepare(records);
+    // The report rewrites the README's tables.
+    await Deno.copyFile(`${root}README.md`, `${cwd}/README.md`);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", `${root}deno.json`, `${root}scripts/reproduce.ts`, ...args],
+      cwd,
+      stdin: "null",
+    }).output();
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+}
+
+Deno.test("records that store no cell yet (a fresh plan), or only selection trials: reported and verified, exit 0", async () => {
+  // The refusal of records "of other options" is for records whose cells are none of the plan's;
+  // a fresh plan has none to report, and a selection in progress has its trials to verify.
+  const fresh = await reproduceInRecordsCopy(() => {}, "--report-only");
+  assertEquals(fresh.code, 0, fresh.stderr);
+  assertStringIncludes(fresh.stdout, "wrote results/full/summary.md");
+  const plan = planExperiments("full");
+  const trial = plan.cells.find((cell) => cell.trial !== undefined)!;
+  const selecting = await reproduceInRecordsCopy((records) => {
+    new ResultStore(cellsDirectory(records)).put(
+      trial.key,
+      settingsOf(plan, trial),
+      storedCellResult(),
+    );
+  }, "--workers=1");
+  assertEquals(selecting.code, 0, selecting.stderr);
+  assertStringIncludes(selecting.stdout, "verifying 0 cells against results-of-record/full");
+});
+
+Deno.test("--first orders a --select run into the records: it gets past the --first check", async () => {
+  // Only the verification (no --select) is refused --first. A broken selected.json stops the run
+  // at its next step, before any training: the line is that file's, not --first's.
+  const { code, stderr } = await reproduceInRecordsCopy(
+    (records) => Deno.writeTextFileSync(`${records}/selected.json`, "{"),
+    "--select",
+    "--first=movielens",
+  );
+  assertEquals(code, 1, stderr);
+  assertStringIncludes(stderr, "reproduce: results-of-record/full/selected.json: ");
+  assert(!stderr.includes("--first"), stderr);
 });
 
 Deno.test("reproduce --dataset: a file's results folder is named by its label and format", async () => {

@@ -100,7 +100,10 @@ Deno.test("the set-up (deno task setup) answers --help and refuses an argument b
   for (const flag of ["--help", "-h"]) {
     const { code, stdout, stderr } = await runScript("scripts/setup.sh", flag);
     assertEquals([code, stderr], [0, ""], flag);
-    assert(stdout.startsWith("# Idempotent set-up"), stdout);
+    // The usage is the script's two comment lines under the shebang, both of them.
+    const usage = Deno.readTextFileSync(`${root}scripts/setup.sh`).split("\n").slice(1, 3);
+    assert(usage[0].startsWith("# Idempotent set-up"), usage[0]);
+    assertEquals(stdout, `${usage.join("\n")}\n`, flag);
   }
   // It ignored them: the whole set-up ran (here: "command not found" for its tools) and exit 0.
   for (const argument of ["--bogus", "--quick", "tools"]) {
