@@ -50,17 +50,20 @@ Deno.test("lab: a DEMURE_JUPYTER_PYTHON outside the task's --allow-run is named 
 });
 
 Deno.test('lab: an empty DEMURE_JUPYTER_PYTHON counts as unset, not as the program ""', async () => {
-  const { labProblem } = await import("../../lib/notebook_runner/lab_server.ts");
-  const before = Deno.env.get("DEMURE_JUPYTER_PYTHON");
-  Deno.env.set("DEMURE_JUPYTER_PYTHON", "");
-  try {
-    // null where Debian's Jupyter is installed; otherwise a problem of /usr/bin/python3.
-    const problem = await labProblem();
-    assert(problem === null || problem.includes("/usr/bin/python3"), `${problem}`);
-  } finally {
-    if (before === undefined) Deno.env.delete("DEMURE_JUPYTER_PYTHON");
-    else Deno.env.set("DEMURE_JUPYTER_PYTHON", before);
-  }
+  // In a process of its own: the parallel suite's files share this one's environment.
+  const module = new URL("../../lib/notebook_runner/lab_server.ts", import.meta.url).href;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { labProblem } from "${module}"; console.log(JSON.stringify(await labProblem()));`,
+    ],
+    env: { DEMURE_JUPYTER_PYTHON: "" },
+    stdin: "null",
+  }).output();
+  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+  // null where Debian's Jupyter is installed; otherwise a problem of /usr/bin/python3.
+  const problem = JSON.parse(new TextDecoder().decode(output.stdout)) as string | null;
+  assert(problem === null || problem.includes("/usr/bin/python3"), `${problem}`);
 });
 
 Deno.test("lab: a bad DEMURE_QUICK or DEMURE_RERUN is one line and exit 2, before the server starts", async () => {

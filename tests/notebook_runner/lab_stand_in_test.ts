@@ -13,6 +13,7 @@
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
+import { withDefaultLabPorts } from "./_default_lab_ports.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -176,73 +177,75 @@ Deno.test("lab server: a Python without Jupyter Notebook is named with the impor
   }
 });
 
-Deno.test("lab server: with 8888-8937 all in use and no port asked for, the error names that range", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
-  const listeners: Deno.Listener[] = [];
-  try {
-    // A server that would start exits at once: a port past the range must not even be tried.
-    const python = await fakePython(dir, "exit 3");
-    for (let port = 8888; port < 8938; port++) {
-      try {
-        listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
-      } catch (error) {
-        // in use by another program: taken all the same
-        if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+Deno.test("lab server: with 8888-8937 all in use and no port asked for, the error names that range", () =>
+  withDefaultLabPorts(true, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+    const listeners: Deno.Listener[] = [];
+    try {
+      // A server that would start exits at once: a port past the range must not even be tried.
+      const python = await fakePython(dir, "exit 3");
+      for (let port = 8888; port < 8938; port++) {
+        try {
+          listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
+        } catch (error) {
+          // in use by another program: taken all the same
+          if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+        }
       }
+      await assertRejects(
+        () => startLabServer({ projectRoot, python }),
+        Error,
+        "ports 8888-8937 are all in use; pass --port N",
+      );
+    } finally {
+      for (const listener of listeners) listener.close();
+      await Deno.remove(dir, { recursive: true });
     }
-    await assertRejects(
-      () => startLabServer({ projectRoot, python }),
-      Error,
-      "ports 8888-8937 are all in use; pass --port N",
-    );
-  } finally {
-    for (const listener of listeners) listener.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("lab server: other servers taking the port at each start are given up on after 5 ports, naming the last", async () => {
-  // Each stand-in leaves its port bound by a process of its own, then exits: as when another
-  // server bound the port first. The start tries the next free port, 5 ports in all. The binder
-  // sets SO_REUSEADDR, as servers do (Jupyter's tornado, Deno.listen): without it, a port that an
-  // earlier test's connections left in TIME_WAIT cannot be bound though the lab sees it free
-  // (reproduced: with 8888 in TIME_WAIT the binder failed and the start gave up after one port;
-  // in the parallel suite the lab tests before it leave exactly that).
-  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
-  const binder = "import socket, sys, time\n" +
-    "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n" +
-    "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n" +
-    "open(sys.argv[2], 'w').close(); time.sleep(60)";
-  const python = await fakePython(
-    dir,
-    `for a in "$@"; do case "$a" in --port=*) port="\${a#--port=}";; esac; done\n` +
-      `echo "$port" >> ${dir}/ports\n` +
-      `/usr/bin/python3 -c "${binder}" "$port" ${dir}/bound-$port &\n` +
-      `echo $! >> ${dir}/binders\n` +
-      `i=0; while [ ! -e ${dir}/bound-$port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n` +
-      "exit 3",
-  );
-  try {
-    const error = await assertRejects(() => startLabServer({ projectRoot, python }));
-    const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n");
-    assertEquals(ports.length, 5, `ports tried: ${ports}`);
-    assertEquals(
-      (error as Error).message,
-      `other servers took 5 ports in a row while this one started (the last ${ports[4]}); ` +
-        "pass --port N",
+Deno.test("lab server: other servers taking the port at each start are given up on after 5 ports, naming the last", () =>
+  withDefaultLabPorts(true, async () => {
+    // Each stand-in leaves its port bound by a process of its own, then exits: as when another
+    // server bound the port first. The start tries the next free port, 5 ports in all. The binder
+    // sets SO_REUSEADDR, as servers do (Jupyter's tornado, Deno.listen): without it, a port that an
+    // earlier test's connections left in TIME_WAIT cannot be bound though the lab sees it free
+    // (reproduced: with 8888 in TIME_WAIT the binder failed and the start gave up after one port;
+    // in the parallel suite the lab tests before it leave exactly that).
+    const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+    const binder = "import socket, sys, time\n" +
+      "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n" +
+      "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n" +
+      "open(sys.argv[2], 'w').close(); time.sleep(60)";
+    const python = await fakePython(
+      dir,
+      `for a in "$@"; do case "$a" in --port=*) port="\${a#--port=}";; esac; done\n` +
+        `echo "$port" >> ${dir}/ports\n` +
+        `/usr/bin/python3 -c "${binder}" "$port" ${dir}/bound-$port &\n` +
+        `echo $! >> ${dir}/binders\n` +
+        `i=0; while [ ! -e ${dir}/bound-$port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n` +
+        "exit 3",
     );
-  } finally {
-    const binders = await Deno.readTextFile(`${dir}/binders`).catch(() => "");
-    for (const pid of binders.trim().split("\n").filter(Boolean)) {
-      try {
-        Deno.kill(Number(pid), "SIGKILL");
-      } catch {
-        // Gone already.
+    try {
+      const error = await assertRejects(() => startLabServer({ projectRoot, python }));
+      const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n");
+      assertEquals(ports.length, 5, `ports tried: ${ports}`);
+      assertEquals(
+        (error as Error).message,
+        `other servers took 5 ports in a row while this one started (the last ${ports[4]}); ` +
+          "pass --port N",
+      );
+    } finally {
+      const binders = await Deno.readTextFile(`${dir}/binders`).catch(() => "");
+      for (const pid of binders.trim().split("\n").filter(Boolean)) {
+        try {
+          Deno.kill(Number(pid), "SIGKILL");
+        } catch {
+          // Gone already.
+        }
       }
+      await Deno.remove(dir, { recursive: true });
     }
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
 Deno.test("lab server: in a session of its own, asked only once its runtime file is written; stop() signals what outlived it, SIGTERM first", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
