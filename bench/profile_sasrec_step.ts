@@ -3,10 +3,10 @@
  * `trainStep` with the grid's settings (bench/_workloads.ts), and prints where the time goes and
  * the step's matrix-product work.
  *
- * Run: `deno run -A bench/profile_sasrec_step.ts [--workload=movielens|beauty] [--no-blas]
- * [--steps=3]` (backend from `DEMURE_BACKEND`, default wasm; default workload movielens;
- * `--steps` timed steps, 1..10000; `--help` prints the options). As a task:
- * `deno task profile --steps=5` (no `--`: deno task passes it on, and it ends the options).
+ * Run: `deno task profile [--workload=movielens|beauty] [--no-blas] [--steps=3]` (backend from
+ * `DEMURE_BACKEND`, default wasm; default workload movielens; `--steps` timed steps, 1..10000;
+ * `--help` prints the options; no `--` before them: deno task passes it on, and it ends the
+ * options). Its usage and messages name the task, as `bench:demure`'s do.
  */
 import { choiceOption, integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 import { initBackend, tf } from "../lib/backend/mod.ts";
@@ -51,8 +51,7 @@ export function summariseKernels(
 
 const WORKLOADS = ["movielens", "beauty"] as const;
 
-const USAGE = `usage: deno run -A bench/profile_sasrec_step.ts [--workload=movielens|beauty]
-                  [--no-blas] [--steps=N]
+const USAGE = `usage: deno task profile [--workload=movielens|beauty] [--no-blas] [--steps=N]
   --workload W  ${WORKLOADS.join(" or ")} (default movielens)
   --no-blas     without the OpenBLAS kernels
   --steps N     timed steps after a warm-up step (default 3; 1..10000)
@@ -115,4 +114,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) await runScript("profile_sasrec_step", main);
+if (import.meta.main) await runScript("profile", main);

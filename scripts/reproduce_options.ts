@@ -83,6 +83,35 @@ the cell over and resumes it from its last epoch checkpoint. A process whose cla
 over while it was stopped or asleep says so at its next heartbeat and hands the cell over at its
 next epoch end, writing nothing more of it (--cell then exits with status 0).`;
 
+/**
+ * The entry of {@linkcode USAGE} that starts with `start`: that line and the lines under it
+ * indented to the description column. Taken from there, so that each line has one home.
+ */
+function usageEntry(start: string): string[] {
+  const lines = USAGE.split("\n");
+  const first = lines.findIndex((line) => line.startsWith(start));
+  if (first < 0) throw new Error(`reproduce_options: USAGE has no entry "${start}"`);
+  let end = first + 1;
+  while (end < lines.length && /^ {20,}\S/.test(lines[end])) end++;
+  return lines.slice(first, end);
+}
+
+/**
+ * The usage of `deno task report` (`reproduce.ts --report-only`), printed by its `--help`:
+ * reproduce's whole usage, headed "deno task reproduce", listed commands that report refuses
+ * (`--select`: "--report-only and --select exclude each other"). Its own entry and `--help`'s are
+ * {@linkcode USAGE}'s lines; the options it shares are named, and reproduce's --help says them.
+ */
+export const REPORT_USAGE = [
+  "Usage: deno task report [options]",
+  "",
+  ...usageEntry("  deno task reproduce --report-only "),
+  "  options                        which results and plan to report, as for deno task",
+  "                                 reproduce (--results DIR, --quick, --seeds, --dataset ...,",
+  "                                 --ranking): deno task reproduce --help",
+  ...usageEntry("  -h, --help "),
+].join("\n");
+
 /** The options of {@linkcode USAGE}, for {@linkcode parseOptions}. */
 const OPTIONS = {
   help: { type: "boolean", short: "h", default: false },
@@ -246,13 +275,15 @@ export interface ReproduceOptions {
 }
 
 /**
- * The checked options of `args`. `--help` prints {@linkcode USAGE} and exits 0; a bad option or
- * value exits 2 after one line naming it ({@linkcode usageError}).
+ * The checked options of `args`. `--help` prints {@linkcode USAGE} ({@linkcode REPORT_USAGE}
+ * with `--report-only`) and exits 0; a bad option or value exits 2 after one line naming it
+ * ({@linkcode usageError}).
  */
 export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   const { values } = parseArguments(args);
   if (values.help) {
-    console.log(USAGE);
+    // `deno task report` is `reproduce.ts --report-only`: its --help is the report's usage.
+    console.log(values["report-only"] ? REPORT_USAGE : USAGE);
     Deno.exit(0);
   }
   const firstDataset = values.first as DatasetSpec["kind"] | undefined;

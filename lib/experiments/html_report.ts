@@ -16,7 +16,7 @@ import { type FigureSection, renderHtmlReport, type ReportSection } from "../viz
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import { summaryMarkdown } from "./markdown_report.ts";
 import { type ColdStartBucket, coldStartGap, errorBarOf, type SystemSummary } from "./analyse.ts";
-import { MISSING_CELL, signedDifference } from "../viz/table_html.ts";
+import { MISSING_CELL, reportNumber, signedDifference } from "../viz/table_html.ts";
 import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary_types.ts";
 
 /** A finite series only (plotly figures refuse NaN): epochs without a value are dropped. */
@@ -45,7 +45,7 @@ function sameEpochComparison(curves: RunCurves[], pick: (c: RunCurves) => number
   const at = (epoch: number) =>
     curves.map((c) => {
       const index = c.epochs.indexOf(epoch);
-      return index < 0 ? undefined : `${c.system} ${pick(c)[index].toFixed(4)}`;
+      return index < 0 ? undefined : `${c.system} ${reportNumber(pick(c)[index])}`;
     });
   const points =
     (demure.bestEpoch === lastBoth
@@ -109,7 +109,7 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
       "training (NDCG@10: 1 when that item comes first, 0 when it is not in the top 10). The " +
       "model kept for testing is the one at the best epoch: " +
       d.curves.map((c) =>
-        `${c.system} ${atBestEpoch(c, c.validNdcg).toFixed(4)} at epoch ${c.bestEpoch}`
+        `${c.system} ${reportNumber(atBestEpoch(c, c.validNdcg))} at epoch ${c.bestEpoch}`
       ).join(", ") +
       `. Demure's warm-up (plain training without noise masks) takes ${warmup}; a Demure curve ` +
       "below its backbone's after it would mean that Demure learns slower or levels off lower.",
@@ -133,8 +133,8 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
         "noise alone; lambda weighs it against L_rec. It is 0 for SASRec-MM, which has no such " +
         `term, and for Demure during its warm-up (${warmup}). Compare its size with L_rec's: at ` +
         "Demure's best epoch lambda·L_cl is " +
-        `${atBestEpoch(demure, demure.auxiliaryLoss).toFixed(4)} against L_rec ` +
-        `${atBestEpoch(demure, demure.recommendationLoss).toFixed(4)}.`,
+        `${reportNumber(atBestEpoch(demure, demure.auxiliaryLoss))} against L_rec ` +
+        `${reportNumber(atBestEpoch(demure, demure.recommendationLoss))}.`,
     ));
   }
   const noiseSection = noiseRateSection(d);

@@ -17,13 +17,15 @@ import {
   type SystemSummary,
 } from "./analyse.ts";
 import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
-import { MISSING_CELL, signedDifference } from "../viz/table_html.ts";
+import { MISSING_CELL, reportNumber, signedDifference } from "../viz/table_html.ts";
 import { rankingText, TABLE_METRICS } from "./summary.ts";
 import type { MainRow, ReproductionSummary, SensitivityRow } from "./summary_types.ts";
 
 /** "0.1234 ± 0.0012" over several seeds, "0.1234" for one. */
 export function formatMeanStd(value: MeanStd): string {
-  return value.n > 1 ? `${value.mean.toFixed(4)} ± ${value.std.toFixed(4)}` : value.mean.toFixed(4);
+  return value.n > 1
+    ? `${reportNumber(value.mean)} ± ${reportNumber(value.std)}`
+    : reportNumber(value.mean);
 }
 
 /**
@@ -32,7 +34,7 @@ export function formatMeanStd(value: MeanStd): string {
  */
 function markdownTable(columns: string[], rows: (string | number | null)[][]): string {
   const text = (c: string | number | null) =>
-    typeof c === "string" ? c : c === null || Number.isNaN(c) ? MISSING_CELL : c.toFixed(4);
+    typeof c === "string" ? c : c === null || Number.isNaN(c) ? MISSING_CELL : reportNumber(c);
   const line = (cells: (string | number | null)[]) => `| ${cells.map(text).join(" | ")} |`;
   return [line(columns), line(columns.map(() => "---")), ...rows.map(line)].join("\n");
 }
@@ -105,7 +107,7 @@ const SEED_AND_MULTIPLICITY_NOTE = " The tests over users hold the trained model
 
 function significanceLine(s: SignificanceResult): string {
   return `${s.system} vs ${s.baseline}: mean difference in ` +
-    `per-user test NDCG@10 ${s.tTest.meanDifference.toFixed(4)}, paired t-test p = ` +
+    `per-user test NDCG@10 ${reportNumber(s.tTest.meanDifference)}, paired t-test p = ` +
     `${s.tTest.pValue.toPrecision(3)}, Wilcoxon p = ${s.wilcoxon.pValue.toPrecision(3)} ` +
     `(n = ${s.tTest.n} users)` +
     (s.bySeed
@@ -253,7 +255,7 @@ function selectionSection(summary: ReproductionSummary, h: (text: string) => str
           table.rows.map((r) => [
             `${r.trial}`,
             r.settings,
-            r.diverged ? "diverged" : r.valid.toFixed(4),
+            r.diverged ? "diverged" : reportNumber(r.valid),
             `${r.bestEpoch}${r.backboneWeights ? BACKBONE_MARK : ""}/${r.epochsRun}${
               r.capBound ? " (cap)" : ""
             }`,
@@ -347,9 +349,9 @@ function diagnosisSections(summary: ReproductionSummary, h: (text: string) => st
       return [
         curve.system,
         `${curve.bestEpoch}/${curve.epochs.length}`,
-        i < 0 ? "-" : curve.validNdcg[i].toFixed(4),
-        i < 0 ? "-" : curve.recommendationLoss[i].toFixed(4),
-        i < 0 ? "-" : curve.auxiliaryLoss[i].toFixed(4),
+        i < 0 ? "-" : reportNumber(curve.validNdcg[i]),
+        i < 0 ? "-" : reportNumber(curve.recommendationLoss[i]),
+        i < 0 ? "-" : reportNumber(curve.auxiliaryLoss[i]),
         curve.warmupEndedAfterEpoch !== undefined ? `${curve.warmupEndedAfterEpoch}` : "-",
       ];
     };

@@ -39,16 +39,36 @@ const TABLE_SECTION_FIELDS: SettingNames<TableSection> = {
 export const MISSING_CELL = "–";
 
 /**
- * A difference with its sign and 4 decimals, as the reports print paired differences.
+ * `value` with `digits` decimals, as the reports print numbers: `toFixed`, except that a value
+ * which rounds to zero prints without a minus. `toFixed` keeps the sign of a tiny negative value,
+ * and a gain or mean difference that is zero in exact arithmetic comes out as -1e-17 from the
+ * order of a sum, which printed "-0.0000".
+ *
+ * @example
+ * ```ts
+ * reportNumber(0.12345); // "0.1235"
+ * reportNumber(-1e-17); // "0.0000", not "-0.0000"
+ * ```
+ */
+export function reportNumber(value: number, digits = 4): string {
+  const text = value.toFixed(digits);
+  return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
+}
+
+/**
+ * A difference with its sign and 4 decimals, as the reports print paired differences; one that
+ * rounds to zero reads "+0.0000", whichever side of zero it lies ({@linkcode reportNumber}).
  *
  * @example
  * ```ts
  * signedDifference(0.0082); // "+0.0082"
  * signedDifference(-0.0057); // "-0.0057"
+ * signedDifference(-1e-17); // "+0.0000"
  * ```
  */
 export function signedDifference(value: number): string {
-  return `${value >= 0 ? "+" : ""}${value.toFixed(4)}`;
+  const text = reportNumber(value);
+  return text.startsWith("-") ? text : `+${text}`;
 }
 
 /**
@@ -92,7 +112,7 @@ export function formatTableCells(
       }
       if (Number.isNaN(cell)) return MISSING_CELL;
       if (!Number.isFinite(cell)) return cell > 0 ? "∞" : "-∞";
-      return fractional.has(column) ? cell.toFixed(digits) : String(cell);
+      return fractional.has(column) ? reportNumber(cell, digits) : String(cell);
     })
   );
 }

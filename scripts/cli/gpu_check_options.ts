@@ -47,6 +47,10 @@ export function gpuCheckOptions(args: readonly string[]) {
   const { values } = parseOptions(args, {
     adapter: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    // scripts/gpu_check.sh's, which runs the tests instead of this script: declared so that an
+    // unknown option's line lists it with the rest a user may type (as --help does), and refused
+    // below when it reaches this script (run directly, not through the shell script).
+    tests: { type: "boolean", default: false },
     // Set by this program on the child process that times one backend.
     child: { type: "string" },
     backends: { type: "string", default: "webgpu,wasm" },
@@ -57,6 +61,11 @@ export function gpuCheckOptions(args: readonly string[]) {
     "batch-size": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   }, { hidden: ["child"] });
+  if (values.tests) {
+    throw new UsageError(
+      "--tests runs through bash scripts/gpu_check.sh (deno task gpu-check --tests), alone",
+    );
+  }
   const backends = values.backends.split(",");
   for (const backend of backends) {
     if (!(BACKENDS as readonly string[]).includes(backend)) {

@@ -6,8 +6,11 @@
  *
  *   deno run -A scripts/slurm/compare_results.ts REFERENCE_DIR OTHER_DIR
  *
- * Exit status 0 when equal, 1 with the first differences otherwise.
+ * Exit status 0 when equal, 1 with the first differences otherwise, 2 when an argument is not a
+ * results folder (one line naming it and what it must hold).
  */
+import { readProblem } from "../cli/read_problem.ts";
+
 /** A JSON value with every timing field (a key that mentions seconds) removed. */
 export function withoutTimings(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTimings);
@@ -32,6 +35,26 @@ function cellFiles(dir: string): string[] {
     .filter((e) => e.isFile && e.name.endsWith(".json"))
     .map((e) => e.name)
     .sort();
+}
+
+/**
+ * Why `dir` is not a results folder this script can compare (a line naming the folder, the part
+ * missing and what the folder must hold), or `undefined` when it is one. Checked before reading, so
+ * that a wrong path in the Slurm test stage is one line, not a NotFound stack.
+ */
+export function resultsFolderProblem(dir: string): string | undefined {
+  const parts: [string, "file" | "folder"][] = [
+    [dir, "folder"],
+    [`${dir}/cells`, "folder"],
+    [`${dir}/summary.json`, "file"],
+  ];
+  for (const [path, kind] of parts) {
+    const problem = readProblem(path, kind);
+    if (problem === undefined) continue;
+    const where = path === dir ? "" : `${path.slice(dir.length + 1)}: `;
+    return `${dir}: ${where}${problem} (a results folder holds cells/*.json and summary.json)`;
+  }
+  return undefined;
 }
 
 /** JSON paths where `a` and `b` differ (at most `limit`), e.g. `result.test.NDCG@10: 0.1 vs 0.2`. */
@@ -85,6 +108,12 @@ if (import.meta.main) {
   const [reference, other] = Deno.args;
   if (!reference || !other) {
     console.error("usage: compare_results.ts REFERENCE_DIR OTHER_DIR");
+    Deno.exit(2);
+  }
+  for (const dir of [reference, other]) {
+    const problem = resultsFolderProblem(dir);
+    if (problem === undefined) continue;
+    console.error(`compare_results: ${problem}`);
     Deno.exit(2);
   }
   const differences = compareResults(reference, other);

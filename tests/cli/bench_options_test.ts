@@ -11,7 +11,10 @@ import { runScript } from "./_run_script.ts";
 const runBench = (script: string, args: readonly string[]) => runScript(`bench/${script}.ts`, args);
 
 /** The name a script's messages start with where it is not the file's: its `deno task`. */
-const MESSAGE_NAMES: Record<string, string> = { demure_bench: "bench:demure" };
+const MESSAGE_NAMES: Record<string, string> = {
+  demure_bench: "bench:demure",
+  profile_sasrec_step: "profile",
+};
 
 /** Each case's exit code and stderr, which must be 2 and `<script>: <message>; see --help`. */
 async function assertRefused(cases: readonly [string, string[], string][]) {
@@ -166,6 +169,16 @@ Deno.test("every benchmark script that is run prints its options with --help", a
     const { code, stdout, stderr } = await runBench(script, ["--help"]);
     assertEquals([code, stderr], [0, ""], script);
     assert(stdout.startsWith("usage: "), `${script}: ${stdout}`);
+  }
+});
+
+Deno.test("a benchmark run as a deno task names the task in its usage", async () => {
+  // profile's --help said `deno run -A bench/profile_sasrec_step.ts`, its errors
+  // `profile_sasrec_step:`, where bench:demure's speak in the task's terms.
+  for (const [script, task] of Object.entries(MESSAGE_NAMES)) {
+    const { code, stdout } = await runBench(script, ["--help"]);
+    assertEquals(code, 0, script);
+    assert(stdout.startsWith(`usage: deno task ${task} [`), `${script}: ${stdout}`);
   }
 });
 

@@ -89,11 +89,17 @@ Deno.test("gpuCheckOptions: a backend or system not in the list, an empty entry,
     assertEquals(error.message.startsWith(message), true, `${args.join(" ")}: ${error.message}`);
   }
   assertThrows(() => gpuCheckOptions(["--user", "5"]), UsageError, "--user");
-  // The line lists the options a user may give: not --child, which the check sets on its children.
+  // The line lists the options a user may give: not --child, which the check sets on its children,
+  // but --tests, which gpu_check.sh takes (--help shows it; the line left it out).
   assertEquals(
     assertThrows(() => gpuCheckOptions(["--user", "5"]), UsageError).message,
-    "Unknown option '--user' (options: --adapter, --profile, --backends, --system, " +
+    "Unknown option '--user' (options: --adapter, --profile, --tests, --backends, --system, " +
       "--max-batches, --users, --dim, --batch-size, --help/-h)",
+  );
+  // Given to the script itself (not through gpu_check.sh), --tests says where it runs.
+  assertEquals(
+    assertThrows(() => gpuCheckOptions(["--tests"]), UsageError).message,
+    "--tests runs through bash scripts/gpu_check.sh (deno task gpu-check --tests), alone",
   );
 });
 

@@ -154,7 +154,7 @@ Deno.test("gpu_session.sh: --help, and a missing or misspelt log folder is exit 
 
 Deno.test("gpu_check.sh: --tests with another argument is one line and exit 2, not ignored", async () => {
   // Any other word, one (`--max-batches=5`) or more, before or after it. (A case let through
-  // with --tests second fails at once: gpu_check.ts refuses --tests as unknown.)
+  // with --tests second fails at once: gpu_check.ts refuses --tests, the shell script's.)
   const cases = [["--max-batches=5", "--tests"], ["--tests", "--max-batches", "5"], [
     "--dim",
     "8",

@@ -54,6 +54,28 @@ Deno.test("markdown: an empty cold-start bucket is '–' with the reason, not 0.
   assertEquals(markdown.includes("NaN"), false);
 });
 
+Deno.test("markdown: a gain or mean difference that is zero but -1e-17 prints no '-0.0000'", () => {
+  // Two equal NDCGs subtracted after sums in another order give -1e-17; toFixed(4) kept its sign.
+  const zeroBelow = -1e-17;
+  const [label, main] = Object.entries(records.main)[0];
+  const [test, ...others] = main.significance;
+  assert(test !== undefined && records.noiseLevel.length > 0, "the records' paired tests");
+  const markdown = summaryMarkdown({
+    ...records,
+    noiseLevel: records.noiseLevel.map((level) => ({ ...level, gain: zeroBelow })),
+    main: {
+      ...records.main,
+      [label]: {
+        ...main,
+        significance: [{ ...test, tTest: { ...test.tTest, meanDifference: zeroBelow } }, ...others],
+      },
+    },
+  });
+  assertStringIncludes(markdown, "per-user test NDCG@10 0.0000, paired t-test");
+  assertStringIncludes(markdown, " | 0.0000 |");
+  assertEquals(markdown.includes("-0.0000"), false);
+});
+
 Deno.test("markdown: best epochs mark a backbone's weights and a cap-bound row", () => {
   const row = records.main[Object.keys(records.main)[0]].rows[0];
   const text = (capBound: number) =>

@@ -62,6 +62,28 @@ Deno.test("reproduce --help and -h print the usage and exit 0", async () => {
   }
 });
 
+Deno.test("report --help prints the report's usage, pointing to reproduce's for the options", async () => {
+  // It printed reproduce's whole usage, headed "deno task reproduce", with commands that report
+  // refuses (--select, --cell). deno.json's report task is reproduce.ts --report-only.
+  const { code, stdout, stderr } = await reproduce("--report-only", "--help");
+  assertEquals(code, 0, stderr);
+  assert(stdout.startsWith("Usage: deno task report [options]\n"), stdout);
+  for (
+    const text of ["(= deno task report) regenerate", "deno task reproduce --help", "--results"]
+  ) {
+    assertStringIncludes(stdout, text);
+  }
+  for (const refused of ["--select", "--cell ID_OR_INDEX", "--workers N", "--list-cells"]) {
+    assertEquals(stdout.includes(refused), false, refused);
+  }
+  // Its lines are reproduce's, not copies: each of them but the pointer is in reproduce's usage.
+  const reproduceUsage = (await reproduce("--help")).stdout;
+  const own = stdout.trimEnd().split("\n").slice(1).filter((line) =>
+    !reproduceUsage.includes(line)
+  );
+  assertEquals(own.length, 3, own.join("\n"));
+});
+
 Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async () => {
   const cases = [
     // The options there are, but --worker (set by a main process on its workers).

@@ -72,3 +72,27 @@ Deno.test("compareResults: equal up to timings; a metric or a missing cell is na
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("compare_results: a folder without cells/ or summary.json is one line naming it, exit 2", () => {
+  const cli = (...args: string[]) =>
+    runCaptured(Deno.execPath(), ["run", "-A", "scripts/slurm/compare_results.ts", ...args], {});
+  const reference = resultsFolder({ a: { key: "quick/a" } }, { main: [1] });
+  const noCells = Deno.makeTempDirSync();
+  const file = `${noCells}/summary.json`;
+  Deno.writeTextFileSync(file, "{}");
+  for (
+    const [args, named] of [
+      [[reference, noCells], `${noCells}: cells: no such folder`],
+      [[file, reference], `${file}: not a folder`],
+      [[reference, `${noCells}/absent`], `${noCells}/absent: no such folder`],
+    ] as const
+  ) {
+    const run = cli(...args);
+    assertEquals(run.code, 2, run.stderr);
+    assertEquals(
+      run.stderr,
+      `compare_results: ${named} (a results folder holds cells/*.json and summary.json)\n`,
+    );
+  }
+  for (const dir of [reference, noCells]) Deno.removeSync(dir, { recursive: true });
+});

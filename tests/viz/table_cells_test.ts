@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { formatTableCells, MISSING_CELL, tableHtml } from "../../lib/viz/mod.ts";
-import { signedDifference } from "../../lib/viz/table_html.ts";
+import { reportNumber, signedDifference } from "../../lib/viz/table_html.ts";
 
 Deno.test("table cells: a column with fractions prints every number with the same decimals", () => {
   // Notebook 01's coverage column read "1" next to "0.9840"; 03's noise share is 0/1 only.
@@ -72,6 +72,21 @@ Deno.test("signed difference: a sign always, zero included", () => {
   assertEquals(signedDifference(0.0082), "+0.0082");
   assertEquals(signedDifference(0), "+0.0000");
   assertEquals(signedDifference(-0.0057), "-0.0057");
+});
+
+Deno.test("report numbers: a value that rounds to zero prints no minus; a signed one '+0.0000'", () => {
+  // A gain of two equal NDCGs summed in another order is -1e-17: toFixed printed "-0.0000".
+  assertEquals(reportNumber(-1e-17), "0.0000");
+  assertEquals(reportNumber(-0.00004), "0.0000");
+  assertEquals(reportNumber(-0.0057), "-0.0057");
+  assertEquals(reportNumber(0.12345), "0.1235");
+  assertEquals(reportNumber(-1e-17, 2), "0.00");
+  assertEquals(reportNumber(-1e-17, 0), "0");
+  assertEquals(signedDifference(-1e-17), "+0.0000");
+  assertEquals(formatTableCells([["gain", 0.5], ["gain", -1e-17]], 4), [
+    ["gain", "0.5000"],
+    ["gain", "0.0000"],
+  ]);
 });
 
 Deno.test("table cells: an infinite value does not make its column fractional", () => {
