@@ -181,6 +181,28 @@ Deno.test("evaluationBatches: a batch size below 1 is a SettingError, not an end
   assertEquals(evaluationBatches(split, "test", 1).length, 2);
 });
 
+Deno.test("evaluationBatches: users are batched in the order listed; a bad list is a SettingError", () => {
+  const split = leaveOneOutSplit(tinyDataset([[3, 1, 4, 1, 5, 9], [7, 8, 2, 6], [2, 6, 5, 3]], 10));
+  const batches = evaluationBatches(split, "test", 2, [2, 0, 1]);
+  assertEquals(batches.map(({ batch }) => Array.from(batch.users)), [[2, 0], [1]]);
+  assertEquals(batches.map(({ targets }) => Array.from(targets)), [[3, 9], [6]]);
+  // Checked here too, not only by its callers: an id past the users read no history (a TypeError),
+  // and a repeated one was batched twice.
+  const bad: [number[], string][] = [
+    [[], "evaluationBatches: users"],
+    [[1, 1], "evaluationBatches: users[1]"],
+    [[0, 3], "evaluationBatches: users[1]"],
+    [[-1], "evaluationBatches: users[0]"],
+  ];
+  for (const [users, setting] of bad) {
+    const error = assertThrows(
+      () => evaluationBatches(split, "test", 2, users),
+      SettingError,
+    ) as SettingError;
+    assertEquals(error.setting, setting);
+  }
+});
+
 Deno.test("trainingBatches order is a seeded permutation: same seed same order, epochs differ", () => {
   const sequences = Array.from({ length: 30 }, (_, u) => [u % 5, (u + 1) % 5, (u + 2) % 5, 1, 2]);
   const split = leaveOneOutSplit(tinyDataset(sequences, 5));

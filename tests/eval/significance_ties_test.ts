@@ -65,3 +65,10 @@ Deno.test("paired t-test with a resolution reads the differences on the grid", (
     assertStringIncludes(error.message, "PairedTestOptions.resolution is ");
   }
 });
+
+Deno.test("Wilcoxon signed-rank of no pairs: no difference, p = 1 (not a mean of NaN)", () => {
+  for (const options of [{}, { resolution: 1e-6 }]) {
+    const none = wilcoxonSignedRank([], [], options);
+    assertEquals([none.meanDifference, none.statistic, none.pValue, none.n], [0, 0, 1, 0]);
+  }
+});

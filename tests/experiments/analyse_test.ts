@@ -421,9 +421,12 @@ Deno.test("comparePaired: a seed at which both systems scored the same bits coun
     cell("B", 0, 0, [0.5, 0.25]),
     cell("B", 1, 0, [0.2, 0.4]),
     cell("B", 2, 0, [0.1, 0.1]),
+    // Seed 3: A ahead by one stored step (1e-6) for one user: a difference, not a tie.
+    cell("A", 3, 0, [0.3, 0.600001]),
+    cell("B", 3, 0, [0.3, 0.6]),
   ];
   const bySeed = comparePaired(cells, "D", "A", "B")!.bySeed!;
-  assertEquals([bySeed.n, bySeed.ahead, bySeed.tied], [3, 1, 2]);
+  assertEquals([bySeed.n, bySeed.ahead, bySeed.tied], [4, 2, 2]);
 });
 
 Deno.test("the records' per-user metrics lie on the grid comparePaired's Wilcoxon assumes, and need all of it", () => {

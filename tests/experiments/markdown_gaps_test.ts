@@ -219,6 +219,18 @@ Deno.test("markdown: a test by seed says the seeds tied beside those ahead", () 
     l.includes("- Demure-GRU4Rec vs GRU4Rec-MM: mean difference in per-user test NDCG@10 0.0004")
   )!;
   assert(line.endsWith("ahead in 1 of 5 seeds (tied in 3)"), line);
+  // One tie is said too.
+  const [label, table] = Object.entries(records.main).find(([, { significance }]) =>
+    significance.some((s) => (s.bySeed?.tied ?? 0) > 0)
+  )!;
+  const significance = table.significance.map((s) =>
+    s.bySeed && s.bySeed.tied > 0 ? { ...s, bySeed: { ...s.bySeed, tied: 1 } } : s
+  );
+  const oneTie = summaryMarkdown({
+    ...records,
+    main: { ...records.main, [label]: { ...table, significance } },
+  });
+  assertStringIncludes(oneTie, "ahead in 1 of 5 seeds (tied in 1)");
   // Without a tie nothing is added.
   const untied = markdown.split("\n").find((l) =>
     l.startsWith("- Demure-SASRec vs SASRec-MM: mean difference in per-user test NDCG@10 0.0044")

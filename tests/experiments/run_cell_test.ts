@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { tf } from "../../lib/backend/tf.ts";
 import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
@@ -10,6 +10,7 @@ import {
 } from "../../lib/backend/kernels/blas_matmul.ts";
 import { loadOpenBlas } from "../../lib/backend/kernels/_openblas.ts";
 import {
+  buildCellModel,
   cellEnvironment,
   type CellResult,
   type CellSettings,
@@ -138,7 +139,7 @@ Deno.test("runCell: a model or trainer setting the cell would replace is a Setti
     [
       "SASRec-MM",
       { seed: 0, model: { backbone: "gru4rec" } },
-      'CellSettings.model.backbone is "gru4rec"',
+      'CellSettings.model.backbone is "gru4rec"; allowed: "sasrec", the system\'s backbone',
     ],
     [
       "SASRec-ID",
@@ -150,7 +151,11 @@ Deno.test("runCell: a model or trainer setting the cell would replace is a Setti
       { seed: 0, model: { seed: 9 } },
       "CellSettings.model.seed is 9; allowed: 0, the cell",
     ],
-    ["SASRec-MM", { seed: 1, model: { maxLength: 7 } }, "CellSettings.model.maxLength is 7"],
+    [
+      "SASRec-MM",
+      { seed: 1, model: { maxLength: 7 } },
+      `CellSettings.model.maxLength is 7; allowed: ${data.split.maxLength}, the split's`,
+    ],
     [
       "SASRec-MM",
       { seed: 1, training: { seed: 5 } },
@@ -175,6 +180,41 @@ Deno.test("runCell: a model or trainer setting the cell would replace is a Setti
     onProgress: () => {},
   });
   assertEquals(result.seed, 1);
+});
+
+Deno.test("buildCellModel: refuses what the cell replaces; an ID-only system's modalities only", async () => {
+  // buildCellModel is notebookCellModel's path too, which runCell's own check does not cover.
+  const data = await prepareDataset({
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+    features: [{ name: "image", path: `${FIXTURES}tiny_image.txt` }],
+  });
+  const build = (name: SystemName, settings: CellSettings) =>
+    buildCellModel(data, SYSTEMS[name], settings);
+  const before = tf.memory().numTensors;
+  assertThrows(
+    () => build("SASRec-MM", { seed: 0, model: { backbone: "gru4rec" } }),
+    SettingError,
+    "CellSettings.model.backbone",
+  );
+  // An ID-only system trains on its ID embedding alone: one other modality, or none, is refused
+  // too (each was replaced by ["id"] without a word).
+  for (const modalities of [["image"], ["id", "image"], []] as const) {
+    assertThrows(
+      () => build("SASRec-ID", { seed: 0, model: { modalities: [...modalities] } }),
+      SettingError,
+      "CellSettings.model.modalities",
+    );
+  }
+  assertEquals(tf.memory().numTensors, before);
+  // A multimodal system takes the modalities it is given (a setting the cell does not replace).
+  const { model } = build("SASRec-MM", { seed: 0, model: { dim: 8, modalities: ["image"] } });
+  try {
+    assertEquals(model.modalityNames, ["image"]);
+  } finally {
+    model.dispose();
+  }
 });
 
 Deno.test("runCell: a training that fails leaves no tensor behind (the model it built is disposed)", async () => {

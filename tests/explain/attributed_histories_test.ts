@@ -246,7 +246,11 @@ Deno.test("AttributedHistories.heatmap: the default title says how the values we
   // It read "User u: normalised contribution" whatever the method, so a saved figure did not say
   // which attribution it showed; over values of one's own it still claimed contributions.
   const titleOf = (figure: { layout: unknown }) => JSON.stringify(figure.layout);
-  assertStringIncludes(titleOf(histories.heatmap(5)), "gradient × input, z-scored per user");
+  // The user as the data names them (u5), not the internal index.
+  assertStringIncludes(
+    titleOf(histories.heatmap(5)),
+    "User u5: gradient × input, z-scored per user",
+  );
   const ranked = new AttributedHistories(
     { ...result, method: "integrated_gradients", normalisation: "rank" },
     batch,

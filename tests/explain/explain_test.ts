@@ -196,6 +196,7 @@ Deno.test("explainRecommendations: users as a list explains those users, in that
     for (const [row, user] of [7, 2].entries()) {
       const recommendation = chosen.recommendations[row];
       assertEquals(recommendation.userIndex, user);
+      assertEquals(recommendation.user, split.dataset.userIds[user]);
       assertEquals(recommendation.itemIndex, first.recommendations[user].itemIndex);
       assertEquals(recommendation.actualNext, first.recommendations[user].actualNext);
       // The same pairs, and the same per-user normalised contributions (the batch differs).

@@ -165,3 +165,38 @@ Deno.test("the root mod.ts exports what the docs tell a researcher to call or ca
   ];
   assertEquals(named.filter((name) => typeof rootExports[name] !== "function"), []);
 });
+
+Deno.test("docs/notebooks.md calls, and the docs' errors, are the root's", async () => {
+  // A notebook imports the root alone: a function docs/notebooks.md tells it to call
+  // (`pairedTTest(...)`, `writeHtmlReport(path, ...)`) or an error any doc says is thrown
+  // (`SettingError`, `DataError`) that the root does not export stops at "is not defined", or
+  // needs a second import from lib/ for an `instanceof`. A call may be a method of a root class
+  // (`strongest(user, k)` of AttributedHistories); a property call (`plan.cells.find(...)`) is not
+  // a name.
+  const rootExports: Record<string, unknown> = await import("../../mod.ts");
+  const classes = Object.values(rootExports).filter((value) => typeof value === "function");
+  const isRootName = (name: string) =>
+    name in rootExports ||
+    classes.some((value) => name in ((value as { prototype?: object }).prototype ?? {}));
+  const spans = (document: string) =>
+    [...Deno.readTextFileSync(`${root}${document}`).matchAll(/`([^`\n]+)`/g)].map((m) => m[1]);
+  const calls = new Set(
+    spans("docs/notebooks.md").flatMap((span) =>
+      [...span.matchAll(/(?<![.\w$])([A-Za-z_$][\w$]*)\(/g)].map((match) => match[1])
+    ),
+  );
+  const errors = new Set(
+    documents.flatMap(spans).flatMap((span) =>
+      [...span.matchAll(/(?<![.\w$])[A-Z]\w*Error(?![\w$])/g)].map((match) => match[0])
+    ),
+  );
+  // What the docs name today, so that a parser that found nothing cannot pass vacuously.
+  for (const name of ["pairedTTest", "wilcoxonSignedRank", "writeHtmlReport"]) {
+    assert(calls.has(name), `docs/notebooks.md no longer calls ${name}`);
+  }
+  for (const name of ["SettingError", "DataError", "TrainingDivergedError", "InterruptedError"]) {
+    assert(errors.has(name), `no doc names ${name}`);
+  }
+  assertEquals([...calls].filter((name) => !isRootName(name)), []);
+  assertEquals([...errors].filter((name) => typeof rootExports[name] !== "function"), []);
+});

@@ -208,7 +208,7 @@ for (const [label, input, setting, value] of badTrainer) {
   });
 }
 
-Deno.test("trainer hooks: a misspelt or non-function hook is refused before training", async () => {
+Deno.test("trainer hooks: a misspelt or non-function hook is refused before training, an undefined one is none", async () => {
   // A misspelt hook was never called: the run trained the plain objective without a word.
   const split = leaveOneOut(cycleDataset(8, 12, 6), 6);
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 6 });
@@ -217,6 +217,14 @@ Deno.test("trainer hooks: a misspelt or non-function hook is refused before trai
     ["misspelt", { auxilaryLoss: () => called++ }, "TrainerHooks.auxilaryLoss", "did you mean"],
     ["not a function", { afterEpoch: 1 }, "TrainerHooks.afterEpoch", "a function"],
     ["state without restore", { checkpointState: { save: () => ({}) } }, "checkpointState", "save"],
+    ["state without save", { checkpointState: { restore: () => {} } }, "checkpointState", "save"],
+    // The trainer calls this hook first: it is checked before, not a TypeError from the call.
+    [
+      "not a function, called first",
+      { checkTrainerConfig: {} },
+      "checkTrainerConfig",
+      "a function",
+    ],
   ];
   try {
     for (const [label, hooks, setting, allowed] of cases) {
@@ -227,6 +235,13 @@ Deno.test("trainer hooks: a misspelt or non-function hook is refused before trai
       assert(error.message.includes(allowed), `${label}: ${error.message}`);
     }
     assertEquals(called, 0);
+    // A hook given as undefined is no hook (an optional field passed on as it is), not a refusal.
+    const result = await trainModel(model, split, { maxEpochs: 1 }, {
+      ...quiet,
+      afterEpoch: undefined,
+      auxiliaryLoss: undefined,
+    });
+    assertEquals(result.epochsRun, 1);
   } finally {
     model.dispose();
   }
