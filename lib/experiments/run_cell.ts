@@ -336,7 +336,6 @@ export async function runCell(
   // Named here: it reached the evaluation (or the trainer) first, whose setting a bad seed was
   // reported as (`EvaluationConfig.seed is -1`).
   checkInteger("CellSettings.seed", settings.seed, SEED_RANGE);
-  if (system.kind === "neural") checkCellOverrides(data, system, settings);
   const { split } = data;
   const started = performance.now();
   let trained: TrainedCell | undefined;
