@@ -6,6 +6,7 @@ import type { CellResult, PreparedDataset, RerunCheck } from "../lib/experiments
 import {
   checkedOption,
   reproduceOptions,
+  taskError,
   usageError,
   workerDatasetReads,
 } from "./reproduce_options.ts";
@@ -167,7 +168,7 @@ const stopLog = workerLog(verify ? verifyDir : resultsDir);
 const stopAs = releaseClaimsOnSignal({
   onStop: async () => {
     if (runWorkers && !(await runWorkers.stopAndWait(WORKER_STOP_SECONDS))) {
-      console.error(`reproduce: workers still running after ${WORKER_STOP_SECONDS} s; exiting`);
+      taskError(`workers still running after ${WORKER_STOP_SECONDS} s; exiting`);
     }
   },
   log: stopLog.line,
@@ -179,7 +180,7 @@ if (isWorker) stopWhenMainProcessGone(stopLog, () => stopAs("SIGTERM"));
 
 /** Stops with a clear message (no stack) and a non-zero status. */
 function fail(error: unknown): never {
-  console.error(`reproduce: ${(error as Error).message}`);
+  taskError((error as Error).message);
   Deno.exit(1);
 }
 
@@ -419,7 +420,7 @@ if (values.cell !== undefined) {
     // a cell that is running.
     if (error instanceof ClaimLostError) Deno.exit(0);
     if (saysWhatToDo(error)) fail(error);
-    console.error(`reproduce: cell ${cell.key} failed:`, error);
+    taskError(`cell ${cell.key} failed:`, error);
     Deno.exit(1);
   }
   Deno.exit(0);
@@ -437,7 +438,7 @@ if (values["report-only"]) {
       (!isRecords || storesAnyCell(resultsDir))
     ) {
       throw new Error(
-        `--report-only: ${resultsDir} holds no finished cell of the ${mode} plan` +
+        `${resultsDir} holds no finished cell of the ${mode} plan` +
           (isRecords ? OTHER_OPTIONS_THAN_RECORDS : ""),
       );
     }

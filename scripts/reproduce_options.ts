@@ -27,6 +27,18 @@ import { blasKernelSetting } from "../lib/backend/blas_kernels.ts";
 import { workerCount } from "./reproduce_workers.ts";
 import { checkResultsFolder } from "./cli/read_problem.ts";
 
+/**
+ * The task whose run this is, which every message of it starts with (the one home of that prefix):
+ * `deno task report` is `reproduce.ts --report-only` (deno.json), so such a run speaks as
+ * `report`, the command the user typed, as its `--help` prints the report's usage.
+ */
+export const TASK_NAME = Deno.args.includes("--report-only") ? "report" : "reproduce";
+
+/** Writes one line to stderr, headed by {@linkcode TASK_NAME}; `detail` (an error) follows it. */
+export function taskError(message: string, ...detail: unknown[]): void {
+  console.error(`${TASK_NAME}: ${message}`, ...detail);
+}
+
 /** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
 export const USAGE = `Usage: deno task reproduce [command] [options]
 
@@ -143,7 +155,7 @@ function parseArguments(args: readonly string[]) {
 
 /** Stops with one line naming the bad option or setting and status 2 (no stack: not a bug). */
 export function usageError(message: string): never {
-  console.error(`reproduce: ${message}; see --help`);
+  taskError(`${message}; see --help`);
   Deno.exit(2);
 }
 
@@ -217,8 +229,8 @@ function checkPermissions(
     );
     if (denied.length === 0) continue;
     const flags = access.map((name) => `--allow-${name}`).join(" and ");
-    console.error(
-      `reproduce: ${option} ${path}: this task may not ${denied.join(" or ")} there (its ` +
+    taskError(
+      `${option} ${path}: this task may not ${denied.join(" or ")} there (its ` +
         `permissions cover the project folder); run scripts/reproduce.ts with that folder ` +
         `added to ${flags}, as docs/permissions.md shows`,
     );
@@ -231,8 +243,8 @@ function checkPermissions(
   const unsplittable = [...(results !== undefined ? [results] : []), ...workerDatasetReads(dataset)]
     .find((path) => /[\s,]/.test(path));
   if (workers > 1 && unsplittable !== undefined) {
-    console.error(
-      `reproduce: "${unsplittable}" holds white space or a comma, which the worker processes' ` +
+    taskError(
+      `"${unsplittable}" holds white space or a comma, which the worker processes' ` +
         "permission flags cannot carry: use another folder, or --workers 1",
     );
     Deno.exit(2);
@@ -241,8 +253,8 @@ function checkPermissions(
   if (
     workers > 1 && Deno.permissions.querySync({ name: "run", command: deno }).state !== "granted"
   ) {
-    console.error(
-      `reproduce: ${workers} processes (--workers, default one per core) start ${workers - 1} ` +
+    taskError(
+      `${workers} processes (--workers, default one per core) start ${workers - 1} ` +
         `more of ${deno}, which this run may not start: add --allow-run=${deno}, or pass ` +
         "--workers 1",
     );
@@ -314,7 +326,7 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     blasThreads(); // the cells record it: a bad value stops here, not in every process
     blasKernelSetting(); // likewise the kernel set
   } catch (error) {
-    console.error(`reproduce: ${(error as Error).message}`);
+    taskError((error as Error).message);
     Deno.exit(2);
   }
   return {
@@ -426,8 +438,8 @@ function selectionWait(text: string | undefined): number {
   if (text === undefined) return DEFAULT_SELECTION_WAIT_SECONDS;
   const seconds = /^[0-9]+(?:\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_SELECTION_WAIT_SECONDS) {
-    console.error(
-      `reproduce: DEMURE_SELECTION_WAIT_S=${text}: must be a decimal number of seconds in ` +
+    taskError(
+      `DEMURE_SELECTION_WAIT_S=${text}: must be a decimal number of seconds in ` +
         `0..${MAX_SELECTION_WAIT_SECONDS} (default ${DEFAULT_SELECTION_WAIT_SECONDS})`,
     );
     Deno.exit(2);

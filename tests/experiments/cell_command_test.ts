@@ -449,7 +449,7 @@ Deno.test("reproduce --report-only: claimed cells are nothing to report; once on
     assertEquals(nothing.code, 1, nothing.stdout);
     assertStringIncludes(
       nothing.stderr,
-      `--report-only: ${resultsDir} holds no finished cell of the quick plan`,
+      `report: ${resultsDir} holds no finished cell of the quick plan`,
     );
     await runOneCell(plan, plan.cells[pop], { resultsDir, log: () => {} });
     const report = await reportOnly();

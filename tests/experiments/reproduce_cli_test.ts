@@ -18,12 +18,12 @@ import { storedCellResult } from "./_cell_result.ts";
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-/** The reproduce task's command line (deno.json). */
-function reproduceTask(): string {
+/** A task's command line (deno.json). */
+function taskCommand(task: "reproduce" | "report"): string {
   const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`)) as {
     tasks: Record<string, string>;
   };
-  return config.tasks.reproduce;
+  return config.tasks[task];
 }
 
 /** Runs the reproduce task's command (deno.json: its permissions and script) with `args`. */
@@ -33,7 +33,12 @@ async function reproduce(...args: string[]) {
 
 /** {@linkcode reproduce} with `env` added to the environment. */
 async function reproduceWith(env: Record<string, string>, ...args: string[]) {
-  const words = reproduceTask().split(/\s+/);
+  return await runTask("reproduce", env, args);
+}
+
+/** Runs `task`'s command (deno.json) with `args` and `env` added to the environment. */
+async function runTask(task: "reproduce" | "report", env: Record<string, string>, args: string[]) {
+  const words = taskCommand(task).split(/\s+/);
   return await runDeno([...words.slice(words.indexOf("run")), ...args], env);
 }
 
@@ -152,7 +157,7 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     // A file, or a path through one: stopped at its selected.json with "Not a directory", exit 1.
     [
       ["--report-only", "--results=README.md"],
-      "reproduce: --results README.md: not a folder; see --help\n",
+      "report: --results README.md: not a folder; see --help\n",
     ],
     [
       ["--quick", "--list-cells", "--results=README.md/quick"],
@@ -225,7 +230,7 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     // --first orders the cells a run of the plan trains; these dropped it without a word.
     [
       ["--report-only", "--first=movielens"],
-      "reproduce: --first: only for runs of many cells, not with --report-only; see --help\n",
+      "report: --first: only for runs of many cells, not with --report-only; see --help\n",
     ],
     [
       ["--list-cells", "--first=synthetic"],
@@ -278,6 +283,46 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
   }
 });
 
+Deno.test("deno task report's errors name the report, not reproduce; reproduce's keep its name", async () => {
+  // Every line of the report task began "reproduce:", a command its user had not typed.
+  // Under results/: the task may write there only (a fresh clone has no such folder yet).
+  await Deno.mkdir(`${root}results`, { recursive: true });
+  const empty = await Deno.makeTempDir({ dir: `${root}results`, prefix: "report_no_cells_" });
+  try {
+    const folder = empty.slice(root.length);
+    const cases: [string[], number, string][] = [
+      [
+        ["--bogus"],
+        2,
+        "Unknown option '--bogus' (options: --help/-h, --quick, --select, --all, --seeds, " +
+        "--results, --report-only, --list-cells, --json, --cell, --dataset, --format, " +
+        "--features, --ranking, --max-epochs, --patience, --first, --workers); see --help\n",
+      ],
+      [
+        ["--results=/nonexistent"],
+        2,
+        "--results /nonexistent: this task may not read or write there (its permissions cover " +
+        "the project folder); run scripts/reproduce.ts with that folder added to --allow-read " +
+        "and --allow-write, as docs/permissions.md shows\n",
+      ],
+      [
+        [`--results=${folder}`],
+        1,
+        `${folder} holds no finished cell of the full plan\n`,
+      ],
+    ];
+    for (const [args, code, message] of cases) {
+      const report = await runTask("report", {}, args);
+      assertEquals([report.code, report.stdout, report.stderr], [code, "", `report: ${message}`]);
+    }
+    // The same mistake under reproduce is reproduce's.
+    const bogus = await reproduce("--bogus");
+    assertEquals([bogus.code, bogus.stderr], [2, `reproduce: ${cases[0][2]}`]);
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
+});
+
 Deno.test("report or verification of the records with options none of their cells was run with: one line, exit 1, no report", async () => {
   // Each used to write a report of 208 missing cells over results/full's, and exit 0 (the
   // verification after "0 of 0 reruns match their records"). The records' plan.json predates the
@@ -288,7 +333,7 @@ Deno.test("report or verification of the records with options none of their cell
     "--ranking history_excluded; this command ranks with --ranking history_kept. Use another " +
     "--results folder\n";
   const commands: [string[], string][] = [
-    [["--report-only"], "--report-only: results-of-record/full holds no finished cell of the "],
+    [["--report-only"], "results-of-record/full holds no finished cell of the "],
     [["--workers=1"], "results-of-record/full holds no recorded cell of the "],
   ];
   for (const [command, message] of commands) {
@@ -299,7 +344,8 @@ Deno.test("report or verification of the records with options none of their cell
       ]]
     ) {
       const { code, stdout, stderr } = await reproduce(...command, option);
-      assertEquals([code, stderr], [1, `reproduce: ${expected}`], `${command} ${option}`);
+      const task = command.includes("--report-only") ? "report" : "reproduce";
+      assertEquals([code, stderr], [1, `${task}: ${expected}`], `${command} ${option}`);
       assert(!stdout.includes("wrote"), stdout);
     }
   }
@@ -385,9 +431,9 @@ Deno.test("reproduce --dataset: a malformed file is one line naming file, line a
       "user_id:token\titem_id:token\ttimestamp:float\nu1\ti1\t1\nu1\ti2\tsoon\n",
     );
     const results = `${folder}/results`;
-    const words = reproduceTask().split(/\s+/);
+    const words = taskCommand("reproduce").split(/\s+/);
     const script = words.at(-1)!;
-    const flags = taskPermissions(reproduceTask(), [folder]);
+    const flags = taskPermissions(taskCommand("reproduce"), [folder]);
     const { code, stdout, stderr } = await runDeno([
       "run",
       ...flags,
@@ -431,11 +477,11 @@ Deno.test("reproduce --list-cells and --cell read --dataset first: a missing or 
   const folder = await Deno.makeTempDir({ prefix: "reproduce_cell_bad_dataset_" });
   try {
     Deno.writeTextFileSync(`${folder}/bad.txt`, "u1 i1 i2 i3\nu2\n");
-    const flags = taskPermissions(reproduceTask(), [folder]);
+    const flags = taskPermissions(taskCommand("reproduce"), [folder]);
     const { code, stdout, stderr } = await runDeno([
       "run",
       ...flags,
-      reproduceTask().split(/\s+/).at(-1)!,
+      taskCommand("reproduce").split(/\s+/).at(-1)!,
       ...["--quick", "--cell=0", "--results", `${folder}/results`],
       ...["--dataset", `${folder}/bad.txt`, "--format=sequence"],
     ]);
@@ -454,14 +500,14 @@ Deno.test("reproduce on data and results outside the project: its workers read t
     for (const file of ["tiny.inter", "tiny.item"]) {
       Deno.copyFileSync(`${root}tests/fixtures/byo/${file}`, `${folder}/data/${file}`);
     }
-    const script = reproduceTask().split(/\s+/).at(-1)!;
+    const script = taskCommand("reproduce").split(/\s+/).at(-1)!;
     const args = [
       ...["--quick", "--seeds=0", "--workers=2"],
       ...["--dataset", `${folder}/data/tiny`, "--format=recbole", "--results", `${folder}/out`],
     ];
     // What docs/permissions.md says to run: the task's flags, the results folder read-write and the
     // data folder read-only (scripts/task_permissions.ts --read-write, --read).
-    const flags = taskPermissions(reproduceTask(), [`${folder}/out`], [`${folder}/data`]);
+    const flags = taskPermissions(taskCommand("reproduce"), [`${folder}/out`], [`${folder}/data`]);
     // Two processes need the right to start the second: without it, one line, nothing written.
     const noRun = flags.filter((flag) => !flag.startsWith("--allow-run"));
     const refused = await runDeno(["run", ...noRun, script, ...args]);
@@ -506,8 +552,8 @@ Deno.test({
     Deno.mkdirSync(cells, { recursive: true });
     try {
       setImmutable(cells, true);
-      const flags = taskPermissions(reproduceTask(), [folder]);
-      const script = reproduceTask().split(/\s+/).at(-1)!;
+      const flags = taskPermissions(taskCommand("reproduce"), [folder]);
+      const script = taskCommand("reproduce").split(/\s+/).at(-1)!;
       const common = [
         ...["--quick", "--results", `${folder}/results`],
         ...[`--dataset=${root}tests/fixtures/byo/tiny.txt`, "--format=sequence"],
@@ -605,11 +651,11 @@ Deno.test("reproduce: a --max-epochs that an imported file's Demure warm-up outl
   // Each Demure cell used to fail on its own after the cells before it had trained.
   const folder = await Deno.makeTempDir({ prefix: "reproduce_short_warmup_" });
   try {
-    const script = reproduceTask().split(/\s+/).at(-1)!;
+    const script = taskCommand("reproduce").split(/\s+/).at(-1)!;
     for (const command of [["--workers=1"], ["--list-cells"]]) {
       const { code, stdout, stderr } = await runDeno([
         "run",
-        ...taskPermissions(reproduceTask(), [folder]),
+        ...taskPermissions(taskCommand("reproduce"), [folder]),
         script,
         ...["--quick", "--seeds=0", "--max-epochs=1", ...command],
         ...["--dataset=tests/fixtures/byo/tiny.txt", "--format=sequence"],
