@@ -2,8 +2,8 @@
 # The device check (scripts/gpu_check.ts): the WebGPU adapter Deno sees, then one SASRec training
 # epoch of the Beauty-shaped workload on webgpu and on wasm, timed, and their ratio.
 #
-#   bash scripts/gpu_check.sh [--max-batches N] [--users N] [--backends webgpu,wasm] [--adapter]
-#   bash scripts/gpu_check.sh --tests      the webgpu tests, on this machine's adapter
+#   deno task gpu-check [--max-batches N] [--users N] [--backends webgpu,wasm] [--adapter]
+#   deno task gpu-check --tests      the webgpu tests, on this machine's adapter
 #
 # Offline machines: `deno task gpu-check:build` packs this script, Deno, the library, the npm
 # packages it imports and the shared libraries it loads (OpenBLAS, the Vulkan loader) into
@@ -11,6 +11,9 @@
 #
 #   tar -xJf gpu_check.tar.xz && demure-gpu-check/gpu_check.sh
 set -euo pipefail
+# The task this is run as (deno.json), which its lines start with (scripts/cli/gpu_check_options.ts
+# names it too, for the usage and the messages of scripts/gpu_check.ts).
+task=gpu-check
 here=$(cd "$(dirname "$0")" && pwd)
 # The dynamic linker's cache (ldconfig may be outside PATH, e.g. /sbin; none at all is fine).
 ld_cache() { PATH="$PATH:/sbin:/usr/sbin" ldconfig -p 2>/dev/null || true; }
@@ -22,12 +25,12 @@ if [[ -x $here/bin/deno ]]; then
   export DEMURE_OPENBLAS=$here/libs/libopenblas.so.0
   if ! ld_cache | grep -q 'libvulkan\.so\.1 '; then
     export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$here/libs/vulkan"
-    echo "gpu_check: no system Vulkan loader; using the archive's (libs/vulkan)"
+    echo "$task: no system Vulkan loader; using the archive's (libs/vulkan)"
   fi
   # NVIDIA's Vulkan driver found no instance without glvnd (see build_gpu_check.sh).
   if ! ld_cache | grep -q 'libGLdispatch\.so\.0 '; then
     export LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$here/libs/glvnd"
-    echo "gpu_check: no system glvnd; using the archive's (libs/glvnd)"
+    echo "$task: no system glvnd; using the archive's (libs/glvnd)"
   fi
   export DENO_DIR=${DENO_DIR:-$here/.deno_dir}
 else
@@ -54,18 +57,18 @@ if [[ -z ${VK_ICD_FILENAMES:-} && -z ${VK_DRIVER_FILES:-} ]]; then
   if [[ -n $mounted_icd ]] && ! grep -qs nvidia <<<"$icds"; then
     # VK_DRIVER_FILES for loaders from 1.3.234 on, VK_ICD_FILENAMES for older ones.
     export VK_DRIVER_FILES=$mounted_icd VK_ICD_FILENAMES=$mounted_icd
-    echo "gpu_check: using the mounted driver's Vulkan ICD file $mounted_icd"
+    echo "$task: using the mounted driver's Vulkan ICD file $mounted_icd"
   elif [[ -n $nvidia ]] && ! grep -qs nvidia <<<"$icds"; then
     icd=$(mktemp --suffix=.json)
     printf '{"file_format_version":"1.0.0","ICD":{"library_path":"%s","api_version":"1.3.0"}}\n' \
       "$nvidia" >"$icd"
     export VK_ICD_FILENAMES=$icd
-    echo "gpu_check: NVIDIA driver without a Vulkan ICD file; wrote $icd"
+    echo "$task: NVIDIA driver without a Vulkan ICD file; wrote $icd"
   fi
 fi
 if command -v nvidia-smi >/dev/null; then
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 |
-    sed 's/^/gpu_check: nvidia-smi: /' || true
+    sed "s/^/$task: nvidia-smi: /" || true
 fi
 
 cd "$root"
@@ -73,7 +76,7 @@ cd "$root"
 # --max-batches 5` ran every test) or, before it, refused by gpu_check.ts as unknown.
 for arg in "$@"; do
   if [[ $arg == --tests && $# -gt 1 ]]; then
-    echo "gpu_check: --tests takes no other argument (given: $*); see --help" >&2
+    echo "$task: --tests takes no other argument (given: $*); see --help" >&2
     exit 2
   fi
 done

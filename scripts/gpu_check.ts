@@ -7,14 +7,17 @@
  * the same seed; the parent prints one line per backend and the ratio. Built into one archive by
  * `deno task gpu-check:build` (see `scripts/gpu_check.sh` and docs/gpu.md).
  *
- *   deno run -A scripts/gpu_check.ts [--backends webgpu,wasm] [--system sasrec|demure]
- *                                    [--max-batches N] [--users N] [--dim N] [--batch-size N]
- *   deno run -A scripts/gpu_check.ts --adapter     the adapter line only
- *   deno run -A scripts/gpu_check.ts --profile     where a step's time goes, per backend
+ *   deno task gpu-check [--backends webgpu,wasm] [--system sasrec|demure]
+ *                       [--max-batches N] [--users N] [--dim N] [--batch-size N]
+ *   deno task gpu-check --adapter     the adapter line only
+ *   deno task gpu-check --profile     where a step's time goes, per backend
+ *
+ * (the task runs `scripts/gpu_check.sh`, which finds the Vulkan driver and runs this script with
+ * `-A`). Its usage and messages name the task, as `deno task profile`'s do.
  */
 import { UsageError } from "./cli/options.ts";
 import { sampleHost, summariseProfile } from "./cli/host_profile.ts";
-import { childArgs, gpuCheckOptions, USAGE } from "./cli/gpu_check_options.ts";
+import { childArgs, gpuCheckOptions, TASK_NAME, USAGE } from "./cli/gpu_check_options.ts";
 import {
   childResult,
   comparisonLines,
@@ -46,7 +49,7 @@ function checkedOptions() {
     return gpuCheckOptions(Deno.args);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`gpu_check: ${error.message}; see --help`);
+    console.error(`${TASK_NAME}: ${error.message}; see --help`);
     Deno.exit(2);
   }
 }
@@ -357,7 +360,7 @@ if (values.child !== undefined) {
       for (const line of await profileStep()) console.log(PROFILE_PREFIX + line);
     } else console.log(RESULT_PREFIX + JSON.stringify(await timeEpoch()));
   } catch (error) {
-    console.error(`gpu_check (${values.child}): ${(error as Error).message.split("\n")[0]}`);
+    console.error(`${TASK_NAME} (${values.child}): ${(error as Error).message.split("\n")[0]}`);
     Deno.exit(1);
   }
   Deno.exit(0);

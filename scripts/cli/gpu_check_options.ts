@@ -20,11 +20,19 @@ export const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
 export const SYSTEMS = ["sasrec", "demure"] as const;
 export type System = typeof SYSTEMS[number];
 
-export const USAGE = `usage: deno run -A scripts/gpu_check.ts [--backends webgpu,wasm]
-                  [--system sasrec|demure] [--max-batches N] [--users N]
-                  [--dim N] [--batch-size N]
-       deno run -A scripts/gpu_check.ts --adapter     the adapter line only
-       bash scripts/gpu_check.sh --tests    the webgpu tests on this machine's adapter (alone)
+/**
+ * The task the check is run as (`deno task gpu-check`, deno.json), which its usage names and its
+ * messages start with: the command its user typed, not the script's file.
+ */
+export const TASK_NAME = "gpu-check";
+
+export const USAGE =
+  `usage: deno task ${TASK_NAME} [--backends webgpu,wasm] [--system sasrec|demure]
+                  [--max-batches N] [--users N] [--dim N] [--batch-size N]
+       deno task ${TASK_NAME} --adapter     the adapter line only
+       deno task ${TASK_NAME} --tests       the webgpu tests on this machine's adapter (alone)
+  From the offline archive (deno task ${TASK_NAME}:build): demure-gpu-check/gpu_check.sh, with
+  the same options.
   --backends LIST    which backends to time, in order (${BACKENDS.join(", ")}; default webgpu,wasm);
                      one listed twice runs twice, and the two must give the same numbers
   --system NAME      what is trained: sasrec (default) or demure (Demure-SASRec, the
@@ -63,7 +71,7 @@ export function gpuCheckOptions(args: readonly string[]) {
   }, { hidden: ["child"] });
   if (values.tests) {
     throw new UsageError(
-      "--tests runs through bash scripts/gpu_check.sh (deno task gpu-check --tests), alone",
+      `--tests runs through bash scripts/gpu_check.sh (deno task ${TASK_NAME} --tests), alone`,
     );
   }
   const backends = values.backends.split(",");

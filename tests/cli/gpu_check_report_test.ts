@@ -41,9 +41,9 @@ Deno.test("childResult: the prefixed JSON line of a child that exited 0, else it
     childResult({
       code: 1,
       stdout: `${line}\n`,
-      stderr: "first\ngpu_check (wasm): out of memory\n",
+      stderr: "first\ngpu-check (wasm): out of memory\n",
     }),
-    "exit 1: gpu_check (wasm): out of memory",
+    "exit 1: gpu-check (wasm): out of memory",
   );
   assertEquals(childResult({ code: 0, stdout: "no result\n", stderr: "why\n" }), "exit 0: why");
   assertEquals(childResult({ code: 137, stdout: "", stderr: "" }), "exit 137: no output");

@@ -11,6 +11,18 @@ import { runScript } from "./_run_script.ts";
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
+/** Runs `bash scripts/gpu_check.sh args...` (what `deno task gpu-check` runs). */
+async function gpuCheckShell(args: string[]) {
+  const output = await new Deno.Command("bash", {
+    args: ["scripts/gpu_check.sh", ...args],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(120_000),
+  }).output();
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
 Deno.test("gpu_check: a bad --system, --backends, --dim or --batch-size is one line and exit 2, before any work", async () => {
   const cases: [string[], string][] = [
     [["--system", "demur"], `--system: "demur" is not one of sasrec, demure`],
@@ -27,7 +39,7 @@ Deno.test("gpu_check: a bad --system, --backends, --dim or --batch-size is one l
   ];
   for (const [args, message] of cases) {
     const { code, stderr } = await runScript("scripts/gpu_check.ts", args);
-    assertEquals([code, stderr], [2, `gpu_check: ${message}; see --help\n`], args.join(" "));
+    assertEquals([code, stderr], [2, `gpu-check: ${message}; see --help\n`], args.join(" "));
   }
 });
 
@@ -161,21 +173,37 @@ Deno.test("gpu_check.sh: --tests with another argument is one line and exit 2, n
     "--tests",
   ]];
   for (const args of cases) {
-    const output = await new Deno.Command("bash", {
-      args: ["scripts/gpu_check.sh", ...args],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-      signal: AbortSignal.timeout(120_000),
-    }).output();
+    const output = await gpuCheckShell(args);
     assertEquals(
-      [output.code, decode(output.stderr)],
-      [2, `gpu_check: --tests takes no other argument (given: ${args.join(" ")}); see --help\n`],
+      [output.code, output.stderr],
+      [2, `gpu-check: --tests takes no other argument (given: ${args.join(" ")}); see --help\n`],
       args.join(" "),
     );
   }
   const help = await runScript("scripts/gpu_check.ts", ["--help"]);
-  assertMatch(help.stdout, /bash scripts\/gpu_check\.sh --tests {4}the webgpu tests/);
+  assertMatch(help.stdout, /deno task gpu-check --tests {7}the webgpu tests/);
+});
+
+Deno.test("gpu-check speaks in the task's terms: its usage and its lines name deno task gpu-check", async () => {
+  // Its --help opened with `deno run -A scripts/gpu_check.ts`, and its errors and the shell
+  // script's lines began `gpu_check:`, where deno task profile's speak in the task's terms.
+  const { code, stdout, stderr } = await gpuCheckShell(["--help"]);
+  assertEquals(code, 0, stderr);
+  // Before the usage, the shell script's own lines about the driver (on a machine with one).
+  const usage = stdout.indexOf("usage: ");
+  for (const line of stdout.slice(0, Math.max(usage, 0)).split("\n").filter((l) => l !== "")) {
+    assert(line.startsWith("gpu-check: "), line);
+  }
+  const help = stdout.slice(usage);
+  assert(usage >= 0 && help.startsWith("usage: deno task gpu-check [--backends "), stdout);
+  assert(!help.includes("deno run"), help);
+  // The archive has no deno task: its script is named for it.
+  assertMatch(help, /offline archive .*: demure-gpu-check\/gpu_check\.sh, with\s+the same options/);
+  const refused = await gpuCheckShell(["--dim", "0"]);
+  assertEquals(
+    [refused.code, refused.stderr],
+    [2, "gpu-check: --dim 0: must be an integer in 1..4096; see --help\n"],
+  );
 });
 
 Deno.test("gpu_check without an adapter: --adapter says none and exits 1; a backend that cannot start gives no timing or profile and exit 1", async () => {
@@ -199,13 +227,13 @@ Deno.test("gpu_check without an adapter: --adapter says none and exits 1; a back
   assertEquals(epoch.code, 1, epoch.stdout);
   assertMatch(
     epoch.stdout,
-    /^webgpu: no timing \(exit 1: gpu_check \(webgpu\): .*no WebGPU adapter/m,
+    /^webgpu: no timing \(exit 1: gpu-check \(webgpu\): .*no WebGPU adapter/m,
   );
   const profile = await check(["--profile", "--backends", "webgpu", "--users", "64"]);
   assertEquals(profile.code, 1, profile.stdout);
   assertMatch(
     profile.stdout,
-    /^webgpu: no profile \(exit 1: gpu_check \(webgpu\): .*no WebGPU adapter/m,
+    /^webgpu: no profile \(exit 1: gpu-check \(webgpu\): .*no WebGPU adapter/m,
   );
 });
 
