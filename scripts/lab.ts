@@ -67,7 +67,8 @@ export async function main(): Promise<number> {
       say(`\nlab: stopped while starting (${stopRequest.signal.reason})`);
       return 0;
     }
-    // Jupyter missing, the port taken: one line (startLabServer's message says which).
+    // Jupyter missing, the port taken, an early exit (then with its log's last lines):
+    // startLabServer's message says which.
     throw new ScriptFailure((error as Error).message);
   }
   say(

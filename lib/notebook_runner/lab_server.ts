@@ -5,10 +5,15 @@
  * `JUPYTER_PATH`). Jupyter's configuration and runtime files stay under `.jupyter/` too, so a
  * user's `~/.jupyter` neither changes nor is changed by it.
  *
- * Ports: Jupyter binds the port itself (`--port-retries=0`), so another server can take a port
- * between the check that it is free and Jupyter's bind (two `./run.sh lab` at once). Without an
- * explicit port the next free one is tried then (5 servers at most, `LAB_BIND_ATTEMPTS`); an
- * explicit port taken that way is the same error as one taken before the start.
+ * Ports: Jupyter binds the port itself (`--port-retries=0`), so another program can take a port
+ * between the check that it is free and Jupyter's bind (two `./run.sh lab` at once), and may have
+ * let it go again by the time Jupyter has exited. The server's log says so (Notebook 6.4: "The
+ * port 8888 is already in use.", "Permission to listen on port 8888 denied."; read from its
+ * output, which is therefore piped: to the log file, else on to this process's stdout and stderr),
+ * and so does a port found taken after the exit. Without an explicit port the next free one of
+ * the default range is tried then (5 servers at most, `LAB_BIND_ATTEMPTS`); the error after the
+ * last names the range and each port's reason. An explicit port refused that way is the same
+ * error as one taken before the start. Any other early exit is an error with its log's last lines.
  *
  * Stopping: the server runs in a session of its own (a Ctrl-C in the terminal reaches only the
  * launcher, never Jupyter's interactive "Shutdown this notebook server (y/[n])?" prompt); `stop()`
@@ -130,6 +135,9 @@ function isPortFree(port: number): boolean {
 
 const portInUse = (port: number) => new Error(`port ${port} on 127.0.0.1 is in use`);
 
+/** The default range as the messages name it: `8888-8937`. */
+const DEFAULT_RANGE = `${DEFAULT_LAB_PORT}-${DEFAULT_LAB_PORT + PORTS_TRIED - 1}`;
+
 /** `port` if free (an explicit port is never swapped), else the first free port from 8888. */
 function choosePort(port: number | undefined): number {
   if (port !== undefined) {
@@ -143,13 +151,17 @@ function choosePort(port: number | undefined): number {
 
 /** The first free port from `from` up within the default range (8888 and the next 49). */
 function firstFreePort(from: number): number {
+  const port = nextFreePort(from);
+  if (port === undefined) throw new Error(`ports ${DEFAULT_RANGE} are all in use; pass --port N`);
+  return port;
+}
+
+/** The first free port from `from` up within the default range, or undefined past its end. */
+function nextFreePort(from: number): number | undefined {
   for (let candidate = from; candidate < DEFAULT_LAB_PORT + PORTS_TRIED; candidate++) {
     if (isPortFree(candidate)) return candidate;
   }
-  throw new Error(
-    `ports ${DEFAULT_LAB_PORT}-${DEFAULT_LAB_PORT + PORTS_TRIED - 1} are all in use; ` +
-      "pass --port N",
-  );
+  return undefined;
 }
 
 function randomToken(): string {
@@ -164,6 +176,40 @@ class ServerExitedEarly extends Error {
   constructor(readonly exitCode: number) {
     super(`the server exited with status ${exitCode}`);
   }
+}
+
+/** The server could not bind its port: `reason` is its log's ("in use", "permission denied"). */
+class PortNotBound extends Error {
+  constructor(readonly port: number, readonly reason: string) {
+    super(`port ${port} on 127.0.0.1: ${reason}`);
+  }
+}
+
+/**
+ * Why the server could not bind `port`, as Notebook 6.4's log says it (notebookapp.py,
+ * `_bind_http_server_tcp`, with `--port-retries=0`: "The port N is already in use." or
+ * "Permission to listen on port N denied.", then "ERROR: the notebook server could not be started
+ * because port N is not available."), or undefined when the log names no such failure.
+ */
+function portBindFailure(log: string, port: number): string | undefined {
+  if (log.includes(`The port ${port} is already in use`)) return "in use";
+  if (log.includes(`Permission to listen on port ${port} denied`)) return "permission denied";
+  if (log.includes(`port ${port} is not available`)) return "not available";
+  return undefined;
+}
+
+/** How many of the log's last lines an early exit's error quotes. */
+const LOG_TAIL_LINES = 5;
+/** How much of the server's output is kept to read them from (its start-up says little). */
+const LOG_TAIL_BYTES = 16 * 1024;
+
+/** An early exit other than a refused port: its status, then the last lines of its log. */
+function exitedWithLog(exitCode: number, log: string): Error {
+  const lines = log.split("\n").map((line) => line.trimEnd()).filter((line) => line !== "");
+  const tail = lines.slice(-LOG_TAIL_LINES).map((line) => `\n  ${line}`).join("");
+  return new Error(
+    `the server exited with status ${exitCode}` + (tail ? `; the end of its log:${tail}` : ""),
+  );
 }
 
 /**
@@ -291,20 +337,28 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
   let port = choosePort(config.port);
   const token = config.token ?? randomToken();
   const spec = await ensureDenoKernelspec({ projectRoot: config.projectRoot });
+  /** Each port a server was started on and could not bind, with the reason. */
+  const refused: string[] = [];
   for (let attempt = 1;; attempt++) {
     try {
       return await startOnPort({ config, python, port, token, spec, attempt });
     } catch (error) {
-      // Exited before answering with the port now taken: another server bound it first.
-      if (!(error instanceof ServerExitedEarly) || isPortFree(port)) throw error;
-      if (config.port !== undefined) throw portInUse(port);
-      if (attempt === LAB_BIND_ATTEMPTS) {
+      if (!(error instanceof PortNotBound)) throw error;
+      if (config.port !== undefined) {
+        throw error.reason === "in use" ? portInUse(port) : error;
+      }
+      refused.push(`${port} ${error.reason}`);
+      const next = attempt === LAB_BIND_ATTEMPTS ? undefined : nextFreePort(port + 1);
+      if (next === undefined) {
+        const end = attempt === LAB_BIND_ATTEMPTS
+          ? `${LAB_BIND_ATTEMPTS} servers started`
+          : "no free port after the last";
         throw new Error(
-          `other servers took ${LAB_BIND_ATTEMPTS} ports in a row while this one started ` +
-            `(the last ${port}); pass --port N`,
+          `no port of ${DEFAULT_RANGE} could be bound (${end}): ${refused.join(", ")}; ` +
+            "pass --port N",
         );
       }
-      port = firstFreePort(port + 1);
+      port = next;
     }
   }
 }
@@ -337,18 +391,11 @@ async function startOnPort(
     args: serverArgs(port, root, spec.kernelName),
     env: serverEnv(config.env, token, spec.jupyterPath),
     stdin: "null",
-    stdout: log ? "piped" : "inherit",
-    stderr: log ? "piped" : "inherit",
+    stdout: "piped",
+    stderr: "piped",
     detached: true,
   }).spawn();
-  if (log) {
-    // Both streams into one file, in arrival order.
-    const writer = log.writable.getWriter();
-    const copy = async (stream: ReadableStream<Uint8Array>) => {
-      for await (const chunk of stream) await writer.write(chunk);
-    };
-    Promise.all([copy(child.stdout), copy(child.stderr)]).finally(() => writer.close());
-  }
+  const output = passOn(child, log);
   const exited = child.status.then((status) => status.code);
   // Kernels are re-parented when the server dies, so they are tracked while it lives.
   const tracked = new Map<string, ProcessId>();
@@ -379,7 +426,15 @@ async function startOnPort(
     );
   } catch (error) {
     await stop();
-    throw error;
+    if (!(error instanceof ServerExitedEarly)) throw error;
+    // Its output ends with it (and with what it started, which stop() ended).
+    const log = await output.tail();
+    const reason = portBindFailure(log, port) ??
+      // No line about it, the port taken now: another program bound it first.
+      (isPortFree(port) ? undefined : "in use");
+    throw reason === undefined
+      ? exitedWithLog(error.exitCode, log)
+      : new PortNotBound(port, reason);
   }
   return {
     url: `${baseUrl}/?token=${token}`,
@@ -391,4 +446,51 @@ async function startOnPort(
     exited,
     stop,
   };
+}
+
+/** What {@linkcode passOn} keeps of the server's output. */
+interface ServerOutput {
+  /** The last {@linkcode LOG_TAIL_BYTES} of it, once both streams ended (or after 2 s). */
+  tail(): Promise<string>;
+}
+
+/**
+ * Copies the server's stdout and stderr to `log` (both into one file, in arrival order), or, with
+ * none, on to this process's own, keeping the end of both to read why an early exit happened. A
+ * write to this process's own that fails (its terminal closed: every write is EIO after a hangup)
+ * ends the passing on, not the reading: the server must not block on a full pipe, nor this
+ * process stop on the error.
+ */
+function passOn(child: Deno.ChildProcess, log: Deno.FsFile | undefined): ServerOutput {
+  const writer = log?.writable.getWriter();
+  let kept = "";
+  const copy = async (stream: ReadableStream<Uint8Array>, own: Writer) => {
+    const decoder = new TextDecoder(); // one per stream: a character may span two chunks
+    let passing = true;
+    for await (const chunk of stream) {
+      kept = (kept + decoder.decode(chunk, { stream: true })).slice(-LOG_TAIL_BYTES);
+      if (writer) await writer.write(chunk);
+      else if (passing) passing = await writeAll(own, chunk).then(() => true, () => false);
+    }
+  };
+  const done = Promise.all([copy(child.stdout, Deno.stdout), copy(child.stderr, Deno.stderr)])
+    .finally(() => writer?.close())
+    .catch(() => {}); // the server's output ends with it, whatever its end was
+  return {
+    async tail() {
+      // A process the server started and stop() could not end may hold the pipes open.
+      await Promise.race([done, sleep(2_000)]);
+      return kept;
+    },
+  };
+}
+
+/** This process's stdout or stderr. */
+type Writer = { write(bytes: Uint8Array): Promise<number> };
+
+/** Writes all of `bytes` to `file` (a write may take only part of them). */
+async function writeAll(file: Writer, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length;) {
+    written += await file.write(bytes.subarray(written));
+  }
 }

@@ -1,8 +1,10 @@
 /**
  * startLabServer when the server cannot come up, with a stand-in for Jupyter (a shell script given
  * as `python`: it passes labProblem's import check, then exits or never answers), so these run in
- * seconds and without Jupyter: an early exit is an error giving its status (not "port in use",
- * also with an explicit port), and the log file holds that server's stdout and stderr only; a
+ * seconds and without Jupyter: an early exit is an error giving its status and its log's last
+ * lines (not "port in use", also with an explicit port), and the log file holds that server's
+ * stdout and stderr only; a port the server's log says it could not bind (Notebook 6.4's lines),
+ * though free again after its exit, is passed over for the next one of the range; a
  * server that never answers is given up after `startTimeoutS`, not before, and stopped with every
  * process it started, one that ignores SIGTERM included; a Python without Jupyter is named with
  * its import error; the default port range all taken is an error naming it, and so are other
@@ -66,10 +68,15 @@ Deno.test("lab server: a server that exits before answering is its exit status, 
         logFile,
         "an earlier server's log, longer than this one's\n".repeat(3),
       );
-      await assertRejects(
+      const error = await assertRejects(
         () => startLabServer({ projectRoot, python, port, logFile }),
         Error,
-        "the server exited with status 3",
+        "the server exited with status 3; the end of its log:\n  server-",
+      );
+      // Its log's last lines, whichever stream came first.
+      assertEquals(
+        (error as Error).message.split("\n").slice(1).sort(),
+        ["  server-stderr", "  server-stdout"],
       );
       let log = "";
       for (let wait = 0; wait < 50 && log.split("\n").length < 3; wait++) {
@@ -231,8 +238,8 @@ Deno.test("lab server: other servers taking the port at each start are given up 
       assertEquals(ports.length, 5, `ports tried: ${ports}`);
       assertEquals(
         (error as Error).message,
-        `other servers took 5 ports in a row while this one started (the last ${ports[4]}); ` +
-          "pass --port N",
+        "no port of 8888-8937 could be bound (5 servers started): " +
+          `${ports.map((port) => `${port} in use`).join(", ")}; pass --port N`,
       );
     } finally {
       const binders = await Deno.readTextFile(`${dir}/binders`).catch(() => "");
@@ -243,6 +250,103 @@ Deno.test("lab server: other servers taking the port at each start are given up 
           // Gone already.
         }
       }
+      await Deno.remove(dir, { recursive: true });
+    }
+  }));
+
+/**
+ * A stand-in whose server, started on a port listed in `dir/refused` (or the first one started
+ * after `dir/refuse_next` was made, which it removes), says what Notebook 6.4.12 says when its bind fails
+ * (`--port-retries=0`: notebookapp.py, `_bind_http_server_tcp`; the reason "permission" for a
+ * port listed with it) and exits 1, the port free all the while: as when another program held the
+ * port only briefly, released before the lab looked again. Otherwise it is lab_fake_jupyter.py.
+ * Every port it is started on goes to `dir/ports`.
+ */
+function refusingPython(dir: string): Promise<string> {
+  const fake = new URL("./lab_fake_jupyter.py", import.meta.url).pathname;
+  const line = (level: string, text: string) =>
+    `echo "[${level} 06:11:25.858 NotebookApp] ${text}" >&2`;
+  return fakePython(
+    dir,
+    [
+      `for a in "$@"; do case "$a" in --port=*) port="\${a#--port=}";; esac; done`,
+      `echo "$port" >> ${dir}/ports`,
+      `if [ -e ${dir}/refuse_next ]; then rm ${dir}/refuse_next; reason=use; else`,
+      `  reason=$(awk -v p="$port" '$1 == p { print $2 ? $2 : "use"; exit }' ${dir}/refused)`,
+      "fi",
+      'if [ "$reason" = permission ]; then',
+      `  ${line("W", "Permission to listen on port $port denied.")}`,
+      'elif [ -n "$reason" ]; then',
+      `  ${line("I", "The port $port is already in use.")}`,
+      "fi",
+      'if [ -n "$reason" ]; then',
+      `  ${
+        line(
+          "C",
+          "ERROR: the notebook server could not be started because port $port is not available.",
+        )
+      }`,
+      "  exit 1",
+      "fi",
+      `exec /usr/bin/python3 ${fake} "$@"`,
+    ].join("\n"),
+  );
+}
+
+Deno.test("lab server: a port its server could not bind, free again when it exited, is passed over for the next one of the range", () =>
+  withDefaultLabPorts(false, async () => {
+    // It was "the server exited with status 1": the lab looked at the port after Jupyter's exit,
+    // found it free and took the exit for another failure (reproduced with the real Jupyter and a
+    // listener held from before its bind to after its exit).
+    const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+    try {
+      const refusedFile = `${dir}/refused`;
+      await Deno.writeTextFile(refusedFile, "");
+      const python = await refusingPython(dir);
+      const env = { FAKE_EARLY_FILE: `${dir}/asked_early`, FAKE_TERM_FILE: `${dir}/terminated` };
+      // The server on the lab's first choice is refused; the next port it tries answers. Its
+      // output goes on to this process's (the two lines on the test's stderr), and is read there.
+      await Deno.writeTextFile(`${dir}/refuse_next`, "");
+      const server = await startLabServer({ projectRoot, python, env });
+      try {
+        const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n").map(Number);
+        assertEquals(ports.length, 2, `ports tried: ${ports}`);
+        assert(ports[0] >= 8888 && ports[1] > ports[0] && ports[1] < 8938, `${ports}`);
+        assertEquals(server.port, ports[1]);
+      } finally {
+        await server.stop();
+      }
+      // An explicit port refused so is "in use", as one found taken before the start; "denied"
+      // is its own reason. From here the output goes to a log file, read there.
+      const logFile = `${dir}/server.log`;
+      for (const [reason, says] of [["", " is in use"], ["permission", ": permission denied"]]) {
+        const port = freePort();
+        await Deno.writeTextFile(refusedFile, `${port} ${reason}\n`);
+        await assertRejects(
+          () => startLabServer({ projectRoot, python, env, port, logFile }),
+          Error,
+          `port ${port} on 127.0.0.1${says}`,
+        );
+      }
+      // Every server refused: 5 started, each port named with its reason, the range too.
+      await Deno.rename(`${dir}/ports`, `${dir}/ports_before`);
+      const all = [...Array(50).keys()].map((offset) => 8888 + offset);
+      await Deno.writeTextFile(
+        refusedFile,
+        all.map((port) => `${port} ${port % 2 ? "permission" : ""}\n`).join(""),
+      );
+      const error = await assertRejects(() =>
+        startLabServer({ projectRoot, python, env, logFile })
+      );
+      const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n").map(Number);
+      assertEquals(ports.length, 5, `ports tried: ${ports}`);
+      const reasons = ports.map((port) => `${port} ${port % 2 ? "permission denied" : "in use"}`);
+      assertEquals(
+        (error as Error).message,
+        `no port of 8888-8937 could be bound (5 servers started): ${reasons.join(", ")}; ` +
+          "pass --port N",
+      );
+    } finally {
       await Deno.remove(dir, { recursive: true });
     }
   }));
