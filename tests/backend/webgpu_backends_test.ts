@@ -146,3 +146,45 @@ Deno.test("probeWebgpu without an adapter names the backends asked for; a failur
     software: false,
   });
 });
+
+Deno.test("probeWebgpu without XDG_RUNTIME_DIR, in a process that may not write: the adapter is found", async () => {
+  // What `deno task reproduce` and its Slurm and Kubernetes tasks are: no write access to the
+  // temporary folder, and, in a batch job or a pod, no XDG_RUNTIME_DIR. The probe made a private
+  // runtime folder there and failed ("requestAdapter failed: Requires write access to <TMP>").
+  const dir = Deno.makeTempDirSync();
+  const script = `${dir}/probe.ts`;
+  Deno.writeTextFileSync(
+    script,
+    `import { probeWebgpu } from "${new URL("../../lib/backend/webgpu.ts", import.meta.url)}";
+Object.defineProperty(navigator, "gpu", { value: ${
+      gpuWith("NVIDIA H100", "", "nvidia")
+    }, configurable: true });
+const probe = await probeWebgpu();
+console.log(JSON.stringify({ probe, runtimeDir: Deno.env.get("XDG_RUNTIME_DIR") ?? null }));
+`,
+  );
+  const probeAsked = async (asked: string) => {
+    const env = Deno.env.toObject();
+    delete env.XDG_RUNTIME_DIR;
+    env.DENO_WEBGPU_BACKEND = asked;
+    const output = await new Deno.Command(Deno.execPath(), {
+      // The repository's configuration (its import map), the script being outside it.
+      args: ["run", "--config", "deno.json", "--no-prompt", "--allow-read", "--allow-env", script],
+      cwd: new URL("../../", import.meta.url).pathname,
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+    return JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1) ?? "");
+  };
+  try {
+    const expected = { available: true, reason: "NVIDIA H100", software: false };
+    // No runtime folder can be made (it would quiet a warning): the probe goes on without one.
+    assertEquals(await probeAsked("vulkan"), { probe: expected, runtimeDir: null });
+    assertEquals(await probeAsked("gl"), { probe: expected, runtimeDir: null });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
