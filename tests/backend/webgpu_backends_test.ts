@@ -188,3 +188,30 @@ console.log(JSON.stringify({ probe, runtimeDir: Deno.env.get("XDG_RUNTIME_DIR") 
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("probeWebgpu's private XDG_RUNTIME_DIR is there while the process runs and gone after it", async () => {
+  // Every probe without XDG_RUNTIME_DIR left its folder in the temporary folder for good.
+  const script = `
+import { probeWebgpu } from "./lib/backend/webgpu.ts";
+Object.defineProperty(navigator, "gpu", { value: ${
+    gpuWith("NVIDIA H100", "", "nvidia")
+  }, configurable: true });
+const probe = await probeWebgpu();
+const runtimeDir = Deno.env.get("XDG_RUNTIME_DIR") ?? "";
+console.log(JSON.stringify({ available: probe.available, runtimeDir, there: Deno.statSync(runtimeDir).isDirectory }));
+`;
+  for (const exit of ["", "Deno.exit(0);"]) {
+    const env = Deno.env.toObject();
+    delete env.XDG_RUNTIME_DIR;
+    const seen = JSON.parse(await lastLineOf(script + exit, env));
+    assertEquals([seen.available, seen.there], [true, true]);
+    assert(String(seen.runtimeDir).includes("demure-xdg-"), seen.runtimeDir);
+    let gone = false;
+    try {
+      Deno.statSync(seen.runtimeDir);
+    } catch (error) {
+      gone = error instanceof Deno.errors.NotFound;
+    }
+    assert(gone, `${seen.runtimeDir} was left behind${exit ? " (Deno.exit)" : ""}`);
+  }
+});
