@@ -21,7 +21,8 @@ while (($#)); do
       shift
       ;;
     -h | --help)
-      echo "usage: bash scripts/build_gpu_check.sh [--stage-only] [--out DIR (default build/gpu_check, emptied first)]"
+      echo "usage: bash scripts/build_gpu_check.sh [--stage-only] [--out DIR (default build/gpu_check;" \
+        "new, empty or an earlier build's, which is replaced)]"
       exit 0
       ;;
     *)
@@ -33,6 +34,17 @@ while (($#)); do
 done
 archive=$out.tar.xz
 stage=$out/demure-gpu-check
+# The folder is emptied before the build: only one that holds nothing else is (before, `--out lib`
+# or a folder of one's own files lost them without a word).
+if [[ -e $out || -L $out ]]; then
+  [[ -d $out && ! -L $out ]] || { echo "build_gpu_check: --out $out: not a folder" >&2; exit 2; }
+  other=$(ls -A "$out" | grep -vxE 'demure-gpu-check|packages\.txt' | head -n 1 || true)
+  if [[ -n $other ]]; then
+    echo "build_gpu_check: --out $out holds $other, not an earlier build's; the folder is emptied" \
+      "before the build, so give a new or empty one" >&2
+    exit 2
+  fi
+fi
 rm -rf "$out" "$archive"
 mkdir -p "$stage/bin" "$stage/libs/vulkan" "$stage/app/scripts"
 

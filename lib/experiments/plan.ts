@@ -122,7 +122,7 @@ export function planExperiments(
   if (seeds !== undefined) validateSeeds(seeds);
   if (options.datasetTraining && !options.dataset) {
     throw new SettingError(
-      "plan datasetTraining",
+      "PlanOptions.datasetTraining",
       options.datasetTraining,
       "only with an imported dataset (options.dataset)",
     );
@@ -195,7 +195,7 @@ function datasetPlans(
     patience: options.datasetTraining?.patience ?? settings.fileStopping.patience,
   };
   if (options.trialBudget !== undefined) {
-    checkInteger("plan trialBudget", options.trialBudget, { min: 1 });
+    checkInteger("PlanOptions.trialBudget", options.trialBudget, { min: 1 });
   }
   const budget = options.trialBudget === undefined ? {} : { trials: options.trialBudget };
   return {

@@ -12,7 +12,14 @@
  * (no user namespaces) is retried once without it, with a warning naming the reason. A run that
  * takes longer than `ChromiumConfig.timeoutMs` is killed and fails.
  */
-import { checkNumber } from "../util/settings.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 
 /** Options shared by every headless run. */
 export interface ChromiumConfig {
@@ -231,6 +238,45 @@ export function findChromium(executable?: string): string | null {
   }
 }
 
+/** Every setting of {@linkcode ChromiumConfig}: a misspelt one ran at its default. */
+const CHROMIUM_CONFIG_NAMES: SettingNames<ChromiumConfig> = {
+  executable: true,
+  virtualTimeBudgetMs: true,
+  windowSize: true,
+  sandbox: true,
+  timeoutMs: true,
+};
+
+/**
+ * Throws a `SettingError` for a setting of `config` out of range, before anything starts: a budget
+ * or a size that is not a positive integer went into Chromium's flags as it was
+ * (`--virtual-time-budget=NaN`, `--window-size=b,i` for `"big"`), and a `sandbox` of `"no"` ran
+ * sandboxed.
+ */
+function checkChromiumConfig(config: ChromiumConfig): void {
+  checkSettingNames("ChromiumConfig", config, CHROMIUM_CONFIG_NAMES);
+  // At most setTimeout's largest delay (about 24.8 days): a longer one fires at once.
+  checkNumber("ChromiumConfig.timeoutMs", config.timeoutMs ?? DEFAULT_CHROMIUM_TIMEOUT_MS, {
+    above: 0,
+    max: 2 ** 31 - 1,
+  });
+  if (config.virtualTimeBudgetMs !== undefined) {
+    checkInteger("ChromiumConfig.virtualTimeBudgetMs", config.virtualTimeBudgetMs, {
+      min: 1,
+      max: 2 ** 31 - 1,
+    });
+  }
+  const size = config.windowSize;
+  if (size !== undefined) {
+    if (!Array.isArray(size) || size.length !== 2) {
+      throw new SettingError("ChromiumConfig.windowSize", size, "[width, height]");
+    }
+    checkInteger("ChromiumConfig.windowSize[0] (width)", size[0], { min: 1 });
+    checkInteger("ChromiumConfig.windowSize[1] (height)", size[1], { min: 1 });
+  }
+  if (config.sandbox !== undefined) checkBoolean("ChromiumConfig.sandbox", config.sandbox);
+}
+
 /**
  * Run headless Chromium with the workspace's isolation flags plus `extraArgs`, with a fresh
  * `--user-data-dir` that is removed afterwards. Every host name resolves to nothing, so a page
@@ -247,12 +293,8 @@ export async function runHeadlessChromium(
   config: ChromiumConfig = {},
   launch: ChromiumLaunch = chromiumLaunch(chromiumExecutable(config), config.sandbox),
 ): Promise<ChromiumRun> {
+  checkChromiumConfig(config);
   const [width, height] = config.windowSize ?? [1200, 900];
-  // At most setTimeout's largest delay (about 24.8 days): a longer one fires at once.
-  checkNumber("ChromiumConfig.timeoutMs", config.timeoutMs ?? DEFAULT_CHROMIUM_TIMEOUT_MS, {
-    above: 0,
-    max: 2 ** 31 - 1,
-  });
   const run = async (how: ChromiumLaunch): Promise<ChromiumRun> => {
     const profile = await makeBrowserDir("demure-chromium-", how);
     try {

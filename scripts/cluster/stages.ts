@@ -102,6 +102,20 @@ export function taskResources(
   };
 }
 
+/**
+ * Where a stage's time and memory requests come from, as the routes print them: the estimate's
+ * rule, or the `--minutes`/`--memory-mb` the user gave (which replace it; before, a dry run with
+ * `--minutes 20` said its 20 min were 3 x the slowest cell's estimate + start-up).
+ */
+export function requestSource(stage: number, override: RequestOverride = {}): string {
+  const time = override.minutes !== undefined
+    ? "--minutes as given"
+    : `${TIME_SAFETY_FACTOR} x the stage's slowest cell's estimate + start-up` +
+      (stage > 0 ? ` + ${SELECTION_WAIT_SECONDS / 60} min for its selection` : "");
+  const memory = override.memoryMb !== undefined ? "--memory-mb as given; " : "";
+  return `${time}; ${memory}see scripts/cluster/stages.ts`;
+}
+
 /** The cells of one batch (a Slurm job array, a Kubernetes Job): those of one selection stage. */
 export interface StageArray {
   /** The stage (0: nothing to wait for). */

@@ -15,7 +15,7 @@
  * at once, so the same manifests resume a run.
  */
 import { dirname, posix, resolve } from "node:path";
-import { type RequestOverride, stageArrays } from "../cluster/stages.ts";
+import { type RequestOverride, requestSource, stageArrays } from "../cluster/stages.ts";
 import {
   backendOption,
   listPlanCells,
@@ -235,7 +235,7 @@ function write(
     console.log(
       `  ${stageFileName(array.stage)}: ${array.keys.length} cells; each pod requests ` +
         `${array.resources.cpus} CPUs, ${array.resources.memoryMb} MiB, stops after ` +
-        `${array.resources.minutes} min (scripts/cluster/stages.ts)`,
+        `${array.resources.minutes} min (${requestSource(array.stage, override)})`,
     );
   }
   console.log(`wrote ${out}/: run ${values.out}/apply.sh with kubectl on PATH`);

@@ -21,10 +21,9 @@ import { cellsBatchScript, reportBatchScript, type SubmissionSettings } from "./
 import {
   type ListedCell,
   type RequestOverride,
-  SELECTION_WAIT_SECONDS,
+  requestSource,
   type StageArray,
   stageArrays,
-  TIME_SAFETY_FACTOR,
 } from "../cluster/stages.ts";
 import {
   backendOption,
@@ -151,7 +150,7 @@ function main(): void {
   }
   const arrays = stageArrays(selection.toRun, listing.mode, options.cpus, options.override);
   const reportScript = reportBatchScript(arrays, settings);
-  printStageRequests(arrays);
+  printStageRequests(arrays, options.override);
   if (options.dryRun) {
     printBatchScripts(arrays, reportScript, settings);
     return;
@@ -331,17 +330,12 @@ function printPlanCounts(listing: Listing, selection: CellsToSubmit, resultsDir:
 }
 
 /** Prints what each stage's tasks request, and where those requests come from. */
-function printStageRequests(arrays: readonly StageArray[]): void {
+function printStageRequests(arrays: readonly StageArray[], override: RequestOverride): void {
   for (const array of arrays) {
     console.log(
       `stage ${array.stage}: ${array.keys.length} cells; each task requests ` +
         `${array.resources.cpus} CPUs, ${array.resources.memoryMb} MB, ` +
-        `${array.resources.minutes} min (${TIME_SAFETY_FACTOR} x the stage's slowest cell's ` +
-        "estimate + start-up" +
-        `${
-          array.stage > 0 ? ` + ${SELECTION_WAIT_SECONDS / 60} min for its selection` : ""
-        }; see ` +
-        "scripts/cluster/stages.ts)",
+        `${array.resources.minutes} min (${requestSource(array.stage, override)})`,
     );
   }
 }

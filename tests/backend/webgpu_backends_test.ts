@@ -146,3 +146,72 @@ Deno.test("probeWebgpu without an adapter names the backends asked for; a failur
     software: false,
   });
 });
+
+Deno.test("probeWebgpu without XDG_RUNTIME_DIR, in a process that may not write: the adapter is found", async () => {
+  // What `deno task reproduce` and its Slurm and Kubernetes tasks are: no write access to the
+  // temporary folder, and, in a batch job or a pod, no XDG_RUNTIME_DIR. The probe made a private
+  // runtime folder there and failed ("requestAdapter failed: Requires write access to <TMP>").
+  const dir = Deno.makeTempDirSync();
+  const script = `${dir}/probe.ts`;
+  Deno.writeTextFileSync(
+    script,
+    `import { probeWebgpu } from "${new URL("../../lib/backend/webgpu.ts", import.meta.url)}";
+Object.defineProperty(navigator, "gpu", { value: ${
+      gpuWith("NVIDIA H100", "", "nvidia")
+    }, configurable: true });
+const probe = await probeWebgpu();
+console.log(JSON.stringify({ probe, runtimeDir: Deno.env.get("XDG_RUNTIME_DIR") ?? null }));
+`,
+  );
+  const probeAsked = async (asked: string) => {
+    const env = Deno.env.toObject();
+    delete env.XDG_RUNTIME_DIR;
+    env.DENO_WEBGPU_BACKEND = asked;
+    const output = await new Deno.Command(Deno.execPath(), {
+      // The repository's configuration (its import map), the script being outside it.
+      args: ["run", "--config", "deno.json", "--no-prompt", "--allow-read", "--allow-env", script],
+      cwd: new URL("../../", import.meta.url).pathname,
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+    return JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1) ?? "");
+  };
+  try {
+    const expected = { available: true, reason: "NVIDIA H100", software: false };
+    // No runtime folder can be made (it would quiet a warning): the probe goes on without one.
+    assertEquals(await probeAsked("vulkan"), { probe: expected, runtimeDir: null });
+    assertEquals(await probeAsked("gl"), { probe: expected, runtimeDir: null });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("probeWebgpu's private XDG_RUNTIME_DIR is there while the process runs and gone after it", async () => {
+  // Every probe without XDG_RUNTIME_DIR left its folder in the temporary folder for good.
+  const script = `
+import { probeWebgpu } from "./lib/backend/webgpu.ts";
+Object.defineProperty(navigator, "gpu", { value: ${
+    gpuWith("NVIDIA H100", "", "nvidia")
+  }, configurable: true });
+const probe = await probeWebgpu();
+const runtimeDir = Deno.env.get("XDG_RUNTIME_DIR") ?? "";
+console.log(JSON.stringify({ available: probe.available, runtimeDir, there: Deno.statSync(runtimeDir).isDirectory }));
+`;
+  for (const exit of ["", "Deno.exit(0);"]) {
+    const env = Deno.env.toObject();
+    delete env.XDG_RUNTIME_DIR;
+    const seen = JSON.parse(await lastLineOf(script + exit, env));
+    assertEquals([seen.available, seen.there], [true, true]);
+    assert(String(seen.runtimeDir).includes("demure-xdg-"), seen.runtimeDir);
+    let gone = false;
+    try {
+      Deno.statSync(seen.runtimeDir);
+    } catch (error) {
+      gone = error instanceof Deno.errors.NotFound;
+    }
+    assert(gone, `${seen.runtimeDir} was left behind${exit ? " (Deno.exit)" : ""}`);
+  }
+});

@@ -253,3 +253,34 @@ Deno.test("build_gpu_check.sh: an unknown option is one line naming it and the o
     );
   }
 });
+
+Deno.test("build_gpu_check.sh: an --out that holds other files is refused, not emptied", async () => {
+  const out = await Deno.makeTempDir({ prefix: "gpu_check_out_" });
+  try {
+    await Deno.writeTextFile(`${out}/notes.txt`, "mine");
+    const build = async (dir: string) => {
+      const output = await new Deno.Command("bash", {
+        args: ["scripts/build_gpu_check.sh", "--stage-only", "--out", dir],
+        cwd: root,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return { code: output.code, stderr: decode(output.stderr) };
+    };
+    // The build empties its folder first: it removed notes.txt and exited 0.
+    assertEquals(await build(out), {
+      code: 2,
+      stderr: `build_gpu_check: --out ${out} holds notes.txt, not an earlier build's; the folder ` +
+        "is emptied before the build, so give a new or empty one\n",
+    });
+    assertEquals(await Deno.readTextFile(`${out}/notes.txt`), "mine");
+    assertEquals([...Deno.readDirSync(out)].map((entry) => entry.name), ["notes.txt"]);
+    assertEquals(await build(`${out}/notes.txt`), {
+      code: 2,
+      stderr: `build_gpu_check: --out ${out}/notes.txt: not a folder\n`,
+    });
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

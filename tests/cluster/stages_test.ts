@@ -5,6 +5,7 @@ import {
   MEMORY_SAFETY_FACTOR,
   MINIMUM_MINUTES,
   PEAK_MEMORY_MB,
+  requestSource,
   SELECTION_WAIT_SECONDS,
   stageArrays,
   STARTUP_SECONDS,
@@ -84,5 +85,26 @@ Deno.test("taskResources: --minutes and --memory-mb replace the estimates, as gi
   assertEquals(
     stageArrays([cell], "full", 2, { memoryMb: 3000 }).map((a) => a.resources.memoryMb),
     [3000],
+  );
+});
+
+Deno.test("requestSource: the estimate's rule, or the --minutes and --memory-mb given", () => {
+  const rule = "3 x the stage's slowest cell's estimate + start-up";
+  assertEquals(requestSource(0), `${rule}; see scripts/cluster/stages.ts`);
+  assertEquals(
+    requestSource(2),
+    `${rule} + 10 min for its selection; see scripts/cluster/stages.ts`,
+  );
+  assertEquals(
+    requestSource(1, { minutes: 45 }),
+    "--minutes as given; see scripts/cluster/stages.ts",
+  );
+  assertEquals(
+    requestSource(0, { minutes: 45, memoryMb: 3000 }),
+    "--minutes as given; --memory-mb as given; see scripts/cluster/stages.ts",
+  );
+  assertEquals(
+    requestSource(0, { memoryMb: 3000 }),
+    `${rule}; --memory-mb as given; see scripts/cluster/stages.ts`,
   );
 });

@@ -327,14 +327,21 @@ Deno.test("plan (full): the design choices' later seeds come last, the earlier c
 });
 
 Deno.test("plan: a trial budget that is not an integer >= 1 is a SettingError naming it", () => {
+  // Named as the option it is, as PlanOptions.ranking is ("plan trialBudget" before 2026-12-06).
   for (const trialBudget of [0, -1, 1.5, NaN]) {
     const error = assertThrows(
       () => planExperiments("quick", undefined, { trialBudget }),
       SettingError,
-      `plan trialBudget is ${trialBudget}; allowed: an integer >= 1`,
+      `PlanOptions.trialBudget is ${trialBudget}; allowed: an integer >= 1`,
     ) as SettingError;
-    assertEquals(error.setting, "plan trialBudget");
+    assertEquals(error.setting, "PlanOptions.trialBudget");
   }
+  const training = assertThrows(
+    () => planExperiments("quick", undefined, { datasetTraining: { patience: 10 } }),
+    SettingError,
+    "PlanOptions.datasetTraining is {",
+  ) as SettingError;
+  assertEquals(training.setting, "PlanOptions.datasetTraining");
 });
 
 Deno.test("plan (full): a larger trial budget adds trials after the mode's own, which keep their settings", () => {

@@ -210,6 +210,11 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
   assertEquals(measured.code, 0, measured.stderr);
   assertStringIncludes(measured.stdout, "#SBATCH --time=00:45:00\n");
   assertStringIncludes(measured.stdout, "#SBATCH --mem=3000M\n");
+  // The printed requests say they are the given ones, not the estimate's rule.
+  assertStringIncludes(
+    measured.stdout,
+    "each task requests 2 CPUs, 3000 MB, 45 min (--minutes as given; --memory-mb as given; see ",
+  );
   // A --deno that is not there is named as such (not as missing from PATH).
   const noDeno = submit(["--dry-run", "--deno", `${dir}/no/deno`, "--results", `${dir}/r`], dir);
   assertEquals([noDeno.code, noDeno.stderr], [1, `slurm: ${dir}/no/deno: no such program\n`]);

@@ -367,3 +367,33 @@ Deno.test("runHeadlessChromium: a run past timeoutMs is killed and fails, naming
     );
   }
 });
+
+Deno.test("runHeadlessChromium: a budget, size, sandbox or name out of range is a SettingError before Chromium starts", async () => {
+  await inStandInDir(async (dir) => {
+    const chromium = await standIn(dir, "echo ran");
+    // Each went into Chromium's flags as it was (`--window-size=b,i` for "big"), or, for the
+    // sandbox and a misspelt name, ran at the default.
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { virtualTimeBudgetMs: -5 },
+        "ChromiumConfig.virtualTimeBudgetMs is -5; allowed: an integer",
+      ],
+      [{ virtualTimeBudgetMs: NaN }, "ChromiumConfig.virtualTimeBudgetMs is NaN"],
+      [{ virtualTimeBudgetMs: 2.5 }, "ChromiumConfig.virtualTimeBudgetMs is 2.5"],
+      [{ windowSize: "big" }, 'ChromiumConfig.windowSize is "big"; allowed: [width, height]'],
+      [{ windowSize: [800] }, "ChromiumConfig.windowSize is [800]"],
+      [{ windowSize: [0, 600] }, "ChromiumConfig.windowSize[0] (width) is 0"],
+      [{ windowSize: [800, 1.5] }, "ChromiumConfig.windowSize[1] (height) is 1.5"],
+      [{ sandbox: "no" }, 'ChromiumConfig.sandbox is "no"; allowed: true or false'],
+      [{ timeoutMS: 10 }, "ChromiumConfig.timeoutMS is 10; allowed: one of the settings"],
+    ];
+    for (const [config, message] of cases) {
+      await assertRejects(
+        () => runHeadlessChromium([], config, launchOf(chromium, true)),
+        SettingError,
+        message,
+      );
+    }
+    assertEquals(await pathExists(`${dir}/runs.log`), false, "Chromium was started");
+  });
+});
