@@ -55,3 +55,14 @@ Deno.test("formatStatistics prints every row: density in percent, an id modality
     ].join("\n"),
   );
 });
+
+Deno.test("formatStatistics groups the thousands of the counts", () => {
+  // 1,234 users of one interaction each (1,234 interactions) over 2 items.
+  const many = tinyDataset(Array.from({ length: 1234 }, (_, u) => [u % 2]), 2);
+  const rows = formatStatistics(datasetStatistics(many)).split("\n");
+  assertEquals(rows.slice(1, 4), [
+    "users           1,234",
+    "items           2",
+    "interactions    1,234",
+  ]);
+});
