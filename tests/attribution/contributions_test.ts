@@ -121,7 +121,7 @@ Deno.test("embedding gradient rejects a mask of another shape and a loss not one
   await assertRejects(
     () => embeddingGradient(linearLoss(a), e, narrow),
     Error,
-    "mask must be [batch, position, modality] = [2,2,2]",
+    "embeddingGradient: mask must be [batch, position, modality] = [2,2,2], got [2,2,1]",
   );
   // A loss per (user, position), rank 1 with 4 entries, is not a loss per user (2).
   const w = tf.tensor3d(W_VALUES);
