@@ -8,7 +8,11 @@ import {
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { computeContributions } from "../../lib/attribution/contributions.ts";
-import { detachedCopy, embeddingGradient } from "../../lib/attribution/embedding_gradient.ts";
+import {
+  detachedCopy,
+  embeddingGradient,
+  maskGradient,
+} from "../../lib/attribution/embedding_gradient.ts";
 import {
   type AttributionMethod,
   DEFAULT_ATTRIBUTION_CONFIG,
@@ -117,7 +121,7 @@ Deno.test("embedding gradient rejects a mask of another shape and a loss not one
   await assertRejects(
     () => embeddingGradient(linearLoss(a), e, narrow),
     Error,
-    "mask must be [batch, position, modality] = [2,2,2]",
+    "embeddingGradient: mask must be [batch, position, modality] = [2,2,2], got [2,2,1]",
   );
   // A loss per (user, position), rank 1 with 4 entries, is not a loss per user (2).
   const w = tf.tensor3d(W_VALUES);
@@ -398,4 +402,67 @@ Deno.test("an integer mask is read as float32 without leaving the converted copy
   } finally {
     tf.dispose([a, e, w]);
   }
+});
+
+Deno.test("embeddingGradient and maskGradient: dL/dE and dL/dw of the linear loss, no tensor left", async () => {
+  // L_b = sum_{p,m} w[b,p,m] a[p,m] . E[b,p,m]: dL/dE[b,p,m] = w[b,p,m] a[p,m] and
+  // dL/dw[b,p,m] = a[p,m] . E[b,p,m], each user's in its own row.
+  const a = tf.tensor3d(A_VALUES);
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES);
+  const before = tf.memory().numTensors;
+  const byE = await embeddingGradient(linearLoss(a), e, w);
+  const byW = await maskGradient(linearLoss(a), e, w);
+  // Both read the gradient and the per-user loss, then dispose both.
+  assertEquals(tf.memory().numTensors, before, "tensors leaked");
+  const expectedE: number[] = [];
+  const expectedW: number[] = [];
+  const expectedLoss = [0, 0];
+  for (let b = 0; b < 2; b++) {
+    for (let p = 0; p < 2; p++) {
+      for (let m = 0; m < 2; m++) {
+        const weight = W_VALUES[b][p][m];
+        const product = dot(A_VALUES[p][m], E_VALUES[b][p][m]);
+        expectedE.push(...A_VALUES[p][m].map((value) => weight * value));
+        expectedW.push(product);
+        expectedLoss[b] += weight * product;
+      }
+    }
+  }
+  assertAllClose(Array.from(byE.gradient), expectedE, 1e-6, "dL/dE");
+  assertAllClose(Array.from(byW.gradient), expectedW, 1e-6, "dL/dw");
+  assertAllClose(Array.from(byE.loss), expectedLoss, 1e-6, "loss (embeddingGradient)");
+  assertAllClose(Array.from(byW.loss), expectedLoss, 1e-6, "loss (maskGradient)");
+  tf.dispose([a, e, w]);
+});
+
+Deno.test("embeddingGradient refuses embeddings without a dim axis, before any tensor is made", async () => {
+  const a = tf.tensor3d(A_VALUES);
+  const w = tf.tensor3d(W_VALUES);
+  // [2, 2, 2] with a mask of the same shape broadcasts through the loss without an error.
+  const flat = tf.tensor3d(W_VALUES) as unknown as tf.Tensor4D;
+  const before = tf.memory().numTensors;
+  await assertRejects(
+    () => embeddingGradient(linearLoss(a), flat, w),
+    Error,
+    "embeddingGradient: embeddings must be [batch, position, modality, dim], got shape [2,2,2]",
+  );
+  assertEquals(tf.memory().numTensors, before, "tensors leaked");
+  tf.dispose([a, w, flat]);
+});
+
+Deno.test("embeddingGradient differentiates its argument only, not the same tensor held elsewhere", async () => {
+  // A loss that also reads E (or w) from its closure: through the detached copy dL/dE is E (and
+  // dL/dw is w); differentiating the input itself would count the closure's read too, 2E.
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES);
+  const readsE = (x: tf.Tensor4D, _mask: tf.Tensor3D) =>
+    tf.sum(tf.mul(x, e), [1, 2, 3]) as tf.Tensor1D;
+  const readsW = (_embeddings: tf.Tensor4D, x: tf.Tensor3D) =>
+    tf.sum(tf.mul(x, w), [1, 2]) as tf.Tensor1D;
+  const byE = await embeddingGradient(readsE, e, w);
+  const byW = await maskGradient(readsW, e, w);
+  assertAllClose(Array.from(byE.gradient), E_VALUES.flat(3), 0, "dL/dE");
+  assertAllClose(Array.from(byW.gradient), W_VALUES.flat(2), 0, "dL/dw");
+  tf.dispose([e, w]);
 });

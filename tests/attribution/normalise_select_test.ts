@@ -129,6 +129,22 @@ Deno.test("aggregate by modality averages valid pairs only", () => {
   });
 });
 
+Deno.test("aggregate by modality refuses any of its four arrays at another length, naming it", () => {
+  const normalised = new Float32Array(8);
+  const noise = new Uint8Array(8);
+  const short = new Uint8Array(6);
+  const cases = [
+    ["contributions", () => aggregateByModality(short, normalised, noise, VALID, SHAPE)],
+    ["normalised", () => aggregateByModality(CONTRIBUTIONS, short, noise, VALID, SHAPE)],
+    ["noiseMask", () => aggregateByModality(CONTRIBUTIONS, normalised, short, VALID, SHAPE)],
+    // A short valid mask was read as it was: the pairs past its end were never counted.
+    ["validMask", () => aggregateByModality(CONTRIBUTIONS, normalised, noise, short, SHAPE)],
+  ] as const;
+  for (const [field, call] of cases) {
+    assertThrows(call, Error, `aggregateByModality: ${field} has 6 entries, expected 8`);
+  }
+});
+
 Deno.test("the attribution config's rho has the one range of a noise fraction, (0, 1)", () => {
   const at = (rho: number) => () =>
     validateAttributionConfig({

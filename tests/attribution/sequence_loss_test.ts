@@ -1,9 +1,9 @@
-import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { readAndDispose } from "../../lib/backend/read_values.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
-import { attributeBatch } from "../../lib/attribution/attribute_batch.ts";
+import { attributeBatch, attributionInputs } from "../../lib/attribution/attribute_batch.ts";
 import { sequenceLossOf, withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { tinyDataset } from "../models/_fixtures.ts";
@@ -109,5 +109,48 @@ Deno.test("attributeBatch: a padding position is never a valid pair, even when i
     assertEquals(result.validMask[i], presence[i] > 0 ? 1 : 0, `pair ${i}`);
   }
   assert(result.noiseMask.some((v) => v === 1), "some valid pair is noise");
+  model.dispose();
+});
+
+Deno.test("sequenceLossOf: a batch without targets is refused by name", () => {
+  const { model, items, presence, embeddings, itemTable } = lossInputs();
+  assertThrows(
+    () => sequenceLossOf(model, batch, presence, itemTable),
+    Error,
+    "sequenceLossOf: the batch carries no targets",
+  );
+  tf.dispose([items, presence, embeddings, itemTable]);
+  model.dispose();
+});
+
+Deno.test("sequenceLossOf: a row without a real position has loss 0, not NaN", () => {
+  // Row 1 is all padding: no position enters its mean, which is then 0 / 1, not 0 / 0.
+  const padded: SequenceBatch = { ...batch, valid: Float32Array.of(0, 1, 1, 0, 0, 0) };
+  const { model, items, presence, embeddings, itemTable } = lossInputs();
+  const weights = tf.onesLike(presence) as tf.Tensor3D;
+  const withTargets = withNextItemTargets(padded, Int32Array.of(3, 0));
+  const loss = sequenceLossOf(model, withTargets, presence, itemTable)(embeddings, weights);
+  const [first, second] = loss.arraySync();
+  assert(Number.isFinite(first) && first > 0, `row 0: ${first}`);
+  assertEquals(second, 0);
+  tf.dispose([items, presence, embeddings, itemTable, weights, loss]);
+  model.dispose();
+});
+
+Deno.test("attributeBatch and attributionInputs leave no tensor behind", async () => {
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });
+  const withTargets = withNextItemTargets(batch, Int32Array.of(3, 0));
+  // The first call may build what the model keeps (its item encoder's caches); count from there.
+  await attributeBatch(model, withTargets, { method: "occlusion" });
+  const before = tf.memory().numTensors;
+  for (const method of ["occlusion", "gradient_x_input", "mask_gradient"] as const) {
+    await attributeBatch(model, withTargets, { method });
+    assertEquals(tf.memory().numTensors, before, `${method}: tensors leaked`);
+  }
+  // The inputs are the caller's four tensors and nothing else (the tidy frees the rest).
+  const inputs = attributionInputs(model, withTargets);
+  assertEquals(tf.memory().numTensors, before + 4);
+  tf.dispose(Object.values(inputs));
+  assertEquals(tf.memory().numTensors, before);
   model.dispose();
 });

@@ -1,5 +1,6 @@
 import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import {
+  metricNames,
   metricsAtRank,
   NonFiniteScoreError,
   pessimisticRank,
@@ -52,4 +53,49 @@ Deno.test("metricsAtRank: HR, NDCG and MRR from the definitions", () => {
   assertEquals([far["HR@5"], far["HR@10"], far["HR@20"]], [0, 0, 1]);
   assertEquals(far["NDCG@10"], 0);
   assertAlmostEquals(far["NDCG@20"], 1 / Math.log2(14), 1e-12);
+});
+
+Deno.test("pessimisticRank(Among): an infinite target is an error naming the target, not rank 0", () => {
+  // Only NaN was refused: a target at +Infinity ranked 0 (a perfect hit) above every candidate.
+  for (const bad of [Infinity, -Infinity, Number.NaN]) {
+    const full = assertThrows(
+      () => pessimisticRank(Float32Array.of(0.5, bad, 0.9), 1, new Uint8Array(3)),
+      NonFiniteScoreError,
+    ) as NonFiniteScoreError;
+    assertEquals(full.candidate, "target");
+    assertEquals(
+      full.message,
+      `pessimisticRank (target item 1): the target has a non-finite score ${bad}`,
+    );
+    const sampled = assertThrows(
+      () => pessimisticRankAmong(bad, [0.2, 0.9]),
+      NonFiniteScoreError,
+    ) as NonFiniteScoreError;
+    assertEquals(sampled.candidate, "target");
+  }
+  // A negative at -Infinity is refused as in the full ranking, naming its position.
+  const error = assertThrows(
+    () => pessimisticRankAmong(0.5, [0.2, 0.9, -Infinity]),
+    NonFiniteScoreError,
+  ) as NonFiniteScoreError;
+  assertEquals(error.candidate, 2);
+  assertEquals(error.message, "pessimisticRankAmong: candidate 2 has a non-finite score -Infinity");
+  assertEquals(
+    assertThrows(() => pessimisticRank(Float32Array.of(0.5, 0.9, Number.NaN), 0, new Uint8Array(3)))
+      .message,
+    "pessimisticRank: candidate 2 has a non-finite score NaN",
+  );
+});
+
+Deno.test("metricNames: HR@K for every K, then NDCG@K, then MRR, the keys of metricsAtRank", () => {
+  const names = ["HR@5", "HR@10", "HR@20", "NDCG@5", "NDCG@10", "NDCG@20", "MRR"];
+  assertEquals(metricNames(), names);
+  assertEquals(Object.keys(metricsAtRank(3)), names);
+  assertEquals(metricNames([1, 3]), ["HR@1", "HR@3", "NDCG@1", "NDCG@3", "MRR"]);
+});
+
+Deno.test("metricsAtRank: MRR has no cut-off", () => {
+  const far = metricsAtRank(99);
+  assertEquals([far["HR@20"], far["NDCG@20"]], [0, 0]);
+  assertEquals(far.MRR, 1 / 100);
 });

@@ -106,6 +106,16 @@ Deno.test("trial 0 names the system's default run at the first seed, reused only
   // The copy is the trial's record: its system and protocol card name the trial's system.
   assertEquals([reused?.system, reused?.protocol.model], [trial.systemName, trial.systemName]);
   assertEquals(store.get<CellResult>(trial.key, settings)?.test, recorded.test);
+  // A malformed record is refused with its file, never copied under the trial's key.
+  const other = trialZero.find((c) => c.systemKey !== "SASRec-ID")!;
+  const otherSettings = settingsOf(plan, other);
+  store.put(other.sameAs!, otherSettings, { ...recorded, test: undefined });
+  assertThrows(
+    () => reuseSameRun(store, other, otherSettings),
+    Error,
+    `${store.pathOf(other.sameAs!)}: unreadable cell result (field "test" is`,
+  );
+  assertEquals(store.has(other.key), false);
 });
 
 function fakeResult(valid: number, test: number): CellResult {
@@ -308,5 +318,21 @@ Deno.test("finishedCells: the folder's selection, newer than the plan's, decides
   // Only the cells asked for come back, although the selection is settled on the whole plan.
   const others = { ...older, cells: older.cells.filter((c) => c.key !== main.key) };
   assertEquals(finishedCells(others, dir).has(main.key), false);
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("finishedCells: a cell still waiting for its selection is never finished", () => {
+  // No selection yet: the main cell's settings are a placeholder (an empty config), and a record
+  // stored with exactly those settings (left from an earlier selection that chose the defaults)
+  // is not the cell's result until the selection says so.
+  const plan = planExperiments("quick");
+  const waiting = cellsOf(plan, "main").find((c) => c.waitsFor !== undefined && !c.sameAs)!;
+  const dir = Deno.makeTempDirSync();
+  new ResultStore(`${dir}/cells`).put(
+    waiting.key,
+    settingsOf(plan, waiting),
+    storedCellResult(0.3),
+  );
+  assertEquals(finishedCells(plan, dir).has(waiting.key), false);
   Deno.removeSync(dir, { recursive: true });
 });

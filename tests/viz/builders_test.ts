@@ -4,6 +4,8 @@ import {
   groupedBars,
   histogram,
   lineWithBands,
+  PALETTE,
+  seriesColor,
   symmetricBand,
   trainingCurves,
   withAlpha,
@@ -311,6 +313,20 @@ Deno.test("line with bands: log axes, ticks at given values, a marked point ring
 Deno.test("palette: withAlpha converts hex and rejects other forms", () => {
   assertEquals(withAlpha("#ff8000", 0.5), "rgba(255,128,0,0.5)");
   assertThrows(() => withAlpha("red", 0.5), Error, "expected a #rrggbb colour");
+  // Eight digits (#rrggbbaa) is not #rrggbb: its alpha pair was dropped without a word.
+  assertThrows(
+    () => withAlpha("#ff800080", 0.5),
+    Error,
+    'withAlpha: expected a #rrggbb colour, got "#ff800080"',
+  );
+});
+
+Deno.test("palette: seriesColor cycles through the palette both ways", () => {
+  assertEquals(seriesColor(0), PALETTE[0]);
+  assertEquals(seriesColor(PALETTE.length + 2), PALETTE[2]);
+  // A negative index (counted from the end) is a colour, not undefined.
+  assertEquals(seriesColor(-1), PALETTE[PALETTE.length - 1]);
+  assertEquals(seriesColor(-PALETTE.length - 2), PALETTE[PALETTE.length - 2]);
 });
 
 Deno.test("histogram: half-open bins, closed last bin, out-of-range values rejected", () => {
@@ -455,6 +471,15 @@ Deno.test("builders: a misspelt field or an unknown axis or scale is refused, no
       'lineWithBands: xScale is "logarithmic", expected one of "linear", "log"',
     ],
     [
+      // Not a string at all (JSON's null for a left-out value): drawn on the default axis.
+      () => lineWithBands({ series: [{ name: "a", x: [1], y: [1] }], yScale: null as never }),
+      'lineWithBands: yScale is null, expected one of "linear", "log"',
+    ],
+    [
+      () => trainingCurves({ series: [{ name: "a", x: [1], y: [1], axis: 2 as never }] }),
+      'trainingCurves: series "a".axis is 2, expected one of "left", "right"',
+    ],
+    [
       () =>
         lineWithBands({
           series: [{ name: "a", x: [1], y: [1], band: { low: [0], upper: [2] } as never }],
@@ -491,6 +516,8 @@ Deno.test("line with bands: edges, values and ticks of the wrong length or not f
     'series "m".band.lower[0] is NaN, expected a finite number',
   );
   assertThrows(one({ y: [1] }), Error, 'series "m".y has 1 entries, expected 2');
+  // One too many is refused too: the extra value had no x to be drawn at.
+  assertThrows(one({ y: [1, 2, 3] }), Error, 'series "m".y has 3 entries, expected 2');
   assertThrows(
     one({}, { xTickValues: [1, Number.POSITIVE_INFINITY] }),
     Error,
