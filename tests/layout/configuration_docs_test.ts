@@ -121,7 +121,14 @@ const DOCUMENTED: Readonly<Record<string, Documented>> = {
 
 /** Tables of settings whose defaults no `DEFAULT_X` constant holds (read from the environment,
  * or written where the options are read). */
-const WITHOUT_CONSTANT = ["BackendConfig", "ExplainOptions", "AttributedHistories"];
+const WITHOUT_CONSTANT = [
+  "BackendConfig",
+  "ExplainOptions",
+  "AttributedHistories",
+  "TruthScoreConfig",
+  "RunPlanOptions",
+  "CellSettings",
+];
 
 const page = Deno.readTextFileSync(new URL("../../docs/configuration.md", import.meta.url));
 const ranges = page.slice(page.indexOf("\n## Ranges"));
