@@ -594,3 +594,35 @@ Deno.test("plan (full): before Demure-SASRec's selection its ablations wait for 
     assertEquals([cell.waitsFor, cell.configuredBy], [demure.waitsFor, "selection"], cell.key);
   }
 });
+
+Deno.test("plan (full): a swept Demure setting asked in the options names the selected value's run", () => {
+  // The selection sets rho only; lambda 0.5 is asked for every cell. The reference cell runs
+  // lambda 0.5, so the lambda sweep's cell at 0.5 is its run, and the one at the default (0.1) is
+  // another run. The mode's settings alone called the 0.1 cell the reference's run.
+  const selected: SelectedConfigurations = {
+    Synthetic: {
+      "Demure-SASRec": { trial: 1, config: { demure: { rho: 0.3 } }, valid: 0, trials: 2 },
+    },
+  };
+  const plan = planExperiments("full", undefined, { selected, demure: { lambda: 0.5 } });
+  const atSeed1 = cellsOf(plan, "sensitivity").filter((c) =>
+    c.dataset.kind === "synthetic" && c.seed === 1
+  );
+  const lambdaOf = (cell: PlannedCell) =>
+    cell.system.kind === "neural" ? cell.system.demure?.lambda : undefined;
+  const reference = atSeed1.find((c) => c.sweep === undefined)!;
+  assertEquals(lambdaOf(reference), 0.5);
+  const selectedRun = "full/Synthetic/Demure-SASRec[rho=0.3]/seed=1";
+  assertEquals(atSeed1.find((c) => c.key === selectedRun)?.sameAs, reference.key);
+  const lambdaCells = atSeed1.filter((c) => c.sweep?.parameter === "lambda");
+  assertEquals(lambdaCells.map((c) => [c.sweep!.value, lambdaOf(c), c.sameAs]), [
+    [0.02, 0.02, undefined],
+    [0.1, 0.1, undefined],
+    [0.5, 0.5, selectedRun],
+  ]);
+  // Every cell named the same run runs the same Demure settings.
+  for (const cell of atSeed1.filter((c) => c.sameAs !== undefined && c.sweep !== undefined)) {
+    const same = plan.cells.find((c) => c.key === cell.sameAs)!;
+    assertEquals(lambdaOf(cell), lambdaOf(same), cell.key);
+  }
+});
