@@ -314,3 +314,17 @@ Deno.test("item-kNN: the scorer's similarities use its own window and shrink, an
     "item-kNN(window 2, last 4, decay 0.25)",
   );
 });
+
+Deno.test("item-kNN: the tie-break prior is 1e-6 for the most frequent item, even when it occurs once", async () => {
+  // train [0, 1, 2]: every item once, max n = 1; history [2] leads nowhere, so the scores are the
+  // prior alone: 1e-6 * 1 / 1 each (a floor of 2 on max n halved them).
+  const scorer = itemKnnScorer(knnSplit([[0, 1, 2]]), { ...KNN, popularityTieBreak: true });
+  const scores = await scorer.score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(2),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  });
+  for (const score of scores) assertAlmostEquals(score, 1e-6, 1e-12);
+});

@@ -65,3 +65,16 @@ Deno.test("kCoreFilter leaves its input's preprocessing lines as they were", () 
   assertEquals(core.metadata.preprocessing.length, 2);
   assertEquals(core.metadata.preprocessing[0], "imported");
 });
+
+Deno.test("kCoreFilter goes on after a round that removed items only", () => {
+  // k=2, round 1: every user holds 2 items, only i2 (one interaction) goes; u2 is then left with
+  // [i0] and goes in round 2. Stopping when no user went in a round kept u2 with one item.
+  const core = kCoreFilter(tinyDataset([[0, 1], [0, 1], [0, 2]], 3), { k: 2 });
+  assertEquals(core.userIds, ["u0", "u1"]);
+  assertEquals(core.sequences.map((s) => Array.from(s)), [[0, 1], [0, 1]]);
+  assertEquals(
+    core.metadata.preprocessing.at(-1),
+    "2-core filtering (iterated to a fixed point: 3 rounds): kept 2 of 3 users, 2 of 3 items, " +
+      "4 of 6 interactions",
+  );
+});
