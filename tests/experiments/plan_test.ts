@@ -626,3 +626,16 @@ Deno.test("plan (full): a swept Demure setting asked in the options names the se
     assertEquals(lambdaOf(cell), lambdaOf(same), cell.key);
   }
 });
+
+Deno.test("plan: a selected dropout out of range is refused when the plan is built, naming it", () => {
+  // Checked with the plan, not when the cell's turn comes hours into the run.
+  const selected: SelectedConfigurations = {
+    MovieLens: { "SASRec-MM": { trial: 1, config: { dropout: 1.5 }, valid: 0, trials: 2 } },
+  };
+  const error = assertThrows(
+    () => planExperiments("full", undefined, { selected }),
+    SettingError,
+    "ModelConfig.sasrec.dropout is 1.5",
+  ) as SettingError;
+  assertEquals(error.setting, "ModelConfig.sasrec.dropout");
+});
