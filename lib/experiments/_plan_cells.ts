@@ -149,11 +149,7 @@ export class PlanCells {
     const config = extraDemure
       ? mergeTrialConfig(configured.config, { demure: extraDemure })
       : configured.config;
-    const system = systemWith(name, config, {
-      ...settings.demure,
-      ...datasets[dataset.kind].demure,
-      ...this.#context.demure,
-    });
+    const system = systemWith(name, config, this.#planDemure(dataset.kind));
     const stopping = datasets[dataset.kind];
     const backbone = system.kind === "neural" ? system.backbone : undefined;
     const model: ModelConfigInput = config.dropout !== undefined && backbone
@@ -309,7 +305,7 @@ export class PlanCells {
    * others.
    */
   addSweep(dataset: DatasetSpec, seedIndex: number, later = false): void {
-    const { mode, settings, datasets } = this.#context;
+    const { mode, datasets } = this.#context;
     const { seeds: mainSeeds, sweeps: declared, sweepSeedCount } = datasets[dataset.kind];
     const swept = Object.entries(declared) as [SweepParameter, number[]][];
     if (swept.length === 0 || seedIndex >= Math.min(sweepSeedCount, mainSeeds.length)) return;
@@ -317,7 +313,10 @@ export class PlanCells {
     const label = datasetLabel(dataset);
     this.sweeps[label] = declared;
     const reference = this.#selectedDemure(dataset);
-    const referenceDemure = { ...settings.demure, ...reference.config.demure };
+    // What the reference cell runs: the selection over the plan's settings, as `add` merges them
+    // (the mode's alone left out a value asked in PlanOptions.demure, so the sweep cell at the
+    // default value was called the reference's run, and the one at the value asked trained again).
+    const referenceDemure = { ...this.#planDemure(dataset.kind), ...reference.config.demure };
     const selectedValue: Record<SweepParameter, number> = {
       rho: referenceDemure.rho ?? DEFAULT_DEMURE_CONFIG.rho,
       lambda: referenceDemure.lambda ?? DEFAULT_DEMURE_CONFIG.lambda,
@@ -373,6 +372,12 @@ export class PlanCells {
       }
     }
     return [...this.#cells.values()];
+  }
+
+  /** The Demure settings of every cell on `kind`: the mode's, the dataset's, then those asked. */
+  #planDemure(kind: DatasetSpec["kind"]): Partial<DemureConfig> {
+    const { settings, datasets, demure } = this.#context;
+    return { ...settings.demure, ...datasets[kind].demure, ...demure };
   }
 
   #selectedDemure(dataset: DatasetSpec): Configured {

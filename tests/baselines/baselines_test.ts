@@ -268,3 +268,63 @@ Deno.test("batchHistories: each row's real items in order, its left padding left
     [3, 1, 0, 2, 6],
   ]);
 });
+
+Deno.test("item-kNN: a repeated item is its own neighbour (directed co-occurrence counts i -> i)", () => {
+  // train [0, 0, 1]: n0 = 2, n1 = 1. After the first 0: 0 at distance 1, 1 at distance 2; after
+  // the second 0: 1 at distance 1. C[0][0] = 1, C[0][1] = 1/2 + 1.
+  const sims = itemTransitionSimilarities(knnSplit([[0, 0, 1]]), KNN);
+  assertAlmostEquals(sims[0].get(0)!, 1 / 2, 1e-12);
+  assertAlmostEquals(sims[0].get(1)!, 1.5 / Math.SQRT2, 1e-12);
+});
+
+Deno.test("item-kNN: a row's history never reaches into the row before it", async () => {
+  // Rows of one item each and historyItems 3: row 1 (item 1) is scored from item 1 alone, as if it
+  // were the only row; reading back past its first position took row 0's item 0 as history.
+  const scorer = itemKnnScorer(knnSplit([[0, 1, 2], [2]]), { ...KNN, historyItems: 3 });
+  const batch = (items: number[]) => ({
+    users: Int32Array.from(items, (_, row) => row),
+    items: Int32Array.from(items),
+    valid: new Float32Array(items.length).fill(1),
+    batchSize: items.length,
+    length: 1,
+  });
+  const both = await scorer.score(batch([0, 1]));
+  const alone = await scorer.score(batch([1]));
+  assertEquals(Array.from(both.subarray(3)), Array.from(alone));
+  assertEquals(Array.from(alone, (s) => Math.round(s * 1e6) / 1e6), [0, 0, 0.707107]);
+});
+
+Deno.test("item-kNN: the scorer's similarities use its own window and shrink, and its name says them", async () => {
+  // train [0, 1, 2], [2]: from history [0], item 2 (two steps after 0) scores only with window 2.
+  const split = knnSplit([[0, 1, 2], [2]]);
+  const history = {
+    users: Int32Array.of(0),
+    items: Int32Array.of(0),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  };
+  const near = await itemKnnScorer(split, { ...KNN, window: 1 }).score(history);
+  const wide = await itemKnnScorer(split, { ...KNN, window: 2, shrink: 1 }).score(history);
+  assertAlmostEquals(near[2], 0, 1e-12);
+  assertAlmostEquals(wide[1], 1 / (1 + 1), 1e-7);
+  assertAlmostEquals(wide[2], 0.5 / (Math.SQRT2 + 1), 1e-7);
+  assertEquals(
+    itemKnnScorer(split, { window: 2, historyItems: 4, decay: 0.25 }).name,
+    "item-kNN(window 2, last 4, decay 0.25)",
+  );
+});
+
+Deno.test("item-kNN: the tie-break prior is 1e-6 for the most frequent item, even when it occurs once", async () => {
+  // train [0, 1, 2]: every item once, max n = 1; history [2] leads nowhere, so the scores are the
+  // prior alone: 1e-6 * 1 / 1 each (a floor of 2 on max n halved them).
+  const scorer = itemKnnScorer(knnSplit([[0, 1, 2]]), { ...KNN, popularityTieBreak: true });
+  const scores = await scorer.score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(2),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  });
+  for (const score of scores) assertAlmostEquals(score, 1e-6, 1e-12);
+});

@@ -370,3 +370,34 @@ Deno.test("noiseLevelCurves: a metric of 0 counts; noiseLevelGains refuses an in
     "the picked metric is Infinity, expected a finite number",
   );
 });
+
+Deno.test("noise-level views: a cell without a fraction, or a third system's level, is not counted", () => {
+  const cells = cellsOf(plan, "noise_level");
+  // Tagged noise_level but without a fraction (a record read back without it): no fraction of its
+  // own (undefined sorted among the levels) and no run at any level.
+  const stray = { ...cells[0] };
+  delete stray.noiseFraction;
+  const withStray = [...finished(cells), { cell: stray, result: resultOf(99) }];
+  const pick = (result: CellResult) => result.test["NDCG@10"];
+  assertEquals(noiseLevelCurves(withStray, pick), noiseLevelCurves(finished(cells), pick));
+  assertEquals(noiseLevelGains(withStray), noiseLevelGains(finished(cells)));
+  // Another system ran at a level neither compared system reached: that level is not one of the
+  // gain's (it would be a level without a pair and name no seed).
+  const other = { ...cells[0], systemName: "SASRec-ID", noiseFraction: 0.9 };
+  const gains = noiseLevelGains([...finished(cells), { cell: other, result: resultOf(1) }]);
+  assertEquals(gains, noiseLevelGains(finished(cells)));
+  assert(!gains.some((gain) => gain.fraction === 0.9));
+});
+
+Deno.test("sweepValueRuns: only the cells tagged sensitivity count, whatever else finished", () => {
+  // Every cell of the plan finished: the main table's other systems at the sweep's seed are no
+  // reference (SASRec-MM's cell came first and stood for the selected value).
+  const every = sweepValueRuns(finished(plan.cells), plan.sweeps);
+  assertEquals(every, sweepValueRuns(finished(cellsOf(plan, "sensitivity")), plan.sweeps));
+  const reference = cellsOf(plan, "sensitivity").find((cell) => cell.sweep === undefined)!;
+  for (const point of every.filter((point) => point.selected)) {
+    assertEquals(point.runs.map((run) => run.result.test["NDCG@10"]), [
+      plan.cells.indexOf(reference),
+    ]);
+  }
+});

@@ -536,3 +536,106 @@ Deno.test("plan (quick): the quick record's settings are those of today's quick 
   assert(cell !== undefined, "the record's cell is planned");
   assertEquals(isFinished(cellStoreOf(RECORDS_DIR.quick), plan, cell), true);
 });
+
+Deno.test("plan: the Demure settings asked override the dataset's own (MovieLens's everyVisits)", () => {
+  // The mode sets everyVisits 1 on MovieLens; a plan asked with everyVisits 3 runs 3 everywhere.
+  const plan = planExperiments("full", undefined, { demure: { everyVisits: 3 } });
+  const demure = plan.cells.filter((c) => c.system.kind === "neural" && c.system.demure);
+  assert(demure.some((c) => c.dataset.kind === "movielens"));
+  for (const cell of demure) {
+    assert(cell.system.kind === "neural");
+    assertEquals(cell.system.demure?.everyVisits, 3, cell.key);
+  }
+});
+
+Deno.test("plan (full): before MovieLens's selection no sweep cell names the main cell's run", () => {
+  // The selected values are unknown until Demure-SASRec's selection: the default lambda (0.1, a
+  // swept value) is no reason to call that sweep cell the main cell's run.
+  const plan = planExperiments("full");
+  const swept = cellsOf(plan, "sensitivity").filter((c) =>
+    c.dataset.kind === "movielens" && c.sweep !== undefined
+  );
+  assert(swept.some((c) => c.sweep!.parameter === "lambda" && c.sweep!.value === 0.1));
+  for (const cell of swept) {
+    assert(cell.waitsFor !== undefined, cell.key);
+    assertEquals(cell.sameAs, undefined, cell.key);
+  }
+});
+
+Deno.test("plan: a warm-up no cell can finish is refused naming the setting and the cell", () => {
+  // The quick grid stops after a few epochs: a 100-epoch warm-up would never denoise.
+  const error = assertThrows(
+    () =>
+      planExperiments("quick", undefined, { demure: { warmupBy: "epochs", warmupEpochs: 100 } }),
+    SettingError,
+  ) as SettingError;
+  assertEquals(error.setting, "DemureConfig.warmupEpochs");
+  // The first Demure cell checked is named (keys do not depend on the Demure settings).
+  const first = planExperiments("quick").cells.find((c) =>
+    c.system.kind === "neural" && c.system.demure
+  )!;
+  assert(error.message.endsWith(`never denoise; cell ${first.key}`), error.message);
+});
+
+Deno.test("plan (full): before Demure-SASRec's selection its ablations wait for it too", () => {
+  // The ablations run Demure-SASRec's selected configuration: started at the defaults before
+  // the selection, they would compare against a configuration the table never shows.
+  const plan = planExperiments("full");
+  const ablations = plan.cells.filter((c) =>
+    c.dataset.kind === "movielens" &&
+    ["AttributionOnly-SASRec", "ContrastiveOnly-SASRec", "RandomInputMasks-SASRec"].includes(
+      c.systemKey,
+    )
+  );
+  assertEquals(new Set(ablations.map((c) => c.systemKey)).size, 3);
+  const demure = plan.cells.find((c) => c.key === "full/MovieLens/Demure-SASRec/seed=0")!;
+  assert(demure.waitsFor !== undefined && demure.waitsFor.length > 0);
+  for (const cell of ablations) {
+    assertEquals([cell.waitsFor, cell.configuredBy], [demure.waitsFor, "selection"], cell.key);
+  }
+});
+
+Deno.test("plan (full): a swept Demure setting asked in the options names the selected value's run", () => {
+  // The selection sets rho only; lambda 0.5 is asked for every cell. The reference cell runs
+  // lambda 0.5, so the lambda sweep's cell at 0.5 is its run, and the one at the default (0.1) is
+  // another run. The mode's settings alone called the 0.1 cell the reference's run.
+  const selected: SelectedConfigurations = {
+    Synthetic: {
+      "Demure-SASRec": { trial: 1, config: { demure: { rho: 0.3 } }, valid: 0, trials: 2 },
+    },
+  };
+  const plan = planExperiments("full", undefined, { selected, demure: { lambda: 0.5 } });
+  const atSeed1 = cellsOf(plan, "sensitivity").filter((c) =>
+    c.dataset.kind === "synthetic" && c.seed === 1
+  );
+  const lambdaOf = (cell: PlannedCell) =>
+    cell.system.kind === "neural" ? cell.system.demure?.lambda : undefined;
+  const reference = atSeed1.find((c) => c.sweep === undefined)!;
+  assertEquals(lambdaOf(reference), 0.5);
+  const selectedRun = "full/Synthetic/Demure-SASRec[rho=0.3]/seed=1";
+  assertEquals(atSeed1.find((c) => c.key === selectedRun)?.sameAs, reference.key);
+  const lambdaCells = atSeed1.filter((c) => c.sweep?.parameter === "lambda");
+  assertEquals(lambdaCells.map((c) => [c.sweep!.value, lambdaOf(c), c.sameAs]), [
+    [0.02, 0.02, undefined],
+    [0.1, 0.1, undefined],
+    [0.5, 0.5, selectedRun],
+  ]);
+  // Every cell named the same run runs the same Demure settings.
+  for (const cell of atSeed1.filter((c) => c.sameAs !== undefined && c.sweep !== undefined)) {
+    const same = plan.cells.find((c) => c.key === cell.sameAs)!;
+    assertEquals(lambdaOf(cell), lambdaOf(same), cell.key);
+  }
+});
+
+Deno.test("plan: a selected dropout out of range is refused when the plan is built, naming it", () => {
+  // Checked with the plan, not when the cell's turn comes hours into the run.
+  const selected: SelectedConfigurations = {
+    MovieLens: { "SASRec-MM": { trial: 1, config: { dropout: 1.5 }, valid: 0, trials: 2 } },
+  };
+  const error = assertThrows(
+    () => planExperiments("full", undefined, { selected }),
+    SettingError,
+    "ModelConfig.sasrec.dropout is 1.5",
+  ) as SettingError;
+  assertEquals(error.setting, "ModelConfig.sasrec.dropout");
+});

@@ -336,3 +336,12 @@ Deno.test("finishedCells: a cell still waiting for its selection is never finish
   assertEquals(finishedCells(plan, dir).has(waiting.key), false);
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("a trial waiting for its backbone's selection names no default run to reuse", () => {
+  // Demure-SASRec's trials start from SASRec-MM's selected settings: until that selection is made
+  // trial 0's settings are unknown, so it is no run of the defaults yet.
+  const plan = planExperiments("full");
+  const waiting = cellsOf(plan, "selection").filter((c) => c.trial?.index === 0 && c.waitsFor);
+  assert(waiting.some((c) => c.systemKey === "Demure-SASRec"));
+  for (const trial of waiting) assertEquals(trial.sameAs, undefined, trial.key);
+});
