@@ -63,3 +63,23 @@ Deno.test("an attributed mask is cached with the attribution's normalised scores
   assert(scored > 0, "the batch has valid pairs");
   model.dispose();
 });
+
+Deno.test("schedule: a training-pass mask never ages out, whatever everyVisits says; separate pass keeps it", () => {
+  // On the training pass each applied step's capture replaces the window's mask, so only a first
+  // visit (or a changed window) is attributed apart; an age limit would attribute apart again
+  // after a step whose capture was not stored (a skipped, non-finite step).
+  const capture = batchNoise({
+    attributionSource: "training_pass",
+    denoiseInput: false,
+    everyVisits: 1,
+  });
+  assertEquals(capture.noise.schedule(), { warmupSteps: 0, everyVisits: Number.MAX_SAFE_INTEGER });
+  const separate = batchNoise({
+    attributionSource: "separate_pass",
+    everyVisits: 3,
+    warmupSteps: 2,
+  });
+  assertEquals(separate.noise.schedule(), { warmupSteps: 2, everyVisits: 3 });
+  capture.model.dispose();
+  separate.model.dispose();
+});

@@ -58,3 +58,37 @@ Deno.test("contrastive term: the views' pass draws dropout apart from the recomm
   assertGreater(Math.abs(dropped - droppedSelf), 1e-3);
   assertEquals(tf.memory().numTensors, before, "tensors left behind");
 });
+
+Deno.test("contrastive term: the views' pass is a training pass, not the inference-mode states", () => {
+  // A views' pass in inference mode (no dropout) would give a positive state that does not
+  // depend on the step: InfoNCE(h, inference state of the positive view) exactly.
+  const model = new SequentialRecommender(split.dataset, {
+    backbone: "gru4rec",
+    dim: 8,
+    maxLength: 4,
+    seed: 1,
+    gru4rec: { dropout: 0.5 },
+  });
+  const config = resolveDemureConfig({ lambda: 1, temperature: 0.5, noiseViewAsNegative: false });
+  const shape: [number, number, number] = [batch.batchSize, batch.length, model.numModalities];
+  const validMask = validMaskOf(model, batch);
+  const views = buildContrastiveViews(validMask, new Uint8Array(validMask.length), shape);
+  const values = tf.tidy(() => {
+    const out = model.forward(batch, { training: true, dropoutSeed: 91 });
+    const context = auxiliaryContext(model, batch, out, 91);
+    const term = contrastiveTerm(model, config, context, views, false);
+    const [b, length, dim] = out.states.shape;
+    const anchor = tf.reshape(tf.slice(out.states, [0, length - 1, 0], [b, 1, dim]), [b, dim]);
+    const inference = model.lastStates(
+      model.fuse(context.embeddings, tf.tensor3d(views.positive, shape), context.presence),
+      tf.tensor2d(batch.valid, [b, length]),
+      false,
+    );
+    const withInference = infoNce(anchor as tf.Tensor2D, inference, { temperature: 0.5 });
+    return tf.stack([term, withInference]);
+  });
+  const [term, withInference] = values.dataSync();
+  values.dispose();
+  model.dispose();
+  assertGreater(Math.abs(term - withInference), 1e-3);
+});
