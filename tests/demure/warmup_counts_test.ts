@@ -4,7 +4,7 @@
  * (padding and missing modalities are no pairs of the views).
  */
 import { assertEquals, assertThrows } from "@std/assert";
-import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
+import { NoiseCounts, type SavedNoiseCounts } from "../../lib/demure/_noise_counts.ts";
 import { Warmup } from "../../lib/demure/_warmup.ts";
 import { epochProgress as progress } from "./_epoch_progress.ts";
 
@@ -86,16 +86,18 @@ Deno.test("NoiseCounts: a checkpoint's counts restore the epochs' rates and wher
   assertEquals(resumed.byModality(), counts.byModality());
 });
 
-Deno.test("NoiseCounts.checkSaved: noise or valid counts of another modality count are refused", () => {
+Deno.test("NoiseCounts.checkSaved: noise or valid counts of another modality count are refused by name", () => {
   const counts = new NoiseCounts(["id", "text"]);
   counts.checkSaved({ noiseCount: [0, 0], validCount: [0, 0] });
-  for (
-    const saved of [
-      { noiseCount: [0], validCount: [0, 0] },
-      { noiseCount: [0, 0], validCount: [0] },
-    ]
-  ) {
-    assertThrows(() => counts.checkSaved(saved), Error, "the model has 2");
+  // The field that differs is named with its length: validCount's used to be reported as
+  // noiseCount's ("2 modalities, the model has 2").
+  const refused: [SavedNoiseCounts, string][] = [
+    [{ noiseCount: [0], validCount: [0, 0] }, "noiseCount counts 1 modalities, the model has 2"],
+    [{ noiseCount: [0, 0], validCount: [0] }, "validCount counts 1 modalities, the model has 2"],
+  ];
+  for (const [saved, message] of refused) {
+    const error = assertThrows(() => counts.checkSaved(saved), Error);
+    assertEquals(error.message, `Demure checkpoint state: ${message}`);
   }
 });
 
