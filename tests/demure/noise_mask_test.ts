@@ -235,3 +235,11 @@ Deno.test("importState refuses a field with more entries than its users, naming 
   );
   assertEquals(restored.stats().users, 0, "nothing imported");
 });
+
+Deno.test("needsRefresh is false during the warm-up, even for a user without a mask", () => {
+  // The module's usage attributes when needsRefresh says so: true in the warm-up would attribute
+  // batches whose mask noiseMaskFor then drops.
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 2, everyVisits: 1 });
+  const items = Int32Array.of(0, 5);
+  assertEquals([0, 1, 2].map((step) => cache.needsRefresh(step, [4], items)), [false, false, true]);
+});

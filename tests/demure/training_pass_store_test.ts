@@ -61,3 +61,13 @@ Deno.test("training pass: a second keep before the step's end frees the first", 
   assertEquals(tf.memory().numTensors, before);
   dispose();
 });
+
+Deno.test("training pass: a second storeNext of the same step finds nothing kept", async () => {
+  const { capture, cache, embeddings, gradient, dispose } = setup();
+  capture.keep(1, batch, gradient, embeddings, true);
+  await capture.storeNext(cache, 1, true);
+  // The contributions were freed: a second call must not read them again.
+  await capture.storeNext(cache, 1, true);
+  assertEquals(capture.captured, 1);
+  dispose();
+});
