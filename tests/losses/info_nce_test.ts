@@ -204,3 +204,14 @@ Deno.test("InfoNCE: explicit negatives with k = 0 are no negatives: refused, not
   assertThrows(() => infoNce(anchor, anchor, { negatives: none }), Error, "no negatives");
   tf.dispose([none, anchor]);
 });
+
+Deno.test("InfoNCE: cosine is scale-free down to tiny states (the default epsilon clamps only ~0)", () => {
+  // The default epsilon (1e-8) only keeps an all-zero state finite; a larger clamp would stop
+  // dividing a small state by its norm, and its similarities would shrink toward 0.
+  const tiny = ANCHOR.map((row) => row.map((v) => v * 1e-5));
+  assertAlmostEquals(
+    lossOf(tiny, POSITIVE, NEGATIVES, {}),
+    lossOf(ANCHOR, POSITIVE, NEGATIVES, {}),
+    1e-4,
+  );
+});

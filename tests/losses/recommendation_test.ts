@@ -136,3 +136,17 @@ Deno.test("sampleNegatives: one entry per position, the last one included", () =
     assert(negatives[3] !== 0, `seed ${seed}: the last position's target is 0`);
   }
 });
+
+Deno.test("sampleNegatives: too few items or a batch without targets is refused by name", () => {
+  const padded = { valid: Float32Array.of(1), targets: Int32Array.of(0), batchSize: 1, length: 1 };
+  assertThrows(
+    () => sampleNegatives(padded, 1, createRng(0)),
+    Error,
+    "sampleNegatives: needs at least 2 items, got 1",
+  );
+  assertThrows(
+    () => sampleNegatives({ ...padded, targets: undefined }, 3, createRng(0)),
+    Error,
+    "sampleNegatives: the batch has no targets",
+  );
+});
