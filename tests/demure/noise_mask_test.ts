@@ -243,3 +243,15 @@ Deno.test("needsRefresh is false during the warm-up, even for a user without a m
   const items = Int32Array.of(0, 5);
   assertEquals([0, 1, 2].map((step) => cache.needsRefresh(step, [4], items)), [false, false, true]);
 });
+
+Deno.test("a checkpoint keeps a key whose low 16 bits are 2^15 or more (the high half rounded down)", () => {
+  // 98309 = 1 * 65536 + 32773: key / 65536 = 1.5000..., whose rounding (2) would restore 163845.
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  const items = Int32Array.of(0, 9);
+  cache.store([98309], items, { noiseMask: Uint8Array.of(1, 0, 0, 1) });
+  const state = cache.exportState();
+  assertEquals([state.keysHigh[0], state.keysLow[0]], [1, 32773]);
+  const restored = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  restored.importState(state);
+  assertEquals(Array.from(restored.lookup([98309], items).noiseMask), [1, 0, 0, 1]);
+});
