@@ -90,10 +90,14 @@ export class NoiseCounts {
   /** Throws unless `saved` counts as many modalities as this run has. */
   checkSaved(saved: SavedNoiseCounts): void {
     const modalities = this.#names.length;
-    if (saved.noiseCount.length !== modalities || saved.validCount.length !== modalities) {
-      throw new Error(
-        `Demure checkpoint state: ${saved.noiseCount.length} modalities, the model has ${modalities}`,
-      );
+    // Each field by name: the one that differs may be validCount, with noiseCount's length right.
+    for (const field of ["noiseCount", "validCount"] as const) {
+      if (saved[field].length !== modalities) {
+        throw new Error(
+          `Demure checkpoint state: ${field} counts ${saved[field].length} modalities, ` +
+            `the model has ${modalities}`,
+        );
+      }
     }
   }
 

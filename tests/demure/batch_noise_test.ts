@@ -10,10 +10,13 @@ import { attributeBatch } from "../../lib/attribution/attribute_batch.ts";
 import { noiseAttributionConfig, resolveDemureConfig } from "../../lib/demure/config.ts";
 import type { DemureConfig } from "../../lib/demure/config.ts";
 import { BatchNoise } from "../../lib/demure/_batch_noise.ts";
-import { historyKeys } from "../../lib/demure/_batch_pairs.ts";
+import { historyKeys, validMaskOf } from "../../lib/demure/_batch_pairs.ts";
 import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
 import { Warmup } from "../../lib/demure/_warmup.ts";
+import { randomNoiseMask, randomNoiseMaskByRow } from "../../lib/demure/views.ts";
+import type { PairShape } from "../../lib/attribution/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { hashSeeds } from "../../lib/util/random.ts";
 import { batch, split } from "./_one_batch.ts";
 
 await initBackend({ verbose: false });
@@ -21,13 +24,9 @@ await initBackend({ verbose: false });
 function batchNoise(input: Partial<DemureConfig>) {
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
   const config = resolveDemureConfig({ warmupSteps: 0, ...input });
-  const noise = new BatchNoise(
-    model,
-    config,
-    new NoiseCounts(model.modalityNames),
-    new Warmup(config),
-  );
-  return { model, config, noise };
+  const counts = new NoiseCounts(model.modalityNames);
+  const noise = new BatchNoise(model, config, counts, new Warmup(config));
+  return { model, config, noise, counts };
 }
 
 Deno.test("contrastive_only: another step draws other pairs; the same step and seed the same ones", async () => {
@@ -62,4 +61,52 @@ Deno.test("an attributed mask is cached with the attribution's normalised scores
   });
   assert(scored > 0, "the batch has valid pairs");
   model.dispose();
+});
+
+Deno.test("schedule: a training-pass mask never ages out, whatever everyVisits says; separate pass keeps it", () => {
+  // On the training pass each applied step's capture replaces the window's mask, so only a first
+  // visit (or a changed window) is attributed apart; an age limit would attribute apart again
+  // after a step whose capture was not stored (a skipped, non-finite step).
+  const capture = batchNoise({
+    attributionSource: "training_pass",
+    denoiseInput: false,
+    everyVisits: 1,
+  });
+  assertEquals(capture.noise.schedule(), { warmupSteps: 0, everyVisits: Number.MAX_SAFE_INTEGER });
+  const separate = batchNoise({
+    attributionSource: "separate_pass",
+    everyVisits: 3,
+    warmupSteps: 2,
+  });
+  assertEquals(separate.noise.schedule(), { warmupSteps: 2, everyVisits: 3 });
+  capture.model.dispose();
+  separate.model.dispose();
+});
+
+Deno.test("random masks draw the configured rho's count: contrastive_only by pair, random_input by modality", async () => {
+  // A pair mask's count does not depend on its seed (the reference draws with seed 0); a
+  // modality mask's pairs do (modalities differ in presence): the reference takes the users' seeds.
+  for (const rho of [0.2, 0.7]) {
+    for (const variant of ["contrastive_only", "random_input"] as const) {
+      const { model, config, noise, counts } = batchNoise({ variant, rho });
+      assert(await noise.viewsFor(batch, 1));
+      const noisePairs = Object.values(counts.byModality().pairsByModality)
+        .reduce((sum, pairs) => sum + pairs.noise, 0);
+      const validMask = validMaskOf(model, batch);
+      const shape: PairShape = [batch.batchSize, batch.length, model.numModalities];
+      const reference = variant === "contrastive_only"
+        ? randomNoiseMask(validMask, shape, rho, 0)
+        : randomNoiseMaskByRow(
+          validMask,
+          shape,
+          rho,
+          Array.from(batch.users, (user) => hashSeeds(model.config.seed, user, 23)),
+          config.attribution.granularity,
+        );
+      const expected = reference.noiseMask.reduce((sum, flag) => sum + flag, 0);
+      assertEquals(noisePairs, expected, `${variant} at rho ${rho}`);
+      assertEquals(noise.random, 1);
+      model.dispose();
+    }
+  }
 });

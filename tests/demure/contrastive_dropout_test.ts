@@ -19,8 +19,8 @@ import { batch, split } from "./_one_batch.ts";
 
 await initBackend({ verbose: false });
 
-/** [the contrastive term, InfoNCE(anchor state, anchor state)] at GRU dropout `rate`. */
-function termAndSelfPair(rate: number): [number, number] {
+/** The GRU4Rec model of these tests at dropout `rate`, and the batch's views without noise. */
+function modelAndViews(rate: number) {
   const model = new SequentialRecommender(split.dataset, {
     backbone: "gru4rec",
     dim: 8,
@@ -28,10 +28,16 @@ function termAndSelfPair(rate: number): [number, number] {
     seed: 1,
     gru4rec: { dropout: rate },
   });
-  const config = resolveDemureConfig({ lambda: 1, temperature: 0.5, noiseViewAsNegative: false });
   const shape: [number, number, number] = [batch.batchSize, batch.length, model.numModalities];
   const validMask = validMaskOf(model, batch);
   const views = buildContrastiveViews(validMask, new Uint8Array(validMask.length), shape);
+  return { model, shape, views };
+}
+
+/** [the contrastive term, InfoNCE(anchor state, anchor state)] at GRU dropout `rate`. */
+function termAndSelfPair(rate: number): [number, number] {
+  const { model, views } = modelAndViews(rate);
+  const config = resolveDemureConfig({ lambda: 1, temperature: 0.5, noiseViewAsNegative: false });
   const seed = 91;
   const values = tf.tidy(() => {
     const out = model.forward(batch, { training: true, dropoutSeed: seed });
@@ -57,4 +63,50 @@ Deno.test("contrastive term: the views' pass draws dropout apart from the recomm
   const [dropped, droppedSelf] = termAndSelfPair(0.5);
   assertGreater(Math.abs(dropped - droppedSelf), 1e-3);
   assertEquals(tf.memory().numTensors, before, "tensors left behind");
+});
+
+Deno.test("contrastive term: the views' pass is a training pass, not the inference-mode states", () => {
+  // A views' pass in inference mode (no dropout) would give a positive state that does not
+  // depend on the step: InfoNCE(h, inference state of the positive view) exactly.
+  const { model, shape, views } = modelAndViews(0.5);
+  const config = resolveDemureConfig({ lambda: 1, temperature: 0.5, noiseViewAsNegative: false });
+  const values = tf.tidy(() => {
+    const out = model.forward(batch, { training: true, dropoutSeed: 91 });
+    const context = auxiliaryContext(model, batch, out, 91);
+    const term = contrastiveTerm(model, config, context, views, false);
+    const [b, length, dim] = out.states.shape;
+    const anchor = tf.reshape(tf.slice(out.states, [0, length - 1, 0], [b, 1, dim]), [b, dim]);
+    const inference = model.lastStates(
+      model.fuse(context.embeddings, tf.tensor3d(views.positive, shape), context.presence),
+      tf.tensor2d(batch.valid, [b, length]),
+      false,
+    );
+    const withInference = infoNce(anchor as tf.Tensor2D, inference, { temperature: 0.5 });
+    return tf.stack([term, withInference]);
+  });
+  const [term, withInference] = values.dataSync();
+  values.dispose();
+  model.dispose();
+  assertGreater(Math.abs(term - withInference), 1e-3);
+});
+
+Deno.test("contrastive term: the views' pass runs the negative view only when it is a negative", () => {
+  // Without noiseViewAsNegative the noise-only view is unused: it must not be run (a pass of 2B
+  // rows instead of B, whose dropout would also differ from a pass of B).
+  const { model, views } = modelAndViews(0);
+  const rows: number[] = [];
+  const lastStates = model.lastStates.bind(model);
+  model.lastStates = (fused, ...rest) => {
+    rows.push(fused.shape[0]);
+    return lastStates(fused, ...rest);
+  };
+  for (const noiseViewAsNegative of [false, true]) {
+    const config = resolveDemureConfig({ noiseViewAsNegative });
+    tf.tidy(() => {
+      const out = model.forward(batch, { training: true, dropoutSeed: 91 });
+      contrastiveTerm(model, config, auxiliaryContext(model, batch, out, 91), views, false);
+    });
+  }
+  assertEquals(rows, [batch.batchSize, 2 * batch.batchSize]);
+  model.dispose();
 });

@@ -155,3 +155,103 @@ Deno.test("bad configuration and bad batch sizes throw", () => {
   const shortScores = { noiseMask: new Uint8Array(4), scores: new Float32Array(3) };
   assertThrows(() => cache.store([1], Int32Array.of(0, 1), shortScores), Error, "scores has 3");
 });
+
+Deno.test("a fractional warmupSteps or everyVisits is refused, naming the value", () => {
+  // Either used to pass: 1.5 warm-up steps ended the warm-up at step 2, 1.5 visits refreshed at
+  // every second visit, a schedule that no configuration states.
+  for (
+    const [schedule, message] of [
+      [{ warmupSteps: 1.5, everyVisits: 1 }, "warmupSteps must be a non-negative integer, got 1.5"],
+      [{ warmupSteps: 0, everyVisits: 1.5 }, "everyVisits must be a positive integer, got 1.5"],
+    ] as const
+  ) {
+    assertThrows(() => new NoiseMaskCache(POSITIONS, MODALITIES, schedule), Error, message);
+  }
+});
+
+Deno.test("store refuses a mask or scores longer than the batch, not only shorter ones", () => {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  const items = Int32Array.of(0, 1);
+  assertThrows(
+    () => cache.store([1], items, { noiseMask: new Uint8Array(5) }),
+    Error,
+    "noiseMask has 5 entries, expected 4",
+  );
+  const longScores = { noiseMask: new Uint8Array(4), scores: new Float32Array(5) };
+  assertThrows(
+    () => cache.store([1], items, longScores),
+    Error,
+    "scores has 5 entries, expected 4",
+  );
+  assertEquals(cache.stats().users, 0, "nothing stored");
+});
+
+Deno.test("the cache keeps copies: arrays changed after store or importState do not change it", () => {
+  const items = Int32Array.of(0, 9);
+  const noiseMask = Uint8Array.of(1, 0, 0, 1);
+  const scores = Float32Array.of(1, 2, 3, 4);
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  cache.store([1], items, { noiseMask, scores });
+  noiseMask.fill(0);
+  scores.fill(0);
+  assertEquals(Array.from(cache.lookup([1], items).noiseMask), [1, 0, 0, 1]);
+  const state = cache.exportState();
+  const restored = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  restored.importState(state);
+  state.noise.fill(0);
+  state.scores.fill(0);
+  const served = restored.lookup([1], items);
+  assertEquals(Array.from(served.noiseMask), [1, 0, 0, 1]);
+  assertEquals(Array.from(served.scores), [1, 2, 3, 4]);
+});
+
+Deno.test("importState replaces the content: entries not in the state are gone", () => {
+  const schedule = { warmupSteps: 0, everyVisits: 10 };
+  const saved = new NoiseMaskCache(POSITIONS, MODALITIES, schedule);
+  saved.store([1], Int32Array.of(0, 9), { noiseMask: Uint8Array.of(1, 0, 0, 1) });
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, schedule);
+  cache.store([2], Int32Array.of(0, 3), { noiseMask: Uint8Array.of(0, 1, 1, 0) });
+  cache.importState(saved.exportState());
+  assertEquals(cache.stats().users, 1);
+  assert(cache.needsRefresh(0, [2], Int32Array.of(0, 3)), "user 2's mask was not in the state");
+  assertThrows(() => cache.lookup([2], Int32Array.of(0, 3)), Error, "no mask stored for user 2");
+});
+
+Deno.test("exportState refuses a key at 2^40 (its float32 halves would not hold it)", () => {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  cache.store([2 ** 40], Int32Array.of(0, 9), { noiseMask: new Uint8Array(4) });
+  assertThrows(() => cache.exportState(), Error, `key ${2 ** 40} outside [0, 2^40)`);
+});
+
+Deno.test("importState refuses a field with more entries than its users, naming it", () => {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  cache.store([1], Int32Array.of(0, 9), { noiseMask: new Uint8Array(4) });
+  const state = cache.exportState();
+  const restored = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  assertThrows(
+    () => restored.importState({ ...state, scores: new Float32Array(5) }),
+    Error,
+    "scores has 5 entries, expected 4 (1 users x 2 positions x 2 modalities)",
+  );
+  assertEquals(restored.stats().users, 0, "nothing imported");
+});
+
+Deno.test("needsRefresh is false during the warm-up, even for a user without a mask", () => {
+  // The module's usage attributes when needsRefresh says so: true in the warm-up would attribute
+  // batches whose mask noiseMaskFor then drops.
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 2, everyVisits: 1 });
+  const items = Int32Array.of(0, 5);
+  assertEquals([0, 1, 2].map((step) => cache.needsRefresh(step, [4], items)), [false, false, true]);
+});
+
+Deno.test("a checkpoint keeps a key whose low 16 bits are 2^15 or more (the high half rounded down)", () => {
+  // 98309 = 1 * 65536 + 32773: key / 65536 = 1.5000..., whose rounding (2) would restore 163845.
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  const items = Int32Array.of(0, 9);
+  cache.store([98309], items, { noiseMask: Uint8Array.of(1, 0, 0, 1) });
+  const state = cache.exportState();
+  assertEquals([state.keysHigh[0], state.keysLow[0]], [1, 32773]);
+  const restored = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  restored.importState(state);
+  assertEquals(Array.from(restored.lookup([98309], items).noiseMask), [1, 0, 0, 1]);
+});

@@ -3,8 +3,8 @@
  * one that ended it (later epochs do not move it), and the noise counts count valid pairs only
  * (padding and missing modalities are no pairs of the views).
  */
-import { assertEquals } from "@std/assert";
-import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
+import { assertEquals, assertThrows } from "@std/assert";
+import { NoiseCounts, type SavedNoiseCounts } from "../../lib/demure/_noise_counts.ts";
 import { Warmup } from "../../lib/demure/_warmup.ts";
 import { epochProgress as progress } from "./_epoch_progress.ts";
 
@@ -70,4 +70,48 @@ Deno.test("NoiseCounts: each epoch's rate reads that epoch's pairs only, not the
   counts.closeEpoch(); // epoch 3: no pair (0, as the records hold it)
   assertEquals(counts.rateByEpoch(), [{ id: 0.5 }, { id: 1 }, { id: 0 }]);
   assertEquals(counts.byModality().pairsByModality, { id: { valid: 4, noise: 3 } });
+});
+
+Deno.test("NoiseCounts: a checkpoint's counts restore the epochs' rates and where the last ended", () => {
+  const counts = new NoiseCounts(["id", "text"]);
+  counts.add(Uint8Array.of(1, 1), Uint8Array.of(1, 0)); // epoch 1
+  counts.closeEpoch();
+  counts.add(Uint8Array.of(1, 1, 1, 1), Uint8Array.of(0, 0, 1, 1)); // epoch 2, still open
+  const resumed = new NoiseCounts(["id", "text"]);
+  resumed.restore(JSON.parse(JSON.stringify(counts.saved())));
+  for (const run of [counts, resumed]) run.closeEpoch();
+  // Epoch 2 reads its own 2 pairs per modality, not the run's 3: the resumed run as the other.
+  assertEquals(resumed.rateByEpoch(), [{ id: 1, text: 0 }, { id: 0.5, text: 0.5 }]);
+  assertEquals(resumed.rateByEpoch(), counts.rateByEpoch());
+  assertEquals(resumed.byModality(), counts.byModality());
+});
+
+Deno.test("NoiseCounts.checkSaved: noise or valid counts of another modality count are refused by name", () => {
+  const counts = new NoiseCounts(["id", "text"]);
+  counts.checkSaved({ noiseCount: [0, 0], validCount: [0, 0] });
+  // The field that differs is named with its length: validCount's used to be reported as
+  // noiseCount's ("2 modalities, the model has 2").
+  const refused: [SavedNoiseCounts, string][] = [
+    [{ noiseCount: [0], validCount: [0, 0] }, "noiseCount counts 1 modalities, the model has 2"],
+    [{ noiseCount: [0, 0], validCount: [0] }, "validCount counts 1 modalities, the model has 2"],
+  ];
+  for (const [saved, message] of refused) {
+    const error = assertThrows(() => counts.checkSaved(saved), Error);
+    assertEquals(error.message, `Demure checkpoint state: ${message}`);
+  }
+});
+
+Deno.test("Warmup.restore: a checkpoint without warm-up state is refused unless the warm-up is by steps", () => {
+  for (const warmupBy of ["epochs", "plateau"] as const) {
+    const warmup = new Warmup({ warmupBy, warmupEpochs: 2 });
+    assertThrows(
+      () => warmup.restore(undefined),
+      Error,
+      `Demure checkpoint state: no warm-up state for warmupBy ${warmupBy}`,
+    );
+  }
+  // By steps the mask schedule holds the warm-up: nothing to restore, and Demure is on.
+  const bySteps = new Warmup({ warmupBy: "steps", warmupEpochs: 2 });
+  bySteps.restore(undefined);
+  assertEquals(bySteps.over, true);
 });

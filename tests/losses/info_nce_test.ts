@@ -173,3 +173,45 @@ Deno.test("InfoNCE: an option out of range or unknown is a SettingError naming i
     1e-5,
   );
 });
+
+Deno.test("InfoNCE: an anchor, positive or negatives of another rank or dim is refused by name", () => {
+  // Each used to reach the matrix products, which failed with the backend's message (or, for an
+  // anchor of rank 3, broadcast without one).
+  const three = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+  assertThrows(
+    () => lossOf(ANCHOR, three, undefined, {}),
+    Error,
+    "infoNce: positive must be [3,2] like anchor, got [3,3]",
+  );
+  assertThrows(
+    () => lossOf(ANCHOR, POSITIVE, three.map((row) => [row]), {}),
+    Error,
+    "infoNce: negatives must be [batch = 3, k, dim = 2], got [3,1,3]",
+  );
+  const cube = tf.tensor3d([[[1, 2]], [[3, 4]]]);
+  assertThrows(
+    () => infoNce(cube as unknown as tf.Tensor2D, cube as unknown as tf.Tensor2D),
+    Error,
+    "infoNce: anchor must be [batch, dim], got [2,1,2]",
+  );
+  cube.dispose();
+});
+
+Deno.test("InfoNCE: explicit negatives with k = 0 are no negatives: refused, not a loss of 0", () => {
+  // The count of explicit negatives is their k axis, not the batch axis.
+  const none = tf.zeros([1, 0, 2]) as tf.Tensor3D;
+  const anchor = tf.tensor2d([[1, 0]]);
+  assertThrows(() => infoNce(anchor, anchor, { negatives: none }), Error, "no negatives");
+  tf.dispose([none, anchor]);
+});
+
+Deno.test("InfoNCE: cosine is scale-free down to tiny states (the default epsilon clamps only ~0)", () => {
+  // The default epsilon (1e-8) only keeps an all-zero state finite; a larger clamp would stop
+  // dividing a small state by its norm, and its similarities would shrink toward 0.
+  const tiny = ANCHOR.map((row) => row.map((v) => v * 1e-5));
+  assertAlmostEquals(
+    lossOf(tiny, POSITIVE, NEGATIVES, {}),
+    lossOf(ANCHOR, POSITIVE, NEGATIVES, {}),
+    1e-4,
+  );
+});

@@ -121,3 +121,32 @@ Deno.test("sampleNegatives: a catalogue of one item has no negative, refused", (
   const one = { valid: Float32Array.of(1), targets: Int32Array.of(0), batchSize: 1, length: 1 };
   assertThrows(() => sampleNegatives(one, 1, createRng(0)), Error, "needs at least 2 items, got 1");
 });
+
+Deno.test("sampleNegatives: one entry per position, the last one included", () => {
+  // An array one short left the last position's negative at item 0, whatever its target.
+  const padded = {
+    valid: Float32Array.from([0, 1, 1, 1]),
+    targets: Int32Array.from([0, 2, 1, 0]),
+    batchSize: 2,
+    length: 2,
+  };
+  for (let seed = 0; seed < 20; seed++) {
+    const negatives = sampleNegatives(padded, 3, createRng(seed));
+    assertEquals(negatives.length, 4, `seed ${seed}`);
+    assert(negatives[3] !== 0, `seed ${seed}: the last position's target is 0`);
+  }
+});
+
+Deno.test("sampleNegatives: too few items or a batch without targets is refused by name", () => {
+  const padded = { valid: Float32Array.of(1), targets: Int32Array.of(0), batchSize: 1, length: 1 };
+  assertThrows(
+    () => sampleNegatives(padded, 1, createRng(0)),
+    Error,
+    "sampleNegatives: needs at least 2 items, got 1",
+  );
+  assertThrows(
+    () => sampleNegatives({ ...padded, targets: undefined }, 3, createRng(0)),
+    Error,
+    "sampleNegatives: the batch has no targets",
+  );
+});
