@@ -1,7 +1,13 @@
 import { assert, assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { buildContrastiveViews, randomNoiseMask, viewTensors } from "../../lib/demure/views.ts";
+import {
+  buildContrastiveViews,
+  type ContrastiveViewOptions,
+  randomNoiseMask,
+  randomNoiseMaskByRow,
+  viewTensors,
+} from "../../lib/demure/views.ts";
 import { bottomFractionCount } from "../../lib/attribution/select_noise.ts";
 import type { PairShape } from "../../lib/attribution/types.ts";
 import { createRng } from "../../lib/util/random.ts";
@@ -193,4 +199,77 @@ Deno.test("viewTensors uploads the masks with the right shape", () => {
   assertEquals(t.positive.shape, [1, 3, 3]);
   assertEquals(Array.from(t.negative.dataSync()), Array.from(v.negative));
   tf.dispose([t.anchor, t.positive, t.negative]);
+});
+
+Deno.test("views refuse a mask or scores longer than the batch, naming the field", () => {
+  // One entry too many is as wrong as one too few: a caller's shape and arrays disagree.
+  for (
+    const [field, valid, noise, scores] of [
+      ["validMask", [...VALID, 1], NOISE, SCORES],
+      ["noiseMask", VALID, Uint8Array.of(...NOISE, 0), SCORES],
+      ["scores", VALID, NOISE, Float32Array.of(...SCORES, 0)],
+    ] as const
+  ) {
+    const error = assertThrows(() => buildContrastiveViews(valid, noise, SHAPE, { scores }), Error);
+    assertEquals(
+      error.message,
+      `views: ${field} has 10 entries, expected 9 for [batch, position, modality] = [1, 3, 3]`,
+    );
+  }
+  assertThrows(() => randomNoiseMask([...VALID, 1], SHAPE, 0.3, 1), Error, "validMask has 10");
+});
+
+Deno.test("views refuse an unknown option or emptyPosition policy by name", () => {
+  const misspelt = { emptyPositions: "allow_empty" } as unknown as ContrastiveViewOptions;
+  assertThrows(
+    () => buildContrastiveViews(VALID, NOISE, SHAPE, misspelt),
+    Error,
+    "ContrastiveViewOptions.emptyPositions",
+  );
+  const hyphen = { emptyPosition: "allow-empty" } as unknown as ContrastiveViewOptions;
+  assertThrows(
+    () => buildContrastiveViews(VALID, NOISE, SHAPE, hyphen),
+    Error,
+    'ContrastiveViewConfig.emptyPosition is "allow-empty"',
+  );
+});
+
+Deno.test("randomNoiseMaskByRow refuses one row seed more or fewer than the rows", () => {
+  const valid = [1, 1, 1, 1, 0, 0, 1, 1]; // 2 rows, 2 positions, 2 modalities
+  for (const seeds of [[1], [1, 2, 3]]) {
+    assertThrows(
+      () => randomNoiseMaskByRow(valid, [2, 2, 2], 0.5, seeds, "pair"),
+      Error,
+      `randomNoiseMaskByRow: ${seeds.length} row seeds for 2 rows`,
+    );
+  }
+});
+
+Deno.test("randomNoiseMaskByRow: each row's mask and scores are that row's own draw from its seed", () => {
+  // 3 rows, 2 positions, 2 modalities; row 1 has a padding position (its scores stay NaN).
+  const valid = [1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1];
+  const seeds = [11, 12, 13];
+  for (const granularity of ["pair", "user_modality"] as const) {
+    const byRow = randomNoiseMaskByRow(valid, [3, 2, 2], 0.5, seeds, granularity);
+    for (let b = 0; b < 3; b++) {
+      const row = valid.slice(b * 4, (b + 1) * 4);
+      const own = randomNoiseMask(row, [1, 2, 2], 0.5, seeds[b], granularity);
+      const cells = (array: ArrayLike<number>) => Array.from(array).slice(b * 4, (b + 1) * 4);
+      assertEquals(cells(byRow.noiseMask), Array.from(own.noiseMask), `${granularity} row ${b}`);
+      assertEquals(cells(byRow.scores), Array.from(own.scores), `${granularity} row ${b}`);
+    }
+  }
+});
+
+Deno.test("viewTensors uploads each view's own mask", () => {
+  const v = buildContrastiveViews(VALID, NOISE, SHAPE, { scores: SCORES });
+  const t = viewTensors(v);
+  try {
+    assertEquals(Array.from(t.anchor.dataSync()), Array.from(v.anchor));
+    assertEquals(Array.from(t.positive.dataSync()), Array.from(v.positive));
+    assertEquals(Array.from(t.negative.dataSync()), Array.from(v.negative));
+    for (const tensor of [t.anchor, t.positive, t.negative]) assertEquals(tensor.shape, [1, 3, 3]);
+  } finally {
+    tf.dispose([t.anchor, t.positive, t.negative]);
+  }
 });
