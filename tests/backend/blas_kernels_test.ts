@@ -158,6 +158,19 @@ Deno.test("cpuFlagsOf reads the first flags line of /proc/cpuinfo", () => {
   assertEquals(cpuFlagsOf("processor\t: 0\n").size, 0);
 });
 
+Deno.test("blasKernelSetting: the values are exact: another case or a space is refused by name", () => {
+  for (const text of ["Native", "RECORDS", " native"]) {
+    const error = assertThrows(() => blasKernelSetting(text));
+    assertEquals(error.name, "SettingError");
+    assertStringIncludes(error.message, `DEMURE_BLAS_KERNELS is "${text}"`);
+  }
+});
+
+Deno.test("cpuFlagsOf: only a line starting with flags is the flags line, not vmx flags", () => {
+  const text = "processor\t: 0\nvmx flags\t: ept vpid\nflags\t\t: fpu avx2\n";
+  assertEquals([...cpuFlagsOf(text)], ["fpu", "avx2"]);
+});
+
 Deno.test({
   name: "cpuRunsRecordsKernels: AVX2 and FMA both; undefined when /proc/cpuinfo cannot be read",
   ignore: Deno.build.arch !== "x86_64",
