@@ -73,7 +73,7 @@ export interface BlasCoreFacts {
    * DYNAMIC_ARCH x86-64 build).
    */
   supportsAvx2: boolean | undefined;
-  /** `OPENBLAS_CORETYPE` as found (undefined when unset). */
+  /** `OPENBLAS_CORETYPE` as found (undefined when unset or empty: OpenBLAS reads empty as unset). */
   openBlasCoreType: string | undefined;
 }
 

@@ -222,6 +222,22 @@ Deno.test({
 });
 
 Deno.test({
+  name: "an empty OPENBLAS_CORETYPE is no choice: the records' kernels, silently, and it is kept",
+  ignore: !canHaveRecordsKernels,
+  fn: async () => {
+    // OpenBLAS reads an empty value as unset (it picks its own kernels): kept as the user's
+    // choice, it ran Cooperlake's on an AVX-512 CPU with a notice "OPENBLAS_CORETYPE is .".
+    for (const allowAll of [false, true]) {
+      const loaded = await loadInSubprocess({ OPENBLAS_CORETYPE: "" }, { allowAll });
+      assertEquals(loaded.fingerprint, RECORDS_BLAS_FINGERPRINT, `allowAll ${allowAll}`);
+      assertEquals(loaded.lines, []);
+      // Restored as it was: the processes this one starts see the user's empty value.
+      assertEquals(loaded.core, "");
+    }
+  },
+});
+
+Deno.test({
   name: "native: OpenBLAS's own kernel choice by both routes, and no notice whatever it is",
   ignore: !canHaveRecordsKernels,
   fn: async () => {

@@ -192,13 +192,15 @@ function loadNamedOpenBlas(path: string, setting: BlasKernelSetting): OpenBlas {
 function openLibrary(path: string, setting: BlasKernelSetting): OpenBlas {
   const askWhileOpening = setting === "records" && !coreTypeSet() &&
     cpuRunsRecordsKernels() === true;
+  // Readable here (coreTypeSet is false): unset, or empty.
+  const previous = askWhileOpening ? Deno.env.get("OPENBLAS_CORETYPE") : undefined;
   if (askWhileOpening) Deno.env.set("OPENBLAS_CORETYPE", RECORDS_BLAS_CORE);
   let symbols: Symbols;
   try {
     symbols = Deno.dlopen(path, SYMBOLS).symbols;
   } finally {
     // The processes this one starts choose for themselves.
-    if (askWhileOpening) Deno.env.delete("OPENBLAS_CORETYPE");
+    if (askWhileOpening) restoreCoreType(previous);
   }
   const opened = kernelFingerprint(symbols);
   const alreadyRecords = opened === RECORDS_BLAS_FINGERPRINT;
@@ -210,10 +212,25 @@ function openLibrary(path: string, setting: BlasKernelSetting): OpenBlas {
   return wrap(path, symbols);
 }
 
-/** Whether `OPENBLAS_CORETYPE` is set (true when it cannot be read: then it is left alone). */
+/**
+ * The kernel set a value of `OPENBLAS_CORETYPE` asks OpenBLAS for: none when unset or empty
+ * (OpenBLAS 0.3.21 reads an empty value as unset and picks its own kernels; kept as a choice, it
+ * ran Cooperlake's on an AVX-512 CPU, with a notice "OPENBLAS_CORETYPE is .").
+ */
+function coreTypeAsked(value: string | undefined): string | undefined {
+  return value === "" ? undefined : value;
+}
+
+/** Puts `OPENBLAS_CORETYPE` back as it was before a switch (unset, or the user's empty value). */
+function restoreCoreType(previous: string | undefined): void {
+  if (previous === undefined) Deno.env.delete("OPENBLAS_CORETYPE");
+  else Deno.env.set("OPENBLAS_CORETYPE", previous);
+}
+
+/** Whether the user set `OPENBLAS_CORETYPE` (true when it cannot be read: it is left alone). */
 function coreTypeSet(): boolean {
   try {
-    return Deno.env.get("OPENBLAS_CORETYPE") !== undefined;
+    return coreTypeAsked(Deno.env.get("OPENBLAS_CORETYPE")) !== undefined;
   } catch {
     return true;
   }
@@ -233,16 +250,16 @@ function coreTypeSet(): boolean {
 function pinRecordsKernels(symbols: Symbols, setting: BlasKernelSetting): string | undefined {
   const canSwitch = symbols.support_avx2 !== null && symbols.gotoblas_dynamic_quit !== null &&
     symbols.gotoblas_dynamic_init !== null;
-  let found: string | undefined;
+  let previous: string | undefined;
   try {
-    found = Deno.env.get("OPENBLAS_CORETYPE");
+    previous = Deno.env.get("OPENBLAS_CORETYPE");
   } catch (error) {
     return `OPENBLAS_CORETYPE cannot be read (${firstLine(error)})`;
   }
   const choice = chooseBlasCore({
     setting,
     supportsAvx2: canSwitch ? symbols.support_avx2!() !== 0 : undefined,
-    openBlasCoreType: found,
+    openBlasCoreType: coreTypeAsked(previous),
   });
   if (choice.switchTo === undefined) return choice.reason;
   try {
@@ -254,7 +271,7 @@ function pinRecordsKernels(symbols: Symbols, setting: BlasKernelSetting): string
     symbols.gotoblas_dynamic_quit!();
     symbols.gotoblas_dynamic_init!();
   } finally {
-    Deno.env.delete("OPENBLAS_CORETYPE");
+    restoreCoreType(previous);
   }
   return undefined;
 }
