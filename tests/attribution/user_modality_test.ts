@@ -10,6 +10,7 @@ import {
 import type { AttributionResult, PairShape } from "../../lib/attribution/types.ts";
 import type { PlantedTruth } from "../../lib/data/types.ts";
 import { linearLoss } from "./_toy_models.ts";
+import { resultOfValues } from "./_toy_results.ts";
 
 await initBackend({ verbose: false });
 
@@ -59,20 +60,7 @@ Deno.test("user-modality selection marks whole modalities at every valid positio
 /** The scoring test's result with these contributions and normalised values. */
 function resultOf(contributions: Float32Array, normalised: Float32Array): AttributionResult {
   const noiseMask = Uint8Array.of(1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0);
-  return {
-    contributions,
-    normalised,
-    userModalityScores: userModalityScores(normalised, VALID, SHAPE),
-    noiseMask,
-    interestMask: VALID.map((v, i) => (v && !noiseMask[i] ? 1 : 0)),
-    validMask: VALID,
-    shape: SHAPE,
-    method: "occlusion",
-    normalisation: "zscore",
-    selection: { kind: "threshold", threshold: 0 },
-    granularity: "pair",
-    aggregateByModality: [],
-  };
+  return resultOfValues(contributions, normalised, VALID, noiseMask, SHAPE);
 }
 
 /** Six users; user 0 driven by m0 only, user 5 by m0 and m2 (the scored rows are users 0, 5). */

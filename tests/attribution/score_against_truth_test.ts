@@ -1,0 +1,64 @@
+/**
+ * scoreAgainstTruth's edges (the ROC-AUC the README quotes): a truth of one class has no AUC, a
+ * batch without any selection has no precision, and a batch's users must match its rows one to
+ * one. Found by mutation round KK.
+ */
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { scoreAgainstTruth } from "../../lib/attribution/score_against_truth.ts";
+import type { AttributionResult, PairShape } from "../../lib/attribution/types.ts";
+import type { PlantedTruth } from "../../lib/data/types.ts";
+import { resultOfValues } from "./_toy_results.ts";
+
+// [batch 2, position 2, modality 2], every pair valid.
+const SHAPE: PairShape = [2, 2, 2];
+const VALID = new Uint8Array(8).fill(1);
+const SCORES = Float32Array.of(1, -1, 2, -2, 0.5, -0.5, 1.5, -1.5);
+
+function resultWith(noiseMask: Uint8Array): AttributionResult {
+  return resultOfValues(SCORES, SCORES, VALID, noiseMask, SHAPE);
+}
+
+const TRUTH: PlantedTruth = {
+  modalityNames: ["a", "b"],
+  pointsOfInterest: Uint8Array.of(1, 0, 1, 0),
+};
+
+Deno.test("scoreAgainstTruth: every unit truly noise has no AUC (NaN), not an error", () => {
+  const allNoise: PlantedTruth = { ...TRUTH, pointsOfInterest: new Uint8Array(4) };
+  const result = resultWith(Uint8Array.of(0, 1, 0, 1, 0, 1, 0, 1));
+  for (const level of ["pair", "user_modality"] as const) {
+    const score = scoreAgainstTruth([{ result, users: [0, 1] }], allNoise, { level });
+    assert(Number.isNaN(score.rocAuc), `${level}: ${score.rocAuc}`);
+    assertEquals(score.truthNoise, score.units, level);
+    assertEquals([score.precision, score.recall], [1, 0.5], level);
+  }
+});
+
+Deno.test("scoreAgainstTruth: nothing selected has no precision (NaN), not 0", () => {
+  const score = scoreAgainstTruth(
+    [{ result: resultWith(new Uint8Array(8)), users: [0, 1] }],
+    TRUTH,
+  );
+  assertEquals([score.selected, score.truePositives, score.recall], [0, 0, 0]);
+  assert(Number.isNaN(score.precision), `precision ${score.precision}`);
+  assertEquals(score.rocAuc, 1);
+});
+
+Deno.test("scoreAgainstTruth: more users than the batch has rows is refused", () => {
+  const result = resultWith(new Uint8Array(8));
+  assertThrows(
+    () => scoreAgainstTruth([{ result, users: [0, 1, 0] }], TRUTH),
+    Error,
+    "batch 0 has 2 rows, 3 users",
+  );
+});
+
+Deno.test("scoreAgainstTruth: a user id that is not a whole number has no truth", () => {
+  // 0.5 x 2 modalities indexes user 0's second value: it read as a user with a truth.
+  const result = resultWith(new Uint8Array(8));
+  assertThrows(
+    () => scoreAgainstTruth([{ result, users: [0, 0.5] }], TRUTH),
+    Error,
+    "batch 0 row 1: user 0.5 has no truth",
+  );
+});
