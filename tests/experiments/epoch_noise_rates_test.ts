@@ -27,6 +27,8 @@ const stats = (overrides: Partial<DemureStats> = {}): DemureStats => ({
 });
 
 const rate = (id: number, year: number) => ({ id, year });
+/** No pair of either modality ever under a mask. */
+const NO_PAIRS = { id: { valid: 0, noise: 0 }, year: { valid: 0, noise: 0 } };
 const nan = Number.NaN;
 
 Deno.test("epochNoiseRates: the warm-up's recorded 0 is no rate; curves start after it", () => {
@@ -93,17 +95,21 @@ Deno.test("epochNoiseRates: a resumed run's rates are its last epochs, the first
 });
 
 Deno.test("epochNoiseRates: a run without any mask, or a modality never masked, has no rate", () => {
-  const never = epochNoiseRates({
-    history: history(2),
-    noiseRateByEpoch: [rate(0, 0), rate(0, 0)],
-    demure: stats({
-      attributed: 0,
-      pairsByModality: { id: { valid: 0, noise: 0 }, year: { valid: 0, noise: 0 } },
-    }),
-  })!;
-  assertEquals(never.rates, { id: [nan, nan], year: [nan, nan] });
-  assertEquals(never.firstMeasuredEpoch, undefined);
-  assertEquals(never.unmeasured.map((u) => u.reason), [NO_MASK_DRAWN, NO_MASK_DRAWN]);
+  // Without a recorded warm-up end (by steps) and with one (after epoch 1): no modality was ever
+  // under a mask, so no epoch is the first measured, not even epoch 2, outside every gap.
+  const never = (warmup: { warmupEndedAfterEpoch?: number }) =>
+    epochNoiseRates({
+      history: history(2),
+      noiseRateByEpoch: [rate(0, 0), rate(0, 0)],
+      demure: stats({ attributed: 0, pairsByModality: NO_PAIRS, ...warmup }),
+    })!;
+  for (const warmup of [{}, { warmupEndedAfterEpoch: 1 }]) {
+    assertEquals(never(warmup).rates, { id: [nan, nan], year: [nan, nan] });
+    assertEquals(never(warmup).firstMeasuredEpoch, undefined, JSON.stringify(warmup));
+    assertEquals(never(warmup).unmeasured.map((u) => u.reason), [NO_MASK_DRAWN, NO_MASK_DRAWN]);
+  }
+  // A warm-up by steps that never ended: every epoch reads 0 and is warm-up, the last included.
+  assertEquals(never({}).gaps, [{ first: 1, last: 2, reason: WARMUP_EPOCH }]);
   const noYear = epochNoiseRates({
     history: history(2),
     noiseRateByEpoch: [rate(0.2, 0), rate(0.3, 0)],
@@ -137,4 +143,18 @@ Deno.test("epochNoiseRates: a record that does not fit its history is an error",
     "epoch 1 has no noise rate of year",
   );
   assertEquals(epochNoiseRates({ history: history(1) }), undefined);
+});
+
+Deno.test("epochNoiseRates: a rate held as null (a NaN written to JSON) is an error, not a rate", () => {
+  // JSON has no NaN: a result file holds a missing rate as null, which is no number to draw.
+  assertThrows(
+    () =>
+      epochNoiseRates({
+        history: history(2),
+        noiseRateByEpoch: [rate(0.1, 0.2), JSON.parse('{ "id": 0.1, "year": null }')],
+        demure: stats(),
+      }),
+    Error,
+    "epoch 2 has no noise rate of year (null)",
+  );
 });
