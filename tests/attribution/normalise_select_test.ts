@@ -185,3 +185,14 @@ Deno.test("an empty batch (a shape with a 0) is checked like any other and gives
     "shape[1] must be a non-negative integer",
   );
 });
+
+Deno.test("selectNoise refuses a validMask of another length than the scores, naming it", () => {
+  // A short mask read its missing entries as invalid: the last user's pairs were never noise.
+  for (const validMask of [VALID.slice(0, 6), Uint8Array.of(...VALID, 1)]) {
+    assertThrows(
+      () => selectNoise(CONTRIBUTIONS, validMask, SHAPE, { kind: "bottom_fraction", rho: 0.5 }),
+      Error,
+      `selectNoise: validMask has ${validMask.length}`,
+    );
+  }
+});

@@ -62,3 +62,13 @@ Deno.test("scoreAgainstTruth: a user id that is not a whole number has no truth"
     "batch 0 row 1: user 0.5 has no truth",
   );
 });
+
+Deno.test("scoreAgainstTruth: no unit truly noise has no recall (NaN), not 0", () => {
+  const noNoise: PlantedTruth = { ...TRUTH, pointsOfInterest: new Uint8Array(4).fill(1) };
+  const score = scoreAgainstTruth(
+    [{ result: resultWith(Uint8Array.of(0, 1, 0, 0, 0, 0, 0, 0)), users: [0, 1] }],
+    noNoise,
+  );
+  assertEquals([score.truthNoise, score.selected, score.precision], [0, 1, 0]);
+  assert(Number.isNaN(score.recall), `recall ${score.recall}`);
+});
