@@ -158,3 +158,19 @@ Deno.test("epochNoiseRates: a rate held as null (a NaN written to JSON) is an er
     "epoch 2 has no noise rate of year (null)",
   );
 });
+
+Deno.test("epochNoiseRates: resumed with a warm-up by steps, the first recorded epoch is pooled", () => {
+  // No warm-up end is recorded, so masks may have been drawn before the resume (after epoch 2):
+  // epoch 3's recorded rate may pool them with its own.
+  const rates = epochNoiseRates({
+    history: history(4),
+    noiseRateByEpoch: [rate(0.1, 0.2), rate(0.2, 0.3)],
+    demure: stats(),
+  })!;
+  assertEquals(rates.rates.id, [nan, nan, nan, 0.2]);
+  assertEquals(rates.gaps, [
+    { first: 1, last: 2, reason: BEFORE_RESUME },
+    { first: 3, last: 3, reason: POOLED_AFTER_RESUME },
+  ]);
+  assertEquals(rates.firstMeasuredEpoch, 4);
+});

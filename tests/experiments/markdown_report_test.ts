@@ -86,3 +86,35 @@ Deno.test("summary.md: a cold-start value held as null (NaN in a result file) is
   });
   assertStringIncludes(markdown, `| >= 5000 | 0 | ${systems.map(() => "–").join(" | ")} |`);
 });
+
+Deno.test("summary.md: one run ended with its backbone's weights is already named", () => {
+  const withKeys = (keys: string[]) =>
+    summaryMarkdown({
+      ...records,
+      convergence: { ...records.convergence, backboneWeightsKeys: keys },
+    });
+  const demureCells = records.convergence.demureCells;
+  assertStringIncludes(
+    withKeys(["cell-0"]),
+    `Ended with their backbone's weights (best epoch marked (w) below): 1 of ${demureCells} `,
+  );
+  assertStringIncludes(withKeys(["cell-0"]), "not Demure's: cell-0.\n");
+  assertEquals(withKeys([]).includes("Ended with their backbone's weights"), false);
+});
+
+Deno.test("summary.md: a diagnosis whose every modality has no rate still says so, with why", () => {
+  const [first, ...rest] = records.diagnosis;
+  const markdown = summaryMarkdown({
+    ...records,
+    diagnosis: [{
+      ...first,
+      noiseRates: { measured: [], unmeasured: [{ modality: "text", reason: "no pairs" }] },
+    }, ...rest],
+  });
+  assertStringIncludes(markdown, "over its training: text – (no pairs).");
+});
+
+Deno.test("summary.md: a dataset without cold-start buckets has no cold-start section", () => {
+  const markdown = summaryMarkdown({ ...records, coldStart: { ...records.coldStart, Empty: [] } });
+  assertEquals(markdown.includes("Cold start: Empty"), false);
+});
