@@ -141,3 +141,14 @@ Deno.test("snapshot holds copies; a name made twice leaves no tensor; dispose em
   assertEquals([store.names(), store.size()], [[], 0]);
   assertEquals(tf.memory().numTensors, before - 1);
 });
+
+Deno.test("size counts every scalar of every parameter; an unknown name is refused naming it", () => {
+  const store = new ParameterStore(0);
+  store.dense("proj", [3, 4]);
+  store.normal("table", [2, 5, 2], 0.1);
+  // [3, 4] kernel + [4] bias + [2, 5, 2] table: all scalars, not the first axis of each.
+  assertEquals(store.size(), 12 + 4 + 20);
+  const error = assertThrows(() => store.get("proj/kernel"), Error);
+  assertEquals(error.message, 'ParameterStore: no parameter named "proj/kernel"');
+  store.dispose();
+});
