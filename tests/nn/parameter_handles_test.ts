@@ -114,6 +114,11 @@ Deno.test("assign: a tensor of the right size but another shape is refused, nami
     'unknown parameter "proj/scale"',
   );
   assert(store.get("proj/kernel").dataSync().some((v) => v !== 0), "nothing assigned");
+  // Weights lacking one parameter are refused by its name before any other is assigned.
+  store.constant("proj/scale", [1], 1);
+  const error2 = assertThrows(() => store.assign(new Map([["proj/kernel", kernel]])), Error);
+  assertEquals(error2.message, 'weights lack parameter "proj/scale"');
+  assert(store.get("proj/kernel").dataSync().some((v) => v !== 0), "nothing assigned");
   tf.dispose([kernel, extra]);
   transposed.dispose();
   store.dispose();
