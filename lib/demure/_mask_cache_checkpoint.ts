@@ -34,7 +34,11 @@ export function saveMaskCache(
   return { positions: cache.positions, computed: state.computed, reused: state.reused };
 }
 
-/** The cache a checkpoint saved (undefined when it had none); refused when a tensor is missing. */
+/**
+ * The cache a checkpoint saved (undefined when it had none); refused, naming it, when a tensor is
+ * missing or its size or a counter is not a count (a missing `computed` used to be restored as
+ * NaN, and the resumed run's `attributed` reported NaN).
+ */
 export function restoreMaskCache(
   saved: SavedMaskCache | null,
   tensors: ReadonlyMap<string, HostTensor>,
@@ -42,6 +46,15 @@ export function restoreMaskCache(
   schedule: NoiseMaskSchedule,
 ): NoiseMaskCache | undefined {
   if (saved === null) return undefined;
+  for (const name of ["positions", "computed", "reused"] as const) {
+    const value: unknown = saved[name];
+    if (!Number.isInteger(value) || (value as number) < 0) {
+      throw new Error(
+        `Demure checkpoint state: field cache.${name} is ${JSON.stringify(value) ?? "missing"}, ` +
+          "not a count",
+      );
+    }
+  }
   const restored = new NoiseMaskCache(saved.positions, modalities, schedule);
   const field = (name: string) => {
     const tensor = tensors.get(`demure/${name}`);

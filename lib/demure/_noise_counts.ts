@@ -92,6 +92,9 @@ export class NoiseCounts {
     const modalities = this.#names.length;
     // Each field by name: the one that differs may be validCount, with noiseCount's length right.
     for (const field of ["noiseCount", "validCount"] as const) {
+      if (!Array.isArray(saved[field])) {
+        throw new Error(`Demure checkpoint state: no field ${field} (an array of counts)`);
+      }
       if (saved[field].length !== modalities) {
         throw new Error(
           `Demure checkpoint state: ${field} counts ${saved[field].length} modalities, ` +

@@ -198,6 +198,9 @@ function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpoint
             "training_pass",
         );
       }
+      // The cache is checked and built before anything of the run changes: a refused cache
+      // leaves the hooks as they were, not half-restored.
+      const cache = restoreMaskCache(json.cache, saved.tensors, run.modalities, noise.schedule());
       run.forgetLastStep();
       noise.random = json.random;
       if (capture) capture.captured = json.captured ?? 0;
@@ -212,7 +215,7 @@ function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpoint
         );
       }
       counts.restore(json);
-      noise.cache = restoreMaskCache(json.cache, saved.tensors, run.modalities, noise.schedule());
+      noise.cache = cache;
     },
   };
 }

@@ -84,3 +84,22 @@ Deno.test("mask cache checkpoint: a missing tensor is named; the steps hint only
     assertEquals(error.message, "Demure checkpoint state: no tensor demure/scores");
   }
 });
+
+Deno.test("mask cache checkpoint: a missing or non-count size or counter is refused by its field", () => {
+  const tensors = new Map<string, HostTensor>();
+  const saved = saveMaskCache(usedCache(), tensors)!;
+  // Before, a missing `computed` was restored as NaN: the resumed run reported `attributed: NaN`.
+  for (const name of ["positions", "computed", "reused"] as const) {
+    for (const [value, shown] of [[undefined, "missing"], [-1, "-1"], [1.5, "1.5"]] as const) {
+      const changed = { ...saved, [name]: value } as typeof saved;
+      const error = assertThrows(
+        () => restoreMaskCache(changed, tensors, MODALITIES, schedule),
+        Error,
+      );
+      assertEquals(
+        error.message,
+        `Demure checkpoint state: field cache.${name} is ${shown}, not a count`,
+      );
+    }
+  }
+});

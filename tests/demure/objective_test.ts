@@ -377,3 +377,28 @@ Deno.test("a Demure checkpoint without per-epoch counts: refused during an epoch
   assertEquals(fromSteps.noiseRateByEpoch(), [], "the rates start at the resume, as before");
   model.dispose();
 });
+
+Deno.test("a Demure checkpoint whose mask cache is refused leaves the hooks as they were", async () => {
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const trained = demureHooks(model, { warmupSteps: 0, everyVisits: 1, rho: 0.4 });
+  const adam = new Adam();
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+  for (let step = 0; step < 2; step++) {
+    await trainStep({ model, optimizer: adam, batch, step, config, hooks: trained.hooks });
+  }
+  adam.dispose();
+  const saved = trained.hooks.checkpointState!.save();
+  assertGreater(trained.stats().attributed, 0, "the saved state holds a cache and counts");
+  const tensors = new Map(saved.tensors);
+  tensors.delete("demure/noise");
+  const resumed = demureHooks(model, { warmupSteps: 0, everyVisits: 1, rho: 0.4 });
+  const before = { stats: resumed.stats(), rates: resumed.noiseRateByEpoch() };
+  assertThrows(
+    () => resumed.hooks.checkpointState!.restore({ json: saved.json, tensors }),
+    Error,
+    "Demure checkpoint state: no tensor demure/noise",
+  );
+  // Before, the counts and the warm-up were restored ahead of the refused cache.
+  assertEquals({ stats: resumed.stats(), rates: resumed.noiseRateByEpoch() }, before);
+  model.dispose();
+});

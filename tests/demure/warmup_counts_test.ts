@@ -99,6 +99,15 @@ Deno.test("NoiseCounts.checkSaved: noise or valid counts of another modality cou
     const error = assertThrows(() => counts.checkSaved(saved), Error);
     assertEquals(error.message, `Demure checkpoint state: ${message}`);
   }
+  // A checkpoint without a count field: named, not a TypeError about reading "length".
+  for (const field of ["noiseCount", "validCount"] as const) {
+    const { [field]: _, ...rest } = { noiseCount: [0, 0], validCount: [0, 0] };
+    const error = assertThrows(() => counts.checkSaved(rest as SavedNoiseCounts), Error);
+    assertEquals(
+      error.message,
+      `Demure checkpoint state: no field ${field} (an array of counts)`,
+    );
+  }
 });
 
 Deno.test("Warmup.restore: a checkpoint without warm-up state is refused unless the warm-up is by steps", () => {

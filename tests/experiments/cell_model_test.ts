@@ -8,7 +8,11 @@ import { assert, assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { readAndDispose } from "../../lib/backend/read_values.ts";
 import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
+import { tf } from "../../lib/backend/tf.ts";
+import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { cellModel, cellModelDir } from "../../lib/experiments/cell_model.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
+import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
@@ -218,6 +222,62 @@ Deno.test("cellModel takes over the stale claim of a process that is gone and tr
     trained.model.dispose();
     assertEquals(trained.source, "trained");
     assertEquals(store.claimOf(cell.key), undefined);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel: a kept model refused on loading, or a training refused at its start, leaves no tensor behind", async () => {
+  const { plan, cell } = quickSasrecCell();
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const data = await prepareDataset(cell.dataset);
+    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+    const directory = cellModelDir(resultsDir, cell);
+    Deno.mkdirSync(directory, { recursive: true });
+    // A kept model of another dataset: refused when loaded.
+    await saveModelCheckpoint(`${directory}/best`, model, { datasetFingerprint: "another" });
+    // A stopped training's last checkpoint without the trainer's state: the resume refuses it.
+    const fingerprint = data.split.dataset.metadata.fingerprint;
+    await saveModelCheckpoint(`${directory}/last`, model, { datasetFingerprint: fingerprint });
+    model.dispose();
+    const tensors = tf.memory().numTensors;
+    Deno.writeTextFileSync(`${directory}/training.json`, "{}");
+    await assertRejects(
+      () => cellModel(plan, cell, { resultsDir, data, train: false }),
+      Error,
+      "another",
+    );
+    assertEquals(tf.memory().numTensors, tensors, "the model built to load is disposed");
+    Deno.removeSync(`${directory}/training.json`);
+    // Without training, the stopped training is named; a last checkpoint without the trainer's
+    // state counts no epoch done.
+    await assertRejects(
+      () => cellModel(plan, cell, { resultsDir, data, train: false }),
+      Error,
+      `cellModel: the training of ${cell.key} in ${directory} was stopped after epoch 0 of at most`,
+    );
+    await assertRejects(
+      () => cellModel(plan, cell, { resultsDir, data, train: true, onProgress: () => {} }),
+      Error,
+      `${directory}/last.json: no field "trainerState" to resume from`,
+    );
+    assertEquals(tf.memory().numTensors, tensors, "the model built to train is disposed");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel: a cell still waiting for its selection is refused by name, before anything is read", async () => {
+  const plan = planExperiments("quick");
+  const waiting = plan.cells.find((c) => c.waitsFor && c.system.kind === "neural")!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    await assertRejects(
+      () => cellModel(plan, waiting, { resultsDir, train: false }),
+      Error,
+      `cellModel: ${waiting.key} waits for the selection of ${waiting.waitsFor!.join(", ")}`,
+    );
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }

@@ -11,6 +11,7 @@ import {
   cellModelDir,
   keepCellModelUnderOwnName,
   removeAbandonedModelCopies,
+  replaceKeptModel,
 } from "../../lib/experiments/cell_model.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
 import { writeReport } from "../../lib/experiments/html_report.ts";
@@ -169,5 +170,19 @@ Deno.test("a kept model's copy is stale by its newest write, once STALE_TEMPORAR
     assert(lines[0].startsWith(`removed ${abandoned}`), lines[0]);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("replaceKeptModel: what a killed copy left in the staging folder never reaches the model", () => {
+  const modelDir = `${Deno.makeTempDirSync()}/models/cell`;
+  try {
+    // A copy killed part-way, not yet swept: its stale files are still in the staging folder.
+    Deno.mkdirSync(`${modelDir}.staging`, { recursive: true });
+    Deno.writeTextFileSync(`${modelDir}.staging/training.json`, '{"epochsDone":1}');
+    replaceKeptModel(modelDir, (staging) => Deno.writeTextFileSync(`${staging}/best.json`, "{}"));
+    assertEquals([...Deno.readDirSync(modelDir)].map((entry) => entry.name), ["best.json"]);
+    assertEquals(pathExists(`${modelDir}.staging`), false);
+  } finally {
+    Deno.removeSync(modelDir.slice(0, -"/models/cell".length), { recursive: true });
   }
 });

@@ -114,6 +114,11 @@ Deno.test("assign: a tensor of the right size but another shape is refused, nami
     'unknown parameter "proj/scale"',
   );
   assert(store.get("proj/kernel").dataSync().some((v) => v !== 0), "nothing assigned");
+  // Weights lacking one parameter are refused by its name before any other is assigned.
+  store.constant("proj/scale", [1], 1);
+  const error2 = assertThrows(() => store.assign(new Map([["proj/kernel", kernel]])), Error);
+  assertEquals(error2.message, 'weights lack parameter "proj/scale"');
+  assert(store.get("proj/kernel").dataSync().some((v) => v !== 0), "nothing assigned");
   tf.dispose([kernel, extra]);
   transposed.dispose();
   store.dispose();
@@ -140,4 +145,15 @@ Deno.test("snapshot holds copies; a name made twice leaves no tensor; dispose em
   store.dispose();
   assertEquals([store.names(), store.size()], [[], 0]);
   assertEquals(tf.memory().numTensors, before - 1);
+});
+
+Deno.test("size counts every scalar of every parameter; an unknown name is refused naming it", () => {
+  const store = new ParameterStore(0);
+  store.dense("proj", [3, 4]);
+  store.normal("table", [2, 5, 2], 0.1);
+  // [3, 4] kernel + [4] bias + [2, 5, 2] table: all scalars, not the first axis of each.
+  assertEquals(store.size(), 12 + 4 + 20);
+  const error = assertThrows(() => store.get("proj/kernel"), Error);
+  assertEquals(error.message, 'ParameterStore: no parameter named "proj/kernel"');
+  store.dispose();
 });

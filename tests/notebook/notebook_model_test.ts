@@ -10,6 +10,7 @@ import { readAndDispose } from "../../lib/backend/read_values.ts";
 import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
 import {
+  cellModel,
   cellModelDir,
   keepCellModelUnderOwnName,
   keptCellModelDir,
@@ -229,6 +230,39 @@ Deno.test("notebookCellModel (full) with DEMURE_RERUN=1 trains a missing model: 
     }).output();
     assertEquals(run.code, 1);
     assertStringIncludes(new TextDecoder().decode(run.stderr), "another process is training");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel resumes a selected trial's stopped training under the trial's claim, not the cell's", async () => {
+  const plan = notebookPlan("full");
+  const cell = syntheticTwinOfExplained(plan);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // The trial's folder holds a training stopped part-way: best and last, no training.json.
+    const data = await prepareDataset(cell.dataset);
+    const trial = cellModelDir(resultsDir, { key: cell.sameAs! });
+    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+    Deno.mkdirSync(trial, { recursive: true });
+    for (const base of ["best", "last"]) {
+      await saveModelCheckpoint(`${trial}/${base}`, model, {
+        datasetFingerprint: data.split.dataset.metadata.fingerprint,
+      });
+    }
+    model.dispose();
+    // Both claims held by another process: the refusal names the one the training would take.
+    const store = cellStoreOf(resultsDir);
+    const claim = JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" });
+    for (const key of [cell.key, cell.sameAs!]) {
+      Deno.writeTextFileSync(store.claimPathOf(key), claim);
+    }
+    await assertRejects(
+      () => cellModel(plan, cell, { resultsDir, data, train: true }),
+      Error,
+      `another process is training ${cell.key} now (the run of ${cell.sameAs}, which ` +
+        `${cell.key} reuses): its claim ${store.claimPathOf(cell.sameAs!)}`,
+    );
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
