@@ -6,9 +6,12 @@
 # its runtime (denort), which these machines cannot reach. Prints the archive's size.
 #
 #   deno task gpu-check:build                      build/gpu_check.tar.xz
-#   bash scripts/build_gpu_check.sh --stage-only --out DIR
+#   deno task gpu-check:build --stage-only --out DIR
 #                                                  DIR/demure-gpu-check only, not packed (tests)
 set -euo pipefail
+# The task this is run as (deno.json): its usage and every line it prints name it, as
+# scripts/gpu_check.sh's name `deno task gpu-check` (not this file, which its user did not type).
+task=gpu-check:build
 cd "$(dirname "$0")/.."
 out=build/gpu_check
 stage_only=false
@@ -16,17 +19,17 @@ while (($#)); do
   case $1 in
     --stage-only) stage_only=true ;;
     --out)
-      [[ $# -ge 2 && -n $2 ]] || { echo "build_gpu_check: --out needs a folder" >&2; exit 2; }
+      [[ $# -ge 2 && -n $2 ]] || { echo "$task: --out needs a folder" >&2; exit 2; }
       out=$2
       shift
       ;;
     -h | --help)
-      echo "usage: bash scripts/build_gpu_check.sh [--stage-only] [--out DIR (default build/gpu_check;" \
+      echo "usage: deno task $task [--stage-only] [--out DIR (default build/gpu_check;" \
         "new, empty or an earlier build's, which is replaced)]"
       exit 0
       ;;
     *)
-      echo "build_gpu_check: unknown option $1 (options: --stage-only, --out DIR, --help/-h)" >&2
+      echo "$task: unknown option $1 (options: --stage-only, --out DIR, --help/-h)" >&2
       exit 2
       ;;
   esac
@@ -37,10 +40,10 @@ stage=$out/demure-gpu-check
 # The folder is emptied before the build: only one that holds nothing else is (before, `--out lib`
 # or a folder of one's own files lost them without a word).
 if [[ -e $out || -L $out ]]; then
-  [[ -d $out && ! -L $out ]] || { echo "build_gpu_check: --out $out: not a folder" >&2; exit 2; }
+  [[ -d $out && ! -L $out ]] || { echo "$task: --out $out: not a folder" >&2; exit 2; }
   other=$(ls -A "$out" | grep -vxE 'demure-gpu-check|packages\.txt' | head -n 1 || true)
   if [[ -n $other ]]; then
-    echo "build_gpu_check: --out $out holds $other, not an earlier build's; the folder is emptied" \
+    echo "$task: --out $out holds $other, not an earlier build's; the folder is emptied" \
       "before the build, so give a new or empty one" >&2
     exit 2
   fi
@@ -121,7 +124,7 @@ for candidate in /usr/lib/x86_64-linux-gnu/libopenblas.so.0 \
   /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0; do
   [[ -e $candidate ]] && openblas=$(readlink -f "$candidate") && break
 done
-[[ -n $openblas ]] || { echo "build_gpu_check: OpenBLAS not found (scripts/setup.sh installs it)" >&2; exit 1; }
+[[ -n $openblas ]] || { echo "$task: OpenBLAS not found (scripts/setup.sh installs it)" >&2; exit 1; }
 cp "$openblas" "$stage/libs/libopenblas.so.0"
 for lib in libgfortran.so.5 libquadmath.so.0; do
   path=$(ldd "$openblas" | awk -v lib="$lib" '$1 == lib {print $3}')
@@ -130,7 +133,7 @@ done
 # (awk reads the whole cache: stopping at the first match would kill ldconfig with SIGPIPE, which
 # pipefail turns into this script's exit status, 141, now and then.)
 vulkan=$(ldconfig -p | awk '!found && /libvulkan\.so\.1 / {print $NF; found = 1}')
-[[ -n $vulkan ]] || { echo "build_gpu_check: libvulkan.so.1 not found (apt-get install libvulkan1)" >&2; exit 1; }
+[[ -n $vulkan ]] || { echo "$task: libvulkan.so.1 not found (apt-get install libvulkan1)" >&2; exit 1; }
 cp "$(readlink -f "$vulkan")" "$stage/libs/vulkan/libvulkan.so.1"
 # glvnd, the vendor-neutral GL dispatch. On the H200 machine (2026-12-04), which had none, the
 # loader found NVIDIA's ICD file but got no vkCreateInstance from its driver, and Deno saw no
@@ -142,7 +145,7 @@ for soname in libGLdispatch.so.0:libglvnd0 libGLX.so.0:libglx0 libEGL.so.1:libeg
   libOpenGL.so.0:libopengl0 libGL.so.1:libgl1 libGLESv2.so.2:libgles2; do
   lib=${soname%%:*}
   path=$(ldconfig -p | awk -v lib="$lib" '!found && $1 == lib {print $NF; found = 1}')
-  [[ -n $path ]] || { echo "build_gpu_check: $lib not found (apt-get install ${soname##*:})" >&2; exit 1; }
+  [[ -n $path ]] || { echo "$task: $lib not found (apt-get install ${soname##*:})" >&2; exit 1; }
   cp "$(readlink -f "$path")" "$stage/libs/glvnd/$lib"
 done
 

@@ -249,9 +249,36 @@ Deno.test("build_gpu_check.sh: an unknown option is one line naming it and the o
     // It named the option alone: the spelling meant was in --help only.
     assertEquals(
       stderr,
-      `build_gpu_check: unknown option ${option} (options: --stage-only, --out DIR, --help/-h)\n`,
+      `gpu-check:build: unknown option ${option} (options: --stage-only, --out DIR, --help/-h)\n`,
     );
   }
+});
+
+Deno.test("gpu-check:build speaks in the task's terms: its usage and its lines name deno task gpu-check:build", async () => {
+  // Its --help said `bash scripts/build_gpu_check.sh` and its errors began `build_gpu_check:`, a
+  // command its user had not typed (deno task gpu-check was fixed the same way).
+  const run = async (args: string[]) => {
+    const output = await new Deno.Command("bash", {
+      args: ["scripts/build_gpu_check.sh", ...args],
+      cwd: root,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  };
+  const help = await run(["--help"]);
+  assertEquals(help.code, 0, help.stderr);
+  assert(
+    help.stdout.startsWith("usage: deno task gpu-check:build [--stage-only] [--out DIR"),
+    help.stdout,
+  );
+  assert(!help.stdout.includes("build_gpu_check"), help.stdout);
+  assertEquals(await run(["--out"]), {
+    code: 2,
+    stdout: "",
+    stderr: "gpu-check:build: --out needs a folder\n",
+  });
 });
 
 Deno.test("build_gpu_check.sh: an --out that holds other files is refused, not emptied", async () => {
@@ -271,14 +298,14 @@ Deno.test("build_gpu_check.sh: an --out that holds other files is refused, not e
     // The build empties its folder first: it removed notes.txt and exited 0.
     assertEquals(await build(out), {
       code: 2,
-      stderr: `build_gpu_check: --out ${out} holds notes.txt, not an earlier build's; the folder ` +
+      stderr: `gpu-check:build: --out ${out} holds notes.txt, not an earlier build's; the folder ` +
         "is emptied before the build, so give a new or empty one\n",
     });
     assertEquals(await Deno.readTextFile(`${out}/notes.txt`), "mine");
     assertEquals([...Deno.readDirSync(out)].map((entry) => entry.name), ["notes.txt"]);
     assertEquals(await build(`${out}/notes.txt`), {
       code: 2,
-      stderr: `build_gpu_check: --out ${out}/notes.txt: not a folder\n`,
+      stderr: `gpu-check:build: --out ${out}/notes.txt: not a folder\n`,
     });
   } finally {
     await Deno.remove(out, { recursive: true });
