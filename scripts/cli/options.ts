@@ -33,14 +33,16 @@ export type ParsedValues<T extends ParseArgsOptionsConfig> = {
  * declared `multiple`), an empty value, or an argument that is not an option (unless
  * `allowPositionals`) is a {@linkcode UsageError} naming it. An unknown option's message also
  * lists the options there are, but for those named in `hidden` (set by a script on its own
- * subprocesses, not for users).
+ * subprocesses, not for users). With `passOn` (the command the words after `--` go to, e.g.
+ * "reproduce"), the positionals are those words, and a word before `--` is refused by name.
  */
 export function parseOptions<T extends ParseArgsOptionsConfig>(
   args: readonly string[],
   options: T,
-  { allowPositionals = false, hidden = [] }: {
+  { allowPositionals = false, hidden = [], passOn }: {
     allowPositionals?: boolean;
     hidden?: readonly (keyof T & string)[];
+    passOn?: string;
   } = {},
 ): { values: ParsedValues<T>; positionals: string[] } {
   let parsed;
@@ -71,7 +73,19 @@ export function parseOptions<T extends ParseArgsOptionsConfig>(
       );
     }
   }
-  if (!allowPositionals && parsed.positionals.length > 0) {
+  if (passOn !== undefined) {
+    // A stray word before `--` (`slurm oops -- --quick`) was passed on with the flags after it,
+    // so the command it went to refused it, and the failure read as that command's (status 1).
+    const end = parsed.tokens.find((token) => token.kind === "option-terminator")?.index ??
+      args.length;
+    const stray = parsed.tokens.find((token) => token.kind === "positional" && token.index < end);
+    if (stray?.kind === "positional") {
+      throw new UsageError(
+        `unexpected argument "${stray.value}" (the command takes options; words for ${passOn} ` +
+          "go after --)",
+      );
+    }
+  } else if (!allowPositionals && parsed.positionals.length > 0) {
     throw new UsageError(
       `unexpected argument "${parsed.positionals[0]}" (the script takes options only)`,
     );

@@ -76,7 +76,7 @@ function main(): void {
     workspace: { type: "string", default: "/workspace" },
     parallelism: { type: "string", default: "16" },
     out: { type: "string", default: "build/kubernetes" },
-  }, { allowPositionals: true });
+  }, { passOn: "reproduce" });
   if (values.help) {
     console.log(USAGE);
     return;

@@ -192,7 +192,7 @@ function readOptions(args: string[]): SubmitOptions | undefined {
     concurrency: { type: "string", default: "16" },
     deno: { type: "string" },
     "dry-run": { type: "boolean", default: false },
-  }, { allowPositionals: true });
+  }, { passOn: "reproduce" });
   if (values.help) {
     console.log(USAGE);
     return undefined;

@@ -78,6 +78,22 @@ Deno.test("parseOptions refuses arguments that are not options unless the script
   );
 });
 
+Deno.test("parseOptions with passOn: the words after -- are the positionals, a word before it is refused by name", () => {
+  assertEquals(
+    parseOptions(["--quick", "--", "--seeds", "0", "x"], OPTIONS, { passOn: "reproduce" })
+      .positionals,
+    ["--seeds", "0", "x"],
+  );
+  // `slurm oops -- --quick` passed "oops" on with the flags, and reproduce refused it (status 1).
+  for (const args of [["oops", "--", "--quick"], ["--quick", "oops"], ["oops"]]) {
+    assertThrows(
+      () => parseOptions(args, OPTIONS, { passOn: "reproduce" }),
+      UsageError,
+      'unexpected argument "oops" (the command takes options; words for reproduce go after --)',
+    );
+  }
+});
+
 Deno.test("integerOption takes decimal integers in the range only", () => {
   assertEquals(integerOption("cpus", "16", 1, 256), 16);
   assertEquals(integerOption("quiet", "0", 0, 10), 0);

@@ -183,6 +183,11 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     // Beside build/, under a name that only starts with it: outside what the task may write.
     [["--image", "i", "--out", "build2/k8s"], "--out build2/k8s: must be a folder under build/"],
     [[...image, "--minutes=-1"], "--minutes -1: must be an integer in 1..43200"],
+    // A word before -- went to reproduce with the flags after it, which refused it: status 1.
+    [
+      [...image, "oops", "--", "--quick"],
+      'unexpected argument "oops" (the command takes options; words for reproduce go after --)',
+    ],
     [
       [
         ...image,

@@ -171,6 +171,13 @@ Deno.test("submit refuses bad settings with one line before listing or writing a
     ],
     [["--cpus", "1", "--cpus", "2"], "slurm: --cpus given twice: give it once; see --help"],
     [["--partition="], "slurm: --partition: an empty value; see --help"],
+    // A word before -- went to reproduce with the flags after it, which refused it: status 1.
+    [
+      ["oops", "--", "--quick"],
+      'slurm: unexpected argument "oops" (the command takes options; words for reproduce go ' +
+      "after --); see --help",
+    ],
+    [["--partition", "cpu", "oops"], 'slurm: unexpected argument "oops"'],
     [["--minutes", "0"], "slurm: --minutes 0: must be an integer in 1..43200"],
     [["--memory-mb", "1.5e3"], "slurm: --memory-mb 1.5e3: must be an integer in 1..1048576"],
   ];
