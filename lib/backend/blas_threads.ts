@@ -9,8 +9,9 @@ export const MAX_BLAS_THREADS = 256;
 
 /**
  * The OpenBLAS threads: `DEMURE_BLAS_THREADS` when set, else the core count. A value that is not
- * an integer in 1..{@linkcode MAX_BLAS_THREADS} throws, naming it: it used to fall back to the
- * core count silently, and the cells recorded that count instead of the one asked for.
+ * a decimal integer in 1..{@linkcode MAX_BLAS_THREADS} (digits only: no sign, notation or white
+ * space) throws, naming it: it used to fall back to the core count silently, and the cells
+ * recorded that count instead of the one asked for.
  *
  * @example
  * ```ts
@@ -20,7 +21,8 @@ export const MAX_BLAS_THREADS = 256;
 export function blasThreads(): number {
   const text = Deno.env.get("DEMURE_BLAS_THREADS");
   if (text === undefined) return navigator.hardwareConcurrency;
-  const value = /^[0-9]+$/.test(text.trim()) ? Number(text) : NaN;
+  // Digits only, as every other setting is read: " 2 " was trimmed and taken.
+  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(value) || value < 1 || value > MAX_BLAS_THREADS) {
     throw new Error(
       `DEMURE_BLAS_THREADS=${text}: must be an integer in 1..${MAX_BLAS_THREADS} ` +

@@ -122,10 +122,10 @@ await attempt("kept", () => initBackend({ verbose: false }));
 
 Deno.test("initBackend: DEMURE_BLAS_THREADS and DEMURE_BLAS_KERNELS are checked before anything is activated", async () => {
   // Each value once ran (or would run) with a thread count or kernel set nobody asked for: 257
-  // threads past the bound, "0x10" / "1e2" / "+4" read by Number. The kernel set is checked even
+  // threads past the bound, "0x10" / "1e2" / "+4" read by Number, " 2 " trimmed. The kernel set is checked even
   // where OpenBLAS is not loaded (blas: false), as every other variable is.
   const lines = await linesOf(`
-for (const threads of ["257", "0x10", "1e2", "+4"]) {
+for (const threads of ["257", "0x10", "1e2", "+4", " 2 "]) {
   Deno.env.set("DEMURE_BLAS_THREADS", threads);
   await attempt(threads, () => initBackend({ backend: "cpu", blas: false, verbose: false }));
 }
@@ -141,6 +141,8 @@ await attempt("256 threads", () => initBackend({ backend: "cpu", blas: false, ve
     `0x10: Error: DEMURE_BLAS_THREADS=0x10: ${range}`,
     `1e2: Error: DEMURE_BLAS_THREADS=1e2: ${range}`,
     `+4: Error: DEMURE_BLAS_THREADS=+4: ${range}`,
+    // Trimmed and taken, where every other setting refuses white space.
+    ` 2 : Error: DEMURE_BLAS_THREADS= 2 : ${range}`,
     'kernels: SettingError: DEMURE_BLAS_KERNELS is "Records"; allowed: records or native ' +
     "(unset: records)",
     "256 threads: cpu",

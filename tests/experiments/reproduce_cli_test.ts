@@ -267,7 +267,10 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
   // past a week is past the bound, and "5." no decimal number).
   const badWaits = ["Infinity", "abc", "-1", "", "0x10", "1e3", " 5", "604801", "5."];
   const environments: [Record<string, string>, string][] = [
-    ...["abc", "0", "1.5", "100000"].map((value): [Record<string, string>, string] => [
+    // " 2 " was trimmed and taken, where every other setting refuses white space.
+    ...["abc", "0", "1.5", "100000", " 2 ", "2\n"].map((
+      value,
+    ): [Record<string, string>, string] => [
       { DEMURE_BLAS_THREADS: value },
       `DEMURE_BLAS_THREADS=${value}: must be an integer in 1..256 (unset: the core count)`,
     ]),
