@@ -152,8 +152,10 @@ export class PlanCells {
     const system = systemWith(name, config, this.#planDemure(dataset.kind));
     const stopping = datasets[dataset.kind];
     const backbone = system.kind === "neural" ? system.backbone : undefined;
+    // A selected dropout overrides that one key of the backbone's settings: it replaced them
+    // whole, so a plan's other backbone settings (e.g. sasrec.blocks) were dropped without a word.
     const model: ModelConfigInput = config.dropout !== undefined && backbone
-      ? { ...settings.model, [backbone]: { dropout: config.dropout } }
+      ? { ...settings.model, [backbone]: { ...settings.model[backbone], dropout: config.dropout } }
       : settings.model;
     const training: Partial<TrainerConfig> = {
       ...settings.training,

@@ -1,0 +1,48 @@
+/**
+ * `PlanCells` (lib/experiments/_plan_cells.ts) on its own, with plan settings no default plan has:
+ * what a cell runs when the plan's model settings name a backbone's own settings.
+ */
+import { assertEquals } from "@std/assert";
+import { PlanCells } from "../../lib/experiments/_plan_cells.ts";
+import { type ModeSettings, SETTINGS } from "../../lib/experiments/_plan_settings.ts";
+import type { DatasetPlan } from "../../lib/experiments/plan_types.ts";
+import type { DatasetSpec } from "../../lib/experiments/dataset_spec.ts";
+import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
+
+Deno.test("PlanCells: a selected dropout is merged into the backbone's model settings, not put in their place", () => {
+  const quick = SETTINGS.quick;
+  // The default plans set no backbone setting (their model is { dim } alone).
+  const settings: ModeSettings = {
+    ...quick,
+    model: {
+      ...quick.model,
+      sasrec: { blocks: 1, heads: 2, dropout: 0.1 },
+      gru4rec: { dropout: 0.4 },
+    },
+  };
+  const file: DatasetPlan = { ...quick.datasets.synthetic, selected: [] };
+  const selected: SelectedConfigurations = {
+    Synthetic: { "SASRec-MM": { trial: 1, config: { dropout: 0.3 }, valid: 0, trials: 2 } },
+  };
+  const cells = new PlanCells({
+    mode: "quick",
+    settings,
+    datasets: { ...quick.datasets, file },
+    selected,
+  });
+  const synthetic: DatasetSpec = { kind: "synthetic", config: {} };
+  cells.add("main", synthetic, "SASRec-MM", 0);
+  // Not selected on the quick plan: the plan's model settings as they are.
+  cells.add("main", synthetic, "GRU4Rec-MM", 0);
+  const [sasrec, gru4rec] = cells.checked();
+  assertEquals(sasrec.key, "quick/Synthetic/SASRec-MM/seed=0");
+  assertEquals(sasrec.configuredBy, "selection");
+  // The selected dropout replaced { blocks: 1, heads: 2, dropout: 0.1 } whole: the cell ran at
+  // the default 2 blocks and 1 head.
+  assertEquals(sasrec.model, {
+    dim: quick.model.dim,
+    sasrec: { blocks: 1, heads: 2, dropout: 0.3 },
+    gru4rec: { dropout: 0.4 },
+  });
+  assertEquals(gru4rec.model, settings.model);
+});
