@@ -53,14 +53,25 @@ export class Warmup {
     };
   }
 
-  /** The warm-up of a checkpoint; refused when it lacks one that a warm-up by epochs needs. */
-  restore(saved: SavedWarmup | undefined): void {
-    this.#endedAfterEpoch = saved?.endedAfterEpoch ?? undefined;
-    this.#epochsWithoutGain = saved?.epochsWithoutGain ?? 0;
+  /**
+   * Whether the warm-up is over once `saved` is restored, changing nothing; refuses a checkpoint
+   * without the warm-up state that a warm-up by epochs or plateau needs. A checkpoint's other
+   * checks call it before they change anything, so that a refused one leaves the run as it was.
+   */
+  overWith(saved: SavedWarmup | undefined): boolean {
     if (saved === undefined && this.#config.warmupBy !== "steps") {
       throw new Error(
         "Demure checkpoint state: no warm-up state for warmupBy " + this.#config.warmupBy,
       );
     }
+    return this.#config.warmupBy === "steps" || (saved?.endedAfterEpoch ?? null) !== null;
+  }
+
+  /** The warm-up of a checkpoint; refused ({@linkcode overWith}) before anything is set. */
+  restore(saved: SavedWarmup | undefined): void {
+    // Checked first: the refusal used to come after both fields were set, half-restoring them.
+    this.overWith(saved);
+    this.#endedAfterEpoch = saved?.endedAfterEpoch ?? undefined;
+    this.#epochsWithoutGain = saved?.epochsWithoutGain ?? 0;
   }
 }

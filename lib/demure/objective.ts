@@ -198,14 +198,11 @@ function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpoint
             "training_pass",
         );
       }
-      // The cache is checked and built before anything of the run changes: a refused cache
-      // leaves the hooks as they were, not half-restored.
-      const cache = restoreMaskCache(json.cache, saved.tensors, run.modalities, noise.schedule());
-      run.forgetLastStep();
-      noise.random = json.random;
-      if (capture) capture.captured = json.captured ?? 0;
-      warmup.restore(json.warmup);
-      if (json.epochs === undefined && !warmup.over) {
+      // The warm-up and the cache are checked (the cache built) before anything of the run
+      // changes: a refused checkpoint leaves the hooks as they were, not half-restored (the
+      // warm-up's refusals came after the step, the random count and the warm-up were set).
+      const warmupOver = warmup.overWith(json.warmup);
+      if (json.epochs === undefined && !warmupOver) {
         // Saved before 2026-12-04, before the epoch's end reached the warm-up: the epoch the
         // checkpoint closes is missing from it, and a resumed warm-up would end an epoch late.
         throw new Error(
@@ -214,6 +211,11 @@ function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpoint
             "start the cell afresh",
         );
       }
+      const cache = restoreMaskCache(json.cache, saved.tensors, run.modalities, noise.schedule());
+      run.forgetLastStep();
+      noise.random = json.random;
+      if (capture) capture.captured = json.captured ?? 0;
+      warmup.restore(json.warmup);
       counts.restore(json);
       noise.cache = cache;
     },

@@ -1,7 +1,14 @@
 /**
  * Demure's trainer hooks on the real model: warm-up, the variants, memory and determinism.
  */
-import { assert, assertEquals, assertGreater, assertRejects, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertGreater,
+  assertMatch,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
@@ -25,6 +32,9 @@ import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 import { epochProgress } from "./_epoch_progress.ts";
 
 await initBackend({ verbose: false });
+
+/** A checkpoint's JSON state, to edit. */
+type JsonObject = Record<string, Json>;
 
 const split = leaveOneOut(tinyDataset(), 4);
 const config = resolveTrainerConfig({ batchSize: 4, seed: 3 });
@@ -375,6 +385,32 @@ Deno.test("a Demure checkpoint without per-epoch counts: refused during an epoch
   const fromSteps = demureHooks(model, { warmupSteps: 2 });
   fromSteps.hooks.checkpointState!.restore(withoutEpochs(bySteps.hooks.checkpointState!.save()));
   assertEquals(fromSteps.noiseRateByEpoch(), [], "the rates start at the resume, as before");
+  model.dispose();
+});
+
+Deno.test("a Demure checkpoint whose warm-up is refused leaves the hooks as they were", () => {
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const refused = (config: Parameters<typeof demureHooks>[1], edit: (json: JsonObject) => void) => {
+    const { json, tensors } = demureHooks(model, config).hooks.checkpointState!.save();
+    const edited = { ...(json as JsonObject), random: 5 };
+    edit(edited);
+    const resumed = demureHooks(model, config);
+    const before = { stats: resumed.stats(), rates: resumed.noiseRateByEpoch() };
+    const error = assertThrows(
+      () => resumed.hooks.checkpointState!.restore({ json: edited, tensors }),
+      Error,
+      "Demure checkpoint state: ",
+    );
+    // The random count and the warm-up were set before the refusal.
+    assertEquals({ stats: resumed.stats(), rates: resumed.noiseRateByEpoch() }, before);
+    return error.message;
+  };
+  // No warm-up state for a warm-up by epochs (over before the first epoch, at 0 epochs).
+  const noWarmup = refused({ warmupBy: "epochs", warmupEpochs: 0 }, (json) => delete json.warmup);
+  assertEquals(noWarmup, "Demure checkpoint state: no warm-up state for warmupBy epochs");
+  // Saved before 2026-12-04 (no per-epoch counts) during a plateau warm-up.
+  const old = refused({ warmupBy: "plateau", warmupEpochs: 2 }, (json) => delete json.epochs);
+  assertMatch(old, /saved before 2026-12-04 during a warm-up by plateau/);
   model.dispose();
 });
 

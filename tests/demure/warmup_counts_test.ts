@@ -49,6 +49,24 @@ Deno.test("Warmup: a plateau counts validated epochs only; an epoch without vali
   assertEquals([plateau.over, plateau.endedAfterEpoch], [true, 4]);
 });
 
+Deno.test("Warmup: a checkpoint without the warm-up's state is refused before anything is set", () => {
+  const warmup = new Warmup({ warmupBy: "plateau", warmupEpochs: 1 });
+  for (const [epoch, improved] of [[1, true], [2, false]] as const) {
+    warmup.afterEpoch(progress(epoch, improved));
+  }
+  assertEquals(warmup.saved(), { endedAfterEpoch: 2, epochsWithoutGain: 1 });
+  assertThrows(() => warmup.overWith(undefined), Error, "no warm-up state for warmupBy plateau");
+  assertThrows(() => warmup.restore(undefined), Error, "no warm-up state for warmupBy plateau");
+  // Both fields used to be reset before the refusal: the warm-up read as not over.
+  assertEquals([warmup.over, warmup.saved()], [true, { endedAfterEpoch: 2, epochsWithoutGain: 1 }]);
+  // What a restore would make of a checkpoint, told without restoring it.
+  assertEquals(warmup.overWith({ endedAfterEpoch: null, epochsWithoutGain: 0 }), false);
+  assertEquals(warmup.overWith({ endedAfterEpoch: 0, epochsWithoutGain: 0 }), true);
+  assertEquals(warmup.over, true);
+  // A warm-up by steps needs no state (the mask schedule holds it).
+  assertEquals(new Warmup({ warmupBy: "steps", warmupEpochs: 3 }).overWith(undefined), true);
+});
+
 Deno.test("NoiseCounts: only valid pairs are counted, per modality", () => {
   // 2 modalities; flat pairs 0..5 = (position 0: m0, m1), (position 1: m0, m1), (position 2: m0, m1).
   // Valid: m0 at positions 0 and 1, m1 at position 1 only (missing at 0, padding at 2).
