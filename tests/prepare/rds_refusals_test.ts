@@ -151,3 +151,17 @@ Deno.test("unserializeR reads a reference whose index follows the flags, and a p
   const cls = value.type === "pairlist" ? value.attributes.get("class") : undefined;
   assertEquals(cls?.type === "character" && cls.values, ["x"]);
 });
+
+Deno.test("unserializeR refuses an ALTREP's untagged attribute or non-pairlist attributes, as any other's", () => {
+  // wrap_integer whose attributes pairlist holds an untagged cell: corrupt, not silently dropped.
+  const untagged = altrep("wrap_integer", 13).vecsxp(2).intsxp([1, 2]).intsxp([0, 0])
+    .flags(LISTSXP).strsxp(["a", "b"]).nil();
+  assertThrows(
+    () => unserializeR(untagged.bytes(), "untagged"),
+    Error,
+    "attribute without a name",
+  );
+  // Attributes written as an integer vector instead of a pairlist (or NULL).
+  const vector = altrep("wrap_integer", 13).vecsxp(2).intsxp([1, 2]).intsxp([0, 0]).intsxp([7]);
+  assertThrows(() => unserializeR(vector.bytes(), "vector"), Error, "attributes have type integer");
+});

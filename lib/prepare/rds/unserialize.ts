@@ -237,7 +237,11 @@ class RUnserializer {
   }
 
   private readAttributeList(): RAttributes {
-    const list = this.readItem();
+    return this.attributesOf(this.readItem());
+  }
+
+  /** An attribute pairlist (or NULL) as a map; an untagged attribute is corrupt, not dropped. */
+  private attributesOf(list: RValue): RAttributes {
     if (list.type === "null") return new Map();
     if (list.type !== "pairlist") this.cursor.fail(`attributes have type ${list.type}`);
     const attributes: RAttributes = new Map();
@@ -259,12 +263,9 @@ class RUnserializer {
     const className = info.type === "pairlist" && info.entries[0]?.value.type === "symbol"
       ? info.entries[0].value.name
       : "?";
-    const attributes: RAttributes = new Map();
-    if (attributesItem.type === "pairlist") {
-      for (const entry of attributesItem.entries) {
-        if (entry.tag !== null) attributes.set(entry.tag, entry.value);
-      }
-    }
+    // Checked as any other object's attributes: skipping an untagged entry, or attributes that
+    // are no pairlist, would silently drop what R would keep or refuse.
+    const attributes = this.attributesOf(attributesItem);
     if (className === "compact_intseq" || className === "compact_realseq") {
       if (state.type !== "double" || state.values.length !== 3) {
         this.cursor.fail(`${className} state is not a length-3 double vector`);
