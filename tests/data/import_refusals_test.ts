@@ -335,3 +335,19 @@ Deno.test("writeRecBoleAtomic refuses a value RecBole would read as other data, 
   const spaced = { ...quotedUser, userIds: ["u1", ' "u2'] };
   refusedAt(spaced, '.inter:4: field "user_id:token"', "starts with a double quote");
 });
+
+Deno.test("dense features: the largest float32, as numpy prints it, is kept; the next float32 up is refused", () => {
+  // "3.4028235e+38" is numpy's repr of the largest float32: a little above it as a double, it is
+  // stored as it. 3.4028236e38 rounds to Infinity in float32 storage.
+  const path = `${fixture({ ".feat": "a 3.4028235e+38 -3.4028234663852886e38\n" })}.feat`;
+  const image = readDenseFeatures(path, ["a"], { name: "image", provenance });
+  assertEquals(Array.from(image.values), [3.4028234663852886e38, -3.4028234663852886e38]);
+  const over = `${fixture({ ".feat": "a 1 3.4028236e38\n" })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(over, ["a"], { name: "image", provenance }),
+    over,
+    1,
+    "value[1]",
+    "outside the float32 range",
+  );
+});
