@@ -351,3 +351,62 @@ Deno.test("dense features: the largest float32, as numpy prints it, is kept; the
     "outside the float32 range",
   );
 });
+
+Deno.test("attachModality names the modality and its file in the dataset's source (the card's)", () => {
+  const path = `${fixture({ ".txt": "u1 a b\n" })}.txt`;
+  const dataset = readSequenceFile(path);
+  const image = readDenseFeatures(`${fixture({ ".feat": "a 1\nb 2\n" })}.feat`, dataset.itemIds, {
+    name: "image",
+    provenance,
+  });
+  const withImage = attachModality(dataset, image, "img.feat");
+  assertEquals(withImage.metadata.source, `${dataset.metadata.source} + image from img.feat`);
+});
+
+Deno.test("dense features: a comma value of 40 characters is shown whole, of 41 cut", () => {
+  const forty = `a,${"1".repeat(38)}`;
+  const path = `${fixture({ ".feat": `${forty}\n` })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(path, ["a"], { name: "image", dim: 1, provenance }),
+    path,
+    1,
+    "item_id",
+    `one value "${forty}" and no numbers`,
+  );
+  const longer = `${fixture({ ".feat": `${forty}2\n` })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(longer, ["a"], { name: "image", dim: 1, provenance }),
+    longer,
+    1,
+    "item_id",
+    `one value "${forty}..." and no numbers`,
+  );
+});
+
+Deno.test("forEachLine: a chunk size that is no integer is refused; a directory is named as one", () => {
+  const path = `${fixture({ ".txt": "u1 a\n" })}.txt`;
+  assertThrows(
+    () => forEachLine(path, () => {}, { chunkBytes: 1.5 }),
+    RangeError,
+    "forEachLine: chunkBytes must be a positive integer, got 1.5",
+  );
+  const folder = `${fixture({})}.folder`;
+  Deno.mkdirSync(folder);
+  assertDataError(() => readLines(folder), folder, 0, "file", "is a directory, not a file");
+});
+
+Deno.test("forEachLine: a later bare carriage return outranks what the visitor threw earlier", () => {
+  const path = `${fixture({ ".txt": "u1 a\nu2 b\nu3\rc\n" })}.txt`;
+  const visitor = (line: number) => {
+    if (line === 1) throw new Error("visitor failed at line 1");
+  };
+  for (const chunkBytes of [1, 4, undefined]) {
+    assertDataError(
+      () => forEachLine(path, visitor, { chunkBytes }),
+      path,
+      3,
+      "file",
+      "a carriage return without a line feed",
+    );
+  }
+});
