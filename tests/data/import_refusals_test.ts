@@ -410,3 +410,31 @@ Deno.test("forEachLine: a later bare carriage return outranks what the visitor t
     );
   }
 });
+
+Deno.test("numbers: '1.' and '.5' are decimals; a cell's spaces are trimmed; 1e400 is not finite", () => {
+  const path = `${fixture({ ".feat": "a 1. .5 -2.e1\n" })}.feat`;
+  const image = readDenseFeatures(path, ["a"], { name: "image", provenance });
+  assertEquals(Array.from(image.values), [1, 0.5, -20]);
+  // pandas, RecBole's reader, reads " 3 " in a float column as 3.
+  const spaced = readRecBoleAtomic(
+    fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t 3 \nu1\tb\t4\n` }),
+  );
+  assertEquals(spaced.timestamps?.map((times) => Array.from(times)), [[3, 4]]);
+  // Decimal notation, yet beyond any double: Infinity, refused even where float32 is not asked.
+  const huge = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1e400\n` });
+  assertDataError(
+    () => readRecBoleAtomic(huge),
+    `${huge}.inter`,
+    2,
+    "timestamp:float",
+    'not finite: "1e400"',
+  );
+});
+
+Deno.test(".item: a float cell of two numbers is refused, not read as a 2-wide float_seq", () => {
+  const base = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\nu1\tb\t2\n`,
+    ".item": "item_id:token\tprice:float\na\t1 2\nb\t3 4\n",
+  });
+  assertDataError(() => readRecBoleAtomic(base), `${base}.item`, 2, "price:float", "not a number");
+});

@@ -267,3 +267,51 @@ Deno.test("openLazyLoadDatabase refuses an index that is no list, unnamed variab
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("factorLabels refuses levels that are no strings", () => {
+  const codes = integers([1], new Map([["levels", integers([5])]]));
+  assertThrows(() => factorLabels(codes, "g"), Error, "g: factor has no levels");
+});
+
+Deno.test("openLazyLoadDatabase: a double location reads; a corrupt object names the blob and object", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const object = new RFixtureWriter().header(2).intsxp([4, 5]).bytes();
+    const whole = blob(object.length, new Uint8Array(deflateSync(object)));
+    // list(variables = list(x = c(0, n) as doubles), compressed = TRUE).
+    const doubles = new RFixtureWriter().header(2).vecsxp(2, true);
+    doubles.vecsxp(1, true).realsxp([0, whole.length]);
+    doubles.pairlistCell().symbol("names").strsxp(["x"]).nil().intsxp([1], false, 10);
+    doubles.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+    const value = openLazyLoadDatabase(rawDatabase(dir, whole, doubles.bytes())).read("x");
+    assertEquals(value.type === "integer" && Array.from(value.values), [4, 5]);
+    // An object cut short inside a sound blob: the error names the blob file and the object.
+    const cut = object.subarray(0, object.length - 4);
+    const short = blob(cut.length, new Uint8Array(deflateSync(cut)));
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, short, [0, short.length], 1)).read("x"),
+      Error,
+      'Rdata.rdb ("x"): byte',
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("openLazyLoadDatabase reads the first of two objects of one name", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const objectOf = (n: number) => new RFixtureWriter().header(2).intsxp([n]).bytes();
+    const a = blob(objectOf(1).length, new Uint8Array(deflateSync(objectOf(1))));
+    const b = blob(objectOf(2).length, new Uint8Array(deflateSync(objectOf(2))));
+    const index = new RFixtureWriter().header(2).vecsxp(2, true);
+    index.vecsxp(2, true).intsxp([0, a.length]).intsxp([a.length, b.length]);
+    index.pairlistCell().symbol("names").strsxp(["x", "x"]).nil().intsxp([1], false, 10);
+    index.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+    const db = openLazyLoadDatabase(rawDatabase(dir, Uint8Array.of(...a, ...b), index.bytes()));
+    const value = db.read("x");
+    assertEquals(value.type === "integer" && Array.from(value.values), [1]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -234,3 +234,29 @@ Deno.test("decompressRData names a corrupt zlib stream as zlib; an xz magic need
   );
   assertEquals(detectRCompression(Uint8Array.of(0xfd, 0x37, 0x7a, 0x00, 0x5a, 0x00)), "none");
 });
+
+Deno.test("unserializeR keeps the attributes of a character and of a double vector", () => {
+  // c(a = "x") and structure(1.5, class = "Date").
+  const named = new RFixtureWriter().header(3).strsxp(["x"], true)
+    .pairlistCell().symbol("names").strsxp(["a"]).nil();
+  const text = unserializeR(named.bytes(), "named");
+  const names = text.type === "character" ? text.attributes.get("names") : undefined;
+  assertEquals(names?.type === "character" && names.values, ["a"]);
+  const date = new RFixtureWriter().header(3).realsxp([1.5], true)
+    .pairlistCell().symbol("class").strsxp(["Date"]).nil();
+  const day = unserializeR(date.bytes(), "date");
+  const cls = day.type === "double" ? day.attributes.get("class") : undefined;
+  assertEquals(cls?.type === "character" && cls.values, ["Date"]);
+});
+
+Deno.test("unserializeR refuses an ALTREP whose class info is no pairlist of a symbol", () => {
+  // info = NULL, state = c(4, 10, 1) as a compact_intseq's would be.
+  const w = new RFixtureWriter().header(3).int(ALTREP).nil().realsxp([4, 10, 1]).nil();
+  assertThrows(() => unserializeR(w.bytes(), "info"), Error, 'unsupported ALTREP class "?"');
+});
+
+Deno.test("detectRCompression: gzip needs both magic bytes, zlib the deflate method", () => {
+  assertEquals(detectRCompression(Uint8Array.of(0x1f, 0x00, 0x58, 0x0a)), "none");
+  // 0x001f is divisible by 31 but names no deflate method.
+  assertEquals(detectRCompression(Uint8Array.of(0x00, 0x1f, 0x58, 0x0a)), "none");
+});
