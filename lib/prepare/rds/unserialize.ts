@@ -77,7 +77,8 @@ function decodeFlags(flags: number): ItemFlags {
   };
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: false });
+// Fatal: bytes that are not UTF-8 are an error naming their offset, not U+FFFD in their place.
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 const latin1 = new TextDecoder("latin1");
 
 class RUnserializer {
@@ -102,7 +103,10 @@ class RUnserializer {
     this.cursor.int32("minimal reader R version");
     if (version === 3) {
       const length = this.cursor.int32("native encoding length");
-      const encoding = utf8.decode(this.cursor.raw(length, "native encoding"));
+      const encoding = this.decodeUtf8(
+        this.cursor.raw(length, "native encoding"),
+        "native encoding",
+      );
       this.nativeIsLatin1 = /latin.?1|iso.?8859.?1/i.test(encoding);
     }
   }
@@ -203,7 +207,19 @@ class RUnserializer {
     const bytes = this.cursor.raw(length, "string bytes");
     const isLatin1 = (flags.levels & LATIN1_MASK) !== 0 ||
       (this.nativeIsLatin1 && (flags.levels & (UTF8_MASK | ASCII_MASK)) === 0);
-    return isLatin1 ? latin1.decode(bytes) : utf8.decode(bytes);
+    return isLatin1 ? latin1.decode(bytes) : this.decodeUtf8(bytes, "string");
+  }
+
+  /** Decodes the bytes just read as UTF-8; bytes that are not UTF-8 are an error. */
+  private decodeUtf8(bytes: Uint8Array, what: string): string {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      const start = this.cursor.offset - bytes.length;
+      return this.cursor.fail(
+        `${what} at byte ${start} is not valid UTF-8 (nor flagged latin-1, nor in a latin-1 file)`,
+      );
+    }
   }
 
   private readTag(): string {
