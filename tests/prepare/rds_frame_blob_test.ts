@@ -273,7 +273,7 @@ Deno.test("factorLabels refuses levels that are no strings", () => {
   assertThrows(() => factorLabels(codes, "g"), Error, "g: factor has no levels");
 });
 
-Deno.test("openLazyLoadDatabase: a double location reads; a corrupt object names the blob and object", () => {
+Deno.test("openLazyLoadDatabase: a double location reads, a fractional or NA one is refused; a corrupt object names its blob", () => {
   const dir = Deno.makeTempDirSync();
   try {
     const object = new RFixtureWriter().header(2).intsxp([4, 5]).bytes();
@@ -285,6 +285,18 @@ Deno.test("openLazyLoadDatabase: a double location reads; a corrupt object names
     doubles.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
     const value = openLazyLoadDatabase(rawDatabase(dir, whole, doubles.bytes())).read("x");
     assertEquals(value.type === "integer" && Array.from(value.values), [4, 5]);
+    // A fractional or NA offset, or a negative length, is no location (subarray would truncate).
+    for (const [offset, length] of [[0.5, whole.length], [NaN, whole.length], [0, -1]]) {
+      const bad = new RFixtureWriter().header(2).vecsxp(2, true);
+      bad.vecsxp(1, true).realsxp([offset, length]);
+      bad.pairlistCell().symbol("names").strsxp(["x"]).nil().intsxp([1], false, 10);
+      bad.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+      assertThrows(
+        () => openLazyLoadDatabase(rawDatabase(dir, whole, bad.bytes())).read("x"),
+        Error,
+        `Rdata.rdx: location of "x" is ${offset}+${length}, not two counts`,
+      );
+    }
     // An object cut short inside a sound blob: the error names the blob file and the object.
     const cut = object.subarray(0, object.length - 4);
     const short = blob(cut.length, new Uint8Array(deflateSync(cut)));
