@@ -260,3 +260,27 @@ Deno.test("detectRCompression: gzip needs both magic bytes, zlib the deflate met
   // 0x001f is divisible by 31 but names no deflate method.
   assertEquals(detectRCompression(Uint8Array.of(0x00, 0x1f, 0x58, 0x0a)), "none");
 });
+
+Deno.test("unserializeR refuses a compact sequence no R vector has: a fractional or NaN length, ints beyond R's range", () => {
+  for (const length of [2.5, NaN, -1]) {
+    const w = altrep("compact_realseq", 14).realsxp([length, 1, 1]).nil();
+    assertThrows(
+      () => unserializeR(w.bytes(), "seq"),
+      Error,
+      `compact_realseq length ${length} is not a count`,
+    );
+  }
+  // 2147483646:2147483648 would wrap to -2147483648 (NA) in Int32Array storage.
+  const wide = altrep("compact_intseq", 13).realsxp([3, 2147483646, 1]).nil();
+  assertThrows(
+    () => unserializeR(wide.bytes(), "wide"),
+    Error,
+    "compact_intseq from 2147483646 by 1 leaves R's integer range",
+  );
+  // The range's own ends are R integers.
+  const ends = altrep("compact_intseq", 13).realsxp([2, 2147483646, 1]).nil();
+  const value = unserializeR(ends.bytes(), "ends");
+  assertEquals(value.type === "integer" && Array.from(value.values), [2147483646, 2147483647]);
+  const empty = unserializeR(altrep("compact_intseq", 13).realsxp([0, 1, 1]).nil().bytes());
+  assertEquals(empty.type === "integer" && empty.values.length, 0);
+});

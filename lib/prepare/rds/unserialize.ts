@@ -28,6 +28,9 @@ const ALTREP_SXP = 238;
 const REFSXP = 255;
 const NILVALUE_SXP = 254;
 
+/** R's largest integer; -2^31 is its NA. */
+const R_INT_MAX = 2147483647;
+
 const SPECIAL_NAMES: Record<number, string> = {
   253: "GLOBALENV_SXP",
   252: "UNBOUNDVALUE_SXP",
@@ -283,18 +286,7 @@ class RUnserializer {
     // are no pairlist, would silently drop what R would keep or refuse.
     const attributes = this.attributesOf(attributesItem);
     if (className === "compact_intseq" || className === "compact_realseq") {
-      if (state.type !== "double" || state.values.length !== 3) {
-        this.cursor.fail(`${className} state is not a length-3 double vector`);
-      }
-      const [length, start, step] = state.values;
-      if (className === "compact_intseq") {
-        const values = new Int32Array(length);
-        for (let i = 0; i < length; i++) values[i] = start + i * step;
-        return { type: "integer", values, attributes };
-      }
-      const values = new Float64Array(length);
-      for (let i = 0; i < length; i++) values[i] = start + i * step;
-      return { type: "double", values, attributes };
+      return this.expandCompactSequence(className, state, attributes);
     }
     if (className.startsWith("wrap_")) {
       if (state.type !== "list" || state.values.length < 1) {
@@ -318,6 +310,42 @@ class RUnserializer {
       return strings;
     }
     return this.cursor.fail(`unsupported ALTREP class "${className}"`);
+  }
+
+  /**
+   * Expands a compact sequence from its state c(length, start, step). A state no R vector has is
+   * refused: a fractional or NaN length would make a shorter vector or an unnamed RangeError, and
+   * Int32Array storage would wrap an integer beyond R's range.
+   */
+  private expandCompactSequence(
+    className: "compact_intseq" | "compact_realseq",
+    state: RValue,
+    attributes: RAttributes,
+  ): RValue {
+    if (state.type !== "double" || state.values.length !== 3) {
+      this.cursor.fail(`${className} state is not a length-3 double vector`);
+    }
+    const [length, start, step] = state.values;
+    if (!Number.isSafeInteger(length) || length < 0) {
+      this.cursor.fail(`${className} length ${length} is not a count`);
+    }
+    if (className === "compact_intseq") {
+      const last = start + (length - 1) * step;
+      const inRange = (x: number) => Number.isInteger(x) && Math.abs(x) <= R_INT_MAX;
+      if (length > 0 && !(inRange(start) && inRange(step) && inRange(last))) {
+        this.cursor.fail(`compact_intseq from ${start} by ${step} leaves R's integer range`);
+      }
+    }
+    let values: Int32Array | Float64Array;
+    try {
+      values = className === "compact_intseq" ? new Int32Array(length) : new Float64Array(length);
+    } catch (error) {
+      return this.cursor.fail(`${className} of length ${length}: ${(error as Error).message}`);
+    }
+    for (let i = 0; i < length; i++) values[i] = start + i * step;
+    return values instanceof Int32Array
+      ? { type: "integer", values, attributes }
+      : { type: "double", values, attributes };
   }
 }
 
