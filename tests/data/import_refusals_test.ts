@@ -175,17 +175,26 @@ Deno.test("writeRecBoleAtomic keeps a multi-word vocabulary entry one token (spa
 
 Deno.test({
   name: "forEachLine closes the file it reads, also when the visitor throws",
-  ignore: Deno.build.os !== "linux", // counts the process's open files in /proc/self/fd
+  ignore: Deno.build.os !== "linux", // looks through the process's open files in /proc/self/fd
   fn: () => {
     const path = `${fixture({ ".txt": "u1 a\nu2 b\n" })}.txt`;
-    const openFiles = () => [...Deno.readDirSync("/proc/self/fd")].length;
-    const before = openFiles();
+    // The descriptors open on this test's own file: a count of all of them would also count the
+    // files that tests running alongside (--parallel, one process) happen to hold.
+    const openOnPath = () =>
+      [...Deno.readDirSync("/proc/self/fd")].filter(({ name }) => {
+        try {
+          return Deno.readLinkSync(`/proc/self/fd/${name}`) === path;
+        } catch {
+          return false; // closed since the listing
+        }
+      }).length;
     assertEquals(readLines(path).length, 2);
+    assertEquals(openOnPath(), 0);
     const visitor = () => {
       throw new Error("visitor failed");
     };
     assertThrows(() => forEachLine(path, visitor), Error, "visitor failed");
-    assertEquals(openFiles(), before);
+    assertEquals(openOnPath(), 0);
   },
 });
 
@@ -334,4 +343,107 @@ Deno.test("writeRecBoleAtomic refuses a value RecBole would read as other data, 
   // After a space, as readRecBoleAtomic checks it (a cell's leading space is trimmed there).
   const spaced = { ...quotedUser, userIds: ["u1", ' "u2'] };
   refusedAt(spaced, '.inter:4: field "user_id:token"', "starts with a double quote");
+});
+
+Deno.test("dense features: the largest float32, as numpy prints it, is kept; the next float32 up is refused", () => {
+  // "3.4028235e+38" is numpy's repr of the largest float32: a little above it as a double, it is
+  // stored as it. 3.4028236e38 rounds to Infinity in float32 storage.
+  const path = `${fixture({ ".feat": "a 3.4028235e+38 -3.4028234663852886e38\n" })}.feat`;
+  const image = readDenseFeatures(path, ["a"], { name: "image", provenance });
+  assertEquals(Array.from(image.values), [3.4028234663852886e38, -3.4028234663852886e38]);
+  const over = `${fixture({ ".feat": "a 1 3.4028236e38\n" })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(over, ["a"], { name: "image", provenance }),
+    over,
+    1,
+    "value[1]",
+    "outside the float32 range",
+  );
+});
+
+Deno.test("attachModality names the modality and its file in the dataset's source (the card's)", () => {
+  const path = `${fixture({ ".txt": "u1 a b\n" })}.txt`;
+  const dataset = readSequenceFile(path);
+  const image = readDenseFeatures(`${fixture({ ".feat": "a 1\nb 2\n" })}.feat`, dataset.itemIds, {
+    name: "image",
+    provenance,
+  });
+  const withImage = attachModality(dataset, image, "img.feat");
+  assertEquals(withImage.metadata.source, `${dataset.metadata.source} + image from img.feat`);
+});
+
+Deno.test("dense features: a comma value of 40 characters is shown whole, of 41 cut", () => {
+  const forty = `a,${"1".repeat(38)}`;
+  const path = `${fixture({ ".feat": `${forty}\n` })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(path, ["a"], { name: "image", dim: 1, provenance }),
+    path,
+    1,
+    "item_id",
+    `one value "${forty}" and no numbers`,
+  );
+  const longer = `${fixture({ ".feat": `${forty}2\n` })}.feat`;
+  assertDataError(
+    () => readDenseFeatures(longer, ["a"], { name: "image", dim: 1, provenance }),
+    longer,
+    1,
+    "item_id",
+    `one value "${forty}..." and no numbers`,
+  );
+});
+
+Deno.test("forEachLine: a chunk size that is no integer is refused; a directory is named as one", () => {
+  const path = `${fixture({ ".txt": "u1 a\n" })}.txt`;
+  assertThrows(
+    () => forEachLine(path, () => {}, { chunkBytes: 1.5 }),
+    RangeError,
+    "forEachLine: chunkBytes must be a positive integer, got 1.5",
+  );
+  const folder = `${fixture({})}.folder`;
+  Deno.mkdirSync(folder);
+  assertDataError(() => readLines(folder), folder, 0, "file", "is a directory, not a file");
+});
+
+Deno.test("forEachLine: a later bare carriage return outranks what the visitor threw earlier", () => {
+  const path = `${fixture({ ".txt": "u1 a\nu2 b\nu3\rc\n" })}.txt`;
+  const visitor = (line: number) => {
+    if (line === 1) throw new Error("visitor failed at line 1");
+  };
+  for (const chunkBytes of [1, 4, undefined]) {
+    assertDataError(
+      () => forEachLine(path, visitor, { chunkBytes }),
+      path,
+      3,
+      "file",
+      "a carriage return without a line feed",
+    );
+  }
+});
+
+Deno.test("numbers: '1.' and '.5' are decimals; a cell's spaces are trimmed; 1e400 is not finite", () => {
+  const path = `${fixture({ ".feat": "a 1. .5 -2.e1\n" })}.feat`;
+  const image = readDenseFeatures(path, ["a"], { name: "image", provenance });
+  assertEquals(Array.from(image.values), [1, 0.5, -20]);
+  // pandas, RecBole's reader, reads " 3 " in a float column as 3.
+  const spaced = readRecBoleAtomic(
+    fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t 3 \nu1\tb\t4\n` }),
+  );
+  assertEquals(spaced.timestamps?.map((times) => Array.from(times)), [[3, 4]]);
+  // Decimal notation, yet beyond any double: Infinity, refused even where float32 is not asked.
+  const huge = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1e400\n` });
+  assertDataError(
+    () => readRecBoleAtomic(huge),
+    `${huge}.inter`,
+    2,
+    "timestamp:float",
+    'not finite: "1e400"',
+  );
+});
+
+Deno.test(".item: a float cell of two numbers is refused, not read as a 2-wide float_seq", () => {
+  const base = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\nu1\tb\t2\n`,
+    ".item": "item_id:token\tprice:float\na\t1 2\nb\t3 4\n",
+  });
+  assertDataError(() => readRecBoleAtomic(base), `${base}.item`, 2, "price:float", "not a number");
 });

@@ -176,3 +176,26 @@ Deno.test(".inter columns the dataset does not use are named on its card, with w
     "every interaction kept as implicit feedback",
   ]);
 });
+
+Deno.test(".item: a signed nan (-nan, +NaN, as pandas reads them) gets the empty-cell advice too", () => {
+  for (const nan of ["-nan", "+NaN"]) {
+    const base = fixture({ ".inter": INTER, ".item": ITEM.replace("\t9.5\n", `\t${nan}\n`) });
+    assertDataError(
+      () => readRecBoleAtomic(base),
+      `${base}.item`,
+      2,
+      "price:float",
+      "a missing value is an empty cell here",
+    );
+  }
+});
+
+Deno.test(".item: a token repeated in a token_seq cell is one hot value, not a count", () => {
+  const base = fixture({
+    ".inter": INTER,
+    ".item": ITEM.replace("comédie drama", "drama comédie drama"),
+  });
+  const categories = readRecBoleAtomic(base).modalities.find((m) => m.name === "categories");
+  assertEquals(categories?.vocabulary, ["comédie", "drama", "kids"]);
+  assertEquals(Array.from(categories?.values ?? []), [1, 1, 0, 0, 0, 0, 0, 0, 1]);
+});

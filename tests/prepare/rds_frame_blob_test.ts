@@ -151,3 +151,179 @@ Deno.test("openLazyLoadDatabase: blobs of compression scheme 3 by method byte; w
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("asRDataFrame: no columns is 0 rows; a tibble's class is a data.frame; a pairlist column counts its cells", () => {
+  const none0 = asRDataFrame(frame([], []), "empty");
+  assertEquals([none0.numRows, none0.columnNames], [0, []]);
+  const tibble: RValue = {
+    type: "list",
+    values: [integers([1, 2])],
+    attributes: new Map([
+      ["names", strings(["a"])],
+      ["class", strings(["tbl_df", "tbl", "data.frame"])],
+    ]),
+  };
+  assertEquals(asRDataFrame(tibble, "tibble").numRows, 2);
+  const cells: RValue = {
+    type: "pairlist",
+    entries: [{ tag: null, value: integers([1]) }, { tag: null, value: integers([2]) }],
+    attributes: none(),
+  };
+  assertEquals(asRDataFrame(frame([integers([1, 2]), cells], ["a", "b"]), "p").numRows, 2);
+  assertThrows(
+    () => asRDataFrame(frame([integers([1])], ["a", "b"]), "f"),
+    Error,
+    "f: data.frame columns are not all named",
+  );
+});
+
+Deno.test("factorLabels returns a character column as it is", () => {
+  assertEquals(factorLabels(strings(["Drama", null]), "title"), ["Drama", null]);
+});
+
+/** Writes `<dir>/Rdata.rdb` and an `.rdx` of the given bytes; returns the base path. */
+function rawDatabase(dir: string, blob: Uint8Array, index: Uint8Array): string {
+  Deno.writeFileSync(`${dir}/Rdata.rdb`, blob);
+  Deno.writeFileSync(`${dir}/Rdata.rdx`, gzipSync(index));
+  return `${dir}/Rdata`;
+}
+
+Deno.test("openLazyLoadDatabase: scheme 2 blobs by method byte; xz, corrupt zlib and unknown schemes are refused", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const object = new RFixtureWriter().header(2).intsxp([4, 5]).bytes();
+    const stored = blob(object.length, Uint8Array.of(0x30, ...object));
+    const value = openLazyLoadDatabase(database(dir, stored, [0, stored.length], 2)).read("x");
+    assertEquals(value.type === "integer" && Array.from(value.values), [4, 5]);
+    const xz = blob(object.length, Uint8Array.of(0x58, 1, 2, 3));
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, xz, [0, xz.length], 3)).read("x"),
+      Error,
+      'Rdata.rdb ("x"): xz-compressed blobs are not supported',
+    );
+    const zlib = new Uint8Array(deflateSync(object));
+    const corrupt = blob(object.length, zlib.subarray(0, zlib.length - 6));
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, corrupt, [0, corrupt.length], 1)).read("x"),
+      Error,
+      'Rdata.rdb ("x"): corrupt zlib blob',
+    );
+    const whole = blob(object.length, zlib);
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, whole, [0, whole.length], 4)).read("x"),
+      Error,
+      'Rdata.rdb ("x"): unknown lazy-load compression scheme 4',
+    );
+    // A location of three numbers is not c(offset, length).
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, whole, [0, whole.length, 9], 1)).read("x"),
+      Error,
+      'location of "x" is not c(offset, length)',
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("openLazyLoadDatabase refuses an index that is no list, unnamed variables and a non-scalar scheme", () => {
+  const dir = Deno.makeTempDirSync();
+  const object = new RFixtureWriter().header(2).intsxp([4, 5]).bytes();
+  const whole = blob(object.length, new Uint8Array(deflateSync(object)));
+  const at = [0, whole.length];
+  try {
+    const notList = new RFixtureWriter().header(2).intsxp([1]).bytes();
+    assertThrows(
+      () => openLazyLoadDatabase(rawDatabase(dir, whole, notList)),
+      Error,
+      "Rdata.rdx: index is a integer, not a list",
+    );
+    // list(variables = list(c(0, n)), compressed = TRUE): the variables carry no names.
+    const unnamed = new RFixtureWriter().header(2).vecsxp(2, true);
+    unnamed.vecsxp(1).intsxp(at).intsxp([1], false, 10);
+    unnamed.pairlistCell().symbol("names").strsxp(["variables", "compressed"]).nil();
+    assertThrows(
+      () => openLazyLoadDatabase(rawDatabase(dir, whole, unnamed.bytes())),
+      Error,
+      'Rdata.rdx: "variables" has no names',
+    );
+    // compressed = c(3, 3).
+    const pair = new RFixtureWriter().header(2).vecsxp(2, true);
+    pair.vecsxp(1, true).intsxp(at).pairlistCell().symbol("names").strsxp(["x"]).nil();
+    pair.realsxp([3, 3]);
+    pair.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+    assertThrows(
+      () => openLazyLoadDatabase(rawDatabase(dir, whole, pair.bytes())),
+      Error,
+      'Rdata.rdx: "compressed" element is not a scalar',
+    );
+    // Two elements named "variables": the first is read, as R's `index$variables` does.
+    const twice = new RFixtureWriter().header(2).vecsxp(3, true);
+    twice.vecsxp(1, true).intsxp(at).pairlistCell().symbol("names").strsxp(["x"]).nil();
+    twice.vecsxp(0).intsxp([1], false, 10);
+    twice.pairlistCell().reference(1).strsxp(["variables", "variables", "compressed"]).nil();
+    const value = openLazyLoadDatabase(rawDatabase(dir, whole, twice.bytes())).read("x");
+    assertEquals(value.type === "integer" && Array.from(value.values), [4, 5]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("factorLabels refuses levels that are no strings", () => {
+  const codes = integers([1], new Map([["levels", integers([5])]]));
+  assertThrows(() => factorLabels(codes, "g"), Error, "g: factor has no levels");
+});
+
+Deno.test("openLazyLoadDatabase: a double location reads, a fractional or NA one is refused; a corrupt object names its blob", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const object = new RFixtureWriter().header(2).intsxp([4, 5]).bytes();
+    const whole = blob(object.length, new Uint8Array(deflateSync(object)));
+    // list(variables = list(x = c(0, n) as doubles), compressed = TRUE).
+    const doubles = new RFixtureWriter().header(2).vecsxp(2, true);
+    doubles.vecsxp(1, true).realsxp([0, whole.length]);
+    doubles.pairlistCell().symbol("names").strsxp(["x"]).nil().intsxp([1], false, 10);
+    doubles.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+    const value = openLazyLoadDatabase(rawDatabase(dir, whole, doubles.bytes())).read("x");
+    assertEquals(value.type === "integer" && Array.from(value.values), [4, 5]);
+    // A fractional or NA offset, or a negative length, is no location (subarray would truncate).
+    for (const [offset, length] of [[0.5, whole.length], [NaN, whole.length], [0, -1]]) {
+      const bad = new RFixtureWriter().header(2).vecsxp(2, true);
+      bad.vecsxp(1, true).realsxp([offset, length]);
+      bad.pairlistCell().symbol("names").strsxp(["x"]).nil().intsxp([1], false, 10);
+      bad.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+      assertThrows(
+        () => openLazyLoadDatabase(rawDatabase(dir, whole, bad.bytes())).read("x"),
+        Error,
+        `Rdata.rdx: location of "x" is ${offset}+${length}, not two counts`,
+      );
+    }
+    // An object cut short inside a sound blob: the error names the blob file and the object.
+    const cut = object.subarray(0, object.length - 4);
+    const short = blob(cut.length, new Uint8Array(deflateSync(cut)));
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, short, [0, short.length], 1)).read("x"),
+      Error,
+      'Rdata.rdb ("x"): byte',
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("openLazyLoadDatabase reads the first of two objects of one name", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const objectOf = (n: number) => new RFixtureWriter().header(2).intsxp([n]).bytes();
+    const a = blob(objectOf(1).length, new Uint8Array(deflateSync(objectOf(1))));
+    const b = blob(objectOf(2).length, new Uint8Array(deflateSync(objectOf(2))));
+    const index = new RFixtureWriter().header(2).vecsxp(2, true);
+    index.vecsxp(2, true).intsxp([0, a.length]).intsxp([a.length, b.length]);
+    index.pairlistCell().symbol("names").strsxp(["x", "x"]).nil().intsxp([1], false, 10);
+    index.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+    const db = openLazyLoadDatabase(rawDatabase(dir, Uint8Array.of(...a, ...b), index.bytes()));
+    const value = db.read("x");
+    assertEquals(value.type === "integer" && Array.from(value.values), [1]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

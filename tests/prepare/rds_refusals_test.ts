@@ -3,7 +3,7 @@
  * forms R writes for compact sequences, wrappers and deferred strings as R would read them.
  */
 import { assertEquals, assertThrows } from "@std/assert";
-import { gzipSync } from "node:zlib";
+import { deflateSync, gzipSync } from "node:zlib";
 import {
   decompressRData,
   detectRCompression,
@@ -150,4 +150,137 @@ Deno.test("unserializeR reads a reference whose index follows the flags, and a p
   assertEquals(value.type === "pairlist" && value.entries.map((entry) => entry.tag), ["a", "a"]);
   const cls = value.type === "pairlist" ? value.attributes.get("class") : undefined;
   assertEquals(cls?.type === "character" && cls.values, ["x"]);
+});
+
+Deno.test("unserializeR refuses an ALTREP's untagged attribute or non-pairlist attributes, as any other's", () => {
+  // wrap_integer whose attributes pairlist holds an untagged cell: corrupt, not silently dropped.
+  const untagged = altrep("wrap_integer", 13).vecsxp(2).intsxp([1, 2]).intsxp([0, 0])
+    .flags(LISTSXP).strsxp(["a", "b"]).nil();
+  assertThrows(
+    () => unserializeR(untagged.bytes(), "untagged"),
+    Error,
+    "attribute without a name",
+  );
+  // Attributes written as an integer vector instead of a pairlist (or NULL).
+  const vector = altrep("wrap_integer", 13).vecsxp(2).intsxp([1, 2]).intsxp([0, 0]).intsxp([7]);
+  assertThrows(() => unserializeR(vector.bytes(), "vector"), Error, "attributes have type integer");
+});
+
+Deno.test("unserializeR refuses a format marker of X and another byte; reads a logical as logical", () => {
+  const marker = new RFixtureWriter().rawBytes([0x58, 0x0d]).int(3).int(0).int(0).nil();
+  assertThrows(() => unserializeR(marker.bytes(), "m.rds"), Error, "m.rds: byte 2: format");
+  // LGLSXP (10) c(TRUE, NA): a logical, not an integer vector.
+  const logical = unserializeR(
+    new RFixtureWriter().header(3).intsxp([1, R_NA_INTEGER], false, 10).bytes(),
+  );
+  assertEquals(logical.type, "logical");
+  assertEquals(logical.type === "logical" && Array.from(logical.values), [1, R_NA_INTEGER]);
+});
+
+Deno.test("unserializeR reads NILSXP (0) as NULL, also as a pairlist's end, and a NULL attribute list", () => {
+  assertEquals(unserializeR(new RFixtureWriter().header(3).int(0).bytes()), { type: "null" });
+  // pairlist(a = 1L) ended by NILSXP rather than NILVALUE_SXP.
+  const w = new RFixtureWriter().header(3).pairlistCell().symbol("a").intsxp([1]).int(0);
+  const value = unserializeR(w.bytes(), "nil");
+  assertEquals(value.type === "pairlist" && value.entries.map((entry) => entry.tag), ["a"]);
+  // An integer flagged as having attributes whose attribute list is NULL: no attributes.
+  const bare = unserializeR(new RFixtureWriter().header(3).intsxp([3], true).nil().bytes());
+  assertEquals(bare.type === "integer" && bare.attributes.size, 0);
+});
+
+Deno.test("unserializeR takes a pairlist tag written as a string; refuses a symbol named NA", () => {
+  const w = new RFixtureWriter().header(3).pairlistCell().charsxp("b").intsxp([2]).nil();
+  const value = unserializeR(w.bytes(), "tag");
+  assertEquals(value.type === "pairlist" && value.entries.map((entry) => entry.tag), ["b"]);
+  const na = new RFixtureWriter().header(3).flags(1).charsxp(null);
+  assertThrows(() => unserializeR(na.bytes(), "na"), Error, "symbol name is not a string");
+});
+
+Deno.test("unserializeR refuses a wrap_ ALTREP of an empty state and a deferred_string over doubles or logicals", () => {
+  const empty = altrep("wrap_integer", 13).vecsxp(0).nil();
+  assertThrows(
+    () => unserializeR(empty.bytes(), "wrap"),
+    Error,
+    "wrap_integer state is not a list(x, meta)",
+  );
+  const doubles = altrep("deferred_string", 16).flags(LISTSXP).realsxp([1.5]).nil().nil();
+  assertThrows(
+    () => unserializeR(doubles.bytes(), "deferred"),
+    Error,
+    "deferred_string over non-integer data is not supported",
+  );
+  // Over a logical, 1 would read as "1" where R says "TRUE".
+  const logicals = altrep("deferred_string", 16).flags(LISTSXP).intsxp([1], false, 10).nil().nil();
+  assertThrows(
+    () => unserializeR(logicals.bytes(), "deferred"),
+    Error,
+    "deferred_string over non-integer data is not supported",
+  );
+});
+
+Deno.test("unserializeR refuses a long vector longer than the bytes left, however little longer", () => {
+  // INTSXP of long length 5 followed by 4 bytes: 5 elements cannot fit.
+  const w = new RFixtureWriter().header(3).flags(13).int(-1).int(0).int(5).int(9);
+  assertThrows(() => unserializeR(w.bytes(), "long"), Error, "long vector length 5 exceeds data");
+});
+
+Deno.test("decompressRData names a corrupt zlib stream as zlib; an xz magic needs all four bytes", () => {
+  const packed = new Uint8Array(deflateSync(new RFixtureWriter().header(3).nil().bytes()));
+  assertEquals(detectRCompression(packed), "zlib");
+  assertThrows(
+    () => decompressRData(packed.subarray(0, packed.length - 6), "cut.rdx"),
+    Error,
+    "cut.rdx: corrupt zlib data",
+  );
+  assertEquals(detectRCompression(Uint8Array.of(0xfd, 0x37, 0x7a, 0x00, 0x5a, 0x00)), "none");
+});
+
+Deno.test("unserializeR keeps the attributes of a character and of a double vector", () => {
+  // c(a = "x") and structure(1.5, class = "Date").
+  const named = new RFixtureWriter().header(3).strsxp(["x"], true)
+    .pairlistCell().symbol("names").strsxp(["a"]).nil();
+  const text = unserializeR(named.bytes(), "named");
+  const names = text.type === "character" ? text.attributes.get("names") : undefined;
+  assertEquals(names?.type === "character" && names.values, ["a"]);
+  const date = new RFixtureWriter().header(3).realsxp([1.5], true)
+    .pairlistCell().symbol("class").strsxp(["Date"]).nil();
+  const day = unserializeR(date.bytes(), "date");
+  const cls = day.type === "double" ? day.attributes.get("class") : undefined;
+  assertEquals(cls?.type === "character" && cls.values, ["Date"]);
+});
+
+Deno.test("unserializeR refuses an ALTREP whose class info is no pairlist of a symbol", () => {
+  // info = NULL, state = c(4, 10, 1) as a compact_intseq's would be.
+  const w = new RFixtureWriter().header(3).int(ALTREP).nil().realsxp([4, 10, 1]).nil();
+  assertThrows(() => unserializeR(w.bytes(), "info"), Error, 'unsupported ALTREP class "?"');
+});
+
+Deno.test("detectRCompression: gzip needs both magic bytes, zlib the deflate method", () => {
+  assertEquals(detectRCompression(Uint8Array.of(0x1f, 0x00, 0x58, 0x0a)), "none");
+  // 0x001f is divisible by 31 but names no deflate method.
+  assertEquals(detectRCompression(Uint8Array.of(0x00, 0x1f, 0x58, 0x0a)), "none");
+});
+
+Deno.test("unserializeR refuses a compact sequence no R vector has: a fractional or NaN length, ints beyond R's range", () => {
+  for (const length of [2.5, NaN, -1]) {
+    const w = altrep("compact_realseq", 14).realsxp([length, 1, 1]).nil();
+    assertThrows(
+      () => unserializeR(w.bytes(), "seq"),
+      Error,
+      `compact_realseq length ${length} is not a count`,
+    );
+  }
+  // 2147483646:2147483648 would wrap to -2147483648 (NA) in Int32Array storage.
+  const wide = altrep("compact_intseq", 13).realsxp([3, 2147483646, 1]).nil();
+  assertThrows(
+    () => unserializeR(wide.bytes(), "wide"),
+    Error,
+    "compact_intseq from 2147483646 by 1 leaves R's integer range",
+  );
+  // The range's own ends are R integers.
+  const ends = altrep("compact_intseq", 13).realsxp([2, 2147483646, 1]).nil();
+  const value = unserializeR(ends.bytes(), "ends");
+  assertEquals(value.type === "integer" && Array.from(value.values), [2147483646, 2147483647]);
+  const empty = unserializeR(altrep("compact_intseq", 13).realsxp([0, 1, 1]).nil().bytes());
+  assertEquals(empty.type === "integer" && empty.values.length, 0);
 });

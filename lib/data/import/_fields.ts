@@ -16,9 +16,6 @@ export interface FieldSite {
 /** Decimal notation only: `Number()` would also take "0x10", "0b1", "0o7" and " " as numbers. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** The largest finite float32. */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /**
  * Parses a finite decimal number; NaN, Infinity, hexadecimal/binary/octal literals and other
  * non-numeric text are errors. With `float32`, a value that float32 storage would turn into
@@ -45,7 +42,9 @@ export function finiteNumber(
   if (!Number.isFinite(value)) {
     throw new DataError(site.file, site.line, site.field, `not finite: "${text}"`);
   }
-  if (options.float32 && Math.abs(value) > FLOAT32_MAX) {
+  // Rounding decides, not a comparison with the largest float32: "3.4028235e+38" (how numpy
+  // prints that largest float32) is a little above it as a double yet stores as it, finite.
+  if (options.float32 && !Number.isFinite(Math.fround(value))) {
     throw new DataError(
       site.file,
       site.line,

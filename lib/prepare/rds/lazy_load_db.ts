@@ -103,6 +103,12 @@ export function openLazyLoadDatabase(basePath: string): LazyLoadDatabase {
         throw new Error(`${indexPath}: location of "${name}" is not c(offset, length)`);
       }
       const [offset, length] = location.values;
+      // A fractional or NA (NaN) double would be truncated or read as an empty blob by subarray.
+      if (!Number.isInteger(offset) || !Number.isInteger(length) || length < 0) {
+        throw new Error(
+          `${indexPath}: location of "${name}" is ${offset}+${length}, not two counts`,
+        );
+      }
       blobs ??= Deno.readFileSync(blobPath);
       if (offset < 0 || offset + length > blobs.length) {
         throw new Error(`${blobPath}: "${name}" at ${offset}+${length} is outside the file`);

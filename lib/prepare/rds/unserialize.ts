@@ -28,6 +28,9 @@ const ALTREP_SXP = 238;
 const REFSXP = 255;
 const NILVALUE_SXP = 254;
 
+/** R's largest integer; -2^31 is its NA. */
+const R_INT_MAX = 2147483647;
+
 const SPECIAL_NAMES: Record<number, string> = {
   253: "GLOBALENV_SXP",
   252: "UNBOUNDVALUE_SXP",
@@ -77,7 +80,8 @@ function decodeFlags(flags: number): ItemFlags {
   };
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: false });
+// Fatal: bytes that are not UTF-8 are an error naming their offset, not U+FFFD in their place.
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 const latin1 = new TextDecoder("latin1");
 
 class RUnserializer {
@@ -102,7 +106,10 @@ class RUnserializer {
     this.cursor.int32("minimal reader R version");
     if (version === 3) {
       const length = this.cursor.int32("native encoding length");
-      const encoding = utf8.decode(this.cursor.raw(length, "native encoding"));
+      const encoding = this.decodeUtf8(
+        this.cursor.raw(length, "native encoding"),
+        "native encoding",
+      );
       this.nativeIsLatin1 = /latin.?1|iso.?8859.?1/i.test(encoding);
     }
   }
@@ -203,7 +210,19 @@ class RUnserializer {
     const bytes = this.cursor.raw(length, "string bytes");
     const isLatin1 = (flags.levels & LATIN1_MASK) !== 0 ||
       (this.nativeIsLatin1 && (flags.levels & (UTF8_MASK | ASCII_MASK)) === 0);
-    return isLatin1 ? latin1.decode(bytes) : utf8.decode(bytes);
+    return isLatin1 ? latin1.decode(bytes) : this.decodeUtf8(bytes, "string");
+  }
+
+  /** Decodes the bytes just read as UTF-8; bytes that are not UTF-8 are an error. */
+  private decodeUtf8(bytes: Uint8Array, what: string): string {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      const start = this.cursor.offset - bytes.length;
+      return this.cursor.fail(
+        `${what} at byte ${start} is not valid UTF-8 (nor flagged latin-1, nor in a latin-1 file)`,
+      );
+    }
   }
 
   private readTag(): string {
@@ -237,7 +256,11 @@ class RUnserializer {
   }
 
   private readAttributeList(): RAttributes {
-    const list = this.readItem();
+    return this.attributesOf(this.readItem());
+  }
+
+  /** An attribute pairlist (or NULL) as a map; an untagged attribute is corrupt, not dropped. */
+  private attributesOf(list: RValue): RAttributes {
     if (list.type === "null") return new Map();
     if (list.type !== "pairlist") this.cursor.fail(`attributes have type ${list.type}`);
     const attributes: RAttributes = new Map();
@@ -259,25 +282,11 @@ class RUnserializer {
     const className = info.type === "pairlist" && info.entries[0]?.value.type === "symbol"
       ? info.entries[0].value.name
       : "?";
-    const attributes: RAttributes = new Map();
-    if (attributesItem.type === "pairlist") {
-      for (const entry of attributesItem.entries) {
-        if (entry.tag !== null) attributes.set(entry.tag, entry.value);
-      }
-    }
+    // Checked as any other object's attributes: skipping an untagged entry, or attributes that
+    // are no pairlist, would silently drop what R would keep or refuse.
+    const attributes = this.attributesOf(attributesItem);
     if (className === "compact_intseq" || className === "compact_realseq") {
-      if (state.type !== "double" || state.values.length !== 3) {
-        this.cursor.fail(`${className} state is not a length-3 double vector`);
-      }
-      const [length, start, step] = state.values;
-      if (className === "compact_intseq") {
-        const values = new Int32Array(length);
-        for (let i = 0; i < length; i++) values[i] = start + i * step;
-        return { type: "integer", values, attributes };
-      }
-      const values = new Float64Array(length);
-      for (let i = 0; i < length; i++) values[i] = start + i * step;
-      return { type: "double", values, attributes };
+      return this.expandCompactSequence(className, state, attributes);
     }
     if (className.startsWith("wrap_")) {
       if (state.type !== "list" || state.values.length < 1) {
@@ -301,6 +310,42 @@ class RUnserializer {
       return strings;
     }
     return this.cursor.fail(`unsupported ALTREP class "${className}"`);
+  }
+
+  /**
+   * Expands a compact sequence from its state c(length, start, step). A state no R vector has is
+   * refused: a fractional or NaN length would make a shorter vector or an unnamed RangeError, and
+   * Int32Array storage would wrap an integer beyond R's range.
+   */
+  private expandCompactSequence(
+    className: "compact_intseq" | "compact_realseq",
+    state: RValue,
+    attributes: RAttributes,
+  ): RValue {
+    if (state.type !== "double" || state.values.length !== 3) {
+      this.cursor.fail(`${className} state is not a length-3 double vector`);
+    }
+    const [length, start, step] = state.values;
+    if (!Number.isSafeInteger(length) || length < 0) {
+      this.cursor.fail(`${className} length ${length} is not a count`);
+    }
+    if (className === "compact_intseq") {
+      const last = start + (length - 1) * step;
+      const inRange = (x: number) => Number.isInteger(x) && Math.abs(x) <= R_INT_MAX;
+      if (length > 0 && !(inRange(start) && inRange(step) && inRange(last))) {
+        this.cursor.fail(`compact_intseq from ${start} by ${step} leaves R's integer range`);
+      }
+    }
+    let values: Int32Array | Float64Array;
+    try {
+      values = className === "compact_intseq" ? new Int32Array(length) : new Float64Array(length);
+    } catch (error) {
+      return this.cursor.fail(`${className} of length ${length}: ${(error as Error).message}`);
+    }
+    for (let i = 0; i < length; i++) values[i] = start + i * step;
+    return values instanceof Int32Array
+      ? { type: "integer", values, attributes }
+      : { type: "double", values, attributes };
   }
 }
 
