@@ -316,11 +316,35 @@ export function readLines(path: string, options: LineReadOptions = {}): Numbered
   return lines;
 }
 
+/** The separators of other exports, by the name the messages give them. */
+export type ForeignSeparator = "commas" | "semicolons" | "pipes";
+
 /**
- * Said of a line that holds commas where values should be: a CSV export reads as one value and
- * would otherwise be reported as an empty history or a 0-wide row.
+ * Characters that separate fields in other exports and that no reader here splits on: commas
+ * (CSV), semicolons (CSV where the decimal mark is a comma) and pipes (dumps such as MovieLens
+ * 100K's `u.item`).
  */
-export const COMMA_HINT = "fields are separated by spaces or tabs, not commas";
+const FOREIGN_SEPARATORS: readonly (readonly [string, ForeignSeparator])[] = [
+  [",", "commas"],
+  [";", "semicolons"],
+  ["|", "pipes"],
+];
+
+/**
+ * The other export's separator a value holds, if any: said of a line that reads as one value,
+ * which would otherwise be reported as an empty history, a 0-wide row or a header "unit".
+ */
+export function foreignSeparator(text: string): ForeignSeparator | undefined {
+  return FOREIGN_SEPARATORS.find(([character]) => text.includes(character))?.[1];
+}
+
+/** The hint for a whitespace-separated file whose line holds another export's separator. */
+export function separatorHint(separator: ForeignSeparator): string {
+  return `fields are separated by spaces or tabs, not ${separator}`;
+}
+
+/** `separatorHint("commas")`: said of any value holding a comma in a sequence file. */
+export const COMMA_HINT = separatorHint("commas");
 
 /** Spaces and tabs separate the values on a line; nothing else does. */
 const SEPARATORS = /[ \t]+/;

@@ -9,6 +9,8 @@ import { DataError } from "../errors.ts";
 import {
   CONTROL_WHITESPACE,
   forEachLine,
+  type ForeignSeparator,
+  foreignSeparator,
   type LineReadOptions,
   whitespaceName,
 } from "./_fields.ts";
@@ -40,9 +42,12 @@ export interface AtomicTable extends AtomicHeader {
 
 const FIELD_TYPES: readonly string[] = ["token", "token_seq", "float", "float_seq"];
 
-/** What separates the cells of a header line without tabs: commas, spaces, or nothing. */
-function headerSeparator(header: string): "commas" | "spaces" | undefined {
-  if (header.includes(",")) return "commas";
+/** What separates the cells of a header line without tabs: another export's, spaces, or nothing. */
+function headerSeparator(header: string): ForeignSeparator | "spaces" | undefined {
+  // No header cell holds one of these: a name with ";" or "|" is not a column here, and a
+  // one-column file is an .item of ids alone (`item_id:token`).
+  const foreign = foreignSeparator(header);
+  if (foreign) return foreign;
   const cells = header.split(/ +/);
   return cells.length > 1 && cells.every((cell) => /^[^:]+:[^:]+$/.test(cell))
     ? "spaces"
@@ -51,8 +56,8 @@ function headerSeparator(header: string): "commas" | "spaces" | undefined {
 
 /** Reads the header line (the first non-blank one) of an atomic file into its columns. */
 export function parseHeader(file: string, line: number, content: string): AtomicHeader {
-  // A comma- or space-separated export would otherwise read as one header cell and say only that
-  // the cell is not name:type (or, for spaces, that a unit after the type is not supported).
+  // A comma-, semicolon-, pipe- or space-separated export would otherwise read as one header cell
+  // and say only that the cell is not name:type (or that a unit after the type is not supported).
   const separator = content.includes("\t") ? undefined : headerSeparator(content.trim());
   if (separator) {
     throw new DataError(

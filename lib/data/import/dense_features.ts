@@ -3,11 +3,12 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import type { FeatureProvenance, InteractionDataset, ModalityFeatures } from "../types.ts";
 import {
-  COMMA_HINT,
   finiteNumber,
+  foreignSeparator,
   type NumberedLine,
   readLines,
   requireNewModalityName,
+  separatorHint,
   splitValues,
 } from "./_fields.ts";
 import {
@@ -83,15 +84,16 @@ export function readDenseFeatures(
   const rows = readLines(path);
   const valuesOf = ({ line, content }: NumberedLine) => {
     const values = splitValues(content, path, line, (k) => k === 0 ? "item_id" : `value[${k - 1}]`);
-    // "a,0.1,0.2" is one value: without this it read as a 0-wide first row ("feature width 0")
-    // or an unknown item id "a,0.1,0.2".
-    if (values.length === 1 && values[0].includes(",")) {
+    // "a,0.1,0.2" (or "a;0.1;0.2", "a|0.1|0.2") is one value: without this it read as a 0-wide
+    // first row ("feature width 0") or an unknown item id "a,0.1,0.2".
+    const separator = values.length === 1 ? foreignSeparator(values[0]) : undefined;
+    if (separator) {
       const shown = values[0].length > 40 ? `${values[0].slice(0, 40)}...` : values[0];
       throw new DataError(
         path,
         line,
         "item_id",
-        `one value "${shown}" and no numbers: ${COMMA_HINT}`,
+        `one value "${shown}" and no numbers: ${separatorHint(separator)}`,
       );
     }
     return values;

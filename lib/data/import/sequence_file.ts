@@ -3,7 +3,7 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset } from "../types.ts";
-import { COMMA_HINT, readLines, splitValues } from "./_fields.ts";
+import { COMMA_HINT, foreignSeparator, readLines, separatorHint, splitValues } from "./_fields.ts";
 
 /** Column names a header line of an interaction file starts with. */
 const HEADER_WORDS = /^(user|users|user_?id|uid|session|session_?id|sequence)$/i;
@@ -18,9 +18,10 @@ function looksLikeHeader(user: string, items: string[]): boolean {
 
 /**
  * Reads a sequence file. A header line (first word `user`, `user_id`, `uid`, `session_id`, or a
- * RecBole `name:type` cell), binary content and values holding a comma (a CSV export) are
- * rejected with the line. Items are indexed in order of first appearance. A user without items or
- * listed twice is an error naming the line; nothing is dropped.
+ * RecBole `name:type` cell), binary content, values holding a comma (a CSV export) and a line of
+ * one value holding a semicolon or a pipe (another export's separator) are rejected with the line.
+ * Items are indexed in order of first appearance. A user without items or listed twice is an error
+ * naming the line; nothing is dropped.
  *
  * @example
  * ```ts
@@ -65,6 +66,18 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
         line,
         "user",
         `duplicate user "${user}" (first on line ${seenUsers.get(user)})`,
+      );
+    }
+    // "u1;i1;i2" or "u1|i1|i2" is one value: a user "u1;i1;i2" without items, not a history.
+    // Only a line of one value says so: ";" or "|" inside an id next to others is an id.
+    const separator = items.length === 0 ? foreignSeparator(user) : undefined;
+    if (separator) {
+      const shown = user.length > 40 ? `${user.slice(0, 40)}...` : user;
+      throw new DataError(
+        path,
+        line,
+        "user",
+        `one value "${shown}" and no items: ${separatorHint(separator)}`,
       );
     }
     if (items.length === 0) {
