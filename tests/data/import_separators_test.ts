@@ -4,7 +4,8 @@
  * separated cells) or described as something else (a space-separated header as a "unit").
  * And a `.item` file that is there but cannot be checked is an error, not "no features".
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { DataError } from "../../lib/data/errors.ts";
 import { assertDataError, importFixtures } from "./_import_fixtures.ts";
 import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
@@ -140,4 +141,43 @@ Deno.test("semicolon- and pipe-separated files are refused as such, in every rea
     "items",
     'user "u2" has an empty history',
   );
+});
+
+Deno.test("RecBole: a row without a tab under a tab-separated header names its separator", () => {
+  // A header typed by hand over rows exported as CSV (or with spaces): before, only
+  // "1 fields, header has 3", which does not say why.
+  for (
+    const [separator, name] of [[",", "commas"], [";", "semicolons"], [" ", "spaces"]] as const
+  ) {
+    const rows = INTER.split("\n").map((row, k) => k === 0 ? row : row.replaceAll("\t", separator));
+    const inter = fixture({ ".inter": rows.join("\n") });
+    assertDataError(
+      () => readRecBoleAtomic(inter),
+      `${inter}.inter`,
+      2,
+      "item_id:token",
+      `1 fields, header has 3 (the row has no tab and is separated by ${name}: atomic files ` +
+        "separate fields by tabs)",
+    );
+    const item = fixture({
+      ".inter": INTER,
+      ".item": `item_id:token\tgenre:token\na${separator}x\nb\ty\n`,
+    });
+    assertDataError(
+      () => readRecBoleAtomic(item),
+      `${item}.item`,
+      2,
+      "genre:token",
+      `is separated by ${name}`,
+    );
+  }
+  // A row that has its tabs but lacks a cell says the count alone.
+  const short = fixture({ ".inter": INTER.replace("u1\tb\t2", "u1 x\tb") });
+  const error = assertThrows(() => readRecBoleAtomic(short));
+  assert(error instanceof DataError);
+  assertEquals([error.line, error.field, error.detail], [
+    3,
+    "timestamp:float",
+    "2 fields, header has 3",
+  ]);
 });

@@ -124,14 +124,26 @@ export function rowCells(header: AtomicHeader, line: number, content: string): s
       file,
       line,
       field,
-      `${cells.length} fields, header has ${columns.length}${
-        cells.length > columns.length
-          ? " (a tab inside a value? atomic files have no quoting: every tab separates fields)"
-          : ""
-      }`,
+      `${cells.length} fields, header has ${columns.length}${fieldCountHint(cells, columns)}`,
     );
   }
   return cells;
+}
+
+/**
+ * Why a row's field count may differ from its header's: a tab inside a value (too many), or a row
+ * without a tab at all, exported with another separator under a tab-separated header (one field).
+ */
+function fieldCountHint(cells: readonly string[], columns: readonly Column[]): string {
+  if (cells.length > columns.length) {
+    return " (a tab inside a value? atomic files have no quoting: every tab separates fields)";
+  }
+  const separator = cells.length === 1
+    ? foreignSeparator(cells[0]) ?? (cells[0].trim().includes(" ") ? "spaces" : undefined)
+    : undefined;
+  return separator
+    ? ` (the row has no tab and is separated by ${separator}: atomic files separate fields by tabs)`
+    : "";
 }
 
 /** Reads a small atomic file whole; an empty file (no header) is an error at line 1. */
