@@ -570,3 +570,20 @@ Deno.test("readRecBoleAtomic: a missing .inter says the path is a base, and a fi
     "cannot read: Not a directory",
   );
 });
+
+Deno.test("readSequenceFile: a missing file whose .inter is there says it names RecBole files", () => {
+  // The mirror of the case above: `--dataset data/mine --format sequence` for mine.inter said
+  // only "cannot read: No such file or directory".
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n` });
+  assertDataError(
+    () => readSequenceFile(base),
+    base,
+    0,
+    "file",
+    `no such file; ${base}.inter is there: RecBole atomic files (.inter, optional .item) have ` +
+      `format "recbole" and are named by their base, "${base}"`,
+  );
+  // Without a .inter next to it, a missing file is the reader's "cannot read", as before.
+  const nothing = `${dir}/nothing.txt`;
+  assertDataError(() => readSequenceFile(nothing), nothing, 0, "file", "cannot read: No such file");
+});

@@ -17,6 +17,35 @@ function looksLikeHeader(user: string, items: string[]): boolean {
 }
 
 /**
+ * Refuses a missing path whose `.inter` is there with what it names: RecBole atomic files given
+ * as a sequence file (`--dataset data/mine --format sequence` for `data/mine.inter`) said only
+ * "cannot read: No such file". Other problems are the reader's "cannot read", with their cause.
+ */
+function requireNotRecBoleBase(path: string): void {
+  try {
+    Deno.statSync(path);
+    return;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) return;
+  }
+  let interIsFile = false;
+  try {
+    interIsFile = Deno.statSync(`${path}.inter`).isFile;
+  } catch {
+    // no .inter either: the usual case of a wrong path
+  }
+  if (interIsFile) {
+    throw new DataError(
+      path,
+      0,
+      "file",
+      `no such file; ${path}.inter is there: RecBole atomic files (.inter, optional .item) have ` +
+        `format "recbole" and are named by their base, "${path}"`,
+    );
+  }
+}
+
+/**
  * Reads a sequence file. A header line (first word `user`, `user_id`, `uid`, `session_id`, or a
  * RecBole `name:type` cell), binary content, values holding a comma (a CSV export) and a line of
  * one value holding a semicolon or a pipe (another export's separator) are rejected with the line.
@@ -29,6 +58,7 @@ function looksLikeHeader(user: string, items: string[]): boolean {
  * ```
  */
 export function readSequenceFile(path: string, name = path): InteractionDataset {
+  requireNotRecBoleBase(path);
   const userIds: string[] = [];
   const seenUsers = new Map<string, number>();
   const itemIndex = new Map<string, number>();
