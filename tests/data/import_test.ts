@@ -587,3 +587,30 @@ Deno.test("readSequenceFile: a missing file whose .inter is there says it names 
   const nothing = `${dir}/nothing.txt`;
   assertDataError(() => readSequenceFile(nothing), nothing, 0, "file", "cannot read: No such file");
 });
+
+Deno.test("a missing file given by a relative path says the folder it was looked for in", () => {
+  // `./run.sh` and the tasks run in the project folder and a notebook's kernel in notebooks/:
+  // `--dataset mine` typed in the folder that holds mine.inter said only "no such file: mine.inter"
+  // about a file the user could see there.
+  const missing = "walk40-no-such-folder/mine";
+  const folder = `(a relative path, read from ${Deno.cwd()})`;
+  for (
+    const [read, file] of [
+      [() => readRecBoleAtomic(missing), `${missing}.inter`],
+      [() => readSequenceFile(`${missing}.txt`), `${missing}.txt`],
+      [
+        () =>
+          readDenseFeatures(`${missing}.feat`, ["a"], {
+            name: "image",
+            provenance: { source: "test", normalisation: "none" },
+          }),
+        `${missing}.feat`,
+      ],
+    ] as const
+  ) {
+    assertDataError(read, file, 0, "file", folder);
+  }
+  // An absolute path names itself.
+  const error = assertThrows(() => readRecBoleAtomic(`${dir}/absent`));
+  assert(!error.message.includes("a relative path"), error.message);
+});

@@ -85,6 +85,21 @@ export interface LineReadOptions {
 export type LineVisitor = (line: number, content: string) => void;
 
 /**
+ * Where a missing relative path was looked for, said after "no such file": `./run.sh` and the
+ * `deno task`s run in the project folder, a notebook's kernel in `notebooks/`, so `mine.inter`
+ * typed in the folder that holds it named another file, and the bare message named one the user
+ * could see. Empty for an absolute path, or when this process may not read its folder's name.
+ */
+export function relativePathNote(path: string): string {
+  if (path.startsWith("/")) return "";
+  try {
+    return ` (a relative path, read from ${Deno.cwd()})`;
+  } catch {
+    return "";
+  }
+}
+
+/**
  * Opens a file for reading; a missing file, a directory or an unreadable file is a DataError
  * ("cannot read: ...", line 0).
  */
@@ -95,7 +110,8 @@ function openTextFile(path: string): Deno.FsFile {
     }
     return Deno.openSync(path);
   } catch (error) {
-    throw new DataError(path, 0, "file", `cannot read: ${(error as Error).message}`);
+    const where = error instanceof Deno.errors.NotFound ? relativePathNote(path) : "";
+    throw new DataError(path, 0, "file", `cannot read: ${(error as Error).message}${where}`);
   }
 }
 

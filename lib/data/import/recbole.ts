@@ -17,7 +17,12 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset, ModalityFeatures } from "../types.ts";
-import { forEachLine, type LineReadOptions, requireNewModalityName } from "./_fields.ts";
+import {
+  forEachLine,
+  type LineReadOptions,
+  relativePathNote,
+  requireNewModalityName,
+} from "./_fields.ts";
 import {
   checkBoolean,
   checkSettingNames,
@@ -100,8 +105,8 @@ function requireInterFile(base: string, interFile: string): void {
     interFile,
     0,
     "file",
-    `no such file: a RecBole dataset is named by its base, "${base}" for ${base}.inter ` +
-      `(and ${base}.item)` +
+    `no such file${relativePathNote(interFile)}: a RecBole dataset is named by its base, ` +
+      `"${base}" for ${base}.inter (and ${base}.item)` +
       (baseIsFile
         ? `; "${base}" is itself a file: a one-user-per-line file has format "sequence"`
         : ""),
