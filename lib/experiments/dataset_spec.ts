@@ -164,7 +164,9 @@ export function recboleBasePath(path: string): string {
 export function datasetLabel(spec: DatasetSpec): string {
   if (spec.kind === "movielens") return "MovieLens";
   if (spec.kind === "file") {
-    return spec.label ?? spec.path.split("/").pop()!.replace(/\.(inter|txt|tsv|csv)$/, "");
+    // A trailing "/" (a folder, which the reader then refuses with what to give) is not a name.
+    const name = spec.path.replace(/\/+$/, "").split("/").pop()!;
+    return spec.label ?? name.replace(/\.(inter|txt|tsv|csv)$/, "");
   }
   const entries = Object.entries(spec.config).sort(([a], [b]) => a.localeCompare(b));
   return entries.length === 0
