@@ -1,4 +1,5 @@
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { DataError } from "../../lib/data/errors.ts";
 import { writeFilesAtomically } from "../../lib/data/atomic_write.ts";
 import { attachModality, readDenseFeatures } from "../../lib/data/import/dense_features.ts";
 import { assertDataError, importFixtures } from "./_import_fixtures.ts";
@@ -569,6 +570,37 @@ Deno.test("readRecBoleAtomic: a missing .inter says the path is a base, and a fi
     "file",
     "cannot read: Not a directory",
   );
+});
+
+Deno.test("readRecBoleAtomic: a folder or the .item file given as the base says which base to give", () => {
+  // RecBole's own layout is <folder>/<name>/<name>.inter, and its users name the dataset's folder:
+  // that said only "no such file: ml.inter".
+  const folder = `${dir}/ml-walk`;
+  Deno.mkdirSync(folder);
+  Deno.writeTextFileSync(`${folder}/ml-walk.inter`, `${INTER_HEADER}\nu1\ta\t1\n`);
+  for (const given of [folder, `${folder}/`]) {
+    const error = assertThrows(() => readRecBoleAtomic(given));
+    assert(error instanceof DataError);
+    assertEquals([error.line, error.field], [0, "file"]);
+    assertStringIncludes(
+      error.detail,
+      `"${given}" is a folder: the base of its ${folder}/ml-walk.inter is "${folder}/ml-walk"`,
+    );
+  }
+  // A folder without such a file says what a base is.
+  const empty = `${dir}/empty-walk`;
+  Deno.mkdirSync(empty);
+  const bare = assertThrows(() => readRecBoleAtomic(empty));
+  assertStringIncludes(
+    (bare as DataError).detail,
+    `"${empty}" is a folder: the base names the files in it, "${empty}/<name>" for ` +
+      `${empty}/<name>.inter`,
+  );
+  // The .item file given as the base: it was said to be a one-user-per-line file.
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n`, ".item": "item_id:token\na\n" });
+  const item = assertThrows(() => readRecBoleAtomic(`${base}.item`)) as DataError;
+  assertStringIncludes(item.detail, `"${base}.item" is the .item file of the base "${base}"`);
+  assert(!item.detail.includes("sequence"), item.detail);
 });
 
 Deno.test("readSequenceFile: a missing file whose .inter is there says it names RecBole files", () => {

@@ -95,22 +95,47 @@ function requireInterFile(base: string, interFile: string): void {
     missing = error instanceof Deno.errors.NotFound;
   }
   if (!missing) return; // other problems are the reader's "cannot read", with the system's cause
-  let baseIsFile = false;
-  try {
-    baseIsFile = Deno.statSync(base).isFile;
-  } catch {
-    // no file at the base either: the usual case of a wrong path
-  }
   throw new DataError(
     interFile,
     0,
     "file",
     `no such file${relativePathNote(interFile)}: a RecBole dataset is named by its base, ` +
-      `"${base}" for ${base}.inter (and ${base}.item)` +
-      (baseIsFile
-        ? `; "${base}" is itself a file: a one-user-per-line file has format "sequence"`
-        : ""),
+      `"${base}" for ${base}.inter (and ${base}.item)${whatTheBaseIs(base)}`,
   );
+}
+
+/** The kind of thing at `path`, or undefined when nothing (or nothing this process may see). */
+function kindAt(path: string): "file" | "folder" | undefined {
+  try {
+    const info = Deno.statSync(path);
+    return info.isDirectory ? "folder" : info.isFile ? "file" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a base without a `.inter` names instead, said after "no such file": the dataset's folder
+ * (RecBole's own layout is `<folder>/<name>/<name>.inter`, and its users name that folder), the
+ * `.item` file of a base, or a file of another format.
+ */
+function whatTheBaseIs(base: string): string {
+  const kind = kindAt(base);
+  if (kind === "folder") {
+    const folder = base.replace(/\/+$/, "");
+    const name = folder.slice(folder.lastIndexOf("/") + 1);
+    return kindAt(`${folder}/${name}.inter`) === "file"
+      ? `; "${base}" is a folder: the base of its ${folder}/${name}.inter is "${folder}/${name}"`
+      : `; "${base}" is a folder: the base names the files in it, "${folder}/<name>" for ` +
+        `${folder}/<name>.inter`;
+  }
+  const itemOf = base.endsWith(".item") ? base.slice(0, -".item".length) : undefined;
+  if (itemOf !== undefined && kindAt(`${itemOf}.inter`) === "file") {
+    return `; "${base}" is the .item file of the base "${itemOf}" (give that, or ${itemOf}.inter)`;
+  }
+  return kind === "file"
+    ? `; "${base}" is itself a file: a one-user-per-line file has format "sequence"`
+    : "";
 }
 
 /**
