@@ -332,6 +332,12 @@ export function readLines(path: string, options: LineReadOptions = {}): Numbered
   return lines;
 }
 
+/**
+ * A RecBole header cell, `name:type` (`user_id:token`, `timestamp:float`): on the first line of a
+ * sequence or feature file it says that RecBole atomic files were given as one.
+ */
+export const RECBOLE_CELL = /:(token|float|token_seq|float_seq)$/;
+
 /** The separators of other exports, by the name the messages give them. */
 export type ForeignSeparator = "commas" | "semicolons" | "pipes";
 

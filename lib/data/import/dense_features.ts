@@ -7,6 +7,7 @@ import {
   foreignSeparator,
   type NumberedLine,
   readLines,
+  RECBOLE_CELL,
   requireNewModalityName,
   separatorHint,
   splitValues,
@@ -61,8 +62,40 @@ function validateDenseFeatureConfig(config: DenseFeatureConfig): void {
 }
 
 /**
- * Reads a whitespace-separated matrix keyed by external item id. Unknown or duplicate ids, rows
- * of the wrong width and NaN/infinite values are errors naming file, line and field
+ * Refuses a first row that is a header: RecBole `name:type` cells (an `.item` given as a feature
+ * file), or an id the interactions do not name followed by a word (`item_id v1 v2`). Read as a
+ * row, the header set the width (then "6 values, but line 1 ... has 2" at line 2) or was an
+ * unknown item id.
+ */
+function refuseHeaderLine(
+  path: string,
+  row: NumberedLine,
+  values: readonly string[],
+  index: ReadonlyMap<string, number>,
+): void {
+  const [id, ...rest] = values;
+  const typed = values.some((value) => RECBOLE_CELL.test(value));
+  // A word, not a number nor a value the row's own check refuses as one (`nan`, `inf`).
+  const isWord = (value: string) =>
+    Number.isNaN(Number(value)) && !/^[+-]?(nan|inf|infinity)$/i.test(value);
+  const named = !index.has(id) && rest.some(isWord);
+  if (!typed && !named) return;
+  const advice = typed
+    ? "RecBole's typed columns (name:type): a .item file is read with its .inter (format " +
+      '"recbole"), and each of its feature columns becomes a modality'
+    : "a feature file has no header (remove the line)";
+  throw new DataError(
+    path,
+    row.line,
+    "item_id",
+    `"${row.content.trim().slice(0, 60)}" looks like a header line; ${advice}`,
+  );
+}
+
+/**
+ * Reads a whitespace-separated matrix keyed by external item id. A header line, unknown or
+ * duplicate ids, rows of the wrong width and NaN/infinite values are errors naming file, line and
+ * field
  * (`value[k]` for the k-th number); the error for unknown ids names the first and counts them
  * all. Items without a row get `present = 0`. A setting of `config` that is unknown or out of
  * range is a `SettingError`, thrown before the file is read.
@@ -98,6 +131,7 @@ export function readDenseFeatures(
     }
     return values;
   };
+  if (rows.length > 0) refuseHeaderLine(path, rows[0], valuesOf(rows[0]), index);
   let dim = config.dim;
   /** What set the width, for a row that disagrees: either may be the odd one. */
   let expected = `expected ${dim}`;

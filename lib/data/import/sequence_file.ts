@@ -3,12 +3,17 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset } from "../types.ts";
-import { COMMA_HINT, foreignSeparator, readLines, separatorHint, splitValues } from "./_fields.ts";
+import {
+  COMMA_HINT,
+  foreignSeparator,
+  readLines,
+  RECBOLE_CELL,
+  separatorHint,
+  splitValues,
+} from "./_fields.ts";
 
 /** Column names a header line of an interaction file starts with. */
 const HEADER_WORDS = /^(user|users|user_?id|uid|session|session_?id|sequence)$/i;
-/** A RecBole header cell, `name:type` (`user_id:token`, `timestamp:float`). */
-const RECBOLE_CELL = /:(token|float|token_seq|float_seq)$/;
 
 /** A first line like `user_id item_ids` or `user_id:token item_id:token`. */
 function looksLikeHeader(user: string, items: string[]): boolean {
