@@ -71,6 +71,32 @@ Deno.test("malformed .inter: missing column", () => {
     "item_id:token",
     "missing column",
   );
+  // A session dataset as RecBole ships it (diginetica: session_id, its config's USER_ID_FIELD)
+  // said only "missing column": the message names the header's columns and the names read here.
+  const sessions = fixture({
+    ".inter": "session_id:token\titem_id:token\ttimestamp:float\ns1\ta\t1\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(sessions),
+    `${sessions}.inter`,
+    1,
+    "user_id:token",
+    "missing column (the header has session_id:token, item_id:token, timestamp:float): this " +
+      "reader takes RecBole's default field names, user_id:token, item_id:token and an optional " +
+      "timestamp:float; rename the columns of a dataset whose RecBole configuration names others " +
+      "(USER_ID_FIELD, ITEM_ID_FIELD, TIME_FIELD)",
+  );
+  const items = fixture({
+    ".inter": INTER_HEADER + "\nu1\ta\t1\n",
+    ".item": "iid:token\tg:token\na\tx\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(items),
+    `${items}.item`,
+    1,
+    "item_id:token",
+    "missing column (the header has iid:token, g:token)",
+  );
 });
 
 Deno.test("malformed .inter: unknown field type in header", () => {

@@ -178,7 +178,18 @@ function quotedCell(file: string, line: number, field: string): DataError {
 export function requireColumn(table: AtomicHeader, name: string, type: RecBoleFieldType): number {
   const index = table.columns.findIndex((column) => column.name === name);
   if (index < 0) {
-    throw new DataError(table.file, table.headerLine, `${name}:${type}`, "missing column");
+    // A dataset whose RecBole configuration names other fields (diginetica's session_id as
+    // USER_ID_FIELD) said only "missing column": the header's columns and the names read here
+    // say which to rename.
+    throw new DataError(
+      table.file,
+      table.headerLine,
+      `${name}:${type}`,
+      `missing column (the header has ${table.columns.map((c) => c.label).join(", ")}): this ` +
+        "reader takes RecBole's default field names, user_id:token, item_id:token and an " +
+        "optional timestamp:float; rename the columns of a dataset whose RecBole configuration " +
+        "names others (USER_ID_FIELD, ITEM_ID_FIELD, TIME_FIELD)",
+    );
   }
   if (table.columns[index].type !== type) {
     throw new DataError(
