@@ -534,6 +534,33 @@ Deno.test("comma-separated files and a repeated header say what is wrong", () =>
     "user_id:token",
     "repeats the header of line 1",
   );
+  // Two exports concatenated whose second header has its columns in another order: it was read
+  // as an interaction of the user "item_id:token" with the item "user_id:token", without a word.
+  const reordered = fixture({
+    ".inter": "user_id:token\titem_id:token\nu1\ta\nitem_id:token\tuser_id:token\nb\tu1\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(reordered),
+    `${reordered}.inter`,
+    3,
+    "user_id:token",
+    "is a header line (name:type cells), not a row: the header is line 1's " +
+      '"user_id:token\titem_id:token" (files concatenated? remove it)',
+  );
+  const itemHeader = fixture({
+    ".inter": "user_id:token\titem_id:token\nu1\ta\n",
+    ".item": "item_id:token\tg:token\na\tx\ng:token\titem_id:token\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(itemHeader),
+    `${itemHeader}.item`,
+    3,
+    "item_id:token",
+    "is a header line (name:type cells), not a row",
+  );
+  // A row with one such cell among values is a row: a token may hold a colon.
+  const colon = fixture({ ".inter": "user_id:token\titem_id:token\nu1\tbook:token\n" });
+  assertEquals(readRecBoleAtomic(colon).itemIds, ["book:token"]);
   const sequence = fixture({ ".txt": "u1 a b\nu2,a,b\n" });
   assertDataError(
     () => readSequenceFile(`${sequence}.txt`),

@@ -42,6 +42,9 @@ export interface AtomicTable extends AtomicHeader {
 
 const FIELD_TYPES: readonly string[] = ["token", "token_seq", "float", "float_seq"];
 
+/** A header cell, `name:type` with one of {@linkcode FIELD_TYPES}. */
+const TYPED_CELL = new RegExp(`^[^:\\s]+:(${FIELD_TYPES.join("|")})$`);
+
 /** What separates the cells of a header line without tabs: another export's, spaces, or nothing. */
 function headerSeparator(header: string): ForeignSeparator | "spaces" | undefined {
   // No header cell holds one of these: a name with ";" or "|" is not a column here, and a
@@ -112,6 +115,17 @@ export function rowCells(header: AtomicHeader, line: number, content: string): s
     );
   }
   const cells = content.split("\t");
+  // The same with the columns in another order (or other columns): every cell `name:type`. Read
+  // as a row, it was an interaction of the user "item_id:token" with the item "user_id:token".
+  if (cells.length > 1 && cells.every((cell) => TYPED_CELL.test(cell.trim()))) {
+    throw new DataError(
+      file,
+      line,
+      columns[0].label,
+      `"${content.trim()}" is a header line (name:type cells), not a row: the header is line ` +
+        `${header.headerLine}'s "${header.text}" (files concatenated? remove it)`,
+    );
+  }
   // Before the field count: a quoted value holding a tab would otherwise be reported as an
   // extra field in the last column.
   const quoted = cells.findIndex((cell) => cell.trimStart().startsWith('"'));
