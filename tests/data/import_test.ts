@@ -271,6 +271,27 @@ Deno.test("sequence files: valid file, empty history, duplicate user", () => {
   );
 });
 
+Deno.test("sequence files: one interaction a line says it is an interaction file, not a history", () => {
+  // (user, item[, rating, timestamp]) a line, as ratings exports are: said only "duplicate user".
+  for (const rows of ["u1 a\nu1 b\n", "u1\ta\t4\t1600000000\nu1\tb\t5\t1600000100\n"]) {
+    const path = `${fixture({ ".txt": rows })}.txt`;
+    assertDataError(
+      () => readSequenceFile(path),
+      path,
+      2,
+      "user",
+      'duplicate user "u1" (first on line 1): one interaction a line (user, item, then perhaps a ' +
+        "rating and a time) is an interaction file, RecBole's .inter (tab-separated, under a " +
+        'header such as user_id:token item_id:token timestamp:float; format "recbole"); a ' +
+        "sequence file holds each user's whole history on one line",
+    );
+  }
+  // A user listed twice with long histories is only a duplicate.
+  const long = `${fixture({ ".txt": "u1 a b c d e\nu1 f g h i j\n" })}.txt`;
+  const error = assertThrows(() => readSequenceFile(long)) as DataError;
+  assertEquals(error.detail, 'duplicate user "u1" (first on line 1)');
+});
+
 Deno.test("dense feature files: unknown id, duplicate id, wrong width, NaN, inconsistent count", () => {
   const itemIds = ["a", "b", "c"];
   const provenance = { source: "test", normalisation: "none" };

@@ -15,6 +15,15 @@ import {
 /** Column names a header line of an interaction file starts with. */
 const HEADER_WORDS = /^(user|users|user_?id|uid|session|session_?id|sequence)$/i;
 
+/** Values after the user on an interaction file's line: an item, a rating, a timestamp. */
+const INTERACTION_ROW_VALUES = 3;
+
+/** Said of a user listed twice on short lines: the file holds one interaction a line. */
+const INTERACTION_FILE_HINT = ": one interaction a line (user, item, then perhaps a rating and a " +
+  "time) is an interaction file, RecBole's .inter (tab-separated, under a header such as " +
+  'user_id:token item_id:token timestamp:float; format "recbole"); a sequence file holds each ' +
+  "user's whole history on one line";
+
 /** A first line like `user_id item_ids` or `user_id:token item_id:token`. */
 function looksLikeHeader(user: string, items: string[]): boolean {
   return HEADER_WORDS.test(user) || RECBOLE_CELL.test(user) ||
@@ -69,6 +78,8 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
   const itemIndex = new Map<string, number>();
   const sequences: Int32Array[] = [];
   const lines = readLines(path);
+  /** Lines of at most INTERACTION_ROW_VALUES items: the duplicate user's hint. */
+  const shortLines = new Set<number>();
   for (const { line, content } of lines) {
     const [user, ...items] = splitValues(content, path, line, (k) => k === 0 ? "user" : "items");
     if (line === lines[0].line && looksLikeHeader(user, items)) {
@@ -96,13 +107,20 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
       );
     }
     if (seenUsers.has(user)) {
+      const first = seenUsers.get(user)!;
+      // (user, item[, rating, timestamp]) a line, as ratings exports are: each user's second
+      // line is a duplicate, and "duplicate user" alone did not say that the file is another kind.
+      const interactionRows = items.length <= INTERACTION_ROW_VALUES && shortLines.has(first);
       throw new DataError(
         path,
         line,
         "user",
-        `duplicate user "${user}" (first on line ${seenUsers.get(user)})`,
+        `duplicate user "${user}" (first on line ${first})${
+          interactionRows ? INTERACTION_FILE_HINT : ""
+        }`,
       );
     }
+    if (items.length <= INTERACTION_ROW_VALUES) shortLines.add(line);
     // "u1;i1;i2" or "u1|i1|i2" is one value: a user "u1;i1;i2" without items, not a history.
     // Only a line of one value says so: ";" or "|" inside an id next to others is an id.
     const separator = items.length === 0 ? foreignSeparator(user) : undefined;
