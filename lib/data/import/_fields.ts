@@ -260,6 +260,27 @@ class LineCutter {
 }
 
 /**
+ * Refuses UTF-16 text by its byte-order mark: Windows' "Unicode" text, which Excel's "Unicode
+ * Text" export writes (tab-separated, so close to an atomic file), was "not a text file (binary
+ * or wrong encoding)". Every other byte is the UTF-8 decoder's to judge.
+ */
+function refuseUtf16(path: string, head: Uint8Array): void {
+  if (head.length < 2) return;
+  const mark = head[0] === 0xff && head[1] === 0xfe
+    ? "FF FE"
+    : head[0] === 0xfe && head[1] === 0xff
+    ? "FE FF"
+    : undefined;
+  if (mark === undefined) return;
+  throw new DataError(
+    path,
+    1,
+    "file",
+    `UTF-16 text (byte-order mark ${mark}, as Excel's "Unicode Text" saves): save it as UTF-8`,
+  );
+}
+
+/**
  * Reads a text file a chunk at a time and hands each non-blank line (blank lines are skipped but
  * counted) to `visit`, holding only the chunk and the line being read: a RecBole `.inter` of
  * millions of lines is never in memory whole. LF and CRLF line ends are accepted; a leading
@@ -267,6 +288,7 @@ class LineCutter {
  * whole file were checked before any line is read, so that what `visit` throws at an earlier line
  * gives way to them:
  * - a missing file, a directory or an unreadable file (line 0);
+ * - UTF-16 text (its byte-order mark), said as such;
  * - NUL bytes or bytes that are not UTF-8 (decoded as U+FFFD): not a text file;
  * - a carriage return without a line feed: splitting on LF would leave old-Mac (CR-only) lines
  *   run together as one line, whose values whitespace splitting would then merge into one user.
@@ -299,6 +321,16 @@ export function forEachLine(
         ? (content) => !content.includes("\t") && content.trim() === ""
         : (content) => content.trim() === "",
     );
+    // The first two bytes on their own (chunks may be of one byte): a UTF-16 byte-order mark.
+    const head = new Uint8Array(2);
+    let headBytes = 0;
+    while (headBytes < 2) {
+      const read = readChunk(file, head.subarray(headBytes), path);
+      if (read === null) break;
+      headBytes += read;
+    }
+    refuseUtf16(path, head.subarray(0, headBytes));
+    cutter.push(decoder.decode(head.subarray(0, headBytes), { stream: true }));
     for (let read = readChunk(file, buffer, path); read !== null;) {
       cutter.push(decoder.decode(buffer.subarray(0, read), { stream: true }));
       read = readChunk(file, buffer, path);
