@@ -20,6 +20,23 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
+ * What a value that is not a number most likely is, for the error: a date (a timestamp exported
+ * as one) or a number written with a comma (a spreadsheet's decimal comma, or thousands
+ * separators). Empty for anything else.
+ */
+function notANumberHint(text: string): string {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    return "; a date? timestamps are numbers here (such as Unix seconds), which only order each " +
+      "user's history";
+  }
+  if (/^[+-]?\d+(,\d+)+(\.\d+)?$/.test(text)) {
+    return "; a decimal comma or a thousands separator? the decimal mark is a point, with no " +
+      "separators: 4.5, 1600000";
+  }
+  return "";
+}
+
+/**
  * Parses a finite decimal number; NaN, Infinity, hexadecimal/binary/octal literals and other
  * non-numeric text are errors. With `float32`, a value that float32 storage would turn into
  * Infinity is an error too.
@@ -38,7 +55,9 @@ export function finiteNumber(
       site.file,
       site.line,
       site.field,
-      `not a number: "${text}" (decimal notation expected, e.g. 12, -0.5, 1e-3)`,
+      `not a number: "${text}" (decimal notation expected, e.g. 12, -0.5, 1e-3${
+        notANumberHint(trimmed)
+      })`,
     );
   }
   const value = Number(trimmed);
