@@ -29,7 +29,7 @@ import {
   SettingError,
   type SettingNames,
 } from "../../util/settings.ts";
-import { featureModality } from "./_recbole_item_features.ts";
+import { featureModality, joinedTokenNotes } from "./_recbole_item_features.ts";
 import { InterReader, unusedColumnsNote } from "./_recbole_inter_reader.ts";
 import { duplicateRows, perUser, rowsByUser, sortByTime } from "./_user_histories.ts";
 
@@ -192,6 +192,7 @@ export function readRecBoleAtomicInChunks(
       preprocessing: [
         "every interaction kept as implicit feedback",
         ...unusedColumnsNote(interFile, inter.unused),
+        ...(items ? joinedTokenNotes(items) : []),
         ...(duplicates
           ? [
             `${duplicates.count} ${
