@@ -73,9 +73,12 @@ export function isFeatureName(name: string): boolean {
   return name !== "" && !/[,=]/.test(name);
 }
 
+const FEATURE_FILE_SPEC_NAMES: SettingNames<FeatureFileSpec> = { name: true, path: true };
+
 /**
- * Throws a `SettingError` for a feature file without a usable name or path, where a spec enters
- * the library (the command line applies {@linkcode isFeatureName} to `--features` itself).
+ * Throws a `SettingError` for a feature file without a usable name or path, or with a name the
+ * entry does not have, where a spec enters the library (the command line applies
+ * {@linkcode isFeatureName} to `--features` itself).
  *
  * @example
  * ```ts
@@ -84,6 +87,9 @@ export function isFeatureName(name: string): boolean {
  */
 export function checkFeatureFiles(features: readonly FeatureFileSpec[] | undefined): void {
   (features ?? []).forEach((feature, k) => {
+    // A name the entry does not have (`dim`, readDenseFeatures' setting) was dropped without a
+    // word; an entry that is not an object failed on a TypeError.
+    checkSettingNames(`FileDatasetSpec.features[${k}]`, feature, FEATURE_FILE_SPEC_NAMES);
     if (typeof feature.name !== "string" || !isFeatureName(feature.name)) {
       throw new SettingError(
         `FileDatasetSpec.features[${k}].name`,
@@ -158,7 +164,9 @@ export function recboleBasePath(path: string): string {
 export function datasetLabel(spec: DatasetSpec): string {
   if (spec.kind === "movielens") return "MovieLens";
   if (spec.kind === "file") {
-    return spec.label ?? spec.path.split("/").pop()!.replace(/\.(inter|txt|tsv|csv)$/, "");
+    // A trailing "/" (a folder, which the reader then refuses with what to give) is not a name.
+    const name = spec.path.replace(/\/+$/, "").split("/").pop()!;
+    return spec.label ?? name.replace(/\.(inter|txt|tsv|csv)$/, "");
   }
   const entries = Object.entries(spec.config).sort(([a], [b]) => a.localeCompare(b));
   return entries.length === 0

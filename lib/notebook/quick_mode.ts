@@ -18,16 +18,18 @@ export function isQuickMode(): boolean {
 }
 
 /**
- * What a quick page says once, where its numbers come from: its prose describes the results of
- * record, and without this line a reader of the page (the one without code too) would take the
- * quick plan's small, capped runs for them. The runs are kept under `results/` (`results/quick`
- * for the plan's cells, a folder of its own for notebook 08's imported data).
+ * What a quick page says once, where its numbers come from: most pages' prose describes the
+ * results of record, and without this line a reader of the page (the one without code too) would
+ * take the quick plan's small, capped runs for them. The runs are kept under `results/`
+ * (`results/quick` for the plan's cells, a folder of its own for notebook 08's imported data).
+ * Notebooks 00 and 08 describe no records (08's full page trains its own grid on the test
+ * fixture), so the notice names the records only where the text describes them.
  */
 export const QUICK_PAGE_NOTICE: string =
   "Quick mode (DEMURE_QUICK=1, the notebooks' check in CI): the " +
   "numbers on this page come from the quick plan's small runs of a few epochs (kept under " +
-  "results/), not from the results of record that the text describes; `deno task notebooks` " +
-  "without --quick renders those.";
+  "results/), not from full-mode runs: the results of record where the text describes them; " +
+  "`deno task notebooks` without --quick renders the full page.";
 
 let quickNoticeShown = false;
 

@@ -447,3 +447,38 @@ Deno.test(".item: a float cell of two numbers is refused, not read as a 2-wide f
   });
   assertDataError(() => readRecBoleAtomic(base), `${base}.item`, 2, "price:float", "not a number");
 });
+
+Deno.test("a dense feature file with a header line is refused at it, as a header", () => {
+  // "item_id v1 v2" said "unknown item id \"item_id\"", and a RecBole .item given as a feature
+  // file said that its line 2 had "6 values, but line 1 (the first row, which sets the width)
+  // has 2": the header set the width.
+  const read = (text: string) => {
+    const path = `${fixture({ ".feat": text })}.feat`;
+    return { path, run: () => readDenseFeatures(path, ["a", "b"], { name: "image", provenance }) };
+  };
+  const plain = read("\nitem_id v1 v2\na 1 2\nb 3 4\n");
+  assertDataError(
+    plain.run,
+    plain.path,
+    2,
+    "item_id",
+    '"item_id v1 v2" looks like a header line; a feature file has no header (remove the line)',
+  );
+  const item = read("item_id:token\tgenre:token_seq\tv:float_seq\na\tx y\t1 2\nb\ty\t3 4\n");
+  assertDataError(
+    item.run,
+    item.path,
+    1,
+    "item_id",
+    "looks like a header line; RecBole's typed columns (name:type): a .item file is read with " +
+      'its .inter (format "recbole"), and each of its feature columns becomes a modality',
+  );
+  // A first row naming an item the interactions do not, with numbers, is that row's error.
+  for (const first of ["z 1 2", "z nan 2"]) {
+    const unknown = read(`${first}\na 1 2\n`);
+    assertDataError(unknown.run, unknown.path, 1, "item_id", 'unknown item id "z"');
+  }
+  // A known item with a word is a value's error, not a header.
+  const word = read("a 1 x\nb 3 4\n");
+  assertDataError(word.run, word.path, 1, "value[1]", "not a number");
+});

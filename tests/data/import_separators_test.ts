@@ -4,10 +4,12 @@
  * separated cells) or described as something else (a space-separated header as a "unit").
  * And a `.item` file that is there but cannot be checked is an error, not "no features".
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { DataError } from "../../lib/data/errors.ts";
 import { assertDataError, importFixtures } from "./_import_fixtures.ts";
 import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
+import { readDenseFeatures } from "../../lib/data/import/dense_features.ts";
 
 const { write: fixture } = importFixtures("import_separators_");
 
@@ -78,4 +80,104 @@ Deno.test("RecBole: a .item that is there but cannot be checked is an error, not
   // reader used to take for "no .item file" and read the interactions without features.
   Deno.symlinkSync(`${base}.item`, `${base}.item`);
   assertDataError(() => readRecBoleAtomic(base), `${base}.item`, 0, "file", "cannot read");
+});
+
+Deno.test("semicolon- and pipe-separated files are refused as such, in every reader", () => {
+  // A spreadsheet's CSV in a locale with decimal commas uses semicolons; dumps such as
+  // MovieLens 100K's u.item use pipes. Before, the .inter header was said to carry "a unit after
+  // the type", a sequence line "an empty history" and a feature file "feature width 0".
+  for (const [separator, name] of [[";", "semicolons"], ["|", "pipes"]] as const) {
+    const inter = fixture({ ".inter": INTER.replaceAll("\t", separator) });
+    assertDataError(
+      () => readRecBoleAtomic(inter),
+      `${inter}.inter`,
+      1,
+      "header",
+      `RecBole atomic files are tab-separated; this header is separated by ${name}`,
+    );
+    const item = fixture({
+      ".inter": INTER,
+      ".item": `item_id:token${separator}genre:token\na${separator}x\nb${separator}y\n`,
+    });
+    assertDataError(
+      () => readRecBoleAtomic(item),
+      `${item}.item`,
+      1,
+      "header",
+      `this header is separated by ${name}`,
+    );
+    const sequence = fixture({ ".txt": `u1 a b\nu2${separator}a${separator}b\n` });
+    assertDataError(
+      () => readSequenceFile(`${sequence}.txt`),
+      `${sequence}.txt`,
+      2,
+      "user",
+      `one value "u2${separator}a${separator}b" and no items: fields are separated by spaces or ` +
+        `tabs, not ${name}`,
+    );
+    const features = `${fixture({ ".feat": `a${separator}1${separator}2\nb 3 4\n` })}.feat`;
+    assertDataError(
+      () =>
+        readDenseFeatures(features, ["a", "b"], {
+          name: "image",
+          provenance: { source: "test", normalisation: "none" },
+        }),
+      features,
+      1,
+      "item_id",
+      `one value "a${separator}1${separator}2" and no numbers: fields are separated by spaces or ` +
+        `tabs, not ${name}`,
+    );
+  }
+  // A separator character inside an id on a line that has items is an id like any other.
+  const inside = fixture({ ".txt": "u;1 a|b c\n" });
+  assertEquals(readSequenceFile(`${inside}.txt`).itemIds, ["a|b", "c"]);
+  // A user alone on its line, without such a character, still has an empty history.
+  const alone = fixture({ ".txt": "u1 a b\nu2\n" });
+  assertDataError(
+    () => readSequenceFile(`${alone}.txt`),
+    `${alone}.txt`,
+    2,
+    "items",
+    'user "u2" has an empty history',
+  );
+});
+
+Deno.test("RecBole: a row without a tab under a tab-separated header names its separator", () => {
+  // A header typed by hand over rows exported as CSV (or with spaces): before, only
+  // "1 fields, header has 3", which does not say why.
+  for (
+    const [separator, name] of [[",", "commas"], [";", "semicolons"], [" ", "spaces"]] as const
+  ) {
+    const rows = INTER.split("\n").map((row, k) => k === 0 ? row : row.replaceAll("\t", separator));
+    const inter = fixture({ ".inter": rows.join("\n") });
+    assertDataError(
+      () => readRecBoleAtomic(inter),
+      `${inter}.inter`,
+      2,
+      "item_id:token",
+      `1 fields, header has 3 (the row has no tab and is separated by ${name}: atomic files ` +
+        "separate fields by tabs)",
+    );
+    const item = fixture({
+      ".inter": INTER,
+      ".item": `item_id:token\tgenre:token\na${separator}x\nb\ty\n`,
+    });
+    assertDataError(
+      () => readRecBoleAtomic(item),
+      `${item}.item`,
+      2,
+      "genre:token",
+      `is separated by ${name}`,
+    );
+  }
+  // A row that has its tabs but lacks a cell says the count alone.
+  const short = fixture({ ".inter": INTER.replace("u1\tb\t2", "u1 x\tb") });
+  const error = assertThrows(() => readRecBoleAtomic(short));
+  assert(error instanceof DataError);
+  assertEquals([error.line, error.field, error.detail], [
+    3,
+    "timestamp:float",
+    "2 fields, header has 3",
+  ]);
 });

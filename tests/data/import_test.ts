@@ -1,4 +1,5 @@
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { DataError } from "../../lib/data/errors.ts";
 import { writeFilesAtomically } from "../../lib/data/atomic_write.ts";
 import { attachModality, readDenseFeatures } from "../../lib/data/import/dense_features.ts";
 import { assertDataError, importFixtures } from "./_import_fixtures.ts";
@@ -69,6 +70,32 @@ Deno.test("malformed .inter: missing column", () => {
     1,
     "item_id:token",
     "missing column",
+  );
+  // A session dataset as RecBole ships it (diginetica: session_id, its config's USER_ID_FIELD)
+  // said only "missing column": the message names the header's columns and the names read here.
+  const sessions = fixture({
+    ".inter": "session_id:token\titem_id:token\ttimestamp:float\ns1\ta\t1\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(sessions),
+    `${sessions}.inter`,
+    1,
+    "user_id:token",
+    "missing column (the header has session_id:token, item_id:token, timestamp:float): this " +
+      "reader takes RecBole's default field names, user_id:token, item_id:token and an optional " +
+      "timestamp:float; rename the columns of a dataset whose RecBole configuration names others " +
+      "(USER_ID_FIELD, ITEM_ID_FIELD, TIME_FIELD)",
+  );
+  const items = fixture({
+    ".inter": INTER_HEADER + "\nu1\ta\t1\n",
+    ".item": "iid:token\tg:token\na\tx\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(items),
+    `${items}.item`,
+    1,
+    "item_id:token",
+    "missing column (the header has iid:token, g:token)",
   );
 });
 
@@ -242,6 +269,27 @@ Deno.test("sequence files: valid file, empty history, duplicate user", () => {
     "user",
     "first on line 1",
   );
+});
+
+Deno.test("sequence files: one interaction a line says it is an interaction file, not a history", () => {
+  // (user, item[, rating, timestamp]) a line, as ratings exports are: said only "duplicate user".
+  for (const rows of ["u1 a\nu1 b\n", "u1\ta\t4\t1600000000\nu1\tb\t5\t1600000100\n"]) {
+    const path = `${fixture({ ".txt": rows })}.txt`;
+    assertDataError(
+      () => readSequenceFile(path),
+      path,
+      2,
+      "user",
+      'duplicate user "u1" (first on line 1): one interaction a line (user, item, then perhaps a ' +
+        "rating and a time) is an interaction file, RecBole's .inter (tab-separated, under a " +
+        'header such as user_id:token item_id:token timestamp:float; format "recbole"); a ' +
+        "sequence file holds each user's whole history on one line",
+    );
+  }
+  // A user listed twice with long histories is only a duplicate.
+  const long = `${fixture({ ".txt": "u1 a b c d e\nu1 f g h i j\n" })}.txt`;
+  const error = assertThrows(() => readSequenceFile(long)) as DataError;
+  assertEquals(error.detail, 'duplicate user "u1" (first on line 1)');
 });
 
 Deno.test("dense feature files: unknown id, duplicate id, wrong width, NaN, inconsistent count", () => {
@@ -507,6 +555,33 @@ Deno.test("comma-separated files and a repeated header say what is wrong", () =>
     "user_id:token",
     "repeats the header of line 1",
   );
+  // Two exports concatenated whose second header has its columns in another order: it was read
+  // as an interaction of the user "item_id:token" with the item "user_id:token", without a word.
+  const reordered = fixture({
+    ".inter": "user_id:token\titem_id:token\nu1\ta\nitem_id:token\tuser_id:token\nb\tu1\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(reordered),
+    `${reordered}.inter`,
+    3,
+    "user_id:token",
+    "is a header line (name:type cells), not a row: the header is line 1's " +
+      '"user_id:token\titem_id:token" (files concatenated? remove it)',
+  );
+  const itemHeader = fixture({
+    ".inter": "user_id:token\titem_id:token\nu1\ta\n",
+    ".item": "item_id:token\tg:token\na\tx\ng:token\titem_id:token\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(itemHeader),
+    `${itemHeader}.item`,
+    3,
+    "item_id:token",
+    "is a header line (name:type cells), not a row",
+  );
+  // A row with one such cell among values is a row: a token may hold a colon.
+  const colon = fixture({ ".inter": "user_id:token\titem_id:token\nu1\tbook:token\n" });
+  assertEquals(readRecBoleAtomic(colon).itemIds, ["book:token"]);
   const sequence = fixture({ ".txt": "u1 a b\nu2,a,b\n" });
   assertDataError(
     () => readSequenceFile(`${sequence}.txt`),
@@ -569,4 +644,79 @@ Deno.test("readRecBoleAtomic: a missing .inter says the path is a base, and a fi
     "file",
     "cannot read: Not a directory",
   );
+});
+
+Deno.test("readRecBoleAtomic: a folder or the .item file given as the base says which base to give", () => {
+  // RecBole's own layout is <folder>/<name>/<name>.inter, and its users name the dataset's folder:
+  // that said only "no such file: ml.inter".
+  const folder = `${dir}/ml-walk`;
+  Deno.mkdirSync(folder);
+  Deno.writeTextFileSync(`${folder}/ml-walk.inter`, `${INTER_HEADER}\nu1\ta\t1\n`);
+  for (const given of [folder, `${folder}/`]) {
+    const error = assertThrows(() => readRecBoleAtomic(given));
+    assert(error instanceof DataError);
+    assertEquals([error.line, error.field], [0, "file"]);
+    assertStringIncludes(
+      error.detail,
+      `"${given}" is a folder: the base of its ${folder}/ml-walk.inter is "${folder}/ml-walk"`,
+    );
+  }
+  // A folder without such a file says what a base is.
+  const empty = `${dir}/empty-walk`;
+  Deno.mkdirSync(empty);
+  const bare = assertThrows(() => readRecBoleAtomic(empty));
+  assertStringIncludes(
+    (bare as DataError).detail,
+    `"${empty}" is a folder: the base names the files in it, "${empty}/<name>" for ` +
+      `${empty}/<name>.inter`,
+  );
+  // The .item file given as the base: it was said to be a one-user-per-line file.
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n`, ".item": "item_id:token\na\n" });
+  const item = assertThrows(() => readRecBoleAtomic(`${base}.item`)) as DataError;
+  assertStringIncludes(item.detail, `"${base}.item" is the .item file of the base "${base}"`);
+  assert(!item.detail.includes("sequence"), item.detail);
+});
+
+Deno.test("readSequenceFile: a missing file whose .inter is there says it names RecBole files", () => {
+  // The mirror of the case above: `--dataset data/mine --format sequence` for mine.inter said
+  // only "cannot read: No such file or directory".
+  const base = fixture({ ".inter": `${INTER_HEADER}\nu1\ta\t1\n` });
+  assertDataError(
+    () => readSequenceFile(base),
+    base,
+    0,
+    "file",
+    `no such file; ${base}.inter is there: RecBole atomic files (.inter, optional .item) have ` +
+      `format "recbole" and are named by their base, "${base}"`,
+  );
+  // Without a .inter next to it, a missing file is the reader's "cannot read", as before.
+  const nothing = `${dir}/nothing.txt`;
+  assertDataError(() => readSequenceFile(nothing), nothing, 0, "file", "cannot read: No such file");
+});
+
+Deno.test("a missing file given by a relative path says the folder it was looked for in", () => {
+  // `./run.sh` and the tasks run in the project folder and a notebook's kernel in notebooks/:
+  // `--dataset mine` typed in the folder that holds mine.inter said only "no such file: mine.inter"
+  // about a file the user could see there.
+  const missing = "walk40-no-such-folder/mine";
+  const folder = `(a relative path, read from ${Deno.cwd()})`;
+  for (
+    const [read, file] of [
+      [() => readRecBoleAtomic(missing), `${missing}.inter`],
+      [() => readSequenceFile(`${missing}.txt`), `${missing}.txt`],
+      [
+        () =>
+          readDenseFeatures(`${missing}.feat`, ["a"], {
+            name: "image",
+            provenance: { source: "test", normalisation: "none" },
+          }),
+        `${missing}.feat`,
+      ],
+    ] as const
+  ) {
+    assertDataError(read, file, 0, "file", folder);
+  }
+  // An absolute path names itself.
+  const error = assertThrows(() => readRecBoleAtomic(`${dir}/absent`));
+  assert(!error.message.includes("a relative path"), error.message);
 });

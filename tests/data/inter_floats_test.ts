@@ -29,3 +29,35 @@ Deno.test(".inter: an extra float column is read as a number too (a DataError at
     "not finite",
   );
 });
+
+Deno.test(".inter and .item: a date, a decimal comma or a thousands separator is named", () => {
+  // Said only "not a number: ... (decimal notation expected, e.g. 12, -0.5, 1e-3)": a timestamp
+  // exported as a date, or a number from a spreadsheet in a locale with a decimal comma.
+  const cases = [
+    ["2020-01-01", "a date? timestamps are numbers here (such as Unix seconds)"],
+    ["2020-01-01T10:00:00Z", "a date?"],
+    ["4,5", "a decimal comma or a thousands separator? the decimal mark is a point, with no"],
+    ["1,600,000", "a decimal comma or a thousands separator?"],
+  ] as const;
+  for (const [value, hint] of cases) {
+    const bad = fixture({ ".inter": `${HEADER}\nu1\ta\t1\t4\nu1\tb\t${value}\t3\n` });
+    assertDataError(
+      () => readRecBoleAtomic(bad),
+      `${bad}.inter`,
+      3,
+      "timestamp:float",
+      `not a number: "${value}" (decimal notation expected, e.g. 12, -0.5, 1e-3; ${hint}`,
+    );
+  }
+  const item = fixture({
+    ".inter": `${HEADER}\nu1\ta\t1\t4\n`,
+    ".item": "item_id:token\tprice:float\na\t9,99\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(item),
+    `${item}.item`,
+    2,
+    "price:float",
+    "a decimal comma or a thousands separator?",
+  );
+});

@@ -210,3 +210,30 @@ Deno.test("readLines: the lines and their numbers do not depend on the chunk siz
     ]);
   }
 });
+
+Deno.test("UTF-16 text (Excel's 'Unicode Text') is named as such in any chunk", () => {
+  // Said "bytes that are not UTF-8 text: not a text file (binary or wrong encoding)" before.
+  const utf16 = (text: string, bigEndian: boolean) => {
+    const bytes = [bigEndian ? 0xfe : 0xff, bigEndian ? 0xff : 0xfe];
+    for (const unit of text) {
+      const code = unit.charCodeAt(0);
+      bytes.push(...(bigEndian ? [code >> 8, code & 0xff] : [code & 0xff, code >> 8]));
+    }
+    return Uint8Array.from(bytes);
+  };
+  for (const [bigEndian, mark] of [[false, "FF FE"], [true, "FE FF"]] as const) {
+    const base = fixture({ ".inter": utf16(`${HEADER}\nu1\ta\t1\n`, bigEndian) });
+    assertErrorInChunks(
+      base,
+      `${base}.inter`,
+      1,
+      "file",
+      `UTF-16 text (byte-order mark ${mark}, as Excel's "Unicode Text" saves): save it as UTF-8`,
+    );
+    const sequence = `${fixture({ ".txt": utf16("u1 a b c\n", bigEndian) })}.txt`;
+    assertDataError(() => readLines(sequence), sequence, 1, "file", `byte-order mark ${mark}`);
+  }
+  // A file of one byte that starts like one is not UTF-16: the usual refusal.
+  const one = fixture({ ".inter": Uint8Array.from([0xff]) });
+  assertErrorInChunks(one, `${one}.inter`, 1, "file", "not UTF-8");
+});

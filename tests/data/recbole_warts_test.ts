@@ -199,3 +199,30 @@ Deno.test(".item: a token repeated in a token_seq cell is one hot value, not a c
   assertEquals(categories?.vocabulary, ["comédie", "drama", "kids"]);
   assertEquals(Array.from(categories?.values ?? []), [1, 1, 0, 0, 0, 0, 0, 0, 1]);
 });
+
+Deno.test(".item: token_seq tokens joined by '|' or ',' are read as one token each, and the card says so", () => {
+  // MovieLens-style "Action|Comedy" in a token_seq column: one token for RecBole too (it splits on
+  // spaces), so the genre modality held combinations without a word on the card.
+  const inter = "user_id:token\titem_id:token\nu1\ta\nu1\tb\nu1\tc\n";
+  const joined = fixture({
+    ".inter": inter,
+    ".item":
+      "item_id:token\tgenre:token_seq\ttag:token\na\tAction|Comedy\tx|y\nb\tAction,Drama\tz\n" +
+      "c\tDrama\tz\n",
+  });
+  const dataset = readRecBoleAtomic(joined);
+  assertEquals(dataset.modalities.find((m) => m.name === "genre")!.dim, 3);
+  const notes = dataset.metadata.preprocessing.filter((note) => note.includes("genre"));
+  assertEquals(notes, [
+    `column genre:token_seq of ${joined}.item: 2 of its 3 tokens hold "|" or "," ("Action,Drama", ` +
+    '"Action|Comedy"), each read as one token, as RecBole reads it: the tokens of a token_seq ' +
+    "cell are separated by spaces",
+  ]);
+  // A token column holds one category per cell by definition: no note for it.
+  assert(!dataset.metadata.preprocessing.some((note) => note.includes("tag:token")));
+  const spaced = fixture({
+    ".inter": inter,
+    ".item": "item_id:token\tgenre:token_seq\na\tAction Comedy\nb\tDrama\nc\tDrama\n",
+  });
+  assert(!readRecBoleAtomic(spaced).metadata.preprocessing.some((note) => note.includes("genre")));
+});

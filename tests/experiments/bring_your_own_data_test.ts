@@ -162,6 +162,30 @@ Deno.test("a feature file's name is a SettingError where it enters: empty, or wi
   );
 });
 
+Deno.test("a feature file's entry with a name it does not have is a SettingError, not ignored", async () => {
+  // `dim` is readDenseFeatures' setting, not the spec's: it was dropped without a word, so a
+  // width the user asked to be checked was not.
+  const image = `${FIXTURES}tiny_image.txt`;
+  const withDim = { ...sequence, features: [{ name: "image", path: image, dim: 3 }] };
+  const error = await assertRejects(
+    () => prepareDataset(withDim as FileDatasetSpec),
+    SettingError,
+  ) as SettingError;
+  assertEquals([error.setting, error.value], ["FileDatasetSpec.features[0].dim", 3]);
+  assertStringIncludes(error.allowed, "one of the settings name, path");
+  assertThrows(
+    () => planExperiments("quick", [0], { dataset: withDim as FileDatasetSpec }),
+    SettingError,
+    "FileDatasetSpec.features[0].dim",
+  );
+  // An entry that is not an object says so instead of a TypeError.
+  assertThrows(
+    () => readDatasetFile({ ...sequence, features: [image as never] }),
+    SettingError,
+    "FileDatasetSpec.features[0]",
+  );
+});
+
 Deno.test("the quick grid runs on an imported dataset and reports both ranking protocols", async () => {
   const plan = planExperiments("quick", [0], { dataset: recbole });
   assert(plan.cells.every((c) => c.dataset === recbole && !c.scoreAttribution));

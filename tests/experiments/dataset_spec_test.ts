@@ -11,6 +11,11 @@ Deno.test("datasetLabel: an imported dataset's own label, else its file name wit
   const spec: FileDatasetSpec = { kind: "file", path: "data/tiny.inter", format: "recbole" };
   assertEquals(datasetLabel(spec), "tiny");
   assertEquals(datasetLabel({ ...spec, label: "mine" }), "mine");
+  // A folder named with a trailing "/" (RecBole's data/ml-100k/) is labelled by its name: the
+  // empty label stopped the run with "RecBoleReadOptions.name is \"\"", a setting nobody set,
+  // before the reader could say that the path is a folder.
+  assertEquals(datasetLabel({ ...spec, path: "data/ml-100k/" }), "ml-100k");
+  assertEquals(datasetLabel({ ...spec, path: "data/ml-100k//", format: "sequence" }), "ml-100k");
 });
 
 Deno.test("canonicalDatasetSpec: only a RecBole path loses its .inter, and only at its end", () => {

@@ -407,21 +407,47 @@ Deno.test("--first orders a --select run into the records: it gets past the --fi
   assert(!stderr.includes("--first"), stderr);
 });
 
+/** Removes a folder (and all in it) if it is there. */
+function removeIfThere(path: string): void {
+  try {
+    Deno.removeSync(path, { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
 Deno.test("reproduce --dataset: a file's results folder is named by its label and format", async () => {
-  // tiny.txt (sequence) and tiny.inter (RecBole) share the label "tiny"; one folder per label made
-  // the second run stop at the first one's plan.json.
-  for (const [path, format] of [["tiny.txt", "sequence"], ["tiny", "recbole"]] as const) {
-    const { code, stdout, stderr } = await reproduce(
-      "--quick",
-      "--list-cells",
-      "--json",
-      `--dataset=tests/fixtures/byo/${path}`,
-      `--format=${format}`,
-    );
-    assertEquals(code, 0, stderr);
-    assertEquals(JSON.parse(stdout).resultsDir, `results/tiny-${format}/quick`);
-    // The cells' time and memory estimates are the embedded data's: a cluster submission measures.
-    assertEquals(JSON.parse(stdout).imported, true);
+  // x.txt (sequence) and x.inter (RecBole) share the label "x"; one folder per label made the
+  // second run stop at the first one's plan.json. The files are copies under a label of this run
+  // alone: with the fixture's own label, a results/tiny-sequence/quick left by docs/data.md's
+  // example (`--features image=...`) made this test fail on that folder's other plan.
+  Deno.mkdirSync(`${root}build`, { recursive: true });
+  const dir = Deno.makeTempDirSync({ dir: `${root}build`, prefix: "reproduce_cli_label_" });
+  const label = dir.slice(dir.lastIndexOf("/") + 1);
+  const folder = dir.slice(root.length);
+  for (const extension of [".txt", ".inter", ".item"]) {
+    Deno.copyFileSync(`${root}tests/fixtures/byo/tiny${extension}`, `${dir}/${label}${extension}`);
+  }
+  try {
+    for (const [path, format] of [[`${label}.txt`, "sequence"], [label, "recbole"]] as const) {
+      const { code, stdout, stderr } = await reproduce(
+        "--quick",
+        "--list-cells",
+        "--json",
+        `--dataset=${folder}/${path}`,
+        `--format=${format}`,
+      );
+      assertEquals(code, 0, stderr);
+      assertEquals(JSON.parse(stdout).resultsDir, `results/${label}-${format}/quick`);
+      // The cells' estimates are the embedded data's: a cluster submission measures.
+      assertEquals(JSON.parse(stdout).imported, true);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+    // --list-cells writes nothing; removed all the same should that change.
+    for (const format of ["sequence", "recbole"]) {
+      removeIfThere(`${root}results/${label}-${format}`);
+    }
   }
 });
 

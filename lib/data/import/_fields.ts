@@ -17,6 +17,23 @@ export interface FieldSite {
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
+ * What a value that is not a number most likely is, for the error: a date (a timestamp exported
+ * as one) or a number written with a comma (a spreadsheet's decimal comma, or thousands
+ * separators). Empty for anything else.
+ */
+function notANumberHint(text: string): string {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    return "; a date? timestamps are numbers here (such as Unix seconds), which only order each " +
+      "user's history";
+  }
+  if (/^[+-]?\d+(,\d+)+(\.\d+)?$/.test(text)) {
+    return "; a decimal comma or a thousands separator? the decimal mark is a point, with no " +
+      "separators: 4.5, 1600000";
+  }
+  return "";
+}
+
+/**
  * Parses a finite decimal number; NaN, Infinity, hexadecimal/binary/octal literals and other
  * non-numeric text are errors. With `float32`, a value that float32 storage would turn into
  * Infinity is an error too.
@@ -35,7 +52,9 @@ export function finiteNumber(
       site.file,
       site.line,
       site.field,
-      `not a number: "${text}" (decimal notation expected, e.g. 12, -0.5, 1e-3)`,
+      `not a number: "${text}" (decimal notation expected, e.g. 12, -0.5, 1e-3${
+        notANumberHint(trimmed)
+      })`,
     );
   }
   const value = Number(trimmed);
@@ -84,6 +103,21 @@ export interface LineReadOptions {
 export type LineVisitor = (line: number, content: string) => void;
 
 /**
+ * Where a missing relative path was looked for, said after "no such file": `./run.sh` and the
+ * `deno task`s run in the project folder, a notebook's kernel in `notebooks/`, so `mine.inter`
+ * typed in the folder that holds it named another file, and the bare message named one the user
+ * could see. Empty for an absolute path, or when this process may not read its folder's name.
+ */
+export function relativePathNote(path: string): string {
+  if (path.startsWith("/")) return "";
+  try {
+    return ` (a relative path, read from ${Deno.cwd()})`;
+  } catch {
+    return "";
+  }
+}
+
+/**
  * Opens a file for reading; a missing file, a directory or an unreadable file is a DataError
  * ("cannot read: ...", line 0).
  */
@@ -94,7 +128,8 @@ function openTextFile(path: string): Deno.FsFile {
     }
     return Deno.openSync(path);
   } catch (error) {
-    throw new DataError(path, 0, "file", `cannot read: ${(error as Error).message}`);
+    const where = error instanceof Deno.errors.NotFound ? relativePathNote(path) : "";
+    throw new DataError(path, 0, "file", `cannot read: ${(error as Error).message}${where}`);
   }
 }
 
@@ -243,6 +278,27 @@ class LineCutter {
 }
 
 /**
+ * Refuses UTF-16 text by its byte-order mark: Windows' "Unicode" text, which Excel's "Unicode
+ * Text" export writes (tab-separated, so close to an atomic file), was "not a text file (binary
+ * or wrong encoding)". Every other byte is the UTF-8 decoder's to judge.
+ */
+function refuseUtf16(path: string, head: Uint8Array): void {
+  if (head.length < 2) return;
+  const mark = head[0] === 0xff && head[1] === 0xfe
+    ? "FF FE"
+    : head[0] === 0xfe && head[1] === 0xff
+    ? "FE FF"
+    : undefined;
+  if (mark === undefined) return;
+  throw new DataError(
+    path,
+    1,
+    "file",
+    `UTF-16 text (byte-order mark ${mark}, as Excel's "Unicode Text" saves): save it as UTF-8`,
+  );
+}
+
+/**
  * Reads a text file a chunk at a time and hands each non-blank line (blank lines are skipped but
  * counted) to `visit`, holding only the chunk and the line being read: a RecBole `.inter` of
  * millions of lines is never in memory whole. LF and CRLF line ends are accepted; a leading
@@ -250,6 +306,7 @@ class LineCutter {
  * whole file were checked before any line is read, so that what `visit` throws at an earlier line
  * gives way to them:
  * - a missing file, a directory or an unreadable file (line 0);
+ * - UTF-16 text (its byte-order mark), said as such;
  * - NUL bytes or bytes that are not UTF-8 (decoded as U+FFFD): not a text file;
  * - a carriage return without a line feed: splitting on LF would leave old-Mac (CR-only) lines
  *   run together as one line, whose values whitespace splitting would then merge into one user.
@@ -282,6 +339,16 @@ export function forEachLine(
         ? (content) => !content.includes("\t") && content.trim() === ""
         : (content) => content.trim() === "",
     );
+    // The first two bytes on their own (chunks may be of one byte): a UTF-16 byte-order mark.
+    const head = new Uint8Array(2);
+    let headBytes = 0;
+    while (headBytes < 2) {
+      const read = readChunk(file, head.subarray(headBytes), path);
+      if (read === null) break;
+      headBytes += read;
+    }
+    refuseUtf16(path, head.subarray(0, headBytes));
+    cutter.push(decoder.decode(head.subarray(0, headBytes), { stream: true }));
     for (let read = readChunk(file, buffer, path); read !== null;) {
       cutter.push(decoder.decode(buffer.subarray(0, read), { stream: true }));
       read = readChunk(file, buffer, path);
@@ -316,10 +383,40 @@ export function readLines(path: string, options: LineReadOptions = {}): Numbered
 }
 
 /**
- * Said of a line that holds commas where values should be: a CSV export reads as one value and
- * would otherwise be reported as an empty history or a 0-wide row.
+ * A RecBole header cell, `name:type` (`user_id:token`, `timestamp:float`): on the first line of a
+ * sequence or feature file it says that RecBole atomic files were given as one.
  */
-export const COMMA_HINT = "fields are separated by spaces or tabs, not commas";
+export const RECBOLE_CELL = /:(token|float|token_seq|float_seq)$/;
+
+/** The separators of other exports, by the name the messages give them. */
+export type ForeignSeparator = "commas" | "semicolons" | "pipes";
+
+/**
+ * Characters that separate fields in other exports and that no reader here splits on: commas
+ * (CSV), semicolons (CSV where the decimal mark is a comma) and pipes (dumps such as MovieLens
+ * 100K's `u.item`).
+ */
+const FOREIGN_SEPARATORS: readonly (readonly [string, ForeignSeparator])[] = [
+  [",", "commas"],
+  [";", "semicolons"],
+  ["|", "pipes"],
+];
+
+/**
+ * The other export's separator a value holds, if any: said of a line that reads as one value,
+ * which would otherwise be reported as an empty history, a 0-wide row or a header "unit".
+ */
+export function foreignSeparator(text: string): ForeignSeparator | undefined {
+  return FOREIGN_SEPARATORS.find(([character]) => text.includes(character))?.[1];
+}
+
+/** The hint for a whitespace-separated file whose line holds another export's separator. */
+export function separatorHint(separator: ForeignSeparator): string {
+  return `fields are separated by spaces or tabs, not ${separator}`;
+}
+
+/** `separatorHint("commas")`: said of any value holding a comma in a sequence file. */
+export const COMMA_HINT = separatorHint("commas");
 
 /** Spaces and tabs separate the values on a line; nothing else does. */
 const SEPARATORS = /[ \t]+/;

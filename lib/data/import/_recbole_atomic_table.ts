@@ -9,6 +9,8 @@ import { DataError } from "../errors.ts";
 import {
   CONTROL_WHITESPACE,
   forEachLine,
+  type ForeignSeparator,
+  foreignSeparator,
   type LineReadOptions,
   whitespaceName,
 } from "./_fields.ts";
@@ -40,9 +42,15 @@ export interface AtomicTable extends AtomicHeader {
 
 const FIELD_TYPES: readonly string[] = ["token", "token_seq", "float", "float_seq"];
 
-/** What separates the cells of a header line without tabs: commas, spaces, or nothing. */
-function headerSeparator(header: string): "commas" | "spaces" | undefined {
-  if (header.includes(",")) return "commas";
+/** A header cell, `name:type` with one of {@linkcode FIELD_TYPES}. */
+const TYPED_CELL = new RegExp(`^[^:\\s]+:(${FIELD_TYPES.join("|")})$`);
+
+/** What separates the cells of a header line without tabs: another export's, spaces, or nothing. */
+function headerSeparator(header: string): ForeignSeparator | "spaces" | undefined {
+  // No header cell holds one of these: a name with ";" or "|" is not a column here, and a
+  // one-column file is an .item of ids alone (`item_id:token`).
+  const foreign = foreignSeparator(header);
+  if (foreign) return foreign;
   const cells = header.split(/ +/);
   return cells.length > 1 && cells.every((cell) => /^[^:]+:[^:]+$/.test(cell))
     ? "spaces"
@@ -51,8 +59,8 @@ function headerSeparator(header: string): "commas" | "spaces" | undefined {
 
 /** Reads the header line (the first non-blank one) of an atomic file into its columns. */
 export function parseHeader(file: string, line: number, content: string): AtomicHeader {
-  // A comma- or space-separated export would otherwise read as one header cell and say only that
-  // the cell is not name:type (or, for spaces, that a unit after the type is not supported).
+  // A comma-, semicolon-, pipe- or space-separated export would otherwise read as one header cell
+  // and say only that the cell is not name:type (or that a unit after the type is not supported).
   const separator = content.includes("\t") ? undefined : headerSeparator(content.trim());
   if (separator) {
     throw new DataError(
@@ -107,6 +115,17 @@ export function rowCells(header: AtomicHeader, line: number, content: string): s
     );
   }
   const cells = content.split("\t");
+  // The same with the columns in another order (or other columns): every cell `name:type`. Read
+  // as a row, it was an interaction of the user "item_id:token" with the item "user_id:token".
+  if (cells.length > 1 && cells.every((cell) => TYPED_CELL.test(cell.trim()))) {
+    throw new DataError(
+      file,
+      line,
+      columns[0].label,
+      `"${content.trim()}" is a header line (name:type cells), not a row: the header is line ` +
+        `${header.headerLine}'s "${header.text}" (files concatenated? remove it)`,
+    );
+  }
   // Before the field count: a quoted value holding a tab would otherwise be reported as an
   // extra field in the last column.
   const quoted = cells.findIndex((cell) => cell.trimStart().startsWith('"'));
@@ -119,14 +138,26 @@ export function rowCells(header: AtomicHeader, line: number, content: string): s
       file,
       line,
       field,
-      `${cells.length} fields, header has ${columns.length}${
-        cells.length > columns.length
-          ? " (a tab inside a value? atomic files have no quoting: every tab separates fields)"
-          : ""
-      }`,
+      `${cells.length} fields, header has ${columns.length}${fieldCountHint(cells, columns)}`,
     );
   }
   return cells;
+}
+
+/**
+ * Why a row's field count may differ from its header's: a tab inside a value (too many), or a row
+ * without a tab at all, exported with another separator under a tab-separated header (one field).
+ */
+function fieldCountHint(cells: readonly string[], columns: readonly Column[]): string {
+  if (cells.length > columns.length) {
+    return " (a tab inside a value? atomic files have no quoting: every tab separates fields)";
+  }
+  const separator = cells.length === 1
+    ? foreignSeparator(cells[0]) ?? (cells[0].trim().includes(" ") ? "spaces" : undefined)
+    : undefined;
+  return separator
+    ? ` (the row has no tab and is separated by ${separator}: atomic files separate fields by tabs)`
+    : "";
 }
 
 /** Reads a small atomic file whole; an empty file (no header) is an error at line 1. */
@@ -161,7 +192,18 @@ function quotedCell(file: string, line: number, field: string): DataError {
 export function requireColumn(table: AtomicHeader, name: string, type: RecBoleFieldType): number {
   const index = table.columns.findIndex((column) => column.name === name);
   if (index < 0) {
-    throw new DataError(table.file, table.headerLine, `${name}:${type}`, "missing column");
+    // A dataset whose RecBole configuration names other fields (diginetica's session_id as
+    // USER_ID_FIELD) said only "missing column": the header's columns and the names read here
+    // say which to rename.
+    throw new DataError(
+      table.file,
+      table.headerLine,
+      `${name}:${type}`,
+      `missing column (the header has ${table.columns.map((c) => c.label).join(", ")}): this ` +
+        "reader takes RecBole's default field names, user_id:token, item_id:token and an " +
+        "optional timestamp:float; rename the columns of a dataset whose RecBole configuration " +
+        "names others (USER_ID_FIELD, ITEM_ID_FIELD, TIME_FIELD)",
+    );
   }
   if (table.columns[index].type !== type) {
     throw new DataError(

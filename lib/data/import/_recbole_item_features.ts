@@ -106,6 +106,31 @@ function columnVocabulary(table: AtomicTable, columnIndex: number): string[] {
   ].sort();
 }
 
+/** Joined tokens shown in a note, at most. */
+const JOINED_SHOWN = 3;
+
+/**
+ * The protocol card's notes on `token_seq` columns whose tokens hold "|" or ",": a list written
+ * `Action|Comedy` (MovieLens' genres) or `Action,Drama` is one token, for RecBole too (it splits
+ * on spaces), so the modality holds combinations; kept as RecBole reads it, but said. A `token`
+ * column holds one category a cell by definition: no note.
+ */
+export function joinedTokenNotes(table: AtomicTable): string[] {
+  return table.columns.flatMap((column, c) => {
+    if (column.type !== "token_seq") return [];
+    const vocabulary = columnVocabulary(table, c);
+    const joined = vocabulary.filter((token) => /[|,]/.test(token));
+    if (joined.length === 0) return [];
+    const shown = joined.slice(0, JOINED_SHOWN).map((token) => `"${token}"`).join(", ");
+    return [
+      `column ${column.label} of ${table.file}: ${joined.length} of its ${vocabulary.length} ` +
+      `tokens hold "|" or "," (${shown}${joined.length > JOINED_SHOWN ? ", ..." : ""}), each ` +
+      "read as one token, as RecBole reads it: the tokens of a token_seq cell are separated by " +
+      "spaces",
+    ];
+  });
+}
+
 /** A token or token_seq column as a multi-hot modality over the values seen. */
 function multiHotModality(
   table: AtomicTable,

@@ -3,11 +3,13 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import type { FeatureProvenance, InteractionDataset, ModalityFeatures } from "../types.ts";
 import {
-  COMMA_HINT,
   finiteNumber,
+  foreignSeparator,
   type NumberedLine,
   readLines,
+  RECBOLE_CELL,
   requireNewModalityName,
+  separatorHint,
   splitValues,
 } from "./_fields.ts";
 import {
@@ -60,8 +62,40 @@ function validateDenseFeatureConfig(config: DenseFeatureConfig): void {
 }
 
 /**
- * Reads a whitespace-separated matrix keyed by external item id. Unknown or duplicate ids, rows
- * of the wrong width and NaN/infinite values are errors naming file, line and field
+ * Refuses a first row that is a header: RecBole `name:type` cells (an `.item` given as a feature
+ * file), or an id the interactions do not name followed by a word (`item_id v1 v2`). Read as a
+ * row, the header set the width (then "6 values, but line 1 ... has 2" at line 2) or was an
+ * unknown item id.
+ */
+function refuseHeaderLine(
+  path: string,
+  row: NumberedLine,
+  values: readonly string[],
+  index: ReadonlyMap<string, number>,
+): void {
+  const [id, ...rest] = values;
+  const typed = values.some((value) => RECBOLE_CELL.test(value));
+  // A word, not a number nor a value the row's own check refuses as one (`nan`, `inf`).
+  const isWord = (value: string) =>
+    Number.isNaN(Number(value)) && !/^[+-]?(nan|inf|infinity)$/i.test(value);
+  const named = !index.has(id) && rest.some(isWord);
+  if (!typed && !named) return;
+  const advice = typed
+    ? "RecBole's typed columns (name:type): a .item file is read with its .inter (format " +
+      '"recbole"), and each of its feature columns becomes a modality'
+    : "a feature file has no header (remove the line)";
+  throw new DataError(
+    path,
+    row.line,
+    "item_id",
+    `"${row.content.trim().slice(0, 60)}" looks like a header line; ${advice}`,
+  );
+}
+
+/**
+ * Reads a whitespace-separated matrix keyed by external item id. A header line, unknown or
+ * duplicate ids, rows of the wrong width and NaN/infinite values are errors naming file, line and
+ * field
  * (`value[k]` for the k-th number); the error for unknown ids names the first and counts them
  * all. Items without a row get `present = 0`. A setting of `config` that is unknown or out of
  * range is a `SettingError`, thrown before the file is read.
@@ -83,19 +117,21 @@ export function readDenseFeatures(
   const rows = readLines(path);
   const valuesOf = ({ line, content }: NumberedLine) => {
     const values = splitValues(content, path, line, (k) => k === 0 ? "item_id" : `value[${k - 1}]`);
-    // "a,0.1,0.2" is one value: without this it read as a 0-wide first row ("feature width 0")
-    // or an unknown item id "a,0.1,0.2".
-    if (values.length === 1 && values[0].includes(",")) {
+    // "a,0.1,0.2" (or "a;0.1;0.2", "a|0.1|0.2") is one value: without this it read as a 0-wide
+    // first row ("feature width 0") or an unknown item id "a,0.1,0.2".
+    const separator = values.length === 1 ? foreignSeparator(values[0]) : undefined;
+    if (separator) {
       const shown = values[0].length > 40 ? `${values[0].slice(0, 40)}...` : values[0];
       throw new DataError(
         path,
         line,
         "item_id",
-        `one value "${shown}" and no numbers: ${COMMA_HINT}`,
+        `one value "${shown}" and no numbers: ${separatorHint(separator)}`,
       );
     }
     return values;
   };
+  if (rows.length > 0) refuseHeaderLine(path, rows[0], valuesOf(rows[0]), index);
   let dim = config.dim;
   /** What set the width, for a row that disagrees: either may be the odd one. */
   let expected = `expected ${dim}`;

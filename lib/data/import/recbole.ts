@@ -17,14 +17,19 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset, ModalityFeatures } from "../types.ts";
-import { forEachLine, type LineReadOptions, requireNewModalityName } from "./_fields.ts";
+import {
+  forEachLine,
+  type LineReadOptions,
+  relativePathNote,
+  requireNewModalityName,
+} from "./_fields.ts";
 import {
   checkBoolean,
   checkSettingNames,
   SettingError,
   type SettingNames,
 } from "../../util/settings.ts";
-import { featureModality } from "./_recbole_item_features.ts";
+import { featureModality, joinedTokenNotes } from "./_recbole_item_features.ts";
 import { InterReader, unusedColumnsNote } from "./_recbole_inter_reader.ts";
 import { duplicateRows, perUser, rowsByUser, sortByTime } from "./_user_histories.ts";
 
@@ -90,22 +95,47 @@ function requireInterFile(base: string, interFile: string): void {
     missing = error instanceof Deno.errors.NotFound;
   }
   if (!missing) return; // other problems are the reader's "cannot read", with the system's cause
-  let baseIsFile = false;
-  try {
-    baseIsFile = Deno.statSync(base).isFile;
-  } catch {
-    // no file at the base either: the usual case of a wrong path
-  }
   throw new DataError(
     interFile,
     0,
     "file",
-    `no such file: a RecBole dataset is named by its base, "${base}" for ${base}.inter ` +
-      `(and ${base}.item)` +
-      (baseIsFile
-        ? `; "${base}" is itself a file: a one-user-per-line file has format "sequence"`
-        : ""),
+    `no such file${relativePathNote(interFile)}: a RecBole dataset is named by its base, ` +
+      `"${base}" for ${base}.inter (and ${base}.item)${whatTheBaseIs(base)}`,
   );
+}
+
+/** The kind of thing at `path`, or undefined when nothing (or nothing this process may see). */
+function kindAt(path: string): "file" | "folder" | undefined {
+  try {
+    const info = Deno.statSync(path);
+    return info.isDirectory ? "folder" : info.isFile ? "file" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a base without a `.inter` names instead, said after "no such file": the dataset's folder
+ * (RecBole's own layout is `<folder>/<name>/<name>.inter`, and its users name that folder), the
+ * `.item` file of a base, or a file of another format.
+ */
+function whatTheBaseIs(base: string): string {
+  const kind = kindAt(base);
+  if (kind === "folder") {
+    const folder = base.replace(/\/+$/, "");
+    const name = folder.slice(folder.lastIndexOf("/") + 1);
+    return kindAt(`${folder}/${name}.inter`) === "file"
+      ? `; "${base}" is a folder: the base of its ${folder}/${name}.inter is "${folder}/${name}"`
+      : `; "${base}" is a folder: the base names the files in it, "${folder}/<name>" for ` +
+        `${folder}/<name>.inter`;
+  }
+  const itemOf = base.endsWith(".item") ? base.slice(0, -".item".length) : undefined;
+  if (itemOf !== undefined && kindAt(`${itemOf}.inter`) === "file") {
+    return `; "${base}" is the .item file of the base "${itemOf}" (give that, or ${itemOf}.inter)`;
+  }
+  return kind === "file"
+    ? `; "${base}" is itself a file: a one-user-per-line file has format "sequence"`
+    : "";
 }
 
 /**
@@ -162,6 +192,7 @@ export function readRecBoleAtomicInChunks(
       preprocessing: [
         "every interaction kept as implicit feedback",
         ...unusedColumnsNote(interFile, inter.unused),
+        ...(items ? joinedTokenNotes(items) : []),
         ...(duplicates
           ? [
             `${duplicates.count} ${

@@ -3,12 +3,26 @@ import { DataError } from "../errors.ts";
 import { datasetFingerprint } from "../fingerprint.ts";
 import { idModality } from "../id_modality.ts";
 import type { InteractionDataset } from "../types.ts";
-import { COMMA_HINT, readLines, splitValues } from "./_fields.ts";
+import {
+  COMMA_HINT,
+  foreignSeparator,
+  readLines,
+  RECBOLE_CELL,
+  separatorHint,
+  splitValues,
+} from "./_fields.ts";
 
 /** Column names a header line of an interaction file starts with. */
 const HEADER_WORDS = /^(user|users|user_?id|uid|session|session_?id|sequence)$/i;
-/** A RecBole header cell, `name:type` (`user_id:token`, `timestamp:float`). */
-const RECBOLE_CELL = /:(token|float|token_seq|float_seq)$/;
+
+/** Values after the user on an interaction file's line: an item, a rating, a timestamp. */
+const INTERACTION_ROW_VALUES = 3;
+
+/** Said of a user listed twice on short lines: the file holds one interaction a line. */
+const INTERACTION_FILE_HINT = ": one interaction a line (user, item, then perhaps a rating and a " +
+  "time) is an interaction file, RecBole's .inter (tab-separated, under a header such as " +
+  'user_id:token item_id:token timestamp:float; format "recbole"); a sequence file holds each ' +
+  "user's whole history on one line";
 
 /** A first line like `user_id item_ids` or `user_id:token item_id:token`. */
 function looksLikeHeader(user: string, items: string[]): boolean {
@@ -17,10 +31,40 @@ function looksLikeHeader(user: string, items: string[]): boolean {
 }
 
 /**
+ * Refuses a missing path whose `.inter` is there with what it names: RecBole atomic files given
+ * as a sequence file (`--dataset data/mine --format sequence` for `data/mine.inter`) said only
+ * "cannot read: No such file". Other problems are the reader's "cannot read", with their cause.
+ */
+function requireNotRecBoleBase(path: string): void {
+  try {
+    Deno.statSync(path);
+    return;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) return;
+  }
+  let interIsFile = false;
+  try {
+    interIsFile = Deno.statSync(`${path}.inter`).isFile;
+  } catch {
+    // no .inter either: the usual case of a wrong path
+  }
+  if (interIsFile) {
+    throw new DataError(
+      path,
+      0,
+      "file",
+      `no such file; ${path}.inter is there: RecBole atomic files (.inter, optional .item) have ` +
+        `format "recbole" and are named by their base, "${path}"`,
+    );
+  }
+}
+
+/**
  * Reads a sequence file. A header line (first word `user`, `user_id`, `uid`, `session_id`, or a
- * RecBole `name:type` cell), binary content and values holding a comma (a CSV export) are
- * rejected with the line. Items are indexed in order of first appearance. A user without items or
- * listed twice is an error naming the line; nothing is dropped.
+ * RecBole `name:type` cell), binary content, values holding a comma (a CSV export) and a line of
+ * one value holding a semicolon or a pipe (another export's separator) are rejected with the line.
+ * Items are indexed in order of first appearance. A user without items or listed twice is an error
+ * naming the line; nothing is dropped.
  *
  * @example
  * ```ts
@@ -28,11 +72,14 @@ function looksLikeHeader(user: string, items: string[]): boolean {
  * ```
  */
 export function readSequenceFile(path: string, name = path): InteractionDataset {
+  requireNotRecBoleBase(path);
   const userIds: string[] = [];
   const seenUsers = new Map<string, number>();
   const itemIndex = new Map<string, number>();
   const sequences: Int32Array[] = [];
   const lines = readLines(path);
+  /** Lines of at most INTERACTION_ROW_VALUES items: the duplicate user's hint. */
+  const shortLines = new Set<number>();
   for (const { line, content } of lines) {
     const [user, ...items] = splitValues(content, path, line, (k) => k === 0 ? "user" : "items");
     if (line === lines[0].line && looksLikeHeader(user, items)) {
@@ -60,11 +107,30 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
       );
     }
     if (seenUsers.has(user)) {
+      const first = seenUsers.get(user)!;
+      // (user, item[, rating, timestamp]) a line, as ratings exports are: each user's second
+      // line is a duplicate, and "duplicate user" alone did not say that the file is another kind.
+      const interactionRows = items.length <= INTERACTION_ROW_VALUES && shortLines.has(first);
       throw new DataError(
         path,
         line,
         "user",
-        `duplicate user "${user}" (first on line ${seenUsers.get(user)})`,
+        `duplicate user "${user}" (first on line ${first})${
+          interactionRows ? INTERACTION_FILE_HINT : ""
+        }`,
+      );
+    }
+    if (items.length <= INTERACTION_ROW_VALUES) shortLines.add(line);
+    // "u1;i1;i2" or "u1|i1|i2" is one value: a user "u1;i1;i2" without items, not a history.
+    // Only a line of one value says so: ";" or "|" inside an id next to others is an id.
+    const separator = items.length === 0 ? foreignSeparator(user) : undefined;
+    if (separator) {
+      const shown = user.length > 40 ? `${user.slice(0, 40)}...` : user;
+      throw new DataError(
+        path,
+        line,
+        "user",
+        `one value "${shown}" and no items: ${separatorHint(separator)}`,
       );
     }
     if (items.length === 0) {
