@@ -1,11 +1,14 @@
 /** The label and canonical path of an imported dataset: its cells' keys and its data files. */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import {
   canonicalDatasetSpec,
+  checkDatasetSpec,
   datasetLabel,
+  type DatasetSpec,
   type FileDatasetSpec,
   recboleBasePath,
 } from "../../lib/experiments/dataset_spec.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 
 Deno.test("datasetLabel: an imported dataset's own label, else its file name without extension", () => {
   const spec: FileDatasetSpec = { kind: "file", path: "data/tiny.inter", format: "recbole" };
@@ -26,4 +29,50 @@ Deno.test("canonicalDatasetSpec: only a RecBole path loses its .inter, and only 
   assertEquals(canonicalDatasetSpec(sequence), sequence);
   // A folder whose name holds ".inter" keeps it.
   assertEquals(recboleBasePath("runs/my.internal/tiny.inter"), "runs/my.internal/tiny");
+});
+
+Deno.test("datasetLabel: a .csv or .tsv file's label drops its extension too", () => {
+  for (const path of ["data/mine.csv", "data/mine.tsv", "data/mine.txt", "data/mine"]) {
+    assertEquals(datasetLabel({ kind: "file", path, format: "sequence" }), "mine", path);
+  }
+});
+
+Deno.test("checkDatasetSpec: a field of the wrong type, or a bad later feature file, names its field", () => {
+  // A path, label or feature given as a number (a JSON spec, a notebook's object) passed, to fail
+  // later naming nothing; a bad second feature file was named as the first.
+  const base: FileDatasetSpec = { kind: "file", path: "mine.txt", format: "sequence" };
+  const image = { name: "image", path: "img.txt" };
+  const cases: [Record<string, unknown>, string, unknown][] = [
+    [{ ...base, path: 3 }, "FileDatasetSpec.path", 3],
+    [{ kind: "file", format: "sequence" }, "FileDatasetSpec.path", undefined],
+    [{ ...base, label: 5 }, "FileDatasetSpec.label", 5],
+    [
+      { ...base, features: [image, { name: 7, path: "t.txt" }] },
+      "FileDatasetSpec.features[1].name",
+      7,
+    ],
+    [
+      { ...base, features: [image, { name: "a=b", path: "t.txt" }] },
+      "FileDatasetSpec.features[1].name",
+      "a=b",
+    ],
+    [
+      { ...base, features: [image, { name: "text" }] },
+      "FileDatasetSpec.features[1].path",
+      undefined,
+    ],
+    [
+      { ...base, features: [image, { name: "text", path: "" }] },
+      "FileDatasetSpec.features[1].path",
+      "",
+    ],
+  ];
+  for (const [spec, setting, value] of cases) {
+    const error = assertThrows(
+      () => checkDatasetSpec(spec as unknown as DatasetSpec),
+      SettingError,
+    ) as SettingError;
+    assertEquals([error.setting, error.value], [setting, value], JSON.stringify(spec));
+  }
+  checkDatasetSpec({ ...base, features: [image, { name: "text", path: "t.txt" }], label: "m" });
 });

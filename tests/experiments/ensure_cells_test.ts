@@ -34,3 +34,57 @@ Deno.test("ensureCells loads stored cells, computes only the chosen missing ones
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("ensureCells runs nothing, and says nothing, when no missing cell is chosen", async () => {
+  const plan = planExperiments("quick");
+  const cells = plan.cells.filter((c) => c.system.kind !== "neural").slice(0, 2);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    await ensureCells(plan, cells.slice(0, 1), { resultsDir, log: () => {} });
+    // The stored cell is no candidate: the predicate is asked about the missing one only.
+    const asked: string[] = [];
+    const lines: string[] = [];
+    const log = (line: string) => lines.push(line);
+    const some = await ensureCells(plan, cells, {
+      resultsDir,
+      compute: (cell) => (asked.push(cell.key), false),
+      log,
+    });
+    assertEquals([asked, some.missing], [[cells[1].key], [cells[1]]]);
+    // Nothing to compute: no run is opened (a run's opening and closing lines, its folder sweep).
+    const stored = await ensureCells(plan, cells.slice(0, 1), { resultsDir, log });
+    assertEquals(stored.found.map(({ cell }) => cell.key), [cells[0].key]);
+    assertEquals(lines, []);
+    // A run's lines go to the log given.
+    await ensureCells(plan, cells, { resultsDir, log });
+    assertEquals(lines.some((line) => line.includes("this process ran 1 cells")), true);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("ensureCells hands each computed epoch to onEpoch, not to the log, and the cell to onCellDone", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && !c.trial && !c.waitsFor
+  )!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const epochs: string[] = [];
+    const lines: string[] = [];
+    const done: string[] = [];
+    const { found } = await ensureCells(plan, [cell], {
+      resultsDir,
+      log: (line) => lines.push(line),
+      onEpoch: (ran, progress) => epochs.push(`${ran.key} ${progress.epoch}`),
+      onCellDone: (ran, outcome) => done.push(`${ran.key} ${outcome.kind}`),
+    });
+    assertEquals(done, [`${cell.key} finished`]);
+    assertEquals(found.map(({ cell }) => cell.key), [cell.key]);
+    const epochsRun = found[0].result.epochsRun;
+    assertEquals(epochs, Array.from({ length: epochsRun }, (_, i) => `${cell.key} ${i + 1}`));
+    assertEquals(lines.filter((line) => line.includes("    epoch ")), []);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
