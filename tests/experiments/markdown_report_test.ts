@@ -1,15 +1,18 @@
 /**
  * What summary.md says beyond the README's tables: the protocol and split lines, a table only
  * where it has rows, the paired tests' intro only over tests, a partial run named. Found by
- * mutation round KK.
+ * mutation round KK; the budget, selection, ablation and sensitivity cases the records never show
+ * (no system selected, unfinished or cap-bound trials, an unpaired sensitivity row) by round OO.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import {
+  formatMeanStd,
   README_TABLES_END,
   README_TABLES_START,
   readmeTablesOf,
   summaryMarkdown,
 } from "../../lib/experiments/markdown_report.ts";
+import { reportNumber } from "../../lib/viz/table_html.ts";
 import { recordsSummary } from "./_records_summary.ts";
 
 const records = await recordsSummary();
@@ -117,4 +120,78 @@ Deno.test("summary.md: a diagnosis whose every modality has no rate still says s
 Deno.test("summary.md: a dataset without cold-start buckets has no cold-start section", () => {
   const markdown = summaryMarkdown({ ...records, coldStart: { ...records.coldStart, Empty: [] } });
   assertEquals(markdown.includes("Cold start: Empty"), false);
+});
+
+Deno.test("summary.md: a dataset that selected no system reads 'none' in the budget table", () => {
+  const [first, ...rest] = records.budgets;
+  const markdown = summaryMarkdown({ ...records, budgets: [{ ...first, selected: [] }, ...rest] });
+  assertStringIncludes(
+    markdown,
+    `| ${first.dataset} | ${first.maxEpochs} | ${first.patience} | ${first.trials} | none | ` +
+      `${first.seeds.join(", ")} |`,
+  );
+});
+
+Deno.test("summary.md: a selection says how many of its trials finished, a cap-bound trial, none finished", () => {
+  // Every recorded selection finished all its trials, none at the cap: "3 of 3" could not tell
+  // the finished count from the budget.
+  const [table, next, ...rest] = records.selection;
+  const [first, ...others] = table.rows;
+  const partial = summaryMarkdown({
+    ...records,
+    selection: [
+      { ...table, finished: table.budget - 1, rows: [{ ...first, capBound: true }, ...others] },
+      next,
+      ...rest,
+    ],
+  });
+  assertStringIncludes(
+    partial,
+    `**${table.system} on ${table.dataset}**: ${table.budget - 1} of ${table.budget} trials ` +
+      `finished; trials start from: ${table.inherited}.`,
+  );
+  const mark = first.backboneWeights ? " (w)" : "";
+  assertStringIncludes(
+    partial,
+    `| ${first.trial} | ${first.settings} | ${reportNumber(first.valid)} | ` +
+      `${first.bestEpoch}${mark}/${first.epochsRun} (cap) |`,
+  );
+  // No trial finished: the line says so, with no table and no "0 of" line after it.
+  const none = summaryMarkdown({
+    ...records,
+    selection: [{ ...table, finished: 0, rows: [] }, next, ...rest],
+  });
+  const said = `**${table.system} on ${table.dataset}**: none of ${table.budget} trials finished.`;
+  assertStringIncludes(none, `${said}\n\n**${next.system} on ${next.dataset}**: `);
+  assertEquals(none.includes(`**${table.system} on ${table.dataset}**: 0 of`), false);
+});
+
+Deno.test("summary.md: no selection, or a dataset without ablation rows, has no heading", () => {
+  const markdown = summaryMarkdown({
+    ...records,
+    selection: [],
+    ablation: { ...records.ablation, Empty: [] },
+  });
+  assertEquals(markdown.includes("Selection on validation"), false);
+  assertEquals(markdown.includes("Ablation: Empty"), false);
+  assert(Object.keys(records.ablation).length > 0, "the records' ablation");
+  for (const label of Object.keys(records.ablation)) {
+    assertStringIncludes(markdown, `Ablation: ${label}\n`);
+  }
+});
+
+Deno.test("summary.md: a sensitivity row names its own seeds; without a pair its difference is '-'", () => {
+  const index = records.sensitivity.findIndex((row) => !row.selected && row.tTest !== undefined);
+  assert(index >= 0, "the records' sensitivity rows");
+  const row = records.sensitivity[index];
+  assert(row.seeds.length > 1, "a row of several seeds");
+  const unpaired = [...records.sensitivity];
+  unpaired[index] = { ...row, testVsSelected: undefined, pairedSeeds: [], tTest: undefined };
+  const head = `| ${row.parameter} | ${row.value} | ${row.seeds.join(", ")} | ` +
+    `${formatMeanStd(row.valid)} | ${formatMeanStd(row.test)} |`;
+  assertStringIncludes(summaryMarkdown({ ...records, sensitivity: unpaired }), `${head} - | - |`);
+  // Paired at fewer seeds than it ran: the seeds column still lists every seed of the row.
+  const fewer = [...records.sensitivity];
+  fewer[index] = { ...row, pairedSeeds: row.seeds.slice(1) };
+  assertStringIncludes(summaryMarkdown({ ...records, sensitivity: fewer }), `${head} `);
 });

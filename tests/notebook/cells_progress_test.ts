@@ -164,6 +164,8 @@ Deno.test("cellsProgress outside a kernel: runPlan's first lines and one line pe
   assertStringIncludes(printed[5], "[1] quick/Synthetic/SASRec-MM/seed=1: valid NDCG@10 0.0700");
   assertEquals(printed[1], "dataset Synthetic");
   assertStringIncludes(printed[2], "quick/Synthetic/SASRec-MM/seed=1 1/3 [#######");
+  // Each cell's epochs under its own key.
+  assertEquals(printed[6].startsWith("quick/Synthetic/SASRec-MM/seed=2 1/3 [#######"), true);
   assertEquals(printed.at(-1), "FAILED quick/Synthetic/Pop/seed=0: Error: boom");
 });
 
@@ -244,5 +246,27 @@ Deno.test("cellsProgress in a kernel: no cell computed keeps runPlan's last line
   assertEquals(outputs.saved.map((output) => output.text), [
     "computed 0 cells now (0.0 s of training); quick reproduction: 3 cells planned, 3 already " +
     "finished",
+  ]);
+});
+
+Deno.test("cellsProgress in a kernel: the live counter counts models trained, a failed one too", async () => {
+  const outputs = new RecordedOutputs();
+  const progress = cellsProgress(outputs);
+  const failed = { key: "quick/Synthetic/SASRec-MM/seed=0" } as PlannedCell;
+  const next = { key: "quick/Synthetic/SASRec-MM/seed=1" } as PlannedCell;
+  const log = console.log;
+  console.log = () => {};
+  try {
+    progress.onEpoch(failed, epoch(1, 5));
+    progress.onCellDone(failed, { kind: "failed", line: `FAILED ${failed.key}: Error: boom` });
+    progress.onEpoch(next, epoch(1, 5));
+    await progress.done();
+  } finally {
+    console.log = log;
+  }
+  assertEquals(outputs.states.map((state) => state.split(" [#")[0]), [
+    `[1] ${failed.key} 1/5`,
+    `[2] ${next.key} 1/5`,
+    "computed 0 cells now (4.0 s of training)",
   ]);
 });

@@ -11,6 +11,7 @@ import {
   notebookComputePolicy,
   notebookPlan,
 } from "../../lib/notebook/plan_cells.ts";
+import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 
 Deno.env.delete("DEMURE_RERUN");
 
@@ -73,6 +74,8 @@ Deno.test("ensureCellsInNotebook in full mode computes nothing, even when quickC
   });
   assertEquals(asked, 0);
   assertEquals(found, 0);
+  // The folder it looked in: the committed records (a wrong one sent the reader to look there).
+  assertStringIncludes(output, `0 of 1 cells available (${RECORDS_DIR.full})`);
   assertStringIncludes(output, "1 cells not computed: run `deno task reproduce --select`");
 });
 

@@ -62,3 +62,36 @@ Deno.test("displayTable outside a kernel prints the caption and tab-separated ro
   }
   assertEquals(printed, ["NDCG@10\nmodel\tmean\nPop\t0.0123", "model\tmean\nPop\t0.01"]);
 });
+
+Deno.test("display outside a kernel prints the figure's title, then its caption", async () => {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => printed.push(parts.join(" "));
+  try {
+    await display(figure, { caption: "Each dot is one seed" });
+    // Untitled: the title is its number of traces.
+    await display({
+      data: [{ type: "bar", x: ["a"], y: [1] }, { type: "bar", x: ["a"], y: [2] }],
+      layout: {},
+    });
+  } finally {
+    console.log = log;
+  }
+  assertEquals(printed, [
+    "[figure] Gain by level (shown in notebooks; see writeHtmlReport)",
+    "Each dot is one seed",
+    "[figure] 2 trace(s) (shown in notebooks; see writeHtmlReport)",
+  ]);
+});
+
+Deno.test("displayTable outside a kernel: digits 0 prints whole numbers, as the HTML table does", async () => {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...parts: unknown[]) => printed.push(parts.join(" "));
+  try {
+    await displayTable({ columns: ["model", "share"], rows: [["Pop", 12.3456]], digits: 0 });
+  } finally {
+    console.log = log;
+  }
+  assertEquals(printed, ["model\tshare\nPop\t12"]);
+});

@@ -163,10 +163,16 @@ Deno.test({
   ignore: !hasCommittedModel,
   fn: async () => {
     const plan: ExperimentPlan = notebookPlan("full");
-    const trained = await notebookCellModel(plan, explainedCell(plan));
+    const { value: trained, log } = await captureLog(() =>
+      notebookCellModel(plan, explainedCell(plan))
+    );
     assertEquals(trained.source, "checkpoint");
     assertEquals(trained.checkpoint, `${committed}/best`);
     trained.model.dispose();
+    // The page names the model by its path in the repository, not this machine's absolute one.
+    const relative = cellModelDir(RECORDS_DIR.full, explainedCell(plan));
+    assertStringIncludes(log, `: loaded from ${relative}/best (`);
+    assertEquals(log.includes(root), false, log);
   },
 });
 
@@ -194,6 +200,31 @@ Deno.test("notebookCellModel (quick): says on the page that the model is barely 
       `QUICK MODE: this model is barely trained (at most ${value.maxEpochs} epochs of ${batches} ` +
         "batches)",
     );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("notebookCellModel (quick): a missing model is trained now, not refused (here its claim is held)", async () => {
+  // Quick mode trains what it lacks, without DEMURE_RERUN (unset in this module); training starts
+  // by taking the cell's claim, which a live process holds here, so nothing is trained. Full
+  // mode would instead name the missing checkpoint (the test above).
+  const plan = notebookPlan("quick");
+  const cell = plan.cells.find((candidate) =>
+    candidate.dataset.kind === "synthetic" && candidate.systemName === "SASRec-ID" &&
+    candidate.seed === plan.seeds[0]
+  )!;
+  assertEquals(cell.sameAs, undefined, "the quick cell runs itself");
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const claim = JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" });
+    Deno.writeTextFileSync(cellStoreOf(resultsDir).claimPathOf(cell.key), claim);
+    await assertRejects(
+      () => notebookCellModel(plan, cell, { resultsDir }),
+      Error,
+      `cellModel: another process is training ${cell.key} now`,
+    );
+    assertEquals(keptCellModelDir(resultsDir, cell), undefined, "nothing was trained");
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }

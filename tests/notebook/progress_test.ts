@@ -133,3 +133,24 @@ Deno.test("progress: percent rounds to nearest, a total of 0 draws no bar, an ev
   progress.report({ step: 3, total: 5 });
   assertEquals(lines, ["fit 3/5 [############--------] 60%"]);
 });
+
+Deno.test("progress: a step past the total is final and prints at once; done() prints nothing twice", async () => {
+  // A resumed run may report beyond its planned total: still the last line, shown when reported.
+  const lines: string[] = [];
+  const progress = createProgress({
+    label: "fit",
+    total: 2,
+    printEvery: 10,
+    print: (line) => lines.push(line),
+  });
+  progress.report({ step: 1 });
+  progress.report({ step: 3 });
+  assertEquals(lines, ["fit 3/2 [####################] 100%"]);
+
+  const open: string[] = [];
+  const scan = createProgress({ label: "scan", printEvery: 10, print: (line) => open.push(line) });
+  scan.report({ step: 1 });
+  await scan.done();
+  await scan.done();
+  assertEquals(open, ["scan 1"], "a second done() repeats no line");
+});

@@ -79,3 +79,19 @@ Deno.test("planLine: each embedded dataset's own seeds (quick MovieLens runs few
   );
   assertEquals(quick.datasets.movielens.seeds.length < quick.datasets.synthetic.seeds.length, true);
 });
+
+Deno.test("notebookPlan('quick') prints the quick notice itself, once per kernel", async () => {
+  // The test above asks for the quick plan after the notice was printed, so it never saw
+  // notebookPlan print it. A kernel is a process of its own: the notice's once-flag starts unset.
+  const module = JSON.stringify(new URL("../../lib/notebook/plan_cells.ts", import.meta.url).href);
+  const script = `import { notebookPlan } from ${module};\n` +
+    'notebookPlan("full");\nnotebookPlan("quick");\nnotebookPlan("quick");';
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(run.stderr);
+  assertEquals(run.code, 0, stderr);
+  assertEquals(new TextDecoder().decode(run.stdout), `${QUICK_PAGE_NOTICE}\n`);
+});

@@ -85,3 +85,13 @@ Deno.test("modalityCoverageTable: kind and width in words, coverage 'n of N (p %
   assertEquals("caption" in later, false, "no caption key without a caption");
   assertEquals("caption" in statisticsTable([{ label: "raw", stats: stats(10, 5) }]), false);
 });
+
+Deno.test("statisticsTable: a median history length of thousands has its separator, as the other counts", () => {
+  const long = stats(9_066, 9_000);
+  const table = statisticsTable([{
+    label: "raw",
+    stats: { ...long, historyLength: { ...long.historyLength, median: 1_234 } },
+  }]);
+  const median = table.rows.find(([name]) => name === "history length per user: median");
+  assertEquals(median, ["history length per user: median", "1,234"]);
+});
