@@ -605,3 +605,49 @@ Deno.test("heatmap: labels, a mask of the wrong length and no modality are refus
     "contributionHeatmap: modalityNames is empty",
   );
 });
+
+Deno.test("training curves: a y that is not finite is refused by name", () => {
+  // A diverged epoch's NaN loss would be a silent gap in the curve.
+  assertThrows(
+    () => trainingCurves({ series: [{ name: "loss", x: [1, 2], y: [1, Number.NaN] }] }),
+    Error,
+    'trainingCurves: series "loss".y[1] is NaN, expected a finite number',
+  );
+});
+
+Deno.test("grouped bars: values and errors of the wrong length, a NaN error, no series are refused", () => {
+  const refused: [() => unknown, string][] = [
+    [
+      () => groupedBars({ categories: ["a", "b"], series: [{ name: "S", values: [1] }] }),
+      'groupedBars: series "S".values has 1 entries, expected 2',
+    ],
+    [
+      () =>
+        groupedBars({
+          categories: ["a", "b"],
+          series: [{ name: "S", values: [1, 2], errors: [0.1] }],
+        }),
+      'groupedBars: series "S".errors has 1 entries, expected 2',
+    ],
+    [
+      () =>
+        groupedBars({
+          categories: ["a"],
+          series: [{ name: "S", values: [1], errors: [Number.NaN] }],
+        }),
+      'groupedBars: series "S".errors[0] is NaN, expected a finite number',
+    ],
+    [() => groupedBars({ categories: ["a"], series: [] }), "groupedBars: series is empty"],
+  ];
+  for (const [build, message] of refused) assertThrows(build, Error, message);
+});
+
+Deno.test("grouped bars: each series has a colour of its own", () => {
+  const figure = groupedBars({
+    categories: ["a"],
+    series: [{ name: "A", values: [1] }, { name: "B", values: [2] }, { name: "C", values: [3] }],
+  });
+  const colours = (figure.data as BarTrace[]).map((trace) => trace.marker?.color);
+  assertEquals(colours, [seriesColor(0), seriesColor(1), seriesColor(2)]);
+  assertEquals(new Set(colours).size, 3);
+});
