@@ -325,3 +325,29 @@ Deno.test("plotly bundle: the default trace types are exactly those the cartesia
   );
   assertEquals([...registered].sort(), [...DEFAULT_BUNDLE_TRACE_TYPES].sort());
 });
+
+Deno.test("external URL scan: iframes, CSS @import and upper-case SCRIPT bodies", () => {
+  const html = `<iframe src="https://embed.x/v"></iframe>` +
+    `<style>@import "https://css.x/a.css";</style>` +
+    `<SCRIPT>var s = '<img src="https://never.loaded/p.png">';</SCRIPT>`;
+  assertEquals(externalResourceUrls(html), ["https://css.x/a.css", "https://embed.x/v"]);
+});
+
+Deno.test("net log: only the browser's own requests ('not an origin') are dropped", () => {
+  // A request without an initiator, or from an origin, is still the page's.
+  const log = JSON.stringify({
+    constants: { logEventTypes: { URL_REQUEST_START_JOB: 7 } },
+    events: [
+      { type: 7, params: { url: "https://a.example.org/x.js" } },
+      {
+        type: 7,
+        params: { url: "https://b.example.org/y.js", initiator: "https://c.example.org" },
+      },
+      { type: 7, params: { url: "https://update.example.org/", initiator: "not an origin" } },
+    ],
+  });
+  assertEquals(pageRequestsFromNetLog(log), [
+    "https://a.example.org/x.js",
+    "https://b.example.org/y.js",
+  ]);
+});
