@@ -605,3 +605,140 @@ Deno.test("heatmap: labels, a mask of the wrong length and no modality are refus
     "contributionHeatmap: modalityNames is empty",
   );
 });
+
+Deno.test("training curves: a y that is not finite is refused by name", () => {
+  // A diverged epoch's NaN loss would be a silent gap in the curve.
+  assertThrows(
+    () => trainingCurves({ series: [{ name: "loss", x: [1, 2], y: [1, Number.NaN] }] }),
+    Error,
+    'trainingCurves: series "loss".y[1] is NaN, expected a finite number',
+  );
+});
+
+Deno.test("grouped bars: values and errors of the wrong length, a NaN error, no series are refused", () => {
+  const refused: [() => unknown, string][] = [
+    [
+      () => groupedBars({ categories: ["a", "b"], series: [{ name: "S", values: [1] }] }),
+      'groupedBars: series "S".values has 1 entries, expected 2',
+    ],
+    [
+      () =>
+        groupedBars({
+          categories: ["a", "b"],
+          series: [{ name: "S", values: [1, 2], errors: [0.1] }],
+        }),
+      'groupedBars: series "S".errors has 1 entries, expected 2',
+    ],
+    [
+      () =>
+        groupedBars({
+          categories: ["a"],
+          series: [{ name: "S", values: [1], errors: [Number.NaN] }],
+        }),
+      'groupedBars: series "S".errors[0] is NaN, expected a finite number',
+    ],
+    [() => groupedBars({ categories: ["a"], series: [] }), "groupedBars: series is empty"],
+  ];
+  for (const [build, message] of refused) assertThrows(build, Error, message);
+});
+
+Deno.test("grouped bars: each series has a colour of its own", () => {
+  const figure = groupedBars({
+    categories: ["a"],
+    series: [{ name: "A", values: [1] }, { name: "B", values: [2] }, { name: "C", values: [3] }],
+  });
+  const colours = (figure.data as BarTrace[]).map((trace) => trace.marker?.color);
+  assertEquals(colours, [seriesColor(0), seriesColor(1), seriesColor(2)]);
+  assertEquals(new Set(colours).size, 3);
+});
+
+Deno.test("line with bands: the titles go where asked; a band shares its line's legend entry", () => {
+  const figure = lineWithBands({
+    series: [{ name: "Demure", x: [1, 2], y: [1, 2], band: symmetricBand([1, 2], [0.1, 0.1]) }],
+    title: "Sweep",
+    xTitle: "rho",
+    yTitle: "NDCG@10",
+  });
+  assertEquals(
+    [figure.layout.title, figure.layout.xaxis?.title, figure.layout.yaxis?.title],
+    [{ text: "Sweep" }, { text: "rho" }, { text: "NDCG@10" }],
+  );
+  // Clicking the legend entry hides the band with its line, not the line alone.
+  const [band, line] = figure.data as ScatterTrace[];
+  assertEquals([band.legendgroup, line.legendgroup], ["Demure", "Demure"]);
+});
+
+Deno.test("line with bands: an empty marked list draws no legend entry for points not drawn", () => {
+  const figure = lineWithBands({
+    series: [{ name: "m", x: [1, 2], y: [1, 2], marked: { name: "selected", x: [] } }],
+  });
+  assertEquals(figure.data.map((trace) => trace.name), ["m"]);
+});
+
+Deno.test("line with bands: a spread, band edge or error that is short or not finite is refused by name", () => {
+  const refused: [() => unknown, string][] = [
+    [() => symmetricBand([1, 2], [0.1]), "symmetricBand: spread has 1 entries, expected 2"],
+    [
+      () =>
+        lineWithBands({
+          series: [{ name: "m", x: [1, 2], y: [1, 2], band: { lower: [0.5], upper: [1.5, 2.5] } }],
+        }),
+      'lineWithBands: series "m".band.lower has 1 entries, expected 2',
+    ],
+    [
+      () =>
+        lineWithBands({
+          series: [{
+            name: "m",
+            x: [1, 2],
+            y: [1, 2],
+            band: { lower: [0.5, 1.5], upper: [1.5, Number.NaN] },
+          }],
+        }),
+      'lineWithBands: series "m".band.upper[1] is NaN, expected a finite number',
+    ],
+    [
+      () => lineWithBands({ series: [{ name: "m", x: [1], y: [1], errors: [Number.NaN] }] }),
+      'lineWithBands: series "m".errors[0] is NaN, expected a finite number',
+    ],
+  ];
+  for (const [build, message] of refused) assertThrows(build, Error, message);
+});
+
+Deno.test("heatmap: a fractional numPositions is refused; modalities read top-down in order", () => {
+  assertThrows(
+    () => contributionHeatmap({ values: [1, 2, 3], numPositions: 1.5, modalityNames: ["a", "b"] }),
+    Error,
+    "contributionHeatmap: numPositions must be a positive integer, got 1.5",
+  );
+  // The first modality (id) is the top row, as in the tables.
+  const figure = contributionHeatmap({
+    values: [1, 2],
+    numPositions: 1,
+    modalityNames: ["a", "b"],
+  });
+  assertEquals(figure.layout.yaxis?.autorange, "reversed");
+});
+
+Deno.test("histogram: a NaN value, a non-finite edge or a single edge is refused; titles as asked", () => {
+  const refused: [() => unknown, string][] = [
+    // NaN is neither below nor above the edges: it was counted in the first bin.
+    [
+      () => histogram({ values: [1, Number.NaN], edges: [0, 5] }),
+      "histogram: values[1] is NaN, expected a finite number",
+    ],
+    [
+      () => histogram({ values: [1], edges: [0, Number.POSITIVE_INFINITY] }),
+      "histogram: edges[1] is Infinity, expected a finite number",
+    ],
+    [() => histogram({ values: [], edges: [0] }), "histogram: edges needs at least 2 entries"],
+  ];
+  for (const [build, message] of refused) assertThrows(build, Error, message);
+  const figure = histogram({ values: [1], edges: [0, 5], xTitle: "length", yTitle: "users" });
+  assertEquals(
+    [figure.layout.xaxis?.title?.text, figure.layout.yaxis?.title?.text],
+    ["length", "users"],
+  );
+  const plain = histogram({ values: [1], edges: [0, 5] });
+  assertEquals([plain.layout.xaxis?.title?.text, plain.layout.yaxis?.title?.text], ["", "count"]);
+});

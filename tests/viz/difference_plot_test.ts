@@ -80,3 +80,35 @@ Deno.test("difference plot: the zero line spans the first to the last x; lengths
     "differencePlot: points.y has 1 entries, expected 2",
   );
 });
+
+Deno.test("difference plot: a non-finite x or single difference is refused by name", () => {
+  // A NaN x passed the ascending check (every comparison with NaN is false) and drew nothing there.
+  assertThrows(
+    () => differencePlot({ name: "m", x: [0.25, Number.NaN], mean: [0, 0] }),
+    Error,
+    "differencePlot: x[1] is NaN, expected a finite number",
+  );
+  assertThrows(
+    () => differencePlot({ ...input, points: { x: [0.25], y: [Number.NaN], name: "p" } }),
+    Error,
+    "differencePlot: points.y[0] is NaN, expected a finite number",
+  );
+});
+
+Deno.test("difference plot: the title and each axis's title go where they are asked", () => {
+  const figure = differencePlot({
+    name: "m",
+    x: [1, 2],
+    mean: [0, 0.1],
+    title: "Gain by noise",
+    xTitle: "noise fraction",
+    yTitle: "difference in NDCG@10",
+  });
+  assertEquals(
+    [figure.layout.title, figure.layout.xaxis?.title, figure.layout.yaxis?.title],
+    [{ text: "Gain by noise" }, { text: "noise fraction" }, { text: "difference in NDCG@10" }],
+  );
+  // Without titles: none, not the other axis's.
+  const bare = differencePlot({ name: "m", x: [1], mean: [0], yTitle: "d" });
+  assertEquals([bare.layout.title, bare.layout.xaxis?.title], [undefined, undefined]);
+});

@@ -10,6 +10,7 @@ import {
 import { figureMimeBundle } from "../../lib/notebook/mod.ts";
 import type { Figure } from "../../lib/viz/mod.ts";
 import {
+  DEFAULT_BUNDLE_TRACE_TYPES,
   inlineJson,
   inlineScriptText,
   loadPlotlyBundle,
@@ -243,4 +244,110 @@ Deno.test("report: a figure outside the default bundle gets the full plotly.js",
   const html = await renderHtmlReport([{ kind: "figure", figure: surface }]);
   // The full bundle is about 10 MB, the default (cartesian) one 1.5 MB.
   assert(html.length > 5_000_000, `${html.length} characters: the cartesian bundle has no surface`);
+});
+
+Deno.test("markdown subset: every bold and every code span of a line is rendered", () => {
+  assertEquals(
+    markdownToHtml("**HR@10** and **NDCG@10** of `a` and `b`"),
+    "<p><strong>HR@10</strong> and <strong>NDCG@10</strong> of <code>a</code> and " +
+      "<code>b</code></p>",
+  );
+});
+
+Deno.test("markdown subset: a table may end the text; a row ends in |; indented lines and '*' bullets", () => {
+  // The last line of a report's text can be a table row: nothing follows it to end the table.
+  assertEquals(
+    markdownToHtml("| a |\n| --- |\n| 1 |"),
+    "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>",
+  );
+  // A "|" line that does not end in "|" is no row: it ends the table as text after it.
+  assertEquals(
+    markdownToHtml("| a |\n| --- |\n| 1 |\n| 2 | 3"),
+    "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>\n" +
+      "<p>| 2 | 3</p>",
+  );
+  // Lines are read without their surrounding spaces (a row with trailing spaces is still a row),
+  // and "*" starts a list item as "-" does.
+  assertEquals(
+    markdownToHtml("  | a |  \n  | --- |\n  | 1 |  \n\n  - x\n* y"),
+    "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>\n" +
+      "<ul><li>x</li><li>y</li></ul>",
+  );
+});
+
+Deno.test("markdown subset: a fenced block keeps each line's leading spaces (its columns)", () => {
+  assertEquals(
+    markdownToHtml("```\nusers\n   671\n  items 3\n```"),
+    "<pre><code>users\n   671\n  items 3</code></pre>",
+  );
+});
+
+Deno.test("report: figures get distinct ids, the default bundle, and the page declares UTF-8", async () => {
+  const figure: Figure = { data: [{ type: "bar", x: ["a"], y: [1] }], layout: {} };
+  const html = await renderHtmlReport([
+    { kind: "figure", figure },
+    { kind: "text", markdown: "0.1 ± 0.2 – n/a" },
+    { kind: "figure", figure },
+  ]);
+  const ids = [...html.matchAll(/<div class="demure-plot" id="([^"]*)"/g)].map((match) => match[1]);
+  assertEquals(ids.length, 2);
+  assertEquals(new Set(ids).size, 2, `figure ids ${ids.join(", ")} repeat`);
+  // Cartesian figures need only the minified bundle (1.5 MB), not the full one (10 MB).
+  // (`assert`, not `assertStringIncludes`: a failure would print the 1.5 MB page.)
+  assert(html.includes(await loadPlotlyBundle()), "the default bundle is not inlined");
+  assert(html.length < 2_000_000, `${html.length} characters: the full bundle was inlined`);
+  // Opened from a file, a page without a charset showed "±" and "–" as mojibake.
+  assert(html.includes('<meta charset="utf-8">'), "the page declares no charset");
+});
+
+Deno.test("report: an explicit plotlyPath is used even for a figure outside the default bundle", async () => {
+  await inTempDir("html-report-path-", async (dir) => {
+    const plotlyPath = `${dir}/plotly.js`;
+    await Deno.writeTextFile(plotlyPath, "/*MY PLOTLY*/");
+    const surface = { data: [{ type: "surface", z: [[1]] }], layout: {} } as unknown as Figure;
+    const html = await renderHtmlReport([{ kind: "figure", figure: surface }], { plotlyPath });
+    assertEquals(occurrences(html, "/*MY PLOTLY*/"), 1);
+    assert(html.length < 100_000, `${html.length} characters: the full bundle was inlined`);
+  });
+});
+
+Deno.test("plotly bundle: every '<!--' is escaped; outside types are named once each", () => {
+  assertEquals(inlineScriptText('a="<!--";b="<!--"'), 'a="<\\!--";b="<\\!--"');
+  const two = { data: [{ type: "surface" }, { type: "surface" }], layout: {} } as unknown as Figure;
+  assertEquals(tracesOutsideDefaultBundle(two), ["surface"]);
+});
+
+Deno.test("plotly bundle: the default trace types are exactly those the cartesian bundle registers", async () => {
+  // A type listed but missing draws nothing; a type missing from the list pulls in the 10 MB bundle.
+  const bundle = await loadPlotlyBundle();
+  const registered = new Set(
+    [...bundle.matchAll(/moduleType:"trace",name:"([a-z0-9]+)"/g)].map((match) => match[1]),
+  );
+  assertEquals([...registered].sort(), [...DEFAULT_BUNDLE_TRACE_TYPES].sort());
+});
+
+Deno.test("external URL scan: iframes, CSS @import and upper-case SCRIPT bodies", () => {
+  const html = `<iframe src="https://embed.x/v"></iframe>` +
+    `<style>@import "https://css.x/a.css";</style>` +
+    `<SCRIPT>var s = '<img src="https://never.loaded/p.png">';</SCRIPT>`;
+  assertEquals(externalResourceUrls(html), ["https://css.x/a.css", "https://embed.x/v"]);
+});
+
+Deno.test("net log: only the browser's own requests ('not an origin') are dropped", () => {
+  // A request without an initiator, or from an origin, is still the page's.
+  const log = JSON.stringify({
+    constants: { logEventTypes: { URL_REQUEST_START_JOB: 7 } },
+    events: [
+      { type: 7, params: { url: "https://a.example.org/x.js" } },
+      {
+        type: 7,
+        params: { url: "https://b.example.org/y.js", initiator: "https://c.example.org" },
+      },
+      { type: 7, params: { url: "https://update.example.org/", initiator: "not an origin" } },
+    ],
+  });
+  assertEquals(pageRequestsFromNetLog(log), [
+    "https://a.example.org/x.js",
+    "https://b.example.org/y.js",
+  ]);
 });

@@ -98,3 +98,20 @@ Deno.test("table cells: an infinite value does not make its column fractional", 
   ]);
   assertEquals(formatTableCells([[Infinity], [0.5]], 2), [["∞"], ["0.50"]]);
 });
+
+Deno.test("table html: a row with more cells than columns is refused, naming the row", () => {
+  // An extra cell drew a column without a header, shifting nothing but meaning nothing.
+  assertThrows(
+    () => tableHtml({ kind: "table", columns: ["a", "b"], rows: [["x", 1], ["y", 2, 3]] }, "t"),
+    Error,
+    "t table row 1 has 3 cells, expected 2 (a, b)",
+  );
+});
+
+Deno.test("table html: the section's digits are the decimals printed", () => {
+  const html = tableHtml(
+    { kind: "table", columns: ["model", "NDCG@10"], rows: [["Pop", 0.01234]], digits: 2 },
+    "t",
+  );
+  assertStringIncludes(html, "<td>Pop</td><td>0.01</td>");
+});
