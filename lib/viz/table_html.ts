@@ -48,25 +48,33 @@ export const MISSING_CELL = "–";
  * ```ts
  * reportNumber(0.12345); // "0.1235"
  * reportNumber(-1e-17); // "0.0000", not "-0.0000"
+ * reportNumber(Number.NaN); // "–", as a missing table cell
  * ```
  */
 export function reportNumber(value: number, digits = 4): string {
+  // As a table cell prints them: `toFixed` gave "NaN" and "Infinity" in the reports' prose.
+  if (Number.isNaN(value)) return MISSING_CELL;
+  if (!Number.isFinite(value)) return value > 0 ? "∞" : "-∞";
   const text = value.toFixed(digits);
   return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text;
 }
 
 /**
  * A difference with its sign and 4 decimals, as the reports print paired differences; one that
- * rounds to zero reads "+0.0000", whichever side of zero it lies ({@linkcode reportNumber}).
+ * rounds to zero reads "+0.0000", whichever side of zero it lies ({@linkcode reportNumber}); a
+ * missing one (NaN) reads {@linkcode MISSING_CELL}.
  *
  * @example
  * ```ts
  * signedDifference(0.0082); // "+0.0082"
  * signedDifference(-0.0057); // "-0.0057"
  * signedDifference(-1e-17); // "+0.0000"
+ * signedDifference(Number.NaN); // "–"
  * ```
  */
 export function signedDifference(value: number): string {
+  // A difference with a missing side (a bucket one system lacks) printed "+NaN".
+  if (Number.isNaN(value)) return MISSING_CELL;
   const text = reportNumber(value);
   return text.startsWith("-") ? text : `+${text}`;
 }

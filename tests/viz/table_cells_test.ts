@@ -115,3 +115,13 @@ Deno.test("table html: the section's digits are the decimals printed", () => {
   );
   assertStringIncludes(html, "<td>Pop</td><td>0.01</td>");
 });
+
+Deno.test("report numbers: missing and infinite values print as a table cell prints them", () => {
+  // toFixed gave "NaN" and "Infinity", and a difference with a missing side read "+NaN".
+  assertEquals(reportNumber(Number.NaN), "–");
+  assertEquals(reportNumber(Infinity), "∞");
+  assertEquals(reportNumber(-Infinity, 2), "-∞");
+  assertEquals(signedDifference(Number.NaN), "–");
+  assertEquals(signedDifference(Infinity), "+∞");
+  assertEquals(signedDifference(-Infinity), "-∞");
+});
