@@ -50,7 +50,23 @@ function pipeTableHtml(header: string, body: readonly string[]): string {
     `<tbody>${body.map((line) => row(line, "td")).join("")}</tbody></table>`;
 }
 
-/** Render the subset to HTML. */
+/**
+ * Refuses a table row with more or fewer cells than its header. The tables are the report's own
+ * text, so a row of another width is a writer's bug: it rendered short (or with a cell under no
+ * header), shifting the columns a reader compares, without a word.
+ */
+function checkRowWidth(header: string, row: string, index: number): void {
+  const columns = tableCells(header);
+  const cells = tableCells(row).length;
+  if (cells !== columns.length) {
+    throw new Error(
+      `markdown table, line ${index + 1}: ${cells} cells under a header of ${columns.length} ` +
+        `(${columns.join(", ")}): ${row}`,
+    );
+  }
+}
+
+/** Render the subset to HTML; a table row whose width differs from its header's throws. */
 export function markdownToHtml(markdown: string): string {
   const blocks: string[] = [];
   let paragraph: string[] = [];
@@ -80,8 +96,10 @@ export function markdownToHtml(markdown: string): string {
       flush();
       const body: string[] = [];
       index++;
+      checkRowWidth(line, lines[index].trim(), index);
       while (index + 1 < lines.length && TABLE_ROW.test(lines[index + 1].trim())) {
         body.push(lines[++index].trim());
+        checkRowWidth(line, body[body.length - 1], index);
       }
       blocks.push(pipeTableHtml(line, body));
     } else if (line === "") {

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   contributionHeatmap,
   figureDivHtml,
@@ -350,4 +350,22 @@ Deno.test("net log: only the browser's own requests ('not an origin') are droppe
     "https://a.example.org/x.js",
     "https://b.example.org/y.js",
   ]);
+});
+
+Deno.test("markdown subset: a table row with more or fewer cells than its header is refused by line", () => {
+  // A short row rendered short, a long one put a cell under no header: the columns a reader
+  // compares shifted without a word.
+  for (
+    const [markdown, line, cells] of [
+      ["| a | b |\n| --- | --- |\n| 1 |", 3, 1],
+      ["text\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n| 1 | 2 | 3 |", 6, 3],
+      ["| a | b |\n| --- |\n| 1 | 2 |", 2, 1],
+    ] as const
+  ) {
+    assertThrows(
+      () => markdownToHtml(markdown),
+      Error,
+      `markdown table, line ${line}: ${cells} cells under a header of 2 (a, b)`,
+    );
+  }
 });
