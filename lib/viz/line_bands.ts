@@ -19,7 +19,7 @@ import { countTicks } from "./_count_ticks.ts";
 export interface BandSeries {
   /** Series name (legend). */
   name: string;
-  /** x values, ascending. */
+  /** x values, strictly ascending (checked). */
   x: number[];
   /** The line's value at each `x`. */
   y: number[];
@@ -197,11 +197,24 @@ function seriesTraces(
   return traces;
 }
 
-/** The series' x and y: as long as each other, finite, and above 0 on a log axis. */
+/**
+ * The series' x and y: as long as each other, finite, x strictly ascending, and above 0 on a log
+ * axis. Out of order, the line doubled back on itself and the band's polygon crossed itself: a
+ * figure that looks like data and is not.
+ */
 function checkSeriesValues(input: LineWithBandsInput, series: BandSeries, field: string): void {
   assertLength(BUILDER, `${field}.y`, series.y, series.x.length);
   assertFinite(BUILDER, `${field}.x`, series.x);
   assertFinite(BUILDER, `${field}.y`, series.y);
+  for (let index = 1; index < series.x.length; index++) {
+    if (!(series.x[index] > series.x[index - 1])) {
+      throw new Error(
+        `${BUILDER}: ${field}.x[${index}] is ${series.x[index]}, after ${
+          series.x[index - 1]
+        }: x must ascend strictly (sort the points by x)`,
+      );
+    }
+  }
   if (input.xScale === "log") assertPositiveOnLogAxis(BUILDER, `${field}.x`, series.x);
   if (input.yScale === "log") {
     assertPositiveOnLogAxis(BUILDER, `${field}.y`, series.y);

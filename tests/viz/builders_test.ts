@@ -742,3 +742,20 @@ Deno.test("histogram: a NaN value, a non-finite edge or a single edge is refused
   const plain = histogram({ values: [1], edges: [0, 5] });
   assertEquals([plain.layout.xaxis?.title?.text, plain.layout.yaxis?.title?.text], ["", "count"]);
 });
+
+Deno.test("lineWithBands: x out of order or repeated is refused, naming the series and the point", () => {
+  // Unsorted x drew a line that doubled back and a band polygon that crossed itself.
+  for (
+    const [x, message] of [
+      [[1, 3, 2], 'series "m".x[2] is 2, after 3'],
+      [[1, 1, 2], 'series "m".x[1] is 1, after 1'],
+    ] as const
+  ) {
+    assertThrows(
+      () => lineWithBands({ series: [{ name: "m", x: [...x], y: [0.1, 0.2, 0.3] }] }),
+      Error,
+      `lineWithBands: ${message}: x must ascend strictly`,
+    );
+  }
+  lineWithBands({ series: [{ name: "m", x: [-1, 0, 2.5], y: [0.1, 0.2, 0.3] }] });
+});
