@@ -87,8 +87,10 @@ export function compareWithRecord(
   let maxDifference = 0;
   for (const stage of ["valid", "test"] as const) {
     for (const [metric, value] of Object.entries(recorded[stage])) {
-      maxDifference = Math.max(maxDifference, Math.abs(value - (rerun[stage][metric] ?? NaN)));
-      if (Number.isNaN(rerun[stage][metric])) maxDifference = Infinity;
+      // A metric the rerun lacks or that is NaN (a diverged run) is as far as can be: Infinity,
+      // as printed by scripts/reproduce.ts. Before, a missing metric reported NaN.
+      const difference = Math.abs(value - (rerun[stage][metric] ?? NaN));
+      maxDifference = Number.isNaN(difference) ? Infinity : Math.max(maxDifference, difference);
     }
   }
   const status = maxDifference === 0

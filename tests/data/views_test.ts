@@ -112,3 +112,45 @@ Deno.test("topItemsInteractionShare: a percent outside (0, 100] is a SettingErro
   const empty = { ...dataset, sequences: [] } as unknown as typeof dataset;
   assertThrows(() => topItemsInteractionShare(empty, 10), Error, "no interactions");
 });
+
+Deno.test("itemLabels: a modality without a vocabulary is an error naming it; an absent item has no labels", () => {
+  const withDense = {
+    ...dataset,
+    modalities: [
+      ...dataset.modalities,
+      {
+        name: "image",
+        kind: "dense",
+        dim: 1,
+        values: Float32Array.of(0.5, 0.5, 0.5, 0.5),
+        present: Uint8Array.of(1, 1, 1, 1),
+      },
+    ],
+  } as unknown as InteractionDataset;
+  assertThrows(
+    () => itemLabels(withDense, "image", 1),
+    Error,
+    'tiny: modality "image" has no vocabulary',
+  );
+  // The presence flag decides, not the row: an absent item's row is not read, whatever it holds.
+  const genre = dataset.modalities[0];
+  const stale = {
+    ...dataset,
+    modalities: [{ ...genre, values: Float32Array.of(1, 0, 0, ...genre.values.subarray(3)) }],
+  } as unknown as InteractionDataset;
+  assertEquals(itemLabels(stale, "genre", 0), []);
+});
+
+Deno.test("recentHistory: without titles, an item shows its external id", () => {
+  const untitled = { ...dataset, itemTitles: undefined } as unknown as InteractionDataset;
+  assertEquals(recentHistory(untitled, 1, 1)[0].title, "i3");
+});
+
+Deno.test("plantedInterestShare: the flat array is user-major (user * modalities + modality)", () => {
+  // 3 users x 2 modalities: [1, 0] each; read modality-major it would be [2 / 3, 1 / 3].
+  const truth = {
+    modalityNames: ["image", "text"],
+    pointsOfInterest: Uint8Array.of(1, 0, 1, 0, 1, 0),
+  } as unknown as PlantedTruth;
+  assertEquals(plantedInterestShare(truth), [1, 0]);
+});

@@ -15,7 +15,11 @@ import {
 } from "../../lib/attribution/score_against_truth.ts";
 import { withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
 import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
-import { attributionQuality, SCORED_NOISE_FRACTION } from "../../lib/experiments/mod.ts";
+import {
+  attributionQuality,
+  SCORED_METHODS,
+  SCORED_NOISE_FRACTION,
+} from "../../lib/experiments/mod.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 
@@ -56,4 +60,43 @@ Deno.test("attributionQuality: the pair-level score's fields and the user-modali
   } finally {
     model.dispose();
   }
+});
+
+Deno.test("attributionQuality: by default the first 256 users in chunks of 128, as the records were scored", async () => {
+  // run_cell.ts calls it with the defaults, so they decide every recorded attribution row: 300
+  // users tell 256 apart from all of them (a larger chunk size) and from fewer.
+  const { split, truth } = await prepareDataset({
+    kind: "synthetic",
+    config: { numUsers: 300, numItems: 30, historyLength: 5 },
+  });
+  assert(truth !== undefined, "the synthetic benchmark plants a truth");
+  const model = new SequentialRecommender(split.dataset, { dim: 4, maxLength: split.maxLength });
+  try {
+    const unitsOf = async (...size: number[]) =>
+      (await attributionQuality(model, split, truth, ["gradient_x_input"], ...size))[0].units;
+    const first256 = await unitsOf(256, 256);
+    assertNotEquals(first256, await unitsOf(300, 300));
+    assertNotEquals(first256, await unitsOf(255, 255));
+    assertEquals(await unitsOf(), first256);
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("SCORED_METHODS: every attribution row of the results of record, in their order", () => {
+  // The records were scored with the default methods; one dropped or reordered here would make
+  // new cells disagree with them (the exact reference, occlusion, was the one easiest to drop).
+  let checked = 0;
+  for (const mode of ["full", "quick"]) {
+    const dir = `results-of-record/${mode}/cells`;
+    for (const entry of Deno.readDirSync(dir)) {
+      const { result } = JSON.parse(Deno.readTextFileSync(`${dir}/${entry.name}`));
+      if (!result.attribution) continue;
+      assertEquals(result.attribution.map((row: { method: string }) => row.method), [
+        ...SCORED_METHODS,
+      ], entry.name);
+      checked++;
+    }
+  }
+  assert(checked > 0, "some record scores the attribution");
 });

@@ -76,7 +76,22 @@ Deno.test("compareWithRecord: the validation metrics count, and a metric the rer
   assert(Math.abs(validOff.maxDifference - 0.05) < 1e-12);
   const missing = compareWithRecord("k", result(0.3), result(0.3, here, { "NDCG@10": 0.2 }));
   assertEquals(missing.status, "differs");
-  assert(Number.isNaN(missing.maxDifference) || missing.maxDifference === Infinity);
+  // Infinity, not NaN: scripts/reproduce.ts prints the difference, and the rerun lacking a
+  // metric is as far from its record as a rerun can be.
+  assertEquals(missing.maxDifference, Infinity);
+  const missingElsewhere = compareWithRecord(
+    "k",
+    result(0.3),
+    result(0.3, other, { "NDCG@10": 0.2 }),
+  );
+  assertEquals([missingElsewhere.status, missingElsewhere.maxDifference], ["differs", Infinity]);
+  // A diverged rerun (a NaN metric) is as far, whichever stage and metric come after it.
+  const diverged = compareWithRecord(
+    "k",
+    result(0.3),
+    result(0.3, other, { "NDCG@10": Number.NaN, "HR@10": 0.4 }),
+  );
+  assertEquals([diverged.status, diverged.maxDifference], ["differs", Infinity]);
   const none = compareWithRecord("k", undefined, result(0.3));
   assertEquals([none.status, none.recorded, none.rerun], ["no record", undefined, 0.3]);
 });

@@ -1,5 +1,10 @@
-import { assert, assertEquals } from "@std/assert";
-import { interactionsFrame, itemsFrame, statisticsFrames } from "../../lib/tables/mod.ts";
+import { assert, assertEquals, assertNotEquals } from "@std/assert";
+import {
+  interactionsFrame,
+  itemsFrame,
+  recordsFrame,
+  statisticsFrames,
+} from "../../lib/tables/mod.ts";
 import { datasetStatistics } from "../../lib/data/protocol/statistics.ts";
 import { tinyDataset } from "../data/_tiny_dataset.ts";
 
@@ -32,4 +37,76 @@ Deno.test("danfo views: the root mod.ts exports the three views docs/data.md nam
   for (const name of ["interactionsFrame", "itemsFrame", "statisticsFrames"]) {
     assertEquals(typeof root[name], "function", name);
   }
+});
+
+Deno.test("interactionsFrame: each row's user and 0-based position in that user's history", () => {
+  const frame = interactionsFrame(tinyDataset([[0, 1], [2, 0, 1]], 3));
+  assertEquals(frame.columns, ["user", "item", "position", "timestamp"]);
+  assertEquals(frame.column("user").values, ["u0", "u0", "u1", "u1", "u1"]);
+  assertEquals(frame.column("position").values, [0, 1, 0, 1, 2]);
+});
+
+Deno.test("itemsFrame: the dataset's titles where it has them", () => {
+  const dataset = { ...tinyDataset([[0, 1]], 3), itemTitles: ["Zero", "One", "Two"] };
+  assertEquals(itemsFrame(dataset).column("title").values, ["Zero", "One", "Two"]);
+});
+
+Deno.test("statisticsFrames: every summary and modality column holds its own statistic", () => {
+  // Histories of 1 to 8 items, so that the length quantiles differ from each other.
+  const stats = datasetStatistics(
+    tinyDataset(
+      [[0], [0, 1], [0, 1, 2], [0, 1, 2, 0], [1, 2, 0, 1, 2], [0, 1, 2, 0, 1, 2, 0, 1]],
+      3,
+    ),
+  );
+  const h = stats.historyLength;
+  const expected = [
+    stats.name,
+    stats.users,
+    stats.items,
+    stats.interactions,
+    stats.density,
+    h.min,
+    h.p25,
+    h.median,
+    h.p75,
+    h.p90,
+    h.max,
+    h.mean,
+  ];
+  // The row tells apart the quantiles and the counts a slip could swap.
+  assertEquals(new Set([h.min, h.p25, h.median, h.p75, h.p90]).size, 5, `${expected}`);
+  assertNotEquals(stats.density, stats.interactions);
+  const { summary, modalities } = statisticsFrames(stats);
+  assertEquals(summary.columns, [
+    "dataset",
+    "users",
+    "items",
+    "interactions",
+    "density",
+    "length_min",
+    "length_p25",
+    "length_median",
+    "length_p75",
+    "length_p90",
+    "length_max",
+    "length_mean",
+  ]);
+  assertEquals(summary.values, [expected]);
+  assertEquals(modalities.columns, ["modality", "kind", "dim", "present_items", "coverage"]);
+  assertEquals(
+    modalities.values,
+    stats.modalities.map((m) => [m.name, m.kind, m.dim, m.presentItems, m.coverage]),
+  );
+  assertNotEquals(stats.modalities.map((m) => m.dim), stats.modalities.map((m) => m.presentItems));
+});
+
+Deno.test("recordsFrame: one row per record, columns in the first record's key order", () => {
+  const frame = recordsFrame([
+    { system: "Pop", ndcg: 0.02, tuned: false },
+    { system: "SASRec", ndcg: 0.06, tuned: true },
+  ]);
+  assertEquals(frame.columns, ["system", "ndcg", "tuned"]);
+  assertEquals(frame.values, [["Pop", 0.02, false], ["SASRec", 0.06, true]]);
+  assertEquals(recordsFrame([]).shape, [0, 0]);
 });

@@ -75,3 +75,40 @@ Deno.test("createRng and hashSeeds give the recorded values (seeds of stored run
   assertEquals(hashSeeds(2 ** 32 + 5), 3103805221);
   assertEquals(hashSeeds(), 0x9e3779b9);
 });
+
+Deno.test("Rng.int and createRng refuse what they cannot draw from, naming the value", () => {
+  // Without the integer check int(2.5) drew from [0, 2.5) and int(NaN) returned NaN, silently.
+  const rng = createRng(5);
+  for (const n of [2.5, Number.NaN, Infinity, -3]) {
+    assertThrows(() => rng.int(n), Error, `Rng.int: n must be a positive integer, got ${n}`);
+  }
+  // Infinity folds to the state of seed 0 under Math.floor and ^: refused like NaN.
+  for (const seed of [Infinity, -Infinity]) {
+    assertThrows(
+      () => createRng(seed),
+      Error,
+      `createRng: seed must be a finite number, got ${seed}`,
+    );
+  }
+});
+
+Deno.test("Rng.shuffle of n values draws exactly n - 1 values from the stream", () => {
+  // What follows a shuffle in the same stream (a split, then its negatives) depends on it.
+  for (const n of [0, 1, 2, 5]) {
+    const shuffled = createRng(9);
+    shuffled.shuffle(Array.from({ length: n }, (_, i) => i));
+    const plain = createRng(9);
+    for (let i = 0; i < Math.max(0, n - 1); i++) plain.next();
+    assertEquals(shuffled.next(), plain.next(), `n = ${n}`);
+  }
+});
+
+Deno.test("createRng and hashSeeds fold a fractional or negative seed by Math.floor (-1.5 is -2)", () => {
+  // Math.trunc would fold -1.5 to -1: another stream for every stored negative fractional seed.
+  assertEquals(firstValues(-1.5), firstValues(-2));
+  assertNotEquals(firstValues(-1.5), firstValues(-1));
+  assertEquals(firstValues(2.75), firstValues(2));
+  assertEquals(hashSeeds(-1.5), hashSeeds(-2));
+  assertNotEquals(hashSeeds(-1.5), hashSeeds(-1));
+  assertEquals(hashSeeds(3, -(2 ** 33) - 0.5), hashSeeds(3, -(2 ** 33) - 1));
+});
