@@ -63,19 +63,58 @@ export function figureTitle(figure: Figure): string {
   return figure.layout.title?.text ?? `${figure.data.length} trace(s)`;
 }
 
-// Per kernel session (the module instance lives as long as the kernel): plotly.js is emitted by
-// the first figure only, so an executed notebook carries exactly one copy, in document order
-// before every later figure. A figure with a trace type outside the default (cartesian) bundle
-// emits the full bundle once more, which replaces `window.Plotly` with a superset.
-let plotlyEmitted: "none" | "default" | "full" = "none";
+/**
+ * Which plotly.js bundle a kernel session emitted last: none yet, the default (cartesian) or the
+ * full one.
+ */
+export type PlotlyBundleState = "none" | "default" | "full";
+
+/** What {@linkcode plotlyBundleToSend} decided for one figure. */
+export interface PlotlyBundleDecision {
+  /** The bundle to inline before this figure, or null for none. */
+  send: "default" | "full" | null;
+  /** The state after this figure is shown. */
+  next: PlotlyBundleState;
+}
+
+/**
+ * Whether a figure's output inlines plotly.js, and which bundle, given what the kernel session
+ * already emitted (`state`). Rule: plotly.js is emitted by the first figure only, so an executed
+ * notebook carries one copy, in document order before every later figure; a figure whose traces
+ * need the full bundle (`needsFull`) emits it once more unless the full one was the last emitted,
+ * and the full bundle's `window.Plotly` is a superset of the default's. `force`
+ * ({@linkcode DisplayOptions.forcePlotlyBundle}) emits one whatever the state. The page runs
+ * every script in order, so `window.Plotly` is the bundle emitted last: a forced default bundle
+ * after the full one leaves the default, and the next figure that needs the full one emits it
+ * again. Kept pure (no kernel) so that a unit test can pin it; {@linkcode display} holds the state.
+ *
+ * @example
+ * ```ts
+ * plotlyBundleToSend("none", { needsFull: false, force: false }).send; // "default"
+ * plotlyBundleToSend("default", { needsFull: false, force: false }).send; // null: sent already
+ * ```
+ */
+export function plotlyBundleToSend(
+  state: PlotlyBundleState,
+  { needsFull, force }: { needsFull: boolean; force: boolean },
+): PlotlyBundleDecision {
+  const send = needsFull
+    ? (force || state !== "full" ? "full" : null)
+    : (force || state === "none" ? "default" : null);
+  return { send, next: send ?? state };
+}
+
+// Per kernel session (the module instance lives as long as the kernel): see plotlyBundleToSend.
+let plotlyEmitted: PlotlyBundleState = "none";
 let figureCounter = 0;
 
 /**
  * Show a figure in the Deno Jupyter kernel; outside a kernel, print a one-line note instead.
  * The first figure of a kernel session inlines plotly.js (the minified cartesian bundle,
- * about 1.5 MB) into its `text/html` output; later ones only add a div and a `Plotly.newPlot` call. If you clear that first output in
- * a live notebook, later figures still draw (the page keeps plotly.js loaded), but a saved copy
- * would not: pass `forcePlotlyBundle: true` or re-run from the top. An option the function does
+ * about 1.5 MB) into its `text/html` output; later ones only add a div and a `Plotly.newPlot`
+ * call (the rule, with the full bundle's: {@linkcode plotlyBundleToSend}). If you clear that
+ * first output in a live notebook, later figures still draw (the page keeps plotly.js loaded),
+ * but a saved copy would not: pass `forcePlotlyBundle: true` or re-run from the top. An option the function does
  * not have is a `SettingError`.
  *
  * @example
@@ -92,19 +131,20 @@ export async function display(figure: Figure, options: DisplayOptions = {}): Pro
     if (options.caption !== undefined) console.log(options.caption);
     return;
   }
-  const needsFull = tracesOutsideDefaultBundle(figure).length > 0;
-  const includeBundle = options.forcePlotlyBundle === true || plotlyEmitted === "none" ||
-    (needsFull && plotlyEmitted !== "full");
+  const decision = plotlyBundleToSend(plotlyEmitted, {
+    needsFull: tracesOutsideDefaultBundle(figure).length > 0,
+    force: options.forcePlotlyBundle === true,
+  });
   figureCounter += 1;
   const bundle = figureMimeBundle(figure, {
     elementId: `demure-plot-${figureCounter}`,
-    plotlyBundle: includeBundle
-      ? await loadPlotlyBundle(needsFull ? FULL_PLOTLY_BUNDLE : undefined)
-      : null,
+    plotlyBundle: decision.send === null
+      ? null
+      : await loadPlotlyBundle(decision.send === "full" ? FULL_PLOTLY_BUNDLE : undefined),
     caption: options.caption,
   });
   await jupyter.display(bundle, { raw: true });
-  if (includeBundle && plotlyEmitted !== "full") plotlyEmitted = needsFull ? "full" : "default";
+  plotlyEmitted = decision.next;
   await sleep(publishWaitMs(bundle["text/html"].length));
 }
 

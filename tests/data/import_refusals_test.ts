@@ -253,12 +253,16 @@ Deno.test("sequence file: a header after blank lines, or of one RecBole cell, is
 
 Deno.test("dense features: an empty file without dim, and one unknown row, are said exactly", () => {
   const empty = `${fixture({ ".feat": "\n" })}.feat`;
+  // Said also on the command line (--features), which cannot give a dim: the file is empty, what
+  // fills it, and the API's setting by its name.
   assertDataError(
     () => readDenseFeatures(empty, ["a"], { name: "image", provenance }),
     empty,
     1,
     "value",
-    "empty file and no dim given",
+    "the feature file is empty (no rows, or blank lines only): write one row per item, " +
+      '"item_id v1 v2 ...", the first of which sets the width (only readDenseFeatures can be ' +
+      "given a width instead, as its DenseFeatureConfig.dim setting)",
   );
   const unknown = `${fixture({ ".feat": "a 1\nz 2\n" })}.feat`;
   assertDataError(

@@ -86,6 +86,20 @@ Deno.test("RecBole atomic files: .item columns become modalities, same histories
   assert(Number.isFinite(cell.test["NDCG@10"]));
 });
 
+Deno.test("an empty feature file through --features' route: the file and that it is empty", () => {
+  // This route cannot give a width: the message said "no dim given" there as well.
+  const path = `${Deno.makeTempDirSync()}/empty.txt`;
+  Deno.writeTextFileSync(path, "\n\n");
+  const error = assertThrows(
+    () => readDatasetFile({ ...sequence, features: [{ name: "image", path }] }),
+    DataError,
+  ) as DataError;
+  assertEquals(error.file, path);
+  assertStringIncludes(error.message, `${path}:1: `);
+  assertStringIncludes(error.detail, "the feature file is empty (no rows, or blank lines only)");
+  Deno.removeSync(path);
+});
+
 Deno.test("bad imported data names the file, the line and the field; bad settings name the setting", () => {
   const dir = Deno.makeTempDirSync();
   Deno.writeTextFileSync(`${dir}/f.txt`, "i00 0.1 0.2\ni01 0.1\n");

@@ -1,6 +1,12 @@
 /** A figure's caption goes under it in the page's font, escaped, and into the plain-text form. */
 import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
-import { display, displayTable, figureMimeBundle } from "../../lib/notebook/display.ts";
+import {
+  display,
+  displayTable,
+  figureMimeBundle,
+  type PlotlyBundleState,
+  plotlyBundleToSend,
+} from "../../lib/notebook/display.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import type { Figure } from "../../lib/viz/figure.ts";
 
@@ -94,4 +100,44 @@ Deno.test("displayTable outside a kernel: digits 0 prints whole numbers, as the 
     console.log = log;
   }
   assertEquals(printed, ["model\tshare\nPop\t12"]);
+});
+
+/** The bundle each figure of a kernel session sends, the figures given as [needsFull, force]. */
+function bundlesSent(figures: [boolean, boolean][]): ("default" | "full" | null)[] {
+  let state: PlotlyBundleState = "none";
+  return figures.map(([needsFull, force]) => {
+    const decision = plotlyBundleToSend(state, { needsFull, force });
+    state = decision.next;
+    return decision.send;
+  });
+}
+
+Deno.test("plotly.js is sent by a session's first figure only; later figures do not resend it", () => {
+  const plain: [boolean, boolean] = [false, false];
+  assertEquals(bundlesSent([plain, plain, plain]), ["default", null, null]);
+});
+
+Deno.test("a figure needing the full bundle sends it once; after it, no figure sends one", () => {
+  const plain: [boolean, boolean] = [false, false];
+  const full: [boolean, boolean] = [true, false];
+  assertEquals(bundlesSent([plain, full, plain, full, plain]), [
+    "default",
+    "full",
+    null,
+    null,
+    null,
+  ]);
+  // The full bundle first: a superset, so the default one is never sent.
+  assertEquals(bundlesSent([full, plain, full]), ["full", null, null]);
+});
+
+Deno.test("forcePlotlyBundle resends the figure's bundle; a forced default one after the full one", () => {
+  const plain: [boolean, boolean] = [false, false];
+  const forced: [boolean, boolean] = [false, true];
+  const full: [boolean, boolean] = [true, false];
+  assertEquals(bundlesSent([plain, forced, plain]), ["default", "default", null]);
+  assertEquals(bundlesSent([full, [true, true]]), ["full", "full"]);
+  // The page's window.Plotly is the bundle sent last: after a forced default one, the next figure
+  // that needs the full bundle sends it again (it drew without its trace type before).
+  assertEquals(bundlesSent([full, forced, full, full]), ["full", "default", "full", null]);
 });

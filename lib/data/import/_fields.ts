@@ -218,20 +218,29 @@ class LineCutter {
   }
 
   /**
-   * NUL bytes or bytes that are not UTF-8 (decoded as U+FFFD): not a text file. Names the line of
-   * the first.
+   * NUL bytes: not a text file. Names the line of the first. (Bytes that are not UTF-8 never get
+   * here: the fatal decoder refuses them, see `refusal`; a U+FFFD in the text is the file's own
+   * character, encoded as EF BF BD, and is kept.)
    */
   #rejectBinary(text: string): void {
-    const positions = [text.indexOf("\u0000"), text.indexOf("\uFFFD")].filter((i) => i >= 0);
-    if (positions.length === 0) return;
-    const bad = Math.min(...positions);
-    const what = text[bad] === "\u0000" ? "a NUL byte" : "bytes that are not UTF-8 text";
-    throw new DataError(
-      this.path,
-      this.#line + lineFeedsBefore(text, bad),
-      "file",
-      `${what}: not a text file (binary or wrong encoding)`,
-    );
+    const bad = text.indexOf("\u0000");
+    if (bad < 0) return;
+    throw notText(this.path, this.#line + lineFeedsBefore(text, bad), "a NUL byte");
+  }
+
+  /**
+   * The refusal of the bytes the decoder could not read, given the bytes of the refused chunk
+   * that came before them (`before`: the cutter has all text up to that chunk). A NUL byte among
+   * `before` came first in the file and is named instead. Neither the decoder's held-back bytes
+   * (part of one character) nor a byte of a multi-byte character is a line feed, so line feeds in
+   * `before` count the lines.
+   */
+  refusal(before: Uint8Array): DataError {
+    const nul = before.indexOf(0);
+    const upTo = nul >= 0 ? nul : before.length;
+    let line = this.#line;
+    for (let i = 0; i < upTo; i++) if (before[i] === LINE_FEED) line++;
+    return notText(this.path, line, nul >= 0 ? "a NUL byte" : "bytes that are not UTF-8 text");
   }
 
   /**
@@ -277,6 +286,62 @@ class LineCutter {
   }
 }
 
+const LINE_FEED = 0x0a;
+
+/** The error for a file that is not text: `what` is what was found at `line`. */
+function notText(path: string, line: number, what: string): DataError {
+  return new DataError(path, line, "file", `${what}: not a text file (binary or wrong encoding)`);
+}
+
+/** The most bytes a UTF-8 decoder holds back between chunks: the first 3 of a 4-byte character. */
+const HELD_BACK_MAX = 3;
+
+/**
+ * The last {@linkcode HELD_BACK_MAX} bytes of `tail` then `bytes`, copied (the read buffer is
+ * reused): enough to hold what the decoder held back, for {@linkcode refusedOffset}.
+ */
+function lastBytes(tail: Uint8Array, bytes: Uint8Array): Uint8Array {
+  if (bytes.length >= HELD_BACK_MAX) return bytes.slice(bytes.length - HELD_BACK_MAX);
+  const joined = new Uint8Array(tail.length + bytes.length);
+  joined.set(tail);
+  joined.set(bytes, tail.length);
+  return joined.slice(Math.max(0, joined.length - HELD_BACK_MAX));
+}
+
+/**
+ * Where in `chunk` the bytes a fatal streaming decoder refused begin, given `tail`, the last bytes
+ * before the chunk (which decoded without error). The decoder says only that it failed, and the
+ * line must be named: this runs once, on the failing chunk. `tail` is cut to start at a character's
+ * first byte (continuation bytes, 10xxxxxx, end a character already read), so that a fresh decoder
+ * fed the cut tail and then the chunk is in the state the file's decoder was in. A fresh decoder
+ * that takes a prefix in streaming mode fails exactly when the prefix holds refused bytes, so the
+ * longest prefix it takes is found by bisection.
+ */
+function refusedOffset(tail: Uint8Array, chunk: Uint8Array): number {
+  let start = 0;
+  while (start < tail.length && (tail[start] & 0xc0) === 0x80) start++;
+  const bytes = new Uint8Array(tail.length - start + chunk.length);
+  bytes.set(tail.subarray(start));
+  bytes.set(chunk, tail.length - start);
+  const takes = (length: number): boolean => {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, length), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // takes(low) and not takes(high): the refused bytes end the longest prefix taken, `low`.
+  let low = tail.length - start;
+  let high = bytes.length;
+  while (high - low > 1) {
+    const middle = (low + high) >>> 1;
+    if (takes(middle)) low = middle;
+    else high = middle;
+  }
+  return low - (tail.length - start);
+}
+
 /**
  * Refuses UTF-16 text by its byte-order mark: Windows' "Unicode" text, which Excel's "Unicode
  * Text" export writes (tab-separated, so close to an atomic file), was "not a text file (binary
@@ -307,7 +372,8 @@ function refuseUtf16(path: string, head: Uint8Array): void {
  * gives way to them:
  * - a missing file, a directory or an unreadable file (line 0);
  * - UTF-16 text (its byte-order mark), said as such;
- * - NUL bytes or bytes that are not UTF-8 (decoded as U+FFFD): not a text file;
+ * - NUL bytes or bytes that are not UTF-8 (a fatal decoder's refusal): not a text file. A U+FFFD
+ *   written in the file (EF BF BD, as in scraped titles) is text and is read as it is;
  * - a carriage return without a line feed: splitting on LF would leave old-Mac (CR-only) lines
  *   run together as one line, whose values whitespace splitting would then merge into one user.
  *
@@ -331,7 +397,8 @@ export function forEachLine(
   try {
     const buffer = new Uint8Array(chunkBytes);
     // ignoreBOM keeps a byte-order mark, as reading the whole file did; the cutter removes one.
-    const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    // Fatal: bytes that are not UTF-8 are refused, not read as U+FFFD (which a file may hold).
+    const decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
     const cutter = new LineCutter(
       path,
       visit,
@@ -339,6 +406,18 @@ export function forEachLine(
         ? (content) => !content.includes("\t") && content.trim() === ""
         : (content) => content.trim() === "",
     );
+    let tail: Uint8Array = new Uint8Array(0);
+    const decode = (bytes: Uint8Array): void => {
+      let text: string;
+      try {
+        text = decoder.decode(bytes, { stream: true });
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+        throw cutter.refusal(bytes.subarray(0, refusedOffset(tail, bytes)));
+      }
+      cutter.push(text);
+      tail = lastBytes(tail, bytes);
+    };
     // The first two bytes on their own (chunks may be of one byte): a UTF-16 byte-order mark.
     const head = new Uint8Array(2);
     let headBytes = 0;
@@ -348,12 +427,20 @@ export function forEachLine(
       headBytes += read;
     }
     refuseUtf16(path, head.subarray(0, headBytes));
-    cutter.push(decoder.decode(head.subarray(0, headBytes), { stream: true }));
+    decode(head.subarray(0, headBytes));
     for (let read = readChunk(file, buffer, path); read !== null;) {
-      cutter.push(decoder.decode(buffer.subarray(0, read), { stream: true }));
+      decode(buffer.subarray(0, read));
       read = readChunk(file, buffer, path);
     }
-    cutter.push(decoder.decode());
+    // A character cut short by the end of the file: its bytes are on the line being cut.
+    let last: string;
+    try {
+      last = decoder.decode();
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      throw cutter.refusal(new Uint8Array(0));
+    }
+    cutter.push(last);
     cutter.end();
   } finally {
     file.close();

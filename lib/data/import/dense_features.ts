@@ -92,6 +92,11 @@ function refuseHeaderLine(
   );
 }
 
+/** The refusal of a feature file without a row, with no width given. */
+const EMPTY_FEATURE_FILE = "the feature file is empty (no rows, or blank lines only): write one " +
+  'row per item, "item_id v1 v2 ...", the first of which sets the width (only readDenseFeatures ' +
+  "can be given a width instead, as its DenseFeatureConfig.dim setting)";
+
 /**
  * Reads a whitespace-separated matrix keyed by external item id. A header line, unknown or
  * duplicate ids, rows of the wrong width and NaN/infinite values are errors naming file, line and
@@ -136,7 +141,10 @@ export function readDenseFeatures(
   /** What set the width, for a row that disagrees: either may be the odd one. */
   let expected = `expected ${dim}`;
   if (dim === undefined) {
-    if (rows.length === 0) throw new DataError(path, 1, "value", "empty file and no dim given");
+    // Said on every route: the command line's --features and FileDatasetSpec.features cannot
+    // give a width ("no dim given" told their users to give what they cannot), so the message
+    // says the file is empty and what fills it, and names the one setting that can stand in.
+    if (rows.length === 0) throw new DataError(path, 1, "value", EMPTY_FEATURE_FILE);
     dim = valuesOf(rows[0]).length - 1;
     expected = `but line ${rows[0].line} (the first row, which sets the width) has ${dim}: one ` +
       "of the two lines is wrong";
