@@ -142,3 +142,48 @@ Deno.test("Warmup.restore: a checkpoint without warm-up state is refused unless 
   bySteps.restore(undefined);
   assertEquals(bySteps.over, true);
 });
+
+Deno.test("NoiseCounts: an epoch's rate is rounded to 6 decimals; the run's rate is not", () => {
+  // The records of record hold the epoch rates at 6 decimals: a rerun must write the same text.
+  const counts = new NoiseCounts(["id"]);
+  counts.add(Uint8Array.of(1, 1, 1), Uint8Array.of(1, 0, 0)); // 1 noise of 3 pairs
+  counts.closeEpoch();
+  assertEquals(counts.rateByEpoch(), [{ id: 0.333333 }]);
+  assertEquals(counts.byModality().noiseRateByModality, { id: 1 / 3 });
+});
+
+Deno.test("NoiseCounts: a modality without a pair has the run's rate NaN (not 0) and zero counts", () => {
+  // NaN tells "never seen" from "seen, never noise"; the epoch rate of such an epoch is 0 (above).
+  const counts = new NoiseCounts(["id", "text"]);
+  counts.add(Uint8Array.of(1, 0), Uint8Array.of(0, 0)); // id: 1 pair, no noise; text: none
+  const { noiseRateByModality, pairsByModality } = counts.byModality();
+  assertEquals(noiseRateByModality.id, 0);
+  assertEquals(Number.isNaN(noiseRateByModality.text), true);
+  assertEquals(pairsByModality.text, { valid: 0, noise: 0 });
+});
+
+Deno.test("NoiseCounts: from a checkpoint without per-epoch counts the first epoch pools the ones before", () => {
+  // Saved before 2026-12-04: no `epochs`. The epoch ends are taken as zeros, so the first epoch
+  // after the resume reads all the run's pairs (epochNoiseRates reads it so); the next its own.
+  const resumed = new NoiseCounts(["id"]);
+  resumed.restore({ noiseCount: [1], validCount: [2] });
+  resumed.add(Uint8Array.of(1, 1), Uint8Array.of(1, 1));
+  resumed.closeEpoch();
+  resumed.add(Uint8Array.of(1, 1, 1, 1), Uint8Array.of(1, 0, 0, 0));
+  resumed.closeEpoch();
+  assertEquals(resumed.rateByEpoch(), [{ id: 0.75 }, { id: 0.25 }]);
+  assertEquals(resumed.byModality().pairsByModality, { id: { valid: 8, noise: 4 } });
+});
+
+Deno.test("NoiseCounts.restore copies the saved epoch rates: a later change to the object is not read", () => {
+  const saved: SavedNoiseCounts = {
+    noiseCount: [1],
+    validCount: [2],
+    epochs: { rates: [{ id: 0.5 }], noiseAtEnd: [1], validAtEnd: [2] },
+  };
+  const resumed = new NoiseCounts(["id"]);
+  resumed.restore(saved);
+  saved.epochs!.rates[0].id = 9;
+  saved.epochs!.rates.push({ id: 9 });
+  assertEquals(resumed.rateByEpoch(), [{ id: 0.5 }]);
+});
