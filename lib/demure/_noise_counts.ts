@@ -74,13 +74,13 @@ export class NoiseCounts {
     return { noiseRateByModality, pairsByModality };
   }
 
-  /** The counts for a checkpoint. */
+  /** The counts for a checkpoint: copies, so that a later epoch does not change what was saved. */
   saved(): Required<SavedNoiseCounts> {
     return {
       noiseCount: Array.from(this.#noise),
       validCount: Array.from(this.#valid),
       epochs: {
-        rates: this.#rateByEpoch,
+        rates: this.rateByEpoch(),
         noiseAtEnd: Array.from(this.#noiseAtEpochEnd),
         validAtEnd: Array.from(this.#validAtEpochEnd),
       },

@@ -187,3 +187,18 @@ Deno.test("NoiseCounts.restore copies the saved epoch rates: a later change to t
   saved.epochs!.rates.push({ id: 9 });
   assertEquals(resumed.rateByEpoch(), [{ id: 0.5 }]);
 });
+
+Deno.test("NoiseCounts.saved is a snapshot: epochs closed after it do not change it", () => {
+  // It handed out the live list of epoch rates: a checkpoint object kept past the next
+  // closeEpoch gained that epoch's rates while its counts stayed those of the save.
+  const counts = new NoiseCounts(["id"]);
+  counts.add(Uint8Array.of(1, 1), Uint8Array.of(1, 0));
+  counts.closeEpoch();
+  const saved = counts.saved();
+  const before = JSON.parse(JSON.stringify(saved));
+  counts.add(Uint8Array.of(1), Uint8Array.of(1));
+  counts.closeEpoch();
+  assertEquals(saved, before);
+  saved.epochs.rates[0].id = 9;
+  assertEquals(counts.rateByEpoch(), [{ id: 0.5 }, { id: 1 }]);
+});
