@@ -45,6 +45,8 @@ Deno.test("parseCsv: malformed text is an error naming the file, line and column
   const cases: [string, number, string, string][] = [
     ["", 1, "header", "empty file"],
     ['a,b\n1,"unclosed\n', 2, "column 2", "unclosed quote"],
+    // A record that spans lines is named by its first line and the column, as a short one is.
+    ['a,b\n"x\ny","unclosed\n', 2, "column 2", "unclosed quote"],
     ['a,b\n"x\ny"z,2\n', 3, "column 1", "text after closing quote"],
     ['a,b\n1,x"y\n', 2, "column 2", "stray quote"],
     ["a,b\n1,2\n1\n", 3, "column 2", "1 fields, header has 2"],

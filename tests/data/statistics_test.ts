@@ -38,6 +38,12 @@ Deno.test("datasetStatistics: a dataset without users has zero density and lengt
   assertEquals(stats.historyLength, { min: 0, p25: 0, median: 0, p75: 0, p90: 0, max: 0, mean: 0 });
 });
 
+Deno.test("datasetStatistics: a dataset without items has zero density and coverage, not NaN", () => {
+  const stats = datasetStatistics(tinyDataset([], 0));
+  assertEquals([stats.items, stats.density], [0, 0]);
+  assertEquals(stats.modalities.map((m) => [m.presentItems, m.coverage]), [[0, 0], [0, 0]]);
+});
+
 Deno.test("formatStatistics prints every row: density in percent, an id modality as learned", () => {
   const stats = datasetStatistics(dataset);
   assertEquals(
