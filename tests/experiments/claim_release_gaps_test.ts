@@ -142,7 +142,7 @@ releaseClaimsOnSignal({
   log: (line) => console.log("log: " + line),
   onStop: async (signal) => {
     console.log("onStop " + signal);
-    if (mode === "second") Deno.kill(Deno.pid, "SIGTERM");
+    if (mode === "second" && signal === "SIGINT") Deno.kill(Deno.pid, "SIGTERM");
     await new Promise((resolve) => setTimeout(resolve, mode === "second" ? 10_000 : 0));
     console.log("onStop done");
   },
