@@ -118,6 +118,19 @@ export function relativePathNote(path: string): string {
 }
 
 /**
+ * What is at `path`: a file, a folder, or undefined for nothing (or nothing this process may see,
+ * or something else). For the hints after "no such file", which name what the user gave instead.
+ */
+export function pathKind(path: string): "file" | "folder" | undefined {
+  try {
+    const info = Deno.statSync(path);
+    return info.isDirectory ? "folder" : info.isFile ? "file" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Opens a file for reading; a missing file, a directory or an unreadable file is a DataError
  * ("cannot read: ...", line 0).
  */
@@ -500,6 +513,26 @@ export function foreignSeparator(text: string): ForeignSeparator | undefined {
 /** The hint for a whitespace-separated file whose line holds another export's separator. */
 export function separatorHint(separator: ForeignSeparator): string {
   return `fields are separated by spaces or tabs, not ${separator}`;
+}
+
+/**
+ * The refusal of a line that reads as one value holding another export's separator ("u1;i1;i2",
+ * "a,0.1,0.2"): without it the line read as a user without items or a 0-wide row. The value is
+ * shown up to 40 characters; `missing` is what the line lacks ("items", "numbers").
+ */
+export function oneValueRefusal(
+  site: { path: string; line: number; field: string },
+  value: string,
+  missing: string,
+  separator: ForeignSeparator,
+): DataError {
+  const shown = value.length > 40 ? `${value.slice(0, 40)}...` : value;
+  return new DataError(
+    site.path,
+    site.line,
+    site.field,
+    `one value "${shown}" and no ${missing}: ${separatorHint(separator)}`,
+  );
 }
 
 /** `separatorHint("commas")`: said of any value holding a comma in a sequence file. */

@@ -6,10 +6,10 @@ import {
   finiteNumber,
   foreignSeparator,
   type NumberedLine,
+  oneValueRefusal,
   readLines,
   RECBOLE_CELL,
   requireNewModalityName,
-  separatorHint,
   splitValues,
 } from "./_fields.ts";
 import {
@@ -126,13 +126,7 @@ export function readDenseFeatures(
     // first row ("feature width 0") or an unknown item id "a,0.1,0.2".
     const separator = values.length === 1 ? foreignSeparator(values[0]) : undefined;
     if (separator) {
-      const shown = values[0].length > 40 ? `${values[0].slice(0, 40)}...` : values[0];
-      throw new DataError(
-        path,
-        line,
-        "item_id",
-        `one value "${shown}" and no numbers: ${separatorHint(separator)}`,
-      );
+      throw oneValueRefusal({ path, line, field: "item_id" }, values[0], "numbers", separator);
     }
     return values;
   };

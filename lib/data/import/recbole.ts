@@ -20,6 +20,7 @@ import type { InteractionDataset, ModalityFeatures } from "../types.ts";
 import {
   forEachLine,
   type LineReadOptions,
+  pathKind,
   relativePathNote,
   requireNewModalityName,
 } from "./_fields.ts";
@@ -104,33 +105,23 @@ function requireInterFile(base: string, interFile: string): void {
   );
 }
 
-/** The kind of thing at `path`, or undefined when nothing (or nothing this process may see). */
-function kindAt(path: string): "file" | "folder" | undefined {
-  try {
-    const info = Deno.statSync(path);
-    return info.isDirectory ? "folder" : info.isFile ? "file" : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * What a base without a `.inter` names instead, said after "no such file": the dataset's folder
  * (RecBole's own layout is `<folder>/<name>/<name>.inter`, and its users name that folder), the
  * `.item` file of a base, or a file of another format.
  */
 function whatTheBaseIs(base: string): string {
-  const kind = kindAt(base);
+  const kind = pathKind(base);
   if (kind === "folder") {
     const folder = base.replace(/\/+$/, "");
     const name = folder.slice(folder.lastIndexOf("/") + 1);
-    return kindAt(`${folder}/${name}.inter`) === "file"
+    return pathKind(`${folder}/${name}.inter`) === "file"
       ? `; "${base}" is a folder: the base of its ${folder}/${name}.inter is "${folder}/${name}"`
       : `; "${base}" is a folder: the base names the files in it, "${folder}/<name>" for ` +
         `${folder}/<name>.inter`;
   }
   const itemOf = base.endsWith(".item") ? base.slice(0, -".item".length) : undefined;
-  if (itemOf !== undefined && kindAt(`${itemOf}.inter`) === "file") {
+  if (itemOf !== undefined && pathKind(`${itemOf}.inter`) === "file") {
     return `; "${base}" is the .item file of the base "${itemOf}" (give that, or ${itemOf}.inter)`;
   }
   return kind === "file"

@@ -6,9 +6,10 @@ import type { InteractionDataset } from "../types.ts";
 import {
   COMMA_HINT,
   foreignSeparator,
+  oneValueRefusal,
+  pathKind,
   readLines,
   RECBOLE_CELL,
-  separatorHint,
   splitValues,
 } from "./_fields.ts";
 
@@ -42,13 +43,7 @@ function requireNotRecBoleBase(path: string): void {
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) return;
   }
-  let interIsFile = false;
-  try {
-    interIsFile = Deno.statSync(`${path}.inter`).isFile;
-  } catch {
-    // no .inter either: the usual case of a wrong path
-  }
-  if (interIsFile) {
+  if (pathKind(`${path}.inter`) === "file") {
     throw new DataError(
       path,
       0,
@@ -124,15 +119,7 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
     // "u1;i1;i2" or "u1|i1|i2" is one value: a user "u1;i1;i2" without items, not a history.
     // Only a line of one value says so: ";" or "|" inside an id next to others is an id.
     const separator = items.length === 0 ? foreignSeparator(user) : undefined;
-    if (separator) {
-      const shown = user.length > 40 ? `${user.slice(0, 40)}...` : user;
-      throw new DataError(
-        path,
-        line,
-        "user",
-        `one value "${shown}" and no items: ${separatorHint(separator)}`,
-      );
-    }
+    if (separator) throw oneValueRefusal({ path, line, field: "user" }, user, "items", separator);
     if (items.length === 0) {
       throw new DataError(path, line, "items", `user "${user}" has an empty history`);
     }
