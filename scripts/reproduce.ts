@@ -301,7 +301,26 @@ async function report(): Promise<void> {
         }):`,
     );
     for (const key of outcome.pending) console.log(`missing\t${indexOf.get(key)}\t${key}`);
+    const hint = seedsHint(outcome.plan.cells, new Set(outcome.pending));
+    if (hint) console.log(`\n${hint}`);
   }
+}
+
+/**
+ * Seeds are not part of a folder's plan.json (a folder holds any seeds' cells), so a folder run
+ * with `--seeds 0` and reported without it listed the other seeds' cells as missing with no word
+ * why. When no `--seeds` was given and some seed has no finished cell while others do, say so and
+ * name the option; a folder stopped part-way gets the same line, which is also true of it.
+ */
+function seedsHint(cells: { key: string; seed: number }[], pending: Set<string>): string {
+  if (seeds !== undefined) return "";
+  const finished = new Set(cells.filter((c) => !pending.has(c.key)).map((c) => c.seed));
+  const unfinished = [...new Set(cells.map((c) => c.seed))].filter((s) => !finished.has(s));
+  if (finished.size === 0 || unfinished.length === 0) return "";
+  const list = (values: number[]) => values.sort((a, b) => a - b).join(",");
+  return `No cell of seed ${unfinished.sort((a, b) => a - b).join(" or ")} is finished in ` +
+    `${resultsDir}: if it was run with --seeds ${list([...finished])}, report it with the same ` +
+    `--seeds (a folder's plan.json does not hold its seeds).`;
 }
 
 // Every command reads and checks `--dataset` first: `--list-cells` (what a cluster submission

@@ -427,10 +427,10 @@ Deno.test("reproduce --report-only: claimed cells are nothing to report; once on
   const plan = planExperiments("quick");
   const pop = plan.cells.findIndex((c) => c.system.kind === "popularity");
   const resultsDir = Deno.makeTempDirSync();
-  const reportOnly = async () => {
+  const reportOnly = async (...more: string[]) => {
     const run = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "scripts/reproduce.ts", "--quick", "--report-only"]
-        .concat(["--results", resultsDir]),
+        .concat(["--results", resultsDir], more),
       env: { DEMURE_BLAS_THREADS: "1" },
       stdout: "piped",
       stderr: "piped",
@@ -459,6 +459,18 @@ Deno.test("reproduce --report-only: claimed cells are nothing to report; once on
     // The index is the plan's (--cell, --list-cells), the claimed cell among the missing.
     assertStringIncludes(report.stdout, `\nmissing\t${pop + 1}\t${plan.cells[pop + 1].key}\n`);
     assertEquals(report.stdout.includes(`\t${plan.cells[pop].key}\n`), false, report.stdout);
+    // Seeds are not in plan.json: a seed with no finished cell is named with the option to give.
+    assertEquals(plan.cells[pop].seed, 0);
+    assertEquals([...new Set(plan.cells.map((c) => c.seed))].sort(), [0, 1]);
+    assertStringIncludes(
+      report.stdout,
+      `\nNo cell of seed 1 is finished in ${resultsDir}: if it was run with --seeds 0, report ` +
+        `it with the same --seeds`,
+    );
+    const seedZero = await reportOnly("--seeds", "0");
+    assertEquals(seedZero.code, 0, seedZero.stderr);
+    assertEquals(seedZero.stdout.includes("No cell of seed"), false, seedZero.stdout);
+    assertEquals(seedZero.stdout.includes("cells are missing"), true, seedZero.stdout);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
