@@ -1,8 +1,8 @@
 /**
  * CL4SRec-style contrastive baseline (Xie et al. 2022): two random augmentations of each training
- * history (crop, mask or reorder), encoded by the same model; InfoNCE between the two views' last
- * user states (other users in the batch as negatives), added to L_rec with weight lambda through
- * the trainer's `auxiliaryLoss` hook.
+ * history (crop, mask or reorder), encoded by the same model; a contrastive loss between the two
+ * views' last user states (the batch's other views as negatives, below), added to L_rec with
+ * weight lambda through the trainer's `auxiliaryLoss` hook.
  *
  * The loss is CL4SRec's own (`loss: "nt_xent"`, the default): SimCLR's NT-Xent over the 2N views
  * of a batch, each view's negatives being the other 2(N - 1) views (dot product, tau 1), as in
