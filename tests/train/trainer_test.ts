@@ -468,7 +468,9 @@ Deno.test("trainStep without hooks: auxiliary 0, total = L_rec; afterStep sees w
     TrainingDivergedError,
     "loss is Infinity",
   );
-  // The hint names the learning rate to lower, the run's own.
+  // Without an epoch the step is in the first (epoch 0, "epoch 1" in messages); the hint names
+  // the learning rate to lower, the run's own.
+  assertStringIncludes(error.message, "at epoch 1, step 1;");
   assertStringIncludes(error.message, `lower learning rate (now ${config.optimizer.learningRate})`);
   assertEquals(weights(), before, "no update after a non-finite loss");
   assertEquals(applied, [true, false]);
