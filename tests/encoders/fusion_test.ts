@@ -157,3 +157,28 @@ Deno.test("fusion: a setting out of range or unknown is a SettingError before an
     assertEquals(store.names(), [], message);
   }
 });
+
+Deno.test("gated fusion: the gate starts at N(0, 1/dim) weights and a zero bias, and reads its bias", () => {
+  // dim 1024: the sample std of the gate kernel's 1024 draws is 1/sqrt(1024) within about 2 %
+  // (one standard error); 10 % tells it apart from 1/1024 or 1.
+  const wide = new ParameterStore(5);
+  const kernel = Array.from(new ModalityFusion({ kind: "gated" }, 1024, wide).parameters.gate!
+    .kernel.dataSync());
+  const std = Math.sqrt(kernel.reduce((a, v) => a + v * v, 0) / kernel.length);
+  assert(Math.abs(std - 1 / 32) < 0.1 / 32, `gate kernel std ${std}, want 1/32`);
+  wide.dispose();
+  const store = new ParameterStore(4);
+  const fusion = new ModalityFusion({ kind: "gated" }, 2, store);
+  const gate = fusion.parameters.gate!;
+  assertEquals(Array.from(gate.bias.dataSync()), [0]);
+  // A trained bias moves every gate: sigmoid(e . u + b) with b = 1.5, one modality present.
+  tf.tidy(() => gate.bias.assign(tf.tensor1d([1.5])));
+  const u = gate.kernel.dataSync();
+  const e = [[1, 2], [3, 4]];
+  const fused = tf.tidy(() =>
+    fusion.apply(tf.tensor4d([[e]]), tf.tensor3d([[[1, 0]]]), tf.tensor3d([[[1, 1]]])).dataSync()
+  );
+  const g = 1 / (1 + Math.exp(-(1 * u[0] + 2 * u[1] + 1.5)));
+  close(fused, [g * 1, g * 2]);
+  store.dispose();
+});

@@ -15,6 +15,12 @@ Deno.test("packRows: real positions, the cut window and both slot maps", () => {
   assertThrows(() => packRows(new Float32Array(3), 2, 2), Error, "expected 2*2");
   // Too many entries is as wrong as too few: the layout would silently drop the extra rows.
   assertThrows(() => packRows(new Float32Array(5), 2, 2), Error, "expected 2*2");
+  // Batch first, then length: with batch = length above, a swap in the message read the same.
+  assertThrows(
+    () => packRows(new Float32Array(5), 2, 3),
+    Error,
+    "packRows: valid has 5 entries, expected 2*3",
+  );
 });
 
 Deno.test("unpackRows puts rows back with zeros at padding, and the gradient flows back", async () => {

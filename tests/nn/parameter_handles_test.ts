@@ -96,6 +96,18 @@ Deno.test("initialisation: Glorot-uniform within +-sqrt(6 / (in + out)), normal 
   store.dispose();
 });
 
+Deno.test("every initialiser makes a trainable variable", () => {
+  // tf.variableGrads gives a variable that is not trainable no gradient (null, even when it is
+  // in the list passed), and a training step passes over a parameter without a gradient: it
+  // would silently keep its initial value.
+  const store = new ParameterStore(0);
+  store.normal("table", [2, 2], 0.1);
+  store.glorot("kernel", [2, 2]);
+  store.constant("scale", [2], 1);
+  assertEquals(store.variables().map((v) => v.trainable), [true, true, true]);
+  store.dispose();
+});
+
 Deno.test("assign: a tensor of the right size but another shape is refused, naming the parameter", () => {
   const store = new ParameterStore(0);
   store.glorot("proj/kernel", [2, 3]);

@@ -1,8 +1,16 @@
-import { assert, assertAlmostEquals, assertEquals, assertLess, assertRejects } from "@std/assert";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertLess,
+  assertRejects,
+  assertStringIncludes,
+} from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { Adam, DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
+import type { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import {
   type HookState,
   resolveTrainerConfig,
@@ -447,7 +455,7 @@ Deno.test("trainStep without hooks: auxiliary 0, total = L_rec; afterStep sees w
   // the loss check itself must stop the step, before the update.
   const weights = () => model.parameters.variables().map((v) => Array.from(v.dataSync()));
   const before = weights();
-  await assertRejects(
+  const error = await assertRejects(
     () =>
       trainStep({
         model,
@@ -460,6 +468,10 @@ Deno.test("trainStep without hooks: auxiliary 0, total = L_rec; afterStep sees w
     TrainingDivergedError,
     "loss is Infinity",
   );
+  // Without an epoch the step is in the first (epoch 0, "epoch 1" in messages); the hint names
+  // the learning rate to lower, the run's own.
+  assertStringIncludes(error.message, "at epoch 1, step 1;");
+  assertStringIncludes(error.message, `lower learning rate (now ${config.optimizer.learningRate})`);
   assertEquals(weights(), before, "no update after a non-finite loss");
   assertEquals(applied, [true, false]);
   adam.dispose();
@@ -644,6 +656,7 @@ Deno.test("trainStep: an infinite gradient norm with a finite loss stops before 
         optimizer: adam,
         batch,
         step: 0,
+        epoch: 2,
         config,
         // On a parameter directly: through the layers, Infinity times a zero would turn into NaN.
         hooks: {
@@ -652,7 +665,8 @@ Deno.test("trainStep: an infinite gradient norm with a finite loss stops before 
         },
       }),
     TrainingDivergedError,
-    "gradient norm is Infinity",
+    // The epoch is 1-based in messages, as in the loss's ("at epoch 1, step 0" for epoch 0).
+    "gradient norm is Infinity at epoch 3, step 0",
   );
   assertEquals(weights(), before, "no update after a non-finite gradient");
   assertEquals(tf.memory().numTensors, tensors);
@@ -864,4 +878,54 @@ Deno.test("resume refused: a checkpoint of another dataset, even of the same sha
   );
   model.dispose();
   Deno.removeSync(dir, { recursive: true });
+});
+
+/** An Adam that records the squared norm it computed and the norm the step handed back to it. */
+class RecordingAdam extends Adam {
+  squared = Number.NaN;
+  norm = Number.NaN;
+  names: string[] = [];
+  override squaredNorm(gradients: ReadonlyMap<string, tf.Tensor>): tf.Scalar {
+    const value = super.squaredNorm(gradients);
+    this.squared = value.dataSync()[0];
+    this.names = [...gradients.keys()];
+    return value;
+  }
+  override apply(
+    store: ParameterStore,
+    gradients: ReadonlyMap<string, tf.Tensor>,
+    norm: number,
+  ): void {
+    this.norm = norm;
+    super.apply(store, gradients, norm);
+  }
+}
+
+Deno.test("trainStep: Adam gets the gradient norm's root, the hook the step's seed; an unused parameter is passed over", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10 });
+  // A parameter the forward pass never reads has no gradient (as an encoder of a modality the
+  // batch does not read): the step leaves it out of the norm and the update, and does not fail.
+  model.parameters.constant("test/unused", [2], 1);
+  const config = resolveTrainerConfig({ batchSize: 4, seed: 9 });
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 0, shuffle: true });
+  const adam = new RecordingAdam(config.optimizer);
+  const seeds: number[] = [];
+  const auxiliaryLoss = ({ seed }: { seed: number }) => {
+    seeds.push(seed);
+    return tf.scalar(0);
+  };
+  for (const step of [5, 6]) {
+    await trainStep({ model, optimizer: adam, batch, step, config, hooks: { auxiliaryLoss } });
+    // The root, not the square (they differ: the squared norm is far from 0 and 1).
+    assert(Math.abs(adam.squared - 1) > 0.01 && adam.squared > 1e-4, `${adam.squared}`);
+    assertAlmostEquals(adam.norm, Math.sqrt(adam.squared), 1e-6 * Math.sqrt(adam.squared));
+    assert(!adam.names.includes("test/unused") && adam.names.length > 0, `${adam.names}`);
+  }
+  // The hook's randomness follows (seed, step), as the step's dropout does: the run's seed alone
+  // would repeat every step.
+  assertEquals(seeds, [hashSeeds(config.seed, 5), hashSeeds(config.seed, 6)]);
+  assertEquals(Array.from(model.parameters.get("test/unused").dataSync()), [1, 1]);
+  adam.dispose();
+  model.dispose();
 });
