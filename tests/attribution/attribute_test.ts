@@ -89,7 +89,11 @@ Deno.test("attribution on a planted toy: noise set inside the truth, AUC 1, exac
     assertEquals(aggregate.count, pairs.length);
     assertAlmostEquals(aggregate.meanContribution, mean(result.contributions), 1e-6);
     assertAlmostEquals(aggregate.meanNormalised, mean(result.normalised), 1e-6);
+    // The noise rate is of the noise set, not of its complement (the points of interest).
+    assertAlmostEquals(aggregate.noiseRate, mean(Float32Array.from(result.noiseMask)), 1e-12);
   }
+  // The toy discriminates: some modality's noise rate is not one half.
+  assert(result.aggregateByModality.some((a) => Math.abs(a.noiseRate - 0.5) > 0.1));
 
   // By name: a truth over (genre, text) only; the result's id modality is left out of every count.
   const contentTruth: PlantedTruth = {
@@ -222,5 +226,40 @@ Deno.test("attributeModalities normalises by the method asked for (rank)", async
     assertEquals(Array.from(result.normalised), Array.from(expected));
   } finally {
     tf.dispose([weights, e, w]);
+  }
+});
+
+Deno.test("attributeModalities: the result names the selection it ran, a threshold included", async () => {
+  // A plot or a record that reads result.selection must see the threshold that chose the noise
+  // set, not the default bottom fraction.
+  const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
+  const { e, w } = plantedInputs();
+  try {
+    const selection = { kind: "threshold", threshold: 0 } as const;
+    const result = await attributeModalities(linearLoss(weights), e, w, { selection });
+    assertEquals(result.selection, selection);
+    const below = result.normalised.map((z, i) => result.validMask[i] && z < 0 ? 1 : 0);
+    assertEquals(Array.from(result.noiseMask), Array.from(below));
+  } finally {
+    tf.dispose([weights, e, w]);
+  }
+});
+
+Deno.test("attributeModalities: a pair whose mask value is a fraction is valid (mask > 0), not dropped", async () => {
+  // A fusion weight below 1 still marks a present modality: read as an integer it was 0, and the
+  // pair fell out of the normalisation, the noise set and every count.
+  const weights = tf.ones([POSITIONS, MODALITIES, DIM]) as tf.Tensor3D;
+  const { e, w } = plantedInputs();
+  const half = tf.mul(w, 0.5) as tf.Tensor3D;
+  try {
+    const result = await attributeModalities(linearLoss(weights), e, half);
+    const expected = Array.from(w.dataSync(), (value): number => value > 0 ? 1 : 0);
+    assertEquals(Array.from(result.validMask), expected);
+    assertEquals(expected.reduce((sum, v) => sum + v, 0), 33);
+    // A point of interest contributes -(0.5 . 1 . e) = 1; its normalised score is finite.
+    assertAlmostEquals(result.contributions[0], 1, 1e-6);
+    assert(Number.isFinite(result.normalised[0]));
+  } finally {
+    tf.dispose([weights, e, w, half]);
   }
 });

@@ -15,6 +15,7 @@ import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
 import { Warmup } from "../../lib/demure/_warmup.ts";
 import { randomNoiseMask, randomNoiseMaskByRow } from "../../lib/demure/views.ts";
 import type { PairShape } from "../../lib/attribution/types.ts";
+import type { SequenceBatch } from "../../lib/data/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { hashSeeds } from "../../lib/util/random.ts";
 import { batch, split } from "./_one_batch.ts";
@@ -109,4 +110,41 @@ Deno.test("random masks draw the configured rho's count: contrastive_only by pai
       model.dispose();
     }
   }
+});
+
+/** `batch` with its rows in reverse order (the same users, in other rows). */
+function reversedRows(source: SequenceBatch): SequenceBatch {
+  const rows = Array.from({ length: source.batchSize }, (_, b) => source.batchSize - 1 - b);
+  const length = source.length;
+  const byRow = <T extends Int32Array | Float32Array>(values: T, width: number): T => {
+    const out = values.slice() as T;
+    rows.forEach((from, to) =>
+      out.set(values.subarray(from * width, (from + 1) * width), to * width)
+    );
+    return out;
+  };
+  return {
+    ...source,
+    users: byRow(source.users, 1),
+    items: byRow(source.items, length),
+    valid: byRow(source.valid, length),
+    ...(source.targets ? { targets: byRow(source.targets, length) } : {}),
+    ...(source.windows ? { windows: byRow(source.windows, 1) } : {}),
+  };
+}
+
+Deno.test("random_input: a user's held-out modalities follow the user, not the batch row", async () => {
+  // The control of attribution_only holds one draw per user for the whole run: a user whose
+  // history lands in another row of another batch keeps it (a draw per row would not).
+  const { model, noise } = batchNoise({ variant: "random_input", rho: 0.5 });
+  const inOrder = await noise.viewsFor(batch, 1);
+  const reversed = await noise.viewsFor(reversedRows(batch), 2);
+  assert(inOrder && reversed);
+  const perRow = batch.length * model.numModalities;
+  const row = (views: typeof inOrder, b: number) =>
+    Array.from(views.positive.subarray(b * perRow, (b + 1) * perRow));
+  for (let b = 0; b < batch.batchSize; b++) {
+    assertEquals(row(reversed, batch.batchSize - 1 - b), row(inOrder, b), `user ${batch.users[b]}`);
+  }
+  model.dispose();
 });

@@ -3,7 +3,7 @@
  * can still have an overflowing gradient), as the separate pass does, instead of storing a mask
  * selected from NaN scores.
  */
-import { assertRejects } from "@std/assert";
+import { assertEquals, assertRejects } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
@@ -33,5 +33,6 @@ Deno.test("training pass: a non-finite contribution at a valid pair is an error,
   capture.keep(0, batch, gradient, embeddings, false);
   tf.dispose([embeddings, gradient]);
   await assertRejects(() => capture.storeNext(cache, 0, true), Error, "non-finite");
+  assertEquals(capture.captured, 0, "a refused capture is not counted as stored");
   model.dispose();
 });

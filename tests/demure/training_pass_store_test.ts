@@ -3,10 +3,14 @@
  * when that step was applied, and it frees the kept contributions in every case: a step that
  * failed after its gradient was kept is freed by the next keep.
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertNotEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { resolveDemureConfig } from "../../lib/demure/config.ts";
+import { attributionOfContributions } from "../../lib/attribution/attribute.ts";
+import { DEFAULT_ATTRIBUTION_CONFIG, type PairShape } from "../../lib/attribution/types.ts";
+import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
+import { noiseAttributionConfig, resolveDemureConfig } from "../../lib/demure/config.ts";
+import { historyKeys, validMaskOf } from "../../lib/demure/_batch_pairs.ts";
 import { NoiseMaskCache } from "../../lib/demure/noise_mask.ts";
 import { TrainingPassCapture } from "../../lib/demure/_training_pass_capture.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
@@ -70,4 +74,41 @@ Deno.test("training pass: a second storeNext of the same step finds nothing kept
   await capture.storeNext(cache, 1, true);
   assertEquals(capture.captured, 1);
   dispose();
+});
+
+Deno.test("training pass: a batch of fewer rows than positions is attributed per row, [batch, position, modality]", async () => {
+  // The one-batch fixture is square (4 rows of 4 positions): a shape with the two swapped
+  // normalised and selected over the wrong blocks there unseen.
+  const [three] = trainingBatches(split, 0, { batchSize: 3, seed: 3, shuffle: false });
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  // rho 0.9, far from the default fraction: a capture that ignored rho would select fewer.
+  const config = resolveDemureConfig({ ...TRAINING_PASS, rho: 0.9 });
+  const capture = new TrainingPassCapture(model, config);
+  const cache = new NoiseMaskCache(three.length, model.numModalities, {
+    warmupSteps: 0,
+    everyVisits: Number.MAX_SAFE_INTEGER,
+  });
+  const shape: PairShape = [three.batchSize, three.length, model.numModalities];
+  assertNotEquals(shape[0], shape[1]);
+  const embeddings = tf.tidy(() =>
+    model.embedModalities(tf.tensor2d(three.items, [three.batchSize, three.length], "int32"))
+  );
+  const gradient = tf.onesLike(embeddings);
+  // Gradient x input of a gradient of ones: -(1 . e) per pair, 0 at invalid pairs.
+  const valid = validMaskOf(model, three);
+  const values = tf.tidy(() => tf.neg(tf.sum(embeddings, -1))).dataSync() as Float32Array;
+  values.forEach((_, i) => values[i] = valid[i] ? values[i] : 0);
+  const expected = attributionOfContributions(values, valid, shape, noiseAttributionConfig(config));
+  const atDefault = attributionOfContributions(values, valid, shape, DEFAULT_ATTRIBUTION_CONFIG);
+  assertNotEquals(Array.from(expected.noiseMask), Array.from(atDefault.noiseMask));
+  capture.keep(1, three, gradient, embeddings, true);
+  await capture.storeNext(cache, 1, true);
+  const stored = cache.lookup(historyKeys(three), three.items);
+  assertEquals(Array.from(stored.noiseMask), Array.from(expected.noiseMask));
+  expected.normalised.forEach((z, i) => {
+    if (Number.isNaN(z)) assert(Number.isNaN(stored.scores[i]), `score ${i}`);
+    else assertAlmostEquals(stored.scores[i], z, 1e-5, `score ${i}`);
+  });
+  tf.dispose([embeddings, gradient]);
+  model.dispose();
 });

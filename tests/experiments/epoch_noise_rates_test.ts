@@ -174,3 +174,56 @@ Deno.test("epochNoiseRates: resumed with a warm-up by steps, the first recorded 
   ]);
   assertEquals(rates.firstMeasuredEpoch, 4);
 });
+
+Deno.test("epochNoiseRates: a cell with rates but no Demure counters, or the reverse, has none", () => {
+  // Both come from Demure: either alone is not a Demure cell (and `demure` holds the modalities).
+  assertEquals(
+    epochNoiseRates({ history: history(1), noiseRateByEpoch: [rate(0.1, 0.2)] }),
+    undefined,
+  );
+  assertEquals(epochNoiseRates({ history: history(1), demure: stats() }), undefined);
+});
+
+Deno.test("epochNoiseRates: a resumed record's missing rate names the history's epoch", () => {
+  // Resumed after epoch 1: the record's second entry is epoch 3, not epoch 2.
+  assertThrows(
+    () =>
+      epochNoiseRates({
+        history: history(3),
+        noiseRateByEpoch: [rate(0.1, 0.2), { id: 0.1 }],
+        demure: stats(),
+      }),
+    Error,
+    "epoch 3 has no noise rate of year",
+  );
+});
+
+Deno.test("epochNoiseRates: resumed within a warm-up by steps, the all-0 first entry is warm-up", () => {
+  // Resumed after epoch 1: the record's first entry (epoch 2) reads 0 everywhere, so no mask was
+  // drawn up to its end (it pools epochs 1-2): warm-up, not a pooled rate, and epoch 3 is its own.
+  const rates = epochNoiseRates({
+    history: history(4),
+    noiseRateByEpoch: [rate(0, 0), rate(0.1, 0.2), rate(0.2, 0.3)],
+    demure: stats(),
+  })!;
+  assertEquals(rates.rates.id, [nan, nan, 0.1, 0.2]);
+  assertEquals(rates.gaps, [
+    { first: 1, last: 1, reason: BEFORE_RESUME },
+    { first: 2, last: 2, reason: WARMUP_EPOCH },
+  ]);
+  assertEquals(rates.firstMeasuredEpoch, 3);
+});
+
+Deno.test("epochNoiseRates: one modality never masked leaves the others' first measured epoch", () => {
+  // Measured from epoch 1 (no warm-up), with year never under a mask: the first measured epoch is
+  // id's, epoch 1 (index 0 of the history, which is no absence).
+  const rates = epochNoiseRates({
+    history: history(2),
+    noiseRateByEpoch: [rate(0.2, 0), rate(0.3, 0)],
+    demure: stats({
+      pairsByModality: { id: { valid: 10, noise: 5 }, year: { valid: 0, noise: 0 } },
+    }),
+  })!;
+  assertEquals(rates.gaps, []);
+  assertEquals(rates.firstMeasuredEpoch, 1);
+});
