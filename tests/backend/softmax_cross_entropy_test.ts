@@ -36,3 +36,22 @@ Deno.test("softmaxCrossEntropyRows: a target outside the row is an error", () =>
     "target 2",
   );
 });
+
+Deno.test("softmaxCrossEntropyRows: a negative target is an error naming its row", () => {
+  // Row 0 is fine; row 1's -1 would read the logit before the row and write into row 0.
+  assertThrows(
+    () =>
+      softmaxCrossEntropyRows(
+        Float32Array.of(1, 1, 1, 1),
+        Float32Array.of(2, 2),
+        Float32Array.of(0, 0),
+        Float32Array.of(0, 0, 0, 0),
+        Int32Array.of(1, -1),
+        2,
+        new Float32Array(2),
+        new Float32Array(4),
+      ),
+    Error,
+    "target -1 of row 1 is not in [0, 2)",
+  );
+});
