@@ -189,6 +189,28 @@ Deno.test("applyFusedEpilogue broadcasts a column bias, a batch bias and column 
   assert(relativeError(out, expected) < 1e-7, `prelu [3, 1]: ${out}`);
 });
 
+Deno.test("applyFusedEpilogue refuses a bias that does not broadcast and prelu without weights", () => {
+  // tfjs-core checks the bias given to tf.fused.matMul, not one given to the kernel directly; a
+  // bias of 2 entries against rows of 3 would be read past its end.
+  const out = new Float32Array(18);
+  assertThrows(
+    () => applyFusedEpilogue(out, [2, 3, 3], { values: new Float32Array(2), shape: [2] }, "linear"),
+    Error,
+    "operand [2] does not broadcast to [2,3,3]",
+  );
+  assertThrows(
+    () => applyFusedEpilogue(out, [2, 3, 3], undefined, "prelu"),
+    Error,
+    "prelu needs its weights",
+  );
+});
+
+Deno.test("applyFusedEpilogue: leakyrelu's slope defaults to tfjs's 0.2", () => {
+  const out = Float32Array.of(-1, 2, -0.5);
+  applyFusedEpilogue(out, [1, 3], undefined, "leakyrelu");
+  assertEquals(Array.from(out), [Math.fround(-0.2), 2, Math.fround(-0.1)]);
+});
+
 for (const backend of BACKENDS) {
   Deno.test({
     name: `BatchMatMul(openblas, ${backend}) matches float64 and the stock kernel`,

@@ -56,6 +56,13 @@ Deno.test("copyBlock copies a strided block by hand-checked values", () => {
   assertEquals(Array.from(whole), [16, 17, 18, 19, 20, 21, 22, 23]);
 });
 
+Deno.test("copyBlock copies a scalar (rank 0) as it is", () => {
+  // A rank-0 input has no dim to run along: its one value is copied by its own path.
+  const out = new Float32Array(1);
+  copyBlock(Float32Array.of(7), [], [], [], out);
+  assertEquals(Array.from(out), [7]);
+});
+
 Deno.test("applyBinary broadcasts rows, columns and scalars by hand-checked values", () => {
   const out = new Float32Array(6);
   const x = new Float32Array([1, 2, 3, 4, 5, 6]); // [2, 3]
@@ -202,6 +209,46 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([x, ints, w, g, expected]);
   });
 
+  Deno.test(`Slice(host, ${backend}): a number, a short array or no size as tfjs-core passes it`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const x = tf.tensor3d(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4]);
+    // tfjs-core hands the kernel begin and size as the caller gave them: a number is the first
+    // axis's (the rest begin at 0 and run to the end), a short array leaves the later axes whole.
+    const cases: [string, () => tf.Tensor, number[], number[]][] = [
+      ["slice(x, 1, 1)", () => tf.slice(x, 1, 1), [1, 3, 4], [12, 23]],
+      ["slice(x, [1], [1])", () => tf.slice(x, [1], [1]), [1, 3, 4], [12, 23]],
+      ["slice(x, [0, 1])", () => tf.slice(x, [0, 1]), [2, 2, 4], [4, 23]],
+      ["slice(x, 1)", () => tf.slice(x, 1), [1, 3, 4], [12, 23]],
+    ];
+    for (const [label, slice, shape, [first, last]] of cases) {
+      const ours = slice();
+      const stock = withStock(backend, slice);
+      assertEquals(ours.shape, shape, label);
+      const values = Array.from(ours.dataSync());
+      assertEquals([values[0], values[values.length - 1]], [first, last], label);
+      assertEquals(values, Array.from(stock.dataSync()), label);
+      tf.dispose([ours, stock]);
+    }
+    x.dispose();
+  });
+
+  Deno.test(`Slice(host, ${backend}) refuses a negative begin or size, naming both`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const x = tf.zeros([2, 3, 4]);
+    // Not "to the end" (-1): any other negative number is outside the input.
+    const cases: [number[], number[]][] = [[[-1, 0, 0], [1, 1, 1]], [[0, 0, 0], [-2, 1, 1]]];
+    for (const [begin, size] of cases) {
+      assertThrows(
+        () => tf.slice(x, begin, size),
+        Error,
+        `Slice: begin [${begin}] + size [${size}] is outside the input shape [2,3,4]`,
+      );
+    }
+    x.dispose();
+  });
+
   Deno.test(`Sum(host, ${backend}) equals a hand computation and the stock kernel`, async () => {
     await tf.setBackend(backend);
     registerHostKernels(backend);
@@ -306,6 +353,31 @@ for (const backend of ["wasm", "cpu"] as const) {
     assertEquals(buffers(), buffersBefore, "every buffer released");
   });
 }
+
+Deno.test("Unpack(host, wasm) reads its input after the outputs have grown the wasm heap", async () => {
+  await tf.setBackend("wasm");
+  registerHostKernels("wasm");
+  // 16 MB of outputs next to a 16 MB input grow the heap; a view of the input taken before the
+  // outputs are allocated is then detached (empty), and the outputs would hold no input values.
+  const [rows, width] = [16, 262_144];
+  const x = tf.tensor2d(Float32Array.from({ length: rows * width }, (_, i) => i % 1000), [
+    rows,
+    width,
+  ]);
+  const heapBytes = () =>
+    (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.byteLength;
+  const before = heapBytes();
+  const parts = tf.unstack(x);
+  x.dispose();
+  assert(heapBytes() > before, "the outputs did not grow the heap: this test checks nothing");
+  assertEquals(parts.length, rows);
+  for (const r of [0, 1, rows - 1]) {
+    const values = parts[r].dataSync();
+    const start = r * width;
+    assertEquals([values[0], values[width - 1]], [start % 1000, (start + width - 1) % 1000]);
+  }
+  tf.dispose(parts);
+});
 
 Deno.test("Identity(shared, wasm) shares memory yet disposing either side keeps the other", async () => {
   await tf.setBackend("wasm");

@@ -3,10 +3,13 @@
  * with the fused kernel unregistered: loss and gradient, scaled by each row's dy, match the hand
  * computation.
  */
-import { assert, assertAlmostEquals } from "@std/assert";
+import { assert, assertAlmostEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { registerSoftmaxCrossEntropyKernel } from "../../lib/backend/kernels/softmax_cross_entropy.ts";
+import {
+  registerSoftmaxCrossEntropyKernel,
+  softmaxCrossEntropy,
+} from "../../lib/backend/kernels/softmax_cross_entropy.ts";
 import { byHand, lossAndGradient } from "./_softmax_by_hand.ts";
 
 const FUSED = "DemureSoftmaxCrossEntropy";
@@ -33,4 +36,28 @@ Deno.test("softmaxCrossEntropy without the fused kernel: composite loss and dy-s
     registerSoftmaxCrossEntropyKernel(backend as "wasm" | "cpu");
   }
   assert(tf.getKernel(FUSED, backend) !== undefined, "fused kernel registered again");
+});
+
+Deno.test("softmaxCrossEntropy without the fused kernel: an id outside the items or one id for all rows is an error", async () => {
+  await initBackend({ verbose: false });
+  const backend = tf.getBackend();
+  tf.unregisterKernel(FUSED, backend);
+  const logits = tf.tensor2d([[1, 2, 3], [0, 5, -1], [4, 4, 4]]);
+  try {
+    // tf.oneHot makes an all-zero row for an id outside [0, 3), and tf.mul broadcasts one id's row
+    // to every row: either way the loss would be silently wrong.
+    const cases: [number[], string][] = [
+      [[0, 1, 3], "target 3 of row 2 is not in [0, 3)"],
+      [[0, -1, 2], "target -1 of row 1 is not in [0, 3)"],
+      [[0], "target ids [1] for logits [3,3]"],
+    ];
+    for (const [ids, message] of cases) {
+      const targets = tf.tensor1d(ids, "int32");
+      assertThrows(() => softmaxCrossEntropy(logits, targets), Error, message);
+      targets.dispose();
+    }
+  } finally {
+    logits.dispose();
+    registerSoftmaxCrossEntropyKernel(backend as "wasm" | "cpu");
+  }
 });

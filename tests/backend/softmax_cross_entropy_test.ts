@@ -1,6 +1,10 @@
 import { assert, assertAlmostEquals, assertThrows } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { softmaxCrossEntropyRows } from "../../lib/backend/kernels/softmax_cross_entropy.ts";
+import {
+  softmaxCrossEntropy,
+  softmaxCrossEntropyRows,
+} from "../../lib/backend/kernels/softmax_cross_entropy.ts";
 import { byHand, lossAndGradient } from "./_softmax_by_hand.ts";
 
 Deno.test("softmaxCrossEntropy: the fused kernel runs and matches the hand computation", async () => {
@@ -35,4 +39,47 @@ Deno.test("softmaxCrossEntropyRows: a target outside the row is an error", () =>
     Error,
     "target 2",
   );
+});
+
+Deno.test("softmaxCrossEntropyRows: a negative target is an error naming its row", () => {
+  // Row 0 is fine; row 1's -1 would read the logit before the row and write into row 0.
+  assertThrows(
+    () =>
+      softmaxCrossEntropyRows(
+        Float32Array.of(1, 1, 1, 1),
+        Float32Array.of(2, 2),
+        Float32Array.of(0, 0),
+        Float32Array.of(0, 0, 0, 0),
+        Int32Array.of(1, -1),
+        2,
+        new Float32Array(2),
+        new Float32Array(4),
+      ),
+    Error,
+    "target -1 of row 1 is not in [0, 2)",
+  );
+});
+
+Deno.test("softmaxCrossEntropy (fused): ids of another count, dtype or logits of another rank are errors", async () => {
+  await initBackend({ verbose: false });
+  const logits = tf.tensor2d([[1, 2, 3], [0, 5, -1], [4, 4, 4]]);
+  const cases: [string, () => tf.Tensor, string][] = [
+    // The kernel would leave rows 1 and 2 unwritten (whatever the memory held).
+    ["one id", () => tf.tensor1d([0], "int32"), "target ids [1] for logits [3,3]"],
+    ["four ids", () => tf.tensor1d([0, 1, 2, 1], "int32"), "target ids [4] for logits [3,3]"],
+    // Cast to int32 by the kernel, 1.7 would silently be item 1.
+    ["float ids", () => tf.tensor1d([0, 1.7, 2]), "target ids must be int32, not float32"],
+  ];
+  for (const [, ids, message] of cases) {
+    const targets = ids() as tf.Tensor1D;
+    assertThrows(() => softmaxCrossEntropy(logits, targets), Error, message);
+    targets.dispose();
+  }
+  const targets = tf.tensor1d([0], "int32");
+  assertThrows(
+    () => softmaxCrossEntropy(tf.tensor1d([1, 2, 3]), targets),
+    Error,
+    "logits must be [rows, items], not [3]",
+  );
+  tf.dispose([logits, targets]);
 });

@@ -47,14 +47,47 @@ export function softmaxCrossEntropyRows(
   for (let r = 0; r < rows; r++) {
     const start = r * width;
     const target = targets[r];
-    if (!(target >= 0 && target < width)) {
-      throw new Error(`softmaxCrossEntropy: target ${target} of row ${r} is not in [0, ${width})`);
-    }
+    checkTarget(target, r, width);
     loss[r] = maxima[r] + Math.log(sums[r]) - logits[start + target];
     const scale = 1 / sums[r];
     for (let j = 0; j < width; j++) gradient[start + j] = exps[start + j] * scale;
     gradient[start + target] -= 1;
   }
+}
+
+/** Throws unless `target`, the id of row `row`, is one of the row's `width` items. */
+function checkTarget(target: number, row: number, width: number): void {
+  if (!(target >= 0 && target < width)) {
+    throw new Error(`softmaxCrossEntropy: target ${target} of row ${row} is not in [0, ${width})`);
+  }
+}
+
+/**
+ * Throws unless `logits` is [rows, items] and `targets` is `rows` int32 ids; on the composite
+ * path also unless every id is an item (the fused kernel checks each row's as it goes).
+ */
+function checkInputs(logits: tf.Tensor, targets: tf.Tensor1D, fused: boolean): void {
+  if (logits.rank !== 2) {
+    throw new Error(`softmaxCrossEntropy: logits must be [rows, items], not [${logits.shape}]`);
+  }
+  const [rows, width] = logits.shape;
+  // The fused kernel would leave the loss of rows without an id unwritten (and ignore extra ids);
+  // the composite ops would broadcast a single id to every row.
+  if (targets.rank !== 1 || targets.shape[0] !== rows) {
+    throw new Error(
+      `softmaxCrossEntropy: target ids [${targets.shape}] for logits [${logits.shape}]: ` +
+        `need one id per row, [${rows}]`,
+    );
+  }
+  // Float ids would be truncated by the fused kernel's cast (and refused by tf.oneHot).
+  if (targets.dtype !== "int32") {
+    throw new Error(`softmaxCrossEntropy: target ids must be int32, not ${targets.dtype}`);
+  }
+  if (fused) return;
+  // tf.oneHot gives an all-zero row for an id outside [0, width): the loss would silently be the
+  // log-sum-exp alone. The ids are a batch's, made on the host, so on webgpu this read finds them
+  // there rather than waiting for the GPU.
+  targets.dataSync().forEach((target, r) => checkTarget(target, r, width));
 }
 
 function kernel(backend: HostBackendName): tf.KernelFunc {
@@ -114,9 +147,9 @@ function compositeRows(x: tf.Tensor, targets: tf.Tensor1D, save: tf.GradSaveFunc
 }
 
 /**
- * Softmax cross-entropy of each row of logits [n, numItems] against target ids [n] -> [n],
- * differentiable in the logits: the fused kernel where registered (wasm, cpu), composite tf ops
- * elsewhere.
+ * Softmax cross-entropy of each row of logits [n, numItems] against int32 target ids [n], each in
+ * [0, numItems) -> [n], differentiable in the logits: the fused kernel where registered (wasm,
+ * cpu), composite tf ops elsewhere. Ids of another shape, dtype or range are an error on both.
  *
  * @example
  * ```ts
@@ -125,6 +158,7 @@ function compositeRows(x: tf.Tensor, targets: tf.Tensor1D, save: tf.GradSaveFunc
  */
 export function softmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf.Tensor1D {
   const fused = tf.getKernel(KERNEL, tf.getBackend()) !== undefined && logits.dtype === "float32";
+  checkInputs(logits, targets, fused);
   const op = tf.customGrad<tf.Tensor1D>((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor;
     const save = args[1] as tf.GradSaveFunc;
@@ -136,7 +170,7 @@ export function softmaxCrossEntropy(logits: tf.Tensor, targets: tf.Tensor1D): tf
       sums: tf.sum(exps, -1),
       maxima,
       logits: x,
-      targets: tf.cast(targets, "int32"),
+      targets,
     }, {}) as tf.Tensor[];
     save([gradient]);
     return {
