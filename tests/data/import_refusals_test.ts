@@ -154,6 +154,21 @@ Deno.test("writeRecBoleAtomic writes the dataset's timestamps, and positions onl
   );
 });
 
+Deno.test("writeRecBoleAtomic writes dense values exactly: each reads back as the same float32", () => {
+  // Written with fewer digits (toFixed, toPrecision), a value read back as a neighbouring float32.
+  const source = readRecBoleAtomic(fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\nu1\tb\t2\n`,
+    ".item": "item_id:token\tvec:float_seq\tprice:float\n" +
+      "a\t0.123456789 -1e-7\t3.4028234663852886e38\nb\t1e-30 2.5\t-0.3333\n",
+  }));
+  const out = fixture({});
+  writeRecBoleAtomic(source, out);
+  const again = readRecBoleAtomic(out);
+  const values = (dataset: InteractionDataset) =>
+    dataset.modalities.map((m) => [m.name, Array.from(m.values)]);
+  assertEquals(values(again), values(source));
+});
+
 Deno.test("writeRecBoleAtomic keeps a multi-word vocabulary entry one token (spaces -> _)", () => {
   const dataset = readSequenceFile(`${fixture({ ".txt": "u1 a b\n" })}.txt`);
   const genre: ModalityFeatures = {
@@ -344,6 +359,9 @@ Deno.test("writeRecBoleAtomic refuses a value RecBole would read as other data, 
   refusedAt(tabbed, '.inter:4: field "user_id:token"', "holds a tab or line break");
   const broken = { ...quotedUser, userIds: ["u1", "u\n2"] };
   refusedAt(broken, '.inter:4: field "user_id:token"', "holds a tab or line break");
+  // A bare CR ends a line for pandas (and readRecBoleAtomic refuses it at its line).
+  const returned = { ...quotedUser, userIds: ["u1", "u\r2"] };
+  refusedAt(returned, '.inter:4: field "user_id:token"', "holds a tab or line break");
   // After a space, as readRecBoleAtomic checks it (a cell's leading space is trimmed there).
   const spaced = { ...quotedUser, userIds: ["u1", ' "u2'] };
   refusedAt(spaced, '.inter:4: field "user_id:token"', "starts with a double quote");
