@@ -154,6 +154,45 @@ Deno.test("writeRecBoleAtomic writes the dataset's timestamps, and positions onl
   );
 });
 
+Deno.test("writeRecBoleAtomic refuses a modality name the .item header cannot hold, writing nothing", () => {
+  const dataset = readSequenceFile(`${fixture({ ".txt": "u1 a b\n" })}.txt`);
+  const named = (name: string): InteractionDataset => ({
+    ...dataset,
+    modalities: [...dataset.modalities, {
+      name,
+      kind: "dense",
+      dim: 1,
+      values: Float32Array.of(1, 2),
+      present: Uint8Array.of(1, 1),
+      provenance: { source: "test", normalisation: "none" },
+    }],
+  });
+  const refusedAt = (name: string, field: string, detail: string) => {
+    const out = fixture({});
+    const error = assertThrows(() => writeRecBoleAtomic(named(name), out));
+    assert(error instanceof Error, `${error}`);
+    assert(error.message.includes(`${out}.item:1: field "${field}"`), error.message);
+    assert(error.message.includes(detail), error.message);
+    assert(error.message.endsWith("nothing was written"), error.message);
+    const base = out.slice(out.lastIndexOf("/") + 1);
+    const left = [...Deno.readDirSync(out.slice(0, out.lastIndexOf("/")))]
+      .filter((entry) => entry.name.startsWith(`${base}.`));
+    assertEquals(left, []);
+  };
+  // Written as they were, each header was refused by readRecBoleAtomic (and RecBole, which splits
+  // a header cell at its colons): the files were written, and failed only when read back.
+  refusedAt("clip:vit", "clip:vit:float_seq", "holds a colon");
+  refusedAt("item_id", "item_id:float_seq", "the id column");
+  refusedAt("img\tx", "img\tx:float_seq", "holds a tab or line break");
+  // Read back trimmed, " image" was another modality's name ("image").
+  refusedAt(" image", " image:float_seq", "whitespace at either end");
+  refusedAt("", ":float_seq", "is empty");
+  // A name with a space inside reads back as written.
+  const out = fixture({});
+  writeRecBoleAtomic(named("image emb"), out);
+  assertEquals(readRecBoleAtomic(out).modalities.map((m) => m.name), ["id", "image emb"]);
+});
+
 Deno.test("writeRecBoleAtomic writes dense values exactly: each reads back as the same float32", () => {
   // Written with fewer digits (toFixed, toPrecision), a value read back as a neighbouring float32.
   const source = readRecBoleAtomic(fixture({

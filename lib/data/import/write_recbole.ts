@@ -16,10 +16,37 @@ function cell(text: string, file: string, line: number, field: string): string {
       "unquote (readRecBoleAtomic refuses it)"
     : undefined;
   if (problem === undefined) return text;
-  throw new Error(
-    `writeRecBoleAtomic: ${file}:${line}: field "${field}": ${JSON.stringify(text)} ${problem}; ` +
-      "nothing was written",
+  throw refusal(text, file, line, field, problem);
+}
+
+/** The writer's error for `text`, which the file cannot hold as written: nothing is written. */
+function refusal(text: string, file: string, line: number, field: string, problem: string): Error {
+  const value = JSON.stringify(text);
+  return new Error(
+    `writeRecBoleAtomic: ${file}:${line}: field "${field}": ${value} ${problem}; nothing was written`,
   );
+}
+
+/**
+ * A feature modality's `.item` header cell (`name:float_seq` or `name:token_seq`), or an error
+ * naming it (before anything is written). RecBole splits a header cell at its colons and
+ * readRecBoleAtomic trims it, so a name with a colon or whitespace at either end, or the id
+ * column's name, made files that were written without a word and then refused (or read under
+ * another name) when read back.
+ */
+function featureLabel(modality: ModalityFeatures, file: string): string {
+  const { name } = modality;
+  const type = modality.kind === "dense" ? "float_seq" : "token_seq";
+  const label = cell(`${name}:${type}`, file, 1, `${name}:${type}`);
+  const problem = name.includes(":")
+    ? "holds a colon, which RecBole reads as the end of the name (a header cell is name:type)"
+    : name.trim() !== name || name === ""
+    ? "is empty or has whitespace at either end, which is trimmed when read (another name)"
+    : name === "item_id"
+    ? "is the name of the id column (item_id:token)"
+    : undefined;
+  if (problem === undefined) return label;
+  throw refusal(name, file, 1, label, `as a modality name ${problem}`);
 }
 
 function featureCell(modality: ModalityFeatures, item: number): string {
@@ -40,7 +67,8 @@ function featureCell(modality: ModalityFeatures, item: number): string {
  * no timestamps) and `<base>.item` (dense modalities as float_seq, multi-hot as token_seq, a
  * missing modality as an empty cell). Either both files appear or neither does. A value that the
  * files cannot hold as written (a tab or line break in it, or a leading double quote, which RecBole
- * would unquote) is an error naming the file, line and field, and nothing is written.
+ * would unquote), or a modality name that the `.item` header cannot (a colon, whitespace at either
+ * end, `item_id`), is an error naming the file, line and field, and nothing is written.
  *
  * @example
  * ```ts
@@ -63,10 +91,7 @@ export function writeRecBoleAtomic(dataset: InteractionDataset, base: string): v
     });
   });
   const features = dataset.modalities.filter((modality) => modality.kind !== "id");
-  const header = [
-    "item_id:token",
-    ...features.map((m) => `${m.name}:${m.kind === "dense" ? "float_seq" : "token_seq"}`),
-  ];
+  const header = ["item_id:token", ...features.map((m) => featureLabel(m, itemFile))];
   const item = [header.join("\t")];
   dataset.itemIds.forEach((id, index) => {
     const line = item.length + 1;
