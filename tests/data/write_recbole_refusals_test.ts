@@ -1,7 +1,8 @@
 /**
  * What writeRecBoleAtomic refuses because readRecBoleAtomic would read the files back as other
- * data: a user without interactions (gone), an id the reader refuses, and multi-hot vocabulary
- * entries that the written files cannot keep apart (two written as one token, or an empty one).
+ * data: a user without interactions (gone), an id the reader refuses, two users or items of one
+ * id, and multi-hot vocabulary entries that the written files cannot keep apart (two written as
+ * one token, or an empty one).
  * Only a dataset built in code can hold these (every reader refuses them). Each refusal names the
  * file, line, field and value, and leaves the folder as it was.
  */
@@ -114,5 +115,18 @@ Deno.test("writeRecBoleAtomic refuses an empty vocabulary entry, which would dis
     'modality "genre"',
     'item "a"',
     "empty",
+  ]);
+});
+
+Deno.test("writeRecBoleAtomic refuses a repeated user or item id, which would merge or be refused", () => {
+  // Read back, the two u1's rows were one history (readRecBoleAtomic groups rows by user id).
+  refusedAt({ ...threeUsers(), userIds: ["u1", "u2", "u1"] }, '.inter:5: field "user_id:token"', [
+    '"u1" is also the id of user 0',
+    "one user",
+  ]);
+  // Read back, the .item was refused (duplicate item id); an .inter alone merged the two items.
+  refusedAt({ ...threeUsers(), itemIds: ["a", "b", "a"] }, '.item:4: field "item_id:token"', [
+    '"a" is also the id of item 0',
+    "duplicate item id",
   ]);
 });

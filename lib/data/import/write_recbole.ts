@@ -56,6 +56,30 @@ function requireInteractions(
   );
 }
 
+/**
+ * Refuses an id that an earlier user or item already has (`seen`: id -> index, added to here),
+ * `consequence` saying what readRecBoleAtomic would do with the two.
+ */
+function requireNewId(
+  seen: Map<string, number>,
+  what: { id: string; index: number; kind: "user" | "item" },
+  site: { file: string; line: number; field: string },
+  consequence: string,
+): void {
+  const earlier = seen.get(what.id);
+  if (earlier === undefined) {
+    seen.set(what.id, what.index);
+    return;
+  }
+  throw refusal(
+    what.id,
+    site.file,
+    site.line,
+    site.field,
+    `is also the id of ${what.kind} ${earlier}: ${consequence}`,
+  );
+}
+
 /** The writer's error for `text`, which the file cannot hold as written: nothing is written. */
 function refusal(text: string, file: string, line: number, field: string, problem: string): Error {
   const value = JSON.stringify(text);
@@ -182,7 +206,7 @@ function featureCell(
  * whitespace at either end, a vertical tab or form feed); a user without interactions (gone when
  * read back); a modality name the `.item` header cannot hold (a colon, whitespace at either end,
  * `item_id`); a vocabulary entry an item holds that is empty, or written as the same token as
- * another (`a b` and `a_b`: merged when read back).
+ * another (`a b` and `a_b`: merged when read back); two users or two items of one id.
  *
  * @example
  * ```ts
@@ -193,8 +217,15 @@ export function writeRecBoleAtomic(dataset: InteractionDataset, base: string): v
   const interFile = `${base}.inter`;
   const itemFile = `${base}.item`;
   const inter = ["user_id:token\titem_id:token\ttimestamp:float"];
+  const userOf = new Map<string, number>();
   dataset.sequences.forEach((sequence, user) => {
     requireInteractions(dataset, user, interFile, inter.length + 1);
+    requireNewId(
+      userOf,
+      { id: dataset.userIds[user], index: user, kind: "user" },
+      { file: interFile, line: inter.length + 1, field: "user_id:token" },
+      "readRecBoleAtomic groups the rows by user id, so it would read the two as one user",
+    );
     sequence.forEach((item, t) => {
       const time = dataset.timestamps?.[user][t] ?? t;
       const line = inter.length + 1;
@@ -214,8 +245,16 @@ export function writeRecBoleAtomic(dataset: InteractionDataset, base: string): v
     return written;
   });
   const item = [header.join("\t")];
+  const itemOf = new Map<string, number>();
   dataset.itemIds.forEach((id, index) => {
     const line = item.length + 1;
+    requireNewId(
+      itemOf,
+      { id, index, kind: "item" },
+      { file: itemFile, line, field: header[0] },
+      "readRecBoleAtomic refuses a duplicate item id in the .item (and the .inter rows could not " +
+        "tell the two items apart)",
+    );
     item.push([
       idCell(id, itemFile, line, header[0]),
       ...features.map((modality, m) =>
