@@ -1,8 +1,8 @@
 /**
  * What writeRecBoleAtomic refuses because readRecBoleAtomic would read the files back as other
  * data: a user without interactions (gone), an id the reader refuses, two users or items of one
- * id, and multi-hot vocabulary entries that the written files cannot keep apart (two written as
- * one token, or an empty one).
+ * id, multi-hot vocabulary entries that the written files cannot keep apart (two written as one
+ * token, or an empty one), and a timestamp or feature value that is not finite.
  * Only a dataset built in code can hold these (every reader refuses them). Each refusal names the
  * file, line, field and value, and leaves the folder as it was.
  */
@@ -128,5 +128,27 @@ Deno.test("writeRecBoleAtomic refuses a repeated user or item id, which would me
   refusedAt({ ...threeUsers(), itemIds: ["a", "b", "a"] }, '.item:4: field "item_id:token"', [
     '"a" is also the id of item 0',
     "duplicate item id",
+  ]);
+});
+
+Deno.test("writeRecBoleAtomic refuses a timestamp or feature value that is not finite", () => {
+  const dataset = threeUsers();
+  // Written "NaN" or "Infinity", each was refused by readRecBoleAtomic (not a finite number).
+  const times = [Float64Array.of(1, 2), Float64Array.of(NaN), Float64Array.of(3)];
+  refusedAt({ ...dataset, timestamps: times }, '.inter:4: field "timestamp:float"', [
+    '"NaN"',
+    "not a finite number",
+  ]);
+  const image: ModalityFeatures = {
+    name: "image",
+    kind: "dense",
+    dim: 2,
+    values: Float32Array.of(1, 2, 3, -Infinity, 0, 0),
+    present: Uint8Array.of(1, 1, 0),
+    provenance: { source: "test", normalisation: "none" },
+  };
+  refusedAt(attachModality(dataset, image, "image"), '.item:3: field "image:float_seq[1]"', [
+    '"-Infinity"',
+    "not a finite number",
   ]);
 });

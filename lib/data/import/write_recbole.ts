@@ -80,6 +80,21 @@ function requireNewId(
   );
 }
 
+/**
+ * `value` as a number cell, or an error naming it: NaN or an infinity (a timestamp or a feature
+ * value built in code) would be written as "NaN" or "Infinity", which readRecBoleAtomic refuses.
+ */
+function numberCell(value: number, file: string, line: number, field: string): string {
+  if (Number.isFinite(value)) return String(value);
+  throw refusal(
+    String(value),
+    file,
+    line,
+    field,
+    "is not a finite number: readRecBoleAtomic would refuse it",
+  );
+}
+
 /** The writer's error for `text`, which the file cannot hold as written: nothing is written. */
 function refusal(text: string, file: string, line: number, field: string, problem: string): Error {
   const value = JSON.stringify(text);
@@ -182,15 +197,24 @@ function requireDistinctTokens(
   }
 }
 
+/**
+ * The `.item` cell of `item` for a feature modality (`site`: where it goes, for errors; a dense
+ * value is named `field[k]`, as readRecBoleAtomic names it).
+ */
 function featureCell(
   modality: ModalityFeatures,
   tokens: readonly string[],
   item: number,
+  site: { file: string; line: number; field: string },
 ): string {
   if (!modality.present[item]) return "";
   if (modality.kind === "dense") {
     const row = modality.values.subarray(item * modality.dim, (item + 1) * modality.dim);
-    return Array.from(row, String).join(" ");
+    return Array.from(
+      row,
+      (value, k) => numberCell(value, site.file, site.line, `${site.field}[${k}]`),
+    )
+      .join(" ");
   }
   return heldColumns(modality, item).map((column) => tokens[column]).join(" ");
 }
@@ -206,7 +230,8 @@ function featureCell(
  * whitespace at either end, a vertical tab or form feed); a user without interactions (gone when
  * read back); a modality name the `.item` header cannot hold (a colon, whitespace at either end,
  * `item_id`); a vocabulary entry an item holds that is empty, or written as the same token as
- * another (`a b` and `a_b`: merged when read back); two users or two items of one id.
+ * another (`a b` and `a_b`: merged when read back); two users or two items of one id; a timestamp
+ * or dense feature value that is not finite.
  *
  * @example
  * ```ts
@@ -232,7 +257,7 @@ export function writeRecBoleAtomic(dataset: InteractionDataset, base: string): v
       inter.push([
         idCell(dataset.userIds[user], interFile, line, "user_id:token"),
         idCell(dataset.itemIds[item], interFile, line, "item_id:token"),
-        time,
+        numberCell(time, interFile, line, "timestamp:float"),
       ].join("\t"));
     });
   });
@@ -258,7 +283,12 @@ export function writeRecBoleAtomic(dataset: InteractionDataset, base: string): v
     item.push([
       idCell(id, itemFile, line, header[0]),
       ...features.map((modality, m) =>
-        cell(featureCell(modality, tokens[m], index), itemFile, line, header[m + 1])
+        cell(
+          featureCell(modality, tokens[m], index, { file: itemFile, line, field: header[m + 1] }),
+          itemFile,
+          line,
+          header[m + 1],
+        )
       ),
     ].join("\t"));
   });
