@@ -154,6 +154,60 @@ Deno.test("writeRecBoleAtomic writes the dataset's timestamps, and positions onl
   );
 });
 
+Deno.test("writeRecBoleAtomic refuses a modality name the .item header cannot hold, writing nothing", () => {
+  const dataset = readSequenceFile(`${fixture({ ".txt": "u1 a b\n" })}.txt`);
+  const named = (name: string): InteractionDataset => ({
+    ...dataset,
+    modalities: [...dataset.modalities, {
+      name,
+      kind: "dense",
+      dim: 1,
+      values: Float32Array.of(1, 2),
+      present: Uint8Array.of(1, 1),
+      provenance: { source: "test", normalisation: "none" },
+    }],
+  });
+  const refusedAt = (name: string, field: string, detail: string) => {
+    const out = fixture({});
+    const error = assertThrows(() => writeRecBoleAtomic(named(name), out));
+    assert(error instanceof Error, `${error}`);
+    assert(error.message.includes(`${out}.item:1: field "${field}"`), error.message);
+    assert(error.message.includes(detail), error.message);
+    assert(error.message.endsWith("nothing was written"), error.message);
+    const base = out.slice(out.lastIndexOf("/") + 1);
+    const left = [...Deno.readDirSync(out.slice(0, out.lastIndexOf("/")))]
+      .filter((entry) => entry.name.startsWith(`${base}.`));
+    assertEquals(left, []);
+  };
+  // Written as they were, each header was refused by readRecBoleAtomic (and RecBole, which splits
+  // a header cell at its colons): the files were written, and failed only when read back.
+  refusedAt("clip:vit", "clip:vit:float_seq", "holds a colon");
+  refusedAt("item_id", "item_id:float_seq", "the id column");
+  refusedAt("img\tx", "img\tx:float_seq", "holds a tab or line break");
+  // Read back trimmed, " image" was another modality's name ("image").
+  refusedAt(" image", " image:float_seq", "whitespace at either end");
+  refusedAt("", ":float_seq", "is empty");
+  // A name with a space inside reads back as written.
+  const out = fixture({});
+  writeRecBoleAtomic(named("image emb"), out);
+  assertEquals(readRecBoleAtomic(out).modalities.map((m) => m.name), ["id", "image emb"]);
+});
+
+Deno.test("writeRecBoleAtomic writes dense values exactly: each reads back as the same float32", () => {
+  // Written with fewer digits (toFixed, toPrecision), a value read back as a neighbouring float32.
+  const source = readRecBoleAtomic(fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\nu1\tb\t2\n`,
+    ".item": "item_id:token\tvec:float_seq\tprice:float\n" +
+      "a\t0.123456789 -1e-7\t3.4028234663852886e38\nb\t1e-30 2.5\t-0.3333\n",
+  }));
+  const out = fixture({});
+  writeRecBoleAtomic(source, out);
+  const again = readRecBoleAtomic(out);
+  const values = (dataset: InteractionDataset) =>
+    dataset.modalities.map((m) => [m.name, Array.from(m.values)]);
+  assertEquals(values(again), values(source));
+});
+
 Deno.test("writeRecBoleAtomic keeps a multi-word vocabulary entry one token (spaces -> _)", () => {
   const dataset = readSequenceFile(`${fixture({ ".txt": "u1 a b\n" })}.txt`);
   const genre: ModalityFeatures = {
@@ -344,6 +398,9 @@ Deno.test("writeRecBoleAtomic refuses a value RecBole would read as other data, 
   refusedAt(tabbed, '.inter:4: field "user_id:token"', "holds a tab or line break");
   const broken = { ...quotedUser, userIds: ["u1", "u\n2"] };
   refusedAt(broken, '.inter:4: field "user_id:token"', "holds a tab or line break");
+  // A bare CR ends a line for pandas (and readRecBoleAtomic refuses it at its line).
+  const returned = { ...quotedUser, userIds: ["u1", "u\r2"] };
+  refusedAt(returned, '.inter:4: field "user_id:token"', "holds a tab or line break");
   // After a space, as readRecBoleAtomic checks it (a cell's leading space is trimmed there).
   const spaced = { ...quotedUser, userIds: ["u1", ' "u2'] };
   refusedAt(spaced, '.inter:4: field "user_id:token"', "starts with a double quote");

@@ -171,8 +171,12 @@ Deno.test("line ends across chunks: a CR is bare unless a LF follows it", () => 
   // Only a byte-order mark and blank lines: empty.
   const empty = fixture({ ".inter": "\uFEFF\r\n  \n\n" });
   assertErrorInChunks(empty, `${empty}.inter`, 1, "header", "empty file");
+  // No row: the line after the header, where the first row goes (not line 2, a blank line when
+  // blank lines precede the header).
   const headerOnly = fixture({ ".inter": `\n${HEADER}\r\n` });
-  assertErrorInChunks(headerOnly, `${headerOnly}.inter`, 2, "user_id:token", "no interactions");
+  assertErrorInChunks(headerOnly, `${headerOnly}.inter`, 3, "user_id:token", "no interactions");
+  const late = fixture({ ".inter": `\n\n\n${HEADER}\n\n` });
+  assertErrorInChunks(late, `${late}.inter`, 5, "user_id:token", "no interactions");
 });
 
 Deno.test("every row's shape is checked before any value, as by the whole-file reader", () => {

@@ -158,6 +158,17 @@ Deno.test("a token with whitespace at either end is refused at its line and colu
   assertEquals(inside.histories[1][0], "user 8");
 });
 
+Deno.test("a timestamp in the .inter's first column orders each history and is kept", () => {
+  // Column 0 is a column like any other: a check of `time > 0` for "has a timestamp" read this
+  // file in line order with every timestamp 0, or without timestamps.
+  const data = readRecBoleAtomic(fixture({
+    ".inter": "timestamp:float\tuser_id:token\titem_id:token\n30\tu1\ta\n10\tu1\tb\n20\tu1\tc\n",
+  }));
+  assertEquals(data.sequences.map((s) => Array.from(s, (i) => data.itemIds[i])), [["b", "c", "a"]]);
+  assertEquals(data.timestamps?.map((t) => Array.from(t)), [[10, 20, 30]]);
+  assertEquals(data.metadata.tieBreak, "by timestamp, then by line order of the .inter file");
+});
+
 Deno.test(".inter columns the dataset does not use are named on its card, with what is done to them", () => {
   // A session column was ignored without a word; a rating is checked, then unused.
   const withSession = INTER.split("\n").map((line, k) =>

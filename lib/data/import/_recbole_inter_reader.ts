@@ -195,7 +195,14 @@ export class InterReader {
       throw this.#unknownItems.error(this.interFile, field, this.itemFile);
     }
     if (this.#user.length === 0) {
-      throw new DataError(this.interFile, 2, "user_id:token", "no interactions");
+      // The line after the header, where the first row goes: line 2 was a blank line before a
+      // header that blank lines precede.
+      throw new DataError(
+        this.interFile,
+        header.headerLine + 1,
+        "user_id:token",
+        "no interactions",
+      );
     }
     return {
       catalogue: this.#catalogue,
