@@ -56,7 +56,7 @@ export function validateRecommendationLossConfig(
 /** The batch fields the loss reads. */
 export type LossBatch = Pick<SequenceBatch, "valid" | "targets" | "batchSize" | "length">;
 
-/** A one-line description printed next to results, e.g. "cross_entropy over all items, all positions". */
+/** A one-line description printed next to results, e.g. "cross-entropy over all items, all positions". */
 export function describeLoss(config: RecommendationLossConfig): string {
   const kind = config.kind === "cross_entropy"
     ? "cross-entropy over all items"
