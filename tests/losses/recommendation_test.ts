@@ -206,3 +206,21 @@ Deno.test("sampleNegatives: padding positions draw nothing (a seed's negatives d
     );
   }
 });
+
+Deno.test("recommendationLoss: bce negatives of another length than the batch's positions are refused", () => {
+  // One short, the last position's negative read undefined, which Int32Array made item 0: a
+  // silent negative whatever the target (0 here, so the "negative" was the target itself).
+  const states = tf.zeros([2, 2, 2]) as tf.Tensor3D;
+  const table = tf.ones([3, 2]) as tf.Tensor2D;
+  const config = { kind: "bce", positions: "all" } as const;
+  const before = tf.memory().numTensors;
+  for (const length of [3, 5]) {
+    assertThrows(
+      () => recommendationLoss(states, table, batch, config, new Int32Array(length).fill(1)),
+      Error,
+      `recommendationLoss: ${length} sampled negatives for 4 positions (batch 2 x length 2)`,
+    );
+  }
+  assertEquals(tf.memory().numTensors, before, "tensors left behind");
+  tf.dispose([states, table]);
+});
