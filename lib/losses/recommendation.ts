@@ -56,7 +56,7 @@ export function validateRecommendationLossConfig(
 /** The batch fields the loss reads. */
 export type LossBatch = Pick<SequenceBatch, "valid" | "targets" | "batchSize" | "length">;
 
-/** A one-line description printed next to results, e.g. "cross_entropy over all items, all positions". */
+/** A one-line description printed next to results, e.g. "cross-entropy over all items, all positions". */
 export function describeLoss(config: RecommendationLossConfig): string {
   const kind = config.kind === "cross_entropy"
     ? "cross-entropy over all items"
@@ -83,7 +83,7 @@ export function lossPositions(batch: LossBatch, positions: LossPositions): Int32
 /**
  * L_rec as a scalar. states [batch, position, dim], itemTable [numItems, dim].
  * `negatives` (for `bce`): [batch * position] item ids aligned with `batch.targets`
- * (see {@linkcode sampleNegatives}).
+ * (see {@linkcode sampleNegatives}); another length is refused.
  */
 export function recommendationLoss(
   states: Tensor3D,
@@ -108,6 +108,14 @@ export function recommendationLoss(
     const targetVectors = tf.gather(itemTable, targetIds); // [n, dim]
     const positive = tf.sum(tf.mul(rows, targetVectors), -1); // [n]
     if (negatives === undefined) throw new Error("recommendationLoss: bce needs sampled negatives");
+    // One per position, flat like `batch.targets`: a short array read undefined (item 0) silently.
+    const positions = batch.batchSize * batch.length;
+    if (negatives.length !== positions) {
+      throw new Error(
+        `recommendationLoss: ${negatives.length} sampled negatives for ${positions} positions ` +
+          `(batch ${batch.batchSize} x length ${batch.length})`,
+      );
+    }
     const chosenNegatives = Int32Array.from(flat, (i) => negatives[i]);
     const negativeVectors = tf.gather(itemTable, tf.tensor1d(chosenNegatives, "int32"));
     const negative = tf.sum(tf.mul(rows, negativeVectors), -1);

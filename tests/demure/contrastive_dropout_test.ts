@@ -5,11 +5,12 @@
  * GRU4Rec, whose last state is the last row of its states whatever the batch's shape, so that a
  * pass that reused the recommendation pass's seed would reproduce its state exactly.
  */
-import { assertAlmostEquals, assertEquals, assertGreater } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
-import { contrastiveTerm } from "../../lib/demure/_contrastive_term.ts";
+import { contrastiveTerm, trainingPassContrastive } from "../../lib/demure/_contrastive_term.ts";
+import { hashSeeds } from "../../lib/util/random.ts";
 import { validMaskOf } from "../../lib/demure/_batch_pairs.ts";
 import { buildContrastiveViews } from "../../lib/demure/views.ts";
 import { infoNce } from "../../lib/losses/info_nce.ts";
@@ -108,5 +109,36 @@ Deno.test("contrastive term: the views' pass runs the negative view only when it
     });
   }
   assertEquals(rows, [batch.batchSize, 2 * batch.batchSize]);
+  model.dispose();
+});
+
+Deno.test("contrastive term: on both routes the views run as one packed training pass, seeded apart from the recommendation pass", () => {
+  // The separate-pass route stacks the views it still needs (B rows, 2B with the negative), the
+  // training-pass route all of them (2B, 3B): only those the step uses, as one pass in training
+  // mode, packed over its stacked rows, whose dropout seed is hashSeeds(seed, 1) on both routes
+  // (not the recommendation pass's seed: its masks would repeat that pass's).
+  const { model, views } = modelAndViews(0);
+  const calls: { rows: number; training: boolean; seed?: number; packed?: number }[] = [];
+  const lastStates = model.lastStates.bind(model);
+  model.lastStates = (fused, valid, training, dropoutSeed, packing) => {
+    calls.push({ rows: fused.shape[0], training, seed: dropoutSeed, packed: packing?.batch });
+    return lastStates(fused, valid, training, dropoutSeed, packing);
+  };
+  for (const noiseViewAsNegative of [false, true]) {
+    const config = resolveDemureConfig({ noiseViewAsNegative });
+    tf.tidy(() => {
+      const out = model.forward(batch, { training: true, dropoutSeed: 91 });
+      const context = auxiliaryContext(model, batch, out, 91);
+      contrastiveTerm(model, config, context, views, false);
+      trainingPassContrastive(model, config, context, views);
+    });
+  }
+  const seed = hashSeeds(91, 1);
+  assert(seed !== 91);
+  const pass = (copies: number) => {
+    const rows = copies * batch.batchSize;
+    return { rows, training: true, seed, packed: rows };
+  };
+  assertEquals(calls, [pass(1), pass(2), pass(2), pass(3)]);
   model.dispose();
 });

@@ -215,3 +215,41 @@ Deno.test("InfoNCE: cosine is scale-free down to tiny states (the default epsilo
     1e-4,
   );
 });
+
+Deno.test("InfoNCE: a positive of rank 1 or negatives of rank 4 are refused by name", () => {
+  // Their leading axes agree with the anchor's, so only the rank tells them apart; without the
+  // rank checks they reached the matrix products and failed with the backend's message.
+  const flat = tf.tensor1d([1, 2, 3]);
+  const anchor = tf.tensor2d(ANCHOR);
+  assertThrows(
+    () => infoNce(anchor, flat as unknown as tf.Tensor2D),
+    Error,
+    "infoNce: positive must be [3,2] like anchor, got [3]",
+  );
+  const deep = tf.zeros([3, 1, 2, 1]);
+  assertThrows(
+    () => infoNce(anchor, anchor, { negatives: deep as unknown as tf.Tensor3D }),
+    Error,
+    "infoNce: negatives must be [batch = 3, k, dim = 2], got [3,1,2,1]",
+  );
+  tf.dispose([flat, anchor, deep]);
+});
+
+Deno.test("InfoNCE: the epsilon option is the norm clamp of cosine (a larger one shrinks small states)", () => {
+  // Every row of these states has a norm below 10: with epsilon 10 each is divided by 10, not by
+  // its norm, so s(x, y) = x.y / 100. A clamp that ignored the option kept the true cosine.
+  const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i], 0);
+  const tau = 0.2;
+  const clamped = (x: number[], y: number[]) => dot(x, y) / 100 / tau;
+  let expected = 0;
+  for (let i = 0; i < ANCHOR.length; i++) {
+    const logits = [...POSITIVE, ...NEGATIVES[i]].map((c) => clamped(ANCHOR[i], c));
+    const denominator = logits.reduce((s, l) => s + Math.exp(l), 0);
+    expected += Math.log(denominator) - clamped(ANCHOR[i], POSITIVE[i]);
+  }
+  expected /= ANCHOR.length;
+  const value = lossOf(ANCHOR, POSITIVE, NEGATIVES, { epsilon: 10 });
+  assertAlmostEquals(value, expected, 1e-5);
+  // ... which is not the loss at the default clamp.
+  assert(Math.abs(value - lossOf(ANCHOR, POSITIVE, NEGATIVES, {})) > 0.1);
+});

@@ -92,3 +92,24 @@ Deno.test("NT-Xent: bad inputs throw clear errors; no tensor is left behind", ()
   assertEquals(tf.memory().numTensors, before + 3);
   loss.dispose();
 });
+
+Deno.test("NT-Xent: views not of rank 2 are refused by name, even when their shapes agree", () => {
+  // Two [3, 2, 1] views have one shape, and a [3, 2, 1] second view agrees with a [3, 2] first
+  // on every axis of the first: only the rank checks refuse them.
+  const cube = tf.zeros([3, 2, 1]) as unknown as tf.Tensor2D;
+  const flat = tf.tensor2d(FIRST);
+  const message = "ntXent: both views must be [rows, dim] of one shape";
+  const options: NtXentOptions = { temperature: 1, similarity: "dot" };
+  assertThrows(() => ntXent(cube, cube, options), Error, `${message}, got [3,2,1] and [3,2,1]`);
+  assertThrows(() => ntXent(flat, cube, options), Error, `${message}, got [3,2] and [3,2,1]`);
+  tf.dispose([cube, flat]);
+});
+
+Deno.test("NT-Xent: cosine is scale-free down to tiny views (its clamp only keeps ~0 finite)", () => {
+  // The norm clamp (1e-8) only keeps an all-zero view finite; a larger clamp would stop dividing
+  // a small view by its norm, and its similarities would shrink toward 0.
+  const options: NtXentOptions = { temperature: 0.3, similarity: "cosine" };
+  const tiny = FIRST.map((row) => row.map((v) => v * 1e-5));
+  assertAlmostEquals(lossOf(tiny, SECOND, options), lossOf(FIRST, SECOND, options), 1e-4);
+  assert(Number.isFinite(lossOf([[0, 0], [1, 0]], [[1, 0], [0, 1]], options)));
+});

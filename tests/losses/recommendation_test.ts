@@ -1,7 +1,11 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { lossPositions, recommendationLoss } from "../../lib/losses/recommendation.ts";
+import {
+  describeLoss,
+  lossPositions,
+  recommendationLoss,
+} from "../../lib/losses/recommendation.ts";
 import { sampleNegatives } from "../../lib/losses/negative_sampling.ts";
 import { createRng } from "../../lib/util/random.ts";
 import { assertGradientMatches } from "../models/_fixtures.ts";
@@ -149,4 +153,74 @@ Deno.test("sampleNegatives: too few items or a batch without targets is refused 
     Error,
     "sampleNegatives: the batch has no targets",
   );
+});
+
+Deno.test("describeLoss names the loss kind and the positions", () => {
+  // The line printed next to results: a swapped kind or positions would mislabel every run.
+  assertEquals(
+    describeLoss({ kind: "cross_entropy", positions: "all" }),
+    "cross-entropy over all items, all positions",
+  );
+  assertEquals(
+    describeLoss({ kind: "bce", positions: "last" }),
+    "binary cross-entropy with 1 sampled negative, last position",
+  );
+});
+
+Deno.test("recommendationLoss: a batch without targets, or bce without negatives, is refused by name", () => {
+  // Without the checks each read an index of undefined: a TypeError that named neither.
+  const states = tf.zeros([2, 2, 2]) as tf.Tensor3D;
+  const table = tf.ones([3, 2]) as tf.Tensor2D;
+  const before = tf.memory().numTensors;
+  assertThrows(
+    () => recommendationLoss(states, table, { ...batch, targets: undefined }),
+    Error,
+    "recommendationLoss: the batch has no targets",
+  );
+  assertThrows(
+    () => recommendationLoss(states, table, batch, { kind: "bce", positions: "all" }),
+    Error,
+    "recommendationLoss: bce needs sampled negatives",
+  );
+  assertEquals(tf.memory().numTensors, before, "tensors left behind");
+  tf.dispose([states, table]);
+});
+
+Deno.test("sampleNegatives: padding positions draw nothing (a seed's negatives do not depend on the padding)", () => {
+  // The draws of a seed go to the valid positions in order: padding in front of them leaves
+  // their negatives as they were (a draw at each padding position would shift them all).
+  const valid = Float32Array.of(1, 1, 1, 1, 1, 1);
+  const targets = Int32Array.of(3, 0, 7, 1, 9, 4);
+  const compact = { valid, targets, batchSize: 1, length: 6 };
+  const padded = {
+    valid: Float32Array.of(0, 0, 0, ...valid),
+    targets: Int32Array.of(0, 0, 0, ...targets),
+    batchSize: 1,
+    length: 9,
+  };
+  for (let seed = 0; seed < 5; seed++) {
+    assertEquals(
+      Array.from(sampleNegatives(padded, 10, createRng(seed))),
+      [0, 0, 0, ...sampleNegatives(compact, 10, createRng(seed))],
+      `seed ${seed}`,
+    );
+  }
+});
+
+Deno.test("recommendationLoss: bce negatives of another length than the batch's positions are refused", () => {
+  // One short, the last position's negative read undefined, which Int32Array made item 0: a
+  // silent negative whatever the target (0 here, so the "negative" was the target itself).
+  const states = tf.zeros([2, 2, 2]) as tf.Tensor3D;
+  const table = tf.ones([3, 2]) as tf.Tensor2D;
+  const config = { kind: "bce", positions: "all" } as const;
+  const before = tf.memory().numTensors;
+  for (const length of [3, 5]) {
+    assertThrows(
+      () => recommendationLoss(states, table, batch, config, new Int32Array(length).fill(1)),
+      Error,
+      `recommendationLoss: ${length} sampled negatives for 4 positions (batch 2 x length 2)`,
+    );
+  }
+  assertEquals(tf.memory().numTensors, before, "tensors left behind");
+  tf.dispose([states, table]);
 });
