@@ -196,3 +196,22 @@ Deno.test("selectNoise refuses a validMask of another length than the scores, na
     );
   }
 });
+
+Deno.test("selectNoise refuses scores of another length than the shape, naming them", () => {
+  // Short scores read their missing entries as undefined: no NaN check fired, and the sort put
+  // those pairs anywhere.
+  for (const scores of [CONTRIBUTIONS.slice(0, 6), Float32Array.of(...CONTRIBUTIONS, 0)]) {
+    for (
+      const selection of [{ kind: "bottom_fraction", rho: 0.5 }, {
+        kind: "threshold",
+        threshold: 0,
+      }] as const
+    ) {
+      assertThrows(
+        () => selectNoise(scores, VALID, SHAPE, selection),
+        Error,
+        `selectNoise: scores has ${scores.length} entries, expected 8`,
+      );
+    }
+  }
+});
