@@ -117,6 +117,12 @@ export const ATTRIBUTION_METHODS: readonly AttributionMethod[] = [
 /** Baseline of integrated gradients: {@linkcode AttributionConfig.integratedGradientsBaseline}. */
 export type IntegratedGradientsBaseline = AttributionConfig["integratedGradientsBaseline"];
 
+/** Every {@linkcode IntegratedGradientsBaseline}, in the order of its documentation. */
+export const INTEGRATED_GRADIENTS_BASELINES: readonly IntegratedGradientsBaseline[] = [
+  "zero_embedding",
+  "masked",
+];
+
 /** Per-user normalisation: {@linkcode AttributionConfig.normalisation}. */
 export type NormalisationMethod = AttributionConfig["normalisation"];
 
@@ -144,10 +150,11 @@ export function validateAttributionConfig(
 ): void {
   checkOneOf(`${where}.method`, config.method, ATTRIBUTION_METHODS);
   checkInteger(`${where}.integratedGradientsSteps`, config.integratedGradientsSteps, { min: 1 });
-  checkOneOf(`${where}.integratedGradientsBaseline`, config.integratedGradientsBaseline, [
-    "zero_embedding",
-    "masked",
-  ]);
+  checkOneOf(
+    `${where}.integratedGradientsBaseline`,
+    config.integratedGradientsBaseline,
+    INTEGRATED_GRADIENTS_BASELINES,
+  );
   checkOneOf(`${where}.normalisation`, config.normalisation, ["zscore", "rank"]);
   checkOneOf(`${where}.granularity`, config.granularity, ["pair", "user_modality"]);
   const selection = config.selection;

@@ -514,3 +514,25 @@ Deno.test("a mask without its modality axis is refused, and maskGradient names i
     tf.dispose([a, e, perPosition, narrow]);
   }
 });
+
+Deno.test("integrated gradients with an unknown baseline is refused by name, not run as another one", async () => {
+  // computeContributions takes the config unchecked: a baseline it does not know (a typo, a JSON
+  // config) took the masked path, silently.
+  const [a, e, w] = [tf.tensor3d(A_VALUES), tf.tensor4d(E_VALUES), tf.tensor3d(W_VALUES)];
+  try {
+    const before = tf.memory().numTensors;
+    await assertRejects(
+      () =>
+        computeContributions(linearLoss(a), e, w, {
+          ...DEFAULT_ATTRIBUTION_CONFIG,
+          method: "integrated_gradients",
+          integratedGradientsBaseline: "zero" as IntegratedGradientsBaseline,
+        }),
+      Error,
+      'integratedGradientsBaseline must be one of "zero_embedding", "masked", got "zero"',
+    );
+    assertEquals(tf.memory().numTensors, before, "tensors leaked");
+  } finally {
+    tf.dispose([a, e, w]);
+  }
+});
