@@ -4,7 +4,12 @@
  */
 import { tf } from "../backend/tf.ts";
 import { checkPerUserLoss, detachedCopy } from "./embedding_gradient.ts";
-import type { IntegratedGradientsBaseline, LossOfEmbeddings, PairShape } from "./types.ts";
+import {
+  INTEGRATED_GRADIENTS_BASELINES,
+  type IntegratedGradientsBaseline,
+  type LossOfEmbeddings,
+  type PairShape,
+} from "./types.ts";
 
 /** What {@linkcode integratedGradientContributions} returns; the caller reads and disposes both. */
 export interface IntegratedGradientTensors {
@@ -33,6 +38,15 @@ export function integratedGradientContributions(
   if (!Number.isInteger(steps) || steps < 1) {
     throw new Error(
       `attribution: integratedGradientsSteps must be a positive integer, got ${steps}`,
+    );
+  }
+  // computeContributions takes its config unchecked: a baseline it does not know took the masked
+  // path below, silently.
+  if (!INTEGRATED_GRADIENTS_BASELINES.includes(baseline)) {
+    throw new Error(
+      `attribution: integratedGradientsBaseline must be one of ` +
+        `${INTEGRATED_GRADIENTS_BASELINES.map((name) => `"${name}"`).join(", ")}, ` +
+        `got ${JSON.stringify(baseline)}`,
     );
   }
   const e = detachedCopy(embeddings);

@@ -2,8 +2,7 @@
  * Noise-set selection: which valid (position, modality) pairs of each user are taken as noise.
  */
 import { checkPairArray, validIndicesOfUser } from "./_pairs.ts";
-import { checkNumber } from "../util/settings.ts";
-import { NOISE_FRACTION_RANGE, type NoiseSelection, type PairShape } from "./types.ts";
+import { type NoiseSelection, type PairShape, validateNoiseSelection } from "./types.ts";
 
 /**
  * Number of noise candidates among `validCount` for the bottom fraction `rho`: rounded down, at
@@ -41,6 +40,9 @@ export function bottomFractionCount(rho: number, validCount: number): number {
  *   scores are broken by flat index (earlier position, then lower modality index, first).
  * - `threshold`: every valid pair with score strictly below `threshold`.
  *
+ * A selection of unknown kind, a `rho` outside (0, 1) or a threshold that is not finite is a
+ * `SettingError` (`validateNoiseSelection`), as it is in an `AttributionConfig`.
+ *
  * @example
  * ```ts
  * const noise = selectNoise(Float32Array.of(-1, 0, 1, 2), Uint8Array.of(1, 1, 1, 1), [1, 2, 2],
@@ -55,12 +57,9 @@ export function selectNoise(
 ): Uint8Array {
   checkPairArray("selectNoise", "scores", scores, shape);
   checkPairArray("selectNoise", "validMask", validMask, shape);
-  if (selection.kind === "bottom_fraction") {
-    checkNumber("NoiseSelection.rho", selection.rho, NOISE_FRACTION_RANGE);
-  }
-  if (selection.kind === "threshold" && Number.isNaN(selection.threshold)) {
-    throw new Error("selectNoise: threshold is NaN");
-  }
+  // Unchecked, an unknown kind fell through to the bottom fraction of an unchecked rho, and an
+  // infinite threshold marked every valid pair (or none), both silently.
+  validateNoiseSelection(selection);
   const noise = new Uint8Array(scores.length);
   for (let user = 0; user < shape[0]; user++) {
     const indices = validIndicesOfUser(validMask, shape, user);

@@ -117,6 +117,12 @@ export const ATTRIBUTION_METHODS: readonly AttributionMethod[] = [
 /** Baseline of integrated gradients: {@linkcode AttributionConfig.integratedGradientsBaseline}. */
 export type IntegratedGradientsBaseline = AttributionConfig["integratedGradientsBaseline"];
 
+/** Every {@linkcode IntegratedGradientsBaseline}, in the order of its documentation. */
+export const INTEGRATED_GRADIENTS_BASELINES: readonly IntegratedGradientsBaseline[] = [
+  "zero_embedding",
+  "masked",
+];
+
 /** Per-user normalisation: {@linkcode AttributionConfig.normalisation}. */
 export type NormalisationMethod = AttributionConfig["normalisation"];
 
@@ -144,19 +150,30 @@ export function validateAttributionConfig(
 ): void {
   checkOneOf(`${where}.method`, config.method, ATTRIBUTION_METHODS);
   checkInteger(`${where}.integratedGradientsSteps`, config.integratedGradientsSteps, { min: 1 });
-  checkOneOf(`${where}.integratedGradientsBaseline`, config.integratedGradientsBaseline, [
-    "zero_embedding",
-    "masked",
-  ]);
+  checkOneOf(
+    `${where}.integratedGradientsBaseline`,
+    config.integratedGradientsBaseline,
+    INTEGRATED_GRADIENTS_BASELINES,
+  );
   checkOneOf(`${where}.normalisation`, config.normalisation, ["zscore", "rank"]);
   checkOneOf(`${where}.granularity`, config.granularity, ["pair", "user_modality"]);
   const selection = config.selection;
   if (selection === undefined) return; // configs that derive it (Demure: from rho)
-  checkOneOf(`${where}.selection.kind`, selection.kind, ["bottom_fraction", "threshold"]);
+  validateNoiseSelection(selection, `${where}.selection`);
+}
+
+/**
+ * Throws a `SettingError` (`where` names the selection in the message) unless `selection` is of a
+ * known kind with its value in range: `rho` in {@linkcode NOISE_FRACTION_RANGE}, a finite
+ * `threshold`. The one home of these checks: {@linkcode validateAttributionConfig} and
+ * `selectNoise`, which is also called directly, both run it.
+ */
+export function validateNoiseSelection(selection: NoiseSelection, where = "NoiseSelection"): void {
+  checkOneOf(`${where}.kind`, selection.kind, ["bottom_fraction", "threshold"]);
   if (selection.kind === "bottom_fraction") {
-    checkNumber(`${where}.selection.rho`, selection.rho, NOISE_FRACTION_RANGE);
+    checkNumber(`${where}.rho`, selection.rho, NOISE_FRACTION_RANGE);
   } else {
-    checkNumber(`${where}.selection.threshold`, selection.threshold);
+    checkNumber(`${where}.threshold`, selection.threshold);
   }
 }
 

@@ -466,3 +466,73 @@ Deno.test("embeddingGradient differentiates its argument only, not the same tens
   assertAllClose(Array.from(byW.gradient), W_VALUES.flat(2), 0, "dL/dw");
   tf.dispose([e, w]);
 });
+
+Deno.test("occlusion runs one forward pass per column with a valid pair, and one for the full mask", async () => {
+  // Modality 1 is missing at position 0 for both users: that column has no valid pair, so
+  // occluding it cannot change any loss, and the documented cost skips it (1 full pass + 3 columns).
+  const a = tf.tensor3d(A_VALUES);
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d([[[1, 0], [1, 1]], [[1, 0], [1, 1]]]);
+  let calls = 0;
+  const counted = (emb: tf.Tensor4D, mask: tf.Tensor3D) => {
+    calls++;
+    return linearLoss(a)(emb, mask);
+  };
+  try {
+    const c = await computeContributions(counted, e, w, {
+      ...DEFAULT_ATTRIBUTION_CONFIG,
+      method: "occlusion",
+    });
+    assertEquals(calls, 4);
+    assertEquals([c[1], c[5]], [0, 0], "the skipped column's pairs are 0");
+  } finally {
+    tf.dispose([a, e, w]);
+  }
+});
+
+Deno.test("a mask without its modality axis is refused, and maskGradient names itself", async () => {
+  const a = tf.tensor3d(A_VALUES);
+  const e = tf.tensor4d(E_VALUES);
+  // [batch, position] matches the first two axes of E: only the rank check stops it.
+  const perPosition = tf.tensor2d([[1, 1], [1, 0]]) as unknown as tf.Tensor3D;
+  const narrow = tf.tensor3d([[[1], [1]], [[1], [1]]]);
+  try {
+    const before = tf.memory().numTensors;
+    await assertRejects(
+      () => embeddingGradient(linearLoss(a), e, perPosition),
+      Error,
+      "embeddingGradient: mask must be [batch, position, modality] = [2,2,2], got [2,2]",
+    );
+    // The error names the function called, not the one it shares its checks with.
+    await assertRejects(
+      () => maskGradient(linearLoss(a), e, narrow),
+      Error,
+      "maskGradient: mask must be [batch, position, modality] = [2,2,2], got [2,2,1]",
+    );
+    assertEquals(tf.memory().numTensors, before, "tensors leaked");
+  } finally {
+    tf.dispose([a, e, perPosition, narrow]);
+  }
+});
+
+Deno.test("integrated gradients with an unknown baseline is refused by name, not run as another one", async () => {
+  // computeContributions takes the config unchecked: a baseline it does not know (a typo, a JSON
+  // config) took the masked path, silently.
+  const [a, e, w] = [tf.tensor3d(A_VALUES), tf.tensor4d(E_VALUES), tf.tensor3d(W_VALUES)];
+  try {
+    const before = tf.memory().numTensors;
+    await assertRejects(
+      () =>
+        computeContributions(linearLoss(a), e, w, {
+          ...DEFAULT_ATTRIBUTION_CONFIG,
+          method: "integrated_gradients",
+          integratedGradientsBaseline: "zero" as IntegratedGradientsBaseline,
+        }),
+      Error,
+      'integratedGradientsBaseline must be one of "zero_embedding", "masked", got "zero"',
+    );
+    assertEquals(tf.memory().numTensors, before, "tensors leaked");
+  } finally {
+    tf.dispose([a, e, w]);
+  }
+});

@@ -5,6 +5,7 @@ import { aggregateByModality } from "../../lib/attribution/aggregate.ts";
 import {
   DEFAULT_ATTRIBUTION_CONFIG,
   DEFAULT_NOISE_FRACTION,
+  type NoiseSelection,
   type PairShape,
   validateAttributionConfig,
 } from "../../lib/attribution/types.ts";
@@ -194,5 +195,44 @@ Deno.test("selectNoise refuses a validMask of another length than the scores, na
       Error,
       `selectNoise: validMask has ${validMask.length}`,
     );
+  }
+});
+
+Deno.test("selectNoise refuses scores of another length than the shape, naming them", () => {
+  // Short scores read their missing entries as undefined: no NaN check fired, and the sort put
+  // those pairs anywhere.
+  for (const scores of [CONTRIBUTIONS.slice(0, 6), Float32Array.of(...CONTRIBUTIONS, 0)]) {
+    for (
+      const selection of [{ kind: "bottom_fraction", rho: 0.5 }, {
+        kind: "threshold",
+        threshold: 0,
+      }] as const
+    ) {
+      assertThrows(
+        () => selectNoise(scores, VALID, SHAPE, selection),
+        Error,
+        `selectNoise: scores has ${scores.length} entries, expected 8`,
+      );
+    }
+  }
+});
+
+Deno.test("selectNoise refuses a selection of unknown kind or a threshold that is not finite", () => {
+  // The checks attributeModalities makes (AttributionConfig.selection) hold for a direct call too:
+  // kind "top" fell through to the bottom fraction of an unchecked rho (5 marked all but one pair),
+  // and a threshold of Infinity marked every valid pair as noise, both silently.
+  const bad: [Record<string, unknown>, string][] = [
+    [{ kind: "top", rho: 0.3 }, 'NoiseSelection.kind is "top";'],
+    [{ kind: "top", rho: 5 }, 'NoiseSelection.kind is "top";'],
+    [{ kind: "threshold", threshold: Infinity }, "NoiseSelection.threshold is Infinity;"],
+    [{ kind: "threshold", threshold: -Infinity }, "NoiseSelection.threshold is -Infinity;"],
+  ];
+  for (const [selection, message] of bad) {
+    const error = assertThrows(
+      () => selectNoise(CONTRIBUTIONS, VALID, SHAPE, selection as unknown as NoiseSelection),
+      SettingError,
+      message,
+    );
+    assertEquals((error as SettingError).setting, message.split(" ")[0]);
   }
 });
