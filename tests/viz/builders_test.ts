@@ -789,6 +789,23 @@ Deno.test("heatmap: more position labels than positions are refused, not silentl
   );
 });
 
+Deno.test("heatmap: a valid mask entry other than 0 or 1 is refused by index, not read as a gap", () => {
+  // A NaN or -1 in the mask hid its cell without a word (valid[i] > 0 was false).
+  for (const bad of [Number.NaN, -1, 0.5]) {
+    assertThrows(
+      () =>
+        contributionHeatmap({
+          values: [1, 2],
+          numPositions: 1,
+          modalityNames: ["a", "b"],
+          valid: [1, bad],
+        }),
+      Error,
+      `contributionHeatmap: valid[1] is ${bad}, expected 0 (nothing to show) or 1`,
+    );
+  }
+});
+
 Deno.test("lineWithBands: no series, or an x that is not finite, is refused by name", () => {
   // Found by mutation round XX (XX43, XX51): [1, Infinity] ascends, so only the finite check
   // refuses it; a lone NaN point has no neighbour to be out of order with.
