@@ -12,7 +12,8 @@ export interface ContributionHeatmapInput {
   modalityNames: string[];
   /**
    * `[position, modality]`, 0 where there is nothing to show (padding, or the item lacks the
-   * modality): drawn as a gap, and `values` there is not read. Default: every cell valid.
+   * modality): drawn as a gap, and `values` there is not read; 1 elsewhere (any other entry is
+   * refused). Default: every cell valid.
    */
   valid?: ArrayLike<number>;
   /**
@@ -123,6 +124,15 @@ function checkInput(input: ContributionHeatmapInput): void {
   assertLength(BUILDER, "values", input.values, input.numPositions * numModalities);
   if (input.valid) {
     assertLength(BUILDER, "valid", input.valid, input.numPositions * numModalities);
+    // Anything else hid its cell in silence (NaN > 0 and -1 > 0 are false) or drew a mask meant
+    // as something else (a weight of 0.5).
+    for (let index = 0; index < input.valid.length; index++) {
+      if (input.valid[index] !== 0 && input.valid[index] !== 1) {
+        throw new Error(
+          `${BUILDER}: valid[${index}] is ${input.valid[index]}, expected 0 (nothing to show) or 1`,
+        );
+      }
+    }
   }
   for (let index = 0; index < input.values.length; index++) {
     if (validAt(input, index) && !Number.isFinite(input.values[index])) {

@@ -759,3 +759,95 @@ Deno.test("lineWithBands: x out of order or repeated is refused, naming the seri
   }
   lineWithBands({ series: [{ name: "m", x: [-1, 0, 2.5], y: [0.1, 0.2, 0.3] }] });
 });
+
+Deno.test("heatmap: default titles; the signed scale runs blue (negative) to red (positive)", () => {
+  // Found by mutation round XX (XX35, XX36, XX39): the defaults and the direction of the
+  // diverging scale were unpinned; reversed, every negative contribution read as positive.
+  const figure = contributionHeatmap({
+    values: [-1, 2],
+    numPositions: 1,
+    modalityNames: ["a", "b"],
+  });
+  const trace = figure.data[0] as HeatmapTrace;
+  assertEquals(figure.layout.title, { text: "Contribution by history position and modality" });
+  assertEquals(trace.colorbar, { title: { text: "contribution" } });
+  assertEquals(trace.colorscale, [[0, "#2166ac"], [0.5, "#f7f7f7"], [1, "#b2182b"]]);
+});
+
+Deno.test("heatmap: more position labels than positions are refused, not silently dropped", () => {
+  // Found by mutation round XX (XX42).
+  assertThrows(
+    () =>
+      contributionHeatmap({
+        values: [1, 2],
+        numPositions: 2,
+        modalityNames: ["id"],
+        positionLabels: ["a", "b", "c"],
+      }),
+    Error,
+    "contributionHeatmap: positionLabels has 3 entries, expected 2",
+  );
+});
+
+Deno.test("heatmap: a valid mask entry other than 0 or 1 is refused by index, not read as a gap", () => {
+  // A NaN or -1 in the mask hid its cell without a word (valid[i] > 0 was false).
+  for (const bad of [Number.NaN, -1, 0.5]) {
+    assertThrows(
+      () =>
+        contributionHeatmap({
+          values: [1, 2],
+          numPositions: 1,
+          modalityNames: ["a", "b"],
+          valid: [1, bad],
+        }),
+      Error,
+      `contributionHeatmap: valid[1] is ${bad}, expected 0 (nothing to show) or 1`,
+    );
+  }
+});
+
+Deno.test("lineWithBands: no series, or an x that is not finite, is refused by name", () => {
+  // Found by mutation round XX (XX43, XX51): [1, Infinity] ascends, so only the finite check
+  // refuses it; a lone NaN point has no neighbour to be out of order with.
+  const refused: [() => unknown, string][] = [
+    [() => lineWithBands({ series: [] }), "lineWithBands: series is empty"],
+    [
+      () => lineWithBands({ series: [{ name: "m", x: [1, Infinity], y: [1, 2] }] }),
+      'lineWithBands: series "m".x[1] is Infinity, expected a finite number',
+    ],
+    [
+      () => lineWithBands({ series: [{ name: "m", x: [Number.NaN], y: [1] }] }),
+      'lineWithBands: series "m".x[0] is NaN, expected a finite number',
+    ],
+  ];
+  for (const [build, message] of refused) assertThrows(build, Error, message);
+});
+
+Deno.test("lineWithBands: any negative error is refused; the first point can be marked; each series its colour", () => {
+  // Found by mutation round XX (XX45, XX46, XX47).
+  assertThrows(
+    () => lineWithBands({ series: [{ name: "m", x: [1], y: [1], errors: [-1e-9] }] }),
+    Error,
+    'lineWithBands: series "m".errors[0] is -1e-9, must be >= 0',
+  );
+  const figure = lineWithBands({
+    series: [
+      { name: "a", x: [1, 2], y: [5, 6], marked: { name: "first", x: [1] } },
+      { name: "b", x: [1, 2], y: [7, 8] },
+    ],
+  });
+  const [a, mark, b] = figure.data as ScatterTrace[];
+  assertEquals([mark.x, mark.y], [[1], [5]]);
+  assertEquals([a.line?.color, b.line?.color], [seriesColor(0), seriesColor(1)]);
+});
+
+Deno.test("symmetricBand: a negative spread is kept as given, so lineWithBands refuses the band", () => {
+  // Found by mutation round XX (XX54): a spread made non-negative in silence would hide a sign bug.
+  const band = symmetricBand([1], [-0.5]);
+  assertEquals(band, { lower: [1.5], upper: [0.5] });
+  assertThrows(
+    () => lineWithBands({ series: [{ name: "m", x: [1], y: [1], band }] }),
+    Error,
+    "band.lower[0] = 1.5 exceeds upper = 0.5",
+  );
+});

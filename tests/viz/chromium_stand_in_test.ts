@@ -6,6 +6,7 @@
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import {
+  browserEnv,
   type ChromiumLaunch,
   findChromium,
   makeBrowserDir,
@@ -386,6 +387,13 @@ Deno.test("runHeadlessChromium: a budget, size, sandbox or name out of range is 
       [{ windowSize: [800, 1.5] }, "ChromiumConfig.windowSize[1] (height) is 1.5"],
       [{ sandbox: "no" }, 'ChromiumConfig.sandbox is "no"; allowed: true or false'],
       [{ timeoutMS: 10 }, "ChromiumConfig.timeoutMS is 10; allowed: one of the settings"],
+      // Found by mutation round XX (XX15, XX16, XX17): the edges of the ranges.
+      [{ virtualTimeBudgetMs: 0 }, "ChromiumConfig.virtualTimeBudgetMs is 0"],
+      [{ virtualTimeBudgetMs: 2 ** 31 }, "ChromiumConfig.virtualTimeBudgetMs is 2147483648"],
+      [
+        { windowSize: [800, 600, 1] },
+        "ChromiumConfig.windowSize is [800, 600, 1]; allowed: [width, height]",
+      ],
     ];
     for (const [config, message] of cases) {
       await assertRejects(
@@ -396,4 +404,117 @@ Deno.test("runHeadlessChromium: a budget, size, sandbox or name out of range is 
     }
     assertEquals(await pathExists(`${dir}/runs.log`), false, "Chromium was started");
   });
+});
+
+Deno.test("runHeadlessChromium: by default 1200x900, a 30 s budget and every isolation flag", async () => {
+  // Found by mutation round XX (XX22, XX23): only --headless and the host rules were pinned, so a
+  // dropped --disable-background-networking (Chromium phoning home) went unnoticed.
+  await inStandInDir(async (dir) => {
+    await runHeadlessChromium(["--dump-dom"], {}, launchOf(await standIn(dir, "exit 0"), true));
+    const [run] = await runsOf(dir);
+    for (
+      const expected of [
+        "--headless",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--hide-scrollbars",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+      ]
+    ) {
+      assert(run.includes(expected), `${expected} missing from ${run}`);
+    }
+    assertEquals(run.includes("--no-sandbox"), false);
+    assertEquals([flag(run, "window-size"), flag(run, "virtual-time-budget")], [
+      "1200,900",
+      "30000",
+    ]);
+  });
+});
+
+Deno.test("runHeadlessChromium: a run already without the sandbox is not retried; any capitalisation of 'sandbox' is", async () => {
+  // Found by mutation round XX (XX18, XX20).
+  await inStandInDir(async (dir) => {
+    const body = `echo "[1:1:FATAL:zygote_host_impl_linux.cc] No usable sandbox!" >&2; exit 1`;
+    const run = await runHeadlessChromium([], {}, launchOf(await standIn(dir, body), false));
+    assertEquals([(await runsOf(dir)).length, run.code, run.sandbox], [1, 1, false]);
+  });
+  await inStandInDir(async (dir) => {
+    const body = `case " $* " in *" --no-sandbox "*) exit 0;; esac\n` +
+      `echo "Sandbox: clone failed: Operation not permitted" >&2; exit 1`;
+    const run = await runHeadlessChromium([], {}, launchOf(await standIn(dir, body), true));
+    assertEquals([(await runsOf(dir)).length, run.code, run.sandbox], [2, 0, false]);
+  });
+});
+
+Deno.test("runHeadlessChromium: a killed run's error ends with the end of what Chromium printed", async () => {
+  // Found by mutation round XX (XX25): the last 2000 characters say why it hung, not the first.
+  await inStandInDir(async (dir) => {
+    const body = `head -c 3000 /dev/zero | tr '\\0' x >&2; echo " last-words" >&2; exec sleep 20`;
+    const hung = await standIn(dir, body);
+    const error = await assertRejects(
+      () => runHeadlessChromium([], { timeoutMs: 1000 }, launchOf(hung, true)),
+      Error,
+      "and was killed: xxx",
+    );
+    assert(error.message.endsWith("x last-words\n"), error.message.slice(-80));
+    assert(error.message.length < 2200, `${error.message.length} characters`);
+  });
+});
+
+Deno.test("browserEnv: home, config and cache each inside the profile, apart", () => {
+  // Found by mutation round XX (XX09).
+  assertEquals(browserEnv("/p"), {
+    HOME: "/p",
+    XDG_CONFIG_HOME: "/p/.config",
+    XDG_CACHE_HOME: "/p/.cache",
+  });
+});
+
+/** `chromiumLaunch("/bin/sh", sandbox)` twice in a process of its own, with `env`. */
+async function launchInOwnProcess(
+  env: Record<string, string>,
+  sandbox?: boolean,
+): Promise<{ launch: ChromiumLaunch; stderr: string }> {
+  const module = new URL("../../lib/viz/chromium.ts", import.meta.url).href;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { chromiumLaunch } from "${module}";` +
+      `chromiumLaunch("/bin/sh", ${sandbox});` +
+      `console.log(JSON.stringify(chromiumLaunch("/bin/sh", ${sandbox})));`,
+    ],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    launch: JSON.parse(decoder.decode(output.stdout)) as ChromiumLaunch,
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+Deno.test("chromiumLaunch: the reason the sandbox is off is said once per process", async () => {
+  // Found by mutation round XX (XX10): each figure of a report repeated it.
+  const { launch, stderr } = await launchInOwnProcess({}, false);
+  assertEquals(launch.sandbox, false);
+  assertEquals(stderr.match(/without its sandbox/g)?.length, 1, stderr);
+});
+
+Deno.test({
+  name: "chromiumLaunch: as root, an empty $DEMURE_CHROMIUM_USER counts as unset",
+  ignore: Deno.uid() !== 0,
+  async fn() {
+    // Found by mutation round XX (XX07): "" was looked up as a user name, found nowhere, and
+    // Chromium ran without its sandbox.
+    const empty = await launchInOwnProcess({ DEMURE_CHROMIUM_USER: "" });
+    const unset = await launchInOwnProcess({});
+    assertEquals(empty.launch, unset.launch);
+  },
 });

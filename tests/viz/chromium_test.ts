@@ -153,10 +153,13 @@ Deno.test("Chromium's sandbox is on; as root Chromium runs as the browser user",
 
 Deno.test("findUser reads /etc/passwd entries; never root", () => {
   const passwd = "root:x:0:0:root:/root:/bin/bash\n" +
-    "demure-browser:x:999:995::/nonexistent:/usr/sbin/nologin\nbroken:x:abc:1::/:/bin/sh\n";
+    "demure-browser:x:999:995::/nonexistent:/usr/sbin/nologin\nbroken:x:abc:1::/:/bin/sh\n" +
+    // Found by mutation round XX (XX02): a group id that is not a number is no entry either.
+    "nogroup:x:7:staff::/:/bin/sh\n";
   assertEquals(findUser(passwd, "demure-browser"), user);
   assertEquals(findUser(passwd, "root"), null);
   assertEquals(findUser(passwd, "broken"), null);
+  assertEquals(findUser(passwd, "nogroup"), null);
   assertEquals(findUser(passwd, "absent"), null);
 });
 
