@@ -458,7 +458,8 @@ Deno.test("runHeadlessChromium: a killed run's error ends with the end of what C
     const body = `head -c 3000 /dev/zero | tr '\\0' x >&2; echo " last-words" >&2; exec sleep 20`;
     const hung = await standIn(dir, body);
     const error = await assertRejects(
-      () => runHeadlessChromium([], { timeoutMs: 1000 }, launchOf(hung, true)),
+      // 3 s: the stand-in must have printed before the kill, also on a loaded machine.
+      () => runHeadlessChromium([], { timeoutMs: 3000 }, launchOf(hung, true)),
       Error,
       "and was killed: xxx",
     );
