@@ -75,3 +75,17 @@ Deno.test("a token cell of spaces alone is an empty id, not a token with stray w
   const base = fixture({ ".inter": "user_id:token\titem_id:token\n  \ta\n" });
   assertDataError(() => readRecBoleAtomic(base), `${base}.inter`, 2, "user_id:token", "empty id");
 });
+
+Deno.test("a space-separated header is named as such when a cell lacks its type", () => {
+  // Was refused as one cell with a unit ":token timestamp" after its type.
+  for (const header of ["user_id:token item_id:token timestamp", "user id:token item id:token"]) {
+    const base = fixture({ ".inter": `${header}\nu1 a 1\n` });
+    assertDataError(
+      () => readRecBoleAtomic(base),
+      `${base}.inter`,
+      1,
+      "header",
+      "RecBole atomic files are tab-separated; this header is separated by spaces",
+    );
+  }
+});

@@ -51,8 +51,12 @@ function headerSeparator(header: string): ForeignSeparator | "spaces" | undefine
   // one-column file is an .item of ids alone (`item_id:token`).
   const foreign = foreignSeparator(header);
   if (foreign) return foreign;
+  // Space-separated when it starts with a `name:type` cell or holds two: a header that only one
+  // cell of was typed ("user_id:token item_id:token timestamp") was otherwise refused as one cell
+  // with a unit after its type. One column whose name holds a space ("item id:token") is neither.
   const cells = header.split(/ +/);
-  return cells.length > 1 && cells.every((cell) => /^[^:]+:[^:]+$/.test(cell))
+  const typed = (cell: string) => /^[^:]+:[^:]+$/.test(cell);
+  return cells.length > 1 && (typed(cells[0]) || cells.filter(typed).length > 1)
     ? "spaces"
     : undefined;
 }
