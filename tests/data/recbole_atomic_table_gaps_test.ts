@@ -89,3 +89,27 @@ Deno.test("a space-separated header is named as such when a cell lacks its type"
     );
   }
 });
+
+Deno.test("a header cell of two cells joined by a space or a comma names that separator", () => {
+  // Was refused as a unit after the type: ":float" after "item_id:token timestamp".
+  const cases = [
+    ["item_id:token timestamp:float", "spaces"],
+    ["item_id:token,timestamp:float", "commas"],
+  ];
+  for (const [cell, separator] of cases) {
+    const base = fixture({ ".inter": `user_id:token\t${cell}\nu1\ta 1\n` });
+    assertDataError(
+      () => readRecBoleAtomic(base),
+      `${base}.inter`,
+      1,
+      cell,
+      `header cell holds name:type cells separated by ${separator}: RecBole atomic files ` +
+        "separate header cells by tabs",
+    );
+  }
+  // A unit after the type is still said to be one.
+  const unit = fixture({
+    ".inter": "user_id:token\titem_id:token\ttimestamp:float:ms\nu1\ta\t1\n",
+  });
+  assertDataError(() => readRecBoleAtomic(unit), `${unit}.inter`, 1, "timestamp:float:ms", "unit");
+});

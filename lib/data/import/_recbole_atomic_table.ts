@@ -76,6 +76,20 @@ export function parseHeader(file: string, line: number, content: string): Atomic
   }
   const columns = content.split("\t").map((label, i): Column => {
     const [name, type, ...rest] = label.trim().split(":");
+    const valid = rest.length === 0 && name && type && FIELD_TYPES.includes(type);
+    // Two cells joined by a space or a comma under tabs ("item_id:token timestamp:float") read
+    // as one cell with a unit ":float" after the type: name the separator instead. Only an
+    // invalid cell is asked: a valid name may hold a comma ("size,cm:float").
+    const joined = valid ? undefined : headerSeparator(label.trim());
+    if (joined) {
+      throw new DataError(
+        file,
+        line,
+        label.trim(),
+        `header cell holds name:type cells separated by ${joined}: RecBole atomic files ` +
+          "separate header cells by tabs",
+      );
+    }
     if (rest.length > 0) {
       throw new DataError(
         file,
