@@ -78,7 +78,12 @@ Deno.test("a token cell of spaces alone is an empty id, not a token with stray w
 
 Deno.test("a space-separated header is named as such when a cell lacks its type", () => {
   // Was refused as one cell with a unit ":token timestamp" after its type.
-  for (const header of ["user_id:token item_id:token timestamp", "user id:token item id:token"]) {
+  const headers = [
+    "user_id:token item_id:token timestamp",
+    "user_id:token item_id timestamp", // only the first cell typed
+    "user id:token item id:token", // names holding spaces, two typed cells
+  ];
+  for (const header of headers) {
     const base = fixture({ ".inter": `${header}\nu1 a 1\n` });
     assertDataError(
       () => readRecBoleAtomic(base),
