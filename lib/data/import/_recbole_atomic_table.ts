@@ -51,8 +51,12 @@ function headerSeparator(header: string): ForeignSeparator | "spaces" | undefine
   // one-column file is an .item of ids alone (`item_id:token`).
   const foreign = foreignSeparator(header);
   if (foreign) return foreign;
+  // Space-separated when it starts with a `name:type` cell or holds two: a header that only one
+  // cell of was typed ("user_id:token item_id:token timestamp") was otherwise refused as one cell
+  // with a unit after its type. One column whose name holds a space ("item id:token") is neither.
   const cells = header.split(/ +/);
-  return cells.length > 1 && cells.every((cell) => /^[^:]+:[^:]+$/.test(cell))
+  const typed = (cell: string) => /^[^:]+:[^:]+$/.test(cell);
+  return cells.length > 1 && (typed(cells[0]) || cells.filter(typed).length > 1)
     ? "spaces"
     : undefined;
 }
@@ -72,6 +76,20 @@ export function parseHeader(file: string, line: number, content: string): Atomic
   }
   const columns = content.split("\t").map((label, i): Column => {
     const [name, type, ...rest] = label.trim().split(":");
+    const valid = rest.length === 0 && name && type && FIELD_TYPES.includes(type);
+    // Two cells joined by a space or a comma under tabs ("item_id:token timestamp:float") read
+    // as one cell with a unit ":float" after the type: name the separator instead. Only an
+    // invalid cell is asked: a valid name may hold a comma ("size,cm:float").
+    const joined = valid ? undefined : headerSeparator(label.trim());
+    if (joined) {
+      throw new DataError(
+        file,
+        line,
+        label.trim(),
+        `header cell holds name:type cells separated by ${joined}: RecBole atomic files ` +
+          "separate header cells by tabs",
+      );
+    }
     if (rest.length > 0) {
       throw new DataError(
         file,
