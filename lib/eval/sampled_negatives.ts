@@ -167,10 +167,13 @@ export function loadOrCreateSampledNegatives(
   }
   if (stored.count !== config.count) problems.push(`count ${stored.count} != ${config.count}`);
   if (stored.seed !== config.seed) problems.push(`seed ${stored.seed} != ${config.seed}`);
-  if (!Array.isArray(stored.negatives) || stored.negatives.length !== split.train.length) {
-    problems.push(
-      `negatives for ${stored.negatives?.length} users, expected ${split.train.length}`,
-    );
+  // Not a list is said as such: its length (a string's, or undefined) said "negatives for 3 users,
+  // expected 3" or "for undefined users", naming neither what was there nor what was wrong.
+  if (!Array.isArray(stored.negatives)) {
+    const value = String(JSON.stringify(stored.negatives)).slice(0, 40);
+    problems.push(`negatives is ${value}, not a list of one row per user`);
+  } else if (stored.negatives.length !== split.train.length) {
+    problems.push(`negatives for ${stored.negatives.length} users, expected ${split.train.length}`);
   }
   if (problems.length > 0) {
     throw new Error(`${path}: does not match this split: ${problems.join("; ")}`);

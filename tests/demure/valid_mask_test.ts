@@ -34,3 +34,25 @@ Deno.test("validMaskOf: a real position's present modalities only; padding (item
     model.dispose();
   }
 });
+
+Deno.test("validMaskOf: a row of padding only has no pairs, up to the batch's last position", () => {
+  // Item 0 at every position of row 1, none real: its last position (the batch's last) is padding
+  // as much as any other, although a left-padded row's last position is usually a real one.
+  const split = leaveOneOut(tinyDataset(), 2);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 2, seed: 1 });
+  try {
+    const batch: SequenceBatch = {
+      users: Int32Array.of(0, 1),
+      items: Int32Array.of(0, 1, 0, 0),
+      valid: Float32Array.of(0, 1, 0, 0),
+      batchSize: 2,
+      length: 2,
+    };
+    assertEquals(Array.from(validMaskOf(model, batch)), [
+      ...[0, 0, 0, 1, 1, 1], // row 0: padding, item 1 (all three)
+      ...[0, 0, 0, 0, 0, 0], // row 1: padding only
+    ]);
+  } finally {
+    model.dispose();
+  }
+});

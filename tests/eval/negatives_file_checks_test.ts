@@ -1,7 +1,7 @@
 /**
  * What loadOrCreateSampledNegatives checks of a persisted file before any row: that it can be read
  * (an existing path that cannot be read is an error, never redrawn over), that it is JSON (named
- * by its path), its format tag and that it holds one row per user of the split.
+ * by its path), its format tag and that it holds a list of one row per user of the split.
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import {
@@ -54,6 +54,10 @@ Deno.test("negatives file: another format tag, or rows for fewer or more users, 
       [{ ...good, format: "demure-sampled-negatives/0" }, 'format "demure-sampled-negatives/0"'],
       [{ ...good, negatives: good.negatives.slice(0, 2) }, "negatives for 2 users, expected 3"],
       [{ ...good, negatives: [...good.negatives, good.negatives[0]] }, "negatives for 4 users"],
+      // Not a list: said as such, not by its length ("for 3 users, expected 3" for a string).
+      [{ ...good, negatives: "abc" }, 'negatives is "abc", not a list of one row per user'],
+      [{ ...good, negatives: null }, "negatives is null, not a list of one row per user"],
+      [{ ...good, negatives: undefined }, "negatives is undefined, not a list of one row per user"],
     ];
     for (const [stored, says] of cases) {
       Deno.writeTextFileSync(path, JSON.stringify(stored));

@@ -15,6 +15,8 @@ Deno.test("a persisted negatives file is checked row by row, naming the file, us
   // [row to store for one user, that user, what the error says]
   const cases: Array<[unknown, number, string]> = [
     [[4], 0, "negatives[0] holds 1 negatives, expected 2"], // truncated, and the test target
+    // One too many (user 0 never saw 5, 6 or 7): a longer row would rank among 1 + 3, not 1 + 2.
+    [[5, 6, 7], 0, "negatives[0] holds 3 negatives, expected 2"],
     [[4, other(0)], 0, "negatives[0][0] = 4 is the user's test target"],
     [[other(0), 3], 0, "negatives[0][1] = 3 is the user's validation target"],
     [[2, other(0)], 0, "negatives[0][0] = 2 is in the user's training history"],
@@ -42,4 +44,23 @@ Deno.test("a persisted negatives file is checked row by row, naming the file, us
   } finally {
     Deno.removeSync(path);
   }
+});
+
+Deno.test("the draw is the seed's: each seed's rows are pinned, and two seeds draw other rows", () => {
+  // 3 users over 12 items, 5 interactions each: 7 unseen items per user. These rows are what every
+  // persisted negatives file of such a split holds: a change here invalidates recorded numbers.
+  const wide = leaveOneOut(cycleDataset(3, 12, 5));
+  const rows = (seed: number) => sampleEvaluationNegatives(wide, { count: 3, seed }).negatives;
+  assertEquals(rows(0), [[8, 11, 5], [6, 10, 7], [11, 9, 10]]);
+  assertEquals(rows(7), [[11, 8, 10], [7, 10, 6], [1, 0, 8]]);
+  assertEquals(sampleEvaluationNegatives(wide, { count: 3, seed: 7 }).seed, 7);
+});
+
+Deno.test("too few unseen items is refused naming the user by id and index, and the counts", () => {
+  // User 0 walks 0..4 of 8 items: 5, 6, 7 are unseen, so 4 negatives cannot be drawn.
+  assertThrows(
+    () => sampleEvaluationNegatives(split, { count: 4, seed: 0 }),
+    Error,
+    "sampled ranking: user u0 (index 0) has only 3 unseen items, fewer than 4 negatives",
+  );
 });
