@@ -77,3 +77,37 @@ Deno.test("reproduce --cell on a folder without flock: one line naming the lock 
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("without flock a lock file another process made is left in place", async () => {
+  // It may be held by that process (on a host whose locks work): only a lock file this process
+  // created is removed when it cannot be locked.
+  const directory = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(directory);
+    assertEquals(store.claim("k"), undefined);
+    const lock = `${store.claimPathOf("k")}.lock`;
+    Deno.writeTextFileSync(lock, "");
+    await withoutFlock(() => {
+      assertStringIncludes(
+        assertThrows(() => store.heartbeat("k")).message,
+        `${lock}: cannot lock`,
+      );
+    });
+    assertEquals(namesIn(directory), ["k.claim", "k.claim.lock"]);
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
+
+Deno.test("a store opening a folder removes abandoned claim locks only, not other .lock files", () => {
+  const directory = Deno.makeTempDirSync();
+  try {
+    for (const name of ["k.claim.lock", "notes.lock", "k.lock"]) {
+      Deno.writeTextFileSync(`${directory}/${name}`, "");
+    }
+    new ResultStore(directory);
+    assertEquals(namesIn(directory), ["k.lock", "notes.lock"]);
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});

@@ -11,6 +11,7 @@ import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/a
 import type { CellClaim } from "../../lib/experiments/cell_claim.ts";
 import { releaseHeldClaims } from "../../lib/experiments/claim_release.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { pathExists } from "../../lib/util/path_exists.ts";
 
 const OLD = "2020-01-01T00:00:00.000Z";
 /** The stale claim: a process on another host whose heartbeat stopped years ago. */
@@ -321,4 +322,37 @@ Deno.test(
       })();
     }
   },
+);
+
+Deno.test(
+  "a claim lock file its holder removes between this process's two opens is made again and locked",
+  inStore((store, path) => {
+    assertEquals(store.claim("k"), undefined);
+    const lockPath = `${path}.lock`;
+    // Held by another process: this process's open with createNew fails on it.
+    Deno.writeTextFileSync(lockPath, "");
+    const { openSync, removeSync } = Deno;
+    let plainOpens = 0;
+    let lockFileAtRelease: boolean | undefined;
+    Deno.openSync = (file: string | URL, options?: Deno.OpenOptions) => {
+      // The holder removes it (and unlocks) right before this process opens the name it saw.
+      if (String(file) === lockPath && !options?.createNew && plainOpens++ === 0) {
+        removeSync(lockPath);
+      }
+      return openSync(file, options);
+    };
+    Deno.removeSync = (file: string | URL, options?: Deno.RemoveOptions) => {
+      if (String(file) === path) lockFileAtRelease = pathExists(lockPath);
+      removeSync(file, options);
+    };
+    try {
+      store.release("k");
+    } finally {
+      Deno.openSync = openSync;
+      Deno.removeSync = removeSync;
+    }
+    assertEquals(store.claimOf("k"), undefined, "released");
+    assertEquals([plainOpens, lockFileAtRelease], [1, true], "released under a lock made again");
+    assertEquals(pathExists(lockPath), false);
+  }),
 );
