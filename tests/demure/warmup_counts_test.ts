@@ -202,3 +202,14 @@ Deno.test("NoiseCounts.saved is a snapshot: epochs closed after it do not change
   saved.epochs.rates[0].id = 9;
   assertEquals(counts.rateByEpoch(), [{ id: 0.5 }, { id: 1 }]);
 });
+
+Deno.test("Warmup: a warm-up of 0 epochs restored from its checkpoint is still over after epoch 0", () => {
+  // endedAfterEpoch 0 is a value, not "not ended": read as falsy it would switch Demure off until
+  // the next epoch's end, which the resumed run would then report as the warm-up's end.
+  const config = { warmupBy: "epochs", warmupEpochs: 0 } as const;
+  const saved = JSON.parse(JSON.stringify(new Warmup(config).saved()));
+  assertEquals(saved, { endedAfterEpoch: 0, epochsWithoutGain: 0 });
+  const resumed = new Warmup(config);
+  resumed.restore(saved);
+  assertEquals([resumed.over, resumed.endedAfterEpoch], [true, 0]);
+});
