@@ -55,7 +55,8 @@ export class Warmup {
 
   /**
    * Whether the warm-up is over once `saved` is restored, changing nothing; refuses a checkpoint
-   * without the warm-up state that a warm-up by epochs or plateau needs. A checkpoint's other
+   * without the warm-up state that a warm-up by epochs or plateau needs, and a state whose field
+   * is missing or not a count (read before as 0, or as a warm-up not over). A checkpoint's other
    * checks call it before they change anything, so that a refused one leaves the run as it was.
    */
   overWith(saved: SavedWarmup | undefined): boolean {
@@ -64,6 +65,7 @@ export class Warmup {
         "Demure checkpoint state: no warm-up state for warmupBy " + this.#config.warmupBy,
       );
     }
+    if (saved !== undefined) checkSavedWarmup(saved);
     return this.#config.warmupBy === "steps" || (saved?.endedAfterEpoch ?? null) !== null;
   }
 
@@ -74,4 +76,23 @@ export class Warmup {
     this.#endedAfterEpoch = saved?.endedAfterEpoch ?? undefined;
     this.#epochsWithoutGain = saved?.epochsWithoutGain ?? 0;
   }
+}
+
+/**
+ * Refuses a saved warm-up whose `endedAfterEpoch` is neither null nor a count, or whose
+ * `epochsWithoutGain` is not a count, naming the field: `restore` would read a missing count as 0
+ * (a plateau resumed mid-count then ends late) and a missing end as a warm-up not over.
+ */
+function checkSavedWarmup(saved: SavedWarmup): void {
+  const { endedAfterEpoch, epochsWithoutGain }: Record<string, unknown> = saved;
+  const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+  const refusal = (name: string, value: unknown, expected: string) =>
+    new Error(
+      `Demure checkpoint state: field warmup.${name} is ${JSON.stringify(value) ?? "missing"}, ` +
+        `not ${expected}`,
+    );
+  if (endedAfterEpoch !== null && !isCount(endedAfterEpoch)) {
+    throw refusal("endedAfterEpoch", endedAfterEpoch, "null or a count");
+  }
+  if (!isCount(epochsWithoutGain)) throw refusal("epochsWithoutGain", epochsWithoutGain, "a count");
 }

@@ -103,3 +103,24 @@ Deno.test("mask cache checkpoint: a missing or non-count size or counter is refu
     }
   }
 });
+
+Deno.test("mask cache checkpoint: computed and reused are each restored as themselves, a 0 included", () => {
+  // usedCache's counters are equal (1 and 1): a swap of the two was not seen, nor a refused 0.
+  for (
+    const [everyVisits, counters] of [
+      [3, { computed: 1, reused: 2 }],
+      [1, { computed: 3, reused: 0 }],
+    ] as const
+  ) {
+    const visits = { warmupSteps: 0, everyVisits };
+    const cache = new NoiseMaskCache(POSITIONS, MODALITIES, visits);
+    for (const step of [0, 1, 2]) {
+      cache.noiseMaskFor(step, users, items, () => ({ noiseMask, scores }));
+    }
+    const tensors = new Map<string, HostTensor>();
+    const saved = saveMaskCache(cache, tensors);
+    assertEquals(saved, { positions: POSITIONS, ...counters }, `everyVisits ${everyVisits}`);
+    const restored = restoreMaskCache(saved, tensors, MODALITIES, visits)!;
+    assertEquals(restored.stats(), { ...counters, users: 2 }, `everyVisits ${everyVisits}`);
+  }
+});

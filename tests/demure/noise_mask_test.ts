@@ -144,6 +144,12 @@ Deno.test("bad configuration and bad batch sizes throw", () => {
     Error,
     "positions",
   );
+  // Modalities are checked as positions are: 0 would store empty masks for every user.
+  assertThrows(
+    () => new NoiseMaskCache(2, 0, { warmupSteps: 0, everyVisits: 1 }),
+    Error,
+    "modalities must be a positive integer, got 0",
+  );
   const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
   assertThrows(() => cache.needsRefresh(0, [1], Int32Array.of(0)), Error, "1 users x 2 positions");
   assertThrows(
@@ -254,4 +260,49 @@ Deno.test("a checkpoint keeps a key whose low 16 bits are 2^15 or more (the high
   const restored = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
   restored.importState(state);
   assertEquals(Array.from(restored.lookup([98309], items).noiseMask), [1, 0, 0, 1]);
+});
+
+Deno.test("store, lookup and needsRefresh refuse items longer or shorter than users x positions", () => {
+  // A check of shorter items only would pass longer ones (only their first positions compared and
+  // stored); a lookup without its own check would call a short batch a changed history.
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  cache.store([1], Int32Array.of(0, 9), { noiseMask: new Uint8Array(4) });
+  for (const items of [Int32Array.of(0), Int32Array.of(0, 9, 5)]) {
+    const message = `items has ${items.length} entries, expected 1 users x 2 positions`;
+    assertThrows(() => cache.needsRefresh(0, [1], items), Error, message);
+    assertThrows(() => cache.store([2], items, { noiseMask: new Uint8Array(4) }), Error, message);
+    assertThrows(() => cache.lookup([1], items), Error, message);
+  }
+  assertEquals(cache.stats().users, 1, "user 2 not stored");
+});
+
+Deno.test("exportState refuses a negative key and a mask that served 2^24 visits", () => {
+  // -1 would be saved as halves -1 and -1 and restored as key -65537; 2^24 + 1 visits would be
+  // saved as 2^24 by float32.
+  const items = Int32Array.of(0, 9);
+  const negative = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  negative.store([-1], items, { noiseMask: new Uint8Array(4) });
+  assertThrows(() => negative.exportState(), Error, "key -1 outside [0, 2^40)");
+  const worn = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  worn.store([1], items, { noiseMask: new Uint8Array(4) });
+  const state = worn.exportState();
+  state.uses[0] = 2 ** 24;
+  worn.importState(state);
+  assertThrows(() => worn.exportState(), Error, `uses ${2 ** 24} >= 2^24`);
+});
+
+Deno.test("importState refuses a field with fewer entries than its users, keysLow included, naming it", () => {
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  cache.store([1], Int32Array.of(0, 9), { noiseMask: new Uint8Array(4) });
+  const state = cache.exportState();
+  const restored = new NoiseMaskCache(POSITIONS, MODALITIES, { warmupSteps: 0, everyVisits: 10 });
+  for (
+    const [changed, message] of [
+      [{ ...state, scores: new Float32Array(3) }, "scores has 3 entries, expected 4"],
+      [{ ...state, keysLow: new Float32Array(0) }, "keysLow has 0 entries, expected 1"],
+    ] as const
+  ) {
+    assertThrows(() => restored.importState(changed), Error, message);
+  }
+  assertEquals(restored.stats().users, 0, "nothing imported");
 });

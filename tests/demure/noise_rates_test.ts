@@ -42,3 +42,13 @@ Deno.test("modalityNoiseRates: counts that cannot be counts are errors naming th
     "pairsByModality.text.valid is null",
   );
 });
+
+Deno.test("modalityNoiseRates: pairs without noise are a rate of 0 and show that masks were drawn", () => {
+  // A run whose masks flagged no pair at all still drew masks: a modality without pairs was never
+  // present under them, and one with pairs is a rate of 0, not unmeasured.
+  const rates = modalityNoiseRates({
+    pairsByModality: { id: { valid: 4, noise: 0 }, image: { valid: 0, noise: 0 } },
+  });
+  assertEquals(rates.measured, [{ modality: "id", rate: 0, pairs: 4, noise: 0 }]);
+  assertEquals(rates.unmeasured, [{ modality: "image", reason: MODALITY_NEVER_PRESENT }]);
+});

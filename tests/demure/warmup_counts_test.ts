@@ -5,7 +5,7 @@
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { NoiseCounts, type SavedNoiseCounts } from "../../lib/demure/_noise_counts.ts";
-import { Warmup } from "../../lib/demure/_warmup.ts";
+import { type SavedWarmup, Warmup } from "../../lib/demure/_warmup.ts";
 import { epochProgress as progress } from "./_epoch_progress.ts";
 
 Deno.test("Warmup: the epoch that ended the warm-up is kept when later epochs end", () => {
@@ -201,4 +201,48 @@ Deno.test("NoiseCounts.saved is a snapshot: epochs closed after it do not change
   assertEquals(saved, before);
   saved.epochs.rates[0].id = 9;
   assertEquals(counts.rateByEpoch(), [{ id: 0.5 }, { id: 1 }]);
+});
+
+Deno.test("Warmup: a warm-up of 0 epochs restored from its checkpoint is still over after epoch 0", () => {
+  // endedAfterEpoch 0 is a value, not "not ended": read as falsy it would switch Demure off until
+  // the next epoch's end, which the resumed run would then report as the warm-up's end.
+  const config = { warmupBy: "epochs", warmupEpochs: 0 } as const;
+  const saved = JSON.parse(JSON.stringify(new Warmup(config).saved()));
+  assertEquals(saved, { endedAfterEpoch: 0, epochsWithoutGain: 0 });
+  const resumed = new Warmup(config);
+  resumed.restore(saved);
+  assertEquals([resumed.over, resumed.endedAfterEpoch], [true, 0]);
+});
+
+Deno.test("Warmup: a saved warm-up whose field is missing or not a count is refused by name, before anything is set", () => {
+  // A missing epochsWithoutGain used to be read as 0 (a plateau resumed mid-count ended late) and
+  // a missing endedAfterEpoch as "not over" (Demure off until the next epoch's end, which the
+  // resumed run then reported as the warm-up's end).
+  const warmup = new Warmup({ warmupBy: "plateau", warmupEpochs: 2 });
+  warmup.afterEpoch(progress(1, false));
+  const before = warmup.saved();
+  const refused: [unknown, string][] = [
+    [{ endedAfterEpoch: null }, "field warmup.epochsWithoutGain is missing, not a count"],
+    [
+      { endedAfterEpoch: null, epochsWithoutGain: -1 },
+      "field warmup.epochsWithoutGain is -1, not a count",
+    ],
+    [{ epochsWithoutGain: 1 }, "field warmup.endedAfterEpoch is missing, not null or a count"],
+    [
+      { endedAfterEpoch: 1.5, epochsWithoutGain: 1 },
+      "field warmup.endedAfterEpoch is 1.5, not null or a count",
+    ],
+  ];
+  for (const [saved, message] of refused) {
+    for (
+      const call of [
+        () => warmup.overWith(saved as SavedWarmup),
+        () => warmup.restore(saved as SavedWarmup),
+      ]
+    ) {
+      const error = assertThrows(call, Error);
+      assertEquals(error.message, `Demure checkpoint state: ${message}`);
+    }
+  }
+  assertEquals(warmup.saved(), before);
 });
