@@ -412,3 +412,19 @@ Deno.test("protocol card: the dataset and ranking lines state the split's own co
       "excluded, ties pessimistic",
   );
 });
+
+Deno.test("a non-finite score of sampled negative item 0 names item 0 as an item of the dataset", async () => {
+  // User 2 walks 2..6, so its 3 negatives are items 0, 1 and 7. Item 0 is the first id of the
+  // catalogue, not an id outside it: only ids < 0 or >= 8 are flagged as foreign.
+  const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
+  const index = negatives.negatives[2].indexOf(0);
+  assert(index >= 0, "item 0 is among user 2's negatives");
+  const scores = [0, 1, 2].map(() => [0, 0, 0, 0, 1, 1, 1, 0]);
+  scores[2][0] = Number.NaN;
+  const error = await assertRejects(
+    () => evaluateRanking(tableScorer(scores), split, { stage: "test", sampled: negatives }),
+    Error,
+    `evaluateRanking (test): table scores its sampled negative #${index}, item 0 NaN for user u2`,
+  );
+  assert(!error.message.includes("not an item id"), error.message);
+});
