@@ -193,6 +193,8 @@ Deno.test("bad evaluation settings: a SettingError naming EvaluationConfig's fie
     ],
     [{ seed: -1 }, "EvaluationConfig.seed", "-1"],
     [{ seed: 2 ** 31 }, "EvaluationConfig.seed", "2147483648"],
+    // The card would print a number or an object as the training loss's description.
+    [{ loss: 5 }, "EvaluationConfig.loss", "a string"],
   ];
   for (const [fields, setting, text] of bad) {
     let scored = 0;
@@ -334,4 +336,95 @@ Deno.test("the protocol card names a full-ranking protocol only for full ranking
   });
   // Sampled ranking has no full-ranking protocol: naming one would misdescribe the numbers.
   assertEquals("rankingProtocol" in sampled.protocol, false);
+});
+
+Deno.test("sampled negatives of another dataset with as many users are refused by its fingerprint", async () => {
+  // As many users (3) is no proof of the same dataset: another dataset's negatives would rank this
+  // split's targets against items the user may have seen, silently. Only the fingerprint tells.
+  const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
+  const foreign = { ...negatives, datasetFingerprint: "another-dataset" };
+  let scored = 0;
+  const table = [0, 1, 2].map(() => [1, 2, 3, 4, 5, 6, 7, 8]);
+  const scorer: Scorer = {
+    ...tableScorer(table),
+    score: (batch) => (scored++, tableScorer(table).score(batch)),
+  };
+  const error = await settingErrorOf(
+    () => evaluateRanking(scorer, split, { stage: "test", sampled: foreign }),
+  );
+  assertEquals(error.setting, "EvaluationConfig.sampled");
+  assertStringIncludes(error.message, "negatives of dataset another-dataset for 3 users");
+  assertStringIncludes(error.message, "(cycle-3-8, 3 users)");
+  assertEquals(scored, 0);
+});
+
+Deno.test("a scorer of another catalogue size is refused before scoring, naming both sizes", async () => {
+  // It claims 9 items but returns rows of the dataset's 8: without the check its rows pass the
+  // size check (3 x 8) and a model of another catalogue is ranked silently.
+  let scored = 0;
+  const table = [0, 1, 2].map(() => [1, 2, 3, 4, 5, 6, 7, 8]);
+  const other: Scorer = {
+    name: "other",
+    numItems: 9,
+    score: (batch) => (scored++, tableScorer(table).score(batch)),
+  };
+  await assertRejects(
+    () => evaluateRanking(other, split, { stage: "test" }),
+    Error,
+    "evaluateRanking: scorer has 9 items, the dataset 8",
+  );
+  assertEquals(scored, 0);
+});
+
+Deno.test("a non-finite score of the target names the target item", async () => {
+  // User 0's test target is 4; its score is NaN. The message says it is the target, not any item.
+  const scores = [0, 1, 2].map(() => [0, 0, 0, 0, 1, 1, 0, 0]);
+  scores[0][4] = Number.NaN;
+  const error = await assertRejects(
+    () => evaluateRanking(tableScorer(scores), split, { stage: "test" }),
+    Error,
+    "evaluateRanking (test): table scores its target item 4 NaN for user u0 (index 0)",
+  );
+  assert(error.cause instanceof NonFiniteScoreError);
+});
+
+Deno.test("protocol card: the dataset and ranking lines state the split's own counts and seed", async () => {
+  // 3 users, 8 items, 3 x 5 = 15 interactions; 3 negatives drawn with seed 4 (every count differs,
+  // so two counts swapped or one counted as another would show).
+  const scores = [0, 1, 2].map(() => [1, 2, 3, 4, 5, 6, 7, 8]);
+  const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
+  const sampled = await evaluateRanking(tableScorer(scores), split, {
+    stage: "test",
+    sampled: negatives,
+  });
+  assertEquals(
+    sampled.protocol.dataset,
+    "cycle-3x8: 3 users, 8 items, 15 interactions, fingerprint cycle-3-8",
+  );
+  assertEquals(
+    sampled.protocol.ranking,
+    "SAMPLED ranking: 1 positive + 3 persisted negatives (seed 4, never interacted), ties pessimistic",
+  );
+  const full = await evaluateRanking(tableScorer(scores), split, { stage: "test" });
+  assertEquals(
+    full.protocol.ranking,
+    "full ranking over all 8 items, history items excluded [history_excluded], target never " +
+      "excluded, ties pessimistic",
+  );
+});
+
+Deno.test("a non-finite score of sampled negative item 0 names item 0 as an item of the dataset", async () => {
+  // User 2 walks 2..6, so its 3 negatives are items 0, 1 and 7. Item 0 is the first id of the
+  // catalogue, not an id outside it: only ids < 0 or >= 8 are flagged as foreign.
+  const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
+  const index = negatives.negatives[2].indexOf(0);
+  assert(index >= 0, "item 0 is among user 2's negatives");
+  const scores = [0, 1, 2].map(() => [0, 0, 0, 0, 1, 1, 1, 0]);
+  scores[2][0] = Number.NaN;
+  const error = await assertRejects(
+    () => evaluateRanking(tableScorer(scores), split, { stage: "test", sampled: negatives }),
+    Error,
+    `evaluateRanking (test): table scores its sampled negative #${index}, item 0 NaN for user u2`,
+  );
+  assert(!error.message.includes("not an item id"), error.message);
 });

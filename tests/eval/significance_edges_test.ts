@@ -105,3 +105,12 @@ Deno.test("Wilcoxon signed-rank: the normal approximation's p is at most 1, thou
   assertGreater(2 * standardNormalCdf(-z), 1);
   assertEquals(result.pValue, 1);
 });
+
+Deno.test("paired t-test: a zero mean with spread gives t = 0 and p = 1", () => {
+  // d = [1, -1, 0.5, -0.5]: mean 0, variance > 0, t = 0, so x = df / (df + t^2) = 1 and the
+  // two-sided p is I_1(df/2, 1/2) = 1 (no system ahead).
+  const result = pairedTTest([1, -1, 0.5, -0.5], [0, 0, 0, 0]);
+  assertEquals([result.meanDifference, result.statistic, result.pValue], [0, 0, 1]);
+  assertEquals(regularizedIncompleteBeta(1, 1.5, 0.5), 1);
+  assertEquals(regularizedIncompleteBeta(0, 1.5, 0.5), 0);
+});

@@ -133,3 +133,18 @@ Deno.test("GRU4Rec dropout: layer 0 on the inputs, layer 1 on the states, drawn 
   tf.dispose([fused, valid]);
   store.dispose();
 });
+
+Deno.test("GRU4Rec initialisation: the bias starts at zero, the kernels Glorot-uniform", () => {
+  // The records of results-of-record/ were trained from this start: a non-zero bias (e.g. a
+  // forget-style gate bias) would change every GRU4Rec number while every shape test still passed.
+  const store = new ParameterStore(5);
+  const gru = new Gru4Rec({ dropout: 0 }, 4, store);
+  const { inputKernel, recurrentKernel, bias } = gru.parameters;
+  assertEquals(Array.from(bias.dataSync()), new Array(12).fill(0));
+  const limit = Math.sqrt(6 / (4 + 12));
+  for (const kernel of [inputKernel, recurrentKernel]) {
+    const values = Array.from(kernel.dataSync());
+    assert(values.every((v) => Math.abs(v) <= limit) && values.some((v) => v !== 0));
+  }
+  store.dispose();
+});
