@@ -252,6 +252,11 @@ export async function evaluateRanking(
     }
     await eventLoopTurns.yieldIfDue();
   }
+  // Every user of the split is ranked, so none means a split without users (built by hand): its
+  // metrics were reported as 0, a number no user measured.
+  if (ranks.length === 0) {
+    throw new Error(`evaluateRanking (${stage}): the split has no user to evaluate`);
+  }
   return {
     ...metricsOfRanks(ranks, cutoffs),
     users: Int32Array.from(users),
@@ -313,7 +318,7 @@ class TargetRanker {
   }
 }
 
-/** Per-user metrics at each rank, and their means over the users (0 when none). */
+/** Per-user metrics at each rank, and their means over the users (at least one). */
 function metricsOfRanks(
   ranks: readonly number[],
   cutoffs: readonly number[],
@@ -327,7 +332,7 @@ function metricsOfRanks(
   });
   const metrics: Record<string, number> = {};
   for (const name of names) {
-    metrics[name] = perUser[name].reduce((a, b) => a + b, 0) / Math.max(1, ranks.length);
+    metrics[name] = perUser[name].reduce((a, b) => a + b, 0) / ranks.length;
   }
   return { metrics, perUser };
 }

@@ -108,3 +108,21 @@ Deno.test("EvaluationConfig.users: only the listed users are ranked, means over 
   assertEquals(result.metrics["HR@5"], 1);
   assertAlmostEquals(result.metrics["NDCG@5"], (1 / Math.log2(5) + 1 / Math.log2(3)) / 2, 1e-12);
 });
+
+Deno.test("a split without users is refused, not reported as metrics of 0", async () => {
+  // Found by mutation round AG (AG29): the means over no users divided 0 by max(1, 0) and read 0.
+  const split = leaveOneOut(cycleDataset(2, 8, 5));
+  const empty: LeaveOneOutSplit = {
+    ...split,
+    train: [],
+    validTarget: new Int32Array(0),
+    testTarget: new Int32Array(0),
+  };
+  for (const stage of ["valid", "test"] as const) {
+    await assertRejects(
+      () => evaluateRanking(tableScorer([new Array(8).fill(0)]), empty, { stage }),
+      Error,
+      `evaluateRanking (${stage}): the split has no user to evaluate`,
+    );
+  }
+});
