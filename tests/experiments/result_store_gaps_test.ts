@@ -2,7 +2,7 @@
  * ResultStore's cell files on their own (lib/experiments/result_store.ts): the file names (the
  * names of the cells every results folder already holds), a file holding another key, stored
  * settings that differ, the result's check, and the removal of a claim judged stale that was
- * replaced since. Found by mutation round AC (AC02, AC03, AC04, AC06, AC08, AC10, AC13, AC15, AC16, AC19).
+ * replaced since. Found by mutation round AC (AC02, AC03, AC04, AC06, AC07, AC08, AC10, AC13, AC15, AC16, AC19).
  */
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import type { CellClaim } from "../../lib/experiments/cell_claim.ts";
@@ -159,3 +159,16 @@ Deno.test(
     assertEquals(HELD_CLAIMS.has(path), false);
   }),
 );
+
+Deno.test("ResultStore.has: an error other than a missing file is thrown, not read as 'not stored'", () => {
+  const directory = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(`${directory}/cells`);
+    // The folder replaced by a file: the cell's path cannot be looked at (not a directory).
+    Deno.removeSync(store.directory);
+    Deno.writeTextFileSync(store.directory, "");
+    assertThrows(() => store.has("k"));
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
