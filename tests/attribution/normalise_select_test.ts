@@ -236,3 +236,20 @@ Deno.test("selectNoise refuses a selection of unknown kind or a threshold that i
     assertEquals((error as SettingError).setting, message.split(" ")[0]);
   }
 });
+
+Deno.test("normaliseContributions refuses a shape size that is not an integer and a validMask of another length", () => {
+  // [1.5, 2, 2] has 6 cells like the 6 values given: only the integer check stands in the way.
+  assertThrows(
+    () => normaliseContributions(new Float32Array(6), new Uint8Array(6), [1.5, 2, 2], "zscore"),
+    Error,
+    "normaliseContributions: shape[0] must be a non-negative integer, got 1.5",
+  );
+  // A short validMask read its missing entries as invalid: the last user was never normalised.
+  for (const validMask of [VALID.slice(0, 6), Uint8Array.of(...VALID, 1)]) {
+    assertThrows(
+      () => normaliseContributions(CONTRIBUTIONS, validMask, SHAPE, "rank"),
+      Error,
+      `normaliseContributions: validMask has ${validMask.length} entries, expected 8`,
+    );
+  }
+});
