@@ -37,7 +37,8 @@ function rankScale(values: number[]): number[] {
 
 /**
  * Normalises `contributions` `[batch, position, modality]` per user over the pairs where
- * `validMask` is 1. Invalid pairs come back as NaN (they are never part of any selection).
+ * `validMask` is 1. Invalid pairs come back as NaN (they are never part of any selection). A
+ * non-finite contribution at a valid pair is refused.
  * - `zscore`: (c - mean) / std (population std); all 0 when std is 0.
  * - `rank`: average rank scaled to [0, 1].
  *
@@ -59,7 +60,16 @@ export function normaliseContributions(
   for (let user = 0; user < shape[0]; user++) {
     const indices = validIndicesOfUser(validMask, shape, user);
     if (indices.length === 0) continue;
-    const values = indices.map((i) => contributions[i]);
+    const values = indices.map((i) => {
+      // z-score: a NaN made the user's std NaN and set all its pairs to 0; rank: it broke the sort.
+      if (!Number.isFinite(contributions[i])) {
+        throw new Error(
+          `normaliseContributions: contribution at flat index ${i} (a valid pair) is ` +
+            `${contributions[i]}; allowed: a finite number`,
+        );
+      }
+      return contributions[i];
+    });
     const scaled = method === "zscore" ? zscore(values) : rankScale(values);
     indices.forEach((flat, k) => normalised[flat] = scaled[k]);
   }

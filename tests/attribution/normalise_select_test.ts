@@ -253,3 +253,22 @@ Deno.test("normaliseContributions refuses a shape size that is not an integer an
     );
   }
 });
+
+Deno.test("normaliseContributions refuses a non-finite contribution at a valid pair, naming its flat index", () => {
+  // z-score: a NaN made the user's std NaN, and every one of its pairs was set to 0 silently;
+  // rank: NaN broke the sort. At an invalid pair the value is never read, so it is allowed.
+  for (const method of ["zscore", "rank"] as const) {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const contributions = Float32Array.from(CONTRIBUTIONS);
+      contributions[6] = bad;
+      assertThrows(
+        () => normaliseContributions(contributions, VALID, SHAPE, method),
+        Error,
+        `normaliseContributions: contribution at flat index 6 (a valid pair) is ${bad}`,
+      );
+    }
+    const atPadding = Float32Array.from(CONTRIBUTIONS);
+    atPadding[4] = NaN;
+    assert(Number.isNaN(normaliseContributions(atPadding, VALID, SHAPE, method)[4]));
+  }
+});
