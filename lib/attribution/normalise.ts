@@ -3,8 +3,9 @@
  * pairs, so that one rule (bottom fraction, threshold) applies to users whose losses differ in
  * scale.
  */
+import { checkOneOf } from "../util/settings.ts";
 import { checkPairArray, validIndicesOfUser } from "./_pairs.ts";
-import type { NormalisationMethod, PairShape } from "./types.ts";
+import { NORMALISATION_METHODS, type NormalisationMethod, type PairShape } from "./types.ts";
 
 function zscore(values: number[]): number[] {
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
@@ -38,7 +39,7 @@ function rankScale(values: number[]): number[] {
 /**
  * Normalises `contributions` `[batch, position, modality]` per user over the pairs where
  * `validMask` is 1. Invalid pairs come back as NaN (they are never part of any selection). A
- * non-finite contribution at a valid pair is refused.
+ * non-finite contribution at a valid pair, or a method it does not know, is refused.
  * - `zscore`: (c - mean) / std (population std); all 0 when std is 0.
  * - `rank`: average rank scaled to [0, 1].
  *
@@ -54,6 +55,8 @@ export function normaliseContributions(
   shape: PairShape,
   method: NormalisationMethod,
 ): Float32Array {
+  // Called directly too, not only with a checked AttributionConfig: an unknown name ran the rank.
+  checkOneOf("normaliseContributions.method", method, NORMALISATION_METHODS);
   checkPairArray("normaliseContributions", "contributions", contributions, shape);
   checkPairArray("normaliseContributions", "validMask", validMask, shape);
   const normalised = new Float32Array(contributions.length).fill(NaN);

@@ -272,3 +272,18 @@ Deno.test("normaliseContributions refuses a non-finite contribution at a valid p
     assert(Number.isNaN(normaliseContributions(atPadding, VALID, SHAPE, method)[4]));
   }
 });
+
+Deno.test("normaliseContributions refuses a method it does not know, naming it, instead of ranking", () => {
+  const error = assertThrows(
+    () =>
+      normaliseContributions(
+        CONTRIBUTIONS,
+        VALID,
+        SHAPE,
+        "minmax" as unknown as "zscore",
+      ),
+    SettingError,
+    'normaliseContributions.method is "minmax"; allowed: one of "zscore", "rank"',
+  );
+  assertEquals(error.name, "SettingError");
+});
