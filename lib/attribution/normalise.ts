@@ -4,7 +4,7 @@
  * scale.
  */
 import { checkOneOf } from "../util/settings.ts";
-import { checkPairArray, validIndicesOfUser } from "./_pairs.ts";
+import { checkPairArray, checkValidMask, validIndicesOfUser } from "./_pairs.ts";
 import { NORMALISATION_METHODS, type NormalisationMethod, type PairShape } from "./types.ts";
 
 function zscore(values: number[]): number[] {
@@ -58,7 +58,7 @@ export function normaliseContributions(
   // Called directly too, not only with a checked AttributionConfig: an unknown name ran the rank.
   checkOneOf("normaliseContributions.method", method, NORMALISATION_METHODS);
   checkPairArray("normaliseContributions", "contributions", contributions, shape);
-  checkPairArray("normaliseContributions", "validMask", validMask, shape);
+  checkValidMask("normaliseContributions", validMask, shape);
   const normalised = new Float32Array(contributions.length).fill(NaN);
   for (let user = 0; user < shape[0]; user++) {
     const indices = validIndicesOfUser(validMask, shape, user);

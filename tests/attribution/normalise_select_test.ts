@@ -3,6 +3,10 @@ import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import { bottomFractionCount, selectNoise } from "../../lib/attribution/select_noise.ts";
 import { aggregateByModality } from "../../lib/attribution/aggregate.ts";
 import {
+  selectNoiseByUserModality,
+  userModalityScores,
+} from "../../lib/attribution/user_modality.ts";
+import {
   DEFAULT_ATTRIBUTION_CONFIG,
   DEFAULT_NOISE_FRACTION,
   type NoiseSelection,
@@ -286,4 +290,34 @@ Deno.test("normaliseContributions refuses a method it does not know, naming it, 
     'normaliseContributions.method is "minmax"; allowed: one of "zscore", "rank"',
   );
   assertEquals(error.name, "SettingError");
+});
+
+Deno.test("a validMask entry other than 0 or 1 is refused by every host step, naming it", () => {
+  // validPairs makes 0/1 masks; a NaN entry compared false with `> 0`, so the pair was dropped
+  // from the normalisation, the selection and the aggregate without an error.
+  for (const bad of [NaN, 0.5, 2, -1]) {
+    const validMask = Float32Array.from(VALID);
+    validMask[2] = bad;
+    const selection = { kind: "bottom_fraction", rho: 0.5 } as const;
+    const calls: [string, () => unknown][] = [
+      [
+        "normaliseContributions",
+        () => normaliseContributions(CONTRIBUTIONS, validMask, SHAPE, "zscore"),
+      ],
+      ["selectNoise", () => selectNoise(CONTRIBUTIONS, validMask, SHAPE, selection)],
+      [
+        "aggregateByModality",
+        () =>
+          aggregateByModality(CONTRIBUTIONS, CONTRIBUTIONS, new Uint8Array(8), validMask, SHAPE),
+      ],
+      ["userModalityScores", () => userModalityScores(CONTRIBUTIONS, validMask, SHAPE)],
+      [
+        "selectNoiseByUserModality",
+        () => selectNoiseByUserModality(new Float32Array(4), validMask, SHAPE, selection),
+      ],
+    ];
+    for (const [where, call] of calls) {
+      assertThrows(call, Error, `${where}: validMask at flat index 2 is ${bad}; allowed: 0 or 1`);
+    }
+  }
 });
