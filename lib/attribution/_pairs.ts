@@ -33,10 +33,43 @@ export function checkPairArray(
   }
 }
 
-/** 1 where `mask > 0` (a valid pair: real position, modality present), else 0. */
-export function validPairs(mask: ArrayLike<number>): Uint8Array {
+/**
+ * {@linkcode checkPairArray} for a valid-pair mask (as {@linkcode validPairs} makes it), whose
+ * entries must each be 0 or 1: a NaN compared false with `> 0`, and the pair was dropped from the
+ * normalisation, the selection or the aggregate without an error.
+ */
+export function checkValidMask(
+  where: string,
+  validMask: ArrayLike<number>,
+  shape: PairShape,
+): void {
+  checkPairArray(where, "validMask", validMask, shape);
+  for (let i = 0; i < validMask.length; i++) {
+    if (validMask[i] !== 0 && validMask[i] !== 1) {
+      throw new Error(`${where}: validMask at flat index ${i} is ${validMask[i]}; allowed: 0 or 1`);
+    }
+  }
+}
+
+/**
+ * 1 where `mask > 0` (a valid pair: real position, modality present), else 0. `mask` holds fusion
+ * weights: presence times the padding mask (0/1), or a fraction in [0, 1]. Any other value (NaN, a
+ * negative or infinite weight, one above 1) can only be a bug upstream and is refused, naming
+ * `where` (the caller), the flat index and the value.
+ */
+export function validPairs(mask: ArrayLike<number>, where = "validPairs"): Uint8Array {
   const valid = new Uint8Array(mask.length);
-  for (let i = 0; i < mask.length; i++) valid[i] = mask[i] > 0 ? 1 : 0;
+  for (let i = 0; i < mask.length; i++) {
+    const weight = mask[i];
+    // A NaN compared false with `> 0`: the pair was read as padding and its contribution zeroed.
+    if (!(weight >= 0 && weight <= 1)) {
+      throw new Error(
+        `${where}: mask value at flat index ${i} is ${weight}; allowed: a number in [0, 1] ` +
+          `(0 = padding or missing modality)`,
+      );
+    }
+    valid[i] = weight > 0 ? 1 : 0;
+  }
   return valid;
 }
 

@@ -2,7 +2,7 @@
  * Contribution and noise rate of each modality over a batch: which modality drives behaviour on
  * average (the explanation view of the attribution).
  */
-import { checkPairArray } from "./_pairs.ts";
+import { checkPairArray, checkValidMask } from "./_pairs.ts";
 import type { ModalityAggregate, PairShape } from "./types.ts";
 
 /**
@@ -27,9 +27,9 @@ export function aggregateByModality(
       ["contributions", contributions],
       ["normalised", normalised],
       ["noiseMask", noiseMask],
-      ["validMask", validMask],
     ] as const
   ) checkPairArray("aggregateByModality", field, values, shape);
+  checkValidMask("aggregateByModality", validMask, shape);
   const modalities = shape[2];
   const count = new Array<number>(modalities).fill(0);
   const rawSum = new Array<number>(modalities).fill(0);

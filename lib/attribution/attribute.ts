@@ -23,7 +23,8 @@ import {
 
 /**
  * Attributes the per-user next-item loss to each (position, modality) of each user's history and
- * picks the noise set. Valid pairs are those with `mask > 0` (real position, modality present).
+ * picks the noise set. Valid pairs are those with `mask > 0` (real position, modality present);
+ * a mask value outside [0, 1] (NaN included) is refused, naming its flat index.
  * The inputs are detached (`detachedCopy`), never differentiated through, so the attribution
  * leaves no trace on a training tape; tensors made here are disposed before it resolves. Values
  * are read asynchronously (one transfer for the gradient methods), so it also runs on GPU backends.
@@ -72,8 +73,9 @@ export async function attributeModalities(
 /**
  * The host part of {@linkcode attributeModalities}: per-user normalisation, noise selection and
  * the per-modality aggregate of raw `contributions` `[batch, position, modality]` (0 at invalid
- * pairs) under the fusion mask's values `maskValues` (valid pairs: `> 0`). Demure's training-pass
- * attribution calls it with contributions taken from the training step's own gradient.
+ * pairs) under the fusion mask's values `maskValues` (valid pairs: `> 0`; each in [0, 1], else
+ * refused). Demure's training-pass attribution calls it with contributions taken from the
+ * training step's own gradient.
  *
  * @example
  * ```ts
@@ -87,7 +89,7 @@ export function attributionOfContributions(
   config: AttributionConfig,
 ): AttributionResult {
   const full = config;
-  const validMask = validPairs(maskValues);
+  const validMask = validPairs(maskValues, "attributionOfContributions");
   const normalised = normaliseContributions(contributions, validMask, shape, full.normalisation);
   const perUserModality = userModalityScores(normalised, validMask, shape);
   const noiseMask = full.granularity === "pair"

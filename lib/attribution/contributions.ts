@@ -104,15 +104,16 @@ function gradientContributions(
 }
 
 /**
- * Sets the contributions of invalid pairs (`mask <= 0`) to exactly 0, in place, and throws on a
- * non-finite contribution of a valid pair (the loss produced a non-finite value).
+ * Sets the contributions of invalid pairs (`mask` 0) to exactly 0, in place, and throws on a
+ * non-finite contribution of a valid pair (the loss produced a non-finite value) or on a mask
+ * value outside [0, 1] (see {@linkcode validPairs}), before changing anything.
  */
 export function zeroInvalidContributions(
   contributions: Float32Array,
   mask: ArrayLike<number>,
   method: AttributionConfig["method"],
 ): void {
-  const valid = validPairs(mask);
+  const valid = validPairs(mask, `computeContributions(${method})`);
   for (let i = 0; i < contributions.length; i++) {
     if (!valid[i]) contributions[i] = 0;
     else if (!Number.isFinite(contributions[i])) {
@@ -184,6 +185,8 @@ export async function contributionsAndMask(
       } finally {
         if (floatMask !== mask) floatMask.dispose();
       }
+      // A bad mask value is refused before the forward passes, not after them.
+      validPairs(w, "computeContributions(occlusion)");
       contributions = await occlusionContributions(lossOfEmbeddings, embeddings, w, shape);
       break;
     }
@@ -201,7 +204,8 @@ export async function contributionsAndMask(
 /**
  * `[batch, position, modality]` contributions of the modality embeddings `embeddings`
  * `[batch, position, modality, dim]` under the fusion mask `mask` `[batch, position, modality]`.
- * Pairs with `mask <= 0` (padding, missing modality) get exactly 0. Nothing is recorded on any
+ * Pairs with `mask` 0 (padding, missing modality) get exactly 0; a mask value outside [0, 1]
+ * (NaN included) is refused, naming its flat index. Nothing is recorded on any
  * enclosing gradient tape; every intermediate tensor is disposed. Values are read asynchronously
  * (so this runs on GPU backends too).
  *

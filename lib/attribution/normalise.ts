@@ -3,8 +3,9 @@
  * pairs, so that one rule (bottom fraction, threshold) applies to users whose losses differ in
  * scale.
  */
-import { checkPairArray, validIndicesOfUser } from "./_pairs.ts";
-import type { NormalisationMethod, PairShape } from "./types.ts";
+import { checkOneOf } from "../util/settings.ts";
+import { checkPairArray, checkValidMask, validIndicesOfUser } from "./_pairs.ts";
+import { NORMALISATION_METHODS, type NormalisationMethod, type PairShape } from "./types.ts";
 
 function zscore(values: number[]): number[] {
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
@@ -37,7 +38,8 @@ function rankScale(values: number[]): number[] {
 
 /**
  * Normalises `contributions` `[batch, position, modality]` per user over the pairs where
- * `validMask` is 1. Invalid pairs come back as NaN (they are never part of any selection).
+ * `validMask` is 1. Invalid pairs come back as NaN (they are never part of any selection). A
+ * non-finite contribution at a valid pair, or a method it does not know, is refused.
  * - `zscore`: (c - mean) / std (population std); all 0 when std is 0.
  * - `rank`: average rank scaled to [0, 1].
  *
@@ -53,13 +55,24 @@ export function normaliseContributions(
   shape: PairShape,
   method: NormalisationMethod,
 ): Float32Array {
+  // Called directly too, not only with a checked AttributionConfig: an unknown name ran the rank.
+  checkOneOf("normaliseContributions.method", method, NORMALISATION_METHODS);
   checkPairArray("normaliseContributions", "contributions", contributions, shape);
-  checkPairArray("normaliseContributions", "validMask", validMask, shape);
+  checkValidMask("normaliseContributions", validMask, shape);
   const normalised = new Float32Array(contributions.length).fill(NaN);
   for (let user = 0; user < shape[0]; user++) {
     const indices = validIndicesOfUser(validMask, shape, user);
     if (indices.length === 0) continue;
-    const values = indices.map((i) => contributions[i]);
+    const values = indices.map((i) => {
+      // z-score: a NaN made the user's std NaN and set all its pairs to 0; rank: it broke the sort.
+      if (!Number.isFinite(contributions[i])) {
+        throw new Error(
+          `normaliseContributions: contribution at flat index ${i} (a valid pair) is ` +
+            `${contributions[i]}; allowed: a finite number`,
+        );
+      }
+      return contributions[i];
+    });
     const scaled = method === "zscore" ? zscore(values) : rankScale(values);
     indices.forEach((flat, k) => normalised[flat] = scaled[k]);
   }

@@ -1,7 +1,7 @@
 /**
  * Noise-set selection: which valid (position, modality) pairs of each user are taken as noise.
  */
-import { checkPairArray, validIndicesOfUser } from "./_pairs.ts";
+import { checkPairArray, checkValidMask, validIndicesOfUser } from "./_pairs.ts";
 import { type NoiseSelection, type PairShape, validateNoiseSelection } from "./types.ts";
 
 /**
@@ -56,7 +56,7 @@ export function selectNoise(
   selection: NoiseSelection,
 ): Uint8Array {
   checkPairArray("selectNoise", "scores", scores, shape);
-  checkPairArray("selectNoise", "validMask", validMask, shape);
+  checkValidMask("selectNoise", validMask, shape);
   // Unchecked, an unknown kind fell through to the bottom fraction of an unchecked rho, and an
   // infinite threshold marked every valid pair (or none), both silently.
   validateNoiseSelection(selection);

@@ -126,6 +126,9 @@ export const INTEGRATED_GRADIENTS_BASELINES: readonly IntegratedGradientsBaselin
 /** Per-user normalisation: {@linkcode AttributionConfig.normalisation}. */
 export type NormalisationMethod = AttributionConfig["normalisation"];
 
+/** Every {@linkcode NormalisationMethod}, in the order of its documentation. */
+export const NORMALISATION_METHODS: readonly NormalisationMethod[] = ["zscore", "rank"];
+
 /** At which level the noise set is chosen: {@linkcode AttributionConfig.granularity}. */
 export type NoiseGranularity = AttributionConfig["granularity"];
 
@@ -155,7 +158,7 @@ export function validateAttributionConfig(
     config.integratedGradientsBaseline,
     INTEGRATED_GRADIENTS_BASELINES,
   );
-  checkOneOf(`${where}.normalisation`, config.normalisation, ["zscore", "rank"]);
+  checkOneOf(`${where}.normalisation`, config.normalisation, NORMALISATION_METHODS);
   checkOneOf(`${where}.granularity`, config.granularity, ["pair", "user_modality"]);
   const selection = config.selection;
   if (selection === undefined) return; // configs that derive it (Demure: from rho)

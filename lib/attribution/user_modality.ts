@@ -2,7 +2,7 @@
  * Noise judged per (user, modality) over all of the user's history items, rather than per
  * (position, modality) pair.
  */
-import { checkPairArray } from "./_pairs.ts";
+import { checkPairArray, checkValidMask } from "./_pairs.ts";
 import { selectNoise } from "./select_noise.ts";
 import type { NoiseSelection, PairShape } from "./types.ts";
 
@@ -22,7 +22,7 @@ export function userModalityScores(
   shape: PairShape,
 ): Float32Array {
   checkPairArray("userModalityScores", "scores", scores, shape);
-  checkPairArray("userModalityScores", "validMask", validMask, shape);
+  checkValidMask("userModalityScores", validMask, shape);
   const [batch, positions, modalities] = shape;
   const means = new Float32Array(batch * modalities);
   for (let b = 0; b < batch; b++) {
@@ -58,7 +58,7 @@ export function selectNoiseByUserModality(
   shape: PairShape,
   selection: NoiseSelection,
 ): Uint8Array {
-  checkPairArray("selectNoiseByUserModality", "validMask", validMask, shape);
+  checkValidMask("selectNoiseByUserModality", validMask, shape);
   const [batch, positions, modalities] = shape;
   if (userScores.length !== batch * modalities) {
     throw new Error(

@@ -15,7 +15,7 @@ export function validMaskOf(model: SequentialRecommender, batch: SequenceBatch):
   const presence = model.presenceOf(batch.items);
   const modalities = model.numModalities;
   for (let i = 0; i < presence.length; i++) presence[i] *= batch.valid[Math.floor(i / modalities)];
-  return validPairs(presence);
+  return validPairs(presence, "validMaskOf");
 }
 
 /**

@@ -536,3 +536,37 @@ Deno.test("integrated gradients with an unknown baseline is refused by name, not
     tf.dispose([a, e, w]);
   }
 });
+
+Deno.test("a fusion-mask value outside [0, 1] is refused by name, index and value, not read as padding", async () => {
+  // A NaN weight compared false with `> 0`: the pair was taken as padding and its contribution
+  // silently set to 0. The mask is presence x padding (0/1) or a fractional weight; anything else
+  // is a bug upstream. Occlusion refuses it before running its forward passes.
+  const a = tf.tensor3d(A_VALUES);
+  const e = tf.tensor4d(E_VALUES);
+  try {
+    for (const bad of [NaN, -1, 1.5, Infinity]) {
+      const values = W_VALUES.flat(2);
+      values[6] = bad;
+      const w = tf.tensor3d(values, [2, 2, 2]);
+      try {
+        for (const method of ["gradient_x_input", "mask_gradient", "occlusion"] as const) {
+          let calls = 0;
+          const counting = (x: tf.Tensor4D, mask: tf.Tensor3D) => {
+            calls++;
+            return linearLoss(a)(x, mask);
+          };
+          await assertRejects(
+            () => computeContributions(counting, e, w, { ...DEFAULT_ATTRIBUTION_CONFIG, method }),
+            Error,
+            `computeContributions(${method}): mask value at flat index 6 is ${bad}`,
+          );
+          if (method === "occlusion") assertEquals(calls, 0, "occlusion ran before the check");
+        }
+      } finally {
+        w.dispose();
+      }
+    }
+  } finally {
+    tf.dispose([a, e]);
+  }
+});

@@ -3,6 +3,10 @@ import { normaliseContributions } from "../../lib/attribution/normalise.ts";
 import { bottomFractionCount, selectNoise } from "../../lib/attribution/select_noise.ts";
 import { aggregateByModality } from "../../lib/attribution/aggregate.ts";
 import {
+  selectNoiseByUserModality,
+  userModalityScores,
+} from "../../lib/attribution/user_modality.ts";
+import {
   DEFAULT_ATTRIBUTION_CONFIG,
   DEFAULT_NOISE_FRACTION,
   type NoiseSelection,
@@ -234,5 +238,86 @@ Deno.test("selectNoise refuses a selection of unknown kind or a threshold that i
       message,
     );
     assertEquals((error as SettingError).setting, message.split(" ")[0]);
+  }
+});
+
+Deno.test("normaliseContributions refuses a shape size that is not an integer and a validMask of another length", () => {
+  // [1.5, 2, 2] has 6 cells like the 6 values given: only the integer check stands in the way.
+  assertThrows(
+    () => normaliseContributions(new Float32Array(6), new Uint8Array(6), [1.5, 2, 2], "zscore"),
+    Error,
+    "normaliseContributions: shape[0] must be a non-negative integer, got 1.5",
+  );
+  // A short validMask read its missing entries as invalid: the last user was never normalised.
+  for (const validMask of [VALID.slice(0, 6), Uint8Array.of(...VALID, 1)]) {
+    assertThrows(
+      () => normaliseContributions(CONTRIBUTIONS, validMask, SHAPE, "rank"),
+      Error,
+      `normaliseContributions: validMask has ${validMask.length} entries, expected 8`,
+    );
+  }
+});
+
+Deno.test("normaliseContributions refuses a non-finite contribution at a valid pair, naming its flat index", () => {
+  // z-score: a NaN made the user's std NaN, and every one of its pairs was set to 0 silently;
+  // rank: NaN broke the sort. At an invalid pair the value is never read, so it is allowed.
+  for (const method of ["zscore", "rank"] as const) {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const contributions = Float32Array.from(CONTRIBUTIONS);
+      contributions[6] = bad;
+      assertThrows(
+        () => normaliseContributions(contributions, VALID, SHAPE, method),
+        Error,
+        `normaliseContributions: contribution at flat index 6 (a valid pair) is ${bad}`,
+      );
+    }
+    const atPadding = Float32Array.from(CONTRIBUTIONS);
+    atPadding[4] = NaN;
+    assert(Number.isNaN(normaliseContributions(atPadding, VALID, SHAPE, method)[4]));
+  }
+});
+
+Deno.test("normaliseContributions refuses a method it does not know, naming it, instead of ranking", () => {
+  const error = assertThrows(
+    () =>
+      normaliseContributions(
+        CONTRIBUTIONS,
+        VALID,
+        SHAPE,
+        "minmax" as unknown as "zscore",
+      ),
+    SettingError,
+    'normaliseContributions.method is "minmax"; allowed: one of "zscore", "rank"',
+  );
+  assertEquals(error.name, "SettingError");
+});
+
+Deno.test("a validMask entry other than 0 or 1 is refused by every host step, naming it", () => {
+  // validPairs makes 0/1 masks; a NaN entry compared false with `> 0`, so the pair was dropped
+  // from the normalisation, the selection and the aggregate without an error.
+  for (const bad of [NaN, 0.5, 2, -1]) {
+    const validMask = Float32Array.from(VALID);
+    validMask[2] = bad;
+    const selection = { kind: "bottom_fraction", rho: 0.5 } as const;
+    const calls: [string, () => unknown][] = [
+      [
+        "normaliseContributions",
+        () => normaliseContributions(CONTRIBUTIONS, validMask, SHAPE, "zscore"),
+      ],
+      ["selectNoise", () => selectNoise(CONTRIBUTIONS, validMask, SHAPE, selection)],
+      [
+        "aggregateByModality",
+        () =>
+          aggregateByModality(CONTRIBUTIONS, CONTRIBUTIONS, new Uint8Array(8), validMask, SHAPE),
+      ],
+      ["userModalityScores", () => userModalityScores(CONTRIBUTIONS, validMask, SHAPE)],
+      [
+        "selectNoiseByUserModality",
+        () => selectNoiseByUserModality(new Float32Array(4), validMask, SHAPE, selection),
+      ],
+    ];
+    for (const [where, call] of calls) {
+      assertThrows(call, Error, `${where}: validMask at flat index 2 is ${bad}; allowed: 0 or 1`);
+    }
   }
 });

@@ -3,7 +3,7 @@
  * history position whose item has the modality. Padding positions hold item 0, which is a real
  * item with modalities of its own, so they must be ruled out by `valid`, not by the item.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { validMaskOf } from "../../lib/demure/_batch_pairs.ts";
@@ -52,6 +52,29 @@ Deno.test("validMaskOf: a row of padding only has no pairs, up to the batch's la
       ...[0, 0, 0, 1, 1, 1], // row 0: padding, item 1 (all three)
       ...[0, 0, 0, 0, 0, 0], // row 1: padding only
     ]);
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("validMaskOf refuses a NaN padding flag, naming itself and the pair", () => {
+  // A NaN in batch.valid made the pair's weight NaN, read as padding: the row's pairs silently
+  // dropped out of the noise selection.
+  const split = leaveOneOut(tinyDataset(), 3);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 3, seed: 1 });
+  try {
+    const batch: SequenceBatch = {
+      users: Int32Array.of(0),
+      items: Int32Array.of(0, 1, 5),
+      valid: Float32Array.of(0, NaN, 1),
+      batchSize: 1,
+      length: 3,
+    };
+    assertThrows(
+      () => validMaskOf(model, batch),
+      Error,
+      "validMaskOf: mask value at flat index 3 is NaN",
+    );
   } finally {
     model.dispose();
   }
