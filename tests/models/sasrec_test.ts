@@ -3,7 +3,7 @@ import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { type PackedAttention, SasRec } from "../../lib/models/sasrec.ts";
 import { packRows, unpackingOf } from "../../lib/nn/packed_rows.ts";
-import { dropout } from "../../lib/nn/layers.ts";
+import { dropout, layerNorm } from "../../lib/nn/layers.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
@@ -453,4 +453,30 @@ Deno.test("SasRec: feedForwardDim sets the feed-forward width; the default is di
   assertEquals(plain.parameters.blocks[0].hidden.kernel.shape, [4, 4]);
   store.dispose();
   other.dispose();
+});
+
+Deno.test("SASRec: the input (item + position) is dropped by dropout layer 0, not a block's", () => {
+  // With no block, the states are LN(Dropout_0(item + position row)): the input's mask is layer
+  // 0's; block 0's attention owns layer 1 (a shared mask would tie the two).
+  const store = new ParameterStore(2);
+  const [batch, length, dim, maxLength] = [2, 3, 4, 5];
+  const sasrec = new SasRec({ blocks: 0, heads: 1, dropout: 0.5 }, dim, maxLength, store);
+  const fused = tf.randomNormal([batch, length, dim], 0, 1, "float32", 4) as tf.Tensor3D;
+  const valid = tf.ones([batch, length]) as tf.Tensor2D;
+  const states = sasrec.userStates(fused, valid, true, 11);
+  const expected = tf.tidy(() => {
+    // Every position real: the packed rows are the [batch * length] rows in order.
+    const rows = tf.tile(
+      tf.slice(sasrec.parameters.positions, [maxLength - length, 0], [length, dim]),
+      [batch, 1],
+    );
+    const x = dropout(tf.add(tf.reshape(fused, [batch * length, dim]), rows), 0.5, true, 11, 0);
+    const { gain, bias } = sasrec.parameters.finalNorm;
+    return tf.reshape(layerNorm(x, gain, bias), [batch, length, dim]);
+  });
+  const got = states.dataSync();
+  const want = expected.dataSync();
+  for (let i = 0; i < want.length; i++) assertAlmostEquals(got[i], want[i], 1e-5, `at ${i}`);
+  tf.dispose([fused, valid, states, expected]);
+  store.dispose();
 });
