@@ -440,3 +440,15 @@ Deno.test("AttributedHistories.heatmap: by default the 12 most recent items", ()
   assertEquals(trace.z[0], Array.from({ length: 12 }, (_, p) => p + 2));
   assertEquals(trace.x.length, 12);
 });
+
+Deno.test("AttributedHistories.heatmap: the default scale is signed, even when every value is >= 0", () => {
+  // Contributions are signed: a user whose shown values are all positive is still drawn on the
+  // diverging scale around 0, not on a magnitude scale from 0 (the figure builder's own default).
+  const colours = (figure: { data: unknown[] }) => {
+    const { colorscale, zmid, zmin, zmax } = figure.data[0] as Record<string, unknown>;
+    return JSON.stringify({ colorscale, zmid, zmin, zmax });
+  };
+  const byDefault = colours(histories.heatmap(7));
+  assertEquals(byDefault, colours(histories.heatmap(7, { scale: "signed" })));
+  assert(byDefault !== colours(histories.heatmap(7, { scale: "magnitude" })), byDefault);
+});
