@@ -376,3 +376,79 @@ Deno.test("AttributedHistories: a count, filter or option out of range is a Sett
   const whole = histories.heatmap(7, { lastItems: 99, labelLength: 2 }).data[0] as { x: string[] };
   assertEquals(whole.x, ["1. T…", "2. A…", "3. F…"]);
 });
+
+Deno.test("AttributedHistories: an unknown user's error lists up to 10 users, then ...", () => {
+  // Ten users are listed whole; the eleventh and later are cut to "...".
+  const historiesOf = (n: number) =>
+    new AttributedHistories(
+      {
+        ...result,
+        contributions: new Float32Array(n),
+        normalised: new Float32Array(n),
+        noiseMask: new Uint8Array(n),
+        interestMask: new Uint8Array(n).fill(1),
+        validMask: new Uint8Array(n).fill(1),
+        shape: [n, 1, 1],
+      },
+      {
+        users: Int32Array.from({ length: n }, (_, u) => u),
+        items: new Int32Array(n).fill(1),
+        valid: new Float32Array(n).fill(1),
+        batchSize: n,
+        length: 1,
+      },
+      dataset,
+      ["id"],
+    );
+  const ten = assertThrows(() => historiesOf(10).rows({ user: 99 }), SettingError);
+  assertStringIncludes(
+    ten.message,
+    "(AttributedHistories.users, 10): 0, 1, 2, 3, 4, 5, 6, 7, 8, 9",
+  );
+  assert(!ten.message.includes("..."), ten.message);
+  const eleven = assertThrows(() => historiesOf(11).rows({ user: 99 }), SettingError);
+  assertStringIncludes(
+    eleven.message,
+    "(AttributedHistories.users, 11): 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ...",
+  );
+});
+
+Deno.test("AttributedHistories.heatmap: by default the 12 most recent items", () => {
+  // One user, 14 real positions, one modality; normalised = the position, so z names the columns.
+  const n = 14;
+  const long = new AttributedHistories(
+    {
+      ...result,
+      contributions: new Float32Array(n),
+      normalised: Float32Array.from({ length: n }, (_, p) => p),
+      noiseMask: new Uint8Array(n),
+      interestMask: new Uint8Array(n).fill(1),
+      validMask: new Uint8Array(n).fill(1),
+      shape: [1, n, 1],
+    },
+    {
+      users: Int32Array.of(5),
+      items: new Int32Array(n).fill(1),
+      valid: new Float32Array(n).fill(1),
+      batchSize: 1,
+      length: n,
+    },
+    dataset,
+    ["id"],
+  );
+  const trace = long.heatmap(5).data[0] as { z: number[][]; x: string[] };
+  assertEquals(trace.z[0], Array.from({ length: 12 }, (_, p) => p + 2));
+  assertEquals(trace.x.length, 12);
+});
+
+Deno.test("AttributedHistories.heatmap: the default scale is signed, even when every value is >= 0", () => {
+  // Contributions are signed: a user whose shown values are all positive is still drawn on the
+  // diverging scale around 0, not on a magnitude scale from 0 (the figure builder's own default).
+  const colours = (figure: { data: unknown[] }) => {
+    const { colorscale, zmid, zmin, zmax } = figure.data[0] as Record<string, unknown>;
+    return JSON.stringify({ colorscale, zmid, zmin, zmax });
+  };
+  const byDefault = colours(histories.heatmap(7));
+  assertEquals(byDefault, colours(histories.heatmap(7, { scale: "signed" })));
+  assert(byDefault !== colours(histories.heatmap(7, { scale: "magnitude" })), byDefault);
+});

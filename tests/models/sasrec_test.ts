@@ -3,7 +3,7 @@ import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { type PackedAttention, SasRec } from "../../lib/models/sasrec.ts";
 import { packRows, unpackingOf } from "../../lib/nn/packed_rows.ts";
-import { dropout } from "../../lib/nn/layers.ts";
+import { dropout, layerNorm } from "../../lib/nn/layers.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
@@ -373,4 +373,110 @@ Deno.test("scoreLast: the state at the last position times the item table", () =
   }
   tf.dispose(Object.values(out));
   model.dispose();
+});
+
+Deno.test("SASRec: a batch with no real item gives zero states, all of them and the last", () => {
+  // Nothing to pack: the blocks must not run on zero rows; every state is padding, so zero.
+  const store = new ParameterStore(3);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0 }, 4, 5, store);
+  const fused = tf.randomNormal([2, 3, 4], 0, 1, "float32", 1) as tf.Tensor3D;
+  const valid = tf.zeros([2, 3]) as tf.Tensor2D;
+  const states = sasrec.userStates(fused, valid, false, 0);
+  const last = sasrec.lastStates(fused, valid, false, 0);
+  assertEquals(states.shape, [2, 3, 4]);
+  assertEquals(last.shape, [2, 4]);
+  assert((states.dataSync() as Float32Array).every((v) => v === 0));
+  assert((last.dataSync() as Float32Array).every((v) => v === 0));
+  tf.dispose([fused, valid, states, last]);
+  store.dispose();
+});
+
+Deno.test("SasRec: heads that do not divide dim are refused by the constructor, naming both", () => {
+  // Built on its own (not through ModelConfig), it would split dim into heads of a fractional width.
+  const store = new ParameterStore(0);
+  assertThrows(
+    () => new SasRec({ blocks: 1, heads: 3, dropout: 0 }, 8, 5, store),
+    Error,
+    "SasRecConfig.heads=3 must divide dim=8",
+  );
+  store.dispose();
+});
+
+Deno.test("SasRec: a packing made for another batch shape is refused, naming both shapes", () => {
+  const store = new ParameterStore(0);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0 }, 4, 5, store);
+  const fused = tf.zeros([1, 3, 4]) as tf.Tensor3D;
+  const valid = tf.ones([1, 3]) as tf.Tensor2D;
+  for (const packing of [packRows([1, 1, 1, 1], 1, 4), packRows([1, 1, 1, 1, 1, 1], 2, 3)]) {
+    for (
+      const run of [
+        () => sasrec.userStates(fused, valid, false, 0, packing),
+        () => sasrec.lastStates(fused, valid, false, 0, packing),
+      ]
+    ) {
+      assertThrows(
+        run,
+        Error,
+        `SasRec: packing is for [${packing.batch}, ${packing.length}], input is [1, 3]`,
+      );
+    }
+  }
+  tf.dispose([fused, valid]);
+  store.dispose();
+});
+
+Deno.test("SasRec with no blocks: lastStates is the last row of userStates (the final norm alone)", () => {
+  // The last-row path runs its last block on one row per sequence: with no block there is none to
+  // run, so it must take the full path.
+  const store = new ParameterStore(1);
+  const sasrec = new SasRec({ blocks: 0, heads: 1, dropout: 0 }, 4, 5, store);
+  const fused = tf.randomNormal([2, 3, 4], 0, 1, "float32", 2) as tf.Tensor3D;
+  const valid = tf.tensor2d([[0, 1, 1], [1, 1, 1]]);
+  const states = sasrec.userStates(fused, valid, false, 0);
+  const last = sasrec.lastStates(fused, valid, false, 0);
+  const all = states.arraySync();
+  const rows = last.arraySync();
+  for (let b = 0; b < 2; b++) {
+    for (let c = 0; c < 4; c++) assertAlmostEquals(rows[b][c], all[b][2][c], 1e-6);
+  }
+  tf.dispose([fused, valid, states, last]);
+  store.dispose();
+});
+
+Deno.test("SasRec: feedForwardDim sets the feed-forward width; the default is dim", () => {
+  const store = new ParameterStore(0);
+  const wide = new SasRec({ blocks: 1, heads: 1, dropout: 0, feedForwardDim: 6 }, 4, 5, store);
+  assertEquals(wide.parameters.blocks[0].hidden.kernel.shape, [4, 6]);
+  assertEquals(wide.parameters.blocks[0].out.kernel.shape, [6, 4]);
+  const other = new ParameterStore(0);
+  const plain = new SasRec({ blocks: 1, heads: 1, dropout: 0 }, 4, 5, other);
+  assertEquals(plain.parameters.blocks[0].hidden.kernel.shape, [4, 4]);
+  store.dispose();
+  other.dispose();
+});
+
+Deno.test("SASRec: the input (item + position) is dropped by dropout layer 0, not a block's", () => {
+  // With no block, the states are LN(Dropout_0(item + position row)): the input's mask is layer
+  // 0's; block 0's attention owns layer 1 (a shared mask would tie the two).
+  const store = new ParameterStore(2);
+  const [batch, length, dim, maxLength] = [2, 3, 4, 5];
+  const sasrec = new SasRec({ blocks: 0, heads: 1, dropout: 0.5 }, dim, maxLength, store);
+  const fused = tf.randomNormal([batch, length, dim], 0, 1, "float32", 4) as tf.Tensor3D;
+  const valid = tf.ones([batch, length]) as tf.Tensor2D;
+  const states = sasrec.userStates(fused, valid, true, 11);
+  const expected = tf.tidy(() => {
+    // Every position real: the packed rows are the [batch * length] rows in order.
+    const rows = tf.tile(
+      tf.slice(sasrec.parameters.positions, [maxLength - length, 0], [length, dim]),
+      [batch, 1],
+    );
+    const x = dropout(tf.add(tf.reshape(fused, [batch * length, dim]), rows), 0.5, true, 11, 0);
+    const { gain, bias } = sasrec.parameters.finalNorm;
+    return tf.reshape(layerNorm(x, gain, bias), [batch, length, dim]);
+  });
+  const got = states.dataSync();
+  const want = expected.dataSync();
+  for (let i = 0; i < want.length; i++) assertAlmostEquals(got[i], want[i], 1e-5, `at ${i}`);
+  tf.dispose([fused, valid, states, expected]);
+  store.dispose();
 });
