@@ -18,6 +18,14 @@ const { write: fixture } = importFixtures("import_refusals_test_");
 const INTER_HEADER = "user_id:token\titem_id:token\ttimestamp:float";
 const provenance = { source: "test", normalisation: "none" };
 
+/** No file of the atomic-file base `out` (`out.inter`, `out.item`, ...) is next to it. */
+function assertNoFilesOf(out: string): void {
+  const base = out.slice(out.lastIndexOf("/") + 1);
+  const left = [...Deno.readDirSync(out.slice(0, out.lastIndexOf("/")))]
+    .filter((entry) => entry.name.startsWith(`${base}.`));
+  assertEquals(left, []);
+}
+
 Deno.test("a sequence file without a user (empty, or blank lines only) is refused, not 0 users", () => {
   for (const text of ["", "\n  \n\t\n"]) {
     const path = `${fixture({ ".txt": text })}.txt`;
@@ -174,10 +182,7 @@ Deno.test("writeRecBoleAtomic refuses a modality name the .item header cannot ho
     assert(error.message.includes(`${out}.item:1: field "${field}"`), error.message);
     assert(error.message.includes(detail), error.message);
     assert(error.message.endsWith("nothing was written"), error.message);
-    const base = out.slice(out.lastIndexOf("/") + 1);
-    const left = [...Deno.readDirSync(out.slice(0, out.lastIndexOf("/")))]
-      .filter((entry) => entry.name.startsWith(`${base}.`));
-    assertEquals(left, []);
+    assertNoFilesOf(out);
   };
   // Written as they were, each header was refused by readRecBoleAtomic (and RecBole, which splits
   // a header cell at its colons): the files were written, and failed only when read back.
@@ -377,10 +382,7 @@ Deno.test("writeRecBoleAtomic refuses a value RecBole would read as other data, 
     assert(error instanceof Error && error.message.includes(`${out}${file}`), `${error}`);
     assert(error.message.includes(detail), error.message);
     assert(error.message.endsWith("nothing was written"), error.message);
-    const base = out.slice(out.lastIndexOf("/") + 1);
-    const left = [...Deno.readDirSync(out.slice(0, out.lastIndexOf("/")))]
-      .filter((entry) => entry.name.startsWith(`${base}.`));
-    assertEquals(left, []);
+    assertNoFilesOf(out);
   };
   // A sequence file takes "u1 as a user id; written as is, pandas read "u1\ta\t0\n"u1 as one
   // quoted value up to the next quote, joining fields and rows.
