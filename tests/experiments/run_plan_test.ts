@@ -520,3 +520,30 @@ Deno.test("runPlan: a cell waiting for its selection is pending, even beside a r
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("runPlan prepares each dataset once, and not at all when given it prepared", async () => {
+  const plan = quickPlanWithoutTraining();
+  const label = plan.cells[0].datasetLabel;
+  assertEquals(plan.cells.filter((c) => c.datasetLabel === label).length >= 2, true);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const lines: string[] = [];
+    const { datasets } = await runPlan(plan, {
+      resultsDir,
+      runPending: false,
+      log: (line) => lines.push(line),
+    });
+    assertEquals(lines.filter((line) => line.startsWith(`dataset ${label}\n`)).length, 1);
+    const again: string[] = [];
+    const second = await runPlan(plan, {
+      resultsDir,
+      runPending: false,
+      datasets,
+      log: (line) => again.push(line),
+    });
+    assertEquals(again.some((line) => line.startsWith("dataset ")), false);
+    assertEquals(second.datasets.get(label), datasets.get(label), "the same prepared dataset");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
