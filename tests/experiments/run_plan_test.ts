@@ -547,3 +547,32 @@ Deno.test("runPlan prepares each dataset once, and not at all when given it prep
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("runPlan of one waiting cell adds the trials of its selection and of its backbone's", async () => {
+  const quick = planExperiments("quick");
+  const wanted = quick.cells.find((c) =>
+    c.systemName === "Demure-SASRec" && c.dataset.kind === "synthetic" && c.waitsFor
+  )!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // Every trial is held by another live process: nothing trains here.
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    for (const trial of quick.cells.filter((c) => c.trial)) {
+      Deno.writeTextFileSync(
+        store.claimPathOf(trial.key),
+        JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+      );
+    }
+    const outcome = await runPlan({ ...quick, cells: [wanted] }, { resultsDir, log: () => {} });
+    const cells = outcome.plan.cells;
+    assertEquals(cells.some((c) => c.key === wanted.key), true);
+    const waitedFor = new Set(cells.flatMap((c) => c.waitsFor ?? []));
+    assertEquals(waitedFor.size >= 2, true, "Demure's selection and its backbone's");
+    for (const selection of waitedFor) {
+      assertEquals(cells.some((c) => c.trial?.selection === selection), true, selection);
+    }
+    assertEquals(cells.every((c) => c.key === wanted.key || c.trial !== undefined), true);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
