@@ -33,6 +33,11 @@ Deno.test("runPlan: a kill mid-cell loses at most one epoch; the resumed cell eq
     assertEquals(b.valid, a.valid);
     assertEquals(b.history.map((h) => h.loss), a.history.map((h) => h.loss));
     assertEquals(b.demure, a.demure);
+    // The epochs before the resume count (the cap-bound and best-epoch reports read them), and
+    // the per-epoch noise rates are kept for every epoch.
+    assertEquals([a.epochsRun, b.epochsRun], [a.history.length, a.history.length]);
+    assertEquals(a.noiseRateByEpoch?.length, a.history.length);
+    assertEquals(b.noiseRateByEpoch, a.noiseRateByEpoch);
     assertEquals(
       [...Deno.readDirSync(`${killedDir}/checkpoints`)].length,
       0,

@@ -174,21 +174,28 @@ Deno.test(
 
 Deno.test(
   "runPlan with waitForOthers: a handed-over cell is waited for like a held one, and run here " +
-    "once its new holder is gone",
+    "once its new holder is gone; handed over twice, it is listed once",
   withOneCell(async (plan, cell, resultsDir, lines) => {
+    let handovers = 0;
+    let armed = true;
     const outcome = await runPlan(plan, {
       resultsDir,
       log: (line) => lines.push(line),
       waitForOthers: true,
       waitSeconds: 0.1,
-      onEpoch: (_, progress) => {
-        // Only the first time: the process that takes over exits, so its claim is stale at once
-        // here (this test runs with -A, /proc readable) and this process takes the cell back.
-        if (progress.epoch === 1 && !lines.some((line) => line.includes("hands the cell over"))) {
-          takeOverAt(resultsDir, plan, cell);
-        }
+      onEpoch: () => {
+        // At the first epoch of the first two tries (the second resumes from the first's
+        // checkpoint): the process that takes over exits, so its claim is stale at once here (this
+        // test runs with -A, /proc readable) and this process takes the cell back.
+        if (!armed || handovers === 2) return;
+        armed = false;
+        takeOverAt(resultsDir, plan, cell);
+      },
+      onCellDone: (_, done) => {
+        if (done.kind === "handedOver") [handovers, armed] = [handovers + 1, true];
       },
     });
+    assertEquals(handovers, 2);
     assertEquals(outcome.handedOver, [cell.key]);
     assertEquals(outcome.cells.length, 1, lines.join("\n"));
     assertStringIncludes(lines.at(-1)!, "ran 1 cells, 0 failed, 1 handed over");

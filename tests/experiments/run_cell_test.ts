@@ -2,6 +2,7 @@ import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { tf } from "../../lib/backend/tf.ts";
 import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
+import type { EpochProgress } from "../../lib/train/progress.ts";
 import { TrainingDivergedError } from "../../lib/train/config.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import {
@@ -14,6 +15,8 @@ import {
   cellEnvironment,
   type CellResult,
   type CellSettings,
+  checkingFirst,
+  denoisingNeverStarted,
   endedWithBackboneWeights,
   lastWarmupEpoch,
   runCell,
@@ -289,4 +292,83 @@ Deno.test("cellEnvironment names the kernels of the backend that runs, not anoth
     assert(await tf.setBackend(backend), backend);
     if (wasRegistered) registerBlasKernels(other);
   }
+});
+
+Deno.test("denoisingNeverStarted: a run whose only masks were random did denoise", () => {
+  // Random masks (no attribution yet) are masks all the same: such a run is Demure's, not its
+  // backbone's.
+  const record = {
+    ...demureRecord(9, undefined, 0),
+    demure: { attributed: 0, reused: 0, random: 3 },
+  } as unknown as CellResult;
+  assert(!denoisingNeverStarted(record));
+  assert(!endedWithBackboneWeights(record));
+});
+
+Deno.test("checkingFirst: the runner's check runs before the objective's epoch hook", () => {
+  const calls: string[] = [];
+  const hooks = checkingFirst({ afterEpoch: () => calls.push("objective") }, () => {
+    calls.push("claim check");
+  });
+  hooks.afterEpoch?.({} as EpochProgress);
+  assertEquals(calls, ["claim check", "objective"]);
+  // A check that throws stops the epoch before the objective's hook (which saves the checkpoint).
+  calls.length = 0;
+  const failing = checkingFirst({ afterEpoch: () => calls.push("objective") }, () => {
+    throw new Error("claim lost");
+  });
+  assertThrows(() => failing.afterEpoch?.({} as EpochProgress), Error, "claim lost");
+  assertEquals(calls, []);
+});
+
+Deno.test("runCell: a trained cell reports its epochs, rounds its per-user metrics, tests the other ranking and leaves no tensor", async () => {
+  const data = await prepareDataset({
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+  });
+  const before = tf.memory().numTensors;
+  const heard: number[] = [];
+  const cell = await runCell(data, SYSTEMS["SASRec-MM"], "SASRec-MM", {
+    seed: 0,
+    model: { dim: 8 },
+    training: { maxEpochs: 2, patience: 10, batchSize: 16, maxBatchesPerEpoch: 1 },
+    onProgress: (progress) => heard.push(progress.epoch),
+  });
+  // The trained model is disposed once the cell is evaluated.
+  assertEquals(tf.memory().numTensors, before);
+  assertEquals(heard, [1, 2], "the cell's progress sink, not the console's");
+  assertEquals(cell.testOtherRanking?.ranking, "history_kept");
+  assertEquals(
+    cell.protocol.ranking.includes("history items excluded"),
+    true,
+    cell.protocol.ranking,
+  );
+  // Rounded to 1e-6, as the paired tests read them.
+  for (const name of ["NDCG@10", "HR@10"] as const) {
+    for (const v of cell.perUserTest[name]) assertEquals(Math.round(v * 1e6) / 1e6, v, name);
+  }
+  assert(
+    cell.perUserTest["NDCG@10"].some((v) => v > 0 && v < 1),
+    "some user's NDCG@10 needs the rounding",
+  );
+  // No attribution unless asked for (and file data has no planted truth anyway).
+  assertEquals("attribution" in cell, false);
+});
+
+Deno.test("runCell: the attribution is scored only when asked for", async () => {
+  const data = await prepareDataset({
+    kind: "synthetic",
+    config: { numUsers: 40, numItems: 30, historyLength: 8 },
+  });
+  const run = (scoreAttribution: boolean) =>
+    runCell(data, SYSTEMS["SASRec-MM"], "SASRec-MM", {
+      seed: 0,
+      model: { dim: 8 },
+      training: { maxEpochs: 1, batchSize: 16, maxBatchesPerEpoch: 1 },
+      scoreAttribution,
+      onProgress: () => {},
+    });
+  assertEquals("attribution" in await run(false), false);
+  assertEquals(((await run(true)).attribution?.length ?? 0) > 0, true);
 });

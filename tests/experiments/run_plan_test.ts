@@ -12,10 +12,12 @@ import type { ExperimentPlan } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { checkCellResult } from "../../lib/experiments/cell_result_check.ts";
 import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
-import { type CellOutcome, runPlan } from "../../lib/experiments/run_plan.ts";
+import { type CellOutcome, runPlan, runPlannedCell } from "../../lib/experiments/run_plan.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { estimatedCellSeconds } from "../../lib/experiments/cell_seconds.ts";
 import { selectedFrom, writeSelection } from "../../lib/experiments/selection_record.ts";
 import { withoutFlock } from "./_no_flock.ts";
+import { storedCellResult } from "./_cell_result.ts";
 
 await initBackend({ verbose: false });
 
@@ -392,6 +394,184 @@ Deno.test("runPlan: a results folder without file locks stops the run at its fir
       "one error, not one a cell",
     );
     assertEquals([...Deno.readDirSync(cellsDirectory(resultsDir))], [], "no claim, lock or cell");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+const TINY_RECBOLE = {
+  kind: "file",
+  path: new URL("../fixtures/byo/tiny", import.meta.url).pathname,
+  format: "recbole",
+} as const;
+
+Deno.test("runPlan: a cell that ran to its epoch cap says so; one process's opening line names no wall time", async () => {
+  const plan = planExperiments("quick", [0], {
+    dataset: TINY_RECBOLE,
+    datasetTraining: { maxEpochs: 1, batchSize: 16, maxBatchesPerEpoch: 1 },
+  });
+  const cell = plan.cells.find((c) => c.systemName === "SASRec-MM" && !c.waitsFor)!;
+  const resultsDir = Deno.makeTempDirSync();
+  const lines: string[] = [];
+  const results: string[] = [];
+  try {
+    const outcome = await runPlan({ ...plan, cells: [cell] }, {
+      resultsDir,
+      log: (line) => lines.push(line),
+      onEpoch: () => {},
+      onCellDone: (_cell, done) => done.kind === "finished" && results.push(done.result),
+    });
+    assertEquals(outcome.cells[0].capBound, true);
+    assertEquals(results.length, 1);
+    assertEquals(results[0].endsWith("best epoch 1/1 (cap bound)"), true, results[0]);
+    assertStringIncludes(lines.find((line) => line.startsWith("[1] "))!, "(cap bound)");
+    assertEquals(lines[0].includes("wall time"), false, lines[0]);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlan: a cell whose run cannot write (PermissionDenied) fails alone with continueOnFailure", async () => {
+  // Only a claim that cannot be written says the whole folder is unwritable; the same error from
+  // inside a claimed cell's run is that cell's failure.
+  const plan = planExperiments("quick", [0], {
+    dataset: TINY_RECBOLE,
+    datasetTraining: { maxEpochs: 1, batchSize: 16, maxBatchesPerEpoch: 1 },
+  });
+  const neural = plan.cells.find((c) => c.systemName === "SASRec-MM" && !c.waitsFor)!;
+  const plain = plan.cells.find((c) => c.system.kind !== "neural")!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const outcome = await runPlan({ ...plan, cells: [neural, plain] }, {
+      resultsDir,
+      continueOnFailure: true,
+      log: () => {},
+      onEpoch: () => {
+        throw new Deno.errors.PermissionDenied("not this cell's file");
+      },
+    });
+    assertEquals(outcome.failed, [{ key: neural.key, error: "not this cell's file" }]);
+    assertEquals(outcome.cells.map((c) => c.system), [plain.systemName]);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlannedCell: a cell planned to score its attribution returns it", async () => {
+  const plan = planExperiments("quick", [0]);
+  const planned = plan.cells.find((c) => c.scoreAttribution && c.systemName === "SASRec-MM")!;
+  // A smaller synthetic dataset and one step: the attribution is scored whatever the model learned.
+  const cell = {
+    ...planned,
+    dataset: { kind: "synthetic", config: { numUsers: 40, numItems: 30, historyLength: 8 } },
+    training: { ...planned.training, maxEpochs: 1, maxBatchesPerEpoch: 1 },
+  } as const;
+  const data = await prepareDataset(cell.dataset);
+  const result = await runPlannedCell(plan, cell, data, { onProgress: () => {} });
+  assertEquals((result.attribution?.length ?? 0) > 0, true);
+});
+
+Deno.test("runPlan: a full disk at the first claim stops the run (one error, not a failure a cell)", async () => {
+  const plan = quickPlanWithoutTraining();
+  const resultsDir = Deno.makeTempDirSync();
+  const openSync = Deno.openSync;
+  // No space left for the claim's lock file: every later claim would fail the same way.
+  const full = (path: string | URL, options?: Deno.OpenOptions) => {
+    if (String(path).endsWith(".claim.lock")) {
+      throw Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
+    }
+    return openSync(path, options);
+  };
+  Object.defineProperty(Deno, "openSync", { value: full, configurable: true, writable: true });
+  try {
+    const lines: string[] = [];
+    const error = await assertRejects(() =>
+      runPlan(plan, { resultsDir, log: (line) => lines.push(line), continueOnFailure: true })
+    );
+    assertStringIncludes(error.message, "No space left on device");
+    assertEquals(
+      lines.filter((line) => line.startsWith("FAILED")),
+      [],
+      "one error, not one a cell",
+    );
+  } finally {
+    Object.defineProperty(Deno, "openSync", {
+      value: openSync,
+      configurable: true,
+      writable: true,
+    });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlan: a cell waiting for its selection is pending, even beside a record of its settings", async () => {
+  // A record left from an earlier choice that a stale selection dropped: while the cell waits,
+  // its settings are not yet known, so no record may count as its result.
+  const plan = planExperiments("quick", [0]);
+  const waiting = plan.cells.find((c) => c.waitsFor && c.dataset.kind === "synthetic")!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    store.put(waiting.key, settingsOf(plan, waiting), storedCellResult());
+    const outcome = await runPlan(plan, { resultsDir, runPending: false, log: () => {} });
+    assertEquals(outcome.pending.includes(waiting.key), true);
+    assertEquals(outcome.byKey.has(waiting.key), false);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlan prepares each dataset once, and not at all when given it prepared", async () => {
+  const plan = quickPlanWithoutTraining();
+  const label = plan.cells[0].datasetLabel;
+  assertEquals(plan.cells.filter((c) => c.datasetLabel === label).length >= 2, true);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const lines: string[] = [];
+    const { datasets } = await runPlan(plan, {
+      resultsDir,
+      runPending: false,
+      log: (line) => lines.push(line),
+    });
+    assertEquals(lines.filter((line) => line.startsWith(`dataset ${label}\n`)).length, 1);
+    const again: string[] = [];
+    const second = await runPlan(plan, {
+      resultsDir,
+      runPending: false,
+      datasets,
+      log: (line) => again.push(line),
+    });
+    assertEquals(again.some((line) => line.startsWith("dataset ")), false);
+    assertEquals(second.datasets.get(label), datasets.get(label), "the same prepared dataset");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlan of one waiting cell adds the trials of its selection and of its backbone's", async () => {
+  const quick = planExperiments("quick");
+  const wanted = quick.cells.find((c) =>
+    c.systemName === "Demure-SASRec" && c.dataset.kind === "synthetic" && c.waitsFor
+  )!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // Every trial is held by another live process: nothing trains here.
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    for (const trial of quick.cells.filter((c) => c.trial)) {
+      Deno.writeTextFileSync(
+        store.claimPathOf(trial.key),
+        JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+      );
+    }
+    const outcome = await runPlan({ ...quick, cells: [wanted] }, { resultsDir, log: () => {} });
+    const cells = outcome.plan.cells;
+    assertEquals(cells.some((c) => c.key === wanted.key), true);
+    const waitedFor = new Set(cells.flatMap((c) => c.waitsFor ?? []));
+    assertEquals(waitedFor.size >= 2, true, "Demure's selection and its backbone's");
+    for (const selection of waitedFor) {
+      assertEquals(cells.some((c) => c.trial?.selection === selection), true, selection);
+    }
+    assertEquals(cells.every((c) => c.key === wanted.key || c.trial !== undefined), true);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
