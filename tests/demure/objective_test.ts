@@ -487,3 +487,22 @@ Deno.test("Demure hooks restored from a checkpoint continue its steps, whatever 
   adam.dispose();
   model.dispose();
 });
+
+Deno.test("a resumed Demure run carries on the saved count of random-mask batches", async () => {
+  // Found by mutation round AK (AK36): the random count travels with the checkpoint, as the
+  // attribution's counts do, so a resumed run's stats are an uninterrupted run's.
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const settings = { variant: "contrastive_only" as const, warmupSteps: 1, rho: 0.4 };
+  const trained = demureHooks(model, settings);
+  const adam = new Adam();
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+  for (let step = 0; step < 3; step++) {
+    await trainStep({ model, optimizer: adam, batch, step, config, hooks: trained.hooks });
+  }
+  adam.dispose();
+  assertEquals(trained.stats().random, 2);
+  const resumed = demureHooks(model, settings);
+  resumed.hooks.checkpointState!.restore(trained.hooks.checkpointState!.save());
+  assertEquals(resumed.stats(), trained.stats());
+  model.dispose();
+});
