@@ -438,3 +438,71 @@ Deno.test("a Demure checkpoint whose mask cache is refused leaves the hooks as t
   assertEquals({ stats: resumed.stats(), rates: resumed.noiseRateByEpoch() }, before);
   model.dispose();
 });
+
+Deno.test("Demure's contrastive term reads only the views drawn for its own step", async () => {
+  // Found by mutation round AK (AK24): a step whose inputMask was not called (a caller's wrapper
+  // that skips it) must not get the previous step's views in its contrastive term.
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const demure = demureHooks(model, { warmupSteps: 0, everyVisits: 1, rho: 0.4, lambda: 0.5 });
+  const adam = new Adam();
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+  const drawn = await trainStep({
+    model,
+    optimizer: adam,
+    batch,
+    step: 0,
+    config,
+    hooks: demure.hooks,
+  });
+  assertGreater(drawn.auxiliary, 0, "step 0 drew its views");
+  const { inputMask: _, ...withoutMask } = demure.hooks;
+  const stale = await trainStep({
+    model,
+    optimizer: adam,
+    batch,
+    step: 1,
+    config,
+    hooks: withoutMask,
+  });
+  assertEquals(stale.auxiliary, 0, "step 1 read step 0's views");
+  adam.dispose();
+  model.dispose();
+});
+
+Deno.test("Demure hooks restored from a checkpoint continue its steps, whatever steps they saw since", async () => {
+  // Found by mutation round AK (AK27): restoring forgets the last step the hooks saw, so the steps
+  // after the checkpoint can run again (a run rolled back to its `last` checkpoint in-process).
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const demure = demureHooks(model, { warmupSteps: 1, everyVisits: 1, rho: 0.4 });
+  const adam = new Adam();
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+  const step = (s: number) =>
+    trainStep({ model, optimizer: adam, batch, step: s, config, hooks: demure.hooks });
+  for (let s = 0; s < 2; s++) await step(s);
+  const saved = demure.hooks.checkpointState!.save();
+  await step(2);
+  demure.hooks.checkpointState!.restore(saved);
+  await step(2);
+  await assertRejects(() => step(2), Error, "step 2 after step 2");
+  adam.dispose();
+  model.dispose();
+});
+
+Deno.test("a resumed Demure run carries on the saved count of random-mask batches", async () => {
+  // Found by mutation round AK (AK36): the random count travels with the checkpoint, as the
+  // attribution's counts do, so a resumed run's stats are an uninterrupted run's.
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const settings = { variant: "contrastive_only" as const, warmupSteps: 1, rho: 0.4 };
+  const trained = demureHooks(model, settings);
+  const adam = new Adam();
+  const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 3, shuffle: false });
+  for (let step = 0; step < 3; step++) {
+    await trainStep({ model, optimizer: adam, batch, step, config, hooks: trained.hooks });
+  }
+  adam.dispose();
+  assertEquals(trained.stats().random, 2);
+  const resumed = demureHooks(model, settings);
+  resumed.hooks.checkpointState!.restore(trained.hooks.checkpointState!.save());
+  assertEquals(resumed.stats(), trained.stats());
+  model.dispose();
+});

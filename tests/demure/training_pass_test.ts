@@ -310,3 +310,21 @@ Deno.test("trainingPassSmoothing: range checked; later visits average the stored
     if (valid[i]) assertAlmostEquals(averagedAfter2[i], z, 1e-4, `score ${i}`);
   });
 });
+
+Deno.test("training pass: a step that drew no views of its own stores no mask from its gradient", async () => {
+  // Found by mutation round AK (AK34): the tapped gradient of a step whose inputMask was not called
+  // (a caller's wrapper that skips it) must not be stored as the mask of the previous step's batch.
+  const model = newModel();
+  const demure = demureHooks(model, TRAINING_PASS);
+  const adam = new Adam();
+  const step = (s: number, hooks: TrainerHooks) =>
+    trainStep({ model, optimizer: adam, batch, step: s, config: trainer, hooks });
+  await step(0, demure.hooks); // warm-up
+  await step(1, demure.hooks);
+  assertEquals(demure.stats().captured, 1, "step 1's own gradient was stored");
+  const { inputMask: _, ...withoutMask } = demure.hooks;
+  await step(2, withoutMask);
+  assertEquals(demure.stats().captured, 1, "step 2's gradient was stored as step 1's batch's mask");
+  adam.dispose();
+  model.dispose();
+});
