@@ -203,3 +203,100 @@ Deno.test("encoders: a setting out of range or unknown is a SettingError before 
   smallest.dispose();
   store.dispose();
 });
+
+Deno.test("encoders.dispose frees every constant it made (feature matrices, bags, presence)", () => {
+  // Found by mutation round AL (AL06, AL07): a dispose that kept the presence table or the
+  // feature constants leaked them once per model built, and no test counted them.
+  const before = tf.memory().numTensors;
+  for (const dataset of [tinyDataset(), priced([3, 3000, 500, 30, 3])]) {
+    const store = new ParameterStore(1);
+    const encoders = new ModalityEncoders(dataset, { dim: 4 }, store);
+    encoders.dispose();
+    store.dispose();
+  }
+  assertEquals(tf.memory().numTensors, before);
+});
+
+Deno.test("an absent item's multi-hot row encodes as zeros, not NaN (0 / 0)", () => {
+  // Found by mutation round AL (AL09): dividing an all-zero row by its sum gave NaN, and a NaN
+  // times the presence mask's 0 is still NaN.
+  const store = new ParameterStore(1);
+  const encoders = new ModalityEncoders(tinyDataset(), { dim: 4 }, store);
+  const all = encoders.encodeAllItems();
+  assertEquals(all.arraySync()[0][2], [0, 0, 0, 0]); // item 0 has no genre
+  tf.dispose(all);
+  encoders.dispose();
+  store.dispose();
+});
+
+Deno.test("a one-column multi_hot feature is a bag of its one tag, not a standardised column", () => {
+  // Found by mutation round AL (AL08): only a one-column DENSE feature is standardised; a tag
+  // vocabulary of one is still a table row (standardising its 1s would encode every item as 0).
+  const store = new ParameterStore(1);
+  const dataset: EncoderInput = {
+    name: "one-tag",
+    numItems: 3,
+    modalities: [
+      idModality(3),
+      {
+        name: "tag",
+        kind: "multi_hot",
+        dim: 1,
+        values: Float32Array.from([1, 0, 1]),
+        present: Uint8Array.from([1, 0, 1]),
+        provenance: { source: "test", normalisation: "none" },
+      },
+    ],
+  };
+  const encoders = new ModalityEncoders(dataset, { dim: 4 }, store);
+  const table = encoders.parameters.get("tag")?.table;
+  assert(table !== undefined);
+  assertEquals(encoders.parameters.get("tag")?.dense, undefined);
+  const row = (table.arraySync() as number[][])[0];
+  const all = encoders.encodeAllItems();
+  const encoded = all.arraySync().map((item) => item[1]);
+  assertEquals([encoded[0], encoded[1], encoded[2]], [row, [0, 0, 0, 0], row]);
+  tf.dispose(all);
+  encoders.dispose();
+  store.dispose();
+});
+
+Deno.test("modalities are encoded in the order the config names them, not the dataset's", () => {
+  // Found by mutation round AL (AL10): the modality axis (and the presence table) follows
+  // EncoderConfig.modalities; a model built with ["genre", "id"] reads genre at index 0.
+  const store = new ParameterStore(1);
+  const encoders = new ModalityEncoders(
+    tinyDataset(),
+    { dim: 4, modalities: ["genre", "id"] },
+    store,
+  );
+  assertEquals(encoders.names, ["genre", "id"]);
+  assertEquals(encoders.kinds, ["multi_hot", "id"]);
+  // Item 0 has no genre but has its id.
+  assertEquals(Array.from(encoders.presenceValues.slice(0, 2)), [0, 1]);
+  const all = encoders.encodeAllItems();
+  const idTable = encoders.parameters.get("id")!.table!.arraySync() as number[][];
+  assertEquals(all.arraySync()[2][1], idTable[2]);
+  tf.dispose(all);
+  encoders.dispose();
+  store.dispose();
+});
+
+Deno.test("encoders refuse a values array or a presence mask too short, naming the counts", () => {
+  // Found by mutation round AL (AL14, AL15): only too-long arrays were tested; a short one must be
+  // refused too, not read past its end as undefined.
+  const shortValues = tinyDataset();
+  shortValues.modalities[1].values = shortValues.modalities[1].values.slice(0, 15);
+  assertThrows(
+    () => new ModalityEncoders(shortValues, { dim: 4 }, new ParameterStore(1)),
+    Error,
+    'modality "text": values has 15 entries, expected numItems*dim = 6*3',
+  );
+  const shortMask = tinyDataset();
+  shortMask.modalities[2].present = shortMask.modalities[2].present.slice(0, 5);
+  assertThrows(
+    () => new ModalityEncoders(shortMask, { dim: 4 }, new ParameterStore(1)),
+    Error,
+    'modality "genre": present has 5 entries, expected 6',
+  );
+});

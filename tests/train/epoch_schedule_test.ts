@@ -9,7 +9,8 @@ import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
-import { trainModel } from "../../lib/train/trainer.ts";
+import { trainingStepsPerEpoch, trainModel } from "../../lib/train/trainer.ts";
+import { resolveTrainerConfig } from "../../lib/train/config.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
@@ -88,4 +89,29 @@ Deno.test("maxBatchesPerEpoch: each epoch trains on exactly the first that many 
       .slice(0, 2).map((batch) => Array.from(batch.users));
   assertEquals(users, [...first(0), ...first(1)]);
   assertEquals(result.history.map((progress) => progress.steps), [2, 2]);
+});
+
+Deno.test("the steps per epoch a hook is told are the epoch's batches, capped by maxBatchesPerEpoch", async () => {
+  // Found by mutation round AL (AL25, AL34): Demure's warm-up check reads this budget; an uncapped
+  // count let a warm-up longer than a capped run pass as if it fitted.
+  const all = trainingBatches(split, 0, { batchSize: 2, seed: 0, shuffle: true, windows: "all" });
+  assertEquals(trainingStepsPerEpoch(split, resolveTrainerConfig({ batchSize: 2 })), all.length);
+  const capped = resolveTrainerConfig({ batchSize: 2, maxBatchesPerEpoch: 2 });
+  assertEquals(trainingStepsPerEpoch(split, capped), 2);
+  const roomy = resolveTrainerConfig({ batchSize: 2, maxBatchesPerEpoch: all.length + 5 });
+  assertEquals(trainingStepsPerEpoch(split, roomy), all.length);
+  const model = new SequentialRecommender(split.dataset, modelConfig);
+  const told: number[] = [];
+  let result;
+  try {
+    result = await trainModel(model, split, { maxEpochs: 1, batchSize: 2, maxBatchesPerEpoch: 2 }, {
+      checkTrainerConfig: (_, budget) => void told.push(budget.stepsPerEpoch),
+      onProgress: (_: EpochProgress) => {},
+      validate: () => ({ "NDCG@10": 0 }),
+    });
+  } finally {
+    model.dispose();
+  }
+  assertEquals(told, [2]);
+  assertEquals(result.history.map((progress) => progress.steps), told);
 });

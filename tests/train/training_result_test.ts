@@ -38,6 +38,12 @@ Deno.test("the progress and the result carry the run's losses and times, measure
     assertEquals(steps, 4);
     assert(result.meanStepSeconds >= 0.05, `mean step ${result.meanStepSeconds} s`);
     assert(result.totalSeconds >= steps * 0.05, `total ${result.totalSeconds} s`);
+    // The run's mean step is over its steps, not its epochs (found by mutation round AL, AL33).
+    const stepTime = result.history.reduce(
+      (sum, epoch) => sum + epoch.stepSeconds * epoch.steps,
+      0,
+    );
+    assertAlmostEquals(result.meanStepSeconds, stepTime / steps, 1e-9);
     for (const epoch of result.history) {
       assertEquals(epoch.maxEpochs, 2);
       assertAlmostEquals(epoch.auxiliaryLoss, 0.25, 1e-6);
