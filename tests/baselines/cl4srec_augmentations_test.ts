@@ -119,3 +119,18 @@ Deno.test("CL4SRec reorder shuffles a window of 2 (a swap), not only wider ones"
   assertEquals([...swapped].sort(), [0, 1, 2]);
   assertEquals(items, Int32Array.of(1, 2, 3, 4));
 });
+
+Deno.test("CL4SRec augmentations: a list of two draws its own entries by rng.int(2), in list order", () => {
+  // A draw fixed at rng.int(3) (the default's) folded onto a shorter list picked one entry twice
+  // as often as the other; the list's order, not the default's, names what index i draws.
+  const config: Cl4SRecConfig = { ...DEFAULT_CL4SREC_CONFIG, augmentations: ["reorder", "crop"] };
+  const drawn = createRng(17);
+  const expected = createRng(17);
+  for (let k = 0; k < 60; k++) {
+    const view = augmentView(HISTORY, config, drawn);
+    const by = expected.int(2) === 0
+      ? reorderView(HISTORY, config.reorderRatio, expected)
+      : cropView(HISTORY, config.cropRatio, expected);
+    assertEquals(view, by);
+  }
+});
