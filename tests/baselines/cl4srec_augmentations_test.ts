@@ -134,3 +134,20 @@ Deno.test("CL4SRec augmentations: a list of two draws its own entries by rng.int
     assertEquals(view, by);
   }
 });
+
+Deno.test("CL4SRec mask hides random positions: the first floor(ratio * n) of a shuffle", () => {
+  // Always the oldest positions (a shuffle drawn but not used) kept the count and hid a fixed
+  // prefix; the positions are the first six of the rng's shuffle of 0..19, and they vary.
+  const drawn = createRng(23);
+  const expected = createRng(23);
+  const seen = new Set<string>();
+  for (let k = 0; k < 10; k++) {
+    const view = maskView(HISTORY, 0.3, drawn);
+    const positions = expected.shuffle(Array.from(HISTORY.keys())).slice(0, 6);
+    const want = new Uint8Array(HISTORY.length);
+    for (const p of positions) want[p] = 1;
+    assertEquals(view.masked, want);
+    seen.add(view.masked.join(""));
+  }
+  assert(seen.size > 1, "the masked positions never changed");
+});
