@@ -151,3 +151,17 @@ Deno.test("CL4SRec mask hides random positions: the first floor(ratio * n) of a 
   }
   assert(seen.size > 1, "the masked positions never changed");
 });
+
+Deno.test("CL4SRec reorder: the window at rng.int(n - width + 1) is the rng's shuffle of it", () => {
+  // A window reversed (no shuffle) kept the items and the window's place; the order inside must be
+  // the shuffle's, the items around it in place.
+  const drawn = createRng(29);
+  const expected = createRng(29);
+  for (let k = 0; k < 10; k++) {
+    const view = reorderView(HISTORY, 0.6, drawn);
+    const start = expected.int(HISTORY.length - 12 + 1);
+    const want = HISTORY.slice();
+    want.set(expected.shuffle(Array.from(HISTORY.subarray(start, start + 12))), start);
+    assertEquals(view.items, want);
+  }
+});
