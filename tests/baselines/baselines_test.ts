@@ -34,6 +34,9 @@ Deno.test("Pop counts training items only and ranks every user the same", async 
     length: 1,
   });
   assertEquals(Array.from(scores), [1, 2, 3, 3, 2, 1, 1, 2, 3, 3, 2, 1]);
+  // The name labels the baseline's rows in results and the evaluation protocol.
+  assertEquals(scorer.name, "Pop");
+  assertEquals(scorer.numItems, 6);
 });
 
 Deno.test("item-kNN: hand-computed cosine transition similarities; learns a cycle", async () => {

@@ -119,3 +119,49 @@ Deno.test("CL4SRec reorder shuffles a window of 2 (a swap), not only wider ones"
   assertEquals([...swapped].sort(), [0, 1, 2]);
   assertEquals(items, Int32Array.of(1, 2, 3, 4));
 });
+
+Deno.test("CL4SRec augmentations: a list of two draws its own entries by rng.int(2), in list order", () => {
+  // A draw fixed at rng.int(3) (the default's) folded onto a shorter list picked one entry twice
+  // as often as the other; the list's order, not the default's, names what index i draws.
+  const config: Cl4SRecConfig = { ...DEFAULT_CL4SREC_CONFIG, augmentations: ["reorder", "crop"] };
+  const drawn = createRng(17);
+  const expected = createRng(17);
+  for (let k = 0; k < 60; k++) {
+    const view = augmentView(HISTORY, config, drawn);
+    const by = expected.int(2) === 0
+      ? reorderView(HISTORY, config.reorderRatio, expected)
+      : cropView(HISTORY, config.cropRatio, expected);
+    assertEquals(view, by);
+  }
+});
+
+Deno.test("CL4SRec mask hides random positions: the first floor(ratio * n) of a shuffle", () => {
+  // Always the oldest positions (a shuffle drawn but not used) kept the count and hid a fixed
+  // prefix; the positions are the first six of the rng's shuffle of 0..19, and they vary.
+  const drawn = createRng(23);
+  const expected = createRng(23);
+  const seen = new Set<string>();
+  for (let k = 0; k < 10; k++) {
+    const view = maskView(HISTORY, 0.3, drawn);
+    const positions = expected.shuffle(Array.from(HISTORY.keys())).slice(0, 6);
+    const want = new Uint8Array(HISTORY.length);
+    for (const p of positions) want[p] = 1;
+    assertEquals(view.masked, want);
+    seen.add(view.masked.join(""));
+  }
+  assert(seen.size > 1, "the masked positions never changed");
+});
+
+Deno.test("CL4SRec reorder: the window at rng.int(n - width + 1) is the rng's shuffle of it", () => {
+  // A window reversed (no shuffle) kept the items and the window's place; the order inside must be
+  // the shuffle's, the items around it in place.
+  const drawn = createRng(29);
+  const expected = createRng(29);
+  for (let k = 0; k < 10; k++) {
+    const view = reorderView(HISTORY, 0.6, drawn);
+    const start = expected.int(HISTORY.length - 12 + 1);
+    const want = HISTORY.slice();
+    want.set(expected.shuffle(Array.from(HISTORY.subarray(start, start + 12))), start);
+    assertEquals(view.items, want);
+  }
+});

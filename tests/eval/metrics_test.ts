@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import {
   metricNames,
   metricsAtRank,
@@ -98,4 +98,18 @@ Deno.test("metricsAtRank: MRR has no cut-off", () => {
   const far = metricsAtRank(99);
   assertEquals([far["HR@20"], far["NDCG@20"]], [0, 0]);
   assertEquals(far.MRR, 1 / 100);
+});
+
+Deno.test("NonFiniteScoreError: named as such, so a caught or printed error says what it is", () => {
+  const error = assertThrows(
+    () => pessimisticRankAmong(0.5, [Number.NaN]),
+    NonFiniteScoreError,
+  ) as NonFiniteScoreError;
+  assert(error instanceof Error);
+  // Without its own name the error printed as "Error: ...", like any other failure.
+  assertEquals(error.name, "NonFiniteScoreError");
+  assertEquals(
+    String(error),
+    "NonFiniteScoreError: pessimisticRankAmong: candidate 0 has a non-finite score NaN",
+  );
 });
