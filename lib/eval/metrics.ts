@@ -58,8 +58,8 @@ export function pessimisticRank(
     if (item === target || excluded[item] === 1) continue;
     const score = scores[item];
     // The finiteness check rides on the comparison the rank needs anyway (no second pass): above
-    // or tied, only +Infinity is not finite; below, only a finite score or -Infinity passes
-    // `score > -Infinity` (NaN fails every comparison).
+    // or tied, only +Infinity is not finite; below, a finite score passes `score > -Infinity`,
+    // and -Infinity and NaN (which fails every comparison) do not: both are refused.
     if (score >= targetScore) {
       if (score === Infinity) throw new NonFiniteScoreError(item, score, "pessimisticRank");
       rank++;
