@@ -448,3 +448,19 @@ Deno.test("convergence of the records: the latest best epoch, and a cap-bound ru
     s.main[main.datasetLabel].rows.find((row) => row.system === main.systemName)!;
   assertEquals(rowOf(capped).capBound, rowOf(summary).capBound + 1);
 });
+
+Deno.test("summarise before any cell finished: empty tables, no loss named, the latest best epoch 0", () => {
+  const empty = summarise({ ...outcome, byKey: new Map() });
+  assertEquals(
+    [empty.cells, empty.totalTrainSeconds, empty.noiseLevel, empty.designChoices],
+    [0, 0, [], []],
+  );
+  // Math.max of no epoch is -Infinity, which a report would print as the best epoch.
+  assertEquals(empty.convergence.maxBestEpoch, 0);
+  assertEquals([empty.convergence.neuralCells, empty.convergence.capBound], [0, 0]);
+  assertEquals(empty.convergence.minCap, summary.convergence.minCap);
+  assert(empty.protocol[2].startsWith("training loss: n/a;"), empty.protocol[2]);
+  for (const [label, table] of Object.entries(empty.main)) {
+    assertEquals([table.rows, table.significance], [[], []], label);
+  }
+});
