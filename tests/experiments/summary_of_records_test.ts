@@ -464,3 +464,16 @@ Deno.test("summarise before any cell finished: empty tables, no loss named, the 
     assertEquals([table.rows, table.significance], [[], []], label);
   }
 });
+
+Deno.test("selection tables: a diverged trial keeps its row, marked diverged, and counts as finished", () => {
+  const trial = cellsOf(outcome.plan, "selection").find((cell) => outcome.byKey.has(cell.key))!;
+  const byKey = new Map(outcome.byKey);
+  byKey.set(trial.key, { ...outcome.byKey.get(trial.key)!, diverged: "L_rec is NaN at epoch 2" });
+  const tableOf = (s: typeof summary) =>
+    s.selection.find((t) => t.dataset === trial.datasetLabel && t.system === trial.systemKey)!;
+  const diverged = tableOf(summarise({ ...outcome, byKey }));
+  assertEquals(diverged.finished, tableOf(summary).finished);
+  const row = diverged.rows.find((r) => r.trial === trial.trial!.index)!;
+  assertEquals(row.diverged, true);
+  assertEquals(tableOf(summary).rows.find((r) => r.trial === trial.trial!.index)!.diverged, false);
+});
