@@ -457,3 +457,44 @@ Deno.test("comparePaired: the Wilcoxon grid is fine enough for one step at one s
   ]);
   assertEquals(wilcoxon.n, 3);
 });
+
+Deno.test("meanStd of no value: mean, std NaN (a table's '–'), n 0, never a mean of 0", () => {
+  const empty = meanStd([]);
+  assertEquals(empty.n, 0);
+  assertEquals([Number.isNaN(empty.mean), Number.isNaN(empty.std)], [true, true]);
+});
+
+Deno.test("perUserOverSeeds: runs that all scored no user give no user, not an error", () => {
+  // Every seed diverged alike: nothing to average, and no run read as 0 beside a scored one.
+  const cells = [cell("S", 0, 0, []), cell("S", 1, 0, [])];
+  assertEquals(perUserOverSeeds(cells, "D", "S", "NDCG@10").size, 0);
+});
+
+Deno.test("the strongest baseline: a tie on validation goes to the first baseline listed", () => {
+  const cells = [
+    cell("A", 0, 0.2, [0.1, 0.2, 0.1, 0.2]),
+    cell("B", 0, 0.2, [0.9, 0.9, 0.9, 0.9]),
+    cell("Ours", 0, 0.3, [0.3, 0.4, 0.3, 0.5]),
+  ];
+  assertEquals(compareWithStrongestBaseline(cells, "D", "Ours", ["A", "B"])?.baseline, "A");
+  assertEquals(compareWithStrongestBaseline(cells, "D", "Ours", ["B", "A"])?.baseline, "B");
+});
+
+Deno.test("summariseAttribution: a first stored run without attribution hides no method", () => {
+  const quality = {
+    method: "occlusion" as const,
+    rocAuc: 0.6,
+    precision: 0.3,
+    recall: 0.2,
+    userModalityRocAuc: 0.6,
+    units: 10,
+    seconds: 1,
+  };
+  // The run reused from its selection trial (not attributed) is stored first.
+  const cells = [
+    cell("S", 0, 0, [0.5, 0.5]),
+    { ...cell("S", 1, 0, [0.5, 0.5]), attribution: [quality] },
+  ];
+  const rows = summariseAttribution(cells, "D", "S");
+  assertEquals(rows.map((row) => [row.method, row.seeds]), [["occlusion", [1]]]);
+});

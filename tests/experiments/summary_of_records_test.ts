@@ -448,3 +448,32 @@ Deno.test("convergence of the records: the latest best epoch, and a cap-bound ru
     s.main[main.datasetLabel].rows.find((row) => row.system === main.systemName)!;
   assertEquals(rowOf(capped).capBound, rowOf(summary).capBound + 1);
 });
+
+Deno.test("summarise before any cell finished: empty tables, no loss named, the latest best epoch 0", () => {
+  const empty = summarise({ ...outcome, byKey: new Map() });
+  assertEquals(
+    [empty.cells, empty.totalTrainSeconds, empty.noiseLevel, empty.designChoices],
+    [0, 0, [], []],
+  );
+  // Math.max of no epoch is -Infinity, which a report would print as the best epoch.
+  assertEquals(empty.convergence.maxBestEpoch, 0);
+  assertEquals([empty.convergence.neuralCells, empty.convergence.capBound], [0, 0]);
+  assertEquals(empty.convergence.minCap, summary.convergence.minCap);
+  assert(empty.protocol[2].startsWith("training loss: n/a;"), empty.protocol[2]);
+  for (const [label, table] of Object.entries(empty.main)) {
+    assertEquals([table.rows, table.significance], [[], []], label);
+  }
+});
+
+Deno.test("selection tables: a diverged trial keeps its row, marked diverged, and counts as finished", () => {
+  const trial = cellsOf(outcome.plan, "selection").find((cell) => outcome.byKey.has(cell.key))!;
+  const byKey = new Map(outcome.byKey);
+  byKey.set(trial.key, { ...outcome.byKey.get(trial.key)!, diverged: "L_rec is NaN at epoch 2" });
+  const tableOf = (s: typeof summary) =>
+    s.selection.find((t) => t.dataset === trial.datasetLabel && t.system === trial.systemKey)!;
+  const diverged = tableOf(summarise({ ...outcome, byKey }));
+  assertEquals(diverged.finished, tableOf(summary).finished);
+  const row = diverged.rows.find((r) => r.trial === trial.trial!.index)!;
+  assertEquals(row.diverged, true);
+  assertEquals(tableOf(summary).rows.find((r) => r.trial === trial.trial!.index)!.diverged, false);
+});
