@@ -43,10 +43,20 @@ export function checkValidMask(
   validMask: ArrayLike<number>,
   shape: PairShape,
 ): void {
-  checkPairArray(where, "validMask", validMask, shape);
-  for (let i = 0; i < validMask.length; i++) {
-    if (validMask[i] !== 0 && validMask[i] !== 1) {
-      throw new Error(`${where}: validMask at flat index ${i} is ${validMask[i]}; allowed: 0 or 1`);
+  checkZeroOneMask(where, "validMask", validMask, shape);
+}
+
+/** {@linkcode checkPairArray} for a 0/1 mask (`field`: its name in errors), each entry 0 or 1. */
+export function checkZeroOneMask(
+  where: string,
+  field: string,
+  mask: ArrayLike<number>,
+  shape: PairShape,
+): void {
+  checkPairArray(where, field, mask, shape);
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i] !== 0 && mask[i] !== 1) {
+      throw new Error(`${where}: ${field} at flat index ${i} is ${mask[i]}; allowed: 0 or 1`);
     }
   }
 }

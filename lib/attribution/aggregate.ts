@@ -2,7 +2,7 @@
  * Contribution and noise rate of each modality over a batch: which modality drives behaviour on
  * average (the explanation view of the attribution).
  */
-import { checkPairArray, checkValidMask } from "./_pairs.ts";
+import { checkPairArray, checkValidMask, checkZeroOneMask } from "./_pairs.ts";
 import type { ModalityAggregate, PairShape } from "./types.ts";
 
 /**
@@ -26,9 +26,10 @@ export function aggregateByModality(
     const [field, values] of [
       ["contributions", contributions],
       ["normalised", normalised],
-      ["noiseMask", noiseMask],
     ] as const
   ) checkPairArray("aggregateByModality", field, values, shape);
+  // A NaN (or 0.5) in the noise mask was counted as no noise (`> 0` false), silently.
+  checkZeroOneMask("aggregateByModality", "noiseMask", noiseMask, shape);
   checkValidMask("aggregateByModality", validMask, shape);
   const modalities = shape[2];
   const count = new Array<number>(modalities).fill(0);
@@ -41,7 +42,7 @@ export function aggregateByModality(
     count[m]++;
     rawSum[m] += contributions[i];
     normalisedSum[m] += normalised[i];
-    noiseSum[m] += noiseMask[i] > 0 ? 1 : 0;
+    noiseSum[m] += noiseMask[i];
   }
   return count.map((n, modality) => ({
     modality,

@@ -150,6 +150,19 @@ Deno.test("aggregate by modality refuses any of its four arrays at another lengt
   }
 });
 
+Deno.test("aggregate by modality refuses a noise mask entry other than 0 or 1, naming its index", () => {
+  // It was read as `> 0`: a NaN or -1 counted as no noise, silently (found by mutation round AH).
+  const normalised = new Float32Array(8);
+  for (const bad of [NaN, -1, 0.5, 2]) {
+    const noise = Float32Array.of(1, 0, bad, 1, 0, 0, 0, 0);
+    assertThrows(
+      () => aggregateByModality(CONTRIBUTIONS, normalised, noise, VALID, SHAPE),
+      Error,
+      `aggregateByModality: noiseMask at flat index 2 is ${bad}; allowed: 0 or 1`,
+    );
+  }
+});
+
 Deno.test("the attribution config's rho has the one range of a noise fraction, (0, 1)", () => {
   const at = (rho: number) => () =>
     validateAttributionConfig({
