@@ -6,20 +6,10 @@
  * not the live process's is never signalled.
  */
 import { assert, assertEquals } from "@std/assert";
+import { firstLine } from "./_first_line.ts";
 import { descendantsOf, isAlive, signalIfAlive } from "../../lib/notebook_runner/processes.ts";
 
 const processesModule = new URL("../../lib/notebook_runner/processes.ts", import.meta.url).href;
-
-/** The child's first line, read to its end (one read of a pipe may hold only part of it). */
-async function firstLine(reader: ReadableStreamDefaultReader<string>): Promise<string> {
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the child ended before its first line: ${JSON.stringify(text)}`);
-    text += value;
-  }
-  return text.slice(0, text.indexOf("\n"));
-}
 
 Deno.test({
   name: "processes: a process named with ') ' is found with its parent and start time",
