@@ -10,10 +10,26 @@
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";
 import type { Scorer } from "../eval/scorer.ts";
 
-/** Training interaction count of every item: [numItems]. */
+/**
+ * Training interaction count of every item: [numItems]. Throws for an item id outside
+ * `0 .. numItems - 1` (a split built by hand): a typed array ignores such a write, so Pop silently
+ * lost the interaction and item-kNN failed later on an undefined row.
+ */
 export function trainingItemCounts(split: LeaveOneOutSplit): Float32Array {
-  const counts = new Float32Array(split.dataset.numItems);
-  for (const sequence of split.train) for (const item of sequence) counts[item] += 1;
+  const numItems = split.dataset.numItems;
+  const counts = new Float32Array(numItems);
+  split.train.forEach((sequence, user) => {
+    sequence.forEach((item, position) => {
+      if (item < 0 || item >= numItems) {
+        throw new RangeError(
+          `trainingItemCounts: user ${split.dataset.userIds[user] ?? user} has item id ${item} ` +
+            `at training position ${position}; ids must lie in 0 .. ${numItems - 1} ` +
+            `(dataset ${split.dataset.name} has ${numItems} items)`,
+        );
+      }
+      counts[item] += 1;
+    });
+  });
   return counts;
 }
 

@@ -1,4 +1,11 @@
-import { assert, assertAlmostEquals, assertEquals, assertNotEquals } from "@std/assert";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertNotEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { popularityScorer } from "../../lib/baselines/popularity.ts";
@@ -37,6 +44,20 @@ Deno.test("Pop counts training items only and ranks every user the same", async 
   // The name labels the baseline's rows in results and the evaluation protocol.
   assertEquals(scorer.name, "Pop");
   assertEquals(scorer.numItems, 6);
+});
+
+Deno.test("Pop and item-kNN refuse a training item id outside the dataset's items", () => {
+  const split = leaveOneOut(tinyDataset());
+  for (const bad of [split.dataset.numItems, -1]) {
+    const train = split.train.map((sequence) => sequence.slice());
+    train[1][2] = bad;
+    const handBuilt = { ...split, train };
+    const error = assertThrows(() => popularityScorer(handBuilt), RangeError);
+    assertStringIncludes(error.message, `item id ${bad} at training position 2`);
+    assertStringIncludes(error.message, `0 .. ${split.dataset.numItems - 1}`);
+    assertStringIncludes(error.message, `user ${split.dataset.userIds[1]}`);
+    assertThrows(() => itemTransitionSimilarities(handBuilt), RangeError, `item id ${bad}`);
+  }
 });
 
 Deno.test("item-kNN: hand-computed cosine transition similarities; learns a cycle", async () => {
