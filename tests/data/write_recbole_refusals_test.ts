@@ -152,3 +152,34 @@ Deno.test("writeRecBoleAtomic refuses a timestamp or feature value that is not f
     "not a finite number",
   ]);
 });
+
+Deno.test("writeRecBoleAtomic refuses timestamps missing or not one per interaction", () => {
+  const dataset = threeUsers();
+  // The sequence position stood in for the missing times, mixed with u1's and u3's real times.
+  const short = [Float64Array.of(1, 2), new Float64Array(0), Float64Array.of(3)];
+  refusedAt({ ...dataset, timestamps: short }, '.inter:4: field "timestamp:float"', [
+    '"u2"',
+    "0 timestamps for 1 interactions",
+  ]);
+  const missing = [Float64Array.of(1, 2)];
+  refusedAt({ ...dataset, timestamps: missing }, '.inter:4: field "timestamp:float"', [
+    '"u2"',
+    "no timestamps for 1 interactions",
+  ]);
+  const long = [Float64Array.of(1, 2, 5), Float64Array.of(4), Float64Array.of(3)];
+  refusedAt({ ...dataset, timestamps: long }, '.inter:2: field "timestamp:float"', [
+    '"u1"',
+    "3 timestamps for 2 interactions",
+  ]);
+});
+
+Deno.test("writeRecBoleAtomic refuses an item index outside the dataset's item ids", () => {
+  const dataset = threeUsers();
+  for (const bad of [3, -1]) {
+    const sequences = [dataset.sequences[0], Int32Array.of(bad), dataset.sequences[2]];
+    refusedAt({ ...dataset, sequences }, '.inter:4: field "item_id:token"', [
+      `"${bad}"`,
+      "item index outside the dataset's 3 item ids (0 .. 2)",
+    ]);
+  }
+});

@@ -57,6 +57,52 @@ function requireInteractions(
 }
 
 /**
+ * The user's timestamps, or undefined when the dataset has none (the `.inter` then holds the
+ * sequence position). Refuses a user whose timestamps are missing or not one per interaction: the
+ * position stood in for the missing ones without a word, mixing positions with real times.
+ */
+function interactionTimes(
+  dataset: InteractionDataset,
+  user: number,
+  file: string,
+  line: number,
+): Float64Array | undefined {
+  if (dataset.timestamps === undefined) return undefined;
+  const times = dataset.timestamps[user];
+  const length = dataset.sequences[user].length;
+  if (times !== undefined && times.length === length) return times;
+  throw refusal(
+    dataset.userIds[user],
+    file,
+    line,
+    "timestamp:float",
+    `has ${times === undefined ? "no timestamps" : `${times.length} timestamps`} for ` +
+      `${length} interactions: the dataset has timestamps, so every interaction needs one`,
+  );
+}
+
+/**
+ * The external id of internal item `item`, or an error naming the site: an index outside
+ * `itemIds` wrote the id "undefined" (or failed on it) instead of naming the broken index.
+ */
+function itemIdAt(
+  dataset: InteractionDataset,
+  item: number,
+  site: { file: string; line: number; field: string },
+): string {
+  const id = dataset.itemIds[item];
+  if (id !== undefined) return id;
+  throw refusal(
+    String(item),
+    site.file,
+    site.line,
+    site.field,
+    `is an item index outside the dataset's ${dataset.itemIds.length} item ids ` +
+      `(0 .. ${dataset.itemIds.length - 1})`,
+  );
+}
+
+/**
  * Refuses an id that an earlier user or item already has (`seen`: id -> index, added to here),
  * `consequence` saying what readRecBoleAtomic would do with the two.
  */
@@ -231,7 +277,8 @@ function featureCell(
  * read back); a modality name the `.item` header cannot hold (a colon, whitespace at either end,
  * `item_id`); a vocabulary entry an item holds that is empty, or written as the same token as
  * another (`a b` and `a_b`: merged when read back); two users or two items of one id; a timestamp
- * or dense feature value that is not finite.
+ * or dense feature value that is not finite; an item index outside `itemIds`; a user whose
+ * timestamps are missing or not one per interaction (when the dataset has timestamps).
  *
  * @example
  * ```ts
@@ -251,12 +298,18 @@ export function writeRecBoleAtomic(dataset: InteractionDataset, base: string): v
       { file: interFile, line: inter.length + 1, field: "user_id:token" },
       "readRecBoleAtomic groups the rows by user id, so it would read the two as one user",
     );
+    const times = interactionTimes(dataset, user, interFile, inter.length + 1);
     sequence.forEach((item, t) => {
-      const time = dataset.timestamps?.[user][t] ?? t;
+      const time = times?.[t] ?? t;
       const line = inter.length + 1;
       inter.push([
         idCell(dataset.userIds[user], interFile, line, "user_id:token"),
-        idCell(dataset.itemIds[item], interFile, line, "item_id:token"),
+        idCell(
+          itemIdAt(dataset, item, { file: interFile, line, field: "item_id:token" }),
+          interFile,
+          line,
+          "item_id:token",
+        ),
         numberCell(time, interFile, line, "timestamp:float"),
       ].join("\t"));
     });
