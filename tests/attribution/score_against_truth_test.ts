@@ -1,7 +1,8 @@
 /**
  * scoreAgainstTruth's edges (the ROC-AUC the README quotes): a truth of one class has no AUC, a
  * batch without any selection has no precision, and a batch's users must match its rows one to
- * one. Found by mutation round KK.
+ * one. Found by mutation round KK. Every batch is pooled and checked, and an error names its batch
+ * (mutation round BA).
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { scoreAgainstTruth } from "../../lib/attribution/score_against_truth.ts";
@@ -71,4 +72,41 @@ Deno.test("scoreAgainstTruth: no unit truly noise has no recall (NaN), not 0", (
   );
   assertEquals([score.truthNoise, score.selected, score.precision], [0, 1, 0]);
   assert(Number.isNaN(score.recall), `recall ${score.recall}`);
+});
+
+Deno.test("scoreAgainstTruth: every batch's units are pooled, and an error names the batch it is in", () => {
+  // b is noise for both users; the b pairs of row 0 are selected: per batch 8 units, 4 truly noise,
+  // 2 selected and truly noise. Only the first batch counted: half of every count.
+  const result = resultWith(Uint8Array.of(0, 1, 0, 1, 0, 0, 0, 0));
+  const batch = { result, users: [0, 1] };
+  const pooled = scoreAgainstTruth([batch, batch], TRUTH);
+  assertEquals(
+    [pooled.units, pooled.truthNoise, pooled.selected, pooled.truePositives],
+    [16, 8, 4, 4],
+  );
+  assertEquals([pooled.precision, pooled.recall, pooled.rocAuc], [1, 0.5, 1]);
+  // A bad second batch is named as batch 1, and checked like the first: a user without a truth,
+  // or one modality where the names give two.
+  assertThrows(
+    () => scoreAgainstTruth([batch, { result, users: [1, 2] }], TRUTH),
+    Error,
+    "batch 1 row 1: user 2 has no truth",
+  );
+  const oneModality = resultOfValues(
+    Float32Array.of(1, 2),
+    Float32Array.of(1, 2),
+    Uint8Array.of(1, 1),
+    new Uint8Array(2),
+    [1, 2, 1],
+  );
+  assertThrows(
+    () => scoreAgainstTruth([batch, { result: oneModality, users: [0] }], TRUTH),
+    Error,
+    "batch 1 has 1 modalities, expected 2 (a, b)",
+  );
+  assertThrows(
+    () => scoreAgainstTruth([batch, { result, users: [0] }], TRUTH),
+    Error,
+    "batch 1 has 2 rows, 1 users",
+  );
 });

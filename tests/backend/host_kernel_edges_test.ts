@@ -1,6 +1,7 @@
 /**
  * Edges of the host kernels that the randomised comparisons miss: a mean over an axis of size 2
- * is divided by 2 like any other, the Slice and Sum kernels themselves (reached without the ops'
+ * is divided by 2 like any other, the Mean gradient over several axes (or all) divides by their
+ * product (mutation round BA), the Slice and Sum kernels themselves (reached without the ops'
  * own checks) refuse a block outside the input or an axis past the rank, a sum over size-1 axes
  * only, int32 sums and int32 values past 2^24 stay exact, a number or a short list as slice
  * begin/size, a gather with batch dims goes to the stock kernel, and float32 tensors the cpu
@@ -22,6 +23,19 @@ for (const backend of ["wasm", "cpu"] as const) {
     assertEquals(Array.from(tf.mean(x, 0).dataSync()), [5.5, 11.5]);
     assertEquals(Array.from(tf.mean(tf.reshape(x, [4, 1]), -1).dataSync()), [1, 3, 10, 20]);
     tf.dispose(x);
+  });
+
+  Deno.test(`Mean gradient (${backend}) over several axes or all of them divides by their product`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // d sum(mean(x, [0, 2])) / dx = 1 / (2 x 4) and d mean(x) / dx = 1 / 24 everywhere; the count
+    // of the first reduced axis alone gave 1 / 2.
+    const x = tf.ones([2, 3, 4]);
+    const overTwo = tf.grad((t: tf.Tensor) => tf.sum(tf.mean(t, [0, -1])))(x);
+    const overAll = tf.grad((t: tf.Tensor) => tf.mean(t))(x);
+    assertEquals(Array.from(overTwo.dataSync()), new Array(24).fill(1 / 8));
+    assertEquals(Array.from(overAll.dataSync()), new Array(24).fill(Math.fround(1 / 24)));
+    tf.dispose([x, overTwo, overAll]);
   });
 
   Deno.test(`Slice kernel (host, ${backend}) refuses a block that ends past the input`, async () => {
