@@ -139,6 +139,15 @@ function truthScoreSettings(
  * modality must be among them.
  */
 function truthColumns(truth: PlantedTruth, names: readonly string[]): number[] {
+  // Two result columns of one name were both matched to its truth column: every unit of that
+  // modality counted twice in precision, recall and the AUC.
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) {
+    throw new Error(
+      `scoreAgainstTruth: modality "${repeated}" appears twice in the result's modalities ` +
+        `(${names.join(", ")}); each must name one column`,
+    );
+  }
   const truthIndexOf = names.map((name) => truth.modalityNames.indexOf(name));
   truth.modalityNames.forEach((name) => {
     if (!names.includes(name)) {

@@ -110,3 +110,16 @@ Deno.test("scoreAgainstTruth: every batch's units are pooled, and an error names
     "batch 1 has 2 rows, 1 users",
   );
 });
+
+Deno.test("scoreAgainstTruth: a modality named twice in the result is refused, not counted twice", () => {
+  // Both columns matched truth "a": its units were scored twice and "b" not at all.
+  const result = resultWith(Uint8Array.of(0, 1, 0, 1, 0, 1, 0, 1));
+  assertThrows(
+    () =>
+      scoreAgainstTruth([{ result, users: [0, 1] }], { ...TRUTH, modalityNames: ["a"] }, {
+        resultModalityNames: ["a", "a"],
+      }),
+    Error,
+    'modality "a" appears twice in the result\'s modalities (a, a)',
+  );
+});
