@@ -175,6 +175,12 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "--name=-1); see --help\n",
     ],
     [["--list-cells", "--results="], "reproduce: --results: an empty value; see --help\n"],
+    // Past the bound below: it said "of at most 9007199254740991", which the value is.
+    [
+      ["--seeds=-99999999999999999999"],
+      'reproduce: --seeds: "-99999999999999999999" is not an integer of at least ' +
+      "-9007199254740991; see --help\n",
+    ],
     // Number() read these as 16 and 1000.
     [["--seeds=0x10"], 'reproduce: --seeds: "0x10" is not an integer; see --help\n'],
     [
