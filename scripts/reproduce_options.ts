@@ -171,13 +171,17 @@ export function checkedOption<T>(parse: () => T): T {
 /**
  * The integer value of `--name` (its range is the plan's to check, so a minus passes here): "x" or
  * "1.5" stops here naming the option, where `Number` would pass NaN on to a message about a trainer
- * setting; " 5 " and an integer past 2^53 - 1 (which `Number` rounds) stop too
+ * setting; " 5 " and an integer past +-(2^53 - 1) (which `Number` rounds) stop too
  * ({@linkcode decimalInteger}, the scripts' one reading of an integer).
  */
 function integerOption(name: string, text: string): number {
   const value = decimalInteger(text, { negative: true });
   if (Number.isNaN(value)) {
-    const tooLarge = /^-?[0-9]+$/.test(text) ? ` of at most ${Number.MAX_SAFE_INTEGER}` : "";
+    // The bound the value is past: "at most 2^53 - 1" was true of "-99999999999999999999".
+    const bound = text.startsWith("-")
+      ? `at least ${-Number.MAX_SAFE_INTEGER}`
+      : `at most ${Number.MAX_SAFE_INTEGER}`;
+    const tooLarge = /^-?[0-9]+$/.test(text) ? ` of ${bound}` : "";
     usageError(`--${name}: "${text}" is not an integer${tooLarge}`);
   }
   return value;

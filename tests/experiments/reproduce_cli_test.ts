@@ -175,6 +175,48 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "--name=-1); see --help\n",
     ],
     [["--list-cells", "--results="], "reproduce: --results: an empty value; see --help\n"],
+    // A minus passes the option's check: the plan names the range.
+    [
+      ["--seeds=0,-1"],
+      "reproduce: plan seeds is [0, -1]; allowed: a non-empty list of distinct integers >= 0 " +
+      "and < 2^31; see --help\n",
+    ],
+    // Only blanks: no path (it would name the project folder's child " ").
+    [["--list-cells", "--results= "], "reproduce: --results: an empty path; see --help\n"],
+    [
+      ["--dataset=d.txt", "--format=sequence", "--features=image= "],
+      "reproduce: --features: an empty path; see --help\n",
+    ],
+    [
+      ["--dataset=d.txt", "--format=sequence", "--features=image"],
+      'reproduce: --features: "image" is not name=path; see --help\n',
+    ],
+    [
+      ["--dataset=d.txt", "--format=sequence", "--features==x"],
+      'reproduce: --features: "=x" is not name=path; see --help\n',
+    ],
+    // Each of the imported dataset's options without --dataset (they would be dropped unsaid).
+    ...(["--format=sequence", "--features=image=x", "--max-epochs=3"] as const).map((
+      option,
+    ): [string[], string] => [
+      ["--list-cells", option],
+      `reproduce: ${option.slice(0, option.indexOf("="))}: only with --dataset PATH, which is ` +
+      "missing; see --help\n",
+    ]),
+    [
+      ["--select", "--all"],
+      "reproduce: --select and --all exclude each other: choose one; see --help\n",
+    ],
+    [
+      ["--list-cells", "--ranking=bogus"],
+      'reproduce: --ranking: "bogus" is not one of history_excluded, history_kept; see --help\n',
+    ],
+    // Past the bound below: it said "of at most 9007199254740991", which the value is.
+    [
+      ["--seeds=-99999999999999999999"],
+      'reproduce: --seeds: "-99999999999999999999" is not an integer of at least ' +
+      "-9007199254740991; see --help\n",
+    ],
     // Number() read these as 16 and 1000.
     [["--seeds=0x10"], 'reproduce: --seeds: "0x10" is not an integer; see --help\n'],
     [
@@ -250,6 +292,11 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       'reproduce: "results/a b" holds white space or a comma, which the worker processes\' ' +
       "permission flags cannot carry: use another folder, or --workers 1\n",
     ],
+    [
+      ["--quick", "--workers=2", "--results=results/a,b"],
+      'reproduce: "results/a,b" holds white space or a comma, which the worker processes\' ' +
+      "permission flags cannot carry: use another folder, or --workers 1\n",
+    ],
     // --all verifies the records; elsewhere it used to run the plan without a word.
     [
       ["--quick", "--all"],
@@ -274,6 +321,11 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       { DEMURE_BLAS_THREADS: value },
       `DEMURE_BLAS_THREADS=${value}: must be an integer in 1..256 (unset: the core count)`,
     ]),
+    // Read by every cell: a bad value stops here, before any process starts one.
+    [
+      { DEMURE_BLAS_KERNELS: "bogus" },
+      'DEMURE_BLAS_KERNELS is "bogus"; allowed: records or native (unset: records)',
+    ],
     ...badWaits.map((value): [Record<string, string>, string] => [
       { DEMURE_SELECTION_WAIT_S: value },
       `DEMURE_SELECTION_WAIT_S=${value}: must be a decimal number of seconds in 0..604800 ` +

