@@ -25,7 +25,12 @@ import {
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
-import { checkGeneratedCount, checkGeneratedFeatureDim, generatedDataset } from "./generated.ts";
+import {
+  checkGeneratedCount,
+  checkGeneratedFeatureDim,
+  checkGeneratedModalityName,
+  generatedDataset,
+} from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
 
 /** Configuration of {@linkcode generateWorkloadDataset}; defaults in {@linkcode BEAUTY_SHAPE}. */
@@ -44,7 +49,7 @@ export interface WorkloadShapeConfig {
   historySpread: number;
   /** Most interactions per user. Default 400. */
   maxHistory: number;
-  /** Dense content modalities besides `id`. Default image 64-d and text 64-d. */
+  /** Dense content modalities besides `id` (names distinct, not "id"). Default image, text 64-d. */
   modalities: { name: string; dim: number }[];
   /** Item clusters of the users' preferences (at most `numItems`). Default 50. */
   clusters: number;
@@ -94,9 +99,13 @@ function validate(config: WorkloadShapeConfig): void {
   // features of more than 2^31 - 1 values were allocated and filled (16 GiB, unannounced).
   checkGeneratedCount("workload.numUsers", config.numUsers, "user");
   checkGeneratedCount("workload.numItems", config.numItems, "item");
-  config.modalities.forEach((m) =>
-    checkGeneratedFeatureDim(`workload.modalities[${m.name}].dim`, m.dim, config.numItems)
-  );
+  // A name "id" or a repeated one made two modalities of one name (they are keyed by name), and
+  // the dim errors below name a modality by its name.
+  const names = new Set<string>();
+  config.modalities.forEach((m, i) => {
+    checkGeneratedModalityName(`workload.modalities[${i}].name`, m.name, names);
+    checkGeneratedFeatureDim(`workload.modalities[${m.name}].dim`, m.dim, config.numItems);
+  });
   positiveInteger(config.minHistory, "minHistory");
   positiveInteger(config.maxHistory, "maxHistory");
   positiveInteger(config.clusters, "clusters");

@@ -246,3 +246,32 @@ Deno.test("workload: minHistory and maxHistory are checked as themselves, their 
     assertEquals(dataset.sequences.map((s) => s.length).sort((a, b) => a - b)[25], 6);
   }
 });
+
+Deno.test("workload: a content modality named id, unnamed or named twice is refused", () => {
+  // They were generated: two modalities of one name (modalities are keyed by name), or a second
+  // "id" next to the learned item-id modality.
+  const small = { numUsers: 50, numItems: 200, maxHistory: 50 };
+  const cases: [{ name: string; dim: number }[], string, string][] = [
+    [[{ name: "id", dim: 4 }], "workload.modalities[0].name", '"id"'],
+    [[{ name: "", dim: 4 }], "workload.modalities[0].name", '""'],
+    [
+      [{ name: "image", dim: 4 }, { name: "image", dim: 8 }],
+      "workload.modalities[1].name",
+      '"image"',
+    ],
+  ];
+  for (const [modalities, setting, shown] of cases) {
+    const error = assertThrows(
+      () => generateWorkloadDataset({ ...small, modalities }),
+      SettingError,
+      `${setting} is ${shown}; allowed: a non-empty name, not "id" (added for every dataset) and ` +
+        "not used twice",
+    ) as SettingError;
+    assertEquals(error.setting, setting);
+  }
+  const two = [{ name: "image", dim: 4 }, { name: "text", dim: 8 }];
+  assertEquals(
+    generateWorkloadDataset({ ...small, modalities: two }).modalities.map((m) => m.name),
+    ["id", "image", "text"],
+  );
+});
