@@ -2,7 +2,7 @@
  * k-core filtering's edges that the protocol tests leave open: the rounds counted when several
  * users fall below k at once, the counts' thousands, a modality wider than one value, the item
  * titles, a dataset without timestamps, the input left as it was, the default k, a fractional k,
- * the every-user-removed error's counts and the id modality's subset.
+ * the every-user-removed error's counts, the id modality's subset, and the name and metadata kept.
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { DEFAULT_K_CORE, kCoreFilter } from "../../lib/data/protocol/k_core.ts";
@@ -120,4 +120,18 @@ Deno.test("kCoreFilter subsets every modality, the id modality too, to the kept 
   const core = kCoreFilter(tinyDataset([[0, 1, 2], [1, 2], [2, 1, 3]], 4), { k: 2 });
   assertEquals(core.numItems, 2);
   assertEquals(core.modalities.map((m) => [m.name, m.present.length]), [["id", 2], ["value", 2]]);
+});
+
+Deno.test("kCoreFilter keeps the dataset's name and metadata, adding only its line and fingerprint", () => {
+  const dataset = tinyDataset([[0, 1, 2], [1, 2], [2, 1]], 3);
+  Object.assign(dataset.metadata, { licence: "CC0", citation: "a paper", tieBreak: "file order" });
+  const core = kCoreFilter(dataset, { k: 2 });
+  assertEquals(core.name, "tiny");
+  const { preprocessing: _lines, fingerprint: _hash, ...rest } = core.metadata;
+  assertEquals(rest, {
+    source: "test",
+    licence: "CC0",
+    citation: "a paper",
+    tieBreak: "file order",
+  });
 });
