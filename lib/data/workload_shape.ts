@@ -89,6 +89,12 @@ const WORKLOAD_SHAPE_SETTINGS: SettingNames<WorkloadShapeConfig> = Object.freeze
   popularitySkew: true,
 });
 
+/** The settings of one entry of {@linkcode WorkloadShapeConfig.modalities}. */
+const MODALITY_SETTINGS: SettingNames<WorkloadShapeConfig["modalities"][number]> = Object.freeze({
+  name: true,
+  dim: true,
+});
+
 function validate(config: WorkloadShapeConfig): void {
   // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
   const positiveInteger = (value: number, name: string) =>
@@ -99,10 +105,21 @@ function validate(config: WorkloadShapeConfig): void {
   // features of more than 2^31 - 1 values were allocated and filled (16 GiB, unannounced).
   checkGeneratedCount("workload.numUsers", config.numUsers, "user");
   checkGeneratedCount("workload.numItems", config.numItems, "item");
+  // Not a list (a JSON setting, a string) threw a TypeError from forEach; a misspelt key of a spec
+  // (`dims`) was reported as its dim being undefined.
+  const modalities: unknown = config.modalities;
+  if (!Array.isArray(modalities)) {
+    throw new SettingError(
+      "workload.modalities",
+      modalities,
+      "a list of { name, dim } (may be empty)",
+    );
+  }
   // A name "id" or a repeated one made two modalities of one name (they are keyed by name), and
   // the dim errors below name a modality by its name.
   const names = new Set<string>();
-  config.modalities.forEach((m, i) => {
+  modalities.forEach((m: WorkloadShapeConfig["modalities"][number], i) => {
+    checkSettingNames(`workload.modalities[${i}]`, m, MODALITY_SETTINGS);
     checkGeneratedModalityName(`workload.modalities[${i}].name`, m.name, names);
     checkGeneratedFeatureDim(`workload.modalities[${m.name}].dim`, m.dim, config.numItems);
   });

@@ -275,3 +275,21 @@ Deno.test("workload: a content modality named id, unnamed or named twice is refu
     ["id", "image", "text"],
   );
 });
+
+Deno.test("workload: modalities that are not a list of { name, dim } are SettingErrors", () => {
+  // A string threw a TypeError from forEach; a misspelt key read as an undefined dim.
+  const small = { numUsers: 50, numItems: 200, maxHistory: 50 };
+  const cases: [unknown, string, string][] = [
+    ["image", "workload.modalities", 'is "image"; allowed: a list of { name, dim } (may be empty)'],
+    [[{ name: "image", dims: 4 }], "workload.modalities[0].dims", "did you mean dim?"],
+    [[null], "workload.modalities[0]", "an object with some of the settings name, dim"],
+  ];
+  for (const [modalities, setting, text] of cases) {
+    const error = assertThrows(
+      () => generateWorkloadDataset({ ...small, modalities } as Partial<WorkloadShapeConfig>),
+      SettingError,
+      text,
+    ) as SettingError;
+    assertEquals(error.setting, setting);
+  }
+});
