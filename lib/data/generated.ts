@@ -81,6 +81,33 @@ export function checkGeneratedFeatureDim(setting: string, dim: unknown, numItems
   }
 }
 
+/**
+ * Throws a `SettingError` unless `name`, a generated content modality's name, is a non-empty
+ * string, not "id" (the frame adds the id modality to every dataset) and not in `taken` (modalities
+ * are keyed by name: a repeated name makes two modalities one); then adds it to `taken`.
+ *
+ * @example
+ * ```ts
+ * const taken = new Set<string>();
+ * checkGeneratedModalityName("workload.modalities[0].name", "image", taken);
+ * checkGeneratedModalityName("workload.modalities[1].name", "image", taken); // throws
+ * ```
+ */
+export function checkGeneratedModalityName(
+  setting: string,
+  name: unknown,
+  taken: Set<string>,
+): void {
+  if (typeof name !== "string" || name === "" || name === "id" || taken.has(name)) {
+    throw new SettingError(
+      setting,
+      name,
+      'a non-empty name, not "id" (added for every dataset) and not used twice',
+    );
+  }
+  taken.add(name);
+}
+
 /** What a generator made; {@linkcode generatedDataset} frames it. */
 export interface GeneratedDatasetParts {
   /** The dataset's name. */

@@ -18,6 +18,7 @@ import {
 import {
   checkGeneratedCount,
   checkGeneratedFeatureDim,
+  checkGeneratedModalityName,
   generatedDataset,
   MAX_GENERATED_VALUES,
 } from "./generated.ts";
@@ -152,18 +153,7 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
   modalities.forEach((spec: SyntheticModalitySpec, i) => {
     const where = `${name("modalities")}[${i}]`;
     checkSettingNames(where, spec, MODALITY_SPEC_SETTINGS);
-    // "id" is added by the generator; a repeated name would make two modalities one.
-    if (
-      typeof spec.name !== "string" || spec.name === "" || spec.name === "id" ||
-      names.has(spec.name)
-    ) {
-      throw new SettingError(
-        `${where}.name`,
-        spec.name,
-        'a non-empty name, not "id" (added for every dataset) and not used twice',
-      );
-    }
-    names.add(spec.name);
+    checkGeneratedModalityName(`${where}.name`, spec.name, names);
     checkGeneratedFeatureDim(`${where}.dim`, spec.dim, config.numItems);
   });
   checkNumber(name("noiseFraction"), config.noiseFraction, { min: 0, max: 1 });

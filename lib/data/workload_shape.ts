@@ -25,7 +25,12 @@ import {
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
-import { checkGeneratedCount, checkGeneratedFeatureDim, generatedDataset } from "./generated.ts";
+import {
+  checkGeneratedCount,
+  checkGeneratedFeatureDim,
+  checkGeneratedModalityName,
+  generatedDataset,
+} from "./generated.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
 
 /** Configuration of {@linkcode generateWorkloadDataset}; defaults in {@linkcode BEAUTY_SHAPE}. */
@@ -44,7 +49,7 @@ export interface WorkloadShapeConfig {
   historySpread: number;
   /** Most interactions per user. Default 400. */
   maxHistory: number;
-  /** Dense content modalities besides `id`. Default image 64-d and text 64-d. */
+  /** Dense content modalities besides `id` (names distinct, not "id"). Default image, text 64-d. */
   modalities: { name: string; dim: number }[];
   /** Item clusters of the users' preferences (at most `numItems`). Default 50. */
   clusters: number;
@@ -84,6 +89,12 @@ const WORKLOAD_SHAPE_SETTINGS: SettingNames<WorkloadShapeConfig> = Object.freeze
   popularitySkew: true,
 });
 
+/** The settings of one entry of {@linkcode WorkloadShapeConfig.modalities}. */
+const MODALITY_SETTINGS: SettingNames<WorkloadShapeConfig["modalities"][number]> = Object.freeze({
+  name: true,
+  dim: true,
+});
+
 function validate(config: WorkloadShapeConfig): void {
   // One wording for every setting error (lib/util/settings.ts): setting, value, allowed range.
   const positiveInteger = (value: number, name: string) =>
@@ -94,9 +105,24 @@ function validate(config: WorkloadShapeConfig): void {
   // features of more than 2^31 - 1 values were allocated and filled (16 GiB, unannounced).
   checkGeneratedCount("workload.numUsers", config.numUsers, "user");
   checkGeneratedCount("workload.numItems", config.numItems, "item");
-  config.modalities.forEach((m) =>
-    checkGeneratedFeatureDim(`workload.modalities[${m.name}].dim`, m.dim, config.numItems)
-  );
+  // Not a list (a JSON setting, a string) threw a TypeError from forEach; a misspelt key of a spec
+  // (`dims`) was reported as its dim being undefined.
+  const modalities: unknown = config.modalities;
+  if (!Array.isArray(modalities)) {
+    throw new SettingError(
+      "workload.modalities",
+      modalities,
+      "a list of { name, dim } (may be empty)",
+    );
+  }
+  // A name "id" or a repeated one made two modalities of one name (they are keyed by name), and
+  // the dim errors below name a modality by its name.
+  const names = new Set<string>();
+  modalities.forEach((m: WorkloadShapeConfig["modalities"][number], i) => {
+    checkSettingNames(`workload.modalities[${i}]`, m, MODALITY_SETTINGS);
+    checkGeneratedModalityName(`workload.modalities[${i}].name`, m.name, names);
+    checkGeneratedFeatureDim(`workload.modalities[${m.name}].dim`, m.dim, config.numItems);
+  });
   positiveInteger(config.minHistory, "minHistory");
   positiveInteger(config.maxHistory, "maxHistory");
   positiveInteger(config.clusters, "clusters");

@@ -1,10 +1,12 @@
 /**
  * k-core filtering's edges that the protocol tests leave open: the rounds counted when several
  * users fall below k at once, the counts' thousands, a modality wider than one value, the item
- * titles, a dataset without timestamps, and the input left as it was.
+ * titles, a dataset without timestamps, the input left as it was, the default k, a fractional k,
+ * the every-user-removed error's counts, the id modality's subset, and the name and metadata kept.
  */
-import { assertEquals } from "@std/assert";
-import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
+import { assertEquals, assertThrows } from "@std/assert";
+import { DEFAULT_K_CORE, kCoreFilter } from "../../lib/data/protocol/k_core.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import type { InteractionDataset } from "../../lib/data/types.ts";
 import { tinyDataset } from "./_tiny_dataset.ts";
 
@@ -77,4 +79,59 @@ Deno.test("kCoreFilter goes on after a round that removed items only", () => {
     "2-core filtering (iterated to a fixed point: 3 rounds): kept 2 of 3 users, 2 of 3 items, " +
       "4 of 6 interactions",
   );
+});
+
+Deno.test("kCoreFilter without a config is the 5-core, the field's convention", () => {
+  // u5 holds 4 popular items: the 4-core keeps it, the 5-core does not.
+  const five = [0, 1, 2, 3, 4];
+  const core = kCoreFilter(tinyDataset([five, five, five, five, five, [0, 1, 2, 3]], 5));
+  assertEquals(DEFAULT_K_CORE, { k: 5 });
+  assertEquals(core.userIds, ["u0", "u1", "u2", "u3", "u4"]);
+  assertEquals(
+    core.metadata.preprocessing.at(-1),
+    "5-core filtering (iterated to a fixed point: 2 rounds): kept 5 of 6 users, 5 of 5 items, " +
+      "25 of 29 interactions",
+  );
+});
+
+Deno.test("kCoreFilter refuses a fractional k (a 2.5-core ran as the 3-core under its own name)", () => {
+  const error = assertThrows(
+    () => kCoreFilter(tinyDataset([[0, 1], [1, 0]], 2), { k: 2.5 }),
+    SettingError,
+    "KCoreConfig.k is 2.5; allowed: an integer >= 1",
+  ) as SettingError;
+  assertEquals([error.setting, error.value], ["KCoreConfig.k", 2.5]);
+});
+
+Deno.test("kCoreFilter's every-user-removed error states the dataset's own user and item counts", () => {
+  const error = assertThrows(
+    () => kCoreFilter(tinyDataset([[0, 1], [1, 2], [2, 3]], 4), { k: 3 }),
+    SettingError,
+  ) as SettingError;
+  assertEquals(
+    error.message,
+    "KCoreConfig.k is 3; allowed: a k that keeps some users of tiny (3 users, 4 items): " +
+      "3-core filtering removes every user",
+  );
+});
+
+Deno.test("kCoreFilter subsets every modality, the id modality too, to the kept items", () => {
+  // k=2 drops i0 and i3; the id modality's presence mask (one entry per item) kept 4 entries.
+  const core = kCoreFilter(tinyDataset([[0, 1, 2], [1, 2], [2, 1, 3]], 4), { k: 2 });
+  assertEquals(core.numItems, 2);
+  assertEquals(core.modalities.map((m) => [m.name, m.present.length]), [["id", 2], ["value", 2]]);
+});
+
+Deno.test("kCoreFilter keeps the dataset's name and metadata, adding only its line and fingerprint", () => {
+  const dataset = tinyDataset([[0, 1, 2], [1, 2], [2, 1]], 3);
+  Object.assign(dataset.metadata, { licence: "CC0", citation: "a paper", tieBreak: "file order" });
+  const core = kCoreFilter(dataset, { k: 2 });
+  assertEquals(core.name, "tiny");
+  const { preprocessing: _lines, fingerprint: _hash, ...rest } = core.metadata;
+  assertEquals(rest, {
+    source: "test",
+    licence: "CC0",
+    citation: "a paper",
+    tieBreak: "file order",
+  });
 });

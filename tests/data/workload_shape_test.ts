@@ -1,4 +1,7 @@
-/** The Beauty-shaped timing workload: its shape, its seed, its protocol fitness, its bad input. */
+/**
+ * The Beauty-shaped timing workload: its shape, its defaults, what its seed draws, its cluster
+ * preference, its history bounds, its protocol fitness, its bad input.
+ */
 import { assert, assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import { SettingError } from "../../lib/util/settings.ts";
 import {
@@ -135,4 +138,158 @@ Deno.test("workload: more clusters than items is refused (an empty cluster repea
   // As many clusters as items is fine: every history still has distinct items.
   const dataset = generateWorkloadDataset({ ...tooManyClusters, clusters: 20 });
   for (const sequence of dataset.sequences) assertEquals(new Set(sequence).size, sequence.length);
+});
+
+Deno.test("workload: the defaults are Amazon Beauty's shape, and a seed draws the same data", () => {
+  assertEquals(BEAUTY_SHAPE, {
+    seed: 0,
+    numUsers: 22363,
+    numItems: 12101,
+    medianHistory: 6,
+    minHistory: 5,
+    historySpread: 0.75,
+    maxHistory: 400,
+    modalities: [{ name: "image", dim: 64 }, { name: "text", dim: 64 }],
+    clusters: 50,
+    clusterAffinity: 0.7,
+    popularitySkew: 0.8,
+  });
+  // What seed 7 draws at this shape (content fingerprint: histories, features, presence). A drift
+  // in the popularity order, the clusters, the lengths or the features times another workload.
+  const overrides = {
+    numUsers: 300,
+    numItems: 400,
+    maxHistory: 50,
+    modalities: [{ name: "image", dim: 4 }],
+    seed: 7,
+  };
+  const dataset = generateWorkloadDataset(overrides);
+  assertEquals(dataset.metadata.fingerprint, "504f26b13b883bc3");
+  assertEquals(dataset.name, "workload-300x400-seed7");
+  assertEquals(dataset.metadata.preprocessing, [
+    `workload shape: ${JSON.stringify({ ...BEAUTY_SHAPE, ...overrides })}`,
+  ]);
+  const image = dataset.modalities[1];
+  assertEquals(
+    image.provenance.source,
+    "generateWorkloadDataset (seed 7): Gaussian, for timing only",
+  );
+  assertEquals(Array.from(new Set(image.present)), [1]);
+  // N(0, 1 / dim) per component: the mean square of the 1,600 values is near 1/4.
+  const meanSquare = image.values.reduce((sum, v) => sum + v * v, 0) / image.values.length;
+  assert(Math.abs(meanSquare - 0.25) < 0.05, `mean square ${meanSquare}`);
+});
+
+Deno.test("workload: clusterAffinity 1 keeps each history inside its user's cluster", () => {
+  // Cluster of item i = i % clusters; with affinity 1 every next item comes from that cluster.
+  const dataset = generateWorkloadDataset({
+    numUsers: 100,
+    numItems: 300,
+    maxHistory: 30,
+    clusters: 5,
+    clusterAffinity: 1,
+    modalities: [],
+  });
+  for (const sequence of dataset.sequences) {
+    assertEquals(new Set(Array.from(sequence, (item) => item % 5)).size, 1, `${sequence}`);
+  }
+});
+
+Deno.test("workload: every item can be drawn, the last of the popularity list and of a cluster", () => {
+  // One item per user, 400 users, 4 items in 2 clusters ([0, 2] and [1, 3]): each item turns up.
+  const dataset = generateWorkloadDataset({
+    numUsers: 400,
+    numItems: 4,
+    medianHistory: 1,
+    minHistory: 1,
+    maxHistory: 1,
+    historySpread: 0,
+    clusters: 2,
+    modalities: [],
+  });
+  assertEquals([...new Set(dataset.sequences.map((s) => s[0]))].sort(), [0, 1, 2, 3]);
+});
+
+Deno.test("workload: histories are cut to maxHistory and raised to minHistory", () => {
+  // A wide spread draws raw lengths far past both bounds (up to about 6 e^3 = 120 < numItems).
+  const dataset = generateWorkloadDataset({
+    numUsers: 300,
+    numItems: 2000,
+    maxHistory: 8,
+    historySpread: 1,
+    modalities: [],
+  });
+  const lengths = dataset.sequences.map((s) => s.length);
+  assertEquals([Math.min(...lengths), Math.max(...lengths)], [5, 8]);
+});
+
+Deno.test("workload: minHistory and maxHistory are checked as themselves, their bounds allowed", () => {
+  const small = { numUsers: 50, numItems: 200, modalities: [] };
+  // minHistory 0 ran silently (a history may be empty); maxHistory 0 was blamed on medianHistory
+  // and a fractional maxHistory threw a RangeError from the typed array.
+  for (
+    const [setting, value] of [["minHistory", 0], ["minHistory", 2.5], ["maxHistory", 0], [
+      "maxHistory",
+      7.5,
+    ]] as const
+  ) {
+    const error = assertThrows(
+      () => generateWorkloadDataset({ ...small, maxHistory: 50, [setting]: value }),
+      SettingError,
+      `workload.${setting} is ${value}; allowed: an integer >= 1`,
+    ) as SettingError;
+    assertEquals(error.setting, `workload.${setting}`);
+  }
+  // The median may sit on either bound: every history is then that long.
+  for (const bounds of [{ minHistory: 6, maxHistory: 50 }, { minHistory: 5, maxHistory: 6 }]) {
+    const dataset = generateWorkloadDataset({ ...small, ...bounds, medianHistory: 6 });
+    assertEquals(dataset.sequences.map((s) => s.length).sort((a, b) => a - b)[25], 6);
+  }
+});
+
+Deno.test("workload: a content modality named id, unnamed or named twice is refused", () => {
+  // They were generated: two modalities of one name (modalities are keyed by name), or a second
+  // "id" next to the learned item-id modality.
+  const small = { numUsers: 50, numItems: 200, maxHistory: 50 };
+  const cases: [{ name: string; dim: number }[], string, string][] = [
+    [[{ name: "id", dim: 4 }], "workload.modalities[0].name", '"id"'],
+    [[{ name: "", dim: 4 }], "workload.modalities[0].name", '""'],
+    [
+      [{ name: "image", dim: 4 }, { name: "image", dim: 8 }],
+      "workload.modalities[1].name",
+      '"image"',
+    ],
+  ];
+  for (const [modalities, setting, shown] of cases) {
+    const error = assertThrows(
+      () => generateWorkloadDataset({ ...small, modalities }),
+      SettingError,
+      `${setting} is ${shown}; allowed: a non-empty name, not "id" (added for every dataset) and ` +
+        "not used twice",
+    ) as SettingError;
+    assertEquals(error.setting, setting);
+  }
+  const two = [{ name: "image", dim: 4 }, { name: "text", dim: 8 }];
+  assertEquals(
+    generateWorkloadDataset({ ...small, modalities: two }).modalities.map((m) => m.name),
+    ["id", "image", "text"],
+  );
+});
+
+Deno.test("workload: modalities that are not a list of { name, dim } are SettingErrors", () => {
+  // A string threw a TypeError from forEach; a misspelt key read as an undefined dim.
+  const small = { numUsers: 50, numItems: 200, maxHistory: 50 };
+  const cases: [unknown, string, string][] = [
+    ["image", "workload.modalities", 'is "image"; allowed: a list of { name, dim } (may be empty)'],
+    [[{ name: "image", dims: 4 }], "workload.modalities[0].dims", "did you mean dim?"],
+    [[null], "workload.modalities[0]", "an object with some of the settings name, dim"],
+  ];
+  for (const [modalities, setting, text] of cases) {
+    const error = assertThrows(
+      () => generateWorkloadDataset({ ...small, modalities } as Partial<WorkloadShapeConfig>),
+      SettingError,
+      text,
+    ) as SettingError;
+    assertEquals(error.setting, setting);
+  }
 });
