@@ -106,14 +106,16 @@ export function writeSyncedFile(
   };
   try {
     const half = data.length >> 1;
-    for (const part of [data.subarray(0, half), data.subarray(half)]) {
+    // The first half is told by its index: by its byteOffset, data shorter than 2 bytes (an
+    // empty first half at the same offset) ran afterHalf twice.
+    for (const [index, part] of [data.subarray(0, half), data.subarray(half)].entries()) {
       try {
         let offset = 0;
         while (offset < part.length) offset += file.writeSync(part.subarray(offset));
       } catch (error) {
         failed(error);
       }
-      if (part.byteOffset === data.byteOffset) options.afterHalf?.();
+      if (index === 0) options.afterHalf?.();
     }
     try {
       file.syncSync();

@@ -186,6 +186,16 @@ Deno.test("writeSyncedFile: afterHalf runs once, when the file holds the first h
     writeSyncedFile(path, new Uint8Array([1, 2, 3, 4, 5]), { afterHalf });
     assertEquals(seen, [[1, 2]]);
     assertEquals(Deno.readFileSync(path), new Uint8Array([1, 2, 3, 4, 5]));
+    // Shorter than 2 bytes: the first half is empty, and still it runs once (before, twice: both
+    // halves began at the data's first byte, which was how the first one was told).
+    for (const [i, bytes] of [[7], []].entries()) {
+      seen.length = 0;
+      writeSyncedFile(`${dir}/${i}.bin`, new Uint8Array(bytes), {
+        afterHalf: () => seen.push([...Deno.readFileSync(`${dir}/${i}.bin`)]),
+      });
+      assertEquals(seen, [[]], `${bytes.length} bytes`);
+      assertEquals([...Deno.readFileSync(`${dir}/${i}.bin`)], bytes);
+    }
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
