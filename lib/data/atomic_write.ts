@@ -28,7 +28,8 @@ export function temporaryPathOf(path: string): string {
 /**
  * Writes all files atomically (temporary path, fsync, then rename; the folders synced after);
  * on failure removes the temporaries and rethrows the system's error, leaving earlier versions of
- * the targets untouched.
+ * the targets untouched. A rename that fails (a folder where a file is to go) leaves those renamed
+ * before it switched; the rest keep their earlier versions.
  *
  * @example
  * ```ts
@@ -47,17 +48,31 @@ export function writeFilesAtomically(files: FileToWrite[]): void {
     });
   } catch (error) {
     // The failed one removed its own partial file (writeSyncedFile).
-    for (const temporary of written) {
-      try {
-        Deno.removeSync(temporary);
-      } catch {
-        // Gone already (another sweeper): nothing to clean.
-      }
-    }
+    removeTemporaries(written);
     throw error;
   }
-  files.forEach((file, i) => Deno.renameSync(temporaries[i], file.path));
+  let renamed = 0;
+  try {
+    for (; renamed < files.length; renamed++) {
+      Deno.renameSync(temporaries[renamed], files[renamed].path);
+    }
+  } catch (error) {
+    // Else those not switched in stay until another process's sweep, minutes on.
+    removeTemporaries(temporaries.slice(renamed));
+    throw error;
+  }
   for (const folder of new Set(files.map((file) => folderOf(file.path)))) syncFolder(folder);
+}
+
+/** Removes the temporaries `paths` of a write that failed. */
+function removeTemporaries(paths: string[]): void {
+  for (const temporary of paths) {
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // Gone already (another sweeper): nothing to clean.
+    }
+  }
 }
 
 /** Options of {@linkcode writeSyncedFile}. */

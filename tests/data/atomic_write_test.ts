@@ -313,3 +313,26 @@ Deno.test("removeStaleTemporaries: another sweeper's removal is no error, any ot
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("a rename that fails removes the temporaries not switched in", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    // A folder where a file is to go: its rename fails (EISDIR), before a.json's.
+    Deno.mkdirSync(`${dir}/b.json/inner`, { recursive: true });
+    Deno.writeTextFileSync(`${dir}/a.json`, "old");
+    assertThrows(() =>
+      writeFilesAtomically([
+        { path: `${dir}/b.json`, data: "{}" },
+        { path: `${dir}/a.json`, data: '{"a":1}' },
+      ])
+    );
+    // Before, both temporaries stayed (until another process swept them, 10 min on).
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
+      "a.json",
+      "b.json",
+    ]);
+    assertEquals(Deno.readTextFileSync(`${dir}/a.json`), "old");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
