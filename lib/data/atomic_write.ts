@@ -28,7 +28,8 @@ export function temporaryPathOf(path: string): string {
 /**
  * Writes all files atomically (temporary path, fsync, then rename; the folders synced after);
  * on failure removes the temporaries and rethrows the system's error, leaving earlier versions of
- * the targets untouched.
+ * the targets untouched. A rename that fails (a folder where a file is to go) leaves those renamed
+ * before it switched; the rest keep their earlier versions.
  *
  * @example
  * ```ts
@@ -47,17 +48,31 @@ export function writeFilesAtomically(files: FileToWrite[]): void {
     });
   } catch (error) {
     // The failed one removed its own partial file (writeSyncedFile).
-    for (const temporary of written) {
-      try {
-        Deno.removeSync(temporary);
-      } catch {
-        // Gone already (another sweeper): nothing to clean.
-      }
-    }
+    removeTemporaries(written);
     throw error;
   }
-  files.forEach((file, i) => Deno.renameSync(temporaries[i], file.path));
+  let renamed = 0;
+  try {
+    for (; renamed < files.length; renamed++) {
+      Deno.renameSync(temporaries[renamed], files[renamed].path);
+    }
+  } catch (error) {
+    // Else those not switched in stay until another process's sweep, minutes on.
+    removeTemporaries(temporaries.slice(renamed));
+    throw error;
+  }
   for (const folder of new Set(files.map((file) => folderOf(file.path)))) syncFolder(folder);
+}
+
+/** Removes the temporaries `paths` of a write that failed. */
+function removeTemporaries(paths: string[]): void {
+  for (const temporary of paths) {
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // Gone already (another sweeper): nothing to clean.
+    }
+  }
 }
 
 /** Options of {@linkcode writeSyncedFile}. */
@@ -106,14 +121,16 @@ export function writeSyncedFile(
   };
   try {
     const half = data.length >> 1;
-    for (const part of [data.subarray(0, half), data.subarray(half)]) {
+    // The first half is told by its index: by its byteOffset, data shorter than 2 bytes (an
+    // empty first half at the same offset) ran afterHalf twice.
+    for (const [index, part] of [data.subarray(0, half), data.subarray(half)].entries()) {
       try {
         let offset = 0;
         while (offset < part.length) offset += file.writeSync(part.subarray(offset));
       } catch (error) {
         failed(error);
       }
-      if (part.byteOffset === data.byteOffset) options.afterHalf?.();
+      if (index === 0) options.afterHalf?.();
     }
     try {
       file.syncSync();

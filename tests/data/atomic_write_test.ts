@@ -5,7 +5,15 @@
  * timed); the file a sync is of is told by its inode.
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { folderOf, writeFilesAtomically, writeSyncedFile } from "../../lib/data/atomic_write.ts";
+import {
+  folderOf,
+  removeStaleTemporaries,
+  STALE_TEMPORARY_SECONDS,
+  syncFolder,
+  temporaryPathOf,
+  writeFilesAtomically,
+  writeSyncedFile,
+} from "../../lib/data/atomic_write.ts";
 
 /** What the file system saw, in order: syncs (of which inode, how large) and renames. */
 type Event =
@@ -113,6 +121,249 @@ Deno.test("writeSyncedFile with nameFile names the file, the system's error its 
       () => writeSyncedFile(`${dir}/taken`, new Uint8Array([1])),
       Deno.errors.AlreadyExists,
     );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a failure at a later file removes the earlier files' temporaries and renames none", () => {
+  const dir = Deno.makeTempDirSync();
+  const write = Deno.FsFile.prototype.writeSync;
+  let calls = 0;
+  // a.json is written whole (its two halves), b.json's first half fails as a full disk does.
+  Deno.FsFile.prototype.writeSync = function (this: Deno.FsFile, data: Uint8Array) {
+    if (++calls === 3) throw new Error("No space left on device (os error 28)");
+    return write.call(this, data);
+  };
+  try {
+    Deno.writeTextFileSync(`${dir}/a.json`, "old");
+    assertThrows(
+      () =>
+        writeFilesAtomically([
+          { path: `${dir}/a.json`, data: '{"a":1}' },
+          { path: `${dir}/b.json`, data: '{"b":2}' },
+        ]),
+      Error,
+      "No space left",
+    );
+    assertEquals(calls, 3);
+    // Neither a.json's whole temporary nor a switched a.json: all of them or none.
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name), ["a.json"]);
+    assertEquals(Deno.readTextFileSync(`${dir}/a.json`), "old");
+  } finally {
+    Deno.FsFile.prototype.writeSync = write;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeFilesAtomically syncs every folder it renamed into, each once", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.mkdirSync(`${dir}/sub`);
+    const events = recorded(() =>
+      writeFilesAtomically([
+        { path: `${dir}/a.json`, data: "1" },
+        { path: `${dir}/sub/b.json`, data: "2" },
+        { path: `${dir}/sub/c.json`, data: "3" },
+      ])
+    );
+    const folders = events.filter((event) => event.kind === "sync" && event.folder);
+    assertEquals(
+      folders.map((event) => event.kind === "sync" && event.ino),
+      [Deno.statSync(dir).ino, Deno.statSync(`${dir}/sub`).ino],
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeSyncedFile: afterHalf runs once, when the file holds the first half", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const path = `${dir}/w.bin`;
+    const seen: number[][] = [];
+    const afterHalf = () => seen.push([...Deno.readFileSync(path)]);
+    writeSyncedFile(path, new Uint8Array([1, 2, 3, 4, 5]), { afterHalf });
+    assertEquals(seen, [[1, 2]]);
+    assertEquals(Deno.readFileSync(path), new Uint8Array([1, 2, 3, 4, 5]));
+    // Shorter than 2 bytes: the first half is empty, and still it runs once (before, twice: both
+    // halves began at the data's first byte, which was how the first one was told).
+    for (const [i, bytes] of [[7], []].entries()) {
+      seen.length = 0;
+      writeSyncedFile(`${dir}/${i}.bin`, new Uint8Array(bytes), {
+        afterHalf: () => seen.push([...Deno.readFileSync(`${dir}/${i}.bin`)]),
+      });
+      assertEquals(seen, [[]], `${bytes.length} bytes`);
+      assertEquals([...Deno.readFileSync(`${dir}/${i}.bin`)], bytes);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeSyncedFile writes on after a short write (the system may take fewer bytes)", () => {
+  const dir = Deno.makeTempDirSync();
+  const write = Deno.FsFile.prototype.writeSync;
+  // A system that takes at most 2 bytes a call, as a pipe or a signal-interrupted write may.
+  Deno.FsFile.prototype.writeSync = function (this: Deno.FsFile, data: Uint8Array) {
+    return write.call(this, data.subarray(0, 2));
+  };
+  try {
+    const bytes = new Uint8Array([1, 2, 3, 4, 5, 6, 7]);
+    writeSyncedFile(`${dir}/w.bin`, bytes);
+    Deno.FsFile.prototype.writeSync = write;
+    assertEquals(Deno.readFileSync(`${dir}/w.bin`), bytes);
+  } finally {
+    Deno.FsFile.prototype.writeSync = write;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("syncFolder skips a folder this process may not read (allowed to write there only)", () => {
+  const dir = Deno.makeTempDirSync();
+  const query = Deno.permissions.querySync;
+  try {
+    // With read access, the folder is synced.
+    assertEquals(recorded(() => syncFolder(dir)).length, 1);
+    Deno.permissions.querySync = (descriptor: Deno.PermissionDescriptor) =>
+      descriptor.name === "read" && descriptor.path === dir
+        ? { state: "prompt" } as Deno.PermissionStatus
+        : query.call(Deno.permissions, descriptor);
+    // Before the check, opening it threw NotCapable after the files were renamed.
+    assertEquals(recorded(() => syncFolder(dir)), []);
+  } finally {
+    Deno.permissions.querySync = query;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("syncFolder closes the folder it opened, also when its sync fails", () => {
+  const dir = Deno.makeTempDirSync();
+  const openSync = Deno.openSync;
+  const sync = Deno.FsFile.prototype.syncSync;
+  let opened = 0;
+  let closed = 0;
+  // Deno's resource sanitizer does not see a leaked handle here: the calls are counted.
+  Deno.openSync = (path, options) => {
+    const file = openSync(path, options);
+    opened += 1;
+    const close = file.close.bind(file);
+    file.close = () => {
+      closed += 1;
+      close();
+    };
+    return file;
+  };
+  try {
+    syncFolder(dir);
+    assertEquals([opened, closed], [1, 1]);
+    Deno.FsFile.prototype.syncSync = () => {
+      throw new Error("Input/output error (os error 5)");
+    };
+    assertThrows(() => syncFolder(dir), Error, "Input/output error");
+    assertEquals([opened, closed], [2, 2]);
+  } finally {
+    Deno.openSync = openSync;
+    Deno.FsFile.prototype.syncSync = sync;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+/** Runs `action` with `Date.now` at `now`. */
+function at<T>(now: number, action: () => T): T {
+  const clock = Date.now;
+  Date.now = () => now;
+  try {
+    return action();
+  } finally {
+    Date.now = clock;
+  }
+}
+
+/** A process id that is not this one's (ids stay below 2^22 on Linux). */
+const OTHER_PID = Deno.pid === 9_999_999 ? 9_999_998 : 9_999_999;
+
+Deno.test("removeStaleTemporaries: only other processes' <file>.tmp-<pid>-<ms> files older than the limit", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const limit = STALE_TEMPORARY_SECONDS * 1000;
+    const leave = (name: string, ageMs: number, folder = false) => {
+      if (folder) Deno.mkdirSync(`${dir}/${name}`);
+      else Deno.writeTextFileSync(`${dir}/${name}`, "{");
+      const when = (now - ageMs) / 1000;
+      Deno.utimeSync(`${dir}/${name}`, when, when);
+    };
+    leave(`stale.json.tmp-${OTHER_PID}-1`, limit + 1000);
+    leave(`limit.json.tmp-${OTHER_PID}-1`, limit); // exactly the limit: not older
+    leave(`minute.json.tmp-${OTHER_PID}-1`, 60_000);
+    leave(`mine.json.tmp-${Deno.pid}-1`, 2 * limit);
+    leave(`inner.tmp-${OTHER_PID}-1.json`, 2 * limit); // a file of its own, not a temporary
+    leave(`folder.tmp-${OTHER_PID}-1`, 2 * limit, true);
+    // What this process's writes name their temporaries: its own, for the sweep.
+    const own = temporaryPathOf(`${dir}/own.json`).slice(dir.length + 1);
+    leave(own, 2 * limit);
+    at(now, () => removeStaleTemporaries(dir));
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
+      `folder.tmp-${OTHER_PID}-1`,
+      `inner.tmp-${OTHER_PID}-1.json`,
+      `limit.json.tmp-${OTHER_PID}-1`,
+      `mine.json.tmp-${Deno.pid}-1`,
+      `minute.json.tmp-${OTHER_PID}-1`,
+      own,
+    ]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("removeStaleTemporaries: another sweeper's removal is no error, any other error is thrown", () => {
+  const dir = Deno.makeTempDirSync();
+  const remove = Deno.removeSync;
+  const stat = Deno.statSync;
+  try {
+    const name = `a.json.tmp-${OTHER_PID}-1`;
+    Deno.writeTextFileSync(`${dir}/${name}`, "{");
+    const old = new Date(Date.now() - 2 * STALE_TEMPORARY_SECONDS * 1000);
+    Deno.utimeSync(`${dir}/${name}`, old, old);
+    // A file system that keeps no modification time: its age is unknown, so it is kept.
+    Deno.statSync = (path) => ({ ...stat(path), mtime: null });
+    removeStaleTemporaries(dir);
+    Deno.statSync = stat;
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name), [name]);
+    Deno.removeSync = () => {
+      throw new Deno.errors.NotFound("gone");
+    };
+    removeStaleTemporaries(dir);
+    Deno.removeSync = () => {
+      throw new Deno.errors.PermissionDenied("Permission denied (os error 13)");
+    };
+    assertThrows(() => removeStaleTemporaries(dir), Deno.errors.PermissionDenied);
+  } finally {
+    Deno.removeSync = remove;
+    Deno.statSync = stat;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a rename that fails removes the temporaries not switched in", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    // A folder where a file is to go: its rename fails (EISDIR), before a.json's.
+    Deno.mkdirSync(`${dir}/b.json/inner`, { recursive: true });
+    Deno.writeTextFileSync(`${dir}/a.json`, "old");
+    assertThrows(() =>
+      writeFilesAtomically([
+        { path: `${dir}/b.json`, data: "{}" },
+        { path: `${dir}/a.json`, data: '{"a":1}' },
+      ])
+    );
+    // Before, both temporaries stayed (until another process swept them, 10 min on).
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
+      "a.json",
+      "b.json",
+    ]);
+    assertEquals(Deno.readTextFileSync(`${dir}/a.json`), "old");
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

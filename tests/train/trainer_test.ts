@@ -20,7 +20,7 @@ import {
 } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
-import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
+import { readCheckpoint, saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import { modelScorer } from "../../lib/eval/scorer.ts";
@@ -504,6 +504,40 @@ Deno.test("resume after patience ran out: the run trains no further epoch and sa
   assertEquals(again.resumedFromEpoch, 2);
   assertEquals([again.epochsRun, again.stoppedBy, again.stoppedEarly], [0, "patience", true]);
   assertEquals([again.bestValidation, again.bestEpoch], [0.5, 1]);
+  resumed.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("resume: the best epoch and the evaluations since it come back each as itself", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const trainer = { batchSize: 4, patience: 3 };
+  const dir = Deno.makeTempDirSync();
+  // Best at epoch 1, then two worse: bestEpoch 1 and sinceBest 2 (unequal, so a swap shows).
+  const scores = [0.5, 0.4, 0.3];
+  let validations = 0;
+  const first = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  await trainModel(first, split, { ...trainer, maxEpochs: 3, checkpointDir: dir }, {
+    ...quiet,
+    validate: () => ({ "NDCG@10": scores[validations++] }),
+  });
+  first.dispose();
+  const { bestEpoch, sinceBest } = readCheckpoint(`${dir}/last`).sidecar.trainerState as Record<
+    string,
+    unknown
+  >;
+  assertEquals({ bestEpoch, sinceBest }, { bestEpoch: 1, sinceBest: 2 });
+  // One more worse epoch uses up the patience of 3.
+  const resumed = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  const again = await trainModel(
+    resumed,
+    split,
+    { ...trainer, maxEpochs: 8, checkpointDir: dir },
+    { ...quiet, validate: () => ({ "NDCG@10": 0.2 }) },
+  );
+  assertEquals(
+    [again.resumedFromEpoch, again.epochsRun, again.stoppedBy, again.bestEpoch],
+    [3, 1, "patience", 1],
+  );
   resumed.dispose();
   Deno.removeSync(dir, { recursive: true });
 });
