@@ -183,3 +183,16 @@ Deno.test("noiseLevelTable: one fraction without a row is named in the singular"
     "A; no row for noise fraction 0.25: no finished run of A there has a value for ROC-AUC",
   );
 });
+
+Deno.test("noiseLevelCurvesFigure: a system with no run at all is named as not drawn, without an empty count", () => {
+  // A metric only one system has (an attribution score): the other system's curve has no run at
+  // any level. The caption read "seeds per level: ...; SASRec-MM )".
+  const curves: NoiseLevelCurve[] = [
+    { system: "SASRec-MM", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([])] },
+    { system: "Demure-SASRec", fractions: [0.25, 0.5], stats: [meanStd([0.7]), meanStd([])] },
+  ];
+  const caption = noiseLevelCurvesFigure(curves, "occlusion ROC-AUC")!.caption!;
+  assertStringIncludes(caption, "(seeds per level: Demure-SASRec 1 at 0.25).");
+  assertStringIncludes(caption, "Not drawn: SASRec-MM at 0.25, 0.5 (no finished run).");
+  assertStringIncludes(caption, "Not drawn: Demure-SASRec at 0.5 (no finished run).");
+});
