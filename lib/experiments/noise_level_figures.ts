@@ -160,7 +160,9 @@ export function noiseLevelCurvesFigure(
     };
   });
   if (series.length === 0) return undefined;
-  const counts = drawn.map(({ system, kept }) =>
+  // Only the drawn systems have seeds to count: one without any run is named under "Not drawn"
+  // (it gave an empty count, "SASRec-MM ;").
+  const counts = drawn.filter(({ kept }) => kept.length > 0).map(({ system, kept }) =>
     `${system} ${seedsPerFraction(kept.map(({ fraction, n }) => ({ fraction, n })))}`
   );
   const caption = [

@@ -401,3 +401,33 @@ Deno.test("sweepValueRuns: only the cells tagged sensitivity count, whatever els
     ]);
   }
 });
+
+Deno.test("noiseLevelGains: a third system that ran noise-level cells can be compared", () => {
+  // The doc allows any system a noise-level cell of `found` ran, not only NOISE_LEVEL_SYSTEMS.
+  const base = finished(cellsOf(plan, "noise_level"));
+  const third = base.filter(({ cell }) => cell.systemName === "SASRec-MM").map((
+    { cell, result },
+  ) => ({
+    cell: { ...cell, systemName: "GRU4Rec-MM" },
+    result: resultOf(result.test["NDCG@10"] + 1),
+  }));
+  const gains = noiseLevelGains([...base, ...third], { system: "GRU4Rec-MM" });
+  assert(gains.length > 0);
+  for (const gain of gains) {
+    assert(gain.seeds.length > 0, `${gain.fraction}`);
+    assertEquals([gain.differences, gain.stats.mean], [gain.seeds.map(() => 1), 1]);
+  }
+});
+
+Deno.test("noiseLevelGains: a baseline's non-finite metric names the baseline's cell", () => {
+  const cells = cellsOf(plan, "noise_level");
+  const found = finished(cells).map(({ cell, result }) => ({
+    cell,
+    result: cell.systemName === "SASRec-MM" && cell.noiseFraction === 0.5 ? resultOf(NaN) : result,
+  }));
+  assertThrows(
+    () => noiseLevelGains(found),
+    Error,
+    "noiseLevelGains: SASRec-MM at noise fraction 0.5, seed 0: the picked metric is NaN",
+  );
+});

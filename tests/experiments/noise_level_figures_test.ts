@@ -139,3 +139,60 @@ Deno.test("noiseLevelTable: a level without runs has no row of numbers; fraction
     undefined,
   );
 });
+
+Deno.test("noiseLevelGainFigure: default labels are noiseLevelGains' metric; only real seeds named", () => {
+  const section = noiseLevelGainFigure([
+    gain(0.25, [0], [0.01], { system: [1, 2, 3], baseline: [] }),
+  ])!;
+  assertEquals(section.figure.layout.yaxis?.title?.text, "difference in test NDCG@10");
+  assertStringIncludes(section.caption!, "Demure-SASRec's test NDCG@10 minus SASRec-MM's");
+  // Every seed of three or more named, and no sentence for a system without unpaired seeds.
+  assertStringIncludes(
+    section.caption!,
+    "At 0.25 only Demure-SASRec finished seeds 1, 2 and 3, not compared.",
+  );
+  assertEquals(section.caption!.split("not compared").length - 1, 1, section.caption);
+});
+
+Deno.test("noiseLevelCurvesFigure: bands ± std, ticks ascending, the default metric", () => {
+  const curves: NoiseLevelCurve[] = [
+    // The first system reached only the higher level: the ticks still ascend.
+    { system: "SASRec-MM", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([0.2, 0.4])] },
+    { system: "Demure-SASRec", fractions: [0.25, 0.5], stats: [meanStd([0.1]), meanStd([0.3])] },
+  ];
+  const section = noiseLevelCurvesFigure(curves)!;
+  const traces = section.figure.data as ScatterTrace[];
+  const band = traces.find((trace) => trace.name === "SASRec-MM band")!;
+  const std = Math.sqrt(0.02);
+  assertEquals(band.y.map((v) => Math.round(v * 1e9) / 1e9), [
+    Math.round((0.3 + std) * 1e9) / 1e9,
+    Math.round((0.3 - std) * 1e9) / 1e9,
+  ]);
+  assertEquals(section.figure.layout.xaxis?.tickvals, [0.25, 0.5]);
+  assertEquals(section.figure.layout.yaxis?.title?.text, "test NDCG@10");
+});
+
+Deno.test("noiseLevelTable: one fraction without a row is named in the singular", () => {
+  const table = noiseLevelTable(
+    { system: "A", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([0.7])] },
+    "ROC-AUC",
+    "A",
+  )!;
+  assertEquals(
+    table.caption,
+    "A; no row for noise fraction 0.25: no finished run of A there has a value for ROC-AUC",
+  );
+});
+
+Deno.test("noiseLevelCurvesFigure: a system with no run at all is named as not drawn, without an empty count", () => {
+  // A metric only one system has (an attribution score): the other system's curve has no run at
+  // any level. The caption read "seeds per level: ...; SASRec-MM )".
+  const curves: NoiseLevelCurve[] = [
+    { system: "SASRec-MM", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([])] },
+    { system: "Demure-SASRec", fractions: [0.25, 0.5], stats: [meanStd([0.7]), meanStd([])] },
+  ];
+  const caption = noiseLevelCurvesFigure(curves, "occlusion ROC-AUC")!.caption!;
+  assertStringIncludes(caption, "(seeds per level: Demure-SASRec 1 at 0.25).");
+  assertStringIncludes(caption, "Not drawn: SASRec-MM at 0.25, 0.5 (no finished run).");
+  assertStringIncludes(caption, "Not drawn: Demure-SASRec at 0.5 (no finished run).");
+});
