@@ -8,6 +8,7 @@ import { type ModeSettings, SETTINGS } from "../../lib/experiments/_plan_setting
 import type { DatasetPlan } from "../../lib/experiments/plan_types.ts";
 import type { DatasetSpec } from "../../lib/experiments/dataset_spec.ts";
 import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
+import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
 
 Deno.test("PlanCells: a selected dropout is merged into the backbone's model settings, not put in their place", () => {
   const quick = SETTINGS.quick;
@@ -45,4 +46,26 @@ Deno.test("PlanCells: a selected dropout is merged into the backbone's model set
     gru4rec: { dropout: 0.4 },
   });
   assertEquals(gru4rec.model, settings.model);
+});
+
+Deno.test("PlanCells: a selected learning rate replaces that one key of the plan's optimiser settings", () => {
+  const quick = SETTINGS.quick;
+  // The default plans' optimiser is Adam's defaults at their own rate: only a plan with another
+  // Adam setting shows whether a selected rate keeps it.
+  const optimizer = { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3, beta2: 0.98 };
+  const settings: ModeSettings = { ...quick, training: { ...quick.training, optimizer } };
+  const selected: SelectedConfigurations = {
+    Synthetic: { "SASRec-MM": { trial: 1, config: { learningRate: 1e-3 }, valid: 0, trials: 2 } },
+  };
+  const file: DatasetPlan = { ...quick.datasets.synthetic, selected: [] };
+  const cells = new PlanCells({
+    mode: "quick",
+    settings,
+    datasets: { ...quick.datasets, file },
+    selected,
+  });
+  const synthetic: DatasetSpec = { kind: "synthetic", config: {} };
+  cells.add("main", synthetic, "SASRec-MM", 0);
+  const [sasrec] = cells.checked();
+  assertEquals(sasrec.training.optimizer, { ...optimizer, learningRate: 1e-3 });
 });
