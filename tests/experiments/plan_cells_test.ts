@@ -9,6 +9,7 @@ import type { DatasetPlan } from "../../lib/experiments/plan_types.ts";
 import type { DatasetSpec } from "../../lib/experiments/dataset_spec.ts";
 import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
 import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
+import { SYSTEMS } from "../../lib/experiments/systems.ts";
 
 Deno.test("PlanCells: a selected dropout is merged into the backbone's model settings, not put in their place", () => {
   const quick = SETTINGS.quick;
@@ -68,4 +69,27 @@ Deno.test("PlanCells: a selected learning rate replaces that one key of the plan
   cells.add("main", synthetic, "SASRec-MM", 0);
   const [sasrec] = cells.checked();
   assertEquals(sasrec.training.optimizer, { ...optimizer, learningRate: 1e-3 });
+});
+
+Deno.test("PlanCells: an unselected method takes only its backbone's selected learning rate and dropout", () => {
+  const quick = SETTINGS.quick;
+  // The quick plan selects SASRec-MM but not CL4SRec-MM, built on it. A backbone's record holds
+  // only its optimiser settings when the plan's trials made it; a hand-written one may hold more.
+  const backbone = { learningRate: 1e-3, dropout: 0.3, cl4srec: { weight: 0.5 } };
+  const selected: SelectedConfigurations = {
+    Synthetic: { "SASRec-MM": { trial: 1, config: backbone, valid: 0, trials: 2 } },
+  };
+  const file: DatasetPlan = { ...quick.datasets.synthetic, selected: [] };
+  const cells = new PlanCells({
+    mode: "quick",
+    settings: quick,
+    datasets: { ...quick.datasets, file },
+    selected,
+  });
+  cells.add("main", { kind: "synthetic", config: {} }, "CL4SRec-MM", 0);
+  const [cl4srec] = cells.checked();
+  assertEquals(cl4srec.configuredBy, "backbone selection");
+  assertEquals(cl4srec.config, { learningRate: 1e-3, dropout: 0.3 });
+  // The system's own CL4SRec settings, not the backbone record's.
+  assertEquals(cl4srec.system, SYSTEMS["CL4SRec-MM"]);
 });
