@@ -639,3 +639,26 @@ Deno.test("plan: a selected dropout out of range is refused when the plan is bui
   ) as SettingError;
   assertEquals(error.setting, "ModelConfig.sasrec.dropout");
 });
+
+Deno.test("plan (quick): an ablation is configured as Demure-SASRec is on its data, selected or at the defaults", () => {
+  // The quick plan selects Demure-SASRec on the synthetic data only: on MovieLens it runs at its
+  // defaults, and so do its ablations (not "selection", for a selection that never runs).
+  const plan = planExperiments("quick");
+  const ablationSystems = [
+    "AttributionOnly-SASRec",
+    "ContrastiveOnly-SASRec",
+    "RandomInputMasks-SASRec",
+  ];
+  const expected = { synthetic: "selection", movielens: "defaults" } as const;
+  for (const kind of ["synthetic", "movielens"] as const) {
+    const demure = plan.cells.find((c) =>
+      c.dataset.kind === kind && c.systemKey === "Demure-SASRec" && c.experiments.includes("main")
+    )!;
+    assertEquals(demure.configuredBy, expected[kind], demure.key);
+    const ablations = plan.cells.filter((c) =>
+      c.dataset.kind === kind && ablationSystems.includes(c.systemKey)
+    );
+    assertEquals(new Set(ablations.map((c) => c.systemKey)).size, 3, kind);
+    for (const cell of ablations) assertEquals(cell.configuredBy, expected[kind], cell.key);
+  }
+});
