@@ -662,3 +662,18 @@ Deno.test("plan (quick): an ablation is configured as Demure-SASRec is on its da
     for (const cell of ablations) assertEquals(cell.configuredBy, expected[kind], cell.key);
   }
 });
+
+Deno.test("plan: the noise-only-negative design choice runs without it, against the default's with", () => {
+  const plan = planExperiments("quick");
+  const cells = cellsOf(plan, "design_choice").filter((c) =>
+    c.designChoice?.key === "noiseViewAsNegative=false"
+  );
+  assert(cells.length > 0);
+  // The selected configuration (here the defaults) takes the noise-only view as a negative.
+  assertEquals(resolveDemureConfig({}).noiseViewAsNegative, true);
+  for (const cell of cells) {
+    assertEquals(cell.designChoice?.name, "no noise-only negative");
+    assert(cell.system.kind === "neural", cell.key);
+    assertEquals(cell.system.demure?.noiseViewAsNegative, false, cell.key);
+  }
+});
