@@ -677,3 +677,18 @@ Deno.test("plan: the noise-only-negative design choice runs without it, against 
     assertEquals(cell.system.demure?.noiseViewAsNegative, false, cell.key);
   }
 });
+
+Deno.test("plan: the synthetic main cells of SASRec-MM and Demure-SASRec score the attribution, no other", () => {
+  // The attribution's quality is read on the synthetic data (its noise is known), for the
+  // backbone and for Demure; a cell that is another's run (sameAs) is scored there.
+  const plan = planExperiments("quick");
+  const scored = plan.cells.filter((c) => c.scoreAttribution);
+  for (const cell of scored) {
+    assertEquals(cell.dataset.kind, "synthetic", cell.key);
+    assert(cell.experiments.includes("main") && cell.sameAs === undefined, cell.key);
+  }
+  assertEquals([...new Set(scored.map((c) => c.systemKey))].sort(), [
+    "Demure-SASRec",
+    "SASRec-MM",
+  ]);
+});
