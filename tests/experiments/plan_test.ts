@@ -13,7 +13,7 @@ import { DEFAULT_CL4SREC_CONFIG } from "../../lib/baselines/cl4srec.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";
 import { resolveTrainerConfig } from "../../lib/train/config.ts";
-import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
+import { type SelectedConfigurations, selectionId } from "../../lib/experiments/selection.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
 for (const mode of ["quick", "full"] as ExperimentMode[]) {
@@ -691,4 +691,24 @@ Deno.test("plan: the synthetic main cells of SASRec-MM and Demure-SASRec score t
     "Demure-SASRec",
     "SASRec-MM",
   ]);
+});
+
+Deno.test("plan (quick): before SASRec-MM's selection, the methods built on it wait for that selection", () => {
+  // CL4SRec-MM (unselected) and Demure-SASRec's trials start from SASRec-MM's selected optimiser
+  // settings: each waits for SASRec-MM's selection, one the plan's trials make (another id would
+  // keep them waiting for ever).
+  const plan = planExperiments("quick");
+  const label = plan.cells.find((c) => c.dataset.kind === "synthetic")!.datasetLabel;
+  const backbone = selectionId(label, "SASRec-MM");
+  assert(plan.cells.some((c) => c.trial?.selection === backbone));
+  const synthetic = plan.cells.filter((c) => c.dataset.kind === "synthetic");
+  const cl4srec = synthetic.filter((c) => c.systemKey === "CL4SRec-MM");
+  const demureTrials = synthetic.filter((c) =>
+    c.systemKey === "Demure-SASRec" && c.trial !== undefined
+  );
+  assert(cl4srec.length > 0 && demureTrials.length > 0);
+  for (const cell of cl4srec) {
+    assertEquals([cell.configuredBy, cell.waitsFor], ["backbone selection", [backbone]], cell.key);
+  }
+  for (const cell of demureTrials) assertEquals(cell.waitsFor, [backbone], cell.key);
 });
