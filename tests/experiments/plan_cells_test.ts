@@ -93,3 +93,31 @@ Deno.test("PlanCells: an unselected method takes only its backbone's selected le
   // The system's own CL4SRec settings, not the backbone record's.
   assertEquals(cl4srec.system, SYSTEMS["CL4SRec-MM"]);
 });
+
+Deno.test("PlanCells: a selected CL4SRec setting overrides the system's own, as a Demure one does", () => {
+  const quick = SETTINGS.quick;
+  // CL4SRec-MM's spec pins its loss; a selection (here a hand-written one: the trials search the
+  // weight and the augmentation's strength only) that sets it is what the cell runs.
+  const synthetic: DatasetPlan = {
+    ...quick.datasets.synthetic,
+    selected: ["SASRec-MM", "CL4SRec-MM"],
+  };
+  const chosen = { cl4srec: { loss: "one_way" as const, weight: 0.2 } };
+  const selected: SelectedConfigurations = {
+    Synthetic: { "CL4SRec-MM": { trial: 1, config: chosen, valid: 0, trials: 2 } },
+  };
+  const cells = new PlanCells({
+    mode: "quick",
+    settings: quick,
+    datasets: { ...quick.datasets, synthetic, file: { ...synthetic, selected: [] } },
+    selected,
+  });
+  cells.add("main", { kind: "synthetic", config: {} }, "CL4SRec-MM", 1);
+  const [cl4srec] = cells.checked();
+  assertEquals(cl4srec.configuredBy, "selection");
+  assertEquals(
+    SYSTEMS["CL4SRec-MM"].kind === "neural" && SYSTEMS["CL4SRec-MM"].cl4srec?.loss,
+    "nt_xent",
+  );
+  assertEquals(cl4srec.system.kind === "neural" && cl4srec.system.cl4srec, chosen.cl4srec);
+});
