@@ -712,3 +712,18 @@ Deno.test("plan (quick): before SASRec-MM's selection, the methods built on it w
   }
   for (const cell of demureTrials) assertEquals(cell.waitsFor, [backbone], cell.key);
 });
+
+Deno.test("plan: the per-(position, modality) design choice runs the pair granularity, against the default's", () => {
+  const plan = planExperiments("quick");
+  const cells = cellsOf(plan, "design_choice").filter((c) =>
+    c.designChoice?.key === "granularity=pair"
+  );
+  assert(cells.length > 0);
+  // The selected configuration (here the defaults) chooses the noise per (user, modality).
+  assertEquals(resolveDemureConfig({}).attribution.granularity, "user_modality");
+  for (const cell of cells) {
+    assertEquals(cell.designChoice?.name, "noise per (position, modality)");
+    assert(cell.system.kind === "neural" && cell.system.demure, cell.key);
+    assertEquals(resolveDemureConfig(cell.system.demure).attribution.granularity, "pair", cell.key);
+  }
+});
