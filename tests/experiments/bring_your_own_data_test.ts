@@ -15,6 +15,7 @@ import {
   readDatasetFile,
 } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
+import { SETTINGS } from "../../lib/experiments/_plan_settings.ts";
 import { summarise } from "../../lib/experiments/summary.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import { runCell } from "../../lib/experiments/run_cell.ts";
@@ -342,6 +343,19 @@ Deno.test("plan options: a dataset's own trainer settings and the ranking join t
     SettingError,
     "DemureConfig.warmupEpochs is 2; allowed: an integer below TrainerConfig.patience (2)",
   );
+});
+
+Deno.test("plan options: a dataset's own trainer settings beyond its stopping reach every file cell", () => {
+  // The stopping also reaches the cells through the file's DatasetPlan, so only another setting
+  // (here the batch) shows that the cells take the dataset's own trainer settings at all.
+  const plain = planExperiments("quick", [0], { dataset: recbole });
+  assert(plain.cells.every((c) => c.training.batchSize === SETTINGS.quick.training.batchSize));
+  const own = planExperiments("quick", [0], {
+    dataset: recbole,
+    datasetTraining: { batchSize: 16 },
+  });
+  assert(own.cells.length > 0);
+  for (const cell of own.cells) assertEquals(cell.training.batchSize, 16, cell.key);
 });
 
 Deno.test("an imported dataset's plan runs the non-neural systems at the first seed only", () => {

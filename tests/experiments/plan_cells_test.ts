@@ -8,6 +8,8 @@ import { type ModeSettings, SETTINGS } from "../../lib/experiments/_plan_setting
 import type { DatasetPlan } from "../../lib/experiments/plan_types.ts";
 import type { DatasetSpec } from "../../lib/experiments/dataset_spec.ts";
 import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
+import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
+import { SYSTEMS } from "../../lib/experiments/systems.ts";
 
 Deno.test("PlanCells: a selected dropout is merged into the backbone's model settings, not put in their place", () => {
   const quick = SETTINGS.quick;
@@ -45,4 +47,77 @@ Deno.test("PlanCells: a selected dropout is merged into the backbone's model set
     gru4rec: { dropout: 0.4 },
   });
   assertEquals(gru4rec.model, settings.model);
+});
+
+Deno.test("PlanCells: a selected learning rate replaces that one key of the plan's optimiser settings", () => {
+  const quick = SETTINGS.quick;
+  // The default plans' optimiser is Adam's defaults at their own rate: only a plan with another
+  // Adam setting shows whether a selected rate keeps it.
+  const optimizer = { ...DEFAULT_ADAM_CONFIG, learningRate: 2e-3, beta2: 0.98 };
+  const settings: ModeSettings = { ...quick, training: { ...quick.training, optimizer } };
+  const selected: SelectedConfigurations = {
+    Synthetic: { "SASRec-MM": { trial: 1, config: { learningRate: 1e-3 }, valid: 0, trials: 2 } },
+  };
+  const file: DatasetPlan = { ...quick.datasets.synthetic, selected: [] };
+  const cells = new PlanCells({
+    mode: "quick",
+    settings,
+    datasets: { ...quick.datasets, file },
+    selected,
+  });
+  const synthetic: DatasetSpec = { kind: "synthetic", config: {} };
+  cells.add("main", synthetic, "SASRec-MM", 0);
+  const [sasrec] = cells.checked();
+  assertEquals(sasrec.training.optimizer, { ...optimizer, learningRate: 1e-3 });
+});
+
+Deno.test("PlanCells: an unselected method takes only its backbone's selected learning rate and dropout", () => {
+  const quick = SETTINGS.quick;
+  // The quick plan selects SASRec-MM but not CL4SRec-MM, built on it. A backbone's record holds
+  // only its optimiser settings when the plan's trials made it; a hand-written one may hold more.
+  const backbone = { learningRate: 1e-3, dropout: 0.3, cl4srec: { weight: 0.5 } };
+  const selected: SelectedConfigurations = {
+    Synthetic: { "SASRec-MM": { trial: 1, config: backbone, valid: 0, trials: 2 } },
+  };
+  const file: DatasetPlan = { ...quick.datasets.synthetic, selected: [] };
+  const cells = new PlanCells({
+    mode: "quick",
+    settings: quick,
+    datasets: { ...quick.datasets, file },
+    selected,
+  });
+  cells.add("main", { kind: "synthetic", config: {} }, "CL4SRec-MM", 0);
+  const [cl4srec] = cells.checked();
+  assertEquals(cl4srec.configuredBy, "backbone selection");
+  assertEquals(cl4srec.config, { learningRate: 1e-3, dropout: 0.3 });
+  // The system's own CL4SRec settings, not the backbone record's.
+  assertEquals(cl4srec.system, SYSTEMS["CL4SRec-MM"]);
+});
+
+Deno.test("PlanCells: a selected CL4SRec setting overrides the system's own, as a Demure one does", () => {
+  const quick = SETTINGS.quick;
+  // CL4SRec-MM's spec pins its loss; a selection (here a hand-written one: the trials search the
+  // weight and the augmentation's strength only) that sets it is what the cell runs.
+  const synthetic: DatasetPlan = {
+    ...quick.datasets.synthetic,
+    selected: ["SASRec-MM", "CL4SRec-MM"],
+  };
+  const chosen = { cl4srec: { loss: "one_way" as const, weight: 0.2 } };
+  const selected: SelectedConfigurations = {
+    Synthetic: { "CL4SRec-MM": { trial: 1, config: chosen, valid: 0, trials: 2 } },
+  };
+  const cells = new PlanCells({
+    mode: "quick",
+    settings: quick,
+    datasets: { ...quick.datasets, synthetic, file: { ...synthetic, selected: [] } },
+    selected,
+  });
+  cells.add("main", { kind: "synthetic", config: {} }, "CL4SRec-MM", 1);
+  const [cl4srec] = cells.checked();
+  assertEquals(cl4srec.configuredBy, "selection");
+  assertEquals(
+    SYSTEMS["CL4SRec-MM"].kind === "neural" && SYSTEMS["CL4SRec-MM"].cl4srec?.loss,
+    "nt_xent",
+  );
+  assertEquals(cl4srec.system.kind === "neural" && cl4srec.system.cl4srec, chosen.cl4srec);
 });

@@ -13,7 +13,7 @@ import { DEFAULT_CL4SREC_CONFIG } from "../../lib/baselines/cl4srec.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";
 import { resolveTrainerConfig } from "../../lib/train/config.ts";
-import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
+import { type SelectedConfigurations, selectionId } from "../../lib/experiments/selection.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
 for (const mode of ["quick", "full"] as ExperimentMode[]) {
@@ -638,4 +638,92 @@ Deno.test("plan: a selected dropout out of range is refused when the plan is bui
     "ModelConfig.sasrec.dropout is 1.5",
   ) as SettingError;
   assertEquals(error.setting, "ModelConfig.sasrec.dropout");
+});
+
+Deno.test("plan (quick): an ablation is configured as Demure-SASRec is on its data, selected or at the defaults", () => {
+  // The quick plan selects Demure-SASRec on the synthetic data only: on MovieLens it runs at its
+  // defaults, and so do its ablations (not "selection", for a selection that never runs).
+  const plan = planExperiments("quick");
+  const ablationSystems = [
+    "AttributionOnly-SASRec",
+    "ContrastiveOnly-SASRec",
+    "RandomInputMasks-SASRec",
+  ];
+  const expected = { synthetic: "selection", movielens: "defaults" } as const;
+  for (const kind of ["synthetic", "movielens"] as const) {
+    const demure = plan.cells.find((c) =>
+      c.dataset.kind === kind && c.systemKey === "Demure-SASRec" && c.experiments.includes("main")
+    )!;
+    assertEquals(demure.configuredBy, expected[kind], demure.key);
+    const ablations = plan.cells.filter((c) =>
+      c.dataset.kind === kind && ablationSystems.includes(c.systemKey)
+    );
+    assertEquals(new Set(ablations.map((c) => c.systemKey)).size, 3, kind);
+    for (const cell of ablations) assertEquals(cell.configuredBy, expected[kind], cell.key);
+  }
+});
+
+Deno.test("plan: the noise-only-negative design choice runs without it, against the default's with", () => {
+  const plan = planExperiments("quick");
+  const cells = cellsOf(plan, "design_choice").filter((c) =>
+    c.designChoice?.key === "noiseViewAsNegative=false"
+  );
+  assert(cells.length > 0);
+  // The selected configuration (here the defaults) takes the noise-only view as a negative.
+  assertEquals(resolveDemureConfig({}).noiseViewAsNegative, true);
+  for (const cell of cells) {
+    assertEquals(cell.designChoice?.name, "no noise-only negative");
+    assert(cell.system.kind === "neural", cell.key);
+    assertEquals(cell.system.demure?.noiseViewAsNegative, false, cell.key);
+  }
+});
+
+Deno.test("plan: the synthetic main cells of SASRec-MM and Demure-SASRec score the attribution, no other", () => {
+  // The attribution's quality is read on the synthetic data (its noise is known), for the
+  // backbone and for Demure; a cell that is another's run (sameAs) is scored there.
+  const plan = planExperiments("quick");
+  const scored = plan.cells.filter((c) => c.scoreAttribution);
+  for (const cell of scored) {
+    assertEquals(cell.dataset.kind, "synthetic", cell.key);
+    assert(cell.experiments.includes("main") && cell.sameAs === undefined, cell.key);
+  }
+  assertEquals([...new Set(scored.map((c) => c.systemKey))].sort(), [
+    "Demure-SASRec",
+    "SASRec-MM",
+  ]);
+});
+
+Deno.test("plan (quick): before SASRec-MM's selection, the methods built on it wait for that selection", () => {
+  // CL4SRec-MM (unselected) and Demure-SASRec's trials start from SASRec-MM's selected optimiser
+  // settings: each waits for SASRec-MM's selection, one the plan's trials make (another id would
+  // keep them waiting for ever).
+  const plan = planExperiments("quick");
+  const label = plan.cells.find((c) => c.dataset.kind === "synthetic")!.datasetLabel;
+  const backbone = selectionId(label, "SASRec-MM");
+  assert(plan.cells.some((c) => c.trial?.selection === backbone));
+  const synthetic = plan.cells.filter((c) => c.dataset.kind === "synthetic");
+  const cl4srec = synthetic.filter((c) => c.systemKey === "CL4SRec-MM");
+  const demureTrials = synthetic.filter((c) =>
+    c.systemKey === "Demure-SASRec" && c.trial !== undefined
+  );
+  assert(cl4srec.length > 0 && demureTrials.length > 0);
+  for (const cell of cl4srec) {
+    assertEquals([cell.configuredBy, cell.waitsFor], ["backbone selection", [backbone]], cell.key);
+  }
+  for (const cell of demureTrials) assertEquals(cell.waitsFor, [backbone], cell.key);
+});
+
+Deno.test("plan: the per-(position, modality) design choice runs the pair granularity, against the default's", () => {
+  const plan = planExperiments("quick");
+  const cells = cellsOf(plan, "design_choice").filter((c) =>
+    c.designChoice?.key === "granularity=pair"
+  );
+  assert(cells.length > 0);
+  // The selected configuration (here the defaults) chooses the noise per (user, modality).
+  assertEquals(resolveDemureConfig({}).attribution.granularity, "user_modality");
+  for (const cell of cells) {
+    assertEquals(cell.designChoice?.name, "noise per (position, modality)");
+    assert(cell.system.kind === "neural" && cell.system.demure, cell.key);
+    assertEquals(resolveDemureConfig(cell.system.demure).attribution.granularity, "pair", cell.key);
+  }
 });
