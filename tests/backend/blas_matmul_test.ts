@@ -662,3 +662,37 @@ Deno.test({
     });
   },
 });
+
+for (const backend of BACKENDS) {
+  Deno.test({
+    name: `_FusedMatMul(openblas, ${backend}): a column bias and column prelu weights, per row`,
+    ignore,
+    fn: async () => {
+      await tf.setBackend(backend);
+      registerBlasKernels(backend);
+      // The tests above give tf.fused.matMul a bias of shape [n] only; a bias of shape [m, 1]
+      // adds one value per row, which the kernel learns from the bias's shape, not its length.
+      tf.tidy(() => {
+        const a = tf.randomNormal([4, 6], 0, 1, "float32", 950);
+        const b = tf.randomNormal([6, 5], 0, 1, "float32", 951);
+        const biasValues = [0.5, -1, 2, -3], slopes = [0.1, 0.2, 0.3, 0.4];
+        const bias = tf.tensor2d(biasValues, [4, 1]), weights = tf.tensor2d(slopes, [4, 1]);
+        const product = tf.matMul(a, b).dataSync();
+        const out = tf.fused.matMul({
+          a,
+          b,
+          bias,
+          activation: "prelu",
+          preluActivationWeights: weights,
+        });
+        assertEquals(out.shape, [4, 5]);
+        const expected = Array.from(product, (v, i) => {
+          const row = Math.floor(i / 5), x = v + biasValues[row];
+          return x < 0 ? x * slopes[row] : x;
+        });
+        const error = relativeError(out.dataSync(), expected);
+        assert(error < 1e-6, `relative error ${error}`);
+      });
+    },
+  });
+}
