@@ -157,3 +157,21 @@ for (const backend of ["wasm", "cpu"] as const) {
     );
   });
 }
+
+Deno.test("layerNorm looks for the fused kernels on the backend that runs, not on another", async () => {
+  // cpu has the kernels, wasm not (unregistered here): on wasm the composite ops must run.
+  registerLayerNormKernels("cpu");
+  await tf.setBackend("wasm");
+  registerLayerNormKernels("wasm");
+  tf.unregisterKernel("DemureLayerNorm", "wasm");
+  tf.unregisterKernel("DemureLayerNormGrad", "wasm");
+  try {
+    tf.tidy(() => {
+      const y = layerNorm(tf.tensor2d([[1, 3]]), tf.tensor1d([2, 3]), tf.tensor1d([0.5, 0]), 0);
+      assert(maxAbsDiff(y.dataSync(), [-1.5, 3]) < 1e-6, `${y.dataSync()}`);
+    });
+  } finally {
+    registerLayerNormKernels("wasm");
+  }
+  assert(tf.getKernel("DemureLayerNorm", "wasm") !== undefined, "fused kernels registered again");
+});
