@@ -494,3 +494,205 @@ Deno.test({
     assertEquals(blasKernelsInUse("webgl"), undefined);
   },
 });
+
+/** Runs `kernel` on the current backend with `inputs` and `attrs`, as a kernel caller would. */
+function runDirect(
+  kernel: string,
+  inputs: tf.NamedTensorMap,
+  attrs: Record<string, string | number | boolean>,
+): number[] {
+  return Array.from((tf.engine().runKernel(kernel, inputs, attrs) as tf.Tensor).dataSync());
+}
+
+Deno.test({
+  name:
+    "cpu: an int32 operand goes to the stock kernel; an int32 bias or prelu weights add as ints",
+  ignore,
+  fn: async () => {
+    await tf.setBackend("cpu");
+    registerBlasKernels("cpu");
+    // tf.matMul and tf.fused.matMul make the dtypes match first; a direct kernel call need not.
+    // OpenBLAS would read an int32 operand's bits as float32 ones (5 reads as 7e-45); the epilogue
+    // reads a bias or prelu weights as an array of their own dtype, so those come out exact.
+    tf.tidy(() => {
+      const a = tf.tensor2d([[1.5, 2], [3, 4]]), b = tf.tensor2d([[5, 6], [7, 8]]);
+      const attrs = { transposeA: false, transposeB: false };
+      const intB = tf.cast(b, "int32");
+      assertEquals(runDirect("BatchMatMul", { a, b: intB }, attrs), [21.5, 25, 43, 50]);
+      const bias = tf.tensor1d([1, 2], "int32");
+      const linear = { ...attrs, activation: "linear" };
+      assertEquals(runDirect("_FusedMatMul", { a, b, bias }, linear), [22.5, 27, 44, 52]);
+      const weights = tf.tensor1d([1, 2], "int32");
+      const prelu = { ...attrs, activation: "prelu" };
+      assertEquals(
+        runDirect("_FusedMatMul", { a: tf.neg(a), b, preluActivationWeights: weights }, prelu),
+        [-21.5, -50, -43, -100],
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "cpu: an activation the epilogue lacks goes to the stock kernel, not a silent linear",
+  ignore,
+  fn: async () => {
+    await tf.setBackend("cpu");
+    registerBlasKernels("cpu");
+    tf.tidy(() => {
+      const a = tf.tensor2d([[-1, 2]]), b = tf.tensor2d([[1], [1]]);
+      const attrs = { transposeA: false, transposeB: false, activation: "gelu" };
+      // tfjs's cpu kernel refuses it, naming it; the epilogue would return the bare product.
+      assertThrows(() => runDirect("_FusedMatMul", { a, b }, attrs), Error, "gelu");
+    });
+  },
+});
+
+for (const backend of BACKENDS) {
+  Deno.test({
+    name: `${backend}: a kernel call without transposes, activation or slope: none, linear, 0.2`,
+    ignore,
+    fn: async () => {
+      await tf.setBackend(backend);
+      registerBlasKernels(backend);
+      tf.tidy(() => {
+        // [2, 3] x [3, 2]: transposing either operand would make the inner sizes 2 and 3.
+        const a = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+        const b = tf.tensor2d([[1, -1], [0, -1], [-1, 0]]);
+        const product = [-2, -3, -2, -9];
+        assertEquals(runDirect("BatchMatMul", { a, b }, {}), product);
+        assertEquals(runDirect("_FusedMatMul", { a, b }, {}), product);
+        // tfjs-core passes leakyreluAlpha always (default 0.2); the kernel's default is the same.
+        const leaky = runDirect("_FusedMatMul", { a, b }, { activation: "leakyrelu" });
+        assert(relativeError(leaky, product.map((v) => v * 0.2)) < 1e-7, `${leaky}`);
+      });
+    },
+  });
+
+  Deno.test({
+    name: `_FusedMatMul(openblas, ${backend}): a leakyrelu slope of 0 is 0, not the default`,
+    ignore,
+    fn: async () => {
+      await tf.setBackend(backend);
+      registerBlasKernels(backend);
+      tf.tidy(() => {
+        const a = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+        const b = tf.tensor2d([[1, -1], [0, -1], [-1, 0]]);
+        const bias = tf.tensor1d([3, 0]); // the product [-2, -3, -2, -9] becomes [1, -3, 1, -9]
+        const out = tf.fused.matMul({ a, b, bias, activation: "leakyrelu", leakyreluAlpha: 0 });
+        assertEquals(Array.from(out.dataSync(), (v) => v + 0), [1, 0, 1, 0]);
+      });
+    },
+  });
+
+  Deno.test({
+    name: `unregisterBlasKernels(${backend}) puts both stock kernels back, and only then`,
+    ignore,
+    fn: () => {
+      const names = ["BatchMatMul", "_FusedMatMul"];
+      const kernelFuncs = () => names.map((name) => tf.getKernel(name, backend)!.kernelFunc);
+      unregisterBlasKernels(backend);
+      const stock = kernelFuncs();
+      registerBlasKernels(backend);
+      const ours = kernelFuncs();
+      names.forEach((name, i) => assert(ours[i] !== stock[i], `${name} replaced`));
+      assertEquals(unregisterBlasKernels(backend), true);
+      const back = kernelFuncs();
+      names.forEach((name, i) => assert(back[i] === stock[i], `${name} restored`));
+      assertEquals(unregisterBlasKernels(backend), false, "nothing left to restore");
+      registerBlasKernels(backend);
+    },
+  });
+}
+
+const NOTICE_SCRIPT = `import { registerBlasKernels, unregisterBlasKernels } from "${
+  new URL("../../lib/backend/kernels/blas_matmul.ts", import.meta.url).href
+}";
+const names = [registerBlasKernels("cpu"), registerBlasKernels("wasm"), registerBlasKernels("cpu")];
+console.log(JSON.stringify({ names, unregistered: unregisterBlasKernels("cpu") }));`;
+
+Deno.test("without OpenBLAS: one notice for all backends, whichever way loading failed", async () => {
+  // Without --allow-env the loader throws (the catch path: "not used"); with it, no library of
+  // the usual places opens without --allow-ffi ("not found"). Either way one line, then nothing
+  // registered and nothing to unregister.
+  const cases: [string[], string][] = [
+    [["--allow-read"], "OpenBLAS not used ("],
+    [["--allow-read", "--allow-env"], "OpenBLAS not found, keeping tfjs's matmul kernels ("],
+  ];
+  for (const [args, notice] of cases) {
+    const { code, stderr, lines } = await runScript(NOTICE_SCRIPT, args, envWithoutBlasSettings());
+    assertEquals(code, 0, stderr);
+    assertEquals(lines.length, 2, `${args}: ${lines.join("\n")}`);
+    assert(lines[0].startsWith(notice), `${args}: ${lines[0]}`);
+    assertEquals(JSON.parse(lines[1]), { names: [[], [], []], unregistered: false }, `${args}`);
+  }
+});
+
+const THREADS_SCRIPT = `import { tf } from "${
+  new URL("../../lib/backend/tf.ts", import.meta.url).href
+}";
+import { blasKernelsInUse, registerBlasKernels } from "${
+  new URL("../../lib/backend/kernels/blas_matmul.ts", import.meta.url).href
+}";
+await tf.setBackend("cpu");
+const stock = tf.getKernel("BatchMatMul", "cpu").kernelFunc;
+const errors = [];
+for (let i = 0; i < 2; i++) {
+  try {
+    registerBlasKernels("cpu");
+  } catch (error) {
+    errors.push(error.message.split(":")[0]);
+  }
+}
+const kept = tf.getKernel("BatchMatMul", "cpu").kernelFunc === stock;
+console.log(JSON.stringify({ errors, inUse: blasKernelsInUse("cpu") ?? null, kept }));`;
+
+Deno.test({
+  name: "a bad DEMURE_BLAS_THREADS throws at every registration and registers nothing",
+  ignore,
+  fn: async () => {
+    const { code, stderr, lines } = await runScript(THREADS_SCRIPT, ["--allow-all"], {
+      ...envWithoutBlasSettings(),
+      DEMURE_BLAS_THREADS: "two",
+    });
+    assertEquals(code, 0, stderr);
+    assertEquals(JSON.parse(lines[lines.length - 1]), {
+      errors: ["DEMURE_BLAS_THREADS=two", "DEMURE_BLAS_THREADS=two"],
+      inUse: null,
+      kept: true,
+    });
+  },
+});
+
+for (const backend of BACKENDS) {
+  Deno.test({
+    name: `_FusedMatMul(openblas, ${backend}): a column bias and column prelu weights, per row`,
+    ignore,
+    fn: async () => {
+      await tf.setBackend(backend);
+      registerBlasKernels(backend);
+      // The tests above give tf.fused.matMul a bias of shape [n] only; a bias of shape [m, 1]
+      // adds one value per row, which the kernel learns from the bias's shape, not its length.
+      tf.tidy(() => {
+        const a = tf.randomNormal([4, 6], 0, 1, "float32", 950);
+        const b = tf.randomNormal([6, 5], 0, 1, "float32", 951);
+        const biasValues = [0.5, -1, 2, -3], slopes = [0.1, 0.2, 0.3, 0.4];
+        const bias = tf.tensor2d(biasValues, [4, 1]), weights = tf.tensor2d(slopes, [4, 1]);
+        const product = tf.matMul(a, b).dataSync();
+        const out = tf.fused.matMul({
+          a,
+          b,
+          bias,
+          activation: "prelu",
+          preluActivationWeights: weights,
+        });
+        assertEquals(out.shape, [4, 5]);
+        const expected = Array.from(product, (v, i) => {
+          const row = Math.floor(i / 5), x = v + biasValues[row];
+          return x < 0 ? x * slopes[row] : x;
+        });
+        const error = relativeError(out.dataSync(), expected);
+        assert(error < 1e-6, `relative error ${error}`);
+      });
+    },
+  });
+}

@@ -1,6 +1,10 @@
 import { assert, assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
-import { layerNorm, registerLayerNormKernels } from "../../lib/backend/kernels/layer_norm.ts";
+import {
+  layerNorm,
+  layerNormRowsGradient,
+  registerLayerNormKernels,
+} from "../../lib/backend/kernels/layer_norm.ts";
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assertEquals(a.length, b.length);
@@ -126,4 +130,48 @@ Deno.test("layerNorm without the fused kernels (composite ops) matches a float64
     registerLayerNormKernels("cpu");
   }
   assert(tf.getKernel("DemureLayerNorm", "cpu") !== undefined, "fused kernels registered again");
+});
+
+Deno.test("layerNormRowsGradient sums the gain and bias gradients over rows in float64", () => {
+  // Rows [0, 2] (mean 1, rstd 1: x_hat [-1, 1]) under upstream gradients 1e8, 1 and -1e8: the
+  // sums are exactly -1 / 1 (gain) and 1 (bias). A float32 running sum loses the 1 against 1e8
+  // (its spacing there is 8) and gives 0.
+  const x = Float32Array.of(0, 2, 0, 2, 0, 2), gain = Float32Array.of(1, 1);
+  const mean = Float32Array.of(1, 1, 1), rstd = Float32Array.of(1, 1, 1);
+  const dy = Float32Array.of(1e8, 1e8, 1, 1, -1e8, -1e8);
+  const dx = new Float32Array(6), dGain = new Float32Array(2), dBias = new Float32Array(2);
+  layerNormRowsGradient(dy, x, gain, mean, rstd, 2, dx, dGain, dBias);
+  assertEquals(Array.from(dGain), [-1, 1]);
+  assertEquals(Array.from(dBias), [1, 1]);
+});
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`registerLayerNormKernels(${backend}) again keeps the kernels it registered first`, () => {
+    const names = ["DemureLayerNorm", "DemureLayerNormGrad"];
+    assertEquals(registerLayerNormKernels(backend), ["LayerNorm(fused)"]);
+    const first = names.map((name) => tf.getKernel(name, backend)!.kernelFunc);
+    // Registering again would replace them (tfjs warns) with new closures of the same maths.
+    assertEquals(registerLayerNormKernels(backend), ["LayerNorm(fused)"]);
+    names.forEach((name, i) =>
+      assert(tf.getKernel(name, backend)!.kernelFunc === first[i], `${name} kept`)
+    );
+  });
+}
+
+Deno.test("layerNorm looks for the fused kernels on the backend that runs, not on another", async () => {
+  // cpu has the kernels, wasm not (unregistered here): on wasm the composite ops must run.
+  registerLayerNormKernels("cpu");
+  await tf.setBackend("wasm");
+  registerLayerNormKernels("wasm");
+  tf.unregisterKernel("DemureLayerNorm", "wasm");
+  tf.unregisterKernel("DemureLayerNormGrad", "wasm");
+  try {
+    tf.tidy(() => {
+      const y = layerNorm(tf.tensor2d([[1, 3]]), tf.tensor1d([2, 3]), tf.tensor1d([0.5, 0]), 0);
+      assert(maxAbsDiff(y.dataSync(), [-1.5, 3]) < 1e-6, `${y.dataSync()}`);
+    });
+  } finally {
+    registerLayerNormKernels("wasm");
+  }
+  assert(tf.getKernel("DemureLayerNorm", "wasm") !== undefined, "fused kernels registered again");
 });
