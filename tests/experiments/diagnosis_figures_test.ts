@@ -192,3 +192,103 @@ Deno.test("diagnosisFigures: runs of different lengths are compared at the last 
       "Demure-SASRec 6.6000.",
   );
 });
+
+// Found by mutation round BG: what the records never show (BG02, BG05, BG06, BG09, BG12-BG14).
+
+Deno.test("diagnosisFigures: a best epoch without a curve point is an error naming the run", () => {
+  const [backbone, demure] = diagnosis.curves;
+  assertThrows(
+    () => diagnosisFigures({ ...diagnosis, curves: [backbone, { ...demure, bestEpoch: 9 }] }),
+    Error,
+    "diagnosisFigures: Demure-SASRec's best epoch 9 has no curve point",
+  );
+});
+
+Deno.test("diagnosisFigures: an epoch only one run reached is no comparison point", () => {
+  // Demure ran two epochs past the backbone and was best at its last: epoch 6 has no SASRec-MM
+  // value, so only epoch 4 compares the two.
+  const [backbone, demure] = diagnosis.curves;
+  const longer = {
+    ...demure,
+    epochs: [1, 2, 3, 4, 5, 6],
+    validNdcg: [0.01, 0.03, 0.04, 0.06, 0.07, 0.08],
+    recommendationLoss: [8, 7.2, 6.8, 6.6, 6.5, 6.45],
+    auxiliaryLoss: [0, 0, 0.09, 0.05, 0.04, 0.03],
+    bestEpoch: 6,
+    noiseRate: undefined,
+  };
+  const loss = diagnosisFigures({ ...diagnosis, curves: [backbone, longer] })[1].caption!;
+  assertStringIncludes(
+    loss,
+    "Compared at the same epoch: at epoch 4 (the last both ran) SASRec-MM 6.4000, " +
+      "Demure-SASRec 6.6000.",
+  );
+  assertEquals(loss.includes("epoch 6"), false, loss);
+  // Runs with no epoch in common say so instead of an empty comparison.
+  const apart = diagnosisFigures({
+    ...diagnosis,
+    curves: [
+      run("SASRec-MM", {
+        epochs: [1, 2],
+        validNdcg: [0.01, 0.02],
+        recommendationLoss: [8, 7],
+        auxiliaryLoss: [0, 0],
+        bestEpoch: 2,
+      }),
+      {
+        ...longer,
+        epochs: [3, 4],
+        validNdcg: [0.04, 0.06],
+        recommendationLoss: [6.8, 6.6],
+        auxiliaryLoss: [0.09, 0.05],
+        bestEpoch: 4,
+      },
+    ],
+  })[1].caption!;
+  assertStringIncludes(apart, "The two runs share no epoch to compare.");
+  assertEquals(apart.includes("Compared at the same epoch"), false, apart);
+});
+
+Deno.test("diagnosisFigures: no noise-rate figure for a run without a measured epoch", () => {
+  const [backbone, demure] = diagnosis.curves;
+  const titles = (noiseRate: RunCurves["noiseRate"]) =>
+    diagnosisFigures({ ...diagnosis, curves: [backbone, { ...demure, noiseRate }] })
+      .map((section) => section.figure.layout.title!.text);
+  const withoutNoise = [
+    "Validation NDCG@10 per epoch (MovieLens, seed 0)",
+    "Recommendation loss L_rec per epoch (MovieLens, seed 0)",
+    "Weighted contrastive loss lambda·L_cl per epoch (MovieLens, seed 0)",
+    "Test NDCG@10 by the test item's popularity (MovieLens)",
+  ];
+  assertEquals(titles(undefined), withoutNoise);
+  // Recorded but never measured (every epoch in a gap): no figure of empty curves either.
+  assertEquals(
+    titles({
+      epochs: [1, 2, 3, 4],
+      rates: { id: [NaN, NaN, NaN, NaN] },
+      gaps: [{ first: 1, last: 4, reason: "warm-up" }],
+      unmeasured: [],
+    }),
+    withoutNoise,
+  );
+});
+
+Deno.test("diagnosisFigures: a one-epoch gap reads 'epoch 1'; a modality never measured is said, not drawn", () => {
+  const [backbone, demure] = diagnosis.curves;
+  const noiseRate = {
+    epochs: [1, 2, 3, 4],
+    rates: { id: [NaN, 0.1, 0.11, 0.12], text: [NaN, NaN, NaN, NaN] },
+    gaps: [{ first: 1, last: 1, reason: "warm-up" }],
+    unmeasured: [{ modality: "text", reason: "no text in any history" }],
+    firstMeasuredEpoch: 2,
+  };
+  const noise = diagnosisFigures({ ...diagnosis, curves: [backbone, { ...demure, noiseRate }] })
+    .find((section) => section.figure.layout.title!.text.startsWith("Share masked as noise"))!;
+  assertStringIncludes(
+    noise.caption!,
+    "the first with a measured rate; no rate at epoch 1 (warm-up). ",
+  );
+  assertStringIncludes(noise.caption!, "text has no rate (no text in any history). ");
+  assertStringIncludes(noise.caption!, "they run from id 0.12 down to id 0.12.");
+  assertEquals(noise.figure.data.map((trace) => trace.name), ["id"]);
+});

@@ -72,3 +72,16 @@ Deno.test("main-table figure: every system with several seeds: one trace per met
   assertEquals(traces.every((t) => t.error_y?.array.every((e) => e !== null && e > 0)), true);
   assertEquals(traces.every((t) => t.offsetgroup === undefined), true);
 });
+
+Deno.test("main-table figure: no system with several seeds: the caption names no seed count", () => {
+  // Found by mutation round BG (BG19): seedCount of no count read "Infinity--Infinity seeds".
+  const section = mainTableFigure("Imported", [
+    row("Pop", [0.02], [0.05]),
+    row("ItemKNN", [0.03], [0.06]),
+  ]);
+  assertEquals(
+    section.caption,
+    "Imported: test NDCG@10 and HR@10, mean ± std over seeds (full ranking over all items, the " +
+      "protocol above); no error bar for Pop, ItemKNN (one seed: no spread)",
+  );
+});

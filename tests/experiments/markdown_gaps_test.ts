@@ -3,9 +3,16 @@
  * reason: a noise rate that a result file holds as null, an empty cold-start bucket. The HTML
  * report's figures draw no bar for a missing value, never a 0 one.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { MODALITY_NEVER_PRESENT, modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
-import { bestEpochsText, summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
+import {
+  bestEpochsText,
+  README_TABLES_END,
+  README_TABLES_START,
+  readmeTablesOf,
+  replaceReadmeTables,
+  summaryMarkdown,
+} from "../../lib/experiments/markdown_report.ts";
 import { reportSections } from "../../lib/experiments/html_report.ts";
 import type { BarTrace } from "../../lib/viz/figure.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
@@ -236,4 +243,99 @@ Deno.test("markdown: a test by seed says the seeds tied beside those ahead", () 
     l.startsWith("- Demure-SASRec vs SASRec-MM: mean difference in per-user test NDCG@10 0.0044")
   )!;
   assert(untied.endsWith("ahead in 4 of 5 seeds"), untied);
+});
+
+// Found by mutation round BG (BG34-BG37, BG40, BG42-BG44): cases the records never show.
+
+Deno.test("markdown: a design choice without a t-test (one seed) reads '-' for p", () => {
+  const [first, ...rest] = records.designChoices;
+  const markdown = summaryMarkdown({
+    ...records,
+    designChoices: [{ ...first, tTest: undefined }, ...rest],
+  });
+  assertStringIncludes(
+    markdown,
+    `| ${first.dataset} | ${first.choice} | ${first.seeds.join(", ")} | `,
+  );
+  const line = markdown.split("\n").find((l) =>
+    l.startsWith(`| ${first.dataset} | ${first.choice} | `)
+  )!;
+  assert(line.endsWith(" | - |"), line);
+});
+
+Deno.test("markdown: a diagnosis run whose best epoch has no curve point reads '-', never NaN", () => {
+  const [first, ...rest] = records.diagnosis;
+  const [base, demure] = first.curves;
+  const markdown = summaryMarkdown({
+    ...records,
+    diagnosis: [{ ...first, curves: [base, { ...demure, bestEpoch: 999 }] }, ...rest],
+  });
+  const warmup = demure.warmupEndedAfterEpoch === undefined
+    ? "-"
+    : `${demure.warmupEndedAfterEpoch}`;
+  assertStringIncludes(
+    markdown,
+    `| ${demure.system} | 999/${demure.epochs.length} | - | - | - | ${warmup} |`,
+  );
+  assertEquals(markdown.includes("NaN"), false);
+});
+
+Deno.test("markdown: a diagnosis without any modality's noise rate has no noise-rate sentence", () => {
+  const [first, ...rest] = records.diagnosis;
+  const sentence = "Share of each modality's (position, modality) pairs that Demure masked";
+  const count = (text: string) => text.split(sentence).length - 1;
+  const full = summaryMarkdown(records);
+  assert(count(full) > 0, "the records' noise rates");
+  const none = summaryMarkdown({
+    ...records,
+    diagnosis: [{ ...first, noiseRates: { measured: [], unmeasured: [] } }, ...rest],
+  });
+  assertEquals(count(none), count(full) - 1);
+  assertEquals(none.includes("over its training: ."), false);
+});
+
+Deno.test("markdown: a popularity bucket without SASRec-MM is '–' and why, never 0", () => {
+  const [first, ...rest] = records.diagnosis;
+  const bucket = {
+    label: "6-20",
+    min: 6,
+    max: 20,
+    users: 40,
+    bySystem: { "Demure-SASRec": { "NDCG@10": 0.0375, "HR@10": 0.075 } },
+  };
+  const markdown = summaryMarkdown({
+    ...records,
+    diagnosis: [{ ...first, popularity: [bucket] }, ...rest],
+  });
+  assertStringIncludes(markdown, "| 6-20 | 40 | – | 0.0375 | – |");
+  assertStringIncludes(markdown, "– no value: 6-20: SASRec-MM has no cells.");
+});
+
+Deno.test("replaceReadmeTables: the block between the markers, the rest kept, read back by readmeTablesOf", () => {
+  const readme = `intro\n${README_TABLES_START}\nold tables\n${README_TABLES_END}\noutro\n`;
+  const replaced = replaceReadmeTables(readme, "\n#### new\n\n| a |\n");
+  assertEquals(
+    replaced,
+    `intro\n${README_TABLES_START}\n<!-- deno-fmt-ignore-start -->\n\n#### new\n\n| a |\n\n` +
+      `<!-- deno-fmt-ignore-end -->\n${README_TABLES_END}\noutro\n`,
+  );
+  assertEquals(readmeTablesOf(replaced), "#### new\n\n| a |");
+  // Replacing again is stable: the markers are not doubled.
+  assertEquals(replaceReadmeTables(replaced, "#### new\n\n| a |"), replaced);
+});
+
+Deno.test("replaceReadmeTables: missing or swapped markers are an error naming both", () => {
+  for (
+    const readme of [
+      "no markers\n",
+      `${README_TABLES_START}\nno end\n`,
+      `${README_TABLES_END}\nswapped\n${README_TABLES_START}\n`,
+    ]
+  ) {
+    assertThrows(
+      () => replaceReadmeTables(readme, "tables"),
+      Error,
+      `README.md: the markers "${README_TABLES_START}" and "${README_TABLES_END}" are missing`,
+    );
+  }
 });
