@@ -225,9 +225,11 @@ function popularitySection(d: Diagnosis): FigureSection {
       ),
       series: systems.map((system) => ({
         name: system,
+        // A system without cells in the bucket has no bar, as in summary.md's "–": the caption
+        // says why. It used to throw, and one system whose runs all diverged lost the whole report.
         values: d.popularity.map((b) => {
-          const value = ndcgOf(b, system);
-          return Number.isNaN(value) ? null : value;
+          const value = b.bySystem[system]?.["NDCG@10"];
+          return value === undefined || Number.isNaN(value) ? null : value;
         }),
       })),
       title: `Test NDCG@10 by the test item's popularity (${d.dataset})`,
