@@ -157,6 +157,8 @@ Deno.test("trainingBatches: an unknown or out-of-range setting is a SettingError
     [{ ...good, windows: "first" }, 0, "BatcherConfig.windows", '"first"'],
     [{ ...good, shuffle: "false" }, 0, "BatcherConfig.shuffle", '"false"'],
     [good, 0.5, "trainingBatches: epoch", "0.5"],
+    // The documented range is >= 0: a negative epoch drew an order no counted epoch gives.
+    [good, -1, "trainingBatches: epoch", "-1"],
   ];
   for (const [config, epoch, setting, text] of bad) {
     const error = assertThrows(
@@ -201,6 +203,13 @@ Deno.test("evaluationBatches: users are batched in the order listed; a bad list 
     ) as SettingError;
     assertEquals(error.setting, setting);
   }
+  // A repeat names where the id was first listed, so the caller can find both entries.
+  const repeated = assertThrows(
+    () => evaluationBatches(split, "test", 2, [2, 0, 2]),
+    SettingError,
+  ) as SettingError;
+  assertEquals(repeated.setting, "evaluationBatches: users[2]");
+  assertStringIncludes(repeated.message, "user 2 is already at index 0");
 });
 
 Deno.test("trainingBatches order is a seeded permutation: same seed same order, epochs differ", () => {
