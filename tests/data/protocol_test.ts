@@ -8,6 +8,7 @@ import {
 import { datasetFingerprint } from "../../lib/data/fingerprint.ts";
 import {
   type BatcherConfig,
+  DEFAULT_BATCHER,
   evaluationBatches,
   padLeft,
   trainingBatchCount,
@@ -317,6 +318,25 @@ Deno.test("trainingBatchCount is the batch count of every epoch, counted without
     SettingError,
     "BatcherConfig.batchSize is 0",
   );
+});
+
+Deno.test("trainingBatches and trainingBatchCount without a config use DEFAULT_BATCHER", () => {
+  // 200 users of 5 training items, windows of 2 pairs: 400 rows with every window (4 batches of
+  // 128), 200 with the last only (2 batches); the default order is shuffled, not the user order.
+  const train = Array.from({ length: 200 }, (_, u) => Int32Array.of(0, 1, 2, 3, u % 4));
+  const split: LeaveOneOutSplit = {
+    dataset: tinyDataset(train.map((items) => [...items, 4, 5]), 6),
+    train,
+    validTarget: new Int32Array(200).fill(4),
+    testTarget: new Int32Array(200).fill(5),
+    maxLength: 2,
+    protocol: [],
+  };
+  assertEquals(trainingBatchCount(split), trainingBatchCount(split, DEFAULT_BATCHER));
+  assertEquals(trainingBatchCount(split), 4);
+  for (const epoch of [0, 1]) {
+    assertEquals(trainingBatches(split, epoch), trainingBatches(split, epoch, DEFAULT_BATCHER));
+  }
 });
 
 Deno.test("training rows: ceil(pairs / maxLength) windows (1 with windows last), none empty; a one-item history has none", () => {
