@@ -2,8 +2,8 @@
  * MovieLens item modalities at their edges: a title whose covered words average to zero is
  * missing (not NaN), the production vocabulary keeps distributors and directors from their
  * thresholds on, and readableTitle keeps a title that is all parentheses and joins "L'"; stop
- * words stay out of a title mean, each production fact keeps its own label, and the provenance
- * notes count missing and matched items.
+ * words stay out of a title mean, which reads the main title only; each production fact keeps its
+ * own label and is found by movie id; the provenance notes count missing and matched items.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import {
@@ -95,6 +95,27 @@ Deno.test("text modality: stop words are left out of the mean when the title has
   assertEquals(Array.from(modality.present), [1]);
 });
 
+Deno.test("text modality and coverage read the main title: no alternative title, no year", () => {
+  const items: MovieItem[] = [
+    {
+      movieId: 1,
+      title: "Killer, The (Die xue shuang xiong) (1989)",
+      year: 1989,
+      genres: "Action",
+    },
+  ];
+  // Main title "The Killer": killer only. The raw title would add "die" (and "1989") to the mean
+  // and 5 more tokens to the coverage.
+  const vectors = {
+    words: ["1989", "die", "killer", "the"],
+    dim: 2,
+    matrix: Float32Array.of(1, 1, 0, 1, 1, 0, 1, 1),
+  };
+  const { modality, coverage } = textModality(items, vectors, "test");
+  assertEquals(Array.from(modality.values), [1, 0]);
+  assertEquals(coverage, { distinctTokens: 1, coveredTokens: 1, itemsWithText: 1 });
+});
+
 Deno.test("production modality: MPAA rating, creative type and source are each their own labelled fact", () => {
   const record = (movieId: number, mpaa: string, creativeType: string, source: string) => ({
     movieId,
@@ -109,7 +130,8 @@ Deno.test("production modality: MPAA rating, creative type and source are each t
     record(2, "R", "", ""),
   ];
   // Movie 3 has no record: unmatched, so missing (and not counted as matched in the notes).
-  const items: MovieItem[] = [1, 2, 3].map((movieId) => ({
+  // Items are in another order than the records: an item finds its record by movie id.
+  const items: MovieItem[] = [2, 3, 1].map((movieId) => ({
     movieId,
     title: null,
     year: null,
@@ -117,8 +139,8 @@ Deno.test("production modality: MPAA rating, creative type and source are each t
   }));
   const modality = productionModality(items, records, "test");
   assertEquals(modality.vocabulary, ["mpaa:PG", "mpaa:R", "source:Remake", "type:Fantasy"]);
-  assertEquals(Array.from(modality.values), [1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0]);
-  assertEquals(Array.from(modality.present), [1, 1, 0]);
+  assertEquals(Array.from(modality.values), [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1]);
+  assertEquals(Array.from(modality.present), [1, 0, 1]);
   assertStringIncludes(modality.provenance.notes ?? "", "2 items matched;");
 });
 
