@@ -126,6 +126,10 @@ Deno.test("padLeft and the batchers left-pad, cut to the most recent items and a
   const [valid] = evaluationBatches(split, "valid", 8);
   assertEquals(Array.from(valid.batch.items), [4, 1, 7, 8]);
   assertEquals(Array.from(valid.targets), [5, 2]);
+  // No per-position targets outside training: a loss given an evaluation batch throws ("no
+  // targets") rather than training on zeros (the padding item).
+  assertEquals(padLeft([0], [Int32Array.of(4, 5)], 3).targets, undefined);
+  assertEquals([test.batch.targets, valid.batch.targets], [undefined, undefined]);
 });
 
 Deno.test("evaluationBatches: a stage other than valid or test is a SettingError, not the test targets", () => {
