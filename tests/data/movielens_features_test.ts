@@ -1,12 +1,15 @@
 /**
  * MovieLens item modalities at their edges: a title whose covered words average to zero is
  * missing (not NaN), the production vocabulary keeps distributors and directors from their
- * thresholds on, and readableTitle keeps a title that is all parentheses and joins "L'".
+ * thresholds on, and readableTitle keeps a title that is all parentheses and joins "L'"; stop
+ * words stay out of a title mean, which reads the main title only; each production fact keeps its
+ * own label and is found by movie id; the provenance notes count missing and matched items.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertStringIncludes } from "@std/assert";
 import {
   genreModality,
   type MovieItem,
+  NO_GENRES_TAG,
   PRODUCTION_MIN_FILMS,
   productionModality,
   type ProductionRecord,
@@ -75,4 +78,84 @@ Deno.test("genre and year vocabularies: tags sorted whatever their order in item
     ">=2010",
   ]);
   assertEquals(Array.from(year.values).indexOf(1), 1);
+});
+
+Deno.test("text modality: stop words are left out of the mean when the title has other covered words", () => {
+  const items: MovieItem[] = [
+    { movieId: 1, title: "Deer Hunter, The", year: 1978, genres: "Drama" },
+  ];
+  // deer + hunter = (2, 0), normalised (1, 0); with "the" it would be (2, 1) normalised.
+  const vectors = {
+    words: ["deer", "hunter", "the"],
+    dim: 2,
+    matrix: Float32Array.of(1, 0, 1, 0, 0, 1),
+  };
+  const { modality } = textModality(items, vectors, "test");
+  assertEquals(Array.from(modality.values), [1, 0]);
+  assertEquals(Array.from(modality.present), [1]);
+});
+
+Deno.test("text modality and coverage read the main title: no alternative title, no year", () => {
+  const items: MovieItem[] = [
+    {
+      movieId: 1,
+      title: "Killer, The (Die xue shuang xiong) (1989)",
+      year: 1989,
+      genres: "Action",
+    },
+  ];
+  // Main title "The Killer": killer only. The raw title would add "die" (and "1989") to the mean
+  // and 5 more tokens to the coverage.
+  const vectors = {
+    words: ["1989", "die", "killer", "the"],
+    dim: 2,
+    matrix: Float32Array.of(1, 1, 0, 1, 1, 0, 1, 1),
+  };
+  const { modality, coverage } = textModality(items, vectors, "test");
+  assertEquals(Array.from(modality.values), [1, 0]);
+  assertEquals(coverage, { distinctTokens: 1, coveredTokens: 1, itemsWithText: 1 });
+});
+
+Deno.test("production modality: MPAA rating, creative type and source are each their own labelled fact", () => {
+  const record = (movieId: number, mpaa: string, creativeType: string, source: string) => ({
+    movieId,
+    mpaa,
+    creativeType,
+    source,
+    distributor: "",
+    director: "",
+  });
+  const records: ProductionRecord[] = [
+    record(1, "PG", "Fantasy", "Remake"),
+    record(2, "R", "", ""),
+  ];
+  // Movie 3 has no record: unmatched, so missing (and not counted as matched in the notes).
+  // Items are in another order than the records: an item finds its record by movie id.
+  const items: MovieItem[] = [2, 3, 1].map((movieId) => ({
+    movieId,
+    title: null,
+    year: null,
+    genres: "Drama",
+  }));
+  const modality = productionModality(items, records, "test");
+  assertEquals(modality.vocabulary, ["mpaa:PG", "mpaa:R", "source:Remake", "type:Fantasy"]);
+  assertEquals(Array.from(modality.values), [0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1]);
+  assertEquals(Array.from(modality.present), [1, 0, 1]);
+  assertStringIncludes(modality.provenance.notes ?? "", "2 items matched;");
+});
+
+Deno.test("genre and year provenance notes count the items treated as missing", () => {
+  const items: MovieItem[] = [
+    { movieId: 1, title: null, year: 1995, genres: NO_GENRES_TAG },
+    { movieId: 2, title: null, year: null, genres: "Drama" },
+    { movieId: 3, title: null, year: null, genres: "Comedy|Drama" },
+  ];
+  assertStringIncludes(
+    genreModality(items).provenance.notes ?? "",
+    `2 tags; "${NO_GENRES_TAG}" treated as missing (1 items)`,
+  );
+  assertStringIncludes(
+    yearModality(items).provenance.notes ?? "",
+    "NA year treated as missing (2 items)",
+  );
 });

@@ -8,6 +8,7 @@ import {
 import { datasetFingerprint } from "../../lib/data/fingerprint.ts";
 import {
   type BatcherConfig,
+  DEFAULT_BATCHER,
   evaluationBatches,
   padLeft,
   trainingBatchCount,
@@ -125,6 +126,10 @@ Deno.test("padLeft and the batchers left-pad, cut to the most recent items and a
   const [valid] = evaluationBatches(split, "valid", 8);
   assertEquals(Array.from(valid.batch.items), [4, 1, 7, 8]);
   assertEquals(Array.from(valid.targets), [5, 2]);
+  // No per-position targets outside training: a loss given an evaluation batch throws ("no
+  // targets") rather than training on zeros (the padding item).
+  assertEquals(padLeft([0], [Int32Array.of(4, 5)], 3).targets, undefined);
+  assertEquals([test.batch.targets, valid.batch.targets], [undefined, undefined]);
 });
 
 Deno.test("evaluationBatches: a stage other than valid or test is a SettingError, not the test targets", () => {
@@ -157,6 +162,8 @@ Deno.test("trainingBatches: an unknown or out-of-range setting is a SettingError
     [{ ...good, windows: "first" }, 0, "BatcherConfig.windows", '"first"'],
     [{ ...good, shuffle: "false" }, 0, "BatcherConfig.shuffle", '"false"'],
     [good, 0.5, "trainingBatches: epoch", "0.5"],
+    // The documented range is >= 0: a negative epoch drew an order no counted epoch gives.
+    [good, -1, "trainingBatches: epoch", "-1"],
   ];
   for (const [config, epoch, setting, text] of bad) {
     const error = assertThrows(
@@ -201,6 +208,13 @@ Deno.test("evaluationBatches: users are batched in the order listed; a bad list 
     ) as SettingError;
     assertEquals(error.setting, setting);
   }
+  // A repeat names where the id was first listed, so the caller can find both entries.
+  const repeated = assertThrows(
+    () => evaluationBatches(split, "test", 2, [2, 0, 2]),
+    SettingError,
+  ) as SettingError;
+  assertEquals(repeated.setting, "evaluationBatches: users[2]");
+  assertStringIncludes(repeated.message, "user 2 is already at index 0");
 });
 
 Deno.test("trainingBatches order is a seeded permutation: same seed same order, epochs differ", () => {
@@ -308,6 +322,25 @@ Deno.test("trainingBatchCount is the batch count of every epoch, counted without
     SettingError,
     "BatcherConfig.batchSize is 0",
   );
+});
+
+Deno.test("trainingBatches and trainingBatchCount without a config use DEFAULT_BATCHER", () => {
+  // 200 users of 5 training items, windows of 2 pairs: 400 rows with every window (4 batches of
+  // 128), 200 with the last only (2 batches); the default order is shuffled, not the user order.
+  const train = Array.from({ length: 200 }, (_, u) => Int32Array.of(0, 1, 2, 3, u % 4));
+  const split: LeaveOneOutSplit = {
+    dataset: tinyDataset(train.map((items) => [...items, 4, 5]), 6),
+    train,
+    validTarget: new Int32Array(200).fill(4),
+    testTarget: new Int32Array(200).fill(5),
+    maxLength: 2,
+    protocol: [],
+  };
+  assertEquals(trainingBatchCount(split), trainingBatchCount(split, DEFAULT_BATCHER));
+  assertEquals(trainingBatchCount(split), 4);
+  for (const epoch of [0, 1]) {
+    assertEquals(trainingBatches(split, epoch), trainingBatches(split, epoch, DEFAULT_BATCHER));
+  }
 });
 
 Deno.test("training rows: ceil(pairs / maxLength) windows (1 with windows last), none empty; a one-item history has none", () => {
