@@ -132,3 +132,16 @@ Deno.test("loadMovieLens checks every data file against its digest in manifest.j
     await assertRefused({ [name]: flipped }, [name, 0, "sha256"], undefined, false);
   }
 });
+
+Deno.test("loadMovieLens: a year of 0 or less, an empty genre tag or a repeated production record is refused", async () => {
+  // A year of 0 fell into the earliest bucket as a real year; an empty tag became a genre named "".
+  for (const year of ["0", "-1"]) {
+    await assertRefused({ "items.csv": setField(2, 2, year) }, ["items.csv", 2, "year"]);
+  }
+  for (const genres of ["", "Comedy||Romance", "Comedy|"]) {
+    await assertRefused({ "items.csv": setField(3, 3, genres) }, ["items.csv", 3, "genres"]);
+  }
+  // Line 3 given line 2's movie id (1): counted twice toward the distributor and director
+  // thresholds, and the features kept only the last record.
+  await assertRefused({ "production.csv": setField(3, 0, "1") }, ["production.csv", 3, "movieId"]);
+});

@@ -109,6 +109,37 @@ class CommittedFiles {
   }
 }
 
+/**
+ * A release year: a positive integer (an unknown year is an empty field). A 0 or negative year
+ * fell into the earliest year bucket as if it were a real one.
+ */
+function releaseYear(value: string, file: string, line: number): number {
+  const year = integerField(value, file, line, "year");
+  if (year >= 1) return year;
+  throw new DataError(
+    file,
+    line,
+    "year",
+    `not a release year: ${year} (leave it empty if unknown)`,
+  );
+}
+
+/**
+ * The `|`-separated genre tags, unchanged, or an error for an empty tag (an empty field, or `A||B`):
+ * it became a genre named "" and the item counted as having genres. An item without genres says
+ * "(no genres listed)", as MovieLens does.
+ */
+function genreTags(value: string, file: string, line: number): string {
+  if (value.split("|").every((tag) => tag !== "")) return value;
+  throw new DataError(
+    file,
+    line,
+    "genres",
+    `empty genre tag in "${value}" (tags are separated by one "|"; an item without genres says ` +
+      `"(no genres listed)")`,
+  );
+}
+
 /** `items.csv`: the movies, and the internal index of each movie id. */
 function readItems(files: CommittedFiles): { items: MovieItem[]; itemIndex: Map<number, number> } {
   const itemsFile = files.path(MOVIELENS_FILES.items);
@@ -117,8 +148,8 @@ function readItems(files: CommittedFiles): { items: MovieItem[]; itemIndex: Map<
   const items: MovieItem[] = itemTable.rows.map(([id, title, year, genres], r) => ({
     movieId: integerField(id, itemsFile, itemTable.lines[r], "movieId"),
     title: title === "" ? null : title,
-    year: year === "" ? null : integerField(year, itemsFile, itemTable.lines[r], "year"),
-    genres,
+    year: year === "" ? null : releaseYear(year, itemsFile, itemTable.lines[r]),
+    genres: genreTags(genres, itemsFile, itemTable.lines[r]),
   }));
   const itemIndex = new Map<number, number>();
   items.forEach((item, i) => {
@@ -192,16 +223,25 @@ function readProduction(
     ["movieId", "mpaa", "creativeType", "source", "distributor", "director"],
     productionFile,
   );
+  // A movie listed twice counted twice toward the distributor and director thresholds, and
+  // the features kept only its last record.
+  const firstLine = new Map<number, number>();
   return productionTable.rows.map((row, r) => {
-    const movieId = integerField(row[0], productionFile, productionTable.lines[r], "movieId");
+    const line = productionTable.lines[r];
+    const movieId = integerField(row[0], productionFile, line, "movieId");
     if (!itemIndex.has(movieId)) {
+      throw new DataError(productionFile, line, "movieId", `unknown ${movieId}`);
+    }
+    const earlier = firstLine.get(movieId);
+    if (earlier !== undefined) {
       throw new DataError(
         productionFile,
-        productionTable.lines[r],
+        line,
         "movieId",
-        `unknown ${movieId}`,
+        `duplicate ${movieId} (first at line ${earlier})`,
       );
     }
+    firstLine.set(movieId, line);
     const [, mpaa, creativeType, source, distributor, director] = row;
     return { movieId, mpaa, creativeType, source, distributor, director };
   });
