@@ -369,3 +369,14 @@ Deno.test("markdown subset: a table row with more or fewer cells than its header
     );
   }
 });
+
+Deno.test("external URL scan: srcset, data and poster attributes and ws(s) URLs are loads too", () => {
+  const html = `<img srcset="https://img.x/a.png 2x"><object data="https://obj.x/o.svg"></object>` +
+    `<video poster="https://img.x/p.jpg"></video><embed src="wss://live.x/s">`;
+  assertEquals(externalResourceUrls(html), [
+    "https://img.x/a.png",
+    "https://img.x/p.jpg",
+    "https://obj.x/o.svg",
+    "wss://live.x/s",
+  ]);
+});
