@@ -571,3 +571,24 @@ Deno.test("checkRenderedHtml: a console message that is no uncaught error does n
     assertEquals([report.scriptErrors, report.ok], [[], true]);
   });
 });
+
+Deno.test("checkRenderedHtml: a net log it cannot read the requests of is an error naming the page", async () => {
+  await inStandInDir(async (dir) => {
+    const page = `${dir}/page.html`;
+    await Deno.writeTextFile(page, '<div class="demure-plot" id="f"></div>');
+    const netLog = '{"constants":{"logEventTypes":{}},"events":[]}';
+    const executable = await standIn(
+      dir,
+      `for a in "$@"; do case "$a" in\n` +
+        `  --log-net-log=*) printf '%s' '${netLog}' > "\${a#--log-net-log=}";;\n` +
+        `esac; done\nprintf '%s' '${DRAWN}'`,
+    );
+    await assertRejects(
+      () => checkRenderedHtml(page, { executable, sandbox: false }),
+      Error,
+      `checkRenderedHtml: ${page}: pageRequestsFromNetLog: the net log's constants.logEventTypes has no`,
+    );
+    const [run] = await runsOf(dir);
+    assertEquals(pathExists(flag(run, "log-net-log")!.replace(/\/[^/]*$/, "")), false);
+  });
+});

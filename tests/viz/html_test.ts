@@ -380,3 +380,18 @@ Deno.test("external URL scan: srcset, data and poster attributes and ws(s) URLs 
     "wss://live.x/s",
   ]);
 });
+
+Deno.test("net log: a log whose constants lack URL_REQUEST_START_JOB is refused, not read as no requests", () => {
+  // No event would match the type: the page's fetches would pass unseen.
+  for (const constants of [{ logEventTypes: { REQUEST_ALIVE: 3 } }, {}]) {
+    const log = JSON.stringify({
+      constants,
+      events: [{ type: 7, params: { url: "https://cdn.example.org/lib.js", initiator: "null" } }],
+    });
+    assertThrows(
+      () => pageRequestsFromNetLog(log),
+      Error,
+      "pageRequestsFromNetLog: the net log's constants.logEventTypes has no URL_REQUEST_START_JOB number",
+    );
+  }
+});
