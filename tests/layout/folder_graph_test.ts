@@ -231,3 +231,43 @@ Deno.test("deno run scripts/folder_graph.ts: prints the graph, names each broken
     Deno.removeSync(root, { recursive: true });
   }
 });
+
+Deno.test("layoutProblems: by default the top folders are notebook, notebook_runner and prepare", () => {
+  const root = fixture({
+    "lib/a/mod.ts": 'export * from "./a.ts";\n',
+    "lib/a/a.ts": 'import "../notebook/n.ts";\nimport "../prepare/p.ts";\n',
+    "lib/notebook/mod.ts": 'export * from "./n.ts";\n',
+    "lib/notebook/n.ts": "export const n = 1;\n",
+    "lib/prepare/mod.ts": 'export * from "./p.ts";\n',
+    "lib/prepare/p.ts": "export const p = 1;\n",
+  });
+  try {
+    assertEquals(layoutProblems(root), [
+      "lib/a/a.ts imports lib/notebook/n.ts: notebook is a top folder (only notebooks and scripts use it)",
+      "lib/a/a.ts imports lib/prepare/p.ts: prepare is a top folder (only notebooks and scripts use it)",
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("consumers: problems come file by file in name order, whatever order the folder lists them in", () => {
+  const names = ["m", "c", "x", "a", "q", "f", "b", "z"];
+  const files: Record<string, string> = {};
+  for (const name of names) {
+    files[`scripts/${name}.ts`] = `import "../lib/${name}/${name}.ts";\n`;
+    files[`notebooks/${name}.ipynb`] = JSON.stringify({
+      cells: [{ cell_type: "code", source: `import "../lib/${name}/${name}.ts";` }],
+    });
+  }
+  const root = fixture(files);
+  try {
+    const sorted = [...names].sort();
+    assertEquals(consumerProblems(root, ["scripts"], {}).map((line) => line.split(" ")[0]), [
+      ...sorted.map((name) => `scripts/${name}.ts`),
+      ...sorted.map((name) => `notebooks/${name}.ipynb`),
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});

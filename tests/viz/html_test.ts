@@ -395,3 +395,14 @@ Deno.test("net log: a log whose constants lack URL_REQUEST_START_JOB is refused,
     );
   }
 });
+
+Deno.test("net log: requests come sorted and once each, whatever the order of the events", () => {
+  const event = (url: string) => ({ type: 7, params: { url, initiator: "null" } });
+  const log = JSON.stringify({
+    constants: { logEventTypes: { URL_REQUEST_START_JOB: 7 } },
+    events: ["https://z.example.org/", "https://a.example.org/", "https://z.example.org/"].map(
+      event,
+    ),
+  });
+  assertEquals(pageRequestsFromNetLog(log), ["https://a.example.org/", "https://z.example.org/"]);
+});
