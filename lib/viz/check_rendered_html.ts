@@ -90,13 +90,14 @@ interface NetLogEvent {
 }
 
 interface NetLog {
-  constants: { logEventTypes: Record<string, number> };
+  constants?: { logEventTypes?: Record<string, number> };
   events: NetLogEvent[];
 }
 
 /**
  * Requests started by the page (not by the browser itself, whose own requests carry initiator
- * "not an origin") to a network scheme, from a Chromium `--log-net-log` file.
+ * "not an origin") to a network scheme, from a Chromium `--log-net-log` file. A log whose
+ * constants give no number for `URL_REQUEST_START_JOB` is an error: no event could match it.
  */
 export function pageRequestsFromNetLog(netLogText: string): string[] {
   let log: NetLog;
@@ -106,7 +107,14 @@ export function pageRequestsFromNetLog(netLogText: string): string[] {
     // Chromium may exit before closing the JSON; the event list is still complete.
     log = JSON.parse(netLogText.replace(/,?\s*$/, "") + "]}") as NetLog;
   }
-  const startJob = log.constants.logEventTypes["URL_REQUEST_START_JOB"];
+  // Without the type's number no event matches: the check would pass whatever the page fetched.
+  const startJob = log.constants?.logEventTypes?.["URL_REQUEST_START_JOB"];
+  if (typeof startJob !== "number") {
+    throw new Error(
+      "pageRequestsFromNetLog: the net log's constants.logEventTypes has no URL_REQUEST_START_JOB " +
+        "number, so its page requests cannot be read",
+    );
+  }
   const requests = new Set<string>();
   for (const event of log.events) {
     const url = event.params?.url;
@@ -169,7 +177,13 @@ export async function checkRenderedHtml(
     const externalReferences = [
       ...new Set([...externalResourceUrls(source), ...externalResourceUrls(run.stdout)]),
     ].sort();
-    const networkRequests = pageRequestsFromNetLog(await Deno.readTextFile(netLogPath));
+    let networkRequests: string[];
+    try {
+      networkRequests = pageRequestsFromNetLog(await Deno.readTextFile(netLogPath));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`checkRenderedHtml: ${path}: ${message}`, { cause: error });
+    }
     const scriptErrors = [
       ...run.stderr.matchAll(/:CONSOLE[^\]]*\] "(Uncaught.*?)", source: ([^\n]*)/g),
     ].map((match) => `${match[1]} at ${match[2]}`);

@@ -134,3 +134,140 @@ Deno.test("consumers: a missing consumer folder or notebooks/ is skipped; a note
     Deno.removeSync(root, { recursive: true });
   }
 });
+
+Deno.test("folder graph: only .ts files under lib/ are read, and only imports that land in lib/ count", () => {
+  // A README's example import is no code; a path that leaves lib/ (a vendored file) is no folder
+  // of the graph, and its private file is none of lib/'s business.
+  const root = fixture({
+    "lib/a/mod.ts": 'export * from "./a.ts";\n',
+    "lib/a/a.ts": 'import "../../vendor/x/_y.ts";\nexport const a = 1;\n',
+    "lib/a/README.md": 'import { b } from "../b/_b.ts";\n',
+    "lib/b/mod.ts": 'export * from "./_b.ts";\n',
+    "lib/b/_b.ts": "export const b = 1;\n",
+  });
+  try {
+    const graph = folderGraph(root);
+    assertEquals([...graph.edges.get("a")!], []);
+    assertEquals(graph.imports, []);
+    assertEquals(layoutProblems(root, []), []);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("folder graph: cycles come in folder-name order, whatever the order of the imports", () => {
+  const root = fixture({
+    "lib/a/a.ts": 'import "../c/c.ts";\nimport "../b/b.ts";\n',
+    "lib/b/b.ts": 'import "../a/a.ts";\n',
+    "lib/c/c.ts": 'import "../a/a.ts";\n',
+  });
+  try {
+    assertEquals(folderCycles(folderGraph(root)), [["a", "b", "a"], ["a", "c", "a"]]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("mod.ts: `export * as name from` and `export type {...} from` are re-exports", () => {
+  const root = fixture({
+    "lib/a/mod.ts": 'export * as shapes from "./a.ts";\nexport type { A } from "./a.ts";\n',
+    "lib/a/a.ts": "export type A = number;\n",
+  });
+  try {
+    assertEquals(layoutProblems(root, []), []);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("consumers: a consumer path that is a file, and a notebooks/ file that is no .ipynb, are skipped", () => {
+  const root = fixture({
+    "bench": "not a folder\n",
+    "notebooks/README.md": 'See import { a } from "../lib/a/a.ts";\n',
+    "notebooks/01.ipynb": JSON.stringify({
+      cells: [{ cell_type: "code", source: 'import { a } from "../lib/a/a.ts";' }],
+    }),
+  });
+  try {
+    assertEquals(consumerProblems(root, undefined, {}), [
+      "notebooks/01.ipynb imports lib/a/a.ts: import the root mod.ts or lib/a/mod.ts",
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("deno run scripts/folder_graph.ts: prints the graph, names each broken rule, exits 1", async () => {
+  // The script checks the tree it sits in: a copy of it in a fixture checks the fixture.
+  const script = Deno.readTextFileSync(new URL("../../scripts/folder_graph.ts", import.meta.url));
+  const root = fixture({
+    "scripts/folder_graph.ts": script,
+    "scripts/x.ts": 'import "../lib/a/a.ts";\n',
+    "lib/a/mod.ts": 'export * from "./a.ts";\n',
+    "lib/a/a.ts": 'import "../b/b.ts";\n',
+    "lib/b/mod.ts": 'export * from "./b.ts";\n',
+    "lib/b/b.ts": "export const b = 1;\n",
+  });
+  try {
+    const run = async () => {
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--no-config", "--allow-read", join(root, "scripts/folder_graph.ts")],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+      return { code: output.code, stdout: text(output.stdout), stderr: text(output.stderr) };
+    };
+    const broken = await run();
+    assertEquals(broken.stdout, `${"a".padEnd(12)} -> b\n${"b".padEnd(12)} -> \n`);
+    assertEquals(
+      broken.stderr,
+      "scripts/x.ts imports lib/a/a.ts: import the root mod.ts or lib/a/mod.ts\n",
+    );
+    assertEquals(broken.code, 1);
+    Deno.removeSync(join(root, "scripts/x.ts"));
+    assertEquals((await run()).code, 0);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("layoutProblems: by default the top folders are notebook, notebook_runner and prepare", () => {
+  const root = fixture({
+    "lib/a/mod.ts": 'export * from "./a.ts";\n',
+    "lib/a/a.ts": 'import "../notebook/n.ts";\nimport "../prepare/p.ts";\n',
+    "lib/notebook/mod.ts": 'export * from "./n.ts";\n',
+    "lib/notebook/n.ts": "export const n = 1;\n",
+    "lib/prepare/mod.ts": 'export * from "./p.ts";\n',
+    "lib/prepare/p.ts": "export const p = 1;\n",
+  });
+  try {
+    assertEquals(layoutProblems(root), [
+      "lib/a/a.ts imports lib/notebook/n.ts: notebook is a top folder (only notebooks and scripts use it)",
+      "lib/a/a.ts imports lib/prepare/p.ts: prepare is a top folder (only notebooks and scripts use it)",
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});
+
+Deno.test("consumers: problems come file by file in name order, whatever order the folder lists them in", () => {
+  const names = ["m", "c", "x", "a", "q", "f", "b", "z"];
+  const files: Record<string, string> = {};
+  for (const name of names) {
+    files[`scripts/${name}.ts`] = `import "../lib/${name}/${name}.ts";\n`;
+    files[`notebooks/${name}.ipynb`] = JSON.stringify({
+      cells: [{ cell_type: "code", source: `import "../lib/${name}/${name}.ts";` }],
+    });
+  }
+  const root = fixture(files);
+  try {
+    const sorted = [...names].sort();
+    assertEquals(consumerProblems(root, ["scripts"], {}).map((line) => line.split(" ")[0]), [
+      ...sorted.map((name) => `scripts/${name}.ts`),
+      ...sorted.map((name) => `notebooks/${name}.ipynb`),
+    ]);
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+});

@@ -519,3 +519,76 @@ Deno.test({
     assertEquals(empty.launch, unset.launch);
   },
 });
+
+Deno.test("checkRenderedHtml: a run that exits non-zero fails even with a page printed; the error keeps stderr's end", async () => {
+  await inStandInDir(async (dir) => {
+    const page = `${dir}/page.html`;
+    await Deno.writeTextFile(page, '<div class="demure-plot" id="f"></div>');
+    // 3000 characters of noise, then the line that says what went wrong: the message keeps the end.
+    const executable = await standIn(
+      dir,
+      `printf '%s' '${DRAWN}'\nhead -c 3000 /dev/zero | tr '\\0' x >&2\necho " renderer crashed" >&2\nexit 3`,
+    );
+    const prefix = `checkRenderedHtml: Chromium failed on ${page} (exit 3): `;
+    const error = await assertRejects(
+      () => checkRenderedHtml(page, { executable, sandbox: false }),
+      Error,
+      `${prefix}xxx`,
+    );
+    assert(error.message.endsWith("x renderer crashed\n"), error.message.slice(-100));
+    assertEquals(error.message.length, prefix.length + 2000);
+  });
+});
+
+Deno.test("checkRenderedHtml: opens a copy in its work folder; a resource only the source names fails; bytes are the file's", async () => {
+  await inStandInDir(async (dir) => {
+    const page = `${dir}/page.html`;
+    // A script may remove the <link> before the DOM is dumped: the source still asked for it.
+    await Deno.writeTextFile(
+      page,
+      '<div class="demure-plot" id="f"></div><link rel="stylesheet" href="https://css.example.org/a.css"><p>é ±</p>',
+    );
+    const executable = await standIn(dir, checkBody(DRAWN, ""));
+    const report = await checkRenderedHtml(page, { executable, sandbox: false });
+    assertEquals(report.externalReferences, ["https://css.example.org/a.css"]);
+    assertEquals([report.renderedFigures, report.ok], [1, false]);
+    const source = await Deno.readTextFile(page);
+    assertEquals(report.bytes, (await Deno.stat(page)).size);
+    assertEquals(report.bytes, source.length + 2, "é and ± take two bytes each");
+    const [run] = await runsOf(dir);
+    const workDir = flag(run, "log-net-log")!.replace(/\/[^/]*$/, "");
+    assertEquals(run.filter((arg) => arg.startsWith("file://")), [`file://${workDir}/page.html`]);
+  });
+});
+
+Deno.test("checkRenderedHtml: a console message that is no uncaught error does not fail the page", async () => {
+  await inStandInDir(async (dir) => {
+    const page = `${dir}/page.html`;
+    await Deno.writeTextFile(page, '<div class="demure-plot" id="f"></div>');
+    const log = '[1205/225532.1:INFO:CONSOLE(3)] "figure f drawn", source: file:///p.html (3)';
+    const executable = await standIn(dir, checkBody(DRAWN, "", log));
+    const report = await checkRenderedHtml(page, { executable, sandbox: false });
+    assertEquals([report.scriptErrors, report.ok], [[], true]);
+  });
+});
+
+Deno.test("checkRenderedHtml: a net log it cannot read the requests of is an error naming the page", async () => {
+  await inStandInDir(async (dir) => {
+    const page = `${dir}/page.html`;
+    await Deno.writeTextFile(page, '<div class="demure-plot" id="f"></div>');
+    const netLog = '{"constants":{"logEventTypes":{}},"events":[]}';
+    const executable = await standIn(
+      dir,
+      `for a in "$@"; do case "$a" in\n` +
+        `  --log-net-log=*) printf '%s' '${netLog}' > "\${a#--log-net-log=}";;\n` +
+        `esac; done\nprintf '%s' '${DRAWN}'`,
+    );
+    await assertRejects(
+      () => checkRenderedHtml(page, { executable, sandbox: false }),
+      Error,
+      `checkRenderedHtml: ${page}: pageRequestsFromNetLog: the net log's constants.logEventTypes has no`,
+    );
+    const [run] = await runsOf(dir);
+    assertEquals(pathExists(flag(run, "log-net-log")!.replace(/\/[^/]*$/, "")), false);
+  });
+});

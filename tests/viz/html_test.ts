@@ -369,3 +369,40 @@ Deno.test("markdown subset: a table row with more or fewer cells than its header
     );
   }
 });
+
+Deno.test("external URL scan: srcset, data and poster attributes and ws(s) URLs are loads too", () => {
+  const html = `<img srcset="https://img.x/a.png 2x"><object data="https://obj.x/o.svg"></object>` +
+    `<video poster="https://img.x/p.jpg"></video><embed src="wss://live.x/s">`;
+  assertEquals(externalResourceUrls(html), [
+    "https://img.x/a.png",
+    "https://img.x/p.jpg",
+    "https://obj.x/o.svg",
+    "wss://live.x/s",
+  ]);
+});
+
+Deno.test("net log: a log whose constants lack URL_REQUEST_START_JOB is refused, not read as no requests", () => {
+  // No event would match the type: the page's fetches would pass unseen.
+  for (const constants of [{ logEventTypes: { REQUEST_ALIVE: 3 } }, {}]) {
+    const log = JSON.stringify({
+      constants,
+      events: [{ type: 7, params: { url: "https://cdn.example.org/lib.js", initiator: "null" } }],
+    });
+    assertThrows(
+      () => pageRequestsFromNetLog(log),
+      Error,
+      "pageRequestsFromNetLog: the net log's constants.logEventTypes has no URL_REQUEST_START_JOB number",
+    );
+  }
+});
+
+Deno.test("net log: requests come sorted and once each, whatever the order of the events", () => {
+  const event = (url: string) => ({ type: 7, params: { url, initiator: "null" } });
+  const log = JSON.stringify({
+    constants: { logEventTypes: { URL_REQUEST_START_JOB: 7 } },
+    events: ["https://z.example.org/", "https://a.example.org/", "https://z.example.org/"].map(
+      event,
+    ),
+  });
+  assertEquals(pageRequestsFromNetLog(log), ["https://a.example.org/", "https://z.example.org/"]);
+});
