@@ -83,7 +83,10 @@ export function folderGraph(root: string): FolderGraph {
   return { edges, imports, folders };
 }
 
-/** Every cycle of the graph as a path `[a, b, ..., a]` (one per strongly connected component). */
+/**
+ * The cycles of the graph, one path `[a, b, ..., a]` per back edge of a depth-first search (a
+ * component with several cycles can give several).
+ */
 export function folderCycles(graph: FolderGraph): string[][] {
   const cycles: string[][] = [];
   const state = new Map<string, "open" | "done">();
