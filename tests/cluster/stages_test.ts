@@ -73,6 +73,11 @@ Deno.test("stageArrays: one array per stage, each asking for its own slowest cel
   ]);
   // A re-submission whose trials have all finished starts at stage 1.
   assertEquals(stageArrays([cell("seed", 1300, 1)], "full", 2).map((a) => a.stage), [1]);
+  // Stages go in numeric order (a sort of their text would run stage 10 before stage 2).
+  assertEquals(
+    stageArrays([cell("late", 10, 10), cell("early", 10, 2)], "full", 2).map((a) => a.stage),
+    [2, 10],
+  );
 });
 
 Deno.test("taskResources: --minutes and --memory-mb replace the estimates, as given", () => {

@@ -3,7 +3,7 @@
  * a pod's command against a stand-in deno, apply.sh against a stand-in kubectl. There is no
  * Kubernetes cluster here; generate_test.ts runs a generated pod's command with the real deno.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { runCaptured } from "../slurm/_run.ts";
 import { SELECTION_WAIT_SECONDS, type StageArray } from "../../scripts/cluster/stages.ts";
 import {
@@ -88,8 +88,29 @@ Deno.test("a stage Job: one pod per cell, the stage's requests and time limit, a
   });
   assertEquals(envOf(stageJob(array(0), settingsIn("/workspace"))), { DEMURE_BLAS_THREADS: "2" });
   const gpu = stageJob(array(0), { ...settingsIn("/w"), gpus: 1, backend: "tensorflow" });
-  assertEquals(at(container(gpu), "resources", "limits", "nvidia.com/gpu"), "1");
+  // The GPUs are requested and limited alike (an extended resource may not be overcommitted).
+  assertEquals(container(gpu).resources, {
+    requests: { cpu: "2", memory: "1536Mi", "nvidia.com/gpu": "1" },
+    limits: { memory: "1536Mi", "nvidia.com/gpu": "1" },
+  });
   assertEquals(envOf(gpu).DEMURE_BACKEND, "tensorflow");
+});
+
+Deno.test("a stage Job: its pods carry its labels, run no more than its cells at once, mount where told", () => {
+  const job = stageJob(array(1), { ...settingsIn("/w"), parallelism: 5, mount: "/data" });
+  // More pods at once than cells would ask for nodes no index uses.
+  assertEquals(at(job, "spec", "parallelism"), KEYS.length);
+  // A retried index's pod starts once the failed one has ended, not while it still runs (and
+  // holds the cell's claim).
+  assertEquals(at(job, "spec", "podReplacementPolicy"), "Failed");
+  // `kubectl get pods -l app=demure,stage=1` finds a stage's pods by these.
+  assertEquals(at(job, "spec", "template", "metadata", "labels"), { app: "demure", stage: "1" });
+  assertEquals(at(container(job), "volumeMounts"), [{ name: "results", mountPath: "/data" }]);
+});
+
+Deno.test("a stage Job of no cells is refused (an Indexed Job of 0 completions)", () => {
+  const error = assertThrows(() => stageJob(array(0, []), settingsIn("/w")));
+  assertEquals(error.message, "no cells to run");
 });
 
 Deno.test("a stage pod runs reproduce --cell on the cell of its index, with the task's flags", () => {
@@ -142,9 +163,9 @@ Deno.test("the report Job writes the report from the results folder", () => {
 });
 
 /** A folder with a stand-in kubectl: logs its calls; `get job J` prints the lines of `$dir/J`,
- * one per call (the last one stays; "ERR" fails the call), or "Complete". A stand-in `sleep`
- * logs its seconds to `$dir/sleeps` and returns at once. */
-function fakeKubectl(states: Record<string, string[]> = {}): string {
+ * one per call (the last one stays; "ERR" fails the call), or "Complete"; a call whose arguments
+ * are `failing` fails. A stand-in `sleep` logs its seconds to `$dir/sleeps` and returns at once. */
+function fakeKubectl(states: Record<string, string[]> = {}, failing = ""): string {
   const dir = Deno.makeTempDirSync();
   for (const [job, lines] of Object.entries(states)) {
     Deno.writeTextFileSync(`${dir}/${job}`, lines.join("\n") + "\n");
@@ -153,6 +174,7 @@ function fakeKubectl(states: Record<string, string[]> = {}): string {
     `${dir}/kubectl`,
     `#!/bin/bash
 echo "$*" >> ${dir}/calls
+[[ "$*" == ${JSON.stringify(failing)} ]] && { echo "kubectl $*: refused" >&2; exit 1; }
 if [[ $1 == get ]]; then
   f=${dir}/$3
   [[ -f $f ]] || { echo Complete; exit 0; }
@@ -261,6 +283,9 @@ Deno.test("apply.sh asks again after a failed query; ten in a row stop it before
   const recovered = runApply(applyScript([array(0), array(1)], settingsIn("/w")), flaky);
   assertEquals(recovered.code, 0, recovered.stderr);
   assertStringIncludes(Deno.readTextFileSync(`${flaky}/calls`), "apply -f stage1.json");
+  // It waits the poll interval after each failed query too: an outage is ridden out, not
+  // used up in a fraction of a second.
+  assertEquals(linesOf(flaky, "sleeps"), ["30", "30"]);
   // Before, one failed query counted as a failed stage and the next stage was applied at once.
   const away = fakeKubectl({ "demure-stage0": ["ERR"] });
   const stopped = runApply(applyScript([array(0), array(1)], settingsIn("/w")), away);
@@ -278,4 +303,24 @@ Deno.test("apply.sh asks again after a failed query; ten in a row stop it before
   const ended = runApply(applyScript([array(0), array(1)], settingsIn("/w")), patchy);
   assertEquals(ended.code, 0, ended.stderr);
   assertStringIncludes(Deno.readTextFileSync(`${patchy}/calls`), "apply -f stage1.json");
+});
+
+Deno.test("apply.sh: a Job that could not be deleted or applied fails its stage, not waited on", () => {
+  // Were a failed delete ignored, the Job of an earlier run, still there, would be found complete
+  // and its stage taken for done; a failed apply would be waited on while no such Job is there.
+  for (const failing of ["delete job demure-stage0 --ignore-not-found", "apply -f stage0.json"]) {
+    const kubectl = fakeKubectl({}, failing);
+    const run = runApply(applyScript([array(0), array(1)], settingsIn("/w")), kubectl);
+    assertEquals(run.code, 1, failing);
+    const calls = linesOf(kubectl, "calls");
+    assertEquals(calls.filter((call) => call.includes("stage0")), [
+      "delete job demure-stage0 --ignore-not-found",
+      ...(failing.startsWith("apply") ? ["apply -f stage0.json"] : []),
+    ]);
+    // As for a failed stage, the next stage and the report still run.
+    assert(
+      calls.includes("apply -f stage1.json") && calls.includes("apply -f report.json"),
+      failing,
+    );
+  }
 });

@@ -1,4 +1,4 @@
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { runCaptured } from "./_run.ts";
 import {
   compareResults,
@@ -37,6 +37,22 @@ Deno.test("jsonDifferences: a list is not an object with the same keys; at most 
     Object.fromEntries(Array.from({ length: 20 }, (_, i) => [i, value]));
   assertEquals(jsonDifferences(many(1), many(2)).length, 10);
   assertEquals(jsonDifferences(many(1), many(2), "", 3), ["0: 1 vs 2", "1: 1 vs 2", "2: 1 vs 2"]);
+  // The limit holds for the whole tree: what a first branch found leaves less for the next.
+  const nested = jsonDifferences({ a: { x: 1, y: 1 }, b: many(1) }, {
+    a: { x: 2, y: 2 },
+    b: many(2),
+  });
+  assertEquals(nested.length, 10);
+  assertEquals(nested.slice(1, 3), ["a.y: 1 vs 2", "b.0: 1 vs 2"]);
+  assertEquals(nested.at(-1), "b.7: 1 vs 2");
+});
+
+Deno.test("jsonDifferences: two different roots are named (root); a long value is cut to 120 characters", () => {
+  assertEquals(jsonDifferences(1, 2), ["(root): 1 vs 2"]);
+  // A per-user list would otherwise fill the report with thousands of numbers per line.
+  const long = Array.from({ length: 500 }, (_, i) => i);
+  const [line] = jsonDifferences({ perUser: long }, { perUser: 0 });
+  assertEquals(line, `perUser: ${JSON.stringify(long).slice(0, 120)} vs 0`);
 });
 
 Deno.test("compareResults: equal up to timings; a metric or a missing cell is named by its path", () => {
@@ -95,4 +111,57 @@ Deno.test("compare_results: a folder without cells/ or summary.json is one line 
     );
   }
   for (const dir of [reference, noCells]) Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("compareResults: only the cells/*.json files are cells; their differences come sorted by name", () => {
+  const names = ["a", "b", "c", "d", "e", "f", "g", "h"];
+  const reference = resultsFolder(
+    Object.fromEntries(names.map((name) => [name, { key: name }])),
+    { main: [1] },
+  );
+  // What else a live results folder holds: a cell's claim, a write's temporary (half-written).
+  Deno.writeTextFileSync(`${reference}/cells/a.claim`, "pid 1");
+  Deno.writeTextFileSync(`${reference}/cells/a.json.tmp-12-34`, '{"key": "a", "res');
+  Deno.mkdirSync(`${reference}/cells/z.json`);
+  const copy = resultsFolder(
+    Object.fromEntries(names.map((name) => [name, { key: name }])),
+    { main: [1] },
+  );
+  assertEquals(compareResults(reference, copy), []);
+  // Sorted, not in the folder's order (which is not the names' on most file systems).
+  const empty = resultsFolder({}, { main: [1] });
+  assertEquals(
+    compareResults(reference, empty),
+    names.map((name) => `cells/${name}.json: missing in ${empty}`),
+  );
+  for (const dir of [reference, copy, empty]) Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("compareResults: a cell that is not JSON is named by its path", () => {
+  const reference = resultsFolder({ a: { key: "quick/a" } }, { main: [1] });
+  const broken = resultsFolder({ a: { key: "quick/a" } }, { main: [1] });
+  Deno.writeTextFileSync(`${broken}/cells/a.json`, '{"key": "quick/a", "res');
+  const error = assertThrows(() => compareResults(reference, broken));
+  assertStringIncludes(error.message, `${broken}/cells/a.json: `);
+  for (const dir of [reference, broken]) Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("compare_results: one difference is exit 1; a folder without summary.json is exit 2", () => {
+  const cli = (...args: string[]) =>
+    runCaptured(Deno.execPath(), ["run", "-A", "scripts/slurm/compare_results.ts", ...args], {});
+  const reference = resultsFolder({ a: { key: "quick/a", ndcg: 0.5 } }, { main: [1] });
+  const oneOff = resultsFolder({ a: { key: "quick/a", ndcg: 0.25 } }, { main: [1] });
+  const one = cli(reference, oneOff);
+  assertEquals(one.code, 1, one.stdout);
+  assertStringIncludes(one.stderr, "first 30 of 1):\ncells/a.json: ndcg: 0.5 vs 0.25\n");
+  const noSummary = resultsFolder({ a: { key: "quick/a", ndcg: 0.5 } }, {});
+  Deno.removeSync(`${noSummary}/summary.json`);
+  const run = cli(reference, noSummary);
+  assertEquals(run.code, 2, run.stderr);
+  assertEquals(
+    run.stderr,
+    `compare_results: ${noSummary}: summary.json: no such file ` +
+      "(a results folder holds cells/*.json and summary.json)\n",
+  );
+  for (const dir of [reference, oneOff, noSummary]) Deno.removeSync(dir, { recursive: true });
 });
