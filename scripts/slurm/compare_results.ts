@@ -7,7 +7,8 @@
  *   deno run -A scripts/slurm/compare_results.ts REFERENCE_DIR OTHER_DIR
  *
  * Exit status 0 when equal, 1 with the first differences otherwise, 2 when an argument is not a
- * results folder (one line naming it and what it must hold).
+ * results folder (one line naming it and what it must hold) or one of its cell or summary files
+ * is not JSON (one line naming the file).
  */
 import { readProblem } from "../cli/read_problem.ts";
 
@@ -116,7 +117,15 @@ if (import.meta.main) {
     console.error(`compare_results: ${problem}`);
     Deno.exit(2);
   }
-  const differences = compareResults(reference, other);
+  // A cell or summary that is not JSON (a copy cut short) is no difference of numbers: exit 1
+  // read as "the runs differ", with a stack trace.
+  let differences: string[];
+  try {
+    differences = compareResults(reference, other);
+  } catch (error) {
+    console.error(`compare_results: ${(error as Error).message} (not JSON: cannot compare)`);
+    Deno.exit(2);
+  }
   if (differences.length > 0) {
     console.error(
       `${other} differs from ${reference} (reference value vs other; first 30 of ` +

@@ -137,12 +137,22 @@ Deno.test("compareResults: only the cells/*.json files are cells; their differen
   for (const dir of [reference, copy, empty]) Deno.removeSync(dir, { recursive: true });
 });
 
-Deno.test("compareResults: a cell that is not JSON is named by its path", () => {
+Deno.test("compareResults: a cell that is not JSON is named by its path; the command exits 2", () => {
   const reference = resultsFolder({ a: { key: "quick/a" } }, { main: [1] });
   const broken = resultsFolder({ a: { key: "quick/a" } }, { main: [1] });
   Deno.writeTextFileSync(`${broken}/cells/a.json`, '{"key": "quick/a", "res');
   const error = assertThrows(() => compareResults(reference, broken));
   assertStringIncludes(error.message, `${broken}/cells/a.json: `);
+  // From the command line: one line and exit 2 (an error), not a stack trace and exit 1 (differ).
+  const run = runCaptured(
+    Deno.execPath(),
+    ["run", "-A", "scripts/slurm/compare_results.ts", reference, broken],
+    {},
+  );
+  assertEquals(run.code, 2, run.stderr);
+  assertEquals(run.stderr.trim().split("\n").length, 1, run.stderr);
+  assertStringIncludes(run.stderr, `compare_results: ${broken}/cells/a.json: `);
+  assertStringIncludes(run.stderr, "(not JSON: cannot compare)");
   for (const dir of [reference, broken]) Deno.removeSync(dir, { recursive: true });
 });
 
