@@ -8,8 +8,7 @@
  * the server's stdout and stderr passed on to this process's own, each to its own; the log file
  * holding every server of one start; the default range's end reached before 5 servers; stop()
  * counting only what outlived the server, ending what the server left when it died by itself,
- * and being one stop however often it is called; an early exit's error not waiting on output
- * pipes that a process the server left holds open.
+ * and being one stop however often it is called.
  */
 import {
   assert,
@@ -274,6 +273,49 @@ Deno.test("lab server gaps: stop() after the server died by itself ends what it 
     } finally {
       if (!stopped) await server.stop();
     }
+  }));
+
+/**
+ * The delays of the timers `body` set that neither fired nor were cleared by its end: a pending
+ * timer keeps a process alive (a script whose start failed lingered 20 s after its error).
+ */
+async function timersLeftBy(body: () => Promise<void>): Promise<number[]> {
+  const { setTimeout: set, clearTimeout: clear } = globalThis;
+  const pending = new Map<unknown, number>();
+  globalThis.setTimeout = ((handler: () => void, ms?: number) => {
+    const id = set(() => {
+      pending.delete(id);
+      handler();
+    }, ms);
+    pending.set(id, ms ?? 0);
+    return id;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((id: Parameters<typeof clearTimeout>[0]) => {
+    pending.delete(id);
+    clear(id);
+  }) as typeof clearTimeout;
+  try {
+    await body();
+  } finally {
+    globalThis.setTimeout = set;
+    globalThis.clearTimeout = clear;
+  }
+  return [...pending.values()];
+}
+
+Deno.test("lab server gaps: a failed start and a stop leave no timer behind to hold the process", () =>
+  inTempDir(async (dir) => {
+    const early = await fakePython(dir, "echo bye\nexit 3");
+    assertEquals(
+      await timersLeftBy(async () => {
+        await startError({ projectRoot, python: early, port: freePort() });
+      }),
+      [],
+      "after an early exit",
+    );
+    const { python, env } = await fakeJupyter(dir);
+    const server = await startLabServer({ projectRoot, python, port: freePort(), env });
+    assertEquals(await timersLeftBy(async () => void await server.stop()), [], "after stop()");
   }));
 
 Deno.test("lab server gaps: an early exit's error waits at most a moment for output pipes a process it left holds open", () =>
