@@ -20,7 +20,7 @@
  *
  *   deno task check-lab [--timeout 150]
  */
-import { integerOption, parseOptions, runScript } from "./cli/options.ts";
+import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/options.ts";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { browserEnv, chromiumLaunch, findChromium, makeBrowserDir } from "../lib/viz/mod.ts";
 import {
@@ -59,8 +59,29 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 
+/**
+ * Ends the check with `message` as its one line (`check_lab: <message>`, status 1). A plain Error
+ * was an uncaught exception: Deno's "error: Uncaught", the stack, and the prefix written twice.
+ */
 function fail(message: string): never {
-  throw new Error(message);
+  throw new ScriptFailure(message);
+}
+
+/** The check's `--help` text. */
+export const CHECK_LAB_USAGE =
+  "usage: deno task check-lab [--timeout SECONDS]   (1..3600, default 150)";
+
+/** The check's command line: `--help`, or the seconds the page may take to run the notebook. */
+export function checkLabOptions(
+  args: string[],
+): { help: true } | { help: false; timeoutS: number } {
+  const { values } = parseOptions(args, {
+    timeout: { type: "string", default: "150" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return { help: true };
+  // Seconds for the page to run the notebook; an hour is far beyond any real wait.
+  return { help: false, timeoutS: integerOption("timeout", values.timeout, 1, 3600) };
 }
 
 async function sha256(path: string): Promise<string> {
@@ -234,19 +255,15 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
 }
 
 async function main(): Promise<number> {
-  const { values } = parseOptions(Deno.args, {
-    timeout: { type: "string", default: "150" },
-    help: { type: "boolean", short: "h", default: false },
-  });
-  if (values.help) {
-    console.log("usage: deno task check-lab [--timeout SECONDS]   (1..3600, default 150)");
+  const options = checkLabOptions(Deno.args);
+  if (options.help) {
+    console.log(CHECK_LAB_USAGE);
     return 0;
   }
-  // Seconds for the page to run the notebook; an hour is far beyond any real wait.
-  const timeoutS = integerOption("timeout", values.timeout, 1, 3600);
-  const chromium = findChromium() ?? fail("check_lab: no Chromium (apt-get install chromium)");
+  const { timeoutS } = options;
+  const chromium = findChromium() ?? fail("no Chromium (apt-get install chromium)");
   const problem = await labProblem();
-  if (problem) fail(`check_lab: ${problem}`);
+  if (problem) fail(problem);
   const notebookPath = `${projectRoot}/notebooks/${NOTEBOOK}`;
   const before = await sha256(notebookPath);
   await Deno.mkdir(BUILD, { recursive: true });

@@ -171,6 +171,21 @@ function randomToken(): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * `promise`'s value, or null when `ms` pass first. The timer is cleared either way: a pending one
+ * keeps the process alive (a script whose start failed, or that had stopped its server, lingered
+ * up to 20 s before it could exit).
+ */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), ms));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The server exited before it answered; `exitCode` is its status. */
 class ServerExitedEarly extends Error {
   constructor(readonly exitCode: number) {
@@ -305,7 +320,7 @@ async function stopServer(
     // it has exited already
   }
   // Jupyter asks each kernel to shut down, waits for it, then kills it: a few seconds.
-  const finished = await Promise.race([exited, sleep(20_000).then(() => null)]);
+  const finished = await within(exited, 20_000);
   if (finished === null) {
     child.kill("SIGKILL");
     await exited;
@@ -479,7 +494,7 @@ function passOn(child: Deno.ChildProcess, log: Deno.FsFile | undefined): ServerO
   return {
     async tail() {
       // A process the server started and stop() could not end may hold the pipes open.
-      await Promise.race([done, sleep(2_000)]);
+      await within(done, 2_000);
       return kept;
     },
   };

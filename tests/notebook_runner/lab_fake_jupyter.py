@@ -4,7 +4,8 @@ and always with $FAKE_REFUSE set),
 writes nbserver-<pid>.json to $JUPYTER_RUNTIME_DIR 0.5 s after it bound the port (a request
 before that is recorded in $FAKE_EARLY_FILE), and starts two children that outlive it: one that
 stops on SIGTERM (recording it in $FAKE_TERM_FILE) and one that ignores SIGTERM. On SIGTERM it
-removes that file and exits 0, as Jupyter does."""
+removes that file and exits 0, as Jupyter does; with $FAKE_END_CHILDREN set it first ends both
+children (SIGKILL, waited for), as Jupyter ends its kernels."""
 import http.server, json, os, signal, subprocess, sys, threading, time
 
 STOPS_ON_TERM = """
@@ -46,6 +47,10 @@ with open(info, "w") as f:
 
 
 def stop(*_):
+    if "FAKE_END_CHILDREN" in os.environ:
+        for child in children:
+            child.kill()
+            child.wait()
     os.remove(info)
     sys.exit(0)
 
