@@ -1,0 +1,69 @@
+/**
+ * Behaviour of lib/experiments/cell_model.ts that no other test pinned (mutation round CD): the
+ * kept model's folder name, a cell without a model, and a kept model that says nothing of how long
+ * it trained.
+ */
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
+import { cellModel, cellModelDir } from "../../lib/experiments/cell_model.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { buildCellModel } from "../../lib/experiments/run_cell.ts";
+import { pathExists } from "../../lib/util/path_exists.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("cellModelDir keeps letters, digits, '=', '.', '_' and '-' of a key and joins each other run as '__'", () => {
+  assertEquals(
+    cellModelDir("r", { key: "quick/ml-1m.v2(numUsers=160,x=0.5)/SASRec_MM/seed=0" }),
+    "r/models/quick__ml-1m.v2__numUsers=160__x=0.5__SASRec_MM__seed=0",
+  );
+});
+
+Deno.test("cellModel: a cell of no neural model is refused by name, before anything is read or written", async () => {
+  const plan = planExperiments("quick");
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    for (const kind of ["popularity", "item_knn"]) {
+      const cell = plan.cells.find((c) => c.system.kind === kind && !c.waitsFor)!;
+      for (const train of [false, true]) {
+        await assertRejects(
+          () => cellModel(plan, cell, { resultsDir, train }),
+          Error,
+          `cellModel: ${cell.key} is a ${kind} cell, it has no model`,
+        );
+      }
+    }
+    assertEquals([...Deno.readDirSync(resultsDir)], [], "nothing written");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel: a kept model with neither its last epoch checkpoint nor a training file loads, its epochs unknown (NaN)", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const data = await prepareDataset(cell.dataset);
+    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+    const directory = cellModelDir(resultsDir, cell);
+    Deno.mkdirSync(directory, { recursive: true });
+    await saveModelCheckpoint(`${directory}/best`, model, {
+      datasetFingerprint: data.split.dataset.metadata.fingerprint,
+    });
+    model.dispose();
+    const loaded = await cellModel(plan, cell, { resultsDir, train: false, data });
+    loaded.model.dispose();
+    assertEquals(loaded.source, "checkpoint");
+    // Not 0: "trained for 0 epochs" would be a false statement about the model.
+    assert(Number.isNaN(loaded.epochs), `epochs ${loaded.epochs}`);
+    assertEquals(loaded.maxEpochs, cell.training.maxEpochs);
+    assertEquals(pathExists(`${directory}/training.json`), false, "loading writes nothing");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
