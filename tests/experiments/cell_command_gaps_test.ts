@@ -3,7 +3,13 @@
  * what a finished cell's listing leaves out, ties in the longest task, the flag a refusal of the
  * other mode names, what a legacy plan.json is compared on, and the claim a batch task gives up.
  */
-import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
@@ -142,4 +148,35 @@ Deno.test("listCells: a cell that waits for several selections waits for the las
   const listed = listCells(both).find((c) => c.key === seedKey)!;
   assert(alone.waitSeconds! > listCells(plan).find((c) => c.key === backbone.key)!.waitSeconds!);
   assertEquals([listed.waitSeconds, listed.stage], [alone.waitSeconds, alone.stage]);
+});
+
+Deno.test("recordResultsPlan keeps the plan.json of the command that first wrote the folder (its seeds)", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    recordResultsPlan(planExperiments("quick", [0]), resultsDir);
+    const first = Deno.readTextFileSync(planFilePath(resultsDir));
+    recordResultsPlan(planExperiments("quick", [0, 1, 2]), resultsDir);
+    assertEquals(Deno.readTextFileSync(planFilePath(resultsDir)), first);
+    assertEquals(JSON.parse(first).seeds, [0]);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runOneCell refuses a cell that waits for a selection by name, before anything is written", async () => {
+  const plan = planExperiments("quick");
+  const waiting = plan.cells.find((c) => c.waitsFor && c.system.kind === "neural")!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    await assertRejects(
+      () => runOneCell(plan, waiting, { resultsDir, log: () => {} }),
+      Error,
+      `${waiting.key}: its configuration waits for the selection of ${
+        waiting.waitsFor!.join(", ")
+      }`,
+    );
+    assertEquals([...Deno.readDirSync(resultsDir)], [], "nothing written, not even plan.json");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
 });

@@ -6,7 +6,12 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
-import { cellModel, cellModelDir } from "../../lib/experiments/cell_model.ts";
+import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
+import {
+  cellModel,
+  cellModelDir,
+  removeAbandonedModelCopies,
+} from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
@@ -63,6 +68,31 @@ Deno.test("cellModel: a kept model with neither its last epoch checkpoint nor a 
     assert(Number.isNaN(loaded.epochs), `epochs ${loaded.epochs}`);
     assertEquals(loaded.maxEpochs, cell.training.maxEpochs);
     assertEquals(pathExists(`${directory}/training.json`), false, "loading writes nothing");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("removeAbandonedModelCopies removes only staging folders: a kept model, or a file named .staging, however old, stays", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const models = `${resultsDir}/models`;
+    const kept = `${models}/quick__Synthetic__SASRec-ID__seed=0`;
+    const staging = `${kept}.staging`;
+    const file = `${models}/notes.staging`;
+    for (const folder of [kept, staging]) {
+      Deno.mkdirSync(folder, { recursive: true });
+      Deno.writeTextFileSync(`${folder}/best.json`, "{}");
+    }
+    Deno.writeTextFileSync(file, "not a copy");
+    const old = new Date(Date.now() - 2 * STALE_TEMPORARY_SECONDS * 1000);
+    for (const path of [kept, `${kept}/best.json`, staging, `${staging}/best.json`, file]) {
+      Deno.utimeSync(path, old, old);
+    }
+    const lines: string[] = [];
+    removeAbandonedModelCopies(resultsDir, (line) => lines.push(line));
+    assertEquals([pathExists(kept), pathExists(staging), pathExists(file)], [true, false, true]);
+    assertEquals(lines.length, 1, lines.join("\n"));
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
