@@ -23,7 +23,10 @@ import {
 } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { cellCheckpointDir } from "../../lib/experiments/cell_checkpoints.ts";
+import { cellModelDir } from "../../lib/experiments/cell_model.ts";
+import { checkpointExists } from "../../lib/checkpoint/checkpoint.ts";
+import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 
 await initBackend({ verbose: false });
@@ -176,6 +179,36 @@ Deno.test("runOneCell refuses a cell that waits for a selection by name, before 
       }`,
     );
     assertEquals([...Deno.readDirSync(resultsDir)], [], "nothing written, not even plan.json");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runOneCell of a selection's last trial removes its epoch checkpoints, keeps its model and writes the selection", async () => {
+  const plan = planExperiments("quick");
+  const trials = plan.cells.filter((c) => c.trial && !c.waitsFor && c.key.includes("/SASRec-MM/"));
+  const last = trials.at(-1)!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    // Every trial but the last one stored (that one trains: 3 epochs of Synthetic, seconds).
+    for (const trial of trials.slice(0, -1)) {
+      store.put(trial.key, settingsOf(plan, trial), storedCellResult(0.9));
+    }
+    const { ranNow } = await runOneCell(plan, last, { resultsDir, log: () => {} });
+    assertEquals(ranNow, true);
+    // Stored: its epoch checkpoints go, its best model (first seed) is kept for the analyses.
+    assertEquals(pathExists(cellCheckpointDir(resultsDir, plan, last)), false);
+    assert(checkpointExists(`${cellModelDir(resultsDir, last)}/best`), "the best model is kept");
+    // The selection is made: the cells that wait for it can run.
+    const selected = JSON.parse(Deno.readTextFileSync(selectedPath(resultsDir)));
+    const selection = last.trial!.selection;
+    assertEquals(
+      Object.keys(selected).flatMap((d) => Object.keys(selected[d]).map((b) => `${d}/${b}`)),
+      [selection],
+    );
+    // The stored trial's better validation chose it.
+    assertEquals(selected[selection.slice(0, selection.lastIndexOf("/"))]["SASRec-MM"].trial, 0);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
