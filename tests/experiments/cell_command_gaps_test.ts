@@ -213,3 +213,34 @@ Deno.test("runOneCell of a selection's last trial removes its epoch checkpoints,
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("runOneCell returns a cell stored by another process just before it took the claim, training nothing", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) => c.system.kind === "popularity")!;
+  const resultsDir = Deno.makeTempDirSync();
+  const { readTextFileSync } = Deno;
+  try {
+    const first = await runOneCell(plan, cell, { resultsDir, log: () => {} });
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    const resultPath = store.pathOf(cell.key);
+    const claimPath = store.claimPathOf(cell.key);
+    // The other process stored the cell between this one's first look and its claim: the result
+    // file is not there until the claim is.
+    let hidden = 0;
+    Deno.readTextFileSync = ((path: string | URL) => {
+      if (String(path) === resultPath && !pathExists(claimPath)) {
+        hidden++;
+        throw new Deno.errors.NotFound(`(not stored yet) ${path}`);
+      }
+      return readTextFileSync(path);
+    }) as typeof Deno.readTextFileSync;
+    const again = await runOneCell(plan, cell, { resultsDir, log: () => {} });
+    Deno.readTextFileSync = readTextFileSync;
+    assert(hidden > 0, "the first look found nothing");
+    assertEquals([again.ranNow, again.result.test], [false, first.result.test]);
+    assertEquals(store.claimOf(cell.key), undefined);
+  } finally {
+    Deno.readTextFileSync = readTextFileSync;
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
