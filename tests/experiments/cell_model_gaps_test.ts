@@ -15,6 +15,7 @@ import {
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
+import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 
 await initBackend({ verbose: false });
@@ -93,6 +94,49 @@ Deno.test("removeAbandonedModelCopies removes only staging folders: a kept model
     removeAbandonedModelCopies(resultsDir, (line) => lines.push(line));
     assertEquals([pathExists(kept), pathExists(staging), pathExists(file)], [true, false, true]);
     assertEquals(lines.length, 1, lines.join("\n"));
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel resumes a reused trial's stopped training only under the trial's claim, and names that run when it is held", async () => {
+  const plan = planExperiments("quick");
+  const own = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  // A main-table cell that reuses its selection trial's run (sameAs), as a made selection plans it.
+  const trialKey = `${own.key}/trial=0`;
+  const cell = { ...own, sameAs: trialKey };
+  const resultsDir = Deno.makeTempDirSync();
+  const store = cellStoreOf(resultsDir);
+  try {
+    const data = await prepareDataset(cell.dataset);
+    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+    // The trial's training in its own folder, stopped part-way: its best and last checkpoints.
+    const trial = cellModelDir(resultsDir, { key: trialKey });
+    Deno.mkdirSync(trial, { recursive: true });
+    const fingerprint = data.split.dataset.metadata.fingerprint;
+    for (const name of ["best", "last"]) {
+      await saveModelCheckpoint(`${trial}/${name}`, model, { datasetFingerprint: fingerprint });
+    }
+    model.dispose();
+    // The trial runs elsewhere now (the reproduction holds its claim); the cell's own is free.
+    assertEquals(store.claim(trialKey), undefined);
+    const claimPath = store.claimPathOf(trialKey);
+    const mine = JSON.parse(Deno.readTextFileSync(claimPath));
+    Deno.writeTextFileSync(
+      claimPath,
+      JSON.stringify({ ...mine, pid: 4242, hostname: "elsewhere", token: "another" }),
+    );
+    await assertRejects(
+      () => cellModel(plan, cell, { resultsDir, train: true, data, onProgress: () => {} }),
+      Error,
+      `cellModel: another process is training ${cell.key} now (the run of ${trialKey}, which ` +
+        `${cell.key} reuses): its claim ${claimPath} is held by process 4242 on elsewhere`,
+    );
+    assertEquals(pathExists(cellModelDir(resultsDir, cell)), false, "nothing trained as its own");
+    assertEquals(pathExists(`${trial}/training.json`), false, "the trial's folder is untouched");
+    assertEquals(store.claimOf(cell.key), undefined, "the cell's own claim was not taken");
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
