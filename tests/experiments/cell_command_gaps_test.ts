@@ -244,3 +244,20 @@ Deno.test("runOneCell returns a cell stored by another process just before it to
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("a plan.json that is JSON but not an object is an error naming the file", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    for (const text of ["null", "[]", '"quick"', "3"]) {
+      Deno.writeTextFileSync(planFilePath(resultsDir), text);
+      // Before: null read as a TypeError naming no file ("Cannot read properties of null").
+      assertThrows(
+        () => checkResultsPlan(planExperiments("quick"), resultsDir),
+        Error,
+        `${planFilePath(resultsDir)}: unreadable (not a JSON object: ${text})`,
+      );
+    }
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
