@@ -1,7 +1,9 @@
 /**
  * Behaviour of lib/experiments/cell_command.ts that no other test pinned (mutation round CD):
  * what a finished cell's listing leaves out, ties in the longest task, the flag a refusal of the
- * other mode names, what a legacy plan.json is compared on, and the claim a batch task gives up.
+ * other mode names, what a legacy plan.json is compared on, and what a batch task does around its
+ * cell (the claim it gives up, a waiting cell, a trial's checkpoints and selection, a cell stored
+ * meanwhile).
  */
 import {
   assert,

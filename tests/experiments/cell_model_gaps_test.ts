@@ -1,7 +1,7 @@
 /**
  * Behaviour of lib/experiments/cell_model.ts that no other test pinned (mutation round CD): the
- * kept model's folder name, a cell without a model, and a kept model that says nothing of how long
- * it trained.
+ * kept model's folder name, a cell without a model, a kept model that says nothing of how long it
+ * trained, what the staging sweep removes, and the claim a reused trial's training is resumed under.
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
