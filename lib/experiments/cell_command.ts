@@ -285,10 +285,15 @@ export function checkResultsPlan(plan: ExperimentPlan, resultsDir: string): void
   const wanted = planIdentity(plan);
   if (pathExists(path)) {
     let recorded: PlanIdentity;
+    const text = Deno.readTextFileSync(path);
     try {
-      recorded = JSON.parse(Deno.readTextFileSync(path)) as PlanIdentity;
+      recorded = JSON.parse(text) as PlanIdentity;
     } catch (error) {
       throw new Error(`${path}: unreadable (${(error as Error).message})`);
+    }
+    // `null` failed below as a TypeError that named no file.
+    if (typeof recorded !== "object" || recorded === null || Array.isArray(recorded)) {
+      throw new Error(`${path}: unreadable (not a JSON object: ${text.trim().slice(0, 80)})`);
     }
     for (const field of ["mode"] as const) {
       if (JSON.stringify(recorded[field]) !== JSON.stringify(wanted[field])) {

@@ -1,0 +1,143 @@
+/**
+ * Behaviour of lib/experiments/cell_model.ts that no other test pinned (mutation round CD): the
+ * kept model's folder name, a cell without a model, a kept model that says nothing of how long it
+ * trained, what the staging sweep removes, and the claim a reused trial's training is resumed under.
+ */
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
+import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
+import {
+  cellModel,
+  cellModelDir,
+  removeAbandonedModelCopies,
+} from "../../lib/experiments/cell_model.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+import { buildCellModel } from "../../lib/experiments/run_cell.ts";
+import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
+import { pathExists } from "../../lib/util/path_exists.ts";
+
+await initBackend({ verbose: false });
+
+Deno.test("cellModelDir keeps letters, digits, '=', '.', '_' and '-' of a key and joins each other run as '__'", () => {
+  assertEquals(
+    cellModelDir("r", { key: "quick/ml-1m.v2(numUsers=160,x=0.5)/SASRec_MM/seed=0" }),
+    "r/models/quick__ml-1m.v2__numUsers=160__x=0.5__SASRec_MM__seed=0",
+  );
+});
+
+Deno.test("cellModel: a cell of no neural model is refused by name, before anything is read or written", async () => {
+  const plan = planExperiments("quick");
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    for (const kind of ["popularity", "item_knn"]) {
+      const cell = plan.cells.find((c) => c.system.kind === kind && !c.waitsFor)!;
+      for (const train of [false, true]) {
+        await assertRejects(
+          () => cellModel(plan, cell, { resultsDir, train }),
+          Error,
+          `cellModel: ${cell.key} is a ${kind} cell, it has no model`,
+        );
+      }
+    }
+    assertEquals([...Deno.readDirSync(resultsDir)], [], "nothing written");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel: a kept model with neither its last epoch checkpoint nor a training file loads, its epochs unknown (NaN)", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const data = await prepareDataset(cell.dataset);
+    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+    const directory = cellModelDir(resultsDir, cell);
+    Deno.mkdirSync(directory, { recursive: true });
+    await saveModelCheckpoint(`${directory}/best`, model, {
+      datasetFingerprint: data.split.dataset.metadata.fingerprint,
+    });
+    model.dispose();
+    const loaded = await cellModel(plan, cell, { resultsDir, train: false, data });
+    loaded.model.dispose();
+    assertEquals(loaded.source, "checkpoint");
+    // Not 0: "trained for 0 epochs" would be a false statement about the model.
+    assert(Number.isNaN(loaded.epochs), `epochs ${loaded.epochs}`);
+    assertEquals(loaded.maxEpochs, cell.training.maxEpochs);
+    assertEquals(pathExists(`${directory}/training.json`), false, "loading writes nothing");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("removeAbandonedModelCopies removes only staging folders: a kept model, or a file named .staging, however old, stays", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const models = `${resultsDir}/models`;
+    const kept = `${models}/quick__Synthetic__SASRec-ID__seed=0`;
+    const staging = `${kept}.staging`;
+    const file = `${models}/notes.staging`;
+    for (const folder of [kept, staging]) {
+      Deno.mkdirSync(folder, { recursive: true });
+      Deno.writeTextFileSync(`${folder}/best.json`, "{}");
+    }
+    Deno.writeTextFileSync(file, "not a copy");
+    const old = new Date(Date.now() - 2 * STALE_TEMPORARY_SECONDS * 1000);
+    for (const path of [kept, `${kept}/best.json`, staging, `${staging}/best.json`, file]) {
+      Deno.utimeSync(path, old, old);
+    }
+    const lines: string[] = [];
+    removeAbandonedModelCopies(resultsDir, (line) => lines.push(line));
+    assertEquals([pathExists(kept), pathExists(staging), pathExists(file)], [true, false, true]);
+    assertEquals(lines.length, 1, lines.join("\n"));
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel resumes a reused trial's stopped training only under the trial's claim, and names that run when it is held", async () => {
+  const plan = planExperiments("quick");
+  const own = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  // A main-table cell that reuses its selection trial's run (sameAs), as a made selection plans it.
+  const trialKey = `${own.key}/trial=0`;
+  const cell = { ...own, sameAs: trialKey };
+  const resultsDir = Deno.makeTempDirSync();
+  const store = cellStoreOf(resultsDir);
+  try {
+    const data = await prepareDataset(cell.dataset);
+    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+    // The trial's training in its own folder, stopped part-way: its best and last checkpoints.
+    const trial = cellModelDir(resultsDir, { key: trialKey });
+    Deno.mkdirSync(trial, { recursive: true });
+    const fingerprint = data.split.dataset.metadata.fingerprint;
+    for (const name of ["best", "last"]) {
+      await saveModelCheckpoint(`${trial}/${name}`, model, { datasetFingerprint: fingerprint });
+    }
+    model.dispose();
+    // The trial runs elsewhere now (the reproduction holds its claim); the cell's own is free.
+    assertEquals(store.claim(trialKey), undefined);
+    const claimPath = store.claimPathOf(trialKey);
+    const mine = JSON.parse(Deno.readTextFileSync(claimPath));
+    Deno.writeTextFileSync(
+      claimPath,
+      JSON.stringify({ ...mine, pid: 4242, hostname: "elsewhere", token: "another" }),
+    );
+    await assertRejects(
+      () => cellModel(plan, cell, { resultsDir, train: true, data, onProgress: () => {} }),
+      Error,
+      `cellModel: another process is training ${cell.key} now (the run of ${trialKey}, which ` +
+        `${cell.key} reuses): its claim ${claimPath} is held by process 4242 on elsewhere`,
+    );
+    assertEquals(pathExists(cellModelDir(resultsDir, cell)), false, "nothing trained as its own");
+    assertEquals(pathExists(`${trial}/training.json`), false, "the trial's folder is untouched");
+    assertEquals(store.claimOf(cell.key), undefined, "the cell's own claim was not taken");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
