@@ -11,6 +11,7 @@ import {
   MAX_WORKERS,
   startWorkers,
   stopWhenMainProcessGone,
+  whenMainProcessGone,
   WORKER_FLAG,
   workerArgs,
   workerCount,
@@ -175,6 +176,32 @@ Deno.test("a worker's lines go to stderr while its main process lives, then to w
     assertEquals(lines.length, 2, lines.join("\n"));
     assertStringIncludes(lines[0], `pid ${Deno.pid}: reproduce: the main process is gone;`);
     assertStringIncludes(lines[1], `pid ${Deno.pid}: SIGTERM: gave up 1 claim(s)`);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("whenMainProcessGone: a pipe whose read fails (broken) is a gone main process too", async () => {
+  const gone = Promise.withResolvers<void>();
+  const broken = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.error(new Error("broken pipe"));
+    },
+  });
+  // Reading it ends in an error, not at its end: the main process is gone all the same.
+  whenMainProcessGone(() => gone.resolve(), broken);
+  await gone.promise;
+});
+
+Deno.test("workerLog: a line to a results folder that cannot be written is dropped, not thrown", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // The folder is gone: appending to its workers.log fails (NotFound), and the worker stopping
+    // after its main process died has nowhere to report that.
+    const log = workerLog(`${resultsDir}/removed`);
+    log.mainGone();
+    log.line("reproduce: the main process is gone");
+    assertThrows(() => Deno.statSync(workerLogPath(`${resultsDir}/removed`)), Deno.errors.NotFound);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
