@@ -160,6 +160,12 @@ Deno.test("notebooks: both option forms are read; notebooks are checked before a
       ["--out", `./${dir}`, `${dir}/outputs.ipynb`],
       `--out ./${dir}: ./${dir}/outputs.ipynb would overwrite its source; see --help`,
     );
+    // Only the name's last ".ipynb" is dropped: v.ipynb.copy.ipynb's executed copy is itself.
+    Deno.copyFileSync(`${root}/${fixtures}/outputs.ipynb`, `${root}/${dir}/v.ipynb.copy.ipynb`);
+    await assertRefused(
+      ["--out", dir, `${dir}/v.ipynb.copy.ipynb`],
+      `--out ${dir}: ${dir}/v.ipynb.copy.ipynb would overwrite its source; see --help`,
+    );
   } finally {
     Deno.removeSync(`${root}/${dir}`, { recursive: true });
   }
