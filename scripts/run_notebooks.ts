@@ -292,6 +292,15 @@ function listenForStop(): RunStop {
 }
 
 /**
+ * The line of a run that `signal` stopped at the notebook `source`, `left` later notebooks not run
+ * (exported for tests/notebook_runner/run_notebooks_gaps_test.ts).
+ */
+export function stoppedLine(signal: StopSignal, source: string, left: number): string {
+  return `run_notebooks: stopped by ${signal} at ${source}` +
+    (left > 0 ? `; ${left} later notebooks not run` : "");
+}
+
+/**
  * The run, its exit status returned (exported for tests/notebook_runner/_listed_missing_notebook.ts,
  * which runs it with a listing of notebooks/ that names a notebook not there).
  */
@@ -337,11 +346,7 @@ export async function main(): Promise<number> {
     }
     const stoppedBy = stop.stoppedBy();
     if (stoppedBy !== undefined) {
-      const left = notebooks.length - position - 1;
-      console.error(
-        `run_notebooks: stopped by ${stoppedBy} at ${source}` +
-          (left > 0 ? `; ${left} later notebooks not run` : ""),
-      );
+      console.error(stoppedLine(stoppedBy, source, notebooks.length - position - 1));
       return STOP_STATUS[stoppedBy];
     }
   }
@@ -397,9 +402,10 @@ function outputWriters(notebooks: string[], options: Options): Map<string, strin
  * Removes what an earlier run left for the notebook `source` in `--out` (its executed copy and
  * both pages, whatever this run renders), so that no page outlives a failed run or is older than
  * its executed copy. A file another notebook of this run writes is not the notebook's: it stays.
- * The reason, when one could not be removed.
+ * The reason, when one could not be removed (exported for
+ * tests/notebook_runner/run_notebooks_gaps_test.ts).
  */
-function removeEarlierOutputs(
+export function removeEarlierOutputs(
   source: string,
   outDir: string,
   writers: Map<string, string>,
