@@ -1,10 +1,12 @@
 /**
  * Pieces of `deno task notebooks` (scripts/run_notebooks.ts) that its command-line and run tests
  * reach only through a kernel run, or not at all: which earlier outputs a notebook's run removes,
- * and the line of a stopped run. Found by mutation round CF (CF37, CF40, CF45).
+ * the line of a stopped run, and the one home of the default quiet time. Found by mutation round CF
+ * (CF22, CF37, CF40, CF45).
  */
-import { assertEquals, assertMatch } from "@std/assert";
-import { removeEarlierOutputs, stoppedLine } from "../../scripts/run_notebooks.ts";
+import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { DEFAULT_QUIET_MS } from "../../lib/notebook_runner/mod.ts";
+import { removeEarlierOutputs, stoppedLine, USAGE } from "../../scripts/run_notebooks.ts";
 
 Deno.test("removeEarlierOutputs: a notebook's earlier outputs go; another notebook's stay", () => {
   const out = Deno.makeTempDirSync();
@@ -55,4 +57,11 @@ Deno.test("stoppedLine: names the signal and the notebook, and the later noteboo
     stoppedLine("SIGINT", "notebooks/b.ipynb", 0),
     "run_notebooks: stopped by SIGINT at notebooks/b.ipynb",
   );
+});
+
+Deno.test("the notebooks' quiet time has one default: the runner's, which --help states", () => {
+  // It was written three times (the runner, the command's value and its --help): a change to one
+  // left the others saying 300. The runs and their timings were made with 300 ms.
+  assertEquals(DEFAULT_QUIET_MS, 300);
+  assertStringIncludes(USAGE, `(default ${DEFAULT_QUIET_MS})`);
 });
