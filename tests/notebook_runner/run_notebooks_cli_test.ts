@@ -215,6 +215,12 @@ Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook o
     const output = await notebooks("--check-clean", `${dir}/output.ipynb`);
     assertEquals([output.code, output.stdout], [1, "0 clean, 1 with outputs\n"]);
     assertStringIncludes(output.stderr, `${dir}/output.ipynb: cells 1 carry outputs`);
+    // A code cell with neither key (as a hand-written notebook may have it) carries nothing.
+    delete notebook.cells[1].execution_count;
+    delete notebook.cells[1].outputs;
+    Deno.writeTextFileSync(`${root}/${dir}/bare.ipynb`, JSON.stringify(notebook));
+    const bare = await notebooks("--check-clean", `${dir}/bare.ipynb`);
+    assertEquals([bare.code, bare.stdout, bare.stderr], [0, "1 clean, 0 with outputs\n", ""]);
   } finally {
     Deno.removeSync(`${root}/${dir}`, { recursive: true });
   }
