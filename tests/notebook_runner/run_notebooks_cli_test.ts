@@ -204,10 +204,13 @@ Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook o
     assertEquals([passed.code, passed.stdout, passed.stderr], [0, "1 clean, 0 with outputs\n", ""]);
     const notebook = JSON.parse(Deno.readTextFileSync(`${root}/${clean}`));
     notebook.cells[1].execution_count = 1;
+    notebook.cells[3].execution_count = 2;
     Deno.writeTextFileSync(`${root}/${dir}/dirty.ipynb`, JSON.stringify(notebook));
     const dirty = await notebooks("--check-clean", `${dir}/dirty.ipynb`);
     assertEquals([dirty.code, dirty.stdout], [1, "0 clean, 1 with outputs\n"]);
-    assertStringIncludes(dirty.stderr, `${dir}/dirty.ipynb: cells 1 carry outputs`);
+    // Every dirty cell is named, by its index in the notebook.
+    assertStringIncludes(dirty.stderr, `${dir}/dirty.ipynb: cells 1, 3 carry outputs`);
+    notebook.cells[3].execution_count = null;
     // One output without an execution count is dirty too.
     notebook.cells[1].execution_count = null;
     notebook.cells[1].outputs = [{ output_type: "stream", name: "stdout", text: ["1\n"] }];
