@@ -25,6 +25,7 @@ import { parseOptions } from "./cli/options.ts";
 import { resolve } from "node:path";
 import {
   type CellProgress,
+  DEFAULT_QUIET_MS,
   ensureDenoKernelspec,
   executeNotebook,
   jupyterProblem,
@@ -38,7 +39,8 @@ const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 /**
  * The longest --quiet-ms: every cell waits this long after its last output, so 10 minutes is
- * already far beyond any output burst (the default is 300 ms); a larger number is a typo.
+ * already far beyond any output burst (the default is {@linkcode DEFAULT_QUIET_MS}); a larger
+ * number is a typo.
  */
 const MAX_QUIET_MS = 600_000;
 
@@ -57,7 +59,7 @@ sources are never written). All are attempted; exit status 1 when any fails.
                       missing and checked writable before anything runs; a folder outside the
                       task's --allow-write needs adding: docs/permissions.md)
   --quiet-ms N        iopub silence, in ms, after a cell's idle before the cell counts as
-                      finished: an integer from 0 to ${MAX_QUIET_MS} (default 300)
+                      finished: an integer from 0 to ${MAX_QUIET_MS} (default ${DEFAULT_QUIET_MS})
   --install-kernel    only (re)write the kernelspec .jupyter/kernels/deno/kernel.json; takes no
                       other option and no notebook
   --check-clean       run nothing: exit status 1 if a notebook (default: every notebooks/*.ipynb)
@@ -157,7 +159,7 @@ function parseArguments(args: string[]): Options {
     installKernelOnly: values["install-kernel"],
     checkClean: values["check-clean"],
     outDir,
-    quietMs: quietText === undefined ? 300 : Number(quietText),
+    quietMs: quietText === undefined ? DEFAULT_QUIET_MS : Number(quietText),
     notebooks: positionals,
   };
 }
@@ -292,6 +294,15 @@ function listenForStop(): RunStop {
 }
 
 /**
+ * The line of a run that `signal` stopped at the notebook `source`, `left` later notebooks not run
+ * (exported for tests/notebook_runner/run_notebooks_gaps_test.ts).
+ */
+export function stoppedLine(signal: StopSignal, source: string, left: number): string {
+  return `run_notebooks: stopped by ${signal} at ${source}` +
+    (left > 0 ? `; ${left} later notebooks not run` : "");
+}
+
+/**
  * The run, its exit status returned (exported for tests/notebook_runner/_listed_missing_notebook.ts,
  * which runs it with a listing of notebooks/ that names a notebook not there).
  */
@@ -337,11 +348,7 @@ export async function main(): Promise<number> {
     }
     const stoppedBy = stop.stoppedBy();
     if (stoppedBy !== undefined) {
-      const left = notebooks.length - position - 1;
-      console.error(
-        `run_notebooks: stopped by ${stoppedBy} at ${source}` +
-          (left > 0 ? `; ${left} later notebooks not run` : ""),
-      );
+      console.error(stoppedLine(stoppedBy, source, notebooks.length - position - 1));
       return STOP_STATUS[stoppedBy];
     }
   }
@@ -397,9 +404,10 @@ function outputWriters(notebooks: string[], options: Options): Map<string, strin
  * Removes what an earlier run left for the notebook `source` in `--out` (its executed copy and
  * both pages, whatever this run renders), so that no page outlives a failed run or is older than
  * its executed copy. A file another notebook of this run writes is not the notebook's: it stays.
- * The reason, when one could not be removed.
+ * The reason, when one could not be removed (exported for
+ * tests/notebook_runner/run_notebooks_gaps_test.ts).
  */
-function removeEarlierOutputs(
+export function removeEarlierOutputs(
   source: string,
   outDir: string,
   writers: Map<string, string>,

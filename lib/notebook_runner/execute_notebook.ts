@@ -6,6 +6,12 @@ import { ensureDenoKernelspec } from "./kernelspec.ts";
 import { checkNumber } from "../util/settings.ts";
 import { defaultJupyterPython } from "./_jupyter_python.ts";
 
+/**
+ * The iopub silence (ms) after a cell's idle before the cell counts as finished, when
+ * {@linkcode NotebookRunnerConfig.quietMs} is not given (`deno task notebooks --quiet-ms` says it).
+ */
+export const DEFAULT_QUIET_MS = 300;
+
 /** Configuration shared by {@linkcode executeNotebook} and {@linkcode renderNotebookHtml}. */
 export interface NotebookRunnerConfig {
   /** Project root (holds `scripts/notebook_runner.py` and `.jupyter/`). */
@@ -14,7 +20,7 @@ export interface NotebookRunnerConfig {
   python?: string;
   /**
    * Silence (ms) on iopub after a cell's idle before the cell counts as finished, a number >= 0.
-   * Default: 300.
+   * Default: {@linkcode DEFAULT_QUIET_MS}.
    */
   quietMs?: number;
   /** Longest a single cell may run, in seconds, a number > 0. Default: 3600. */
@@ -239,7 +245,7 @@ export async function executeNotebook(
     sourcePath,
     outputPath,
     "--quiet-ms",
-    String(config.quietMs ?? 300),
+    String(config.quietMs ?? DEFAULT_QUIET_MS),
     "--cell-timeout",
     String(config.cellTimeoutS ?? 3600),
   ];

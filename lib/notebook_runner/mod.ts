@@ -14,6 +14,7 @@
 export { type DenoKernelspec, ensureDenoKernelspec, type KernelspecConfig } from "./kernelspec.ts";
 export {
   type CellProgress,
+  DEFAULT_QUIET_MS,
   executeNotebook,
   type ExecuteOptions,
   jupyterProblem,

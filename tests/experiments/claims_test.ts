@@ -476,6 +476,9 @@ Deno.test(".gitignore: what claims and killed writers leave in the results of re
       inRecords(temporaryPathOf(store.pathOf(key))),
       // A kept model that may be committed: the temporary of its training file is not.
       temporaryPathOf(`${keptModel}/training.json`),
+      // What a worker whose main process is gone says, in the results folder it ran in.
+      workerLogPath(RECORDS_DIR.full),
+      workerLogPath(RECORDS_DIR.quick),
     ];
     for (const path of leftovers) assert(isIgnoredByGit(path), `${path} must be ignored`);
     assert(!isIgnoredByGit(inRecords(store.pathOf(key))), "a cell's result is committed");

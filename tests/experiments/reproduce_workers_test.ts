@@ -11,6 +11,7 @@ import {
   MAX_WORKERS,
   startWorkers,
   stopWhenMainProcessGone,
+  whenMainProcessGone,
   WORKER_FLAG,
   workerArgs,
   workerCount,
@@ -178,4 +179,101 @@ Deno.test("a worker's lines go to stderr while its main process lives, then to w
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
+});
+
+Deno.test("whenMainProcessGone: a pipe whose read fails (broken) is a gone main process too", async () => {
+  const gone = Promise.withResolvers<void>();
+  const broken = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      controller.error(new Error("broken pipe"));
+    },
+  });
+  // Reading it ends in an error, not at its end: the main process is gone all the same.
+  whenMainProcessGone(() => gone.resolve(), broken);
+  await gone.promise;
+});
+
+Deno.test("workerLog: a line to a results folder that cannot be written is dropped, not thrown", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // The folder is gone: appending to its workers.log fails (NotFound), and the worker stopping
+    // after its main process died has nowhere to report that.
+    const log = workerLog(`${resultsDir}/removed`);
+    log.mainGone();
+    log.line("reproduce: the main process is gone");
+    assertThrows(() => Deno.statSync(workerLogPath(`${resultsDir}/removed`)), Deno.errors.NotFound);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("stopAndWait: once the workers exited in time, no timer of its limit is left pending", async () => {
+  // A pending timer of the limit kept a process that ends without Deno.exit alive for the whole
+  // limit (30 s in reproduce) after its workers were gone. The test's own timers are counted.
+  const { setTimeout: set, clearTimeout: clear } = globalThis;
+  type TimerId = ReturnType<typeof set>;
+  const pending = new Set<TimerId>();
+  const counted = (handler: () => void, ms?: number): TimerId => {
+    const id = set(() => {
+      pending.delete(id);
+      handler();
+    }, ms);
+    pending.add(id);
+    return id;
+  };
+  globalThis.setTimeout = counted as unknown as typeof globalThis.setTimeout;
+  globalThis.clearTimeout = ((id?: TimerId) => {
+    if (id !== undefined) pending.delete(id);
+    clear(id);
+  }) as unknown as typeof globalThis.clearTimeout;
+  try {
+    const workers = startWorkers({
+      count: 1,
+      runArgs: ["eval", "0"],
+      scriptArgs: [],
+      writeLine: () => {},
+    });
+    assertEquals(await workers.exited, [0]);
+    assertEquals(await workers.stopAndWait(600), true);
+    assertEquals(pending.size, 0);
+  } finally {
+    globalThis.setTimeout = set;
+    globalThis.clearTimeout = clear;
+    for (const id of pending) clear(id);
+  }
+});
+
+Deno.test({
+  name: "startWorkers: exited waits for the last line a worker's output pipe carries",
+  // The worker's own end is seen through /proc.
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      // The worker leaves a process of its own on its stdout (as a worker's child may), which
+      // prints only once the worker itself has exited and been reaped: exited resolved on the
+      // worker's status alone, before that line reached writeLine.
+      const script = `${dir}/leaves_a_child.ts`;
+      await Deno.writeTextFile(
+        script,
+        `const gone = "while (true) { try { Deno.statSync('/proc/${"${Deno.pid}"}'); } catch { break; } " +
+  "await new Promise((resolve) => setTimeout(resolve, 20)); } console.log('after the worker');";
+new Deno.Command(Deno.execPath(), { args: ["eval", gone], stdin: "null" }).spawn().unref();
+console.log("the worker exits");
+Deno.exit(0);
+`,
+      );
+      const lines: string[] = [];
+      const workers = startWorkers({
+        count: 1,
+        runArgs: ["run", "-A", script],
+        scriptArgs: [],
+        writeLine: (_worker, line) => lines.push(line),
+      });
+      assertEquals(await workers.exited, [0]);
+      assertEquals(lines, ["the worker exits", "after the worker"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -160,6 +160,12 @@ Deno.test("notebooks: both option forms are read; notebooks are checked before a
       ["--out", `./${dir}`, `${dir}/outputs.ipynb`],
       `--out ./${dir}: ./${dir}/outputs.ipynb would overwrite its source; see --help`,
     );
+    // Only the name's last ".ipynb" is dropped: v.ipynb.copy.ipynb's executed copy is itself.
+    Deno.copyFileSync(`${root}/${fixtures}/outputs.ipynb`, `${root}/${dir}/v.ipynb.copy.ipynb`);
+    await assertRefused(
+      ["--out", dir, `${dir}/v.ipynb.copy.ipynb`],
+      `--out ${dir}: ${dir}/v.ipynb.copy.ipynb would overwrite its source; see --help`,
+    );
   } finally {
     Deno.removeSync(`${root}/${dir}`, { recursive: true });
   }
@@ -198,10 +204,13 @@ Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook o
     assertEquals([passed.code, passed.stdout, passed.stderr], [0, "1 clean, 0 with outputs\n", ""]);
     const notebook = JSON.parse(Deno.readTextFileSync(`${root}/${clean}`));
     notebook.cells[1].execution_count = 1;
+    notebook.cells[3].execution_count = 2;
     Deno.writeTextFileSync(`${root}/${dir}/dirty.ipynb`, JSON.stringify(notebook));
     const dirty = await notebooks("--check-clean", `${dir}/dirty.ipynb`);
     assertEquals([dirty.code, dirty.stdout], [1, "0 clean, 1 with outputs\n"]);
-    assertStringIncludes(dirty.stderr, `${dir}/dirty.ipynb: cells 1 carry outputs`);
+    // Every dirty cell is named, by its index in the notebook.
+    assertStringIncludes(dirty.stderr, `${dir}/dirty.ipynb: cells 1, 3 carry outputs`);
+    notebook.cells[3].execution_count = null;
     // One output without an execution count is dirty too.
     notebook.cells[1].execution_count = null;
     notebook.cells[1].outputs = [{ output_type: "stream", name: "stdout", text: ["1\n"] }];
@@ -209,6 +218,12 @@ Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook o
     const output = await notebooks("--check-clean", `${dir}/output.ipynb`);
     assertEquals([output.code, output.stdout], [1, "0 clean, 1 with outputs\n"]);
     assertStringIncludes(output.stderr, `${dir}/output.ipynb: cells 1 carry outputs`);
+    // A code cell with neither key (as a hand-written notebook may have it) carries nothing.
+    delete notebook.cells[1].execution_count;
+    delete notebook.cells[1].outputs;
+    Deno.writeTextFileSync(`${root}/${dir}/bare.ipynb`, JSON.stringify(notebook));
+    const bare = await notebooks("--check-clean", `${dir}/bare.ipynb`);
+    assertEquals([bare.code, bare.stdout, bare.stderr], [0, "1 clean, 0 with outputs\n", ""]);
   } finally {
     Deno.removeSync(`${root}/${dir}`, { recursive: true });
   }

@@ -291,11 +291,12 @@ Deno.test({
   ignore,
   async fn() {
     const dir = folderWith({ "typecheck_ok.ipynb": "typecheck_ok.ipynb" });
-    // A Python that says, as the runner does after it retried its session, one line to stderr.
+    // A Python that says, as the runner does after it retried its session, lines to stderr.
     const python = `${root}/${dir}/python`;
     Deno.writeTextFileSync(
       python,
-      "#!/bin/sh\ncase \"$1\" in */notebook_runner.py) echo 'retried the session' >&2 ;; esac\n" +
+      '#!/bin/sh\ncase "$1" in */notebook_runner.py) ' +
+        "printf 'retried the session\\nonce\\n' >&2 ;; esac\n" +
         'exec /usr/bin/python3 "$@"\n',
     );
     Deno.chmodSync(python, 0o755);
@@ -306,7 +307,19 @@ Deno.test({
       assertEquals(code, 0, stderr);
       const ok = task.lines.findIndex((line) => line.startsWith("ok typecheck_ok: executed"));
       assert(ok >= 0, task.lines.join("\n"));
-      assertEquals(task.lines[ok + 1], "  note: retried the session", task.lines.join("\n"));
+      // Each line of it is a note.
+      assertEquals(
+        task.lines.slice(ok + 1, ok + 3),
+        ["  note: retried the session", "  note: once"],
+        task.lines.join("\n"),
+      );
+      // A cell's line names its index in the notebook (the markdown cell 1 counts) and its place
+      // among the code cells run.
+      const cells = task.lines.filter((line) => line.startsWith("  cell "));
+      assertEquals(
+        cells.map((line) => line.replace(/ done in \d+\.\d s /, " ")),
+        ["  cell 0 (1/3)", "  cell 2 (2/3)", "  cell 3 (3/3)"],
+      );
     } finally {
       await killLeftovers(task, []);
       Deno.removeSync(`${root}/${dir}`, { recursive: true });
