@@ -253,3 +253,30 @@ await attempt("bad", () => initBackend({ backend: "gpu", verbose: false }));
   assertEquals(lines.length, 2, lines.join("\n"));
   assertEquals(lines[1].startsWith("bad: SettingError: BackendConfig.backend"), true, lines[1]);
 });
+
+Deno.test("initBackend: config.backend outranks DEMURE_BACKEND; an empty DEMURE_BACKEND is unset", async () => {
+  // Found by mutation round CH (CH42, CH41): neither the order of the two settings nor the empty
+  // value was pinned. (No native TensorFlow package is installed: the forced choice fails, is not
+  // kept, and the next call chooses again.)
+  const lines = await linesOf(`
+Deno.env.set("DEMURE_BACKEND", "cpu");
+await attempt("config over env", () => initBackend({ backend: "tensorflow", verbose: false }));
+Deno.env.set("DEMURE_BACKEND", "");
+const choice = await initBackend({ blas: false, verbose: false });
+lines.push("empty: " + choice.backend + "; " + choice.reason);
+`);
+  assertEquals(lines.length, 2, lines.join("\n"));
+  assertEquals(
+    lines[0].startsWith('config over env: Error: BackendConfig.backend "tensorflow" forces'),
+    true,
+    lines[0],
+  );
+  // The default order (where tfjs-node is installed, native TensorFlow comes first).
+  if (!lines[1].startsWith("empty: tensorflow")) {
+    assertEquals(
+      lines[1],
+      "empty: wasm; native TensorFlow not installed, optional: see README; wasm runs " +
+        "single-threaded under Deno",
+    );
+  }
+});
