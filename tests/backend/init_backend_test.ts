@@ -280,3 +280,25 @@ lines.push("empty: " + choice.backend + "; " + choice.reason);
     );
   }
 });
+
+Deno.test("requireBackend: after a failed initBackend it throws while the corrected call is pending", async () => {
+  // Found by mutation round CH (CH51): the failed choice had activated wasm without its kernels,
+  // and a model built before the corrected call finished ran on it, against requireBackend's
+  // promise ("throws too, until a later call succeeds").
+  const lines = await linesOf(`
+Deno.env.set("DEMURE_OPENBLAS", "/nonexistent/libopenblas.so.0");
+await attempt("missing", () => initBackend({ verbose: false }));
+Deno.env.delete("DEMURE_OPENBLAS");
+const pending = initBackend({ blas: false, verbose: false });
+await attempt("pending", () => requireBackend());
+await attempt("corrected", () => pending);
+await attempt("after", () => requireBackend());
+`);
+  assertEquals(lines.length, 4, lines.join("\n"));
+  assertEquals(
+    lines[1].startsWith('pending: Error: initBackend() failed (DEMURE_OPENBLAS is "/nonexistent/'),
+    true,
+    lines[1],
+  );
+  assertEquals(lines.slice(2), ["corrected: wasm", "after: ok"]);
+});
