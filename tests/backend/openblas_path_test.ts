@@ -208,3 +208,31 @@ console.log(JSON.stringify({ fake, empty, same: loadOpenBlas() === loadOpenBlas(
   if (systemLibrary !== undefined) assertEquals([result.empty, result.same], ["loaded", true]);
   else assertStringIncludes(result.empty, "absent: ");
 });
+
+Deno.test("openBlasFailure says why each place of the fixed list was not used", async () => {
+  // Found by mutation round CH (CH28): only the first place's reason was kept. Without
+  // --allow-ffi no place opens: each is "not found" or names its dlopen refusal.
+  const folder = Deno.makeTempDirSync({ dir, prefix: "failure_" });
+  const script = `${folder}/load.ts`;
+  const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
+  Deno.writeTextFileSync(
+    script,
+    `import { loadOpenBlas, openBlasFailure } from "${module}";
+console.log(JSON.stringify({ loaded: loadOpenBlas() !== undefined, failure: openBlasFailure() }));`,
+  );
+  const env = Deno.env.toObject();
+  delete env.DEMURE_OPENBLAS;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--allow-read", "--allow-env", script],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(output.success, new TextDecoder().decode(output.stderr));
+  const result = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  assertEquals(result.loaded, false);
+  const reasons = result.failure.split("; ");
+  assertEquals(reasons.length, OPENBLAS_CANDIDATES.length, result.failure);
+  OPENBLAS_CANDIDATES.forEach((path, i) => assert(reasons[i].startsWith(`${path}: `), reasons[i]));
+});
