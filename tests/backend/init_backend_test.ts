@@ -302,3 +302,12 @@ await attempt("after", () => requireBackend());
   );
   assertEquals(lines.slice(2), ["corrected: wasm", "after: ok"]);
 });
+
+Deno.test("initBackend: a forced wasm or cpu says so in its reason", async () => {
+  // Found by mutation round CH (CH45): the reason printed on the backend line was not pinned.
+  const lines = await linesOf(`
+const choice = await initBackend({ backend: "cpu", blas: false, verbose: false });
+lines.push(choice.backend + "; " + choice.reason);
+`);
+  assertEquals(lines, ["cpu; forced by DEMURE_BACKEND or config"]);
+});
