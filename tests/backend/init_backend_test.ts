@@ -311,3 +311,17 @@ lines.push(choice.backend + "; " + choice.reason);
 `);
   assertEquals(lines, ["cpu; forced by DEMURE_BACKEND or config"]);
 });
+
+Deno.test("initBackend: the host kernels are on by default and off with hostKernels: false", async () => {
+  // Found by mutation round CH (CH48): neither the default nor the switch was pinned.
+  const lines = await linesOf(`
+const choice = await initBackend({ backend: "cpu", blas: false, hostKernels: false, verbose: false });
+const { registerWorkspaceKernels } = await import("../lib/backend/init_backend.ts");
+lines.push(JSON.stringify(choice.kernels), JSON.stringify(registerWorkspaceKernels("cpu", { blas: false })));
+`);
+  assertEquals(lines[0], '["UnsortedSegmentSum(linear)"]');
+  const byDefault: string[] = JSON.parse(lines[1]);
+  assertEquals(byDefault[0], "UnsortedSegmentSum(linear)");
+  assertEquals(byDefault.includes("Mean/Sum gradients(broadcast)"), true, lines[1]);
+  assertEquals(byDefault.some((name) => name.endsWith("(host)")), true, lines[1]);
+});
