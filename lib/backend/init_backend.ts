@@ -306,8 +306,9 @@ export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> 
  */
 export function requireBackend(): void {
   // A failed choice may have activated a backend before it failed (e.g. wasm, then OpenBLAS
-  // could not be loaded): its kernels are not the ones asked for.
-  if (lastFailure !== undefined && current === undefined) {
+  // could not be loaded): its kernels are not the ones asked for. Also while the corrected call
+  // is pending (it used to pass then, on that backend): only a success clears the failure.
+  if (lastFailure !== undefined) {
     throw new Error(
       `initBackend() failed (${lastFailure}): correct that and \`await initBackend()\` again`,
     );

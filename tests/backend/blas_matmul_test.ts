@@ -696,3 +696,47 @@ for (const backend of BACKENDS) {
     },
   });
 }
+
+Deno.test("checkExtents: more offsets for B than for A, a negative or NaN offset are refused", () => {
+  // Found by mutation round CH (CH13, CH15, CH16): only fewer B offsets and a negative A offset
+  // were tested.
+  const g = { transA: false, transB: false, m: 2, n: 3, k: 4, offsetsA: [0, 8], offsetsB: [0, 0] };
+  const a = new Float32Array(16), b = new Float32Array(12), c = new Float32Array(12);
+  assertThrows(
+    () => checkExtents(a, b, c, { ...g, offsetsB: [0, 0, 0] }),
+    Error,
+    "OpenBLAS: 2 offsets for A but 3 for B",
+  );
+  assertThrows(
+    () => checkExtents(a, b, c, { ...g, offsetsB: [0, -1] }),
+    Error,
+    "OpenBLAS: product 1 reads B[-1, 11) of 12 elements",
+  );
+  assertThrows(
+    () => checkExtents(a, b, c, { ...g, offsetsA: [NaN, 8] }),
+    Error,
+    "OpenBLAS: product 0 reads A[NaN, NaN) of 16 elements",
+  );
+  assertThrows(
+    () => checkExtents(a, b, c, { ...g, offsetsB: [0, NaN] }),
+    Error,
+    "OpenBLAS: product 1 reads B[NaN, NaN) of 12 elements",
+  );
+});
+
+Deno.test({
+  name: "sgemmBatch: an empty operand while k > 0 is refused by name before the extents",
+  ignore,
+  fn: () => {
+    // (CH29) Both operands had to be empty for the refusal; one empty one got the extent message.
+    const g = { transA: false, transB: false, m: 1, n: 1, k: 2, offsetsA: [0], offsetsB: [0] };
+    const c = new Float32Array(1);
+    for (const [a, b] of [[0, 2], [2, 0]]) {
+      assertThrows(
+        () => blas!.sgemmBatch(new Float32Array(a), new Float32Array(b), c, g),
+        Error,
+        "OpenBLAS: an operand is empty while k > 0",
+      );
+    }
+  },
+});

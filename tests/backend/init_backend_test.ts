@@ -253,3 +253,75 @@ await attempt("bad", () => initBackend({ backend: "gpu", verbose: false }));
   assertEquals(lines.length, 2, lines.join("\n"));
   assertEquals(lines[1].startsWith("bad: SettingError: BackendConfig.backend"), true, lines[1]);
 });
+
+Deno.test("initBackend: config.backend outranks DEMURE_BACKEND; an empty DEMURE_BACKEND is unset", async () => {
+  // Found by mutation round CH (CH42, CH41): neither the order of the two settings nor the empty
+  // value was pinned. (No native TensorFlow package is installed: the forced choice fails, is not
+  // kept, and the next call chooses again.)
+  const lines = await linesOf(`
+Deno.env.set("DEMURE_BACKEND", "cpu");
+await attempt("config over env", () => initBackend({ backend: "tensorflow", verbose: false }));
+Deno.env.set("DEMURE_BACKEND", "");
+const choice = await initBackend({ blas: false, verbose: false });
+lines.push("empty: " + choice.backend + "; " + choice.reason);
+`);
+  assertEquals(lines.length, 2, lines.join("\n"));
+  assertEquals(
+    lines[0].startsWith('config over env: Error: BackendConfig.backend "tensorflow" forces'),
+    true,
+    lines[0],
+  );
+  // The default order (where tfjs-node is installed, native TensorFlow comes first).
+  if (!lines[1].startsWith("empty: tensorflow")) {
+    assertEquals(
+      lines[1],
+      "empty: wasm; native TensorFlow not installed, optional: see README; wasm runs " +
+        "single-threaded under Deno",
+    );
+  }
+});
+
+Deno.test("requireBackend: after a failed initBackend it throws while the corrected call is pending", async () => {
+  // Found by mutation round CH (CH51): the failed choice had activated wasm without its kernels,
+  // and a model built before the corrected call finished ran on it, against requireBackend's
+  // promise ("throws too, until a later call succeeds").
+  const lines = await linesOf(`
+Deno.env.set("DEMURE_OPENBLAS", "/nonexistent/libopenblas.so.0");
+await attempt("missing", () => initBackend({ verbose: false }));
+Deno.env.delete("DEMURE_OPENBLAS");
+const pending = initBackend({ blas: false, verbose: false });
+await attempt("pending", () => requireBackend());
+await attempt("corrected", () => pending);
+await attempt("after", () => requireBackend());
+`);
+  assertEquals(lines.length, 4, lines.join("\n"));
+  assertEquals(
+    lines[1].startsWith('pending: Error: initBackend() failed (DEMURE_OPENBLAS is "/nonexistent/'),
+    true,
+    lines[1],
+  );
+  assertEquals(lines.slice(2), ["corrected: wasm", "after: ok"]);
+});
+
+Deno.test("initBackend: a forced wasm or cpu says so in its reason", async () => {
+  // Found by mutation round CH (CH45): the reason printed on the backend line was not pinned.
+  const lines = await linesOf(`
+const choice = await initBackend({ backend: "cpu", blas: false, verbose: false });
+lines.push(choice.backend + "; " + choice.reason);
+`);
+  assertEquals(lines, ["cpu; forced by DEMURE_BACKEND or config"]);
+});
+
+Deno.test("initBackend: the host kernels are on by default and off with hostKernels: false", async () => {
+  // Found by mutation round CH (CH48): neither the default nor the switch was pinned.
+  const lines = await linesOf(`
+const choice = await initBackend({ backend: "cpu", blas: false, hostKernels: false, verbose: false });
+const { registerWorkspaceKernels } = await import("../lib/backend/init_backend.ts");
+lines.push(JSON.stringify(choice.kernels), JSON.stringify(registerWorkspaceKernels("cpu", { blas: false })));
+`);
+  assertEquals(lines[0], '["UnsortedSegmentSum(linear)"]');
+  const byDefault: string[] = JSON.parse(lines[1]);
+  assertEquals(byDefault[0], "UnsortedSegmentSum(linear)");
+  assertEquals(byDefault.includes("Mean/Sum gradients(broadcast)"), true, lines[1]);
+  assertEquals(byDefault.some((name) => name.endsWith("(host)")), true, lines[1]);
+});

@@ -94,3 +94,145 @@ console.log(JSON.stringify({ refused, unset: attempt() }));`;
   if (systemLibrary !== undefined) assertEquals(result.unset, "loaded");
   else assertStringIncludes(result.unset, "absent: ");
 });
+
+/** Writes `bytes` to `name` in the temporary folder with `mode`; its path. */
+function libraryFile(name: string, bytes: Uint8Array | string, mode = 0o644): string {
+  const path = `${dir}/${name}`;
+  if (typeof bytes === "string") Deno.writeTextFileSync(path, bytes);
+  else Deno.writeFileSync(path, bytes);
+  Deno.chmodSync(path, mode);
+  return Deno.realPathSync(path);
+}
+
+/** A header of `magic` followed by the NUL-terminated names in `symbols`. */
+function fakeLibrary(magic: number[], symbols: string[]): Uint8Array {
+  const names = new TextEncoder().encode(symbols.map((symbol) => `${symbol}\0`).join(""));
+  const bytes = new Uint8Array(64 + names.length);
+  bytes.set(magic);
+  bytes.set(names, 64);
+  return bytes;
+}
+
+const ELF = [0x7f, 0x45, 0x4c, 0x46];
+const BLAS_SYMBOLS = ["cblas_sgemm", "openblas_set_num_threads", "openblas_get_num_threads"];
+
+Deno.test("named BLAS: the whole file name is libopenblas*.so* or .dylib, not a part of it", () => {
+  // Found by mutation round CH (CH05, CH06): an unanchored pattern took these.
+  for (const name of ["libopenblas.so.py", "libopenblas.dylib.sh", "evil_libopenblas.so.0"]) {
+    const path = libraryFile(name, fakeLibrary(ELF, BLAS_SYMBOLS));
+    assertEquals(
+      checkNamedOpenBlas(path),
+      `its file ${path} is not named libopenblas*.so* or libopenblas*.dylib`,
+      name,
+    );
+  }
+});
+
+Deno.test("named BLAS: a folder named like the library is refused as not a regular file", () => {
+  // (CH07) Without the check, reading it threw EISDIR out of the check instead of a reason.
+  const path = `${dir}/libopenblas_folder.so`;
+  Deno.mkdirSync(path);
+  Deno.chmodSync(path, 0o755);
+  assertEquals(checkNamedOpenBlas(path), `${Deno.realPathSync(path)} is not a regular file`);
+});
+
+Deno.test("named BLAS: writable by group alone, or by others alone, is refused with its mode", () => {
+  // (CH08) Only the world-writable 0o666 was tested.
+  for (const mode of [0o664, 0o646]) {
+    const path = libraryFile(
+      `libopenblas_${mode.toString(8)}.so`,
+      fakeLibrary(ELF, BLAS_SYMBOLS),
+      mode,
+    );
+    assertEquals(
+      checkNamedOpenBlas(path),
+      `${path} is writable by group or others (mode ${mode.toString(8)})`,
+    );
+  }
+});
+
+Deno.test("named BLAS: ELF and every Mach-O header pass, with the symbols", () => {
+  // (CH09) A macOS library (64/32-bit, either byte order, universal) is a shared library too.
+  const headers = [
+    ELF,
+    [0xcf, 0xfa, 0xed, 0xfe],
+    [0xfe, 0xed, 0xfa, 0xcf],
+    [0xce, 0xfa, 0xed, 0xfe],
+    [0xca, 0xfe, 0xba, 0xbe],
+  ];
+  headers.forEach((magic, i) => {
+    const path = libraryFile(`libopenblas_header${i}.dylib`, fakeLibrary(magic, BLAS_SYMBOLS));
+    assertEquals(checkNamedOpenBlas(path), undefined, magic.join(","));
+  });
+});
+
+Deno.test("named BLAS: a symbol counts only by its whole name; every missing one is named", () => {
+  // (CH10) `cblas_sgemm_batch` is not `cblas_sgemm`; (CH11) all the missing names are listed.
+  const batchOnly = libraryFile(
+    "libopenblas_batch.so",
+    fakeLibrary(ELF, ["cblas_sgemm_batch", "openblas_set_num_threads", "openblas_get_num_threads"]),
+  );
+  assertEquals(checkNamedOpenBlas(batchOnly), `${batchOnly} lacks the symbols cblas_sgemm`);
+  const none = libraryFile("libopenblas_none.so", fakeLibrary(ELF, []));
+  assertEquals(checkNamedOpenBlas(none), `${none} lacks the symbols ${BLAS_SYMBOLS.join(", ")}`);
+});
+
+Deno.test("loadOpenBlas: a named library that passes the checks but cannot be opened is a SettingError; an empty name is unset; the library is opened once", async () => {
+  // (CH12) The dlopen error escaped without naming DEMURE_OPENBLAS; (CH02) an empty value was
+  // refused as "not an absolute path" where every other setting reads it as unset; (CH03) each
+  // call opened the library again and returned another object.
+  const fake = libraryFile("libopenblas_fake.so.0", fakeLibrary(ELF, BLAS_SYMBOLS));
+  const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
+  const code = `import { loadOpenBlas, openBlasFailure } from "${module}";
+const attempt = () => {
+  try {
+    return loadOpenBlas() !== undefined ? "loaded" : "absent: " + openBlasFailure();
+  } catch (error) {
+    return error.name + ": " + error.message;
+  }
+};
+const fake = attempt();
+Deno.env.set("DEMURE_OPENBLAS", "");
+const empty = attempt();
+console.log(JSON.stringify({ fake, empty, same: loadOpenBlas() === loadOpenBlas() }));`;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    env: { DEMURE_OPENBLAS: fake },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(output.success, new TextDecoder().decode(output.stderr));
+  const result = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  assertStringIncludes(result.fake, `SettingError: DEMURE_OPENBLAS is "${fake}"; allowed: `);
+  assertStringIncludes(result.fake, "(it cannot be loaded: ");
+  if (systemLibrary !== undefined) assertEquals([result.empty, result.same], ["loaded", true]);
+  else assertStringIncludes(result.empty, "absent: ");
+});
+
+Deno.test("openBlasFailure says why each place of the fixed list was not used", async () => {
+  // Found by mutation round CH (CH28): only the first place's reason was kept. Without
+  // --allow-ffi no place opens: each is "not found" or names its dlopen refusal.
+  const folder = Deno.makeTempDirSync({ dir, prefix: "failure_" });
+  const script = `${folder}/load.ts`;
+  const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
+  Deno.writeTextFileSync(
+    script,
+    `import { loadOpenBlas, openBlasFailure } from "${module}";
+console.log(JSON.stringify({ loaded: loadOpenBlas() !== undefined, failure: openBlasFailure() }));`,
+  );
+  const env = Deno.env.toObject();
+  delete env.DEMURE_OPENBLAS;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--allow-read", "--allow-env", script],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(output.success, new TextDecoder().decode(output.stderr));
+  const result = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  assertEquals(result.loaded, false);
+  const reasons = result.failure.split("; ");
+  assertEquals(reasons.length, OPENBLAS_CANDIDATES.length, result.failure);
+  OPENBLAS_CANDIDATES.forEach((path, i) => assert(reasons[i].startsWith(`${path}: `), reasons[i]));
+});
