@@ -33,8 +33,8 @@ import { taskPermissions } from "./task_permissions.ts";
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const NOTEBOOK = "notebooks/05_explanations.ipynb";
 
-/** Where notebook 05 writes its PNG in each mode (see its last cell). */
-const FIGURE = {
+/** Where notebook 05 writes its PNG in each mode (see its last cell; exported for its test). */
+export const FIGURE = {
   full: "docs/figures/contribution_heatmap.png",
   quick: "results/quick/figures/contribution_heatmap.png",
 } as const;
@@ -99,10 +99,7 @@ async function main(args: string[]): Promise<number> {
   );
   if (!await drawFigure(mode)) return 1;
   console.log(`wrote ${FIGURE[mode]} from ${kept.dir}`);
-  if (mode === "full") {
-    const relative = kept.dir.slice(projectRoot.length + 1);
-    console.log(`to commit: git add ${relative} ${FIGURE.full}`);
-  }
+  if (mode === "full") console.log(toCommit(kept.dir));
   return 0;
 }
 
@@ -120,6 +117,14 @@ export function noKeptModel(cell: PlannedCell, from: string, mode: "quick" | "fu
     "run the notebook once with DEMURE_RERUN=1 in the kernel (it trains the model with the " +
     "cell's settings and keeps it), or name the results folder of a run that kept it " +
     "(--from DIR)";
+}
+
+/**
+ * What to commit after a full-mode run: the kept model's folder `keptDir` (absolute, under the
+ * project) and the figure, as paths from the project's root (exported for its test).
+ */
+export function toCommit(keptDir: string): string {
+  return `to commit: git add ${keptDir.slice(projectRoot.length + 1)} ${FIGURE.full}`;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { cellModelDir, planExperiments } from "../../lib/experiments/mod.ts";
 import { explainedCell, notebookPlan } from "../../lib/notebook/mod.ts";
-import { noKeptModel } from "../../scripts/readme_figure.ts";
+import { FIGURE, noKeptModel, toCommit } from "../../scripts/readme_figure.ts";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -118,4 +118,71 @@ Deno.test("readme-figure --from a file, a path through one or a missing folder i
   } finally {
     await Deno.remove(folder, { recursive: true });
   }
+});
+
+Deno.test("readme-figure's hint for a cell that reuses its selected trial's run looks for both models and names the trial's reproduce", () => {
+  // The cell's own model, then its trial's (the cell keeps the trial's model under its own name).
+  const trial = "quick/MovieLens/Demure-SASRec/trial=1/seed=0";
+  const cell = { ...explainedCell(planExperiments("quick")), sameAs: trial };
+  const hint = noKeptModel(cell, "/r", "full");
+  assertStringIncludes(
+    hint,
+    `(looked for ${cellModelDir("/r", cell)}/best.json, ${
+      cellModelDir("/r", { key: trial })
+    }/best.json). `,
+  );
+  assertStringIncludes(hint, `(\`deno task reproduce --cell ${trial}\`)`);
+});
+
+Deno.test("readme-figure waits for the PNG where notebook 05 writes it in each mode", () => {
+  const notebook = JSON.parse(
+    Deno.readTextFileSync(`${root}notebooks/05_explanations.ipynb`),
+  ) as { cells: { source: string[] }[] };
+  const sources = notebook.cells.map((cell) => cell.source.join(""));
+  // Swapped, it would wait for the quick PNG in full mode: "did not write" after a good run.
+  const choice = `plan.mode === "full"\n  ? "../${FIGURE.full}"\n  : "../${FIGURE.quick}";`;
+  assertEquals(sources.filter((source) => source.includes(choice)).length, 1, choice);
+});
+
+Deno.test("readme-figure's line of what to commit names the kept model and the figure from the project's root", () => {
+  assertEquals(
+    toCommit(`${root}results-of-record/full/models/full__MovieLens__Demure-SASRec__seed=0`),
+    "to commit: git add results-of-record/full/models/full__MovieLens__Demure-SASRec__seed=0 " +
+      "docs/figures/contribution_heatmap.png",
+  );
+});
+
+/** Whether anything is at `path`. */
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test({
+  name:
+    "readme-figure --quick on a checkout without results/quick: no kept model, status 1 (not a --from error)",
+  // The default folder may be missing (a fresh checkout); only --from's folder must be one. Where
+  // results/quick exists (a run kept its models there) this case is not the checkout's.
+  ignore: exists(`${root}results/quick`),
+  fn: async () => {
+    const words = readmeFigureTask().split(/\s+/);
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [...words.slice(words.indexOf("run")), "--quick"],
+      cwd: root,
+      stdin: "null",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 1, stderr);
+    const cell = explainedCell(planExperiments("quick"));
+    assertStringIncludes(
+      stderr,
+      `readme_figure: no kept model of ${cell.key} (looked for ${
+        cellModelDir(`${root}results/quick`, cell)
+      }/best.json`,
+    );
+  },
 });

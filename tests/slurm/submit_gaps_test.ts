@@ -1,0 +1,141 @@
+/**
+ * Behaviour of scripts/slurm/submit.ts that mutation round CI found unpinned (stand-ins for the
+ * Slurm commands: tests/slurm/_fake_slurm.ts): scancel is a required tool, a dry run asks the
+ * scheduler nothing about claims, a claim names the one array task squeue must list, a re-submission with nothing left submits nothing, a failure of
+ * the first array cancels nothing, and the whole line of a refused Slurm name.
+ */
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { calls, fakeSlurm, STAGES, submit } from "./_fake_slurm.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
+
+Deno.test("submit without scancel on PATH stops before writing: a failure could not cancel what it submitted", () => {
+  const slurm = fakeSlurm();
+  Deno.removeSync(`${slurm}/scancel`);
+  const parent = Deno.makeTempDirSync();
+  try {
+    const run = submit(["--results", `${parent}/results`], slurm);
+    assertEquals(run.code, 1, run.stderr);
+    assertStringIncludes(run.stderr, "slurm: scancel not found on PATH");
+    assertEquals(calls(slurm, "sbatch"), []);
+    assertEquals([...Deno.readDirSync(parent)], []);
+  } finally {
+    Deno.removeSync(slurm, { recursive: true });
+    Deno.removeSync(parent, { recursive: true });
+  }
+});
+
+Deno.test("submit --dry-run counts a batch job's claim as live without asking squeue", () => {
+  // Only sbatch and scancel stand-ins: a dry run may run where squeue is not.
+  const slurm = fakeSlurm();
+  Deno.removeSync(`${slurm}/squeue`);
+  const resultsDir = `${slurm}/results`;
+  const claimed = STAGES[0][0];
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  Deno.mkdirSync(cellsDirectory(resultsDir), { recursive: true });
+  Deno.writeTextFileSync(
+    store.claimPathOf(claimed),
+    JSON.stringify({ pid: 123, hostname: "node7", since: "then", job: "41_3" }),
+  );
+  try {
+    const run = submit(["--dry-run", "--results", resultsDir], slurm);
+    assertEquals(run.code, 0, run.stderr);
+    assertStringIncludes(run.stdout, `skip ${claimed}: running in job 41_3\n`);
+    assertStringIncludes(run.stdout, `#SBATCH --array=0-${STAGES[0].length - 2}%16\n`);
+    assertEquals(calls(slurm, "squeue"), []);
+  } finally {
+    Deno.removeSync(slurm, { recursive: true });
+  }
+});
+
+Deno.test("a re-submission whose every cell an earlier array still runs submits nothing and keeps the record", () => {
+  const slurm = fakeSlurm();
+  const resultsDir = `${Deno.makeTempDirSync()}/results`;
+  try {
+    const first = submit(["--results", resultsDir], slurm);
+    assertEquals(first.code, 0, first.stderr);
+    const record = Deno.readTextFileSync(`${resultsDir}/slurm/submissions.json`);
+    const most = Math.max(...STAGES.map((keys) => keys.length));
+    Deno.writeTextFileSync(
+      `${slurm}/squeue.out`,
+      Array.from({ length: most }, (_, t) => t).join("\n"),
+    );
+    const second = submit(["--results", resultsDir], slurm);
+    assertEquals(second.code, 0, second.stderr);
+    assertStringIncludes(second.stdout, "0 to submit");
+    assertStringIncludes(second.stdout, "\nnothing to submit\n");
+    assertEquals(calls(slurm, "sbatch").length, 4, "nothing more was submitted");
+    assertEquals(Deno.readTextFileSync(`${resultsDir}/slurm/submissions.json`), record);
+  } finally {
+    Deno.removeSync(slurm, { recursive: true });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("a failed first array submission cancels nothing and leaves nothing behind", () => {
+  const slurm = fakeSlurm();
+  Deno.writeTextFileSync(
+    `${slurm}/sbatch`,
+    `#!/bin/bash\necho "$*" >> ${slurm}/sbatch.calls\necho "sbatch: error: Invalid partition" >&2\nexit 1\n`,
+  );
+  const parent = Deno.makeTempDirSync();
+  try {
+    const run = submit(["--results", `${parent}/results`], slurm);
+    assertEquals(run.code, 1);
+    assertStringIncludes(run.stderr, "Invalid partition");
+    assertEquals(calls(slurm, "sbatch").length, 1);
+    assertEquals(calls(slurm, "scancel"), []);
+    assertEquals([...Deno.readDirSync(parent)], []);
+  } finally {
+    Deno.removeSync(slurm, { recursive: true });
+    Deno.removeSync(parent, { recursive: true });
+  }
+});
+
+Deno.test("submit refuses a comma-separated --account (one account per job) and says a partition may be a list", () => {
+  const dir = fakeSlurm();
+  try {
+    const cases: [string[], string][] = [
+      [
+        ["--account", "a,b"],
+        'slurm: --account "a,b": a Slurm name (letters, digits, _ . + -); see --help\n',
+      ],
+      [
+        ["--partition", "a;b"],
+        'slurm: --partition "a;b": a Slurm name (letters, digits, _ . + -), or a ' +
+        "comma-separated list of them; see --help\n",
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const run = submit(["--dry-run", ...args], dir);
+      assertEquals([run.code, run.stderr, run.stdout], [2, message, ""], args.join(" "));
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a claim by array task 41_<t> is live exactly when squeue lists task t of array 41", () => {
+  const slurm = fakeSlurm();
+  const resultsDir = `${Deno.makeTempDirSync()}/results`;
+  try {
+    const first = submit(["--results", resultsDir], slurm);
+    assertEquals(first.code, 0, first.stderr);
+    // Only task 4 of each array is still queued or running.
+    Deno.writeTextFileSync(`${slurm}/squeue.out`, "4\n");
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    const [live, ended] = [STAGES[0][6], STAGES[0][7]];
+    const claim = (job: string) => ({ pid: 123, hostname: "node7", since: "then", job });
+    Deno.writeTextFileSync(store.claimPathOf(live), JSON.stringify(claim("41_4")));
+    Deno.writeTextFileSync(store.claimPathOf(ended), JSON.stringify(claim("41_5")));
+    const second = submit(["--results", resultsDir], slurm);
+    assertEquals(second.code, 0, second.stderr);
+    assertStringIncludes(second.stdout, `skip ${live}: running in job 41_4\n`);
+    assertStringIncludes(second.stdout, `release the claim of ${ended}: job 41_5 no longer runs\n`);
+    assertEquals(store.claimOf(live), claim("41_4"));
+    assertEquals(store.claimOf(ended), undefined);
+  } finally {
+    Deno.removeSync(slurm, { recursive: true });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
