@@ -151,38 +151,3 @@ Deno.test("readme-figure's line of what to commit names the kept model and the f
       "docs/figures/contribution_heatmap.png",
   );
 });
-
-/** Whether anything is at `path`. */
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-Deno.test({
-  name:
-    "readme-figure --quick on a checkout without results/quick: no kept model, status 1 (not a --from error)",
-  // The default folder may be missing (a fresh checkout); only --from's folder must be one. Where
-  // results/quick exists (a run kept its models there) this case is not the checkout's.
-  ignore: exists(`${root}results/quick`),
-  fn: async () => {
-    const words = readmeFigureTask().split(/\s+/);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [...words.slice(words.indexOf("run")), "--quick"],
-      cwd: root,
-      stdin: "null",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assertEquals(output.code, 1, stderr);
-    const cell = explainedCell(planExperiments("quick"));
-    assertStringIncludes(
-      stderr,
-      `readme_figure: no kept model of ${cell.key} (looked for ${
-        cellModelDir(`${root}results/quick`, cell)
-      }/best.json`,
-    );
-  },
-});
