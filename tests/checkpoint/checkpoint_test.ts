@@ -24,6 +24,8 @@ Deno.test("safetensors: byte layout by hand (LE header length, JSON header, LE f
   assertEquals(headerLength % 8, 0);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   assertEquals(header.w, { dtype: "F32", shape: [2], data_offsets: [0, 8] });
+  // No metadata given: no "__metadata__" entry (an empty one would change every file's bytes).
+  assertEquals(Object.keys(header), ["w"]);
   assertEquals(Array.from(bytes.subarray(8 + headerLength)), [0, 0, 128, 63, 0, 0, 0, 192]);
   const decoded = decodeSafetensors(bytes, "w.safetensors");
   assertEquals(Array.from(decoded.tensors.get("w")!.data), [1, -2]);
@@ -37,6 +39,18 @@ Deno.test("safetensors: byte layout by hand (LE header length, JSON header, LE f
     Error,
     "too short",
   );
+});
+
+Deno.test("safetensors: a file read into a view that starts inside a larger buffer decodes from its own start", () => {
+  // A Uint8Array from a read can be a view at an offset into a shared buffer (odd, so unaligned too).
+  const bytes = encodeSafetensors(new Map([["w", { shape: [2], data: Float32Array.of(1, -2) }]]));
+  const larger = new Uint8Array(bytes.length + 5).fill(255);
+  larger.set(bytes, 3);
+  const view = larger.subarray(3, 3 + bytes.length);
+  assertEquals(Array.from(decodeSafetensors(view, "view.safetensors").tensors.get("w")!.data), [
+    1,
+    -2,
+  ]);
 });
 
 Deno.test("model checkpoint round trip gives identical predictions; bad files give clear errors", async () => {
