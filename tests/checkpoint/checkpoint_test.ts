@@ -171,6 +171,35 @@ Deno.test("safetensors: a tensor whose values do not fill its shape, or overflow
   }
 });
 
+Deno.test("safetensors: a tensor named __metadata__ or of a shape no reader takes is not written", () => {
+  // Before: "__metadata__" was written as a tensor and read back as the metadata (the tensor
+  // lost); shape [-2, -1] holds 2 values by its product, and made a file the reader refuses.
+  assertThrows(
+    () => encodeSafetensors(new Map([["__metadata__", { shape: [1], data: Float32Array.of(1) }]])),
+    Error,
+    'safetensors: tensor name "__metadata__" is the format\'s metadata key',
+  );
+  for (const shape of [[-2, -1], [0.5, 4]]) {
+    assertThrows(
+      () => encodeSafetensors(new Map([["w", { shape, data: Float32Array.of(1, 2) }]])),
+      Error,
+      `safetensors: tensor "w" has shape [${shape}]; dimensions are whole numbers >= 0`,
+    );
+  }
+});
+
+Deno.test("safetensors: a __metadata__ that is no object of strings is refused, naming the file", () => {
+  // Before: it came back typed as strings (a number, a list, a nested object), failing far away.
+  const four = new Uint8Array(4);
+  for (const metadata of [5, null, ["a"], { n: 1 }, { nested: { a: "b" } }]) {
+    assertRefusedHeader(
+      { __metadata__: metadata, w: { dtype: "F32", shape: [1], data_offsets: [0, 4] } },
+      four,
+      `"__metadata__" is ${JSON.stringify(metadata)}, not an object of strings`,
+    );
+  }
+});
+
 Deno.test("safetensors: the string metadata comes back as written", () => {
   const tensors = new Map([["w", { shape: [1], data: Float32Array.of(0) }]]);
   const metadata = { format: "demure-checkpoint/1", note: "a b" };
