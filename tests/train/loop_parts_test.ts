@@ -266,6 +266,26 @@ Deno.test("Adam.loadState: moments keep their shape, only optimizer/ keys load, 
   store.dispose();
 });
 
+Deno.test("Adam.loadState refuses a step that is no whole number >= 0, keeping its state", () => {
+  // Before: an undefined step (a trainer state without it) made every weight NaN at the next update.
+  const store = new ParameterStore(0);
+  store.constant("w", [1], 1);
+  const adam = new Adam(ADAM_CASE.config);
+  const gradient = tf.tensor1d([0.5]);
+  adam.apply(store, new Map([["w", gradient]]), 0.5);
+  gradient.dispose();
+  for (const step of [undefined as unknown as number, NaN, -1, 1.5]) {
+    assertThrows(
+      () => adam.loadState(step, new Map()),
+      Error,
+      `Adam.loadState: step ${step} is not a whole number >= 0`,
+    );
+  }
+  assertEquals([adam.step, adam.stateTensors().size], [1, 2]);
+  adam.dispose();
+  store.dispose();
+});
+
 Deno.test("Adam: a parameter without a gradient keeps its value and its neighbours still update", () => {
   // Parameters without a gradient (an encoder of a modality the batch does not read) are passed
   // over; the ones after them in the store must still get their update.
