@@ -41,6 +41,18 @@ Deno.test("safetensors: byte layout by hand (LE header length, JSON header, LE f
   );
 });
 
+Deno.test("safetensors: header length and padding count UTF-8 bytes, not characters", () => {
+  // A name of multi-byte characters ("é" is 2 bytes, "𝑤" 4) makes the header longer in bytes
+  // than in UTF-16 units: a length or pad counted in characters cuts the header or misaligns it.
+  for (const name of ["é", "éé", "ééé", "𝑤", "a𝑤é"]) {
+    const bytes = encodeSafetensors(new Map([[name, { shape: [1], data: Float32Array.of(5) }]]));
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    assertEquals(headerLength % 8, 0, name);
+    assertEquals(bytes.length, 8 + headerLength + 4, name);
+    assertEquals(decodeSafetensors(bytes, "utf8.safetensors").tensors.get(name)!.data[0], 5);
+  }
+});
+
 Deno.test("safetensors: a file read into a view that starts inside a larger buffer decodes from its own start", () => {
   // A Uint8Array from a read can be a view at an offset into a shared buffer (odd, so unaligned too).
   const bytes = encodeSafetensors(new Map([["w", { shape: [2], data: Float32Array.of(1, -2) }]]));
