@@ -282,6 +282,9 @@ Deno.test("Adam.loadState refuses a step that is no whole number >= 0, keeping i
     );
   }
   assertEquals([adam.step, adam.stateTensors().size], [1, 2]);
+  // Step 0 (a save before the first update) is a step like any other.
+  adam.loadState(0, new Map());
+  assertEquals([adam.step, adam.stateTensors().size], [0, 0]);
   adam.dispose();
   store.dispose();
 });
