@@ -34,6 +34,11 @@ interface HeaderEntry {
   data_offsets: [number, number];
 }
 
+/** A dimension or offset the format allows: a whole number >= 0. */
+function isWhole(value: unknown): boolean {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
 /** Serialises F32 tensors (in the map's order) and string metadata. */
 export function encodeSafetensors(
   tensors: ReadonlyMap<string, HostTensor>,
@@ -43,6 +48,17 @@ export function encodeSafetensors(
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, tensor] of tensors) {
+    // "__metadata__" is the header's metadata key: a tensor of that name would be read back as
+    // the metadata, and the tensor lost.
+    if (name === "__metadata__") {
+      throw new Error(`safetensors: tensor name "__metadata__" is the format's metadata key`);
+    }
+    // A shape the reader refuses ([-2, -1] has 2 values too) would make a file no one can read.
+    if (!tensor.shape.every(isWhole)) {
+      throw new Error(
+        `safetensors: tensor "${name}" has shape [${tensor.shape}]; dimensions are whole numbers >= 0`,
+      );
+    }
     const count = tensor.shape.reduce((a, b) => a * b, 1);
     if (count !== tensor.data.length) {
       throw new Error(
@@ -101,6 +117,16 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafet
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header)) {
     if (name === "__metadata__") {
+      // The format's metadata is a map of strings; another value typed as one would fail later,
+      // far from the file.
+      if (
+        typeof raw !== "object" || raw === null || Array.isArray(raw) ||
+        !Object.values(raw).every((value) => typeof value === "string")
+      ) {
+        throw new Error(
+          `${file}: "__metadata__" is ${JSON.stringify(raw)}, not an object of strings`,
+        );
+      }
       metadata = raw as Record<string, string>;
       continue;
     }
@@ -113,9 +139,8 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafet
     // Dimensions that are no whole numbers >= 0 ([-2, -1], [1.5], ["2"]) or offsets that are no
     // whole numbers were read as a tensor of that shape, or failed as a RangeError naming no file.
     // (A negative begin is refused below with the bytes it does not fit.)
-    const whole = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
     if (
-      !Array.isArray(shape) || !shape.every(whole) || !Array.isArray(offsets) ||
+      !Array.isArray(shape) || !shape.every(isWhole) || !Array.isArray(offsets) ||
       offsets.length !== 2 || !offsets.every(Number.isInteger)
     ) {
       throw new Error(

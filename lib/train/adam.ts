@@ -165,11 +165,19 @@ export class Adam {
     return state;
   }
 
-  /** Restores moments and step from {@linkcode stateTensors}-style host values. */
+  /**
+   * Restores moments and step from {@linkcode stateTensors}-style host values. Throws, changing
+   * nothing, for a step that is no whole number >= 0.
+   */
   loadState(
     step: number,
     state: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
   ): void {
+    // A step of undefined (a trainer state without it) or 1.5 makes the bias corrections NaN or
+    // wrong, and every weight NaN at the next update, far from the file that held it.
+    if (!Number.isInteger(step) || step < 0) {
+      throw new Error(`Adam.loadState: step ${step} is not a whole number >= 0`);
+    }
     this.dispose();
     this.#step = step;
     for (const [key, host] of state) {

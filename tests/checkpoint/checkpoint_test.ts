@@ -24,6 +24,8 @@ Deno.test("safetensors: byte layout by hand (LE header length, JSON header, LE f
   assertEquals(headerLength % 8, 0);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   assertEquals(header.w, { dtype: "F32", shape: [2], data_offsets: [0, 8] });
+  // No metadata given: no "__metadata__" entry (an empty one would change every file's bytes).
+  assertEquals(Object.keys(header), ["w"]);
   assertEquals(Array.from(bytes.subarray(8 + headerLength)), [0, 0, 128, 63, 0, 0, 0, 192]);
   const decoded = decodeSafetensors(bytes, "w.safetensors");
   assertEquals(Array.from(decoded.tensors.get("w")!.data), [1, -2]);
@@ -37,6 +39,30 @@ Deno.test("safetensors: byte layout by hand (LE header length, JSON header, LE f
     Error,
     "too short",
   );
+});
+
+Deno.test("safetensors: header length and padding count UTF-8 bytes, not characters", () => {
+  // A name of multi-byte characters ("é" is 2 bytes, "𝑤" 4) makes the header longer in bytes
+  // than in UTF-16 units: a length or pad counted in characters cuts the header or misaligns it.
+  for (const name of ["é", "éé", "ééé", "𝑤", "a𝑤é"]) {
+    const bytes = encodeSafetensors(new Map([[name, { shape: [1], data: Float32Array.of(5) }]]));
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    assertEquals(headerLength % 8, 0, name);
+    assertEquals(bytes.length, 8 + headerLength + 4, name);
+    assertEquals(decodeSafetensors(bytes, "utf8.safetensors").tensors.get(name)!.data[0], 5);
+  }
+});
+
+Deno.test("safetensors: a file read into a view that starts inside a larger buffer decodes from its own start", () => {
+  // A Uint8Array from a read can be a view at an offset into a shared buffer (odd, so unaligned too).
+  const bytes = encodeSafetensors(new Map([["w", { shape: [2], data: Float32Array.of(1, -2) }]]));
+  const larger = new Uint8Array(bytes.length + 5).fill(255);
+  larger.set(bytes, 3);
+  const view = larger.subarray(3, 3 + bytes.length);
+  assertEquals(Array.from(decodeSafetensors(view, "view.safetensors").tensors.get("w")!.data), [
+    1,
+    -2,
+  ]);
 });
 
 Deno.test("model checkpoint round trip gives identical predictions; bad files give clear errors", async () => {
@@ -153,6 +179,35 @@ Deno.test("safetensors: a tensor whose values do not fill its shape, or overflow
       () => encodeSafetensors(new Map([["w", { shape, data: Float32Array.of(1, 2) }]])),
       Error,
       `safetensors: tensor "w" has 2 values for shape [${shape}]`,
+    );
+  }
+});
+
+Deno.test("safetensors: a tensor named __metadata__ or of a shape no reader takes is not written", () => {
+  // Before: "__metadata__" was written as a tensor and read back as the metadata (the tensor
+  // lost); shape [-2, -1] holds 2 values by its product, and made a file the reader refuses.
+  assertThrows(
+    () => encodeSafetensors(new Map([["__metadata__", { shape: [1], data: Float32Array.of(1) }]])),
+    Error,
+    'safetensors: tensor name "__metadata__" is the format\'s metadata key',
+  );
+  for (const shape of [[-2, -1], [0.5, 4]]) {
+    assertThrows(
+      () => encodeSafetensors(new Map([["w", { shape, data: Float32Array.of(1, 2) }]])),
+      Error,
+      `safetensors: tensor "w" has shape [${shape}]; dimensions are whole numbers >= 0`,
+    );
+  }
+});
+
+Deno.test("safetensors: a __metadata__ that is no object of strings is refused, naming the file", () => {
+  // Before: it came back typed as strings (a number, a list, a nested object), failing far away.
+  const four = new Uint8Array(4);
+  for (const metadata of [5, null, ["a"], { n: 1 }, { nested: { a: "b" } }]) {
+    assertRefusedHeader(
+      { __metadata__: metadata, w: { dtype: "F32", shape: [1], data_offsets: [0, 4] } },
+      four,
+      `"__metadata__" is ${JSON.stringify(metadata)}, not an object of strings`,
     );
   }
 });

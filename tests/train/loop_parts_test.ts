@@ -226,6 +226,69 @@ Deno.test("Adam.loadState: the moments and step of stateTensors continue a run e
   store.dispose();
 });
 
+Deno.test("Adam.loadState: moments keep their shape, only optimizer/ keys load, old moments go", () => {
+  // A 2-D parameter's moments must come back 2-D (the update adds them to a 2-D gradient); a key
+  // that only contains "optimizer/m/" (another tensor of the file) is no moment; moments held
+  // before loading, of a parameter the state lacks, must not survive next to the loaded ones.
+  const store = new ParameterStore(0);
+  store.constant("w", [2, 2], 1);
+  store.constant("old", [1], 1);
+  const adam = new Adam(ADAM_CASE.config);
+  const gradient = tf.tensor1d([0.5]);
+  adam.apply(store, new Map([["old", gradient]]), 0.5);
+  gradient.dispose();
+  const host = (shape: number[], value: number) => ({
+    shape,
+    data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value),
+  });
+  adam.loadState(
+    4,
+    new Map([
+      ["w", host([2, 2], 1)],
+      ["optimizer/m/w", host([2, 2], 0.1)],
+      ["optimizer/v/w", host([2, 2], 0.01)],
+      ["model/optimizer/m/w", host([3], 7)],
+    ]),
+  );
+  const state = adam.stateTensors();
+  assertEquals([...state.keys()], ["optimizer/m/w", "optimizer/v/w"]);
+  assertEquals(state.get("optimizer/m/w")!.shape, [2, 2]);
+  assertEquals(
+    Array.from(state.get("optimizer/m/w")!.dataSync()),
+    [0.1, 0.1, 0.1, 0.1].map(Math.fround),
+  );
+  const grad2d = tf.tensor2d([[0.1, 0.1], [0.1, 0.1]]);
+  adam.apply(store, new Map([["w", grad2d]]), 0.2);
+  grad2d.dispose();
+  assertEquals(adam.stateTensors().get("optimizer/v/w")!.shape, [2, 2]);
+  adam.dispose();
+  assertEquals(adam.stateTensors().size, 0);
+  store.dispose();
+});
+
+Deno.test("Adam.loadState refuses a step that is no whole number >= 0, keeping its state", () => {
+  // Before: an undefined step (a trainer state without it) made every weight NaN at the next update.
+  const store = new ParameterStore(0);
+  store.constant("w", [1], 1);
+  const adam = new Adam(ADAM_CASE.config);
+  const gradient = tf.tensor1d([0.5]);
+  adam.apply(store, new Map([["w", gradient]]), 0.5);
+  gradient.dispose();
+  for (const step of [undefined as unknown as number, NaN, -1, 1.5]) {
+    assertThrows(
+      () => adam.loadState(step, new Map()),
+      Error,
+      `Adam.loadState: step ${step} is not a whole number >= 0`,
+    );
+  }
+  assertEquals([adam.step, adam.stateTensors().size], [1, 2]);
+  // Step 0 (a save before the first update) is a step like any other.
+  adam.loadState(0, new Map());
+  assertEquals([adam.step, adam.stateTensors().size], [0, 0]);
+  adam.dispose();
+  store.dispose();
+});
+
 Deno.test("Adam: a parameter without a gradient keeps its value and its neighbours still update", () => {
   // Parameters without a gradient (an encoder of a modality the batch does not read) are passed
   // over; the ones after them in the store must still get their update.

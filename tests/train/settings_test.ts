@@ -542,6 +542,13 @@ Deno.test("Adam built directly validates its config too", () => {
   assertSettingError(assertThrows(() => new Adam(misspelt)), "AdamConfig.lr", "0.01");
 });
 
+Deno.test("Adam accepts the closed ends of its ranges: beta1 0, beta2 0, weight decay 0", () => {
+  // beta1 0 is Adam without momentum (RMSProp with bias correction), a setting of its own.
+  for (const edge of [{ beta1: 0 }, { beta2: 0 }, { beta1: 0, beta2: 0, weightDecay: 0 }]) {
+    new Adam({ ...adam, ...edge }).dispose();
+  }
+});
+
 /** A one-block SASRec without dropout on a cycle dataset (16 users, 20 items, histories of 8). */
 function oneBlockCycleModel(seed: number) {
   const split = leaveOneOut(cycleDataset(16, 20, 9), 8);
