@@ -178,6 +178,13 @@ function restoreRun(
   if (bestFile) {
     checkCheckpointFits(`${dir}/best`, bestFile, model, { datasetFingerprint: fingerprint });
   }
+  try {
+    adam.loadState(stored.adamStep, loaded.tensors, model.parameters);
+  } catch (error) {
+    throw new Error(
+      `${dir}/last.json -> ${loaded.sidecar.weightsFile}: ${(error as Error).message}`,
+    );
+  }
   // The hooks check their state as they restore it: before the weights are replaced.
   if (hookState) {
     const tensors = new Map<string, HostTensor>();
@@ -188,7 +195,6 @@ function restoreRun(
     hookState.restore(restored);
   }
   assignCheckpoint(`${dir}/last`, loaded, model, { datasetFingerprint: fingerprint });
-  adam.loadState(stored.adamStep, loaded.tensors);
   const best = bestFile
     ? new Map(bestNames.map((name) => {
       const host = bestFile.tensors.get(name)!;

@@ -167,17 +167,20 @@ export class Adam {
 
   /**
    * Restores moments and step from {@linkcode stateTensors}-style host values. Throws, changing
-   * nothing, for a step that is no whole number >= 0.
+   * nothing, for a step that is no whole number >= 0 and, when `parameters` is given, for a moment
+   * of no parameter in it or of another shape than its parameter's.
    */
   loadState(
     step: number,
     state: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
+    parameters?: ParameterStore,
   ): void {
     // A step of undefined (a trainer state without it) or 1.5 makes the bias corrections NaN or
     // wrong, and every weight NaN at the next update, far from the file that held it.
     if (!Number.isInteger(step) || step < 0) {
       throw new Error(`Adam.loadState: step ${step} is not a whole number >= 0`);
     }
+    if (parameters) checkMomentShapes(state, parameters);
     this.dispose();
     this.#step = step;
     for (const [key, host] of state) {
@@ -193,5 +196,30 @@ export class Adam {
     for (const t of [...this.#first.values(), ...this.#second.values()]) t.dispose();
     this.#first.clear();
     this.#second.clear();
+  }
+}
+
+/**
+ * Throws for a moment (`optimizer/m/<name>`, `optimizer/v/<name>`) of no parameter in `parameters`
+ * or of another shape than its parameter's: the update broadcasts a moment of shape [1] over any
+ * gradient, so a file edited by hand went on training with wrong moments and no error.
+ */
+function checkMomentShapes(
+  state: ReadonlyMap<string, { shape: number[] }>,
+  parameters: ParameterStore,
+): void {
+  const names = new Set(parameters.names());
+  for (const [key, { shape }] of state) {
+    const match = /^optimizer\/[mv]\/(.+)$/.exec(key);
+    if (match === null) continue;
+    if (!names.has(match[1])) {
+      throw new Error(`Adam.loadState: moment "${key}" belongs to no parameter of the model`);
+    }
+    const wanted = parameters.get(match[1]).shape;
+    if (shape.join(",") !== wanted.join(",")) {
+      throw new Error(
+        `Adam.loadState: moment "${key}" has shape [${shape}], its parameter [${wanted}]`,
+      );
+    }
   }
 }

@@ -289,6 +289,41 @@ Deno.test("Adam.loadState refuses a step that is no whole number >= 0, keeping i
   store.dispose();
 });
 
+Deno.test("Adam.loadState with the parameters refuses a moment of no parameter or of another shape", () => {
+  // A moment of shape [1] was broadcast over the gradient: a hand-edited run checkpoint went on
+  // training with wrong moments and no error.
+  const store = new ParameterStore(0);
+  store.constant("w", [2, 2], 1);
+  const adam = new Adam(ADAM_CASE.config);
+  const gradient = tf.tensor2d([[0.5, 0.5], [0.5, 0.5]]);
+  adam.apply(store, new Map([["w", gradient]]), 1);
+  gradient.dispose();
+  const host = (shape: number[]) => ({
+    shape,
+    data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.1),
+  });
+  const cases: [string, number[], string][] = [
+    ["optimizer/v/w", [1], 'moment "optimizer/v/w" has shape [1], its parameter [2,2]'],
+    ["optimizer/m/w", [4], 'moment "optimizer/m/w" has shape [4], its parameter [2,2]'],
+    ["optimizer/m/gone", [2, 2], 'moment "optimizer/m/gone" belongs to no parameter'],
+  ];
+  for (const [key, shape, message] of cases) {
+    const state = new Map([["optimizer/m/w", host([2, 2])], [key, host(shape)]]);
+    assertThrows(() => adam.loadState(3, state, store), Error, `Adam.loadState: ${message}`);
+    // Refused before anything changed.
+    assertEquals([adam.step, adam.stateTensors().size], [1, 2]);
+  }
+  // Moments that fit load, as without the parameters; keys outside optimizer/ are passed over.
+  adam.loadState(
+    3,
+    new Map([["optimizer/m/w", host([2, 2])], ["optimizer/v/w", host([2, 2])], ["w", host([9])]]),
+    store,
+  );
+  assertEquals([adam.step, adam.stateTensors().size], [3, 2]);
+  adam.dispose();
+  store.dispose();
+});
+
 Deno.test("Adam: a parameter without a gradient keeps its value and its neighbours still update", () => {
   // Parameters without a gradient (an encoder of a modality the batch does not read) are passed
   // over; the ones after them in the store must still get their update.
