@@ -117,6 +117,9 @@ Deno.test("probeWebgpu names the adapter by its first non-empty field; software 
   // Both named: the description, not the device (a vendor's device id), names it.
   const both = await probeWith(gpuWith("NVIDIA H100 80GB HBM3", "0x2330", "nvidia"), "vulkan");
   assertEquals(both.probe.reason, "NVIDIA H100 80GB HBM3");
+  // An adapter that calls itself lavapipe (not llvmpipe) is a software one too.
+  const named = await probeWith(gpuWith("Mesa lavapipe", "", "mesa"), "vulkan");
+  assertEquals(named.probe.software, true);
 });
 
 Deno.test("probeWebgpu without an adapter names the backends asked for; a failure is a reason", async () => {

@@ -398,6 +398,7 @@ Deno.test({
   fn: async () => {
     await activateWebgpu();
     const backend = tf.backend();
+    const start = backend.numDataIds();
     const x = tf.randomNormal([50, 4], 0, 1, "float32", 7);
     const ids = tf.tensor1d(Array.from({ length: 50 }, (_, i) => i % 6), "int32");
     try {
@@ -408,6 +409,10 @@ Deno.test({
       assertEquals(backend.numDataIds(), before + 1);
       sums.dispose();
       assertEquals(backend.numDataIds(), before);
+      // The ids' reshape shares their data (one more reference): released, or the ids' buffer
+      // outlives their tensor.
+      tf.dispose([x, ids]);
+      assertEquals(backend.numDataIds(), start, "the inputs' data outlived their tensors");
     } finally {
       tf.dispose([x, ids]);
       await tf.setBackend("wasm");
