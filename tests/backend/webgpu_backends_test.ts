@@ -114,6 +114,12 @@ Deno.test("probeWebgpu names the adapter by its first non-empty field; software 
   });
   const unnamed = await probeWith(gpuWith("", "", ""), "vulkan");
   assertEquals(unnamed.probe.reason, "unnamed");
+  // Both named: the description, not the device (a vendor's device id), names it.
+  const both = await probeWith(gpuWith("NVIDIA H100 80GB HBM3", "0x2330", "nvidia"), "vulkan");
+  assertEquals(both.probe.reason, "NVIDIA H100 80GB HBM3");
+  // An adapter that calls itself lavapipe (not llvmpipe) is a software one too.
+  const named = await probeWith(gpuWith("Mesa lavapipe", "", "mesa"), "vulkan");
+  assertEquals(named.probe.software, true);
 });
 
 Deno.test("probeWebgpu without an adapter names the backends asked for; a failure is a reason", async () => {
@@ -145,6 +151,58 @@ Deno.test("probeWebgpu without an adapter names the backends asked for; a failur
     reason: "navigator.gpu is undefined in this runtime",
     software: false,
   });
+});
+
+Deno.test("activateWebgpu without an adapter throws the probe's reason, before tfjs's webgpu is loaded", async () => {
+  const script = `
+import { activateWebgpu } from "./lib/backend/webgpu.ts";
+Object.defineProperty(navigator, "gpu", {
+  value: { requestAdapter: () => Promise.resolve(null) },
+  configurable: true,
+});
+let message = "activated";
+try {
+  await activateWebgpu();
+} catch (error) {
+  message = (error as Error).message;
+}
+console.log(JSON.stringify({ message }));
+`;
+  const env = Deno.env.toObject();
+  env.DENO_WEBGPU_BACKEND = "vulkan";
+  env.XDG_RUNTIME_DIR = "/nonexistent/runtime";
+  const { message } = JSON.parse(await lastLineOf(script, env));
+  assert(
+    message.startsWith("webgpu backend unavailable: navigator.gpu.requestAdapter() returned null"),
+    message,
+  );
+});
+
+/** Whether this machine has an adapter, asked in a process of its own (the probe sets variables). */
+const adapterAvailable: boolean =
+  JSON.parse(await lastLineOf(PROBE, Deno.env.toObject())).available;
+
+Deno.test({
+  name:
+    "activateWebgpu installs the queued uploads on the backend and the broadcast Sum/Mean gradients",
+  ignore: !adapterAvailable,
+  fn: async () => {
+    // A fresh process: nothing else has registered either before activateWebgpu.
+    const script = `
+import { tf } from "./lib/backend/tf.ts";
+import { activateWebgpu } from "./lib/backend/webgpu.ts";
+const gradients = () => ["Sum", "Mean"].map((name) => tf.getGradient(name)?.gradFunc);
+const stock = gradients();
+await activateWebgpu();
+const backend = tf.findBackend("webgpu");
+console.log(JSON.stringify({
+  uploadsReplaced: Object.hasOwn(backend, "uploadToGPU"),
+  gradientsReplaced: gradients().map((f, i) => f !== undefined && f !== stock[i]),
+}));
+`;
+    const seen = JSON.parse(await lastLineOf(script, Deno.env.toObject()));
+    assertEquals(seen, { uploadsReplaced: true, gradientsReplaced: [true, true] });
+  },
 });
 
 Deno.test("probeWebgpu without XDG_RUNTIME_DIR, in a process that may not write: the adapter is found", async () => {

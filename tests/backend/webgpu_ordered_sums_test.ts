@@ -46,6 +46,18 @@ Deno.test("stockChoosesSplitK mirrors tfjs-backend-webgpu's choice (small output
   // outerA <= 8 allows twice the threshold: 8 x 480 is 15 workgroups, <= 16.
   assert(stockChoosesSplitK({ a: shape(8, 4096), b: shape(4096, 480) }, false, false, 8));
   assert(!stockChoosesSplitK({ a: shape(9, 4096), b: shape(4096, 480) }, false, false, 8));
+  // The batch is the larger operand's: a batched operand against a matrix is never split-K.
+  assert(!stockChoosesSplitK({ a: shape(2, 16, 4096), b: shape(4096, 16) }, false, false, 8));
+  assert(!stockChoosesSplitK({ a: shape(16, 4096), b: shape(2, 4096, 16) }, false, false, 8));
+  // Exactly the threshold is few workgroups: 64 x 128 is 2 x 4 = 8; 64 x 160 (10) is not.
+  assert(stockChoosesSplitK({ a: shape(64, 4096), b: shape(4096, 128) }, false, false, 8));
+  assert(!stockChoosesSplitK({ a: shape(64, 4096), b: shape(4096, 160) }, false, false, 8));
+  // And exactly twice it for outerA <= 8: 8 x 512 is 16 workgroups; 8 x 544 (17) is not.
+  assert(stockChoosesSplitK({ a: shape(8, 4096), b: shape(4096, 512) }, false, false, 8));
+  assert(!stockChoosesSplitK({ a: shape(8, 4096), b: shape(4096, 544) }, false, false, 8));
+  // The threshold given is the one used (16: Intel's 12th generation and later): 64 x 256 is 16.
+  assert(stockChoosesSplitK({ a: shape(64, 4096), b: shape(4096, 256) }, false, false, 16));
+  assert(!stockChoosesSplitK({ a: shape(64, 4096), b: shape(4096, 256) }, false, false, 8));
 });
 
 /** The webgpu backend's compiled pipelines, by shader key (webgpu must be active once). */
@@ -152,6 +164,62 @@ Deno.test({
       await valuesOn("stock webgpu", product);
       assertEquals(compiledSince(stockBefore, /matMulSplitK/).length, 1);
     } finally {
+      registerOrderedWebgpuSums();
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "webgpu matMul: split-K chosen through tfjs's workgroup threshold flag, or by _FusedMatMul, is replaced too",
+  ignore,
+  fn: async () => {
+    // [320, 4096] x [4096, 32]: 10 workgroups, above the default threshold of 8 (no split-K), at or
+    // below a WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL of 16 (split-K).
+    const flagged = () => tf.matMul(tf.ones([320, 4096]), tf.ones([4096, 32]));
+    // A fused product (bias and activation) of split-K shape: _FusedMatMul, not BatchMatMul.
+    const fused = () =>
+      tf.fused.matMul({
+        a: tf.ones([24, 3000]),
+        b: tf.ones([3000, 24]),
+        bias: tf.ones([24]),
+        activation: "relu",
+      });
+    const flag = "WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL";
+    await activateWebgpu();
+    /** How many split-K programs `f` dispatched, read as it dispatches (the pipeline cache may hold them). */
+    const splitKOf = async (f: () => tf.Tensor, expected: number) => {
+      const backend = tf.backend() as unknown as {
+        runWebGPUProgram(program: { shaderKey: string }, ...rest: unknown[]): unknown;
+      };
+      const dispatch = backend.runWebGPUProgram;
+      const keys: string[] = [];
+      backend.runWebGPUProgram = function (program, ...rest) {
+        keys.push(program.shaderKey);
+        return dispatch.call(this, program, ...rest);
+      };
+      try {
+        const out = tf.tidy(f);
+        const values = await out.data();
+        out.dispose();
+        assertEquals(values[0], expected);
+      } finally {
+        backend.runWebGPUProgram = dispatch;
+      }
+      return keys.filter((key) => key.startsWith("matMulSplitK")).length;
+    };
+    try {
+      tf.env().set(flag, 16);
+      assertEquals(await splitKOf(flagged, 4096), 0, "flagged threshold");
+      assertEquals(await splitKOf(fused, 3001), 0, "fused");
+      // The stock kernels, put back, run split-K for both: the checks above can see it.
+      restoreKernel("BatchMatMul", "webgpu");
+      restoreKernel("_FusedMatMul", "webgpu");
+      assertEquals(await splitKOf(flagged, 4096), 1, "stock, flagged threshold");
+      assertEquals(await splitKOf(fused, 3001), 1, "stock, fused");
+    } finally {
+      tf.env().set(flag, -1);
       registerOrderedWebgpuSums();
       await tf.setBackend("wasm");
     }
@@ -330,6 +398,7 @@ Deno.test({
   fn: async () => {
     await activateWebgpu();
     const backend = tf.backend();
+    const start = backend.numDataIds();
     const x = tf.randomNormal([50, 4], 0, 1, "float32", 7);
     const ids = tf.tensor1d(Array.from({ length: 50 }, (_, i) => i % 6), "int32");
     try {
@@ -340,6 +409,10 @@ Deno.test({
       assertEquals(backend.numDataIds(), before + 1);
       sums.dispose();
       assertEquals(backend.numDataIds(), before);
+      // The ids' reshape shares their data (one more reference): released, or the ids' buffer
+      // outlives their tensor.
+      tf.dispose([x, ids]);
+      assertEquals(backend.numDataIds(), start, "the inputs' data outlived their tensors");
     } finally {
       tf.dispose([x, ids]);
       await tf.setBackend("wasm");
