@@ -46,7 +46,15 @@ Deno.test("benchBackends: DEMURE_BENCH_BACKENDS names host backends; another nam
     assertEquals(benchBackends("wasm,cpu"), ["wasm", "cpu"]);
     Deno.env.set("DEMURE_BENCH_BACKENDS", "cpu");
     assertEquals(benchBackends("wasm"), ["cpu"]);
-    for (const [value, shown] of [["wasm,gpu", '"gpu"'], ["wasm,", '""'], ["webgpu", '"webgpu"']]) {
+    // A variable set but empty is an error too, not the fallback: the user asked for something.
+    for (
+      const [value, shown] of [
+        ["wasm,gpu", '"gpu"'],
+        ["wasm,", '""'],
+        ["webgpu", '"webgpu"'],
+        ["", '""'],
+      ]
+    ) {
       Deno.env.set("DEMURE_BENCH_BACKENDS", value);
       assertThrows(
         () => benchBackends("wasm"),
