@@ -41,7 +41,7 @@ import {
   blasThreads,
   describeBlasKernels,
 } from "../lib/backend/mod.ts";
-import { type PlannedCell, planOfResults } from "../lib/experiments/mod.ts";
+import { type ExperimentPlan, type PlannedCell, planOfResults } from "../lib/experiments/mod.ts";
 import { packRows } from "../lib/nn/mod.ts";
 import { Adam, trainStep } from "../lib/train/mod.ts";
 
@@ -105,7 +105,20 @@ export const RECORDS_FOLDER = "results-of-record/full";
  */
 export function selectedMovieLensDemureCell(): PlannedCell {
   // planOfResults reads selected.json only (a result store would need write access to cells/).
-  const plan = planOfResults("full", RECORDS_FOLDER);
+  return movieLensDemureCellOf(planOfResults("full", RECORDS_FOLDER));
+}
+
+/**
+ * The cell {@linkcode selectedMovieLensDemureCell} picks from `plan` (MovieLens Demure-SASRec, main
+ * table, seed 0), or an error naming the records' `selected.json` when it has none or the cell waits
+ * for a selection. Kept apart from the reading of the records so that a test can hand it a plan.
+ *
+ * @example
+ * ```ts
+ * movieLensDemureCellOf(planOfResults("full", RECORDS_FOLDER)).seed; // 0
+ * ```
+ */
+export function movieLensDemureCellOf(plan: ExperimentPlan): PlannedCell {
   const cell = plan.cells.find((c) =>
     c.dataset.kind === "movielens" && c.systemName === "Demure-SASRec" &&
     c.experiments.includes("main") && c.seed === 0

@@ -139,3 +139,37 @@ Deno.test("bench_side_by_side: the twin agrees when its NDCG@10 lies within the 
   assertThrows(() => seedSpreadAgreement([0.35], 0.35), Error, "2 or more seeds");
   assertThrows(() => seedSpreadAgreement([0.35, NaN], 0.35), Error, "not finite");
 });
+
+Deno.test("bench_side_by_side: --epochs and --threads are refused past either end of their range", () => {
+  // Checked before DEMURE_BLAS_THREADS is read: the same errors with the variable set or not.
+  for (
+    const [args, message] of [
+      [["--epochs=1001"], "--epochs 1001: must be an integer in 4..1000"],
+      [["--threads=0"], "--threads 0: must be an integer in 1..256"],
+      [["--threads=257"], "--threads 257: must be an integer in 1..256"],
+      [["--seeds=21"], "--seeds 21: must be an integer in 2..20"],
+    ]
+  ) {
+    assertThrows(() => sideBySideOptions(args as string[]), UsageError, message as string);
+  }
+});
+
+Deno.test("bench_side_by_side: --help prints the options even beside a bad one", () => {
+  assertEquals(sideBySideOptions(["--help", "--epochs=2"]), "help");
+  assertEquals(sideBySideOptions(["-h", "--workloads=ml1m"]), "help");
+});
+
+Deno.test("bench_side_by_side: a twin without any seed spread agrees only at the same value; a non-finite twin is an error", () => {
+  // Three seeds at one value: sd 0, where the t statistic is undefined. (0.25 is exact in binary:
+  // three 0.35s do not average to exactly 0.35, which leaves a spread of about 1e-17, not none.)
+  const same = seedSpreadAgreement([0.25, 0.25, 0.25], 0.25);
+  assertEquals(same.agree, true);
+  assert(same.line.includes("p = 1.00: agree"), same.line);
+  const off = seedSpreadAgreement([0.25, 0.25, 0.25], 0.2501);
+  assertEquals(off.agree, false);
+  assert(off.line.includes("p = 0.00: DISAGREE"), off.line);
+  // A twin that failed to train (NaN) is not a disagreement to report but a broken run.
+  for (const torch of [NaN, Infinity]) {
+    assertThrows(() => seedSpreadAgreement([0.35, 0.36], torch), Error, "not finite");
+  }
+});

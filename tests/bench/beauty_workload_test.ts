@@ -43,3 +43,11 @@ Deno.test("the Beauty-shaped set is its seed's: the same sequences again, anothe
   // The popularity draw reaches every rank, the least popular too (a history's first item is one).
   assertEquals(new Set(small.sequences.map((sequence) => sequence[0])).size, 3);
 });
+
+Deno.test("the Beauty-shaped set caps a history at 200 items (a draw past it is cut, not kept)", () => {
+  // Seed 0's longest history is 181, under the cap; at seed 4 with 20 items, user 11,472's
+  // log-normal draw is past 195 extra items (found by a search of seeds).
+  const capped = beautyShapedWorkloadData({ users: 11_473, items: 20, seed: 4 }).dataset;
+  assertEquals(capped.sequences.at(-1)!.length, 200);
+  assertEquals(Math.max(...capped.sequences.map((sequence) => sequence.length)), 200);
+});

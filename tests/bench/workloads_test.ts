@@ -4,7 +4,8 @@
  * written for the benchmark; the backends a `deno bench` file is asked for are checked, and a second
  * backend gets the kernels initBackend registers; the Demure benchmarks train the records' selection.
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
+import { planExperiments, planOfResults } from "../../lib/experiments/mod.ts";
 import { initBackend, registerWorkspaceKernels } from "../../lib/backend/mod.ts";
 import { attributeBatch, withNextItemTargets } from "../../lib/attribution/mod.ts";
 import { evaluationBatches, leaveOneOutSplit } from "../../lib/data/mod.ts";
@@ -13,6 +14,7 @@ import {
   attributionPass,
   benchBackends,
   libraryTrainingStep,
+  movieLensDemureCellOf,
   RECORDS_FOLDER,
   selectedMovieLensDemureCell,
 } from "../../bench/_workloads.ts";
@@ -44,7 +46,15 @@ Deno.test("benchBackends: DEMURE_BENCH_BACKENDS names host backends; another nam
     assertEquals(benchBackends("wasm,cpu"), ["wasm", "cpu"]);
     Deno.env.set("DEMURE_BENCH_BACKENDS", "cpu");
     assertEquals(benchBackends("wasm"), ["cpu"]);
-    for (const [value, shown] of [["wasm,gpu", '"gpu"'], ["wasm,", '""'], ["webgpu", '"webgpu"']]) {
+    // A variable set but empty is an error too, not the fallback: the user asked for something.
+    for (
+      const [value, shown] of [
+        ["wasm,gpu", '"gpu"'],
+        ["wasm,", '""'],
+        ["webgpu", '"webgpu"'],
+        ["", '""'],
+      ]
+    ) {
       Deno.env.set("DEMURE_BENCH_BACKENDS", value);
       assertThrows(
         () => benchBackends("wasm"),
@@ -76,4 +86,18 @@ Deno.test("the Demure benchmarks train MovieLens Demure-SASRec at the records' s
     assertEquals(cell.system.demure?.[name as keyof typeof cell.system.demure], value, name);
   }
   assertEquals([cell.seed, cell.dataset.kind, cell.training.batchSize], [0, "movielens", 128]);
+});
+
+Deno.test("the Demure benchmarks' cell is the main-table one at seed 0; one that waits for its selection is an error", () => {
+  const plan = planOfResults("full", RECORDS_FOLDER);
+  const cell = movieLensDemureCellOf(plan);
+  assertEquals([cell.seed, cell.experiments.includes("main")], [0, true]);
+  // Listed before it, a cell at another seed and one outside the main table are not it.
+  const decoys = [{ ...cell, seed: 1 }, { ...cell, experiments: ["sensitivity" as const] }];
+  assertStrictEquals(movieLensDemureCellOf({ ...plan, cells: [...decoys, cell] }), cell);
+  // Without the records' selection the cell waits for it: no configuration to benchmark.
+  const message =
+    `${RECORDS_FOLDER}/selected.json: no selected configuration of MovieLens Demure-SASRec`;
+  assertThrows(() => movieLensDemureCellOf(planExperiments("full")), Error, message);
+  assertThrows(() => movieLensDemureCellOf({ ...plan, cells: decoys }), Error, message);
 });
