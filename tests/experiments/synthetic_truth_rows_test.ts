@@ -49,3 +49,11 @@ Deno.test("prepareDataset: a spec with a setting it does not have is a SettingEr
   ) as SettingError;
   assertEquals(error.setting, "DatasetSpec.seed");
 });
+
+Deno.test("prepareDataset: the label is the spec's table label, not the generated data's name", async () => {
+  // Tables and stored cells group rows by this label ("synthetic-seed0" would merge every noise
+  // level of the grid into one row).
+  const config = { numUsers: 40, numItems: 30, historyLength: 6 };
+  const { label } = await prepareDataset({ kind: "synthetic", config });
+  assertEquals(label, "Synthetic(historyLength=6,numItems=30,numUsers=40)");
+});
