@@ -6,7 +6,11 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { generateSynthetic, type SyntheticConfig } from "../../lib/data/synthetic.ts";
+import {
+  DEFAULT_SYNTHETIC,
+  generateSynthetic,
+  type SyntheticConfig,
+} from "../../lib/data/synthetic.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
 const small = { numUsers: 120, numItems: 200, historyLength: 20 };
@@ -221,4 +225,91 @@ Deno.test("generateSynthetic: a count past V8's array limit is refused before an
     assertEquals([error.setting, error.value], [setting, tooMany]);
     assertStringIncludes(error.message, "<= 134217728 (2^27: one JS array element per");
   }
+});
+
+Deno.test("points of interest per user: round((1 - noiseFraction) * M), at least one", () => {
+  // 0.6 of 4 modalities noise: round(1.6) = 2 interests (floor would give 1); all noise still
+  // leaves one point of interest per user, none leaves every modality one.
+  const tiny = { numUsers: 12, numItems: 20, historyLength: 2 };
+  for (const [noiseFraction, perUser] of [[0.6, 2], [1, 1], [0, 4]]) {
+    const { truth } = generateSynthetic({ ...tiny, noiseFraction });
+    const M = truth.modalityNames.length;
+    for (let u = 0; u < tiny.numUsers; u++) {
+      const row = truth.pointsOfInterest.subarray(u * M, (u + 1) * M);
+      assertEquals(row.reduce((n, x) => n + x, 0), perUser, `noiseFraction ${noiseFraction}`);
+    }
+  }
+});
+
+Deno.test("generateSynthetic: a history of exactly the interaction bound passes that check", () => {
+  // 2^27 users * 15 = 2^31 - 2^27 interactions, within 2^31 - 1: the next check (an empty
+  // modality list) is the one that fails, so nothing is generated.
+  const error = assertThrows(
+    () => generateSynthetic({ numUsers: 2 ** 27, numItems: 32, historyLength: 15, modalities: [] }),
+    SettingError,
+  ) as SettingError;
+  assertEquals(error.setting, "SyntheticConfig.modalities");
+});
+
+Deno.test("the dataset is named by its seed; its metadata and config say what made it", () => {
+  const { dataset, config } = generateSynthetic({
+    ...small,
+    seed: 7,
+    missingRate: 0.2,
+    drift: 0.4,
+  });
+  assertEquals(config, { ...DEFAULT_SYNTHETIC, ...small, seed: 7, missingRate: 0.2, drift: 0.4 });
+  assert(
+    dataset.metadata.preprocessing.some((line) =>
+      line.startsWith("synthetic: {") &&
+      line.includes('"modalities":["image:16","text:16","audio:16","tags:16"]')
+    ),
+    dataset.metadata.preprocessing.join("\n"),
+  );
+  // The records' protocol line starts with this name ("synthetic-seed0: 600 users, ...").
+  assertEquals(dataset.name, "synthetic-seed7");
+  for (const modality of dataset.modalities.slice(1)) {
+    assertEquals(modality.provenance.notes, "missing with probability 0.2");
+  }
+});
+
+Deno.test("drift 1 after an item missing a point of interest keeps the last present item's direction", () => {
+  // A missing modality is zeros: drifting onto it at drift 1 would zero the preference, and that
+  // modality would attract the user no more for the rest of the history.
+  const { dataset } = generateSynthetic({
+    ...small,
+    seed: 3,
+    modalities: [{ name: "image", dim: 16 }],
+    noiseFraction: 0,
+    drift: 1,
+    missingRate: 0.5,
+  });
+  const f = dataset.modalities[1];
+  let sum = 0;
+  let count = 0;
+  for (const s of dataset.sequences) {
+    // A present item right after a missing one, against the last present item before that (the
+    // preference at drift 1 when a missing item does not move it).
+    let last = -1;
+    for (let t = 1; t < s.length; t++) {
+      if (f.present[s[t - 1]]) last = s[t - 1];
+      if (f.present[s[t - 1]] || !f.present[s[t]] || last < 0) continue;
+      for (let d = 0; d < f.dim; d++) {
+        sum += f.values[s[t] * f.dim + d] * f.values[last * f.dim + d];
+      }
+      count++;
+    }
+  }
+  assertGreater(sum / count, 0.3, `mean cosine ${sum / count}`);
+});
+
+Deno.test("what a seed draws is fixed: the small config's data, with and without noise weight", () => {
+  // Stored results name their data by fingerprint; a change in the order or number of draws
+  // (e.g. drawing the unused noise directions at noiseStrength 0) would silently change the data.
+  const plain = generateSynthetic(small);
+  const noNoise = generateSynthetic({ ...small, noiseStrength: 0 });
+  assertEquals(
+    [plain.dataset.metadata.fingerprint, noNoise.dataset.metadata.fingerprint],
+    ["016ea1ecb15d0302", "4d9e6508d4f16583"],
+  );
 });

@@ -371,3 +371,11 @@ Deno.test("an imported dataset's plan runs the non-neural systems at the first s
   }
   assertEquals(main.some((cell) => SYSTEMS[cell.systemKey].kind !== "neural"), true);
 });
+
+Deno.test("a feature file's modality names that file (not the dataset's) as its source", () => {
+  const image = readDatasetFile(sequence).modalities.find((m) => m.name === "image");
+  assertEquals(
+    [image?.provenance.source, image?.provenance.normalisation],
+    [`${FIXTURES}tiny_image.txt`, "none"],
+  );
+});

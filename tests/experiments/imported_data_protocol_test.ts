@@ -5,7 +5,11 @@
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { type FileDatasetSpec, prepareDataset } from "../../lib/experiments/datasets.ts";
+import {
+  type FileDatasetSpec,
+  prepareDataset,
+  readDatasetFile,
+} from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { summarise } from "../../lib/experiments/summary.ts";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
@@ -147,4 +151,24 @@ Deno.test("a batch task (runOneCell) stops on cells of imported files that chang
     [],
   );
   Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("an imported dataset whose only content is a token column has a content modality", () => {
+  // A genre column is a multi-hot modality, content as much as a dense one: the card must not say
+  // "no content modality" of it.
+  const { dir, spec } = copyOfFixture(false);
+  const rows = Deno.readTextFileSync(`${FIXTURES}tiny.item`).split("\n").map((row) =>
+    row.split("\t").slice(0, 2).join("\t")
+  );
+  Deno.writeTextFileSync(`${dir}/tiny.item`, rows.join("\n"));
+  try {
+    const data = readDatasetFile(spec);
+    assertEquals(data.modalities.map((m) => m.kind), ["id", "multi_hot"]);
+    assert(
+      !data.metadata.preprocessing.some((line) => line.includes("no content modality")),
+      data.metadata.preprocessing.join("\n"),
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

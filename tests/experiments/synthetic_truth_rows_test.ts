@@ -4,7 +4,8 @@
  * numbers k. A row read at the new index instead would score every attribution past the first
  * dropped user against another user's points of interest, silently (the attribution ROC-AUC).
  */
-import { assert, assertEquals, assertNotEquals } from "@std/assert";
+import { assert, assertEquals, assertNotEquals, assertRejects } from "@std/assert";
+import { SettingError } from "../../lib/util/settings.ts";
 import { generateSynthetic } from "../../lib/data/synthetic.ts";
 import { datasetStatistics, formatStatistics } from "../../lib/data/protocol/statistics.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
@@ -37,4 +38,22 @@ Deno.test("prepareDataset: the statistics are the filtered data's, and histories
   assertEquals(statistics, formatStatistics(datasetStatistics(split.dataset)));
   // The paper's protocol: the models read the last 50 items of a history.
   assertEquals(split.maxLength, 50);
+});
+
+Deno.test("prepareDataset: a spec with a setting it does not have is a SettingError, not ignored", async () => {
+  // A seed given beside the config instead of in it must not prepare the seed-0 data silently.
+  const config = { numUsers: 40, numItems: 30, historyLength: 6 };
+  const error = await assertRejects(
+    () => prepareDataset({ kind: "synthetic", config, seed: 3 } as never),
+    SettingError,
+  ) as SettingError;
+  assertEquals(error.setting, "DatasetSpec.seed");
+});
+
+Deno.test("prepareDataset: the label is the spec's table label, not the generated data's name", async () => {
+  // Tables and stored cells group rows by this label ("synthetic-seed0" would merge every noise
+  // level of the grid into one row).
+  const config = { numUsers: 40, numItems: 30, historyLength: 6 };
+  const { label } = await prepareDataset({ kind: "synthetic", config });
+  assertEquals(label, "Synthetic(historyLength=6,numItems=30,numUsers=40)");
 });
