@@ -60,8 +60,11 @@ export type BenchBackend = typeof BENCH_BACKENDS[number];
  * benchBackends("wasm"); // ["wasm"] when DEMURE_BENCH_BACKENDS is unset; "cpu,wasm" -> both
  * ```
  */
-export function benchBackends(fallback: string): BenchBackend[] {
-  const names = (Deno.env.get("DEMURE_BENCH_BACKENDS") ?? fallback).split(",");
+export function benchBackends(
+  fallback: string,
+  variable: string | undefined = Deno.env.get("DEMURE_BENCH_BACKENDS"),
+): BenchBackend[] {
+  const names = (variable ?? fallback).split(",");
   for (const name of names) checkOneOf("DEMURE_BENCH_BACKENDS", name, BENCH_BACKENDS);
   return names as BenchBackend[];
 }
