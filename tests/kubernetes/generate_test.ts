@@ -172,6 +172,8 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     // At most 40 characters: the Jobs' and pods' names add to it.
     [[...image, "--name", "a".repeat(41)], `--name ${"a".repeat(41)}: must be lower-case`],
     [[...image, "--claim", "Lab_Claim"], "--claim Lab_Claim: must be lower-case"],
+    // RFC 1123: a name starts with a letter or digit.
+    [[...image, "--name=-demure"], "--name -demure: must be lower-case"],
     // "/results/" would make the default results folder "/results//quick".
     [[...image, "--mount", "/results/"], "--mount /results/: must be an absolute path"],
     [[...image, "--results", "/elsewhere/quick"], "--results /elsewhere/quick: must be a folder"],
@@ -184,6 +186,12 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     ],
     [[...image, "--mount", "/my results"], "--mount /my results: must be an absolute path"],
     [[...image, "--workspace", "/my work"], "--workspace /my work: must be an absolute path"],
+    // A comma would split the pods' permission flags too.
+    [[...image, "--workspace", "/my,work"], "--workspace /my,work: must be an absolute path"],
+    [
+      [...image, "--results", "/results/a,b"],
+      "--results /results/a,b: must be a folder under /results/",
+    ],
     [["--image", "i", "--out", "/tmp/k8s"], "--out /tmp/k8s: must be a folder under build/"],
     // Beside build/, under a name that only starts with it: outside what the task may write.
     [["--image", "i", "--out", "build2/k8s"], "--out build2/k8s: must be a folder under build/"],
