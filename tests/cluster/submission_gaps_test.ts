@@ -43,7 +43,7 @@ Deno.test("listPlanCells: a results folder the permissions cannot name is a usag
   );
 });
 
-Deno.test("requireTool: a folder on PATH named like the tool is not the tool", () => {
+Deno.test("requireTool: a folder or a file that cannot be run, on PATH and named like the tool, is not the tool", () => {
   // PATH matters: a subprocess (tests share one process).
   const dir = Deno.makeTempDirSync({ prefix: "demure-path-" });
   try {
@@ -66,6 +66,10 @@ Deno.test("requireTool: a folder on PATH named like the tool is not the tool", (
     };
     assertEquals(found("file-tool"), "found");
     assertEquals(found("folder-tool"), "folder-tool not found on PATH (hint)");
+    // Nor is a file that cannot be run (it failed when run, with a raw PermissionDenied).
+    Deno.writeTextFileSync(`${dir}/plain-tool`, "#!/bin/sh\n", { mode: 0o644 });
+    Deno.chmodSync(`${dir}/plain-tool`, 0o644);
+    assertEquals(found("plain-tool"), "plain-tool not found on PATH (hint)");
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
