@@ -167,7 +167,10 @@ export function runCommand(
 export function requireTool(name: string, hint: string): void {
   const found = (Deno.env.get("PATH") ?? "").split(":").some((dir) => {
     try {
-      return Deno.statSync(`${dir}/${name}`).isFile;
+      // Executable, as the shell finds it: a plain file failed only when run, with a raw
+      // PermissionDenied instead of this line.
+      const info = Deno.statSync(`${dir}/${name}`);
+      return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
     } catch {
       return false;
     }

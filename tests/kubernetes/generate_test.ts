@@ -169,6 +169,13 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     ],
     [[...image, "--name", "Demure_Grid"], "--name Demure_Grid: must be lower-case"],
     [[...image, "--mount", "results"], "--mount results: must be an absolute path"],
+    // At most 40 characters: the Jobs' and pods' names add to it.
+    [[...image, "--name", "a".repeat(41)], `--name ${"a".repeat(41)}: must be lower-case`],
+    [[...image, "--claim", "Lab_Claim"], "--claim Lab_Claim: must be lower-case"],
+    // RFC 1123: a name starts with a letter or digit.
+    [[...image, "--name=-demure"], "--name -demure: must be lower-case"],
+    // "/results/" would make the default results folder "/results//quick".
+    [[...image, "--mount", "/results/"], "--mount /results/: must be an absolute path"],
     [[...image, "--results", "/elsewhere/quick"], "--results /elsewhere/quick: must be a folder"],
     // A folder beside the mount, whose name only starts with it, is not on the volume.
     [[...image, "--results", "/results2/quick"], "--results /results2/quick: must be a folder"],
@@ -179,6 +186,12 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     ],
     [[...image, "--mount", "/my results"], "--mount /my results: must be an absolute path"],
     [[...image, "--workspace", "/my work"], "--workspace /my work: must be an absolute path"],
+    // A comma would split the pods' permission flags too.
+    [[...image, "--workspace", "/my,work"], "--workspace /my,work: must be an absolute path"],
+    [
+      [...image, "--results", "/results/a,b"],
+      "--results /results/a,b: must be a folder under /results/",
+    ],
     [["--image", "i", "--out", "/tmp/k8s"], "--out /tmp/k8s: must be a folder under build/"],
     // Beside build/, under a name that only starts with it: outside what the task may write.
     [["--image", "i", "--out", "build2/k8s"], "--out build2/k8s: must be a folder under build/"],
@@ -227,6 +240,70 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
       [...Deno.readDirSync(`${root}/build`)].filter((e) => e.name.includes(".partial-")),
       [],
     );
+  } finally {
+    Deno.removeSync(`${root}/${out}`, { recursive: true });
+  }
+});
+
+Deno.test("deno task kubernetes: the route's settings reach the manifests, and an earlier run's folder is replaced", () => {
+  const out = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
+  // An earlier run's folder holding one generated file only: replaced, not refused.
+  Deno.mkdirSync(`${root}/${out}`, { recursive: true });
+  Deno.writeTextFileSync(`${root}/${out}/apply.sh`, "# an earlier run's\n");
+  const args = [
+    "--image",
+    "registry.example.org/demure:test",
+    "--quick",
+    "--out",
+    out,
+    "--gpu",
+    "--backend",
+    "tensorflow",
+    "--cpus",
+    "3",
+    "--parallelism",
+    "2",
+    "--claim",
+    "lab-claim",
+    "--name",
+    "grid-x",
+    "--results",
+    "/results/elsewhere/../runs",
+    "--minutes",
+    "30",
+    "--memory-mb",
+    "3000",
+  ];
+  try {
+    for (const attempt of ["first", "again, over the first one's files"]) {
+      const made = generate(args);
+      assertEquals(made.code, 0, `${attempt}: ${made.stderr}`);
+    }
+    assert(!Deno.readTextFileSync(`${root}/${out}/apply.sh`).includes("an earlier run's"));
+    const job = JSON.parse(Deno.readTextFileSync(`${root}/${out}/stage0.json`));
+    assertEquals(job.metadata.name, "grid-x-stage0");
+    assertEquals(job.spec.parallelism, Math.min(2, job.spec.completions));
+    assertEquals(job.spec.template.spec.activeDeadlineSeconds, 1800);
+    assertEquals(job.spec.template.spec.volumes[0].persistentVolumeClaim.claimName, "lab-claim");
+    const pod = job.spec.template.spec.containers[0];
+    assertEquals(pod.resources.requests, {
+      cpu: "3",
+      memory: "3000Mi",
+      "nvidia.com/gpu": "1",
+    });
+    assertEquals(pod.resources.limits, { memory: "3000Mi", "nvidia.com/gpu": "1" });
+    assertEquals(
+      pod.env.filter((e: { name: string }) => e.name !== "DEMURE_SELECTION_WAIT_S"),
+      [
+        { name: "DEMURE_BLAS_THREADS", value: "3" },
+        { name: "DEMURE_BACKEND", value: "tensorflow" },
+      ],
+    );
+    // --results, normalised, is where every pod and the report write.
+    assertStringIncludes(pod.args[0], "--results /results/runs");
+    const report = JSON.parse(Deno.readTextFileSync(`${root}/${out}/report.json`));
+    assertStringIncludes(report.spec.template.spec.containers[0].args[0], "/results/runs");
+    assertEquals(report.metadata.name, "grid-x-report");
   } finally {
     Deno.removeSync(`${root}/${out}`, { recursive: true });
   }
