@@ -19,25 +19,10 @@ import {
 } from "@std/assert";
 import { startLabServer } from "../../lib/notebook_runner/lab_server.ts";
 import { withDefaultLabPorts } from "./_default_lab_ports.ts";
+import { fakeJupyter, fakePython, freePort } from "./_lab_stand_ins.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A stand-in for Python: `-c` (the import check) succeeds, `-m notebook` runs `body`. */
-async function fakePython(dir: string, body: string): Promise<string> {
-  const path = `${dir}/python`;
-  await Deno.writeTextFile(path, `#!/bin/sh\n[ "$1" = "-c" ] && exit 0\n${body}\n`);
-  await Deno.chmod(path, 0o755);
-  return path;
-}
-
-/** A port nothing listens on now. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 /** Runs `body` with a fresh temporary folder, removed after it. */
 async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
@@ -232,18 +217,6 @@ Deno.test("lab server gaps: the default range's end reached before 5 servers say
           "[I 06:11:25.858 NotebookApp] The port 8889 is already in use.\n",
       );
     })));
-
-/** lab_fake_jupyter.py as the server, its files in `dir` (see that file). */
-async function fakeJupyter(
-  dir: string,
-  more: Record<string, string> = {},
-): Promise<{ python: string; env: Record<string, string> }> {
-  const fake = new URL("./lab_fake_jupyter.py", import.meta.url).pathname;
-  return {
-    python: await fakePython(dir, `exec /usr/bin/python3 ${fake} "$@"`),
-    env: { FAKE_EARLY_FILE: `${dir}/asked_early`, FAKE_TERM_FILE: `${dir}/terminated`, ...more },
-  };
-}
 
 Deno.test("lab server gaps: stop() signals none of the processes the server ended itself, and is one stop however often called", () =>
   inTempDir(async (dir) => {

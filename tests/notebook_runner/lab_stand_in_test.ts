@@ -16,29 +16,10 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
 import { withDefaultLabPorts } from "./_default_lab_ports.ts";
+import { fakeJupyter, fakePython, freePort } from "./_lab_stand_ins.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A stand-in for Python: `-c` (the import check) succeeds, `-m notebook` runs `body`. */
-async function fakePython(dir: string, body: string, name = "python"): Promise<string> {
-  const path = `${dir}/${name}`;
-  await Deno.writeTextFile(path, `#!/bin/sh\n[ "$1" = "-c" ] && exit 0\n${body}\n`);
-  await Deno.chmod(path, 0o755);
-  return path;
-}
-
-/** lab_fake_jupyter.py as the server, its files in `dir` (see that file). */
-async function fakeJupyter(
-  dir: string,
-  more: Record<string, string> = {},
-): Promise<{ python: string; env: Record<string, string> }> {
-  const fake = new URL("./lab_fake_jupyter.py", import.meta.url).pathname;
-  return {
-    python: await fakePython(dir, `exec /usr/bin/python3 ${fake} "$@"`),
-    env: { FAKE_EARLY_FILE: `${dir}/asked_early`, FAKE_TERM_FILE: `${dir}/terminated`, ...more },
-  };
-}
 
 /** Whether `pid` is a process that has not exited (a zombie has). */
 function running(pid: number): boolean {
@@ -47,14 +28,6 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** A port nothing listens on now. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 Deno.test("lab server: a server that exits before answering is its exit status, its output in the log file", async () => {
