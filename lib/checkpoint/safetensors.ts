@@ -114,6 +114,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafet
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;
   const tensors = new Map<string, HostTensor>();
+  const spans: { name: string; begin: number; end: number }[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header)) {
     if (name === "__metadata__") {
@@ -160,6 +161,39 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafet
     const data = new Float32Array(count);
     for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + 4 * i, true);
     tensors.set(name, { shape, data });
+    spans.push({ name, begin, end });
   }
+  checkDataSpans(spans, dataLength, file);
   return { tensors, metadata };
+}
+
+/**
+ * Throws unless the tensors' data spans tile the data exactly, in offset order: one tensor's
+ * bytes read as part of another's (an overlap), bytes no tensor owns (a gap) or trailing bytes
+ * mean a corrupt or hand-made file. Python's safetensors refuses such files; this reader took them.
+ */
+function checkDataSpans(
+  spans: { name: string; begin: number; end: number }[],
+  dataLength: number,
+  file: string,
+): void {
+  const ordered = [...spans].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  for (const { name, begin, end } of ordered) {
+    if (begin !== covered) {
+      throw new Error(
+        `${file}: tensor "${name}" data_offsets [${begin}, ${end}] start at byte ${begin}, but ` +
+          `the tensors before it end at byte ${covered} (${
+            begin < covered ? "an overlap" : "a gap"
+          }: corrupt file)`,
+      );
+    }
+    covered = end;
+  }
+  if (covered !== dataLength) {
+    throw new Error(
+      `${file}: the tensors' data ends at byte ${covered}, the file holds ${dataLength} data ` +
+        `bytes (trailing bytes: corrupt file)`,
+    );
+  }
 }

@@ -172,6 +172,27 @@ Deno.test("safetensors: a file it cannot read right is refused, naming the probl
   );
 });
 
+Deno.test("safetensors: tensors whose data overlap, leave a gap or stop short of the file's end are refused", () => {
+  // Python's safetensors refuses these files; this reader read one tensor's bytes as another's.
+  const eight = new Uint8Array(new Float32Array([1.5, 2.5]).buffer);
+  const entry = (begin: number) => ({ dtype: "F32", shape: [1], data_offsets: [begin, begin + 4] });
+  // Written out of offset order, tiled exactly: read as written.
+  const swapped = decodeSafetensors(rawSafetensors({ b: entry(4), a: entry(0) }, eight), "ok");
+  assertEquals([swapped.tensors.get("a")!.data[0], swapped.tensors.get("b")!.data[0]], [1.5, 2.5]);
+  const cases: [Record<string, unknown>, Uint8Array, string][] = [
+    [{ a: entry(0), b: entry(0) }, eight, 'tensor "b" data_offsets [0, 4] start at byte 0, but'],
+    [{ a: entry(4) }, eight, 'tensor "a" data_offsets [4, 8] start at byte 4, but the tensors'],
+    [{ a: entry(0) }, eight, "the tensors' data ends at byte 4, the file holds 8 data bytes"],
+  ];
+  for (const [header, data, message] of cases) {
+    assertThrows(
+      () => decodeSafetensors(rawSafetensors(header, data), "bad.safetensors"),
+      Error,
+      `bad.safetensors: ${message}`,
+    );
+  }
+});
+
 Deno.test("safetensors: a tensor whose values do not fill its shape, or overflow it, is not written", () => {
   // Its data_offsets would not match the bytes written: every later tensor would read wrong.
   for (const shape of [[3], [1]]) {
