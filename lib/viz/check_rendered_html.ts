@@ -1,3 +1,4 @@
+import { checkInteger } from "../util/settings.ts";
 import { FIGURE_CLASS } from "./figure_html.ts";
 import {
   type ChromiumConfig,
@@ -141,6 +142,8 @@ export async function checkRenderedHtml(
   config: ChromiumConfig = {},
   maxBytes: number = MAX_PAGE_BYTES,
 ): Promise<HtmlCheckReport> {
+  // NaN failed every page and Infinity turned the size check off, both without a word.
+  checkInteger("checkRenderedHtml maxBytes", maxBytes, { min: 1 });
   const absolute = await Deno.realPath(path);
   const source = await Deno.readTextFile(absolute);
   const bytes = (await Deno.stat(absolute)).size;

@@ -261,6 +261,17 @@ Deno.test("checkRenderedHtml: a page at exactly the size limit passes; its work 
   });
 });
 
+Deno.test("checkRenderedHtml: a size limit that is no whole number >= 1 is a SettingError, before any browser", async () => {
+  // NaN failed every page and Infinity turned the size check off, both without a word.
+  for (const maxBytes of [NaN, Infinity, 0, 2.5]) {
+    const error = await assertRejects(
+      () => checkRenderedHtml("/nonexistent/page.html", { executable: "/nonexistent" }, maxBytes),
+      SettingError,
+    );
+    assertStringIncludes(error.message, "checkRenderedHtml maxBytes");
+  }
+});
+
 Deno.test("checkRenderedHtml: a script error, a page request or a resource added by a script fails the page", async () => {
   const cases: [
     string,
