@@ -17,3 +17,4 @@ export * from "./interrupt.ts";
 export * from "./jupyter.ts";
 export * from "./env_flag.ts";
 export * from "./path_exists.ts";
+export * from "./within.ts";
