@@ -17,7 +17,6 @@
  * const args = workerArgs(["--all", "--workers", "2"]); // ["--all", "--worker"]
  * ```
  */
-import { within } from "../lib/util/mod.ts";
 import { integerOption } from "./cli/options.ts";
 
 /** The flag that marks a worker started by a main process (not for users). */
@@ -121,7 +120,13 @@ export function startWorkers(options: WorkerOptions): Workers {
     stop,
     async stopAndWait(seconds: number): Promise<boolean> {
       stop();
-      return (await within(exited.then(() => true), seconds * 1000)) ?? false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const inTime = await Promise.race([
+        exited.then(() => true),
+        new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), seconds * 1000)),
+      ]);
+      clearTimeout(timer);
+      return inTime;
     },
   };
 }

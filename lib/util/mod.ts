@@ -17,4 +17,3 @@ export * from "./interrupt.ts";
 export * from "./jupyter.ts";
 export * from "./env_flag.ts";
 export * from "./path_exists.ts";
-export * from "./within.ts";
