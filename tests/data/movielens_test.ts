@@ -11,6 +11,10 @@ import { movieLensFileSet } from "../../lib/prepare/movielens/files.ts";
 import { loadMovieLens, MOVIELENS_DIR } from "../../lib/data/movielens/load.ts";
 import { DSLABS_RDATA, readDslabsMovieLens } from "../../lib/prepare/movielens/source.ts";
 import { readableTitle, titleTokens } from "../../lib/data/movielens/title.ts";
+import { titleContentTokens } from "../../lib/data/movielens/features.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
+import { recordedFingerprint } from "../../lib/experiments/stored_data_check.ts";
+import type { CellResult } from "../../lib/experiments/run_cell.ts";
 
 Deno.test("readableTitle moves trailing articles to the front and drops alternative titles", () => {
   assertEquals(readableTitle("Deer Hunter, The"), "The Deer Hunter");
@@ -24,6 +28,47 @@ Deno.test("readableTitle moves trailing articles to the front and drops alternat
   assertEquals(readableTitle("(500) Days of Summer"), "(500) Days of Summer");
   assertEquals(readableTitle(null), null);
   assertEquals(titleTokens("Don't Look Now: 2 Part"), ["don't", "look", "now", "2", "part"]);
+});
+
+Deno.test("readableTitle moves every listed article, only a whole trailing one, and strips only the last group", () => {
+  const articles = [
+    "The",
+    "A",
+    "An",
+    "Les",
+    "Le",
+    "La",
+    "Los",
+    "Las",
+    "El",
+    "Il",
+    "I",
+    "Gli",
+    "Lo",
+  ];
+  articles.push("Das", "Der", "Die", "Den", "Det", "De", "Het", "Een");
+  for (const article of articles) {
+    assertEquals(readableTitle(`Untergang, ${article} (Downfall)`), `${article} Untergang`);
+  }
+  // "I" is an article only as the whole last word: not the first letter of "Interrupted".
+  assertEquals(readableTitle("Girl, Interrupted (1999)"), "Girl, Interrupted");
+  // One trailing group at a time: a title that begins with a parenthesis keeps it.
+  assertEquals(readableTitle("(500) Days of Summer (2009)"), "(500) Days of Summer");
+});
+
+Deno.test("titleTokens composes accents (NFC) and keeps every inner apostrophe", () => {
+  // "e" followed by a combining acute accent is one letter "é", not a word break.
+  assertEquals(titleTokens("Ame\u0301lie"), ["am\u00e9lie"]);
+  assertEquals(titleTokens("Rock'n'Roll High School"), ["rock'n'roll", "high", "school"]);
+});
+
+Deno.test("titleContentTokens leaves out each title stop word when the title has other covered words", () => {
+  const stopWords = ["the", "a", "an", "of", "and", "in", "on", "to", "for", "with", "at", "by"];
+  stopWords.push("from");
+  for (const word of stopWords) {
+    const known = new Set(["red", "heat", word]);
+    assertEquals(titleContentTokens(`Red ${word} Heat`, known), ["red", "heat"], word);
+  }
 });
 
 const items: MovieItem[] = [
@@ -144,4 +189,19 @@ if (!hasDslabs) console.warn(`skipped the dslabs conversion test: ${DSLABS_RDATA
 
 Deno.test("readDslabsMovieLens names the missing file", () => {
   assertThrows(() => readDslabsMovieLens("/nonexistent/Rdata"), Error, "/nonexistent/Rdata.rdx");
+});
+
+Deno.test("the committed MovieLens data after the protocol is the data every MovieLens record was computed on", async () => {
+  // Titles, stop words, modalities and filtering all feed the fingerprint: a change to any of them
+  // leaves the records in results-of-record/ computed on other data.
+  const { split } = await prepareDataset({ kind: "movielens" });
+  const cells = new URL("../../results-of-record/full/cells/", import.meta.url).pathname;
+  const recorded = new Set<string>();
+  for (const entry of Deno.readDirSync(cells)) {
+    if (!entry.name.includes("__MovieLens__")) continue;
+    const stored = Deno.readTextFileSync(`${cells}/${entry.name}`);
+    const fingerprint = recordedFingerprint((JSON.parse(stored) as { result: CellResult }).result);
+    if (fingerprint !== undefined) recorded.add(fingerprint);
+  }
+  assertEquals([...recorded], [split.dataset.metadata.fingerprint]);
 });
