@@ -5,11 +5,13 @@
  * manifest counts distinct users.
  */
 import { assertEquals, assertThrows } from "@std/assert";
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { R_NA_INTEGER } from "../../lib/prepare/rds/mod.ts";
 import {
   cutWinkEmbeddings,
   matchVegaMovies,
+  MOVIELENS_TIE_BREAK,
   movieLensFileSet,
   readDslabsMovieLens,
 } from "../../lib/prepare/mod.ts";
@@ -205,4 +207,62 @@ Deno.test("movieLensFileSet: the files it builds load back through loadMovieLens
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("movieLensFileSet: interactions by user, time, then source row; every manifest field and digest", () => {
+  // User 1's ratings at time 5 keep their source row order (movie 9 before movie 2).
+  const raw = {
+    userId: Int32Array.of(2, 1, 1, 1),
+    movieId: Int32Array.of(5, 6, 9, 2),
+    rating: Float64Array.of(1, 4, 3.5, 5),
+    timestamp: Float64Array.of(3, 10, 5, 5),
+    movies: [
+      { movieId: 2, title: "Red Dawn", year: 1984, genres: "Action" },
+      { movieId: 5, title: "Heat", year: 1995, genres: "Crime" },
+      { movieId: 6, title: null, year: null, genres: "Drama" },
+      { movieId: 9, title: "Heat", year: 1986, genres: "Drama" },
+    ],
+  };
+  const vectors = { words: ["heat", "red"], dim: 2, matrix: Float32Array.of(1, 0, 0, 1) };
+  const production = [
+    { movieId: 5, mpaa: "R", creativeType: "", source: "", distributor: "W", director: "M" },
+  ];
+  const labels = { ratings: "ratings label", text: "text label", production: "vega label" };
+  const { files, manifest } = movieLensFileSet(raw, vectors, production, labels);
+  const data = Object.fromEntries(files.map((file) => [file.path, file.data]));
+  assertEquals(
+    data["interactions.csv"],
+    "userId,movieId,rating,timestamp\n1,9,3.5,5\n1,2,5,5\n1,6,4,10\n2,5,1,3\n",
+  );
+  assertEquals(data["title_vocabulary.txt"], "heat\nred\n");
+  const digest = (content: string | Uint8Array) =>
+    createHash("sha256").update(content).digest("hex");
+  const dataFiles = [
+    "interactions.csv",
+    "items.csv",
+    "production.csv",
+    "title_vocabulary.txt",
+    "title_vectors.f32",
+  ];
+  assertEquals(manifest, {
+    format: "demure-movielens-1",
+    source: "ratings label",
+    interactions: 4,
+    users: 2,
+    items: 4,
+    tieBreak: MOVIELENS_TIE_BREAK,
+    text: {
+      source: "text label",
+      dim: 2,
+      words: 2,
+      dtype: "float32",
+      byteOrder: "little-endian",
+      // Main-title tokens "red", "dawn", "heat": "dawn" has no vector.
+      distinctTokens: 3,
+      coveredTokens: 2,
+    },
+    production: { source: "vega label", matchedItems: 1 },
+    sha256: Object.fromEntries(dataFiles.map((name) => [name, digest(data[name])])),
+  });
+  assertEquals(data["manifest.json"], JSON.stringify(manifest, null, 2) + "\n");
 });
