@@ -28,21 +28,39 @@ interface Rating {
   timestamp: number;
 }
 
-/** Writes `<dir>/Rdata.rdb/.rdx` holding `movielens`, a data.frame of `rows` as dslabs has it. */
-function dslabsDatabase(dir: string, rows: Rating[]): string {
+type Column = "movieId" | "title" | "year" | "genres" | "userId" | "rating" | "timestamp";
+/** Columns written in another R type than dslabs has; columns named otherwise. */
+type DslabsColumns = [
+  replace?: Partial<Record<Exclude<Column, "genres">, (w: RFixtureWriter) => void>>,
+  rename?: Partial<Record<Column, string>>,
+];
+
+/**
+ * Writes `<dir>/Rdata.rdb/.rdx` holding `movielens`, a data.frame of `rows` as dslabs has it;
+ * `replace` writes a column in another R type, `rename` names a column otherwise.
+ */
+function dslabsDatabase(dir: string, rows: Rating[], ...[replace, rename]: DslabsColumns): string {
+  replace ??= {};
+  rename ??= {};
   const levels = [...new Set(rows.flatMap((row) => row.genres ?? []))].sort();
   const column = <K extends keyof Rating>(key: K) => rows.map((row) => row[key]);
   const w = new RFixtureWriter().header(3).vecsxp(7, true);
-  w.intsxp(column("movieId")).strsxp(column("title")).intsxp(column("year"));
+  const write = (name: Exclude<Column, "genres">, standard: (w: RFixtureWriter) => void) =>
+    (replace[name] ?? standard)(w);
+  write("movieId", (w) => w.intsxp(column("movieId")));
+  write("title", (w) => w.strsxp(column("title")));
+  write("year", (w) => w.intsxp(column("year")));
   w.intsxp(
     rows.map((row) => row.genres === null ? R_NA_INTEGER : levels.indexOf(row.genres) + 1),
     true,
   );
   w.pairlistCell().symbol("levels").strsxp(levels);
   w.pairlistCell().symbol("class").strsxp(["factor"]).nil();
-  w.intsxp(column("userId")).realsxp(column("rating")).intsxp(column("timestamp"));
-  const names = ["movieId", "title", "year", "genres", "userId", "rating", "timestamp"];
-  w.pairlistCell().symbol("names").strsxp(names);
+  write("userId", (w) => w.intsxp(column("userId")));
+  write("rating", (w) => w.realsxp(column("rating")));
+  write("timestamp", (w) => w.intsxp(column("timestamp")));
+  const names: Column[] = ["movieId", "title", "year", "genres", "userId", "rating", "timestamp"];
+  w.pairlistCell().symbol("names").strsxp(names.map((name) => rename[name] ?? name));
   w.pairlistCell().reference(2).strsxp(["data.frame"]);
   w.pairlistCell().symbol("row.names").intsxp([R_NA_INTEGER, -rows.length]).nil();
   const blob = lazyLoadBlob(w.bytes());
@@ -83,6 +101,43 @@ Deno.test("readDslabsMovieLens reads a dslabs-like frame; an NA or a conflicting
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+/** Reads a database of `rows` (written as `dslabsDatabase` does) in a fresh folder. */
+function withDslabs(
+  body: (
+    read: (rows: Rating[], ...columns: DslabsColumns) => ReturnType<typeof readDslabsMovieLens>,
+    source: string,
+  ) => void,
+): void {
+  const dir = Deno.makeTempDirSync();
+  try {
+    body(
+      (rows, ...columns) => readDslabsMovieLens(dslabsDatabase(dir, rows, ...columns)),
+      `${dir}/Rdata.rdb ("movielens")`,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+Deno.test("readDslabsMovieLens reads double timestamps; refuses their NA, an NA movieId, other genres, a title or rating of another type", () => {
+  withDslabs((read, source) => {
+    const refused = (message: string, rows: Rating[], ...columns: DslabsColumns) =>
+      assertThrows(() => read(rows, ...columns), Error, `${source}: ${message}`);
+    refused("title is not character", [heat], { title: (w) => w.intsxp([1]) });
+    refused("rating is not double", [heat], { rating: (w) => w.intsxp([4]) });
+    // R keeps POSIX seconds as doubles, too: read as such; their NA (NaN) is refused.
+    const seconds = read([heat, { ...heat, userId: 1 }], {
+      timestamp: (w) => w.realsxp([20, 7.5]),
+    });
+    assertEquals(Array.from(seconds.timestamp), [20, 7.5]);
+    const na = "NA in userId, movieId, rating or timestamp";
+    refused(`row 2: ${na}`, [heat, heat], { timestamp: (w) => w.realsxp([20, NaN]) });
+    refused(`row 1: ${na}`, [{ ...heat, movieId: R_NA_INTEGER }]);
+    const otherGenres = { ...heat, genres: "Crime" };
+    refused("row 2: movieId 6 has conflicting fields", [heat, otherGenres]);
+  });
 });
 
 Deno.test("cutWinkEmbeddings keeps the wanted words' vectors; malformed dimensions or vectors are refused", () => {
