@@ -140,6 +140,18 @@ Deno.test("readDslabsMovieLens reads double timestamps; refuses their NA, an NA 
   });
 });
 
+Deno.test("readDslabsMovieLens names the file and column of an id or year of another type, and of no genres column", () => {
+  withDslabs((read, source) => {
+    const refused = (message: string, ...columns: DslabsColumns) =>
+      assertThrows(() => read([heat], ...columns), Error, `${source}: ${message}`);
+    // Stored as doubles, an NA id or year is NaN: the R_NA_INTEGER checks would never see it.
+    refused("year is not integer", { year: (w) => w.realsxp([1995]) });
+    refused("userId is not integer", { userId: (w) => w.realsxp([2]) });
+    refused("movieId is not integer", { movieId: (w) => w.realsxp([6]) });
+    refused('no column "genres"', {}, { genres: "genre" });
+  });
+});
+
 Deno.test("cutWinkEmbeddings keeps the wanted words' vectors; malformed dimensions or vectors are refused", () => {
   const dir = Deno.makeTempDirSync();
   const path = `${dir}/wink.json`;

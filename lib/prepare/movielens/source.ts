@@ -31,8 +31,8 @@ export interface RawMovieLens {
   movies: RawMovie[];
 }
 
-function integerColumn(value: RValue | undefined, name: string): Int32Array {
-  if (value?.type !== "integer") throw new Error(`dslabs movielens: column ${name} is not integer`);
+function integerColumn(value: RValue | undefined, name: string, source: string): Int32Array {
+  if (value?.type !== "integer") throw new Error(`${source}: ${name} is not integer`);
   return value.values;
 }
 
@@ -49,12 +49,15 @@ function integerColumn(value: RValue | undefined, name: string): Int32Array {
 export function readDslabsMovieLens(basePath = DSLABS_RDATA): RawMovieLens {
   const source = `${basePath}.rdb ("movielens")`;
   const frame = asRDataFrame(openLazyLoadDatabase(basePath).read("movielens"), source);
-  const movieId = integerColumn(frame.columns.get("movieId"), "movieId");
-  const userId = integerColumn(frame.columns.get("userId"), "userId");
-  const year = integerColumn(frame.columns.get("year"), "year");
+  const movieId = integerColumn(frame.columns.get("movieId"), "movieId", source);
+  const userId = integerColumn(frame.columns.get("userId"), "userId", source);
+  const year = integerColumn(frame.columns.get("year"), "year", source);
   const titleColumn = frame.columns.get("title");
   if (titleColumn?.type !== "character") throw new Error(`${source}: title is not character`);
-  const genres = factorLabels(frame.columns.get("genres")!, `${source} genres`);
+  const genresColumn = frame.columns.get("genres");
+  // Without it, factorLabels failed on `undefined` with a TypeError that named nothing.
+  if (genresColumn === undefined) throw new Error(`${source}: no column "genres"`);
+  const genres = factorLabels(genresColumn, `${source} genres`);
   const ratingColumn = frame.columns.get("rating");
   if (ratingColumn?.type !== "double") throw new Error(`${source}: rating is not double`);
   const timeColumn = frame.columns.get("timestamp");
