@@ -232,6 +232,63 @@ Deno.test("matchVegaMovies matches a title within one year; two films as close a
   }
 });
 
+Deno.test("matchVegaMovies: the nearest of two years, titles by letters and digits whatever the case, each fact in its field", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/movies.json`;
+  const film = (title: string | number, date: string | null, director: string) => ({
+    "Title": title,
+    "Release Date": date,
+    "MPAA Rating": "PG",
+    "Creative Type": "Historical Fiction",
+    "Source": "Based on Play",
+    "Distributor": "Columbia",
+    "Director": director,
+  });
+  try {
+    Deno.writeTextFileSync(
+      path,
+      JSON.stringify([
+        film("Hamlet", "Jan 17 1997", "one year off"), // listed first, but farther
+        film("Hamlet", "1996-12-25", "same year"),
+        film(1776, "Nov 17 1972", "a numeric title"),
+        film("Kramer Vs. Kramer", "Dec 19 1979", "other case"),
+        film("Scream", "Dec 20 1996", "no digit"),
+        film("Twister", null, "no date"),
+      ]),
+    );
+    const movie = (movieId: number, title: string | null, year: number) => ({
+      movieId,
+      title,
+      year,
+      genres: "Drama",
+    });
+    const records = matchVegaMovies(
+      [
+        movie(1, "Hamlet (1996)", 1996),
+        movie(2, "1776 (1972)", 1972),
+        movie(3, "Kramer vs. Kramer (1979)", 1979),
+        movie(4, "Scream 2 (1997)", 1997), // "scream2" is not "scream"
+        movie(5, "Twister (1996)", 1996), // a film without a date is no year's
+        movie(6, null, 1996), // an NA title matches nothing
+      ],
+      path,
+    );
+    const facts = {
+      mpaa: "PG",
+      creativeType: "Historical Fiction",
+      source: "Based on Play",
+      distributor: "Columbia",
+    };
+    assertEquals(records, [
+      { movieId: 1, ...facts, director: "same year" },
+      { movieId: 2, ...facts, director: "a numeric title" },
+      { movieId: 3, ...facts, director: "other case" },
+    ]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("movieLensFileSet: the files it builds load back through loadMovieLens as the raw data", async () => {
   const raw = {
     userId: Int32Array.of(1, 1, 2),
