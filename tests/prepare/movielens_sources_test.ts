@@ -1,8 +1,9 @@
 /**
  * The MovieLens sources before the committed files: readDslabsMovieLens on a hand-made dslabs-like
- * lazy-load database refuses NA and conflicting rows (naming the row), cutWinkEmbeddings refuses
- * malformed vectors, matchVegaMovies matches within one year and leaves ties unmatched, and the
- * manifest counts distinct users.
+ * lazy-load database refuses NA and conflicting rows (naming the row) and columns of another R type
+ * (naming the file and column), cutWinkEmbeddings refuses malformed vectors, matchVegaMovies
+ * matches within one year and leaves ties unmatched, and movieLensFileSet orders the interactions
+ * and fills every manifest field.
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { createHash } from "node:crypto";
@@ -235,7 +236,7 @@ Deno.test("matchVegaMovies matches a title within one year; two films as close a
 Deno.test("matchVegaMovies: the nearest of two years, titles by letters and digits whatever the case, each fact in its field", () => {
   const dir = Deno.makeTempDirSync();
   const path = `${dir}/movies.json`;
-  const film = (title: string | number, date: string | null, director: string) => ({
+  const film = (title: string | number | null, date: string | null, director: string) => ({
     "Title": title,
     "Release Date": date,
     "MPAA Rating": "PG",
@@ -254,6 +255,7 @@ Deno.test("matchVegaMovies: the nearest of two years, titles by letters and digi
         film("Kramer Vs. Kramer", "Dec 19 1979", "other case"),
         film("Scream", "Dec 20 1996", "no digit"),
         film("Twister", null, "no date"),
+        film(null, "1996", "no title"),
       ]),
     );
     const movie = (movieId: number, title: string | null, year: number) => ({
@@ -270,6 +272,7 @@ Deno.test("matchVegaMovies: the nearest of two years, titles by letters and digi
         movie(4, "Scream 2 (1997)", 1997), // "scream2" is not "scream"
         movie(5, "Twister (1996)", 1996), // a film without a date is no year's
         movie(6, null, 1996), // an NA title matches nothing
+        movie(7, "Null", 1996), // nor does a film without a title ("null" once stringified)
       ],
       path,
     );
