@@ -369,6 +369,38 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([table, ids, rows, ints, cube, picks]);
   });
 
+  Deno.test(`GatherV2(host, ${backend}) refuses a negative index, naming it and its position`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // tfjs-core does not check indices: a -1 would read before the row (NaN, or another block's
+    // values) without a word.
+    const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    for (
+      const [ids, message] of [
+        [[0, -1], "GatherV2: index -1 at position 1 is not in [0, 2]"],
+        [[3, 0], "GatherV2: index 3 at position 0 is not in [0, 2]"],
+      ] as const
+    ) {
+      const indices = tf.tensor1d([...ids], "int32");
+      const error = assertThrows(() => tf.gather(table, indices).dataSync());
+      assertEquals(error.message, message);
+      indices.dispose();
+    }
+    tf.dispose(table);
+  });
+
+  Deno.test(`GatherV2(host, ${backend}) leaves batchDims 1 to the stock kernel: rows per batch`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // batchDims 1: out[b][i] = x[b][indices[b][i]], which the row-copy kernel does not do.
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const indices = tf.tensor2d([[2, 0], [1, 1]], undefined, "int32");
+    const out = tf.gather(x, indices, 1, 1);
+    assertEquals(out.shape, [2, 2]);
+    assertEquals(Array.from(out.dataSync()), [3, 1, 5, 5]);
+    tf.dispose([x, indices, out]);
+  });
+
   Deno.test(`training gradients with host kernels on ${backend} equal the stock ones`, async () => {
     await tf.setBackend(backend);
     registerHostKernels(backend);
