@@ -382,8 +382,11 @@ for (const backend of ["wasm", "cpu"] as const) {
       ] as const
     ) {
       const indices = tf.tensor1d([...ids], "int32");
+      const buffers = tf.engine().backend.numDataIds();
       const error = assertThrows(() => tf.gather(table, indices).dataSync());
       assertEquals(error.message, message);
+      // The output made before the refusal is freed, not left on the heap.
+      assertEquals(tf.engine().backend.numDataIds(), buffers, "no buffer left behind");
       indices.dispose();
     }
     tf.dispose(table);
