@@ -42,6 +42,26 @@ Deno.test("chooseBlasCore: the user's OPENBLAS_CORETYPE is kept; native switches
   assertEquals(chooseBlasCore({ ...records, setting: "native", supportsAvx2: true }), {});
 });
 
+Deno.test("chooseBlasCore: native asks nothing and gives no reason, whatever the user set or the CPU runs", () => {
+  // native keeps OpenBLAS's choice silently: a reason would read as a failed pin.
+  for (const openBlasCoreType of ["SkylakeX", undefined]) {
+    for (const supportsAvx2 of [true, false, undefined]) {
+      assertEquals(chooseBlasCore({ setting: "native", supportsAvx2, openBlasCoreType }), {});
+    }
+  }
+});
+
+Deno.test("chooseBlasCore: the user's OPENBLAS_CORETYPE is the reason, whatever the library can do", () => {
+  // The user's choice comes first: the notice names it, not the library's or the CPU's limits.
+  for (const supportsAvx2 of [true, false, undefined]) {
+    assertEquals(
+      chooseBlasCore({ ...records, supportsAvx2, openBlasCoreType: "Sandybridge" }),
+      { reason: "OPENBLAS_CORETYPE is Sandybridge" },
+      `supportsAvx2 ${supportsAvx2}`,
+    );
+  }
+});
+
 Deno.test("blasKernelSetting: records by default, native, anything else a SettingError naming it", () => {
   // The text is passed in: setting the variable would race with the test modules running
   // beside this one in the same process (deno test --parallel).

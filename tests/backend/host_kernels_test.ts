@@ -46,6 +46,22 @@ Deno.test("reductionView finds [outer, reduced, inner] and ignores size-1 axes",
   assertEquals(reductionView([2, 3, 4], [0, 2], false), undefined); // not contiguous
 });
 
+Deno.test("reductionView refuses an axis outside the rank, naming the axis and the rank", () => {
+  // tfjs-core checks axes before the kernel; a direct caller gets the same refusal, not a sum
+  // over nothing.
+  assertThrows(
+    () => reductionView([2, 3, 4], [3], false),
+    Error,
+    "Sum: axis 3 out of range for rank 3",
+  );
+  assertThrows(
+    () => reductionView([2, 3, 4], [-4], false),
+    Error,
+    "Sum: axis -4 out of range for rank 3",
+  );
+  assertEquals(reductionView([2, 3, 4], [-3], false)?.outShape, [3, 4]);
+});
+
 Deno.test("copyBlock copies a strided block by hand-checked values", () => {
   const x = Float32Array.from({ length: 24 }, (_, i) => i); // [2, 3, 4]
   const out = new Float32Array(4);
@@ -273,6 +289,51 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([x, big]);
   });
 
+  Deno.test(`Sum and Mean(host, ${backend}) over size-1 axes only keep every value`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // Nothing of size > 1 is reduced: the output is the input, every value of it.
+    const x = tf.tensor3d([[[1, 2, 3]], [[4, 5, 6]]]); // [2, 1, 3]
+    for (const reduce of [tf.sum, tf.mean]) {
+      const out = reduce(x, 1);
+      assertEquals(out.shape, [2, 3]);
+      assertEquals(Array.from(out.dataSync()), [1, 2, 3, 4, 5, 6], reduce.name);
+      tf.dispose(out);
+    }
+    x.dispose();
+  });
+
+  Deno.test(`Sum(host, ${backend}) adds in float64 in the records' order, on every path`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // The records were made with this kernel's sums: float64 accumulators, and along a row four
+    // partial sums (term r into partial r mod 4). Values where any other way gives another float32.
+    tf.tidy(() => {
+      const big = 2 ** 60;
+      // Along rows (inner 1): partial 0 holds 2^60 - 2^60, partial 1 the 1 (in order: 0).
+      const rows = tf.tensor2d([[big, 1, 0, 0, -big], [big, 1, 0, 0, -big]]);
+      assertEquals(Array.from(tf.sum(rows, 1).dataSync()), [1, 1]);
+      // Over all three axes of [2, 2, 2] (one contiguous run; the stock kernel gives 0 here).
+      const cube = tf.tensor3d([big, 1, 0, 0, -big, 0, 0, 0], [2, 2, 2]);
+      assertEquals(tf.sum(cube).dataSync()[0], 1);
+      assertEquals(tf.sum(cube, [0, 1, 2]).dataSync()[0], 1);
+      // Down columns (inner 2): in float32, 2^25 + 1 rounds back to 2^25.
+      const columns = tf.tensor2d([[2 ** 25, 2 ** 25], [1, 1], [1, 1], [-(2 ** 25), -(2 ** 25)]]);
+      assertEquals(Array.from(tf.sum(columns, 0).dataSync()), [2, 2]);
+    });
+  });
+
+  Deno.test(`Sum(host, ${backend}) of int32 stays int32 and exact past 2^24`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // int32 goes to the stock kernel: through the float32 path 2^24 + 3 would round to 2^24 + 4.
+    const ints = tf.tensor2d([[16777217, 2], [5, 6]], undefined, "int32");
+    const summed = tf.sum(ints, 1);
+    assertEquals(summed.dtype, "int32");
+    assertEquals(Array.from(summed.dataSync()), [16777219, 11]);
+    tf.dispose([ints, summed]);
+  });
+
   Deno.test(`GatherV2(host, ${backend}) gathers rows on any axis and rejects bad ids`, async () => {
     await tf.setBackend(backend);
     registerHostKernels(backend);
@@ -306,6 +367,41 @@ for (const backend of ["wasm", "cpu"] as const) {
       tf.dispose([ours, stock]);
     }
     tf.dispose([table, ids, rows, ints, cube, picks]);
+  });
+
+  Deno.test(`GatherV2(host, ${backend}) refuses a negative index, naming it and its position`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // tfjs-core does not check indices: a -1 would read before the row (NaN, or another block's
+    // values) without a word.
+    const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    for (
+      const [ids, message] of [
+        [[0, -1], "GatherV2: index -1 at position 1 is not in [0, 2]"],
+        [[3, 0], "GatherV2: index 3 at position 0 is not in [0, 2]"],
+      ] as const
+    ) {
+      const indices = tf.tensor1d([...ids], "int32");
+      const buffers = tf.engine().backend.numDataIds();
+      const error = assertThrows(() => tf.gather(table, indices).dataSync());
+      assertEquals(error.message, message);
+      // The output made before the refusal is freed, not left on the heap.
+      assertEquals(tf.engine().backend.numDataIds(), buffers, "no buffer left behind");
+      indices.dispose();
+    }
+    tf.dispose(table);
+  });
+
+  Deno.test(`GatherV2(host, ${backend}) leaves batchDims 1 to the stock kernel: rows per batch`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // batchDims 1: out[b][i] = x[b][indices[b][i]], which the row-copy kernel does not do.
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const indices = tf.tensor2d([[2, 0], [1, 1]], undefined, "int32");
+    const out = tf.gather(x, indices, 1, 1);
+    assertEquals(out.shape, [2, 2]);
+    assertEquals(Array.from(out.dataSync()), [3, 1, 5, 5]);
+    tf.dispose([x, indices, out]);
   });
 
   Deno.test(`training gradients with host kernels on ${backend} equal the stock ones`, async () => {

@@ -26,6 +26,32 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([x, ids, out]);
   });
 
+  Deno.test(`UnsortedSegmentSum(${backend}) with [2, 2] ids sums [2, 2, 3] by whole rows of 3`, async () => {
+    await tf.setBackend(backend);
+    // TensorFlow's semantics: the ids' rank, not 1, says where a row starts (each id picks a row
+    // of x.shape[2:]). The op's types take 1-D ids only, and tfjs's stock cpu kernel refuses
+    // these (a broadcast error): the kernel is called directly.
+    const x = tf.tensor3d([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]]);
+    const ids = tf.tensor2d([[0, 1], [1, 1]], undefined, "int32");
+    const out = tf.engine().runKernel("UnsortedSegmentSum", { x, segmentIds: ids }, {
+      numSegments: 2,
+    }) as tf.Tensor;
+    assertEquals(out.shape, [2, 3]);
+    assertEquals(Array.from(out.dataSync()), [1, 2, 3, 21, 24, 27]);
+    tf.dispose([x, ids, out]);
+  });
+
+  Deno.test(`UnsortedSegmentSum(${backend}) drops rows whose id is outside [0, numSegments)`, async () => {
+    await tf.setBackend(backend);
+    // TensorFlow's contract, which the stock kernel keeps: such rows add nothing, and the rows
+    // after them still count.
+    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const ids = tf.tensor1d([-1, 1, 2, 0], "int32");
+    const out = tf.unsortedSegmentSum(x, ids, 2);
+    assertEquals(Array.from(out.dataSync()), [7, 8, 3, 4]);
+    tf.dispose([x, ids, out]);
+  });
+
   Deno.test(`UnsortedSegmentSum(${backend}) of int32 values past 2^24 is exact`, async () => {
     await tf.setBackend(backend);
     // int32 values sum in int32 memory: through float32, 2^24 + 1 would round.

@@ -85,14 +85,21 @@ export function makeGatherKernel(backend: HostBackendName, stock: tf.KernelFunc)
     const memory = memoryFor(backend, args.backend);
     const out = memory.allocate(outShape, x.dtype);
     const outValues = out.values();
-    gatherRows(
-      memory.read(x),
-      memory.read(indices) as Int32Array,
-      outer,
-      x.shape[a],
-      inner,
-      outValues,
-    );
+    try {
+      gatherRows(
+        memory.read(x),
+        memory.read(indices) as Int32Array,
+        outer,
+        x.shape[a],
+        inner,
+        outValues,
+      );
+    } catch (error) {
+      // A refused index: tfjs never gets the output, so free it here (it would stay allocated,
+      // on the wasm heap too, for the rest of the process).
+      (args.backend as { disposeData(dataId: tf.DataId): void }).disposeData(out.info.dataId);
+      throw error;
+    }
     return out.info;
   };
 }
