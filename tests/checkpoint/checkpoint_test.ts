@@ -683,3 +683,63 @@ Deno.test("checkCheckpointFits refuses a stored shape of the model's rank but ot
     );
   });
 });
+
+Deno.test("checkCheckpointFits names both fingerprints in order, and refuses a config that differs in a setting only", async () => {
+  await withSavedCheckpoint("model", (base, _dir, model) => {
+    const loaded = readCheckpoint(base);
+    assertThrows(
+      () => checkCheckpointFits(base, loaded, model, { datasetFingerprint: "other-v2" }),
+      Error,
+      `${base}.json: field "datasetFingerprint" is tiny-v1, the dataset's is other-v2`,
+    );
+    // Same backbone and shapes, another dropout: the weights fit, the model they trained does not.
+    const split = leaveOneOut(tinyDataset(), 10);
+    const config = { dim: 8, maxLength: 10, seed: 1, sasrec: { dropout: 0.37 } };
+    const other = new SequentialRecommender(split.dataset, config);
+    try {
+      assertThrows(
+        () => checkCheckpointFits(base, loaded, other, { datasetFingerprint: "tiny-v1" }),
+        Error,
+        `${base}.json: field "modelConfig"`,
+      );
+    } finally {
+      other.dispose();
+    }
+  });
+});
+
+Deno.test("a sidecar records when it was written, and a trainer state of 0 or null comes back", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  try {
+    for (const trainerState of [0, null, false, ""]) {
+      await saveModelCheckpoint(`${dir}/model`, model, { datasetFingerprint: "x", trainerState });
+      const { sidecar } = readCheckpoint(`${dir}/model`);
+      assertEquals(["trainerState" in sidecar, sidecar.trainerState], [true, trainerState]);
+      // An ISO 8601 time.
+      assertEquals(new Date(sidecar.created).toISOString(), sidecar.created);
+    }
+  } finally {
+    model.dispose();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("assignCheckpoint: stored values that do not fill their shape are refused naming the pair", async () => {
+  // A map edited by a caller (shape right, values short) fails inside tfjs: the pair is named.
+  await withSavedCheckpoint("model", (base, _dir, model) => {
+    const loaded = readCheckpoint(base);
+    const names = model.parameters.names();
+    const last = names[names.length - 1];
+    const host = loaded.tensors.get(last)!;
+    loaded.tensors.set(last, { shape: host.shape, data: host.data.slice(1) });
+    const tensors = tf.memory().numTensors;
+    assertThrows(
+      () => assignCheckpoint(base, loaded, model, { datasetFingerprint: "tiny-v1" }),
+      Error,
+      `${base}.json -> ${loaded.sidecar.weightsFile}: `,
+    );
+    assertEquals(tf.memory().numTensors, tensors);
+  });
+});
