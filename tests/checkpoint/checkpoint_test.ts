@@ -447,8 +447,14 @@ Deno.test("readCheckpoint refuses a sidecar of another format, weights outside i
       { weightsFile: `sub/${saved.weightsFile}` },
       `${base}.json: field "weightsFile" is sub/${saved.weightsFile}, expected a file name`,
     );
-    // An empty name would read the folder itself.
+    // An empty name would read the folder itself; so would "." (and ".." the folder above).
     refused({ weightsFile: "" }, `${base}.json: field "weightsFile" is , expected a file name`);
+    for (const weightsFile of [".", ".."]) {
+      refused(
+        { weightsFile },
+        `${base}.json: field "weightsFile" is ${weightsFile}, expected a file name`,
+      );
+    }
     // The hash alone would pass: the size the sidecar records must be the file's too.
     refused({ weightsBytes: saved.weightsBytes + 1 }, "(corrupt, or from another save)");
   });
