@@ -732,3 +732,14 @@ Deno.test("a missing file given by a relative path says the folder it was looked
   const error = assertThrows(() => readRecBoleAtomic(`${dir}/absent`));
   assert(!error.message.includes("a relative path"), error.message);
 });
+
+Deno.test("readRecBoleAtomic: an .item whose item_id is not its first column", () => {
+  // The id column is found by name: the columns before it are features like those after it.
+  const base = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\nu1\tb\t2\n`,
+    ".item": "genre:token\titem_id:token\tprice:float\nx\ta\t1.5\ny\tb\t2\n",
+  });
+  const dataset = readRecBoleAtomic(base);
+  assertEquals(dataset.modalities.map((m) => m.name), ["id", "genre", "price"]);
+  assertEquals(dataset.itemIds, ["a", "b"]);
+});
