@@ -749,3 +749,15 @@ Deno.test("assignCheckpoint: stored values that do not fill their shape are refu
     assertEquals(tf.memory().numTensors, tensors);
   });
 });
+
+Deno.test("an empty sidecar is an error, not no checkpoint, and the sweep keeps the weights", async () => {
+  // A sidecar cut to nothing (a disk filled by another writer) is not "no checkpoint": that
+  // answer starts a resumed run afresh, and the sweep would remove the weights.
+  await withSavedCheckpoint("last", (base, dir) => {
+    const { weightsFile } = readCheckpoint(base).sidecar;
+    Deno.writeTextFileSync(`${base}.json`, "");
+    assertThrows(() => checkpointExists(base), Error, `${base}.json: not a checkpoint sidecar`);
+    assertThrows(() => removeStaleCheckpointFiles(base), Error, "not a checkpoint sidecar");
+    assertEquals(Deno.statSync(`${dir}/${weightsFile}`).isFile, true);
+  });
+});
