@@ -266,7 +266,11 @@ export function readCheckpoint(base: string): LoadedCheckpoint {
     );
   }
   const weightsFile = sidecar.weightsFile;
-  if (typeof weightsFile !== "string" || weightsFile === "" || weightsFile.includes("/")) {
+  // A file next to the sidecar only: "", "." and ".." name a folder, a name with "/" another one.
+  if (
+    typeof weightsFile !== "string" || ["", ".", ".."].includes(weightsFile) ||
+    weightsFile.includes("/")
+  ) {
     throw new Error(`${sidecarPath}: field "weightsFile" is ${weightsFile}, expected a file name`);
   }
   const weightsPath = `${folderOf(base)}/${weightsFile}`;

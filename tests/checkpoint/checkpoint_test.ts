@@ -1,4 +1,4 @@
-import { assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { tf } from "../../lib/backend/tf.ts";
 import { decodeSafetensors, encodeSafetensors } from "../../lib/checkpoint/safetensors.ts";
@@ -447,8 +447,14 @@ Deno.test("readCheckpoint refuses a sidecar of another format, weights outside i
       { weightsFile: `sub/${saved.weightsFile}` },
       `${base}.json: field "weightsFile" is sub/${saved.weightsFile}, expected a file name`,
     );
-    // An empty name would read the folder itself.
+    // An empty name would read the folder itself; so would "." (and ".." the folder above).
     refused({ weightsFile: "" }, `${base}.json: field "weightsFile" is , expected a file name`);
+    for (const weightsFile of [".", ".."]) {
+      refused(
+        { weightsFile },
+        `${base}.json: field "weightsFile" is ${weightsFile}, expected a file name`,
+      );
+    }
     // The hash alone would pass: the size the sidecar records must be the file's too.
     refused({ weightsBytes: saved.weightsBytes + 1 }, "(corrupt, or from another save)");
   });
@@ -522,5 +528,236 @@ Deno.test("assignCheckpoint: a stored tensor of another shape is refused naming 
     );
     assertEquals(model.parameters.get(name).dataSync(), before);
     assertEquals(tf.memory().numTensors, tensors);
+  });
+});
+
+/** FNV-1a (32 bits) of `bytes` as 8 hex digits, written out independently of the module. */
+function fnv1aHex(bytes: Uint8Array): string {
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
+}
+
+Deno.test("checkpoint sidecar: a hash below 0x10000000 is written with its leading zeros", async () => {
+  // Eight hex digits always: a hash written short differs from every other FNV-1a tool's (and
+  // from a sidecar written before). The file a save writes is the safetensors of the parameters
+  // then the extras: pick the extra value that gives it a hash with a leading zero.
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  const base = `${dir}/model`;
+  try {
+    const tensors = new Map(
+      model.parameters.names().map((name) => {
+        const tensor = model.parameters.get(name);
+        return [name, { shape: [...tensor.shape], data: Float32Array.from(tensor.dataSync()) }];
+      }),
+    );
+    const metadata = { format: "demure-checkpoint/1" };
+    let value = 0;
+    const probe = () => ({ shape: [1], data: Float32Array.of(value) });
+    while (
+      !fnv1aHex(encodeSafetensors(new Map([...tensors, ["probe", probe()]]), metadata)).startsWith(
+        "0",
+      )
+    ) {
+      value++;
+    }
+    await saveModelCheckpoint(base, model, {
+      datasetFingerprint: "tiny-v1",
+      extraHostTensors: new Map([["probe", probe()]]),
+    });
+    const sidecar = JSON.parse(Deno.readTextFileSync(`${base}.json`));
+    const expected = fnv1aHex(Deno.readFileSync(`${dir}/${sidecar.weightsFile}`));
+    assert(expected.startsWith("0"), `${expected} (value ${value})`);
+    assertEquals(sidecar.weightsFnv1a, expected);
+  } finally {
+    model.dispose();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("removeStaleCheckpointFiles removes exactly its base's stale plain files", () => {
+  // Another base's files (one ending in this base's name), a file it did not write (another
+  // suffix) and a link are not a killed save's leftovers of this base: the sweep keeps them.
+  const dir = Deno.makeTempDirSync();
+  try {
+    const own = ["best.json.tmp-1a", "best.safetensors.tmp-2b", "best.k1-p2-c3.safetensors"];
+    const others = [
+      "xbest.json.tmp-1a",
+      "xbest.k1-p2-c3.safetensors",
+      "best.k1-p2-c3.safetensors.keep",
+      "best.k1-p2-c3.safetensors-copy",
+      "notes.txt",
+    ];
+    for (const name of [...own, ...others]) Deno.writeTextFileSync(`${dir}/${name}`, "x");
+    Deno.symlinkSync(`${dir}/notes.txt`, `${dir}/best.k4-p5-c6.safetensors`);
+    assertEquals(removeStaleCheckpointFiles(`${dir}/best`).sort(), [...own].sort());
+    assertEquals(
+      [...Deno.readDirSync(dir)].map((entry) => entry.name).sort(),
+      [...others, "best.k4-p5-c6.safetensors"].sort(),
+    );
+    // A base whose folder does not exist (a run not started) has nothing to sweep.
+    assertEquals(removeStaleCheckpointFiles(`${dir}/absent/best`), []);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a save without metrics records none ({}), and two saves in one millisecond both land", async () => {
+  // The weights file's name holds the time in ms; the counter after it tells two saves of one
+  // process within a ms apart (the same name would refuse the second save: files are new).
+  await withSavedCheckpoint("model", (base) => {
+    assertEquals(readCheckpoint(base).sidecar.metrics, {});
+  });
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  const now = Date.now;
+  try {
+    Date.now = () => 1_000_000;
+    const names: string[] = [];
+    for (const version of [1, 2]) {
+      await saveModelCheckpoint(`${dir}/model`, model, {
+        datasetFingerprint: "tiny-v1",
+        metrics: { version },
+      });
+      names.push(readCheckpoint(`${dir}/model`).sidecar.weightsFile);
+    }
+    assertEquals(new Set(names).size, 2, names.join(", "));
+    assertEquals(readCheckpoint(`${dir}/model`).sidecar.metrics, { version: 2 });
+  } finally {
+    Date.now = now;
+    model.dispose();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("readCheckpoint names the file at fault: sidecar, weights name that is no string, weights", async () => {
+  await withSavedCheckpoint("model", (base, dir) => {
+    const saved = JSON.parse(Deno.readTextFileSync(`${base}.json`));
+    const weightsPath = `${dir}/${saved.weightsFile}`;
+    const write = (change: Record<string, unknown>) =>
+      Deno.writeTextFileSync(`${base}.json`, JSON.stringify({ ...saved, ...change }));
+    for (const weightsFile of [5, null]) {
+      write({ weightsFile });
+      assertThrows(
+        () => readCheckpoint(base),
+        Error,
+        `${base}.json: field "weightsFile" is ${weightsFile}, expected a file name`,
+      );
+    }
+    // A size mismatch: the weights file first, with what it holds, then what the sidecar expects.
+    write({ weightsBytes: saved.weightsBytes + 1 });
+    assertThrows(
+      () => readCheckpoint(base),
+      Error,
+      `${weightsPath}: ${saved.weightsBytes} bytes with hash ${saved.weightsFnv1a}, but ` +
+        `${base}.json expects ${saved.weightsBytes + 1} bytes with hash ${saved.weightsFnv1a}`,
+    );
+    // Weights the sidecar vouches for (size and hash) that are no safetensors: the weights named.
+    const garbage = Uint8Array.of(1, 2, 3, 4, 5, 6, 7);
+    Deno.writeFileSync(weightsPath, garbage);
+    write({ weightsBytes: garbage.length, weightsFnv1a: fnv1aHex(garbage) });
+    assertThrows(() => readCheckpoint(base), Error, `${weightsPath}: 7 bytes, too short`);
+    // No sidecar at all: the sidecar's path is named.
+    Deno.removeSync(`${base}.json`);
+    assertThrows(
+      () => readCheckpoint(base),
+      Error,
+      `${base}.json: cannot read the checkpoint sidecar`,
+    );
+  });
+});
+
+Deno.test("checkCheckpointFits refuses a stored shape of the model's rank but other dimensions", async () => {
+  // A transposed matrix holds as many values: only the dimensions in order tell it apart.
+  await withSavedCheckpoint("model", (base, _dir, model) => {
+    const loaded = readCheckpoint(base);
+    const name = model.parameters.names().find((candidate) => {
+      const shape = model.parameters.get(candidate).shape;
+      return shape.length === 2 && shape[0] !== shape[1];
+    })!;
+    const wanted = model.parameters.get(name).shape;
+    const transposed = [...wanted].reverse();
+    const host = loaded.tensors.get(name)!;
+    loaded.tensors.set(name, { shape: transposed, data: host.data });
+    assertThrows(
+      () => checkCheckpointFits(base, loaded, model, { datasetFingerprint: "tiny-v1" }),
+      Error,
+      `parameter "${name}": shape [${transposed}] does not match the model's [${wanted}]`,
+    );
+  });
+});
+
+Deno.test("checkCheckpointFits names both fingerprints in order, and refuses a config that differs in a setting only", async () => {
+  await withSavedCheckpoint("model", (base, _dir, model) => {
+    const loaded = readCheckpoint(base);
+    assertThrows(
+      () => checkCheckpointFits(base, loaded, model, { datasetFingerprint: "other-v2" }),
+      Error,
+      `${base}.json: field "datasetFingerprint" is tiny-v1, the dataset's is other-v2`,
+    );
+    // Same backbone and shapes, another dropout: the weights fit, the model they trained does not.
+    const split = leaveOneOut(tinyDataset(), 10);
+    const config = { dim: 8, maxLength: 10, seed: 1, sasrec: { dropout: 0.37 } };
+    const other = new SequentialRecommender(split.dataset, config);
+    try {
+      assertThrows(
+        () => checkCheckpointFits(base, loaded, other, { datasetFingerprint: "tiny-v1" }),
+        Error,
+        `${base}.json: field "modelConfig"`,
+      );
+    } finally {
+      other.dispose();
+    }
+  });
+});
+
+Deno.test("a sidecar records when it was written, and a trainer state of 0 or null comes back", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  const dir = Deno.makeTempDirSync();
+  try {
+    for (const trainerState of [0, null, false, ""]) {
+      await saveModelCheckpoint(`${dir}/model`, model, { datasetFingerprint: "x", trainerState });
+      const { sidecar } = readCheckpoint(`${dir}/model`);
+      assertEquals(["trainerState" in sidecar, sidecar.trainerState], [true, trainerState]);
+      // An ISO 8601 time.
+      assertEquals(new Date(sidecar.created).toISOString(), sidecar.created);
+    }
+  } finally {
+    model.dispose();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("assignCheckpoint: stored values that do not fill their shape are refused naming the pair", async () => {
+  // A map edited by a caller (shape right, values short) fails inside tfjs: the pair is named.
+  await withSavedCheckpoint("model", (base, _dir, model) => {
+    const loaded = readCheckpoint(base);
+    const names = model.parameters.names();
+    const last = names[names.length - 1];
+    const host = loaded.tensors.get(last)!;
+    loaded.tensors.set(last, { shape: host.shape, data: host.data.slice(1) });
+    const tensors = tf.memory().numTensors;
+    assertThrows(
+      () => assignCheckpoint(base, loaded, model, { datasetFingerprint: "tiny-v1" }),
+      Error,
+      `${base}.json -> ${loaded.sidecar.weightsFile}: `,
+    );
+    assertEquals(tf.memory().numTensors, tensors);
+  });
+});
+
+Deno.test("an empty sidecar is an error, not no checkpoint, and the sweep keeps the weights", async () => {
+  // A sidecar cut to nothing (a disk filled by another writer) is not "no checkpoint": that
+  // answer starts a resumed run afresh, and the sweep would remove the weights.
+  await withSavedCheckpoint("last", (base, dir) => {
+    const { weightsFile } = readCheckpoint(base).sidecar;
+    Deno.writeTextFileSync(`${base}.json`, "");
+    assertThrows(() => checkpointExists(base), Error, `${base}.json: not a checkpoint sidecar`);
+    assertThrows(() => removeStaleCheckpointFiles(base), Error, "not a checkpoint sidecar");
+    assertEquals(Deno.statSync(`${dir}/${weightsFile}`).isFile, true);
   });
 });

@@ -230,9 +230,13 @@ Deno.test("readRecBoleAtomic: an unknown or out-of-range option is a SettingErro
     [{ requireItemFile: "no" }, 'RecBoleReadOptions.requireItemFile is "no"; allowed: true or'],
     // The tables' and cards' label.
     [{ name: "" }, 'RecBoleReadOptions.name is ""; allowed: a non-empty string'],
+    // A number would label the tables and cards with a number, and the fingerprint with it.
+    [{ name: 5 }, "RecBoleReadOptions.name is 5; allowed: a non-empty string"],
   ];
   for (const [options, message] of bad) {
     assertThrows(() => readRecBoleAtomic(base, options), SettingError, message);
+    // Before any file is read: a missing base is the setting's error too, not the file's.
+    assertThrows(() => readRecBoleAtomic(`${dir}/absent`, options), SettingError, message);
   }
   assertEquals(readRecBoleAtomic(base, { requireItemFile: false, name: "mine" }).name, "mine");
 });
@@ -635,6 +639,9 @@ Deno.test("readRecBoleAtomic: a missing .inter says the path is a base, and a fi
     `no such file: a RecBole dataset is named by its base, "${nothing}" for ${nothing}.inter ` +
       `(and ${nothing}.item)`,
   );
+  // A base that is nothing at all is not said to be a file of another format.
+  const absent = assertThrows(() => readRecBoleAtomic(nothing)) as DataError;
+  assert(absent.detail.endsWith(`(and ${nothing}.item)`), absent.detail);
   // A base through a file (ENOTDIR) is not "no such file": the reader's cause is said as it is.
   const through = `${sequence}/data`;
   assertDataError(
@@ -675,6 +682,11 @@ Deno.test("readRecBoleAtomic: a folder or the .item file given as the base says 
   const item = assertThrows(() => readRecBoleAtomic(`${base}.item`)) as DataError;
   assertStringIncludes(item.detail, `"${base}.item" is the .item file of the base "${base}"`);
   assert(!item.detail.includes("sequence"), item.detail);
+  // A lone .item (no .inter of its base) is no base to point to: it is a file of another format.
+  const lone = fixture({ ".item": "item_id:token\na\n" });
+  const loneItem = assertThrows(() => readRecBoleAtomic(`${lone}.item`)) as DataError;
+  assert(!loneItem.detail.includes("is the .item file"), loneItem.detail);
+  assertStringIncludes(loneItem.detail, `"${lone}.item" is itself a file`);
 });
 
 Deno.test("readSequenceFile: a missing file whose .inter is there says it names RecBole files", () => {
@@ -719,4 +731,15 @@ Deno.test("a missing file given by a relative path says the folder it was looked
   // An absolute path names itself.
   const error = assertThrows(() => readRecBoleAtomic(`${dir}/absent`));
   assert(!error.message.includes("a relative path"), error.message);
+});
+
+Deno.test("readRecBoleAtomic: an .item whose item_id is not its first column", () => {
+  // The id column is found by name: the columns before it are features like those after it.
+  const base = fixture({
+    ".inter": `${INTER_HEADER}\nu1\ta\t1\nu1\tb\t2\n`,
+    ".item": "genre:token\titem_id:token\tprice:float\nx\ta\t1.5\ny\tb\t2\n",
+  });
+  const dataset = readRecBoleAtomic(base);
+  assertEquals(dataset.modalities.map((m) => m.name), ["id", "genre", "price"]);
+  assertEquals(dataset.itemIds, ["a", "b"]);
 });

@@ -241,3 +241,20 @@ Deno.test("UTF-16 text (Excel's 'Unicode Text') is named as such in any chunk", 
   const one = fixture({ ".inter": Uint8Array.from([0xff]) });
   assertErrorInChunks(one, `${one}.inter`, 1, "file", "not UTF-8");
 });
+
+Deno.test("readRecBoleAtomicInChunks reads both the .inter and the .item with the chunk size given", () => {
+  // Otherwise the chunk sizes above would cut neither file, or only one, and pass all the same.
+  const base = fixture({
+    ".inter": "user_id:token\titem_id:token\nu1\ta\n",
+    ".item": "item_id:token\tgenre:token\na\tx\n",
+  });
+  let asked = 0;
+  const reading = {
+    get chunkBytes(): number {
+      asked++;
+      return 2;
+    },
+  };
+  assertEquals(readRecBoleAtomicInChunks(base, {}, reading).numItems, 1);
+  assertEquals(asked >= 2, true, `chunkBytes asked ${asked} times, expected once per file`);
+});
