@@ -9,5 +9,5 @@ await runScript("fixture", () => {
   const ending = Deno.args[0];
   if (ending === "usage") throw new UsageError("--out: an empty value");
   if (ending === "failure") throw new ScriptFailure("sbatch: not found");
-  if (ending === "status") return 3;
+  return ending === "status" ? 3 : undefined;
 });
