@@ -65,3 +65,42 @@ Deno.test("sampleHost: samples real work and names this file's function", async 
     lines.join("\n"),
   );
 });
+
+/** A profile of one sample per frame given as [functionName, url, ms]. */
+function profileOf(frames: [string, string, number][]): CpuProfile {
+  return {
+    nodes: frames.map(([functionName, url], i) => ({
+      id: i + 1,
+      callFrame: { functionName, url, lineNumber: 0 },
+    })),
+    samples: frames.map((_, i) => i + 1),
+    timeDeltas: frames.map(([, , ms]) => ms * 1000),
+  };
+}
+
+Deno.test("summariseProfile: a file under nested node_modules is named from the nearest one; an unnamed function is (anonymous)", () => {
+  const lines = summariseProfile(
+    profileOf([
+      ["run", "file:///x/node_modules/a/node_modules/b/index.js", 3],
+      ["", `${root}lib/train/step.ts`, 1],
+    ]),
+    4,
+  );
+  assertEquals(lines.slice(-2), [
+    "        3 ms  75.0%  run b/index.js:1",
+    "        1 ms  25.0%  (anonymous) lib/train/step.ts:1",
+  ]);
+});
+
+Deno.test("summariseProfile: 12 rows of each kind by default, the largest", () => {
+  // 14 functions in 14 files, function i taking i + 1 ms: the two smallest are left out.
+  const frames = Array.from(
+    { length: 14 },
+    (_, i): [string, string, number] => [`f${i}`, `${root}lib/f${i}.ts`, i + 1],
+  );
+  const lines = summariseProfile(profileOf(frames), 105);
+  const byFunction = lines.indexOf("self time by function:");
+  assertEquals([byFunction, lines.length], [13, 26]);
+  assert(lines[12].endsWith("  lib/f2.ts"), lines[12]);
+  assert(lines[25].endsWith("  f2 lib/f2.ts:1"), lines[25]);
+});
