@@ -47,7 +47,7 @@ Deno.test("summariseProfile: self time by file and function, largest first, the 
 });
 
 Deno.test("summariseProfile: a sample naming no node is an error, not a silent skip", () => {
-  const broken = { ...profile, samples: [1, 9] };
+  const broken = { ...profile, samples: [1, 9], timeDeltas: [1000, 1000] };
   assertThrows(() => summariseProfile(broken, 1), Error, "sample 1 names no node (id 9)");
 });
 
@@ -103,4 +103,13 @@ Deno.test("summariseProfile: 12 rows of each kind by default, the largest", () =
   assertEquals([byFunction, lines.length], [13, 26]);
   assert(lines[12].endsWith("  lib/f2.ts"), lines[12]);
   assert(lines[25].endsWith("  f2 lib/f2.ts:1"), lines[25]);
+});
+
+Deno.test("summariseProfile: a sample without its time delta is an error, not 0 ms", () => {
+  const short = { ...profile, timeDeltas: profile.timeDeltas.slice(0, -1) };
+  assertThrows(
+    () => summariseProfile(short, 1),
+    Error,
+    "CPU profile: 8 samples but 7 time deltas",
+  );
 });
