@@ -3,7 +3,8 @@
  * function and by file from a V8 CPU profile, largest first, with the profiler's own samples left
  * out; and a real sampling of real work.
  */
-import { assert, assertEquals, assertMatch, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "@std/assert";
+import { Session } from "node:inspector";
 import { type CpuProfile, sampleHost, summariseProfile } from "../../scripts/cli/host_profile.ts";
 
 const root = new URL("../../", import.meta.url).href;
@@ -112,4 +113,21 @@ Deno.test("summariseProfile: a sample without its time delta is an error, not 0 
     Error,
     "CPU profile: 8 samples but 7 time deltas",
   );
+});
+
+Deno.test("sampleHost: disconnects its inspector session, also when the work fails", async () => {
+  // A session left open keeps the profiler's domain enabled on the thread after the check ends.
+  const disconnect = Session.prototype.disconnect;
+  let calls = 0;
+  Session.prototype.disconnect = function (this: Session) {
+    calls++;
+    return disconnect.call(this);
+  };
+  try {
+    await sampleHost(() => Promise.resolve());
+    await assertRejects(() => sampleHost(() => Promise.reject(new Error("work failed"))));
+  } finally {
+    Session.prototype.disconnect = disconnect;
+  }
+  assertEquals(calls, 2);
 });
