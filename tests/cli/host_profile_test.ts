@@ -131,3 +131,23 @@ Deno.test("sampleHost: disconnects its inspector session, also when the work fai
   }
   assertEquals(calls, 2);
 });
+
+Deno.test("sampleHost: sets a sampling interval of at most 100 µs before it starts the profiler", async () => {
+  // V8's default (1 ms) leaves a GPU step of a few milliseconds a sample or two.
+  const post = Session.prototype.post;
+  const posted: [string, unknown][] = [];
+  Session.prototype.post = function (this: Session, ...args: unknown[]) {
+    posted.push([args[0] as string, args[1]]);
+    return (post as (...a: unknown[]) => void).apply(this, args);
+  } as typeof post;
+  try {
+    await sampleHost(() => Promise.resolve());
+  } finally {
+    Session.prototype.post = post;
+  }
+  const methods = posted.map(([method]) => method);
+  const set = methods.indexOf("Profiler.setSamplingInterval");
+  assert(set >= 0 && set < methods.indexOf("Profiler.start"), methods.join(", "));
+  const { interval } = posted[set][1] as { interval: number };
+  assert(interval > 0 && interval <= 100, `interval ${interval} µs`);
+});
