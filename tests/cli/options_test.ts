@@ -2,7 +2,7 @@
  * The scripts' one reading of a command line (scripts/cli/options.ts): what node:util's parseArgs
  * would let through is refused with a message naming the option.
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   choiceOption,
   decimalInteger,
@@ -224,23 +224,29 @@ Deno.test("numberOption: a point may end the digits (1.) but no white space may 
   }
 });
 
-Deno.test("runScript: a usage error points at --help with status 2, a failure is one line with status 1", async () => {
+Deno.test("runScript: a usage error points at --help (status 2), a failure is one line (status 1), a bug keeps its stack", async () => {
   const fixture = new URL("./_run_script_fixture.ts", import.meta.url).pathname;
   const run = async (ending: string) => {
     const output = await new Deno.Command(Deno.execPath(), {
       args: ["run", "--no-prompt", fixture, ending],
+      env: { NO_COLOR: "1" },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
     }).output();
     return [output.code, new TextDecoder().decode(output.stderr)];
   };
-  const [usage, failure, status, done] = await Promise.all(
-    ["usage", "failure", "status", "done"].map(run),
+  const [usage, failure, status, done, bug] = await Promise.all(
+    ["usage", "failure", "status", "done", "bug"].map(run),
   );
   assertEquals(usage, [2, "fixture: --out: an empty value; see --help\n"]);
   // A tool missing is no mistake in the command line: --help would not help.
   assertEquals(failure, [1, "fixture: sbatch: not found\n"]);
   assertEquals(status, [3, ""]);
   assertEquals(done, [0, ""]);
+  // Any other error is a bug: it keeps its stack, which a one-line message would lose.
+  const [bugCode, bugText] = bug as [number, string];
+  assert(bugCode !== 0 && !String(bugText).startsWith("fixture:"), String(bugText));
+  assertStringIncludes(String(bugText), "TypeError: cells is undefined");
+  assertMatch(String(bugText), /\n\s+at .*_run_script_fixture\.ts:\d+/);
 });
