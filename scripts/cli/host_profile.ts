@@ -66,11 +66,17 @@ export function summariseProfile(profile: CpuProfile, wallMs: number, top = 12):
   const frameOf = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
+  // V8 writes one delta per sample; a missing one read as 0 ms would hide the sample's time.
+  if (profile.timeDeltas.length !== profile.samples.length) {
+    throw new Error(
+      `CPU profile: ${profile.samples.length} samples but ${profile.timeDeltas.length} time deltas`,
+    );
+  }
   let [totalMs, profilerMs] = [0, 0];
   profile.samples.forEach((id, i) => {
     const frame = frameOf.get(id);
     if (frame === undefined) throw new Error(`CPU profile: sample ${i} names no node (id ${id})`);
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const ms = profile.timeDeltas[i] / 1000;
     if (frame.url === PROFILER_URL) {
       profilerMs += ms;
       return;

@@ -2,7 +2,7 @@
  * The scripts' one reading of a command line (scripts/cli/options.ts): what node:util's parseArgs
  * would let through is refused with a message naming the option.
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   choiceOption,
   decimalInteger,
@@ -192,4 +192,61 @@ Deno.test("numberOption takes decimal numbers in the range only", () => {
     UsageError,
     "--rate -0.1: must be a number in [0, 1]",
   );
+});
+
+Deno.test("parseOptions names the first of several stray arguments, the one to look at first", () => {
+  assertThrows(
+    () => parseOptions(["a.ipynb", "--quick", "b.ipynb"], OPTIONS),
+    UsageError,
+    'unexpected argument "a.ipynb" (the script takes options only)',
+  );
+});
+
+Deno.test("decimalInteger and integerOption: an empty text is no integer, where a minus is allowed too", () => {
+  // Number("") is 0, in most ranges that hold negative numbers.
+  assertEquals(decimalInteger("", { negative: true }), NaN);
+  assertThrows(
+    () => integerOption("shift", "", -5, 5),
+    UsageError,
+    "--shift : must be an integer in -5..5",
+  );
+});
+
+Deno.test("numberOption: a point may end the digits (1.) but no white space may follow them", () => {
+  // "1." is decimal notation as much as ".5" is; Number("0.5 ") would read 0.5, a value not typed.
+  assertEquals(numberOption("smoothing", "1.", { above: 0, max: 1 }), 1);
+  for (const text of ["0.5 ", "0.5\n", "."]) {
+    assertThrows(
+      () => numberOption("smoothing", text, { above: 0, max: 1 }),
+      UsageError,
+      "must be a number in (0, 1]",
+    );
+  }
+});
+
+Deno.test("runScript: a usage error points at --help (status 2), a failure is one line (status 1), a bug keeps its stack", async () => {
+  const fixture = new URL("./_run_script_fixture.ts", import.meta.url).pathname;
+  const run = async (ending: string) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-prompt", fixture, ending],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return [output.code, new TextDecoder().decode(output.stderr)];
+  };
+  const [usage, failure, status, done, bug] = await Promise.all(
+    ["usage", "failure", "status", "done", "bug"].map(run),
+  );
+  assertEquals(usage, [2, "fixture: --out: an empty value; see --help\n"]);
+  // A tool missing is no mistake in the command line: --help would not help.
+  assertEquals(failure, [1, "fixture: sbatch: not found\n"]);
+  assertEquals(status, [3, ""]);
+  assertEquals(done, [0, ""]);
+  // Any other error is a bug: it keeps its stack, which a one-line message would lose.
+  const [bugCode, bugText] = bug as [number, string];
+  assert(bugCode !== 0 && !String(bugText).startsWith("fixture:"), String(bugText));
+  assertStringIncludes(String(bugText), "TypeError: cells is undefined");
+  assertMatch(String(bugText), /\n\s+at .*_run_script_fixture\.ts:\d+/);
 });
