@@ -31,6 +31,7 @@ import {
   cellsDirectory,
   cellStoreOf,
   checkStoredData,
+  existingCellStoreOf,
   isReusable,
   reuseSameRun,
   settingsOf,
@@ -80,9 +81,7 @@ export interface CellListing {
 
 /** The cells of `plan` in order, with their state under `resultsDir` when given. Writes nothing. */
 export function listCells(plan: ExperimentPlan, resultsDir?: string): CellListing[] {
-  const store = resultsDir !== undefined && pathExists(cellsDirectory(resultsDir))
-    ? cellStoreOf(resultsDir)
-    : undefined;
+  const store = resultsDir !== undefined ? existingCellStoreOf(resultsDir) : undefined;
   const listed = plan.cells.map((cell, index): CellListing => {
     const finished = store?.get(cell.key, settingsOf(plan, cell), checkCellResult) !== undefined;
     const claim = finished ? undefined : store?.claimOf(cell.key);

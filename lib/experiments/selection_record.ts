@@ -17,8 +17,7 @@ import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { readSelected, type SelectedConfigurations, selectTrial } from "./selection.ts";
-import { cellsDirectory, cellStoreOf, selectedPath, settingsOf } from "./stored_cells.ts";
-import { pathExists } from "../util/path_exists.ts";
+import { cellStoreOf, existingCellStoreOf, selectedPath, settingsOf } from "./stored_cells.ts";
 
 /**
  * The plan of `mode` with the selected configurations stored under `resultsDir` (what
@@ -115,10 +114,10 @@ export function planWithCurrentSelection(
   let settled: SelectedConfigurations;
   if (options.write ?? true) settled = writeSelection(onDisk, resultsDir, options.log);
   else {
-    // Reading only: without stored cells there is nothing to settle against, and a store would
-    // create the folder.
-    if (!pathExists(cellsDirectory(resultsDir))) return onDisk;
-    settled = settledSelectionOf(onDisk, cellStoreOf(resultsDir));
+    // Reading only: without stored cells there is nothing to settle against.
+    const store = existingCellStoreOf(resultsDir);
+    if (!store) return onDisk;
+    settled = settledSelectionOf(onDisk, store);
   }
   return JSON.stringify(settled) === JSON.stringify(onDisk.selected)
     ? onDisk

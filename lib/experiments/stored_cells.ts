@@ -18,6 +18,7 @@ import { ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { readSelected } from "./selection.ts";
 import { checkStoredCellData } from "./stored_data_check.ts";
+import { pathExists } from "../util/path_exists.ts";
 
 /** Where the finished cells of a reproduction directory (`results/<mode>`) are stored. */
 export function cellsDirectory(resultsDir: string): string {
@@ -35,6 +36,16 @@ export function cellStoreOf(resultsDir: string): ResultStore {
   const store = new ResultStore(cellsDirectory(resultsDir));
   removeStaleTemporaries(resultsDir);
   return store;
+}
+
+/**
+ * The store of a reproduction directory's cells for code that only reads them, or undefined when
+ * the directory has no cells folder (nothing was ever stored there): opening a store creates its
+ * folder ({@linkcode cellStoreOf}), so a notebook's view, a listing or a check that only looked
+ * would leave an empty `cells` folder behind. Writers open {@linkcode cellStoreOf}.
+ */
+export function existingCellStoreOf(resultsDir: string): ResultStore | undefined {
+  return pathExists(cellsDirectory(resultsDir)) ? cellStoreOf(resultsDir) : undefined;
 }
 
 /** Where the selected configurations of a reproduction directory are stored. */
@@ -72,7 +83,8 @@ export function settingsOf(_plan: ExperimentPlan, cell: PlannedCell): StoredCell
 
 /**
  * The finished cells of `plan` under `resultsDir`, by cell key: the ones whose stored settings
- * match the plan's (what {@linkcode runPlan} would reuse). Runs nothing.
+ * match the plan's (what {@linkcode runPlan} would reuse). Runs nothing, and creates no folder
+ * where nothing is stored ({@linkcode existingCellStoreOf}).
  *
  * @example
  * ```ts
@@ -81,7 +93,9 @@ export function settingsOf(_plan: ExperimentPlan, cell: PlannedCell): StoredCell
  * ```
  */
 export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<string, CellResult> {
-  const store = cellStoreOf(resultsDir);
+  const finished = new Map<string, CellResult>();
+  const store = existingCellStoreOf(resultsDir);
+  if (!store) return finished;
   // The folder's selection may have advanced since `plan` was built: cells that waited for it
   // are looked up with the settings they have now.
   const current = replanWith(plan, {
@@ -89,7 +103,6 @@ export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<str
     ...readSelected(selectedPath(resultsDir)),
   });
   const asked = new Set(plan.cells.map((cell) => cell.key));
-  const finished = new Map<string, CellResult>();
   for (const cell of current.cells) {
     if (cell.waitsFor || !asked.has(cell.key)) continue;
     const result = store.get(cell.key, settingsOf(current, cell), checkCellResult);
@@ -136,14 +149,15 @@ export function isReusable(store: ResultStore, plan: ExperimentPlan, cell: Plann
 /**
  * Throws a {@linkcode StaleCellError} when a finished cell of an imported dataset under
  * `resultsDir` was computed on other data than its files read as now (stored_data_check.ts).
- * Reads the data (through `datasetOf`) only when such a cell is stored.
+ * Reads the data (through `datasetOf`) only when such a cell is stored; creates no folder.
  */
 export async function checkStoredData(
   plan: ExperimentPlan,
   resultsDir: string,
   datasetOf: (cell: PlannedCell) => Promise<PreparedDataset>,
 ): Promise<void> {
-  const store = cellStoreOf(resultsDir);
+  const store = existingCellStoreOf(resultsDir);
+  if (!store) return;
   for (const cell of plan.cells) {
     if (cell.dataset.kind !== "file" || cell.waitsFor) continue;
     const stored = store.get(cell.key, settingsOf(plan, cell), checkCellResult);

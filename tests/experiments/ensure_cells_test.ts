@@ -1,4 +1,4 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ensureCells } from "../../lib/experiments/ensure_cells.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
@@ -60,6 +60,21 @@ Deno.test("ensureCells runs nothing, and says nothing, when no missing cell is c
     assertEquals(lines.some((line) => line.includes("this process ran 1 cells")), true);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("ensureCells that computes nothing creates no folder where nothing is stored", async () => {
+  // What a notebook does in full mode, or with quickCompute declining: it only reads.
+  const plan = planExperiments("quick");
+  const cells = plan.cells.filter((c) => c.system.kind !== "neural").slice(0, 2);
+  const dir = Deno.makeTempDirSync();
+  try {
+    const resultsDir = `${dir}/results`;
+    const none = await ensureCells(plan, cells, { resultsDir, compute: false, log: () => {} });
+    assertEquals(none.missing, cells);
+    assertThrows(() => Deno.statSync(resultsDir), Deno.errors.NotFound);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
 });
 

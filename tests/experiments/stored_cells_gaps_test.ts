@@ -1,12 +1,19 @@
 /**
  * checkStoredData reads a dataset only for what it checks: a finished cell of an imported dataset.
  * A stored cell of a generated dataset is never a reason to prepare (generate) its data.
+ * The readers (finishedCells, checkStoredData) create no folder: a results folder without a
+ * cells folder holds no cells, and opening its store to look would make one.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory, checkStoredData, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import {
+  cellsDirectory,
+  checkStoredData,
+  finishedCells,
+  settingsOf,
+} from "../../lib/experiments/stored_cells.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import type { PreparedDataset } from "../../lib/experiments/datasets.ts";
 
@@ -28,6 +35,25 @@ Deno.test("checkStoredData: a stored cell of a generated dataset reads no data",
     const asked: string[] = [];
     await checkStoredData(plan, dir, recordingDatasetOf(asked));
     assertEquals(asked, []);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("finishedCells and checkStoredData on a folder that stores nothing find nothing and create nothing", async () => {
+  // The notebooks' views read results/quick this way; a test of them left an empty
+  // results/quick/cells in the checkout (2026-12-06).
+  const plan = planExperiments("quick", [0]);
+  const dir = Deno.makeTempDirSync();
+  try {
+    const absent = `${dir}/absent`;
+    assertEquals(finishedCells(plan, absent).size, 0);
+    await checkStoredData(plan, absent, recordingDatasetOf([]));
+    assertThrows(() => Deno.statSync(absent), Deno.errors.NotFound);
+    // A results folder without its cells folder (a run stopped before its first cell) too.
+    Deno.mkdirSync(absent);
+    assertEquals(finishedCells(plan, absent).size, 0);
+    assertThrows(() => Deno.statSync(cellsDirectory(absent)), Deno.errors.NotFound);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -2,7 +2,8 @@
  * Which missing cells a notebook computes: every one with DEMURE_RERUN=1, those `quickCompute`
  * chooses in quick mode, none in full mode; and `ensureCellsInNotebook` asking exactly that
  * policy (a cell it was told not to compute is reported missing, with the command that would
- * compute it, and nothing is trained).
+ * compute it, and nothing is trained). Looking creates nothing: the quick test left an empty
+ * `results/quick/cells` in the checkout until 2026-12-06 (the store it opened to read made it).
  */
 import { assertEquals, assertStrictEquals, assertStringIncludes } from "@std/assert";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
@@ -10,7 +11,10 @@ import {
   ensureCellsInNotebook,
   notebookComputePolicy,
   notebookPlan,
+  notebookResultsDir,
 } from "../../lib/notebook/plan_cells.ts";
+import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
+import { pathExists } from "../../lib/util/path_exists.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 
 Deno.env.delete("DEMURE_RERUN");
@@ -50,6 +54,8 @@ async function printed(body: () => Promise<unknown>): Promise<string> {
 
 Deno.test("ensureCellsInNotebook asks quickCompute in quick mode and trains nothing it declines", async () => {
   const { plan, cell } = absentCell("quick");
+  const cellsFolder = cellsDirectory(notebookResultsDir(plan));
+  const folderBefore = pathExists(cellsFolder);
   const asked: string[] = [];
   let found = -1;
   const output = await printed(async () => {
@@ -61,6 +67,8 @@ Deno.test("ensureCellsInNotebook asks quickCompute in quick mode and trains noth
   assertEquals(found, 0);
   assertStringIncludes(output, "0 of 1 cells available (results/quick)");
   assertStringIncludes(output, "1 cells not computed: run `deno task reproduce --quick`");
+  // The checkout's results/quick is as it was: reading made no cells folder.
+  assertEquals(pathExists(cellsFolder), folderBefore);
 });
 
 Deno.test("ensureCellsInNotebook in full mode computes nothing, even when quickCompute would", async () => {

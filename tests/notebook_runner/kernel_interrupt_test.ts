@@ -15,18 +15,25 @@ Deno.test({
   name: "kernel: Interrupt stops training, keeps the kernel, its variables and tfjs usable",
   ignore: problem !== null,
   async fn() {
-    const spec = await ensureDenoKernelspec({ projectRoot });
-    const python = Deno.env.get("DEMURE_JUPYTER_PYTHON") ?? "/usr/bin/python3";
-    const output = await new Deno.Command(python, {
-      args: [`${projectRoot}/tests/notebook_runner/kernel_interrupt_check.py`, projectRoot],
-      env: { JUPYTER_PATH: spec.jupyterPath },
-      stdout: "piped",
-      stderr: "piped",
-      stdin: "null",
-    }).output();
-    const decoder = new TextDecoder();
-    const text = decoder.decode(output.stdout) + decoder.decode(output.stderr);
-    assert(output.code === 0, `kernel_interrupt_check.py failed:\n${text}`);
-    assertStringIncludes(text, "ok: a new training runs to its end after an idle interrupt");
+    // The kernelspec in a temporary folder, not the project's .jupyter: the test wrote that
+    // folder into the checkout (the kernel still runs in the project, cwd below).
+    const specRoot = await Deno.makeTempDir({ prefix: "kernel-interrupt-" });
+    try {
+      const spec = await ensureDenoKernelspec({ projectRoot: specRoot });
+      const python = Deno.env.get("DEMURE_JUPYTER_PYTHON") ?? "/usr/bin/python3";
+      const output = await new Deno.Command(python, {
+        args: [`${projectRoot}/tests/notebook_runner/kernel_interrupt_check.py`, projectRoot],
+        env: { JUPYTER_PATH: spec.jupyterPath },
+        stdout: "piped",
+        stderr: "piped",
+        stdin: "null",
+      }).output();
+      const decoder = new TextDecoder();
+      const text = decoder.decode(output.stdout) + decoder.decode(output.stderr);
+      assert(output.code === 0, `kernel_interrupt_check.py failed:\n${text}`);
+      assertStringIncludes(text, "ok: a new training runs to its end after an idle interrupt");
+    } finally {
+      await Deno.remove(specRoot, { recursive: true });
+    }
   },
 });
