@@ -201,7 +201,9 @@ export function validateDemureConfig(config: DemureConfig): void {
  * `SettingError` naming `DemureConfig.warmupEpochs` or `DemureConfig.warmupSteps`), or undefined
  * when it can. A plateau warm-up of `warmupEpochs` evaluations without a gain ends on the
  * evaluation that exhausts a patience of as many or fewer, so training stops before the first
- * masked step; a warm-up of `warmupEpochs` epochs outlasts a cap of as many or fewer; a warm-up of
+ * masked step; nor can it end before the run's last evaluation when the epoch cap leaves too few
+ * (`plateauWarmupLimit`); a warm-up of `warmupEpochs` epochs outlasts a cap of as many
+ * or fewer; a warm-up of
  * `warmupSteps` steps outlasts a run of `maxEpochs` epochs of `stepsPerEpoch` steps when it is as
  * long or longer (masks start at step `warmupSteps`, 0-based). Any of these runs would train its
  * backbone alone and be reported as Demure. The step case is checked only when `stepsPerEpoch` is
@@ -210,7 +212,7 @@ export function validateDemureConfig(config: DemureConfig): void {
  */
 export function warmupRefusal(
   config: Pick<DemureConfig, "warmupBy" | "warmupEpochs" | "warmupSteps">,
-  trainer: Pick<TrainerConfig, "patience" | "maxEpochs">,
+  trainer: Pick<TrainerConfig, "patience" | "maxEpochs" | "evalEvery">,
   stepsPerEpoch?: number,
 ): SettingError | undefined {
   const { warmupBy, warmupEpochs, warmupSteps } = config;
@@ -222,6 +224,25 @@ export function warmupRefusal(
         "early stopping would end the run on the evaluation that ends the warm-up, so it would " +
         "never denoise (raise patience or shorten the warm-up)",
     );
+  }
+  if (warmupBy === "plateau") {
+    const limit = plateauWarmupLimit(trainer);
+    if (limit === undefined || warmupEpochs > limit) {
+      const { maxEpochs, evalEvery } = trainer;
+      const evaluations = Math.ceil(maxEpochs / evalEvery);
+      const run = `TrainerConfig.maxEpochs ${maxEpochs} with evalEvery ${evalEvery}: ` +
+        `${evaluations} ${evaluations === 1 ? "evaluation" : "evaluations"}, the last after ` +
+        `epoch ${maxEpochs}`;
+      return new SettingError(
+        "DemureConfig.warmupEpochs",
+        warmupEpochs,
+        `${limit === undefined ? "none" : `an integer from 0 to ${limit}`} with warmupBy ` +
+          `"plateau" under ${run} (the first evaluation is always a gain, so a plateau of n ` +
+          "evaluations without one ends on evaluation n + 1 at the earliest, and 0 after epoch " +
+          "1; ending on the last evaluation or later, the run would never denoise: lengthen the " +
+          "run or shorten the warm-up)",
+      );
+    }
   }
   if (warmupBy === "epochs" && warmupEpochs >= trainer.maxEpochs) {
     return new SettingError(
@@ -246,6 +267,23 @@ export function warmupRefusal(
     }
   }
   return undefined;
+}
+
+/**
+ * The longest plateau warm-up (`DemureConfig.warmupEpochs` with warmupBy "plateau") that a run of
+ * `trainer`'s epoch cap can leave before its last epoch, or undefined when none can (a one-epoch
+ * run). Derived from the trainer and `Warmup`: validation runs after every `evalEvery`-th epoch and
+ * after the last; the first evaluation always beats the start (-Infinity), so it resets the count
+ * of evaluations without a gain, and a plateau of n >= 1 ends on evaluation n + 1 at the earliest,
+ * after epoch (n + 1) x evalEvery; a plateau of 0 is over after epoch 1, evaluated or not. It can
+ * denoise only if that epoch comes before `maxEpochs`, so n + 1 < maxEpochs / evalEvery: n is at
+ * most ceil(maxEpochs / evalEvery) - 2 (0 where that is below 0 and the run has a second epoch).
+ */
+function plateauWarmupLimit(
+  trainer: Pick<TrainerConfig, "maxEpochs" | "evalEvery">,
+): number | undefined {
+  if (trainer.maxEpochs < 2) return undefined;
+  return Math.max(0, Math.ceil(trainer.maxEpochs / trainer.evalEvery) - 2);
 }
 
 /**

@@ -35,6 +35,7 @@ import {
   SELECTION_SPECS,
   selectionId,
   type TrialConfig,
+  type TrialRuns,
   trialsOf,
 } from "./selection.ts";
 import {
@@ -149,7 +150,7 @@ export class PlanCells {
     const config = extraDemure
       ? mergeTrialConfig(configured.config, { demure: extraDemure })
       : configured.config;
-    const system = systemWith(name, config, this.#planDemure(dataset.kind));
+    const { system, training } = this.#runOf(dataset, name, config);
     const stopping = datasets[dataset.kind];
     const backbone = system.kind === "neural" ? system.backbone : undefined;
     // A selected dropout overrides that one key of the backbone's settings: it replaced them
@@ -157,21 +158,6 @@ export class PlanCells {
     const model: ModelConfigInput = config.dropout !== undefined && backbone
       ? { ...settings.model, [backbone]: { ...settings.model[backbone], dropout: config.dropout } }
       : settings.model;
-    const training: Partial<TrainerConfig> = {
-      ...settings.training,
-      ...(dataset.kind === "file" ? this.#context.fileTraining : {}),
-      maxEpochs: stopping.maxEpochs,
-      patience: stopping.patience,
-      ...(config.learningRate !== undefined
-        ? {
-          optimizer: {
-            ...DEFAULT_ADAM_CONFIG,
-            ...settings.training.optimizer,
-            learningRate: config.learningRate,
-          },
-        }
-        : {}),
-    };
     // The first seed's main cell of a selected system is the chosen trial: same settings, reused.
     const chosen = selected[label]?.[name];
     const sameAs = configured.sameAs ??
@@ -231,7 +217,15 @@ export class PlanCells {
         if (chosen === undefined) waitsFor = [selectionId(label, backbone)];
         else base = inheritedConfig(chosen);
       }
-      for (const trial of trialsOf(name, plan.trials)) {
+      // A point whose cell the plan would refuse (a warm-up the mode's epoch cap or patience
+      // always ends first) is never drawn: it would stop the whole plan, or, before the refusal
+      // covered it, train the backbone alone under the method's name.
+      const runs: TrialRuns = (trial) => {
+        const { system, training } = this.#runOf(dataset, name, mergeTrialConfig(base, trial));
+        const trainer = resolveTrainerConfig({ ...training, seed: plan.seeds[0] });
+        return cellWarmupRefusal(system, trainer) === undefined;
+      };
+      for (const trial of trialsOf(name, plan.trials, runs)) {
         // Trial 0 is the defaults: when the system ran unselected at the first seed, that record is
         // this run (the store reuses it only if its settings are identical, so a system selected
         // after it ran at its defaults does not train the same run twice).
@@ -362,18 +356,46 @@ export class PlanCells {
     for (const cell of this.#cells.values()) {
       const trainer = resolveTrainerConfig({ ...cell.training, seed: cell.seed });
       resolveModelConfig(cell.model);
-      if (cell.system.kind === "neural" && cell.system.demure) {
-        const refusal = warmupRefusal(resolveDemureConfig(cell.system.demure), trainer);
-        if (refusal) {
-          throw new SettingError(
-            refusal.setting,
-            refusal.value,
-            `${refusal.allowed}; cell ${cell.key}`,
-          );
-        }
+      const refusal = cellWarmupRefusal(cell.system, trainer);
+      if (refusal) {
+        throw new SettingError(
+          refusal.setting,
+          refusal.value,
+          `${refusal.allowed}; cell ${cell.key}`,
+        );
       }
     }
     return [...this.#cells.values()];
+  }
+
+  /**
+   * The system and the trainer settings of `name`'s cell on `dataset` with `config`: the plan's
+   * settings, the dataset's stopping and the cell's own (the one home of how a cell's run is set,
+   * for `add` and for the trials the selection may draw).
+   */
+  #runOf(
+    dataset: DatasetSpec,
+    name: SystemName,
+    config: TrialConfig,
+  ): { system: SystemSpec; training: Partial<TrainerConfig> } {
+    const { settings, datasets } = this.#context;
+    const stopping = datasets[dataset.kind];
+    const training: Partial<TrainerConfig> = {
+      ...settings.training,
+      ...(dataset.kind === "file" ? this.#context.fileTraining : {}),
+      maxEpochs: stopping.maxEpochs,
+      patience: stopping.patience,
+      ...(config.learningRate !== undefined
+        ? {
+          optimizer: {
+            ...DEFAULT_ADAM_CONFIG,
+            ...settings.training.optimizer,
+            learningRate: config.learningRate,
+          },
+        }
+        : {}),
+    };
+    return { system: systemWith(name, config, this.#planDemure(dataset.kind)), training };
   }
 
   /** The Demure settings of every cell on `kind`: the mode's, the dataset's, then those asked. */
@@ -422,6 +444,15 @@ function noiseLevelDataset(
     kind: "synthetic",
     config: noiseFraction === defaultFraction ? synthetic : { ...synthetic, noiseFraction },
   };
+}
+
+/**
+ * Why a cell of `system` under `trainer` could never leave Demure's warm-up (`warmupRefusal`; the
+ * steps case waits for the data: `warmup_fit_check.ts`), or undefined (also for a non-Demure cell).
+ */
+function cellWarmupRefusal(system: SystemSpec, trainer: TrainerConfig): SettingError | undefined {
+  if (system.kind !== "neural" || !system.demure) return undefined;
+  return warmupRefusal(resolveDemureConfig(system.demure), trainer);
 }
 
 /** The system a configuration is inherited from (its backbone, or Demure-SASRec for ablations). */

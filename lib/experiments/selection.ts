@@ -5,8 +5,8 @@
  * learning rate and dropout; CL4SRec: lambda and augmentation strength; Demure: lambda, rho, tau,
  * the warm-up and whether L_rec reads the denoised history). Trial 0 is the system's documented
  * default; trials 1..N-1 are drawn without replacement from the space's grid (less the defaults'
- * own point) with a seed derived from the system's name, so every system gets exactly N distinct
- * trials and a rerun draws the same ones.
+ * own point, and any point whose settings the plan's run would refuse) with a seed derived from the
+ * system's name, so every system gets exactly N distinct trials and a rerun draws the same ones.
  * A method built on a backbone (CL4SRec, Demure) starts from the backbone's selected learning rate
  * and dropout, so the comparison of the two is not confounded by the optimiser.
  *
@@ -155,11 +155,28 @@ export interface Trial {
   config: TrialConfig;
 }
 
-/** How many distinct trials `system` has: the defaults, then every other point of its grid. */
-export function maxTrialsOf(system: SystemName): number {
+/**
+ * Whether a trial's settings can run under the plan's trainer settings: false for a point the run
+ * would refuse (e.g. a warm-up the mode's epoch cap always ends first: `warmupRefusal`). The plan
+ * builds it from a cell's settings; the default accepts every point.
+ */
+export type TrialRuns = (trial: TrialConfig) => boolean;
+
+const EVERY_TRIAL_RUNS: TrialRuns = () => true;
+
+/**
+ * How many distinct trials `system` has: the defaults, then every other point of its grid that
+ * `runs` accepts.
+ */
+export function maxTrialsOf(system: SystemName, runs: TrialRuns = EVERY_TRIAL_RUNS): number {
   const spec = SELECTION_SPECS[system];
   if (spec === undefined) throw new Error(`selection: ${system} has no search space`);
-  return 1 + gridOf(spec.space).filter((point) => !isDefaultOf(spec, point)).length;
+  return 1 + gridOf(spec.space).filter((point) => drawable(spec, point, runs)).length;
+}
+
+/** A point the draw may take: not the defaults' own, and one the run accepts. */
+function drawable(spec: SelectionSpec, point: SpacePoint, runs: TrialRuns): boolean {
+  return !isDefaultOf(spec, point) && runs(trialConfigOf(point));
 }
 
 function isDefaultOf(spec: SelectionSpec, point: SpacePoint): boolean {
@@ -169,19 +186,25 @@ function isDefaultOf(spec: SelectionSpec, point: SpacePoint): boolean {
 
 /**
  * The `count` trials of `system`: trial 0 = the defaults, then `count - 1` distinct grid points
- * drawn with a seed derived from the system's name.
+ * drawn with a seed derived from the system's name, among those `runs` accepts (a point the plan's
+ * run would refuse is never drawn: the plan refuses the whole grid for one such cell).
  */
-export function trialsOf(system: SystemName, count: number): Trial[] {
-  const most = maxTrialsOf(system);
+export function trialsOf(
+  system: SystemName,
+  count: number,
+  runs: TrialRuns = EVERY_TRIAL_RUNS,
+): Trial[] {
+  const most = maxTrialsOf(system, runs);
   const spec = SELECTION_SPECS[system]!;
   const grid = gridOf(spec.space);
-  const isDefault = (point: SpacePoint) => isDefaultOf(spec, point);
   if (!(Number.isInteger(count) && count >= 1 && count <= most)) {
-    throw new Error(`selection: ${count} trials for ${system}; allowed 1..${most}`);
+    const refused = runs === EVERY_TRIAL_RUNS ? "" : " (less the points the run's settings refuse)";
+    throw new Error(`selection: ${count} trials for ${system}; allowed 1..${most}${refused}`);
   }
-  // The defaults' point is dropped after the shuffle: the other draws keep their order.
+  // The defaults' point and the refused ones are dropped after the shuffle: the other draws keep
+  // their order (a plan that refuses none draws what it drew before the refusals were added).
   const drawn = createRng(hashName(system)).shuffle(grid.slice())
-    .filter((point) => !isDefault(point))
+    .filter((point) => drawable(spec, point, runs))
     .slice(0, count - 1);
   return [
     { index: 0, config: {} },

@@ -258,7 +258,7 @@ Deno.test("Demure warm-up by epochs and by a validation plateau ends through the
 });
 
 Deno.test("a warm-up that early stopping or the epoch cap always ends first is refused before training", async () => {
-  const stopping = { patience: 4, maxEpochs: 10 };
+  const stopping = { patience: 4, maxEpochs: 10, evalEvery: 1 };
   // Plateau: 4 evaluations without a gain end the warm-up and, with patience 4, the run.
   const plateau = warmupRefusal(
     { warmupBy: "plateau", warmupEpochs: 4, warmupSteps: 30 },

@@ -10,10 +10,14 @@ import type {
   PlannedCell,
 } from "../../lib/experiments/plan_types.ts";
 import { DEFAULT_CL4SREC_CONFIG } from "../../lib/baselines/cl4srec.ts";
-import { resolveDemureConfig } from "../../lib/demure/config.ts";
+import { resolveDemureConfig, warmupRefusal } from "../../lib/demure/config.ts";
 import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";
 import { resolveTrainerConfig } from "../../lib/train/config.ts";
-import { type SelectedConfigurations, selectionId } from "../../lib/experiments/selection.ts";
+import {
+  type SelectedConfigurations,
+  selectionId,
+  trialsOf,
+} from "../../lib/experiments/selection.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
 for (const mode of ["quick", "full"] as ExperimentMode[]) {
@@ -395,6 +399,36 @@ Deno.test("plan (full): no two trials of a selection run the same settings, even
     bySelection.set(cell.trial.selection, seen);
   }
   assert(bySelection.size >= 12, "every selection of both datasets was checked");
+});
+
+for (const mode of ["quick", "full"] as ExperimentMode[]) {
+  Deno.test(`plan (${mode}): every Demure trial can leave its warm-up under the mode's run`, () => {
+    // The plan's check refuses a cell the run could never denoise: a point the mode's trainer
+    // settings refuse must not be drawn (the quick plan drew plateau:2 under a 3-epoch cap).
+    // A larger budget draws deeper into the grid, where more such points lie.
+    for (const trialBudget of [undefined, 12]) {
+      const plan = planExperiments(mode, undefined, trialBudget ? { trialBudget } : {});
+      let checked = 0;
+      for (const cell of plan.cells) {
+        if (cell.trial === undefined || cell.system.kind !== "neural" || !cell.system.demure) {
+          continue;
+        }
+        const trainer = resolveTrainerConfig({ ...cell.training, seed: cell.seed });
+        const refusal = warmupRefusal(resolveDemureConfig(cell.system.demure), trainer);
+        assertEquals(refusal, undefined, cell.key);
+        checked++;
+      }
+      assert(checked >= 2, `${mode}: Demure trials were checked`);
+    }
+  });
+}
+
+Deno.test("plan (full): the trials are the unfiltered draw: the full runs refuse no point", () => {
+  const plan = planExperiments("full", undefined, { trialBudget: 12 });
+  for (const cell of plan.cells) {
+    if (cell.trial === undefined) continue;
+    assertEquals(cell.trial.point, trialsOf(cell.systemKey, 12)[cell.trial.index].point, cell.key);
+  }
 });
 
 Deno.test("cellsOf: a name that is not an experiment is a SettingError, not an empty list", () => {

@@ -17,6 +17,7 @@ import {
   readSelected,
   SELECTION_SPECS,
   selectTrial,
+  type TrialConfig,
   trialConfigOf,
   type TrialOutcome,
   trialsOf,
@@ -54,6 +55,29 @@ Deno.test("maxTrialsOf: the defaults plus every other grid point, exactly what t
     [12, 13, 289],
   );
   assertThrows(() => maxTrialsOf("Pop"), Error, "no search space");
+});
+
+Deno.test("trialsOf: a point the run refuses is never drawn; the others keep their order", () => {
+  const system = "Demure-SASRec";
+  const all = trialsOf(system, maxTrialsOf(system));
+  const runs = (trial: TrialConfig) => trial.demure?.warmupBy !== "plateau";
+  // Two of the four warm-ups are plateaus: half of the 288 points is left out.
+  const most = maxTrialsOf(system, runs);
+  assertEquals(most, 1 + 144);
+  const drawn = trialsOf(system, most, runs);
+  assertEquals(drawn[0], all[0], "trial 0 is the defaults");
+  assert(drawn.every((trial) => runs(trial.config)), "no refused point is drawn");
+  // Left out after the shuffle, as the defaults' point is: the accepted points keep their order,
+  // so a plan that refuses none draws what it drew before.
+  const accepted = all.slice(1).filter((trial) => runs(trial.config)).map((t) => t.point);
+  assertEquals(drawn.slice(1).map((t) => t.point), accepted);
+  assertEquals(drawn.map((t) => t.index), [...Array(most).keys()]);
+  assertEquals(trialsOf(system, 3, () => true), trialsOf(system, 3));
+  assertThrows(
+    () => trialsOf(system, most + 1, runs),
+    Error,
+    `allowed 1..${most} (less the points the run's settings refuse)`,
+  );
 });
 
 Deno.test("trialConfigOf maps each space's names onto the systems' settings", () => {
