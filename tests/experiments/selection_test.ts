@@ -387,3 +387,50 @@ Deno.test("every backbone's draw leaves out its own defaults' point (trial 0 run
     assertEquals(points.includes(defaults), false, system);
   }
 });
+
+Deno.test("trialConfigOf: a name no space has is refused, not dropped", () => {
+  // A misspelt space entry would otherwise run the system's default for that setting unnoticed.
+  assertThrows(
+    () => trialConfigOf({ learningrate: 0.005 }),
+    Error,
+    'trialConfigOf: unknown hyper-parameter "learningrate"',
+  );
+});
+
+Deno.test("readSelected: a choice that is no object, or a trial that is no whole number, names the field", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/selected.json`;
+  const cases: [string, string][] = [
+    [
+      '{"MovieLens": {"SASRec-MM": 5}}',
+      'field "MovieLens"."SASRec-MM" is 5, expected an object (trial, config, valid, trials)',
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": [0]}}',
+      'field "MovieLens"."SASRec-MM" is [0], expected an object (trial, config, valid, trials)',
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 1.5, "config": {}, "valid": 0.1, "trials": 2}}}',
+      'field "MovieLens"."SASRec-MM".trial is 1.5, expected an integer >= 0',
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 0, "config": [], "valid": 0.1, "trials": 2}}}',
+      'field "MovieLens"."SASRec-MM".config is [], expected an object',
+    ],
+  ];
+  try {
+    for (const [text, message] of cases) {
+      Deno.writeTextFileSync(path, text);
+      assertThrows(() => readSelected(path), Error, `${path}: ${message}`);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("mergeTrialConfig: a CL4SRec setting both give is the trial's, as a Demure one is", () => {
+  // The fields above do not overlap: here the trial's weight and mask ratio must win.
+  const base = { cl4srec: { weight: 0.1, maskRatio: 0.2 }, demure: { lambda: 0.1 } };
+  const trial = { cl4srec: { weight: 0.5, maskRatio: 0.4 }, demure: { lambda: 0.2 } };
+  assertEquals(mergeTrialConfig(base, trial), trial);
+});
