@@ -1,6 +1,14 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { DEFAULT_SYNTHETIC } from "../../lib/data/synthetic.ts";
-import { cellFilter, cellsOf, planExperiments, validateSeeds } from "../../lib/experiments/plan.ts";
+import {
+  cellFilter,
+  cellsOf,
+  planExperiments,
+  replanWith,
+  validateSeeds,
+} from "../../lib/experiments/plan.ts";
+import { LATER_ABLATION_SYSTEMS } from "../../lib/experiments/_plan_settings.ts";
+import type { FileDatasetSpec } from "../../lib/experiments/datasets.ts";
 import { cellStoreOf, isFinished } from "../../lib/experiments/stored_cells.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 import type {
@@ -760,4 +768,71 @@ Deno.test("plan: the per-(position, modality) design choice runs the pair granul
     assert(cell.system.kind === "neural" && cell.system.demure, cell.key);
     assertEquals(resolveDemureConfig(cell.system.demure).attribution.granularity, "pair", cell.key);
   }
+});
+
+Deno.test("planExperiments: a plan size or seeds it cannot run are a SettingError naming them", () => {
+  // Without the check an unknown size failed on a missing field (a TypeError naming no setting).
+  const size = assertThrows(
+    () => planExperiments("medium" as ExperimentMode),
+    SettingError,
+    'plan size (ExperimentMode) is "medium"; allowed: one of "quick", "full"',
+  ) as SettingError;
+  assertEquals(size.setting, "plan size (ExperimentMode)");
+  // The seeds asked are checked by the plan itself, not only by validateSeeds' own callers.
+  for (const seeds of [[], [0, 0], [-1], [1.5], [2 ** 31]]) {
+    const error = assertThrows(
+      () => planExperiments("quick", seeds),
+      SettingError,
+      "plan seeds",
+    ) as SettingError;
+    assertEquals(error.setting, "plan seeds", JSON.stringify(seeds));
+  }
+});
+
+Deno.test("replanWith: the plan built again keeps the seeds asked (none when none were)", () => {
+  // Every selection written and every resumed run rebuilds the plan this way: the mode's seeds in
+  // place of the ones asked would run other cells.
+  const asked = planExperiments("quick", [7, 8]);
+  assertEquals(asked.seedsAsked, [7, 8]);
+  const again = replanWith(asked, {});
+  assertEquals([again.seedsAsked, again.seeds], [[7, 8], [7, 8]]);
+  assertEquals(again.cells.map((c) => c.key), asked.cells.map((c) => c.key));
+  const byMode = planExperiments("quick");
+  assertEquals("seedsAsked" in byMode, false);
+  assertEquals(replanWith(byMode, {}).cells.map((c) => c.key), byMode.cells.map((c) => c.key));
+});
+
+Deno.test("plan (quick) with seeds asked: MovieLens runs the first of them, the synthetic data all", () => {
+  // CI's grid keeps MovieLens at one seed; each dataset's ablationSeeds are its ablation cells'.
+  const plan = planExperiments("quick", [7, 8]);
+  const seedsOf = (kind: "synthetic" | "movielens", experiment: Experiment) =>
+    [
+      ...new Set(
+        cellsOf(plan, experiment).filter((c) => c.dataset.kind === kind).map((c) => c.seed),
+      ),
+    ].sort();
+  assertEquals(plan.datasets.movielens.seeds, [7]);
+  assertEquals(seedsOf("movielens", "main"), [7]);
+  assertEquals(seedsOf("movielens", "ablation"), plan.datasets.movielens.ablationSeeds);
+  assertEquals(plan.datasets.synthetic.seeds, [7, 8]);
+  assertEquals(seedsOf("synthetic", "main"), [7, 8]);
+  assertEquals(plan.datasets.synthetic.ablationSeeds, [7, 8]);
+  assertEquals(seedsOf("synthetic", "ablation"), [7, 8]);
+});
+
+const importedFile: FileDatasetSpec = {
+  kind: "file",
+  path: new URL("../fixtures/byo/tiny", import.meta.url).pathname,
+  format: "recbole",
+};
+
+Deno.test("plan of an imported dataset: the ablation at every seed, the later systems after every other cell", () => {
+  const plan = planExperiments("quick", [3, 4], { dataset: importedFile });
+  const ablation = cellsOf(plan, "ablation");
+  assertEquals(plan.datasets.file.ablationSeeds, [3, 4]);
+  assertEquals([...new Set(ablation.map((c) => c.seed))], [3, 4]);
+  // As on the embedded data, the systems added later come last, so earlier indices hold.
+  const later = plan.cells.filter((c) => LATER_ABLATION_SYSTEMS.includes(c.systemKey));
+  assertEquals(later.length, 2 * LATER_ABLATION_SYSTEMS.length);
+  assertEquals(plan.cells.slice(-later.length), later);
 });

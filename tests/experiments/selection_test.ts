@@ -9,6 +9,9 @@ import {
 } from "../../lib/experiments/stored_cells.ts";
 import { selectedFrom, writeSelectedFile } from "../../lib/experiments/selection_record.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { DEFAULT_GRU4REC_CONFIG } from "../../lib/models/gru4rec.ts";
+import { DEFAULT_SASREC_CONFIG } from "../../lib/models/sasrec.ts";
+import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import {
   inheritedConfig,
@@ -368,4 +371,90 @@ Deno.test("a trial waiting for its backbone's selection names no default run to 
   const waiting = cellsOf(plan, "selection").filter((c) => c.trial?.index === 0 && c.waitsFor);
   assert(waiting.some((c) => c.systemKey === "Demure-SASRec"));
   for (const trial of waiting) assertEquals(trial.sameAs, undefined, trial.key);
+});
+
+Deno.test("the records' selection: each choice is its drawn trial's settings over its backbone's", () => {
+  // Pins what each system's seed draws (trial k of the records is today's trial k) and how a
+  // space's names map onto the settings: a changed draw or mapping reruns other configurations
+  // under the records' keys.
+  const records = readSelected("results-of-record/full/selected.json");
+  let checked = 0;
+  for (const [label, systems] of Object.entries(records)) {
+    for (const [system, choice] of Object.entries(systems)) {
+      const spec = SELECTION_SPECS[system as keyof typeof SELECTION_SPECS]!;
+      const base = spec.inheritsFrom ? inheritedConfig(systems[spec.inheritsFrom]) : {};
+      const trial = trialsOf(system as keyof typeof SELECTION_SPECS, choice.trials)[choice.trial];
+      assertEquals(choice.config, mergeTrialConfig(base, trial.config), `${label}/${system}`);
+      checked++;
+    }
+  }
+  assertEquals(checked, 12);
+});
+
+Deno.test("trialsOf: a count that is not a whole number of trials is refused", () => {
+  for (const count of [1.5, NaN, Infinity]) {
+    assertThrows(() => trialsOf("SASRec-MM", count), Error, `${count} trials for SASRec-MM`);
+  }
+});
+
+Deno.test("every backbone's draw leaves out its own defaults' point (trial 0 runs it)", () => {
+  const backbones = [
+    ["SASRec-ID", DEFAULT_SASREC_CONFIG.dropout],
+    ["SASRec-MM", DEFAULT_SASREC_CONFIG.dropout],
+    ["GRU4Rec-MM", DEFAULT_GRU4REC_CONFIG.dropout],
+  ] as const;
+  for (const [system, dropout] of backbones) {
+    // 3 learning rates x 4 dropouts, the defaults' point among them: 12 distinct trials.
+    assertEquals(maxTrialsOf(system), 12, system);
+    const defaults = JSON.stringify({ learningRate: DEFAULT_ADAM_CONFIG.learningRate, dropout });
+    const points = trialsOf(system, 12).slice(1).map((t) => JSON.stringify(t.point));
+    assertEquals(points.includes(defaults), false, system);
+  }
+});
+
+Deno.test("trialConfigOf: a name no space has is refused, not dropped", () => {
+  // A misspelt space entry would otherwise run the system's default for that setting unnoticed.
+  assertThrows(
+    () => trialConfigOf({ learningrate: 0.005 }),
+    Error,
+    'trialConfigOf: unknown hyper-parameter "learningrate"',
+  );
+});
+
+Deno.test("readSelected: a choice that is no object, or a trial that is no whole number, names the field", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/selected.json`;
+  const cases: [string, string][] = [
+    [
+      '{"MovieLens": {"SASRec-MM": 5}}',
+      'field "MovieLens"."SASRec-MM" is 5, expected an object (trial, config, valid, trials)',
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": [0]}}',
+      'field "MovieLens"."SASRec-MM" is [0], expected an object (trial, config, valid, trials)',
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 1.5, "config": {}, "valid": 0.1, "trials": 2}}}',
+      'field "MovieLens"."SASRec-MM".trial is 1.5, expected an integer >= 0',
+    ],
+    [
+      '{"MovieLens": {"SASRec-MM": {"trial": 0, "config": [], "valid": 0.1, "trials": 2}}}',
+      'field "MovieLens"."SASRec-MM".config is [], expected an object',
+    ],
+  ];
+  try {
+    for (const [text, message] of cases) {
+      Deno.writeTextFileSync(path, text);
+      assertThrows(() => readSelected(path), Error, `${path}: ${message}`);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("mergeTrialConfig: a CL4SRec setting both give is the trial's, as a Demure one is", () => {
+  // The fields above do not overlap: here the trial's weight and mask ratio must win.
+  const base = { cl4srec: { weight: 0.1, maskRatio: 0.2 }, demure: { lambda: 0.1 } };
+  const trial = { cl4srec: { weight: 0.5, maskRatio: 0.4 }, demure: { lambda: 0.2 } };
+  assertEquals(mergeTrialConfig(base, trial), trial);
 });
