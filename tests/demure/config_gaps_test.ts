@@ -74,7 +74,7 @@ Deno.test("masksAreRandom: the two variants without attribution, not the two wit
 Deno.test("warmupRefusal: the run's step count refuses only a warm-up by steps", () => {
   // 10 epochs of 3 steps: a 30-step warm-up would outlast the run, but a warm-up by epochs or by
   // plateau does not count steps (warmupSteps is not read), so neither is refused for it.
-  const trainer = { patience: 4, maxEpochs: 10 };
+  const trainer = { patience: 4, maxEpochs: 10, evalEvery: 1 };
   for (const warmupBy of ["epochs", "plateau"] as const) {
     assertEquals(
       warmupRefusal({ warmupBy, warmupEpochs: 1, warmupSteps: 30 }, trainer, 3),
