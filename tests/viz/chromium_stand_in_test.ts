@@ -300,6 +300,27 @@ Deno.test("figureToPng: a bare file name is written in the working folder", asyn
   });
 });
 
+Deno.test("figureToPng: the image replaces the file at the path, renamed over it, not written into it", async () => {
+  // Written to a temporary file and renamed over `path`, so that no reader sees half an image: a
+  // hard link to the old image still holds the old one, and no temporary file is left.
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    const path = `${dir}/bars.png`;
+    await Deno.writeTextFile(path, "old image");
+    await Deno.link(path, `${dir}/old.png`);
+    await figureToPng(bars, path, { chromium: { executable, sandbox: false } });
+    assertEquals(await Deno.readTextFile(`${dir}/old.png`), "old image");
+    assertEquals(new TextDecoder().decode((await Deno.readFile(path)).subarray(8)), "rest");
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
+      "bars.png",
+      "chromium",
+      "old.png",
+      "page.html",
+      "runs.log",
+    ]);
+  });
+});
+
 /** Prints `dom` as the dumped page, writes `events` as the net log and `stderr` to stderr. */
 function checkBody(dom: string, events: string, stderr = ""): string {
   const netLog = `{"constants":{"logEventTypes":{"URL_REQUEST_START_JOB":7}},"events":[${events}]}`;
