@@ -342,6 +342,29 @@ Deno.test("histogram: half-open bins, closed last bin, out-of-range values rejec
   assertThrows(() => histogram({ values: [], edges: [0, 0] }), Error, "edges must increase");
 });
 
+Deno.test("histogram: a value below the first edge or an edge below the one before it is refused, by index", () => {
+  // Each check against its neighbour: [0, 5, 3] is not ascending though every edge is above the
+  // first; a value below the first edge is as far outside the bins as one above the last.
+  const refused: [() => unknown, string][] = [
+    [
+      () => histogram({ values: [], edges: [0, 5, 3] }),
+      "histogram: edges must increase, edges[2] = 3",
+    ],
+    [
+      () => histogram({ values: [2, -1], edges: [0, 10] }),
+      "histogram: values[1] = -1 is outside [0, 10]",
+    ],
+  ];
+  for (const [build, message] of refused) assertThrows(build, Error, message);
+});
+
+Deno.test("histogram: the title as asked, the bars in the first series colour", () => {
+  const figure = histogram({ values: [1], edges: [0, 5], title: "History lengths" });
+  assertEquals(figure.layout.title, { text: "History lengths" });
+  assertEquals((figure.data[0] as BarTrace).marker?.color, seriesColor(0));
+  assertEquals(histogram({ values: [1], edges: [0, 5] }).layout.title, undefined);
+});
+
 Deno.test("heatmap: invalid cells become gaps and are not read", () => {
   const trace = contributionHeatmap({
     values: [0.5, NaN, 0.25, 0.75],

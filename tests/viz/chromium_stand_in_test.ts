@@ -236,6 +236,91 @@ Deno.test("figureToPng: no screenshot or one that is not a PNG is refused, namin
   });
 });
 
+Deno.test("figureToPng: a truncated or altered PNG signature is refused; the scale asked is used", async () => {
+  // All 8 signature bytes are checked: a screenshot cut short after "\x89PNG", or one whose last
+  // signature byte is wrong, is no PNG.
+  for (const shot of [String.raw`printf '\211PNG'`, String.raw`printf '\211PNG\r\n\032X'`]) {
+    await inStandInDir(async (dir) => {
+      const executable = await standIn(dir, screenshotBody(dir, shot));
+      const path = `${dir}/bars.png`;
+      await assertRejects(
+        () => figureToPng(bars, path, { scale: 1, chromium: { executable, sandbox: false } }),
+        Error,
+        `Chromium's output for ${path} is not a PNG`,
+      );
+      assertEquals(pathExists(path), false);
+      assertEquals(flag((await runsOf(dir))[0], "force-device-scale-factor"), "1");
+    });
+  }
+});
+
+Deno.test("figureToPng: a crash names the end of Chromium's log, where its fatal line is", async () => {
+  await inStandInDir(async (dir) => {
+    const body =
+      `i=0; while [ $i -lt 100 ]; do echo "[warning] noise line $i of the start-up log" >&2; ` +
+      `i=$((i+1)); done; echo "FATAL: the real reason" >&2; exit 3`;
+    const executable = await standIn(dir, body);
+    const error = await assertRejects(
+      () => figureToPng(bars, `${dir}/bars.png`, { chromium: { executable, sandbox: false } }),
+      Error,
+      "FATAL: the real reason",
+    );
+    // Bounded: the last 2000 characters of a long log, not all of it.
+    assert(error.message.length < 2300, `${error.message.length} characters`);
+  });
+});
+
+Deno.test("figureToPng: a bare file name is written in the working folder", async () => {
+  // In a process of its own: the working folder is the whole process's, and deno test --parallel
+  // runs every test module in one process.
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    const module = new URL("../../lib/viz/figure_png.ts", import.meta.url).href;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { figureToPng } from "${module}";` +
+        `await figureToPng({ data: [], layout: {} }, "bare.png", ` +
+        `{ chromium: { executable: ${JSON.stringify(executable)}, sandbox: false } });`,
+      ],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+    const bytes = await Deno.readFile(`${dir}/bare.png`);
+    assertEquals(new TextDecoder().decode(bytes.subarray(8)), "rest");
+    // No folder made from the name: beside it only what the stand-in keeps.
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
+      "bare.png",
+      "chromium",
+      "page.html",
+      "runs.log",
+    ]);
+  });
+});
+
+Deno.test("figureToPng: the image replaces the file at the path, renamed over it, not written into it", async () => {
+  // Written to a temporary file and renamed over `path`, so that no reader sees half an image: a
+  // hard link to the old image still holds the old one, and no temporary file is left.
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    const path = `${dir}/bars.png`;
+    await Deno.writeTextFile(path, "old image");
+    await Deno.link(path, `${dir}/old.png`);
+    await figureToPng(bars, path, { chromium: { executable, sandbox: false } });
+    assertEquals(await Deno.readTextFile(`${dir}/old.png`), "old image");
+    assertEquals(new TextDecoder().decode((await Deno.readFile(path)).subarray(8)), "rest");
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
+      "bars.png",
+      "chromium",
+      "old.png",
+      "page.html",
+      "runs.log",
+    ]);
+  });
+});
+
 /** Prints `dom` as the dumped page, writes `events` as the net log and `stderr` to stderr. */
 function checkBody(dom: string, events: string, stderr = ""): string {
   const netLog = `{"constants":{"logEventTypes":{"URL_REQUEST_START_JOB":7}},"events":[${events}]}`;

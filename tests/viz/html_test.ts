@@ -165,6 +165,83 @@ Deno.test("figure div: without a size the plot fills the width at 450 px high", 
   assertStringIncludes(html, 'style="width:100%;height:450px;"');
 });
 
+/** What a figure div's script did on a stand-in page: its `newPlot` calls and `load` listeners. */
+interface ScriptRun {
+  drawn: unknown[][];
+  onLoad: (() => void)[];
+  window: { Plotly?: { newPlot: (...args: unknown[]) => void } };
+}
+
+/**
+ * Runs the drawing script of `html` (a figure div) on a stand-in page: `sibling` is the element
+ * before the script, `byId` what `document.getElementById` finds, `plotly` whether plotly.js is
+ * loaded yet.
+ */
+function runFigureScript(html: string, sibling: object | null, byId: object, plotly: boolean) {
+  const script = html.slice(
+    html.indexOf("<script>") + "<script>".length,
+    html.lastIndexOf("</script>"),
+  );
+  const run: ScriptRun = { drawn: [], onLoad: [], window: {} };
+  const plotlyStandIn = { newPlot: (...args: unknown[]) => run.drawn.push(args) };
+  run.window = {
+    ...(plotly ? { Plotly: plotlyStandIn } : {}),
+    addEventListener: (type: string, listener: () => void) => {
+      if (type === "load") run.onLoad.push(listener);
+    },
+  } as ScriptRun["window"];
+  const document = {
+    currentScript: { previousElementSibling: sibling },
+    getElementById: (id: string) => (id === "f" ? byId : null),
+  };
+  new Function("document", "window", script)(document, run.window);
+  return { run, plotlyStandIn };
+}
+
+Deno.test("figure div: the script draws into its own div, at once or on load, responsive unless static", () => {
+  const figure: Figure = { data: [{ type: "bar", x: ["a"], y: [1] }], layout: { height: 200 } };
+  // Distinct contents: assertEquals compares by value.
+  const own = { id: "f", div: "this figure's" };
+  const earlier = { id: "f", div: "an earlier session's" };
+  // An earlier kernel session's div of the same id is what getElementById finds: not drawn into.
+  const { run } = runFigureScript(figureDivHtml(figure, { elementId: "f" }), own, earlier, true);
+  assertEquals(run.drawn, [[own, figure.data, figure.layout, {
+    responsive: true,
+    displaylogo: false,
+  }]]);
+  assertEquals(run.onLoad, []);
+  // A script whose previous sibling is not its div (moved by the page) falls back to the id.
+  const other = { id: "g", div: "another" };
+  const moved = runFigureScript(figureDivHtml(figure, { elementId: "f" }), other, earlier, true);
+  assertEquals(moved.run.drawn[0][0], earlier);
+  // Before plotly.js loads nothing is drawn; on load, once, statically when asked.
+  const html = figureDivHtml(figure, { elementId: "f", staticPlot: true });
+  const late = runFigureScript(html, own, earlier, false);
+  assertEquals([late.run.drawn.length, late.run.onLoad.length], [0, 1]);
+  late.run.window.Plotly = late.plotlyStandIn;
+  late.run.onLoad[0]();
+  assertEquals(late.run.drawn, [[own, figure.data, figure.layout, {
+    staticPlot: true,
+    displaylogo: false,
+  }]]);
+});
+
+Deno.test("figure div: a captioned figure is styled inline as the report's figure and figcaption", async () => {
+  // A notebook page has none of our stylesheet: each declaration of the report's rule for the
+  // element is on it inline.
+  const page = await renderHtmlReport([{ kind: "text", markdown: "x" }]);
+  const html = figureDivHtml({ data: [], layout: {} }, { elementId: "f", caption: "c" });
+  for (const element of ["figure", "figcaption"]) {
+    const rule = page.match(new RegExp(`[}>]${element}\\{([^}]*)\\}`));
+    assert(rule !== null, `no ${element} rule in the report's style`);
+    const inline = html.match(new RegExp(`<${element} style="([^"]*)"`));
+    assert(inline !== null, `${element} has no inline style`);
+    for (const declaration of rule[1].split(";")) {
+      assert(inline[1].split(";").includes(declaration), `${element}: ${declaration} missing`);
+    }
+  }
+});
+
 Deno.test("figure div: bad ids cannot break out of the attribute", () => {
   const html = figureDivHtml({ data: [], layout: {} }, { elementId: 'x"><img src=y>' });
   assertEquals(externalResourceUrls(html), []);
