@@ -75,3 +75,43 @@ Deno.test("rerun_cell: a missing, non-JSON or incomplete cell file is one line n
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("rerun_cell: no settings, a settings.system or settings.model that is not an object, or a bad result is one line", async () => {
+  // Mutation round FA (FA25, FA26, FA30): the checks of these fields were each read by no test;
+  // without them the rerun ended in a TypeError with a stack, or loaded the data before failing.
+  const folder = await Deno.makeTempDir({ prefix: "rerun_cell_bad_fields_" });
+  try {
+    const settings = {
+      dataset: {},
+      system: {},
+      model: {},
+      training: {},
+      seed: 0,
+      scoreAttribution: false,
+    };
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["no_settings", { key: "k", result: {} }, 'field "settings": expected an object'],
+      [
+        "system",
+        { key: "k", settings: { ...settings, system: "sasrec" }, result: {} },
+        'field "settings.system": expected an object',
+      ],
+      [
+        "model",
+        { key: "k", settings: { ...settings, model: null }, result: {} },
+        'field "settings.model": expected an object',
+      ],
+      ["result", { key: "k", settings, result: {} }, 'result: field "system" is undefined'],
+    ];
+    for (const [name, content, expected] of cases) {
+      const path = `${folder}/${name}.json`;
+      Deno.writeTextFileSync(path, JSON.stringify(content));
+      const run = await rerunCell([path]);
+      assertEquals(run.code, 1, run.stderr);
+      assert(run.stderr.startsWith(`rerun_cell: ${path}: ${expected}`), run.stderr);
+      assertEquals(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
