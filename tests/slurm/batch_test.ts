@@ -74,6 +74,8 @@ Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reprod
     },
   );
   assertStringIncludes(gpu, "#SBATCH --job-name=demure-cells-stage2\n");
+  // Minutes below 10 are two digits too (mutation round FA, FA40).
+  assertStringIncludes(gpu, "#SBATCH --time=00:05:00\n");
   assertStringIncludes(gpu, `export DEMURE_SELECTION_WAIT_S=${SELECTION_WAIT_SECONDS}\n`);
   assertStringIncludes(gpu, "#SBATCH --gres=gpu:1\n");
   assertStringIncludes(gpu, "#SBATCH --partition=gpu\n#SBATCH --account=lab\n");
