@@ -206,3 +206,48 @@ Deno.test("snapshot_running_cell: a best epoch or best validation that is not a 
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("snapshot_running_cell: noise counts that are not arrays of numbers, or count other modalities than the valid counts, are one line", async () => {
+  // Found in mutation round FA (reading FA16/FA21): the counts were not checked, so a non-array
+  // ended in a TypeError with a stack, and counts of unequal length gave a null rate for the
+  // modalities past the shorter one, without a word.
+  const folder = await Deno.makeTempDir({ prefix: "snapshot_cell_bad_counts_" });
+  try {
+    const state = { epochsDone: 1, bestEpoch: 1, bestValidation: 0, history: [] };
+    const cases: [string, unknown, string][] = [
+      ["hook_list", [1], 'field "trainerState.hookState": expected an object'],
+      [
+        "noise_number",
+        { noiseCount: 3, validCount: [4] },
+        'field "trainerState.hookState.noiseCount": expected an array of numbers',
+      ],
+      [
+        "valid_text",
+        { noiseCount: [1], validCount: ["4"] },
+        'field "trainerState.hookState.validCount": expected an array of numbers',
+      ],
+      [
+        "unequal",
+        { noiseCount: [1, 2], validCount: [4] },
+        'field "trainerState.hookState.validCount": expected 2 counts (one per modality of ' +
+        "noiseCount), found 1",
+      ],
+    ];
+    for (const [name, hookState, expected] of cases) {
+      const checkpoint = checkpointIn(folder, name, {
+        created: "x",
+        modelConfig: {},
+        trainerState: { ...state, hookState },
+      });
+      const run = await snapshot([checkpoint, `${folder}/out.json`]);
+      assertEquals(run.code, 1, run.stderr);
+      assertEquals(
+        run.stderr,
+        `snapshot_running_cell: ${checkpoint}/last.json: ${expected}\n`,
+      );
+    }
+    assertEquals([...Deno.readDirSync(folder)].some((entry) => entry.name === "out.json"), false);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
