@@ -2,8 +2,8 @@
  * scripts/rerun_cell.ts's verdict and `--write`, on copies of the quick record of record: a rerun
  * within tolerance of its record (another environment) passes, one that differs fails, and
  * `--write` replaces the stored result by the rerun's and keeps the key and settings. Found by
- * mutation round FA (FA27, FA28, FA34, FA35): the only rerun a test made was bit-identical, of a
- * seed-0 record, and none wrote.
+ * mutation round FA (FA27, FA28, FA31, FA34, FA35): the only rerun a test made was bit-identical,
+ * of a seed-0 record not scored for attribution, and none wrote.
  */
 import { assert, assertEquals } from "@std/assert";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
@@ -57,7 +57,9 @@ Deno.test("rerun_cell: within tolerance exits 0, differs exits 1, --write stores
     };
     const near = copy("near", 1e-4);
     const far = copy("far", 0.5);
-    const written = copy("written", 0.5);
+    // Scored for attribution, which the record is not: the rerun reads the file's setting (FA31).
+    const scored = { ...record.settings, scoreAttribution: true };
+    const written = copy("written", 0.5, scored);
     // The record's metrics under another seed: the rerun trains with the file's seed (FA34), and
     // seed 1 draws other metrics than the record's seed 0.
     const reseeded = copy("reseeded", 0, { ...record.settings, seed: record.result.seed + 1 });
@@ -75,7 +77,9 @@ Deno.test("rerun_cell: within tolerance exits 0, differs exits 1, --write stores
     assertEquals([writeRun.code, check(writeRun).status], [0, "differs"], writeRun.stderr);
     assertEquals(writeRun.stdout.trim().split("\n")[1], `wrote ${written}`);
     const stored = JSON.parse(Deno.readTextFileSync(written)) as Stored;
-    assertEquals([stored.key, stored.settings], [record.key, record.settings]);
+    assertEquals([stored.key, stored.settings], [record.key, scored]);
+    assert(stored.result.attribution !== undefined, "scored for attribution");
+    assertEquals(record.result.attribution, undefined);
     // Everything the rerun computes from the settings (not its timings, provenance text or
     // environment): as the record has it (FA35).
     const computed = (result: CellResult) => {
