@@ -93,7 +93,39 @@ function readEpochCheckpoint(path: string): EpochCheckpoint {
   if (!Array.isArray(state.history)) {
     throw new ScriptFailure(`${path}: field "trainerState.history": expected an array`);
   }
+  checkNoiseCounts(path, state.hookState);
   return parsed as EpochCheckpoint;
+}
+
+/**
+ * Demure's counts in `hookState` (absent for a run without Demure), which the noise rates divide:
+ * a count that is not a number, or valid counts for other modalities than the noise counts, used
+ * to end in a TypeError with a stack or in a null rate without a word.
+ */
+function checkNoiseCounts(path: string, hookState: unknown): void {
+  if (hookState === undefined) return;
+  const name = "trainerState.hookState";
+  if (typeof hookState !== "object" || hookState === null || Array.isArray(hookState)) {
+    throw new ScriptFailure(`${path}: field "${name}": expected an object`);
+  }
+  const counts = hookState as Record<string, unknown>;
+  for (const field of ["noiseCount", "validCount"]) {
+    const value = counts[field];
+    if (
+      value !== undefined &&
+      !(Array.isArray(value) && value.every((count) => typeof count === "number"))
+    ) {
+      throw new ScriptFailure(`${path}: field "${name}.${field}": expected an array of numbers`);
+    }
+  }
+  const noise = counts.noiseCount as number[] | undefined;
+  const valid = counts.validCount as number[] | undefined;
+  if (noise && valid && valid.length !== noise.length) {
+    throw new ScriptFailure(
+      `${path}: field "${name}.validCount": expected ${noise.length} counts (one per modality ` +
+        `of noiseCount), found ${valid.length}`,
+    );
+  }
 }
 
 if (import.meta.main) await runScript("snapshot_running_cell", main);

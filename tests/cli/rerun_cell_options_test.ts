@@ -75,3 +75,59 @@ Deno.test("rerun_cell: a missing, non-JSON or incomplete cell file is one line n
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("rerun_cell: no settings, a settings.system or settings.model that is not an object, or a bad result is one line", async () => {
+  // Mutation round FA (FA25, FA26, FA30, FA55, FA56): the checks of these fields were each read by
+  // no test; without them the rerun ended in a TypeError with a stack, or loaded the data before
+  // failing.
+  const folder = await Deno.makeTempDir({ prefix: "rerun_cell_bad_fields_" });
+  try {
+    const settings = {
+      dataset: {},
+      system: {},
+      model: {},
+      training: {},
+      seed: 0,
+      scoreAttribution: false,
+    };
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["no_settings", { key: "k", result: {} }, 'field "settings": expected an object'],
+      [
+        "system",
+        { key: "k", settings: { ...settings, system: "sasrec" }, result: {} },
+        'field "settings.system": expected an object',
+      ],
+      [
+        "model",
+        { key: "k", settings: { ...settings, model: null }, result: {} },
+        'field "settings.model": expected an object',
+      ],
+      ["result", { key: "k", settings, result: {} }, 'result: field "system" is undefined'],
+      // An array is not the object a field names (FA55); a list is not a cell file (FA56).
+      [
+        "dataset_list",
+        { key: "k", settings: { ...settings, dataset: [] }, result: {} },
+        'field "settings.dataset": expected an object',
+      ],
+    ];
+    const list = `${folder}/list.json`;
+    Deno.writeTextFileSync(list, JSON.stringify([{ key: "k", settings, result: {} }]));
+    const listRun = await rerunCell([list]);
+    assertEquals(listRun.code, 1, listRun.stderr);
+    assertEquals(
+      listRun.stderr,
+      `rerun_cell: ${list}: field "(top level)": expected an object { key, settings, result } ` +
+        "(a cell result file)\n",
+    );
+    for (const [name, content, expected] of cases) {
+      const path = `${folder}/${name}.json`;
+      Deno.writeTextFileSync(path, JSON.stringify(content));
+      const run = await rerunCell([path]);
+      assertEquals(run.code, 1, run.stderr);
+      assert(run.stderr.startsWith(`rerun_cell: ${path}: ${expected}`), run.stderr);
+      assertEquals(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});

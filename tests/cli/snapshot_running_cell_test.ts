@@ -153,3 +153,101 @@ Deno.test("snapshot_running_cell: no checkpoint, not JSON or a missing field is 
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("snapshot_running_cell: when it was saved, and the dataset's modalities when the config names none", async () => {
+  // Mutation round FA (FA17, FA18): neither the save time nor the fallback for a config without
+  // modalities was read by any test.
+  const folder = await Deno.makeTempDir({ prefix: "snapshot_cell_default_modalities_" });
+  try {
+    const checkpoint = checkpointIn(folder, "cell-0a1b2c", {
+      created: "2026-12-03T04:05:06.000Z",
+      modelConfig: {},
+      trainerState: {
+        epochsDone: 1,
+        bestEpoch: 1,
+        bestValidation: 0.4,
+        history: [epoch(1, 0.4)],
+        hookState: { noiseCount: [1, 1], validCount: [2, 4] },
+      },
+    });
+    const out = `${folder}/snapshot.json`;
+    const run = await snapshot([checkpoint, out]);
+    assertEquals([run.code, run.stderr], [0, ""]);
+    const written = JSON.parse(Deno.readTextFileSync(out));
+    assertEquals(written.savedAt, "2026-12-03T04:05:06.000Z");
+    assertEquals(written.modalities, "the dataset's, in order");
+    assertEquals(written.noiseRateByModality, [0.5, 0.25]);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("snapshot_running_cell: a best epoch or best validation that is not a number is one line naming it", async () => {
+  // Mutation round FA (FA19): only trainerState.epochsDone was checked by a test.
+  const folder = await Deno.makeTempDir({ prefix: "snapshot_cell_bad_best_" });
+  try {
+    const state = { epochsDone: 1, bestEpoch: 1, bestValidation: 0, history: [] };
+    for (const name of ["bestEpoch", "bestValidation"]) {
+      const checkpoint = checkpointIn(folder, name, {
+        created: "x",
+        modelConfig: {},
+        trainerState: { ...state, [name]: "1" },
+      });
+      const run = await snapshot([checkpoint, `${folder}/out.json`]);
+      assertEquals(run.code, 1, run.stderr);
+      assertEquals(
+        run.stderr,
+        `snapshot_running_cell: ${checkpoint}/last.json: field "trainerState.${name}": ` +
+          "expected a number\n",
+      );
+    }
+    assertEquals([...Deno.readDirSync(folder)].some((entry) => entry.name === "out.json"), false);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("snapshot_running_cell: noise counts that are not arrays of numbers, or count other modalities than the valid counts, are one line", async () => {
+  // Found in mutation round FA (reading FA16/FA21): the counts were not checked, so a non-array
+  // ended in a TypeError with a stack, and counts of unequal length gave a null rate for the
+  // modalities past the shorter one, without a word.
+  const folder = await Deno.makeTempDir({ prefix: "snapshot_cell_bad_counts_" });
+  try {
+    const state = { epochsDone: 1, bestEpoch: 1, bestValidation: 0, history: [] };
+    const cases: [string, unknown, string][] = [
+      ["hook_list", [1], 'field "trainerState.hookState": expected an object'],
+      [
+        "noise_number",
+        { noiseCount: 3, validCount: [4] },
+        'field "trainerState.hookState.noiseCount": expected an array of numbers',
+      ],
+      [
+        "valid_text",
+        { noiseCount: [1], validCount: ["4"] },
+        'field "trainerState.hookState.validCount": expected an array of numbers',
+      ],
+      [
+        "unequal",
+        { noiseCount: [1, 2], validCount: [4] },
+        'field "trainerState.hookState.validCount": expected 2 counts (one per modality of ' +
+        "noiseCount), found 1",
+      ],
+    ];
+    for (const [name, hookState, expected] of cases) {
+      const checkpoint = checkpointIn(folder, name, {
+        created: "x",
+        modelConfig: {},
+        trainerState: { ...state, hookState },
+      });
+      const run = await snapshot([checkpoint, `${folder}/out.json`]);
+      assertEquals(run.code, 1, run.stderr);
+      assertEquals(
+        run.stderr,
+        `snapshot_running_cell: ${checkpoint}/last.json: ${expected}\n`,
+      );
+    }
+    assertEquals([...Deno.readDirSync(folder)].some((entry) => entry.name === "out.json"), false);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});

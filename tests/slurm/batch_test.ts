@@ -1,4 +1,4 @@
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { runCaptured } from "./_run.ts";
 import {
   cellsBatchScript,
@@ -74,6 +74,8 @@ Deno.test("the array script maps SLURM_ARRAY_TASK_ID to its cell and runs reprod
     },
   );
   assertStringIncludes(gpu, "#SBATCH --job-name=demure-cells-stage2\n");
+  // Minutes below 10 are two digits too (mutation round FA, FA40).
+  assertStringIncludes(gpu, "#SBATCH --time=00:05:00\n");
   assertStringIncludes(gpu, `export DEMURE_SELECTION_WAIT_S=${SELECTION_WAIT_SECONDS}\n`);
   assertStringIncludes(gpu, "#SBATCH --gres=gpu:1\n");
   assertStringIncludes(gpu, "#SBATCH --partition=gpu\n#SBATCH --account=lab\n");
@@ -121,4 +123,87 @@ Deno.test("the report script names each submitted cell that did not finish, with
   assertStringIncludes(broken.stdout, "reproduce: boom");
   assertEquals(broken.stdout.includes("cells submitted"), false, broken.stdout);
   Deno.removeSync(dir, { recursive: true });
+});
+
+/**
+ * A stand-in for deno at `path` that prints where it ran, the environment a task sets and its
+ * arguments (one line each).
+ */
+function fakeDeno(path: string): string {
+  Deno.writeTextFileSync(
+    path,
+    "#!/bin/bash\n" +
+      'echo "cwd=$(pwd)"\n' +
+      'echo "threads=${DEMURE_BLAS_THREADS-unset} wait=${DEMURE_SELECTION_WAIT_S-unset}"\n' +
+      'echo "args=$*"\n',
+  );
+  Deno.chmodSync(path, 0o755);
+  return path;
+}
+
+// Mutation round FA (FA03, FA04, FA05, FA06, FA07, FA08): none of these was read by a test.
+Deno.test("the array script: the cpus it asks for are its BLAS threads, a stage after the first waits, the workspace is quoted", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const workspace = `${dir}/it's a workspace`;
+    Deno.mkdirSync(workspace);
+    const settings = { ...settingsIn(dir, fakeDeno(`${dir}/fake-deno`)), workspace };
+    const resources = { cpus: 3, memoryMb: 1024, minutes: 10 };
+    assertThrows(
+      () => cellsBatchScript({ stage: 0, keys: [], resources }, settings),
+      Error,
+      "no cells to submit",
+    );
+    // Where Slurm does not set SLURM_CPUS_PER_TASK, the task's cpus are its BLAS threads.
+    const unset = "unset SLURM_CPUS_PER_TASK DEMURE_SELECTION_WAIT_S DEMURE_BLAS_THREADS\n";
+    for (const stage of [0, 1]) {
+      const script = cellsBatchScript({ stage, keys: KEYS, resources }, settings);
+      assertStringIncludes(script, "#SBATCH --cpus-per-task=3\n");
+      const run = bash(unset + script, { SLURM_ARRAY_TASK_ID: "1", SLURM_ARRAY_JOB_ID: "41" });
+      assertEquals(run.code, 0, run.stderr);
+      const lines = run.stdout.trim().split("\n");
+      assertEquals(lines[1], `cwd=${workspace}`);
+      const wait = stage === 0 ? "unset" : String(SELECTION_WAIT_SECONDS);
+      assertEquals(lines[2], `threads=3 wait=${wait}`, `stage ${stage}`);
+      assert(lines[3].startsWith("args=run "), lines[3]);
+      assert(lines[3].includes(` --cell ${KEYS[1]} --results `), lines[3]);
+    }
+    // A task id past the last cell fails rather than running reproduce with an empty --cell.
+    const script = cellsBatchScript({ stage: 0, keys: KEYS, resources }, settings);
+    const past = bash(unset + script, { SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_JOB_ID: "41" });
+    assert(past.code !== 0, past.stdout);
+    assertEquals(past.stdout.includes("args="), false, past.stdout);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+// Mutation round FA (FA02, FA09, FA10, FA15): none of these was read by a test.
+Deno.test("the report script: runs reproduce --report-only, needs the array job ids, asks for the submission's partition and account", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const resources = { cpus: 1, memoryMb: 1024, minutes: 10 };
+    const arrays: StageArray[] = [{ stage: 0, keys: KEYS, resources }];
+    const settings = settingsIn(dir, fakeDeno(`${dir}/fake-deno`));
+    const script = reportBatchScript(arrays, { ...settings, partition: "cpu", account: "lab" });
+    assertStringIncludes(
+      script,
+      "#SBATCH --cpus-per-task=1\n#SBATCH --mem=2048M\n#SBATCH --time=00:30:00\n",
+    );
+    assertStringIncludes(script, "#SBATCH --partition=cpu\n#SBATCH --account=lab\n");
+    const run = bash(script, { DEMURE_CELLS_JOBS: "41" });
+    assertEquals(run.code, 0, run.stderr);
+    assertStringIncludes(
+      run.stdout,
+      `args=run ${settings.permissions.join(" ")} scripts/reproduce.ts --report-only ` +
+        `--results ${dir}/results --quick\n`,
+    );
+    // Without the job ids it could not name the logs: it fails before reproduce runs.
+    const noJobs = bash("unset DEMURE_CELLS_JOBS\n" + script, {});
+    assert(noJobs.code !== 0, noJobs.stdout);
+    assertStringIncludes(noJobs.stderr, "DEMURE_CELLS_JOBS");
+    assertEquals(noJobs.stdout.includes("args="), false, noJobs.stdout);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
