@@ -182,3 +182,21 @@ Deno.test("userModalityScores refuses scores of another length than the shape, n
     );
   }
 });
+
+Deno.test("userModalityScores refuses a NaN score at a valid pair, naming its index and user", () => {
+  // The mean went NaN, which reads as "the user has no such modality": selectNoiseByUserModality
+  // then dropped the modality from the candidates silently (found by mutation round FB).
+  const scores = Float32Array.from(SCORES);
+  scores[13] = NaN; // user 1, position 1, modality 1: a valid pair
+  assertThrows(
+    () => userModalityScores(scores, VALID, SHAPE),
+    Error,
+    "userModalityScores: score of valid pair at flat index 13 (user 1) is NaN",
+  );
+  scores[13] = SCORES[13];
+  scores[8] = NaN; // user 0, position 2, modality 2: not a valid pair, never read
+  assertEquals(
+    Array.from(userModalityScores(scores, VALID, SHAPE)).slice(0, 2),
+    [1, -3.5 / 3].map(Math.fround),
+  );
+});
