@@ -24,10 +24,17 @@ import type { SequentialRecommender } from "../models/sequential_recommender.ts"
 
 /**
  * A copy of an evaluation batch with next-item targets at every position: the following history
- * item, and `finalTargets[row]` after the last position.
+ * item, and `finalTargets[row]` after the last position. `finalTargets` holds one item per row;
+ * another length is refused (a short array read `undefined`, stored as item 0, as the target).
  */
 export function withNextItemTargets(batch: SequenceBatch, finalTargets: Int32Array): SequenceBatch {
   const { batchSize, length, items } = batch;
+  if (finalTargets.length !== batchSize) {
+    throw new Error(
+      `withNextItemTargets: finalTargets has ${finalTargets.length} entries, expected ` +
+        `${batchSize} (one per batch row)`,
+    );
+  }
   const targets = new Int32Array(batchSize * length);
   for (let row = 0; row < batchSize; row++) {
     for (let t = 0; t < length; t++) {

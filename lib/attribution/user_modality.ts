@@ -8,7 +8,8 @@ import type { NoiseSelection, PairShape } from "./types.ts";
 
 /**
  * `[batch, modality]` mean of `scores` `[batch, position, modality]` over each user's valid
- * positions of that modality; NaN where the user has none.
+ * positions of that modality; NaN where the user has none. A NaN score at a valid pair is refused:
+ * its mean would read as "the user has no such modality" and drop it from the selection silently.
  *
  * @example
  * ```ts
@@ -32,6 +33,11 @@ export function userModalityScores(
       for (let p = 0; p < positions; p++) {
         const i = (b * positions + p) * modalities + m;
         if (validMask[i] > 0) {
+          if (Number.isNaN(scores[i])) {
+            throw new Error(
+              `userModalityScores: score of valid pair at flat index ${i} (user ${b}) is NaN`,
+            );
+          }
           sum += scores[i];
           count++;
         }

@@ -174,3 +174,21 @@ Deno.test("IG: each baseline integrates its own path; the masked one weighs by t
     }
   }
 });
+
+Deno.test("completenessOf: an empty batch misses by nothing (0) and has no relative scale (NaN)", () => {
+  // max over no user: 0 is "no user misses", the identity of a max of absolute values; a start
+  // at -Infinity read as a readout no finite check would pass (found by mutation round FB).
+  const readout = completenessOf([], [], [0, 3, 2], 20, "zero_embedding");
+  assertEquals([readout.contributionSum.length, readout.delta.length], [0, 0]);
+  assertEquals(readout.maxAbsoluteDelta, 0);
+  assert(Number.isNaN(readout.maxRelativeDelta), `${readout.maxRelativeDelta}`);
+});
+
+Deno.test("completenessOf keeps the loss change in double precision, as its Float64Array says", () => {
+  // A float32 copy of 0.1 is 0.100000001490116...: a complete attribution (sum = 0.1) read a
+  // delta of -1.5e-9 instead of 0 (found by mutation round FB).
+  const readout = completenessOf([0.1, 0], [0.1], [1, 1, 2], 20, "masked");
+  assert(readout.lossChange instanceof Float64Array);
+  assertEquals([readout.lossChange[0], readout.contributionSum[0]], [0.1, 0.1]);
+  assertEquals([readout.delta[0], readout.maxAbsoluteDelta, readout.maxRelativeDelta], [0, 0, 0]);
+});

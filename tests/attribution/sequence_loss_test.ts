@@ -38,6 +38,18 @@ Deno.test("withNextItemTargets shifts the history and appends the final target",
   assertEquals(withTargets.items, batch.items, "the items are shared, not changed");
 });
 
+Deno.test("withNextItemTargets refuses final targets of another length than the batch, naming it", () => {
+  // A short array read undefined, stored as item 0: the last row's loss was that of item 0,
+  // silently; extra targets were ignored (found by mutation round FB).
+  for (const finalTargets of [Int32Array.of(7), Int32Array.of(7, 8, 9)]) {
+    assertThrows(
+      () => withNextItemTargets(batch, finalTargets),
+      Error,
+      `withNextItemTargets: finalTargets has ${finalTargets.length} entries, expected 2`,
+    );
+  }
+});
+
 Deno.test("sequenceLossOf is the mean next-item cross-entropy over real positions", () => {
   const { model, withTargets, items, presence, embeddings, itemTable } = lossInputs();
   const weights = tf.onesLike(presence) as tf.Tensor3D;

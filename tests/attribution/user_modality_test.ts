@@ -155,3 +155,48 @@ Deno.test("attributeModalities with user_modality granularity on a planted toy",
   assertEquals([score.rocAuc, score.precision], [1, 1]);
   tf.dispose([embeddings, mask, weights]);
 });
+
+Deno.test("selectNoiseByUserModality refuses userScores longer than [batch, modality], naming the count", () => {
+  // Only a short array was refused: the extra scores (another batch's, or a [batch, position,
+  // modality] array passed by mistake) were ignored silently (found by mutation round FB).
+  const scores = userModalityScores(SCORES, VALID, SHAPE);
+  assertThrows(
+    () =>
+      selectNoiseByUserModality(Float32Array.of(...scores, 0), VALID, SHAPE, {
+        kind: "threshold",
+        threshold: 0,
+      }),
+    Error,
+    "selectNoiseByUserModality: userScores has 7 entries, expected 6 for [batch, modality] = [2, 3]",
+  );
+});
+
+Deno.test("userModalityScores refuses scores of another length than the shape, naming them", () => {
+  // Short scores read their missing entries as undefined: the sums became NaN and the user's
+  // modalities were silently no candidates; longer ones were cut (found by mutation round FB).
+  for (const scores of [SCORES.slice(0, 17), Float32Array.of(...SCORES, 0)]) {
+    assertThrows(
+      () => userModalityScores(scores, VALID, SHAPE),
+      Error,
+      `userModalityScores: scores has ${scores.length} entries, expected 18`,
+    );
+  }
+});
+
+Deno.test("userModalityScores refuses a NaN score at a valid pair, naming its index and user", () => {
+  // The mean went NaN, which reads as "the user has no such modality": selectNoiseByUserModality
+  // then dropped the modality from the candidates silently (found by mutation round FB).
+  const scores = Float32Array.from(SCORES);
+  scores[13] = NaN; // user 1, position 1, modality 1: a valid pair
+  assertThrows(
+    () => userModalityScores(scores, VALID, SHAPE),
+    Error,
+    "userModalityScores: score of valid pair at flat index 13 (user 1) is NaN",
+  );
+  scores[13] = SCORES[13];
+  scores[8] = NaN; // user 0, position 2, modality 2: not a valid pair, never read
+  assertEquals(
+    Array.from(userModalityScores(scores, VALID, SHAPE)).slice(0, 2),
+    [1, -3.5 / 3].map(Math.fround),
+  );
+});
