@@ -105,3 +105,13 @@ Deno.test("tapGradient: the sink sees dLoss/dy and x, and x's gradient passes th
   assertEquals(seen.length, 2);
   tf.dispose([x, c, y]);
 });
+
+Deno.test("dropoutSeed: hashSeeds(stepSeed, layer) in that order, the seed every recorded mask was drawn with", () => {
+  // The arguments swapped draw other masks (hashSeeds is no symmetric hash): every training
+  // number of results-of-record/ would change.
+  for (const [stepSeed, layer] of [[7, 2], [0, 1], [123456789, 0]]) {
+    assertEquals(dropoutSeed(stepSeed, layer), hashSeeds(stepSeed, layer), `${stepSeed}, ${layer}`);
+  }
+  assertEquals(dropoutSeed(7, 2), 205515735);
+  assert(dropoutSeed(7, 2) !== dropoutSeed(2, 7));
+});
