@@ -7,7 +7,7 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { readFloat32, readTensors } from "../../lib/backend/read_values.ts";
+import { readAndDispose, readFloat32, readTensors } from "../../lib/backend/read_values.ts";
 import { tidyRead } from "../../lib/backend/tidy_read.ts";
 
 await initBackend({ backend: "cpu", verbose: false });
@@ -62,4 +62,18 @@ Deno.test("readTensors: string tensors are refused, also when all are strings", 
   );
   assertEquals(tf.memory().numTensors, before);
   tf.dispose(words);
+});
+
+Deno.test("readAndDispose: the values, the tensor disposed; a string tensor refused and disposed too", async () => {
+  const before = tf.memory().numTensors;
+  assertEquals(Array.from(await readAndDispose(tf.tensor1d([1, 2]))), [1, 2]);
+  assertEquals(tf.memory().numTensors, before);
+  // A string tensor's data() is its encoded bytes, no TypedArray: refused rather than passed on.
+  const words = tf.tensor1d(["a"]);
+  await assertRejects(
+    () => readAndDispose(words),
+    Error,
+    "readAndDispose: string tensors are not read",
+  );
+  assertEquals(words.isDisposed, true);
 });

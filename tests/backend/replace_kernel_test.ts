@@ -49,3 +49,32 @@ Deno.test("replaceKernel of a kernel the backend lacks names the kernel and the 
     "no stock NoSuchKernel kernel on wasm",
   );
 });
+
+Deno.test("replaceKernel: one kernel replaced on two backends is two replacements, each restored", () => {
+  const stocks = { wasm: tf.getKernel("Floor", "wasm")!, cpu: tf.getKernel("Floor", "cpu")! };
+  const made: string[] = [];
+  try {
+    for (const backend of ["wasm", "cpu"] as const) {
+      replaceKernel("Floor", backend, (stock) => {
+        made.push(backend);
+        return (args) => stock(args);
+      });
+    }
+    // Replaced on cpu too, though wasm's Floor was replaced first (the key names the backend).
+    assertEquals(made, ["wasm", "cpu"]);
+    assert(tf.getKernel("Floor", "cpu")!.kernelFunc !== stocks.cpu.kernelFunc);
+    // Idempotent per backend: a second replacement on wasm keeps the first.
+    replaceKernel("Floor", "wasm", (stock) => {
+      made.push("again");
+      return stock;
+    });
+    assertEquals(made, ["wasm", "cpu"]);
+    assertEquals(restoreKernel("Floor", "wasm"), true);
+    assertEquals(tf.getKernel("Floor", "wasm"), stocks.wasm);
+    assertEquals(restoreKernel("Floor", "cpu"), true);
+    assertEquals(tf.getKernel("Floor", "cpu"), stocks.cpu);
+  } finally {
+    restoreKernel("Floor", "wasm");
+    restoreKernel("Floor", "cpu");
+  }
+});

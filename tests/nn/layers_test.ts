@@ -4,6 +4,7 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import { tapGradient } from "../../lib/nn/gradient_tap.ts";
 import { dense, dropout, dropoutSeed, layerNorm } from "../../lib/nn/layers.ts";
 import { hashSeeds } from "../../lib/util/random.ts";
+import { seededDropout } from "../../lib/backend/kernels/dropout.ts";
 
 function mask(stepSeed: number, layer: number): number[] {
   return tf.tidy(() =>
@@ -104,4 +105,26 @@ Deno.test("tapGradient: the sink sees dLoss/dy and x, and x's gradient passes th
   assertEquals(Array.from(await y.data()), Array.from(x.dataSync()));
   assertEquals(seen.length, 2);
   tf.dispose([x, c, y]);
+});
+
+Deno.test("dropoutSeed: hashSeeds(stepSeed, layer) in that order, the seed every recorded mask was drawn with", () => {
+  // The arguments swapped draw other masks (hashSeeds is no symmetric hash): every training
+  // number of results-of-record/ would change.
+  for (const [stepSeed, layer] of [[7, 2], [0, 1], [123456789, 0]]) {
+    assertEquals(dropoutSeed(stepSeed, layer), hashSeeds(stepSeed, layer), `${stepSeed}, ${layer}`);
+  }
+  assertEquals(dropoutSeed(7, 2), 205515735);
+  assert(dropoutSeed(7, 2) !== dropoutSeed(2, 7));
+});
+
+Deno.test("dropout: layer k's mask is the one dropoutSeed(stepSeed, k) draws, not a neighbour's", async () => {
+  await initBackend({ verbose: false });
+  tf.tidy(() => {
+    const x = tf.ones([16, 8]);
+    for (const layer of [0, 1, 3]) {
+      const y = Array.from(dropout(x, 0.2, true, 41, layer).dataSync());
+      const own = Array.from(seededDropout(x, 0.2, dropoutSeed(41, layer)).dataSync());
+      assertEquals(y, own, `layer ${layer}`);
+    }
+  });
 });

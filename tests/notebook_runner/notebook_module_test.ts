@@ -4,7 +4,7 @@
  * at its notebook, cell and line.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { notebookModule } from "../../lib/notebook_runner/notebook_module.ts";
+import { locateInNotebook, notebookModule } from "../../lib/notebook_runner/notebook_module.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url);
 const root = new URL("../../", import.meta.url);
@@ -143,4 +143,67 @@ Deno.test("notebookModule: a dynamic import and a side-effect import resolve fro
   const lines = code.split("\n");
   assertEquals(lines[2], 'const { x } = await import("file:///work/lib/x.ts");');
   assertEquals(lines[3], 'import "file:///work/notebooks/setup.ts";');
+});
+
+Deno.test("notebookModule: raw and markdown cells are no code; a source given as one string is", () => {
+  const url = new URL("file:///work/notebooks/07_page.ipynb");
+  const { code, origins } = notebookModule(
+    JSON.stringify({
+      cells: [
+        { cell_type: "raw", source: ["not code\n"] },
+        { cell_type: "markdown", source: "# title" },
+        // nbformat allows a cell's source as one string as well as a list of lines.
+        { cell_type: "code", source: "const a = await Promise.resolve(1);\na;" },
+      ],
+    }),
+    url,
+  );
+  assertEquals(code.split("\n"), [
+    "// Code cells of /work/notebooks/07_page.ipynb (generated for a type check; not run).",
+    "// cell 2",
+    "const a = await Promise.resolve(1);",
+    "a;",
+    ";",
+    // A module although the notebook imports nothing: top-level await needs one.
+    "export {};",
+    "",
+  ]);
+  assertEquals(origins, [null, null, { cell: 2, line: 1 }, { cell: 2, line: 2 }, null, null]);
+});
+
+Deno.test("notebookModule: every relative import of a line is resolved, not only the first", () => {
+  const url = new URL("file:///work/notebooks/07_page.ipynb");
+  const cell = ['import "./a.ts"; import { b } from "../b.ts";'];
+  const { code } = notebookModule(
+    JSON.stringify({ cells: [{ cell_type: "code", source: cell }] }),
+    url,
+  );
+  assertEquals(
+    code.split("\n")[2],
+    'import "file:///work/notebooks/a.ts"; import { b } from "file:///work/b.ts";',
+  );
+});
+
+Deno.test("locateInNotebook: every location of the module, a path with regex characters, added lines left", () => {
+  const module = notebookModule(
+    JSON.stringify({ cells: [{ cell_type: "code", source: ["let a = 1;\n", "a = 2;"] }] }),
+    new URL("file:///w/n.ipynb"),
+  );
+  // The module's lines: 1 header, 2 "// cell 0", 3 "let a = 1;", 4 "a = 2;", 5 ";", 6 export.
+  const url = "file:///tmp/a+b/n.ts";
+  const output = [
+    `${url}:3:5`,
+    `${url}:4:1 and ${url}:3:9`,
+    `${url}:5:1`, // a line the extraction added: left as deno check wrote it
+    "file:///tmp/ab/n.ts:3:5", // another module ("+" is no regex quantifier here)
+  ].join("\n");
+  assertEquals(
+    locateInNotebook(output, url, module, "n.ipynb"),
+    [
+      "n.ipynb cell 0 line 1:5",
+      "n.ipynb cell 0 line 2:1 and n.ipynb cell 0 line 1:9",
+      `${url}:5:1`,
+      "file:///tmp/ab/n.ts:3:5",
+    ].join("\n"),
+  );
 });
