@@ -7,7 +7,7 @@ import {
   type LabServer,
   startLabServer,
 } from "../../lib/notebook_runner/lab_server.ts";
-import { withDefaultLabPorts } from "./_default_lab_ports.ts";
+import { labTestPorts } from "./_lab_test_ports.ts";
 
 const projectRoot = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const problem = await labProblem();
@@ -101,14 +101,14 @@ Deno.test({
   ignore: problem !== null,
   async fn() {
     // Both find the same port free; the second Jupyter to bind it fails and is restarted above it.
-    const { ports, reasons } = await withDefaultLabPorts(false, async () => {
-      const results = await Promise.allSettled([
-        startLabServer({ projectRoot }),
-        startLabServer({ projectRoot }),
-      ]);
-      const ports = results.map((result) => result.status === "fulfilled" && result.value.port);
-      return { ports, reasons: await stopStarted(results) };
-    });
+    // A range of their own: the default one's 8888 may be a user's own `./run.sh lab`.
+    const portRange = labTestPorts("live: two started at once without a port");
+    const results = await Promise.allSettled([
+      startLabServer({ projectRoot, portRange }),
+      startLabServer({ projectRoot, portRange }),
+    ]);
+    const ports = results.map((result) => result.status === "fulfilled" && result.value.port);
+    const reasons = await stopStarted(results);
     assertEquals(reasons, []);
     assert(ports[0] !== ports[1], `both on port ${ports[0]}`);
   },
