@@ -11,9 +11,10 @@
  * port 8888 is already in use.", "Permission to listen on port 8888 denied."; read from its
  * output, which is therefore piped: to the log file, else on to this process's stdout and stderr),
  * and so does a port found taken after the exit. Without an explicit port the next free one of
- * the default range is tried then (5 servers at most, `LAB_BIND_ATTEMPTS`); the error after the
- * last names the range and each port's reason. An explicit port refused that way is the same
- * error as one taken before the start. Any other early exit is an error with its log's last lines.
+ * the range (`portRange`, by default 8888-8937) is tried then (5 servers at most,
+ * `LAB_BIND_ATTEMPTS`); the error after the last names the range and each port's reason. An
+ * explicit port refused that way is the same error as one taken before the start. Any other early
+ * exit is an error with its log's last lines.
  *
  * Stopping: the server runs in a session of its own (a Ctrl-C in the terminal reaches only the
  * launcher, never Jupyter's interactive "Shutdown this notebook server (y/[n])?" prompt); `stop()`
@@ -35,9 +36,18 @@ import { pathExists } from "../util/path_exists.ts";
 import { checkInteger, checkNumber } from "../util/settings.ts";
 import { defaultJupyterPython } from "./_jupyter_python.ts";
 
+/** Ports `first` to `first + count - 1`, tried from the first up when no port is asked for. */
+export interface LabPortRange {
+  /** The port tried first (1-65535). */
+  first: number;
+  /** How many ports, the first included (>= 1; the last must be <= 65535). */
+  count: number;
+}
+
+/** The range tried when no port is asked for: 8888 and the next 49 (named `8888-8937`). */
+export const DEFAULT_LAB_PORTS: Readonly<LabPortRange> = Object.freeze({ first: 8888, count: 50 });
 /** The port tried first when none is asked for; the next free one above it is taken otherwise. */
-export const DEFAULT_LAB_PORT = 8888;
-const PORTS_TRIED = 50;
+export const DEFAULT_LAB_PORT: number = DEFAULT_LAB_PORTS.first;
 /**
  * Servers started at most, each on the next free port, when no port was asked for and other
  * servers take the chosen one before Jupyter binds it.
@@ -48,8 +58,14 @@ const LAB_BIND_ATTEMPTS = 5;
 export interface LabServerConfig {
   /** Project root (holds `notebooks/` and `.jupyter/`). */
   projectRoot: string;
-  /** Port to bind (1-65535); it must be free. Default: the first free port from 8888 up. */
+  /** Port to bind (1-65535); it must be free. Default: the first free port of `portRange`. */
   port?: number;
+  /**
+   * The ports tried, from the first up, when `port` is not given. Default:
+   * {@linkcode DEFAULT_LAB_PORTS} (8888-8937). Tests pass a range of their own, so that a
+   * server already on 8888 (a user's own `./run.sh lab`) changes none of their outcomes.
+   */
+  portRange?: LabPortRange;
   /** Token of the URL; default: 32 random hex digits. */
   token?: string;
   /** Python with Jupyter Notebook. Default: `$DEMURE_JUPYTER_PYTHON` or `/usr/bin/python3`. */
@@ -135,30 +151,36 @@ function isPortFree(port: number): boolean {
 
 const portInUse = (port: number) => new Error(`port ${port} on 127.0.0.1 is in use`);
 
-/** The default range as the messages name it: `8888-8937`. */
-const DEFAULT_RANGE = `${DEFAULT_LAB_PORT}-${DEFAULT_LAB_PORT + PORTS_TRIED - 1}`;
+/** Throws a SettingError unless `range` holds ports 1-65535 only, one at least. */
+function checkPortRange(range: LabPortRange): void {
+  checkInteger("LabServerConfig.portRange.first", range.first, { min: 1, max: 65535 });
+  checkInteger("LabServerConfig.portRange.count", range.count, {
+    min: 1,
+    max: 65536 - range.first,
+  });
+}
 
-/** `port` if free (an explicit port is never swapped), else the first free port from 8888. */
-function choosePort(port: number | undefined): number {
+/** The range as the messages name it, e.g. `8888-8937`. */
+const rangeName = (range: LabPortRange) => `${range.first}-${range.first + range.count - 1}`;
+
+/** `port` if free (an explicit port is never swapped), else the range's first free port. */
+function choosePort(port: number | undefined, range: LabPortRange): number {
   if (port !== undefined) {
     // 0 would let the OS pick a port, which an explicit port must never be.
     checkInteger("LabServerConfig.port", port, { min: 1, max: 65535 });
     if (!isPortFree(port)) throw portInUse(port);
     return port;
   }
-  return firstFreePort(DEFAULT_LAB_PORT);
+  const free = nextFreePort(range.first, range);
+  if (free === undefined) {
+    throw new Error(`ports ${rangeName(range)} are all in use; pass --port N`);
+  }
+  return free;
 }
 
-/** The first free port from `from` up within the default range (8888 and the next 49). */
-function firstFreePort(from: number): number {
-  const port = nextFreePort(from);
-  if (port === undefined) throw new Error(`ports ${DEFAULT_RANGE} are all in use; pass --port N`);
-  return port;
-}
-
-/** The first free port from `from` up within the default range, or undefined past its end. */
-function nextFreePort(from: number): number | undefined {
-  for (let candidate = from; candidate < DEFAULT_LAB_PORT + PORTS_TRIED; candidate++) {
+/** The first free port from `from` up within `range`, or undefined past its end. */
+function nextFreePort(from: number, range: LabPortRange): number | undefined {
+  for (let candidate = from; candidate < range.first + range.count; candidate++) {
     if (isPortFree(candidate)) return candidate;
   }
   return undefined;
@@ -346,10 +368,12 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
   if (config.startTimeoutS !== undefined) {
     checkNumber("LabServerConfig.startTimeoutS", config.startTimeoutS, { above: 0 });
   }
+  const range = config.portRange ?? DEFAULT_LAB_PORTS;
+  checkPortRange(range);
   const python = config.python ?? defaultJupyterPython();
   const problem = await labProblem(python);
   if (problem) throw new Error(problem);
-  let port = choosePort(config.port);
+  let port = choosePort(config.port, range);
   const token = config.token ?? randomToken();
   const spec = await ensureDenoKernelspec({ projectRoot: config.projectRoot });
   /** Each port a server was started on and could not bind, with the reason. */
@@ -363,13 +387,13 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
         throw error.reason === "in use" ? portInUse(port) : error;
       }
       refused.push(`${port} ${error.reason}`);
-      const next = attempt === LAB_BIND_ATTEMPTS ? undefined : nextFreePort(port + 1);
+      const next = attempt === LAB_BIND_ATTEMPTS ? undefined : nextFreePort(port + 1, range);
       if (next === undefined) {
         const end = attempt === LAB_BIND_ATTEMPTS
           ? `${LAB_BIND_ATTEMPTS} servers started`
           : "no free port after the last";
         throw new Error(
-          `no port of ${DEFAULT_RANGE} could be bound (${end}): ${refused.join(", ")}; ` +
+          `no port of ${rangeName(range)} could be bound (${end}): ${refused.join(", ")}; ` +
             "pass --port N",
         );
       }

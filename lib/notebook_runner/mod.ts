@@ -25,6 +25,8 @@ export {
 } from "./execute_notebook.ts";
 export {
   DEFAULT_LAB_PORT,
+  DEFAULT_LAB_PORTS,
+  type LabPortRange,
   labProblem,
   type LabServer,
   type LabServerConfig,

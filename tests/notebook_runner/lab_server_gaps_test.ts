@@ -6,7 +6,7 @@
  * that only says the port "is not available"; an early exit's error quoting the last 5 lines of
  * its log (only its status when it said nothing, the end of a log longer than the 16 KiB kept);
  * the server's stdout and stderr passed on to this process's own, each to its own; the log file
- * holding every server of one start; the default range's end reached before 5 servers; stop()
+ * holding every server of one start; the range's end reached before 5 servers; stop()
  * counting only what outlived the server, ending what the server left when it died by itself,
  * and being one stop however often it is called.
  */
@@ -18,7 +18,7 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { startLabServer } from "../../lib/notebook_runner/lab_server.ts";
-import { withDefaultLabPorts } from "./_default_lab_ports.ts";
+import { labTestPorts, portsOf } from "./_lab_test_ports.ts";
 import { fakeJupyter, fakePython, freePort } from "./_lab_stand_ins.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -182,41 +182,36 @@ Deno.test("lab server gaps: with no log file the server's stdout and stderr go o
   });
 });
 
-Deno.test("lab server gaps: the default range's end reached before 5 servers says so; the log file holds every server's output", () =>
-  withDefaultLabPorts(true, () =>
-    inTempDir(async (dir) => {
-      // Every server refused (its bind failed, the port free again at its exit), and every port
-      // of the range after the second held: two servers, then no free port.
-      const python = await fakePython(
-        dir,
-        `for a in "$@"; do case "$a" in --port=*) port="\${a#--port=}";; esac; done\n` +
-          'echo "[I 06:11:25.858 NotebookApp] The port $port is already in use." >&2\nexit 1',
-      );
-      const listeners: Deno.Listener[] = [];
-      const logFile = `${dir}/server.log`;
-      try {
-        for (let port = 8890; port < 8938; port++) {
-          try {
-            listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
-          } catch (error) {
-            // in use by another program: taken all the same
-            if (!(error instanceof Deno.errors.AddrInUse)) throw error;
-          }
-        }
-        assertEquals(
-          await startError({ projectRoot, python, logFile }),
-          "no port of 8888-8937 could be bound (no free port after the last): " +
-            "8888 in use, 8889 in use; pass --port N",
-        );
-      } finally {
-        for (const listener of listeners) listener.close();
-      }
+Deno.test("lab server gaps: the range's end reached before 5 servers says so; the log file holds every server's output", () =>
+  inTempDir(async (dir) => {
+    // Every server refused (its bind failed, the port free again at its exit), and every port
+    // of the range after the second held: two servers, then no free port.
+    const python = await fakePython(
+      dir,
+      `for a in "$@"; do case "$a" in --port=*) port="\${a#--port=}";; esac; done\n` +
+        'echo "[I 06:11:25.858 NotebookApp] The port $port is already in use." >&2\nexit 1',
+    );
+    const portRange = labTestPorts("gaps: the range's end reached before 5 servers");
+    const [first, second, ...rest] = portsOf(portRange);
+    const last = rest[rest.length - 1];
+    const listeners: Deno.Listener[] = [];
+    const logFile = `${dir}/server.log`;
+    try {
+      for (const port of rest) listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
       assertEquals(
-        await Deno.readTextFile(logFile),
-        "[I 06:11:25.858 NotebookApp] The port 8888 is already in use.\n" +
-          "[I 06:11:25.858 NotebookApp] The port 8889 is already in use.\n",
+        await startError({ projectRoot, python, logFile, portRange }),
+        `no port of ${first}-${last} could be bound (no free port after the last): ` +
+          `${first} in use, ${second} in use; pass --port N`,
       );
-    })));
+    } finally {
+      for (const listener of listeners) listener.close();
+    }
+    assertEquals(
+      await Deno.readTextFile(logFile),
+      `[I 06:11:25.858 NotebookApp] The port ${first} is already in use.\n` +
+        `[I 06:11:25.858 NotebookApp] The port ${second} is already in use.\n`,
+    );
+  }));
 
 Deno.test("lab server gaps: stop() signals none of the processes the server ended itself, and is one stop however often called", () =>
   inTempDir(async (dir) => {

@@ -7,7 +7,7 @@ import {
   type LabServer,
   startLabServer,
 } from "../../lib/notebook_runner/lab_server.ts";
-import { withDefaultLabPorts } from "./_default_lab_ports.ts";
+import { labTestPorts } from "./_lab_test_ports.ts";
 
 const projectRoot = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 const problem = await labProblem();
@@ -86,14 +86,18 @@ Deno.test({
   },
 });
 
-/** Stops every server in `results` that started; the reasons of those that did not. */
+/**
+ * Stops every server in `results` that started, then asserts none left a process running; the
+ * reasons of those that did not start. Every one is stopped before any assertion: one failing
+ * first left the next server running after the test (a Jupyter in a session of its own).
+ */
 async function stopStarted(results: PromiseSettledResult<LabServer>[]): Promise<string[]> {
-  const reasons: string[] = [];
-  for (const result of results) {
-    if (result.status === "fulfilled") assertEquals((await result.value.stop()).leftRunning, []);
-    else reasons.push((result.reason as Error).message);
-  }
-  return reasons;
+  const started = results.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
+  const reports = await Promise.all(started.map((server) => server.stop()));
+  for (const report of reports) assertEquals(report.leftRunning, []);
+  return results.flatMap((result) =>
+    result.status === "rejected" ? [(result.reason as Error).message] : []
+  );
 }
 
 Deno.test({
@@ -101,14 +105,14 @@ Deno.test({
   ignore: problem !== null,
   async fn() {
     // Both find the same port free; the second Jupyter to bind it fails and is restarted above it.
-    const { ports, reasons } = await withDefaultLabPorts(false, async () => {
-      const results = await Promise.allSettled([
-        startLabServer({ projectRoot }),
-        startLabServer({ projectRoot }),
-      ]);
-      const ports = results.map((result) => result.status === "fulfilled" && result.value.port);
-      return { ports, reasons: await stopStarted(results) };
-    });
+    // A range of their own: the default one's 8888 may be a user's own `./run.sh lab`.
+    const portRange = labTestPorts("live: two started at once without a port");
+    const results = await Promise.allSettled([
+      startLabServer({ projectRoot, portRange }),
+      startLabServer({ projectRoot, portRange }),
+    ]);
+    const ports = results.map((result) => result.status === "fulfilled" && result.value.port);
+    const reasons = await stopStarted(results);
     assertEquals(reasons, []);
     assert(ports[0] !== ports[1], `both on port ${ports[0]}`);
   },

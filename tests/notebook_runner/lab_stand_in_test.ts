@@ -7,15 +7,16 @@
  * though free again after its exit, is passed over for the next one of the range; a
  * server that never answers is given up after `startTimeoutS`, not before, and stopped with every
  * process it started, one that ignores SIGTERM included; a Python without Jupyter is named with
- * its import error; the default port range all taken is an error naming it, and so are other
- * servers taking 5 ports in a row; the project's Jupyter folder comes first on JUPYTER_PATH. With
- * lab_fake_jupyter.py as the server: stop() signals what outlived it, names what outlives SIGKILL
+ * its import error; the port range all taken is an error naming it, and so are other
+ * servers taking 5 ports in a row (each test on a range of its own, LabServerConfig.portRange,
+ * so that a server already on 8888 changes no outcome); the project's Jupyter folder comes first
+ * on JUPYTER_PATH. With lab_fake_jupyter.py as the server: stop() signals what outlived it, names what outlives SIGKILL
  * (made to look so; `./run.sh lab` then exits 1 naming it), and ends the periodic look at the
  * server's processes.
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
-import { withDefaultLabPorts } from "./_default_lab_ports.ts";
+import { labTestPorts, portsOf } from "./_lab_test_ports.ts";
 import { fakeJupyter, fakePython, freePort } from "./_lab_stand_ins.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -35,6 +36,7 @@ Deno.test("lab server: a server that exits before answering is its exit status, 
   try {
     const python = await fakePython(dir, "echo server-stdout\necho server-stderr >&2\nexit 3");
     const logFile = `${dir}/server.log`;
+    const portRange = labTestPorts("stand-in: an early exit without a port");
     for (const port of [freePort(), undefined]) {
       // A log of an earlier run, longer than this one's: replaced, not overwritten in part.
       await Deno.writeTextFile(
@@ -42,7 +44,7 @@ Deno.test("lab server: a server that exits before answering is its exit status, 
         "an earlier server's log, longer than this one's\n".repeat(3),
       );
       const error = await assertRejects(
-        () => startLabServer({ projectRoot, python, port, logFile }),
+        () => startLabServer({ projectRoot, python, port, portRange, logFile }),
         Error,
         "the server exited with status 3; the end of its log:\n  server-",
       );
@@ -157,75 +159,72 @@ Deno.test("lab server: a Python without Jupyter Notebook is named with the impor
   }
 });
 
-Deno.test("lab server: with 8888-8937 all in use and no port asked for, the error names that range", () =>
-  withDefaultLabPorts(true, async () => {
-    const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
-    const listeners: Deno.Listener[] = [];
-    try {
-      // A server that would start exits at once: a port past the range must not even be tried.
-      const python = await fakePython(dir, "exit 3");
-      for (let port = 8888; port < 8938; port++) {
-        try {
-          listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
-        } catch (error) {
-          // in use by another program: taken all the same
-          if (!(error instanceof Deno.errors.AddrInUse)) throw error;
-        }
-      }
-      await assertRejects(
-        () => startLabServer({ projectRoot, python }),
-        Error,
-        "ports 8888-8937 are all in use; pass --port N",
-      );
-    } finally {
-      for (const listener of listeners) listener.close();
-      await Deno.remove(dir, { recursive: true });
+Deno.test("lab server: with its range all in use and no port asked for, the error names that range", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const listeners: Deno.Listener[] = [];
+  try {
+    // A server that would start exits at once: a port past the range must not even be tried.
+    const python = await fakePython(dir, "exit 3");
+    const portRange = labTestPorts("stand-in: the range all in use");
+    for (const port of portsOf(portRange)) {
+      listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
     }
-  }));
-
-Deno.test("lab server: other servers taking the port at each start are given up on after 5 ports, naming the last", () =>
-  withDefaultLabPorts(true, async () => {
-    // Each stand-in leaves its port bound by a process of its own, then exits: as when another
-    // server bound the port first. The start tries the next free port, 5 ports in all. The binder
-    // sets SO_REUSEADDR, as servers do (Jupyter's tornado, Deno.listen): without it, a port that an
-    // earlier test's connections left in TIME_WAIT cannot be bound though the lab sees it free
-    // (reproduced: with 8888 in TIME_WAIT the binder failed and the start gave up after one port;
-    // in the parallel suite the lab tests before it leave exactly that).
-    const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
-    const binder = "import socket, sys, time\n" +
-      "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n" +
-      "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n" +
-      "open(sys.argv[2], 'w').close(); time.sleep(60)";
-    const python = await fakePython(
-      dir,
-      `for a in "$@"; do case "$a" in --port=*) port="\${a#--port=}";; esac; done\n` +
-        `echo "$port" >> ${dir}/ports\n` +
-        `/usr/bin/python3 -c "${binder}" "$port" ${dir}/bound-$port &\n` +
-        `echo $! >> ${dir}/binders\n` +
-        `i=0; while [ ! -e ${dir}/bound-$port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n` +
-        "exit 3",
+    const last = portRange.first + portRange.count - 1;
+    await assertRejects(
+      () => startLabServer({ projectRoot, python, portRange }),
+      Error,
+      `ports ${portRange.first}-${last} are all in use; pass --port N`,
     );
-    try {
-      const error = await assertRejects(() => startLabServer({ projectRoot, python }));
-      const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n");
-      assertEquals(ports.length, 5, `ports tried: ${ports}`);
-      assertEquals(
-        (error as Error).message,
-        "no port of 8888-8937 could be bound (5 servers started): " +
-          `${ports.map((port) => `${port} in use`).join(", ")}; pass --port N`,
-      );
-    } finally {
-      const binders = await Deno.readTextFile(`${dir}/binders`).catch(() => "");
-      for (const pid of binders.trim().split("\n").filter(Boolean)) {
-        try {
-          Deno.kill(Number(pid), "SIGKILL");
-        } catch {
-          // Gone already.
-        }
+  } finally {
+    for (const listener of listeners) listener.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("lab server: other servers taking the port at each start are given up on after 5 ports, naming the last", async () => {
+  // Each stand-in leaves its port bound by a process of its own, then exits: as when another
+  // server bound the port first. The start tries the next free port, 5 ports in all. The binder
+  // sets SO_REUSEADDR, as servers do (Jupyter's tornado, Deno.listen): without it, a port that an
+  // earlier test's connections left in TIME_WAIT cannot be bound though the lab sees it free
+  // (reproduced: with 8888 in TIME_WAIT the binder failed and the start gave up after one port;
+  // in the parallel suite the lab tests before it leave exactly that).
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  const binder = "import socket, sys, time\n" +
+    "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n" +
+    "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen()\n" +
+    "open(sys.argv[2], 'w').close(); time.sleep(60)";
+  const python = await fakePython(
+    dir,
+    `for a in "$@"; do case "$a" in --port=*) port="\${a#--port=}";; esac; done\n` +
+      `echo "$port" >> ${dir}/ports\n` +
+      `/usr/bin/python3 -c "${binder}" "$port" ${dir}/bound-$port &\n` +
+      `echo $! >> ${dir}/binders\n` +
+      `i=0; while [ ! -e ${dir}/bound-$port ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n` +
+      "exit 3",
+  );
+  const portRange = labTestPorts("stand-in: other servers taking 5 ports");
+  const last = portRange.first + portRange.count - 1;
+  try {
+    const error = await assertRejects(() => startLabServer({ projectRoot, python, portRange }));
+    const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n");
+    assertEquals(ports.length, 5, `ports tried: ${ports}`);
+    assertEquals(
+      (error as Error).message,
+      `no port of ${portRange.first}-${last} could be bound (5 servers started): ` +
+        `${ports.map((port) => `${port} in use`).join(", ")}; pass --port N`,
+    );
+  } finally {
+    const binders = await Deno.readTextFile(`${dir}/binders`).catch(() => "");
+    for (const pid of binders.trim().split("\n").filter(Boolean)) {
+      try {
+        Deno.kill(Number(pid), "SIGKILL");
+      } catch {
+        // Gone already.
       }
-      await Deno.remove(dir, { recursive: true });
     }
-  }));
+    await Deno.remove(dir, { recursive: true });
+  }
+});
 
 /**
  * A stand-in whose server, started on a port listed in `dir/refused` (or the first one started
@@ -266,63 +265,64 @@ function refusingPython(dir: string): Promise<string> {
   );
 }
 
-Deno.test("lab server: a port its server could not bind, free again when it exited, is passed over for the next one of the range", () =>
-  withDefaultLabPorts(false, async () => {
-    // It was "the server exited with status 1": the lab looked at the port after Jupyter's exit,
-    // found it free and took the exit for another failure (reproduced with the real Jupyter and a
-    // listener held from before its bind to after its exit).
-    const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+Deno.test("lab server: a port its server could not bind, free again when it exited, is passed over for the next one of the range", async () => {
+  // It was "the server exited with status 1": the lab looked at the port after Jupyter's exit,
+  // found it free and took the exit for another failure (reproduced with the real Jupyter and a
+  // listener held from before its bind to after its exit).
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const refusedFile = `${dir}/refused`;
+    await Deno.writeTextFile(refusedFile, "");
+    const python = await refusingPython(dir);
+    const env = { FAKE_EARLY_FILE: `${dir}/asked_early`, FAKE_TERM_FILE: `${dir}/terminated` };
+    // The server on the lab's first choice is refused; the next port it tries answers. Its
+    // output goes on to this process's (the two lines on the test's stderr), and is read there.
+    await Deno.writeTextFile(`${dir}/refuse_next`, "");
+    const portRange = labTestPorts("stand-in: a refused port passed over");
+    const last = portRange.first + portRange.count - 1;
+    const server = await startLabServer({ projectRoot, python, env, portRange });
     try {
-      const refusedFile = `${dir}/refused`;
-      await Deno.writeTextFile(refusedFile, "");
-      const python = await refusingPython(dir);
-      const env = { FAKE_EARLY_FILE: `${dir}/asked_early`, FAKE_TERM_FILE: `${dir}/terminated` };
-      // The server on the lab's first choice is refused; the next port it tries answers. Its
-      // output goes on to this process's (the two lines on the test's stderr), and is read there.
-      await Deno.writeTextFile(`${dir}/refuse_next`, "");
-      const server = await startLabServer({ projectRoot, python, env });
-      try {
-        const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n").map(Number);
-        assertEquals(ports.length, 2, `ports tried: ${ports}`);
-        assert(ports[0] >= 8888 && ports[1] > ports[0] && ports[1] < 8938, `${ports}`);
-        assertEquals(server.port, ports[1]);
-      } finally {
-        await server.stop();
-      }
-      // An explicit port refused so is "in use", as one found taken before the start; "denied"
-      // is its own reason. From here the output goes to a log file, read there.
-      const logFile = `${dir}/server.log`;
-      for (const [reason, says] of [["", " is in use"], ["permission", ": permission denied"]]) {
-        const port = freePort();
-        await Deno.writeTextFile(refusedFile, `${port} ${reason}\n`);
-        await assertRejects(
-          () => startLabServer({ projectRoot, python, env, port, logFile }),
-          Error,
-          `port ${port} on 127.0.0.1${says}`,
-        );
-      }
-      // Every server refused: 5 started, each port named with its reason, the range too.
-      await Deno.rename(`${dir}/ports`, `${dir}/ports_before`);
-      const all = [...Array(50).keys()].map((offset) => 8888 + offset);
-      await Deno.writeTextFile(
-        refusedFile,
-        all.map((port) => `${port} ${port % 2 ? "permission" : ""}\n`).join(""),
-      );
-      const error = await assertRejects(() =>
-        startLabServer({ projectRoot, python, env, logFile })
-      );
+      // The range's first port, then the next (every port of the range was free).
       const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n").map(Number);
-      assertEquals(ports.length, 5, `ports tried: ${ports}`);
-      const reasons = ports.map((port) => `${port} ${port % 2 ? "permission denied" : "in use"}`);
-      assertEquals(
-        (error as Error).message,
-        `no port of 8888-8937 could be bound (5 servers started): ${reasons.join(", ")}; ` +
-          "pass --port N",
-      );
+      assertEquals(ports, [portRange.first, portRange.first + 1]);
+      assertEquals(server.port, ports[1]);
     } finally {
-      await Deno.remove(dir, { recursive: true });
+      await server.stop();
     }
-  }));
+    // An explicit port refused so is "in use", as one found taken before the start; "denied"
+    // is its own reason. From here the output goes to a log file, read there.
+    const logFile = `${dir}/server.log`;
+    for (const [reason, says] of [["", " is in use"], ["permission", ": permission denied"]]) {
+      const port = freePort();
+      await Deno.writeTextFile(refusedFile, `${port} ${reason}\n`);
+      await assertRejects(
+        () => startLabServer({ projectRoot, python, env, port, logFile }),
+        Error,
+        `port ${port} on 127.0.0.1${says}`,
+      );
+    }
+    // Every server refused: 5 started, each port named with its reason, the range too.
+    await Deno.rename(`${dir}/ports`, `${dir}/ports_before`);
+    await Deno.writeTextFile(
+      refusedFile,
+      portsOf(portRange).map((port) => `${port} ${port % 2 ? "permission" : ""}\n`).join(""),
+    );
+    const error = await assertRejects(() =>
+      startLabServer({ projectRoot, python, env, logFile, portRange })
+    );
+    const ports = (await Deno.readTextFile(`${dir}/ports`)).trim().split("\n").map(Number);
+    assertEquals(ports.length, 5, `ports tried: ${ports}`);
+    const reasons = ports.map((port) => `${port} ${port % 2 ? "permission denied" : "in use"}`);
+    assertEquals(
+      (error as Error).message,
+      `no port of ${portRange.first}-${last} could be bound (5 servers started): ` +
+        `${reasons.join(", ")}; ` +
+        "pass --port N",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
 
 Deno.test("lab server: in a session of its own, asked only once its runtime file is written; stop() signals what outlived it, SIGTERM first", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
