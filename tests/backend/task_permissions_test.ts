@@ -331,6 +331,18 @@ Deno.test("taskPermissions: a task's flags with folders added to its reads and w
     );
     assertEquals(error.message, 'folder "" is empty or holds white space or a comma');
   }
+  // A task that reads or writes everything keeps its unscoped flag, not narrowed to the folders
+  // added: Deno takes "--allow-read --allow-read=/r" as reads of /r only (found by mutation
+  // round FE, FE14).
+  assertEquals(taskPermissions("deno run --allow-read --allow-write=./o s.ts", ["/r"]), [
+    "--allow-read",
+    "--allow-write=./o,/r",
+  ]);
+  assertEquals(taskPermissions("deno run -R -W s.ts", ["/r"], ["/d"]), ["-R", "-W"]);
+  assertEquals(taskPermissions("deno run --allow-write s.ts", ["/r"]), [
+    "--allow-write",
+    "--allow-read=/r",
+  ]);
   // Only reads added: the writes are left as they were, no trailing comma (FE12).
   assertEquals(
     taskPermissions("deno run --allow-read=. --allow-write=./results s.ts", [], ["/data"]),
