@@ -144,3 +144,32 @@ Deno.test("notebookModule: a dynamic import and a side-effect import resolve fro
   assertEquals(lines[2], 'const { x } = await import("file:///work/lib/x.ts");');
   assertEquals(lines[3], 'import "file:///work/notebooks/setup.ts";');
 });
+
+/** A notebook of one code cell holding `source`. */
+function oneCellNotebook(source: string): string {
+  return JSON.stringify({ cells: [{ cell_type: "code", source: [source] }] });
+}
+
+Deno.test("check_notebooks: two notebooks of one name in two folders are both checked, each named by its path", () => {
+  // Before, both became one temporary module (the last written): the type error of a/nb.ipynb
+  // went unseen and b's cell was reported as a's (found by mutation round FE).
+  const folder = Deno.makeTempDirSync({ prefix: "check_notebooks_same_name_" });
+  try {
+    for (
+      const [sub, source] of [["a", 'const a: number = "text";\na;'], ["b", "const b = 1;\nb;"]]
+    ) {
+      Deno.mkdirSync(`${folder}/${sub}`);
+      Deno.writeTextFileSync(`${folder}/${sub}/nb.ipynb`, oneCellNotebook(`${source}\n`));
+    }
+    for (const order of [["a", "b"], ["b", "a"]]) {
+      const { code, output } = checkNotebooks(...order.map((sub) => `${folder}/${sub}/nb.ipynb`));
+      assertEquals(code, 1, output);
+      assertStringIncludes(output, "TS2322");
+      assertStringIncludes(output, `at ${folder}/a/nb.ipynb cell 0 line 1:7`);
+      assertEquals(output.includes(`${folder}/b/nb.ipynb cell`), false, output);
+      assertStringIncludes(output, "notebook type check failed (2 notebooks checked)");
+    }
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
+});
