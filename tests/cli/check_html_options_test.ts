@@ -74,17 +74,39 @@ Deno.test({
     const folder = await Deno.makeTempDir({ prefix: "check_html_pages_" });
     try {
       const [bad, good] = [`${folder}/a_bad.html`, `${folder}/b_good.html`];
+      const undrawn = `${folder}/c_undrawn.html`;
+      // An image it loads, and one in a template (inert: referenced, never requested).
       Deno.writeTextFileSync(
         bad,
-        '<html><body><img src="https://example.com/x.png"></body></html>',
+        '<html><body><img src="https://example.com/x.png">' +
+          '<template><img src="https://example.com/t.png"></template></body></html>',
       );
       Deno.writeTextFileSync(good, "<html><body><p>nothing from off the machine</p></body></html>");
-      const { code, stdout, stderr } = await checkHtml({}, "--jobs=1", bad, good);
+      // A figure's place that Plotly never drew: 0 of 1 drawn, not "1/0" (found by mutation
+      // round FE, FE37).
+      Deno.writeTextFileSync(undrawn, '<html><body><div class="demure-plot"></div></body></html>');
+      const { code, stdout, stderr } = await checkHtml({}, "--jobs=1", bad, good, undrawn);
       assertEquals(code, 1, stderr);
-      assertStringIncludes(stderr, `FAILED ${bad}: `);
-      assertStringIncludes(stderr, "  external reference: https://example.com/x.png");
-      assertStringIncludes(stdout, `ok ${good}: `);
-      assertStringIncludes(stdout, "1 pages ok, 1 failed");
+      // Each count in its place (FE39).
+      assertStringIncludes(
+        stderr,
+        `FAILED ${bad}: 0/0 figures drawn, 2 external references, 1 network requests, ` +
+          "0 script errors, 0.00 MB (at most 5 MB)\n" +
+          "  external reference: https://example.com/t.png\n" +
+          "  external reference: https://example.com/x.png\n" +
+          "  network request: https://example.com/x.png\n",
+      );
+      assertStringIncludes(
+        stdout,
+        `ok ${good}: 0/0 figures drawn, 0 external references, 0 network requests, ` +
+          "0 script errors, 0.00 MB (at most 5 MB)\n",
+      );
+      assertStringIncludes(
+        stderr,
+        `FAILED ${undrawn}: 0/1 figures drawn, 0 external references, 0 network requests, ` +
+          "0 script errors, 0.00 MB (at most 5 MB)\n",
+      );
+      assertStringIncludes(stdout, "1 pages ok, 2 failed");
     } finally {
       await Deno.remove(folder, { recursive: true });
     }
