@@ -343,6 +343,12 @@ Deno.test("taskPermissions: a task's flags with folders added to its reads and w
     "--allow-write",
     "--allow-read=/r",
   ]);
+  // A task whose script comes from `deno task NAME script.ts`: its last flag is kept (FE41).
+  assertEquals(taskPermissions("deno run --allow-env --allow-read=.", ["/r"]), [
+    "--allow-env",
+    "--allow-read=.,/r",
+    "--allow-write=/r",
+  ]);
   // Only reads added: the writes are left as they were, no trailing comma (FE12).
   assertEquals(
     taskPermissions("deno run --allow-read=. --allow-write=./results s.ts", [], ["/data"]),
