@@ -45,7 +45,7 @@ async function main(args: string[]): Promise<number> {
   // Outside the project folder: its deno.json excludes build/ and results/ from checks.
   const workDir = await Deno.makeTempDir({ prefix: "demure-notebook-check-" });
   try {
-    const modules = notebooks.map((path) => {
+    const modules = notebooks.map((path, index) => {
       const name = path.slice(path.lastIndexOf("/") + 1);
       const shown = path.startsWith(`${projectRoot}/`) ? path.slice(projectRoot.length + 1) : path;
       let module;
@@ -54,7 +54,9 @@ async function main(args: string[]): Promise<number> {
       } catch (error) {
         throw new ScriptFailure(`${shown}: not a notebook (${(error as Error).message})`);
       }
-      const file = `${workDir}/${name.replace(/\.ipynb$/, "")}.ts`;
+      // Numbered: two notebooks of one name (a/x.ipynb, b/x.ipynb) were one module, the last one
+      // written, so the other's type errors went unseen and its own were named as the other's.
+      const file = `${workDir}/${index}_${name.replace(/\.ipynb$/, "")}.ts`;
       Deno.writeTextFileSync(file, module.code);
       return { name: shown, module, url: `file://${file}` };
     });

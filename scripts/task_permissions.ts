@@ -14,10 +14,17 @@
  */
 import { parseOptions } from "./cli/options.ts";
 
+/** The flags that allow every read or every write (no list of paths). */
+const UNSCOPED: Record<"read" | "write", readonly string[]> = {
+  read: ["--allow-read", "-R"],
+  write: ["--allow-write", "-W"],
+};
+
 /**
  * The flags of `taskCommand` (a scoped `deno run`) with each of `readWrite` added to its reads and
  * writes and each of `readOnly` to its reads. A task with all permissions, or a folder with white
- * space or a comma (the flags are split by a shell and list paths with commas), is an error.
+ * space or a comma (the flags are split by a shell and list paths with commas), is an error. A
+ * task that already reads (or writes) everything keeps its unscoped flag as it is.
  *
  * @example
  * ```ts
@@ -45,6 +52,11 @@ export function taskPermissions(
     }
   }
   const added = { read: [...readWrite, ...readOnly], write: [...readWrite] };
+  // An unscoped flag already allows every path: a scoped one added beside it would narrow it to
+  // the folders added (Deno takes the listed paths), as `--allow-read --allow-read=/r` does.
+  for (const name of ["read", "write"] as const) {
+    if (flags.some((flag) => UNSCOPED[name].includes(flag))) added[name] = [];
+  }
   const withPaths = flags.map((flag) => {
     const name = /^--allow-(read|write)=/.exec(flag)?.[1] as "read" | "write" | undefined;
     return name && added[name].length > 0 ? `${flag},${added[name].join(",")}` : flag;

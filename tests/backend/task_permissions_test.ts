@@ -270,6 +270,14 @@ Deno.test("scripts/task_permissions.ts --help prints its usage; a typo names the
       assert(stdout.includes(option));
     }
   }
+  // One task only: a second name (a folder given without --read-write) is refused, not dropped
+  // (found by mutation round FE, FE13).
+  const two = await run("reproduce", "/results");
+  assertEquals([two.code, two.stdout, two.stderr], [
+    2,
+    "",
+    "task_permissions: name one task (e.g. reproduce)\n",
+  ]);
   const typo = await run("reproduce", "--read-wrte", "/x");
   assertEquals(
     [typo.code, typo.stderr],
@@ -315,6 +323,37 @@ Deno.test("taskPermissions: a task's flags with folders added to its reads and w
     "--allow-read=/data",
   ]);
   assertThrows(() => taskPermissions("deno run --allow-env s.ts", [], ["/a b"]));
+  // An empty folder (`--read-write ""`) is refused too, not added as "--allow-read=.,"
+  // (found by mutation round FE, FE11).
+  for (const [readWrite, readOnly] of [[[""], []], [[], [""]]] as const) {
+    const error = assertThrows(() =>
+      taskPermissions("deno run --allow-read=. s.ts", readWrite, readOnly)
+    );
+    assertEquals(error.message, 'folder "" is empty or holds white space or a comma');
+  }
+  // A task that reads or writes everything keeps its unscoped flag, not narrowed to the folders
+  // added: Deno takes "--allow-read --allow-read=/r" as reads of /r only (found by mutation
+  // round FE, FE14).
+  assertEquals(taskPermissions("deno run --allow-read --allow-write=./o s.ts", ["/r"]), [
+    "--allow-read",
+    "--allow-write=./o,/r",
+  ]);
+  assertEquals(taskPermissions("deno run -R -W s.ts", ["/r"], ["/d"]), ["-R", "-W"]);
+  assertEquals(taskPermissions("deno run --allow-write s.ts", ["/r"]), [
+    "--allow-write",
+    "--allow-read=/r",
+  ]);
+  // A task whose script comes from `deno task NAME script.ts`: its last flag is kept (FE41).
+  assertEquals(taskPermissions("deno run --allow-env --allow-read=.", ["/r"]), [
+    "--allow-env",
+    "--allow-read=.,/r",
+    "--allow-write=/r",
+  ]);
+  // Only reads added: the writes are left as they were, no trailing comma (FE12).
+  assertEquals(
+    taskPermissions("deno run --allow-read=. --allow-write=./results s.ts", [], ["/data"]),
+    ["--allow-read=.,/data", "--allow-write=./results"],
+  );
   for (
     const [command, paths] of [
       ["deno run -A scripts/reproduce.ts", ["/r"]],

@@ -74,17 +74,39 @@ Deno.test({
     const folder = await Deno.makeTempDir({ prefix: "check_html_pages_" });
     try {
       const [bad, good] = [`${folder}/a_bad.html`, `${folder}/b_good.html`];
+      const undrawn = `${folder}/c_undrawn.html`;
+      // An image it loads, and one in a template (inert: referenced, never requested).
       Deno.writeTextFileSync(
         bad,
-        '<html><body><img src="https://example.com/x.png"></body></html>',
+        '<html><body><img src="https://example.com/x.png">' +
+          '<template><img src="https://example.com/t.png"></template></body></html>',
       );
       Deno.writeTextFileSync(good, "<html><body><p>nothing from off the machine</p></body></html>");
-      const { code, stdout, stderr } = await checkHtml({}, "--jobs=1", bad, good);
+      // A figure's place that Plotly never drew: 0 of 1 drawn, not "1/0" (found by mutation
+      // round FE, FE37).
+      Deno.writeTextFileSync(undrawn, '<html><body><div class="demure-plot"></div></body></html>');
+      const { code, stdout, stderr } = await checkHtml({}, "--jobs=1", bad, good, undrawn);
       assertEquals(code, 1, stderr);
-      assertStringIncludes(stderr, `FAILED ${bad}: `);
-      assertStringIncludes(stderr, "  external reference: https://example.com/x.png");
-      assertStringIncludes(stdout, `ok ${good}: `);
-      assertStringIncludes(stdout, "1 pages ok, 1 failed");
+      // Each count in its place (FE39).
+      assertStringIncludes(
+        stderr,
+        `FAILED ${bad}: 0/0 figures drawn, 2 external references, 1 network requests, ` +
+          "0 script errors, 0.00 MB (at most 5 MB)\n" +
+          "  external reference: https://example.com/t.png\n" +
+          "  external reference: https://example.com/x.png\n" +
+          "  network request: https://example.com/x.png\n",
+      );
+      assertStringIncludes(
+        stdout,
+        `ok ${good}: 0/0 figures drawn, 0 external references, 0 network requests, ` +
+          "0 script errors, 0.00 MB (at most 5 MB)\n",
+      );
+      assertStringIncludes(
+        stderr,
+        `FAILED ${undrawn}: 0/1 figures drawn, 0 external references, 0 network requests, ` +
+          "0 script errors, 0.00 MB (at most 5 MB)\n",
+      );
+      assertStringIncludes(stdout, "1 pages ok, 2 failed");
     } finally {
       await Deno.remove(folder, { recursive: true });
     }
@@ -129,5 +151,103 @@ Deno.test("check_html: a named page that is missing, unreadable or not HTML is o
     );
   } finally {
     Deno.removeSync(folder, { recursive: true });
+  }
+});
+
+/**
+ * A stand-in Chromium in `folder` (made open to every user: Chromium may run as another one,
+ * lib/viz/chromium.ts): it notes in `folder/at_once` how many of it run at once, answers the page
+ * as its rendered DOM, and reports as page requests the URLs the page lists in
+ * `<!-- net: URL -->` comments. A check without Chromium or the network, in seconds.
+ */
+async function standInChromium(folder: string): Promise<string> {
+  await Deno.chmod(folder, 0o777);
+  const chromium = `${folder}/chromium`;
+  const event = `{"type":1,"params":{"url":"%s","initiator":"file://"}}`;
+  Deno.writeTextFileSync(
+    chromium,
+    `#!/bin/sh
+for arg in "$@"; do
+  case "$arg" in
+    --log-net-log=*) log="\${arg#--log-net-log=}" ;;
+    file://*) page="\${arg#file://}" ;;
+  esac
+done
+mkdir "${folder}/running.$$"
+ls "${folder}" | grep -c '^running\\.' >> "${folder}/at_once"
+sleep 0.3
+rmdir "${folder}/running.$$"
+events=$(sed -n 's/.*<!-- net: \\([^ ]*\\) -->.*/\\1/p' "$page" | xargs -r printf '${event},')
+printf '{"constants":{"logEventTypes":{"URL_REQUEST_START_JOB":1}},"events":[%s]}' "\${events%,}" > "$log"
+cat "$page"
+`,
+  );
+  await Deno.chmod(chromium, 0o755);
+  return chromium;
+}
+
+Deno.test("check_html: --jobs N checks at most N pages at once", async () => {
+  // The limit is the ceiling, whatever the timing (found by mutation round FE: a ">" for ">="
+  // ran N + 1 browsers at once).
+  const folder = await Deno.makeTempDir({ prefix: "check_html_jobs_" });
+  try {
+    const chromium = await standInChromium(folder);
+    const pages = ["a", "b", "c", "d", "e"].map((name) => `${folder}/${name}.html`);
+    for (const page of pages) Deno.writeTextFileSync(page, "<html><body></body></html>");
+    const { code, stdout, stderr } = await checkHtml(
+      { DEMURE_CHROMIUM: chromium },
+      "--jobs",
+      "2",
+      ...pages,
+    );
+    assertEquals(code, 0, stdout + stderr);
+    assertStringIncludes(stdout, "5 pages ok, 0 failed");
+    const atOnce = Deno.readTextFileSync(`${folder}/at_once`).trim().split("\n").map(Number);
+    assertEquals(atOnce.length, 5, `${atOnce}`);
+    assertEquals(Math.max(...atOnce) <= 2, true, `browsers at once: ${atOnce}`);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("check_html: each count of a page's summary in its place, and each reference and request listed", async () => {
+  // Without Chromium (the test above with it is skipped where it is missing): found by mutation
+  // round FE (FE37, FE39, FE40).
+  const folder = await Deno.makeTempDir({ prefix: "check_html_summary_" });
+  try {
+    const chromium = await standInChromium(folder);
+    const [bad, good, undrawn] = ["a_bad", "b_good", "c_undrawn"].map((name) =>
+      `${folder}/${name}.html`
+    );
+    // An image it loads, and one in a template (inert: referenced, never requested).
+    Deno.writeTextFileSync(
+      bad,
+      '<html><body><!-- net: https://example.com/x.png --><img src="https://example.com/x.png">' +
+        '<template><img src="https://example.com/t.png"></template></body></html>',
+    );
+    Deno.writeTextFileSync(good, "<html><body><p>nothing from off the machine</p></body></html>");
+    Deno.writeTextFileSync(undrawn, '<html><body><div class="demure-plot"></div></body></html>');
+    const { code, stdout, stderr } = await checkHtml(
+      { DEMURE_CHROMIUM: chromium },
+      bad,
+      good,
+      undrawn,
+    );
+    const tail = "0 script errors, 0.00 MB (at most 5 MB)";
+    assertEquals([code, stderr], [
+      1,
+      `FAILED ${bad}: 0/0 figures drawn, 2 external references, 1 network requests, ${tail}\n` +
+      "  external reference: https://example.com/t.png\n" +
+      "  external reference: https://example.com/x.png\n" +
+      "  network request: https://example.com/x.png\n" +
+      `FAILED ${undrawn}: 0/1 figures drawn, 0 external references, 0 network requests, ${tail}\n`,
+    ]);
+    assertEquals(
+      stdout,
+      `ok ${good}: 0/0 figures drawn, 0 external references, 0 network requests, ${tail}\n` +
+        "1 pages ok, 2 failed\n",
+    );
+  } finally {
+    await Deno.remove(folder, { recursive: true });
   }
 });

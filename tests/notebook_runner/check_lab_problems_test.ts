@@ -90,6 +90,12 @@ Deno.test("pageProblems: the kernel, a timeout, page errors and an empty page", 
     'kernel shown is "Python 3", not Deno',
     "kernel not idle at the end",
   ]);
+  // Only the project's kernel, named exactly: another Deno kernelspec is not it (FE08).
+  for (const kernelName of ["Deno 1.x", "deno", ""]) {
+    assertEquals(pageProblems({ ...goodPage(), kernelName }), [
+      `kernel shown is "${kernelName}", not Deno`,
+    ]);
+  }
   const empty = goodPage();
   empty.cells = [];
   assertEquals(pageProblems(empty), ["no code cells in the page"]);
@@ -101,6 +107,9 @@ Deno.test("pageProblems: a figure not drawn, and a page without figures", () => 
   assertEquals(pageProblems(page), ["1 of 2 figures drew an svg.main-svg"]);
   page.plotsDrawn = 0;
   assertEquals(pageProblems(page), ["0 of 2 figures drew an svg.main-svg"]);
+  // More drawn than found is a miscount of the page, not a pass (found by mutation round FE, FE03).
+  page.plotsDrawn = 3;
+  assertEquals(pageProblems(page), ["3 of 2 figures drew an svg.main-svg"]);
   const none = goodPage();
   Object.assign(none, { plots: 0, plotsDrawn: 0 });
   assertEquals(pageProblems(none), ["no Plotly figure in the page"]);

@@ -471,3 +471,140 @@ Deno.test("lab server: aborting the start stops the server at once, not at the s
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** `scripts/lab.ts ...args` (the lab's own task flags do not matter here) with `env` added. */
+async function labRun(env: Record<string, string>, ...args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/lab.ts", ...args],
+    cwd: projectRoot,
+    // A Python that does not exist: a server start that got through by mistake fails at once.
+    env: { DEMURE_JUPYTER_PYTHON: "/nonexistent/python3", DEMURE_RERUN: "0", ...env },
+    stdin: "null",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+}
+
+Deno.test("lab: --help, a --port outside 1..65535 and a kernel flag the kernels would refuse answer before any server starts", async () => {
+  // DEMURE_QUICK=yes would fail every kernel: `lab` refuses it, but only after --help and --port
+  // (found by mutation round FE, FE26-FE28).
+  const quickYes = { DEMURE_QUICK: "yes" };
+  const help = await labRun(quickYes, "--help");
+  assertEquals([help.code, help.stderr], [0, ""]);
+  assert(help.stdout.startsWith("usage: ./run.sh lab [--port N]"), help.stdout);
+  for (const port of ["0", "65536"]) {
+    assertEquals(await labRun(quickYes, "--port", port), {
+      code: 2,
+      stdout: "",
+      stderr: `lab: --port ${port}: must be an integer in 1..65535; see --help\n`,
+    });
+  }
+  assertEquals(await labRun(quickYes), {
+    code: 2,
+    stdout: "",
+    stderr: 'lab: DEMURE_QUICK="yes": must be 1 or true (on), 0 or false (off) ' +
+      "(read by every notebook's kernel)\n",
+  });
+});
+
+Deno.test("lab: stopped by SIGTERM once started, it exits 0 and says how many processes needed a signal", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const { python, env } = await fakeJupyter(dir);
+    const lab = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/lab.ts", "--port", `${freePort()}`],
+      cwd: projectRoot,
+      env: { ...env, DEMURE_JUPYTER_PYTHON: python, DEMURE_QUICK: "0", DEMURE_RERUN: "0" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(lab.stderr).text();
+    let stdout = "";
+    let signalled = false;
+    const decoder = new TextDecoder();
+    // Read to the end: the lab's last lines come after the signal.
+    for await (const chunk of lab.stdout) {
+      stdout += decoder.decode(chunk, { stream: true });
+      // Started, and both children seen by the look every 0.5 s: stopped as by `kill`.
+      if (!signalled && stdout.includes("Ctrl-C stops the server")) {
+        signalled = true;
+        await sleep(1_000);
+        lab.kill("SIGTERM");
+      }
+    }
+    const [status, errors] = await Promise.all([lab.status, stderr]);
+    assertEquals(status.code, 0, stdout + errors);
+    assert(stdout.includes("\nlab: stopping (SIGTERM)\n"), stdout);
+    assert(
+      stdout.endsWith(
+        "lab: server and kernels stopped (2 processes needed a signal after the server)\n",
+      ),
+      stdout,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** The pids of the processes whose parent is `parent` and whose command line holds `word`. */
+function childrenOf(parent: number, word: string): number[] {
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      if (
+        Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === parent &&
+        Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).includes(word)
+      ) {
+        pids.push(Number(entry.name));
+      }
+    } catch {
+      // it has exited meanwhile
+    }
+  }
+  return pids;
+}
+
+Deno.test("lab: a server that ends by itself is exit status 1, its status named on stderr", async () => {
+  // The same as lab_lifecycle_test.ts with Jupyter, in seconds and without it (found by
+  // mutation round FE, FE33).
+  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
+  try {
+    const { python, env } = await fakeJupyter(dir);
+    const lab = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/lab.ts", "--port", `${freePort()}`],
+      cwd: projectRoot,
+      env: { ...env, DEMURE_JUPYTER_PYTHON: python, DEMURE_QUICK: "0", DEMURE_RERUN: "0" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(lab.stderr).text();
+    let stdout = "";
+    let killed = false;
+    const decoder = new TextDecoder();
+    for await (const chunk of lab.stdout) {
+      stdout += decoder.decode(chunk, { stream: true });
+      if (!killed && stdout.includes("Ctrl-C stops the server")) {
+        killed = true;
+        // The server (the stand-in Python, exec'd by its launcher script) is the lab's child.
+        const [server] = childrenOf(lab.pid, "lab_fake_jupyter.py");
+        assert(server !== undefined, "no server process under the lab");
+        Deno.kill(server, "SIGKILL");
+      }
+    }
+    const [status, errors] = await Promise.all([lab.status, stderr]);
+    assertEquals(status.code, 1, stdout + errors);
+    assert(
+      errors.includes(
+        "lab: the notebook server exited on its own with status 137 (its log is above); " +
+          "stopping its kernels\n",
+      ),
+      errors,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

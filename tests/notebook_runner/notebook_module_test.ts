@@ -3,7 +3,7 @@
  * top-level await, relative imports resolve from the notebook's folder, and an error is reported
  * at its notebook, cell and line.
  */
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { locateInNotebook, notebookModule } from "../../lib/notebook_runner/notebook_module.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url);
@@ -64,9 +64,10 @@ Deno.test("check_notebooks: passes a correct notebook, names the cell and line o
     assertEquals(broken.code, 1, broken.output);
     assertStringIncludes(broken.output, "TS2322");
     // A notebook of the project is named from the project folder, not by its absolute path.
+    // From the project folder exactly: not "/tests/..." (found by mutation round FE, FE21).
     assertStringIncludes(
       broken.output,
-      "tests/notebook_runner/fixtures/typecheck_error.ipynb cell 3 line 2:7",
+      " at tests/notebook_runner/fixtures/typecheck_error.ipynb cell 3 line 2:7",
     );
     assertEquals(broken.output.includes(root.pathname), false, broken.output);
     assertEquals(broken.output.includes("Stack backtrace"), false, broken.output);
@@ -78,6 +79,18 @@ Deno.test("check_notebooks: passes a correct notebook, names the cell and line o
     );
     assertEquals(relative.code, 0, relative.output);
     assertStringIncludes(relative.output, "1 notebooks type-check");
+    // ... also when that folder is not the project's (FE23).
+    const fromFixtures = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("scripts/check_notebooks.ts", root).pathname,
+        "typecheck_ok.ipynb",
+      ],
+      cwd: fixtures.pathname,
+      env: { NO_COLOR: "1", TMPDIR: temporary },
+    }).outputSync();
+    assertEquals(fromFixtures.code, 0, new TextDecoder().decode(fromFixtures.stderr));
     assertEquals([...Deno.readDirSync(temporary)], [], "temporary modules left behind");
   } finally {
     Deno.removeSync(temporary, { recursive: true });
@@ -96,6 +109,16 @@ Deno.test("check_notebooks: --help, and a path that is no notebook, are one line
     [folder, `check_notebooks: ${folder}: no such notebook; see --help\n`],
     ["--bogus", "check_notebooks: Unknown option '--bogus' (options: --help/-h); see --help\n"],
   ];
+  // A file named .ipynb that is no JSON notebook: one line naming it, status 1 (FE22).
+  const notJson = `${Deno.makeTempDirSync({ prefix: "check_notebooks_json_" })}/x.ipynb`;
+  Deno.writeTextFileSync(notJson, '{"cells": 3\n');
+  const broken = checkNotebooks(notJson);
+  Deno.removeSync(notJson.slice(0, -"/x.ipynb".length), { recursive: true });
+  assertEquals(broken.code, 1, broken.output);
+  assertMatch(
+    broken.output,
+    new RegExp(`^check_notebooks: ${notJson}: not a notebook \\(.+\\)\n$`),
+  );
   try {
     for (const [path, message] of cases) {
       assertEquals(checkNotebooks(path), { code: 2, output: message }, path);
@@ -206,4 +229,33 @@ Deno.test("locateInNotebook: every location of the module, a path with regex cha
       "file:///tmp/ab/n.ts:3:5",
     ].join("\n"),
   );
+});
+
+/** A notebook of one code cell holding `source`. */
+function oneCellNotebook(source: string): string {
+  return JSON.stringify({ cells: [{ cell_type: "code", source: [source] }] });
+}
+
+Deno.test("check_notebooks: two notebooks of one name in two folders are both checked, each named by its path", () => {
+  // Before, both became one temporary module (the last written): the type error of a/nb.ipynb
+  // went unseen and b's cell was reported as a's (found by mutation round FE).
+  const folder = Deno.makeTempDirSync({ prefix: "check_notebooks_same_name_" });
+  try {
+    for (
+      const [sub, source] of [["a", 'const a: number = "text";\na;'], ["b", "const b = 1;\nb;"]]
+    ) {
+      Deno.mkdirSync(`${folder}/${sub}`);
+      Deno.writeTextFileSync(`${folder}/${sub}/nb.ipynb`, oneCellNotebook(`${source}\n`));
+    }
+    for (const order of [["a", "b"], ["b", "a"]]) {
+      const { code, output } = checkNotebooks(...order.map((sub) => `${folder}/${sub}/nb.ipynb`));
+      assertEquals(code, 1, output);
+      assertStringIncludes(output, "TS2322");
+      assertStringIncludes(output, `at ${folder}/a/nb.ipynb cell 0 line 1:7`);
+      assertEquals(output.includes(`${folder}/b/nb.ipynb cell`), false, output);
+      assertStringIncludes(output, "notebook type check failed (2 notebooks checked)");
+    }
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
 });
