@@ -60,3 +60,40 @@ Deno.test("StartEstimate: a cell stored at the start is not pending; one that is
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("StartEstimate: a finished cell that cost nothing (reused) leaves the estimate as it was", () => {
+  // Only free cells finished: no rate to scale by. Dividing by their zero cost printed
+  // "Infinity" (or "NaN" at 0 s) minutes left.
+  const dir = Deno.makeTempDirSync();
+  try {
+    const plan = planExperiments("quick");
+    const reused = plan.cells.find((cell) => cell.sameAs !== undefined && !cell.waitsFor)!;
+    const store = new ResultStore(dir);
+    store.put(reused.sameAs!, settingsOf(plan, reused), storedCellResult());
+    const estimate = new StartEstimate(plan, store);
+    assert(estimate.pending.some((cell) => cell.key === reused.key));
+    store.put(reused.key, settingsOf(plan, reused), storedCellResult());
+    for (const elapsed of [0, 30]) {
+      assertEquals(estimate.secondsLeft(plan, store, elapsed), estimate.expectedSeconds);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("StartEstimate: a cell still waiting for its selection does not count as finished", () => {
+  // Its configuration is not chosen yet: a record under its key and its present settings is not
+  // the run it will be, so it is no evidence of the rate.
+  const dir = Deno.makeTempDirSync();
+  try {
+    const plan = planExperiments("quick");
+    const waiting = plan.cells.find((cell) => cell.waitsFor !== undefined)!;
+    const store = new ResultStore(dir);
+    const estimate = new StartEstimate(plan, store);
+    store.put(waiting.key, settingsOf(plan, waiting), storedCellResult());
+    assert(estimatedCellSeconds(plan, waiting) > 0);
+    assertEquals(estimate.secondsLeft(plan, store, 30), estimate.expectedSeconds);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -10,15 +10,20 @@ interface DisplayCall {
   bundle: Record<string, string>;
   update?: boolean;
   id?: string;
+  raw?: boolean;
 }
 
 function recorder(): { calls: DisplayCall[]; api: DisplayApi } {
   const calls: DisplayCall[] = [];
-  const display = (bundle: unknown, options?: { update?: boolean; display_id?: string }) => {
+  const display = (
+    bundle: unknown,
+    options?: { raw?: boolean; update?: boolean; display_id?: string },
+  ) => {
     calls.push({
       bundle: bundle as Record<string, string>,
       update: options?.update,
       id: options?.display_id,
+      raw: options?.raw,
     });
     return Promise.resolve();
   };
@@ -35,6 +40,9 @@ Deno.test("liveOutput: the first show creates the output, later ones update it u
   output.show("epoch 3/3");
   await output.done();
   assertEquals(calls.map((call) => call.update), [false, true, true]);
+  // Sent raw: the bundle is the mime bundle itself. Without it the kernel formats the object
+  // (its keys and strings) as a value, and the page shows that instead of the line.
+  assertEquals(calls.map((call) => call.raw), [true, true, true]);
   assertEquals(new Set(calls.map((call) => call.id)).size, 1);
   assertEquals(calls.at(-1)!.bundle["text/plain"], "epoch 3/3");
 });

@@ -5,7 +5,7 @@ import {
   type ProgressConfig,
 } from "../../lib/notebook/progress.ts";
 import { SettingError } from "../../lib/util/settings.ts";
-import { epochProgressEvent } from "../../lib/notebook/training_progress.ts";
+import { epochProgressEvent, trainingProgress } from "../../lib/notebook/training_progress.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 
 Deno.test("progress: line shows counter, bar, percent, metrics and note", () => {
@@ -153,4 +153,53 @@ Deno.test("progress: a step past the total is final and prints at once; done() p
   await scan.done();
   await scan.done();
   assertEquals(open, ["scan 1"], "a second done() repeats no line");
+});
+
+Deno.test("training progress: best is the best so far, not this epoch's validation", () => {
+  // An epoch below the best shows both: its own NDCG@10 and the earlier best.
+  const event = epochProgressEvent({
+    epoch: 4,
+    maxEpochs: 20,
+    loss: 7.5,
+    recommendationLoss: 7.5,
+    auxiliaryLoss: 0,
+    validation: { "NDCG@10": 0.03 },
+    bestValidation: 0.04,
+    bestEpoch: 3,
+    improved: false,
+    steps: 10,
+    epochSeconds: 12,
+    stepSeconds: 1.2,
+    secondsLeftAtMost: 60,
+  });
+  assertEquals(event.metrics, { loss: 7.5, "valid NDCG@10": 0.03, best: 0.04 });
+});
+
+Deno.test("trainingProgress: outside a notebook each epoch prints one line under the label", async () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => void lines.push(line);
+  try {
+    const progress = trainingProgress("SASRec-MM");
+    progress.onProgress({
+      epoch: 1,
+      maxEpochs: 2,
+      loss: 2,
+      recommendationLoss: 2,
+      auxiliaryLoss: 0,
+      bestValidation: 0,
+      bestEpoch: 0,
+      improved: false,
+      steps: 1,
+      epochSeconds: 1,
+      stepSeconds: 1,
+      secondsLeftAtMost: 60,
+    });
+    await progress.done();
+  } finally {
+    console.log = log;
+  }
+  assertEquals(lines, [
+    "SASRec-MM 1/2 [##########----------] 50% loss=2 best=0 (best @0; <= 1.0 min left)",
+  ]);
 });

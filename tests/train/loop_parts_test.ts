@@ -3,19 +3,21 @@
  * keeps the earliest best epoch; the epoch's loss means divide by the step count (zeros without
  * steps); the divergence guard stops above its limit and on a non-finite validation metric; Adam's
  * update is Kingma & Ba's (bias-corrected moments, epsilon outside the root) with AdamW's decay and
- * global-norm clipping, checked against a float64 reference; the progress line shows an epoch's numbers.
+ * global-norm clipping, checked against a float64 reference; the progress line shows an epoch's numbers;
+ * the best weights' copy is freed when replaced or disposed and is what restoreInto assigns.
  */
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
-import { Adam, type AdamConfig } from "../../lib/train/adam.ts";
+import { Adam, type AdamConfig, DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
 import { resolveTrainerConfig, TrainingDivergedError } from "../../lib/train/config.ts";
 import type { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { EarlyStopping } from "../../lib/train/_early_stopping.ts";
 import { EpochLosses } from "../../lib/train/_epoch_losses.ts";
 import { DivergenceGuard } from "../../lib/train/_divergence.ts";
 import { RunClock } from "../../lib/train/_run_clock.ts";
+import { BestWeights } from "../../lib/train/_best_weights.ts";
 import { type EpochProgress, printProgress } from "../../lib/train/progress.ts";
 
 await initBackend({ verbose: false });
@@ -98,6 +100,25 @@ Deno.test("divergence guard: BCE's uniform loss is 2 ln 2, a floor of 1, and onl
   // An auxiliary loss (Demure's lambda * L_cl) has its own scale: a large one is no divergence.
   const ce = new DivergenceGuard(resolveTrainerConfig({ divergenceFactor: 2 }), many);
   ce.checkStep({ total: 1e6, recommendation: 1, auxiliary: 1e6 - 1 }, 0, 0);
+});
+
+Deno.test("divergence guard: the message names L_rec, the limit, the uniform loss and the learning rate", () => {
+  // The advice is read by someone deciding what to lower: each number must be the one it names.
+  const config = resolveTrainerConfig({
+    divergenceFactor: 2,
+    optimizer: { ...DEFAULT_ADAM_CONFIG, learningRate: 0.0123 },
+  });
+  const guard = new DivergenceGuard(config, { numItems: 7 } as SequentialRecommender);
+  const error = assertThrows(
+    () => guard.checkStep({ total: 99, recommendation: 5, auxiliary: 94 }, 0, 4),
+    TrainingDivergedError,
+  );
+  assertEquals(
+    error.message,
+    "L_rec is 5 at epoch 1, step 4: above 3.892 (TrainerConfig.divergenceFactor 2 x the loss of a " +
+      "uniform guess, 1.946). The run diverged; lower TrainerConfig.optimizer.learningRate " +
+      "(now 0.0123) or set optimizer.clipNorm.",
+  );
 });
 
 /**
@@ -412,4 +433,70 @@ Deno.test("printProgress: one line with the losses, validation, best epoch and a
     "best 0.1235 @3  2.5 s/epoch, 250 ms/step, <= 1.5 min left",
     "epoch 3/20  loss 1.5000  valid -  best 0.1235 @3  2.5 s/epoch, 250 ms/step, <= 1.5 min left",
   ]);
+});
+
+Deno.test("printProgress: a validation without HR@10 shows a dash; a negative auxiliary loss is shown", () => {
+  // The auxiliary part is left out only when there is no auxiliary term (exactly 0); a hook whose
+  // loss is negative still has one.
+  const progress: EpochProgress = {
+    epoch: 1,
+    maxEpochs: 2,
+    loss: 0.5,
+    recommendationLoss: 0.75,
+    auxiliaryLoss: -0.25,
+    validation: { "NDCG@10": 0.5 },
+    bestValidation: 0.5,
+    bestEpoch: 1,
+    improved: false,
+    steps: 1,
+    epochSeconds: 6,
+    stepSeconds: 0.002,
+    secondsLeftAtMost: 6,
+  };
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => void lines.push(line);
+  try {
+    printProgress(progress);
+  } finally {
+    console.log = log;
+  }
+  assertEquals(lines, [
+    "epoch 1/2  loss 0.5000 (rec 0.7500, aux -0.2500)  valid NDCG@10 0.5000 HR@10 -  " +
+    "best 0.5000 @1  6.0 s/epoch, 2 ms/step, <= 0.1 min left",
+  ]);
+});
+
+Deno.test("best weights: keep copies and frees the copy before, restoreInto assigns it, dispose frees it", () => {
+  const store = new ParameterStore(0);
+  store.constant("w", [2], 1);
+  const model = { parameters: store } as unknown as SequentialRecommender;
+  const set = (values: number[]) => tf.tidy(() => store.get("w").assign(tf.tensor1d(values)));
+  const weights = () => Array.from(store.get("w").dataSync());
+  const tensors = tf.memory().numTensors;
+  const best = new BestWeights();
+  best.restoreInto(model);
+  assertEquals(weights(), [1, 1], "no copy yet: nothing restored");
+  set([2, 3]);
+  best.keep(model);
+  set([4, 5]);
+  best.keep(model);
+  // One copy held: the first best's copy was freed when the second replaced it.
+  assertEquals(tf.memory().numTensors, tensors + 1);
+  set([6, 7]);
+  best.restoreInto(model);
+  assertEquals(weights(), [4, 5]);
+  best.dispose();
+  assertEquals(tf.memory().numTensors, tensors);
+  // After dispose there is no copy: restoring assigns nothing (not a freed tensor).
+  set([8, 9]);
+  best.restoreInto(model);
+  assertEquals(weights(), [8, 9]);
+  // A resumed run's best checkpoint is owned from the start and restored as such.
+  const resumed = new BestWeights(new Map([["w", tf.tensor1d([-1, -2])]]));
+  resumed.restoreInto(model);
+  assertEquals(weights(), [-1, -2]);
+  resumed.dispose();
+  assertEquals(tf.memory().numTensors, tensors);
+  store.dispose();
 });
