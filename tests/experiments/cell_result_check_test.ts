@@ -98,3 +98,26 @@ Deno.test("checkCellResult: the system, bestEpoch, the result and perUserTest th
     `field "history" is ${JSON.stringify(long).slice(0, 60)}, expected an array of epochs`,
   );
 });
+
+Deno.test("checkCellResult: user ids are whole numbers, a per-user array as long as the users, trainSeconds a number >= 0", () => {
+  const broken = (change: (r: Record<string, unknown>) => void) => {
+    const copy = structuredClone(record.result);
+    change(copy);
+    return assertThrows(() => checkCellResult(copy)).message;
+  };
+  assert(broken((r) => (r.users as number[])[0] = 1.5).startsWith('field "users"'));
+  assert(
+    broken((r) => (r.perUserTest as Record<string, number[]>)["NDCG@10"].push(0))
+      .includes("perUserTest.NDCG@10"),
+  );
+  // The summary adds it up: a missing one made the total NaN.
+  assertEquals(
+    broken((r) => delete r.trainSeconds),
+    'field "trainSeconds" is undefined, expected a number of seconds >= 0',
+  );
+  assert(broken((r) => r.trainSeconds = -1).startsWith('field "trainSeconds" is -1'));
+  assert(broken((r) => r.trainSeconds = "60").startsWith('field "trainSeconds" is "60"'));
+  const zero = structuredClone(record.result);
+  zero.trainSeconds = 0;
+  assertEquals(checkCellResult(zero).trainSeconds, 0);
+});
