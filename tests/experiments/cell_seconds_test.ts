@@ -114,3 +114,11 @@ Deno.test("estimatedCellSeconds: whole seconds; a Demure system naming no varian
   };
   assertEquals(estimatedCellSeconds(plan, unnamed), estimatedCellSeconds(plan, demure));
 });
+
+Deno.test("estimatedCellSeconds: attribution scoring doubles the plain baseline's cell too", () => {
+  // The noise-level experiment scores SASRec-MM's attribution as well as Demure's.
+  const plan = planExperiments("full");
+  const scored = plan.cells.find((c) => c.scoreAttribution && c.systemName === "SASRec-MM")!;
+  const unscored = { ...scored, scoreAttribution: false };
+  assertEquals(estimatedCellSeconds(plan, scored), 2 * estimatedCellSeconds(plan, unscored));
+});
