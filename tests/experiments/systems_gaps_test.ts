@@ -6,6 +6,7 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
   checkSystemSpec,
+  NOISE_LEVEL_SYSTEMS,
   systemByName,
   SYSTEMS,
   type SystemSpec,
@@ -44,4 +45,13 @@ Deno.test("checkSystemSpec: a setting that belongs to the cell or the training i
     assertEquals(error.setting, `SystemSpec.${name}`);
   }
   for (const system of Object.values(SYSTEMS)) checkSystemSpec(system);
+});
+
+Deno.test("NOISE_LEVEL_SYSTEMS: the plain baseline first, then Demure on the same backbone", () => {
+  // noiseLevelGains and the noise-level figures take the first as the baseline by default.
+  const [baseline, system] = NOISE_LEVEL_SYSTEMS.map((name): SystemSpec => SYSTEMS[name]);
+  assert(baseline.kind === "neural" && baseline.demure === undefined, NOISE_LEVEL_SYSTEMS[0]);
+  assert(system.kind === "neural" && system.demure !== undefined, NOISE_LEVEL_SYSTEMS[1]);
+  assertEquals(baseline.backbone, system.backbone);
+  assertEquals(NOISE_LEVEL_SYSTEMS.length, 2);
 });
