@@ -54,6 +54,12 @@ export function checkCellResult(value: unknown): CellResult {
     }
   }
   if (typeof value.capBound !== "boolean") bad("capBound", value.capBound, "true or false");
+  // The summary's total and the listing's order add and compare it: a file without it made the
+  // total NaN, without a word.
+  const seconds = value.trainSeconds;
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0) {
+    bad("trainSeconds", seconds, "a number of seconds >= 0");
+  }
   if (!Array.isArray(value.history)) bad("history", value.history, "an array of epochs");
   if (!isObject(value.protocol)) bad("protocol", value.protocol, "an object");
   return value as unknown as CellResult;

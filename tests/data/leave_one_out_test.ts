@@ -26,3 +26,15 @@ Deno.test("leaveOneOutSplit's protocol names the fingerprint, the tie-break and 
     "tie-break for equal timestamps: order given by the source",
   );
 });
+
+Deno.test("leaveOneOutSplit: the default window is 50 items; train is each user's own copy", () => {
+  // The records were made with the default: a changed one would silently read them as another run.
+  const dataset = tinyDataset([[3, 1, 4, 1, 5], [2, 6, 5]], 7);
+  const split = leaveOneOutSplit(dataset);
+  assertEquals(split.maxLength, 50);
+  assertEquals(split.protocol.at(-1)?.startsWith("model input: the most recent 50 items"), true);
+  // Writing into the training history (as a noise injection might) leaves the dataset, and so
+  // its fingerprint and the targets, as they were.
+  split.train[0][0] = 6;
+  assertEquals([...dataset.sequences[0]], [3, 1, 4, 1, 5]);
+});

@@ -70,3 +70,54 @@ Deno.test("checkCellResult: every checked field is named when broken, an overflo
   assert(broken((r) => r.history = {}).startsWith('field "history"'));
   assert(broken((r) => r.protocol = "x").startsWith('field "protocol"'));
 });
+
+Deno.test("checkCellResult: the system, bestEpoch, the result and perUserTest themselves are checked, a long value is cut", () => {
+  const broken = (change: (r: Record<string, unknown>) => void) => {
+    const copy = structuredClone(record.result);
+    change(copy);
+    return assertThrows(() => checkCellResult(copy)).message;
+  };
+  assert(broken((r) => r.system = 3).startsWith('field "system" is 3'));
+  assert(broken((r) => r.bestEpoch = -1).startsWith('field "bestEpoch" is -1'));
+  // The result itself: null and an array are no cell (they would pass `typeof "object"`).
+  assert(assertThrows(() => checkCellResult(null)).message.startsWith('field "result" is null'));
+  assert(assertThrows(() => checkCellResult([])).message.startsWith('field "result" is []'));
+  assert(broken((r) => delete r.perUserTest).startsWith('field "perUserTest" is undefined'));
+  // A per-user value read from 1e999 is Infinity: a number, but no metric.
+  const overflow = JSON.parse('{"x": 1e999}').x;
+  const users = (record.result.users as unknown[]).length;
+  assertEquals(
+    broken((r) => (r.perUserTest as Record<string, number[]>)["HR@10"][0] = overflow)
+      .split(", expected ")[1],
+    `${users} finite numbers (one per user)`,
+  );
+  // The value shown is cut at 60 characters: a hand-edited file can hold a huge field.
+  const long = "x".repeat(100);
+  assertEquals(
+    broken((r) => r.history = long),
+    `field "history" is ${JSON.stringify(long).slice(0, 60)}, expected an array of epochs`,
+  );
+});
+
+Deno.test("checkCellResult: user ids are whole numbers, a per-user array as long as the users, trainSeconds a number >= 0", () => {
+  const broken = (change: (r: Record<string, unknown>) => void) => {
+    const copy = structuredClone(record.result);
+    change(copy);
+    return assertThrows(() => checkCellResult(copy)).message;
+  };
+  assert(broken((r) => (r.users as number[])[0] = 1.5).startsWith('field "users"'));
+  assert(
+    broken((r) => (r.perUserTest as Record<string, number[]>)["NDCG@10"].push(0))
+      .includes("perUserTest.NDCG@10"),
+  );
+  // The summary adds it up: a missing one made the total NaN.
+  assertEquals(
+    broken((r) => delete r.trainSeconds),
+    'field "trainSeconds" is undefined, expected a number of seconds >= 0',
+  );
+  assert(broken((r) => r.trainSeconds = -1).startsWith('field "trainSeconds" is -1'));
+  assert(broken((r) => r.trainSeconds = "60").startsWith('field "trainSeconds" is "60"'));
+  const zero = structuredClone(record.result);
+  zero.trainSeconds = 0;
+  assertEquals(checkCellResult(zero).trainSeconds, 0);
+});

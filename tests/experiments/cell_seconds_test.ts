@@ -3,6 +3,7 @@ import { estimatedCellSeconds } from "../../lib/experiments/cell_seconds.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { planOfResults } from "../../lib/experiments/selection_record.ts";
 import { finishedCells } from "../../lib/experiments/stored_cells.ts";
+import { SYSTEMS } from "../../lib/experiments/systems.ts";
 import { verificationSubset } from "../../lib/experiments/verify.ts";
 
 const RECORDS = new URL("../../results-of-record/full", import.meta.url).pathname;
@@ -79,4 +80,45 @@ Deno.test("estimatedCellSeconds: a quick MovieLens neural cell is estimated long
   const movielens = estimatedCellSeconds(plan, neural("movielens"));
   const synthetic = estimatedCellSeconds(plan, neural("synthetic"));
   assert(movielens > 2 * synthetic, `${movielens} s against ${synthetic} s`);
+});
+
+Deno.test("estimatedCellSeconds: quick mode is one figure per dataset, whatever the system or scoring; baselines by mode", () => {
+  const quick = planExperiments("quick");
+  const full = planExperiments("full");
+  const neuralSeconds = (kind: string) =>
+    new Set(
+      quick.cells.filter((cell) => cell.dataset.kind === kind && cell.system.kind === "neural")
+        .map((cell) => estimatedCellSeconds(quick, cell)),
+    );
+  // Demure-GRU4Rec, CL4SRec-MM, the scored noise-level cells: the same few epochs of small data.
+  assertEquals([...neuralSeconds("movielens")], [25]);
+  assertEquals([...neuralSeconds("synthetic")], [8]);
+  const baseline = quick.cells.find((cell) => cell.system.kind !== "neural")!;
+  assertEquals(estimatedCellSeconds(quick, baseline), 2);
+  assertEquals(estimatedCellSeconds(full, baseline), 5);
+});
+
+Deno.test("estimatedCellSeconds: whole seconds; a Demure system naming no variant is the full objective", () => {
+  const plan = planExperiments("full");
+  for (const cell of plan.cells) {
+    const seconds = estimatedCellSeconds(plan, cell);
+    assert(Number.isInteger(seconds) && seconds > 0, `${cell.key}: ${seconds}`);
+  }
+  const demure = plan.cells.find((cell) =>
+    cell.systemName === "Demure-SASRec" && cell.dataset.kind === "synthetic" &&
+    !cell.scoreAttribution
+  )!;
+  const unnamed = {
+    ...demure,
+    system: { ...SYSTEMS["Demure-SASRec"], demure: {} },
+  };
+  assertEquals(estimatedCellSeconds(plan, unnamed), estimatedCellSeconds(plan, demure));
+});
+
+Deno.test("estimatedCellSeconds: attribution scoring doubles the plain baseline's cell too", () => {
+  // The noise-level experiment scores SASRec-MM's attribution as well as Demure's.
+  const plan = planExperiments("full");
+  const scored = plan.cells.find((c) => c.scoreAttribution && c.systemName === "SASRec-MM")!;
+  const unscored = { ...scored, scoreAttribution: false };
+  assertEquals(estimatedCellSeconds(plan, scored), 2 * estimatedCellSeconds(plan, unscored));
 });
