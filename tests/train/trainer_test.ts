@@ -963,3 +963,36 @@ Deno.test("trainStep: Adam gets the gradient norm's root, the hook the step's se
   adam.dispose();
   model.dispose();
 });
+
+Deno.test("the run's end puts the best validation epoch's weights back, not the last epoch's", async () => {
+  const split = leaveOneOut(tinyDataset(), 10);
+  const model = new SequentialRecommender(split.dataset, RESUME_MODEL);
+  // Best at epoch 2 of 4 (neither the first nor the last), with patience to spare: the run ends
+  // at maxEpochs and must restore epoch 2's weights.
+  const scores = [0.2, 0.5, 0.3, 0.1];
+  const seen: Record<string, number[]>[] = [];
+  const weightsOf = async (m: SequentialRecommender) => {
+    const values: Record<string, number[]> = {};
+    for (const name of m.parameters.names()) {
+      values[name] = Array.from(await m.parameters.get(name).data());
+    }
+    return values;
+  };
+  const result = await trainModel(model, split, {
+    maxEpochs: 4,
+    batchSize: 4,
+    patience: 10,
+    evalEvery: 1,
+  }, {
+    ...quiet,
+    validate: async (m) => {
+      seen.push(await weightsOf(m));
+      return { "NDCG@10": scores[seen.length - 1] };
+    },
+  });
+  assertEquals([result.bestEpoch, result.bestValidation, result.epochsRun], [2, 0.5, 4]);
+  // The epochs moved the weights, so the last epoch's differ from the best's (else the check is void).
+  assert(JSON.stringify(seen[3]) !== JSON.stringify(seen[1]), "epochs 2 and 4 have equal weights");
+  assertEquals(await weightsOf(model), seen[1]);
+  model.dispose();
+});
