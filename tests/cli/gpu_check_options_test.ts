@@ -83,6 +83,16 @@ Deno.test("gpuCheckOptions: a backend or system not in the list, an empty entry,
     [["--system", "sasrec2"], `--system: "sasrec2" is not one of sasrec, demure`],
     [["--users=-5"], "--users -5: must be an integer in 1..10000000"],
     [["--dim", "64.5"], "--dim 64.5: must be an integer in 1..4096"],
+    // Each bound just outside, in-process (mutation round FG: --max-batches taking 0 was caught
+    // only by gpu_check_test's subprocess, after two minutes of the whole epoch it then started).
+    [["--max-batches=0"], "--max-batches 0: must be an integer in 1..1000000"],
+    [["--max-batches=1000001"], "--max-batches 1000001: must be an integer in 1..1000000"],
+    [["--users=0"], "--users 0: must be an integer in 1..10000000"],
+    [["--users=10000001"], "--users 10000001: must be an integer in 1..10000000"],
+    [["--dim=0"], "--dim 0: must be an integer in 1..4096"],
+    [["--dim=4097"], "--dim 4097: must be an integer in 1..4096"],
+    [["--batch-size=0"], "--batch-size 0: must be an integer in 1..65536"],
+    [["--batch-size=65537"], "--batch-size 65537: must be an integer in 1..65536"],
   ];
   for (const [args, message] of refused) {
     const error = assertThrows(() => gpuCheckOptions(args), UsageError);

@@ -5,7 +5,7 @@
  * module, `mod.ts`, and danfojs-node, which `mod.ts` loads) made the archive of December 2026 stop
  * at its first line on the H200 machine; the staged tree is therefore run here, on its own.
  */
-import { assert, assertEquals, assertMatch } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertNotEquals } from "@std/assert";
 import { runScript } from "./_run_script.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -41,6 +41,46 @@ Deno.test("gpu_check: a bad --system, --backends, --dim or --batch-size is one l
     const { code, stderr } = await runScript("scripts/gpu_check.ts", args);
     assertEquals([code, stderr], [2, `gpu-check: ${message}; see --help\n`], args.join(" "));
   }
+});
+
+Deno.test("gpu_check: the workload a child times is the one asked for: users, batch size, batch cap, width and system", async () => {
+  // Mutation round FG: a child that ignored --max-batches, --batch-size, --dim or --system still
+  // printed its line (the parent's workload line names the options, not what the child trained).
+  // 128 users in batches of 32 are 4 steps; capped at 3, three (the default batch would be one).
+  const common = [
+    "--backends",
+    "wasm",
+    "--users",
+    "128",
+    "--batch-size",
+    "32",
+    "--max-batches",
+    "3",
+  ];
+  const [sasrec, wider, demure] = await Promise.all([
+    runScript("scripts/gpu_check.ts", [...common, "--dim", "8"]),
+    runScript("scripts/gpu_check.ts", [...common, "--dim", "16"]),
+    runScript("scripts/gpu_check.ts", [...common, "--dim", "8", "--system", "demure"]),
+  ]);
+  for (const { code, stdout, stderr } of [sasrec, wider, demure]) {
+    assertEquals(code, 0, `${stdout}\n${stderr}`);
+  }
+  assertMatch(
+    sasrec.stdout,
+    /^workload: Beauty-shaped \(128 users x \d+ items, .*\); SASRec defaults but d = 8, batch 32; one epoch capped at 3 batches per backend$/m,
+  );
+  assertMatch(demure.stdout, /^workload: .*; Demure-SASRec \(library defaults, no warm-up\) /m);
+  const loss = (stdout: string, system: string) => {
+    const match = stdout.match(
+      new RegExp(`^wasm \\(${system}\\): 3 steps in .*, loss (\\S+),`, "m"),
+    );
+    assert(match !== null, stdout);
+    return match[1];
+  };
+  // The same seed and steps: only the width, or Demure's denoising, can move the loss.
+  const base = loss(sasrec.stdout, "sasrec");
+  assertNotEquals(loss(wider.stdout, "sasrec"), base, "--dim did not reach the child");
+  assertNotEquals(loss(demure.stdout, "demure"), base, "--system demure did not reach the child");
 });
 
 Deno.test("gpu_check archive: the staged tree trains on its own, from an empty environment", async () => {
