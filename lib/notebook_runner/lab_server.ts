@@ -139,7 +139,8 @@ export async function labProblem(python = defaultJupyterPython()): Promise<strin
   }
 }
 
-function isPortFree(port: number): boolean {
+/** Whether 127.0.0.1:`port` can be bound now (the lab's test for a port to serve on). */
+export function isPortFree(port: number): boolean {
   try {
     Deno.listen({ hostname: "127.0.0.1", port }).close();
     return true;

@@ -3,18 +3,20 @@
 const root = new URL("../../", import.meta.url).pathname;
 
 /**
- * `deno run <permissions> <script> ...args` from the project root (`-A` unless given): exit code,
- * stdout and stderr. Killed after two minutes: an option that got through by mistake would start
+ * `deno run <permissions> <script> ...args` from the project root (`-A` unless given), with `env`
+ * added to this process's environment: exit code, stdout and stderr. Killed after two minutes: an option that got through by mistake would start
  * minutes to hours of work.
  */
 export async function runScript(
   script: string,
   args: readonly string[],
   permissions: readonly string[] = ["-A"],
+  env: Record<string, string> = {},
 ) {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions, script, ...args],
     cwd: root,
+    env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

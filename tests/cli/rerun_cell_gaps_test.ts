@@ -8,6 +8,7 @@
 import { assert, assertEquals } from "@std/assert";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
+import { runScript } from "./_run_script.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -22,22 +23,12 @@ interface Stored {
 }
 
 /** `rerun_cell.ts ...args` in a subprocess with the record's backend and thread count. */
-async function rerunCell(args: string[], record: Stored) {
+function rerunCell(args: string[], record: Stored) {
   const { environment } = record.result;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/rerun_cell.ts", ...args],
-    cwd: root,
-    env: {
-      DEMURE_BLAS_THREADS: String(environment.blasThreads),
-      DEMURE_BACKEND: environment.backend,
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(120_000),
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+  return runScript("scripts/rerun_cell.ts", args, ["-A"], {
+    DEMURE_BLAS_THREADS: String(environment.blasThreads),
+    DEMURE_BACKEND: environment.backend,
+  });
 }
 
 Deno.test("rerun_cell: within tolerance exits 0, differs exits 1, --write stores the rerun's result", async () => {

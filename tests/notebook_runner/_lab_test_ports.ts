@@ -11,7 +11,7 @@
  * block whose slot has a port in use (another process's, or another program's) is passed over
  * for the next one.
  */
-import type { LabPortRange } from "../../lib/notebook_runner/lab_server.ts";
+import { isPortFree, type LabPortRange } from "../../lib/notebook_runner/lab_server.ts";
 
 /** Each test that needs a range, by the slot it gets: one entry per test, never two. */
 const SLOTS = [
@@ -35,16 +35,6 @@ const PORTS_PER_BLOCK = SLOTS.length * PORTS_PER_SLOT;
  */
 const FIRST_PORT = 21_000;
 const BLOCKS = Math.floor((32_000 - FIRST_PORT) / PORTS_PER_BLOCK);
-
-function isPortFree(port: number): boolean {
-  try {
-    Deno.listen({ hostname: "127.0.0.1", port }).close();
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.AddrInUse) return false;
-    throw error;
-  }
-}
 
 /** The range of the test `slot`, every port of it free now. */
 export function labTestPorts(slot: LabTestSlot): LabPortRange {

@@ -507,7 +507,13 @@ Deno.test("lab: --help, a --port outside 1..65535 and a kernel flag the kernels 
   });
 });
 
-Deno.test("lab: stopped by SIGTERM once started, it exits 0 and says how many processes needed a signal", async () => {
+/**
+ * Runs `./run.sh lab`'s script on a stand-in Jupyter and reads its output to the end (its last
+ * lines come after the server stops); `onServing` acts once, when it says it serves.
+ */
+async function runStandInLab(
+  onServing: (lab: Deno.ChildProcess) => Promise<void> | void,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
   try {
     const { python, env } = await fakeJupyter(dir);
@@ -521,30 +527,36 @@ Deno.test("lab: stopped by SIGTERM once started, it exits 0 and says how many pr
     }).spawn();
     const stderr = new Response(lab.stderr).text();
     let stdout = "";
-    let signalled = false;
+    let serving = false;
     const decoder = new TextDecoder();
-    // Read to the end: the lab's last lines come after the signal.
     for await (const chunk of lab.stdout) {
       stdout += decoder.decode(chunk, { stream: true });
-      // Started, and both children seen by the look every 0.5 s: stopped as by `kill`.
-      if (!signalled && stdout.includes("Ctrl-C stops the server")) {
-        signalled = true;
-        await sleep(1_000);
-        lab.kill("SIGTERM");
+      if (!serving && stdout.includes("Ctrl-C stops the server")) {
+        serving = true;
+        await onServing(lab);
       }
     }
     const [status, errors] = await Promise.all([lab.status, stderr]);
-    assertEquals(status.code, 0, stdout + errors);
-    assert(stdout.includes("\nlab: stopping (SIGTERM)\n"), stdout);
-    assert(
-      stdout.endsWith(
-        "lab: server and kernels stopped (2 processes needed a signal after the server)\n",
-      ),
-      stdout,
-    );
+    return { code: status.code, stdout, stderr: errors };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+Deno.test("lab: stopped by SIGTERM once started, it exits 0 and says how many processes needed a signal", async () => {
+  const { code, stdout, stderr } = await runStandInLab(async (lab) => {
+    // Both children seen by the look every 0.5 s: stopped as by `kill`.
+    await sleep(1_000);
+    lab.kill("SIGTERM");
+  });
+  assertEquals(code, 0, stdout + stderr);
+  assert(stdout.includes("\nlab: stopping (SIGTERM)\n"), stdout);
+  assert(
+    stdout.endsWith(
+      "lab: server and kernels stopped (2 processes needed a signal after the server)\n",
+    ),
+    stdout,
+  );
 });
 
 /** The pids of the processes whose parent is `parent` and whose command line holds `word`. */
@@ -570,41 +582,18 @@ function childrenOf(parent: number, word: string): number[] {
 Deno.test("lab: a server that ends by itself is exit status 1, its status named on stderr", async () => {
   // The same as lab_lifecycle_test.ts with Jupyter, in seconds and without it (found by
   // mutation round FE, FE33).
-  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
-  try {
-    const { python, env } = await fakeJupyter(dir);
-    const lab = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "scripts/lab.ts", "--port", `${freePort()}`],
-      cwd: projectRoot,
-      env: { ...env, DEMURE_JUPYTER_PYTHON: python, DEMURE_QUICK: "0", DEMURE_RERUN: "0" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const stderr = new Response(lab.stderr).text();
-    let stdout = "";
-    let killed = false;
-    const decoder = new TextDecoder();
-    for await (const chunk of lab.stdout) {
-      stdout += decoder.decode(chunk, { stream: true });
-      if (!killed && stdout.includes("Ctrl-C stops the server")) {
-        killed = true;
-        // The server (the stand-in Python, exec'd by its launcher script) is the lab's child.
-        const [server] = childrenOf(lab.pid, "lab_fake_jupyter.py");
-        assert(server !== undefined, "no server process under the lab");
-        Deno.kill(server, "SIGKILL");
-      }
-    }
-    const [status, errors] = await Promise.all([lab.status, stderr]);
-    assertEquals(status.code, 1, stdout + errors);
-    assert(
-      errors.includes(
-        "lab: the notebook server exited on its own with status 137 (its log is above); " +
-          "stopping its kernels\n",
-      ),
-      errors,
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const { code, stdout, stderr } = await runStandInLab((lab) => {
+    // The server (the stand-in Python, exec'd by its launcher script) is the lab's child.
+    const [server] = childrenOf(lab.pid, "lab_fake_jupyter.py");
+    assert(server !== undefined, "no server process under the lab");
+    Deno.kill(server, "SIGKILL");
+  });
+  assertEquals(code, 1, stdout + stderr);
+  assert(
+    stderr.includes(
+      "lab: the notebook server exited on its own with status 137 (its log is above); " +
+        "stopping its kernels\n",
+    ),
+    stderr,
+  );
 });
