@@ -63,3 +63,16 @@ Deno.test("stepFlops of a full MovieLens-like step (hand arithmetic)", () => {
     11_104_972_800,
   );
 });
+
+Deno.test("seededDropout: a negative or NaN rate is refused; the mask tensor is not leaked", async () => {
+  // Found by mutation round GB (GB36, GB38): the lower bound and the tidy were unpinned.
+  await tf.setBackend("wasm");
+  const x = tf.ones([4, 5]);
+  for (const rate of [-0.1, NaN]) {
+    assertThrows(() => seededDropout(x, rate, 7), Error, `rate ${rate} is not in [0, 1)`);
+  }
+  const before = tf.memory().numTensors;
+  const y = seededDropout(x, 0.5, 7);
+  assertEquals(tf.memory().numTensors, before + 1, "only the result is left");
+  tf.dispose([x, y]);
+});

@@ -44,3 +44,9 @@ Deno.test("checkResultsFolder: a folder, or none yet, passes; a file or a path t
     Deno.removeSync(folder, { recursive: true });
   }
 });
+
+Deno.test("readProblem: a path that is neither a file nor a folder (a device) is not a file", () => {
+  // Found by mutation round GB (GB07): "file" is checked as isFile, not as "not a folder".
+  assertEquals(readProblem("/dev/null", "file"), "not a file");
+  assertEquals(readProblem("/dev/null", "folder"), "not a folder");
+});

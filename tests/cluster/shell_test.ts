@@ -48,3 +48,9 @@ Deno.test("cellsArray and reproduceCommand: bash sees each key and argument as o
     "--quick",
   ]);
 });
+
+Deno.test("shellQuote: every single quote of a value is escaped, not only the first", () => {
+  // Found by mutation round GB (GB10): `replace` instead of `replaceAll` broke the second quote.
+  const value = "it's Bob's 'cell'";
+  assertEquals(bash(`printf %s ${shellQuote(value)}`).stdout, value);
+});

@@ -44,6 +44,11 @@ Deno.test("fingerprint: datasets that differ in one part a model sees never shar
     "item ids": (d) => {
       d.itemIds = ["i0", "i1", "i2", "j3"];
     },
+    // The same characters split between the ids elsewhere (mutation round GB, GB30: ids joined
+    // without a separator shared one).
+    "item id boundaries": (d) => {
+      d.itemIds = ["i0i", "1", "i2", "i3"];
+    },
     // The same values read as a multi-hot bag instead of a dense vector.
     "modality kind": (d) => {
       d.modalities[1].kind = "multi_hot";

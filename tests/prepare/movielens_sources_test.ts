@@ -168,6 +168,13 @@ Deno.test("cutWinkEmbeddings keeps the wanted words' vectors; malformed dimensio
       dim: 2,
       matrix: Float32Array.of(1, 2, 3, 4),
     });
+    // Mutation round GB (GB23): a wanted word that names an Object.prototype member is not in
+    // the file (own keys only); read through `in`, it was refused as a malformed vector.
+    assertEquals(cut({ dimensions: 2, vectors }, ["heat", "constructor", "toString"]), {
+      words: ["heat"],
+      dim: 2,
+      matrix: Float32Array.of(1, 2),
+    });
     for (const dimensions of [0, -1, 2.5, "2"]) {
       assertThrows(
         () => cut({ dimensions, vectors }, ["heat"]),

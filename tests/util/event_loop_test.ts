@@ -2,7 +2,7 @@
  * EventLoopTurns.yieldIfDue stops at once on an interrupt requested after the loop began, even
  * when no turn is due yet (a long interval), and not on one requested before it began.
  */
-import { assertRejects } from "@std/assert";
+import { assertEquals, assertRejects } from "@std/assert";
 import { EventLoopTurns } from "../../lib/util/event_loop.ts";
 import { InterruptedError, requestInterrupt } from "../../lib/util/interrupt.ts";
 
@@ -19,4 +19,33 @@ Deno.test("yieldIfDue: an interrupt requested during its turn stops the loop aft
   // Queued before the turn's own timer: it runs inside the turn.
   setTimeout(requestInterrupt, 0);
   await assertRejects(() => loop.yieldIfDue(), InterruptedError);
+});
+
+Deno.test("yieldIfDue: after a turn the next one waits a full interval again", async () => {
+  // Found by mutation round GB (GB17): without restarting the clock at a turn, every call after
+  // the first due one turned. The clock is stubbed, so nothing here depends on real time.
+  const realNow = performance.now;
+  let now = 0;
+  performance.now = () => now;
+  try {
+    const loop = new EventLoopTurns(1000);
+    /** Whether a timer queued before the call ran during it (the call gave the loop a turn). */
+    const turned = async () => {
+      let ran = false;
+      const timer = setTimeout(() => ran = true, 0);
+      await loop.yieldIfDue();
+      clearTimeout(timer);
+      return ran;
+    };
+    assertEquals(await turned(), false, "not due yet");
+    now = 1000;
+    assertEquals(await turned(), true, "due: a turn");
+    assertEquals(await turned(), false, "just turned: not due again");
+    now = 1999;
+    assertEquals(await turned(), false, "999 ms after the turn");
+    now = 2000;
+    assertEquals(await turned(), true, "a full interval after the turn");
+  } finally {
+    performance.now = realNow;
+  }
 });

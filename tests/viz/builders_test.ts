@@ -874,3 +874,13 @@ Deno.test("symmetricBand: a negative spread is kept as given, so lineWithBands r
     "band.lower[0] = 1.5 exceeds upper = 0.5",
   );
 });
+
+Deno.test("palette: withAlpha takes upper-case hex and refuses text around the colour", () => {
+  // Found by mutation round GB (GB20, GB21): the case flag and the `^` anchor were unpinned.
+  assertEquals(withAlpha("#FF80aB", 0.2), "rgba(255,128,171,0.2)");
+  assertThrows(
+    () => withAlpha("x#ff8000", 0.2),
+    Error,
+    'withAlpha: expected a #rrggbb colour, got "x#ff8000"',
+  );
+});
