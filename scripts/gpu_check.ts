@@ -23,6 +23,8 @@ import {
   comparisonLines,
   describeTiming,
   type EpochTiming,
+  PROFILE_PREFIX,
+  profileLines,
   RESULT_PREFIX,
 } from "./cli/gpu_check_report.ts";
 import {
@@ -40,8 +42,6 @@ import {
   tf,
 } from "../lib/backend/mod.ts";
 import { BEAUTY_SHAPE, generateWorkloadDataset } from "../lib/data/mod.ts";
-
-const PROFILE_PREFIX = "gpu_check profile: ";
 
 /** The checked options; a bad one stops here, before any child starts (status 2). */
 function checkedOptions() {
@@ -378,14 +378,9 @@ const backends = values.backends;
 if (values.profile) {
   let failed = false;
   for (const backend of backends) {
-    const output = await runChildProcess(backend);
-    const lines = output.stdout.split("\n").filter((line) => line.startsWith(PROFILE_PREFIX));
-    for (const line of lines) console.log(`${backend}: ${line.slice(PROFILE_PREFIX.length)}`);
-    if (output.code !== 0) {
-      failed = true;
-      const stderr = output.stderr.trim().split("\n");
-      console.log(`${backend}: no profile (exit ${output.code}: ${stderr[stderr.length - 1]})`);
-    }
+    const { lines, failed: childFailed } = profileLines(backend, await runChildProcess(backend));
+    for (const line of lines) console.log(line);
+    failed ||= childFailed;
   }
   Deno.exit(failed ? 1 : 0);
 }

@@ -1,8 +1,9 @@
 /**
  * What the device check (`scripts/gpu_check.ts`) makes of its children: the result line a child
- * prints, the line per backend, the comparison of a backend run twice from one seed, the ratio of
- * wasm to webgpu, and the exit status. Here, not in the script, so they are tested in-process
- * (tests/cli/gpu_check_report_test.ts); in scripts/cli/, which the offline archive carries whole.
+ * prints or why none, a `--profile` child's lines, the line per backend, the comparison of a
+ * backend run twice from one seed, the ratio of wasm to webgpu, and the exit status. Here, not in
+ * the script, so they are tested in-process (tests/cli/gpu_check_report_test.ts); in scripts/cli/,
+ * which the offline archive carries whole.
  */
 import type { System } from "./gpu_check_options.ts";
 
@@ -33,12 +34,39 @@ export interface ChildOutput {
   stderr: string;
 }
 
-/** A child's timing, or why there is none (its exit code and the last line of its stderr). */
+/**
+ * Why a child gave no result: its exit code and the last line of its stderr, or "no output" when
+ * it printed none (a child killed by the system, exit 137, says nothing). The one rule for every
+ * child, timing or profile.
+ */
+export function failureReason(output: ChildOutput): string {
+  const stderr = output.stderr.trim().split("\n");
+  return `exit ${output.code}: ${stderr[stderr.length - 1] || "no output"}`;
+}
+
+/** A child's timing, or why there is none (`failureReason`). */
 export function childResult(output: ChildOutput): EpochTiming | string {
   const line = output.stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
   if (output.code === 0 && line) return JSON.parse(line.slice(RESULT_PREFIX.length));
-  const stderr = output.stderr.trim().split("\n");
-  return `exit ${output.code}: ${stderr[stderr.length - 1] || "no output"}`;
+  return failureReason(output);
+}
+
+/** What a `--profile` child prints before each of its lines. */
+export const PROFILE_PREFIX = "gpu_check profile: ";
+
+/**
+ * The parent's lines for one backend's `--profile` child: each profile line it printed, named by
+ * the backend, then, when it failed, why (`failureReason`); `failed` when it exited non-zero.
+ */
+export function profileLines(
+  backend: string,
+  output: ChildOutput,
+): { lines: string[]; failed: boolean } {
+  const lines = output.stdout.split("\n").filter((line) => line.startsWith(PROFILE_PREFIX))
+    .map((line) => `${backend}: ${line.slice(PROFILE_PREFIX.length)}`);
+  const failed = output.code !== 0;
+  if (failed) lines.push(`${backend}: no profile (${failureReason(output)})`);
+  return { lines, failed };
 }
 
 /** One backend's line: steps, seconds, loss, NDCG@10, and why this backend with its kernels. */

@@ -1,7 +1,8 @@
 /**
  * What the device check makes of its children (scripts/cli/gpu_check_report.ts), in-process on
- * fabricated outputs and timings: the result line found or why not, the line per backend, the
- * repeat comparison, the wasm / webgpu ratio and the exit status.
+ * fabricated outputs and timings: the result line found or why not, a `--profile` child's lines
+ * or why none, the line per backend, the repeat comparison, the wasm / webgpu ratio and the exit
+ * status.
  */
 import { assertEquals } from "@std/assert";
 import {
@@ -9,6 +10,8 @@ import {
   comparisonLines,
   describeTiming,
   type EpochTiming,
+  PROFILE_PREFIX,
+  profileLines,
   RESULT_PREFIX,
 } from "../../scripts/cli/gpu_check_report.ts";
 
@@ -52,6 +55,35 @@ Deno.test("childResult: the prefixed JSON line of a child that exited 0, else it
     childResult({ code: 0, stdout: ` ${line}\n`, stderr: "" }),
     "exit 0: no output",
   );
+});
+
+Deno.test("profileLines: a --profile child's lines named by backend; a failed one says why by childResult's rule", () => {
+  const profile = `${PROFILE_PREFIX}host profile: 10 ms wall`;
+  assertEquals(profileLines("wasm", { code: 0, stdout: `noise\n${profile}\n`, stderr: "warn\n" }), {
+    lines: ["wasm: host profile: 10 ms wall"],
+    failed: false,
+  });
+  assertEquals(
+    profileLines("webgpu", {
+      code: 1,
+      stdout: `${profile}\n`,
+      stderr: "first\ngpu-check (webgpu): no adapter\n",
+    }),
+    {
+      lines: [
+        "webgpu: host profile: 10 ms wall",
+        "webgpu: no profile (exit 1: gpu-check (webgpu): no adapter)",
+      ],
+      failed: true,
+    },
+  );
+  // A child killed without a word (exit 137, empty stderr): the same reason a timing child gets.
+  const silent = { code: 137, stdout: "", stderr: "" };
+  assertEquals(profileLines("wasm", silent), {
+    lines: [`wasm: no profile (${childResult(silent)})`],
+    failed: true,
+  });
+  assertEquals(profileLines("wasm", silent).lines, ["wasm: no profile (exit 137: no output)"]);
 });
 
 Deno.test("describeTiming: steps, seconds, ms a step, loss and NDCG to 4 places, the reason and kernels", () => {
