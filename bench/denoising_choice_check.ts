@@ -42,7 +42,7 @@ import {
 import { mainResults } from "./_main_results.ts";
 
 /** One selection chosen again among the trials that denoise. */
-interface ChoiceRow {
+export interface ChoiceRow {
   dataset: string;
   system: string;
   backbone: string;
@@ -67,7 +67,9 @@ const USAGE = `usage: deno run -A bench/denoising_choice_check.ts [--results=DIR
   -h, --help        print this text`;
 
 /** The checked options; undefined after `--help`. */
-function checkedOptions(args: readonly string[]) {
+export function checkedOptions(
+  args: readonly string[],
+): { resultsDir: string; out: string | undefined } | undefined {
   const { values } = parseOptions(args, {
     results: { type: "string", default: "results/denoising-choice" },
     out: { type: "string" },
@@ -197,10 +199,10 @@ function choiceRow(
 const formatMeanStd = (m: MeanStd) => `${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
 
 /** A difference with its sign, at four decimals. */
-const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
+export const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
 
 /** The console lines of one row (a blank line first). */
-function rowLines(row: ChoiceRow): string {
+export function rowLines(row: ChoiceRow): string {
   return `\n${row.dataset} ${row.system} (seeds ${row.seeds.join(", ")}), test NDCG@10: trial ` +
     `${row.denoisingChoice} ${formatMeanStd(row.denoising)} (backbone's weights at seeds ` +
     `${row.backboneWeightSeeds.denoising.join(", ") || "none"}); records' trial ` +
