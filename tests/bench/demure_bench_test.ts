@@ -183,3 +183,30 @@ Deno.test("bench:demure's runs: the records' selection at the library's routes, 
   assertEquals(training, { ...cell.training, maxEpochs: 20, patience: 20, seed: 0 });
   assertEquals(training.batchSize, 128);
 });
+
+Deno.test("bench:demure's plain line lists the backend's kernels, comma-separated", () => {
+  // Found by mutation round HB (HB10): only the stock backend (no kernels) was pinned.
+  const choice = { backend: "wasm" as const, reason: "", kernels: ["matmul", "softmax"] };
+  assertMatch(plainLine(choice, run([9, 4, 5]), 128), /^wasm \(matmul, softmax\), MovieLens /);
+});
+
+Deno.test("bench:demure's training pass compares every epoch past its warm-up, whatever everyVisits says", () => {
+  // Found by mutation round HB (HB19): with an even count of compared epochs a cycle of the
+  // config's everyVisits (2) dropped none, so the training pass's cycle of 1 was not pinned.
+  const plain = { epochs: run([9, 4, 5, 4, 5, 4, 5]) };
+  const stats = { attributionSource: "training_pass" } as unknown as DemureStats;
+  const config = { ...DEFAULT_DEMURE_CONFIG, everyVisits: 2 };
+  // A 7-step warm-up: the training pass's epochs 3..7 (one later than the separate pass's 2..7).
+  // (10 + 6 + 15 + 6 + 10) / (5 + 4 + 5 + 4 + 5) = 47 / 23.
+  const lines = routeLines(
+    "default",
+    { epochs: run([30, 12, 10, 6, 15, 6, 10]), stats, config },
+    plain,
+    { warmupSteps: 7 },
+  );
+  assertStringIncludes(
+    lines[0],
+    "default: training_pass: demure median 10.0 s over epochs 3, 4, 5, 6, 7;",
+  );
+  assertEquals(lines[1], "demure / plain epoch time = 2.04 (default: training_pass)");
+});
