@@ -81,7 +81,7 @@ export function checkedOptions(
 }
 
 /** A selection of the records whose chosen trial ended with its backbone's weights. */
-interface BackboneWeightsSelection {
+export interface BackboneWeightsSelection {
   dataset: string;
   system: string;
   backbone: string;
@@ -149,7 +149,7 @@ async function checkSelection(
 }
 
 /** The main-table results a row compares, by seed. */
-interface RowResults {
+export interface RowResults {
   /** The new choice's cells, as run by this check. */
   fresh: Map<number, CellResult>;
   /** The records' row of the system. */
@@ -159,7 +159,7 @@ interface RowResults {
 }
 
 /** The row of a selection chosen again: trial `denoisingChoice`, its cells run. */
-function choiceRow(
+export function choiceRow(
   selection: BackboneWeightsSelection,
   stored: Map<string, CellResult>,
   denoisingChoice: number,

@@ -1,12 +1,15 @@
 /**
  * The pure parts of bench/denoising_choice_check.ts: its options (the default results folder,
- * `--help` running nothing) and its console lines (signs, seed lists, which seeds are whose).
- * Found by mutation round HB: none of them was pinned.
+ * `--help` running nothing), its console lines (signs, seed lists, which seeds are whose)
+ * and the row it sets against the records. Found by mutation round HB: none of them was pinned.
  */
-import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import type { CellResult, PlannedCell } from "../../lib/experiments/mod.ts";
 import {
+  type BackboneWeightsSelection,
   checkedOptions,
   type ChoiceRow,
+  choiceRow,
   rowLines,
   signed,
 } from "../../bench/denoising_choice_check.ts";
@@ -63,4 +66,47 @@ Deno.test("denoising_choice_check's row lines: each trial with its own numbers a
   const none = rowLines(row([], []));
   assertStringIncludes(none, "trial 5 0.1000 ± 0.0100 (backbone's weights at seeds none)");
   assertStringIncludes(none, "trial 3 0.2000 ± 0.0200 (backbone's weights at seeds none)");
+});
+
+/** A main-table or trial result: its test and validation NDCG@10, Demure's or not, best epoch. */
+function result(test: number, valid: number, demure: boolean, bestEpoch = 5): CellResult {
+  return {
+    test: { "NDCG@10": test },
+    valid: { "NDCG@10": valid },
+    bestEpoch,
+    // Epochs 1..2 are the warm-up: a best epoch there is the backbone's weights.
+    demure: demure ? { warmupEndedAfterEpoch: 2, attributed: 1, reused: 0, random: 0 } : undefined,
+  } as unknown as CellResult;
+}
+
+Deno.test("denoising_choice_check's row: the new choice's seeds, each row's own tests and backbone-weights seeds", () => {
+  const trials = [0, 1].map((index) => ({ key: `t${index}`, trial: { index } }) as PlannedCell);
+  const stored = new Map([["t0", result(0.5, 0.3, true, 1)], ["t1", result(0.6, 0.2, true)]]);
+  const selection: BackboneWeightsSelection = {
+    dataset: "MovieLens",
+    system: "Demure-SASRec",
+    backbone: "SASRec",
+    trials,
+    recordsChoice: 0,
+  };
+  const fresh = new Map([[1, result(0.3, 0, true, 1)], [2, result(0.5, 0, true)]]);
+  // The records hold a seed the check did not run: it is no part of the row.
+  const recorded = new Map([
+    [1, result(0.2, 0, true, 1)],
+    [2, result(0.2, 0, true, 2)],
+    [3, result(0.9, 0, true)],
+  ]);
+  const backboneRow = new Map([[1, result(0.1, 0, false)], [2, result(0.7, 0, false)]]);
+  const row = choiceRow(selection, stored, 1, { fresh, recorded, backboneRow });
+  assertEquals(row.trials, [
+    { trial: 0, valid: 0.3, backboneWeights: true },
+    { trial: 1, valid: 0.2, backboneWeights: false },
+  ]);
+  assertEquals([row.recordsChoice, row.denoisingChoice, row.seeds], [0, 1, [1, 2]]);
+  assertEquals(row.backboneWeightSeeds, { records: [1, 2], denoising: [1] });
+  assertAlmostEquals(row.denoising.mean, 0.4);
+  assertAlmostEquals(row.records.mean, 0.2);
+  assertAlmostEquals(row.backboneRow.mean, 0.4);
+  assertAlmostEquals(row.againstRecords.meanDifference, 0.2);
+  assertAlmostEquals(row.againstBackbone.meanDifference, 0);
 });
