@@ -4,10 +4,11 @@
  * cycles), the plain median, `demure / plain epoch time` and its per-pair ratios, the runs' turns
  * and their settings.
  */
-import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "@std/assert";
 import type { DemureConfig, DemureStats, EpochProgress } from "../../mod.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../../lib/demure/mod.ts";
 import {
+  benchOptions,
   benchTraining,
   comparedEpochs,
   DEMURE_RUNS,
@@ -209,4 +210,26 @@ Deno.test("bench:demure's training pass compares every epoch past its warm-up, w
     "default: training_pass: demure median 10.0 s over epochs 3, 4, 5, 6, 7;",
   );
   assertEquals(lines[1], "demure / plain epoch time = 2.04 (default: training_pass)");
+});
+
+Deno.test("bench:demure's options: 6 epochs and a 30-step warm-up by default, both bounds allowed", () => {
+  // Found by mutation round HB (HB41, HB42): the defaults were reached only by running the bench.
+  assertEquals(benchOptions([]), { epochs: 6, warmupSteps: 30 });
+  assertEquals(benchOptions(["--epochs=2", "--warmup-steps=0"]), { epochs: 2, warmupSteps: 0 });
+  assertEquals(benchOptions(["--epochs=1000", "--warmup-steps=100000"]), {
+    epochs: 1000,
+    warmupSteps: 100_000,
+  });
+  assertThrows(
+    () => benchOptions(["--epochs=1001"]),
+    Error,
+    "--epochs 1001: must be an integer in 2..1000",
+  );
+  assertThrows(
+    () => benchOptions(["--warmup-steps=100001"]),
+    Error,
+    "--warmup-steps 100001: must be an integer in 0..100000",
+  );
+  // --help is undefined before the counts are checked.
+  assertEquals(benchOptions(["--help", "--epochs=1"]), undefined);
 });
