@@ -95,7 +95,7 @@ export interface BackboneWeightsSelection {
  * The selection `system` on `dataset` if it is a Demure-family one whose chosen trial ended with
  * its backbone's weights, else undefined.
  */
-function backboneWeightsSelection(
+export function backboneWeightsSelection(
   records: ExperimentPlan,
   stored: Map<string, CellResult>,
   dataset: string,

@@ -4,9 +4,15 @@
  * and the row it sets against the records. Found by mutation round HB: none of them was pinned.
  */
 import { assertAlmostEquals, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import type { CellResult, PlannedCell } from "../../lib/experiments/mod.ts";
+import type {
+  CellResult,
+  ExperimentPlan,
+  PlannedCell,
+  SelectedConfiguration,
+} from "../../lib/experiments/mod.ts";
 import {
   type BackboneWeightsSelection,
+  backboneWeightsSelection,
   checkedOptions,
   type ChoiceRow,
   choiceRow,
@@ -109,4 +115,49 @@ Deno.test("denoising_choice_check's row: the new choice's seeds, each row's own 
   assertAlmostEquals(row.backboneRow.mean, 0.4);
   assertAlmostEquals(row.againstRecords.meanDifference, 0.2);
   assertAlmostEquals(row.againstBackbone.meanDifference, 0);
+});
+
+Deno.test("denoising_choice_check takes the Demure selections whose chosen trial ended with the backbone's weights", () => {
+  // Trials of two selections and of another dataset, each key naming its cell.
+  const cell = (selection: string, index: number) =>
+    ({ key: `${selection}#${index}`, trial: { selection, index } }) as PlannedCell;
+  const ml = "MovieLens/Demure-SASRec";
+  const records = {
+    cells: [
+      cell(ml, 0),
+      cell("Beauty/Demure-SASRec", 0),
+      cell(ml, 1),
+      cell("MovieLens/SASRec-MM", 0),
+    ],
+  } as unknown as ExperimentPlan;
+  const stored = new Map([
+    [`${ml}#0`, result(0.5, 0.3, true)],
+    [`${ml}#1`, result(0.5, 0.4, true, 1)],
+    ["Beauty/Demure-SASRec#0", result(0.5, 0.3, true, 1)],
+    ["MovieLens/SASRec-MM#0", result(0.5, 0.3, false)],
+  ]);
+  const choice = (trial: number) => ({ trial }) as SelectedConfiguration;
+  const selection = backboneWeightsSelection(
+    records,
+    stored,
+    "MovieLens",
+    "Demure-SASRec",
+    choice(1),
+  );
+  assertEquals(selection, {
+    dataset: "MovieLens",
+    system: "Demure-SASRec",
+    backbone: "SASRec-MM",
+    trials: [records.cells[0], records.cells[2]],
+    recordsChoice: 1,
+  });
+  // A chosen trial that denoised, and a system that inherits from no backbone: nothing to check.
+  assertEquals(
+    backboneWeightsSelection(records, stored, "MovieLens", "Demure-SASRec", choice(0)),
+    undefined,
+  );
+  assertEquals(
+    backboneWeightsSelection(records, stored, "MovieLens", "SASRec-MM", choice(0)),
+    undefined,
+  );
 });
