@@ -75,25 +75,45 @@ export const DEMURE_RUNS: readonly BenchRun[] = [
  * 30, `--warmup-steps=N` to compare more epochs in a short run.
  */
 const DEFAULT_WARMUP_STEPS = 30;
+/** Epochs of every run: `--epochs=6 --warmup-steps=17` compares four of every run. */
+const DEFAULT_EPOCHS = 6;
 
 const USAGE = `usage: deno task bench:demure [--epochs=N] [--warmup-steps=N]
-  --epochs N        epochs of every run (default 6; 2..1000)
+  --epochs N        epochs of every run (default ${DEFAULT_EPOCHS}; 2..1000)
   --warmup-steps N  plain steps before the first noise mask (default ${DEFAULT_WARMUP_STEPS}; 0..100000)
   -h, --help        print this text`;
 
-async function main(): Promise<number> {
-  const { values } = parseOptions(Deno.args, {
-    epochs: { type: "string", default: "6" },
+/**
+ * The checked options: the epochs of every run and the mask warm-up's steps; undefined after
+ * `--help`.
+ *
+ * @example
+ * ```ts
+ * benchOptions(["--epochs=6", "--warmup-steps=17"]); // { epochs: 6, warmupSteps: 17 }
+ * ```
+ */
+export function benchOptions(
+  args: readonly string[],
+): { epochs: number; warmupSteps: number } | undefined {
+  const { values } = parseOptions(args, {
+    epochs: { type: "string", default: String(DEFAULT_EPOCHS) },
     "warmup-steps": { type: "string", default: String(DEFAULT_WARMUP_STEPS) },
     help: { type: "boolean", short: "h", default: false },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  if (values.help) return undefined;
   // A larger value is a typo: a MovieLens epoch is 17 steps, and each epoch is seconds per run.
   const epochs = integerOption("epochs", values.epochs, 2, 1000);
   const warmupSteps = integerOption("warmup-steps", values["warmup-steps"], 0, 100_000);
+  return { epochs, warmupSteps };
+}
+
+async function main(): Promise<number> {
+  const options = benchOptions(Deno.args);
+  if (options === undefined) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { epochs, warmupSteps } = options;
   const choice = await initBackend({ verbose: false });
   const data = await prepareDataset({ kind: "movielens" });
   const cell = selectedMovieLensDemureCell();

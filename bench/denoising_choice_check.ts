@@ -42,7 +42,7 @@ import {
 import { mainResults } from "./_main_results.ts";
 
 /** One selection chosen again among the trials that denoise. */
-interface ChoiceRow {
+export interface ChoiceRow {
   dataset: string;
   system: string;
   backbone: string;
@@ -67,7 +67,9 @@ const USAGE = `usage: deno run -A bench/denoising_choice_check.ts [--results=DIR
   -h, --help        print this text`;
 
 /** The checked options; undefined after `--help`. */
-function checkedOptions(args: readonly string[]) {
+export function checkedOptions(
+  args: readonly string[],
+): { resultsDir: string; out: string | undefined } | undefined {
   const { values } = parseOptions(args, {
     results: { type: "string", default: "results/denoising-choice" },
     out: { type: "string" },
@@ -79,7 +81,7 @@ function checkedOptions(args: readonly string[]) {
 }
 
 /** A selection of the records whose chosen trial ended with its backbone's weights. */
-interface BackboneWeightsSelection {
+export interface BackboneWeightsSelection {
   dataset: string;
   system: string;
   backbone: string;
@@ -93,7 +95,7 @@ interface BackboneWeightsSelection {
  * The selection `system` on `dataset` if it is a Demure-family one whose chosen trial ended with
  * its backbone's weights, else undefined.
  */
-function backboneWeightsSelection(
+export function backboneWeightsSelection(
   records: ExperimentPlan,
   stored: Map<string, CellResult>,
   dataset: string,
@@ -147,7 +149,7 @@ async function checkSelection(
 }
 
 /** The main-table results a row compares, by seed. */
-interface RowResults {
+export interface RowResults {
   /** The new choice's cells, as run by this check. */
   fresh: Map<number, CellResult>;
   /** The records' row of the system. */
@@ -157,7 +159,7 @@ interface RowResults {
 }
 
 /** The row of a selection chosen again: trial `denoisingChoice`, its cells run. */
-function choiceRow(
+export function choiceRow(
   selection: BackboneWeightsSelection,
   stored: Map<string, CellResult>,
   denoisingChoice: number,
@@ -197,10 +199,10 @@ function choiceRow(
 const formatMeanStd = (m: MeanStd) => `${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`;
 
 /** A difference with its sign, at four decimals. */
-const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
+export const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
 
 /** The console lines of one row (a blank line first). */
-function rowLines(row: ChoiceRow): string {
+export function rowLines(row: ChoiceRow): string {
   return `\n${row.dataset} ${row.system} (seeds ${row.seeds.join(", ")}), test NDCG@10: trial ` +
     `${row.denoisingChoice} ${formatMeanStd(row.denoising)} (backbone's weights at seeds ` +
     `${row.backboneWeightSeeds.denoising.join(", ") || "none"}); records' trial ` +

@@ -4,10 +4,11 @@
  * cycles), the plain median, `demure / plain epoch time` and its per-pair ratios, the runs' turns
  * and their settings.
  */
-import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertMatch, assertStringIncludes, assertThrows } from "@std/assert";
 import type { DemureConfig, DemureStats, EpochProgress } from "../../mod.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../../lib/demure/mod.ts";
 import {
+  benchOptions,
   benchTraining,
   comparedEpochs,
   DEMURE_RUNS,
@@ -182,4 +183,53 @@ Deno.test("bench:demure's runs: the records' selection at the library's routes, 
   const training = benchTraining(cell, 20);
   assertEquals(training, { ...cell.training, maxEpochs: 20, patience: 20, seed: 0 });
   assertEquals(training.batchSize, 128);
+});
+
+Deno.test("bench:demure's plain line lists the backend's kernels, comma-separated", () => {
+  // Found by mutation round HB (HB10): only the stock backend (no kernels) was pinned.
+  const choice = { backend: "wasm" as const, reason: "", kernels: ["matmul", "softmax"] };
+  assertMatch(plainLine(choice, run([9, 4, 5]), 128), /^wasm \(matmul, softmax\), MovieLens /);
+});
+
+Deno.test("bench:demure's training pass compares every epoch past its warm-up, whatever everyVisits says", () => {
+  // Found by mutation round HB (HB19): with an even count of compared epochs a cycle of the
+  // config's everyVisits (2) dropped none, so the training pass's cycle of 1 was not pinned.
+  const plain = { epochs: run([9, 4, 5, 4, 5, 4, 5]) };
+  const stats = { attributionSource: "training_pass" } as unknown as DemureStats;
+  const config = { ...DEFAULT_DEMURE_CONFIG, everyVisits: 2 };
+  // A 7-step warm-up: the training pass's epochs 3..7 (one later than the separate pass's 2..7).
+  // (10 + 6 + 15 + 6 + 10) / (5 + 4 + 5 + 4 + 5) = 47 / 23.
+  const lines = routeLines(
+    "default",
+    { epochs: run([30, 12, 10, 6, 15, 6, 10]), stats, config },
+    plain,
+    { warmupSteps: 7 },
+  );
+  assertStringIncludes(
+    lines[0],
+    "default: training_pass: demure median 10.0 s over epochs 3, 4, 5, 6, 7;",
+  );
+  assertEquals(lines[1], "demure / plain epoch time = 2.04 (default: training_pass)");
+});
+
+Deno.test("bench:demure's options: 6 epochs and a 30-step warm-up by default, both bounds allowed", () => {
+  // Found by mutation round HB (HB41, HB42): the defaults were reached only by running the bench.
+  assertEquals(benchOptions([]), { epochs: 6, warmupSteps: 30 });
+  assertEquals(benchOptions(["--epochs=2", "--warmup-steps=0"]), { epochs: 2, warmupSteps: 0 });
+  assertEquals(benchOptions(["--epochs=1000", "--warmup-steps=100000"]), {
+    epochs: 1000,
+    warmupSteps: 100_000,
+  });
+  assertThrows(
+    () => benchOptions(["--epochs=1001"]),
+    Error,
+    "--epochs 1001: must be an integer in 2..1000",
+  );
+  assertThrows(
+    () => benchOptions(["--warmup-steps=100001"]),
+    Error,
+    "--warmup-steps 100001: must be an integer in 0..100000",
+  );
+  // --help is undefined before the counts are checked.
+  assertEquals(benchOptions(["--help", "--epochs=1"]), undefined);
 });

@@ -157,6 +157,7 @@ Deno.test("every benchmark script that is run prints its options with --help", a
     "demure_source_step_probe",
     "demure_step_probe",
     "demure_training_pass_validation",
+    "denoising_choice_check",
     "ig_completeness_check",
     "mask_schedule_check",
     "peak_memory",
