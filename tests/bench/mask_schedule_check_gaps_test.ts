@@ -100,6 +100,10 @@ Deno.test("mask_schedule_check: a row sets the rerun (checked) against the recor
   assertEquals(row.userModalityRocAuc?.checked.n, 2);
   assertAlmostEquals(row.userModalityRocAuc!.checked.mean, 0.8, 1e-12);
   assertAlmostEquals(row.userModalityRocAuc!.records.mean, 0.9, 1e-12);
+  // Two seeds are enough for the paired t-test.
+  const two = scheduleRow("MovieLens/AttributionOnly-SASRec", pairs.slice(0, 2), 3);
+  assertEquals(Number.isFinite(two.test.pValue), true);
+  assertAlmostEquals(two.test.meanDifference, 0.025, 1e-12);
   // One seed: its difference, and no p-value.
   const one = scheduleRow("MovieLens/AttributionOnly-SASRec", pairs.slice(0, 1), 3);
   assertAlmostEquals(one.test.meanDifference, 0.02, 1e-12);

@@ -18,7 +18,8 @@ Deno.test("selection_budget_check: the defaults are budget 5 for SASRec-MM and D
 });
 
 Deno.test("selection_budget_check: a budget of 1 and of 12 (the backbones' grid) are accepted", () => {
-  assertEquals(checkedOptions(["--budget=1"])!.budget, 1);
+  assertEquals(checkedOptions(["--budget=1", "--out=x.json"])!.budget, 1);
+  assertEquals(checkedOptions(["--out=x.json"])!.out, "x.json");
   assertEquals(checkedOptions(["--budget=12", "--datasets=MovieLens"]), {
     budget: 12,
     systems: ["SASRec-MM", "Demure-SASRec"],
