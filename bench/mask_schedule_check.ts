@@ -52,7 +52,7 @@ import {
 import { type DemureConfig, masksAreRandom, resolveDemureConfig } from "../lib/demure/mod.ts";
 
 /** One seed of a group: each value as rerun, then as recorded. */
-interface SeedComparison {
+export interface SeedComparison {
   seed: number;
   test: [number, number];
   valid: [number, number];
@@ -64,7 +64,7 @@ interface SeedComparison {
 }
 
 /** One group of cells (a dataset and a system key) under both schedules. */
-interface ScheduleRow {
+export interface ScheduleRow {
   dataset: string;
   system: string;
   recordedVisits: number;
@@ -77,7 +77,7 @@ interface ScheduleRow {
 }
 
 /** A chosen cell with its recorded result and its rerun's. */
-interface CellPair {
+export interface CellPair {
   cell: PlannedCell;
   before: CellResult;
   after: CellResult;
@@ -105,7 +105,7 @@ const USAGE = `usage: deno run -A bench/mask_schedule_check.ts [--visits=N] [--d
  * The checked options and the recorded cells they choose, or a {@linkcode UsageError}; undefined
  * after `--help`.
  */
-function checkedOptions(args: readonly string[]) {
+export function checkedOptions(args: readonly string[]) {
   const { values } = parseOptions(args, {
     visits: { type: "string", default: "2" },
     datasets: { type: "string", default: "MovieLens" },
@@ -220,7 +220,7 @@ function recordedVisitsOf(cell: PlannedCell): number {
 }
 
 /** The row of group `id` (`<dataset>/<system key>`) from its pairs (at least one). */
-function scheduleRow(id: string, pairs: CellPair[], visits: number): ScheduleRow {
+export function scheduleRow(id: string, pairs: CellPair[], visits: number): ScheduleRow {
   const perSeed = pairs.map(seedComparison);
   const column = (field: "test" | "valid", k: 0 | 1) => perSeed.map((s) => s[field][k]);
   const paired = perSeed.length > 1

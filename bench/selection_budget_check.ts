@@ -100,7 +100,7 @@ const USAGE = `usage: deno run -A bench/selection_budget_check.ts [--budget=N] [
   -h, --help        print this text`;
 
 /** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
-function checkedOptions(args: readonly string[]) {
+export function checkedOptions(args: readonly string[]) {
   const { values } = parseOptions(args, {
     budget: { type: "string", default: "5" },
     systems: { type: "string", default: "SASRec-MM,Demure-SASRec" },
