@@ -7,6 +7,16 @@ import { runScript } from "./_run_script.ts";
 
 const rerunCell = (args: readonly string[]) => runScript("scripts/rerun_cell.ts", args);
 
+/** A record's settings with every field the rerun reads present and of its type. */
+const WHOLE_SETTINGS = {
+  dataset: {},
+  system: {},
+  model: {},
+  training: {},
+  seed: 0,
+  scoreAttribution: false,
+} as const;
+
 Deno.test("rerun_cell: --help prints the usage; no cell file is exit 2 pointing at --help", async () => {
   const help = await rerunCell(["--help"]);
   assertEquals([help.code, help.stderr], [0, ""]);
@@ -34,14 +44,7 @@ Deno.test("rerun_cell: a missing, non-JSON or incomplete cell file is one line n
       [noDataset, 1, `${noDataset}: field "settings.dataset": expected an object`],
     ];
     // Each field the rerun reads, wrong in a file that is otherwise whole.
-    const settings = {
-      dataset: {},
-      system: {},
-      model: {},
-      training: {},
-      seed: 0,
-      scoreAttribution: false,
-    };
+    const settings = WHOLE_SETTINGS;
     const wrong: [string, Record<string, unknown>, string][] = [
       ["key", { settings, result: {} }, "a string"],
       [
@@ -82,14 +85,7 @@ Deno.test("rerun_cell: no settings, a settings.system or settings.model that is 
   // failing.
   const folder = await Deno.makeTempDir({ prefix: "rerun_cell_bad_fields_" });
   try {
-    const settings = {
-      dataset: {},
-      system: {},
-      model: {},
-      training: {},
-      seed: 0,
-      scoreAttribution: false,
-    };
+    const settings = WHOLE_SETTINGS;
     const cases: [string, Record<string, unknown>, string][] = [
       ["no_settings", { key: "k", result: {} }, 'field "settings": expected an object'],
       [
