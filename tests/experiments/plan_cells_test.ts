@@ -11,6 +11,20 @@ import type { SelectedConfigurations } from "../../lib/experiments/selection.ts"
 import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
 
+/**
+ * The quick plan's cells with `settings` and `selected`; the imported dataset's plan is the
+ * synthetic one's with nothing selected, so only the synthetic selection applies.
+ */
+function quickPlanCells(settings: ModeSettings, selected: SelectedConfigurations): PlanCells {
+  const file: DatasetPlan = { ...SETTINGS.quick.datasets.synthetic, selected: [] };
+  return new PlanCells({
+    mode: "quick",
+    settings,
+    datasets: { ...SETTINGS.quick.datasets, file },
+    selected,
+  });
+}
+
 Deno.test("PlanCells: a selected dropout is merged into the backbone's model settings, not put in their place", () => {
   const quick = SETTINGS.quick;
   // The default plans set no backbone setting (their model is { dim } alone).
@@ -22,16 +36,10 @@ Deno.test("PlanCells: a selected dropout is merged into the backbone's model set
       gru4rec: { dropout: 0.4 },
     },
   };
-  const file: DatasetPlan = { ...quick.datasets.synthetic, selected: [] };
   const selected: SelectedConfigurations = {
     Synthetic: { "SASRec-MM": { trial: 1, config: { dropout: 0.3 }, valid: 0, trials: 2 } },
   };
-  const cells = new PlanCells({
-    mode: "quick",
-    settings,
-    datasets: { ...quick.datasets, file },
-    selected,
-  });
+  const cells = quickPlanCells(settings, selected);
   const synthetic: DatasetSpec = { kind: "synthetic", config: {} };
   cells.add("main", synthetic, "SASRec-MM", 0);
   // Not selected on the quick plan: the plan's model settings as they are.
@@ -58,13 +66,7 @@ Deno.test("PlanCells: a selected learning rate replaces that one key of the plan
   const selected: SelectedConfigurations = {
     Synthetic: { "SASRec-MM": { trial: 1, config: { learningRate: 1e-3 }, valid: 0, trials: 2 } },
   };
-  const file: DatasetPlan = { ...quick.datasets.synthetic, selected: [] };
-  const cells = new PlanCells({
-    mode: "quick",
-    settings,
-    datasets: { ...quick.datasets, file },
-    selected,
-  });
+  const cells = quickPlanCells(settings, selected);
   const synthetic: DatasetSpec = { kind: "synthetic", config: {} };
   cells.add("main", synthetic, "SASRec-MM", 0);
   const [sasrec] = cells.checked();
@@ -79,13 +81,7 @@ Deno.test("PlanCells: an unselected method takes only its backbone's selected le
   const selected: SelectedConfigurations = {
     Synthetic: { "SASRec-MM": { trial: 1, config: backbone, valid: 0, trials: 2 } },
   };
-  const file: DatasetPlan = { ...quick.datasets.synthetic, selected: [] };
-  const cells = new PlanCells({
-    mode: "quick",
-    settings: quick,
-    datasets: { ...quick.datasets, file },
-    selected,
-  });
+  const cells = quickPlanCells(quick, selected);
   cells.add("main", { kind: "synthetic", config: {} }, "CL4SRec-MM", 0);
   const [cl4srec] = cells.checked();
   assertEquals(cl4srec.configuredBy, "backbone selection");

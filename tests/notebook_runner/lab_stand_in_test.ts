@@ -395,41 +395,15 @@ Deno.test("lab server: stop() names a process that outlives SIGKILL as left runn
 });
 
 Deno.test("lab: a process that outlives SIGKILL is named on stderr, and the lab exits 1", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
-  try {
-    const { python, env } = await fakeJupyter(dir);
-    const lab = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "tests/notebook_runner/_unkillable_child_lab.ts",
-        "--port",
-        `${freePort()}`,
-      ],
-      cwd: projectRoot,
-      env: { ...env, DEMURE_JUPYTER_PYTHON: python },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const stderr = new Response(lab.stderr).text();
-    let stdout = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of lab.stdout) {
-      stdout += decoder.decode(chunk, { stream: true });
-      // Started: stopped as by a Ctrl-C (the server's children are tracked every 0.5 s).
-      if (stdout.includes("Ctrl-C stops the server")) {
-        await sleep(1_000);
-        lab.kill("SIGTERM");
-        break;
-      }
-    }
-    const [status, errors] = await Promise.all([lab.status, stderr]);
-    assertEquals(status.code, 1, stdout + errors);
-    assert(/^lab: processes still running: \d+$/m.test(errors), errors);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const { code, stdout, stderr } = await runStandInLab(async (lab) => {
+    // Stopped as by a Ctrl-C (the server's children are tracked every 0.5 s).
+    await sleep(1_000);
+    lab.kill("SIGTERM");
+    // The child that outlives SIGKILL keeps the output open: read no further.
+    return "stop reading" as const;
+  }, "tests/notebook_runner/_unkillable_child_lab.ts");
+  assertEquals(code, 1, stdout + stderr);
+  assert(/^lab: processes still running: \d+$/m.test(stderr), stderr);
 });
 
 Deno.test("lab server: a server that answers, but not with 200, has not started", async () => {
@@ -508,17 +482,19 @@ Deno.test("lab: --help, a --port outside 1..65535 and a kernel flag the kernels 
 });
 
 /**
- * Runs `./run.sh lab`'s script on a stand-in Jupyter and reads its output to the end (its last
- * lines come after the server stops); `onServing` acts once, when it says it serves.
+ * Runs `script` (`./run.sh lab`'s unless given) on a stand-in Jupyter and reads its output to the
+ * end (its last lines come after the server stops); `onServing` acts once, when it says it serves,
+ * and may end the reading there.
  */
 async function runStandInLab(
-  onServing: (lab: Deno.ChildProcess) => Promise<void> | void,
+  onServing: (lab: Deno.ChildProcess) => Promise<"stop reading" | void> | "stop reading" | void,
+  script = "scripts/lab.ts",
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
   try {
     const { python, env } = await fakeJupyter(dir);
     const lab = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "scripts/lab.ts", "--port", `${freePort()}`],
+      args: ["run", "-A", script, "--port", `${freePort()}`],
       cwd: projectRoot,
       env: { ...env, DEMURE_JUPYTER_PYTHON: python, DEMURE_QUICK: "0", DEMURE_RERUN: "0" },
       stdin: "null",
@@ -533,7 +509,7 @@ async function runStandInLab(
       stdout += decoder.decode(chunk, { stream: true });
       if (!serving && stdout.includes("Ctrl-C stops the server")) {
         serving = true;
-        await onServing(lab);
+        if (await onServing(lab) === "stop reading") break;
       }
     }
     const [status, errors] = await Promise.all([lab.status, stderr]);
