@@ -334,3 +334,50 @@ Deno.test("a validMask entry other than 0 or 1 is refused by every host step, na
     }
   }
 });
+
+Deno.test("bottom fraction count: a product truly below an integer still rounds down", () => {
+  // The floor's epsilon (1e-9) only lifts float64 products that should be an integer: 0.29995 of
+  // 10 pairs is 2.9995 and 0.29999999 of 10 is 2.9999999, both 2 pairs, not 3 (an epsilon of
+  // 1e-3 or 1e-6 would lift them to 3).
+  assertEquals(bottomFractionCount(0.29995, 10), 2);
+  assertEquals(bottomFractionCount(0.29999999, 10), 2);
+  const scores = Float32Array.of(5, 4, 3, 2, 1, 0, -1, -2, -3, -4);
+  const noise = selectNoise(scores, new Uint8Array(10).fill(1), [1, 5, 2], {
+    kind: "bottom_fraction",
+    rho: 0.29995,
+  });
+  // The 2 lowest scores, -4 (flat 9) and -3 (flat 8).
+  assertEquals(Array.from(noise), [0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
+});
+
+Deno.test("threshold selection refuses a NaN score at a valid pair, not only the bottom fraction", () => {
+  // NaN < threshold is false: unchecked, the pair would silently never be noise. NaN at padding
+  // (flat 4 and 5 of VALID) is never read, as for the bottom fraction.
+  const threshold: NoiseSelection = { kind: "threshold", threshold: 0 };
+  const atPadding = Float32Array.of(-1, 1, -1, 1, NaN, NaN, -1, 1);
+  assertEquals(Array.from(selectNoise(atPadding, VALID, SHAPE, threshold)), [
+    1,
+    0,
+    1,
+    0,
+    0,
+    0,
+    1,
+    0,
+  ]);
+  const atValid = Float32Array.of(-1, 1, -1, 1, 0, 0, NaN, 1);
+  assertThrows(
+    () => selectNoise(atValid, VALID, SHAPE, threshold),
+    Error,
+    "selectNoise: score of valid pair at flat index 6 (user 1) is NaN",
+  );
+});
+
+Deno.test("a threshold selection is the threshold alone, even with a stray rho (from JSON)", () => {
+  // { kind: "threshold", threshold: -1, rho: 0.5 } read from a file: the valid pairs below -1
+  // only, not also each user's lowest half.
+  const scores = Float32Array.of(-0.5, 0.5, 0.7, -2, 9, 9, -0.1, 1);
+  const selection = { kind: "threshold", threshold: -1, rho: 0.5 } as NoiseSelection;
+  // Below -1: only flat 3 (-2). A bottom half would add flat 0 (-0.5) and flat 6 (-0.1).
+  assertEquals(Array.from(selectNoise(scores, VALID, SHAPE, selection)), [0, 0, 0, 1, 0, 0, 0, 0]);
+});
