@@ -8,15 +8,16 @@ import { assert, assertAlmostEquals, assertEquals, assertGreater } from "@std/as
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
-import type { DemureConfig } from "../../lib/demure/config.ts";
+import { type DemureConfig, resolveDemureConfig } from "../../lib/demure/config.ts";
+import { contrastiveTerm, trainingPassContrastive } from "../../lib/demure/_contrastive_term.ts";
 import { demureHooks, type DemureTraining } from "../../lib/demure/objective.ts";
-import { buildContrastiveViews } from "../../lib/demure/views.ts";
+import { buildContrastiveViews, type ContrastiveViews } from "../../lib/demure/views.ts";
 import { validPairs } from "../../lib/attribution/_pairs.ts";
 import { infoNce } from "../../lib/losses/info_nce.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { packRows } from "../../lib/nn/packed_rows.ts";
 import { Adam } from "../../lib/train/adam.ts";
-import type { TrainerHooks } from "../../lib/train/config.ts";
+import type { AuxiliaryLossContext, TrainerHooks } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
 
 import { batch, split, trainer } from "./_one_batch.ts";
@@ -174,4 +175,123 @@ Deno.test("the auxiliary loss scales with lambda: lambda 1 gives twice lambda 0.
   assertEquals([warmHalf, warmOne], [0, 0]);
   assertGreater(half, 0);
   assertAlmostEquals(one, 2 * half, 1e-5 * one);
+});
+
+/**
+ * A hand-checkable stand-in for the model: the fusion sums the weighted modalities, the backbone
+ * returns each row's last fused position. Batch 2, one position, modalities 2, dim 2.
+ */
+const stubModel = {
+  fuse: (embeddings: tf.Tensor4D, weights: tf.Tensor3D) =>
+    tf.sum(tf.mul(embeddings, tf.expandDims(weights, 3)), 2) as tf.Tensor3D,
+  lastStates: (fused: tf.Tensor3D) => {
+    const [rows, length, dim] = fused.shape;
+    return tf.reshape(tf.slice(fused, [0, length - 1, 0], [rows, 1, dim]), [rows, dim]);
+  },
+} as unknown as SequentialRecommender;
+
+/**
+ * The contrastive term and its gradients with respect to the modality embeddings E and the
+ * recommendation pass's states, on the stand-in: E[b, 0] = (e_b, 0) with e_0 = (1, 0) and
+ * e_1 = (0, 1) (modality 1 is all zeros), and the recommendation pass's states (e_0, e_1) too.
+ * Views: anchor keeps both modalities, positive only modality 0, negative only modality 1.
+ */
+function stubTermAndGradients(
+  term: (context: AuxiliaryLossContext, views: ContrastiveViews) => tf.Scalar,
+) {
+  const stubBatch = {
+    users: Int32Array.of(0, 1),
+    items: Int32Array.of(1, 2),
+    valid: Float32Array.of(1, 1),
+    batchSize: 2,
+    length: 1,
+  } as SequenceBatch;
+  const views: ContrastiveViews = {
+    anchor: Float32Array.of(1, 1, 1, 1),
+    positive: Float32Array.of(1, 0, 1, 0),
+    negative: Float32Array.of(0, 1, 0, 1),
+    shape: [2, 1, 2],
+    restoredPositive: 0,
+    restoredNegative: 0,
+  };
+  const embeddings = tf.tensor4d([[[[1, 0], [0, 0]]], [[[0, 1], [0, 0]]]]);
+  const states = tf.tensor3d([[[1, 0]], [[0, 1]]]);
+  const presence = tf.ones([2, 1, 2]) as tf.Tensor3D;
+  // + 0 * sum(states): tf.grads refuses an input off the path, and the training pass's term does
+  // not read the states (its gradient there must be exactly 0).
+  const { value, grads } = tf.valueAndGrads((e: tf.Tensor, h: tf.Tensor) =>
+    tf.add(
+      tf.mul(tf.sum(h), 0),
+      term({
+        embeddings: e as tf.Tensor4D,
+        states: h as tf.Tensor3D,
+        presence,
+        weights: presence,
+        fused: h as tf.Tensor3D,
+        itemTable: tf.zeros([3, 2]),
+        model: stubModel,
+        batch: stubBatch,
+        step: 0,
+        epoch: 0,
+        recommendationLoss: tf.scalar(0),
+        seed: 5,
+      }, views),
+    ) as tf.Scalar
+  )([embeddings, states]);
+  const result = {
+    value: value.dataSync()[0],
+    byE: Array.from(grads[0].dataSync()),
+    byStates: Array.from(grads[1].dataSync()),
+  };
+  tf.dispose([value, ...grads, embeddings, states, presence]);
+  return result;
+}
+
+Deno.test("contrastive term by hand: value, and where its gradient flows (E of the views, the anchor's states; never the tapped pass on the training pass)", () => {
+  // tau 1, lambda 1, in-batch negatives only. Every anchor a_b and positive p_b is e_b, so the
+  // cosine matrix is the identity and L = mean_b [log(e + 1) - 1] = log(1 + e) - 1. With
+  // c = 1 / (2 (1 + e)) (softmax weight of the off-diagonal logit over the batch of 2):
+  // dL/da_0 = c (p_1 - cos(a_0, p_1) a_0) = (0, c), dL/da_1 = (c, 0); dL/dp_0 = (0, c), dL/dp_1 = (c, 0).
+  const config = resolveDemureConfig({ lambda: 1, temperature: 1, noiseViewAsNegative: false });
+  const value = Math.log(1 + Math.E) - 1; // 0.31326...
+  const c = 1 / (2 * (1 + Math.E)); // 0.13447...
+  const before = tf.memory().numTensors;
+  const cases = [
+    {
+      // Anchor = the recommendation pass's states (their gradient flows: no stop-gradient);
+      // positive = the positive view, run from E: modality 0 only gets a gradient.
+      route: "separate pass, L_rec on the full history",
+      term: (x: AuxiliaryLossContext, v: ContrastiveViews) =>
+        contrastiveTerm(stubModel, config, x, v, false),
+      byE: [0, c, 0, 0, c, 0, 0, 0],
+      byStates: [0, c, c, 0],
+    },
+    {
+      // Positive = the recommendation pass's states (it read the denoised history); anchor = the
+      // anchor view from E, which keeps both modalities: both get dL/da_b.
+      route: "separate pass, L_rec denoised",
+      term: (x: AuxiliaryLossContext, v: ContrastiveViews) =>
+        contrastiveTerm(stubModel, config, x, v, true),
+      byE: [0, c, 0, c, c, 0, c, 0],
+      byStates: [0, c, c, 0],
+    },
+    {
+      // Anchor and positive both from E (modality 0 gets dL/da_b + dL/dp_b = 2c, modality 1
+      // dL/da_b); the tapped recommendation pass's states get nothing.
+      route: "training pass",
+      term: (x: AuxiliaryLossContext, v: ContrastiveViews) =>
+        trainingPassContrastive(stubModel, config, x, v),
+      byE: [0, 2 * c, 0, c, 2 * c, 0, c, 0],
+      byStates: [0, 0, 0, 0],
+    },
+  ];
+  for (const { route, term, byE, byStates } of cases) {
+    const got = stubTermAndGradients(term);
+    assertAlmostEquals(got.value, value, 1e-6, `${route}: value`);
+    got.byE.forEach((g, i) => assertAlmostEquals(g, byE[i], 1e-6, `${route}: dL/dE at ${i}`));
+    got.byStates.forEach((g, i) =>
+      assertAlmostEquals(g, byStates[i], 1e-6, `${route}: dL/dstates at ${i}`)
+    );
+  }
+  assertEquals(tf.memory().numTensors, before, "tensors left behind");
 });
