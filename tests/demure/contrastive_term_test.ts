@@ -217,11 +217,11 @@ function stubTermAndGradients(
   const embeddings = tf.tensor4d([[[[1, 0], [0, 0]]], [[[0, 1], [0, 0]]]]);
   const states = tf.tensor3d([[[1, 0]], [[0, 1]]]);
   const presence = tf.ones([2, 1, 2]) as tf.Tensor3D;
-  // + 0 * sum(states): tf.grads refuses an input off the path, and the training pass's term does
-  // not read the states (its gradient there must be exactly 0).
+  // + 0 * (sum(states) + sum(E)): tf.grads refuses an input off the path, and the training
+  // pass's term does not read the states (its gradient there must be exactly 0).
   const { value, grads } = tf.valueAndGrads((e: tf.Tensor, h: tf.Tensor) =>
     tf.add(
-      tf.mul(tf.sum(h), 0),
+      tf.mul(tf.add(tf.sum(h), tf.sum(e)), 0),
       term({
         embeddings: e as tf.Tensor4D,
         states: h as tf.Tensor3D,
