@@ -142,3 +142,32 @@ Deno.test("contrastive term: on both routes the views run as one packed training
   assertEquals(calls, [pass(1), pass(2), pass(2), pass(3)]);
   model.dispose();
 });
+
+Deno.test("contrastive term: the views' pass leaves the batch's padding out of every stacked copy", () => {
+  // The fixture's rows are left-padded, [0, 0, 1, 1] each: every copy of the batch in the
+  // stacked pass must carry those padding flags (and a packing of the same rows), not ones.
+  assertEquals(Array.from(batch.valid), [0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1]);
+  const { model, views } = modelAndViews(0);
+  const calls: { valid: number[]; slots: number[] }[] = [];
+  const lastStates = model.lastStates.bind(model);
+  model.lastStates = (fused, valid, training, dropoutSeed, packing) => {
+    calls.push({ valid: Array.from(valid.dataSync()), slots: Array.from(packing?.slots ?? []) });
+    return lastStates(fused, valid, training, dropoutSeed, packing);
+  };
+  const config = resolveDemureConfig({ noiseViewAsNegative: true });
+  tf.tidy(() => {
+    const out = model.forward(batch, { training: true, dropoutSeed: 91 });
+    const context = auxiliaryContext(model, batch, out, 91);
+    contrastiveTerm(model, config, context, views, false); // positive + negative: 2 copies
+    trainingPassContrastive(model, config, context, views); // anchor + positive + negative: 3
+  });
+  const stacked = (copies: number) => {
+    const rows = copies * batch.batchSize;
+    const valid = Array.from({ length: rows }, () => [0, 0, 1, 1]).flat();
+    // Real slots numbered 1, 2, ... in row order (two per row); padding 0.
+    const slots = valid.map((flag, i) => flag ? 1 + 2 * Math.floor(i / 4) + (i % 4) - 2 : 0);
+    return { valid, slots };
+  };
+  assertEquals(calls, [stacked(2), stacked(3)]);
+  model.dispose();
+});
