@@ -3,7 +3,14 @@
  * (exactly dL_rec/dE of the training step, without the contrastive term's share), the mask a
  * window gets at its next visit, memory, and the checkpoint round trip.
  */
-import { assert, assertAlmostEquals, assertEquals, assertGreater, assertThrows } from "@std/assert";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertGreater,
+  assertRejects,
+  assertThrows,
+} from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
@@ -20,7 +27,7 @@ import { SequentialRecommender } from "../../lib/models/sequential_recommender.t
 import { packRows } from "../../lib/nn/packed_rows.ts";
 import { tapGradient } from "../../lib/nn/gradient_tap.ts";
 import { Adam } from "../../lib/train/adam.ts";
-import type { TrainerHooks } from "../../lib/train/config.ts";
+import { type TrainerHooks, TrainingDivergedError } from "../../lib/train/config.ts";
 import { trainStep } from "../../lib/train/step.ts";
 import { hashSeeds } from "../../lib/util/random.ts";
 import { SettingError } from "../../lib/util/settings.ts";
@@ -325,6 +332,27 @@ Deno.test("training pass: a step that drew no views of its own stores no mask fr
   const { inputMask: _, ...withoutMask } = demure.hooks;
   await step(2, withoutMask);
   assertEquals(demure.stats().captured, 1, "step 2's gradient was stored as step 1's batch's mask");
+  adam.dispose();
+  model.dispose();
+});
+
+Deno.test("training pass: a step that diverged (no update applied) stores no mask from its gradient", async () => {
+  // Step 1's L_rec and its tapped gradient are finite, but its auxiliary loss is NaN: the trainer
+  // refuses the update, so the gradient of weights that were never updated is not the window's
+  // next mask (the run restarts from its last checkpoint).
+  const model = newModel();
+  const demure = demureHooks(model, TRAINING_PASS);
+  const adam = new Adam();
+  const diverging: TrainerHooks = {
+    ...demure.hooks,
+    auxiliaryLoss: (context) => tf.mul(demure.hooks.auxiliaryLoss!(context), NaN) as tf.Scalar,
+  };
+  await trainStep({ model, optimizer: adam, batch, step: 0, config: trainer, hooks: demure.hooks });
+  await assertRejects(
+    () => trainStep({ model, optimizer: adam, batch, step: 1, config: trainer, hooks: diverging }),
+    TrainingDivergedError,
+  );
+  assertEquals([demure.stats().attributed, demure.stats().captured], [1, 0]);
   adam.dispose();
   model.dispose();
 });
