@@ -156,7 +156,8 @@ export function rowCells(header: AtomicHeader, line: number, content: string): s
       file,
       line,
       field,
-      `${cells.length} fields, header has ${columns.length}${fieldCountHint(cells, columns)}`,
+      `${cells.length} fields, header has ${columns.length}` +
+        fieldCountHint(cells, columns, line === header.headerLine + 1),
     );
   }
   return cells;
@@ -165,17 +166,28 @@ export function rowCells(header: AtomicHeader, line: number, content: string): s
 /**
  * Why a row's field count may differ from its header's: a tab inside a value (too many), or a row
  * without a tab at all, exported with another separator under a tab-separated header (one field).
+ * On the row right under the header, the header itself is as likely wrong: a file whose header
+ * lacks a column (every row one field too many) was said to have a tab inside a value.
  */
-function fieldCountHint(cells: readonly string[], columns: readonly Column[]): string {
-  if (cells.length > columns.length) {
-    return " (a tab inside a value? atomic files have no quoting: every tab separates fields)";
-  }
+function fieldCountHint(
+  cells: readonly string[],
+  columns: readonly Column[],
+  firstRow: boolean,
+): string {
   const separator = cells.length === 1
     ? foreignSeparator(cells[0]) ?? (cells[0].trim().includes(" ") ? "spaces" : undefined)
     : undefined;
-  return separator
-    ? ` (the row has no tab and is separated by ${separator}: atomic files separate fields by tabs)`
-    : "";
+  if (separator) {
+    return ` (the row has no tab and is separated by ${separator}: atomic files separate fields by tabs)`;
+  }
+  const header = `the header's columns are ${columns.map((column) => column.label).join(", ")}`;
+  if (cells.length > columns.length) {
+    return firstRow
+      ? ` (the first row: ${header}; a column missing from the header, or a tab inside a value? ` +
+        "atomic files have no quoting: every tab separates fields)"
+      : " (a tab inside a value? atomic files have no quoting: every tab separates fields)";
+  }
+  return firstRow ? ` (the first row: ${header}; a column too many in the header?)` : "";
 }
 
 /** Reads a small atomic file whole; an empty file (no header) is an error at line 1. */
