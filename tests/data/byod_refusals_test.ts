@@ -3,7 +3,8 @@
  * session 44): each refusal says where and what the likely cause is, not a cause that the file
  * rules out.
  */
-import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
+import { readRecBoleAtomic, readRecBoleAtomicInChunks } from "../../lib/data/import/recbole.ts";
+import { readLines } from "../../lib/data/import/_fields.ts";
 import { assertDataError, importFixtures } from "./_import_fixtures.ts";
 
 const { write: fixture } = importFixtures("byod_refusals_test_");
@@ -59,4 +60,53 @@ Deno.test("an .item header that lacks a column: the same hint, in the .item", ()
     "genre:token_seq",
     "a column missing from the header",
   );
+});
+
+/** Chunk sizes in bytes (1 to 7 cut characters and lines apart); undefined: the default. */
+const CHUNKS = [1, 2, 3, 4, 5, 7, undefined];
+
+const encode = (text: string) => new TextEncoder().encode(text);
+
+Deno.test("a Latin-1 byte: the error names the byte, the text before it, its column and iconv", () => {
+  // "u\u00e9" saved as Latin-1 (E9 then an ASCII digit) on line 3, after UTF-8 "\u00e9" and a
+  // euro sign earlier on that line, which chunks cut apart. It said only "bytes that are not
+  // UTF-8 text: not a text file (binary or wrong encoding)".
+  const inter = Uint8Array.from([
+    ...encode("user_id:token\titem_id:token\ttimestamp:float\nu1\ta\t1\n\u00e9\u20ac\tb\tx"),
+    0xe9,
+    ...encode("0\t2\n"),
+  ]);
+  const base = fixture({ ".inter": inter });
+  for (const chunkBytes of CHUNKS) {
+    assertDataError(
+      () => readRecBoleAtomicInChunks(base, {}, { chunkBytes }),
+      `${base}.inter`,
+      3,
+      "file",
+      'bytes that are not UTF-8 text (byte E9 after "\u00e9\u20ac\\tb\\tx", column 3): not a ' +
+        "text file (binary or wrong encoding); text saved as Latin-1 or Windows-1252",
+    );
+  }
+});
+
+Deno.test("a refused byte at a line's start, and one cut short by the end of the file", () => {
+  const lineStart = `${fixture({ ".txt": Uint8Array.from([...encode("u1 a\n"), 0x80]) })}.txt`;
+  const ended = `${fixture({ ".txt": Uint8Array.from([...encode("u1 a\nu2 b"), 0xc3]) })}.txt`;
+  for (const chunkBytes of CHUNKS) {
+    assertDataError(
+      () => readLines(lineStart, { chunkBytes }),
+      lineStart,
+      2,
+      "file",
+      "(byte 80 at the line's start)",
+    );
+    // A space-separated file: no column.
+    assertDataError(
+      () => readLines(ended, { chunkBytes }),
+      ended,
+      2,
+      "file",
+      '(byte C3 after "u2 b")',
+    );
+  }
 });
