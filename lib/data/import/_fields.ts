@@ -329,7 +329,7 @@ function notText(path: string, line: number, what: string, hint = ""): DataError
  * MovieLens 1M's own .dat files): one byte from 80 to FF a character, which UTF-8 refuses.
  */
 const LATIN1_HINT = "; text saved as Latin-1 or Windows-1252 (where \u00e9 is the byte E9) is " +
-  "read after converting it to UTF-8, e.g. iconv -f latin1 -t utf-8 old.inter > new.inter";
+  "read after converting it to UTF-8, e.g. iconv -f latin1 -t utf-8 FILE > FILE_UTF8";
 
 /** The bytes a UTF-8 character of this first byte has (1 for a byte that starts none). */
 function utf8Length(first: number): number {
