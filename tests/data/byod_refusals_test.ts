@@ -110,3 +110,25 @@ Deno.test("a refused byte at a line's start, and one cut short by the end of the
     );
   }
 });
+
+Deno.test("rows or a header ending with a tab: the error says so", () => {
+  const header = "user_id:token\titem_id:token\trating:float\ttimestamp:float";
+  // Every row, so the first row's error names the trailing tab, not a missing header column.
+  const rows = fixture({ ".inter": `${header}\n${ROWS.replaceAll("\n", "\t\n")}` });
+  assertDataError(
+    () => readRecBoleAtomic(rows),
+    `${rows}.inter`,
+    2,
+    "timestamp:float",
+    "5 fields, header has 4 (the row ends with a tab: an empty field after the last column; " +
+      "remove trailing tabs)",
+  );
+  const head = fixture({ ".inter": `${header}\t\n${ROWS}` });
+  assertDataError(
+    () => readRecBoleAtomic(head),
+    `${head}.inter`,
+    1,
+    "column 5",
+    "(an empty header cell: a trailing tab?)",
+  );
+});

@@ -100,11 +100,13 @@ export function parseHeader(file: string, line: number, content: string): Atomic
       );
     }
     if (!name || !type || !FIELD_TYPES.includes(type)) {
+      // An empty cell is most often a tab at the end of the header line.
+      const empty = label.trim() === "" ? " (an empty header cell: a trailing tab?)" : "";
       throw new DataError(
         file,
         line,
         label || `column ${i + 1}`,
-        `header cell must be name:type with type in ${FIELD_TYPES.join("/")}`,
+        `header cell must be name:type with type in ${FIELD_TYPES.join("/")}${empty}`,
       );
     }
     return { name, type: type as RecBoleFieldType, label: label.trim() };
@@ -181,6 +183,11 @@ function fieldCountHint(
     return ` (the row has no tab and is separated by ${separator}: atomic files separate fields by tabs)`;
   }
   const header = `the header's columns are ${columns.map((column) => column.label).join(", ")}`;
+  // A spreadsheet's export that ends every row with a tab: the extra fields are empty. pandas
+  // (RecBole's reader) would take the first column as the index when every row has one more.
+  if (cells.length > columns.length && cells.slice(columns.length).every((c) => c.trim() === "")) {
+    return " (the row ends with a tab: an empty field after the last column; remove trailing tabs)";
+  }
   if (cells.length > columns.length) {
     return firstRow
       ? ` (the first row: ${header}; a column missing from the header, or a tab inside a value? ` +
