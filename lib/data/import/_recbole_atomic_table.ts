@@ -183,16 +183,16 @@ function fieldCountHint(
     return ` (the row has no tab and is separated by ${separator}: atomic files separate fields by tabs)`;
   }
   const header = `the header's columns are ${columns.map((column) => column.label).join(", ")}`;
-  // A spreadsheet's export that ends every row with a tab: the extra fields are empty. pandas
-  // (RecBole's reader) would take the first column as the index when every row has one more.
-  if (cells.length > columns.length && cells.slice(columns.length).every((c) => c.trim() === "")) {
-    return " (the row ends with a tab: an empty field after the last column; remove trailing tabs)";
-  }
   if (cells.length > columns.length) {
+    // A spreadsheet's export that ends every row with a tab leaves the extra fields empty, as does
+    // a tab inside a value of a row whose last value is empty: both are named.
+    const trailing = cells.slice(columns.length).every((cell) => cell.trim() === "")
+      ? "; the extra fields are empty: a tab at the end of the row?"
+      : "";
     return firstRow
       ? ` (the first row: ${header}; a column missing from the header, or a tab inside a value? ` +
-        "atomic files have no quoting: every tab separates fields)"
-      : " (a tab inside a value? atomic files have no quoting: every tab separates fields)";
+        `atomic files have no quoting: every tab separates fields${trailing})`
+      : ` (a tab inside a value? atomic files have no quoting: every tab separates fields${trailing})`;
   }
   return firstRow ? ` (the first row: ${header}; a column too many in the header?)` : "";
 }
