@@ -146,6 +146,18 @@ function openTextFile(path: string): Deno.FsFile {
   }
 }
 
+/** The file's bytes from offset `from` to `to` (a refused byte's line, read back for its error). */
+function readBack(file: Deno.FsFile, from: number, to: number, path: string): Uint8Array {
+  const bytes = new Uint8Array(Math.max(0, to - from));
+  file.seekSync(from, Deno.SeekMode.Start);
+  for (let read = 0; read < bytes.length;) {
+    const count = readChunk(file, bytes.subarray(read), path);
+    if (count === null) break;
+    read += count;
+  }
+  return bytes;
+}
+
 /** Reads the next bytes into `buffer`; their count, or null at the end of the file. */
 function readChunk(file: Deno.FsFile, buffer: Uint8Array, path: string): number | null {
   try {
@@ -248,12 +260,13 @@ class LineCutter {
    * (part of one character) nor a byte of a multi-byte character is a line feed, so line feeds in
    * `before` count the lines.
    */
-  refusal(before: Uint8Array): DataError {
+  refusal(before: Uint8Array, where = ""): DataError {
     const nul = before.indexOf(0);
     const upTo = nul >= 0 ? nul : before.length;
     let line = this.#line;
     for (let i = 0; i < upTo; i++) if (before[i] === LINE_FEED) line++;
-    return notText(this.path, line, nul >= 0 ? "a NUL byte" : "bytes that are not UTF-8 text");
+    if (nul >= 0) return notText(this.path, line, "a NUL byte");
+    return notText(this.path, line, `bytes that are not UTF-8 text${where}`, LATIN1_HINT);
   }
 
   /**
@@ -302,8 +315,54 @@ class LineCutter {
 const LINE_FEED = 0x0a;
 
 /** The error for a file that is not text: `what` is what was found at `line`. */
-function notText(path: string, line: number, what: string): DataError {
-  return new DataError(path, line, "file", `${what}: not a text file (binary or wrong encoding)`);
+function notText(path: string, line: number, what: string, hint = ""): DataError {
+  return new DataError(
+    path,
+    line,
+    "file",
+    `${what}: not a text file (binary or wrong encoding)${hint}`,
+  );
+}
+
+/**
+ * Text files that are not UTF-8 are most often Latin-1 or Windows-1252 (older exports, and
+ * MovieLens 1M's own .dat files): one byte from 80 to FF a character, which UTF-8 refuses.
+ */
+const LATIN1_HINT = "; text saved as Latin-1 or Windows-1252 (where \u00e9 is the byte E9) is " +
+  "read after converting it to UTF-8, e.g. iconv -f latin1 -t utf-8 FILE > FILE_UTF8";
+
+/** The bytes a UTF-8 character of this first byte has (1 for a byte that starts none). */
+function utf8Length(first: number): number {
+  return first >= 0xf0 && first <= 0xf7 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
+}
+
+/**
+ * Where the character the decoder refused starts, in `bytes`, given that it failed at
+ * `failAt` (the first byte it did not take; `bytes.length` when the file ended): a first byte
+ * whose character the failing byte cut short (Latin-1's `é`, E9, before an ASCII digit
+ * fails at the digit), or the failing byte itself.
+ */
+function refusedStart(bytes: Uint8Array, failAt: number): number {
+  for (let i = failAt - 1; i >= Math.max(0, failAt - 3); i--) {
+    if ((bytes[i] & 0xc0) === 0x80) continue;
+    return bytes[i] >= 0xc0 && utf8Length(bytes[i]) > failAt - i ? i : failAt;
+  }
+  return failAt;
+}
+
+/**
+ * Says which byte was refused and where on its line: the line's text before it (its last 24
+ * characters) and, in a tab-separated file, its column. `lineBytes` is the line up to the
+ * refused byte, which is valid UTF-8 (everything before it was decoded).
+ */
+function refusedWhere(byte: number, lineBytes: Uint8Array, tabSeparated: boolean): string {
+  const before = new TextDecoder().decode(lineBytes);
+  const hex = byte.toString(16).toUpperCase().padStart(2, "0");
+  const chars = [...before];
+  const shown = chars.length > 24 ? `...${chars.slice(-24).join("")}` : before;
+  const at = before === "" ? "at the line's start" : `after ${JSON.stringify(shown)}`;
+  const column = tabSeparated ? `, column ${before.split("\t").length}` : "";
+  return ` (byte ${hex} ${at}${column})`;
 }
 
 /** The most bytes a UTF-8 decoder holds back between chunks: the first 3 of a 4-byte character. */
@@ -420,16 +479,37 @@ export function forEachLine(
         : (content) => content.trim() === "",
     );
     let tail: Uint8Array = new Uint8Array(0);
+    // The file offsets of the bytes read so far and of the current line's start: a refusal reads
+    // its line back to say where on it the refused byte is.
+    let consumed = 0;
+    let lineStart = 0;
+    const refuse = (tail: Uint8Array, bytes: Uint8Array, failAt: number): DataError => {
+      const joined = new Uint8Array(tail.length + bytes.length);
+      joined.set(tail);
+      joined.set(bytes, tail.length);
+      const start = refusedStart(joined, tail.length + failAt);
+      const before = bytes.subarray(0, failAt);
+      const lineFeed = before.lastIndexOf(LINE_FEED);
+      const from = lineFeed >= 0 ? consumed + lineFeed + 1 : lineStart;
+      const to = consumed + start - tail.length;
+      const where = before.indexOf(0) >= 0
+        ? ""
+        : refusedWhere(joined[start], readBack(file, from, to, path), tabSeparated);
+      return cutter.refusal(before, where);
+    };
     const decode = (bytes: Uint8Array): void => {
       let text: string;
       try {
         text = decoder.decode(bytes, { stream: true });
       } catch (error) {
         if (!(error instanceof TypeError)) throw error;
-        throw cutter.refusal(bytes.subarray(0, refusedOffset(tail, bytes)));
+        throw refuse(tail, bytes, refusedOffset(tail, bytes));
       }
       cutter.push(text);
       tail = lastBytes(tail, bytes);
+      const lineFeed = bytes.lastIndexOf(LINE_FEED);
+      if (lineFeed >= 0) lineStart = consumed + lineFeed + 1;
+      consumed += bytes.length;
     };
     // The first two bytes on their own (chunks may be of one byte): a UTF-16 byte-order mark.
     const head = new Uint8Array(2);
@@ -451,7 +531,7 @@ export function forEachLine(
       last = decoder.decode();
     } catch (error) {
       if (!(error instanceof TypeError)) throw error;
-      throw cutter.refusal(new Uint8Array(0));
+      throw refuse(tail, new Uint8Array(0), 0);
     }
     cutter.push(last);
     cutter.end();

@@ -100,11 +100,13 @@ export function parseHeader(file: string, line: number, content: string): Atomic
       );
     }
     if (!name || !type || !FIELD_TYPES.includes(type)) {
+      // An empty cell is most often a tab at the end of the header line.
+      const empty = label.trim() === "" ? " (an empty header cell: a trailing tab?)" : "";
       throw new DataError(
         file,
         line,
         label || `column ${i + 1}`,
-        `header cell must be name:type with type in ${FIELD_TYPES.join("/")}`,
+        `header cell must be name:type with type in ${FIELD_TYPES.join("/")}${empty}`,
       );
     }
     return { name, type: type as RecBoleFieldType, label: label.trim() };
@@ -156,7 +158,8 @@ export function rowCells(header: AtomicHeader, line: number, content: string): s
       file,
       line,
       field,
-      `${cells.length} fields, header has ${columns.length}${fieldCountHint(cells, columns)}`,
+      `${cells.length} fields, header has ${columns.length}` +
+        fieldCountHint(cells, columns, line === header.headerLine + 1),
     );
   }
   return cells;
@@ -165,17 +168,33 @@ export function rowCells(header: AtomicHeader, line: number, content: string): s
 /**
  * Why a row's field count may differ from its header's: a tab inside a value (too many), or a row
  * without a tab at all, exported with another separator under a tab-separated header (one field).
+ * On the row right under the header, the header itself is as likely wrong: a file whose header
+ * lacks a column (every row one field too many) was said to have a tab inside a value.
  */
-function fieldCountHint(cells: readonly string[], columns: readonly Column[]): string {
-  if (cells.length > columns.length) {
-    return " (a tab inside a value? atomic files have no quoting: every tab separates fields)";
-  }
+function fieldCountHint(
+  cells: readonly string[],
+  columns: readonly Column[],
+  firstRow: boolean,
+): string {
   const separator = cells.length === 1
     ? foreignSeparator(cells[0]) ?? (cells[0].trim().includes(" ") ? "spaces" : undefined)
     : undefined;
-  return separator
-    ? ` (the row has no tab and is separated by ${separator}: atomic files separate fields by tabs)`
-    : "";
+  if (separator) {
+    return ` (the row has no tab and is separated by ${separator}: atomic files separate fields by tabs)`;
+  }
+  const header = `the header's columns are ${columns.map((column) => column.label).join(", ")}`;
+  if (cells.length > columns.length) {
+    // A spreadsheet's export that ends every row with a tab leaves the extra fields empty, as does
+    // a tab inside a value of a row whose last value is empty: both are named.
+    const trailing = cells.slice(columns.length).every((cell) => cell.trim() === "")
+      ? "; the extra fields are empty: a tab at the end of the row?"
+      : "";
+    return firstRow
+      ? ` (the first row: ${header}; a column missing from the header, or a tab inside a value? ` +
+        `atomic files have no quoting: every tab separates fields${trailing})`
+      : ` (a tab inside a value? atomic files have no quoting: every tab separates fields${trailing})`;
+  }
+  return firstRow ? ` (the first row: ${header}; a column too many in the header?)` : "";
 }
 
 /** Reads a small atomic file whole; an empty file (no header) is an error at line 1. */
