@@ -1,4 +1,4 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { listNotebooks } from "../../lib/notebook_runner/mod.ts";
 
 Deno.test("listNotebooks: the folder's .ipynb files, by name; not other files (a .ipynb.bak), not folders", async () => {
@@ -13,6 +13,31 @@ Deno.test("listNotebooks: the folder's .ipynb files, by name; not other files (a
     }
     Deno.mkdirSync(`${dir}/folder.ipynb`);
     assertEquals(await listNotebooks(dir), names.map((name) => `${dir}/${name}`));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("listNotebooks: a link to a notebook is one; a link to a folder is not; a broken link is named", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.mkdirSync(`${dir}/notebooks`);
+    Deno.mkdirSync(`${dir}/elsewhere/folder.ipynb`, { recursive: true });
+    Deno.writeTextFileSync(`${dir}/elsewhere/page.ipynb`, "{}");
+    Deno.writeTextFileSync(`${dir}/notebooks/00_page.ipynb`, "{}");
+    // Jupyter lists a linked notebook: the runner and the type check skipped it without a word.
+    Deno.symlinkSync("../elsewhere/page.ipynb", `${dir}/notebooks/01_linked.ipynb`);
+    Deno.symlinkSync("../elsewhere/folder.ipynb", `${dir}/notebooks/02_folder.ipynb`);
+    assertEquals(await listNotebooks(`${dir}/notebooks`), [
+      `${dir}/notebooks/00_page.ipynb`,
+      `${dir}/notebooks/01_linked.ipynb`,
+    ]);
+    Deno.symlinkSync("../elsewhere/gone.ipynb", `${dir}/notebooks/03_broken.ipynb`);
+    const error = await assertRejects(
+      () => listNotebooks(`${dir}/notebooks`),
+      Deno.errors.NotFound,
+    );
+    assertStringIncludes(error.message, `${dir}/notebooks/03_broken.ipynb`);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
