@@ -1,5 +1,9 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { ATTRIBUTION_METHODS, attributionMethodName } from "../../lib/attribution/mod.ts";
+import {
+  ATTRIBUTION_METHOD_NAMES,
+  ATTRIBUTION_METHODS,
+  attributionMethodName,
+} from "../../lib/attribution/mod.ts";
 
 Deno.test("attribution method names: every method has words of its own, no key shown raw", () => {
   const names = ATTRIBUTION_METHODS.map(attributionMethodName);
@@ -23,4 +27,13 @@ Deno.test("attribution method names: an unknown key is an error listing the know
       `unknown attribution method "${key}" (known: gradient_x_input,`,
     );
   }
+});
+
+Deno.test("attribution method names: the shared table cannot be rewritten by a caller", () => {
+  // One home for the words: a page that renamed a method in place renamed it on every other page.
+  const names = ATTRIBUTION_METHOD_NAMES as Record<string, string>;
+  assertThrows(() => {
+    names.occlusion = "masking";
+  }, TypeError);
+  assertEquals(attributionMethodName("occlusion"), "occlusion");
 });

@@ -489,3 +489,25 @@ Deno.test("Identity(shared, wasm) shares memory yet disposing either side keeps 
   assertEquals(Array.from(y.dataSync()), [1, 2, 3]); // assign swaps memory, never writes into it
   tf.dispose([y, v]);
 });
+
+Deno.test("Identity(shared, wasm) shares int32 and bool too, keeping shape and dtype; a string clone outlives its input", async () => {
+  await tf.setBackend("wasm");
+  registerHostKernels("wasm");
+  const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
+  const inputs = [
+    tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], "int32"),
+    tf.tensor1d([1, 0], "bool"),
+  ];
+  for (const x of inputs) {
+    const y = tf.clone(x);
+    assertEquals([y.shape, y.dtype], [x.shape, x.dtype]);
+    assert(dataIdOf(y) === dataIdOf(x), `a ${x.dtype} clone shares the input's memory`);
+    tf.dispose([x, y]);
+  }
+  // String tensors take the stock kernel's path; either way the clone outlives its input.
+  const words = tf.tensor1d(["a", "b"], "string");
+  const copy = tf.clone(words);
+  words.dispose();
+  assertEquals(copy.dataSync<"string">(), ["a", "b"]);
+  copy.dispose();
+});
