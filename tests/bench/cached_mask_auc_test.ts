@@ -18,7 +18,7 @@ Deno.test("recordedDemureSasrecCells: the recorded cells' paths, in the order of
     `${RECORDED_CELLS}/full__Synthetic__Demure-SASRec__seed=2.json`,
     `${RECORDED_CELLS}/full__Synthetic__Demure-SASRec__seed=0.json`,
   ]);
-  // A dataset variant's cells (its label has `__` in it) are recorded under the whole label.
+  // A dataset variant's cells (the file name's dataset part has `__` in it) under that whole part.
   assertEquals(
     recordedDemureSasrecCells("Synthetic__noiseFraction=0.25", [1], "dataset", "seeds"),
     [`${RECORDED_CELLS}/full__Synthetic__noiseFraction=0.25__Demure-SASRec__seed=1.json`],
