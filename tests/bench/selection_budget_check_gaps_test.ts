@@ -3,7 +3,8 @@
  * and the budget's bounds, which are reached without training only here (the command-line tests
  * see the refusals, not what is accepted).
  */
-import { assertEquals, assertStrictEquals } from "@std/assert";
+import { assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
+import { UsageError } from "../../scripts/cli/options.ts";
 import {
   budgetChoicesOf,
   checkedOptions,
@@ -133,4 +134,15 @@ Deno.test("choiceOf: the best validation NDCG@10 (ties: lower index), with that 
     valid: 0.3,
     test: 0.31,
   });
+});
+
+Deno.test("selection_budget_check: the budget's bound is the plan's fewest trials, whichever systems are checked", () => {
+  // Demure-SASRec alone has 289 distinct trials, but the larger plan gives the budget to every
+  // selected system, and the backbones have 12 (mutation round ID: a bound over the checked
+  // systems only accepted 13, which the plan then refused after the option check).
+  assertThrows(
+    () => checkedOptions(["--systems=Demure-SASRec", "--budget=13"]),
+    UsageError,
+    "--budget 13: must be an integer in 1..12",
+  );
 });
