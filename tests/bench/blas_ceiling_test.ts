@@ -2,8 +2,8 @@
  * bench/blas_ceiling.ts's shapes (mutation round ID): each label states the product it times, so
  * a shape whose sizes or transposes drift from its label reports GFLOP/s of another product.
  */
-import { assertEquals } from "@std/assert";
-import { STEP_SHAPES } from "../../bench/blas_ceiling.ts";
+import { assertAlmostEquals, assertEquals } from "@std/assert";
+import { gemmGflops, operandOffsets, STEP_SHAPES } from "../../bench/blas_ceiling.ts";
 
 Deno.test("blas_ceiling: each shape is the product its label names ([batch x] m x n x k, A^T, B^T)", () => {
   for (const shape of STEP_SHAPES) {
@@ -38,4 +38,30 @@ Deno.test("blas_ceiling: each shape is the product its label names ([batch x] m 
     "mixing",
     "logits",
   ]);
+});
+
+Deno.test("blas_ceiling: GFLOP/s count 2 flops per term of every product of the batch", () => {
+  const [cube, , , scores] = STEP_SHAPES;
+  assertAlmostEquals(gemmGflops(cube, 1), 268.435456, 1e-9);
+  // 256 products of 50 x 50 x 64 in 2 ms.
+  assertAlmostEquals(gemmGflops(scores, 2), 2 * 256 * 50 * 50 * 64 / 2 / 1e6, 1e-9);
+  assertAlmostEquals(gemmGflops(scores, 2), 40.96, 1e-9);
+});
+
+Deno.test("blas_ceiling: each product's A (m x k) and B (k x n) follow the one before", () => {
+  const mixing = STEP_SHAPES.find((s) => s.label.startsWith("mixing"))!;
+  const { offsetsA, offsetsB } = operandOffsets(mixing);
+  assertEquals(offsetsA.length, 256);
+  assertEquals([...offsetsA.slice(0, 3)], [0, 2500, 5000]); // 50 x 50
+  assertEquals([...offsetsB.slice(0, 3)], [0, 3200, 6400]); // 50 x 64
+  // m, n and k all different: A steps by m x k, B by k x n (neither by m x n, C's size).
+  const shape = { label: "", batch: 3, m: 2, n: 3, k: 4, transA: false, transB: true };
+  assertEquals(operandOffsets(shape), {
+    offsetsA: Int32Array.from([0, 8, 16]),
+    offsetsB: Int32Array.from([0, 12, 24]),
+  });
+  assertEquals(operandOffsets(STEP_SHAPES[0]), {
+    offsetsA: Int32Array.from([0]),
+    offsetsB: Int32Array.from([0]),
+  });
 });
