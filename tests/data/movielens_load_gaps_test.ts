@@ -6,6 +6,7 @@
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { createHash } from "node:crypto";
+import { parseCsv } from "../../lib/data/csv.ts";
 import { DataError } from "../../lib/data/errors.ts";
 import type { InteractionDataset } from "../../lib/data/types.ts";
 import { loadMovieLens } from "../../lib/data/movielens/load.ts";
@@ -22,10 +23,10 @@ const SMALL: Files = {
   "title_vectors.f32": new Uint8Array(Float32Array.of(1, 0, 0, 1).buffer),
 };
 
-/** Records of `interactions.csv` and its distinct users (no record here spans two lines). */
+/** Records of `interactions.csv` (a quoted field may span lines) and its distinct users. */
 function counts(interactions: string): { interactions: number; users: number } {
-  const records = interactions.split("\n").slice(1).filter((line) => line !== "");
-  return { interactions: records.length, users: new Set(records.map((r) => r.split(",")[0])).size };
+  const { rows } = parseCsv(interactions, "interactions.csv");
+  return { interactions: rows.length, users: new Set(rows.map((row) => row[0])).size };
 }
 
 /**
@@ -105,6 +106,8 @@ Deno.test("loadMovieLens: an infinite rating or timestamp is refused, not read a
   const cases: [string, number, string][] = [
     ["1,1,Infinity,10", 2, "rating"],
     ["1,1,4,-Infinity", 2, "timestamp"],
+    // Decimal digits, but past the largest double.
+    ["1,1,1e999,10", 2, "rating"],
   ];
   for (const [record, line, field] of cases) {
     const interactions = `userId,movieId,rating,timestamp\n${record}\n2,3,5,15\n`;
@@ -154,4 +157,31 @@ Deno.test("loadMovieLens names the line a record starts on after a record that s
     "movieId",
   ]);
   assertStringIncludes(error.detail, "(first at line 2)");
+});
+
+Deno.test("loadMovieLens refuses a number written otherwise than in decimal digits, not reading it as another", async () => {
+  // Each was read by Number(): "0x1", " 1" and "1.0" as movie or user 1, "1e3" as year 1000, a
+  // quoted "4" and line break as rating 4 (the next record then starts on line 4).
+  const header = "userId,movieId,rating,timestamp\n";
+  const cases: [string, string, number, string][] = [
+    ["interactions.csv", `${header}1,0x1,4,10\n2,3,5,15\n`, 2, "movieId"],
+    ["interactions.csv", `${header} 1,1,4,10\n2,3,5,15\n`, 2, "userId"],
+    ["interactions.csv", `${header}1,1,"4\n",10\n2,3,5,15\n`, 2, "rating"],
+    ["interactions.csv", `${header}1,1,4,10\n2,3,5,0x10\n`, 3, "timestamp"],
+    ["items.csv", "movieId,title,year,genres\n1,Heat,1e3,Action\n2,R,,A\n3,O,,A\n", 2, "year"],
+    [
+      "production.csv",
+      "movieId,mpaa,creativeType,source,distributor,director\n1.0,R,,,W,M\n",
+      2,
+      "movieId",
+    ],
+  ];
+  for (const [file, text, line, field] of cases) {
+    await assertRefused({ [file]: text }, [file, line, field]);
+  }
+  // The decimal forms String(number) writes still load: 3.5 stars, an exponent, a fraction.
+  const interactions = `${header}1,1,3.5,1e1\n2,3,.5,15.25\n`;
+  const dataset = await loadSmall({ "interactions.csv": interactions });
+  if (dataset instanceof DataError) throw dataset;
+  assertEquals(dataset.timestamps!.map((t) => Array.from(t)), [[10], [15.25]]);
 });

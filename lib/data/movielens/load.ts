@@ -24,17 +24,25 @@ export const MOVIELENS_CITATION: string =
   "ACM Transactions on Interactive Intelligent Systems (TiiS) 5, 4: 19:1-19:19. " +
   "https://doi.org/10.1145/2827872";
 
+/**
+ * A base-10 integer as the committed files write one. `Number()` alone also read " 12" and a
+ * quoted "12\n" as 12, "0x10" as 16, "1e2" as 100 and "1.0" as 1: another value than the file
+ * shows, or a typo taken for an id.
+ */
+const INTEGER = /^-?[0-9]+$/;
+
+/** A decimal number, with an optional exponent, as `String(number)` writes a finite one. */
+const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+
 function integerField(value: string, file: string, line: number, field: string): number {
-  const number = Number(value);
-  if (value === "" || !Number.isInteger(number)) {
-    throw new DataError(file, line, field, `not an integer: "${value}"`);
-  }
-  return number;
+  if (!INTEGER.test(value)) throw new DataError(file, line, field, `not an integer: "${value}"`);
+  return Number(value);
 }
 
 function finiteField(value: string, file: string, line: number, field: string): number {
   const number = Number(value);
-  if (value === "" || !Number.isFinite(number)) {
+  // "1e999" is written in decimal but is Infinity.
+  if (!DECIMAL.test(value) || !Number.isFinite(number)) {
     throw new DataError(file, line, field, `not a finite number: "${value}"`);
   }
   return number;
