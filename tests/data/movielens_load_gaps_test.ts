@@ -185,3 +185,13 @@ Deno.test("loadMovieLens refuses a number written otherwise than in decimal digi
   if (dataset instanceof DataError) throw dataset;
   assertEquals(dataset.timestamps!.map((t) => Array.from(t)), [[10], [15.25]]);
 });
+
+Deno.test("loadMovieLens refuses a column past the expected ones, whose values nothing reads", async () => {
+  const production = "movieId,mpaa,creativeType,source,distributor,director,writer\n1,R,,,W,M,S\n";
+  const error = await assertRefused({ "production.csv": production }, [
+    "production.csv",
+    1,
+    "column 7",
+  ]);
+  assertStringIncludes(error.detail, '"writer"');
+});

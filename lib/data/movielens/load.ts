@@ -68,6 +68,15 @@ function expectHeader(header: string[], expected: string[], file: string): void 
       );
     }
   });
+  // A column past the expected ones is read by nothing: its values were dropped silently.
+  if (header.length > expected.length) {
+    throw new DataError(
+      file,
+      1,
+      `column ${expected.length + 1}`,
+      `unexpected column "${header[expected.length]}" (expected ${expected.join(",")})`,
+    );
+  }
 }
 
 /**
