@@ -160,12 +160,13 @@ Deno.test("loadMovieLens names the line a record starts on after a record that s
 });
 
 Deno.test("loadMovieLens refuses a number written otherwise than in decimal digits, not reading it as another", async () => {
-  // Each was read by Number(): "0x1", " 1" and "1.0" as movie or user 1, "1e3" as year 1000, a
+  // Each was read by Number(): "0x1", " 1", "+1" and "1.0" as movie or user 1, "1e3" as year 1000, a
   // quoted "4" and line break as rating 4 (the next record then starts on line 4).
   const header = "userId,movieId,rating,timestamp\n";
   const cases: [string, string, number, string][] = [
     ["interactions.csv", `${header}1,0x1,4,10\n2,3,5,15\n`, 2, "movieId"],
     ["interactions.csv", `${header} 1,1,4,10\n2,3,5,15\n`, 2, "userId"],
+    ["interactions.csv", `${header}+1,1,4,10\n2,3,5,15\n`, 2, "userId"],
     ["interactions.csv", `${header}1,1,"4\n",10\n2,3,5,15\n`, 2, "rating"],
     ["interactions.csv", `${header}1,1,4,10\n2,3,5,0x10\n`, 3, "timestamp"],
     ["items.csv", "movieId,title,year,genres\n1,Heat,1e3,Action\n2,R,,A\n3,O,,A\n", 2, "year"],
@@ -194,4 +195,13 @@ Deno.test("loadMovieLens refuses a column past the expected ones, whose values n
     "column 7",
   ]);
   assertStringIncludes(error.detail, '"writer"');
+});
+
+Deno.test("loadMovieLens refuses an item, word or production count that differs from manifest.json", async () => {
+  const cases: [string, (json: Record<string, unknown>) => void][] = [
+    ["items.csv", (json) => (json.items = 4)],
+    ["title_vocabulary.txt", (json) => ((json.text as { words: number }).words = 3)],
+    ["production.csv", (json) => ((json.production as { matchedItems: number }).matchedItems = 2)],
+  ];
+  for (const [file, manifest] of cases) await assertRefused({}, [file, 0, "rows"], manifest);
 });

@@ -175,6 +175,9 @@ function readItems(files: CommittedFiles): { items: MovieItem[]; itemIndex: Map<
     }
     itemIndex.set(item.movieId, i);
   });
+  if (items.length !== files.manifest.items) {
+    throw new DataError(itemsFile, 0, "rows", "counts differ from manifest.json");
+  }
   return { items, itemIndex };
 }
 
@@ -215,6 +218,10 @@ function readWordVectors(files: CommittedFiles): WordVectors {
   const { dim } = files.manifest.text;
   const vectorBytes = files.bytes(MOVIELENS_FILES.vectors);
   const words = files.text(MOVIELENS_FILES.vocabulary).split("\n").filter((word) => word !== "");
+  if (words.length !== files.manifest.text.words) {
+    const vocabularyFile = files.path(MOVIELENS_FILES.vocabulary);
+    throw new DataError(vocabularyFile, 0, "rows", "counts differ from manifest.json");
+  }
   // Checked in bytes: a length that is no multiple of 4 cannot even be viewed as float32 values.
   if (vectorBytes.length !== 4 * words.length * dim) {
     throw new DataError(
@@ -243,7 +250,7 @@ function readProduction(
   // A movie listed twice counted twice toward the distributor and director thresholds, and
   // the features kept only its last record.
   const firstLine = new Map<number, number>();
-  return productionTable.rows.map((row, r) => {
+  const records = productionTable.rows.map((row, r) => {
     const line = productionTable.lines[r];
     const movieId = integerField(row[0], productionFile, line, "movieId");
     if (!itemIndex.has(movieId)) {
@@ -262,6 +269,10 @@ function readProduction(
     const [, mpaa, creativeType, source, distributor, director] = row;
     return { movieId, mpaa, creativeType, source, distributor, director };
   });
+  if (records.length !== files.manifest.production.matchedItems) {
+    throw new DataError(productionFile, 0, "rows", "counts differ from manifest.json");
+  }
+  return records;
 }
 
 function loadMovieLensSync(dir: string): InteractionDataset {
