@@ -26,6 +26,7 @@ import { browserEnv, chromiumLaunch, findChromium, makeBrowserDir } from "../lib
 import {
   descendantsOf,
   isAlive,
+  type LabPortRange,
   labProblem,
   type LabServer,
   startLabServer,
@@ -40,8 +41,6 @@ import {
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const NOTEBOOK = "00_smoke.ipynb";
-const BUILD = `${projectRoot}/build/lab`;
-const SERVER_LOG = `${BUILD}/server.log`;
 /** The label of the smoke notebook's progress line. */
 const PROGRESS_LABEL = "toy fit";
 
@@ -58,6 +57,28 @@ const CHROMIUM_FLAGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/**
+ * What a test changes of a run (tests/notebook_runner/_check_lab_stand_in.ts runs the check on a
+ * stand-in Jupyter and Chromium): the server's ports and the folder of the log and screenshot.
+ */
+export interface CheckLabSetup {
+  /** The ports the server may take; default the lab's (`DEFAULT_LAB_PORTS`, 8888-8937). */
+  portRange?: LabPortRange;
+  /** Where the screenshot and the server's log go; default `build/lab`. */
+  buildDir?: string;
+}
+
+/** The run's files: the folder, the server's log, the screenshot. */
+interface CheckLabFiles {
+  build: string;
+  serverLog: string;
+  screenshot: string;
+}
+
+function checkLabFiles(build: string): CheckLabFiles {
+  return { build, serverLog: `${build}/server.log`, screenshot: `${build}/00_smoke.png` };
+}
 
 /**
  * Ends the check with `message` as its one line (`check_lab: <message>`, status 1). A plain Error
@@ -143,6 +164,7 @@ async function runNotebookInBrowser(
   browser: Browser,
   server: LabServer,
   timeoutMs: number,
+  files: CheckLabFiles,
 ): Promise<PageState> {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
@@ -199,19 +221,25 @@ async function runNotebookInBrowser(
   );
   await page.setViewport({ width: 1280, height: Math.min(20_000, Math.max(900, height)) });
   await new Promise((resolve) => setTimeout(resolve, 1000)); // figures resize to the new viewport
-  await Deno.mkdir(BUILD, { recursive: true });
-  await page.screenshot({ path: `${BUILD}/00_smoke.png`, fullPage: true });
+  await Deno.mkdir(files.build, { recursive: true });
+  await page.screenshot({ path: files.screenshot, fullPage: true });
   const state = await readPage(page, PROGRESS_LABEL);
   return { ...state, timedOut, pageErrors: consoleErrors };
 }
 
 /** One run of the check: server up, the notebook run in the browser, everything shut down. */
-async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> {
+async function checkOnce(
+  chromium: string,
+  timeoutS: number,
+  setup: CheckLabSetup,
+  files: CheckLabFiles,
+): Promise<string[]> {
   const started = performance.now();
   const server = await startLabServer({
     projectRoot,
     env: { DEMURE_QUICK: "1" },
-    logFile: SERVER_LOG,
+    logFile: files.serverLog,
+    portRange: setup.portRange,
   });
   console.log(
     `server up on port ${server.port} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
@@ -234,7 +262,7 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
       headless: true,
       pipe: true,
     });
-    const state = await runNotebookInBrowser(browser, server, timeoutS * 1000);
+    const state = await runNotebookInBrowser(browser, server, timeoutS * 1000, files);
     problems = pageProblems(state);
     console.log(
       `kernel ${state.kernelName}; ${state.cells.length} code cells ran; ` +
@@ -254,7 +282,11 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
   return problems;
 }
 
-async function main(): Promise<number> {
+/**
+ * The check, its exit status returned (exported for tests/notebook_runner/_check_lab_stand_in.ts,
+ * which runs it with `setup`).
+ */
+export async function main(setup: CheckLabSetup = {}): Promise<number> {
   const options = checkLabOptions(Deno.args);
   if (options.help) {
     console.log(CHECK_LAB_USAGE);
@@ -266,25 +298,28 @@ async function main(): Promise<number> {
   if (problem) fail(problem);
   const notebookPath = `${projectRoot}/notebooks/${NOTEBOOK}`;
   const before = await sha256(notebookPath);
-  await Deno.mkdir(BUILD, { recursive: true });
+  const files = checkLabFiles(setup.buildDir ?? `${projectRoot}/build/lab`);
+  await Deno.mkdir(files.build, { recursive: true });
   const started = performance.now();
-  let problems = await checkOnce(chromium, timeoutS);
+  let problems = await checkOnce(chromium, timeoutS, setup, files);
   // The Deno kernel intermittently signs one message wrongly; Jupyter then drops it ("Invalid
   // Signature" in its log) and that output never reaches the page. Not a fault of the workspace
   // (the notebook runner retries the same way): one more run, said out loud.
-  if (rerunForSignature(problems, await Deno.readTextFile(SERVER_LOG))) {
-    console.log(`note: the kernel sent a message with an invalid signature (${SERVER_LOG}); rerun`);
+  if (rerunForSignature(problems, await Deno.readTextFile(files.serverLog))) {
+    console.log(
+      `note: the kernel sent a message with an invalid signature (${files.serverLog}); rerun`,
+    );
     for (const line of problems) console.log(`  first run: ${line.split("\n")[0]}`);
-    problems = await checkOnce(chromium, timeoutS);
+    problems = await checkOnce(chromium, timeoutS, setup, files);
   }
   problems.push(...notebookProblems(notebookPath, before, await sha256(notebookPath)));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   for (const line of problems) console.error(`FAIL ${line}`);
   console.log(
     `${problems.length === 0 ? "ok" : "FAILED"}: ${NOTEBOOK} in Chromium via the lab server ` +
-      `(${seconds} s; screenshot ${BUILD}/00_smoke.png)`,
+      `(${seconds} s; screenshot ${files.screenshot})`,
   );
   return problems.length === 0 ? 0 : 1;
 }
 
-if (import.meta.main) await runScript("check_lab", main);
+if (import.meta.main) await runScript("check_lab", () => main());
