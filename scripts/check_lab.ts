@@ -18,9 +18,17 @@
  * `build/lab/server.log`. Then the browser and the server are shut down, and the check fails if any
  * process it started (browser, server, kernel) is still running.
  *
+ * Stopped by Ctrl-C (SIGINT), SIGTERM (a CI timeout) or SIGHUP (a closed terminal) at any point, it
+ * stops what it started: the server (which runs in a session of its own, so the terminal's signal
+ * never reaches it) and its kernels, also while the server is still starting; the browser, also
+ * while it is starting; its profile folder. Then it prints `check_lab: stopped by SIGTERM before
+ * the check finished` (after a `FAIL` line for any process still running) and exits 128 + the
+ * signal's number: 130, 143 or 129 (`STOP_SIGNAL_STATUS`, lib/util/stop_signals.ts).
+ *
  *   deno task check-lab [--timeout 150]
  */
 import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/options.ts";
+import { say } from "./cli/say.ts";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { browserEnv, chromiumLaunch, findChromium, makeBrowserDir } from "../lib/viz/mod.ts";
 import {
@@ -31,6 +39,7 @@ import {
   type LabServer,
   startLabServer,
 } from "../lib/notebook_runner/mod.ts";
+import { listenForStopSignals, STOP_SIGNAL_STATUS } from "../lib/util/mod.ts";
 import {
   notebookProblems,
   pageProblems,
@@ -227,21 +236,43 @@ async function runNotebookInBrowser(
   return { ...state, timedOut, pageErrors: consoleErrors };
 }
 
-/** One run of the check: server up, the notebook run in the browser, everything shut down. */
+/**
+ * `work`'s value, or a rejection with `stop`'s reason as soon as `stop` aborts. The work goes on
+ * unheard until what it waits for is stopped (the browser, killed by puppeteer on the abort).
+ */
+function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stopped = () => reject(stop.reason);
+    if (stop.aborted) stopped();
+    stop.addEventListener("abort", stopped, { once: true });
+    work.then(resolve, reject).finally(() => stop.removeEventListener("abort", stopped));
+  });
+}
+
+/**
+ * One run of the check: server up, the notebook run in the browser, everything shut down, also
+ * when `stop` aborts (a stop signal): then what it interrupted is no problem of the page, and the
+ * problems returned are only those of the shut-down (a process left running).
+ */
 async function checkOnce(
   chromium: string,
   timeoutS: number,
   setup: CheckLabSetup,
   files: CheckLabFiles,
+  stop: AbortSignal,
 ): Promise<string[]> {
   const started = performance.now();
+  // Aborted while Jupyter starts (in a session of its own: the terminal's signals never reach it),
+  // startLabServer stops what it started before it rejects.
   const server = await startLabServer({
     projectRoot,
     env: { DEMURE_QUICK: "1" },
     logFile: files.serverLog,
     portRange: setup.portRange,
+    signal: stop,
   });
-  console.log(
+  // A terminal gone (SIGHUP) must not keep the server from being stopped: `say` never throws.
+  say(
     `server up on port ${server.port} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
   const launch = chromiumLaunch(chromium);
@@ -249,20 +280,34 @@ async function checkOnce(
   let browser: Browser | undefined;
   let problems: string[] = [];
   try {
+    stop.throwIfAborted(); // stopped since the server answered
     // puppeteer's own flags, after the launcher's (setpriv's ids and Chromium's path, as root).
     const flags = [...CHROMIUM_FLAGS, ...(launch.sandbox ? [] : ["--no-sandbox"])];
-    browser = await puppeteer.launch({
-      executablePath: launch.command,
-      ignoreDefaultArgs: true,
-      args: [
-        ...launch.prefixArgs,
-        ...puppeteer.defaultArgs({ headless: true, userDataDir: profile, args: flags }),
-      ],
-      env: { ...Deno.env.toObject(), ...browserEnv(profile) },
-      headless: true,
-      pipe: true,
-    });
-    const state = await runNotebookInBrowser(browser, server, timeoutS * 1000, files);
+    browser = await untilStopped(
+      puppeteer.launch({
+        executablePath: launch.command,
+        ignoreDefaultArgs: true,
+        args: [
+          ...launch.prefixArgs,
+          ...puppeteer.defaultArgs({ headless: true, userDataDir: profile, args: flags }),
+        ],
+        env: { ...Deno.env.toObject(), ...browserEnv(profile) },
+        headless: true,
+        pipe: true,
+        // This check's listeners stop the browser: puppeteer's own would exit at once on SIGINT
+        // (its status 130), before the server is stopped.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+        // Kills the browser on a stop, also while it is starting.
+        signal: stop,
+      }),
+      stop,
+    );
+    const state = await untilStopped(
+      runNotebookInBrowser(browser, server, timeoutS * 1000, files),
+      stop,
+    );
     problems = pageProblems(state);
     console.log(
       `kernel ${state.kernelName}; ${state.cells.length} code cells ran; ` +
@@ -270,7 +315,7 @@ async function checkOnce(
         `${state.progressSeen.length} (last "${state.progressOutputs.at(-1) ?? ""}")`,
     );
   } catch (error) {
-    problems.push((error as Error).stack ?? String(error));
+    if (!stop.aborted) problems.push((error as Error).stack ?? String(error));
   } finally {
     await browser?.close();
     const report = await server.stop();
@@ -294,6 +339,9 @@ export async function main(setup: CheckLabSetup = {}): Promise<number> {
   }
   const { timeoutS } = options;
   const chromium = findChromium() ?? fail("no Chromium (apt-get install chromium)");
+  // From here on a stop signal stops what the check started (see checkOnce) and ends it with
+  // STOP_SIGNAL_STATUS: a check that did not finish has not passed.
+  const stopRequest = listenForStopSignals();
   const problem = await labProblem();
   if (problem) fail(problem);
   const notebookPath = `${projectRoot}/notebooks/${NOTEBOOK}`;
@@ -301,16 +349,31 @@ export async function main(setup: CheckLabSetup = {}): Promise<number> {
   const files = checkLabFiles(setup.buildDir ?? `${projectRoot}/build/lab`);
   await Deno.mkdir(files.build, { recursive: true });
   const started = performance.now();
-  let problems = await checkOnce(chromium, timeoutS, setup, files);
+  const run = () =>
+    checkOnce(chromium, timeoutS, setup, files, stopRequest.signal).catch((error): string[] => {
+      if (!stopRequest.signal.aborted) throw error;
+      return []; // stopped while the server started: startLabServer stopped it
+    });
+  let problems = await run();
   // The Deno kernel intermittently signs one message wrongly; Jupyter then drops it ("Invalid
   // Signature" in its log) and that output never reaches the page. Not a fault of the workspace
   // (the notebook runner retries the same way): one more run, said out loud.
-  if (rerunForSignature(problems, await Deno.readTextFile(files.serverLog))) {
+  if (
+    !stopRequest.signal.aborted &&
+    rerunForSignature(problems, await Deno.readTextFile(files.serverLog))
+  ) {
     console.log(
       `note: the kernel sent a message with an invalid signature (${files.serverLog}); rerun`,
     );
     for (const line of problems) console.log(`  first run: ${line.split("\n")[0]}`);
-    problems = await checkOnce(chromium, timeoutS, setup, files);
+    problems = await run();
+  }
+  const stoppedBy = stopRequest.stoppedBy();
+  if (stoppedBy !== undefined) {
+    // What the stop left running, then the one line that says why the check ended.
+    for (const line of problems) say(`FAIL ${line}`, "stderr");
+    say(`check_lab: stopped by ${stoppedBy} before the check finished`, "stderr");
+    return STOP_SIGNAL_STATUS[stoppedBy];
   }
   problems.push(...notebookProblems(notebookPath, before, await sha256(notebookPath)));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
