@@ -28,8 +28,9 @@ export type StopSignalName = typeof STOP_SIGNALS[number];
 
 /**
  * The exit status of a process that a stop signal ended after it had cleaned up: 128 + the
- * signal's number, what a shell reports for a process the signal killed (and what
- * `SIGNAL_EXIT_STATUS` of lib/experiments and `deno task notebooks` use for SIGINT and SIGTERM).
+ * signal's number, what a shell reports for a process the signal killed. The one table of them:
+ * `SIGNAL_EXIT_STATUS` of lib/experiments and `deno task notebooks` take SIGINT's and SIGTERM's
+ * from here.
  */
 export const STOP_SIGNAL_STATUS: Readonly<Record<StopSignalName, number>> = Object.freeze({
   SIGINT: 130,
