@@ -37,6 +37,7 @@ import {
   type LabPortRange,
   labProblem,
   type LabServer,
+  signalIfAlive,
   startLabServer,
 } from "../lib/notebook_runner/mod.ts";
 import { listenForStopSignals, STOP_SIGNAL_STATUS } from "../lib/util/mod.ts";
@@ -238,7 +239,7 @@ async function runNotebookInBrowser(
 
 /**
  * `work`'s value, or a rejection with `stop`'s reason as soon as `stop` aborts. The work goes on
- * unheard until what it waits for is stopped (the browser, killed by puppeteer on the abort).
+ * unheard until what it waits for is ended (the browser: closed, or ended by `endLaunch`).
  */
 function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -246,6 +247,58 @@ function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
     if (stop.aborted) stopped();
     stop.addEventListener("abort", stopped, { once: true });
     work.then(resolve, reject).finally(() => stop.removeEventListener("abort", stopped));
+  });
+}
+
+/** How long a stop waits for an interrupted browser launch to end, at most (it takes a second). */
+const LAUNCH_END_MS = 30_000;
+
+/**
+ * Ends the browser of a launch that a stop interrupted, and waits for the launch to settle: its
+ * browser, if it is up after all (to be closed as usual), else undefined.
+ *
+ * Not through puppeteer: its kill (the `signal` of `launch`, its own signal handlers) asks
+ * `process.kill`, which Deno allows only with `--allow-run` for every program; under the task's
+ * scoped permissions it threw from inside the abort listener and the check died, leaving the server
+ * and the browser running. So every process this one started outside the server's tree (the
+ * browser: puppeteer starts it as a child of this process) is killed through procps's `kill`
+ * (`signalIfAlive`) until the launch settles: its pipe closes with the browser and it rejects. A
+ * launch that had not yet started its browser starts it meanwhile, and the next round ends it.
+ */
+async function endLaunch(
+  launching: Promise<Browser>,
+  server: LabServer,
+): Promise<Browser | undefined> {
+  const settled = launching.then((browser) => ({ browser }), () => ({ browser: undefined }));
+  const started = performance.now();
+  // The first look comes before any kill: a launch that has just succeeded is closed as usual.
+  for (let waitMs = 0; performance.now() - started < LAUNCH_END_MS; waitMs = 250) {
+    let cancel = () => {};
+    const round = new Promise<undefined>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      cancel = () => clearTimeout(timer);
+    });
+    const outcome = await Promise.race([settled, round]);
+    cancel(); // a pending timer keeps the process alive
+    if (outcome !== undefined) return outcome.browser;
+    const serverSide = new Set([server.pid, ...descendantsOf(server.pid).map(({ pid }) => pid)]);
+    for (const id of descendantsOf(Deno.pid)) {
+      if (!serverSide.has(id.pid)) signalIfAlive(id, "SIGKILL");
+    }
+  }
+  return undefined; // what still runs is named by the check for processes left
+}
+
+/**
+ * Once `stop` has aborted, drops the rejections nobody awaits whose reason is `NotCapable`: when
+ * endLaunch has ended the browser of a launch, puppeteer cleans the launch up unawaited and, if it
+ * has not yet seen the browser exit, asks `process.kill`, which the task's permissions refuse
+ * (endLaunch's comment). Unhandled, that rejection ended this process before the server was
+ * stopped (seen with Chromium, a stop 0.3 s after the server was up). Any other stays fatal.
+ */
+function dropRefusedKillsAfterStop(stop: AbortSignal): void {
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    if (stop.aborted && event.reason instanceof Deno.errors.NotCapable) event.preventDefault();
   });
 }
 
@@ -277,33 +330,31 @@ async function checkOnce(
   );
   const launch = chromiumLaunch(chromium);
   const profile = await makeBrowserDir("check-lab-chromium-", launch);
+  let launching: Promise<Browser> | undefined;
   let browser: Browser | undefined;
   let problems: string[] = [];
   try {
     stop.throwIfAborted(); // stopped since the server answered
     // puppeteer's own flags, after the launcher's (setpriv's ids and Chromium's path, as root).
     const flags = [...CHROMIUM_FLAGS, ...(launch.sandbox ? [] : ["--no-sandbox"])];
-    browser = await untilStopped(
-      puppeteer.launch({
-        executablePath: launch.command,
-        ignoreDefaultArgs: true,
-        args: [
-          ...launch.prefixArgs,
-          ...puppeteer.defaultArgs({ headless: true, userDataDir: profile, args: flags }),
-        ],
-        env: { ...Deno.env.toObject(), ...browserEnv(profile) },
-        headless: true,
-        pipe: true,
-        // This check's listeners stop the browser: puppeteer's own would exit at once on SIGINT
-        // (its status 130), before the server is stopped.
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-        // Kills the browser on a stop, also while it is starting.
-        signal: stop,
-      }),
-      stop,
-    );
+    launching = puppeteer.launch({
+      executablePath: launch.command,
+      ignoreDefaultArgs: true,
+      args: [
+        ...launch.prefixArgs,
+        ...puppeteer.defaultArgs({ headless: true, userDataDir: profile, args: flags }),
+      ],
+      env: { ...Deno.env.toObject(), ...browserEnv(profile) },
+      headless: true,
+      pipe: true,
+      // This check's listeners stop the browser (endLaunch, browser.close): puppeteer's own
+      // exited at once on SIGINT (status 130) before the server was stopped, and under the
+      // task's permissions their kill threw (see endLaunch).
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    browser = await untilStopped(launching, stop);
     const state = await untilStopped(
       runNotebookInBrowser(browser, server, timeoutS * 1000, files),
       stop,
@@ -317,7 +368,14 @@ async function checkOnce(
   } catch (error) {
     if (!stop.aborted) problems.push((error as Error).stack ?? String(error));
   } finally {
-    await browser?.close();
+    // A stop during the launch: its browser ended (endLaunch); once up, closed as usual.
+    if (browser === undefined && launching !== undefined && stop.aborted) {
+      browser = await endLaunch(launching, server);
+    }
+    // A close that fails (the browser gone) must not keep the server from being stopped.
+    await browser?.close().catch((error) => {
+      if (!stop.aborted) problems.push(`closing the browser: ${(error as Error).message}`);
+    });
     const report = await server.stop();
     await Deno.remove(profile, { recursive: true });
     // Anything this process started (browser, its helpers, the server, kernels under it).
@@ -342,6 +400,7 @@ export async function main(setup: CheckLabSetup = {}): Promise<number> {
   // From here on a stop signal stops what the check started (see checkOnce) and ends it with
   // STOP_SIGNAL_STATUS: a check that did not finish has not passed.
   const stopRequest = listenForStopSignals();
+  dropRefusedKillsAfterStop(stopRequest.signal);
   const problem = await labProblem();
   if (problem) fail(problem);
   const notebookPath = `${projectRoot}/notebooks/${NOTEBOOK}`;

@@ -10,7 +10,9 @@
  * On stand-ins, in seconds, without Jupyter or Chromium: lab_fake_jupyter.py as the server (two
  * children, one that ignores SIGTERM) or a Python that never answers, and a shell script as
  * Chromium that records its pid and profile folder and never speaks the DevTools protocol (so
- * puppeteer's launch waits). The check runs through _check_lab_stand_in.ts, on ports of its own.
+ * puppeteer's launch waits). The check runs through _check_lab_stand_in.ts, on ports of its own,
+ * with the check-lab task's scoped permissions (under which puppeteer's own kill of the browser
+ * threw, and the check died leaving everything running).
  */
 import { assert, assertEquals } from "@std/assert";
 import { childrenOf, fakeJupyter, fakePython, running } from "./_lab_stand_ins.ts";
@@ -43,11 +45,29 @@ interface CheckRun {
   exited(): boolean;
 }
 
+/**
+ * The check-lab task's command line (deno.json) running _check_lab_stand_in.ts, its --allow-run
+ * widened by the stand-ins `programs` only: under these scoped permissions puppeteer's own kill
+ * threw (`process.kill` needs --allow-run for every program) and the check died, leaving all.
+ */
+function taskArgs(programs: string[]): string[] {
+  const task = (JSON.parse(Deno.readTextFileSync(`${projectRoot}/deno.json`)) as {
+    tasks: Record<string, string>;
+  }).tasks["check-lab"];
+  const words = task.split(/\s+/).slice(1); // without "deno"
+  assertEquals(words.at(-1), "scripts/check_lab.ts", task);
+  const run = words.findIndex((word) => word.startsWith("--allow-run="));
+  assert(run > 0 && !words.includes("-A") && !words.includes("--allow-all"), task);
+  words[run] += `,${programs.join(",")}`;
+  words[words.length - 1] = "tests/notebook_runner/_check_lab_stand_in.ts";
+  return words;
+}
+
 /** Starts the check with `env` added, on the ports of `slot`, its build folder in `dir`. */
 function startCheck(dir: string, slot: LabTestSlot, env: Record<string, string>): CheckRun {
   const { first, count } = labTestPorts(slot);
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tests/notebook_runner/_check_lab_stand_in.ts"],
+    args: taskArgs([env.DEMURE_JUPYTER_PYTHON, env.DEMURE_CHROMIUM]),
     cwd: projectRoot,
     env: {
       CHECK_LAB_TEST_PORTS: `${first}:${count}`,
@@ -116,8 +136,15 @@ async function exitWithin(check: CheckRun, capMs: number) {
   return end;
 }
 
-/** Ends whatever of `pids` and `check` still runs (a failed test leaves nothing behind). */
-async function cleanUp(check: CheckRun | undefined, pids: number[]): Promise<void> {
+/**
+ * Ends whatever of `pids` and `check` still runs, and removes the browser's profile folder if the
+ * check left it (a failed test leaves nothing behind).
+ */
+async function cleanUp(
+  check: CheckRun | undefined,
+  pids: number[],
+  profile?: string,
+): Promise<void> {
   if (check !== undefined && !check.exited()) {
     try {
       check.process.kill("SIGKILL");
@@ -133,6 +160,7 @@ async function cleanUp(check: CheckRun | undefined, pids: number[]): Promise<voi
       // it has just exited
     }
   }
+  if (profile !== undefined && exists(profile)) await Deno.remove(profile, { recursive: true });
 }
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -141,6 +169,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     const dir = await Deno.makeTempDir({ prefix: "check_lab_stop_" });
     const started: number[] = [];
     let check: CheckRun | undefined;
+    let profile: string | undefined;
     try {
       const { python, env } = await fakeJupyter(dir);
       const record = `${dir}/chromium_started`;
@@ -150,10 +179,11 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         DEMURE_CHROMIUM: await fakeChromium(dir),
         FAKE_CHROMIUM_FILE: record,
       });
-      const [browser, profile] = await waitFor(check, "a started browser", () => {
+      const [browser, folder] = await waitFor(check, "a started browser", () => {
         const line = readIfThere(record);
         return line === undefined ? undefined : line.trim().split(" ");
       });
+      profile = folder;
       const [server] = childrenOf(check.process.pid, "lab_fake_jupyter.py");
       assert(server !== undefined, "no server process under the check");
       const serverChildren = childrenOf(server, "");
@@ -171,7 +201,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
       );
       assert(!stderr.includes("FAIL"), stderr);
     } finally {
-      await cleanUp(check, started);
+      await cleanUp(check, started, profile);
       await Deno.remove(dir, { recursive: true });
     }
   });
