@@ -23,6 +23,7 @@ const SLOTS = [
   "live: two started at once without a port",
   "check_lab: stopped while the browser runs",
   "check_lab: stopped while the server starts",
+  "check_lab: stopped while Chromium loads the page",
 ] as const;
 
 /** A test that needs a range of its own. */

@@ -37,6 +37,9 @@ exec sleep 120
   return path;
 }
 
+/** As root, no browser user: the stand-in Chromium runs as root (the browser user could not read it). */
+const STAND_IN_AS_ROOT = { DEMURE_CHROMIUM_USER: "no-such-user-for-check-lab-stop-test" };
+
 /** A check run on stand-ins, its output read as it comes. */
 interface CheckRun {
   process: Deno.ChildProcess;
@@ -50,7 +53,7 @@ interface CheckRun {
  * widened by the stand-ins `programs` only: under these scoped permissions puppeteer's own kill
  * threw (`process.kill` needs --allow-run for every program) and the check died, leaving all.
  */
-function taskArgs(programs: string[]): string[] {
+function taskArgs(programs: (string | undefined)[]): string[] {
   const task = (JSON.parse(Deno.readTextFileSync(`${projectRoot}/deno.json`)) as {
     tasks: Record<string, string>;
   }).tasks["check-lab"];
@@ -58,7 +61,8 @@ function taskArgs(programs: string[]): string[] {
   assertEquals(words.at(-1), "scripts/check_lab.ts", task);
   const run = words.findIndex((word) => word.startsWith("--allow-run="));
   assert(run > 0 && !words.includes("-A") && !words.includes("--allow-all"), task);
-  words[run] += `,${programs.join(",")}`;
+  words[run] += programs.filter((program) => program !== undefined).map((program) => `,${program}`)
+    .join("");
   words[words.length - 1] = "tests/notebook_runner/_check_lab_stand_in.ts";
   return words;
 }
@@ -72,8 +76,6 @@ function startCheck(dir: string, slot: LabTestSlot, env: Record<string, string>)
     env: {
       CHECK_LAB_TEST_PORTS: `${first}:${count}`,
       CHECK_LAB_TEST_BUILD: `${dir}/build`,
-      // As root, no browser user: the stand-in runs as root (the browser user could not read it).
-      DEMURE_CHROMIUM_USER: "no-such-user-for-check-lab-stop-test",
       DEMURE_RERUN: "0",
       ...env,
     },
@@ -178,6 +180,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         DEMURE_JUPYTER_PYTHON: python,
         DEMURE_CHROMIUM: await fakeChromium(dir),
         FAKE_CHROMIUM_FILE: record,
+        ...STAND_IN_AS_ROOT,
       });
       const [browser, folder] = await waitFor(check, "a started browser", () => {
         const line = readIfThere(record);
@@ -223,6 +226,7 @@ exec sleep 120`,
       DEMURE_JUPYTER_PYTHON: python,
       DEMURE_CHROMIUM: await fakeChromium(dir),
       FAKE_CHROMIUM_FILE: `${dir}/chromium_started`,
+      ...STAND_IN_AS_ROOT,
     });
     const server = await waitFor(check, "a started server", () => {
       const line = readIfThere(record);
@@ -241,4 +245,63 @@ exec sleep 120`,
     await cleanUp(check, started);
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** Every live descendant of `pid`, children first. */
+function descendants(pid: number): number[] {
+  return childrenOf(pid, "").flatMap((child) => [child, ...descendants(child)]);
+}
+
+const CHROMIUM = "/usr/bin/chromium";
+
+/** The profile folder (`--user-data-dir=`) on the command line of `pid`, if any. */
+function profileOf(pid: number): string | undefined {
+  const flag = "--user-data-dir=";
+  return readIfThere(`/proc/${pid}/cmdline`)?.split("\0").find((arg) => arg.startsWith(flag))
+    ?.slice(flag.length);
+}
+
+Deno.test({
+  name: "check_lab: SIGTERM while Chromium loads the page closes Chromium and stops the server",
+  // The one test here with a real browser: the path of a browser that is up (closed over the
+  // DevTools protocol), under the task's permissions. The server is still the stand-in.
+  ignore: !exists(CHROMIUM),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "check_lab_stop_" });
+    const started: number[] = [];
+    let check: CheckRun | undefined;
+    let profile: string | undefined;
+    try {
+      const requests = `${dir}/requests`;
+      const { python, env } = await fakeJupyter(dir, { FAKE_REQUEST_FILE: requests });
+      check = startCheck(dir, "check_lab: stopped while Chromium loads the page", {
+        ...env,
+        DEMURE_JUPYTER_PYTHON: python,
+      });
+      // The stand-in answers the page with 403, so the check waits for Jupyter's page (120 s).
+      await waitFor(check, "the browser asking for the notebook", () => {
+        const paths = readIfThere(requests);
+        return paths?.includes(`/notebooks/00_smoke.ipynb`) ? true : undefined;
+      });
+      started.push(...descendants(check.process.pid));
+      // Debian's /usr/bin/chromium is a script: the browser is the process given the profile.
+      profile = started.map(profileOf).find((folder) => folder !== undefined);
+      assert(
+        profile !== undefined && exists(profile),
+        `no browser with a profile folder: ${profile}`,
+      );
+      check.process.kill("SIGTERM");
+      const { code, stdout, stderr } = await check.done;
+      assertEquals(started.filter(running), [], `still running after the check:\n${stderr}`);
+      assertEquals(exists(profile), false, `the profile folder ${profile} is left`);
+      assertEquals(code, 143, stdout + stderr);
+      assert(
+        stderr.endsWith("check_lab: stopped by SIGTERM before the check finished\n"),
+        stderr,
+      );
+    } finally {
+      await cleanUp(check, started, profile);
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
