@@ -12,7 +12,9 @@
  * Chromium that records its pid and profile folder and never speaks the DevTools protocol (so
  * puppeteer's launch waits). The check runs through _check_lab_stand_in.ts, on ports of its own,
  * with the check-lab task's scoped permissions (under which puppeteer's own kill of the browser
- * threw, and the check died leaving everything running).
+ * threw, and the check died leaving everything running). One test, where /usr/bin/chromium is
+ * installed, stops the check while real Chromium loads the page (the browser up, closed over the
+ * DevTools protocol), the server still the stand-in.
  */
 import { assert, assertEquals } from "@std/assert";
 import { childrenOf, fakeJupyter, fakePython, running } from "./_lab_stand_ins.ts";
