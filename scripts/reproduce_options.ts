@@ -21,10 +21,14 @@ import {
   type DatasetSpec,
   isFeatureName,
 } from "../lib/experiments/dataset_spec.ts";
-import { parseRankingProtocol, type RankingProtocol } from "../lib/eval/protocol.ts";
+import {
+  DEFAULT_RANKING_PROTOCOL,
+  parseRankingProtocol,
+  type RankingProtocol,
+} from "../lib/eval/protocol.ts";
 import { blasThreads } from "../lib/backend/blas_threads.ts";
 import { blasKernelSetting } from "../lib/backend/blas_kernels.ts";
-import { workerCount } from "./reproduce_workers.ts";
+import { MAX_WORKERS, workerCount } from "./reproduce_workers.ts";
 import { checkResultsFolder } from "./cli/read_problem.ts";
 
 /**
@@ -38,6 +42,12 @@ export const TASK_NAME = Deno.args.includes("--report-only") ? "report" : "repro
 export function taskError(message: string, ...detail: unknown[]): void {
   console.error(`${TASK_NAME}: ${message}`, ...detail);
 }
+
+/** Default of `DEMURE_SELECTION_WAIT_S`: 6 h, two stages of the full plan's trials with room
+ * (stated in {@linkcode USAGE}, which is built from it). */
+const DEFAULT_SELECTION_WAIT_SECONDS = 6 * 3600;
+/** Its upper bound: a week (a larger value is a typo; Infinity would wait forever). */
+const MAX_SELECTION_WAIT_SECONDS = 7 * 24 * 3600;
 
 /** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
 export const USAGE = `Usage: deno task reproduce [command] [options]
@@ -60,8 +70,8 @@ checks that they reproduce and regenerates the tables from them.
   --first movielens              run that dataset's cells first (a second process; a run of the
                                  plan: --quick, --select or another --results)
   --workers N                    run the cells in N processes at one BLAS thread each (default:
-                                 one per core; see scripts/reproduce_workers.ts); only the first
-                                 compares and reports
+                                 one per core, at most ${MAX_WORKERS}; see scripts/reproduce_workers.ts);
+                                 only the first compares and reports
   --seeds 0,1                    other seeds
   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
                     [--max-epochs N] [--patience N]
@@ -73,7 +83,7 @@ checks that they reproduce and regenerates the tables from them.
                                  and 3); see docs/data.md
   deno task reproduce --ranking history_kept
                                  validate and test with history items kept as candidates
-                                 (RecBole-compatible full sort; default history_excluded)
+                                 (RecBole-compatible full sort; default ${DEFAULT_RANKING_PROTOCOL})
 
 Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
@@ -81,8 +91,8 @@ Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, doc
   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
                                  finished cell is not rerun); exit status 1 when it fails. A cell
                                  whose configuration waits for a selection waits for its trials
-                                 (at most DEMURE_SELECTION_WAIT_S seconds, default 21600), then
-                                 runs with the selected settings.
+                                 (at most DEMURE_SELECTION_WAIT_S seconds, default
+                                 ${DEFAULT_SELECTION_WAIT_SECONDS}), then runs with the selected settings.
 A results folder belongs to one plan (its plan.json): a command of another plan stops with an
 error before writing anything.
 
@@ -427,11 +437,6 @@ function singleCellCommand(values: ReproduceValues): string | undefined {
   return (["report-only", "list-cells", "cell"] as const)
     .find((c) => values[c] !== undefined && values[c] !== false);
 }
-
-/** Default of `DEMURE_SELECTION_WAIT_S`: 6 h, two stages of the full plan's trials with room. */
-const DEFAULT_SELECTION_WAIT_SECONDS = 6 * 3600;
-/** Its upper bound: a week (a larger value is a typo; Infinity would wait forever). */
-const MAX_SELECTION_WAIT_SECONDS = 7 * 24 * 3600;
 
 /**
  * `DEMURE_SELECTION_WAIT_S`, checked before anything loads: seconds in 0..a week, written as a
