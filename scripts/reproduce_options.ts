@@ -30,6 +30,7 @@ import { blasThreads } from "../lib/backend/blas_threads.ts";
 import { blasKernelSetting } from "../lib/backend/blas_kernels.ts";
 import { MAX_WORKERS, workerCount } from "./reproduce_workers.ts";
 import { checkResultsFolder } from "./cli/read_problem.ts";
+import { CLAIM_STALE_SECONDS, HEARTBEAT_SECONDS } from "../lib/experiments/cell_claim.ts";
 
 /**
  * The task whose run this is, which every message of it starts with (the one home of that prefix):
@@ -48,6 +49,9 @@ export function taskError(message: string, ...detail: unknown[]): void {
 const DEFAULT_SELECTION_WAIT_SECONDS = 6 * 3600;
 /** Its upper bound: a week (a larger value is a typo; Infinity would wait forever). */
 const MAX_SELECTION_WAIT_SECONDS = 7 * 24 * 3600;
+
+/** {@linkcode CLAIM_STALE_SECONDS} in the minutes {@linkcode USAGE} states it in. */
+const STALE_MINUTES = CLAIM_STALE_SECONDS / 60;
 
 /** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
 export const USAGE = `Usage: deno task reproduce [command] [options]
@@ -100,10 +104,10 @@ error before writing anything.
 Ctrl-C (SIGINT) or SIGTERM: each process gives up its cells' claims and exits (status 130 or
 143; the first process stops its workers first), so a rerun resumes those cells at once from
 their last epoch checkpoint. After SIGKILL (or the out-of-memory killer) a claim stays until its
-heartbeat, refreshed every 30 s while its cell runs, is 5 min old; then another process takes
-the cell over and resumes it from its last epoch checkpoint. A process whose claim was taken
-over while it was stopped or asleep says so at its next heartbeat and hands the cell over at its
-next epoch end, writing nothing more of it (--cell then exits with status 0).`;
+heartbeat, refreshed every ${HEARTBEAT_SECONDS} s while its cell runs, is ${STALE_MINUTES} min old; then another
+process takes the cell over and resumes it from its last epoch checkpoint. A process whose claim
+was taken over while it was stopped or asleep says so at its next heartbeat and hands the cell
+over at its next epoch end, writing nothing more of it (--cell then exits with status 0).`;
 
 /**
  * The entry of {@linkcode USAGE} that starts with `start`: that line and the lines under it
