@@ -31,6 +31,7 @@ import { blasKernelSetting } from "../lib/backend/blas_kernels.ts";
 import { MAX_WORKERS, workerCount } from "./reproduce_workers.ts";
 import { checkResultsFolder } from "./cli/read_problem.ts";
 import { CLAIM_STALE_SECONDS, HEARTBEAT_SECONDS } from "../lib/experiments/cell_claim.ts";
+import { FILE_STOPPING } from "../lib/experiments/file_stopping.ts";
 
 /**
  * The task whose run this is, which every message of it starts with (the one home of that prefix):
@@ -83,8 +84,8 @@ checks that they reproduce and regenerates the tables from them.
                                  dataset (format sequence or recbole) at the systems' defaults,
                                  results under results/<label>-<format>/<mode>; --max-epochs /
                                  --patience: the dataset's own stopping (the plan's
-                                 datasetTraining; default the protocol's 200 and 10, quick 3
-                                 and 3); see docs/data.md
+                                 datasetTraining; default the protocol's ${FILE_STOPPING.full.maxEpochs} and ${FILE_STOPPING.full.patience},
+                                 quick ${FILE_STOPPING.quick.maxEpochs} and ${FILE_STOPPING.quick.patience}); see docs/data.md
   deno task reproduce --ranking history_kept
                                  validate and test with history items kept as candidates
                                  (RecBole-compatible full sort; default ${DEFAULT_RANKING_PROTOCOL})

@@ -10,6 +10,7 @@ import {
   workerDatasetReads,
 } from "../../scripts/reproduce_options.ts";
 import { WORKER_FLAG, workerCount } from "../../scripts/reproduce_workers.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
 
 Deno.test("reproduceOptions: a worker is one process; its main process starts the workers asked for", () => {
   // A worker's arguments lose --workers (workerArgs): were it to take the default count instead of
@@ -124,4 +125,27 @@ Deno.test("USAGE: --workers states the cap of its default, one process per core"
   // On a machine of more cores than the cap, the default is the cap, not the core count.
   const cap = workerCount(undefined, 1_000_000);
   assertStringIncludes(usageText(), `(default: one per core, at most ${cap};`);
+});
+
+Deno.test("USAGE: the stopping it states for an imported dataset is the one its plan trains with", () => {
+  // As scripts/reproduce.ts plans it: the parsed dataset, and no datasetTraining when none given.
+  const stopping = (["full", "quick"] as const).map((mode) => {
+    const args = [
+      "--dataset=data/mine.txt",
+      "--format=sequence",
+      ...(mode === "quick" ? ["--quick"] : []),
+    ];
+    const { dataset, datasetTraining, seeds } = reproduceOptions(args);
+    assertEquals(datasetTraining, {});
+    const cells = planExperiments(mode, seeds, { dataset }).cells;
+    const settings = new Set(
+      cells.map((cell) => `${cell.training.maxEpochs} and ${cell.training.patience}`),
+    );
+    assertEquals(settings.size, 1, mode);
+    return [...settings][0];
+  });
+  assertStringIncludes(
+    usageText(),
+    `datasetTraining; default the protocol's ${stopping[0]}, quick ${stopping[1]});`,
+  );
 });
