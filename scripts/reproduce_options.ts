@@ -32,6 +32,7 @@ import { MAX_WORKERS, workerCount } from "./reproduce_workers.ts";
 import { checkResultsFolder } from "./cli/read_problem.ts";
 import { CLAIM_STALE_SECONDS, HEARTBEAT_SECONDS } from "../lib/experiments/cell_claim.ts";
 import { FILE_STOPPING } from "../lib/experiments/file_stopping.ts";
+import { RECORDS_DIR } from "../lib/experiments/records_dir.ts";
 
 /**
  * The task whose run this is, which every message of it starts with (the one home of that prefix):
@@ -51,26 +52,37 @@ const DEFAULT_SELECTION_WAIT_SECONDS = 6 * 3600;
 /** Its upper bound: a week (a larger value is a typo; Infinity would wait forever). */
 const MAX_SELECTION_WAIT_SECONDS = 7 * 24 * 3600;
 
+/**
+ * The folders a run uses without `--results` ({@linkcode USAGE} states them; scripts/reproduce.ts
+ * writes there): the verification's reruns, the quick grid's cells, and the reports of the records
+ * (which go beside the records, so that the records folder holds cells only).
+ */
+export const RUN_FOLDERS = Object.freeze({
+  verify: "results/verify",
+  quick: "results/quick",
+  recordsReports: "results/full",
+});
+
 /** {@linkcode CLAIM_STALE_SECONDS} in the minutes {@linkcode USAGE} states it in. */
 const STALE_MINUTES = CLAIM_STALE_SECONDS / 60;
 
 /** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
 export const USAGE = `Usage: deno task reproduce [command] [options]
 
-The main job. The committed results of record (\`results-of-record/full\`: one file per finished
+The main job. The committed results of record (\`${RECORDS_DIR.full}\`: one file per finished
 cell and the selected configurations) produce every published table; by default this script
 checks that they reproduce and regenerates the tables from them.
 
   deno task reproduce            re-run the verification subset (every main-table system on both
-                                 datasets at the first seed) into results/verify, compare each
+                                 datasets at the first seed) into ${RUN_FOLDERS.verify}, compare each
                                  with its record, then regenerate the report and README tables
   deno task reproduce --all      the same for every recorded cell
   deno task reproduce --select   (re)run the selection on validation and every cell of the plan
                                  into the records (resumes; selected.json is rewritten from the
                                  trials); two processes (DEMURE_BLAS_THREADS=1 each) share cells
-  deno task reproduce --report-only   (= deno task report) regenerate results/full/summary.md,
+  deno task reproduce --report-only   (= deno task report) regenerate ${RUN_FOLDERS.recordsReports}/summary.md,
                                  report.html and the README tables from the records; run nothing
-  deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
+  deno task reproduce --quick    the whole small grid (selection included) into ${RUN_FOLDERS.quick} (CI)
   --results DIR                  where cells are read and written instead of the defaults
   --first movielens              run that dataset's cells first (a second process; a run of the
                                  plan: --quick, --select or another --results)
