@@ -4,7 +4,8 @@
  * the step's matrix-product work.
  *
  * Run: `deno task profile [--workload=movielens|beauty] [--no-blas] [--steps=3]` (backend from
- * `DEMURE_BACKEND`, default wasm; default workload movielens; `--steps` timed steps, 1..10000;
+ * `DEMURE_BACKEND`, unset: initBackend's choice, tensorflow where tfjs-node loads, else wasm;
+ * default workload movielens; `--steps` timed steps, 1..10000;
  * `--help` prints the options; no `--` before them: deno task passes it on, and it ends the
  * options). Its usage and messages name the task, as `bench:demure`'s do.
  */
