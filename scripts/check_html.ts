@@ -44,7 +44,9 @@ async function main(): Promise<number> {
     console.log(
       "usage: deno task check-html [--jobs N] [--allow-missing-chromium] [page.html ...]\n" +
         "  (default pages: build/notebooks/*.html, the *.report.html pages without code included;\n" +
-        `  N pages at once, 1..${JOBS.max}, default ${JOBS.default})`,
+        `  N pages at once, 1..${JOBS.max}, default ${JOBS.default})\n` +
+        "  --allow-missing-chromium  no Chromium is a note and exit 0 (default: a failure, exit 1)\n" +
+        "  -h, --help                print this text",
     );
     return 0;
   }
