@@ -47,12 +47,15 @@ const VARIANTS = {
 type Variant = keyof typeof VARIANTS;
 const VARIANT_NAMES = Object.keys(VARIANTS) as Variant[];
 
+/** The options' defaults: the parser's and those --help states (one home). */
+const DEFAULTS = { dataset: "Synthetic", seeds: "0", maxEpochs: 0 } as const;
+
 const USAGE = `usage: deno run -A bench/cl4srec_diagnosis.ts [--dataset=D] [--seeds=LIST]
                   [--variants=LIST] [--maxEpochs=N]
-  --dataset D       dataset of the recorded CL4SRec-MM cells (default Synthetic)
-  --seeds LIST      recorded seeds, comma-separated (default 0)
+  --dataset D       dataset of the recorded CL4SRec-MM cells (default ${DEFAULTS.dataset})
+  --seeds LIST      recorded seeds, comma-separated (default ${DEFAULTS.seeds})
   --variants LIST   of ${VARIANT_NAMES.join(", ")} (default all)
-  --maxEpochs N     smoke test: N epochs of 3 batches (default 0: off)
+  --maxEpochs N     smoke test: N epochs of 3 batches (default ${DEFAULTS.maxEpochs}: off)
   -h, --help        print this text`;
 
 /** A recorded cell with the fields compared here. */
@@ -81,10 +84,10 @@ function recordedCell(dataset: string, system: string, seed: number): string {
 
 function checkedOptions(args: readonly string[]) {
   const { values } = parseOptions(args, {
-    dataset: { type: "string", default: "Synthetic" },
-    seeds: { type: "string", default: "0" },
+    dataset: { type: "string", default: DEFAULTS.dataset },
+    seeds: { type: "string", default: DEFAULTS.seeds },
     variants: { type: "string", default: VARIANT_NAMES.join(",") },
-    maxEpochs: { type: "string", default: "0" },
+    maxEpochs: { type: "string", default: String(DEFAULTS.maxEpochs) },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return undefined;

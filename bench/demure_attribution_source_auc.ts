@@ -55,24 +55,33 @@ import { SEED_RANGE } from "../lib/util/mod.ts";
 /** The runs `--variants` picks from (see the module documentation). */
 const VARIANTS = ["separate_pass", "training_pass", "training_pass_without_dropout"] as const;
 
+/** The options' defaults: the parser's and those --help states (one home). */
+const DEFAULTS = {
+  epochs: 15,
+  seed: 0,
+  variants: "separate_pass,training_pass",
+  routeEpochs: 1,
+  smoothing: 1,
+} as const;
+
 const USAGE = `usage: deno run -A bench/demure_attribution_source_auc.ts [--epochs=N] [--seed=S]
                   [--variants=LIST] [--routeEpochs=N] [--smoothing=W]
-  --epochs N        plain epochs before the Demure runs (default 15; 1..1000)
-  --seed S          seed of the recorded synthetic Demure-SASRec cell (default 0)
+  --epochs N        plain epochs before the Demure runs (default ${DEFAULTS.epochs}; 1..1000)
+  --seed S          seed of the recorded synthetic Demure-SASRec cell (default ${DEFAULTS.seed})
   --variants LIST   runs among ${VARIANTS.join(", ")}
-                    (default separate_pass,training_pass)
-  --routeEpochs N   Demure epochs of each run (default 1; 1..1000)
-  --smoothing W     the training pass's trainingPassSmoothing in (0, 1] (default 1)
+                    (default ${DEFAULTS.variants})
+  --routeEpochs N   Demure epochs of each run (default ${DEFAULTS.routeEpochs}; 1..1000)
+  --smoothing W     the training pass's trainingPassSmoothing in (0, 1] (default ${DEFAULTS.smoothing})
   -h, --help        print this text`;
 
 /** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
 function checkedOptions(args: readonly string[]) {
   const { values } = parseOptions(args, {
-    epochs: { type: "string", default: "15" },
-    seed: { type: "string", default: "0" },
-    variants: { type: "string", default: "separate_pass,training_pass" },
-    routeEpochs: { type: "string", default: "1" },
-    smoothing: { type: "string", default: "1" },
+    epochs: { type: "string", default: String(DEFAULTS.epochs) },
+    seed: { type: "string", default: String(DEFAULTS.seed) },
+    variants: { type: "string", default: DEFAULTS.variants },
+    routeEpochs: { type: "string", default: String(DEFAULTS.routeEpochs) },
+    smoothing: { type: "string", default: String(DEFAULTS.smoothing) },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return undefined;

@@ -29,13 +29,16 @@ import { Adam, type TrainerHooks, trainStep } from "../lib/train/mod.ts";
 import { median } from "./demure_bench.ts";
 import { selectedMovieLensDemureCell, timingConditions } from "./_workloads.ts";
 
+/** Timed steps without `--steps` (the parser's default and the one --help states). */
+const DEFAULT_STEPS = 5;
+
 const USAGE = `usage: deno run -A bench/demure_source_step_probe.ts [--steps=N]
-  --steps N     timed steps after the untimed first (default 5; 1..10000)
+  --steps N     timed steps after the untimed first (default ${DEFAULT_STEPS}; 1..10000)
   -h, --help    print this text`;
 
 async function main(): Promise<number> {
   const { values } = parseOptions(Deno.args, {
-    steps: { type: "string", default: "5" },
+    steps: { type: "string", default: String(DEFAULT_STEPS) },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {

@@ -74,14 +74,17 @@ async function attributionPhases(
   return { inputs: inputsMs, gradient: gradientMs, host: performance.now() - t };
 }
 
+/** Timed steps without `--steps` (the parser's default and the one --help states). */
+const DEFAULT_STEPS = 6;
+
 const USAGE = `usage: deno run -A bench/demure_step_probe.ts [--steps=N] [--synthetic]
-  --steps N     timed steps after the untimed first (default 6; 1..10000)
+  --steps N     timed steps after the untimed first (default ${DEFAULT_STEPS}; 1..10000)
   --synthetic   the synthetic benchmark instead of MovieLens
   -h, --help    print this text`;
 
 async function main(): Promise<number> {
   const { values } = parseOptions(Deno.args, {
-    steps: { type: "string", default: "6" },
+    steps: { type: "string", default: String(DEFAULT_STEPS) },
     synthetic: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });

@@ -40,31 +40,39 @@ import {
   type SystemSpec,
   trainModel,
 } from "../mod.ts";
-import { DEMURE_ATTRIBUTION_SOURCES } from "../lib/demure/mod.ts";
+import { DEFAULT_DEMURE_CONFIG, DEMURE_ATTRIBUTION_SOURCES } from "../lib/demure/mod.ts";
 import { SEED_RANGE } from "../lib/util/mod.ts";
 import { DEFAULT_RANKING_PROTOCOL } from "../lib/eval/mod.ts";
 import { describeLoss } from "../lib/losses/mod.ts";
 import { attributionQuality, buildCellModel } from "../lib/experiments/mod.ts";
 import { cachedMaskAuc, type RecordedCell, recordedDemureSasrecCells } from "./_cached_mask_auc.ts";
 
+/** The options' defaults: the parser's and those --help states (one home). */
+const DEFAULTS = {
+  dataset: "Synthetic",
+  source: "training_pass",
+  seeds: "0",
+  maxEpochs: 0,
+} as const;
+
 const USAGE = `usage: deno run -A bench/demure_training_pass_validation.ts [--dataset=D]
                   [--source=S] [--seeds=LIST] [--smoothing=W] [--maxEpochs=N]
-  --dataset D       dataset of the recorded Demure-SASRec cells (default Synthetic)
-  --source S        ${DEMURE_ATTRIBUTION_SOURCES.join(", ")} (default training_pass)
-  --seeds LIST      recorded seeds, comma-separated (default 0)
-  --smoothing W     trainingPassSmoothing in (0, 1] (default: the library's, 0.3)
-  --maxEpochs N     smoke test: N epochs of 3 batches, a 2-step warm-up (default 0: off)
+  --dataset D       dataset of the recorded Demure-SASRec cells (default ${DEFAULTS.dataset})
+  --source S        ${DEMURE_ATTRIBUTION_SOURCES.join(", ")} (default ${DEFAULTS.source})
+  --seeds LIST      recorded seeds, comma-separated (default ${DEFAULTS.seeds})
+  --smoothing W     trainingPassSmoothing in (0, 1] (default: the library's, ${DEFAULT_DEMURE_CONFIG.trainingPassSmoothing})
+  --maxEpochs N     smoke test: N epochs of 3 batches, a 2-step warm-up (default ${DEFAULTS.maxEpochs}: off)
   -h, --help        print this text`;
 
 /** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
 function checkedOptions(args: readonly string[]) {
   const { values } = parseOptions(args, {
-    dataset: { type: "string", default: "Synthetic" },
-    source: { type: "string", default: "training_pass" },
-    seeds: { type: "string", default: "0" },
+    dataset: { type: "string", default: DEFAULTS.dataset },
+    source: { type: "string", default: DEFAULTS.source },
+    seeds: { type: "string", default: DEFAULTS.seeds },
     // Unset: the library's default smoothing.
     smoothing: { type: "string" },
-    maxEpochs: { type: "string", default: "0" },
+    maxEpochs: { type: "string", default: String(DEFAULTS.maxEpochs) },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return undefined;

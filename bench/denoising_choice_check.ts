@@ -61,8 +61,13 @@ export interface ChoiceRow {
   againstBackbone: { meanDifference: number; pValue: number };
 }
 
-const USAGE = `usage: deno run -A bench/denoising_choice_check.ts [--results=DIR] [--out=FILE]
-  --results DIR     where the cells go (default results/denoising-choice)
+/** Where the cells go without `--results` (the parser's default and the one --help states). */
+const DEFAULT_RESULTS = "results/denoising-choice";
+
+/** The `--help` text. */
+export const USAGE =
+  `usage: deno run -A bench/denoising_choice_check.ts [--results=DIR] [--out=FILE]
+  --results DIR     where the cells go (default ${DEFAULT_RESULTS})
   --out FILE        write the rows as JSON (default: not written)
   -h, --help        print this text`;
 
@@ -71,7 +76,7 @@ export function checkedOptions(
   args: readonly string[],
 ): { resultsDir: string; out: string | undefined } | undefined {
   const { values } = parseOptions(args, {
-    results: { type: "string", default: "results/denoising-choice" },
+    results: { type: "string", default: DEFAULT_RESULTS },
     out: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   });

@@ -24,8 +24,11 @@ import { type AttributionResult, withNextItemTargets } from "../lib/attribution/
 import { evaluationBatches } from "../lib/data/mod.ts";
 import { buildCellModel, SCORED_NOISE_FRACTION } from "../lib/experiments/mod.ts";
 
+/** Plain epochs without `--epochs` (the parser's default and the one --help states). */
+const DEFAULT_EPOCHS = 10;
+
 const USAGE = `usage: deno run -A bench/ig_completeness_check.ts [--epochs=N]
-  --epochs N   plain training epochs before the attribution (default 10; 1..1000)
+  --epochs N   plain training epochs before the attribution (default ${DEFAULT_EPOCHS}; 1..1000)
   -h, --help   print this text`;
 
 /** The step counts compared; the last is the reference of the noise marks. */
@@ -36,7 +39,7 @@ const USERS = 256;
 
 async function main(): Promise<number> {
   const { values } = parseOptions(Deno.args, {
-    epochs: { type: "string", default: "10" },
+    epochs: { type: "string", default: String(DEFAULT_EPOCHS) },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {

@@ -90,13 +90,22 @@ const attributedApart = (config: DemureConfig) =>
 /** The plan key's system part: `full/MovieLens/<system>/seed=0` -> `<system>`. */
 const systemKeyOf = (cell: PlannedCell) => cell.key.split("/").slice(2, -1).join("/");
 
-const USAGE = `usage: deno run -A bench/mask_schedule_check.ts [--visits=N] [--datasets=LIST]
+/** The options' defaults: the parser's and those --help states (one home). */
+const DEFAULTS = {
+  visits: 2,
+  datasets: "MovieLens",
+  systems: "Demure-SASRec[denoiseInput=flipped],AttributionOnly-SASRec",
+  results: "results/mask-schedule",
+} as const;
+
+/** The `--help` text. */
+export const USAGE = `usage: deno run -A bench/mask_schedule_check.ts [--visits=N] [--datasets=LIST]
                   [--systems=LIST] [--results=DIR] [--out=FILE] [--report-only]
-  --visits N        everyVisits of the rerun (default 2; 1..1000)
-  --datasets LIST   datasets of the records (default MovieLens)
+  --visits N        everyVisits of the rerun (default ${DEFAULTS.visits}; 1..1000)
+  --datasets LIST   datasets of the records (default ${DEFAULTS.datasets})
   --systems LIST    plan keys of separate-pass Demure records
-                    (default Demure-SASRec[denoiseInput=flipped],AttributionOnly-SASRec)
-  --results DIR     where the rerun cells go (default results/mask-schedule)
+                    (default ${DEFAULTS.systems})
+  --results DIR     where the rerun cells go (default ${DEFAULTS.results})
   --out FILE        write the rows as JSON (default: not written)
   --report-only     run nothing; report the cells finished so far
   -h, --help        print this text`;
@@ -107,13 +116,10 @@ const USAGE = `usage: deno run -A bench/mask_schedule_check.ts [--visits=N] [--d
  */
 export function checkedOptions(args: readonly string[]) {
   const { values } = parseOptions(args, {
-    visits: { type: "string", default: "2" },
-    datasets: { type: "string", default: "MovieLens" },
-    systems: {
-      type: "string",
-      default: "Demure-SASRec[denoiseInput=flipped],AttributionOnly-SASRec",
-    },
-    results: { type: "string", default: "results/mask-schedule" },
+    visits: { type: "string", default: String(DEFAULTS.visits) },
+    datasets: { type: "string", default: DEFAULTS.datasets },
+    systems: { type: "string", default: DEFAULTS.systems },
+    results: { type: "string", default: DEFAULTS.results },
     out: { type: "string" },
     "report-only": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },

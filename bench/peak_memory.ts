@@ -85,15 +85,18 @@ export function tensorTrend(afterEpochs: number[]): { flat: boolean; text: strin
 
 const WORKLOADS = ["movielens", "beauty"] as const;
 
+/** The options' defaults: the parser's and those --help states (one home). */
+const DEFAULTS = { workload: "movielens", epochs: 3 } as const;
+
 const USAGE = `usage: deno run -A bench/peak_memory.ts [--workload=movielens|beauty] [--epochs=N]
-  --workload W  ${WORKLOADS.join(" or ")} (default movielens)
-  --epochs N    epochs of trainModel, each validated (default 3; 1..1000)
+  --workload W  ${WORKLOADS.join(" or ")} (default ${DEFAULTS.workload})
+  --epochs N    epochs of trainModel, each validated (default ${DEFAULTS.epochs}; 1..1000)
   -h, --help    print this text`;
 
 async function main(): Promise<number> {
   const { values } = parseOptions(Deno.args, {
-    workload: { type: "string", default: "movielens" },
-    epochs: { type: "string", default: "3" },
+    workload: { type: "string", default: DEFAULTS.workload },
+    epochs: { type: "string", default: String(DEFAULTS.epochs) },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {

@@ -4,7 +4,8 @@
  * the step's matrix-product work.
  *
  * Run: `deno task profile [--workload=movielens|beauty] [--no-blas] [--steps=3]` (backend from
- * `DEMURE_BACKEND`, default wasm; default workload movielens; `--steps` timed steps, 1..10000;
+ * `DEMURE_BACKEND`, unset: initBackend's choice, tensorflow where tfjs-node loads, else wasm;
+ * default workload movielens; `--steps` timed steps, 1..10000;
  * `--help` prints the options; no `--` before them: deno task passes it on, and it ends the
  * options). Its usage and messages name the task, as `bench:demure`'s do.
  */
@@ -51,17 +52,20 @@ export function summariseKernels(
 
 const WORKLOADS = ["movielens", "beauty"] as const;
 
+/** The options' defaults: the parser's and those --help states (one home). */
+const DEFAULTS = { workload: "movielens", steps: 3 } as const;
+
 const USAGE = `usage: deno task profile [--workload=movielens|beauty] [--no-blas] [--steps=N]
-  --workload W  ${WORKLOADS.join(" or ")} (default movielens)
+  --workload W  ${WORKLOADS.join(" or ")} (default ${DEFAULTS.workload})
   --no-blas     without the OpenBLAS kernels
-  --steps N     timed steps after a warm-up step (default 3; 1..10000)
+  --steps N     timed steps after a warm-up step (default ${DEFAULTS.steps}; 1..10000)
   -h, --help    print this text`;
 
 async function main(): Promise<number> {
   const { values } = parseOptions(Deno.args, {
-    workload: { type: "string", default: "movielens" },
+    workload: { type: "string", default: DEFAULTS.workload },
     "no-blas": { type: "boolean", default: false },
-    steps: { type: "string", default: "3" },
+    steps: { type: "string", default: String(DEFAULTS.steps) },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {

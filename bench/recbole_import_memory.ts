@@ -14,10 +14,13 @@ import { kCoreFilter, leaveOneOutSplit, readRecBoleAtomic } from "../lib/data/mo
 import { createRng, type Rng } from "../lib/util/mod.ts";
 import { integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
 
+/** The options' defaults: the parser's and those --help states (one home). */
+const DEFAULTS = { lines: 1_000_000, users: 50_000, items: 20_000 } as const;
+
 const USAGE = `usage: deno run -A bench/recbole_import_memory.ts [--lines=N] [--users=N] [--items=N]
-  --lines N        .inter rows (default 1000000; 1..100000000)
-  --users N        distinct users drawn from (default 50000; 1..10000000)
-  --items N        items, each with an .item row (default 20000; 1..10000000)
+  --lines N        .inter rows (default ${DEFAULTS.lines}; 1..100000000)
+  --users N        distinct users drawn from (default ${DEFAULTS.users}; 1..10000000)
+  --items N        items, each with an .item row (default ${DEFAULTS.items}; 1..10000000)
   --write-to BASE  only write BASE.inter and BASE.item (the measuring run starts this)
   -h, --help       print this text`;
 
@@ -132,9 +135,9 @@ function peakText(): string {
 
 function main(): number {
   const { values } = parseOptions(Deno.args, {
-    lines: { type: "string", default: "1000000" },
-    users: { type: "string", default: "50000" },
-    items: { type: "string", default: "20000" },
+    lines: { type: "string", default: String(DEFAULTS.lines) },
+    users: { type: "string", default: String(DEFAULTS.users) },
+    items: { type: "string", default: String(DEFAULTS.items) },
     "write-to": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   });

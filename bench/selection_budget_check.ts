@@ -90,37 +90,55 @@ interface BudgetRow {
   afterBackbone?: { backbone: string; backboneTrial: number };
 }
 
-const USAGE = `usage: deno run -A bench/selection_budget_check.ts [--budget=N] [--systems=LIST]
-                  [--datasets=LIST] [--results=DIR] [--out=FILE]
-  --budget N        trials per system and dataset (default 5; at most 12, the backbones' grid)
-  --systems LIST    systems with trials in the full plan (default SASRec-MM,Demure-SASRec)
-  --datasets LIST   Synthetic, MovieLens or both (default Synthetic,MovieLens)
-  --results DIR     where the extra cells go (default results/selection-budget)
-  --out FILE        write the rows as JSON (default: not written)
-  -h, --help        print this text`;
+/** The options' defaults: the parser's and those --help states (one home). */
+const DEFAULTS = {
+  budget: 5,
+  systems: "SASRec-MM,Demure-SASRec",
+  // Both embedded datasets; e.g. `--datasets=Synthetic` for its part alone.
+  datasets: "Synthetic,MovieLens",
+  results: "results/selection-budget",
+} as const;
 
-/** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
-export function checkedOptions(args: readonly string[]) {
-  const { values } = parseOptions(args, {
-    budget: { type: "string", default: "5" },
-    systems: { type: "string", default: "SASRec-MM,Demure-SASRec" },
-    // Default both embedded datasets; e.g. `--datasets=Synthetic` for its part alone.
-    datasets: { type: "string", default: "Synthetic,MovieLens" },
-    results: { type: "string", default: "results/selection-budget" },
-    out: { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
-  });
-  if (values.help) return undefined;
-  // What has trials in the full plan (a trial's selection id is `<dataset>/<system>`).
+/**
+ * What has trials in the full plan (a trial's selection id is `<dataset>/<system>`): `known(0)`
+ * its datasets, `known(1)` its systems, and `most` the largest budget: the budget applies to
+ * every selected system of the plan, so at most the fewest distinct trials any of them has
+ * (trialsOf refuses more).
+ */
+function planTrials(): { known: (part: 0 | 1) => string[]; most: number } {
   const selections = planExperiments("full").cells.flatMap((cell) =>
     cell.trial ? [cell.trial.selection.split("/")] : []
   );
   const known = (part: 0 | 1) => [...new Set(selections.map((ids) => ids[part]))];
+  const most = Math.min(...known(1).map((system) => maxTrialsOf(system as SystemName)));
+  return { known, most };
+}
+
+/** The `--help` text: the defaults and the budget's bound the parser uses. */
+export function usage(): string {
+  return `usage: deno run -A bench/selection_budget_check.ts [--budget=N] [--systems=LIST]
+                  [--datasets=LIST] [--results=DIR] [--out=FILE]
+  --budget N        trials per system and dataset (default ${DEFAULTS.budget}; at most ${planTrials().most}, the backbones' grid)
+  --systems LIST    systems with trials in the full plan (default ${DEFAULTS.systems})
+  --datasets LIST   Synthetic, MovieLens or both (default ${DEFAULTS.datasets})
+  --results DIR     where the extra cells go (default ${DEFAULTS.results})
+  --out FILE        write the rows as JSON (default: not written)
+  -h, --help        print this text`;
+}
+/** The checked options, or a {@linkcode UsageError}; undefined after `--help`. */
+export function checkedOptions(args: readonly string[]) {
+  const { values } = parseOptions(args, {
+    budget: { type: "string", default: String(DEFAULTS.budget) },
+    systems: { type: "string", default: DEFAULTS.systems },
+    datasets: { type: "string", default: DEFAULTS.datasets },
+    results: { type: "string", default: DEFAULTS.results },
+    out: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return undefined;
+  const { known, most } = planTrials();
   const systems = listOption("systems", values.systems, known(1));
   const datasets = listOption("datasets", values.datasets, known(0));
-  // The budget applies to every selected system of the plan: at most the fewest distinct trials
-  // any of them has (trialsOf refuses more).
-  const most = Math.min(...known(1).map((system) => maxTrialsOf(system as SystemName)));
   const budget = integerOption("budget", values.budget, 1, most);
   checkResultsFolder(values.results);
   return { budget, systems, datasets, resultsDir: values.results, out: values.out };
@@ -129,7 +147,7 @@ export function checkedOptions(args: readonly string[]) {
 async function main(): Promise<number> {
   const options = checkedOptions(Deno.args);
   if (options === undefined) {
-    console.log(USAGE);
+    console.log(usage());
     return 0;
   }
   await initBackend({ verbose: false });

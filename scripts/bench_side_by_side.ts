@@ -72,16 +72,22 @@ const MAX_EPOCHS = 1000;
 /** The most seeds of the library's model a run may ask for (each is a whole training). */
 const MAX_SEEDS = 20;
 
-/** The usage of `deno task bench:pytorch` (printed by `--help`). */
+/** Epochs per framework when `--epochs` is not given: a warm-up and 3 timed. */
+const DEFAULT_EPOCHS = 4;
+
+/** Seeds of the library's model when `--seeds` is not given (0..2: a spread of three). */
+const DEFAULT_SEEDS = 3;
+
+/** The usage of `deno task bench:pytorch` (printed by `--help`; its defaults are the parser's). */
 export const USAGE =
   `usage: deno task bench:pytorch [--epochs=N] [--threads=N] [--workloads=a,b] [--seeds=N]
-  --epochs N       epochs per framework, the first a warm-up (default 4; 4..${MAX_EPOCHS})
+  --epochs N       epochs per framework, the first a warm-up (default ${DEFAULT_EPOCHS}; 4..${MAX_EPOCHS})
   --threads N      OpenBLAS and torch threads, one count for both (1..${MAX_BLAS_THREADS}; default:
                    DEMURE_BLAS_THREADS when set, else the core count; a DEMURE_BLAS_THREADS of
                    another value is refused)
-  --workloads a,b  of ${WORKLOADS.join(", ")}, each once (default: both)
+  --workloads a,b  of ${WORKLOADS.join(", ")}, each once (default ${WORKLOADS.join(",")})
   --seeds N        the library's model also trains at seeds 1..N-1 (untimed): the twin's
-                   validation NDCG@10 must lie within their seed spread (default 3; 2..${MAX_SEEDS})
+                   validation NDCG@10 must lie within their seed spread (default ${DEFAULT_SEEDS}; 2..${MAX_SEEDS})
   -h, --help       print this text
 Installs Debian's python3-torch with apt-get when ${PYTHON} cannot import torch (root only).`;
 
@@ -99,10 +105,10 @@ Installs Debian's python3-torch with apt-get when ${PYTHON} cannot import torch 
  */
 export function sideBySideOptions(args: readonly string[]): SideBySideOptions | "help" {
   const { values } = parseOptions(args, {
-    epochs: { type: "string", default: "4" },
+    epochs: { type: "string", default: String(DEFAULT_EPOCHS) },
     threads: { type: "string" },
     workloads: { type: "string", default: WORKLOADS.join(",") },
-    seeds: { type: "string", default: "3" },
+    seeds: { type: "string", default: String(DEFAULT_SEEDS) },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return "help";

@@ -13,7 +13,9 @@ set -euo pipefail
 # scripts/gpu_check.sh's name `deno task gpu-check` (not this file, which its user did not type).
 task=gpu-check:build
 cd "$(dirname "$0")/.."
-out=build/gpu_check
+# --out's default: the help states this variable, not a copy of its value.
+default_out=build/gpu_check
+out=$default_out
 stage_only=false
 while (($#)); do
   case $1 in
@@ -24,7 +26,7 @@ while (($#)); do
       shift
       ;;
     -h | --help)
-      echo "usage: deno task $task [--stage-only] [--out DIR (default build/gpu_check;" \
+      echo "usage: deno task $task [--stage-only] [--out DIR (default $default_out;" \
         "new, empty or an earlier build's, which is replaced)]"
       exit 0
       ;;

@@ -18,6 +18,9 @@ import { checkRenderedHtml, chromiumSetting, type HtmlCheckReport } from "../lib
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
+/** Chromium pages at once without `--jobs`, and the most allowed (more only contend for cores). */
+const JOBS = { default: 3, max: 64 } as const;
+
 async function defaultPages(): Promise<string[]> {
   const directory = `${projectRoot}/build/notebooks`;
   const pages: string[] = [];
@@ -34,20 +37,21 @@ async function defaultPages(): Promise<string[]> {
 async function main(): Promise<number> {
   const { values, positionals: named } = parseOptions(Deno.args, {
     "allow-missing-chromium": { type: "boolean", default: false },
-    jobs: { type: "string", default: "3" },
+    jobs: { type: "string", default: String(JOBS.default) },
     help: { type: "boolean", short: "h", default: false },
   }, { allowPositionals: true });
   if (values.help) {
     console.log(
       "usage: deno task check-html [--jobs N] [--allow-missing-chromium] [page.html ...]\n" +
         "  (default pages: build/notebooks/*.html, the *.report.html pages without code included;\n" +
-        "  N pages at once, 1..64, default 3)",
+        `  N pages at once, 1..${JOBS.max}, default ${JOBS.default})\n` +
+        "  --allow-missing-chromium  no Chromium is a note and exit 0 (default: a failure, exit 1)\n" +
+        "  -h, --help                print this text",
     );
     return 0;
   }
   const allowMissing = values["allow-missing-chromium"];
-  // Chromium pages at once; more than a few only contend for the cores.
-  const jobs = integerOption("jobs", values.jobs, 1, 64);
+  const jobs = integerOption("jobs", values.jobs, 1, JOBS.max);
   if (findChromium() === null) {
     // The path looked at: DEMURE_CHROMIUM's when set (it replaces the default, lib/viz/chromium.ts).
     const setting = chromiumSetting();

@@ -17,7 +17,13 @@
  */
 import { UsageError } from "./cli/options.ts";
 import { sampleHost, summariseProfile } from "./cli/host_profile.ts";
-import { childArgs, gpuCheckOptions, TASK_NAME, USAGE } from "./cli/gpu_check_options.ts";
+import {
+  childArgs,
+  gpuCheckOptions,
+  TASK_NAME,
+  USAGE,
+  workloadUsers,
+} from "./cli/gpu_check_options.ts";
 import {
   childResult,
   comparisonLines,
@@ -63,7 +69,7 @@ if (values.help) {
 /** One epoch on the backend chosen by DEMURE_BACKEND (child process). */
 async function timeEpoch(): Promise<EpochTiming> {
   const choice = await initBackend({ verbose: false });
-  const users = values.users ?? BEAUTY_SHAPE.numUsers;
+  const users = workloadUsers(values);
   const maxBatches = values.maxBatches;
   const dataset = generateWorkloadDataset({ seed: 0, numUsers: users });
   const split = leaveOneOutSplit(dataset, { maxLength: 50 });
@@ -211,7 +217,7 @@ async function profileStep(): Promise<string[]> {
   const lines = [`backend ${choice.backend} (${choice.reason})`];
   lines.push(...await launchAndReadLines());
   lines.push("one kernel by kind (a chain of 1,000, read once):", ...await dispatchProbes());
-  const dataset = generateWorkloadDataset({ seed: 0, numUsers: values.users ?? 512 });
+  const dataset = generateWorkloadDataset({ seed: 0, numUsers: workloadUsers(values) });
   const split = leaveOneOutSplit(dataset, { maxLength: 50 });
   const quiet = { onProgress: () => {}, validate: () => ({ "NDCG@10": 0 }) };
   const make = (seed: number) =>
@@ -384,7 +390,7 @@ if (values.profile) {
   }
   Deno.exit(failed ? 1 : 0);
 }
-const shape = `${values.users ?? BEAUTY_SHAPE.numUsers} users x ${BEAUTY_SHAPE.numItems} items`;
+const shape = `${workloadUsers(values)} users x ${BEAUTY_SHAPE.numItems} items`;
 console.log(
   `workload: Beauty-shaped (${shape}, median history ${BEAUTY_SHAPE.medianHistory}, max length ` +
     `50); ${

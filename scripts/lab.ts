@@ -10,13 +10,25 @@
  */
 import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/options.ts";
 import { say } from "./cli/say.ts";
-import { kernelFlagsProblem, startLabServer } from "../lib/notebook_runner/mod.ts";
+import {
+  DEFAULT_LAB_PORTS,
+  kernelFlagsProblem,
+  startLabServer,
+} from "../lib/notebook_runner/mod.ts";
 import { listenForStopSignals, type StopSignalName } from "../lib/util/mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 /** Why the lab stops: a signal to the launcher, or the server ending by itself. */
 type StopCause = { signal: StopSignalName } | { serverExit: number };
+
+/**
+ * The lab's `--help` text. Without `--port`, startLabServer takes the first free port of
+ * {@linkcode DEFAULT_LAB_PORTS}, the range stated here (one home: the library's constant).
+ */
+export const LAB_USAGE =
+  `usage: ./run.sh lab [--port N]   (N: exactly this port; default ${DEFAULT_LAB_PORTS.first}` +
+  `, or the next free one up to ${DEFAULT_LAB_PORTS.first + DEFAULT_LAB_PORTS.count - 1})`;
 
 /**
  * The lab, its exit status returned (exported for tests/notebook_runner/_unkillable_child_lab.ts,
@@ -28,9 +40,7 @@ export async function main(): Promise<number> {
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {
-    console.log(
-      "usage: ./run.sh lab [--port N]   (N: exactly this port; default 8888 or the next free one)",
-    );
+    console.log(LAB_USAGE);
     return 0;
   }
   const port = values.port === undefined ? undefined : integerOption("port", values.port, 1, 65535);

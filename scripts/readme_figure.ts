@@ -19,6 +19,7 @@
  *    and `.html`); the notebook draws the first user's heatmap into the PNG.
  * 3. Fails unless the PNG was rewritten; prints what to commit.
  */
+import { dirname } from "node:path";
 import { parseOptions, runScript, UsageError } from "./cli/options.ts";
 import { readProblem } from "./cli/read_problem.ts";
 import {
@@ -27,7 +28,12 @@ import {
   keptCellModelDir,
   type PlannedCell,
 } from "../lib/experiments/mod.ts";
-import { explainedCell, notebookPlan, notebookResultsDir } from "../lib/notebook/mod.ts";
+import {
+  explainedCell,
+  notebookPlan,
+  notebookResultsDir,
+  notebookResultsDirOf,
+} from "../lib/notebook/mod.ts";
 import { taskPermissions } from "./task_permissions.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -47,10 +53,21 @@ function modifiedAt(path: string): number | undefined {
   }
 }
 
-const USAGE = `usage: deno task readme-figure [--quick] [--from DIR]
-  --quick     the same path on the quick grid's model (a check: results/quick/figures/)
-  --from DIR  take the kept model from DIR's models/ (the results folder that trained it)
+/**
+ * The `--help` text. `--from`'s default is the folder the parser falls back to, the notebook's
+ * results folder of each mode (`notebookResultsDir`), named here from the same function
+ * (`notebookResultsDirOf`: it plans nothing, so --help prints no notebook banner).
+ */
+export function usage(): string {
+  const [full, quick] = (["full", "quick"] as const).map((mode) =>
+    notebookResultsDirOf(mode).replace(`${projectRoot}/`, "")
+  );
+  return `usage: deno task readme-figure [--quick] [--from DIR]
+  --quick     the same path on the quick grid's model (a check: ${dirname(FIGURE.quick)}/)
+  --from DIR  take the kept model from DIR's models/ (the results folder that trained it;
+              default ${full}, with --quick ${quick})
   -h, --help  print this text`;
+}
 
 async function main(args: string[]): Promise<number> {
   const { values } = parseOptions(args, {
@@ -59,7 +76,7 @@ async function main(args: string[]): Promise<number> {
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) {
-    console.log(USAGE);
+    console.log(usage());
     return 0;
   }
   const mode = values.quick ? "quick" : "full";

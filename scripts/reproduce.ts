@@ -6,6 +6,7 @@ import type { CellResult, PreparedDataset, RerunCheck } from "../lib/experiments
 import {
   checkedOption,
   reproduceOptions,
+  RUN_FOLDERS,
   taskError,
   usageError,
   workerDatasetReads,
@@ -89,7 +90,7 @@ const resultsDir = values.results ??
   (dataset?.kind === "file"
     ? `results/${datasetLabel(dataset)}-${dataset.format}/${mode}`
     : mode === "quick"
-    ? "results/quick"
+    ? RUN_FOLDERS.quick
     : RECORDS_DIR.full);
 // By path, not by spelling: `./results-of-record/full/` is the records too.
 const isRecords = resolve(resultsDir) === resolve(RECORDS_DIR.full);
@@ -102,10 +103,10 @@ if (values.all && !isRecords) {
   });
 }
 // Reports of the records go to results/full, so that the records folder holds cells only.
-const reportDir = isRecords ? "results/full" : resultsDir;
+const reportDir = isRecords ? RUN_FOLDERS.recordsReports : resultsDir;
 // A run of the records without --select verifies them: it reruns their cells into results/verify.
 const verify = isRecords && !values.select;
-const verifyDir = "results/verify";
+const verifyDir = RUN_FOLDERS.verify;
 // The verification reruns the longest recorded cells first (below): --first was dropped unsaid.
 if (verify && firstDataset !== undefined) {
   usageError(

@@ -21,11 +21,18 @@ import {
   type DatasetSpec,
   isFeatureName,
 } from "../lib/experiments/dataset_spec.ts";
-import { parseRankingProtocol, type RankingProtocol } from "../lib/eval/protocol.ts";
+import {
+  DEFAULT_RANKING_PROTOCOL,
+  parseRankingProtocol,
+  type RankingProtocol,
+} from "../lib/eval/protocol.ts";
 import { blasThreads } from "../lib/backend/blas_threads.ts";
 import { blasKernelSetting } from "../lib/backend/blas_kernels.ts";
-import { workerCount } from "./reproduce_workers.ts";
+import { MAX_WORKERS, workerCount } from "./reproduce_workers.ts";
 import { checkResultsFolder } from "./cli/read_problem.ts";
+import { CLAIM_STALE_SECONDS, HEARTBEAT_SECONDS } from "../lib/experiments/cell_claim.ts";
+import { FILE_STOPPING } from "../lib/experiments/file_stopping.ts";
+import { RECORDS_DIR } from "../lib/experiments/records_dir.ts";
 
 /**
  * The task whose run this is, which every message of it starts with (the one home of that prefix):
@@ -39,29 +46,49 @@ export function taskError(message: string, ...detail: unknown[]): void {
   console.error(`${TASK_NAME}: ${message}`, ...detail);
 }
 
+/** Default of `DEMURE_SELECTION_WAIT_S`: 6 h, two stages of the full plan's trials with room
+ * (stated in {@linkcode USAGE}, which is built from it). */
+const DEFAULT_SELECTION_WAIT_SECONDS = 6 * 3600;
+/** Its upper bound: a week (a larger value is a typo; Infinity would wait forever). */
+const MAX_SELECTION_WAIT_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The folders a run uses without `--results` ({@linkcode USAGE} states them; scripts/reproduce.ts
+ * writes there): the verification's reruns, the quick grid's cells, and the reports of the records
+ * (which go beside the records, so that the records folder holds cells only).
+ */
+export const RUN_FOLDERS = Object.freeze({
+  verify: "results/verify",
+  quick: "results/quick",
+  recordsReports: "results/full",
+});
+
+/** {@linkcode CLAIM_STALE_SECONDS} in the minutes {@linkcode USAGE} states it in. */
+const STALE_MINUTES = CLAIM_STALE_SECONDS / 60;
+
 /** The usage of `deno task reproduce` (printed by `--help`; the one home of this text). */
 export const USAGE = `Usage: deno task reproduce [command] [options]
 
-The main job. The committed results of record (\`results-of-record/full\`: one file per finished
+The main job. The committed results of record (\`${RECORDS_DIR.full}\`: one file per finished
 cell and the selected configurations) produce every published table; by default this script
 checks that they reproduce and regenerates the tables from them.
 
   deno task reproduce            re-run the verification subset (every main-table system on both
-                                 datasets at the first seed) into results/verify, compare each
+                                 datasets at the first seed) into ${RUN_FOLDERS.verify}, compare each
                                  with its record, then regenerate the report and README tables
   deno task reproduce --all      the same for every recorded cell
   deno task reproduce --select   (re)run the selection on validation and every cell of the plan
                                  into the records (resumes; selected.json is rewritten from the
                                  trials); two processes (DEMURE_BLAS_THREADS=1 each) share cells
-  deno task reproduce --report-only   (= deno task report) regenerate results/full/summary.md,
+  deno task reproduce --report-only   (= deno task report) regenerate ${RUN_FOLDERS.recordsReports}/summary.md,
                                  report.html and the README tables from the records; run nothing
-  deno task reproduce --quick    the whole small grid (selection included) into results/quick (CI)
+  deno task reproduce --quick    the whole small grid (selection included) into ${RUN_FOLDERS.quick} (CI)
   --results DIR                  where cells are read and written instead of the defaults
   --first movielens              run that dataset's cells first (a second process; a run of the
                                  plan: --quick, --select or another --results)
   --workers N                    run the cells in N processes at one BLAS thread each (default:
-                                 one per core; see scripts/reproduce_workers.ts); only the first
-                                 compares and reports
+                                 one per core, at most ${MAX_WORKERS}; see scripts/reproduce_workers.ts);
+                                 only the first compares and reports
   --seeds 0,1                    other seeds
   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
                     [--max-epochs N] [--patience N]
@@ -69,11 +96,11 @@ checks that they reproduce and regenerates the tables from them.
                                  dataset (format sequence or recbole) at the systems' defaults,
                                  results under results/<label>-<format>/<mode>; --max-epochs /
                                  --patience: the dataset's own stopping (the plan's
-                                 datasetTraining; default the protocol's 200 and 10, quick 3
-                                 and 3); see docs/data.md
+                                 datasetTraining; default the protocol's ${FILE_STOPPING.full.maxEpochs} and ${FILE_STOPPING.full.patience},
+                                 quick ${FILE_STOPPING.quick.maxEpochs} and ${FILE_STOPPING.quick.patience}); see docs/data.md
   deno task reproduce --ranking history_kept
                                  validate and test with history items kept as candidates
-                                 (RecBole-compatible full sort; default history_excluded)
+                                 (RecBole-compatible full sort; default ${DEFAULT_RANKING_PROTOCOL})
 
 Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, docs/scale.md):
   deno task reproduce --list-cells [--quick] [--json]   index, state (under --results) and key
@@ -81,8 +108,8 @@ Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, doc
   deno task reproduce --cell ID_OR_INDEX --results DIR  run exactly that cell (resumes: a
                                  finished cell is not rerun); exit status 1 when it fails. A cell
                                  whose configuration waits for a selection waits for its trials
-                                 (at most DEMURE_SELECTION_WAIT_S seconds, default 21600), then
-                                 runs with the selected settings.
+                                 (at most DEMURE_SELECTION_WAIT_S seconds, default
+                                 ${DEFAULT_SELECTION_WAIT_SECONDS}), then runs with the selected settings.
 A results folder belongs to one plan (its plan.json): a command of another plan stops with an
 error before writing anything.
 
@@ -90,10 +117,10 @@ error before writing anything.
 Ctrl-C (SIGINT) or SIGTERM: each process gives up its cells' claims and exits (status 130 or
 143; the first process stops its workers first), so a rerun resumes those cells at once from
 their last epoch checkpoint. After SIGKILL (or the out-of-memory killer) a claim stays until its
-heartbeat, refreshed every 30 s while its cell runs, is 5 min old; then another process takes
-the cell over and resumes it from its last epoch checkpoint. A process whose claim was taken
-over while it was stopped or asleep says so at its next heartbeat and hands the cell over at its
-next epoch end, writing nothing more of it (--cell then exits with status 0).`;
+heartbeat, refreshed every ${HEARTBEAT_SECONDS} s while its cell runs, is ${STALE_MINUTES} min old; then another
+process takes the cell over and resumes it from its last epoch checkpoint. A process whose claim
+was taken over while it was stopped or asleep says so at its next heartbeat and hands the cell
+over at its next epoch end, writing nothing more of it (--cell then exits with status 0).`;
 
 /**
  * The entry of {@linkcode USAGE} that starts with `start`: that line and the lines under it
@@ -427,11 +454,6 @@ function singleCellCommand(values: ReproduceValues): string | undefined {
   return (["report-only", "list-cells", "cell"] as const)
     .find((c) => values[c] !== undefined && values[c] !== false);
 }
-
-/** Default of `DEMURE_SELECTION_WAIT_S`: 6 h, two stages of the full plan's trials with room. */
-const DEFAULT_SELECTION_WAIT_SECONDS = 6 * 3600;
-/** Its upper bound: a week (a larger value is a typo; Infinity would wait forever). */
-const MAX_SELECTION_WAIT_SECONDS = 7 * 24 * 3600;
 
 /**
  * `DEMURE_SELECTION_WAIT_S`, checked before anything loads: seconds in 0..a week, written as a

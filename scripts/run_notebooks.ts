@@ -45,6 +45,9 @@ const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
  */
 const MAX_QUIET_MS = 600_000;
 
+/** Where the executed notebooks and pages go without `--out` (under the project folder). */
+const DEFAULT_OUT = "build/notebooks";
+
 /** The usage of `deno task notebooks` (printed by `--help`; the one home of this text). */
 export const USAGE = `Usage: deno task notebooks [options] [NOTEBOOK.ipynb ...]
 
@@ -56,7 +59,7 @@ sources are never written). All are attempted; exit status 1 when any fails.
   --no-html           execute only, render no HTML
   --no-input          also render <name>.report.html from the same execution: the page for readers,
                       without code cells or In/Out prompts (prose and outputs only)
-  --out DIR           where the executed notebooks and HTML go (default build/notebooks; made if
+  --out DIR           where the executed notebooks and HTML go (default ${DEFAULT_OUT}; made if
                       missing and checked writable before anything runs; a folder outside the
                       task's --allow-write needs adding: docs/permissions.md)
   --quiet-ms N        iopub silence, in ms, after a cell's idle before the cell counts as
@@ -144,7 +147,7 @@ function parseArguments(args: string[]): Options {
   if (values["no-html"] && values["no-input"]) {
     usageError("--no-input renders a page and --no-html renders none: give one of them");
   }
-  const outDir = values.out ?? `${projectRoot}/build/notebooks`;
+  const outDir = values.out ?? `${projectRoot}/${DEFAULT_OUT}`;
   if (values.out !== undefined) {
     if (Deno.permissions.querySync({ name: "write", path: outDir }).state !== "granted") {
       usageError(

@@ -11,6 +11,7 @@ import type { TrainerConfig } from "../train/config.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import type { DatasetPlan, ExperimentMode, SweepParameter } from "./plan_types.ts";
 import { SELECTION_SPECS } from "./selection.ts";
+import { FILE_STOPPING } from "./file_stopping.ts";
 import type { SystemName } from "./systems.ts";
 
 const MAIN_SYSTEMS: SystemName[] = [
@@ -84,7 +85,7 @@ export interface ModeSettings {
  * the first epochs (see the datasets below); an imported dataset got them until 2026-12-05, so a
  * file of few batches an epoch trained 30 steps, less than Demure's warm-up.
  */
-const FULL_STOPPING = Object.freeze({ maxEpochs: 200, patience: 10 });
+const FULL_STOPPING = FILE_STOPPING.full;
 
 export const SETTINGS: Record<ExperimentMode, ModeSettings> = {
   full: {
@@ -188,7 +189,7 @@ export const SETTINGS: Record<ExperimentMode, ModeSettings> = {
         sweepSeedCount: 1,
       },
     },
-    fileStopping: { maxEpochs: 3, patience: 3 },
+    fileStopping: { ...FILE_STOPPING.quick },
     synthetic: { numUsers: 160, numItems: 120, historyLength: 15 },
     // Every visit: what the step schedule these cells were written with (`everySteps: 2`) did
     // with 1-2 steps an epoch.

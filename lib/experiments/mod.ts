@@ -15,6 +15,7 @@ export * from "./systems.ts";
 export * from "./datasets.ts";
 export * from "./plan_types.ts";
 export * from "./plan.ts";
+export * from "./file_stopping.ts";
 export * from "./run_cell.ts";
 export * from "./run_plan.ts";
 export * from "./cell_seconds.ts";

@@ -17,14 +17,11 @@
  * ```
  */
 import { cellsOf } from "./plan.ts";
-import type { ExperimentMode, ExperimentPlan, PlannedCell } from "./plan_types.ts";
+import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { CellEnvironment, CellResult } from "./run_cell.ts";
 
-/** Where the committed results of each mode live, relative to the project root. */
-export const RECORDS_DIR: Record<ExperimentMode, string> = {
-  full: "results-of-record/full",
-  quick: "results-of-record/quick",
-};
+// Its own module (no code imports), for `deno task reproduce --help`; exported here as before.
+export { RECORDS_DIR } from "./records_dir.ts";
 
 /** Largest absolute difference of a metric between a rerun and its record in another environment. */
 export const RERUN_TOLERANCE = 0.005;

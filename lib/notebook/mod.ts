@@ -38,6 +38,7 @@ export {
   type NotebookCellsOptions,
   notebookPlan,
   notebookResultsDir,
+  notebookResultsDirOf,
   planLine,
 } from "./plan_cells.ts";
 export { epochProgressEvent, trainingProgress } from "./training_progress.ts";

@@ -37,7 +37,7 @@ export function notebookPlan(
   mode: ExperimentPlan["mode"] = isQuickMode() ? "quick" : "full",
 ): ExperimentPlan {
   if (mode === "quick") printQuickNoticeOnce();
-  return planOfResults(mode, resultsDirOf(mode));
+  return planOfResults(mode, notebookResultsDirOf(mode));
 }
 
 /**
@@ -61,10 +61,14 @@ export function planLine(plan: ExperimentPlan): string {
  * full plan (`results-of-record/full`), `results/quick` for the quick one.
  */
 export function notebookResultsDir(plan: ExperimentPlan): string {
-  return resultsDirOf(plan.mode);
+  return notebookResultsDirOf(plan.mode);
 }
 
-function resultsDirOf(mode: ExperimentPlan["mode"]): string {
+/**
+ * {@linkcode notebookResultsDir} of a plan of `mode`, without planning it (no plan, no notebook
+ * banner): what `deno task readme-figure --help` states as `--from`'s default.
+ */
+export function notebookResultsDirOf(mode: ExperimentPlan["mode"]): string {
   return `${PROJECT_ROOT}/${mode === "full" ? RECORDS_DIR.full : "results/quick"}`;
 }
 

@@ -16,9 +16,15 @@ export const [DEFAULT_DIM, DEFAULT_BATCH_SIZE] = [
   DEFAULT_TRAINER_CONFIG.batchSize,
 ];
 export const BACKENDS = ["webgpu", "wasm", "cpu"] as const;
+/** The backends timed when `--backends` is not given, in order. */
+const DEFAULT_BACKENDS = "webgpu,wasm";
+/** Users of the workload `--profile` times when `--users` is not given: a short epoch. */
+const PROFILE_USERS = 512;
 /** What is trained: the plain backbone, or Demure over it (every step denoises: no warm-up). */
 export const SYSTEMS = ["sasrec", "demure"] as const;
 export type System = typeof SYSTEMS[number];
+/** What is trained when `--system` is not given. */
+const DEFAULT_SYSTEM: System = "sasrec";
 
 /**
  * The task the check is run as (`deno task gpu-check`, deno.json), which its usage names and its
@@ -26,23 +32,26 @@ export type System = typeof SYSTEMS[number];
  */
 export const TASK_NAME = "gpu-check";
 
-export const USAGE =
-  `usage: deno task ${TASK_NAME} [--backends webgpu,wasm] [--system sasrec|demure]
+export const USAGE = `usage: deno task ${TASK_NAME} [--backends ${DEFAULT_BACKENDS}] [--system ${
+  SYSTEMS.join("|")
+}]
                   [--max-batches N] [--users N] [--dim N] [--batch-size N]
        deno task ${TASK_NAME} --adapter     the adapter line only
        deno task ${TASK_NAME} --tests       the webgpu tests on this machine's adapter (alone)
   From the offline archive (deno task ${TASK_NAME}:build): demure-gpu-check/gpu_check.sh, with
   the same options.
-  --backends LIST    which backends to time, in order (${BACKENDS.join(", ")}; default webgpu,wasm);
+  --backends LIST    which backends to time, in order (${
+  BACKENDS.join(", ")
+}; default ${DEFAULT_BACKENDS});
                      one listed twice runs twice, and the two must give the same numbers
-  --system NAME      what is trained: sasrec (default) or demure (Demure-SASRec, the
-                     library's defaults, denoising from the first step)
+  --system NAME      what is trained: sasrec or demure (Demure-SASRec, the library's defaults,
+                     denoising from the first step); default ${DEFAULT_SYSTEM}
   --max-batches N    at most N training batches in the timed epoch (default: the whole epoch)
   --dim N            the model's width d (default ${DEFAULT_DIM}, the library's and the paper's)
   --batch-size N     sequences per training step (default ${DEFAULT_BATCH_SIZE}); with --dim, where
                      a GPU starts to pay: a step's kernel count stays, their work grows
-  --users N          users of the Beauty-shaped workload (default ${BEAUTY_SHAPE.numUsers}; 512
-                     with --profile)
+  --users N          users of the Beauty-shaped workload (default ${BEAUTY_SHAPE.numUsers};
+                     ${PROFILE_USERS} with --profile)
   --profile          instead of an epoch, where one step's time goes on each backend: the cost
                      of launching a kernel (by kind) and of one read, the kernels of one step
                      and their device time (tf.profile), the step time over 4 short epochs, the
@@ -61,8 +70,8 @@ export function gpuCheckOptions(args: readonly string[]) {
     tests: { type: "boolean", default: false },
     // Set by this program on the child process that times one backend.
     child: { type: "string" },
-    backends: { type: "string", default: "webgpu,wasm" },
-    system: { type: "string", default: "sasrec" },
+    backends: { type: "string", default: DEFAULT_BACKENDS },
+    system: { type: "string", default: DEFAULT_SYSTEM },
     "max-batches": { type: "string" },
     users: { type: "string" },
     dim: { type: "string" },
@@ -105,6 +114,14 @@ export function gpuCheckOptions(args: readonly string[]) {
 
 /** The checked options ({@linkcode gpuCheckOptions}). */
 export type GpuCheckOptions = ReturnType<typeof gpuCheckOptions>;
+
+/**
+ * The users of the Beauty-shaped workload the check trains: `--users`, else the set's own count
+ * for an epoch and {@linkcode PROFILE_USERS} for `--profile` (the defaults --help states).
+ */
+export function workloadUsers(values: Pick<GpuCheckOptions, "users" | "profile">): number {
+  return values.users ?? (values.profile ? PROFILE_USERS : BEAUTY_SHAPE.numUsers);
+}
 
 /**
  * The arguments of the child that times `backend` (after the script, if any): the same system,

@@ -40,6 +40,15 @@ import {
   stageJob,
 } from "./manifests.ts";
 
+/** The options' defaults: the parser's and those --help states (one home; --mount's is DEFAULT_MOUNT). */
+const DEFAULTS = {
+  claim: "demure-results",
+  name: "demure",
+  workspace: "/workspace",
+  parallelism: 16,
+  out: "build/kubernetes",
+} as const;
+
 const USAGE = `Usage: deno task kubernetes --image IMAGE [options] [-- reproduce flags]
 
 Writes the grid's Kubernetes manifests: one Indexed Job per selection stage, a report Job and
@@ -48,18 +57,18 @@ apply.sh, which applies them in order (run it where kubectl reaches the cluster)
   --image IMAGE        the image: the workspace at --workspace with its set-up done (required)
   --quick              the quick plan (default: the full plan)
   --seeds 0,1          other seeds
-  --claim NAME         the ReadWriteMany PersistentVolumeClaim of the results (demure-results)
-  --mount PATH         where the pods mount it (/results)
+  --claim NAME         the ReadWriteMany PersistentVolumeClaim of the results (${DEFAULTS.claim})
+  --mount PATH         where the pods mount it (${DEFAULT_MOUNT})
   --results DIR        the results folder under the mount (default <mount>/<mode>)
-  --workspace PATH     the workspace inside the image (/workspace)
-  --name NAME          the Jobs' name prefix (demure): <name>-stage<k>, <name>-report
-  --parallelism N      pods of a Job at once (16)
-  --cpus N             CPUs per pod = OpenBLAS threads (2)
+  --workspace PATH     the workspace inside the image (${DEFAULTS.workspace})
+  --name NAME          the Jobs' name prefix (${DEFAULTS.name}): <name>-stage<k>, <name>-report
+  --parallelism N      pods of a Job at once (${DEFAULTS.parallelism}; at most ${MAX_PARALLEL_TASKS})
+  --cpus N             CPUs per pod = OpenBLAS threads (${ROUTE_OPTIONS.cpus.default}; at most ${MAX_CPUS})
   --gpu                one GPU per pod (nvidia.com/gpu); needs --backend tensorflow or webgpu
   --backend NAME       DEMURE_BACKEND of the pods
   --minutes N          time per pod instead of the estimate (required with -- --dataset)
   --memory-mb N        memory per pod instead of the estimate (required with -- --dataset)
-  --out DIR            the folder under build/ to write (build/kubernetes)
+  --out DIR            the folder under build/ to write (${DEFAULTS.out})
   -h, --help           print this text
 `;
 
@@ -70,12 +79,12 @@ function main(): void {
   const { values, positionals } = parseOptions(Deno.args, {
     ...ROUTE_OPTIONS,
     image: { type: "string" },
-    claim: { type: "string", default: "demure-results" },
+    claim: { type: "string", default: DEFAULTS.claim },
     mount: { type: "string", default: DEFAULT_MOUNT },
-    name: { type: "string", default: "demure" },
-    workspace: { type: "string", default: "/workspace" },
-    parallelism: { type: "string", default: "16" },
-    out: { type: "string", default: "build/kubernetes" },
+    name: { type: "string", default: DEFAULTS.name },
+    workspace: { type: "string", default: DEFAULTS.workspace },
+    parallelism: { type: "string", default: String(DEFAULTS.parallelism) },
+    out: { type: "string", default: DEFAULTS.out },
   }, { passOn: "reproduce" });
   if (values.help) {
     console.log(USAGE);

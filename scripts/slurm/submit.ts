@@ -50,6 +50,9 @@ import {
 import { taskPermissions } from "../task_permissions.ts";
 import { cellStoreOf } from "../../lib/experiments/mod.ts";
 
+/** Tasks of an array at once without `--concurrency` (the parser's default; --help states it). */
+const DEFAULT_CONCURRENCY = 16;
+
 const USAGE = `Usage: deno task slurm [options] [-- reproduce flags]
 
 Submits the grid's unfinished cells as Slurm job arrays, one per selection stage, each after the
@@ -60,8 +63,8 @@ one before, and a report job after them (docs/scale.md). Re-submitting resumes.
   --seeds 0,1          other seeds
   --partition P        #SBATCH --partition
   --account A          #SBATCH --account
-  --concurrency K      tasks of an array at once (16; at most 10000)
-  --cpus N             CPUs per task = OpenBLAS threads (2; at most 256)
+  --concurrency K      tasks of an array at once (${DEFAULT_CONCURRENCY}; at most ${MAX_PARALLEL_TASKS})
+  --cpus N             CPUs per task = OpenBLAS threads (${ROUTE_OPTIONS.cpus.default}; at most ${MAX_CPUS})
   --gpu                one GPU per task (--gres=gpu:1); needs --backend tensorflow or webgpu
   --backend NAME       DEMURE_BACKEND of the tasks
   --minutes N          time per task instead of the estimate (required with -- --dataset)
@@ -189,7 +192,7 @@ function readOptions(args: string[]): SubmitOptions | undefined {
     ...ROUTE_OPTIONS,
     partition: { type: "string" },
     account: { type: "string" },
-    concurrency: { type: "string", default: "16" },
+    concurrency: { type: "string", default: String(DEFAULT_CONCURRENCY) },
     deno: { type: "string" },
     "dry-run": { type: "boolean", default: false },
   }, { passOn: "reproduce" });

@@ -5,8 +5,8 @@
  * the same model (the twin's validation NDCG@10 within the library's seed spread) before an epoch
  * ratio is quoted.
  */
-import { assert, assertEquals, assertThrows } from "@std/assert";
-import { seedSpreadAgreement, sideBySideOptions } from "../../scripts/bench_side_by_side.ts";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { seedSpreadAgreement, sideBySideOptions, USAGE } from "../../scripts/bench_side_by_side.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
 import { runScript } from "../cli/_run_script.ts";
 
@@ -52,6 +52,20 @@ Deno.test("bench_side_by_side options: defaults, overrides and clear errors", ()
     UsageError,
     '--workloads: "ml1m" is not one of movielens, beauty',
   );
+});
+
+Deno.test("bench_side_by_side: the defaults --help states are the ones the parser takes", () => {
+  // The thread count is left out: its default is the machine's (or DEMURE_BLAS_THREADS), which
+  // the text names in words. A DEMURE_BLAS_THREADS set for the test run is taken as it is.
+  const defaults = sideBySideOptions([]);
+  assert(defaults !== "help");
+  const text = USAGE.replace(/\s+/g, " ");
+  assertStringIncludes(
+    text,
+    `--epochs N epochs per framework, the first a warm-up (default ${defaults.epochs};`,
+  );
+  assertStringIncludes(text, `each once (default ${defaults.workloads.join(",")})`);
+  assertStringIncludes(text, `their seed spread (default ${defaults.seeds};`);
 });
 
 Deno.test("bench_side_by_side: a workload given twice is refused (it was benchmarked twice)", () => {

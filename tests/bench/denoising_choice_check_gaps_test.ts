@@ -18,7 +18,12 @@ import {
   choiceRow,
   rowLines,
   signed,
+  USAGE,
 } from "../../bench/denoising_choice_check.ts";
+
+Deno.test("denoising_choice_check: --help states the folder the parser takes by default", () => {
+  assertStringIncludes(USAGE, `where the cells go (default ${checkedOptions([])!.resultsDir})`);
+});
 
 Deno.test("denoising_choice_check's options: the default folder, --out as given, --help runs nothing", () => {
   assertEquals(checkedOptions([]), { resultsDir: "results/denoising-choice", out: undefined });

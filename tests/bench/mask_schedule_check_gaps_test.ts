@@ -10,8 +10,27 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { type CellPair, checkedOptions, scheduleRow } from "../../bench/mask_schedule_check.ts";
+import {
+  type CellPair,
+  checkedOptions,
+  scheduleRow,
+  USAGE,
+} from "../../bench/mask_schedule_check.ts";
 import type { CellResult } from "../../lib/experiments/mod.ts";
+
+Deno.test("mask_schedule_check: --help states the defaults the parser takes", () => {
+  const options = checkedOptions([])!;
+  // The datasets and systems as the default run chose them, from its cells' plan keys.
+  const parts = (from: number, to: number) =>
+    [
+      ...new Set(options.chosen.map((cell) => cell.key.split("/").slice(from, to).join("/"))),
+    ].join(",");
+  const text = USAGE.replace(/\s+/g, " ");
+  assertStringIncludes(text, `everyVisits of the rerun (default ${options.visits};`);
+  assertStringIncludes(text, `datasets of the records (default ${parts(1, 2)})`);
+  assertStringIncludes(text, `separate-pass Demure records (default ${parts(2, -1)})`);
+  assertStringIncludes(text, `where the rerun cells go (default ${options.resultsDir})`);
+});
 
 Deno.test("mask_schedule_check: the defaults choose the recorded MovieLens cells at everyVisits 2", () => {
   assertStrictEquals(checkedOptions(["--help"]), undefined);

@@ -3,13 +3,20 @@
  * and the budget's bounds, which are reached without training only here (the command-line tests
  * see the refusals, not what is accepted).
  */
-import { assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
+import {
+  assertEquals,
+  assertMatch,
+  assertStrictEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { UsageError } from "../../scripts/cli/options.ts";
 import {
   budgetChoicesOf,
   checkedOptions,
   choiceOf,
   type TrialRun,
+  usage,
 } from "../../bench/selection_budget_check.ts";
 import type { CellResult, SelectedConfiguration } from "../../lib/experiments/mod.ts";
 
@@ -145,4 +152,17 @@ Deno.test("selection_budget_check: the budget's bound is the plan's fewest trial
     UsageError,
     "--budget 13: must be an integer in 1..12",
   );
+});
+
+Deno.test("selection_budget_check: --help states the defaults and the budget's bound the parser uses", () => {
+  const defaults = checkedOptions([])!;
+  // The bound as the parser enforces it: its refusal of a budget past any grid names the range.
+  const refusal = assertThrows(() => checkedOptions(["--budget=1000000"])).message;
+  assertMatch(refusal, /must be an integer in 1\.\.[0-9]+$/);
+  const most = refusal.slice(refusal.lastIndexOf(".") + 1);
+  const text = usage();
+  assertStringIncludes(text, `(default ${defaults.budget}; at most ${most}, the backbones' grid)`);
+  assertStringIncludes(text, `(default ${defaults.systems.join(",")})`);
+  assertStringIncludes(text, `(default ${defaults.datasets.join(",")})`);
+  assertStringIncludes(text, `(default ${defaults.resultsDir})`);
 });

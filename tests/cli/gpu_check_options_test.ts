@@ -4,13 +4,14 @@
  * (the workload it times must be the one asked for). tests/cli/gpu_check_test.ts runs the script
  * for its exit codes.
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   childArgs,
   DEFAULT_BATCH_SIZE,
   DEFAULT_DIM,
   gpuCheckOptions,
   USAGE,
+  workloadUsers,
 } from "../../scripts/cli/gpu_check_options.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
 
@@ -46,6 +47,22 @@ Deno.test("gpuCheckOptions: the defaults are webgpu then wasm, SASRec, the libra
   for (const text of ["default webgpu,wasm", "default 64,", "default 128)", "default 22363"]) {
     assertEquals(USAGE.includes(text), true, text);
   }
+});
+
+Deno.test("USAGE: each default it states is the one the options take", () => {
+  const text = USAGE.replace(/\s+/g, " ");
+  const values = gpuCheckOptions([]);
+  assertStringIncludes(text, `(webgpu, wasm, cpu; default ${values.backends.join(",")});`);
+  assertStringIncludes(text, `denoising from the first step); default ${values.system} `);
+  assertStringIncludes(text, `--dim N the model's width d (default ${values.dim},`);
+  assertStringIncludes(text, `sequences per training step (default ${values.batchSize});`);
+  // The users: the set's own for an epoch, a short set for --profile (gpu_check.ts trains those).
+  const profile = workloadUsers(gpuCheckOptions(["--profile"]));
+  assertStringIncludes(
+    text,
+    `workload (default ${workloadUsers(values)}; ${profile} with --profile)`,
+  );
+  assertEquals(workloadUsers(gpuCheckOptions(["--profile", "--users=7"])), 7);
 });
 
 Deno.test("gpuCheckOptions: values are taken as given, each bound included", () => {

@@ -9,7 +9,8 @@ import {
   USAGE,
   workerDatasetReads,
 } from "../../scripts/reproduce_options.ts";
-import { WORKER_FLAG } from "../../scripts/reproduce_workers.ts";
+import { WORKER_FLAG, workerCount } from "../../scripts/reproduce_workers.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
 
 Deno.test("reproduceOptions: a worker is one process; its main process starts the workers asked for", () => {
   // A worker's arguments lose --workers (workerArgs): were it to take the default count instead of
@@ -98,5 +99,53 @@ Deno.test("reproduceOptions: one process may use a folder with white space (only
   assertEquals(
     reproduceOptions(["--quick", "--workers=1", "--results=build/no such folder"]).workers,
     1,
+  );
+});
+
+/** {@linkcode USAGE} with each run of white space one blank: its entries wrap where they like. */
+const usageText = () => USAGE.replace(/\s+/g, " ");
+
+Deno.test("USAGE: the DEMURE_SELECTION_WAIT_S default it states is the one a run takes unset", async () => {
+  // In a process of its own with the variable removed (a user's shell may set it): the test
+  // module runs beside others in this process, where setting or removing it would reach them.
+  const options = new URL("../../scripts/reproduce_options.ts", import.meta.url).href;
+  const program = 'Deno.env.delete("DEMURE_SELECTION_WAIT_S");\n' +
+    `const { reproduceOptions } = await import(${JSON.stringify(options)});\n` +
+    'console.log(reproduceOptions(["--quick", "--list-cells"]).selectionWaitSeconds);';
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", program],
+    stdin: "null",
+  }).output();
+  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+  const seconds = new TextDecoder().decode(output.stdout).trim();
+  assertStringIncludes(usageText(), `DEMURE_SELECTION_WAIT_S seconds, default ${seconds})`);
+});
+
+Deno.test("USAGE: --workers states the cap of its default, one process per core", () => {
+  // On a machine of more cores than the cap, the default is the cap, not the core count.
+  const cap = workerCount(undefined, 1_000_000);
+  assertStringIncludes(usageText(), `(default: one per core, at most ${cap};`);
+});
+
+Deno.test("USAGE: the stopping it states for an imported dataset is the one its plan trains with", () => {
+  // As scripts/reproduce.ts plans it: the parsed dataset, and no datasetTraining when none given.
+  const stopping = (["full", "quick"] as const).map((mode) => {
+    const args = [
+      "--dataset=data/mine.txt",
+      "--format=sequence",
+      ...(mode === "quick" ? ["--quick"] : []),
+    ];
+    const { dataset, datasetTraining, seeds } = reproduceOptions(args);
+    assertEquals(datasetTraining, {});
+    const cells = planExperiments(mode, seeds, { dataset }).cells;
+    const settings = new Set(
+      cells.map((cell) => `${cell.training.maxEpochs} and ${cell.training.patience}`),
+    );
+    assertEquals(settings.size, 1, mode);
+    return [...settings][0];
+  });
+  assertStringIncludes(
+    usageText(),
+    `datasetTraining; default the protocol's ${stopping[0]}, quick ${stopping[1]});`,
   );
 });

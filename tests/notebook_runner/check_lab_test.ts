@@ -4,7 +4,7 @@
  * and how it ends before the run when it cannot run here: one line `check_lab: ...` and status 1,
  * not an uncaught exception with its stack. Found by mutation round CC.
  */
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { CHECK_LAB_USAGE, checkLabOptions } from "../../scripts/check_lab.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
 
@@ -27,6 +27,12 @@ Deno.test("check_lab: --timeout is seconds in 1..3600, default 150; --help/-h as
   }
   assertEquals(checkLabOptions(["--help"]), { help: true });
   assertEquals(checkLabOptions(["-h", "--timeout", "0"]), { help: true });
+});
+
+Deno.test("check_lab: the --timeout default --help states is the one the parser takes", () => {
+  const parsed = checkLabOptions([]);
+  assert(!parsed.help);
+  assertStringIncludes(CHECK_LAB_USAGE, `default ${parsed.timeoutS})`);
 });
 
 Deno.test("check_lab: --help prints the usage and exits 0, before looking for a browser or a server", async () => {
