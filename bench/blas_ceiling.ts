@@ -62,6 +62,35 @@ export const STEP_SHAPES: readonly GemmShape[] = [
   },
 ];
 
+/**
+ * Where each of `shape`'s `batch` products starts in A (m x k each) and in B (k x n each), in
+ * elements: the operands lie one product after another.
+ *
+ * @example
+ * ```ts
+ * operandOffsets({ label: "", batch: 2, m: 2, n: 3, k: 4, transA: false, transB: false });
+ * // { offsetsA: Int32Array [0, 8], offsetsB: Int32Array [0, 12] }
+ * ```
+ */
+export function operandOffsets(shape: GemmShape): { offsetsA: Int32Array; offsetsB: Int32Array } {
+  const offsets = (size: number) => Int32Array.from({ length: shape.batch }, (_, i) => i * size);
+  return { offsetsA: offsets(shape.m * shape.k), offsetsB: offsets(shape.k * shape.n) };
+}
+
+/**
+ * GFLOP/s of `shape` done in `ms` milliseconds: 2 flops (a multiply and an add) per term of each
+ * of the `batch` products.
+ *
+ * @example
+ * ```ts
+ * gemmGflops(STEP_SHAPES[0], 1); // 268.435456 (2 x 512^3 flops in 1 ms)
+ * ```
+ */
+export function gemmGflops(shape: GemmShape, ms: number): number {
+  const flops = 2 * shape.batch * shape.m * shape.n * shape.k;
+  return flops / ms / 1e6;
+}
+
 function main(): number {
   const { values } = parseOptions(Deno.args, {
     help: { type: "boolean", short: "h", default: false },
@@ -83,13 +112,7 @@ function main(): number {
     for (const s of STEP_SHAPES) {
       const a = random(s.batch * s.m * s.k), b = random(s.batch * s.k * s.n);
       const c = new Float32Array(s.batch * s.m * s.n);
-      const offsets = (size: number) => Int32Array.from({ length: s.batch }, (_, i) => i * size);
-      const call = () =>
-        blas.sgemmBatch(a, b, c, {
-          ...s,
-          offsetsA: offsets(s.m * s.k),
-          offsetsB: offsets(s.k * s.n),
-        });
+      const call = () => blas.sgemmBatch(a, b, c, { ...s, ...operandOffsets(s) });
       call();
       const times: number[] = [];
       for (let r = 0; r < 15; r++) {
@@ -98,10 +121,9 @@ function main(): number {
         times.push(performance.now() - start);
       }
       const best = Math.min(...times);
-      const flops = 2 * s.batch * s.m * s.n * s.k;
       console.log(
         `threads ${threads} ${s.label.padEnd(32)} best ${best.toFixed(3)} ms  ` +
-          `${(flops / best / 1e6).toFixed(1)} GFLOP/s`,
+          `${gemmGflops(s, best).toFixed(1)} GFLOP/s`,
       );
     }
   }

@@ -275,7 +275,7 @@ async function runFirstTrials(check: BudgetCheck): Promise<FirstTrials> {
 }
 
 /** The larger budget's choices as they grow, and what they mean for each system. */
-interface BudgetChoices {
+export interface BudgetChoices {
   /** By dataset and system: the first systems' choices, the followers' added once they ran. */
   selected: SelectedConfigurations;
   /**
@@ -287,8 +287,14 @@ interface BudgetChoices {
   followed: (dataset: string, system: string) => boolean;
 }
 
-/** {@linkcode BudgetChoices} of `selected` (read as it grows) against the records' choices. */
-function budgetChoicesOf(check: BudgetCheck, selected: SelectedConfigurations): BudgetChoices {
+/**
+ * {@linkcode BudgetChoices} of `selected` (read as it grows) against the records' choices (of
+ * `check`, only its checked systems and the records' selection are read).
+ */
+export function budgetChoicesOf(
+  check: Pick<BudgetCheck, "systems"> & { records: Pick<ExperimentPlan, "selected"> },
+  selected: SelectedConfigurations,
+): BudgetChoices {
   const recorded = check.records.selected;
   const changed = (dataset: string, system: string) =>
     selected[dataset]?.[system] !== undefined &&
@@ -527,7 +533,7 @@ function budgetRow(
 }
 
 /** A trial with its result and validation NDCG@10. */
-interface TrialRun extends TrialOutcome {
+export interface TrialRun extends TrialOutcome {
   result: CellResult;
 }
 
@@ -573,7 +579,7 @@ function systemTrials(
 }
 
 /** The trial `selectTrial` chooses among `runs` (validation only), with its test NDCG@10. */
-function choiceOf(runs: TrialRun[]): BudgetRow["budgetChoice"] {
+export function choiceOf(runs: TrialRun[]): BudgetRow["budgetChoice"] {
   const best = selectTrial(runs);
   const { result } = runs.find((o) => o.trial.index === best.trial.index)!;
   return { trial: best.trial.index, valid: best.valid, test: result.test["NDCG@10"] };

@@ -18,18 +18,29 @@
  * `build/lab/server.log`. Then the browser and the server are shut down, and the check fails if any
  * process it started (browser, server, kernel) is still running.
  *
+ * Stopped by Ctrl-C (SIGINT), SIGTERM (a CI timeout) or SIGHUP (a closed terminal) at any point, it
+ * stops what it started: the server (which runs in a session of its own, so the terminal's signal
+ * never reaches it) and its kernels, also while the server is still starting; the browser, also
+ * while it is starting; its profile folder. Then it prints `check_lab: stopped by SIGTERM before
+ * the check finished` (after a `FAIL` line for any process still running) and exits 128 + the
+ * signal's number: 130, 143 or 129 (`STOP_SIGNAL_STATUS`, lib/util/stop_signals.ts).
+ *
  *   deno task check-lab [--timeout 150]
  */
 import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/options.ts";
+import { say } from "./cli/say.ts";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { browserEnv, chromiumLaunch, findChromium, makeBrowserDir } from "../lib/viz/mod.ts";
 import {
   descendantsOf,
   isAlive,
+  type LabPortRange,
   labProblem,
   type LabServer,
+  signalIfAlive,
   startLabServer,
 } from "../lib/notebook_runner/mod.ts";
+import { listenForStopSignals, STOP_SIGNAL_STATUS } from "../lib/util/mod.ts";
 import {
   notebookProblems,
   pageProblems,
@@ -40,8 +51,6 @@ import {
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const NOTEBOOK = "00_smoke.ipynb";
-const BUILD = `${projectRoot}/build/lab`;
-const SERVER_LOG = `${BUILD}/server.log`;
 /** The label of the smoke notebook's progress line. */
 const PROGRESS_LABEL = "toy fit";
 
@@ -58,6 +67,28 @@ const CHROMIUM_FLAGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/**
+ * What a test changes of a run (tests/notebook_runner/_check_lab_stand_in.ts runs the check on a
+ * stand-in Jupyter and Chromium): the server's ports and the folder of the log and screenshot.
+ */
+export interface CheckLabSetup {
+  /** The ports the server may take; default the lab's (`DEFAULT_LAB_PORTS`, 8888-8937). */
+  portRange?: LabPortRange;
+  /** Where the screenshot and the server's log go; default `build/lab`. */
+  buildDir?: string;
+}
+
+/** The run's files: the folder, the server's log, the screenshot. */
+interface CheckLabFiles {
+  build: string;
+  serverLog: string;
+  screenshot: string;
+}
+
+function checkLabFiles(build: string): CheckLabFiles {
+  return { build, serverLog: `${build}/server.log`, screenshot: `${build}/00_smoke.png` };
+}
 
 /**
  * Ends the check with `message` as its one line (`check_lab: <message>`, status 1). A plain Error
@@ -143,6 +174,7 @@ async function runNotebookInBrowser(
   browser: Browser,
   server: LabServer,
   timeoutMs: number,
+  files: CheckLabFiles,
 ): Promise<PageState> {
   const page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
@@ -199,31 +231,113 @@ async function runNotebookInBrowser(
   );
   await page.setViewport({ width: 1280, height: Math.min(20_000, Math.max(900, height)) });
   await new Promise((resolve) => setTimeout(resolve, 1000)); // figures resize to the new viewport
-  await Deno.mkdir(BUILD, { recursive: true });
-  await page.screenshot({ path: `${BUILD}/00_smoke.png`, fullPage: true });
+  await Deno.mkdir(files.build, { recursive: true });
+  await page.screenshot({ path: files.screenshot, fullPage: true });
   const state = await readPage(page, PROGRESS_LABEL);
   return { ...state, timedOut, pageErrors: consoleErrors };
 }
 
-/** One run of the check: server up, the notebook run in the browser, everything shut down. */
-async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> {
+/**
+ * `work`'s value, or a rejection with `stop`'s reason as soon as `stop` aborts. The work goes on
+ * unheard until what it waits for is ended (the browser: closed, or ended by `endLaunch`).
+ */
+function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stopped = () => reject(stop.reason);
+    if (stop.aborted) stopped();
+    stop.addEventListener("abort", stopped, { once: true });
+    work.then(resolve, reject).finally(() => stop.removeEventListener("abort", stopped));
+  });
+}
+
+/** How long a stop waits for an interrupted browser launch to end, at most (it takes a second). */
+const LAUNCH_END_MS = 30_000;
+
+/**
+ * Ends the browser of a launch that a stop interrupted, and waits for the launch to settle: its
+ * browser, if it is up after all (to be closed as usual), else undefined.
+ *
+ * Not through puppeteer: its kill (the `signal` of `launch`, its own signal handlers) asks
+ * `process.kill`, which Deno allows only with `--allow-run` for every program; under the task's
+ * scoped permissions it threw from inside the abort listener and the check died, leaving the server
+ * and the browser running. So every process this one started outside the server's tree (the
+ * browser: puppeteer starts it as a child of this process) is killed through procps's `kill`
+ * (`signalIfAlive`) until the launch settles: its pipe closes with the browser and it rejects. A
+ * launch that had not yet started its browser starts it meanwhile, and the next round ends it.
+ */
+async function endLaunch(
+  launching: Promise<Browser>,
+  server: LabServer,
+): Promise<Browser | undefined> {
+  const settled = launching.then((browser) => ({ browser }), () => ({ browser: undefined }));
   const started = performance.now();
+  // The first look comes before any kill: a launch that has just succeeded is closed as usual.
+  for (let waitMs = 0; performance.now() - started < LAUNCH_END_MS; waitMs = 250) {
+    let cancel = () => {};
+    const round = new Promise<undefined>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      cancel = () => clearTimeout(timer);
+    });
+    const outcome = await Promise.race([settled, round]);
+    cancel(); // a pending timer keeps the process alive
+    if (outcome !== undefined) return outcome.browser;
+    const serverSide = new Set([server.pid, ...descendantsOf(server.pid).map(({ pid }) => pid)]);
+    for (const id of descendantsOf(Deno.pid)) {
+      if (!serverSide.has(id.pid)) signalIfAlive(id, "SIGKILL");
+    }
+  }
+  return undefined; // what still runs is named by the check for processes left
+}
+
+/**
+ * Once `stop` has aborted, drops the rejections nobody awaits whose reason is `NotCapable`: when
+ * endLaunch has ended the browser of a launch, puppeteer cleans the launch up unawaited and, if it
+ * has not yet seen the browser exit, asks `process.kill`, which the task's permissions refuse
+ * (endLaunch's comment). Unhandled, that rejection ended this process before the server was
+ * stopped (seen with Chromium, a stop 0.3 s after the server was up). Any other stays fatal.
+ */
+function dropRefusedKillsAfterStop(stop: AbortSignal): void {
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    if (stop.aborted && event.reason instanceof Deno.errors.NotCapable) event.preventDefault();
+  });
+}
+
+/**
+ * One run of the check: server up, the notebook run in the browser, everything shut down, also
+ * when `stop` aborts (a stop signal): then what it interrupted is no problem of the page, and the
+ * problems returned are only those of the shut-down (a process left running).
+ */
+async function checkOnce(
+  chromium: string,
+  timeoutS: number,
+  setup: CheckLabSetup,
+  files: CheckLabFiles,
+  stop: AbortSignal,
+): Promise<string[]> {
+  const started = performance.now();
+  // Aborted while Jupyter starts (in a session of its own: the terminal's signals never reach it),
+  // startLabServer stops what it started before it rejects.
   const server = await startLabServer({
     projectRoot,
     env: { DEMURE_QUICK: "1" },
-    logFile: SERVER_LOG,
+    logFile: files.serverLog,
+    portRange: setup.portRange,
+    signal: stop,
   });
-  console.log(
+  // A terminal gone (SIGHUP) must not keep the server from being stopped: `say` never throws.
+  say(
     `server up on port ${server.port} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
   const launch = chromiumLaunch(chromium);
   const profile = await makeBrowserDir("check-lab-chromium-", launch);
+  let launching: Promise<Browser> | undefined;
   let browser: Browser | undefined;
   let problems: string[] = [];
   try {
+    stop.throwIfAborted(); // stopped since the server answered
     // puppeteer's own flags, after the launcher's (setpriv's ids and Chromium's path, as root).
     const flags = [...CHROMIUM_FLAGS, ...(launch.sandbox ? [] : ["--no-sandbox"])];
-    browser = await puppeteer.launch({
+    launching = puppeteer.launch({
       executablePath: launch.command,
       ignoreDefaultArgs: true,
       args: [
@@ -233,8 +347,18 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
       env: { ...Deno.env.toObject(), ...browserEnv(profile) },
       headless: true,
       pipe: true,
+      // This check's listeners stop the browser (endLaunch, browser.close): puppeteer's own
+      // exited at once on SIGINT (status 130) before the server was stopped, and under the
+      // task's permissions their kill threw (see endLaunch).
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
-    const state = await runNotebookInBrowser(browser, server, timeoutS * 1000);
+    browser = await untilStopped(launching, stop);
+    const state = await untilStopped(
+      runNotebookInBrowser(browser, server, timeoutS * 1000, files),
+      stop,
+    );
     problems = pageProblems(state);
     console.log(
       `kernel ${state.kernelName}; ${state.cells.length} code cells ran; ` +
@@ -242,9 +366,16 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
         `${state.progressSeen.length} (last "${state.progressOutputs.at(-1) ?? ""}")`,
     );
   } catch (error) {
-    problems.push((error as Error).stack ?? String(error));
+    if (!stop.aborted) problems.push((error as Error).stack ?? String(error));
   } finally {
-    await browser?.close();
+    // A stop during the launch: its browser ended (endLaunch); once up, closed as usual.
+    if (browser === undefined && launching !== undefined && stop.aborted) {
+      browser = await endLaunch(launching, server);
+    }
+    // A close that fails (the browser gone) must not keep the server from being stopped.
+    await browser?.close().catch((error) => {
+      if (!stop.aborted) problems.push(`closing the browser: ${(error as Error).message}`);
+    });
     const report = await server.stop();
     await Deno.remove(profile, { recursive: true });
     // Anything this process started (browser, its helpers, the server, kernels under it).
@@ -254,7 +385,11 @@ async function checkOnce(chromium: string, timeoutS: number): Promise<string[]> 
   return problems;
 }
 
-async function main(): Promise<number> {
+/**
+ * The check, its exit status returned (exported for tests/notebook_runner/_check_lab_stand_in.ts,
+ * which runs it with `setup`).
+ */
+export async function main(setup: CheckLabSetup = {}): Promise<number> {
   const options = checkLabOptions(Deno.args);
   if (options.help) {
     console.log(CHECK_LAB_USAGE);
@@ -262,29 +397,51 @@ async function main(): Promise<number> {
   }
   const { timeoutS } = options;
   const chromium = findChromium() ?? fail("no Chromium (apt-get install chromium)");
+  // From here on a stop signal stops what the check started (see checkOnce) and ends it with
+  // STOP_SIGNAL_STATUS: a check that did not finish has not passed.
+  const stopRequest = listenForStopSignals();
+  dropRefusedKillsAfterStop(stopRequest.signal);
   const problem = await labProblem();
   if (problem) fail(problem);
   const notebookPath = `${projectRoot}/notebooks/${NOTEBOOK}`;
   const before = await sha256(notebookPath);
-  await Deno.mkdir(BUILD, { recursive: true });
+  const files = checkLabFiles(setup.buildDir ?? `${projectRoot}/build/lab`);
+  await Deno.mkdir(files.build, { recursive: true });
   const started = performance.now();
-  let problems = await checkOnce(chromium, timeoutS);
+  const run = () =>
+    checkOnce(chromium, timeoutS, setup, files, stopRequest.signal).catch((error): string[] => {
+      if (!stopRequest.signal.aborted) throw error;
+      return []; // stopped while the server started: startLabServer stopped it
+    });
+  let problems = await run();
   // The Deno kernel intermittently signs one message wrongly; Jupyter then drops it ("Invalid
   // Signature" in its log) and that output never reaches the page. Not a fault of the workspace
   // (the notebook runner retries the same way): one more run, said out loud.
-  if (rerunForSignature(problems, await Deno.readTextFile(SERVER_LOG))) {
-    console.log(`note: the kernel sent a message with an invalid signature (${SERVER_LOG}); rerun`);
+  if (
+    !stopRequest.signal.aborted &&
+    rerunForSignature(problems, await Deno.readTextFile(files.serverLog))
+  ) {
+    console.log(
+      `note: the kernel sent a message with an invalid signature (${files.serverLog}); rerun`,
+    );
     for (const line of problems) console.log(`  first run: ${line.split("\n")[0]}`);
-    problems = await checkOnce(chromium, timeoutS);
+    problems = await run();
+  }
+  const stoppedBy = stopRequest.stoppedBy();
+  if (stoppedBy !== undefined) {
+    // What the stop left running, then the one line that says why the check ended.
+    for (const line of problems) say(`FAIL ${line}`, "stderr");
+    say(`check_lab: stopped by ${stoppedBy} before the check finished`, "stderr");
+    return STOP_SIGNAL_STATUS[stoppedBy];
   }
   problems.push(...notebookProblems(notebookPath, before, await sha256(notebookPath)));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   for (const line of problems) console.error(`FAIL ${line}`);
   console.log(
     `${problems.length === 0 ? "ok" : "FAILED"}: ${NOTEBOOK} in Chromium via the lab server ` +
-      `(${seconds} s; screenshot ${BUILD}/00_smoke.png)`,
+      `(${seconds} s; screenshot ${files.screenshot})`,
   );
   return problems.length === 0 ? 0 : 1;
 }
 
-if (import.meta.main) await runScript("check_lab", main);
+if (import.meta.main) await runScript("check_lab", () => main());

@@ -9,26 +9,14 @@
  *   deno run -A scripts/lab.ts --port 9000  # exactly this port (fails if it is in use)
  */
 import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/options.ts";
+import { say } from "./cli/say.ts";
 import { kernelFlagsProblem, startLabServer } from "../lib/notebook_runner/mod.ts";
+import { listenForStopSignals, type StopSignalName } from "../lib/util/mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 /** Why the lab stops: a signal to the launcher, or the server ending by itself. */
-type StopCause = { signal: Deno.Signal } | { serverExit: number };
-
-const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-
-/**
- * A message to the terminal that never throws: after a hangup (SIGHUP) the terminal is gone and
- * every write fails (EIO), which must not keep the server and its kernels from being stopped.
- */
-function say(text: string, stream: "stdout" | "stderr" = "stdout"): void {
-  try {
-    (stream === "stdout" ? console.log : console.error)(text);
-  } catch {
-    // nobody left to read it
-  }
-}
+type StopCause = { signal: StopSignalName } | { serverExit: number };
 
 /**
  * The lab, its exit status returned (exported for tests/notebook_runner/_unkillable_child_lab.ts,
@@ -54,17 +42,16 @@ export async function main(): Promise<number> {
   }
   // Listening before the server starts: a Ctrl-C while Jupyter starts up (it runs in a session of
   // its own, which the terminal's signals do not reach) must stop it, not orphan it.
-  const stopRequest = new AbortController();
-  for (const signal of STOP_SIGNALS) {
-    Deno.addSignalListener(signal, () => stopRequest.abort(signal));
-  }
+  // Stopping is the lab's normal end: it exits 0 then (the stop statuses are for checks).
+  const stopRequest = listenForStopSignals();
   let server;
   try {
     server = await startLabServer({ projectRoot, port, signal: stopRequest.signal });
   } catch (error) {
-    if (stopRequest.signal.aborted) {
+    const stoppedBy = stopRequest.stoppedBy();
+    if (stoppedBy !== undefined) {
       // startLabServer stopped what it had started before rejecting.
-      say(`\nlab: stopped while starting (${stopRequest.signal.reason})`);
+      say(`\nlab: stopped while starting (${stoppedBy})`);
       return 0;
     }
     // Jupyter missing, the port taken, an early exit (then with its log's last lines):
@@ -83,7 +70,7 @@ export async function main(): Promise<number> {
     ].join("\n"),
   );
   const cause = await new Promise<StopCause>((resolve) => {
-    const signalled = () => resolve({ signal: stopRequest.signal.reason as Deno.Signal });
+    const signalled = () => resolve({ signal: stopRequest.stoppedBy()! });
     if (stopRequest.signal.aborted) signalled();
     stopRequest.signal.addEventListener("abort", signalled);
     server.exited.then((code) => resolve({ serverExit: code }));

@@ -34,6 +34,7 @@ import {
   type NotebookRunnerConfig,
   renderNotebookHtml,
 } from "../lib/notebook_runner/mod.ts";
+import { STOP_SIGNAL_STATUS } from "../lib/util/mod.ts";
 
 const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -269,7 +270,7 @@ async function readNotebooks(paths: string[]): Promise<Map<string, NotebookJson>
 }
 
 /** The signals that stop a run, and the exit status each gives (128 + the signal's number). */
-const STOP_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
+const STOP_STATUS = { SIGINT: STOP_SIGNAL_STATUS.SIGINT, SIGTERM: STOP_SIGNAL_STATUS.SIGTERM };
 type StopSignal = keyof typeof STOP_STATUS;
 
 /** A run's stop: SIGINT and SIGTERM abort `signal` (and no longer end the process at once). */

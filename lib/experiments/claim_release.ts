@@ -12,6 +12,7 @@
 import { isThisProcess } from "./cell_claim.ts";
 import { HELD_CLAIMS, readClaim } from "./_claim_files.ts";
 import { withClaimLock } from "./_claim_lock.ts";
+import { STOP_SIGNAL_STATUS } from "../util/stop_signals.ts";
 
 /**
  * Gives up every claim this process holds, in every store (the claims {@linkcode ResultStore.claim}
@@ -54,8 +55,14 @@ export function releaseHeldClaims(): string[] {
   return released;
 }
 
-/** Exit status of a process stopped by a signal it handles: 128 + the signal's number. */
-export const SIGNAL_EXIT_STATUS = { SIGINT: 130, SIGTERM: 143 } as const;
+/**
+ * Exit status of a process stopped by a signal it handles: 128 + the signal's number (the one
+ * table of them: `STOP_SIGNAL_STATUS`, lib/util/stop_signals.ts).
+ */
+export const SIGNAL_EXIT_STATUS: Readonly<{ SIGINT: number; SIGTERM: number }> = Object.freeze({
+  SIGINT: STOP_SIGNAL_STATUS.SIGINT,
+  SIGTERM: STOP_SIGNAL_STATUS.SIGTERM,
+});
 
 /** The signals after which a process gives its claims up ({@linkcode releaseClaimsOnSignal}). */
 export type StopSignal = keyof typeof SIGNAL_EXIT_STATUS;

@@ -36,4 +36,4 @@ export {
 export { KERNEL_FLAGS, kernelFlagsProblem } from "./kernel_flags.ts";
 export { listNotebooks } from "./list_notebooks.ts";
 export { locateInNotebook, type NotebookModule, notebookModule } from "./notebook_module.ts";
-export { descendantsOf, isAlive, type ProcessId } from "./processes.ts";
+export { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";

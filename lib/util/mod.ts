@@ -1,6 +1,7 @@
 /**
  * Small shared utilities: the seeded random number generator, the checks of settings, turns of
- * the event loop in long loops (where Jupyter's Interrupt stops them) and the Jupyter kernel API.
+ * the event loop in long loops (where Jupyter's Interrupt stops them), the Jupyter kernel API and the
+ * signals that stop a launcher (`listenForStopSignals`).
  *
  * @example
  * ```ts
@@ -17,3 +18,4 @@ export * from "./interrupt.ts";
 export * from "./jupyter.ts";
 export * from "./env_flag.ts";
 export * from "./path_exists.ts";
+export * from "./stop_signals.ts";

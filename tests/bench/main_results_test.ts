@@ -53,3 +53,33 @@ Deno.test("mainResults: a main-table cell without a result is an error naming it
     `${keyOf(3)}: not finished (run this check again)`,
   );
 });
+
+// Mutation round ID: rows keyed by the cell's own seed, and a dataset's label matched whole.
+
+Deno.test("mainResults: each row is keyed by its cell's seed, not by its place among the rows", () => {
+  // Seed 0 taken out of the main table: the rows are seeds 1..4, each its own seed's result.
+  const plan = {
+    ...records,
+    cells: records.cells.map((cell) =>
+      cell.key === keyOf(0) ? { ...cell, experiments: [] as typeof cell.experiments } : cell
+    ),
+  };
+  const results = mainResults(plan, stored, "MovieLens", "Demure-SASRec");
+  assertEquals([...results.keys()], [1, 2, 3, 4]);
+  for (const [seed, result] of results) assert(result === stored.get(keyOf(seed)), keyOf(seed));
+});
+
+Deno.test("mainResults: a variant of the dataset (Synthetic(noiseFraction=0.25)) is not its rows", () => {
+  // The noise-level variant's cells put in the main table: still not Synthetic's rows.
+  const variant = "full/Synthetic(noiseFraction=0.25)/Demure-SASRec/seed=0";
+  const plan = {
+    ...records,
+    cells: records.cells.map((cell) =>
+      cell.key === variant ? { ...cell, experiments: [...cell.experiments, "main" as const] } : cell
+    ),
+  };
+  assert(stored.has(variant));
+  const synthetic = mainResults(plan, stored, "Synthetic", "Demure-SASRec");
+  assertEquals(synthetic.size, 5);
+  assert(synthetic.get(0) === stored.get("full/Synthetic/Demure-SASRec/seed=0"));
+});

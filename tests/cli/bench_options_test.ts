@@ -95,6 +95,8 @@ Deno.test("the step and memory probes: a step or epoch count out of range is exi
     ["demure_step_probe", ["--steps=x"], "--steps x: must be an integer in 1..10000"],
     ["profile_sasrec_step", ["--steps=0"], "--steps 0: must be an integer in 1..10000"],
     ["peak_memory", ["--epochs=0"], "--epochs 0: must be an integer in 1..1000"],
+    // A misspelt workload ran MovieLens's when the choice was not checked (mutation round ID).
+    ["peak_memory", ["--workload=beuaty"], "--workload beuaty: must be one of movielens, beauty"],
     ["ig_completeness_check", ["--epochs=0"], "--epochs 0: must be an integer in 1..1000"],
   ]);
 });
@@ -128,6 +130,10 @@ Deno.test("the bounds of every benchmark count are checked at both ends", async 
     ["recbole_import_memory", "lines", "0", "an integer in 1..100000000"],
     ["recbole_import_memory", "users", "0", "an integer in 1..10000000"],
     ["recbole_import_memory", "items", "0", "an integer in 1..10000000"],
+    // The upper ends too (mutation round ID): a bound moved past them went unnoticed.
+    ["recbole_import_memory", "lines", "100000001", "an integer in 1..100000000"],
+    ["recbole_import_memory", "users", "10000001", "an integer in 1..10000000"],
+    ["recbole_import_memory", "items", "10000001", "an integer in 1..10000000"],
     ["cl4srec_diagnosis", "maxEpochs", "-1", "an integer in 0..1000"],
     ["demure_attribution_source_auc", "epochs", "0", "an integer in 1..1000"],
     ["demure_attribution_source_auc", "routeEpochs", "0", "an integer in 1..1000"],
@@ -194,4 +200,14 @@ Deno.test("the benchmarks' --results: a file is exit 2, not a stack", async () =
       "--results README.md: not a folder",
     ]),
   );
+});
+
+Deno.test("blas_ceiling: -h prints its usage and any option is refused", async () => {
+  // It takes no options (mutation round ID): -h is --help, anything else exit 2.
+  const { code, stdout } = await runBench("blas_ceiling", ["-h"]);
+  assertEquals(code, 0);
+  assert(stdout.startsWith("usage: deno run -A bench/blas_ceiling.ts (no options"), stdout);
+  await assertRefused([
+    ["blas_ceiling", ["--threads=4"], "Unknown option '--threads' (options: --help/-h)"],
+  ]);
 });

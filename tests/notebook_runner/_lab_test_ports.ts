@@ -21,6 +21,9 @@ const SLOTS = [
   "stand-in: other servers taking 5 ports",
   "stand-in: a refused port passed over",
   "live: two started at once without a port",
+  "check_lab: stopped while the browser runs",
+  "check_lab: stopped while the server starts",
+  "check_lab: stopped while Chromium loads the page",
 ] as const;
 
 /** A test that needs a range of its own. */

@@ -5,7 +5,8 @@ writes nbserver-<pid>.json to $JUPYTER_RUNTIME_DIR 0.5 s after it bound the port
 before that is recorded in $FAKE_EARLY_FILE), and starts two children that outlive it: one that
 stops on SIGTERM (recording it in $FAKE_TERM_FILE) and one that ignores SIGTERM. On SIGTERM it
 removes that file and exits 0, as Jupyter does; with $FAKE_END_CHILDREN set it first ends both
-children (SIGKILL, waited for), as Jupyter ends its kernels."""
+children (SIGKILL, waited for), as Jupyter ends its kernels. With $FAKE_REQUEST_FILE set, the path
+of every GET is appended to that file (a browser's page asked for)."""
 import http.server, json, os, signal, subprocess, sys, threading, time
 
 STOPS_ON_TERM = """
@@ -27,6 +28,9 @@ children = [
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        if "FAKE_REQUEST_FILE" in os.environ:
+            with open(os.environ["FAKE_REQUEST_FILE"], "a") as f:
+                f.write(self.path + "\n")
         if not os.path.exists(info):
             open(os.environ["FAKE_EARLY_FILE"], "w").close()
         ok = self.headers.get("Authorization") == f"token {os.environ['JUPYTER_TOKEN']}" and \

@@ -18,19 +18,10 @@ import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/
 import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
 import { labTestPorts, portsOf } from "./_lab_test_ports.ts";
-import { fakeJupyter, fakePython, freePort } from "./_lab_stand_ins.ts";
+import { childrenOf, fakeJupyter, fakePython, freePort, running } from "./_lab_stand_ins.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Whether `pid` is a process that has not exited (a zombie has). */
-function running(pid: number): boolean {
-  try {
-    return !/\) Z /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("lab server: a server that exits before answering is its exit status, its output in the log file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
@@ -540,26 +531,6 @@ Deno.test("lab: stopped by SIGTERM once started, it exits 0 and says how many pr
     stdout,
   );
 });
-
-/** The pids of the processes whose parent is `parent` and whose command line holds `word`. */
-function childrenOf(parent: number, word: string): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      if (
-        Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === parent &&
-        Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).includes(word)
-      ) {
-        pids.push(Number(entry.name));
-      }
-    } catch {
-      // it has exited meanwhile
-    }
-  }
-  return pids;
-}
 
 Deno.test("lab: a server that ends by itself is exit status 1, its status named on stderr", async () => {
   // The same as lab_lifecycle_test.ts with Jupyter, in seconds and without it (found by

@@ -24,17 +24,25 @@ export const MOVIELENS_CITATION: string =
   "ACM Transactions on Interactive Intelligent Systems (TiiS) 5, 4: 19:1-19:19. " +
   "https://doi.org/10.1145/2827872";
 
+/**
+ * A base-10 integer as the committed files write one. `Number()` alone also read " 12" and a
+ * quoted "12\n" as 12, "0x10" as 16, "1e2" as 100 and "1.0" as 1: another value than the file
+ * shows, or a typo taken for an id.
+ */
+const INTEGER = /^-?[0-9]+$/;
+
+/** A decimal number, with an optional exponent, as `String(number)` writes a finite one. */
+const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+
 function integerField(value: string, file: string, line: number, field: string): number {
-  const number = Number(value);
-  if (value === "" || !Number.isInteger(number)) {
-    throw new DataError(file, line, field, `not an integer: "${value}"`);
-  }
-  return number;
+  if (!INTEGER.test(value)) throw new DataError(file, line, field, `not an integer: "${value}"`);
+  return Number(value);
 }
 
 function finiteField(value: string, file: string, line: number, field: string): number {
   const number = Number(value);
-  if (value === "" || !Number.isFinite(number)) {
+  // "1e999" is written in decimal but is Infinity.
+  if (!DECIMAL.test(value) || !Number.isFinite(number)) {
     throw new DataError(file, line, field, `not a finite number: "${value}"`);
   }
   return number;
@@ -60,6 +68,15 @@ function expectHeader(header: string[], expected: string[], file: string): void 
       );
     }
   });
+  // A column past the expected ones is read by nothing: its values were dropped silently.
+  if (header.length > expected.length) {
+    throw new DataError(
+      file,
+      1,
+      `column ${expected.length + 1}`,
+      `unexpected column "${header[expected.length]}" (expected ${expected.join(",")})`,
+    );
+  }
 }
 
 /**
@@ -158,6 +175,9 @@ function readItems(files: CommittedFiles): { items: MovieItem[]; itemIndex: Map<
     }
     itemIndex.set(item.movieId, i);
   });
+  if (items.length !== files.manifest.items) {
+    throw new DataError(itemsFile, 0, "rows", "counts differ from manifest.json");
+  }
   return { items, itemIndex };
 }
 
@@ -198,6 +218,10 @@ function readWordVectors(files: CommittedFiles): WordVectors {
   const { dim } = files.manifest.text;
   const vectorBytes = files.bytes(MOVIELENS_FILES.vectors);
   const words = files.text(MOVIELENS_FILES.vocabulary).split("\n").filter((word) => word !== "");
+  if (words.length !== files.manifest.text.words) {
+    const vocabularyFile = files.path(MOVIELENS_FILES.vocabulary);
+    throw new DataError(vocabularyFile, 0, "rows", "counts differ from manifest.json");
+  }
   // Checked in bytes: a length that is no multiple of 4 cannot even be viewed as float32 values.
   if (vectorBytes.length !== 4 * words.length * dim) {
     throw new DataError(
@@ -226,7 +250,7 @@ function readProduction(
   // A movie listed twice counted twice toward the distributor and director thresholds, and
   // the features kept only its last record.
   const firstLine = new Map<number, number>();
-  return productionTable.rows.map((row, r) => {
+  const records = productionTable.rows.map((row, r) => {
     const line = productionTable.lines[r];
     const movieId = integerField(row[0], productionFile, line, "movieId");
     if (!itemIndex.has(movieId)) {
@@ -245,6 +269,10 @@ function readProduction(
     const [, mpaa, creativeType, source, distributor, director] = row;
     return { movieId, mpaa, creativeType, source, distributor, director };
   });
+  if (records.length !== files.manifest.production.matchedItems) {
+    throw new DataError(productionFile, 0, "rows", "counts differ from manifest.json");
+  }
+  return records;
 }
 
 function loadMovieLensSync(dir: string): InteractionDataset {

@@ -1,0 +1,309 @@
+/**
+ * scripts/check_lab.ts stopped by a signal (Ctrl-C, a CI timeout's SIGTERM, a closed terminal's
+ * SIGHUP) stops what it started: the server (which runs in a session of its own, so the signal
+ * never reaches it) with every process under it, the browser, and the browser's profile folder;
+ * then it says so on one line and exits 128 + the signal's number. Before, a SIGINT or SIGTERM
+ * while the server started, or a SIGINT once the browser ran (puppeteer's own listener exited at
+ * once), left the server running; a SIGTERM or SIGHUP once the browser ran was an ordinary failure
+ * (status 1, the closed browser's errors as FAIL lines).
+ *
+ * On stand-ins, in seconds, without Jupyter or Chromium: lab_fake_jupyter.py as the server (two
+ * children, one that ignores SIGTERM) or a Python that never answers, and a shell script as
+ * Chromium that records its pid and profile folder and never speaks the DevTools protocol (so
+ * puppeteer's launch waits). The check runs through _check_lab_stand_in.ts, on ports of its own,
+ * with the check-lab task's scoped permissions (under which puppeteer's own kill of the browser
+ * threw, and the check died leaving everything running). One test, where /usr/bin/chromium is
+ * installed, stops the check while real Chromium loads the page (the browser up, closed over the
+ * DevTools protocol), the server still the stand-in.
+ */
+import { assert, assertEquals } from "@std/assert";
+import { childrenOf, fakeJupyter, fakePython, running } from "./_lab_stand_ins.ts";
+import { labTestPorts, type LabTestSlot } from "./_lab_test_ports.ts";
+
+const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+/** The longest wait for a stand-in to say it runs: far beyond the seconds it takes. */
+const WAIT_CAP_MS = 90_000;
+
+/** A stand-in Chromium: writes "<pid> <profile folder>" to `$FAKE_CHROMIUM_FILE`, then waits. */
+async function fakeChromium(dir: string): Promise<string> {
+  const path = `${dir}/chromium`;
+  await Deno.writeTextFile(
+    path,
+    `#!/bin/sh
+for arg; do case "$arg" in --user-data-dir=*) profile="\${arg#--user-data-dir=}";; esac; done
+echo "$$ $profile" > "$FAKE_CHROMIUM_FILE.part" && mv "$FAKE_CHROMIUM_FILE.part" "$FAKE_CHROMIUM_FILE"
+exec sleep 120
+`,
+  );
+  await Deno.chmod(path, 0o755);
+  return path;
+}
+
+/** As root, no browser user: the stand-in Chromium runs as root (the browser user could not read it). */
+const STAND_IN_AS_ROOT = { DEMURE_CHROMIUM_USER: "no-such-user-for-check-lab-stop-test" };
+
+/** A check run on stand-ins, its output read as it comes. */
+interface CheckRun {
+  process: Deno.ChildProcess;
+  /** Resolves when it has exited and both streams ended. */
+  done: Promise<{ code: number; stdout: string; stderr: string }>;
+  exited(): boolean;
+}
+
+/**
+ * The check-lab task's command line (deno.json) running _check_lab_stand_in.ts, its --allow-run
+ * widened by the stand-ins `programs` only: under these scoped permissions puppeteer's own kill
+ * threw (`process.kill` needs --allow-run for every program) and the check died, leaving all.
+ */
+function taskArgs(programs: (string | undefined)[]): string[] {
+  const task = (JSON.parse(Deno.readTextFileSync(`${projectRoot}/deno.json`)) as {
+    tasks: Record<string, string>;
+  }).tasks["check-lab"];
+  const words = task.split(/\s+/).slice(1); // without "deno"
+  assertEquals(words.at(-1), "scripts/check_lab.ts", task);
+  const run = words.findIndex((word) => word.startsWith("--allow-run="));
+  assert(run > 0 && !words.includes("-A") && !words.includes("--allow-all"), task);
+  words[run] += programs.filter((program) => program !== undefined).map((program) => `,${program}`)
+    .join("");
+  words[words.length - 1] = "tests/notebook_runner/_check_lab_stand_in.ts";
+  return words;
+}
+
+/** Starts the check with `env` added, on the ports of `slot`, its build folder in `dir`. */
+function startCheck(dir: string, slot: LabTestSlot, env: Record<string, string>): CheckRun {
+  const { first, count } = labTestPorts(slot);
+  const process = new Deno.Command(Deno.execPath(), {
+    args: taskArgs([env.DEMURE_JUPYTER_PYTHON, env.DEMURE_CHROMIUM]),
+    cwd: projectRoot,
+    env: {
+      CHECK_LAB_TEST_PORTS: `${first}:${count}`,
+      CHECK_LAB_TEST_BUILD: `${dir}/build`,
+      DEMURE_RERUN: "0",
+      ...env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let exited = false;
+  const text = (stream: ReadableStream<Uint8Array>) => new Response(stream).text();
+  const done = Promise.all([process.status, text(process.stdout), text(process.stderr)]).then(
+    ([status, stdout, stderr]) => {
+      exited = true;
+      return { code: status.code, stdout, stderr };
+    },
+  );
+  return { process, done, exited: () => exited };
+}
+
+/** Waits for `probe` to return a value, at most {@linkcode WAIT_CAP_MS}; fails if the check ends. */
+async function waitFor<T>(check: CheckRun, what: string, probe: () => T | undefined): Promise<T> {
+  for (let waited = 0; waited < WAIT_CAP_MS; waited += 100) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (check.exited()) {
+      const { code, stdout, stderr } = await check.done;
+      throw new Error(`the check exited (${code}) before ${what}:\n${stdout}${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${what} within ${WAIT_CAP_MS / 1000} s`);
+}
+
+/** The text of `path`, or undefined while it does not exist. */
+function readIfThere(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `path` exists (a file or a folder). */
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `check`'s end, awaited at most `capMs`. */
+async function exitWithin(check: CheckRun, capMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), capMs);
+  });
+  const end = await Promise.race([check.done, late]).finally(() => clearTimeout(timer));
+  if (end === undefined) throw new Error(`the check still runs ${capMs / 1000} s after the signal`);
+  return end;
+}
+
+/**
+ * Ends whatever of `pids` and `check` still runs, and removes the browser's profile folder if the
+ * check left it (a failed test leaves nothing behind).
+ */
+async function cleanUp(
+  check: CheckRun | undefined,
+  pids: number[],
+  profile?: string,
+): Promise<void> {
+  if (check !== undefined && !check.exited()) {
+    try {
+      check.process.kill("SIGKILL");
+    } catch {
+      // it has just exited
+    }
+  }
+  await check?.done.catch(() => {});
+  for (const pid of pids.filter(running)) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch {
+      // it has just exited
+    }
+  }
+  if (profile !== undefined && exists(profile)) await Deno.remove(profile, { recursive: true });
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  const status = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }[signal];
+  Deno.test(`check_lab: ${signal} while the browser runs stops the browser, the server and its processes, removes the profile, exits ${status}`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "check_lab_stop_" });
+    const started: number[] = [];
+    let check: CheckRun | undefined;
+    let profile: string | undefined;
+    try {
+      const { python, env } = await fakeJupyter(dir);
+      const record = `${dir}/chromium_started`;
+      check = startCheck(dir, "check_lab: stopped while the browser runs", {
+        ...env,
+        DEMURE_JUPYTER_PYTHON: python,
+        DEMURE_CHROMIUM: await fakeChromium(dir),
+        FAKE_CHROMIUM_FILE: record,
+        ...STAND_IN_AS_ROOT,
+      });
+      const [browser, folder] = await waitFor(check, "a started browser", () => {
+        const line = readIfThere(record);
+        return line === undefined ? undefined : line.trim().split(" ");
+      });
+      profile = folder;
+      const [server] = childrenOf(check.process.pid, "lab_fake_jupyter.py");
+      assert(server !== undefined, "no server process under the check");
+      const serverChildren = childrenOf(server, "");
+      started.push(Number(browser), server, ...serverChildren);
+      assertEquals(serverChildren.length, 2, "the stand-in server's two children");
+      assert(exists(profile), `no profile folder ${profile}`);
+      check.process.kill(signal);
+      const { code, stdout, stderr } = await check.done;
+      assertEquals(started.filter(running), [], `still running after the check:\n${stderr}`);
+      assertEquals(exists(profile), false, `the profile folder ${profile} is left`);
+      assertEquals(code, status, stdout + stderr);
+      assert(
+        stderr.endsWith(`check_lab: stopped by ${signal} before the check finished\n`),
+        stderr,
+      );
+      assert(!stderr.includes("FAIL"), stderr);
+    } finally {
+      await cleanUp(check, started, profile);
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("check_lab: SIGTERM while the server starts stops the server and exits 143", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "check_lab_stop_" });
+  const started: number[] = [];
+  let check: CheckRun | undefined;
+  try {
+    // A server that never answers: the check waits in startLabServer (up to 60 s).
+    const record = `${dir}/server_started`;
+    const python = await fakePython(
+      dir,
+      `echo $$ > ${record}.part && mv ${record}.part ${record}
+exec sleep 120`,
+    );
+    check = startCheck(dir, "check_lab: stopped while the server starts", {
+      DEMURE_JUPYTER_PYTHON: python,
+      DEMURE_CHROMIUM: await fakeChromium(dir),
+      FAKE_CHROMIUM_FILE: `${dir}/chromium_started`,
+      ...STAND_IN_AS_ROOT,
+    });
+    const server = await waitFor(check, "a started server", () => {
+      const line = readIfThere(record);
+      return line === undefined ? undefined : Number(line.trim());
+    });
+    started.push(server);
+    check.process.kill("SIGTERM");
+    // Without the stop passed to startLabServer, the server was still stopped, but only at the
+    // start's own timeout (60 s): the exit is awaited for half of that, far beyond the second it
+    // takes.
+    const { code, stdout, stderr } = await exitWithin(check, 30_000);
+    assertEquals(running(server), false, `the server ${server} runs after the check:\n${stderr}`);
+    assertEquals(code, 143, stdout + stderr);
+    assert(stderr.endsWith("check_lab: stopped by SIGTERM before the check finished\n"), stderr);
+  } finally {
+    await cleanUp(check, started);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** Every live descendant of `pid`, children first. */
+function descendants(pid: number): number[] {
+  return childrenOf(pid, "").flatMap((child) => [child, ...descendants(child)]);
+}
+
+const CHROMIUM = "/usr/bin/chromium";
+
+/** The profile folder (`--user-data-dir=`) on the command line of `pid`, if any. */
+function profileOf(pid: number): string | undefined {
+  const flag = "--user-data-dir=";
+  return readIfThere(`/proc/${pid}/cmdline`)?.split("\0").find((arg) => arg.startsWith(flag))
+    ?.slice(flag.length);
+}
+
+Deno.test({
+  name: "check_lab: SIGTERM while Chromium loads the page closes Chromium and stops the server",
+  // The one test here with a real browser: the path of a browser that is up (closed over the
+  // DevTools protocol), under the task's permissions. The server is still the stand-in.
+  ignore: !exists(CHROMIUM),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "check_lab_stop_" });
+    const started: number[] = [];
+    let check: CheckRun | undefined;
+    let profile: string | undefined;
+    try {
+      const requests = `${dir}/requests`;
+      const { python, env } = await fakeJupyter(dir, { FAKE_REQUEST_FILE: requests });
+      check = startCheck(dir, "check_lab: stopped while Chromium loads the page", {
+        ...env,
+        DEMURE_JUPYTER_PYTHON: python,
+      });
+      // The stand-in answers the page with 403, so the check waits for Jupyter's page (120 s).
+      await waitFor(check, "the browser asking for the notebook", () => {
+        const paths = readIfThere(requests);
+        return paths?.includes(`/notebooks/00_smoke.ipynb`) ? true : undefined;
+      });
+      started.push(...descendants(check.process.pid));
+      // Debian's /usr/bin/chromium is a script: the browser is the process given the profile.
+      profile = started.map(profileOf).find((folder) => folder !== undefined);
+      assert(
+        profile !== undefined && exists(profile),
+        `no browser with a profile folder: ${profile}`,
+      );
+      check.process.kill("SIGTERM");
+      const { code, stdout, stderr } = await check.done;
+      assertEquals(started.filter(running), [], `still running after the check:\n${stderr}`);
+      assertEquals(exists(profile), false, `the profile folder ${profile} is left`);
+      assertEquals(code, 143, stdout + stderr);
+      assert(
+        stderr.endsWith("check_lab: stopped by SIGTERM before the check finished\n"),
+        stderr,
+      );
+    } finally {
+      await cleanUp(check, started, profile);
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
