@@ -28,8 +28,27 @@ function testModules(dir = TESTS, prefix = ""): string[] {
   });
 }
 
+/**
+ * Modules under tests/ that a test runs as a child's program (`deno run`), never imports: their
+ * own code is the child's, and may set its environment. Each is checked to be imported by no
+ * module under tests/.
+ */
+const CHILD_PROGRAMS = [
+  // Deletes DEMURE_BENCH_BACKENDS, then imports the benchmark (evaluation_bench_test.ts).
+  "bench/_evaluation_bench_registrations.ts",
+];
+
 Deno.test("no test sets or deletes an environment variable in the suite's own process", () => {
-  const found = testModules().flatMap((path) =>
+  const modules = testModules();
+  for (const program of CHILD_PROGRAMS) {
+    const name = program.split("/").at(-1)!;
+    const importers = modules.filter((path) =>
+      new RegExp(`\\b(from|import)\\s*\\(?\\s*["'][^"']*/${name.replace(".", "\\.")}["']`)
+        .test(Deno.readTextFileSync(`${TESTS}${path}`))
+    );
+    assertEquals([modules.includes(program), importers], [true, []], `${program}: a child's only`);
+  }
+  const found = modules.filter((path) => !CHILD_PROGRAMS.includes(path)).flatMap((path) =>
     inProcessEnvWrites(Deno.readTextFileSync(`${TESTS}${path}`)).map((at) => `tests/${path}:${at}`)
   );
   assertEquals(
