@@ -9,35 +9,45 @@ import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/a
 import { seedSpreadAgreement, sideBySideOptions, USAGE } from "../../scripts/bench_side_by_side.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
 import { runScript } from "../cli/_run_script.ts";
+import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
 
-/** Runs `run` with `DEMURE_BLAS_THREADS` set to `value` (unset when undefined), then restores it. */
-function withBlasThreads<T>(value: string | undefined, run: () => T): T {
-  const saved = Deno.env.get("DEMURE_BLAS_THREADS");
-  const set = (text: string | undefined) =>
-    text === undefined
-      ? Deno.env.delete("DEMURE_BLAS_THREADS")
-      : Deno.env.set("DEMURE_BLAS_THREADS", text);
-  set(value);
+// DEMURE_BLAS_THREADS is set in processes of their own: the parallel suite's files share this
+// one's environment, and the backend tests running meanwhile read it.
+/**
+ * sideBySideOptions(args) for each [DEMURE_BLAS_THREADS (null: unset), args] in `cases`, in a
+ * process of its own: the options, or the error as "UsageError: message".
+ */
+function optionsWithBlasThreads(
+  cases: [string | null, string[]][],
+): Promise<(Record<string, unknown> | string)[]> {
+  return evalInSubprocess(
+    `import { sideBySideOptions } from ${projectModule("scripts/bench_side_by_side.ts")};
+import { UsageError } from ${projectModule("scripts/cli/options.ts")};
+const options = ([value, args]) => {
+  if (value === null) Deno.env.delete("DEMURE_BLAS_THREADS");
+  else Deno.env.set("DEMURE_BLAS_THREADS", value);
   try {
-    return run();
-  } finally {
-    set(saved);
+    return sideBySideOptions(args);
+  } catch (error) {
+    return (error instanceof UsageError ? "UsageError: " : "another error: ") + error.message;
   }
+};
+console.log(JSON.stringify(${JSON.stringify(cases)}.map(options)));`,
+  );
 }
 
-Deno.test("bench_side_by_side options: defaults, overrides and clear errors", () => {
-  withBlasThreads(undefined, () => {
-    const defaults = sideBySideOptions([]);
-    assert(defaults !== "help");
-    assertEquals(defaults.epochs, 4);
-    assertEquals(defaults.threads, navigator.hardwareConcurrency);
-    assertEquals(defaults.workloads, ["movielens", "beauty"]);
-    assertEquals(defaults.seeds, 3);
-    assertEquals(
-      sideBySideOptions(["--epochs=5", "--threads", "1", "--workloads=beauty", "--seeds=5"]),
-      { epochs: 5, threads: 1, workloads: ["beauty"], seeds: 5 },
-    );
+Deno.test("bench_side_by_side options: defaults, overrides and clear errors", async () => {
+  const [defaults, overrides] = await optionsWithBlasThreads([
+    [null, []],
+    [null, ["--epochs=5", "--threads", "1", "--workloads=beauty", "--seeds=5"]],
+  ]);
+  assertEquals(defaults, {
+    epochs: 4,
+    threads: navigator.hardwareConcurrency,
+    workloads: ["movielens", "beauty"],
+    seeds: 3,
   });
+  assertEquals(overrides, { epochs: 5, threads: 1, workloads: ["beauty"], seeds: 5 });
   assertThrows(() => sideBySideOptions(["--epoch=3"]), UsageError, "Unknown option '--epoch'");
   assertThrows(() => sideBySideOptions(["--threads=two"]), UsageError, "--threads two: must be");
   assertThrows(() => sideBySideOptions(["--epochs=2"]), UsageError, "must be an integer in 4..");
@@ -79,29 +89,31 @@ Deno.test("bench_side_by_side: a workload given twice is refused (it was benchma
   }
 });
 
-Deno.test("bench_side_by_side: both frameworks at one thread count; DEMURE_BLAS_THREADS is kept, never overwritten", () => {
-  const threadsOf = (args: string[]) => {
-    const options = sideBySideOptions(args);
-    assert(options !== "help");
-    return options.threads;
-  };
+Deno.test("bench_side_by_side: both frameworks at one thread count; DEMURE_BLAS_THREADS is kept, never overwritten", async () => {
+  const bad = ["abc", "0", ""];
+  const [alone, same, other, ...refused] = await optionsWithBlasThreads([
+    ["1", []],
+    ["3", ["--threads=3"]],
+    ["1", ["--threads=2"]],
+    ...bad.map((value): [string, string[]] => [value, ["--threads=2"]]),
+  ]);
+  const threadsOf = (options: Record<string, unknown> | string) =>
+    typeof options === "string" ? options : options.threads;
   // The variable alone sets the count (it used to be overwritten by the core count).
-  assertEquals(withBlasThreads("1", () => threadsOf([])), 1);
-  assertEquals(withBlasThreads("3", () => threadsOf(["--threads=3"])), 3);
-  assertThrows(
-    () => withBlasThreads("1", () => threadsOf(["--threads=2"])),
-    UsageError,
-    "--threads 2 with DEMURE_BLAS_THREADS=1: both frameworks run at one thread count; give " +
-      "--threads alone, DEMURE_BLAS_THREADS alone, or the same value",
+  assertEquals(threadsOf(alone), 1);
+  assertEquals(threadsOf(same), 3);
+  assertStringIncludes(
+    String(other),
+    "UsageError: --threads 2 with DEMURE_BLAS_THREADS=1: both frameworks run at one thread " +
+      "count; give --threads alone, DEMURE_BLAS_THREADS alone, or the same value",
   );
   // A bad value is refused as everywhere (it used to be overwritten silently).
-  for (const value of ["abc", "0", ""]) {
-    assertThrows(
-      () => withBlasThreads(value, () => threadsOf(["--threads=2"])),
-      UsageError,
-      `DEMURE_BLAS_THREADS=${value}: must be an integer in 1..256`,
-    );
-  }
+  bad.forEach((value, i) =>
+    assertStringIncludes(
+      String(refused[i]),
+      `UsageError: DEMURE_BLAS_THREADS=${value}: must be an integer in 1..256`,
+    )
+  );
 });
 
 /**

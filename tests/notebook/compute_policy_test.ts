@@ -16,8 +16,10 @@ import {
 import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
+import { requireFlagOff } from "../_flag_off.ts";
 
-Deno.env.delete("DEMURE_RERUN");
+// Refused when on, never unset here: the parallel suite's modules share this process's environment.
+requireFlagOff("DEMURE_RERUN", "tests/notebook/compute_policy_test.ts");
 
 Deno.test("notebookComputePolicy: none in full mode, quickCompute (default all) in quick mode, all with DEMURE_RERUN", () => {
   const firstSeed = (cell: PlannedCell) => cell.seed === 0;
@@ -27,7 +29,7 @@ Deno.test("notebookComputePolicy: none in full mode, quickCompute (default all) 
   assertStrictEquals(notebookComputePolicy("quick", { quickCompute: firstSeed }, false), firstSeed);
   assertEquals(notebookComputePolicy("full", {}, true), true);
   assertEquals(notebookComputePolicy("quick", { quickCompute: firstSeed }, true), true);
-  // The environment is the default: unset here, so full mode computes nothing.
+  // The environment is the default: off here (requireFlagOff above), so full mode computes nothing.
   assertEquals(notebookComputePolicy("full"), false);
 });
 

@@ -21,11 +21,13 @@ import { cellStoreOf } from "../../lib/experiments/mod.ts";
 import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
+import { requireFlagOff } from "../_flag_off.ts";
 import { explainedCell, notebookCellModel, notebookPlan } from "../../lib/notebook/plan_cells.ts";
 import { isIgnoredByGit } from "../_git_ignore.ts";
 
 await initBackend({ verbose: false });
-Deno.env.delete("DEMURE_RERUN");
+// Refused when on, never unset here: the parallel suite's modules share this process's environment.
+requireFlagOff("DEMURE_RERUN", "tests/notebook/notebook_model_test.ts");
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -206,7 +208,7 @@ Deno.test("notebookCellModel (quick): says on the page that the model is barely 
 });
 
 Deno.test("notebookCellModel (quick): a missing model is trained now, not refused (here its claim is held)", async () => {
-  // Quick mode trains what it lacks, without DEMURE_RERUN (unset in this module); training starts
+  // Quick mode trains what it lacks, without DEMURE_RERUN (off in this module); training starts
   // by taking the cell's claim, which a live process holds here, so nothing is trained. Full
   // mode would instead name the missing checkpoint (the test above).
   const plan = notebookPlan("quick");

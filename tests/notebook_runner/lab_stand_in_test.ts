@@ -14,7 +14,8 @@
  * (made to look so; `./run.sh lab` then exits 1 naming it), and ends the periodic look at the
  * server's processes.
  */
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
 import { labTestPorts, portsOf } from "./_lab_test_ports.ts";
 import { childrenOf, fakeJupyter, fakePython, freePort, running } from "./_lab_stand_ins.ts";
@@ -58,24 +59,29 @@ Deno.test("lab server: a server that exits before answering is its exit status, 
 
 Deno.test("lab server: the project's Jupyter folder comes first on JUPYTER_PATH, an inherited one after it", async () => {
   // Before, a user's own `deno` kernelspec on an inherited JUPYTER_PATH would win over the
-  // project's (Jupyter takes the first folder that holds a kernel of the name).
+  // project's (Jupyter takes the first folder that holds a kernel of the name). The inherited one
+  // is set for a process of its own: the other lab tests of the parallel suite start servers that
+  // inherit this process's environment.
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
-  const inherited = Deno.env.get("JUPYTER_PATH");
-  Deno.env.set("JUPYTER_PATH", "/elsewhere/jupyter");
   try {
     const python = await fakePython(dir, `echo "$JUPYTER_PATH" > ${dir}/jupyter_path\nexit 3`);
-    await assertRejects(
-      () => startLabServer({ projectRoot, python, port: freePort() }),
-      Error,
-      "the server exited with status 3",
+    const config = JSON.stringify({ projectRoot, python, port: freePort() });
+    const message = await evalInSubprocess<string>(
+      `import { startLabServer } from ${projectModule("lib/notebook_runner/lab_server.ts")};
+try {
+  await startLabServer(${config});
+  console.log(JSON.stringify("the server started"));
+} catch (error) {
+  console.log(JSON.stringify(error.message));
+}`,
+      { JUPYTER_PATH: "/elsewhere/jupyter" },
     );
+    assertStringIncludes(message, "the server exited with status 3");
     assertEquals(
       await Deno.readTextFile(`${dir}/jupyter_path`),
       `${projectRoot}/.jupyter:/elsewhere/jupyter\n`,
     );
   } finally {
-    if (inherited === undefined) Deno.env.delete("JUPYTER_PATH");
-    else Deno.env.set("JUPYTER_PATH", inherited);
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,23 +1,32 @@
-import { assertEquals, assertThrows } from "@std/assert";
-import { envFlag } from "../../lib/util/env_flag.ts";
+import { assertEquals } from "@std/assert";
+import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
 
-Deno.test("envFlag: 1/true on, unset/empty/0/false off, anything else names the variable", () => {
-  const name = "DEMURE_TEST_FLAG";
-  const read = (value: string | undefined) => {
-    if (value === undefined) Deno.env.delete(name);
-    else Deno.env.set(name, value);
-    try {
-      return envFlag(name);
-    } finally {
-      Deno.env.delete(name);
-    }
-  };
-  assertEquals([read("1"), read("true")], [true, true]);
-  assertEquals([read(undefined), read(""), read("0"), read("false")], [false, false, false, false]);
-  // These used to count as off without a word.
-  for (const value of ["TRUE", "yes", " 1"]) {
-    assertThrows(() => read(value), Error, `${name}=${JSON.stringify(value)}: must be 1 or true`);
+Deno.test("envFlag: 1/true on, unset/empty/0/false off, anything else names the variable", async () => {
+  // The variable is set in a process of its own: the parallel suite's files share this one's
+  // environment. Each value gives envFlag's answer, or its error's message.
+  const values = ["1", "true", null, "", "0", "false", "TRUE", "yes", " 1"];
+  const read = await evalInSubprocess<(boolean | string)[]>(
+    `import { envFlag } from ${projectModule("lib/util/env_flag.ts")};
+const read = (value) => {
+  if (value === null) Deno.env.delete("DEMURE_TEST_FLAG");
+  else Deno.env.set("DEMURE_TEST_FLAG", value);
+  try {
+    return envFlag("DEMURE_TEST_FLAG");
+  } catch (error) {
+    return error.message;
   }
+};
+console.log(JSON.stringify(${JSON.stringify(values)}.map(read)));`,
+  );
+  const rule = "must be 1 or true (on), 0 or false (off)";
+  assertEquals(read.slice(0, 2), [true, true]);
+  assertEquals(read.slice(2, 6), [false, false, false, false]);
+  // These used to count as off without a word.
+  assertEquals(read.slice(6), [
+    `DEMURE_TEST_FLAG="TRUE": ${rule}`,
+    `DEMURE_TEST_FLAG="yes": ${rule}`,
+    `DEMURE_TEST_FLAG=" 1": ${rule}`,
+  ]);
 });
 
 Deno.test("envFlag: a value with a newline or a quote is named as JSON writes it, on one line", async () => {
