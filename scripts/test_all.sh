@@ -56,7 +56,9 @@ stage notebook-types deno task --quiet check-notebooks
 # caller is also the records' setting (and this stage is faster with it: 1m49s against about 2m).
 # LIBC_FATAL_STDERR_: glibc writes its abort messages ("corrupted size vs. prev_size", "double
 # free") to the terminal when the process has one, so they missed the log CI keeps (2026-12-05).
-stage unit env DEMURE_BLAS_THREADS=1 OPENBLAS_NUM_THREADS=1 LIBC_FATAL_STDERR_=1 \
+# -u: the notebooks' on/off settings (KERNEL_FLAGS) a researcher may have exported for a notebook
+# session; the suite checks their defaults (tests/_flag_off.ts refuses a module run with one on).
+stage unit env -u DEMURE_QUICK -u DEMURE_RERUN DEMURE_BLAS_THREADS=1 OPENBLAS_NUM_THREADS=1 LIBC_FATAL_STDERR_=1 \
   deno task --quiet unit
 # One BLAS thread, like the Slurm stage's one-CPU tasks that must reproduce these cells bit for bit
 # (OpenBLAS's results can differ in the last bits between thread counts).
