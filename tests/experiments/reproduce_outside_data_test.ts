@@ -59,8 +59,11 @@ Deno.test("./run.sh reproduce outside the project: a bad file there names it, a 
     // The run reads the file itself: its error names the file and line, exit status 1.
     const header = Deno.readTextFileSync(`${folder}/tiny.inter`).split("\n")[0];
     Deno.writeTextFileSync(`${folder}/tiny.inter`, `${header}\n`);
+    // Its own results folder: the default, results/tiny-recbole, is docs/data.md's example's.
+    const results = ["--results", `${folder}/out`];
     const bad = await reproduceTask(
       ...["--quick", "--list-cells", "--dataset", `${folder}/tiny`, "--format", "recbole"],
+      ...results,
     );
     assertEquals([bad.code, bad.stdout], [1, ""], bad.stderr);
     assertStringIncludes(
@@ -70,6 +73,7 @@ Deno.test("./run.sh reproduce outside the project: a bad file there names it, a 
     // A path that does not exist: the message a missing file inside the project gets.
     const missing = await reproduceTask(
       ...["--quick", "--list-cells", "--dataset", `${folder}/nope/tiny`, "--format", "recbole"],
+      ...results,
     );
     assertEquals([missing.code, missing.stdout], [1, ""], missing.stderr);
     assertStringIncludes(
