@@ -6,6 +6,7 @@ import type { CellResult, PreparedDataset, RerunCheck } from "../lib/experiments
 import {
   checkedOption,
   reproduceOptions,
+  RESTART_FLAG,
   runPermissions,
   TASK_NAME,
   taskError,
@@ -43,7 +44,7 @@ const script = decodeURIComponent(new URL(import.meta.url).pathname);
 // to the task's permissions (reproduce_restart.ts), before the library loads in this process.
 if (restart) {
   console.error(`${TASK_NAME}: ${restart.note}`);
-  Deno.exit(await runAgain(restart.flags, script, Deno.args));
+  Deno.exit(await runAgain(restart.flags, script, [...Deno.args, RESTART_FLAG]));
 }
 // One BLAS thread per process: the environment of the records (see reproduce_workers.ts).
 if (workers > 1 && Deno.env.get("DEMURE_BLAS_THREADS") === undefined) {

@@ -147,11 +147,21 @@ const OPTIONS = {
   workers: { type: "string" },
   // Set by a main process on the workers it starts (scripts/reproduce_workers.ts).
   worker: { type: "boolean", default: false },
+  // Set by a run on itself started again with more permissions (RESTART_FLAG).
+  restarted: { type: "boolean", default: false },
 } as const;
+
+/**
+ * The flag that marks a run started again with the folders its command line names
+ * ({@linkcode ReproduceOptions.restart}; not for users): such a run never starts itself again,
+ * whatever its permissions say, so that no path Deno's check reads otherwise than expected starts
+ * processes without end.
+ */
+export const RESTART_FLAG = "--restarted";
 
 /** Parses the arguments; a bad one stops with one line naming it and status 2. */
 function parseArguments(args: readonly string[]) {
-  return checkedOption(() => parseOptions(args, OPTIONS, { hidden: ["worker"] }));
+  return checkedOption(() => parseOptions(args, OPTIONS, { hidden: ["worker", "restarted"] }));
 }
 
 /** Stops with one line naming the bad option or setting and status 2 (no stack: not a bug). */
@@ -274,17 +284,17 @@ function restartNote(needs: readonly PathNeed[]): string {
  * task's permissions (deno.json: the project folder) do not cover, named on the command line, is
  * what the user asked this run to use: the run is started again with it added (the returned
  * {@linkcode Restart}), where it stopped with "this task may not read there" and a two-step
- * recipe until 2026-12-06. Where that cannot be (a worker, whose flags its main process chose; a
- * path inside the project, such as `--results lib/x`, which the task's writes leave out on
- * purpose; a run that may not start Deno, such as `deno task report`), one line names the option,
- * the path and the flag to add, where the first access used to end in Deno's uncaught
- * `NotCapable` and a stack.
+ * recipe until 2026-12-06. Where that cannot be (`mayRestart` false: a worker, whose flags its
+ * main process chose, or a run restarted once already; a path inside the project, such as
+ * `--results lib/x`, which the task's writes leave out on purpose; a run that may not start Deno,
+ * such as `deno task report`), one line names the option, the path and the flag to add, where the
+ * first access used to end in Deno's uncaught `NotCapable` and a stack.
  */
 function checkPermissions(
   results: string | undefined,
   dataset: DatasetSpec | undefined,
   workers: number,
-  isWorker: boolean,
+  mayRestart: boolean,
 ): Restart | undefined {
   const needs: PathNeed[] = [];
   if (results !== undefined) {
@@ -303,7 +313,7 @@ function checkPermissions(
   const mayStartDeno = () =>
     Deno.permissions.querySync({ name: "run", command: deno }).state === "granted";
   if (
-    denied.length > 0 && !isWorker && denied.every((need) => outsideProject(need.path)) &&
+    denied.length > 0 && mayRestart && denied.every((need) => outsideProject(need.path)) &&
     mayStartDeno()
   ) {
     // The flags list paths with commas (and scripts/task_permissions.ts prints them for a shell):
@@ -417,7 +427,9 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     : checkedOption(() => parseRankingProtocol(values.ranking!, "--ranking"));
   const isWorker = values.worker;
   const workers = workersOption(values);
-  const restart = checkPermissions(values.results, dataset, workers, isWorker);
+  // A worker's flags are its main process's choice; a restarted run has had its one restart.
+  const mayRestart = !isWorker && !values.restarted;
+  const restart = checkPermissions(values.results, dataset, workers, mayRestart);
   const selectionWaitSeconds = selectionWait(Deno.env.get("DEMURE_SELECTION_WAIT_S"));
   try {
     blasThreads(); // the cells record it: a bad value stops here, not in every process

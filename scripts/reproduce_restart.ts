@@ -6,11 +6,12 @@
  * the first process starts the same command in a second one with them added
  * (`runPermissions`, scripts/reproduce_options.ts) and waits for it; that one starts the workers,
  * with the same flags. The task's `--allow-run` of the project's Deno (for the workers) allows it.
+ * The second process is marked (`RESTART_FLAG`): it never starts a third.
  *
  * @example
  * ```ts
  * const { restart } = reproduceOptions(Deno.args);
- * if (restart) Deno.exit(await runAgain(restart.flags, scriptPath, Deno.args));
+ * if (restart) Deno.exit(await runAgain(restart.flags, scriptPath, [...Deno.args, RESTART_FLAG]));
  * ```
  */
 

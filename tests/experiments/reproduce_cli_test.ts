@@ -151,12 +151,13 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "project folder); run scripts/reproduce.ts with that folder added to --allow-read and " +
       "--allow-write, as docs/permissions.md shows\n",
     ],
-    [
-      ["--quick", "--worker", "--dataset=/nonexistent/d.txt", "--format=sequence"],
+    // A worker, and a run that already started itself again (none starts a third process).
+    ...["--worker", "--restarted"].map((flag): [string[], string] => [
+      ["--quick", flag, "--dataset=/nonexistent/d.txt", "--format=sequence"],
       "reproduce: --dataset /nonexistent/d.txt: this task may not read there (its permissions " +
       "cover the project folder); run scripts/reproduce.ts with that folder added to " +
       "--allow-read, as docs/permissions.md shows\n",
-    ],
+    ]),
     // Permission flags list paths with commas: such a folder cannot be added.
     [
       ["--quick", "--list-cells", "--dataset=/nonexistent/a,b/tiny", "--format=recbole"],
