@@ -6,10 +6,12 @@ import type { CellResult, PreparedDataset, RerunCheck } from "../lib/experiments
 import {
   checkedOption,
   reproduceOptions,
+  RESTART_FLAG,
   RUN_FOLDERS,
+  runPermissions,
+  TASK_NAME,
   taskError,
   usageError,
-  workerDatasetReads,
 } from "./reproduce_options.ts";
 import {
   joinWorkers,
@@ -20,7 +22,7 @@ import {
   type Workers,
 } from "./reproduce_workers.ts";
 import { resolve } from "node:path";
-import { taskPermissions } from "./task_permissions.ts";
+import { runAgain } from "./reproduce_restart.ts";
 
 // `--help` and a bad option stop here, before the library (tfjs, the backends, the experiments)
 // loads: it is imported dynamically below (timings: reproduce_options.ts).
@@ -35,7 +37,16 @@ const {
   isWorker,
   workers,
   selectionWaitSeconds,
+  restart,
 } = reproduceOptions(Deno.args);
+/** This script's path, which the restarted run and the workers run. */
+const script = decodeURIComponent(new URL(import.meta.url).pathname);
+// Folders named on the command line outside the project: the same command again, with them added
+// to the task's permissions (reproduce_restart.ts), before the library loads in this process.
+if (restart) {
+  console.error(`${TASK_NAME}: ${restart.note}`);
+  Deno.exit(await runAgain(restart.flags, script, [...Deno.args, RESTART_FLAG]));
+}
 // One BLAS thread per process: the environment of the records (see reproduce_workers.ts).
 if (workers > 1 && Deno.env.get("DEMURE_BLAS_THREADS") === undefined) {
   Deno.env.set("DEMURE_BLAS_THREADS", "1");
@@ -245,26 +256,15 @@ async function importDataset({ print }: { print: boolean }): Promise<void> {
 /**
  * Starts this run's other processes (none in a worker or with one process): the same command with
  * the reproduce task's permissions (deno.json), plus `--results` and the imported dataset's files
- * (the folders a run outside the project was given, docs/permissions.md); they stop with this process
+ * outside the project (`runPermissions`: the flags a run restarted with them has too,
+ * docs/permissions.md); they stop with this process
  * (Ctrl-C or SIGTERM: the signal listener above).
  */
 function startRunWorkers(): Workers | undefined {
   if (workers <= 1) return undefined;
-  const tasks = (JSON.parse(Deno.readTextFileSync("deno.json")) as {
-    tasks: Record<string, string>;
-  }).tasks;
-  const script = decodeURIComponent(new URL(import.meta.url).pathname);
   const started = startWorkers({
     count: workers - 1,
-    runArgs: [
-      "run",
-      ...taskPermissions(
-        tasks.reproduce,
-        values.results ? [values.results] : [],
-        workerDatasetReads(dataset),
-      ),
-      script,
-    ],
+    runArgs: ["run", ...runPermissions(values.results, dataset), script],
     scriptArgs: workerArgs(Deno.args),
   });
   runWorkers = started;

@@ -33,6 +33,7 @@ import { checkResultsFolder } from "./cli/read_problem.ts";
 import { CLAIM_STALE_SECONDS, HEARTBEAT_SECONDS } from "../lib/experiments/cell_claim.ts";
 import { FILE_STOPPING } from "../lib/experiments/file_stopping.ts";
 import { RECORDS_DIR } from "../lib/experiments/records_dir.ts";
+import { taskPermissions } from "./task_permissions.ts";
 
 /**
  * The task whose run this is, which every message of it starts with (the one home of that prefix):
@@ -173,11 +174,21 @@ const OPTIONS = {
   workers: { type: "string" },
   // Set by a main process on the workers it starts (scripts/reproduce_workers.ts).
   worker: { type: "boolean", default: false },
+  // Set by a run on itself started again with more permissions (RESTART_FLAG).
+  restarted: { type: "boolean", default: false },
 } as const;
+
+/**
+ * The flag that marks a run started again with the folders its command line names
+ * ({@linkcode ReproduceOptions.restart}; not for users): such a run never starts itself again,
+ * whatever its permissions say, so that no path Deno's check reads otherwise than expected starts
+ * processes without end.
+ */
+export const RESTART_FLAG = "--restarted";
 
 /** Parses the arguments; a bad one stops with one line naming it and status 2. */
 function parseArguments(args: readonly string[]) {
-  return checkedOption(() => parseOptions(args, OPTIONS, { hidden: ["worker"] }));
+  return checkedOption(() => parseOptions(args, OPTIONS, { hidden: ["worker", "restarted"] }));
 }
 
 /** Stops with one line naming the bad option or setting and status 2 (no stack: not a bug). */
@@ -226,42 +237,130 @@ function datasetReadPaths(dataset: DatasetSpec | undefined): string[] {
   return [data, ...(dataset.features ?? []).map((feature) => feature.path)];
 }
 
+/** Whether `path` lies outside the project folder (the current one), which the task reads. */
+function outsideProject(path: string): boolean {
+  return !`${resolve(path)}/`.startsWith(`${Deno.cwd()}/`);
+}
+
 /**
  * The dataset paths the worker processes must be given: those outside the project folder, which
  * the task's own `--allow-read=.` does not cover.
  */
 export function workerDatasetReads(dataset: DatasetSpec | undefined): string[] {
-  const project = `${Deno.cwd()}/`;
-  return datasetReadPaths(dataset).filter((path) => !`${resolve(path)}/`.startsWith(project));
+  return datasetReadPaths(dataset).filter(outsideProject);
 }
 
 /**
- * Stops with one line when `--results` or a dataset file lies outside what this process may read
- * or write, or when it may not start the workers `workers` asks for: the task's permissions
- * (deno.json) cover the project folder only, and the first access would otherwise end in Deno's
- * uncaught `NotCapable` and a stack (docs/permissions.md says how to run with another folder).
+ * The permission flags of a run's processes: the reproduce task's (deno.json, their one home) with
+ * `--results` added to the reads and writes and the dataset's files outside the project
+ * ({@linkcode workerDatasetReads}) to the reads. A run whose command line names folders outside
+ * the project restarts with them ({@linkcode ReproduceOptions.restart}), and its worker processes
+ * get them, so every process of a run reads the same folders.
+ */
+export function runPermissions(
+  results: string | undefined,
+  dataset: DatasetSpec | undefined,
+): string[] {
+  const tasks = (JSON.parse(Deno.readTextFileSync("deno.json")) as {
+    tasks: Record<string, string>;
+  }).tasks;
+  return taskPermissions(
+    tasks.reproduce,
+    results === undefined ? [] : [results],
+    workerDatasetReads(dataset),
+  );
+}
+
+/**
+ * A run to start again with more permissions: the folders its command line names outside the
+ * project, which the task's permissions do not cover ({@linkcode ReproduceOptions.restart}).
+ */
+export interface Restart {
+  /** The permission flags of the restarted run ({@linkcode runPermissions}). */
+  flags: string[];
+  /** One line naming the folders added and the option of each (what the run says first). */
+  note: string;
+}
+
+/** A path named by an option, and what a run does with it. */
+interface PathNeed {
+  option: string;
+  path: string;
+  access: ("read" | "write")[];
+}
+
+/**
+ * The line saying which folders a restarted run reads (and writes) beyond its task's: `needs`,
+ * each with its option.
+ */
+function restartNote(needs: readonly PathNeed[]): string {
+  const list = (write: boolean) =>
+    needs.filter((need) => need.access.includes("write") === write)
+      .map((need) => `${need.path} (${need.option})`).join(", ");
+  const parts = [
+    ...(list(false) ? [`reads ${list(false)}`] : []),
+    ...(list(true) ? [`reads and writes ${list(true)}`] : []),
+  ];
+  return `${parts.join("; ")}: outside the project, so added to the reproduce task's permissions ` +
+    "(docs/permissions.md)";
+}
+
+/**
+ * Checks that `--results` and the dataset's files can be read (and `--results` written), and that
+ * this process may start the workers `workers` asks for. A path outside the project that the
+ * task's permissions (deno.json: the project folder) do not cover, named on the command line, is
+ * what the user asked this run to use: the run is started again with it added (the returned
+ * {@linkcode Restart}), where it stopped with "this task may not read there" and a two-step
+ * recipe until 2026-12-06. Where that cannot be (`mayRestart` false: a worker, whose flags its
+ * main process chose, or a run restarted once already; a path inside the project, such as
+ * `--results lib/x`, which the task's writes leave out on purpose; a run that may not start Deno,
+ * such as `deno task report`), one line names the option, the path and the flag to add, where the
+ * first access used to end in Deno's uncaught `NotCapable` and a stack.
  */
 function checkPermissions(
   results: string | undefined,
   dataset: DatasetSpec | undefined,
   workers: number,
-): void {
-  const needs: { option: string; path: string; access: ("read" | "write")[] }[] = [];
+  mayRestart: boolean,
+): Restart | undefined {
+  const needs: PathNeed[] = [];
   if (results !== undefined) {
     needs.push({ option: "--results", path: results, access: ["read", "write"] });
   }
   const [data, ...features] = datasetReadPaths(dataset);
   if (data !== undefined) needs.push({ option: "--dataset", path: data, access: ["read"] });
   for (const path of features) needs.push({ option: "--features", path, access: ["read"] });
-  for (const { option, path, access } of needs) {
+  for (const { option, path } of needs) {
     if (path.trim() === "") usageError(`${option}: an empty path`);
-    const denied = access.filter((name) =>
-      Deno.permissions.querySync({ name, path }).state !== "granted"
+  }
+  const deniedOf = ({ path, access }: PathNeed) =>
+    access.filter((name) => Deno.permissions.querySync({ name, path }).state !== "granted");
+  const denied = needs.filter((need) => deniedOf(need).length > 0);
+  const deno = Deno.execPath();
+  const mayStartDeno = () =>
+    Deno.permissions.querySync({ name: "run", command: deno }).state === "granted";
+  if (
+    denied.length > 0 && mayRestart && denied.every((need) => outsideProject(need.path)) &&
+    mayStartDeno()
+  ) {
+    // The flags list paths with commas (and scripts/task_permissions.ts prints them for a shell):
+    // those of runPermissions, --results and the dataset's files outside the project.
+    const unsplittable = needs.find((need) =>
+      (need.option === "--results" || outsideProject(need.path)) && /[\s,]/.test(need.path)
     );
-    if (denied.length === 0) continue;
-    const flags = access.map((name) => `--allow-${name}`).join(" and ");
+    if (unsplittable !== undefined) {
+      taskError(
+        `${unsplittable.option} ${unsplittable.path}: holds white space or a comma, which the ` +
+          "permission flags of a run outside the project cannot carry: use a path without them",
+      );
+      Deno.exit(2);
+    }
+    return { flags: runPermissions(results, dataset), note: restartNote(denied) };
+  }
+  for (const need of denied) {
+    const flags = need.access.map((name) => `--allow-${name}`).join(" and ");
     taskError(
-      `${option} ${path}: this task may not ${denied.join(" or ")} there (its ` +
+      `${need.option} ${need.path}: this task may not ${deniedOf(need).join(" or ")} there (its ` +
         `permissions cover the project folder); run scripts/reproduce.ts with that folder ` +
         `added to ${flags}, as docs/permissions.md shows`,
     );
@@ -280,10 +379,7 @@ function checkPermissions(
     );
     Deno.exit(2);
   }
-  const deno = Deno.execPath();
-  if (
-    workers > 1 && Deno.permissions.querySync({ name: "run", command: deno }).state !== "granted"
-  ) {
+  if (workers > 1 && !mayStartDeno()) {
     taskError(
       `${workers} processes (--workers, default one per core) start ${workers - 1} ` +
         `more of ${deno}, which this run may not start: add --allow-run=${deno}, or pass ` +
@@ -291,6 +387,7 @@ function checkPermissions(
     );
     Deno.exit(2);
   }
+  return undefined;
 }
 
 /** The options of a run, checked as far as they can be without the data or the plan. */
@@ -315,6 +412,12 @@ export interface ReproduceOptions {
   workers: number;
   /** `DEMURE_SELECTION_WAIT_S`: how long `--cell` waits for a selection (checked: 0..a week). */
   selectionWaitSeconds: number;
+  /**
+   * Set when the command line names folders outside the project that this process may not use:
+   * the run is to start again with them added (scripts/reproduce_restart.ts). The checks that
+   * need them (`--results` a folder, the workers' flags) are left to that run.
+   */
+  restart?: Restart;
 }
 
 /**
@@ -351,7 +454,9 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     : checkedOption(() => parseRankingProtocol(values.ranking!, "--ranking"));
   const isWorker = values.worker;
   const workers = workersOption(values);
-  checkPermissions(values.results, dataset, workers);
+  // A worker's flags are its main process's choice; a restarted run has had its one restart.
+  const mayRestart = !isWorker && !values.restarted;
+  const restart = checkPermissions(values.results, dataset, workers, mayRestart);
   const selectionWaitSeconds = selectionWait(Deno.env.get("DEMURE_SELECTION_WAIT_S"));
   try {
     blasThreads(); // the cells record it: a bad value stops here, not in every process
@@ -371,6 +476,7 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
     isWorker,
     workers,
     selectionWaitSeconds,
+    ...(restart ? { restart } : {}),
   };
 }
 

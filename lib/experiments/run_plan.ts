@@ -24,6 +24,7 @@ import { type ClaimedCellContext, runClaimedCell } from "./_claimed_cell.ts";
 import { ClaimLostError } from "./held_claim.ts";
 import { removeAbandonedModelCopies } from "./cell_model.ts";
 import { StartEstimate } from "./_start_estimate.ts";
+import { formatMinutes, openingLine } from "./_run_plan_lines.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import {
   datasetLabel,
@@ -235,10 +236,6 @@ function backboneNote(result: CellResult): string {
       `epoch ${lastWarmupEpoch(result)}): no denoising epoch beat it, so this ` +
       "run's model is its backbone's"
     : "";
-}
-
-function formatMinutes(seconds: number): string {
-  return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
 }
 
 /**
@@ -557,31 +554,6 @@ function progressLine(
 function resultText(result: CellResult): string {
   return `valid NDCG@10 ${result.valid["NDCG@10"].toFixed(4)}, best epoch ` +
     `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""}`;
-}
-
-/** The line that opens a run: the cells planned and finished, and the training they take. */
-function openingLine(
-  current: ExperimentPlan,
-  pending: number,
-  expectedSeconds: number,
-  options: RunPlanOptions,
-): string {
-  const processes = options.processes ?? 1;
-  const wall = processes > 1
-    ? `, about ${formatMinutes(expectedSeconds / processes)} of wall time in ${processes} processes`
-    : "";
-  const waiting = current.cells.some((cell) => cell.waitsFor)
-    ? "more cells appear as selections finish; "
-    : "";
-  const imported = current.cells.some((cell) => cell.dataset.kind === "file")
-    ? "; an imported dataset's cells are estimated as the synthetic benchmark's, and take " +
-      "as long as its size makes them: the time left is corrected as cells finish"
-    : "";
-  return `${current.mode} reproduction: ${current.cells.length} cells planned, ` +
-    `${current.cells.length - pending} already finished (resumed from ` +
-    `${options.resultsDir}); the planned ones take about ${formatMinutes(expectedSeconds)} of ` +
-    `training on this machine kind${wall} (${waiting}processes started on the same results ` +
-    `share the cells)${imported}`;
 }
 
 /** The cells of `current` stored now (by any process), in plan order, and the keys still to run. */

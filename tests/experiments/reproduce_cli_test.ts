@@ -142,17 +142,33 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       'reproduce: --patience: "1.5" is not an integer; see --help\n',
     ],
     // Outside the task's permissions: used to stop on Deno's uncaught NotCapable with a stack.
+    // A folder outside the project is added to them (reproduce_outside_data_test.ts), but not by
+    // a worker, whose flags its main process chose, nor inside the project, where the task
+    // writes only its results folders.
     [
-      ["--quick", "--cell=0", "--results=/nonexistent/out"],
-      "reproduce: --results /nonexistent/out: this task may not read or write there (its " +
-      "permissions cover the project folder); run scripts/reproduce.ts with that folder added " +
-      "to --allow-read and --allow-write, as docs/permissions.md shows\n",
+      ["--quick", "--cell=0", "--results=lib/out"],
+      "reproduce: --results lib/out: this task may not write there (its permissions cover the " +
+      "project folder); run scripts/reproduce.ts with that folder added to --allow-read and " +
+      "--allow-write, as docs/permissions.md shows\n",
     ],
-    [
-      ["--quick", "--dataset=/nonexistent/d.txt", "--format=sequence"],
+    // A worker, and a run that already started itself again (none starts a third process).
+    ...["--worker", "--restarted"].map((flag): [string[], string] => [
+      ["--quick", flag, "--dataset=/nonexistent/d.txt", "--format=sequence"],
       "reproduce: --dataset /nonexistent/d.txt: this task may not read there (its permissions " +
       "cover the project folder); run scripts/reproduce.ts with that folder added to " +
       "--allow-read, as docs/permissions.md shows\n",
+    ]),
+    // Permission flags list paths with commas: such a folder cannot be added.
+    [
+      ["--quick", "--list-cells", "--dataset=/nonexistent/a,b/tiny", "--format=recbole"],
+      "reproduce: --dataset /nonexistent/a,b: holds white space or a comma, which the " +
+      "permission flags of a run outside the project cannot carry: use a path without them\n",
+    ],
+    [
+      ["--quick", "--list-cells", "--dataset=tests/fixtures/byo/tiny.txt", "--format=sequence"]
+        .concat(["--results=/nonexistent/a b"]),
+      "reproduce: --results /nonexistent/a b: holds white space or a comma, which the " +
+      "permission flags of a run outside the project cannot carry: use a path without them\n",
     ],
     // A file, or a path through one: stopped at its selected.json with "Not a directory", exit 1.
     [
@@ -353,12 +369,20 @@ Deno.test("deno task report's errors name the report, not reproduce; reproduce's
         "--results, --report-only, --list-cells, --json, --cell, --dataset, --format, " +
         "--features, --ranking, --max-epochs, --patience, --first, --workers); see --help\n",
       ],
+      // The report task may not start Deno: it cannot run again with the folder added.
       [
         ["--results=/nonexistent"],
         2,
         "--results /nonexistent: this task may not read or write there (its permissions cover " +
         "the project folder); run scripts/reproduce.ts with that folder added to --allow-read " +
         "and --allow-write, as docs/permissions.md shows\n",
+      ],
+      [
+        ["--dataset=/nonexistent/d.txt", "--format=sequence"],
+        2,
+        "--dataset /nonexistent/d.txt: this task may not read there (its permissions cover the " +
+        "project folder); run scripts/reproduce.ts with that folder added to --allow-read, as " +
+        "docs/permissions.md shows\n",
       ],
       [
         [`--results=${folder}`],
@@ -604,9 +628,18 @@ Deno.test("reproduce on data and results outside the project: its workers read t
       "no results folder",
     );
 
-    // Without DEMURE_BLAS_THREADS, each of the two processes takes one BLAS thread.
-    const run = await runDeno(["run", ...flags, script, ...args], {}, ["DEMURE_BLAS_THREADS"]);
+    // Without DEMURE_BLAS_THREADS, each of the two processes takes one BLAS thread. Run with the
+    // task's own flags (./run.sh reproduce): it runs again with the folders the command line names
+    // added, and its worker gets them too (until 2026-12-06 it stopped: "may not read there").
+    const words = taskCommand("reproduce").split(/\s+/);
+    const run = await runDeno([...words.slice(words.indexOf("run")), ...args], {}, [
+      "DEMURE_BLAS_THREADS",
+    ]);
     assertEquals(run.code, 0, run.stdout + run.stderr);
+    assertStringIncludes(
+      run.stderr,
+      `reproduce: reads ${folder}/data (--dataset); reads and writes ${folder}/out (--results)`,
+    );
     assertStringIncludes(
       run.stdout,
       "2 processes share the cells (this one and workers 2..2), 1 BLAS thread(s) each\n",

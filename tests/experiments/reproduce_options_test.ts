@@ -6,6 +6,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import {
   REPORT_USAGE,
   reproduceOptions,
+  runPermissions,
   USAGE,
   workerDatasetReads,
 } from "../../scripts/reproduce_options.ts";
@@ -83,6 +84,34 @@ Deno.test("workerDatasetReads: the data outside the project, a RecBole base path
   // A base path without a folder is in the current folder, the project itself: nothing to add.
   assertEquals(workerDatasetReads(dataset("recbole", "tiny")), []);
   assertEquals(workerDatasetReads(undefined), []);
+});
+
+Deno.test("runPermissions: the reproduce task's flags plus exactly the folders the command line names", () => {
+  const task = (JSON.parse(Deno.readTextFileSync("deno.json")) as {
+    tasks: Record<string, string>;
+  }).tasks.reproduce;
+  const words = task.split(/\s+/);
+  const taskFlags = words.slice(words.indexOf("run") + 1, -1);
+  const flags = runPermissions("/scratch/out", {
+    kind: "file",
+    path: "/elsewhere/data/shop",
+    format: "recbole",
+    features: [{ name: "image", path: "/other/image.txt" }, { name: "text", path: "data/t.txt" }],
+  });
+  // The run that starts again with them and its workers get these: the task's flags, with the
+  // results folder read and written, the data's folder and the feature file outside read.
+  const changed = (name: string) =>
+    flags.find((flag) => flag.startsWith(`${name}=`))!.slice(
+      taskFlags.find((flag) => flag.startsWith(`${name}=`))!.length,
+    );
+  assertEquals(changed("--allow-read"), ",/scratch/out,/elsewhere/data,/other/image.txt");
+  assertEquals(changed("--allow-write"), ",/scratch/out");
+  assertEquals(
+    flags.filter((flag) => !/^--allow-(read|write)=/.test(flag)),
+    taskFlags.filter((flag) => !/^--allow-(read|write)=/.test(flag)),
+  );
+  // Nothing named: the task's own flags.
+  assertEquals(runPermissions(undefined, undefined), taskFlags);
 });
 
 Deno.test("reproduceOptions: --quick is the quick mode, else full; a dataset without --features has no features", () => {

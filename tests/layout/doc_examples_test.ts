@@ -30,32 +30,78 @@ const documents = [
     .sort(),
 ];
 
+/**
+ * The folders under `results/` that `code` names (`"results/tiny-recbole/quick"`: `tiny-recbole`),
+ * where an example may train and keep a model.
+ */
+function resultsFoldersNamed(code: string): string[] {
+  return [...code.matchAll(/["'`](?:\.\/)?results\/([^"'`/]+)/g)].map((match) => match[1]);
+}
+
+Deno.test("resultsFoldersNamed: the folders under results/ an example names", () => {
+  assertEquals(
+    resultsFoldersNamed('x({ resultsDir: "results/tiny-recbole/quick" }); y("./results/a");'),
+    ["tiny-recbole", "a"],
+  );
+  assertEquals(resultsFoldersNamed('const results = "data/results/x";'), []);
+});
+
 Deno.test("the ```ts examples of README.md and docs/ run as written from the project folder", async () => {
   let ran = 0;
-  for (const document of documents) {
-    for (const { line, code } of typeScriptBlocks(Deno.readTextFileSync(`${root}${document}`))) {
-      const script = `${root}.doc-example-${crypto.randomUUID().slice(0, 8)}.ts`;
-      Deno.writeTextFileSync(script, code);
-      try {
-        const output = await new Deno.Command(Deno.execPath(), {
-          args: ["run", "-A", script],
-          cwd: root,
-          env: { DEMURE_BLAS_THREADS: "1" },
-          stdin: "null",
-          stdout: "piped",
-          stderr: "piped",
-        }).output();
-        const stderr = new TextDecoder().decode(output.stderr);
-        assertEquals(output.code, 0, `${document}:${line}: the example failed\n${stderr}`);
-      } finally {
-        Deno.removeSync(script);
+  // docs/data.md's explanation example trains into results/tiny-recbole/quick/models/: a folder an
+  // example names under results/ that was not there before is removed after (no other test uses
+  // results/tiny-recbole). It used to stay in the checkout after every test run.
+  const made = new Set<string>();
+  try {
+    await runExamples();
+  } finally {
+    for (const folder of made) {
+      if (exists(`${root}results/${folder}`)) {
+        Deno.removeSync(`${root}results/${folder}`, { recursive: true });
       }
-      ran += 1;
     }
   }
   // docs/data.md's example at least: a parser that found none would pass vacuously.
   assert(ran >= 1, "no ```ts example found");
+
+  async function runExamples() {
+    for (const document of documents) {
+      for (const { line, code } of typeScriptBlocks(Deno.readTextFileSync(`${root}${document}`))) {
+        for (const folder of resultsFoldersNamed(code)) {
+          if (!exists(`${root}results/${folder}`)) made.add(folder);
+        }
+        const script = `${root}.doc-example-${crypto.randomUUID().slice(0, 8)}.ts`;
+        Deno.writeTextFileSync(script, code);
+        try {
+          const output = await new Deno.Command(Deno.execPath(), {
+            args: ["run", "-A", script],
+            cwd: root,
+            env: { DEMURE_BLAS_THREADS: "1" },
+            stdin: "null",
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          const stderr = new TextDecoder().decode(output.stderr);
+          assertEquals(output.code, 0, `${document}:${line}: the example failed\n${stderr}`);
+        } finally {
+          Deno.removeSync(script);
+        }
+        ran += 1;
+      }
+    }
+  }
 });
+
+/** Whether anything is at `path`. */
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
 
 /** `deno doc --json` of `modules`: per module, its symbols (with their doc comments). */
 async function docJson(modules: string[]): Promise<Record<string, unknown>> {

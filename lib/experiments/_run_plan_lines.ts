@@ -1,0 +1,53 @@
+/**
+ * Lines the plan runner (`run_plan.ts`) prints about a run as a whole, built from plain values so
+ * that their wording is testable without running a plan. Private to the plan runner.
+ */
+import type { ExperimentPlan } from "./plan_types.ts";
+
+/** Seconds as the runner's lines say them: whole seconds under 90, else minutes to a tenth. */
+export function formatMinutes(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
+}
+
+/**
+ * The line that opens a run (and a report, which runs no cell): the cells planned and finished,
+ * and the training the rest take. With nothing left it says so: it read "16 cells planned, 16
+ * already finished ...; the planned ones take about 0 s of training on this machine kind ..." at
+ * the end of every finished run (the report's), where no cell was planned to train.
+ *
+ * @example
+ * ```ts
+ * openingLine(plan, 0, 0, { resultsDir: "results/quick" });
+ * // "quick reproduction: 16 cells planned, all 16 finished (stored in results/quick): nothing
+ * //  left to train"
+ * ```
+ */
+export function openingLine(
+  current: ExperimentPlan,
+  pending: number,
+  expectedSeconds: number,
+  options: { resultsDir: string; processes?: number },
+): string {
+  const planned = `${current.mode} reproduction: ${current.cells.length} cells planned`;
+  if (pending === 0) {
+    const stored = current.cells.length === 0
+      ? ""
+      : `, all ${current.cells.length} finished (stored in ${options.resultsDir})`;
+    return `${planned}${stored}: nothing left to train`;
+  }
+  const processes = options.processes ?? 1;
+  const wall = processes > 1
+    ? `, about ${formatMinutes(expectedSeconds / processes)} of wall time in ${processes} processes`
+    : "";
+  const waiting = current.cells.some((cell) => cell.waitsFor)
+    ? "more cells appear as selections finish; "
+    : "";
+  const imported = current.cells.some((cell) => cell.dataset.kind === "file")
+    ? "; an imported dataset's cells are estimated as the synthetic benchmark's, and take " +
+      "as long as its size makes them: the time left is corrected as cells finish"
+    : "";
+  return `${planned}, ${current.cells.length - pending} already finished (resumed from ` +
+    `${options.resultsDir}); the planned ones take about ${formatMinutes(expectedSeconds)} of ` +
+    `training on this machine kind${wall} (${waiting}processes started on the same results ` +
+    `share the cells)${imported}`;
+}

@@ -1,0 +1,41 @@
+/**
+ * The runner's line about a run as a whole (lib/experiments/_run_plan_lines.ts): a finished run's
+ * last line (its report's) said "16 cells planned, 16 already finished ...; the planned ones take
+ * about 0 s of training" when nothing was left to train.
+ */
+import { assertEquals } from "@std/assert";
+import { openingLine } from "../../lib/experiments/_run_plan_lines.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+
+const plan = planExperiments("quick");
+const cells = plan.cells.length;
+
+Deno.test("openingLine: every cell finished says that nothing is left to train", () => {
+  assertEquals(
+    openingLine(plan, 0, 0, { resultsDir: "results/quick", processes: 2 }),
+    `quick reproduction: ${cells} cells planned, all ${cells} finished (stored in ` +
+      "results/quick): nothing left to train",
+  );
+  // A plan of no cells (a stage whose cells all wait): "0 cells planned, all 0 finished" is odd.
+  assertEquals(
+    openingLine({ ...plan, cells: [] }, 0, 0, { resultsDir: "results/x" }),
+    "quick reproduction: 0 cells planned: nothing left to train",
+  );
+});
+
+Deno.test("openingLine: cells left keep the count resumed and the training they take", () => {
+  // The selection's configurations wait for their trials in the quick plan: said too.
+  assertEquals(
+    openingLine(plan, 3, 120, { resultsDir: "results/quick", processes: 2 }),
+    `quick reproduction: ${cells} cells planned, ${cells - 3} already finished (resumed from ` +
+      "results/quick); the planned ones take about 2.0 min of training on this machine kind, " +
+      "about 60 s of wall time in 2 processes (" +
+      (plan.cells.some((cell) => cell.waitsFor) ? "more cells appear as selections finish; " : "") +
+      "processes started on the same results share the cells)",
+  );
+  // Cells left whose training is reused from the same run: 0 s, but not "nothing left".
+  assertEquals(
+    openingLine(plan, 1, 0, { resultsDir: "results/quick" }).includes("take about 0 s"),
+    true,
+  );
+});
