@@ -266,6 +266,16 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "reproduce: --patience 0: TrainerConfig.patience is 0; allowed: an integer >= 1; see --help\n",
     ],
     [
+      [
+        "--list-cells",
+        "--dataset=tests/fixtures/byo/tiny.txt",
+        "--format=sequence",
+        "--max-epochs=0",
+      ],
+      "reproduce: --max-epochs 0: TrainerConfig.maxEpochs is 0; allowed: an integer >= 1; " +
+      "see --help\n",
+    ],
+    [
       ["--dataset=d.txt", "--format=sequence", "--first=movielens"],
       "reproduce: --first: only for the embedded datasets, not with --dataset; see --help\n",
     ],
@@ -408,6 +418,15 @@ Deno.test("report or verification of the records with options none of their cell
 
 /** Runs scripts/reproduce.ts with `args` in a folder of records (records are found by path). */
 async function reproduceInRecordsCopy(prepare: (records: string) => void, ...args: string[]) {
+  return await reproduceInRecordsCopyWith({}, prepare, ...args);
+}
+
+/** {@linkcode reproduceInRecordsCopy} with `env` added to the environment. */
+async function reproduceInRecordsCopyWith(
+  env: Record<string, string>,
+  prepare: (records: string) => void,
+  ...args: string[]
+) {
   const cwd = await Deno.makeTempDir({ prefix: "records_copy_" });
   try {
     const records = `${cwd}/results-of-record/full`;
@@ -419,6 +438,7 @@ async function reproduceInRecordsCopy(prepare: (records: string) => void, ...arg
     const output = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--config", `${root}deno.json`, `${root}scripts/reproduce.ts`, ...args],
       cwd,
+      env,
       stdin: "null",
     }).output();
     return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
@@ -433,6 +453,10 @@ Deno.test("records that store no cell yet (a fresh plan), or only selection tria
   const fresh = await reproduceInRecordsCopy(() => {}, "--report-only");
   assertEquals(fresh.code, 0, fresh.stderr);
   assertStringIncludes(fresh.stdout, "wrote results/full/summary.md");
+  // The README's tables are the records' (of the default options); every cell is missing, of
+  // every seed alike: no seed is named as the one not run.
+  assertStringIncludes(fresh.stdout, "      README.md tables (");
+  assert(!fresh.stdout.includes("No cell of seed"), fresh.stdout);
   const plan = planExperiments("full");
   const trial = plan.cells.find((cell) => cell.trial !== undefined)!;
   const selecting = await reproduceInRecordsCopy((records) => {
@@ -446,6 +470,53 @@ Deno.test("records that store no cell yet (a fresh plan), or only selection tria
   assertStringIncludes(selecting.stdout, "verifying 0 cells against results-of-record/full");
 });
 
+Deno.test("fresh records: reported without the README under other --seeds, verified, and a claim is no cell", async () => {
+  const plan = planExperiments("full");
+  // Other --seeds are no records' tables: the README keeps the default options' tables.
+  const seedZero = await reproduceInRecordsCopy(() => {}, "--report-only", "--seeds=0");
+  assertEquals(seedZero.code, 0, seedZero.stderr);
+  assertStringIncludes(seedZero.stdout, "wrote results/full/summary.md");
+  assert(!seedZero.stdout.includes("README.md"), seedZero.stdout);
+  // Records with no cell at all are no records "of other options": verified (nothing), exit 0.
+  const verified = await reproduceInRecordsCopy(() => {}, "--workers=1");
+  assertEquals(verified.code, 0, verified.stderr);
+  assertStringIncludes(verified.stdout, "verifying 0 cells against results-of-record/full");
+  // Only .json files are cells: the claim of a cell running elsewhere is none.
+  const stray = await reproduceInRecordsCopy((records) => {
+    const claim = { pid: 1, hostname: "elsewhere", since: "now", job: "7_3" };
+    const store = new ResultStore(cellsDirectory(records));
+    Deno.writeTextFileSync(store.claimPathOf(plan.cells[0].key), JSON.stringify(claim));
+  }, "--report-only");
+  assertEquals(stray.code, 0, stray.stderr);
+  assertStringIncludes(stray.stdout, "wrote results/full/summary.md");
+});
+
+Deno.test("reproduce --workers 2 keeps a DEMURE_BLAS_THREADS the user set, and one process starts no worker", async () => {
+  // The verification of records holding only a selection trial: it starts its workers and
+  // verifies nothing, trains nothing.
+  const plan = planExperiments("full");
+  const trial = plan.cells.find((cell) => cell.trial !== undefined)!;
+  const storeTrial = (records: string) =>
+    new ResultStore(cellsDirectory(records)).put(
+      trial.key,
+      settingsOf(plan, trial),
+      storedCellResult(),
+    );
+  // The workers' permissions are the reproduce task's, read from deno.json where the run is.
+  const two = await reproduceInRecordsCopyWith({ DEMURE_BLAS_THREADS: "2" }, (records) => {
+    storeTrial(records);
+    Deno.copyFileSync(`${root}deno.json`, `${records}/../../deno.json`);
+  }, "--workers=2");
+  assertEquals(two.code, 0, two.stderr);
+  assertStringIncludes(
+    two.stdout,
+    "2 processes share the cells (this one and workers 2..2), 2 BLAS thread(s) each\n",
+  );
+  const one = await reproduceInRecordsCopy(storeTrial, "--workers=1");
+  assertEquals(one.code, 0, one.stderr);
+  assert(!one.stdout.includes("processes share"), one.stdout);
+});
+
 Deno.test("--first orders a --select run into the records: it gets past the --first check", async () => {
   // Only the verification (no --select) is refused --first. A broken selected.json stops the run
   // at its next step, before any training: the line is that file's, not --first's.
@@ -456,6 +527,8 @@ Deno.test("--first orders a --select run into the records: it gets past the --fi
   );
   assertEquals(code, 1, stderr);
   assertStringIncludes(stderr, "reproduce: results-of-record/full/selected.json: ");
+  // Named once: the file's own error names it, and is not prefixed with it again.
+  assertEquals(stderr.split("selected.json").length, 2, stderr);
   assert(!stderr.includes("--first"), stderr);
 });
 
@@ -618,6 +691,9 @@ Deno.test("reproduce on data and results outside the project: its workers read t
     assertEquals(run.stdout.includes("[worker 3]"), false, run.stdout);
     assertStringIncludes(run.stdout, "dataset tiny\n");
     assertEquals(run.stdout.includes("[worker 2] dataset "), false, run.stdout);
+    // The kernel set too: the first process prints it, the worker (on the same machine) does not.
+    assertStringIncludes(run.stdout, "\nOpenBLAS kernels: ");
+    assertEquals(run.stdout.includes("[worker 2] OpenBLAS kernels"), false, run.stdout);
     assert(Deno.statSync(`${folder}/out/summary.md`).isFile);
   } finally {
     await Deno.remove(folder, { recursive: true });
