@@ -835,3 +835,57 @@ Deno.test("reproduce: a --max-epochs that an imported file's Demure warm-up outl
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("reproduce --report-only does not check the warm-up against --max-epochs: it trains nothing", async () => {
+  // The warm-up check is for runs that train; a report of a folder run with those options got
+  // the warm-up's refusal (exit 2) in place of the folder's own state.
+  const folder = await Deno.makeTempDir({ prefix: "reproduce_report_short_warmup_" });
+  try {
+    const { code, stdout, stderr } = await runDeno([
+      "run",
+      ...taskPermissions(taskCommand("reproduce"), [folder]),
+      taskCommand("reproduce").split(/\s+/).at(-1)!,
+      ...["--report-only", "--quick", "--seeds=0", "--max-epochs=1"],
+      ...["--dataset=tests/fixtures/byo/tiny.txt", "--format=sequence"],
+      ...["--results", `${folder}/results`],
+    ]);
+    assertEquals(
+      [code, stdout, stderr],
+      [1, "", `report: ${folder}/results holds no finished cell of the quick plan\n`],
+    );
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("reproduce and its report on cells of imported files that changed since: one line, exit 1, no stack", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "reproduce_stale_cells_" });
+  try {
+    Deno.mkdirSync(`${folder}/data`);
+    for (const file of ["tiny.inter", "tiny.item"]) {
+      Deno.copyFileSync(`${root}tests/fixtures/byo/${file}`, `${folder}/data/${file}`);
+    }
+    const run = (...args: string[]) =>
+      runDeno([
+        "run",
+        ...taskPermissions(taskCommand("reproduce"), [folder]),
+        taskCommand("reproduce").split(/\s+/).at(-1)!,
+        ...["--quick", "--seeds=0", "--dataset", `${folder}/data/tiny`, "--format=recbole"],
+        ...["--results", `${folder}/results`, ...args],
+      ]);
+    const stored = await run("--cell=quick/tiny/Pop/seed=0");
+    assertEquals(stored.code, 0, stored.stderr);
+    // One more user: other data under the same path.
+    const more = ["u99\ti00\t1", "u99\ti01\t2", "u99\ti02\t3", "u99\ti03\t4", "u99\ti04\t5"];
+    Deno.writeTextFileSync(`${folder}/data/tiny.inter`, more.join("\n") + "\n", { append: true });
+    for (const [args, task] of [[["--report-only"], "report"], [["--workers=1"], "reproduce"]]) {
+      const { code, stderr } = await run(...args);
+      assertEquals(code, 1, stderr);
+      assert(stderr.startsWith(`${task}: ${folder}/results/cells/`), stderr);
+      assertStringIncludes(stderr, "was computed on tiny: 48 users");
+      assertEquals(stderr.trimEnd().split("\n").length, 1, stderr);
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
