@@ -481,6 +481,17 @@ Deno.test("fresh records: reported without the README under other --seeds, verif
   const verified = await reproduceInRecordsCopy(() => {}, "--workers=1");
   assertEquals(verified.code, 0, verified.stderr);
   assertStringIncludes(verified.stdout, "verifying 0 cells against results-of-record/full");
+  // --all lists each cell it cannot verify for want of a record; cells that wait for a
+  // selection are none of its candidates.
+  const all = await reproduceInRecordsCopy(() => {}, "--all", "--workers=1");
+  assertEquals(all.code, 0, all.stderr);
+  const unverified = all.stdout.split("\n").filter((line) => line.startsWith("not verified"));
+  const candidates = plan.cells.filter((cell) => !cell.waitsFor);
+  assert(candidates.length < plan.cells.length);
+  assertEquals(
+    unverified,
+    candidates.map((cell) => `not verified (no record yet): ${cell.key}`),
+  );
   // Only .json files are cells: the claim of a cell running elsewhere is none.
   const stray = await reproduceInRecordsCopy((records) => {
     const claim = { pid: 1, hostname: "elsewhere", since: "now", job: "7_3" };
@@ -878,9 +889,15 @@ Deno.test("reproduce and its report on cells of imported files that changed sinc
     // One more user: other data under the same path.
     const more = ["u99\ti00\t1", "u99\ti01\t2", "u99\ti02\t3", "u99\ti03\t4", "u99\ti04\t5"];
     Deno.writeTextFileSync(`${folder}/data/tiny.inter`, more.join("\n") + "\n", { append: true });
-    for (const [args, task] of [[["--report-only"], "report"], [["--workers=1"], "reproduce"]]) {
-      const { code, stderr } = await run(...args);
+    // With workers too: the data is checked before they start (each would stop on it).
+    const commands = [[["--report-only"], "report"], [["--workers=1"], "reproduce"], [
+      ["--workers=2"],
+      "reproduce",
+    ]] as const;
+    for (const [args, task] of commands) {
+      const { code, stdout, stderr } = await run(...args);
       assertEquals(code, 1, stderr);
+      assert(!stdout.includes("processes share"), stdout);
       assert(stderr.startsWith(`${task}: ${folder}/results/cells/`), stderr);
       assertStringIncludes(stderr, "was computed on tiny: 48 users");
       assertEquals(stderr.trimEnd().split("\n").length, 1, stderr);
