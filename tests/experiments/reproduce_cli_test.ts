@@ -6,7 +6,7 @@
  * imports (its options module, `scripts/reproduce_options.ts`) reach no tfjs and no library barrel,
  * which it imports dynamically once the options are valid.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 import { canMakeImmutable, setImmutable } from "../_immutable.ts";
 import { recordResultsPlan } from "../../lib/experiments/cell_command.ts";
@@ -526,6 +526,42 @@ Deno.test("reproduce --workers 2 keeps a DEMURE_BLAS_THREADS the user set, and o
   const one = await reproduceInRecordsCopy(storeTrial, "--workers=1");
   assertEquals(one.code, 0, one.stderr);
   assert(!one.stdout.includes("processes share"), one.stdout);
+});
+
+Deno.test("the verification reruns the longest recorded cells first and reports each against its record, exit 1 on a difference", async () => {
+  // Records without a selection: the main-table subset is the four Pop and ItemKNN cells (the
+  // neural ones wait), each a few seconds. Their recorded training times set the order, which
+  // interleaves the datasets (the plan's order and a by-dataset order are both other orders).
+  const plan = planExperiments("full");
+  const seconds = new Map([
+    ["full/Synthetic/ItemKNN/seed=0", 4],
+    ["full/MovieLens/Pop/seed=0", 3],
+    ["full/Synthetic/Pop/seed=0", 2],
+    ["full/MovieLens/ItemKNN/seed=0", 1],
+  ]);
+  const { code, stdout, stderr } = await reproduceInRecordsCopy((records) => {
+    const store = new ResultStore(cellsDirectory(records));
+    for (const [key, trainSeconds] of seconds) {
+      const cell = plan.cells.find((c) => c.key === key)!;
+      store.put(key, settingsOf(plan, cell), { ...storedCellResult(), trainSeconds });
+    }
+  }, "--workers=1");
+  // The records' NDCG@10 is the stub's 0.1: every rerun differs from it.
+  assertEquals(code, 1, stderr);
+  assertStringIncludes(stdout, "verifying 4 cells against results-of-record/full");
+  const started = stdout.split("\n").filter((line) => /^\[\d\] /.test(line));
+  assertEquals(
+    started.map((line) => line.slice(0, line.indexOf(":"))),
+    [...seconds.keys()].map((key, i) => `[${i + 1}] ${key}`),
+  );
+  for (const key of seconds.keys()) {
+    assertMatch(stdout, new RegExp(`\n${key} \\| differs[^|]*\\| 0\\.1000 \\| `));
+  }
+  assertStringIncludes(
+    stdout,
+    "\n0 of 4 reruns match their records (0 bit-identical); 0 without a record\n",
+  );
+  assertStringIncludes(stdout, "wrote results/full/summary.md");
 });
 
 Deno.test("--first orders a --select run into the records: it gets past the --first check", async () => {
