@@ -913,15 +913,28 @@ Deno.test("reproduce and its report on cells of imported files that changed sinc
       Deno.copyFileSync(`${root}tests/fixtures/byo/${file}`, `${folder}/data/${file}`);
     }
     const run = (...args: string[]) =>
-      runDeno([
-        "run",
-        ...taskPermissions(taskCommand("reproduce"), [folder]),
-        taskCommand("reproduce").split(/\s+/).at(-1)!,
-        ...["--quick", "--seeds=0", "--dataset", `${folder}/data/tiny`, "--format=recbole"],
-        ...["--results", `${folder}/results`, ...args],
-      ]);
+      runDeno(
+        [
+          "run",
+          ...taskPermissions(taskCommand("reproduce"), [folder]),
+          taskCommand("reproduce").split(/\s+/).at(-1)!,
+          ...["--quick", "--seeds=0", "--dataset", `${folder}/data/tiny`, "--format=recbole"],
+          ...["--results", `${folder}/results`, ...args],
+        ],
+        {},
+        ["DEMURE_BLAS_THREADS"],
+      );
     const stored = await run("--cell=quick/tiny/Pop/seed=0");
     assertEquals(stored.code, 0, stored.stderr);
+    // One process, DEMURE_BLAS_THREADS unset: the cell ran on the core count, as the variable
+    // says (only the processes of --workers 2 and more default to one thread each).
+    const cell = JSON.parse(
+      Deno.readTextFileSync(`${folder}/results/cells/quick__tiny__Pop__seed=0.json`),
+    );
+    assertEquals(
+      JSON.stringify(cell).match(/"blasThreads":(\d+)/)?.[1],
+      String(navigator.hardwareConcurrency),
+    );
     // One more user: other data under the same path.
     const more = ["u99\ti00\t1", "u99\ti01\t2", "u99\ti02\t3", "u99\ti03\t4", "u99\ti04\t5"];
     Deno.writeTextFileSync(`${folder}/data/tiny.inter`, more.join("\n") + "\n", { append: true });
