@@ -395,7 +395,13 @@ Deno.test("reproduce --list-cells: the cost line sums the listed estimates, in h
     for (const mode of [["--quick"], ["--seeds=0"], []]) {
       const args = [...mode, "--results", `${parent}/results`];
       const { cells, seeds, imported } = JSON.parse(await list(...args, "--json")) as {
-        cells: { key: string; seed: number; estimatedSeconds: number; waitSeconds?: number }[];
+        cells: {
+          key: string;
+          seed: number;
+          estimatedSeconds: number;
+          waitSeconds?: number;
+          stage?: number;
+        }[];
         seeds: number[];
         imported: boolean;
       };
@@ -406,7 +412,18 @@ Deno.test("reproduce --list-cells: the cost line sums the listed estimates, in h
       const task = (c: { estimatedSeconds: number; waitSeconds?: number }) =>
         (c.waitSeconds ?? 0) + c.estimatedSeconds;
       const longest = Math.max(...cells.map(task));
-      const line = (await list(...args)).trimEnd().split("\n").at(-1)!;
+      const listing = (await list(...args)).trimEnd().split("\n");
+      const line = listing.at(-1)!;
+      // Each cell's line: index, state, estimate, key, and the stage of a cell that waits.
+      assertEquals(
+        listing.slice(1, -1),
+        cells.map((c, i) =>
+          `${i}\tpending\t~${c.estimatedSeconds} s\t${c.key}` +
+          (c.waitSeconds === undefined
+            ? ""
+            : `\t(stage ${c.stage}: starts after its selection, ~${c.waitSeconds} s)`)
+        ),
+      );
       // The wait is named when the longest task has one.
       const waits = cells.filter((c) => task(c) === longest).some((c) => (c.waitSeconds ?? 0) > 0);
       assertEquals(line.endsWith(", with its wait for its selection"), waits, line);
