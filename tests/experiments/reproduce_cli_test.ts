@@ -742,6 +742,8 @@ Deno.test("reproduce on data and results outside the project: its workers read t
     assertStringIncludes(run.stdout, "\nOpenBLAS kernels: ");
     assertEquals(run.stdout.includes("[worker 2] OpenBLAS kernels"), false, run.stdout);
     assert(Deno.statSync(`${folder}/out/summary.md`).isFile);
+    // The folder's plan, which later runs, reports and --cell tasks check theirs against.
+    assert(Deno.statSync(`${folder}/out/plan.json`).isFile);
   } finally {
     await Deno.remove(folder, { recursive: true });
   }
@@ -926,6 +928,8 @@ Deno.test("reproduce and its report on cells of imported files that changed sinc
       );
     const stored = await run("--cell=quick/tiny/Pop/seed=0");
     assertEquals(stored.code, 0, stored.stderr);
+    // The cell prints its data's statistics itself: once, not again on reading --dataset.
+    assertEquals(stored.stdout.split("dataset tiny\n").length, 2, stored.stdout);
     // One process, DEMURE_BLAS_THREADS unset: the cell ran on the core count, as the variable
     // says (only the processes of --workers 2 and more default to one thread each).
     const cell = JSON.parse(
