@@ -442,6 +442,20 @@ Deno.test("reproduce --list-cells: the cost line sums the listed estimates, in h
     // And the line with a wait and without one.
     assertEquals(new Set(waited).size, 2, waited.join(", "));
     assertEquals([...Deno.readDirSync(parent)], [], "listing writes nothing");
+    // A trial whose same run is recorded is listed as stored without training, naming that run.
+    const quick = planExperiments("quick");
+    const trial = quick.cells.find((c) => c.trial !== undefined && c.sameAs !== undefined)!;
+    new ResultStore(cellsDirectory(`${parent}/reuse`)).put(
+      trial.sameAs!,
+      settingsOf(quick, trial),
+      storedCellResult(),
+    );
+    const reuse = (await list("--quick", "--results", `${parent}/reuse`)).split("\n");
+    assertEquals(
+      reuse.find((text) => text.startsWith(`${quick.cells.indexOf(trial)}\t`)),
+      `${quick.cells.indexOf(trial)}\tpending\t~0 s\t${trial.key}` +
+        `\t(the same run as ${trial.sameAs}: stored without training)`,
+    );
     // The full plan over the results of record, every cell finished: the last line says so.
     const finished = (await list()).trimEnd().split("\n");
     assertEquals(finished.slice(1, -1).every((line) => line.split("\t")[1] === "finished"), true);
