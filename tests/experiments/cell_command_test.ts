@@ -390,15 +390,44 @@ Deno.test("reproduce --list-cells: the cost line sums the listed estimates, in h
   const parent = Deno.makeTempDirSync();
   try {
     const shown: string[] = [];
+    const waited: boolean[] = [];
     // A fresh folder: every cell of the plan is still to run.
     for (const mode of [["--quick"], ["--seeds=0"], []]) {
       const args = [...mode, "--results", `${parent}/results`];
-      const { cells } = JSON.parse(await list(...args, "--json")) as {
-        cells: { key: string; estimatedSeconds: number; waitSeconds?: number }[];
+      const { cells, seeds, imported } = JSON.parse(await list(...args, "--json")) as {
+        cells: {
+          key: string;
+          seed: number;
+          estimatedSeconds: number;
+          waitSeconds?: number;
+          stage?: number;
+        }[];
+        seeds: number[];
+        imported: boolean;
       };
+      // The plan's seeds, given or not (a cluster submission reads them), of the embedded data.
+      assertEquals(seeds, mode[0] === "--seeds=0" ? [0] : [...new Set(cells.map((c) => c.seed))]);
+      assertEquals(imported, false);
       const training = cells.reduce((sum, cell) => sum + cell.estimatedSeconds, 0);
-      const longest = Math.max(...cells.map((c) => (c.waitSeconds ?? 0) + c.estimatedSeconds));
-      const line = (await list(...args)).trimEnd().split("\n").at(-1)!;
+      const task = (c: { estimatedSeconds: number; waitSeconds?: number }) =>
+        (c.waitSeconds ?? 0) + c.estimatedSeconds;
+      const longest = Math.max(...cells.map(task));
+      const listing = (await list(...args)).trimEnd().split("\n");
+      const line = listing.at(-1)!;
+      // Each cell's line: index, state, estimate, key, and the stage of a cell that waits.
+      assertEquals(
+        listing.slice(1, -1),
+        cells.map((c, i) =>
+          `${i}\tpending\t~${c.estimatedSeconds} s\t${c.key}` +
+          (c.waitSeconds === undefined
+            ? ""
+            : `\t(stage ${c.stage}: starts after its selection, ~${c.waitSeconds} s)`)
+        ),
+      );
+      // The wait is named when the longest task has one.
+      const waits = cells.filter((c) => task(c) === longest).some((c) => (c.waitSeconds ?? 0) > 0);
+      assertEquals(line.endsWith(", with its wait for its selection"), waits, line);
+      waited.push(waits);
       assertStringIncludes(
         line,
         `# ${cells.length} cells to run: about ${duration(training)} of training by the estimates`,
@@ -410,7 +439,23 @@ Deno.test("reproduce --list-cells: the cost line sums the listed estimates, in h
     assertEquals(shown.some((text) => text.endsWith(" h")), true, shown.join(", "));
     assertEquals(shown.some((text) => /^\d+ min$/.test(text)), true, shown.join(", "));
     assertEquals(shown.some((text) => /^\d+\.\d min$/.test(text)), true, shown.join(", "));
+    // And the line with a wait and without one.
+    assertEquals(new Set(waited).size, 2, waited.join(", "));
     assertEquals([...Deno.readDirSync(parent)], [], "listing writes nothing");
+    // A trial whose same run is recorded is listed as stored without training, naming that run.
+    const quick = planExperiments("quick");
+    const trial = quick.cells.find((c) => c.trial !== undefined && c.sameAs !== undefined)!;
+    new ResultStore(cellsDirectory(`${parent}/reuse`)).put(
+      trial.sameAs!,
+      settingsOf(quick, trial),
+      storedCellResult(),
+    );
+    const reuse = (await list("--quick", "--results", `${parent}/reuse`)).split("\n");
+    assertEquals(
+      reuse.find((text) => text.startsWith(`${quick.cells.indexOf(trial)}\t`)),
+      `${quick.cells.indexOf(trial)}\tpending\t~0 s\t${trial.key}` +
+        `\t(the same run as ${trial.sameAs}: stored without training)`,
+    );
     // The full plan over the results of record, every cell finished: the last line says so.
     const finished = (await list()).trimEnd().split("\n");
     assertEquals(finished.slice(1, -1).every((line) => line.split("\t")[1] === "finished"), true);
@@ -455,7 +500,12 @@ Deno.test("reproduce --report-only: claimed cells are nothing to report; once on
     const report = await reportOnly();
     assertEquals(report.code, 0, report.stderr);
     const count = plan.cells.length;
-    assertStringIncludes(report.stdout, `\n${count - 1} of ${count} cells are missing`);
+    // The quick plan has cells that wait for a selection: the line says they may be waiting.
+    assertEquals(plan.cells.some((c) => c.waitsFor), true);
+    assertStringIncludes(
+      report.stdout,
+      `\n${count - 1} of ${count} cells are missing (not finished, or waiting for a selection):\n`,
+    );
     // The index is the plan's (--cell, --list-cells), the claimed cell among the missing.
     assertStringIncludes(report.stdout, `\nmissing\t${pop + 1}\t${plan.cells[pop + 1].key}\n`);
     assertEquals(report.stdout.includes(`\t${plan.cells[pop].key}\n`), false, report.stdout);
@@ -471,6 +521,14 @@ Deno.test("reproduce --report-only: claimed cells are nothing to report; once on
     assertEquals(seedZero.code, 0, seedZero.stderr);
     assertEquals(seedZero.stdout.includes("No cell of seed"), false, seedZero.stdout);
     assertEquals(seedZero.stdout.includes("cells are missing"), true, seedZero.stdout);
+    // Once a cell of seed 1 is finished too (the quick plan's Pop is of seed 0 only: a SASRec-ID
+    // of its few epochs), cells are still missing but no seed lacks all.
+    const seedOne = plan.cells.find((c) => c.seed === 1 && !c.waitsFor)!;
+    await runOneCell(plan, seedOne, { resultsDir, log: () => {} });
+    const both = await reportOnly();
+    assertEquals(both.code, 0, both.stderr);
+    assertStringIncludes(both.stdout, `\n${count - 2} of ${count} cells are missing`);
+    assertEquals(both.stdout.includes("No cell of seed"), false, both.stdout);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }

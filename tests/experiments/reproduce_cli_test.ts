@@ -6,7 +6,7 @@
  * imports (its options module, `scripts/reproduce_options.ts`) reach no tfjs and no library barrel,
  * which it imports dynamically once the options are valid.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
 import { canMakeImmutable, setImmutable } from "../_immutable.ts";
 import { recordResultsPlan } from "../../lib/experiments/cell_command.ts";
@@ -282,6 +282,16 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "reproduce: --patience 0: TrainerConfig.patience is 0; allowed: an integer >= 1; see --help\n",
     ],
     [
+      [
+        "--list-cells",
+        "--dataset=tests/fixtures/byo/tiny.txt",
+        "--format=sequence",
+        "--max-epochs=0",
+      ],
+      "reproduce: --max-epochs 0: TrainerConfig.maxEpochs is 0; allowed: an integer >= 1; " +
+      "see --help\n",
+    ],
+    [
       ["--dataset=d.txt", "--format=sequence", "--first=movielens"],
       "reproduce: --first: only for the embedded datasets, not with --dataset; see --help\n",
     ],
@@ -432,6 +442,15 @@ Deno.test("report or verification of the records with options none of their cell
 
 /** Runs scripts/reproduce.ts with `args` in a folder of records (records are found by path). */
 async function reproduceInRecordsCopy(prepare: (records: string) => void, ...args: string[]) {
+  return await reproduceInRecordsCopyWith({}, prepare, ...args);
+}
+
+/** {@linkcode reproduceInRecordsCopy} with `env` added to the environment. */
+async function reproduceInRecordsCopyWith(
+  env: Record<string, string>,
+  prepare: (records: string) => void,
+  ...args: string[]
+) {
   const cwd = await Deno.makeTempDir({ prefix: "records_copy_" });
   try {
     const records = `${cwd}/results-of-record/full`;
@@ -443,6 +462,7 @@ async function reproduceInRecordsCopy(prepare: (records: string) => void, ...arg
     const output = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--config", `${root}deno.json`, `${root}scripts/reproduce.ts`, ...args],
       cwd,
+      env,
       stdin: "null",
     }).output();
     return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
@@ -457,6 +477,10 @@ Deno.test("records that store no cell yet (a fresh plan), or only selection tria
   const fresh = await reproduceInRecordsCopy(() => {}, "--report-only");
   assertEquals(fresh.code, 0, fresh.stderr);
   assertStringIncludes(fresh.stdout, "wrote results/full/summary.md");
+  // The README's tables are the records' (of the default options); every cell is missing, of
+  // every seed alike: no seed is named as the one not run.
+  assertStringIncludes(fresh.stdout, "      README.md tables (");
+  assert(!fresh.stdout.includes("No cell of seed"), fresh.stdout);
   const plan = planExperiments("full");
   const trial = plan.cells.find((cell) => cell.trial !== undefined)!;
   const selecting = await reproduceInRecordsCopy((records) => {
@@ -470,6 +494,100 @@ Deno.test("records that store no cell yet (a fresh plan), or only selection tria
   assertStringIncludes(selecting.stdout, "verifying 0 cells against results-of-record/full");
 });
 
+Deno.test("fresh records: reported without the README under other --seeds, verified, and a claim is no cell", async () => {
+  const plan = planExperiments("full");
+  // Other --seeds are no records' tables: the README keeps the default options' tables.
+  const seedZero = await reproduceInRecordsCopy(() => {}, "--report-only", "--seeds=0");
+  assertEquals(seedZero.code, 0, seedZero.stderr);
+  assertStringIncludes(seedZero.stdout, "wrote results/full/summary.md");
+  assert(!seedZero.stdout.includes("README.md"), seedZero.stdout);
+  // Records with no cell at all are no records "of other options": verified (nothing), exit 0.
+  const verified = await reproduceInRecordsCopy(() => {}, "--workers=1");
+  assertEquals(verified.code, 0, verified.stderr);
+  assertStringIncludes(verified.stdout, "verifying 0 cells against results-of-record/full");
+  // --all lists each cell it cannot verify for want of a record; cells that wait for a
+  // selection are none of its candidates.
+  const all = await reproduceInRecordsCopy(() => {}, "--all", "--workers=1");
+  assertEquals(all.code, 0, all.stderr);
+  const unverified = all.stdout.split("\n").filter((line) => line.startsWith("not verified"));
+  const candidates = plan.cells.filter((cell) => !cell.waitsFor);
+  assert(candidates.length < plan.cells.length);
+  assertEquals(
+    unverified,
+    candidates.map((cell) => `not verified (no record yet): ${cell.key}`),
+  );
+  // Only .json files are cells: the claim of a cell running elsewhere is none.
+  const stray = await reproduceInRecordsCopy((records) => {
+    const claim = { pid: 1, hostname: "elsewhere", since: "now", job: "7_3" };
+    const store = new ResultStore(cellsDirectory(records));
+    Deno.writeTextFileSync(store.claimPathOf(plan.cells[0].key), JSON.stringify(claim));
+  }, "--report-only");
+  assertEquals(stray.code, 0, stray.stderr);
+  assertStringIncludes(stray.stdout, "wrote results/full/summary.md");
+});
+
+Deno.test("reproduce --workers 2 keeps a DEMURE_BLAS_THREADS the user set, and one process starts no worker", async () => {
+  // The verification of records holding only a selection trial: it starts its workers and
+  // verifies nothing, trains nothing.
+  const plan = planExperiments("full");
+  const trial = plan.cells.find((cell) => cell.trial !== undefined)!;
+  const storeTrial = (records: string) =>
+    new ResultStore(cellsDirectory(records)).put(
+      trial.key,
+      settingsOf(plan, trial),
+      storedCellResult(),
+    );
+  // The workers' permissions are the reproduce task's, read from deno.json where the run is.
+  const two = await reproduceInRecordsCopyWith({ DEMURE_BLAS_THREADS: "2" }, (records) => {
+    storeTrial(records);
+    Deno.copyFileSync(`${root}deno.json`, `${records}/../../deno.json`);
+  }, "--workers=2");
+  assertEquals(two.code, 0, two.stderr);
+  assertStringIncludes(
+    two.stdout,
+    "2 processes share the cells (this one and workers 2..2), 2 BLAS thread(s) each\n",
+  );
+  const one = await reproduceInRecordsCopy(storeTrial, "--workers=1");
+  assertEquals(one.code, 0, one.stderr);
+  assert(!one.stdout.includes("processes share"), one.stdout);
+});
+
+Deno.test("the verification reruns the longest recorded cells first and reports each against its record, exit 1 on a difference", async () => {
+  // Records without a selection: the main-table subset is the four Pop and ItemKNN cells (the
+  // neural ones wait), each a few seconds. Their recorded training times set the order, which
+  // interleaves the datasets (the plan's order and a by-dataset order are both other orders).
+  const plan = planExperiments("full");
+  const seconds = new Map([
+    ["full/Synthetic/ItemKNN/seed=0", 4],
+    ["full/MovieLens/Pop/seed=0", 3],
+    ["full/Synthetic/Pop/seed=0", 2],
+    ["full/MovieLens/ItemKNN/seed=0", 1],
+  ]);
+  const { code, stdout, stderr } = await reproduceInRecordsCopy((records) => {
+    const store = new ResultStore(cellsDirectory(records));
+    for (const [key, trainSeconds] of seconds) {
+      const cell = plan.cells.find((c) => c.key === key)!;
+      store.put(key, settingsOf(plan, cell), { ...storedCellResult(), trainSeconds });
+    }
+  }, "--workers=1");
+  // The records' NDCG@10 is the stub's 0.1: every rerun differs from it.
+  assertEquals(code, 1, stderr);
+  assertStringIncludes(stdout, "verifying 4 cells against results-of-record/full");
+  const started = stdout.split("\n").filter((line) => /^\[\d\] /.test(line));
+  assertEquals(
+    started.map((line) => line.slice(0, line.indexOf(":"))),
+    [...seconds.keys()].map((key, i) => `[${i + 1}] ${key}`),
+  );
+  for (const key of seconds.keys()) {
+    assertMatch(stdout, new RegExp(`\n${key} \\| differs[^|]*\\| 0\\.1000 \\| `));
+  }
+  assertStringIncludes(
+    stdout,
+    "\n0 of 4 reruns match their records (0 bit-identical); 0 without a record\n",
+  );
+  assertStringIncludes(stdout, "wrote results/full/summary.md");
+});
+
 Deno.test("--first orders a --select run into the records: it gets past the --first check", async () => {
   // Only the verification (no --select) is refused --first. A broken selected.json stops the run
   // at its next step, before any training: the line is that file's, not --first's.
@@ -480,6 +598,8 @@ Deno.test("--first orders a --select run into the records: it gets past the --fi
   );
   assertEquals(code, 1, stderr);
   assertStringIncludes(stderr, "reproduce: results-of-record/full/selected.json: ");
+  // Named once: the file's own error names it, and is not prefixed with it again.
+  assertEquals(stderr.split("selected.json").length, 2, stderr);
   assert(!stderr.includes("--first"), stderr);
 });
 
@@ -651,7 +771,12 @@ Deno.test("reproduce on data and results outside the project: its workers read t
     assertEquals(run.stdout.includes("[worker 3]"), false, run.stdout);
     assertStringIncludes(run.stdout, "dataset tiny\n");
     assertEquals(run.stdout.includes("[worker 2] dataset "), false, run.stdout);
+    // The kernel set too: the first process prints it, the worker (on the same machine) does not.
+    assertStringIncludes(run.stdout, "\nOpenBLAS kernels: ");
+    assertEquals(run.stdout.includes("[worker 2] OpenBLAS kernels"), false, run.stdout);
     assert(Deno.statSync(`${folder}/out/summary.md`).isFile);
+    // The folder's plan, which later runs, reports and --cell tasks check theirs against.
+    assert(Deno.statSync(`${folder}/out/plan.json`).isFile);
   } finally {
     await Deno.remove(folder, { recursive: true });
   }
@@ -787,6 +912,81 @@ Deno.test("reproduce: a --max-epochs that an imported file's Demure warm-up outl
           "see --help\n",
       );
       assertEquals([...Deno.readDirSync(folder)], [], "nothing written");
+    }
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("reproduce --report-only does not check the warm-up against --max-epochs: it trains nothing", async () => {
+  // The warm-up check is for runs that train; a report of a folder run with those options got
+  // the warm-up's refusal (exit 2) in place of the folder's own state.
+  const folder = await Deno.makeTempDir({ prefix: "reproduce_report_short_warmup_" });
+  try {
+    const { code, stdout, stderr } = await runDeno([
+      "run",
+      ...taskPermissions(taskCommand("reproduce"), [folder]),
+      taskCommand("reproduce").split(/\s+/).at(-1)!,
+      ...["--report-only", "--quick", "--seeds=0", "--max-epochs=1"],
+      ...["--dataset=tests/fixtures/byo/tiny.txt", "--format=sequence"],
+      ...["--results", `${folder}/results`],
+    ]);
+    assertEquals(
+      [code, stdout, stderr],
+      [1, "", `report: ${folder}/results holds no finished cell of the quick plan\n`],
+    );
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("reproduce and its report on cells of imported files that changed since: one line, exit 1, no stack", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "reproduce_stale_cells_" });
+  try {
+    Deno.mkdirSync(`${folder}/data`);
+    for (const file of ["tiny.inter", "tiny.item"]) {
+      Deno.copyFileSync(`${root}tests/fixtures/byo/${file}`, `${folder}/data/${file}`);
+    }
+    const run = (...args: string[]) =>
+      runDeno(
+        [
+          "run",
+          ...taskPermissions(taskCommand("reproduce"), [folder]),
+          taskCommand("reproduce").split(/\s+/).at(-1)!,
+          ...["--quick", "--seeds=0", "--dataset", `${folder}/data/tiny`, "--format=recbole"],
+          ...["--results", `${folder}/results`, ...args],
+        ],
+        {},
+        ["DEMURE_BLAS_THREADS"],
+      );
+    const stored = await run("--cell=quick/tiny/Pop/seed=0");
+    assertEquals(stored.code, 0, stored.stderr);
+    // The cell prints its data's statistics itself: once, not again on reading --dataset.
+    assertEquals(stored.stdout.split("dataset tiny\n").length, 2, stored.stdout);
+    // One process, DEMURE_BLAS_THREADS unset: the cell ran on the core count, as the variable
+    // says (only the processes of --workers 2 and more default to one thread each).
+    const cell = JSON.parse(
+      Deno.readTextFileSync(`${folder}/results/cells/quick__tiny__Pop__seed=0.json`),
+    );
+    assertEquals(
+      JSON.stringify(cell).match(/"blasThreads":(\d+)/)?.[1],
+      String(navigator.hardwareConcurrency),
+    );
+    // One more user: other data under the same path.
+    const more = ["u99\ti00\t1", "u99\ti01\t2", "u99\ti02\t3", "u99\ti03\t4", "u99\ti04\t5"];
+    Deno.writeTextFileSync(`${folder}/data/tiny.inter`, more.join("\n") + "\n", { append: true });
+    // With workers too: the data is checked before they start (each would stop on it).
+    const commands = [[["--report-only"], "report"], [["--workers=1"], "reproduce"], [
+      ["--workers=2"],
+      "reproduce",
+    ]] as const;
+    for (const [args, task] of commands) {
+      const { code, stdout, stderr } = await run(...args);
+      assertEquals(code, 1, stderr);
+      assert(!stdout.includes("processes share"), stdout);
+      assert(stderr.startsWith(`${task}: ${folder}/results/cells/`), stderr);
+      assertStringIncludes(stderr, "was computed on tiny: 48 users");
+      assertEquals(stderr.trimEnd().split("\n").length, 1, stderr);
     }
   } finally {
     await Deno.remove(folder, { recursive: true });

@@ -37,6 +37,8 @@ Deno.test("reproduce --report-only --results ./results-of-record/full/ reports t
     assertStringIncludes(stdout, "\nwrote results/full/summary.md\n");
     // The records' tables, as the README holds them.
     assertStringIncludes(stdout, "      README.md tables (unchanged)\n");
+    // Every cell of the records is finished: no line of missing cells, not even "0 of".
+    assertEquals(stdout.includes("cells are missing"), false, stdout);
     assertEquals(Deno.statSync(`${folder}/results/full/summary.md`).isFile, true);
   } finally {
     await Deno.remove(folder, { recursive: true });
