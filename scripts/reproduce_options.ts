@@ -261,9 +261,20 @@ export function runPermissions(
   results: string | undefined,
   dataset: DatasetSpec | undefined,
 ): string[] {
-  const tasks = (JSON.parse(Deno.readTextFileSync("deno.json")) as {
-    tasks: Record<string, string>;
-  }).tasks;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync("deno.json");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    // Read where the run is (a copy of the project may carry its own); elsewhere an uncaught
+    // NotFound ended the run before (mutation round IB).
+    usageError(
+      `worker processes (--workers) and folders outside the project take the reproduce task's ` +
+        `permissions from deno.json, which the folder this run started in (${Deno.cwd()}) does ` +
+        `not hold: start it in the project folder`,
+    );
+  }
+  const tasks = (JSON.parse(text) as { tasks: Record<string, string> }).tasks;
   return taskPermissions(
     tasks.reproduce,
     results === undefined ? [] : [results],

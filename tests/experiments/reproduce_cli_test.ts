@@ -992,3 +992,27 @@ Deno.test("reproduce and its report on cells of imported files that changed sinc
     await Deno.remove(folder, { recursive: true });
   }
 });
+
+Deno.test("reproduce --workers from outside the project folder without a deno.json there is one line naming the folder", async () => {
+  // The workers' permissions are deno.json's where the run is (a records copy may carry one);
+  // where there is none the run died on an uncaught NotFound (mutation round IB).
+  const elsewhere = await Deno.makeTempDir({ prefix: "reproduce_elsewhere_" });
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", `${root}scripts/reproduce.ts`, "--quick", "--workers=2", "--results=r"],
+      cwd: elsewhere,
+      stdin: "null",
+    }).output();
+    const stderr = decode(output.stderr);
+    assertEquals(output.code, 2, stderr);
+    assertEquals(
+      stderr,
+      `reproduce: worker processes (--workers) and folders outside the project take the ` +
+        `reproduce task's permissions from deno.json, which the folder this run started in ` +
+        `(${elsewhere}) does not hold: start it in the project folder; see --help\n`,
+    );
+    assertEquals([...Deno.readDirSync(`${elsewhere}/r`)].map((entry) => entry.name), ["plan.json"]);
+  } finally {
+    await Deno.remove(elsewhere, { recursive: true });
+  }
+});
