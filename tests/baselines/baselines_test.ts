@@ -56,6 +56,11 @@ Deno.test("Pop and item-kNN refuse a training item id outside the dataset's item
     assertStringIncludes(error.message, `item id ${bad} at training position 2`);
     assertStringIncludes(error.message, `0 .. ${split.dataset.numItems - 1}`);
     assertStringIncludes(error.message, `user ${split.dataset.userIds[1]}`);
+    // The dataset is named, with its item count (the split may be one of several built by hand).
+    assertStringIncludes(
+      error.message,
+      `(dataset ${split.dataset.name} has ${split.dataset.numItems} items)`,
+    );
     assertThrows(() => itemTransitionSimilarities(handBuilt), RangeError, `item id ${bad}`);
   }
 });
@@ -351,4 +356,34 @@ Deno.test("item-kNN: the tie-break prior is 1e-6 for the most frequent item, eve
     length: 1,
   });
   for (const score of scores) assertAlmostEquals(score, 1e-6, 1e-12);
+});
+
+Deno.test("item-kNN: the default window of 3 reaches the third item after, weighted 1/3, by hand", () => {
+  // train [0, 1, 2, 1]: counts n0 = 1, n1 = 2, n2 = 1. Window 3 after item 0: 1 at distance 1,
+  // 2 at distance 2, 1 again at distance 3, so C[0][1] = 1 + 1/3 and C[0][2] = 1/2. After item 1
+  // (t = 1): 2 at 1, 1 at 2; after item 2: 1 at 1. sim = C / sqrt(n_i n_j), shrink 0.
+  const sims = itemTransitionSimilarities(knnSplit([[0, 1, 2, 1]]));
+  assertAlmostEquals(sims[0].get(1)!, (4 / 3) / Math.SQRT2, 1e-12);
+  assertAlmostEquals(sims[0].get(2)!, 0.5, 1e-12);
+  assertAlmostEquals(sims[1].get(2)!, 1 / Math.SQRT2, 1e-12);
+  assertAlmostEquals(sims[1].get(1)!, 0.5 / 2, 1e-12);
+  assertAlmostEquals(sims[2].get(1)!, 1 / Math.SQRT2, 1e-12);
+  assertEquals(sims[2].has(2), false);
+});
+
+Deno.test("item-kNN: the tie-break prior's max n counts item 0 (a real item, not padding)", async () => {
+  // train [0, 0, 1]: n0 = 2, n1 = 1, n2 = 0; item 1 leads nowhere, so history [1] scores the
+  // prior alone: 1e-6 * n_j / 2. A max taken over items 1.. (as if id 0 were padding) was 1 and
+  // gave item 0 2e-6.
+  const scorer = itemKnnScorer(knnSplit([[0, 0, 1]]), { ...KNN, popularityTieBreak: true });
+  const scores = await scorer.score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(1),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  });
+  assertAlmostEquals(scores[0], 1e-6, 1e-12);
+  assertAlmostEquals(scores[1], 0.5e-6, 1e-12);
+  assertAlmostEquals(scores[2], 0, 1e-12);
 });
