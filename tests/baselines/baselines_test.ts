@@ -387,3 +387,33 @@ Deno.test("item-kNN: the tie-break prior's max n counts item 0 (a real item, not
   assertAlmostEquals(scores[1], 0.5e-6, 1e-12);
   assertAlmostEquals(scores[2], 0, 1e-12);
 });
+
+Deno.test("Pop counts every training interaction, also those older than the window a model reads", async () => {
+  // maxLength 2 cuts what a sequential model reads, not the training data: the counts stay
+  // 1, 2, 3, 3, 2, 1 (train [0,1,2] [1,2,3] [2,3,4] [3,4,5]); counting each user's last two items
+  // only gave 0, 1, 2, 2, 2, 1.
+  const scores = await popularityScorer(leaveOneOut(tinyDataset(), 2)).score({
+    users: Int32Array.of(0),
+    items: new Int32Array(1),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  });
+  assertEquals(Array.from(scores), [1, 2, 3, 3, 2, 1]);
+});
+
+Deno.test("item-kNN: a history item votes for itself with its self-similarity (a repeat is a neighbour)", async () => {
+  // train [0, 0, 1]: C[0][0] = 1, C[0][1] = 1/2 + 1; n0 = 2, n1 = 1. History [0]: item 0 scores
+  // s00 = 1 / sqrt(2 * 2) = 1/2, item 1 scores 1.5 / sqrt(2). The ranking protocol, not the
+  // scorer, decides whether history items are candidates (history_excluded by default).
+  const scores = await itemKnnScorer(knnSplit([[0, 0, 1]]), KNN).score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(0),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  });
+  assertAlmostEquals(scores[0], 0.5, 1e-7);
+  assertAlmostEquals(scores[1], 1.5 / Math.SQRT2, 1e-7);
+  assertAlmostEquals(scores[2], 0, 1e-12);
+});
