@@ -417,3 +417,12 @@ Deno.test("item-kNN: a history item votes for itself with its self-similarity (a
   assertAlmostEquals(scores[1], 1.5 / Math.SQRT2, 1e-7);
   assertAlmostEquals(scores[2], 0, 1e-12);
 });
+
+Deno.test("item-kNN builds on a catalogue of 200 000 items (no spread of the counts into Math.max)", () => {
+  // Math.max(1, ...counts) passed one argument per item: from about 130 000 items on it threw
+  // "Maximum call stack size exceeded" before any scoring. Items 3.. occur in no sequence.
+  const small = knnSplit([[0, 1, 2], [2]]);
+  const wide = { ...small, dataset: { ...small.dataset, numItems: 200_000 } };
+  const scorer = itemKnnScorer(wide, { ...KNN, popularityTieBreak: true });
+  assertEquals(scorer.numItems, 200_000);
+});
