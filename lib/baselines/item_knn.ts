@@ -86,7 +86,9 @@ export function itemKnnScorer(
   const numItems = split.dataset.numItems;
   const similarities = itemTransitionSimilarities(split, config);
   const counts = trainingItemCounts(split);
-  const maxCount = Math.max(1, ...counts);
+  // A reduce, not Math.max(1, ...counts): a spread passes one argument per item and overflows the
+  // call stack from about 130 000 items on. Same value: the largest count, at least 1.
+  const maxCount = counts.reduce((max, count) => Math.max(max, count), 1);
   const prior = Float32Array.from(
     counts,
     (c) => (config.popularityTieBreak ? (1e-6 * c) / maxCount : 0),

@@ -56,6 +56,11 @@ Deno.test("Pop and item-kNN refuse a training item id outside the dataset's item
     assertStringIncludes(error.message, `item id ${bad} at training position 2`);
     assertStringIncludes(error.message, `0 .. ${split.dataset.numItems - 1}`);
     assertStringIncludes(error.message, `user ${split.dataset.userIds[1]}`);
+    // The dataset is named, with its item count (the split may be one of several built by hand).
+    assertStringIncludes(
+      error.message,
+      `(dataset ${split.dataset.name} has ${split.dataset.numItems} items)`,
+    );
     assertThrows(() => itemTransitionSimilarities(handBuilt), RangeError, `item id ${bad}`);
   }
 });
@@ -351,4 +356,73 @@ Deno.test("item-kNN: the tie-break prior is 1e-6 for the most frequent item, eve
     length: 1,
   });
   for (const score of scores) assertAlmostEquals(score, 1e-6, 1e-12);
+});
+
+Deno.test("item-kNN: the default window of 3 reaches the third item after, weighted 1/3, by hand", () => {
+  // train [0, 1, 2, 1]: counts n0 = 1, n1 = 2, n2 = 1. Window 3 after item 0: 1 at distance 1,
+  // 2 at distance 2, 1 again at distance 3, so C[0][1] = 1 + 1/3 and C[0][2] = 1/2. After item 1
+  // (t = 1): 2 at 1, 1 at 2; after item 2: 1 at 1. sim = C / sqrt(n_i n_j), shrink 0.
+  const sims = itemTransitionSimilarities(knnSplit([[0, 1, 2, 1]]));
+  assertAlmostEquals(sims[0].get(1)!, (4 / 3) / Math.SQRT2, 1e-12);
+  assertAlmostEquals(sims[0].get(2)!, 0.5, 1e-12);
+  assertAlmostEquals(sims[1].get(2)!, 1 / Math.SQRT2, 1e-12);
+  assertAlmostEquals(sims[1].get(1)!, 0.5 / 2, 1e-12);
+  assertAlmostEquals(sims[2].get(1)!, 1 / Math.SQRT2, 1e-12);
+  assertEquals(sims[2].has(2), false);
+});
+
+Deno.test("item-kNN: the tie-break prior's max n counts item 0 (a real item, not padding)", async () => {
+  // train [0, 0, 1]: n0 = 2, n1 = 1, n2 = 0; item 1 leads nowhere, so history [1] scores the
+  // prior alone: 1e-6 * n_j / 2. A max taken over items 1.. (as if id 0 were padding) was 1 and
+  // gave item 0 2e-6.
+  const scorer = itemKnnScorer(knnSplit([[0, 0, 1]]), { ...KNN, popularityTieBreak: true });
+  const scores = await scorer.score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(1),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  });
+  assertAlmostEquals(scores[0], 1e-6, 1e-12);
+  assertAlmostEquals(scores[1], 0.5e-6, 1e-12);
+  assertAlmostEquals(scores[2], 0, 1e-12);
+});
+
+Deno.test("Pop counts every training interaction, also those older than the window a model reads", async () => {
+  // maxLength 2 cuts what a sequential model reads, not the training data: the counts stay
+  // 1, 2, 3, 3, 2, 1 (train [0,1,2] [1,2,3] [2,3,4] [3,4,5]); counting each user's last two items
+  // only gave 0, 1, 2, 2, 2, 1.
+  const scores = await popularityScorer(leaveOneOut(tinyDataset(), 2)).score({
+    users: Int32Array.of(0),
+    items: new Int32Array(1),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  });
+  assertEquals(Array.from(scores), [1, 2, 3, 3, 2, 1]);
+});
+
+Deno.test("item-kNN: a history item votes for itself with its self-similarity (a repeat is a neighbour)", async () => {
+  // train [0, 0, 1]: C[0][0] = 1, C[0][1] = 1/2 + 1; n0 = 2, n1 = 1. History [0]: item 0 scores
+  // s00 = 1 / sqrt(2 * 2) = 1/2, item 1 scores 1.5 / sqrt(2). The ranking protocol, not the
+  // scorer, decides whether history items are candidates (history_excluded by default).
+  const scores = await itemKnnScorer(knnSplit([[0, 0, 1]]), KNN).score({
+    users: Int32Array.of(0),
+    items: Int32Array.of(0),
+    valid: Float32Array.of(1),
+    batchSize: 1,
+    length: 1,
+  });
+  assertAlmostEquals(scores[0], 0.5, 1e-7);
+  assertAlmostEquals(scores[1], 1.5 / Math.SQRT2, 1e-7);
+  assertAlmostEquals(scores[2], 0, 1e-12);
+});
+
+Deno.test("item-kNN builds on a catalogue of 200 000 items (no spread of the counts into Math.max)", () => {
+  // Math.max(1, ...counts) passed one argument per item: from about 130 000 items on it threw
+  // "Maximum call stack size exceeded" before any scoring. Items 3.. occur in no sequence.
+  const small = knnSplit([[0, 1, 2], [2]]);
+  const wide = { ...small, dataset: { ...small.dataset, numItems: 200_000 } };
+  const scorer = itemKnnScorer(wide, { ...KNN, popularityTieBreak: true });
+  assertEquals(scorer.numItems, 200_000);
 });

@@ -16,7 +16,7 @@ import {
   maskView,
   reorderView,
 } from "../../lib/baselines/cl4srec.ts";
-import { createRng } from "../../lib/util/random.ts";
+import { createRng, type Rng } from "../../lib/util/random.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
 const HISTORY = Int32Array.from({ length: 20 }, (_, i) => 100 + i);
@@ -163,5 +163,61 @@ Deno.test("CL4SRec reorder: the window at rng.int(n - width + 1) is the rng's sh
     const want = HISTORY.slice();
     want.set(expected.shuffle(Array.from(HISTORY.subarray(start, start + 12))), start);
     assertEquals(view.items, want);
+  }
+});
+
+Deno.test("CL4SRec sizes are floor(ratio * n) where ratio * n is x.5 or more (not rounded)", () => {
+  // CL4SRec (Xie et al. 2022) and RecBole take floor: crop 0.6 * 3 = 1.8 keeps 1 item; mask
+  // 0.3 * 6 = 1.8 hides 1 position; reorder 0.6 * 6 = 3.6 shuffles a window of 3 (rounding gave
+  // 2, 2 and 4). The tests above use exact products or fractions below .5, where round = floor.
+  const rng = createRng(31);
+  const six = Int32Array.of(1, 2, 3, 4, 5, 6);
+  for (let k = 0; k < 10; k++) {
+    assertEquals(cropView(Int32Array.of(7, 8, 9), 0.6, rng).items.length, 1);
+    assertEquals(maskView(six, 0.3, rng).masked.reduce((s, m) => s + m, 0), 1);
+  }
+  const drawn = createRng(37);
+  const expected = createRng(37);
+  for (let k = 0; k < 10; k++) {
+    const start = expected.int(6 - 3 + 1);
+    const want = six.slice();
+    want.set(expected.shuffle(Array.from(six.subarray(start, start + 3))), start);
+    assertEquals(reorderView(six, 0.6, drawn).items, want);
+  }
+});
+
+Deno.test("CL4SRec augmentations on short histories draw exactly what they always drew from the rng", () => {
+  // The training windows of users with 2 or 3 training items are histories of 1 or 2 items: what
+  // each augmentation takes from the rng there shifts every later draw of the run (all views,
+  // every batch), so a skipped or extra draw changes the training numbers of record.
+  // After the call, `drawn` must stand where `expected` stands after the listed draws.
+  const cases: [string, (rng: Rng) => void, (rng: Rng) => void][] = [
+    // keep = max(1, floor(0.6)) = 1 = n: the start is still drawn, rng.int(1).
+    ["crop of 1 item", (r) => cropView(Int32Array.of(4), 0.6, r), (r) => r.int(1)],
+    // width floor(0.6 * 2) = 1 and floor(0.6 * 3) = 1: nothing is shuffled, nothing drawn.
+    ["reorder of 2", (r) => reorderView(Int32Array.of(4, 5), 0.6, r), () => {}],
+    ["reorder of 3", (r) => reorderView(Int32Array.of(4, 5, 6), 0.6, r), () => {}],
+    // Mask shuffles every position even when it hides none (ratio 0): n - 1 = 3 draws.
+    [
+      "mask at ratio 0",
+      (r) => maskView(Int32Array.of(4, 5, 6, 7), 0, r),
+      (r) => r.shuffle([0, 1, 2, 3]),
+    ],
+    // One rng.int(1) picks the only augmentation, then the crop's own draw.
+    [
+      "a list of one augmentation",
+      (r) => augmentView(Int32Array.of(4, 5), only("crop"), r),
+      (r) => {
+        r.int(1);
+        r.int(2 - 1 + 1);
+      },
+    ],
+  ];
+  for (const [what, call, draws] of cases) {
+    const drawn = createRng(41);
+    const expected = createRng(41);
+    call(drawn);
+    draws(expected);
+    assertEquals(drawn.next(), expected.next(), what);
   }
 });

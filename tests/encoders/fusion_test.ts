@@ -182,3 +182,34 @@ Deno.test("gated fusion: the gate starts at N(0, 1/dim) weights and a zero bias,
   close(fused, [g * 1, g * 2]);
   store.dispose();
 });
+
+Deno.test("fusion projection and layer norm apply their trained biases, by hand", () => {
+  // Both biases start at 0, so a projection or norm that dropped its bias fused the same numbers
+  // at initialisation. Two modalities present, w = 1: the mean is ([1, 2] + [3, 4]) / 2 = [2, 3].
+  const e = [[1, 2], [3, 4]];
+  const fuse = (fusion: ModalityFusion) =>
+    tf.tidy(() =>
+      fusion.apply(tf.tensor4d([[e]]), tf.tensor3d([[[1, 1]]]), tf.tensor3d([[[1, 1]]])).dataSync()
+    );
+  const projected = new ModalityFusion(
+    { kind: "mean", projection: true },
+    2,
+    new ParameterStore(0),
+  );
+  const projection = projected.parameters.projection!;
+  tf.tidy(() => {
+    projection.kernel.assign(tf.tensor2d([[1, 2], [3, 4]]));
+    projection.bias.assign(tf.tensor1d([0.5, -1]));
+  });
+  // [2, 3] . [[1, 2], [3, 4]] = [2 + 9, 4 + 12] = [11, 16]; plus the bias: [11.5, 15].
+  close(fuse(projected), [11.5, 15]);
+  const normed = new ModalityFusion({ kind: "mean", layerNorm: true }, 2, new ParameterStore(0));
+  const norm = normed.parameters.norm!;
+  tf.tidy(() => {
+    norm.gain.assign(tf.tensor1d([2, 3]));
+    norm.bias.assign(tf.tensor1d([0.5, -1]));
+  });
+  // [2, 3]: mean 2.5, variance 0.25, normalised [-1, 1] (epsilon 1e-6 moves it by 2e-6); times the
+  // gain [2, 3] is [-2, 3]; plus the bias: [-1.5, 2].
+  close(fuse(normed), [-1.5, 2]);
+});
