@@ -1,8 +1,9 @@
 /**
  * scripts/check_lab.ts stopped by a signal (Ctrl-C, a CI timeout's SIGTERM, a closed terminal's
  * SIGHUP) stops what it started: the server (which runs in a session of its own, so the signal
- * never reaches it) with every process under it, the browser, and the browser's profile folder;
- * then it says so on one line and exits 128 + the signal's number. Before, a SIGINT or SIGTERM
+ * never reaches it) with every process under it, the browser, and the browser's profile folder
+ * (where the browser's TMPDIR points, so its temporary files go too); then it says so on one line
+ * and exits 128 + the signal's number. Before, a SIGINT or SIGTERM
  * while the server started, or a SIGINT once the browser ran (puppeteer's own listener exited at
  * once), left the server running; a SIGTERM or SIGHUP once the browser ran was an ordinary failure
  * (status 1, the closed browser's errors as FAIL lines).
@@ -208,6 +209,10 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         return line === undefined ? undefined : line.trim().split(" ");
       });
       profile = folder;
+      // Chromium's temporary files (its /tmp/org.chromium.* folder) go in the profile removed.
+      const browserEnv = Deno.readTextFileSync(`${record}.env`).split("\n");
+      const tmpdir = browserEnv.find((line) => line.startsWith("TMPDIR="));
+      assertEquals(tmpdir, `TMPDIR=${profile}`, "the browser's TMPDIR");
       const [server] = childrenOf(check.process.pid, "lab_fake_jupyter.py");
       assert(server !== undefined, "no server process under the check");
       const serverChildren = childrenOf(server, "");
