@@ -209,15 +209,16 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         return line === undefined ? undefined : line.trim().split(" ");
       });
       profile = folder;
-      // Chromium's temporary files (its /tmp/org.chromium.* folder) go in the profile removed.
-      const browserEnv = Deno.readTextFileSync(`${record}.env`).split("\n");
-      const tmpdir = browserEnv.find((line) => line.startsWith("TMPDIR="));
-      assertEquals(tmpdir, `TMPDIR=${profile}`, "the browser's TMPDIR");
       const [server] = childrenOf(check.process.pid, "lab_fake_jupyter.py");
       assert(server !== undefined, "no server process under the check");
       const serverChildren = childrenOf(server, "");
       started.push(Number(browser), server, ...serverChildren);
       assertEquals(serverChildren.length, 2, "the stand-in server's two children");
+      // (Once the pids are noted, so that a failure still ends them.) Chromium's temporary
+      // files (its /tmp/org.chromium.* folder) go in the profile removed.
+      const browserEnv = Deno.readTextFileSync(`${record}.env`).split("\n");
+      const tmpdir = browserEnv.find((line) => line.startsWith("TMPDIR="));
+      assertEquals(tmpdir, `TMPDIR=${profile}`, "the browser's TMPDIR");
       assert(exists(profile), `no profile folder ${profile}`);
       check.process.kill(signal);
       const { code, stdout, stderr } = await check.done;
