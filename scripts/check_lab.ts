@@ -41,6 +41,7 @@ import {
   startLabServer,
 } from "../lib/notebook_runner/mod.ts";
 import { listenForStopSignals, STOP_SIGNAL_STATUS } from "../lib/util/mod.ts";
+import { cannotStart, dropRefusedKills, launchFailure } from "./check_lab_launch.ts";
 import {
   notebookProblems,
   pageProblems,
@@ -257,16 +258,18 @@ function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
 const LAUNCH_END_MS = 30_000;
 
 /**
- * Ends the browser of a launch that a stop interrupted, and waits for the launch to settle: its
- * browser, if it is up after all (to be closed as usual), else undefined.
+ * Ends the browser of a launch that a stop interrupted or that failed by itself, and waits for the
+ * launch to settle: its browser, if it is up after all (to be closed as usual), else undefined.
  *
- * Not through puppeteer: its kill (the `signal` of `launch`, its own signal handlers) asks
- * `process.kill`, which Deno allows only with `--allow-run` for every program; under the task's
- * scoped permissions it threw from inside the abort listener and the check died, leaving the server
- * and the browser running. So every process this one started outside the server's tree (the
- * browser: puppeteer starts it as a child of this process) is killed through procps's `kill`
- * (`signalIfAlive`) until the launch settles: its pipe closes with the browser and it rejects. A
- * launch that had not yet started its browser starts it meanwhile, and the next round ends it.
+ * Not through puppeteer: its kill (the `signal` of `launch`, its own signal handlers, its clean-up
+ * of a failed launch) asks `process.kill`, which Deno allows only with `--allow-run` for every
+ * program; under the task's scoped permissions it threw (scripts/check_lab_launch.ts) and the check
+ * died, leaving the server and the browser running. So every process this one started outside the
+ * server's tree (the browser: puppeteer starts it as a child of this process) is killed through
+ * procps's `kill` (`signalIfAlive`) until the launch settles: its pipe closes with the browser and
+ * it rejects. A launch that had not yet started its browser starts it meanwhile, and the next round
+ * ends it. A launch that failed may leave its browser running (its pipe closed first): the round
+ * after the launch settled ends that one, and it is awaited.
  */
 async function endLaunch(
   launching: Promise<Browser>,
@@ -283,26 +286,19 @@ async function endLaunch(
     });
     const outcome = await Promise.race([settled, round]);
     cancel(); // a pending timer keeps the process alive
-    if (outcome !== undefined) return outcome.browser;
+    if (outcome?.browser !== undefined) return outcome.browser;
     const serverSide = new Set([server.pid, ...descendantsOf(server.pid).map(({ pid }) => pid)]);
-    for (const id of descendantsOf(Deno.pid)) {
-      if (!serverSide.has(id.pid)) signalIfAlive(id, "SIGKILL");
+    const browserSide = descendantsOf(Deno.pid).filter(({ pid }) => !serverSide.has(pid));
+    for (const id of browserSide) signalIfAlive(id, "SIGKILL");
+    if (outcome !== undefined) {
+      // Gone once reaped, a moment after SIGKILL; what is not is named by the shut-down check.
+      for (let wait = 0; wait < 20 && browserSide.some(isAlive); wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return undefined;
     }
   }
   return undefined; // what still runs is named by the check for processes left
-}
-
-/**
- * Once `stop` has aborted, drops the rejections nobody awaits whose reason is `NotCapable`: when
- * endLaunch has ended the browser of a launch, puppeteer cleans the launch up unawaited and, if it
- * has not yet seen the browser exit, asks `process.kill`, which the task's permissions refuse
- * (endLaunch's comment). Unhandled, that rejection ended this process before the server was
- * stopped (seen with Chromium, a stop 0.3 s after the server was up). Any other stays fatal.
- */
-function dropRefusedKillsAfterStop(stop: AbortSignal): void {
-  globalThis.addEventListener("unhandledrejection", (event) => {
-    if (stop.aborted && event.reason instanceof Deno.errors.NotCapable) event.preventDefault();
-  });
 }
 
 /**
@@ -334,8 +330,12 @@ async function checkOnce(
   const launch = chromiumLaunch(chromium);
   const profile = await makeBrowserDir("check-lab-chromium-", launch);
   let launching: Promise<Browser> | undefined;
+  let launchFailed = false;
   let browser: Browser | undefined;
   let problems: string[] = [];
+  // endLaunch ends the browser of a launch that was stopped or failed: puppeteer's own kill of it,
+  // refused under the task's permissions, is dropped then (scripts/check_lab_launch.ts).
+  dropRefusedKills(() => stop.aborted || launchFailed);
   try {
     stop.throwIfAborted(); // stopped since the server answered
     // puppeteer's own flags, after the launcher's (setpriv's ids and Chromium's path, as root).
@@ -357,6 +357,8 @@ async function checkOnce(
       handleSIGTERM: false,
       handleSIGHUP: false,
     });
+    // Set as the launch rejects, before puppeteer's unawaited clean-up of it can reject.
+    launching.catch(() => launchFailed = true);
     browser = await untilStopped(launching, stop);
     const state = await untilStopped(
       runNotebookInBrowser(browser, server, timeoutS * 1000, files),
@@ -369,10 +371,16 @@ async function checkOnce(
         `${state.progressSeen.length} (last "${state.progressOutputs.at(-1) ?? ""}")`,
     );
   } catch (error) {
-    if (!stop.aborted) problems.push((error as Error).stack ?? String(error));
+    if (stop.aborted) {
+      // what it interrupted is no problem of the page
+    } else if (browser === undefined && launching !== undefined) {
+      problems.push(launchFailure(chromium, error)); // its stack is puppeteer's, not the cause
+    } else {
+      problems.push((error as Error).stack ?? String(error));
+    }
   } finally {
-    // A stop during the launch: its browser ended (endLaunch); once up, closed as usual.
-    if (browser === undefined && launching !== undefined && stop.aborted) {
+    // A launch stopped or failed: its browser ended (endLaunch); once up, closed as usual.
+    if (browser === undefined && launching !== undefined) {
       browser = await endLaunch(launching, server);
     }
     // A close that fails (the browser gone) must not keep the server from being stopped.
@@ -400,10 +408,12 @@ export async function main(setup: CheckLabSetup = {}): Promise<number> {
   }
   const { timeoutS } = options;
   const chromium = findChromium() ?? fail("no Chromium (apt-get install chromium)");
+  // Before the server starts: one that cannot be started at all is said at once (see cannotStart).
+  const refused = cannotStart(chromiumLaunch(chromium).command);
+  if (refused !== undefined) fail(`Chromium ${chromium} cannot be started: ${refused}`);
   // From here on a stop signal stops what the check started (see checkOnce) and ends it with
   // STOP_SIGNAL_STATUS: a check that did not finish has not passed.
   const stopRequest = listenForStopSignals();
-  dropRefusedKillsAfterStop(stopRequest.signal);
   const problem = await labProblem();
   if (problem) fail(problem);
   const notebookPath = `${projectRoot}/notebooks/${NOTEBOOK}`;

@@ -179,14 +179,18 @@ export async function makeBrowserDir(prefix: string, launch: ChromiumLaunch): Pr
 }
 
 /**
- * The environment of a Chromium run in `profile`: its home and caches inside the profile, so that
- * nothing is written elsewhere (and the browser user, who has no home, has one).
+ * The environment of a Chromium run in `profile`: its home, caches and temporary files inside the
+ * profile, so that nothing is written elsewhere (and the browser user, who has no home, has one).
+ * `TMPDIR`: Chromium keeps its singleton socket in a `org.chromium.Chromium.*` folder there and
+ * removes it on a normal exit only; every run ended by a signal (a stop, a timeout's SIGKILL) left
+ * one in /tmp (79 had piled up on the sprint machine).
  */
 export function browserEnv(profile: string): Record<string, string> {
   return {
     HOME: profile,
     XDG_CONFIG_HOME: `${profile}/.config`,
     XDG_CACHE_HOME: `${profile}/.cache`,
+    TMPDIR: profile,
   };
 }
 

@@ -24,6 +24,10 @@ const SLOTS = [
   "check_lab: stopped while the browser runs",
   "check_lab: stopped while the server starts",
   "check_lab: stopped while Chromium loads the page",
+  "check_lab: a browser that exits at once",
+  "check_lab: a browser that closes its pipe and hangs",
+  "check_lab: a browser that is not executable",
+  "check_lab: a browser outside --allow-run",
 ] as const;
 
 /** A test that needs a range of its own. */

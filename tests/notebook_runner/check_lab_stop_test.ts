@@ -1,8 +1,9 @@
 /**
  * scripts/check_lab.ts stopped by a signal (Ctrl-C, a CI timeout's SIGTERM, a closed terminal's
  * SIGHUP) stops what it started: the server (which runs in a session of its own, so the signal
- * never reaches it) with every process under it, the browser, and the browser's profile folder;
- * then it says so on one line and exits 128 + the signal's number. Before, a SIGINT or SIGTERM
+ * never reaches it) with every process under it, the browser, and the browser's profile folder
+ * (where the browser's TMPDIR points, so its temporary files go too); then it says so on one line
+ * and exits 128 + the signal's number. Before, a SIGINT or SIGTERM
  * while the server started, or a SIGINT once the browser ran (puppeteer's own listener exited at
  * once), left the server running; a SIGTERM or SIGHUP once the browser ran was an ordinary failure
  * (status 1, the closed browser's errors as FAIL lines).
@@ -15,8 +16,14 @@
  * threw, and the check died leaving everything running). One test, where /usr/bin/chromium is
  * installed, stops the check while real Chromium loads the page (the browser up, closed over the
  * DevTools protocol), the server still the stand-in.
+ *
+ * Also a browser that fails by itself, no signal sent (a stand-in that exits at once, one that
+ * closes its DevTools pipe and hangs, one not executable, one outside --allow-run): one line
+ * naming the browser and the cause, nothing left running. Before, these died on an uncaught
+ * error (puppeteer's `process.kill` refused, its spawn's `error` event unheard) with the server
+ * running, or ended on puppeteer's stack.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { childrenOf, fakeJupyter, fakePython, running } from "./_lab_stand_ins.ts";
 import { labTestPorts, type LabTestSlot } from "./_lab_test_ports.ts";
 
@@ -24,15 +31,20 @@ const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "
 /** The longest wait for a stand-in to say it runs: far beyond the seconds it takes. */
 const WAIT_CAP_MS = 90_000;
 
-/** A stand-in Chromium: writes "<pid> <profile folder>" to `$FAKE_CHROMIUM_FILE`, then waits. */
-async function fakeChromium(dir: string): Promise<string> {
+/**
+ * A stand-in Chromium: writes its environment to `$FAKE_CHROMIUM_FILE.env` and "<pid> <profile
+ * folder>" to `$FAKE_CHROMIUM_FILE`, then runs `end` (by default it waits, never speaking the
+ * DevTools protocol, so puppeteer's launch waits).
+ */
+async function fakeChromium(dir: string, end = "exec sleep 120"): Promise<string> {
   const path = `${dir}/chromium`;
   await Deno.writeTextFile(
     path,
     `#!/bin/sh
 for arg; do case "$arg" in --user-data-dir=*) profile="\${arg#--user-data-dir=}";; esac; done
+env > "$FAKE_CHROMIUM_FILE.env"
 echo "$$ $profile" > "$FAKE_CHROMIUM_FILE.part" && mv "$FAKE_CHROMIUM_FILE.part" "$FAKE_CHROMIUM_FILE"
-exec sleep 120
+${end}
 `,
   );
   await Deno.chmod(path, 0o755);
@@ -69,11 +81,19 @@ function taskArgs(programs: (string | undefined)[]): string[] {
   return words;
 }
 
-/** Starts the check with `env` added, on the ports of `slot`, its build folder in `dir`. */
-function startCheck(dir: string, slot: LabTestSlot, env: Record<string, string>): CheckRun {
+/**
+ * Starts the check with `env` added, on the ports of `slot`, its build folder in `dir`; the task's
+ * `--allow-run` widened by the stand-ins (`allowed`: by default both).
+ */
+function startCheck(
+  dir: string,
+  slot: LabTestSlot,
+  env: Record<string, string>,
+  allowed: (string | undefined)[] = [env.DEMURE_JUPYTER_PYTHON, env.DEMURE_CHROMIUM],
+): CheckRun {
   const { first, count } = labTestPorts(slot);
   const process = new Deno.Command(Deno.execPath(), {
-    args: taskArgs([env.DEMURE_JUPYTER_PYTHON, env.DEMURE_CHROMIUM]),
+    args: taskArgs(allowed),
     cwd: projectRoot,
     env: {
       CHECK_LAB_TEST_PORTS: `${first}:${count}`,
@@ -194,6 +214,11 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
       const serverChildren = childrenOf(server, "");
       started.push(Number(browser), server, ...serverChildren);
       assertEquals(serverChildren.length, 2, "the stand-in server's two children");
+      // (Once the pids are noted, so that a failure still ends them.) Chromium's temporary
+      // files (its /tmp/org.chromium.* folder) go in the profile removed.
+      const browserEnv = Deno.readTextFileSync(`${record}.env`).split("\n");
+      const tmpdir = browserEnv.find((line) => line.startsWith("TMPDIR="));
+      assertEquals(tmpdir, `TMPDIR=${profile}`, "the browser's TMPDIR");
       assert(exists(profile), `no profile folder ${profile}`);
       check.process.kill(signal);
       const { code, stdout, stderr } = await check.done;
@@ -307,3 +332,124 @@ Deno.test({
     }
   },
 });
+
+/** Waits until the test creates `$FAKE_CHROMIUM_FILE.go` (its pids are noted by then). */
+const AWAIT_GO = 'while [ ! -e "$FAKE_CHROMIUM_FILE.go" ]; do sleep 0.1; done';
+
+/**
+ * Browsers that fail by themselves, no signal sent: each ends the launch at once. The second's
+ * DevTools pipe closes while it still runs (as when Chromium's browser process dies under a
+ * wrapper): puppeteer's clean-up of the failed launch then asked `process.kill`, which the task's
+ * permissions refuse, and the check died on "Uncaught (in promise) NotCapable" with the server
+ * running and the profile left. The first gave a FAIL line with puppeteer's stack.
+ */
+const FAILING_BROWSERS = [
+  {
+    how: "exits at once",
+    slot: "check_lab: a browser that exits at once",
+    end: `${AWAIT_GO}\necho "stand-in chromium: cannot start" >&2\nexit 3`,
+  },
+  {
+    how: "closes its pipe and hangs",
+    slot: "check_lab: a browser that closes its pipe and hangs",
+    end: `${AWAIT_GO}\nexec 3>&- 4>&-\nexec sleep 120`,
+  },
+] as const;
+
+for (const { how, slot, end } of FAILING_BROWSERS) {
+  Deno.test(`check_lab: a browser that ${how} fails the check on one line naming the browser, the server stopped and the profile removed`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "check_lab_launch_" });
+    const started: number[] = [];
+    let check: CheckRun | undefined;
+    let profile: string | undefined;
+    try {
+      const { python, env } = await fakeJupyter(dir);
+      const record = `${dir}/chromium_started`;
+      const chromium = await fakeChromium(dir, end);
+      check = startCheck(dir, slot, {
+        ...env,
+        DEMURE_JUPYTER_PYTHON: python,
+        DEMURE_CHROMIUM: chromium,
+        FAKE_CHROMIUM_FILE: record,
+        ...STAND_IN_AS_ROOT,
+      });
+      const [browser, folder] = await waitFor(check, "a started browser", () => {
+        const line = readIfThere(record);
+        return line === undefined ? undefined : line.trim().split(" ");
+      });
+      profile = folder;
+      // The server, its two children and the browser, before the browser fails.
+      started.push(...descendants(check.process.pid));
+      assert(started.includes(Number(browser)), `the browser ${browser} is not under the check`);
+      assertEquals(childrenOf(check.process.pid, "lab_fake_jupyter.py").length, 1, "no server");
+      await Deno.writeTextFile(`${record}.go`, "");
+      const { code, stdout, stderr } = await exitWithin(check, WAIT_CAP_MS);
+      assertEquals(started.filter(running), [], `still running after the check:\n${stderr}`);
+      assertEquals(exists(profile), false, `the profile folder ${profile} is left`);
+      assertEquals(code, 1, stdout + stderr);
+      const fails = stderr.split("\n").filter((line) => line.startsWith("FAIL"));
+      const prefix = `FAIL Chromium ${chromium} did not start: `;
+      assertEquals(fails.length, 1, stderr);
+      assert(fails[0].startsWith(prefix) && fails[0].length > prefix.length, stderr);
+      assert(!stderr.includes("NotCapable") && !/\n\s+at /.test(stderr), stderr);
+      assertStringIncludes(stdout, "FAILED: 00_smoke.ipynb", stdout);
+    } finally {
+      await cleanUp(check, started, profile);
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+/**
+ * Browsers this process cannot start at all. Puppeteer heard of them only as an `error` event of
+ * the child process that nobody listened to: "Uncaught Error: spawn ... EACCES", "Uncaught
+ * NotCapable: Requires run access", the server left running. Now the check says so before the
+ * server starts.
+ */
+const UNSTARTABLE_BROWSERS = [
+  {
+    how: "is not executable",
+    slot: "check_lab: a browser that is not executable",
+    mode: 0o644,
+    allowed: true,
+    cause: (path: string) => `${path} is not an executable file (mode 644)`,
+  },
+  {
+    how: "is outside --allow-run",
+    slot: "check_lab: a browser outside --allow-run",
+    mode: 0o755,
+    allowed: false,
+    cause: (path: string) => `--allow-run does not name ${path}`,
+  },
+] as const;
+
+for (const { how, slot, mode, allowed, cause } of UNSTARTABLE_BROWSERS) {
+  Deno.test(`check_lab: a browser that ${how} ends the check on one line before the server starts`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "check_lab_launch_" });
+    let check: CheckRun | undefined;
+    try {
+      const { python, env } = await fakeJupyter(dir);
+      const chromium = await fakeChromium(dir);
+      await Deno.chmod(chromium, mode);
+      check = startCheck(dir, slot, {
+        ...env,
+        DEMURE_JUPYTER_PYTHON: python,
+        DEMURE_CHROMIUM: chromium,
+        FAKE_CHROMIUM_FILE: `${dir}/chromium_started`,
+        ...STAND_IN_AS_ROOT,
+      }, [python, allowed ? chromium : undefined]);
+      const { code, stdout, stderr } = await exitWithin(check, WAIT_CAP_MS);
+      assertEquals(code, 1, stdout + stderr);
+      assert(
+        stderr.endsWith(`check_lab: Chromium ${chromium} cannot be started: ${cause(chromium)}\n`),
+        stderr,
+      );
+      assert(!stderr.includes("Uncaught"), stderr);
+      assertEquals(stdout, "", "the server started");
+      assertEquals(exists(`${dir}/build/server.log`), false, "the server started");
+    } finally {
+      await cleanUp(check, []);
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}

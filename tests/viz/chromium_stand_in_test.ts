@@ -564,12 +564,13 @@ Deno.test("runHeadlessChromium: a killed run's error ends with the end of what C
   });
 });
 
-Deno.test("browserEnv: home, config and cache each inside the profile, apart", () => {
-  // Found by mutation round XX (XX09).
+Deno.test("browserEnv: home, config, cache and temporary files each inside the profile, apart", () => {
+  // Found by mutation round XX (XX09). TMPDIR: Chromium's /tmp/org.chromium.* folders.
   assertEquals(browserEnv("/p"), {
     HOME: "/p",
     XDG_CONFIG_HOME: "/p/.config",
     XDG_CACHE_HOME: "/p/.cache",
+    TMPDIR: "/p",
   });
 });
 
