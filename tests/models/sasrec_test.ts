@@ -480,3 +480,76 @@ Deno.test("SASRec: the input (item + position) is dropped by dropout layer 0, no
   tf.dispose([fused, valid, states, expected]);
   store.dispose();
 });
+
+Deno.test("SASRec block: the feed-forward layer norm uses its own gain and bias (by hand)", () => {
+  // Attention zeroed (output kernel and bias 0) and identity feed-forward kernels, zero biases:
+  //   block(x) = x + relu(g_ff * LN(x) + b_ff).
+  // The feed-forward norm is g_ff = 2, b_ff = 0.5; the attention norm another (3, -1), so a block
+  // that normalised before its feed-forward layer with the attention norm's parameters differs.
+  //   x = (1, -1, 1, -1): LN = x, 2 LN + 0.5 = (2.5, -1.5, 2.5, -1.5), relu -> (2.5, 0, 2.5, 0),
+  //     block = (3.5, -1, 3.5, -1)   [attention norm's: 3 LN - 1 = (2, -4, 2, -4) -> (3, -1, 3, -1)]
+  //   x = (2, 0, 2, 0): LN = (1, -1, 1, -1) as well, block = (4.5, 0, 4.5, 0)
+  //   x = (0, 0, 0, 4): mean 1, variance 3, LN = (-1, -1, -1, 3) / sqrt(3); the first three
+  //     units go negative and relu cuts them; the last is 4 + 2 * sqrt(3) + 0.5 = 7.9641.
+  const dim = 4;
+  const store = new ParameterStore(8);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[0];
+  const identity = tf.eye(dim);
+  p.output.kernel.assign(tf.zerosLike(p.output.kernel));
+  p.output.bias.assign(tf.zerosLike(p.output.bias));
+  p.hidden.kernel.assign(identity);
+  p.out.kernel.assign(identity);
+  p.attentionNorm.gain.assign(tf.fill([dim], 3));
+  p.attentionNorm.bias.assign(tf.fill([dim], -1));
+  p.feedForwardNorm.gain.assign(tf.fill([dim], 2));
+  p.feedForwardNorm.bias.assign(tf.fill([dim], 0.5));
+  const packed = oneWindowOfThree();
+  const x = tf.tensor2d([[1, -1, 1, -1], [2, 0, 2, 0], [0, 0, 0, 4]]);
+  const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
+  const expected = [[3.5, -1, 3.5, -1], [4.5, 0, 4.5, 0], [0, 0, 0, 4.5 + 2 * Math.sqrt(3)]];
+  for (let t = 0; t < 3; t++) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(out[t][c], expected[t][c], 1e-5, `${t},${c}`);
+  }
+  tf.dispose([identity, x, ...Object.values(packed)]);
+  store.dispose();
+});
+
+Deno.test("SASRec: the final layer norm is its own (gain and bias), on every state and the last (by hand)", () => {
+  // One block made the identity (attention output and feed-forward output projections zeroed),
+  // positional rows zeroed: states = g_final * LN(item row) + b_final at real positions, 0 at padding.
+  // Final norm g = 2, b = 0.5; the block's two norms are others (5, -2), so a final norm that read
+  // a block's parameters differs. Rows (1, -1, 1, -1) and (2, 0, 2, 0) both have LN = (1, -1, 1, -1):
+  //   state = (2.5, -1.5, 2.5, -1.5)   [a block norm's: (3, -7, 3, -7)].
+  const dim = 4;
+  const store = new ParameterStore(9);
+  const sasrec = new SasRec({ blocks: 1, heads: 2, dropout: 0 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[0];
+  for (const dense of [p.output, p.out]) {
+    dense.kernel.assign(tf.zerosLike(dense.kernel));
+    dense.bias.assign(tf.zerosLike(dense.bias));
+  }
+  for (const norm of [p.attentionNorm, p.feedForwardNorm]) {
+    norm.gain.assign(tf.fill([dim], 5));
+    norm.bias.assign(tf.fill([dim], -2));
+  }
+  sasrec.parameters.positions.assign(tf.zerosLike(sasrec.parameters.positions));
+  sasrec.parameters.finalNorm.gain.assign(tf.fill([dim], 2));
+  sasrec.parameters.finalNorm.bias.assign(tf.fill([dim], 0.5));
+  const a = [1, -1, 1, -1];
+  const b = [2, 0, 2, 0];
+  const fused = tf.tensor3d([[b, a, b], [a, b, a]]);
+  const valid = tf.tensor2d([[0, 1, 1], [1, 1, 1]]);
+  const states = sasrec.userStates(fused, valid, false, 0).arraySync();
+  const last = sasrec.lastStates(fused, valid, false, 0).arraySync();
+  const want = [2.5, -1.5, 2.5, -1.5];
+  for (let c = 0; c < dim; c++) {
+    assertEquals(Math.abs(states[0][0][c]), 0, "padding state"); // -0 counts as zero
+    for (const [row, t] of [[0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]) {
+      assertAlmostEquals(states[row][t][c], want[c], 1e-5, `state ${row},${t},${c}`);
+    }
+    for (const row of [0, 1]) assertAlmostEquals(last[row][c], want[c], 1e-5, `last ${row},${c}`);
+  }
+  tf.dispose([fused, valid]);
+  store.dispose();
+});
