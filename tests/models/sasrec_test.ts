@@ -216,6 +216,11 @@ Deno.test("SASRec attention equals softmax(Q K^T / sqrt(headDim)) V from the rea
   p.out.bias.assign(tf.zerosLike(p.out.bias));
   // Larger logits, so the scale of the logits matters well above the tolerance.
   p.query.kernel.assign(tf.mul(p.query.kernel, 3));
+  // Non-zero biases (they start at zero), so that each projection's bias is read too.
+  p.query.bias.assign(tf.tensor1d([0.3, -0.2, 0.1, 0.4]));
+  p.key.bias.assign(tf.tensor1d([-0.5, 0.2, 0.3, -0.1]));
+  p.value.bias.assign(tf.tensor1d([0.2, 0.1, -0.3, 0.5]));
+  p.output.bias.assign(tf.tensor1d([0.1, -0.4, 0.2, 0.3]));
   const packed = oneWindowOfThree();
   const x = tf.randomNormal([3, dim], 0, 1, "float32", 12);
   const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
@@ -298,6 +303,9 @@ Deno.test("SASRec feed-forward equals relu(LN(x) W1 + b1) W2 + b2 from the read-
   // No attention term: block(x) = x + FFN(LN(x)) exactly (the feed-forward norm's gain 1, bias 0).
   p.output.kernel.assign(tf.zerosLike(p.output.kernel));
   p.output.bias.assign(tf.zerosLike(p.output.bias));
+  // Non-zero feed-forward biases (they start at zero), so that both are read too.
+  p.hidden.bias.assign(tf.tensor1d([0.2, -0.1, 0.3, -0.2, 0.1, 0.4]));
+  p.out.bias.assign(tf.tensor1d([0.3, -0.2, 0.1, -0.4]));
   const packed = oneWindowOfThree();
   const x = tf.randomNormal([3, dim], 0, 1, "float32", 13);
   const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
@@ -549,6 +557,28 @@ Deno.test("SASRec: the final layer norm is its own (gain and bias), on every sta
       assertAlmostEquals(states[row][t][c], want[c], 1e-5, `state ${row},${t},${c}`);
     }
     for (const row of [0, 1]) assertAlmostEquals(last[row][c], want[c], 1e-5, `last ${row},${c}`);
+  }
+  tf.dispose([fused, valid]);
+  store.dispose();
+});
+
+Deno.test("SASRec lastStates equals userStates' last row with every bias non-zero (2 heads, 2 blocks)", () => {
+  // The biases start at zero, so a path that dropped one (the last-row path computes its own
+  // query projection) matched the full path at initialisation; here each bias is non-zero.
+  const dim = 4;
+  const store = new ParameterStore(10);
+  const sasrec = new SasRec({ blocks: 2, heads: 2, dropout: 0 }, dim, 4, store);
+  sasrec.parameters.blocks.forEach((p, b) => {
+    [p.query, p.key, p.value, p.output, p.hidden, p.out].forEach((dense, k) => {
+      dense.bias.assign(tf.randomUniform([dim], -0.5, 0.5, "float32", 100 * b + k));
+    });
+  });
+  const fused = tf.randomNormal([2, 4, dim], 0, 1, "float32", 14) as tf.Tensor3D;
+  const valid = tf.tensor2d([[0, 1, 1, 1], [1, 1, 1, 1]]);
+  const all = sasrec.userStates(fused, valid, false, 0).arraySync();
+  const last = sasrec.lastStates(fused, valid, false, 0).arraySync();
+  for (let b = 0; b < 2; b++) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(last[b][c], all[b][3][c], 1e-5, `${b},${c}`);
   }
   tf.dispose([fused, valid]);
   store.dispose();
