@@ -583,3 +583,40 @@ Deno.test("SASRec lastStates equals userStates' last row with every bias non-zer
   tf.dispose([fused, valid]);
   store.dispose();
 });
+
+Deno.test("SASRec at inference applies no dropout, even at rate 0.5 (by hand)", () => {
+  // Block made the identity (attention output and feed-forward output projections zeroed),
+  // positional rows zeroed, final norm at gain 1, bias 0: every real state is LN(item row), and
+  // rows (1, -1, 1, -1) and (2, 0, 2, 0) both normalise to (1, -1, 1, -1). A dropped input unit
+  // (zeroed, the others doubled) would move it; in training it does move.
+  const dim = 4;
+  const store = new ParameterStore(11);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0.5 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[0];
+  for (const dense of [p.output, p.out]) {
+    dense.kernel.assign(tf.zerosLike(dense.kernel));
+    dense.bias.assign(tf.zerosLike(dense.bias));
+  }
+  sasrec.parameters.positions.assign(tf.zerosLike(sasrec.parameters.positions));
+  const a = [1, -1, 1, -1];
+  const b = [2, 0, 2, 0];
+  const fused = tf.tensor3d([[b, a, b], [a, b, a]]);
+  const valid = tf.tensor2d([[0, 1, 1], [1, 1, 1]]);
+  const want = [1, -1, 1, -1];
+  const real = [[0, 1], [0, 2], [1, 0], [1, 1], [1, 2]];
+  const inference = sasrec.userStates(fused, valid, false, 3).arraySync();
+  for (const [row, t] of real) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(inference[row][t][c], want[c], 1e-5);
+  }
+  const last = sasrec.lastStates(fused, valid, false, 3).arraySync();
+  for (const row of [0, 1]) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(last[row][c], want[c], 1e-5);
+  }
+  const trained = sasrec.userStates(fused, valid, true, 3).arraySync();
+  assert(
+    real.some(([row, t]) => trained[row][t].some((v, c) => Math.abs(v - want[c]) > 1e-2)),
+    "the fixture can tell: training at rate 0.5 moves some state",
+  );
+  tf.dispose([fused, valid]);
+  store.dispose();
+});
