@@ -620,3 +620,27 @@ Deno.test("SASRec at inference applies no dropout, even at rate 0.5 (by hand)", 
   tf.dispose([fused, valid]);
   store.dispose();
 });
+
+Deno.test("SASRec initialisation: position rows N(0, 1/d), block biases 0, norms gain 1 and bias 0", () => {
+  // The records of results-of-record/ and the PyTorch twin (scripts/bench_pytorch.py) start from
+  // positions of std 1/sqrt(d); 50 x 64 = 3200 draws put the sample std within a few percent of
+  // 1/8 (std 1/d would be 1/64). Biases start at 0, layer norms at gain 1 and bias 0.
+  const [dim, maxLength] = [64, 50];
+  const store = new ParameterStore(12);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0 }, dim, maxLength, store);
+  const values = Array.from(sasrec.parameters.positions.dataSync());
+  const mean = values.reduce((a, v) => a + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+  assert(Math.abs(mean) < 0.01, `mean ${mean}`);
+  assert(Math.abs(std - 1 / 8) < 0.1 / 8, `std ${std}, want 1/sqrt(64) = 0.125`);
+  const p = sasrec.parameters.blocks[0];
+  for (const dense of [p.query, p.key, p.value, p.output, p.hidden, p.out]) {
+    assert(dense.bias.dataSync().every((v) => v === 0));
+  }
+  for (const norm of [p.attentionNorm, p.feedForwardNorm, sasrec.parameters.finalNorm]) {
+    assert(
+      norm.gain.dataSync().every((v) => v === 1) && norm.bias.dataSync().every((v) => v === 0),
+    );
+  }
+  store.dispose();
+});
