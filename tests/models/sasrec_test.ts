@@ -644,3 +644,48 @@ Deno.test("SASRec initialisation: position rows N(0, 1/d), block biases 0, norms
   }
   store.dispose();
 });
+
+Deno.test("SASRec block 1 drops its attention output with layer 3 and its feed-forward output with layer 4", () => {
+  // Block b owns dropout layers 1 + 2b and 2 + 2b: for block 1, 3 and 4. A numbering of 1 + b and
+  // 2 + b would give block 1's attention block 0's feed-forward mask (2), or its feed-forward
+  // its own attention's mask (3): one mask shared by two layers.
+  const dim = 4;
+  const store = new ParameterStore(13);
+  const sasrec = new SasRec({ blocks: 2, heads: 1, dropout: 0.5 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[1];
+  const packed = oneWindowOfThree();
+  const seed = 17;
+  const x = tf.randomNormal([3, dim], 0, 1, "float32", 15);
+  const close = (a: number[][], b: number[][]) =>
+    a.every((row, t) => row.every((v, c) => Math.abs(v - b[t][c]) < 1e-5));
+  // Only one term at a time: zero the other's output projection; the block is then
+  // x + Dropout_layer(term), and the term itself is the inference block minus x.
+  const check = (
+    zeroed: { kernel: tf.Variable; bias: tf.Variable },
+    own: number,
+    other: number,
+  ) => {
+    const saved = [zeroed.kernel.clone(), zeroed.bias.clone()];
+    zeroed.kernel.assign(tf.zerosLike(zeroed.kernel));
+    zeroed.bias.assign(tf.zerosLike(zeroed.bias));
+    const values = tf.tidy(() => {
+      const term = tf.sub(sasrec.block(x, packed, 1, false, seed), x);
+      const withLayer = (layer: number) =>
+        tf.add(x, dropout(term, 0.5, true, seed, layer)).arraySync() as number[][];
+      return {
+        trained: sasrec.block(x, packed, 1, true, seed).arraySync() as number[][],
+        own: withLayer(own),
+        other: withLayer(other),
+      };
+    });
+    zeroed.kernel.assign(saved[0]);
+    zeroed.bias.assign(saved[1]);
+    tf.dispose(saved);
+    assert(close(values.trained, values.own), `block 1 uses dropout layer ${own}`);
+    assert(!close(values.own, values.other), `layers ${own} and ${other} draw other masks`);
+  };
+  check(p.out, 3, 2); // attention term alone: layer 3, not block 0's feed-forward layer 2
+  check(p.output, 4, 3); // feed-forward term alone: layer 4, not its attention's layer 3
+  tf.dispose([x, ...Object.values(packed)]);
+  store.dispose();
+});
