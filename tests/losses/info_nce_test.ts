@@ -253,3 +253,18 @@ Deno.test("InfoNCE: the epsilon option is the norm clamp of cosine (a larger one
   // ... which is not the loss at the default clamp.
   assert(Math.abs(value - lossOf(ANCHOR, POSITIVE, NEGATIVES, {})) > 0.1);
 });
+
+Deno.test("InfoNCE stays finite and exact for logits far beyond exp's float32 range", () => {
+  // exp(100) overflows float32 (max ~3.4e38): the log-sum-exp must be shifted by the row's maximum.
+  // Dot, tau 1, anchors (100, 0) twice, positives (1, 0) and (0, 1), in-batch negatives:
+  //   row 0: logits (100, 0), positive 100: loss log(1 + e^-100) = 0 (to float precision)
+  //   row 1: logits (100, 0), positive 0:   loss 100 + log(1 + e^-100) = 100
+  // mean 50. Cosine at tau 0.01 on orthonormal pairs: logits (100, 0) per row, loss 0.
+  const dot = lossOf([[100, 0], [100, 0]], [[1, 0], [0, 1]], undefined, {
+    similarity: "dot",
+    temperature: 1,
+  });
+  assertAlmostEquals(dot, 50, 1e-4);
+  const identity = [[1, 0], [0, 1]];
+  assertAlmostEquals(lossOf(identity, identity, undefined, { temperature: 0.01 }), 0, 1e-6);
+});

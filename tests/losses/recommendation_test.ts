@@ -224,3 +224,45 @@ Deno.test("recommendationLoss: bce negatives of another length than the batch's 
   assertEquals(tf.memory().numTensors, before, "tensors left behind");
   tf.dispose([states, table]);
 });
+
+Deno.test("bce over the last position only equals the hand computation", () => {
+  // Same batch, states, table and negatives as the bce hand test above, positions "last": the
+  // flat positions 1 and 3 only (position 2, user 1's first, is real but not the last).
+  //   (1,0): target 2 -> 2, negative 1 -> 0;   (1,1): target 0 -> 1, negative 1 -> 1
+  const states = tf.tensor3d([[[9, 9], [1, 0]], [[0, 1], [1, 1]]]);
+  const table = tf.tensor2d([[1, 0], [0, 1], [2, 0]]);
+  const negatives = Int32Array.from([0, 1, 2, 1]);
+  const softplus = (x: number) => Math.log(1 + Math.exp(x));
+  const expected = (softplus(-2) + softplus(0) + softplus(-1) + softplus(1)) / 2;
+  const loss = recommendationLoss(
+    states,
+    table,
+    batch,
+    { kind: "bce", positions: "last" },
+    negatives,
+  );
+  assertAlmostEquals(loss.dataSync()[0], expected, 1e-5);
+  tf.dispose([states, table, loss]);
+});
+
+Deno.test("cross-entropy stays finite and exact for logits far beyond exp's float32 range", () => {
+  // exp(100) overflows float32 (max ~3.4e38): the softmax must be shifted by the row's maximum.
+  // One user, two real positions, table rows (1, 0) and (0, 1), both targets item 1:
+  //   state (100, 0): logits (100, 0), -log p(1) = 100 + log(1 + e^-100) = 100
+  //   state (0, 100): logits (0, 100), -log p(1) = log(1 + e^-100) = 0 (to float precision)
+  // mean over the two positions = 50.
+  const states = tf.tensor3d([[[100, 0], [0, 100]]]);
+  const table = tf.tensor2d([[1, 0], [0, 1]]);
+  const large = {
+    valid: Float32Array.from([1, 1]),
+    targets: Int32Array.from([1, 1]),
+    batchSize: 1,
+    length: 2,
+  };
+  const loss = recommendationLoss(states, table, large, {
+    kind: "cross_entropy",
+    positions: "all",
+  });
+  assertAlmostEquals(loss.dataSync()[0], 50, 1e-4);
+  tf.dispose([states, table, loss]);
+});

@@ -216,6 +216,11 @@ Deno.test("SASRec attention equals softmax(Q K^T / sqrt(headDim)) V from the rea
   p.out.bias.assign(tf.zerosLike(p.out.bias));
   // Larger logits, so the scale of the logits matters well above the tolerance.
   p.query.kernel.assign(tf.mul(p.query.kernel, 3));
+  // Non-zero biases (they start at zero), so that each projection's bias is read too.
+  p.query.bias.assign(tf.tensor1d([0.3, -0.2, 0.1, 0.4]));
+  p.key.bias.assign(tf.tensor1d([-0.5, 0.2, 0.3, -0.1]));
+  p.value.bias.assign(tf.tensor1d([0.2, 0.1, -0.3, 0.5]));
+  p.output.bias.assign(tf.tensor1d([0.1, -0.4, 0.2, 0.3]));
   const packed = oneWindowOfThree();
   const x = tf.randomNormal([3, dim], 0, 1, "float32", 12);
   const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
@@ -298,6 +303,9 @@ Deno.test("SASRec feed-forward equals relu(LN(x) W1 + b1) W2 + b2 from the read-
   // No attention term: block(x) = x + FFN(LN(x)) exactly (the feed-forward norm's gain 1, bias 0).
   p.output.kernel.assign(tf.zerosLike(p.output.kernel));
   p.output.bias.assign(tf.zerosLike(p.output.bias));
+  // Non-zero feed-forward biases (they start at zero), so that both are read too.
+  p.hidden.bias.assign(tf.tensor1d([0.2, -0.1, 0.3, -0.2, 0.1, 0.4]));
+  p.out.bias.assign(tf.tensor1d([0.3, -0.2, 0.1, -0.4]));
   const packed = oneWindowOfThree();
   const x = tf.randomNormal([3, dim], 0, 1, "float32", 13);
   const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
@@ -478,5 +486,206 @@ Deno.test("SASRec: the input (item + position) is dropped by dropout layer 0, no
   const want = expected.dataSync();
   for (let i = 0; i < want.length; i++) assertAlmostEquals(got[i], want[i], 1e-5, `at ${i}`);
   tf.dispose([fused, valid, states, expected]);
+  store.dispose();
+});
+
+Deno.test("SASRec block: the feed-forward layer norm uses its own gain and bias (by hand)", () => {
+  // Attention zeroed (output kernel and bias 0) and identity feed-forward kernels, zero biases:
+  //   block(x) = x + relu(g_ff * LN(x) + b_ff).
+  // The feed-forward norm is g_ff = 2, b_ff = 0.5; the attention norm another (3, -1), so a block
+  // that normalised before its feed-forward layer with the attention norm's parameters differs.
+  //   x = (1, -1, 1, -1): LN = x, 2 LN + 0.5 = (2.5, -1.5, 2.5, -1.5), relu -> (2.5, 0, 2.5, 0),
+  //     block = (3.5, -1, 3.5, -1)   [attention norm's: 3 LN - 1 = (2, -4, 2, -4) -> (3, -1, 3, -1)]
+  //   x = (2, 0, 2, 0): LN = (1, -1, 1, -1) as well, block = (4.5, 0, 4.5, 0)
+  //   x = (0, 0, 0, 4): mean 1, variance 3, LN = (-1, -1, -1, 3) / sqrt(3); the first three
+  //     units go negative and relu cuts them; the last is 4 + 2 * sqrt(3) + 0.5 = 7.9641.
+  const dim = 4;
+  const store = new ParameterStore(8);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[0];
+  const identity = tf.eye(dim);
+  p.output.kernel.assign(tf.zerosLike(p.output.kernel));
+  p.output.bias.assign(tf.zerosLike(p.output.bias));
+  p.hidden.kernel.assign(identity);
+  p.out.kernel.assign(identity);
+  p.attentionNorm.gain.assign(tf.fill([dim], 3));
+  p.attentionNorm.bias.assign(tf.fill([dim], -1));
+  p.feedForwardNorm.gain.assign(tf.fill([dim], 2));
+  p.feedForwardNorm.bias.assign(tf.fill([dim], 0.5));
+  const packed = oneWindowOfThree();
+  const x = tf.tensor2d([[1, -1, 1, -1], [2, 0, 2, 0], [0, 0, 0, 4]]);
+  const out = sasrec.block(x, packed, 0, false, 0).arraySync() as number[][];
+  const expected = [[3.5, -1, 3.5, -1], [4.5, 0, 4.5, 0], [0, 0, 0, 4.5 + 2 * Math.sqrt(3)]];
+  for (let t = 0; t < 3; t++) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(out[t][c], expected[t][c], 1e-5, `${t},${c}`);
+  }
+  tf.dispose([identity, x, ...Object.values(packed)]);
+  store.dispose();
+});
+
+Deno.test("SASRec: the final layer norm is its own (gain and bias), on every state and the last (by hand)", () => {
+  // One block made the identity (attention output and feed-forward output projections zeroed),
+  // positional rows zeroed: states = g_final * LN(item row) + b_final at real positions, 0 at padding.
+  // Final norm g = 2, b = 0.5; the block's two norms are others (5, -2), so a final norm that read
+  // a block's parameters differs. Rows (1, -1, 1, -1) and (2, 0, 2, 0) both have LN = (1, -1, 1, -1):
+  //   state = (2.5, -1.5, 2.5, -1.5)   [a block norm's: (3, -7, 3, -7)].
+  const dim = 4;
+  const store = new ParameterStore(9);
+  const sasrec = new SasRec({ blocks: 1, heads: 2, dropout: 0 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[0];
+  for (const dense of [p.output, p.out]) {
+    dense.kernel.assign(tf.zerosLike(dense.kernel));
+    dense.bias.assign(tf.zerosLike(dense.bias));
+  }
+  for (const norm of [p.attentionNorm, p.feedForwardNorm]) {
+    norm.gain.assign(tf.fill([dim], 5));
+    norm.bias.assign(tf.fill([dim], -2));
+  }
+  sasrec.parameters.positions.assign(tf.zerosLike(sasrec.parameters.positions));
+  sasrec.parameters.finalNorm.gain.assign(tf.fill([dim], 2));
+  sasrec.parameters.finalNorm.bias.assign(tf.fill([dim], 0.5));
+  const a = [1, -1, 1, -1];
+  const b = [2, 0, 2, 0];
+  const fused = tf.tensor3d([[b, a, b], [a, b, a]]);
+  const valid = tf.tensor2d([[0, 1, 1], [1, 1, 1]]);
+  const states = sasrec.userStates(fused, valid, false, 0).arraySync();
+  const last = sasrec.lastStates(fused, valid, false, 0).arraySync();
+  const want = [2.5, -1.5, 2.5, -1.5];
+  for (let c = 0; c < dim; c++) {
+    assertEquals(Math.abs(states[0][0][c]), 0, "padding state"); // -0 counts as zero
+    for (const [row, t] of [[0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]) {
+      assertAlmostEquals(states[row][t][c], want[c], 1e-5, `state ${row},${t},${c}`);
+    }
+    for (const row of [0, 1]) assertAlmostEquals(last[row][c], want[c], 1e-5, `last ${row},${c}`);
+  }
+  tf.dispose([fused, valid]);
+  store.dispose();
+});
+
+Deno.test("SASRec lastStates equals userStates' last row with every bias non-zero (2 heads, 2 blocks)", () => {
+  // The biases start at zero, so a path that dropped one (the last-row path computes its own
+  // query projection) matched the full path at initialisation; here each bias is non-zero.
+  const dim = 4;
+  const store = new ParameterStore(10);
+  const sasrec = new SasRec({ blocks: 2, heads: 2, dropout: 0 }, dim, 4, store);
+  sasrec.parameters.blocks.forEach((p, b) => {
+    [p.query, p.key, p.value, p.output, p.hidden, p.out].forEach((dense, k) => {
+      dense.bias.assign(tf.randomUniform([dim], -0.5, 0.5, "float32", 100 * b + k));
+    });
+  });
+  const fused = tf.randomNormal([2, 4, dim], 0, 1, "float32", 14) as tf.Tensor3D;
+  const valid = tf.tensor2d([[0, 1, 1, 1], [1, 1, 1, 1]]);
+  const all = sasrec.userStates(fused, valid, false, 0).arraySync();
+  const last = sasrec.lastStates(fused, valid, false, 0).arraySync();
+  for (let b = 0; b < 2; b++) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(last[b][c], all[b][3][c], 1e-5, `${b},${c}`);
+  }
+  tf.dispose([fused, valid]);
+  store.dispose();
+});
+
+Deno.test("SASRec at inference applies no dropout, even at rate 0.5 (by hand)", () => {
+  // Block made the identity (attention output and feed-forward output projections zeroed),
+  // positional rows zeroed, final norm at gain 1, bias 0: every real state is LN(item row), and
+  // rows (1, -1, 1, -1) and (2, 0, 2, 0) both normalise to (1, -1, 1, -1). A dropped input unit
+  // (zeroed, the others doubled) would move it; in training it does move.
+  const dim = 4;
+  const store = new ParameterStore(11);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0.5 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[0];
+  for (const dense of [p.output, p.out]) {
+    dense.kernel.assign(tf.zerosLike(dense.kernel));
+    dense.bias.assign(tf.zerosLike(dense.bias));
+  }
+  sasrec.parameters.positions.assign(tf.zerosLike(sasrec.parameters.positions));
+  const a = [1, -1, 1, -1];
+  const b = [2, 0, 2, 0];
+  const fused = tf.tensor3d([[b, a, b], [a, b, a]]);
+  const valid = tf.tensor2d([[0, 1, 1], [1, 1, 1]]);
+  const want = [1, -1, 1, -1];
+  const real = [[0, 1], [0, 2], [1, 0], [1, 1], [1, 2]];
+  const inference = sasrec.userStates(fused, valid, false, 3).arraySync();
+  for (const [row, t] of real) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(inference[row][t][c], want[c], 1e-5);
+  }
+  const last = sasrec.lastStates(fused, valid, false, 3).arraySync();
+  for (const row of [0, 1]) {
+    for (let c = 0; c < dim; c++) assertAlmostEquals(last[row][c], want[c], 1e-5);
+  }
+  const trained = sasrec.userStates(fused, valid, true, 3).arraySync();
+  assert(
+    real.some(([row, t]) => trained[row][t].some((v, c) => Math.abs(v - want[c]) > 1e-2)),
+    "the fixture can tell: training at rate 0.5 moves some state",
+  );
+  tf.dispose([fused, valid]);
+  store.dispose();
+});
+
+Deno.test("SASRec initialisation: position rows N(0, 1/d), block biases 0, norms gain 1 and bias 0", () => {
+  // The records of results-of-record/ and the PyTorch twin (scripts/bench_pytorch.py) start from
+  // positions of std 1/sqrt(d); 50 x 64 = 3200 draws put the sample std within a few percent of
+  // 1/8 (std 1/d would be 1/64). Biases start at 0, layer norms at gain 1 and bias 0.
+  const [dim, maxLength] = [64, 50];
+  const store = new ParameterStore(12);
+  const sasrec = new SasRec({ blocks: 1, heads: 1, dropout: 0 }, dim, maxLength, store);
+  const values = Array.from(sasrec.parameters.positions.dataSync());
+  const mean = values.reduce((a, v) => a + v, 0) / values.length;
+  const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+  assert(Math.abs(mean) < 0.01, `mean ${mean}`);
+  assert(Math.abs(std - 1 / 8) < 0.1 / 8, `std ${std}, want 1/sqrt(64) = 0.125`);
+  const p = sasrec.parameters.blocks[0];
+  for (const dense of [p.query, p.key, p.value, p.output, p.hidden, p.out]) {
+    assert(dense.bias.dataSync().every((v) => v === 0));
+  }
+  for (const norm of [p.attentionNorm, p.feedForwardNorm, sasrec.parameters.finalNorm]) {
+    assert(
+      norm.gain.dataSync().every((v) => v === 1) && norm.bias.dataSync().every((v) => v === 0),
+    );
+  }
+  store.dispose();
+});
+
+Deno.test("SASRec block 1 drops its attention output with layer 3 and its feed-forward output with layer 4", () => {
+  // Block b owns dropout layers 1 + 2b and 2 + 2b: for block 1, 3 and 4. A numbering of 1 + b and
+  // 2 + b would give block 1's attention block 0's feed-forward mask (2), or its feed-forward
+  // its own attention's mask (3): one mask shared by two layers.
+  const dim = 4;
+  const store = new ParameterStore(13);
+  const sasrec = new SasRec({ blocks: 2, heads: 1, dropout: 0.5 }, dim, 3, store);
+  const p = sasrec.parameters.blocks[1];
+  const packed = oneWindowOfThree();
+  const seed = 17;
+  const x = tf.randomNormal([3, dim], 0, 1, "float32", 15);
+  const close = (a: number[][], b: number[][]) =>
+    a.every((row, t) => row.every((v, c) => Math.abs(v - b[t][c]) < 1e-5));
+  // Only one term at a time: zero the other's output projection; the block is then
+  // x + Dropout_layer(term), and the term itself is the inference block minus x.
+  const check = (
+    zeroed: { kernel: tf.Variable; bias: tf.Variable },
+    own: number,
+    other: number,
+  ) => {
+    const saved = [zeroed.kernel.clone(), zeroed.bias.clone()];
+    zeroed.kernel.assign(tf.zerosLike(zeroed.kernel));
+    zeroed.bias.assign(tf.zerosLike(zeroed.bias));
+    const values = tf.tidy(() => {
+      const term = tf.sub(sasrec.block(x, packed, 1, false, seed), x);
+      const withLayer = (layer: number) =>
+        tf.add(x, dropout(term, 0.5, true, seed, layer)).arraySync() as number[][];
+      return {
+        trained: sasrec.block(x, packed, 1, true, seed).arraySync() as number[][],
+        own: withLayer(own),
+        other: withLayer(other),
+      };
+    });
+    zeroed.kernel.assign(saved[0]);
+    zeroed.bias.assign(saved[1]);
+    tf.dispose(saved);
+    assert(close(values.trained, values.own), `block 1 uses dropout layer ${own}`);
+    assert(!close(values.own, values.other), `layers ${own} and ${other} draw other masks`);
+  };
+  check(p.out, 3, 2); // attention term alone: layer 3, not block 0's feed-forward layer 2
+  check(p.output, 4, 3); // feed-forward term alone: layer 4, not its attention's layer 3
+  tf.dispose([x, ...Object.values(packed)]);
   store.dispose();
 });
