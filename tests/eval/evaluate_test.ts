@@ -467,3 +467,19 @@ Deno.test("cut-offs are taken as given: unsorted, more than three, each metric a
     assertAlmostEquals(result.metrics[name], value, 1e-12, name);
   }
 });
+
+Deno.test("validation ranks the later test item as a candidate: only the training items are excluded", async () => {
+  // User u: train [u, u+1, u+2], valid target u+3, test item u+4 (not yet seen at validation,
+  // so a candidate like any other item; excluding it would lift every validation rank).
+  // user 0: target 3 (5), test item 4 above (9) -> rank 1.
+  // user 1: target 4 (5), test item 5 and item 6 above (9) -> rank 2.
+  // user 2: target 5 (4), test item 6 tied (4), counted ahead (pessimistic) -> rank 1.
+  const result = await evaluateRanking(
+    tableScorer([[0, 0, 0, 5, 9, 0, 0, 0], [0, 0, 0, 0, 5, 9, 9, 0], [0, 0, 0, 0, 0, 4, 4, 0]]),
+    split,
+    { stage: "valid", cutoffs: [1, 2] },
+  );
+  assertEquals(Array.from(result.ranks), [1, 2, 1]);
+  assertAlmostEquals(result.metrics.MRR, (1 / 2 + 1 / 3 + 1 / 2) / 3, 1e-12);
+  assertAlmostEquals(result.metrics["HR@2"], 2 / 3, 1e-12);
+});
