@@ -34,7 +34,21 @@ Deno.test("early stopping: strict improvements only, the earliest best epoch, pa
   assertEquals([stopping.bestEpoch, stopping.sinceBest], [4, 0]);
   const resumed = new EarlyStopping({ bestValidation: 0.5, bestEpoch: 7, sinceBest: 1 });
   assertEquals(resumed.observe(0.4, 8), false);
-  assertEquals(resumed.sinceBest, 2);
+  assertEquals([resumed.bestValidation, resumed.bestEpoch, resumed.sinceBest], [0.5, 7, 2]);
+});
+
+Deno.test("early stopping: a first validation of NDCG@10 0 is the first best (the start is -Infinity)", () => {
+  // A model that ranks no target in the top 10 still has a best epoch, whose weights are kept; a
+  // start at 0 would leave bestEpoch 0 and count the first validation against patience.
+  const stopping = new EarlyStopping();
+  assertEquals([stopping.bestValidation, stopping.bestEpoch, stopping.sinceBest], [
+    -Infinity,
+    0,
+    0,
+  ]);
+  assertEquals(stopping.observe(0, 1), true);
+  assertEquals([stopping.bestValidation, stopping.bestEpoch, stopping.sinceBest], [0, 1, 0]);
+  assertEquals(stopping.exhausted(1), false);
 });
 
 Deno.test("epoch losses: means over the steps, zeros for an epoch without steps", () => {
