@@ -419,10 +419,23 @@ Deno.test("trainStep: L_rec is the forward pass under hashSeeds(seed, step) drop
   for (const [step, masked] of [[3, false], [4, false], [5, true]] as const) {
     const want = await lossUnder(hashSeeds(config.seed, step), masked);
     const adam = new Adam(config.optimizer);
-    const hooks = masked ? { inputMask: dropId } : {};
-    const losses = await trainStep({ model, optimizer: adam, batch, step, config, hooks });
+    // The mask hook is told the global step (Demure's warm-up and noise draws count steps), not
+    // the epoch: epoch 1 here, so the two differ.
+    const maskSteps: number[] = [];
+    const inputMask = (_: unknown, at: number) => (maskSteps.push(at), dropId());
+    const hooks = masked ? { inputMask } : {};
+    const losses = await trainStep({
+      model,
+      optimizer: adam,
+      batch,
+      step,
+      epoch: 1,
+      config,
+      hooks,
+    });
     adam.dispose();
     assertAlmostEquals(losses.recommendation, want, 1e-5, `step ${step}`);
+    assertEquals(maskSteps, masked ? [step] : []);
   }
   // The masks of neighbouring steps differ, and the input mask matters (else the checks above
   // could not tell the seeds or the masks apart).
