@@ -75,6 +75,11 @@ Deno.test("an epoch is marked improved only when its validation beats the best s
     // A worse and an equal validation are no gain; 0.4 is, and the last epoch's 0 is not.
     assertEquals(result.history.map((epoch) => epoch.improved), [true, false, false, true, false]);
     assertEquals(result.bestEpoch, 4);
+    // Each epoch's progress carries the best so far and its epoch, not that epoch's validation.
+    assertEquals(
+      result.history.map((epoch) => [epoch.bestValidation, epoch.bestEpoch]),
+      [[0.3, 1], [0.3, 1], [0.3, 1], [0.4, 4], [0.4, 4]],
+    );
   } finally {
     model.dispose();
   }
