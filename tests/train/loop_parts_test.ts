@@ -215,6 +215,21 @@ Deno.test("Adam: each update is Kingma & Ba's, with AdamW decay and global-norm 
     });
     clipped.dispose();
   }
+
+  // Clipping scales the gradient only: AdamW's decay of the weight stays lr * weightDecay * w
+  // however far the gradient was clipped (here to a fifth of its norm).
+  setWeights();
+  const both = new Adam({ ...config, clipNorm: 0.01 });
+  const values = [0.03, -0.04];
+  const gradient = tf.tensor1d(values);
+  both.apply(store, new Map([["w", gradient]]), 0.05);
+  gradient.dispose();
+  const got = Array.from(store.get("w").dataSync());
+  starts.forEach((start, k) => {
+    const want = referenceAdam(config, start, [values[k] * 0.2])[0];
+    assertAlmostEquals(got[k], want, 1e-6, `clipNorm with weight decay, weight ${k}`);
+  });
+  both.dispose();
   store.dispose();
 });
 
