@@ -56,9 +56,10 @@ import { EventLoopTurns } from "../util/event_loop.ts";
 import { type ResumeState, RunCheckpoints } from "./_run_checkpoints.ts";
 
 /**
- * Trains `model` on `split.train`, validating on `split.validTarget` after every epoch: Adam on the
- * seeded batches, early stopping on validation NDCG@10 after `patience` epochs without a gain, and
- * the best-validation weights restored at the end. `hooks` plug in an objective such as Demure's
+ * Trains `model` on `split.train`, validating on `split.validTarget` every `evalEvery` epochs and
+ * after the last: Adam on the seeded batches, early stopping once `patience` validations in a row
+ * fail to beat the best validation NDCG@10 (a tie is no gain), and the best-validation weights
+ * restored at the end. `hooks` plug in an objective such as Demure's
  * ({@linkcode TrainerHooks}; `demureHooks(model).hooks`). With `checkpointDir` set, a run resumes
  * from its last epoch. A setting out of range throws a `SettingError`; a NaN or exploding loss stops
  * with `TrainingDivergedError`; Jupyter's Interrupt with `InterruptedError` at the next step.

@@ -68,6 +68,31 @@ Deno.test("the last epoch is validated when maxEpochs is not a multiple of evalE
   assertEquals(result.bestEpoch, 3);
 });
 
+Deno.test("a one-epoch run with evalEvery above 1 still validates its only epoch and keeps it as the best", async () => {
+  const model = new SequentialRecommender(split.dataset, modelConfig);
+  let validations = 0;
+  let result;
+  try {
+    result = await trainModel(model, split, {
+      maxEpochs: 1,
+      evalEvery: 3,
+      batchSize: 4,
+      maxBatchesPerEpoch: 1,
+    }, {
+      onProgress: (_: EpochProgress) => {},
+      validate: () => {
+        validations++;
+        return { "NDCG@10": 0.25 };
+      },
+    });
+  } finally {
+    model.dispose();
+  }
+  assertEquals(validations, 1);
+  assertEquals([result.bestEpoch, result.bestValidation], [1, 0.25]);
+  assertEquals(result.history[0].validation, { "NDCG@10": 0.25 });
+});
+
 Deno.test("maxBatchesPerEpoch: each epoch trains on exactly the first that many batches", async () => {
   const model = new SequentialRecommender(split.dataset, modelConfig);
   const users: number[][] = [];

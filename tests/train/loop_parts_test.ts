@@ -34,7 +34,21 @@ Deno.test("early stopping: strict improvements only, the earliest best epoch, pa
   assertEquals([stopping.bestEpoch, stopping.sinceBest], [4, 0]);
   const resumed = new EarlyStopping({ bestValidation: 0.5, bestEpoch: 7, sinceBest: 1 });
   assertEquals(resumed.observe(0.4, 8), false);
-  assertEquals(resumed.sinceBest, 2);
+  assertEquals([resumed.bestValidation, resumed.bestEpoch, resumed.sinceBest], [0.5, 7, 2]);
+});
+
+Deno.test("early stopping: a first validation of NDCG@10 0 is the first best (the start is -Infinity)", () => {
+  // A model that ranks no target in the top 10 still has a best epoch, whose weights are kept; a
+  // start at 0 would leave bestEpoch 0 and count the first validation against patience.
+  const stopping = new EarlyStopping();
+  assertEquals([stopping.bestValidation, stopping.bestEpoch, stopping.sinceBest], [
+    -Infinity,
+    0,
+    0,
+  ]);
+  assertEquals(stopping.observe(0, 1), true);
+  assertEquals([stopping.bestValidation, stopping.bestEpoch, stopping.sinceBest], [0, 1, 0]);
+  assertEquals(stopping.exhausted(1), false);
 });
 
 Deno.test("epoch losses: means over the steps, zeros for an epoch without steps", () => {
@@ -201,6 +215,21 @@ Deno.test("Adam: each update is Kingma & Ba's, with AdamW decay and global-norm 
     });
     clipped.dispose();
   }
+
+  // Clipping scales the gradient only: AdamW's decay of the weight stays lr * weightDecay * w
+  // however far the gradient was clipped (here to a fifth of its norm).
+  setWeights();
+  const both = new Adam({ ...config, clipNorm: 0.01 });
+  const values = [0.03, -0.04];
+  const gradient = tf.tensor1d(values);
+  both.apply(store, new Map([["w", gradient]]), 0.05);
+  gradient.dispose();
+  const got = Array.from(store.get("w").dataSync());
+  starts.forEach((start, k) => {
+    const want = referenceAdam(config, start, [values[k] * 0.2])[0];
+    assertAlmostEquals(got[k], want, 1e-6, `clipNorm with weight decay, weight ${k}`);
+  });
+  both.dispose();
   store.dispose();
 });
 

@@ -419,10 +419,23 @@ Deno.test("trainStep: L_rec is the forward pass under hashSeeds(seed, step) drop
   for (const [step, masked] of [[3, false], [4, false], [5, true]] as const) {
     const want = await lossUnder(hashSeeds(config.seed, step), masked);
     const adam = new Adam(config.optimizer);
-    const hooks = masked ? { inputMask: dropId } : {};
-    const losses = await trainStep({ model, optimizer: adam, batch, step, config, hooks });
+    // The mask hook is told the global step (Demure's warm-up and noise draws count steps), not
+    // the epoch: epoch 1 here, so the two differ.
+    const maskSteps: number[] = [];
+    const inputMask = (_: unknown, at: number) => (maskSteps.push(at), dropId());
+    const hooks = masked ? { inputMask } : {};
+    const losses = await trainStep({
+      model,
+      optimizer: adam,
+      batch,
+      step,
+      epoch: 1,
+      config,
+      hooks,
+    });
     adam.dispose();
     assertAlmostEquals(losses.recommendation, want, 1e-5, `step ${step}`);
+    assertEquals(maskSteps, masked ? [step] : []);
   }
   // The masks of neighbouring steps differ, and the input mask matters (else the checks above
   // could not tell the seeds or the masks apart).
@@ -432,7 +445,7 @@ Deno.test("trainStep: L_rec is the forward pass under hashSeeds(seed, step) drop
   model.dispose();
 });
 
-Deno.test("trainStep without hooks: auxiliary 0, total = L_rec; afterStep sees whether it applied", async () => {
+Deno.test("trainStep: without hooks auxiliary 0 and total = L_rec, with one the auxiliary as itself; afterStep sees whether it applied", async () => {
   const split = leaveOneOut(tinyDataset(), 10);
   const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10 });
   const config = resolveTrainerConfig({ batchSize: 4 });
@@ -474,6 +487,18 @@ Deno.test("trainStep without hooks: auxiliary 0, total = L_rec; afterStep sees w
   assertStringIncludes(error.message, `lower learning rate (now ${config.optimizer.learningRate})`);
   assertEquals(weights(), before, "no update after a non-finite loss");
   assertEquals(applied, [true, false]);
+  // With an auxiliary loss the read-back holds [total, L_rec, auxiliary, squared norm]: a constant
+  // 0.25 (no gradient) is read as itself, not as the squared norm, and adds to L_rec.
+  const withAuxiliary = await trainStep({
+    model,
+    optimizer: adam,
+    batch,
+    step: 2,
+    config,
+    hooks: { auxiliaryLoss: () => tf.scalar(0.25) },
+  });
+  assertEquals(withAuxiliary.auxiliary, 0.25);
+  assertAlmostEquals(withAuxiliary.total, withAuxiliary.recommendation + 0.25, 1e-5);
   adam.dispose();
   model.dispose();
 });

@@ -75,6 +75,50 @@ Deno.test("an epoch is marked improved only when its validation beats the best s
     // A worse and an equal validation are no gain; 0.4 is, and the last epoch's 0 is not.
     assertEquals(result.history.map((epoch) => epoch.improved), [true, false, false, true, false]);
     assertEquals(result.bestEpoch, 4);
+    // Each epoch's progress carries the best so far and its epoch, not that epoch's validation.
+    assertEquals(
+      result.history.map((epoch) => [epoch.bestValidation, epoch.bestEpoch]),
+      [[0.3, 1], [0.3, 1], [0.3, 1], [0.4, 4], [0.4, 4]],
+    );
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("early stopping reads validation NDCG@10 only, and patience counts validations, not epochs", async () => {
+  const split = leaveOneOut(cycleDataset(8, 10, 6), 4);
+  const model = new SequentialRecommender(split.dataset, modelConfig);
+  // Validated after epochs 2, 4 and 6: NDCG@10 falls while HR@10 rises. With patience 2 the run
+  // stops after epoch 6 (two validations without a better NDCG@10), best at epoch 2. A trainer
+  // that followed HR@10 would find a gain at every validation; one that counted the epochs
+  // without a validation would stop after epoch 4.
+  const validations = [
+    { "NDCG@10": 0.5, "HR@10": 0.1 },
+    { "NDCG@10": 0.4, "HR@10": 0.9 },
+    { "NDCG@10": 0.3, "HR@10": 1 },
+  ];
+  let count = 0;
+  try {
+    const result = await trainModel(model, split, {
+      maxEpochs: 10,
+      evalEvery: 2,
+      batchSize: 8,
+      maxBatchesPerEpoch: 1,
+      patience: 2,
+    }, { ...quiet, validate: () => validations[count++] });
+    assertEquals(
+      [result.stoppedBy, result.epochsRun, result.bestEpoch, result.bestValidation],
+      ["patience", 6, 2, 0.5],
+    );
+    assertEquals(result.history.map((epoch) => epoch.improved), [
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    assertEquals(count, 3);
   } finally {
     model.dispose();
   }
