@@ -428,3 +428,58 @@ Deno.test("a non-finite score of sampled negative item 0 names item 0 as an item
   );
   assert(!error.message.includes("not an item id"), error.message);
 });
+
+Deno.test("cut-offs are taken as given: unsorted, more than three, each metric at its own K", async () => {
+  // Ranks [1, 2, 0] (the scores of the first test, history excluded). With cutoffs [8, 1, 3, 2]:
+  // HR@1 = [0, 0, 1] -> 1/3, HR@2 = [1, 0, 1] -> 2/3, HR@3 = HR@8 = 1.
+  // NDCG@K = 1 / log2(rank + 2) for rank < K: rank 1 -> 1 / log2(3), rank 2 -> 1 / log2(4) = 1/2,
+  // rank 0 -> 1. NDCG@3 = (1 / log2(3) + 1/2 + 1) / 3; NDCG@2 drops the 1/2; NDCG@1 = 1/3.
+  const result = await evaluateRanking(
+    tableScorer([[9, 9, 9, 9, 5, 5, 1, 0], [0, 0, 0, 0, 0, 3, 7, 7], [0, 0, 0, 0, 0, 0, 8, 0]]),
+    split,
+    { stage: "test", cutoffs: [8, 1, 3, 2] },
+  );
+  assertEquals(Object.keys(result.metrics), [
+    "HR@8",
+    "HR@1",
+    "HR@3",
+    "HR@2",
+    "NDCG@8",
+    "NDCG@1",
+    "NDCG@3",
+    "NDCG@2",
+    "MRR",
+  ]);
+  assertEquals(Object.keys(result.perUser), Object.keys(result.metrics));
+  const l3 = 1 / Math.log2(3);
+  const expected: Record<string, number> = {
+    "HR@8": 1,
+    "HR@1": 1 / 3,
+    "HR@3": 1,
+    "HR@2": 2 / 3,
+    "NDCG@8": (l3 + 0.5 + 1) / 3,
+    "NDCG@1": 1 / 3,
+    "NDCG@3": (l3 + 0.5 + 1) / 3,
+    "NDCG@2": (l3 + 1) / 3,
+    MRR: (1 / 2 + 1 / 3 + 1) / 3,
+  };
+  for (const [name, value] of Object.entries(expected)) {
+    assertAlmostEquals(result.metrics[name], value, 1e-12, name);
+  }
+});
+
+Deno.test("validation ranks the later test item as a candidate: only the training items are excluded", async () => {
+  // User u: train [u, u+1, u+2], valid target u+3, test item u+4 (not yet seen at validation,
+  // so a candidate like any other item; excluding it would lift every validation rank).
+  // user 0: target 3 (5), test item 4 above (9) -> rank 1.
+  // user 1: target 4 (5), test item 5 and item 6 above (9) -> rank 2.
+  // user 2: target 5 (4), test item 6 tied (4), counted ahead (pessimistic) -> rank 1.
+  const result = await evaluateRanking(
+    tableScorer([[0, 0, 0, 5, 9, 0, 0, 0], [0, 0, 0, 0, 5, 9, 9, 0], [0, 0, 0, 0, 0, 4, 4, 0]]),
+    split,
+    { stage: "valid", cutoffs: [1, 2] },
+  );
+  assertEquals(Array.from(result.ranks), [1, 2, 1]);
+  assertAlmostEquals(result.metrics.MRR, (1 / 2 + 1 / 3 + 1 / 2) / 3, 1e-12);
+  assertAlmostEquals(result.metrics["HR@2"], 2 / 3, 1e-12);
+});

@@ -107,6 +107,18 @@ Deno.test("EvaluationConfig.users: only the listed users are ranked, means over 
   assertEquals(result.metrics["HR@1"], 0);
   assertEquals(result.metrics["HR@5"], 1);
   assertAlmostEquals(result.metrics["NDCG@5"], (1 / Math.log2(5) + 1 / Math.log2(3)) / 2, 1e-12);
+  // Users 4 and 0: each is row 0 of its chunk ([0, 1], [2, 3], [4]), and user 2 is row 0 too, so
+  // a filter reading the row in the chunk, not the user id, also ranked user 2 (users 3 and 1
+  // above are row 1 of theirs, where row and user agree). Ranks 0 and 4: MRR = (1 + 1/5) / 2.
+  const ends = await evaluateRanking(tableScorer(table), split, {
+    stage: "test",
+    cutoffs: [1, 5],
+    chunkSize: 2,
+    users: Int32Array.of(4, 0),
+  });
+  assertEquals(Array.from(ends.users), [0, 4]);
+  assertEquals(Array.from(ends.ranks), [0, 4]);
+  assertAlmostEquals(ends.metrics.MRR, 0.6, 1e-12);
 });
 
 Deno.test("a split without users is refused, not reported as metrics of 0", async () => {

@@ -72,3 +72,19 @@ Deno.test("Wilcoxon signed-rank of no pairs: no difference, p = 1 (not a mean of
     assertEquals([none.meanDifference, none.statistic, none.pValue, none.n], [0, 0, 1, 0]);
   }
 });
+
+Deno.test("Wilcoxon signed-rank, normal approximation: a system behind gets the same two-sided p (z < 0)", () => {
+  // The tie example above with the systems swapped: d = [-1, -1, -1, -2, 1]. |d| ranks as before
+  // (2.5 four times, 5), W+ = 2.5 (the one positive difference), E[W+] = 7.5, Var = 12.5.
+  // z = (2.5 - 7.5 + 0.5) / sqrt(12.5) = -4.5 / sqrt(12.5) = -1.2728: the continuity correction
+  // moves toward zero from below. Two-sided p = 2 * Phi(-|z|) = 0.2031, the p of the swap; read
+  // from the signed z it was 2 * Phi(1.27) > 1, shown as p = 1.
+  const behind = wilcoxonSignedRank([0, 0, 0, 0, 1], [1, 1, 1, 2, 0]);
+  const ahead = wilcoxonSignedRank([1, 1, 1, 2, 0], [0, 0, 0, 0, 1]);
+  const z = -4.5 / Math.sqrt(12.5);
+  assertAlmostEquals(behind.statistic, z, 1e-9);
+  assertAlmostEquals(behind.pValue, 2 * standardNormalCdf(z), 1e-12);
+  assertAlmostEquals(behind.pValue, 0.2031, 1e-3);
+  assertEquals(behind.pValue, ahead.pValue);
+  assertEquals(behind.statistic, -ahead.statistic);
+});

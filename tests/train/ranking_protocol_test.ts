@@ -7,7 +7,8 @@ import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
 import { trainModel } from "../../lib/train/trainer.ts";
-import { tinyDataset } from "../models/_fixtures.ts";
+import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
+import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
 
@@ -73,4 +74,22 @@ Deno.test("modelScorer names the backbone and modalities on the protocol card, o
   assertEquals(modelScorer(sasrec).numItems, dataset.numItems);
   sasrec.dispose();
   gru.dispose();
+});
+
+Deno.test("modelScorer's scores are the model's scoreLast rows unchanged: every item, item 0 too", async () => {
+  // The scorer is the only path from a model to evaluateRanking. Item id 0 is a real item (padding
+  // is marked by valid = 0, not by an item id), so a scorer that blanked or dropped item 0's column,
+  // or shifted a row, would move every rank silently. Compared bit for bit with scoreLast.
+  const dataset = tinyDataset();
+  const model = new SequentialRecommender(dataset, { dim: 8, seed: 2 });
+  const { batch } = evaluationBatches(leaveOneOut(dataset), "test", 4)[0];
+  const expected = model.scoreLast(batch);
+  const direct = Array.from(await expected.data());
+  expected.dispose();
+  const scored = await modelScorer(model).score(batch);
+  assertEquals(scored.length, batch.batchSize * dataset.numItems);
+  assertEquals(Array.from(scored), direct);
+  // Not a vacuous match: item 0 of the first row is scored, not 0.
+  assertEquals(direct[0] !== 0, true);
+  model.dispose();
 });
