@@ -66,7 +66,7 @@ cp scripts/gpu_session.sh "$stage/gpu_session.sh"
 # The webgpu tests (`gpu_check.sh --tests`), with the assert module the import map names.
 mkdir -p "$stage/app/tests/backend"
 cp tests/_std_assert.ts "$stage/app/tests/"
-cp tests/backend/webgpu*_test.ts "$stage/app/tests/backend/"
+cp tests/backend/_webgpu*_cases.ts "$stage/app/tests/backend/"
 
 # npm packages: the ones the check imports (webgpu is imported lazily), with their dependencies.
 # (`deno eval` would have every permission: a script on stdin that may only read node_modules.)

@@ -84,10 +84,11 @@ if [[ ${1:-} == --tests ]]; then
   # Without type checking: the archive leaves out the type declarations. All but the no-adapter
   # message test (named "DEMURE_BACKEND=webgpu without an adapter: ..."), which runs
   # scripts/reproduce.ts, not in the archive (the filter is Rust's regex: no look-ahead). They read
-  # this tree and write only the private runtime folder wgpu wants (lib/backend/webgpu.ts).
+  # this tree and write only the private runtime folder wgpu wants (lib/backend/webgpu.ts). The
+  # modules themselves, not the suite's webgpu*_test.ts, which only start them in a child process.
   exec "$deno" test --no-check --no-prompt --allow-read=. --allow-env \
     --allow-write="${TMPDIR:-/tmp}" --filter '/^(webgpu|stockChoosesSplitK)/' \
-    tests/backend/webgpu_test.ts tests/backend/webgpu_ordered_sums_test.ts \
-    tests/backend/webgpu_uploads_test.ts
+    tests/backend/_webgpu_cases.ts tests/backend/_webgpu_ordered_sums_cases.ts \
+    tests/backend/_webgpu_uploads_cases.ts
 fi
 exec "$deno" run -A scripts/gpu_check.ts "$@"

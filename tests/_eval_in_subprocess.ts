@@ -37,3 +37,32 @@ export async function evalInSubprocess<T>(
   const last = decode(output.stdout).trimEnd().split("\n").at(-1) ?? "";
   return JSON.parse(last) as T;
 }
+
+/**
+ * The test module `file` (relative to the project root) run by `deno test -A` in a process of its
+ * own, for a module whose subject changes its process's environment (lib/backend/webgpu.ts sets
+ * DENO_WEBGPU_BACKEND and XDG_RUNTIME_DIR for wgpu and keeps them); its output (stdout, then
+ * stderr). A child whose tests fail, or that ran none, is an error giving that output.
+ */
+export async function testInSubprocess(file: string): Promise<string> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    // Not type-checked again (about 6 s a module, measured 2026-12-06): `deno task typecheck`
+    // checks tests/, these modules included, and the suite runs it first (scripts/test_all.sh).
+    args: ["test", "-A", "--no-check", file],
+    cwd: root,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  const text = `${decode(output.stdout)}${decode(output.stderr)}`;
+  if (!output.success) {
+    throw new Error(`deno test ${file} exited with status ${output.code}:\n${text}`);
+  }
+  // "ok | 0 passed | 0 failed" would be a module that registered nothing: no check at all.
+  if (!/^ok \| [1-9]\d* passed .*\| 0 failed/m.test(text) && !/\| [1-9]\d* ignored/.test(text)) {
+    throw new Error(`deno test ${file} ran no test:\n${text}`);
+  }
+  return text;
+}

@@ -5,7 +5,17 @@
  */
 import { assertEquals } from "@std/assert";
 import { OPENBLAS_CANDIDATES } from "../../lib/backend/kernels/_openblas.ts";
-import { probeWebgpu } from "../../lib/backend/webgpu.ts";
+import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
+
+/**
+ * Whether Deno's WebGPU offers an adapter, asked in a process of its own: the probe sets
+ * DENO_WEBGPU_BACKEND and XDG_RUNTIME_DIR (lib/backend/webgpu.ts) and keeps them, and this module
+ * runs in the suite's one process.
+ */
+const webgpu = await evalInSubprocess<{ available: boolean }>(`
+import { probeWebgpu } from ${projectModule("lib/backend/webgpu.ts")};
+console.log(JSON.stringify(await probeWebgpu()));
+`);
 
 const systemLibrary = OPENBLAS_CANDIDATES.some((path) => {
   try {
@@ -227,7 +237,7 @@ lines.push(choice.backend, choice.reason);
 
 Deno.test({
   name: "initBackend: a forced webgpu lists its replaced kernels on the backend line",
-  ignore: !(await probeWebgpu()).available,
+  ignore: !webgpu.available,
   fn: async () => {
     const lines = await linesOf(`
 Deno.env.set("DEMURE_BACKEND", "webgpu");

@@ -36,7 +36,57 @@ function testModules(dir = TESTS, prefix = ""): string[] {
 const CHILD_PROGRAMS = [
   // Deletes DEMURE_BENCH_BACKENDS, then imports the benchmark (evaluation_bench_test.ts).
   "bench/_evaluation_bench_registrations.ts",
+  // Probe and activate WebGPU (ENV_SETTING_EXPORTS), run by `deno test` from webgpu*_test.ts.
+  "backend/_webgpu_cases.ts",
+  "backend/_webgpu_ordered_sums_cases.ts",
+  "backend/_webgpu_uploads_cases.ts",
 ];
+
+/**
+ * Library functions that set environment variables in their own process and keep them, for a
+ * native library that reads them when it loads (lib/backend/webgpu.ts: DENO_WEBGPU_BACKEND and
+ * XDG_RUNTIME_DIR, for wgpu), by path from the project root. A module in the suite's process that
+ * imports one changes the suite's environment through it. Only imports are seen: library code that
+ * calls one of them (`initBackend` with a forced webgpu) is out of this check's reach.
+ */
+const ENV_SETTING_EXPORTS: Record<string, string[]> = {
+  "lib/backend/webgpu.ts": ["probeWebgpu", "activateWebgpu"],
+};
+
+const ROOT = new URL("../../", import.meta.url).href;
+
+/**
+ * Where `source` (the module `path`, from tests/) imports or re-exports one of
+ * {@linkcode ENV_SETTING_EXPORTS} itself, statically or with `import()`: "line: name" for each.
+ * Imports written inside a literal (a child's code) are not its own.
+ */
+function envSettingImports(source: string, path: string): string[] {
+  const code = codeOnly(source);
+  const base = `${ROOT}tests/${path}`;
+  /** The names `file` (a specifier at `at` in the raw source) would bring that set the env. */
+  const setters = (at: number): string[] => {
+    const specifier = source.slice(at).match(/^\s*["']([^"']+)["']/)?.[1];
+    if (specifier === undefined || !specifier.startsWith(".")) return [];
+    return ENV_SETTING_EXPORTS[new URL(specifier, base).href.slice(ROOT.length)] ?? [];
+  };
+  const lineOf = (index: number) => code.slice(0, index).split("\n").length;
+  const found: string[] = [];
+  const statics = /\b(?:import|export)\s+(type\s+)?(\{[^}]*\}|\*\s*as\s+\w+|\*)\s*from\b/g;
+  for (const match of code.matchAll(statics)) {
+    const names = setters(match.index + match[0].length);
+    if (match[1] !== undefined || names.length === 0) continue;
+    const taken = match[2].startsWith("*") ? names : match[2].slice(1, -1).split(",")
+      .map((part) => part.trim().split(/\s+as\s+/)[0])
+      .filter((name) => names.includes(name));
+    for (const name of taken) found.push(`${lineOf(match.index)}: ${name}`);
+  }
+  for (const match of code.matchAll(/\bimport\s*\(/g)) {
+    for (const name of setters(match.index + match[0].length)) {
+      found.push(`${lineOf(match.index)}: ${name}`);
+    }
+  }
+  return found;
+}
 
 Deno.test("no test sets or deletes an environment variable in the suite's own process", () => {
   const modules = testModules();
@@ -57,6 +107,51 @@ Deno.test("no test sets or deletes an environment variable in the suite's own pr
     "set it for a process of its own instead (tests/_eval_in_subprocess.ts, or env: of " +
       "Deno.Command): deno test --parallel runs every test module in this one process",
   );
+});
+
+Deno.test("no test module imports a library function that sets the environment and keeps it", () => {
+  for (const [lib, names] of Object.entries(ENV_SETTING_EXPORTS)) {
+    // The list is not stale: the module sets a variable, and exports each function named.
+    const source = Deno.readTextFileSync(new URL(lib, ROOT));
+    assertEquals(inProcessEnvWrites(source).length > 0, true, `${lib}: sets no variable`);
+    for (const name of names) {
+      assertEquals(new RegExp(`export (async )?function ${name}\\b`).test(source), true, name);
+    }
+  }
+  const found = testModules().filter((path) => !CHILD_PROGRAMS.includes(path)).flatMap((path) =>
+    envSettingImports(Deno.readTextFileSync(`${TESTS}${path}`), path).map((at) =>
+      `tests/${path}:${at}`
+    )
+  );
+  assertEquals(
+    found,
+    [],
+    "run it in a process of its own (tests/_eval_in_subprocess.ts: evalInSubprocess, or " +
+      "testInSubprocess for a whole module listed in CHILD_PROGRAMS)",
+  );
+});
+
+Deno.test("the import check: static, namespace and dynamic imports of the setters; not in a literal", () => {
+  const at = "backend/some_test.ts";
+  const source =
+    `import { activateWebgpu, probeWebgpu as probe } from "../../lib/backend/webgpu.ts";
+import { webgpuBackendRequest } from "../../lib/backend/webgpu.ts";
+import type { WebgpuProbe } from "../../lib/backend/webgpu.ts";
+import * as webgpu from "../../lib/backend/webgpu.ts";
+export { probeWebgpu } from "../../lib/backend/webgpu.ts";
+const late = await import("../../lib/backend/webgpu.ts");
+const child = \`import { probeWebgpu } from "./lib/backend/webgpu.ts";\`;
+// import { probeWebgpu } from "../../lib/backend/webgpu.ts";
+import { probeWebgpu as elsewhere } from "../lib/backend/webgpu.ts";`;
+  assertEquals(envSettingImports(source, at), [
+    "1: activateWebgpu",
+    "1: probeWebgpu",
+    "4: probeWebgpu",
+    "4: activateWebgpu",
+    "5: probeWebgpu",
+    "6: probeWebgpu",
+    "6: activateWebgpu",
+  ]);
 });
 
 Deno.test("the env check: calls in code are found; in a literal or a comment they are not", () => {

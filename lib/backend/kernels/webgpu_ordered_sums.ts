@@ -26,7 +26,7 @@
  * too, and an int32 sum beyond their row limit is refused rather than computed wrong. The matrix
  * products keep the stock kernels for int32. Reductions (`Sum`, `Max`) reduce in a fixed tree on
  * every backend and need nothing. Checked bit for bit against
- * wasm on Mesa's software adapter (tests/backend/webgpu_ordered_sums_test.ts); on the H200 these
+ * wasm on Mesa's software adapter (tests/backend/_webgpu_ordered_sums_cases.ts); on the H200 these
  * tests pass too, and two training runs from one seed give the same numbers.
  */
 import { tf } from "../tf.ts";

@@ -15,7 +15,7 @@
  * referenced by no command still being recorded (tfjs returns a buffer to the pool only once the
  * commands that use it are submitted), and `writeBuffer` lands after all work submitted before it
  * and before all work submitted after it, as the uniforms rely on. Results are unchanged, to the
- * bit (tests/backend/webgpu_uploads_test.ts). Data types whose bytes tfjs lays out otherwise
+ * bit (tests/backend/_webgpu_uploads_cases.ts). Data types whose bytes tfjs lays out otherwise
  * (`complex64`, `string`) and a backend without the private methods this replaces keep the stock
  * upload.
  */
