@@ -113,6 +113,7 @@ Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, doc
                                  ${DEFAULT_SELECTION_WAIT_SECONDS}), then runs with the selected settings.
 A results folder belongs to one plan (its plan.json): a command of another plan stops with an
 error before writing anything.
+A path outside the project (--dataset, --features, --results) is allowed: the run restarts with it.
 
   -h, --help                     print this text
 Ctrl-C (SIGINT) or SIGTERM: each process gives up its cells' claims and exits (status 130 or
