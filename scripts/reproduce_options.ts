@@ -113,6 +113,7 @@ Cells as commands (what a batch scheduler runs; see scripts/slurm/submit.ts, doc
                                  ${DEFAULT_SELECTION_WAIT_SECONDS}), then runs with the selected settings.
 A results folder belongs to one plan (its plan.json): a command of another plan stops with an
 error before writing anything.
+A path outside the project (--dataset, --features, --results) is allowed: the run restarts with it.
 
   -h, --help                     print this text
 Ctrl-C (SIGINT) or SIGTERM: each process gives up its cells' claims and exits (status 130 or
@@ -261,6 +262,18 @@ export function runPermissions(
   results: string | undefined,
   dataset: DatasetSpec | undefined,
 ): string[] {
+  return taskPermissions(
+    taskCommand("reproduce"),
+    results === undefined ? [] : [results],
+    workerDatasetReads(dataset),
+  );
+}
+
+/**
+ * The command of deno.json's task `task` (the one home of its permission flags), read where the
+ * run is; a folder without deno.json stops with one line naming it.
+ */
+function taskCommand(task: "reproduce" | "report"): string {
   let text: string;
   try {
     text = Deno.readTextFileSync("deno.json");
@@ -274,12 +287,16 @@ export function runPermissions(
         `not hold: start it in the project folder`,
     );
   }
-  const tasks = (JSON.parse(text) as { tasks: Record<string, string> }).tasks;
-  return taskPermissions(
-    tasks.reproduce,
-    results === undefined ? [] : [results],
-    workerDatasetReads(dataset),
-  );
+  return (JSON.parse(text) as { tasks: Record<string, string> }).tasks[task];
+}
+
+/**
+ * The paths the task `task` may write (its `--allow-write` in deno.json: `./results`,
+ * `./results-of-record`, `./README.md`), which a refusal of a path inside the project names.
+ */
+export function taskWrites(task: "reproduce" | "report"): string[] {
+  const flag = taskCommand(task).split(/\s+/).find((word) => word.startsWith("--allow-write="));
+  return flag === undefined ? [] : flag.slice("--allow-write=".length).split(",");
 }
 
 /**
@@ -322,17 +339,19 @@ function restartNote(needs: readonly PathNeed[]): string {
  * task's permissions (deno.json: the project folder) do not cover, named on the command line, is
  * what the user asked this run to use: the run is started again with it added (the returned
  * {@linkcode Restart}), where it stopped with "this task may not read there" and a two-step
- * recipe until 2026-12-06. Where that cannot be (`mayRestart` false: a worker, whose flags its
- * main process chose, or a run restarted once already; a path inside the project, such as
- * `--results lib/x`, which the task's writes leave out on purpose; a run that may not start Deno,
- * such as `deno task report`), one line names the option, the path and the flag to add, where the
- * first access used to end in Deno's uncaught `NotCapable` and a stack.
+ * recipe until 2026-12-06. Where that cannot be, one line says why, where the first access used
+ * to end in Deno's uncaught `NotCapable` and a stack: a path inside the project, such as
+ * `--results lib/x`, which the task's writes leave out on purpose, names the paths the task may
+ * write ({@linkcode taskWrites}); a path outside it that this run cannot add (`noRestart`: a
+ * worker, whose flags its main process chose, or a run restarted once already; or a run that may
+ * not start Deno, such as `deno task report`) names why and the flag to add. That line said "its
+ * permissions cover the project folder" for both until 2026-12-06, true of the reads only.
  */
 function checkPermissions(
   results: string | undefined,
   dataset: DatasetSpec | undefined,
   workers: number,
-  mayRestart: boolean,
+  noRestart: string | undefined,
 ): Restart | undefined {
   const needs: PathNeed[] = [];
   if (results !== undefined) {
@@ -351,8 +370,8 @@ function checkPermissions(
   const mayStartDeno = () =>
     Deno.permissions.querySync({ name: "run", command: deno }).state === "granted";
   if (
-    denied.length > 0 && mayRestart && denied.every((need) => outsideProject(need.path)) &&
-    mayStartDeno()
+    denied.length > 0 && noRestart === undefined &&
+    denied.every((need) => outsideProject(need.path)) && mayStartDeno()
   ) {
     // The flags list paths with commas (and scripts/task_permissions.ts prints them for a shell):
     // those of runPermissions, --results and the dataset's files outside the project.
@@ -368,13 +387,31 @@ function checkPermissions(
     }
     return { flags: runPermissions(results, dataset), note: restartNote(denied) };
   }
-  for (const need of denied) {
-    const flags = need.access.map((name) => `--allow-${name}`).join(" and ");
-    taskError(
-      `${need.option} ${need.path}: this task may not ${deniedOf(need).join(" or ")} there (its ` +
-        `permissions cover the project folder); run scripts/reproduce.ts with that folder ` +
-        `added to ${flags}, as docs/permissions.md shows`,
-    );
+  // A path inside the project first: a folder outside it would be added once that one is fixed.
+  const refused = denied.find((need) => !outsideProject(need.path)) ?? denied[0];
+  if (refused !== undefined) {
+    const { option, path } = refused;
+    const mayNot = `this task may not ${deniedOf(refused).join(" or ")} there`;
+    if (!outsideProject(path)) {
+      // Its reads cover the project folder; its writes only these (deno.json).
+      const outside = noRestart === undefined && mayStartDeno()
+        ? ", or one outside the project, which the run adds to its permissions by itself (it " +
+          "starts again with it)"
+        : "";
+      taskError(
+        `${option} ${path}: ${mayNot}: in the project it writes only ` +
+          `${taskWrites(TASK_NAME).join(", ")} (deno.json's ${TASK_NAME} task); give a folder ` +
+          `under one of those folders${outside}, as docs/permissions.md says`,
+      );
+    } else {
+      const why = noRestart ?? "this run cannot do: it may not start Deno (no --allow-run of it)";
+      const flags = refused.access.map((name) => `--allow-${name}`).join(" and ");
+      taskError(
+        `${option} ${path}: ${mayNot}; a folder outside the project is added by the run starting ` +
+          `itself again with it, which ${why}; run scripts/reproduce.ts with that folder added ` +
+          `to ${flags}, as docs/permissions.md shows`,
+      );
+    }
     Deno.exit(2);
   }
   // A file there (or a path through one) stopped at the first read of its selected.json with
@@ -466,8 +503,12 @@ export function reproduceOptions(args: readonly string[]): ReproduceOptions {
   const isWorker = values.worker;
   const workers = workersOption(values);
   // A worker's flags are its main process's choice; a restarted run has had its one restart.
-  const mayRestart = !isWorker && !values.restarted;
-  const restart = checkPermissions(values.results, dataset, workers, mayRestart);
+  const noRestart = isWorker
+    ? "a worker process does not do (its main process chose its flags)"
+    : values.restarted
+    ? "a run started again once already does not do again"
+    : undefined;
+  const restart = checkPermissions(values.results, dataset, workers, noRestart);
   const selectionWaitSeconds = selectionWait(Deno.env.get("DEMURE_SELECTION_WAIT_S"));
   try {
     blasThreads(); // the cells record it: a bad value stops here, not in every process

@@ -115,6 +115,27 @@ Deno.test("loadMovieLens: an infinite rating or timestamp is refused, not read a
   }
 });
 
+Deno.test("loadMovieLens: a rating off MovieLens's scale (0.5 to 5 stars in half stars) is refused at its line", async () => {
+  // Each loaded as an implicit interaction: the rating was read as a number only, never checked.
+  const header = "userId,movieId,rating,timestamp\n";
+  for (const rating of ["0", "0.25", "5.5", "50", "-1", "4.25"]) {
+    const error = await assertRefused(
+      { "interactions.csv": `${header}1,1,4,10\n2,3,${rating},15\n` },
+      ["interactions.csv", 3, "rating"],
+    );
+    assertStringIncludes(
+      error.detail,
+      `${rating} is not a MovieLens rating: 0.5 to 5 stars in steps of 0.5`,
+    );
+  }
+  // Both ends of the scale and a half star load.
+  const dataset = await loadSmall({
+    "interactions.csv": `${header}1,1,0.5,10\n1,2,4.5,12\n2,3,5,15\n`,
+  });
+  if (dataset instanceof DataError) throw dataset;
+  assertEquals(dataset.sequences.map((s) => Array.from(s)), [[0, 1], [2]]);
+});
+
 Deno.test("loadMovieLens: columns in another order are refused at the first one out of place", async () => {
   const items = "movieId,title,genres,year\n1,Heat,Action,1995\n2,Red Dawn,Action|War,1984\n" +
     "3,Old,(no genres listed),1950\n";

@@ -144,19 +144,25 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
     // Outside the task's permissions: used to stop on Deno's uncaught NotCapable with a stack.
     // A folder outside the project is added to them (reproduce_outside_data_test.ts), but not by
     // a worker, whose flags its main process chose, nor inside the project, where the task
-    // writes only its results folders.
+    // writes only its results folders. Both said "(its permissions cover the project folder)"
+    // until 2026-12-06, true of the reads only: the writes are named now, from deno.json.
     [
       ["--quick", "--cell=0", "--results=lib/out"],
-      "reproduce: --results lib/out: this task may not write there (its permissions cover the " +
-      "project folder); run scripts/reproduce.ts with that folder added to --allow-read and " +
-      "--allow-write, as docs/permissions.md shows\n",
+      "reproduce: --results lib/out: this task may not write there: in the project it writes " +
+      "only ./results, ./results-of-record, ./README.md (deno.json's reproduce task); give a " +
+      "folder under one of those folders, or one outside the project, which the run adds to its " +
+      "permissions by itself (it starts again with it), as docs/permissions.md says\n",
     ],
     // A worker, and a run that already started itself again (none starts a third process).
-    ...["--worker", "--restarted"].map((flag): [string[], string] => [
+    ...[
+      ["--worker", "a worker process does not do (its main process chose its flags)"],
+      ["--restarted", "a run started again once already does not do again"],
+    ].map(([flag, why]): [string[], string] => [
       ["--quick", flag, "--dataset=/nonexistent/d.txt", "--format=sequence"],
-      "reproduce: --dataset /nonexistent/d.txt: this task may not read there (its permissions " +
-      "cover the project folder); run scripts/reproduce.ts with that folder added to " +
-      "--allow-read, as docs/permissions.md shows\n",
+      "reproduce: --dataset /nonexistent/d.txt: this task may not read there; a folder outside " +
+      `the project is added by the run starting itself again with it, which ${why}; run ` +
+      "scripts/reproduce.ts with that folder added to --allow-read, as docs/permissions.md " +
+      "shows\n",
     ]),
     // Permission flags list paths with commas: such a folder cannot be added.
     [
@@ -383,16 +389,26 @@ Deno.test("deno task report's errors name the report, not reproduce; reproduce's
       [
         ["--results=/nonexistent"],
         2,
-        "--results /nonexistent: this task may not read or write there (its permissions cover " +
-        "the project folder); run scripts/reproduce.ts with that folder added to --allow-read " +
-        "and --allow-write, as docs/permissions.md shows\n",
+        "--results /nonexistent: this task may not read or write there; a folder outside the " +
+        "project is added by the run starting itself again with it, which this run cannot do: " +
+        "it may not start Deno (no --allow-run of it); run scripts/reproduce.ts with that " +
+        "folder added to --allow-read and --allow-write, as docs/permissions.md shows\n",
       ],
       [
         ["--dataset=/nonexistent/d.txt", "--format=sequence"],
         2,
-        "--dataset /nonexistent/d.txt: this task may not read there (its permissions cover the " +
-        "project folder); run scripts/reproduce.ts with that folder added to --allow-read, as " +
-        "docs/permissions.md shows\n",
+        "--dataset /nonexistent/d.txt: this task may not read there; a folder outside the " +
+        "project is added by the run starting itself again with it, which this run cannot do: " +
+        "it may not start Deno (no --allow-run of it); run scripts/reproduce.ts with that " +
+        "folder added to --allow-read, as docs/permissions.md shows\n",
+      ],
+      // Inside the project: the report task's writes, and no restart offered (it cannot).
+      [
+        ["--results=lib/out"],
+        2,
+        "--results lib/out: this task may not write there: in the project it writes only " +
+        "./results, ./results-of-record, ./README.md (deno.json's report task); give a folder " +
+        "under one of those folders, as docs/permissions.md says\n",
       ],
       [
         [`--results=${folder}`],

@@ -178,3 +178,14 @@ Deno.test("USAGE: the stopping it states for an imported dataset is the one its 
     `datasetTraining; default the protocol's ${stopping[0]}, quick ${stopping[1]});`,
   );
 });
+
+Deno.test("USAGE: a path outside the project is allowed by the run starting again; report's usage does not say so", () => {
+  // The restart (scripts/reproduce_restart.ts) was in docs/data.md and docs/permissions.md only:
+  // --help gave no hint that --dataset /data/x works under the task's project-only flags.
+  const line =
+    "A path outside the project (--dataset, --features, --results) is allowed: the run restarts " +
+    "with it.";
+  assertStringIncludes(usageText(), line);
+  // deno task report may not start Deno: it stops on such a path (reproduce_cli_test).
+  assertEquals(REPORT_USAGE.replace(/\s+/g, " ").includes("the run restarts"), false);
+});

@@ -48,6 +48,31 @@ function finiteField(value: string, file: string, line: number, field: string): 
   return number;
 }
 
+/**
+ * MovieLens's rating scale: 0.5 to 5 stars in half-star steps (GroupLens's README of the
+ * latest-small data; the committed file holds each of the ten values). The one home of the range
+ * the loader checks and the provenance line states.
+ */
+const STARS = Object.freeze({ min: 0.5, max: 5, step: 0.5 });
+
+/**
+ * A rating of the scale ({@linkcode STARS}). Read as a number only to be checked (every rating is
+ * an implicit interaction), a 0, a 50 or a 4.25 loaded as if it were a MovieLens rating: a copy
+ * of the files that is not one was taken for it.
+ */
+function starRating(value: string, file: string, line: number): number {
+  const rating = finiteField(value, file, line, "rating");
+  const steps = rating / STARS.step;
+  if (rating >= STARS.min && rating <= STARS.max && Number.isInteger(steps)) return rating;
+  throw new DataError(
+    file,
+    line,
+    "rating",
+    `${value} is not a MovieLens rating: ${STARS.min} to ${STARS.max} stars in steps of ` +
+      `${STARS.step}`,
+  );
+}
+
 function readChecked(dir: string, name: string, manifest: MovieLensManifest): Uint8Array {
   const bytes = Deno.readFileSync(`${dir}/${name}`);
   const digest = createHash("sha256").update(bytes).digest("hex");
@@ -194,7 +219,7 @@ function readHistories(
     const line = interactions.lines[r];
     const userId = integerField(user, interactionsFile, line, "userId");
     const movieId = integerField(movie, interactionsFile, line, "movieId");
-    finiteField(rating, interactionsFile, line, "rating");
+    starRating(rating, interactionsFile, line);
     const item = itemIndex.get(movieId);
     if (item === undefined) {
       throw new DataError(interactionsFile, line, "movieId", `unknown movieId ${movieId}`);
@@ -305,7 +330,9 @@ function loadMovieLensSync(dir: string): InteractionDataset {
         "redistribute under the same terms, no commercial use without permission); see " +
         "data/movielens/README.md",
       citation: MOVIELENS_CITATION,
-      preprocessing: ["every rating (0.5-5 stars) kept as an implicit interaction"],
+      preprocessing: [
+        `every rating (${STARS.min}-${STARS.max} stars) kept as an implicit interaction`,
+      ],
       tieBreak: manifest.tieBreak,
       fingerprint: "",
     },
