@@ -5,6 +5,7 @@
  * copied verbatim, it stopped at its first tensor.)
  */
 import { assert, assertEquals } from "@std/assert";
+import { pathExists } from "../../lib/util/path_exists.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -56,7 +57,7 @@ Deno.test("the ```ts examples of README.md and docs/ run as written from the pro
     await runExamples();
   } finally {
     for (const folder of made) {
-      if (exists(`${root}results/${folder}`)) {
+      if (pathExists(`${root}results/${folder}`)) {
         Deno.removeSync(`${root}results/${folder}`, { recursive: true });
       }
     }
@@ -68,7 +69,7 @@ Deno.test("the ```ts examples of README.md and docs/ run as written from the pro
     for (const document of documents) {
       for (const { line, code } of typeScriptBlocks(Deno.readTextFileSync(`${root}${document}`))) {
         for (const folder of resultsFoldersNamed(code)) {
-          if (!exists(`${root}results/${folder}`)) made.add(folder);
+          if (!pathExists(`${root}results/${folder}`)) made.add(folder);
         }
         const script = `${root}.doc-example-${crypto.randomUUID().slice(0, 8)}.ts`;
         Deno.writeTextFileSync(script, code);
@@ -91,17 +92,6 @@ Deno.test("the ```ts examples of README.md and docs/ run as written from the pro
     }
   }
 });
-
-/** Whether anything is at `path`. */
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 /** `deno doc --json` of `modules`: per module, its symbols (with their doc comments). */
 async function docJson(modules: string[]): Promise<Record<string, unknown>> {

@@ -26,6 +26,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { childrenOf, fakeJupyter, fakePython, running } from "./_lab_stand_ins.ts";
 import { labTestPorts, type LabTestSlot } from "./_lab_test_ports.ts";
+import { pathExists } from "../../lib/util/path_exists.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 /** The longest wait for a stand-in to say it runs: far beyond the seconds it takes. */
@@ -139,16 +140,6 @@ function readIfThere(path: string): string | undefined {
   }
 }
 
-/** Whether `path` exists (a file or a folder). */
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** `check`'s end, awaited at most `capMs`. */
 async function exitWithin(check: CheckRun, capMs: number) {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -184,7 +175,7 @@ async function cleanUp(
       // it has just exited
     }
   }
-  if (profile !== undefined && exists(profile)) await Deno.remove(profile, { recursive: true });
+  if (profile !== undefined && pathExists(profile)) await Deno.remove(profile, { recursive: true });
 }
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -219,11 +210,11 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
       const browserEnv = Deno.readTextFileSync(`${record}.env`).split("\n");
       const tmpdir = browserEnv.find((line) => line.startsWith("TMPDIR="));
       assertEquals(tmpdir, `TMPDIR=${profile}`, "the browser's TMPDIR");
-      assert(exists(profile), `no profile folder ${profile}`);
+      assert(pathExists(profile), `no profile folder ${profile}`);
       check.process.kill(signal);
       const { code, stdout, stderr } = await check.done;
       assertEquals(started.filter(running), [], `still running after the check:\n${stderr}`);
-      assertEquals(exists(profile), false, `the profile folder ${profile} is left`);
+      assertEquals(pathExists(profile), false, `the profile folder ${profile} is left`);
       assertEquals(code, status, stdout + stderr);
       assert(
         stderr.endsWith(`check_lab: stopped by ${signal} before the check finished\n`),
@@ -292,7 +283,7 @@ Deno.test({
   name: "check_lab: SIGTERM while Chromium loads the page closes Chromium and stops the server",
   // The one test here with a real browser: the path of a browser that is up (closed over the
   // DevTools protocol), under the task's permissions. The server is still the stand-in.
-  ignore: !exists(CHROMIUM),
+  ignore: !pathExists(CHROMIUM),
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "check_lab_stop_" });
     const started: number[] = [];
@@ -314,13 +305,13 @@ Deno.test({
       // Debian's /usr/bin/chromium is a script: the browser is the process given the profile.
       profile = started.map(profileOf).find((folder) => folder !== undefined);
       assert(
-        profile !== undefined && exists(profile),
+        profile !== undefined && pathExists(profile),
         `no browser with a profile folder: ${profile}`,
       );
       check.process.kill("SIGTERM");
       const { code, stdout, stderr } = await check.done;
       assertEquals(started.filter(running), [], `still running after the check:\n${stderr}`);
-      assertEquals(exists(profile), false, `the profile folder ${profile} is left`);
+      assertEquals(pathExists(profile), false, `the profile folder ${profile} is left`);
       assertEquals(code, 143, stdout + stderr);
       assert(
         stderr.endsWith("check_lab: stopped by SIGTERM before the check finished\n"),
@@ -385,7 +376,7 @@ for (const { how, slot, end } of FAILING_BROWSERS) {
       await Deno.writeTextFile(`${record}.go`, "");
       const { code, stdout, stderr } = await exitWithin(check, WAIT_CAP_MS);
       assertEquals(started.filter(running), [], `still running after the check:\n${stderr}`);
-      assertEquals(exists(profile), false, `the profile folder ${profile} is left`);
+      assertEquals(pathExists(profile), false, `the profile folder ${profile} is left`);
       assertEquals(code, 1, stdout + stderr);
       const fails = stderr.split("\n").filter((line) => line.startsWith("FAIL"));
       const prefix = `FAIL Chromium ${chromium} did not start: `;
@@ -446,7 +437,7 @@ for (const { how, slot, mode, allowed, cause } of UNSTARTABLE_BROWSERS) {
       );
       assert(!stderr.includes("Uncaught"), stderr);
       assertEquals(stdout, "", "the server started");
-      assertEquals(exists(`${dir}/build/server.log`), false, "the server started");
+      assertEquals(pathExists(`${dir}/build/server.log`), false, "the server started");
     } finally {
       await cleanUp(check, []);
       await Deno.remove(dir, { recursive: true });
