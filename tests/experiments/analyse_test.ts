@@ -4,10 +4,12 @@ import {
   coldStartGap,
   comparePaired,
   compareWithStrongestBaseline,
+  errorBarOf,
   meanStd,
   perUserOverSeeds,
   spreadOf,
   summariseAttribution,
+  summariseSystems,
 } from "../../lib/experiments/analyse.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { wilcoxonSignedRank } from "../../lib/eval/significance.ts";
@@ -497,4 +499,48 @@ Deno.test("summariseAttribution: a first stored run without attribution hides no
   ];
   const rows = summariseAttribution(cells, "D", "S");
   assertEquals(rows.map((row) => [row.method, row.seeds]), [["occlusion", [1]]]);
+});
+
+Deno.test("errorBarOf: no error bar (null) for one run, never a flat 0; the sample std from two on", () => {
+  assertEquals(errorBarOf(meanStd([0.2])), null);
+  // Values 0.1 and 0.3: sample variance ((-0.1)^2 + 0.1^2) / (2 - 1) = 0.02, std 0.1414.
+  assertAlmostEquals(errorBarOf(meanStd([0.1, 0.3]))!, Math.sqrt(0.02), 1e-12);
+});
+
+Deno.test("summariseSystems: the training time is the mean over the seeds' runs, not one run's", () => {
+  const runs = [10, 20, 60].map((trainSeconds, seed) => ({
+    ...cell("S", seed, 0.1, [0.5, 0.5]),
+    trainSeconds,
+  }));
+  const [row] = summariseSystems(runs, "D", ["S"]);
+  assertEquals(row.meanTrainSeconds, 30);
+});
+
+Deno.test("summariseAttribution: precision, recall, user-modality AUC and seconds each over seeds, from their own field", () => {
+  const quality = (
+    precision: number,
+    recall: number,
+    userModalityRocAuc: number,
+    seconds: number,
+  ) => ({
+    method: "occlusion" as const,
+    rocAuc: 0.5,
+    precision,
+    recall,
+    userModalityRocAuc,
+    units: 10,
+    seconds,
+  });
+  const cells = [
+    { ...cell("S", 0, 0, [0.5, 0.5]), attribution: [quality(0.2, 0.1, 0.7, 2)] },
+    { ...cell("S", 1, 0, [0.5, 0.5]), attribution: [quality(0.4, 0.5, 0.9, 4)] },
+  ];
+  const [row] = summariseAttribution(cells, "D", "S");
+  // Two seeds: mean (x + y) / 2, sample std |x - y| / sqrt(2).
+  assertAlmostEquals(row.precision.mean, 0.3, 1e-12);
+  assertAlmostEquals(row.precision.std, 0.2 / Math.SQRT2, 1e-12);
+  assertAlmostEquals(row.recall.mean, 0.3, 1e-12);
+  assertAlmostEquals(row.recall.std, 0.4 / Math.SQRT2, 1e-12);
+  assertAlmostEquals(row.userModalityRocAuc.mean, 0.8, 1e-12);
+  assertEquals(row.seconds, 3);
 });
