@@ -477,3 +477,97 @@ Deno.test("selection tables: a diverged trial keeps its row, marked diverged, an
   assertEquals(row.diverged, true);
   assertEquals(tableOf(summary).rows.find((r) => r.trial === trial.trial!.index)!.diverged, false);
 });
+
+Deno.test("main rows of the records: best epochs and cap-bound count only the neural runs", () => {
+  const pop = cellsOf(outcome.plan, "main").filter((cell) =>
+    cell.systemName === "Pop" && outcome.byKey.has(cell.key)
+  );
+  assert(pop.length > 0);
+  // A non-neural record marked cap-bound still counts nowhere: it has no epochs.
+  const byKey = new Map(outcome.byKey);
+  for (const cell of pop) byKey.set(cell.key, { ...outcome.byKey.get(cell.key)!, capBound: true });
+  const marked = summarise({ ...outcome, byKey });
+  for (const [label, { rows }] of Object.entries(marked.main)) {
+    for (const row of rows) {
+      const neural = cellsOf(outcome.plan, "main").filter((cell) =>
+        cell.datasetLabel === label && cell.systemName === row.system &&
+        cell.system.kind === "neural" && outcome.byKey.has(cell.key)
+      );
+      assertEquals(
+        row.bestEpochs,
+        neural.map((cell) => outcome.byKey.get(cell.key)!.bestEpoch),
+        `${label} ${row.system}`,
+      );
+    }
+    const popRow = rows.find((row) => row.system === "Pop")!;
+    assertEquals([popRow.bestEpochs, popRow.capBound], [[], 0], label);
+  }
+});
+
+Deno.test("convergence: the smallest epoch cap is the least of the datasets' caps", () => {
+  const { datasets } = outcome.plan;
+  const plan = {
+    ...outcome.plan,
+    datasets: { ...datasets, movielens: { ...datasets.movielens, maxEpochs: 150 } },
+  };
+  assertEquals(summarise({ ...outcome, plan }).convergence.minCap, 150);
+});
+
+Deno.test("diagnosis of the records: the popularity buckets show SASRec-MM and Demure-SASRec only, as cold start has them", () => {
+  for (const diagnosis of summary.diagnosis) {
+    const buckets = summary.coldStart[diagnosis.dataset];
+    assertEquals(diagnosis.popularity.length, buckets.length);
+    diagnosis.popularity.forEach((bucket, i) => {
+      assertEquals(Object.keys(bucket.bySystem).sort(), ["Demure-SASRec", "SASRec-MM"]);
+      assertEquals(bucket.bySystem["SASRec-MM"], buckets[i].bySystem["SASRec-MM"]);
+      assertEquals(bucket.bySystem["Demure-SASRec"], buckets[i].bySystem["Demure-SASRec"]);
+    });
+  }
+});
+
+Deno.test("the other ranking's table of the records: means over seeds of each run's other-ranking test metrics", () => {
+  assert(Object.keys(summary.otherRanking).length > 0);
+  for (const [label, table] of Object.entries(summary.otherRanking)) {
+    for (const row of table.rows) {
+      const values = cellsOf(outcome.plan, "main").flatMap((cell) => {
+        const result = outcome.byKey.get(cell.key);
+        return cell.datasetLabel === label && cell.systemName === row.system && result
+          ? [result.testOtherRanking!.metrics["NDCG@10"]]
+          : [];
+      });
+      const mean = values.reduce((s, v) => s + v, 0) / values.length;
+      assertAlmostEquals(row.test["NDCG@10"].mean, mean, 1e-12, `${label} ${row.system}`);
+    }
+    // Not the main table's numbers under the default ranking.
+    const main = summary.main[label].rows.find((r) => r.system === "SASRec-MM")!;
+    const other = table.rows.find((r) => r.system === "SASRec-MM")!;
+    assert(main.test["NDCG@10"].mean !== other.test["NDCG@10"].mean, label);
+  }
+});
+
+Deno.test("selection tables: the budget is the trials planned, the finished ones counted apart", () => {
+  const trial = cellsOf(outcome.plan, "selection").find((cell) => outcome.byKey.has(cell.key))!;
+  const byKey = new Map(outcome.byKey);
+  byKey.delete(trial.key);
+  const tableOf = (s: typeof summary) =>
+    s.selection.find((t) => t.dataset === trial.datasetLabel && t.system === trial.systemKey)!;
+  const before = tableOf(summary);
+  const after = tableOf(summarise({ ...outcome, byKey }));
+  assertEquals([after.budget, after.finished], [before.budget, before.finished - 1]);
+  assertEquals(before.budget, before.finished);
+});
+
+Deno.test("main-table tests of the records: a Demure model is never the strongest 'baseline' of another", () => {
+  // Demure-GRU4Rec made the best on validation everywhere: still not a baseline.
+  const byKey = new Map(outcome.byKey);
+  for (const cell of cellsOf(outcome.plan, "main")) {
+    const result = outcome.byKey.get(cell.key);
+    if (cell.systemName !== "Demure-GRU4Rec" || !result) continue;
+    byKey.set(cell.key, { ...result, valid: { ...result.valid, "NDCG@10": 1 } });
+  }
+  for (const [label, { significance }] of Object.entries(summarise({ ...outcome, byKey }).main)) {
+    for (const t of significance) {
+      assert(!t.baseline.startsWith("Demure-"), `${label}: ${t.system} vs ${t.baseline}`);
+    }
+  }
+});
