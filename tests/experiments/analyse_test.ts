@@ -544,3 +544,27 @@ Deno.test("summariseAttribution: precision, recall, user-modality AUC and second
   assertAlmostEquals(row.userModalityRocAuc.mean, 0.8, 1e-12);
   assertEquals(row.seconds, 3);
 });
+
+Deno.test("summariseSystems: a row's seeds are its runs' seeds in the order stored", () => {
+  const runs = [2, 0, 1].map((seed) => cell("S", seed, 0.1, [0.5, 0.5]));
+  assertEquals(summariseSystems(runs, "D", ["S"])[0].seeds, [2, 0, 1]);
+});
+
+Deno.test("comparePaired by seed: a two-sided t-test with n - 1 degrees of freedom, by hand", () => {
+  // Each run's test NDCG@10 is its users' mean: 0.12, 0.25, 0.31 against 0.1, 0.2, 0.3.
+  const cells = [
+    ...[0.12, 0.25, 0.31].map((v, seed) => cell("S", seed, 0, [v, v])),
+    ...[0.1, 0.2, 0.3].map((v, seed) => cell("B", seed, 0, [v, v])),
+  ];
+  const bySeed = comparePaired(cells, "D", "S", "B")!.bySeed!;
+  // d = 0.02, 0.05, 0.01: mean 0.08 / 3, squares about it sum to 0.0026 / 3, sample variance
+  // that / 2 (n - 1), t = mean / sqrt(variance / 3) = 2.2188; with 2 degrees of freedom the
+  // two-sided p = 1 - |t| / sqrt(t^2 + 2) = 0.1567 (one-sided: half; population variance: t 2.717).
+  const t = (0.08 / 3) / Math.sqrt(0.0026 / 3 / 2 / 3);
+  assertAlmostEquals(bySeed.statistic, t, 1e-9);
+  assertAlmostEquals(bySeed.statistic, 2.2188, 1e-4);
+  assertAlmostEquals(bySeed.pValue, 1 - t / Math.sqrt(t * t + 2), 1e-9);
+  assertAlmostEquals(bySeed.pValue, 0.1567, 1e-4);
+  assertAlmostEquals(bySeed.meanDifference, 0.08 / 3, 1e-12);
+  assertEquals([bySeed.n, bySeed.ahead, bySeed.tied], [3, 3, 0]);
+});
