@@ -57,3 +57,21 @@ Deno.test("openingLine: one process (said or by default) has no wall-time clause
   assertEquals(openingLine(plan, 3, 120, { resultsDir: "results/quick" }), expected);
   assertEquals(openingLine(plan, 3, 120, { resultsDir: "results/quick", processes: 1 }), expected);
 });
+
+Deno.test("openingLine: one imported dataset's cell among synthetic ones adds the estimate's caveat", () => {
+  const imported = {
+    ...plan.cells[0],
+    dataset: { kind: "file" as const, path: "data/x/x", format: "recbole" as const },
+  };
+  const line = openingLine(
+    { ...plan, cells: [...plan.cells, imported] as typeof plan.cells },
+    1,
+    60,
+    { resultsDir: "results/quick" },
+  );
+  assertEquals(line.endsWith("the time left is corrected as cells finish"), true, line);
+  assertEquals(
+    openingLine(plan, 1, 60, { resultsDir: "results/quick" }).includes("imported"),
+    false,
+  );
+});

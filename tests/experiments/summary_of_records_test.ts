@@ -571,3 +571,17 @@ Deno.test("main-table tests of the records: a Demure model is never the stronges
     }
   }
 });
+
+Deno.test("summary of the records: the protocol says sample std over seeds, per-user tests; the training time is every finished cell's", () => {
+  assertEquals(
+    summary.protocol[4],
+    "mean ± sample standard deviation over seeds; paired tests on per-user test NDCG@10 " +
+      "averaged over seeds",
+  );
+  const finished = outcome.plan.cells.flatMap((cell) => {
+    const result = outcome.byKey.get(cell.key);
+    return result ? [result.trainSeconds] : [];
+  });
+  assert(finished.length > cellsOf(outcome.plan, "main").length);
+  assertAlmostEquals(summary.totalTrainSeconds, finished.reduce((s, v) => s + v, 0), 1e-6);
+});
