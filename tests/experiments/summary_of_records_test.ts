@@ -585,3 +585,31 @@ Deno.test("summary of the records: the protocol says sample std over seeds, per-
   assert(finished.length > cellsOf(outcome.plan, "main").length);
   assertAlmostEquals(summary.totalTrainSeconds, finished.reduce((s, v) => s + v, 0), 1e-6);
 });
+
+Deno.test("sensitivity rows: a value's mean is over all its seeds, the paired difference over the seeds the selected configuration has too", () => {
+  const selected = JSON.parse(
+    Deno.readTextFileSync(`${recordsDir}/selected.json`),
+  ) as SelectedConfigurations;
+  const plan = planExperiments("full", undefined, { selected });
+  const at = (part: string, seed: number, test: number): FinishedCell => ({
+    cell: plan.cells.find((cell) =>
+      cell.key === `full/Synthetic/Demure-SASRec${part}/seed=${seed}`
+    )!,
+    result: { test: { "NDCG@10": test }, valid: { "NDCG@10": test } } as unknown as CellResult,
+  });
+  // The selected configuration finished at seeds 0 and 1 only; rho 0.7 at seeds 0, 1 and 2.
+  const rows = sensitivityRows(plan, [
+    at("", 0, 0.1),
+    at("", 1, 0.2),
+    ...[0.12, 0.25, 0.4].map((test, seed) => at("[rho=0.7]", seed, test)),
+  ]);
+  const rho07 = rows.find((r) => r.parameter === "rho" && r.value === 0.7)!;
+  assertEquals([rho07.seeds, rho07.pairedSeeds, rho07.test.n], [[0, 1, 2], [0, 1], 3]);
+  assertAlmostEquals(rho07.test.mean, (0.12 + 0.25 + 0.4) / 3, 1e-12);
+  assertAlmostEquals(rho07.testVsSelected!, (0.02 + 0.05) / 2, 1e-12);
+  assertEquals(rho07.tTest, pairedTTest([0.12, 0.25], [0.1, 0.2]));
+  // By hand: d = 0.02, 0.05, mean 0.035, sample std 0.03 / sqrt(2), t = 0.035 / 0.015 = 7 / 3;
+  // one degree of freedom: two-sided p = 1 - (2 / pi) atan(|t|) = 0.2578.
+  assertAlmostEquals(rho07.tTest!.statistic, 7 / 3, 1e-9);
+  assertAlmostEquals(rho07.tTest!.pValue, 1 - (2 / Math.PI) * Math.atan(7 / 3), 1e-9);
+});
