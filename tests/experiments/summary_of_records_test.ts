@@ -613,3 +613,12 @@ Deno.test("sensitivity rows: a value's mean is over all its seeds, the paired di
   assertAlmostEquals(rho07.tTest!.statistic, 7 / 3, 1e-9);
   assertAlmostEquals(rho07.tTest!.pValue, 1 - (2 / Math.PI) * Math.atan(7 / 3), 1e-9);
 });
+
+Deno.test("main tables of the records: the synthetic benchmark first, then MovieLens, whatever the cells' order", () => {
+  const cells = [
+    ...outcome.plan.cells.filter((cell) => cell.datasetLabel === "MovieLens"),
+    ...outcome.plan.cells.filter((cell) => cell.datasetLabel !== "MovieLens"),
+  ];
+  const reordered = summarise({ ...outcome, plan: { ...outcome.plan, cells } });
+  assertEquals(Object.keys(reordered.main), ["Synthetic", "MovieLens"]);
+});
