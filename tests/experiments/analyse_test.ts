@@ -568,3 +568,15 @@ Deno.test("comparePaired by seed: a two-sided t-test with n - 1 degrees of freed
   assertAlmostEquals(bySeed.meanDifference, 0.08 / 3, 1e-12);
   assertEquals([bySeed.n, bySeed.ahead, bySeed.tied], [3, 3, 0]);
 });
+
+Deno.test("cold-start buckets: the default edges and labels; HR@10 from its own per-user values", () => {
+  const split = leaveOneOut(tinyDataset(), 4);
+  const cells = [cell("S", 0, 0, [0, 0.5, 0, 1])];
+  assertEquals(
+    coldStartBuckets(cells, "D", split, ["S"]).map((b) => [b.label, b.min, b.max]),
+    [["0-5", 0, 5], ["6-20", 6, 20], [">= 21", 21, Infinity]],
+  );
+  // HR@10 is 1 where NDCG@10 > 0: users 1 and 3 of 4.
+  const [all] = coldStartBuckets(cells, "D", split, ["S"], [[0, Infinity]]);
+  assertEquals(all.bySystem["S"], { "NDCG@10": 0.375, "HR@10": 0.5 });
+});

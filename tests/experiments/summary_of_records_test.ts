@@ -622,3 +622,11 @@ Deno.test("main tables of the records: the synthetic benchmark first, then Movie
   const reordered = summarise({ ...outcome, plan: { ...outcome.plan, cells } });
   assertEquals(Object.keys(reordered.main), ["Synthetic", "MovieLens"]);
 });
+
+Deno.test("main-table tests of the records: each Demure model against the strongest baseline first, then its backbone", () => {
+  assertEquals(summary.main["MovieLens"].significance.map((t) => `${t.system} vs ${t.baseline}`), [
+    "Demure-SASRec vs SASRec-MM",
+    "Demure-GRU4Rec vs SASRec-MM",
+    "Demure-GRU4Rec vs GRU4Rec-MM",
+  ]);
+});
