@@ -630,3 +630,15 @@ Deno.test("main-table tests of the records: each Demure model against the strong
     "Demure-GRU4Rec vs GRU4Rec-MM",
   ]);
 });
+
+Deno.test("diagnosis: a dataset where Demure-SASRec has no finished main run has none, the others keep theirs", () => {
+  const byKey = new Map(outcome.byKey);
+  for (const cell of cellsOf(outcome.plan, "main")) {
+    if (cell.datasetLabel === "MovieLens" && cell.systemName === "Demure-SASRec") {
+      byKey.delete(cell.key);
+    }
+  }
+  const diagnosed = summarise({ ...outcome, byKey }).diagnosis.map((d) => d.dataset);
+  assertEquals(diagnosed, summary.diagnosis.map((d) => d.dataset).filter((l) => l !== "MovieLens"));
+  assertEquals(diagnosed.length, summary.diagnosis.length - 1);
+});
