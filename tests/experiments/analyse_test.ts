@@ -4,10 +4,12 @@ import {
   coldStartGap,
   comparePaired,
   compareWithStrongestBaseline,
+  errorBarOf,
   meanStd,
   perUserOverSeeds,
   spreadOf,
   summariseAttribution,
+  summariseSystems,
 } from "../../lib/experiments/analyse.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { wilcoxonSignedRank } from "../../lib/eval/significance.ts";
@@ -497,4 +499,84 @@ Deno.test("summariseAttribution: a first stored run without attribution hides no
   ];
   const rows = summariseAttribution(cells, "D", "S");
   assertEquals(rows.map((row) => [row.method, row.seeds]), [["occlusion", [1]]]);
+});
+
+Deno.test("errorBarOf: no error bar (null) for one run, never a flat 0; the sample std from two on", () => {
+  assertEquals(errorBarOf(meanStd([0.2])), null);
+  // Values 0.1 and 0.3: sample variance ((-0.1)^2 + 0.1^2) / (2 - 1) = 0.02, std 0.1414.
+  assertAlmostEquals(errorBarOf(meanStd([0.1, 0.3]))!, Math.sqrt(0.02), 1e-12);
+});
+
+Deno.test("summariseSystems: the training time is the mean over the seeds' runs, not one run's", () => {
+  const runs = [10, 20, 60].map((trainSeconds, seed) => ({
+    ...cell("S", seed, 0.1, [0.5, 0.5]),
+    trainSeconds,
+  }));
+  const [row] = summariseSystems(runs, "D", ["S"]);
+  assertEquals(row.meanTrainSeconds, 30);
+});
+
+Deno.test("summariseAttribution: precision, recall, user-modality AUC and seconds each over seeds, from their own field", () => {
+  const quality = (
+    precision: number,
+    recall: number,
+    userModalityRocAuc: number,
+    seconds: number,
+  ) => ({
+    method: "occlusion" as const,
+    rocAuc: 0.5,
+    precision,
+    recall,
+    userModalityRocAuc,
+    units: 10,
+    seconds,
+  });
+  const cells = [
+    { ...cell("S", 0, 0, [0.5, 0.5]), attribution: [quality(0.2, 0.1, 0.7, 2)] },
+    { ...cell("S", 1, 0, [0.5, 0.5]), attribution: [quality(0.4, 0.5, 0.9, 4)] },
+  ];
+  const [row] = summariseAttribution(cells, "D", "S");
+  // Two seeds: mean (x + y) / 2, sample std |x - y| / sqrt(2).
+  assertAlmostEquals(row.precision.mean, 0.3, 1e-12);
+  assertAlmostEquals(row.precision.std, 0.2 / Math.SQRT2, 1e-12);
+  assertAlmostEquals(row.recall.mean, 0.3, 1e-12);
+  assertAlmostEquals(row.recall.std, 0.4 / Math.SQRT2, 1e-12);
+  assertAlmostEquals(row.userModalityRocAuc.mean, 0.8, 1e-12);
+  assertEquals(row.seconds, 3);
+});
+
+Deno.test("summariseSystems: a row's seeds are its runs' seeds in the order stored", () => {
+  const runs = [2, 0, 1].map((seed) => cell("S", seed, 0.1, [0.5, 0.5]));
+  assertEquals(summariseSystems(runs, "D", ["S"])[0].seeds, [2, 0, 1]);
+});
+
+Deno.test("comparePaired by seed: a two-sided t-test with n - 1 degrees of freedom, by hand", () => {
+  // Each run's test NDCG@10 is its users' mean: 0.12, 0.25, 0.31 against 0.1, 0.2, 0.3.
+  const cells = [
+    ...[0.12, 0.25, 0.31].map((v, seed) => cell("S", seed, 0, [v, v])),
+    ...[0.1, 0.2, 0.3].map((v, seed) => cell("B", seed, 0, [v, v])),
+  ];
+  const bySeed = comparePaired(cells, "D", "S", "B")!.bySeed!;
+  // d = 0.02, 0.05, 0.01: mean 0.08 / 3, squares about it sum to 0.0026 / 3, sample variance
+  // that / 2 (n - 1), t = mean / sqrt(variance / 3) = 2.2188; with 2 degrees of freedom the
+  // two-sided p = 1 - |t| / sqrt(t^2 + 2) = 0.1567 (one-sided: half; population variance: t 2.717).
+  const t = (0.08 / 3) / Math.sqrt(0.0026 / 3 / 2 / 3);
+  assertAlmostEquals(bySeed.statistic, t, 1e-9);
+  assertAlmostEquals(bySeed.statistic, 2.2188, 1e-4);
+  assertAlmostEquals(bySeed.pValue, 1 - t / Math.sqrt(t * t + 2), 1e-9);
+  assertAlmostEquals(bySeed.pValue, 0.1567, 1e-4);
+  assertAlmostEquals(bySeed.meanDifference, 0.08 / 3, 1e-12);
+  assertEquals([bySeed.n, bySeed.ahead, bySeed.tied], [3, 3, 0]);
+});
+
+Deno.test("cold-start buckets: the default edges and labels; HR@10 from its own per-user values", () => {
+  const split = leaveOneOut(tinyDataset(), 4);
+  const cells = [cell("S", 0, 0, [0, 0.5, 0, 1])];
+  assertEquals(
+    coldStartBuckets(cells, "D", split, ["S"]).map((b) => [b.label, b.min, b.max]),
+    [["0-5", 0, 5], ["6-20", 6, 20], [">= 21", 21, Infinity]],
+  );
+  // HR@10 is 1 where NDCG@10 > 0: users 1 and 3 of 4.
+  const [all] = coldStartBuckets(cells, "D", split, ["S"], [[0, Infinity]]);
+  assertEquals(all.bySystem["S"], { "NDCG@10": 0.375, "HR@10": 0.5 });
 });

@@ -4,7 +4,7 @@
  * about 0 s of training" when nothing was left to train.
  */
 import { assertEquals } from "@std/assert";
-import { openingLine } from "../../lib/experiments/_run_plan_lines.ts";
+import { formatMinutes, openingLine } from "../../lib/experiments/_run_plan_lines.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 
 const plan = planExperiments("quick");
@@ -37,5 +37,41 @@ Deno.test("openingLine: cells left keep the count resumed and the training they 
   assertEquals(
     openingLine(plan, 1, 0, { resultsDir: "results/quick" }).includes("take about 0 s"),
     true,
+  );
+});
+
+Deno.test("formatMinutes: whole seconds rounded below 90, minutes to a tenth from 90 on", () => {
+  assertEquals(
+    [formatMinutes(0.4), formatMinutes(59.6), formatMinutes(89.4), formatMinutes(90)],
+    ["0 s", "60 s", "89 s", "1.5 min"],
+  );
+});
+
+Deno.test("openingLine: one process (said or by default) has no wall-time clause", () => {
+  const waiting = plan.cells.some((cell) => cell.waitsFor)
+    ? "more cells appear as selections finish; "
+    : "";
+  const expected = `quick reproduction: ${cells} cells planned, ${cells - 3} already finished ` +
+    "(resumed from results/quick); the planned ones take about 2.0 min of training on this " +
+    `machine kind (${waiting}processes started on the same results share the cells)`;
+  assertEquals(openingLine(plan, 3, 120, { resultsDir: "results/quick" }), expected);
+  assertEquals(openingLine(plan, 3, 120, { resultsDir: "results/quick", processes: 1 }), expected);
+});
+
+Deno.test("openingLine: one imported dataset's cell among synthetic ones adds the estimate's caveat", () => {
+  const imported = {
+    ...plan.cells[0],
+    dataset: { kind: "file" as const, path: "data/x/x", format: "recbole" as const },
+  };
+  const line = openingLine(
+    { ...plan, cells: [...plan.cells, imported] as typeof plan.cells },
+    1,
+    60,
+    { resultsDir: "results/quick" },
+  );
+  assertEquals(line.endsWith("the time left is corrected as cells finish"), true, line);
+  assertEquals(
+    openingLine(plan, 1, 60, { resultsDir: "results/quick" }).includes("imported"),
+    false,
   );
 });

@@ -477,3 +477,168 @@ Deno.test("selection tables: a diverged trial keeps its row, marked diverged, an
   assertEquals(row.diverged, true);
   assertEquals(tableOf(summary).rows.find((r) => r.trial === trial.trial!.index)!.diverged, false);
 });
+
+Deno.test("main rows of the records: best epochs and cap-bound count only the neural runs", () => {
+  const pop = cellsOf(outcome.plan, "main").filter((cell) =>
+    cell.systemName === "Pop" && outcome.byKey.has(cell.key)
+  );
+  assert(pop.length > 0);
+  // A non-neural record marked cap-bound still counts nowhere: it has no epochs.
+  const byKey = new Map(outcome.byKey);
+  for (const cell of pop) byKey.set(cell.key, { ...outcome.byKey.get(cell.key)!, capBound: true });
+  const marked = summarise({ ...outcome, byKey });
+  for (const [label, { rows }] of Object.entries(marked.main)) {
+    for (const row of rows) {
+      const neural = cellsOf(outcome.plan, "main").filter((cell) =>
+        cell.datasetLabel === label && cell.systemName === row.system &&
+        cell.system.kind === "neural" && outcome.byKey.has(cell.key)
+      );
+      assertEquals(
+        row.bestEpochs,
+        neural.map((cell) => outcome.byKey.get(cell.key)!.bestEpoch),
+        `${label} ${row.system}`,
+      );
+    }
+    const popRow = rows.find((row) => row.system === "Pop")!;
+    assertEquals([popRow.bestEpochs, popRow.capBound], [[], 0], label);
+  }
+});
+
+Deno.test("convergence: the smallest epoch cap is the least of the datasets' caps", () => {
+  const { datasets } = outcome.plan;
+  const plan = {
+    ...outcome.plan,
+    datasets: { ...datasets, movielens: { ...datasets.movielens, maxEpochs: 150 } },
+  };
+  assertEquals(summarise({ ...outcome, plan }).convergence.minCap, 150);
+});
+
+Deno.test("diagnosis of the records: the popularity buckets show SASRec-MM and Demure-SASRec only, as cold start has them", () => {
+  for (const diagnosis of summary.diagnosis) {
+    const buckets = summary.coldStart[diagnosis.dataset];
+    assertEquals(diagnosis.popularity.length, buckets.length);
+    diagnosis.popularity.forEach((bucket, i) => {
+      assertEquals(Object.keys(bucket.bySystem).sort(), ["Demure-SASRec", "SASRec-MM"]);
+      assertEquals(bucket.bySystem["SASRec-MM"], buckets[i].bySystem["SASRec-MM"]);
+      assertEquals(bucket.bySystem["Demure-SASRec"], buckets[i].bySystem["Demure-SASRec"]);
+    });
+  }
+});
+
+Deno.test("the other ranking's table of the records: means over seeds of each run's other-ranking test metrics", () => {
+  assert(Object.keys(summary.otherRanking).length > 0);
+  for (const [label, table] of Object.entries(summary.otherRanking)) {
+    for (const row of table.rows) {
+      const values = cellsOf(outcome.plan, "main").flatMap((cell) => {
+        const result = outcome.byKey.get(cell.key);
+        return cell.datasetLabel === label && cell.systemName === row.system && result
+          ? [result.testOtherRanking!.metrics["NDCG@10"]]
+          : [];
+      });
+      const mean = values.reduce((s, v) => s + v, 0) / values.length;
+      assertAlmostEquals(row.test["NDCG@10"].mean, mean, 1e-12, `${label} ${row.system}`);
+    }
+    // Not the main table's numbers under the default ranking.
+    const main = summary.main[label].rows.find((r) => r.system === "SASRec-MM")!;
+    const other = table.rows.find((r) => r.system === "SASRec-MM")!;
+    assert(main.test["NDCG@10"].mean !== other.test["NDCG@10"].mean, label);
+  }
+});
+
+Deno.test("selection tables: the budget is the trials planned, the finished ones counted apart", () => {
+  const trial = cellsOf(outcome.plan, "selection").find((cell) => outcome.byKey.has(cell.key))!;
+  const byKey = new Map(outcome.byKey);
+  byKey.delete(trial.key);
+  const tableOf = (s: typeof summary) =>
+    s.selection.find((t) => t.dataset === trial.datasetLabel && t.system === trial.systemKey)!;
+  const before = tableOf(summary);
+  const after = tableOf(summarise({ ...outcome, byKey }));
+  assertEquals([after.budget, after.finished], [before.budget, before.finished - 1]);
+  assertEquals(before.budget, before.finished);
+});
+
+Deno.test("main-table tests of the records: a Demure model is never the strongest 'baseline' of another", () => {
+  // Demure-GRU4Rec made the best on validation everywhere: still not a baseline.
+  const byKey = new Map(outcome.byKey);
+  for (const cell of cellsOf(outcome.plan, "main")) {
+    const result = outcome.byKey.get(cell.key);
+    if (cell.systemName !== "Demure-GRU4Rec" || !result) continue;
+    byKey.set(cell.key, { ...result, valid: { ...result.valid, "NDCG@10": 1 } });
+  }
+  for (const [label, { significance }] of Object.entries(summarise({ ...outcome, byKey }).main)) {
+    for (const t of significance) {
+      assert(!t.baseline.startsWith("Demure-"), `${label}: ${t.system} vs ${t.baseline}`);
+    }
+  }
+});
+
+Deno.test("summary of the records: the protocol says sample std over seeds, per-user tests; the training time is every finished cell's", () => {
+  assertEquals(
+    summary.protocol[4],
+    "mean ± sample standard deviation over seeds; paired tests on per-user test NDCG@10 " +
+      "averaged over seeds",
+  );
+  const finished = outcome.plan.cells.flatMap((cell) => {
+    const result = outcome.byKey.get(cell.key);
+    return result ? [result.trainSeconds] : [];
+  });
+  assert(finished.length > cellsOf(outcome.plan, "main").length);
+  assertAlmostEquals(summary.totalTrainSeconds, finished.reduce((s, v) => s + v, 0), 1e-6);
+});
+
+Deno.test("sensitivity rows: a value's mean is over all its seeds, the paired difference over the seeds the selected configuration has too", () => {
+  const selected = JSON.parse(
+    Deno.readTextFileSync(`${recordsDir}/selected.json`),
+  ) as SelectedConfigurations;
+  const plan = planExperiments("full", undefined, { selected });
+  const at = (part: string, seed: number, test: number): FinishedCell => ({
+    cell: plan.cells.find((cell) =>
+      cell.key === `full/Synthetic/Demure-SASRec${part}/seed=${seed}`
+    )!,
+    result: { test: { "NDCG@10": test }, valid: { "NDCG@10": test } } as unknown as CellResult,
+  });
+  // The selected configuration finished at seeds 0 and 1 only; rho 0.7 at seeds 0, 1 and 2.
+  const rows = sensitivityRows(plan, [
+    at("", 0, 0.1),
+    at("", 1, 0.2),
+    ...[0.12, 0.25, 0.4].map((test, seed) => at("[rho=0.7]", seed, test)),
+  ]);
+  const rho07 = rows.find((r) => r.parameter === "rho" && r.value === 0.7)!;
+  assertEquals([rho07.seeds, rho07.pairedSeeds, rho07.test.n], [[0, 1, 2], [0, 1], 3]);
+  assertAlmostEquals(rho07.test.mean, (0.12 + 0.25 + 0.4) / 3, 1e-12);
+  assertAlmostEquals(rho07.testVsSelected!, (0.02 + 0.05) / 2, 1e-12);
+  assertEquals(rho07.tTest, pairedTTest([0.12, 0.25], [0.1, 0.2]));
+  // By hand: d = 0.02, 0.05, mean 0.035, sample std 0.03 / sqrt(2), t = 0.035 / 0.015 = 7 / 3;
+  // one degree of freedom: two-sided p = 1 - (2 / pi) atan(|t|) = 0.2578.
+  assertAlmostEquals(rho07.tTest!.statistic, 7 / 3, 1e-9);
+  assertAlmostEquals(rho07.tTest!.pValue, 1 - (2 / Math.PI) * Math.atan(7 / 3), 1e-9);
+});
+
+Deno.test("main tables of the records: the synthetic benchmark first, then MovieLens, whatever the cells' order", () => {
+  const cells = [
+    ...outcome.plan.cells.filter((cell) => cell.datasetLabel === "MovieLens"),
+    ...outcome.plan.cells.filter((cell) => cell.datasetLabel !== "MovieLens"),
+  ];
+  const reordered = summarise({ ...outcome, plan: { ...outcome.plan, cells } });
+  assertEquals(Object.keys(reordered.main), ["Synthetic", "MovieLens"]);
+});
+
+Deno.test("main-table tests of the records: each Demure model against the strongest baseline first, then its backbone", () => {
+  assertEquals(summary.main["MovieLens"].significance.map((t) => `${t.system} vs ${t.baseline}`), [
+    "Demure-SASRec vs SASRec-MM",
+    "Demure-GRU4Rec vs SASRec-MM",
+    "Demure-GRU4Rec vs GRU4Rec-MM",
+  ]);
+});
+
+Deno.test("diagnosis: a dataset where Demure-SASRec has no finished main run has none, the others keep theirs", () => {
+  const byKey = new Map(outcome.byKey);
+  for (const cell of cellsOf(outcome.plan, "main")) {
+    if (cell.datasetLabel === "MovieLens" && cell.systemName === "Demure-SASRec") {
+      byKey.delete(cell.key);
+    }
+  }
+  const diagnosed = summarise({ ...outcome, byKey }).diagnosis.map((d) => d.dataset);
+  assertEquals(diagnosed, summary.diagnosis.map((d) => d.dataset).filter((l) => l !== "MovieLens"));
+  assertEquals(diagnosed.length, summary.diagnosis.length - 1);
+});
