@@ -248,7 +248,11 @@ export interface ReproductionSummary {
    * value) over the sweep's seeds, datasets in plan order, then parameters by name and values ascending.
    */
   sensitivity: SensitivityRow[];
-  /** The noise-level curve: NDCG@10 of the multi-modal baseline and of Demure per noise fraction, and Demure's gain. */
+  /**
+   * The noise-level curve: test NDCG@10 of the multi-modal baseline and of Demure per noise
+   * fraction (one run per seed), and Demure's gain: the mean of the differences paired by seed
+   * over the seeds both finished (NaN with none).
+   */
   noiseLevel: { noiseFraction: number; multiModal: MeanStd; demure: MeanStd; gain: number }[];
   /** Per dataset label: metrics by how often the test item occurs in training. */
   coldStart: Record<string, ColdStartBucket[]>;
