@@ -1,0 +1,74 @@
+/**
+ * scripts/reproduce_restart.ts's runAgain, on a probe (tests/experiments/_restart_probe.ts): the
+ * second process gets the flags and arguments given, its status is the first's, a SIGTERM sent to
+ * the first is passed on, and a SIGINT (which a terminal sends to both) does not end the first
+ * before the second. Found by mutation round IL (IL01, IL03-IL05).
+ */
+import { assertEquals, assertStringIncludes } from "@std/assert";
+
+const probe = new URL("./_restart_probe.ts", import.meta.url).pathname;
+
+function startParent(flags: string[], args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    // The first process may start Deno and read the probe; the second gets `flags` alone.
+    args: [
+      "run",
+      "--no-check",
+      "--allow-run",
+      "--allow-read",
+      probe,
+      "parent",
+      ...flags,
+      "--",
+      ...args,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Reads `reader` until its text holds `mark` or the stream ends; the text read. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  mark: string,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!text.includes(mark)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text;
+}
+
+Deno.test("runAgain: the second process runs with the flags and arguments given; its status is returned", async () => {
+  for (
+    const [flags, read] of [[["--no-check", "--allow-read=/"], "granted"], [
+      ["--no-check"],
+      "prompt",
+    ]] as const
+  ) {
+    const { code, stdout, stderr } = await startParent([...flags], ["report", "--restarted"])
+      .output();
+    const text = new TextDecoder().decode(stdout);
+    assertEquals(code, 5, text + new TextDecoder().decode(stderr));
+    assertEquals(JSON.parse(text), { read, args: ["report", "--restarted"] });
+  }
+});
+
+Deno.test("runAgain: a SIGINT to the first process leaves it waiting; a SIGTERM is passed on to the second", async () => {
+  const parent = startParent(["--no-check"], ["wait"]);
+  const reader = parent.stdout.getReader();
+  assertStringIncludes(await readUntil(reader, "ready"), "ready");
+  // The first process alone: the terminal's Ctrl-C reaches the second by itself, not this way.
+  parent.kill("SIGINT");
+  parent.kill("SIGTERM");
+  const rest = await readUntil(reader, "\u0000");
+  reader.releaseLock();
+  const status = await parent.status;
+  await parent.stderr.cancel();
+  assertStringIncludes(rest, "child got SIGTERM");
+  assertEquals({ code: status.code, signal: status.signal }, { code: 7, signal: null });
+});
