@@ -8,7 +8,12 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 
 const probe = new URL("./_restart_probe.ts", import.meta.url).pathname;
 
-function startParent(flags: string[], args: string[]): Deno.ChildProcess {
+function startParent(
+  flags: string[],
+  args: string[],
+  role = "parent",
+  env: Record<string, string> = {},
+): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     // The first process may start Deno and read the probe; the second gets `flags` alone.
     args: [
@@ -16,12 +21,14 @@ function startParent(flags: string[], args: string[]): Deno.ChildProcess {
       "--no-check",
       "--allow-run",
       "--allow-read",
+      "--allow-env=PROBE_SIGNAL",
       probe,
-      "parent",
+      role,
       ...flags,
       "--",
       ...args,
     ],
+    env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -71,4 +78,16 @@ Deno.test("runAgain: a SIGINT to the first process leaves it waiting; a SIGTERM 
   await parent.stderr.cancel();
   assertStringIncludes(rest, "child got SIGTERM");
   assertEquals({ code: status.code, signal: status.signal }, { code: 7, signal: null });
+});
+
+Deno.test("runAgain: once it has returned, SIGINT and SIGTERM end the first process again", async () => {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const parent = startParent(["--no-check"], ["report"], "parent-then-signal", {
+      PROBE_SIGNAL: signal,
+    });
+    const { code, signal: endedBy, stdout } = await parent.output();
+    // Mutation round IL (IL41): a listener left in place kept the process running.
+    assertEquals({ endedBy, code }, { endedBy: signal, code: signal === "SIGINT" ? 130 : 143 });
+    assertEquals(new TextDecoder().decode(stdout).includes("did not end"), false);
+  }
 });
