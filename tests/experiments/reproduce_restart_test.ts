@@ -91,3 +91,63 @@ Deno.test("runAgain: once it has returned, SIGINT and SIGTERM end the first proc
     assertEquals(new TextDecoder().decode(stdout).includes("did not end"), false);
   }
 });
+
+Deno.test("reproduce: a run started again that is still refused stops with one line; it never starts a third", async () => {
+  const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+  const project = await Deno.makeTempDir({ prefix: "reproduce_restart_project_" });
+  const data = await Deno.makeTempDir({ prefix: "reproduce_restart_data_" });
+  try {
+    Deno.copyFileSync(`${root}/tests/fixtures/byo/tiny.txt`, `${data}/tiny.txt`);
+    // A task whose --deny-read outlasts the read the restart adds: the second process is refused
+    // too. Without the restart's mark it started a third, and so on (mutation round IL, IL02).
+    const flags = [
+      `--config=${root}/deno.json`,
+      "--no-prompt",
+      `--allow-read=.,${root}`,
+      `--deny-read=${data}/tiny.txt`,
+      "--allow-env",
+      `--allow-run=${Deno.execPath()}`,
+    ];
+    const script = `${root}/scripts/reproduce.ts`;
+    Deno.writeTextFileSync(
+      `${project}/deno.json`,
+      JSON.stringify({ tasks: { reproduce: `deno run ${flags.join(" ")} ${script}` } }),
+    );
+    const run = new Deno.Command(Deno.execPath(), {
+      args: ["run", ...flags, script, "--list-cells", `--dataset=${data}/tiny.txt`]
+        .concat("--format=sequence"),
+      cwd: project,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const reader = run.stderr.getReader();
+    const decoder = new TextDecoder();
+    const note = "outside the project, so added to the reproduce task's permissions";
+    let stderr = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += decoder.decode(value, { stream: true });
+      // A second restart: end the chain (SIGTERM is passed on down it) and fail below.
+      if (stderr.split(note).length > 2) {
+        run.kill("SIGTERM");
+        break;
+      }
+    }
+    reader.releaseLock();
+    await run.stderr.cancel();
+    const { code } = await run.status;
+    assertEquals(stderr.split(note).length, 2, stderr);
+    assertStringIncludes(
+      stderr,
+      `reproduce: --dataset ${data}/tiny.txt: this task may not read there; a folder outside ` +
+        "the project is added by the run starting itself again with it, which a run started " +
+        "again once already does not do again;",
+    );
+    assertEquals(code, 2, stderr);
+  } finally {
+    await Deno.remove(project, { recursive: true });
+    await Deno.remove(data, { recursive: true });
+  }
+});
