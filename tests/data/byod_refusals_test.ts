@@ -131,3 +131,32 @@ Deno.test("rows or a header ending with a tab: the error says so", () => {
     "(an empty header cell: a trailing tab?)",
   );
 });
+
+Deno.test("a refused byte after a whole character names that byte; a long line shows its last 24 characters", () => {
+  // "\u00e9" (C3 A9) is whole: FF is refused, not C3 (mutation round IL, IL33).
+  const afterWhole = `${
+    fixture({ ".txt": Uint8Array.from([...encode("u1 a\nu2 \u00e9"), 0xff, ...encode("\n")]) })
+  }.txt`;
+  // 26 characters before the byte: "..." then the last 24 (mutation round IL, IL31).
+  const long = `${
+    fixture({
+      ".txt": Uint8Array.from([...encode("u1 abcdefghijklmnopqrstuvw"), 0xe9, ...encode("\n")]),
+    })
+  }.txt`;
+  for (const chunkBytes of CHUNKS) {
+    assertDataError(
+      () => readLines(afterWhole, { chunkBytes }),
+      afterWhole,
+      2,
+      "file",
+      '(byte FF after "u2 \u00e9")',
+    );
+    assertDataError(
+      () => readLines(long, { chunkBytes }),
+      long,
+      1,
+      "file",
+      '(byte E9 after "... abcdefghijklmnopqrstuvw")',
+    );
+  }
+});

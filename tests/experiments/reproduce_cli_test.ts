@@ -153,6 +153,17 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       "folder under one of those folders, or one outside the project, which the run adds to its " +
       "permissions by itself (it starts again with it), as docs/permissions.md says\n",
     ],
+    // A path inside the project that the task may not write, beside one outside: the inside one
+    // is named (the restart could not add it), and the run does not start again (mutation round
+    // IL, IL22).
+    [
+      ["--quick", "--cell=0", "--results=lib/out", "--dataset=/nonexistent/d.txt"]
+        .concat("--format=sequence"),
+      "reproduce: --results lib/out: this task may not write there: in the project it writes " +
+      "only ./results, ./results-of-record, ./README.md (deno.json's reproduce task); give a " +
+      "folder under one of those folders, or one outside the project, which the run adds to its " +
+      "permissions by itself (it starts again with it), as docs/permissions.md says\n",
+    ],
     // A worker, and a run that already started itself again (none starts a third process).
     ...[
       ["--worker", "a worker process does not do (its main process chose its flags)"],
@@ -174,6 +185,14 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
       ["--quick", "--list-cells", "--dataset=tests/fixtures/byo/tiny.txt", "--format=sequence"]
         .concat(["--results=/nonexistent/a b"]),
       "reproduce: --results /nonexistent/a b: holds white space or a comma, which the " +
+      "permission flags of a run outside the project cannot carry: use a path without them\n",
+    ],
+    // --results inside the project goes into the restarted run's flags too: its white space
+    // stops here, not in an uncaught "folder ... holds white space" (mutation round IL, IL28).
+    [
+      ["--quick", "--list-cells", "--dataset=/nonexistent/d.txt", "--format=sequence"]
+        .concat(["--results=results/a b"]),
+      "reproduce: --results results/a b: holds white space or a comma, which the " +
       "permission flags of a run outside the project cannot carry: use a path without them\n",
     ],
     // A file, or a path through one: stopped at its selected.json with "Not a directory", exit 1.
@@ -1030,5 +1049,28 @@ Deno.test("reproduce --workers from outside the project folder without a deno.js
     assertEquals([...Deno.readDirSync(`${elsewhere}/r`)].map((entry) => entry.name), ["plan.json"]);
   } finally {
     await Deno.remove(elsewhere, { recursive: true });
+  }
+});
+
+Deno.test("reproduce: a run started again names only the folders added, not those its task allows", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "reproduce_restart_note_" });
+  try {
+    Deno.copyFileSync(`${root}tests/fixtures/byo/tiny.txt`, `${folder}/tiny.txt`);
+    const words = taskCommand("reproduce").split(/\s+/);
+    // --results under ./results: the task writes there already, so it is not added (mutation
+    // round IL, IL24: the line named it among the folders added). --list-cells writes nothing.
+    const run = await runDeno([
+      ...words.slice(words.indexOf("run")),
+      ...["--list-cells", `--dataset=${folder}/tiny.txt`, "--format=sequence"],
+      "--results=results/restart_note_test",
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(
+      run.stderr,
+      `reproduce: reads ${folder}/tiny.txt (--dataset): outside the project, so added to the ` +
+        "reproduce task's permissions (docs/permissions.md)\n",
+    );
+  } finally {
+    await Deno.remove(folder, { recursive: true });
   }
 });

@@ -84,6 +84,10 @@ Deno.test("workerDatasetReads: the data outside the project, a RecBole base path
   // A base path without a folder is in the current folder, the project itself: nothing to add.
   assertEquals(workerDatasetReads(dataset("recbole", "tiny")), []);
   assertEquals(workerDatasetReads(undefined), []);
+  // A folder beside the project whose name begins with the project's is outside it (mutation
+  // round IL, IL20: a prefix of the path is not a parent folder).
+  const sibling = `${Deno.cwd()}_beside/d.txt`;
+  assertEquals(workerDatasetReads(dataset("sequence", sibling)), [sibling]);
 });
 
 Deno.test("runPermissions: the reproduce task's flags plus exactly the folders the command line names", () => {

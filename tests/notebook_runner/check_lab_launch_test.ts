@@ -45,6 +45,12 @@ Deno.test("isRefusedKill: false for other errors and non-errors", () => {
   assertEquals(isRefusedKill(undefined), false);
   // A refusal whose stack does not pass through Node's process.kill.
   assertEquals(isRefusedKill(new Deno.errors.NotCapable("Requires run access")), false);
+  // Nor one that only names it (its message is the stack's first line, not a frame of it): the
+  // frame is what is matched, not any mention (mutation round IL, IL14).
+  assertEquals(
+    isRefusedKill(new Deno.errors.NotCapable("refused: process.kill (node:process)")),
+    false,
+  );
 });
 
 Deno.test("dropRefusedKills: a refused kill left unhandled is dropped once the launch has ended", async () => {
@@ -92,6 +98,10 @@ Deno.test("cannotStart: a program that is not an executable file, or none, is na
     assertEquals(cannotStart(dir), `${dir} is not an executable file (mode 700)`);
     assertStringIncludes(cannotStart(`${dir}/none`) ?? "", `${dir}/none: `);
     await Deno.chmod(plain, 0o755);
+    assertEquals(cannotStart(plain), undefined);
+    // Any execute bit, not only the owner's: the system decides who may run it (mutation round
+    // IL, IL12).
+    await Deno.chmod(plain, 0o654);
     assertEquals(cannotStart(plain), undefined);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -1,0 +1,49 @@
+/**
+ * lib/util/stop_signals.ts, in a subprocess (a signal sent to the test process would reach every
+ * test): each stop signal is heard and named, close() gives the signal back to the process, and
+ * the table of exit statuses is what the system reports for a process that signal ended.
+ * Found by mutation round IL (IL06-IL09).
+ */
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { STOP_SIGNAL_STATUS } from "../../lib/util/stop_signals.ts";
+
+const probe = new URL("./_stop_signals_probe.ts", import.meta.url).pathname;
+
+/** Reads `reader` until its text holds `mark`; the text read. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  mark: string,
+): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!text.includes(mark)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return text;
+}
+
+// Literal names, not STOP_SIGNALS: a signal left out of that list is then caught here.
+for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  Deno.test(`listenForStopSignals: ${name} is heard and named; after close() it ends the process with ${STOP_SIGNAL_STATUS[name]}`, async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-check", probe],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    assertStringIncludes(await readUntil(reader, "ready"), "ready");
+    child.kill(name);
+    const rest = await readUntil(reader, "\u0000"); // to the end of its output
+    reader.releaseLock();
+    const status = await child.status;
+    assertStringIncludes(rest, `stopped by ${name} (reason ${name})`);
+    assertEquals(rest.includes("still running"), false, rest);
+    assertEquals({ signal: status.signal, code: status.code }, {
+      signal: name,
+      code: STOP_SIGNAL_STATUS[name],
+    });
+  });
+}
