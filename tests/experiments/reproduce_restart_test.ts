@@ -5,6 +5,7 @@
  * before the second. Found by mutation round IL (IL01, IL03-IL05).
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
+import { readUntil } from "../_read_until.ts";
 
 const probe = new URL("./_restart_probe.ts", import.meta.url).pathname;
 
@@ -33,21 +34,6 @@ function startParent(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-/** Reads `reader` until its text holds `mark` or the stream ends; the text read. */
-async function readUntil(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  mark: string,
-): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  while (!text.includes(mark)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  return text;
 }
 
 Deno.test("runAgain: the second process runs with the flags and arguments given; its status is returned", async () => {

@@ -6,23 +6,9 @@
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { STOP_SIGNAL_STATUS } from "../../lib/util/stop_signals.ts";
+import { readUntil } from "../_read_until.ts";
 
 const probe = new URL("./_stop_signals_probe.ts", import.meta.url).pathname;
-
-/** Reads `reader` until its text holds `mark`; the text read. */
-async function readUntil(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  mark: string,
-): Promise<string> {
-  const decoder = new TextDecoder();
-  let text = "";
-  while (!text.includes(mark)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  return text;
-}
 
 // Literal names, not STOP_SIGNALS: a signal left out of that list is then caught here.
 for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
