@@ -452,3 +452,57 @@ Deno.test("AttributedHistories.heatmap: the default scale is signed, even when e
   assertEquals(byDefault, colours(histories.heatmap(7, { scale: "signed" })));
   assert(byDefault !== colours(histories.heatmap(7, { scale: "magnitude" })), byDefault);
 });
+
+Deno.test("AttributedHistories.strongest: ranks by the signed normalised value, not raw or absolute", () => {
+  // One user, three items, one modality. Raw order (5, 2, -1) and absolute order (-3 first) both
+  // differ from the normalised one (2, 1, -3): "mainly because of" is the largest positive
+  // normalised contribution.
+  const valid = Uint8Array.of(1, 1, 1);
+  const alone = new AttributedHistories(
+    {
+      ...result,
+      contributions: Float32Array.of(5, -1, 2),
+      normalised: Float32Array.of(-3, 2, 1),
+      noiseMask: new Uint8Array(3),
+      interestMask: valid,
+      validMask: valid,
+      shape: [1, 3, 1],
+    },
+    {
+      users: Int32Array.of(5),
+      items: Int32Array.of(1, 2, 4),
+      valid: Float32Array.of(1, 1, 1),
+      batchSize: 1,
+      length: 3,
+    },
+    dataset,
+    ["id"],
+  );
+  assertEquals(alone.strongest(5, 3).map((row) => [row.item, row.normalised]), [
+    ["Two", 2],
+    ["Four", 1],
+    ["One", -3],
+  ]);
+});
+
+Deno.test("AttributedHistories.byModality: raw and normalised means each in its own field", () => {
+  // id pairs: codes 10, 20 (row 0) and 100, 110, 120 (row 1); normalised = code / 10.
+  const [id] = histories.byModality();
+  assertAlmostEquals(id.meanContribution, 72, 1e-4);
+  assertAlmostEquals(id.meanNormalised, 7.2, 1e-5);
+});
+
+Deno.test("AttributedHistories.heatmap: modality rows are named in the model's order", () => {
+  const trace = histories.heatmap(7).data[0] as { z: Array<Array<number | null>>; y: string[] };
+  assertEquals(trace.y, ["id", "text"]);
+  // Row "id" holds the id values (codes 100, 110, 120 / 10).
+  assertEquals(trace.z[0], [10, 11, 12]);
+});
+
+Deno.test("AttributedHistories: lastItems beyond a short history shows that history alone", () => {
+  // User 7 is row 1 of histories of 3: asking for 5 items must not reach into row 0 (user 5).
+  assertEquals(histories.rows({ user: 7, lastItems: 5 }), histories.rows({ user: 7 }));
+  assertEquals(histories.strongest(7, 10, { lastItems: 5 }).length, 6);
+  const trace = histories.heatmap(7, { lastItems: 5 }).data[0] as { x: string[] };
+  assertEquals(trace.x.length, 3);
+});
