@@ -506,3 +506,14 @@ Deno.test("AttributedHistories: lastItems beyond a short history shows that hist
   const trace = histories.heatmap(7, { lastItems: 5 }).data[0] as { x: string[] };
   assertEquals(trace.x.length, 3);
 });
+
+Deno.test("AttributedHistories.rows: users in batch order, each user's oldest item first", () => {
+  const rows = histories.rows({ modality: "id" });
+  assertEquals(rows.map((row) => [row.userIndex, row.recency]), [
+    [5, 2],
+    [5, 1],
+    [7, 3],
+    [7, 2],
+    [7, 1],
+  ]);
+});
