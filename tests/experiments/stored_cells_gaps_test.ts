@@ -12,6 +12,7 @@ import {
   cellsDirectory,
   checkStoredData,
   finishedCells,
+  isFinished,
   settingsOf,
 } from "../../lib/experiments/stored_cells.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
@@ -54,6 +55,34 @@ Deno.test("finishedCells and checkStoredData on a folder that stores nothing fin
     Deno.mkdirSync(absent);
     assertEquals(finishedCells(plan, absent).size, 0);
     assertThrows(() => Deno.statSync(cellsDirectory(absent)), Deno.errors.NotFound);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("isFinished: a stored cell whose dataset, system, seed, model, training or scoring differs from the one asked is not finished", () => {
+  // Each of these decides the cell's numbers; a record of other settings under the same key is
+  // no result of this cell (a changed dataset spec or trainer setting keeps the key).
+  const plan = planExperiments("quick", [0]);
+  const cell = plan.cells.find((c) => c.systemName === "Pop" && !c.waitsFor)!;
+  const other = plan.cells.find((c) => c.datasetLabel !== cell.datasetLabel && !c.waitsFor)!;
+  const neural = plan.cells.find((c) => c.system.kind === "neural" && !c.waitsFor)!;
+  const dir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(dir));
+    store.put(cell.key, settingsOf(plan, cell), storedCellResult());
+    assertEquals(isFinished(store, plan, cell), true);
+    const variants: Record<string, PlannedCell> = {
+      dataset: { ...cell, dataset: other.dataset },
+      system: { ...cell, system: neural.system },
+      seed: { ...cell, seed: cell.seed + 1 },
+      model: { ...cell, model: { ...cell.model, dim: 3 } },
+      training: { ...cell, training: { ...cell.training, maxEpochs: 1234 } },
+      scoreAttribution: { ...cell, scoreAttribution: !cell.scoreAttribution },
+    };
+    for (const [field, variant] of Object.entries(variants)) {
+      assertEquals([field, isFinished(store, plan, variant)], [field, false]);
+    }
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
