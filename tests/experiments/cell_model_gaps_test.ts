@@ -3,7 +3,7 @@
  * kept model's folder name, a cell without a model, a kept model that says nothing of how long it
  * trained, what the staging sweep removes, and the claim a reused trial's training is resumed under.
  */
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
@@ -137,6 +137,33 @@ Deno.test("cellModel resumes a reused trial's stopped training only under the tr
     assertEquals(pathExists(cellModelDir(resultsDir, cell)), false, "nothing trained as its own");
     assertEquals(pathExists(`${trial}/training.json`), false, "the trial's folder is untouched");
     assertEquals(store.claimOf(cell.key), undefined, "the cell's own claim was not taken");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel: with no kept model, the refusal of a reused trial's cell names its own file and the trial's, by the trial's key", async () => {
+  const plan = planExperiments("quick");
+  const own = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const trialKey = `${own.key}/trial=0`;
+  const cell = { ...own, sameAs: trialKey };
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const data = await prepareDataset(cell.dataset);
+    const error = await assertRejects(() =>
+      cellModel(plan, cell, { resultsDir, train: false, data })
+    );
+    assertStringIncludes(
+      error.message,
+      `no checkpoint ${cellModelDir(resultsDir, cell)}/best.json`,
+    );
+    assertStringIncludes(
+      error.message,
+      `(nor ${cellModelDir(resultsDir, { key: trialKey })}/best.json, the model of ${trialKey}, ` +
+        "whose run it reuses)",
+    );
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
