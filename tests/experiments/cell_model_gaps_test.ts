@@ -168,3 +168,34 @@ Deno.test("cellModel: with no kept model, the refusal of a reused trial's cell n
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("cellModel: a reused trial's stopped training is refused (train: false) naming the trial's folder and its last epoch checkpoint", async () => {
+  const plan = planExperiments("quick");
+  const own = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const trialKey = `${own.key}/trial=0`;
+  const cell = { ...own, sameAs: trialKey };
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const data = await prepareDataset(cell.dataset);
+    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+    const trial = cellModelDir(resultsDir, { key: trialKey });
+    Deno.mkdirSync(trial, { recursive: true });
+    const fingerprint = data.split.dataset.metadata.fingerprint;
+    for (const name of ["best", "last"]) {
+      await saveModelCheckpoint(`${trial}/${name}`, model, { datasetFingerprint: fingerprint });
+    }
+    model.dispose();
+    const error = await assertRejects(() =>
+      cellModel(plan, cell, { resultsDir, train: false, data })
+    );
+    assertStringIncludes(
+      error.message,
+      `the training of ${cell.key} in ${trial} was stopped after epoch 0 of at most ` +
+        `${cell.training.maxEpochs} (${trial}/last.json is there, training.json,`,
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
