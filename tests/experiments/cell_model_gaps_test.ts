@@ -1,7 +1,8 @@
 /**
  * Behaviour of lib/experiments/cell_model.ts that no other test pinned (mutation round CD): the
  * kept model's folder name, a cell without a model, a kept model that says nothing of how long it
- * trained, what the staging sweep removes, and the claim a reused trial's training is resumed under.
+ * trained, what the staging sweep removes, and the claim a reused trial's training is resumed under;
+ * the files the refusals of a reused trial's missing or stopped model name (mutation round IM).
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";

@@ -2,7 +2,9 @@
  * checkStoredData reads a dataset only for what it checks: a finished cell of an imported dataset.
  * A stored cell of a generated dataset is never a reason to prepare (generate) its data.
  * The readers (finishedCells, checkStoredData) create no folder: a results folder without a
- * cells folder holds no cells, and opening its store to look would make one.
+ * cells folder holds no cells, and opening its store to look would make one. A stored record
+ * whose settings differ from the cell's in any field of settingsOf is not that cell's result
+ * (mutation round IM).
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
