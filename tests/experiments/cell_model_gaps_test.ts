@@ -4,13 +4,20 @@
  * trained, what the staging sweep removes, and the claim a reused trial's training is resumed under;
  * the files the refusals of a reused trial's missing or stopped model name (mutation round IM).
  */
-import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
 import {
   cellModel,
   cellModelDir,
+  keepCellModelUnderOwnName,
   removeAbandonedModelCopies,
 } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
@@ -195,6 +202,27 @@ Deno.test("cellModel: a reused trial's stopped training is refused (train: false
       error.message,
       `the training of ${cell.key} in ${trial} was stopped after epoch 0 of at most ` +
         `${cell.training.maxEpochs} (${trial}/last.json is there, training.json,`,
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("keepCellModelUnderOwnName with nothing kept names the folders it looked in, under the folder it copies from", () => {
+  const plan = planExperiments("quick");
+  const own = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const cell = { ...own, sameAs: `${own.key}/trial=0` };
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const from = `${resultsDir}/elsewhere`;
+    const error = assertThrows(() => keepCellModelUnderOwnName(resultsDir, cell, from));
+    assertStringIncludes(
+      error.message,
+      `no kept model of ${cell.key} under ${from}/models (looked for ${
+        cellModelDir(from, cell)
+      }/best.json and ${cellModelDir(from, { key: cell.sameAs })}/best.json)`,
     );
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });

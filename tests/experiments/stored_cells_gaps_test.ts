@@ -6,7 +6,7 @@
  * whose settings differ from the cell's in any field of settingsOf is not that cell's result
  * (mutation round IM).
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
@@ -85,6 +85,23 @@ Deno.test("isFinished: a stored cell whose dataset, system, seed, model, trainin
     for (const [field, variant] of Object.entries(variants)) {
       assertEquals([field, isFinished(store, plan, variant)], [field, false]);
     }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("finishedCells and isFinished refuse a stored cell whose result is half there, naming its file", () => {
+  // The settings match, the result lacks its metrics: no result to show, and no cell to skip.
+  const plan = planExperiments("quick", [0]);
+  const cell = plan.cells.find((c) => c.systemName === "Pop" && !c.waitsFor)!;
+  const dir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(dir));
+    const { system, dataset } = storedCellResult();
+    store.put(cell.key, settingsOf(plan, cell), { system, dataset });
+    const expected = `${store.pathOf(cell.key)}: unreadable cell result (field "`;
+    assertStringIncludes(assertThrows(() => finishedCells(plan, dir)).message, expected);
+    assertStringIncludes(assertThrows(() => isFinished(store, plan, cell)).message, expected);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
