@@ -19,6 +19,7 @@ import {
   cellModelDir,
   keepCellModelUnderOwnName,
   removeAbandonedModelCopies,
+  replaceKeptModel,
 } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
@@ -226,5 +227,21 @@ Deno.test("keepCellModelUnderOwnName with nothing kept names the folders it look
     );
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("replaceKeptModel replaces a kept model whole: nothing of the old one stays", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const modelDir = `${dir}/models/cell`;
+    Deno.mkdirSync(modelDir, { recursive: true });
+    Deno.writeTextFileSync(`${modelDir}/best.json`, "old");
+    Deno.writeTextFileSync(`${modelDir}/old.safetensors`, "old");
+    replaceKeptModel(modelDir, (staging) => Deno.writeTextFileSync(`${staging}/best.json`, "new"));
+    assertEquals([...Deno.readDirSync(modelDir)].map((entry) => entry.name), ["best.json"]);
+    assertEquals(Deno.readTextFileSync(`${modelDir}/best.json`), "new");
+    assertEquals(pathExists(`${modelDir}.staging`), false);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
 });
