@@ -18,6 +18,7 @@ import {
   cellModel,
   cellModelDir,
   keepCellModelUnderOwnName,
+  keptCellModelDir,
   removeAbandonedModelCopies,
   replaceKeptModel,
 } from "../../lib/experiments/cell_model.ts";
@@ -243,5 +244,28 @@ Deno.test("replaceKeptModel replaces a kept model whole: nothing of the old one 
     assertEquals(pathExists(`${modelDir}.staging`), false);
   } finally {
     Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("keptCellModelDir: the cell's own folder without a best checkpoint is no kept model; the reused trial's is taken", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const cell = {
+      key: "quick/Synthetic/SASRec-ID/seed=0",
+      sameAs: "quick/Synthetic/SASRec-ID/trial=0",
+    };
+    // What a stopped copy or training can leave: the folder, without best.json.
+    Deno.mkdirSync(cellModelDir(resultsDir, cell), { recursive: true });
+    const trial = cellModelDir(resultsDir, { key: cell.sameAs });
+    Deno.mkdirSync(trial, { recursive: true });
+    Deno.writeTextFileSync(
+      `${trial}/best.json`,
+      JSON.stringify({ weightsFile: "best.safetensors" }),
+    );
+    Deno.writeTextFileSync(`${trial}/best.safetensors`, "");
+    assertEquals(keptCellModelDir(resultsDir, cell), trial);
+    assertEquals(keptCellModelDir(resultsDir, { key: cell.key }), undefined);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
   }
 });
