@@ -6,7 +6,8 @@
  * whose settings differ from the cell's in any field of settingsOf is not that cell's result
  * (mutation round IM).
  */
-import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { storedCellResult } from "./_cell_result.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
@@ -19,6 +20,8 @@ import {
 } from "../../lib/experiments/stored_cells.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import type { PreparedDataset } from "../../lib/experiments/datasets.ts";
+
+const FIXTURES = new URL("../fixtures/byo/", import.meta.url).pathname;
 
 /** A `datasetOf` that records the cells it was asked for and never prepares anything. */
 function recordingDatasetOf(asked: string[]): (cell: PlannedCell) => Promise<PreparedDataset> {
@@ -102,6 +105,30 @@ Deno.test("finishedCells and isFinished refuse a stored cell whose result is hal
     const expected = `${store.pathOf(cell.key)}: unreadable cell result (field "`;
     assertStringIncludes(assertThrows(() => finishedCells(plan, dir)).message, expected);
     assertStringIncludes(assertThrows(() => isFinished(store, plan, cell)).message, expected);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkStoredData: a stale stored cell that reuses another's run is named by its own file", async () => {
+  const spec = { kind: "file" as const, path: `${FIXTURES}tiny`, format: "recbole" as const };
+  const plan = planExperiments("quick", [0], { dataset: spec });
+  const pop = plan.cells.find((c) => c.systemName === "Pop" && !c.waitsFor)!;
+  const cell = { ...pop, sameAs: `${pop.key}/trial=0` };
+  const dir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(dir));
+    const result = storedCellResult();
+    const stale = {
+      ...result,
+      protocol: { ...result.protocol, dataset: "tiny: fingerprint 0abc" },
+    };
+    store.put(cell.key, settingsOf(plan, cell), stale);
+    const data = await prepareDataset(spec);
+    const error = await assertRejects(() =>
+      checkStoredData({ ...plan, cells: [cell] }, dir, () => Promise.resolve(data))
+    );
+    assertStringIncludes(error.message, `${store.pathOf(cell.key)} was computed on tiny`);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
