@@ -133,3 +133,21 @@ Deno.test("checkStoredData: a stale stored cell that reuses another's run is nam
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("checkStoredData refuses a half-written stored cell of an imported dataset, naming its file", async () => {
+  const spec = { kind: "file" as const, path: `${FIXTURES}tiny`, format: "recbole" as const };
+  const plan = planExperiments("quick", [0], { dataset: spec });
+  const cell = plan.cells.find((c) => c.systemName === "Pop" && !c.waitsFor)!;
+  const dir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(dir));
+    const { system, dataset } = storedCellResult();
+    store.put(cell.key, settingsOf(plan, cell), { system, dataset });
+    const error = await assertRejects(() =>
+      checkStoredData({ ...plan, cells: [cell] }, dir, recordingDatasetOf([]))
+    );
+    assertStringIncludes(error.message, `${store.pathOf(cell.key)}: unreadable cell result`);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
