@@ -1,16 +1,26 @@
 /**
  * Behaviour of lib/experiments/cell_model.ts that no other test pinned (mutation round CD): the
  * kept model's folder name, a cell without a model, a kept model that says nothing of how long it
- * trained, what the staging sweep removes, and the claim a reused trial's training is resumed under.
+ * trained, what the staging sweep removes, and the claim a reused trial's training is resumed under;
+ * the files the refusals of a reused trial's missing or stopped model name (mutation round IM).
  */
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertRejects,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
 import {
   cellModel,
   cellModelDir,
+  keepCellModelUnderOwnName,
+  keptCellModelDir,
   removeAbandonedModelCopies,
+  replaceKeptModel,
 } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
@@ -137,6 +147,124 @@ Deno.test("cellModel resumes a reused trial's stopped training only under the tr
     assertEquals(pathExists(cellModelDir(resultsDir, cell)), false, "nothing trained as its own");
     assertEquals(pathExists(`${trial}/training.json`), false, "the trial's folder is untouched");
     assertEquals(store.claimOf(cell.key), undefined, "the cell's own claim was not taken");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel: with no kept model, the refusal of a reused trial's cell names its own file and the trial's, by the trial's key", async () => {
+  const plan = planExperiments("quick");
+  const own = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const trialKey = `${own.key}/trial=0`;
+  const cell = { ...own, sameAs: trialKey };
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const data = await prepareDataset(cell.dataset);
+    const error = await assertRejects(() =>
+      cellModel(plan, cell, { resultsDir, train: false, data })
+    );
+    assertStringIncludes(
+      error.message,
+      `no checkpoint ${cellModelDir(resultsDir, cell)}/best.json`,
+    );
+    assertStringIncludes(
+      error.message,
+      `(nor ${cellModelDir(resultsDir, { key: trialKey })}/best.json, the model of ${trialKey}, ` +
+        "whose run it reuses)",
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("cellModel: a reused trial's stopped training is refused (train: false) naming the trial's folder and its last epoch checkpoint", async () => {
+  const plan = planExperiments("quick");
+  const own = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const trialKey = `${own.key}/trial=0`;
+  const cell = { ...own, sameAs: trialKey };
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const data = await prepareDataset(cell.dataset);
+    const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
+    const trial = cellModelDir(resultsDir, { key: trialKey });
+    Deno.mkdirSync(trial, { recursive: true });
+    const fingerprint = data.split.dataset.metadata.fingerprint;
+    for (const name of ["best", "last"]) {
+      await saveModelCheckpoint(`${trial}/${name}`, model, { datasetFingerprint: fingerprint });
+    }
+    model.dispose();
+    const error = await assertRejects(() =>
+      cellModel(plan, cell, { resultsDir, train: false, data })
+    );
+    assertStringIncludes(
+      error.message,
+      `the training of ${cell.key} in ${trial} was stopped after epoch 0 of at most ` +
+        `${cell.training.maxEpochs} (${trial}/last.json is there, training.json,`,
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("keepCellModelUnderOwnName with nothing kept names the folders it looked in, under the folder it copies from", () => {
+  const plan = planExperiments("quick");
+  const own = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const cell = { ...own, sameAs: `${own.key}/trial=0` };
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const from = `${resultsDir}/elsewhere`;
+    const error = assertThrows(() => keepCellModelUnderOwnName(resultsDir, cell, from));
+    assertStringIncludes(
+      error.message,
+      `no kept model of ${cell.key} under ${from}/models (looked for ${
+        cellModelDir(from, cell)
+      }/best.json and ${cellModelDir(from, { key: cell.sameAs })}/best.json)`,
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("replaceKeptModel replaces a kept model whole: nothing of the old one stays", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const modelDir = `${dir}/models/cell`;
+    Deno.mkdirSync(modelDir, { recursive: true });
+    Deno.writeTextFileSync(`${modelDir}/best.json`, "old");
+    Deno.writeTextFileSync(`${modelDir}/old.safetensors`, "old");
+    replaceKeptModel(modelDir, (staging) => Deno.writeTextFileSync(`${staging}/best.json`, "new"));
+    assertEquals([...Deno.readDirSync(modelDir)].map((entry) => entry.name), ["best.json"]);
+    assertEquals(Deno.readTextFileSync(`${modelDir}/best.json`), "new");
+    assertEquals(pathExists(`${modelDir}.staging`), false);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("keptCellModelDir: the cell's own folder without a best checkpoint is no kept model; the reused trial's is taken", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const cell = {
+      key: "quick/Synthetic/SASRec-ID/seed=0",
+      sameAs: "quick/Synthetic/SASRec-ID/trial=0",
+    };
+    // What a stopped copy or training can leave: the folder, without best.json.
+    Deno.mkdirSync(cellModelDir(resultsDir, cell), { recursive: true });
+    const trial = cellModelDir(resultsDir, { key: cell.sameAs });
+    Deno.mkdirSync(trial, { recursive: true });
+    Deno.writeTextFileSync(
+      `${trial}/best.json`,
+      JSON.stringify({ weightsFile: "best.safetensors" }),
+    );
+    Deno.writeTextFileSync(`${trial}/best.safetensors`, "");
+    assertEquals(keptCellModelDir(resultsDir, cell), trial);
+    assertEquals(keptCellModelDir(resultsDir, { key: cell.key }), undefined);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }

@@ -103,3 +103,24 @@ Deno.test("ensureCells hands each computed epoch to onEpoch, not to the log, and
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("ensureCells: a cell not stored is missing (and a candidate to compute) though the run it reuses is stored", async () => {
+  const plan = planExperiments("quick");
+  const [done, next] = plan.cells.filter((c) => c.system.kind !== "neural").slice(0, 2);
+  const reusing = { ...next, sameAs: done.key };
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    await ensureCells(plan, [done], { resultsDir, log: () => {} });
+    const asked: string[] = [];
+    const got = await ensureCells(plan, [done, reusing], {
+      resultsDir,
+      compute: (cell) => (asked.push(cell.key), false),
+      log: () => {},
+    });
+    assertEquals(asked, [reusing.key]);
+    assertEquals(got.found.map(({ cell }) => cell.key), [done.key]);
+    assertEquals(got.missing, [reusing]);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
