@@ -30,6 +30,19 @@ import { pathExists } from "../../lib/util/path_exists.ts";
 
 await initBackend({ verbose: false });
 
+/**
+ * The quick plan's first-seed synthetic SASRec-ID cell as a main-table cell that reuses its
+ * selection trial's run (`sameAs`), as a made selection plans it, and that trial's key.
+ */
+function reusedTrialCell() {
+  const plan = planExperiments("quick");
+  const own = plan.cells.find((c) =>
+    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
+  )!;
+  const trialKey = `${own.key}/trial=0`;
+  return { plan, cell: { ...own, sameAs: trialKey }, trialKey };
+}
+
 Deno.test("cellModelDir keeps letters, digits, '=', '.', '_' and '-' of a key and joins each other run as '__'", () => {
   assertEquals(
     cellModelDir("r", { key: "quick/ml-1m.v2(numUsers=160,x=0.5)/SASRec_MM/seed=0" }),
@@ -110,13 +123,7 @@ Deno.test("removeAbandonedModelCopies removes only staging folders: a kept model
 });
 
 Deno.test("cellModel resumes a reused trial's stopped training only under the trial's claim, and names that run when it is held", async () => {
-  const plan = planExperiments("quick");
-  const own = plan.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-  )!;
-  // A main-table cell that reuses its selection trial's run (sameAs), as a made selection plans it.
-  const trialKey = `${own.key}/trial=0`;
-  const cell = { ...own, sameAs: trialKey };
+  const { plan, cell, trialKey } = reusedTrialCell();
   const resultsDir = Deno.makeTempDirSync();
   const store = cellStoreOf(resultsDir);
   try {
@@ -153,12 +160,7 @@ Deno.test("cellModel resumes a reused trial's stopped training only under the tr
 });
 
 Deno.test("cellModel: with no kept model, the refusal of a reused trial's cell names its own file and the trial's, by the trial's key", async () => {
-  const plan = planExperiments("quick");
-  const own = plan.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-  )!;
-  const trialKey = `${own.key}/trial=0`;
-  const cell = { ...own, sameAs: trialKey };
+  const { plan, cell, trialKey } = reusedTrialCell();
   const resultsDir = Deno.makeTempDirSync();
   try {
     const data = await prepareDataset(cell.dataset);
@@ -180,12 +182,7 @@ Deno.test("cellModel: with no kept model, the refusal of a reused trial's cell n
 });
 
 Deno.test("cellModel: a reused trial's stopped training is refused (train: false) naming the trial's folder and its last epoch checkpoint", async () => {
-  const plan = planExperiments("quick");
-  const own = plan.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-  )!;
-  const trialKey = `${own.key}/trial=0`;
-  const cell = { ...own, sameAs: trialKey };
+  const { plan, cell, trialKey } = reusedTrialCell();
   const resultsDir = Deno.makeTempDirSync();
   try {
     const data = await prepareDataset(cell.dataset);
@@ -211,11 +208,7 @@ Deno.test("cellModel: a reused trial's stopped training is refused (train: false
 });
 
 Deno.test("keepCellModelUnderOwnName with nothing kept names the folders it looked in, under the folder it copies from", () => {
-  const plan = planExperiments("quick");
-  const own = plan.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-  )!;
-  const cell = { ...own, sameAs: `${own.key}/trial=0` };
+  const { cell } = reusedTrialCell();
   const resultsDir = Deno.makeTempDirSync();
   try {
     const from = `${resultsDir}/elsewhere`;
