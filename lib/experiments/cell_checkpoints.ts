@@ -19,7 +19,7 @@ import {
 import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
-import { isFinished, settingsOf } from "./stored_cells.ts";
+import { isFinished, settingsOf, type StoredCellSettings } from "./stored_cells.ts";
 import { pathExists } from "../util/path_exists.ts";
 
 /**
@@ -106,7 +106,7 @@ export function removeCellCheckpoints(
 ): void {
   const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
   if (cell.system.kind === "neural" && cell.seed === plan.seeds[0]) {
-    keepBestModel(checkpoints, cellModelDir(resultsDir, cell));
+    keepBestModel(checkpoints, cellModelDir(resultsDir, cell), settingsOf(plan, cell));
   }
   removeIfPresent(checkpoints);
 }
@@ -145,7 +145,11 @@ export function removeCheckpointsOfStoredCells(
   }
 }
 
-function keepBestModel(checkpoints: string, modelDir: string): void {
+function keepBestModel(
+  checkpoints: string,
+  modelDir: string,
+  settings: StoredCellSettings,
+): void {
   const best = `${checkpoints}/best`;
   if (!checkpointExists(best)) return;
   const { weightsFile } = JSON.parse(Deno.readTextFileSync(`${best}.json`)) as {
@@ -158,7 +162,7 @@ function keepBestModel(checkpoints: string, modelDir: string): void {
     const last = JSON.parse(Deno.readTextFileSync(`${checkpoints}/last.json`)) as {
       trainerState?: KeptTraining;
     };
-    writeKeptTraining(staging, last.trainerState ?? {});
+    writeKeptTraining(staging, last.trainerState ?? {}, settings);
   });
 }
 

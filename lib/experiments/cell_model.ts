@@ -12,6 +12,14 @@
  * that was stopped part-way (its last epoch checkpoint without the training file written when it
  * finishes) is resumed, not loaded, or with `train: false` an error says so.
  *
+ * A kept model is the cell's only while the settings it was trained under are the cell's now
+ * (`settingsOf`: dataset, system, seed, model and trainer settings): they are written next to it
+ * ({@linkcode KEPT_TRAINING_FILE}); a model kept before they were written is judged by its run's
+ * stored result. A kept model of other settings (a training setting changed since) is not loaded:
+ * it is trained again in its place, or, with `train: false`, an error names the setting that
+ * differs. Before, such a model loaded as the cell's while the cell's stored result counted as
+ * stale, so a notebook explained a model that the cell's numbers no longer came from.
+ *
  * A training here holds the cell's claim in the results folder's store (`cellStoreOf`), the claim
  * the reproduction takes to run that cell, with its heartbeat (`HeldClaim`), and gives it up when
  * the training ends, fails or is interrupted. While another process holds it (`./run.sh
@@ -42,8 +50,14 @@ import { HeldClaim } from "./held_claim.ts";
 import { type CellClaim, describeClaimHolder, isThisProcess } from "./cell_claim.ts";
 import type { ResultStore } from "./result_store.ts";
 import { buildCellModel, checkingFirst } from "./run_cell.ts";
-import { cellStoreOf } from "./stored_cells.ts";
+import {
+  cellStoreOf,
+  existingCellStoreOf,
+  settingsOf,
+  type StoredCellSettings,
+} from "./stored_cells.ts";
 import { pathExists } from "../util/path_exists.ts";
+import { jsonDifferences } from "../util/json_differences.ts";
 
 /** Options of {@linkcode cellModel}. */
 export interface CellModelOptions {
@@ -195,7 +209,10 @@ function lastWritten(folder: string): number {
   return Math.max(...paths.map((path) => Deno.statSync(path).mtime?.getTime() ?? Date.now()));
 }
 
-/** Next to a kept model: `{ epochsDone, bestEpoch }` of the run it was kept from. */
+/**
+ * Next to a kept model: `{ epochsDone, bestEpoch, settings }` of the run it was kept from (no
+ * `settings` in models kept before they were written, such as those of results-of-record/).
+ */
 export const KEPT_TRAINING_FILE = "training.json";
 
 /** How long the run a kept model was kept from trained ({@linkcode KEPT_TRAINING_FILE}). */
@@ -204,34 +221,43 @@ export interface KeptTraining {
   epochsDone?: number;
   /** The epoch (1-based) of its best validation, whose weights the kept model holds. */
   bestEpoch?: number;
+  /** The settings of the cell it was trained for ({@linkcode settingsOf}). */
+  settings?: StoredCellSettings;
 }
 
 /**
- * Writes `<directory>/`{@linkcode KEPT_TRAINING_FILE} atomically (lib/data/atomic_write.ts): a
+ * Writes `<directory>/`{@linkcode KEPT_TRAINING_FILE} (how long it trained, and the cell's
+ * `settings`) atomically (lib/data/atomic_write.ts): a
  * kill or a full disk leaves no file or the whole one. Before, it was written in place, so a kill
  * could leave it empty or cut short; {@linkcode cellModel} then failed on it, and it travelled
  * with the model's copies (`keepCellModelUnderOwnName`).
  */
-export function writeKeptTraining(directory: string, training: KeptTraining): void {
+export function writeKeptTraining(
+  directory: string,
+  training: KeptTraining,
+  settings: StoredCellSettings,
+): void {
   const { epochsDone, bestEpoch } = training;
-  writeFilesAtomically([
-    { path: `${directory}/${KEPT_TRAINING_FILE}`, data: JSON.stringify({ epochsDone, bestEpoch }) },
-  ]);
+  const data = JSON.stringify({ epochsDone, bestEpoch, settings });
+  writeFilesAtomically([{ path: `${directory}/${KEPT_TRAINING_FILE}`, data }]);
 }
 
 /** Loads the cell's model from its checkpoint, or trains it (see the module comment). */
 export async function cellModel(
-  _plan: ExperimentPlan,
+  plan: ExperimentPlan,
   cell: PlannedCell,
   options: CellModelOptions,
 ): Promise<TrainedCellModel> {
   checkHasModel(cell);
   const data = options.data ?? await prepareDataset(cell.dataset);
-  const kept = loadKeptModel(cell, data, options.resultsDir);
+  const settings = settingsOf(plan, cell);
+  const kept = loadKeptModel(cell, settings, data, options.resultsDir);
   if (kept.loaded) return kept.loaded;
-  const { directory, stoppedAfter } = kept;
+  const { directory, stoppedAfter, otherSettings } = kept;
   if (!options.train) {
-    throw stoppedAfter === undefined
+    throw otherSettings !== undefined
+      ? keptForOtherSettings(cell, directory, otherSettings)
+      : stoppedAfter === undefined
       ? missingCheckpoint(cell, `${directory}/best`, options.resultsDir)
       : stoppedTraining(cell, directory, stoppedAfter, cell.training.maxEpochs ?? 0);
   }
@@ -244,11 +270,19 @@ export async function cellModel(
   const held = new HeldClaim(store, key, (line) => console.error(line));
   try {
     // The holder that was waited for has kept the model meanwhile: loaded, not trained again.
-    const now = loadKeptModel(cell, data, options.resultsDir);
+    const now = loadKeptModel(cell, settings, data, options.resultsDir);
     if (now.loaded) return now.loaded;
     // The folder to train changed meanwhile (its trial's training appeared): under its claim.
-    if (now.directory !== directory) return await cellModel(_plan, cell, { ...options, data });
-    return await trainKeptModel(cell, data, now.directory, {
+    if (now.directory !== directory) return await cellModel(plan, cell, { ...options, data });
+    if (now.otherSettings !== undefined) {
+      // Not the cell's model: trained again in its place, from scratch (its files would resume).
+      console.error(
+        `cellModel: ${cell.key}: the kept model in ${now.directory} was trained with other ` +
+          `settings (${now.otherSettings}): training it again`,
+      );
+      removeIfPresent(now.directory);
+    }
+    return await trainKeptModel(cell, settings, data, now.directory, {
       afterEpoch: () => held.check(),
       onProgress: options.onProgress ?? printProgress,
     });
@@ -259,20 +293,25 @@ export async function cellModel(
 }
 
 /**
- * The cell's kept model, loaded (`loaded`) when its folder holds a finished one; else the folder
- * it is (to be) trained in and, when a training there was stopped part-way, the epochs it did.
+ * The cell's kept model, loaded (`loaded`) when its folder holds a finished one trained with the
+ * cell's `settings`; else the folder it is (to be) trained in and, when a training there was
+ * stopped part-way, the epochs it did, or, when its model was trained with other settings, how
+ * they differ.
  */
 function loadKeptModel(
   cell: PlannedCell,
+  settings: StoredCellSettings,
   data: PreparedDataset,
   resultsDir: string,
-): { loaded?: TrainedCellModel; directory: string; stoppedAfter?: number } {
+): { loaded?: TrainedCellModel; directory: string; stoppedAfter?: number; otherSettings?: string } {
   const directory = keptCellModelDir(resultsDir, cell) ?? cellModelDir(resultsDir, cell);
   const checkpoint = `${directory}/best`;
   const stoppedAfter = stoppedTrainingEpochs(directory);
   if (!checkpointExists(checkpoint) || stoppedAfter !== undefined) {
     return { directory, stoppedAfter };
   }
+  const otherSettings = keptSettingsDifference(cell, settings, directory, resultsDir);
+  if (otherSettings !== undefined) return { directory, otherSettings };
   const { model } = buildCellModel(data, cell.system, { seed: cell.seed, model: cell.model });
   try {
     const fingerprint = data.split.dataset.metadata.fingerprint;
@@ -296,6 +335,7 @@ function loadKeptModel(
  */
 async function trainKeptModel(
   cell: PlannedCell,
+  settings: StoredCellSettings,
   data: PreparedDataset,
   directory: string,
   hooks: Required<Pick<TrainerHooks, "afterEpoch" | "onProgress">>,
@@ -312,7 +352,7 @@ async function trainKeptModel(
     const epochs = training.resumedFromEpoch + training.epochsRun;
     // As a kept model of the reproduction: how long it trained, without the last epoch's files.
     // Written last, it also marks the training finished (see stoppedTrainingEpochs).
-    writeKeptTraining(directory, { epochsDone: epochs, bestEpoch: training.bestEpoch });
+    writeKeptTraining(directory, { epochsDone: epochs, bestEpoch: training.bestEpoch }, settings);
     const maxEpochs = cell.training.maxEpochs ?? 0;
     const checkpoint = `${directory}/best`;
     return { model, data, cell, source: "trained", checkpoint, epochs, maxEpochs };
@@ -418,6 +458,46 @@ function stoppedTraining(
       `${epochsDone} of at most ${maxEpochs} (${directory}/last.json is there, ` +
       `${KEPT_TRAINING_FILE}, written when it finishes, is not); train it on with DEMURE_RERUN=1 ` +
       "in the notebook's kernel (or call cellModel with train: true), which resumes it",
+  );
+}
+
+/**
+ * How the settings the kept model in `directory` was trained with differ from the cell's
+ * `settings` (e.g. `training.maxEpochs: 30 (kept model) vs 200 (the cell's)`), or undefined when
+ * they are the same or cannot be told. They are the ones written next to it; a model kept before
+ * they were written has those of its run's stored result (the reproduction keeps a model when it
+ * stores the cell, and a main-table cell's copy of its trial's model is stored as the cell's own),
+ * and none when no result of its run is stored (a model trained here by an earlier version).
+ */
+function keptSettingsDifference(
+  cell: PlannedCell,
+  settings: StoredCellSettings,
+  directory: string,
+  resultsDir: string,
+): string | undefined {
+  const trainingFile = `${directory}/${KEPT_TRAINING_FILE}`;
+  const written = existsFile(trainingFile) ? readKeptTraining(trainingFile).settings : undefined;
+  let kept: unknown = written;
+  let from = trainingFile;
+  if (written === undefined) {
+    const key = directory === cellModelDir(resultsDir, cell) ? cell.key : cell.sameAs!;
+    const store = existingCellStoreOf(resultsDir);
+    kept = store?.storedSettings(key);
+    if (kept === undefined) return undefined;
+    from = `${store!.pathOf(key)}, the stored result of its run`;
+  }
+  const differences = jsonDifferences(kept, settings, "", 3);
+  if (differences.length === 0) return undefined;
+  return `${differences.join("; ")}: the kept model's settings, from ${from}, vs the cell's now`;
+}
+
+/** The error of a kept model asked for without training when it is not the cell's model now. */
+function keptForOtherSettings(cell: PlannedCell, directory: string, difference: string): Error {
+  return new Error(
+    `cellModel: the kept model of ${cell.key} in ${directory} was trained with other settings ` +
+      `than the cell's now (${difference}), so it is not loaded: train it again with ` +
+      "DEMURE_RERUN=1 in the notebook's kernel (or call cellModel with train: true), or run the " +
+      "cell again (./run.sh reproduce), which keeps the model of its new run",
   );
 }
 

@@ -165,16 +165,36 @@ export class ResultStore {
    * (when given) checks the result's shape; its error is reported with the file.
    */
   get<T>(key: string, settings: unknown, check?: (result: unknown) => T): T | undefined {
+    const stored = this.#read<T>(key);
+    if (stored === undefined) return undefined;
+    if (JSON.stringify(stored.settings) !== JSON.stringify(settings)) return undefined;
+    if (!check) return stored.result;
+    try {
+      return check(stored.result);
+    } catch (error) {
+      throw unreadable(this.pathOf(key), error);
+    }
+  }
+
+  /**
+   * The settings the stored result of `key` was run with (whatever they are), or undefined when
+   * none is stored: what tells why a stored cell counts as not finished, or whether a model kept
+   * from its run is still the cell's.
+   */
+  storedSettings(key: string): unknown {
+    return this.#read(key)?.settings;
+  }
+
+  #read<T>(key: string): { key: string; settings: unknown; result: T } | undefined {
     const path = this.pathOf(key);
     const text = readTextIfExists(path);
     if (text === undefined) return undefined;
     try {
       const stored = JSON.parse(text) as { key: string; settings: unknown; result: T };
       if (stored.key !== key) throw new Error(`holds key "${stored.key}", expected "${key}"`);
-      if (JSON.stringify(stored.settings) !== JSON.stringify(settings)) return undefined;
-      return check ? check(stored.result) : stored.result;
+      return stored;
     } catch (error) {
-      throw new Error(`${path}: unreadable cell result (${(error as Error).message}); delete it`);
+      throw unreadable(path, error);
     }
   }
 
@@ -318,4 +338,8 @@ export class ResultStore {
     });
     if (moved) Deno.removeSync(aside);
   }
+}
+
+function unreadable(path: string, error: unknown): Error {
+  return new Error(`${path}: unreadable cell result (${(error as Error).message}); delete it`);
 }

@@ -19,3 +19,4 @@ export * from "./jupyter.ts";
 export * from "./env_flag.ts";
 export * from "./path_exists.ts";
 export * from "./stop_signals.ts";
+export * from "./json_differences.ts";

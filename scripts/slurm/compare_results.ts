@@ -11,6 +11,7 @@
  * is not JSON (one line naming the file).
  */
 import { readProblem } from "../cli/read_problem.ts";
+import { jsonDifferences } from "../../lib/util/mod.ts";
 
 /** A JSON value with every timing field (a key that mentions seconds) removed. */
 export function withoutTimings(value: unknown): unknown {
@@ -56,30 +57,6 @@ export function resultsFolderProblem(dir: string): string | undefined {
     return `${dir}: ${where}${problem} (a results folder holds cells/*.json and summary.json)`;
   }
   return undefined;
-}
-
-/** JSON paths where `a` and `b` differ (at most `limit`), e.g. `result.test.NDCG@10: 0.1 vs 0.2`. */
-export function jsonDifferences(a: unknown, b: unknown, path = "", limit = 10): string[] {
-  if (Object.is(a, b)) return [];
-  const bothObjects = a !== null && b !== null && typeof a === "object" && typeof b === "object" &&
-    Array.isArray(a) === Array.isArray(b);
-  if (!bothObjects) {
-    const show = (v: unknown) => JSON.stringify(v)?.slice(0, 120) ?? "absent";
-    return [`${path || "(root)"}: ${show(a)} vs ${show(b)}`];
-  }
-  const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-  const found: string[] = [];
-  for (const key of keys) {
-    if (found.length >= limit) break;
-    const inner = jsonDifferences(
-      (a as Record<string, unknown>)[key],
-      (b as Record<string, unknown>)[key],
-      path ? `${path}.${key}` : key,
-      limit - found.length,
-    );
-    found.push(...inner);
-  }
-  return found;
 }
 
 /** Differences between the results folders `reference` and `other` (empty when equal). */

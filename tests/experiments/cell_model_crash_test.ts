@@ -14,6 +14,7 @@ import {
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
+import { settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { readTextIfExists } from "../../lib/util/path_exists.ts";
 
 await initBackend({ verbose: false });
@@ -87,12 +88,16 @@ function trainQuietly(resultsDir: string) {
   return cellModel(plan, cell, { resultsDir, train: true, onProgress: quiet, data });
 }
 
-/** The training file says what the last epoch checkpoint's state says (the records' format). */
+/**
+ * The training file says what the last epoch checkpoint's state says (the records' format), and
+ * the cell's settings.
+ */
 function assertTrainingFileIsLast(directory: string): void {
   const { epochsDone, bestEpoch } = trainerState(directory);
   assertEquals(JSON.parse(Deno.readTextFileSync(`${directory}/training.json`)), {
     epochsDone,
     bestEpoch,
+    settings: JSON.parse(JSON.stringify(settingsOf(plan, cell))),
   });
 }
 
@@ -194,15 +199,16 @@ Deno.test(
   }),
 );
 
-Deno.test("writeKeptTraining writes { epochsDone, bestEpoch } only, not the rest of a trainer state", () => {
+Deno.test("writeKeptTraining writes { epochsDone, bestEpoch, settings } only, not the rest of a trainer state", () => {
   const directory = Deno.makeTempDirSync();
   try {
     // keepBestModel passes the last epoch checkpoint's whole trainer state.
     const trainerState = { epochsDone: 7, bestEpoch: 5, bestScore: 0.25, epochsWithoutGain: 2 };
-    writeKeptTraining(directory, trainerState);
+    const settings = settingsOf(plan, cell);
+    writeKeptTraining(directory, trainerState, settings);
     assertEquals(
       Deno.readTextFileSync(`${directory}/${KEPT_TRAINING_FILE}`),
-      '{"epochsDone":7,"bestEpoch":5}',
+      `{"epochsDone":7,"bestEpoch":5,"settings":${JSON.stringify(settings)}}`,
     );
   } finally {
     Deno.removeSync(directory, { recursive: true });

@@ -15,7 +15,7 @@ import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
-import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
+import { cellStoreOf, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 
 await initBackend({ verbose: false });
@@ -50,6 +50,7 @@ Deno.test("cellModel: trains and keeps the model, then loads it (same scores)", 
     assertEquals(JSON.parse(Deno.readTextFileSync(`${kept}/training.json`)), {
       epochsDone: last.trainerState.epochsDone,
       bestEpoch: last.trainerState.bestEpoch,
+      settings: JSON.parse(JSON.stringify(settingsOf(plan, cell))),
     });
     assertEquals(last.trainerState.epochsDone, trained.epochs);
     const { batch } = evaluationBatches(trained.data.split, "test", 8)[0];

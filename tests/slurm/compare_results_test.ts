@@ -1,10 +1,7 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { runCaptured } from "./_run.ts";
-import {
-  compareResults,
-  jsonDifferences,
-  withoutTimings,
-} from "../../scripts/slurm/compare_results.ts";
+import { compareResults, withoutTimings } from "../../scripts/slurm/compare_results.ts";
+import { jsonDifferences } from "../../lib/util/mod.ts";
 
 function resultsFolder(cells: Record<string, unknown>, summary: unknown): string {
   const dir = Deno.makeTempDirSync();

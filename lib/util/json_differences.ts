@@ -1,0 +1,37 @@
+/**
+ * Where two JSON values differ, as readable paths: what a rerun changed in a results folder
+ * (scripts/slurm/compare_results.ts), which setting a kept model was trained under that the cell no
+ * longer has (lib/experiments/cell_model.ts).
+ *
+ * @example
+ * ```ts
+ * jsonDifferences({ training: { maxEpochs: 30 } }, { training: { maxEpochs: 200 } });
+ * // ["training.maxEpochs: 30 vs 200"]
+ * ```
+ *
+ * @module
+ */
+
+/** JSON paths where `a` and `b` differ (at most `limit`), e.g. `result.test.NDCG@10: 0.1 vs 0.2`. */
+export function jsonDifferences(a: unknown, b: unknown, path = "", limit = 10): string[] {
+  if (Object.is(a, b)) return [];
+  const bothObjects = a !== null && b !== null && typeof a === "object" && typeof b === "object" &&
+    Array.isArray(a) === Array.isArray(b);
+  if (!bothObjects) {
+    const show = (v: unknown) => JSON.stringify(v)?.slice(0, 120) ?? "absent";
+    return [`${path || "(root)"}: ${show(a)} vs ${show(b)}`];
+  }
+  const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+  const found: string[] = [];
+  for (const key of keys) {
+    if (found.length >= limit) break;
+    const inner = jsonDifferences(
+      (a as Record<string, unknown>)[key],
+      (b as Record<string, unknown>)[key],
+      path ? `${path}.${key}` : key,
+      limit - found.length,
+    );
+    found.push(...inner);
+  }
+  return found;
+}
