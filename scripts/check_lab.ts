@@ -40,7 +40,7 @@ import {
   signalIfAlive,
   startLabServer,
 } from "../lib/notebook_runner/mod.ts";
-import { listenForStopSignals, STOP_SIGNAL_STATUS } from "../lib/util/mod.ts";
+import { listenForStopSignals, STOP_SIGNAL_STATUS, within } from "../lib/util/mod.ts";
 import { cannotStart, dropRefusedKills, launchFailure } from "./check_lab_launch.ts";
 import {
   notebookProblems,
@@ -279,18 +279,12 @@ async function endLaunch(
   const started = performance.now();
   // The first look comes before any kill: a launch that has just succeeded is closed as usual.
   for (let waitMs = 0; performance.now() - started < LAUNCH_END_MS; waitMs = 250) {
-    let cancel = () => {};
-    const round = new Promise<undefined>((resolve) => {
-      const timer = setTimeout(resolve, waitMs);
-      cancel = () => clearTimeout(timer);
-    });
-    const outcome = await Promise.race([settled, round]);
-    cancel(); // a pending timer keeps the process alive
+    const outcome = await within(settled, waitMs);
     if (outcome?.browser !== undefined) return outcome.browser;
     const serverSide = new Set([server.pid, ...descendantsOf(server.pid).map(({ pid }) => pid)]);
     const browserSide = descendantsOf(Deno.pid).filter(({ pid }) => !serverSide.has(pid));
     for (const id of browserSide) signalIfAlive(id, "SIGKILL");
-    if (outcome !== undefined) {
+    if (outcome !== null) {
       // Gone once reaped, a moment after SIGKILL; what is not is named by the shut-down check.
       for (let wait = 0; wait < 20 && browserSide.some(isAlive); wait++) {
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -18,6 +18,7 @@
  * ```
  */
 import { integerOption } from "./cli/options.ts";
+import { within } from "../lib/util/mod.ts";
 
 /** The flag that marks a worker started by a main process (not for users). */
 export const WORKER_FLAG = "--worker";
@@ -120,13 +121,7 @@ export function startWorkers(options: WorkerOptions): Workers {
     stop,
     async stopAndWait(seconds: number): Promise<boolean> {
       stop();
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const inTime = await Promise.race([
-        exited.then(() => true),
-        new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), seconds * 1000)),
-      ]);
-      clearTimeout(timer);
-      return inTime;
+      return (await within(exited.then(() => true), seconds * 1000)) ?? false;
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { ensureDenoKernelspec } from "./kernelspec.ts";
 import { checkNumber } from "../util/settings.ts";
+import { within } from "../util/within.ts";
 import { defaultJupyterPython } from "./_jupyter_python.ts";
 
 /**
@@ -120,16 +121,11 @@ const DRAIN_AFTER_EXIT_MS = 2_000;
 
 /** Resolves when `readings` are done, stopping them `ms` after it was called if they are not. */
 async function drain(readings: Reading[], ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      for (const reading of readings) reading.stop();
-      resolve();
-    }, ms);
-  });
-  await Promise.race([Promise.all(readings.map((reading) => reading.done)), late]);
-  clearTimeout(timer);
-  await Promise.all(readings.map((reading) => reading.done));
+  const done = Promise.all(readings.map((reading) => reading.done));
+  if (await within(done, ms) === null) {
+    for (const reading of readings) reading.stop();
+  }
+  await done;
 }
 
 /** The cell of the runner's progress `line`, or undefined for any other line. */

@@ -34,6 +34,7 @@ import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./process
 import { type DenoKernelspec, ensureDenoKernelspec } from "./kernelspec.ts";
 import { pathExists } from "../util/path_exists.ts";
 import { checkInteger, checkNumber } from "../util/settings.ts";
+import { within } from "../util/within.ts";
 import { defaultJupyterPython } from "./_jupyter_python.ts";
 
 /** Ports `first` to `first + count - 1`, tried from the first up when no port is asked for. */
@@ -193,21 +194,6 @@ function randomToken(): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * `promise`'s value, or null when `ms` pass first. The timer is cleared either way: a pending one
- * keeps the process alive (a script whose start failed, or that had stopped its server, lingered
- * up to 20 s before it could exit).
- */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), ms));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The server exited before it answered; `exitCode` is its status. */
 class ServerExitedEarly extends Error {

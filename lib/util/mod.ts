@@ -20,3 +20,4 @@ export * from "./env_flag.ts";
 export * from "./path_exists.ts";
 export * from "./stop_signals.ts";
 export * from "./json_differences.ts";
+export * from "./within.ts";

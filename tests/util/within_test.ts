@@ -1,0 +1,55 @@
+/**
+ * `within`: a promise's value when it settles in time, null when the time passes first, a rejection
+ * passed through; its timer is cleared either way (a pending one keeps a process alive: a script
+ * lingered up to 20 s before it could exit).
+ */
+import { assertEquals, assertRejects } from "@std/assert";
+import { within } from "../../lib/util/mod.ts";
+
+/** Runs `body`, then returns how many timers it set are neither cleared nor fired yet. */
+async function pendingTimersAfter(body: () => Promise<void>): Promise<number> {
+  const { setTimeout, clearTimeout } = globalThis;
+  const pending = new Set<unknown>();
+  globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+    const id: unknown = setTimeout(() => {
+      pending.delete(id);
+      callback();
+    }, ms);
+    pending.add(id);
+    return id;
+  }) as typeof globalThis.setTimeout;
+  globalThis.clearTimeout = ((id?: unknown) => {
+    pending.delete(id);
+    clearTimeout(id as number);
+  }) as typeof globalThis.clearTimeout;
+  try {
+    await body();
+  } finally {
+    Object.assign(globalThis, { setTimeout, clearTimeout });
+  }
+  for (const id of pending) clearTimeout(id as number);
+  return pending.size;
+}
+
+Deno.test("within: the value of a promise that settles in time; its timer is cleared", async () => {
+  const pending = await pendingTimersAfter(async () => {
+    assertEquals(await within(Promise.resolve(7), 60_000), 7);
+    assertEquals(await within(Promise.resolve(null), 60_000), null);
+  });
+  assertEquals(pending, 0);
+});
+
+Deno.test("within: null when the time passes first", async () => {
+  let release = () => {};
+  const late = new Promise<string>((resolve) => release = () => resolve("late"));
+  assertEquals(await within(late, 5), null);
+  release();
+});
+
+Deno.test("within: a rejection passes through, and its timer is cleared", async () => {
+  const pending = await pendingTimersAfter(async () => {
+    const error = await assertRejects(() => within(Promise.reject(new Error("failed")), 60_000));
+    assertEquals(error.message, "failed");
+  });
+  assertEquals(pending, 0);
+});
