@@ -128,6 +128,7 @@ Deno.test("without a timestamp or an .item: file order, items by first appearanc
         "line order of the .inter file",
         [
           "every interaction kept as implicit feedback",
+          `each user's history is in the row order of ${base}.inter, which has no timestamp column`,
           `column of ${base}.inter not used: session:token_seq (not read)`,
         ],
         "712801c3ed5da8a7",
