@@ -82,10 +82,88 @@ Deno.test("a Latin-1 byte: the error names the byte, the text before it, its col
       () => readRecBoleAtomicInChunks(base, {}, { chunkBytes }),
       `${base}.inter`,
       3,
-      "file",
+      "timestamp:float",
       'bytes that are not UTF-8 text (byte E9 after "\u00e9\u20ac\\tb\\tx", column 3): not a ' +
         "text file (binary or wrong encoding); text saved as Latin-1 or Windows-1252",
     );
+  }
+});
+
+Deno.test("a refused byte's field is its column's header cell, as a row's other errors give", () => {
+  // The field was "file" while the message named the column (session 45).
+  const header = "user_id:token\titem_id:token\ttimestamp:float";
+  const bytes = (...parts: (string | number)[]) =>
+    Uint8Array.from(parts.flatMap((part) => typeof part === "string" ? [...encode(part)] : [part]));
+  const cases: {
+    files: Record<string, Uint8Array>;
+    read: string;
+    line: number;
+    field: string;
+    column: number;
+  }[] = [
+    // An id on a row.
+    {
+      files: { ".inter": bytes(`${header}\nu1\ta\t1\nu2\tb`, 0xe9, "\t2\n") },
+      read: ".inter",
+      line: 3,
+      field: "item_id:token",
+      column: 2,
+    },
+    // The header itself: the field a header's errors give.
+    {
+      files: { ".inter": bytes("user_id:token\titem", 0xe9, "_id:token\nu1\ta\n") },
+      read: ".inter",
+      line: 1,
+      field: "header",
+      column: 2,
+    },
+    // Blank lines before the header, CRLF line ends.
+    {
+      files: { ".inter": bytes(`\n\r\n${header}\r\nu1\ta\t`, 0xff, "\r\n") },
+      read: ".inter",
+      line: 4,
+      field: "timestamp:float",
+      column: 3,
+    },
+    // A column past the header's last: named by the last, as the field count error names it.
+    {
+      files: { ".inter": bytes(`${header}\nu1\ta\t1\t`, 0xe9, "\n") },
+      read: ".inter",
+      line: 2,
+      field: "timestamp:float",
+      column: 4,
+    },
+    // An empty header cell (a trailing tab): named by its number, as the header's error names it.
+    {
+      files: { ".inter": bytes(`${header}\t\nu1\ta\t1\t`, 0xe9, "\n") },
+      read: ".inter",
+      line: 2,
+      field: "column 4",
+      column: 4,
+    },
+    // The .item.
+    {
+      files: {
+        ".inter": bytes(`${header}\nu1\ta\t1\n`),
+        ".item": bytes("item_id:token\tgenre:token_seq\na\td", 0xe9, "\n"),
+      },
+      read: ".item",
+      line: 2,
+      field: "genre:token_seq",
+      column: 2,
+    },
+  ];
+  for (const { files, read, line, field, column } of cases) {
+    const base = fixture(files);
+    for (const chunkBytes of CHUNKS) {
+      assertDataError(
+        () => readRecBoleAtomicInChunks(base, {}, { chunkBytes }),
+        `${base}${read}`,
+        line,
+        field,
+        `, column ${column}): not a text file`,
+      );
+    }
   }
 });
 

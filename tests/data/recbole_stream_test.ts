@@ -128,6 +128,7 @@ Deno.test("without a timestamp or an .item: file order, items by first appearanc
         "line order of the .inter file",
         [
           "every interaction kept as implicit feedback",
+          `each user's history is in the row order of ${base}.inter, which has no timestamp column`,
           `column of ${base}.inter not used: session:token_seq (not read)`,
         ],
         "712801c3ed5da8a7",
@@ -145,12 +146,12 @@ Deno.test("bytes that are not text are found in any chunk, at their line", () =>
   const latin1 = fixture({
     ".inter": Uint8Array.from([...encode(`${HEADER}\nué\ta\t1\nu`), 0xff, ...encode("\tb\t2\n")]),
   });
-  assertErrorInChunks(latin1, `${latin1}.inter`, 3, "file", "not UTF-8");
+  assertErrorInChunks(latin1, `${latin1}.inter`, 3, "user_id:token", "not UTF-8");
   // A character cut short by the end of the file (the first 2 of 4 bytes of 😀).
   const cut = fixture({
     ".inter": Uint8Array.from([...encode(`${HEADER}\nu1\ta\t1\nu1\tb\t2`), 0xf0, 0x9f]),
   });
-  assertErrorInChunks(cut, `${cut}.inter`, 3, "file", "not UTF-8");
+  assertErrorInChunks(cut, `${cut}.inter`, 3, "timestamp:float", "not UTF-8");
   // A NUL byte on line 3 outranks the malformed header of line 1: the text is checked first.
   const nul = fixture({
     ".inter": Uint8Array.from([...encode("user_id:str\titem_id:token\nu1\ta\nu"), 0, 10]),
@@ -237,9 +238,9 @@ Deno.test("UTF-16 text (Excel's 'Unicode Text') is named as such in any chunk", 
     const sequence = `${fixture({ ".txt": utf16("u1 a b c\n", bigEndian) })}.txt`;
     assertDataError(() => readLines(sequence), sequence, 1, "file", `byte-order mark ${mark}`);
   }
-  // A file of one byte that starts like one is not UTF-16: the usual refusal.
+  // A file of one byte that starts like one is not UTF-16: the usual refusal, on the header line.
   const one = fixture({ ".inter": Uint8Array.from([0xff]) });
-  assertErrorInChunks(one, `${one}.inter`, 1, "file", "not UTF-8");
+  assertErrorInChunks(one, `${one}.inter`, 1, "header", "not UTF-8");
 });
 
 Deno.test("readRecBoleAtomicInChunks reads both the .inter and the .item with the chunk size given", () => {

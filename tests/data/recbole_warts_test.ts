@@ -181,10 +181,11 @@ Deno.test(".inter columns the dataset does not use are named on its card, with w
         "(not read)",
     ),
   );
-  // Only the columns the dataset uses: no note.
+  // Only the columns the dataset uses: no note of unused columns (only of the row order).
   const bare = fixture({ ".inter": "user_id:token\titem_id:token\nu1\ta\n" });
   assertEquals(readRecBoleAtomic(bare).metadata.preprocessing, [
     "every interaction kept as implicit feedback",
+    `each user's history is in the row order of ${bare}.inter, which has no timestamp column`,
   ]);
 });
 

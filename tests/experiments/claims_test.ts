@@ -22,6 +22,7 @@ import { workerLogPath } from "../../scripts/reproduce_workers.ts";
 import { temporaryPathOf } from "../../lib/data/atomic_write.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 import { isIgnoredByGit } from "../_git_ignore.ts";
+import { type ScratchFolder, scratchFolder } from "../_made_folders.ts";
 
 const linux = Deno.build.os === "linux";
 const bootId = linux ? Deno.readTextFileSync("/proc/sys/kernel/random/boot_id").trim() : undefined;
@@ -65,10 +66,12 @@ function reproduceTaskFlags(): string[] {
 
 const root = new URL("../../", import.meta.url).pathname;
 
-/** A new folder under ./results, the only place the task's permissions let the probes write. */
-function scratchDirectory(): string {
-  Deno.mkdirSync(`${root}results`, { recursive: true });
-  return Deno.makeTempDirSync({ dir: `${root}results`, prefix: "claims-test-" });
+/**
+ * A new folder under ./results, the only place the task's permissions let the probes write; its
+ * `remove()` also removes ./results if this made it (it stayed, empty, in a fresh checkout).
+ */
+function scratchDirectory(): ScratchFolder {
+  return scratchFolder(`${root}results`, "claims-test-");
 }
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
@@ -230,7 +233,8 @@ Deno.test(
     // Deno reads /proc only with --allow-all: under the task's permissions the process checks are
     // unknown and must not declare a running claimant gone (two processes would train one cell).
     const flags = reproduceTaskFlags();
-    const directory = scratchDirectory();
+    const scratch = scratchDirectory();
+    const directory = scratch.path;
     try {
       const store = new ResultStore(directory);
       assertEquals(store.claim("live"), undefined);
@@ -261,7 +265,7 @@ Deno.test(
       assertEquals(JSON.parse(new TextDecoder().decode(old.stdout)), null);
       store.release("live");
     } finally {
-      Deno.removeSync(directory, { recursive: true });
+      scratch.remove();
     }
   },
 );
@@ -273,7 +277,8 @@ Deno.test(
     // Its heartbeat alone tells: before, a killed process's cell stayed blocked for 30 minutes.
     assert(CLAIM_STALE_SECONDS <= 5 * 60, `${CLAIM_STALE_SECONDS} s`);
     assert(CLAIM_STALE_SECONDS >= 5 * HEARTBEAT_SECONDS, "a live holder misses no take-over");
-    const directory = scratchDirectory();
+    const scratch = scratchDirectory();
+    const directory = scratch.path;
     const probe = async (key: string) => {
       const output = await new Deno.Command(Deno.execPath(), {
         args: ["run", ...reproduceTaskFlags(), "tests/experiments/_claim_probe.ts", directory, key],
@@ -297,7 +302,7 @@ Deno.test(
       writeClaim(store, "k", { ...left, since: beat, heartbeat: beat });
       assertEquals(await probe("k"), null, "taken over");
     } finally {
-      Deno.removeSync(directory, { recursive: true });
+      scratch.remove();
     }
   },
 );
@@ -379,7 +384,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as StopSignal[]) {
     `a process stopped by ${signal} gives up its claims (its workers' too), nothing else`,
     { ignore: Deno.build.os === "windows" },
     async () => {
-      const directory = scratchDirectory();
+      const scratch = scratchDirectory();
+      const directory = scratch.path;
       try {
         const store = new ResultStore(directory);
         // Another process that still runs its cell, and the checkpoint of the stopped cell.
@@ -418,7 +424,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as StopSignal[]) {
           assertEquals(Deno.readTextFileSync(checkpoint), "{}", "the checkpoint stays");
         }
       } finally {
-        Deno.removeSync(directory, { recursive: true });
+        scratch.remove();
       }
     },
   );
@@ -428,7 +434,8 @@ Deno.test(
   "a worker whose main process is SIGKILLed gives up its claims, exits and says so in workers.log",
   { ignore: Deno.build.os !== "linux" },
   async () => {
-    const directory = scratchDirectory();
+    const scratch = scratchDirectory();
+    const directory = scratch.path;
     try {
       const store = new ResultStore(directory);
       const { child, output } = await startHolder(directory, "main", true);
@@ -454,7 +461,7 @@ Deno.test(
       assertStringIncludes(log, `pid ${worker}: reproduce: the main process is gone;`);
       assertStringIncludes(log, `pid ${worker}: SIGTERM: gave up 1 claim(s)`);
     } finally {
-      Deno.removeSync(directory, { recursive: true });
+      scratch.remove();
     }
   },
 );

@@ -100,6 +100,29 @@ Deno.test("an imported dataset without a content modality says so on its card", 
   assert(!full.split.protocol.some((line) => line.includes("no content modality")));
 });
 
+Deno.test("an imported .inter without a timestamp column: the card says its row order is the history", async () => {
+  // The card said only "tie-break for equal timestamps: line order of the .inter file" (session
+  // 45), of a file without timestamps.
+  const note = (dir: string) =>
+    `each user's history is in the row order of ${dir}/tiny.inter, which has no timestamp column`;
+  const untimed = copyOfFixture();
+  const rows = Deno.readTextFileSync(`${untimed.dir}/tiny.inter`).split("\n");
+  Deno.writeTextFileSync(
+    `${untimed.dir}/tiny.inter`,
+    rows.map((row) => row.split("\t").slice(0, 2).join("\t")).join("\n"),
+  );
+  const data = await prepareDataset(untimed.spec);
+  Deno.removeSync(untimed.dir, { recursive: true });
+  assertEquals(data.split.dataset.timestamps, undefined);
+  assert(data.split.protocol.includes(note(untimed.dir)), data.split.protocol.join("\n"));
+  // With timestamps: no note.
+  const timed = copyOfFixture();
+  const full = await prepareDataset(timed.spec);
+  Deno.removeSync(timed.dir, { recursive: true });
+  assert(!full.split.protocol.includes(note(timed.dir)), full.split.protocol.join("\n"));
+  assert(!full.split.protocol.some((line) => line.includes("row order")));
+});
+
 Deno.test("cells stored from imported files that changed since stop the run and the report", async () => {
   const { dir, spec } = copyOfFixture();
   const plan = planExperiments("quick", [0], { dataset: spec });

@@ -14,6 +14,7 @@ import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { storedCellResult } from "./_cell_result.ts";
+import { removalOfMade, scratchFolder } from "../_made_folders.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -391,9 +392,10 @@ Deno.test("reproduce: a bad argument is one line naming it, then exit 2", async 
 
 Deno.test("deno task report's errors name the report, not reproduce; reproduce's keep its name", async () => {
   // Every line of the report task began "reproduce:", a command its user had not typed.
-  // Under results/: the task may write there only (a fresh clone has no such folder yet).
-  await Deno.mkdir(`${root}results`, { recursive: true });
-  const empty = await Deno.makeTempDir({ dir: `${root}results`, prefix: "report_no_cells_" });
+  // Under results/: the task may write there only (a fresh clone has no such folder yet, and
+  // keeps none after the test).
+  const scratch = scratchFolder(`${root}results`, "report_no_cells_");
+  const empty = scratch.path;
   try {
     const folder = empty.slice(root.length);
     const cases: [string[], number, string][] = [
@@ -443,7 +445,7 @@ Deno.test("deno task report's errors name the report, not reproduce; reproduce's
     const bogus = await reproduce("--bogus");
     assertEquals([bogus.code, bogus.stderr], [2, `reproduce: ${cases[0][2]}`]);
   } finally {
-    await Deno.remove(empty, { recursive: true });
+    scratch.remove();
   }
 });
 
@@ -638,23 +640,19 @@ Deno.test("--first orders a --select run into the records: it gets past the --fi
   assert(!stderr.includes("--first"), stderr);
 });
 
-/** Removes a folder (and all in it) if it is there. */
-function removeIfThere(path: string): void {
-  try {
-    Deno.removeSync(path, { recursive: true });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-}
-
 Deno.test("reproduce --dataset: a file's results folder is named by its label and format", async () => {
   // x.txt (sequence) and x.inter (RecBole) share the label "x"; one folder per label made the
   // second run stop at the first one's plan.json. The files are copies under a label of this run
   // alone: with the fixture's own label, a results/tiny-sequence/quick left by docs/data.md's
   // example (`--features image=...`) made this test fail on that folder's other plan.
-  Deno.mkdirSync(`${root}build`, { recursive: true });
-  const dir = Deno.makeTempDirSync({ dir: `${root}build`, prefix: "reproduce_cli_label_" });
+  const scratch = scratchFolder(`${root}build`, "reproduce_cli_label_");
+  const dir = scratch.path;
   const label = dir.slice(dir.lastIndexOf("/") + 1);
+  // --list-cells writes nothing; removed all the same should that change, with results/ if this
+  // made it.
+  const removals = ["sequence", "recbole"].map((format) =>
+    removalOfMade(`${root}results/${label}-${format}`)
+  );
   const folder = dir.slice(root.length);
   for (const extension of [".txt", ".inter", ".item"]) {
     Deno.copyFileSync(`${root}tests/fixtures/byo/tiny${extension}`, `${dir}/${label}${extension}`);
@@ -674,11 +672,8 @@ Deno.test("reproduce --dataset: a file's results folder is named by its label an
       assertEquals(JSON.parse(stdout).imported, true);
     }
   } finally {
-    Deno.removeSync(dir, { recursive: true });
-    // --list-cells writes nothing; removed all the same should that change.
-    for (const format of ["sequence", "recbole"]) {
-      removeIfThere(`${root}results/${label}-${format}`);
-    }
+    scratch.remove();
+    for (const remove of removals) remove();
   }
 });
 

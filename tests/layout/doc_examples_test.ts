@@ -5,7 +5,7 @@
  * copied verbatim, it stopped at its first tensor.)
  */
 import { assert, assertEquals } from "@std/assert";
-import { pathExists } from "../../lib/util/path_exists.ts";
+import { removalOfMade } from "../_made_folders.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -51,16 +51,13 @@ Deno.test("the ```ts examples of README.md and docs/ run as written from the pro
   let ran = 0;
   // docs/data.md's explanation example trains into results/tiny-recbole/quick/models/: a folder an
   // example names under results/ that was not there before is removed after (no other test uses
-  // results/tiny-recbole). It used to stay in the checkout after every test run.
-  const made = new Set<string>();
+  // results/tiny-recbole). It used to stay in the checkout after every test run, and then
+  // results/ itself, empty, in a checkout that had none.
+  const removals = new Map<string, () => void>();
   try {
     await runExamples();
   } finally {
-    for (const folder of made) {
-      if (pathExists(`${root}results/${folder}`)) {
-        Deno.removeSync(`${root}results/${folder}`, { recursive: true });
-      }
-    }
+    for (const remove of removals.values()) remove();
   }
   // docs/data.md's example at least: a parser that found none would pass vacuously.
   assert(ran >= 1, "no ```ts example found");
@@ -69,7 +66,10 @@ Deno.test("the ```ts examples of README.md and docs/ run as written from the pro
     for (const document of documents) {
       for (const { line, code } of typeScriptBlocks(Deno.readTextFileSync(`${root}${document}`))) {
         for (const folder of resultsFoldersNamed(code)) {
-          if (!pathExists(`${root}results/${folder}`)) made.add(folder);
+          // Noted before the first example that names it: one there before is kept.
+          if (!removals.has(folder)) {
+            removals.set(folder, removalOfMade(`${root}results/${folder}`));
+          }
         }
         const script = `${root}.doc-example-${crypto.randomUUID().slice(0, 8)}.ts`;
         Deno.writeTextFileSync(script, code);

@@ -94,7 +94,8 @@ export interface LineReadOptions {
   /**
    * Tab-separated fields (RecBole atomic files): a line holding a tab is a row of empty cells,
    * as pandas (RecBole's reader) reads it, not a blank line to skip. Default false: where spaces
-   * and tabs alike separate values, a line of them is blank.
+   * and tabs alike separate values, a line of them is blank. The first non-blank line is then
+   * the header, whose cells name the columns: a refused byte's error names its column by it.
    */
   tabSeparated?: boolean;
 }
@@ -198,6 +199,11 @@ class LineCutter {
   /** The first thing the visitor threw. */
   #visitFailed = false;
   #visitError: unknown;
+  /**
+   * The first non-blank line ended by a line feed (a tab-separated file's header), whatever the
+   * visitor or a carriage return made of it: a refused byte's error names its column by it.
+   */
+  #firstLine: string | undefined;
 
   constructor(
     private readonly path: string,
@@ -222,7 +228,9 @@ class LineCutter {
         this.#continueLine(text.slice(start));
         return;
       }
-      this.#completeLine(this.#partial + text.slice(start, end));
+      const content = this.#partial + text.slice(start, end);
+      if (this.#firstLine === undefined && !this.isBlank(content)) this.#firstLine = content;
+      this.#completeLine(content);
       this.#partial = "";
       this.#line++;
       start = end + 1;
@@ -253,20 +261,25 @@ class LineCutter {
     throw notText(this.path, this.#line + lineFeedsBefore(text, bad), "a NUL byte");
   }
 
+  /** The first non-blank line ended by a line feed so far (text before the refused chunk). */
+  get firstLine(): string | undefined {
+    return this.#firstLine;
+  }
+
   /**
    * The refusal of the bytes the decoder could not read, given the bytes of the refused chunk
    * that came before them (`before`: the cutter has all text up to that chunk). A NUL byte among
    * `before` came first in the file and is named instead. Neither the decoder's held-back bytes
    * (part of one character) nor a byte of a multi-byte character is a line feed, so line feeds in
-   * `before` count the lines.
+   * `before` count the lines. `field` is the refused byte's column, where the file has columns.
    */
-  refusal(before: Uint8Array, where = ""): DataError {
+  refusal(before: Uint8Array, where = "", field = "file"): DataError {
     const nul = before.indexOf(0);
     const upTo = nul >= 0 ? nul : before.length;
     let line = this.#line;
     for (let i = 0; i < upTo; i++) if (before[i] === LINE_FEED) line++;
     if (nul >= 0) return notText(this.path, line, "a NUL byte");
-    return notText(this.path, line, `bytes that are not UTF-8 text${where}`, LATIN1_HINT);
+    return notText(this.path, line, `bytes that are not UTF-8 text${where}`, LATIN1_HINT, field);
   }
 
   /**
@@ -315,11 +328,17 @@ class LineCutter {
 const LINE_FEED = 0x0a;
 
 /** The error for a file that is not text: `what` is what was found at `line`. */
-function notText(path: string, line: number, what: string, hint = ""): DataError {
+function notText(
+  path: string,
+  line: number,
+  what: string,
+  hint = "",
+  field = "file",
+): DataError {
   return new DataError(
     path,
     line,
-    "file",
+    field,
     `${what}: not a text file (binary or wrong encoding)${hint}`,
   );
 }
@@ -351,18 +370,45 @@ function refusedStart(bytes: Uint8Array, failAt: number): number {
 }
 
 /**
- * Says which byte was refused and where on its line: the line's text before it (its last 24
- * characters) and, in a tab-separated file, its column. `lineBytes` is the line up to the
- * refused byte, which is valid UTF-8 (everything before it was decoded).
+ * Says which byte was refused and where on its line: the line's text before it (`before`, its
+ * last 24 characters shown) and, in a tab-separated file, its 1-based `column`.
  */
-function refusedWhere(byte: number, lineBytes: Uint8Array, tabSeparated: boolean): string {
-  const before = new TextDecoder().decode(lineBytes);
+function refusedWhere(byte: number, before: string, column: number | undefined): string {
   const hex = byte.toString(16).toUpperCase().padStart(2, "0");
   const chars = [...before];
   const shown = chars.length > 24 ? `...${chars.slice(-24).join("")}` : before;
   const at = before === "" ? "at the line's start" : `after ${JSON.stringify(shown)}`;
-  const column = tabSeparated ? `, column ${before.split("\t").length}` : "";
-  return ` (byte ${hex} ${at}${column})`;
+  return ` (byte ${hex} ${at}${column === undefined ? "" : `, column ${column}`})`;
+}
+
+/**
+ * The field of a refused byte in 1-based `column` of a tab-separated file, as a row's other errors
+ * name it: the header cell of that column (`header`: the header line; undefined when the refused
+ * byte is on the header line itself, which the field "header" then names). A column past the
+ * header's last is named by the last, as a row's field count error names it; an empty header cell
+ * by its number, as the header's own error names it.
+ */
+function refusedField(column: number, header: string | undefined): string {
+  if (header === undefined) return "header";
+  const cells = header.split("\t");
+  const index = Math.min(column, cells.length);
+  return cells[index - 1].trim() || `column ${index}`;
+}
+
+/**
+ * The first non-blank line of the file's bytes before offset `end` (a line's start), or undefined
+ * when there is none: the header of a file whose refused chunk holds it (the line cutter never
+ * saw that chunk's lines). Those bytes were all decoded, so they are UTF-8.
+ */
+function firstLineBefore(
+  file: Deno.FsFile,
+  end: number,
+  path: string,
+  isBlank: (content: string) => boolean,
+): string | undefined {
+  // The default decoder removes a leading byte-order mark, as the cutter does.
+  const text = new TextDecoder().decode(readBack(file, 0, end, path));
+  return text.split("\n").map((line) => line.replace(/\r$/, "")).find((line) => !isBlank(line));
 }
 
 /** The most bytes a UTF-8 decoder holds back between chunks: the first 3 of a 4-byte character. */
@@ -471,13 +517,10 @@ export function forEachLine(
     // ignoreBOM keeps a byte-order mark, as reading the whole file did; the cutter removes one.
     // Fatal: bytes that are not UTF-8 are refused, not read as U+FFFD (which a file may hold).
     const decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
-    const cutter = new LineCutter(
-      path,
-      visit,
-      tabSeparated
-        ? (content) => !content.includes("\t") && content.trim() === ""
-        : (content) => content.trim() === "",
-    );
+    const isBlank = tabSeparated
+      ? (content: string) => !content.includes("\t") && content.trim() === ""
+      : (content: string) => content.trim() === "";
+    const cutter = new LineCutter(path, visit, isBlank);
     let tail: Uint8Array = new Uint8Array(0);
     // The file offsets of the bytes read so far and of the current line's start: a refusal reads
     // its line back to say where on it the refused byte is.
@@ -492,10 +535,19 @@ export function forEachLine(
       const lineFeed = before.lastIndexOf(LINE_FEED);
       const from = lineFeed >= 0 ? consumed + lineFeed + 1 : lineStart;
       const to = consumed + start - tail.length;
-      const where = before.indexOf(0) >= 0
-        ? ""
-        : refusedWhere(joined[start], readBack(file, from, to, path), tabSeparated);
-      return cutter.refusal(before, where);
+      if (before.indexOf(0) >= 0) return cutter.refusal(before);
+      // The line up to the refused byte, which is UTF-8 (everything before it was decoded).
+      const lineBefore = new TextDecoder().decode(readBack(file, from, to, path));
+      if (!tabSeparated) {
+        return cutter.refusal(before, refusedWhere(joined[start], lineBefore, undefined));
+      }
+      const column = lineBefore.split("\t").length;
+      const header = cutter.firstLine ?? firstLineBefore(file, from, path, isBlank);
+      return cutter.refusal(
+        before,
+        refusedWhere(joined[start], lineBefore, column),
+        refusedField(column, header),
+      );
     };
     const decode = (bytes: Uint8Array): void => {
       let text: string;

@@ -84,6 +84,17 @@ function interLayout(inter: AtomicHeader): InterLayout {
 }
 
 /**
+ * The card's note on a `.inter` without a timestamp column, or none: each user's history is then
+ * the file's row order, which the card said only as a tie-break "for equal timestamps" that the
+ * file does not have, and the last row of a user is the test item.
+ */
+export function rowOrderNote(interFile: string, timestamps: boolean): string[] {
+  return timestamps
+    ? []
+    : [`each user's history is in the row order of ${interFile}, which has no timestamp column`];
+}
+
+/**
  * The card's note on the `.inter` columns the dataset does not use (a rating, a session id), or
  * none: without it a column the user meant to matter would be dropped without a word.
  */

@@ -31,7 +31,7 @@ import {
   type SettingNames,
 } from "../../util/settings.ts";
 import { featureModality, joinedTokenNotes } from "./_recbole_item_features.ts";
-import { InterReader, unusedColumnsNote } from "./_recbole_inter_reader.ts";
+import { InterReader, rowOrderNote, unusedColumnsNote } from "./_recbole_inter_reader.ts";
 import { duplicateRows, perUser, rowsByUser, sortByTime } from "./_user_histories.ts";
 
 /** Options of {@linkcode readRecBoleAtomic}. */
@@ -182,6 +182,7 @@ export function readRecBoleAtomicInChunks(
       source: `RecBole atomic files ${interFile}${items ? ` + ${itemFile}` : ""}`,
       preprocessing: [
         "every interaction kept as implicit feedback",
+        ...rowOrderNote(interFile, inter.time !== undefined),
         ...unusedColumnsNote(interFile, inter.unused),
         ...(items ? joinedTokenNotes(items) : []),
         ...(duplicates

@@ -1,0 +1,107 @@
+/**
+ * Tests that write in the checkout's results/ (the only place the `reproduce` task's permissions
+ * let a probe write) remove what they made there, parents included: claims_test.ts,
+ * reproduce_cli_test.ts and doc_examples_test.ts each removed their own folder and left an empty
+ * results/ in a checkout that had none (session 45). tests/_made_folders.ts does it; this checks
+ * it, and that no test makes a folder there by itself again.
+ */
+import { assertEquals, assertThrows } from "@std/assert";
+import { removalOfMade, scratchFolder } from "../_made_folders.ts";
+
+const TESTS = new URL("../", import.meta.url).pathname;
+
+/** The entries of `dir`, sorted, with the folders' entries under them (`a/`, `a/b/`, `a/b/f`). */
+function tree(dir: string, prefix = ""): string[] {
+  return [...Deno.readDirSync(dir)].map((entry) => entry).sort((a, b) => a.name < b.name ? -1 : 1)
+    .flatMap((entry) =>
+      entry.isDirectory
+        ? [`${prefix}${entry.name}/`, ...tree(`${dir}/${entry.name}`, `${prefix}${entry.name}/`)]
+        : [`${prefix}${entry.name}`]
+    );
+}
+
+Deno.test("scratchFolder: removes its folder and the parents it made, never one there before", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "made_folders_test_" });
+  try {
+    // Both parents missing: both made, both removed.
+    const fresh = scratchFolder(`${dir}/results/sub`, "s-");
+    Deno.writeTextFileSync(`${fresh.path}/f`, "x");
+    assertEquals(tree(dir).length, 4);
+    fresh.remove();
+    assertEquals(tree(dir), []);
+    // results/ there before: kept, with what it holds.
+    Deno.mkdirSync(`${dir}/results`);
+    Deno.writeTextFileSync(`${dir}/results/kept`, "");
+    const inside = scratchFolder(`${dir}/results/sub`, "s-");
+    inside.remove();
+    assertEquals(tree(dir), ["results/", "results/kept"]);
+    Deno.removeSync(`${dir}/results`, { recursive: true });
+    // Another test's folder put in a parent this one made: that parent and its own stay.
+    const mine = scratchFolder(`${dir}/results/sub`, "s-");
+    Deno.mkdirSync(`${dir}/results/other`);
+    mine.remove();
+    assertEquals(tree(dir), ["results/", "results/other/"]);
+    // Removed twice (a finally after a failed removal): nothing to do, no error.
+    mine.remove();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("removalOfMade: what a command made at a missing path goes, with the missing parents", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "made_folders_test_" });
+  try {
+    const remove = removalOfMade(`${dir}/results/tiny/quick`);
+    Deno.mkdirSync(`${dir}/results/tiny/quick/models`, { recursive: true });
+    Deno.writeTextFileSync(`${dir}/results/tiny/quick/models/best.json`, "{}");
+    remove();
+    assertEquals(tree(dir), []);
+    // Nothing made (the command wrote nothing): nothing to remove, no error.
+    removalOfMade(`${dir}/results/tiny/quick`)();
+    // The path there before: nothing of it is removed, nor its parents.
+    Deno.mkdirSync(`${dir}/results/tiny/quick`, { recursive: true });
+    Deno.writeTextFileSync(`${dir}/results/tiny/quick/cells.json`, "{}");
+    removalOfMade(`${dir}/results/tiny/quick`)();
+    removalOfMade(`${dir}/results/tiny`)();
+    assertEquals(tree(dir), [
+      "results/",
+      "results/tiny/",
+      "results/tiny/quick/",
+      "results/tiny/quick/cells.json",
+    ]);
+    // A parent there before is kept, emptied or not.
+    const below = removalOfMade(`${dir}/results/tiny/quick/new`);
+    Deno.mkdirSync(`${dir}/results/tiny/quick/new/deep`, { recursive: true });
+    below();
+    assertEquals(tree(dir).length, 4);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("the results of record are never a test's to remove", () => {
+  assertThrows(() => removalOfMade("/x/results-of-record/full/new"), Error, "results-of-record");
+  assertThrows(() => scratchFolder("results-of-record/full", "s-"), Error, "results-of-record");
+});
+
+/** Every .ts module under tests/: paths from tests/. */
+function testModules(dir = TESTS, prefix = ""): string[] {
+  return [...Deno.readDirSync(dir)].flatMap((entry) => {
+    const path = `${prefix}${entry.name}`;
+    if (entry.isDirectory) return testModules(`${dir}${entry.name}/`, `${path}/`);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+Deno.test("no test makes a folder in the checkout's results/ but through tests/_made_folders.ts", () => {
+  // A mkdir or makeTempDir of `${root}results...` (root: the checkout) leaves results/ behind
+  // when the test made it; scratchFolder removes it again.
+  const direct =
+    /\b(mkdir|makeTempDir)(Sync)?\([^;]*\$\{(root|ROOT|PROJECT_ROOT)\}\/?results\b(?!-of-record)/;
+  const found = testModules().filter((path) =>
+    Deno.readTextFileSync(`${TESTS}${path}`).split("\n").some((line) =>
+      !/^\s*(\/\/|\*)/.test(line) && direct.test(line)
+    )
+  );
+  assertEquals(found, []);
+});
