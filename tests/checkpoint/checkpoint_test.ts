@@ -835,3 +835,19 @@ Deno.test("safetensors: the header is padded with spaces, as Python's safetensor
   assertEquals(text, json.padEnd(headerLength, " "));
   assert(json.length < headerLength, "this header needs padding");
 });
+
+Deno.test("safetensors: a header whose bytes are no UTF-8 is refused, not read with U+FFFD in a name", () => {
+  // Before: the byte 0xFF in a tensor's name was decoded as U+FFFD, so "wX" came back as "w\uFFFD".
+  const header = new TextEncoder().encode(
+    JSON.stringify({ wX: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }),
+  );
+  header[header.indexOf(0x58)] = 0xff;
+  const bytes = new Uint8Array(8 + header.length + 4);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+  bytes.set(header, 8);
+  assertThrows(
+    () => decodeSafetensors(bytes, "latin.safetensors"),
+    Error,
+    "latin.safetensors: header is not UTF-8 text (corrupt file)",
+  );
+});
