@@ -851,3 +851,24 @@ Deno.test("safetensors: a header whose bytes are no UTF-8 is refused, not read w
     "latin.safetensors: header is not UTF-8 text (corrupt file)",
   );
 });
+
+Deno.test("safetensors: every float32 bit pattern of note comes back as written (-0, NaN, infinities, subnormals)", () => {
+  // A guard such as `value || 0` on either side would turn -0 and NaN into 0: a checkpoint that
+  // loads with other values than it saved.
+  const values = Float32Array.of(
+    -0,
+    NaN,
+    Infinity,
+    -Infinity,
+    1e-45,
+    -1.17549435e-38,
+    3.4028235e38,
+  );
+  const bytes = encodeSafetensors(new Map([["w", { shape: [values.length], data: values }]]));
+  const back = decodeSafetensors(bytes, "bits.safetensors").tensors.get("w")!.data;
+  assertEquals(
+    Array.from(new Uint32Array(back.buffer, back.byteOffset, back.length)),
+    Array.from(new Uint32Array(values.buffer)),
+  );
+  assert(Object.is(back[0], -0), "-0 stays -0");
+});

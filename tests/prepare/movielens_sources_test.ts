@@ -176,6 +176,8 @@ Deno.test("readDslabsMovieLens refuses a timestamp of strings or logicals, names
       Error,
       `${source} genres: factor has no levels`,
     );
+    // Integer timestamps come back as the documented Float64Array, not as R's Int32Array.
+    assertEquals(read([heat]).timestamp, Float64Array.of(20));
     const untitled = read([{ ...heat, title: null }]);
     assertEquals(untitled.movies, [{
       movieId: 6,

@@ -140,3 +140,12 @@ Deno.test("kernelInterruptAction reads the clock when given no time: an interrup
     new EventLoopTurns(); // leave the idle interrupt answered for whatever runs next
   }
 });
+
+Deno.test("a loop stopped by two interrupts answers both: a third press at once is a new request", async () => {
+  const turns = new EventLoopTurns(0);
+  await turns.yieldIfDue();
+  requestInterrupt();
+  requestInterrupt(); // pressed twice while the step ran
+  await assertRejects(() => turns.yieldIfDue(), InterruptedError);
+  assertEquals(kernelInterruptAction(), "request", "the loop stopped: nothing is left unanswered");
+});
