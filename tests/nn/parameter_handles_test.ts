@@ -186,3 +186,15 @@ Deno.test("the store's initialisers draw in turn from one createRng(seed) stream
   assertEquals([table, kernel], [expectedTable, expectedKernel]);
   store.dispose();
 });
+
+Deno.test("assign sets every parameter to its value, not only the first", () => {
+  const store = new ParameterStore(0);
+  store.glorot("proj/kernel", [2, 2]);
+  store.constant("proj/bias", [2], 0);
+  const values = new Map([["proj/kernel", tf.fill([2, 2], 3)], ["proj/bias", tf.tensor1d([4, 5])]]);
+  store.assign(values);
+  assertEquals(Array.from(store.get("proj/kernel").dataSync()), [3, 3, 3, 3]);
+  assertEquals(Array.from(store.get("proj/bias").dataSync()), [4, 5]);
+  tf.dispose([...values.values()]);
+  store.dispose();
+});

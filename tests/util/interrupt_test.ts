@@ -149,3 +149,10 @@ Deno.test("a loop stopped by two interrupts answers both: a third press at once 
   await assertRejects(() => turns.yieldIfDue(), InterruptedError);
   assertEquals(kernelInterruptAction(), "request", "the loop stopped: nothing is left unanswered");
 });
+
+Deno.test("InterruptedError is named so, for Jupyter's error line and for code that tests the name", () => {
+  // Jupyter shows the error's name (ename); a plain "Error" there reads as a failure of the cell.
+  const error = new InterruptedError();
+  assertEquals(error.name, "InterruptedError");
+  assert(String(error).startsWith("InterruptedError: interrupted (Jupyter's Interrupt)"));
+});

@@ -128,3 +128,13 @@ Deno.test("Rng.int draws floor(next() * n) from the documented stream (recorded 
   const rng = createRng(42);
   assertEquals([rng.int(10), rng.int(10), rng.int(10), rng.int(1000)], [4, 9, 7, 613]);
 });
+
+Deno.test("Rng.shuffle shuffles the array it is given, in place, and returns that array", () => {
+  // The batcher shuffles its rows by `rng.shuffle(rows)` and ignores the result: a shuffled copy
+  // would silently leave every epoch in the same order.
+  const values = [0, 1, 2, 3, 4, 5, 6, 7];
+  const returned = createRng(3).shuffle(values);
+  assert(returned === values, "the same array");
+  assertEquals(values, createRng(3).shuffle([0, 1, 2, 3, 4, 5, 6, 7]));
+  assertNotEquals(values, [0, 1, 2, 3, 4, 5, 6, 7]);
+});
