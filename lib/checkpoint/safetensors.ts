@@ -102,9 +102,17 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): DecodedSafet
       `${file}: header length ${headerLength} exceeds the file size ${bytes.length} (corrupt or truncated)`,
     );
   }
+  let text: string;
+  try {
+    // Fatal: a byte that is no UTF-8 would be read as U+FFFD, silently renaming a tensor (Python's
+    // safetensors refuses such a header).
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+  } catch {
+    throw new Error(`${file}: header is not UTF-8 text (corrupt file)`);
+  }
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    header = JSON.parse(text);
   } catch (error) {
     throw new Error(`${file}: header is not valid JSON (${(error as Error).message})`);
   }

@@ -151,7 +151,8 @@ Deno.test("safetensors: a file it cannot read right is refused, naming the probl
         "before.safetensors",
       ),
     Error,
-    'before.safetensors: tensor "w" data_offsets [-4, 0]',
+    // Refused as offsets that do not fit, not later as "an overlap" with a tensor before it.
+    'before.safetensors: tensor "w" data_offsets [-4, 0] do not fit shape [1] in 4 data bytes',
   );
   // Three offsets are no [begin, end] pair.
   assertThrows(
@@ -180,8 +181,16 @@ Deno.test("safetensors: tensors whose data overlap, leave a gap or stop short of
   const swapped = decodeSafetensors(rawSafetensors({ b: entry(4), a: entry(0) }, eight), "ok");
   assertEquals([swapped.tensors.get("a")!.data[0], swapped.tensors.get("b")!.data[0]], [1.5, 2.5]);
   const cases: [Record<string, unknown>, Uint8Array, string][] = [
-    [{ a: entry(0), b: entry(0) }, eight, 'tensor "b" data_offsets [0, 4] start at byte 0, but'],
-    [{ a: entry(4) }, eight, 'tensor "a" data_offsets [4, 8] start at byte 4, but the tensors'],
+    [
+      { a: entry(0), b: entry(0) },
+      eight,
+      'tensor "b" data_offsets [0, 4] start at byte 0, but the tensors before it end at byte 4 (an overlap',
+    ],
+    [
+      { a: entry(4) },
+      eight,
+      'tensor "a" data_offsets [4, 8] start at byte 4, but the tensors before it end at byte 0 (a gap',
+    ],
     [{ a: entry(0) }, eight, "the tensors' data ends at byte 4, the file holds 8 data bytes"],
   ];
   for (const [header, data, message] of cases) {
@@ -760,4 +769,106 @@ Deno.test("an empty sidecar is an error, not no checkpoint, and the sweep keeps 
     assertThrows(() => removeStaleCheckpointFiles(base), Error, "not a checkpoint sidecar");
     assertEquals(Deno.statSync(`${dir}/${weightsFile}`).isFile, true);
   });
+});
+
+Deno.test("safetensors: a scalar (shape []) holds one value and comes back as a scalar", () => {
+  // The product of no dimensions is 1: a count without that start value fails on [] (a TypeError
+  // naming no file) when writing or reading a scalar.
+  const bytes = encodeSafetensors(new Map([["s", { shape: [], data: Float32Array.of(7.5) }]]));
+  const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  assertEquals(header.s, { dtype: "F32", shape: [], data_offsets: [0, 4] });
+  const scalar = decodeSafetensors(bytes, "scalar.safetensors").tensors.get("s")!;
+  assertEquals([scalar.shape, Array.from(scalar.data)], [[], [7.5]]);
+});
+
+Deno.test("safetensors: an empty tensor listed after a tensor at its own offset reads", () => {
+  // Python's safetensors takes it (it orders the spans by begin, then end): [0, 0] is empty and
+  // comes before [0, 4] whatever order the header lists them in.
+  const four = new Uint8Array(new Float32Array([2.5]).buffer);
+  const bytes = rawSafetensors({
+    a: { dtype: "F32", shape: [1], data_offsets: [0, 4] },
+    z: { dtype: "F32", shape: [0], data_offsets: [0, 0] },
+  }, four);
+  const decoded = decodeSafetensors(bytes, "empty.safetensors");
+  assertEquals([...decoded.tensors.keys()], ["a", "z"]);
+  assertEquals([decoded.tensors.get("a")!.data[0], decoded.tensors.get("z")!.shape], [2.5, [0]]);
+});
+
+Deno.test("safetensors: a file of exactly 8 bytes is read for its header length, not called too short", () => {
+  const eight = new Uint8Array(8);
+  new DataView(eight.buffer).setBigUint64(0, 2n, true);
+  assertThrows(
+    () => decodeSafetensors(eight, "eight.safetensors"),
+    Error,
+    "eight.safetensors: header length 2 exceeds the file size 8",
+  );
+  // Header length 0: an empty header is no JSON object.
+  assertThrows(
+    () => decodeSafetensors(new Uint8Array(8), "zero.safetensors"),
+    Error,
+    "zero.safetensors: header is not valid JSON",
+  );
+});
+
+Deno.test("safetensors: a __metadata__ with one value that is no string among strings is refused", () => {
+  assertRefusedHeader(
+    {
+      __metadata__: { format: "demure-checkpoint/1", epochs: 3 },
+      w: {
+        dtype: "F32",
+        shape: [1],
+        data_offsets: [0, 4],
+      },
+    },
+    new Uint8Array(4),
+    '"__metadata__" is {"format":"demure-checkpoint/1","epochs":3}, not an object of strings',
+  );
+});
+
+Deno.test("safetensors: the header is padded with spaces, as Python's safetensors pads it", () => {
+  // Another filler that JSON allows (a newline) reads back the same but changes every file's bytes.
+  const bytes = encodeSafetensors(new Map([["w", { shape: [1], data: Float32Array.of(1) }]]));
+  const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const text = new TextDecoder().decode(bytes.subarray(8, 8 + headerLength));
+  const json = JSON.stringify({ w: { dtype: "F32", shape: [1], data_offsets: [0, 4] } });
+  assertEquals(text, json.padEnd(headerLength, " "));
+  assert(json.length < headerLength, "this header needs padding");
+});
+
+Deno.test("safetensors: a header whose bytes are no UTF-8 is refused, not read with U+FFFD in a name", () => {
+  // Before: the byte 0xFF in a tensor's name was decoded as U+FFFD, so "wX" came back as "w\uFFFD".
+  const header = new TextEncoder().encode(
+    JSON.stringify({ wX: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }),
+  );
+  header[header.indexOf(0x58)] = 0xff;
+  const bytes = new Uint8Array(8 + header.length + 4);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+  bytes.set(header, 8);
+  assertThrows(
+    () => decodeSafetensors(bytes, "latin.safetensors"),
+    Error,
+    "latin.safetensors: header is not UTF-8 text (corrupt file)",
+  );
+});
+
+Deno.test("safetensors: every float32 bit pattern of note comes back as written (-0, NaN, infinities, subnormals)", () => {
+  // A guard such as `value || 0` on either side would turn -0 and NaN into 0: a checkpoint that
+  // loads with other values than it saved.
+  const values = Float32Array.of(
+    -0,
+    NaN,
+    Infinity,
+    -Infinity,
+    1e-45,
+    -1.17549435e-38,
+    3.4028235e38,
+  );
+  const bytes = encodeSafetensors(new Map([["w", { shape: [values.length], data: values }]]));
+  const back = decodeSafetensors(bytes, "bits.safetensors").tensors.get("w")!.data;
+  assertEquals(
+    Array.from(new Uint32Array(back.buffer, back.byteOffset, back.length)),
+    Array.from(new Uint32Array(values.buffer)),
+  );
+  assert(Object.is(back[0], -0), "-0 stays -0");
 });

@@ -34,3 +34,20 @@ Deno.test("unpackRows puts rows back with zeros at padding, and the gradient flo
   assertEquals(g.arraySync(), [[2, 2], [2, 2], [2, 2]]);
   tf.dispose([x, slots.index, slots.mask, y, g]);
 });
+
+Deno.test("unpackRows leaves no tensor but its result, and packRows's window starts at the earliest real column of any row", async () => {
+  await initBackend({ verbose: false });
+  // The gather and the product are intermediates: outside tf.tidy they would stay allocated once
+  // per layer and step.
+  const x = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+  const unpacking = unpackingOf(packRows(Float32Array.of(0, 1, 1, 1), 2, 2).slots);
+  const before = tf.memory().numTensors;
+  const y = unpackRows(x, unpacking, [2, 2, 2]);
+  assertEquals(tf.memory().numTensors, before + 1);
+  tf.dispose([x, unpacking.index, unpacking.mask, y]);
+  // The longer history is in the second row: the window covers its 3 real columns, not the
+  // first row's 1.
+  const p = packRows(Float32Array.of(0, 0, 0, 1, 0, 1, 1, 1), 2, 4);
+  assertEquals(p.window, 3);
+  assertEquals(Array.from(p.windowSlots), [0, 0, 1, 2, 3, 4]);
+});

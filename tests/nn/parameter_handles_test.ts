@@ -11,6 +11,7 @@ import { ModalityFusion } from "../../lib/encoders/fusion.ts";
 import { Gru4Rec } from "../../lib/models/gru4rec.ts";
 import { SasRec } from "../../lib/models/sasrec.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
+import { createRng } from "../../lib/util/random.ts";
 
 await initBackend({ verbose: false });
 
@@ -167,5 +168,33 @@ Deno.test("size counts every scalar of every parameter; an unknown name is refus
   assertEquals(store.size(), 12 + 4 + 20);
   const error = assertThrows(() => store.get("proj/kernel"), Error);
   assertEquals(error.message, 'ParameterStore: no parameter named "proj/kernel"');
+  store.dispose();
+});
+
+Deno.test("the store's initialisers draw in turn from one createRng(seed) stream", () => {
+  // The stream is the contract of every stored run: the same seed must give the same weights,
+  // drawn normal() by normal() and then next() by next(), in creation order.
+  const store = new ParameterStore(9);
+  const table = Array.from(store.normal("table", [2, 2], 0.5).dataSync());
+  const kernel = Array.from(store.glorot("kernel", [1, 2]).dataSync());
+  const rng = createRng(9);
+  const expectedTable = Array.from(Float32Array.from({ length: 4 }, () => rng.normal() * 0.5));
+  const limit = Math.sqrt(6 / 3);
+  const expectedKernel = Array.from(
+    Float32Array.from({ length: 2 }, () => (2 * rng.next() - 1) * limit),
+  );
+  assertEquals([table, kernel], [expectedTable, expectedKernel]);
+  store.dispose();
+});
+
+Deno.test("assign sets every parameter to its value, not only the first", () => {
+  const store = new ParameterStore(0);
+  store.glorot("proj/kernel", [2, 2]);
+  store.constant("proj/bias", [2], 0);
+  const values = new Map([["proj/kernel", tf.fill([2, 2], 3)], ["proj/bias", tf.tensor1d([4, 5])]]);
+  store.assign(values);
+  assertEquals(Array.from(store.get("proj/kernel").dataSync()), [3, 3, 3, 3]);
+  assertEquals(Array.from(store.get("proj/bias").dataSync()), [4, 5]);
+  tf.dispose([...values.values()]);
   store.dispose();
 });

@@ -91,6 +91,15 @@ try:
         "const pid = Deno.pid;"
     )
     check(error is None, f"setup cell ran ({error})")
+    # A notebook's setup cell run again calls initBackend again: the listener is installed once
+    # (a second one would find the first one's request unanswered and exit the kernel), and
+    # installKernelInterrupt says it is installed.
+    _, error, result = run(
+        'import { installKernelInterrupt } from "./lib/util/interrupt.ts";\n'
+        "await initBackend({ verbose: false });\n"
+        "installKernelInterrupt()"
+    )
+    check(error is None and result is not None and "true" in result, f"installed once, and says so ({result}, {error})")
     text, error, _ = run(
         "await trainModel(model, split, { maxEpochs: 100000, batchSize: 4, patience: 100000 },"
         ' { onProgress: (p) => console.log(`epoch ${p.epoch} done`) });',

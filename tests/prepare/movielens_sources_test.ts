@@ -32,7 +32,7 @@ interface Rating {
 type Column = "movieId" | "title" | "year" | "genres" | "userId" | "rating" | "timestamp";
 /** Columns written in another R type than dslabs has; columns named otherwise. */
 type DslabsColumns = [
-  replace?: Partial<Record<Exclude<Column, "genres">, (w: RFixtureWriter) => void>>,
+  replace?: Partial<Record<Column, (w: RFixtureWriter) => void>>,
   rename?: Partial<Record<Column, string>>,
 ];
 
@@ -46,17 +46,19 @@ function dslabsDatabase(dir: string, rows: Rating[], ...[replace, rename]: Dslab
   const levels = [...new Set(rows.flatMap((row) => row.genres ?? []))].sort();
   const column = <K extends keyof Rating>(key: K) => rows.map((row) => row[key]);
   const w = new RFixtureWriter().header(3).vecsxp(7, true);
-  const write = (name: Exclude<Column, "genres">, standard: (w: RFixtureWriter) => void) =>
+  const write = (name: Column, standard: (w: RFixtureWriter) => void) =>
     (replace[name] ?? standard)(w);
   write("movieId", (w) => w.intsxp(column("movieId")));
   write("title", (w) => w.strsxp(column("title")));
   write("year", (w) => w.intsxp(column("year")));
-  w.intsxp(
-    rows.map((row) => row.genres === null ? R_NA_INTEGER : levels.indexOf(row.genres) + 1),
-    true,
-  );
-  w.pairlistCell().symbol("levels").strsxp(levels);
-  w.pairlistCell().symbol("class").strsxp(["factor"]).nil();
+  write("genres", (w) => {
+    w.intsxp(
+      rows.map((row) => row.genres === null ? R_NA_INTEGER : levels.indexOf(row.genres) + 1),
+      true,
+    );
+    w.pairlistCell().symbol("levels").strsxp(levels);
+    w.pairlistCell().symbol("class").strsxp(["factor"]).nil();
+  });
   write("userId", (w) => w.intsxp(column("userId")));
   write("rating", (w) => w.realsxp(column("rating")));
   write("timestamp", (w) => w.intsxp(column("timestamp")));
@@ -150,6 +152,39 @@ Deno.test("readDslabsMovieLens names the file and column of an id or year of ano
     refused("userId is not integer", { userId: (w) => w.realsxp([2]) });
     refused("movieId is not integer", { movieId: (w) => w.realsxp([6]) });
     refused('no column "genres"', {}, { genres: "genre" });
+  });
+});
+
+Deno.test("readDslabsMovieLens refuses a timestamp of strings or logicals, names the genres column of a non-factor, keeps an NA title as null", () => {
+  withDslabs((read, source) => {
+    const refused = (message: string, ...columns: DslabsColumns) =>
+      assertThrows(() => read([heat], ...columns), Error, `${source}: ${message}`);
+    // Float64Array.from(["20"]) is [20]: a character timestamp would be read silently.
+    refused("timestamp is not numeric", { timestamp: (w) => w.strsxp(["20"]) });
+    refused("timestamp is not numeric", { timestamp: (w) => w.intsxp([1], false, 10) });
+    // A factor whose levels are numbers: the error names the column, not only the file. (The
+    // symbols "levels" and "class" are written as the standard column writes them: the frame's
+    // own class refers back to the second.)
+    const numericLevels: DslabsColumns = [{
+      genres: (w) => {
+        w.intsxp([1], true).pairlistCell().symbol("levels").realsxp([1]);
+        w.pairlistCell().symbol("class").strsxp(["factor"]).nil();
+      },
+    }];
+    assertThrows(
+      () => read([heat], ...numericLevels),
+      Error,
+      `${source} genres: factor has no levels`,
+    );
+    // Integer timestamps come back as the documented Float64Array, not as R's Int32Array.
+    assertEquals(read([heat]).timestamp, Float64Array.of(20));
+    const untitled = read([{ ...heat, title: null }]);
+    assertEquals(untitled.movies, [{
+      movieId: 6,
+      title: null,
+      year: 1995,
+      genres: "Action|Crime",
+    }]);
   });
 });
 

@@ -327,3 +327,75 @@ Deno.test("openLazyLoadDatabase reads the first of two objects of one name", () 
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("openLazyLoadDatabase refuses an unnamed index, variables that are no list, a location of strings, an integer scheme pair", () => {
+  const dir = Deno.makeTempDirSync();
+  const object = new RFixtureWriter().header(2).intsxp([4, 5]).bytes();
+  const whole = blob(object.length, new Uint8Array(deflateSync(object)));
+  const at = [0, whole.length];
+  const refused = (index: RFixtureWriter, message: string, read = false) =>
+    assertThrows(
+      () => {
+        const db = openLazyLoadDatabase(rawDatabase(dir, whole, index.bytes()));
+        if (read) db.read("x");
+      },
+      Error,
+      message,
+    );
+  try {
+    // list(list(x = c(0, n)), TRUE) without names: no element can be found by name.
+    const unnamed = new RFixtureWriter().header(2).vecsxp(2);
+    unnamed.vecsxp(1, true).intsxp(at).pairlistCell().symbol("names").strsxp(["x"]).nil();
+    unnamed.intsxp([1], false, 10);
+    refused(unnamed, "Rdata.rdx: index list has no names");
+    // Names that are no strings (c(1L, 2L)) are no names either.
+    const numbered = new RFixtureWriter().header(2).vecsxp(2, true);
+    numbered.vecsxp(1, true).intsxp(at).pairlistCell().symbol("names").strsxp(["x"]).nil();
+    numbered.intsxp([1], false, 10);
+    numbered.pairlistCell().reference(1).intsxp([1, 2]).nil();
+    refused(numbered, "Rdata.rdx: index list has no names");
+    // variables = c(x = "0"): named, but no list of locations.
+    const strings = new RFixtureWriter().header(2).vecsxp(2, true);
+    strings.strsxp(["0"], true).pairlistCell().symbol("names").strsxp(["x"]).nil();
+    strings.intsxp([1], false, 10);
+    strings.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+    refused(strings, 'Rdata.rdx: "variables" is not a list');
+    // x = c("0", "n"): a location of strings is no c(offset, length), whatever the strings say.
+    const texts = new RFixtureWriter().header(2).vecsxp(2, true);
+    texts.vecsxp(1, true).strsxp(at.map(String));
+    texts.pairlistCell().symbol("names").strsxp(["x"]).nil().intsxp([1], false, 10);
+    texts.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+    refused(texts, 'Rdata.rdx: location of "x" is not c(offset, length)', true);
+    // compressed = c(3L, 3L): an integer pair is no scalar either (the double pair is tested above).
+    const pair = new RFixtureWriter().header(2).vecsxp(2, true);
+    pair.vecsxp(1, true).intsxp(at).pairlistCell().symbol("names").strsxp(["x"]).nil();
+    pair.intsxp([3, 3]);
+    pair.pairlistCell().reference(1).strsxp(["variables", "compressed"]).nil();
+    refused(pair, 'Rdata.rdx: "compressed" element is not a scalar');
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("openLazyLoadDatabase names an unknown method byte, and refuses a blob that inflates to more than its length word", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const object = new RFixtureWriter().header(2).intsxp([4, 5]).bytes();
+    const unknown = blob(object.length, Uint8Array.of(0x51, ...object)); // "Q"
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, unknown, [0, unknown.length], 3)).read("x"),
+      Error,
+      'Rdata.rdb ("x"): type "Q"-compressed blobs are not supported',
+    );
+    // The length word says one byte less than the blob inflates to (the test above: one more).
+    const zlib = new Uint8Array(deflateSync(object));
+    const short = blob(object.length - 1, zlib);
+    assertThrows(
+      () => openLazyLoadDatabase(database(dir, short, [0, short.length], 1)).read("x"),
+      Error,
+      `blob inflated to ${object.length} bytes, header says ${object.length - 1}`,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

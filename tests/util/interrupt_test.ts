@@ -120,3 +120,39 @@ Deno.test("an interrupted planned cell gives up its claim, keeps its checkpoint 
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("kernelInterruptAction reads the clock when given no time: an interrupt 10 s after an unanswered one is a new request", () => {
+  // The other tests pass `now` for the later presses; the kernel's listener passes none. The
+  // clock is stubbed, so nothing here depends on real time.
+  const realNow = performance.now;
+  let now = 1_000_000;
+  performance.now = () => now;
+  try {
+    new EventLoopTurns(); // earlier requests are answered
+    requestInterrupt(); // while idle: nothing answers it
+    assertEquals(kernelInterruptAction(), "exit", "pressed again at once");
+    now += SECOND_INTERRUPT_SECONDS * 1000 - 1;
+    assertEquals(kernelInterruptAction(), "exit", "pressed again just within the window");
+    now += 2;
+    assertEquals(kernelInterruptAction(), "request", "pressed again just after the window");
+  } finally {
+    performance.now = realNow;
+    new EventLoopTurns(); // leave the idle interrupt answered for whatever runs next
+  }
+});
+
+Deno.test("a loop stopped by two interrupts answers both: a third press at once is a new request", async () => {
+  const turns = new EventLoopTurns(0);
+  await turns.yieldIfDue();
+  requestInterrupt();
+  requestInterrupt(); // pressed twice while the step ran
+  await assertRejects(() => turns.yieldIfDue(), InterruptedError);
+  assertEquals(kernelInterruptAction(), "request", "the loop stopped: nothing is left unanswered");
+});
+
+Deno.test("InterruptedError is named so, for Jupyter's error line and for code that tests the name", () => {
+  // Jupyter shows the error's name (ename); a plain "Error" there reads as a failure of the cell.
+  const error = new InterruptedError();
+  assertEquals(error.name, "InterruptedError");
+  assert(String(error).startsWith("InterruptedError: interrupted (Jupyter's Interrupt)"));
+});

@@ -112,3 +112,29 @@ Deno.test("createRng and hashSeeds fold a fractional or negative seed by Math.fl
   assertNotEquals(hashSeeds(-1.5), hashSeeds(-1));
   assertEquals(hashSeeds(3, -(2 ** 33) - 0.5), hashSeeds(3, -(2 ** 33) - 1));
 });
+
+Deno.test("createRng and hashSeeds fold a negative seed's high word by Math.floor too (recorded values)", () => {
+  // Recorded from this implementation on 2026-12-06. Math.trunc(-5 / 2 ** 32) is 0 where
+  // Math.floor gives -1: another stream for every negative seed. The -1.5 / -2 pair above cannot
+  // tell them apart, since both seeds get the same high word under either.
+  assertEquals(firstValues(-5).slice(0, 2), [0.21732584945857525, 0.13158043916337192]);
+  assertEquals(hashSeeds(-5), 3103805221);
+  assertEquals(hashSeeds(7, -(2 ** 40) + 3), 1806261465);
+});
+
+Deno.test("Rng.int draws floor(next() * n) from the documented stream (recorded values)", () => {
+  // createRng(42)'s first uniforms are 0.481..., 0.985..., 0.737... (recorded above): int(10)
+  // gives their first digits. A modulo of the raw 32-bit word is as uniform, but another stream.
+  const rng = createRng(42);
+  assertEquals([rng.int(10), rng.int(10), rng.int(10), rng.int(1000)], [4, 9, 7, 613]);
+});
+
+Deno.test("Rng.shuffle shuffles the array it is given, in place, and returns that array", () => {
+  // The batcher shuffles its rows by `rng.shuffle(rows)` and ignores the result: a shuffled copy
+  // would silently leave every epoch in the same order.
+  const values = [0, 1, 2, 3, 4, 5, 6, 7];
+  const returned = createRng(3).shuffle(values);
+  assert(returned === values, "the same array");
+  assertEquals(values, createRng(3).shuffle([0, 1, 2, 3, 4, 5, 6, 7]));
+  assertNotEquals(values, [0, 1, 2, 3, 4, 5, 6, 7]);
+});
