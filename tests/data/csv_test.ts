@@ -62,3 +62,27 @@ Deno.test("parseCsv: malformed text is an error naming the file, line and column
     ]);
   }
 });
+
+Deno.test("parseCsv takes a quoted field as the file's last, with no line end after it", () => {
+  // The check for text after a closing quote must not read the end of the text as such text.
+  const table = parseCsv('a,b\n1,"x, y"', "f.csv");
+  assertEquals(table.rows, [["1", "x, y"]]);
+  assertEquals(table.lines, [2]);
+});
+
+Deno.test("parseCsv counts every line break of a quoted field, around its doubled quotes too", () => {
+  const table = parseCsv('a,b\n1,"x\ny\n""z""\nw"\n2,3\n', "f.csv");
+  assertEquals(table.rows, [["1", 'x\ny\n"z"\nw'], ["2", "3"]]);
+  // Record 2 starts on line 6: record 1's field holds three line breaks.
+  assertEquals(table.lines, [2, 6]);
+});
+
+Deno.test("parseCsv reads a blank line as a record of one empty field, never skips it", () => {
+  // Under a header of two columns it is refused, naming its line.
+  const error = assertThrows(() => parseCsv("a,b\n1,2\n\n3,4\n", "f.csv"), DataError) as DataError;
+  assertEquals([error.line, error.field, error.detail], [3, "column 2", "1 fields, header has 2"]);
+  // Under one column it is that column's empty value, kept in its place.
+  const table = parseCsv("id\n1\n\n2\n", "f.csv");
+  assertEquals(table.rows, [["1"], [""], ["2"]]);
+  assertEquals(table.lines, [2, 3, 4]);
+});
