@@ -57,3 +57,9 @@ Deno.test("a missing path whose .inter is a folder gets the plain cannot-read, n
   Deno.mkdirSync(`${base}.inter`);
   assertDataError(() => readSequenceFile(base), base, 0, "file", "cannot read: No such file");
 });
+
+Deno.test("a path that cannot be looked at for another reason than its absence is the reader's cannot-read", () => {
+  // Under a file, "case/x" is no directory entry: the system's error, unnamed, stopped the run.
+  const path = `${fixture({ ".txt": "u1 a b\n" })}.txt/x`;
+  assertDataError(() => readSequenceFile(path), path, 0, "file", "cannot read: Not a directory");
+});
