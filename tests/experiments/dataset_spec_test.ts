@@ -76,3 +76,21 @@ Deno.test("checkDatasetSpec: a field of the wrong type, or a bad later feature f
   }
   checkDatasetSpec({ ...base, features: [image, { name: "text", path: "t.txt" }], label: "m" });
 });
+
+Deno.test("datasetLabel drops only a final extension: an inner one is part of the name", () => {
+  for (
+    const [path, label] of [["data/mine.txt.gz", "mine.txt.gz"], ["data/v2.csv.bak", "v2.csv.bak"]]
+  ) {
+    assertEquals(datasetLabel({ kind: "file", path, format: "sequence" }), label, path);
+  }
+});
+
+Deno.test("datasetLabel: a synthetic setting's value is written as JSON, a list of modalities too", () => {
+  // The label is part of each result's key: "[object Object]" would give every choice of
+  // modalities one key.
+  const label = datasetLabel({
+    kind: "synthetic",
+    config: { seed: 3, modalities: [{ name: "image", dim: 4 }] },
+  });
+  assertEquals(label, 'Synthetic(modalities=[{"name":"image","dim":4}],seed=3)');
+});
