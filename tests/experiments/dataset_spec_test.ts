@@ -94,3 +94,22 @@ Deno.test("datasetLabel: a synthetic setting's value is written as JSON, a list 
   });
   assertEquals(label, 'Synthetic(modalities=[{"name":"image","dim":4}],seed=3)');
 });
+
+Deno.test("checkDatasetSpec: a synthetic spec's config must be an object of settings", () => {
+  // Without one, the label (and so the plan) failed on a TypeError naming nothing; a string or a
+  // list was labelled by its characters or entries ("Synthetic(0=\"a\",...)").
+  for (const config of [undefined, null, "abc", [1], 5]) {
+    const spec = { kind: "synthetic", ...(config === undefined ? {} : { config }) };
+    const error = assertThrows(
+      () => checkDatasetSpec(spec as unknown as DatasetSpec),
+      SettingError,
+    ) as SettingError;
+    assertEquals(
+      [error.setting, error.value],
+      ["DatasetSpec.config", config],
+      JSON.stringify(spec),
+    );
+  }
+  checkDatasetSpec({ kind: "synthetic", config: {} });
+  checkDatasetSpec({ kind: "synthetic", config: { noiseFraction: 0.25 } });
+});
