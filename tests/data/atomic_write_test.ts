@@ -425,3 +425,14 @@ Deno.test("a failed write throws its own error, also when a temporary to clean i
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("writeFilesAtomically writes a byte view as itself, not the buffer under it", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const view = new Uint8Array([1, 2, 3, 4, 5]).subarray(1, 3);
+    writeFilesAtomically([{ path: `${dir}/a.bin`, data: view }]);
+    assertEquals(Deno.readFileSync(`${dir}/a.bin`), new Uint8Array([2, 3]));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

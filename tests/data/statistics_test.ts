@@ -82,3 +82,15 @@ Deno.test("formatStatistics groups the thousands of the items too", () => {
   const wide = tinyDataset([[0, 1233]], 1234);
   assertEquals(formatStatistics(datasetStatistics(wide)).split("\n")[2], "items           1,234");
 });
+
+Deno.test("formatStatistics aligns every value after the longest key, a modality's included", () => {
+  const base = tinyDataset([[0, 1]], 2);
+  const named = {
+    ...base,
+    modalities: [base.modalities[0], { ...base.modalities[1], name: "description_text" }],
+  };
+  const rows = formatStatistics(datasetStatistics(named)).split("\n");
+  // "modality description_text" (25 characters) is longer than "history length" (14).
+  assertEquals(rows[0], `${"dataset".padEnd(25)}  tiny`);
+  assertEquals(rows[7], "modality description_text  dense, dim 1, coverage 50.0 % (1 items)");
+});
