@@ -46,6 +46,9 @@ Deno.test("checkDatasetSpec: a field of the wrong type, or a bad later feature f
     [{ ...base, path: 3 }, "FileDatasetSpec.path", 3],
     [{ kind: "file", format: "sequence" }, "FileDatasetSpec.path", undefined],
     [{ ...base, label: 5 }, "FileDatasetSpec.label", 5],
+    // null (a JSON spec's "no value") is no label and no list of feature files.
+    [{ ...base, label: null }, "FileDatasetSpec.label", null],
+    [{ ...base, features: null }, "FileDatasetSpec.features", null],
     [
       { ...base, features: [image, { name: 7, path: "t.txt" }] },
       "FileDatasetSpec.features[1].name",
@@ -112,4 +115,14 @@ Deno.test("checkDatasetSpec: a synthetic spec's config must be an object of sett
   }
   checkDatasetSpec({ kind: "synthetic", config: {} });
   checkDatasetSpec({ kind: "synthetic", config: { noiseFraction: 0.25 } });
+});
+
+Deno.test("checkDatasetSpec: no spec at all is a SettingError naming the kind", () => {
+  for (const spec of [null, undefined]) {
+    const error = assertThrows(
+      () => checkDatasetSpec(spec as unknown as DatasetSpec),
+      SettingError,
+    ) as SettingError;
+    assertEquals([error.setting, error.value], ["DatasetSpec.kind", undefined]);
+  }
 });

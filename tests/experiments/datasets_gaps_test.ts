@@ -3,7 +3,7 @@
  * pinned: the dataset read is named by the spec's label (the statistics card's "dataset" row),
  * whatever the format, and a sequence file without feature files says so in its preprocessing.
  */
-import { assertEquals } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import { readDatasetFile } from "../../lib/experiments/datasets.ts";
 
 const FIXTURES = new URL("../fixtures/byo/", import.meta.url).pathname;
@@ -33,4 +33,27 @@ Deno.test("a sequence file read without feature files says it has no content mod
     "no feature file: no content modality, only the learned item id (every multi-modal system " +
       "sees the id alone)",
   );
+});
+
+Deno.test("readDatasetFile attaches feature files as modalities in the spec's order", () => {
+  const image = `${FIXTURES}tiny_image.txt`;
+  const dataset = readDatasetFile({
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+    features: [{ name: "image", path: image }, { name: "text", path: image }],
+  });
+  assertEquals(dataset.modalities.map((modality) => modality.name), ["id", "image", "text"]);
+});
+
+Deno.test("RecBole files named by their .inter without an .item: the note names the base's .item", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "datasets_gaps_" });
+  try {
+    Deno.copyFileSync(`${FIXTURES}tiny.inter`, `${dir}/tiny.inter`);
+    const dataset = readDatasetFile({ kind: "file", path: `${dir}/tiny.inter`, format: "recbole" });
+    const note = dataset.metadata.preprocessing.at(-1)!;
+    assert(note.startsWith(`no ${dir}/tiny.item file and no feature file: `), note);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
