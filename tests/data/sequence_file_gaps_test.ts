@@ -76,3 +76,15 @@ Deno.test("a sequence file read without a name is named by its path", () => {
   assertEquals(readSequenceFile(path).name, path);
   assertEquals(readSequenceFile(path, "mine").name, "mine");
 });
+
+Deno.test("a first line with one :token item among other columns is a header all the same", () => {
+  // One typed item column is enough: "visitor" and "timestamp:float" do not make it a history.
+  const path = `${fixture({ ".txt": "visitor item_id:token timestamp:float\nu1 a b\n" })}.txt`;
+  assertDataError(
+    () => readSequenceFile(path),
+    path,
+    1,
+    "user",
+    "looks like a header line; RecBole's typed columns (name:type)",
+  );
+});
