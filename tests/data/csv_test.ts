@@ -86,3 +86,15 @@ Deno.test("parseCsv reads a blank line as a record of one empty field, never ski
   assertEquals(table.rows, [["1"], [""], ["2"]]);
   assertEquals(table.lines, [2, 3, 4]);
 });
+
+Deno.test("parseCsv counts a lone \\r inside a quoted field as a line, as it does between records", () => {
+  // Records end at a lone \r (classic Mac line ends); a quoted field's own \r counted no line, so
+  // every later record (and its errors) was named a line too early.
+  const table = parseCsv('a,b\r1,"x\ry"\r2,3\r', "f.csv");
+  assertEquals(table.rows, [["1", "x\ry"], ["2", "3"]]);
+  assertEquals(table.lines, [2, 4]);
+  // A \r\n in the field is one line, and a \r before a doubled quote a lone one: two lines.
+  assertEquals(parseCsv('a,b\n1,"x\r\ny\r""z"\n2,3\n', "f.csv").lines, [2, 5]);
+  const error = assertThrows(() => parseCsv('a,b\r1,"x\ry"\r2\r', "f.csv"), DataError) as DataError;
+  assertEquals([error.line, error.field], [4, "column 2"]);
+});
