@@ -125,6 +125,12 @@ class CsvReader {
       if (close < 0) throw new DataError(this.#file, recordLine, column, "unclosed quote");
       const chunk = text.slice(start, close);
       for (let i = chunk.indexOf("\n"); i >= 0; i = chunk.indexOf("\n", i + 1)) this.line++;
+      // A lone "\r" ends a line too, as it ends a record (record()): else a file with "\r" line
+      // ends named every record after such a field a line too early. A chunk ends before a quote,
+      // so a "\r" at its end is a lone one.
+      for (let i = chunk.indexOf("\r"); i >= 0; i = chunk.indexOf("\r", i + 1)) {
+        if (chunk.charCodeAt(i + 1) !== NEWLINE) this.line++;
+      }
       parts.push(chunk);
       if (text.charCodeAt(close + 1) !== QUOTE) {
         this.#position = close + 1;

@@ -115,8 +115,8 @@ const FILE_DATASET_SPEC_NAMES: SettingNames<FileDatasetSpec> = {
  * Throws a `SettingError` for a spec the library would misread, where a spec enters the library
  * (`prepareDataset`, `planExperiments`): a kind that is none of the three (`"MovieLens"` fell
  * through to the synthetic generator), a name the kind does not have (`featurs` dropped the
- * features without a word), a file spec without a path or with an unknown format, a bad feature
- * file or an empty label.
+ * features without a word), a synthetic spec whose config is not an object, a file spec without a
+ * path or with an unknown format, a bad feature file or an empty label.
  *
  * @example
  * ```ts
@@ -128,6 +128,16 @@ export function checkDatasetSpec(spec: DatasetSpec): void {
   if (spec.kind === "movielens") checkSettingNames("DatasetSpec", spec, { kind: true });
   if (spec.kind === "synthetic") {
     checkSettingNames("DatasetSpec", spec, { kind: true, config: true });
+    // Without an object the label (and so the plan) failed on a TypeError naming nothing, and a
+    // string or a list was labelled by its characters or entries.
+    const config: unknown = spec.config;
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+      throw new SettingError(
+        "DatasetSpec.config",
+        config,
+        "an object of SyntheticConfig settings ({} for the defaults)",
+      );
+    }
   }
   if (spec.kind !== "file") return;
   checkSettingNames("FileDatasetSpec", spec, FILE_DATASET_SPEC_NAMES);

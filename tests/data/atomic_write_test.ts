@@ -368,3 +368,71 @@ Deno.test("a rename that fails removes the temporaries not switched in", () => {
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("a temporary whose sync fails is removed, and the target keeps its old content", () => {
+  const dir = Deno.makeTempDirSync();
+  const sync = Deno.FsFile.prototype.syncSync;
+  // The data is written, but the disk reports an error at the fsync (a failing device).
+  Deno.FsFile.prototype.syncSync = () => {
+    throw new Error("Input/output error (os error 5)");
+  };
+  try {
+    Deno.writeTextFileSync(`${dir}/a.json`, "old");
+    assertThrows(
+      () => writeFilesAtomically([{ path: `${dir}/a.json`, data: '{"a":1}' }]),
+      Error,
+      "Input/output error",
+    );
+    assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name), ["a.json"]);
+    assertEquals(Deno.readTextFileSync(`${dir}/a.json`), "old");
+  } finally {
+    Deno.FsFile.prototype.syncSync = sync;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a failed write throws its own error, also when a temporary to clean is gone already", () => {
+  const dir = Deno.makeTempDirSync();
+  const write = Deno.FsFile.prototype.writeSync;
+  const remove = Deno.removeSync;
+  let calls = 0;
+  // The second file's first write fails; a sweeper has removed the first file's temporary.
+  Deno.FsFile.prototype.writeSync = function (this: Deno.FsFile, data: Uint8Array) {
+    if (++calls === 3) throw new Error("No space left on device (os error 28)");
+    return write.call(this, data);
+  };
+  Deno.removeSync = (path, options) => {
+    if (String(path).includes("/a.json.tmp-")) {
+      remove(path, options);
+      throw new Deno.errors.NotFound(`No such file or directory (os error 2): ${path}`);
+    }
+    remove(path, options);
+  };
+  try {
+    assertThrows(
+      () =>
+        writeFilesAtomically([
+          { path: `${dir}/a.json`, data: "aa" },
+          { path: `${dir}/b.json`, data: "bb" },
+        ]),
+      Error,
+      "No space left",
+    );
+    assertEquals([...Deno.readDirSync(dir)], []);
+  } finally {
+    Deno.FsFile.prototype.writeSync = write;
+    Deno.removeSync = remove;
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeFilesAtomically writes a byte view as itself, not the buffer under it", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const view = new Uint8Array([1, 2, 3, 4, 5]).subarray(1, 3);
+    writeFilesAtomically([{ path: `${dir}/a.bin`, data: view }]);
+    assertEquals(Deno.readFileSync(`${dir}/a.bin`), new Uint8Array([2, 3]));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -62,3 +62,39 @@ Deno.test("parseCsv: malformed text is an error naming the file, line and column
     ]);
   }
 });
+
+Deno.test("parseCsv takes a quoted field as the file's last, with no line end after it", () => {
+  // The check for text after a closing quote must not read the end of the text as such text.
+  const table = parseCsv('a,b\n1,"x, y"', "f.csv");
+  assertEquals(table.rows, [["1", "x, y"]]);
+  assertEquals(table.lines, [2]);
+});
+
+Deno.test("parseCsv counts every line break of a quoted field, around its doubled quotes too", () => {
+  const table = parseCsv('a,b\n1,"x\ny\n""z""\nw"\n2,3\n', "f.csv");
+  assertEquals(table.rows, [["1", 'x\ny\n"z"\nw'], ["2", "3"]]);
+  // Record 2 starts on line 6: record 1's field holds three line breaks.
+  assertEquals(table.lines, [2, 6]);
+});
+
+Deno.test("parseCsv reads a blank line as a record of one empty field, never skips it", () => {
+  // Under a header of two columns it is refused, naming its line.
+  const error = assertThrows(() => parseCsv("a,b\n1,2\n\n3,4\n", "f.csv"), DataError) as DataError;
+  assertEquals([error.line, error.field, error.detail], [3, "column 2", "1 fields, header has 2"]);
+  // Under one column it is that column's empty value, kept in its place.
+  const table = parseCsv("id\n1\n\n2\n", "f.csv");
+  assertEquals(table.rows, [["1"], [""], ["2"]]);
+  assertEquals(table.lines, [2, 3, 4]);
+});
+
+Deno.test("parseCsv counts a lone \\r inside a quoted field as a line, as it does between records", () => {
+  // Records end at a lone \r (classic Mac line ends); a quoted field's own \r counted no line, so
+  // every later record (and its errors) was named a line too early.
+  const table = parseCsv('a,b\r1,"x\ry"\r2,3\r', "f.csv");
+  assertEquals(table.rows, [["1", "x\ry"], ["2", "3"]]);
+  assertEquals(table.lines, [2, 4]);
+  // A \r\n in the field is one line, and a \r before a doubled quote a lone one: two lines.
+  assertEquals(parseCsv('a,b\n1,"x\r\ny\r""z"\n2,3\n', "f.csv").lines, [2, 5]);
+  const error = assertThrows(() => parseCsv('a,b\r1,"x\ry"\r2\r', "f.csv"), DataError) as DataError;
+  assertEquals([error.line, error.field], [4, "column 2"]);
+});

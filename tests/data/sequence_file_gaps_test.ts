@@ -4,7 +4,7 @@
  * shows, when a duplicate user gets the interaction-file hint, and what a `.inter` beside a
  * missing path must be for the RecBole hint.
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { DataError } from "../../lib/data/errors.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
 import { assertDataError, importFixtures } from "./_import_fixtures.ts";
@@ -56,4 +56,35 @@ Deno.test("a missing path whose .inter is a folder gets the plain cannot-read, n
   const base = `${dir}/folder_base`;
   Deno.mkdirSync(`${base}.inter`);
   assertDataError(() => readSequenceFile(base), base, 0, "file", "cannot read: No such file");
+});
+
+Deno.test("a path that cannot be looked at for another reason than its absence is the reader's cannot-read", () => {
+  // Under a file, "case/x" is no directory entry: the system's error, unnamed, stopped the run.
+  const path = `${fixture({ ".txt": "u1 a b\n" })}.txt/x`;
+  assertDataError(() => readSequenceFile(path), path, 0, "file", "cannot read: Not a directory");
+});
+
+Deno.test("a duplicate user names the line its first history is on, blank lines counted", () => {
+  const path = `${fixture({ ".txt": "u0 x\n\nu1 a b\nu1 c\n" })}.txt`;
+  const error = assertThrows(() => readSequenceFile(path)) as DataError;
+  assertEquals(error.line, 4);
+  assert(error.detail.startsWith('duplicate user "u1" (first on line 3)'), error.detail);
+});
+
+Deno.test("a sequence file read without a name is named by its path", () => {
+  const path = `${fixture({ ".txt": "u1 a b\n" })}.txt`;
+  assertEquals(readSequenceFile(path).name, path);
+  assertEquals(readSequenceFile(path, "mine").name, "mine");
+});
+
+Deno.test("a first line with one :token item among other columns is a header all the same", () => {
+  // One typed item column is enough: "visitor" and "timestamp:float" do not make it a history.
+  const path = `${fixture({ ".txt": "visitor item_id:token timestamp:float\nu1 a b\n" })}.txt`;
+  assertDataError(
+    () => readSequenceFile(path),
+    path,
+    1,
+    "user",
+    "looks like a header line; RecBole's typed columns (name:type)",
+  );
 });

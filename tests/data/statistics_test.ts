@@ -30,6 +30,11 @@ Deno.test("datasetStatistics: nearest-rank quantiles of the lengths sorted as nu
     tinyDataset([[0], [0, 1], [0, 1, 2], [0, 1, 2, 3], [0, 1, 2, 3]], 4),
   );
   assertEquals([five.historyLength.p25, five.historyLength.p75, five.historyLength.p90], [2, 4, 4]);
+  // Of 10 values (lengths 1..10): p75 is the 8th (7.5 up), where 0.7 of them would give the 7th.
+  const ten = datasetStatistics(
+    tinyDataset(Array.from({ length: 10 }, (_, u) => Array.from({ length: u + 1 }, () => 0)), 1),
+  );
+  assertEquals([ten.historyLength.p25, ten.historyLength.median, ten.historyLength.p75], [3, 5, 8]);
 });
 
 Deno.test("datasetStatistics: a dataset without users has zero density and lengths, not NaN", () => {
@@ -71,4 +76,21 @@ Deno.test("formatStatistics groups the thousands of the counts", () => {
     "items           2",
     "interactions    1,234",
   ]);
+});
+
+Deno.test("formatStatistics groups the thousands of the items too", () => {
+  const wide = tinyDataset([[0, 1233]], 1234);
+  assertEquals(formatStatistics(datasetStatistics(wide)).split("\n")[2], "items           1,234");
+});
+
+Deno.test("formatStatistics aligns every value after the longest key, a modality's included", () => {
+  const base = tinyDataset([[0, 1]], 2);
+  const named = {
+    ...base,
+    modalities: [base.modalities[0], { ...base.modalities[1], name: "description_text" }],
+  };
+  const rows = formatStatistics(datasetStatistics(named)).split("\n");
+  // "modality description_text" (25 characters) is longer than "history length" (14).
+  assertEquals(rows[0], `${"dataset".padEnd(25)}  tiny`);
+  assertEquals(rows[7], "modality description_text  dense, dim 1, coverage 50.0 % (1 items)");
 });

@@ -137,6 +137,13 @@ Deno.test("data too small for the protocol's 5-core filter is the file's error, 
           "user_id:token",
           "none of 1 users and 2 items (the longest history has 2)",
         ],
+        // Named by its .inter, the files are still named by their base's .inter.
+        [
+          { path: `${dir}/small.inter`, format: "recbole" },
+          `${dir}/small.inter`,
+          "user_id:token",
+          "none of 1 users and 2 items (the longest history has 2)",
+        ],
       ] as const
     ) {
       const error = await assertRejects(

@@ -46,6 +46,9 @@ Deno.test("checkDatasetSpec: a field of the wrong type, or a bad later feature f
     [{ ...base, path: 3 }, "FileDatasetSpec.path", 3],
     [{ kind: "file", format: "sequence" }, "FileDatasetSpec.path", undefined],
     [{ ...base, label: 5 }, "FileDatasetSpec.label", 5],
+    // null (a JSON spec's "no value") is no label and no list of feature files.
+    [{ ...base, label: null }, "FileDatasetSpec.label", null],
+    [{ ...base, features: null }, "FileDatasetSpec.features", null],
     [
       { ...base, features: [image, { name: 7, path: "t.txt" }] },
       "FileDatasetSpec.features[1].name",
@@ -75,4 +78,51 @@ Deno.test("checkDatasetSpec: a field of the wrong type, or a bad later feature f
     assertEquals([error.setting, error.value], [setting, value], JSON.stringify(spec));
   }
   checkDatasetSpec({ ...base, features: [image, { name: "text", path: "t.txt" }], label: "m" });
+});
+
+Deno.test("datasetLabel drops only a final extension: an inner one is part of the name", () => {
+  for (
+    const [path, label] of [["data/mine.txt.gz", "mine.txt.gz"], ["data/v2.csv.bak", "v2.csv.bak"]]
+  ) {
+    assertEquals(datasetLabel({ kind: "file", path, format: "sequence" }), label, path);
+  }
+});
+
+Deno.test("datasetLabel: a synthetic setting's value is written as JSON, a list of modalities too", () => {
+  // The label is part of each result's key: "[object Object]" would give every choice of
+  // modalities one key.
+  const label = datasetLabel({
+    kind: "synthetic",
+    config: { seed: 3, modalities: [{ name: "image", dim: 4 }] },
+  });
+  assertEquals(label, 'Synthetic(modalities=[{"name":"image","dim":4}],seed=3)');
+});
+
+Deno.test("checkDatasetSpec: a synthetic spec's config must be an object of settings", () => {
+  // Without one, the label (and so the plan) failed on a TypeError naming nothing; a string or a
+  // list was labelled by its characters or entries ("Synthetic(0=\"a\",...)").
+  for (const config of [undefined, null, "abc", [1], 5]) {
+    const spec = { kind: "synthetic", ...(config === undefined ? {} : { config }) };
+    const error = assertThrows(
+      () => checkDatasetSpec(spec as unknown as DatasetSpec),
+      SettingError,
+    ) as SettingError;
+    assertEquals(
+      [error.setting, error.value],
+      ["DatasetSpec.config", config],
+      JSON.stringify(spec),
+    );
+  }
+  checkDatasetSpec({ kind: "synthetic", config: {} });
+  checkDatasetSpec({ kind: "synthetic", config: { noiseFraction: 0.25 } });
+});
+
+Deno.test("checkDatasetSpec: no spec at all is a SettingError naming the kind", () => {
+  for (const spec of [null, undefined]) {
+    const error = assertThrows(
+      () => checkDatasetSpec(spec as unknown as DatasetSpec),
+      SettingError,
+    ) as SettingError;
+    assertEquals([error.setting, error.value], ["DatasetSpec.kind", undefined]);
+  }
 });
