@@ -1,7 +1,8 @@
-import { assert, assertAlmostEquals, assertThrows } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
+  registerSoftmaxCrossEntropyKernel,
   softmaxCrossEntropy,
   softmaxCrossEntropyRows,
 } from "../../lib/backend/kernels/softmax_cross_entropy.ts";
@@ -83,3 +84,24 @@ Deno.test("softmaxCrossEntropy (fused): ids of another count, dtype or logits of
   );
   tf.dispose([logits, targets]);
 });
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`softmaxCrossEntropy (fused, ${backend}) frees its outputs when it refuses an id`, async () => {
+    await tf.setBackend(backend);
+    registerSoftmaxCrossEntropyKernel(backend);
+    // The kernel allocates the loss and the gradient before it reads the ids: refused, tfjs never
+    // gets them, and each refusal left two buffers (on the wasm heap, for the rest of the process).
+    const logits = tf.tensor2d([[1, 2, 3], [0, 5, -1]]);
+    const targets = tf.tensor1d([0, 3], "int32");
+    const buffers = tf.engine().backend.numDataIds();
+    const tensors = tf.memory().numTensors;
+    assertThrows(
+      () => softmaxCrossEntropy(logits, targets),
+      Error,
+      "softmaxCrossEntropy: target 3 of row 1 is not in [0, 3)",
+    );
+    assertEquals(tf.engine().backend.numDataIds(), buffers, "no buffer left behind");
+    assertEquals(tf.memory().numTensors, tensors, "no tensor left behind");
+    tf.dispose([logits, targets]);
+  });
+}
