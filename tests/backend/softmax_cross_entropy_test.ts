@@ -105,3 +105,17 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([logits, targets]);
   });
 }
+
+Deno.test("softmaxCrossEntropy (fused): ids of rank 2 are an error, even one per row", async () => {
+  await initBackend({ verbose: false });
+  // [3, 1] ids have as many entries as rows, yet the composite ops would broadcast them against
+  // the logits: one shape for both paths, [rows].
+  const logits = tf.tensor2d([[1, 2, 3], [0, 5, -1], [4, 4, 4]]);
+  const targets = tf.tensor2d([[0], [1], [2]], undefined, "int32");
+  assertThrows(
+    () => softmaxCrossEntropy(logits, targets as unknown as tf.Tensor1D),
+    Error,
+    "softmaxCrossEntropy: target ids [3,1] for logits [3,3]: need one id per row, [3]",
+  );
+  tf.dispose([logits, targets]);
+});
