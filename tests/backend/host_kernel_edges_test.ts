@@ -5,7 +5,10 @@
  * own checks) refuse a block outside the input or an axis past the rank, a sum over size-1 axes
  * only, int32 sums and int32 values past 2^24 stay exact, a number or a short list as slice
  * begin/size, a gather with batch dims goes to the stock kernel, and float32 tensors the cpu
- * backend keeps in another array type (a cast from int32 or bool) are read as numbers.
+ * backend keeps in another array type (a cast from int32 or bool) are read as numbers. Mutation
+ * round JA added: the order of a row's partial sums, reductions over an empty axis, a Sum kernel
+ * call without an axis, one-value Unpack outputs, broadcastShapes' refusal, and a gather refusal
+ * where the output is empty.
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
@@ -208,6 +211,23 @@ for (const backend of ["wasm", "cpu"] as const) {
       sum.dispose();
     }
     x.dispose();
+  });
+
+  Deno.test(`GatherV2 (host, ${backend}) refuses a bad index where the output is empty too`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // Axis 1 of a [0, 3] table: no rows to copy, yet index 5 is no column, and tfjs's own kernel
+    // refuses it as well; an empty index list is an empty gather.
+    const table = tf.zeros([0, 3]);
+    const bad = tf.tensor1d([5], "int32");
+    assertThrows(
+      () => tf.gather(table, bad, 1),
+      Error,
+      "GatherV2: index 5 at position 0 is not in [0, 2]",
+    );
+    const none = tf.gather(tf.ones([2, 3]), tf.tensor1d([], "int32"));
+    assertEquals(none.shape, [0, 3]);
+    tf.dispose([table, bad, none]);
   });
 
   Deno.test(`Unpack (host, ${backend}) of a rank-1 tensor gives its scalars, of [3, 1] its rows`, async () => {
