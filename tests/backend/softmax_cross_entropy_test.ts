@@ -82,6 +82,12 @@ Deno.test("softmaxCrossEntropy (fused): ids of another count, dtype or logits of
     Error,
     "logits must be [rows, items], not [3]",
   );
+  // Rank 3 too: the kernel takes rows and items from the first two dims only.
+  assertThrows(
+    () => softmaxCrossEntropy(tf.zeros([1, 2, 3]), targets),
+    Error,
+    "logits must be [rows, items], not [1,2,3]",
+  );
   tf.dispose([logits, targets]);
 });
 
