@@ -93,6 +93,19 @@ Deno.test("recordsKernelNotice: only when the records' kernels were wanted and o
   assertEquals(describeBlasKernels(undefined), "tfjs's own kernels (no OpenBLAS)");
 });
 
+Deno.test("recordsKernelNotice ends naming the setting that silences it; another set's description names the records'", () => {
+  // The notice is what a user acts on: the variable it names must be the one read.
+  const notice = recordsKernelNotice("031787c5", { setting: "records" })!;
+  assert(
+    notice.endsWith("(DEMURE_BLAS_KERNELS=native: this is wanted, no notice)"),
+    `the notice ends otherwise: ${notice}`,
+  );
+  assertEquals(
+    describeBlasKernels("031787c5"),
+    "OpenBLAS kernels 031787c5 (not the records' 9b2841e5)",
+  );
+});
+
 /** The first OpenBLAS of the usual places, or undefined (the loading tests are then skipped). */
 const library = OPENBLAS_CANDIDATES.find((path) => {
   try {

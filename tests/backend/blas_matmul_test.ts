@@ -740,3 +740,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test("applyFusedEpilogue refuses a bias whose leading dim or rank does not fit the output", () => {
+  // A [2, 3] bias against [2, 3, 3] differs in its first dim, the last one the check reaches; a
+  // [1, 2, 3, 3] one has the output's 18 values but one dim more (tfjs would make the output
+  // rank 4). Either read without a word would add the wrong values or change the shape.
+  const out = new Float32Array(18);
+  const bias = (shape: number[]) => ({
+    values: new Float32Array(shape.reduce((x, y) => x * y, 1)),
+    shape,
+  });
+  assertThrows(
+    () => applyFusedEpilogue(out, [2, 3, 3], bias([2, 3]), "linear"),
+    Error,
+    "fused matMul: operand [2,3] does not broadcast to [2,3,3]",
+  );
+  assertThrows(
+    () => applyFusedEpilogue(out, [2, 3, 3], bias([1, 2, 3, 3]), "linear"),
+    Error,
+    "fused matMul: operand [1,2,3,3] has higher rank than output [2,3,3]",
+  );
+});
+
+Deno.test("applyFusedEpilogue: sigmoid saturates to 1 and 0 at large logits, not NaN", () => {
+  // 1 / (1 + e^-x), as tfjs: the form e^x / (1 + e^x) is Infinity / Infinity past x = 709.
+  const out = Float32Array.of(1000, -1000, 0);
+  applyFusedEpilogue(out, [1, 3], undefined, "sigmoid");
+  assertEquals(Array.from(out), [1, 0, 0.5]);
+});

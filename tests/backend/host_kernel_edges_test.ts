@@ -5,11 +5,15 @@
  * own checks) refuse a block outside the input or an axis past the rank, a sum over size-1 axes
  * only, int32 sums and int32 values past 2^24 stay exact, a number or a short list as slice
  * begin/size, a gather with batch dims goes to the stock kernel, and float32 tensors the cpu
- * backend keeps in another array type (a cast from int32 or bool) are read as numbers.
+ * backend keeps in another array type (a cast from int32 or bool) are read as numbers. Mutation
+ * round JA added: the order of a row's partial sums, reductions over an empty axis, a Sum kernel
+ * call without an axis, one-value Unpack outputs, broadcastShapes' refusal, and a gather refusal
+ * where the output is empty.
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { registerHostKernels } from "../../lib/backend/kernels/host_kernels.ts";
+import { broadcastShapes } from "../../lib/backend/kernels/binary.ts";
 
 /** 2^24 + 1: the first integer a float32 cannot hold. */
 const PAST_FLOAT32 = 16777217;
@@ -160,4 +164,96 @@ Deno.test("host kernels on cpu read float32 tensors kept as int32 or bool arrays
     assertEquals(values(tf.gather(fromInts, tf.tensor1d([2, 0], "int32"))), [3, 1]);
     assertEquals(values(tf.slice(fromBools, 1, 2)), [0, 1]);
   });
+});
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`Sum (host, ${backend}) adds a row's four partial sums left to right`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // Partials s0..s3 of [-2^60, 0, 2^60, 1] are the values themselves: ((s0 + s1) + s2) + s3 is 1,
+    // while (s0 + s1) + (s2 + s3) loses the 1 in 2^60 + 1 and gives 0.
+    const big = 2 ** 60;
+    const x = tf.tensor2d([[-big, 0, big, 1]]);
+    const sum = tf.sum(x, 1);
+    assertEquals(Array.from(sum.dataSync()), [1]);
+    tf.dispose([x, sum]);
+  });
+
+  Deno.test(`Sum and Mean (host, ${backend}) over a tensor with an empty axis`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // An axis of size 0 is no size-1 axis: it shapes the [outer, reduced, inner] view like any
+    // other (dropped, the [2, 0, 3] sum over axis 0 wrote 3 sums into an empty output).
+    tf.tidy(() => {
+      const empty = tf.zeros([2, 0, 3]);
+      const overFirst = tf.sum(empty, 0);
+      assertEquals(overFirst.shape, [0, 3]);
+      assertEquals(overFirst.size, 0);
+      const overEmpty = tf.sum(empty, 1);
+      assertEquals(overEmpty.shape, [2, 3]);
+      assertEquals(Array.from(overEmpty.dataSync()), [0, 0, 0, 0, 0, 0]);
+      // The mean of nothing is 0 / 0, NaN, as in TensorFlow and numpy (tfjs's own kernels give 0
+      // on cpu and whatever the memory held on wasm).
+      const mean = tf.mean(tf.zeros([3, 0]), 1);
+      assertEquals(mean.shape, [3]);
+      assertEquals(Array.from(mean.dataSync()), [NaN, NaN, NaN]);
+    });
+  });
+
+  Deno.test(`Sum kernel (host, ${backend}) without an axis reduces every axis`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // tf.sum passes axis null; a direct kernel call may leave it out: both reduce every axis.
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    for (const attrs of [{ keepDims: false }, { axis: null, keepDims: false }]) {
+      const sum = tf.engine().runKernel("Sum", { x }, attrs as never) as tf.Tensor;
+      assertEquals([sum.shape, Array.from(sum.dataSync())], [[], [10]], JSON.stringify(attrs));
+      sum.dispose();
+    }
+    x.dispose();
+  });
+
+  Deno.test(`GatherV2 (host, ${backend}) refuses a bad index where the output is empty too`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // Axis 1 of a [0, 3] table: no rows to copy, yet index 5 is no column, and tfjs's own kernel
+    // refuses it as well; an empty index list is an empty gather.
+    const table = tf.zeros([0, 3]);
+    const bad = tf.tensor1d([5], "int32");
+    assertThrows(
+      () => tf.gather(table, bad, 1),
+      Error,
+      "GatherV2: index 5 at position 0 is not in [0, 2]",
+    );
+    const none = tf.gather(tf.ones([2, 3]), tf.tensor1d([], "int32"));
+    assertEquals(none.shape, [0, 3]);
+    tf.dispose([table, bad, none]);
+  });
+
+  Deno.test(`Unpack (host, ${backend}) of a rank-1 tensor gives its scalars, of [3, 1] its rows`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    // Each output holds one value here: a copy skipped for outputs of one value left zeros.
+    tf.tidy(() => {
+      const scalars = tf.unstack(tf.tensor1d([7, 8, 9]));
+      assertEquals(scalars.map((t) => [t.shape, t.dataSync()[0]]), [[[], 7], [[], 8], [[], 9]]);
+      const rows = tf.unstack(tf.tensor2d([[7], [8], [9]], undefined, "int32"));
+      assertEquals(rows.map((t) => [t.shape, t.dtype, t.dataSync()[0]]), [
+        [[1], "int32", 7],
+        [[1], "int32", 8],
+        [[1], "int32", 9],
+      ]);
+    });
+  });
+}
+
+Deno.test("broadcastShapes refuses shapes that do not broadcast, naming both in order", () => {
+  // tfjs-core checks an op's operands first; a direct caller gets this refusal, not a wrong shape.
+  assertThrows(() => broadcastShapes([2, 3], [4]), Error, "shapes [2,3] and [4] do not broadcast");
+  assertThrows(
+    () => broadcastShapes([5], [2, 1, 3]),
+    Error,
+    "shapes [5] and [2,1,3] do not broadcast",
+  );
+  assertEquals(broadcastShapes([5], [2, 1, 1]), [2, 1, 5]);
 });

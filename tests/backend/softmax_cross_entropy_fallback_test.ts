@@ -61,3 +61,37 @@ Deno.test("softmaxCrossEntropy without the fused kernel: an id outside the items
     registerSoftmaxCrossEntropyKernel(backend as "wasm" | "cpu");
   }
 });
+
+Deno.test("softmaxCrossEntropy without the fused kernel: ids range over the items, not the rows", async () => {
+  await initBackend({ verbose: false });
+  const backend = tf.getBackend();
+  tf.unregisterKernel(FUSED, backend);
+  // Two rows of four items: id 3 is an item (though not a row), id 4 is not; and a count
+  // mismatch names the rows the ids must match, [2], not the items.
+  const logits = tf.tensor2d([[1, 2, 3, 4], [4, 3, 2, 1]]);
+  try {
+    const lastItem = tf.tensor1d([3, 0], "int32");
+    const loss = softmaxCrossEntropy(logits, lastItem);
+    assertAlmostEquals(loss.dataSync()[0], byHand([1, 2, 3, 4], 3).loss, 1e-5);
+    assertAlmostEquals(loss.dataSync()[1], byHand([4, 3, 2, 1], 0).loss, 1e-5);
+    const cases: [number[], string][] = [
+      [[4, 0], "target 4 of row 0 is not in [0, 4)"],
+      [[1], "target ids [1] for logits [2,4]: need one id per row, [2]"],
+    ];
+    for (const [ids, message] of cases) {
+      const targets = tf.tensor1d(ids, "int32");
+      assertThrows(() => softmaxCrossEntropy(logits, targets), Error, message);
+      targets.dispose();
+    }
+    const rank2 = tf.tensor2d([[0], [1]], undefined, "int32");
+    assertThrows(
+      () => softmaxCrossEntropy(logits, rank2 as unknown as tf.Tensor1D),
+      Error,
+      "target ids [2,1] for logits [2,4]",
+    );
+    tf.dispose([lastItem, loss, rank2]);
+  } finally {
+    logits.dispose();
+    registerSoftmaxCrossEntropyKernel(backend as "wasm" | "cpu");
+  }
+});

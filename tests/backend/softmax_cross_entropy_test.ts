@@ -1,7 +1,8 @@
-import { assert, assertAlmostEquals, assertThrows } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
+  registerSoftmaxCrossEntropyKernel,
   softmaxCrossEntropy,
   softmaxCrossEntropyRows,
 } from "../../lib/backend/kernels/softmax_cross_entropy.ts";
@@ -80,6 +81,47 @@ Deno.test("softmaxCrossEntropy (fused): ids of another count, dtype or logits of
     () => softmaxCrossEntropy(tf.tensor1d([1, 2, 3]), targets),
     Error,
     "logits must be [rows, items], not [3]",
+  );
+  // Rank 3 too: the kernel takes rows and items from the first two dims only.
+  assertThrows(
+    () => softmaxCrossEntropy(tf.zeros([1, 2, 3]), targets),
+    Error,
+    "logits must be [rows, items], not [1,2,3]",
+  );
+  tf.dispose([logits, targets]);
+});
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`softmaxCrossEntropy (fused, ${backend}) frees its outputs when it refuses an id`, async () => {
+    await tf.setBackend(backend);
+    registerSoftmaxCrossEntropyKernel(backend);
+    // The kernel allocates the loss and the gradient before it reads the ids: refused, tfjs never
+    // gets them, and each refusal left two buffers (on the wasm heap, for the rest of the process).
+    const logits = tf.tensor2d([[1, 2, 3], [0, 5, -1]]);
+    const targets = tf.tensor1d([0, 3], "int32");
+    const buffers = tf.engine().backend.numDataIds();
+    const tensors = tf.memory().numTensors;
+    assertThrows(
+      () => softmaxCrossEntropy(logits, targets),
+      Error,
+      "softmaxCrossEntropy: target 3 of row 1 is not in [0, 3)",
+    );
+    assertEquals(tf.engine().backend.numDataIds(), buffers, "no buffer left behind");
+    assertEquals(tf.memory().numTensors, tensors, "no tensor left behind");
+    tf.dispose([logits, targets]);
+  });
+}
+
+Deno.test("softmaxCrossEntropy (fused): ids of rank 2 are an error, even one per row", async () => {
+  await initBackend({ verbose: false });
+  // [3, 1] ids have as many entries as rows, yet the composite ops would broadcast them against
+  // the logits: one shape for both paths, [rows].
+  const logits = tf.tensor2d([[1, 2, 3], [0, 5, -1], [4, 4, 4]]);
+  const targets = tf.tensor2d([[0], [1], [2]], undefined, "int32");
+  assertThrows(
+    () => softmaxCrossEntropy(logits, targets as unknown as tf.Tensor1D),
+    Error,
+    "softmaxCrossEntropy: target ids [3,1] for logits [3,3]: need one id per row, [3]",
   );
   tf.dispose([logits, targets]);
 });

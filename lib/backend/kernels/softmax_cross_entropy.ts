@@ -100,16 +100,25 @@ function kernel(backend: HostBackendName): tf.KernelFunc {
     const memory = memoryFor(backend, instance);
     const loss = memory.allocate([rows], "float32");
     const gradient = memory.allocate([rows, width], "float32");
-    softmaxCrossEntropyRows(
-      memory.read(exps) as Float32Array,
-      memory.read(sums) as Float32Array,
-      memory.read(maxima) as Float32Array,
-      memory.read(logits) as Float32Array,
-      memory.read(targets) as Int32Array,
-      width,
-      loss.values() as Float32Array,
-      gradient.values() as Float32Array,
-    );
+    try {
+      softmaxCrossEntropyRows(
+        memory.read(exps) as Float32Array,
+        memory.read(sums) as Float32Array,
+        memory.read(maxima) as Float32Array,
+        memory.read(logits) as Float32Array,
+        memory.read(targets) as Int32Array,
+        width,
+        loss.values() as Float32Array,
+        gradient.values() as Float32Array,
+      );
+    } catch (error) {
+      // A refused id: tfjs never gets the outputs, so free them here (they would stay allocated,
+      // on the wasm heap too, for the rest of the process).
+      const owner = instance as unknown as { disposeData(dataId: tf.DataId): void };
+      owner.disposeData(loss.info.dataId);
+      owner.disposeData(gradient.info.dataId);
+      throw error;
+    }
     return [loss.info, gradient.info];
   };
 }
