@@ -884,3 +884,15 @@ Deno.test("palette: withAlpha takes upper-case hex and refuses text around the c
     'withAlpha: expected a #rrggbb colour, got "x#ff8000"',
   );
 });
+
+Deno.test("training curves: a right axis without its own title stays untitled, never the left's", () => {
+  // Loss left, NDCG@10 right: titling the right axis "loss" would label the NDCG@10 scale wrongly.
+  const layout = trainingCurves({
+    series: [
+      { name: "loss", x: [1, 2], y: [8.4, 5.9] },
+      { name: "valid NDCG@10", x: [1, 2], y: [0.01, 0.08], axis: "right" },
+    ],
+    yTitle: "loss",
+  }).layout;
+  assertEquals([layout.yaxis?.title?.text, layout.yaxis2?.title?.text], ["loss", ""]);
+});
