@@ -896,3 +896,16 @@ Deno.test("training curves: a right axis without its own title stays untitled, n
   }).layout;
   assertEquals([layout.yaxis?.title?.text, layout.yaxis2?.title?.text], ["loss", ""]);
 });
+
+Deno.test("grouped bars: a declared gap with no error is not a bar without an error bar (no second trace)", () => {
+  // The null error under a null value is the gap's, not a bar's: one trace, its error bars whole.
+  const figure = groupedBars({
+    categories: ["6-20", "0-5 (0 users: no bar)"],
+    series: [{ name: "A", values: [0.05, null], errors: [0.01, null] }],
+  });
+  const traces = figure.data as BarTrace[];
+  assertEquals(
+    traces.map((t) => [t.y, t.error_y?.array, t.offsetgroup]),
+    [[[0.05, null], [0.01, null], undefined]],
+  );
+});
