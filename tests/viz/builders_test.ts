@@ -909,3 +909,16 @@ Deno.test("grouped bars: a declared gap with no error is not a bar without an er
     [[[0.05, null], [0.01, null], undefined]],
   );
 });
+
+Deno.test("grouped bars: an undefined value (a metric a row lacks, in an unchecked notebook) is refused, not a gap", () => {
+  // Only null declares a gap: `row.test["NDCG@20"]?.mean` is undefined, a value lost by accident.
+  assertThrows(
+    () =>
+      groupedBars({
+        categories: ["NDCG@10", "NDCG@20"],
+        series: [{ name: "A", values: [0.05, undefined as unknown as null] }],
+      }),
+    Error,
+    'series "A".values[1] is undefined, expected a finite number or null (no bar)',
+  );
+});
