@@ -483,3 +483,12 @@ Deno.test("net log: requests come sorted and once each, whatever the order of th
   });
   assertEquals(pageRequestsFromNetLog(log), ["https://a.example.org/", "https://z.example.org/"]);
 });
+
+Deno.test("markdown subset: an indented closing fence closes the block (text after it is no code)", () => {
+  // The opening fence is read trimmed; a closing one indented as it is must end the block too,
+  // or every line after it (the rest of the report) shows as code.
+  assertEquals(
+    markdownToHtml("  ```\n  users 671\n  ```\nafter"),
+    "<pre><code>  users 671</code></pre>\n<p>after</p>",
+  );
+});
