@@ -492,3 +492,12 @@ Deno.test("markdown subset: an indented closing fence closes the block (text aft
     "<pre><code>  users 671</code></pre>\n<p>after</p>",
   );
 });
+
+Deno.test("markdown subset: a separator row with alignment colons still makes a table", () => {
+  // GFM's "| :--- | ---: |" aligns the columns; without it the rows read as one paragraph of "|".
+  assertEquals(
+    markdownToHtml("| system | NDCG@10 |\n| :--- | ---: |\n| Pop | 0.0198 |"),
+    "<table><thead><tr><th>system</th><th>NDCG@10</th></tr></thead>" +
+      "<tbody><tr><td>Pop</td><td>0.0198</td></tr></tbody></table>",
+  );
+});
