@@ -922,3 +922,17 @@ Deno.test("grouped bars: an undefined value (a metric a row lacks, in an uncheck
     'series "A".values[1] is undefined, expected a finite number or null (no bar)',
   );
 });
+
+Deno.test("grouped bars: a repeated category is refused by both positions, not drawn in one slot", () => {
+  // plotly.js drew both bars of "NDCG@10" in one slot, the second over the first: 0.05 was hidden
+  // and 0.07 read as the value of both.
+  assertThrows(
+    () =>
+      groupedBars({
+        categories: ["NDCG@10", "HR@10", "NDCG@10"],
+        series: [{ name: "A", values: [0.05, 0.1, 0.07] }],
+      }),
+    Error,
+    'groupedBars: categories[2] = "NDCG@10" repeats categories[0]; each category is one group',
+  );
+});
