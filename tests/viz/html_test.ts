@@ -501,3 +501,24 @@ Deno.test("markdown subset: a separator row with alignment colons still makes a 
       "<tbody><tr><td>Pop</td><td>0.0198</td></tr></tbody></table>",
   );
 });
+
+Deno.test("plotly bundle: each path is read and cached on its own (the full bundle after the default one)", async () => {
+  // display() loads the default bundle, then the full one for a figure that needs it: a cache of
+  // one entry would send the default again, and that figure would not draw.
+  await inTempDir("demure-bundle-cache-", async (dir) => {
+    const first = `${dir}/first.js`;
+    const second = `${dir}/second.js`;
+    await Deno.writeTextFile(first, "window.first = 1;");
+    await Deno.writeTextFile(second, "window.second = 2;");
+    assertEquals(await loadPlotlyBundle(first), "window.first = 1;");
+    assertEquals(await loadPlotlyBundle(second), "window.second = 2;");
+    assertEquals(await loadPlotlyBundle(first), "window.first = 1;");
+  });
+});
+
+Deno.test("markdown subset: an unclosed fence runs to the end of the text, its last line kept", () => {
+  assertEquals(
+    markdownToHtml("```\nusers 671\nitems 3,496"),
+    "<pre><code>users 671\nitems 3,496</code></pre>",
+  );
+});
