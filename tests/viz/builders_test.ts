@@ -936,3 +936,13 @@ Deno.test("grouped bars: a repeated category is refused by both positions, not d
     'groupedBars: categories[2] = "NDCG@10" repeats categories[0]; each category is one group',
   );
 });
+
+Deno.test("training curves: a right title alone draws no right axis (no series is on it)", () => {
+  const layout = trainingCurves({
+    series: [{ name: "loss", x: [1, 2], y: [8.4, 5.9] }],
+    yTitle: "loss",
+    rightYTitle: "NDCG@10",
+  }).layout;
+  // An empty axis titled NDCG@10 would say the figure shows an NDCG@10 it does not.
+  assertEquals(layout.yaxis2, undefined);
+});
