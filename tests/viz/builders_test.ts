@@ -946,3 +946,23 @@ Deno.test("training curves: a right title alone draws no right axis (no series i
   // An empty axis titled NDCG@10 would say the figure shows an NDCG@10 it does not.
   assertEquals(layout.yaxis2, undefined);
 });
+
+Deno.test("grouped bars: error bars are drawn (visible, from the data), split or not", () => {
+  const whole = groupedBars({
+    categories: ["HR@10", "NDCG@10"],
+    series: [{ name: "A", values: [0.1, 0.05], errors: [0.01, 0.002] }],
+  }).data as BarTrace[];
+  assertEquals(whole[0].error_y, { type: "data", array: [0.01, 0.002], visible: true });
+  const split = groupedBars({
+    categories: ["HR@10", "NDCG@10"],
+    series: [{ name: "A", values: [0.1, 0.05], errors: [0.01, null] }],
+  }).data as BarTrace[];
+  assertEquals(split[0].error_y, { type: "data", array: [0.01, null], visible: true });
+});
+
+Deno.test("training curves: a one-epoch curve shows its point (markers, not only a line)", () => {
+  // A quick run of one epoch has one point per curve: a line alone draws nothing there.
+  const [trace] = trainingCurves({ series: [{ name: "loss", x: [1], y: [8.4] }] })
+    .data as ScatterTrace[];
+  assertEquals(trace.mode, "lines+markers");
+});

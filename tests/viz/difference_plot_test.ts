@@ -125,3 +125,8 @@ Deno.test("difference plot: the band and the dots are the mean line's colour; a 
     "x must ascend, x[1] = 0.25 follows 0.5",
   );
 });
+
+Deno.test("difference plot: a mean at a single x shows its point (markers, not only a line)", () => {
+  const traces = differencePlot({ name: "m", x: [0.5], mean: [0.01] }).data as ScatterTrace[];
+  assertEquals(traces.find((trace) => trace.name === "m")?.mode, "lines+markers");
+});
