@@ -522,3 +522,14 @@ Deno.test("markdown subset: an unclosed fence runs to the end of the text, its l
     "<pre><code>users 671\nitems 3,496</code></pre>",
   );
 });
+
+Deno.test("markdown subset: a code span is literal, its '*' no emphasis; bold may hold a code span", () => {
+  assertEquals(
+    markdownToHtml("files `results/*/cells/*.json` and `a**b**c`"),
+    "<p>files <code>results/*/cells/*.json</code> and <code>a**b**c</code></p>",
+  );
+  assertEquals(
+    markdownToHtml("**set `DEMURE_RERUN=1`** and *then* `<b>`"),
+    "<p><strong>set <code>DEMURE_RERUN=1</code></strong> and <em>then</em> <code>&lt;b&gt;</code></p>",
+  );
+});
