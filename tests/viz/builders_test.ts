@@ -935,6 +935,12 @@ Deno.test("grouped bars: a repeated category is refused by both positions, not d
     Error,
     'groupedBars: categories[2] = "NDCG@10" repeats categories[0]; each category is one group',
   );
+  // Side by side too (a metric listed twice in a row).
+  assertThrows(
+    () => groupedBars({ categories: ["HR@10", "HR@10"], series: [{ name: "A", values: [1, 2] }] }),
+    Error,
+    'groupedBars: categories[1] = "HR@10" repeats categories[0]',
+  );
 });
 
 Deno.test("training curves: a right title alone draws no right axis (no series is on it)", () => {
