@@ -12,10 +12,15 @@
 import { escapeHtml } from "./_escape.ts";
 
 function inline(text: string): string {
+  // A code span is literal: its "*" (a glob, a product) was read as emphasis, and `a*b*c` showed
+  // "a<em>b</em>c". Each span is set aside as "<N>" while the emphasis around it is read: escaped
+  // text holds no "<" of its own, so only a placeholder matches when the spans are put back.
+  const spans: string[] = [];
   return escapeHtml(text)
-    .replace(/`([^`]+)`/g, "<code>$1</code>")
+    .replace(/`([^`]+)`/g, (_, code: string) => `<${spans.push(code) - 1}>`)
     .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
-    .replace(/\*([^*]+)\*/g, "<em>$1</em>");
+    .replace(/\*([^*]+)\*/g, "<em>$1</em>")
+    .replace(/<(\d+)>/g, (_, index: string) => `<code>${spans[Number(index)]}</code>`);
 }
 
 const FENCE = /^```/;

@@ -24,7 +24,7 @@ export interface BarSeries {
 
 /** Input of {@linkcode groupedBars}. */
 export interface GroupedBarsInput {
-  /** Category labels on the x axis (e.g. datasets or metrics). */
+  /** Category labels on the x axis (e.g. datasets or metrics), each once. */
   categories: string[];
   /** One series per method; `values[i]` belongs to `categories[i]`. */
   series: BarSeries[];
@@ -64,6 +64,17 @@ export function groupedBars(input: GroupedBarsInput): Figure {
   const builder = "groupedBars";
   assertKnownFields(builder, "the input", input, GROUPED_BARS_FIELDS);
   if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
+  // plotly.js puts every bar of a repeated category into the one slot of that label, the later
+  // bar over the earlier: the earlier value was hidden and the later one read under both labels.
+  input.categories.forEach((category, position) => {
+    const first = input.categories.indexOf(category);
+    if (first !== position) {
+      throw new Error(
+        `${builder}: categories[${position}] = "${category}" repeats categories[${first}]; ` +
+          "each category is one group of bars",
+      );
+    }
+  });
   const traces: BarTrace[][] = input.series.map((series, index) => {
     const field = `series "${series.name}"`;
     assertKnownFields(builder, field, series, BAR_SERIES_FIELDS);

@@ -270,3 +270,13 @@ Deno.test("cellsProgress in a kernel: the live counter counts models trained, a 
     "computed 0 cells now (4.0 s of training)",
   ]);
 });
+
+Deno.test("cellsProgress in a kernel: thirty cells computed leave a dozen summary lines, the rest counted", async () => {
+  // The summary is what a page keeps: with DEMURE_RERUN=1 in full mode a run computes hundreds.
+  const outputs = new RecordedOutputs();
+  await runCells(cellsProgress(outputs), 30, 1, outputs);
+  const summary = outputs.saved.find((output) => output.id !== undefined)!.text.split("\n");
+  assertEquals(summary.length, 12);
+  assertEquals(summary[0], "computed 30 cells now (60 s of training):");
+  assertEquals(summary.at(-1), "  ... and 20 more (their results are in the results folder)");
+});

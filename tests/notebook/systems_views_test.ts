@@ -133,3 +133,13 @@ Deno.test("systemsTable and systemsBars: metrics that are not a list of names ar
     "MRR",
   ]);
 });
+
+Deno.test("systemsBars: a metric a row lacks is named as systemsBars', with the row's system", () => {
+  // A notebook's error must point at the call that failed: systemsBars, not systemsTable.
+  const error = assertThrows(
+    () => systemsBars([pop, sasrec], { metrics: ["HR@10", "HR@20"] }),
+    SettingError,
+    '"HR@20"; allowed: one of "NDCG@10", "HR@10", "MRR"',
+  ) as SettingError;
+  assertEquals(error.setting, "systemsBars metric (test metrics of Pop)");
+});

@@ -884,3 +884,91 @@ Deno.test("palette: withAlpha takes upper-case hex and refuses text around the c
     'withAlpha: expected a #rrggbb colour, got "x#ff8000"',
   );
 });
+
+Deno.test("training curves: a right axis without its own title stays untitled, never the left's", () => {
+  // Loss left, NDCG@10 right: titling the right axis "loss" would label the NDCG@10 scale wrongly.
+  const layout = trainingCurves({
+    series: [
+      { name: "loss", x: [1, 2], y: [8.4, 5.9] },
+      { name: "valid NDCG@10", x: [1, 2], y: [0.01, 0.08], axis: "right" },
+    ],
+    yTitle: "loss",
+  }).layout;
+  assertEquals([layout.yaxis?.title?.text, layout.yaxis2?.title?.text], ["loss", ""]);
+});
+
+Deno.test("grouped bars: a declared gap with no error is not a bar without an error bar (no second trace)", () => {
+  // The null error under a null value is the gap's, not a bar's: one trace, its error bars whole.
+  const figure = groupedBars({
+    categories: ["6-20", "0-5 (0 users: no bar)"],
+    series: [{ name: "A", values: [0.05, null], errors: [0.01, null] }],
+  });
+  const traces = figure.data as BarTrace[];
+  assertEquals(
+    traces.map((t) => [t.y, t.error_y?.array, t.offsetgroup]),
+    [[[0.05, null], [0.01, null], undefined]],
+  );
+});
+
+Deno.test("grouped bars: an undefined value (a metric a row lacks, in an unchecked notebook) is refused, not a gap", () => {
+  // Only null declares a gap: `row.test["NDCG@20"]?.mean` is undefined, a value lost by accident.
+  assertThrows(
+    () =>
+      groupedBars({
+        categories: ["NDCG@10", "NDCG@20"],
+        series: [{ name: "A", values: [0.05, undefined as unknown as null] }],
+      }),
+    Error,
+    'series "A".values[1] is undefined, expected a finite number or null (no bar)',
+  );
+});
+
+Deno.test("grouped bars: a repeated category is refused by both positions, not drawn in one slot", () => {
+  // plotly.js drew both bars of "NDCG@10" in one slot, the second over the first: 0.05 was hidden
+  // and 0.07 read as the value of both.
+  assertThrows(
+    () =>
+      groupedBars({
+        categories: ["NDCG@10", "HR@10", "NDCG@10"],
+        series: [{ name: "A", values: [0.05, 0.1, 0.07] }],
+      }),
+    Error,
+    'groupedBars: categories[2] = "NDCG@10" repeats categories[0]; each category is one group',
+  );
+  // Side by side too (a metric listed twice in a row).
+  assertThrows(
+    () => groupedBars({ categories: ["HR@10", "HR@10"], series: [{ name: "A", values: [1, 2] }] }),
+    Error,
+    'groupedBars: categories[1] = "HR@10" repeats categories[0]',
+  );
+});
+
+Deno.test("training curves: a right title alone draws no right axis (no series is on it)", () => {
+  const layout = trainingCurves({
+    series: [{ name: "loss", x: [1, 2], y: [8.4, 5.9] }],
+    yTitle: "loss",
+    rightYTitle: "NDCG@10",
+  }).layout;
+  // An empty axis titled NDCG@10 would say the figure shows an NDCG@10 it does not.
+  assertEquals(layout.yaxis2, undefined);
+});
+
+Deno.test("grouped bars: error bars are drawn (visible, from the data), split or not", () => {
+  const whole = groupedBars({
+    categories: ["HR@10", "NDCG@10"],
+    series: [{ name: "A", values: [0.1, 0.05], errors: [0.01, 0.002] }],
+  }).data as BarTrace[];
+  assertEquals(whole[0].error_y, { type: "data", array: [0.01, 0.002], visible: true });
+  const split = groupedBars({
+    categories: ["HR@10", "NDCG@10"],
+    series: [{ name: "A", values: [0.1, 0.05], errors: [0.01, null] }],
+  }).data as BarTrace[];
+  assertEquals(split[0].error_y, { type: "data", array: [0.01, null], visible: true });
+});
+
+Deno.test("training curves: a one-epoch curve shows its point (markers, not only a line)", () => {
+  // A quick run of one epoch has one point per curve: a line alone draws nothing there.
+  const [trace] = trainingCurves({ series: [{ name: "loss", x: [1], y: [8.4] }] })
+    .data as ScatterTrace[];
+  assertEquals(trace.mode, "lines+markers");
+});

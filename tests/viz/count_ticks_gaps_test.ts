@@ -31,3 +31,9 @@ Deno.test("countTicks: the span is from the smallest x, not from 0", () => {
   assertEquals(countTicks([range(100, 105)]), UNIT);
   assertEquals(countTicks([[100, 101], [112]]), UNIT);
 });
+
+Deno.test("countTicks: the span is from the smallest to the largest x, whatever their order", () => {
+  // Validation every 10 epochs listed before the loss of every epoch: the span is 19, not 10.
+  assertEquals(countTicks([[10, 20], range(1, 20)]), {});
+  assertEquals(countTicks([[14, 1]]), {});
+});

@@ -1,6 +1,6 @@
 /** The difference plot draws the band, a zero line, the single differences and the mean. */
 import { assertEquals, assertThrows } from "@std/assert";
-import { differencePlot, symmetricBand } from "../../lib/viz/mod.ts";
+import { differencePlot, symmetricBand, withAlpha } from "../../lib/viz/mod.ts";
 import type { ScatterTrace } from "../../lib/viz/mod.ts";
 
 const input = {
@@ -111,4 +111,22 @@ Deno.test("difference plot: the title and each axis's title go where they are as
   // Without titles: none, not the other axis's.
   const bare = differencePlot({ name: "m", x: [1], mean: [0], yTitle: "d" });
   assertEquals([bare.layout.title, bare.layout.xaxis?.title], [undefined, undefined]);
+});
+
+Deno.test("difference plot: the band and the dots are the mean line's colour; a descending x names both values", () => {
+  const [band, , dots, mean] = differencePlot(input).data as ScatterTrace[];
+  // A band or dots of another series' colour would read as another system's spread.
+  const color = mean.line?.color as string;
+  assertEquals(band.fillcolor, withAlpha(color, 0.2));
+  assertEquals(dots.marker?.color, withAlpha(color, 0.55));
+  assertThrows(
+    () => differencePlot({ name: "m", x: [0.5, 0.25], mean: [0, 0] }),
+    Error,
+    "x must ascend, x[1] = 0.25 follows 0.5",
+  );
+});
+
+Deno.test("difference plot: a mean at a single x shows its point (markers, not only a line)", () => {
+  const traces = differencePlot({ name: "m", x: [0.5], mean: [0.01] }).data as ScatterTrace[];
+  assertEquals(traces.find((trace) => trace.name === "m")?.mode, "lines+markers");
 });

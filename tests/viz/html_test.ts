@@ -483,3 +483,53 @@ Deno.test("net log: requests come sorted and once each, whatever the order of th
   });
   assertEquals(pageRequestsFromNetLog(log), ["https://a.example.org/", "https://z.example.org/"]);
 });
+
+Deno.test("markdown subset: an indented closing fence closes the block (text after it is no code)", () => {
+  // The opening fence is read trimmed; a closing one indented as it is must end the block too,
+  // or every line after it (the rest of the report) shows as code.
+  assertEquals(
+    markdownToHtml("  ```\n  users 671\n  ```\nafter"),
+    "<pre><code>  users 671</code></pre>\n<p>after</p>",
+  );
+});
+
+Deno.test("markdown subset: a separator row with alignment colons still makes a table", () => {
+  // GFM's "| :--- | ---: |" aligns the columns; without it the rows read as one paragraph of "|".
+  assertEquals(
+    markdownToHtml("| system | NDCG@10 |\n| :--- | ---: |\n| Pop | 0.0198 |"),
+    "<table><thead><tr><th>system</th><th>NDCG@10</th></tr></thead>" +
+      "<tbody><tr><td>Pop</td><td>0.0198</td></tr></tbody></table>",
+  );
+});
+
+Deno.test("plotly bundle: each path is read and cached on its own (the full bundle after the default one)", async () => {
+  // display() loads the default bundle, then the full one for a figure that needs it: a cache of
+  // one entry would send the default again, and that figure would not draw.
+  await inTempDir("demure-bundle-cache-", async (dir) => {
+    const first = `${dir}/first.js`;
+    const second = `${dir}/second.js`;
+    await Deno.writeTextFile(first, "window.first = 1;");
+    await Deno.writeTextFile(second, "window.second = 2;");
+    assertEquals(await loadPlotlyBundle(first), "window.first = 1;");
+    assertEquals(await loadPlotlyBundle(second), "window.second = 2;");
+    assertEquals(await loadPlotlyBundle(first), "window.first = 1;");
+  });
+});
+
+Deno.test("markdown subset: an unclosed fence runs to the end of the text, its last line kept", () => {
+  assertEquals(
+    markdownToHtml("```\nusers 671\nitems 3,496"),
+    "<pre><code>users 671\nitems 3,496</code></pre>",
+  );
+});
+
+Deno.test("markdown subset: a code span is literal, its '*' no emphasis; bold may hold a code span", () => {
+  assertEquals(
+    markdownToHtml("files `results/*/cells/*.json` and `a**b**c`"),
+    "<p>files <code>results/*/cells/*.json</code> and <code>a**b**c</code></p>",
+  );
+  assertEquals(
+    markdownToHtml("**set `DEMURE_RERUN=1`** and *then* `<b>`"),
+    "<p><strong>set <code>DEMURE_RERUN=1</code></strong> and <em>then</em> <code>&lt;b&gt;</code></p>",
+  );
+});

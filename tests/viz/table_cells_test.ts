@@ -125,3 +125,22 @@ Deno.test("report numbers: missing and infinite values print as a table cell pri
   assertEquals(signedDifference(Infinity), "+∞");
   assertEquals(signedDifference(-Infinity), "-∞");
 });
+
+Deno.test("table cells: a cell that is no cell is named by its row, then its column", () => {
+  const rows = [["lambda", 0.1, 0.2], ["mu", 0.3, { mean: 0.4 }]] as unknown as string[][];
+  assertThrows(() => formatTableCells(rows, 4), Error, "row 1, column 2 holds a object");
+});
+
+Deno.test("table html: digits 0 prints whole numbers, not the default 4 decimals", () => {
+  const html = tableHtml(
+    {
+      kind: "table",
+      columns: ["model", "users"],
+      rows: [["Pop", 12.6], ["SASRec", 3.2]],
+      digits: 0,
+    },
+    "t",
+  );
+  assertStringIncludes(html, "<td>Pop</td><td>13</td>");
+  assertStringIncludes(html, "<td>SASRec</td><td>3</td>");
+});
