@@ -192,3 +192,17 @@ Deno.test("completenessOf keeps the loss change in double precision, as its Floa
   assertEquals([readout.lossChange[0], readout.contributionSum[0]], [0.1, 0.1]);
   assertEquals([readout.delta[0], readout.maxAbsoluteDelta, readout.maxRelativeDelta], [0, 0, 0]);
 });
+
+Deno.test("completenessOf: a user with no loss change still counts toward the absolute delta; a bad lossChange names the batch", () => {
+  // [batch 2, position 1, modality 1]: user 0's loss did not move but its contributions sum to 3;
+  // it has no relative delta, yet it misses by 3 (mutation round JH).
+  const readout = completenessOf([3, 0.5], [0, 0.5], [2, 1, 1], 20, "masked");
+  assertEquals(Array.from(readout.delta), [3, 0]);
+  assertEquals([readout.maxAbsoluteDelta, readout.maxRelativeDelta], [3, 0]);
+  // One loss change per user: the expected count is the batch, not the positions.
+  assertThrows(
+    () => completenessOf([1, 2], [1, 2, 3], [1, 2, 1], 20, "masked"),
+    Error,
+    "completenessOf: lossChange has 3 values, expected 1",
+  );
+});
