@@ -206,3 +206,20 @@ Deno.test("completenessOf: a user with no loss change still counts toward the ab
     "completenessOf: lossChange has 3 values, expected 1",
   );
 });
+
+Deno.test("completenessOf: a NaN relative delta reads NaN whichever user it belongs to", () => {
+  // [batch 2, position 1, modality 1]. The NaN sentinel for "no loss change yet" let a later
+  // user's finite relative delta replace a first user's NaN one, so the readout depended on the
+  // users' order and read 0 next to a NaN maxAbsoluteDelta (found by mutation round JH).
+  for (const contributions of [[NaN, 1], [1, NaN]]) {
+    const readout = completenessOf(contributions, [1, 1], [2, 1, 1], 20, "masked");
+    assert(Number.isNaN(readout.maxAbsoluteDelta), `${contributions}: absolute`);
+    assert(Number.isNaN(readout.maxRelativeDelta), `${contributions}: relative`);
+  }
+});
+
+Deno.test("completenessOf: a tiny loss change still has a relative delta", () => {
+  // Only a change of exactly 0 has no scale; 1e-12 is a scale (mutation round JH).
+  const readout = completenessOf([2e-12], [1e-12], [1, 1, 1], 20, "zero_embedding");
+  assertAlmostEquals(readout.maxRelativeDelta, 1, 1e-9);
+});
