@@ -401,3 +401,14 @@ Deno.test("normalisation and aggregate: tiny distinct contributions still rank; 
   const perModality = aggregateByModality(CONTRIBUTIONS, normalised, noise, VALID, SHAPE);
   assertEquals(perModality.map((m) => m.noiseRate), [0, 0]);
 });
+
+Deno.test("rank normalisation orders negative contributions below positive ones (the sign counts)", () => {
+  // A contribution below 0 (the loss falls without the pair) is the least interesting, not a
+  // large one: ranking the magnitudes put -3 at the top (mutation round JH).
+  const r = normaliseContributions(Float32Array.of(-3, 1, -1, 2), Uint8Array.of(1, 1, 1, 1), [
+    1,
+    2,
+    2,
+  ], "rank");
+  assertEquals(Array.from(r), [0, 2 / 3, 1 / 3, 1].map(Math.fround));
+});

@@ -53,3 +53,9 @@ Deno.test("AUC: only equal scores tie; a NaN is refused at any index; the one-cl
     "rocAuc: 3 labels, 0 positive and 3 negative; the AUC needs at least one of each",
   );
 });
+
+Deno.test("AUC: 0 and -0 are one score, a tie", () => {
+  // -g . e is -0 where the product is 0: the two zeros must count one half, not be ordered.
+  assertEquals(rocAuc([0, -0], [1, 0]), 0.5);
+  assertEquals(rocAuc([-0, 0, 1], [1, 0, 0]), 0.25);
+});
