@@ -223,3 +223,24 @@ Deno.test("completenessOf: a tiny loss change still has a relative delta", () =>
   const readout = completenessOf([2e-12], [1e-12], [1, 1, 1], 20, "zero_embedding");
   assertAlmostEquals(readout.maxRelativeDelta, 1, 1e-9);
 });
+
+/** L_b = sum (w e) + sum e: the embeddings also reach the loss outside the mask. */
+const embeddingTermLoss: LossOfEmbeddings = (embeddings, mask) =>
+  tf.add(
+    tf.sum(tf.mul(embeddings, tf.expandDims(mask, 3)), [1, 2, 3]),
+    tf.sum(embeddings, [1, 2, 3]),
+  );
+
+Deno.test("IG (masked): the loss change zeroes the mask only, keeping the embeddings", async () => {
+  // L(e, 0) - L(e, w) = -sum(w e): the term in e alone stays. Zeroing the embeddings too took it
+  // out of the baseline, and the readout reported a delta of sum(e) (mutation round JH).
+  const { completeness } = await integrated(embeddingTermLoss, 2, "masked");
+  for (let b = 0; b < 2; b++) {
+    let weighted = 0;
+    E_VALUES[b].forEach((position, p) =>
+      position.forEach((e, m) => e.forEach((v) => weighted += W_VALUES[b][p][m] * v))
+    );
+    assertAlmostEquals(completeness!.lossChange[b], -weighted, 1e-5, `user ${b}`);
+    assertAlmostEquals(completeness!.delta[b], 0, 1e-5, `user ${b}`);
+  }
+});

@@ -412,3 +412,12 @@ Deno.test("rank normalisation orders negative contributions below positive ones 
   ], "rank");
   assertEquals(Array.from(r), [0, 2 / 3, 1 / 3, 1].map(Math.fround));
 });
+
+Deno.test("aggregate by modality: a NaN normalised score at a valid pair shows as a NaN mean", () => {
+  // normaliseContributions leaves NaN at invalid pairs only; one at a valid pair is a bug upstream
+  // and must not be read as 0 (mutation round JH). The other modality is untouched.
+  const normalised = Float32Array.of(NaN, 2, 3, 4, NaN, NaN, 5, 6);
+  const [m0, m1] = aggregateByModality(CONTRIBUTIONS, normalised, new Uint8Array(8), VALID, SHAPE);
+  assert(Number.isNaN(m0.meanNormalised), `${m0.meanNormalised}`);
+  assertEquals(m1.meanNormalised, 4);
+});
