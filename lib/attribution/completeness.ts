@@ -51,7 +51,10 @@ export function completenessOf(
   const contributionSum = new Float64Array(batch);
   const delta = new Float64Array(batch);
   let maxAbsoluteDelta = 0;
+  // NaN until a user's loss moves. A flag, not a NaN test, says whether one has: with the NaN
+  // itself as the sentinel, a NaN relative delta was replaced by the next user's finite one.
   let maxRelativeDelta = NaN;
+  let anyLossChange = false;
   for (let b = 0; b < batch; b++) {
     let sum = 0;
     for (let k = b * perUser; k < (b + 1) * perUser; k++) sum += contributions[k];
@@ -60,9 +63,8 @@ export function completenessOf(
     maxAbsoluteDelta = Math.max(maxAbsoluteDelta, Math.abs(delta[b]));
     if (change[b] !== 0) {
       const relative = Math.abs(delta[b]) / Math.abs(change[b]);
-      maxRelativeDelta = Number.isNaN(maxRelativeDelta)
-        ? relative
-        : Math.max(maxRelativeDelta, relative);
+      maxRelativeDelta = anyLossChange ? Math.max(maxRelativeDelta, relative) : relative;
+      anyLossChange = true;
     }
   }
   return {

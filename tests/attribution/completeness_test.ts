@@ -192,3 +192,55 @@ Deno.test("completenessOf keeps the loss change in double precision, as its Floa
   assertEquals([readout.lossChange[0], readout.contributionSum[0]], [0.1, 0.1]);
   assertEquals([readout.delta[0], readout.maxAbsoluteDelta, readout.maxRelativeDelta], [0, 0, 0]);
 });
+
+Deno.test("completenessOf: a user with no loss change still counts toward the absolute delta; a bad lossChange names the batch", () => {
+  // [batch 2, position 1, modality 1]: user 0's loss did not move but its contributions sum to 3;
+  // it has no relative delta, yet it misses by 3 (mutation round JH).
+  const readout = completenessOf([3, 0.5], [0, 0.5], [2, 1, 1], 20, "masked");
+  assertEquals(Array.from(readout.delta), [3, 0]);
+  assertEquals([readout.maxAbsoluteDelta, readout.maxRelativeDelta], [3, 0]);
+  // One loss change per user: the expected count is the batch, not the positions.
+  assertThrows(
+    () => completenessOf([1, 2], [1, 2, 3], [1, 2, 1], 20, "masked"),
+    Error,
+    "completenessOf: lossChange has 3 values, expected 1",
+  );
+});
+
+Deno.test("completenessOf: a NaN relative delta reads NaN whichever user it belongs to", () => {
+  // [batch 2, position 1, modality 1]. The NaN sentinel for "no loss change yet" let a later
+  // user's finite relative delta replace a first user's NaN one, so the readout depended on the
+  // users' order and read 0 next to a NaN maxAbsoluteDelta (found by mutation round JH).
+  for (const contributions of [[NaN, 1], [1, NaN]]) {
+    const readout = completenessOf(contributions, [1, 1], [2, 1, 1], 20, "masked");
+    assert(Number.isNaN(readout.maxAbsoluteDelta), `${contributions}: absolute`);
+    assert(Number.isNaN(readout.maxRelativeDelta), `${contributions}: relative`);
+  }
+});
+
+Deno.test("completenessOf: a tiny loss change still has a relative delta", () => {
+  // Only a change of exactly 0 has no scale; 1e-12 is a scale (mutation round JH).
+  const readout = completenessOf([2e-12], [1e-12], [1, 1, 1], 20, "zero_embedding");
+  assertAlmostEquals(readout.maxRelativeDelta, 1, 1e-9);
+});
+
+/** L_b = sum (w e) + sum e: the embeddings also reach the loss outside the mask. */
+const embeddingTermLoss: LossOfEmbeddings = (embeddings, mask) =>
+  tf.add(
+    tf.sum(tf.mul(embeddings, tf.expandDims(mask, 3)), [1, 2, 3]),
+    tf.sum(embeddings, [1, 2, 3]),
+  );
+
+Deno.test("IG (masked): the loss change zeroes the mask only, keeping the embeddings", async () => {
+  // L(e, 0) - L(e, w) = -sum(w e): the term in e alone stays. Zeroing the embeddings too took it
+  // out of the baseline, and the readout reported a delta of sum(e) (mutation round JH).
+  const { completeness } = await integrated(embeddingTermLoss, 2, "masked");
+  for (let b = 0; b < 2; b++) {
+    let weighted = 0;
+    E_VALUES[b].forEach((position, p) =>
+      position.forEach((e, m) => e.forEach((v) => weighted += W_VALUES[b][p][m] * v))
+    );
+    assertAlmostEquals(completeness!.lossChange[b], -weighted, 1e-5, `user ${b}`);
+    assertAlmostEquals(completeness!.delta[b], 0, 1e-5, `user ${b}`);
+  }
+});

@@ -570,3 +570,61 @@ Deno.test("a fusion-mask value outside [0, 1] is refused by name, index and valu
     tf.dispose([a, e]);
   }
 });
+
+Deno.test("a loss not one per user is refused naming the method that ran it (occlusion, integrated gradients)", async () => {
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES);
+  const perDimension = (emb: tf.Tensor4D, mask: tf.Tensor3D) =>
+    tf.sum(tf.mul(emb, tf.expandDims(mask, 3)), [1, 2]) as unknown as tf.Tensor1D;
+  try {
+    for (
+      const [method, where] of [
+        ["occlusion", "occlusion"],
+        ["integrated_gradients", "integrated gradients"],
+      ] as const
+    ) {
+      await assertRejects(
+        () =>
+          computeContributions(perDimension, e, w, {
+            ...DEFAULT_ATTRIBUTION_CONFIG,
+            method,
+            integratedGradientsSteps: 2,
+          }),
+        Error,
+        `${where}: lossOfEmbeddings must return [batch = 2], got [2,2]`,
+      );
+    }
+  } finally {
+    tf.dispose([e, w]);
+  }
+});
+
+Deno.test("occlusion: a loss that fails at a later column leaves none of the earlier passes' losses", async () => {
+  // The full pass and the first column's pass are on the device when the second column's loss
+  // throws; they are freed on the error path too, not only after the read (mutation round JH).
+  const a = tf.tensor3d(A_VALUES);
+  const e = tf.tensor4d(E_VALUES);
+  const w = tf.tensor3d(W_VALUES);
+  let calls = 0;
+  const failsOnThird = (emb: tf.Tensor4D, mask: tf.Tensor3D) => {
+    calls++;
+    if (calls === 3) throw new Error("third pass fails");
+    return linearLoss(a)(emb, mask);
+  };
+  try {
+    const before = tf.memory().numTensors;
+    await assertRejects(
+      () =>
+        computeContributions(failsOnThird, e, w, {
+          ...DEFAULT_ATTRIBUTION_CONFIG,
+          method: "occlusion",
+        }),
+      Error,
+      "third pass fails",
+    );
+    assertEquals(calls, 3);
+    assertEquals(tf.memory().numTensors, before, "tensors leaked");
+  } finally {
+    tf.dispose([a, e, w]);
+  }
+});

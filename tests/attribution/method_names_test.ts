@@ -37,3 +37,16 @@ Deno.test("attribution method names: the shared table cannot be rewritten by a c
   }, TypeError);
   assertEquals(attributionMethodName("occlusion"), "occlusion");
 });
+
+Deno.test("attribution method names: a key is matched exactly, and the error lists every known one", () => {
+  // A trimmed or lower-cased match let " occlusion" or "OCCLUSION" through the check, and the
+  // lookup by the raw key then gave undefined: a table showed "undefined" for the method.
+  for (const key of [" occlusion", "occlusion ", "OCCLUSION", "Gradient_X_Input"]) {
+    assertThrows(
+      () => attributionMethodName(key),
+      Error,
+      `attributionMethodName: unknown attribution method "${key}" (known: gradient_x_input, ` +
+        "mask_gradient, gradient_norm, integrated_gradients, occlusion)",
+    );
+  }
+});

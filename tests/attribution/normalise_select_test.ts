@@ -381,3 +381,43 @@ Deno.test("a threshold selection is the threshold alone, even with a stray rho (
   // Below -1: only flat 3 (-2). A bottom half would add flat 0 (-0.5) and flat 6 (-0.1).
   assertEquals(Array.from(selectNoise(scores, VALID, SHAPE, selection)), [0, 0, 0, 1, 0, 0, 0, 0]);
 });
+
+Deno.test("normalisation and aggregate: tiny distinct contributions still rank; noise at a padding pair is not counted", () => {
+  // Contributions of 1e-12 are small, not tied: their z-scores are those of 1, 2, 3, 4
+  // (a std floor above 0 would set them all to 0; mutation round JH).
+  const shape: PairShape = [1, 2, 2];
+  const ones = Uint8Array.of(1, 1, 1, 1);
+  const tiny = normaliseContributions(
+    Float32Array.of(1e-12, 2e-12, 3e-12, 4e-12),
+    ones,
+    shape,
+    "zscore",
+  );
+  const plain = normaliseContributions(Float32Array.of(1, 2, 3, 4), ones, shape, "zscore");
+  plain.forEach((z, i) => assertAlmostEquals(tiny[i], z, 1e-5, `pair ${i}`));
+  // A noise mark at an invalid pair (user 1, position 0) is outside every mean.
+  const noise = Uint8Array.of(0, 0, 0, 0, 1, 1, 0, 0);
+  const normalised = Float32Array.of(1, 2, 3, 4, NaN, NaN, 5, 6);
+  const perModality = aggregateByModality(CONTRIBUTIONS, normalised, noise, VALID, SHAPE);
+  assertEquals(perModality.map((m) => m.noiseRate), [0, 0]);
+});
+
+Deno.test("rank normalisation orders negative contributions below positive ones (the sign counts)", () => {
+  // A contribution below 0 (the loss falls without the pair) is the least interesting, not a
+  // large one: ranking the magnitudes put -3 at the top (mutation round JH).
+  const r = normaliseContributions(Float32Array.of(-3, 1, -1, 2), Uint8Array.of(1, 1, 1, 1), [
+    1,
+    2,
+    2,
+  ], "rank");
+  assertEquals(Array.from(r), [0, 2 / 3, 1 / 3, 1].map(Math.fround));
+});
+
+Deno.test("aggregate by modality: a NaN normalised score at a valid pair shows as a NaN mean", () => {
+  // normaliseContributions leaves NaN at invalid pairs only; one at a valid pair is a bug upstream
+  // and must not be read as 0 (mutation round JH). The other modality is untouched.
+  const normalised = Float32Array.of(NaN, 2, 3, 4, NaN, NaN, 5, 6);
+  const [m0, m1] = aggregateByModality(CONTRIBUTIONS, normalised, new Uint8Array(8), VALID, SHAPE);
+  assert(Number.isNaN(m0.meanNormalised), `${m0.meanNormalised}`);
+  assertEquals(m1.meanNormalised, 4);
+});

@@ -40,3 +40,22 @@ Deno.test("AUC refuses a negative label, which is neither class", () => {
     "label at index 1 is -1, expected 0 or 1",
   );
 });
+
+Deno.test("AUC: only equal scores tie; a NaN is refused at any index; the one-class error counts all labels", () => {
+  // A tie within a tolerance would count these pairs one half; they are ordered (mutation round JH).
+  assertEquals(rocAuc([1, 1 + 1e-12], [1, 0]), 0);
+  assertEquals(rocAuc([1e-15, 0], [1, 0]), 1);
+  // The first score is checked like the others: a NaN there broke the sort silently.
+  assertThrows(() => rocAuc([NaN, 1, 2], [1, 0, 1]), Error, "rocAuc: score at index 0 is NaN");
+  assertThrows(
+    () => rocAuc([1, 2, 3], [0, 0, 0]),
+    Error,
+    "rocAuc: 3 labels, 0 positive and 3 negative; the AUC needs at least one of each",
+  );
+});
+
+Deno.test("AUC: 0 and -0 are one score, a tie", () => {
+  // -g . e is -0 where the product is 0: the two zeros must count one half, not be ordered.
+  assertEquals(rocAuc([0, -0], [1, 0]), 0.5);
+  assertEquals(rocAuc([-0, 0, 1], [1, 0, 0]), 0.25);
+});

@@ -113,3 +113,15 @@ Deno.test("NT-Xent: cosine is scale-free down to tiny views (its clamp only keep
   assertAlmostEquals(lossOf(tiny, SECOND, options), lossOf(FIRST, SECOND, options), 1e-4);
   assert(Number.isFinite(lossOf([[0, 0], [1, 0]], [[1, 0], [0, 1]], options)));
 });
+
+Deno.test("NT-Xent: views of one row count but another width are refused by name", () => {
+  // A check of the rows alone let [3, 2] and [3, 3] through to concat, whose error names neither
+  // view (mutation round JH).
+  const options: NtXentOptions = { temperature: 1, similarity: "dot" };
+  const wide = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  assertThrows(
+    () => lossOf(FIRST, wide, options),
+    Error,
+    "ntXent: both views must be [rows, dim] of one shape, got [3,2] and [3,3]",
+  );
+});
