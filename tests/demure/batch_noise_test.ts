@@ -13,7 +13,11 @@ import { BatchNoise } from "../../lib/demure/_batch_noise.ts";
 import { historyKeys, validMaskOf } from "../../lib/demure/_batch_pairs.ts";
 import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
 import { Warmup } from "../../lib/demure/_warmup.ts";
-import { randomNoiseMask, randomNoiseMaskByRow } from "../../lib/demure/views.ts";
+import {
+  buildContrastiveViews,
+  randomNoiseMask,
+  randomNoiseMaskByRow,
+} from "../../lib/demure/views.ts";
 import type { PairShape } from "../../lib/attribution/types.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
@@ -147,4 +151,32 @@ Deno.test("random_input: a user's held-out modalities follow the user, not the b
     assertEquals(row(reversed, batch.batchSize - 1 - b), row(inOrder, b), `user ${batch.users[b]}`);
   }
   model.dispose();
+});
+
+Deno.test("random masks are the draws of record: contrastive_only from (seed, step, 17), random_input from (seed, user, 23)", async () => {
+  // The ablation records were made with these streams: another salt draws other masks at every
+  // step and moves every contrastive_only and random_input number off its record, while the tests
+  // above (a count, a step against a step, a user against the same user) still pass.
+  for (const variant of ["contrastive_only", "random_input"] as const) {
+    const { model, config, noise } = batchNoise({ variant, rho: 0.5 });
+    const views = await noise.viewsFor(batch, 5);
+    assert(views);
+    const validMask = validMaskOf(model, batch);
+    const shape: PairShape = [batch.batchSize, batch.length, model.numModalities];
+    const seed = model.config.seed;
+    const drawn = variant === "contrastive_only"
+      ? randomNoiseMask(validMask, shape, config.rho, hashSeeds(seed, 5, 17))
+      : randomNoiseMaskByRow(
+        validMask,
+        shape,
+        config.rho,
+        Array.from(batch.users, (user) => hashSeeds(seed, user, 23)),
+        config.attribution.granularity,
+      );
+    const expected = buildContrastiveViews(validMask, drawn.noiseMask, shape, {
+      scores: drawn.scores,
+    });
+    assertEquals(views, expected, variant);
+    model.dispose();
+  }
 });
