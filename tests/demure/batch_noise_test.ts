@@ -180,3 +180,16 @@ Deno.test("random masks are the draws of record: contrastive_only from (seed, st
     model.dispose();
   }
 });
+
+Deno.test("random masks wait for the warm-up by epochs too: no views, no draw, no count before it ends", async () => {
+  // The warm-up is plain training for every variant: a contrastive_only or random_input run that
+  // drew views during it would train another model than the records' and count its pairs.
+  for (const variant of ["contrastive_only", "random_input"] as const) {
+    const { model, noise, counts } = batchNoise({ variant, warmupBy: "epochs", warmupEpochs: 1 });
+    assertEquals(await noise.viewsFor(batch, 5), undefined, variant);
+    assertEquals(noise.random, 0, variant);
+    const pairs = Object.values(counts.byModality().pairsByModality);
+    assertEquals(pairs.every(({ valid }) => valid === 0), true, variant);
+    model.dispose();
+  }
+});
