@@ -9,6 +9,8 @@
 import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { attributeBatch } from "../../lib/attribution/attribute_batch.ts";
+import { DEFAULT_ATTRIBUTION_CONFIG } from "../../lib/attribution/types.ts";
+import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import {
   type AttributedBatch,
   scoreAgainstTruth,
@@ -99,4 +101,15 @@ Deno.test("SCORED_METHODS: every attribution row of the results of record, in th
     }
   }
   assert(checked > 0, "some record scores the attribution");
+});
+
+Deno.test("SCORED_NOISE_FRACTION: the attribution's default rho, Demure's default rho, 0.3", () => {
+  // The scored noise sets are the ones Demure's default configuration masks: a scoring fraction
+  // apart from them would score sets that no default run uses (and the records' rows at 0.3).
+  assertEquals(SCORED_NOISE_FRACTION, 0.3);
+  assertEquals(SCORED_NOISE_FRACTION, resolveDemureConfig({}).rho);
+  assertEquals(DEFAULT_ATTRIBUTION_CONFIG.selection, {
+    kind: "bottom_fraction",
+    rho: SCORED_NOISE_FRACTION,
+  });
 });
