@@ -21,6 +21,7 @@ import { withNextItemTargets } from "../attribution/sequence_loss.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { EventLoopTurns } from "../util/event_loop.ts";
+import { checkInteger } from "../util/settings.ts";
 
 /** Methods scored by default, the exact reference (occlusion) included. */
 export const SCORED_METHODS: readonly AttributionMethod[] = [
@@ -64,6 +65,10 @@ export async function attributionQuality(
   maxUsers = 256,
   chunkSize = 128,
 ): Promise<AttributionQuality[]> {
+  // A negative maxUsers sliced off only the last chunks (-200 in chunks of 128 scored every user
+  // but the last chunk's), and 0 or NaN scored no one: rows of NaN under the method's name.
+  checkInteger("attributionQuality: maxUsers", maxUsers, { min: 1 });
+  checkInteger("attributionQuality: chunkSize", chunkSize, { min: 1 });
   // The first `maxUsers` users (internal id order): occlusion costs one forward pass per
   // (position, modality) column, so scoring every user would dominate a cell's time.
   const chunks = evaluationBatches(split, "test", chunkSize).slice(

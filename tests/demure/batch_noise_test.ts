@@ -13,7 +13,11 @@ import { BatchNoise } from "../../lib/demure/_batch_noise.ts";
 import { historyKeys, validMaskOf } from "../../lib/demure/_batch_pairs.ts";
 import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
 import { Warmup } from "../../lib/demure/_warmup.ts";
-import { randomNoiseMask, randomNoiseMaskByRow } from "../../lib/demure/views.ts";
+import {
+  buildContrastiveViews,
+  randomNoiseMask,
+  randomNoiseMaskByRow,
+} from "../../lib/demure/views.ts";
 import type { PairShape } from "../../lib/attribution/types.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
@@ -146,5 +150,61 @@ Deno.test("random_input: a user's held-out modalities follow the user, not the b
   for (let b = 0; b < batch.batchSize; b++) {
     assertEquals(row(reversed, batch.batchSize - 1 - b), row(inOrder, b), `user ${batch.users[b]}`);
   }
+  model.dispose();
+});
+
+Deno.test("random masks are the draws of record: contrastive_only from (seed, step, 17), random_input from (seed, user, 23)", async () => {
+  // The ablation records were made with these streams: another salt draws other masks at every
+  // step and moves every contrastive_only and random_input number off its record, while the tests
+  // above (a count, a step against a step, a user against the same user) still pass.
+  for (const variant of ["contrastive_only", "random_input"] as const) {
+    const { model, config, noise } = batchNoise({ variant, rho: 0.5 });
+    const views = await noise.viewsFor(batch, 5);
+    assert(views);
+    const validMask = validMaskOf(model, batch);
+    const shape: PairShape = [batch.batchSize, batch.length, model.numModalities];
+    const seed = model.config.seed;
+    const drawn = variant === "contrastive_only"
+      ? randomNoiseMask(validMask, shape, config.rho, hashSeeds(seed, 5, 17))
+      : randomNoiseMaskByRow(
+        validMask,
+        shape,
+        config.rho,
+        Array.from(batch.users, (user) => hashSeeds(seed, user, 23)),
+        config.attribution.granularity,
+      );
+    const expected = buildContrastiveViews(validMask, drawn.noiseMask, shape, {
+      scores: drawn.scores,
+    });
+    assertEquals(views, expected, variant);
+    model.dispose();
+  }
+});
+
+Deno.test("random masks wait for the warm-up by epochs too: no views, no draw, no count before it ends", async () => {
+  // The warm-up is plain training for every variant: a contrastive_only or random_input run that
+  // drew views during it would train another model than the records' and count its pairs.
+  for (const variant of ["contrastive_only", "random_input"] as const) {
+    const { model, noise, counts } = batchNoise({ variant, warmupBy: "epochs", warmupEpochs: 1 });
+    assertEquals(await noise.viewsFor(batch, 5), undefined, variant);
+    assertEquals(noise.random, 0, variant);
+    const pairs = Object.values(counts.byModality().pairsByModality);
+    assertEquals(pairs.every(({ valid }) => valid === 0), true, variant);
+    model.dispose();
+  }
+});
+
+Deno.test("random masks: keep_one restores the modality the draw's scores pick, not the modality order", async () => {
+  // At rho 0.9 many positions lose every modality; the view restores one, chosen by the random
+  // scores drawn with the mask (as the ablation records were made), not always the first.
+  const { model, config, noise } = batchNoise({ variant: "contrastive_only", rho: 0.9 });
+  const views = await noise.viewsFor(batch, 5);
+  assert(views);
+  const validMask = validMaskOf(model, batch);
+  const shape: PairShape = [batch.batchSize, batch.length, model.numModalities];
+  const drawn = randomNoiseMask(validMask, shape, config.rho, hashSeeds(model.config.seed, 5, 17));
+  assert(views.restoredPositive + views.restoredNegative > 0, "positions were restored");
+  const byOrder = buildContrastiveViews(validMask, drawn.noiseMask, shape);
+  assertNotEquals([views.positive, views.negative], [byOrder.positive, byOrder.negative]);
   model.dispose();
 });

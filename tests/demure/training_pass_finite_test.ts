@@ -36,3 +36,34 @@ Deno.test("training pass: a non-finite contribution at a valid pair is an error,
   assertEquals(capture.captured, 0, "a refused capture is not counted as stored");
   model.dispose();
 });
+
+Deno.test("training pass: the non-finite contribution's error names the configured method (gradient_norm)", async () => {
+  // The capture reads contributions of the configured method; its refusal must name that method,
+  // not the default one, so that a run on gradient_norm is not sent to debug gradient x input.
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const config = resolveDemureConfig({
+    ...TRAINING_PASS,
+    attribution: { ...resolveDemureConfig(TRAINING_PASS).attribution, method: "gradient_norm" },
+  });
+  const capture = new TrainingPassCapture(model, config);
+  const cache = new NoiseMaskCache(batch.length, model.numModalities, {
+    warmupSteps: 0,
+    everyVisits: 1,
+  });
+  const [embeddings, gradient] = tf.tidy(() => {
+    const e = model.embedModalities(
+      tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32"),
+    );
+    const overflow = tf.buffer(e.shape, "float32");
+    overflow.set(Infinity, 0, batch.length - 1, 0, 0);
+    return [e, tf.add(tf.onesLike(e), overflow.toTensor()) as tf.Tensor4D];
+  });
+  capture.keep(0, batch, gradient, embeddings, false);
+  tf.dispose([embeddings, gradient]);
+  await assertRejects(
+    () => capture.storeNext(cache, 0, true),
+    Error,
+    "computeContributions(gradient_norm): contribution at flat index",
+  );
+  model.dispose();
+});

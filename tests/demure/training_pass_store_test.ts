@@ -112,3 +112,54 @@ Deno.test("training pass: a batch of fewer rows than positions is attributed per
   tf.dispose([embeddings, gradient]);
   model.dispose();
 });
+
+Deno.test("training pass: an averaged visit's mask is selected from the averaged scores, not from the newest visit's", async () => {
+  // trainingPassSmoothing 0.3: the second visit blends its scores with the stored ones; the mask
+  // stored beside them must be the bottom rho of that blend (the scores keep_one and the next
+  // visit read), not the newest visit's own selection.
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+  const config = resolveDemureConfig({ ...TRAINING_PASS, trainingPassSmoothing: 0.3 });
+  const attributionConfig = noiseAttributionConfig(config);
+  const capture = new TrainingPassCapture(model, config);
+  const cache = new NoiseMaskCache(batch.length, model.numModalities, {
+    warmupSteps: 0,
+    everyVisits: Number.MAX_SAFE_INTEGER,
+  });
+  const embeddings = tf.tidy(() =>
+    model.embedModalities(tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32"))
+  );
+  const ones = tf.onesLike(embeddings);
+  const other = tf.randomNormal(embeddings.shape, 0, 1, "float32", 7) as tf.Tensor4D;
+  capture.keep(1, batch, ones, embeddings, true);
+  await capture.storeNext(cache, 1, true);
+  capture.keep(2, batch, other, embeddings, false);
+  await capture.storeNext(cache, 2, true);
+  const stored = cache.lookup(historyKeys(batch), batch.items);
+  const valid = validMaskOf(model, batch);
+  const shape: PairShape = [batch.batchSize, batch.length, model.numModalities];
+  const ofStored = attributionOfContributions(
+    stored.scores.map((z, i) => valid[i] ? z : 0),
+    valid,
+    shape,
+    attributionConfig,
+  );
+  assertEquals(Array.from(stored.noiseMask), Array.from(ofStored.noiseMask));
+  // The fixture tells the two apart: the newest visit alone selects another mask.
+  const newest = tf.tidy(() => tf.neg(tf.sum(tf.mul(other, embeddings), -1))).dataSync();
+  const newestValues = Float32Array.from(newest, (c, i) => valid[i] ? c : 0);
+  const ownMask = attributionOfContributions(newestValues, valid, shape, attributionConfig);
+  assertNotEquals(Array.from(ownMask.noiseMask), Array.from(stored.noiseMask));
+  tf.dispose([embeddings, ones, other]);
+  model.dispose();
+});
+
+Deno.test("training pass: a step that was not applied leaves nothing kept for a later storeNext", async () => {
+  // The skipped step's contributions are freed at once: were they still referenced, a later
+  // storeNext of that step would read freed memory or store the skipped step's mask.
+  const { capture, cache, embeddings, gradient, dispose } = setup();
+  capture.keep(1, batch, gradient, embeddings, true);
+  await capture.storeNext(cache, 1, false);
+  await capture.storeNext(cache, 1, true);
+  assertEquals([capture.captured, cache.stats().users], [0, 0]);
+  dispose();
+});

@@ -246,3 +246,24 @@ Deno.test("Warmup: a saved warm-up whose field is missing or not a count is refu
   }
   assertEquals(warmup.saved(), before);
 });
+
+Deno.test("NoiseCounts: an epoch's rate is rounded to the nearest 6th decimal, not truncated", () => {
+  // 2 of 3 pairs: 0.666667 as the records of record write it (truncation would give 0.666666).
+  const counts = new NoiseCounts(["id"]);
+  counts.add(Uint8Array.of(1, 1, 1), Uint8Array.of(1, 1, 0));
+  counts.closeEpoch();
+  assertEquals(counts.rateByEpoch(), [{ id: 0.666667 }]);
+});
+
+Deno.test("NoiseCounts.checkSaved: a count field that is not an array is refused, even with the right length", () => {
+  // A string of two characters has length 2: it passed as 2 modalities' counts and restored NaN.
+  const counts = new NoiseCounts(["id", "text"]);
+  for (const field of ["noiseCount", "validCount"] as const) {
+    const saved = { noiseCount: [0, 0], validCount: [0, 0], [field]: "12" };
+    const error = assertThrows(
+      () => counts.checkSaved(saved as unknown as SavedNoiseCounts),
+      Error,
+    );
+    assertEquals(error.message, `Demure checkpoint state: no field ${field} (an array of counts)`);
+  }
+});

@@ -6,9 +6,11 @@
  * same batches (the benchmark's cells record these fields; before this test only a GPU test
  * reached the function, so a field read from the wrong score passed every CPU test).
  */
-import { assert, assertEquals, assertNotEquals } from "@std/assert";
+import { assert, assertEquals, assertNotEquals, assertRejects } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { attributeBatch } from "../../lib/attribution/attribute_batch.ts";
+import { DEFAULT_ATTRIBUTION_CONFIG } from "../../lib/attribution/types.ts";
+import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import {
   type AttributedBatch,
   scoreAgainstTruth,
@@ -99,4 +101,42 @@ Deno.test("SCORED_METHODS: every attribution row of the results of record, in th
     }
   }
   assert(checked > 0, "some record scores the attribution");
+});
+
+Deno.test("SCORED_NOISE_FRACTION: the attribution's default rho, Demure's default rho, 0.3", () => {
+  // The scored noise sets are the ones Demure's default configuration masks: a scoring fraction
+  // apart from them would score sets that no default run uses (and the records' rows at 0.3).
+  assertEquals(SCORED_NOISE_FRACTION, 0.3);
+  assertEquals(SCORED_NOISE_FRACTION, resolveDemureConfig({}).rho);
+  assertEquals(DEFAULT_ATTRIBUTION_CONFIG.selection, {
+    kind: "bottom_fraction",
+    rho: SCORED_NOISE_FRACTION,
+  });
+});
+
+Deno.test("attributionQuality: a maxUsers or chunkSize that is not a positive integer is refused by name", async () => {
+  // -200 users in chunks of 8 used to score every chunk but the last (slice(0, -25)), and 0 or
+  // NaN no chunk at all: rows of NaN under each method's name instead of an error.
+  const { split, truth } = await prepareDataset({
+    kind: "synthetic",
+    config: { numUsers: 40, numItems: 30, historyLength: 8 },
+  });
+  assert(truth !== undefined, "the synthetic benchmark plants a truth");
+  const model = new SequentialRecommender(split.dataset, { dim: 4, maxLength: split.maxLength });
+  try {
+    const refused: [number, number, string][] = [
+      [-200, 8, "attributionQuality: maxUsers is -200; allowed: an integer >= 1"],
+      [0, 8, "attributionQuality: maxUsers is 0; allowed: an integer >= 1"],
+      [Number.NaN, 8, "attributionQuality: maxUsers is NaN; allowed: an integer >= 1"],
+      [30, 0, "attributionQuality: chunkSize is 0; allowed: an integer >= 1"],
+    ];
+    for (const [maxUsers, chunkSize, message] of refused) {
+      const error = await assertRejects(() =>
+        attributionQuality(model, split, truth, ["gradient_x_input"], maxUsers, chunkSize)
+      );
+      assertEquals(error.message, message);
+    }
+  } finally {
+    model.dispose();
+  }
 });

@@ -227,3 +227,16 @@ Deno.test("epochNoiseRates: one modality never masked leaves the others' first m
   assertEquals(rates.gaps, []);
   assertEquals(rates.firstMeasuredEpoch, 1);
 });
+
+Deno.test("epochNoiseRates: with a recorded warm-up end, an all-0 epoch after it is a measured 0, not warm-up", () => {
+  // The leading all-0 rule is for a warm-up by steps only (no end recorded): where the record
+  // names the warm-up's end, every epoch after it is measured, whatever it reads.
+  const rates = epochNoiseRates({
+    history: history(3),
+    noiseRateByEpoch: [rate(0, 0), rate(0, 0), rate(0.1, 0.2)],
+    demure: stats({ warmupEndedAfterEpoch: 1 }),
+  })!;
+  assertEquals(rates.rates, { id: [nan, 0, 0.1], year: [nan, 0, 0.2] });
+  assertEquals(rates.gaps, [{ first: 1, last: 1, reason: WARMUP_EPOCH }]);
+  assertEquals(rates.firstMeasuredEpoch, 2);
+});

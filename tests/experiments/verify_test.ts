@@ -4,7 +4,7 @@
  * metric is "within tolerance", and a missing or larger difference "differs".
  * verificationSubset: the main table's runnable cells at each dataset's first seed.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import {
   compareWithRecord,
   RERUN_TOLERANCE,
@@ -129,4 +129,38 @@ Deno.test("compareWithRecord: a rerun on tfjs's own kernels is another environme
   const haswell = { ...here, blasKernels: "9b2841e5" };
   const stock = compareWithRecord("k", result(0.3, haswell), result(0.302, here));
   assertEquals([stock.status, stock.sameEnvironment], ["within tolerance", false]);
+});
+
+Deno.test("compareWithRecord: without a record, no difference and no environment to share", () => {
+  // scripts/reproduce.ts prints maxDifference and "(other environment)" for every check: a cell
+  // without a record must not read as a difference of 0 or as the record's environment.
+  const none = compareWithRecord("k", undefined, result(0.3));
+  assertEquals(none.key, "k");
+  assert(Number.isNaN(none.maxDifference), `maxDifference ${none.maxDifference}`);
+  assertEquals(none.sameEnvironment, false);
+});
+
+Deno.test("compareWithRecord: in the same environment one ulp apart is no longer identical", () => {
+  // Bit-identical means equal: a rounding-sized drift in the same environment is a change of the
+  // numerics, the thing the check exists to catch.
+  const next = 0.3 + Number.EPSILON / 4;
+  assert(next !== 0.3, "the fixture differs by one ulp");
+  const drift = compareWithRecord("k", result(0.3), result(next));
+  assertEquals([drift.status, drift.sameEnvironment], ["differs", true]);
+});
+
+Deno.test("RERUN_TOLERANCE: the tolerance the README promises a rerun elsewhere", () => {
+  // The README tells a reader what a rerun in another environment must meet; the check must
+  // apply that number, not another.
+  const readme = Deno.readTextFileSync(new URL("../../README.md", import.meta.url))
+    .replace(/\s+/g, " ");
+  assertStringIncludes(readme, `a rerun passes within ${RERUN_TOLERANCE} on every metric`);
+  assertEquals(RERUN_TOLERANCE, 0.005);
+});
+
+Deno.test("verificationSubset: the first seed as the plan lists them, not the smallest", () => {
+  // A plan of seeds [5, 1] lists seed 5 first: the subset reruns the cells of seed 5.
+  const plan = planExperiments("full", [5, 1]);
+  const seeds = new Set(verificationSubset(plan).map((cell) => cell.seed));
+  assertEquals([...seeds], [5]);
 });
