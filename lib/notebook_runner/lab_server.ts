@@ -21,7 +21,9 @@
  * sends it SIGTERM, on which Jupyter shuts its kernels down, then signals every process the server
  * started that is still running (tracked through `/proc`, Linux only) and reports any survivor.
  * Aborting `signal` while the server starts stops it the same way before the start rejects, so an
- * interrupted launcher leaves no server behind.
+ * interrupted launcher leaves no server behind. A launcher killed outright (SIGKILL, the OOM
+ * killer), which can do none of that, leaves none either: the server watches a pipe from it and
+ * sends itself SIGTERM when the pipe ends (`SERVER_WRAPPER`), so its kernels are shut down too.
  *
  * @example
  * ```ts
@@ -272,11 +274,34 @@ async function waitUntilAnswering(
   throw new Error(`the server did not answer within ${timeoutS} s`);
 }
 
+/**
+ * What Python runs (`-c`) in place of `-m notebook`: the notebook server, in the same process
+ * (its pid, log, `nbserver-<pid>.json` and SIGTERM handling unchanged), plus a daemon thread that
+ * reads its stdin. That is a pipe from this process that is never written, so it ends only when
+ * this process is gone, whatever ended it (SIGKILL, the OOM killer, a CI timeout that kills only
+ * the launcher; the signals it handles stop the server themselves); the thread then sends the
+ * server SIGTERM, on which Jupyter shuts its kernels down. Without it such a server and its
+ * kernels ran on, each holding a port of the range and memory. To the main thread: a Python
+ * signal handler runs only there, and a signal taken by another thread would wait for its next
+ * wake-up. Before the server has set its handler, SIGTERM ends the process, which is as good.
+ */
+const SERVER_WRAPPER = `import os, runpy, signal, threading
+def watch():
+    try:
+        while os.read(0, 4096):
+            pass
+    except OSError:
+        pass
+    signal.pthread_kill(threading.main_thread().ident, signal.SIGTERM)
+threading.Thread(target=watch, daemon=True).start()
+runpy.run_module("notebook", run_name="__main__", alter_sys=True)`;
+
 /** The notebook server's command line: the project's kernel only, on `port`, under `notebooks/`. */
 function serverArgs(port: number, root: string, kernelName: string): string[] {
   return [
-    "-m",
-    "notebook",
+    // sys.argv: "-c" (taken for the module's path by run_module), then the server's arguments.
+    "-c",
+    SERVER_WRAPPER,
     "--no-browser",
     "--ip=127.0.0.1",
     `--port=${port}`,
@@ -416,13 +441,19 @@ async function startOnPort(
   const child = new Deno.Command(python, {
     args: serverArgs(port, root, spec.kernelName),
     env: serverEnv(config.env, token, spec.jupyterPath),
-    stdin: "null",
+    // Never written: its end tells the server this process is gone (SERVER_WRAPPER).
+    stdin: "piped",
     stdout: "piped",
     stderr: "piped",
     detached: true,
   }).spawn();
   const output = passOn(child, log);
-  const exited = child.status.then((status) => status.code);
+  // The pipe is let go once the server has exited (before `exited` resolves, so that a caller
+  // awaiting it holds no open resource); it is already broken then, so closing may throw.
+  const exited = child.status.then(async (status) => {
+    await child.stdin.close().catch(() => {});
+    return status.code;
+  });
   // Kernels are re-parented when the server dies, so they are tracked while it lives.
   const tracked = new Map<string, ProcessId>();
   const track = () => {

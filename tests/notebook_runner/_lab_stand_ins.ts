@@ -1,26 +1,54 @@
 /**
  * Stand-ins for the lab server's tests (lab_stand_in_test.ts, lab_server_gaps_test.ts,
- * check_lab_stop_test.ts): a Python that runs a shell body for `-m notebook`, the fake Jupyter
+ * check_lab_stop_test.ts): a Python that runs a shell body for the server's start, the fake Jupyter
  * behind it, a free port, and the look at the processes left. One home, so that the files'
  * stand-ins cannot drift apart.
  */
 
-/** A stand-in for Python: `-c` (the import check) succeeds, `-m notebook` runs `body`. */
+/**
+ * A stand-in for Python: the import check (`-c "import notebook.notebookapp"`) succeeds; the
+ * server's start (`-c <the launcher's wrapper> <server arguments>`) runs `body` with the server's
+ * arguments as `"$@"` and the wrapper's source in `$wrapper`.
+ */
 export async function fakePython(dir: string, body: string, name = "python"): Promise<string> {
   const path = `${dir}/${name}`;
-  await Deno.writeTextFile(path, `#!/bin/sh\n[ "$1" = "-c" ] && exit 0\n${body}\n`);
+  await Deno.writeTextFile(
+    path,
+    "#!/bin/sh\n" +
+      'if [ "$1" = "-c" ]; then\n' +
+      '  [ "$2" = "import notebook.notebookapp" ] && exit 0\n' +
+      '  wrapper="$2"\n' +
+      "  shift 2\n" +
+      "fi\n" +
+      `${body}\n`,
+  );
   await Deno.chmod(path, 0o755);
   return path;
 }
 
-/** lab_fake_jupyter.py as the server, its files in `dir` (see that file). */
+/**
+ * lab_fake_jupyter.py as the server, its files in `dir` (see that file). It runs as the real one
+ * does, under the launcher's wrapper (which stops it when the launcher is gone): Python finds a
+ * package `notebook` in `dir` first, whose `__main__` runs the fake.
+ */
 export async function fakeJupyter(
   dir: string,
   more: Record<string, string> = {},
 ): Promise<{ python: string; env: Record<string, string> }> {
   const fake = new URL("./lab_fake_jupyter.py", import.meta.url).pathname;
+  const modules = `${dir}/fake_modules`;
+  await Deno.mkdir(`${modules}/notebook`, { recursive: true });
+  await Deno.writeTextFile(`${modules}/notebook/__init__.py`, "");
+  await Deno.writeTextFile(
+    `${modules}/notebook/__main__.py`,
+    `import runpy\nrunpy.run_path(${JSON.stringify(fake)}, run_name="__main__")\n`,
+  );
   return {
-    python: await fakePython(dir, `exec /usr/bin/python3 ${fake} "$@"`),
+    python: await fakePython(
+      dir,
+      // `-X` (ignored by Python) keeps the fake's name in its command line, where tests find it.
+      `PYTHONPATH=${modules} exec /usr/bin/python3 -X fake=lab_fake_jupyter.py -c "$wrapper" "$@"`,
+    ),
     env: { FAKE_EARLY_FILE: `${dir}/asked_early`, FAKE_TERM_FILE: `${dir}/terminated`, ...more },
   };
 }

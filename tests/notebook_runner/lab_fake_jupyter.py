@@ -1,4 +1,6 @@
-"""A stand-in for `python3 -m notebook` in lab_stand_in_test.ts: binds --port= on 127.0.0.1,
+"""A stand-in for `python3 -m notebook` in lab_stand_in_test.ts (run, as the real one, under the
+launcher's wrapper by _lab_stand_ins.ts's fakeJupyter: it then gets SIGTERM when the launcher is
+gone, however it ended; lab_launcher_killed_test.ts): binds --port= on 127.0.0.1,
 answers GET /api/status with 200 only to `Authorization: token $JUPYTER_TOKEN` (403 otherwise,
 and always with $FAKE_REFUSE set),
 writes nbserver-<pid>.json to $JUPYTER_RUNTIME_DIR 0.5 s after it bound the port (a request

@@ -40,13 +40,16 @@ function startLab(): Deno.ChildProcess {
   }).spawn();
 }
 
-/** The Jupyter process under `launcher` (`python3 -m notebook ...`), as soon as it exists. */
+/**
+ * The Jupyter process under `launcher` (`python3 -c <wrapper> --no-browser ... --notebook-dir=...`,
+ * lab_server.ts), as soon as it exists.
+ */
 async function jupyterUnder(launcher: number): Promise<ProcessId> {
   for (let wait = 0; wait < 1500; wait++) {
     for (const id of descendantsOf(launcher)) {
       try {
         const argv = Deno.readTextFileSync(`/proc/${id.pid}/cmdline`).split("\0");
-        if (argv.includes("notebook")) return id;
+        if (argv.some((arg) => arg.startsWith("--notebook-dir="))) return id;
       } catch {
         // exited meanwhile
       }

@@ -44,7 +44,7 @@ Deno.test("lab server gaps: the server's command line and environment (config.en
     const python = await fakePython(
       dir,
       `for a in "$@"; do echo "$a"; done > ${dir}/args\n` +
-        `env > ${dir}/env\nexit 3`,
+        `printf %s "$wrapper" > ${dir}/wrapper\nenv > ${dir}/env\nexit 3`,
     );
     const port = freePort();
     await startError({
@@ -54,9 +54,13 @@ Deno.test("lab server gaps: the server's command line and environment (config.en
       token: "the-token",
       env: { DEMURE_QUICK: "1", JUPYTER_TOKEN: "from-config-env" },
     });
+    // The server runs under the wrapper that stops it when the launcher is gone
+    // (lab_launcher_killed_test.ts), in the same process: the module run, with these arguments.
+    assertStringIncludes(
+      await Deno.readTextFile(`${dir}/wrapper`),
+      'runpy.run_module("notebook", run_name="__main__", alter_sys=True)',
+    );
     assertEquals((await Deno.readTextFile(`${dir}/args`)).split("\n"), [
-      "-m",
-      "notebook",
       "--no-browser",
       "--ip=127.0.0.1",
       `--port=${port}`,
