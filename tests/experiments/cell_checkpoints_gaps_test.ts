@@ -3,9 +3,13 @@
  * cell only from a folder of exactly that name, so a changed hash would strand every checkpoint
  * of the runs in progress), what the orphan report counts and in which order, and the leftover
  * removal when the process storing the cell removed them meanwhile. Found by mutation round AC
- * (AC22, AC23, AC24, AC25, AC29, AC30, AC31).
+ * (AC22, AC23, AC24, AC25, AC29, AC30, AC31). Mutation round JD (session 45) added: a batch task
+ * removes leftovers under its own earlier attempt's claim, not another job's; the claim is given
+ * back when the removal fails; a cell stored with other settings keeps its checkpoints; a held or
+ * bare cell does not stop the removal of later cells' leftovers; the kept model holds the best
+ * sidecar and the last checkpoint's training; and the orphan report is silent with no orphan.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   cellCheckpointDir,
   removeCellCheckpoints,
@@ -13,12 +17,13 @@ import {
   reportOrphanCheckpoints,
 } from "../../lib/experiments/cell_checkpoints.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
-import { cellModelDir } from "../../lib/experiments/cell_model.ts";
+import { cellModelDir, KEPT_TRAINING_FILE } from "../../lib/experiments/cell_model.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import type { CellClaim } from "../../lib/experiments/cell_claim.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { resumableCellPlan, storedCellPlan } from "./_resumable_cell.ts";
+import { storedCellResult } from "./_cell_result.ts";
 
 /** 32-bit FNV-1a of `text`'s UTF-16 code units, as 8 hex digits (the test's own). */
 function fnv1a(text: string): string {
@@ -139,6 +144,142 @@ Deno.test("a finished cell keeps its best model only at the plan's first seed", 
     Deno.removeSync(`${checkpoints}/b.bin`);
     removeCellCheckpoints(resultsDir, plan, cell);
     assertEquals(pathExists(checkpoints), false);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+/** Under `resultsDir`: the stored one-cell plan, its store, and a leftover checkpoint folder. */
+function storedWithLeftover(resultsDir: string) {
+  const { plan, cell } = storedCellPlan(resultsDir);
+  const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
+  Deno.mkdirSync(checkpoints, { recursive: true });
+  Deno.writeTextFileSync(`${checkpoints}/last.json`, "{}");
+  return { plan, cell, checkpoints, store: new ResultStore(cellsDirectory(resultsDir)) };
+}
+
+Deno.test("a batch task removes a stored cell's leftover under the claim its own earlier attempt left, not another job's", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan, cell, checkpoints, store } = storedWithLeftover(resultsDir);
+    // The task's earlier attempt, on another host, was requeued while it stored the cell.
+    const now = new Date().toISOString();
+    const earlier: CellClaim = { pid: 4242, hostname: "host-b", since: now, heartbeat: now };
+    Deno.writeTextFileSync(store.claimPathOf(cell.key), JSON.stringify({ ...earlier, job: "7_1" }));
+    const lines: string[] = [];
+    const log = (line: string) => lines.push(line);
+    removeCheckpointsOfStoredCells(resultsDir, plan, [cell], { store, log, job: "7_2" });
+    assert(pathExists(checkpoints), "removed under another job's live claim");
+    assertEquals(store.claimOf(cell.key)?.job, "7_1");
+    removeCheckpointsOfStoredCells(resultsDir, plan, [cell], { store, log, job: "7_1" });
+    assertEquals(pathExists(checkpoints), false, "left under its own earlier attempt's claim");
+    assertEquals(store.claimOf(cell.key), undefined, "the claim is given back");
+    assertEquals(lines.length, 1, lines.join("\n"));
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("a leftover whose removal fails gives the cell's claim back", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan, cell, checkpoints, store } = storedWithLeftover(resultsDir);
+    // A best checkpoint without the last one (removed by hand): keeping the model fails.
+    Deno.writeTextFileSync(`${checkpoints}/best.json`, JSON.stringify({ weightsFile: "b.bin" }));
+    Deno.writeFileSync(`${checkpoints}/b.bin`, new Uint8Array(8));
+    Deno.removeSync(`${checkpoints}/last.json`);
+    assertEquals(cell.seed, plan.seeds[0], "a first-seed cell: its model is kept first");
+    assertThrows(
+      () => removeCheckpointsOfStoredCells(resultsDir, plan, [cell], { store, log: () => {} }),
+      Deno.errors.NotFound,
+    );
+    assertEquals(store.claimOf(cell.key), undefined, "the claim is left behind");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("a cell stored with other settings (stale) keeps its checkpoints: it runs again from them", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan, cell, checkpoints, store } = storedWithLeftover(resultsDir);
+    store.put(cell.key, { changed: true }, storedCellResult());
+    const lines: string[] = [];
+    removeCheckpointsOfStoredCells(resultsDir, plan, [cell], {
+      store,
+      log: (line) => lines.push(line),
+    });
+    assert(pathExists(`${checkpoints}/last.json`), "a stale record's cell lost its checkpoints");
+    assertEquals(lines, []);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("a kept model holds the best checkpoint's sidecar and how long the last checkpoint trained", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan, cell } = resumableCellPlan();
+    const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
+    Deno.mkdirSync(checkpoints, { recursive: true });
+    const best = JSON.stringify({
+      weightsFile: "b.bin",
+      trainerState: { epochsDone: 3, bestEpoch: 3 },
+    });
+    Deno.writeTextFileSync(`${checkpoints}/best.json`, best);
+    Deno.writeFileSync(`${checkpoints}/b.bin`, new Uint8Array(8));
+    Deno.writeTextFileSync(
+      `${checkpoints}/last.json`,
+      JSON.stringify({ weightsFile: "l.bin", trainerState: { epochsDone: 5, bestEpoch: 3 } }),
+    );
+    removeCellCheckpoints(resultsDir, plan, cell);
+    const kept = cellModelDir(resultsDir, cell);
+    assertEquals(Deno.readTextFileSync(`${kept}/best.json`), best);
+    assertEquals(JSON.parse(Deno.readTextFileSync(`${kept}/${KEPT_TRAINING_FILE}`)), {
+      epochsDone: 5,
+      bestEpoch: 3,
+    });
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("the orphan report says nothing when every checkpoint folder belongs to a cell of the plan", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan, cell } = resumableCellPlan();
+    Deno.mkdirSync(cellCheckpointDir(resultsDir, plan, cell), { recursive: true });
+    const lines: string[] = [];
+    reportOrphanCheckpoints(resultsDir, plan, (line) => lines.push(line));
+    assertEquals(lines, []);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("a stored cell's leftovers are removed after a cell held by a live process and one with none", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const plan = planExperiments("quick");
+    const [held, bare, left] = plan.cells.filter((c) => c.system.kind === "neural" && !c.waitsFor);
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    for (const cell of [held, bare, left]) {
+      store.put(cell.key, settingsOf(plan, cell), storedCellResult());
+    }
+    for (const cell of [held, left]) {
+      Deno.mkdirSync(cellCheckpointDir(resultsDir, plan, cell), { recursive: true });
+    }
+    // Another host's process storing `held` right now.
+    const now = new Date().toISOString();
+    const live: CellClaim = { pid: 4242, hostname: "host-b", since: now, heartbeat: now };
+    Deno.writeTextFileSync(store.claimPathOf(held.key), JSON.stringify(live));
+    removeCheckpointsOfStoredCells(resultsDir, plan, [held, bare, left], {
+      store,
+      log: () => {},
+    });
+    assert(pathExists(cellCheckpointDir(resultsDir, plan, held)), "removed under a live claim");
+    assertEquals(pathExists(cellCheckpointDir(resultsDir, plan, left)), false, "left for good");
+    assertEquals(store.claimOf(held.key), live);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }

@@ -3,7 +3,10 @@
  * heartbeat limit itself is not stale, a claim naming this pid with another process's token is
  * stale, a claim is this process's only on this host, a claim without a token is matched by its
  * start time, a process name holding ") " does not shift `/proc/<pid>/stat`'s fields, and the job
- * of a claim is recorded and named.
+ * of a claim is recorded and named. Mutation round JD (session 45) added: a stale claim is judged and
+ * named by its last heartbeat (not its start); another live process's fresh claim on this host is
+ * never taken over for lacking a boot id or a start time, nor for its token; and the reason a claim
+ * is stale names the claim's own pid.
  */
 import { assert, assertEquals } from "@std/assert";
 import {
@@ -97,5 +100,48 @@ Deno.test("claimOfThisProcess records the batch job, and describeClaimHolder nam
   assertEquals(
     describeClaimHolder({ pid: 7, hostname: "h", since: "S" }),
     "held by process 7 on h since S, last heartbeat S",
+  );
+});
+
+Deno.test("claimStaleness: a stale claim is named by its last heartbeat, and judged by it, not by its start", () => {
+  const claim: CellClaim = {
+    pid: 1,
+    hostname: `not-${Deno.hostname()}`,
+    since: "2026-01-01T00:00:00.000Z",
+    heartbeat: "2026-01-01T00:00:30.000Z",
+  };
+  assertEquals(claimStaleness(claim, Date.parse("2026-01-01T00:01:00.000Z"), 60), undefined);
+  assertEquals(
+    claimStaleness(claim, Date.parse("2026-01-01T00:02:00.000Z"), 60),
+    "its last heartbeat (2026-01-01T00:00:30.000Z) is older than 60 s",
+  );
+});
+
+Deno.test("claimStaleness: a live process's fresh claim on this host is live without a boot id, a start time, or with its own token", () => {
+  // Two processes on one host: the other one's claim (pid 1, always running) is never taken over.
+  if (!readsProc) return;
+  const now = new Date().toISOString();
+  const bare: CellClaim = { pid: 1, hostname: Deno.hostname(), since: now, heartbeat: now };
+  assertEquals(claimStaleness(bare), undefined, "no boot id, no start time (older versions)");
+  assertEquals(claimStaleness({ ...bare, token: "another live process" }), undefined);
+  const full: CellClaim = {
+    ...bare,
+    bootId: Deno.readTextFileSync("/proc/sys/kernel/random/boot_id").trim(),
+    processStart: processStartTime(1),
+    token: "another live process",
+  };
+  assertEquals(claimStaleness(full), undefined);
+});
+
+Deno.test("claimStaleness names the pid of a claim whose process is gone or was replaced", () => {
+  if (!readsProc || processStartTime(1) === undefined) return;
+  const now = new Date().toISOString();
+  const bare: CellClaim = { pid: 1, hostname: Deno.hostname(), since: now, heartbeat: now };
+  // Above the kernel's largest pid (2^22): never running.
+  const gone = 2 ** 22 + 1;
+  assertEquals(claimStaleness({ ...bare, pid: gone }), `process ${gone} is not running`);
+  assertEquals(
+    claimStaleness({ ...bare, processStart: processStartTime(1)! + 1 }),
+    "pid 1 now belongs to another process",
   );
 });

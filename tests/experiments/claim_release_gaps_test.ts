@@ -5,7 +5,13 @@
  * and nothing stays listed as held; an unreadable claim is left alone; an empty claim file is
  * unreadable, not absent; a claim is created without leaving its temporary; and the sweep of
  * moved-aside claims removes only old files named as asides, judged by the time in the name, or
- * else by the change time.
+ * else by the change time. Mutation round JD (session 45) added: a claim file that cannot be
+ * written is an error, not a claim that exists; a file's age is in seconds and undefined once it is
+ * gone; an unreadable claim keeps its text (so an old one cut short is taken over); the error of
+ * releaseHeldClaims counts what it gave up and says why it kept a claim (with the store's wait);
+ * and a process stopped by a signal gives its claims up (naming them) even when `onStop` throws or
+ * it is stopped through the function releaseClaimsOnSignal returns, and exits with the signal's
+ * status even when a claim cannot be given up.
  */
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { releaseHeldClaims } from "../../lib/experiments/claim_release.ts";
@@ -15,6 +21,7 @@ import {
   HELD_CLAIMS,
   readClaim,
   removeAbandonedAsides,
+  secondsSinceWritten,
   UnreadableClaimError,
 } from "../../lib/experiments/_claim_files.ts";
 import { lockPathOf } from "../../lib/experiments/_claim_lock.ts";
@@ -191,3 +198,164 @@ for (
     },
   });
 }
+
+Deno.test(
+  "releaseHeldClaims counts the claims it gave up and says why it kept one",
+  inTempDir((directory) => {
+    const store = new ResultStore(directory, { lockWaitSeconds: 0.05 });
+    for (const key of ["locked", "free", "free2"]) assertEquals(store.claim(key), undefined);
+    const locked = store.claimPathOf("locked");
+    const lock = Deno.openSync(lockPathOf(locked), { read: true, write: true, create: true });
+    try {
+      lock.lockSync(true);
+      const error = assertThrows(() => releaseHeldClaims(), Error);
+      // The lock's own error, with the store's wait (not the default's 180 s).
+      assertStringIncludes(
+        error.message,
+        `could not give up ${locked} (${lockPathOf(locked)}: this claim lock file was still ` +
+          "locked after 0.05 s of waiting.",
+      );
+      assertStringIncludes(error.message, "; gave up 2 other(s); a kept claim goes stale");
+    } finally {
+      lock.close();
+    }
+    assertEquals([store.claimOf("free"), store.claimOf("free2")], [undefined, undefined]);
+    store.release("locked");
+  }),
+);
+
+/**
+ * A process that holds the claim `k` in the store `directory` and installs releaseClaimsOnSignal
+ * with an `onStop` that throws (`throws`), then signals itself with SIGINT; or stops through the
+ * function releaseClaimsOnSignal returns (`direct`, as a worker whose main process is gone); or
+ * holds the claim's lock through another open file, so that the claim cannot be given up (`locked`).
+ */
+const holderProbe = `
+import { releaseClaimsOnSignal } from "${
+  new URL("../../lib/experiments/claim_release.ts", import.meta.url).href
+}";
+import { ResultStore } from "${
+  new URL("../../lib/experiments/result_store.ts", import.meta.url).href
+}";
+import { lockPathOf } from "${
+  new URL("../../lib/experiments/_claim_lock.ts", import.meta.url).href
+}";
+const [mode, directory] = Deno.args;
+const store = new ResultStore(directory, { lockWaitSeconds: 0.05 });
+const stop = releaseClaimsOnSignal({
+  log: (line) => console.log("log: " + line),
+  onStop: (signal) => {
+    console.log("onStop " + signal);
+    if (mode === "throws") throw new Error("the workers did not stop");
+  },
+});
+if (store.claim("k") !== undefined) throw new Error("k is held");
+if (mode === "locked") {
+  const path = lockPathOf(store.claimPathOf("k"));
+  Deno.openSync(path, { read: true, write: true, create: true }).lockSync(true);
+}
+if (mode === "direct") stop("SIGTERM");
+else Deno.kill(Deno.pid, "SIGINT");
+setInterval(() => {}, 60_000);
+`;
+
+for (
+  const [mode, signal, code, what] of [
+    [
+      "throws",
+      "SIGINT",
+      130,
+      "an onStop that throws is reported; the claims are given up all the same",
+    ],
+    [
+      "direct",
+      "SIGTERM",
+      143,
+      "the function it returns runs onStop, gives the claims up and exits",
+    ],
+    [
+      "locked",
+      "SIGINT",
+      130,
+      "a claim it cannot give up is named on stderr, and it exits all the same",
+    ],
+  ] as const
+) {
+  Deno.test({
+    name: `releaseClaimsOnSignal: ${what}`,
+    ignore: Deno.build.os !== "linux",
+    async fn() {
+      const directory = Deno.makeTempDirSync();
+      const file = `${directory}/probe.ts`;
+      try {
+        Deno.writeTextFileSync(file, holderProbe);
+        const claims = `${directory}/cells`;
+        const output = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", file, mode, claims],
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        const decoder = new TextDecoder();
+        const printed = decoder.decode(output.stdout).trim().split("\n");
+        const stderr = decoder.decode(output.stderr);
+        const claim = new ResultStore(claims).claimPathOf("k");
+        assertEquals([output.code, output.signal], [code, null], stderr);
+        if (mode === "locked") {
+          assertEquals(printed, [`onStop ${signal}`], stderr);
+          assertStringIncludes(
+            stderr,
+            `${signal}: could not give up ${claim} (${lockPathOf(claim)}: this claim lock file ` +
+              "was still locked after 0.05 s",
+          );
+          assert(readClaim(claim) !== undefined, "the claim is gone");
+          return;
+        }
+        assertEquals(printed, [
+          `onStop ${signal}`,
+          `log: ${signal}: gave up 1 claim(s) (${claim}); a rerun resumes them from their last ` +
+          "epoch checkpoint",
+        ], stderr);
+        if (mode === "throws") assertStringIncludes(stderr, `${signal}: the workers did not stop`);
+        assertEquals(readClaim(claim), undefined, "the claim stays");
+      } finally {
+        Deno.removeSync(directory, { recursive: true });
+      }
+    },
+  });
+}
+
+Deno.test(
+  "createWhole throws a claim it cannot write; only a claim that exists is false",
+  inTempDir((directory) => {
+    // Read as "exists", a failed write sent claim() round its loop to "claims kept changing".
+    assertThrows(() => createWhole(`${directory}/gone/k.claim`, "{}"), Deno.errors.NotFound);
+  }),
+);
+
+Deno.test(
+  "secondsSinceWritten: a file's age in seconds, undefined once it is gone",
+  inTempDir((directory) => {
+    const path = `${directory}/k.claim`;
+    assertEquals(secondsSinceWritten(path), undefined);
+    Deno.writeTextFileSync(path, "");
+    const old = new Date(Date.now() - 600_000);
+    Deno.utimeSync(path, old, old);
+    const age = secondsSinceWritten(path)!;
+    assert(age >= 600 && age < 3600, `${age}`);
+  }),
+);
+
+Deno.test(
+  "an unreadable claim carries its text: an old one cut short is taken over",
+  inTempDir((directory) => {
+    const store = new ResultStore(directory, { staleSeconds: 60 });
+    const path = store.claimPathOf("k");
+    Deno.writeTextFileSync(path, '{"pid":12');
+    const error = assertThrows(() => readClaim(path), UnreadableClaimError);
+    assertEquals((error as UnreadableClaimError).text, '{"pid":12');
+    const old = new Date(Date.now() - 120_000);
+    Deno.utimeSync(path, old, old);
+    assertEquals(store.claim("k"), undefined, "taken over");
+    store.release("k");
+  }),
+);

@@ -3,6 +3,9 @@
  * mutation round NN found no test: the check under the claim that the cell was stored meanwhile,
  * the claim's check before the result is stored, which failures a trial stores as diverged, what
  * that record says, and the checkpoints removed once the cell is stored. Nothing is trained.
+ * Mutation round JD (session 45) added: the checkpoints stay when the result cannot be stored; the
+ * training gets the results folder and its epochs reach `onEpoch`; a cell stored meanwhile prepares
+ * no dataset.
  */
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
@@ -19,6 +22,7 @@ import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { TrainingDivergedError } from "../../lib/train/config.ts";
+import type { EpochProgress } from "../../lib/train/progress.ts";
 
 /** The quick plan at seeds 7 and 8 (no cell's seed is 0 by chance). */
 const PLAN = planExperiments("quick", [7, 8]);
@@ -196,4 +200,68 @@ Deno.test("runClaimedCell: a trial that is the same run as a stored cell is copi
     });
     assertEquals(lines, [`${trial.key}: the same run as ${main.key} (reused)`]);
   });
+});
+
+Deno.test("runClaimedCell: a result that cannot be stored leaves the cell's epoch checkpoints", async () => {
+  // The checkpoints go only once the result is stored: a full disk then loses no training.
+  const cell = PLAN.cells.find((c) =>
+    c.systemName === "SASRec-ID" && !c.trial && c.seed === 8 && !c.waitsFor
+  )!;
+  await withClaimedRun(cell, () => Promise.resolve(storedCellResult()), async (run, store, dir) => {
+    const checkpoints = cellCheckpointDir(dir, PLAN, cell);
+    Deno.mkdirSync(checkpoints, { recursive: true });
+    Deno.writeTextFileSync(`${checkpoints}/last.json`, "{}");
+    store.put = () => {
+      throw new Error("ENOSPC: no space left on device");
+    };
+    await assertRejects(run, Error, "ENOSPC");
+    assert(
+      pathExists(`${checkpoints}/last.json`),
+      "checkpoints removed before the result was stored",
+    );
+  });
+});
+
+Deno.test("runClaimedCell hands the training the results folder and its epochs to onEpoch; a stored cell prepares no data", async () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const cell = trialCell();
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    const prepared: PlannedCell[] = [];
+    const epochs: [PlannedCell, EpochProgress][] = [];
+    const given: (string | undefined)[] = [];
+    const progress = { epoch: 1 } as EpochProgress;
+    const context = {
+      store,
+      datasetOf: (c: PlannedCell) => (prepared.push(c), Promise.resolve({} as PreparedDataset)),
+      train: ((_plan, _cell, _data, callbacks, dir) => {
+        given.push(dir);
+        callbacks.onProgress?.(progress);
+        return Promise.resolve(storedCellResult(0.4));
+      }) as CellTraining,
+      onEpoch: (c: PlannedCell, p: EpochProgress) => epochs.push([c, p]),
+      log: () => {},
+      resultsDir,
+    };
+    assertEquals(store.claim(cell.key), undefined);
+    try {
+      await runClaimedCell(PLAN, cell, context);
+    } finally {
+      store.release(cell.key);
+    }
+    // Checkpoints go under the results folder: without it the cell resumes from nothing.
+    assertEquals(given, [resultsDir]);
+    assertEquals(epochs, [[cell, progress]]);
+    assertEquals(prepared, [cell]);
+    // Stored now (as by another process): its dataset, which takes seconds to prepare, is not.
+    assertEquals(store.claim(cell.key), undefined);
+    try {
+      assertEquals(await runClaimedCell(PLAN, cell, context), undefined);
+    } finally {
+      store.release(cell.key);
+    }
+    assertEquals(prepared, [cell]);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
 });

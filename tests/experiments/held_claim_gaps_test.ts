@@ -1,9 +1,20 @@
 /**
  * `ClaimLostError` and `HeldClaim` (lib/experiments/held_claim.ts), pinned where mutation round NN
  * found no test: what the error says and carries, and that `stop` stops the heartbeat's timer.
+ * Mutation round JD (session 45) added: the error names the process that took the claim over, or
+ * the claim file (not the result file) that is gone; the heartbeat's period is the one given; once
+ * the timer's heartbeat waited out the claim's lock, `check` throws that error at once, without a
+ * heartbeat that would wait again; and a loss the timer found is said once and thrown by `check`.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import type { CellClaim } from "../../lib/experiments/cell_claim.ts";
+import {
+  assert,
+  assertEquals,
+  assertStrictEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
+import { ClaimLockTimeoutError } from "../../lib/experiments/_claim_lock.ts";
+import { type CellClaim, HEARTBEAT_SECONDS } from "../../lib/experiments/cell_claim.ts";
 import { ClaimLostError, HeldClaim } from "../../lib/experiments/held_claim.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 
@@ -53,6 +64,105 @@ Deno.test("HeldClaim.stop stops the heartbeat timer it started", () => {
     assertEquals([started, stopped], [1, 1]);
     store.release("k");
     assertEquals(lines, []);
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
+
+Deno.test("ClaimLostError names the process that took the claim over, or the claim file that is gone", () => {
+  const directory = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(directory);
+    const holder: CellClaim = {
+      pid: 4242,
+      hostname: "host-b",
+      since: "S",
+      heartbeat: "T",
+      job: "9_1",
+    };
+    const taken = new ClaimLostError(store, "quick/k/seed=0", holder);
+    assertStringIncludes(
+      taken.message,
+      "its claim was taken over, held by process 4242 on host-b (job 9_1) since S, last heartbeat T (",
+    );
+    const gone = new ClaimLostError(store, "quick/k/seed=0", undefined);
+    // The claim file, not the result file (which does not exist yet).
+    assertStringIncludes(gone.message, `its claim ${store.claimPathOf("quick/k/seed=0")} is gone`);
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
+
+Deno.test("HeldClaim beats every given seconds; a stuck timer's error is thrown by check without a heartbeat", () => {
+  // The timer's heartbeat waited out the claim's lock (a paused holder): check must not wait again.
+  const directory = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(directory);
+    const periods: (number | undefined)[] = [];
+    let onStuck: ((error: ClaimLockTimeoutError) => void) | undefined;
+    const keepAlive = store.keepAlive.bind(store);
+    store.keepAlive = (...args: Parameters<ResultStore["keepAlive"]>) => {
+      periods.push(args[1]);
+      onStuck = args[3];
+      return keepAlive(...args);
+    };
+    let beats = 0;
+    const heartbeat = store.heartbeat.bind(store);
+    store.heartbeat = (key: string) => (beats++, heartbeat(key));
+    assertEquals(store.claim("k"), undefined);
+    const lines: string[] = [];
+    new HeldClaim(store, "k", (line) => lines.push(line)).stop();
+    const held = new HeldClaim(store, "k", (line) => lines.push(line), 7);
+    try {
+      assertEquals(periods, [HEARTBEAT_SECONDS, 7]);
+      held.check();
+      assertEquals(beats, 1);
+      const stuck = new ClaimLockTimeoutError(`${store.claimPathOf("k")}.lock`, 180);
+      onStuck!(stuck);
+      assertStrictEquals(assertThrows(() => held.check()), stuck);
+      assertEquals(beats, 1, "check beat again after the timer's beat was stuck");
+    } finally {
+      held.stop();
+      store.release("k");
+    }
+    assertEquals(lines, []);
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
+});
+
+Deno.test("HeldClaim: a loss the timer's heartbeat found is said once, and check throws it without beating", () => {
+  // Two processes on one cell: the timer found the claim taken over between two epoch ends.
+  const directory = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(directory);
+    let onLost: (() => void) | undefined;
+    const keepAlive = store.keepAlive.bind(store);
+    store.keepAlive = (...args: Parameters<ResultStore["keepAlive"]>) => {
+      onLost = args[2];
+      return keepAlive(...args);
+    };
+    let beats = 0;
+    const heartbeat = store.heartbeat.bind(store);
+    store.heartbeat = (key: string) => (beats++, heartbeat(key));
+    assertEquals(store.claim("k"), undefined);
+    const lines: string[] = [];
+    const held = new HeldClaim(store, "k", (line) => lines.push(line));
+    try {
+      const now = new Date().toISOString();
+      const taker: CellClaim = { pid: 4242, hostname: "host-b", since: now, heartbeat: now };
+      Deno.writeTextFileSync(store.claimPathOf("k"), JSON.stringify(taker));
+      onLost!(); // as keepAlive's beat does when the heartbeat finds the claim not this process's
+      assertEquals(lines.length, 1);
+      assertStringIncludes(lines[0], "k: its claim was taken over, held by process 4242 on host-b");
+      const error = assertThrows(() => held.check(), ClaimLostError);
+      assertEquals([error.message, (error as ClaimLostError).holder], [lines[0], taker]);
+      assertEquals(beats, 0, "check beat again after the timer found the claim lost");
+      assertEquals(lines.length, 1);
+    } finally {
+      held.stop();
+      store.release("k"); // Not this process's now: only no longer listed as held.
+    }
   } finally {
     Deno.removeSync(directory, { recursive: true });
   }
