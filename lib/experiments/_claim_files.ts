@@ -34,11 +34,19 @@ export class UnreadableClaimError extends Error {
 export function readClaim(path: string): CellClaim | undefined {
   const text = readTextIfExists(path);
   if (text === undefined) return undefined;
+  let claim: unknown;
   try {
-    return JSON.parse(text) as CellClaim;
+    claim = JSON.parse(text);
   } catch (error) {
     throw new UnreadableClaimError(path, text, error as Error);
   }
+  // JSON that is no object (`null`, a number: a hand-edited file) is no claim either; before,
+  // reading its fields threw a TypeError that named no file.
+  if (claim === null || typeof claim !== "object" || Array.isArray(claim)) {
+    const found = JSON.stringify(claim).slice(0, 40);
+    throw new UnreadableClaimError(path, text, new Error(`${found} is not a claim object`));
+  }
+  return claim as CellClaim;
 }
 
 /** Seconds since `path` was last written; undefined when it is gone. */

@@ -88,6 +88,26 @@ Deno.test(
 );
 
 Deno.test(
+  "readClaim: JSON that is no object (null, a number, a list) is an unreadable claim naming the file",
+  inTempDir((directory) => {
+    const path = `${directory}/k.claim`;
+    for (const text of ["null", "7", "[1]", '"pid"']) {
+      Deno.writeTextFileSync(path, text);
+      const error = assertThrows(() => readClaim(path), UnreadableClaimError);
+      assertStringIncludes(
+        error.message,
+        `${path}: unreadable claim (${text} is not a claim object)`,
+      );
+      assertEquals((error as UnreadableClaimError).text, text);
+    }
+    const store = new ResultStore(directory);
+    Deno.writeTextFileSync(store.claimPathOf("k"), "null");
+    const claimed = assertThrows(() => store.claim("k"));
+    assertStringIncludes(claimed.message, "unreadable claim");
+  }),
+);
+
+Deno.test(
   "createWhole leaves no temporary, whether it creates the claim or finds one",
   inTempDir((directory) => {
     const path = `${directory}/k.claim`;
