@@ -20,7 +20,7 @@ import { replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
 import { isFinished, settingsOf, type StoredCellSettings } from "./stored_cells.ts";
-import { pathExists } from "../util/path_exists.ts";
+import { pathExists, readTextIfExists } from "../util/path_exists.ts";
 
 /**
  * Where a running cell checkpoints every epoch: `<resultsDir>/checkpoints/<cell>-<hash of its
@@ -159,9 +159,10 @@ function keepBestModel(
     Deno.copyFileSync(`${checkpoints}/${weightsFile}`, `${staging}/${weightsFile}`);
     Deno.copyFileSync(`${best}.json`, `${staging}/best.json`);
     // How long it trained (the last epoch checkpoint's state), for the pages that show the model.
-    const last = JSON.parse(Deno.readTextFileSync(`${checkpoints}/last.json`)) as {
-      trainerState?: KeptTraining;
-    };
+    // Without it (a kill between a first epoch's best and last saves, a file deleted by hand) the
+    // model is kept all the same, its epochs unknown: before, the run stopped at its start on it.
+    const text = readTextIfExists(`${checkpoints}/last.json`);
+    const last = (text === undefined ? {} : JSON.parse(text)) as { trainerState?: KeptTraining };
     writeKeptTraining(staging, last.trainerState ?? {}, settings);
   });
 }

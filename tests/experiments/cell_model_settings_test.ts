@@ -170,3 +170,19 @@ Deno.test(
     assert(refused.message.includes("training.maxEpochs: 1 vs 2"), refused.message);
   }),
 );
+
+Deno.test(
+  "removeCellCheckpoints keeps the best model without a last epoch checkpoint, its epochs unknown",
+  inResultsDir(async (resultsDir) => {
+    const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
+    await keepModel(checkpoints, {});
+    removeCellCheckpoints(resultsDir, plan, cell);
+    const dir = cellModelDir(resultsDir, cell);
+    assertEquals(JSON.parse(Deno.readTextFileSync(`${dir}/${KEPT_TRAINING_FILE}`)), {
+      settings: asJson(settingsOf(plan, cell)),
+    });
+    const loaded = await cellModel(plan, cell, { resultsDir, train: false, data });
+    loaded.model.dispose();
+    assertEquals([loaded.source, loaded.epochs], ["checkpoint", NaN]);
+  }),
+);
