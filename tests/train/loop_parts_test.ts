@@ -471,6 +471,26 @@ Deno.test("run clock: time left is the epochs left times this process's mean epo
   }
 });
 
+Deno.test("run clock: nothing left after the last epoch; an epoch without steps adds no step", () => {
+  const realNow = performance.now;
+  let fakeMs = 0;
+  const setNow = (now: () => number) =>
+    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
+  setNow(() => fakeMs);
+  try {
+    const clock = new RunClock(0);
+    fakeMs = 20_000;
+    assertEquals(clock.secondsLeftAtMost(10, 10), 0, "the last epoch is done: 0 s left");
+    assertEquals(clock.secondsLeftAtMost(9, 10), 20_000 / 9 / 1000);
+    // An epoch that ran no step adds no step: the mean is over the steps that ran.
+    clock.recordSteps(0, 0);
+    clock.recordSteps(3, 10);
+    assertEquals(clock.meanStepSeconds(), 0.3);
+  } finally {
+    setNow(realNow);
+  }
+});
+
 Deno.test("printProgress: one line with the losses, validation, best epoch and a star on a gain", () => {
   const progress: EpochProgress = {
     epoch: 3,
