@@ -108,7 +108,12 @@ Deno.test("mask cache checkpoint: a missing or non-count size or counter is refu
   const saved = saveMaskCache(usedCache(), tensors)!;
   // Before, a missing `computed` was restored as NaN: the resumed run reported `attributed: NaN`.
   for (const name of ["positions", "computed", "reused"] as const) {
-    for (const [value, shown] of [[undefined, "missing"], [-1, "-1"], [1.5, "1.5"]] as const) {
+    for (
+      const [value, shown] of [[undefined, "missing"], [-1, "-1"], [1.5, "1.5"], [
+        "3",
+        '"3"',
+      ]] as const
+    ) {
       const changed = { ...saved, [name]: value } as typeof saved;
       const error = assertThrows(
         () => restoreMaskCache(changed, tensors, MODALITIES, schedule),
