@@ -35,8 +35,8 @@ export function saveMaskCache(
 }
 
 /**
- * The cache a checkpoint saved (undefined when it had none); refused, naming it, when a tensor is
- * missing or its size or a counter is not a count (a missing `computed` used to be restored as
+ * The cache a checkpoint saved (undefined when it had none); refused, naming it, when the field
+ * is missing or no object, a tensor is missing, or its size or a counter is not a count (a missing `computed` used to be restored as
  * NaN, and the resumed run's `attributed` reported NaN).
  */
 export function restoreMaskCache(
@@ -46,6 +46,15 @@ export function restoreMaskCache(
   schedule: NoiseMaskSchedule,
 ): NoiseMaskCache | undefined {
   if (saved === null) return undefined;
+  // A checkpoint without the field (or with another value) is no checkpoint this code wrote:
+  // refused by name, not read as "no cache yet" (a fresh cache would silently change the masks
+  // the resumed run serves) nor left to a TypeError that names no field.
+  if (typeof saved !== "object" || Array.isArray(saved)) {
+    throw new Error(
+      `Demure checkpoint state: field cache is ${JSON.stringify(saved) ?? "missing"}, ` +
+        "not null or an object",
+    );
+  }
   for (const name of ["positions", "computed", "reused"] as const) {
     const value: unknown = saved[name];
     if (!Number.isInteger(value) || (value as number) < 0) {

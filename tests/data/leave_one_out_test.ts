@@ -6,13 +6,14 @@ import { tinyDataset } from "./_tiny_dataset.ts";
 
 Deno.test("leaveOneOutSplit's protocol names the fingerprint, the tie-break and the window", () => {
   const dataset = tinyDataset([[3, 1, 4, 1, 5], [2, 6, 5]], 7);
-  dataset.metadata.preprocessing.push("5-core filtering");
+  dataset.metadata.preprocessing.push("ratings >= 4 kept", "5-core filtering");
   dataset.metadata.tieBreak = "by item id";
   const fingerprint = datasetFingerprint(dataset);
   assertEquals(dataset.metadata.fingerprint, fingerprint);
   assertEquals(leaveOneOutSplit(dataset, { maxLength: 2 }).protocol, [
     `dataset tiny (fingerprint ${fingerprint})`,
     "source: test",
+    "ratings >= 4 kept",
     "5-core filtering",
     "tie-break for equal timestamps: by item id",
     "leave-one-out by time: last item test, second-to-last validation, rest training",
@@ -22,7 +23,7 @@ Deno.test("leaveOneOutSplit's protocol names the fingerprint, the tie-break and 
   // Without a stated tie-break the card says the source's order decided.
   delete dataset.metadata.tieBreak;
   assertEquals(
-    leaveOneOutSplit(dataset).protocol[3],
+    leaveOneOutSplit(dataset).protocol[4],
     "tie-break for equal timestamps: order given by the source",
   );
 });

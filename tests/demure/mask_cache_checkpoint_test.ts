@@ -85,12 +85,35 @@ Deno.test("mask cache checkpoint: a missing tensor is named; the steps hint only
   }
 });
 
+Deno.test("mask cache checkpoint: a missing or non-object cache field is refused by name, not read as none", () => {
+  // null is "no cache yet"; a checkpoint without the field is none this code wrote, and read as
+  // null it would give the resumed run a fresh cache (other masks than the uninterrupted run's).
+  const tensors = new Map<string, HostTensor>();
+  saveMaskCache(usedCache(), tensors);
+  assertEquals(restoreMaskCache(null, tensors, MODALITIES, schedule), undefined);
+  for (const [value, shown] of [[undefined, "missing"], [3, "3"], [[], "[]"]] as const) {
+    const error = assertThrows(
+      () => restoreMaskCache(value as unknown as null, tensors, MODALITIES, schedule),
+      Error,
+    );
+    assertEquals(
+      error.message,
+      `Demure checkpoint state: field cache is ${shown}, not null or an object`,
+    );
+  }
+});
+
 Deno.test("mask cache checkpoint: a missing or non-count size or counter is refused by its field", () => {
   const tensors = new Map<string, HostTensor>();
   const saved = saveMaskCache(usedCache(), tensors)!;
   // Before, a missing `computed` was restored as NaN: the resumed run reported `attributed: NaN`.
   for (const name of ["positions", "computed", "reused"] as const) {
-    for (const [value, shown] of [[undefined, "missing"], [-1, "-1"], [1.5, "1.5"]] as const) {
+    for (
+      const [value, shown] of [[undefined, "missing"], [-1, "-1"], [1.5, "1.5"], [
+        "3",
+        '"3"',
+      ]] as const
+    ) {
       const changed = { ...saved, [name]: value } as typeof saved;
       const error = assertThrows(
         () => restoreMaskCache(changed, tensors, MODALITIES, schedule),

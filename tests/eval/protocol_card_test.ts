@@ -39,3 +39,29 @@ Deno.test("formatProtocol prints every field: each split line, the stage and the
     ].join("\n"),
   );
 });
+
+Deno.test("formatProtocol prints every line of a long split, in order", () => {
+  // A leave-one-out card has six lines or more (dataset, source, each preprocessing step, the
+  // tie-break, the split, the window): none may be left off.
+  const split = [
+    "dataset d",
+    "source: f.inter",
+    "5-core filtering",
+    "tie-break",
+    "leave-one-out",
+    "window 50",
+  ];
+  const card = formatProtocol({
+    model: "m",
+    dataset: "d",
+    split,
+    ranking: "full ranking",
+    stage: "test",
+  });
+  assertEquals(card.split("\n")[2], `split: ${split.join("; ")}`);
+  assertEquals(card.split("\n").slice(3), [
+    "loss: unstated",
+    "ranking: full ranking",
+    "stage: test, seed: unstated",
+  ]);
+});

@@ -70,6 +70,45 @@ Deno.test("epoch losses: means over the steps, zeros for an epoch without steps"
   });
 });
 
+Deno.test("epoch losses: a step of 0 seconds counts; the auxiliary mean is the auxiliary losses' own", () => {
+  // A coarse timer can read 0 s for a fast step: the step still counts in every mean. The total
+  // may hold more than L_rec + auxiliary (float32 sums on the device), so the auxiliary mean is
+  // the mean of the auxiliary losses, not of total - L_rec.
+  const losses = new EpochLosses();
+  losses.add({ total: 4, recommendation: 2, auxiliary: 0.5 }, 0);
+  losses.add({ total: 8, recommendation: 4, auxiliary: 1.5 }, 2);
+  assertEquals(losses.steps, 2);
+  assertEquals(losses.means(), {
+    loss: 6,
+    recommendationLoss: 3,
+    auxiliaryLoss: 1,
+    stepSeconds: 1,
+  });
+});
+
+Deno.test("divergence guard: a NaN L_rec and a -Infinity validation NDCG@10 are divergence too", () => {
+  // NaN compares false with any limit: a guard written as "stop when above" would let it pass.
+  const guard = new DivergenceGuard(
+    resolveTrainerConfig({ divergenceFactor: 2 }),
+    { numItems: 7 } as SequentialRecommender,
+  );
+  assertThrows(
+    () => guard.checkStep({ total: NaN, recommendation: NaN, auxiliary: 0 }, 0, 3),
+    TrainingDivergedError,
+    "L_rec is NaN at epoch 1, step 3",
+  );
+  assertThrows(
+    () => guard.checkStep({ total: Infinity, recommendation: Infinity, auxiliary: 0 }, 0, 3),
+    TrainingDivergedError,
+    "L_rec is Infinity",
+  );
+  assertThrows(
+    () => guard.checkValidation(-Infinity, 1),
+    TrainingDivergedError,
+    "validation NDCG@10 is -Infinity after epoch 2",
+  );
+});
+
 Deno.test("divergence guard: L_rec above factor x uniform loss, non-finite validation", () => {
   const model = { numItems: Math.round(Math.E ** 2) } as SequentialRecommender; // ln(7) ~ 1.95
   const guard = new DivergenceGuard(resolveTrainerConfig({ divergenceFactor: 2 }), model);
@@ -427,6 +466,26 @@ Deno.test("run clock: time left is the epochs left times this process's mean epo
     clock.recordSteps(1, 10);
     assertEquals(clock.meanStepSeconds(), 0.2);
     assertEquals(new RunClock(0).meanStepSeconds(), 0, "no steps: 0, not NaN");
+  } finally {
+    setNow(realNow);
+  }
+});
+
+Deno.test("run clock: nothing left after the last epoch; an epoch without steps adds no step", () => {
+  const realNow = performance.now;
+  let fakeMs = 0;
+  const setNow = (now: () => number) =>
+    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
+  setNow(() => fakeMs);
+  try {
+    const clock = new RunClock(0);
+    fakeMs = 20_000;
+    assertEquals(clock.secondsLeftAtMost(10, 10), 0, "the last epoch is done: 0 s left");
+    assertEquals(clock.secondsLeftAtMost(9, 10), 20_000 / 9 / 1000);
+    // An epoch that ran no step adds no step: the mean is over the steps that ran.
+    clock.recordSteps(0, 0);
+    clock.recordSteps(3, 10);
+    assertEquals(clock.meanStepSeconds(), 0.3);
   } finally {
     setNow(realNow);
   }
