@@ -36,8 +36,8 @@ export function saveMaskCache(
 
 /**
  * The cache a checkpoint saved (undefined when it had none); refused, naming it, when the field
- * is missing or no object, a tensor is missing, or its size or a counter is not a count (a missing `computed` used to be restored as
- * NaN, and the resumed run's `attributed` reported NaN).
+ * is missing or no object, a tensor is missing, or its size or a counter is not a count (a
+ * missing `computed` used to be restored as NaN, and the resumed run's `attributed` reported NaN).
  */
 export function restoreMaskCache(
   saved: SavedMaskCache | null,
