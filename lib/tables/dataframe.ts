@@ -98,8 +98,10 @@ export function statisticsFrames(
 }
 
 /**
- * A DataFrame of plain records (one row each, columns in the first record's key order), for
- * typed rows computed elsewhere (attribution rows, result tables).
+ * A DataFrame of plain records (one row each), for typed rows computed elsewhere (attribution rows,
+ * result tables). The columns are the first record's keys in its order, then any key only a later
+ * record has, in the order met; each value goes under its own key's column, and a record without
+ * a key has `undefined` there.
  *
  * @example
  * ```ts
@@ -110,5 +112,10 @@ export function recordsFrame(
   records: ReadonlyArray<Record<string, string | number | boolean>>,
 ): DataFrame {
   if (records.length === 0) return new dfd.DataFrame([]);
-  return new dfd.DataFrame(records.map((record) => ({ ...record })));
+  // By name, not by position: danfo lays out objects by their own key order, so a record written
+  // { ndcg, system } put its NDCG under "system", and a key only a later record had was dropped.
+  const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
+  return new dfd.DataFrame(records.map((record) => columns.map((column) => record[column])), {
+    columns,
+  });
 }

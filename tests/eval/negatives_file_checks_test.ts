@@ -69,3 +69,20 @@ Deno.test("negatives file: another format tag, or rows for fewer or more users, 
     }
   });
 });
+
+Deno.test("negatives file: a long value that is no list is quoted by its first 40 characters only", () => {
+  // Found by mutation round JG (JG42): the cut was unpinned, so a stray rows file pasted as one
+  // string could fill the error with all of it.
+  inFolder((folder) => {
+    const path = `${folder}/negatives.json`;
+    const long = "0123456789".repeat(10);
+    Deno.writeTextFileSync(path, JSON.stringify({ ...good, negatives: long }));
+    const error = assertThrows(() => loadOrCreateSampledNegatives(path, split, config), Error);
+    assertEquals(
+      error.message,
+      `${path}: does not match this split: negatives is ${
+        JSON.stringify(long).slice(0, 40)
+      }, not a list of one row per user`,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import {
+  DEFAULT_SAMPLED_NEGATIVES,
   loadOrCreateSampledNegatives,
   sampleEvaluationNegatives,
 } from "../../lib/eval/sampled_negatives.ts";
@@ -81,4 +82,41 @@ Deno.test("persisted negatives drawn with another count are refused (same datase
   } finally {
     Deno.removeSync(path);
   }
+});
+
+Deno.test("SampledNegativesConfig: a bad setting is refused even when a file that matches it exists", () => {
+  // Found by mutation round JG (JG47): the other test's file is missing, so the sampler's own check
+  // refused the config too. With a stored file of the same count and seed, a misspelt name (or a
+  // bad count) must still be a SettingError, not a file read back for settings nobody checked.
+  const split = leaveOneOut(fingerprinted(cycleDataset(3, 12, 5)));
+  const path = Deno.makeTempFileSync({ suffix: ".json" });
+  try {
+    Deno.writeTextFileSync(
+      path,
+      JSON.stringify(sampleEvaluationNegatives(split, { count: 3, seed: 0 })),
+    );
+    const misspelt = { count: 3, seed: 0, sed: 1 } as unknown as { count: number; seed: number };
+    assertThrows(
+      () => loadOrCreateSampledNegatives(path, split, misspelt),
+      SettingError,
+      "SampledNegativesConfig.sed",
+    );
+    assertThrows(
+      () => loadOrCreateSampledNegatives(path, split, { count: 3, seed: 0.5 }),
+      SettingError,
+      "SampledNegativesConfig.seed is 0.5",
+    );
+  } finally {
+    Deno.removeSync(path);
+  }
+});
+
+Deno.test("DEFAULT_SAMPLED_NEGATIVES: 100 negatives drawn with seed 0, the draw of a call without config", () => {
+  // Found by mutation round JG (JG43): the defaults were unpinned; every persisted negatives file
+  // made without a config was drawn with them.
+  assertEquals(DEFAULT_SAMPLED_NEGATIVES, { count: 100, seed: 0 });
+  const split = leaveOneOut(fingerprinted(cycleDataset(3, 120, 5)));
+  const drawn = sampleEvaluationNegatives(split);
+  assertEquals([drawn.count, drawn.seed], [100, 0]);
+  assertEquals(drawn, sampleEvaluationNegatives(split, { count: 100, seed: 0 }));
 });

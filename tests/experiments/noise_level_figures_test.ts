@@ -196,3 +196,40 @@ Deno.test("noiseLevelCurvesFigure: a system with no run at all is named as not d
   assertStringIncludes(caption, "Not drawn: SASRec-MM at 0.25, 0.5 (no finished run).");
   assertStringIncludes(caption, "Not drawn: Demure-SASRec at 0.5 (no finished run).");
 });
+
+Deno.test("noiseLevelGainFigure: the caption and axes name the systems and metric given, not the defaults", () => {
+  // Found by mutation round JG (JG34, JG35, JG37): only the default names were pinned, so a caption
+  // that read Demure-SASRec's gain over SASRec-MM under a figure of GRU4Rec's passed.
+  const section = noiseLevelGainFigure([gain(0.25, [0, 1], [0.01, 0.03])], {
+    system: "Demure-GRU4Rec",
+    baseline: "GRU4Rec-MM",
+    metric: "test HR@10",
+  })!;
+  assertStringIncludes(
+    section.caption!,
+    "Each dot is one seed: Demure-GRU4Rec's test HR@10 minus GRU4Rec-MM's, both trained",
+  );
+  assertStringIncludes(section.caption!, "Above the dashed line Demure-GRU4Rec is ahead.");
+  assertEquals(section.caption!.includes("SASRec"), false, section.caption);
+  const layout = section.figure.layout;
+  assertEquals(layout.xaxis?.title?.text, "share of noise modalities per user");
+  assertEquals(layout.yaxis?.title?.text, "difference in test HR@10");
+});
+
+Deno.test("noiseLevelCurvesFigure: the title, y axis and caption name the metric given", () => {
+  // Found by mutation round JG (JG32, JG33, JG36): a curve of occlusion ROC-AUC was titled and
+  // captioned as test NDCG@10 without a test noticing.
+  const curves: NoiseLevelCurve[] = [
+    { system: "Demure-SASRec", fractions: [0.25, 0.5], stats: [meanStd([0.7]), meanStd([0.6])] },
+  ];
+  const section = noiseLevelCurvesFigure(curves, "occlusion ROC-AUC")!;
+  const layout = section.figure.layout;
+  assertEquals(layout.title?.text, "Each system's occlusion ROC-AUC by noise level (synthetic)");
+  assertEquals(layout.yaxis?.title?.text, "occlusion ROC-AUC");
+  assertEquals(layout.xaxis?.title?.text, "share of noise modalities per user");
+  assertStringIncludes(
+    section.caption!,
+    "Each system's own occlusion ROC-AUC at each share of noise modalities",
+  );
+  assertEquals(section.caption!.includes("NDCG"), false, section.caption);
+});

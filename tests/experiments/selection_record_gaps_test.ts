@@ -3,13 +3,14 @@
  * pinned where mutation round NN found no test: the bytes of selected.json, and the line a changed
  * selection logs.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { readSelected } from "../../lib/experiments/selection.ts";
 import {
   planOfResults,
+  planWithCurrentSelection,
   writeSelectedFile,
   writeSelection,
 } from "../../lib/experiments/selection_record.ts";
@@ -110,4 +111,63 @@ Deno.test("planOfResults: the folder's choices, at the seeds asked for", () => {
   assertEquals(plan.seeds, [3, 4]);
   assertEquals(plan.selected, readSelected(RECORDS));
   assertEquals(planOfResults("full", "results-of-record/full").seeds, [0, 1, 2, 3, 4]);
+});
+
+/** The quick plan's synthetic SASRec-MM trial `index`, and a choice of it. */
+function quickChoice(index: number) {
+  const trial = planExperiments("quick").cells.find((c) =>
+    c.trial?.selection.endsWith("/SASRec-MM") && c.dataset.kind === "synthetic" &&
+    c.trial.index === index
+  )!;
+  return {
+    label: trial.datasetLabel,
+    choice: { trial: index, config: trial.config, valid: 0.1 + index / 100, trials: 2 },
+  };
+}
+
+Deno.test("planWithCurrentSelection: the folder's choice wins over the plan's, with or without stored cells", () => {
+  // Found by mutation round JG (JG17, JG22): the plan a task was built with may hold an earlier
+  // choice; another task wrote a new one to selected.json since. Reading only, without a cells
+  // folder, or writing, the plan returned holds the file's choice, never the one it came with.
+  const { label, choice: earlier } = quickChoice(0);
+  const { choice: written } = quickChoice(1);
+  const plan = planExperiments("quick", undefined, {
+    selected: { [label]: { "SASRec-MM": earlier } },
+  });
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    writeSelectedFile(resultsDir, { [label]: { "SASRec-MM": written } });
+    const listed = planWithCurrentSelection(plan, resultsDir, { write: false });
+    assertEquals(pathExists(cellsDirectory(resultsDir)), false, "a read created the cells folder");
+    assertEquals(listed.selected, { [label]: { "SASRec-MM": written } });
+    const lines: string[] = [];
+    const current = planWithCurrentSelection(plan, resultsDir, { log: (l) => lines.push(l) });
+    assertEquals(current.selected, { [label]: { "SASRec-MM": written } });
+    assertEquals(lines, []);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("writeSelection: a trial result of the wrong shape is refused naming its file, never chosen", () => {
+  // Found by mutation round JG (JG20): read without checkCellResult, a trial stored with a
+  // validation NDCG@10 that is no number took part in the choice (and could win it).
+  const plan = planExperiments("quick");
+  const trials = plan.cells.filter((c) =>
+    c.trial?.selection.endsWith("/SASRec-MM") && c.dataset.kind === "synthetic"
+  );
+  assertEquals(trials.length, 2);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    store.put(trials[0].key, settingsOf(plan, trials[0]), storedCellResult(0.1));
+    const broken = { ...storedCellResult(), valid: { "NDCG@10": "0.9" } };
+    store.put(trials[1].key, settingsOf(plan, trials[1]), broken);
+    const error = assertThrows(() => writeSelection(plan, resultsDir, () => {}), Error);
+    assertStringIncludes(error.message, `${store.pathOf(trials[1].key)}: unreadable cell result`);
+    assertStringIncludes(error.message, 'field "valid"');
+    assertEquals(pathExists(selectedPath(resultsDir)), false, "selected.json written");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
 });

@@ -110,3 +110,24 @@ Deno.test("recordsFrame: one row per record, columns in the first record's key o
   assertEquals(frame.values, [["Pop", 0.02, false], ["SASRec", 0.06, true]]);
   assertEquals(recordsFrame([]).shape, [0, 0]);
 });
+
+Deno.test("recordsFrame: each value under its own key's column, whatever the record's key order", () => {
+  // Found by mutation round JG (JG49): danfo placed a record's values by position, so a record
+  // written { ndcg, system } put its NDCG under "system"; a key missing from a later record
+  // shifted nothing but left a short row, and a key only a later record has had no column.
+  const frame = recordsFrame([
+    { system: "Pop", ndcg: 0.02 },
+    { ndcg: 0.06, system: "SASRec" },
+    { system: "GRU4Rec" },
+    { system: "Demure", ndcg: 0.07, tuned: true },
+  ]);
+  assertEquals(frame.columns, ["system", "ndcg", "tuned"]);
+  assertEquals(frame.column("system").values, ["Pop", "SASRec", "GRU4Rec", "Demure"]);
+  const rows: unknown[][] = [
+    ["Pop", 0.02, undefined],
+    ["SASRec", 0.06, undefined],
+    ["GRU4Rec", undefined, undefined],
+    ["Demure", 0.07, true],
+  ];
+  assertEquals(frame.values as unknown[][], rows);
+});

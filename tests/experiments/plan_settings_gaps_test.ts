@@ -1,0 +1,15 @@
+/**
+ * What the plan's settings per size (lib/experiments/_plan_settings.ts) state that no cell shows,
+ * pinned where mutation round JG found no test: the budget the report's table prints for a
+ * dataset without any selection.
+ */
+import { assertEquals } from "@std/assert";
+import { planExperiments } from "../../lib/experiments/plan.ts";
+
+Deno.test("quick plan: MovieLens selects nothing, on a budget of 1 trial, as its report states", () => {
+  // Found by mutation round JG (JG11): no cell of the quick plan runs a MovieLens trial, so a
+  // budget of 2 changed no cell; the summary's budget table (summary.ts, `budgets`) prints it.
+  const { synthetic, movielens } = planExperiments("quick").datasets;
+  assertEquals([synthetic.trials, synthetic.selected], [2, ["SASRec-MM", "Demure-SASRec"]]);
+  assertEquals([movielens.trials, movielens.selected], [1, []]);
+});
