@@ -679,3 +679,35 @@ Deno.test("runPlan with runPending false writes no selection into the results fo
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("runPlan: each cell's line says its own time, and the time left from the whole run's time over the estimate done", async () => {
+  const full = planExperiments("quick");
+  const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
+  // Four cells of 2 s each by the estimate: the time left is extrapolated from the run's clock.
+  assertEquals(plan.cells.map((cell) => estimatedCellSeconds(plan, cell)), [2, 2, 2, 2]);
+  const resultsDir = Deno.makeTempDirSync();
+  const now = performance.now;
+  // A clock that moves only between cells (100 s each): each cell itself takes 0 s.
+  let clock = 0;
+  Object.defineProperty(performance, "now", {
+    value: () => clock,
+    configurable: true,
+    writable: true,
+  });
+  const lines: string[] = [];
+  try {
+    await runPlan(plan, {
+      resultsDir,
+      log: (line) => lines.push(line),
+      onCellDone: () => clock += 100_000,
+    });
+  } finally {
+    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+  const times = lines.flatMap((line) =>
+    /^\[\d+\] .*\((.*); about (.*) of the planned cells left\)/.exec(line)?.slice(1, 3) ?? []
+  );
+  // After cell k: 100 (k - 1) s over 2k s of the estimate done, times the 8 - 2k s left.
+  assertEquals(times, ["0 s", "0 s", "0 s", "1.7 min", "0 s", "67 s", "0 s", "0 s"]);
+});
