@@ -711,3 +711,18 @@ Deno.test("runPlan: each cell's line says its own time, and the time left from t
   // After cell k: 100 (k - 1) s over 2k s of the estimate done, times the 8 - 2k s left.
   assertEquals(times, ["0 s", "0 s", "0 s", "1.7 min", "0 s", "67 s", "0 s", "0 s"]);
 });
+
+Deno.test("runPlan returns the prepared dataset of every dataset its cells run on, not the first one's only", async () => {
+  // The report reads each dataset's statistics from these.
+  const full = planExperiments("quick");
+  const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
+  const labels = [...new Set(plan.cells.map((cell) => cell.datasetLabel))];
+  assertEquals(labels.length >= 2, true);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const outcome = await runPlan(plan, { resultsDir, runPending: false, log: () => {} });
+    assertEquals([...outcome.datasets.keys()], labels);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
