@@ -121,3 +121,37 @@ Deno.test("checkCellResult: user ids are whole numbers, a per-user array as long
   zero.trainSeconds = 0;
   assertEquals(checkCellResult(zero).trainSeconds, 0);
 });
+
+Deno.test("checkCellResult: the second branch of each check names its field (valid's NDCG@10, an infinite time, users or per-user values of another kind, a null protocol)", () => {
+  const broken = (change: (r: Record<string, unknown>) => void) => {
+    const copy = structuredClone(record.result);
+    change(copy);
+    return assertThrows(() => checkCellResult(copy)).message;
+  };
+  // The selection reads validation NDCG@10: a valid block without it is refused like test's.
+  assert(
+    broken((r) => delete (r.valid as Record<string, unknown>)["NDCG@10"])
+      .startsWith('field "valid" is {'),
+  );
+  // JSON's 1e999 reads as Infinity: a number, but no time (the total would be Infinity).
+  const overflow = JSON.parse('{"x": 1e999}').x;
+  assertEquals(
+    broken((r) => r.trainSeconds = overflow),
+    'field "trainSeconds" is null, expected a number of seconds >= 0',
+  );
+  // Users and per-user values of another kind are named, not a TypeError on `.every`.
+  assertEquals(
+    broken((r) => r.users = { 0: 1 }),
+    'field "users" is {"0":1}, expected an array of user ids',
+  );
+  const users = (record.result.users as unknown[]).length;
+  assert(
+    broken((r) => (r.perUserTest as Record<string, unknown>)["NDCG@10"] = { length: users })
+      .startsWith('field "perUserTest.NDCG@10" is {"length":'),
+  );
+  // null is `typeof "object"` but no protocol card.
+  assertEquals(
+    broken((r) => r.protocol = null),
+    'field "protocol" is null, expected an object',
+  );
+});

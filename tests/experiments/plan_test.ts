@@ -836,3 +836,16 @@ Deno.test("plan of an imported dataset: the ablation at every seed, the later sy
   assertEquals(later.length, 2 * LATER_ABLATION_SYSTEMS.length);
   assertEquals(plan.cells.slice(-later.length), later);
 });
+
+Deno.test("plan: only trial 0 (the defaults) of a selection not waiting is the same run as the system's first-seed cell", () => {
+  for (const mode of ["quick", "full"] as const) {
+    const plan = planExperiments(mode);
+    const trials = plan.cells.filter((cell) => cell.trial !== undefined);
+    assert(trials.some((cell) => cell.trial!.index > 0));
+    for (const cell of trials) {
+      const first = `${mode}/${cell.datasetLabel}/${cell.systemKey}/seed=${cell.seed}`;
+      const expected = cell.trial!.index === 0 && !cell.waitsFor ? first : undefined;
+      assertEquals(cell.sameAs, expected, cell.key);
+    }
+  }
+});

@@ -576,3 +576,153 @@ Deno.test("runPlan of one waiting cell adds the trials of its selection and of i
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("runPlan: the counter and the closing line count only the cells this process ran, not the held or failed ones", async () => {
+  const full = planExperiments("quick");
+  const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
+  const resultsDir = Deno.makeTempDirSync();
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  const [held, bad, ...rest] = plan.cells;
+  Deno.writeTextFileSync(
+    store.claimPathOf(held.key),
+    JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+  );
+  Deno.writeTextFileSync(store.claimPathOf(bad.key), "");
+  const lines: string[] = [];
+  try {
+    await runPlan(plan, { resultsDir, continueOnFailure: true, log: (line) => lines.push(line) });
+    const counted = lines.flatMap((line) => /^\[(\d+)\] (\S+):/.exec(line)?.slice(1, 3) ?? []);
+    assertEquals(counted, rest.flatMap((cell, index) => [`${index + 1}`, cell.key]));
+    assertEquals(
+      lines.find((line) => line.startsWith("this process ran")),
+      `this process ran ${rest.length} cells, 1 failed, 0 handed over (taken over by another ` +
+        "process while they ran here)",
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlan: a key of `order` already finished (or not in the plan) passes on to the next listed key", async () => {
+  const full = planExperiments("quick");
+  const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
+  assertEquals(plan.cells.length >= 3, true);
+  const keys = plan.cells.map((cell) => cell.key);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    await runPlan({ ...plan, cells: [plan.cells[0]] }, { resultsDir, log: () => {} });
+    const lines: string[] = [];
+    const order = [keys[0], "quick/Nowhere/Pop/seed=0", keys[2]];
+    await runPlan(plan, { resultsDir, order, log: (line) => lines.push(line) });
+    const ran = lines.flatMap((line) => /^\[\d+\] (\S+):/.exec(line)?.slice(1) ?? []);
+    assertEquals(ran, [keys[2], ...keys.slice(1).filter((key) => key !== keys[2])]);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlan: a read-only file system or a denied capability at the first claim stops the run", async () => {
+  const plan = quickPlanWithoutTraining();
+  const openSync = Deno.openSync;
+  const refusals: [string, () => Error][] = [
+    [
+      "EROFS",
+      () => Object.assign(new Error("Read-only file system (os error 30)"), { code: "EROFS" }),
+    ],
+    ["NotCapable", () => new Deno.errors.NotCapable("Requires write access")],
+  ];
+  for (const [name, refusal] of refusals) {
+    const resultsDir = Deno.makeTempDirSync();
+    const refuse = (path: string | URL, options?: Deno.OpenOptions) => {
+      if (String(path).endsWith(".claim.lock")) throw refusal();
+      return openSync(path, options);
+    };
+    Object.defineProperty(Deno, "openSync", { value: refuse, configurable: true, writable: true });
+    try {
+      const lines: string[] = [];
+      await assertRejects(() =>
+        runPlan(plan, { resultsDir, log: (line) => lines.push(line), continueOnFailure: true })
+      );
+      assertEquals(lines.filter((line) => line.startsWith("FAILED")), [], name);
+    } finally {
+      Object.defineProperty(Deno, "openSync", {
+        value: openSync,
+        configurable: true,
+        writable: true,
+      });
+      Deno.removeSync(resultsDir, { recursive: true });
+    }
+  }
+});
+
+Deno.test("runPlan with runPending false writes no selection into the results folder", async () => {
+  // A report of a partial run reads the folder; it must not write selected.json beside the cells
+  // that other processes are still writing.
+  const plan = planExperiments("quick", [0]);
+  const selection = plan.cells.find((c) => c.trial && !c.waitsFor)!.trial!.selection;
+  const trials = plan.cells.filter((c) => c.trial?.selection === selection);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    // Every trial of one selection stored: a refresh would derive (and write) its choice.
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    trials.forEach((trial, index) =>
+      store.put(trial.key, settingsOf(plan, trial), storedCellResult(0.1 + index / 100))
+    );
+    const outcome = await runPlan(plan, { resultsDir, runPending: false, log: () => {} });
+    assertEquals(outcome.cells.length, trials.length);
+    assertEquals(outcome.plan.selected, plan.selected);
+    assertThrows(() => Deno.statSync(selectedPath(resultsDir)), Deno.errors.NotFound);
+    // The run that trains does write it.
+    writeSelection(plan, resultsDir, () => {});
+    assertEquals(Deno.statSync(selectedPath(resultsDir)).isFile, true);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("runPlan: each cell's line says its own time, and the time left from the whole run's time over the estimate done", async () => {
+  const full = planExperiments("quick");
+  const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
+  // Four cells of 2 s each by the estimate: the time left is extrapolated from the run's clock.
+  assertEquals(plan.cells.map((cell) => estimatedCellSeconds(plan, cell)), [2, 2, 2, 2]);
+  const resultsDir = Deno.makeTempDirSync();
+  const now = performance.now;
+  // A clock that moves only between cells (100 s each): each cell itself takes 0 s.
+  let clock = 0;
+  Object.defineProperty(performance, "now", {
+    value: () => clock,
+    configurable: true,
+    writable: true,
+  });
+  const lines: string[] = [];
+  try {
+    await runPlan(plan, {
+      resultsDir,
+      log: (line) => lines.push(line),
+      onCellDone: () => clock += 100_000,
+    });
+  } finally {
+    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+  const times = lines.flatMap((line) =>
+    /^\[\d+\] .*\((.*); about (.*) of the planned cells left\)/.exec(line)?.slice(1, 3) ?? []
+  );
+  // After cell k: 100 (k - 1) s over 2k s of the estimate done, times the 8 - 2k s left.
+  assertEquals(times, ["0 s", "0 s", "0 s", "1.7 min", "0 s", "67 s", "0 s", "0 s"]);
+});
+
+Deno.test("runPlan returns the prepared dataset of every dataset its cells run on, not the first one's only", async () => {
+  // The report reads each dataset's statistics from these.
+  const full = planExperiments("quick");
+  const plan = { ...full, cells: full.cells.filter((c) => c.system.kind !== "neural") };
+  const labels = [...new Set(plan.cells.map((cell) => cell.datasetLabel))];
+  assertEquals(labels.length >= 2, true);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const outcome = await runPlan(plan, { resultsDir, runPending: false, log: () => {} });
+    assertEquals([...outcome.datasets.keys()], labels);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});

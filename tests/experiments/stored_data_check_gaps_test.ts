@@ -54,3 +54,16 @@ Deno.test("the refusal of a cell of other data names the data read now: source, 
   );
   assertStringIncludes(error.message, "delete results to rerun its cells");
 });
+
+Deno.test("a fingerprint that only begins like the one read now is other data; the refusal is a StaleCellError by name and says how to go on", () => {
+  // Recorded "0be" against "0beef" read now: a prefix is not the same data.
+  const stored = storedOn("tiny: 49 users, 31 items, 200 interactions, fingerprint 0be");
+  const error = assertThrows(
+    () => checkStoredCellData(stored, "results/cells/a.json", now, "results"),
+    StaleCellError,
+  );
+  // Its name shows in the stack a failed run prints (and tells it from a failed cell's Error).
+  assertEquals(error.name, "StaleCellError");
+  // The option a user types to run into another folder.
+  assertStringIncludes(error.message, "Run into another results folder (--results), or delete");
+});
