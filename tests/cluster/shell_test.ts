@@ -56,9 +56,10 @@ Deno.test("shellQuote: every single quote of a value is escaped, not only the fi
 });
 
 Deno.test("shellQuote and cellsArray: $, ~, *, backquote and double quote reach bash as written", () => {
-  // Found by mutation round JK (JK10, JK11, JK13): a `$` or `~` left bare is expanded, a `*` is a
-  // glob, and keys in double quotes still expand `$` and backquotes.
-  for (const value of ["$HOME/r", "~/results", "*", "a`id`b", 'say "hi" $x']) {
+  // Found by mutation round JK (JK10, JK11, JK13, JK33): a `$` or `~` left bare is expanded, a
+  // `*` is a glob, a leading `#` starts a comment, and keys in double quotes still expand `$` and
+  // backquotes.
+  for (const value of ["$HOME/r", "~/results", "*", "#7", "a`id`b", 'say "hi" $x']) {
     assertEquals(bash(`printf %s ${shellQuote(value)}`).stdout, value);
     assertEquals(bash(`${cellsArray([value])}\nprintf %s "\${cells[0]}"`).stdout, value);
   }
