@@ -4,7 +4,8 @@
  * the scheduler nothing about claims, a claim names the one array task squeue must list (and one
  * live task makes its array one to wait for), a re-submission with nothing left submits nothing, a
  * failure of the first array cancels nothing and names its batch script, a claim by a process
- * that is no batch job is skipped, and the whole line of a refused Slurm name.
+ * that is no batch job is skipped, a relative --results is taken from where submit runs, and the
+ * whole line of a refused Slurm name.
  */
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { calls, fakeSlurm, STAGES, submit } from "./_fake_slurm.ts";
@@ -176,5 +177,26 @@ Deno.test("a cell claimed by a process that is no batch job is skipped by name a
     assertEquals(run.stdout.includes(shellQuote(claimed)), false, "not in the cells array");
   } finally {
     Deno.removeSync(slurm, { recursive: true });
+  }
+});
+
+Deno.test("a relative --results is the folder under where submit runs, not under the workspace", () => {
+  // Found by mutation round JK (JK37): unresolved, the listing (run in the workspace) and the
+  // batch scripts would use <workspace>/<path>, another folder than the one the user named.
+  const slurm = fakeSlurm();
+  const here = Deno.makeTempDirSync({ prefix: "submit_cwd_" });
+  try {
+    const script = new URL("../../scripts/slurm/submit.ts", import.meta.url).pathname;
+    const output = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, "--quick", "--dry-run", "--results", "mine/quick"],
+      cwd: here,
+      env: { PATH: slurm },
+    }).outputSync();
+    const decoder = new TextDecoder();
+    assertEquals(output.code, 0, decoder.decode(output.stderr));
+    assertStringIncludes(decoder.decode(output.stdout), `(results: ${here}/mine/quick)\n`);
+  } finally {
+    Deno.removeSync(slurm, { recursive: true });
+    Deno.removeSync(here, { recursive: true });
   }
 });
