@@ -50,3 +50,35 @@ Deno.test("readProblem: a path that is neither a file nor a folder (a device) is
   assertEquals(readProblem("/dev/null", "file"), "not a file");
   assertEquals(readProblem("/dev/null", "folder"), "not a folder");
 });
+
+Deno.test("readProblem and checkResultsFolder under a narrow --allow-read: a folder inside is fine, one outside is refused by name", () => {
+  // Found by mutation round JK (JK15, JK16): the permission is asked for this path (not for reads
+  // in general), and a --results folder outside the task's reads stops before the run starts.
+  const inside = Deno.makeTempDirSync({ prefix: "read_problem_in_" });
+  const outside = Deno.makeTempDirSync({ prefix: "read_problem_out_" });
+  const probe = new URL("./_read_problem_probe.ts", import.meta.url).pathname;
+  try {
+    const { code, stdout, stderr } = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-check",
+        "--no-prompt",
+        `--allow-read=${probe},${inside}`,
+        probe,
+        inside,
+        outside,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    assertEquals(code, 0, new TextDecoder().decode(stderr));
+    const outsideLine = "outside the task's --allow-read (add its folder: docs/permissions.md)";
+    assertEquals(JSON.parse(new TextDecoder().decode(stdout)), [
+      { problem: null, refused: null },
+      { problem: outsideLine, refused: `UsageError: --results ${outside}: ${outsideLine}` },
+    ]);
+  } finally {
+    Deno.removeSync(inside, { recursive: true });
+    Deno.removeSync(outside, { recursive: true });
+  }
+});

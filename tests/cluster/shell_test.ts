@@ -54,3 +54,31 @@ Deno.test("shellQuote: every single quote of a value is escaped, not only the fi
   const value = "it's Bob's 'cell'";
   assertEquals(bash(`printf %s ${shellQuote(value)}`).stdout, value);
 });
+
+Deno.test("shellQuote and cellsArray: $, ~, *, backquote and double quote reach bash as written", () => {
+  // Found by mutation round JK (JK10, JK11, JK13, JK33): a `$` or `~` left bare is expanded, a
+  // `*` is a glob, a leading `#` starts a comment, and keys in double quotes still expand `$` and
+  // backquotes.
+  for (const value of ["$HOME/r", "~/results", "*", "#7", "a`id`b", 'say "hi" $x']) {
+    assertEquals(bash(`printf %s ${shellQuote(value)}`).stdout, value);
+    assertEquals(bash(`${cellsArray([value])}\nprintf %s "\${cells[0]}"`).stdout, value);
+  }
+});
+
+Deno.test('reproduceCommand leaves only the word "$cell" unquoted, not any word in double quotes', () => {
+  // Found by mutation round JK (JK12): a deno path or plan flag starting with `"` must stay literal.
+  const call = { deno: '"d"', permissions: [], resultsDir: "/r", planArgs: ['"$HOME"'] };
+  const script = `cell=k\nargs() { printf '%s\\n' "$@"; }\nargs ${
+    reproduceCommand(call, ["--cell", '"$cell"'])
+  }`;
+  assertEquals(bash(script).stdout.trimEnd().split("\n"), [
+    '"d"',
+    "run",
+    "scripts/reproduce.ts",
+    "--cell",
+    "k",
+    "--results",
+    "/r",
+    '"$HOME"',
+  ]);
+});

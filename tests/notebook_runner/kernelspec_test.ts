@@ -1,4 +1,4 @@
-import { assertEquals, assertRejects } from "@std/assert";
+import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { ensureDenoKernelspec } from "../../lib/notebook_runner/kernelspec.ts";
 
 Deno.test("kernelspec: written once with the Deno kernel argv, then left alone", async () => {
@@ -49,7 +49,11 @@ Deno.test("kernelspec: a kernel.json that cannot be read is the read's error, an
     const kernelDir = `${root}/.jupyter/kernels/deno`;
     // Only a missing spec is (re)written; a folder in its place is no missing spec.
     await Deno.mkdir(`${kernelDir}/kernel.json`, { recursive: true });
-    await assertRejects(() => ensureDenoKernelspec({ projectRoot: root, denoPath: "/opt/deno" }));
+    const error = await assertRejects(() =>
+      ensureDenoKernelspec({ projectRoot: root, denoPath: "/opt/deno" })
+    );
+    // The read's own error, which names the path (found by mutation round JK, JK18).
+    assertStringIncludes(error.message, `${kernelDir}/kernel.json`);
     const names = [...Deno.readDirSync(kernelDir)].map((e) => e.name);
     assertEquals(names, ["kernel.json"]);
   } finally {

@@ -259,3 +259,23 @@ Deno.test("check_notebooks: two notebooks of one name in two folders are both ch
     Deno.removeSync(folder, { recursive: true });
   }
 });
+
+Deno.test("notebookModule: imports written without spaces, with a space inside import( ), or to a path with a space resolve too", () => {
+  // Found by mutation round JK (JK22, JK23, JK26): each of these is valid TypeScript that the
+  // kernel resolves from the notebook's folder; left as is, the check reports a missing module.
+  const url = new URL("file:///work/notebooks/07_page.ipynb");
+  const cell = [
+    'import{a}from"./a.ts";\n',
+    'const b = await import( "./b.ts");\n',
+    'import { c } from "./my lib/c.ts";',
+  ];
+  const { code } = notebookModule(
+    JSON.stringify({ cells: [{ cell_type: "code", source: cell }] }),
+    url,
+  );
+  assertEquals(code.split("\n").slice(2, 5), [
+    'import{a}from"file:///work/notebooks/a.ts";',
+    'const b = await import( "file:///work/notebooks/b.ts");',
+    'import { c } from "file:///work/notebooks/my%20lib/c.ts";',
+  ]);
+});

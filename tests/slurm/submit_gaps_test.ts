@@ -1,11 +1,15 @@
 /**
- * Behaviour of scripts/slurm/submit.ts that mutation round CI found unpinned (stand-ins for the
- * Slurm commands: tests/slurm/_fake_slurm.ts): scancel is a required tool, a dry run asks the
- * scheduler nothing about claims, a claim names the one array task squeue must list, a re-submission with nothing left submits nothing, a failure of
- * the first array cancels nothing, and the whole line of a refused Slurm name.
+ * Behaviour of scripts/slurm/submit.ts that mutation rounds CI and JK found unpinned (stand-ins
+ * for the Slurm commands: tests/slurm/_fake_slurm.ts): scancel is a required tool, a dry run asks
+ * the scheduler nothing about claims, a claim names the one array task squeue must list (and one
+ * live task makes its array one to wait for), a re-submission with nothing left submits nothing, a
+ * failure of the first array cancels nothing and names its batch script, a claim by a process
+ * that is no batch job is skipped, a relative --results is taken from where submit runs, and the
+ * whole line of a refused Slurm name.
  */
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { calls, fakeSlurm, STAGES, submit } from "./_fake_slurm.ts";
+import { shellQuote } from "../../scripts/cluster/shell.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
 
@@ -83,6 +87,13 @@ Deno.test("a failed first array submission cancels nothing and leaves nothing be
     const run = submit(["--results", `${parent}/results`], slurm);
     assertEquals(run.code, 1);
     assertStringIncludes(run.stderr, "Invalid partition");
+    // The line names the batch script sbatch refused (found by mutation round JK, JK06).
+    assertMatch(
+      run.stderr,
+      new RegExp(
+        `sbatch ${parent}/results/slurm/cells-\\S+-stage0\\.sbatch failed: sbatch: error: Invalid partition`,
+      ),
+    );
     assertEquals(calls(slurm, "sbatch").length, 1);
     assertEquals(calls(slurm, "scancel"), []);
     assertEquals([...Deno.readDirSync(parent)], []);
@@ -134,8 +145,58 @@ Deno.test("a claim by array task 41_<t> is live exactly when squeue lists task t
     assertStringIncludes(second.stdout, `release the claim of ${ended}: job 41_5 no longer runs\n`);
     assertEquals(store.claimOf(live), claim("41_4"));
     assertEquals(store.claimOf(ended), undefined);
+    // One live task is enough: stage 1 of this submission (job 46) also waits for the first
+    // submission's arrays, whose one task each still runs (found by mutation round JK, JK02).
+    assertStringIncludes(calls(slurm, "sbatch")[5], "--dependency=afterany:45:41:42:43 ");
   } finally {
     Deno.removeSync(slurm, { recursive: true });
     Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("a cell claimed by a process that is no batch job is skipped by name and not submitted", () => {
+  // Found by mutation round JK (JK07): a claim without a job (a run on a login node or a
+  // workstation) is a live run Slurm cannot see; submitting the cell would run it twice.
+  const slurm = fakeSlurm();
+  const resultsDir = `${slurm}/results`;
+  const claimed = STAGES[0][0];
+  const store = new ResultStore(cellsDirectory(resultsDir));
+  Deno.mkdirSync(cellsDirectory(resultsDir), { recursive: true });
+  Deno.writeTextFileSync(
+    store.claimPathOf(claimed),
+    JSON.stringify({ pid: 123, hostname: "node7", since: "then" }),
+  );
+  try {
+    const run = submit(["--dry-run", "--results", resultsDir], slurm);
+    assertEquals(run.code, 0, run.stderr);
+    assertStringIncludes(
+      run.stdout,
+      `skip ${claimed}: claimed by process 123 on node7 (not a batch job)\n`,
+    );
+    assertStringIncludes(run.stdout, `#SBATCH --array=0-${STAGES[0].length - 2}%16\n`);
+    assertEquals(run.stdout.includes(shellQuote(claimed)), false, "not in the cells array");
+  } finally {
+    Deno.removeSync(slurm, { recursive: true });
+  }
+});
+
+Deno.test("a relative --results is the folder under where submit runs, not under the workspace", () => {
+  // Found by mutation round JK (JK37): unresolved, the listing (run in the workspace) and the
+  // batch scripts would use <workspace>/<path>, another folder than the one the user named.
+  const slurm = fakeSlurm();
+  const here = Deno.makeTempDirSync({ prefix: "submit_cwd_" });
+  try {
+    const script = new URL("../../scripts/slurm/submit.ts", import.meta.url).pathname;
+    const output = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, "--quick", "--dry-run", "--results", "mine/quick"],
+      cwd: here,
+      env: { PATH: slurm },
+    }).outputSync();
+    const decoder = new TextDecoder();
+    assertEquals(output.code, 0, decoder.decode(output.stderr));
+    assertStringIncludes(decoder.decode(output.stdout), `(results: ${here}/mine/quick)\n`);
+  } finally {
+    Deno.removeSync(slurm, { recursive: true });
+    Deno.removeSync(here, { recursive: true });
   }
 });

@@ -49,3 +49,29 @@ Deno.test("yieldIfDue: after a turn the next one waits a full interval again", a
     performance.now = realNow;
   }
 });
+
+Deno.test("yieldIfDue: the first turn is a full interval after the loop began, by default 1000 ms", async () => {
+  // Found by mutation round JK (JK29, JK30): the clock starts when the loop is made, not at the
+  // process's start, and the default interval is the documented 1000 ms. The clock is stubbed.
+  const realNow = performance.now;
+  let now = 50_000;
+  performance.now = () => now;
+  try {
+    const loop = new EventLoopTurns();
+    assertEquals(loop.intervalMs, 1000);
+    const turned = async () => {
+      let ran = false;
+      const timer = setTimeout(() => ran = true, 0);
+      await loop.yieldIfDue();
+      clearTimeout(timer);
+      return ran;
+    };
+    assertEquals(await turned(), false, "just began");
+    now = 50_999;
+    assertEquals(await turned(), false, "999 ms after it began");
+    now = 51_000;
+    assertEquals(await turned(), true, "a full interval after it began");
+  } finally {
+    performance.now = realNow;
+  }
+});

@@ -33,3 +33,31 @@ for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     });
   });
 }
+
+Deno.test("listenForStopSignals: a second stop signal changes nothing; the first is still the one named", async () => {
+  // Found by mutation round JK (JK28): a listener that started over at each signal named the last.
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-check",
+      new URL("./_stop_signals_twice_probe.ts", import.meta.url).pathname,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  assertStringIncludes(await readUntil(reader, "ready"), "ready");
+  child.kill("SIGINT");
+  assertStringIncludes(await readUntil(reader, "heard"), "heard");
+  child.kill("SIGTERM");
+  const rest = await readUntil(reader, "\u0000");
+  reader.releaseLock();
+  assertEquals((await child.status).code, 0, rest);
+  assertStringIncludes(rest, "after the second: stoppedBy SIGINT, reason SIGINT");
+});
+
+Deno.test("STOP_SIGNAL_STATUS is frozen: the one table of these statuses cannot be changed by a caller", () => {
+  // Found by mutation round JK (JK27).
+  assertEquals(Object.isFrozen(STOP_SIGNAL_STATUS), true);
+});
