@@ -18,7 +18,6 @@
  * ```
  */
 import { integerOption } from "./cli/options.ts";
-import { within } from "../lib/util/mod.ts";
 
 /** The flag that marks a worker started by a main process (not for users). */
 export const WORKER_FLAG = "--worker";
@@ -121,7 +120,15 @@ export function startWorkers(options: WorkerOptions): Workers {
     stop,
     async stopAndWait(seconds: number): Promise<boolean> {
       stop();
-      return (await within(exited.then(() => true), seconds * 1000)) ?? false;
+      // lib/util/within.ts's race, written out: reproduce.ts imports this module statically, and
+      // no library module may load before its options are read (reproduce_options.ts).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const inTime = await Promise.race([
+        exited.then(() => true),
+        new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), seconds * 1000)),
+      ]);
+      clearTimeout(timer);
+      return inTime;
     },
   };
 }

@@ -2,7 +2,8 @@
  * Waiting for a promise at most so long: the value when it settles in time, null when the time
  * passes first. The timer is cleared either way: a pending one keeps the process alive, so a
  * script that had stopped its server lingered up to 20 s before it could exit
- * (lib/notebook_runner/lab_server.ts), and a Deno test leaking one fails its op sanitizer.
+ * (lib/notebook_runner/lab_server.ts). scripts/reproduce_workers.ts writes the same race out: no
+ * library module may load before reproduce's options are read.
  *
  * @example
  * ```ts
