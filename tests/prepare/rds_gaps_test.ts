@@ -1,0 +1,70 @@
+/**
+ * Second-pass gaps of the R reader (mutation round JL): a truncated double is refused by name, a
+ * "BZ" without bzip2's "h" is no bzip2, a data.frame class need not come last, an empty
+ * compact_intseq has no range to check, a reference past the table and an NA tag are refused.
+ */
+import { assertEquals, assertThrows } from "@std/assert";
+import {
+  asRDataFrame,
+  decompressRData,
+  detectRCompression,
+  type RValue,
+  unserializeR,
+} from "../../lib/prepare/rds/mod.ts";
+import { RFixtureWriter } from "./_r_fixture_writer.ts";
+
+const ALTREP = 238;
+const LISTSXP = 2;
+
+Deno.test("unserializeR names a double cut short, not a DataView RangeError (JL02)", () => {
+  // c(x) with 4 of its 8 bytes: the header (23 bytes), flags and length put it at byte 31.
+  const cut = new RFixtureWriter().header(3).flags(14).int(1).int(0);
+  assertThrows(
+    () => unserializeR(cut.bytes(), "cut.rds"),
+    Error,
+    "cut.rds: byte 31: unexpected end of data while reading double element (8 bytes needed)",
+  );
+});
+
+Deno.test("detectRCompression: bzip2 needs all of 'BZh' (JL04)", () => {
+  assertEquals(detectRCompression(Uint8Array.of(0x42, 0x5a, 0x68, 0x39)), "bzip2");
+  const notBzip2 = Uint8Array.of(0x42, 0x5a, 0x30, 0x39);
+  assertEquals(detectRCompression(notBzip2), "none");
+  assertEquals(decompressRData(notBzip2, "b"), notBzip2);
+});
+
+Deno.test("asRDataFrame takes a frame whose data.frame class is not the last (JL09)", () => {
+  const column: RValue = { type: "integer", values: Int32Array.of(1, 2), attributes: new Map() };
+  const text = (values: string[]): RValue => ({ type: "character", values, attributes: new Map() });
+  const value: RValue = {
+    type: "list",
+    values: [column],
+    attributes: new Map([["names", text(["a"])], ["class", text(["data.frame", "extra"])]]),
+  };
+  assertEquals(asRDataFrame(value, "f").numRows, 2);
+});
+
+Deno.test("unserializeR: an empty compact_intseq is read whatever its start (JL17)", () => {
+  const empty = new RFixtureWriter().header(3).int(ALTREP)
+    .flags(LISTSXP).symbol("compact_intseq").flags(LISTSXP).symbol("base").flags(LISTSXP)
+    .intsxp([13]).nil().realsxp([0, 2 ** 40, 1]).nil();
+  const value = unserializeR(empty.bytes(), "e");
+  assertEquals(value.type, "integer");
+  assertEquals(value.type === "integer" && value.values.length, 0);
+});
+
+Deno.test("unserializeR refuses a reference past its table, naming it, never another entry (JL32)", () => {
+  // pairlist(a = 1L, <ref 2> = 2L): only symbol "a" is in the reference table.
+  const w = new RFixtureWriter().header(3).pairlistCell().symbol("a").intsxp([1])
+    .pairlistCell().reference(2).intsxp([2]).nil();
+  assertThrows(() => unserializeR(w.bytes(), "r"), Error, "reference 2 not in table of 1");
+});
+
+Deno.test("unserializeR refuses a pairlist tag that is an NA string (JL35)", () => {
+  const w = new RFixtureWriter().header(3).pairlistCell().charsxp(null).intsxp([1]).nil();
+  assertThrows(
+    () => unserializeR(w.bytes(), "t"),
+    Error,
+    "pairlist tag has type character, expected a symbol",
+  );
+});
