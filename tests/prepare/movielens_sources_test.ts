@@ -230,6 +230,31 @@ Deno.test("cutWinkEmbeddings keeps the wanted words' vectors; malformed dimensio
   }
 });
 
+Deno.test("cutWinkEmbeddings refuses missing or null vectors and a vector that is no array, by name (JL31)", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/wink.json`;
+  const cut = (file: unknown) => {
+    Deno.writeTextFileSync(path, JSON.stringify(file));
+    return cutWinkEmbeddings(path, new Set(["heat"]));
+  };
+  try {
+    // typeof null is "object": a null vectors field failed as a TypeError naming no file.
+    for (const file of [{ dimensions: 2 }, { dimensions: 2, vectors: null }]) {
+      assertThrows(() => cut(file), Error, `${path}: not a wink embeddings file`);
+    }
+    // A number or an object has no elements to read; a string's characters are no numbers.
+    for (const heat of [5, { 0: 1, 1: 2 }, "12"]) {
+      assertThrows(
+        () => cut({ dimensions: 2, vectors: { heat } }),
+        Error,
+        `${path}: vector of "heat" is malformed`,
+      );
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("matchVegaMovies matches a title within one year; two films as close are left unmatched", () => {
   const dir = Deno.makeTempDirSync();
   const path = `${dir}/movies.json`;

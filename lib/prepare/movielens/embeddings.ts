@@ -23,14 +23,19 @@ interface WinkEmbeddingsFile {
 export function cutWinkEmbeddings(jsonPath: string, wanted: ReadonlySet<string>): WordVectors {
   const parsed = JSON.parse(Deno.readTextFileSync(jsonPath)) as WinkEmbeddingsFile;
   const dim = parsed.dimensions;
-  if (!Number.isInteger(dim) || dim <= 0 || typeof parsed.vectors !== "object") {
+  // typeof null is "object" too: a null `vectors` must be refused here, not fail as a TypeError.
+  const vectors = parsed.vectors;
+  if (!Number.isInteger(dim) || dim <= 0 || typeof vectors !== "object" || vectors === null) {
     throw new Error(`${jsonPath}: not a wink embeddings file (dimensions/vectors missing)`);
   }
-  const words = [...wanted].filter((word) => Object.hasOwn(parsed.vectors, word)).sort();
+  const words = [...wanted].filter((word) => Object.hasOwn(vectors, word)).sort();
   const matrix = new Float32Array(words.length * dim);
   words.forEach((word, row) => {
-    const vector = parsed.vectors[word];
-    if (vector.length < dim || vector.slice(0, dim).some((v) => !Number.isFinite(v))) {
+    const vector = vectors[word];
+    if (
+      !Array.isArray(vector) || vector.length < dim ||
+      vector.slice(0, dim).some((v) => !Number.isFinite(v))
+    ) {
       throw new Error(`${jsonPath}: vector of "${word}" is malformed`);
     }
     matrix.set(vector.slice(0, dim), row * dim);
