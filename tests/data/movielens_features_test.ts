@@ -16,7 +16,7 @@ import {
   textModality,
   yearModality,
 } from "../../lib/data/movielens/features.ts";
-import { readableTitle } from "../../lib/data/movielens/title.ts";
+import { readableTitle, titleTokens } from "../../lib/data/movielens/title.ts";
 
 Deno.test("text modality: a title whose word vectors sum to zero is missing, with a zero row", () => {
   const items: MovieItem[] = [
@@ -59,6 +59,13 @@ Deno.test("production modality: distributors and directors are kept from their f
 Deno.test("readableTitle keeps a title that is only a parenthesis and joins an elided article", () => {
   assertEquals(readableTitle("(Untitled)"), "(Untitled)");
   assertEquals(readableTitle("Avventura, L' (Adventure, The)"), "L'Avventura");
+});
+
+Deno.test("readableTitle strips a year written without a space; titleTokens joins letters only after an apostrophe (JL27, JL28)", () => {
+  assertEquals(readableTitle("Heat(1995)"), "Heat");
+  assertEquals(readableTitle("Killer, The(Die xue shuang xiong)(1989)"), "The Killer");
+  // "5'11" is two numbers, as "Summer of '42" keeps "42" apart; "don't" stays one word.
+  assertEquals(titleTokens("5'11 Don't"), ["5", "11", "don't"]);
 });
 
 Deno.test("genre and year vocabularies: tags sorted whatever their order in items; year labels name whole buckets", () => {

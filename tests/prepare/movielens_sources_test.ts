@@ -300,6 +300,31 @@ Deno.test("matchVegaMovies matches a title within one year; two films as close a
   }
 });
 
+Deno.test('matchVegaMovies keeps an unknown MPAA rating as an empty fact, not "null" (JL22)', () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/movies.json`;
+  try {
+    const film = {
+      "Title": "Heat",
+      "Release Date": "1995",
+      "MPAA Rating": null,
+      "Creative Type": null,
+      "Source": null,
+      "Distributor": null,
+      "Director": null,
+    };
+    Deno.writeTextFileSync(path, JSON.stringify([film]));
+    const records = matchVegaMovies(
+      [{ movieId: 7, title: "Heat (1995)", year: 1995, genres: "Drama" }],
+      path,
+    );
+    const empty = { mpaa: "", creativeType: "", source: "", distributor: "", director: "" };
+    assertEquals(records, [{ movieId: 7, ...empty }]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("matchVegaMovies: the nearest of two years, titles by letters and digits whatever the case, each fact in its field", () => {
   const dir = Deno.makeTempDirSync();
   const path = `${dir}/movies.json`;
