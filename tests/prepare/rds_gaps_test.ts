@@ -68,3 +68,19 @@ Deno.test("unserializeR refuses a pairlist tag that is an NA string (JL35)", () 
     "pairlist tag has type character, expected a symbol",
   );
 });
+
+/** Bytes as R 4 wrote them: `serialize(x, NULL, xdr = TRUE, version = 3)`. */
+const hex = (text: string) => Uint8Array.from(text.match(/../g)!, (pair) => parseInt(pair, 16));
+
+Deno.test("unserializeR reads a deferred_string as R writes it, CONS(integers, scipen) (JL57)", () => {
+  // as.character(c(1L, NA)): R's state is the dotted pair CONS(c(1L, NA), 0L), whose tail is the
+  // scipen integer, not NULL; it was refused as "dotted pairs are unsupported".
+  const deferred = hex(
+    "580a000000030004020200030500000000055554462d38000000ee000000020000000100040009" +
+      "0000000f64656665727265645f737472696e67000000020000000100040009000000046261736500" +
+      "0000020000000d0000000100000010000000fe000000020000000d0000000200000001800000000000" +
+      "000d0000000100000000000000fe",
+  );
+  const strings = unserializeR(deferred, "deferred");
+  assertEquals(strings.type === "character" && strings.values, ["1", null]);
+});

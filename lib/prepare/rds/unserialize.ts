@@ -277,11 +277,13 @@ class RUnserializer {
    */
   private readAltrep(): RValue {
     const info = this.readItem();
-    const state = this.readItem();
-    const attributesItem = this.readItem();
     const className = info.type === "pairlist" && info.entries[0]?.value.type === "symbol"
       ? info.entries[0].value.name
       : "?";
+    const state = className === "deferred_string"
+      ? this.readDeferredStringSource()
+      : this.readItem();
+    const attributesItem = this.readItem();
     // Checked as any other object's attributes: skipping an untagged entry, or attributes that
     // are no pairlist, would silently drop what R would keep or refuse.
     const attributes = this.attributesOf(attributesItem);
@@ -298,8 +300,8 @@ class RUnserializer {
       return wrapped;
     }
     if (className === "deferred_string") {
-      const source = state.type === "pairlist" ? state.entries[0]?.value : undefined;
-      if (source?.type !== "integer") {
+      const source = state;
+      if (source.type !== "integer") {
         this.cursor.fail("deferred_string over non-integer data is not supported");
       }
       const strings: RCharacter = {
@@ -310,6 +312,21 @@ class RUnserializer {
       return strings;
     }
     return this.cursor.fail(`unsupported ALTREP class "${className}"`);
+  }
+
+  /**
+   * A deferred_string's state is the cons cell CONS(source vector, scipen), a dotted pair whose
+   * tail is an integer (serialize.c writes CAR then CDR), so it is not read as a pairlist. The
+   * scipen setting only formats doubles, which are not supported here, so the tail is read past.
+   */
+  private readDeferredStringSource(): RValue {
+    const flags = decodeFlags(this.cursor.int32("deferred_string state flags"));
+    if (flags.type !== LISTSXP || flags.hasAttributes || flags.hasTag) {
+      this.cursor.fail(`deferred_string state has SEXP type ${flags.type}, not an untagged cons`);
+    }
+    const source = this.readItem();
+    this.readItem();
+    return source;
   }
 
   /**
