@@ -84,3 +84,19 @@ Deno.test("unserializeR reads a deferred_string as R writes it, CONS(integers, s
   const strings = unserializeR(deferred, "deferred");
   assertEquals(strings.type === "character" && strings.values, ["1", null]);
 });
+
+Deno.test("detectRCompression: gzip needs both magic bytes, 1f 8b (JL59)", () => {
+  assertEquals(detectRCompression(Uint8Array.of(0x1f, 0x8b, 8)), "gzip");
+  assertEquals(detectRCompression(Uint8Array.of(0x00, 0x8b, 8)), "none");
+  assertEquals(detectRCompression(Uint8Array.of(0x1f, 0x00, 8)), "none");
+});
+
+Deno.test("asRDataFrame refuses a vector that is no list, even with class data.frame (JL60)", () => {
+  const text = (values: string[]): RValue => ({ type: "character", values, attributes: new Map() });
+  const value: RValue = {
+    type: "character",
+    values: ["x", "y"],
+    attributes: new Map([["names", text(["a", "b"])], ["class", text(["data.frame"])]]),
+  };
+  assertThrows(() => asRDataFrame(value, "f"), Error, "f: not a data.frame (got character)");
+});
