@@ -100,3 +100,17 @@ Deno.test("asRDataFrame refuses a vector that is no list, even with class data.f
   };
   assertThrows(() => asRDataFrame(value, "f"), Error, "f: not a data.frame (got character)");
 });
+
+Deno.test("unserializeR refuses attributes on a pairlist's second cell rather than let them replace the first's (JL39)", () => {
+  // pairlist(a = 1L, b = 2L) whose head carries class "x" and whose second cell carries class "y".
+  const w = new RFixtureWriter().header(3);
+  w.flags(LISTSXP, { attr: true, tag: true }).pairlistCell().symbol("class").strsxp(["x"]).nil();
+  w.symbol("a").intsxp([1]);
+  w.flags(LISTSXP, { attr: true, tag: true }).pairlistCell().symbol("class").strsxp(["y"]).nil();
+  w.symbol("b").intsxp([2]).nil();
+  assertThrows(
+    () => unserializeR(w.bytes(), "p"),
+    Error,
+    "pairlist cell 2 has attributes; only a pairlist's first cell may",
+  );
+});

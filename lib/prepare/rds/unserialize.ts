@@ -238,6 +238,13 @@ class RUnserializer {
     let attributes: RAttributes = new Map();
     let flags = first;
     while (true) {
+      // A later cell's attributes belong to a sub-list this reader does not keep; letting them
+      // replace the first cell's would silently change the list's own attributes.
+      if (flags.hasAttributes && entries.length > 0) {
+        this.cursor.fail(
+          `pairlist cell ${entries.length + 1} has attributes; only a pairlist's first cell may`,
+        );
+      }
       if (flags.hasAttributes) attributes = this.readAttributeList();
       const tag = flags.hasTag ? this.readTag() : null;
       entries.push({ tag, value: this.readItem() });
