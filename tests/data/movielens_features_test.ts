@@ -59,6 +59,8 @@ Deno.test("production modality: distributors and directors are kept from their f
 Deno.test("readableTitle keeps a title that is only a parenthesis and joins an elided article", () => {
   assertEquals(readableTitle("(Untitled)"), "(Untitled)");
   assertEquals(readableTitle("Avventura, L' (Adventure, The)"), "L'Avventura");
+  // Mutation round JL (JL74): with no group to strip, the elided article still joins its word.
+  assertEquals(readableTitle("Avventura, L'"), "L'Avventura");
 });
 
 Deno.test("readableTitle strips a year written without a space; titleTokens joins letters only after an apostrophe (JL27, JL28)", () => {
