@@ -297,3 +297,45 @@ console.log(JSON.stringify({ first, named, direct }));`;
   assertStringIncludes(result.named, `SettingError: DEMURE_OPENBLAS is "${fake}"; allowed: `);
   assertStringIncludes(result.named, `(it cannot be loaded: ${result.direct})`);
 });
+
+Deno.test("named BLAS: a refusal through a link names the real file it checked", () => {
+  // Found by mutation round JM (JM31, JM32): every file tried was its own real path, so a refusal
+  // naming the link instead of the file it leads to passed.
+  const folder = `${dir}/libopenblas_real_folder.so`;
+  Deno.mkdirSync(folder);
+  const folderLink = `${dir}/libopenblas_folder_link.so`;
+  Deno.symlinkSync(folder, folderLink);
+  assertEquals(
+    checkNamedOpenBlas(folderLink),
+    `${Deno.realPathSync(folder)} is not a regular file`,
+  );
+  const bare = libraryFile("libopenblas_real_bare.so", fakeLibrary(ELF, []));
+  const bareLink = `${dir}/libopenblas_bare_link.so`;
+  Deno.symlinkSync(bare, bareLink);
+  assertEquals(
+    checkNamedOpenBlas(bareLink),
+    `${bare} lacks the symbols ${BLAS_SYMBOLS.join(", ")}`,
+  );
+});
+
+Deno.test({
+  name: "loadOpenBlas: a library DEMURE_OPENBLAS names is opened once per process",
+  ignore: systemLibrary === undefined,
+  fn: async () => {
+    // Found by mutation round JM (JM30): only the fixed list's library was checked to be kept;
+    // the named one was opened (and fingerprinted) again on every call.
+    const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
+    const code = `import { loadOpenBlas } from "${module}";
+const first = loadOpenBlas();
+console.log(JSON.stringify({ path: first?.path, same: first === loadOpenBlas() }));`;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", code],
+      env: { DEMURE_OPENBLAS: systemLibrary! },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert(output.success, new TextDecoder().decode(output.stderr));
+    const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
+    assertEquals(JSON.parse(lines.at(-1)!), { path: systemLibrary, same: true });
+  },
+});
