@@ -95,3 +95,20 @@ Deno.test("wasm: an output's values are looked up when asked for, after later al
   assertEquals(Array.from(memory.read(first.info)), [1, 2, 3, 4]);
   assertEquals(memory.read(second.info).length, 2 * 65536);
 });
+
+Deno.test("cpu: a tensor with no values array is refused, naming its dtype, not read as empty", () => {
+  // Found by mutation round JM (JM12): a kernel given an empty array would write zeros where the
+  // input's values should be. A fake backend stands in for a cpu tensor whose values are not kept.
+  const backend = {
+    data: { get: () => ({ values: undefined }) },
+    makeTensorInfo: () => ({ dataId: {}, shape: [], dtype: "float32" }),
+  };
+  const memory = memoryFor("cpu", backend);
+  for (const dtype of ["float32", "int32"] as const) {
+    assertThrows(
+      () => memory.read({ dataId: {}, shape: [2], dtype }),
+      Error,
+      `cpu tensor of dtype ${dtype} has no readable values`,
+    );
+  }
+});

@@ -768,3 +768,19 @@ Deno.test("applyFusedEpilogue: sigmoid saturates to 1 and 0 at large logits, not
   applyFusedEpilogue(out, [1, 3], undefined, "sigmoid");
   assertEquals(Array.from(out), [1, 0, 0.5]);
 });
+
+Deno.test("matMulGeometry's refusals name both shapes, both transposes and both batch dims", () => {
+  // Found by mutation round JM (JM02, JM03): only the refusal's tail was pinned, so an error
+  // naming A's batch dims twice or transposeA for transposeB passed.
+  assertThrows(
+    () => matMulGeometry([3, 2, 4], [2, 5, 4], false, true),
+    Error,
+    "matMul([3,2,4], [2,5,4], transposeA=false, transposeB=true): batch dims [3] and [2] do not " +
+      "broadcast",
+  );
+  assertThrows(
+    () => matMulGeometry([2, 3], [4, 5], true, false),
+    Error,
+    "matMul([2,3], [4,5], transposeA=true, transposeB=false): inner sizes 2 and 4 differ",
+  );
+});

@@ -257,3 +257,16 @@ Deno.test("broadcastShapes refuses shapes that do not broadcast, naming both in 
   );
   assertEquals(broadcastShapes([5], [2, 1, 1]), [2, 1, 5]);
 });
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`Mean gradient (${backend}) divides dy by the count, not multiplies by its reciprocal`, async () => {
+    // Found by mutation round JM (JM15): dy * (1/3) in float32 is not dy / 3 for dy = 5 (the
+    // reciprocal rounds first). Training records were made with the division.
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const x = tf.zeros([3]);
+    const grad = tf.grad((t: tf.Tensor) => tf.mul(tf.mean(t), 5))(x);
+    assertEquals(Array.from(grad.dataSync()), [5 / 3, 5 / 3, 5 / 3].map(Math.fround));
+    tf.dispose([x, grad]);
+  });
+}

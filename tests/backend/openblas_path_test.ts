@@ -236,3 +236,106 @@ console.log(JSON.stringify({ loaded: loadOpenBlas() !== undefined, failure: open
   assertEquals(reasons.length, OPENBLAS_CANDIDATES.length, result.failure);
   OPENBLAS_CANDIDATES.forEach((path, i) => assert(reasons[i].startsWith(`${path}: `), reasons[i]));
 });
+
+Deno.test("named BLAS: a refusal names the file it looked at", () => {
+  // Found by mutation round JM (JM21, JM22): a missing file's refusal lost the path and the
+  // system's reason; a link's refusal must name the real file it leads to, whose name failed.
+  const missing = `${dir}/libopenblas.so.8`;
+  assertEquals(
+    checkNamedOpenBlas(missing),
+    `cannot inspect it (No such file or directory (os error 2): realpath '${missing}')`,
+  );
+  const target = libraryFile("other_blas.so", fakeLibrary(ELF, BLAS_SYMBOLS));
+  const link = `${dir}/libopenblas_named_link.so`;
+  Deno.symlinkSync(target, link);
+  assertEquals(
+    checkNamedOpenBlas(link),
+    `its file ${target} is not named libopenblas*.so* or libopenblas*.dylib`,
+  );
+});
+
+Deno.test("loadOpenBlas: DEMURE_OPENBLAS set after the fixed list failed is still tried, and says why it cannot be loaded", async () => {
+  // Found by mutation round JM (JM25, JM26): with the fixed list's failure checked first, a
+  // library named later in the process (a notebook setting it after a first initBackend) was
+  // ignored as "absent"; and the reason it cannot be loaded is the error's own first line.
+  // Without --allow-ffi no place of the fixed list opens, and the named one cannot be opened.
+  const fake = libraryFile("libopenblas_late.so.0", fakeLibrary(ELF, BLAS_SYMBOLS));
+  const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
+  const code = `import { loadOpenBlas } from "${module}";
+const attempt = () => {
+  try {
+    return loadOpenBlas() !== undefined ? "loaded" : "absent";
+  } catch (error) {
+    return error.name + ": " + error.message;
+  }
+};
+const first = attempt();
+Deno.env.set("DEMURE_OPENBLAS", ${JSON.stringify(fake)});
+const named = attempt();
+let direct = "";
+try {
+  Deno.dlopen(${JSON.stringify(fake)}, {});
+} catch (error) {
+  direct = error.message.split("\\n")[0];
+}
+console.log(JSON.stringify({ first, named, direct }));`;
+  const folder = Deno.makeTempDirSync({ dir, prefix: "late_" });
+  Deno.writeTextFileSync(`${folder}/late.ts`, code);
+  const env = Deno.env.toObject();
+  delete env.DEMURE_OPENBLAS;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", "--allow-read", "--allow-env", `${folder}/late.ts`],
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(output.success, new TextDecoder().decode(output.stderr));
+  const result = JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  assertEquals(result.first, "absent");
+  assert(result.direct !== "", "the fake library cannot be opened here");
+  assertStringIncludes(result.named, `SettingError: DEMURE_OPENBLAS is "${fake}"; allowed: `);
+  assertStringIncludes(result.named, `(it cannot be loaded: ${result.direct})`);
+});
+
+Deno.test("named BLAS: a refusal through a link names the real file it checked", () => {
+  // Found by mutation round JM (JM31, JM32): every file tried was its own real path, so a refusal
+  // naming the link instead of the file it leads to passed.
+  const folder = `${dir}/libopenblas_real_folder.so`;
+  Deno.mkdirSync(folder);
+  const folderLink = `${dir}/libopenblas_folder_link.so`;
+  Deno.symlinkSync(folder, folderLink);
+  assertEquals(
+    checkNamedOpenBlas(folderLink),
+    `${Deno.realPathSync(folder)} is not a regular file`,
+  );
+  const bare = libraryFile("libopenblas_real_bare.so", fakeLibrary(ELF, []));
+  const bareLink = `${dir}/libopenblas_bare_link.so`;
+  Deno.symlinkSync(bare, bareLink);
+  assertEquals(
+    checkNamedOpenBlas(bareLink),
+    `${bare} lacks the symbols ${BLAS_SYMBOLS.join(", ")}`,
+  );
+});
+
+Deno.test({
+  name: "loadOpenBlas: a library DEMURE_OPENBLAS names is opened once per process",
+  ignore: systemLibrary === undefined,
+  fn: async () => {
+    // Found by mutation round JM (JM30): only the fixed list's library was checked to be kept;
+    // the named one was opened (and fingerprinted) again on every call.
+    const module = new URL("../../lib/backend/kernels/_openblas.ts", import.meta.url).href;
+    const code = `import { loadOpenBlas } from "${module}";
+const first = loadOpenBlas();
+console.log(JSON.stringify({ path: first?.path, same: first === loadOpenBlas() }));`;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", code],
+      env: { DEMURE_OPENBLAS: systemLibrary! },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert(output.success, new TextDecoder().decode(output.stderr));
+    const lines = new TextDecoder().decode(output.stdout).trim().split("\n");
+    assertEquals(JSON.parse(lines.at(-1)!), { path: systemLibrary, same: true });
+  },
+});

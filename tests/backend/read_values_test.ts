@@ -77,3 +77,44 @@ Deno.test("readAndDispose: the values, the tensor disposed; a string tensor refu
   );
   assertEquals(words.isDisposed, true);
 });
+
+Deno.test("readFloat32 names the dtype of the tensor that is not float32, not the first one's", async () => {
+  // Found by mutation round JM (JM17): only a list of one int32 tensor was tried.
+  const tensors = [tf.tensor1d([0.5]), tf.tensor1d([2], "int32")];
+  await assertRejects(() => readFloat32(tensors), Error, "readFloat32: got a int32 tensor");
+  tf.dispose(tensors);
+});
+
+Deno.test("readAndDispose disposes the tensor once its read has finished, not while it is pending", async () => {
+  // Found by mutation round JM (JM18): without the `await`, `finally` disposed the tensor as soon
+  // as the read began. A stand-in tensor whose read the test finishes shows the order.
+  const events: string[] = [];
+  let finish!: (values: Float32Array) => void;
+  const tensor = {
+    dtype: "float32",
+    data: () => new Promise<Float32Array>((resolve) => (finish = resolve)),
+    dispose: () => events.push("disposed"),
+  } as unknown as tf.Tensor;
+  const reading = readAndDispose(tensor);
+  await Promise.resolve();
+  events.push("read pending");
+  finish(new Float32Array([4]));
+  assertEquals(Array.from(await reading), [4]);
+  assertEquals(events, ["read pending", "disposed"]);
+});
+
+Deno.test("readTensors disposes its joined tensor when the read fails", async () => {
+  // Found by mutation round JM (JM19): the dispose must sit in `finally`, or a failed transfer
+  // (a lost GPU device) leaks the concatenation on every call.
+  const values = [tf.tensor1d([1, 2]), tf.tensor1d([3])];
+  const before = tf.memory().numTensors;
+  const data = tf.Tensor.prototype.data;
+  tf.Tensor.prototype.data = () => Promise.reject(new Error("device lost"));
+  try {
+    await assertRejects(() => readTensors(values), Error, "device lost");
+  } finally {
+    tf.Tensor.prototype.data = data;
+  }
+  assertEquals(tf.memory().numTensors, before);
+  tf.dispose(values);
+});

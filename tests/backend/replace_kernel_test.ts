@@ -78,3 +78,23 @@ Deno.test("replaceKernel: one kernel replaced on two backends is two replacement
     restoreKernel("Floor", "cpu");
   }
 });
+
+Deno.test("replaceKernel: a replacement that cannot be made leaves the stock kernel registered", () => {
+  // Found by mutation round JM (JM08): with the stock kernel unregistered before `make` ran, a
+  // throwing `make` left the backend without the kernel, and nothing to restore.
+  const stock = tf.getKernel("Floor", "wasm")!;
+  try {
+    assertThrows(
+      () =>
+        replaceKernel("Floor", "wasm", () => {
+          throw new Error("cannot make it");
+        }),
+      Error,
+      "cannot make it",
+    );
+    assertEquals(tf.getKernel("Floor", "wasm"), stock);
+    assertEquals(restoreKernel("Floor", "wasm"), false, "nothing was replaced");
+  } finally {
+    if (tf.getKernel("Floor", "wasm") === undefined) tf.registerKernel(stock);
+  }
+});

@@ -88,3 +88,21 @@ for (const backend of ["wasm", "cpu"] as const) {
     tf.dispose([table, indices, weights]);
   });
 }
+
+Deno.test("registerUnsortedSegmentSum takes the stock cpu kernel's place without tfjs's warning", () => {
+  // Found by mutation round JM (JM06): registering over the stock kernel without unregistering it
+  // first also replaces it, but tfjs then warns "already registered" on every start.
+  const ours = tf.getKernel("UnsortedSegmentSum", "cpu")!;
+  tf.unregisterKernel("UnsortedSegmentSum", "cpu");
+  tf.registerKernel({ ...ours, kernelFunc: stockCpuKernel! });
+  const warnings: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args);
+  try {
+    registerUnsortedSegmentSum();
+  } finally {
+    console.warn = warn;
+  }
+  assertEquals(warnings, []);
+  assertEquals(tf.getKernel("UnsortedSegmentSum", "cpu")?.kernelFunc, ours.kernelFunc);
+});
