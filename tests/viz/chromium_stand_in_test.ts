@@ -198,6 +198,21 @@ Deno.test("figureToPng: the page is sized to the image and static; a PNG goes to
   });
 });
 
+Deno.test("figureToPng: the window is the image's size even when the Chromium settings name another", async () => {
+  // A chromium.windowSize (for checkRenderedHtml's pages) must not resize the screenshot: the
+  // page is laid out at the image's size, a larger window would add white margins.
+  // Found by mutation round JN (JN06: the settings' windowSize spread after the image's won).
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    await figureToPng(bars, `${dir}/bars.png`, {
+      width: 400,
+      height: 300,
+      chromium: { executable, sandbox: false, windowSize: [1200, 900] },
+    });
+    assertEquals(flag((await runsOf(dir))[0], "window-size"), "400,300");
+  });
+});
+
 Deno.test("figureToPng: a trace type outside the default bundle gets the full plotly.js", async () => {
   await inStandInDir(async (dir) => {
     const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
