@@ -12,14 +12,15 @@ import {
   makeBrowserDir,
   runHeadlessChromium,
 } from "./chromium.ts";
+import { checkInteger, checkNumber } from "../util/settings.ts";
 
 /** Options of {@linkcode figureToPng}. */
 export interface FigurePngOptions {
-  /** Image width in CSS pixels. Default: 1000. */
+  /** Image width in CSS pixels, an integer >= 1. Default: 1000. */
   width?: number;
-  /** Image height in CSS pixels. Default: 600. */
+  /** Image height in CSS pixels, an integer >= 1. Default: 600. */
   height?: number;
-  /** Device pixel ratio (2 gives a sharp README image). Default: 2. */
+  /** Device pixel ratio, above 0 (2 gives a sharp README image). Default: 2. */
   scale?: number;
   /** How headless Chromium runs. Default: {@linkcode ChromiumConfig}'s defaults. */
   chromium?: ChromiumConfig;
@@ -43,6 +44,12 @@ export async function figureToPng(
 ): Promise<void> {
   const width = options.width ?? 1000;
   const height = options.height ?? 600;
+  const scale = options.scale ?? 2;
+  // Checked before anything starts: a scale of NaN or 0 went into Chromium's flag as it was, and
+  // Chromium drew at its default ratio, an image of the wrong size reported as written.
+  checkInteger("FigurePngOptions.width", width, { min: 1 });
+  checkInteger("FigurePngOptions.height", height, { min: 1 });
+  checkNumber("FigurePngOptions.scale", scale, { above: 0 });
   const sized: Figure = { data: figure.data, layout: { ...figure.layout, width, height } };
   const page = `<!DOCTYPE html><html><head><meta charset="utf-8">` +
     `<style>html,body{margin:0;padding:0;background:#fff}</style>` +
@@ -58,7 +65,7 @@ export async function figureToPng(
     await Deno.writeTextFile(pagePath, page);
     const run = await runHeadlessChromium(
       [
-        `--force-device-scale-factor=${options.scale ?? 2}`,
+        `--force-device-scale-factor=${scale}`,
         `--screenshot=${shotPath}`,
         `file://${pagePath}`,
       ],

@@ -14,7 +14,7 @@ import {
 } from "../../lib/viz/chromium.ts";
 import { checkRenderedHtml } from "../../lib/viz/check_rendered_html.ts";
 import { figureToPng } from "../../lib/viz/mod.ts";
-import type { Figure } from "../../lib/viz/mod.ts";
+import type { Figure, FigurePngOptions } from "../../lib/viz/mod.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { inTempDir } from "./_temp_dir.ts";
 import { SettingError } from "../../lib/util/settings.ts";
@@ -210,6 +210,44 @@ Deno.test("figureToPng: the window is the image's size even when the Chromium se
       chromium: { executable, sandbox: false, windowSize: [1200, 900] },
     });
     assertEquals(flag((await runsOf(dir))[0], "window-size"), "400,300");
+  });
+});
+
+Deno.test("figureToPng: a scale, width or height out of range is a SettingError naming it, before Chromium starts", async () => {
+  // A scale of NaN went into `--force-device-scale-factor=NaN`: Chromium took its default (1) and
+  // the README image came out at half the size asked, reported as written. A width of NaN was
+  // refused as "ChromiumConfig.windowSize[0]", a setting the caller never gave.
+  // Found by mutation round JN (JN34).
+  const cases: [FigurePngOptions, string][] = [
+    [{ scale: NaN }, "FigurePngOptions.scale is NaN"],
+    [{ scale: 0 }, "FigurePngOptions.scale is 0"],
+    [{ scale: -2 }, "FigurePngOptions.scale is -2"],
+    [{ width: NaN }, "FigurePngOptions.width is NaN"],
+    [{ width: 0 }, "FigurePngOptions.width is 0"],
+    [{ height: 10.5 }, "FigurePngOptions.height is 10.5"],
+  ];
+  for (const [options, message] of cases) {
+    await inStandInDir(async (dir) => {
+      const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+      const path = `${dir}/out/bars.png`;
+      const error = await assertRejects(
+        () => figureToPng(bars, path, { ...options, chromium: { executable, sandbox: false } }),
+        SettingError,
+        message,
+      );
+      assertStringIncludes(error.message, "allowed:");
+      assertEquals(pathExists(`${dir}/runs.log`), false, "Chromium did not start");
+      assertEquals(pathExists(`${dir}/out`), false, "nothing written");
+    });
+  }
+  // A fractional scale is a device pixel ratio like any other.
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    await figureToPng(bars, `${dir}/bars.png`, {
+      scale: 1.5,
+      chromium: { executable, sandbox: false },
+    });
+    assertEquals(flag((await runsOf(dir))[0], "force-device-scale-factor"), "1.5");
   });
 });
 
