@@ -90,8 +90,15 @@ export async function figureToPng(
     const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
     await Deno.mkdir(directory, { recursive: true });
     const temporary = `${path}.${Deno.pid}.tmp`;
-    await Deno.writeFile(temporary, bytes);
-    await Deno.rename(temporary, path);
+    try {
+      await Deno.writeFile(temporary, bytes);
+      await Deno.rename(temporary, path);
+    } catch (error) {
+      // A write cut short or a path it cannot rename over (a folder): the temporary file was
+      // left beside the image, a file where none was asked for.
+      await Deno.remove(temporary).catch(() => {});
+      throw error;
+    }
   } finally {
     await Deno.remove(workDir, { recursive: true });
   }

@@ -251,6 +251,21 @@ Deno.test("figureToPng: a scale, width or height out of range is a SettingError 
   });
 });
 
+Deno.test("figureToPng: an image it cannot put at the path leaves no temporary file beside it", async () => {
+  // The path is a folder: the rename fails, and the checked PNG stayed beside it as
+  // "<path>.<pid>.tmp", a file written where none was asked for. Found by mutation round JN (JN35).
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    const path = `${dir}/out/bars.png`;
+    await Deno.mkdir(path, { recursive: true });
+    await assertRejects(() =>
+      figureToPng(bars, path, { chromium: { executable, sandbox: false } })
+    );
+    assertEquals([...Deno.readDirSync(`${dir}/out`)].map((entry) => entry.name), ["bars.png"]);
+    assertEquals([...Deno.readDirSync(path)], [], "nothing written into the folder");
+  });
+});
+
 Deno.test("figureToPng: a trace type outside the default bundle gets the full plotly.js", async () => {
   await inStandInDir(async (dir) => {
     const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
