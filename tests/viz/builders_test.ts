@@ -11,7 +11,7 @@ import {
   withAlpha,
 } from "../../lib/viz/mod.ts";
 import type { BarTrace, HeatmapTrace, ScatterTrace } from "../../lib/viz/mod.ts";
-import { assertPositiveOnLogAxis } from "../../lib/viz/_validate.ts";
+import { assertLength, assertPositiveOnLogAxis } from "../../lib/viz/_validate.ts";
 
 Deno.test("heatmap: [position, modality] values become z[modality][position]", () => {
   const figure = contributionHeatmap({
@@ -1002,4 +1002,14 @@ Deno.test("palette: its ten colours are all different, so ten series never share
   assertEquals(PALETTE.length, 10);
   const colours = Array.from({ length: PALETTE.length }, (_, index) => seriesColor(index));
   assertEquals(new Set(colours).size, PALETTE.length);
+});
+
+Deno.test("assertLength: entries where none are expected are refused too", () => {
+  // Found by mutation round JN (JN43: a check skipped for an expected count of 0).
+  assertThrows(
+    () => assertLength("b", "labels", ["a"], 0),
+    Error,
+    "b: labels has 1 entries, expected 0",
+  );
+  assertLength("b", "labels", [], 0);
 });

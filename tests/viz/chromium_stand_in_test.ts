@@ -517,12 +517,17 @@ Deno.test("runHeadlessChromium: a run past timeoutMs is killed and fails, naming
   await inStandInDir(async (dir) => {
     const hung = await standIn(dir, "exec sleep 20");
     const path = `${dir}/bars.png`;
-    await assertRejects(
+    const error = await assertRejects(
       () =>
         figureToPng(bars, path, { chromium: { executable: hung, sandbox: false, timeoutMs: 300 } }),
       Error,
       `figureToPng: ${path}: runHeadlessChromium: Chromium ran past 300 ms`,
     );
+    // Chromium's own error stays its cause (its stack points into the run, not here).
+    // Found by mutation round JN (JN36).
+    assert(error.cause instanceof Error, "the run's error is the cause");
+    assertStringIncludes(error.cause.message, "runHeadlessChromium: Chromium ran past 300 ms");
+    assert(!error.cause.message.startsWith("figureToPng"));
   });
   for (const timeoutMs of [0, -1, NaN, 2 ** 31]) {
     await assertRejects(
