@@ -27,10 +27,13 @@ export interface FigurePngOptions {
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** The IEND chunk (length 0, type, CRC) that ends every whole PNG. */
+const PNG_END = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
 
 /**
  * Screenshot a figure to a PNG with headless Chromium (the figure is drawn by the same plotly.js
- * as the notebooks). Written to a temporary file, checked to be a PNG, then renamed to `path`.
+ * as the notebooks). Written to a temporary file, checked to be a whole PNG (its signature and its
+ * closing IEND chunk), then renamed to `path`.
  *
  * @example
  * ```ts
@@ -86,6 +89,15 @@ export async function figureToPng(
     }
     if (!PNG_SIGNATURE.every((byte, index) => bytes[index] === byte)) {
       throw new Error(`figureToPng: Chromium's output for ${path} is not a PNG`);
+    }
+    // A file cut short (a crash while writing) has the signature but not the end.
+    const end = bytes.length - PNG_END.length;
+    if (
+      end < PNG_SIGNATURE.length || !PNG_END.every((byte, index) => bytes[end + index] === byte)
+    ) {
+      throw new Error(
+        `figureToPng: Chromium's output for ${path} is not a whole PNG (no IEND chunk at its end)`,
+      );
     }
     const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
     await Deno.mkdir(directory, { recursive: true });

@@ -170,7 +170,8 @@ function screenshotBody(dir: string, shot: string): string {
     `esac; done`;
 }
 
-const PNG_BYTES = String.raw`printf '\211PNG\r\n\032\nrest'`;
+/** A PNG's signature, then "rest", then the IEND chunk every whole PNG ends with. */
+const PNG_BYTES = String.raw`printf '\211PNG\r\n\032\nrest\000\000\000\000IEND\256B\140\202'`;
 
 Deno.test("figureToPng: the page is sized to the image and static; a PNG goes to a new folder", async () => {
   await inStandInDir(async (dir) => {
@@ -182,7 +183,7 @@ Deno.test("figureToPng: the page is sized to the image and static; a PNG goes to
       chromium: { executable, sandbox: false },
     });
     const bytes = await Deno.readFile(path);
-    assertEquals(new TextDecoder().decode(bytes.subarray(8)), "rest");
+    assertEquals(new TextDecoder().decode(bytes.subarray(8, 12)), "rest");
     assertEquals([...Deno.readDirSync(`${dir}/new/folder`)].map((entry) => entry.name), [
       "bars.png",
     ]);
@@ -322,6 +323,27 @@ Deno.test("figureToPng: a truncated or altered PNG signature is refused; the sca
   }
 });
 
+Deno.test("figureToPng: a screenshot cut short after its signature is refused; nothing written", async () => {
+  // A PNG ends with its IEND chunk: a file cut short (a crash while writing) passed the signature
+  // check and was written as the figure. Found by mutation round JN (JN37).
+  const shots = [
+    String.raw`printf '\211PNG\r\n\032\nrest'`,
+    String.raw`printf '\211PNG\r\n\032\nrest\000\000\000\000IEND\256B\140'`,
+  ];
+  for (const shot of shots) {
+    await inStandInDir(async (dir) => {
+      const executable = await standIn(dir, screenshotBody(dir, shot));
+      const path = `${dir}/out/bars.png`;
+      await assertRejects(
+        () => figureToPng(bars, path, { chromium: { executable, sandbox: false } }),
+        Error,
+        `Chromium's output for ${path} is not a whole PNG (no IEND chunk at its end)`,
+      );
+      assertEquals(pathExists(`${dir}/out`), false);
+    });
+  }
+});
+
 Deno.test("figureToPng: a crash names the end of Chromium's log, where its fatal line is", async () => {
   await inStandInDir(async (dir) => {
     const body =
@@ -357,7 +379,7 @@ Deno.test("figureToPng: a bare file name is written in the working folder", asyn
     }).output();
     assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
     const bytes = await Deno.readFile(`${dir}/bare.png`);
-    assertEquals(new TextDecoder().decode(bytes.subarray(8)), "rest");
+    assertEquals(new TextDecoder().decode(bytes.subarray(8, 12)), "rest");
     // No folder made from the name: beside it only what the stand-in keeps.
     assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
       "bare.png",
@@ -378,7 +400,7 @@ Deno.test("figureToPng: the image replaces the file at the path, renamed over it
     await Deno.link(path, `${dir}/old.png`);
     await figureToPng(bars, path, { chromium: { executable, sandbox: false } });
     assertEquals(await Deno.readTextFile(`${dir}/old.png`), "old image");
-    assertEquals(new TextDecoder().decode((await Deno.readFile(path)).subarray(8)), "rest");
+    assertEquals(new TextDecoder().decode((await Deno.readFile(path)).subarray(8, 12)), "rest");
     assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
       "bars.png",
       "chromium",
