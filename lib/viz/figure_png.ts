@@ -12,24 +12,28 @@ import {
   makeBrowserDir,
   runHeadlessChromium,
 } from "./chromium.ts";
+import { checkInteger, checkNumber } from "../util/settings.ts";
 
 /** Options of {@linkcode figureToPng}. */
 export interface FigurePngOptions {
-  /** Image width in CSS pixels. Default: 1000. */
+  /** Image width in CSS pixels, an integer >= 1. Default: 1000. */
   width?: number;
-  /** Image height in CSS pixels. Default: 600. */
+  /** Image height in CSS pixels, an integer >= 1. Default: 600. */
   height?: number;
-  /** Device pixel ratio (2 gives a sharp README image). Default: 2. */
+  /** Device pixel ratio, above 0 (2 gives a sharp README image). Default: 2. */
   scale?: number;
   /** How headless Chromium runs. Default: {@linkcode ChromiumConfig}'s defaults. */
   chromium?: ChromiumConfig;
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** The IEND chunk (length 0, type, CRC) that ends every whole PNG. */
+const PNG_END = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
 
 /**
  * Screenshot a figure to a PNG with headless Chromium (the figure is drawn by the same plotly.js
- * as the notebooks). Written to a temporary file, checked to be a PNG, then renamed to `path`.
+ * as the notebooks). Written to a temporary file, checked to be a whole PNG (its signature and its
+ * closing IEND chunk), then renamed to `path`.
  *
  * @example
  * ```ts
@@ -43,6 +47,12 @@ export async function figureToPng(
 ): Promise<void> {
   const width = options.width ?? 1000;
   const height = options.height ?? 600;
+  const scale = options.scale ?? 2;
+  // Checked before anything starts: a scale of NaN or 0 went into Chromium's flag as it was, and
+  // Chromium drew at its default ratio, an image of the wrong size reported as written.
+  checkInteger("FigurePngOptions.width", width, { min: 1 });
+  checkInteger("FigurePngOptions.height", height, { min: 1 });
+  checkNumber("FigurePngOptions.scale", scale, { above: 0 });
   const sized: Figure = { data: figure.data, layout: { ...figure.layout, width, height } };
   const page = `<!DOCTYPE html><html><head><meta charset="utf-8">` +
     `<style>html,body{margin:0;padding:0;background:#fff}</style>` +
@@ -58,7 +68,7 @@ export async function figureToPng(
     await Deno.writeTextFile(pagePath, page);
     const run = await runHeadlessChromium(
       [
-        `--force-device-scale-factor=${options.scale ?? 2}`,
+        `--force-device-scale-factor=${scale}`,
         `--screenshot=${shotPath}`,
         `file://${pagePath}`,
       ],
@@ -80,11 +90,27 @@ export async function figureToPng(
     if (!PNG_SIGNATURE.every((byte, index) => bytes[index] === byte)) {
       throw new Error(`figureToPng: Chromium's output for ${path} is not a PNG`);
     }
+    // A file cut short (a crash while writing) has the signature but not the end.
+    const end = bytes.length - PNG_END.length;
+    if (
+      end < PNG_SIGNATURE.length || !PNG_END.every((byte, index) => bytes[end + index] === byte)
+    ) {
+      throw new Error(
+        `figureToPng: Chromium's output for ${path} is not a whole PNG (no IEND chunk at its end)`,
+      );
+    }
     const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
     await Deno.mkdir(directory, { recursive: true });
     const temporary = `${path}.${Deno.pid}.tmp`;
-    await Deno.writeFile(temporary, bytes);
-    await Deno.rename(temporary, path);
+    try {
+      await Deno.writeFile(temporary, bytes);
+      await Deno.rename(temporary, path);
+    } catch (error) {
+      // A write cut short or a path it cannot rename over (a folder): the temporary file was
+      // left beside the image, a file where none was asked for.
+      await Deno.remove(temporary).catch(() => {});
+      throw error;
+    }
   } finally {
     await Deno.remove(workDir, { recursive: true });
   }

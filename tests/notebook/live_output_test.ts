@@ -77,3 +77,42 @@ Deno.test("liveOutput: done() rethrows a display that failed", async () => {
   output.show("epoch 1/3");
   await assertRejects(() => output.done(), Error, "kernel gone");
 });
+
+Deno.test("liveOutput: every < and & of a line is escaped, not only the first", async () => {
+  // Found by mutation round JN (JN22, JN23: a non-global replace escaped the first one only).
+  const { calls, api } = recorder();
+  const output = liveOutput(api);
+  output.show("a<b & c<d & e");
+  await output.done();
+  assertEquals(
+    calls[0].bundle["text/html"],
+    '<pre style="margin:0">a&lt;b &amp; c&lt;d &amp; e</pre>',
+  );
+});
+
+Deno.test("liveOutput: done() rethrows a display failure that is not an Error", async () => {
+  // A rejection with a plain value is a failure too; done() must not report success.
+  // Found by mutation round JN (JN24).
+  const api = { display: () => Promise.reject("kernel gone") } as unknown as DisplayApi;
+  const output = liveOutput(api);
+  output.show("epoch 1/3");
+  let thrown: unknown = undefined;
+  try {
+    await output.done();
+  } catch (error) {
+    thrown = error;
+  }
+  assertEquals(thrown, "kernel gone");
+});
+
+Deno.test("liveOutput: a first show of empty text still creates the output the next one updates", async () => {
+  // Found by mutation round JN (JN26: an empty first text left the output uncreated, so the next
+  // show created a second one instead of replacing it).
+  const { calls, api } = recorder();
+  const output = liveOutput(api);
+  output.show("");
+  output.show("epoch 1/3");
+  await output.done();
+  assertEquals(calls.map((call) => call.update), [false, true]);
+  assertEquals(calls[0].id, calls[1].id);
+});

@@ -203,3 +203,55 @@ Deno.test("trainingProgress: outside a notebook each epoch prints one line under
     "SASRec-MM 1/2 [##########----------] 50% loss=2 best=0 (best @0; <= 1.0 min left)",
   ]);
 });
+
+/** An epoch of a 3-epoch run for the tests below; `changes` override its fields. */
+function epochOf(changes: Partial<EpochProgress>): EpochProgress {
+  return {
+    epoch: 1,
+    maxEpochs: 3,
+    loss: 2,
+    recommendationLoss: 2,
+    auxiliaryLoss: 0,
+    bestValidation: 0,
+    bestEpoch: 0,
+    improved: false,
+    steps: 1,
+    epochSeconds: 1,
+    stepSeconds: 1,
+    secondsLeftAtMost: 120,
+    ...changes,
+  };
+}
+
+Deno.test("training progress: a negative auxiliary loss is shown; a validation without NDCG@10 adds no NDCG", () => {
+  // A contrastive auxiliary term can be below 0: hidden, the line read as a model without one.
+  // Found by mutation round JN (JN27: `> 0` for `!== 0`; JN28b: an NDCG@10 of undefined).
+  const negative = epochProgressEvent(epochOf({ loss: 1.5, auxiliaryLoss: -0.5 }));
+  assertEquals(negative.metrics, { loss: 1.5, aux: -0.5, best: 0 });
+  const other = epochProgressEvent(epochOf({ validation: { "HR@10": 0.1 } }));
+  assertEquals(Object.keys(other.metrics ?? {}), ["loss", "best"]);
+});
+
+Deno.test("trainingProgress: outside a notebook each epoch's line prints as the epoch ends; the last reads 0.0 min left", async () => {
+  // One line per epoch at once, not every second one flushed at done(); nothing is left for done().
+  // Found by mutation round JN (JN30: printEvery 2; JN32: the time left floored at 0.1 min).
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => void lines.push(line);
+  const seen: number[] = [];
+  try {
+    const progress = trainingProgress("m");
+    for (const epoch of [1, 2, 3]) {
+      progress.onProgress(epochOf({ epoch, secondsLeftAtMost: (3 - epoch) * 60 }));
+      seen.push(lines.length);
+    }
+    await progress.done();
+  } finally {
+    console.log = log;
+  }
+  assertEquals(seen, [1, 2, 3]);
+  assertEquals(lines.length, 3);
+  assertStringIncludes(lines[1], "m 2/3 ");
+  assertStringIncludes(lines[1], "<= 1.0 min left");
+  assertStringIncludes(lines[2], "<= 0.0 min left");
+});

@@ -120,3 +120,22 @@ Deno.test("notebookPlan('quick') prints the quick notice itself, once per kernel
   assertEquals(run.code, 0, stderr);
   assertEquals(new TextDecoder().decode(run.stdout), `${QUICK_PAGE_NOTICE}\n`);
 });
+
+Deno.test("isQuickMode reads DEMURE_QUICK only: DEMURE_RERUN=1 leaves a page in full mode", async () => {
+  // The two flags are read the same way (envFlag) and often set together; a rerun of the full
+  // plan must not turn into the quick plan. Found by mutation round JN (JN20).
+  const modes = await evalInSubprocess<boolean[]>(
+    `import { isQuickMode } from ${quickModule};
+${SET_QUICK}
+Deno.env.set("DEMURE_RERUN", "1");
+const modes = [];
+setQuick(null);
+modes.push(isQuickMode());
+setQuick("0");
+modes.push(isQuickMode());
+setQuick("1");
+modes.push(isQuickMode());
+console.log(JSON.stringify(modes));`,
+  );
+  assertEquals(modes, [false, false, true]);
+});

@@ -11,6 +11,7 @@ import {
   withAlpha,
 } from "../../lib/viz/mod.ts";
 import type { BarTrace, HeatmapTrace, ScatterTrace } from "../../lib/viz/mod.ts";
+import { assertLength, assertPositiveOnLogAxis } from "../../lib/viz/_validate.ts";
 
 Deno.test("heatmap: [position, modality] values become z[modality][position]", () => {
   const figure = contributionHeatmap({
@@ -971,4 +972,44 @@ Deno.test("training curves: a one-epoch curve shows its point (markers, not only
   const [trace] = trainingCurves({ series: [{ name: "loss", x: [1], y: [8.4] }] })
     .data as ScatterTrace[];
   assertEquals(trace.mode, "lines+markers");
+});
+
+Deno.test("assertPositiveOnLogAxis: NaN is not above 0 either, and is refused by index", () => {
+  // lineWithBands checks finiteness first, so there a NaN never reaches this check; the helper
+  // promises "every value above 0" to any builder, and a `value <= 0` form let NaN through.
+  // Found by mutation round JN (JN10).
+  assertThrows(
+    () => assertPositiveOnLogAxis("b", "x", [1, NaN]),
+    Error,
+    "b: x[1] is NaN, expected above 0 on a log axis",
+  );
+});
+
+Deno.test("builders: an axis or scale given as an array of an allowed name is refused", () => {
+  // `["log"]` is no scale; read through String() it matched "log" and was drawn as if given.
+  // Found by mutation round JN (JN14).
+  const input = { series: [{ name: "m", x: [1, 2], y: [1, 2] }], yScale: ["log"] };
+  assertThrows(
+    () => lineWithBands(input as unknown as Parameters<typeof lineWithBands>[0]),
+    Error,
+    'lineWithBands: yScale is ["log"], expected one of "linear", "log"',
+  );
+});
+
+Deno.test("palette: its ten colours are all different, so ten series never share one", () => {
+  // Found by mutation round JN (JN17: the last colour replaced by the first went unnoticed).
+  assertEquals(new Set(PALETTE).size, PALETTE.length);
+  assertEquals(PALETTE.length, 10);
+  const colours = Array.from({ length: PALETTE.length }, (_, index) => seriesColor(index));
+  assertEquals(new Set(colours).size, PALETTE.length);
+});
+
+Deno.test("assertLength: entries where none are expected are refused too", () => {
+  // Found by mutation round JN (JN43: a check skipped for an expected count of 0).
+  assertThrows(
+    () => assertLength("b", "labels", ["a"], 0),
+    Error,
+    "b: labels has 1 entries, expected 0",
+  );
+  assertLength("b", "labels", [], 0);
 });

@@ -14,7 +14,7 @@ import {
 } from "../../lib/viz/chromium.ts";
 import { checkRenderedHtml } from "../../lib/viz/check_rendered_html.ts";
 import { figureToPng } from "../../lib/viz/mod.ts";
-import type { Figure } from "../../lib/viz/mod.ts";
+import type { Figure, FigurePngOptions } from "../../lib/viz/mod.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { inTempDir } from "./_temp_dir.ts";
 import { SettingError } from "../../lib/util/settings.ts";
@@ -170,7 +170,8 @@ function screenshotBody(dir: string, shot: string): string {
     `esac; done`;
 }
 
-const PNG_BYTES = String.raw`printf '\211PNG\r\n\032\nrest'`;
+/** A PNG's signature, then "rest", then the IEND chunk every whole PNG ends with. */
+const PNG_BYTES = String.raw`printf '\211PNG\r\n\032\nrest\000\000\000\000IEND\256B\140\202'`;
 
 Deno.test("figureToPng: the page is sized to the image and static; a PNG goes to a new folder", async () => {
   await inStandInDir(async (dir) => {
@@ -182,7 +183,7 @@ Deno.test("figureToPng: the page is sized to the image and static; a PNG goes to
       chromium: { executable, sandbox: false },
     });
     const bytes = await Deno.readFile(path);
-    assertEquals(new TextDecoder().decode(bytes.subarray(8)), "rest");
+    assertEquals(new TextDecoder().decode(bytes.subarray(8, 12)), "rest");
     assertEquals([...Deno.readDirSync(`${dir}/new/folder`)].map((entry) => entry.name), [
       "bars.png",
     ]);
@@ -195,6 +196,74 @@ Deno.test("figureToPng: the page is sized to the image and static; a PNG goes to
     assertStringIncludes(page, '"staticPlot":true');
     // The folder the page and screenshot were in is gone.
     assertEquals(pathExists(flag(run, "screenshot")!.replace(/\/[^/]*$/, "")), false);
+  });
+});
+
+Deno.test("figureToPng: the window is the image's size even when the Chromium settings name another", async () => {
+  // A chromium.windowSize (for checkRenderedHtml's pages) must not resize the screenshot: the
+  // page is laid out at the image's size, a larger window would add white margins.
+  // Found by mutation round JN (JN06: the settings' windowSize spread after the image's won).
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    await figureToPng(bars, `${dir}/bars.png`, {
+      width: 400,
+      height: 300,
+      chromium: { executable, sandbox: false, windowSize: [1200, 900] },
+    });
+    assertEquals(flag((await runsOf(dir))[0], "window-size"), "400,300");
+  });
+});
+
+Deno.test("figureToPng: a scale, width or height out of range is a SettingError naming it, before Chromium starts", async () => {
+  // A scale of NaN went into `--force-device-scale-factor=NaN`: Chromium took its default (1) and
+  // the README image came out at half the size asked, reported as written. A width of NaN was
+  // refused as "ChromiumConfig.windowSize[0]", a setting the caller never gave.
+  // Found by mutation round JN (JN34).
+  const cases: [FigurePngOptions, string][] = [
+    [{ scale: NaN }, "FigurePngOptions.scale is NaN"],
+    [{ scale: 0 }, "FigurePngOptions.scale is 0"],
+    [{ scale: -2 }, "FigurePngOptions.scale is -2"],
+    [{ width: NaN }, "FigurePngOptions.width is NaN"],
+    [{ width: 0 }, "FigurePngOptions.width is 0"],
+    [{ height: 10.5 }, "FigurePngOptions.height is 10.5"],
+  ];
+  for (const [options, message] of cases) {
+    await inStandInDir(async (dir) => {
+      const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+      const path = `${dir}/out/bars.png`;
+      const error = await assertRejects(
+        () => figureToPng(bars, path, { ...options, chromium: { executable, sandbox: false } }),
+        SettingError,
+        message,
+      );
+      assertStringIncludes(error.message, "allowed:");
+      assertEquals(pathExists(`${dir}/runs.log`), false, "Chromium did not start");
+      assertEquals(pathExists(`${dir}/out`), false, "nothing written");
+    });
+  }
+  // A fractional scale is a device pixel ratio like any other.
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    await figureToPng(bars, `${dir}/bars.png`, {
+      scale: 1.5,
+      chromium: { executable, sandbox: false },
+    });
+    assertEquals(flag((await runsOf(dir))[0], "force-device-scale-factor"), "1.5");
+  });
+});
+
+Deno.test("figureToPng: an image it cannot put at the path leaves no temporary file beside it", async () => {
+  // The path is a folder: the rename fails, and the checked PNG stayed beside it as
+  // "<path>.<pid>.tmp", a file written where none was asked for. Found by mutation round JN (JN35).
+  await inStandInDir(async (dir) => {
+    const executable = await standIn(dir, screenshotBody(dir, PNG_BYTES));
+    const path = `${dir}/out/bars.png`;
+    await Deno.mkdir(path, { recursive: true });
+    await assertRejects(() =>
+      figureToPng(bars, path, { chromium: { executable, sandbox: false } })
+    );
+    assertEquals([...Deno.readDirSync(`${dir}/out`)].map((entry) => entry.name), ["bars.png"]);
+    assertEquals([...Deno.readDirSync(path)], [], "nothing written into the folder");
   });
 });
 
@@ -254,6 +323,27 @@ Deno.test("figureToPng: a truncated or altered PNG signature is refused; the sca
   }
 });
 
+Deno.test("figureToPng: a screenshot cut short after its signature is refused; nothing written", async () => {
+  // A PNG ends with its IEND chunk: a file cut short (a crash while writing) passed the signature
+  // check and was written as the figure. Found by mutation round JN (JN37).
+  const shots = [
+    String.raw`printf '\211PNG\r\n\032\nrest'`,
+    String.raw`printf '\211PNG\r\n\032\nrest\000\000\000\000IEND\256B\140'`,
+  ];
+  for (const shot of shots) {
+    await inStandInDir(async (dir) => {
+      const executable = await standIn(dir, screenshotBody(dir, shot));
+      const path = `${dir}/out/bars.png`;
+      await assertRejects(
+        () => figureToPng(bars, path, { chromium: { executable, sandbox: false } }),
+        Error,
+        `Chromium's output for ${path} is not a whole PNG (no IEND chunk at its end)`,
+      );
+      assertEquals(pathExists(`${dir}/out`), false);
+    });
+  }
+});
+
 Deno.test("figureToPng: a crash names the end of Chromium's log, where its fatal line is", async () => {
   await inStandInDir(async (dir) => {
     const body =
@@ -289,7 +379,7 @@ Deno.test("figureToPng: a bare file name is written in the working folder", asyn
     }).output();
     assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
     const bytes = await Deno.readFile(`${dir}/bare.png`);
-    assertEquals(new TextDecoder().decode(bytes.subarray(8)), "rest");
+    assertEquals(new TextDecoder().decode(bytes.subarray(8, 12)), "rest");
     // No folder made from the name: beside it only what the stand-in keeps.
     assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
       "bare.png",
@@ -310,7 +400,7 @@ Deno.test("figureToPng: the image replaces the file at the path, renamed over it
     await Deno.link(path, `${dir}/old.png`);
     await figureToPng(bars, path, { chromium: { executable, sandbox: false } });
     assertEquals(await Deno.readTextFile(`${dir}/old.png`), "old image");
-    assertEquals(new TextDecoder().decode((await Deno.readFile(path)).subarray(8)), "rest");
+    assertEquals(new TextDecoder().decode((await Deno.readFile(path)).subarray(8, 12)), "rest");
     assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), [
       "bars.png",
       "chromium",
@@ -449,12 +539,17 @@ Deno.test("runHeadlessChromium: a run past timeoutMs is killed and fails, naming
   await inStandInDir(async (dir) => {
     const hung = await standIn(dir, "exec sleep 20");
     const path = `${dir}/bars.png`;
-    await assertRejects(
+    const error = await assertRejects(
       () =>
         figureToPng(bars, path, { chromium: { executable: hung, sandbox: false, timeoutMs: 300 } }),
       Error,
       `figureToPng: ${path}: runHeadlessChromium: Chromium ran past 300 ms`,
     );
+    // Chromium's own error stays its cause (its stack points into the run, not here).
+    // Found by mutation round JN (JN36).
+    assert(error.cause instanceof Error, "the run's error is the cause");
+    assertStringIncludes(error.cause.message, "runHeadlessChromium: Chromium ran past 300 ms");
+    assert(!error.cause.message.startsWith("figureToPng"));
   });
   for (const timeoutMs of [0, -1, NaN, 2 ** 31]) {
     await assertRejects(

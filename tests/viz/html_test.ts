@@ -165,6 +165,14 @@ Deno.test("figure div: without a size the plot fills the width at 450 px high", 
   assertStringIncludes(html, 'style="width:100%;height:450px;"');
 });
 
+Deno.test("figure div: a figure's own width and height size its div", () => {
+  // Found by mutation round JN (JN01, JN02: each size fell back to its default unnoticed).
+  const html = figureDivHtml({ data: [], layout: { width: 640, height: 320 } }, { elementId: "f" });
+  assertStringIncludes(html, 'style="width:640px;height:320px;"');
+  const tall = figureDivHtml({ data: [], layout: { height: 700 } }, { elementId: "f" });
+  assertStringIncludes(tall, 'style="width:100%;height:700px;"');
+});
+
 /** What a figure div's script did on a stand-in page: its `newPlot` calls and `load` listeners. */
 interface ScriptRun {
   drawn: unknown[][];
