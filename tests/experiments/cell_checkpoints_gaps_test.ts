@@ -184,14 +184,14 @@ Deno.test("a leftover whose removal fails gives the cell's claim back", () => {
   const resultsDir = Deno.makeTempDirSync();
   try {
     const { plan, cell, checkpoints, store } = storedWithLeftover(resultsDir);
-    // A best checkpoint without the last one (removed by hand): keeping the model fails.
+    // A best checkpoint beside a last one cut short (a disk that filled): keeping the model fails.
     Deno.writeTextFileSync(`${checkpoints}/best.json`, JSON.stringify({ weightsFile: "b.bin" }));
     Deno.writeFileSync(`${checkpoints}/b.bin`, new Uint8Array(8));
-    Deno.removeSync(`${checkpoints}/last.json`);
+    Deno.writeTextFileSync(`${checkpoints}/last.json`, "{cut short");
     assertEquals(cell.seed, plan.seeds[0], "a first-seed cell: its model is kept first");
     assertThrows(
       () => removeCheckpointsOfStoredCells(resultsDir, plan, [cell], { store, log: () => {} }),
-      Deno.errors.NotFound,
+      SyntaxError,
     );
     assertEquals(store.claimOf(cell.key), undefined, "the claim is left behind");
   } finally {
@@ -238,6 +238,7 @@ Deno.test("a kept model holds the best checkpoint's sidecar and how long the las
     assertEquals(JSON.parse(Deno.readTextFileSync(`${kept}/${KEPT_TRAINING_FILE}`)), {
       epochsDone: 5,
       bestEpoch: 3,
+      settings: JSON.parse(JSON.stringify(settingsOf(plan, cell))),
     });
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
