@@ -12,17 +12,14 @@ import {
   writeKeptTraining,
 } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { readTextIfExists } from "../../lib/util/path_exists.ts";
+import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
 
 await initBackend({ verbose: false });
 
-const plan = planExperiments("quick");
-const quickCell = plan.cells.find((c) =>
-  c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-)!;
+const { plan, cell: quickCell } = quickSasrecCell();
 /** The quick SASRec-ID cell, capped at 2 epochs (the runs here are what is tested, not scores). */
 const cell: PlannedCell = { ...quickCell, training: { ...quickCell.training, maxEpochs: 2 } };
 const data = await prepareDataset(cell.dataset);

@@ -27,6 +27,7 @@ import { planExperiments } from "../../lib/experiments/plan.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { cellStoreOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
+import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
 
 await initBackend({ verbose: false });
 
@@ -35,10 +36,7 @@ await initBackend({ verbose: false });
  * selection trial's run (`sameAs`), as a made selection plans it, and that trial's key.
  */
 function reusedTrialCell() {
-  const plan = planExperiments("quick");
-  const own = plan.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-  )!;
+  const { plan, cell: own } = quickSasrecCell();
   const trialKey = `${own.key}/trial=0`;
   return { plan, cell: { ...own, sameAs: trialKey }, trialKey };
 }
@@ -71,10 +69,7 @@ Deno.test("cellModel: a cell of no neural model is refused by name, before anyth
 });
 
 Deno.test("cellModel: a kept model with neither its last epoch checkpoint nor a training file loads, its epochs unknown (NaN)", async () => {
-  const plan = planExperiments("quick");
-  const cell = plan.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-  )!;
+  const { plan, cell } = quickSasrecCell();
   const resultsDir = Deno.makeTempDirSync();
   try {
     const data = await prepareDataset(cell.dataset);

@@ -12,17 +12,14 @@ import { removeCellCheckpoints } from "../../lib/experiments/cell_checkpoints.ts
 import { cellCheckpointDir } from "../../lib/experiments/cell_checkpoints.ts";
 import { cellModel, cellModelDir, KEPT_TRAINING_FILE } from "../../lib/experiments/cell_model.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
-import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { cellStoreOf, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
 
 await initBackend({ verbose: false });
 
-const plan = planExperiments("quick");
-const quickCell = plan.cells.find((c) =>
-  c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-)!;
+const { plan, cell: quickCell } = quickSasrecCell();
 /** The quick SASRec-ID cell, capped at 1 epoch (the runs here are what is tested, not scores). */
 const cell: PlannedCell = { ...quickCell, training: { ...quickCell.training, maxEpochs: 1 } };
 /** The same cell after a change of one training setting. */

@@ -17,17 +17,9 @@ import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { cellStoreOf, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
+import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
 
 await initBackend({ verbose: false });
-
-/** The quick plan and its Synthetic SASRec-ID cell of the first seed (3 epochs, about a second). */
-function quickSasrecCell() {
-  const plan = planExperiments("quick");
-  const cell = plan.cells.find((c) =>
-    c.dataset.kind === "synthetic" && c.systemName === "SASRec-ID" && c.seed === plan.seeds[0]
-  )!;
-  return { plan, cell };
-}
 
 Deno.test("cellModel: trains and keeps the model, then loads it (same scores)", async () => {
   const { plan, cell } = quickSasrecCell();
