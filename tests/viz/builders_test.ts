@@ -665,6 +665,20 @@ Deno.test("grouped bars: values and errors of the wrong length, a NaN error, no 
   for (const [build, message] of refused) assertThrows(build, Error, message);
 });
 
+Deno.test("grouped bars: no categories is refused by name, not drawn as an empty figure", () => {
+  // An empty figure said nothing of why; the other builders refuse an empty input by name.
+  assertThrows(
+    () => groupedBars({ categories: [], series: [{ name: "S", values: [] }] }),
+    Error,
+    "groupedBars: categories is empty",
+  );
+  assertThrows(
+    () => groupedBars({ categories: [], series: [{ name: "S", values: [], errors: [] }] }),
+    Error,
+    "groupedBars: categories is empty",
+  );
+});
+
 Deno.test("grouped bars: each series has a colour of its own", () => {
   const figure = groupedBars({
     categories: ["a"],
