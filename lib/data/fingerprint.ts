@@ -6,8 +6,25 @@ function bytesOf(array: ArrayBufferView): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
+/** How many hex digits of the SHA-256 a fingerprint keeps: one home for its writer and readers. */
+export const FINGERPRINT_HEX_DIGITS = 16;
+
 /**
- * SHA-256 (first 16 hex digits) over the item ids, the sequences and every modality's name, kind,
+ * Whether `text` is a fingerprint as {@linkcode datasetFingerprint} writes it: 16 lowercase hex
+ * digits. A reader that takes anything else for "no fingerprint" lets a changed record through.
+ *
+ * @example
+ * ```ts
+ * isDatasetFingerprint("f5bf20439b75a27b"); // true
+ * isDatasetFingerprint("F5BF20439B75A27B"); // false
+ * ```
+ */
+export function isDatasetFingerprint(text: string): boolean {
+  return new RegExp(`^[0-9a-f]{${FINGERPRINT_HEX_DIGITS}}$`).test(text);
+}
+
+/**
+ * SHA-256 (first {@linkcode FINGERPRINT_HEX_DIGITS} hex digits) over the item ids, the sequences and every modality's name, kind,
  * dim, values and presence mask. Names, titles and metadata are left out: they do not change
  * what a model sees.
  *
@@ -33,5 +50,5 @@ export function datasetFingerprint(dataset: InteractionDataset): string {
     hash.update(bytesOf(modality.values));
     hash.update(bytesOf(modality.present));
   }
-  return hash.digest("hex").slice(0, 16);
+  return hash.digest("hex").slice(0, FINGERPRINT_HEX_DIGITS);
 }

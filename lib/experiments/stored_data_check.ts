@@ -12,6 +12,7 @@
  * checkStoredCellData(stored, store.pathOf(cell.key), await prepareDataset(cell.dataset), dir);
  * ```
  */
+import { FINGERPRINT_HEX_DIGITS, isDatasetFingerprint } from "../data/fingerprint.ts";
 import type { PreparedDataset } from "./datasets.ts";
 import type { CellResult } from "./run_cell.ts";
 
@@ -21,12 +22,30 @@ export class StaleCellError extends Error {
   override name = "StaleCellError";
 }
 
+/** The word before the fingerprint at the end of a protocol card's dataset line. */
+const FINGERPRINT_WORD = "fingerprint";
+
 /**
  * The dataset fingerprint a cell's protocol card records (`..., fingerprint <hex>`), or undefined
- * when it records none (a diverged trial's empty card).
+ * when it records none (a diverged trial's empty card). A fingerprint that is there but not as
+ * the code writes it (16 lowercase hex digits, at the end of the line) throws, naming `path` (the
+ * cell's file) and the field: read as "none", an uppercase or otherwise altered one let a cell of
+ * other data through.
  */
-export function recordedFingerprint(result: CellResult): string | undefined {
-  return /fingerprint ([0-9a-f]+)$/.exec(result.protocol?.dataset ?? "")?.[1];
+export function recordedFingerprint(result: CellResult, path: string): string | undefined {
+  const line = result.protocol?.dataset ?? "";
+  // The last mention, in any case: a dataset's name may contain the word, and the fingerprint
+  // ends the line.
+  const at = [...line.matchAll(new RegExp(FINGERPRINT_WORD, "gi"))].at(-1)?.index;
+  if (at === undefined) return undefined;
+  const recorded = line.slice(at);
+  const value = recorded.slice(`${FINGERPRINT_WORD} `.length);
+  if (recorded.startsWith(`${FINGERPRINT_WORD} `) && isDatasetFingerprint(value)) return value;
+  throw new Error(
+    `${path}: protocol.dataset records "${recorded}", expected "${FINGERPRINT_WORD} " and ` +
+      `${FINGERPRINT_HEX_DIGITS} lowercase hex digits at the end, as a run writes it: restore ` +
+      "the file as the run wrote it, or delete it to rerun its cell",
+  );
 }
 
 /**
@@ -40,7 +59,7 @@ export function checkStoredCellData(
   data: PreparedDataset,
   resultsDir: string,
 ): void {
-  const recorded = recordedFingerprint(stored);
+  const recorded = recordedFingerprint(stored, path);
   const dataset = data.split.dataset;
   const now = dataset.metadata.fingerprint;
   if (recorded === undefined || recorded === now) return;

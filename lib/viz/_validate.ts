@@ -71,6 +71,26 @@ export function assertFinite(
   }
 }
 
+/**
+ * Throws unless `values` ascend strictly, naming the first position that does not. Out of order,
+ * a line doubled back on itself (and a band's polygon crossed itself): a zigzag that looks like
+ * data and is not. Check finiteness first: every comparison with NaN is false.
+ */
+export function assertStrictlyAscending(
+  builder: string,
+  field: string,
+  values: ArrayLike<number>,
+): void {
+  for (let index = 1; index < values.length; index++) {
+    if (!(values[index] > values[index - 1])) {
+      throw new Error(
+        `${builder}: ${field}[${index}] is ${values[index]}, after ${values[index - 1]}: ` +
+          "x must ascend strictly (sort the points by x)",
+      );
+    }
+  }
+}
+
 /** Throws unless `values` has exactly `expected` entries. */
 export function assertLength(
   builder: string,

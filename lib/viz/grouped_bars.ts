@@ -24,7 +24,7 @@ export interface BarSeries {
 
 /** Input of {@linkcode groupedBars}. */
 export interface GroupedBarsInput {
-  /** Category labels on the x axis (e.g. datasets or metrics), each once. */
+  /** Category labels on the x axis (e.g. datasets or metrics), each once; at least one. */
   categories: string[];
   /** One series per method; `values[i]` belongs to `categories[i]`. */
   series: BarSeries[];
@@ -63,6 +63,8 @@ const BAR_SERIES_FIELDS: SettingNames<BarSeries> = { name: true, values: true, e
 export function groupedBars(input: GroupedBarsInput): Figure {
   const builder = "groupedBars";
   assertKnownFields(builder, "the input", input, GROUPED_BARS_FIELDS);
+  // No category is a figure of no bars: an empty plot that says nothing about why.
+  if (input.categories.length === 0) throw new Error(`${builder}: categories is empty`);
   if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
   // plotly.js puts every bar of a repeated category into the one slot of that label, the later
   // bar over the earlier: the earlier value was hidden and the later one read under both labels.

@@ -6,6 +6,7 @@ import {
   assertLength,
   assertOneOfOrAbsent,
   assertPositiveOnLogAxis,
+  assertStrictlyAscending,
 } from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
 import { bandTrace } from "./_band.ts";
@@ -206,15 +207,7 @@ function checkSeriesValues(input: LineWithBandsInput, series: BandSeries, field:
   assertLength(BUILDER, `${field}.y`, series.y, series.x.length);
   assertFinite(BUILDER, `${field}.x`, series.x);
   assertFinite(BUILDER, `${field}.y`, series.y);
-  for (let index = 1; index < series.x.length; index++) {
-    if (!(series.x[index] > series.x[index - 1])) {
-      throw new Error(
-        `${BUILDER}: ${field}.x[${index}] is ${series.x[index]}, after ${
-          series.x[index - 1]
-        }: x must ascend strictly (sort the points by x)`,
-      );
-    }
-  }
+  assertStrictlyAscending(BUILDER, `${field}.x`, series.x);
   if (input.xScale === "log") assertPositiveOnLogAxis(BUILDER, `${field}.x`, series.x);
   if (input.yScale === "log") {
     assertPositiveOnLogAxis(BUILDER, `${field}.y`, series.y);

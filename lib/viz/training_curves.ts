@@ -1,6 +1,12 @@
 import type { Figure, ScatterTrace } from "./figure.ts";
 import type { SettingNames } from "../util/settings.ts";
-import { assertFinite, assertKnownFields, assertLength, assertOneOfOrAbsent } from "./_validate.ts";
+import {
+  assertFinite,
+  assertKnownFields,
+  assertLength,
+  assertOneOfOrAbsent,
+  assertStrictlyAscending,
+} from "./_validate.ts";
 import { seriesColor } from "./palette.ts";
 import { countTicks } from "./_count_ticks.ts";
 
@@ -8,7 +14,7 @@ import { countTicks } from "./_count_ticks.ts";
 export interface CurveSeries {
   /** Series name (legend). */
   name: string;
-  /** Epochs or steps. */
+  /** Epochs or steps, strictly ascending (checked). */
   x: number[];
   /** The measured value at each `x`. */
   y: number[];
@@ -68,6 +74,8 @@ export function trainingCurves(input: TrainingCurvesInput): Figure {
     assertLength(builder, `series "${series.name}".y`, series.y, series.x.length);
     assertFinite(builder, `series "${series.name}".x`, series.x);
     assertFinite(builder, `series "${series.name}".y`, series.y);
+    // A mis-ordered x (histories concatenated, a resumed run appended twice) drew a zigzag.
+    assertStrictlyAscending(builder, `series "${series.name}".x`, series.x);
     return {
       type: "scatter",
       mode: "lines+markers",

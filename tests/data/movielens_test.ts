@@ -199,8 +199,12 @@ Deno.test("the committed MovieLens data after the protocol is the data every Mov
   const recorded = new Set<string>();
   for (const entry of Deno.readDirSync(cells)) {
     if (!entry.name.includes("__MovieLens__")) continue;
-    const stored = Deno.readTextFileSync(`${cells}/${entry.name}`);
-    const fingerprint = recordedFingerprint((JSON.parse(stored) as { result: CellResult }).result);
+    const path = `${cells}/${entry.name}`;
+    const stored = Deno.readTextFileSync(path);
+    const fingerprint = recordedFingerprint(
+      (JSON.parse(stored) as { result: CellResult }).result,
+      path,
+    );
     if (fingerprint !== undefined) recorded.add(fingerprint);
   }
   assertEquals([...recorded], [split.dataset.metadata.fingerprint]);

@@ -121,7 +121,7 @@ Deno.test("checkStoredData: a stale stored cell that reuses another's run is nam
     const result = storedCellResult();
     const stale = {
       ...result,
-      protocol: { ...result.protocol, dataset: "tiny: fingerprint 0abc" },
+      protocol: { ...result.protocol, dataset: "tiny: fingerprint 0abc000000000abc" },
     };
     store.put(cell.key, settingsOf(plan, cell), stale);
     const data = await prepareDataset(spec);

@@ -6,6 +6,7 @@
  * cluster.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { removalOfMade } from "../_made_folders.ts";
 import { runCaptured } from "../slurm/_run.ts";
 import { listCells } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
@@ -54,6 +55,8 @@ function keysOf(job: Job): string[] {
 
 Deno.test("deno task kubernetes: one Job per stage of the plan from scratch, a report Job, apply.sh; a real pod and the report run", () => {
   const out = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${out}`);
   const volume = Deno.makeTempDirSync({ prefix: "demure-volume-" });
   try {
     const made = generate([
@@ -107,13 +110,15 @@ Deno.test("deno task kubernetes: one Job per stage of the plan from scratch, a r
     assertEquals(reported.code, 0, reported.stderr);
     assert(Deno.statSync(`${volume}/quick/summary.md`).isFile);
   } finally {
-    Deno.removeSync(`${root}/${out}`, { recursive: true });
+    removeMade();
     Deno.removeSync(volume, { recursive: true });
   }
 });
 
 Deno.test("deno task kubernetes: a plan flag reproduce refuses is its range, and the folders made are removed", () => {
   const top = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${top}`);
   // A seed out of range is found by reproduce's listing, which needs a folder under build/.
   const run = generate(["--image", "i", "--quick", "--seeds=-1", "--out", `${top}/a/b/c`]);
   assertEquals(run.code, 1, run.stderr);
@@ -135,6 +140,8 @@ Deno.test("deno task kubernetes: a plan flag reproduce refuses is its range, and
   if (left) Deno.removeSync(`${root}/${top}`, { recursive: true });
   assert(!left, `${top} was left behind`);
   // A file on the way is refused before any folder is made (mkdir stopped on it with a stack).
+  // build/ itself may be gone with the folders reproduce made and removed.
+  Deno.mkdirSync(`${root}/build`, { recursive: true });
   Deno.writeTextFileSync(`${root}/${top}`, "");
   try {
     const blocked = generate(["--image", "i", "--quick", "--out", `${top}/a`]);
@@ -143,12 +150,14 @@ Deno.test("deno task kubernetes: a plan flag reproduce refuses is its range, and
       [2, `kubernetes: --out ${top}/a: a file, or a file on its path, not a folder; see --help\n`],
     );
   } finally {
-    Deno.removeSync(`${root}/${top}`);
+    removeMade();
   }
 });
 
 Deno.test("deno task kubernetes refuses bad settings before writing anything", () => {
   const out = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${out}`);
   const image = ["--image", "registry.example.org/demure:test", "--quick", "--out", out];
   const cases: [string[], string][] = [
     [["--quick", "--out", out], "--image is required"],
@@ -241,12 +250,14 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
       [],
     );
   } finally {
-    Deno.removeSync(`${root}/${out}`, { recursive: true });
+    removeMade();
   }
 });
 
 Deno.test("deno task kubernetes: the route's settings reach the manifests, and an earlier run's folder is replaced", () => {
   const out = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${out}`);
   // An earlier run's folder holding one generated file only: replaced, not refused.
   Deno.mkdirSync(`${root}/${out}`, { recursive: true });
   Deno.writeTextFileSync(`${root}/${out}/apply.sh`, "# an earlier run's\n");
@@ -305,6 +316,6 @@ Deno.test("deno task kubernetes: the route's settings reach the manifests, and a
     assertStringIncludes(report.spec.template.spec.containers[0].args[0], "/results/runs");
     assertEquals(report.metadata.name, "grid-x-report");
   } finally {
-    Deno.removeSync(`${root}/${out}`, { recursive: true });
+    removeMade();
   }
 });

@@ -7,6 +7,7 @@
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { removalOfMade, scratchFolder } from "../_made_folders.ts";
+import { canMakeImmutable } from "../_immutable.ts";
 
 const TESTS = new URL("../", import.meta.url).pathname;
 
@@ -103,5 +104,38 @@ Deno.test("no test makes a folder in the checkout's results/ but through tests/_
       !/^\s*(\/\/|\*)/.test(line) && direct.test(line)
     )
   );
+  assertEquals(found, []);
+});
+
+Deno.test("canMakeImmutable: its probe in a folder goes again with the folders made for it", () => {
+  // Run as run_notebooks_cli_test.ts loaded, it left an empty build/notebooks/ in a checkout that
+  // had none.
+  const dir = Deno.makeTempDirSync({ prefix: "made_folders_test_" });
+  try {
+    canMakeImmutable(`${dir}/build/notebooks`);
+    assertEquals(tree(dir), []);
+    // A folder there before stays, with what it holds.
+    Deno.mkdirSync(`${dir}/build/notebooks`, { recursive: true });
+    Deno.writeTextFileSync(`${dir}/build/notebooks/kept`, "");
+    canMakeImmutable(`${dir}/build/notebooks`);
+    assertEquals(tree(dir), ["build/", "build/notebooks/", "build/notebooks/kept"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("every test that writes under the checkout's build/ removes what it made through tests/_made_folders.ts", () => {
+  // A path under build/ (`build/...`, `${root}/build...`) in a test's code: a folder it or its
+  // command makes. Removing only that folder left an empty build/ (build/notebooks/, from the
+  // notebook runner's tests) in a checkout that had none (session 45).
+  const underBuild = /[`"']build\/|\$\{(root|ROOT|PROJECT_ROOT)\}\/build\b/;
+  const helper = /from "(\.\.?\/)+_made_folders\.ts"/;
+  const found = testModules().filter((path) => {
+    const text = Deno.readTextFileSync(`${TESTS}${path}`);
+    const writes = text.split("\n").some((line) =>
+      !/^\s*(\/\/|\*)/.test(line) && underBuild.test(line)
+    );
+    return writes && !helper.test(text);
+  });
   assertEquals(found, []);
 });

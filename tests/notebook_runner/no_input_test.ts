@@ -5,6 +5,7 @@
  * no code cell's text, no `In [n]:` and no `Out[n]:` prompt; the normal page still holds the code.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { removalOfMade } from "../_made_folders.ts";
 import { jupyterProblem } from "../../lib/notebook_runner/execute_notebook.ts";
 
 const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
@@ -33,6 +34,8 @@ Deno.test({
     }).tasks.notebooks;
     const words = task.split(/\s+/);
     const out = `build/notebooks/no-input-test-${crypto.randomUUID().slice(0, 8)}`;
+    // Removes it and, if empty, the build/ folders above it that it made.
+    const removeMade = removalOfMade(`${root}/${out}`);
     try {
       const run = await new Deno.Command(Deno.execPath(), {
         args: [
@@ -69,7 +72,7 @@ Deno.test({
       assert(!/In \[\d*\]:/.test(report), "the report page shows an In [n]: prompt");
       assert(!/Out\[\d*\]:/.test(report), "the report page shows an Out[n]: prompt");
     } finally {
-      await Deno.remove(`${root}/${out}`, { recursive: true }).catch(() => {});
+      removeMade();
     }
   },
 });

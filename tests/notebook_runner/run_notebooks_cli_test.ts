@@ -10,6 +10,7 @@
  * line names --allow-run) rather than start a kernel. run_notebooks_run_test.ts runs notebooks.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { removalOfMade } from "../_made_folders.ts";
 import { canMakeImmutable, setImmutable } from "../_immutable.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -136,6 +137,8 @@ Deno.test("notebooks: both option forms are read; notebooks are checked before a
     await assertRefused([...args, "missing.ipynb"], "missing.ipynb: no such file");
   }
   const dir = `build/notebooks/cli-test-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${dir}`);
   Deno.mkdirSync(`${root}/${dir}`, { recursive: true });
   try {
     Deno.copyFileSync(`${root}/${fixtures}/outputs.ipynb`, `${root}/${dir}/outputs.ipynb`);
@@ -167,12 +170,14 @@ Deno.test("notebooks: both option forms are read; notebooks are checked before a
       `--out ${dir}: ${dir}/v.ipynb.copy.ipynb would overwrite its source; see --help`,
     );
   } finally {
-    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    removeMade();
   }
 });
 
 Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook or outside the reads is one line, exit 2", async () => {
   const dir = `build/run-notebooks-cli-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${dir}`);
   Deno.mkdirSync(`${root}/${dir}`, { recursive: true });
   try {
     Deno.writeTextFileSync(`${root}/${dir}/list.ipynb`, '{"cells": 3}');
@@ -225,7 +230,7 @@ Deno.test("notebooks --check-clean: a path missing, not a file, not a notebook o
     const bare = await notebooks("--check-clean", `${dir}/bare.ipynb`);
     assertEquals([bare.code, bare.stdout, bare.stderr], [0, "1 clean, 0 with outputs\n", ""]);
   } finally {
-    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    removeMade();
   }
 });
 
@@ -241,6 +246,8 @@ Deno.test("notebooks: a broken notebook of notebooks/ itself (none named) is one
 
 Deno.test("notebooks: a notebook that is not nbformat 4 is one line naming it, exit 2", async () => {
   const dir = `build/run-notebooks-cli-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${dir}`);
   Deno.mkdirSync(`${root}/${dir}`, { recursive: true });
   try {
     // Without "nbformat", nbformat reads the file as version 1 and drops the cell's code: the run
@@ -259,12 +266,14 @@ Deno.test("notebooks: a notebook that is not nbformat 4 is one line naming it, e
       await assertRefused(["--check-clean", path], line);
     }
   } finally {
-    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    removeMade();
   }
 });
 
 Deno.test("notebooks: a Python outside the task's --allow-run is named as such, not as missing", async () => {
   const out = `build/notebooks/cli-test-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${out}`);
   try {
     const { code, stdout, stderr } = await notebooks("--out", out, `${fixtures}/outputs.ipynb`);
     assertEquals(code, 1, stderr);
@@ -277,7 +286,7 @@ Deno.test("notebooks: a Python outside the task's --allow-run is named as such, 
     // The --out folder was made and found writable; the probe file that found it is gone.
     assertEquals([...Deno.readDirSync(`${root}/${out}`)], []);
   } finally {
-    Deno.removeSync(`${root}/${out}`, { recursive: true });
+    removeMade();
   }
 });
 
@@ -287,6 +296,8 @@ Deno.test({
   ignore: !canMakeImmutable(`${root}/build/notebooks`),
   async fn() {
     const out = `build/notebooks/cli-test-${crypto.randomUUID().slice(0, 8)}`;
+    // Removes it and, if empty, the build/ folders above it that it made.
+    const removeMade = removalOfMade(`${root}/${out}`);
     Deno.mkdirSync(`${root}/${out}`, { recursive: true });
     try {
       setImmutable(`${root}/${out}`, true);
@@ -302,38 +313,46 @@ Deno.test({
       }
     } finally {
       setImmutable(`${root}/${out}`, false);
-      Deno.removeSync(`${root}/${out}`, { recursive: true });
+      removeMade();
     }
   },
 });
 
 Deno.test("notebooks: a bad DEMURE_QUICK or DEMURE_RERUN is one line before any kernel starts; --quick sets its own", async () => {
-  const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
-    tasks: Record<string, string>;
-  }).tasks.notebooks;
-  const words = task.split(/\s+/);
-  const run = async (env: Record<string, string>, ...args: string[]) => {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [...words.slice(words.indexOf("run")), ...args],
-      cwd: root,
-      env: { DEMURE_JUPYTER_PYTHON: "/nonexistent/python3", ...env },
-      stdin: "null",
-    }).output();
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-  };
-  const fixture = `${fixtures}/outputs.ipynb`;
-  // It started a kernel per notebook and failed each at its first cell that read the variable.
-  for (const [name, value] of [["DEMURE_QUICK", "yes"], ["DEMURE_RERUN", "TRUE"]]) {
-    const { code, stdout, stderr } = await run({ [name]: value }, fixture);
-    assertEquals([code, stdout], [2, ""], `${name}=${value}`);
-    assertEquals(
-      stderr,
-      `run_notebooks: ${name}="${value}": must be 1 or true (on), 0 or false (off) (read by ` +
-        "every notebook's kernel)\n",
-    );
+  // A folder of its own: the runner makes its --out (default build/notebooks) before it reads
+  // the variables.
+  const out = `build/notebooks/cli-test-${crypto.randomUUID().slice(0, 8)}`;
+  const removeMade = removalOfMade(`${root}/${out}`);
+  try {
+    const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
+      tasks: Record<string, string>;
+    }).tasks.notebooks;
+    const words = task.split(/\s+/);
+    const run = async (env: Record<string, string>, ...args: string[]) => {
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: [...words.slice(words.indexOf("run")), "--out", out, ...args],
+        cwd: root,
+        env: { DEMURE_JUPYTER_PYTHON: "/nonexistent/python3", ...env },
+        stdin: "null",
+      }).output();
+      return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+    };
+    const fixture = `${fixtures}/outputs.ipynb`;
+    // It started a kernel per notebook and failed each at its first cell that read the variable.
+    for (const [name, value] of [["DEMURE_QUICK", "yes"], ["DEMURE_RERUN", "TRUE"]]) {
+      const { code, stdout, stderr } = await run({ [name]: value }, fixture);
+      assertEquals([code, stdout], [2, ""], `${name}=${value}`);
+      assertEquals(
+        stderr,
+        `run_notebooks: ${name}="${value}": must be 1 or true (on), 0 or false (off) (read by ` +
+          "every notebook's kernel)\n",
+      );
+    }
+    // --quick gives the kernels DEMURE_QUICK=1 whatever this process holds: the run goes on to the
+    // runner's Python (outside the task's --allow-run here), not to the variable's line.
+    const quick = await run({ DEMURE_QUICK: "yes" }, "--quick", fixture);
+    assertStringIncludes(quick.stderr, "cannot run /nonexistent/python3");
+  } finally {
+    removeMade();
   }
-  // --quick gives the kernels DEMURE_QUICK=1 whatever this process holds: the run goes on to the
-  // runner's Python (outside the task's --allow-run here), not to the variable's line.
-  const quick = await run({ DEMURE_QUICK: "yes" }, "--quick", fixture);
-  assertStringIncludes(quick.stderr, "cannot run /nonexistent/python3");
 });

@@ -12,6 +12,7 @@
  * Skipped when Jupyter is missing.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { scratchFolder } from "../_made_folders.ts";
 import { jupyterProblem } from "../../lib/notebook_runner/execute_notebook.ts";
 import {
   descendantsOf,
@@ -115,14 +116,18 @@ async function killLeftovers(task: RunningTask, started: ProcessId[]): Promise<v
   await task.finished;
 }
 
-/** A fresh folder under build/notebooks (inside the task's reads and writes), with fixtures. */
-function folderWith(copies: Record<string, string>): string {
-  const dir = `build/notebooks/run-test-${crypto.randomUUID().slice(0, 8)}`;
-  Deno.mkdirSync(`${root}/${dir}/out`, { recursive: true });
+/**
+ * A fresh folder under build/notebooks (inside the task's reads and writes), with fixtures, and
+ * what removes it with the build/ folders above it that it made (if empty).
+ */
+function folderWith(copies: Record<string, string>): { dir: string; remove: () => void } {
+  const scratch = scratchFolder(`${root}/build/notebooks`, "run-test-");
+  const dir = scratch.path.slice(`${root}/`.length);
+  Deno.mkdirSync(`${root}/${dir}/out`);
   for (const [fixture, name] of Object.entries(copies)) {
     Deno.copyFileSync(`${root}/${fixtures}/${fixture}`, `${root}/${dir}/${name}`);
   }
-  return dir;
+  return { dir, remove: scratch.remove };
 }
 
 function isFile(path: string): boolean {
@@ -137,7 +142,7 @@ Deno.test({
   name: "notebooks: a line before the notebook runs and one per cell while it runs",
   ignore,
   async fn() {
-    const dir = folderWith({ "gate.ipynb": "gate.ipynb" });
+    const { dir, remove } = folderWith({ "gate.ipynb": "gate.ipynb" });
     const task = startNotebooks(["--no-html", "--out", `${dir}/out`, `${dir}/gate.ipynb`]);
     try {
       // Cell 2 waits for the gate: this line can only come while the notebook is still running.
@@ -158,7 +163,7 @@ Deno.test({
       assertEquals(lines.at(-1), "1 notebooks ok, 0 failed");
     } finally {
       await killLeftovers(task, []);
-      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+      remove();
     }
   },
 });
@@ -167,7 +172,7 @@ Deno.test({
   name: "notebooks: a failed notebook leaves its partial executed copy and no earlier page",
   ignore,
   async fn() {
-    const dir = folderWith({ "raises.ipynb": "page.ipynb" });
+    const { dir, remove } = folderWith({ "raises.ipynb": "page.ipynb" });
     const out = `${root}/${dir}/out`;
     // What an earlier, successful run of a notebook of this name left.
     Deno.writeTextFileSync(`${out}/page.html`, "<p>an earlier run, without the error</p>");
@@ -183,7 +188,7 @@ Deno.test({
       assertStringIncludes(Deno.readTextFileSync(`${out}/page.ipynb`), "planted failure");
     } finally {
       await killLeftovers(task, []);
-      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+      remove();
     }
   },
 });
@@ -198,7 +203,10 @@ Deno.test({
       ["its process group (timeout)", ["timeout", "600"]],
     ];
     for (const [target, wrapper] of cases) {
-      const dir = folderWith({ "gate.ipynb": "gate.ipynb", "outputs.ipynb": "later.ipynb" });
+      const { dir, remove } = folderWith({
+        "gate.ipynb": "gate.ipynb",
+        "outputs.ipynb": "later.ipynb",
+      });
       const task = startNotebooks(
         ["--no-html", "--out", `${dir}/out`, `${dir}/gate.ipynb`, `${dir}/later.ipynb`],
         wrapper,
@@ -225,7 +233,7 @@ Deno.test({
         assertEquals(started.filter(isAlive), [], `${target}: left running`);
       } finally {
         await killLeftovers(task, started);
-        Deno.removeSync(`${root}/${dir}`, { recursive: true });
+        remove();
       }
     }
   },
@@ -235,7 +243,7 @@ Deno.test({
   name: "notebooks --quick: the kernel runs with DEMURE_QUICK=1 and finds its display API",
   ignore,
   async fn() {
-    const dir = folderWith({ "kernel_env.ipynb": "kernel_env.ipynb" });
+    const { dir, remove } = folderWith({ "kernel_env.ipynb": "kernel_env.ipynb" });
     const task = startNotebooks([
       "--quick",
       "--no-html",
@@ -254,7 +262,7 @@ Deno.test({
       );
     } finally {
       await killLeftovers(task, []);
-      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+      remove();
     }
   },
 });
@@ -264,7 +272,7 @@ Deno.test({
     "notebooks --no-input: one run renders the page with code and the page without, and names both",
   ignore,
   async fn() {
-    const dir = folderWith({ "outputs.ipynb": "page.ipynb" });
+    const { dir, remove } = folderWith({ "outputs.ipynb": "page.ipynb" });
     const out = `${dir}/out`;
     const task = startNotebooks(["--no-input", "--out", out, `${dir}/page.ipynb`]);
     try {
@@ -280,7 +288,7 @@ Deno.test({
       assert(inputs("page.html") > inputs("page.report.html"), `${inputs("page.report.html")}`);
     } finally {
       await killLeftovers(task, []);
-      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+      remove();
     }
   },
 });
@@ -290,7 +298,7 @@ Deno.test({
     "notebooks: what a successful run's runner printed besides its progress follows its ok line as notes",
   ignore,
   async fn() {
-    const dir = folderWith({ "typecheck_ok.ipynb": "typecheck_ok.ipynb" });
+    const { dir, remove } = folderWith({ "typecheck_ok.ipynb": "typecheck_ok.ipynb" });
     // A Python that says, as the runner does after it retried its session, lines to stderr.
     const python = `${root}/${dir}/python`;
     Deno.writeTextFileSync(
@@ -322,7 +330,7 @@ Deno.test({
       );
     } finally {
       await killLeftovers(task, []);
-      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+      remove();
     }
   },
 });

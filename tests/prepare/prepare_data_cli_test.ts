@@ -9,6 +9,7 @@
  * not looked at (no NotCapable stack).
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { removalOfMade } from "../_made_folders.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -105,6 +106,8 @@ Deno.test("prepare-data: the space-separated form is read; a folder outside the 
 
 Deno.test("prepare-data: a missing input names its option and path, in both forms, exit 2", async () => {
   const dir = `build/prepare-data-cli-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${dir}`);
   Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
   Deno.mkdirSync(`${root}/${dir}/vega`, { recursive: true });
   const files = ["Rdata.rdb", "Rdata.rdx", "Half.rdb", "wink/package.json", "vega/package.json"];
@@ -142,13 +145,15 @@ Deno.test("prepare-data: a missing input names its option and path, in both form
     );
     assertEquals(datasetTimes(), before);
   } finally {
-    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    removeMade();
   }
 });
 
 Deno.test("prepare-data: the default --out is checked too, once the inputs are (one line, exit 2, nothing read)", async () => {
   // Stand-ins of every input (empty: a conversion would stop reading them, with exit 1).
   const dir = `build/prepare-default-out-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${dir}`);
   Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
   Deno.mkdirSync(`${root}/${dir}/vega/data`, { recursive: true });
   const files = ["Rdata.rdb", "Rdata.rdx", "wink/package.json", "vega/package.json"];
@@ -170,7 +175,7 @@ Deno.test("prepare-data: the default --out is checked too, once the inputs are (
       ],
     );
   } finally {
-    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    removeMade();
   }
 });
 
@@ -199,6 +204,8 @@ Deno.test("prepare-data: an --out added to --allow-write only (not readable) is 
 
 Deno.test("prepare-data: each npm package's package.json is an input too (its version goes into the manifest)", async () => {
   const dir = `build/prepare-no-package-${crypto.randomUUID().slice(0, 8)}`;
+  // Removes it and, if empty, the build/ folders above it that it made.
+  const removeMade = removalOfMade(`${root}/${dir}`);
   Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
   Deno.mkdirSync(`${root}/${dir}/vega/data`, { recursive: true });
   // Every input but the two package.json files.
@@ -218,7 +225,7 @@ Deno.test("prepare-data: each npm package's package.json is an input too (its ve
       `--vega ${dir}/vega: ${dir}/vega/package.json: no such file`,
     );
   } finally {
-    Deno.removeSync(`${root}/${dir}`, { recursive: true });
+    removeMade();
   }
 });
 
@@ -231,6 +238,8 @@ Deno.test({
   ignore: (await exists(WINK_DEFAULT)) || (await exists(VEGA_DEFAULT)),
   fn: async () => {
     const dir = `build/prepare-default-inputs-${crypto.randomUUID().slice(0, 8)}`;
+    // Removes it and, if empty, the build/ folders above it that it made.
+    const removeMade = removalOfMade(`${root}/${dir}`);
     Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
     const files = [
       "Rdata.rdb",
@@ -257,7 +266,7 @@ Deno.test({
         `--vega ${dir}/none: no such folder`,
       );
     } finally {
-      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+      removeMade();
     }
   },
 });
@@ -286,6 +295,8 @@ Deno.test({
   ignore: !hasDslabs, // the conversion starts by reading dslabs (Debian r-cran-dslabs)
   fn: async () => {
     const dir = `build/prepare-malformed-${crypto.randomUUID().slice(0, 8)}`;
+    // Removes it and, if empty, the build/ folders above it that it made.
+    const removeMade = removalOfMade(`${root}/${dir}`);
     const out = `data/prepare-malformed-${crypto.randomUUID().slice(0, 8)}`;
     try {
       Deno.mkdirSync(`${root}/${dir}/wink`, { recursive: true });
@@ -321,7 +332,7 @@ Deno.test({
         ],
       );
     } finally {
-      Deno.removeSync(`${root}/${dir}`, { recursive: true });
+      removeMade();
     }
   },
 });

@@ -666,6 +666,20 @@ Deno.test("grouped bars: values and errors of the wrong length, a NaN error, no 
   for (const [build, message] of refused) assertThrows(build, Error, message);
 });
 
+Deno.test("grouped bars: no categories is refused by name, not drawn as an empty figure", () => {
+  // An empty figure said nothing of why; the other builders refuse an empty input by name.
+  assertThrows(
+    () => groupedBars({ categories: [], series: [{ name: "S", values: [] }] }),
+    Error,
+    "groupedBars: categories is empty",
+  );
+  assertThrows(
+    () => groupedBars({ categories: [], series: [{ name: "S", values: [], errors: [] }] }),
+    Error,
+    "groupedBars: categories is empty",
+  );
+});
+
 Deno.test("grouped bars: each series has a colour of its own", () => {
   const figure = groupedBars({
     categories: ["a"],
@@ -782,6 +796,37 @@ Deno.test("lineWithBands: x out of order or repeated is refused, naming the seri
     );
   }
   lineWithBands({ series: [{ name: "m", x: [-1, 0, 2.5], y: [0.1, 0.2, 0.3] }] });
+});
+
+Deno.test("trainingCurves: x out of order or repeated is refused, naming the series and the point", () => {
+  // Unsorted x drew a curve that zigzagged back over earlier epochs.
+  for (
+    const [x, message] of [
+      [[1, 3, 2], 'series "loss".x[2] is 2, after 3'],
+      [[1, 1, 2], 'series "loss".x[1] is 1, after 1'],
+      [[2, 1, 3], 'series "loss".x[1] is 1, after 2'],
+    ] as const
+  ) {
+    assertThrows(
+      () => trainingCurves({ series: [{ name: "loss", x: [...x], y: [0.9, 0.6, 0.5] }] }),
+      Error,
+      `trainingCurves: ${message}: x must ascend strictly`,
+    );
+  }
+  // The right-axis series is checked too, and the first series' good x does not excuse it.
+  assertThrows(
+    () =>
+      trainingCurves({
+        series: [
+          { name: "loss", x: [1, 2], y: [0.9, 0.6] },
+          { name: "ndcg", x: [2, 1], y: [0.1, 0.2], axis: "right" },
+        ],
+      }),
+    Error,
+    'trainingCurves: series "ndcg".x[1] is 1, after 2: x must ascend strictly',
+  );
+  trainingCurves({ series: [{ name: "loss", x: [-1, 0, 2.5], y: [0.9, 0.6, 0.5] }] });
+  trainingCurves({ series: [{ name: "loss", x: [], y: [] }] });
 });
 
 Deno.test("heatmap: default titles; the signed scale runs blue (negative) to red (positive)", () => {
