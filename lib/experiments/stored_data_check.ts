@@ -16,7 +16,10 @@ import { FINGERPRINT_HEX_DIGITS, isDatasetFingerprint } from "../data/fingerprin
 import type { PreparedDataset } from "./datasets.ts";
 import type { CellResult } from "./run_cell.ts";
 
-/** A stored cell computed on other data than the dataset a run reads now. */
+/**
+ * A stored cell computed on other data than the dataset a run reads now, or whose record of that
+ * data was altered: its one line says what to do (reproduce prints no stack for it).
+ */
 export class StaleCellError extends Error {
   /** Always `"StaleCellError"`. */
   override name = "StaleCellError";
@@ -41,7 +44,7 @@ export function recordedFingerprint(result: CellResult, path: string): string | 
   const recorded = line.slice(at);
   const value = recorded.slice(`${FINGERPRINT_WORD} `.length);
   if (recorded.startsWith(`${FINGERPRINT_WORD} `) && isDatasetFingerprint(value)) return value;
-  throw new Error(
+  throw new StaleCellError(
     `${path}: protocol.dataset records "${recorded}", expected "${FINGERPRINT_WORD} " and ` +
       `${FINGERPRINT_HEX_DIGITS} lowercase hex digits at the end, as a run writes it: restore ` +
       "the file as the run wrote it, or delete it to rerun its cell",

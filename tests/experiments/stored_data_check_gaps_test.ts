@@ -103,6 +103,8 @@ Deno.test("a fingerprint recorded but not as a run writes it is refused, naming 
     );
     assertStringIncludes(error.message, message);
     assertStringIncludes(error.message, "or delete it to rerun its cell");
+    // Its one line says what to do: reproduce prints it without a stack.
+    assertEquals(error.name, "StaleCellError");
   }
 });
 
