@@ -16,6 +16,7 @@ import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { readTextIfExists } from "../../lib/util/path_exists.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
+import { inResultsDir } from "./_in_results_dir.ts";
 
 await initBackend({ verbose: false });
 
@@ -67,17 +68,6 @@ async function killingTrainingFileWrites<T>(body: () => Promise<T>): Promise<T> 
   } finally {
     Object.assign(Deno, { writeTextFileSync, writeFileSync, openSync });
   }
-}
-
-function inResultsDir(body: (resultsDir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const resultsDir = Deno.makeTempDirSync();
-    try {
-      await body(resultsDir);
-    } finally {
-      Deno.removeSync(resultsDir, { recursive: true });
-    }
-  };
 }
 
 /** Trains the cell's model under `resultsDir` (or resumes it), without progress lines. */

@@ -16,6 +16,7 @@ import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { cellStoreOf, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
+import { inResultsDir } from "./_in_results_dir.ts";
 
 await initBackend({ verbose: false });
 
@@ -36,17 +37,6 @@ async function keepModel(dir: string, training: Record<string, unknown>): Promis
   });
   model.dispose();
   Deno.writeTextFileSync(`${dir}/${KEPT_TRAINING_FILE}`, JSON.stringify(training));
-}
-
-function inResultsDir(body: (resultsDir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const resultsDir = Deno.makeTempDirSync();
-    try {
-      await body(resultsDir);
-    } finally {
-      Deno.removeSync(resultsDir, { recursive: true });
-    }
-  };
 }
 
 const keptSettings = (dir: string) =>
