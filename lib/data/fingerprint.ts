@@ -9,6 +9,8 @@ function bytesOf(array: ArrayBufferView): Uint8Array {
 /** How many hex digits of the SHA-256 a fingerprint keeps: one home for its writer and readers. */
 export const FINGERPRINT_HEX_DIGITS = 16;
 
+const FINGERPRINT_PATTERN = new RegExp(`^[0-9a-f]{${FINGERPRINT_HEX_DIGITS}}$`);
+
 /**
  * Whether `text` is a fingerprint as {@linkcode datasetFingerprint} writes it: 16 lowercase hex
  * digits. A reader that takes anything else for "no fingerprint" lets a changed record through.
@@ -20,12 +22,12 @@ export const FINGERPRINT_HEX_DIGITS = 16;
  * ```
  */
 export function isDatasetFingerprint(text: string): boolean {
-  return new RegExp(`^[0-9a-f]{${FINGERPRINT_HEX_DIGITS}}$`).test(text);
+  return FINGERPRINT_PATTERN.test(text);
 }
 
 /**
- * SHA-256 (first {@linkcode FINGERPRINT_HEX_DIGITS} hex digits) over the item ids, the sequences and every modality's name, kind,
- * dim, values and presence mask. Names, titles and metadata are left out: they do not change
+ * SHA-256 (first {@linkcode FINGERPRINT_HEX_DIGITS} hex digits) over the item ids, the sequences
+ * and every modality's name, kind, dim, values and presence mask. Names, titles and metadata are left out: they do not change
  * what a model sees.
  *
  * @example

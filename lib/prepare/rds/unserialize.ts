@@ -307,13 +307,12 @@ class RUnserializer {
       return wrapped;
     }
     if (className === "deferred_string") {
-      const source = state;
-      if (source.type !== "integer") {
+      if (state.type !== "integer") {
         this.cursor.fail("deferred_string over non-integer data is not supported");
       }
       const strings: RCharacter = {
         type: "character",
-        values: Array.from(source.values, (v) => (v === -2147483648 ? null : String(v))),
+        values: Array.from(state.values, (v) => (v === -2147483648 ? null : String(v))),
         attributes,
       };
       return strings;
