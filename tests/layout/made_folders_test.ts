@@ -6,10 +6,16 @@
  * it, and that no test makes a folder there by itself again.
  */
 import { assertEquals, assertThrows } from "@std/assert";
-import { removalOfMade, scratchFolder } from "../_made_folders.ts";
+import { forgetClaimsUnder, removalOfMade, scratchFolder } from "../_made_folders.ts";
 import { canMakeImmutable } from "../_immutable.ts";
 
 const TESTS = new URL("../", import.meta.url).pathname;
+
+/** Removes a test's temporary folder, and the claims of folders in it that it left. */
+function removeTempDir(dir: string): void {
+  Deno.removeSync(dir, { recursive: true });
+  forgetClaimsUnder(dir);
+}
 
 /** The entries of `dir`, sorted, with the folders' entries under them (`a/`, `a/b/`, `a/b/f`). */
 function tree(dir: string, prefix = ""): string[] {
@@ -45,7 +51,7 @@ Deno.test("scratchFolder: removes its folder and the parents it made, never one 
     // Removed twice (a finally after a failed removal): nothing to do, no error.
     mine.remove();
   } finally {
-    Deno.removeSync(dir, { recursive: true });
+    removeTempDir(dir);
   }
 });
 
@@ -76,7 +82,55 @@ Deno.test("removalOfMade: what a command made at a missing path goes, with the m
     below();
     assertEquals(tree(dir).length, 4);
   } finally {
-    Deno.removeSync(dir, { recursive: true });
+    removeTempDir(dir);
+  }
+});
+
+Deno.test("a parent made by one test and emptied by another goes, with the last test's folder", () => {
+  // Test A made build/ and could not remove it (B's folder was in it); B found build/ there: an
+  // empty build/ stayed after a large parallel run (session 45).
+  const dir = Deno.makeTempDirSync({ prefix: "made_folders_test_" });
+  try {
+    const a = scratchFolder(`${dir}/build/sub`, "a-");
+    const b = scratchFolder(`${dir}/build/sub`, "b-");
+    const c = removalOfMade(`${dir}/build/sub/c`);
+    Deno.mkdirSync(`${dir}/build/sub/c/deep`, { recursive: true });
+    a.remove();
+    assertEquals(tree(dir).length, 5);
+    c();
+    assertEquals(tree(dir).length, 3);
+    b.remove();
+    assertEquals(tree(dir), []);
+    // In the other order too.
+    const first = scratchFolder(`${dir}/build`, "a-");
+    const second = scratchFolder(`${dir}/build`, "b-");
+    second.remove();
+    assertEquals(tree(dir).length, 2);
+    first.remove();
+    assertEquals(tree(dir), []);
+  } finally {
+    removeTempDir(dir);
+  }
+});
+
+Deno.test("a claimed parent made again by someone else since (a killed run's claim) stays", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "made_folders_test_" });
+  try {
+    const a = scratchFolder(`${dir}/build`, "a-");
+    const b = scratchFolder(`${dir}/build`, "b-");
+    a.remove();
+    // The run is killed before B's cleanup; build/ is removed and made again by a user. The old
+    // folder is kept meanwhile, so that the new one cannot get its inode.
+    Deno.renameSync(`${dir}/build`, `${dir}/old-build`);
+    Deno.mkdirSync(`${dir}/build`);
+    Deno.removeSync(`${dir}/old-build`, { recursive: true });
+    const c = scratchFolder(`${dir}/build`, "c-");
+    c.remove();
+    assertEquals(tree(dir), ["build/"]);
+    b.remove();
+    assertEquals(tree(dir), ["build/"]);
+  } finally {
+    removeTempDir(dir);
   }
 });
 
@@ -120,7 +174,7 @@ Deno.test("canMakeImmutable: its probe in a folder goes again with the folders m
     canMakeImmutable(`${dir}/build/notebooks`);
     assertEquals(tree(dir), ["build/", "build/notebooks/", "build/notebooks/kept"]);
   } finally {
-    Deno.removeSync(dir, { recursive: true });
+    removeTempDir(dir);
   }
 });
 
