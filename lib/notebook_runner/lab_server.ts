@@ -514,24 +514,36 @@ interface ServerOutput {
 /**
  * Copies the server's stdout and stderr to `log` (both into one file, in arrival order), or, with
  * none, on to this process's own, keeping the end of both to read why an early exit happened. A
- * write to this process's own that fails (its terminal closed: every write is EIO after a hangup)
- * ends the passing on, not the reading: the server must not block on a full pipe, nor this
+ * write that fails (this process's terminal closed: every write is EIO after a hangup; a full
+ * disk) ends the passing on, not the reading: the server must not block on a full pipe, nor this
  * process stop on the error.
+ *
+ * The log file is written with `write`, not through its `writable` stream: Deno 2.9.6 kept what
+ * went through that stream until the file was closed, so `logFile` stayed empty while the server
+ * ran (measured: 0 bytes 8 s after a kernel started; the whole log at once after the stop).
  */
 function passOn(child: Deno.ChildProcess, log: Deno.FsFile | undefined): ServerOutput {
-  const writer = log?.writable.getWriter();
   let kept = "";
-  const copy = async (stream: ReadableStream<Uint8Array>, own: Writer) => {
+  // One queue into the log file, so that each chunk lands whole, in the order it arrived.
+  let logged = Promise.resolve(true);
+  const toLog = (file: Deno.FsFile) => (bytes: Uint8Array) =>
+    logged = logged.then((passing) => passing && passedOn(file, bytes));
+  const copy = async (
+    stream: ReadableStream<Uint8Array>,
+    write: (bytes: Uint8Array) => Promise<boolean>,
+  ) => {
     const decoder = new TextDecoder(); // one per stream: a character may span two chunks
     let passing = true;
     for await (const chunk of stream) {
       kept = (kept + decoder.decode(chunk, { stream: true })).slice(-LOG_TAIL_BYTES);
-      if (writer) await writer.write(chunk);
-      else if (passing) passing = await writeAll(own, chunk).then(() => true, () => false);
+      if (passing) passing = await write(chunk);
     }
   };
-  const done = Promise.all([copy(child.stdout, Deno.stdout), copy(child.stderr, Deno.stderr)])
-    .finally(() => writer?.close())
+  const done = Promise.all([
+    copy(child.stdout, log ? toLog(log) : (bytes) => passedOn(Deno.stdout, bytes)),
+    copy(child.stderr, log ? toLog(log) : (bytes) => passedOn(Deno.stderr, bytes)),
+  ])
+    .finally(() => log?.close())
     .catch(() => {}); // the server's output ends with it, whatever its end was
   return {
     async tail() {
@@ -545,9 +557,14 @@ function passOn(child: Deno.ChildProcess, log: Deno.FsFile | undefined): ServerO
 /** This process's stdout or stderr. */
 type Writer = { write(bytes: Uint8Array): Promise<number> };
 
-/** Writes all of `bytes` to `file` (a write may take only part of them). */
-async function writeAll(file: Writer, bytes: Uint8Array): Promise<void> {
-  for (let written = 0; written < bytes.length;) {
-    written += await file.write(bytes.subarray(written));
+/** Writes all of `bytes` to `file` (a write may take only part of them); false if a write failed. */
+async function passedOn(file: Writer, bytes: Uint8Array): Promise<boolean> {
+  try {
+    for (let written = 0; written < bytes.length;) {
+      written += await file.write(bytes.subarray(written));
+    }
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -8,7 +8,8 @@ before that is recorded in $FAKE_EARLY_FILE), and starts two children that outli
 stops on SIGTERM (recording it in $FAKE_TERM_FILE) and one that ignores SIGTERM. On SIGTERM it
 removes that file and exits 0, as Jupyter does; with $FAKE_END_CHILDREN set it first ends both
 children (SIGKILL, waited for), as Jupyter ends its kernels. With $FAKE_REQUEST_FILE set, the path
-of every GET is appended to that file (a browser's page asked for)."""
+of every GET is appended to that file (a browser's page asked for). With $FAKE_SAY set, it prints
+that line to stderr once it answers, as Jupyter logs its start."""
 import http.server, json, os, signal, subprocess, sys, threading, time
 
 STOPS_ON_TERM = """
@@ -50,6 +51,8 @@ time.sleep(0.5)
 os.makedirs(os.path.dirname(info), exist_ok=True)
 with open(info, "w") as f:
     json.dump({"port": port}, f)
+if "FAKE_SAY" in os.environ:
+    print(os.environ["FAKE_SAY"], file=sys.stderr, flush=True)
 
 
 def stop(*_):

@@ -217,6 +217,24 @@ Deno.test("lab server gaps: the range's end reached before 5 servers says so; th
     );
   }));
 
+Deno.test("lab server gaps: the log file holds the server's output while it runs, not only after it stopped", () =>
+  inTempDir(async (dir) => {
+    // Written through the file's writable stream, nothing reached the file before the stop.
+    const { python, env } = await fakeJupyter(dir, { FAKE_SAY: "fake server: answering" });
+    const logFile = `${dir}/server.log`;
+    const server = await startLabServer({ projectRoot, python, port: freePort(), env, logFile });
+    try {
+      let log = "";
+      for (let wait = 0; wait < 50 && log === ""; wait++) {
+        await sleep(100);
+        log = await Deno.readTextFile(logFile);
+      }
+      assertEquals(log, "fake server: answering\n");
+    } finally {
+      await server.stop();
+    }
+  }));
+
 Deno.test("lab server gaps: stop() signals none of the processes the server ended itself, and is one stop however often called", () =>
   inTempDir(async (dir) => {
     const { python, env } = await fakeJupyter(dir, { FAKE_END_CHILDREN: "1" });
