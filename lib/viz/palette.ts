@@ -15,7 +15,8 @@ export const PALETTE: readonly string[] = [
 ];
 
 /**
- * The colour of series `index`, cycling through {@linkcode PALETTE}.
+ * The colour of series `index` (an integer; a fraction is refused, it has no colour), cycling
+ * through {@linkcode PALETTE}.
  *
  * @example
  * ```ts
@@ -23,11 +24,15 @@ export const PALETTE: readonly string[] = [
  * ```
  */
 export function seriesColor(index: number): string {
+  if (!Number.isInteger(index)) {
+    throw new RangeError(`seriesColor: index must be an integer, got ${index}`);
+  }
   return PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length];
 }
 
 /**
- * `#rrggbb` to `rgba(r,g,b,alpha)`, for translucent error bands.
+ * `#rrggbb` to `rgba(r,g,b,alpha)`, for translucent error bands; `alpha` in [0, 1] (outside it,
+ * or NaN, the colour would be invalid CSS, which Plotly draws black or not at all).
  *
  * @example
  * ```ts
@@ -37,6 +42,9 @@ export function seriesColor(index: number): string {
 export function withAlpha(hexColor: string, alpha: number): string {
   const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hexColor);
   if (!match) throw new Error(`withAlpha: expected a #rrggbb colour, got "${hexColor}"`);
+  if (!(alpha >= 0 && alpha <= 1)) {
+    throw new RangeError(`withAlpha: alpha must be in [0, 1], got ${alpha}`);
+  }
   const [red, green, blue] = match.slice(1).map((pair) => parseInt(pair, 16));
   return `rgba(${red},${green},${blue},${alpha})`;
 }

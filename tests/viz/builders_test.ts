@@ -322,6 +322,28 @@ Deno.test("palette: withAlpha converts hex and rejects other forms", () => {
   );
 });
 
+Deno.test("palette: withAlpha refuses an alpha outside [0, 1] or NaN, naming it", () => {
+  assertEquals(withAlpha("#ff8000", 0), "rgba(255,128,0,0)");
+  assertEquals(withAlpha("#ff8000", 1), "rgba(255,128,0,1)");
+  for (const alpha of [-0.1, 1.5, NaN, Infinity]) {
+    assertThrows(
+      () => withAlpha("#ff8000", alpha),
+      RangeError,
+      `withAlpha: alpha must be in [0, 1], got ${alpha}`,
+    );
+  }
+});
+
+Deno.test("palette: seriesColor refuses an index that is not an integer", () => {
+  for (const index of [1.5, NaN, Infinity]) {
+    assertThrows(
+      () => seriesColor(index),
+      RangeError,
+      `seriesColor: index must be an integer, got ${index}`,
+    );
+  }
+});
+
 Deno.test("palette: seriesColor cycles through the palette both ways", () => {
   assertEquals(seriesColor(0), PALETTE[0]);
   assertEquals(seriesColor(PALETTE.length + 2), PALETTE[2]);
