@@ -6,6 +6,7 @@
 import type { DatasetStatistics } from "../data/protocol/statistics.ts";
 import type { TableInput } from "./display.ts";
 import { MISSING_CELL } from "../viz/table_html.ts";
+import { formatPercent } from "../util/percent.ts";
 
 /** One column of a statistics table: the statistics of a dataset and the column's heading. */
 export interface LabelledStatistics {
@@ -16,7 +17,6 @@ export interface LabelledStatistics {
 }
 
 const count = (value: number) => value.toLocaleString("en-US");
-const percent = (share: number, digits: number) => `${(100 * share).toFixed(digits)} %`;
 
 /**
  * Users, items, interactions, density and history lengths, one column per dataset.
@@ -45,7 +45,7 @@ export function statisticsTable(
       row("users", (s) => count(s.users)),
       row("items", (s) => count(s.items)),
       row("interactions", (s) => count(s.interactions)),
-      row("density (interactions / users × items)", (s) => percent(s.density, 2)),
+      row("density (interactions / users × items)", (s) => formatPercent(s.density, 2)),
       row("history length per user: median", (s) => count(lengths(s).median)),
       row(
         "history length: middle half (25th – 75th percentile)",
@@ -105,7 +105,7 @@ export function modalityCoverageTable(
           return modality === undefined
             ? MISSING_CELL
             : `${count(modality.presentItems)} of ${count(stats.items)} (${
-              percent(modality.coverage, 1)
+              formatPercent(modality.coverage, 1)
             })`;
         }),
       ];

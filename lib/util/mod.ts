@@ -21,3 +21,4 @@ export * from "./path_exists.ts";
 export * from "./stop_signals.ts";
 export * from "./json_differences.ts";
 export * from "./within.ts";
+export * from "./percent.ts";

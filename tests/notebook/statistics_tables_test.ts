@@ -68,7 +68,7 @@ Deno.test("modalityCoverageTable: kind and width in words, coverage 'n of N (p %
   assertEquals(table.rows, [
     ["id", "item id", "learned", "9,066 of 9,066 (100.0 %)", "3,496 of 3,496 (100.0 %)"],
     ["text", "dense vector", "100 numbers", "8,993 of 9,066 (99.2 %)", "3,468 of 3,496 (99.2 %)"],
-    ["genre", "labels (multi-hot)", "20 labels", "1 of 9,066 (0.0 %)", "–"],
+    ["genre", "labels (multi-hot)", "20 labels", "1 of 9,066 (< 0.1 %)", "–"],
   ]);
   // A modality only a later dataset has: its kind and width from that one, "–" before it.
   const later = modalityCoverageTable([
@@ -80,7 +80,7 @@ Deno.test("modalityCoverageTable: kind and width in words, coverage 'n of N (p %
     "labels (multi-hot)",
     "20 labels",
     "–",
-    "1 of 9,066 (0.0 %)",
+    "1 of 9,066 (< 0.1 %)",
   ]);
   assertEquals("caption" in later, false, "no caption key without a caption");
   assertEquals("caption" in statisticsTable([{ label: "raw", stats: stats(10, 5) }]), false);
@@ -94,4 +94,21 @@ Deno.test("statisticsTable: a median history length of thousands has its separat
   }]);
   const median = table.rows.find(([name]) => name === "history length per user: median");
   assertEquals(median, ["history length per user: median", "1,234"]);
+});
+
+Deno.test("coverage and density: a share that is neither none nor all never reads as 0 % or 100 %", () => {
+  const table = modalityCoverageTable([
+    { label: "most", stats: stats(9_066, 9_062) },
+    { label: "none", stats: stats(9_066, 0) },
+  ]);
+  assertEquals(table.rows[1].slice(3), ["9,062 of 9,066 (> 99.9 %)", "0 of 9,066 (0.0 %)"]);
+  assertEquals(table.rows[0].slice(3), ["9,066 of 9,066 (100.0 %)", "9,066 of 9,066 (100.0 %)"]);
+  // Density at two decimals: 1 interaction in 671 × 9,066 cells, and every cell filled.
+  const sparse = { ...stats(9_066, 9_000), interactions: 1, density: 1 / (671 * 9_066) };
+  const full = { ...stats(9_066, 9_000), density: 1 };
+  const densities = statisticsTable([{ label: "sparse", stats: sparse }, {
+    label: "full",
+    stats: full,
+  }]).rows.find(([name]) => name === "density (interactions / users × items)");
+  assertEquals(densities?.slice(1), ["< 0.01 %", "100.00 %"]);
 });

@@ -1,5 +1,6 @@
 /** Dataset statistics printed next to every result (users, items, density, lengths, coverage). */
 import type { InteractionDataset, ModalityFeatures } from "../types.ts";
+import { formatPercent } from "../../util/percent.ts";
 
 /** Coverage of one modality: the share of items that have it. */
 export interface ModalityCoverage {
@@ -107,7 +108,7 @@ export function formatStatistics(stats: DatasetStatistics): string {
     ["users", stats.users.toLocaleString("en-US")],
     ["items", stats.items.toLocaleString("en-US")],
     ["interactions", stats.interactions.toLocaleString("en-US")],
-    ["density", `${(stats.density * 100).toFixed(3)} %`],
+    ["density", formatPercent(stats.density, 3)],
     [
       "history length",
       `min ${h.min}, p25 ${h.p25}, median ${h.median}, p75 ${h.p75}, p90 ${h.p90}, max ${h.max}, mean ${
@@ -119,7 +120,7 @@ export function formatStatistics(stats: DatasetStatistics): string {
     const width = m.kind === "id" ? "learned" : `dim ${m.dim}`;
     rows.push([
       `modality ${m.name}`,
-      `${m.kind}, ${width}, coverage ${(m.coverage * 100).toFixed(1)} % (${m.presentItems} items)`,
+      `${m.kind}, ${width}, coverage ${formatPercent(m.coverage, 1)} (${m.presentItems} items)`,
     ]);
   }
   rows.push(["fingerprint", stats.fingerprint]);

@@ -1,0 +1,20 @@
+/** Shares shown in percent: the statistics printed with results and notebook 01's tables. */
+
+/**
+ * `share` (a fraction in [0, 1]) in percent at `digits` decimals. A share that is neither none nor
+ * all never reads as 0 or 100 (9,062 of 9,066 items read "100.0 %"): it reads "< 0.1 %" or
+ * "> 99.9 %".
+ *
+ * @example
+ * ```ts
+ * formatPercent(0.5, 1); // "50.0 %"
+ * formatPercent(9_062 / 9_066, 1); // "> 99.9 %"
+ * ```
+ */
+export function formatPercent(share: number, digits: number): string {
+  const shown = (100 * share).toFixed(digits);
+  const step = 10 ** -digits;
+  if (share > 0 && Number(shown) === 0) return `< ${step.toFixed(digits)} %`;
+  if (share < 1 && Number(shown) === 100) return `> ${(100 - step).toFixed(digits)} %`;
+  return `${shown} %`;
+}

@@ -1,0 +1,18 @@
+/** formatPercent: a share at so many decimals; a share neither none nor all never reads 0 or 100. */
+import { assertEquals } from "@std/assert";
+import { formatPercent } from "../../lib/util/percent.ts";
+
+Deno.test("formatPercent: none and all read 0 and 100; a share between never does", () => {
+  assertEquals(formatPercent(0, 1), "0.0 %");
+  assertEquals(formatPercent(1, 1), "100.0 %");
+  assertEquals(formatPercent(0.5, 1), "50.0 %");
+  assertEquals(formatPercent(9_062 / 9_066, 1), "> 99.9 %");
+  assertEquals(formatPercent(1 / 9_066, 1), "< 0.1 %");
+  // At three decimals, the bounds are a thousandth of a percent.
+  assertEquals(formatPercent(0.0000001, 3), "< 0.001 %");
+  assertEquals(formatPercent(0.9999999, 3), "> 99.999 %");
+  assertEquals(formatPercent(0.000123, 3), "0.012 %");
+  // Shares that round to the edge but away from it: shown as they are.
+  assertEquals(formatPercent(0.0005, 1), "0.1 %");
+  assertEquals(formatPercent(0.9994, 1), "99.9 %");
+});
