@@ -1,8 +1,9 @@
 /**
  * The compare_results command's lines at the edges its first tests left open: the differences
- * line says which folder differs from which, shows the first 30 and counts them all (35 here); one argument
- * is the usage line; with two bad folders the reference (the first argument) is named. Found by
- * mutation round KG (KG10-KG13, KG15).
+ * line says which folder differs from which, shows the first 30 and counts them all (35 here);
+ * one argument is the usage line; with two bad folders the reference (the first argument) is
+ * named; equal folders say how many cells were compared. Found by mutation round KG (KG10-KG13,
+ * KG15, KG16).
  */
 import { assertEquals } from "@std/assert";
 import { runCaptured } from "./_run.ts";
@@ -65,5 +66,21 @@ Deno.test("compare_results: one argument is the usage line; two bad folders name
     );
   } finally {
     Deno.removeSync(reference, { recursive: true });
+  }
+});
+
+Deno.test("compare_results: equal folders say how many cells were compared, on stdout, exit 0", () => {
+  const cells = { a: { ndcg: 0.5, trainSeconds: 1 }, b: { ndcg: 0.25 } };
+  const reference = resultsFolder(cells, { main: [1] });
+  const other = resultsFolder({ ...cells, a: { ndcg: 0.5, trainSeconds: 7 } }, { main: [1] });
+  try {
+    const run = cli(reference, other);
+    assertEquals([run.code, run.stderr], [0, ""]);
+    assertEquals(
+      run.stdout,
+      `${other} equals ${reference}: 2 cells and the summary, bit-identical (timings left out)\n`,
+    );
+  } finally {
+    for (const dir of [reference, other]) Deno.removeSync(dir, { recursive: true });
   }
 });
