@@ -44,11 +44,37 @@ export function failureReason(output: ChildOutput): string {
   return `exit ${output.code}: ${stderr[stderr.length - 1] || "no output"}`;
 }
 
-/** A child's timing, or why there is none (`failureReason`). */
+/**
+ * The numbers of a timing that the lines and the comparison read: a loss gone NaN on a backend
+ * reaches the parent as null (JSON has no NaN), which is no timing to print or to compare.
+ */
+const TIMING_NUMBERS = [
+  "steps",
+  "trainSeconds",
+  "validationSeconds",
+  "loss",
+  "validNdcg10",
+] as const;
+
+/**
+ * A child's timing, or why there is none (`failureReason`; or, for a child that exited 0, its
+ * result line that is not JSON or a number of it that is not finite, named).
+ */
 export function childResult(output: ChildOutput): EpochTiming | string {
   const line = output.stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
-  if (output.code === 0 && line) return JSON.parse(line.slice(RESULT_PREFIX.length));
-  return failureReason(output);
+  if (output.code !== 0 || !line) return failureReason(output);
+  let timing: EpochTiming;
+  try {
+    timing = JSON.parse(line.slice(RESULT_PREFIX.length));
+  } catch (error) {
+    const reason = (error as Error).message.replace(/\s+/g, " ");
+    return `exit ${output.code}: the result line is not JSON (${reason})`;
+  }
+  const bad = TIMING_NUMBERS.find((key) => !Number.isFinite(timing[key]));
+  if (bad === undefined) return timing;
+  return `exit ${output.code}: the result's ${bad} is ${
+    JSON.stringify(timing[bad])
+  }, not a finite number`;
 }
 
 /** What a `--profile` child prints before each of its lines. */
