@@ -139,3 +139,46 @@ Deno.test("building and encoding leave no tensor but the result (bags and layers
   encoders.dispose();
   store.dispose();
 });
+
+Deno.test("every column is checked: a non-finite value in a row's last column is refused", () => {
+  // KE32b: a loop that stopped one column short let the last column's NaN through.
+  const dataset = tinyDataset();
+  dataset.modalities[1].values[3 * 3 + 2] = Number.NEGATIVE_INFINITY; // item 3, column 2 (of 3)
+  assertThrows(
+    () => new ModalityEncoders(dataset, { dim: 4 }, new ParameterStore(1)),
+    Error,
+    'modality "text": item row 3, column 2 is -Infinity (not finite)',
+  );
+});
+
+Deno.test("a one-column dense feature is checked like the others before it is standardised", () => {
+  // KE35b: the standardised column takes its own branch; a NaN there made the mean and std NaN
+  // and every item's encoding NaN, and a short array was read past its end.
+  const nan: EncoderInput = {
+    name: "priced",
+    numItems: 3,
+    modalities: [idModality(3), {
+      name: "price",
+      kind: "dense",
+      dim: 1,
+      values: Float32Array.from([1, Number.NaN, 3]),
+      present: Uint8Array.from([1, 1, 1]),
+      provenance: { source: "test", normalisation: "none" },
+    }],
+  };
+  assertThrows(
+    () => new ModalityEncoders(nan, { dim: 4 }, new ParameterStore(1)),
+    Error,
+    'dataset "priced", modality "price": item row 1, column 0 is NaN (not finite)',
+  );
+  const price = nan.modalities[1];
+  const short = {
+    ...nan,
+    modalities: [nan.modalities[0], { ...price, values: Float32Array.of(1, 2) }],
+  };
+  assertThrows(
+    () => new ModalityEncoders(short, { dim: 4 }, new ParameterStore(1)),
+    Error,
+    'modality "price": values has 2 entries, expected numItems*dim = 3*1',
+  );
+});
