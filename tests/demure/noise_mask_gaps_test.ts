@@ -102,3 +102,46 @@ Deno.test("the cache keeps its own copy of the schedule: a changed schedule obje
   assertEquals(computedAt, [0, 2]);
   assert(!cache.isActive(-1));
 });
+
+Deno.test("importState refuses values no export writes (NaN visits, a flag of 0.5, halves out of range), naming them", () => {
+  // A NaN visit count never reached everyVisits, so that user's mask was served forever; a noise
+  // flag of 0.5 was read as 0. Both silently, from an altered checkpoint.
+  const cache = new NoiseMaskCache(POSITIONS, MODALITIES, schedule());
+  cache.store([70000, 3], Int32Array.of(0, 9, 4, 5), {
+    noiseMask: Uint8Array.of(1, 0, 0, 1, 0, 0, 1, 1),
+  });
+  const state = cache.exportState();
+  const altered = (
+    field: "keysHigh" | "keysLow" | "uses" | "items" | "noise",
+    index: number,
+    value: number,
+  ) => {
+    const values = state[field].slice();
+    values[index] = value;
+    return { ...state, [field]: values };
+  };
+  const refused: [ReturnType<typeof altered>, string][] = [
+    [altered("uses", 1, Number.NaN), "uses[1] is NaN, not a non-negative integer"],
+    [altered("uses", 0, -1), "uses[0] is -1, not a non-negative integer"],
+    [altered("noise", 6, 0.5), "noise[6] is 0.5, not an integer in [0, 2)"],
+    [altered("noise", 2, 2), "noise[2] is 2, not an integer in [0, 2)"],
+    [altered("keysLow", 0, 65536), "keysLow[0] is 65536, not an integer in [0, 65536)"],
+    [
+      altered("keysHigh", 1, 2 ** 24),
+      `keysHigh[1] is ${2 ** 24}, not an integer in [0, ${2 ** 24})`,
+    ],
+    [altered("items", 3, 4.5), "items[3] is 4.5, not a non-negative integer"],
+  ];
+  const restored = new NoiseMaskCache(POSITIONS, MODALITIES, schedule());
+  for (const [changed, message] of refused) {
+    assertThrows(
+      () => restored.importState(changed),
+      Error,
+      `NoiseMaskCache.importState: ${message}`,
+    );
+  }
+  assertEquals(restored.stats().users, 0, "nothing imported");
+  // Scores are any float32, NaN included (a mask stored without scores).
+  restored.importState({ ...state, scores: state.scores.fill(Number.NaN) });
+  assertEquals(restored.stats().users, 2);
+});
