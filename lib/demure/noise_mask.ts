@@ -267,7 +267,10 @@ export class NoiseMaskCache {
     return state;
   }
 
-  /** Replaces the cache's content by an {@linkcode exportState} of a cache of the same shape. */
+  /**
+   * Replaces the cache's content by an {@linkcode exportState} of a cache of the same shape; a state
+   * of other sizes, or with values no export writes, is refused naming the field, changing nothing.
+   */
   importState(state: NoiseMaskCacheState): void {
     const users = state.keysHigh.length;
     const perUser = this.positions * this.modalities;
@@ -283,6 +286,20 @@ export class NoiseMaskCache {
         throw new Error(
           `NoiseMaskCache.importState: ${field} has ${actual} entries, expected ${expected} ` +
             `(${users} users x ${this.positions} positions x ${this.modalities} modalities)`,
+        );
+      }
+    }
+    // The values too: exportState writes integers, and a checkpoint holding anything else was
+    // altered. A NaN visit count would never reach everyVisits (that user's mask never refreshed),
+    // a negative one served extra visits, and a noise flag of 0.5 became 0: all silently.
+    const counts = { keysHigh: 2 ** 24, keysLow: 65536, uses: Infinity, items: Infinity, noise: 2 };
+    for (const [field, bound] of Object.entries(counts)) {
+      const values = state[field as keyof typeof counts];
+      const index = values.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= bound);
+      if (index >= 0) {
+        const range = bound === Infinity ? "a non-negative integer" : `an integer in [0, ${bound})`;
+        throw new Error(
+          `NoiseMaskCache.importState: ${field}[${index}] is ${values[index]}, not ${range}`,
         );
       }
     }
