@@ -36,3 +36,39 @@ Deno.test("readTextIfExists: a path through a file is an error (ENOTDIR), not 'n
     Deno.removeSync(folder, { recursive: true });
   }
 });
+
+Deno.test("pathExists and readTextIfExists: a path that may not be read (EACCES) is thrown, not 'no'", async () => {
+  // Answering no would start afresh over a folder that may hold finished work. Root reads every
+  // folder, so under root the check runs as user nobody (setpriv); either way in a process of its
+  // own, with a private Deno cache it may write.
+  const scratch = Deno.makeTempDirSync();
+  try {
+    Deno.chmodSync(scratch, 0o755);
+    Deno.mkdirSync(`${scratch}/cache`, { mode: 0o777 });
+    Deno.chmodSync(`${scratch}/cache`, 0o777);
+    Deno.mkdirSync(`${scratch}/locked`);
+    Deno.writeTextFileSync(`${scratch}/locked/plan.json`, "{}");
+    Deno.chmodSync(`${scratch}/locked`, 0o000);
+    const module = new URL("../../lib/util/path_exists.ts", import.meta.url).href;
+    const path = `${scratch}/locked/plan.json`;
+    const code = `import { pathExists, readTextIfExists } from "${module}";
+const answer = (read) => { try { return String(read()); } catch (e) { return e.constructor.name; } };
+console.log(JSON.stringify([answer(() => pathExists("${path}")), answer(() => readTextIfExists("${path}"))]));`;
+    const deno = [Deno.execPath(), "eval", code];
+    const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    const [command, ...args] = Deno.uid() === 0 ? ["setpriv", ...asNobody, ...deno] : deno;
+    const output = await new Deno.Command(command, {
+      args,
+      env: { DENO_DIR: `${scratch}/cache`, HOME: scratch, NO_COLOR: "1" },
+      clearEnv: true,
+      stdin: "null",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 0, stderr);
+    const answers = JSON.parse(new TextDecoder().decode(output.stdout));
+    assertEquals(answers, ["PermissionDenied", "PermissionDenied"]);
+  } finally {
+    Deno.chmodSync(`${scratch}/locked`, 0o700);
+    Deno.removeSync(scratch, { recursive: true });
+  }
+});
