@@ -18,7 +18,12 @@ export function jsonDifferences(a: unknown, b: unknown, path = "", limit = 10): 
   const bothObjects = a !== null && b !== null && typeof a === "object" && typeof b === "object" &&
     Array.isArray(a) === Array.isArray(b);
   if (!bothObjects) {
-    const show = (v: unknown) => JSON.stringify(v)?.slice(0, 120) ?? "absent";
+    // A number as it is: JSON writes NaN and the infinities as null and -0 as 0, so the line
+    // would read "null vs null" or "0 vs 0", a difference between what look like equal values.
+    const show = (v: unknown) =>
+      typeof v === "number"
+        ? Object.is(v, -0) ? "-0" : String(v)
+        : JSON.stringify(v)?.slice(0, 120) ?? "absent";
     return [`${path || "(root)"}: ${show(a)} vs ${show(b)}`];
   }
   const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);

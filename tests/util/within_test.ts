@@ -53,3 +53,20 @@ Deno.test("within: a rejection passes through, and its timer is cleared", async 
   });
   assertEquals(pending, 0);
 });
+
+Deno.test("within: its one timer is set for `ms`, neither shorter nor longer", async () => {
+  // A stub records each timer's delay: a limit cut to nothing would answer null before a slow
+  // promise could settle, and one read in seconds would keep a stuck child waiting for hours.
+  const { setTimeout } = globalThis;
+  const delays: (number | undefined)[] = [];
+  globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+    delays.push(ms);
+    return setTimeout(callback, ms);
+  }) as typeof globalThis.setTimeout;
+  try {
+    assertEquals(await within(Promise.resolve("done"), 1_234), "done");
+  } finally {
+    globalThis.setTimeout = setTimeout;
+  }
+  assertEquals(delays, [1_234]);
+});
