@@ -78,17 +78,34 @@ Deno.test("deno task kubernetes: says what it wrote (cells per stage, results, c
   }
 });
 
+/** Runs `args`, which must be refused, with a folder of its own under build/ (removed after). */
+function refused(args: string[]) {
+  const out = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;
+  const removeMade = removalOfMade(`${root}/${out}`);
+  try {
+    return generate([...args, "--quick", "--out", out]);
+  } finally {
+    removeMade();
+  }
+}
+
 Deno.test("deno task kubernetes refuses a control character in --image, not only white space", () => {
-  const run = generate([
-    "--image",
-    "demure\u0007:1",
-    "--quick",
-    "--out",
-    "build/kubernetes-unused",
-  ]);
+  const run = refused(["--image", "demure\u0007:1"]);
   assertEquals(run.code, 2, run.stderr);
   assertStringIncludes(
     run.stderr,
     'kubernetes: --image "demure\\u0007:1": an image reference holds no white space or control',
   );
+});
+
+Deno.test("deno task kubernetes refuses --results at the mount itself, with or without a trailing /", () => {
+  // The results volume's root is not a results folder: every run's cells would mix there.
+  for (const results of ["/results", "/results/", "/results/runs/..", "/results/runs/../"]) {
+    const run = refused(["--image", "i", "--results", results]);
+    assertEquals(run.code, 2, `${results}: ${run.stderr}`);
+    assertStringIncludes(
+      run.stderr,
+      "kubernetes: --results /results: must be a folder under /results/",
+    );
+  }
 });
