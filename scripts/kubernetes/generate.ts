@@ -252,8 +252,9 @@ function write(
 
 /** `--results` (default `<mount>/<mode>`), normalised: a folder on the results volume. */
 function resultsFolder(results: string | undefined, mount: string, mode: string): string {
-  // Normalised, so that "/results/../etc" is seen for what it is.
-  const resultsDir = posix.normalize(results ?? `${mount}/${mode}`);
+  // Normalised, so that "/results/../etc" is seen for what it is, and without a trailing "/"
+  // (which normalize keeps), so that "/results/" is seen as the mount itself, as "/results" is.
+  const resultsDir = posix.normalize(results ?? `${mount}/${mode}`).replace(/(?<=.)\/+$/, "");
   if (!resultsDir.startsWith(`${mount}/`) || /[\s,]/.test(resultsDir)) {
     throw new UsageError(
       `--results ${resultsDir}: must be a folder under ${mount}/ (the results volume) ` +

@@ -35,3 +35,15 @@ Deno.test("kernelFlagsProblem: a flag the kernels are given (--quick) leaves the
   );
   assertEquals(await problemFor(bad, { DEMURE_QUICK: "1", DEMURE_RERUN: "0" }), null);
 });
+
+// Found by mutation round KH (session 46).
+Deno.test("kernelFlagsProblem: both flags bad names the first of KERNEL_FLAGS; a flag given to the kernels as '' is theirs", async () => {
+  const bad = { DEMURE_QUICK: "yes", DEMURE_RERUN: "2" };
+  // One line, always the same one: DEMURE_QUICK before DEMURE_RERUN.
+  assertEquals(
+    await problemFor(bad, {}),
+    `DEMURE_QUICK="yes": must be 1 or true (on), 0 or false (off) (read by every notebook's kernel)`,
+  );
+  // "" is off to the kernels (envFlag), whatever this process holds: nothing to refuse.
+  assertEquals(await problemFor(bad, { DEMURE_QUICK: "", DEMURE_RERUN: "" }), null);
+});

@@ -17,6 +17,8 @@ process.emitWarning("positional", "DeprecationWarning", "DEP0040");
 process.emitWarning("options", { type: "DeprecationWarning", code: "DEP0040" });
 process.emitWarning("other positional", "DeprecationWarning", "DEP0005");
 process.emitWarning("other options", { type: "DeprecationWarning", code: "DEP0005" });
+process.emitWarning("next code", "DeprecationWarning", "DEP0041");
+process.emitWarning("longer code", { type: "DeprecationWarning", code: "DEP00400" });
 restoreDeprecationWarnings();
 console.log(process.emitWarning === original ? "restored" : "still filtered");
 process.emitWarning("after restore", "DeprecationWarning", "DEP0040");
@@ -34,6 +36,9 @@ Deno.test("quiet punycode: only DEP0040 is dropped, in either form, and only unt
     [
       "[DEP0005] DeprecationWarning: other positional",
       "[DEP0005] DeprecationWarning: other options",
+      // The code itself, not a prefix of it: DEP0041 is another deprecation.
+      "[DEP0041] DeprecationWarning: next code",
+      "[DEP00400] DeprecationWarning: longer code",
       "[DEP0040] DeprecationWarning: after restore",
       "",
     ].join("\n"),
