@@ -313,3 +313,67 @@ Deno.test("what a seed draws is fixed: the small config's data, with and without
     ["016ea1ecb15d0302", "4d9e6508d4f16583"],
   );
 });
+
+Deno.test("generateSynthetic: a negative share, a repeated name, a bad later modality are refused by name", () => {
+  // Mutation round KD (KD01, KD05, KD06): noiseFraction -0.5 ran (round(1.5 * M) interests, all
+  // of them); a second "image" made two modalities of one name; the index named is the bad one's.
+  const tiny = { numUsers: 3, numItems: 10, historyLength: 2 };
+  const bad: [Record<string, unknown>, string, string][] = [
+    [
+      { noiseFraction: -0.5 },
+      "SyntheticConfig.noiseFraction",
+      "is -0.5; allowed: a finite number >= 0 and <= 1",
+    ],
+    [
+      { modalities: [{ name: "image", dim: 2 }, { name: "image", dim: 3 }] },
+      "SyntheticConfig.modalities[1].name",
+      'is "image"; allowed: a non-empty name, not "id" (added for every dataset) and not used twice',
+    ],
+    [
+      {
+        modalities: [{ name: "image", dim: 2 }, { name: "text", dim: 0 }, { name: "tags", dim: 2 }],
+      },
+      "SyntheticConfig.modalities[1].dim",
+      "is 0;",
+    ],
+  ];
+  for (const [overrides, setting, text] of bad) {
+    const error = assertThrows(
+      () => generateSynthetic({ ...tiny, ...overrides }),
+      SettingError,
+    ) as SettingError;
+    assertEquals(error.setting, setting, error.message);
+    assertStringIncludes(error.message, text);
+  }
+  // noiseStrength has no upper bound (docs/configuration.md: >= 0): noise may outweigh interests.
+  assertEquals(generateSynthetic({ ...tiny, noiseStrength: 2 }).config.noiseStrength, 2);
+});
+
+Deno.test("generateSynthetic: the record says what made it: every setting, the seed, the truth's names", () => {
+  // Mutation round KD (KD08, KD09, KD13, KD22's twin): the preprocessing line must carry this
+  // config's settings (not the defaults'), the provenance this seed, the truth these modalities.
+  const modalities = [{ name: "photo", dim: 3 }, { name: "words", dim: 2 }];
+  const { dataset, truth, config } = generateSynthetic({
+    numUsers: 4,
+    numItems: 12,
+    historyLength: 3,
+    seed: 9,
+    drift: 0.4,
+    temperature: 0.2,
+    modalities,
+  });
+  assertEquals(dataset.metadata.preprocessing, [
+    `synthetic: ${JSON.stringify({ ...config, modalities: ["photo:3", "words:2"] })}`,
+  ]);
+  assertStringIncludes(dataset.metadata.preprocessing[0], '"seed":9,"numUsers":4,"numItems":12');
+  assertStringIncludes(dataset.metadata.preprocessing[0], '"temperature":0.2,"drift":0.4');
+  assertEquals(truth.modalityNames, ["photo", "words"]);
+  assertEquals(truth.pointsOfInterest.length, 4 * 2);
+  for (const modality of dataset.modalities.slice(1)) {
+    assertEquals(
+      modality.provenance.source,
+      "synthetic latent factor (seed 9), Gaussian direction",
+    );
+    assertEquals(modality.provenance.normalisation, "unit L2 norm");
+  }
+});
