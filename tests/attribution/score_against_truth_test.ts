@@ -171,3 +171,17 @@ Deno.test("scoreAgainstTruth: a noise unit tied with a point of interest counts 
     }
   }
 });
+
+Deno.test("scoreAgainstTruth: a user-modality's majority is of its valid pairs, not of every position", () => {
+  // Mutation round KD (KD49): user 0 at 4 positions; "b" (noise) is valid at the last 2 only and
+  // selected at both: selected (2 of 2), where a majority of all 4 positions would not select it.
+  const validMask = Uint8Array.of(1, 0, 1, 0, 1, 1, 1, 1);
+  const noiseMask = Uint8Array.of(0, 0, 0, 0, 0, 1, 0, 1);
+  const values = Float32Array.of(1, 0, 1, 0, 1, -1, 1, -1);
+  const result = resultOfValues(values, values, validMask, noiseMask, [1, 4, 2]);
+  const score = scoreAgainstTruth([{ result, users: [0] }], TRUTH, { level: "user_modality" });
+  assertEquals(
+    [score.units, score.truthNoise, score.selected, score.truePositives, score.rocAuc],
+    [2, 1, 1, 1, 1],
+  );
+});
