@@ -123,3 +123,65 @@ Deno.test("scoreAgainstTruth: a modality named twice in the result is refused, n
     'modality "a" appears twice in the result\'s modalities (a, a)',
   );
 });
+
+Deno.test("scoreAgainstTruth: a repeated result name is refused wherever it is, with or without a truth", () => {
+  // Mutation round KD (KD32, KD33): a repeat apart from its first ("a", "b", "a") or of a name
+  // without a truth ("id" twice) must be refused too: each name is one column of the result.
+  for (const names of [["a", "b", "a"], ["id", "id", "a", "b"]]) {
+    assertThrows(
+      () => scoreAgainstTruth([], TRUTH, { resultModalityNames: names }),
+      Error,
+      `modality "${names[0]}" appears twice in the result's modalities (${names.join(", ")})`,
+    );
+  }
+});
+
+Deno.test("scoreAgainstTruth: a truth modality missing from the result is named with the result's names", () => {
+  // Mutation round KD (KD38): the list is what the result has, so the reader sees what is missing.
+  assertThrows(
+    () => scoreAgainstTruth([], TRUTH, { resultModalityNames: ["id", "a"] }),
+    Error,
+    'scoreAgainstTruth: truth modality "b" is not among the result\'s modalities (id, a)',
+  );
+});
+
+Deno.test("scoreAgainstTruth: no batches score no unit: zero counts and NaN, not an error", () => {
+  const score = scoreAgainstTruth([], TRUTH);
+  assertEquals([score.units, score.selected, score.truthNoise, score.truePositives], [0, 0, 0, 0]);
+  assert([score.precision, score.recall, score.rocAuc].every(Number.isNaN), JSON.stringify(score));
+});
+
+Deno.test("scoreAgainstTruth: a noise unit tied with a point of interest counts one half in the AUC", () => {
+  // User 0 ("a" interest, "b" noise) at one position: equal scores give AUC 0.5 at either level.
+  const result = resultOfValues(
+    Float32Array.of(0.5, 0.5),
+    Float32Array.of(0.5, 0.5),
+    Uint8Array.of(1, 1),
+    new Uint8Array(2),
+    [1, 1, 2],
+  );
+  for (const level of ["pair", "user_modality"] as const) {
+    for (const scoreBy of ["normalised", "contributions"] as const) {
+      const score = scoreAgainstTruth([{ result, users: [0] }], TRUTH, { level, scoreBy });
+      assertEquals(
+        [score.units, score.truthNoise, score.rocAuc],
+        [2, 1, 0.5],
+        `${level} ${scoreBy}`,
+      );
+    }
+  }
+});
+
+Deno.test("scoreAgainstTruth: a user-modality's majority is of its valid pairs, not of every position", () => {
+  // Mutation round KD (KD49): user 0 at 4 positions; "b" (noise) is valid at the last 2 only and
+  // selected at both: selected (2 of 2), where a majority of all 4 positions would not select it.
+  const validMask = Uint8Array.of(1, 0, 1, 0, 1, 1, 1, 1);
+  const noiseMask = Uint8Array.of(0, 0, 0, 0, 0, 1, 0, 1);
+  const values = Float32Array.of(1, 0, 1, 0, 1, -1, 1, -1);
+  const result = resultOfValues(values, values, validMask, noiseMask, [1, 4, 2]);
+  const score = scoreAgainstTruth([{ result, users: [0] }], TRUTH, { level: "user_modality" });
+  assertEquals(
+    [score.units, score.truthNoise, score.selected, score.truePositives, score.rocAuc],
+    [2, 1, 1, 1, 1],
+  );
+});

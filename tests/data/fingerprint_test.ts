@@ -72,3 +72,19 @@ Deno.test("fingerprint: datasets that differ in one part a model sees never shar
     seen.set(fingerprint, part);
   }
 });
+
+Deno.test("fingerprint: arrays that are views into a larger buffer hash as their own elements", () => {
+  // Mutation round KD (KD24): hashing each view's whole buffer gave data read in one buffer (a
+  // stream's chunk, a subarray) a fingerprint of its own, and one that moved when the bytes
+  // around a view changed.
+  const base = datasetFingerprint(changed(() => {}));
+  const viewed = changed((d) => {
+    const ids = Int32Array.of(7, 0, 1, 2, 3, 7);
+    d.sequences = [ids.subarray(1, 3), ids.subarray(3, 5)];
+    const values = Float32Array.of(5, ...d.modalities[1].values, 5);
+    d.modalities[1].values = values.subarray(1, 5);
+    const present = Uint8Array.of(1, ...d.modalities[1].present, 1);
+    d.modalities[1].present = present.subarray(1, 5);
+  });
+  assertEquals(datasetFingerprint(viewed), base);
+});

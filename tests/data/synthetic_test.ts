@@ -313,3 +313,110 @@ Deno.test("what a seed draws is fixed: the small config's data, with and without
     ["016ea1ecb15d0302", "4d9e6508d4f16583"],
   );
 });
+
+Deno.test("generateSynthetic: a negative share, a repeated name, a bad later modality are refused by name", () => {
+  // Mutation round KD (KD01, KD05, KD06): noiseFraction -0.5 ran (round(1.5 * M) interests, all
+  // of them); a second "image" made two modalities of one name; the index named is the bad one's.
+  const tiny = { numUsers: 3, numItems: 10, historyLength: 2 };
+  const bad: [Record<string, unknown>, string, string][] = [
+    [
+      { noiseFraction: -0.5 },
+      "SyntheticConfig.noiseFraction",
+      "is -0.5; allowed: a finite number >= 0 and <= 1",
+    ],
+    [
+      { modalities: [{ name: "image", dim: 2 }, { name: "image", dim: 3 }] },
+      "SyntheticConfig.modalities[1].name",
+      'is "image"; allowed: a non-empty name, not "id" (added for every dataset) and not used twice',
+    ],
+    [
+      {
+        modalities: [{ name: "image", dim: 2 }, { name: "text", dim: 0 }, { name: "tags", dim: 2 }],
+      },
+      "SyntheticConfig.modalities[1].dim",
+      "is 0;",
+    ],
+  ];
+  for (const [overrides, setting, text] of bad) {
+    const error = assertThrows(
+      () => generateSynthetic({ ...tiny, ...overrides }),
+      SettingError,
+    ) as SettingError;
+    assertEquals(error.setting, setting, error.message);
+    assertStringIncludes(error.message, text);
+  }
+  // noiseStrength has no upper bound (docs/configuration.md: >= 0): noise may outweigh interests.
+  assertEquals(generateSynthetic({ ...tiny, noiseStrength: 2 }).config.noiseStrength, 2);
+});
+
+Deno.test("generateSynthetic: the record says what made it: every setting, the seed, the truth's names", () => {
+  // Mutation round KD (KD08, KD09, KD13, KD22's twin): the preprocessing line must carry this
+  // config's settings (not the defaults'), the provenance this seed, the truth these modalities.
+  const modalities = [{ name: "photo", dim: 3 }, { name: "words", dim: 2 }];
+  const { dataset, truth, config } = generateSynthetic({
+    numUsers: 4,
+    numItems: 12,
+    historyLength: 3,
+    seed: 9,
+    drift: 0.4,
+    temperature: 0.2,
+    modalities,
+  });
+  assertEquals(dataset.metadata.preprocessing, [
+    `synthetic: ${JSON.stringify({ ...config, modalities: ["photo:3", "words:2"] })}`,
+  ]);
+  assertStringIncludes(dataset.metadata.preprocessing[0], '"seed":9,"numUsers":4,"numItems":12');
+  assertStringIncludes(dataset.metadata.preprocessing[0], '"temperature":0.2,"drift":0.4');
+  assertEquals(truth.modalityNames, ["photo", "words"]);
+  assertEquals(truth.pointsOfInterest.length, 4 * 2);
+  for (const modality of dataset.modalities.slice(1)) {
+    assertEquals(
+      modality.provenance.source,
+      "synthetic latent factor (seed 9), Gaussian direction",
+    );
+    assertEquals(modality.provenance.normalisation, "unit L2 norm");
+  }
+});
+
+Deno.test("what a seed draws is fixed with modalities of different widths", () => {
+  // Mutation round KD (KD45): each noise direction has its own modality's width; one of another
+  // width drew a different number of values (and a wrong dot product) under the same seed.
+  const { dataset } = generateSynthetic({
+    numUsers: 30,
+    numItems: 40,
+    historyLength: 6,
+    seed: 2,
+    modalities: [{ name: "wide", dim: 6 }, { name: "narrow", dim: 2 }, { name: "mid", dim: 3 }],
+    noiseFraction: 0.67,
+  });
+  assertEquals(dataset.metadata.fingerprint, "1db98b205ed27bcd");
+});
+
+Deno.test("a tiny temperature picks the untaken items in order of affinity (no underflow to the last)", () => {
+  // Mutation round KD (KD47): the softmax is shifted by the largest logit of the untaken items.
+  // Shifted by a taken item's (the one just chosen, at a static preference), every untaken item's
+  // weight underflowed to 0 and the draw fell through to the last untaken item.
+  const { dataset } = generateSynthetic({
+    numUsers: 3,
+    numItems: 16,
+    historyLength: 16,
+    seed: 4,
+    modalities: [{ name: "plane", dim: 2 }],
+    noiseFraction: 0,
+    drift: 0,
+    missingRate: 0,
+    popularitySkew: 0,
+    temperature: 1e-6,
+  });
+  const x = dataset.modalities[1].values;
+  for (const s of dataset.sequences) {
+    // Some static direction (angle phi) orders the whole history by decreasing affinity.
+    let ordered = false;
+    for (let k = 0; k < 20000 && !ordered; k++) {
+      const phi = (2 * Math.PI * k) / 20000;
+      const dots = Array.from(s, (i) => Math.cos(phi) * x[2 * i] + Math.sin(phi) * x[2 * i + 1]);
+      ordered = dots.every((d, t) => t === 0 || d < dots[t - 1]);
+    }
+    assert(ordered, `history ${s} is not ordered by affinity to any direction`);
+  }
+});

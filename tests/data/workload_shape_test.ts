@@ -293,3 +293,20 @@ Deno.test("workload: modalities that are not a list of { name, dim } are Setting
     assertEquals(error.setting, setting);
   }
 });
+
+Deno.test("workload: every modality's dim is checked, and its features' record says how they were drawn", () => {
+  // Mutation round KD (KD46, KD22): a bad dim past the first modality, and the normalisation text.
+  const small = { numUsers: 20, numItems: 50, maxHistory: 10 };
+  const modalities = [{ name: "image", dim: 2 }, { name: "text", dim: 0 }];
+  const error = assertThrows(
+    () => generateWorkloadDataset({ ...small, modalities }),
+    SettingError,
+    "workload.modalities[text].dim is 0;",
+  ) as SettingError;
+  assertEquals(error.setting, "workload.modalities[text].dim");
+  const dataset = generateWorkloadDataset({ ...small, modalities: [{ name: "image", dim: 2 }] });
+  assertEquals(dataset.modalities[1].provenance, {
+    source: "generateWorkloadDataset (seed 0): Gaussian, for timing only",
+    normalisation: "N(0, 1 / dim) per component",
+  });
+});
