@@ -4,7 +4,7 @@
  * and the composite ops on a 3-D input. Each expected value is worked out in float64 here.
  * Found by mutation round KB (KB01, KB03, KB08, KB11, KB12, KB13).
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { layerNorm, registerLayerNormKernels } from "../../lib/backend/kernels/layer_norm.ts";
 
@@ -123,3 +123,29 @@ Deno.test("layerNorm without the fused kernels (composite ops) normalises the la
     registerLayerNormKernels("cpu");
   }
 });
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`layerNorm on ${backend}: a gain or bias that is not [dim] is refused, naming the shapes`, async () => {
+    await tf.setBackend(backend);
+    registerLayerNormKernels(backend);
+    // The fused kernels read gain and bias by column: a [4] gain was cut to its first 3 entries,
+    // a [1] gain read NaN past its end, without a word. Found by mutation round KB (KB46).
+    tf.tidy(() => {
+      const x = tf.tensor2d([[1, 2, 6]]);
+      for (
+        const [gain, bias, shapes] of [
+          [tf.ones([4]), tf.zeros([3]), "gain [4] and bias [3]"],
+          [tf.ones([1]), tf.zeros([3]), "gain [1] and bias [3]"],
+          [tf.ones([3]), tf.zeros([2]), "gain [3] and bias [2]"],
+          [tf.ones([1, 3]), tf.zeros([3]), "gain [1,3] and bias [3]"],
+        ] as const
+      ) {
+        const error = assertThrows(() => layerNorm(x, gain, bias));
+        assertEquals(
+          error.message,
+          `layerNorm: ${shapes} must both be [3], the last axis of x [1,3]`,
+        );
+      }
+    });
+  });
+}
