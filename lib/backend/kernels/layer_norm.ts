@@ -185,6 +185,22 @@ function compositeLayerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, epsi
 }
 
 /**
+ * Throws unless gain and bias are both [dim], x's last axis. The fused kernels read them by column
+ * index: a longer one was cut to its first dim entries and a shorter one read NaN past its end,
+ * without a word (the composite ops broadcast a [1] instead).
+ */
+function checkParameterShapes(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor): void {
+  const dim = x.shape[x.shape.length - 1];
+  const fits = (t: tf.Tensor) => t.rank === 1 && t.shape[0] === dim;
+  if (!fits(gain) || !fits(bias)) {
+    throw new Error(
+      `layerNorm: gain [${gain.shape}] and bias [${bias.shape}] must both be [${dim}], the last ` +
+        `axis of x [${x.shape}]`,
+    );
+  }
+}
+
+/**
  * Layer normalisation of x ([..., dim]) with gain and bias ([dim]); differentiable in all three.
  * Fused kernels where registered (wasm, cpu), composite tf ops elsewhere (webgpu, tensorflow).
  *
@@ -199,6 +215,7 @@ export function layerNorm(
   bias: tf.Tensor,
   epsilon = 1e-6,
 ): tf.Tensor {
+  checkParameterShapes(x, gain, bias);
   if (tf.getKernel(FORWARD, tf.getBackend()) === undefined || x.dtype !== "float32") {
     return compositeLayerNorm(x, gain, bias, epsilon);
   }
