@@ -49,6 +49,25 @@ console.log(JSON.stringify({ probe, dir, mode: dir === "" ? -1 : Deno.statSync(d
   assertEquals(seen.mode.toString(8), "700");
 });
 
+Deno.test("probeWebgpu: a runtime folder that cannot be made (no such TMPDIR) is the reason, named", async () => {
+  // Only a missing permission is passed over (the warning it would quiet is cosmetic); any other
+  // failure is said, with what failed, not swallowed.
+  const probe = await evalInSubprocess<Probe>(
+    `${prelude(gpuWith({ description: "NVIDIA H100", device: "", vendor: "" }))}
+console.log(JSON.stringify(await probeWebgpu()));`,
+    { DENO_WEBGPU_BACKEND: "vulkan", XDG_RUNTIME_DIR: "", TMPDIR: "/nonexistent/demure-tmp" },
+  );
+  assertEquals(probe.available, false);
+  assert(probe.reason.startsWith("requestAdapter failed: "), probe.reason);
+  assert(
+    probe.reason.includes(
+      "XDG_RUNTIME_DIR could be made in the temporary folder " +
+        "(TMPDIR=/nonexistent/demure-tmp): ",
+    ),
+    probe.reason,
+  );
+});
+
 Deno.test("activateWebgpu: an adapter tfjs cannot start a device on is refused, naming setBackend", async () => {
   // The probe finds the adapter; tfjs-backend-webgpu's own requestDevice then fails, and its
   // setBackend says false instead of throwing.
