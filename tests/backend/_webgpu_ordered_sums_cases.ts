@@ -478,7 +478,7 @@ async function dispatchedBy(f: () => tf.Tensor): Promise<{ keys: string[]; first
 
 Deno.test({
   name:
-    "webgpu matMul: the workgroup threshold flag at 0 means the backend's threshold (as tfjs); a program type asked for by name is kept",
+    "webgpu matMul: the workgroup threshold flag at 0 means the backend's threshold (as tfjs), any negative program type is automatic (replaced), one asked for by name is kept",
   ignore,
   fn: async () => {
     // [16, 4096] x [4096, 16]: one workgroup, split-K under the backend's threshold of 8.
@@ -494,12 +494,19 @@ Deno.test({
       const atZero = await dispatchedBy(product);
       assertEquals([splitK(atZero.keys), atZero.first], [[], 4096], "threshold flag 0");
       tf.env().set(threshold, -1);
+      // Every negative program type is automatic to tfjs (`< 0`), not only its default -1.
+      tf.env().set(program, -2);
+      const negative = await dispatchedBy(product);
+      assertEquals([splitK(negative.keys), negative.first], [[], 4096], "program type -2");
+      assertEquals(tf.env().getNumber(program), -2);
       // A program type asked for by name (3: the packed program) is the user's: kept.
       tf.env().set(program, 3);
       const packed = await dispatchedBy(product);
       assert(packed.keys.some((key) => key.startsWith("matMulPacked")), packed.keys.join());
-      // Put back, the stock kernel runs split-K at threshold flag 0.
+      // Put back, the stock kernel runs split-K at program type -2 and at threshold flag 0.
       restoreKernel("BatchMatMul", "webgpu");
+      tf.env().set(program, -2);
+      assertEquals(splitK((await dispatchedBy(product)).keys).length, 1, "stock, type -2");
       tf.env().set(program, -1);
       tf.env().set(threshold, 0);
       assertEquals(splitK((await dispatchedBy(product)).keys).length, 1, "stock, flag 0");

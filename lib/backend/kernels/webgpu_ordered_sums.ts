@@ -32,8 +32,10 @@
 import { tf } from "../tf.ts";
 import { replaceKernel } from "./_replace_kernel.ts";
 
-/** `WEBGPU_MATMUL_PROGRAM_TYPE` values (`MatMulProgramType` in tfjs-backend-webgpu's webgpu_util). */
-const PROGRAM_AUTO = -1;
+/**
+ * `WEBGPU_MATMUL_PROGRAM_TYPE` values (`MatMulProgramType` in tfjs-backend-webgpu's webgpu_util).
+ * Automatic is any negative value (its default is -1): `BatchMatMul_impl.js` tests `< 0`.
+ */
 const PROGRAM_SPLIT_K = 1;
 const PROGRAM_SMALL_OUTPUT = 2;
 
@@ -203,7 +205,7 @@ const withoutSplitK = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   const thresholdFlag = env.getNumber("WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL");
   const threshold = thresholdFlag > 0 ? thresholdFlag : backend.thresholdToIncreaseWorkgroups;
   const splitK = forced === PROGRAM_SPLIT_K ||
-    (forced === PROGRAM_AUTO &&
+    (forced < 0 &&
       stockChoosesSplitK(inputs, attrs.transposeA, attrs.transposeB, threshold));
   if (!splitK || inputs.a.dtype !== "float32") return stock(args);
   env.set("WEBGPU_MATMUL_PROGRAM_TYPE", PROGRAM_SMALL_OUTPUT);
