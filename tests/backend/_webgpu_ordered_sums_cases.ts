@@ -556,3 +556,36 @@ Deno.test({
     }
   },
 });
+Deno.test({
+  name: "webgpu UnsortedSegmentSum: a program that fails leaves no buffer of the sum's behind",
+  ignore,
+  fn: async () => {
+    await activateWebgpu();
+    const backend = tf.backend() as unknown as {
+      numDataIds(): number;
+      runWebGPUProgram(program: { shaderKey: string }, ...rest: unknown[]): unknown;
+    };
+    const start = backend.numDataIds();
+    const x = tf.ones([5, 2]);
+    const ids = tf.tensor1d([0, 1, 0, 2, 1], "int32");
+    const dispatch = backend.runWebGPUProgram;
+    try {
+      // The first program (the order) fails, then the second (the sums): the ids' reshape, and
+      // then the order too, are released either way.
+      for (const failing of ["orderedSegmentSumOrder", "orderedSegmentSumAdd"]) {
+        backend.runWebGPUProgram = function (program, ...rest) {
+          if (program.shaderKey.startsWith(failing)) throw new Error(`${failing} failed`);
+          return dispatch.call(this, program, ...rest);
+        };
+        assertThrows(() => tf.unsortedSegmentSum(x, ids, 3), Error, `${failing} failed`);
+      }
+      backend.runWebGPUProgram = dispatch;
+      tf.dispose([x, ids]);
+      assertEquals(backend.numDataIds(), start, "a buffer outlived the failed sum");
+    } finally {
+      backend.runWebGPUProgram = dispatch;
+      tf.dispose([x, ids]);
+      await tf.setBackend("wasm");
+    }
+  },
+});

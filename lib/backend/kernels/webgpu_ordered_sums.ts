@@ -263,24 +263,30 @@ const orderedSegmentSum = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   const rowShape = x.shape.slice(segmentIds.shape.length);
   const width = rowShape.reduce((product, n) => product * n, 1);
   const runner = backend as unknown as WebgpuProgramRunner;
-  const ids = run("Reshape", backend, { x: segmentIds }, { shape: [rows] });
-  const order = runner.runWebGPUProgram(segmentOrderProgram(rows), [ids], "int32", [
-    { type: "int32", data: [rows] },
-  ]);
-  const sums = runner.runWebGPUProgram(
-    segmentSumProgram(numSegments, width, dtype),
-    [x, order],
-    dtype,
-    [
-      { type: "int32", data: [rows] },
-      { type: "int32", data: [width] },
-      { type: "int32", data: [numSegments] },
-    ],
-  );
-  const out = run("Reshape", backend, { x: sums }, { shape: [numSegments, ...rowShape] });
   const webgpu = backend as unknown as WebgpuBackendLike;
-  for (const info of [ids, order, sums]) webgpu.disposeData(info.dataId);
-  return out;
+  const ids = run("Reshape", backend, { x: segmentIds }, { shape: [rows] });
+  const made = [ids];
+  try {
+    const order = runner.runWebGPUProgram(segmentOrderProgram(rows), [ids], "int32", [
+      { type: "int32", data: [rows] },
+    ]);
+    made.push(order);
+    const sums = runner.runWebGPUProgram(
+      segmentSumProgram(numSegments, width, dtype),
+      [x, order],
+      dtype,
+      [
+        { type: "int32", data: [rows] },
+        { type: "int32", data: [width] },
+        { type: "int32", data: [numSegments] },
+      ],
+    );
+    made.push(sums);
+    return run("Reshape", backend, { x: sums }, { shape: [numSegments, ...rowShape] });
+  } finally {
+    // Also when a dispatch fails: each failed sum would otherwise keep these buffers for good.
+    for (const info of made) webgpu.disposeData(info.dataId);
+  }
 };
 
 /**
