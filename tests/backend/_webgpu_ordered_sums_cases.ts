@@ -589,3 +589,31 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "webgpu UnsortedSegmentSum: the last, one-thread workgroup of each program runs (65 rows into 65 outputs)",
+  ignore,
+  fn: async () => {
+    // 65 rows and 13 x 5 outputs: one thread past a workgroup of 64 in both programs, and the last
+    // row (64) goes to the last segment (12), whose last column is the last output.
+    const ids = Array.from({ length: 65 }, (_, i) => (i * 5 + 4) % 13);
+    const sum = () =>
+      tf.unsortedSegmentSum(
+        tf.tensor2d(Array.from({ length: 65 * 5 }, (_, i) => i), [65, 5]),
+        tf.tensor1d(ids, "int32"),
+        13,
+      );
+    try {
+      const gpu = await valuesOn("webgpu", sum);
+      const expected = Array.from({ length: 65 }, (_, output) => {
+        const [segment, column] = [Math.floor(output / 5), output % 5];
+        return ids.reduce((total, id, row) => id === segment ? total + row * 5 + column : total, 0);
+      });
+      assertEquals(ids[64], 12);
+      assertEquals(Array.from(gpu), expected);
+    } finally {
+      await tf.setBackend("wasm");
+    }
+  },
+});
