@@ -44,7 +44,13 @@ function ensureRuntimeDir(): void {
     dir = Deno.makeTempDirSync({ prefix: "demure-xdg-" });
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) return;
-    throw error;
+    // Deno's message names neither the folder nor its setting ("No such file or directory (os
+    // error 2): tmpdir").
+    throw new Error(
+      "no private XDG_RUNTIME_DIR could be made in the temporary folder " +
+        `(TMPDIR=${Deno.env.get("TMPDIR") ?? "unset"}): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   Deno.chmodSync(dir, 0o700);
   Deno.env.set("XDG_RUNTIME_DIR", dir);

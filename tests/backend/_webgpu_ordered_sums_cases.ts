@@ -63,6 +63,9 @@ Deno.test("stockChoosesSplitK mirrors tfjs-backend-webgpu's choice (small output
   // The threshold given is the one used (16: Intel's 12th generation and later): 64 x 256 is 16.
   assert(stockChoosesSplitK({ a: shape(64, 4096), b: shape(4096, 256) }, false, false, 16));
   assert(!stockChoosesSplitK({ a: shape(64, 4096), b: shape(4096, 256) }, false, false, 8));
+  // A partial 32-wide block is a workgroup too: 64 x 130 is 2 x 5 = 10, not 2 x 4 = 8.
+  assert(!stockChoosesSplitK({ a: shape(64, 4096), b: shape(4096, 130) }, false, false, 8));
+  assert(!stockChoosesSplitK({ a: shape(4096, 66), b: shape(4096, 128) }, true, false, 8));
 });
 
 /** The webgpu backend's compiled pipelines, by shader key (webgpu must be active once). */
@@ -339,6 +342,27 @@ Deno.test({
 
 Deno.test({
   name:
+    "webgpu UnsortedSegmentSum: rows of another dtype (bool) go to tfjs's own kernel and its refusal",
+  ignore,
+  fn: async () => {
+    try {
+      await activateWebgpu();
+      const rows = tf.tensor2d([[true, false], [true, true]], undefined, "bool");
+      const ids = tf.tensor1d([0, 1], "int32");
+      assertThrows(
+        () => tf.unsortedSegmentSum(rows, ids, 2),
+        Error,
+        "UnsortedSegmentSum only supports float32 and int32",
+      );
+      tf.dispose([rows, ids]);
+    } finally {
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
+  name:
     "webgpu UnsortedSegmentSum: more rows than the ordered sum takes fall back to the stock kernel, said once",
   ignore,
   fn: async () => {
@@ -354,7 +378,13 @@ Deno.test({
         await valuesOn("webgpu", sum);
       });
       assertEquals(warnings.length, 1, warnings.join("\n"));
-      assert(warnings[0].includes(`above the ordered segment sum's ${MAX_ORDERED_SEGMENT_ROWS}`));
+      assert(
+        warnings[0].includes(
+          `a gather gradient of ${rows} rows, above the ordered segment sum's ` +
+            `${MAX_ORDERED_SEGMENT_ROWS}`,
+        ),
+        warnings[0],
+      );
       const reference = await valuesOn("wasm", sum);
       assertEquals(Array.from(gpu), Array.from(reference)); // counts of ones: exact in any order
     } finally {
@@ -420,6 +450,169 @@ Deno.test({
       assertEquals(backend.numDataIds(), start, "the inputs' data outlived their tensors");
     } finally {
       tf.dispose([x, ids]);
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+/** The shader keys `f` dispatched on the active webgpu backend, read as it dispatches; `f`'s first value. */
+async function dispatchedBy(f: () => tf.Tensor): Promise<{ keys: string[]; first: number }> {
+  const backend = tf.backend() as unknown as {
+    runWebGPUProgram(program: { shaderKey: string }, ...rest: unknown[]): unknown;
+  };
+  const dispatch = backend.runWebGPUProgram;
+  const keys: string[] = [];
+  backend.runWebGPUProgram = function (program, ...rest) {
+    keys.push(program.shaderKey);
+    return dispatch.call(this, program, ...rest);
+  };
+  try {
+    const out = tf.tidy(f);
+    const values = await out.data();
+    out.dispose();
+    return { keys, first: values[0] };
+  } finally {
+    backend.runWebGPUProgram = dispatch;
+  }
+}
+
+Deno.test({
+  name:
+    "webgpu matMul: the workgroup threshold flag at 0 means the backend's threshold (as tfjs), any negative program type is automatic (replaced), one asked for by name is kept",
+  ignore,
+  fn: async () => {
+    // [16, 4096] x [4096, 16]: one workgroup, split-K under the backend's threshold of 8.
+    const product = () => tf.matMul(tf.ones([16, 4096]), tf.ones([4096, 16]));
+    const threshold = "WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL";
+    const program = "WEBGPU_MATMUL_PROGRAM_TYPE";
+    const splitK = (keys: string[]) => keys.filter((key) => key.startsWith("matMulSplitK"));
+    await activateWebgpu();
+    try {
+      // tfjs takes the flag only when above 0: at 0 its threshold is the backend's, and it picks
+      // split-K here.
+      tf.env().set(threshold, 0);
+      const atZero = await dispatchedBy(product);
+      assertEquals([splitK(atZero.keys), atZero.first], [[], 4096], "threshold flag 0");
+      tf.env().set(threshold, -1);
+      // Every negative program type is automatic to tfjs (`< 0`), not only its default -1.
+      tf.env().set(program, -2);
+      const negative = await dispatchedBy(product);
+      assertEquals([splitK(negative.keys), negative.first], [[], 4096], "program type -2");
+      assertEquals(tf.env().getNumber(program), -2);
+      // A program type asked for by name (3: the packed program) is the user's: kept.
+      tf.env().set(program, 3);
+      const packed = await dispatchedBy(product);
+      assert(packed.keys.some((key) => key.startsWith("matMulPacked")), packed.keys.join());
+      // Put back, the stock kernel runs split-K at program type -2 and at threshold flag 0.
+      restoreKernel("BatchMatMul", "webgpu");
+      tf.env().set(program, -2);
+      assertEquals(splitK((await dispatchedBy(product)).keys).length, 1, "stock, type -2");
+      tf.env().set(program, -1);
+      tf.env().set(threshold, 0);
+      assertEquals(splitK((await dispatchedBy(product)).keys).length, 1, "stock, flag 0");
+    } finally {
+      tf.env().set(threshold, -1);
+      tf.env().set(program, -1);
+      registerOrderedWebgpuSums();
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "webgpu UnsortedSegmentSum: more outputs than one row of workgroups holds (a square dispatch) are all summed",
+  ignore,
+  fn: async () => {
+    // 11 x 400,000 outputs: 68,750 workgroups of 64, past WebGPU's 65,535 per dimension, so a
+    // 263 x 263 square, whose last row is partly past the outputs. Sums of small integers: exact.
+    const [rows, segments, width] = [6, 11, 400_000];
+    const ids = [0, 10, 0, 3, 10, 5];
+    await activateWebgpu();
+    try {
+      const out = tf.tidy(() => {
+        const x = tf.tensor2d(
+          Float32Array.from({ length: rows * width }, (_, i) => i % 1000),
+          [rows, width],
+        );
+        return tf.unsortedSegmentSum(x, tf.tensor1d(ids, "int32"), segments);
+      });
+      const values = await out.data();
+      out.dispose();
+      const wrong: string[] = [];
+      for (let segment = 0; segment < segments && wrong.length < 3; segment++) {
+        for (let column = 0; column < width && wrong.length < 3; column++) {
+          let expected = 0;
+          for (let r = 0; r < rows; r++) {
+            if (ids[r] === segment) expected += (r * width + column) % 1000;
+          }
+          const got = values[segment * width + column];
+          if (got !== expected) wrong.push(`[${segment}, ${column}]: ${got}, not ${expected}`);
+        }
+      }
+      assertEquals(wrong, []);
+    } finally {
+      await tf.setBackend("wasm");
+    }
+  },
+});
+Deno.test({
+  name: "webgpu UnsortedSegmentSum: a program that fails leaves no buffer of the sum's behind",
+  ignore,
+  fn: async () => {
+    await activateWebgpu();
+    const backend = tf.backend() as unknown as {
+      numDataIds(): number;
+      runWebGPUProgram(program: { shaderKey: string }, ...rest: unknown[]): unknown;
+    };
+    const start = backend.numDataIds();
+    const x = tf.ones([5, 2]);
+    const ids = tf.tensor1d([0, 1, 0, 2, 1], "int32");
+    const dispatch = backend.runWebGPUProgram;
+    try {
+      // The first program (the order) fails, then the second (the sums): the ids' reshape, and
+      // then the order too, are released either way.
+      for (const failing of ["orderedSegmentSumOrder", "orderedSegmentSumAdd"]) {
+        backend.runWebGPUProgram = function (program, ...rest) {
+          if (program.shaderKey.startsWith(failing)) throw new Error(`${failing} failed`);
+          return dispatch.call(this, program, ...rest);
+        };
+        assertThrows(() => tf.unsortedSegmentSum(x, ids, 3), Error, `${failing} failed`);
+      }
+      backend.runWebGPUProgram = dispatch;
+      tf.dispose([x, ids]);
+      assertEquals(backend.numDataIds(), start, "a buffer outlived the failed sum");
+    } finally {
+      backend.runWebGPUProgram = dispatch;
+      tf.dispose([x, ids]);
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "webgpu UnsortedSegmentSum: the last, one-thread workgroup of each program runs (65 rows into 65 outputs)",
+  ignore,
+  fn: async () => {
+    // 65 rows and 13 x 5 outputs: one thread past a workgroup of 64 in both programs, and the last
+    // row (64) goes to the last segment (12), whose last column is the last output.
+    const ids = Array.from({ length: 65 }, (_, i) => (i * 5 + 4) % 13);
+    const sum = () =>
+      tf.unsortedSegmentSum(
+        tf.tensor2d(Array.from({ length: 65 * 5 }, (_, i) => i), [65, 5]),
+        tf.tensor1d(ids, "int32"),
+        13,
+      );
+    try {
+      const gpu = await valuesOn("webgpu", sum);
+      const expected = Array.from({ length: 65 }, (_, output) => {
+        const [segment, column] = [Math.floor(output / 5), output % 5];
+        return ids.reduce((total, id, row) => id === segment ? total + row * 5 + column : total, 0);
+      });
+      assertEquals(ids[64], 12);
+      assertEquals(Array.from(gpu), expected);
+    } finally {
       await tf.setBackend("wasm");
     }
   },

@@ -14,3 +14,15 @@ Deno.test("tidyRead returns the values and leaves no tensor behind", async () =>
   await assertRejects(() => tidyRead(() => tf.tensor1d(["a"])), Error, "string tensors");
   assertEquals(tf.memory().numTensors, before);
 });
+
+Deno.test("tidyRead of a tensor that fn returns as it is (made outside) leaves that tensor alive", async () => {
+  // tf.tidy hands such a tensor back unchanged: reading and disposing it would dispose the
+  // caller's tensor under it.
+  const x = tf.tensor1d([4, 5]);
+  const before = tf.memory().numTensors;
+  assertEquals(Array.from(await tidyRead(() => x)), [4, 5]);
+  assertEquals(x.isDisposed, false);
+  assertEquals(Array.from(await x.data()), [4, 5]);
+  assertEquals(tf.memory().numTensors, before);
+  x.dispose();
+});

@@ -32,8 +32,10 @@
 import { tf } from "../tf.ts";
 import { replaceKernel } from "./_replace_kernel.ts";
 
-/** `WEBGPU_MATMUL_PROGRAM_TYPE` values (`MatMulProgramType` in tfjs-backend-webgpu's webgpu_util). */
-const PROGRAM_AUTO = -1;
+/**
+ * `WEBGPU_MATMUL_PROGRAM_TYPE` values (`MatMulProgramType` in tfjs-backend-webgpu's webgpu_util).
+ * Automatic is any negative value (its default is -1): `BatchMatMul_impl.js` tests `< 0`.
+ */
 const PROGRAM_SPLIT_K = 1;
 const PROGRAM_SMALL_OUTPUT = 2;
 
@@ -203,7 +205,7 @@ const withoutSplitK = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   const thresholdFlag = env.getNumber("WEBGPU_THRESHOLD_TO_INCREASE_WORKGROUPS_FOR_MATMUL");
   const threshold = thresholdFlag > 0 ? thresholdFlag : backend.thresholdToIncreaseWorkgroups;
   const splitK = forced === PROGRAM_SPLIT_K ||
-    (forced === PROGRAM_AUTO &&
+    (forced < 0 &&
       stockChoosesSplitK(inputs, attrs.transposeA, attrs.transposeB, threshold));
   if (!splitK || inputs.a.dtype !== "float32") return stock(args);
   env.set("WEBGPU_MATMUL_PROGRAM_TYPE", PROGRAM_SMALL_OUTPUT);
@@ -261,24 +263,30 @@ const orderedSegmentSum = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   const rowShape = x.shape.slice(segmentIds.shape.length);
   const width = rowShape.reduce((product, n) => product * n, 1);
   const runner = backend as unknown as WebgpuProgramRunner;
-  const ids = run("Reshape", backend, { x: segmentIds }, { shape: [rows] });
-  const order = runner.runWebGPUProgram(segmentOrderProgram(rows), [ids], "int32", [
-    { type: "int32", data: [rows] },
-  ]);
-  const sums = runner.runWebGPUProgram(
-    segmentSumProgram(numSegments, width, dtype),
-    [x, order],
-    dtype,
-    [
-      { type: "int32", data: [rows] },
-      { type: "int32", data: [width] },
-      { type: "int32", data: [numSegments] },
-    ],
-  );
-  const out = run("Reshape", backend, { x: sums }, { shape: [numSegments, ...rowShape] });
   const webgpu = backend as unknown as WebgpuBackendLike;
-  for (const info of [ids, order, sums]) webgpu.disposeData(info.dataId);
-  return out;
+  const ids = run("Reshape", backend, { x: segmentIds }, { shape: [rows] });
+  const made = [ids];
+  try {
+    const order = runner.runWebGPUProgram(segmentOrderProgram(rows), [ids], "int32", [
+      { type: "int32", data: [rows] },
+    ]);
+    made.push(order);
+    const sums = runner.runWebGPUProgram(
+      segmentSumProgram(numSegments, width, dtype),
+      [x, order],
+      dtype,
+      [
+        { type: "int32", data: [rows] },
+        { type: "int32", data: [width] },
+        { type: "int32", data: [numSegments] },
+      ],
+    );
+    made.push(sums);
+    return run("Reshape", backend, { x: sums }, { shape: [numSegments, ...rowShape] });
+  } finally {
+    // Also when a dispatch fails: each failed sum would otherwise keep these buffers for good.
+    for (const info of made) webgpu.disposeData(info.dataId);
+  }
 };
 
 /**
