@@ -197,3 +197,15 @@ Deno.test("writeRecBoleAtomic ends both files with a line end, and they read bac
   assert(Deno.readTextFileSync(`${out}.inter`).endsWith("\tb\t0\n"));
   assertEquals(readRecBoleAtomic(out).itemIds, ["a", "b"]);
 });
+
+Deno.test(".inter: a header cell of spaces is named by its column, with the empty-cell hint", () => {
+  // Its label is " ": the field was named " ", which says nothing about where it is.
+  const base = fixture({ ".inter": "user_id:token\t \titem_id:token\nu1\tx\ta\n" });
+  assertEquals(refusal(() => readRecBoleAtomic(base)), [
+    `${base}.inter`,
+    1,
+    "column 2",
+    "header cell must be name:type with type in token/token_seq/float/float_seq (an empty " +
+    "header cell: a trailing tab?)",
+  ]);
+});
