@@ -6,7 +6,8 @@
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { DataError } from "../../lib/data/errors.ts";
-import { readDenseFeatures } from "../../lib/data/import/dense_features.ts";
+import { attachModality, readDenseFeatures } from "../../lib/data/import/dense_features.ts";
+import type { ModalityFeatures } from "../../lib/data/types.ts";
 import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
 import { writeRecBoleAtomic } from "../../lib/data/import/write_recbole.ts";
@@ -208,4 +209,47 @@ Deno.test(".inter: a header cell of spaces is named by its column, with the empt
     "header cell must be name:type with type in token/token_seq/float/float_seq (an empty " +
     "header cell: a trailing tab?)",
   ]);
+});
+
+Deno.test("dense features: an item id may hold a comma when its row has values after it", () => {
+  // Only a row of one value is another export's row ("a,0.1,0.2"); "b,3" is an id here.
+  const path = `${fixture({ ".txt": "a 1 2\nb,3 4 5\n" })}.txt`;
+  const image = readDenseFeatures(path, ["a", "b,3"], { name: "image", provenance });
+  assertEquals(Array.from(image.values), [1, 2, 4, 5]);
+});
+
+Deno.test(".item: a feature column's provenance is its file and column, unnormalised", () => {
+  const base = fixture({
+    ".inter": INTER,
+    ".item": "item_id:token\tsize:float\na\t1\nb\t2\nc\t3\nd\t4\n",
+  });
+  const size = readRecBoleAtomic(base).modalities.find((m) => m.name === "size")!;
+  assertEquals(size.provenance, {
+    source: `${base}.item column size:float`,
+    normalisation: "none",
+  });
+});
+
+Deno.test(".inter: a cell of spaces then a double quote is refused as quoted", () => {
+  // The quote is what makes RecBole read another value: it is named, not the leading space.
+  const base = fixture({ ".inter": 'user_id:token\titem_id:token\nu1\t "a"\n' });
+  const [file, line, field, detail] = refusal(() => readRecBoleAtomic(base));
+  assertEquals([file, line, field], [`${base}.inter`, 2, "item_id:token"]);
+  assert(detail.startsWith("starts with a double quote"), detail);
+});
+
+Deno.test("writeRecBoleAtomic writes a run of whitespace in a vocabulary entry as one _", () => {
+  const source = readSequenceFile(`${fixture({ ".txt": "u1 a b\n" })}.txt`);
+  const genre: ModalityFeatures = {
+    name: "genre",
+    kind: "multi_hot",
+    dim: 2,
+    values: Float32Array.of(1, 0, 0, 1),
+    present: Uint8Array.of(1, 1),
+    vocabulary: ["science  fiction", "film\u00a0noir"],
+    provenance,
+  };
+  const out = fixture({});
+  writeRecBoleAtomic(attachModality(source, genre, "genre"), out);
+  assertEquals(readRecBoleAtomic(out).modalities[1].vocabulary, ["film_noir", "science_fiction"]);
 });
