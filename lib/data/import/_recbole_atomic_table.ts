@@ -102,10 +102,11 @@ export function parseHeader(file: string, line: number, content: string): Atomic
     if (!name || !type || !FIELD_TYPES.includes(type)) {
       // An empty cell is most often a tab at the end of the header line.
       const empty = label.trim() === "" ? " (an empty header cell: a trailing tab?)" : "";
+      // A cell of spaces is named by its place too: its label, " ", said nothing of where it is.
       throw new DataError(
         file,
         line,
-        label || `column ${i + 1}`,
+        label.trim() || `column ${i + 1}`,
         `header cell must be name:type with type in ${FIELD_TYPES.join("/")}${empty}`,
       );
     }
