@@ -178,13 +178,18 @@ function restoreRun(
   if (bestFile) {
     checkCheckpointFits(`${dir}/best`, bestFile, model, { datasetFingerprint: fingerprint });
   }
-  try {
-    adam.loadState(stored.adamStep, loaded.tensors, model.parameters);
-  } catch (error) {
-    throw new Error(
-      `${dir}/last.json -> ${loaded.sidecar.weightsFile}: ${(error as Error).message}`,
-    );
-  }
+  // Adam and the hooks name only the field they refuse: the error names the files too.
+  const inFiles = (restore: () => void) => {
+    try {
+      restore();
+    } catch (error) {
+      throw new Error(
+        `${dir}/last.json -> ${loaded.sidecar.weightsFile}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  };
+  inFiles(() => adam.loadState(stored.adamStep, loaded.tensors, model.parameters));
   // The hooks check their state as they restore it: before the weights are replaced.
   if (hookState) {
     const tensors = new Map<string, HostTensor>();
@@ -192,7 +197,7 @@ function restoreRun(
       if (name.startsWith("hooks/")) tensors.set(name.slice("hooks/".length), tensor);
     }
     const restored: HookState = { json: stored.hookState!, tensors };
-    hookState.restore(restored);
+    inFiles(() => hookState.restore(restored));
   }
   assignCheckpoint(`${dir}/last`, loaded, model, { datasetFingerprint: fingerprint });
   const best = bestFile

@@ -794,6 +794,37 @@ Deno.test("resume: the hooks get back their state's tensors under the names they
   Deno.removeSync(dir, { recursive: true });
 });
 
+Deno.test("resume refused by a hook: the error names the checkpoint's files, as Adam's does", async () => {
+  // Demure's refusals ("Demure checkpoint state: no tensor demure/noise") named only the field.
+  const split = leaveOneOut(tinyDataset(), 10);
+  const options = { dim: 8, maxLength: 10, seed: 4 };
+  const trainer = { batchSize: 4, patience: 100 };
+  const dir = Deno.makeTempDirSync();
+  const hooks = {
+    ...quiet,
+    checkpointState: {
+      save: (): HookState => ({ json: {}, tensors: new Map() }),
+      restore: () => {
+        throw new Error("Demure checkpoint state: no tensor demure/noise");
+      },
+    },
+  };
+  const first = new SequentialRecommender(split.dataset, options);
+  await trainModel(first, split, { ...trainer, maxEpochs: 1, checkpointDir: dir }, hooks);
+  first.dispose();
+  const resumed = new SequentialRecommender(split.dataset, options);
+  const error = await assertRejects(() =>
+    trainModel(resumed, split, { ...trainer, maxEpochs: 2, checkpointDir: dir }, hooks)
+  );
+  const weightsFile = JSON.parse(Deno.readTextFileSync(`${dir}/last.json`)).weightsFile;
+  assertEquals(
+    error.message,
+    `${dir}/last.json -> ${weightsFile}: Demure checkpoint state: no tensor demure/noise`,
+  );
+  resumed.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
+
 Deno.test("resume: a moved folder, a start with resume off, a new budget or guard is the same run", async () => {
   // None of these changes what a step computes, so the resume key leaves them out: a run folder
   // copied elsewhere, a first run started with resume: false, a new maxWallSeconds or
