@@ -344,8 +344,9 @@ export function validateTrainerHooks(hooks: TrainerHooks): void {
   for (const [name, hook] of Object.entries(hooks)) {
     if (hook === undefined) continue;
     if (name === "checkpointState") {
-      const state = hook as Partial<NonNullable<TrainerHooks["checkpointState"]>>;
-      if (typeof state.save !== "function" || typeof state.restore !== "function") {
+      // `?.`: a null state is refused like any other value, not a TypeError from reading it.
+      const state = hook as Partial<NonNullable<TrainerHooks["checkpointState"]>> | null;
+      if (typeof state?.save !== "function" || typeof state?.restore !== "function") {
         throw new SettingError(
           "TrainerHooks.checkpointState",
           hook,

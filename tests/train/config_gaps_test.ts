@@ -7,6 +7,8 @@ import {
   describeTraining,
   resolveTrainerConfig,
   type TrainerConfig,
+  type TrainerHooks,
+  validateTrainerHooks,
 } from "../../lib/train/config.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
@@ -71,4 +73,17 @@ Deno.test("describeTraining: every setting that changes what is trained is named
     describeTraining({ evalChunkSize: 64, checkpointDir: "runs/x", resume: false }),
     "the trainer's defaults",
   );
+});
+
+Deno.test("TrainerHooks: a hook given as null is refused by its name, not taken as no hook", () => {
+  // Only undefined is "no hook" (an optional field passed on as it is); null is a value the
+  // caller chose, and a hook set to null by mistake must not train the plain objective silently.
+  for (const name of ["inputMask", "afterEpoch", "checkpointState"] as const) {
+    const error = assertThrows(
+      () => validateTrainerHooks({ [name]: null } as unknown as TrainerHooks),
+      SettingError,
+    ) as SettingError;
+    assertEquals([error.setting, error.value], [`TrainerHooks.${name}`, null]);
+  }
+  validateTrainerHooks({ inputMask: undefined });
 });
