@@ -87,3 +87,10 @@ Deno.test("TrainerHooks: a hook given as null is refused by its name, not taken 
   }
   validateTrainerHooks({ inputMask: undefined });
 });
+
+Deno.test("describeTraining: the batch cap is named with its own value", () => {
+  assertEquals(
+    describeTraining({ maxEpochs: 3, maxBatchesPerEpoch: 5, batchSize: 64 }),
+    "at most 3 epochs, batch size 64, at most 5 batches per epoch",
+  );
+});
