@@ -84,3 +84,22 @@ Deno.test("warmupRefusal: the run's step count refuses only a warm-up by steps",
   const steps = warmupRefusal({ warmupBy: "steps", warmupEpochs: 1, warmupSteps: 30 }, trainer, 3);
   assertEquals([steps?.setting, steps?.value], ["DemureConfig.warmupSteps", 30]);
 });
+
+Deno.test("warmupRefusal: a warm-up by epochs that the cap ends first names warmupEpochs, its value and the cap", () => {
+  // warmupSteps is not read by a warm-up by epochs: the refusal names the setting that is in the way.
+  const trainer = { patience: 10, maxEpochs: 3, evalEvery: 1 };
+  const error = warmupRefusal({ warmupBy: "epochs", warmupEpochs: 3, warmupSteps: 7 }, trainer);
+  assertEquals([error?.setting, error?.value], ["DemureConfig.warmupEpochs", 3]);
+  assert(error?.allowed.startsWith("an integer below TrainerConfig.maxEpochs (3)"), error?.allowed);
+  assertEquals(
+    warmupRefusal({ warmupBy: "epochs", warmupEpochs: 2, warmupSteps: 7 }, trainer),
+    undefined,
+  );
+});
+
+Deno.test("DemureConfig: an attribution that is no object is a SettingError naming it, not a TypeError", () => {
+  for (const attribution of [null, 5, "gradient_x_input"]) {
+    const error = refusal({ attribution });
+    assertEquals([error.setting, error.value], ["DemureConfig.attribution", attribution]);
+  }
+});
