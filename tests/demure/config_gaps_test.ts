@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
+  DEFAULT_DEMURE_CONFIG,
   type DemureConfig,
   masksAreRandom,
   resolveDemureConfig,
@@ -102,4 +103,30 @@ Deno.test("DemureConfig: an attribution that is no object is a SettingError nami
     const error = refusal({ attribution });
     assertEquals([error.setting, error.value], ["DemureConfig.attribution", attribution]);
   }
+});
+
+Deno.test("DemureConfig: the training pass refuses every method that is no gradient of L_rec, and auto then takes the separate pass", () => {
+  const base = { attributionSource: "training_pass", denoiseInput: false };
+  for (const method of ["mask_gradient", "integrated_gradients", "occlusion"]) {
+    const error = refusal({ ...base, attribution: { method } });
+    assertEquals([error.setting, error.value], ["DemureConfig.attribution.method", method]);
+    const auto = resolveDemureConfig({ denoiseInput: false, attribution: { method } } as Partial<
+      DemureConfig
+    >);
+    assertEquals(auto.attributionSource, "separate_pass");
+  }
+});
+
+Deno.test("DemureConfig: the training pass names the variant first when the variant and denoiseInput are both in the way", () => {
+  const error = refusal({
+    attributionSource: "training_pass",
+    variant: "attribution_only",
+    denoiseInput: true,
+  });
+  assertEquals([error.setting, error.value], ["DemureConfig.variant", "attribution_only"]);
+});
+
+Deno.test("DEFAULT_DEMURE_CONFIG: its attribution defaults are frozen too, so no caller can change them for every later run", () => {
+  assert(Object.isFrozen(DEFAULT_DEMURE_CONFIG));
+  assert(Object.isFrozen(DEFAULT_DEMURE_CONFIG.attribution));
 });
