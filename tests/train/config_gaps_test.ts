@@ -94,3 +94,21 @@ Deno.test("describeTraining: the batch cap is named with its own value", () => {
     "at most 3 epochs, batch size 64, at most 5 batches per epoch",
   );
 });
+
+Deno.test("TrainerConfig: null for an optional setting or a nested object is refused by name, not read as not given", () => {
+  // Only a missing (or undefined) setting takes its default; a null from JSON or a notebook
+  // would otherwise run without a budget, a batch cap or a checkpoint folder, or with the
+  // default optimizer or loss, without a word.
+  for (
+    const setting of [
+      "checkpointDir",
+      "maxWallSeconds",
+      "maxBatchesPerEpoch",
+      "optimizer",
+      "loss",
+    ] as const
+  ) {
+    const [name, value] = refusal({ [setting]: null } as unknown as Partial<TrainerConfig>);
+    assertEquals([name, value], [`TrainerConfig.${setting}`, null]);
+  }
+});
