@@ -2,10 +2,11 @@
  * lib/train/adam.ts: what tests/train/loop_parts_test.ts and settings_test.ts left open (mutation
  * round LD). No model is built: Adam over a ParameterStore of one or two weights.
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 import { Adam, DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
+import { DEFAULT_TRAINER_CONFIG } from "../../lib/train/config.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
 await initBackend({ verbose: false });
@@ -39,4 +40,14 @@ Deno.test("Adam.loadState with the parameters passes over a key that only contai
   assertEquals(adam.stateTensors().get("optimizer/m/w")!.shape, [2]);
   adam.dispose();
   store.dispose();
+});
+
+Deno.test("DEFAULT_ADAM_CONFIG and DEFAULT_TRAINER_CONFIG are frozen, so no caller can change them for every later run", () => {
+  // new Adam() keeps DEFAULT_ADAM_CONFIG itself as its config; a write through adam.config
+  // changed the learning rate of every later default optimizer.
+  assert(Object.isFrozen(DEFAULT_ADAM_CONFIG));
+  assert(Object.isFrozen(DEFAULT_TRAINER_CONFIG));
+  const adam = new Adam();
+  assertThrows(() => (adam.config as { learningRate: number }).learningRate = 1, TypeError);
+  assertEquals(DEFAULT_ADAM_CONFIG.learningRate, 2e-3);
 });
