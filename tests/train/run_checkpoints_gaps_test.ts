@@ -168,3 +168,26 @@ Deno.test("resume refused: a last of another dataset is refused before the hooks
   model.dispose();
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("resume refused: a last without a trainer state is named, and a resume key that differs shows the stored key first", async () => {
+  const { split, dir } = await savedRun();
+  const model = new SequentialRecommender(split.dataset, MODEL);
+  const stored = JSON.parse(Deno.readTextFileSync(`${dir}/last.json`)).trainerState.resumeKey;
+  await assertRejects(
+    () =>
+      trainModel(model, split, { ...TRAINER, seed: 2, maxEpochs: 2, checkpointDir: dir }, quiet),
+    Error,
+    `${dir}/last.json: field "trainerState.resumeKey" ${stored} differs from this run's trainer config {`,
+  );
+  // A model checkpoint saved as last (by hand, or by another tool) holds no loop state.
+  await saveModelCheckpoint(`${dir}/last`, model, {
+    datasetFingerprint: split.dataset.metadata.fingerprint,
+  });
+  await assertRejects(
+    () => trainModel(model, split, { ...TRAINER, maxEpochs: 2, checkpointDir: dir }, quiet),
+    Error,
+    `${dir}/last.json: no field "trainerState" to resume from`,
+  );
+  model.dispose();
+  Deno.removeSync(dir, { recursive: true });
+});
