@@ -112,3 +112,19 @@ Deno.test("TrainerConfig: null for an optional setting or a nested object is ref
     assertEquals([name, value], [`TrainerConfig.${setting}`, null]);
   }
 });
+
+Deno.test("TrainerHooks: a checkpointState whose save or restore is no function is refused, not only a missing one", () => {
+  const save = () => ({ json: {}, tensors: new Map() });
+  for (
+    const state of [{ save: 5, restore: () => {} }, { save, restore: "restore" }, {
+      save,
+      restore: {},
+    }]
+  ) {
+    const error = assertThrows(
+      () => validateTrainerHooks({ checkpointState: state } as unknown as TrainerHooks),
+      SettingError,
+    ) as SettingError;
+    assertEquals(error.setting, "TrainerHooks.checkpointState");
+  }
+});
