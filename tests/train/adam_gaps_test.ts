@@ -51,3 +51,9 @@ Deno.test("DEFAULT_ADAM_CONFIG and DEFAULT_TRAINER_CONFIG are frozen, so no call
   assertThrows(() => (adam.config as { learningRate: number }).learningRate = 1, TypeError);
   assertEquals(DEFAULT_ADAM_CONFIG.learningRate, 2e-3);
 });
+
+Deno.test("Adam: clipNorm has no upper bound (documented > 0): any positive norm, however large, is taken", () => {
+  for (const clipNorm of [1e-6, 1e6]) {
+    assertEquals(new Adam({ ...DEFAULT_ADAM_CONFIG, clipNorm }).config.clipNorm, clipNorm);
+  }
+});
