@@ -58,14 +58,18 @@ export function validateAdamConfig(config: AdamConfig, where = "AdamConfig"): vo
   }
 }
 
-/** Defaults of {@linkcode AdamConfig} (the README's protocol: lr 2e-3). */
-export const DEFAULT_ADAM_CONFIG: AdamConfig = {
+/**
+ * Defaults of {@linkcode AdamConfig} (the README's protocol: lr 2e-3). Frozen: `new Adam()` and
+ * every trainer config without an optimizer share this object, so a write to it would change the
+ * defaults of every later run.
+ */
+export const DEFAULT_ADAM_CONFIG: AdamConfig = Object.freeze({
   learningRate: 2e-3,
   beta1: 0.9,
   beta2: 0.999,
   epsilon: 1e-8,
   weightDecay: 0,
-};
+});
 
 /** Most inputs of one AddN (WebGPU's default limit of 8 storage buffers, less the output). */
 const ADD_N_GROUP = 7;

@@ -135,9 +135,10 @@ export function describeTraining(config: Partial<TrainerConfig>): string {
 
 /**
  * Defaults of {@linkcode TrainerConfig}: the README's protocol (tests/train/defaults_test.ts checks
- * that they agree). Per-dataset changes (MovieLens's patience) live in the experiment plan.
+ * that they agree). Per-dataset changes (MovieLens's patience) live in the experiment plan. Frozen,
+ * like {@linkcode DEFAULT_ADAM_CONFIG}: a write to a shared default would change every later run.
  */
-export const DEFAULT_TRAINER_CONFIG: TrainerConfig = {
+export const DEFAULT_TRAINER_CONFIG: TrainerConfig = Object.freeze({
   maxEpochs: 30,
   batchSize: 128,
   optimizer: DEFAULT_ADAM_CONFIG,
@@ -150,7 +151,7 @@ export const DEFAULT_TRAINER_CONFIG: TrainerConfig = {
   windows: "all",
   resume: true,
   divergenceFactor: 100,
-};
+});
 
 /** Every setting of {@linkcode TrainerConfig}, the optional ones included. */
 export const TRAINER_CONFIG_SETTINGS: SettingNames<TrainerConfig> = Object.freeze({
@@ -344,8 +345,9 @@ export function validateTrainerHooks(hooks: TrainerHooks): void {
   for (const [name, hook] of Object.entries(hooks)) {
     if (hook === undefined) continue;
     if (name === "checkpointState") {
-      const state = hook as Partial<NonNullable<TrainerHooks["checkpointState"]>>;
-      if (typeof state.save !== "function" || typeof state.restore !== "function") {
+      // `?.`: a null state is refused like any other value, not a TypeError from reading it.
+      const state = hook as Partial<NonNullable<TrainerHooks["checkpointState"]>> | null;
+      if (typeof state?.save !== "function" || typeof state?.restore !== "function") {
         throw new SettingError(
           "TrainerHooks.checkpointState",
           hook,

@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import {
+  DEFAULT_DEMURE_CONFIG,
   type DemureConfig,
   masksAreRandom,
   resolveDemureConfig,
@@ -83,4 +84,49 @@ Deno.test("warmupRefusal: the run's step count refuses only a warm-up by steps",
   }
   const steps = warmupRefusal({ warmupBy: "steps", warmupEpochs: 1, warmupSteps: 30 }, trainer, 3);
   assertEquals([steps?.setting, steps?.value], ["DemureConfig.warmupSteps", 30]);
+});
+
+Deno.test("warmupRefusal: a warm-up by epochs that the cap ends first names warmupEpochs, its value and the cap", () => {
+  // warmupSteps is not read by a warm-up by epochs: the refusal names the setting that is in the way.
+  const trainer = { patience: 10, maxEpochs: 3, evalEvery: 1 };
+  const error = warmupRefusal({ warmupBy: "epochs", warmupEpochs: 3, warmupSteps: 7 }, trainer);
+  assertEquals([error?.setting, error?.value], ["DemureConfig.warmupEpochs", 3]);
+  assert(error?.allowed.startsWith("an integer below TrainerConfig.maxEpochs (3)"), error?.allowed);
+  assertEquals(
+    warmupRefusal({ warmupBy: "epochs", warmupEpochs: 2, warmupSteps: 7 }, trainer),
+    undefined,
+  );
+});
+
+Deno.test("DemureConfig: an attribution that is no object is a SettingError naming it, not a TypeError", () => {
+  for (const attribution of [null, 5, "gradient_x_input"]) {
+    const error = refusal({ attribution });
+    assertEquals([error.setting, error.value], ["DemureConfig.attribution", attribution]);
+  }
+});
+
+Deno.test("DemureConfig: the training pass refuses every method that is no gradient of L_rec, and auto then takes the separate pass", () => {
+  const base = { attributionSource: "training_pass", denoiseInput: false };
+  for (const method of ["mask_gradient", "integrated_gradients", "occlusion"]) {
+    const error = refusal({ ...base, attribution: { method } });
+    assertEquals([error.setting, error.value], ["DemureConfig.attribution.method", method]);
+    const auto = resolveDemureConfig({ denoiseInput: false, attribution: { method } } as Partial<
+      DemureConfig
+    >);
+    assertEquals(auto.attributionSource, "separate_pass");
+  }
+});
+
+Deno.test("DemureConfig: the training pass names the variant first when the variant and denoiseInput are both in the way", () => {
+  const error = refusal({
+    attributionSource: "training_pass",
+    variant: "attribution_only",
+    denoiseInput: true,
+  });
+  assertEquals([error.setting, error.value], ["DemureConfig.variant", "attribution_only"]);
+});
+
+Deno.test("DEFAULT_DEMURE_CONFIG: its attribution defaults are frozen too, so no caller can change them for every later run", () => {
+  assert(Object.isFrozen(DEFAULT_DEMURE_CONFIG));
+  assert(Object.isFrozen(DEFAULT_DEMURE_CONFIG.attribution));
 });

@@ -7,6 +7,8 @@ import {
   describeTraining,
   resolveTrainerConfig,
   type TrainerConfig,
+  type TrainerHooks,
+  validateTrainerHooks,
 } from "../../lib/train/config.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 
@@ -71,4 +73,58 @@ Deno.test("describeTraining: every setting that changes what is trained is named
     describeTraining({ evalChunkSize: 64, checkpointDir: "runs/x", resume: false }),
     "the trainer's defaults",
   );
+});
+
+Deno.test("TrainerHooks: a hook given as null is refused by its name, not taken as no hook", () => {
+  // Only undefined is "no hook" (an optional field passed on as it is); null is a value the
+  // caller chose, and a hook set to null by mistake must not train the plain objective silently.
+  for (const name of ["inputMask", "afterEpoch", "checkpointState"] as const) {
+    const error = assertThrows(
+      () => validateTrainerHooks({ [name]: null } as unknown as TrainerHooks),
+      SettingError,
+    ) as SettingError;
+    assertEquals([error.setting, error.value], [`TrainerHooks.${name}`, null]);
+  }
+  validateTrainerHooks({ inputMask: undefined });
+});
+
+Deno.test("describeTraining: the batch cap is named with its own value", () => {
+  assertEquals(
+    describeTraining({ maxEpochs: 3, maxBatchesPerEpoch: 5, batchSize: 64 }),
+    "at most 3 epochs, batch size 64, at most 5 batches per epoch",
+  );
+});
+
+Deno.test("TrainerConfig: null for an optional setting or a nested object is refused by name, not read as not given", () => {
+  // Only a missing (or undefined) setting takes its default; a null from JSON or a notebook
+  // would otherwise run without a budget, a batch cap or a checkpoint folder, or with the
+  // default optimizer or loss, without a word.
+  for (
+    const setting of [
+      "checkpointDir",
+      "maxWallSeconds",
+      "maxBatchesPerEpoch",
+      "optimizer",
+      "loss",
+    ] as const
+  ) {
+    const [name, value] = refusal({ [setting]: null } as unknown as Partial<TrainerConfig>);
+    assertEquals([name, value], [`TrainerConfig.${setting}`, null]);
+  }
+});
+
+Deno.test("TrainerHooks: a checkpointState whose save or restore is no function is refused, not only a missing one", () => {
+  const save = () => ({ json: {}, tensors: new Map() });
+  for (
+    const state of [{ save: 5, restore: () => {} }, { save, restore: "restore" }, {
+      save,
+      restore: {},
+    }]
+  ) {
+    const error = assertThrows(
+      () => validateTrainerHooks({ checkpointState: state } as unknown as TrainerHooks),
+      SettingError,
+    ) as SettingError;
+    assertEquals(error.setting, "TrainerHooks.checkpointState");
+  }
 });
