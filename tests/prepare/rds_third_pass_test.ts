@@ -96,3 +96,16 @@ Deno.test("unserializeR names a native encoding that is not UTF-8 as the native 
     "enc: byte 19: native encoding at byte 18 is not valid UTF-8",
   );
 });
+
+Deno.test("unserializeR refuses a long vector length whose upper word is negative, naming it", () => {
+  // Found by reading readLength in mutation round LH: upper word -1 made the length -2^32, which
+  // passed the "exceeds data" check and reached new Int32Array / new Array as a bare RangeError.
+  for (const type of [13, 14, 16, 19]) {
+    const w = new RFixtureWriter().header(3).flags(type).int(-1).int(-1).int(0);
+    assertThrows(
+      () => unserializeR(w.bytes(), "neg.rds"),
+      Error,
+      "neg.rds: byte 39: long vector length -4294967296 is negative",
+    );
+  }
+});

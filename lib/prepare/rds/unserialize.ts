@@ -181,6 +181,8 @@ class RUnserializer {
     const upper = this.cursor.int32("long vector length (upper)");
     const lower = this.cursor.int32("long vector length (lower)");
     const long = upper * 2 ** 32 + (lower >>> 0);
+    // A negative upper word passed the bound below and reached new Int32Array as a RangeError.
+    if (long < 0) this.cursor.fail(`long vector length ${long} is negative`);
     if (long > this.cursor.remaining) this.cursor.fail(`long vector length ${long} exceeds data`);
     return long;
   }
