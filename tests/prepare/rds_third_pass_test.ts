@@ -109,3 +109,16 @@ Deno.test("unserializeR refuses a long vector length whose upper word is negativ
     );
   }
 });
+
+Deno.test("unserializeR refuses a wrap_ ALTREP of NULL that carries attributes, rather than drop them (LH31)", () => {
+  // Found following LH31: the attributes of a wrapper around NULL were silently dropped.
+  const bare = altrep("wrap_integer", 13).vecsxp(2).nil().intsxp([0, 0]).nil();
+  assertEquals(unserializeR(bare.bytes(), "wrap").type, "null");
+  const named = altrep("wrap_integer", 13).vecsxp(2).nil().intsxp([0, 0])
+    .pairlistCell().symbol("names").strsxp(["a"]).nil();
+  assertThrows(
+    () => unserializeR(named.bytes(), "wrap"),
+    Error,
+    "wrap_integer wraps null, which cannot hold the attributes names",
+  );
+});

@@ -304,7 +304,16 @@ class RUnserializer {
         this.cursor.fail(`${className} state is not a list(x, meta)`);
       }
       const wrapped = state.values[0];
-      if (wrapped.type === "null" || wrapped.type === "symbol") return wrapped;
+      if (wrapped.type === "null" || wrapped.type === "symbol") {
+        // NULL and a symbol hold no attributes: dropping the wrapper's would be silent.
+        if (attributes.size > 0) {
+          this.cursor.fail(
+            `${className} wraps ${wrapped.type}, which cannot hold the attributes ` +
+              [...attributes.keys()].join(", "),
+          );
+        }
+        return wrapped;
+      }
       for (const [key, value] of attributes) wrapped.attributes.set(key, value);
       return wrapped;
     }
