@@ -72,3 +72,33 @@ Deno.test("lineWithBands: a misspelt input field is named even when there is no 
     'lineWithBands: the input has no field "xscale"',
   );
 });
+
+Deno.test("lineWithBands: whole-number ticks only when every series' x allows them (LH36)", () => {
+  // The second series spans 1..50: one tick per whole number would be 50 ticks.
+  const long = lineWithBands({
+    series: [{ name: "a", x: [1, 2], y: [1, 2] }, { name: "b", x: [1, 50], y: [1, 2] }],
+  });
+  assertEquals([long.layout.xaxis?.tickmode, long.layout.xaxis?.dtick], [undefined, undefined]);
+  // The second series has half values: no tick falls on them.
+  const half = lineWithBands({
+    series: [{ name: "a", x: [1, 2], y: [1, 2] }, { name: "b", x: [0.5, 2.5], y: [1, 2] }],
+  });
+  assertEquals(half.layout.xaxis?.dtick, undefined);
+});
+
+Deno.test("lineWithBands: a misspelt band field is refused when the series has error bars too (LH37)", () => {
+  assertThrows(
+    () =>
+      lineWithBands({
+        series: [{
+          name: "m",
+          x: [1],
+          y: [1],
+          errors: [0.1],
+          band: { lower: [0.5], upper: [1.5], uper: [2] } as { lower: number[]; upper: number[] },
+        }],
+      }),
+    Error,
+    'lineWithBands: series "m".band has no field "uper"',
+  );
+});
