@@ -122,3 +122,13 @@ Deno.test("unserializeR refuses a wrap_ ALTREP of NULL that carries attributes, 
     "wrap_integer wraps null, which cannot hold the attributes names",
   );
 });
+
+Deno.test("unserializeR reads a reference packed above 255 as that entry, not its low byte's (LH38)", () => {
+  // pairlist(s1 = 1L, ..., s257 = 257L, <ref 257> = 0L): R packs the index in the flags' upper
+  // 24 bits, so entry 257 is not entry 1.
+  const w = new RFixtureWriter().header(3);
+  for (let i = 1; i <= 257; i++) w.pairlistCell().symbol(`s${i}`).intsxp([i]);
+  w.pairlistCell().reference(257).intsxp([0]).nil();
+  const value = unserializeR(w.bytes(), "refs");
+  assertEquals(value.type === "pairlist" && value.entries.at(-1)?.tag, "s257");
+});
