@@ -375,11 +375,13 @@ function submitArrays(
   const created = [resultsDir, slurmDir].find((dir) => !exists(dir));
   const scripts = writeBatchScripts(arrays, reportScript, settings);
   const cellsJobs: string[] = [];
+  // Set once the report job is submitted: a failure after that (the record) cancels it too.
+  let reportJob: string | undefined;
   try {
     // Released before the tasks start, so that they can claim these cells.
     releaseStaleClaims(staleClaims, resultsDir);
     submitStageArrays(arrays, scripts.cells, earlierJobs, concurrency, cellsJobs);
-    const reportJob = sbatch(scripts.report, [
+    reportJob = sbatch(scripts.report, [
       `--dependency=afterany:${cellsJobs.join(":")}`,
       `--export=ALL,DEMURE_CELLS_JOBS=${cellsJobs.join(":")}`,
     ]);
@@ -390,7 +392,11 @@ function submitArrays(
         `watch: squeue -j ${[...cellsJobs, reportJob].join(",")}`,
     );
   } catch (error) {
-    undoSubmission(cellsJobs, scripts, created);
+    undoSubmission(
+      [...cellsJobs, ...(reportJob === undefined ? [] : [reportJob])],
+      scripts,
+      created,
+    );
     throw error;
   }
 }
@@ -472,35 +478,38 @@ function recordSubmission(
   reportJob: string,
 ): void {
   const submitted = new Date().toISOString();
-  Deno.writeTextFileSync(
-    path,
-    JSON.stringify(
-      [
-        ...submissions,
-        ...arrays.map((array, a): Submission => ({
-          cellsJob: cellsJobs[a],
-          reportJob,
-          submitted,
-          keys: array.keys,
-          stage: array.stage,
-        })),
-      ],
-      null,
-      1,
-    ),
+  const text = JSON.stringify(
+    [
+      ...submissions,
+      ...arrays.map((array, a): Submission => ({
+        cellsJob: cellsJobs[a],
+        reportJob,
+        submitted,
+        keys: array.keys,
+        stage: array.stage,
+      })),
+    ],
+    null,
+    1,
   );
+  try {
+    Deno.writeTextFileSync(path, text);
+  } catch (error) {
+    throw new ScriptFailure(`${path}: not written (${(error as Error).message})`);
+  }
 }
 
 /**
- * Undoes a failed submission: cancels the arrays it submitted and removes the batch scripts it
- * wrote and the folder it created (`created`, if any).
+ * Undoes a failed submission: cancels the jobs it submitted (arrays, and the report job if it
+ * got that far) and removes the batch scripts it wrote and the folder it created (`created`, if
+ * any).
  */
 function undoSubmission(
-  cellsJobs: readonly string[],
+  jobs: readonly string[],
   scripts: BatchScriptPaths,
   created: string | undefined,
 ): void {
-  if (cellsJobs.length > 0) run("scancel", [...cellsJobs]);
+  if (jobs.length > 0) run("scancel", [...jobs]);
   for (const path of [...scripts.cells, scripts.report]) Deno.removeSync(path);
   if (created) Deno.removeSync(created, { recursive: true });
 }

@@ -181,6 +181,8 @@ class RUnserializer {
     const upper = this.cursor.int32("long vector length (upper)");
     const lower = this.cursor.int32("long vector length (lower)");
     const long = upper * 2 ** 32 + (lower >>> 0);
+    // A negative upper word passed the bound below and reached new Int32Array as a RangeError.
+    if (long < 0) this.cursor.fail(`long vector length ${long} is negative`);
     if (long > this.cursor.remaining) this.cursor.fail(`long vector length ${long} exceeds data`);
     return long;
   }
@@ -302,7 +304,16 @@ class RUnserializer {
         this.cursor.fail(`${className} state is not a list(x, meta)`);
       }
       const wrapped = state.values[0];
-      if (wrapped.type === "null" || wrapped.type === "symbol") return wrapped;
+      if (wrapped.type === "null" || wrapped.type === "symbol") {
+        // NULL and a symbol hold no attributes: dropping the wrapper's would be silent.
+        if (attributes.size > 0) {
+          this.cursor.fail(
+            `${className} wraps ${wrapped.type}, which cannot hold the attributes ` +
+              [...attributes.keys()].join(", "),
+          );
+        }
+        return wrapped;
+      }
       for (const [key, value] of attributes) wrapped.attributes.set(key, value);
       return wrapped;
     }
