@@ -160,3 +160,25 @@ Deno.test("the views select cells by their tags: a noise fraction or a sweep wit
     sweepValueRuns(finishedOf(sweep)),
   );
 });
+
+Deno.test("noiseLevelCurves: a cell found twice weighs its seed once, as in noiseLevelGains", () => {
+  // Found in mutation round LF (review of the views next to LF14): the curves counted every run,
+  // the gains one per seed, so a cell listed twice (found from two overlapping cell lists) gave a
+  // curve of 6 "seeds" at a level of 5 and moved its mean, while the gain beside it paired 5.
+  const noise = finishedOf(noiseCells);
+  const again = noise.find(({ cell }) =>
+    cell.systemName === "Demure-SASRec" && cell.noiseFraction === 0.5 && cell.seed === 4
+  )!;
+  const pick = (result: CellResult) => result.test["NDCG@10"];
+  const curves = noiseLevelCurves([...noise, { cell: again.cell, result: resultOf(99) }], pick);
+  assertEquals(curves, noiseLevelCurves(noise, pick));
+  assertEquals(curves[1].stats[1], { mean: 2, std: Math.sqrt(2.5), n: 5 });
+  // A first run of a seed without the metric does not hide a later run of it that has one.
+  const skipped = (result: CellResult) => result.test["NDCG@10"] === 99 ? undefined : pick(result);
+  const withGap = noiseLevelCurves(
+    [{ cell: again.cell, result: resultOf(99) }, ...noise],
+    skipped,
+  );
+  // (Found first, Demure-SASRec's curve comes first: systems in the order first seen.)
+  assertEquals(withGap[0], curves[1]);
+});
