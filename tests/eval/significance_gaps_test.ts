@@ -40,3 +40,21 @@ Deno.test("Wilcoxon signed-rank: the exact p-value at the centre is capped at 1 
   const result = wilcoxonSignedRank(d, new Array(n).fill(0));
   assertEquals([result.n, result.statistic, result.pValue], [n, 0, 1]);
 });
+
+Deno.test("Wilcoxon signed-rank: |differences| a hair apart are no tie (exact equality, as scipy and R)", () => {
+  // Found by mutation round LF (LF55): the tests' ties were all exactly equal and their untied
+  // differences whole numbers apart, so a tie within a tolerance passed. 1 and 1 + 1e-12 are two
+  // ranks: the exact p of three untied positive differences, 2 / 2^3.
+  const hair = wilcoxonSignedRank([1, 1 + 1e-12, 2], [0, 0, 0]);
+  assertEquals([hair.n, hair.pValue], [3, 0.25]);
+  assertEquals(hair.pValue, wilcoxonSignedRank([1, 2, 3], [0, 0, 0]).pValue);
+});
+
+Deno.test("Wilcoxon signed-rank: the exact limit counts the non-zero differences, not the pairs", () => {
+  // Found by mutation round LF (LF64): 60 pairs of which 10 are equal leave 50 non-zero untied
+  // differences, exact as documented: all positive, p = 2 / 2^50 = 2^-49 (the approximation
+  // would give about 7.6e-10).
+  const d = [...Array.from({ length: 50 }, (_, i) => i + 1), ...new Array(10).fill(0)];
+  const result = wilcoxonSignedRank(d, new Array(60).fill(0));
+  assertEquals([result.n, result.pValue], [50, 2 ** -49]);
+});
