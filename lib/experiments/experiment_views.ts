@@ -194,8 +194,10 @@ export interface NoiseLevelCurve {
 
 /**
  * The noise-level experiment: for each system, `pick(result)` (a metric; undefined skips the
- * cell) at each noise fraction, mean ± std over seeds. Fractions ascending, systems in the order
- * first seen.
+ * cell) at each noise fraction, mean ± std over seeds, one run per seed ({@linkcode seedRuns}: the
+ * first cell of a seed with the metric, as {@linkcode noiseLevelGains} pairs them, so that a cell
+ * found twice does not weigh its seed twice). Fractions ascending, every fraction for every system
+ * (n = 0 where a system has no run there), systems in the order first seen.
  */
 export function noiseLevelCurves(
   found: readonly FinishedCell[],
@@ -213,10 +215,12 @@ export function noiseLevelCurves(
     fractions,
     stats: fractions.map((fraction) =>
       meanStd(
-        tagged
-          .filter(({ cell }) => cell.systemName === system && cell.noiseFraction === fraction)
-          .map(({ result }) => pick(result))
-          .filter((value): value is number => value !== undefined),
+        seedRuns(
+          tagged.filter(({ cell, result }) =>
+            cell.systemName === system && cell.noiseFraction === fraction &&
+            pick(result) !== undefined
+          ),
+        ).map(({ result }) => pick(result)!),
       )
     ),
   }));
