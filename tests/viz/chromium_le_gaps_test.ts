@@ -1,12 +1,14 @@
 /**
  * Chromium behaviour that mutation round LE found unpinned, against a stand-in Chromium (a shell
  * script; no browser needed): which executable is found (an explicit one before
- * `$DEMURE_CHROMIUM`, no device or other non-file taken for a browser) the window's height range and a two-character string as the size; the
+ * `$DEMURE_CHROMIUM`, no device or other non-file taken for a browser) and what the error names
+ * when there is none; the window's height range and a two-character string as the size; the
  * retry without the sandbox keeping the launch's `setpriv` prefix; the warning naming the line
  * that says why.
  */
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import {
+  chromiumExecutable,
   type ChromiumLaunch,
   findChromium,
   findUser,
@@ -82,6 +84,26 @@ Deno.test("findChromium: an executable given wins over $DEMURE_CHROMIUM, which w
       { DEMURE_CHROMIUM: "/bin/sh" },
     );
     assertEquals([found.code, found.stdout], [0, `${given}\n/bin/sh\n`], found.stderr);
+  }));
+
+Deno.test("chromiumExecutable: no Chromium names the path looked at, and where it came from", () =>
+  inTempDir("chromium-le-gaps-", async (dir) => {
+    // Found by mutation round LE (LE50): it always named /usr/bin/chromium, also when the path
+    // looked at was ChromiumConfig.executable's or $DEMURE_CHROMIUM's.
+    const missing = `${dir}/absent`;
+    assertEquals(
+      assertThrows(() => chromiumExecutable({ executable: missing })).message,
+      `runHeadlessChromium: no Chromium at ${missing} (ChromiumConfig.executable)`,
+    );
+    const fromEnv = await evalWith(
+      "try { chromium.chromiumExecutable(); } catch (e) { console.log(e.message); }",
+      { DEMURE_CHROMIUM: missing },
+    );
+    assertEquals(
+      [fromEnv.code, fromEnv.stdout],
+      [0, `runHeadlessChromium: no Chromium at ${missing} ($DEMURE_CHROMIUM)\n`],
+      fromEnv.stderr,
+    );
   }));
 
 Deno.test("runHeadlessChromium: a height below 1 and a two-character string as the size are SettingErrors", () =>
