@@ -5,7 +5,7 @@
  * server nor loses the end of its output; a signal aborted before the start starts nothing; a log
  * line about another port is no reason this port was refused; an early exit's quoted lines lose
  * their line ends (CRLF) and blank ones; a Python that cannot be started is named with the
- * system's reason.
+ * system's reason; a failed start leaves its log file closed.
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
@@ -37,6 +37,28 @@ Deno.test("lab server LE gaps: a log file left by an earlier start is replaced b
     const python = await fakePython(dir, "echo this-start\nexit 3");
     await startError({ projectRoot, python, port: freePort(), logFile });
     assertEquals(await Deno.readTextFile(logFile), "this-start\n");
+  }));
+
+/** How many of this process's file descriptors are open on `path`. */
+function openOn(path: string): number {
+  let count = 0;
+  for (const entry of Deno.readDirSync("/proc/self/fd")) {
+    try {
+      if (Deno.readLinkSync(`/proc/self/fd/${entry.name}`) === path) count++;
+    } catch {
+      // closed since the listing
+    }
+  }
+  return count;
+}
+
+Deno.test("lab server LE gaps: a failed start leaves its log file closed", () =>
+  inTempDir(async (dir) => {
+    // Found by mutation round LE (LE11): the file stayed open for the life of the process.
+    const logFile = `${dir}/server.log`;
+    const python = await fakePython(dir, "echo bye\nexit 3");
+    await startError({ projectRoot, python, port: freePort(), logFile });
+    assertEquals(openOn(await Deno.realPath(logFile)), 0);
   }));
 
 Deno.test("lab server LE gaps: a log file that cannot be written neither blocks the server nor loses the end of its output", () =>
