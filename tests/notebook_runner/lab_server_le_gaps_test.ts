@@ -5,7 +5,7 @@
  * server nor loses the end of its output; a signal aborted before the start starts nothing; a log
  * line about another port is no reason this port was refused; an early exit's quoted lines lose
  * their line ends (CRLF) and blank ones; a Python that cannot be started is named with the
- * system's reason; a failed start leaves its log file closed.
+ * system's reason, and an import check failing with any status is a problem; a failed start leaves its log file closed.
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
@@ -139,3 +139,19 @@ Deno.test("labProblem: a Python that cannot be started is named with the system'
     problem,
   );
 });
+
+Deno.test("labProblem: an import check that fails with any status but 0 is a problem, named with its last line", () =>
+  inTempDir(async (dir) => {
+    // Found by mutation round LE (LE14): only the usual status 1 was pinned.
+    const python = `${dir}/python`;
+    await Deno.writeTextFile(
+      python,
+      "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho 'Fatal: broken' >&2\nexit 2\n",
+    );
+    await Deno.chmod(python, 0o755);
+    assertEquals(
+      await labProblem(python),
+      `${python} lacks Jupyter Notebook (Fatal: broken); ` +
+        "install Debian's jupyter-notebook (apt-get install jupyter-notebook)",
+    );
+  }));
