@@ -314,14 +314,21 @@ export async function runHeadlessChromium(
   return await run({ ...launch, sandbox: false, reason: `unavailable: ${reason}` });
 }
 
-/** The executable `config` names, or an error saying what to install. */
+/**
+ * The executable `config` names, or an error naming the path looked at and where it came from
+ * (what to install, for the default). It named /usr/bin/chromium whatever path was looked at, so a
+ * mistyped `ChromiumConfig.executable` or `$DEMURE_CHROMIUM` read as Chromium not installed.
+ */
 export function chromiumExecutable(config: ChromiumConfig = {}): string {
   const executable = findChromium(config.executable);
   if (executable === null) {
-    throw new Error(
-      "runHeadlessChromium: no Chromium at /usr/bin/chromium (or $DEMURE_CHROMIUM); " +
-        "install Debian's chromium package",
-    );
+    const setting = chromiumSetting();
+    const where = config.executable !== undefined
+      ? `${config.executable} (ChromiumConfig.executable)`
+      : setting !== undefined
+      ? `${setting} ($DEMURE_CHROMIUM)`
+      : "/usr/bin/chromium; install Debian's chromium package";
+    throw new Error(`runHeadlessChromium: no Chromium at ${where}`);
   }
   return executable;
 }
