@@ -10,6 +10,7 @@
  * Run: `deno run -A bench/recbole_import_memory.ts [--lines=1000000] [--users=50000]
  * [--items=20000]` (`--help` prints the options).
  */
+import { fileURLToPath } from "node:url";
 import { kCoreFilter, leaveOneOutSplit, readRecBoleAtomic } from "../lib/data/mod.ts";
 import { createRng, type Rng } from "../lib/util/mod.ts";
 import { integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
@@ -100,7 +101,7 @@ function writeDataset(base: string, lines: number, users: number, items: number)
 
 /** Runs this script with `--write-to=<base>` (and the sizes), so that this process only reads. */
 function writeDatasetInChild(base: string, sizes: readonly string[]): void {
-  const script = new URL(import.meta.url).pathname;
+  const script = fileURLToPath(new URL(import.meta.url));
   const { code, stderr } = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", script, `--write-to=${base}`, ...sizes],
     stdout: "inherit",

@@ -25,6 +25,7 @@
  * another value are refused (the variable used to be overwritten silently), and so is a bad value
  * of the variable, as everywhere.
  */
+import { fileURLToPath } from "node:url";
 import { evaluationBatches } from "../lib/data/mod.ts";
 import { regularizedIncompleteBeta } from "../lib/eval/mod.ts";
 import {
@@ -394,7 +395,7 @@ async function main(): Promise<void> {
         },
       });
       model.dispose();
-      const script = new URL("./bench_pytorch.py", import.meta.url).pathname;
+      const script = fileURLToPath(new URL("./bench_pytorch.py", import.meta.url));
       const torch = await run(PYTHON, [script, `--data=${dir}`, `--threads=${options.threads}`]);
       if (torch.code !== 0) throw new Error(`bench_pytorch.py failed:\n${torch.out}`);
       const twin = JSON.parse(torch.out.trim().split("\n").at(-1)!) as {

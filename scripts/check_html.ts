@@ -11,12 +11,13 @@
  * Exit status 1 when any page fails; 0 with a note when Chromium is missing only if
  * --allow-missing-chromium is given (otherwise missing Chromium is a failure).
  */
+import { fileURLToPath } from "node:url";
 import { integerOption, parseOptions, runScript, UsageError } from "./cli/options.ts";
 import { readProblem } from "./cli/read_problem.ts";
 import { findChromium } from "../mod.ts";
 import { checkRenderedHtml, chromiumSetting, type HtmlCheckReport } from "../lib/viz/mod.ts";
 
-const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const projectRoot = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 /** Chromium pages at once without `--jobs`, and the most allowed (more only contend for cores). */
 const JOBS = { default: 3, max: 64 } as const;

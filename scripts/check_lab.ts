@@ -27,6 +27,7 @@
  *
  *   deno task check-lab [--timeout 150]
  */
+import { fileURLToPath } from "node:url";
 import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/options.ts";
 import { say } from "./cli/say.ts";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
@@ -50,7 +51,7 @@ import {
   shutdownProblems,
 } from "./check_lab_problems.ts";
 
-const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const projectRoot = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const NOTEBOOK = "00_smoke.ipynb";
 /** The label of the smoke notebook's progress line. */
 const PROGRESS_LABEL = "toy fit";

@@ -8,6 +8,7 @@
  *
  * Exit status 1 when any notebook has a type error. Runs nothing of the notebooks.
  */
+import { fileURLToPath } from "node:url";
 import { listNotebooks, locateInNotebook, notebookModule } from "../lib/notebook_runner/mod.ts";
 import { parseOptions, runScript, ScriptFailure, UsageError } from "./cli/options.ts";
 import { readProblem } from "./cli/read_problem.ts";
@@ -19,7 +20,7 @@ the notebook, cell and line. Exit status 1 on a type error.
 
   -h, --help   print this text`;
 
-const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const projectRoot = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 async function main(args: string[]): Promise<number> {
   // `--help` and a mistyped path used to end in a stack (NotFound, or JSON.parse's SyntaxError).

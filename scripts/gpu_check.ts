@@ -15,6 +15,7 @@
  * (the task runs `scripts/gpu_check.sh`, which finds the Vulkan driver and runs this script with
  * `-A`). Its usage and messages name the task, as `deno task profile`'s do.
  */
+import { fileURLToPath } from "node:url";
 import { UsageError } from "./cli/options.ts";
 import { sampleHost, summariseProfile } from "./cli/host_profile.ts";
 import {
@@ -339,7 +340,7 @@ async function runChildProcess(backend: string) {
   const self = Deno.execPath();
   // Compiled, the program is the executable; under `deno run`, pass the script again.
   const script = /\/deno(\.exe)?$/.test(self)
-    ? ["run", "-A", new URL(import.meta.url).pathname]
+    ? ["run", "-A", fileURLToPath(new URL(import.meta.url))]
     : [];
   const args = [...script, ...childArgs(values, backend)];
   const output = await new Deno.Command(self, {

@@ -8,6 +8,7 @@
  *   deno run -A scripts/lab.ts              # port 8888, or the next free one
  *   deno run -A scripts/lab.ts --port 9000  # exactly this port (fails if it is in use)
  */
+import { fileURLToPath } from "node:url";
 import { integerOption, parseOptions, runScript, ScriptFailure } from "./cli/options.ts";
 import { say } from "./cli/say.ts";
 import {
@@ -17,7 +18,7 @@ import {
 } from "../lib/notebook_runner/mod.ts";
 import { listenForStopSignals, type StopSignalName } from "../lib/util/mod.ts";
 
-const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const projectRoot = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 /** Why the lab stops: a signal to the launcher, or the server ending by itself. */
 type StopCause = { signal: StopSignalName } | { serverExit: number };

@@ -19,6 +19,7 @@
  *    and `.html`); the notebook draws the first user's heatmap into the PNG.
  * 3. Fails unless the PNG was rewritten; prints what to commit.
  */
+import { fileURLToPath } from "node:url";
 import { dirname } from "node:path";
 import { parseOptions, runScript, UsageError } from "./cli/options.ts";
 import { readProblem } from "./cli/read_problem.ts";
@@ -36,7 +37,7 @@ import {
 } from "../lib/notebook/mod.ts";
 import { taskPermissions } from "./task_permissions.ts";
 
-const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const projectRoot = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const NOTEBOOK = "notebooks/05_explanations.ipynb";
 
 /** Where notebook 05 writes its PNG in each mode (see its last cell; exported for its test). */

@@ -22,6 +22,7 @@ import {
   type Workers,
 } from "./reproduce_workers.ts";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { runAgain } from "./reproduce_restart.ts";
 
 // `--help` and a bad option stop here, before the library (tfjs, the backends, the experiments)
@@ -40,7 +41,7 @@ const {
   restart,
 } = reproduceOptions(Deno.args);
 /** This script's path, which the restarted run and the workers run. */
-const script = decodeURIComponent(new URL(import.meta.url).pathname);
+const script = fileURLToPath(import.meta.url);
 // Folders named on the command line outside the project: the same command again, with them added
 // to the task's permissions (reproduce_restart.ts), before the library loads in this process.
 if (restart) {

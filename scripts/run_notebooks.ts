@@ -21,6 +21,7 @@
  * SIGINT (Ctrl-C) or SIGTERM is passed on to the runner, which shuts its kernel down; the run then
  * stops with status 130 or 143.
  */
+import { fileURLToPath } from "node:url";
 import { parseOptions } from "./cli/options.ts";
 import { resolve } from "node:path";
 import {
@@ -36,7 +37,7 @@ import {
 } from "../lib/notebook_runner/mod.ts";
 import { STOP_SIGNAL_STATUS } from "../lib/util/mod.ts";
 
-const projectRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+const projectRoot = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
 /**
  * The longest --quiet-ms: every cell waits this long after its last output, so 10 minutes is

@@ -3,6 +3,7 @@
  * `reproduce --list-cells --json` lists them (run with the reproduce task's own permissions, so that
  * the plan's flags are parsed in one place) and the commands they run.
  */
+import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { BACKEND_NAMES, type BackendName } from "../../lib/backend/backend_names.ts";
 import type { ListedCell, RequestOverride } from "./stages.ts";
@@ -79,7 +80,7 @@ export function planArgsOf(
 }
 
 /** The workspace this checkout is (the folder above scripts/). */
-export const workspace: string = resolve(new URL("../..", import.meta.url).pathname);
+export const workspace: string = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
 /** The plan as `reproduce --list-cells --json` describes it. */
 export interface Listing {

@@ -1,4 +1,5 @@
 /** Loads the committed MovieLens files (data/movielens/) into an `InteractionDataset`. */
+import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { parseCsv } from "../csv.ts";
 import { DataError } from "../errors.ts";
@@ -16,7 +17,9 @@ import { MOVIELENS_FILES, type MovieLensManifest } from "./manifest.ts";
 import type { ProductionRecord, WordVectors } from "./features.ts";
 
 /** The folder of the committed dataset, resolved from this module. */
-export const MOVIELENS_DIR: string = new URL("../../../data/movielens/", import.meta.url).pathname;
+export const MOVIELENS_DIR: string = fileURLToPath(
+  new URL("../../../data/movielens/", import.meta.url),
+);
 
 /** GroupLens citation requested by the dataset's README. */
 export const MOVIELENS_CITATION: string =
