@@ -272,3 +272,20 @@ Deno.test("loadMovieLens: a header short of a column is refused at the missing o
   );
   assertStringIncludes(id.detail, 'not an integer: "0x1"');
 });
+
+Deno.test("loadMovieLens refuses a rating or timestamp written with a leading plus, as it refuses an id (LG01)", async () => {
+  // String(number) never writes "+4": read as 4, a copy not written by the exporter was taken as one.
+  const header = "userId,movieId,rating,timestamp\n";
+  await assertRefused(
+    { "interactions.csv": `${header}1,1,+4,10\n2,3,5,15\n` },
+    ["interactions.csv", 2, "rating"],
+  );
+  await assertRefused(
+    { "interactions.csv": `${header}1,1,4,10\n2,3,5,+15\n` },
+    ["interactions.csv", 3, "timestamp"],
+  );
+  // An exponent keeps its sign.
+  const dataset = await loadSmall({ "interactions.csv": `${header}1,1,4,1e+1\n2,3,5,-1.5\n` });
+  if (dataset instanceof DataError) throw dataset;
+  assertEquals(dataset.timestamps!.map((t) => Array.from(t)), [[10], [-1.5]]);
+});

@@ -31,8 +31,11 @@ export const MOVIELENS_CITATION: string =
  */
 const INTEGER = /^-?[0-9]+$/;
 
-/** A decimal number, with an optional exponent, as `String(number)` writes a finite one. */
-const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+/**
+ * A decimal number, with an optional exponent, as `String(number)` writes a finite one: no leading
+ * "+" (read as the number without it, where {@linkcode INTEGER} refuses "+1").
+ */
+const DECIMAL = /^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 
 function integerField(value: string, file: string, line: number, field: string): number {
   if (!INTEGER.test(value)) throw new DataError(file, line, field, `not an integer: "${value}"`);
