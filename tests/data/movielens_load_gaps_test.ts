@@ -289,3 +289,10 @@ Deno.test("loadMovieLens refuses a rating or timestamp written with a leading pl
   if (dataset instanceof DataError) throw dataset;
   assertEquals(dataset.timestamps!.map((t) => Array.from(t)), [[10], [-1.5]]);
 });
+
+Deno.test("loadMovieLens: a repeated movie id in items.csv is refused at its second line, naming the id (LG84)", async () => {
+  const items = "movieId,title,year,genres\n1,Heat,1995,Action\n2,Red Dawn,1984,Action|War\n" +
+    "2,Old,1950,(no genres listed)\n";
+  const error = await assertRefused({ "items.csv": items }, ["items.csv", 4, "movieId"]);
+  assertEquals(error.detail, "duplicate id 2");
+});
