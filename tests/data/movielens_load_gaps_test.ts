@@ -296,3 +296,13 @@ Deno.test("loadMovieLens: a repeated movie id in items.csv is refused at its sec
   const error = await assertRefused({ "items.csv": items }, ["items.csv", 4, "movieId"]);
   assertEquals(error.detail, "duplicate id 2");
 });
+
+Deno.test('loadMovieLens refuses "(no genres listed)" beside other genre tags at its line (LG79)', async () => {
+  // The genre modality dropped the tag and kept the others: a contradiction loaded silently.
+  for (const genres of ["Action|(no genres listed)", "(no genres listed)|Action"]) {
+    const items = `movieId,title,year,genres\n1,Heat,1995,Action\n2,Red Dawn,1984,${genres}\n` +
+      "3,Old,1950,(no genres listed)\n";
+    const error = await assertRefused({ "items.csv": items }, ["items.csv", 3, "genres"]);
+    assertStringIncludes(error.detail, '"(no genres listed)" together with other tags');
+  }
+});

@@ -8,6 +8,7 @@ import {
   genreModality,
   idModality,
   type MovieItem,
+  NO_GENRES_TAG,
   productionModality,
   textModality,
   yearModality,
@@ -172,10 +173,20 @@ function releaseYear(value: string, file: string, line: number): number {
 /**
  * The `|`-separated genre tags, unchanged, or an error for an empty tag (an empty field, or `A||B`):
  * it became a genre named "" and the item counted as having genres. An item without genres says
- * "(no genres listed)", as MovieLens does.
+ * "(no genres listed)", as MovieLens does, and only that: beside other tags it is refused too.
  */
 function genreTags(value: string, file: string, line: number): string {
-  if (value.split("|").every((tag) => tag !== "")) return value;
+  const tags = value.split("|");
+  // "(no genres listed)" beside real tags was dropped silently by the genre modality.
+  if (tags.length > 1 && tags.includes(NO_GENRES_TAG)) {
+    throw new DataError(
+      file,
+      line,
+      "genres",
+      `"${NO_GENRES_TAG}" together with other tags in "${value}" (it stands alone)`,
+    );
+  }
+  if (tags.every((tag) => tag !== "")) return value;
   throw new DataError(
     file,
     line,
