@@ -74,6 +74,13 @@ export function contributionsOfGradient(
   embeddings: Tensor4D,
   method: EmbeddingGradientMethod,
 ): Tensor3D {
+  // Public and typed only: a method name from JSON or a typo silently took the `|g|_2` branch.
+  if (method !== "gradient_x_input" && method !== "gradient_norm") {
+    throw new Error(
+      `contributionsOfGradient: unknown method "${method}"; allowed: "gradient_x_input", ` +
+        `"gradient_norm"`,
+    );
+  }
   return tf.tidy(() =>
     method === "gradient_x_input"
       ? tf.neg(tf.sum(tf.mul(gradient, embeddings), -1))

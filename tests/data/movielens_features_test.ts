@@ -168,3 +168,8 @@ Deno.test("genre and year provenance notes count the items treated as missing", 
     "NA year treated as missing (2 items)",
   );
 });
+
+Deno.test("genre modality: a tag repeated in one item is one 1, not a count (LG34)", () => {
+  const items: MovieItem[] = [{ movieId: 1, title: null, year: null, genres: "Drama|Drama" }];
+  assertEquals(Array.from(genreModality(items).values), [1]);
+});

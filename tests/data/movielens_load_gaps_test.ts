@@ -226,3 +226,83 @@ Deno.test("loadMovieLens refuses an item, word or production count that differs 
   ];
   for (const [file, manifest] of cases) await assertRefused({}, [file, 0, "rows"], manifest);
 });
+
+Deno.test("loadMovieLens: each modality and the dataset name the source manifest.json gives them; the tie-break is the manifest's (LG03-LG06, LG32)", async () => {
+  const dataset = await loadSmall({}, (json) => {
+    json.source = "ratings-source";
+    json.tieBreak = "by row number";
+    (json.text as { source: string }).source = "vectors-source";
+    (json.production as { source: string }).source = "facts-source";
+  });
+  if (dataset instanceof DataError) throw dataset;
+  const source = (name: string) =>
+    dataset.modalities.find((modality) => modality.name === name)!.provenance.source;
+  assertStringIncludes(source("text"), "(vectors-source)");
+  assertStringIncludes(source("production"), "facts-source data/movies.json");
+  assertEquals(dataset.metadata.source, "ratings-source");
+  assertEquals(dataset.metadata.tieBreak, "by row number");
+});
+
+Deno.test("loadMovieLens: vector rows follow the vocabulary file's order, even when it is not sorted (LG19)", async () => {
+  // "red" is row 0 and "heat" row 1: movie 1 (Heat) reads row 1, movie 2 (Red Dawn) row 0.
+  const dataset = await loadSmall({ "title_vocabulary.txt": "red\nheat\n" });
+  if (dataset instanceof DataError) throw dataset;
+  const text = dataset.modalities.find((modality) => modality.name === "text")!;
+  assertEquals(Array.from(text.values), [0, 1, 1, 0, 0, 0]);
+  assertEquals(Array.from(text.present), [1, 1, 0]);
+});
+
+Deno.test("loadMovieLens: fractional times within one second keep their order (LG23)", async () => {
+  // User 1's 2.7 comes first in the file, 2.5 is earlier: time order, not file order.
+  const interactions = "userId,movieId,rating,timestamp\n1,1,4,2.7\n1,2,4,2.5\n2,3,5,15\n";
+  const dataset = await loadSmall({ "interactions.csv": interactions });
+  if (dataset instanceof DataError) throw dataset;
+  assertEquals(dataset.sequences.map((s) => Array.from(s)), [[1, 0], [2]]);
+  assertEquals(Array.from(dataset.timestamps![0]), [2.5, 2.7]);
+});
+
+Deno.test("loadMovieLens: a header short of a column is refused at the missing one; an id error quotes the value (LG20, LG21)", async () => {
+  const items = "movieId,title,year\n1,Heat,1995\n2,Red Dawn,1984\n3,Old,1950\n";
+  const error = await assertRefused({ "items.csv": items }, ["items.csv", 1, "genres"]);
+  assertStringIncludes(error.detail, 'expected column 4 "genres"');
+  const header = "userId,movieId,rating,timestamp\n";
+  const id = await assertRefused(
+    { "interactions.csv": `${header}1,0x1,4,10\n2,3,5,15\n` },
+    ["interactions.csv", 2, "movieId"],
+  );
+  assertStringIncludes(id.detail, 'not an integer: "0x1"');
+});
+
+Deno.test("loadMovieLens refuses a rating or timestamp written with a leading plus, as it refuses an id (LG01)", async () => {
+  // String(number) never writes "+4": read as 4, a copy not written by the exporter was taken as one.
+  const header = "userId,movieId,rating,timestamp\n";
+  await assertRefused(
+    { "interactions.csv": `${header}1,1,+4,10\n2,3,5,15\n` },
+    ["interactions.csv", 2, "rating"],
+  );
+  await assertRefused(
+    { "interactions.csv": `${header}1,1,4,10\n2,3,5,+15\n` },
+    ["interactions.csv", 3, "timestamp"],
+  );
+  // An exponent keeps its sign.
+  const dataset = await loadSmall({ "interactions.csv": `${header}1,1,4,1e+1\n2,3,5,-1.5\n` });
+  if (dataset instanceof DataError) throw dataset;
+  assertEquals(dataset.timestamps!.map((t) => Array.from(t)), [[10], [-1.5]]);
+});
+
+Deno.test("loadMovieLens: a repeated movie id in items.csv is refused at its second line, naming the id (LG84)", async () => {
+  const items = "movieId,title,year,genres\n1,Heat,1995,Action\n2,Red Dawn,1984,Action|War\n" +
+    "2,Old,1950,(no genres listed)\n";
+  const error = await assertRefused({ "items.csv": items }, ["items.csv", 4, "movieId"]);
+  assertEquals(error.detail, "duplicate id 2");
+});
+
+Deno.test('loadMovieLens refuses "(no genres listed)" beside other genre tags at its line (LG79)', async () => {
+  // The genre modality dropped the tag and kept the others: a contradiction loaded silently.
+  for (const genres of ["Action|(no genres listed)", "(no genres listed)|Action"]) {
+    const items = `movieId,title,year,genres\n1,Heat,1995,Action\n2,Red Dawn,1984,${genres}\n` +
+      "3,Old,1950,(no genres listed)\n";
+    const error = await assertRefused({ "items.csv": items }, ["items.csv", 3, "genres"]);
+    assertStringIncludes(error.detail, '"(no genres listed)" together with other tags');
+  }
+});

@@ -9,6 +9,7 @@ import {
   genreModality,
   idModality,
   type MovieItem,
+  NO_GENRES_TAG,
   productionModality,
   textModality,
   yearModality,
@@ -34,8 +35,11 @@ export const MOVIELENS_CITATION: string =
  */
 const INTEGER = /^-?[0-9]+$/;
 
-/** A decimal number, with an optional exponent, as `String(number)` writes a finite one. */
-const DECIMAL = /^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+/**
+ * A decimal number, with an optional exponent, as `String(number)` writes a finite one: no leading
+ * "+" (read as the number without it, where {@linkcode INTEGER} refuses "+1").
+ */
+const DECIMAL = /^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
 
 function integerField(value: string, file: string, line: number, field: string): number {
   if (!INTEGER.test(value)) throw new DataError(file, line, field, `not an integer: "${value}"`);
@@ -172,10 +176,20 @@ function releaseYear(value: string, file: string, line: number): number {
 /**
  * The `|`-separated genre tags, unchanged, or an error for an empty tag (an empty field, or `A||B`):
  * it became a genre named "" and the item counted as having genres. An item without genres says
- * "(no genres listed)", as MovieLens does.
+ * "(no genres listed)", as MovieLens does, and only that: beside other tags it is refused too.
  */
 function genreTags(value: string, file: string, line: number): string {
-  if (value.split("|").every((tag) => tag !== "")) return value;
+  const tags = value.split("|");
+  // "(no genres listed)" beside real tags was dropped silently by the genre modality.
+  if (tags.length > 1 && tags.includes(NO_GENRES_TAG)) {
+    throw new DataError(
+      file,
+      line,
+      "genres",
+      `"${NO_GENRES_TAG}" together with other tags in "${value}" (it stands alone)`,
+    );
+  }
+  if (tags.every((tag) => tag !== "")) return value;
   throw new DataError(
     file,
     line,
