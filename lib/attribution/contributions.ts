@@ -121,15 +121,16 @@ export function zeroInvalidContributions(
   method: AttributionConfig["method"],
 ): void {
   const valid = validPairs(mask, `computeContributions(${method})`);
+  // Checked in a pass of its own: zeroing as it went left the pairs before a refused value zeroed.
   for (let i = 0; i < contributions.length; i++) {
-    if (!valid[i]) contributions[i] = 0;
-    else if (!Number.isFinite(contributions[i])) {
+    if (valid[i] && !Number.isFinite(contributions[i])) {
       throw new Error(
         `computeContributions(${method}): contribution at flat index ${i} is ` +
           `${contributions[i]}; the loss closure produced a non-finite value`,
       );
     }
   }
+  for (let i = 0; i < contributions.length; i++) if (!valid[i]) contributions[i] = 0;
 }
 
 /**

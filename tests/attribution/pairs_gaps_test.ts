@@ -23,6 +23,21 @@ Deno.test("validPairs refuses a weight that is not a number in [0, 1], naming th
   }
 });
 
+Deno.test("zeroInvalidContributions refuses a non-finite contribution of a valid pair before zeroing any pair", () => {
+  const contributions = Float32Array.of(1, 2, Infinity, 4);
+  assertThrows(
+    () => zeroInvalidContributions(contributions, [0, 1, 1, 0], "gradient_x_input"),
+    Error,
+    "computeContributions(gradient_x_input): contribution at flat index 2 is Infinity",
+  );
+  // Before, the invalid pair at index 0 was zeroed on the way to the refusal.
+  assertEquals(Array.from(contributions), [1, 2, Infinity, 4]);
+  // A non-finite value of an invalid pair is no error: it is set to 0.
+  const padded = Float32Array.of(NaN, 2, 3, -Infinity);
+  zeroInvalidContributions(padded, [0, 1, 1, 0], "gradient_x_input");
+  assertEquals(Array.from(padded), [0, 2, 3, 0]);
+});
+
 Deno.test("zeroInvalidContributions and attributionOfContributions refuse a NaN mask value instead of zeroing the pair", () => {
   const contributions = Float32Array.of(1, 2, 3, 4);
   assertThrows(
