@@ -371,8 +371,9 @@ function submitArrays(
   const { resultsDir, concurrency } = settings;
   const { earlierJobs, staleClaims, submissions } = earlier;
   const slurmDir = slurmDirOf(resultsDir);
-  // What to remove if the submission fails: the topmost folder this run creates.
-  const created = [resultsDir, slurmDir].find((dir) => !exists(dir));
+  // What to remove if the submission fails: the topmost folder this run creates (the logs' own,
+  // in a Slurm folder that was there without it).
+  const created = [resultsDir, slurmDir, settings.logDir].find((dir) => !exists(dir));
   const scripts = writeBatchScripts(arrays, reportScript, settings);
   const cellsJobs: string[] = [];
   // Set once the report job is submitted: a failure after that (the record) cancels it too.

@@ -110,6 +110,21 @@ Deno.test("a failed report submission cancels the arrays and leaves nothing behi
   Deno.removeSync(parent, { recursive: true });
 });
 
+Deno.test("a failed submission removes the logs folder it made in a Slurm folder that was there", () => {
+  // Only the results folder and its slurm/ were looked at: an empty slurm/logs/ stayed.
+  const slurm = fakeSlurm({ reportFails: true });
+  const parent = Deno.makeTempDirSync();
+  Deno.mkdirSync(`${parent}/results/slurm`, { recursive: true });
+  Deno.writeTextFileSync(`${parent}/results/slurm/kept.txt`, "");
+  const run = submit(["--results", `${parent}/results`], slurm);
+  assertEquals(run.code, 1, run.stderr);
+  assertEquals([...Deno.readDirSync(`${parent}/results/slurm`)].map((entry) => entry.name), [
+    "kept.txt",
+  ]);
+  Deno.removeSync(slurm, { recursive: true });
+  Deno.removeSync(parent, { recursive: true });
+});
+
 Deno.test("submit refuses a results folder of another plan before writing", () => {
   const slurm = fakeSlurm();
   const resultsDir = Deno.makeTempDirSync();
