@@ -4,7 +4,8 @@
  * settings of a file that is unreadable or holds another key, a result written over a hard link,
  * the claim name of a key holding ".json", a heartbeat keeps the claim's batch job, a claim taken
  * over is no longer listed as held once released, and an unreadable claim is never removed as the
- * stale one. Found by mutation round LB (LB01-LB04, LB06, LB07, LB10, LB12, LB14).
+ * stale one, and a young unreadable claim is an error naming its file once. Found by mutation
+ * round LB (LB01-LB04, LB06, LB07, LB09, LB10, LB12, LB14).
  */
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { type CellClaim, claimOfThisProcess } from "../../lib/experiments/cell_claim.ts";
@@ -136,5 +137,22 @@ Deno.test(
     Deno.writeTextFileSync(path, "{ not json");
     store.removeStaleClaim("k", stale);
     assertEquals(Deno.readTextFileSync(path), "{ not json");
+  }),
+);
+
+Deno.test(
+  "ResultStore.claim: a young unreadable claim is an error naming its file once, with why it cannot be read",
+  withStore((store) => {
+    const path = store.claimPathOf("k");
+    Deno.writeTextFileSync(path, "{ cut");
+    const error = assertThrows(() => store.claim("k"), Error);
+    assertEquals(error.message.split(path).length, 2, error.message);
+    assertEquals(error.message.startsWith(`${path}: unreadable claim (`), true, error.message);
+    assertStringIncludes(
+      error.message,
+      ` s ago (by a writer of an earlier version that was killed or ran out of space); ` +
+        `it is taken over once ${store.staleSeconds} s old, or delete it`,
+    );
+    assertEquals(Deno.readTextFileSync(path), "{ cut", "left as it is");
   }),
 );
