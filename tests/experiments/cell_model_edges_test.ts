@@ -3,11 +3,12 @@
  * is judged by its newest file, a staging folder that cannot be removed is an error (not skipped
  * without a word), the training file is replaced, never written through (a hard-linked copy of the
  * folder keeps its own), and loading a kept model writes nothing into the results folder (no
- * cells folder made); under the claim, a model another process kept meanwhile is loaded, not trained
+ * cells folder made), a dataset passed in that is not the cell's is refused (it trained the cell's
+model on it and kept it under the cell's name and settings); under the claim, a model another process kept meanwhile is loaded, not trained
 again, and the claim's heartbeat is stopped once the training is done. Found by mutation round LB
 (LB34, LB35, LB36, LB38, LB39, LB41).
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { saveModelCheckpoint } from "../../lib/checkpoint/checkpoint.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
@@ -18,6 +19,7 @@ import {
   removeAbandonedModelCopies,
   writeKeptTraining,
 } from "../../lib/experiments/cell_model.ts";
+import type { DatasetSpec } from "../../lib/experiments/dataset_spec.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
@@ -181,5 +183,28 @@ Deno.test(
       ResultStore.prototype.keepAlive = keepAlive;
     }
     assertEquals([started, stopped > 0], [1, true]);
+  }),
+);
+
+Deno.test(
+  "cellModel: a dataset passed in that is not the cell's is refused by name, before anything is trained or written",
+  inResultsDir(async (resultsDir) => {
+    const spec = cell.dataset as Extract<DatasetSpec, { kind: "synthetic" }>;
+    const other = await prepareDataset({ ...spec, config: { ...spec.config, numUsers: 150 } });
+    const epochs: number[] = [];
+    const error = await assertRejects(() =>
+      cellModel(plan, cell, {
+        resultsDir,
+        train: true,
+        onProgress: (progress) => epochs.push(progress.epoch),
+        data: other,
+      })
+    );
+    assertEquals(
+      error.message,
+      `cellModel: options.data is the dataset ${other.label}, not the dataset of ${cell.key} ` +
+        `(${data.label}); pass the cell's dataset or leave data out`,
+    );
+    assertEquals([epochs, [...Deno.readDirSync(resultsDir)]], [[], []]);
   }),
 );
