@@ -2,11 +2,12 @@
  * cellModel's edges that the earlier rounds left (lib/experiments/cell_model.ts): a staging folder
  * is judged by its newest file, a staging folder that cannot be removed is an error (not skipped
  * without a word), the training file is replaced, never written through (a hard-linked copy of the
- * folder keeps its own), and loading a kept model writes nothing into the results folder (no
- * cells folder made), a dataset passed in that is not the cell's is refused (it trained the cell's
-model on it and kept it under the cell's name and settings); under the claim, a model another process kept meanwhile is loaded, not trained
-again, and the claim's heartbeat is stopped once the training is done. Found by mutation round LB
-(LB34, LB35, LB36, LB38, LB39, LB41).
+ * folder keeps its own), loading a kept model writes nothing into the results folder (no cells
+ * folder made), a dataset passed in that is not the cell's is refused (it trained the cell's model
+ * on it and kept it under the cell's name and settings); under the claim, a model another process
+ * kept meanwhile is loaded, not trained again, the claim's heartbeat is stopped once the training
+ * is done, and the claim given up is the reused trial's whose folder was trained. Found by
+ * mutation round LB (LB34-LB39, LB41).
  */
 import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
@@ -23,7 +24,8 @@ import type { DatasetSpec } from "../../lib/experiments/dataset_spec.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { cellStoreOf, settingsOf } from "../../lib/experiments/stored_cells.ts";
+import { HELD_CLAIMS } from "../../lib/experiments/_claim_files.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { inResultsDir } from "./_in_results_dir.ts";
 import { quickSasrecCell } from "./_quick_sasrec_cell.ts";
@@ -206,5 +208,27 @@ Deno.test(
         `(${data.label}); pass the cell's dataset or leave data out`,
     );
     assertEquals([epochs, [...Deno.readDirSync(resultsDir)]], [[], []]);
+  }),
+);
+
+Deno.test(
+  "cellModel gives up the claim of the reused trial whose folder it trained in, not the cell's own, when the training ends",
+  inResultsDir(async (resultsDir) => {
+    const trialKey = `${cell.key}/trial=0`;
+    const reusing = { ...cell, sameAs: trialKey };
+    // The trial's training stopped part-way in its own folder (a last checkpoint that cannot
+    // be resumed from: the training here fails at its start, under the trial's claim).
+    const trial = cellModelDir(resultsDir, { key: trialKey });
+    await keepModel(trial, {});
+    Deno.removeSync(`${trial}/${KEPT_TRAINING_FILE}`);
+    Deno.copyFileSync(`${trial}/best.json`, `${trial}/last.json`);
+    const store = cellStoreOf(resultsDir);
+    await assertRejects(
+      () => cellModel(plan, reusing, { resultsDir, train: true, data, onProgress: () => {} }),
+      Error,
+      "trainerState",
+    );
+    assertEquals(store.claimOf(trialKey), undefined, "the trial's claim is given up");
+    assertEquals(HELD_CLAIMS.has(store.claimPathOf(trialKey)), false);
   }),
 );
