@@ -156,3 +156,22 @@ Deno.test(
     assertEquals(Deno.readTextFileSync(path), "{ cut", "left as it is");
   }),
 );
+
+Deno.test(
+  "ResultStore.put does not write over the result of another key of the same file name: an error names both",
+  withStore((store) => {
+    store.put("a/b", { n: 1 }, "of a/b"); // a__b.json, the file name of "a__b" too.
+    const error = assertThrows(() => store.put("a__b", { n: 1 }, "of a__b"), Error);
+    assertEquals(
+      error.message,
+      `${store.pathOf("a__b")}: holds the result of "a/b", not of "a__b" (two keys of one file ` +
+        "name: one of the cells needs another name)",
+    );
+    assertEquals(store.get("a/b", { n: 1 }), "of a/b", "kept");
+    // The same key again, with other settings, or over a file that is not JSON, is written.
+    assertEquals(store.put("a/b", { n: 2 }, "again"), "again");
+    Deno.writeTextFileSync(store.pathOf("c"), "{ cut");
+    store.put("c", {}, 1);
+    assertEquals(store.get("c", {}), 1);
+  }),
+);
