@@ -2,8 +2,9 @@
  * runCell's edges that the earlier rounds left (lib/experiments/run_cell.ts): every field of the
  * recorded environment (the BLAS thread count read from DEMURE_BLAS_THREADS, in a subprocess), the
  * seed and ranking protocol a cell that trains nothing evaluates with, and lastWarmupEpoch's edges
- * (a warm-up of 0 epochs, more rates than epochs, a history that does not start at epoch 1).
- * Found by mutation round LB (LB17-LB19, LB21-LB25).
+ * (a warm-up of 0 epochs, more rates than epochs, a history that does not start at epoch 1),
+ * the per-user arrays of each metric and the other ranking's metrics. Found by mutation round LB
+ * (LB17-LB19, LB21-LB25, LB43, LB44).
  */
 import { assertEquals } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
@@ -90,4 +91,27 @@ Deno.test("lastWarmupEpoch: rates for more epochs than the history holds cannot 
 Deno.test("lastWarmupEpoch: the last warm-up epoch is named by its number in the history, not counted", () => {
   assertEquals(lastWarmupEpoch(record([4, 5, 6], [0, 0, 0.2])), 5);
   assertEquals(lastWarmupEpoch(record([4, 5, 6], [0.1, 0, 0.2])), 0);
+});
+
+Deno.test("runCell: per-user HR@10 and NDCG@10 average to the test metrics; the other ranking's metrics are that ranking's test", async () => {
+  const data = await prepareDataset({
+    kind: "file",
+    path: `${FIXTURES}tiny.txt`,
+    format: "sequence",
+  });
+  const excluded = await runCell(data, SYSTEMS.Pop, "Pop", { seed: 0 });
+  const kept = await runCell(data, SYSTEMS.Pop, "Pop", {
+    seed: 0,
+    training: { ranking: "history_kept" },
+  });
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  for (const metric of ["NDCG@10", "HR@10"] as const) {
+    const perUser = mean(excluded.perUserTest[metric]);
+    assertEquals(Math.abs(perUser - excluded.test[metric]) < 1e-6, true, `${metric} ${perUser}`);
+  }
+  assertEquals(excluded.testOtherRanking?.metrics, kept.test);
+  assertEquals(kept.testOtherRanking?.metrics, excluded.test);
+  // What makes the checks above tell the fields apart on this data.
+  assertEquals(excluded.test["NDCG@10"] !== excluded.test["HR@10"], true);
+  assertEquals(JSON.stringify(excluded.test) !== JSON.stringify(kept.test), true);
 });
