@@ -44,6 +44,7 @@ import type { SequentialRecommender } from "../models/sequential_recommender.ts"
 import { type EpochProgress, printProgress } from "../train/progress.ts";
 import type { TrainerHooks } from "../train/config.ts";
 import { trainModel } from "../train/trainer.ts";
+import { datasetLabel } from "./dataset_spec.ts";
 import { prepareDataset, type PreparedDataset } from "./datasets.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import { HeldClaim } from "./held_claim.ts";
@@ -67,7 +68,7 @@ export interface CellModelOptions {
   train: boolean;
   /** Per-epoch progress while training. */
   onProgress?: (progress: EpochProgress) => void;
-  /** The cell's dataset, when the caller has prepared it already. */
+  /** The cell's dataset, when the caller has prepared it already (another is refused). */
   data?: PreparedDataset;
 }
 
@@ -250,6 +251,7 @@ export async function cellModel(
 ): Promise<TrainedCellModel> {
   checkHasModel(cell);
   const data = options.data ?? await prepareDataset(cell.dataset);
+  checkDataOfCell(cell, data);
   const settings = settingsOf(plan, cell);
   const kept = loadKeptModel(cell, settings, data, options.resultsDir);
   if (kept.loaded) return kept.loaded;
@@ -401,6 +403,20 @@ function checkHasModel(cell: PlannedCell): void {
   if (cell.system.kind !== "neural") {
     throw new Error(`cellModel: ${cell.key} is a ${cell.system.kind} cell, it has no model`);
   }
+}
+
+/**
+ * Throws unless `data` (the caller's `options.data`) is the dataset of `cell`. Another dataset
+ * trained the cell's model on it and kept it under the cell's name, with the cell's settings
+ * written next to it; only a later load saw the dataset's fingerprint differ.
+ */
+function checkDataOfCell(cell: PlannedCell, data: PreparedDataset): void {
+  const label = datasetLabel(cell.dataset);
+  if (data.label === label) return;
+  throw new Error(
+    `cellModel: options.data is the dataset ${data.label}, not the dataset of ${cell.key} ` +
+      `(${label}); pass the cell's dataset or leave data out`,
+  );
 }
 
 /**

@@ -208,10 +208,23 @@ export class ResultStore {
     }
   }
 
-  /** Stores the result of `key` run with `settings` atomically and returns it. */
+  /**
+   * Stores the result of `key` run with `settings` atomically and returns it. A file that holds
+   * the result of another key (two keys of one file name: `a/b` and `a__b`) is an error naming
+   * both: before, each of the two cells' results replaced the other's, so each run found the other
+   * cell unfinished and ran it again.
+   */
   put<T>(key: string, settings: unknown, result: T): T {
+    const path = this.pathOf(key);
+    const other = keyHeldBy(path);
+    if (other !== undefined && other !== key) {
+      throw new Error(
+        `${path}: holds the result of ${JSON.stringify(other)}, not of ${JSON.stringify(key)} ` +
+          "(two keys of one file name: one of the cells needs another name)",
+      );
+    }
     writeFilesAtomically([
-      { path: this.pathOf(key), data: JSON.stringify({ key, settings, result }, null, 1) },
+      { path, data: JSON.stringify({ key, settings, result }, null, 1) },
     ]);
     return result;
   }
@@ -337,6 +350,20 @@ export class ResultStore {
       return true;
     });
     if (moved) Deno.removeSync(aside);
+  }
+}
+
+/**
+ * The key whose result the cell file `path` holds; undefined when there is none, or when the file
+ * is not a readable result (a file cut short is replaced: `get` names it until then).
+ */
+function keyHeldBy(path: string): unknown {
+  const text = readTextIfExists(path);
+  if (text === undefined) return undefined;
+  try {
+    return (JSON.parse(text) as { key?: unknown } | null)?.key;
+  } catch {
+    return undefined;
   }
 }
 
