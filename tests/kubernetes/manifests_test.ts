@@ -9,11 +9,11 @@ import { SELECTION_WAIT_SECONDS, type StageArray } from "../../scripts/cluster/s
 import {
   applyScript,
   KUBECTL_MISSES,
-  type KubernetesSettings,
   type Manifest,
   reportJob,
   stageJob,
 } from "../../scripts/kubernetes/manifests.ts";
+import { settingsIn, stageArray } from "./_manifest_settings.ts";
 
 const KEYS = [
   "quick/Synthetic(numUsers=160)/Pop/seed=0",
@@ -21,27 +21,7 @@ const KEYS = [
   "quick/MovieLens/it's/seed=1",
 ];
 
-function settingsIn(workspace: string): KubernetesSettings {
-  return {
-    image: "registry.example.org/demure:abc",
-    workspace,
-    claim: "demure-results",
-    mount: "/results",
-    name: "demure",
-    parallelism: 2,
-    gpus: 0,
-    deno: "tools/node_modules/.bin/deno",
-    permissions: ["--no-prompt", "--allow-read=.,/results", "--allow-write=./results,/results"],
-    resultsDir: "/results/quick",
-    planArgs: ["--quick"],
-  };
-}
-
-const array = (stage: number, keys = KEYS): StageArray => ({
-  stage,
-  keys,
-  resources: { cpus: 2, memoryMb: 1536, minutes: 13 },
-});
+const array = (stage: number, keys = KEYS): StageArray => stageArray(stage, keys);
 
 /** Walks a parsed manifest: `at(job, "spec", "template", ...)`. */
 function at(value: unknown, ...path: (string | number)[]): unknown {
