@@ -5,22 +5,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { jupyterProblem } from "../../lib/notebook_runner/execute_notebook.ts";
-
-/** A fresh project folder holding the stand-in Python `lines` (bash); removed afterwards. */
-async function withStandInPython(
-  lines: string[],
-  body: (root: string, python: string) => Promise<void>,
-): Promise<void> {
-  const root = Deno.makeTempDirSync({ prefix: "runner-le-gaps-" });
-  try {
-    const python = `${root}/python`;
-    Deno.writeTextFileSync(python, ["#!/bin/bash", ...lines].join("\n") + "\n");
-    Deno.chmodSync(python, 0o755);
-    await body(root, python);
-  } finally {
-    Deno.removeSync(root, { recursive: true });
-  }
-}
+import { withStandInPython } from "./_stand_in_python.ts";
 
 Deno.test("jupyterProblem: a Python that cannot be started is named with the system's reason and what to install", async () => {
   // Found by mutation round LE (LE23): the reason ("No such file or directory") was not pinned.

@@ -12,25 +12,7 @@ import {
   renderNotebookHtml,
 } from "../../lib/notebook_runner/execute_notebook.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
-
-/**
- * Runs `body` with a stand-in for Python, the bash script of `lines`, in a fresh project folder
- * (`root`, where the kernelspec goes); removes the folder afterwards.
- */
-async function withStandInPython(
-  lines: string[],
-  body: (root: string, python: string) => Promise<void>,
-): Promise<void> {
-  const root = Deno.makeTempDirSync({ prefix: "runner-output-test-" });
-  try {
-    const python = `${root}/python`;
-    Deno.writeTextFileSync(python, ["#!/bin/bash", ...lines].join("\n") + "\n");
-    Deno.chmodSync(python, 0o755);
-    await body(root, python);
-  } finally {
-    Deno.removeSync(root, { recursive: true });
-  }
-}
+import { withStandInPython } from "./_stand_in_python.ts";
 
 Deno.test("executeNotebook: progress lines go to onCell; the rest, unfinished last line included, is the message", async () => {
   const lines = [
