@@ -117,3 +117,32 @@ Deno.test("PlanCells: a selected CL4SRec setting overrides the system's own, as 
   );
   assertEquals(cl4srec.system.kind === "neural" && cl4srec.system.cl4srec, chosen.cl4srec);
 });
+
+Deno.test("PlanCells: a method's trials wait for its backbone's selection only where the backbone is selected", () => {
+  // Found by mutation round LA (LA32): every default plan selects the backbone with its method, so
+  // trials that waited for a backbone selection that is never made (the plan stuck) went unseen.
+  const quick = SETTINGS.quick;
+  const synthetic: DatasetSpec = { kind: "synthetic", config: {} };
+  const withSelected = (selected: DatasetPlan["selected"]) =>
+    new PlanCells({
+      mode: "quick",
+      settings: quick,
+      datasets: {
+        ...quick.datasets,
+        synthetic: { ...quick.datasets.synthetic, selected },
+        file: { ...quick.datasets.synthetic, selected: [] },
+      },
+      selected: {},
+    });
+  const alone = withSelected(["Demure-SASRec"]);
+  alone.addTrials(synthetic, ["Demure-SASRec"]);
+  const trials = alone.checked();
+  assertEquals(trials.length > 0, true);
+  assertEquals(trials.map((cell) => cell.waitsFor), trials.map(() => undefined));
+  // Trial 0 is the defaults: the unselected-backbone run at the first seed is its same run.
+  assertEquals(trials[0].sameAs, "quick/Synthetic/Demure-SASRec/seed=0");
+  const both = withSelected(["SASRec-MM", "Demure-SASRec"]);
+  both.addTrials(synthetic, ["Demure-SASRec"]);
+  const waiting = both.checked();
+  assertEquals(waiting[0].waitsFor, ["Synthetic/SASRec-MM"]);
+});
