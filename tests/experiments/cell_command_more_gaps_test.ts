@@ -15,3 +15,13 @@ Deno.test("resolveCell: digits followed by anything else are a key (named as one
     assertStringIncludes(error.message, `--cell "${given}": not a cell of the quick plan`);
   }
 });
+
+Deno.test("resolveCell: an unknown key's refusal names the plan's seeds and its last index", () => {
+  const plan = planExperiments("quick", [0, 2]);
+  const last = plan.cells.length - 1;
+  const error = assertThrows(() => resolveCell(plan, "quick/Nope/seed=0"));
+  assertStringIncludes(
+    error.message,
+    `(seeds 0,2); give an index 0..${last} or a key printed by --list-cells`,
+  );
+});
