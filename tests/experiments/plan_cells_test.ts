@@ -146,3 +146,31 @@ Deno.test("PlanCells: a method's trials wait for its backbone's selection only w
   const waiting = both.checked();
   assertEquals(waiting[0].waitsFor, ["Synthetic/SASRec-MM"]);
 });
+
+Deno.test("PlanCells: the design choices run at the dataset's ablation seeds, not its main seeds", () => {
+  // Found by mutation round LA (LA41): every plan planExperiments builds has ablation seeds that
+  // begin the main seeds, so the two could be confused unseen.
+  const quick = SETTINGS.quick;
+  const synthetic: DatasetSpec = { kind: "synthetic", config: {} };
+  const cells = new PlanCells({
+    mode: "quick",
+    settings: quick,
+    datasets: {
+      ...quick.datasets,
+      synthetic: {
+        ...quick.datasets.synthetic,
+        designChoices: true,
+        designChoiceSeedCount: 2,
+        seeds: [0, 1],
+        ablationSeeds: [5, 6],
+      },
+      file: { ...quick.datasets.synthetic, selected: [] },
+    },
+    selected: {},
+  });
+  cells.addDesignChoices(synthetic, 1);
+  const choices = cells.checked();
+  assertEquals(choices.length, 3);
+  assertEquals(choices.map((cell) => cell.seed), [6, 6, 6]);
+  assertEquals(choices[0].key, "quick/Synthetic/Demure-SASRec[denoiseInput=flipped]/seed=6");
+});
