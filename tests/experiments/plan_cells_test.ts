@@ -10,6 +10,7 @@ import type { DatasetSpec } from "../../lib/experiments/dataset_spec.ts";
 import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
 import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
 
 /**
  * The quick plan's cells with `settings` and `selected`; the imported dataset's plan is the
@@ -173,4 +174,30 @@ Deno.test("PlanCells: the design choices run at the dataset's ablation seeds, no
   assertEquals(choices.length, 3);
   assertEquals(choices.map((cell) => cell.seed), [6, 6, 6]);
   assertEquals(choices[0].key, "quick/Synthetic/Demure-SASRec[denoiseInput=flipped]/seed=6");
+});
+
+Deno.test("plan: the noise levels' own cells run the configuration selected on the main synthetic data", () => {
+  // Found by mutation round LA (LA43): looked up under the noisy dataset's label, where nothing is
+  // ever selected, these cells would wait for a selection that is never made.
+  const label = planExperiments("quick").cells.find((c) => c.dataset.kind === "synthetic")!
+    .datasetLabel;
+  const selected: SelectedConfigurations = {
+    [label]: {
+      "SASRec-MM": { trial: 1, config: { learningRate: 0.004 }, valid: 0, trials: 2 },
+      "Demure-SASRec": {
+        trial: 2,
+        config: { learningRate: 0.003, demure: { lambda: 0.3 } },
+        valid: 0,
+        trials: 2,
+      },
+    },
+  };
+  const plan = planExperiments("quick", undefined, { selected });
+  const noisy = plan.cells.filter((cell) => cell.noiseFraction === 0.75);
+  assertEquals(noisy.map((cell) => cell.systemKey).sort(), ["Demure-SASRec", "SASRec-MM"]);
+  for (const cell of noisy) {
+    assertEquals(cell.waitsFor, undefined, cell.key);
+    assertEquals(cell.configuredBy, "selection");
+    assertEquals(cell.config, selected[label][cell.systemKey]!.config);
+  }
 });
