@@ -1,10 +1,13 @@
 /**
  * Behaviour of lib/experiments/cell_command.ts that the earlier rounds left unpinned (mutation
- * round LA): what `--cell` takes as an index.
+ * round LA): what `--cell` takes as an index, which files of a folder say whose it is, and the
+ * files its refusals name.
  */
-import { assertStringIncludes, assertThrows } from "@std/assert";
-import { resolveCell } from "../../lib/experiments/cell_command.ts";
+import { assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
+import { checkResultsPlan, resolveCell, runOneCell } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
+import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
 
 Deno.test("resolveCell: digits followed by anything else are a key (named as one), not an index", () => {
   const plan = planExperiments("quick");
@@ -24,4 +27,59 @@ Deno.test("resolveCell: an unknown key's refusal names the plan's seeds and its 
     error.message,
     `(seeds 0,2); give an index 0..${last} or a key printed by --list-cells`,
   );
+});
+
+Deno.test("checkResultsPlan: a folder without plan.json is judged by its cell files only, not by other files beside them", () => {
+  const folder = Deno.makeTempDirSync({ prefix: "no_plan_json_" });
+  try {
+    const cells = cellsDirectory(folder);
+    Deno.mkdirSync(cells, { recursive: true });
+    Deno.writeTextFileSync(`${cells}/.DS_Store`, "x");
+    Deno.writeTextFileSync(`${cells}/notes.txt`, "x");
+    Deno.writeTextFileSync(`${cells}/quick__Synthetic__Pop__seed=0.json`, "{}");
+    checkResultsPlan(planExperiments("quick"), folder);
+    Deno.writeTextFileSync(`${cells}/full__Synthetic__Pop__seed=0.json`, "{}");
+    assertThrows(
+      () => checkResultsPlan(planExperiments("quick"), folder),
+      Error,
+      `${cells}: holds cells of another plan (e.g. full__Synthetic__Pop__seed=0.json)`,
+    );
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
+});
+
+Deno.test("checkResultsPlan: a legacy folder's other ranking is named at its cells folder, where it is read", () => {
+  const folder = Deno.makeTempDirSync({ prefix: "legacy_ranking_at_" });
+  try {
+    Deno.writeTextFileSync(`${folder}/plan.json`, JSON.stringify({ mode: "quick", seeds: [0] }));
+    const cells = cellsDirectory(folder);
+    Deno.mkdirSync(cells, { recursive: true });
+    const kept = JSON.stringify({ key: "k", settings: { training: { ranking: "history_kept" } } });
+    Deno.writeTextFileSync(`${cells}/quick__Synthetic__Pop__seed=0.json`, kept);
+    const error = assertThrows(() => checkResultsPlan(planExperiments("quick"), folder));
+    assertStringIncludes(error.message, `${cells}: the folder holds cells ranked with --ranking`);
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
+});
+
+Deno.test("runOneCell: the refusal of a held cell says which claim file to delete, not the result's", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) => c.system.kind === "popularity")!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    Deno.writeTextFileSync(
+      store.claimPathOf(cell.key),
+      JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
+    );
+    const error = await assertRejects(() => runOneCell(plan, cell, { resultsDir, log: () => {} }));
+    assertStringIncludes(
+      error.message,
+      `(or delete ${store.claimPathOf(cell.key)} if that process`,
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
 });
