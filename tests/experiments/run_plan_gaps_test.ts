@@ -4,13 +4,13 @@
  * while another process still holds an unfinished cell, and runs here a cell whose holder gave
  * it up unfinished.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
-import { runPlan } from "../../lib/experiments/run_plan.ts";
+import { type CellOutcome, epochLine, runPlan } from "../../lib/experiments/run_plan.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { storedCellResult } from "./_cell_result.ts";
 
@@ -128,4 +128,60 @@ Deno.test("runPlan waitForOthers: a held cell the other process stored meanwhile
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
+});
+
+Deno.test("runPlan: onCellDone's result of a Demure cell that never left its warm-up says its run is its backbone's", async () => {
+  // As bring_your_own_data_test's warm-up case: early stopping ends the run before the warm-up.
+  const plan = planExperiments("quick", [0], {
+    dataset: {
+      kind: "file",
+      path: new URL("../fixtures/byo/tiny", import.meta.url).pathname,
+      format: "recbole",
+    },
+    datasetTraining: { maxEpochs: 40, patience: 1 },
+    demure: { warmupSteps: 39 },
+  });
+  const demure = { ...plan, cells: plan.cells.filter((c) => c.systemName === "Demure-SASRec") };
+  assertEquals(demure.cells.length, 1);
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const lines: string[] = [];
+    const outcomes: CellOutcome[] = [];
+    await runPlan(demure, {
+      resultsDir,
+      log: (line) => lines.push(line),
+      onEpoch: () => {},
+      onCellDone: (_, outcome) => outcomes.push(outcome),
+    });
+    assertEquals(outcomes.map((outcome) => outcome.kind), ["finished"]);
+    const { result } = outcomes[0] as Extract<CellOutcome, { kind: "finished" }>;
+    assertStringIncludes(result, "; denoising never started");
+    // The notebook's line is the terminal's, less the counter and the times.
+    const logged = lines.find((line) => line.startsWith("[1] "))!;
+    assertStringIncludes(logged, result.slice(result.indexOf(";")));
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("epochLine: an epoch without a validation says so with a dash, not a zero", () => {
+  const progress = {
+    epoch: 2,
+    maxEpochs: 5,
+    loss: 0.123456,
+    recommendationLoss: 0.1,
+    auxiliaryLoss: 0,
+    bestValidation: 0,
+    bestEpoch: 0,
+    improved: false,
+    steps: 3,
+    epochSeconds: 1.26,
+    stepSeconds: 0.4,
+    secondsLeftAtMost: 4,
+  };
+  assertEquals(epochLine(progress), "    epoch 2/5 loss 0.1235 valid NDCG@10 - (1.3 s)");
+  assertEquals(
+    epochLine({ ...progress, validation: { "NDCG@10": 0.25 } }),
+    "    epoch 2/5 loss 0.1235 valid NDCG@10 0.2500 (1.3 s)",
+  );
 });
