@@ -83,3 +83,32 @@ Deno.test("runOneCell: the refusal of a held cell says which claim file to delet
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("checkResultsPlan: a folder of an imported dataset with features is refused naming its --features", () => {
+  const folder = Deno.makeTempDirSync({ prefix: "features_plan_" });
+  try {
+    const dataset = { kind: "file", path: "data/mine/mine.txt", format: "sequence" };
+    const features = [{ name: "genre", path: "data/mine/genre.txt" }];
+    Deno.writeTextFileSync(
+      `${folder}/plan.json`,
+      JSON.stringify({
+        mode: "quick",
+        seeds: [0],
+        dataset: { ...dataset, features },
+        ranking: "history_excluded",
+      }),
+    );
+    const plan = planExperiments("quick", undefined, {
+      dataset: { ...dataset, kind: "file", format: "sequence" },
+    });
+    const error = assertThrows(() => checkResultsPlan(plan, folder));
+    assertStringIncludes(
+      error.message,
+      "holds the cells of --dataset data/mine/mine.txt --format sequence --features " +
+        "genre=data/mine/genre.txt; this command runs --dataset data/mine/mine.txt --format " +
+        "sequence. Use another --results folder",
+    );
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
+});
