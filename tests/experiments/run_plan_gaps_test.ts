@@ -4,7 +4,7 @@
  * while another process still holds an unfinished cell, and runs here a cell whose holder gave
  * it up unfinished.
  */
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan } from "../../lib/experiments/plan_types.ts";
@@ -130,7 +130,7 @@ Deno.test("runPlan waitForOthers: a held cell the other process stored meanwhile
   }
 });
 
-Deno.test("runPlan: onCellDone's result of a Demure cell that never left its warm-up says its run is its backbone's", async () => {
+Deno.test("runPlan: onCellDone's result of a Demure cell that never left its warm-up says its run is its backbone's, its best epoch out of the cap", async () => {
   // As bring_your_own_data_test's warm-up case: early stopping ends the run before the warm-up.
   const plan = planExperiments("quick", [0], {
     dataset: {
@@ -156,6 +156,8 @@ Deno.test("runPlan: onCellDone's result of a Demure cell that never left its war
     assertEquals(outcomes.map((outcome) => outcome.kind), ["finished"]);
     const { result } = outcomes[0] as Extract<CellOutcome, { kind: "finished" }>;
     assertStringIncludes(result, "; denoising never started");
+    // Out of the cap (40), not of the epochs run (early stopping ended it well before).
+    assertMatch(result, /, best epoch \d+\/40;/);
     // The notebook's line is the terminal's, less the counter and the times.
     const logged = lines.find((line) => line.startsWith("[1] "))!;
     assertStringIncludes(logged, result.slice(result.indexOf(";")));
