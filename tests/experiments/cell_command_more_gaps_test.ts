@@ -3,11 +3,12 @@
  * round LA): what `--cell` takes as an index, which files of a folder say whose it is, and the
  * files its refusals name.
  */
-import { assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
+import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
+import { storedCellResult } from "./_cell_result.ts";
 import { checkResultsPlan, resolveCell, runOneCell } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
+import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
 
 Deno.test("resolveCell: digits followed by anything else are a key (named as one), not an index", () => {
   const plan = planExperiments("quick");
@@ -110,5 +111,21 @@ Deno.test("checkResultsPlan: a folder of an imported dataset with features is re
     );
   } finally {
     Deno.removeSync(folder, { recursive: true });
+  }
+});
+
+Deno.test("runOneCell of a stored cell says where its result is, and trains nothing", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) => c.system.kind === "popularity")!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    store.put(cell.key, settingsOf(plan, cell), storedCellResult(0.3, 0.2));
+    const lines: string[] = [];
+    const outcome = await runOneCell(plan, cell, { resultsDir, log: (line) => lines.push(line) });
+    assertEquals([outcome.ranNow, outcome.result.test["NDCG@10"]], [false, 0.2]);
+    assertEquals(lines, [`${cell.key}: already finished (${store.pathOf(cell.key)})`]);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
   }
 });
