@@ -5,7 +5,13 @@
  */
 import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
-import { checkResultsPlan, resolveCell, runOneCell } from "../../lib/experiments/cell_command.ts";
+import {
+  checkResultsPlan,
+  planFilePath,
+  recordResultsPlan,
+  resolveCell,
+  runOneCell,
+} from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
@@ -127,5 +133,16 @@ Deno.test("runOneCell of a stored cell says where its result is, and trains noth
     assertEquals(lines, [`${cell.key}: already finished (${store.pathOf(cell.key)})`]);
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("recordResultsPlan records every seed of the command that first writes the folder", () => {
+  const folder = Deno.makeTempDirSync({ prefix: "plan_seeds_" });
+  try {
+    recordResultsPlan(planExperiments("quick", [0, 2]), folder);
+    const recorded = JSON.parse(Deno.readTextFileSync(planFilePath(folder)));
+    assertEquals([recorded.mode, recorded.seeds], ["quick", [0, 2]]);
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
   }
 });
