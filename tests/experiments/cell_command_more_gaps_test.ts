@@ -146,3 +146,13 @@ Deno.test("recordResultsPlan records every seed of the command that first writes
     Deno.removeSync(folder, { recursive: true });
   }
 });
+
+Deno.test("resolveCell: an index out of range is refused naming the plan's own mode and range", () => {
+  const plan = planExperiments("quick");
+  const last = plan.cells.length - 1;
+  const error = assertThrows(() => resolveCell(plan, String(last + 1)));
+  assertStringIncludes(
+    error.message,
+    `--cell ${last + 1}: no such index; the quick plan has cells 0..${last} (see --list-cells)`,
+  );
+});
