@@ -3,8 +3,15 @@
  * round LA): what `--cell` takes as an index, which files of a folder say whose it is, and the
  * files its refusals name.
  */
-import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  assertEquals,
+  assertNotEquals,
+  assertRejects,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
 import { storedCellResult } from "./_cell_result.ts";
+import { initBackend } from "../../lib/backend/init_backend.ts";
 import {
   checkResultsPlan,
   planFilePath,
@@ -15,6 +22,8 @@ import {
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
+
+await initBackend({ verbose: false });
 
 Deno.test("resolveCell: digits followed by anything else are a key (named as one), not an index", () => {
   const plan = planExperiments("quick");
@@ -155,4 +164,28 @@ Deno.test("resolveCell: an index out of range is refused naming the plan's own m
     error.message,
     `--cell ${last + 1}: no such index; the quick plan has cells 0..${last} (see --list-cells)`,
   );
+});
+
+Deno.test("runOneCell's last line gives the cell's test metrics, not its validation", async () => {
+  const plan = planExperiments("quick");
+  const cell = plan.cells.find((c) => c.system.kind === "popularity")!;
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const lines: string[] = [];
+    const { result, ranNow } = await runOneCell(plan, cell, {
+      resultsDir,
+      log: (line) => lines.push(line),
+    });
+    assertEquals(ranNow, true);
+    // Popularity scores validation and test apart: the mix-up shows.
+    assertNotEquals(result.valid["NDCG@10"].toFixed(4), result.test["NDCG@10"].toFixed(4));
+    assertStringIncludes(
+      lines.at(-1)!,
+      `${cell.key}: test NDCG@10 ${result.test["NDCG@10"].toFixed(4)} HR@10 ${
+        result.test["HR@10"].toFixed(4)
+      } (`,
+    );
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
 });
