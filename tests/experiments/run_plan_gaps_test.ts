@@ -10,7 +10,13 @@ import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
-import { type CellOutcome, epochLine, runPlan } from "../../lib/experiments/run_plan.ts";
+import {
+  type CellOutcome,
+  epochLine,
+  runPlan,
+  runPlannedCell,
+} from "../../lib/experiments/run_plan.ts";
+import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { storedCellResult } from "./_cell_result.ts";
 
@@ -186,4 +192,13 @@ Deno.test("epochLine: an epoch without a validation says so with a dash, not a z
     epochLine({ ...progress, validation: { "NDCG@10": 0.25 } }),
     "    epoch 2/5 loss 0.1235 valid NDCG@10 0.2500 (1.3 s)",
   );
+});
+
+Deno.test("runPlannedCell runs a cell at its own seed, not the plan's first", async () => {
+  const plan = planExperiments("quick", [0, 4]);
+  // Popularity trains nothing, but its result records the seed it ran at.
+  const pop = { ...plan.cells.find((c) => c.system.kind === "popularity")!, seed: 4 };
+  const data = await prepareDataset(pop.dataset);
+  const result = await runPlannedCell(plan, pop, data, {});
+  assertEquals(result.seed, 4);
 });
