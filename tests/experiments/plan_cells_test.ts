@@ -10,6 +10,7 @@ import type { DatasetSpec } from "../../lib/experiments/dataset_spec.ts";
 import type { SelectedConfigurations } from "../../lib/experiments/selection.ts";
 import { DEFAULT_ADAM_CONFIG } from "../../lib/train/adam.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
 
 /**
  * The quick plan's cells with `settings` and `selected`; the imported dataset's plan is the
@@ -116,4 +117,87 @@ Deno.test("PlanCells: a selected CL4SRec setting overrides the system's own, as 
     "nt_xent",
   );
   assertEquals(cl4srec.system.kind === "neural" && cl4srec.system.cl4srec, chosen.cl4srec);
+});
+
+Deno.test("PlanCells: a method's trials wait for its backbone's selection only where the backbone is selected", () => {
+  // Found by mutation round LA (LA32): every default plan selects the backbone with its method, so
+  // trials that waited for a backbone selection that is never made (the plan stuck) went unseen.
+  const quick = SETTINGS.quick;
+  const synthetic: DatasetSpec = { kind: "synthetic", config: {} };
+  const withSelected = (selected: DatasetPlan["selected"]) =>
+    new PlanCells({
+      mode: "quick",
+      settings: quick,
+      datasets: {
+        ...quick.datasets,
+        synthetic: { ...quick.datasets.synthetic, selected },
+        file: { ...quick.datasets.synthetic, selected: [] },
+      },
+      selected: {},
+    });
+  const alone = withSelected(["Demure-SASRec"]);
+  alone.addTrials(synthetic, ["Demure-SASRec"]);
+  const trials = alone.checked();
+  assertEquals(trials.length > 0, true);
+  assertEquals(trials.map((cell) => cell.waitsFor), trials.map(() => undefined));
+  // Trial 0 is the defaults: the unselected-backbone run at the first seed is its same run.
+  assertEquals(trials[0].sameAs, "quick/Synthetic/Demure-SASRec/seed=0");
+  const both = withSelected(["SASRec-MM", "Demure-SASRec"]);
+  both.addTrials(synthetic, ["Demure-SASRec"]);
+  const waiting = both.checked();
+  assertEquals(waiting[0].waitsFor, ["Synthetic/SASRec-MM"]);
+});
+
+Deno.test("PlanCells: the design choices run at the dataset's ablation seeds, not its main seeds", () => {
+  // Found by mutation round LA (LA41): every plan planExperiments builds has ablation seeds that
+  // begin the main seeds, so the two could be confused unseen.
+  const quick = SETTINGS.quick;
+  const synthetic: DatasetSpec = { kind: "synthetic", config: {} };
+  const cells = new PlanCells({
+    mode: "quick",
+    settings: quick,
+    datasets: {
+      ...quick.datasets,
+      synthetic: {
+        ...quick.datasets.synthetic,
+        designChoices: true,
+        designChoiceSeedCount: 2,
+        seeds: [0, 1],
+        ablationSeeds: [5, 6],
+      },
+      file: { ...quick.datasets.synthetic, selected: [] },
+    },
+    selected: {},
+  });
+  cells.addDesignChoices(synthetic, 1);
+  const choices = cells.checked();
+  assertEquals(choices.length, 3);
+  assertEquals(choices.map((cell) => cell.seed), [6, 6, 6]);
+  assertEquals(choices[0].key, "quick/Synthetic/Demure-SASRec[denoiseInput=flipped]/seed=6");
+});
+
+Deno.test("plan: the noise levels' own cells run the configuration selected on the main synthetic data", () => {
+  // Found by mutation round LA (LA43): looked up under the noisy dataset's label, where nothing is
+  // ever selected, these cells would wait for a selection that is never made.
+  const label = planExperiments("quick").cells.find((c) => c.dataset.kind === "synthetic")!
+    .datasetLabel;
+  const selected: SelectedConfigurations = {
+    [label]: {
+      "SASRec-MM": { trial: 1, config: { learningRate: 0.004 }, valid: 0, trials: 2 },
+      "Demure-SASRec": {
+        trial: 2,
+        config: { learningRate: 0.003, demure: { lambda: 0.3 } },
+        valid: 0,
+        trials: 2,
+      },
+    },
+  };
+  const plan = planExperiments("quick", undefined, { selected });
+  const noisy = plan.cells.filter((cell) => cell.noiseFraction === 0.75);
+  assertEquals(noisy.map((cell) => cell.systemKey).sort(), ["Demure-SASRec", "SASRec-MM"]);
+  for (const cell of noisy) {
+    assertEquals(cell.waitsFor, undefined, cell.key);
+    assertEquals(cell.configuredBy, "selection");
+    assertEquals(cell.config, selected[label][cell.systemKey]!.config);
+  }
 });
