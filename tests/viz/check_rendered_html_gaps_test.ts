@@ -2,7 +2,9 @@
  * checkRenderedHtml behaviour that mutation round ME found unpinned, against a stand-in Chromium
  * (a shell script; no browser needed): a scheme-relative URL in CSS and an ftp request are loads
  * off the machine; the report names the page as it was given (not its real path) and the size
- * limit it was checked against; a run that fails to finish names the page it was checking.
+ * limit it was checked against; a run that fails to finish names the page it was checking; the
+ * body of a script with attributes is no markup; a resource in both the source and the page is
+ * named once.
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import {
@@ -70,5 +72,25 @@ Deno.test("checkRenderedHtml: a run that does not finish is an error naming the 
     );
     assert(error.cause instanceof Error, "the run's error is the cause");
     assertStringIncludes(error.cause.message, "Chromium ran past 300 ms");
+  });
+});
+
+Deno.test("external URL scan: the body of a script with attributes is code, not markup", () => {
+  // plotly.js builds markup in strings; a bundle inlined as <script charset="utf-8"> is no load.
+  const html =
+    `<script charset="utf-8">var t = '<img src="https://never.loaded/x.png">';</script>` +
+    `<script type="text/javascript">var s = "url(https://never.loaded/y.png)";</script>`;
+  assertEquals(externalResourceUrls(html), []);
+});
+
+Deno.test("checkRenderedHtml: a resource in both the source and the drawn page is named once", async () => {
+  await inTempDir("check-html-gaps-", async (dir) => {
+    const img = '<img src="https://img.example.org/p.png">';
+    const page = `${dir}/page.html`;
+    await Deno.writeTextFile(page, `<div class="demure-plot" id="f"></div>${img}`);
+    const executable = await standIn(dir, drawnBody(DRAWN + img));
+    const report = await checkRenderedHtml(page, { executable, sandbox: false });
+    assertEquals(report.externalReferences, ["https://img.example.org/p.png"]);
+    assertEquals(report.ok, false);
   });
 });
