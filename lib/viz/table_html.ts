@@ -1,4 +1,4 @@
-import type { SettingNames } from "../util/settings.ts";
+import { checkInteger, type SettingNames } from "../util/settings.ts";
 import { escapeHtml } from "./_escape.ts";
 import { assertKnownFields } from "./_validate.ts";
 
@@ -23,7 +23,7 @@ export interface TableSection {
   rows: Array<Array<TableCell>>;
   /** Caption above the table. Default: none. */
   caption?: string;
-  /** Decimals for non-integer numbers. Default: 4. */
+  /** Decimals for non-integer numbers, a whole number from 0 to 100. Default: 4. */
   digits?: number;
 }
 
@@ -137,6 +137,10 @@ export function formatTableCells(
 export function tableHtml(section: TableSection, context: string): string {
   // `captoin` or `digit` in a notebook's displayTable showed the table without them.
   assertKnownFields(context, "the table", section, TABLE_SECTION_FIELDS);
+  // `toFixed` cut 2.5 to 2 decimals in silence and threw a RangeError naming no table for -1.
+  if (section.digits !== undefined) {
+    checkInteger(`${context} table digits`, section.digits, { min: 0, max: 100 });
+  }
   section.rows.forEach((row, rowIndex) => {
     if (row.length !== section.columns.length) {
       throw new Error(
