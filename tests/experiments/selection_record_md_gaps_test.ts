@@ -1,0 +1,22 @@
+/**
+ * selectedFrom (lib/experiments/selection_record.ts) where mutation round MD found behaviour no
+ * test pinned: a diverged trial is any trial whose record carries a `diverged` reason, an empty
+ * one too.
+ */
+import { assertEquals } from "@std/assert";
+import { storedCellResult } from "./_cell_result.ts";
+import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
+import { selectedFrom } from "../../lib/experiments/selection_record.ts";
+
+Deno.test("selectedFrom: a trial recorded as diverged with an empty reason is still left out", () => {
+  // Found by mutation round MD (MD13): `!diverged` would take a record with `diverged: ""`
+  // (an error whose message was empty) as a finished trial and choose it by its validation score.
+  const plan = planExperiments("quick");
+  const trials = cellsOf(plan, "selection").filter((c) => c.systemKey === "SASRec-MM");
+  const finished = new Map([
+    [trials[0].key, { ...storedCellResult(0.9), diverged: "" }],
+    [trials[1].key, storedCellResult(0.2)],
+  ]);
+  const choice = selectedFrom(plan, finished)[trials[0].datasetLabel]["SASRec-MM"];
+  assertEquals([choice.trial, choice.valid, choice.trials], [1, 0.2, 2]);
+});
