@@ -13,3 +13,16 @@ Deno.test("quick plan: MovieLens selects nothing, on a budget of 1 trial, as its
   assertEquals([synthetic.trials, synthetic.selected], [2, ["SASRec-MM", "Demure-SASRec"]]);
   assertEquals([movielens.trials, movielens.selected], [1, []]);
 });
+
+Deno.test("quick plan: every neural cell stops at 3 epochs with patience 3, on both datasets", () => {
+  // Found by mutation round MD (MD02, MD08): no quick MovieLens cell has a record, so its
+  // patience (3, which with a cap of 3 epochs never stops a run early) was unpinned; the cells'
+  // training settings are part of what a stored cell is compared against (a change makes every
+  // stored quick cell stale).
+  const stopping = new Set(
+    planExperiments("quick").cells.filter((c) => c.system.kind === "neural").map((c) =>
+      `${c.dataset.kind}: ${c.training.maxEpochs}/${c.training.patience}`
+    ),
+  );
+  assertEquals([...stopping].sort(), ["movielens: 3/3", "synthetic: 3/3"]);
+});
