@@ -141,3 +141,18 @@ Deno.test("a lock file that cannot be created for another reason than an existin
     }
   });
 });
+
+Deno.test("while one holder runs its action, no other can take the claim's lock", () => {
+  // Found by mutation round MC (MC42, MC43): a lock file removed before the action, or a shared
+  // lock, lets a second holder in while the first still moves the claim (the cell runs twice).
+  inFolder((directory) => {
+    const claim = `${directory}/k.claim`;
+    const seen = withClaimLock(claim, () => {
+      const error = assertThrows(() => withClaimLock(claim, () => "second holder", 0.02));
+      assert(error instanceof ClaimLockTimeoutError, String(error));
+      return namesIn(directory);
+    }, 1);
+    assertEquals(seen, ["k.claim.lock"]);
+    assertEquals(namesIn(directory), []);
+  });
+});
