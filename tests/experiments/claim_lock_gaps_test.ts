@@ -9,12 +9,14 @@
  */
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import {
+  CLAIM_LOCK_WAIT_SECONDS,
   ClaimLockError,
   ClaimLockTimeoutError,
   removeAbandonedLocks,
   withClaimLock,
 } from "../../lib/experiments/_claim_lock.ts";
 import { namesIn } from "./_names_in.ts";
+import { withLockWaitsElapsing } from "./_paused_lock.ts";
 
 /** Runs `action` in a fresh folder, removed afterwards. */
 function inFolder(action: (directory: string) => void): void {
@@ -155,4 +157,30 @@ Deno.test("while one holder runs its action, no other can take the claim's lock"
     assertEquals(seen, ["k.claim.lock"]);
     assertEquals(namesIn(directory), []);
   });
+});
+
+Deno.test("withClaimLock waits CLAIM_LOCK_WAIT_SECONDS by default", async () => {
+  // Found by mutation round MC (MC45). The wait elapses by a minute per failed try
+  // (withLockWaitsElapsing), so nothing here waits; the lock itself stays really held.
+  const directory = Deno.makeTempDirSync();
+  try {
+    const claim = `${directory}/k.claim`;
+    const lock = `${claim}.lock`;
+    const file = Deno.openSync(lock, { read: true, write: true, create: true });
+    try {
+      file.lockSync(true);
+      const error = await withLockWaitsElapsing(() =>
+        assertThrows(() => withClaimLock(claim, () => {}))
+      );
+      assert(error instanceof ClaimLockTimeoutError, String(error));
+      assertStringIncludes(
+        error.message,
+        `${lock}: this claim lock file was still locked after ${CLAIM_LOCK_WAIT_SECONDS} s`,
+      );
+    } finally {
+      file.close();
+    }
+  } finally {
+    Deno.removeSync(directory, { recursive: true });
+  }
 });
