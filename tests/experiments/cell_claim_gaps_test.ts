@@ -145,3 +145,19 @@ Deno.test("claimStaleness names the pid of a claim whose process is gone or was 
     "pid 1 now belongs to another process",
   );
 });
+
+Deno.test("claimStaleness: this process's own claim without a start time is live; another live process's without token or start time too", () => {
+  // Found by mutation round MC (MC10, MC13): the legacy "own pid, no token, no start time" rule
+  // must not reach a claim that has this process's token, nor a claim of another pid.
+  if (!readsProc) return;
+  const { processStart: _start, ...withoutStart } = claimOfThisProcess();
+  assertEquals(claimStaleness(withoutStart), undefined);
+  const now = new Date().toISOString();
+  const parent: CellClaim = {
+    pid: Deno.ppid,
+    hostname: Deno.hostname(),
+    since: now,
+    heartbeat: now,
+  };
+  assertEquals(claimStaleness(parent), undefined);
+});

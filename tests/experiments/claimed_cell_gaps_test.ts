@@ -265,3 +265,42 @@ Deno.test("runClaimedCell hands the training the results folder and its epochs t
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("runClaimedCell: a stored record with its settings but no valid result fails naming the file; nothing is trained", async () => {
+  // Found by mutation round MC (MC37): read without its check, such a record counted as stored
+  // meanwhile and the cell was skipped, its result never made.
+  const cell = trialCell();
+  let trained = 0;
+  const train: CellTraining = () => {
+    trained++;
+    return Promise.resolve(storedCellResult(0.2));
+  };
+  await withClaimedRun(cell, train, async (run, store) => {
+    store.put(cell.key, settingsOf(PLAN, cell), { system: "cut short" });
+    const error = await assertRejects(run);
+    assert(error.message.includes(store.pathOf(cell.key)), error.message);
+    assertEquals(trained, 0);
+  });
+});
+
+Deno.test("runClaimedCell: a diverged trial's record ran no epoch and has no best epoch, history or time", async () => {
+  // Found by mutation round MC (MC38).
+  const cell = trialCell();
+  const diverging: CellTraining = () =>
+    Promise.reject(new TrainingDivergedError("loss NaN at step 1"));
+  await withClaimedRun(cell, diverging, async (run, store) => {
+    await run();
+    const record = store.get(cell.key, settingsOf(PLAN, cell), checkCellResult)!;
+    assertEquals(
+      [
+        record.epochsRun,
+        record.bestEpoch,
+        record.history,
+        record.trainSeconds,
+        record.valid,
+        record.test,
+      ],
+      [0, 0, [], 0, { "NDCG@10": 0, "HR@10": 0 }, { "NDCG@10": 0, "HR@10": 0 }],
+    );
+  });
+});
