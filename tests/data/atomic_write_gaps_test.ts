@@ -1,5 +1,9 @@
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { removeStaleTemporaries, writeFilesAtomically } from "../../lib/data/atomic_write.ts";
+import {
+  removeStaleTemporaries,
+  writeFilesAtomically,
+  writeSyncedFile,
+} from "../../lib/data/atomic_write.ts";
 
 /** A pid that is not this process's (the sweep keeps this process's own temporaries). */
 const OTHER_PID = Deno.pid + 1;
@@ -54,6 +58,27 @@ Deno.test("a rename that fails throws the system's own error, its class kept", (
     assertEquals((error as Error).name, system.name);
     assertEquals([...Deno.readDirSync(dir)].map((entry) => entry.name).sort(), ["probe", "taken"]);
   } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("writeSyncedFile with nameFile: a write that fails (a full disk) names the file, keeps the system's error as cause, leaves nothing", () => {
+  // Found by mutation round MB (MB59): only a failed open was tested with nameFile.
+  const dir = Deno.makeTempDirSync();
+  const writeSync = Deno.FsFile.prototype.writeSync;
+  const full = new Error("No space left on device (os error 28)");
+  Deno.FsFile.prototype.writeSync = () => {
+    throw full;
+  };
+  try {
+    const path = `${dir}/w.safetensors.tmp-1-2`;
+    const error = assertThrows(() =>
+      writeSyncedFile(path, new Uint8Array(4), { nameFile: true })
+    ) as Error;
+    assertEquals([error.message, error.cause], [`${path}: ${full.message}`, full]);
+    assertEquals([...Deno.readDirSync(dir)], []);
+  } finally {
+    Deno.FsFile.prototype.writeSync = writeSync;
     Deno.removeSync(dir, { recursive: true });
   }
 });
