@@ -325,3 +325,27 @@ Deno.test("the orphan report throws an orphan folder it cannot measure, other th
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("removeCellCheckpoints throws a removal that fails for another reason than a folder gone", () => {
+  // Found by mutation round MB (MB44): a checkpoint folder it could not remove was said gone.
+  const resultsDir = Deno.makeTempDirSync();
+  const removeSync = Deno.removeSync;
+  try {
+    const { plan, cell } = resumableCellPlan();
+    const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
+    Deno.mkdirSync(checkpoints, { recursive: true });
+    Deno.removeSync = (path, options) => {
+      if (String(path) === checkpoints) throw new Deno.errors.PermissionDenied("denied");
+      removeSync(path, options);
+    };
+    assertThrows(() => removeCellCheckpoints(resultsDir, plan, cell), Deno.errors.PermissionDenied);
+    Deno.removeSync = removeSync;
+    assert(pathExists(checkpoints), "the folder it could not remove is still there");
+    // A folder gone already is no error.
+    removeSync(checkpoints, { recursive: true });
+    removeCellCheckpoints(resultsDir, plan, cell);
+  } finally {
+    Deno.removeSync = removeSync;
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
