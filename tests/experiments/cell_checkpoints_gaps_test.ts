@@ -349,3 +349,20 @@ Deno.test("removeCellCheckpoints throws a removal that fails for another reason 
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("the orphan report judges a subset with no cell against the whole plan", () => {
+  // Found by mutation round MB (MB47): a run asked for no cell still reports the orphans.
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan, cell } = resumableCellPlan();
+    Deno.mkdirSync(cellCheckpointDir(resultsDir, plan, cell), { recursive: true });
+    Deno.mkdirSync(`${resultsDir}/checkpoints/gone-00000000`, { recursive: true });
+    const lines: string[] = [];
+    reportOrphanCheckpoints(resultsDir, { ...plan, cells: [] }, (line) => lines.push(line));
+    assertEquals(lines.length, 1);
+    assertStringIncludes(lines[0], "1 checkpoint folder(s) under ");
+    assertStringIncludes(lines[0], ": gone-00000000 (0.0 MB);");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
