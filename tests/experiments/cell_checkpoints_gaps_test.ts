@@ -285,3 +285,84 @@ Deno.test("a stored cell's leftovers are removed after a cell held by a live pro
     Deno.removeSync(resultsDir, { recursive: true });
   }
 });
+
+Deno.test("a kept model holds the best weights, their sidecar and the training file, nothing of the last checkpoint", () => {
+  // Found by mutation round MB (MB48): the last checkpoint's files are no part of the kept model.
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan, cell } = resumableCellPlan();
+    const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
+    Deno.mkdirSync(checkpoints, { recursive: true });
+    Deno.writeTextFileSync(`${checkpoints}/best.json`, JSON.stringify({ weightsFile: "b.bin" }));
+    Deno.writeFileSync(`${checkpoints}/b.bin`, new Uint8Array(8));
+    Deno.writeTextFileSync(`${checkpoints}/last.json`, JSON.stringify({ weightsFile: "l.bin" }));
+    Deno.writeFileSync(`${checkpoints}/l.bin`, new Uint8Array(8));
+    removeCellCheckpoints(resultsDir, plan, cell);
+    const kept = [...Deno.readDirSync(cellModelDir(resultsDir, cell))].map((entry) => entry.name);
+    assertEquals(kept.sort(), ["b.bin", "best.json", KEPT_TRAINING_FILE].sort());
+    assert(!pathExists(checkpoints), "the epoch checkpoints are removed");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("the orphan report throws an orphan folder it cannot measure, other than one removed meanwhile", () => {
+  // Found by mutation round MB (MB42): only a folder gone meanwhile is left out; another error
+  // (here a link that points at itself) is not read as "removed".
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan } = resumableCellPlan();
+    const orphan = `${resultsDir}/checkpoints/old-cell-00000000`;
+    Deno.mkdirSync(orphan, { recursive: true });
+    Deno.symlinkSync(`${orphan}/loop`, `${orphan}/loop`);
+    const lines: string[] = [];
+    assertThrows(
+      () => reportOrphanCheckpoints(resultsDir, plan, (line) => lines.push(line)),
+      Deno.errors.FilesystemLoop,
+    );
+    assertEquals(lines, []);
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("removeCellCheckpoints throws a removal that fails for another reason than a folder gone", () => {
+  // Found by mutation round MB (MB44): a checkpoint folder it could not remove was said gone.
+  const resultsDir = Deno.makeTempDirSync();
+  const removeSync = Deno.removeSync;
+  try {
+    const { plan, cell } = resumableCellPlan();
+    const checkpoints = cellCheckpointDir(resultsDir, plan, cell);
+    Deno.mkdirSync(checkpoints, { recursive: true });
+    Deno.removeSync = (path, options) => {
+      if (String(path) === checkpoints) throw new Deno.errors.PermissionDenied("denied");
+      removeSync(path, options);
+    };
+    assertThrows(() => removeCellCheckpoints(resultsDir, plan, cell), Deno.errors.PermissionDenied);
+    Deno.removeSync = removeSync;
+    assert(pathExists(checkpoints), "the folder it could not remove is still there");
+    // A folder gone already is no error.
+    removeSync(checkpoints, { recursive: true });
+    removeCellCheckpoints(resultsDir, plan, cell);
+  } finally {
+    Deno.removeSync = removeSync;
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("the orphan report judges a subset with no cell against the whole plan", () => {
+  // Found by mutation round MB (MB47): a run asked for no cell still reports the orphans.
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    const { plan, cell } = resumableCellPlan();
+    Deno.mkdirSync(cellCheckpointDir(resultsDir, plan, cell), { recursive: true });
+    Deno.mkdirSync(`${resultsDir}/checkpoints/gone-00000000`, { recursive: true });
+    const lines: string[] = [];
+    reportOrphanCheckpoints(resultsDir, { ...plan, cells: [] }, (line) => lines.push(line));
+    assertEquals(lines.length, 1);
+    assertStringIncludes(lines[0], "1 checkpoint folder(s) under ");
+    assertStringIncludes(lines[0], ": gone-00000000 (0.0 MB);");
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
