@@ -43,3 +43,22 @@ Deno.test("negatives file: a row that is a string of count characters is refused
       "(delete the file to redraw)",
   );
 });
+
+Deno.test("negatives file: text that is not JSON is refused with the parser's reason (MG56)", () => {
+  const text = '{"format": "demure-sampled-negatives/1", ';
+  let reason = "";
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    reason = (error as Error).message;
+  }
+  const folder = Deno.makeTempDirSync();
+  try {
+    const path = `${folder}/negatives.json`;
+    Deno.writeTextFileSync(path, text);
+    const error = assertThrows(() => loadOrCreateSampledNegatives(path, split, config));
+    assertEquals(error.message, `${path}: not valid JSON (${reason})`);
+  } finally {
+    Deno.removeSync(folder, { recursive: true });
+  }
+});
