@@ -27,3 +27,14 @@ Deno.test("'sequence' and 'session' as the first column, or an item_seq column, 
     assertDataError(() => readSequenceFile(path), path, 1, "user", "looks like a header line");
   }
 });
+
+Deno.test("a first line with a :token_seq item column is RecBole's header (MG63)", () => {
+  const path = `${fixture({ ".txt": "visitor tags:token_seq\nu1 a b\n" })}.txt`;
+  assertDataError(
+    () => readSequenceFile(path),
+    path,
+    1,
+    "user",
+    "looks like a header line; RecBole's typed columns (name:type)",
+  );
+});
