@@ -38,3 +38,9 @@ Deno.test("a first line with a :token_seq item column is RecBole's header (MG63)
     "looks like a header line; RecBole's typed columns (name:type)",
   );
 });
+
+Deno.test("a named sequence file's source names its path, not the name given (MG67)", () => {
+  const path = `${fixture({ ".txt": "u1 a b\n" })}.txt`;
+  const dataset = readSequenceFile(path, "mine");
+  assertEquals([dataset.name, dataset.metadata.source], ["mine", `sequence file ${path}`]);
+});
