@@ -3,12 +3,12 @@
  * BatchNoise as well as by hand: a padding position or a missing modality is no pair, and a noise
  * flag at such a pair (none should be there) is no noise either.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import { BatchNoise } from "../../lib/demure/_batch_noise.ts";
 import { validMaskOf } from "../../lib/demure/_batch_pairs.ts";
-import { NoiseCounts } from "../../lib/demure/_noise_counts.ts";
+import { NoiseCounts, type SavedNoiseCounts } from "../../lib/demure/_noise_counts.ts";
 import { Warmup } from "../../lib/demure/_warmup.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { batch, split } from "./_one_batch.ts";
@@ -49,5 +49,25 @@ Deno.test("BatchNoise: the counts hold the batch's valid pairs per modality, not
     assertEquals(got, expected);
   } finally {
     model.dispose();
+  }
+});
+
+Deno.test("NoiseCounts.checkSaved: counts of MORE modalities than the model has are refused by name too (MH09)", () => {
+  // A checkpoint of a three-modality run resumed on a two-modality model: the extra count would
+  // have been a RangeError from Float64Array.set, naming no field.
+  const counts = new NoiseCounts(["id", "text"]);
+  const refused: [SavedNoiseCounts, string][] = [
+    [
+      { noiseCount: [0, 0, 0], validCount: [0, 0] },
+      "noiseCount counts 3 modalities, the model has 2",
+    ],
+    [
+      { noiseCount: [0, 0], validCount: [0, 0, 0] },
+      "validCount counts 3 modalities, the model has 2",
+    ],
+  ];
+  for (const [saved, message] of refused) {
+    const error = assertThrows(() => counts.checkSaved(saved), Error);
+    assertEquals(error.message, `Demure checkpoint state: ${message}`);
   }
 });
