@@ -71,3 +71,31 @@ Deno.test("NoiseCounts.checkSaved: counts of MORE modalities than the model has 
     assertEquals(error.message, `Demure checkpoint state: ${message}`);
   }
 });
+
+Deno.test("NoiseCounts.checkSaved: per-epoch counts of another modality count, or missing, are refused by name", () => {
+  // A short epochs.noiseAtEnd used to be set over the first modalities only (the rest kept 0, so
+  // the next epoch's rate pooled the whole run there), a long one threw a bare RangeError.
+  const counts = new NoiseCounts(["id", "text"]);
+  const good = { noiseCount: [1, 2], validCount: [3, 4] };
+  const epochs = { rates: [], noiseAtEnd: [0, 0], validAtEnd: [0, 0] };
+  counts.checkSaved({ ...good, epochs });
+  const refused: [SavedNoiseCounts["epochs"], string][] = [
+    [{ ...epochs, noiseAtEnd: [0] }, "epochs.noiseAtEnd counts 1 modalities, the model has 2"],
+    [
+      { ...epochs, validAtEnd: [0, 0, 0] },
+      "epochs.validAtEnd counts 3 modalities, the model has 2",
+    ],
+    [
+      { rates: [], validAtEnd: [0, 0] } as unknown as SavedNoiseCounts["epochs"],
+      "no field epochs.noiseAtEnd (an array of counts)",
+    ],
+    [
+      { noiseAtEnd: [0, 0], validAtEnd: [0, 0] } as unknown as SavedNoiseCounts["epochs"],
+      "no field epochs.rates (an array of rates per epoch)",
+    ],
+  ];
+  for (const [saved, message] of refused) {
+    const error = assertThrows(() => counts.checkSaved({ ...good, epochs: saved }), Error);
+    assertEquals(error.message, `Demure checkpoint state: ${message}`);
+  }
+});
