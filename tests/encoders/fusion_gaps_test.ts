@@ -3,10 +3,15 @@
  * every path (mean, sum, gated, projection, layer norm): it runs once per step and per view, so a
  * leaked intermediate would grow the device memory at every step.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import { type FusionConfig, ModalityFusion } from "../../lib/encoders/fusion.ts";
+import {
+  type FusionConfig,
+  ModalityFusion,
+  validateFusionConfig,
+} from "../../lib/encoders/fusion.ts";
+import { SettingError } from "../../lib/util/settings.ts";
 import { ParameterStore } from "../../lib/nn/parameter_store.ts";
 
 await initBackend({ verbose: false });
@@ -28,5 +33,22 @@ Deno.test("fusion.apply: adds exactly one tensor (its result), whatever the kind
     assertEquals(tf.memory().numTensors - before, 1, JSON.stringify(config));
     tf.dispose([fused, e, w, presence]);
     store.dispose();
+  }
+});
+
+Deno.test('validateFusionConfig: a falsy flag that is not a boolean (0, "", null) is refused, not read as false (MH41, MH42)', () => {
+  for (const field of ["projection", "layerNorm"] as const) {
+    for (const value of [0, "", null]) {
+      const config = { kind: "mean", [field]: value } as unknown as FusionConfig;
+      const error = assertThrows(
+        () => validateFusionConfig(config, "ModelConfig.fusion"),
+        SettingError,
+      );
+      assertEquals(
+        error.message.startsWith(`ModelConfig.fusion.${field} is `),
+        true,
+        error.message,
+      );
+    }
   }
 });
