@@ -87,7 +87,7 @@ export class NoiseCounts {
     };
   }
 
-  /** Throws unless `saved` counts as many modalities as this run has. */
+  /** Throws unless `saved` (its per-epoch counts included) counts as many modalities as this run has. */
   checkSaved(saved: SavedNoiseCounts): void {
     const modalities = this.#names.length;
     // Each field by name: the one that differs may be validCount, with noiseCount's length right.
@@ -98,6 +98,26 @@ export class NoiseCounts {
       if (saved[field].length !== modalities) {
         throw new Error(
           `Demure checkpoint state: ${field} counts ${saved[field].length} modalities, ` +
+            `the model has ${modalities}`,
+        );
+      }
+    }
+    // The per-epoch counts too: a short array was set over the first modalities only (the rest
+    // kept 0, and the next epoch's rate pooled the whole run there); a long one threw a RangeError.
+    const epochs = saved.epochs;
+    if (epochs === undefined) return;
+    if (!Array.isArray(epochs.rates)) {
+      throw new Error(
+        "Demure checkpoint state: no field epochs.rates (an array of rates per epoch)",
+      );
+    }
+    for (const field of ["noiseAtEnd", "validAtEnd"] as const) {
+      if (!Array.isArray(epochs[field])) {
+        throw new Error(`Demure checkpoint state: no field epochs.${field} (an array of counts)`);
+      }
+      if (epochs[field].length !== modalities) {
+        throw new Error(
+          `Demure checkpoint state: epochs.${field} counts ${epochs[field].length} modalities, ` +
             `the model has ${modalities}`,
         );
       }
