@@ -2,7 +2,12 @@
  * Behaviour of the OpenBLAS loader and kernels that two earlier mutation rounds left unpinned.
  * Found by mutation round MA (ids in each test).
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertNotEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import {
+  registerBlasKernels,
+  unregisterBlasKernels,
+} from "../../lib/backend/kernels/blas_matmul.ts";
 import { checkNamedOpenBlas, loadOpenBlas } from "../../lib/backend/kernels/_openblas.ts";
 
 const blas = loadOpenBlas();
@@ -46,5 +51,56 @@ Deno.test({
     c.fill(7);
     blas!.sgemmBatch(new Float32Array(0), new Float32Array(0), c, { ...g, k: 0 });
     assertEquals(Array.from(c), [0, 0, 0, 0]);
+  },
+});
+
+Deno.test("named BLAS: a file name with a full version after .so passes", () => {
+  // (MA38) Source builds install libopenblas.so.0.3.21 (and Debian's real file is versioned too):
+  // every numeric part after `.so` counts, not only the first.
+  const names = new TextEncoder().encode(BLAS_SYMBOLS.map((symbol) => `${symbol}\0`).join(""));
+  const bytes = new Uint8Array(64 + names.length);
+  bytes.set([0x7f, 0x45, 0x4c, 0x46]);
+  bytes.set(names, 64);
+  const path = `${dir}/libopenblas.so.0.3.21`;
+  Deno.writeFileSync(path, bytes);
+  Deno.chmodSync(path, 0o644);
+  assertEquals(checkNamedOpenBlas(Deno.realPathSync(path)), undefined);
+});
+
+/** Seeded values in [-0.5, 0.5): products whose sums OpenBLAS and tfjs order differently. */
+function seeded(length: number, seed: number): number[] {
+  let state = seed;
+  return Array.from({ length }, () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  });
+}
+
+Deno.test({
+  name: "cpu: a fused matMul without bias or prelu weights runs on OpenBLAS, not silently stock",
+  ignore,
+  fn: async () => {
+    // (MA44) An absent bias counted as "not float32" sent every fused product without one to
+    // tfjs's kernel: the same numbers to 1e-6, so only the bits show which kernel ran.
+    await tf.setBackend("cpu");
+    registerBlasKernels("cpu");
+    const [m, k, n] = [8, 256, 8];
+    const bits = (f: () => tf.Tensor) => tf.tidy(() => Array.from(f().dataSync()));
+    const a = () => tf.tensor2d(seeded(m * k, 1), [m, k]),
+      b = () => tf.tensor2d(seeded(k * n, 2), [k, n]);
+    const product = bits(() => tf.matMul(a(), b()));
+    const fused = bits(() => tf.fused.matMul({ a: a(), b: b() }));
+    const relu = bits(() => tf.fused.matMul({ a: a(), b: b(), activation: "relu" }));
+    unregisterBlasKernels("cpu");
+    let stock: number[];
+    try {
+      stock = bits(() => tf.fused.matMul({ a: a(), b: b() }));
+    } finally {
+      registerBlasKernels("cpu");
+    }
+    // The check means something only where tfjs's bits differ from OpenBLAS's (they do here).
+    assertNotEquals(stock, product);
+    assertEquals(fused, product);
+    assertEquals(relu, product.map((v) => (v < 0 ? 0 : v)));
   },
 });
