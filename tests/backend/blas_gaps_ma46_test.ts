@@ -104,3 +104,37 @@ Deno.test({
     assertEquals(relu, product.map((v) => (v < 0 ? 0 : v)));
   },
 });
+
+Deno.test({
+  name: "registerBlasKernels gives OpenBLAS the thread count DEMURE_BLAS_THREADS sets",
+  ignore,
+  fn: async () => {
+    // (MA25) Nothing checked that registration hands blasThreads() to OpenBLAS: without the call
+    // the library kept OPENBLAS_NUM_THREADS's count (1 here), whatever DEMURE_BLAS_THREADS said.
+    const url = (path: string) => new URL(path, import.meta.url).href;
+    const script =
+      `import { registerBlasKernels } from "${
+        url("../../lib/backend/kernels/blas_matmul.ts")
+      }";\nimport { loadOpenBlas } from "${url("../../lib/backend/kernels/_openblas.ts")}";\n` +
+      'registerBlasKernels("cpu");\nconsole.log(JSON.stringify(loadOpenBlas()!.getThreads()));\n';
+    // Inside the project, so that its import map applies.
+    const root = new URL("../../", import.meta.url).pathname;
+    Deno.mkdirSync(`${root}.cache`, { recursive: true });
+    const file = `${root}.cache/blas_gaps_ma46_${Deno.pid}.ts`;
+    Deno.writeTextFileSync(file, script);
+    const env = Deno.env.toObject();
+    delete env.DEMURE_OPENBLAS;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", file],
+      cwd: root,
+      env: { ...env, DEMURE_BLAS_THREADS: "2", OPENBLAS_NUM_THREADS: "1" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output().finally(() => Deno.removeSync(file));
+    const decoder = new TextDecoder();
+    assertEquals(output.code, 0, decoder.decode(output.stderr));
+    const lines = decoder.decode(output.stdout).trim().split("\n");
+    assertEquals(lines[lines.length - 1], "2");
+  },
+});
