@@ -2,13 +2,14 @@
  * Behaviour of the OpenBLAS loader and kernels that two earlier mutation rounds left unpinned.
  * Found by mutation round MA (ids in each test).
  */
-import { assertEquals, assertNotEquals } from "@std/assert";
+import { assertEquals, assertNotEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import {
   registerBlasKernels,
   unregisterBlasKernels,
 } from "../../lib/backend/kernels/blas_matmul.ts";
 import { checkNamedOpenBlas, loadOpenBlas } from "../../lib/backend/kernels/_openblas.ts";
+import { applyFusedEpilogue } from "../../lib/backend/kernels/_fused_epilogue.ts";
 
 const blas = loadOpenBlas();
 const ignore = blas === undefined;
@@ -137,4 +138,18 @@ Deno.test({
     const lines = decoder.decode(output.stdout).trim().split("\n");
     assertEquals(lines[lines.length - 1], "2");
   },
+});
+
+Deno.test("applyFusedEpilogue: a bias as long as the rows' count (not their length) is refused", () => {
+  // (MA50) Only square [.., 3, 3] outputs were tried: a bias of m entries against [m, n] rows
+  // with m != n was added along the wrong axis when the fast path read the second-last dim.
+  const out = new Float32Array(6);
+  assertThrows(
+    () => applyFusedEpilogue(out, [2, 3], { values: Float32Array.of(1, 2), shape: [2] }, "linear"),
+    Error,
+    "fused matMul: operand [2] does not broadcast to [2,3]",
+  );
+  // A column bias [m, 1] is the way to add one value per row.
+  applyFusedEpilogue(out, [2, 3], { values: Float32Array.of(1, 2), shape: [2, 1] }, "linear");
+  assertEquals(Array.from(out), [1, 1, 1, 2, 2, 2]);
 });
