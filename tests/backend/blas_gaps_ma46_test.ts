@@ -197,3 +197,34 @@ Deno.test({
     }
   },
 });
+
+for (const backend of ["cpu", "wasm"] as const) {
+  Deno.test({
+    name: `_FusedMatMul(openblas, ${backend}): a call that throws frees the output it allocated`,
+    ignore,
+    fn: async () => {
+      // Found by mutation round MA (looking at the fused tail's error paths): prelu without its
+      // weights, or a bias that does not broadcast, threw after the product's output was
+      // allocated, and nothing freed it (a kernel that throws returns nothing for tfjs to free).
+      await tf.setBackend(backend);
+      registerBlasKernels(backend);
+      const a = tf.tensor2d([[1, 2]]), b = tf.tensor2d([[1, 0, 1], [0, 1, 1]]);
+      const bias = tf.tensor1d([1, 2]);
+      const buffers = () => tf.engine().backend.numDataIds();
+      const before = buffers();
+      assertThrows(
+        () => tf.fused.matMul({ a, b, activation: "prelu" }),
+        Error,
+        "prelu needs its weights",
+      );
+      const attrs = { transposeA: false, transposeB: false, activation: "linear" };
+      assertThrows(
+        () => tf.engine().runKernel("_FusedMatMul", { a, b, bias }, attrs),
+        Error,
+        "operand [2] does not broadcast to [1,3]",
+      );
+      assertEquals(buffers(), before);
+      tf.dispose([a, b, bias]);
+    },
+  });
+}
