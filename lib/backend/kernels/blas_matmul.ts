@@ -38,28 +38,41 @@ function isFloat(...infos: (tf.TensorInfo | undefined)[]): boolean {
   return infos.every((info) => info === undefined || info.dtype === "float32");
 }
 
+/**
+ * The product of `inputs` in a fresh output, with `finish` run on its values (the fused tail).
+ * When either throws, the output is freed: a kernel that throws returns nothing for tfjs to
+ * dispose, so each failed call would keep its output's memory for the rest of the process.
+ */
 function blasProduct(
   blas: OpenBlas,
+  backend: tf.KernelBackend,
   memory: MemoryAccess,
   inputs: MatMulInputs,
   attrs: MatMulAttrs,
-): { info: tf.TensorInfo; values: Float32Array } {
+  finish: (values: Float32Array, shape: number[]) => void = () => {},
+): tf.TensorInfo {
   const { a, b } = inputs;
   const transA = attrs.transposeA === true, transB = attrs.transposeB === true;
   const g = matMulGeometry(a.shape, b.shape, transA, transB);
   const out = memory.allocate(g.outShape, "float32");
-  const values = out.values() as Float32Array;
-  const read = (info: tf.TensorInfo) => memory.read(info) as Float32Array;
-  blas.sgemmBatch(read(a), read(b), values, {
-    transA,
-    transB,
-    m: g.m,
-    n: g.n,
-    k: g.k,
-    offsetsA: g.offsetsA,
-    offsetsB: g.offsetsB,
-  });
-  return { info: out.info, values };
+  try {
+    const values = out.values() as Float32Array;
+    const read = (info: tf.TensorInfo) => memory.read(info) as Float32Array;
+    blas.sgemmBatch(read(a), read(b), values, {
+      transA,
+      transB,
+      m: g.m,
+      n: g.n,
+      k: g.k,
+      offsetsA: g.offsetsA,
+      offsetsB: g.offsetsB,
+    });
+    finish(values, out.info.shape);
+  } catch (error) {
+    backend.disposeData(out.info.dataId);
+    throw error;
+  }
+  return out.info;
 }
 
 function shaped(memory: MemoryAccess, info: tf.TensorInfo | undefined): ShapedValues | undefined {
@@ -73,7 +86,13 @@ function makeKernels(blas: OpenBlas, name: BlasBackendName) {
     const inputs = args.inputs as unknown as MatMulInputs;
     if (!isFloat(inputs.a, inputs.b)) return stock(args);
     const memory = memoryFor(name, args.backend);
-    return blasProduct(blas, memory, inputs, args.attrs as unknown as MatMulAttrs).info;
+    return blasProduct(
+      blas,
+      args.backend as tf.KernelBackend,
+      memory,
+      inputs,
+      args.attrs as unknown as MatMulAttrs,
+    );
   };
   const fusedMatMul = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
     const inputs = args.inputs as unknown as MatMulInputs;
@@ -83,16 +102,22 @@ function makeKernels(blas: OpenBlas, name: BlasBackendName) {
       isFusedActivation(activation);
     if (!supported) return stock(args);
     const memory = memoryFor(name, args.backend);
-    const out = blasProduct(blas, memory, inputs, attrs);
-    applyFusedEpilogue(
-      out.values,
-      out.info.shape,
-      shaped(memory, inputs.bias),
-      activation,
-      shaped(memory, inputs.preluActivationWeights),
-      attrs.leakyreluAlpha ?? 0.2,
+    return blasProduct(
+      blas,
+      args.backend as tf.KernelBackend,
+      memory,
+      inputs,
+      attrs,
+      (values, shape) =>
+        applyFusedEpilogue(
+          values,
+          shape,
+          shaped(memory, inputs.bias),
+          activation,
+          shaped(memory, inputs.preluActivationWeights),
+          attrs.leakyreluAlpha ?? 0.2,
+        ),
     );
-    return out.info;
   };
   return { BatchMatMul: batchMatMul, _FusedMatMul: fusedMatMul };
 }
