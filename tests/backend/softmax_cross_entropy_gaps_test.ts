@@ -101,3 +101,24 @@ Deno.test("registerSoftmaxCrossEntropyKernel registers the fused kernel on cpu a
     await tf.setBackend(backend);
   }
 });
+
+Deno.test("softmaxCrossEntropy without the fused kernel refuses an id outside the items in a batch of one row", async () => {
+  // A single row is a batch too: tf.oneHot would give it an all-zero row, and the loss would
+  // silently be the log-sum-exp alone.
+  await withoutFused(() => {
+    const logits = tf.tensor2d([[1, 2, 3]]);
+    try {
+      for (const id of [3, -1]) {
+        const targets = tf.tensor1d([id], "int32");
+        assertThrows(
+          () => softmaxCrossEntropy(logits, targets),
+          Error,
+          `softmaxCrossEntropy: target ${id} of row 0 is not in [0, 3)`,
+        );
+        targets.dispose();
+      }
+    } finally {
+      logits.dispose();
+    }
+  });
+});
