@@ -141,7 +141,11 @@ export function registerSoftmaxCrossEntropyKernel(backend: HostBackendName): str
 function compositeRows(x: tf.Tensor, targets: tf.Tensor1D, save: tf.GradSaveFunc) {
   const numItems = x.shape[1] as number;
   const logZ = tf.logSumExp(x, -1); // [n]
-  const oneHot = tf.cast(tf.oneHot(targets, numItems), "float32");
+  // tf.oneHot refuses a depth of 1 ("depth must be >=2"); with one item every row's target is
+  // that item, so its one-hot is all ones (the fused kernel gives loss 0 and gradient 0 there too).
+  const oneHot = numItems === 1
+    ? tf.ones([x.shape[0] as number, 1])
+    : tf.cast(tf.oneHot(targets, numItems), "float32");
   const picked = tf.sum(tf.mul(x, oneHot), -1);
   // Saved tensors outlive the caller's tidy (the gradient runs later), so the one-hot is saved too.
   save([x, logZ, oneHot]);
