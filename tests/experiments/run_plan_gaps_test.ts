@@ -7,7 +7,7 @@
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
-import type { ExperimentPlan } from "../../lib/experiments/plan_types.ts";
+import type { ExperimentPlan, PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import {
@@ -75,7 +75,14 @@ Deno.test("runPlan with runPending false leaves a killed process's unfinished mo
   }
 });
 
-Deno.test("runPlan waitForOthers: a cell its holder gives up unfinished is tried again and run here", async () => {
+/**
+ * Runs the quick plan (no training) with `waitForOthers` while another process holds its first
+ * cell; `onSkipped` is what that process does once this one skipped the cell. The outcome and the
+ * polls it waited.
+ */
+async function runBesideHolder(
+  onSkipped: (store: ResultStore, held: PlannedCell, plan: ExperimentPlan) => void,
+): Promise<{ outcome: Awaited<ReturnType<typeof runPlan>>; polls: number; plan: ExperimentPlan }> {
   const plan = quickPlanWithoutTraining();
   const resultsDir = Deno.makeTempDirSync();
   try {
@@ -91,49 +98,35 @@ Deno.test("runPlan waitForOthers: a cell its holder gives up unfinished is tried
         resultsDir,
         waitForOthers: true,
         waitSeconds: POLL_SECONDS,
-        // The holder stops without storing the cell (its claim given up) once this one skipped it.
         log: (line) => {
-          if (line.startsWith(`skip ${held.key}`)) Deno.removeSync(store.claimPathOf(held.key));
+          if (line.startsWith(`skip ${held.key}`)) onSkipped(store, held, plan);
         },
       });
     });
-    assertEquals(polls, 1);
-    assertEquals(outcome!.pending, []);
-    assertEquals(outcome!.cells.length, plan.cells.length);
+    return { outcome: outcome!, polls, plan };
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
   }
+}
+
+Deno.test("runPlan waitForOthers: a cell its holder gives up unfinished is tried again and run here", async () => {
+  // The holder stops without storing the cell (its claim given up) once this one skipped it.
+  const { outcome, polls, plan } = await runBesideHolder((store, held) =>
+    Deno.removeSync(store.claimPathOf(held.key))
+  );
+  assertEquals(polls, 1);
+  assertEquals(outcome.pending, []);
+  assertEquals(outcome.cells.length, plan.cells.length);
 });
 
 Deno.test("runPlan waitForOthers: a held cell the other process stored meanwhile is not waited for", async () => {
-  const plan = quickPlanWithoutTraining();
-  const resultsDir = Deno.makeTempDirSync();
-  try {
-    const store = new ResultStore(cellsDirectory(resultsDir));
-    const held = plan.cells[0];
-    Deno.writeTextFileSync(
-      store.claimPathOf(held.key),
-      JSON.stringify({ pid: 1, hostname: Deno.hostname(), since: "now" }),
-    );
-    let outcome: Awaited<ReturnType<typeof runPlan>> | undefined;
-    const polls = await countingPolls(async () => {
-      outcome = await runPlan(plan, {
-        resultsDir,
-        waitForOthers: true,
-        waitSeconds: POLL_SECONDS,
-        // The holder stores the cell (and gives its claim up) right after this one skipped it.
-        log: (line) => {
-          if (!line.startsWith(`skip ${held.key}`)) return;
-          store.put(held.key, settingsOf(plan, held), storedCellResult());
-          Deno.removeSync(store.claimPathOf(held.key));
-        },
-      });
-    });
-    assertEquals(polls, 0, "waited a poll for a cell already stored");
-    assertEquals(outcome!.pending, []);
-  } finally {
-    Deno.removeSync(resultsDir, { recursive: true });
-  }
+  // The holder stores the cell (and gives its claim up) right after this one skipped it.
+  const { outcome, polls } = await runBesideHolder((store, held, plan) => {
+    store.put(held.key, settingsOf(plan, held), storedCellResult());
+    Deno.removeSync(store.claimPathOf(held.key));
+  });
+  assertEquals(polls, 0, "waited a poll for a cell already stored");
+  assertEquals(outcome.pending, []);
 });
 
 Deno.test("runPlan: onCellDone's result of a Demure cell that never left its warm-up says its run is its backbone's, its best epoch out of the cap", async () => {
