@@ -176,3 +176,12 @@ export function auxiliaryContext(
 ): AuxiliaryLossContext {
   return { ...out, model, batch, step: 0, epoch: 0, recommendationLoss: tf.scalar(0), seed };
 }
+
+/** Two full histories of 6 over tinyDataset's items (items 0 and 5 each lack a modality). */
+export const TWO_FULL_HISTORIES: SequenceBatch = {
+  users: Int32Array.of(0, 1),
+  items: Int32Array.of(4, 5, 0, 1, 2, 3, 0, 5, 3, 2, 1, 4),
+  valid: new Float32Array(12).fill(1),
+  batchSize: 2,
+  length: 6,
+};

@@ -11,18 +11,11 @@ import {
   SequentialRecommender,
 } from "../../lib/models/sequential_recommender.ts";
 import { SettingError } from "../../lib/util/settings.ts";
-import { tinyDataset } from "./_fixtures.ts";
+import { tinyDataset, TWO_FULL_HISTORIES } from "./_fixtures.ts";
 
 await initBackend({ verbose: false });
 
-/** Two full histories of 6 over tinyDataset's items (items 0 and 5 each lack a modality). */
-const BATCH: SequenceBatch = {
-  users: Int32Array.of(0, 1),
-  items: Int32Array.of(4, 5, 0, 1, 2, 3, 0, 5, 3, 2, 1, 4),
-  valid: new Float32Array(12).fill(1),
-  batchSize: 2,
-  length: 6,
-};
+const BATCH: SequenceBatch = TWO_FULL_HISTORIES;
 
 Deno.test("ModelConfig: heads that do not divide dim are refused, the allowed range naming dim's value", () => {
   // "a divisor of ModelConfig.dim" alone leaves the reader to look dim up (it may be a default).

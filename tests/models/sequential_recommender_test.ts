@@ -12,18 +12,11 @@ import {
   resolveModelConfig,
   SequentialRecommender,
 } from "../../lib/models/sequential_recommender.ts";
-import { tinyDataset } from "./_fixtures.ts";
+import { tinyDataset, TWO_FULL_HISTORIES } from "./_fixtures.ts";
 
 await initBackend({ verbose: false });
 
-/** Two full histories of 6 over tinyDataset's items (items 0 and 5 each lack a modality). */
-const BATCH: SequenceBatch = {
-  users: Int32Array.of(0, 1),
-  items: Int32Array.of(4, 5, 0, 1, 2, 3, 0, 5, 3, 2, 1, 4),
-  valid: new Float32Array(12).fill(1),
-  batchSize: 2,
-  length: 6,
-};
+const BATCH: SequenceBatch = TWO_FULL_HISTORIES;
 
 /** A mask that drops the text modality (the second of id, text, genre) at every position. */
 function dropText(): tf.Tensor3D {

@@ -1,9 +1,12 @@
 /**
  * Stand-ins for the lab server's tests (lab_stand_in_test.ts, lab_server_gaps_test.ts,
- * check_lab_stop_test.ts): a Python that runs a shell body for the server's start, the fake Jupyter
- * behind it, a free port, and the look at the processes left. One home, so that the files'
+ * lab_server_le_gaps_test.ts, check_lab_stop_test.ts): a Python that runs a shell body for the
+ * server's start, the fake Jupyter behind it, a free port, the look at the processes left, a
+ * temporary folder per test and the error a start rejects with. One home, so that the files'
  * stand-ins cannot drift apart.
  */
+import { assertRejects } from "@std/assert";
+import { startLabServer } from "../../lib/notebook_runner/lab_server.ts";
 
 /**
  * A stand-in for Python: the import check (`-c "import notebook.notebookapp"`) succeeds; the
@@ -88,4 +91,19 @@ export function childrenOf(parent: number, word: string): number[] {
     }
   }
   return pids;
+}
+
+/** Runs `body` with a fresh temporary folder, removed after it. */
+export async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "lab_test_" });
+  try {
+    await body(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The message of the error `startLabServer(config)` rejects with. */
+export async function startError(config: Parameters<typeof startLabServer>[0]): Promise<string> {
+  return (await assertRejects(() => startLabServer(config))).message;
 }

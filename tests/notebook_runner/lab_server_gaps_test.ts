@@ -19,25 +19,10 @@ import {
 } from "@std/assert";
 import { startLabServer } from "../../lib/notebook_runner/lab_server.ts";
 import { labTestPorts, portsOf } from "./_lab_test_ports.ts";
-import { fakeJupyter, fakePython, freePort } from "./_lab_stand_ins.ts";
+import { fakeJupyter, fakePython, freePort, inTempDir, startError } from "./_lab_stand_ins.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `body` with a fresh temporary folder, removed after it. */
-async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "lab_gaps_" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-/** The message of the error `startLabServer(config)` rejects with. */
-async function startError(config: Parameters<typeof startLabServer>[0]): Promise<string> {
-  return (await assertRejects(() => startLabServer(config))).message;
-}
 
 Deno.test("lab server gaps: the server's command line and environment (config.env cannot replace the token)", () =>
   inTempDir(async (dir) => {

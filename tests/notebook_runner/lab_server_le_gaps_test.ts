@@ -9,25 +9,10 @@
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
-import { fakePython, freePort } from "./_lab_stand_ins.ts";
+import { fakePython, freePort, inTempDir, startError } from "./_lab_stand_ins.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-
-/** Runs `body` with a fresh temporary folder, removed after it. */
-async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "lab_le_gaps_" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-/** The message of the error `startLabServer(config)` rejects with. */
-async function startError(config: Parameters<typeof startLabServer>[0]): Promise<string> {
-  return (await assertRejects(() => startLabServer(config))).message;
-}
 
 Deno.test("lab server LE gaps: a log file left by an earlier start is replaced by this start's", () =>
   inTempDir(async (dir) => {
