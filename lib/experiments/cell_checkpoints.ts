@@ -75,9 +75,14 @@ export function reportOrphanCheckpoints(
   );
 }
 
-/** Bytes of the files under `path` (a file's own size). */
+/**
+ * Bytes of the files under `path` (a file's own size): what `rm -r` frees. A link counts as
+ * itself, not what it points to (`rm -r` removes the link only): followed, a dangling link threw
+ * NotFound, read as "removed meanwhile", and the folder went unreported; a link to a folder above
+ * recursed for ever.
+ */
 function bytesUnder(path: string): number {
-  const info = Deno.statSync(path);
+  const info = Deno.lstatSync(path);
   if (!info.isDirectory) return info.size;
   let bytes = 0;
   for (const entry of Deno.readDirSync(path)) bytes += bytesUnder(`${path}/${entry.name}`);
