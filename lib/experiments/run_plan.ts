@@ -369,13 +369,14 @@ class SelectionRefresh {
   }
 
   /**
-   * `current` with the selection derived from the stored trials (written to `selected.json`),
-   * planned again until it no longer changes: a choice can release trials that build on it.
+   * `current` with the selection derived from the stored trials (written to `selected.json`).
+   * `writeSelection` settles a chain of selections whole (a choice releases the trials built on
+   * it, whose stored records make the next choice), so one replan holds them all.
    */
   refresh(current: ExperimentPlan): ExperimentPlan {
     const selected = writeSelection(current, this.#resultsDir, this.#log);
     if (JSON.stringify(selected) === JSON.stringify(current.selected)) return current;
-    return this.refresh(this.replan(selected));
+    return this.replan(selected);
   }
 }
 
