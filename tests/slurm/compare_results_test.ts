@@ -70,6 +70,15 @@ Deno.test("compareResults: equal up to timings; a metric or a missing cell is na
   ]);
   const missing = resultsFolder({}, { main: [1, 2] });
   assertEquals(compareResults(reference, missing), [`cells/a.json: missing in ${missing}`]);
+  // A cell only the other holds (a summary it does not reach): named too, after the reference's.
+  const extra = resultsFolder({ a: cell(0.125, 3), b: cell(0.5, 3), c: cell(0.25, 3) }, {
+    main: [1, 2],
+  });
+  assertEquals(compareResults(reference, extra), [
+    `cells/b.json: missing in ${reference}`,
+    `cells/c.json: missing in ${reference}`,
+  ]);
+  assertEquals(compareResults(missing, reference), [`cells/a.json: missing in ${missing}`]);
   assertEquals(jsonDifferences({ a: 1 }, { b: 1 }), ["a: 1 vs absent", "b: absent vs 1"]);
   // The command's exit status: 0 equal, 1 different (the Slurm check reads it), 2 a usage error.
   const cli = (...args: string[]) =>
@@ -81,7 +90,7 @@ Deno.test("compareResults: equal up to timings; a metric or a missing cell is na
   assertEquals(different.code, 1);
   assertStringIncludes(different.stderr, "result.test.NDCG@10: 0.125 vs 0.12500000000000003");
   assertEquals(cli(reference).code, 2);
-  for (const dir of [reference, sameButSlower, otherMetric, missing]) {
+  for (const dir of [reference, sameButSlower, otherMetric, missing, extra]) {
     Deno.removeSync(dir, { recursive: true });
   }
 });
