@@ -307,9 +307,20 @@ export class SequentialRecommender {
   presenceOf(items: ArrayLike<number>): Float32Array {
     const table = this.#encoders.presenceValues;
     const modalities = this.numModalities;
+    const rows = table.length / modalities;
     const out = new Float32Array(items.length * modalities);
     for (let i = 0; i < items.length; i++) {
-      out.set(table.subarray(items[i] * modalities, (items[i] + 1) * modalities), i * modalities);
+      const item = items[i];
+      // The device gather refuses such an id; a subarray past the end (or at a negative or
+      // fractional offset) read an empty or shifted row: "no modality present", silently.
+      if (!(Number.isInteger(item) && item >= 0 && item < rows)) {
+        throw new RangeError(
+          `presenceOf: item id ${item} at index ${i} is outside the catalogue (ids 0..${
+            rows - 1
+          } of its ${rows} items)`,
+        );
+      }
+      out.set(table.subarray(item * modalities, (item + 1) * modalities), i * modalities);
     }
     return out;
   }

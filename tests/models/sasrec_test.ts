@@ -287,6 +287,20 @@ Deno.test("presenceOf (host) equals presence (device); a batch longer than maxLe
   const tensor = tf.tensor2d(items, [2, 3], "int32");
   const presence = model.presence(tensor);
   assertEquals(Array.from(model.presenceOf(items)), Array.from(presence.dataSync()));
+  // An id past the catalogue, negative or fractional names itself, not "no modality present".
+  const rows = tinyDataset().numItems;
+  for (const [id, at] of [[rows, 2], [-1, 1], [1.5, 0]] as const) {
+    const bad = [1, 2, 3];
+    bad[at] = id;
+    assertThrows(
+      () => model.presenceOf(bad),
+      RangeError,
+      `presenceOf: item id ${id} at index ${at} is outside the catalogue (ids 0..${
+        rows - 1
+      } of its ${rows} items)`,
+    );
+  }
+  assertEquals(model.presenceOf([rows - 1]).length, model.numModalities);
   // Seven positions do not fit the six positional rows (the first would read row -1).
   const long = batchOf([[0, 1, 2, 3, 4, 5, 0]]);
   assertThrows(() => model.forward(long), Error, "sequence length 7 exceeds maxLength 6");
