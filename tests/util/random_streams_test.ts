@@ -175,3 +175,11 @@ Deno.test("Rng.int refuses n above 2^32, which one 32-bit draw cannot cover; 2^3
   const plain = createRng(5);
   assertEquals(value, plain.seed());
 });
+
+Deno.test("createRng folds a seed's high word by 2^32, not 2^32 - 1 (recorded values)", () => {
+  // Found by mutation round NA (NA46): dividing by 0xffffffff gives the same high word for most
+  // seeds, but not just below a multiple of 2^32, such as 2^32 - 1 (0 vs 1) and 3 * 2^32 - 2.
+  // Recorded from this implementation on 2026-12-07.
+  assertEquals(firstValues(2 ** 32 - 1).slice(0, 2), [0.9919345872476697, 0.46276153065264225]);
+  assertEquals(firstValues(3 * 2 ** 32 - 2).slice(0, 2), [0.9349438862409443, 0.19497447018511593]);
+});
