@@ -16,3 +16,12 @@ Deno.test("formatPercent: none and all read 0 and 100; a share between never doe
   assertEquals(formatPercent(0.0005, 1), "0.1 %");
   assertEquals(formatPercent(0.9994, 1), "99.9 %");
 });
+
+Deno.test("formatPercent at 0 decimals: the bounds are a whole percent", () => {
+  // Found by mutation round NA (NA37): no test used 0 decimals, where the step is 1, not 0.1.
+  assertEquals(formatPercent(0.004, 0), "< 1 %");
+  assertEquals(formatPercent(0.996, 0), "> 99 %");
+  assertEquals(formatPercent(0.006, 0), "1 %");
+  assertEquals(formatPercent(0.994, 0), "99 %");
+  assertEquals(formatPercent(0.5, 0), "50 %");
+});
