@@ -25,8 +25,12 @@ export class EventLoopTurns {
   #last = performance.now();
   readonly #interruptsAtStart = beginInterruptibleLoop();
 
-  /** Turns at most every `intervalMs` milliseconds. */
+  /** Turns at most every `intervalMs` milliseconds (a number >= 0; 0 turns at every call). */
   constructor(intervalMs = 1000) {
+    // NaN or a negative interval would silently turn at every call, as 0 does.
+    if (!(intervalMs >= 0)) {
+      throw new RangeError(`EventLoopTurns: intervalMs must be a number >= 0, got ${intervalMs}`);
+    }
     this.intervalMs = intervalMs;
   }
 

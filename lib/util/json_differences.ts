@@ -12,9 +12,17 @@
  * @module
  */
 
-/** JSON paths where `a` and `b` differ (at most `limit`), e.g. `result.test.NDCG@10: 0.1 vs 0.2`. */
+/**
+ * JSON paths where `a` and `b` differ (at most `limit`, an integer >= 0), e.g.
+ * `result.test.NDCG@10: 0.1 vs 0.2`.
+ */
 export function jsonDifferences(a: unknown, b: unknown, path = "", limit = 10): string[] {
-  if (Object.is(a, b)) return [];
+  // A NaN limit would stop nothing (`found.length >= NaN` is false), and a limit of 0 must hold
+  // for two different plain values too, not only between the keys of two objects.
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new RangeError(`jsonDifferences: limit must be an integer >= 0, got ${limit}`);
+  }
+  if (Object.is(a, b) || limit === 0) return [];
   const bothObjects = a !== null && b !== null && typeof a === "object" && typeof b === "object" &&
     Array.isArray(a) === Array.isArray(b);
   if (!bothObjects) {

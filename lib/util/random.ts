@@ -14,7 +14,7 @@
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
-  /** Uniform integer in [0, n); throws unless n is a positive integer. */
+  /** Uniform integer in [0, n); throws unless n is a positive integer <= 2^32. */
   int(n: number): number;
   /** Standard normal (Box-Muller). */
   normal(): number;
@@ -54,6 +54,10 @@ export function createRng(seed: number): Rng {
     int(n: number): number {
       if (!Number.isInteger(n) || n <= 0) {
         throw new Error(`Rng.int: n must be a positive integer, got ${n}`);
+      }
+      // One draw holds 32 bits: above 2^32 some integers of [0, n) could never be drawn.
+      if (n > 4294967296) {
+        throw new Error(`Rng.int: n must be at most 2^32 (one draw's 32 bits), got ${n}`);
       }
       return Math.floor(next() * n);
     },

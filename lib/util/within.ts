@@ -14,8 +14,20 @@
  * @module
  */
 
-/** `promise`'s value, or null when `ms` milliseconds pass first; a rejection passes through. */
+/** The longest delay a timer holds: 2^31 - 1 ms, about 24.8 days. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * `promise`'s value, or null when `ms` milliseconds pass first; a rejection passes through. `ms` is
+ * a number in [0, 2^31 - 1]: a timer fires after 1 ms for NaN, a negative delay or one past that
+ * (Infinity too), so "wait forever" would have answered null at once.
+ */
 export async function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  if (!(ms >= 0 && ms <= LONGEST_TIMER_MS)) {
+    throw new RangeError(
+      `within: ms must be a number of milliseconds >= 0 and <= ${LONGEST_TIMER_MS}, got ${ms}`,
+    );
+  }
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), ms));
   try {

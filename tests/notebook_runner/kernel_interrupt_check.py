@@ -5,8 +5,8 @@ Starts the kernel from the kernelspec on JUPYTER_PATH, defines a model in one ce
 the next and presses Interrupt (jupyter_client's interrupt_kernel, as the notebook page does) after
 the first epoch. Checks: the training cell fails with InterruptedError; the kernel is the same
 process and keeps its variables; no tensor is left over; an interrupt while idle stops nothing
-later; a new training runs to its end (tfjs is intact). Prints one line per check; exit status 1
-on the first failure.
+later; a new training runs to its end (tfjs is intact); a second interrupt that nothing answered
+exits the kernel with status 130. Prints one line per check; exit status 1 on the first failure.
 
   kernel_interrupt_check.py PROJECT_ROOT
 """
@@ -118,6 +118,27 @@ try:
         ' { onProgress: (p) => console.log(`again ${p.epoch}`) });'
     )
     check(error is None and "again 3" in text, f"a new training runs to its end after an idle interrupt ({error})")
+    # A cell that waits without a loop of the library: nothing answers the first interrupt, so a
+    # second one within SECOND_INTERRUPT_SECONDS exits the kernel with 130, as a Deno process
+    # without a listener would (mutation round NA, NA53: the status was not checked).
+    msg_id = kc.execute('console.log("waiting"); await new Promise((resolve) => setTimeout(resolve, 60_000));')
+    started = time.time()
+    while time.time() - started < 30:
+        try:
+            message = kc.get_iopub_msg(timeout=0.1)
+        except queue.Empty:
+            continue
+        content = message["content"]
+        if message["parent_header"].get("msg_id") == msg_id and message["msg_type"] == "stream" and "waiting" in content["text"]:
+            break
+    km.interrupt_kernel()
+    time.sleep(1)
+    km.interrupt_kernel()
+    process = km.provisioner.process
+    started = time.time()
+    while process.poll() is None and time.time() - started < 30:
+        time.sleep(0.1)
+    check(process.poll() == 130, f"a second unanswered interrupt exits the kernel with 130 ({process.poll()})")
 finally:
     kc.stop_channels()
     km.shutdown_kernel(now=True)

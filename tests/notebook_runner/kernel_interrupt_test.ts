@@ -32,6 +32,7 @@ Deno.test({
       const text = decoder.decode(output.stdout) + decoder.decode(output.stderr);
       assert(output.code === 0, `kernel_interrupt_check.py failed:\n${text}`);
       assertStringIncludes(text, "ok: a new training runs to its end after an idle interrupt");
+      assertStringIncludes(text, "ok: a second unanswered interrupt exits the kernel with 130");
     } finally {
       await Deno.remove(specRoot, { recursive: true });
     }

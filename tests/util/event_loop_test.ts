@@ -2,7 +2,7 @@
  * EventLoopTurns.yieldIfDue stops at once on an interrupt requested after the loop began, even
  * when no turn is due yet (a long interval), and not on one requested before it began.
  */
-import { assertEquals, assertRejects } from "@std/assert";
+import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { EventLoopTurns } from "../../lib/util/event_loop.ts";
 import { InterruptedError, requestInterrupt } from "../../lib/util/interrupt.ts";
 
@@ -71,6 +71,48 @@ Deno.test("yieldIfDue: the first turn is a full interval after the loop began, b
     assertEquals(await turned(), false, "999 ms after it began");
     now = 51_000;
     assertEquals(await turned(), true, "a full interval after it began");
+  } finally {
+    performance.now = realNow;
+  }
+});
+
+Deno.test("EventLoopTurns refuses an interval that is NaN or negative, naming it", () => {
+  // Found by mutation round NA (NA33, NA34): either turned at every call, silently, like 0.
+  for (const intervalMs of [Number.NaN, -1, -Infinity]) {
+    const error = assertThrows(() => new EventLoopTurns(intervalMs), RangeError);
+    assertEquals(
+      error.message,
+      `EventLoopTurns: intervalMs must be a number >= 0, got ${intervalMs}`,
+    );
+  }
+  assertEquals(new EventLoopTurns(0).intervalMs, 0);
+});
+
+Deno.test("yieldIfDue: the next interval counts from the end of a turn, not its start", async () => {
+  // Found by mutation round NA (NA32): timers that run in the turn (a claim's heartbeat) may take
+  // a while; the next turn is a full interval after them. The clock is stubbed: a timer queued
+  // before the turn moves it on by 600 ms while the turn runs.
+  const realNow = performance.now;
+  let now = 10_000;
+  performance.now = () => now;
+  try {
+    const loop = new EventLoopTurns(1000);
+    const turned = async (during = 0) => {
+      let ran = false;
+      const timer = setTimeout(() => {
+        ran = true;
+        now += during;
+      }, 0);
+      await loop.yieldIfDue();
+      clearTimeout(timer);
+      return ran;
+    };
+    now = 11_000;
+    assertEquals(await turned(600), true, "due: a turn, which ends at 11 600 ms");
+    now = 12_000;
+    assertEquals(await turned(), false, "400 ms after the turn ended");
+    now = 12_600;
+    assertEquals(await turned(), true, "a full interval after the turn ended");
   } finally {
     performance.now = realNow;
   }

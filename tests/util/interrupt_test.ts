@@ -156,3 +156,27 @@ Deno.test("InterruptedError is named so, for Jupyter's error line and for code t
   assertEquals(error.name, "InterruptedError");
   assert(String(error).startsWith("InterruptedError: interrupted (Jupyter's Interrupt)"));
 });
+
+Deno.test("the window of a second interrupt is 10 s and counts from the latest request", () => {
+  // Found by mutation round NA (NA27, NA29): the other tests read the window from the constant, so
+  // 11 s passed them; and a window counted from the first unanswered press would let a press 4 s
+  // after a later request through as a new request. The clock is stubbed.
+  assertEquals(SECOND_INTERRUPT_SECONDS, 10);
+  const realNow = performance.now;
+  let now = 5_000_000;
+  performance.now = () => now;
+  try {
+    new EventLoopTurns(); // earlier requests are answered
+    requestInterrupt(); // while idle: nothing answers it
+    assertEquals(kernelInterruptAction(now + 9_999), "exit", "9.999 s later");
+    assertEquals(kernelInterruptAction(now + 10_001), "request", "10.001 s later");
+    now += 11_000;
+    assertEquals(kernelInterruptAction(), "request", "11 s later: a new request");
+    requestInterrupt(); // what the listener does with it; still nothing answers
+    now += 4_000;
+    assertEquals(kernelInterruptAction(), "exit", "4 s after the latest request");
+  } finally {
+    performance.now = realNow;
+    new EventLoopTurns(); // leave the idle interrupts answered for whatever runs next
+  }
+});

@@ -3,7 +3,7 @@
  * are not objects (on either side), a longer list is named by the index it adds, and a number that
  * JSON would write as null or 0 is shown as it is.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import { jsonDifferences } from "../../lib/util/json_differences.ts";
 
 Deno.test("jsonDifferences: NaN equals NaN, at the root and inside", () => {
@@ -43,4 +43,27 @@ Deno.test("jsonDifferences: NaN, infinities and -0 are shown as they are, not as
   assertEquals(jsonDifferences({ lr: 0.1 }, { lr: 0.12500000000000003 }), [
     "lr: 0.1 vs 0.12500000000000003",
   ]);
+});
+
+Deno.test("jsonDifferences: an object against a list with the same keys is a difference, the other way round too", () => {
+  // Found by mutation round NA (NA14): only the list-first order was pinned.
+  assertEquals(jsonDifferences({ scores: { "0": 1 } }, { scores: [1] }), [
+    'scores: {"0":1} vs [1]',
+  ]);
+  assertEquals(jsonDifferences({}, []), ["(root): {} vs []"]);
+});
+
+Deno.test("jsonDifferences: a limit of 0 gives none, for plain values too; a limit that is no count is refused", () => {
+  // Found by mutation round NA: two different plain values gave their line under limit 0, and a
+  // NaN limit stopped nothing.
+  assertEquals(jsonDifferences(1, 2, "", 0), []);
+  assertEquals(jsonDifferences({ a: 1 }, { a: 2 }, "", 0), []);
+  assertEquals(jsonDifferences(1, 2, "", 1), ["(root): 1 vs 2"]);
+  for (const limit of [Number.NaN, -1, 2.5, Infinity]) {
+    assertThrows(
+      () => jsonDifferences({ a: 1 }, { a: 2 }, "", limit),
+      RangeError,
+      `jsonDifferences: limit must be an integer >= 0, got ${limit}`,
+    );
+  }
 });

@@ -70,3 +70,21 @@ Deno.test("within: its one timer is set for `ms`, neither shorter nor longer", a
   }
   assertEquals(delays, [1_234]);
 });
+
+Deno.test("within: refuses a limit a timer cannot hold, naming it, instead of answering null at once", async () => {
+  // Found by mutation round NA: setTimeout fires after 1 ms for NaN, a negative delay and any
+  // delay past 2^31 - 1 ms (Infinity included), so within(p, Infinity) gave up at once.
+  const pending = await pendingTimersAfter(async () => {
+    for (const ms of [Infinity, 2 ** 31, Number.NaN, -1]) {
+      const error = await assertRejects(() => within(new Promise(() => {}), ms), RangeError);
+      assertEquals(
+        error.message,
+        `within: ms must be a number of milliseconds >= 0 and <= 2147483647, got ${ms}`,
+      );
+    }
+    // The edges are held: 0 and the longest delay a timer takes.
+    assertEquals(await within(Promise.resolve("now"), 0), "now");
+    assertEquals(await within(Promise.resolve("later"), 2 ** 31 - 1), "later");
+  });
+  assertEquals(pending, 0, "a refused limit sets no timer");
+});
