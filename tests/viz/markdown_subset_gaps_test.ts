@@ -45,3 +45,8 @@ Deno.test("markdown subset: headings and table cells keep bold, emphasis and cod
       "<tbody><tr><td><code>c*d</code></td><td><strong>0.1 ±&nbsp;0.2</strong></td></tr></tbody></table>",
   );
 });
+
+Deno.test("markdown subset: a separator row under a line that is no table row makes no table", () => {
+  // Read as a header, "intro" became a one-cell table headed "ntr" (NB59).
+  assertEquals(markdownToHtml("intro\n| --- |"), "<p>intro | --- |</p>");
+});

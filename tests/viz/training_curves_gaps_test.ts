@@ -80,3 +80,24 @@ Deno.test("trainingCurves: the right axis draws no zero line of its own", () => 
   }).layout.yaxis2;
   assertEquals(axis?.zeroline, false);
 });
+
+Deno.test("trainingCurves: numbers given as text are refused by name, not compared as text", () => {
+  // A notebook cell is not type-checked: x read from a CSV as "1", "2", "10" would be refused as
+  // out of order ("10" < "2" as text) and y drawn from strings. Found by mutation round NB (NB62).
+  assertThrows(
+    () =>
+      trainingCurves({
+        series: [{ name: "loss", x: [1, 2], y: ["0.9", "0.5"] as unknown as number[] }],
+      }),
+    Error,
+    'trainingCurves: series "loss".y[0] is 0.9, expected a finite number',
+  );
+  assertThrows(
+    () =>
+      trainingCurves({
+        series: [{ name: "loss", x: ["1", "2", "10"] as unknown as number[], y: [1, 2, 3] }],
+      }),
+    Error,
+    'trainingCurves: series "loss".x[0] is 1, expected a finite number',
+  );
+});
