@@ -14,6 +14,13 @@ const MAX_SPAN_WITH_UNIT_TICKS = 12;
 export function countTicks(xs: readonly (readonly number[])[]): Pick<Axis, "tickmode" | "dtick"> {
   const values = xs.flat();
   if (values.length === 0 || !values.every(Number.isInteger)) return {};
-  const span = Math.max(...values) - Math.min(...values);
-  return span <= MAX_SPAN_WITH_UNIT_TICKS ? { tickmode: "linear", dtick: 1 } : {};
+  // A loop, not Math.max(...values): a per-step curve (300,000 points) passed as that many
+  // arguments overflowed the call stack.
+  let smallest = values[0];
+  let largest = values[0];
+  for (const value of values) {
+    if (value < smallest) smallest = value;
+    if (value > largest) largest = value;
+  }
+  return largest - smallest <= MAX_SPAN_WITH_UNIT_TICKS ? { tickmode: "linear", dtick: 1 } : {};
 }

@@ -37,3 +37,16 @@ Deno.test("countTicks: the span is from the smallest to the largest x, whatever 
   assertEquals(countTicks([[10, 20], range(1, 20)]), {});
   assertEquals(countTicks([[14, 1]]), {});
 });
+
+Deno.test("countTicks: one point, or every series at the same x, gets unit ticks (span 0)", () => {
+  // A one-epoch run: plotly's own ticks around a single x fall on fractions (0.5, 1.5) that are no
+  // epochs. Found by mutation round NB (NB14).
+  assertEquals(countTicks([[1]]), UNIT);
+  assertEquals(countTicks([[3], [3]]), UNIT);
+});
+
+Deno.test("countTicks: negative whole numbers are counts too (epochs relative to the best)", () => {
+  // Found by mutation round NB (NB15).
+  assertEquals(countTicks([range(-3, 3)]), UNIT);
+  assertEquals(countTicks([[-20, -10, 0]]), {});
+});
