@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { figureToPng } from "../../lib/viz/mod.ts";
-import type { Figure } from "../../lib/viz/mod.ts";
+import type { Figure, FigurePngOptions } from "../../lib/viz/mod.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { inTempDir } from "./_temp_dir.ts";
@@ -123,4 +123,28 @@ Deno.test("figureToPng: a write that fails reports the write's error, not its cl
     assertEquals(pathExists(path), false);
     assertEquals(await Deno.readTextFile(`${blocker}/keep`), "x");
   });
+});
+
+Deno.test("figureToPng: an infinite scale or width is refused by its name, before Chromium starts", async () => {
+  // "--force-device-scale-factor=Infinity" is no ratio Chromium can draw at.
+  // Found by mutation round NC (NC42: only a scale of 0 or below was refused).
+  const cases: [FigurePngOptions, string][] = [
+    [{ scale: Infinity }, "FigurePngOptions.scale is Infinity"],
+    [{ width: Infinity }, "FigurePngOptions.width is Infinity"],
+  ];
+  for (const [options, message] of cases) {
+    await inTempDir("demure-png-nc-", async (dir) => {
+      const executable = await standIn(dir);
+      await assertRejects(
+        () =>
+          figureToPng(bars, `${dir}/bars.png`, {
+            ...options,
+            chromium: { executable, sandbox: false },
+          }),
+        SettingError,
+        message,
+      );
+      assertEquals(pathExists(`${dir}/runs.log`), false, "Chromium did not start");
+    });
+  }
 });
