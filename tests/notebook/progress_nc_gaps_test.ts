@@ -121,3 +121,21 @@ Deno.test("cellsProgress: a line logged while a model trains is shown at once, u
     "[1] quick/Synthetic/SASRec-MM/seed=0: valid NDCG@10 0.0700",
   ]);
 });
+
+Deno.test("liveOutput: done() rethrows a display that failed with undefined or null", async () => {
+  // A rejection is a failure whatever its value: one with null was taken for "no failure" (the
+  // failure's own empty value), and done() reported success. Found by mutation round NC (NC31:
+  // a truthiness test dropped an undefined rejection too).
+  for (const reason of [undefined, null]) {
+    const api = { display: () => Promise.reject(reason) } as unknown as DisplayApi;
+    const output = liveOutput(api);
+    output.show("epoch 1/3");
+    let thrown: { value: unknown } | null = null;
+    try {
+      await output.done();
+    } catch (error) {
+      thrown = { value: error };
+    }
+    assertEquals(thrown, { value: reason }, String(reason));
+  }
+});
