@@ -40,19 +40,23 @@ export function liveOutput(jupyter: DisplayApi): LiveOutput {
   let shown = false;
   // Display calls are asynchronous while show() is synchronous: chain them to keep order.
   let pending: Promise<void> = Promise.resolve();
-  let failure: unknown = null;
+  // A flag of its own: a display may reject with any value, null and undefined too, and each is
+  // a failure that done() must rethrow, not read as "none".
+  let failed = false;
+  let failure: unknown = undefined;
   const show = (text: string): void => {
     const update = shown;
     shown = true;
     pending = pending
       .then(() => jupyter.display(textBundle(text), { raw: true, update, display_id: displayId }))
       .catch((error) => {
+        failed = true;
         failure = error;
       });
   };
   const done = async (): Promise<void> => {
     await pending;
-    if (failure !== null) throw failure;
+    if (failed) throw failure;
   };
   return { show, done };
 }
