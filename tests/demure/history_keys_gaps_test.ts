@@ -1,6 +1,7 @@
 /**
  * historyKeys's refusal names the bound (1024 windows per user), not the window it met: a window
- * far past the bound still reads "more than 1024 windows".
+ * far past the bound still reads "more than 1024 windows". A training batch keys every row as
+ * user * 1024 + window, also when all its rows hold a window 0.
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { historyKeys } from "../../lib/demure/_batch_pairs.ts";
