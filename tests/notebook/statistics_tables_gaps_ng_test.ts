@@ -5,7 +5,7 @@
  */
 import { assertEquals } from "@std/assert";
 import type { DatasetStatistics } from "../../lib/data/protocol/statistics.ts";
-import { statisticsTable } from "../../lib/notebook/statistics_tables.ts";
+import { modalityCoverageTable, statisticsTable } from "../../lib/notebook/statistics_tables.ts";
 
 const stats = (
   users: number,
@@ -44,4 +44,35 @@ Deno.test("statisticsTable: rows in order, each column's own lengths, separators
     ["history length: shortest – longest", "1,001 – 9,000", "5 – 10"],
     ["history length: mean", "2.0", "7.3"],
   ]);
+});
+
+const withModalities = (
+  items: number,
+  modalities: DatasetStatistics["modalities"],
+): DatasetStatistics => ({
+  ...stats(1, items, { min: 1, p25: 1, median: 1, p75: 1, p90: 1, max: 1, mean: 1 }),
+  modalities,
+});
+
+Deno.test("modalityCoverageTable: rows in the first dataset's order, then those only later ones have", () => {
+  const id = { name: "id", kind: "id", dim: 0, presentItems: 4, coverage: 1 } as const;
+  const text = { name: "text", kind: "dense", dim: 8, presentItems: 2, coverage: 0.5 } as const;
+  const genre = {
+    name: "genre",
+    kind: "multi_hot",
+    dim: 3,
+    presentItems: 1,
+    coverage: 0.25,
+  } as const;
+  const table = modalityCoverageTable([
+    { label: "a", stats: withModalities(4, [id, text]) },
+    { label: "b", stats: withModalities(4, [genre, text, id]) },
+  ]);
+  assertEquals(table.rows.map(([name]) => name), ["id", "text", "genre"]);
+});
+
+Deno.test("modalityCoverageTable: a dataset of no items reads 0 of 0 (0.0 %), not NaN", () => {
+  const id = { name: "id", kind: "id", dim: 0, presentItems: 0, coverage: 0 } as const;
+  const table = modalityCoverageTable([{ label: "empty", stats: withModalities(0, [id]) }]);
+  assertEquals(table.rows, [["id", "item id", "learned", "0 of 0 (0.0 %)"]]);
 });
