@@ -15,3 +15,13 @@ Deno.test("interactionsFrame: a timestamp of 0 is kept, only a missing one is Na
   const dataset = { ...tinyDataset([[0, 1]], 2), timestamps: [Float64Array.of(0, 5)] };
   assertEquals(interactionsFrame(dataset).column("timestamp").values, [0, 5]);
 });
+
+Deno.test("interactionsFrame and itemsFrame: an empty dataset is an empty frame with its columns", () => {
+  // danfo refused the empty columns with "ParamError: end must be greater than start".
+  const interactions = interactionsFrame(tinyDataset([[]], 2));
+  assertEquals(interactions.shape, [0, 4]);
+  assertEquals(interactions.columns, ["user", "item", "position", "timestamp"]);
+  const items = itemsFrame(tinyDataset([], 0));
+  assertEquals(items.shape, [0, 5]);
+  assertEquals(items.columns, ["item", "title", "interactions", "has_id", "has_value"]);
+});
