@@ -76,3 +76,12 @@ Deno.test("modalityCoverageTable: a dataset of no items reads 0 of 0 (0.0 %), no
   const table = modalityCoverageTable([{ label: "empty", stats: withModalities(0, [id]) }]);
   assertEquals(table.rows, [["id", "item id", "learned", "0 of 0 (0.0 %)"]]);
 });
+
+Deno.test("modalityCoverageTable: a caption given is kept", () => {
+  const id = { name: "id", kind: "id", dim: 0, presentItems: 1, coverage: 1 } as const;
+  const table = modalityCoverageTable(
+    [{ label: "raw", stats: withModalities(1, [id]) }],
+    "Coverage",
+  );
+  assertEquals(table.caption, "Coverage");
+});
