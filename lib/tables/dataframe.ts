@@ -34,7 +34,7 @@ export function interactionsFrame(dataset: InteractionDataset): DataFrame {
       timestamp.push(dataset.timestamps?.[u][t] ?? NaN);
     });
   });
-  return new dfd.DataFrame({ user, item, position, timestamp });
+  return columnsFrame({ user, item, position, timestamp });
 }
 
 /**
@@ -56,6 +56,19 @@ export function itemsFrame(dataset: InteractionDataset): DataFrame {
   };
   for (const modality of dataset.modalities) {
     columns[`has_${modality.name}`] = Array.from(modality.present);
+  }
+  return columnsFrame(columns);
+}
+
+/**
+ * A frame of named columns of equal length. Columns of no rows are an empty frame with those
+ * columns: danfo refused them ("ParamError: end must be greater than start"), so a dataset of no
+ * interactions or no items failed in the view.
+ */
+function columnsFrame(columns: Record<string, (string | number)[]>): DataFrame {
+  const names = Object.keys(columns);
+  if (names.every((name) => columns[name].length === 0)) {
+    return new dfd.DataFrame([], { columns: names });
   }
   return new dfd.DataFrame(columns);
 }
