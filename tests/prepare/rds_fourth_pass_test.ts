@@ -130,3 +130,13 @@ Deno.test("openLazyLoadDatabase: an absent object is named against the index, no
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("unserializeR names an integer cut to 3 of its 4 bytes, not a DataView RangeError (ND48)", () => {
+  // The header (23 bytes), flags and length put the element at byte 31.
+  const cut = new RFixtureWriter().header(3).flags(13).int(1).rawBytes([0, 0, 7]);
+  assertThrows(
+    () => unserializeR(cut.bytes(), "cut.rds"),
+    Error,
+    "cut.rds: byte 31: unexpected end of data while reading integer element (4 bytes needed)",
+  );
+});
