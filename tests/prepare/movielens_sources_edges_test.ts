@@ -1,8 +1,9 @@
 /**
  * Third-pass edges of the MovieLens sources (mutation round ND): a wink vector of exactly
- * `dimensions` values (no norm or index after it) is enough, and what follows them is not read.
+ * `dimensions` values (no norm or index after it) is enough; a wink file cut short, or JSON that
+ * is no object, is refused naming the file.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import { cutWinkEmbeddings } from "../../lib/prepare/mod.ts";
 
 /** Writes `file` as JSON text to `<dir>/wink.json` and cuts it to `wanted`. */
@@ -32,6 +33,23 @@ Deno.test("cutWinkEmbeddings takes a vector of exactly `dimensions` values (ND46
       dim: 2,
       matrix: Float32Array.of(1, 2, 3, 4),
     });
+  });
+});
+
+Deno.test("cutWinkEmbeddings names the file of a download cut short, or of JSON that is no object (ND45)", () => {
+  withWink((cut, path) => {
+    const whole = JSON.stringify({ dimensions: 2, vectors: { heat: [1, 2, 2.2, 7] } });
+    // JSON.parse alone said "Unterminated string in JSON at position ..." and named no file.
+    assertThrows(
+      () => cut(whole.slice(0, 20), ["heat"]),
+      Error,
+      `${path}: not JSON (Unterminated string in JSON`,
+    );
+    assertThrows(() => cut("", ["heat"]), Error, `${path}: not JSON (`);
+    // null has no fields: reading one was a TypeError naming no file.
+    for (const file of ["null", "5", '"wink"']) {
+      assertThrows(() => cut(file, ["heat"]), Error, `${path}: not a wink embeddings file`);
+    }
   });
 });
 
