@@ -21,3 +21,9 @@ Deno.test("readableTitle moves an article only after a comma and one space (ND49
   assertEquals(readableTitle("Killer,The"), "Killer,The");
   assertEquals(readableTitle("Killer, The"), "The Killer");
 });
+
+Deno.test("readableTitle leaves a bare ', The' as it is, not 'The ' with a trailing space (ND38)", () => {
+  assertEquals(readableTitle(", The"), ", The");
+  assertEquals(readableTitle(", The (1990)"), ", The");
+  assertEquals(readableTitle("X, The"), "The X");
+});

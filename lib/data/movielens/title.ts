@@ -4,9 +4,13 @@
  * main title and its word tokens for the text modality.
  */
 
-/** Articles MovieLens moves to the end of a title (English, French, Spanish, Italian, German). */
+/**
+ * Articles MovieLens moves to the end of a title (English, French, Spanish, Italian, German). At
+ * least one character must come before: ", The" alone has nothing to move the article in front
+ * of (with `.*` it became "The " with a trailing space).
+ */
 const TRAILING_ARTICLE =
-  /^(.*), (The|A|An|Les|Le|La|L'|Los|Las|El|Il|I|Gli|Lo|Das|Der|Die|Den|Det|De|Het|Een)$/;
+  /^(.+), (The|A|An|Les|Le|La|L'|Los|Las|El|Il|I|Gli|Lo|Das|Der|Die|Den|Det|De|Het|Een)$/;
 
 /**
  * Words left out of the title mean: they occur in thousands of titles and would pull every title
