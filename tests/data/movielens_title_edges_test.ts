@@ -26,4 +26,6 @@ Deno.test("readableTitle leaves a bare ', The' as it is, not 'The ' with a trail
   assertEquals(readableTitle(", The"), ", The");
   assertEquals(readableTitle(", The (1990)"), ", The");
   assertEquals(readableTitle("X, The"), "The X");
+  // A space before the comma: "The Heat " with a trailing space before (ND44).
+  assertEquals(readableTitle("Heat , The"), "Heat , The");
 });
