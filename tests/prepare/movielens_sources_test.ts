@@ -151,6 +151,8 @@ Deno.test("readDslabsMovieLens names the file and column of an id or year of ano
     refused("year is not integer", { year: (w) => w.realsxp([1995]) });
     refused("userId is not integer", { userId: (w) => w.realsxp([2]) });
     refused("movieId is not integer", { movieId: (w) => w.realsxp([6]) });
+    // Mutation round ND (ND50): a logical column holds 32-bit values too, but no ids.
+    refused("userId is not integer", { userId: (w) => w.intsxp([1], false, 10) });
     refused('no column "genres"', {}, { genres: "genre" });
   });
 });

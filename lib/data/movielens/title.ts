@@ -4,9 +4,14 @@
  * main title and its word tokens for the text modality.
  */
 
-/** Articles MovieLens moves to the end of a title (English, French, Spanish, Italian, German). */
+/**
+ * Articles MovieLens moves to the end of a title (English, French, Spanish, Italian, German). At
+ * least one character must come before, and not a space: ", The" alone or "Heat , The" has no
+ * title word just before the comma (with `.*` they became "The " and "The Heat " with a trailing
+ * space); they are left as they are.
+ */
 const TRAILING_ARTICLE =
-  /^(.*), (The|A|An|Les|Le|La|L'|Los|Las|El|Il|I|Gli|Lo|Das|Der|Die|Den|Det|De|Het|Een)$/;
+  /^(.*\S), (The|A|An|Les|Le|La|L'|Los|Las|El|Il|I|Gli|Lo|Das|Der|Die|Den|Det|De|Het|Een)$/;
 
 /**
  * Words left out of the title mean: they occur in thousands of titles and would pull every title

@@ -21,7 +21,18 @@ interface WinkEmbeddingsFile {
  * ```
  */
 export function cutWinkEmbeddings(jsonPath: string, wanted: ReadonlySet<string>): WordVectors {
-  const parsed = JSON.parse(Deno.readTextFileSync(jsonPath)) as WinkEmbeddingsFile;
+  const text = Deno.readTextFileSync(jsonPath);
+  let parsed: WinkEmbeddingsFile;
+  try {
+    parsed = JSON.parse(text) as WinkEmbeddingsFile;
+  } catch (error) {
+    // A download cut short ends mid-JSON: say which file, not only "Unexpected end of JSON input".
+    throw new Error(`${jsonPath}: not JSON (${(error as Error).message})`);
+  }
+  // JSON `null` (or a number) parses, but has no fields to read.
+  if (typeof parsed !== "object" || parsed === null) {
+    throw new Error(`${jsonPath}: not a wink embeddings file (dimensions/vectors missing)`);
+  }
   const dim = parsed.dimensions;
   // typeof null is "object" too: a null `vectors` must be refused here, not fail as a TypeError.
   const vectors = parsed.vectors;
