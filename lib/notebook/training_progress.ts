@@ -1,4 +1,4 @@
-import type { EpochProgress } from "../train/progress.ts";
+import { type EpochProgress, minutesAtMost } from "../train/progress.ts";
 import { createProgress, type ProgressEvent } from "./progress.ts";
 
 /**
@@ -21,7 +21,7 @@ export function epochProgressEvent(progress: EpochProgress): ProgressEvent {
     total: progress.maxEpochs,
     metrics,
     note: `(best @${progress.bestEpoch}${progress.improved ? ", improved" : ""}; <= ${
-      (progress.secondsLeftAtMost / 60).toFixed(1)
+      minutesAtMost(progress.secondsLeftAtMost)
     } min left)`,
   };
 }

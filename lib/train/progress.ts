@@ -38,6 +38,14 @@ export interface EpochProgress {
   secondsLeftAtMost: number;
 }
 
+/**
+ * `seconds` as minutes with one decimal, rounded up: an upper bound on the time left printed to a
+ * tenth of a minute stays an upper bound (3.44 min was "<= 3.4 min left").
+ */
+export function minutesAtMost(seconds: number): string {
+  return (Math.ceil(seconds / 6) / 10).toFixed(1);
+}
+
 /** The default progress sink: one console line per epoch. */
 export function printProgress(p: EpochProgress): void {
   const validation = p.validation
@@ -52,6 +60,6 @@ export function printProgress(p: EpochProgress): void {
     `epoch ${p.epoch}/${p.maxEpochs}  loss ${p.loss.toFixed(4)}${aux}  ${validation}` +
       `${p.improved ? " *" : ""}  best ${p.bestValidation.toFixed(4)} @${p.bestEpoch}  ` +
       `${p.epochSeconds.toFixed(1)} s/epoch, ${(p.stepSeconds * 1000).toFixed(0)} ms/step, ` +
-      `<= ${(p.secondsLeftAtMost / 60).toFixed(1)} min left`,
+      `<= ${minutesAtMost(p.secondsLeftAtMost)} min left`,
   );
 }

@@ -18,7 +18,7 @@ import { EpochLosses } from "../../lib/train/_epoch_losses.ts";
 import { DivergenceGuard } from "../../lib/train/_divergence.ts";
 import { RunClock } from "../../lib/train/_run_clock.ts";
 import { BestWeights } from "../../lib/train/_best_weights.ts";
-import { type EpochProgress, printProgress } from "../../lib/train/progress.ts";
+import { type EpochProgress, minutesAtMost, printProgress } from "../../lib/train/progress.ts";
 
 await initBackend({ verbose: false });
 
@@ -587,4 +587,12 @@ Deno.test("best weights: keep copies and frees the copy before, restoreInto assi
   resumed.dispose();
   assertEquals(tf.memory().numTensors, tensors);
   store.dispose();
+});
+
+Deno.test("minutesAtMost: the time left rounds up to the tenth of a minute, so the bound stays a bound", () => {
+  // 206 s is 3.43 min: "3.4" would print less than the bound itself.
+  assertEquals(
+    [0, 1, 6, 7, 204, 206, 209, 3600].map(minutesAtMost),
+    ["0.0", "0.1", "0.1", "0.2", "3.4", "3.5", "3.5", "60.0"],
+  );
 });
