@@ -75,3 +75,23 @@ Deno.test("openingLine: one imported dataset's cell among synthetic ones adds th
     false,
   );
 });
+
+Deno.test("openingLine: a plan with no waiting cell says nothing of selections; an imported cell anywhere adds the caveat", () => {
+  // Found by mutation round NF (NF24, NF25): the quick plan always waits on selections, so the
+  // tests above could not tell the clause from a constant; and the imported cell was always last.
+  const settled = { ...plan, cells: plan.cells.filter((cell) => !cell.waitsFor) };
+  const line = openingLine(settled, 1, 60, { resultsDir: "results/quick" });
+  assertEquals(line.includes("more cells appear"), false, line);
+  assertEquals(line.endsWith("(processes started on the same results share the cells)"), true);
+  const imported = {
+    ...settled.cells[0],
+    dataset: { kind: "file" as const, path: "data/x/x", format: "recbole" as const },
+  };
+  const first = openingLine(
+    { ...settled, cells: [imported, ...settled.cells] as typeof plan.cells },
+    1,
+    60,
+    { resultsDir: "results/quick" },
+  );
+  assertEquals(first.endsWith("the time left is corrected as cells finish"), true, first);
+});
