@@ -95,3 +95,9 @@ Deno.test("openingLine: a plan with no waiting cell says nothing of selections; 
   );
   assertEquals(first.endsWith("the time left is corrected as cells finish"), true, first);
 });
+
+Deno.test("formatMinutes: the 90 s threshold applies to the seconds, not to their rounding", () => {
+  // Found by mutation round NF (NF37): whole seconds under 90 (89.6 s reads "90 s"), minutes from
+  // 90 s on; a threshold on the rounded seconds moved 89.5-89.99 s to "1.5 min".
+  assertEquals([formatMinutes(89.6), formatMinutes(89.99)], ["90 s", "90 s"]);
+});
