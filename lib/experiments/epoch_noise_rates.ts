@@ -93,12 +93,20 @@ export function epochNoiseRates(
     );
   }
   const modalities = Object.keys(stats.pairsByModality);
-  recorded.forEach((entry, index) => {
+  recorded.forEach((entry: unknown, index) => {
+    const epoch = epochs[resumedAfter + index];
+    // A hand-edited result file can hold null (or a bare number) for an epoch: named, where
+    // reading a modality of null was a TypeError naming no epoch.
+    if (typeof entry !== "object" || entry === null) {
+      throw new Error(
+        `epochNoiseRates: epoch ${epoch} has no noise rates by modality (${JSON.stringify(entry)})`,
+      );
+    }
+    const rates = entry as Record<string, unknown>;
     for (const modality of modalities) {
-      if (typeof entry[modality] !== "number") {
+      if (typeof rates[modality] !== "number") {
         throw new Error(
-          `epochNoiseRates: epoch ${epochs[resumedAfter + index]} has no noise rate of ` +
-            `${modality} (${entry[modality]})`,
+          `epochNoiseRates: epoch ${epoch} has no noise rate of ${modality} (${rates[modality]})`,
         );
       }
     }

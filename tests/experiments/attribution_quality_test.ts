@@ -140,3 +140,54 @@ Deno.test("attributionQuality: a maxUsers or chunkSize that is not a positive in
     model.dispose();
   }
 });
+
+Deno.test("attributionQuality: one row per method asked, in that order, each scored on its own attributions", async () => {
+  // Found by mutation round NF (NF08, NF09): the methods given (not always SCORED_METHODS), and a
+  // later method's score holds none of an earlier method's batches.
+  const { split, truth } = await prepareDataset({
+    kind: "synthetic",
+    config: { numUsers: 40, numItems: 30, historyLength: 8 },
+  });
+  assert(truth !== undefined, "the synthetic benchmark plants a truth");
+  const model = new SequentialRecommender(split.dataset, { dim: 4, maxLength: split.maxLength });
+  try {
+    const both = await attributionQuality(
+      model,
+      split,
+      truth,
+      ["gradient_norm", "gradient_x_input"],
+      16,
+      8,
+    );
+    assertEquals(both.map((row) => row.method), ["gradient_norm", "gradient_x_input"]);
+    const [alone] = await attributionQuality(model, split, truth, ["gradient_x_input"], 16, 8);
+    const fields = (
+      row: typeof alone,
+    ) => [row.rocAuc, row.precision, row.recall, row.userModalityRocAuc, row.units];
+    assertEquals(fields(both[1]), fields(alone));
+  } finally {
+    model.dispose();
+  }
+});
+
+Deno.test("attributionQuality: one user in chunks of one is accepted; a fractional maxUsers is refused", async () => {
+  // Found by mutation round NF (NF10, NF11, NF12): the lower bound of both sizes is 1, inclusive,
+  // and 2.5 users is no count (it was scored as 3).
+  const { split, truth } = await prepareDataset({
+    kind: "synthetic",
+    config: { numUsers: 40, numItems: 30, historyLength: 8 },
+  });
+  assert(truth !== undefined, "the synthetic benchmark plants a truth");
+  const model = new SequentialRecommender(split.dataset, { dim: 4, maxLength: split.maxLength });
+  try {
+    const [one] = await attributionQuality(model, split, truth, ["gradient_x_input"], 1, 1);
+    const [eight] = await attributionQuality(model, split, truth, ["gradient_x_input"], 8, 8);
+    assert(one.units > 0 && one.units < eight.units, `${one.units} of ${eight.units}`);
+    const error = await assertRejects(() =>
+      attributionQuality(model, split, truth, ["gradient_x_input"], 2.5, 8)
+    );
+    assertEquals(error.message, "attributionQuality: maxUsers is 2.5; allowed: an integer >= 1");
+  } finally {
+    model.dispose();
+  }
+});

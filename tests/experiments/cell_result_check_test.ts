@@ -155,3 +155,15 @@ Deno.test("checkCellResult: the second branch of each check names its field (val
     'field "protocol" is null, expected an object',
   );
 });
+
+Deno.test("checkCellResult: an array is no protocol card and no per-user block, and is named as such", () => {
+  // Found by mutation round NF (NF29, NF30): `typeof [] === "object"`; an array protocol passed
+  // such a check, and an array perUserTest was named as its missing NDCG@10 instead.
+  const broken = (change: (r: Record<string, unknown>) => void) => {
+    const copy = structuredClone(record.result);
+    change(copy);
+    return assertThrows(() => checkCellResult(copy)).message;
+  };
+  assertEquals(broken((r) => r.protocol = []), 'field "protocol" is [], expected an object');
+  assertEquals(broken((r) => r.perUserTest = []), 'field "perUserTest" is [], expected an object');
+});

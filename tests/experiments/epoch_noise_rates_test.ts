@@ -240,3 +240,68 @@ Deno.test("epochNoiseRates: with a recorded warm-up end, an all-0 epoch after it
   assertEquals(rates.gaps, [{ first: 1, last: 1, reason: WARMUP_EPOCH }]);
   assertEquals(rates.firstMeasuredEpoch, 2);
 });
+
+Deno.test("epochNoiseRates: a warm-up of 0 epochs is recorded as ended after epoch 0: an all-0 epoch 1 is measured", () => {
+  // Found by mutation round NF (NF14): warmupEndedAfterEpoch 0 (warmupBy "epochs", warmupEpochs 0)
+  // is a recorded end, not a missing one; the leading all-0 rule is for a warm-up by steps.
+  const rates = epochNoiseRates({
+    history: history(2),
+    noiseRateByEpoch: [rate(0, 0), rate(0.1, 0.2)],
+    demure: stats({ warmupEndedAfterEpoch: 0 }),
+  })!;
+  assertEquals(rates.rates, { id: [0, 0.1], year: [0, 0.2] });
+  assertEquals(rates.gaps, []);
+  assertEquals(rates.firstMeasuredEpoch, 1);
+});
+
+Deno.test("epochNoiseRates: resumed one epoch after the warm-up's end, the first recorded epoch is pooled", () => {
+  // Found by mutation round NF (NF17): warm-up of 2 epochs, resumed after epoch 3: epoch 3 was
+  // masked before the resume, so epoch 4's rate pools it.
+  const rates = epochNoiseRates({
+    history: history(5),
+    noiseRateByEpoch: [rate(0.1, 0.2), rate(0.2, 0.3)],
+    demure: stats({ warmupEndedAfterEpoch: 2 }),
+  })!;
+  assertEquals(rates.rates.id, [nan, nan, nan, nan, 0.2]);
+  assertEquals(rates.gaps, [
+    { first: 1, last: 3, reason: BEFORE_RESUME },
+    { first: 4, last: 4, reason: POOLED_AFTER_RESUME },
+  ]);
+  assertEquals(rates.firstMeasuredEpoch, 5);
+});
+
+Deno.test("epochNoiseRates: each refusal is named as the reader's, with the counts and the value found", () => {
+  // Found by mutation round NF (NF15, NF16): the whole message, the function's name included
+  // (a figure's caller sees only this line).
+  const tooMany = assertThrows(() =>
+    epochNoiseRates({
+      history: history(1),
+      noiseRateByEpoch: [rate(0, 0), rate(0.1, 0.1)],
+      demure: stats(),
+    })
+  );
+  assertEquals(tooMany.message, "epochNoiseRates: 2 epochs of noise rates, the history has 1");
+  const missing = assertThrows(() =>
+    epochNoiseRates({ history: history(1), noiseRateByEpoch: [{ id: 0.1 }], demure: stats() })
+  );
+  assertEquals(missing.message, "epochNoiseRates: epoch 1 has no noise rate of year (undefined)");
+});
+
+Deno.test("epochNoiseRates: an epoch held as null or a bare number is an error naming the epoch, not a TypeError", () => {
+  // Found by mutation round NF (reading the refusals' second branch): a hand-edited result file
+  // can hold null for an epoch's rates; reading a modality of it threw "Cannot read properties
+  // of null" with no epoch named.
+  for (const [entry, shown] of [["null", "null"], ["0.2", "0.2"]]) {
+    const error = assertThrows(() =>
+      epochNoiseRates({
+        history: history(2),
+        noiseRateByEpoch: [rate(0.1, 0.2), JSON.parse(entry)],
+        demure: stats(),
+      })
+    );
+    assertEquals(
+      error.message,
+      `epochNoiseRates: epoch 2 has no noise rates by modality (${shown})`,
+    );
+  }
+});

@@ -75,3 +75,29 @@ Deno.test("openingLine: one imported dataset's cell among synthetic ones adds th
     false,
   );
 });
+
+Deno.test("openingLine: a plan with no waiting cell says nothing of selections; an imported cell anywhere adds the caveat", () => {
+  // Found by mutation round NF (NF24, NF25): the quick plan always waits on selections, so the
+  // tests above could not tell the clause from a constant; and the imported cell was always last.
+  const settled = { ...plan, cells: plan.cells.filter((cell) => !cell.waitsFor) };
+  const line = openingLine(settled, 1, 60, { resultsDir: "results/quick" });
+  assertEquals(line.includes("more cells appear"), false, line);
+  assertEquals(line.endsWith("(processes started on the same results share the cells)"), true);
+  const imported = {
+    ...settled.cells[0],
+    dataset: { kind: "file" as const, path: "data/x/x", format: "recbole" as const },
+  };
+  const first = openingLine(
+    { ...settled, cells: [imported, ...settled.cells] as typeof plan.cells },
+    1,
+    60,
+    { resultsDir: "results/quick" },
+  );
+  assertEquals(first.endsWith("the time left is corrected as cells finish"), true, first);
+});
+
+Deno.test("formatMinutes: the 90 s threshold applies to the seconds, not to their rounding", () => {
+  // Found by mutation round NF (NF37): whole seconds under 90 (89.6 s reads "90 s"), minutes from
+  // 90 s on; a threshold on the rounded seconds moved 89.5-89.99 s to "1.5 min".
+  assertEquals([formatMinutes(89.6), formatMinutes(89.99)], ["90 s", "90 s"]);
+});

@@ -97,3 +97,57 @@ Deno.test("StartEstimate: a cell still waiting for its selection does not count 
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("StartEstimate: a pending cell gone from the current plan is skipped; the rest still scale the estimate", () => {
+  // Found by mutation round NF (NF20): the plan is re-derived as selections finish, and a cell of
+  // the start may no longer be in it: that is no finished cost, and no TypeError.
+  const dir = Deno.makeTempDirSync();
+  try {
+    const plan = planExperiments("quick");
+    const store = new ResultStore(dir);
+    const estimate = new StartEstimate(plan, store);
+    const runnable = plan.cells.filter((cell) => !cell.waitsFor && cell.sameAs === undefined);
+    const [first, gone] = runnable;
+    const current = { ...plan, cells: plan.cells.filter((cell) => cell.key !== gone.key) };
+    store.put(first.key, settingsOf(current, first), storedCellResult());
+    const cost = estimatedCellSeconds(plan, first);
+    assertAlmostEquals(
+      estimate.secondsLeft(current, store, 2 * cost),
+      2 * (estimate.expectedSeconds - cost),
+      1e-9,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("StartEstimate: a cell that waited at the start counts once its selection is made and it finished", () => {
+  // Found by mutation round NF (NF21, NF22): whether it waits and whether it finished are read from
+  // the current plan's cell (selected since, with the chosen settings), not the start's.
+  const dir = Deno.makeTempDirSync();
+  try {
+    const plan = planExperiments("quick");
+    const store = new ResultStore(dir);
+    const estimate = new StartEstimate(plan, store);
+    const waiting = plan.cells.find((cell) => cell.waitsFor !== undefined)!;
+    const selected = {
+      ...waiting,
+      waitsFor: undefined,
+      training: { ...waiting.training, maxEpochs: (waiting.training.maxEpochs ?? 3) + 1 },
+    };
+    const current = {
+      ...plan,
+      cells: plan.cells.map((cell) => cell.key === waiting.key ? selected : cell),
+    };
+    store.put(waiting.key, settingsOf(current, selected), storedCellResult());
+    const cost = estimatedCellSeconds(plan, waiting);
+    assert(cost > 0);
+    assertAlmostEquals(
+      estimate.secondsLeft(current, store, 2 * cost),
+      2 * (estimate.expectedSeconds - cost),
+      1e-9,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -164,3 +164,38 @@ Deno.test("verificationSubset: the first seed as the plan lists them, not the sm
   const seeds = new Set(verificationSubset(plan).map((cell) => cell.seed));
   assertEquals([...seeds], [5]);
 });
+
+Deno.test("compareWithRecord: a rerun bit-identical in another environment is identical, not within tolerance", () => {
+  // Found by mutation round NF (NF02): the status reads the numbers first; the environment only
+  // decides whether a non-zero difference may pass.
+  const elsewhere = compareWithRecord("k", result(0.3), result(0.3, { ...here, blasThreads: 2 }));
+  assertEquals(
+    [elsewhere.status, elsewhere.sameEnvironment, elsewhere.maxDifference],
+    ["identical", false, 0],
+  );
+});
+
+Deno.test("compareWithRecord: a metric only the rerun has is not compared; the record's metrics decide", () => {
+  // Found by mutation round NF (NF03): a metric added since a record was made must not turn its
+  // rerun into "differs" (the record holds nothing to compare it with).
+  const rerun = result(0.3);
+  const extended = { ...rerun, test: { ...rerun.test, "MRR@10": 0.1 } };
+  const check = compareWithRecord("k", result(0.3), extended);
+  assertEquals([check.status, check.maxDifference], ["identical", 0]);
+});
+
+Deno.test("compareWithRecord: the OS and the Deno version are no part of the environment", () => {
+  // Found by mutation round NF (NF04, NF05): the environment is backend, BLAS threads,
+  // architecture and kernel set; a rerun on another OS or Deno release must still be bit-identical.
+  for (const other of [{ ...here, os: "darwin" }, { ...here, deno: "2.9.9" }]) {
+    const check = compareWithRecord("k", result(0.3), result(0.302, other));
+    assertEquals([check.status, check.sameEnvironment], ["differs", true], JSON.stringify(other));
+  }
+});
+
+Deno.test("compareWithRecord: a check with a record carries the cell's key", () => {
+  // Found by mutation round NF (NF06): scripts/reproduce.ts prints each check under its key.
+  const key = "full/Synthetic/SASRec-MM/seed=0";
+  assertEquals(compareWithRecord(key, result(0.3), result(0.31)).key, key);
+  assertEquals(compareWithRecord(key, result(0.3), result(0.3)).key, key);
+});

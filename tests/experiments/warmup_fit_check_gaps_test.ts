@@ -6,7 +6,7 @@
  */
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { checkWarmupsFitData } from "../../lib/experiments/warmup_fit_check.ts";
-import { assert } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 
 Deno.test("checkWarmupsFitData reads no embedded dataset (only imported files can be too small)", async () => {
   const { cells } = planExperiments("quick");
@@ -14,4 +14,27 @@ Deno.test("checkWarmupsFitData reads no embedded dataset (only imported files ca
   await checkWarmupsFitData(cells, (cell) => {
     throw new Error(`read ${cell.key}'s dataset`);
   });
+});
+
+Deno.test("checkWarmupsFitData reads an imported dataset only for its Demure cells", async () => {
+  // Found by mutation round NF (NF28): the plain systems' cells on the same file have no warm-up
+  // to check, so their data is not read for it.
+  const { prepareDataset } = await import("../../lib/experiments/datasets.ts");
+  const recbole = {
+    kind: "file" as const,
+    path: new URL("../fixtures/byo/tiny", import.meta.url).pathname,
+    format: "recbole" as const,
+  };
+  const { cells } = planExperiments("quick", [0], { dataset: recbole });
+  const isDemure = (cell: (typeof cells)[number]) =>
+    cell.system.kind === "neural" && cell.system.demure !== undefined;
+  assert(cells.some(isDemure) && cells.some((cell) => !isDemure(cell)));
+  const data = await prepareDataset(recbole);
+  const read: string[] = [];
+  await checkWarmupsFitData(cells, (cell) => {
+    if (!isDemure(cell)) throw new Error(`read ${cell.key}'s dataset`);
+    read.push(cell.key);
+    return Promise.resolve(data);
+  });
+  assertEquals(read, cells.filter(isDemure).map((cell) => cell.key));
 });
