@@ -118,3 +118,19 @@ Deno.test("readTensors disposes its joined tensor when the read fails", async ()
   assertEquals(tf.memory().numTensors, before);
   tf.dispose(values);
 });
+
+Deno.test("readTensors refuses complex64 tensors rather than splitting their interleaved values", async () => {
+  // Found by mutation round NE: complex64 values come back interleaved (re, im), twice a tensor's
+  // size, so slicing by size gave [1, 3] for [1+3i, 2+4i], and a second tensor the first's rest.
+  const complex = tf.complex([1, 2], [3, 4]);
+  const before = tf.memory().numTensors;
+  for (const tensors of [[complex], [complex, complex]]) {
+    await assertRejects(
+      () => readTensors(tensors),
+      Error,
+      `readTensors: needs tensors of one numeric dtype, got ${tensors.map(() => "complex64")}`,
+    );
+  }
+  assertEquals(tf.memory().numTensors, before);
+  complex.dispose();
+});
