@@ -134,3 +134,11 @@ Deno.test("readTensors refuses complex64 tensors rather than splitting their int
   assertEquals(tf.memory().numTensors, before);
   complex.dispose();
 });
+
+Deno.test("readTensors: an empty tensor among others gets its own empty array, in its place", async () => {
+  // Found by mutation round NE (NE25): each tensor answers one array, also a tensor of no values.
+  const tensors = [tf.tensor1d([1, 2]), tf.tensor1d([]), tf.tensor2d([[3]])];
+  const values = await readTensors(tensors);
+  assertEquals(values.map((array) => Array.from(array)), [[1, 2], [], [3]]);
+  tf.dispose(tensors);
+});
