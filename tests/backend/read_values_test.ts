@@ -142,3 +142,16 @@ Deno.test("readTensors: an empty tensor among others gets its own empty array, i
   assertEquals(values.map((array) => Array.from(array)), [[1, 2], [], [3]]);
   tf.dispose(tensors);
 });
+
+Deno.test("readAndDispose disposes the tensor when its read fails", async () => {
+  // Found by mutation round NE (NE60): only the string refusal was tried as an error path; a failed
+  // transfer (a lost GPU device) must not leave the tensor behind either.
+  const events: string[] = [];
+  const tensor = {
+    dtype: "float32",
+    data: () => Promise.reject(new Error("device lost")),
+    dispose: () => events.push("disposed"),
+  } as unknown as tf.Tensor;
+  await assertRejects(() => readAndDispose(tensor), Error, "device lost");
+  assertEquals(events, ["disposed"]);
+});
