@@ -17,14 +17,15 @@
 import { tf } from "./tf.ts";
 
 /**
- * Values of `tensors` (all of one numeric dtype), read with one device-to-host transfer: the
+ * Values of `tensors` (all of one dtype: float32, int32 or bool), read with one device-to-host transfer: the
  * tensors are flattened and concatenated on the device first. The inputs are not disposed; the
  * returned arrays are copies the caller owns.
  */
 export async function readTensors(tensors: readonly tf.Tensor[]): Promise<tf.TypedArray[]> {
   if (tensors.length === 0) return [];
   const dtype = tensors[0].dtype;
-  if (dtype === "string" || tensors.some((t) => t.dtype !== dtype)) {
+  // complex64 values come back interleaved (re, im), twice a tensor's size: refused, not split.
+  if (dtype === "string" || dtype === "complex64" || tensors.some((t) => t.dtype !== dtype)) {
     throw new Error(
       `readTensors: needs tensors of one numeric dtype, got ${tensors.map((t) => t.dtype)}`,
     );

@@ -76,3 +76,19 @@ Deno.test("seededDropout: a negative or NaN rate is refused; the mask tensor is 
   assertEquals(tf.memory().numTensors, before + 1, "only the result is left");
   tf.dispose([x, y]);
 });
+
+Deno.test("seededDropout: a negative, fractional or wider-than-32-bit seed draws createRng(seed)'s own mask", async () => {
+  // Found by mutation round NE (NE49): only small positive seeds were tried, so folding the seed
+  // to 32 bits first (seed >>> 0) would have changed these masks unnoticed.
+  await tf.setBackend("wasm");
+  const rate = 0.5;
+  const x = tf.ones([64]);
+  for (const seed of [-5, 7.5, 2 ** 40 + 3]) {
+    const rng = createRng(seed);
+    const expected = Array.from({ length: 64 }, () => (rng.next() >= rate ? 2 : 0));
+    const y = seededDropout(x, rate, seed);
+    assertEquals(Array.from(y.dataSync()), expected, `seed ${seed}`);
+    y.dispose();
+  }
+  x.dispose();
+});

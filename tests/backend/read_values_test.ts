@@ -118,3 +118,40 @@ Deno.test("readTensors disposes its joined tensor when the read fails", async ()
   assertEquals(tf.memory().numTensors, before);
   tf.dispose(values);
 });
+
+Deno.test("readTensors refuses complex64 tensors rather than splitting their interleaved values", async () => {
+  // Found by mutation round NE: complex64 values come back interleaved (re, im), twice a tensor's
+  // size, so slicing by size gave [1, 3] for [1+3i, 2+4i], and a second tensor the first's rest.
+  const complex = tf.complex([1, 2], [3, 4]);
+  const before = tf.memory().numTensors;
+  for (const tensors of [[complex], [complex, complex]]) {
+    await assertRejects(
+      () => readTensors(tensors),
+      Error,
+      `readTensors: needs tensors of one numeric dtype, got ${tensors.map(() => "complex64")}`,
+    );
+  }
+  assertEquals(tf.memory().numTensors, before);
+  complex.dispose();
+});
+
+Deno.test("readTensors: an empty tensor among others gets its own empty array, in its place", async () => {
+  // Found by mutation round NE (NE25): each tensor answers one array, also a tensor of no values.
+  const tensors = [tf.tensor1d([1, 2]), tf.tensor1d([]), tf.tensor2d([[3]])];
+  const values = await readTensors(tensors);
+  assertEquals(values.map((array) => Array.from(array)), [[1, 2], [], [3]]);
+  tf.dispose(tensors);
+});
+
+Deno.test("readAndDispose disposes the tensor when its read fails", async () => {
+  // Found by mutation round NE (NE60): only the string refusal was tried as an error path; a failed
+  // transfer (a lost GPU device) must not leave the tensor behind either.
+  const events: string[] = [];
+  const tensor = {
+    dtype: "float32",
+    data: () => Promise.reject(new Error("device lost")),
+    dispose: () => events.push("disposed"),
+  } as unknown as tf.Tensor;
+  await assertRejects(() => readAndDispose(tensor), Error, "device lost");
+  assertEquals(events, ["disposed"]);
+});
