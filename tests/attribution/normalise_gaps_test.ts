@@ -65,3 +65,13 @@ Deno.test("normaliseContributions names the contributions when they do not fit t
     );
   }
 });
+
+Deno.test("rank: a contribution of -0 ties with 0 (gradient x input gives -0 where the product is 0)", () => {
+  const r = normaliseContributions(
+    Float32Array.of(0, -0, 1),
+    Uint8Array.of(1, 1, 1),
+    [1, 3, 1],
+    "rank",
+  );
+  assertEquals(Array.from(r), [0.25, 0.25, 1]);
+});
