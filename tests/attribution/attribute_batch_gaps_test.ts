@@ -50,3 +50,31 @@ Deno.test("attributeBatch frees its inputs when the loss cannot be built or the 
     model.dispose();
   }
 });
+
+Deno.test("attributeBatch reads padding from the batch's valid flags, not from item id 0", async () => {
+  // Item 0 is a real item (it has modalities); here it sits at real positions, and a padding
+  // position holds another id: only `valid` says which is which.
+  const mixed: SequenceBatch = {
+    users: Int32Array.of(0, 1),
+    items: Int32Array.of(4, 1, 0, 3, 0, 5),
+    valid: Float32Array.of(0, 1, 1, 1, 1, 1),
+    batchSize: 2,
+    length: 3,
+  };
+  const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });
+  try {
+    const presence = model.presenceOf(mixed.items);
+    const modalities = model.numModalities;
+    assertEquals(presence[2 * modalities], 1, "item 0 has its first modality");
+    const result = await attributeBatch(model, withNextItemTargets(mixed, Int32Array.of(3, 0)), {
+      method: "occlusion",
+    });
+    const expected = Array.from(
+      presence,
+      (p, i) => (mixed.valid[Math.floor(i / modalities)] > 0 ? p : 0),
+    );
+    assertEquals(Array.from(result.validMask), expected);
+  } finally {
+    model.dispose();
+  }
+});
