@@ -8,10 +8,14 @@ import { checkPairArray, checkValidMask, validIndicesOfUser } from "./_pairs.ts"
 import { NORMALISATION_METHODS, type NormalisationMethod, type PairShape } from "./types.ts";
 
 function zscore(values: number[]): number[] {
+  // A user whose pairs all contribute the same has no ranking to offer: everyone sits at 0. Tested
+  // on the values, not on the std: in float64 the mean of equal values can miss them by an ulp
+  // (0.1 three times averages 0.10000000000000002), that ulp was the std, and every z read -1.
+  if (values.every((v) => v === values[0])) return values.map(() => 0);
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
   const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length;
   const std = Math.sqrt(variance);
-  // A user whose pairs all contribute the same has no ranking to offer: everyone sits at 0.
+  // Distinct values whose squared spread underflows to 0 have no usable scale either.
   if (!(std > 0)) return values.map(() => 0);
   return values.map((v) => (v - mean) / std);
 }
@@ -40,7 +44,7 @@ function rankScale(values: number[]): number[] {
  * Normalises `contributions` `[batch, position, modality]` per user over the pairs where
  * `validMask` is 1. Invalid pairs come back as NaN (they are never part of any selection). A
  * non-finite contribution at a valid pair, or a method it does not know, is refused.
- * - `zscore`: (c - mean) / std (population std); all 0 when std is 0.
+ * - `zscore`: (c - mean) / std (population std); all 0 when the user's values are all equal.
  * - `rank`: average rank scaled to [0, 1].
  *
  * @example
