@@ -95,3 +95,23 @@ Deno.test("kernelspec: a kernel.json that differs only in white space is rewritt
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("kernelspec: a kernel name Jupyter would not take is refused, naming it, and nothing is written", async () => {
+  // Found by mutation round OD (OD30): an empty name wrote kernels/kernel.json, where Jupyter
+  // finds no kernel; a name with "/" or ".." wrote outside kernels/.
+  const root = await Deno.makeTempDir({ prefix: "kernelspec-test-" });
+  try {
+    for (const kernelName of ["", "a/b", "..", ".", "../deno", "deno kernel"]) {
+      const error = await assertRejects(() =>
+        ensureDenoKernelspec({ projectRoot: root, denoPath: "/opt/deno", kernelName })
+      );
+      assertStringIncludes(
+        error.message,
+        `kernelName ${JSON.stringify(kernelName)} is no kernel name: letters, digits,`,
+      );
+    }
+    assertEquals([...Deno.readDirSync(root)], []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
