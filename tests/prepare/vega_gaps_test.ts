@@ -3,7 +3,7 @@
  * candidates as close, and a movies.json that is cut short or not a list of films.
  * Found by mutation round OD.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import { matchVegaMovies } from "../../lib/prepare/movielens/vega.ts";
 
 const film = (title: string, date: string, director: string) => ({
@@ -45,4 +45,24 @@ Deno.test("matchVegaMovies: three films as close are left unmatched; the nearest
     { movieId: 2, title: "Ronin (1998)", year: 1998 },
   ]);
   assertEquals(records.map((r) => [r.movieId, r.director]), [[2, "near"]]);
+});
+
+Deno.test("matchVegaMovies: a movies.json cut short, or no list of film objects, is refused naming the file", () => {
+  const movies = [{ movieId: 1, title: "Heat (1995)", year: 1995 }];
+  const whole = JSON.stringify([film("Heat", "1995", "a")]);
+  for (
+    const [text, says] of [
+      [whole.slice(0, -5), "movies.json: not JSON ("],
+      ["", "movies.json: not JSON ("],
+      [JSON.stringify({ movies: [] }), "movies.json: not a list of films (got object)"],
+      ["null", "movies.json: not a list of films (got null)"],
+      [`[${whole.slice(1, -1)}, null]`, "movies.json: film 2 of 2 is no object"],
+      ['["Heat"]', "movies.json: film 1 of 1 is no object"],
+    ]
+  ) {
+    const error = assertThrows(() => matchOver(text, movies));
+    assertEquals(error.message.includes(says), true, `${error.message} should say ${says}`);
+    assertEquals(error.message.startsWith("/"), true, `${error.message} names the file's path`);
+  }
+  assertEquals(matchOver(whole, movies).length, 1);
 });
