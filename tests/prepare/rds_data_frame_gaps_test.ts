@@ -43,3 +43,14 @@ Deno.test("factorLabels refuses a column that is neither factor nor strings, nam
   assertThrows(() => factorLabels(doubles, "genres"), Error, "genres: not a factor (got double)");
   assertEquals(factorLabels(strings(["x"]), "genres"), ["x"]);
 });
+
+Deno.test("asRDataFrame refuses two columns of one name, naming both, rather than keep the last", () => {
+  // Found by mutation round OD: the second "rating" replaced the first in the map, and the frame
+  // had one column fewer than the file.
+  const columns = [integers([1]), integers([2]), integers([3])];
+  assertThrows(
+    () => asRDataFrame(frame(columns, strings(["rating", "userId", "rating"])), "f.rdb"),
+    Error,
+    'f.rdb: columns 1 and 3 are both named "rating"',
+  );
+});
