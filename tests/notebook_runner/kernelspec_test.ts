@@ -63,14 +63,14 @@ Deno.test("kernelspec: a kernel.json that cannot be read is the read's error, an
 
 Deno.test("kernelspec: what it returns names the spec it wrote or kept, for another kernel name too", async () => {
   // Found by mutation round OD (OD27, OD28): lab_server passes the returned kernelName to Jupyter,
-  // and only `changed` was looked at when the spec was kept.
+  // and only `changed` was looked at when the spec was kept. Jupyter takes capitals (OD40).
   const root = await Deno.makeTempDir({ prefix: "kernelspec-test-" });
   try {
-    const config = { projectRoot: root, denoPath: "/opt/deno", kernelName: "demure-1.x" };
+    const config = { projectRoot: root, denoPath: "/opt/deno", kernelName: "Demure-1.x" };
     const expected = {
-      kernelName: "demure-1.x",
+      kernelName: "Demure-1.x",
       jupyterPath: `${root}/.jupyter`,
-      kernelJsonPath: `${root}/.jupyter/kernels/demure-1.x/kernel.json`,
+      kernelJsonPath: `${root}/.jupyter/kernels/Demure-1.x/kernel.json`,
     };
     assertEquals(await ensureDenoKernelspec(config), { ...expected, changed: true });
     assertEquals(await ensureDenoKernelspec(config), { ...expected, changed: false });

@@ -58,6 +58,7 @@ Deno.test("matchVegaMovies: a movies.json cut short, or no list of film objects,
       ["null", "movies.json: not a list of films (got null)"],
       [`[${whole.slice(1, -1)}, null]`, "movies.json: film 2 of 2 is no object"],
       ['["Heat"]', "movies.json: film 1 of 1 is no object"],
+      ["[[]]", "movies.json: film 1 of 1 is no object"],
     ]
   ) {
     const error = assertThrows(() => matchOver(text, movies));
