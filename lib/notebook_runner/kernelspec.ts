@@ -21,9 +21,16 @@ export interface KernelspecConfig {
   projectRoot: string;
   /** Absolute path of the deno binary the kernel runs. Default: `Deno.execPath()`. */
   denoPath?: string;
-  /** Kernel name. Default: `"deno"`, the name `deno jupyter --install` uses. */
+  /** Kernel name: letters, digits, `.`, `_` and `-`. Default: `"deno"`, the name `deno jupyter --install` uses. */
   kernelName?: string;
 }
+
+/**
+ * The names Jupyter accepts for a kernelspec (jupyter_client's `_kernel_name_pat`, case
+ * ignored). The name is also a folder under `kernels/`: an empty one wrote the spec as
+ * `kernels/kernel.json`, where no kernel is looked for, and one with a `/` wrote it elsewhere.
+ */
+const KERNEL_NAME = /^[a-z0-9._-]+$/i;
 
 /**
  * Write (or leave as is, when identical) `<root>/.jupyter/kernels/<name>/kernel.json` with
@@ -39,6 +46,12 @@ export interface KernelspecConfig {
  */
 export async function ensureDenoKernelspec(config: KernelspecConfig): Promise<DenoKernelspec> {
   const kernelName = config.kernelName ?? "deno";
+  if (!KERNEL_NAME.test(kernelName) || kernelName === "." || kernelName === "..") {
+    throw new Error(
+      `ensureDenoKernelspec: kernelName ${JSON.stringify(kernelName)} is no kernel name: ` +
+        "letters, digits, '.', '_' and '-' only (Jupyter's rule), and not '.' or '..'",
+    );
+  }
   const denoPath = config.denoPath ?? Deno.execPath();
   const jupyterPath = `${config.projectRoot}/.jupyter`;
   const kernelDir = `${jupyterPath}/kernels/${kernelName}`;

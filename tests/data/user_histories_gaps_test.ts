@@ -47,3 +47,25 @@ Deno.test("user histories: an item consumed again at a later time is no repeated
     { count: 1, line: 6, earlier: 4 },
   );
 });
+
+Deno.test("user histories: an item taken at two fractional times of one second is no repeated row", () => {
+  // Found by mutation round OD (OD17): times are compared whole, not by their second (RecBole's
+  // float timestamps); the later row is still sorted after the earlier one.
+  const users = Int32Array.from([0, 0, 0]);
+  const items = Int32Array.from([1, 1, 2]);
+  const times = Float64Array.from([10.75, 10.25, 11]);
+  const rows = rowsByUser(users, 1);
+  sortByTime(rows, times);
+  assertEquals(Array.from(perUser(rows, items, (n) => new Int32Array(n))[0]), [1, 1, 2]);
+  assertEquals(Array.from(rows.order), [1, 0, 2]);
+  assertEquals(duplicateRows(rows, items, times, Float64Array.from([2, 3, 4])), undefined);
+  // The same fraction twice is a repeat.
+  const same = Float64Array.from([10.25, 10.25, 11]);
+  const again = rowsByUser(users, 1);
+  sortByTime(again, same);
+  assertEquals(duplicateRows(again, items, same, Float64Array.from([2, 3, 4])), {
+    count: 1,
+    line: 3,
+    earlier: 2,
+  });
+});

@@ -117,3 +117,22 @@ Deno.test("the fingerprint that ends the line is read, whatever the dataset's na
   assertEquals(recordedFingerprint(storedOn(""), "results/cells/a.json"), undefined);
   assertEquals(recordedFingerprint(storedOn("tiny: 49 users"), "results/cells/a.json"), undefined);
 });
+
+Deno.test("a stored cell with a fingerprint is refused against data whose fingerprint is empty", () => {
+  // Found by mutation round OD (OD19): "" (a dataset's fingerprint before it is computed) is no
+  // fingerprint a run records, so the cell is of other data; the refusal names the data read now.
+  const stored = storedOn(
+    "tiny: 49 users, 31 items, 200 interactions, fingerprint 0beef0000000beef",
+  );
+  const generated = {
+    ...now,
+    split: {
+      dataset: { numUsers: 49, numItems: 31, metadata: { fingerprint: "", source: "generated" } },
+    },
+  } as unknown as PreparedDataset;
+  const error = assertThrows(
+    () => checkStoredCellData(stored, "results/cells/a.json", generated, "results"),
+    StaleCellError,
+  );
+  assertStringIncludes(error.message, "the data read now from generated has 49 users");
+});

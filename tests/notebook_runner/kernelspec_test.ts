@@ -60,3 +60,58 @@ Deno.test("kernelspec: a kernel.json that cannot be read is the read's error, an
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("kernelspec: what it returns names the spec it wrote or kept, for another kernel name too", async () => {
+  // Found by mutation round OD (OD27, OD28): lab_server passes the returned kernelName to Jupyter,
+  // and only `changed` was looked at when the spec was kept. Jupyter takes capitals (OD40).
+  const root = await Deno.makeTempDir({ prefix: "kernelspec-test-" });
+  try {
+    const config = { projectRoot: root, denoPath: "/opt/deno", kernelName: "Demure-1.x" };
+    const expected = {
+      kernelName: "Demure-1.x",
+      jupyterPath: `${root}/.jupyter`,
+      kernelJsonPath: `${root}/.jupyter/kernels/Demure-1.x/kernel.json`,
+    };
+    assertEquals(await ensureDenoKernelspec(config), { ...expected, changed: true });
+    assertEquals(await ensureDenoKernelspec(config), { ...expected, changed: false });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("kernelspec: a kernel.json that differs only in white space is rewritten as written", async () => {
+  // Found by mutation round OD (OD29): "identical" is the exact text, so the file is what a run
+  // writes whatever was there.
+  const root = await Deno.makeTempDir({ prefix: "kernelspec-test-" });
+  try {
+    const first = await ensureDenoKernelspec({ projectRoot: root, denoPath: "/opt/deno" });
+    const text = await Deno.readTextFile(first.kernelJsonPath);
+    // As an editor that drops the last newline saves it.
+    await Deno.writeTextFile(first.kernelJsonPath, text.trimEnd());
+    const again = await ensureDenoKernelspec({ projectRoot: root, denoPath: "/opt/deno" });
+    assertEquals(again.changed, true);
+    assertEquals(await Deno.readTextFile(first.kernelJsonPath), text);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("kernelspec: a kernel name Jupyter would not take is refused, naming it, and nothing is written", async () => {
+  // Found by mutation round OD (OD30): an empty name wrote kernels/kernel.json, where Jupyter
+  // finds no kernel; a name with "/" or ".." wrote outside kernels/.
+  const root = await Deno.makeTempDir({ prefix: "kernelspec-test-" });
+  try {
+    for (const kernelName of ["", "a/b", "..", ".", "../deno", "deno kernel"]) {
+      const error = await assertRejects(() =>
+        ensureDenoKernelspec({ projectRoot: root, denoPath: "/opt/deno", kernelName })
+      );
+      assertStringIncludes(
+        error.message,
+        `kernelName ${JSON.stringify(kernelName)} is no kernel name: letters, digits,`,
+      );
+    }
+    assertEquals([...Deno.readDirSync(root)], []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -61,3 +61,30 @@ Deno.test("STOP_SIGNAL_STATUS is frozen: the one table of these statuses cannot 
   // Found by mutation round JK (JK27).
   assertEquals(Object.isFrozen(STOP_SIGNAL_STATUS), true);
 });
+
+Deno.test("listenForStopSignals: close() before any signal gives the signals back and stops nothing", async () => {
+  // Found by mutation round OD (OD23, OD24): a close() that removed the listeners only once a
+  // signal had come, or that aborted the signal itself, passed every test that closed after one.
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-check",
+      new URL("./_stop_signals_close_probe.ts", import.meta.url).pathname,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const head = await readUntil(reader, "ready");
+  assertStringIncludes(head, "closed: stoppedBy undefined, aborted false");
+  child.kill("SIGTERM");
+  const rest = await readUntil(reader, "\u0000");
+  reader.releaseLock();
+  const status = await child.status;
+  assertEquals(rest.includes("still running"), false, rest);
+  assertEquals({ signal: status.signal, code: status.code }, {
+    signal: "SIGTERM",
+    code: STOP_SIGNAL_STATUS.SIGTERM,
+  });
+});

@@ -28,6 +28,33 @@ function releaseYear(date: string | null): number | null {
 }
 
 /**
+ * The films of `jsonPath`, refused naming the file when it is no JSON list of objects: a file cut
+ * short by a failed download was a bare SyntaxError that named no file, a list with a `null` in
+ * it a TypeError.
+ */
+function readVegaFilms(jsonPath: string): VegaMovie[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Deno.readTextFileSync(jsonPath));
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new Error(`${jsonPath}: not JSON (${error.message})`);
+  }
+  if (!Array.isArray(parsed)) {
+    throw new Error(
+      `${jsonPath}: not a list of films (got ${parsed === null ? "null" : typeof parsed})`,
+    );
+  }
+  const films: unknown[] = parsed;
+  films.forEach((film, index) => {
+    if (typeof film !== "object" || film === null || Array.isArray(film)) {
+      throw new Error(`${jsonPath}: film ${index + 1} of ${films.length} is no object`);
+    }
+  });
+  return films as VegaMovie[];
+}
+
+/**
  * Matches by title key and release year within one year; a movie with two equally close
  * candidates is left unmatched rather than guessed.
  *
@@ -38,7 +65,7 @@ function releaseYear(date: string | null): number | null {
  * ```
  */
 export function matchVegaMovies(movies: RawMovie[], jsonPath: string): ProductionRecord[] {
-  const vega = JSON.parse(Deno.readTextFileSync(jsonPath)) as VegaMovie[];
+  const vega = readVegaFilms(jsonPath);
   const byKey = new Map<string, VegaMovie[]>();
   for (const film of vega) {
     if (film.Title === null) continue;

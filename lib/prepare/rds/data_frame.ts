@@ -44,6 +44,11 @@ export function asRDataFrame(value: RValue, source: string): RDataFrame {
   const columns = new Map<string, RValue>();
   names.values.forEach((name, i) => {
     if (name === null) throw new Error(`${source}: column ${i + 1} has an NA name`);
+    // A second column of one name would replace the first in the map, dropped without a word.
+    const first = names.values.indexOf(name);
+    if (first !== i) {
+      throw new Error(`${source}: columns ${first + 1} and ${i + 1} are both named "${name}"`);
+    }
     const column = value.values[i];
     if (columnLength(column) !== numRows) {
       throw new Error(
