@@ -1,8 +1,9 @@
 /**
- * Warm-up checkpoint edges the other Warmup tests leave open. Found by mutation round OC (OC25).
+ * Warm-up checkpoint edges the other Warmup tests leave open. Found by mutation round OC (OC25, OC44).
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { type SavedWarmup, Warmup } from "../../lib/demure/_warmup.ts";
+import { epochProgress as progress } from "./_epoch_progress.ts";
 
 Deno.test("Warmup by steps: a saved warm-up with a field that is not a count is still refused", () => {
   // By steps no state is needed (undefined passes), but a state that is there and broken says
@@ -19,4 +20,18 @@ Deno.test("Warmup by steps: a saved warm-up with a field that is not a count is 
   assertEquals(bySteps.saved(), { endedAfterEpoch: null, epochsWithoutGain: 0 });
   // A sound state by steps reads as over whatever its end says.
   assertEquals(bySteps.overWith({ endedAfterEpoch: null, epochsWithoutGain: 0 }), true);
+});
+
+Deno.test("Warmup by plateau: an epoch without validation keeps the count of epochs without a gain", () => {
+  // Plateau of 2, validated every other epoch: epochs 2 and 4 are validated without a gain, so
+  // the warm-up ends after epoch 4; an unvalidated epoch between them must not reset the count
+  // (it would end after epoch 6 at the earliest, or never with evalEvery >= 2 and a plateau >= 2).
+  const plateau = new Warmup({ warmupBy: "plateau", warmupEpochs: 2 });
+  const unvalidated = (epoch: number) => ({ ...progress(epoch, false), validation: undefined });
+  plateau.afterEpoch(unvalidated(1));
+  plateau.afterEpoch(progress(2, false));
+  plateau.afterEpoch(unvalidated(3));
+  assertEquals(plateau.saved(), { endedAfterEpoch: null, epochsWithoutGain: 1 });
+  plateau.afterEpoch(progress(4, false));
+  assertEquals([plateau.over, plateau.endedAfterEpoch], [true, 4]);
 });
