@@ -1,5 +1,5 @@
 /**
- * Warm-up checkpoint edges the other Warmup tests leave open. Found by mutation round OC (OC25, OC44).
+ * Warm-up checkpoint edges the other Warmup tests leave open. Found by mutation round OC (OC25, OC44, OC45).
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { type SavedWarmup, Warmup } from "../../lib/demure/_warmup.ts";
@@ -34,4 +34,15 @@ Deno.test("Warmup by plateau: an epoch without validation keeps the count of epo
   assertEquals(plateau.saved(), { endedAfterEpoch: null, epochsWithoutGain: 1 });
   plateau.afterEpoch(progress(4, false));
   assertEquals([plateau.over, plateau.endedAfterEpoch], [true, 4]);
+});
+
+Deno.test("Warmup: a saved warm-up with both fields broken is refused naming endedAfterEpoch first", () => {
+  // The fields are checked in the order SavedWarmup lists them, so the refusal of an empty
+  // object always names the same field.
+  const warmup = new Warmup({ warmupBy: "plateau", warmupEpochs: 2 });
+  const error = assertThrows(() => warmup.overWith({} as SavedWarmup), Error);
+  assertEquals(
+    error.message,
+    "Demure checkpoint state: field warmup.endedAfterEpoch is missing, not null or a count",
+  );
 });
