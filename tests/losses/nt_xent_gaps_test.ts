@@ -1,8 +1,8 @@
 /**
  * NT-Xent at a tiny temperature: a view's similarity with itself must stay out of its softmax
- * even when the real logits reach -1/tau. Found by mutation round OC (OC43).
+ * even when the real logits reach -1/tau. Found by mutation round OC (OC43, OC60).
  */
-import { assertAlmostEquals } from "@std/assert";
+import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ntXent } from "../../lib/losses/nt_xent.ts";
@@ -21,4 +21,11 @@ Deno.test("NT-Xent, cosine at tau 5e-5: the self-similarity is excluded even aga
   const expected = (Math.log(3) + 3 * Math.log(2) + 2 / temperature) / 4;
   assertAlmostEquals(loss.dataSync()[0], expected, 0.02);
   tf.dispose([first, second, loss]);
+});
+
+Deno.test("NT-Xent: a batch of one row is refused saying how many rows it got", () => {
+  const one = tf.tensor2d([[1, 0]]);
+  const error = assertThrows(() => ntXent(one, one, { temperature: 1, similarity: "dot" }), Error);
+  assertEquals(error.message, "ntXent: needs at least 2 rows for a negative, got 1");
+  one.dispose();
 });
