@@ -192,3 +192,28 @@ Deno.test("pathKind: something that is neither a file nor a folder is neither", 
   assertEquals(pathKind("/dev/null"), undefined);
   assertEquals(pathKind("/"), "folder");
 });
+
+Deno.test("forEachLine: a header with a bare carriage return names a refused byte's column whatever the chunk size", () => {
+  // The refused byte outranks the bare carriage return. Its field used to come from the part
+  // of the header after the chunk that held the carriage return: "d" with 2- or 3-byte chunks.
+  for (const chunkBytes of [undefined, 1, 2, 3, 5]) {
+    const error = tabRefusal(withByte("a\rb\tc\td\nx\t", 0xe9, "\n"), chunkBytes);
+    assertEquals([error.line, error.field], [2, "c"], String(chunkBytes));
+  }
+  // Blank lines (one with a carriage return in it) before the header are passed over.
+  for (const chunkBytes of [undefined, 1, 2]) {
+    const error = tabRefusal(withByte(" \r \n\nh1\th2\nx\t", 0xe9, "\n"), chunkBytes);
+    assertEquals([error.line, error.field], [4, "h2"], String(chunkBytes));
+  }
+});
+
+Deno.test("forEachLine: a header read back from the refused chunk may lie past 64 KiB of blank lines", () => {
+  // Whole in one chunk, the cutter never saw the header: it is read back a piece at a time, and
+  // here it straddles the first piece's end.
+  const blank = "\n".repeat((1 << 16) - 3);
+  const error = tabRefusal(withByte(`${blank}h1\th2\nx\t`, 0xe9, "\n"));
+  assertEquals([error.line, error.field], [(1 << 16) - 1, "h2"]);
+  // A character of the header cut by the piece's end is read whole.
+  const cut = tabRefusal(withByte(`${blank}h1\u00e9\th2\n`, 0xe9, "\n"));
+  assertEquals([cut.line, cut.field], [(1 << 16) - 1, "h1\u00e9"]);
+});
