@@ -217,3 +217,26 @@ Deno.test("forEachLine: a header read back from the refused chunk may lie past 6
   const cut = tabRefusal(withByte(`${blank}h1\u00e9\th2\n`, 0xe9, "\n"));
   assertEquals([cut.line, cut.field], [(1 << 16) - 1, "h1\u00e9"]);
 });
+
+Deno.test("forEachLine: a line of exactly 24 characters before a refused byte is shown whole", () => {
+  const path = `${fixture({ ".txt": withByte("x".repeat(24), 0xe9, "\n") })}.txt`;
+  const error = dataError(() => forEachLine(path, () => {}));
+  assert(error.detail.includes(`(byte E9 after "${"x".repeat(24)}")`), error.detail);
+  const longer = `${fixture({ ".txt": withByte("y" + "x".repeat(24), 0xe9, "\n") })}.txt`;
+  const cut = dataError(() => forEachLine(longer, () => {}));
+  assert(cut.detail.includes(`(byte E9 after "...${"x".repeat(24)}")`), cut.detail);
+});
+
+Deno.test("forEachLine: a refused byte's header cell is trimmed, a CRLF header's last one too", () => {
+  const crlf = tabRefusal(withByte("a\tb\r\nx\t", 0xe9, "\r\n"));
+  assertEquals([crlf.line, crlf.field], [2, "b"]);
+  const padded = tabRefusal(withByte(" a \t b \nx\t", 0xe9, "\n"));
+  assertEquals([padded.line, padded.field], [2, "b"]);
+});
+
+Deno.test("forEachLine: a leading FF not followed by FE is a refused byte, not a UTF-16 mark", () => {
+  const path = `${fixture({ ".txt": Uint8Array.of(0xff, 0x41, 0x0a) })}.txt`;
+  const error = dataError(() => forEachLine(path, () => {}));
+  assertEquals([error.line, error.field], [1, "file"]);
+  assert(error.detail.startsWith("bytes that are not UTF-8 text (byte FF at the line's start)"));
+});
