@@ -204,6 +204,13 @@ class LineCutter {
    * visitor or a carriage return made of it: a refused byte's error names its column by it.
    */
   #firstLine: string | undefined;
+  /**
+   * A bare carriage return came before the first non-blank line ended: the text after it was
+   * dropped (see `#continueLine`), so the cutter does not know that line, and a refusal reads it
+   * back from the file instead. Taking the dropped line's tail named a column by whatever part of
+   * the header followed the chunk that held the carriage return.
+   */
+  #firstLineLost = false;
 
   constructor(
     private readonly path: string,
@@ -229,7 +236,9 @@ class LineCutter {
         return;
       }
       const content = this.#partial + text.slice(start, end);
-      if (this.#firstLine === undefined && !this.isBlank(content)) this.#firstLine = content;
+      if (this.#firstLine === undefined && !this.#firstLineLost && !this.isBlank(content)) {
+        this.#firstLine = content;
+      }
       this.#completeLine(content);
       this.#partial = "";
       this.#line++;
@@ -261,7 +270,10 @@ class LineCutter {
     throw notText(this.path, this.#line + lineFeedsBefore(text, bad), "a NUL byte");
   }
 
-  /** The first non-blank line ended by a line feed so far (text before the refused chunk). */
+  /**
+   * The first non-blank line ended by a line feed so far (text before the refused chunk);
+   * undefined too when a bare carriage return came first (the line was not kept whole).
+   */
   get firstLine(): string | undefined {
     return this.#firstLine;
   }
@@ -309,6 +321,7 @@ class LineCutter {
   }
 
   #noteBareCarriageReturn(): void {
+    if (this.#firstLine === undefined) this.#firstLineLost = true;
     this.#bareCarriageReturn ??= this.#line;
     this.#partial = "";
   }
@@ -398,7 +411,9 @@ function refusedField(column: number, header: string | undefined): string {
 /**
  * The first non-blank line of the file's bytes before offset `end` (a line's start), or undefined
  * when there is none: the header of a file whose refused chunk holds it (the line cutter never
- * saw that chunk's lines). Those bytes were all decoded, so they are UTF-8.
+ * saw that chunk's lines), or whose header held a bare carriage return. Those bytes were all
+ * decoded, so they are UTF-8. Read a piece at a time up to that line, not up to `end`: the
+ * refused line may be millions of lines down.
  */
 function firstLineBefore(
   file: Deno.FsFile,
@@ -407,9 +422,21 @@ function firstLineBefore(
   isBlank: (content: string) => boolean,
 ): string | undefined {
   // The default decoder removes a leading byte-order mark, as the cutter does.
-  const text = new TextDecoder().decode(readBack(file, 0, end, path));
-  return text.split("\n").map((line) => line.replace(/\r$/, "")).find((line) => !isBlank(line));
+  const decoder = new TextDecoder();
+  let partial = "";
+  for (let from = 0; from < end; from += READ_BACK_BYTES) {
+    const bytes = readBack(file, from, Math.min(end, from + READ_BACK_BYTES), path);
+    const lines = (partial + decoder.decode(bytes, { stream: true })).split("\n");
+    partial = lines.pop()!;
+    const found = lines.map((line) => line.replace(/\r$/, "")).find((line) => !isBlank(line));
+    if (found !== undefined) return found;
+  }
+  // `end` is a line's start: the bytes before it end with a line feed, so `partial` is empty.
+  return undefined;
 }
+
+/** Bytes read at a time by {@linkcode firstLineBefore}. */
+const READ_BACK_BYTES = 1 << 16;
 
 /** The most bytes a UTF-8 decoder holds back between chunks: the first 3 of a 4-byte character. */
 const HELD_BACK_MAX = 3;
