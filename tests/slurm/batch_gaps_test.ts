@@ -5,7 +5,12 @@
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { runCaptured } from "./_run.ts";
-import { reportBatchScript, type SubmissionSettings } from "../../scripts/slurm/batch.ts";
+import {
+  cellsBatchScript,
+  reportBatchScript,
+  type SubmissionSettings,
+} from "../../scripts/slurm/batch.ts";
+import type { StageArray } from "../../scripts/cluster/stages.ts";
 import { shellQuote } from "../../scripts/cluster/shell.ts";
 
 const KEYS = [
@@ -70,5 +75,58 @@ Deno.test("report script: a log folder with $, quotes and a backquote is named a
       assertStringIncludes(run.stdout, `failed cell: ${KEYS[1]} (log: ${logDir}/cell-41_1.log)\n`);
       assertStringIncludes(run.stdout, "3 cells submitted, 1 failed\n");
     }
+  });
+});
+
+Deno.test("report script: several failed cells are each named and all counted", () => {
+  // Found by mutation round OF (OF02): `failed=1` instead of counting read "1 failed" for three.
+  inTemp((dir) => {
+    const deno = fakeDeno(`${dir}/fake-deno`, "wrote report\n" + missingLines(KEYS));
+    const arrays: StageArray[] = [
+      { stage: 0, keys: KEYS.slice(0, 2), resources: RESOURCES },
+      { stage: 1, keys: KEYS.slice(2), resources: RESOURCES },
+    ];
+    const run = bash(reportBatchScript(arrays, settingsIn(dir, deno)), {
+      DEMURE_CELLS_JOBS: "41:43",
+    });
+    assertEquals(run.code, 1, run.stderr);
+    const logs = `${dir}/results/slurm/logs`;
+    assertEquals(run.stdout.split("\n").filter((line) => line.startsWith("failed cell: ")), [
+      `failed cell: ${KEYS[0]} (log: ${logs}/cell-41_0.log)`,
+      `failed cell: ${KEYS[1]} (log: ${logs}/cell-41_1.log)`,
+      `failed cell: ${KEYS[2]} (log: ${logs}/cell-43_0.log)`,
+    ]);
+    assertStringIncludes(run.stdout, "3 cells submitted, 3 failed\n");
+  });
+});
+
+Deno.test("report script: reproduce runs in the workspace, quoted; its output is printed line by line, as written", () => {
+  // Found by mutation round OF (OF03, OF04, OF05): the report job's `cd` (dropped, or the
+  // workspace left unquoted) and its `printf "%s\n" "$output"` (an `echo $output` joined the
+  // lines and globbed a `*`) were read by no test; FA07 pinned only the array script's `cd`.
+  inTemp((dir) => {
+    const workspace = `${dir}/it's a $workspace`;
+    Deno.mkdirSync(workspace);
+    const output = "wrote report\n  cells: results/*/cells\n" +
+      missingLines(["quick/Other/seed=0"]);
+    const deno = fakeDeno(`${dir}/fake-deno`, output);
+    const script = reportBatchScript([{ stage: 0, keys: KEYS, resources: RESOURCES }], {
+      ...settingsIn(dir, deno),
+      workspace,
+    });
+    const run = bash(script, { DEMURE_CELLS_JOBS: "41" });
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(run.stdout, `cwd=${workspace}\n${output}3 cells submitted, 0 failed\n`);
+  });
+});
+
+Deno.test("array script: a task asks for the submission's GPU count, not always one", () => {
+  // Found by mutation round OF (OF01): only gpus 1 was tried.
+  inTemp((dir) => {
+    const script = cellsBatchScript({ stage: 0, keys: KEYS, resources: RESOURCES }, {
+      ...settingsIn(dir, "deno"),
+      gpus: 2,
+    });
+    assertStringIncludes(script, "\n#SBATCH --gres=gpu:2\n");
   });
 });
