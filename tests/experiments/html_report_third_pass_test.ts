@@ -3,9 +3,13 @@
  * small hand-built summaries: a noise level missing one system's spread, each system's own band,
  * HR@10's own error bars, and one set of diagnosis figures per dataset.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertStringIncludes } from "@std/assert";
 import { meanStd, type SystemSummary } from "../../lib/experiments/analyse.ts";
-import { mainTableFigure, reportSections } from "../../lib/experiments/html_report.ts";
+import {
+  diagnosisFigures,
+  mainTableFigure,
+  reportSections,
+} from "../../lib/experiments/html_report.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import type { BarTrace } from "../../lib/viz/figure.ts";
 
@@ -132,4 +136,42 @@ Deno.test("report: every dataset's diagnosis gets its figures, not only the firs
     "Validation NDCG@10 per epoch (Synthetic, seed 0)",
     "Validation NDCG@10 per epoch (MovieLens, seed 0)",
   ]);
+});
+
+Deno.test("diagnosisFigures: a warm-up of no epoch or of one reads so, never 'epochs 1-0' or '1-1'", () => {
+  // Found by mutation round OF (reading html_report.ts:86): warmupEpochs 0 records
+  // warmupEndedAfterEpoch 0 (lib/demure/_warmup.ts), and the captions read "epochs 1-0".
+  const run = (system: string, warmupEndedAfterEpoch?: number) => ({
+    system,
+    seed: 0,
+    epochs: [1, 2, 3],
+    validNdcg: [0.1, 0.2, 0.3],
+    recommendationLoss: [5, 4, 3],
+    auxiliaryLoss: [0, 0.1, 0.1],
+    bestEpoch: 3,
+    ...(warmupEndedAfterEpoch === undefined ? {} : { warmupEndedAfterEpoch }),
+  });
+  const captions = (end: number | undefined) =>
+    diagnosisFigures({
+      dataset: "Synthetic",
+      curves: [run("SASRec-MM"), run("Demure-SASRec", end)],
+      noiseRateByModality: {},
+      noiseRates: { measured: [], unmeasured: [] },
+      popularity: [],
+    }).map((section) => section.caption ?? "");
+  for (
+    const [end, words] of [
+      [0, "no epoch"],
+      [1, "epoch 1"],
+      [2, "epochs 1-2"],
+      [undefined, "its first training steps"],
+    ] as const
+  ) {
+    const [valid, , contrastive] = captions(end);
+    assertStringIncludes(
+      valid,
+      `Demure's warm-up (plain training without noise masks) takes ${words};`,
+    );
+    assertStringIncludes(contrastive, `for Demure during its warm-up (${words})`);
+  }
 });
