@@ -3,7 +3,7 @@
  * small hand-built summaries: a noise level missing one system's spread, each system's own band,
  * HR@10's own error bars, and one set of diagnosis figures per dataset.
  */
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { meanStd, type SystemSummary } from "../../lib/experiments/analyse.ts";
 import {
   diagnosisFigures,
@@ -174,4 +174,37 @@ Deno.test("diagnosisFigures: a warm-up of no epoch or of one reads so, never 'ep
     );
     assertStringIncludes(contrastive, `for Demure during its warm-up (${words})`);
   }
+});
+
+Deno.test("diagnosisFigures: a bucket with a system's cells but no NDCG@10 is an error naming the system and bucket", () => {
+  // Found by mutation round OF (OF38): the bucket was named by no test.
+  const run = (system: string) => ({
+    system,
+    seed: 0,
+    epochs: [1, 2],
+    validNdcg: [0.1, 0.2],
+    recommendationLoss: [5, 4],
+    auxiliaryLoss: [0, 0],
+    bestEpoch: 2,
+  });
+  const error = assertThrows(() =>
+    diagnosisFigures({
+      dataset: "Synthetic",
+      curves: [run("SASRec-MM"), run("Demure-SASRec")],
+      noiseRateByModality: {},
+      noiseRates: { measured: [], unmeasured: [] },
+      popularity: [{
+        label: "6-20",
+        min: 6,
+        max: 20,
+        users: 9,
+        // A summary read back from JSON is not type-checked: the metric can be missing.
+        bySystem: {
+          "SASRec-MM": { "HR@10": 0.1 },
+          "Demure-SASRec": { "NDCG@10": 0.1, "HR@10": 0.2 },
+        } as unknown as Record<string, { "NDCG@10": number; "HR@10": number }>,
+      }],
+    })
+  );
+  assertEquals(error.message, "diagnosisFigures: SASRec-MM has no test NDCG@10 in bucket 6-20");
 });

@@ -130,3 +130,23 @@ Deno.test("array script: a task asks for the submission's GPU count, not always 
     assertStringIncludes(script, "\n#SBATCH --gres=gpu:2\n");
   });
 });
+
+Deno.test("array script: without a Slurm task id it fails before reproduce; reproduce replaces the shell", () => {
+  // Mutation round OF (OF42; OF43, a default task id, is equivalent: the echo line reads the id
+  // under `set -u` too, and this pins that a script run outside Slurm runs no cell). `exec`: a
+  // signal Slurm sends to the batch shell alone (scancel --batch, --signal=B:...) must reach
+  // reproduce itself, which then releases its claim.
+  inTemp((dir) => {
+    const deno = fakeDeno(`${dir}/fake-deno`, "ran\n");
+    const script = cellsBatchScript(
+      { stage: 0, keys: KEYS, resources: RESOURCES },
+      settingsIn(dir, deno),
+    );
+    const run = bash("unset SLURM_ARRAY_TASK_ID\n" + script, { SLURM_ARRAY_JOB_ID: "41" });
+    assertEquals(run.code === 0, false, run.stdout);
+    assertEquals(run.stdout.includes("ran"), false, run.stdout);
+    assertStringIncludes(run.stderr, "SLURM_ARRAY_TASK_ID");
+    const last = script.trimEnd().split("\n").at(-1) ?? "";
+    assertEquals(last.startsWith(`exec ${deno} run `), true, last);
+  });
+});
