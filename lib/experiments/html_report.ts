@@ -82,10 +82,16 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
   const sections: FigureSection[] = [];
   const [backbone, demure] = d.curves;
   const seed = `seed ${backbone.seed}`;
-  // Plain training before the first noise mask; by steps (no epoch recorded) it is short.
-  const warmup = demure.warmupEndedAfterEpoch === undefined
+  // Plain training before the first noise mask; by steps (no epoch recorded) it is short. A
+  // warm-up of 0 epochs (warmupEpochs: 0) or of one read "epochs 1-0" and "epochs 1-1".
+  const warmupEnd = demure.warmupEndedAfterEpoch;
+  const warmup = warmupEnd === undefined
     ? "its first training steps"
-    : `epochs 1-${demure.warmupEndedAfterEpoch}`;
+    : warmupEnd === 0
+    ? "no epoch"
+    : warmupEnd === 1
+    ? "epoch 1"
+    : `epochs 1-${warmupEnd}`;
   const curve = (
     title: string,
     yTitle: string,

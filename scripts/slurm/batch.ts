@@ -97,6 +97,10 @@ export function reportBatchScript(
     `array_of=(${arrayOf.join(" ")})`,
     `task_of=(${taskOf.join(" ")})`,
     'IFS=: read -ra jobs <<<"${DEMURE_CELLS_JOBS:?set by the submission}"',
+    // The log folder holds the results folder's name, which may hold `$`, a quote or a
+    // backquote (submit.ts refuses only white space and commas): quoted once here, it is read
+    // as written inside the double-quoted "failed cell" line below.
+    `log_dir=${shellQuote(settings.logDir)}`,
     `cd ${shellQuote(settings.workspace)}`,
     `output=$(${reproduceCommand(settings, ["--report-only"])} 2>&1)`,
     "status=$?",
@@ -108,7 +112,7 @@ export function reportBatchScript(
     'for i in "${!cells[@]}"; do',
     "  if [[ -n ${missing[${cells[$i]}]:-} ]]; then",
     "    failed=$((failed + 1))",
-    `    echo "failed cell: \${cells[$i]} (log: ${settings.logDir}/cell-\${jobs[\${array_of[$i]}]}_\${task_of[$i]}.log)"`,
+    `    echo "failed cell: \${cells[$i]} (log: \${log_dir}/cell-\${jobs[\${array_of[$i]}]}_\${task_of[$i]}.log)"`,
     "  fi",
     "done",
     'echo "${#cells[@]} cells submitted, $failed failed"',
