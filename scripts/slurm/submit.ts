@@ -311,6 +311,17 @@ function submissionSettings(options: SubmitOptions, resultsDir: string): Submiss
     gpus: options.gpu ? 1 : 0,
     backend: options.backend,
   };
+  // sbatch reads the log path of `#SBATCH --output` itself: "%" starts a file-name pattern ("%j"
+  // became the job id: the logs went to another folder than the one the report job reads), a
+  // backslash turns the patterns off, and quotes are read as quoting.
+  const unreadable = /[%"'\\]/.exec(resultsDir);
+  if (unreadable) {
+    throw new UsageError(
+      `results folder "${resultsDir}" contains ${unreadable[0]}: sbatch reads the log path of ` +
+        "#SBATCH --output itself (% starts a file-name pattern, \\ and quotes escape): choose " +
+        "another folder",
+    );
+  }
   for (const [name, path] of [["results", resultsDir], ["workspace", workspace]]) {
     if (/[\s,]/.test(path)) {
       throw new UsageError(

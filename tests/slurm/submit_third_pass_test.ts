@@ -151,3 +151,49 @@ Deno.test("a submission whose record cannot be written cancels its report job to
     Deno.removeSync(slurm, { recursive: true });
   }
 });
+
+Deno.test("submit refuses a results folder whose log path sbatch would rewrite (%, a quote, a backslash)", () => {
+  // "#SBATCH --output=<results>/slurm/logs/cell-%A_%a.log": sbatch expands a "%j" in the folder
+  // too, so the task logs landed elsewhere; a backslash turned the patterns off.
+  const slurm = fakeSlurm();
+  try {
+    for (const mark of ["%", '"', "'", "\\"]) {
+      const resultsDir = `${slurm}/r${mark}j`;
+      const output = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          `${workspace}/scripts/slurm/submit.ts`,
+          "--quick",
+          "--dry-run",
+          "--results",
+          resultsDir,
+        ],
+        env: { PATH: slurm },
+      }).outputSync();
+      const stderr = new TextDecoder().decode(output.stderr);
+      assertEquals(output.code, 2, stderr);
+      assertStringIncludes(
+        stderr,
+        `slurm: results folder "${resultsDir}" contains ${mark}: sbatch reads the log path of ` +
+          "#SBATCH --output itself",
+      );
+    }
+    // A folder without them is taken (the dry run prints the batch scripts).
+    const plain = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        `${workspace}/scripts/slurm/submit.ts`,
+        "--quick",
+        "--dry-run",
+        "--results",
+        `${slurm}/r-j`,
+      ],
+      env: { PATH: slurm },
+    }).outputSync();
+    assertEquals(plain.code, 0, new TextDecoder().decode(plain.stderr));
+  } finally {
+    Deno.removeSync(slurm, { recursive: true });
+  }
+});
