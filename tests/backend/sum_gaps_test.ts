@@ -1,0 +1,63 @@
+/**
+ * Edges of the host Sum and Mean kernels (mutation round OB): an empty axis list reduces nothing
+ * (as tfjs's stock kernels do), and which reductions the host kernel keeps and which it hands to
+ * the stock kernel, seen through a stand-in stock kernel that records its calls.
+ */
+import { assert, assertEquals, assertStrictEquals } from "@std/assert";
+import { tf } from "../../lib/backend/tf.ts";
+import { registerHostKernels } from "../../lib/backend/kernels/host_kernels.ts";
+import { makeMeanKernel, makeSumKernel } from "../../lib/backend/kernels/sum.ts";
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`Sum and Mean (host, ${backend}) over an empty axis list keep every value`, async () => {
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    for (const keepDims of [false, true]) {
+      const sum = tf.sum(x, [], keepDims), mean = tf.mean(x, [], keepDims);
+      assertEquals(sum.shape, [2, 3]);
+      assertEquals(Array.from(sum.dataSync()), [1, 2, 3, 4, 5, 6]);
+      assertEquals(mean.shape, [2, 3]);
+      assertEquals(Array.from(mean.dataSync()), [1, 2, 3, 4, 5, 6]);
+      tf.dispose([sum, mean]);
+    }
+    x.dispose();
+  });
+}
+
+/** Calls the kernel `make` builds on cpu, with a stock kernel that records that it ran. */
+function runWithSpy(
+  make: typeof makeSumKernel,
+  x: tf.Tensor,
+  axis: number[],
+  keepDims: boolean,
+): { stockCalls: number; shape: number[]; values: number[] } {
+  let stockCalls = 0;
+  const stock: tf.KernelFunc = (args) => {
+    stockCalls++;
+    return tf.getKernel("Sum", "cpu")!.kernelFunc(args);
+  };
+  const backend = tf.backend();
+  const info = make("cpu", stock)({ inputs: { x }, backend, attrs: { axis, keepDims } });
+  assert(!Array.isArray(info));
+  const values = Array.from(backend.readSync(info.dataId) as Float32Array);
+  backend.disposeData(info.dataId);
+  return { stockCalls, shape: info.shape, values };
+}
+
+Deno.test("Sum and Mean kernels (host, cpu) keep a reduction over size-1 axes only; non-contiguous axes go to the stock kernel", async () => {
+  await tf.setBackend("cpu");
+  const x = tf.tensor3d([[[1, 2]], [[3, 4]]]); // [2, 1, 2]
+  for (const make of [makeSumKernel, makeMeanKernel]) {
+    const ones = runWithSpy(make, x, [1], true);
+    assertStrictEquals(ones.stockCalls, 0, "size-1 axis: the host kernel");
+    assertEquals(ones.shape, [2, 1, 2]);
+    assertEquals(ones.values, [1, 2, 3, 4]);
+  }
+  const y = tf.tensor3d([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]); // [2, 2, 2]
+  const split = runWithSpy(makeSumKernel, y, [0, 2], false);
+  assertStrictEquals(split.stockCalls, 1, "axes 0 and 2: the stock kernel");
+  assertEquals(split.shape, [2]);
+  assertEquals(split.values, [14, 22]);
+  tf.dispose([x, y]);
+});
