@@ -3,7 +3,7 @@
  * (as tfjs's stock kernels do), and which reductions the host kernel keeps and which it hands to
  * the stock kernel, seen through a stand-in stock kernel that records its calls.
  */
-import { assert, assertEquals, assertStrictEquals } from "@std/assert";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { registerHostKernels } from "../../lib/backend/kernels/host_kernels.ts";
 import { makeMeanKernel, makeSumKernel } from "../../lib/backend/kernels/sum.ts";
@@ -61,3 +61,23 @@ Deno.test("Sum and Mean kernels (host, cpu) keep a reduction over size-1 axes on
   assertEquals(split.values, [14, 22]);
   tf.dispose([x, y]);
 });
+
+for (const backend of ["wasm", "cpu"] as const) {
+  Deno.test(`Mean kernel (host, ${backend}): an axis past the rank is refused in Mean's name`, async () => {
+    // The refusal said "Sum:" from the Mean kernel too, sending the reader to the wrong op.
+    await tf.setBackend(backend);
+    registerHostKernels(backend);
+    const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const before = tf.engine().backend.numDataIds();
+    for (const [kernel, axis] of [["Mean", 2], ["Mean", -3], ["Sum", 2]] as const) {
+      const error = assertThrows(
+        () => tf.engine().runKernel(kernel, { x }, { axis: [axis], keepDims: false }),
+        Error,
+      );
+      assertEquals(error.message, `${kernel}: axis ${axis} out of range for rank 2`);
+    }
+    // Refused before any output is allocated: nothing is left behind.
+    assertStrictEquals(tf.engine().backend.numDataIds(), before);
+    x.dispose();
+  });
+}
