@@ -81,3 +81,29 @@ for (const backend of ["wasm", "cpu"] as const) {
     x.dispose();
   });
 }
+
+Deno.test("Sum kernel (host, cpu) frees its output when its input cannot be read", () => {
+  // A fake cpu backend holds a float32 input without values: the memory accessor refuses it
+  // after the output is allocated, and the kernel must hand that output back.
+  const made: object[] = [], disposed: unknown[] = [];
+  const backend = {
+    data: { get: () => ({ values: undefined }) },
+    makeTensorInfo: (shape: number[], dtype: tf.DataType) => {
+      const dataId = {};
+      made.push(dataId);
+      return { dataId, shape, dtype };
+    },
+    disposeData: (dataId: unknown) => disposed.push(dataId),
+  } as unknown as tf.KernelBackend;
+  const x = { dataId: {}, shape: [2, 3], dtype: "float32" as const };
+  const stock: tf.KernelFunc = () => {
+    throw new Error("not the stock kernel");
+  };
+  assertThrows(
+    () => makeSumKernel("cpu", stock)({ inputs: { x }, backend, attrs: { axis: [1] } }),
+    Error,
+    "cpu tensor of dtype float32 has no readable values",
+  );
+  assertEquals(made.length, 1);
+  assertEquals(disposed, made);
+});

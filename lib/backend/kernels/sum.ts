@@ -158,7 +158,13 @@ function reductionKernel(
     const memory = memoryFor(backend, args.backend);
     const out = memory.allocate(view.outShape, "float32");
     const outValues = out.values() as Float32Array;
-    sumMiddleAxis(memory.read(x) as Float32Array, view, outValues);
+    try {
+      sumMiddleAxis(memory.read(x) as Float32Array, view, outValues);
+    } catch (error) {
+      // An unreadable input: tfjs never gets the output, so free it here (as GatherV2 does).
+      (args.backend as { disposeData(dataId: tf.DataId): void }).disposeData(out.info.dataId);
+      throw error;
+    }
     if (divide && view.reduced !== 1) {
       const scale = 1 / view.reduced;
       for (let i = 0; i < outValues.length; i++) outValues[i] *= scale;
