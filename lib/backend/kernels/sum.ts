@@ -20,7 +20,8 @@ export interface ReductionView {
 
 /**
  * Views `sum(x, axes)` as a sum over the middle axis of [outer, reduced, inner]; `undefined` when
- * the reduced axes (ignoring size-1 axes) are not one contiguous run.
+ * the reduced axes (ignoring size-1 axes) are not one contiguous run. An axis outside the rank is
+ * refused in the name of `kernelName` (the kernel that asked).
  *
  * @example
  * ```ts
@@ -31,12 +32,15 @@ export function reductionView(
   shape: readonly number[],
   axes: readonly number[],
   keepDims: boolean,
+  kernelName: "Sum" | "Mean" = "Sum",
 ): ReductionView | undefined {
   const rank = shape.length;
   const reduce = new Array<boolean>(rank).fill(false);
   for (const axis of axes) {
     const a = axis < 0 ? axis + rank : axis;
-    if (a < 0 || a >= rank) throw new Error(`Sum: axis ${axis} out of range for rank ${rank}`);
+    if (a < 0 || a >= rank) {
+      throw new Error(`${kernelName}: axis ${axis} out of range for rank ${rank}`);
+    }
     reduce[a] = true;
   }
   const outShape: number[] = [];
@@ -149,12 +153,18 @@ function reductionKernel(
     const { axis, keepDims } = args.attrs as unknown as SumAttrs;
     if (x.dtype !== "float32") return stock(args);
     const axes = axis == null ? x.shape.map((_, d) => d) : typeof axis === "number" ? [axis] : axis;
-    const view = reductionView(x.shape, axes, keepDims);
+    const view = reductionView(x.shape, axes, keepDims, divide ? "Mean" : "Sum");
     if (view === undefined) return stock(args);
     const memory = memoryFor(backend, args.backend);
     const out = memory.allocate(view.outShape, "float32");
     const outValues = out.values() as Float32Array;
-    sumMiddleAxis(memory.read(x) as Float32Array, view, outValues);
+    try {
+      sumMiddleAxis(memory.read(x) as Float32Array, view, outValues);
+    } catch (error) {
+      // An unreadable input: tfjs never gets the output, so free it here (as GatherV2 does).
+      (args.backend as { disposeData(dataId: tf.DataId): void }).disposeData(out.info.dataId);
+      throw error;
+    }
     if (divide && view.reduced !== 1) {
       const scale = 1 / view.reduced;
       for (let i = 0; i < outValues.length; i++) outValues[i] *= scale;
