@@ -3,7 +3,7 @@
  * table reads, and the second branch of each condition (a table with a cell missing or extra).
  */
 import { assert, assertEquals } from "@std/assert";
-import { summarise } from "../../lib/experiments/summary.ts";
+import { designChoiceRows, summarise } from "../../lib/experiments/summary.ts";
 import { cellsOf } from "../../lib/experiments/plan.ts";
 import { modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
@@ -246,4 +246,27 @@ Deno.test("design choices: the flipped runs' own best epochs", () => {
     const epochs = flipped.map((c) => outcome.byKey.get(c.key)!.bestEpoch);
     assertEquals([...row.flipped.bestEpochs].sort(), [...epochs].sort(), row.choice);
   }
+});
+
+Deno.test("design choices: only main cells are the reference, other Demure-SASRec cells given along change nothing", () => {
+  const found = (experiments: string[]) =>
+    plan.cells.flatMap((cell) => {
+      const result = outcome.byKey.get(cell.key);
+      return result && experiments.some((e) => cell.experiments.includes(e as never))
+        ? [{ cell, result }]
+        : [];
+    });
+  const rows = designChoiceRows(found(["main", "design_choice"]));
+  assert(rows.length > 0);
+  assertEquals(designChoiceRows(found(["main", "design_choice", "sensitivity"])), rows);
+});
+
+Deno.test("budgets: the synthetic benchmark is named 'Synthetic' even when a noise-level cell comes first", () => {
+  const noise = plan.cells.filter((c) => c.experiments.includes("noise_level"));
+  const first = summarise({
+    ...outcome,
+    plan: { ...plan, cells: [...noise, ...plan.cells.filter((c) => !noise.includes(c))] },
+  });
+  assertEquals(first.budgets.map((b) => b.dataset), summary.budgets.map((b) => b.dataset));
+  assert(first.budgets.some((b) => b.dataset === "Synthetic"));
 });
