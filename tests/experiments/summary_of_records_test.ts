@@ -628,6 +628,9 @@ Deno.test("sensitivity rows: a value's mean is over all its seeds, the paired di
   const rho07 = rows.find((r) => r.parameter === "rho" && r.value === 0.7)!;
   assertEquals([rho07.seeds, rho07.pairedSeeds, rho07.test.n], [[0, 1, 2], [0, 1], 3]);
   assertAlmostEquals(rho07.test.mean, (0.12 + 0.25 + 0.4) / 3, 1e-12);
+  // Validation too is over every seed of the value, not the paired ones (mutation round OG43).
+  assertEquals(rho07.valid.n, 3);
+  assertAlmostEquals(rho07.valid.mean, (0.12 + 0.25 + 0.4) / 3, 1e-12);
   assertAlmostEquals(rho07.testVsSelected!, (0.02 + 0.05) / 2, 1e-12);
   assertEquals(rho07.tTest, pairedTTest([0.12, 0.25], [0.1, 0.2]));
   // By hand: d = 0.02, 0.05, mean 0.035, sample std 0.03 / sqrt(2), t = 0.035 / 0.015 = 7 / 3;
