@@ -1,9 +1,10 @@
 /**
  * ensureCells and a stored record of other settings (mutation round OE): a record under the cell's
  * key that was computed with other settings (a changed seed, trainer or model setting keeps the
- * key) is no result of the cell: it is missing, and computed again when chosen.
+ * key) is no result of the cell: it is missing, and computed again when chosen. A run that fails
+ * fails the call: its cells are not quietly reported missing.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { ensureCells } from "../../lib/experiments/ensure_cells.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
@@ -36,5 +37,24 @@ Deno.test("ensureCells: a cell stored with other settings is missing, and comput
     assertEquals(store.storedSettings(cell.key), settingsOf(plan, cell));
   } finally {
     Deno.removeSync(resultsDir, { recursive: true });
+  }
+});
+
+Deno.test("ensureCells rejects with the run's error when a cell chosen cannot be computed", async () => {
+  // An imported dataset whose files are gone: "missing" would read as "not chosen" or "held by
+  // another process", and a notebook would show an empty table without the reason.
+  const dir = Deno.makeTempDirSync();
+  try {
+    const path = `${dir}/gone`;
+    const plan = planExperiments("quick", [0], {
+      dataset: { kind: "file", path, format: "recbole" },
+    });
+    const cell = plan.cells.find((c) => c.systemName === "Pop" && !c.waitsFor)!;
+    const error = await assertRejects(() =>
+      ensureCells(plan, [cell], { resultsDir: `${dir}/results`, log: () => {} })
+    );
+    assertStringIncludes(error.message, path);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
   }
 });
