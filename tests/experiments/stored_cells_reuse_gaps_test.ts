@@ -81,7 +81,7 @@ const imported = planExperiments("quick", [0], { dataset: spec });
 const importedCells = imported.cells.filter((c) => c.system.kind !== "neural" && !c.waitsFor);
 
 Deno.test(
-  "checkStoredData checks every finished cell of an imported dataset, not only the first",
+  "checkStoredData checks every finished cell of an imported dataset, not only the first, and says to delete the whole results folder",
   withStore(async (store, dir) => {
     const data = await prepareDataset(spec);
     const [fresh, stale] = importedCells;
@@ -100,6 +100,8 @@ Deno.test(
       checkStoredData({ ...imported, cells: [fresh, stale] }, dir, () => Promise.resolve(data))
     );
     assertStringIncludes(error.message, `${store.pathOf(stale.key)} was computed on tiny`);
+    // The whole results folder is to go: its selected.json was chosen on the old data too.
+    assertStringIncludes(error.message, `delete ${dir} to rerun its cells`);
   }),
 );
 
