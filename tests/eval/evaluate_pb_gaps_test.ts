@@ -26,7 +26,8 @@ function tableScorer(scoreTable: number[][]): Scorer {
 
 const flat = [0, 1, 2].map(() => [1, 2, 3, 4, 5, 6, 7, 8]);
 
-Deno.test("falsy settings are validated, not taken as absent: loss 0, seed NaN, cut-offs a string", async () => {
+Deno.test('falsy settings are validated, not taken as absent: loss 0, seed NaN, cut-offs a string, ranking or stage ""', async () => {
+  const negatives = sampleEvaluationNegatives(split, { count: 3, seed: 4 });
   const bad: [Record<string, unknown>, string, string][] = [
     // `if (config.loss)` let 0 through, and the card printed a number as the loss.
     [{ loss: 0 }, "EvaluationConfig.loss", "a string"],
@@ -34,6 +35,17 @@ Deno.test("falsy settings are validated, not taken as absent: loss 0, seed NaN, 
     [{ seed: Number.NaN }, "EvaluationConfig.seed", "NaN"],
     // A string has a length and is no list: it is refused as the setting, not a TypeError.
     [{ cutoffs: "10" }, "EvaluationConfig.cutoffs", "a non-empty list"],
+    // `if (config.ranking)` let "" through: history silently kept, the card naming protocol "".
+    [{ ranking: "" }, "EvaluationConfig.ranking", '""'],
+    [{ stage: "" }, "EvaluationConfig.stage", '""'],
+    // Sampled ranking refuses any protocol given with it, the empty one too.
+    [{ sampled: negatives, ranking: "" }, "EvaluationConfig.ranking", "undefined with"],
+    // The ranking is checked before the cut-offs: their range depends on it (here 1 + 3).
+    [
+      { sampled: negatives, ranking: "history_kept", cutoffs: [1000] },
+      "EvaluationConfig.ranking",
+      "undefined with",
+    ],
   ];
   for (const [fields, setting, text] of bad) {
     let scored = 0;
@@ -49,6 +61,18 @@ Deno.test("falsy settings are validated, not taken as absent: loss 0, seed NaN, 
     assertStringIncludes(error.message, text);
     assertEquals(scored, 0, "rejected before any scoring");
   }
+});
+
+Deno.test("users null is refused, not read as every user", async () => {
+  // checkUserIds (batcher.ts) throws a TypeError on null rather than a SettingError; what this
+  // pins is that evaluateRanking does not skip the check and rank all users.
+  await assertRejects(
+    () =>
+      evaluateRanking(tableScorer(flat), split, {
+        stage: "test",
+        users: null,
+      } as unknown as EvaluationConfig),
+  );
 });
 
 Deno.test("the card keeps the loss exactly as given, the empty string included", async () => {
