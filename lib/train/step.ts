@@ -76,7 +76,7 @@ export async function trainStep(options: TrainStepOptions): Promise<StepLosses> 
   let applied = false;
   const tap = hooks.recommendationGradient;
   try {
-    ({ value, grads: gradients } = tf.variableGrads(() => {
+    ({ value, grads: gradients } = variableGradsFreeingTape(() => {
       const out = model.forward(batch, {
         training: true,
         ...(mask ? { weights: mask } : {}),
@@ -116,6 +116,29 @@ export async function trainStep(options: TrainStepOptions): Promise<StepLosses> 
     value?.dispose();
     mask?.dispose();
     await hooks.afterStep?.(step, applied);
+  }
+}
+
+/**
+ * `tf.variableGrads`, but a forward pass or auxiliary loss that throws leaves no tensor behind.
+ * tfjs keeps a copy of each op's inputs on the gradient tape until the backward pass frees them;
+ * a throw before it skipped that, and every failed step leaked them (242 tensors on the tiny test
+ * model). The cleanup is tfjs's own, from the end of its backward pass.
+ */
+function variableGradsFreeingTape(
+  f: () => tf.Scalar,
+  variables: tf.Variable[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  try {
+    return tf.variableGrads(f, variables);
+  } catch (error) {
+    const state = tf.engine().state;
+    // Depth 0: this step's own tape, not an outer gradient's (higher-order) still being recorded.
+    if (state.gradientDepth === 0 && state.activeTape) {
+      for (const node of state.activeTape) tf.dispose(node.saved ?? []);
+      state.activeTape = null as unknown as typeof state.activeTape;
+    }
+    throw error;
   }
 }
 
