@@ -218,3 +218,19 @@ Deno.test("spreadOf, errorBarOf: two seeds that agree have a spread of 0 (a bar)
   assertEquals(errorBarOf(agree), 0);
   assertEquals(errorBarOf(meanStd([0.3])), null);
 });
+
+Deno.test("summariseAttribution: a method only a later seed's run was attributed with has its row", () => {
+  const cells = [
+    { ...cell("S", 0, 0, [0.5]), attribution: [quality("occlusion", 0.5)] },
+    {
+      ...cell("S", 1, 0, [0.5]),
+      attribution: [quality("gradient_norm", 0.9), quality("occlusion", 0.7)],
+    },
+  ];
+  const rows = summariseAttribution(cells, "D", "S");
+  // In the order first stored: the first run's methods, then the later runs' new ones.
+  assertEquals(rows.map((row) => [row.method, row.seeds, row.rocAuc.mean]), [
+    ["occlusion", [0, 1], 0.6],
+    ["gradient_norm", [1], 0.9],
+  ]);
+});
