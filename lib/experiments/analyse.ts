@@ -382,7 +382,11 @@ export function summariseAttribution(
 ): AttributionSummary[] {
   const runs = cellsOf(cells, dataset, system).filter((c) => c.attribution);
   if (runs.length === 0) return [];
-  const methods = (runs[0].attribution ?? []).map((q) => q.method);
+  // Every method any attributed run scored, in the order first stored: the first run's list alone
+  // would drop, without a word, a method only a later seed's run was attributed with.
+  const methods = [
+    ...new Set(runs.flatMap((c) => (c.attribution ?? []).map((q) => q.method))),
+  ];
   return methods.map((method) => {
     const scored = runs.flatMap((c) => {
       const quality = (c.attribution ?? []).find((q) => q.method === method);
