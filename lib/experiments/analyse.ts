@@ -295,11 +295,14 @@ export function coldStartBuckets(
   edges: readonly [number, number][] = COLD_START_EDGES,
 ): ColdStartBucket[] {
   const counts = trainingItemCounts(split);
-  const perSystem = systems.map((system) => ({
-    system,
-    ndcg: perUserOverSeeds(cells, dataset, system, "NDCG@10"),
-    hr: perUserOverSeeds(cells, dataset, system, "HR@10"),
-  })).filter((s) => s.ndcg.size > 0);
+  // A system with cells is kept even when every run diverged (it scored no user): its buckets say
+  // that its cells scored none of their users (`unscored`), not that it has no cells.
+  const perSystem = systems.filter((system) => cellsOf(cells, dataset, system).length > 0)
+    .map((system) => ({
+      system,
+      ndcg: perUserOverSeeds(cells, dataset, system, "NDCG@10"),
+      hr: perUserOverSeeds(cells, dataset, system, "HR@10"),
+    }));
   return edges.map(([min, max]) => {
     const inBucket = (user: number) => {
       const count = counts[split.testTarget[user]];

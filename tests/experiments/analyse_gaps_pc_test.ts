@@ -234,3 +234,20 @@ Deno.test("summariseAttribution: a method only a later seed's run was attributed
     ["gradient_norm", [1], 0.9],
   ]);
 });
+
+Deno.test("cold-start buckets: a system whose every run diverged says its cells scored none, not that it has none", () => {
+  // Left as a question by mutation round PC: such a system was left out of the buckets, and the
+  // reports read "A has no cells" of a system that ran.
+  const split = leaveOneOut(tinyDataset(), 4);
+  const cells = [cell("S", 0, 0, [1, 1, 1, 1]), cell("A", 0, 0, []), cell("A", 1, 0, [])];
+  const [bucket] = coldStartBuckets(cells, "D", split, ["S", "A", "Absent"], [[0, Infinity]]);
+  assertEquals(Object.keys(bucket.bySystem), ["S", "A"]);
+  assertEquals(bucket.bySystem["A"], { "NDCG@10": NaN, "HR@10": NaN });
+  assertEquals(bucket.unscored, { A: bucket.users });
+  assertEquals(
+    coldStartGap(bucket, "A"),
+    `A's cells did not score ${bucket.users} of the ${bucket.users} users`,
+  );
+  assertEquals(coldStartGap(bucket, "Absent"), "Absent has no cells");
+  assertEquals(coldStartGap(bucket, "S"), undefined);
+});

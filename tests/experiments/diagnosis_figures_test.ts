@@ -95,8 +95,8 @@ Deno.test("diagnosisFigures: the captions read the best epoch, the warm-up and t
 });
 
 Deno.test("diagnosisFigures: a popularity bucket without a system has no bar and says why, never 0", () => {
-  // coldStartBuckets leaves out a system that scored no user (all its runs diverged): summary.md
-  // prints "–", and the figure threw, so report.html was not written at all.
+  // A bucket without a system (a system with no cells): summary.md prints "–", and the figure
+  // threw, so report.html was not written at all.
   const incomplete: Diagnosis = {
     ...diagnosis,
     popularity: [{
