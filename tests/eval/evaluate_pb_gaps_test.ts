@@ -63,16 +63,20 @@ Deno.test('falsy settings are validated, not taken as absent: loss 0, seed NaN, 
   }
 });
 
-Deno.test("users null is refused, not read as every user", async () => {
-  // checkUserIds (batcher.ts) throws a TypeError on null rather than a SettingError; what this
-  // pins is that evaluateRanking does not skip the check and rank all users.
-  await assertRejects(
-    () =>
-      evaluateRanking(tableScorer(flat), split, {
-        stage: "test",
-        users: null,
-      } as unknown as EvaluationConfig),
-  );
+Deno.test("users null, a number or a string is refused as a SettingError naming users, not read as every user", async () => {
+  // Array.from(null) was a bare TypeError naming no setting (left open by mutation round PB).
+  for (const users of [null, 3, "12"]) {
+    const error = await assertRejects(
+      () =>
+        evaluateRanking(tableScorer(flat), split, {
+          stage: "test",
+          users,
+        } as unknown as EvaluationConfig),
+      SettingError,
+    ) as SettingError;
+    assertStringIncludes(error.setting, "users");
+    assertStringIncludes(error.message, "a non-empty list of internal user ids");
+  }
 });
 
 Deno.test("the card keeps the loss exactly as given, the empty string included", async () => {

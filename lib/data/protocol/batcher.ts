@@ -205,6 +205,13 @@ function windowCount(items: number, length: number, windows: BatcherConfig["wind
  * was skipped and a repeated one dropped (the list read as a set): each silently.
  */
 export function checkUserIds(setting: string, listed: unknown, numUsers: number): void {
+  // Array.from(null) is a bare TypeError naming no setting; a number or a string is no list.
+  if (
+    listed === null || typeof listed !== "object" ||
+    typeof (listed as ArrayLike<unknown>).length !== "number"
+  ) {
+    throw new SettingError(setting, listed, "a non-empty list of internal user ids");
+  }
   const users = Array.from(listed as ArrayLike<unknown>);
   if (users.length === 0) {
     throw new SettingError(setting, users, "a non-empty list of internal user ids");
