@@ -161,3 +161,15 @@ Deno.test("an .inter header error comes before an .item error: the .item is not 
     "missing column",
   );
 });
+
+Deno.test("a later row ending in a tab gets the trailing-tab hint too, not only the first row", () => {
+  const base = fixture({ ".inter": "user_id:token\titem_id:token\nu1\ta\nu1\tb\t\n" });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.inter`,
+    3,
+    "item_id:token",
+    "3 fields, header has 2 (a tab inside a value? atomic files have no quoting: every tab " +
+      "separates fields; the extra fields are empty: a tab at the end of the row?)",
+  );
+});
