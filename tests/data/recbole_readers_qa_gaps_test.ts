@@ -173,3 +173,25 @@ Deno.test("a later row ending in a tab gets the trailing-tab hint too, not only 
       "separates fields; the extra fields are empty: a tab at the end of the row?)",
   );
 });
+
+Deno.test("after an unknown item, an unknown id with stray whitespace is not counted among them", () => {
+  // It is its own error (stray whitespace), said once the unknown items are given rows.
+  const base = fixture({
+    ".inter": "user_id:token\titem_id:token\nu1\ta\nu1\tx\nu1\t y\n",
+    ".item": "item_id:token\na\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.inter`,
+    3,
+    "item_id:token",
+    'unknown item id "x" (not in',
+  );
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.inter`,
+    3,
+    "item_id:token",
+    "; 1 line names 1 item without a row there",
+  );
+});
