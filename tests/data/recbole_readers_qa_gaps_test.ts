@@ -195,3 +195,13 @@ Deno.test("after an unknown item, an unknown id with stray whitespace is not cou
     "; 1 line names 1 item without a row there",
   );
 });
+
+Deno.test("a column whose name only starts with item_id or user_id is not taken for it", () => {
+  const base = fixture({
+    ".inter": "user_id_raw:token\tuser_id:token\titem_id_raw:token\titem_id:token\n" +
+      "r1\tu1\traw1\ta\nr2\tu2\traw2\tb\n",
+  });
+  const dataset = readRecBoleAtomic(base);
+  assertEquals(dataset.itemIds, ["a", "b"]);
+  assertEquals(dataset.userIds, ["u1", "u2"]);
+});
