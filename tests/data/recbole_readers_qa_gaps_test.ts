@@ -205,3 +205,17 @@ Deno.test("a column whose name only starts with item_id or user_id is not taken 
   assertEquals(dataset.itemIds, ["a", "b"]);
   assertEquals(dataset.userIds, ["u1", "u2"]);
 });
+
+Deno.test("an .inter of a header alone has no interactions with an .item too", () => {
+  const base = fixture({
+    ".inter": "\nuser_id:token\titem_id:token\n",
+    ".item": "item_id:token\na\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(base),
+    `${base}.inter`,
+    3,
+    "user_id:token",
+    "no interactions",
+  );
+});
