@@ -33,8 +33,15 @@ export function formatMeanStd(value: MeanStd): string {
  * (its reason said below the table).
  */
 function markdownTable(columns: string[], rows: (string | number | null)[][]): string {
+  // A "|" in a cell (a dataset label is the user's: a file name, a label in the settings) is
+  // written "\|", as GitHub's tables read it: bare, it split the cell, and the report's own reader
+  // refused the row as too wide, so the report was not written.
   const text = (c: string | number | null) =>
-    typeof c === "string" ? c : c === null || Number.isNaN(c) ? MISSING_CELL : reportNumber(c);
+    typeof c === "string"
+      ? c.replaceAll("|", "\\|")
+      : c === null || Number.isNaN(c)
+      ? MISSING_CELL
+      : reportNumber(c);
   const line = (cells: (string | number | null)[]) => `| ${cells.map(text).join(" | ")} |`;
   return [line(columns), line(columns.map(() => "---")), ...rows.map(line)].join("\n");
 }

@@ -27,9 +27,12 @@ const FENCE = /^```/;
 const TABLE_ROW = /^\|.*\|$/;
 const TABLE_SEPARATOR = /^\|(\s*:?-{3,}:?\s*\|)+$/;
 
-/** The cells of a pipe-table row (`| a | b |` -> `["a", "b"]`). */
+/**
+ * The cells of a pipe-table row (`| a | b |` -> `["a", "b"]`); `\|` is a "|" inside a cell, as in
+ * GitHub's tables (the report writes a cell's "|" so).
+ */
 function tableCells(line: string): string[] {
-  return line.slice(1, -1).split("|").map((cell) => cell.trim());
+  return line.slice(1, -1).split(/(?<!\\)\|/).map((cell) => cell.trim().replaceAll("\\|", "|"));
 }
 
 /**

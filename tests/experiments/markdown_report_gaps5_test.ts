@@ -7,6 +7,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
+import { markdownToHtml } from "../../lib/viz/_markdown.ts";
 import { recordsSummary } from "./_records_summary.ts";
 
 const records = await recordsSummary();
@@ -105,4 +106,16 @@ Deno.test("summary.md: a blank line after each dataset's split list, and a final
     assertStringIncludes(markdown, `- ${info.split.at(-1)}\n\n`);
   }
   assert(markdown.endsWith(".\n"), JSON.stringify(markdown.slice(-20)));
+});
+
+Deno.test("summary.md: a | in a cell (a label the user chose) is written \\| and keeps its row", () => {
+  // Bare, it split the cell, and the report's reader refused the row as too wide.
+  const [label, main] = Object.entries(records.main)[0];
+  const [row, ...rows] = main.rows;
+  const markdown = summaryMarkdown({
+    ...records,
+    main: { ...records.main, [label]: { ...main, rows: [{ ...row, system: "A|B" }, ...rows] } },
+  });
+  assertStringIncludes(markdown, "| A\\|B | ");
+  assertStringIncludes(markdownToHtml(markdown), "<td>A|B</td>");
 });

@@ -50,3 +50,12 @@ Deno.test("markdown subset: a separator row under a line that is no table row ma
   // Read as a header, "intro" became a one-cell table headed "ntr" (NB59).
   assertEquals(markdownToHtml("intro\n| --- |"), "<p>intro | --- |</p>");
 });
+
+Deno.test("a pipe table reads \\| as a | inside its cell, as GitHub's tables do", () => {
+  const html = markdownToHtml("| a\\|b | c |\n| --- | --- |\n| x\\|y | z |");
+  assertEquals(
+    html,
+    "<table><thead><tr><th>a|b</th><th>c</th></tr></thead>" +
+      "<tbody><tr><td>x|y</td><td>z</td></tr></tbody></table>",
+  );
+});
