@@ -10,17 +10,11 @@ import { attributeBatch } from "../../lib/attribution/attribute_batch.ts";
 import { withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
 import type { AttributionConfig } from "../../lib/attribution/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
-import { tinyDataset } from "../models/_fixtures.ts";
+import { tinyDataset, TWO_PADDED_HISTORIES } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
 
-const batch: SequenceBatch = {
-  users: Int32Array.of(0, 1),
-  items: Int32Array.of(0, 1, 2, 3, 4, 5),
-  valid: Float32Array.of(0, 1, 1, 1, 1, 1),
-  batchSize: 2,
-  length: 3,
-};
+const batch = TWO_PADDED_HISTORIES;
 
 Deno.test("attributeBatch frees its inputs when the loss cannot be built or the config is refused", async () => {
   const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });

@@ -5,21 +5,14 @@
 import { assertEquals } from "@std/assert";
 import { tf } from "../../lib/backend/tf.ts";
 import { initBackend } from "../../lib/backend/init_backend.ts";
-import type { SequenceBatch } from "../../lib/data/types.ts";
 import { sequenceLossOf, withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
-import { tinyDataset } from "../models/_fixtures.ts";
+import { tinyDataset, TWO_PADDED_HISTORIES } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
 
 Deno.test("sequenceLossOf: each call of the loss adds its [batch] loss and nothing else", () => {
-  const batch: SequenceBatch = {
-    users: Int32Array.of(0, 1),
-    items: Int32Array.of(0, 1, 2, 3, 4, 5),
-    valid: Float32Array.of(0, 1, 1, 1, 1, 1),
-    batchSize: 2,
-    length: 3,
-  };
+  const batch = TWO_PADDED_HISTORIES;
   const model = new SequentialRecommender(tinyDataset(), { dim: 8, maxLength: 3, seed: 2 });
   const items = tf.tensor2d(batch.items, [2, 3], "int32");
   const presence = model.presence(items);

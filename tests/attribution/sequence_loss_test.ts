@@ -6,17 +6,11 @@ import type { SequenceBatch } from "../../lib/data/types.ts";
 import { attributeBatch, attributionInputs } from "../../lib/attribution/attribute_batch.ts";
 import { sequenceLossOf, withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
-import { tinyDataset } from "../models/_fixtures.ts";
+import { tinyDataset, TWO_PADDED_HISTORIES } from "../models/_fixtures.ts";
 
 await initBackend({ verbose: false });
 
-const batch: SequenceBatch = {
-  users: Int32Array.of(0, 1),
-  items: Int32Array.of(0, 1, 2, 3, 4, 5),
-  valid: Float32Array.of(0, 1, 1, 1, 1, 1),
-  batchSize: 2,
-  length: 3,
-};
+const batch = TWO_PADDED_HISTORIES;
 
 /** The tiny model and what `sequenceLossOf` reads of `batch`, with final targets 3 and 0. */
 function lossInputs() {

@@ -7,22 +7,13 @@ import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { evaluateRanking, type EvaluationConfig } from "../../lib/eval/evaluate.ts";
 import type { Scorer } from "../../lib/eval/scorer.ts";
 import { sampleEvaluationNegatives } from "../../lib/eval/sampled_negatives.ts";
-import type { LeaveOneOutSplit, SequenceBatch } from "../../lib/data/types.ts";
+import type { LeaveOneOutSplit } from "../../lib/data/types.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
+import { tableScorer } from "./_table_scorer.ts";
 
 // 3 users over 8 items; user u walks u, u+1, ..., u+4: train = [u, u+1, u+2], valid u+3, test u+4.
 const split = leaveOneOut(cycleDataset(3, 8, 5));
-
-/** Scores item i as scoreTable[user][i]. */
-function tableScorer(scoreTable: number[][]): Scorer {
-  return {
-    name: "table",
-    numItems: 8,
-    score: (batch: SequenceBatch) =>
-      Float32Array.from(Array.from(batch.users).flatMap((u) => scoreTable[u])),
-  };
-}
 
 const flat = [0, 1, 2].map(() => [1, 2, 3, 4, 5, 6, 7, 8]);
 

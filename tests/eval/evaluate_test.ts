@@ -17,19 +17,10 @@ import {
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
+import { tableScorer } from "./_table_scorer.ts";
 
 // 3 users over 8 items; user u walks u, u+1, ..., u+4: train = [u, u+1, u+2], valid u+3, test u+4.
 const split = leaveOneOut(cycleDataset(3, 8, 5));
-
-/** Scores item i as scoreTable[user][i]. */
-function tableScorer(scoreTable: number[][]): Scorer {
-  return {
-    name: "table",
-    numItems: 8,
-    score: (batch: SequenceBatch) =>
-      Float32Array.from(Array.from(batch.users).flatMap((u) => scoreTable[u])),
-  };
-}
 
 Deno.test("full ranking: history excluded by default, kept on request, ties pessimistic", async () => {
   // user 0: test target 4 (history 0,1,2,3). user 1: target 5. user 2: target 6.

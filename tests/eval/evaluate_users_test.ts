@@ -6,19 +6,9 @@
 import { assertAlmostEquals, assertEquals, assertRejects } from "@std/assert";
 import { evaluateRanking } from "../../lib/eval/evaluate.ts";
 import { evaluationBatches } from "../../lib/data/protocol/batcher.ts";
-import type { Scorer } from "../../lib/eval/scorer.ts";
-import type { LeaveOneOutSplit, SequenceBatch } from "../../lib/data/types.ts";
+import type { LeaveOneOutSplit } from "../../lib/data/types.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
-
-/** Scores item i as table[user][i] for each row of the batch (the user read from the batch). */
-function tableScorer(table: number[][]): Scorer {
-  return {
-    name: "table",
-    numItems: table[0].length,
-    score: (batch: SequenceBatch) =>
-      Float32Array.from(Array.from(batch.users).flatMap((user) => table[user])),
-  };
-}
+import { tableScorer } from "./_table_scorer.ts";
 
 Deno.test("evaluation chunks continue the user order: chunk size 2 over 5 users equals one chunk", async () => {
   // 5 users over 10 items; user u walks u..u+4: train [u, u+1, u+2], valid u+3, test u+4.

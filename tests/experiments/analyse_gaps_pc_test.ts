@@ -17,28 +17,10 @@ import {
   summariseSystems,
 } from "../../lib/experiments/analyse.ts";
 import type { AttributionQuality } from "../../lib/experiments/attribution_quality.ts";
-import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
-import { storedCellResult } from "./_cell_result.ts";
+import { analysedCell } from "./_analysed_cell.ts";
 
-/** A stored result of `system` at `seed` on `dataset` with these per-user test NDCG@10 values. */
-function cell(
-  system: string,
-  seed: number,
-  valid: number,
-  perUser: number[],
-  dataset = "D",
-): CellResult {
-  const mean = perUser.length === 0 ? 0 : perUser.reduce((s, v) => s + v, 0) / perUser.length;
-  return {
-    ...storedCellResult(valid, mean),
-    system,
-    dataset,
-    seed,
-    users: perUser.map((_, u) => u),
-    perUserTest: { "NDCG@10": perUser, "HR@10": perUser.map((v) => (v > 0 ? 1 : 0)) },
-  };
-}
+const cell = analysedCell;
 
 function quality(method: AttributionQuality["method"], rocAuc: number): AttributionQuality {
   return {

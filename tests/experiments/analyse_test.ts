@@ -16,31 +16,10 @@ import { wilcoxonSignedRank } from "../../lib/eval/significance.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
-import { storedCellResult } from "./_cell_result.ts";
+import { analysedCell } from "./_analysed_cell.ts";
 import { PER_USER_METRIC_STEPS } from "../../lib/experiments/_per_user_grid.ts";
 
-/** A stored result of `system` at `seed` with these per-user test NDCG@10 values. */
-function cell(system: string, seed: number, valid: number, perUser: number[]): CellResult {
-  const mean = perUser.reduce((s, v) => s + v, 0) / perUser.length;
-  return {
-    ...storedCellResult(valid, mean),
-    system,
-    dataset: "D",
-    seed,
-    users: perUser.map((_, u) => u),
-    perUserTest: { "NDCG@10": perUser, "HR@10": perUser.map((v) => (v > 0 ? 1 : 0)) },
-    protocol: {
-      model: system,
-      dataset: "D",
-      split: [],
-      loss: "none",
-      ranking: "full",
-      stage: "test",
-      seed,
-    },
-    environment: { backend: "cpu", blasThreads: 1, os: "linux", arch: "x86_64", deno: "2" },
-  };
-}
+const cell = analysedCell;
 
 Deno.test("meanStd uses the sample standard deviation", () => {
   const { mean, std, n } = meanStd([1, 2, 3, 6]);

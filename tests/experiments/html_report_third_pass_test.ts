@@ -11,38 +11,11 @@ import {
   reportSections,
 } from "../../lib/experiments/html_report.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
+import { EMPTY_SUMMARY } from "./_empty_summary.ts";
 import type { BarTrace } from "../../lib/viz/figure.ts";
 
 /** A summary with nothing finished: each test adds the part it reads. */
-const empty: ReproductionSummary = {
-  mode: "quick",
-  protocol: ["split: leave-one-out"],
-  datasets: {},
-  budgets: [],
-  main: {},
-  otherRanking: {},
-  selection: [],
-  convergence: {
-    neuralCells: 0,
-    capBound: 0,
-    capBoundKeys: [],
-    demureCells: 0,
-    backboneWeightsKeys: [],
-    maxBestEpoch: 0,
-    minCap: 10,
-  },
-  ablation: {},
-  ablationSignificance: {},
-  designChoices: [],
-  sensitivity: [],
-  noiseLevel: [],
-  coldStart: {},
-  attribution: [],
-  diagnosis: [],
-  cells: 0,
-  pending: [],
-  totalTrainSeconds: 0,
-};
+const empty = EMPTY_SUMMARY;
 
 interface Trace {
   name?: string;

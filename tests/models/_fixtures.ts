@@ -185,3 +185,12 @@ export const TWO_FULL_HISTORIES: SequenceBatch = {
   batchSize: 2,
   length: 6,
 };
+
+/** Two histories of 3 over tinyDataset's items 0-5, the first with its first position padding. */
+export const TWO_PADDED_HISTORIES: SequenceBatch = {
+  users: Int32Array.of(0, 1),
+  items: Int32Array.of(0, 1, 2, 3, 4, 5),
+  valid: Float32Array.of(0, 1, 1, 1, 1, 1),
+  batchSize: 2,
+  length: 3,
+};

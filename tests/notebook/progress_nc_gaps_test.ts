@@ -11,26 +11,7 @@ import { formatProgressLine } from "../../lib/notebook/progress.ts";
 import { type DisplayApi, liveOutput } from "../../lib/notebook/_live_output.ts";
 import { cellsProgress } from "../../lib/notebook/mod.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
-import type { EpochProgress } from "../../lib/train/progress.ts";
-
-/** An epoch of a 3-epoch run; `changes` override its fields. */
-function epochOf(changes: Partial<EpochProgress>): EpochProgress {
-  return {
-    epoch: 1,
-    maxEpochs: 3,
-    loss: 2,
-    recommendationLoss: 2,
-    auxiliaryLoss: 0,
-    bestValidation: 0,
-    bestEpoch: 0,
-    improved: false,
-    steps: 1,
-    epochSeconds: 1,
-    stepSeconds: 1,
-    secondsLeftAtMost: 120,
-    ...changes,
-  };
-}
+import { epochOf } from "./_epoch_progress.ts";
 
 Deno.test("training progress: a NaN auxiliary loss is shown, not hidden as 'no auxiliary term'", () => {
   // The line is where a diverging auxiliary term is first seen. Found by mutation round NC (NC26:

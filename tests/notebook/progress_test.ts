@@ -7,6 +7,7 @@ import {
 import { SettingError } from "../../lib/util/settings.ts";
 import { epochProgressEvent, trainingProgress } from "../../lib/notebook/training_progress.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
+import { epochOf } from "./_epoch_progress.ts";
 
 Deno.test("progress: line shows counter, bar, percent, metrics and note", () => {
   assertEquals(
@@ -203,25 +204,6 @@ Deno.test("trainingProgress: outside a notebook each epoch prints one line under
     "SASRec-MM 1/2 [##########----------] 50% loss=2 best=0 (best @0; <= 1.0 min left)",
   ]);
 });
-
-/** An epoch of a 3-epoch run for the tests below; `changes` override its fields. */
-function epochOf(changes: Partial<EpochProgress>): EpochProgress {
-  return {
-    epoch: 1,
-    maxEpochs: 3,
-    loss: 2,
-    recommendationLoss: 2,
-    auxiliaryLoss: 0,
-    bestValidation: 0,
-    bestEpoch: 0,
-    improved: false,
-    steps: 1,
-    epochSeconds: 1,
-    stepSeconds: 1,
-    secondsLeftAtMost: 120,
-    ...changes,
-  };
-}
 
 Deno.test("training progress: a negative auxiliary loss is shown; a validation without NDCG@10 adds no NDCG", () => {
   // A contrastive auxiliary term can be below 0: hidden, the line read as a model without one.
