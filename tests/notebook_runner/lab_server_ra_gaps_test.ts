@@ -97,3 +97,44 @@ Deno.test("lab server RA gaps: stop() waits for a server that takes a few second
     const report = await server.stop();
     assertEquals(report, { exitCode: 7, signalledAfterServer: 0, leftRunning: [] });
   }));
+
+Deno.test("lab server RA gaps: with a log file the server's output goes there only, none of it to this process's own", () =>
+  inTempDir(async (dir) => {
+    // Found by mutation round RA (RA52): a terminal the log file was meant to keep quiet.
+    const python = await fakePython(dir, "echo to-stdout\necho to-stderr >&2\nexit 3");
+    const logFile = `${dir}/server.log`;
+    const module = new URL("../../lib/notebook_runner/lab_server.ts", import.meta.url).href;
+    // In a process of its own: the server's output would be this process's stdout and stderr.
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { startLabServer } from "${module}";\n` +
+        `await startLabServer(${
+          JSON.stringify({ projectRoot, python, port: freePort(), logFile })
+        }).catch(() => {});`,
+      ],
+      stdin: "null",
+    }).output();
+    const decoder = new TextDecoder();
+    assertEquals(output.code, 0, decoder.decode(output.stderr));
+    assertEquals([decoder.decode(output.stdout), decoder.decode(output.stderr)], ["", ""]);
+    const logged = (await Deno.readTextFile(logFile)).split("\n").sort();
+    assertEquals(logged, ["", "to-stderr", "to-stdout"]);
+  }));
+
+Deno.test("lab server RA gaps: a port another program holds on another address than 127.0.0.1 is free for the lab", () =>
+  inTempDir(async (dir) => {
+    // Found by mutation round RA (RA62): the server binds 127.0.0.1 only (--ip), so only a
+    // holder of 127.0.0.1 (or of every address) takes its port.
+    const listener = Deno.listen({ hostname: "127.0.0.2", port: 0 });
+    try {
+      const port = (listener.addr as Deno.NetAddr).port;
+      const python = await fakePython(dir, "echo started\nexit 3");
+      assertEquals(
+        await startError({ projectRoot, python, port }),
+        "the server exited with status 3; the end of its log:\n  started",
+      );
+    } finally {
+      listener.close();
+    }
+  }));
