@@ -6,7 +6,7 @@
  * waited for, and its exit status reported.
  */
 import { assertEquals } from "@std/assert";
-import { startLabServer } from "../../lib/notebook_runner/lab_server.ts";
+import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
 import { fakePython, freePort, inTempDir, startError } from "./_lab_stand_ins.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -137,4 +137,17 @@ Deno.test("lab server RA gaps: a port another program holds on another address t
     } finally {
       listener.close();
     }
+  }));
+
+Deno.test("labProblem: an import check that fails without a word is a problem, named with its exit status", () =>
+  inTempDir(async (dir) => {
+    // Found by mutation round RA (RA28): a silent failure was named "()".
+    const python = `${dir}/python`;
+    await Deno.writeTextFile(python, "#!/bin/sh\nexit 2\n");
+    await Deno.chmod(python, 0o755);
+    assertEquals(
+      await labProblem(python),
+      `${python} lacks Jupyter Notebook (the import check exited with status 2); ` +
+        "install Debian's jupyter-notebook (apt-get install jupyter-notebook)",
+    );
   }));
