@@ -3,7 +3,9 @@
  * shell script or a small Python server given as `python`; no Jupyter needed): log lines about
  * another port's refusal ("denied", "not available") are no reason this port was refused; a
  * missing Jupyter is named before a busy explicit port; a server slow to shut down on SIGTERM is
- * waited for, and its exit status reported.
+ * waited for, and its exit status reported; with a log file none of the server's output reaches
+ * this process's own; a port held on another address than 127.0.0.1 is free for the lab; an
+ * import check failing without a word is named with its exit status.
  */
 import { assertEquals } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
