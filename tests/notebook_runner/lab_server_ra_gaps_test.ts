@@ -5,7 +5,8 @@
  * missing Jupyter is named before a busy explicit port; a server slow to shut down on SIGTERM is
  * waited for, and its exit status reported; with a log file none of the server's output reaches
  * this process's own; a port held on another address than 127.0.0.1 is free for the lab; an
- * import check failing without a word is named with its exit status.
+ * import check failing without a word is named with its exit status; a start refused for either
+ * reason writes no kernelspec into the project.
  */
 import { assertEquals } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
@@ -152,4 +153,28 @@ Deno.test("labProblem: an import check that fails without a word is a problem, n
       `${python} lacks Jupyter Notebook (the import check exited with status 2); ` +
         "install Debian's jupyter-notebook (apt-get install jupyter-notebook)",
     );
+  }));
+
+Deno.test("lab server RA gaps: a start refused for a missing Jupyter or a busy explicit port writes nothing into the project", () =>
+  inTempDir(async (dir) => {
+    // Found by mutation round RA (RA74): the kernelspec (.jupyter/) is written only for a start
+    // that can go ahead.
+    const root = `${dir}/project`;
+    await Deno.mkdir(root);
+    const noJupyter = `${dir}/python`;
+    await Deno.writeTextFile(noJupyter, "#!/bin/sh\necho 'No module named notebook' >&2\nexit 1\n");
+    await Deno.chmod(noJupyter, 0o755);
+    await startError({ projectRoot: root, python: noJupyter, port: freePort() });
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    try {
+      const port = (listener.addr as Deno.NetAddr).port;
+      const python = await fakePython(dir, "exit 3", "with_jupyter");
+      assertEquals(
+        await startError({ projectRoot: root, python, port }),
+        `port ${port} on 127.0.0.1 is in use`,
+      );
+    } finally {
+      listener.close();
+    }
+    assertEquals([...Deno.readDirSync(root)], []);
   }));
