@@ -6,7 +6,7 @@
  * waited for, and its exit status reported; with a log file none of the server's output reaches
  * this process's own; a port held on another address than 127.0.0.1 is free for the lab; an
  * import check failing without a word is named with its exit status; a start refused for either
- * reason writes no kernelspec into the project.
+ * reason writes no kernelspec into the project; a server that exited leaves no pipe open.
  */
 import { assertEquals } from "@std/assert";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
@@ -177,4 +177,28 @@ Deno.test("lab server RA gaps: a start refused for a missing Jupyter or a busy e
       listener.close();
     }
     assertEquals([...Deno.readDirSync(root)], []);
+  }));
+
+/** How many of this process's file descriptors are pipes. */
+function pipesOpen(): number {
+  let count = 0;
+  for (const entry of Deno.readDirSync("/proc/self/fd")) {
+    try {
+      if (Deno.readLinkSync(`/proc/self/fd/${entry.name}`).startsWith("pipe:")) count++;
+    } catch {
+      // closed since the listing
+    }
+  }
+  return count;
+}
+
+Deno.test("lab server RA gaps: a server that exited leaves no pipe of this process open (its stdin let go)", () =>
+  inTempDir(async (dir) => {
+    // Found by mutation round RA (RA17): each failed start left the server's stdin pipe open.
+    const python = await fakePython(dir, "exit 3");
+    await startError({ projectRoot, python, port: freePort() });
+    const before = pipesOpen();
+    await startError({ projectRoot, python, port: freePort() });
+    await startError({ projectRoot, python, port: freePort() });
+    assertEquals(pipesOpen(), before);
   }));
