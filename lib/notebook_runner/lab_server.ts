@@ -129,7 +129,9 @@ export async function labProblem(python = defaultJupyterPython()): Promise<strin
       stderr: "piped",
     }).output();
     if (output.code === 0) return null;
-    const reason = new TextDecoder().decode(output.stderr).trim().split("\n").pop();
+    // A check that failed without a word (a wrapper script, say) still says how it ended.
+    const reason = new TextDecoder().decode(output.stderr).trim().split("\n").pop() ||
+      `the import check exited with status ${output.code}`;
     return `${python} lacks Jupyter Notebook (${reason}); ${install}`;
   } catch (error) {
     if (error instanceof Deno.errors.NotCapable) {
