@@ -4,7 +4,8 @@
  * refusal advises and shows), which header words a sequence file knows, a repeated user without
  * items, and a RecBole base given as a folder with more than one trailing slash.
  */
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
+import type { DataError } from "../../lib/data/errors.ts";
 import { readDenseFeatures } from "../../lib/data/import/dense_features.ts";
 import { readSequenceFile } from "../../lib/data/import/sequence_file.ts";
 import { readRecBoleAtomic } from "../../lib/data/import/recbole.ts";
@@ -86,4 +87,21 @@ Deno.test("recbole: a folder base with several trailing slashes names the base i
     "file",
     `"${base}" is a folder: the base of its ${dir}/ml/ml.inter is "${dir}/ml/ml"`,
   );
+});
+
+Deno.test("dense features: an empty file with a width given is every item missing, not an error", () => {
+  const path = `${fixture({ ".txt": "\n\n" })}.txt`;
+  const modality = readDenseFeatures(path, ["a", "b"], { name: "image", dim: 2, provenance });
+  assertEquals([modality.dim, [...modality.present], [...modality.values]], [2, [0, 0], [
+    0,
+    0,
+    0,
+    0,
+  ]]);
+});
+
+Deno.test("sequence file: the interaction-file hint follows the first line of the repeated user only", () => {
+  const path = `${fixture({ ".txt": "u1 a b c d e\nu2 a\nu1 b\n" })}.txt`;
+  const error = assertThrows(() => readSequenceFile(path)) as DataError;
+  assertEquals(error.detail, 'duplicate user "u1" (first on line 1)');
 });
