@@ -105,3 +105,8 @@ Deno.test("sequence file: the interaction-file hint follows the first line of th
   const error = assertThrows(() => readSequenceFile(path)) as DataError;
   assertEquals(error.detail, 'duplicate user "u1" (first on line 1)');
 });
+
+Deno.test("dense features: only the first row can be a header; a later wordy row is an unknown id", () => {
+  const { path, read } = dense("a 1 2\nitem_id v1 v2\n");
+  assertDataError(read, path, 2, "item_id", 'unknown item id "item_id"');
+});
