@@ -426,9 +426,9 @@ export class AttributedHistories {
 }
 
 /**
- * Rows of any of the views as a table for `displayTable` (columns in the rows' key order). A
- * field left out or `undefined` (a planted role where the data have no truth) stays missing, so
- * the table prints "–", not "undefined"; booleans print as yes/no there.
+ * Rows of any of the views as a table for `displayTable` (columns: every row's keys, in the order
+ * first seen). A field left out or `undefined` (a planted role where the data have no truth) stays
+ * missing, so the table prints "–", not "undefined"; booleans print as yes/no there.
  *
  * @example
  * ```ts
@@ -437,7 +437,9 @@ export class AttributedHistories {
  */
 export function rowsTable<Row extends object>(rows: readonly Row[]): RowTable {
   if (rows.length === 0) return { columns: [], rows: [] };
-  const columns = Object.keys(rows[0]);
+  // Every row's keys, in the order first seen: the first row alone dropped a field only later
+  // rows carry (userModalities' planted role when the truth lacks the model's first modality).
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   return {
     columns,
     rows: rows.map((row) =>

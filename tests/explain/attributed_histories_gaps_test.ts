@@ -178,3 +178,20 @@ Deno.test("rowsFrame: one frame row per view row, in order", () => {
   assertEquals(frame.shape, [4, 9]);
   assertEquals(frame.column("item").values, ["One", "Two", "Three", "Four"]);
 });
+
+Deno.test("rowsTable: a field only later rows have still gets its column (a planted role after a modality the truth lacks)", () => {
+  // The model's first modality (id) is not in the truth, so the first rows have no planted role:
+  // the columns were read from the first row alone, and the planted column was dropped for all.
+  const histories = historiesOf([5], [1, 2], ["id", "text"]);
+  const truth = {
+    modalityNames: ["text"],
+    pointsOfInterest: Uint8Array.from({ length: 8 }, (_, u) => (u === 5 ? 1 : 0)),
+  } as unknown as PlantedTruth;
+  const table = rowsTable(histories.userModalities({ truth }));
+  assertEquals(table.columns.at(-1), "planted");
+  assertEquals(table.rows.map((row) => row.at(-1)), [undefined, "point of interest"]);
+  assertEquals(rowsTable([{ a: 1 }, { b: 2, a: 3 }]), {
+    columns: ["a", "b"],
+    rows: [[1, undefined], [3, 2]],
+  });
+});
