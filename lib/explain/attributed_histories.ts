@@ -378,7 +378,7 @@ export class AttributedHistories {
       modalityNames: [...this.modalityNames],
       positionLabels: labels,
       title: options.title ?? this.#heatmapTitle(user, options.values !== undefined),
-      ...(options.colorBarTitle ? { colorBarTitle: options.colorBarTitle } : {}),
+      ...(options.colorBarTitle !== undefined ? { colorBarTitle: options.colorBarTitle } : {}),
       scale: options.scale ?? "signed",
     });
   }

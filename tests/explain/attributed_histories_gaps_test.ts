@@ -195,3 +195,11 @@ Deno.test("rowsTable: a field only later rows have still gets its column (a plan
     rows: [[1, undefined], [3, 2]],
   });
 });
+Deno.test("AttributedHistories.heatmap: an empty colour-bar title is kept empty, as an empty title is", () => {
+  // It was replaced in silence by contributionHeatmap's default "contribution".
+  const histories = historiesOf([5], [1, 2], ["id"]);
+  const trace = histories.heatmap(5, { colorBarTitle: "" }).data[0] as {
+    colorbar: { title: { text: string } };
+  };
+  assertEquals(trace.colorbar.title.text, "");
+});
