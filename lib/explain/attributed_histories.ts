@@ -275,7 +275,8 @@ export class AttributedHistories {
   /**
    * The `k` pairs of a user with the highest normalised contribution (the strongest reasons); all
    * of them when the user has fewer. `k` is an integer >= 1 (a negative one cut the weakest pairs
-   * instead).
+   * instead). Ties keep the order of {@linkcode rows}: the older item first, then the model's
+   * modality order.
    */
   strongest(user: number, k: number, filter: Omit<RowFilter, "user"> = {}): ContributionRow[] {
     this.#row(user, "AttributedHistories.strongest: user");
