@@ -203,3 +203,29 @@ Deno.test("AttributedHistories.heatmap: an empty colour-bar title is kept empty,
   };
   assertEquals(trace.colorbar.title.text, "");
 });
+
+Deno.test("AttributedHistories: a history of one item lacking a modality", () => {
+  // One position: the id is valid, the text missing. No text row in userModalities (a mean of
+  // nothing), one row in rows(), and a heatmap of one column with the text blank.
+  const histories = historiesOf([5], [1], ["id", "text"], {
+    validMask: [1, 0],
+    normalised: [2, 0],
+  });
+  assertEquals(histories.userModalities().map((row) => [row.modality, row.items]), [["id", 1]]);
+  assertEquals(histories.rows().map((row) => [row.item, row.recency, row.modality]), [
+    ["One", 1, "id"],
+  ]);
+  const trace = histories.heatmap(5).data[0] as { x: string[]; z: Array<Array<number | null>> };
+  assertEquals(trace.x, ["1. One"]);
+  assertEquals(trace.z, [[2], [null]]);
+});
+
+Deno.test("AttributedHistories: a user whose window is all padding has no rows, no reasons, blank heatmap", () => {
+  const histories = historiesOf([5, 7], [0, 0, 1, 2], ["id"], { validMask: [0, 0, 1, 1] });
+  assertEquals(histories.rows({ user: 5 }), []);
+  assertEquals(histories.strongest(5, 3), []);
+  assertEquals(histories.userModalities({ user: 5 }), []);
+  const trace = histories.heatmap(5).data[0] as { x: string[]; z: Array<Array<number | null>> };
+  assertEquals(trace.x, ["1. (padding)", "2. (padding)"]);
+  assertEquals(trace.z, [[null, null]]);
+});
