@@ -275,7 +275,8 @@ export class AttributedHistories {
   /**
    * The `k` pairs of a user with the highest normalised contribution (the strongest reasons); all
    * of them when the user has fewer. `k` is an integer >= 1 (a negative one cut the weakest pairs
-   * instead).
+   * instead). Ties keep the order of {@linkcode rows}: the older item first, then the model's
+   * modality order.
    */
   strongest(user: number, k: number, filter: Omit<RowFilter, "user"> = {}): ContributionRow[] {
     this.#row(user, "AttributedHistories.strongest: user");
@@ -378,7 +379,7 @@ export class AttributedHistories {
       modalityNames: [...this.modalityNames],
       positionLabels: labels,
       title: options.title ?? this.#heatmapTitle(user, options.values !== undefined),
-      ...(options.colorBarTitle ? { colorBarTitle: options.colorBarTitle } : {}),
+      ...(options.colorBarTitle !== undefined ? { colorBarTitle: options.colorBarTitle } : {}),
       scale: options.scale ?? "signed",
     });
   }
@@ -426,9 +427,9 @@ export class AttributedHistories {
 }
 
 /**
- * Rows of any of the views as a table for `displayTable` (columns in the rows' key order). A
- * field left out or `undefined` (a planted role where the data have no truth) stays missing, so
- * the table prints "–", not "undefined"; booleans print as yes/no there.
+ * Rows of any of the views as a table for `displayTable` (columns: every row's keys, in the order
+ * first seen). A field left out or `undefined` (a planted role where the data have no truth) stays
+ * missing, so the table prints "–", not "undefined"; booleans print as yes/no there.
  *
  * @example
  * ```ts
@@ -437,7 +438,9 @@ export class AttributedHistories {
  */
 export function rowsTable<Row extends object>(rows: readonly Row[]): RowTable {
   if (rows.length === 0) return { columns: [], rows: [] };
-  const columns = Object.keys(rows[0]);
+  // Every row's keys, in the order first seen: the first row alone dropped a field only later
+  // rows carry (userModalities' planted role when the truth lacks the model's first modality).
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   return {
     columns,
     rows: rows.map((row) =>
