@@ -17,6 +17,7 @@ import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 import { requireFlagOff } from "../_flag_off.ts";
+import { printedLines } from "./_printed_lines.ts";
 
 // Refused when on, never unset here: the parallel suite's modules share this process's environment.
 requireFlagOff("DEMURE_RERUN", "tests/notebook/compute_policy_test.ts");
@@ -43,15 +44,7 @@ function absentCell(
 }
 
 async function printed(body: () => Promise<unknown>): Promise<string> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
-  try {
-    await body();
-  } finally {
-    console.log = log;
-  }
-  return lines.join("\n");
+  return (await printedLines(body)).join("\n");
 }
 
 Deno.test("ensureCellsInNotebook asks quickCompute in quick mode and trains nothing it declines", async () => {

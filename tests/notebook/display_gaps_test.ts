@@ -7,20 +7,9 @@ import { assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
 import { display, displayTable, figureMimeBundle } from "../../lib/notebook/display.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import type { Figure } from "../../lib/viz/figure.ts";
+import { printedLines as printedBy } from "./_printed_lines.ts";
 
 const figure: Figure = { data: [], layout: { title: { text: "Gain by level" } } };
-
-async function printedBy(body: () => Promise<unknown>): Promise<string[]> {
-  const printed: string[] = [];
-  const log = console.log;
-  console.log = (...parts: unknown[]) => printed.push(parts.join(" "));
-  try {
-    await body();
-  } finally {
-    console.log = log;
-  }
-  return printed;
-}
 
 Deno.test("figureMimeBundle: plotly.js is a closed script before the figure's div, which draws with it", () => {
   const bundle = figureMimeBundle(figure, {

@@ -14,21 +14,10 @@ import {
   planLine,
 } from "../../lib/notebook/plan_cells.ts";
 import { requireFlagOff } from "../_flag_off.ts";
+import { printedLines as printed } from "./_printed_lines.ts";
 
 // Refused when on, never unset here: the parallel suite's modules share this process's environment.
 requireFlagOff("DEMURE_RERUN", "tests/notebook/plan_cells_gaps_test.ts");
-
-async function printed(body: () => Promise<unknown>): Promise<string[]> {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
-  try {
-    await body();
-  } finally {
-    console.log = log;
-  }
-  return lines;
-}
 
 Deno.test("ensureCellsInNotebook: of a selection partly there, counts the whole selection and the missing part", async () => {
   const plan = notebookPlan("full");
