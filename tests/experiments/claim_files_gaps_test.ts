@@ -13,17 +13,7 @@ import {
 } from "../../lib/experiments/_claim_files.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
 import { namesIn } from "./_names_in.ts";
-
-function inTempDir(body: (directory: string) => void): () => void {
-  return () => {
-    const directory = Deno.makeTempDirSync();
-    try {
-      body(directory);
-    } finally {
-      Deno.removeSync(directory, { recursive: true });
-    }
-  };
-}
+import { inTempDir } from "./_in_temp_dir.ts";
 
 Deno.test(
   "removeAbandonedAsides leaves a file whose name only starts like an old aside",

@@ -27,17 +27,7 @@ import {
 import { lockPathOf } from "../../lib/experiments/_claim_lock.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { STALE_TEMPORARY_SECONDS } from "../../lib/data/atomic_write.ts";
-
-function inTempDir(body: (directory: string) => void) {
-  return () => {
-    const directory = Deno.makeTempDirSync();
-    try {
-      body(directory);
-    } finally {
-      Deno.removeSync(directory, { recursive: true });
-    }
-  };
-}
+import { inTempDir } from "./_in_temp_dir.ts";
 
 Deno.test(
   "releaseHeldClaims names the one claim it could not give up, gives up the rest, holds none",

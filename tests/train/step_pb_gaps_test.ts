@@ -13,6 +13,7 @@ import { resolveTrainerConfig, TrainingDivergedError } from "../../lib/train/con
 import { trainStep } from "../../lib/train/step.ts";
 import { trainingBatches } from "../../lib/data/protocol/batcher.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+import { termWithGradient } from "./_gradient_of_choice.ts";
 
 await initBackend({ verbose: false });
 
@@ -80,13 +81,7 @@ Deno.test("trainStep: a NaN gradient norm with a finite loss stops before the up
   const config = resolveTrainerConfig({ batchSize: 4 });
   const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 0, shuffle: true });
   // An auxiliary term of value 0.5 whose gradient is NaN: the loss is finite, the norm is not.
-  const poisoned = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const x = args[0] as tf.Tensor;
-    return {
-      value: tf.add(tf.mul(tf.sum(x), 0), 0.5),
-      gradFunc: (dy: tf.Tensor) => tf.mul(tf.fill(x.shape, Number.NaN), dy),
-    };
-  });
+  const poisoned = termWithGradient(0.5, Number.NaN);
   const adam = new Adam(config.optimizer);
   const weights = () => model.parameters.variables().map((v) => Array.from(v.dataSync()));
   const before = weights();
@@ -99,8 +94,7 @@ Deno.test("trainStep: a NaN gradient norm with a finite loss stops before the up
         step: 3,
         config,
         hooks: {
-          auxiliaryLoss: (context) =>
-            poisoned(context.model.parameters.variables()[0]) as tf.Scalar,
+          auxiliaryLoss: (context) => poisoned(context.model.parameters.variables()[0]),
         },
       }),
     TrainingDivergedError,

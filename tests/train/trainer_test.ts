@@ -29,6 +29,7 @@ import { recommendationLoss } from "../../lib/losses/recommendation.ts";
 import { sampleNegatives } from "../../lib/losses/negative_sampling.ts";
 import { createRng, hashSeeds } from "../../lib/util/random.ts";
 import { cycleDataset, leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
+import { termWithGradient } from "./_gradient_of_choice.ts";
 
 await initBackend({ verbose: false });
 
@@ -697,13 +698,7 @@ Deno.test("trainStep: an infinite gradient norm with a finite loss stops before 
   const [batch] = trainingBatches(split, 0, { batchSize: 4, seed: 0, shuffle: true });
   // An auxiliary term of value 0 whose gradient overflows to +Infinity (as a float32 overflow
   // would): the loss check passes, the gradient-norm check must not.
-  const overflowing = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const x = args[0] as tf.Tensor;
-    return {
-      value: tf.mul(tf.sum(x), 0),
-      gradFunc: (dy: tf.Tensor) => tf.mul(tf.fill(x.shape, Infinity), dy),
-    };
-  });
+  const overflowing = termWithGradient(0, Infinity);
   const adam = new Adam(config.optimizer);
   const weights = () => model.parameters.variables().map((v) => Array.from(v.dataSync()));
   const before = weights();
@@ -719,8 +714,7 @@ Deno.test("trainStep: an infinite gradient norm with a finite loss stops before 
         config,
         // On a parameter directly: through the layers, Infinity times a zero would turn into NaN.
         hooks: {
-          auxiliaryLoss: (context) =>
-            overflowing(context.model.parameters.variables()[0]) as tf.Scalar,
+          auxiliaryLoss: (context) => overflowing(context.model.parameters.variables()[0]),
         },
       }),
     TrainingDivergedError,
