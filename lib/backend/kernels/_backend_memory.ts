@@ -15,11 +15,13 @@ export type HostDtype = "float32" | "int32";
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: tf.DataId): void;
   typedArrayFromHeap(info: tf.TensorInfo): HostValues | Uint8Array;
 }
 
 interface CpuBackendLike {
   data: { get(dataId: unknown): { values?: unknown } };
+  disposeData(dataId: tf.DataId): void;
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: HostValues): tf.TensorInfo;
 }
 
@@ -31,6 +33,11 @@ export interface MemoryAccess {
    */
   allocate(shape: number[], dtype: HostDtype): { info: tf.TensorInfo; values: () => HostValues };
   read(info: tf.TensorInfo): HostValues;
+  /**
+   * Frees an output allocated here that the kernel will not return (it threw): tfjs never gets
+   * it, so it would stay allocated, on the wasm heap too, for the rest of the process.
+   */
+  free(info: tf.TensorInfo): void;
 }
 
 /** Tells whether `dtype` is one these kernels handle. */
@@ -49,6 +56,7 @@ function wasmMemory(backend: WasmBackendLike): MemoryAccess {
       return { info, values: () => backend.typedArrayFromHeap(info) as HostValues };
     },
     read: (info) => backend.typedArrayFromHeap(info) as HostValues,
+    free: (info) => backend.disposeData(info.dataId),
   };
 }
 
@@ -72,6 +80,7 @@ function cpuMemory(backend: CpuBackendLike): MemoryAccess {
       }
       throw new Error(`cpu tensor of dtype ${info.dtype} has no readable values`);
     },
+    free: (info) => backend.disposeData(info.dataId),
   };
 }
 

@@ -45,7 +45,6 @@ function isFloat(...infos: (tf.TensorInfo | undefined)[]): boolean {
  */
 function blasProduct(
   blas: OpenBlas,
-  backend: tf.KernelBackend,
   memory: MemoryAccess,
   inputs: MatMulInputs,
   attrs: MatMulAttrs,
@@ -69,7 +68,7 @@ function blasProduct(
     });
     finish(values, out.info.shape);
   } catch (error) {
-    backend.disposeData(out.info.dataId);
+    memory.free(out.info);
     throw error;
   }
   return out.info;
@@ -88,7 +87,6 @@ function makeKernels(blas: OpenBlas, name: BlasBackendName) {
     const memory = memoryFor(name, args.backend);
     return blasProduct(
       blas,
-      args.backend as tf.KernelBackend,
       memory,
       inputs,
       args.attrs as unknown as MatMulAttrs,
@@ -104,7 +102,6 @@ function makeKernels(blas: OpenBlas, name: BlasBackendName) {
     const memory = memoryFor(name, args.backend);
     return blasProduct(
       blas,
-      args.backend as tf.KernelBackend,
       memory,
       inputs,
       attrs,

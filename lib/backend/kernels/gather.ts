@@ -95,9 +95,7 @@ export function makeGatherKernel(backend: HostBackendName, stock: tf.KernelFunc)
         outValues,
       );
     } catch (error) {
-      // A refused index: tfjs never gets the output, so free it here (it would stay allocated,
-      // on the wasm heap too, for the rest of the process).
-      (args.backend as { disposeData(dataId: tf.DataId): void }).disposeData(out.info.dataId);
+      memory.free(out.info); // A refused index: tfjs never gets the output.
       throw error;
     }
     return out.info;

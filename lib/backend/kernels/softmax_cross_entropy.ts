@@ -112,11 +112,9 @@ function kernel(backend: HostBackendName): tf.KernelFunc {
         gradient.values() as Float32Array,
       );
     } catch (error) {
-      // A refused id: tfjs never gets the outputs, so free them here (they would stay allocated,
-      // on the wasm heap too, for the rest of the process).
-      const owner = instance as unknown as { disposeData(dataId: tf.DataId): void };
-      owner.disposeData(loss.info.dataId);
-      owner.disposeData(gradient.info.dataId);
+      // A refused id: tfjs never gets the outputs.
+      memory.free(loss.info);
+      memory.free(gradient.info);
       throw error;
     }
     return [loss.info, gradient.info];

@@ -161,8 +161,7 @@ function reductionKernel(
     try {
       sumMiddleAxis(memory.read(x) as Float32Array, view, outValues);
     } catch (error) {
-      // An unreadable input: tfjs never gets the output, so free it here (as GatherV2 does).
-      (args.backend as { disposeData(dataId: tf.DataId): void }).disposeData(out.info.dataId);
+      memory.free(out.info); // An unreadable input: tfjs never gets the output.
       throw error;
     }
     if (divide && view.reduced !== 1) {
