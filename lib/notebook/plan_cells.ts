@@ -24,8 +24,10 @@ const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/
 
 /**
  * The experiment plan of the notebook's mode (`quick` in quick mode, `full` otherwise; a script
- * names the mode), with the selection recorded in its results. The first quick plan of a kernel
- * also prints the quick-mode notice (`QUICK_PAGE_NOTICE`, once per kernel).
+ * names the mode), with the selection recorded in its results (`resultsDir`, default
+ * {@linkcode notebookResultsDirOf} the mode: pass the same folder to
+ * {@linkcode ensureCellsInNotebook}). The first quick plan of a kernel also prints the quick-mode
+ * notice (`QUICK_PAGE_NOTICE`, once per kernel).
  *
  * @example
  * ```ts
@@ -35,9 +37,10 @@ const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/
  */
 export function notebookPlan(
   mode: ExperimentPlan["mode"] = isQuickMode() ? "quick" : "full",
+  resultsDir: string = notebookResultsDirOf(mode),
 ): ExperimentPlan {
   if (mode === "quick") printQuickNoticeOnce();
-  return planOfResults(mode, notebookResultsDirOf(mode));
+  return planOfResults(mode, resultsDir);
 }
 
 /**
@@ -79,6 +82,13 @@ export interface NotebookCellsOptions {
    * `cellFilter({ seed: plan.seeds[0] })`.
    */
   quickCompute?: (cell: PlannedCell) => boolean;
+  /**
+   * Where the cells are read from and computed cells are written (default:
+   * {@linkcode notebookResultsDir}, the committed records for the full plan): e.g. a copy of the
+   * records, or the folder a cluster run wrote. The plan's selection comes from the folder
+   * {@linkcode notebookPlan} was given: give it the same one.
+   */
+  resultsDir?: string;
 }
 
 /**
@@ -92,6 +102,11 @@ export function notebookComputePolicy(
 ): boolean | ((cell: PlannedCell) => boolean) {
   if (rerun) return true;
   return mode === "quick" ? (options.quickCompute ?? true) : false;
+}
+
+/** `dir` as the notebook's lines name it: relative to the checkout when inside it. */
+function shownFolder(dir: string): string {
+  return dir.startsWith(`${PROJECT_ROOT}/`) ? dir.slice(PROJECT_ROOT.length + 1) : dir;
 }
 
 /**
@@ -111,9 +126,10 @@ export async function ensureCellsInNotebook(
   options: NotebookCellsOptions = {},
 ): Promise<FinishedCell[]> {
   const compute = notebookComputePolicy(plan.mode, options);
+  const resultsDir = options.resultsDir ?? notebookResultsDir(plan);
   const progress = cellsProgress();
   const { found, missing } = await ensureCells(plan, cells, {
-    resultsDir: notebookResultsDir(plan),
+    resultsDir,
     compute,
     log: progress.log,
     onEpoch: progress.onEpoch,
@@ -124,14 +140,14 @@ export async function ensureCellsInNotebook(
   // without code too, where it says nothing a reader needs. What is missing is always said.
   if (missing.length > 0) {
     console.log(
-      `${found.length} of ${cells.length} cells available (${
-        plan.mode === "full" ? RECORDS_DIR.full : "results/quick"
-      })`,
+      `${found.length} of ${cells.length} cells available (${shownFolder(resultsDir)})`,
     );
+    // `deno task reproduce` fills only the mode's own folder: for another, only a rerun here does.
+    const reproduce = resultsDir === notebookResultsDir(plan)
+      ? `run \`deno task reproduce ${plan.mode === "quick" ? "--quick" : "--select"}\`, or `
+      : "";
     console.log(
-      `${missing.length} cells not computed: run \`deno task reproduce ${
-        plan.mode === "quick" ? "--quick" : "--select"
-      }\`, or set DEMURE_RERUN=1 in the kernel's environment`,
+      `${missing.length} cells not computed: ${reproduce}set DEMURE_RERUN=1 in the kernel's environment`,
     );
   }
   return found;
