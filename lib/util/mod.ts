@@ -17,6 +17,7 @@ export * from "./event_loop.ts";
 export * from "./interrupt.ts";
 export * from "./jupyter.ts";
 export * from "./env_flag.ts";
+export * from "./env_text.ts";
 export * from "./path_exists.ts";
 export * from "./stop_signals.ts";
 export * from "./json_differences.ts";

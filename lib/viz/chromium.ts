@@ -20,6 +20,7 @@ import {
   SettingError,
   type SettingNames,
 } from "../util/settings.ts";
+import { envText } from "../util/env_text.ts";
 
 /** Options shared by every headless run. */
 export interface ChromiumConfig {
@@ -144,7 +145,7 @@ let cachedUser: { user: BrowserUser | null; name: string } | undefined;
 function browserUser(uid: number | null): { user: BrowserUser | null; name: string } {
   if (uid !== 0) return { user: null, name: DEFAULT_BROWSER_USER };
   if (cachedUser === undefined) {
-    const name = Deno.env.get("DEMURE_CHROMIUM_USER") || DEFAULT_BROWSER_USER;
+    const name = envText("DEMURE_CHROMIUM_USER") ?? DEFAULT_BROWSER_USER;
     let passwd = "";
     try {
       passwd = Deno.readTextFileSync("/etc/passwd");
@@ -221,7 +222,7 @@ export interface ChromiumRun {
  * "(DEMURE_CHROMIUM)") and failed with Debian's chromium installed.
  */
 export function chromiumSetting(): string | undefined {
-  return Deno.env.get("DEMURE_CHROMIUM") || undefined;
+  return envText("DEMURE_CHROMIUM");
 }
 
 /**
