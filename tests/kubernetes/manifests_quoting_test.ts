@@ -8,9 +8,11 @@
  * prints its arguments.
  */
 import { assertEquals, assertThrows } from "@std/assert";
+import { runCaptured } from "../slurm/_run.ts";
 import { parseYamlFlow } from "./_yaml_flow.ts";
 import { settingsIn, stageArray } from "./_manifest_settings.ts";
 import {
+  applyScript,
   type KubernetesSettings,
   manifestText,
   reportJob,
@@ -151,5 +153,34 @@ Deno.test("the report pod passes an odd results folder and plan flags to deno as
     ]);
   } finally {
     Deno.removeSync(workspace, { recursive: true });
+  }
+});
+
+Deno.test("apply.sh runs the manifests of its own folder when that folder's name holds odd characters", () => {
+  // `cd "$(dirname "$0")"`: a folder moved or copied under a name with a space, a quote, `$`, a
+  // backquote or a newline is still the one whose manifests it applies.
+  const top = Deno.makeTempDirSync({ prefix: "k8s_apply_" });
+  try {
+    const dir = `${top}/run's $x \`id\` #ü\nnext`;
+    Deno.mkdirSync(dir);
+    Deno.writeTextFileSync(
+      `${dir}/apply.sh`,
+      applyScript([stageArray(0, ["k"])], settingsIn("/w")),
+    );
+    // A stand-in kubectl: logs where it runs and what it is asked; every Job has completed.
+    Deno.writeTextFileSync(
+      `${top}/kubectl`,
+      `#!/bin/bash\nprintf '%s: %s\\0' "$PWD" "$*" >>${top}/calls\n[[ $1 == get ]] && echo Complete\nexit 0\n`,
+    );
+    Deno.chmodSync(`${top}/kubectl`, 0o755);
+    const run = runCaptured("bash", [`${dir}/apply.sh`], { PATH: `${top}:/usr/bin:/bin` });
+    assertEquals(run.code, 0, run.stderr);
+    const calls = Deno.readTextFileSync(`${top}/calls`).split("\0").slice(0, -1);
+    assertEquals(calls.filter((call) => call.includes(": apply ")), [
+      `${dir}: apply -f stage0.json`,
+      `${dir}: apply -f report.json`,
+    ]);
+  } finally {
+    Deno.removeSync(top, { recursive: true });
   }
 });
