@@ -5,8 +5,24 @@
 
 /** Quotes `value` for bash (single quotes). */
 export function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./=:,@%+-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+  return /^[A-Za-z0-9_./=:,@%+-]+$/.test(value) ? value : quoted(value);
 }
+
+function quoted(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Quotes `value` for bash as the first word of a command: as {@linkcode shellQuote}, and quoted
+ * too where bash would take it for a variable assignment (a program `X=1` on PATH, bare, set `X`
+ * and ran the next word instead).
+ */
+export function commandWordQuote(value: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*=/.test(value) ? quoted(value) : shellQuote(value);
+}
+
+/** The word `reproduceCommand` leaves unquoted among its `args`: the cell of a task's index. */
+export const CELL_WORD = '"$cell"';
 
 /** `cells=( ... )`: the keys as a bash array, one per line, task i runs `${cells[i]}`. */
 export function cellsArray(keys: readonly string[]): string {
@@ -30,17 +46,15 @@ export interface ReproduceCall {
 
 /**
  * The quoted command line `deno run <permissions> scripts/reproduce.ts <args> --results <dir>
- * <plan flags>`; the argument `"$cell"` is left unquoted for the shell to expand.
+ * <plan flags>`; among `args` (the route's own words), {@linkcode CELL_WORD} is left unquoted for
+ * the shell to expand. The settings' words are quoted whatever they hold: a plan flag or a results
+ * folder that read `"$cell"` was left bare too, and passed the cell's key instead of itself.
  */
 export function reproduceCommand(call: ReproduceCall, args: string[]): string {
   return [
-    call.deno,
-    "run",
-    ...call.permissions,
-    "scripts/reproduce.ts",
-    ...args,
-    "--results",
-    call.resultsDir,
-    ...call.planArgs,
-  ].map((word) => word === '"$cell"' ? word : shellQuote(word)).join(" ");
+    commandWordQuote(call.deno),
+    ...["run", ...call.permissions, "scripts/reproduce.ts"].map(shellQuote),
+    ...args.map((word) => word === CELL_WORD ? word : shellQuote(word)),
+    ...["--results", call.resultsDir, ...call.planArgs].map(shellQuote),
+  ].join(" ");
 }

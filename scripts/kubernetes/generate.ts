@@ -30,10 +30,12 @@ import {
 } from "../cluster/submission.ts";
 import { integerOption, parseOptions, runScript, UsageError } from "../cli/options.ts";
 import { taskPermissions } from "../task_permissions.ts";
+import { shellQuote } from "../cluster/shell.ts";
 import {
   applyScript,
   DEFAULT_MOUNT,
   type KubernetesSettings,
+  manifestText,
   REPORT_FILE,
   reportJob,
   stageFileName,
@@ -75,6 +77,21 @@ apply.sh, which applies them in order (run it where kubectl reaches the cluster)
 /** A Kubernetes object name: lower-case letters, digits and "-" (RFC 1123), short enough for pods. */
 const NAME = /^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
+/**
+ * The characters of an image reference (`[host[:port]/]path[:tag][@algorithm:digest]`, an IPv6
+ * host in brackets): a quote, `$`, `#`, a backslash or a letter outside ASCII was written into
+ * every pod's spec and failed each pod with InvalidImageName only once applied.
+ */
+const IMAGE = /^[A-Za-z0-9._\/:@+\[\]-]+$/;
+
+/**
+ * `value` as a message shows it: as it is when it is plain, else as a JSON string, so that an
+ * empty value, white space, a newline or a quote is seen for what it is.
+ */
+function shown(value: string): string {
+  return /^[\x21-\x7e]+$/.test(value) && !/["\\]/.test(value) ? value : JSON.stringify(value);
+}
+
 function main(): void {
   const { values, positionals } = parseOptions(Deno.args, {
     ...ROUTE_OPTIONS,
@@ -102,33 +119,40 @@ function main(): void {
   }
   // Written into every pod's spec as given: white space made each pod fail with InvalidImageName
   // only once applied.
-  if (/[\s\p{Cc}]/u.test(image)) {
+  if (!IMAGE.test(image)) {
     throw new UsageError(
       `--image ${JSON.stringify(image)}: an image reference holds no white space or control ` +
-        "characters (e.g. registry.example.org/demure:1.0)",
+        "characters, only ASCII letters, digits and . _ - / : @ + [ ] " +
+        "(e.g. registry.example.org/demure:1.0)",
     );
   }
   for (const option of ["name", "claim"] as const) {
     if (!NAME.test(values[option])) {
       throw new UsageError(
-        `--${option} ${values[option]}: must be lower-case letters, digits and "-", at most 40`,
+        `--${option} ${shown(values[option])}: must be lower-case letters, digits and "-", ` +
+          "at most 40",
       );
     }
   }
   for (const option of ["workspace", "mount"] as const) {
     if (!/^\/[^\s,]*[^\s,/]$/.test(values[option])) {
       throw new UsageError(
-        `--${option} ${values[option]}: must be an absolute path without white space or commas`,
+        `--${option} ${shown(values[option])}: must be an absolute path without white space or ` +
+          "commas",
       );
     }
   }
+  checkMount(values.mount);
   const planArgs = planArgsOf(values, positionals);
 
-  // The task writes only under ./build (deno.json).
+  // The task writes only under ./build (deno.json). The plan is listed in a folder made in it,
+  // named in the listing's permission flags, which a space or a comma would split: that was refused
+  // as a "--results" folder the user had not given.
   const out = resolve(workspace, values.out);
-  if (!out.startsWith(`${workspace}/build/`)) {
+  if (!out.startsWith(`${workspace}/build/`) || /[\s,]/.test(out)) {
     throw new UsageError(
-      `--out ${values.out}: must be a folder under build/ (the task writes there)`,
+      `--out ${shown(values.out)}: must be a folder under build/ (the task writes there) ` +
+        "without white space or commas",
     );
   }
   // A file, or someone else's files, in the way: refused before any folder is made.
@@ -149,6 +173,20 @@ function main(): void {
     }
     removeEmptyFolders(madeAbove);
     throw error;
+  }
+}
+
+/**
+ * Refuses a `--mount` that Kubernetes would refuse as a mountPath (a `:`, or a `..` part) only once
+ * applied, or that is not written the way the results folder under it is compared (a `.` part or
+ * `//`: `--mount /a/../results` made every default results folder "not under /a/../results/").
+ */
+function checkMount(mount: string): void {
+  if (mount.includes(":") || posix.normalize(mount) !== mount) {
+    throw new UsageError(
+      `--mount ${shown(mount)}: a mountPath holds no ":" and no "." or ".." part or "//" ` +
+        "(e.g. /results)",
+    );
   }
 }
 
@@ -228,10 +266,10 @@ function write(
     ...arrays.map((array) =>
       [
         stageFileName(array.stage),
-        JSON.stringify(stageJob(array, settings), null, 1) + "\n",
+        manifestText(stageJob(array, settings)),
       ] as const
     ),
-    [REPORT_FILE, JSON.stringify(reportJob(settings), null, 1) + "\n"],
+    [REPORT_FILE, manifestText(reportJob(settings))],
     ["apply.sh", applyScript(arrays, settings)],
   ]);
 
@@ -247,7 +285,8 @@ function write(
         `${array.resources.minutes} min (${requestSource(array.stage, override)})`,
     );
   }
-  console.log(`wrote ${out}/: run ${values.out}/apply.sh with kubectl on PATH`);
+  // As a shell takes it: an --out with a space or a quote is one word.
+  console.log(`wrote ${out}/: run ${shellQuote(`${values.out}/apply.sh`)} with kubectl on PATH`);
 }
 
 /** `--results` (default `<mount>/<mode>`), normalised: a folder on the results volume. */
@@ -257,7 +296,7 @@ function resultsFolder(results: string | undefined, mount: string, mode: string)
   const resultsDir = posix.normalize(results ?? `${mount}/${mode}`).replace(/(?<=.)\/+$/, "");
   if (!resultsDir.startsWith(`${mount}/`) || /[\s,]/.test(resultsDir)) {
     throw new UsageError(
-      `--results ${resultsDir}: must be a folder under ${mount}/ (the results volume) ` +
+      `--results ${shown(resultsDir)}: must be a folder under ${mount}/ (the results volume) ` +
         "without white space or commas",
     );
   }

@@ -9,7 +9,13 @@
  * parsed back in the tests, field by field.
  */
 import { SELECTION_WAIT_SECONDS, type StageArray } from "../cluster/stages.ts";
-import { cellsArray, type ReproduceCall, reproduceCommand, shellQuote } from "../cluster/shell.ts";
+import {
+  CELL_WORD,
+  cellsArray,
+  type ReproduceCall,
+  reproduceCommand,
+  shellQuote,
+} from "../cluster/shell.ts";
 
 /** Where every pod mounts the results volume, unless told otherwise. */
 export const DEFAULT_MOUNT = "/results";
@@ -39,6 +45,28 @@ export interface KubernetesSettings extends ReproduceCall {
 
 /** A Kubernetes object as `kubectl apply` reads it. */
 export type Manifest = Record<string, unknown>;
+
+/**
+ * Characters JSON writes as they are but YAML does not read as themselves: DEL and the C1 controls
+ * (YAML refuses them, or reads U+0085 as a line break), the line and paragraph separators, the
+ * byte-order mark and the non-characters U+FFFE and U+FFFF.
+ */
+const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+/**
+ * The text of a manifest file: JSON, which a YAML reader (`kubectl`, or any tool that reads the
+ * file as YAML) parses to the same values, each string exactly as given. The characters YAML does
+ * not take as they are are written as `\uXXXX` escapes, which both read alike; anything else
+ * (letters of any script, quotes, backslashes, `#`, `:`) JSON's own quoting carries.
+ */
+export function manifestText(manifest: Manifest): string {
+  const json = JSON.stringify(manifest, null, 1);
+  // Only inside strings: JSON's own syntax is ASCII.
+  return json.replace(
+    NOT_YAML_PRINTABLE,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  ) + "\n";
+}
 
 /** The name of the Job of `stage`. */
 export function stageJobName(settings: KubernetesSettings, stage: number): string {
@@ -85,7 +113,7 @@ export function stageJob(array: StageArray, settings: KubernetesSettings): Manif
     "cell=${cells[$JOB_COMPLETION_INDEX]}",
     `export DEMURE_JOB_ID=${job}-$JOB_COMPLETION_INDEX`,
     'echo "pod $HOSTNAME, index $JOB_COMPLETION_INDEX: $cell"',
-    `exec ${reproduceCommand(settings, ["--cell", '"$cell"'])}`,
+    `exec ${reproduceCommand(settings, ["--cell", CELL_WORD])}`,
   ].join("\n");
   const env = [
     // OpenBLAS threads = the CPUs requested.

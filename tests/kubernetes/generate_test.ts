@@ -191,10 +191,10 @@ Deno.test("deno task kubernetes refuses bad settings before writing anything", (
     // White space would split the pods' permission flags.
     [
       [...image, "--results", "/results/my results"],
-      "--results /results/my results: must be a folder under /results/",
+      '--results "/results/my results": must be a folder under /results/',
     ],
-    [[...image, "--mount", "/my results"], "--mount /my results: must be an absolute path"],
-    [[...image, "--workspace", "/my work"], "--workspace /my work: must be an absolute path"],
+    [[...image, "--mount", "/my results"], '--mount "/my results": must be an absolute path'],
+    [[...image, "--workspace", "/my work"], '--workspace "/my work": must be an absolute path'],
     // A comma would split the pods' permission flags too.
     [[...image, "--workspace", "/my,work"], "--workspace /my,work: must be an absolute path"],
     [
