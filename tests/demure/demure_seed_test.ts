@@ -62,3 +62,38 @@ for (const name of Object.keys(SETTINGS)) {
     assertEquals(first.epochs.length, 2);
   });
 }
+
+Deno.test("Demure's random masks are drawn from the model's seed: the trainer's seed leaves them as they are", async () => {
+  // Each user's random_input mask, as the hook gave it at that user's visits after the warm-up.
+  const masksOf = async (modelSeed: number, trainerSeed: number) => {
+    const byUser = new Map<number, string>();
+    await seededRun(MODEL, modelSeed, {}, trainerSeed, (model) => {
+      const { hooks } = demureHooks(model, { variant: "random_input", warmupSteps: 1, rho: 0.4 });
+      const inputMask: typeof hooks.inputMask = async (batch, step) => {
+        const mask = await hooks.inputMask!(batch, step);
+        if (mask) {
+          const values = Array.from(await mask.data());
+          const row = values.length / batch.batchSize;
+          batch.users.forEach((user, r) => {
+            const drawn = values.slice(r * row, (r + 1) * row).join("");
+            assert((byUser.get(user) ?? drawn) === drawn, "a user's mask is kept");
+            byUser.set(user, drawn);
+          });
+        }
+        return mask;
+      };
+      return { hooks: { ...hooks, inputMask } };
+    });
+    return byUser;
+  };
+  const base = await masksOf(1, 2);
+  // Users seen after the warm-up under both trainer seeds hold the same masks (cells set both
+  // seeds to theirs; the records' draws rest on the model's).
+  const otherTrainer = await masksOf(1, 5);
+  const shared = [...base.keys()].filter((user) => otherTrainer.has(user));
+  assert(shared.length >= 2, `users ${shared}`);
+  for (const user of shared) assertEquals(otherTrainer.get(user), base.get(user), `user ${user}`);
+  const otherModel = await masksOf(3, 2);
+  const both = [...base.keys()].filter((user) => otherModel.has(user));
+  assert(both.some((user) => otherModel.get(user) !== base.get(user)), "model seeds 1 and 3 alike");
+});
