@@ -91,7 +91,8 @@ export class BatchNoise {
     const config = this.#config;
     this.random++;
     // Fresh views every step, and other views for another run seed (the seeds of the ablation
-    // must vary its masks as they vary everything else).
+    // must vary its masks as they vary everything else). The run seed read here is the model's:
+    // the hooks are not given the trainer's, and a cell sets both to its seed.
     return config.variant === "random_input"
       // The control of attribution_only's masks: what the attribution chooses (pairs or whole
       // modalities), as many, and held as a stable attribution holds them: one draw per user

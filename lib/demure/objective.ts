@@ -20,6 +20,9 @@
  *   at the same granularity, drawn once per user from the run seed and kept (not one of the
  *   paper's ablations: the control that tells whether the attributed masks cost or gain more than
  *   holding out as many random modalities).
+ * The random masks' "run seed" is the model's seed (`ModelConfig.seed`), not the trainer's: a
+ * cell sets both to its seed, but two `trainModel` calls that differ in `TrainerConfig.seed` only
+ * draw the same masks (per user for `random_input`, per step for `contrastive_only`).
  * Inference always reads the full history: training made the encoder robust to the noise.
  *
  * Where the contributions come from (`attributionSource`):
