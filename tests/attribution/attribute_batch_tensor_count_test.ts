@@ -2,7 +2,8 @@
  * attributeBatch, the attribution of a model's batch, leaves no tensor behind for both backbones,
  * every method, integrated gradients' two baselines, both normalisations, both granularities and
  * both loss positions; and neither does a refusal: a setting out of range, an item id outside the
- * catalogue, a batch whose arrays do not match its shape.
+ * catalogue, a batch whose arrays do not match its shape, a history longer than the model's
+ * maxLength (refused inside the differentiated loss).
  */
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { attributeBatch, type AttributionConfig } from "../../lib/attribution/mod.ts";
@@ -11,7 +12,7 @@ import { withNextItemTargets } from "../../lib/attribution/sequence_loss.ts";
 import type { SequenceBatch } from "../../lib/data/types.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
 import { SettingError } from "../../lib/util/settings.ts";
-import { tinyDataset, TWO_PADDED_HISTORIES } from "../models/_fixtures.ts";
+import { tinyDataset, TWO_FULL_HISTORIES, TWO_PADDED_HISTORIES } from "../models/_fixtures.ts";
 import { assertFlatTensorCount, assertRefusalFlat } from "../_tensor_count.ts";
 
 await initBackend({ verbose: false });
@@ -73,6 +74,16 @@ Deno.test("attributeBatch's refusals leave no tensor", async () => {
       Error,
       "the tensor should have 4 values but has 6",
     );
+    // Refused by the backbone inside the differentiated loss: the tape's inputs go too.
+    const long = withNextItemTargets(TWO_FULL_HISTORIES, Int32Array.of(3, 0));
+    for (const method of ATTRIBUTION_METHODS) {
+      await assertRefusalFlat(
+        `${method}: longer than maxLength`,
+        () => attributeBatch(model, long, { method, integratedGradientsSteps: 2 }),
+        Error,
+        "sequence length 6 exceeds maxLength 3",
+      );
+    }
   } finally {
     model.dispose();
   }
