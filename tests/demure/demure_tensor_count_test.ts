@@ -1,6 +1,7 @@
 /**
  * Demure's public calls leave no tensor behind: a whole training run with demureHooks (each
- * variant, each attribution source) once its model is disposed, and the refusals of demureHooks
+ * variant, each attribution source) once its model is disposed, a run stopped by a throw once
+ * its masks began, and the refusals of demureHooks
  * (a bad setting) and of viewTensors (views whose masks do not match their shape: all three are
  * checked before any is uploaded).
  */
@@ -9,7 +10,12 @@ import { initBackend } from "../../lib/backend/init_backend.ts";
 import { tf } from "../../lib/backend/tf.ts";
 import { buildContrastiveViews, demureHooks, viewTensors } from "../../lib/demure/mod.ts";
 import type { DemureConfig } from "../../lib/demure/mod.ts";
-import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import {
+  type ForwardOptions,
+  type ForwardOutput,
+  SequentialRecommender,
+} from "../../lib/models/sequential_recommender.ts";
+import type { SequenceBatch } from "../../lib/data/types.ts";
 import { trainModel } from "../../lib/train/mod.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { split } from "./_one_batch.ts";
@@ -42,6 +48,44 @@ Deno.test("a training run with demureHooks leaves no tensor, for each variant an
     ["random input", { variant: "random_input" }],
   ];
   for (const [label, config] of runs) await assertFlatTensorCount(label, () => demureRun(config));
+});
+
+/** A model whose training forward pass throws from its `breakAt`-th call on. */
+class BreakingModel extends SequentialRecommender {
+  calls = 0;
+  breakAt = Infinity;
+  override forward(batch: SequenceBatch, options: ForwardOptions = {}): ForwardOutput {
+    if (options.training && ++this.calls >= this.breakAt) throw new Error("forward broke");
+    return super.forward(batch, options);
+  }
+}
+
+Deno.test("a Demure run stopped by a throw after its masks began leaves no tensor, each source", async () => {
+  for (const attributionSource of ["separate_pass", "training_pass"] as const) {
+    await assertRefusalFlat(
+      attributionSource,
+      async () => {
+        const model = new BreakingModel(split.dataset, { dim: 8, maxLength: 4, seed: 1 });
+        model.breakAt = 3; // steps 0 and 1 ran, the second with a mask (warm-up of one step)
+        try {
+          const demure = demureHooks(model, {
+            warmupSteps: 1,
+            everyVisits: 1,
+            attributionSource,
+            ...(attributionSource === "training_pass" ? { denoiseInput: false } : {}),
+          });
+          await trainModel(model, split, { maxEpochs: 2, batchSize: 2, patience: 2, seed: 3 }, {
+            ...demure.hooks,
+            onProgress: () => {},
+          });
+        } finally {
+          model.dispose();
+        }
+      },
+      Error,
+      "forward broke",
+    );
+  }
 });
 
 Deno.test("demureHooks' and viewTensors' refusals leave no tensor", async () => {
