@@ -2,6 +2,7 @@
  * Integrated gradients of the per-user loss along a straight path from a baseline, midpoint
  * Riemann rule. Private helper of `contributions.ts`.
  */
+import { freeTapeOnThrow } from "../backend/gradient_tape.ts";
 import { tf } from "../backend/tf.ts";
 import { checkPerUserLoss, detachedCopy } from "./embedding_gradient.ts";
 import {
@@ -64,13 +65,20 @@ export function integratedGradientContributions(
   try {
     for (let step = 0; step < steps; step++) {
       const alpha = (step + 0.5) / steps;
-      const next = tf.tidy(() => {
-        const gradient = baseline === "zero_embedding"
-          ? tf.grad((x: tf.Tensor) => lossOf(x as tf.Tensor4D, w))(tf.mul(e, alpha) as tf.Tensor4D)
-          : tf.grad((m: tf.Tensor) => lossOf(e, m as tf.Tensor3D))(tf.mul(w, alpha) as tf.Tensor3D);
-        checkPerUserLoss("integrated gradients", lossShape, batch);
-        return tf.add(gradientSum, gradient);
-      });
+      // A loss that throws inside tf.grad left the tape's saved inputs behind.
+      const next = freeTapeOnThrow(() =>
+        tf.tidy(() => {
+          const gradient = baseline === "zero_embedding"
+            ? tf.grad((x: tf.Tensor) => lossOf(x as tf.Tensor4D, w))(
+              tf.mul(e, alpha) as tf.Tensor4D,
+            )
+            : tf.grad((m: tf.Tensor) => lossOf(e, m as tf.Tensor3D))(
+              tf.mul(w, alpha) as tf.Tensor3D,
+            );
+          checkPerUserLoss("integrated gradients", lossShape, batch);
+          return tf.add(gradientSum, gradient);
+        })
+      );
       gradientSum.dispose();
       gradientSum = next;
     }

@@ -4,6 +4,7 @@
  * (one transfer) so that it also runs on GPU backends.
  */
 import { readFloat32 } from "../backend/read_values.ts";
+import { freeTapeOnThrow } from "../backend/gradient_tape.ts";
 import { tf } from "../backend/tf.ts";
 import type { Tensor, Tensor1D, Tensor3D, Tensor4D } from "../backend/tf.ts";
 import type { LossOfEmbeddings, PairShape } from "./types.ts";
@@ -93,21 +94,24 @@ export function lossGradientTensors(
   const shape = checkEmbeddingInputs(where, embeddings, mask);
   const kept: { loss?: tf.Tensor } = {};
   try {
-    const gradient = tf.tidy(() => {
-      const e = detachedCopy(embeddings);
-      const w = detachedCopy(mask);
-      const lossSum = (x: tf.Tensor) => {
-        const loss = withRespectTo === "embeddings"
-          ? lossOfEmbeddings(x as tf.Tensor4D, w)
-          : lossOfEmbeddings(e, x as tf.Tensor3D);
-        kept.loss = tf.keep(loss);
-        return tf.sum(loss);
-      };
-      const gradient = tf.grad(lossSum)(withRespectTo === "embeddings" ? e : w);
-      // Checked once tf.grad has returned (see checkPerUserLoss); the tidy frees the gradient.
-      checkPerUserLoss(where, kept.loss!.shape, shape[0]);
-      return gradient;
-    });
+    // A loss that throws inside tf.grad left the tape's saved inputs behind (3 tensors a call).
+    const gradient = freeTapeOnThrow(() =>
+      tf.tidy(() => {
+        const e = detachedCopy(embeddings);
+        const w = detachedCopy(mask);
+        const lossSum = (x: tf.Tensor) => {
+          const loss = withRespectTo === "embeddings"
+            ? lossOfEmbeddings(x as tf.Tensor4D, w)
+            : lossOfEmbeddings(e, x as tf.Tensor3D);
+          kept.loss = tf.keep(loss);
+          return tf.sum(loss);
+        };
+        const gradient = tf.grad(lossSum)(withRespectTo === "embeddings" ? e : w);
+        // Checked once tf.grad has returned (see checkPerUserLoss); the tidy frees the gradient.
+        checkPerUserLoss(where, kept.loss!.shape, shape[0]);
+        return gradient;
+      })
+    );
     return { gradient, loss: kept.loss as tf.Tensor1D };
   } catch (error) {
     kept.loss?.dispose();

@@ -22,6 +22,7 @@ export * from "./blas_kernels.ts";
 export * from "./webgpu.ts";
 export * from "./tidy_read.ts";
 export * from "./read_values.ts";
+export * from "./gradient_tape.ts";
 export {
   blasKernelsInUse,
   registerBlasKernels,

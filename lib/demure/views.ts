@@ -288,6 +288,11 @@ export interface ContrastiveViewTensors {
  */
 export function viewTensors(views: ContrastiveViews): ContrastiveViewTensors {
   const shape: [number, number, number] = [views.shape[0], views.shape[1], views.shape[2]];
+  // All three checked before any upload: a short positive or negative mask left the tensors
+  // made before it behind.
+  for (const view of ["anchor", "positive", "negative"] as const) {
+    checkLength(`ContrastiveViews.${view}`, views[view], views.shape);
+  }
   return {
     anchor: tf.tensor3d(views.anchor, shape),
     positive: tf.tensor3d(views.positive, shape),
