@@ -12,6 +12,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
+import { freeTapeOnThrow } from "../backend/gradient_tape.ts";
 import { readFloat32 } from "../backend/read_values.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { recommendationLoss } from "../losses/recommendation.ts";
@@ -76,29 +77,31 @@ export async function trainStep(options: TrainStepOptions): Promise<StepLosses> 
   let applied = false;
   const tap = hooks.recommendationGradient;
   try {
-    ({ value, grads: gradients } = variableGradsFreeingTape(() => {
-      const out = model.forward(batch, {
-        training: true,
-        ...(mask ? { weights: mask } : {}),
-        ...(tap
-          ? { onEmbeddingGradient: (g: tf.Tensor4D, e: tf.Tensor4D) => tap(g, e, step) }
-          : {}),
-      });
-      const rec = recommendationLoss(out.states, out.itemTable, batch, config.loss, negatives);
-      kept.push(tf.keep(rec));
-      if (!hooks.auxiliaryLoss) return rec;
-      const aux = hooks.auxiliaryLoss({
-        ...out,
-        model,
-        batch,
-        step,
-        epoch,
-        recommendationLoss: rec,
-        seed: stepSeed,
-      });
-      kept.push(tf.keep(aux));
-      return tf.add(rec, aux) as tf.Scalar;
-    }, variables));
+    ({ value, grads: gradients } = freeTapeOnThrow(() =>
+      tf.variableGrads(() => {
+        const out = model.forward(batch, {
+          training: true,
+          ...(mask ? { weights: mask } : {}),
+          ...(tap
+            ? { onEmbeddingGradient: (g: tf.Tensor4D, e: tf.Tensor4D) => tap(g, e, step) }
+            : {}),
+        });
+        const rec = recommendationLoss(out.states, out.itemTable, batch, config.loss, negatives);
+        kept.push(tf.keep(rec));
+        if (!hooks.auxiliaryLoss) return rec;
+        const aux = hooks.auxiliaryLoss({
+          ...out,
+          model,
+          batch,
+          step,
+          epoch,
+          recommendationLoss: rec,
+          seed: stepSeed,
+        });
+        kept.push(tf.keep(aux));
+        return tf.add(rec, aux) as tf.Scalar;
+      }, variables)
+    ));
     const byName = gradientsByParameter(variables, names, gradients);
     const squaredNorm = adam.squaredNorm(byName);
     kept.push(squaredNorm);
@@ -116,29 +119,6 @@ export async function trainStep(options: TrainStepOptions): Promise<StepLosses> 
     value?.dispose();
     mask?.dispose();
     await hooks.afterStep?.(step, applied);
-  }
-}
-
-/**
- * `tf.variableGrads`, but a forward pass or auxiliary loss that throws leaves no tensor behind.
- * tfjs keeps a copy of each op's inputs on the gradient tape until the backward pass frees them;
- * a throw before it skipped that, and every failed step leaked them (242 tensors on the tiny test
- * model). The cleanup is tfjs's own, from the end of its backward pass.
- */
-function variableGradsFreeingTape(
-  f: () => tf.Scalar,
-  variables: tf.Variable[],
-): { value: tf.Scalar; grads: tf.NamedTensorMap } {
-  try {
-    return tf.variableGrads(f, variables);
-  } catch (error) {
-    const state = tf.engine().state;
-    // Depth 0: this step's own tape, not an outer gradient's (higher-order) still being recorded.
-    if (state.gradientDepth === 0 && state.activeTape) {
-      for (const node of state.activeTape) tf.dispose(node.saved ?? []);
-      state.activeTape = null as unknown as typeof state.activeTape;
-    }
-    throw error;
   }
 }
 
