@@ -2,7 +2,8 @@
 # The device check (scripts/gpu_check.ts): the WebGPU adapter Deno sees, then one SASRec training
 # epoch of the Beauty-shaped workload on webgpu and on wasm, timed, and their ratio.
 #
-#   deno task gpu-check [--max-batches N] [--users N] [--backends webgpu,wasm] [--adapter]
+#   deno task gpu-check [--max-batches N] [--users N] [--backends webgpu,wasm]
+#   deno task gpu-check --adapter    the adapter line only
 #   deno task gpu-check --tests      the webgpu tests, on this machine's adapter
 #
 # Offline machines: `deno task gpu-check:build` packs this script, Deno, the library, the npm

@@ -80,16 +80,18 @@ checks that they reproduce and regenerates the tables from them.
   deno task reproduce --all      the same for every recorded cell
   deno task reproduce --select   (re)run the selection on validation and every cell of the plan
                                  into the records (resumes; selected.json is rewritten from the
-                                 trials); two processes (DEMURE_BLAS_THREADS=1 each) share cells
+                                 trials); its processes (--workers) share the cells
   deno task reproduce --report-only   (= deno task report) regenerate ${RUN_FOLDERS.recordsReports}/summary.md,
                                  report.html and the README tables from the records; run nothing
   deno task reproduce --quick    the whole small grid (selection included) into ${RUN_FOLDERS.quick} (CI)
   --results DIR                  where cells are read and written instead of the defaults
   --first movielens              run that dataset's cells first (a second process; a run of the
                                  plan: --quick, --select or another --results)
-  --workers N                    run the cells in N processes at one BLAS thread each (default:
-                                 one per core, at most ${MAX_WORKERS}; see scripts/reproduce_workers.ts);
-                                 only the first compares and reports
+  --workers N                    run the cells in N processes (default: one per core, at most
+                                 ${MAX_WORKERS}; see scripts/reproduce_workers.ts); with N > 1
+                                 each at one BLAS thread unless DEMURE_BLAS_THREADS is set (one
+                                 process keeps its default, the core count); only the first
+                                 compares and reports
   --seeds 0,1                    other seeds
   deno task reproduce --dataset data/mine/mine --format recbole [--features image=img.txt,...]
                     [--max-epochs N] [--patience N]

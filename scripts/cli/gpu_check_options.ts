@@ -83,6 +83,11 @@ export function gpuCheckOptions(args: readonly string[]) {
       `--tests runs through bash scripts/gpu_check.sh (deno task ${TASK_NAME} --tests), alone`,
     );
   }
+  // --adapter prints the adapter line and stops: an option beside it, which only a timing reads,
+  // was dropped unsaid (`--adapter --profile` profiled nothing and exited 0).
+  if (values.adapter && !values.help && args.length > 1) {
+    throw new UsageError(`--adapter takes no other option (given: ${args.join(" ")})`);
+  }
   const backends = values.backends.split(",");
   for (const backend of backends) {
     if (!(BACKENDS as readonly string[]).includes(backend)) {

@@ -80,6 +80,16 @@ Deno.test("./run.sh with an unknown command names it and exits 2 before the set-
   assertIsUsage(stderr);
 });
 
+Deno.test("./run.sh test --help, and an argument to it, are answered before the set-up", async () => {
+  // The set-up ran first (and, as root on a fresh machine, installed packages) for a usage line.
+  const help = await runSh("test", "--help");
+  assertEquals([help.code, help.stderr], [0, ""]);
+  assert(help.stdout.startsWith("# The whole test suite:"), help.stdout);
+  const refused = await runSh("test", "tests/data/");
+  assertEquals([refused.code, refused.stdout], [2, ""]);
+  assert(refused.stderr.startsWith("test_all: unexpected argument: tests/data/ ("), refused.stderr);
+});
+
 Deno.test("the test suite (./run.sh test) answers --help and refuses an argument before any stage", async () => {
   for (const flag of ["--help", "-h"]) {
     const { code, stdout, stderr } = await runScript("scripts/test_all.sh", flag);
