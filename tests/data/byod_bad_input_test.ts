@@ -170,3 +170,30 @@ Deno.test("dense features: a value nearer 0 than float32's smallest is stored as
   const modality = readDenseFeatures(path, ["a", "b"], { name: "image", provenance });
   assertEquals([...modality.values], [0, 3, 2, 0]);
 });
+
+Deno.test("recbole: a required .item that is missing names the option that requires it", () => {
+  const base = fixture({ ".inter": HEADER + "u1\ti1\t1\n" });
+  assertDataError(
+    () => readRecBoleAtomic(base, { requireItemFile: true }),
+    `${base}.item`,
+    0,
+    "file",
+    "missing (no such file), and RecBoleReadOptions.requireItemFile is true",
+  );
+});
+
+Deno.test("dense features: a row of an id alone, a quoted id, a missing row: the error says which", () => {
+  const read = (text: string, requireAllItems = false) => {
+    const path = `${fixture({ ".txt": text })}.txt`;
+    const run = () =>
+      readDenseFeatures(path, ["a", "b"], { name: "image", provenance, requireAllItems });
+    return { path, run };
+  };
+  const idAlone = read("a\nb 1\n");
+  assertDataError(idAlone.run, idAlone.path, 1, "value", 'holds the item id "a" and no values');
+  const quoted = read('a 1\n"b" 2\n');
+  assertDataError(quoted.run, quoted.path, 2, "item_id", 'unknown item id ""b"" (not in the');
+  assertDataError(quoted.run, quoted.path, 2, "item_id", "quoted? a feature file has no quoting");
+  const missing = read("a 1\n", true);
+  assertDataError(missing.run, missing.path, 0, "item_id", '(the first without a row: "b";');
+});
