@@ -197,3 +197,24 @@ Deno.test("dense features: a row of an id alone, a quoted id, a missing row: the
   const missing = read("a 1\n", true);
   assertDataError(missing.run, missing.path, 0, "item_id", '(the first without a row: "b";');
 });
+
+Deno.test("recbole: an empty timestamp or rating cell says it is empty, at its line and column", () => {
+  const time = fixture({ ".inter": HEADER + "u1\ti1\t1\nu1\ti2\t \n" });
+  assertDataError(
+    () => readRecBoleAtomic(time),
+    `${time}.inter`,
+    3,
+    "timestamp:float",
+    'not a number: " " (decimal notation expected, e.g. 12, -0.5, 1e-3; an empty cell: every row',
+  );
+  const rating = fixture({
+    ".inter": "user_id:token\titem_id:token\trating:float\nu1\ti1\t\n",
+  });
+  assertDataError(
+    () => readRecBoleAtomic(rating),
+    `${rating}.inter`,
+    2,
+    "rating:float",
+    "an empty cell",
+  );
+});
