@@ -18,10 +18,15 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * What a value that is not a number most likely is, for the error: a date (a timestamp exported
- * as one) or a number written with a comma (a spreadsheet's decimal comma, or thousands
- * separators). Empty for anything else.
+ * as one), a number written with a comma (a spreadsheet's decimal comma, or thousands
+ * separators) or an empty cell. Empty for anything else.
  */
 function notANumberHint(text: string): string {
+  // Only an .inter number can be empty (an empty .item float is a missing modality): its row
+  // would need a value made up for it, which nothing here does.
+  if (text === "") {
+    return "; an empty cell: every row needs a value in this column (nothing stands in for one)";
+  }
   if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
     return "; a date? timestamps are numbers here (such as Unix seconds), which only order each " +
       "user's history";

@@ -5,7 +5,7 @@
  * @module
  */
 import { DataError } from "../errors.ts";
-import { finiteNumber, type LineReadOptions, type LineVisitor } from "./_fields.ts";
+import { type FieldSite, finiteNumber, type LineReadOptions, type LineVisitor } from "./_fields.ts";
 import {
   type AtomicHeader,
   type Column,
@@ -46,6 +46,36 @@ class GrowingColumn<T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer
   values(): T {
     return this.#values.subarray(0, this.#length) as T;
   }
+}
+
+/**
+ * An integer written with its digits and no exponent, as Unix times are: `123`, or `123.0` as a
+ * float column's export writes it. The first group is the integer.
+ */
+const INTEGER_TEXT = /^([+-]?\d+)(\.0*)?$/;
+
+/**
+ * A timestamp as a finite number that is the integer the file writes. Past 2^53 a float64 holds
+ * only some integers: nanoseconds since 1970 (19 digits, such as 1700000000000000001) read as the
+ * nearest one, so two distinct times of a user could read as equal and their order became the
+ * rows' order without a word. Fractions are rounded as written (0.1 is no float64 either), and an
+ * integer a float64 holds (1700000000000000000) is read as before.
+ */
+function exactTimestamp(text: string, site: FieldSite): number {
+  const value = finiteNumber(text, site);
+  if (Math.abs(value) <= Number.MAX_SAFE_INTEGER) return value;
+  const digits = INTEGER_TEXT.exec(text.trim())?.[1];
+  if (digits !== undefined && BigInt(digits) !== BigInt(value)) {
+    throw new DataError(
+      site.file,
+      site.line,
+      site.field,
+      `${digits} has more digits than a float64 holds (it reads as ${BigInt(value)}), so ` +
+        "distinct times could read as equal and lose their order: nanoseconds? write the " +
+        "timestamps in seconds or milliseconds (below 2^53 = 9007199254740992)",
+    );
+  }
+  return value;
 }
 
 /** The most `.inter` rows: rows are indexed by 32-bit integers (2^31 - 1, a 50 GB file). */
@@ -272,7 +302,7 @@ export class InterReader {
       this.#itemIndex.set(itemId, item);
     }
     const time = layout.time >= 0
-      ? finiteNumber(cells[layout.time], { file, line, field: label(layout.time) })
+      ? exactTimestamp(cells[layout.time], { file, line, field: label(layout.time) })
       : 0;
     for (const column of layout.checkedFloats) {
       finiteNumber(cells[column], { file, line, field: label(column) });

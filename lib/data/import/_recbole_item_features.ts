@@ -7,7 +7,13 @@
  */
 import { DataError } from "../errors.ts";
 import type { FeatureProvenance, ModalityFeatures } from "../types.ts";
-import { type FieldSite, finiteNumber, type LineReadOptions, splitValues } from "./_fields.ts";
+import {
+  type FieldSite,
+  finiteNumber,
+  type LineReadOptions,
+  relativePathNote,
+  splitValues,
+} from "./_fields.ts";
 import {
   type AtomicTable,
   type Column,
@@ -262,7 +268,17 @@ export function readItemCatalogue(
   reading: LineReadOptions,
 ): ItemCatalogue | undefined {
   const exists = itemFileExists(itemFile);
-  if (required && !exists) throw new DataError(itemFile, 0, "file", "missing");
+  if (required && !exists) {
+    // "missing" alone did not say which setting asked for the file, nor what happens without it.
+    throw new DataError(
+      itemFile,
+      0,
+      "file",
+      `missing (no such file${relativePathNote(itemFile)}), and RecBoleReadOptions.` +
+        "requireItemFile is true: give the .item file, or leave the option out to read the " +
+        "interactions alone (the learned item id as the only modality)",
+    );
+  }
   if (!exists) return undefined;
   const table = readAtomicTable(itemFile, reading);
   const idColumn = requireColumn(table, "item_id", "token");

@@ -144,7 +144,15 @@ export function readDenseFeatures(
       "of the two lines is wrong";
   }
   if (!Number.isInteger(dim) || dim < 1) {
-    throw new DataError(path, rows[0]?.line ?? 1, "value", `feature width ${dim} is not positive`);
+    // Only the first row sets a width of 0 (config.dim is checked to be at least 1): say what
+    // that row lacks, which the width alone did not.
+    throw new DataError(
+      path,
+      rows[0]?.line ?? 1,
+      "value",
+      `feature width ${dim} is not positive: the first row holds the item id ` +
+        `"${rows[0].content.trim()}" and no values; a row is "item_id v1 v2 ..."`,
+    );
   }
   const values = new Float32Array(itemIds.length * dim);
   const present = new Uint8Array(itemIds.length);
@@ -182,9 +190,10 @@ export function readDenseFeatures(
       path,
       firstUnknown.line,
       "item_id",
-      `unknown item id "${firstUnknown.id}" (not in the dataset's interactions); ${unknownRows} ` +
-        `${unknownRows === 1 ? "row names an item" : "rows name items"} the interactions do ` +
-        "not: remove them",
+      `unknown item id "${firstUnknown.id}" (not in the dataset's interactions${
+        quotedIdHint(firstUnknown.id)
+      }); ${unknownRows} ${unknownRows === 1 ? "row names an item" : "rows name items"} the ` +
+        "interactions do not: remove them",
     );
   }
   const covered = present.reduce((n, x) => n + x, 0);
@@ -193,10 +202,21 @@ export function readDenseFeatures(
       path,
       0,
       "item_id",
-      `rows for ${covered} items, the dataset has ${itemIds.length}`,
+      `rows for ${covered} items, the dataset has ${itemIds.length} (the first without a row: ` +
+        `"${itemIds[present.indexOf(0)]}"; DenseFeatureConfig.requireAllItems is true)`,
     );
   }
   return { name: config.name, kind: "dense", dim, values, present, provenance: config.provenance };
+}
+
+/**
+ * Why an id that starts and ends with a double quote is unknown: a feature file has no quoting, so
+ * `"i1" 0.5` names the item `"i1"`, quotes included.
+ */
+function quotedIdHint(id: string): string {
+  return id.length > 1 && id.startsWith('"') && id.endsWith('"')
+    ? `; quoted? a feature file has no quoting, so the quotes are part of the id`
+    : "";
 }
 
 /**

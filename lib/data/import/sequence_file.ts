@@ -56,7 +56,8 @@ function requireNotRecBoleBase(path: string): void {
 
 /**
  * Reads a sequence file. A header line (first word `user`, `user_id`, `uid`, `session_id`, or a
- * RecBole `name:type` cell), binary content, values holding a comma (a CSV export) and a line of
+ * RecBole `name:type` cell), binary content, values holding a comma (a CSV export) or starting
+ * with a double quote (a quoted id, which cannot hold the space it would need), and a line of
  * one value holding a semicolon or a pipe (another export's separator) are rejected with the line.
  * Items are indexed in order of first appearance. A user without items or listed twice is an error
  * naming the line; nothing is dropped.
@@ -99,6 +100,19 @@ export function readSequenceFile(path: string, name = path): InteractionDataset 
         line,
         withComma === 0 ? "user" : "items",
         `value "${[user, ...items][withComma]}" holds a comma: ${COMMA_HINT}`,
+      );
+    }
+    // '"u 1" i1' (an export that quotes ids): split on spaces, it read as the user '"u' with the
+    // items '1"' and 'i1' without a word. The RecBole reader refuses such a cell too.
+    const quoted = [user, ...items].findIndex((value) => value.startsWith('"'));
+    if (quoted >= 0) {
+      throw new DataError(
+        path,
+        line,
+        quoted === 0 ? "user" : "items",
+        `value '${[user, ...items][quoted]}' starts with a double quote: a sequence file has no ` +
+          "quoting (values are separated by spaces or tabs, so an id cannot hold one); write " +
+          "the ids without quotes, or ids with spaces as RecBole files (tab-separated)",
       );
     }
     if (seenUsers.has(user)) {

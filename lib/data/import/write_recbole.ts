@@ -129,8 +129,16 @@ function requireNewId(
 /**
  * `value` as a number cell, or an error naming it: NaN or an infinity (a timestamp or a feature
  * value built in code) would be written as "NaN" or "Infinity", which readRecBoleAtomic refuses.
+ * An integer past 2^53 is written with its exact digits: `String` writes the shortest digits that
+ * read back as it (1700000000000000256 as 1700000000000000300), which readRecBoleAtomic refuses
+ * as a timestamp that a float64 cannot hold. From 1e21 on `String` writes an exponent, read as is.
  */
 function numberCell(value: number, file: string, line: number, field: string): string {
+  if (
+    Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER && Math.abs(value) < 1e21
+  ) {
+    return BigInt(value).toString();
+  }
   if (Number.isFinite(value)) return String(value);
   throw refusal(
     String(value),
