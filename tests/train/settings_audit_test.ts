@@ -1,0 +1,151 @@
+/**
+ * The audit of the training, model and Demure settings against docs/configuration.md (session 48):
+ * for every row of the Ranges tables of TrainerConfig, AdamConfig, RecommendationLossConfig,
+ * ModelConfig, DemureConfig and AttributionConfig, the resolver a notebook calls accepts both ends
+ * of the documented range and refuses, with a `SettingError` naming the setting, the value and
+ * the documented range, the values just outside it, a fraction where an integer is needed, NaN,
+ * the infinities, the number as text, null and values of another kind; a misspelt name of every
+ * setting is refused too. A row whose range this audit cannot read is listed, so that a new one
+ * is seen.
+ */
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { resolveDemureConfig } from "../../lib/demure/config.ts";
+import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";
+import { resolveTrainerConfig } from "../../lib/train/config.ts";
+import { SettingError } from "../../lib/util/settings.ts";
+import {
+  assertRefusedAsDocumented,
+  boundaryCases,
+  documentedSettings,
+  nested,
+  typoOf,
+} from "../_configuration_ranges.ts";
+
+/** The SettingError `body` throws. */
+function settingError(body: () => unknown): SettingError {
+  const error = assertThrows(body, SettingError);
+  assert(error instanceof SettingError);
+  return error;
+}
+
+/** How the settings of one documented object reach its resolver. */
+interface Audited {
+  /** The setting names' prefix in errors. */
+  where: string;
+  /** Resolves the settings given (an object of the documented fields, nested ones nested). */
+  resolve: (input: Record<string, unknown>) => unknown;
+  /** Fields whose Allowed text is not a range this audit reads (checked by their own tests). */
+  unparsed: string[];
+  /** The top of an open range where another setting bounds it. */
+  largest?: Record<string, number>;
+  /** Settings given alongside a field, where its values need them. */
+  context?: Record<string, Record<string, unknown>>;
+}
+
+// deno-lint-ignore no-explicit-any
+const loose = (f: (input: any) => unknown) => f;
+
+const AUDITED: Record<string, Audited> = {
+  TrainerConfig: {
+    where: "TrainerConfig",
+    resolve: loose(resolveTrainerConfig),
+    unparsed: ["optimizer", "loss", "checkpointDir"],
+  },
+  AdamConfig: {
+    where: "TrainerConfig.optimizer",
+    resolve: (input) => resolveTrainerConfig({ optimizer: input } as never),
+    unparsed: [],
+  },
+  RecommendationLossConfig: {
+    where: "TrainerConfig.loss",
+    resolve: (input) => resolveTrainerConfig({ loss: input } as never),
+    unparsed: [],
+  },
+  ModelConfig: {
+    where: "ModelConfig",
+    resolve: loose(resolveModelConfig),
+    unparsed: ["modalities"],
+    // The heads divide dim (64 by default).
+    largest: { "sasrec.heads": 64 },
+  },
+  DemureConfig: {
+    where: "DemureConfig",
+    resolve: loose(resolveDemureConfig),
+    unparsed: [],
+    // The training pass is refused with the default denoiseInput (documented below the table).
+    context: { attributionSource: { denoiseInput: false } },
+  },
+  AttributionConfig: {
+    where: "DemureConfig.attribution",
+    resolve: (input) => resolveDemureConfig({ attribution: input } as never),
+    // Demure has no selection of its own (rho is): its refusal is in tests/demure.
+    unparsed: ["selection"],
+  },
+};
+
+for (const [object, audited] of Object.entries(AUDITED)) {
+  const rows = documentedSettings(object);
+
+  Deno.test(`${object}: the page's ranges are read, every unread one is known`, () => {
+    assert(rows.length > 0);
+    const unparsed = rows.filter((row) => row.allowed.kind === "unparsed").map((r) => r.field);
+    assertEquals(unparsed, audited.unparsed);
+  });
+
+  Deno.test(`${object}: both ends of every documented range are accepted`, () => {
+    for (const { field, allowed } of rows) {
+      const context = audited.context?.[field] ?? {};
+      for (const value of boundaryCases(allowed, audited.largest?.[field]).accepted) {
+        try {
+          audited.resolve({ ...context, ...nested(field, value) });
+        } catch (error) {
+          throw new Error(`${object}.${field} = ${String(value)} refused: ${error}`);
+        }
+      }
+      if ((allowed.kind === "number" || allowed.kind === "oneOf") && allowed.optional) {
+        audited.resolve({ ...context, ...nested(field, undefined) });
+      }
+    }
+  });
+
+  Deno.test(`${object}: values outside a range or of another kind are refused, naming the range`, () => {
+    let refusals = 0;
+    for (const { field, allowed } of rows) {
+      const context = audited.context?.[field] ?? {};
+      for (const value of boundaryCases(allowed).refused) {
+        const error = assertThrows(() => audited.resolve({ ...context, ...nested(field, value) }));
+        assertRefusedAsDocumented(error, `${audited.where}.${field}`, value, allowed);
+        refusals++;
+      }
+    }
+    assert(refusals >= rows.length, `${refusals} refusals for ${rows.length} rows`);
+  });
+
+  Deno.test(`${object}: a misspelt name of every setting is refused, not trained at its default`, () => {
+    for (const { field } of rows) {
+      const path = field.split(".");
+      const typo = [...path.slice(0, -1), typoOf(path.at(-1)!)].join(".");
+      const error = settingError(() => audited.resolve(nested(typo, 1)));
+      assertEquals(error.setting, `${audited.where}.${typo}`);
+      assert(error.allowed.includes("one of the settings"), error.message);
+    }
+  });
+}
+
+Deno.test("ModelConfig: null is no way to ask for a default (it read as dim 64, every modality)", () => {
+  for (const field of ["backbone", "dim", "maxLength", "seed", "modalities"]) {
+    const error = settingError(() => resolveModelConfig({ [field]: null } as never));
+    assertEquals(error.setting, `ModelConfig.${field}`);
+    assertEquals(error.value, null);
+  }
+});
+
+Deno.test("ModelConfig: modalities given as one string or an empty one are refused, not spread or ignored", () => {
+  for (const modalities of ["image", "", 0, false]) {
+    const error = settingError(() => resolveModelConfig({ modalities } as never));
+    assertEquals(error.setting, "ModelConfig.modalities");
+    assertEquals(error.value, modalities);
+  }
+  assertEquals(resolveModelConfig({ modalities: ["image"] }).modalities, ["image"]);
+  assertEquals(resolveModelConfig({}).modalities, undefined);
+});
