@@ -13,11 +13,13 @@ import { validateNoiseSelection } from "../../lib/attribution/types.ts";
 import { DEFAULT_CL4SREC_CONFIG, validateCl4SRecConfig } from "../../lib/baselines/cl4srec.ts";
 import { DEFAULT_ITEM_KNN_CONFIG, validateItemKnnConfig } from "../../lib/baselines/item_knn.ts";
 import { DEFAULT_BATCHER, validateBatcherConfig } from "../../lib/data/protocol/batcher.ts";
+import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { resolveDemureConfig } from "../../lib/demure/config.ts";
 import {
   DEFAULT_ENCODER_CONFIG,
   validateEncoderConfig,
 } from "../../lib/encoders/modality_encoders.ts";
+import { validateEvaluationConfig } from "../../lib/eval/evaluate.ts";
 import { DEFAULT_INFO_NCE_CONFIG, validateInfoNceConfig } from "../../lib/losses/info_nce.ts";
 import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";
 import { resolveTrainerConfig } from "../../lib/train/config.ts";
@@ -29,6 +31,7 @@ import {
   nested,
   typoOf,
 } from "../_configuration_ranges.ts";
+import { tinyDataset } from "../data/_tiny_dataset.ts";
 
 /** The SettingError `body` throws. */
 function settingError(body: () => unknown): SettingError {
@@ -58,6 +61,9 @@ interface Audited {
 
 // deno-lint-ignore no-explicit-any
 const loose = (f: (input: any) => unknown) => f;
+
+/** A split for the evaluation's checks: 2 users, 9 items. */
+const SPLIT = leaveOneOutSplit(tinyDataset([[3, 1, 4, 1, 5], [2, 6, 5, 8]], 9), { maxLength: 3 });
 
 const AUDITED: Record<string, Audited> = {
   TrainerConfig: {
@@ -118,6 +124,11 @@ const AUDITED: Record<string, Audited> = {
     resolve: (input) => validateItemKnnConfig({ ...DEFAULT_ITEM_KNN_CONFIG, ...input }),
     unparsed: [],
     names: false,
+  },
+  EvaluationConfig: {
+    where: "EvaluationConfig",
+    resolve: (input) => validateEvaluationConfig(input as never, SPLIT),
+    unparsed: ["cutoffs", "sampled", "loss", "users"],
   },
   BatcherConfig: {
     where: "BatcherConfig",
