@@ -88,7 +88,7 @@ export type BackboneKind = ModelConfig["backbone"];
 export const BACKBONE_KINDS: readonly BackboneKind[] = ["sasrec", "gru4rec"];
 
 /** The defaults of {@linkcode ModelConfig}. */
-export const DEFAULT_MODEL_CONFIG: ModelConfig = {
+export const DEFAULT_MODEL_CONFIG: ModelConfig = Object.freeze({
   backbone: "sasrec",
   dim: 64,
   maxLength: 50,
@@ -96,7 +96,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   sasrec: DEFAULT_SASREC_CONFIG,
   gru4rec: DEFAULT_GRU4REC_CONFIG,
   seed: 0,
-};
+});
 
 /** Every setting of {@linkcode ModelConfig}, the optional ones included. */
 export const MODEL_CONFIG_SETTINGS: SettingNames<ModelConfig> = Object.freeze({

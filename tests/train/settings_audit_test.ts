@@ -28,8 +28,11 @@ import {
   sampleEvaluationNegatives,
 } from "../../lib/eval/sampled_negatives.ts";
 import { DEFAULT_INFO_NCE_CONFIG, validateInfoNceConfig } from "../../lib/losses/info_nce.ts";
-import { resolveModelConfig } from "../../lib/models/sequential_recommender.ts";
-import { resolveTrainerConfig } from "../../lib/train/config.ts";
+import {
+  DEFAULT_MODEL_CONFIG,
+  resolveModelConfig,
+} from "../../lib/models/sequential_recommender.ts";
+import { DEFAULT_TRAINER_CONFIG, resolveTrainerConfig } from "../../lib/train/config.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import {
   assertRefusedAsDocumented,
@@ -283,4 +286,23 @@ Deno.test("NoiseSelection: rho at both ends of (0, 1) and any finite threshold p
     const error = settingError(() => validateNoiseSelection({ kind, rho: 0.3 } as never));
     assertEquals(error.setting, "NoiseSelection.kind");
   }
+});
+
+/** The paths under `value` of objects that can still be written. */
+function writable(value: unknown, path = "."): string[] {
+  if (value === null || typeof value !== "object") return [];
+  const own = Object.isFrozen(value) ? [] : [path];
+  return [...own, ...Object.entries(value).flatMap(([k, v]) => writable(v, `${path}${k}.`))];
+}
+
+Deno.test("the trainer's and the model's defaults are frozen at every level", () => {
+  // A write to a shared default changes every later run of the kernel without a word: the
+  // trainer's loss and the model's backbone settings could be written until session 48.
+  assertEquals(writable(DEFAULT_TRAINER_CONFIG), []);
+  assertEquals(writable(DEFAULT_MODEL_CONFIG), []);
+  assertThrows(() => {
+    (DEFAULT_TRAINER_CONFIG.loss as { kind: string }).kind = "bce";
+  }, TypeError);
+  assertEquals(resolveTrainerConfig().loss.kind, "cross_entropy");
+  assertEquals(resolveModelConfig().sasrec.dropout, 0.2);
 });
