@@ -8,8 +8,12 @@
  * or not", and a trial budget above a selected system's grid is refused as the option it is.
  */
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { initBackend } from "../../lib/backend/init_backend.ts";
+import type { PreparedDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments, validateSeeds } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan, PlanOptions } from "../../lib/experiments/plan_types.ts";
+import { type CellSettings, runCell } from "../../lib/experiments/run_cell.ts";
+import { systemByName } from "../../lib/experiments/systems.ts";
 import { runPlan, type RunPlanOptions } from "../../lib/experiments/run_plan.ts";
 import { maxTrialsOf } from "../../lib/experiments/selection.ts";
 import { SettingError } from "../../lib/util/settings.ts";
@@ -158,5 +162,55 @@ Deno.test("RunPlanOptions: a misspelt option is refused, not run at its default"
     const error = await assertRejects(() => runEmpty({ [typoOf(field)]: 1 }), SettingError);
     assert(error instanceof SettingError);
     assertEquals(error.setting, `RunPlanOptions.${typoOf(field)}`);
+  }
+});
+
+/**
+ * runCell of a popularity cell on no data with `settings`: what the settings' checks refuse is a
+ * SettingError; past them, the missing split fails (a TypeError), which says they passed.
+ */
+async function cellError(settings: Record<string, unknown>): Promise<unknown> {
+  await initBackend({ verbose: false });
+  try {
+    await runCell({} as PreparedDataset, systemByName("Pop"), "Pop", {
+      seed: 0,
+      ...settings,
+    } as CellSettings);
+  } catch (error) {
+    return error;
+  }
+  throw new Error("runCell ran without data");
+}
+
+Deno.test("CellSettings: the page's ranges are read, every unread one is known", () => {
+  const rows = documentedSettings("CellSettings");
+  const unparsed = rows.filter((row) => row.allowed.kind === "unparsed").map((row) => row.field);
+  assertEquals(unparsed, ["model", "training", "onProgress", "afterEpoch"]);
+});
+
+Deno.test("CellSettings: both ends of every documented range pass the checks", async () => {
+  for (const { field, allowed } of documentedSettings("CellSettings")) {
+    for (const value of boundaryCases(allowed).accepted) {
+      const error = await cellError({ [field]: value });
+      assert(!(error instanceof SettingError), `${field} = ${String(value)}: ${error}`);
+    }
+  }
+});
+
+Deno.test("CellSettings: values outside a range or of another kind are refused before any work", async () => {
+  for (const { field, allowed } of documentedSettings("CellSettings")) {
+    for (const value of boundaryCases(allowed).refused) {
+      const error = await cellError({ [field]: value });
+      assertRefusedAsDocumented(error, `CellSettings.${field}`, value, allowed);
+    }
+  }
+  // model and training: an object of settings, not null (trained at the defaults) or a list.
+  for (const field of ["model", "training"]) {
+    for (const value of [null, "sasrec", 1, []]) {
+      const error = await cellError({ [field]: value });
+      assert(error instanceof SettingError, `${field} = ${String(value)}: ${error}`);
+      assertEquals(error.setting, `CellSettings.${field}`);
+      assert(Object.is(error.value, value));
+    }
   }
 });
