@@ -10,6 +10,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import type { PreparedDataset } from "../../lib/experiments/datasets.ts";
+import { ensureCells } from "../../lib/experiments/ensure_cells.ts";
 import { planExperiments, validateSeeds } from "../../lib/experiments/plan.ts";
 import type { ExperimentPlan, PlanOptions } from "../../lib/experiments/plan_types.ts";
 import { type CellSettings, runCell } from "../../lib/experiments/run_cell.ts";
@@ -212,5 +213,48 @@ Deno.test("CellSettings: values outside a range or of another kind are refused b
       assertEquals(error.setting, `CellSettings.${field}`);
       assert(Object.is(error.value, value));
     }
+  }
+});
+
+/** ensureCells of no cells on {@linkcode EMPTY_PLAN}, in a new results folder removed afterwards. */
+async function ensureNone(options: Record<string, unknown>): Promise<unknown> {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    await ensureCells(EMPTY_PLAN, [], { resultsDir, log: () => {}, ...options } as never);
+    return undefined;
+  } catch (error) {
+    return error;
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
+  }
+}
+
+Deno.test("EnsureCellsOptions: compute is true, false or a function; nothing else is taken for true", async () => {
+  for (const compute of [true, false, () => false, undefined]) {
+    assertEquals(await ensureNone({ compute }), undefined);
+  }
+  for (const compute of ["false", 0, 1, null, {}]) {
+    const error = await ensureNone({ compute });
+    assert(error instanceof SettingError, `compute = ${String(compute)}: ${error}`);
+    assertEquals(error.setting, "EnsureCellsOptions.compute");
+    assert(Object.is(error.value, compute));
+    assertEquals(error.allowed, "true, false or a function of a cell");
+  }
+});
+
+Deno.test("EnsureCellsOptions: a misspelt option, a callback that is not one or no folder is refused", async () => {
+  const typo = await ensureNone({ compte: false });
+  assert(typo instanceof SettingError);
+  assertEquals(typo.setting, "EnsureCellsOptions.compte");
+  assert(typo.allowed.endsWith("did you mean compute?"), typo.message);
+  for (const name of ["log", "onEpoch", "onCellDone"]) {
+    const error = await ensureNone({ [name]: "print" });
+    assert(error instanceof SettingError);
+    assertEquals(error.setting, `EnsureCellsOptions.${name}`);
+  }
+  for (const resultsDir of ["", null, 5]) {
+    const error = await ensureCells(EMPTY_PLAN, [], { resultsDir } as never).catch((e) => e);
+    assert(error instanceof SettingError);
+    assertEquals(error.setting, "EnsureCellsOptions.resultsDir");
   }
 });
