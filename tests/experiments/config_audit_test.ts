@@ -17,6 +17,7 @@ import { type CellSettings, runCell } from "../../lib/experiments/run_cell.ts";
 import { systemByName } from "../../lib/experiments/systems.ts";
 import { runPlan, type RunPlanOptions } from "../../lib/experiments/run_plan.ts";
 import { maxTrialsOf } from "../../lib/experiments/selection.ts";
+import { planWithCurrentSelection } from "../../lib/experiments/selection_record.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import {
   assertRefusedAsDocumented,
@@ -256,5 +257,23 @@ Deno.test("EnsureCellsOptions: a misspelt option, a callback that is not one or 
     const error = await ensureCells(EMPTY_PLAN, [], { resultsDir } as never).catch((e) => e);
     assert(error instanceof SettingError);
     assertEquals(error.setting, "EnsureCellsOptions.resultsDir");
+  }
+});
+
+Deno.test("CurrentSelectionOptions: write is true or false, a misspelt option is refused, before any write", () => {
+  const resultsDir = Deno.makeTempDirSync();
+  try {
+    for (const options of [{ write: "false" }, { wirte: false }, { write: null }, { log: "x" }]) {
+      const error = settingError(() =>
+        planWithCurrentSelection(EMPTY_PLAN, resultsDir, options as never)
+      );
+      assert(error.setting.startsWith("CurrentSelectionOptions."), error.message);
+      assertEquals([...Deno.readDirSync(resultsDir)], [], JSON.stringify(options));
+    }
+    for (const write of [true, false]) {
+      planWithCurrentSelection(EMPTY_PLAN, resultsDir, { write, log: () => {} });
+    }
+  } finally {
+    Deno.removeSync(resultsDir, { recursive: true });
   }
 });
