@@ -41,11 +41,13 @@ export function checkGeneratedCount(
   value: unknown,
   element: "user" | "item",
 ): void {
-  checkInteger(setting, value, { min: 1 });
-  if ((value as number) > MAX_GENERATED_LIST_LENGTH) {
-    const range = describeRange({ min: 1, max: MAX_GENERATED_LIST_LENGTH }, true);
-    throw new SettingError(setting, value, `${range} (2^27: one JS array element per ${element})`);
-  }
+  // One range in every refusal: 0 or NaN was refused as "an integer >= 1", without the top.
+  const range = describeRange({ min: 1, max: MAX_GENERATED_LIST_LENGTH }, true);
+  const allowed = `${range} (2^27: one JS array element per ${element})`;
+  if (
+    typeof value !== "number" || !Number.isInteger(value) || value < 1 ||
+    value > MAX_GENERATED_LIST_LENGTH
+  ) throw new SettingError(setting, value, allowed);
 }
 
 /**

@@ -53,11 +53,11 @@ export type FusionKind = FusionConfig["kind"];
 export const FUSION_KINDS: readonly FusionKind[] = ["mean", "sum", "gated"];
 
 /** Defaults of {@linkcode FusionConfig}. */
-export const DEFAULT_FUSION_CONFIG: FusionConfig = {
+export const DEFAULT_FUSION_CONFIG: FusionConfig = Object.freeze({
   kind: "mean",
   projection: false,
   layerNorm: false,
-};
+});
 
 /**
  * Throws a `SettingError` (setting, value, allowed range) for the first field of `config` out of

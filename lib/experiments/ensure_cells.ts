@@ -14,6 +14,7 @@
  * ```
  */
 import type { EpochProgress } from "../train/progress.ts";
+import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { CellResult } from "./run_cell.ts";
 import { finishedCells } from "./stored_cells.ts";
@@ -44,6 +45,41 @@ export interface EnsureCellsOptions {
   onCellDone?: (cell: PlannedCell, outcome: CellOutcome) => void;
 }
 
+/** Every option of {@linkcode EnsureCellsOptions}: any other name is refused. */
+const ENSURE_CELLS_OPTION_NAMES: SettingNames<EnsureCellsOptions> = Object.freeze({
+  resultsDir: true,
+  compute: true,
+  log: true,
+  onEpoch: true,
+  onCellDone: true,
+});
+
+/**
+ * Throws a `SettingError` for an option {@linkcode ensureCells} does not have or one of the wrong
+ * kind, before anything is read: `compute` was read as "truthy or not", so `compute: "false"` and a
+ * misspelt `compte: false` computed every missing cell (hours of training) instead of none.
+ */
+function checkEnsureCellsOptions(options: EnsureCellsOptions): void {
+  checkSettingNames("EnsureCellsOptions", options, ENSURE_CELLS_OPTION_NAMES);
+  if (typeof options.resultsDir !== "string" || options.resultsDir === "") {
+    throw new SettingError("EnsureCellsOptions.resultsDir", options.resultsDir, "a folder path");
+  }
+  const compute: unknown = options.compute;
+  if (compute !== undefined && typeof compute !== "boolean" && typeof compute !== "function") {
+    throw new SettingError(
+      "EnsureCellsOptions.compute",
+      compute,
+      "true, false or a function of a cell",
+    );
+  }
+  for (const name of ["log", "onEpoch", "onCellDone"] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== "function") {
+      throw new SettingError(`EnsureCellsOptions.${name}`, value, "a function");
+    }
+  }
+}
+
 /** What {@linkcode ensureCells} found: cells in the order asked, and those still missing. */
 export interface EnsuredCells {
   /** The cells that are stored, in the order asked. */
@@ -59,6 +95,7 @@ export async function ensureCells(
   cells: PlannedCell[],
   options: EnsureCellsOptions,
 ): Promise<EnsuredCells> {
+  checkEnsureCellsOptions(options);
   const log = options.log ?? console.log;
   const compute = options.compute ?? true;
   const stored = finishedCells(plan, options.resultsDir);

@@ -65,7 +65,7 @@ import type {
   PlanOptions,
   Sweeps,
 } from "./plan_types.ts";
-import { type SelectedConfigurations, SELECTION_SPECS } from "./selection.ts";
+import { maxTrialsOf, type SelectedConfigurations, SELECTION_SPECS } from "./selection.ts";
 import { type SystemName, SYSTEMS } from "./systems.ts";
 
 /** Every {@linkcode Experiment} (as a record, so that the compiler flags one the list lacks). */
@@ -102,6 +102,34 @@ const PLAN_OPTION_NAMES: SettingNames<PlanOptions> = {
   demure: true,
 };
 
+/**
+ * Throws a `SettingError` for a `demure`, `datasetTraining` or `selected` option that is given but
+ * is not an object (`selected`: one by dataset label, each by system name). They were read as
+ * "given or not": `demure: null` planned without the Demure settings asked, `selected: 5` as
+ * nothing selected (every selection to run again), and `selected: null` failed with a TypeError.
+ */
+function checkOptionObjects(options: PlanOptions): void {
+  const isObject = (value: unknown) =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  for (
+    const [name, allowed] of [
+      ["demure", "an object of DemureConfig settings"],
+      ["datasetTraining", "an object of TrainerConfig settings"],
+      ["selected", "an object by dataset label of objects by system name (selected.json)"],
+    ] as const
+  ) {
+    const value: unknown = options[name];
+    if (value !== undefined && !isObject(value)) {
+      throw new SettingError(`PlanOptions.${name}`, value, allowed);
+    }
+  }
+  for (const [label, systems] of Object.entries(options.selected ?? {})) {
+    if (!isObject(systems)) {
+      throw new SettingError(`PlanOptions.selected.${label}`, systems, "an object by system name");
+    }
+  }
+}
+
 /** Builds the grid of `mode`; `seeds` overrides the mode's seeds. */
 export function planExperiments(
   mode: ExperimentPlan["mode"],
@@ -114,6 +142,7 @@ export function planExperiments(
   if (asGiven.ranking !== undefined) {
     checkOneOf("PlanOptions.ranking", asGiven.ranking, RANKING_PROTOCOLS);
   }
+  checkOptionObjects(asGiven);
   if (asGiven.dataset !== undefined) checkDatasetSpec(asGiven.dataset);
   const options = asGiven.dataset
     ? { ...asGiven, dataset: canonicalDatasetSpec(asGiven.dataset) }
@@ -180,6 +209,27 @@ export function planExperiments(
 }
 
 /**
+ * Throws a `SettingError` unless `budget` is an integer from 1 to the points of the smallest grid
+ * among the systems the mode selects (a budget above it stopped the plan with a plain Error from
+ * the draw, `selection: 200 trials for SASRec-MM`, that did not name the option).
+ */
+function checkTrialBudget(budget: number, settings: ModeSettings): void {
+  checkInteger("PlanOptions.trialBudget", budget, { min: 1 });
+  const { synthetic, movielens } = settings.datasets;
+  const systems = [...new Set([...synthetic.selected, ...movielens.selected])];
+  if (systems.length === 0) return;
+  const smallest = systems.map((name) => ({ name, most: maxTrialsOf(name) }))
+    .reduce((a, b) => b.most < a.most ? b : a);
+  if (budget > smallest.most) {
+    throw new SettingError(
+      "PlanOptions.trialBudget",
+      budget,
+      `an integer >= 1 and <= ${smallest.most} (the points of ${smallest.name}'s grid)`,
+    );
+  }
+}
+
+/**
  * What the plan does on each dataset kind: the mode's plans with the seeds and the trial budget
  * asked; an imported dataset runs at the mode's stopping (or its own), unselected, with no design
  * choices and no sweep.
@@ -194,9 +244,7 @@ function datasetPlans(
     maxEpochs: options.datasetTraining?.maxEpochs ?? settings.fileStopping.maxEpochs,
     patience: options.datasetTraining?.patience ?? settings.fileStopping.patience,
   };
-  if (options.trialBudget !== undefined) {
-    checkInteger("PlanOptions.trialBudget", options.trialBudget, { min: 1 });
-  }
+  if (options.trialBudget !== undefined) checkTrialBudget(options.trialBudget, settings);
   const budget = options.trialBudget === undefined ? {} : { trials: options.trialBudget };
   return {
     synthetic: seeds

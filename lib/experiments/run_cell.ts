@@ -31,6 +31,7 @@ import { type EpochProgress, printProgress } from "../train/progress.ts";
 import type { TrainerConfig, TrainerHooks, TrainingResult } from "../train/config.ts";
 import { trainModel } from "../train/trainer.ts";
 import {
+  checkBoolean,
   checkInteger,
   checkSettingNames,
   SEED_RANGE,
@@ -320,6 +321,26 @@ function keepPerUser(values: Float64Array): number[] {
   return Array.from(values, (v) => Math.round(v * PER_USER_METRIC_STEPS) / PER_USER_METRIC_STEPS);
 }
 
+/**
+ * Throws a `SettingError` for a `scoreAttribution` that is not true or false (a string "false"
+ * scored the attribution), or a `model` or `training` that is not an object (null trained at the
+ * defaults, as if it were left out).
+ */
+function checkCellSettingKinds(settings: CellSettings): void {
+  if (settings.scoreAttribution !== undefined) {
+    checkBoolean("CellSettings.scoreAttribution", settings.scoreAttribution);
+  }
+  for (const name of ["model", "training"] as const) {
+    const value: unknown = settings[name];
+    if (
+      value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value))
+    ) {
+      const of = name === "model" ? "ModelConfig" : "TrainerConfig";
+      throw new SettingError(`CellSettings.${name}`, value, `an object of ${of} settings`);
+    }
+  }
+}
+
 /** Trains (if neural) and evaluates one system; disposes every tensor it made. */
 export async function runCell(
   data: PreparedDataset,
@@ -336,6 +357,7 @@ export async function runCell(
   // Named here: it reached the evaluation (or the trainer) first, whose setting a bad seed was
   // reported as (`EvaluationConfig.seed is -1`).
   checkInteger("CellSettings.seed", settings.seed, SEED_RANGE);
+  checkCellSettingKinds(settings);
   const { split } = data;
   const started = performance.now();
   let trained: TrainedCell | undefined;

@@ -33,10 +33,10 @@ export type LossPositions = RecommendationLossConfig["positions"];
 export type RecommendationLossKind = RecommendationLossConfig["kind"];
 
 /** Defaults of {@linkcode RecommendationLossConfig}. */
-export const DEFAULT_RECOMMENDATION_LOSS: RecommendationLossConfig = {
+export const DEFAULT_RECOMMENDATION_LOSS: RecommendationLossConfig = Object.freeze({
   kind: "cross_entropy",
   positions: "all",
-};
+});
 
 /** Every setting of {@linkcode RecommendationLossConfig}. */
 export const RECOMMENDATION_LOSS_SETTINGS: SettingNames<RecommendationLossConfig> = Object.freeze({

@@ -27,7 +27,7 @@ export const GRU4REC_CONFIG_SETTINGS: SettingNames<Gru4RecConfig> = Object.freez
 });
 
 /** Defaults of {@linkcode Gru4RecConfig}. */
-export const DEFAULT_GRU4REC_CONFIG: Gru4RecConfig = { dropout: 0.2 };
+export const DEFAULT_GRU4REC_CONFIG: Gru4RecConfig = Object.freeze({ dropout: 0.2 });
 
 /** GRU4Rec's parameters (checkpoint names `gru4rec/input_kernel`, `recurrent_kernel`, `bias`). */
 export interface Gru4RecParameters {

@@ -51,7 +51,11 @@ export const SASREC_CONFIG_SETTINGS: SettingNames<SasRecConfig> = Object.freeze(
 });
 
 /** Defaults of {@linkcode SasRecConfig}. */
-export const DEFAULT_SASREC_CONFIG: SasRecConfig = { blocks: 2, heads: 1, dropout: 0.2 };
+export const DEFAULT_SASREC_CONFIG: SasRecConfig = Object.freeze({
+  blocks: 2,
+  heads: 1,
+  dropout: 0.2,
+});
 
 const MASKED_LOGIT = -1e9;
 

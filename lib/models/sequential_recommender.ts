@@ -88,7 +88,7 @@ export type BackboneKind = ModelConfig["backbone"];
 export const BACKBONE_KINDS: readonly BackboneKind[] = ["sasrec", "gru4rec"];
 
 /** The defaults of {@linkcode ModelConfig}. */
-export const DEFAULT_MODEL_CONFIG: ModelConfig = {
+export const DEFAULT_MODEL_CONFIG: ModelConfig = Object.freeze({
   backbone: "sasrec",
   dim: 64,
   maxLength: 50,
@@ -96,7 +96,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   sasrec: DEFAULT_SASREC_CONFIG,
   gru4rec: DEFAULT_GRU4REC_CONFIG,
   seed: 0,
-};
+});
 
 /** Every setting of {@linkcode ModelConfig}, the optional ones included. */
 export const MODEL_CONFIG_SETTINGS: SettingNames<ModelConfig> = Object.freeze({
@@ -141,7 +141,9 @@ export function validateModelConfig(config: ModelConfig): void {
   checkInteger("ModelConfig.seed", config.seed, SEED_RANGE);
   if (config.modalities !== undefined) {
     if (
-      config.modalities.length === 0 || config.modalities.some((m) => typeof m !== "string") ||
+      // A string is no list: "image" was spread into the modalities i, m, a, g and e.
+      !Array.isArray(config.modalities) || config.modalities.length === 0 ||
+      config.modalities.some((m) => typeof m !== "string") ||
       new Set(config.modalities).size !== config.modalities.length
     ) {
       throw new SettingError(
@@ -184,14 +186,18 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
     if (value !== undefined) checkSettingNames(`ModelConfig.${name}`, value, settings);
   }
   const config: ModelConfig = {
-    backbone: input.backbone ?? DEFAULT_MODEL_CONFIG.backbone,
-    dim: input.dim ?? DEFAULT_MODEL_CONFIG.dim,
-    maxLength: input.maxLength ?? DEFAULT_MODEL_CONFIG.maxLength,
-    ...(input.modalities ? { modalities: [...input.modalities] } : {}),
+    // Only a setting left out takes its default: `??` and a truthy test read a null `dim` as 64
+    // and a null or empty-string `modalities` as every modality, without a word.
+    backbone: input.backbone === undefined ? DEFAULT_MODEL_CONFIG.backbone : input.backbone,
+    dim: input.dim === undefined ? DEFAULT_MODEL_CONFIG.dim : input.dim,
+    maxLength: input.maxLength === undefined ? DEFAULT_MODEL_CONFIG.maxLength : input.maxLength,
+    ...(input.modalities === undefined ? {} : {
+      modalities: Array.isArray(input.modalities) ? [...input.modalities] : input.modalities,
+    }),
     fusion: { ...DEFAULT_FUSION_CONFIG, ...input.fusion },
     sasrec: { ...DEFAULT_SASREC_CONFIG, ...input.sasrec },
     gru4rec: { ...DEFAULT_GRU4REC_CONFIG, ...input.gru4rec },
-    seed: input.seed ?? DEFAULT_MODEL_CONFIG.seed,
+    seed: input.seed === undefined ? DEFAULT_MODEL_CONFIG.seed : input.seed,
   };
   validateModelConfig(config);
   return config;

@@ -44,15 +44,38 @@ export interface NumberRange {
 /** Range of every seed the library takes: an integer in [0, 2^31 - 1]. */
 export const SEED_RANGE: Readonly<NumberRange> = Object.freeze({ min: 0, max: 2 ** 31 - 1 });
 
-function show(value: unknown): string {
+/**
+ * The value as a message shows it. Never throws: the error about a setting must not become a
+ * TypeError about the value (a circular object, such as a model given under a misspelt name, and
+ * a BigInt inside an object made JSON.stringify throw; a circular list recursed without end).
+ */
+function show(value: unknown, lists: ReadonlySet<unknown> = new Set()): string {
   if (typeof value === "string") {
     // "1" and 1 read alike in a message; say which it is (a notebook or env value passed as text).
     const numeric = value.trim() !== "" && Number.isFinite(Number(value));
     return numeric ? `${JSON.stringify(value)} (a string)` : JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
-  if (value !== null && typeof value === "object") return JSON.stringify(value);
+  // 5n read as 5, and a function as its whole source text.
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "function") return value.name ? `a function (${value.name})` : "a function";
+  if (Array.isArray(value)) {
+    if (lists.has(value)) return "[...]";
+    const inside = new Set([...lists, value]);
+    return `[${value.map((item) => show(item, inside)).join(", ")}]`;
+  }
+  if (value !== null && typeof value === "object") return showObject(value);
   return String(value);
+}
+
+function showObject(value: object): string {
+  try {
+    const text = JSON.stringify(value, (_, v) => typeof v === "bigint" ? `${v}n` : v);
+    // undefined: a toJSON that returns nothing.
+    if (text !== undefined) return text;
+  } catch {
+    // Circular, or a toJSON that throws: its keys say what it is.
+  }
+  return `an object with the keys ${Object.keys(value).join(", ")}`;
 }
 
 /** The range in words, e.g. "a finite number > 0 and < 1". */

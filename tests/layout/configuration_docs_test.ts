@@ -128,6 +128,7 @@ const WITHOUT_CONSTANT = [
   "TruthScoreConfig",
   "RunPlanOptions",
   "CellSettings",
+  "EnsureCellsOptions",
 ];
 
 const page = Deno.readTextFileSync(new URL("../../docs/configuration.md", import.meta.url));
