@@ -17,13 +17,32 @@ cd "$(dirname "$0")/.."
 default_out=build/gpu_check
 out=$default_out
 stage_only=false
+# An option given twice is refused, as every Deno script's (scripts/cli/options.ts): `--out a
+# --out b` built into b without a word, and `--out=DIR` was "unknown option".
+given=" "
+once() {
+  [[ $given != *" $1 "* ]] || { echo "$task: $1 given twice: give it once" >&2; exit 2; }
+  given="$given$1 "
+}
 while (($#)); do
   case $1 in
-    --stage-only) stage_only=true ;;
+    --stage-only) once --stage-only; stage_only=true ;;
     --out)
       [[ $# -ge 2 && -n $2 ]] || { echo "$task: --out needs a folder" >&2; exit 2; }
+      # `--out --stage-only` built into a folder named "--stage-only" (parseOptions refuses the
+      # same: a value starting with a dash is given as --name=value).
+      if [[ $2 == -* ]]; then
+        echo "$task: --out $2: looks like an option, not a folder (one starting with -: --out=$2)" >&2
+        exit 2
+      fi
+      once --out
       out=$2
       shift
+      ;;
+    --out=*)
+      [[ -n ${1#--out=} ]] || { echo "$task: --out needs a folder" >&2; exit 2; }
+      once --out
+      out=${1#--out=}
       ;;
     -h | --help)
       echo "usage: deno task $task [--stage-only] [--out DIR (default $default_out;" \

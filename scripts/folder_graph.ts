@@ -279,7 +279,31 @@ export function consumerProblems(
   );
 }
 
+/**
+ * The command line, which takes no argument but `--help`: arguments were ignored, so `--help` or a
+ * typo ran the whole check. Read here, not by scripts/cli/options.ts: tests run a lone copy of this
+ * file in a fixture tree.
+ */
+function checkArguments(args: readonly string[]): void {
+  if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
+    console.log(
+      "usage: deno run --allow-read scripts/folder_graph.ts   prints the graph of lib/'s " +
+        "folders; exits 1 on a broken layout rule",
+    );
+    Deno.exit(0);
+  }
+  if (args.length > 0) {
+    // `--help x`: name the word that does not belong, not the help asked for beside it.
+    const stray = args.find((word) => word !== "--help" && word !== "-h") ?? args[1];
+    console.error(
+      `folder_graph: unexpected argument "${stray}" (the script takes none); see --help`,
+    );
+    Deno.exit(2);
+  }
+}
+
 if (import.meta.main) {
+  checkArguments(Deno.args);
   const root = fileURLToPath(new URL("..", import.meta.url));
   const graph = folderGraph(root);
   for (const [folder, targets] of graph.edges) {

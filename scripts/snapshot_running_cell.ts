@@ -38,6 +38,13 @@ function main(): number {
   if (positionals.length !== 2) {
     throw new UsageError(`name a checkpoint folder and an output file (${USAGE})`);
   }
+  // An empty folder became "/last.json", the root's file, not the current folder's.
+  const empty = positionals.findIndex((path) => path === "");
+  if (empty >= 0) {
+    throw new UsageError(
+      `${["the checkpoint folder", "the output file"][empty]} is empty (${USAGE})`,
+    );
+  }
   const dir = positionals[0].replace(/\/$/, "");
   const out = positionals[1];
   const last = readEpochCheckpoint(`${dir}/last.json`);

@@ -70,8 +70,9 @@ export function gpuCheckOptions(args: readonly string[]) {
     tests: { type: "boolean", default: false },
     // Set by this program on the child process that times one backend.
     child: { type: "string" },
-    backends: { type: "string", default: DEFAULT_BACKENDS },
-    system: { type: "string", default: DEFAULT_SYSTEM },
+    // No parser default: --adapter must see whether they were given (the defaults follow below).
+    backends: { type: "string" },
+    system: { type: "string" },
     "max-batches": { type: "string" },
     users: { type: "string" },
     dim: { type: "string" },
@@ -83,26 +84,40 @@ export function gpuCheckOptions(args: readonly string[]) {
       `--tests runs through bash scripts/gpu_check.sh (deno task ${TASK_NAME} --tests), alone`,
     );
   }
-  // --adapter prints the adapter line and stops: an option beside it, which only a timing reads,
-  // was dropped unsaid (`--adapter --profile` profiled nothing and exited 0).
-  if (values.adapter && !values.help && args.length > 1) {
-    throw new UsageError(`--adapter takes no other option (given: ${args.join(" ")})`);
+  if (values.adapter) {
+    // --adapter prints the adapter line and exits: the epoch's options were dropped unsaid.
+    const epochOptions = [
+      "profile",
+      "backends",
+      "system",
+      "max-batches",
+      "users",
+      "dim",
+      "batch-size",
+    ] as const;
+    const given = epochOptions.find((name) => values[name] !== undefined && values[name] !== false);
+    if (given !== undefined) {
+      throw new UsageError(
+        `--adapter prints the adapter line only: --${given} would be ignored; give one or the other`,
+      );
+    }
   }
-  const backends = values.backends.split(",");
+  const system = values.system ?? DEFAULT_SYSTEM;
+  const backends = (values.backends ?? DEFAULT_BACKENDS).split(",");
   for (const backend of backends) {
     if (!(BACKENDS as readonly string[]).includes(backend)) {
       throw new UsageError(`--backends: "${backend}" is not one of ${BACKENDS.join(", ")}`);
     }
   }
-  if (!(SYSTEMS as readonly string[]).includes(values.system)) {
-    throw new UsageError(`--system: "${values.system}" is not one of ${SYSTEMS.join(", ")}`);
+  if (!(SYSTEMS as readonly string[]).includes(system)) {
+    throw new UsageError(`--system: "${system}" is not one of ${SYSTEMS.join(", ")}`);
   }
   // Larger values are typos: the Beauty-shaped set has about 22k users and 175 batches.
   const [maxUsers, maxBatches] = [10_000_000, 1_000_000];
   return {
     ...values,
     backends,
-    system: values.system as System,
+    system: system as System,
     users: values.users === undefined
       ? undefined
       : integerOption("users", values.users, 1, maxUsers),

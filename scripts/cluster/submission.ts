@@ -72,6 +72,15 @@ export function planArgsOf(
   values: { quick: boolean; seeds?: string },
   positionals: readonly string[],
 ): string[] {
+  // reproduce runs here only to list the cells (`--list-cells --json`): given --help, it printed
+  // its usage where the listing's JSON was read, and the command ended in a SyntaxError's stack.
+  const help = positionals.find((word) => word === "--help" || word === "-h");
+  if (help !== undefined) {
+    throw new UsageError(
+      `${help} after -- goes to reproduce, which only lists the cells here: deno task reproduce ` +
+        "--help describes its flags (--help before -- describes this command's)",
+    );
+  }
   return [
     ...(values.quick ? ["--quick"] : []),
     ...(values.seeds ? [`--seeds=${values.seeds}`] : []),

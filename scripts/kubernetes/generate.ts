@@ -129,16 +129,18 @@ function main(): void {
   for (const option of ["name", "claim"] as const) {
     if (!NAME.test(values[option])) {
       throw new UsageError(
-        `--${option} ${shown(values[option])}: must be lower-case letters, digits and "-", ` +
-          "at most 40",
+        `--${option} ${
+          shown(values[option])
+        }: must be lower-case letters, digits and "-" (not first or ` +
+          "last), at most 40",
       );
     }
   }
   for (const option of ["workspace", "mount"] as const) {
     if (!/^\/[^\s,]*[^\s,/]$/.test(values[option])) {
       throw new UsageError(
-        `--${option} ${shown(values[option])}: must be an absolute path without white space or ` +
-          "commas",
+        `--${option} ${shown(values[option])}: must be an absolute path other than /, without a ` +
+          "trailing /, white space or commas",
       );
     }
   }

@@ -11,6 +11,7 @@
  * is not JSON (one line naming the file).
  */
 import { readProblem } from "../cli/read_problem.ts";
+import { parseOptions, UsageError } from "../cli/options.ts";
 import { jsonDifferences } from "../../lib/util/mod.ts";
 
 /** A JSON value with every timing field (a key that mentions seconds) removed. */
@@ -89,12 +90,47 @@ export function compareResults(reference: string, other: string): string[] {
   return differences;
 }
 
-if (import.meta.main) {
-  const [reference, other] = Deno.args;
-  if (!reference || !other) {
-    console.error("usage: compare_results.ts REFERENCE_DIR OTHER_DIR");
+/** The one line of usage (`--help` prints it; too few folders print it as the error). */
+const USAGE = "usage: compare_results.ts REFERENCE_DIR OTHER_DIR";
+
+/**
+ * The two folders of `args`, or undefined after `--help` printed the usage. The arguments were
+ * read by position alone: `--help` was taken for a missing folder (status 2), a flag for a
+ * folder, and a third folder was dropped unsaid; each now stops with one line and status 2.
+ */
+function compareArguments(args: readonly string[]): [string, string] | undefined {
+  let parsed;
+  try {
+    parsed = parseOptions(args, { help: { type: "boolean", short: "h", default: false } }, {
+      allowPositionals: true,
+    });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`compare_results: ${error.message}; see --help`);
     Deno.exit(2);
   }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return undefined;
+  }
+  const [reference, other, extra] = parsed.positionals;
+  if (extra !== undefined) {
+    console.error(
+      `compare_results: unexpected argument "${extra}" (give two folders); see --help`,
+    );
+    Deno.exit(2);
+  }
+  if (!reference || !other) {
+    console.error(USAGE);
+    Deno.exit(2);
+  }
+  return [reference, other];
+}
+
+if (import.meta.main) {
+  const folders = compareArguments(Deno.args);
+  if (folders === undefined) Deno.exit(0);
+  const [reference, other] = folders;
   for (const dir of [reference, other]) {
     const problem = resultsFolderProblem(dir);
     if (problem === undefined) continue;
