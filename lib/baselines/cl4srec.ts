@@ -50,7 +50,11 @@ export const CL4SREC_LOSS_FORMS: readonly Cl4SRecLossForm[] = ["nt_xent", "one_w
 export type Cl4SRecAugmentation = "crop" | "mask" | "reorder";
 
 /** The allowed {@linkcode Cl4SRecAugmentation} values, in the order a view draws among them. */
-export const CL4SREC_AUGMENTATIONS: readonly Cl4SRecAugmentation[] = ["crop", "mask", "reorder"];
+export const CL4SREC_AUGMENTATIONS: readonly Cl4SRecAugmentation[] = Object.freeze([
+  "crop",
+  "mask",
+  "reorder",
+]);
 
 /** The similarities the contrastive loss takes, for validation and error messages. */
 export const CL4SREC_SIMILARITIES: readonly SimilarityKind[] = ["dot", "cosine"];
@@ -82,7 +86,7 @@ export interface Cl4SRecConfig {
 }
 
 /** Defaults of {@linkcode Cl4SRecConfig}. */
-export const DEFAULT_CL4SREC_CONFIG: Cl4SRecConfig = {
+export const DEFAULT_CL4SREC_CONFIG: Cl4SRecConfig = Object.freeze({
   cropRatio: 0.6,
   maskRatio: 0.3,
   reorderRatio: 0.6,
@@ -91,7 +95,7 @@ export const DEFAULT_CL4SREC_CONFIG: Cl4SRecConfig = {
   loss: "nt_xent",
   similarity: "dot",
   augmentations: CL4SREC_AUGMENTATIONS,
-};
+});
 
 /** Throws a `SettingError` (setting, value, allowed range) for the first field out of range. */
 export function validateCl4SRecConfig(config: Cl4SRecConfig): void {

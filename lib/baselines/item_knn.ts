@@ -31,13 +31,13 @@ export interface ItemKnnConfig {
 }
 
 /** Defaults of {@linkcode ItemKnnConfig}. */
-export const DEFAULT_ITEM_KNN_CONFIG: ItemKnnConfig = {
+export const DEFAULT_ITEM_KNN_CONFIG: ItemKnnConfig = Object.freeze({
   window: 3,
   historyItems: 3,
   decay: 0.5,
   shrink: 0,
   popularityTieBreak: true,
-};
+});
 
 /** Sparse similarity rows: similarities[i] maps j -> sim[i][j]. */
 export function itemTransitionSimilarities(

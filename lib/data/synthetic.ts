@@ -41,7 +41,7 @@ export interface SyntheticConfig {
   /** Items (default 500). */
   numItems: number;
   /** Content modalities (default image/text/audio/tags, dim 16 each); an `id` modality is added. */
-  modalities: SyntheticModalitySpec[];
+  modalities: readonly SyntheticModalitySpec[];
   /** Interactions per user (default 30); items are not repeated within a user. */
   historyLength: number;
   /** Fraction of a user's content modalities that are noise (default 0.5: 2 of 4). At least one
@@ -62,16 +62,16 @@ export interface SyntheticConfig {
 }
 
 /** Defaults sized for CI speed. */
-export const DEFAULT_SYNTHETIC: SyntheticConfig = {
+export const DEFAULT_SYNTHETIC: SyntheticConfig = Object.freeze({
   seed: 0,
   numUsers: 600,
   numItems: 500,
-  modalities: [
-    { name: "image", dim: 16 },
-    { name: "text", dim: 16 },
-    { name: "audio", dim: 16 },
-    { name: "tags", dim: 16 },
-  ],
+  modalities: Object.freeze([
+    Object.freeze({ name: "image", dim: 16 }),
+    Object.freeze({ name: "text", dim: 16 }),
+    Object.freeze({ name: "audio", dim: 16 }),
+    Object.freeze({ name: "tags", dim: 16 }),
+  ]),
   historyLength: 30,
   noiseFraction: 0.5,
   noiseStrength: 0.3,
@@ -79,7 +79,7 @@ export const DEFAULT_SYNTHETIC: SyntheticConfig = {
   drift: 0.3,
   missingRate: 0.1,
   popularitySkew: 0.5,
-};
+});
 
 /** The generated dataset and its planted truth. */
 export interface SyntheticBenchmark {

@@ -43,7 +43,7 @@ export interface EncoderConfig {
 }
 
 /** Defaults of {@linkcode EncoderConfig}. */
-export const DEFAULT_ENCODER_CONFIG: EncoderConfig = { dim: 64 };
+export const DEFAULT_ENCODER_CONFIG: EncoderConfig = Object.freeze({ dim: 64 });
 
 /** Every setting of {@linkcode EncoderConfig}, the optional ones included. */
 export const ENCODER_CONFIG_SETTINGS: SettingNames<EncoderConfig> = Object.freeze({

@@ -11,7 +11,7 @@
  */
 
 /** Cut-offs used by default: K in {5, 10, 20}. */
-export const DEFAULT_CUTOFFS: readonly number[] = [5, 10, 20];
+export const DEFAULT_CUTOFFS: readonly number[] = Object.freeze([5, 10, 20]);
 
 /**
  * A candidate's score that is not a finite number (NaN, an infinity, or `undefined` read past the

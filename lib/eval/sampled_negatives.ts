@@ -27,7 +27,10 @@ export interface SampledNegativesConfig {
 }
 
 /** Defaults of {@linkcode SampledNegativesConfig}. */
-export const DEFAULT_SAMPLED_NEGATIVES: SampledNegativesConfig = { count: 100, seed: 0 };
+export const DEFAULT_SAMPLED_NEGATIVES: SampledNegativesConfig = Object.freeze({
+  count: 100,
+  seed: 0,
+});
 
 const SAMPLED_NEGATIVES_SETTINGS: SettingNames<SampledNegativesConfig> = Object.freeze({
   count: true,

@@ -25,7 +25,7 @@ export const FULL_PLOTLY_BUNDLE: URL = new URL(
 );
 
 /** Trace types the default bundle draws. */
-export const DEFAULT_BUNDLE_TRACE_TYPES: readonly string[] = [
+export const DEFAULT_BUNDLE_TRACE_TYPES: readonly string[] = Object.freeze([
   "bar",
   "box",
   "contour",
@@ -38,7 +38,7 @@ export const DEFAULT_BUNDLE_TRACE_TYPES: readonly string[] = [
   "scatter",
   "scatterternary",
   "violin",
-];
+]);
 
 /**
  * Trace types of `figure` that the default bundle cannot draw (none for the builders' figures):

@@ -38,12 +38,12 @@ export interface BatcherConfig {
 }
 
 /** Default batcher configuration. */
-export const DEFAULT_BATCHER: BatcherConfig = {
+export const DEFAULT_BATCHER: BatcherConfig = Object.freeze({
   batchSize: 128,
   seed: 0,
   shuffle: true,
   windows: "all",
-};
+});
 
 /** Every setting of {@linkcode BatcherConfig}, the optional ones included. */
 export const BATCHER_CONFIG_SETTINGS: SettingNames<BatcherConfig> = Object.freeze({

@@ -10,7 +10,7 @@ export interface KCoreConfig {
 }
 
 /** Default k-core configuration. */
-export const DEFAULT_K_CORE: KCoreConfig = { k: 5 };
+export const DEFAULT_K_CORE: KCoreConfig = Object.freeze({ k: 5 });
 
 function subsetModality(modality: ModalityFeatures, kept: readonly number[]): ModalityFeatures {
   const values = new Float32Array(kept.length * modality.dim);

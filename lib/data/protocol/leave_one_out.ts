@@ -9,7 +9,7 @@ export interface SplitConfig {
 }
 
 /** Default split configuration. */
-export const DEFAULT_SPLIT: SplitConfig = { maxLength: 50 };
+export const DEFAULT_SPLIT: SplitConfig = Object.freeze({ maxLength: 50 });
 
 /**
  * Splits each user's chronological sequence (ties already broken in the dataset) into
