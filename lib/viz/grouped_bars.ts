@@ -1,7 +1,7 @@
 import type { BarTrace, Figure } from "./figure.ts";
 import type { SettingNames } from "../util/settings.ts";
 import { assertKnownFields, assertLength } from "./_validate.ts";
-import { seriesColor } from "./palette.ts";
+import { seriesColors } from "./palette.ts";
 
 /**
  * One bar per category; `errors` are half-widths (e.g. standard deviation over seeds). A `null`
@@ -77,6 +77,8 @@ export function groupedBars(input: GroupedBarsInput): Figure {
       );
     }
   });
+  // A system keeps its colour in every figure (SYSTEM_COLORS), not the colour of its position.
+  const colors = seriesColors(input.series.map((series) => series.name));
   const traces: BarTrace[][] = input.series.map((series, index) => {
     const field = `series "${series.name}"`;
     assertKnownFields(builder, field, series, BAR_SERIES_FIELDS);
@@ -94,7 +96,7 @@ export function groupedBars(input: GroupedBarsInput): Figure {
       name: series.name,
       x: [...input.categories],
       y: [...series.values],
-      marker: { color: seriesColor(index) },
+      marker: { color: colors[index] },
     };
     if (!series.errors) return [trace];
     const errors = series.errors;

@@ -8,7 +8,7 @@ import {
   assertPositiveOnLogAxis,
   assertStrictlyAscending,
 } from "./_validate.ts";
-import { seriesColor } from "./palette.ts";
+import { seriesColors } from "./palette.ts";
 import { bandTrace } from "./_band.ts";
 import { countTicks } from "./_count_ticks.ts";
 
@@ -94,7 +94,9 @@ export function symmetricBand(y: number[], spread: number[]): { lower: number[];
 export function lineWithBands(input: LineWithBandsInput): Figure {
   checkInput(input);
   if (input.series.length === 0) throw new Error(`${BUILDER}: series is empty`);
-  const data = input.series.flatMap((series, index) => seriesTraces(input, series, index));
+  // A system keeps its colour in every figure (SYSTEM_COLORS), not the colour of its position.
+  const colors = seriesColors(input.series.map((series) => series.name));
+  const data = input.series.flatMap((series, index) => seriesTraces(input, series, colors[index]));
   if (input.xTickValues) assertFinite(BUILDER, "xTickValues", input.xTickValues);
   return {
     data,
@@ -162,10 +164,9 @@ const LOG_TICKS = { dtick: "D2" as const };
 function seriesTraces(
   input: LineWithBandsInput,
   series: BandSeries,
-  index: number,
+  color: string,
 ): ScatterTrace[] {
   const field = `series "${series.name}"`;
-  const color = seriesColor(index);
   assertKnownFields(BUILDER, field, series, BAND_SERIES_FIELDS);
   if (series.band) assertKnownFields(BUILDER, `${field}.band`, series.band, BAND_FIELDS);
   if (series.marked) assertKnownFields(BUILDER, `${field}.marked`, series.marked, MARKED_FIELDS);
