@@ -146,6 +146,8 @@ export interface Axis {
   tickvals?: number[];
   /** With `tickmode: "array"`: the label of each of `tickvals` (default: the value). */
   ticktext?: string[];
+  /** d3 format of the tick labels (`".0%"`: 0.25 reads 25%). Default: plotly's. */
+  tickformat?: string;
 }
 
 /** The figure layout. */
