@@ -157,8 +157,10 @@ function checkInput(input: LineWithBandsInput): void {
 /**
  * Log axes label 1, 2 and 5 of each decade: over two decades of a short axis plotly.js labelled
  * every digit (notebook 01's popularity plot read "4 3 2 100 9 8 7 6 5 4 3 2 10 9 ..." upwards).
+ * Each label reads its whole value: with plotly's small digits the same plot read "5 10 2 5 100
+ * 2" upwards, a "2" that meant 20 below 100 and 200 above it.
  */
-const LOG_TICKS = { dtick: "D2" as const };
+const LOG_TICKS = { dtick: "D2" as const, minorloglabels: "complete" as const };
 
 /** One series' traces, checked: its band (if any), its line, its marked points (if any). */
 function seriesTraces(
