@@ -7,7 +7,12 @@ import {
 } from "../viz/plotly_bundle.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
 import { checkSettingNames, type SettingNames } from "../util/settings.ts";
-import { formatTableCells, tableHtml, type TableSection } from "../viz/table_html.ts";
+import {
+  formatTableCells,
+  signedColumnsOf,
+  tableHtml,
+  type TableSection,
+} from "../viz/table_html.ts";
 
 /** Options of {@linkcode display}. */
 export interface DisplayOptions {
@@ -182,7 +187,8 @@ export type TableInput = Omit<TableSection, "kind">;
 export async function displayTable(table: TableInput): Promise<void> {
   const section: TableSection = { kind: "table", ...table };
   const html = tableHtml(section, "displayTable");
-  const plain = [table.columns, ...formatTableCells(table.rows, table.digits ?? 4)]
+  const signed = signedColumnsOf(section, "displayTable");
+  const plain = [table.columns, ...formatTableCells(table.rows, table.digits ?? 4, signed)]
     .map((row) => row.join("\t"))
     .join("\n");
   const jupyter = jupyterOrNull();

@@ -146,6 +146,13 @@ export interface Axis {
   tickvals?: number[];
   /** With `tickmode: "array"`: the label of each of `tickvals` (default: the value). */
   ticktext?: string[];
+  /**
+   * On a log axis, how the labels between powers of ten read: `"small digits"` (plotly's
+   * default: 200 reads "2"), `"complete"` (200 reads "200") or `"none"`.
+   */
+  minorloglabels?: "small digits" | "complete" | "none";
+  /** d3 format of the tick labels (`".0%"`: 0.25 reads 25%). Default: plotly's. */
+  tickformat?: string;
 }
 
 /** The figure layout. */

@@ -1,7 +1,7 @@
 import type { BarTrace, Figure } from "./figure.ts";
 import type { SettingNames } from "../util/settings.ts";
 import { assertKnownFields, assertLength } from "./_validate.ts";
-import { seriesColor } from "./palette.ts";
+import { seriesColors } from "./palette.ts";
 
 /**
  * One bar per category; `errors` are half-widths (e.g. standard deviation over seeds). A `null`
@@ -34,6 +34,11 @@ export interface GroupedBarsInput {
   yTitle?: string;
   /** Title of the x axis. Default: none. */
   xTitle?: string;
+  /**
+   * The values are shares (0.25 = 25 %): label the y axis in percent, as the tables beside such
+   * a figure print them. Default: false (the values as they are).
+   */
+  yPercent?: boolean;
 }
 
 const GROUPED_BARS_FIELDS: SettingNames<GroupedBarsInput> = {
@@ -42,7 +47,11 @@ const GROUPED_BARS_FIELDS: SettingNames<GroupedBarsInput> = {
   title: true,
   yTitle: true,
   xTitle: true,
+  yPercent: true,
 };
+
+/** d3 format of a percent axis: 0.25 reads 25%, 0.984 reads 98%. */
+const PERCENT_TICKS = ".0%";
 
 const BAR_SERIES_FIELDS: SettingNames<BarSeries> = { name: true, values: true, errors: true };
 
@@ -66,6 +75,12 @@ export function groupedBars(input: GroupedBarsInput): Figure {
   // No category is a figure of no bars: an empty plot that says nothing about why.
   if (input.categories.length === 0) throw new Error(`${builder}: categories is empty`);
   if (input.series.length === 0) throw new Error(`${builder}: series is empty`);
+  // A notebook is not type-checked: `yPercent: "yes"` would draw the shares as plain numbers.
+  if (input.yPercent !== undefined && typeof input.yPercent !== "boolean") {
+    throw new Error(
+      `${builder}: yPercent is ${JSON.stringify(input.yPercent)}, expected true or false`,
+    );
+  }
   // plotly.js puts every bar of a repeated category into the one slot of that label, the later
   // bar over the earlier: the earlier value was hidden and the later one read under both labels.
   input.categories.forEach((category, position) => {
@@ -77,6 +92,8 @@ export function groupedBars(input: GroupedBarsInput): Figure {
       );
     }
   });
+  // A system keeps its colour in every figure (SYSTEM_COLORS), not the colour of its position.
+  const colors = seriesColors(input.series.map((series) => series.name));
   const traces: BarTrace[][] = input.series.map((series, index) => {
     const field = `series "${series.name}"`;
     assertKnownFields(builder, field, series, BAR_SERIES_FIELDS);
@@ -94,7 +111,7 @@ export function groupedBars(input: GroupedBarsInput): Figure {
       name: series.name,
       x: [...input.categories],
       y: [...series.values],
-      marker: { color: seriesColor(index) },
+      marker: { color: colors[index] },
     };
     if (!series.errors) return [trace];
     const errors = series.errors;
@@ -157,7 +174,11 @@ export function groupedBars(input: GroupedBarsInput): Figure {
       barmode: "group",
       ...(input.title ? { title: { text: input.title } } : {}),
       xaxis: input.xTitle ? { title: { text: input.xTitle } } : {},
-      yaxis: input.yTitle ? { title: { text: input.yTitle } } : {},
+      yaxis: {
+        ...(input.yTitle ? { title: { text: input.yTitle } } : {}),
+        // Notebook 01's coverage bars read 0 to 1 on the axis beside tables of "98.4 %".
+        ...(input.yPercent === true ? { tickformat: PERCENT_TICKS } : {}),
+      },
       // The categories are often metrics and the series the systems: with one series (a dataset
       // where only SASRec-MM finished), plotly.js hid the legend and the bars belonged to no one.
       showlegend: true,

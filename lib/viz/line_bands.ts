@@ -8,7 +8,7 @@ import {
   assertPositiveOnLogAxis,
   assertStrictlyAscending,
 } from "./_validate.ts";
-import { seriesColor } from "./palette.ts";
+import { seriesColors } from "./palette.ts";
 import { bandTrace } from "./_band.ts";
 import { countTicks } from "./_count_ticks.ts";
 
@@ -94,7 +94,9 @@ export function symmetricBand(y: number[], spread: number[]): { lower: number[];
 export function lineWithBands(input: LineWithBandsInput): Figure {
   checkInput(input);
   if (input.series.length === 0) throw new Error(`${BUILDER}: series is empty`);
-  const data = input.series.flatMap((series, index) => seriesTraces(input, series, index));
+  // A system keeps its colour in every figure (SYSTEM_COLORS), not the colour of its position.
+  const colors = seriesColors(input.series.map((series) => series.name));
+  const data = input.series.flatMap((series, index) => seriesTraces(input, series, colors[index]));
   if (input.xTickValues) assertFinite(BUILDER, "xTickValues", input.xTickValues);
   return {
     data,
@@ -155,17 +157,18 @@ function checkInput(input: LineWithBandsInput): void {
 /**
  * Log axes label 1, 2 and 5 of each decade: over two decades of a short axis plotly.js labelled
  * every digit (notebook 01's popularity plot read "4 3 2 100 9 8 7 6 5 4 3 2 10 9 ..." upwards).
+ * Each label reads its whole value: with plotly's small digits the same plot read "5 10 2 5 100
+ * 2" upwards, a "2" that meant 20 below 100 and 200 above it.
  */
-const LOG_TICKS = { dtick: "D2" as const };
+const LOG_TICKS = { dtick: "D2" as const, minorloglabels: "complete" as const };
 
 /** One series' traces, checked: its band (if any), its line, its marked points (if any). */
 function seriesTraces(
   input: LineWithBandsInput,
   series: BandSeries,
-  index: number,
+  color: string,
 ): ScatterTrace[] {
   const field = `series "${series.name}"`;
-  const color = seriesColor(index);
   assertKnownFields(BUILDER, field, series, BAND_SERIES_FIELDS);
   if (series.band) assertKnownFields(BUILDER, `${field}.band`, series.band, BAND_FIELDS);
   if (series.marked) assertKnownFields(BUILDER, `${field}.marked`, series.marked, MARKED_FIELDS);

@@ -19,7 +19,14 @@ export type {
   ScatterTrace,
   Trace,
 } from "./figure.ts";
-export { PALETTE, seriesColor, withAlpha } from "./palette.ts";
+export {
+  PALETTE,
+  seriesColor,
+  seriesColors,
+  SYSTEM_COLORS,
+  systemOfSeries,
+  withAlpha,
+} from "./palette.ts";
 export { contributionHeatmap, type ContributionHeatmapInput } from "./contribution_heatmap.ts";
 export { type CurveSeries, trainingCurves, type TrainingCurvesInput } from "./training_curves.ts";
 export { type BarSeries, groupedBars, type GroupedBarsInput } from "./grouped_bars.ts";

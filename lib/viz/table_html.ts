@@ -25,6 +25,11 @@ export interface TableSection {
   caption?: string;
   /** Decimals for non-integer numbers, a whole number from 0 to 100. Default: 4. */
   digits?: number;
+  /**
+   * Headings of the columns that hold differences: their numbers print with a sign, "+0.0075"
+   * and "-0.0282" (zero as "+0.0000"), as the reports print paired differences. Default: none.
+   */
+  signed?: string[];
 }
 
 const TABLE_SECTION_FIELDS: SettingNames<TableSection> = {
@@ -33,6 +38,7 @@ const TABLE_SECTION_FIELDS: SettingNames<TableSection> = {
   rows: true,
   caption: true,
   digits: true,
+  signed: true,
 };
 
 /** What a table shows for a value that is missing (NaN, `null` or `undefined`). */
@@ -85,17 +91,19 @@ export function signedDifference(value: number): string {
  * integers prints them as they are; a missing value (NaN, `null`, `undefined`) prints as
  * {@linkcode MISSING_CELL}, infinities as ∞, booleans as "yes" or "no". Any other value (an
  * object, a bigint: a cell the caller forgot to format) is an error naming its row and column,
- * not "[object Object]".
+ * not "[object Object]". The numbers of `signedColumns` (positions) print with their sign.
  *
  * @example
  * ```ts
  * formatTableCells([["a", 1, 3], ["b", 0.98401, Number.NaN], ["c", null, undefined]], 4);
  * // [["a", "1.0000", "3"], ["b", "0.9840", "–"], ["c", "–", "–"]]
+ * formatTableCells([["x", 0.0075], ["y", -0.0282]], 4, [1]); // [["x", "+0.0075"], ["y", "-0.0282"]]
  * ```
  */
 export function formatTableCells(
   rows: ReadonlyArray<ReadonlyArray<TableCell>>,
   digits: number,
+  signedColumns: readonly number[] = [],
 ): string[][] {
   const fractional = new Set<number>();
   for (const row of rows) {
@@ -120,7 +128,8 @@ export function formatTableCells(
       }
       if (Number.isNaN(cell)) return MISSING_CELL;
       if (!Number.isFinite(cell)) return cell > 0 ? "∞" : "-∞";
-      return fractional.has(column) ? reportNumber(cell, digits) : String(cell);
+      const text = fractional.has(column) ? reportNumber(cell, digits) : String(cell);
+      return signedColumns.includes(column) && !text.startsWith("-") ? `+${text}` : text;
     })
   );
 }
@@ -149,10 +158,39 @@ export function tableHtml(section: TableSection, context: string): string {
       );
     }
   });
-  const body = formatTableCells(section.rows, section.digits ?? 4).map((row) =>
-    `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`
-  ).join("\n");
+  const body = formatTableCells(
+    section.rows,
+    section.digits ?? 4,
+    signedColumnsOf(section, context),
+  ).map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`).join(
+    "\n",
+  );
   const caption = section.caption ? `<caption>${escapeHtml(section.caption)}</caption>` : "";
   const head = section.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join("");
   return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/**
+ * The positions of `section.signed`'s columns. A heading that is not one of the columns (a typo,
+ * a column renamed) is an error naming it and the columns: the differences would have printed
+ * without their sign, in silence.
+ */
+export function signedColumnsOf(section: TableSection, context: string): number[] {
+  const signed: unknown = section.signed;
+  if (signed === undefined) return [];
+  if (!Array.isArray(signed) || !signed.every((heading) => typeof heading === "string")) {
+    throw new Error(
+      `${context} table signed is ${JSON.stringify(signed)}, expected a list of column headings`,
+    );
+  }
+  return signed.map((heading) => {
+    const column = section.columns.indexOf(heading);
+    if (column < 0) {
+      throw new Error(
+        `${context} table signed names "${heading}", not a column ` +
+          `(${section.columns.join(", ")})`,
+      );
+    }
+    return column;
+  });
 }

@@ -7,7 +7,7 @@ import {
   assertOneOfOrAbsent,
   assertStrictlyAscending,
 } from "./_validate.ts";
-import { seriesColor } from "./palette.ts";
+import { seriesColors } from "./palette.ts";
 import { countTicks } from "./_count_ticks.ts";
 
 /** One curve: `y[i]` measured at `x[i]` (epoch or step). */
@@ -70,6 +70,8 @@ export function trainingCurves(input: TrainingCurvesInput): Figure {
     assertOneOfOrAbsent(builder, `series "${series.name}".axis`, series.axis, ["left", "right"]);
   }
   const usesRight = input.series.some((series) => series.axis === "right");
+  // A system keeps its colour in every figure (SYSTEM_COLORS), not the colour of its position.
+  const colors = seriesColors(input.series.map((series) => series.name));
   const data: ScatterTrace[] = input.series.map((series, index) => {
     assertLength(builder, `series "${series.name}".y`, series.y, series.x.length);
     assertFinite(builder, `series "${series.name}".x`, series.x);
@@ -82,7 +84,7 @@ export function trainingCurves(input: TrainingCurvesInput): Figure {
       name: series.name,
       x: [...series.x],
       y: [...series.y],
-      line: { color: seriesColor(index) },
+      line: { color: colors[index] },
       yaxis: series.axis === "right" ? "y2" : "y",
     };
   });
