@@ -25,13 +25,7 @@ import {
   documentedSettings,
   typoOf,
 } from "../_configuration_ranges.ts";
-
-/** The SettingError `body` throws. */
-function settingError(body: () => unknown): SettingError {
-  const error = assertThrows(body, SettingError);
-  assert(error instanceof SettingError);
-  return error;
-}
+import { settingError } from "../_setting_error.ts";
 
 const plan = (options: Record<string, unknown>) =>
   planExperiments("quick", undefined, options as PlanOptions);

@@ -9,23 +9,7 @@ import { listCells } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { reproduceTask } from "../../scripts/cluster/submission.ts";
 import { taskPermissions } from "../../scripts/task_permissions.ts";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
-  tasks: Record<string, string>;
-}).tasks.kubernetes;
-
-/** Runs the task's command line (its flags, from deno.json) with `args`, in the workspace. */
-function generate(args: string[]) {
-  const output = new Deno.Command(Deno.execPath(), {
-    args: [...task.split(/\s+/).slice(1), ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+import { generate, root } from "./_generate.ts";
 
 Deno.test("deno task kubernetes: says what it wrote (cells per stage, results, claim); replaces ten stages of an earlier run; pods run the workspace's deno", () => {
   const out = `build/kubernetes-test-${crypto.randomUUID().slice(0, 8)}`;

@@ -9,23 +9,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { removalOfMade } from "../_made_folders.ts";
 import { parseYamlFlow } from "./_yaml_flow.ts";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
-  tasks: Record<string, string>;
-}).tasks.kubernetes;
-
-/** Runs the task's command line (its flags, from deno.json) with `args`, in the workspace. */
-function generate(args: string[]) {
-  const output = new Deno.Command(Deno.execPath(), {
-    args: [...task.split(/\s+/).slice(1), ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+import { generate, root } from "./_generate.ts";
 
 type Pod = {
   image: string;

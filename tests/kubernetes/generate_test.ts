@@ -10,24 +10,7 @@ import { removalOfMade } from "../_made_folders.ts";
 import { runCaptured } from "../slurm/_run.ts";
 import { listCells } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
-  tasks: Record<string, string>;
-}).tasks.kubernetes;
-
-/** Runs the task's command line (its flags, from deno.json) with `args`, in the workspace. */
-function generate(args: string[]) {
-  const words = task.split(/\s+/).slice(1);
-  const output = new Deno.Command(Deno.execPath(), {
-    args: [...words, ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+import { generate, root } from "./_generate.ts";
 
 type Job = {
   metadata: { name: string };

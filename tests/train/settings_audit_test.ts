@@ -33,7 +33,6 @@ import {
   resolveModelConfig,
 } from "../../lib/models/sequential_recommender.ts";
 import { DEFAULT_TRAINER_CONFIG, resolveTrainerConfig } from "../../lib/train/config.ts";
-import { SettingError } from "../../lib/util/settings.ts";
 import {
   assertRefusedAsDocumented,
   boundaryCases,
@@ -42,13 +41,7 @@ import {
   typoOf,
 } from "../_configuration_ranges.ts";
 import { tinyDataset } from "../data/_tiny_dataset.ts";
-
-/** The SettingError `body` throws. */
-function settingError(body: () => unknown): SettingError {
-  const error = assertThrows(body, SettingError);
-  assert(error instanceof SettingError);
-  return error;
-}
+import { settingError } from "../_setting_error.ts";
 
 /** How the settings of one documented object reach its resolver. */
 interface Audited {

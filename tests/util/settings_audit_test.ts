@@ -6,7 +6,7 @@
  * misspelt name, a BigInt inside an object, a circular list and a function used to throw a
  * TypeError, recurse without end, or print the function's whole source instead).
  */
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals } from "@std/assert";
 import {
   checkBoolean,
   checkInteger,
@@ -15,13 +15,7 @@ import {
   checkSettingNames,
   SettingError,
 } from "../../lib/util/settings.ts";
-
-/** The SettingError `body` throws. */
-function settingError(body: () => void): SettingError {
-  const error = assertThrows(body, SettingError);
-  assert(error instanceof SettingError);
-  return error;
-}
+import { settingError } from "../_setting_error.ts";
 
 /** Values no numeric setting takes, whatever its range. */
 const NOT_NUMBERS: readonly unknown[] = [

@@ -3,7 +3,7 @@
  * test pinned: how a value is shown, the exclusive and non-finite edges of a range, what passes as
  * one of a list, the seed range, and which unknown setting name is reported with which guess.
  */
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assertEquals } from "@std/assert";
 import {
   checkInteger,
   checkNumber,
@@ -13,13 +13,7 @@ import {
   SEED_RANGE,
   SettingError,
 } from "../../lib/util/settings.ts";
-
-/** The SettingError `body` throws. */
-function settingError(body: () => void): SettingError {
-  const error = assertThrows(body, SettingError);
-  assert(error instanceof SettingError);
-  return error;
-}
+import { settingError } from "../_setting_error.ts";
 
 Deno.test("SettingError: a numeric text is marked as a string, an empty or blank one is not", () => {
   assertEquals(
