@@ -45,19 +45,29 @@ export async function runOnFullDisk(code: string, args: string[] = []): Promise<
     if (!warm.success) {
       throw new Error(`the warm-up run failed:\n${new TextDecoder().decode(warm.stderr)}`);
     }
-    const quoted = [Deno.execPath(), ...deno, ...args].map((arg) =>
-      `'${arg.replace(/'/g, "'\\''")}'`
-    );
-    const output = await new Deno.Command("bash", {
-      args: ["-c", `trap '' XFSZ; ulimit -f 0; exec ${quoted.join(" ")}`],
-      cwd: root,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+    return await runWithFileSizeLimit(0, [...deno, ...args], root);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * `deno` with `args`, run in `cwd` under a file-size limit of `kibibytes` KiB (bash's `ulimit -f`
+ * unit) with SIGXFSZ ignored: a write that would make a file larger fails with "File too large".
+ */
+export async function runWithFileSizeLimit(
+  kibibytes: number,
+  args: string[],
+  cwd: string,
+): Promise<FullDiskRun> {
+  const quoted = [Deno.execPath(), ...args].map((arg) => `'${arg.replace(/'/g, "'\\''")}'`);
+  const output = await new Deno.Command("bash", {
+    args: ["-c", `trap '' XFSZ; ulimit -f ${kibibytes}; exec ${quoted.join(" ")}`],
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
