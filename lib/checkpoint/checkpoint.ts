@@ -221,6 +221,17 @@ export async function saveModelCheckpoint(
     weightsFnv1a: fnv1a(bytes),
     tensorNames: [...tensors.keys()],
   };
+  // A folder at the sidecar's path failed its rename after the weights were written (both left
+  // for a later save's sweep): refused before anything is written.
+  let sidecarIsFolder = false;
+  try {
+    sidecarIsFolder = Deno.lstatSync(`${base}.json`).isDirectory;
+  } catch {
+    // Missing (a first save) or unreadable: the write below tells.
+  }
+  if (sidecarIsFolder) {
+    throw new Error(`checkpoint ${base}.json: a folder, not a file; nothing was written`);
+  }
   // Serialised before anything is written: a sidecar that fails to serialise (a BigInt or a cycle
   // in trainerState) threw after the weights were written, and left them with no sidecar naming
   // them until a later save of the same base swept them.

@@ -55,3 +55,21 @@ for (const [what, trainerState] of unserialisable) {
     }
   });
 }
+
+Deno.test("checkpoint: a folder at the sidecar's path is refused by its name; nothing is written", async () => {
+  const dir = Deno.makeTempDirSync();
+  const base = `${dir}/last`;
+  const model = new SequentialRecommender(split.dataset, { dim: 8, maxLength: 10, seed: 1 });
+  try {
+    Deno.mkdirSync(`${base}.json`);
+    const error = await assertRejects(() =>
+      saveModelCheckpoint(base, model, { datasetFingerprint: "tiny", metrics: { v: 1 } })
+    );
+    assertStringIncludes(error.message, `${base}.json: a folder`);
+    // Before: a .safetensors and a last.json.tmp-* stayed beside the folder.
+    assertEquals(files(dir), ["last.json"]);
+  } finally {
+    model.parameters.dispose();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
