@@ -181,6 +181,34 @@ export function syncFolder(folder: string): void {
   }
 }
 
+/**
+ * Makes `folder` and those above it that are missing (`mkdir -p`), and returns what removes
+ * those again, deepest first, each only while empty: for a writer whose write then fails, so that
+ * it leaves no empty folder behind either.
+ */
+export function makeFolders(folder: string): () => void {
+  const missing: string[] = [];
+  for (let path = folder; path !== "." && path !== "/"; path = folderOf(path)) {
+    try {
+      Deno.statSync(path);
+      break;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) break; // mkdir tells.
+    }
+    missing.push(path);
+  }
+  Deno.mkdirSync(folder, { recursive: true });
+  return () => {
+    for (const made of missing) {
+      try {
+        Deno.removeSync(made);
+      } catch {
+        // Another writer's files are in it now, or it is gone: it stays as it is.
+      }
+    }
+  };
+}
+
 /** The folder of `path` (`.` for a bare name). */
 export function folderOf(path: string): string {
   const slash = path.lastIndexOf("/");

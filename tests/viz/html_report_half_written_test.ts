@@ -49,3 +49,18 @@ Deno.test("writeHtmlReport: a full disk keeps the old report whole, leaves no te
     assertEquals(names(dir), ["report.html"]);
   });
 });
+
+Deno.test("writeHtmlReport: a full disk under folders it made removes them again", async () => {
+  await inTempDir("demure-report-", async (dir) => {
+    const run = await runOnFullDisk(
+      `import { writeHtmlReport } from ${projectModule("lib/viz/mod.ts")};\n` +
+        `await writeHtmlReport(Deno.args[0], [{ kind: "text", markdown: "# New" }])` +
+        `.catch((error) => console.log(error.message));`,
+      [`${dir}/new/deeper/report.html`],
+    );
+    assertEquals(run.code, 0, run.stderr);
+    assertStringIncludes(run.stdout, `${dir}/new/deeper/report.html: File too large`);
+    // Before: new/deeper stayed, empty.
+    assertEquals(names(dir), []);
+  });
+});
