@@ -3,7 +3,7 @@
  * executing notebooks never depends on (or writes to) the user's `~/.local/share/jupyter`.
  */
 
-import { writeFilesAtomically } from "../data/atomic_write.ts";
+import { makeFolders, writeFilesAtomically } from "../data/atomic_write.ts";
 
 /** Where the kernelspec lives and what to put in `JUPYTER_PATH`. */
 export interface DenoKernelspec {
@@ -75,12 +75,13 @@ export async function ensureDenoKernelspec(config: KernelspecConfig): Promise<De
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   if (existing === text) return { kernelName, jupyterPath, kernelJsonPath, changed: false };
-  await Deno.mkdir(kernelDir, { recursive: true });
+  const removeMade = makeFolders(kernelDir);
   // The project's atomic write: a plain temporary-then-rename left `kernel.json.<pid>.tmp` when
   // the write was cut short (a full disk).
   try {
     writeFilesAtomically([{ path: kernelJsonPath, data: text }]);
   } catch (error) {
+    removeMade();
     // The system's message of a write cut short names no file.
     throw new Error(`ensureDenoKernelspec: ${kernelJsonPath}: ${(error as Error).message}`, {
       cause: error,

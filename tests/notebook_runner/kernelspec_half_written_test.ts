@@ -35,3 +35,23 @@ Deno.test("kernelspec: a full disk keeps the old kernel.json whole, leaves no te
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("kernelspec: a full disk on a first install leaves no .jupyter folder", async () => {
+  const root = await Deno.makeTempDir({ prefix: "kernelspec-test-" });
+  try {
+    const run = await runOnFullDisk(
+      `import { ensureDenoKernelspec } from ${
+        projectModule("lib/notebook_runner/kernelspec.ts")
+      };\n` +
+        `await ensureDenoKernelspec({ projectRoot: Deno.args[0] })` +
+        `.then(() => console.log("written"), (error) => console.log(error.message));`,
+      [root],
+    );
+    assertEquals(run.code, 0, run.stderr);
+    assertStringIncludes(run.stdout, "kernel.json: File too large");
+    // Before: .jupyter/kernels/deno stayed, holding the empty temporary.
+    assertEquals([...Deno.readDirSync(root)], []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
