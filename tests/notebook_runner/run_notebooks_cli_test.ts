@@ -321,8 +321,8 @@ Deno.test({
 });
 
 Deno.test("notebooks: a bad DEMURE_QUICK or DEMURE_RERUN is one line before any kernel starts; --quick sets its own", async () => {
-  // A folder of its own: the runner makes its --out (default build/notebooks) before it reads
-  // the variables.
+  // A folder of its own: the runner probes its --out (default build/notebooks), making it for a
+  // moment, before it reads the variables.
   const out = `build/notebooks/cli-test-${crypto.randomUUID().slice(0, 8)}`;
   const removeMade = removalOfMade(`${root}/${out}`);
   try {
