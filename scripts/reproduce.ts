@@ -93,6 +93,7 @@ const {
 const { blasKernelsInUse, describeBlasKernels, initBackend, tf } = await import(
   "../lib/backend/mod.ts"
 );
+const { writeFilesAtomically } = await import("../lib/data/mod.ts");
 
 // The full grid's cells are the committed records; quick and imported-data runs are throw-away.
 // An imported dataset's folder carries its format too: `mine.txt` and `mine.inter` share the label
@@ -291,7 +292,14 @@ async function report(): Promise<void> {
   if (isRecords && seeds === undefined && !dataset && !ranking) {
     const readme = Deno.readTextFileSync("README.md");
     const updated = replaceReadmeTables(readme, readmeTables(summary));
-    if (updated !== readme) Deno.writeTextFileSync("README.md", updated);
+    // Atomically: a write cut short (a full disk) truncated the README, its prose with it.
+    if (updated !== readme) {
+      try {
+        writeFilesAtomically([{ path: "README.md", data: updated }]);
+      } catch (error) {
+        throw new Error(`README.md: ${(error as Error).message}`, { cause: error });
+      }
+    }
     console.log(`      README.md tables (${updated === readme ? "unchanged" : "updated"})`);
   }
   if (outcome.pending.length > 0) {

@@ -240,9 +240,14 @@ function anyOutputsOf(name: string, outDir: string): string[] {
   return [`${outDir}/${name}.ipynb`, `${outDir}/${name}.html`, `${outDir}/${name}.report.html`];
 }
 
-/** Why the folder `dir` cannot take the run's files (a probe file is written and removed). */
+/**
+ * Why the folder `dir` cannot take the run's files (a probe file is written and removed, and so
+ * are the folders made for it: a run refused after the probe, a bad kernel flag or no Jupyter,
+ * left an empty `--out` behind; {@linkcode main} makes it when the first notebook runs).
+ */
 function unwritableReason(dir: string): string | undefined {
   const probe = `${dir}/.run_notebooks.${Deno.pid}.probe`;
+  const made = missingFolders(dir);
   try {
     Deno.mkdirSync(dir, { recursive: true });
     Deno.writeTextFileSync(probe, "");
@@ -250,7 +255,30 @@ function unwritableReason(dir: string): string | undefined {
     return undefined;
   } catch (error) {
     return (error as Error).message;
+  } finally {
+    for (const folder of made) {
+      try {
+        Deno.removeSync(folder);
+      } catch {
+        // Not made after all, or another run's files are in it now: it stays.
+      }
+    }
   }
+}
+
+/** `folder` and those above it that do not exist, deepest first: what `mkdir -p` makes. */
+function missingFolders(folder: string): string[] {
+  const missing: string[] = [];
+  for (let path = resolve(folder); path !== resolve(path, ".."); path = resolve(path, "..")) {
+    try {
+      Deno.statSync(path);
+      break;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) break;
+    }
+    missing.push(path);
+  }
+  return missing;
 }
 
 /**
@@ -344,6 +372,8 @@ export async function main(): Promise<number> {
     console.error(problem);
     return 1;
   }
+  // Made only now, when a notebook runs: the probe above removed what it made.
+  Deno.mkdirSync(options.outDir, { recursive: true });
   const failures: string[] = [];
   for (const [position, source] of notebooks.entries()) {
     if (stop.stoppedBy() === undefined) {

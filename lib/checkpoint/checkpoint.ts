@@ -221,6 +221,31 @@ export async function saveModelCheckpoint(
     weightsFnv1a: fnv1a(bytes),
     tensorNames: [...tensors.keys()],
   };
+  // A folder at the sidecar's path failed its rename after the weights were written (both left
+  // for a later save's sweep): refused before anything is written.
+  let sidecarIsFolder = false;
+  try {
+    sidecarIsFolder = Deno.lstatSync(`${base}.json`).isDirectory;
+  } catch {
+    // Missing (a first save) or unreadable: the write below tells.
+  }
+  if (sidecarIsFolder) {
+    throw new Error(`checkpoint ${base}.json: a folder, not a file; nothing was written`);
+  }
+  // Serialised before anything is written: a sidecar that fails to serialise (a BigInt or a cycle
+  // in trainerState) threw after the weights were written, and left them with no sidecar naming
+  // them until a later save of the same base swept them.
+  let text: Uint8Array;
+  try {
+    text = new TextEncoder().encode(JSON.stringify(sidecar, null, 2));
+  } catch (error) {
+    throw new Error(
+      `checkpoint ${base}.json: the sidecar cannot be written as JSON (${
+        (error as Error).message
+      })`,
+      { cause: error },
+    );
+  }
   // No try/finally cleanup: a failure here must leave what a killed process leaves, and the next
   // save (or removeStaleCheckpointFiles) sweeps it.
   writeSyncedFile(`${folder}/${weightsFile}`, bytes, {
@@ -229,7 +254,6 @@ export async function saveModelCheckpoint(
   });
   step("weights_written");
   const temporary = `${base}.json.tmp-${id}`;
-  const text = new TextEncoder().encode(JSON.stringify(sidecar, null, 2));
   writeSyncedFile(temporary, text, { afterHalf: () => step("sidecar_partial"), nameFile: true });
   step("sidecar_written");
   Deno.renameSync(temporary, `${base}.json`);

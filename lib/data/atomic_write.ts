@@ -28,8 +28,9 @@ export function temporaryPathOf(path: string): string {
 /**
  * Writes all files atomically (temporary path, fsync, then rename; the folders synced after);
  * on failure removes the temporaries and rethrows the system's error, leaving earlier versions of
- * the targets untouched. A rename that fails (a folder where a file is to go) leaves those renamed
- * before it switched; the rest keep their earlier versions.
+ * the targets untouched. A folder where a file is to go is found before any rename, so none
+ * switches; a rename that fails otherwise leaves those renamed before it switched, the rest keep
+ * their earlier versions.
  *
  * @example
  * ```ts
@@ -51,6 +52,17 @@ export function writeFilesAtomically(files: FileToWrite[]): void {
     removeTemporaries(written);
     throw error;
   }
+  // Checked before the first rename: a folder where a later file goes failed its rename after
+  // the earlier files had switched, a new file beside an old one of the same set (a .inter
+  // without its .item). The error is the rename's own, so callers tell it by its class.
+  const inTheWay = files.findIndex((file) => isFolder(file.path));
+  if (inTheWay >= 0) {
+    removeTemporaries(temporaries);
+    throw new Deno.errors.IsADirectory(
+      `Is a directory (os error 21): rename '${temporaries[inTheWay]}' -> ` +
+        `'${files[inTheWay].path}'`,
+    );
+  }
   let renamed = 0;
   try {
     for (; renamed < files.length; renamed++) {
@@ -62,6 +74,16 @@ export function writeFilesAtomically(files: FileToWrite[]): void {
     throw error;
   }
   for (const folder of new Set(files.map((file) => folderOf(file.path)))) syncFolder(folder);
+}
+
+/** True when `path` is a folder (not followed through a link: a rename replaces the link). */
+function isFolder(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isDirectory;
+  } catch {
+    // Missing, or not to be read here: the rename tells.
+    return false;
+  }
 }
 
 /** Removes the temporaries `paths` of a write that failed. */
@@ -157,6 +179,34 @@ export function syncFolder(folder: string): void {
   } finally {
     handle.close();
   }
+}
+
+/**
+ * Makes `folder` and those above it that are missing (`mkdir -p`), and returns what removes
+ * those again, deepest first, each only while empty: for a writer whose write then fails, so that
+ * it leaves no empty folder behind either.
+ */
+export function makeFolders(folder: string): () => void {
+  const missing: string[] = [];
+  for (let path = folder; path !== "." && path !== "/"; path = folderOf(path)) {
+    try {
+      Deno.statSync(path);
+      break;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) break; // mkdir tells.
+    }
+    missing.push(path);
+  }
+  Deno.mkdirSync(folder, { recursive: true });
+  return () => {
+    for (const made of missing) {
+      try {
+        Deno.removeSync(made);
+      } catch {
+        // Another writer's files are in it now, or it is gone: it stays as it is.
+      }
+    }
+  };
 }
 
 /** The folder of `path` (`.` for a bare name). */

@@ -163,7 +163,14 @@ export function replaceKeptModel(modelDir: string, stage: (staging: string) => v
   const staging = `${modelDir}.staging`;
   removeIfPresent(staging);
   Deno.mkdirSync(staging, { recursive: true });
-  stage(staging);
+  try {
+    stage(staging);
+  } catch (error) {
+    // A copy that failed (a full disk, a source it cannot read) left the staging folder, cut
+    // short, until the sweep minutes on; a kill still leaves it (nothing runs then).
+    removeIfPresent(staging);
+    throw error;
+  }
   removeIfPresent(modelDir);
   Deno.renameSync(staging, modelDir);
 }

@@ -10,7 +10,7 @@
  * console.log(paths.html);
  * ```
  */
-import { removeStaleTemporaries, writeFilesAtomically } from "../data/atomic_write.ts";
+import { makeFolders, removeStaleTemporaries, writeFilesAtomically } from "../data/atomic_write.ts";
 import { groupedBars } from "../viz/grouped_bars.ts";
 import { type FigureSection, renderHtmlReport, type ReportSection } from "../viz/html_report.ts";
 import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
@@ -356,20 +356,26 @@ export async function writeReport(
   summary: ReproductionSummary,
   directory: string,
 ): Promise<{ json: string; markdown: string; html: string }> {
-  Deno.mkdirSync(directory, { recursive: true });
+  const removeMade = makeFolders(directory);
   removeStaleTemporaries(directory);
   const paths = {
     json: `${directory}/summary.json`,
     markdown: `${directory}/summary.md`,
     html: `${directory}/report.html`,
   };
-  const html = await renderHtmlReport(reportSections(summary), {
-    title: `Demure reproduction (${summary.mode})`,
-  });
-  writeFilesAtomically([
-    { path: paths.json, data: JSON.stringify(summary, null, 1) },
-    { path: paths.markdown, data: summaryMarkdown(summary) },
-    { path: paths.html, data: html },
-  ]);
+  try {
+    const html = await renderHtmlReport(reportSections(summary), {
+      title: `Demure reproduction (${summary.mode})`,
+    });
+    writeFilesAtomically([
+      { path: paths.json, data: JSON.stringify(summary, null, 1) },
+      { path: paths.markdown, data: summaryMarkdown(summary) },
+      { path: paths.html, data: html },
+    ]);
+  } catch (error) {
+    // A report that failed (a full disk, a summary it cannot render) left its folder, empty.
+    removeMade();
+    throw error;
+  }
   return paths;
 }

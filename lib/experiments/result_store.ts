@@ -223,9 +223,18 @@ export class ResultStore {
           "(two keys of one file name: one of the cells needs another name)",
       );
     }
-    writeFilesAtomically([
-      { path, data: JSON.stringify({ key, settings, result }, null, 1) },
-    ]);
+    let data: string;
+    try {
+      data = JSON.stringify({ key, settings, result }, null, 1);
+    } catch (error) {
+      // JSON's own message (a BigInt, a cycle) names neither the cell nor its file.
+      throw new Error(
+        `${path}: the result of ${JSON.stringify(key)} cannot be written as JSON ` +
+          `(${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+    writeFilesAtomically([{ path, data }]);
     return result;
   }
 

@@ -3,6 +3,8 @@
  * executing notebooks never depends on (or writes to) the user's `~/.local/share/jupyter`.
  */
 
+import { makeFolders, writeFilesAtomically } from "../data/atomic_write.ts";
+
 /** Where the kernelspec lives and what to put in `JUPYTER_PATH`. */
 export interface DenoKernelspec {
   /** Kernel name notebooks refer to in `metadata.kernelspec.name`. */
@@ -35,8 +37,8 @@ const KERNEL_NAME = /^[a-z0-9._-]+$/i;
 /**
  * Write (or leave as is, when identical) `<root>/.jupyter/kernels/<name>/kernel.json` with
  * argv `[deno, "jupyter", "--kernel", "--conn", "{connection_file}"]` and `interrupt_mode`
- * `"signal"` (Jupyter's Interrupt is SIGINT, see lib/util/interrupt.ts). Idempotent; written to a
- * temporary file then renamed.
+ * `"signal"` (Jupyter's Interrupt is SIGINT, see lib/util/interrupt.ts). Idempotent; written
+ * atomically (the old spec or the whole new one; no temporary left when the write fails).
  *
  * @example
  * ```ts
@@ -73,9 +75,17 @@ export async function ensureDenoKernelspec(config: KernelspecConfig): Promise<De
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   if (existing === text) return { kernelName, jupyterPath, kernelJsonPath, changed: false };
-  await Deno.mkdir(kernelDir, { recursive: true });
-  const temporary = `${kernelJsonPath}.${Deno.pid}.tmp`;
-  await Deno.writeTextFile(temporary, text);
-  await Deno.rename(temporary, kernelJsonPath);
+  const removeMade = makeFolders(kernelDir);
+  // The project's atomic write: a plain temporary-then-rename left `kernel.json.<pid>.tmp` when
+  // the write was cut short (a full disk).
+  try {
+    writeFilesAtomically([{ path: kernelJsonPath, data: text }]);
+  } catch (error) {
+    removeMade();
+    // The system's message of a write cut short names no file.
+    throw new Error(`ensureDenoKernelspec: ${kernelJsonPath}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   return { kernelName, jupyterPath, kernelJsonPath, changed: true };
 }

@@ -5,6 +5,7 @@ import {
   loadPlotlyBundle,
   tracesOutsideDefaultBundle,
 } from "./plotly_bundle.ts";
+import { makeFolders, writeFilesAtomically } from "../data/atomic_write.ts";
 import { markdownToHtml } from "./_markdown.ts";
 import { escapeHtml } from "./_escape.ts";
 import { tableHtml, type TableSection } from "./table_html.ts";
@@ -100,7 +101,8 @@ export async function renderHtmlReport(
 }
 
 /**
- * Render with {@linkcode renderHtmlReport} and write to `path` (temporary file, then rename).
+ * Render with {@linkcode renderHtmlReport} and write to `path` atomically (the
+ * old file or the whole new one; no temporary left when the write fails).
  *
  * @example
  * ```ts
@@ -116,8 +118,14 @@ export async function writeHtmlReport(
 ): Promise<void> {
   const html = await renderHtmlReport(sections, options);
   const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
-  await Deno.mkdir(directory, { recursive: true });
-  const temporary = `${path}.${Deno.pid}.tmp`;
-  await Deno.writeTextFile(temporary, html);
-  await Deno.rename(temporary, path);
+  const removeMade = makeFolders(directory);
+  // The project's atomic write: a plain temporary-then-rename left `<path>.<pid>.tmp` beside the
+  // report when the rename failed (a folder at `path`) or the write was cut short (a full disk).
+  try {
+    writeFilesAtomically([{ path, data: html }]);
+  } catch (error) {
+    removeMade();
+    // The system's message of a write cut short names no file.
+    throw new Error(`writeHtmlReport: ${path}: ${(error as Error).message}`, { cause: error });
+  }
 }
