@@ -7,7 +7,13 @@
  * `taskResources` of scripts/cluster/stages.ts.
  */
 import { SELECTION_WAIT_SECONDS, type StageArray } from "../cluster/stages.ts";
-import { cellsArray, type ReproduceCall, reproduceCommand, shellQuote } from "../cluster/shell.ts";
+import {
+  CELL_WORD,
+  cellsArray,
+  type ReproduceCall,
+  reproduceCommand,
+  shellQuote,
+} from "../cluster/shell.ts";
 
 /**
  * Everything the batch scripts need besides the cells. Paths are absolute and on a file system
@@ -64,7 +70,7 @@ export function cellsBatchScript(array: StageArray, settings: SubmissionSettings
     `export DEMURE_BLAS_THREADS=\${SLURM_CPUS_PER_TASK:-${resources.cpus}}`,
     ...(stage > 0 ? [`export DEMURE_SELECTION_WAIT_S=${SELECTION_WAIT_SECONDS}`] : []),
     ...(settings.backend ? [`export DEMURE_BACKEND=${shellQuote(settings.backend)}`] : []),
-    `exec ${reproduceCommand(settings, ["--cell", '"$cell"'])}`,
+    `exec ${reproduceCommand(settings, ["--cell", CELL_WORD])}`,
   ];
   return lines.join("\n") + "\n";
 }
@@ -106,11 +112,14 @@ export function reportBatchScript(
     "status=$?",
     'printf "%s\\n" "$output"',
     "((status == 0)) || exit $status",
-    "declare -A missing",
-    "while IFS=$'\\t' read -r _ _ key; do missing[$key]=1; done < <(grep $'^missing\\t' <<<\"$output\")",
+    // reproduce names each missing cell on a line `missing<TAB><index><TAB><key>`. A key holds the
+    // --dataset file's name, which may hold a line break: read line by line, such a key was cut
+    // in two and its failed cell went unreported (the job exited 0). So each submitted key is
+    // looked for whole, as a literal (quoted) part of a regular expression that spans its line.
+    "listed=$'\\n'\"$output\"$'\\n'",
     "failed=0",
     'for i in "${!cells[@]}"; do',
-    "  if [[ -n ${missing[${cells[$i]}]:-} ]]; then",
+    "  if [[ $listed =~ $'\\n'missing$'\\t'[0-9]+$'\\t'\"${cells[$i]}\"$'\\n' ]]; then",
     "    failed=$((failed + 1))",
     `    echo "failed cell: \${cells[$i]} (log: \${log_dir}/cell-\${jobs[\${array_of[$i]}]}_\${task_of[$i]}.log)"`,
     "  fi",

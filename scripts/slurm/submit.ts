@@ -205,6 +205,7 @@ function readOptions(args: string[]): SubmitOptions | undefined {
   const backend = backendOption(values.backend, values.gpu);
   const override = requestOverride(values);
   checkSlurmNames(values);
+  checkDeno(values.deno);
   return {
     results: values.results === undefined ? undefined : resolve(values.results),
     planArgs: planArgsOf(values, positionals),
@@ -239,6 +240,24 @@ function checkSlurmNames(values: { partition?: string; account?: string }): void
       );
     }
   }
+}
+
+/**
+ * Refuses a `--deno` starting with "-": the array script runs it as `exec <deno> ...`, where bash
+ * reads such a word as an option of exec's own (`-a NAME` even takes the next word), not the program.
+ */
+function checkDeno(deno: string | undefined): void {
+  if (deno?.startsWith("-")) {
+    throw new UsageError(
+      `--deno ${shown(deno)}: a path or a program on PATH that does not start with "-" ` +
+        "(bash's exec, which runs it in each task, reads such a word as its own option)",
+    );
+  }
+}
+
+/** `value` in quotes, as JSON writes it when it holds anything but printable ASCII. */
+function shown(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 /** What a submission leaves out, waits for, releases, and runs. */
@@ -298,7 +317,32 @@ function cellsToSubmit(
  * workspace that an #SBATCH line or a permission flag cannot hold.
  */
 function submissionSettings(options: SubmitOptions, resultsDir: string): SubmissionSettings {
-  const settings: SubmissionSettings = {
+  // Which option names the results folder: --results, or none (the plan's own folder, which
+  // holds the --dataset file's name).
+  const source = options.results === undefined ? "; give another with --results" : " (--results)";
+  // sbatch reads the log path of `#SBATCH --output` itself: "%" starts a file-name pattern ("%j"
+  // became the job id: the logs went to another folder than the one the report job reads), a
+  // backslash turns the patterns off, quotes are read as quoting, and an unescaped "#" ends the
+  // line as a comment (the logs of every task went to one file, the path cut at the "#").
+  const unreadable = /[%#"'\\]/.exec(resultsDir);
+  if (unreadable) {
+    throw new UsageError(
+      `results folder ${shown(resultsDir)} contains ${unreadable[0]}: sbatch reads the log path ` +
+        "of #SBATCH --output itself (% starts a file-name pattern, # a comment, \\ and quotes " +
+        `escape): choose a folder without %, #, quotes, a backslash, white space or a comma${source}`,
+    );
+  }
+  for (const [name, path] of [["results", resultsDir], ["workspace", workspace]]) {
+    if (/[\s,]/.test(path)) {
+      throw new UsageError(
+        `${name} folder ${shown(path)} contains white space or a comma: #SBATCH lines and ` +
+          `permission flags cannot hold it${name === "results" ? source : ""}`,
+      );
+    }
+  }
+  // Built once the folders are checked: the permission flags refused white space with a stack
+  // trace, not this message (a --dataset file's name with a space made the plan's own folder).
+  return {
     workspace,
     resultsDir,
     logDir: `${slurmDirOf(resultsDir)}/logs`,
@@ -311,26 +355,6 @@ function submissionSettings(options: SubmitOptions, resultsDir: string): Submiss
     gpus: options.gpu ? 1 : 0,
     backend: options.backend,
   };
-  // sbatch reads the log path of `#SBATCH --output` itself: "%" starts a file-name pattern ("%j"
-  // became the job id: the logs went to another folder than the one the report job reads), a
-  // backslash turns the patterns off, and quotes are read as quoting.
-  const unreadable = /[%"'\\]/.exec(resultsDir);
-  if (unreadable) {
-    throw new UsageError(
-      `results folder "${resultsDir}" contains ${unreadable[0]}: sbatch reads the log path of ` +
-        "#SBATCH --output itself (% starts a file-name pattern, \\ and quotes escape): choose " +
-        "another folder",
-    );
-  }
-  for (const [name, path] of [["results", resultsDir], ["workspace", workspace]]) {
-    if (/[\s,]/.test(path)) {
-      throw new UsageError(
-        `${name} folder "${path}" contains white space or a comma: #SBATCH lines and ` +
-          "permission flags cannot hold it",
-      );
-    }
-  }
-  return settings;
 }
 
 /** Prints the plan's count of cells: finished, left to earlier submissions, and to submit. */
@@ -477,8 +501,17 @@ function sbatch(path: string, flags: string[]): string {
   if (submitted.code !== 0) {
     throw new ScriptFailure(`sbatch ${path} failed: ${submitted.stderr.trim()}`);
   }
-  // --parsable prints "<job id>" or "<job id>;<cluster>".
-  return submitted.stdout.trim().split(";")[0];
+  // --parsable prints "<job id>" or "<job id>;<cluster>". The id goes into the next arrays'
+  // --dependency and the report job's --export (where a comma would start another variable) and
+  // the submissions record: anything but digits there is refused, and the submission undone.
+  const job = submitted.stdout.trim().split(";")[0];
+  if (!/^[0-9]+$/.test(job)) {
+    throw new ScriptFailure(
+      `sbatch ${path} printed ${JSON.stringify(submitted.stdout)}: not "<job id>" or ` +
+        `"<job id>;<cluster>" (--parsable), with a job id of digits`,
+    );
+  }
+  return job;
 }
 
 /** Writes the submissions record at `path`: the earlier ones and one per array of this one. */
