@@ -24,6 +24,7 @@ import {
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runAgain } from "./reproduce_restart.ts";
+import { SELECTION_POLL_SECONDS, selectionWaitLine } from "./cli/selection_wait.ts";
 
 // `--help` and a bad option stop here, before the library (tfjs, the backends, the experiments)
 // loads: it is imported dynamically below (timings: reproduce_options.ts).
@@ -419,7 +420,7 @@ if (values.cell !== undefined) {
     const started = performance.now();
     let current = planWithCurrentSelection(plan, resultsDir);
     cell = resolveCell(current, cell.key);
-    while (cell.waitsFor) {
+    for (let check = 0; cell.waitsFor; check++) {
       if ((performance.now() - started) / 1000 > selectionWaitSeconds) {
         fail(
           new Error(
@@ -429,8 +430,15 @@ if (values.cell !== undefined) {
           ),
         );
       }
-      console.log(`${cell.key}: waiting for the selection of ${cell.waitsFor.join(", ")}`);
-      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      const line = selectionWaitLine(
+        cell.key,
+        cell.waitsFor,
+        check,
+        (performance.now() - started) / 1000,
+        selectionWaitSeconds,
+      );
+      if (line !== null) console.log(line);
+      await new Promise((resolve) => setTimeout(resolve, SELECTION_POLL_SECONDS * 1000));
       current = planWithCurrentSelection(plan, resultsDir);
       cell = resolveCell(current, cell.key);
     }
