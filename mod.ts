@@ -208,6 +208,7 @@ export {
 // verification, README tables, the report): lib/experiments/mod.ts. `Cl4SRecConfig` is a field of
 // a system (the baselines themselves: lib/baselines/mod.ts).
 export {
+  type AttributionProgress,
   type AttributionQuality,
   type AttributionSummary,
   bestEpochsText,

@@ -24,6 +24,7 @@ import {
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runAgain } from "./reproduce_restart.ts";
+import { SELECTION_POLL_SECONDS, selectionWaitLine } from "./cli/selection_wait.ts";
 
 // `--help` and a bad option stop here, before the library (tfjs, the backends, the experiments)
 // loads: it is imported dynamically below (timings: reproduce_options.ts).
@@ -240,6 +241,11 @@ function datasetOf(cell: { dataset: Parameters<typeof prepareDataset>[0] }) {
  */
 async function importDataset({ print }: { print: boolean }): Promise<void> {
   if (!dataset) return;
+  // Reading a file of two million interactions took 21 s on two busy cores, with nothing printed
+  // before the statistics: this line says what runs meanwhile.
+  if (print && !isWorker && dataset.kind === "file") {
+    console.log(`reading dataset ${dataset.path} (${dataset.format})`);
+  }
   try {
     const prepared = await prepareDataset(dataset);
     importedDatasets.set(prepared.label, prepared);
@@ -427,7 +433,7 @@ if (values.cell !== undefined) {
     const started = performance.now();
     let current = planWithCurrentSelection(plan, resultsDir);
     cell = resolveCell(current, cell.key);
-    while (cell.waitsFor) {
+    for (let check = 0; cell.waitsFor; check++) {
       if ((performance.now() - started) / 1000 > selectionWaitSeconds) {
         fail(
           new Error(
@@ -437,8 +443,15 @@ if (values.cell !== undefined) {
           ),
         );
       }
-      console.log(`${cell.key}: waiting for the selection of ${cell.waitsFor.join(", ")}`);
-      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      const line = selectionWaitLine(
+        cell.key,
+        cell.waitsFor,
+        check,
+        (performance.now() - started) / 1000,
+        selectionWaitSeconds,
+      );
+      if (line !== null) console.log(line);
+      await new Promise((resolve) => setTimeout(resolve, SELECTION_POLL_SECONDS * 1000));
       current = planWithCurrentSelection(plan, resultsDir);
       cell = resolveCell(current, cell.key);
     }

@@ -3,6 +3,7 @@
  * reused, trained or diverged, then stored. The training is a parameter (`runPlannedCell` in a
  * run), so that a test can make a selection trial diverge where the plan's settings would not.
  */
+import { attributionLine } from "./attribution_quality.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { removeCellCheckpoints } from "./cell_checkpoints.ts";
 import { TrainingDivergedError } from "../train/config.ts";
@@ -67,6 +68,7 @@ export async function runClaimedCell(
       result = await context.train(current, cell, data, {
         afterEpoch: () => held.check(),
         onProgress: (progress) => context.onEpoch(cell, progress),
+        onAttribution: (progress) => log(attributionLine(progress)),
       }, context.resultsDir);
     } catch (error) {
       if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;

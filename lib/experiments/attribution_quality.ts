@@ -56,7 +56,50 @@ export interface AttributionQuality {
   seconds: number;
 }
 
-/** Attributes the test-stage loss of every user with each method and scores it. */
+/**
+ * How far {@linkcode attributionQuality} is, reported after each chunk of users: occlusion alone
+ * takes up to a minute after a cell's last epoch (the full synthetic cells of record: 12-59 s),
+ * which the cell's progress showed as nothing at all.
+ */
+export interface AttributionProgress {
+  /** The method attributing now. */
+  method: AttributionConfig["method"];
+  /** 1-based place of `method` among the scored methods. */
+  methodIndex: number;
+  /** How many methods are scored. */
+  methods: number;
+  /** Users of this method attributed so far. */
+  usersDone: number;
+  /** Users each method attributes. */
+  users: number;
+  /** Wall time of this method so far, in seconds. */
+  seconds: number;
+}
+
+/**
+ * The indented line of an attribution's progress, under the cell's epoch lines: the method and
+ * its place, users done of all, the method's time so far and, while users remain, its time left
+ * extrapolated from the chunks done.
+ *
+ * @example
+ * ```ts
+ * attributionLine({ method: "occlusion", methodIndex: 5, methods: 5, usersDone: 128, users: 256, seconds: 20 });
+ * // "    attribution occlusion (method 5/5): 128/256 users, 20.0 s, about 20 s of it left"
+ * ```
+ */
+export function attributionLine(progress: AttributionProgress): string {
+  const { method, methodIndex, methods, usersDone, users, seconds } = progress;
+  const left = usersDone < users && usersDone > 0
+    ? `, about ${Math.ceil(seconds / usersDone * (users - usersDone))} s of it left`
+    : "";
+  return `    attribution ${method} (method ${methodIndex}/${methods}): ${usersDone}/${users} ` +
+    `users, ${seconds.toFixed(1)} s${left}`;
+}
+
+/**
+ * Attributes the test-stage loss of every user with each method and scores it; `onProgress` hears
+ * each chunk of users done ({@linkcode AttributionProgress}).
+ */
 export async function attributionQuality(
   model: SequentialRecommender,
   split: LeaveOneOutSplit,
@@ -64,6 +107,7 @@ export async function attributionQuality(
   methods: readonly AttributionMethod[] = SCORED_METHODS,
   maxUsers = 256,
   chunkSize = 128,
+  onProgress?: (progress: AttributionProgress) => void,
 ): Promise<AttributionQuality[]> {
   // A negative maxUsers sliced off only the last chunks (-200 in chunks of 128 scored every user
   // but the last chunk's), and 0 or NaN scored no one: rows of NaN under the method's name.
@@ -75,13 +119,15 @@ export async function attributionQuality(
     0,
     Math.ceil(maxUsers / chunkSize),
   );
+  const users = chunks.reduce((sum, { batch }) => sum + batch.batchSize, 0);
   const rows: AttributionQuality[] = [];
   // Occlusion takes minutes on the larger cells: the claim's heartbeat and Jupyter's Interrupt
   // get their turn between chunks.
   const eventLoopTurns = new EventLoopTurns();
-  for (const method of methods) {
+  for (const [index, method] of methods.entries()) {
     const started = performance.now();
     const attributed: AttributedBatch[] = [];
+    let usersDone = 0;
     for (const { batch, targets } of chunks) {
       const result = await attributeBatch(model, withNextItemTargets(batch, targets), {
         method,
@@ -89,6 +135,15 @@ export async function attributionQuality(
         granularity: "user_modality",
       });
       attributed.push({ result, users: batch.users });
+      usersDone += batch.batchSize;
+      onProgress?.({
+        method,
+        methodIndex: index + 1,
+        methods: methods.length,
+        usersDone,
+        users,
+        seconds: (performance.now() - started) / 1000,
+      });
       await eventLoopTurns.yieldIfDue();
     }
     const seconds = (performance.now() - started) / 1000;

@@ -16,6 +16,7 @@
  * await runOneCell(plan, resolveCell(plan, "3"), { resultsDir: "results/quick" });
  * ```
  */
+import { attributionLine } from "./attribution_quality.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
@@ -477,6 +478,7 @@ export async function runOneCell(
     const result = await runPlannedCell(plan, cell, data, {
       afterEpoch: () => held.check(),
       onProgress: (progress) => log(epochLine(progress)),
+      onAttribution: (progress) => log(attributionLine(progress)),
     }, options.resultsDir);
     held.check();
     store.put(cell.key, settings, result);

@@ -39,7 +39,12 @@ import {
   type SettingNames,
 } from "../util/settings.ts";
 import type { PreparedDataset } from "./datasets.ts";
-import { type AttributionQuality, attributionQuality } from "./attribution_quality.ts";
+import {
+  attributionLine,
+  type AttributionProgress,
+  type AttributionQuality,
+  attributionQuality,
+} from "./attribution_quality.ts";
 import { checkSystemSpec, type SystemSpec } from "./systems.ts";
 import { PER_USER_METRIC_STEPS } from "./_per_user_grid.ts";
 
@@ -66,10 +71,21 @@ export interface CellSettings {
    * over writes nothing more).
    */
   afterEpoch?: (progress: EpochProgress) => void;
+  /**
+   * Progress of the attribution scored after the training (`scoreAttribution`), per chunk of
+   * users (default: its line, {@linkcode attributionLine}, printed).
+   */
+  onAttribution?: (progress: AttributionProgress) => void;
 }
 
-/** A cell's per-epoch callbacks: its progress, and its check at each epoch end. */
-export type CellEpochCallbacks = Pick<CellSettings, "onProgress" | "afterEpoch">;
+/**
+ * A cell's progress callbacks: its epochs' progress, its check at each epoch end, and the progress
+ * of its attribution.
+ */
+export type CellEpochCallbacks = Pick<
+  CellSettings,
+  "onProgress" | "afterEpoch" | "onAttribution"
+>;
 
 const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
   seed: true,
@@ -78,6 +94,7 @@ const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
   scoreAttribution: true,
   onProgress: true,
   afterEpoch: true,
+  onAttribution: true,
 };
 
 /**
@@ -381,7 +398,15 @@ export async function runCell(
     const test = await evaluate("test");
     const testOther = await evaluate("test", otherRanking);
     const attribution = settings.scoreAttribution && model && data.truth
-      ? await attributionQuality(model, split, data.truth)
+      ? await attributionQuality(
+        model,
+        split,
+        data.truth,
+        undefined,
+        undefined,
+        undefined,
+        settings.onAttribution ?? ((progress) => console.log(attributionLine(progress))),
+      )
       : undefined;
     return {
       system: name,

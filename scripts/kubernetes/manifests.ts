@@ -203,6 +203,7 @@ export const REPORT_FILE = "report.json";
  * that need it fail with a message naming the selection, the others run); then the report Job,
  * whose log it prints. Exits 1 when a stage or the report failed, or when the cluster could not be
  * asked about a running Job {@linkcode KUBECTL_MISSES} times in a row (later stages not applied).
+ * While it waits, each Job has one line saying so and one with the minutes it took once complete.
  * `DEMURE_KUBECTL_POLL_S` sets the seconds between status checks (default 30; anything but a whole
  * number in {@linkcode KUBECTL_POLL_SECONDS} stops it before any kubectl call, exit 2).
  */
@@ -229,8 +230,11 @@ export function applyScript(arrays: readonly StageArray[], settings: KubernetesS
     "failed=0",
     "# Waits until Job $1 has completed (0) or failed (1). A failed query (the API server briefly",
     "# away) is asked again; ten in a row stop the script: the Job may still run.",
+    "# Says once what it waits for, and how long it took once the Job has ended: a line per check",
+    "# would flood the terminal over a stage of hours.",
     "wait_for() {",
-    "  local state misses=0",
+    "  local state misses=0 started=$SECONDS",
+    `  echo "  waiting for job $1 (checked every $poll s; kubectl get job $1 shows its pods)"`,
     "  while :; do",
     `    if ! state=$(kubectl get job "$1" -o 'jsonpath={.status.conditions[?(@.status=="True")].type}'); then`,
     "      misses=$((misses + 1))",
@@ -243,7 +247,7 @@ export function applyScript(arrays: readonly StageArray[], settings: KubernetesS
     "    fi",
     "    misses=0",
     '    case " $state " in',
-    '      *" Complete "*) return 0 ;;',
+    '      *" Complete "*) echo "  job $1 complete after $(((SECONDS - started) / 60)) min"; return 0 ;;',
     '      *" Failed "*) echo "job $1 failed: kubectl describe job $1; kubectl logs -l job-name=$1" >&2; return 1 ;;',
     "    esac",
     '    sleep "$poll"',
