@@ -48,7 +48,7 @@ export function taskPermissions(
   }
   for (const path of [...readWrite, ...readOnly]) {
     if (path === "" || /[\s,]/.test(path)) {
-      throw new Error(`folder "${path}" is empty or holds white space or a comma`);
+      throw new Error(`folder ${JSON.stringify(path)} is empty or holds white space or a comma`);
     }
   }
   const added = { read: [...readWrite, ...readOnly], write: [...readWrite] };

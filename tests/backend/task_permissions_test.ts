@@ -331,6 +331,11 @@ Deno.test("taskPermissions: a task's flags with folders added to its reads and w
     );
     assertEquals(error.message, 'folder "" is empty or holds white space or a comma');
   }
+  // Shown as a JSON string: a line break in the folder's name is "\n", not a broken message line.
+  assertEquals(
+    assertThrows(() => taskPermissions("deno run --allow-read=. s.ts", ["my\nresults"])).message,
+    'folder "my\\nresults" is empty or holds white space or a comma',
+  );
   // A task that reads or writes everything keeps its unscoped flag, not narrowed to the folders
   // added: Deno takes "--allow-read --allow-read=/r" as reads of /r only (found by mutation
   // round FE, FE14).
