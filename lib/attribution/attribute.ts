@@ -9,6 +9,7 @@ import { completenessOf } from "./completeness.ts";
 import { contributionsAndMask } from "./contributions.ts";
 import { checkEmbeddingInputs } from "./embedding_gradient.ts";
 import { normaliseContributions } from "./normalise.ts";
+import type { OcclusionProgressCallback } from "./progress.ts";
 import { validPairs } from "./_pairs.ts";
 import { selectNoise } from "./select_noise.ts";
 import { selectNoiseByUserModality, userModalityScores } from "./user_modality.ts";
@@ -28,6 +29,8 @@ import {
  * The inputs are detached (`detachedCopy`), never differentiated through, so the attribution
  * leaves no trace on a training tape; tensors made here are disposed before it resolves. Values
  * are read asynchronously (one transfer for the gradient methods), so it also runs on GPU backends.
+ * `onOcclusionProgress` hears the progress of occlusion (one forward pass per column; the other
+ * methods are one pass and report nothing).
  *
  * @example
  * ```ts
@@ -43,6 +46,7 @@ export async function attributeModalities(
   embeddings: Tensor4D,
   mask: Tensor3D,
   config: Partial<AttributionConfig> = {},
+  onOcclusionProgress?: OcclusionProgressCallback,
 ): Promise<AttributionResult> {
   // A mistyped name (`methd`) was dropped and the default method ran, silently.
   checkSettingNames("AttributionConfig", config, DEFAULT_ATTRIBUTION_CONFIG);
@@ -54,6 +58,7 @@ export async function attributeModalities(
     embeddings,
     mask,
     full,
+    onOcclusionProgress,
   );
   const result = attributionOfContributions(contributions, maskValues, shape, full);
   if (lossChange === undefined) return result;

@@ -17,6 +17,7 @@ import type { SequenceBatch } from "../data/types.ts";
 import type { LossPositions } from "../losses/recommendation.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { sequenceLossOf } from "./sequence_loss.ts";
+import type { OcclusionProgressCallback } from "./progress.ts";
 
 /** What the attribution of a batch reads from the model (the caller disposes every tensor). */
 export interface AttributionInputs {
@@ -52,18 +53,26 @@ export function attributionInputs(
 
 /**
  * Attributes `batch` (which must carry next-item targets) with `config`; `positions` says whose
- * losses {@linkcode sequenceLossOf} averages (default `"all"`, Demure's).
+ * losses {@linkcode sequenceLossOf} averages (default `"all"`, Demure's); `onOcclusionProgress`
+ * hears occlusion's progress (see `progress.ts`).
  */
 export async function attributeBatch(
   model: SequentialRecommender,
   batch: SequenceBatch,
   config: Partial<AttributionConfig> = {},
   positions: LossPositions = "all",
+  onOcclusionProgress?: OcclusionProgressCallback,
 ): Promise<AttributionResult> {
   const inputs = attributionInputs(model, batch);
   try {
     const lossOf = sequenceLossOf(model, batch, inputs.presence, inputs.itemTable, positions);
-    return await attributeModalities(lossOf, inputs.embeddings, inputs.weights, config);
+    return await attributeModalities(
+      lossOf,
+      inputs.embeddings,
+      inputs.weights,
+      config,
+      onOcclusionProgress,
+    );
   } finally {
     tf.dispose(Object.values(inputs));
   }

@@ -8,6 +8,7 @@ import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
 import { checkEmbeddingInputs, detachedCopy, lossGradientTensors } from "./embedding_gradient.ts";
 import { integratedGradientContributions } from "./_integrated_gradients.ts";
 import { occlusionContributions } from "./_occlusion.ts";
+import type { OcclusionProgressCallback } from "./progress.ts";
 import { validPairs } from "./_pairs.ts";
 import {
   type AttributionConfig,
@@ -136,13 +137,15 @@ export function zeroInvalidContributions(
 /**
  * {@linkcode computeContributions} together with the mask's values, so that a caller that also
  * needs the valid pairs (the attribution) reads once. Gradient methods read once; occlusion reads
- * the mask first (it builds the occluded masks from it), then every column's loss at once.
+ * the mask first (it builds the occluded masks from it), then every column's loss at once;
+ * `onOcclusionProgress` hears occlusion's progress (the other methods are one pass).
  */
 export async function contributionsAndMask(
   lossOfEmbeddings: LossOfEmbeddings,
   embeddings: Tensor4D,
   mask: Tensor3D,
   config: ContributionConfig = DEFAULT_ATTRIBUTION_CONFIG,
+  onOcclusionProgress?: OcclusionProgressCallback,
 ): Promise<ContributionsAndMask> {
   const shape: PairShape = checkEmbeddingInputs("computeContributions", embeddings, mask);
   let contributions: Float32Array;
@@ -195,7 +198,13 @@ export async function contributionsAndMask(
       }
       // A bad mask value is refused before the forward passes, not after them.
       validPairs(w, "computeContributions(occlusion)");
-      contributions = await occlusionContributions(lossOfEmbeddings, embeddings, w, shape);
+      contributions = await occlusionContributions(
+        lossOfEmbeddings,
+        embeddings,
+        w,
+        shape,
+        onOcclusionProgress,
+      );
       break;
     }
     default: {

@@ -35,6 +35,12 @@ export { aggregateByModality } from "./aggregate.ts";
 export { attributeModalities, attributionOfContributions } from "./attribute.ts";
 export { sequenceLossOf, withNextItemTargets } from "./sequence_loss.ts";
 export { attributeBatch, type AttributionInputs, attributionInputs } from "./attribute_batch.ts";
+export {
+  occlusionLine,
+  type OcclusionProgress,
+  type OcclusionProgressCallback,
+  timeLeftPhrase,
+} from "./progress.ts";
 export { rocAuc } from "./roc_auc.ts";
 export {
   type AttributedBatch,

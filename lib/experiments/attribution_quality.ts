@@ -19,6 +19,7 @@ import { evaluationBatches } from "../data/protocol/batcher.ts";
 import type { LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 import { withNextItemTargets } from "../attribution/sequence_loss.ts";
 import { attributeBatch } from "../attribution/attribute_batch.ts";
+import { timeLeftPhrase } from "../attribution/progress.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import { EventLoopTurns } from "../util/event_loop.ts";
 import { checkInteger } from "../util/settings.ts";
@@ -89,11 +90,8 @@ export interface AttributionProgress {
  */
 export function attributionLine(progress: AttributionProgress): string {
   const { method, methodIndex, methods, usersDone, users, seconds } = progress;
-  const left = usersDone < users && usersDone > 0
-    ? `, about ${Math.ceil(seconds / usersDone * (users - usersDone))} s of it left`
-    : "";
   return `    attribution ${method} (method ${methodIndex}/${methods}): ${usersDone}/${users} ` +
-    `users, ${seconds.toFixed(1)} s${left}`;
+    `users, ${seconds.toFixed(1)} s${timeLeftPhrase(usersDone, users, seconds)}`;
 }
 
 /**
