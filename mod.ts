@@ -236,6 +236,8 @@ export {
   type EpochGap,
   type EpochNoiseRates,
   epochNoiseRates,
+  evaluationLine,
+  type EvaluationProgress,
   type Experiment,
   type ExperimentPlan,
   type FeatureFileSpec,

@@ -4,6 +4,7 @@
  * run), so that a test can make a selection trial diverge where the plan's settings would not.
  */
 import { attributionLine } from "./attribution_quality.ts";
+import { slowEvaluationLine } from "./evaluation_progress.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { removeCellCheckpoints } from "./cell_checkpoints.ts";
 import { TrainingDivergedError } from "../train/config.ts";
@@ -69,6 +70,10 @@ export async function runClaimedCell(
         afterEpoch: () => held.check(),
         onProgress: (progress) => context.onEpoch(cell, progress),
         onAttribution: (progress) => log(attributionLine(progress)),
+        onEvaluation: (progress) => {
+          const line = slowEvaluationLine(progress);
+          if (line !== undefined) log(line);
+        },
       }, context.resultsDir);
     } catch (error) {
       if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;

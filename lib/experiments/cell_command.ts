@@ -17,6 +17,7 @@
  * ```
  */
 import { attributionLine } from "./attribution_quality.ts";
+import { slowEvaluationLine } from "./evaluation_progress.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
@@ -479,6 +480,10 @@ export async function runOneCell(
       afterEpoch: () => held.check(),
       onProgress: (progress) => log(epochLine(progress)),
       onAttribution: (progress) => log(attributionLine(progress)),
+      onEvaluation: (progress) => {
+        const line = slowEvaluationLine(progress);
+        if (line !== undefined) log(line);
+      },
     }, options.resultsDir);
     held.check();
     store.put(cell.key, settings, result);

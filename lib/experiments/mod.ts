@@ -35,6 +35,7 @@ export { CLAIM_LOCK_WAIT_SECONDS, ClaimLockError, ClaimLockTimeoutError } from "
 export * from "./held_claim.ts";
 export * from "./analyse.ts";
 export * from "./attribution_quality.ts";
+export * from "./evaluation_progress.ts";
 export * from "./selection.ts";
 export * from "./summary.ts";
 export * from "./summary_types.ts";

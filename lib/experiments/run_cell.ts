@@ -45,6 +45,7 @@ import {
   type AttributionQuality,
   attributionQuality,
 } from "./attribution_quality.ts";
+import { type EvaluationProgress, slowEvaluationLine } from "./evaluation_progress.ts";
 import { checkSystemSpec, type SystemSpec } from "./systems.ts";
 import { PER_USER_METRIC_STEPS } from "./_per_user_grid.ts";
 
@@ -76,6 +77,12 @@ export interface CellSettings {
    * users (default: its line, {@linkcode attributionLine}, printed).
    */
   onAttribution?: (progress: AttributionProgress) => void;
+  /**
+   * Each finished evaluation after the training (valid, test, test under the other ranking;
+   * seconds each on MovieLens). Default: its line printed when it took
+   * `SLOW_EVALUATION_SECONDS` (2) or more ({@linkcode slowEvaluationLine}).
+   */
+  onEvaluation?: (progress: EvaluationProgress) => void;
 }
 
 /**
@@ -84,7 +91,7 @@ export interface CellSettings {
  */
 export type CellEpochCallbacks = Pick<
   CellSettings,
-  "onProgress" | "afterEpoch" | "onAttribution"
+  "onProgress" | "afterEpoch" | "onAttribution" | "onEvaluation"
 >;
 
 const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
@@ -95,6 +102,7 @@ const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
   onProgress: true,
   afterEpoch: true,
   onAttribution: true,
+  onEvaluation: true,
 };
 
 /**
@@ -358,6 +366,12 @@ function checkCellSettingKinds(settings: CellSettings): void {
   }
 }
 
+/** The default {@linkcode CellSettings.onEvaluation}: a slow evaluation's line, printed. */
+function printSlowEvaluation(progress: EvaluationProgress): void {
+  const line = slowEvaluationLine(progress);
+  if (line !== undefined) console.log(line);
+}
+
 /** Trains (if neural) and evaluates one system; disposes every tensor it made. */
 export async function runCell(
   data: PreparedDataset,
@@ -392,8 +406,26 @@ export async function runCell(
       ? "history_kept"
       : "history_excluded";
     const loss = training ? describeLoss(training.config.loss) : "none";
-    const evaluate = (stage: "valid" | "test", protocol = ranking) =>
-      evaluateRanking(scorer, split, { stage, loss, seed: settings.seed, ranking: protocol });
+    const onEvaluation = settings.onEvaluation ?? printSlowEvaluation;
+    let evaluationsDone = 0;
+    const evaluate = async (stage: "valid" | "test", protocol = ranking) => {
+      const evaluationStarted = performance.now();
+      const evaluation = await evaluateRanking(scorer, split, {
+        stage,
+        loss,
+        seed: settings.seed,
+        ranking: protocol,
+      });
+      onEvaluation({
+        stage,
+        ranking: protocol,
+        index: ++evaluationsDone,
+        evaluations: 3,
+        users: evaluation.users.length,
+        seconds: (performance.now() - evaluationStarted) / 1000,
+      });
+      return evaluation;
+    };
     const valid = await evaluate("valid");
     const test = await evaluate("test");
     const testOther = await evaluate("test", otherRanking);
