@@ -260,6 +260,7 @@ export {
   type PlanOutcome,
   planRankingText,
   prepareDataset,
+  type PrepareDatasetOptions,
   type PreparedDataset,
   type ReproductionSummary,
   runCell,

@@ -241,13 +241,10 @@ function datasetOf(cell: { dataset: Parameters<typeof prepareDataset>[0] }) {
  */
 async function importDataset({ print }: { print: boolean }): Promise<void> {
   if (!dataset) return;
-  // Reading a file of two million interactions took 21 s on two busy cores, with nothing printed
-  // before the statistics: this line says what runs meanwhile.
-  if (print && !isWorker && dataset.kind === "file") {
-    console.log(`reading dataset ${dataset.path} (${dataset.format})`);
-  }
   try {
-    const prepared = await prepareDataset(dataset);
+    // Reading a file of two million interactions took 21 s on two busy cores, with nothing printed
+    // before the statistics: prepareDataset's line says what runs meanwhile.
+    const prepared = await prepareDataset(dataset, print && !isWorker ? { log: console.log } : {});
     importedDatasets.set(prepared.label, prepared);
     if (isWorker || !print) return; // the first process has printed it
     console.log(
