@@ -181,7 +181,14 @@ async function cellError(settings: Record<string, unknown>): Promise<unknown> {
 Deno.test("CellSettings: the page's ranges are read, every unread one is known", () => {
   const rows = documentedSettings("CellSettings");
   const unparsed = rows.filter((row) => row.allowed.kind === "unparsed").map((row) => row.field);
-  assertEquals(unparsed, ["model", "training", "onProgress", "afterEpoch"]);
+  assertEquals(unparsed, [
+    "model",
+    "training",
+    "onProgress",
+    "afterEpoch",
+    "onAttribution",
+    "onEvaluation",
+  ]);
 });
 
 Deno.test("CellSettings: both ends of every documented range pass the checks", async () => {
