@@ -160,7 +160,9 @@ export function attributionBarsCaption(
   const seeds = distinct.length === 1
     ? seedsText(rows[0].seeds)
     : rows.map((row) => `${attributionMethodName(row.method)} ${seedsText(row.seeds)}`).join("; ");
-  return `${systems[0]} on ${dataset}: each method's ROC-AUC against the planted truth, per ` +
+  return `${
+    systems[0]
+  } on ${dataset}: each method's ROC-AUC against the planted truth on the test histories, per ` +
     `(user, position, modality) pair and per (user, modality). Each bar is ` +
     `the mean over the seeds whose runs were attributed (${seeds}), its error bar one standard ` +
     "deviation over them (none for one seed); 0.5 is chance.";

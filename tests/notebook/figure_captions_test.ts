@@ -193,7 +193,10 @@ Deno.test("attributionBarsCaption: one seed list when the methods share it, else
     [summary("gradient_x_input", [1, 2]), summary("occlusion", [1, 2])],
     "Synthetic",
   );
-  assertStringIncludes(shared, "SASRec-MM on Synthetic");
+  assertStringIncludes(
+    shared,
+    "SASRec-MM on Synthetic: each method's ROC-AUC against the planted truth on the test histories",
+  );
   assertStringIncludes(shared, "the seeds whose runs were attributed (seeds 1, 2)");
   const apart = attributionBarsCaption(
     [summary("gradient_x_input", [1, 2]), summary("occlusion", [1])],
