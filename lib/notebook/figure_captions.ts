@@ -27,6 +27,14 @@ export function seedsText(seeds: readonly number[]): string {
   return seeds.length === 1 ? `seed ${seeds[0]}` : `seeds ${seeds.join(", ")}`;
 }
 
+/**
+ * " (none for a single run)" where one of `seedCounts` is 1, else "": only a mean of one seed draws
+ * no error bar, and saying so under bars that all have one reads as if some lacked it.
+ */
+function singleRunNote(seedCounts: readonly number[], what: string): string {
+  return seedCounts.some((n) => n === 1) ? ` (none for ${what})` : "";
+}
+
 /** "NDCG@10", "NDCG@10 and HR@10", "NDCG@10, HR@10 and MRR". */
 function listText(names: readonly string[]): string {
   return names.length <= 1
@@ -75,7 +83,7 @@ export function evaluationProtocolText(results: readonly CellResult[]): string {
 /**
  * The caption of `systemsBars(rows, { metrics })`: the test metrics on the rows' dataset, each bar
  * the mean over a system's seeds (named per system) with one standard deviation as its error bar
- * (none for a single run), and the protocol of the `results` those rows summarise (those of the
+ * (said only where a system has a single run), and the protocol of the `results` those rows summarise (those of the
  * rows' dataset and systems are used; the others are ignored). No rows, or rows of two datasets,
  * is an error.
  */
@@ -98,7 +106,8 @@ export function systemsBarsCaption(
   );
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
   return `Test ${listText(metrics)} on ${datasets[0]}: each bar is a system's mean over its ` +
-    `seeds (${seeds}), its error bar one standard deviation over them (none for a single run). ` +
+    `seeds (${seeds}), its error bar one standard deviation over them` +
+    `${singleRunNote(rows.map((row) => row.seeds.length), "a single run")}. ` +
     `Protocol: ${evaluationProtocolText(drawn)}.`;
 }
 
@@ -117,7 +126,8 @@ export function trainingRunCaption(result: CellResult, shows: string): string {
 /**
  * The caption of a sensitivity curve (`sensitivityCurves`' entry): the metric of Demure-SASRec on
  * the curve's dataset at each value of its parameter, each point the mean over the seeds run at
- * that value (named per value) with one standard deviation as its error bar (none for one seed),
+ * that value (named per value) with one standard deviation as its error bar (none for one seed, said
+ * only where a value has one),
  * the ring at the selected value, and the protocol of the runs. A curve without points is an
  * error.
  */
@@ -135,14 +145,15 @@ export function sensitivityCaption(curve: SensitivityCurve, metric = "test NDCG@
       "configuration, chosen on validation; the curve selects nothing.";
   return `Demure-SASRec's ${metric} on ${curve.dataset} at each value of ${curve.parameter}, the ` +
     `other settings at the selected configuration: each point is the mean over the seeds run at ` +
-    `that value (${seeds.join("; ")}), its error bar one standard deviation (none for one seed). ` +
+    `that value (${seeds.join("; ")}), its error bar one standard deviation` +
+    `${singleRunNote(curve.points.map((point) => point.seeds.length), "one seed")}. ` +
     `${ring} Protocol: ${evaluationProtocolText(curve.points.flatMap((point) => point.results))}.`;
 }
 
 /**
  * The caption of the bars of `summariseAttribution`'s rows (one system's methods): each bar the
  * mean over the seeds whose runs were attributed (named per method where they differ), its error
- * bar one standard deviation (none for one seed).
+ * bar one standard deviation (none for one seed, said only where a method has one).
  */
 export function attributionBarsCaption(
   rows: readonly AttributionSummary[],
@@ -160,12 +171,11 @@ export function attributionBarsCaption(
   const seeds = distinct.length === 1
     ? seedsText(rows[0].seeds)
     : rows.map((row) => `${attributionMethodName(row.method)} ${seedsText(row.seeds)}`).join("; ");
-  return `${
-    systems[0]
-  } on ${dataset}: each method's ROC-AUC against the planted truth on the test histories, per ` +
-    `(user, position, modality) pair and per (user, modality). Each bar is ` +
+  return `${systems[0]} on ${dataset}: each method's ROC-AUC against the planted truth on the ` +
+    "test histories, per (user, position, modality) pair and per (user, modality). Each bar is " +
     `the mean over the seeds whose runs were attributed (${seeds}), its error bar one standard ` +
-    "deviation over them (none for one seed); 0.5 is chance.";
+    `deviation over them${singleRunNote(rows.map((row) => row.seeds.length), "one seed")}; ` +
+    "0.5 is chance.";
 }
 
 /** "gradient × input of the recommended item's loss": how an explanation was attributed. */

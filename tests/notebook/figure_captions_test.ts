@@ -118,6 +118,11 @@ Deno.test("systemsBarsCaption: metrics, dataset, each system's seeds and the pro
   assertStringIncludes(caption, "Test NDCG@10 and HR@10 on MovieLens");
   assertStringIncludes(caption, "(Pop seed 0; SASRec-MM seeds 0, 1, 2)");
   assertStringIncludes(caption, "one standard deviation over them (none for a single run)");
+  // Said only where a system has one run: under bars that all have error bars it misleads.
+  const allSpread = systemsBarsCaption([row("SASRec-MM", [0, 1])], [result("SASRec-MM", 0)], [
+    "NDCG@10",
+  ]);
+  assertStringIncludes(allSpread, "one standard deviation over them. Protocol:");
   assertStringIncludes(caption, `Protocol: ${LOO}; full ranking over all items`);
   assert(!caption.includes("history_kept"), caption);
 });
@@ -165,6 +170,9 @@ Deno.test("sensitivityCaption: seeds per value, the selected value, the runs' pr
   );
   assertStringIncludes(caption, "(0.005: seeds 0, 1, 2; 0.02: seeds 0, 1; 0.1: seed 0)");
   assertStringIncludes(caption, "The ring marks the selected value (0.02)");
+  assertStringIncludes(caption, "one standard deviation (none for one seed). The ring");
+  const spread = { ...curve, points: curve.points.slice(0, 2) };
+  assertStringIncludes(sensitivityCaption(spread), "one standard deviation. The ring");
   assertStringIncludes(caption, `Protocol: ${LOO}; full ranking`);
   assertStringIncludes(sensitivityCaption(curve, "test HR@10"), "test HR@10 on MovieLens");
   const none = sensitivityCaption({
@@ -198,11 +206,13 @@ Deno.test("attributionBarsCaption: one seed list when the methods share it, else
     "SASRec-MM on Synthetic: each method's ROC-AUC against the planted truth on the test histories",
   );
   assertStringIncludes(shared, "the seeds whose runs were attributed (seeds 1, 2)");
+  assertStringIncludes(shared, "one standard deviation over them; 0.5 is chance");
   const apart = attributionBarsCaption(
     [summary("gradient_x_input", [1, 2]), summary("occlusion", [1])],
     "Synthetic",
   );
   assertStringIncludes(apart, "(gradient × input seeds 1, 2; occlusion seed 1)");
+  assertStringIncludes(apart, "over them (none for one seed); 0.5 is chance");
   const two = assertThrows(() =>
     attributionBarsCaption(
       [summary("occlusion", [1]), { ...summary("occlusion", [1]), system: "Demure-SASRec" }],
