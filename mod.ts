@@ -359,6 +359,9 @@ export {
 // Notebook helpers: display, the systems' table and bars, live progress, quick mode, the plan's
 // cells in a notebook.
 export {
+  attributedBatchCaption,
+  type AttributedBatchProtocol,
+  attributionBarsCaption,
   type CellsProgress,
   cellsProgress,
   createProgress,
@@ -367,7 +370,9 @@ export {
   type DisplayOptions,
   displayTable,
   ensureCellsInNotebook,
+  evaluationProtocolText,
   explainedCell,
+  explainedModelCaption,
   isQuickMode,
   type LabelledStatistics,
   modalityCoverageTable,
@@ -380,13 +385,17 @@ export {
   type Progress,
   type ProgressConfig,
   type ProgressEvent,
+  seedsText,
+  sensitivityCaption,
   showQuickModeNotice,
   statisticsTable,
   systemsBars,
+  systemsBarsCaption,
   type SystemsBarsOptions,
   type SystemsColumn,
   systemsTable,
   type SystemsTableOptions,
   type TableInput,
   trainingProgress,
+  trainingRunCaption,
 } from "./lib/notebook/mod.ts";

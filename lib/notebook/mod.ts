@@ -29,6 +29,17 @@ export {
   figureMimeBundle,
   type TableInput,
 } from "./display.ts";
+export {
+  attributedBatchCaption,
+  type AttributedBatchProtocol,
+  attributionBarsCaption,
+  evaluationProtocolText,
+  explainedModelCaption,
+  seedsText,
+  sensitivityCaption,
+  systemsBarsCaption,
+  trainingRunCaption,
+} from "./figure_captions.ts";
 export { jupyterOrNull } from "../util/jupyter.ts";
 export {
   ensureCellsInNotebook,

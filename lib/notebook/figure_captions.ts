@@ -1,0 +1,237 @@
+/**
+ * Captions for the notebooks' figures, worded from the records they draw: on which data and split,
+ * which metric under which ranking protocol, and over which seeds a mean and its error bars were
+ * taken. A caption built here never states a number the records do not hold, so a rerun with other
+ * seeds or another ranking protocol rewords it; notebooks add only the prose of what the figure
+ * shows.
+ *
+ * @example
+ * ```ts
+ * const rows = summariseSystems(results, "MovieLens", ["Pop", "SASRec-MM"]);
+ * await display(systemsBars(rows, { metrics: ["NDCG@10"] }), {
+ *   caption: systemsBarsCaption(rows, results, ["NDCG@10"]),
+ * });
+ * ```
+ */
+import type { AttributionSummary, SystemSummary } from "../experiments/analyse.ts";
+import type { SensitivityCurve } from "../experiments/experiment_views.ts";
+import type { CellResult } from "../experiments/run_cell.ts";
+import { rankingText } from "../experiments/summary.ts";
+import type { RankingProtocol } from "../eval/protocol.ts";
+import { attributionMethodName } from "../attribution/method_names.ts";
+import type { TrainedCellModel } from "../experiments/cell_model.ts";
+import type { Explanations } from "../explain/explain.ts";
+
+/** "seed 0" or "seeds 0, 1, 2". */
+export function seedsText(seeds: readonly number[]): string {
+  return seeds.length === 1 ? `seed ${seeds[0]}` : `seeds ${seeds.join(", ")}`;
+}
+
+/**
+ * " (none for a single run)" where one of `seedCounts` is 1, else "": only a mean of one seed draws
+ * no error bar, and saying so under bars that all have one reads as if some lacked it.
+ */
+function singleRunNote(seedCounts: readonly number[], what: string): string {
+  return seedCounts.some((n) => n === 1) ? ` (none for ${what})` : "";
+}
+
+/** "NDCG@10", "NDCG@10 and HR@10", "NDCG@10, HR@10 and MRR". */
+function listText(names: readonly string[]): string {
+  return names.length <= 1
+    ? names.join("")
+    : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/**
+ * The split and ranking protocol that `results` were evaluated under, from their records:
+ * "leave-one-out by time: last item test, second-to-last validation, rest training; full ranking
+ * over all items, the user's history items excluded [history_excluded]". Results of one figure
+ * share one protocol: no result, a result whose record names no split or ranking protocol, or
+ * results under different ones, is an error naming the results (a caption must not state one
+ * protocol for numbers of two).
+ */
+export function evaluationProtocolText(results: readonly CellResult[]): string {
+  if (results.length === 0) {
+    throw new Error("evaluationProtocolText: no results to state the protocol of");
+  }
+  const splits = new Set<string>();
+  const rankings = new Set<RankingProtocol>();
+  for (const result of results) {
+    const where = `${result.system} on ${result.dataset}, seed ${result.seed}`;
+    const split = result.protocol?.split?.find((line) => line.startsWith("leave-one-out"));
+    const ranking = result.protocol?.rankingProtocol;
+    if (split === undefined || ranking === undefined) {
+      throw new Error(
+        `evaluationProtocolText: the record of ${where} names no ` +
+          `${split === undefined ? "leave-one-out split line" : "ranking protocol"} (protocol.` +
+          `${split === undefined ? "split" : "rankingProtocol"})`,
+      );
+    }
+    splits.add(split);
+    rankings.add(ranking);
+  }
+  if (splits.size > 1 || rankings.size > 1) {
+    throw new Error(
+      `evaluationProtocolText: the results were evaluated under different protocols ` +
+        `(splits: ${[...splits].join(" | ")}; rankings: ${[...rankings].join(", ")}), ` +
+        "one caption cannot state them",
+    );
+  }
+  return `${[...splits][0]}; ${rankingText([...rankings][0])}`;
+}
+
+/**
+ * The caption of `systemsBars(rows, { metrics })`: the test metrics on the rows' dataset, each bar
+ * the mean over a system's seeds (named per system) with one standard deviation as its error bar
+ * (said only where a system has a single run), and the protocol of the `results` those rows summarise (those of the
+ * rows' dataset and systems are used; the others are ignored). No rows, or rows of two datasets,
+ * is an error.
+ */
+export function systemsBarsCaption(
+  rows: readonly SystemSummary[],
+  results: readonly CellResult[],
+  metrics: readonly string[],
+): string {
+  const datasets = [...new Set(rows.map((row) => row.dataset))];
+  if (datasets.length !== 1) {
+    throw new Error(
+      `systemsBarsCaption: the rows must be of one dataset, got ${datasets.length} (${
+        datasets.join(", ")
+      })`,
+    );
+  }
+  const systems = new Set(rows.map((row) => row.system));
+  const drawn = results.filter((result) =>
+    result.dataset === datasets[0] && systems.has(result.system)
+  );
+  const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
+  return `Test ${listText(metrics)} on ${datasets[0]}: each bar is a system's mean over its ` +
+    `seeds (${seeds}), its error bar one standard deviation over them` +
+    `${singleRunNote(rows.map((row) => row.seeds.length), "a single run")}. ` +
+    `Protocol: ${evaluationProtocolText(drawn)}.`;
+}
+
+/**
+ * The protocol of one training run's curves, after `shows` (what the figure draws, in the
+ * notebook's words): "<shows> SASRec-ID on MovieLens, seed 0: 44 epochs trained (at most 200);
+ * the test uses the weights of epoch 34, the best by validation NDCG@10 (<split and ranking>)."
+ */
+export function trainingRunCaption(result: CellResult, shows: string): string {
+  return `${shows} ${result.system} on ${result.dataset}, seed ${result.seed}: ` +
+    `${result.epochsRun} epochs trained (at most ${result.maxEpochs}); the test uses the weights ` +
+    `of epoch ${result.bestEpoch}, the best by validation NDCG@10 ` +
+    `(${evaluationProtocolText([result])}).`;
+}
+
+/**
+ * The caption of a sensitivity curve (`sensitivityCurves`' entry): the metric of Demure-SASRec on
+ * the curve's dataset at each value of its parameter, each point the mean over the seeds run at
+ * that value (named per value) with one standard deviation as its error bar (none for one seed, said
+ * only where a value has one),
+ * the ring at the selected value, and the protocol of the runs. A curve without points is an
+ * error.
+ */
+export function sensitivityCaption(curve: SensitivityCurve, metric = "test NDCG@10"): string {
+  if (curve.points.length === 0) {
+    throw new Error(
+      `sensitivityCaption: the ${curve.dataset} curve of ${curve.parameter} has no points`,
+    );
+  }
+  const seeds = curve.points.map((point) => `${point.value}: ${seedsText(point.seeds)}`);
+  const selected = curve.points.filter((point) => point.selected).map((point) => point.value);
+  const ring = selected.length === 0
+    ? "No point is the selected value."
+    : `The ring marks the selected value (${selected.join(", ")}), the main table's ` +
+      "configuration, chosen on validation; the curve selects nothing.";
+  return `Demure-SASRec's ${metric} on ${curve.dataset} at each value of ${curve.parameter}, the ` +
+    `other settings at the selected configuration: each point is the mean over the seeds run at ` +
+    `that value (${seeds.join("; ")}), its error bar one standard deviation` +
+    `${singleRunNote(curve.points.map((point) => point.seeds.length), "one seed")}. ` +
+    `${ring} Protocol: ${evaluationProtocolText(curve.points.flatMap((point) => point.results))}.`;
+}
+
+/**
+ * The caption of the bars of `summariseAttribution`'s rows (one system's methods): each bar the
+ * mean over the seeds whose runs were attributed (named per method where they differ), its error
+ * bar one standard deviation (none for one seed, said only where a method has one).
+ */
+export function attributionBarsCaption(
+  rows: readonly AttributionSummary[],
+  dataset: string,
+): string {
+  const systems = [...new Set(rows.map((row) => row.system))];
+  if (systems.length !== 1) {
+    throw new Error(
+      `attributionBarsCaption: the rows must be of one system, got ${systems.length} (${
+        systems.join(", ")
+      })`,
+    );
+  }
+  const distinct = [...new Set(rows.map((row) => row.seeds.join(", ")))];
+  const seeds = distinct.length === 1
+    ? seedsText(rows[0].seeds)
+    : rows.map((row) => `${attributionMethodName(row.method)} ${seedsText(row.seeds)}`).join("; ");
+  return `${systems[0]} on ${dataset}: each method's ROC-AUC against the planted truth on the ` +
+    "test histories, per (user, position, modality) pair and per (user, modality). Each bar is " +
+    `the mean over the seeds whose runs were attributed (${seeds}), its error bar one standard ` +
+    `deviation over them${singleRunNote(rows.map((row) => row.seeds.length), "one seed")}; ` +
+    "0.5 is chance.";
+}
+
+/** "gradient × input of the recommended item's loss": how an explanation was attributed. */
+function explanationText(method: string, explain: Explanations["explain"]): string {
+  const target = explain === "recommendation"
+    ? "the recommended item's loss at the last position"
+    : "the history's next-item loss over every position";
+  return `${attributionMethodName(method)} of ${target}`;
+}
+
+/**
+ * What an explanation figure of notebook 05 rests on: the model (its cell's system, dataset and
+ * seed, the weights of its best validation epoch, the epochs it trained), how the contributions
+ * were attributed and normalised, and which users: "Demure-SASRec on MovieLens, seed 0: the
+ * weights of its best validation epoch (44 epochs trained, at most 200); gradient × input of the
+ * recommended item's loss at the last position, normalised per user; the first 64 users of the test
+ * split, one model and one seed (no spread over seeds)."
+ */
+export function explainedModelCaption(
+  trained: TrainedCellModel,
+  explanations: Pick<Explanations, "method" | "explain" | "recommendations">,
+): string {
+  const { cell } = trained;
+  const users = explanations.recommendations.length;
+  return `${cell.systemName} on ${cell.datasetLabel}, seed ${cell.seed}: the weights of its best ` +
+    `validation epoch (${trained.epochs} epochs trained, at most ${trained.maxEpochs}); ` +
+    `${explanationText(explanations.method, explanations.explain)}, normalised per user; the ` +
+    `first ${users} user${users === 1 ? "" : "s"} of the test split, one model and one seed ` +
+    "(no spread over seeds).";
+}
+
+/** The model and batch of an attribution figure of a briefly trained model (notebook 03). */
+export interface AttributedBatchProtocol {
+  /** The system trained, e.g. "SASRec-MM". */
+  system: string;
+  /** The dataset's label. */
+  dataset: string;
+  /** The training seed (also the batch's shuffle seed). */
+  seed: number;
+  /** Epochs trained before the attribution. */
+  epochs: number;
+  /** Histories in the batch attributed. */
+  batchSize: number;
+  /** The attribution method's name (`AttributionConfig["method"]`). */
+  method: string;
+}
+
+/**
+ * What an attribution figure of one training batch rests on: "SASRec-MM on Synthetic, trained 10
+ * epochs at seed 0 (not a model of the results); gradient × input on the training loss of a batch
+ * of 16 training histories, shuffled with seed 0; one model and one batch (no spread over seeds)."
+ */
+export function attributedBatchCaption(protocol: AttributedBatchProtocol): string {
+  const { system, dataset, seed, epochs, batchSize, method } = protocol;
+  return `${system} on ${dataset}, trained ${epochs} epoch${epochs === 1 ? "" : "s"} at seed ` +
+    `${seed} (briefly, not a model of the results); ${attributionMethodName(method)} on the ` +
+    `training loss of a batch of ${batchSize} training histories, shuffled with seed ${seed}; one ` +
+    "model and one batch (no spread over seeds).";
+}
