@@ -40,7 +40,7 @@ export interface TableSection {
    * The columns a reader compares rows by, each with which end is best, e.g.
    * `{ "NDCG@10": "higher", seconds: "lower" }` (given, never guessed). The best value of each is
    * bold on a page and ends with "*" in plain text, with a line saying so; values that print the
-   * same are all marked, a missing one never, and a "mean ± std" text compares its mean. Default:
+   * same are all marked, a missing one ("–", or a "-" text) never, and a "mean ± std" text compares its mean. Default:
    * none.
    */
   best?: Record<string, "higher" | "lower">;
@@ -204,7 +204,8 @@ export function formatTable(section: TableSection, context: string): FormattedTa
   );
   const best = markBestCells(cells, directions, {
     columns: section.columns,
-    missing: [MISSING_CELL],
+    // "-" as well: notebook 07 writes a missing p-value or difference as "-", the report's way.
+    missing: [MISSING_CELL, "-"],
     context,
   });
   if (directions.size === 0) return { cells, best };

@@ -1,8 +1,8 @@
 /**
  * Table format (TB48) on the notebooks' pages: systemsTable passes `best` on (the mean columns
  * compare, not "± std"), displayTable's plain text marks the same cells with "*" and says what
- * "*" means, and notebooks 02, 04 and 06 mark the best values of the tables that compare systems
- * and methods (06 prints its seconds with 2 decimals).
+ * "*" means, and notebooks 02, 04, 06, 07 and 08 mark the best values of the tables that compare
+ * systems and methods (06 prints its seconds with 2 decimals).
  */
 import { assertEquals, assertRejects } from "@std/assert";
 import type { SystemSummary } from "../../lib/experiments/analyse.ts";
@@ -88,7 +88,7 @@ async function codeOf(notebook: string): Promise<string> {
     .join("\n");
 }
 
-Deno.test("notebooks 02, 04 and 06 mark the best values of the tables that compare systems", async () => {
+Deno.test("notebooks 02, 04, 06, 07 and 08 mark the best values of the tables that compare systems", async () => {
   const main = await codeOf("02_baselines");
   for (const metric of ["NDCG@10", "HR@10", "NDCG@20", "HR@20", "MRR"]) {
     assertEquals(
@@ -99,6 +99,12 @@ Deno.test("notebooks 02, 04 and 06 mark the best values of the tables that compa
   }
   const ablation = await codeOf("04_ablations_sensitivity");
   assertEquals(ablation.includes('best: { "NDCG@10": "higher", "HR@10": "higher" }'), true);
+  const why = await codeOf("07_why_demure_loses");
+  assertEquals(why.match(/best: \{ "NDCG@10": "higher", "HR@10": "higher" \}/g)?.length, 2);
+  const own = await codeOf("08_bring_your_own_data");
+  for (const heading of ["NDCG@10 (history excluded)", "NDCG@10 (history kept)", "HR@10 (kept)"]) {
+    assertEquals(own.includes(`"${heading}": "higher"`), true, heading);
+  }
   const truth = await codeOf("06_ground_truth");
   assertEquals(truth.includes("columnDigits: { seconds: 2 }"), true);
   assertEquals(truth.includes('seconds: "lower"'), true);

@@ -100,10 +100,18 @@ Deno.test("formatTable: a best column with no value marks nothing; one with a na
   const empty = formatTable({
     kind: "table",
     columns: ["system", "MRR"],
-    rows: [["a", null], ["b", Number.NaN]],
+    rows: [["a", null], ["b", Number.NaN], ["c", "-"]],
     best: { MRR: "higher" },
   }, "audit");
-  assertEquals(empty.best, [[false, false], [false, false]]);
+  assertEquals(empty.best, [[false, false], [false, false], [false, false]]);
+  const dash = formatTable({
+    kind: "table",
+    columns: ["value", "test vs selected (paired)"],
+    rows: [["0.005", 0.0075], ["0.02", "-"], ["0.1", -0.0282]],
+    signed: ["test vs selected (paired)"],
+    best: { "test vs selected (paired)": "higher" },
+  }, "audit");
+  assertEquals(dash.best.map((row) => row[1]), [true, false, false]);
   assertThrows(
     () =>
       formatTable({
