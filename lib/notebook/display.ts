@@ -7,12 +7,7 @@ import {
 } from "../viz/plotly_bundle.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
 import { checkSettingNames, type SettingNames } from "../util/settings.ts";
-import {
-  formatTableCells,
-  signedColumnsOf,
-  tableHtml,
-  type TableSection,
-} from "../viz/table_html.ts";
+import { formatTable, tableHtml, type TableSection } from "../viz/table_html.ts";
 
 /** Options of {@linkcode display}. */
 export interface DisplayOptions {
@@ -176,7 +171,8 @@ export type TableInput = Omit<TableSection, "kind">;
 
 /**
  * Show a table in the Deno Jupyter kernel as HTML (plain text for other frontends); outside a
- * kernel, print it as tab-separated lines. For a danfo DataFrame pass
+ * kernel, print it as tab-separated lines. The best values of `best` columns are bold in HTML and
+ * end with "*" in plain text, under which a line says what "*" marks. For a danfo DataFrame pass
  * `{ columns: frame.columns, rows: frame.values }`.
  *
  * @example
@@ -187,9 +183,12 @@ export type TableInput = Omit<TableSection, "kind">;
 export async function displayTable(table: TableInput): Promise<void> {
   const section: TableSection = { kind: "table", ...table };
   const html = tableHtml(section, "displayTable");
-  const signed = signedColumnsOf(section, "displayTable");
-  const plain = [table.columns, ...formatTableCells(table.rows, table.digits ?? 4, signed)]
-    .map((row) => row.join("\t"))
+  const { cells, best, bestNote } = formatTable(section, "displayTable");
+  const marked = cells.map((row, rowIndex) =>
+    row.map((cell, column) => best[rowIndex][column] ? `${cell}*` : cell)
+  );
+  const plain = [table.columns, ...marked].map((row) => row.join("\t"))
+    .concat(bestNote ? [bestNote("*")] : [])
     .join("\n");
   const jupyter = jupyterOrNull();
   if (jupyter === null) {

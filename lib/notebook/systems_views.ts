@@ -34,6 +34,12 @@ export interface SystemsTableOptions<Row extends SystemSummary> {
   meansOnly?: readonly string[];
   /** Columns after the metrics. Default: none. */
   extraColumns?: readonly SystemsColumn<Row>[];
+  /**
+   * Columns whose best value is marked, each with which end is best (given, never guessed), e.g.
+   * `{ "NDCG@10": "higher" }`: a metric's mean column (the means compare, not "± std"), or an extra
+   * column's heading. See `TableSection.best`. Default: none.
+   */
+  best?: Record<string, "higher" | "lower">;
 }
 
 const TABLE_OPTION_NAMES: SettingNames<SystemsTableOptions<SystemSummary>> = {
@@ -41,6 +47,7 @@ const TABLE_OPTION_NAMES: SettingNames<SystemsTableOptions<SystemSummary>> = {
   metrics: true,
   meansOnly: true,
   extraColumns: true,
+  best: true,
 };
 
 /**
@@ -48,7 +55,7 @@ const TABLE_OPTION_NAMES: SettingNames<SystemsTableOptions<SystemSummary>> = {
  * and its spread over seeds (`spreadOf`: "–" for one run, where a 0 would read as "no
  * variation"), the means of `meansOnly`, and `extraColumns`. A metric a row does not have is a
  * `SettingError` naming the row and the metrics it has; so is a `metrics` or `meansOnly` that is
- * not a list of names.
+ * not a list of names. `best` marks the best mean of the metrics it names (checked when shown).
  *
  * @example
  * ```ts
@@ -57,6 +64,7 @@ const TABLE_OPTION_NAMES: SettingNames<SystemsTableOptions<SystemSummary>> = {
  *   caption: "MovieLens, test split, mean ± std over seeds",
  *   metrics: ["NDCG@10", "HR@10"],
  *   meansOnly: ["MRR"],
+ *   best: { "NDCG@10": "higher", "HR@10": "higher", MRR: "higher" },
  * }));
  * ```
  */
@@ -65,11 +73,12 @@ export function systemsTable<Row extends SystemSummary>(
   options: SystemsTableOptions<Row>,
 ): TableInput {
   checkSettingNames("SystemsTableOptions", options, TABLE_OPTION_NAMES);
-  const { caption, metrics, meansOnly = [], extraColumns = [] } = options;
+  const { caption, metrics, meansOnly = [], extraColumns = [], best } = options;
   checkMetricList("SystemsTableOptions.metrics", metrics, { atLeastOne: false });
   checkMetricList("SystemsTableOptions.meansOnly", meansOnly, { atLeastOne: false });
   return {
     ...(caption === undefined ? {} : { caption }),
+    ...(best === undefined ? {} : { best }),
     columns: [
       "system",
       "seeds",

@@ -39,7 +39,9 @@ export {
 export { histogram, type HistogramInput } from "./histogram.ts";
 export { differencePlot, type DifferencePlotInput } from "./difference_plot.ts";
 export {
+  formatTable,
   formatTableCells,
+  type FormattedTable,
   MISSING_CELL,
   type TableCell,
   tableHtml,

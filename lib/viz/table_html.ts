@@ -1,6 +1,7 @@
 import { checkInteger, type SettingNames } from "../util/settings.ts";
 import { escapeHtml } from "./_escape.ts";
 import { assertKnownFields } from "./_validate.ts";
+import { bestColumnsOf, bestNote, columnPosition, markBestCells } from "./_best_cells.ts";
 
 /**
  * What a table cell may hold: text, a number, a yes/no, or nothing. `null` (what a result file
@@ -30,6 +31,19 @@ export interface TableSection {
    * and "-0.0282" (zero as "+0.0000"), as the reports print paired differences. Default: none.
    */
   signed?: string[];
+  /**
+   * Decimals of single columns, by heading, overriding `digits` there, e.g. `{ seconds: 2 }`;
+   * whole numbers from 0 to 100. Default: none.
+   */
+  columnDigits?: Record<string, number>;
+  /**
+   * The columns a reader compares rows by, each with which end is best, e.g.
+   * `{ "NDCG@10": "higher", seconds: "lower" }` (given, never guessed). The best value of each is
+   * bold on a page and ends with "*" in plain text, with a line saying so; values that print the
+   * same are all marked, a missing one ("–", or a "-" text) never, and a "mean ± std" text compares its mean. Default:
+   * none.
+   */
+  best?: Record<string, "higher" | "lower">;
 }
 
 const TABLE_SECTION_FIELDS: SettingNames<TableSection> = {
@@ -39,6 +53,8 @@ const TABLE_SECTION_FIELDS: SettingNames<TableSection> = {
   caption: true,
   digits: true,
   signed: true,
+  columnDigits: true,
+  best: true,
 };
 
 /** What a table shows for a value that is missing (NaN, `null` or `undefined`). */
@@ -91,7 +107,8 @@ export function signedDifference(value: number): string {
  * integers prints them as they are; a missing value (NaN, `null`, `undefined`) prints as
  * {@linkcode MISSING_CELL}, infinities as ∞, booleans as "yes" or "no". Any other value (an
  * object, a bigint: a cell the caller forgot to format) is an error naming its row and column,
- * not "[object Object]". The numbers of `signedColumns` (positions) print with their sign.
+ * not "[object Object]". The numbers of `signedColumns` (positions) print with their sign, and a
+ * column in `columnDigits` (position to decimals) with its own decimals instead of `digits`.
  *
  * @example
  * ```ts
@@ -104,6 +121,7 @@ export function formatTableCells(
   rows: ReadonlyArray<ReadonlyArray<TableCell>>,
   digits: number,
   signedColumns: readonly number[] = [],
+  columnDigits: ReadonlyMap<number, number> = new Map(),
 ): string[][] {
   const fractional = new Set<number>();
   for (const row of rows) {
@@ -128,22 +146,41 @@ export function formatTableCells(
       }
       if (Number.isNaN(cell)) return MISSING_CELL;
       if (!Number.isFinite(cell)) return cell > 0 ? "∞" : "-∞";
-      const text = fractional.has(column) ? reportNumber(cell, digits) : String(cell);
+      const text = fractional.has(column)
+        ? reportNumber(cell, columnDigits.get(column) ?? digits)
+        : String(cell);
       return signedColumns.includes(column) && !text.startsWith("-") ? `+${text}` : text;
     })
   );
 }
 
+/** A table's cells as printed, with the marks of its best values. */
+export interface FormattedTable {
+  /** Each cell's text, unescaped ({@linkcode formatTableCells}). */
+  cells: string[][];
+  /** Per cell, whether it is the best of a `best` column. */
+  best: boolean[][];
+  /** What a mark means, without its marker ("best NDCG@10 (higher is better)"); none without `best`. */
+  bestNote?: (marker: string) => string;
+}
+
 /**
- * An HTML table; `context` prefixes error messages (e.g. "renderHtmlReport: section 2").
+ * A table's cells as printed, after checking its fields: the text of every cell and which are the
+ * best of their column. Shared by the page (bold) and the plain text ("*"), so both mark the same
+ * cells. `context` prefixes error messages (e.g. "displayTable").
  *
  * @example
  * ```ts
- * tableHtml({ kind: "table", columns: ["model", "NDCG@10"], rows: [["Pop", 0.01234]] }, "demo");
- * // "<table><thead><tr><th>model</th><th>NDCG@10</th></tr></thead><tbody>\n<tr><td>Pop</td><td>0.0123</td></tr>\n</tbody></table>"
+ * formatTable({
+ *   kind: "table",
+ *   columns: ["system", "NDCG@10", "seconds"],
+ *   rows: [["Pop", 0.0123, 1.25], ["SASRec", 0.0456, 19.42131]],
+ *   columnDigits: { seconds: 2 },
+ *   best: { "NDCG@10": "higher" },
+ * }, "demo").cells; // [["Pop", "0.0123", "1.25"], ["SASRec", "0.0456", "19.42"]]
  * ```
  */
-export function tableHtml(section: TableSection, context: string): string {
+export function formatTable(section: TableSection, context: string): FormattedTable {
   // `captoin` or `digit` in a notebook's displayTable showed the table without them.
   assertKnownFields(context, "the table", section, TABLE_SECTION_FIELDS);
   // `toFixed` cut 2.5 to 2 decimals in silence and threw a RangeError naming no table for -1.
@@ -158,16 +195,78 @@ export function tableHtml(section: TableSection, context: string): string {
       );
     }
   });
-  const body = formatTableCells(
+  const directions = bestColumnsOf(section.best, section.columns, context);
+  const cells = formatTableCells(
     section.rows,
     section.digits ?? 4,
     signedColumnsOf(section, context),
-  ).map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`).join(
-    "\n",
+    columnDigitsOf(section, context),
   );
-  const caption = section.caption ? `<caption>${escapeHtml(section.caption)}</caption>` : "";
+  const best = markBestCells(cells, directions, {
+    columns: section.columns,
+    // "-" as well: notebook 07 writes a missing p-value or difference as "-", the report's way.
+    missing: [MISSING_CELL, "-"],
+    context,
+  });
+  if (directions.size === 0) return { cells, best };
+  return { cells, best, bestNote: (marker) => bestNote(directions, section.columns, marker) };
+}
+
+/**
+ * An HTML table; `context` prefixes error messages (e.g. "renderHtmlReport: section 2"). The
+ * best values of `best` columns are bold, and a line under the caption says so.
+ *
+ * @example
+ * ```ts
+ * tableHtml({ kind: "table", columns: ["model", "NDCG@10"], rows: [["Pop", 0.01234]] }, "demo");
+ * // "<table><thead><tr><th>model</th><th>NDCG@10</th></tr></thead><tbody>\n<tr><td>Pop</td><td>0.0123</td></tr>\n</tbody></table>"
+ * ```
+ */
+export function tableHtml(section: TableSection, context: string): string {
+  const { cells, best, bestNote } = formatTable(section, context);
+  const body = cells.map((row, rowIndex) =>
+    `<tr>${
+      row.map((cell, column) =>
+        best[rowIndex][column]
+          ? `<td><strong>${escapeHtml(cell)}</strong></td>`
+          : `<td>${escapeHtml(cell)}</td>`
+      ).join("")
+    }</tr>`
+  ).join("\n");
+  const captionLines = [
+    ...(section.caption ? [escapeHtml(section.caption)] : []),
+    ...(bestNote ? [escapeHtml(bestNote("Bold"))] : []),
+  ];
+  const caption = captionLines.length === 0
+    ? ""
+    : `<caption>${captionLines.join("<br>")}</caption>`;
   const head = section.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join("");
   return `<table>${caption}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/**
+ * The decimals of `section.columnDigits` by column position. A heading that is not a column, or
+ * decimals that are not a whole number from 0 to 100, is an error naming them: the column would
+ * have printed with the table's decimals, in silence.
+ */
+function columnDigitsOf(section: TableSection, context: string): Map<number, number> {
+  const byHeading: unknown = section.columnDigits;
+  const positions = new Map<number, number>();
+  if (byHeading === undefined) return positions;
+  if (typeof byHeading !== "object" || byHeading === null || Array.isArray(byHeading)) {
+    throw new Error(
+      `${context} table columnDigits is ${JSON.stringify(byHeading)}, expected an object of ` +
+        `column headings to decimals, e.g. { seconds: 2 }`,
+    );
+  }
+  for (const [heading, digits] of Object.entries(byHeading)) {
+    checkInteger(`${context} table columnDigits["${heading}"]`, digits, { min: 0, max: 100 });
+    positions.set(
+      columnPosition(heading, section.columns, `${context} table columnDigits`),
+      digits as number,
+    );
+  }
+  return positions;
 }
 
 /**

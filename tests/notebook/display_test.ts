@@ -48,7 +48,7 @@ Deno.test("display and displayTable refuse a misspelt option instead of showing 
     () => displayTable({ columns: ["a"], rows: [[1]], captoin: "c" } as never),
     Error,
     'displayTable: the table has no field "captoin" (its fields: kind, columns, rows, caption, ' +
-      "digits, signed; did you mean caption?)",
+      "digits, signed, columnDigits, best; did you mean caption?)",
   );
 });
 
