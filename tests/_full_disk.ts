@@ -54,16 +54,19 @@ export async function runOnFullDisk(code: string, args: string[] = []): Promise<
 /**
  * `deno` with `args`, run in `cwd` under a file-size limit of `kibibytes` KiB (bash's `ulimit -f`
  * unit) with SIGXFSZ ignored: a write that would make a file larger fails with "File too large".
+ * `env` is added to this process's environment (a PATH of stand-in commands; bash must stay on it).
  */
 export async function runWithFileSizeLimit(
   kibibytes: number,
   args: string[],
   cwd: string,
+  env: Record<string, string> = {},
 ): Promise<FullDiskRun> {
   const quoted = [Deno.execPath(), ...args].map((arg) => `'${arg.replace(/'/g, "'\\''")}'`);
   const output = await new Deno.Command("bash", {
     args: ["-c", `trap '' XFSZ; ulimit -f ${kibibytes}; exec ${quoted.join(" ")}`],
     cwd,
+    env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
