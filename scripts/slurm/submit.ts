@@ -555,7 +555,10 @@ function recordSubmission(
     // next submission refused the record as unreadable.
     writeFilesAtomically([{ path, data: text }]);
   } catch (error) {
-    throw new ScriptFailure(`${path}: not written (${(error as Error).message})`);
+    // A write cut short starts with the path already (writeFilesAtomically): said once.
+    const message = (error as Error).message;
+    const reason = message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+    throw new ScriptFailure(`${path}: not written (${reason})`);
   }
 }
 

@@ -51,7 +51,9 @@ Deno.test({
       assertEquals(run.code, 1, run.stderr);
       assertMatch(
         run.stderr,
-        new RegExp(`^prepare_data: ${out}: not written \\(File too large[^\\n]*\\n$`),
+        new RegExp(
+          `^prepare_data: ${out}: not written \\(${out}/[^:/]+: File too large[^\\n]*\\n$`,
+        ),
       );
       assert(run.stdout.includes("vega-datasets movies matched: 0"), run.stdout);
       let left = true;

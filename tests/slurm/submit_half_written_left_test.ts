@@ -34,7 +34,7 @@ Deno.test("slurm: batch scripts that cannot be written leave no script or folder
     assertMatch(
       run.stderr,
       new RegExp(
-        `^slurm: ${resultsDir}/slurm: the batch scripts not written \\(File too large[^\\n]*\\n$`,
+        `^slurm: ${resultsDir}/slurm: the batch scripts not written \\(${resultsDir}/slurm/cells-[^:]+: File too large[^\\n]*\\n$`,
       ),
     );
     assertEquals(calls(slurm, "sbatch"), []);
