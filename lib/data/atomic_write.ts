@@ -27,8 +27,9 @@ export function temporaryPathOf(path: string): string {
 
 /**
  * Writes all files atomically (temporary path, fsync, then rename; the folders synced after);
- * on failure removes the temporaries and rethrows the system's error, leaving earlier versions of
- * the targets untouched. A folder where a file is to go is found before any rename, so none
+ * on failure removes the temporaries and throws the system's error, leaving earlier versions of
+ * the targets untouched. A write cut short (a full disk) throws an error of the system's class
+ * whose message starts with the target's path (the system's names none), the system's as cause. A folder where a file is to go is found before any rename, so none
  * switches; a rename that fails otherwise leaves those renamed before it switched, the rest keep
  * their earlier versions.
  *
@@ -50,7 +51,7 @@ export function writeFilesAtomically(files: FileToWrite[]): void {
   } catch (error) {
     // The failed one removed its own partial file (writeSyncedFile).
     removeTemporaries(written);
-    throw error;
+    throw namingTarget(error, files[written.length].path);
   }
   // Checked before the first rename: a folder where a later file goes failed its rename after
   // the earlier files had switched, a new file beside an old one of the same set (a .inter
@@ -74,6 +75,21 @@ export function writeFilesAtomically(files: FileToWrite[]): void {
     throw error;
   }
   for (const folder of new Set(files.map((file) => folderOf(file.path)))) syncFolder(folder);
+}
+
+/**
+ * `error` with a message that starts with `path`, the target whose write failed: the system's
+ * message of a write cut short (a full disk: "File too large (os error 27)") names no file. Of
+ * the same class and `code` (callers tell a folder that cannot be written by
+ * `Deno.errors.PermissionDenied`), the system's error as its cause. One whose message names the
+ * file already (an open's names the temporary, `<path>.tmp-...`) is returned as it is.
+ */
+function namingTarget(error: unknown, path: string): unknown {
+  if (!(error instanceof Error) || error.message.includes(path)) return error;
+  const Class = error.constructor as new (message: string, options?: ErrorOptions) => Error;
+  const named = new Class(`${path}: ${error.message}`, { cause: error });
+  if ("code" in error) Object.assign(named, { code: error.code });
+  return named;
 }
 
 /** True when `path` is a folder (not followed through a link: a rename replaces the link). */

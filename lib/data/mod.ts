@@ -6,7 +6,7 @@
 export type * from "./types.ts";
 export { DataError } from "./errors.ts";
 export { datasetFingerprint } from "./fingerprint.ts";
-export { type FileToWrite, writeFilesAtomically } from "./atomic_write.ts";
+export { type FileToWrite, makeFolders, writeFilesAtomically } from "./atomic_write.ts";
 export { idModality } from "./id_modality.ts";
 export { generatedDataset, type GeneratedDatasetParts } from "./generated.ts";
 export { loadMovieLens, MOVIELENS_CITATION, MOVIELENS_DIR } from "./movielens/load.ts";

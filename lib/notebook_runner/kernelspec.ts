@@ -82,10 +82,13 @@ export async function ensureDenoKernelspec(config: KernelspecConfig): Promise<De
     writeFilesAtomically([{ path: kernelJsonPath, data: text }]);
   } catch (error) {
     removeMade();
-    // The system's message of a write cut short names no file.
-    throw new Error(`ensureDenoKernelspec: ${kernelJsonPath}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    // An open's message names the temporary only; a write cut short starts with kernel.json's
+    // path already (writeFilesAtomically).
+    const message = (error as Error).message;
+    const named = message.startsWith(`${kernelJsonPath}: `)
+      ? message
+      : `${kernelJsonPath}: ${message}`;
+    throw new Error(`ensureDenoKernelspec: ${named}`, { cause: error });
   }
   return { kernelName, jupyterPath, kernelJsonPath, changed: true };
 }

@@ -13,6 +13,7 @@ import {
   runHeadlessChromium,
 } from "./chromium.ts";
 import { checkInteger, checkNumber } from "../util/settings.ts";
+import { makeFolders } from "../data/atomic_write.ts";
 
 /** Options of {@linkcode figureToPng}. */
 export interface FigurePngOptions {
@@ -100,7 +101,9 @@ export async function figureToPng(
       );
     }
     const directory = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
-    await Deno.mkdir(directory, { recursive: true });
+    // The folders it makes are removed again on a failure: a write cut short (a full disk)
+    // left them, empty.
+    const removeMade = makeFolders(directory);
     const temporary = `${path}.${Deno.pid}.tmp`;
     try {
       await Deno.writeFile(temporary, bytes);
@@ -109,6 +112,7 @@ export async function figureToPng(
       // A write cut short or a path it cannot rename over (a folder): the temporary file was
       // left beside the image, a file where none was asked for.
       await Deno.remove(temporary).catch(() => {});
+      removeMade();
       throw error;
     }
   } finally {

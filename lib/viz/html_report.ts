@@ -125,7 +125,10 @@ export async function writeHtmlReport(
     writeFilesAtomically([{ path, data: html }]);
   } catch (error) {
     removeMade();
-    // The system's message of a write cut short names no file.
-    throw new Error(`writeHtmlReport: ${path}: ${(error as Error).message}`, { cause: error });
+    // An open's message names the temporary only; a write cut short starts with the report's
+    // path already (writeFilesAtomically).
+    const message = (error as Error).message;
+    const named = message.startsWith(`${path}: `) ? message : `${path}: ${message}`;
+    throw new Error(`writeHtmlReport: ${named}`, { cause: error });
   }
 }

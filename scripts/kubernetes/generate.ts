@@ -28,7 +28,13 @@ import {
   ROUTE_OPTIONS,
   workspace,
 } from "../cluster/submission.ts";
-import { integerOption, parseOptions, runScript, UsageError } from "../cli/options.ts";
+import {
+  integerOption,
+  parseOptions,
+  runScript,
+  ScriptFailure,
+  UsageError,
+} from "../cli/options.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import { shellQuote } from "../cluster/shell.ts";
 import {
@@ -316,7 +322,17 @@ function writeInPlace(
   out: string,
   outName: string,
 ): void {
-  for (const [file, text] of files) Deno.writeTextFileSync(`${staging}/${file}`, text);
+  for (const [file, text] of files) {
+    try {
+      Deno.writeTextFileSync(`${staging}/${file}`, text);
+    } catch (error) {
+      // A full disk is the user's to fix, not a bug: one line naming the file, as the other
+      // refusals (main removes the staging folder; an earlier run's folder is unchanged).
+      throw new ScriptFailure(
+        `${outName}/${file}: not written (${(error as Error).message}); ${outName} is unchanged`,
+      );
+    }
+  }
   Deno.chmodSync(`${staging}/apply.sh`, 0o755);
   // Checked again: the listing took seconds, in which the folder may have changed.
   if (generatedFilesIn(out, outName).length > 0) Deno.removeSync(out, { recursive: true });

@@ -49,6 +49,7 @@ import {
 } from "../cli/options.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import { cellStoreOf } from "../../lib/experiments/mod.ts";
+import { writeFilesAtomically } from "../../lib/data/mod.ts";
 
 /** Tasks of an array at once without `--concurrency` (the parser's default; --help states it). */
 const DEFAULT_CONCURRENCY = 16;
@@ -409,11 +410,14 @@ function submitArrays(
   // What to remove if the submission fails: the topmost folder this run creates (the logs' own,
   // in a Slurm folder that was there without it).
   const created = [resultsDir, slurmDir, settings.logDir].find((dir) => !exists(dir));
-  const scripts = writeBatchScripts(arrays, reportScript, settings);
+  // Set once they are written (all or none): a full disk left a cut-short script and the
+  // folders made for them, with an uncaught stack.
+  let scripts: BatchScriptPaths | undefined;
   const cellsJobs: string[] = [];
   // Set once the report job is submitted: a failure after that (the record) cancels it too.
   let reportJob: string | undefined;
   try {
+    scripts = writeBatchScripts(arrays, reportScript, settings);
     // Released before the tasks start, so that they can claim these cells.
     releaseStaleClaims(staleClaims, resultsDir);
     submitStageArrays(arrays, scripts.cells, earlierJobs, concurrency, cellsJobs);
@@ -456,9 +460,18 @@ function writeBatchScripts(
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const cells = arrays.map((array) => `${slurmDir}/cells-${stamp}-stage${array.stage}.sbatch`);
   const report = `${slurmDir}/report-${stamp}.sbatch`;
-  Deno.mkdirSync(settings.logDir, { recursive: true });
-  arrays.forEach((array, a) => Deno.writeTextFileSync(cells[a], cellsBatchScript(array, settings)));
-  Deno.writeTextFileSync(report, reportScript);
+  try {
+    Deno.mkdirSync(settings.logDir, { recursive: true });
+    // One atomic set: a failed write (a full disk) leaves no script, whole or cut short.
+    writeFilesAtomically([
+      ...arrays.map((array, a) => ({ path: cells[a], data: cellsBatchScript(array, settings) })),
+      { path: report, data: reportScript },
+    ]);
+  } catch (error) {
+    throw new ScriptFailure(
+      `${slurmDir}: the batch scripts not written (${(error as Error).message})`,
+    );
+  }
   return { cells, report };
 }
 
@@ -538,9 +551,14 @@ function recordSubmission(
     1,
   );
   try {
-    Deno.writeTextFileSync(path, text);
+    // Atomic: written in place, a full disk cut the earlier submissions' record short, and the
+    // next submission refused the record as unreadable.
+    writeFilesAtomically([{ path, data: text }]);
   } catch (error) {
-    throw new ScriptFailure(`${path}: not written (${(error as Error).message})`);
+    // A write cut short starts with the path already (writeFilesAtomically): said once.
+    const message = (error as Error).message;
+    const reason = message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;
+    throw new ScriptFailure(`${path}: not written (${reason})`);
   }
 }
 
@@ -551,11 +569,11 @@ function recordSubmission(
  */
 function undoSubmission(
   jobs: readonly string[],
-  scripts: BatchScriptPaths,
+  scripts: BatchScriptPaths | undefined,
   created: string | undefined,
 ): void {
   if (jobs.length > 0) run("scancel", [...jobs]);
-  for (const path of [...scripts.cells, scripts.report]) Deno.removeSync(path);
+  for (const path of scripts ? [...scripts.cells, scripts.report] : []) Deno.removeSync(path);
   if (created) Deno.removeSync(created, { recursive: true });
 }
 
