@@ -14,12 +14,14 @@
 import { initBackend } from "../lib/backend/mod.ts";
 import { writeFilesAtomically } from "../lib/data/mod.ts";
 import {
+  attributionLine,
   type CellResult,
   checkCellResult,
   compareWithRecord,
   type DatasetSpec,
   prepareDataset,
   runCell,
+  slowEvaluationLine,
   type SystemSpec,
 } from "../lib/experiments/mod.ts";
 import type { ModelConfigInput } from "../lib/models/mod.ts";
@@ -53,6 +55,13 @@ async function main(): Promise<number> {
     training: settings.training,
     scoreAttribution: settings.scoreAttribution,
     onProgress: () => {},
+    // Stdout holds the comparison's JSON line alone (scripts read its first line): the slow
+    // steps' progress goes to stderr.
+    onAttribution: (progress) => console.error(attributionLine(progress)),
+    onEvaluation: (progress) => {
+      const line = slowEvaluationLine(progress);
+      if (line !== undefined) console.error(line);
+    },
   });
   const check = compareWithRecord(stored.key, stored.result, rerun);
   console.log(JSON.stringify(check));
