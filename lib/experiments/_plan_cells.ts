@@ -30,6 +30,7 @@ import type {
 } from "./plan_types.ts";
 import {
   inheritedConfig,
+  maxTrialsOf,
   mergeTrialConfig,
   type SelectedConfigurations,
   SELECTION_SPECS,
@@ -75,6 +76,8 @@ export interface PlanContext {
   demure?: Partial<DemureConfig>;
   /** An imported dataset's own trainer settings (`PlanOptions.datasetTraining`). */
   fileTraining?: Partial<TrainerConfig>;
+  /** The trials asked instead of the mode's (`PlanOptions.trialBudget`), already in `datasets`. */
+  trialBudget?: number;
 }
 
 /** The cells of one plan in the order they were added (the run order). */
@@ -225,6 +228,7 @@ export class PlanCells {
         const trainer = resolveTrainerConfig({ ...training, seed: plan.seeds[0] });
         return cellWarmupRefusal(system, trainer) === undefined;
       };
+      this.#checkTrialBudget(name, label, plan.trials, runs);
       for (const trial of trialsOf(name, plan.trials, runs)) {
         // Trial 0 is the defaults: when the system ran unselected at the first seed, that record is
         // this run (the store reuses it only if its settings are identical, so a system selected
@@ -396,6 +400,27 @@ export class PlanCells {
         : {}),
     };
     return { system: systemWith(name, config, this.#planDemure(dataset.kind)), training };
+  }
+
+  /**
+   * Throws a `SettingError` naming `PlanOptions.trialBudget` when the budget asked is more than the
+   * trials `name` can draw once the points its runs refuse are left out. `planExperiments` caps
+   * the budget at the smallest full grid; a Demure grid under a short run (a warm-up the epoch cap
+   * or patience always ends first) can hold fewer, which ended in the draw's plain Error.
+   */
+  #checkTrialBudget(name: SystemName, label: string, trials: number, runs: TrialRuns): void {
+    const budget = this.#context.trialBudget;
+    // The mode's own trials: a settings defect the draw reports, not an option to name.
+    if (budget === undefined || trials !== budget) return;
+    const most = maxTrialsOf(name, runs);
+    if (budget <= most) return;
+    throw new SettingError(
+      "PlanOptions.trialBudget",
+      budget,
+      `an integer >= 1 and <= ${most} (the points of ${name}'s grid on ${label} that its runs ` +
+        `accept, of ${maxTrialsOf(name)}: the others are warm-ups the plan's epoch cap or ` +
+        "patience always ends first)",
+    );
   }
 
   /** The Demure settings of every cell on `kind`: the mode's, the dataset's, then those asked. */
