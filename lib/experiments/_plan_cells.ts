@@ -16,7 +16,7 @@ import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
 import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
 import { resolveTrainerConfig, type TrainerConfig } from "../train/config.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
-import { SettingError } from "../util/settings.ts";
+import { SettingError, withDefaults } from "../util/settings.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
 import { LATER_SWEEP_PARAMETERS, type ModeSettings } from "./_plan_settings.ts";
 import type {
@@ -384,9 +384,9 @@ export class PlanCells {
   ): { system: SystemSpec; training: Partial<TrainerConfig> } {
     const { settings, datasets } = this.#context;
     const stopping = datasets[dataset.kind];
+    // A setting the caller gives as undefined is left out (`withDefaults`): it keeps the mode's.
     const training: Partial<TrainerConfig> = {
-      ...settings.training,
-      ...(dataset.kind === "file" ? this.#context.fileTraining : {}),
+      ...withDefaults(settings.training, dataset.kind === "file" ? this.#context.fileTraining : {}),
       maxEpochs: stopping.maxEpochs,
       patience: stopping.patience,
       ...(config.learningRate !== undefined
@@ -426,7 +426,8 @@ export class PlanCells {
   /** The Demure settings of every cell on `kind`: the mode's, the dataset's, then those asked. */
   #planDemure(kind: DatasetSpec["kind"]): Partial<DemureConfig> {
     const { settings, datasets, demure } = this.#context;
-    return { ...settings.demure, ...datasets[kind].demure, ...demure };
+    // A setting asked as undefined is left out (`withDefaults`): it keeps the mode's or dataset's.
+    return withDefaults({ ...settings.demure, ...datasets[kind].demure }, demure);
   }
 
   #selectedDemure(dataset: DatasetSpec): Configured {
@@ -503,11 +504,12 @@ function systemWith(
     // The variant is the system's own (the ablations take Demure-SASRec's settings otherwise).
     return {
       ...base,
-      demure: { ...planDemure, ...config.demure, variant: base.demure.variant },
+      // A selected setting given as undefined is left out (`withDefaults`): the plan's stays.
+      demure: { ...withDefaults(planDemure, config.demure), variant: base.demure.variant },
     };
   }
   if (base.cl4srec) {
-    const cl4srec: Partial<Cl4SRecConfig> = { ...base.cl4srec, ...config.cl4srec };
+    const cl4srec: Partial<Cl4SRecConfig> = withDefaults({ ...base.cl4srec }, config.cl4srec);
     return { ...base, cl4srec };
   }
   return base;
