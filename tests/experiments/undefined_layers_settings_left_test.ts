@@ -3,11 +3,13 @@
  * defaults (docs/configuration.md): `PlanOptions.demure` and `PlanOptions.datasetTraining` are
  * laid over the mode's settings, and an undefined there replaced the mode's value, so that the
  * resolver then filled in the library's default (quick's everyVisits 1 became 2, its batch size
- * 64 became 128) without a word.
+ * 64 became 128) without a word. The same holds where a trial is merged over the inherited
+ * configuration (`mergeTrialConfig`).
  */
 import { assert, assertEquals } from "@std/assert";
 import type { FileDatasetSpec } from "../../lib/experiments/dataset_spec.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
+import { mergeTrialConfig } from "../../lib/experiments/selection.ts";
 
 const FIXTURES = new URL("../fixtures/byo/", import.meta.url).pathname;
 const recbole: FileDatasetSpec = { kind: "file", path: `${FIXTURES}tiny`, format: "recbole" };
@@ -60,4 +62,27 @@ Deno.test("PlanOptions.selected: a selected Demure setting given as undefined ke
   assert(given.length > 0);
   assert(given.every((d) => d?.rho === 0.5 && d?.everyVisits === 1), JSON.stringify(given));
   assertEquals(given, demureOf(selectedWith({ rho: 0.5 })));
+});
+
+Deno.test("mergeTrialConfig: a trial's setting given as undefined keeps the inherited one", () => {
+  const base = {
+    learningRate: 0.005,
+    dropout: 0.3,
+    demure: { rho: 0.3 },
+    cl4srec: { weight: 0.2 },
+  };
+  const trial = {
+    learningRate: undefined,
+    demure: { rho: undefined, lambda: 0.1 },
+    cl4srec: { weight: undefined },
+  };
+  assertEquals(mergeTrialConfig(base, trial), {
+    learningRate: 0.005,
+    dropout: 0.3,
+    demure: { rho: 0.3, lambda: 0.1 },
+    cl4srec: { weight: 0.2 },
+  });
+  // Given values still win, and nothing is written to the base.
+  assertEquals(mergeTrialConfig(base, { dropout: 0.1, demure: { rho: 0.5 } }).demure, { rho: 0.5 });
+  assertEquals(base.demure, { rho: 0.3 });
 });
