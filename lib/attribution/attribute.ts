@@ -3,7 +3,7 @@
  * per-modality aggregate, as one typed, plottable {@linkcode AttributionResult}.
  */
 import type { Tensor3D, Tensor4D } from "../backend/tf.ts";
-import { checkSettingNames } from "../util/settings.ts";
+import { checkSettingNames, withDefaults } from "../util/settings.ts";
 import { aggregateByModality } from "./aggregate.ts";
 import { completenessOf } from "./completeness.ts";
 import { contributionsAndMask } from "./contributions.ts";
@@ -50,7 +50,7 @@ export async function attributeModalities(
 ): Promise<AttributionResult> {
   // A mistyped name (`methd`) was dropped and the default method ran, silently.
   checkSettingNames("AttributionConfig", config, DEFAULT_ATTRIBUTION_CONFIG);
-  const full: AttributionConfig = { ...DEFAULT_ATTRIBUTION_CONFIG, ...config };
+  const full: AttributionConfig = withDefaults(DEFAULT_ATTRIBUTION_CONFIG, config);
   validateAttributionConfig(full);
   const shape = checkEmbeddingInputs("attributeModalities", embeddings, mask);
   const { contributions, mask: maskValues, lossChange } = await contributionsAndMask(

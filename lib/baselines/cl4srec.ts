@@ -26,7 +26,13 @@ import type { SequenceBatch } from "../data/types.ts";
 import { infoNce, type SimilarityKind } from "../losses/info_nce.ts";
 import { ntXent } from "../losses/nt_xent.ts";
 import type { AuxiliaryLossContext } from "../train/config.ts";
-import { checkNumber, checkOneOf, checkSettingNames, SettingError } from "../util/settings.ts";
+import {
+  checkNumber,
+  checkOneOf,
+  checkSettingNames,
+  SettingError,
+  withDefaults,
+} from "../util/settings.ts";
 import { createRng, type Rng } from "../util/random.ts";
 
 /** One augmented history: the items kept and which of them are masked. */
@@ -201,7 +207,7 @@ export function cl4srecAuxiliaryLoss(
 ): (context: AuxiliaryLossContext) => Scalar {
   // A mistyped name (`wieght`) used to train at the default weight, silently.
   checkSettingNames("Cl4SRecConfig", configInput, DEFAULT_CL4SREC_CONFIG);
-  const config = { ...DEFAULT_CL4SREC_CONFIG, ...configInput };
+  const config = withDefaults(DEFAULT_CL4SREC_CONFIG, configInput);
   validateCl4SRecConfig(config);
   return ({ model, batch, seed }) => {
     const rng = createRng(seed);

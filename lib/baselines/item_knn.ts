@@ -14,7 +14,13 @@
 import type { LeaveOneOutSplit, SequenceBatch } from "../data/types.ts";
 import type { Scorer } from "../eval/scorer.ts";
 import { trainingItemCounts } from "./popularity.ts";
-import { checkBoolean, checkInteger, checkNumber, checkSettingNames } from "../util/settings.ts";
+import {
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkSettingNames,
+  withDefaults,
+} from "../util/settings.ts";
 
 /** Configuration of {@linkcode itemKnnScorer}. */
 export interface ItemKnnConfig {
@@ -81,7 +87,7 @@ export function itemKnnScorer(
   configInput: Partial<ItemKnnConfig> = {},
 ): Scorer {
   checkSettingNames("ItemKnnConfig", configInput, DEFAULT_ITEM_KNN_CONFIG);
-  const config = { ...DEFAULT_ITEM_KNN_CONFIG, ...configInput };
+  const config = withDefaults(DEFAULT_ITEM_KNN_CONFIG, configInput);
   validateItemKnnConfig(config);
   const numItems = split.dataset.numItems;
   const similarities = itemTransitionSimilarities(split, config);

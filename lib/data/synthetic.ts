@@ -14,6 +14,7 @@ import {
   SEED_RANGE,
   SettingError,
   type SettingNames,
+  withDefaults,
 } from "../util/settings.ts";
 import {
   checkGeneratedCount,
@@ -184,7 +185,7 @@ export function generateSynthetic(
 ): SyntheticBenchmark {
   // A misspelt setting (numUser) must not generate the default data silently.
   checkSettingNames("SyntheticConfig", overrides, DEFAULT_SYNTHETIC);
-  const config: SyntheticConfig = { ...DEFAULT_SYNTHETIC, ...overrides };
+  const config: SyntheticConfig = withDefaults(DEFAULT_SYNTHETIC, overrides);
   validateSyntheticConfig(config);
   // One generator for every draw, in a fixed order (features, popularity, then user by user):
   // the order is part of what a seed means.

@@ -24,6 +24,7 @@ import {
   SEED_RANGE,
   SettingError,
   type SettingNames,
+  withDefaults,
 } from "../util/settings.ts";
 import {
   checkGeneratedCount,
@@ -188,7 +189,7 @@ export function generateWorkloadDataset(
   overrides: Partial<WorkloadShapeConfig> = {},
 ): InteractionDataset {
   checkSettingNames("workload", overrides, WORKLOAD_SHAPE_SETTINGS);
-  const config: WorkloadShapeConfig = { ...BEAUTY_SHAPE, ...overrides };
+  const config: WorkloadShapeConfig = withDefaults(BEAUTY_SHAPE, overrides);
   validate(config);
   const rng = createRng(config.seed);
   const { numUsers, numItems, clusters } = config;

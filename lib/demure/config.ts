@@ -24,6 +24,7 @@ import {
   checkOneOf,
   checkSettingNames,
   SettingError,
+  withDefaults,
 } from "../util/settings.ts";
 import type { TrainerConfig } from "../train/config.ts";
 
@@ -349,10 +350,10 @@ export function resolveDemureConfig(input: Partial<DemureConfig> = {}): DemureCo
     }
     checkSettingNames("DemureConfig.attribution", attribution, DEFAULT_DEMURE_CONFIG.attribution);
   }
+  // A setting given as undefined is its default, as if left out (`withDefaults`).
   const config: DemureConfig = {
-    ...DEFAULT_DEMURE_CONFIG,
-    ...input,
-    attribution: { ...DEFAULT_DEMURE_CONFIG.attribution, ...input.attribution },
+    ...withDefaults(DEFAULT_DEMURE_CONFIG, input),
+    attribution: withDefaults(DEFAULT_DEMURE_CONFIG.attribution, input.attribution),
   };
   validateDemureConfig(config);
   if (config.attributionSource === "auto") {

@@ -32,7 +32,12 @@ import type { NoiseGranularity, PairShape } from "../attribution/types.ts";
 import { selectNoise } from "../attribution/select_noise.ts";
 import { selectNoiseByUserModality, userModalityScores } from "../attribution/user_modality.ts";
 import { createRng } from "../util/random.ts";
-import { checkOneOf, checkSettingNames, type SettingNames } from "../util/settings.ts";
+import {
+  checkOneOf,
+  checkSettingNames,
+  type SettingNames,
+  withDefaults,
+} from "../util/settings.ts";
 
 /** Configuration of {@linkcode buildContrastiveViews}. */
 export interface ContrastiveViewConfig {
@@ -129,7 +134,7 @@ export function buildContrastiveViews(
   // `emptyPosition: "allow-empty"` used to keep one modality, silently.
   checkSettingNames("ContrastiveViewOptions", options, CONTRASTIVE_VIEW_OPTION_NAMES);
   const { scores, ...overrides } = options;
-  const config: ContrastiveViewConfig = { ...DEFAULT_CONTRASTIVE_VIEW_CONFIG, ...overrides };
+  const config: ContrastiveViewConfig = withDefaults(DEFAULT_CONTRASTIVE_VIEW_CONFIG, overrides);
   checkOneOf("ContrastiveViewConfig.emptyPosition", config.emptyPosition, [
     "keep_one",
     "allow_empty",

@@ -16,7 +16,7 @@ import { DEFAULT_SYNTHETIC, type SyntheticConfig } from "../data/synthetic.ts";
 import { type ModelConfigInput, resolveModelConfig } from "../models/sequential_recommender.ts";
 import { resolveTrainerConfig, type TrainerConfig } from "../train/config.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
-import { SettingError } from "../util/settings.ts";
+import { SettingError, withDefaults } from "../util/settings.ts";
 import { datasetLabel, type DatasetSpec } from "./datasets.ts";
 import { LATER_SWEEP_PARAMETERS, type ModeSettings } from "./_plan_settings.ts";
 import type {
@@ -30,6 +30,7 @@ import type {
 } from "./plan_types.ts";
 import {
   inheritedConfig,
+  maxTrialsOf,
   mergeTrialConfig,
   type SelectedConfigurations,
   SELECTION_SPECS,
@@ -75,6 +76,8 @@ export interface PlanContext {
   demure?: Partial<DemureConfig>;
   /** An imported dataset's own trainer settings (`PlanOptions.datasetTraining`). */
   fileTraining?: Partial<TrainerConfig>;
+  /** The trials asked instead of the mode's (`PlanOptions.trialBudget`), already in `datasets`. */
+  trialBudget?: number;
 }
 
 /** The cells of one plan in the order they were added (the run order). */
@@ -225,6 +228,7 @@ export class PlanCells {
         const trainer = resolveTrainerConfig({ ...training, seed: plan.seeds[0] });
         return cellWarmupRefusal(system, trainer) === undefined;
       };
+      this.#checkTrialBudget(name, label, plan.trials, runs);
       for (const trial of trialsOf(name, plan.trials, runs)) {
         // Trial 0 is the defaults: when the system ran unselected at the first seed, that record is
         // this run (the store reuses it only if its settings are identical, so a system selected
@@ -380,9 +384,9 @@ export class PlanCells {
   ): { system: SystemSpec; training: Partial<TrainerConfig> } {
     const { settings, datasets } = this.#context;
     const stopping = datasets[dataset.kind];
+    // A setting the caller gives as undefined is left out (`withDefaults`): it keeps the mode's.
     const training: Partial<TrainerConfig> = {
-      ...settings.training,
-      ...(dataset.kind === "file" ? this.#context.fileTraining : {}),
+      ...withDefaults(settings.training, dataset.kind === "file" ? this.#context.fileTraining : {}),
       maxEpochs: stopping.maxEpochs,
       patience: stopping.patience,
       ...(config.learningRate !== undefined
@@ -398,10 +402,32 @@ export class PlanCells {
     return { system: systemWith(name, config, this.#planDemure(dataset.kind)), training };
   }
 
+  /**
+   * Throws a `SettingError` naming `PlanOptions.trialBudget` when the budget asked is more than the
+   * trials `name` can draw once the points its runs refuse are left out. `planExperiments` caps
+   * the budget at the smallest full grid; a Demure grid under a short run (a warm-up the epoch cap
+   * or patience always ends first) can hold fewer, which ended in the draw's plain Error.
+   */
+  #checkTrialBudget(name: SystemName, label: string, trials: number, runs: TrialRuns): void {
+    const budget = this.#context.trialBudget;
+    // The mode's own trials: a settings defect the draw reports, not an option to name.
+    if (budget === undefined || trials !== budget) return;
+    const most = maxTrialsOf(name, runs);
+    if (budget <= most) return;
+    throw new SettingError(
+      "PlanOptions.trialBudget",
+      budget,
+      `an integer >= 1 and <= ${most} (the points of ${name}'s grid on ${label} that its runs ` +
+        `accept, of ${maxTrialsOf(name)}: the others are warm-ups the plan's epoch cap or ` +
+        "patience always ends first)",
+    );
+  }
+
   /** The Demure settings of every cell on `kind`: the mode's, the dataset's, then those asked. */
   #planDemure(kind: DatasetSpec["kind"]): Partial<DemureConfig> {
     const { settings, datasets, demure } = this.#context;
-    return { ...settings.demure, ...datasets[kind].demure, ...demure };
+    // A setting asked as undefined is left out (`withDefaults`): it keeps the mode's or dataset's.
+    return withDefaults({ ...settings.demure, ...datasets[kind].demure }, demure);
   }
 
   #selectedDemure(dataset: DatasetSpec): Configured {
@@ -478,11 +504,12 @@ function systemWith(
     // The variant is the system's own (the ablations take Demure-SASRec's settings otherwise).
     return {
       ...base,
-      demure: { ...planDemure, ...config.demure, variant: base.demure.variant },
+      // A selected setting given as undefined is left out (`withDefaults`): the plan's stays.
+      demure: { ...withDefaults(planDemure, config.demure), variant: base.demure.variant },
     };
   }
   if (base.cl4srec) {
-    const cl4srec: Partial<Cl4SRecConfig> = { ...base.cl4srec, ...config.cl4srec };
+    const cl4srec: Partial<Cl4SRecConfig> = withDefaults({ ...base.cl4srec }, config.cl4srec);
     return { ...base, cl4srec };
   }
   return base;

@@ -182,6 +182,7 @@ export function planExperiments(
     selected,
     ...(options.demure ? { demure: options.demure } : {}),
     ...(options.datasetTraining ? { fileTraining: options.datasetTraining } : {}),
+    ...(options.trialBudget === undefined ? {} : { trialBudget: options.trialBudget }),
   });
   const finish = (noiseFractions: number[], sweeps: Record<string, Sweeps>): ExperimentPlan => ({
     mode,

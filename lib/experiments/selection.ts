@@ -25,6 +25,7 @@ import { DEFAULT_GRU4REC_CONFIG } from "../models/gru4rec.ts";
 import { DEFAULT_SASREC_CONFIG } from "../models/sasrec.ts";
 import { DEFAULT_ADAM_CONFIG } from "../train/adam.ts";
 import { createRng } from "../util/random.ts";
+import { withDefaults } from "../util/settings.ts";
 import type { SystemName } from "./systems.ts";
 
 /** One trial's hyper-parameters (unset fields keep the plan's and the system's defaults). */
@@ -243,11 +244,17 @@ export interface SelectedConfiguration {
 /** Selected configurations by dataset label, then system name. */
 export type SelectedConfigurations = Record<string, Record<string, SelectedConfiguration>>;
 
-/** Merges a base (inherited) configuration with a trial's. */
+/**
+ * Merges a base (inherited) configuration with a trial's. A setting the trial gives as undefined
+ * keeps the base's (`withDefaults`, docs/configuration.md): a hand-written selection's
+ * `learningRate: undefined` dropped the backbone's selected rate.
+ */
 export function mergeTrialConfig(base: TrialConfig, trial: TrialConfig): TrialConfig {
-  const merged: TrialConfig = { ...base, ...trial };
-  if (base.demure || trial.demure) merged.demure = { ...base.demure, ...trial.demure };
-  if (base.cl4srec || trial.cl4srec) merged.cl4srec = { ...base.cl4srec, ...trial.cl4srec };
+  const merged: TrialConfig = withDefaults(base, trial);
+  if (base.demure || trial.demure) merged.demure = withDefaults({ ...base.demure }, trial.demure);
+  if (base.cl4srec || trial.cl4srec) {
+    merged.cl4srec = withDefaults({ ...base.cl4srec }, trial.cl4srec);
+  }
   return merged;
 }
 

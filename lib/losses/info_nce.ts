@@ -23,6 +23,7 @@ import {
   checkOneOf,
   checkSettingNames,
   type SettingNames,
+  withDefaults,
 } from "../util/settings.ts";
 
 /** Similarity between two user states. */
@@ -126,7 +127,7 @@ export function infoNce(
 ): Scalar {
   checkSettingNames("InfoNceOptions", options, INFO_NCE_OPTION_SETTINGS);
   const { negatives, ...overrides } = options;
-  const config: InfoNceConfig = { ...DEFAULT_INFO_NCE_CONFIG, ...overrides };
+  const config: InfoNceConfig = withDefaults(DEFAULT_INFO_NCE_CONFIG, overrides);
   validateInfoNceConfig(config);
   checkShapes(anchor, positive, negatives);
   const explicitCount = negatives?.shape[1] ?? 0;

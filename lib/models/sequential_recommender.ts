@@ -59,6 +59,7 @@ import {
   SEED_RANGE,
   SettingError,
   type SettingNames,
+  withDefaults,
 } from "../util/settings.ts";
 
 /** Configuration of {@linkcode SequentialRecommender}: every field has a documented default. */
@@ -194,9 +195,10 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
     ...(input.modalities === undefined ? {} : {
       modalities: Array.isArray(input.modalities) ? [...input.modalities] : input.modalities,
     }),
-    fusion: { ...DEFAULT_FUSION_CONFIG, ...input.fusion },
-    sasrec: { ...DEFAULT_SASREC_CONFIG, ...input.sasrec },
-    gru4rec: { ...DEFAULT_GRU4REC_CONFIG, ...input.gru4rec },
+    // As at the top: a nested setting given as undefined is its default (`withDefaults`).
+    fusion: withDefaults(DEFAULT_FUSION_CONFIG, input.fusion),
+    sasrec: withDefaults(DEFAULT_SASREC_CONFIG, input.sasrec),
+    gru4rec: withDefaults(DEFAULT_GRU4REC_CONFIG, input.gru4rec),
     seed: input.seed === undefined ? DEFAULT_MODEL_CONFIG.seed : input.seed,
   };
   validateModelConfig(config);

@@ -30,6 +30,7 @@ import {
   SEED_RANGE,
   SettingError,
   type SettingNames,
+  withDefaults,
 } from "../util/settings.ts";
 import {
   ADAM_CONFIG_SETTINGS,
@@ -228,11 +229,11 @@ export function resolveTrainerConfig(input: Partial<TrainerConfig> = {}): Traine
   if (input.loss !== undefined) {
     checkSettingNames("TrainerConfig.loss", input.loss, RECOMMENDATION_LOSS_SETTINGS);
   }
+  // A setting given as undefined is its default, as if left out (`withDefaults`).
   const config: TrainerConfig = {
-    ...DEFAULT_TRAINER_CONFIG,
-    ...input,
-    optimizer: { ...DEFAULT_ADAM_CONFIG, ...input.optimizer },
-    loss: { ...DEFAULT_RECOMMENDATION_LOSS, ...input.loss },
+    ...withDefaults(DEFAULT_TRAINER_CONFIG, input),
+    optimizer: withDefaults(DEFAULT_ADAM_CONFIG, input.optimizer),
+    loss: withDefaults(DEFAULT_RECOMMENDATION_LOSS, input.loss),
   };
   validateTrainerConfig(config);
   return config;

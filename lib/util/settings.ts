@@ -127,6 +127,24 @@ export function checkBoolean(setting: string, value: unknown): void {
 }
 
 /**
+ * `defaults` with the settings of `input` laid over them, where a setting given as `undefined`
+ * keeps its default, as if left out. A `Partial<T>` allows `{ seed: undefined }`, and a caller
+ * passing on an optional value (`{ seed: options.seed }`) means "not given"; a plain spread
+ * replaced the default with undefined, which the validator then refused. Every `resolveX` that
+ * takes partial settings fills its defaults through this one rule (docs/configuration.md).
+ *
+ * @example
+ * ```ts
+ * withDefaults({ maxEpochs: 30, seed: 0 }, { seed: undefined, maxEpochs: 3 });
+ * // { maxEpochs: 3, seed: 0 }
+ * ```
+ */
+export function withDefaults<T extends object>(defaults: T, input: Partial<T> | undefined): T {
+  const given = Object.entries(input ?? {}).filter(([, value]) => value !== undefined);
+  return { ...defaults, ...Object.fromEntries(given) } as T;
+}
+
+/**
  * The settings of a config type `T`, by name: a record over every key of `T`, optional ones
  * included, so the compiler flags a field added to `T` and missing here.
  */
