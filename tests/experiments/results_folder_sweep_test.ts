@@ -73,18 +73,32 @@ Deno.test("writing the report sweeps stale temporaries of the report's files", a
 
 class SimulatedKill extends Error {}
 
-/** Runs `action` as a process killed after its first file copy (`Deno.copyFileSync`). */
+/**
+ * Runs `action` as a process killed after its first file copy (`Deno.copyFileSync`): nothing of
+ * it runs after that, so the removal a failed copy does on its way out (`replaceKeptModel`
+ * cleans up after a thrown error) is killed too.
+ */
 function killedAfterFirstCopy(action: () => void): void {
   const copy = Deno.copyFileSync;
+  const remove = Deno.removeSync;
   let copies = 0;
+  let killed = false;
   Deno.copyFileSync = (from, to) => {
-    if (copies++ === 1) throw new SimulatedKill("killed while copying");
+    if (copies++ === 1) {
+      killed = true;
+      throw new SimulatedKill("killed while copying");
+    }
     copy(from, to);
+  };
+  Deno.removeSync = (path, options) => {
+    if (killed) throw new SimulatedKill("killed before removing");
+    remove(path, options);
   };
   try {
     assertThrows(action, SimulatedKill);
   } finally {
     Deno.copyFileSync = copy;
+    Deno.removeSync = remove;
   }
 }
 
