@@ -6,7 +6,10 @@
  * is not / and has no trailing /), and each value is still refused with status 2, nothing written.
  */
 import { assertEquals } from "@std/assert";
+import { removalOfMade } from "../_made_folders.ts";
 import { runScript } from "./_run_script.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
 
 const NAME_RULE = 'must be lower-case letters, digits and "-" (not first or last), at most 40';
 const PATH_RULE = "must be an absolute path other than /, without a trailing /, white space or " +
@@ -14,6 +17,8 @@ const PATH_RULE = "must be an absolute path other than /, without a trailing /, 
 
 Deno.test("deno task kubernetes: a name or path the checks refuse is refused by the rule it breaks", async () => {
   const out = `build/kubernetes-names-audit-${crypto.randomUUID().slice(0, 8)}`;
+  // Nothing is written when all is well; a regression that writes leaves nothing behind.
+  const removeMade = removalOfMade(`${root}${out}`);
   const cases: [string, string, string][] = [
     ["name", "-x", NAME_RULE],
     ["name", "x-", NAME_RULE],
@@ -24,18 +29,22 @@ Deno.test("deno task kubernetes: a name or path the checks refuse is refused by 
     ["workspace", "/", PATH_RULE],
     ["workspace", "relative/ws", PATH_RULE],
   ];
-  for (const [option, value, rule] of cases) {
-    const run = await runScript("scripts/kubernetes/generate.ts", [
-      "--image",
-      "i",
-      "--out",
-      out,
-      `--${option}=${value}`,
-    ]);
-    assertEquals(
-      [run.code, run.stdout, run.stderr],
-      [2, "", `kubernetes: --${option} ${value}: ${rule}; see --help\n`],
-      `--${option}=${value}`,
-    );
+  try {
+    for (const [option, value, rule] of cases) {
+      const run = await runScript("scripts/kubernetes/generate.ts", [
+        "--image",
+        "i",
+        "--out",
+        out,
+        `--${option}=${value}`,
+      ]);
+      assertEquals(
+        [run.code, run.stdout, run.stderr],
+        [2, "", `kubernetes: --${option} ${value}: ${rule}; see --help\n`],
+        `--${option}=${value}`,
+      );
+    }
+  } finally {
+    removeMade();
   }
 });

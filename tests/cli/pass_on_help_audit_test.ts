@@ -7,6 +7,7 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { planArgsOf } from "../../scripts/cluster/submission.ts";
 import { UsageError } from "../../scripts/cli/options.ts";
+import { removalOfMade } from "../_made_folders.ts";
 import { runScript } from "./_run_script.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -36,6 +37,8 @@ Deno.test("planArgsOf: --help or -h among the words for reproduce is a UsageErro
 
 Deno.test("deno task slurm / kubernetes: --help after -- is one line, status 2, nothing written", async () => {
   const out = `build/pass-on-help-audit-${crypto.randomUUID().slice(0, 8)}`;
+  // Nothing is written when all is well; a regression that writes leaves nothing behind.
+  const removeMade = removalOfMade(`${root}${out}`);
   const cases: [string, string[], string][] = [
     ["scripts/slurm/submit.ts", ["--dry-run", "--", "--help"], "slurm"],
     ["scripts/slurm/submit.ts", ["--quick", "--", "--seeds=0", "-h"], "slurm"],
@@ -46,17 +49,25 @@ Deno.test("deno task slurm / kubernetes: --help after -- is one line, status 2, 
     ],
     ["scripts/kubernetes/generate.ts", ["--image", "i", "--out", out, "--", "-h"], "kubernetes"],
   ];
-  for (const [script, args, route] of cases) {
-    const run = await runScript(script, args);
-    const word = args.at(-1)!;
-    assertEquals([run.code, run.stdout, run.stderr], [2, "", refusal(route, word)], args.join(" "));
-    let made = true;
-    try {
-      Deno.statSync(`${root}/${out}`);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      made = false;
+  try {
+    for (const [script, args, route] of cases) {
+      const run = await runScript(script, args);
+      const word = args.at(-1)!;
+      assertEquals(
+        [run.code, run.stdout, run.stderr],
+        [2, "", refusal(route, word)],
+        args.join(" "),
+      );
+      let made = true;
+      try {
+        Deno.statSync(`${root}/${out}`);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        made = false;
+      }
+      assertEquals(made, false, `${args.join(" ")} made ${out}`);
     }
-    assertEquals(made, false, `${args.join(" ")} made ${out}`);
+  } finally {
+    removeMade();
   }
 });
