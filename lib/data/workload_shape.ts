@@ -163,6 +163,18 @@ function validate(config: WorkloadShapeConfig): void {
   }
   checkNumber("workload.historySpread", config.historySpread, { min: 0 });
   checkNumber("workload.clusterAffinity", config.clusterAffinity, { min: 0, max: 1 });
+  // With affinity 1 every item of a history comes from its user's cluster, without repeats: a
+  // history longer than the smallest cluster (item i is in cluster i % clusters) never finished.
+  const smallestCluster = Math.floor(config.numItems / config.clusters);
+  if (config.clusterAffinity === 1 && config.maxHistory > smallestCluster) {
+    throw new SettingError(
+      "workload.maxHistory",
+      config.maxHistory,
+      `an integer <= ${smallestCluster} (the smallest cluster's items, workload.numItems / ` +
+        "workload.clusters) when workload.clusterAffinity is 1: a history is drawn from its " +
+        "user's cluster alone, without repeats",
+    );
+  }
   checkNumber("workload.popularitySkew", config.popularitySkew, { min: 0 });
 }
 
