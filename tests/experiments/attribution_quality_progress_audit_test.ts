@@ -16,14 +16,10 @@ import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { runPlannedCell } from "../../lib/experiments/run_plan.ts";
 import { runOneCell } from "../../lib/experiments/cell_command.ts";
-import { type CellTraining, runClaimedCell } from "../../lib/experiments/_claimed_cell.ts";
-import type { PreparedDataset } from "../../lib/experiments/datasets.ts";
-import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
-import { storedCellResult } from "./_cell_result.ts";
 import { runCell } from "../../lib/experiments/run_cell.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
+import { linesOfStandInCell } from "./_stand_in_claimed_cell.ts";
 
 await initBackend({ verbose: false });
 
@@ -144,38 +140,14 @@ Deno.test("runPlannedCell passes the cell's onAttribution to its run", async () 
 });
 
 Deno.test("runPlan's cell runner logs each attribution report as its line, in the order heard", async () => {
-  const plan = planExperiments("quick", [7]);
-  // Any neural cell that reuses no other run: the stand-in training reports what runCell would.
-  const cell = plan.cells.find((c) =>
-    c.system.kind === "neural" && !c.waitsFor && c.sameAs === undefined
-  )!;
   const reports: AttributionProgress[] = [
     { method: "gradient_x_input", methodIndex: 1, methods: 2, usersDone: 8, users: 16, seconds: 1 },
     { method: "occlusion", methodIndex: 2, methods: 2, usersDone: 16, users: 16, seconds: 3 },
   ];
-  // A stand-in training that reports the attribution as runCell would, then the result.
-  const train: CellTraining = (_plan, _cell, _data, callbacks) => {
+  const lines = await linesOfStandInCell((callbacks) => {
     for (const report of reports) callbacks.onAttribution!(report);
-    return Promise.resolve(storedCellResult());
-  };
-  const resultsDir = Deno.makeTempDirSync();
-  const store = new ResultStore(cellsDirectory(resultsDir));
-  const lines: string[] = [];
-  try {
-    assertEquals(store.claim(cell.key), undefined);
-    await runClaimedCell(plan, cell, {
-      store,
-      datasetOf: () => Promise.resolve({} as PreparedDataset),
-      train,
-      onEpoch: () => {},
-      log: (line) => lines.push(line),
-      resultsDir,
-    });
-    assertEquals(lines, reports.map(attributionLine));
-  } finally {
-    store.release(cell.key);
-    Deno.removeSync(resultsDir, { recursive: true });
-  }
+  });
+  assertEquals(lines, reports.map(attributionLine));
 });
 
 Deno.test("reproduce --cell (runOneCell) logs a scored cell's attribution lines after its epochs", async () => {

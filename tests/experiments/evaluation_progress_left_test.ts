@@ -15,16 +15,12 @@ import {
   slowEvaluationLine,
 } from "../../lib/experiments/mod.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
-import type { PreparedDataset } from "../../lib/experiments/datasets.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { runPlannedCell } from "../../lib/experiments/run_plan.ts";
-import { type CellTraining, runClaimedCell } from "../../lib/experiments/_claimed_cell.ts";
-import { ResultStore } from "../../lib/experiments/result_store.ts";
-import { cellsDirectory } from "../../lib/experiments/stored_cells.ts";
 import { runCell } from "../../lib/experiments/run_cell.ts";
 import { SYSTEMS } from "../../lib/experiments/systems.ts";
-import { storedCellResult } from "./_cell_result.ts";
 import { assertBitIdentical } from "../_bit_identical.ts";
+import { linesOfStandInCell } from "./_stand_in_claimed_cell.ts";
 
 await initBackend({ verbose: false });
 
@@ -146,37 +142,14 @@ Deno.test("runPlannedCell passes the cell's onEvaluation to its run", async () =
 });
 
 Deno.test("runPlan's cell runner logs a slow evaluation's line and leaves a fast one out", async () => {
-  const plan = planExperiments("quick", [7]);
-  const cell = plan.cells.find((c) =>
-    c.system.kind === "neural" && !c.waitsFor && c.sameAs === undefined
-  )!;
   const base = { stage: "valid", ranking: "history_excluded", evaluations: 3, users: 671 } as const;
   const reports: EvaluationProgress[] = [
     { ...base, index: 1, seconds: 5.6 },
     { ...base, stage: "test", index: 2, seconds: 0.2 },
     { ...base, stage: "test", ranking: "history_kept", index: 3, seconds: 3.3 },
   ];
-  // A stand-in training that reports the evaluations as runCell would, then the result.
-  const train: CellTraining = (_plan, _cell, _data, callbacks) => {
+  const lines = await linesOfStandInCell((callbacks) => {
     for (const report of reports) callbacks.onEvaluation!(report);
-    return Promise.resolve(storedCellResult());
-  };
-  const resultsDir = Deno.makeTempDirSync();
-  const store = new ResultStore(cellsDirectory(resultsDir));
-  const lines: string[] = [];
-  try {
-    assertEquals(store.claim(cell.key), undefined);
-    await runClaimedCell(plan, cell, {
-      store,
-      datasetOf: () => Promise.resolve({} as PreparedDataset),
-      train,
-      onEpoch: () => {},
-      log: (line) => lines.push(line),
-      resultsDir,
-    });
-    assertEquals(lines, [evaluationLine(reports[0]), evaluationLine(reports[2])]);
-  } finally {
-    store.release(cell.key);
-    Deno.removeSync(resultsDir, { recursive: true });
-  }
+  });
+  assertEquals(lines, [evaluationLine(reports[0]), evaluationLine(reports[2])]);
 });
