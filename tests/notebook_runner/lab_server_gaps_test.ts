@@ -186,7 +186,15 @@ Deno.test("lab server gaps: the range's end reached before 5 servers says so; th
     const listeners: Deno.Listener[] = [];
     const logFile = `${dir}/server.log`;
     try {
-      for (const port of rest) listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
+      for (const port of rest) {
+        try {
+          listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
+        } catch (error) {
+          // Held by another process of the suite already (a clean-clone CI met one): in use all
+          // the same, which is all this test needs of it.
+          if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+        }
+      }
       assertEquals(
         await startError({ projectRoot, python, logFile, portRange }),
         `no port of ${first}-${last} could be bound (no free port after the last): ` +
