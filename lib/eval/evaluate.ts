@@ -34,7 +34,7 @@ import {
   RANKING_PROTOCOLS,
   type RankingProtocol,
 } from "./protocol.ts";
-import type { SampledNegatives } from "./sampled_negatives.ts";
+import { type SampledNegatives, sampledNegativesRowProblem } from "./sampled_negatives.ts";
 import type { Scorer } from "./scorer.ts";
 import { EventLoopTurns } from "../util/event_loop.ts";
 import {
@@ -154,6 +154,20 @@ function checkRanking(config: EvaluationConfig, split: LeaveOneOutSplit): void {
       `the negatives of this split's dataset (${fingerprint}, ${split.train.length} users)`,
     );
   }
+  // A row holding the user's own target or a history item (a hand-built or edited object; files
+  // are checked when loaded) ranked the target against it without a word: a tie with itself.
+  sampled.negatives.forEach((row, user) => {
+    // A missing row is named when the user is ranked; an id outside the catalogue, when read.
+    if (!Array.isArray(row)) return;
+    const problem = sampledNegativesRowProblem(row, user, split, sampled.count, true);
+    if (problem === undefined) return;
+    throw new SettingError(
+      `${settingName("sampled")}.negatives[${user}]`,
+      row,
+      `${sampled.count} distinct items that user ${split.dataset.userIds[user]} (index ${user}) ` +
+        `never interacted with, as the sampler draws them (here ${problem})`,
+    );
+  });
 }
 
 /** The cut-offs: a non-empty list of distinct integers from 1 to the candidates ranked. */

@@ -14,7 +14,9 @@ import { createRng } from "../util/random.ts";
 import {
   checkInteger,
   checkSettingNames,
+  describeRange,
   SEED_RANGE,
+  SettingError,
   type SettingNames,
 } from "../util/settings.ts";
 
@@ -69,13 +71,15 @@ function interactedItems(split: LeaveOneOutSplit, user: number): Set<number> {
 /**
  * The first way `row` breaks what {@linkcode sampleEvaluationNegatives} guarantees for `user`
  * (`count` distinct item ids of the dataset, none an item the user interacted with), naming the
- * field; undefined when it keeps all of it.
+ * field; undefined when it keeps all of it. With `skipForeignIds`, an entry that is no item id of
+ * the dataset is passed over (the evaluation names it when it reads its score).
  */
-function rowProblem(
+export function sampledNegativesRowProblem(
   row: unknown,
   user: number,
   split: LeaveOneOutSplit,
   count: number,
+  skipForeignIds = false,
 ): string | undefined {
   const field = `negatives[${user}]`;
   if (!Array.isArray(row)) return `${field} is ${JSON.stringify(row)}, not a list of item ids`;
@@ -87,6 +91,7 @@ function rowProblem(
     const item: unknown = row[position];
     const at = `${field}[${position}] = ${JSON.stringify(item)}`;
     if (typeof item !== "number" || !Number.isInteger(item) || item < 0 || item >= numItems) {
+      if (skipForeignIds) continue;
       return `${at} is not an item id (an integer from 0 to ${numItems - 1})`;
     }
     const earlier = firstAt.get(item);
@@ -99,22 +104,47 @@ function rowProblem(
   return undefined;
 }
 
-/** Draws the negatives (no file involved). Throws naming the user if too few items remain. */
+/**
+ * Throws a `SettingError` for `SampledNegativesConfig.count` when some user has fewer unseen items
+ * than `count` (checked for every user before anything is drawn): the allowed range's upper end is
+ * the fewest unseen items of any user, and the message names that user.
+ */
+function checkCountAgainstUnseen(
+  count: number,
+  seenByUser: readonly Set<number>[],
+  split: LeaveOneOutSplit,
+): void {
+  const numItems = split.dataset.numItems;
+  let fewest = -1;
+  seenByUser.forEach((seen, user) => {
+    if (fewest < 0 || seen.size > seenByUser[fewest].size) fewest = user;
+  });
+  if (fewest < 0) return;
+  const unseen = numItems - seenByUser[fewest].size;
+  if (count <= unseen) return;
+  throw new SettingError(
+    "SampledNegativesConfig.count",
+    count,
+    `${describeRange({ min: 1, max: unseen }, true)} (sampled ranking: user ` +
+      `${split.dataset.userIds[fewest]} (index ${fewest}) has only ${unseen} unseen items, ` +
+      `fewer than ${count} negatives)`,
+  );
+}
+
+/**
+ * Draws the negatives (no file involved). Throws a `SettingError` naming `count`, its allowed range
+ * and the user with the fewest unseen items if that user has fewer than `count`.
+ */
 export function sampleEvaluationNegatives(
   split: LeaveOneOutSplit,
   config: SampledNegativesConfig = DEFAULT_SAMPLED_NEGATIVES,
 ): SampledNegatives {
   validateSampledNegativesConfig(config);
-  const rng = createRng(config.seed);
   const numItems = split.dataset.numItems;
-  const negatives = split.train.map((_, user) => {
-    const seen = interactedItems(split, user);
-    if (numItems - seen.size < config.count) {
-      throw new Error(
-        `sampled ranking: user ${split.dataset.userIds[user]} (index ${user}) has only ` +
-          `${numItems - seen.size} unseen items, fewer than ${config.count} negatives`,
-      );
-    }
+  const seenByUser = split.train.map((_, user) => interactedItems(split, user));
+  checkCountAgainstUnseen(config.count, seenByUser, split);
+  const rng = createRng(config.seed);
+  const negatives = seenByUser.map((seen) => {
     const drawn: number[] = [];
     while (drawn.length < config.count) {
       const item = rng.int(numItems);
@@ -184,7 +214,7 @@ export function loadOrCreateSampledNegatives(
   // Row by row, what the sampler guarantees: a truncated or hand-edited row (e.g. one holding the
   // user's own target) was used as it was, and that user's rank silently meant something else.
   stored.negatives.forEach((row, user) => {
-    const problem = rowProblem(row, user, split, config.count);
+    const problem = sampledNegativesRowProblem(row, user, split, config.count);
     if (problem !== undefined) {
       throw new Error(
         `${path}: user ${split.dataset.userIds[user]} (index ${user}): ${problem}; the sampler ` +

@@ -8,7 +8,7 @@
  * bounds (a k that keeps some users, a count of negatives every user has) is tried at that bound,
  * and one past it is refused.
  */
-import { assertEquals, assertThrows } from "@std/assert";
+import { assertEquals } from "@std/assert";
 import { kCoreFilter } from "../../lib/data/protocol/k_core.ts";
 import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { generateSynthetic } from "../../lib/data/synthetic.ts";
@@ -145,12 +145,14 @@ Deno.test("SampledNegativesConfig: count 1 and every user's unseen items, seed 0
     const drawn = sampleEvaluationNegatives(split, { count, seed: 0 });
     assertEquals(drawn.negatives.map((row) => row.length), [count, count]);
   }
-  // One more is refused by the draw, naming the user and both counts (a plain Error, not yet a
-  // SettingError naming the setting: tests/eval/negatives_rows_test.ts holds its wording).
-  const error = assertThrows(() => sampleEvaluationNegatives(split, { count: 6, seed: 0 }));
+  // One more is refused before the draw: a SettingError naming the setting, the value, the range
+  // up to the fewest unseen items, and the user who has them.
+  const error = settingError(() => sampleEvaluationNegatives(split, { count: 6, seed: 0 }));
+  assertEquals([error.setting, error.value], ["SampledNegativesConfig.count", 6]);
   assertEquals(
     error.message,
-    "sampled ranking: user u0 (index 0) has only 5 unseen items, fewer than 6 negatives",
+    "SampledNegativesConfig.count is 6; allowed: an integer >= 1 and <= 5 (sampled ranking: " +
+      "user u0 (index 0) has only 5 unseen items, fewer than 6 negatives)",
   );
   for (const seed of ends.get("seed")!) {
     sampleEvaluationNegatives(split, { count: 1, seed: seed as number });
