@@ -3,7 +3,8 @@
  * - Student's sleep data (Cushny & Peebles; R's `t.test(extra ~ group, sleep, paired = TRUE)`:
  *   t = -4.0621, df = 9, p = 0.002833; `wilcox.test(..., paired = TRUE)`: V = 0, p = 0.009091,
  *   normal approximation with tie and continuity corrections after the zero is dropped).
- * - Two-sided p at the tabled critical values of Student's t (p = 0.05 and 0.01).
+ * - Two-sided p at the tabled critical values of Student's t (p = 0.05 and 0.01), and against
+ *   scipy's t distribution at the degrees of freedom of real evaluations (thousands of users).
  * - The exact Wilcoxon p against every sign pattern enumerated, on random untied differences.
  * - n = 60 with zeros and ties against scipy 1.17.1 `wilcoxon(d, zero_method="wilcox",
  *   correction=True, method="approx")`: p = 0.020921122942308305, |z| = 2.309404907878545.
@@ -31,8 +32,18 @@ Deno.test("paired t-test on Student's sleep data: t = -4.0621, df = 9, p = 0.002
   assertAlmostEquals(swapped.pValue, result.pValue, 1e-15);
 });
 
+/** n differences whose paired t statistic is exactly `t` (sample sd 1, mean t / sqrt(n)). */
+function differencesWithT(t: number, n: number): number[] {
+  // Alternating +-c around the mean (a 0 last when n is odd), scaled to a sample sd of 1.
+  const centred: number[] = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : -1));
+  if (n % 2 === 1) centred[n - 1] = 0;
+  const sumSquares = centred.reduce((s, x) => s + x * x, 0);
+  const scale = Math.sqrt((n - 1) / sumSquares);
+  return centred.map((x) => t / Math.sqrt(n) + x * scale);
+}
+
 Deno.test("paired t-test: two-sided p at the tabled critical values of Student's t", () => {
-  // [df, t_crit, two-sided p] from the t table; differences built to have that t exactly.
+  // [df, t_crit, two-sided p] from the t table.
   const table: [number, number, number][] = [
     [1, 12.7062, 0.05],
     [4, 4.604095, 0.01],
@@ -40,15 +51,7 @@ Deno.test("paired t-test: two-sided p at the tabled critical values of Student's
     [30, 2.042272, 0.05],
   ];
   for (const [df, t, p] of table) {
-    const n = df + 1;
-    // Differences with mean m and sample sd s = 1 (alternating +-c around m), so t = m sqrt(n).
-    const centred: number[] = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : -1));
-    if (n % 2 === 1) centred[n - 1] = 0;
-    const sumSquares = centred.reduce((s, x) => s + x * x, 0);
-    const scale = Math.sqrt((n - 1) / sumSquares);
-    const mean = t / Math.sqrt(n);
-    const a = centred.map((x) => mean + x * scale);
-    const result = pairedTTest(a, new Array(n).fill(0));
+    const result = pairedTTest(differencesWithT(t, df + 1), new Array(df + 1).fill(0));
     assertAlmostEquals(result.statistic, t, 1e-9, `df ${df}`);
     assertAlmostEquals(result.pValue, p, 1e-6, `df ${df}`);
   }
@@ -103,4 +106,27 @@ Deno.test("Wilcoxon, 60 differences with zeros and ties: scipy's approximate p a
   assertAlmostEquals(Math.abs(result.statistic), 2.309404907878545, 1e-9);
   // More positive mass than negative: W+ above its mean, so z > 0 (the first system ahead).
   assert(result.statistic > 0);
+});
+
+Deno.test("paired t-test's p at the sizes of real evaluations (df = 999, 6039, 100000) matches scipy", () => {
+  // scipy 1.17.1 `2 * stats.t.sf(t, df)`; relative agreement to 1e-7, far into the tail.
+  const reference: [number, number, number][] = [
+    [999, 1.96, 5.027346273381e-2],
+    [999, 5, 6.768361895801e-7],
+    [6039, 0.5, 6.170932953020e-1],
+    [6039, 3, 2.710816070599e-3],
+    [6039, 10, 2.313946172104e-23],
+    [100000, 1.96, 4.999856319430e-2],
+    [100000, 5, 5.742701678642e-7],
+  ];
+  for (const [df, t, p] of reference) {
+    const result = pairedTTest(differencesWithT(t, df + 1), new Array(df + 1).fill(0));
+    assertAlmostEquals(result.statistic, t, 1e-9, `df ${df}`);
+    assertAlmostEquals(
+      result.pValue / p,
+      1,
+      1e-7,
+      `df ${df}, t ${t}: ${result.pValue} against ${p}`,
+    );
+  }
 });
