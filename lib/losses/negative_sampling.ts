@@ -17,9 +17,18 @@ export function sampleNegatives(batch: LossBatch, numItems: number, rng: Rng): I
   const negatives = new Int32Array(batch.batchSize * batch.length);
   for (let i = 0; i < negatives.length; i++) {
     if (batch.valid[i] !== 1) continue;
+    const target = targets[i];
+    // A target outside the catalogue (a batch of another dataset) was skipped over as if it were
+    // an item: target numItems let the draw numItems - 1 become the negative numItems, no item.
+    if (!(Number.isInteger(target) && target >= 0 && target < numItems)) {
+      throw new Error(
+        `sampleNegatives: position ${i % batch.length} of row ${Math.floor(i / batch.length)} ` +
+          `has target ${target}, not an item id (an integer from 0 to ${numItems - 1})`,
+      );
+    }
     // Draw from numItems-1 candidates and skip over the target: uniform over the other items.
     const draw = rng.int(numItems - 1);
-    negatives[i] = draw >= targets[i] ? draw + 1 : draw;
+    negatives[i] = draw >= target ? draw + 1 : draw;
   }
   return negatives;
 }
