@@ -154,6 +154,8 @@ function checkRanking(config: EvaluationConfig, split: LeaveOneOutSplit): void {
       `the negatives of this split's dataset (${fingerprint}, ${split.train.length} users)`,
     );
   }
+  // No negatives at all ranked every target first: HR@1 = 1, a number no model earned.
+  checkInteger(`${settingName("sampled")}.count`, sampled.count, { min: 1 });
   // A row holding the user's own target or a history item (a hand-built or edited object; files
   // are checked when loaded) ranked the target against it without a word: a tie with itself.
   sampled.negatives.forEach((row, user) => {

@@ -104,3 +104,17 @@ Deno.test("evaluation refuses negatives that hold the user's target or history, 
   });
   assertEquals(result.ranks.length, 3);
 });
+
+Deno.test("evaluation refuses negatives that count none: every target would rank first", async () => {
+  const good = sampleEvaluationNegatives(split, { count: 3, seed: 1 });
+  const none: SampledNegatives = { ...good, count: 0, negatives: good.negatives.map(() => []) };
+  const error = await assertRejects(
+    () => evaluateRanking(tableScorer(scores), split, { stage: "test", sampled: none }),
+    SettingError,
+  );
+  assertEquals((error as SettingError).setting, "EvaluationConfig.sampled.count");
+  assertStringIncludes(
+    error.message,
+    "EvaluationConfig.sampled.count is 0; allowed: an integer >= 1",
+  );
+});
