@@ -38,6 +38,7 @@ import {
 import { taskPermissions } from "../task_permissions.ts";
 import { shellQuote } from "../cluster/shell.ts";
 import { makeFolders } from "../../lib/data/mod.ts";
+import { removeIfPresent } from "../../lib/util/mod.ts";
 import {
   applyScript,
   DEFAULT_MOUNT,
@@ -175,11 +176,7 @@ function main(): void {
     Deno.mkdirSync(`${staging}/empty-results`, { recursive: true });
     write(staging, out, { ...values, image, backend }, planArgs, parallelism, cpus, override);
   } catch (error) {
-    try {
-      Deno.removeSync(staging, { recursive: true });
-    } catch (removal) {
-      if (!(removal instanceof Deno.errors.NotFound)) throw removal;
-    }
+    removeIfPresent(staging);
     removeMadeAbove();
     throw error;
   }
