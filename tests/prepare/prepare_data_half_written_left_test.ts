@@ -7,21 +7,13 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { removalOfMade } from "../_made_folders.ts";
 import { runWithFileSizeLimit } from "../_full_disk.ts";
+import { hasDslabs } from "../_dslabs.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
   tasks: Record<string, string>;
 }).tasks["prepare-data"].split(/\s+/);
 const words = task.slice(task.indexOf("run"));
-
-const DSLABS = "/usr/lib/R/site-library/dslabs/data/Rdata.rdb";
-const hasDslabs = (() => {
-  try {
-    return Deno.statSync(DSLABS).isFile;
-  } catch {
-    return false;
-  }
-})();
 
 Deno.test({
   name: "prepare-data: a full disk is one line naming --out, exit 1, no folder left",
