@@ -5,15 +5,7 @@
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { makeFolders } from "../../lib/data/mod.ts";
-
-/** The entries under `dir`, sorted, folders as `a/` with theirs under them (`a/b/`). */
-function tree(dir: string, prefix = ""): string[] {
-  return [...Deno.readDirSync(dir)].sort((a, b) => a.name < b.name ? -1 : 1).flatMap((entry) =>
-    entry.isDirectory
-      ? [`${prefix}${entry.name}/`, ...tree(`${dir}/${entry.name}`, `${prefix}${entry.name}/`)]
-      : [`${prefix}${entry.name}`]
-  );
-}
+import { tree } from "../_tree.ts";
 
 Deno.test("makeFolders: makes the missing folders, and its remover takes back only those", () => {
   const dir = Deno.makeTempDirSync({ prefix: "make_folders_test_" });
