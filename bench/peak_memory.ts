@@ -28,25 +28,11 @@ import {
   librarySasrec,
   movieLensWorkloadData,
 } from "./_workloads.ts";
+import { peakResidentMiB } from "./_peak_resident.ts";
 
-/**
- * Peak resident set size of this process in MiB (Linux `VmHWM`, never the current `VmRSS`), or NaN
- * elsewhere; `status` stands in for `/proc/self/status` (a test's text).
- *
- * @example
- * ```ts
- * peakResidentMiB(); // e.g. 612.4
- * ```
- */
-export function peakResidentMiB(status?: string): number {
-  try {
-    const text = status ?? Deno.readTextFileSync("/proc/self/status");
-    const match = /VmHWM:\s+(\d+) kB/.exec(text);
-    return match ? Number(match[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
+// The tests read it from here (bench/recbole_import_memory.ts imports it from its own file, which
+// loads no tfjs: its peak is that of the import alone).
+export { peakResidentMiB };
 
 /** Bytes of the wasm backend's heap (it grows and never shrinks), or NaN on other backends. */
 function wasmHeapMiB(): number {

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { kCoreFilter, leaveOneOutSplit, readRecBoleAtomic } from "../lib/data/mod.ts";
 import { createRng, type Rng } from "../lib/util/mod.ts";
 import { integerOption, parseOptions, runScript } from "../scripts/cli/options.ts";
+import { peakResidentMiB } from "./_peak_resident.ts";
 
 /** The options' defaults: the parser's and those --help states (one home). */
 const DEFAULTS = { lines: 1_000_000, users: 50_000, items: 20_000 } as const;
@@ -29,16 +30,6 @@ const USAGE = `usage: deno run -A bench/recbole_import_memory.ts [--lines=N] [--
 const ROWS_PER_WRITE = 65_536;
 
 const GENRES = ["action", "comedy", "drama", "horror", "kids", "noir", "romance", "sci-fi"];
-
-/** Peak resident set size of this process in MiB (Linux `VmHWM`), or NaN elsewhere. */
-function peakResidentMiB(): number {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
-    return match ? Number(match[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
 
 /** Writes `text` to the open file whole (`writeSync` may write only part of a buffer). */
 function writeAll(file: Deno.FsFile, text: string): void {

@@ -36,6 +36,7 @@ import {
   renderNotebookHtml,
 } from "../lib/notebook_runner/mod.ts";
 import { STOP_SIGNAL_STATUS } from "../lib/util/mod.ts";
+import { makeFolders } from "../lib/data/mod.ts";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 
@@ -247,38 +248,17 @@ function anyOutputsOf(name: string, outDir: string): string[] {
  */
 function unwritableReason(dir: string): string | undefined {
   const probe = `${dir}/.run_notebooks.${Deno.pid}.probe`;
-  const made = missingFolders(dir);
+  let removeMade = () => {};
   try {
-    Deno.mkdirSync(dir, { recursive: true });
+    removeMade = makeFolders(dir);
     Deno.writeTextFileSync(probe, "");
     Deno.removeSync(probe);
     return undefined;
   } catch (error) {
     return (error as Error).message;
   } finally {
-    for (const folder of made) {
-      try {
-        Deno.removeSync(folder);
-      } catch {
-        // Not made after all, or another run's files are in it now: it stays.
-      }
-    }
+    removeMade();
   }
-}
-
-/** `folder` and those above it that do not exist, deepest first: what `mkdir -p` makes. */
-function missingFolders(folder: string): string[] {
-  const missing: string[] = [];
-  for (let path = resolve(folder); path !== resolve(path, ".."); path = resolve(path, "..")) {
-    try {
-      Deno.statSync(path);
-      break;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) break;
-    }
-    missing.push(path);
-  }
-  return missing;
 }
 
 /**

@@ -200,7 +200,9 @@ export function syncFolder(folder: string): void {
 /**
  * Makes `folder` and those above it that are missing (`mkdir -p`), and returns what removes
  * those again, deepest first, each only while empty: for a writer whose write then fails, so that
- * it leaves no empty folder behind either.
+ * it leaves no empty folder behind either (the one home of this, for the library and the scripts).
+ * A `mkdir` that fails part way (`new/<a name too long>` makes `new/` first) removes what it made
+ * before its error is thrown.
  */
 export function makeFolders(folder: string): () => void {
   const missing: string[] = [];
@@ -213,8 +215,7 @@ export function makeFolders(folder: string): () => void {
     }
     missing.push(path);
   }
-  Deno.mkdirSync(folder, { recursive: true });
-  return () => {
+  const removeMade = () => {
     for (const made of missing) {
       try {
         Deno.removeSync(made);
@@ -223,6 +224,13 @@ export function makeFolders(folder: string): () => void {
       }
     }
   };
+  try {
+    Deno.mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    removeMade();
+    throw error;
+  }
+  return removeMade;
 }
 
 /** The folder of `path` (`.` for a bare name). */

@@ -21,6 +21,7 @@ import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
 import { isFinished, settingsOf, type StoredCellSettings } from "./stored_cells.ts";
 import { pathExists, readTextIfExists } from "../util/path_exists.ts";
+import { removeIfPresent } from "../util/remove_if_present.ts";
 
 /**
  * Where a running cell checkpoints every epoch: `<resultsDir>/checkpoints/<cell>-<hash of its
@@ -170,12 +171,4 @@ function keepBestModel(
     const last = (text === undefined ? {} : JSON.parse(text)) as { trainerState?: KeptTraining };
     writeKeptTraining(staging, last.trainerState ?? {}, settings);
   });
-}
-
-function removeIfPresent(path: string): void {
-  try {
-    Deno.removeSync(path, { recursive: true });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
 }

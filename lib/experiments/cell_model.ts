@@ -58,6 +58,7 @@ import {
   type StoredCellSettings,
 } from "./stored_cells.ts";
 import { pathExists } from "../util/path_exists.ts";
+import { removeIfPresent } from "../util/remove_if_present.ts";
 import { jsonDifferences } from "../util/json_differences.ts";
 
 /** Options of {@linkcode cellModel}. */
@@ -549,13 +550,5 @@ function existsFile(path: string): boolean {
     return Deno.statSync(path).isFile;
   } catch {
     return false;
-  }
-}
-
-function removeIfPresent(path: string): void {
-  try {
-    Deno.removeSync(path, { recursive: true });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
 }

@@ -35,6 +35,22 @@ function singleRunNote(seedCounts: readonly number[], what: string): string {
   return seedCounts.some((n) => n === 1) ? ` (none for ${what})` : "";
 }
 
+/**
+ * The one value `values` share (a caption's rows must be of one dataset, or of one system), or an
+ * error naming `caption`, the `kind` of value and those found.
+ */
+function onlyValue(caption: string, kind: string, values: readonly string[]): string {
+  const distinct = [...new Set(values)];
+  if (distinct.length !== 1) {
+    throw new Error(
+      `${caption}: the rows must be of one ${kind}, got ${distinct.length} (${
+        distinct.join(", ")
+      })`,
+    );
+  }
+  return distinct[0];
+}
+
 /** "NDCG@10", "NDCG@10 and HR@10", "NDCG@10, HR@10 and MRR". */
 function listText(names: readonly string[]): string {
   return names.length <= 1
@@ -92,20 +108,13 @@ export function systemsBarsCaption(
   results: readonly CellResult[],
   metrics: readonly string[],
 ): string {
-  const datasets = [...new Set(rows.map((row) => row.dataset))];
-  if (datasets.length !== 1) {
-    throw new Error(
-      `systemsBarsCaption: the rows must be of one dataset, got ${datasets.length} (${
-        datasets.join(", ")
-      })`,
-    );
-  }
+  const dataset = onlyValue("systemsBarsCaption", "dataset", rows.map((row) => row.dataset));
   const systems = new Set(rows.map((row) => row.system));
   const drawn = results.filter((result) =>
-    result.dataset === datasets[0] && systems.has(result.system)
+    result.dataset === dataset && systems.has(result.system)
   );
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
-  return `Test ${listText(metrics)} on ${datasets[0]}: each bar is a system's mean over its ` +
+  return `Test ${listText(metrics)} on ${dataset}: each bar is a system's mean over its ` +
     `seeds (${seeds}), its error bar one standard deviation over them` +
     `${singleRunNote(rows.map((row) => row.seeds.length), "a single run")}. ` +
     `Protocol: ${evaluationProtocolText(drawn)}.`;
@@ -159,19 +168,12 @@ export function attributionBarsCaption(
   rows: readonly AttributionSummary[],
   dataset: string,
 ): string {
-  const systems = [...new Set(rows.map((row) => row.system))];
-  if (systems.length !== 1) {
-    throw new Error(
-      `attributionBarsCaption: the rows must be of one system, got ${systems.length} (${
-        systems.join(", ")
-      })`,
-    );
-  }
+  const system = onlyValue("attributionBarsCaption", "system", rows.map((row) => row.system));
   const distinct = [...new Set(rows.map((row) => row.seeds.join(", ")))];
   const seeds = distinct.length === 1
     ? seedsText(rows[0].seeds)
     : rows.map((row) => `${attributionMethodName(row.method)} ${seedsText(row.seeds)}`).join("; ");
-  return `${systems[0]} on ${dataset}: each method's ROC-AUC against the planted truth on the ` +
+  return `${system} on ${dataset}: each method's ROC-AUC against the planted truth on the ` +
     "test histories, per (user, position, modality) pair and per (user, modality). Each bar is " +
     `the mean over the seeds whose runs were attributed (${seeds}), its error bar one standard ` +
     `deviation over them${singleRunNote(rows.map((row) => row.seeds.length), "one seed")}; ` +

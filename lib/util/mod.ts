@@ -19,6 +19,7 @@ export * from "./jupyter.ts";
 export * from "./env_flag.ts";
 export * from "./env_text.ts";
 export * from "./path_exists.ts";
+export * from "./remove_if_present.ts";
 export * from "./stop_signals.ts";
 export * from "./json_differences.ts";
 export * from "./within.ts";

@@ -37,6 +37,8 @@ import {
 } from "../cli/options.ts";
 import { taskPermissions } from "../task_permissions.ts";
 import { shellQuote } from "../cluster/shell.ts";
+import { makeFolders } from "../../lib/data/mod.ts";
+import { removeIfPresent } from "../../lib/util/mod.ts";
 import {
   applyScript,
   DEFAULT_MOUNT,
@@ -169,17 +171,13 @@ function main(): void {
   // The listing (reproduce's check of the plan's flags) needs a folder under build/, so a bad plan
   // flag is found only after one is made: a failed run removes every folder it made (a failed
   // `--out build/a/b/c` used to leave build/a/b behind).
-  const madeAbove = missingFolders(dirname(staging));
+  const removeMadeAbove = makeFolders(dirname(staging));
   try {
     Deno.mkdirSync(`${staging}/empty-results`, { recursive: true });
     write(staging, out, { ...values, image, backend }, planArgs, parallelism, cpus, override);
   } catch (error) {
-    try {
-      Deno.removeSync(staging, { recursive: true });
-    } catch (removal) {
-      if (!(removal instanceof Deno.errors.NotFound)) throw removal;
-    }
-    removeEmptyFolders(madeAbove);
+    removeIfPresent(staging);
+    removeMadeAbove();
     throw error;
   }
 }
@@ -195,36 +193,6 @@ function checkMount(mount: string): void {
       `--mount ${shown(mount)}: a mountPath holds no ":" and no "." or ".." part or "//" ` +
         "(e.g. /results)",
     );
-  }
-}
-
-/** `folder` and the folders above it that do not exist, deepest first: what `mkdir -p` makes. */
-function missingFolders(folder: string): string[] {
-  const missing: string[] = [];
-  for (let path = folder; path !== dirname(path); path = dirname(path)) {
-    try {
-      Deno.statSync(path);
-      break;
-    } catch (error) {
-      // Only a folder that is not there is this run's to make, and to remove on a failure.
-      if (!(error instanceof Deno.errors.NotFound)) break;
-      missing.push(path);
-    }
-  }
-  return missing;
-}
-
-/**
- * Removes `folders` (deepest first, as {@linkcode missingFolders} lists them) while they are empty:
- * nothing another process put there meanwhile is lost.
- */
-function removeEmptyFolders(folders: readonly string[]): void {
-  for (const folder of folders) {
-    try {
-      Deno.removeSync(folder);
-    } catch {
-      return; // not empty (or gone): the folders above it are not this run's to remove
-    }
   }
 }
 

@@ -15,6 +15,7 @@ import { titleContentTokens } from "../../lib/data/movielens/features.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { recordedFingerprint } from "../../lib/experiments/stored_data_check.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
+import { hasDslabs } from "../_dslabs.ts";
 
 Deno.test("readableTitle moves trailing articles to the front and drops alternative titles", () => {
   assertEquals(readableTitle("Deer Hunter, The"), "The Deer Hunter");
@@ -162,14 +163,6 @@ Deno.test("loadMovieLens rejects a file whose content differs from the manifest"
     Deno.removeSync(dir, { recursive: true });
   }
 });
-
-const hasDslabs = (() => {
-  try {
-    return Deno.statSync(`${DSLABS_RDATA}.rdx`).isFile;
-  } catch {
-    return false;
-  }
-})();
 
 Deno.test({
   name: "committed interactions.csv and items.csv equal a fresh conversion of the dslabs file",

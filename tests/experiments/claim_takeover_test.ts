@@ -6,20 +6,10 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { type CellClaim, claimStaleness } from "../../lib/experiments/cell_claim.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
+import { withStore } from "./_in_temp_dir.ts";
 
 /** A pid that no process here has (above Linux's largest pid_max, 2^22). */
 const NO_SUCH_PID = 2 ** 22 + 12345;
-
-function withStore(body: (store: ResultStore) => void) {
-  return () => {
-    const directory = Deno.makeTempDirSync();
-    try {
-      body(new ResultStore(directory));
-    } finally {
-      Deno.removeSync(directory, { recursive: true });
-    }
-  };
-}
 
 function writeClaim(store: ResultStore, key: string, claim: CellClaim): void {
   Deno.writeTextFileSync(store.claimPathOf(key), JSON.stringify(claim));

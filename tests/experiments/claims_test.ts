@@ -23,6 +23,7 @@ import { temporaryPathOf } from "../../lib/data/atomic_write.ts";
 import { RECORDS_DIR } from "../../lib/experiments/verify.ts";
 import { isIgnoredByGit } from "../_git_ignore.ts";
 import { type ScratchFolder, scratchFolder } from "../_made_folders.ts";
+import { withStore } from "./_in_temp_dir.ts";
 
 const linux = Deno.build.os === "linux";
 const bootId = linux ? Deno.readTextFileSync("/proc/sys/kernel/random/boot_id").trim() : undefined;
@@ -42,17 +43,6 @@ function assertTakenOver(store: ResultStore, claim: CellClaim): void {
 function claimOfPid1(fields: Partial<CellClaim>): CellClaim {
   const now = new Date().toISOString();
   return { pid: 1, hostname: Deno.hostname(), since: now, heartbeat: now, ...fields };
-}
-
-function withStore(body: (store: ResultStore) => Promise<void> | void) {
-  return async () => {
-    const directory = Deno.makeTempDirSync();
-    try {
-      await body(new ResultStore(directory));
-    } finally {
-      Deno.removeSync(directory, { recursive: true });
-    }
-  };
 }
 
 /** The permission flags of the `reproduce` task (deno.json), which the probes run with. */

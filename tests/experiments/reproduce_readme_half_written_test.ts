@@ -6,17 +6,9 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { runWithFileSizeLimit } from "../_full_disk.ts";
+import { copyFolder } from "../_copy_folder.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
-
-/** Copies the folder `from` to `to`, files and subfolders. */
-function copyFolder(from: string, to: string): void {
-  Deno.mkdirSync(to, { recursive: true });
-  for (const entry of Deno.readDirSync(from)) {
-    if (entry.isDirectory) copyFolder(`${from}/${entry.name}`, `${to}/${entry.name}`);
-    else Deno.copyFileSync(`${from}/${entry.name}`, `${to}/${entry.name}`);
-  }
-}
 
 /** The limit (KiB): above every other file the report writes, below the padded README. */
 const LIMIT_KIB = 24 * 1024;

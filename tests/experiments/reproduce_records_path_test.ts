@@ -6,17 +6,9 @@
  * checkout is written.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
+import { copyFolder } from "../_copy_folder.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
-
-/** Copies the folder `from` to `to`, files and subfolders. */
-function copyFolder(from: string, to: string): void {
-  Deno.mkdirSync(to, { recursive: true });
-  for (const entry of Deno.readDirSync(from)) {
-    if (entry.isDirectory) copyFolder(`${from}/${entry.name}`, `${to}/${entry.name}`);
-    else Deno.copyFileSync(`${from}/${entry.name}`, `${to}/${entry.name}`);
-  }
-}
 
 Deno.test("reproduce --report-only --results ./results-of-record/full/ reports the records to results/full and the README", async () => {
   const folder = await Deno.makeTempDir({ prefix: "reproduce_records_path_" });

@@ -8,17 +8,7 @@ import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import type { CellClaim } from "../../lib/experiments/cell_claim.ts";
 import { HELD_CLAIMS } from "../../lib/experiments/_claim_files.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
-
-function withStore(test: (store: ResultStore, directory: string) => void): () => void {
-  return () => {
-    const directory = Deno.makeTempDirSync();
-    try {
-      test(new ResultStore(directory), directory);
-    } finally {
-      Deno.removeSync(directory, { recursive: true });
-    }
-  };
-}
+import { withStore } from "./_in_temp_dir.ts";
 
 Deno.test(
   "ResultStore: a cell's file and claim are named by its key, '/' and other signs as '__'",

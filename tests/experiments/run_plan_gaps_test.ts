@@ -19,17 +19,9 @@ import {
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 import { pathExists } from "../../lib/util/path_exists.ts";
 import { storedCellResult } from "./_cell_result.ts";
+import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
 
 await initBackend({ verbose: false });
-
-/** The quick plan's cells on synthetic data that train no model: a quick run of the claims. */
-function quickPlanWithoutTraining(): ExperimentPlan {
-  const full = planExperiments("quick");
-  return {
-    ...full,
-    cells: full.cells.filter((c) => c.dataset.kind === "synthetic" && c.system.kind !== "neural"),
-  };
-}
 
 /** A poll interval no other timer of runPlan uses, so its timers can be counted. */
 const POLL_SECONDS = 0.007;

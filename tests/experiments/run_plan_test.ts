@@ -8,7 +8,6 @@ import {
 } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { planExperiments, replanWith } from "../../lib/experiments/plan.ts";
-import type { ExperimentPlan } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { checkCellResult } from "../../lib/experiments/cell_result_check.ts";
 import { cellsDirectory, selectedPath, settingsOf } from "../../lib/experiments/stored_cells.ts";
@@ -18,17 +17,9 @@ import { estimatedCellSeconds } from "../../lib/experiments/cell_seconds.ts";
 import { selectedFrom, writeSelection } from "../../lib/experiments/selection_record.ts";
 import { withoutFlock } from "./_no_flock.ts";
 import { storedCellResult } from "./_cell_result.ts";
+import { quickPlanWithoutTraining } from "./_quick_plan_without_training.ts";
 
 await initBackend({ verbose: false });
-
-/** The quick plan's cells on synthetic data that train no model: a quick run of the claims. */
-function quickPlanWithoutTraining(): ExperimentPlan {
-  const full = planExperiments("quick");
-  return {
-    ...full,
-    cells: full.cells.filter((c) => c.dataset.kind === "synthetic" && c.system.kind !== "neural"),
-  };
-}
 
 Deno.test("runPlan skips a cell another live process has claimed, runs the rest, then resumes", async () => {
   const plan = quickPlanWithoutTraining();

@@ -10,6 +10,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { removalOfMade } from "../_made_folders.ts";
 import { parseYamlFlow } from "./_yaml_flow.ts";
 import { generate, root } from "./_generate.ts";
+import { pathExists } from "../../lib/util/mod.ts";
 
 type Pod = {
   image: string;
@@ -17,16 +18,6 @@ type Pod = {
   args: string[];
   volumeMounts: { mountPath: string }[];
 };
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 function podIn(path: string): Pod {
   const job = parseYamlFlow(Deno.readTextFileSync(path)) as {
@@ -124,7 +115,7 @@ Deno.test("deno task kubernetes refuses a mount, image, results folder or --out 
       const run = generate(args);
       assertEquals(run.code, 2, `${JSON.stringify(args)}: ${run.stderr}`);
       assertStringIncludes(run.stderr, `kubernetes: ${message}`);
-      assertEquals(exists(`${root}/${out}`), false, "nothing written");
+      assertEquals(pathExists(`${root}/${out}`), false, "nothing written");
     }
   } finally {
     removeMade();

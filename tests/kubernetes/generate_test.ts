@@ -11,6 +11,7 @@ import { runCaptured } from "../slurm/_run.ts";
 import { listCells } from "../../lib/experiments/cell_command.ts";
 import { planExperiments } from "../../lib/experiments/plan.ts";
 import { generate, root } from "./_generate.ts";
+import { pathExists } from "../../lib/util/mod.ts";
 
 type Job = {
   metadata: { name: string };
@@ -113,13 +114,7 @@ Deno.test("deno task kubernetes: a plan flag reproduce refuses is its range, and
       ">= 0 and < 2^31; see --help\n",
   );
   // <top>/a/b used to stay behind, empty.
-  let left = true;
-  try {
-    Deno.statSync(`${root}/${top}`);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    left = false;
-  }
+  const left = pathExists(`${root}/${top}`);
   if (left) Deno.removeSync(`${root}/${top}`, { recursive: true });
   assert(!left, `${top} was left behind`);
   // A file on the way is refused before any folder is made (mkdir stopped on it with a stack).

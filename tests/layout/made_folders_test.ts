@@ -8,6 +8,7 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { forgetClaimsUnder, removalOfMade, scratchFolder } from "../_made_folders.ts";
 import { canMakeImmutable } from "../_immutable.ts";
+import { tree } from "../_tree.ts";
 
 const TESTS = new URL("../", import.meta.url).pathname;
 
@@ -15,16 +16,6 @@ const TESTS = new URL("../", import.meta.url).pathname;
 function removeTempDir(dir: string): void {
   Deno.removeSync(dir, { recursive: true });
   forgetClaimsUnder(dir);
-}
-
-/** The entries of `dir`, sorted, with the folders' entries under them (`a/`, `a/b/`, `a/b/f`). */
-function tree(dir: string, prefix = ""): string[] {
-  return [...Deno.readDirSync(dir)].map((entry) => entry).sort((a, b) => a.name < b.name ? -1 : 1)
-    .flatMap((entry) =>
-      entry.isDirectory
-        ? [`${prefix}${entry.name}/`, ...tree(`${dir}/${entry.name}`, `${prefix}${entry.name}/`)]
-        : [`${prefix}${entry.name}`]
-    );
 }
 
 Deno.test("scratchFolder: removes its folder and the parents it made, never one there before", () => {

@@ -98,6 +98,22 @@ export class RFixtureWriter {
   }
 }
 
+/** R's SEXPTYPE of a pairlist (LISTSXP). */
+export const LISTSXP = 2;
+
+/** The serialisation code of an ALTREP object (ALTREP_SXP in R's serialize.c). */
+export const ALTREP = 238;
+
+/**
+ * A stream (version 3) that opens with an ALTREP object's class info, pairlist(class symbol,
+ * package symbol, type) of R's serialize.c; the caller writes its state and attributes.
+ */
+export function altrep(className: string, type: number): RFixtureWriter {
+  return new RFixtureWriter().header(3).int(ALTREP)
+    .flags(LISTSXP).symbol(className).flags(LISTSXP).symbol("base").flags(LISTSXP).intsxp([type])
+    .nil();
+}
+
 /** A lazy-load blob of scheme 1: the big-endian length of `object`, then `object` zlib-compressed. */
 export function lazyLoadBlob(object: Uint8Array): Uint8Array {
   const compressed = deflateSync(object);

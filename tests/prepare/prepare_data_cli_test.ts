@@ -10,6 +10,7 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { removalOfMade } from "../_made_folders.ts";
+import { hasDslabs } from "../_dslabs.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -280,15 +281,6 @@ async function exists(path: string): Promise<boolean> {
     throw error;
   }
 }
-
-const DSLABS = "/usr/lib/R/site-library/dslabs/data/Rdata.rdb";
-const hasDslabs = (() => {
-  try {
-    return Deno.statSync(DSLABS).isFile;
-  } catch {
-    return false;
-  }
-})();
 
 Deno.test({
   name: "prepare-data: a malformed input is one line naming its file, exit 1, nothing written",

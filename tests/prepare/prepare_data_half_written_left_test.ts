@@ -7,21 +7,14 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { removalOfMade } from "../_made_folders.ts";
 import { runWithFileSizeLimit } from "../_full_disk.ts";
+import { hasDslabs } from "../_dslabs.ts";
+import { pathExists } from "../../lib/util/mod.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const task = (JSON.parse(Deno.readTextFileSync(`${root}/deno.json`)) as {
   tasks: Record<string, string>;
 }).tasks["prepare-data"].split(/\s+/);
 const words = task.slice(task.indexOf("run"));
-
-const DSLABS = "/usr/lib/R/site-library/dslabs/data/Rdata.rdb";
-const hasDslabs = (() => {
-  try {
-    return Deno.statSync(DSLABS).isFile;
-  } catch {
-    return false;
-  }
-})();
 
 Deno.test({
   name: "prepare-data: a full disk is one line naming --out, exit 1, no folder left",
@@ -56,14 +49,7 @@ Deno.test({
         ),
       );
       assert(run.stdout.includes("vega-datasets movies matched: 0"), run.stdout);
-      let left = true;
-      try {
-        Deno.statSync(`${root}/${top}`);
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-        left = false;
-      }
-      assert(!left, `${top} was left behind`);
+      assert(!pathExists(`${root}/${top}`), `${top} was left behind`);
     } finally {
       removeOut();
       removeInputs();

@@ -11,10 +11,7 @@ import {
   type RValue,
   unserializeR,
 } from "../../lib/prepare/rds/mod.ts";
-import { RFixtureWriter } from "./_r_fixture_writer.ts";
-
-const ALTREP = 238;
-const LISTSXP = 2;
+import { altrep, LISTSXP, RFixtureWriter } from "./_r_fixture_writer.ts";
 
 Deno.test("unserializeR names a double cut short, not a DataView RangeError (JL02)", () => {
   // c(x) with 4 of its 8 bytes: the header (23 bytes), flags and length put it at byte 31.
@@ -45,9 +42,7 @@ Deno.test("asRDataFrame takes a frame whose data.frame class is not the last (JL
 });
 
 Deno.test("unserializeR: an empty compact_intseq is read whatever its start (JL17)", () => {
-  const empty = new RFixtureWriter().header(3).int(ALTREP)
-    .flags(LISTSXP).symbol("compact_intseq").flags(LISTSXP).symbol("base").flags(LISTSXP)
-    .intsxp([13]).nil().realsxp([0, 2 ** 40, 1]).nil();
+  const empty = altrep("compact_intseq", 13).realsxp([0, 2 ** 40, 1]).nil();
   const value = unserializeR(empty.bytes(), "e");
   assertEquals(value.type, "integer");
   assertEquals(value.type === "integer" && value.values.length, 0);

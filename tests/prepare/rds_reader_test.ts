@@ -9,6 +9,8 @@ import {
   unserializeR,
 } from "../../lib/prepare/rds/mod.ts";
 import { lazyLoadBlob, lazyLoadIndex, RFixtureWriter } from "./_r_fixture_writer.ts";
+import { hasDslabs } from "../_dslabs.ts";
+import { DSLABS_RDATA } from "../../lib/prepare/movielens/source.ts";
 
 /**
  * data.frame(id = c(7L, NA), title = c("Heat", NA), genre = factor(c("b", "a")), score = c(1.5, 2))
@@ -109,21 +111,12 @@ Deno.test("openLazyLoadDatabase reads a hand-made .rdx/.rdb pair", () => {
   }
 });
 
-const DSLABS = "/usr/lib/R/site-library/dslabs/data/Rdata";
-const hasDslabs = (() => {
-  try {
-    return Deno.statSync(`${DSLABS}.rdx`).isFile;
-  } catch {
-    return false;
-  }
-})();
-
 Deno.test({
   name:
     "dslabs movielens: reader reproduces the raw counts (100,004 ratings, 671 users, 9,066 movies)",
   ignore: !hasDslabs,
   fn() {
-    const frame = asRDataFrame(openLazyLoadDatabase(DSLABS).read("movielens"), "movielens");
+    const frame = asRDataFrame(openLazyLoadDatabase(DSLABS_RDATA).read("movielens"), "movielens");
     assertEquals(frame.numRows, 100004);
     assertEquals(frame.columnNames, [
       "movieId",
@@ -143,5 +136,7 @@ Deno.test({
   },
 });
 if (!hasDslabs) {
-  console.warn(`skipped the dslabs test: ${DSLABS}.rdx not found (apt package r-cran-dslabs)`);
+  console.warn(
+    `skipped the dslabs test: ${DSLABS_RDATA}.rdx not found (apt package r-cran-dslabs)`,
+  );
 }

@@ -10,17 +10,7 @@ import {
   R_NA_INTEGER,
   unserializeR,
 } from "../../lib/prepare/rds/mod.ts";
-import { RFixtureWriter } from "./_r_fixture_writer.ts";
-
-const ALTREP = 238;
-const LISTSXP = 2;
-
-/** The ALTREP class info pairlist(class symbol, package symbol, type) of R's serialize.c. */
-function altrep(className: string, type: number): RFixtureWriter {
-  return new RFixtureWriter().header(3).int(ALTREP)
-    .flags(LISTSXP).symbol(className).flags(LISTSXP).symbol("base").flags(LISTSXP).intsxp([type])
-    .nil();
-}
+import { ALTREP, altrep, LISTSXP, RFixtureWriter } from "./_r_fixture_writer.ts";
 
 Deno.test("unserializeR refuses a serialisation version other than 2 or 3", () => {
   for (const version of [0, 1, 4]) {

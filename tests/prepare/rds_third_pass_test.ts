@@ -7,17 +7,7 @@
  */
 import { assertEquals, assertThrows } from "@std/assert";
 import { type RValue, unserializeR } from "../../lib/prepare/rds/mod.ts";
-import { RFixtureWriter } from "./_r_fixture_writer.ts";
-
-const ALTREP = 238;
-const LISTSXP = 2;
-
-/** The ALTREP class info pairlist(class symbol, package symbol, type) of R's serialize.c. */
-function altrep(className: string, type: number): RFixtureWriter {
-  return new RFixtureWriter().header(3).int(ALTREP)
-    .flags(LISTSXP).symbol(className).flags(LISTSXP).symbol("base").flags(LISTSXP).intsxp([type])
-    .nil();
-}
+import { altrep, LISTSXP, RFixtureWriter } from "./_r_fixture_writer.ts";
 
 /** The strings of the `names` attribute of `value`, if any. */
 function namesOf(value: RValue): (string | null)[] | undefined {

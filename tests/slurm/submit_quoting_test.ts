@@ -11,6 +11,7 @@ import { runCaptured } from "./_run.ts";
 import { calls, fakeSlurm, STAGES, submit } from "./_fake_slurm.ts";
 import { sbatchDirectives } from "./_sbatch_directives.ts";
 import { shellQuote } from "../../scripts/cluster/shell.ts";
+import { pathExists } from "../../lib/util/mod.ts";
 
 const workspace = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -203,20 +204,12 @@ Deno.test("deno task slurm: the plan's own folder named after a --dataset file w
   const slurm = fakeSlurm();
   Deno.mkdirSync(`${workspace}/build`, { recursive: true });
   const data = Deno.makeTempDirSync({ dir: `${workspace}/build`, prefix: "slurm_quoting_" });
-  const exists = (path: string) => {
-    try {
-      Deno.statSync(path);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   // Made by this test only if the code under test submitted (checked absent first): removed after.
   const made: string[] = [];
   try {
     for (const [name, rule] of [["h#ash", "contains #"], ["two words", "contains white space"]]) {
       const folder = `${workspace}/results/${name}-recbole`;
-      assertEquals(exists(folder), false, `${folder}: left by an earlier run; remove it`);
+      assertEquals(pathExists(folder), false, `${folder}: left by an earlier run; remove it`);
       made.push(folder);
       Deno.copyFileSync(`${workspace}/tests/fixtures/byo/tiny.inter`, `${data}/${name}.inter`);
       const run = submit([
@@ -234,11 +227,11 @@ Deno.test("deno task slurm: the plan's own folder named after a --dataset file w
       assertStringIncludes(run.stderr, `slurm: results folder "${folder}/quick" ${rule}`);
       assertStringIncludes(run.stderr, "; give another with --results; see --help");
       assertEquals(run.stderr.includes("    at "), false, run.stderr);
-      assertEquals(exists(folder), false, `${folder}: made by a refused submission`);
+      assertEquals(pathExists(folder), false, `${folder}: made by a refused submission`);
     }
     assertEquals(calls(slurm, "sbatch"), []);
   } finally {
-    for (const folder of made) if (exists(folder)) Deno.removeSync(folder, { recursive: true });
+    for (const folder of made) if (pathExists(folder)) Deno.removeSync(folder, { recursive: true });
     Deno.removeSync(data, { recursive: true });
     Deno.removeSync(slurm, { recursive: true });
   }

@@ -45,7 +45,8 @@ export function isHostDtype(dtype: string): dtype is HostDtype {
   return dtype === "float32" || dtype === "int32";
 }
 
-function sizeOf(shape: readonly number[]): number {
+/** The number of elements of a tensor of `shape` (1 for a scalar's `[]`); the host kernels' one. */
+export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((x, y) => x * y, 1);
 }
 

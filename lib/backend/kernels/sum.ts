@@ -7,7 +7,7 @@
  * Non-contiguous axes and dtypes other than float32 go to the stock kernel.
  */
 import type { tf } from "../tf.ts";
-import { type HostBackendName, memoryFor } from "./_backend_memory.ts";
+import { type HostBackendName, memoryFor, sizeOf } from "./_backend_memory.ts";
 
 /** [outer, reduced, inner] view of a reduction over a contiguous run of axes. */
 export interface ReductionView {
@@ -65,10 +65,6 @@ export function reductionView(
     inner: product(last + 1, significant.length),
     outShape,
   };
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((x, y) => x * y, 1);
 }
 
 /**
