@@ -548,7 +548,12 @@ function loadModelCheckpointState(base: string): KeptTraining | undefined {
 function existsFile(path: string): boolean {
   try {
     return Deno.statSync(path).isFile;
-  } catch {
-    return false;
+  } catch (error) {
+    // Only "not there" answers no (as pathExists): a training file that cannot be read (no
+    // permission, a symlink loop) answered no, and a finished training was taken for a stopped one.
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return false;
+    }
+    throw error;
   }
 }
