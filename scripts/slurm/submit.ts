@@ -50,6 +50,7 @@ import {
 import { taskPermissions } from "../task_permissions.ts";
 import { cellStoreOf } from "../../lib/experiments/mod.ts";
 import { writeFilesAtomically } from "../../lib/data/mod.ts";
+import { pathExists } from "../../lib/util/mod.ts";
 
 /** Tasks of an array at once without `--concurrency` (the parser's default; --help states it). */
 const DEFAULT_CONCURRENCY = 16;
@@ -409,7 +410,7 @@ function submitArrays(
   const slurmDir = slurmDirOf(resultsDir);
   // What to remove if the submission fails: the topmost folder this run creates (the logs' own,
   // in a Slurm folder that was there without it).
-  const created = [resultsDir, slurmDir, settings.logDir].find((dir) => !exists(dir));
+  const created = [resultsDir, slurmDir, settings.logDir].find((dir) => !pathExists(dir));
   // Set once they are written (all or none): a full disk left a cut-short script and the
   // folders made for them, with an uncaught stack.
   let scripts: BatchScriptPaths | undefined;
@@ -575,16 +576,6 @@ function undoSubmission(
   if (jobs.length > 0) run("scancel", [...jobs]);
   for (const path of scripts ? [...scripts.cells, scripts.report] : []) Deno.removeSync(path);
   if (created) Deno.removeSync(created, { recursive: true });
-}
-
-/** Whether anything is at `path`. */
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 if (import.meta.main) await runScript("slurm", main);
