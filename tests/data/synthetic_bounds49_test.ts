@@ -57,3 +57,24 @@ Deno.test("synthetic: extreme settings whose logits stay finite draw real histor
     assertEquals(new Set(dataset.sequences[0]).size, 30);
   }
 });
+
+Deno.test("synthetic: the logit bound's settings refuse what is no finite number in range", () => {
+  // These rows of docs/configuration.md are no longer parsed (the bound is shared), so the
+  // settings audit no longer walks their refusals: they are checked here.
+  const below: Record<string, number> = { noiseStrength: -1, temperature: 0, popularitySkew: -1 };
+  for (const field of ["noiseStrength", "temperature", "popularitySkew"]) {
+    for (const value of [NaN, Infinity, -Infinity, "0.5", null, below[field]]) {
+      const error = settingError(() => generateSynthetic({ numUsers: 3, [field]: value }));
+      assertEquals([error.setting, error.value], [`SyntheticConfig.${field}`, value]);
+    }
+  }
+  // The lower ends are accepted.
+  generateSynthetic({ numUsers: 3, noiseStrength: 0, popularitySkew: 0 });
+});
+
+Deno.test("synthetic: the logit bound is half the largest double, not less", () => {
+  // ln(500) = 6.21: popularitySkew 1.4e307 brings the largest logit to 8.7e307, 1.5e307 to 9.3e307.
+  generateSynthetic({ numUsers: 3, popularitySkew: 1.4e307 });
+  const error = settingError(() => generateSynthetic({ numUsers: 3, popularitySkew: 1.5e307 }));
+  assertStringIncludes(error.message, "here 9.32e+307");
+});
