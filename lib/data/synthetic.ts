@@ -163,6 +163,45 @@ function validateSyntheticConfig(config: SyntheticConfig): void {
   checkNumber(name("drift"), config.drift, { min: 0, max: 1 });
   checkNumber(name("missingRate"), config.missingRate, { min: 0, max: 1 });
   checkNumber(name("popularitySkew"), config.popularitySkew, { min: 0 });
+  checkLogitsFinite(config);
+}
+
+/**
+ * The largest logit magnitude {@linkcode generateSynthetic} may reach: half the largest double, so
+ * that a logit, and the difference of two, stays finite or underflows to a probability of 0.
+ */
+const MAX_SYNTHETIC_LOGIT = Number.MAX_VALUE / 2;
+
+/**
+ * Throws a SettingError unless every logit of a draw is finite. A logit is at most
+ * (points of interest + noiseStrength * noise modalities) / temperature (unit vectors, so each dot
+ * product is at most 1) plus popularitySkew * ln(numItems) in magnitude. Past the largest double
+ * a draw's weights were NaN, and every history silently took the items from the last down
+ * (temperature 1e-310, noiseStrength 1e308 or popularitySkew 1e308: histories 499, 498, 497...).
+ */
+function checkLogitsFinite(config: SyntheticConfig): void {
+  const numModalities = config.modalities.length;
+  const numInterests = Math.max(1, Math.round((1 - config.noiseFraction) * numModalities));
+  const noise = config.noiseStrength * (numModalities - numInterests);
+  const affinity = (numInterests + noise) / config.temperature;
+  const popularity = config.popularitySkew * Math.log(config.numItems);
+  const largest = affinity + popularity;
+  if (largest <= MAX_SYNTHETIC_LOGIT) return;
+  // Blame the setting whose term is out of scale; the range says the combined rule.
+  const field = popularity > affinity
+    ? "popularitySkew"
+    : noise > numInterests
+    ? "noiseStrength"
+    : "temperature";
+  throw new SettingError(
+    `SyntheticConfig.${field}`,
+    config[field],
+    `a value with (${numInterests} points of interest + noiseStrength * ` +
+      `${numModalities - numInterests} noise modalities) / temperature + popularitySkew * ` +
+      `ln(numItems ${config.numItems}) at most ${MAX_SYNTHETIC_LOGIT.toPrecision(3)} (the ` +
+      `largest logit of a draw; past it the draw's weights are NaN): here ` +
+      `${largest.toPrecision(3)}`,
+  );
 }
 
 /**

@@ -16,11 +16,12 @@
  * const split = leaveOneOutSplit(dataset, { maxLength: 50 });
  * ```
  */
-import { createRng, type Rng } from "../util/random.ts";
+import { createRng } from "../util/random.ts";
 import {
   checkInteger,
   checkNumber,
   checkSettingNames,
+  describeRange,
   SEED_RANGE,
   SettingError,
   type SettingNames,
@@ -31,7 +32,10 @@ import {
   checkGeneratedFeatureDim,
   checkGeneratedModalityName,
   generatedDataset,
+  MAX_GENERATED_VALUES,
 } from "./generated.ts";
+import { drawIndex } from "./cumulative_draw.ts";
+import { DrawOdds } from "./workload_draw_odds.ts";
 import type { InteractionDataset, ModalityFeatures } from "./types.ts";
 
 /** Configuration of {@linkcode generateWorkloadDataset}; defaults in {@linkcode BEAUTY_SHAPE}. */
@@ -176,19 +180,31 @@ function validate(config: WorkloadShapeConfig): void {
     );
   }
   checkNumber("workload.popularitySkew", config.popularitySkew, { min: 0 });
+  // Every history has at least minHistory items: past 2^31 - 1 interactions in all (the int32
+  // ids and counts of MAX_GENERATED_VALUES) it would fail after filling gigabytes. Histories
+  // between minHistory and maxHistory are counted as they are drawn (tooManyInteractions).
+  const fewestInteractions = config.numUsers * config.minHistory;
+  if (fewestInteractions > MAX_GENERATED_VALUES) {
+    throw new SettingError(
+      "workload.numUsers",
+      config.numUsers,
+      `${
+        describeRange({ min: 1, max: Math.floor(MAX_GENERATED_VALUES / config.minHistory) }, true)
+      } ` +
+        `(numUsers * workload.minHistory (${config.minHistory}) interactions at most 2^31 - 1)`,
+    );
+  }
 }
 
-/** Draws from `cumulative` (increasing, last = total) by binary search. */
-function drawIndex(cumulative: Float64Array, rng: Rng): number {
-  const target = rng.next() * cumulative[cumulative.length - 1];
-  let low = 0;
-  let high = cumulative.length - 1;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (cumulative[mid] > target) high = mid;
-    else low = mid + 1;
-  }
-  return low;
+/** The refusal of histories that, drawn up to user `users`, pass 2^31 - 1 interactions. */
+function tooManyInteractions(config: WorkloadShapeConfig, users: number): SettingError {
+  return new SettingError(
+    "workload.numUsers",
+    config.numUsers,
+    `fewer users, or shorter histories (workload.medianHistory ${config.medianHistory}, ` +
+      `maxHistory ${config.maxHistory}): the histories of the first ${users} users already ` +
+      "hold more than 2^31 - 1 interactions, the most a generated dataset holds (int32 ids)",
+  );
 }
 
 /**
@@ -226,14 +242,23 @@ export function generateWorkloadDataset(
 
   const sequences: Int32Array[] = [];
   const taken = new Uint8Array(numItems);
+  const odds = new DrawOdds(config, global, byCluster);
+  let interactions = 0;
   for (let u = 0; u < numUsers; u++) {
     const raw = Math.round(
       Math.exp(Math.log(config.medianHistory) + config.historySpread * rng.normal()),
     );
     const length = Math.min(config.maxHistory, Math.max(config.minHistory, raw));
-    const cluster = byCluster[Math.floor(rng.next() * clusters)];
+    interactions += length;
+    if (interactions > MAX_GENERATED_VALUES) throw tooManyInteractions(config, u + 1);
+    const clusterIndex = Math.floor(rng.next() * clusters);
+    const cluster = byCluster[clusterIndex];
+    odds.startHistory(clusterIndex);
     const sequence = new Int32Array(length);
     for (let t = 0; t < length; t++) {
+      // Refuses, before drawing, a step that no draw can finish or that would take too long;
+      // it reads no draw, so every dataset that finishes is the one drawn before the check.
+      odds.checkStep(u, length);
       let item: number;
       do {
         item = rng.next() < config.clusterAffinity
@@ -241,6 +266,7 @@ export function generateWorkloadDataset(
           : drawIndex(global, rng);
       } while (taken[item]);
       taken[item] = 1;
+      odds.take(item);
       sequence[t] = item;
     }
     for (const item of sequence) taken[item] = 0;

@@ -36,11 +36,8 @@ Deno.test("SyntheticConfig: both ends of every parsed range are accepted", () =>
     "numUsers",
     "numItems",
     "noiseFraction",
-    "noiseStrength",
-    "temperature",
     "drift",
     "missingRate",
-    "popularitySkew",
   ]);
   for (const [field, values] of ends) {
     for (const value of values) {

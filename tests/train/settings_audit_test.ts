@@ -142,7 +142,8 @@ const AUDITED: Record<string, Audited> = {
   SyntheticConfig: {
     where: "SyntheticConfig",
     resolve: (input) => generateSynthetic(input),
-    unparsed: ["modalities", "historyLength"],
+    // noiseStrength, temperature and popularitySkew share one bound on the logits.
+    unparsed: ["modalities", "historyLength", "noiseStrength", "temperature", "popularitySkew"],
     accepts: false,
   },
   WorkloadShapeConfig: {
