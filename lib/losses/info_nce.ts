@@ -22,6 +22,7 @@ import {
   checkNumber,
   checkOneOf,
   checkSettingNames,
+  type NumberRange,
   type SettingNames,
   withDefaults,
 } from "../util/settings.ts";
@@ -31,7 +32,7 @@ export type SimilarityKind = "cosine" | "dot";
 
 /** Configuration of {@linkcode infoNce}; defaults in {@linkcode DEFAULT_INFO_NCE_CONFIG}. */
 export interface InfoNceConfig {
-  /** tau > 0. Default 0.2. */
+  /** tau in {@linkcode CONTRASTIVE_TEMPERATURE_RANGE} (>= 1e-6). Default 0.2. */
   temperature: number;
   /** Default `"cosine"`. */
   similarity: SimilarityKind;
@@ -67,6 +68,18 @@ const INFO_NCE_OPTION_SETTINGS: SettingNames<InfoNceOptions> = Object.freeze({
   negatives: true,
 });
 
+/**
+ * The temperatures a contrastive loss ({@linkcode infoNce}, `ntXent`) and the configurations that
+ * feed one (Demure, CL4SRec) accept: at least 1e-6. A logit is s / tau in float32, so below that
+ * the loss goes wrong: `ntXent` takes a view's similarity with itself out of its softmax with the
+ * logit -1e9, and once cosine logits reach -1/tau < -1e9 (tau < 1e-9) that entry dominates the
+ * row it should be absent from (tau 1e-10: the loss 45 % too high); below about 3e-39 1/tau
+ * overflows float32 and both losses are NaN. At 1e-6 cosine logits stay within +-1e6, a thousand
+ * times inside the mask (a dot product stays inside it below about 1e3), each rounded by at most
+ * 0.03. Every default (0.2, CL4SRec's 1.0) and every swept value (0.1 to 0.5) lies far inside.
+ */
+export const CONTRASTIVE_TEMPERATURE_RANGE: Readonly<NumberRange> = Object.freeze({ min: 1e-6 });
+
 /** Every {@linkcode SimilarityKind}, for validation and error messages. */
 export const SIMILARITY_KINDS: readonly SimilarityKind[] = ["cosine", "dot"];
 
@@ -76,7 +89,7 @@ export const SIMILARITY_KINDS: readonly SimilarityKind[] = ["cosine", "dot"];
  * product and a string "false" in-batch negatives, silently.
  */
 export function validateInfoNceConfig(config: InfoNceConfig): void {
-  checkNumber("InfoNceConfig.temperature", config.temperature, { above: 0 });
+  checkNumber("InfoNceConfig.temperature", config.temperature, CONTRASTIVE_TEMPERATURE_RANGE);
   checkOneOf("InfoNceConfig.similarity", config.similarity, SIMILARITY_KINDS);
   checkBoolean("InfoNceConfig.inBatchNegatives", config.inBatchNegatives);
   checkNumber("InfoNceConfig.epsilon", config.epsilon, { above: 0 });

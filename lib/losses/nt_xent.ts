@@ -19,12 +19,16 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor2D } from "../backend/tf.ts";
-import { SIMILARITY_KINDS, type SimilarityKind } from "./info_nce.ts";
+import {
+  CONTRASTIVE_TEMPERATURE_RANGE,
+  SIMILARITY_KINDS,
+  type SimilarityKind,
+} from "./info_nce.ts";
 import { checkNumber, checkOneOf } from "../util/settings.ts";
 
 /** Options of {@linkcode ntXent}. */
 export interface NtXentOptions {
-  /** tau > 0. */
+  /** tau in {@linkcode CONTRASTIVE_TEMPERATURE_RANGE} (>= 1e-6). */
   temperature: number;
   /** `"dot"` (CL4SRec) or `"cosine"` (SimCLR). */
   similarity: SimilarityKind;
@@ -39,12 +43,15 @@ const EXCLUDED_LOGIT = -1e9;
 /**
  * Mean NT-Xent of two views `[N, dim]` of the same N rows (row i of `first` and row i of `second`
  * are a positive pair). Throws when N < 2 (no negative at all) or the shapes differ, and a
- * `SettingError` for a temperature that is not a finite number > 0 or an unknown similarity.
+ * `SettingError` for a temperature outside {@linkcode CONTRASTIVE_TEMPERATURE_RANGE} (below it the
+ * excluded logit stops being far below the real ones) or an unknown similarity.
  */
 export function ntXent(first: Tensor2D, second: Tensor2D, options: NtXentOptions): Scalar {
   // !(t > 0) alone let Infinity through (a constant loss whatever the views), and an unknown
   // similarity ran the dot product: each is a SettingError, as infoNce's options are.
-  checkNumber("NtXentOptions.temperature", options.temperature, { above: 0 });
+  // Above 0 alone let tau 1e-10 through, where cosine logits reach -1e10 and EXCLUDED_LOGIT became
+  // the largest entry of an anchor's row (the loss 45 % too high, silently).
+  checkNumber("NtXentOptions.temperature", options.temperature, CONTRASTIVE_TEMPERATURE_RANGE);
   checkOneOf("NtXentOptions.similarity", options.similarity, SIMILARITY_KINDS);
   if (first.rank !== 2 || second.rank !== 2 || first.shape.some((s, i) => s !== second.shape[i])) {
     throw new Error(
