@@ -35,6 +35,24 @@ Deno.test("cross-entropy over all items stays finite and exact with logits of 1e
   tf.dispose([states, table]);
 });
 
+Deno.test("BCE with one sampled negative stays finite and exact with logits of 1e4", () => {
+  // softplus(-h.t_pos) + softplus(h.t_neg): row 0 (pos 9900, neg -1e4) 0, row 1 (pos -1e4, neg
+  // -9900) 1e4; computed as log(1 + e^x), softplus(1e4) is Infinity.
+  const batch = oneStepBatch(Int32Array.of(1, 0));
+  const states = tf.tensor3d([[[100, 0]], [[-100, 0]]]);
+  const table = tf.tensor2d([[100, 0], [99, 0], [-100, 0]]);
+  const config = { kind: "bce", positions: "all" } as const;
+  const [loss, gradient] = tf.tidy(() => {
+    const lossOf = (items: tf.Tensor) =>
+      recommendationLoss(states, items as tf.Tensor2D, batch, config, Int32Array.of(2, 1));
+    return [lossOf(table).dataSync()[0], tf.grad(lossOf)(table).dataSync()];
+  });
+  assertEquals(loss, 10000 / 2);
+  // Only item 0, row 1's positive, moves: d/dt0 of softplus(-h.t0) / 2 = -h / 2 = (50, 0).
+  assertEquals(Array.from(gradient), [50, 0, 0, 0, 0, 0]);
+  tf.dispose([states, table]);
+});
+
 Deno.test("cross-entropy's mean over 22,000 positions is the float64 mean, not a float32 drift", () => {
   // Two items with equal logits: every row's loss is ln 2 (in float32). Their mean must be that
   // value; summed in float32 one by one it would be 0.69330 (checked below), 2e-4 off.
