@@ -3,10 +3,15 @@
  * whose contributions are all equal or all zero, or whose spread under- or overflows when squared;
  * ROC-AUC over one class and over 22,000 units; integrated gradients with no path step.
  */
-import { assertEquals } from "@std/assert";
+import { assertAlmostEquals, assertEquals } from "@std/assert";
 import { initBackend } from "../../lib/backend/init_backend.ts";
 import { tf } from "../../lib/backend/tf.ts";
-import { computeContributions, normaliseContributions, rocAuc } from "../../lib/attribution/mod.ts";
+import {
+  computeContributions,
+  contributionsOfGradient,
+  normaliseContributions,
+  rocAuc,
+} from "../../lib/attribution/mod.ts";
 import { DEFAULT_ATTRIBUTION_CONFIG, type LossOfEmbeddings } from "../../lib/attribution/types.ts";
 import { assertRefusalFlat } from "../_tensor_count.ts";
 
@@ -124,4 +129,40 @@ Deno.test("integrated gradients with no path step (or a fractional count) is ref
   } finally {
     tf.dispose([e, w]);
   }
+});
+
+Deno.test("gradient norm: components too small or too large to square in float32 still give |g|_2", () => {
+  // Two pairs of 4 equal components g: |g|_2 = 2g. Squared directly, 1e-23 read 0 (pairs that
+  // differ tied) and 1e19 read Infinity (refused as a non-finite contribution).
+  for (const g of [1e-23, 1e-25, 1e-40, 1e19, 1e20]) {
+    tf.tidy(() => {
+      const gradient = tf.tensor4d([[[[g, g, g, g], [-g, g, -g, g]]]]);
+      const norm = contributionsOfGradient(gradient, tf.onesLike(gradient), "gradient_norm");
+      const expected = Math.fround(2 * Math.fround(g));
+      for (const value of norm.dataSync()) {
+        assertAlmostEquals(value, expected, expected * 1e-6, `g = ${g}`);
+      }
+    });
+  }
+  // A zero gradient stays 0, and a norm beyond float32 (components near its largest) Infinity.
+  tf.tidy(() => {
+    const gradient = tf.tensor4d([[[[0, 0], [3e38, 3e38]]]]);
+    const norm = contributionsOfGradient(gradient, tf.onesLike(gradient), "gradient_norm");
+    assertEquals(Array.from(norm.dataSync()), [0, Infinity]);
+  });
+});
+
+Deno.test("gradient norm: wherever float32 can square the gradient, the norm is the direct one, bit for bit", () => {
+  tf.tidy(() => {
+    // Components from 1e-18 to 1e4 in size: every recorded gradient_norm run lies in this range.
+    const magnitudes = tf.pow(10, tf.randomUniform([6, 5, 3, 8], -18, 4, "float32", 49));
+    const gradient = tf.mul(magnitudes, tf.randomNormal([6, 5, 3, 8], 0, 1, "float32", 50));
+    const norm = contributionsOfGradient(
+      gradient as tf.Tensor4D,
+      tf.onesLike(gradient) as tf.Tensor4D,
+      "gradient_norm",
+    );
+    const direct = tf.sqrt(tf.sum(tf.square(gradient), -1));
+    assertEquals(Array.from(norm.dataSync()), Array.from(direct.dataSync()));
+  });
 });
