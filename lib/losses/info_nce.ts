@@ -70,13 +70,12 @@ const INFO_NCE_OPTION_SETTINGS: SettingNames<InfoNceOptions> = Object.freeze({
 
 /**
  * The temperatures a contrastive loss ({@linkcode infoNce}, `ntXent`) and the configurations that
- * feed one (Demure, CL4SRec) accept: at least 1e-6. A logit is s / tau in float32, so below that
- * the loss goes wrong: `ntXent` takes a view's similarity with itself out of its softmax with the
- * logit -1e9, and once cosine logits reach -1/tau < -1e9 (tau < 1e-9) that entry dominates the
- * row it should be absent from (tau 1e-10: the loss 45 % too high); below about 3e-39 1/tau
- * overflows float32 and both losses are NaN. At 1e-6 cosine logits stay within +-1e6, a thousand
- * times inside the mask (a dot product stays inside it below about 1e3), each rounded by at most
- * 0.03. Every default (0.2, CL4SRec's 1.0) and every swept value (0.1 to 0.5) lies far inside.
+ * feed one (Demure, CL4SRec) accept: at least 1e-6. A logit is s / tau in float32: at 1e-6 cosine
+ * logits stay within +-1e6, each rounded by at most 0.03; at 1e-9 by up to 32, so the loss is off
+ * by tens; below about 3e-39 1/tau overflows float32 and both losses are NaN. "> 0" accepted all
+ * of these (and at 1e-10 NT-Xent's then fixed self-similarity logit, -1e9, outweighed the real
+ * ones: the loss 45 % too high). Every default (0.2, CL4SRec's 1.0) and every swept value (0.1 to
+ * 0.5) lies far inside.
  */
 export const CONTRASTIVE_TEMPERATURE_RANGE: Readonly<NumberRange> = Object.freeze({ min: 1e-6 });
 
