@@ -26,6 +26,7 @@ import {
   type SettingNames,
   withDefaults,
 } from "../util/settings.ts";
+import { unitRows } from "./_unit_rows.ts";
 
 /** Similarity between two user states. */
 export type SimilarityKind = "cosine" | "dot";
@@ -92,11 +93,6 @@ export function validateInfoNceConfig(config: InfoNceConfig): void {
   checkOneOf("InfoNceConfig.similarity", config.similarity, SIMILARITY_KINDS);
   checkBoolean("InfoNceConfig.inBatchNegatives", config.inBatchNegatives);
   checkNumber("InfoNceConfig.epsilon", config.epsilon, { above: 0 });
-}
-
-function unitRows<T extends tf.Tensor>(x: T, epsilon: number): T {
-  const norm = tf.maximum(tf.norm(x, "euclidean", -1, true), epsilon);
-  return tf.div(x, norm) as T;
 }
 
 function checkShapes(anchor: tf.Tensor, positive: tf.Tensor, negatives?: tf.Tensor): void {

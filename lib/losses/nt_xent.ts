@@ -25,6 +25,7 @@ import {
   type SimilarityKind,
 } from "./info_nce.ts";
 import { checkNumber, checkOneOf } from "../util/settings.ts";
+import { unitRows } from "./_unit_rows.ts";
 
 /** Options of {@linkcode ntXent}. */
 export interface NtXentOptions {
@@ -73,7 +74,7 @@ export function ntXent(first: Tensor2D, second: Tensor2D, options: NtXentOptions
   return tf.tidy(() => {
     let z = tf.concat([first, second], 0);
     if (options.similarity === "cosine") {
-      z = tf.div(z, tf.maximum(tf.norm(z, "euclidean", -1, true), 1e-8));
+      z = unitRows(z, 1e-8);
     }
     const logits = tf.div(tf.matMul(z, z, false, true), options.temperature); // [2N, 2N]
     const selfMask = tf.tensor2d(self, [views, views], "bool");
