@@ -85,8 +85,31 @@ export function contributionsOfGradient(
   return tf.tidy(() =>
     method === "gradient_x_input"
       ? tf.neg(tf.sum(tf.mul(gradient, embeddings), -1))
-      : tf.sqrt(tf.sum(tf.square(gradient), -1))
+      : gradientNorm(gradient)
   ) as tf.Tensor3D;
+}
+
+/** The least norm whose float32 sum of squares is a normal number: sqrt(2^-126). */
+const LEAST_NORMAL_NORM = 2 ** -63;
+
+/**
+ * `|g|_2` over the last axis. Taken directly, the float32 sum of squares underflows where every
+ * component is below about 1e-19 (a norm of 1e-23 read 0: pairs that differ tied) and overflows
+ * above 1.8e19 (Infinity, then refused as a non-finite contribution, though every component was
+ * finite). There, and only there, the norm is that of g over its largest magnitude, scaled back;
+ * every other norm is the direct one, bit for bit.
+ */
+function gradientNorm(gradient: Tensor4D): Tensor3D {
+  const direct = tf.sqrt(tf.sum(tf.square(gradient), -1));
+  const largest = tf.max(tf.abs(gradient), -1);
+  const scale = tf.where(tf.greater(largest, 0), largest, tf.onesLike(largest));
+  const scaled = tf.div(gradient, tf.expandDims(scale, -1));
+  const rescaled = tf.mul(scale, tf.sqrt(tf.sum(tf.square(scaled), -1)));
+  const outOfRange = tf.logicalOr(
+    tf.less(direct, LEAST_NORMAL_NORM),
+    tf.logicalAnd(tf.isInf(direct), tf.isFinite(largest)),
+  );
+  return tf.where(outOfRange, rescaled, direct) as Tensor3D;
 }
 
 function gradientContributions(

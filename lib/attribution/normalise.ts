@@ -12,11 +12,27 @@ function zscore(values: number[]): number[] {
   // on the values, not on the std: in float64 the mean of equal values can miss them by an ulp
   // (0.1 three times averages 0.10000000000000002), that ulp was the std, and every z read -1.
   if (values.every((v) => v === values[0])) return values.map(() => 0);
+  const direct = standardScores(values);
+  if (direct !== undefined) return direct;
+  // Distinct values whose squared spread underflows (0 and 1e-200) or overflows (+-1e200) float64
+  // set all of them to 0 before: a ranking dropped silently. A z-score is the same for the values
+  // divided by any positive number, and over their largest magnitude they lie in [-1, 1], where
+  // the spread of distinct values squares to a finite number > 0. Float32 contributions (what
+  // the attribution computes) never get here, so no number it normalises changes.
+  const largest = values.reduce((most, v) => Math.max(most, Math.abs(v)), 0);
+  const rescaled = standardScores(values.map((v) => v / largest));
+  if (rescaled === undefined) {
+    throw new Error(`normaliseContributions: no finite spread in ${values.length} distinct values`);
+  }
+  return rescaled;
+}
+
+/** (v - mean) / std of each value (population std); undefined when the std is 0 or not finite. */
+function standardScores(values: number[]): number[] | undefined {
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
   const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length;
   const std = Math.sqrt(variance);
-  // Distinct values whose squared spread underflows to 0 have no usable scale either.
-  if (!(std > 0)) return values.map(() => 0);
+  if (!(std > 0 && std < Infinity)) return undefined;
   return values.map((v) => (v - mean) / std);
 }
 

@@ -23,7 +23,7 @@
 import { tf } from "../backend/tf.ts";
 import type { Scalar } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
-import { infoNce, type SimilarityKind } from "../losses/info_nce.ts";
+import { CONTRASTIVE_TEMPERATURE_RANGE, infoNce, type SimilarityKind } from "../losses/info_nce.ts";
 import { ntXent } from "../losses/nt_xent.ts";
 import type { AuxiliaryLossContext } from "../train/config.ts";
 import {
@@ -109,7 +109,7 @@ export function validateCl4SRecConfig(config: Cl4SRecConfig): void {
     checkNumber(`Cl4SRecConfig.${field}`, config[field], { min: 0, max: 1 });
   }
   checkNumber("Cl4SRecConfig.weight", config.weight, { min: 0 });
-  checkNumber("Cl4SRecConfig.temperature", config.temperature, { above: 0 });
+  checkNumber("Cl4SRecConfig.temperature", config.temperature, CONTRASTIVE_TEMPERATURE_RANGE);
   checkOneOf("Cl4SRecConfig.loss", config.loss, CL4SREC_LOSS_FORMS);
   checkOneOf("Cl4SRecConfig.similarity", config.similarity, CL4SREC_SIMILARITIES);
   const augmentations: unknown = config.augmentations;

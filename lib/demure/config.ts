@@ -17,6 +17,7 @@ import {
   NOISE_FRACTION_RANGE,
   validateAttributionConfig,
 } from "../attribution/types.ts";
+import { CONTRASTIVE_TEMPERATURE_RANGE } from "../losses/info_nce.ts";
 import {
   checkBoolean,
   checkInteger,
@@ -38,7 +39,7 @@ export interface DemureConfig {
   variant: "full" | "attribution_only" | "contrastive_only" | "random_input";
   /** Weight of the contrastive loss. Default 0.1. */
   lambda: number;
-  /** InfoNCE temperature. Default 0.2. */
+  /** InfoNCE temperature, in `CONTRASTIVE_TEMPERATURE_RANGE` (>= 1e-6). Default 0.2. */
   temperature: number;
   /**
    * Fraction of each user's valid (position, modality) pairs, or of its present modalities under
@@ -173,7 +174,7 @@ export function validateDemureConfig(config: DemureConfig): void {
   ]);
   checkNumber("DemureConfig.lambda", config.lambda, { min: 0 });
   // Checked here, not only by InfoNCE after the warm-up: a bad temperature fails before training.
-  checkNumber("DemureConfig.temperature", config.temperature, { above: 0 });
+  checkNumber("DemureConfig.temperature", config.temperature, CONTRASTIVE_TEMPERATURE_RANGE);
   checkNumber("DemureConfig.rho", config.rho, NOISE_FRACTION_RANGE);
   checkOneOf("DemureConfig.warmupBy", config.warmupBy, ["steps", "epochs", "plateau"]);
   checkInteger("DemureConfig.warmupSteps", config.warmupSteps, { min: 0 });

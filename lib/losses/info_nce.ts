@@ -22,16 +22,18 @@ import {
   checkNumber,
   checkOneOf,
   checkSettingNames,
+  type NumberRange,
   type SettingNames,
   withDefaults,
 } from "../util/settings.ts";
+import { unitRows } from "./_unit_rows.ts";
 
 /** Similarity between two user states. */
 export type SimilarityKind = "cosine" | "dot";
 
 /** Configuration of {@linkcode infoNce}; defaults in {@linkcode DEFAULT_INFO_NCE_CONFIG}. */
 export interface InfoNceConfig {
-  /** tau > 0. Default 0.2. */
+  /** tau in {@linkcode CONTRASTIVE_TEMPERATURE_RANGE} (>= 1e-6). Default 0.2. */
   temperature: number;
   /** Default `"cosine"`. */
   similarity: SimilarityKind;
@@ -67,6 +69,17 @@ const INFO_NCE_OPTION_SETTINGS: SettingNames<InfoNceOptions> = Object.freeze({
   negatives: true,
 });
 
+/**
+ * The temperatures a contrastive loss ({@linkcode infoNce}, `ntXent`) and the configurations that
+ * feed one (Demure, CL4SRec) accept: at least 1e-6. A logit is s / tau in float32: at 1e-6 cosine
+ * logits stay within +-1e6, each rounded by at most 0.03; at 1e-9 by up to 32, so the loss is off
+ * by tens; below about 3e-39 1/tau overflows float32 and both losses are NaN. "> 0" accepted all
+ * of these (and at 1e-10 NT-Xent's then fixed self-similarity logit, -1e9, outweighed the real
+ * ones: the loss 45 % too high). Every default (0.2, CL4SRec's 1.0) and every swept value (0.1 to
+ * 0.5) lies far inside.
+ */
+export const CONTRASTIVE_TEMPERATURE_RANGE: Readonly<NumberRange> = Object.freeze({ min: 1e-6 });
+
 /** Every {@linkcode SimilarityKind}, for validation and error messages. */
 export const SIMILARITY_KINDS: readonly SimilarityKind[] = ["cosine", "dot"];
 
@@ -76,15 +89,10 @@ export const SIMILARITY_KINDS: readonly SimilarityKind[] = ["cosine", "dot"];
  * product and a string "false" in-batch negatives, silently.
  */
 export function validateInfoNceConfig(config: InfoNceConfig): void {
-  checkNumber("InfoNceConfig.temperature", config.temperature, { above: 0 });
+  checkNumber("InfoNceConfig.temperature", config.temperature, CONTRASTIVE_TEMPERATURE_RANGE);
   checkOneOf("InfoNceConfig.similarity", config.similarity, SIMILARITY_KINDS);
   checkBoolean("InfoNceConfig.inBatchNegatives", config.inBatchNegatives);
   checkNumber("InfoNceConfig.epsilon", config.epsilon, { above: 0 });
-}
-
-function unitRows<T extends tf.Tensor>(x: T, epsilon: number): T {
-  const norm = tf.maximum(tf.norm(x, "euclidean", -1, true), epsilon);
-  return tf.div(x, norm) as T;
 }
 
 function checkShapes(anchor: tf.Tensor, positive: tf.Tensor, negatives?: tf.Tensor): void {

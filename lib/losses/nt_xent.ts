@@ -19,12 +19,17 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { Scalar, Tensor2D } from "../backend/tf.ts";
-import { SIMILARITY_KINDS, type SimilarityKind } from "./info_nce.ts";
+import {
+  CONTRASTIVE_TEMPERATURE_RANGE,
+  SIMILARITY_KINDS,
+  type SimilarityKind,
+} from "./info_nce.ts";
 import { checkNumber, checkOneOf } from "../util/settings.ts";
+import { unitRows } from "./_unit_rows.ts";
 
 /** Options of {@linkcode ntXent}. */
 export interface NtXentOptions {
-  /** tau > 0. */
+  /** tau in {@linkcode CONTRASTIVE_TEMPERATURE_RANGE} (>= 1e-6). */
   temperature: number;
   /** `"dot"` (CL4SRec) or `"cosine"` (SimCLR). */
   similarity: SimilarityKind;
@@ -32,19 +37,23 @@ export interface NtXentOptions {
 
 /**
  * A logit far below any real one: it takes a view's similarity with itself out of its softmax
- * without the infinities (and their NaN gradients) that -Infinity would bring.
+ * without the infinities (and their NaN gradients) that -Infinity would bring. A row whose real
+ * logits reach below half of it (dot products of -1e9 tau, e.g. states of norm 4e4 at tau 1)
+ * excludes with twice its lowest real logit instead (see {@linkcode excludedLogits}).
  */
 const EXCLUDED_LOGIT = -1e9;
 
 /**
  * Mean NT-Xent of two views `[N, dim]` of the same N rows (row i of `first` and row i of `second`
  * are a positive pair). Throws when N < 2 (no negative at all) or the shapes differ, and a
- * `SettingError` for a temperature that is not a finite number > 0 or an unknown similarity.
+ * `SettingError` for a temperature outside {@linkcode CONTRASTIVE_TEMPERATURE_RANGE} (below it
+ * float32 logits lose their digits, then overflow) or an unknown similarity.
  */
 export function ntXent(first: Tensor2D, second: Tensor2D, options: NtXentOptions): Scalar {
   // !(t > 0) alone let Infinity through (a constant loss whatever the views), and an unknown
   // similarity ran the dot product: each is a SettingError, as infoNce's options are.
-  checkNumber("NtXentOptions.temperature", options.temperature, { above: 0 });
+  // Above 0 alone let tau 1e-10 through (cosine logits of 1e10, rounded by 512) and 1e-40 (NaN).
+  checkNumber("NtXentOptions.temperature", options.temperature, CONTRASTIVE_TEMPERATURE_RANGE);
   checkOneOf("NtXentOptions.similarity", options.similarity, SIMILARITY_KINDS);
   if (first.rank !== 2 || second.rank !== 2 || first.shape.some((s, i) => s !== second.shape[i])) {
     throw new Error(
@@ -65,15 +74,29 @@ export function ntXent(first: Tensor2D, second: Tensor2D, options: NtXentOptions
   return tf.tidy(() => {
     let z = tf.concat([first, second], 0);
     if (options.similarity === "cosine") {
-      z = tf.div(z, tf.maximum(tf.norm(z, "euclidean", -1, true), 1e-8));
+      z = unitRows(z, 1e-8);
     }
     const logits = tf.div(tf.matMul(z, z, false, true), options.temperature); // [2N, 2N]
-    const masked = tf.where(
-      tf.tensor2d(self, [views, views], "bool"),
-      tf.fill([views, views], EXCLUDED_LOGIT),
-      logits,
-    );
+    const selfMask = tf.tensor2d(self, [views, views], "bool");
+    const masked = tf.where(selfMask, excludedLogits(logits, selfMask), logits);
     const positive = tf.sum(tf.mul(logits, tf.tensor2d(pair, [views, views])), -1);
     return tf.mean(tf.sub(tf.logSumExp(masked, -1), positive)) as Scalar;
   });
+}
+
+/**
+ * `[2N, 2N]`: in each row, the logit that takes the row's self-similarity out of its softmax,
+ * EXCLUDED_LOGIT, or twice the row's lowest real logit where that is lower. A fixed -1e9 alone
+ * became the largest entry of a row whose real logits all lay below it (dot products of large
+ * states: the loss off by hundreds of millions, silently); twice the lowest lies below every real
+ * logit by at least its own size (5e8), so its exp is 0, as -1e9's is. A row whose real logits
+ * are all above -5e8 (every cosine row at an accepted temperature; dot products above -5e8 tau)
+ * gets -1e9 exactly, and the gradient reaching its lowest logit through this path is that exp, 0:
+ * no loss or gradient of such a row changes.
+ */
+function excludedLogits(logits: tf.Tensor, selfMask: tf.Tensor): tf.Tensor {
+  const real = tf.where(selfMask, tf.fill(logits.shape, Infinity), logits);
+  const lowest = tf.min(real, -1, true);
+  const excluded = tf.minimum(tf.scalar(EXCLUDED_LOGIT), tf.mul(lowest, 2));
+  return tf.broadcastTo(excluded, logits.shape);
 }

@@ -12,6 +12,7 @@ import type { Tensor, Tensor1D, Tensor2D } from "../backend/tf.ts";
 import { layerNorm as fusedLayerNorm } from "../backend/kernels/layer_norm.ts";
 import { seededDropout } from "../backend/kernels/dropout.ts";
 import { hashSeeds } from "../util/random.ts";
+import { checkNumber } from "../util/settings.ts";
 
 /** Affine map over the last axis: x [..., in] @ kernel [in, out] + bias [out] -> [..., out]. */
 export function dense(x: Tensor, kernel: Tensor2D, bias?: Tensor1D): Tensor {
@@ -24,7 +25,9 @@ export function dense(x: Tensor, kernel: Tensor2D, bias?: Tensor1D): Tensor {
 
 /**
  * Layer normalisation over the last axis with gain and bias [dim] (epsilon 1e-6), as the fused
- * kernel where registered.
+ * kernel where registered. A constant row (variance 0) comes out as the bias: epsilon keeps its
+ * 1 / sqrt(var + epsilon) finite, so `epsilon` must be a finite number > 0 (a `SettingError`
+ * otherwise: 0 made such a row NaN, and a negative one scaled every row up silently).
  *
  * @example
  * ```ts
@@ -37,6 +40,7 @@ export function layerNorm(
   bias: Tensor1D,
   epsilon = 1e-6,
 ): Tensor {
+  checkNumber("layerNorm.epsilon", epsilon, { above: 0 });
   return fusedLayerNorm(x, gain, bias, epsilon);
 }
 

@@ -33,15 +33,17 @@ Deno.test("z-score: a user whose pairs all contribute the same sits at 0, whatev
   assertEquals(Array.from(noise), [0, 0, 0]);
 });
 
-Deno.test("z-score: distinct values whose squared spread underflows sit at 0, never NaN", () => {
-  // (5e-201)^2 is 0 in float64: the std is 0 though the values differ; no scale, so no ranking.
+Deno.test("z-score: distinct values whose squared spread underflows still rank, never NaN", () => {
+  // (5e-201)^2 is 0 in float64: the std computed directly is 0 though the values differ. They
+  // read 0 and 0 (a ranking dropped) until session 49; over their largest magnitude they are 0
+  // and 1, whose z-scores they share.
   const z = normaliseContributions(
     Float64Array.of(0, 1e-200),
     Uint8Array.of(1, 1),
     [1, 2, 1],
     "zscore",
   );
-  assertEquals(Array.from(z), [0, 0]);
+  assertEquals(Array.from(z), [-1, 1]);
 });
 
 Deno.test("rank: contributions that differ below float32 precision still rank apart", () => {
