@@ -260,15 +260,22 @@ async function waitUntilAnswering(
     signal?.throwIfAborted();
     if (exitCode !== undefined) throw new ServerExitedEarly(exitCode);
     if (pathExists(infoFile)) {
+      // Each request lasts at most what is left of the wait: one the server took and never
+      // answered (a hung server) kept the start waiting on it for ever, past `timeoutS`.
+      const waitLeft = new AbortController();
+      const timer = setTimeout(() => waitLeft.abort(), Math.max(0, deadline - performance.now()));
       try {
         const response = await fetch(`${baseUrl}/api/status`, {
           headers: { Authorization: `token ${token}` },
-          signal,
+          signal: signal ? AbortSignal.any([signal, waitLeft.signal]) : waitLeft.signal,
         });
+        // Never read, so cancelled: its connection is let go now, not when it is collected.
         await response.body?.cancel();
         if (response.ok) return;
       } catch {
-        // not listening yet, or aborted (thrown above on the next round)
+        // not listening yet, out of time (thrown below), or aborted (thrown on the next round)
+      } finally {
+        clearTimeout(timer);
       }
     }
     await sleep(250);
