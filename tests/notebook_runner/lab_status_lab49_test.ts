@@ -39,7 +39,10 @@ Deno.test("lab status check: a server that takes the connection and never answer
     } finally {
       // A regression's server, still waited on: not left behind.
       const server = await pid().catch(() => 0);
-      if (server > 0 && running(server)) Deno.kill(server, "SIGKILL");
+      if (server > 0 && running(server)) {
+        Deno.kill(server, "SIGKILL");
+        await Deno.remove(`${projectRoot}/.jupyter/runtime/nbserver-${server}.json`);
+      }
     }
   }));
 

@@ -8,7 +8,7 @@ request the way $FAKE_STATUS says:
   client lets it go, which is then appended to $FAKE_CLOSED_FILE ("closed <n>"), as each request
   is to $FAKE_ASKED_FILE ("asked <n>").
 
-SIGTERM (the lab's stop) ends it."""
+SIGTERM (the lab's stop) ends it and removes nbserver-<pid>.json."""
 import http.server, os, signal, socket, sys, threading, time
 
 port = int(next(a for a in sys.argv if a.startswith("--port=")).split("=", 1)[1])
@@ -58,6 +58,14 @@ threading.Thread(target=server.serve_forever, daemon=True).start()
 os.makedirs(os.path.dirname(info), exist_ok=True)
 with open(info, "w") as f:
     f.write('{"port": %d}' % port)
-signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+
+
+def stop(*_):
+    # As Jupyter does: its server file goes with it (it is in the project's .jupyter/runtime).
+    os.remove(info)
+    os._exit(0)
+
+
+signal.signal(signal.SIGTERM, stop)
 while True:
     time.sleep(0.1)
