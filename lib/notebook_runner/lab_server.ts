@@ -19,7 +19,8 @@
  * Stopping: the server runs in a session of its own (a Ctrl-C in the terminal reaches only the
  * launcher, never Jupyter's interactive "Shutdown this notebook server (y/[n])?" prompt); `stop()`
  * sends it SIGTERM, on which Jupyter shuts its kernels down, then signals every process the server
- * started that is still running (tracked through `/proc`, Linux only) and reports any survivor.
+ * started that is still running (tracked through `/proc`, Linux only) and reports any survivor;
+ * the server's files in `.jupyter/runtime` go too when Jupyter, killed outright, left them.
  * Aborting `signal` while the server starts stops it the same way before the start rejects, so an
  * interrupted launcher leaves no server behind. A launcher killed outright (SIGKILL, the OOM
  * killer), which can do none of that, leaves none either: the server watches a pipe from it and
@@ -260,15 +261,22 @@ async function waitUntilAnswering(
     signal?.throwIfAborted();
     if (exitCode !== undefined) throw new ServerExitedEarly(exitCode);
     if (pathExists(infoFile)) {
+      // Each request lasts at most what is left of the wait: one the server took and never
+      // answered (a hung server) kept the start waiting on it for ever, past `timeoutS`.
+      const waitLeft = new AbortController();
+      const timer = setTimeout(() => waitLeft.abort(), Math.max(0, deadline - performance.now()));
       try {
         const response = await fetch(`${baseUrl}/api/status`, {
           headers: { Authorization: `token ${token}` },
-          signal,
+          signal: signal ? AbortSignal.any([signal, waitLeft.signal]) : waitLeft.signal,
         });
+        // Never read, so cancelled: its connection is let go now, not when it is collected.
         await response.body?.cancel();
         if (response.ok) return;
       } catch {
-        // not listening yet, or aborted (thrown above on the next round)
+        // not listening yet, out of time (thrown below), or aborted (thrown on the next round)
+      } finally {
+        clearTimeout(timer);
       }
     }
     await sleep(250);
@@ -462,18 +470,29 @@ async function startOnPort(
     for (const id of descendantsOf(child.pid)) tracked.set(`${id.pid}/${id.startTime}`, id);
   };
   const tracker = setInterval(track, 500);
+  // Jupyter writes `nbserver-<pid>.json` to its runtime folder (serverEnv) once the port is bound.
+  const infoFile = `${spec.jupyterPath}/runtime/nbserver-${child.pid}.json`;
   let stopping: Promise<LabStopReport> | undefined;
   const stop = (): Promise<LabStopReport> => {
     stopping ??= stopServer(child, exited, () => {
       track();
       clearInterval(tracker);
       return [...tracked.values()];
+    }).then(async (report) => {
+      // Jupyter removes its files as it exits, unless killed outright (SIGKILL, the OOM killer):
+      // left, the first named a dead server (`jupyter notebook list`), and a later server given
+      // the same pid would be asked before it bound its port. Notebook 6.4 writes the page that
+      // opens the browser (`nbserver-<pid>-open.html`) even with --no-browser.
+      for (const file of [infoFile, infoFile.replace(/\.json$/, "-open.html")]) {
+        await Deno.remove(file).catch((error) => {
+          if (!(error instanceof Deno.errors.NotFound)) throw error;
+        });
+      }
+      return report;
     });
     return stopping;
   };
   const baseUrl = `http://127.0.0.1:${port}`;
-  // Jupyter writes `nbserver-<pid>.json` to its runtime folder (serverEnv) once the port is bound.
-  const infoFile = `${spec.jupyterPath}/runtime/nbserver-${child.pid}.json`;
   try {
     await waitUntilAnswering(
       baseUrl,

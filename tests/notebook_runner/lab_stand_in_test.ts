@@ -17,7 +17,7 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
 import { labProblem, startLabServer } from "../../lib/notebook_runner/lab_server.ts";
-import { labTestPorts, portsOf } from "./_lab_test_ports.ts";
+import { holdLabTestPorts, labTestPorts, portsOf } from "./_lab_test_ports.ts";
 import { childrenOf, fakeJupyter, fakePython, freePort, running } from "./_lab_stand_ins.ts";
 
 const projectRoot = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -158,14 +158,13 @@ Deno.test("lab server: a Python without Jupyter Notebook is named with the impor
 
 Deno.test("lab server: with its range all in use and no port asked for, the error names that range", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
-  const listeners: Deno.Listener[] = [];
+  // Every port bound by this test until its end (not checked free, then bound: in between another
+  // process could take one, and let it go mid-test).
+  const ports = holdLabTestPorts("stand-in: the range all in use", 0);
   try {
     // A server that would start exits at once: a port past the range must not even be tried.
     const python = await fakePython(dir, "exit 3");
-    const portRange = labTestPorts("stand-in: the range all in use");
-    for (const port of portsOf(portRange)) {
-      listeners.push(Deno.listen({ hostname: "127.0.0.1", port }));
-    }
+    const portRange = ports.range;
     const last = portRange.first + portRange.count - 1;
     await assertRejects(
       () => startLabServer({ projectRoot, python, portRange }),
@@ -173,7 +172,7 @@ Deno.test("lab server: with its range all in use and no port asked for, the erro
       `ports ${portRange.first}-${last} are all in use; pass --port N`,
     );
   } finally {
-    for (const listener of listeners) listener.close();
+    ports.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
