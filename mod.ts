@@ -398,4 +398,14 @@ export {
   type TableInput,
   trainingProgress,
   trainingRunCaption,
+  workProgress,
+  type WorkProgressOptions,
 } from "./lib/notebook/mod.ts";
+// The parts a long piece of work counts in its progress (an evaluation's users, a file's MiB).
+export {
+  MEBIBYTES,
+  USERS,
+  type WorkProgress,
+  type WorkProgressListener,
+  type WorkUnit,
+} from "./lib/util/mod.ts";
