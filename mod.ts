@@ -237,6 +237,7 @@ export {
   type EpochNoiseRates,
   epochNoiseRates,
   evaluationLine,
+  type EvaluationPlace,
   type EvaluationProgress,
   type Experiment,
   type ExperimentPlan,

@@ -45,7 +45,13 @@ import {
   type AttributionQuality,
   attributionQuality,
 } from "./attribution_quality.ts";
-import { type EvaluationProgress, slowEvaluationLine } from "./evaluation_progress.ts";
+import {
+  type EvaluationPlace,
+  type EvaluationProgress,
+  runningEvaluationLine,
+  slowEvaluationLine,
+} from "./evaluation_progress.ts";
+import { throttledWorkProgress, type WorkProgress } from "../util/work_progress.ts";
 import { checkSystemSpec, type SystemSpec } from "./systems.ts";
 import { PER_USER_METRIC_STEPS } from "./_per_user_grid.ts";
 
@@ -83,6 +89,13 @@ export interface CellSettings {
    * `SLOW_EVALUATION_SECONDS` (2) or more ({@linkcode slowEvaluationLine}).
    */
   onEvaluation?: (progress: EvaluationProgress) => void;
+  /**
+   * An evaluation's progress while it runs (users scored of all), every 5 s at most and none for
+   * an evaluation done sooner (`throttledWorkProgress`). Default: its line
+   * ({@linkcode runningEvaluationLine}) printed to stderr, where a tool reading stdout does not
+   * take it for a result.
+   */
+  onEvaluationProgress?: (place: EvaluationPlace, progress: WorkProgress) => void;
 }
 
 /**
@@ -91,7 +104,7 @@ export interface CellSettings {
  */
 export type CellEpochCallbacks = Pick<
   CellSettings,
-  "onProgress" | "afterEpoch" | "onAttribution" | "onEvaluation"
+  "onProgress" | "afterEpoch" | "onAttribution" | "onEvaluation" | "onEvaluationProgress"
 >;
 
 const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
@@ -103,6 +116,7 @@ const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
   afterEpoch: true,
   onAttribution: true,
   onEvaluation: true,
+  onEvaluationProgress: true,
 };
 
 /**
@@ -372,6 +386,11 @@ function printSlowEvaluation(progress: EvaluationProgress): void {
   if (line !== undefined) console.log(line);
 }
 
+/** The default {@linkcode CellSettings.onEvaluationProgress}: its line, printed to stderr. */
+function printRunningEvaluation(place: EvaluationPlace, progress: WorkProgress): void {
+  console.error(runningEvaluationLine(place, progress));
+}
+
 /** Trains (if neural) and evaluates one system; disposes every tensor it made. */
 export async function runCell(
   data: PreparedDataset,
@@ -407,15 +426,22 @@ export async function runCell(
       : "history_excluded";
     const loss = training ? describeLoss(training.config.loss) : "none";
     const onEvaluation = settings.onEvaluation ?? printSlowEvaluation;
+    const onEvaluationProgress = settings.onEvaluationProgress ?? printRunningEvaluation;
     let evaluationsDone = 0;
     const evaluate = async (stage: "valid" | "test", protocol = ranking) => {
       const evaluationStarted = performance.now();
-      const evaluation = await evaluateRanking(scorer, split, {
+      const place: EvaluationPlace = {
         stage,
-        loss,
-        seed: settings.seed,
         ranking: protocol,
-      });
+        index: evaluationsDone + 1,
+        evaluations: 3,
+      };
+      const evaluation = await evaluateRanking(
+        scorer,
+        split,
+        { stage, loss, seed: settings.seed, ranking: protocol },
+        throttledWorkProgress((progress) => onEvaluationProgress(place, progress)),
+      );
       onEvaluation({
         stage,
         ranking: protocol,
