@@ -3,11 +3,13 @@
  * ranking over every user of a large dataset ran for minutes with nothing after the last epoch
  * line. The events are throttled (every 5 s at most, none for an evaluation done sooner), so the
  * child here runs on a clock that moves 6 s at each reading: no test waits or is timed. By
- * default the lines go to stderr, stdout keeping only what a tool reads.
+ * default the lines go to stderr, stdout keeping only what a tool reads; runPlan's cell runner (and
+ * reproduce --cell, the same two lines) logs them with its other lines.
  */
 import { assertEquals } from "@std/assert";
 import { runningEvaluationLine } from "../../lib/experiments/evaluation_progress.ts";
 import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
+import { linesOfStandInCell } from "./_stand_in_claimed_cell.ts";
 
 /** A child that runs a Pop cell of 40 users on a clock of 6 s a reading; `settings` its extra. */
 function popCellChild(settings: string, report: string): string {
@@ -73,4 +75,13 @@ Deno.test("runningEvaluationLine: place, stage, protocol, users scored of all, r
     "    evaluation 2/3 test (history excluded): 512/2048 users, 128 users/s, 4.0 s, " +
       "about 12 s of it left",
   );
+});
+
+Deno.test("runPlan's cell runner logs an evaluation's progress with its other lines", async () => {
+  const place = { stage: "valid", ranking: "history_excluded", index: 1, evaluations: 3 } as const;
+  const progress = [{ done: 256, total: 671, seconds: 5.1 }, { done: 671, total: 671, seconds: 9 }];
+  const lines = await linesOfStandInCell((callbacks) => {
+    for (const p of progress) callbacks.onEvaluationProgress!(place, p);
+  });
+  assertEquals(lines, progress.map((p) => runningEvaluationLine(place, p)));
 });
