@@ -8,6 +8,8 @@
  * ```
  */
 
+import { USERS, type WorkProgress, workProgressLine } from "../util/work_progress.ts";
+
 /** What the trainer reports after each epoch. */
 export interface EpochProgress {
   /** 1-based epoch number. */
@@ -62,4 +64,22 @@ export function printProgress(p: EpochProgress): void {
       `${p.epochSeconds.toFixed(1)} s/epoch, ${(p.stepSeconds * 1000).toFixed(0)} ms/step, ` +
       `<= ${minutesAtMost(p.secondsLeftAtMost)} min left`,
   );
+}
+
+/**
+ * The indented line of an epoch's validation still running: users scored of all, the rate, the
+ * time so far and left.
+ *
+ * @example
+ * ```ts
+ * validationProgressLine(3, 20, { done: 512, total: 2048, seconds: 4 });
+ * // "    validation of epoch 3/20: 512/2048 users, 128 users/s, 4.0 s, about 12 s of it left"
+ * ```
+ */
+export function validationProgressLine(
+  epoch: number,
+  maxEpochs: number,
+  progress: WorkProgress,
+): string {
+  return workProgressLine(`    validation of epoch ${epoch}/${maxEpochs}`, USERS, progress);
 }
