@@ -139,6 +139,8 @@ export {
   type TrainingBudget,
   type TrainingResult,
   trainModel,
+  type ValidationPlace,
+  type ValidationProgressCallback,
 } from "./lib/train/mod.ts";
 // The errors a researcher may catch: a training or an evaluation that Jupyter's Interrupt stopped
 // (lib/util/interrupt.ts), a setting out of its range (lib/util/settings.ts), a training whose loss

@@ -5,6 +5,7 @@
  */
 import { attributionLine } from "./attribution_quality.ts";
 import { runningEvaluationLine, slowEvaluationLine } from "./evaluation_progress.ts";
+import { validationProgressLine } from "../train/progress.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { removeCellCheckpoints } from "./cell_checkpoints.ts";
 import { TrainingDivergedError } from "../train/config.ts";
@@ -75,6 +76,7 @@ export async function runClaimedCell(
           if (line !== undefined) log(line);
         },
         onEvaluationProgress: (place, progress) => log(runningEvaluationLine(place, progress)),
+        onValidationProgress: (place, progress) => log(validationProgressLine(place, progress)),
       }, context.resultsDir);
     } catch (error) {
       if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;

@@ -18,6 +18,7 @@
  */
 import { attributionLine } from "./attribution_quality.ts";
 import { runningEvaluationLine, slowEvaluationLine } from "./evaluation_progress.ts";
+import { validationProgressLine } from "../train/progress.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
@@ -485,6 +486,7 @@ export async function runOneCell(
         if (line !== undefined) log(line);
       },
       onEvaluationProgress: (place, progress) => log(runningEvaluationLine(place, progress)),
+      onValidationProgress: (place, progress) => log(validationProgressLine(place, progress)),
     }, options.resultsDir);
     held.check();
     store.put(cell.key, settings, result);

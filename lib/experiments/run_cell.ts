@@ -27,7 +27,12 @@ import {
 import { modelScorer, type Scorer } from "../eval/scorer.ts";
 import { describeLoss } from "../losses/recommendation.ts";
 import { type ModelConfigInput, SequentialRecommender } from "../models/sequential_recommender.ts";
-import { type EpochProgress, printProgress } from "../train/progress.ts";
+import {
+  type EpochProgress,
+  printProgress,
+  type ValidationProgressCallback,
+  validationProgressLine,
+} from "../train/progress.ts";
 import type { TrainerConfig, TrainerHooks, TrainingResult } from "../train/config.ts";
 import { trainModel } from "../train/trainer.ts";
 import {
@@ -96,6 +101,12 @@ export interface CellSettings {
    * take it for a result.
    */
   onEvaluationProgress?: (place: EvaluationPlace, progress: WorkProgress) => void;
+  /**
+   * Each epoch's validation while it runs (the trainer's `onValidationProgress`: its epoch, users
+   * scored of all), every 5 s at most and none for a validation done sooner. Default: its line
+   * (`validationProgressLine`) printed to stderr.
+   */
+  onValidationProgress?: ValidationProgressCallback;
 }
 
 /**
@@ -104,7 +115,12 @@ export interface CellSettings {
  */
 export type CellEpochCallbacks = Pick<
   CellSettings,
-  "onProgress" | "afterEpoch" | "onAttribution" | "onEvaluation" | "onEvaluationProgress"
+  | "onProgress"
+  | "afterEpoch"
+  | "onAttribution"
+  | "onEvaluation"
+  | "onEvaluationProgress"
+  | "onValidationProgress"
 >;
 
 const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
@@ -117,6 +133,7 @@ const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
   onAttribution: true,
   onEvaluation: true,
   onEvaluationProgress: true,
+  onValidationProgress: true,
 };
 
 /**
@@ -536,6 +553,8 @@ async function trainCellModel(
   const trainerHooks: TrainerHooks = {
     ...checkingFirst(hooks, settings.afterEpoch),
     onProgress: settings.onProgress ?? printProgress,
+    onValidationProgress: settings.onValidationProgress ??
+      ((place, progress) => console.error(validationProgressLine(place, progress))),
   };
   try {
     const training = await trainModel(

@@ -38,8 +38,7 @@ import {
   DEFAULT_ADAM_CONFIG,
   validateAdamConfig,
 } from "./adam.ts";
-import type { EpochProgress } from "./progress.ts";
-import type { WorkProgress } from "../util/work_progress.ts";
+import type { EpochProgress, ValidationProgressCallback } from "./progress.ts";
 
 /** Configuration of `trainModel`; ranges in `docs/configuration.md`. */
 export interface TrainerConfig {
@@ -311,13 +310,13 @@ export interface TrainerHooks {
   /** Called after each epoch, after its checkpoint; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
   /**
-   * An epoch's validation while it runs (users scored of all; 1-based epoch), every 5 s at most
-   * and never for a validation done sooner: a full ranking of a large dataset's users runs for
-   * minutes before the epoch's line. Default: with the default `onProgress`, its line
+   * An epoch's validation while it runs (its epoch, users scored of all), every 5 s at most and
+   * never for a validation done sooner: a full ranking of a large dataset's users runs for minutes
+   * before the epoch's line. Default: with the default `onProgress`, its line
    * (`validationProgressLine`) on stderr; with an `onProgress` of the caller's, none (the caller
    * shows progress its own way). Not called when `validate` is the caller's.
    */
-  onValidationProgress?: (epoch: number, progress: WorkProgress) => void;
+  onValidationProgress?: ValidationProgressCallback;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */
   validate?: (
     model: SequentialRecommender,

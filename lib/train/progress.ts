@@ -66,20 +66,31 @@ export function printProgress(p: EpochProgress): void {
   );
 }
 
+/** Which epoch's validation is running: its 1-based epoch and the run's `maxEpochs`. */
+export interface ValidationPlace {
+  /** 1-based epoch whose validation runs. */
+  epoch: number;
+  /** The run's `maxEpochs`. */
+  maxEpochs: number;
+}
+
+/** Hears an epoch's validation while it runs: which one, and its users scored of all. */
+export type ValidationProgressCallback = (place: ValidationPlace, progress: WorkProgress) => void;
+
 /**
  * The indented line of an epoch's validation still running: users scored of all, the rate, the
  * time so far and left.
  *
  * @example
  * ```ts
- * validationProgressLine(3, 20, { done: 512, total: 2048, seconds: 4 });
+ * validationProgressLine({ epoch: 3, maxEpochs: 20 }, { done: 512, total: 2048, seconds: 4 });
  * // "    validation of epoch 3/20: 512/2048 users, 128 users/s, 4.0 s, about 12 s of it left"
  * ```
  */
-export function validationProgressLine(
-  epoch: number,
-  maxEpochs: number,
-  progress: WorkProgress,
-): string {
-  return workProgressLine(`    validation of epoch ${epoch}/${maxEpochs}`, USERS, progress);
+export function validationProgressLine(place: ValidationPlace, progress: WorkProgress): string {
+  return workProgressLine(
+    `    validation of epoch ${place.epoch}/${place.maxEpochs}`,
+    USERS,
+    progress,
+  );
 }

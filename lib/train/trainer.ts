@@ -46,8 +46,13 @@ import {
   type TrainingResult,
   validateTrainerHooks,
 } from "./config.ts";
-import { type EpochProgress, printProgress, validationProgressLine } from "./progress.ts";
-import { throttledWorkProgress, type WorkProgress } from "../util/work_progress.ts";
+import {
+  type EpochProgress,
+  printProgress,
+  type ValidationProgressCallback,
+  validationProgressLine,
+} from "./progress.ts";
+import { throttledWorkProgress } from "../util/work_progress.ts";
 import { trainStep } from "./step.ts";
 import { DivergenceGuard } from "./_divergence.ts";
 import { EpochLosses } from "./_epoch_losses.ts";
@@ -81,7 +86,7 @@ export async function trainModel(
     validationMetrics(
       split,
       config,
-      hooks.onValidationProgress ?? defaultValidationProgress(hooks, config.maxEpochs),
+      hooks.onValidationProgress ?? defaultValidationProgress(hooks),
     );
   const adam = new Adam(config.optimizer);
   const fingerprint = split.dataset.metadata.fingerprint;
@@ -184,12 +189,9 @@ type Validation = (
  * The default `onValidationProgress`: the validation's line on stderr when the trainer prints its
  * own epoch lines (no `onProgress` given), else none.
  */
-function defaultValidationProgress(
-  hooks: TrainerHooks,
-  maxEpochs: number,
-): ((epoch: number, progress: WorkProgress) => void) | undefined {
+function defaultValidationProgress(hooks: TrainerHooks): ValidationProgressCallback | undefined {
   if (hooks.onProgress !== undefined) return undefined;
-  return (epoch, progress) => console.error(validationProgressLine(epoch, maxEpochs, progress));
+  return (place, progress) => console.error(validationProgressLine(place, progress));
 }
 
 /**
@@ -199,8 +201,9 @@ function defaultValidationProgress(
 function validationMetrics(
   split: LeaveOneOutSplit,
   config: TrainerConfig,
-  onValidationProgress: ((epoch: number, progress: WorkProgress) => void) | undefined,
+  onValidationProgress: ValidationProgressCallback | undefined,
 ): Validation {
+  const { maxEpochs } = config;
   return async (model, epoch) =>
     (await evaluateRanking(
       modelScorer(model),
@@ -208,7 +211,7 @@ function validationMetrics(
       { stage: "valid", chunkSize: config.evalChunkSize, ranking: config.ranking },
       onValidationProgress === undefined
         ? undefined
-        : throttledWorkProgress((progress) => onValidationProgress(epoch, progress)),
+        : throttledWorkProgress((progress) => onValidationProgress({ epoch, maxEpochs }, progress)),
     )).metrics;
 }
 

@@ -189,6 +189,7 @@ Deno.test("CellSettings: the page's ranges are read, every unread one is known",
     "onAttribution",
     "onEvaluation",
     "onEvaluationProgress",
+    "onValidationProgress",
   ]);
 });
 

@@ -8,11 +8,15 @@
  */
 import { assertEquals } from "@std/assert";
 import { runningEvaluationLine } from "../../lib/experiments/evaluation_progress.ts";
+import { validationProgressLine } from "../../lib/train/progress.ts";
 import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
 import { linesOfStandInCell } from "./_stand_in_claimed_cell.ts";
 
-/** A child that runs a Pop cell of 40 users on a clock of 6 s a reading; `settings` its extra. */
-function popCellChild(settings: string, report: string): string {
+/**
+ * A child that runs a cell (Pop unless `system` says) of 40 users on a clock of 6 s a reading;
+ * `settings` its extra.
+ */
+function popCellChild(settings: string, report: string, system = "Pop"): string {
   return `
     import { initBackend } from ${projectModule("lib/backend/init_backend.ts")};
     import { prepareDataset } from ${projectModule("lib/experiments/datasets.ts")};
@@ -30,7 +34,11 @@ function popCellChild(settings: string, report: string): string {
     performance.now = () => (now += 6000);
     console.log = (...a) => { lines.stdout += a.join(" ") + "\\n"; };
     console.error = (...a) => { lines.stderr += a.join(" ") + "\\n"; };
-    await runCell(data, SYSTEMS["Pop"], "Pop", { seed: 0, onEvaluation: () => {}, ${settings} });
+    await runCell(data, SYSTEMS[${JSON.stringify(system)}], ${JSON.stringify(system)}, {
+      seed: 0,
+      onEvaluation: () => {},
+      ${settings}
+    });
     console.log = log; console.error = error;
     console.log(JSON.stringify(${report}));
   `;
@@ -84,4 +92,39 @@ Deno.test("runPlan's cell runner logs an evaluation's progress with its other li
     for (const p of progress) callbacks.onEvaluationProgress!(place, p);
   });
   assertEquals(lines, progress.map((p) => runningEvaluationLine(place, p)));
+});
+
+Deno.test("runCell: a neural cell's validations show their progress on stderr by default, or to onValidationProgress", async () => {
+  const training = `model: { dim: 8 },
+      training: { maxEpochs: 2, batchSize: 16, maxBatchesPerEpoch: 1 },
+      onProgress: () => {},`;
+  const lines = await evalInSubprocess<{ stdout: string; stderr: string }>(
+    popCellChild(training, "lines", "SASRec-MM"),
+  );
+  assertEquals(lines.stdout, "");
+  const stderr = lines.stderr.trimEnd().split("\n").map((line) => line.split(":")[0]);
+  assertEquals(stderr, [
+    "    validation of epoch 1/2",
+    "    validation of epoch 2/2",
+    "    evaluation 1/3 valid (history excluded)",
+    "    evaluation 2/3 test (history excluded)",
+    "    evaluation 3/3 test (history kept)",
+  ]);
+  const heard = await evalInSubprocess<unknown[]>(popCellChild(
+    `${training}
+      onEvaluationProgress: () => {},
+      onValidationProgress: (place, p) => heard.push([place, p.done, p.total]),`,
+    "heard",
+    "SASRec-MM",
+  ));
+  assertEquals(heard, [[{ epoch: 1, maxEpochs: 2 }, 40, 40], [{ epoch: 2, maxEpochs: 2 }, 40, 40]]);
+});
+
+Deno.test("runPlan's cell runner logs an epoch's validation progress with its other lines", async () => {
+  const place = { epoch: 2, maxEpochs: 20 };
+  const progress = { done: 256, total: 671, seconds: 5.1 };
+  const lines = await linesOfStandInCell((callbacks) => {
+    callbacks.onValidationProgress!(place, progress);
+  });
+  assertEquals(lines, [validationProgressLine(place, progress)]);
 });

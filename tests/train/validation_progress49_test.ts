@@ -12,7 +12,7 @@ import { evalInSubprocess, projectModule } from "../_eval_in_subprocess.ts";
 import { leaveOneOut, tinyDataset } from "../models/_fixtures.ts";
 
 interface Heard {
-  validations: [number, number, number][];
+  validations: [number, number, number, number][];
   stdout: string[];
   stderr: string[];
   epochs: unknown[];
@@ -43,10 +43,10 @@ function trainInChild(hooks: string): Promise<Heard> {
 Deno.test("trainer: onValidationProgress hears each epoch's validation, the last with every user", async () => {
   const heard = await trainInChild(`{
     onProgress: (p) => heard.epochs.push([p.epoch, p.validation]),
-    onValidationProgress: (epoch, p) => heard.validations.push([epoch, p.done, p.total]),
+    onValidationProgress: (place, p) => heard.validations.push([place.epoch, place.maxEpochs, p.done, p.total]),
   }`);
   const users = leaveOneOut(tinyDataset(), 6).train.length;
-  assertEquals(heard.validations, [[1, users, users], [2, users, users]]);
+  assertEquals(heard.validations, [[1, 2, users, users], [2, 2, users, users]]);
   assertEquals([heard.stdout, heard.stderr], [[], []]);
   // A caller with its own onProgress and no listener hears nothing else; the same validations.
   const quiet = await trainInChild(
@@ -67,7 +67,7 @@ Deno.test("trainer: with its own epoch lines, the validation's progress goes to 
 
 Deno.test("validationProgressLine: epoch of all, users scored of all, rate, time so far and left", () => {
   assertEquals(
-    validationProgressLine(3, 20, { done: 512, total: 2048, seconds: 4 }),
+    validationProgressLine({ epoch: 3, maxEpochs: 20 }, { done: 512, total: 2048, seconds: 4 }),
     "    validation of epoch 3/20: 512/2048 users, 128 users/s, 4.0 s, about 12 s of it left",
   );
 });
