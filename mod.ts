@@ -139,6 +139,8 @@ export {
   type TrainingBudget,
   type TrainingResult,
   trainModel,
+  type ValidationPlace,
+  type ValidationProgressCallback,
 } from "./lib/train/mod.ts";
 // The errors a researcher may catch: a training or an evaluation that Jupyter's Interrupt stopped
 // (lib/util/interrupt.ts), a setting out of its range (lib/util/settings.ts), a training whose loss
@@ -237,6 +239,7 @@ export {
   type EpochNoiseRates,
   epochNoiseRates,
   evaluationLine,
+  type EvaluationPlace,
   type EvaluationProgress,
   type Experiment,
   type ExperimentPlan,
@@ -398,4 +401,14 @@ export {
   type TableInput,
   trainingProgress,
   trainingRunCaption,
+  workProgress,
+  type WorkProgressOptions,
 } from "./lib/notebook/mod.ts";
+// The parts a long piece of work counts in its progress (an evaluation's users, a file's MiB).
+export {
+  MEBIBYTES,
+  USERS,
+  type WorkProgress,
+  type WorkProgressListener,
+  type WorkUnit,
+} from "./lib/util/mod.ts";

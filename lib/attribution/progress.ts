@@ -1,5 +1,6 @@
 /**
- * Progress of a long attribution, and the one home of its lines' time-left wording: occlusion
+ * Progress of a long attribution (its lines' time-left wording, `timeLeftPhrase`, has its home in
+ * lib/util/work_progress.ts, shared with the evaluation's and the import's lines): occlusion
  * costs one forward pass per masked (history position, modality) column of the whole batch, so an
  * explanation of many users by occlusion ran for minutes with nothing to show.
  *
@@ -9,6 +10,9 @@
  * // "    occlusion: 20/200 masked columns, 3.0 s, about 27 s of it left"
  * ```
  */
+import { timeLeftPhrase } from "../util/work_progress.ts";
+
+export { timeLeftPhrase };
 
 /** How far an occlusion is, reported after each tenth of its columns (and the last). */
 export interface OcclusionProgress {
@@ -22,22 +26,6 @@ export interface OcclusionProgress {
 
 /** Hears an occlusion's progress ({@linkcode OcclusionProgress}). */
 export type OcclusionProgressCallback = (progress: OcclusionProgress) => void;
-
-/**
- * `", about N s of it left"`, the time left extrapolated from `done` of `total` parts taking
- * `seconds` (rounded up); empty when nothing or everything is done.
- *
- * @example
- * ```ts
- * timeLeftPhrase(128, 256, 20); // ", about 20 s of it left"
- * timeLeftPhrase(256, 256, 40); // ""
- * ```
- */
-export function timeLeftPhrase(done: number, total: number, seconds: number): string {
-  return done < total && done > 0
-    ? `, about ${Math.ceil(seconds / done * (total - done))} s of it left`
-    : "";
-}
 
 /**
  * The indented line of an occlusion's progress: columns done of all, time so far and, while

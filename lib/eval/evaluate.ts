@@ -37,6 +37,7 @@ import {
 import { type SampledNegatives, sampledNegativesRowProblem } from "./sampled_negatives.ts";
 import type { Scorer } from "./scorer.ts";
 import { EventLoopTurns } from "../util/event_loop.ts";
+import { type WorkProgressListener, workProgressReporter } from "../util/work_progress.ts";
 import {
   checkInteger,
   checkOneOf,
@@ -220,11 +221,17 @@ export interface EvaluationResult {
  * Runs the evaluation. Throws if a user has an empty history (a split bug, never skipped) or if
  * the scorer returns other than batch x numItems scores. Scores
  * are read once per chunk, asynchronously, so this also runs on a GPU backend.
+ *
+ * `onProgress` (default none: quiet) hears after each chunk the users scored so far of all the
+ * split's users (every user is scored; a `users` subset is picked from them), the last event with
+ * all of them: a full ranking over every user of a large dataset runs for minutes. It changes no
+ * number and no order of work; pass `throttledWorkProgress` of a line for a terminal.
  */
 export async function evaluateRanking(
   scorer: Scorer,
   split: LeaveOneOutSplit,
   config: EvaluationConfig = { stage: "test" },
+  onProgress?: WorkProgressListener,
 ): Promise<EvaluationResult> {
   validateEvaluationConfig(config, split);
   const stage: EvaluationStage = config.stage ?? "test";
@@ -243,6 +250,8 @@ export async function evaluateRanking(
   // Timers and signal listeners (a cell claim's heartbeat, Ctrl-C) run during a long evaluation.
   const eventLoopTurns = new EventLoopTurns();
   const chunkSize = config.chunkSize ?? DEFAULT_EVAL_CHUNK_SIZE;
+  const reportProgress = workProgressReporter(split.train.length, onProgress);
+  let usersScored = 0;
   for (const { batch, targets } of evaluationBatches(split, stage, chunkSize)) {
     const scores = await scorer.score(batch);
     // Rows are read with stride numItems: a row one score wider (a padding column) shifted every
@@ -266,6 +275,8 @@ export async function evaluateRanking(
       ranks.push(ranker.rank(user, rowScores, targets[row]));
       users.push(user);
     }
+    usersScored += batch.batchSize;
+    reportProgress(usersScored);
     await eventLoopTurns.yieldIfDue();
   }
   // Every user of the split is ranked, so none means a split without users (built by hand): its

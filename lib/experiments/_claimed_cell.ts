@@ -4,7 +4,8 @@
  * run), so that a test can make a selection trial diverge where the plan's settings would not.
  */
 import { attributionLine } from "./attribution_quality.ts";
-import { slowEvaluationLine } from "./evaluation_progress.ts";
+import { runningEvaluationLine, slowEvaluationLine } from "./evaluation_progress.ts";
+import { validationProgressLine } from "../train/progress.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { removeCellCheckpoints } from "./cell_checkpoints.ts";
 import { TrainingDivergedError } from "../train/config.ts";
@@ -74,6 +75,8 @@ export async function runClaimedCell(
           const line = slowEvaluationLine(progress);
           if (line !== undefined) log(line);
         },
+        onEvaluationProgress: (place, progress) => log(runningEvaluationLine(place, progress)),
+        onValidationProgress: (place, progress) => log(validationProgressLine(place, progress)),
       }, context.resultsDir);
     } catch (error) {
       if (!(error instanceof TrainingDivergedError) || !cell.trial) throw error;

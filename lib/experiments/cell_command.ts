@@ -17,7 +17,8 @@
  * ```
  */
 import { attributionLine } from "./attribution_quality.ts";
-import { slowEvaluationLine } from "./evaluation_progress.ts";
+import { runningEvaluationLine, slowEvaluationLine } from "./evaluation_progress.ts";
+import { validationProgressLine } from "../train/progress.ts";
 import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { datasetLabel, prepareDataset, type PreparedDataset } from "./datasets.ts";
@@ -484,6 +485,8 @@ export async function runOneCell(
         const line = slowEvaluationLine(progress);
         if (line !== undefined) log(line);
       },
+      onEvaluationProgress: (place, progress) => log(runningEvaluationLine(place, progress)),
+      onValidationProgress: (place, progress) => log(validationProgressLine(place, progress)),
     }, options.resultsDir);
     held.check();
     store.put(cell.key, settings, result);

@@ -24,6 +24,13 @@ import { readSequenceFile } from "../data/import/sequence_file.ts";
 import { generateSynthetic } from "../data/synthetic.ts";
 import { pathExists } from "../util/path_exists.ts";
 import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
+import {
+  MEBIBYTES,
+  throttledWorkProgress,
+  type WorkProgress,
+  workProgressLine,
+  type WorkProgressListener,
+} from "../util/work_progress.ts";
 import { DataError } from "../data/errors.ts";
 import type { InteractionDataset, LeaveOneOutSplit, PlantedTruth } from "../data/types.ts";
 import {
@@ -84,14 +91,18 @@ function alignTruth(
 
 /**
  * Reads an imported dataset and attaches its feature files. Errors name the file, line and field
- * ({@linkcode DataError}); an unknown format names the allowed ones.
+ * ({@linkcode DataError}); an unknown format names the allowed ones. `onProgress` (default none)
+ * hears the bytes of the interaction file (the sequence file, or the `.inter`) read of its size.
  */
-export function readDatasetFile(spec: FileDatasetSpec): InteractionDataset {
+export function readDatasetFile(
+  spec: FileDatasetSpec,
+  onProgress?: WorkProgressListener,
+): InteractionDataset {
   checkDatasetSpec(spec);
   const name = datasetLabel(spec);
   let dataset = spec.format === "sequence"
-    ? readSequenceFile(spec.path, name)
-    : readRecBoleAtomic(recboleBasePath(spec.path), { name });
+    ? readSequenceFile(spec.path, name, onProgress)
+    : readRecBoleAtomic(recboleBasePath(spec.path), { name }, onProgress);
   for (const feature of spec.features ?? []) {
     const modality = readDenseFeatures(feature.path, dataset.itemIds, {
       name: feature.name,
@@ -156,9 +167,10 @@ function protocolCore(spec: DatasetSpec, dataset: InteractionDataset): Interacti
 
 async function loadRaw(
   spec: DatasetSpec,
+  onProgress: WorkProgressListener | undefined,
 ): Promise<{ dataset: InteractionDataset; truth?: PlantedTruth }> {
   if (spec.kind === "movielens") return { dataset: await loadMovieLens() };
-  if (spec.kind === "file") return { dataset: readDatasetFile(spec) };
+  if (spec.kind === "file") return { dataset: readDatasetFile(spec, onProgress) };
   return generateSynthetic(spec.config);
 }
 
@@ -166,9 +178,10 @@ async function loadRaw(
 export interface PrepareDatasetOptions {
   /**
    * Hears, before a file dataset is read, {@linkcode readingDatasetLine} (reading a RecBole file
-   * of two million interactions took 21 s on two busy cores). Default: nothing, as the other
-   * library calls that are not training (explanations, attribution) print nothing unless asked;
-   * `{ log: console.log }` in a notebook shows it.
+   * of two million interactions took 21 s on two busy cores), then the read's progress
+   * ({@linkcode readingProgressLine}) every 5 s at most, none for a file read sooner. Default:
+   * nothing, as the other library calls that are not training (explanations, attribution) print
+   * nothing unless asked; `{ log: console.log }` in a notebook shows it.
    */
   log?: (line: string) => void;
 }
@@ -189,6 +202,20 @@ export function readingDatasetLine(spec: FileDatasetSpec): string {
 }
 
 /**
+ * The line of a file dataset's read in progress: the interaction file's MiB read of its size, the
+ * rate, the time so far and left.
+ *
+ * @example
+ * ```ts
+ * readingProgressLine({ kind: "file", path: "data/beauty/beauty", format: "recbole" }, { done: 2 ** 23, total: 2 ** 25, seconds: 5 });
+ * // "reading dataset data/beauty/beauty: 8.0/32.0 MiB, 1.6 MiB/s, 5.0 s, about 15 s of it left"
+ * ```
+ */
+export function readingProgressLine(spec: FileDatasetSpec, progress: WorkProgress): string {
+  return workProgressLine(`reading dataset ${spec.path}`, MEBIBYTES, progress);
+}
+
+/**
  * Loads, generates or imports, 5-core filters and splits (leave-one-out by time, max length 50):
  * the same protocol for every kind of data. `options.log` hears a line before a file is read.
  */
@@ -201,8 +228,14 @@ export async function prepareDataset(
   if (options.log !== undefined && typeof options.log !== "function") {
     throw new SettingError("PrepareDatasetOptions.log", options.log, "a function or undefined");
   }
-  if (spec.kind === "file") options.log?.(readingDatasetLine(spec));
-  const raw = await loadRaw(spec);
+  const { log } = options;
+  if (spec.kind === "file") log?.(readingDatasetLine(spec));
+  const raw = await loadRaw(
+    spec,
+    log === undefined || spec.kind !== "file"
+      ? undefined
+      : throttledWorkProgress((progress) => log(readingProgressLine(spec, progress))),
+  );
   const filtered = protocolCore(spec, raw.dataset);
   const split = leaveOneOutSplit(filtered, { maxLength: PROTOCOL_MAX_LENGTH });
   const truth = raw.truth && alignTruth(raw.truth, raw.dataset, filtered);

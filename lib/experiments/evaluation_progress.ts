@@ -12,6 +12,7 @@
  * ```
  */
 import type { RankingProtocol } from "../eval/protocol.ts";
+import { USERS, type WorkProgress, workProgressLine } from "../util/work_progress.ts";
 
 /** One finished evaluation of a cell. */
 export interface EvaluationProgress {
@@ -60,4 +61,33 @@ export function evaluationLine(progress: EvaluationProgress): string {
  */
 export function slowEvaluationLine(progress: EvaluationProgress): string | undefined {
   return progress.seconds >= SLOW_EVALUATION_SECONDS ? evaluationLine(progress) : undefined;
+}
+
+/** Which of a cell's evaluations is running: its place, stage and protocol. */
+export type EvaluationPlace = Pick<
+  EvaluationProgress,
+  "stage" | "ranking" | "index" | "evaluations"
+>;
+
+/**
+ * The indented line of an evaluation still running, under the cell's epoch lines: its place,
+ * stage and protocol, then the users scored of all, the rate, the time so far and left (a full
+ * ranking over every user of a large dataset runs for minutes).
+ *
+ * @example
+ * ```ts
+ * runningEvaluationLine(
+ *   { stage: "test", ranking: "history_excluded", index: 2, evaluations: 3 },
+ *   { done: 512, total: 2048, seconds: 4 },
+ * );
+ * // "    evaluation 2/3 test (history excluded): 512/2048 users, 128 users/s, 4.0 s, about 12 s of it left"
+ * ```
+ */
+export function runningEvaluationLine(place: EvaluationPlace, progress: WorkProgress): string {
+  const { stage, ranking, index, evaluations } = place;
+  return workProgressLine(
+    `    evaluation ${index}/${evaluations} ${stage} (${ranking.replace("_", " ")})`,
+    USERS,
+    progress,
+  );
 }

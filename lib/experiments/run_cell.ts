@@ -27,7 +27,12 @@ import {
 import { modelScorer, type Scorer } from "../eval/scorer.ts";
 import { describeLoss } from "../losses/recommendation.ts";
 import { type ModelConfigInput, SequentialRecommender } from "../models/sequential_recommender.ts";
-import { type EpochProgress, printProgress } from "../train/progress.ts";
+import {
+  type EpochProgress,
+  printProgress,
+  type ValidationProgressCallback,
+  validationProgressLine,
+} from "../train/progress.ts";
 import type { TrainerConfig, TrainerHooks, TrainingResult } from "../train/config.ts";
 import { trainModel } from "../train/trainer.ts";
 import {
@@ -45,7 +50,13 @@ import {
   type AttributionQuality,
   attributionQuality,
 } from "./attribution_quality.ts";
-import { type EvaluationProgress, slowEvaluationLine } from "./evaluation_progress.ts";
+import {
+  type EvaluationPlace,
+  type EvaluationProgress,
+  runningEvaluationLine,
+  slowEvaluationLine,
+} from "./evaluation_progress.ts";
+import { throttledWorkProgress, type WorkProgress } from "../util/work_progress.ts";
 import { checkSystemSpec, type SystemSpec } from "./systems.ts";
 import { PER_USER_METRIC_STEPS } from "./_per_user_grid.ts";
 
@@ -83,6 +94,19 @@ export interface CellSettings {
    * `SLOW_EVALUATION_SECONDS` (2) or more ({@linkcode slowEvaluationLine}).
    */
   onEvaluation?: (progress: EvaluationProgress) => void;
+  /**
+   * An evaluation's progress while it runs (users scored of all), every 5 s at most and none for
+   * an evaluation done sooner (`throttledWorkProgress`). Default: its line
+   * ({@linkcode runningEvaluationLine}) printed to stderr, where a tool reading stdout does not
+   * take it for a result.
+   */
+  onEvaluationProgress?: (place: EvaluationPlace, progress: WorkProgress) => void;
+  /**
+   * Each epoch's validation while it runs (the trainer's `onValidationProgress`: its epoch, users
+   * scored of all), every 5 s at most and none for a validation done sooner. Default: its line
+   * (`validationProgressLine`) printed to stderr.
+   */
+  onValidationProgress?: ValidationProgressCallback;
 }
 
 /**
@@ -91,7 +115,12 @@ export interface CellSettings {
  */
 export type CellEpochCallbacks = Pick<
   CellSettings,
-  "onProgress" | "afterEpoch" | "onAttribution" | "onEvaluation"
+  | "onProgress"
+  | "afterEpoch"
+  | "onAttribution"
+  | "onEvaluation"
+  | "onEvaluationProgress"
+  | "onValidationProgress"
 >;
 
 const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
@@ -103,6 +132,8 @@ const CELL_SETTING_NAMES: SettingNames<CellSettings> = {
   afterEpoch: true,
   onAttribution: true,
   onEvaluation: true,
+  onEvaluationProgress: true,
+  onValidationProgress: true,
 };
 
 /**
@@ -372,6 +403,11 @@ function printSlowEvaluation(progress: EvaluationProgress): void {
   if (line !== undefined) console.log(line);
 }
 
+/** The default {@linkcode CellSettings.onEvaluationProgress}: its line, printed to stderr. */
+function printRunningEvaluation(place: EvaluationPlace, progress: WorkProgress): void {
+  console.error(runningEvaluationLine(place, progress));
+}
+
 /** Trains (if neural) and evaluates one system; disposes every tensor it made. */
 export async function runCell(
   data: PreparedDataset,
@@ -407,15 +443,22 @@ export async function runCell(
       : "history_excluded";
     const loss = training ? describeLoss(training.config.loss) : "none";
     const onEvaluation = settings.onEvaluation ?? printSlowEvaluation;
+    const onEvaluationProgress = settings.onEvaluationProgress ?? printRunningEvaluation;
     let evaluationsDone = 0;
     const evaluate = async (stage: "valid" | "test", protocol = ranking) => {
       const evaluationStarted = performance.now();
-      const evaluation = await evaluateRanking(scorer, split, {
+      const place: EvaluationPlace = {
         stage,
-        loss,
-        seed: settings.seed,
         ranking: protocol,
-      });
+        index: evaluationsDone + 1,
+        evaluations: 3,
+      };
+      const evaluation = await evaluateRanking(
+        scorer,
+        split,
+        { stage, loss, seed: settings.seed, ranking: protocol },
+        throttledWorkProgress((progress) => onEvaluationProgress(place, progress)),
+      );
       onEvaluation({
         stage,
         ranking: protocol,
@@ -510,6 +553,8 @@ async function trainCellModel(
   const trainerHooks: TrainerHooks = {
     ...checkingFirst(hooks, settings.afterEpoch),
     onProgress: settings.onProgress ?? printProgress,
+    onValidationProgress: settings.onValidationProgress ??
+      ((place, progress) => console.error(validationProgressLine(place, progress))),
   };
   try {
     const training = await trainModel(

@@ -53,6 +53,7 @@ export {
   planLine,
 } from "./plan_cells.ts";
 export { epochProgressEvent, trainingProgress } from "./training_progress.ts";
+export { workProgress, workProgressEvent, type WorkProgressOptions } from "./work_progress.ts";
 export {
   type LabelledStatistics,
   modalityCoverageTable,

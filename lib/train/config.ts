@@ -38,7 +38,7 @@ import {
   DEFAULT_ADAM_CONFIG,
   validateAdamConfig,
 } from "./adam.ts";
-import type { EpochProgress } from "./progress.ts";
+import type { EpochProgress, ValidationProgressCallback } from "./progress.ts";
 
 /** Configuration of `trainModel`; ranges in `docs/configuration.md`. */
 export interface TrainerConfig {
@@ -309,6 +309,14 @@ export interface TrainerHooks {
   checkTrainerConfig?: (config: TrainerConfig, budget: TrainingBudget) => void;
   /** Called after each epoch, after its checkpoint; default `printProgress`. */
   onProgress?: (progress: EpochProgress) => void;
+  /**
+   * An epoch's validation while it runs (its epoch, users scored of all), every 5 s at most and
+   * never for a validation done sooner: a full ranking of a large dataset's users runs for minutes
+   * before the epoch's line. Default: with the default `onProgress`, its line
+   * (`validationProgressLine`) on stderr; with an `onProgress` of the caller's, none (the caller
+   * shows progress its own way). Not called when `validate` is the caller's.
+   */
+  onValidationProgress?: ValidationProgressCallback;
   /** Validation metrics; default full-ranking validation metrics of the model (NDCG@10 decides). */
   validate?: (
     model: SequentialRecommender,
@@ -332,6 +340,7 @@ export const TRAINER_HOOK_NAMES: SettingNames<TrainerHooks> = Object.freeze({
   afterEpoch: true,
   checkTrainerConfig: true,
   onProgress: true,
+  onValidationProgress: true,
   validate: true,
   checkpointState: true,
 });

@@ -8,6 +8,8 @@
  * ```
  */
 
+import { USERS, type WorkProgress, workProgressLine } from "../util/work_progress.ts";
+
 /** What the trainer reports after each epoch. */
 export interface EpochProgress {
   /** 1-based epoch number. */
@@ -61,5 +63,34 @@ export function printProgress(p: EpochProgress): void {
       `${p.improved ? " *" : ""}  best ${p.bestValidation.toFixed(4)} @${p.bestEpoch}  ` +
       `${p.epochSeconds.toFixed(1)} s/epoch, ${(p.stepSeconds * 1000).toFixed(0)} ms/step, ` +
       `<= ${minutesAtMost(p.secondsLeftAtMost)} min left`,
+  );
+}
+
+/** Which epoch's validation is running: its 1-based epoch and the run's `maxEpochs`. */
+export interface ValidationPlace {
+  /** 1-based epoch whose validation runs. */
+  epoch: number;
+  /** The run's `maxEpochs`. */
+  maxEpochs: number;
+}
+
+/** Hears an epoch's validation while it runs: which one, and its users scored of all. */
+export type ValidationProgressCallback = (place: ValidationPlace, progress: WorkProgress) => void;
+
+/**
+ * The indented line of an epoch's validation still running: users scored of all, the rate, the
+ * time so far and left.
+ *
+ * @example
+ * ```ts
+ * validationProgressLine({ epoch: 3, maxEpochs: 20 }, { done: 512, total: 2048, seconds: 4 });
+ * // "    validation of epoch 3/20: 512/2048 users, 128 users/s, 4.0 s, about 12 s of it left"
+ * ```
+ */
+export function validationProgressLine(place: ValidationPlace, progress: WorkProgress): string {
+  return workProgressLine(
+    `    validation of epoch ${place.epoch}/${place.maxEpochs}`,
+    USERS,
+    progress,
   );
 }

@@ -46,7 +46,13 @@ import {
   type TrainingResult,
   validateTrainerHooks,
 } from "./config.ts";
-import { type EpochProgress, printProgress } from "./progress.ts";
+import {
+  type EpochProgress,
+  printProgress,
+  type ValidationProgressCallback,
+  validationProgressLine,
+} from "./progress.ts";
+import { throttledWorkProgress } from "../util/work_progress.ts";
 import { trainStep } from "./step.ts";
 import { DivergenceGuard } from "./_divergence.ts";
 import { EpochLosses } from "./_epoch_losses.ts";
@@ -76,7 +82,12 @@ export async function trainModel(
   requireBackend();
   checkSplitFits(split, model);
   const onProgress = hooks.onProgress ?? printProgress;
-  const validate = hooks.validate ?? validationMetrics(split, config);
+  const validate: Validation = hooks.validate ??
+    validationMetrics(
+      split,
+      config,
+      hooks.onValidationProgress ?? defaultValidationProgress(hooks),
+    );
   const adam = new Adam(config.optimizer);
   const fingerprint = split.dataset.metadata.fingerprint;
   const checkpoints = new RunCheckpoints(model, adam, config, fingerprint, hooks.checkpointState);
@@ -118,7 +129,7 @@ export async function trainModel(
         // Timers and signal listeners (a claim's heartbeat, Ctrl-C) run within about a step.
         await eventLoopTurns.yieldIfDue();
       }
-      const validation = isEvalEpoch(epoch, config) ? await validate(model) : undefined;
+      const validation = isEvalEpoch(epoch, config) ? await validate(model, epoch + 1) : undefined;
       let improved = false;
       if (validation !== undefined) {
         divergence.checkValidation(validation["NDCG@10"], epoch);
@@ -168,17 +179,40 @@ function checkSplitFits(split: LeaveOneOutSplit, model: SequentialRecommender): 
   }
 }
 
-/** The default validation: full ranking of `split.validTarget` under the run's protocol. */
+/** An epoch's validation metrics (1-based epoch, for its progress). */
+type Validation = (
+  model: SequentialRecommender,
+  epoch: number,
+) => Record<string, number> | Promise<Record<string, number>>;
+
+/**
+ * The default `onValidationProgress`: the validation's line on stderr when the trainer prints its
+ * own epoch lines (no `onProgress` given), else none.
+ */
+function defaultValidationProgress(hooks: TrainerHooks): ValidationProgressCallback | undefined {
+  if (hooks.onProgress !== undefined) return undefined;
+  return (place, progress) => console.error(validationProgressLine(place, progress));
+}
+
+/**
+ * The default validation: full ranking of `split.validTarget` under the run's protocol, its
+ * progress throttled to `onValidationProgress` (every 5 s at most, none for one done sooner).
+ */
 function validationMetrics(
   split: LeaveOneOutSplit,
   config: TrainerConfig,
-): (model: SequentialRecommender) => Promise<Record<string, number>> {
-  return async (model) =>
-    (await evaluateRanking(modelScorer(model), split, {
-      stage: "valid",
-      chunkSize: config.evalChunkSize,
-      ranking: config.ranking,
-    })).metrics;
+  onValidationProgress: ValidationProgressCallback | undefined,
+): Validation {
+  const { maxEpochs } = config;
+  return async (model, epoch) =>
+    (await evaluateRanking(
+      modelScorer(model),
+      split,
+      { stage: "valid", chunkSize: config.evalChunkSize, ranking: config.ranking },
+      onValidationProgress === undefined
+        ? undefined
+        : throttledWorkProgress((progress) => onValidationProgress({ epoch, maxEpochs }, progress)),
+    )).metrics;
 }
 
 /** The epoch's shuffled batches (seeded by the run's seed and the epoch), capped when asked. */

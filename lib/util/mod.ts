@@ -24,3 +24,4 @@ export * from "./stop_signals.ts";
 export * from "./json_differences.ts";
 export * from "./within.ts";
 export * from "./percent.ts";
+export * from "./work_progress.ts";

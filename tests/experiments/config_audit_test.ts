@@ -188,6 +188,8 @@ Deno.test("CellSettings: the page's ranges are read, every unread one is known",
     "afterEpoch",
     "onAttribution",
     "onEvaluation",
+    "onEvaluationProgress",
+    "onValidationProgress",
   ]);
 });
 

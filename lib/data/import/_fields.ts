@@ -5,6 +5,7 @@
  */
 import { DataError } from "../errors.ts";
 import type { ModalityFeatures } from "../types.ts";
+import { type WorkProgressListener, workProgressReporter } from "../../util/work_progress.ts";
 
 /** A position in an input file, for error messages. */
 export interface FieldSite {
@@ -530,6 +531,10 @@ function refuseUtf16(path: string, head: Uint8Array): void {
  * Then what `visit` threw first, if anything. A character split across two chunks is decoded
  * whole (a streaming decoder).
  *
+ * `onProgress` (default none: quiet) hears the bytes read so far of the file's size after each
+ * chunk, the last event, after the last line, with all of them: a file of millions of lines takes
+ * tens of seconds.
+ *
  * @example
  * ```ts
  * forEachLine("beauty.txt", (line, content) => console.log(line, content));
@@ -539,12 +544,16 @@ export function forEachLine(
   path: string,
   visit: LineVisitor,
   { chunkBytes = DEFAULT_CHUNK_BYTES, tabSeparated = false }: LineReadOptions = {},
+  onProgress?: WorkProgressListener,
 ): void {
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1) {
     throw new RangeError(`forEachLine: chunkBytes must be a positive integer, got ${chunkBytes}`);
   }
   const file = openTextFile(path);
   try {
+    // The size when opened: the last event, after the last line, has all of it read.
+    const size = onProgress === undefined ? 0 : file.statSync().size;
+    const report = workProgressReporter(size, onProgress);
     const buffer = new Uint8Array(chunkBytes);
     // ignoreBOM keeps a byte-order mark, as reading the whole file did; the cutter removes one.
     // Fatal: bytes that are not UTF-8 are refused, not read as U+FFFD (which a file may hold).
@@ -607,6 +616,7 @@ export function forEachLine(
     decode(head.subarray(0, headBytes));
     for (let read = readChunk(file, buffer, path); read !== null;) {
       decode(buffer.subarray(0, read));
+      if (consumed < size) report(consumed);
       read = readChunk(file, buffer, path);
     }
     // A character cut short by the end of the file: its bytes are on the line being cut.
@@ -619,6 +629,7 @@ export function forEachLine(
     }
     cutter.push(last);
     cutter.end();
+    report(consumed);
   } finally {
     file.close();
   }
@@ -632,17 +643,21 @@ export interface NumberedLine {
 
 /**
  * Reads a text file into lines (1-based numbers), keeping blank lines out but counted; the checks
- * and line ends of {@linkcode forEachLine}. For files of one row per user or item; a file of one
- * row per interaction is read with {@linkcode forEachLine}.
+ * and line ends of {@linkcode forEachLine} (`onProgress` as there). For files of one row per user or
+ * item; a file of one row per interaction is read with {@linkcode forEachLine}.
  *
  * @example
  * ```ts
  * for (const { line, content } of readLines("beauty.txt")) console.log(line, content);
  * ```
  */
-export function readLines(path: string, options: LineReadOptions = {}): NumberedLine[] {
+export function readLines(
+  path: string,
+  options: LineReadOptions = {},
+  onProgress?: WorkProgressListener,
+): NumberedLine[] {
   const lines: NumberedLine[] = [];
-  forEachLine(path, (line, content) => lines.push({ line, content }), options);
+  forEachLine(path, (line, content) => lines.push({ line, content }), options, onProgress);
   return lines;
 }
 
