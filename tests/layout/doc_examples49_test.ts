@@ -1,0 +1,267 @@
+/**
+ * Every TypeScript example a reader copies type-checks against today's API: the ```ts blocks of
+ * README.md and docs/*.md, as written, and the `@example` blocks of the root mod.ts's symbols
+ * (what `deno doc mod.ts` shows), completed by the names they assume (`dataset`, `model`, ...).
+ * doc_examples_test.ts runs the markdown examples, but `deno run` does not type-check, and the root's
+ * examples are fragments that nothing ran: a renamed function, option or field in them reached the
+ * reader, not the suite. All of them are checked by one `deno check` over files written into the
+ * project folder (where "./mod.ts" and deno.json resolve, as for a reader's script there).
+ *
+ * A block marked ```ts ignore is a fragment that cannot stand alone (neither run nor checked); none
+ * is marked so today.
+ */
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import {
+  docJson,
+  documents,
+  examplesOf,
+  exportedNames,
+  namesDeclared,
+  root,
+  type SymbolExample,
+  typeScriptBlocks,
+} from "./_doc_examples.ts";
+
+/**
+ * What the root's examples assume without declaring (a reader has made it in an earlier cell),
+ * and its type, a root export. A name an example reads that is neither here nor the root's nor
+ * declared by the example fails the check ("Cannot find name"): add it here, or declare it there.
+ */
+const CONTEXT: Record<string, string> = {
+  dataset: "InteractionDataset",
+  movielens: "InteractionDataset",
+  raw: "InteractionDataset",
+  core: "InteractionDataset",
+  split: "LeaveOneOutSplit",
+  stats: "DatasetStatistics",
+  truth: "PlantedTruth",
+  model: "SequentialRecommender",
+  batch: "SequenceBatch",
+  result: "AttributionResult",
+  rows: "AttributionSummary[]",
+  data: "PreparedDataset",
+  plan: "ExperimentPlan",
+  resultsDir: "string",
+  found: "FinishedCell[]",
+  results: "CellResult[]",
+  summary: "ReproductionSummary",
+  recommendation: "Recommendation",
+  histories: "AttributedHistories",
+  values: "number[]",
+  modalityNames: "string[]",
+};
+
+/** Where one symbol's example means another thing by a name of {@linkcode CONTEXT}. */
+const CONTEXT_OF_SYMBOL: Record<string, Record<string, string>> = {
+  epochNoiseRates: { result: "CellResult" }, // a cell's result, not an attribution's
+};
+
+/**
+ * Diagnostics of an unused name. deno.json sets `noUnusedLocals`, which a reader's own script
+ * need not: an example ends in `const section = f(...)` to show what a call gives, and the imports
+ * and declarations this test adds to a fragment are not all read.
+ */
+const UNUSED = new Set(["TS6133", "TS6138", "TS6192", "TS6196", "TS6198", "TS6205"]);
+
+/** One file given to `deno check`, and where its code came from. */
+interface CheckedFile {
+  /** Its name in the project folder. */
+  name: string;
+  /** What a failure names: `docs/data.md, the block at line 221`, `mod.ts: loadMovieLens's @example`. */
+  origin: string;
+  /** Lines the test put before the example's first line. */
+  preludeLines: number;
+  source: string;
+}
+
+/** A diagnostic of `deno check`: its code, message, file name and line. */
+interface Diagnostic {
+  code: string;
+  message: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * The diagnostics of `deno check` output (without colours): each `TSnnnn [ERROR]: message` block
+ * and its `at file:///...:line:column` line.
+ */
+function diagnosticsOf(output: string): Diagnostic[] {
+  return [
+    ...output.matchAll(
+      /^(TS\d+) \[ERROR\]: ([^\n]*)(?:\n(?!TS\d+ \[ERROR\])[^\n]*)*?\n\s+at file:\/\/(\S+?):(\d+):\d+/gm,
+    ),
+  ].map(([, code, message, file, line]) => ({ code, message, file, line: Number(line) }));
+}
+
+Deno.test("diagnosticsOf: code, message, file and line of each error of deno check", () => {
+  const output = [
+    "Check /p/a.ts",
+    "TS2304 [ERROR]: Cannot find name 'x'.",
+    "x.y;",
+    "^",
+    "    at file:///p/a.ts:3:1",
+    "",
+    "TS6133 [ERROR]: 'z' is declared but its value is never read.",
+    "    at file:///p/b.ts:1:7",
+    "",
+    "error: Type checking failed.",
+  ].join("\n");
+  assertEquals(diagnosticsOf(output), [
+    { code: "TS2304", message: "Cannot find name 'x'.", file: "/p/a.ts", line: 3 },
+    {
+      code: "TS6133",
+      message: "'z' is declared but its value is never read.",
+      file: "/p/b.ts",
+      line: 1,
+    },
+  ]);
+});
+
+/**
+ * The root example `example` as a module: imports of the root names it mentions, declarations of
+ * the {@linkcode CONTEXT} names it reads without declaring, then its code.
+ */
+function rootExampleModule(example: SymbolExample, rootNames: Set<string>): string[] {
+  const declared = namesDeclared(example.code);
+  const mentioned = new Set(
+    // Not a property (`a.b`'s `b`), but a spread (`...b`) reads `b`.
+    [...example.code.matchAll(/(?<![\w$]|(?<!\.\.)\.)[A-Za-z_$][\w$]*/g)].map(([name]) => name)
+      .filter((name) => !declared.has(name)),
+  );
+  const context = { ...CONTEXT, ...CONTEXT_OF_SYMBOL[example.symbol] };
+  const assumed = Object.keys(context).filter((name) => mentioned.has(name));
+  const types = new Set(assumed.flatMap((name) => context[name].match(/[A-Z][\w$]*/g) ?? []));
+  const imported = new Set([...rootNames].filter((name) => mentioned.has(name) || types.has(name)));
+  const prelude = [
+    `// ${example.symbol}'s @example in the root mod.ts's docs (tests/layout/doc_examples49_test.ts)`,
+  ];
+  if (imported.size > 0) prelude.push(`import { ${[...imported].join(", ")} } from "./mod.ts";`);
+  for (const name of assumed) prelude.push(`declare const ${name}: ${context[name]};`);
+  return [...prelude, example.code];
+}
+
+Deno.test("every TypeScript example of README.md, docs/*.md and the root mod.ts's docs type-checks", async () => {
+  const files: CheckedFile[] = [];
+  const stem = `.doc-check-${crypto.randomUUID().slice(0, 8)}`;
+  const add = (origin: string, lines: string[]) =>
+    files.push({
+      name: `${stem}-${files.length}.ts`,
+      origin,
+      preludeLines: lines.length - 1,
+      source: `${lines.join("\n")}\n`,
+    });
+
+  // A file that must fail: a change of deno check's output that this test no longer parses would
+  // otherwise let every example pass.
+  add("the canary", [
+    "// tests/layout/doc_examples49_test.ts: a type error on purpose",
+    'const n: number = "one";\nconsole.log(n);',
+  ]);
+  let markdownBlocks = 0;
+  for (const document of documents) {
+    for (const block of typeScriptBlocks(Deno.readTextFileSync(`${root}${document}`))) {
+      if (block.ignore) continue;
+      add(`${document}, the block at line ${block.line}`, [
+        `// ${document}:${block.line} (doc_examples49_test)`,
+        block.code,
+      ]);
+      markdownBlocks += 1;
+    }
+  }
+  const rootModule = Object.values(await docJson(["mod.ts"]))[0] as {
+    symbols: { name: string }[];
+  };
+  const rootNames = new Set(exportedNames(rootModule));
+  const examples: SymbolExample[] = [];
+  for (const symbol of rootModule.symbols) examplesOf(symbol, symbol.name, examples);
+  for (const example of examples) {
+    if (example.ignore) continue;
+    add(`mod.ts: ${example.symbol}'s @example`, rootExampleModule(example, rootNames));
+  }
+  // What the docs hold today (docs/data.md's two examples; the root's 63), so that a parse that
+  // found nothing cannot pass vacuously.
+  assert(markdownBlocks >= 2, `only ${markdownBlocks} TypeScript blocks found in the docs`);
+  assert(examples.length >= 60, `only ${examples.length} examples found in the root's docs`);
+
+  let output: Deno.CommandOutput;
+  try {
+    for (const file of files) Deno.writeTextFileSync(`${root}${file.name}`, file.source);
+    output = await new Deno.Command(Deno.execPath(), {
+      args: ["check", "--quiet", ...files.map((file) => file.name)],
+      cwd: root,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } finally {
+    for (const file of files) Deno.removeSync(`${root}${file.name}`);
+  }
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  const diagnostics = diagnosticsOf(text);
+  // Every error of the output is one parsed here: none is lost to a format this parse misses.
+  assertEquals(diagnostics.length, text.match(/\[ERROR\]/g)?.length ?? 0, text);
+  const byName = new Map(files.map((file) => [`${root}${file.name}`, file]));
+  const canary = files[0];
+  assert(
+    diagnostics.some((d) => d.file === `${root}${canary.name}` && d.code === "TS2322"),
+    `deno check did not report the canary's type error:\n${text}`,
+  );
+  const wrong = diagnostics
+    .filter((d) => d.file !== `${root}${canary.name}` && !UNUSED.has(d.code))
+    .map((d) => {
+      const file = byName.get(d.file);
+      if (file === undefined) return `${d.file}:${d.line}: ${d.code} ${d.message}`;
+      const line = d.line - file.preludeLines;
+      return `${file.origin}, its line ${line}: ${d.code} ${d.message}`;
+    });
+  assertEquals(wrong, []);
+  // Nothing else stopped the check (a module that does not resolve, a crash).
+  assert(output.code === 0 || diagnostics.length > 0, text);
+});
+
+Deno.test("namesDeclared: a for-of loop declares its variable, not what it iterates", () => {
+  assertEquals(
+    [...namesDeclared(
+      "for (const { a, b } of f(x)) g(a);\nconst [c] = h();\nlet d;\nfunction e() {}",
+    )]
+      .sort(),
+    ["a", "b", "c", "d", "e"],
+  );
+});
+
+Deno.test("rootExampleModule: imports the root names it mentions, declares the context it reads", () => {
+  const module = rootExampleModule(
+    {
+      symbol: "x",
+      code: "const plan = f(dataset);\nfor (const c of g(...h(plan))) c;",
+      ignore: false,
+    },
+    new Set(["f", "g", "h", "InteractionDataset", "unused"]),
+  );
+  assertEquals(module.slice(1), [
+    'import { f, g, h, InteractionDataset } from "./mod.ts";',
+    "declare const dataset: InteractionDataset;",
+    "const plan = f(dataset);\nfor (const c of g(...h(plan))) c;",
+  ]);
+});
+
+Deno.test("typeScriptBlocks: ts and typescript blocks, `ignore` marks a fragment, other words are refused", () => {
+  const markdown = [
+    "```sh",
+    "```ts", // inside a shell block: not a block of its own
+    "```",
+    "```ts",
+    "a();",
+    "```",
+    "```typescript ignore",
+    "b(",
+    "```",
+  ].join("\n");
+  assertEquals(typeScriptBlocks(markdown), [
+    { line: 4, code: "a();", ignore: false },
+    { line: 7, code: "b(", ignore: true },
+  ]);
+  assertThrows(() => typeScriptBlocks("```ts ignroe\nc();\n```"), Error, '"ignore"');
+});
