@@ -21,6 +21,7 @@ import {
   type SymbolExample,
   typeScriptBlocks,
 } from "./_doc_examples.ts";
+import * as root_ from "../../mod.ts";
 
 /**
  * What the root's examples assume without declaring (a reader has made it in an earlier cell),
@@ -264,4 +265,125 @@ Deno.test("typeScriptBlocks: ts and typescript blocks, `ignore` marks a fragment
     { line: 7, code: "b(", ignore: true },
   ]);
   assertThrows(() => typeScriptBlocks("```ts ignroe\nc();\n```"), Error, '"ignore"');
+});
+
+/** Each symbol of the root with an example, and the text of its examples (comments unwrapped). */
+async function rootExampleTexts(): Promise<Map<string, string>> {
+  const rootModule = Object.values(await docJson(["mod.ts"]))[0] as {
+    symbols: { name: string }[];
+  };
+  const examples: SymbolExample[] = [];
+  for (const symbol of rootModule.symbols) examplesOf(symbol, symbol.name, examples);
+  const texts = new Map<string, string>();
+  for (const { symbol, code } of examples) {
+    // A comment wrapped over lines reads as one: "3,496 of\n// 9,066 items" is "3,496 of 9,066".
+    texts.set(symbol, `${texts.get(symbol) ?? ""}${code.replace(/\n\/\/ /g, " ")}\n`);
+  }
+  return texts;
+}
+
+/** `values` as an example writes an array: `[0.9, 1.8]`. */
+function listed<T>(values: ArrayLike<T>, format: (value: T) => string = String): string {
+  return `[${Array.from(values, format).join(", ")}]`;
+}
+
+Deno.test("the values the root's examples show are what the code gives today", async () => {
+  // A reader takes `// 0.47` after a call as what it returns. popularityRanking's, itemLabels's
+  // and topItemsInteractionShare's examples showed values of no dataset here (item 42 with 329
+  // interactions; ["Comedy", "Romance"]; 0.47, where MovieLens gives 0.60 and, 5-core filtered,
+  // 0.42). Each example's inputs are repeated here: a change of them, or of what the code gives,
+  // fails until the other follows.
+  const texts = await rootExampleTexts();
+  const movielens = await root_.loadMovieLens();
+  const core = root_.kCoreFilter(movielens, { k: 5 });
+  const first = root_.popularityRanking(core)[0];
+  const band = root_.symmetricBand([1, 2], [0.1, 0.2]);
+  const heatmap = root_.contributionHeatmap({
+    values: [0.1, -0.2, 0.3, 0.0, 0.5, 0.4],
+    numPositions: 3,
+    modalityNames: ["id", "text"],
+  }).data[0] as { z: number[][] };
+  const views = root_.buildContrastiveViews([1, 1], Uint8Array.of(0, 1), [1, 1, 2]);
+  const rates = root_.modalityNoiseRates({
+    pairsByModality: { id: { valid: 10, noise: 1 }, text: { valid: 0, noise: 0 } },
+  });
+  const rate = rates.measured[0];
+  const shown: [string, string][] = [
+    ["loadMovieLens", `dataset.numUsers; // ${movielens.numUsers}`],
+    ["kCoreFilter", JSON.stringify(core.metadata.preprocessing.at(-1))],
+    [
+      "popularityRanking",
+      `{ rank: ${first.rank}, item: ${first.item}, interactions: ${first.interactions} } ` +
+      "(MovieLens after the 5-core filter)",
+    ],
+    [
+      "topItemsInteractionShare",
+      `${root_.topItemsInteractionShare(core, 10).toFixed(2)} (MovieLens after the 5-core filter)`,
+    ],
+    [
+      "itemLabels",
+      `// ${listed(root_.itemLabels(movielens, "genre", 12), (label) => `"${label}"`)}`,
+    ],
+    [
+      "describeTraining",
+      JSON.stringify(root_.describeTraining({ maxEpochs: 3, patience: 3, batchSize: 64 })),
+    ],
+    [
+      "occlusionLine",
+      JSON.stringify(root_.occlusionLine({ columnsDone: 20, columns: 200, seconds: 3 })),
+    ],
+    [
+      "evaluationLine",
+      JSON.stringify(root_.evaluationLine({
+        stage: "valid",
+        ranking: "history_excluded",
+        index: 1,
+        evaluations: 3,
+        users: 671,
+        seconds: 5.62,
+      })),
+    ],
+    [
+      "resolveDemureConfig",
+      `resolveDemureConfig().attributionSource; // "${root_.resolveDemureConfig().attributionSource}"`,
+    ],
+    [
+      "resolveDemureConfig",
+      `attributionSource; // "${
+        root_.resolveDemureConfig({ denoiseInput: false }).attributionSource
+      }"`,
+    ],
+    ["spreadOf", `// ${root_.spreadOf({ mean: 0.1, std: 0, n: 1 })}`],
+    ["symmetricBand", `{ lower: ${listed(band.lower)}, upper: ${listed(band.upper)} }`],
+    [
+      "histogram",
+      `// ${
+        listed(
+          (root_.histogram({ values: [1, 2, 2, 9], edges: [0, 5, 10] }).data[0] as { y: number[] })
+            .y,
+        )
+      }`,
+    ],
+    [
+      "contributionHeatmap",
+      `z = ${listed(heatmap.z, (row) => listed(row, (v) => v.toFixed(1)))}`,
+    ],
+    [
+      "buildContrastiveViews",
+      `v.anchor = ${listed(views.anchor)}, v.positive = ${listed(views.positive)}, ` +
+      `v.negative = ${listed(views.negative)}`,
+    ],
+    [
+      "modalityNoiseRates",
+      `measured: [{ modality: "${rate.modality}", rate: ${rate.rate}, pairs: ${rate.pairs}, ` +
+      `noise: ${rate.noise} }]`,
+    ],
+    [
+      "DataError",
+      `${new root_.DataError("ml.inter", 12, "timestamp:float", 'not a number: "abc"')}`,
+    ],
+  ];
+  const wrong = shown.filter(([symbol, text]) => !(texts.get(symbol) ?? "").includes(text))
+    .map(([symbol, text]) => `${symbol}'s example does not show ${text}:\n${texts.get(symbol)}`);
+  assertEquals(wrong, []);
 });
