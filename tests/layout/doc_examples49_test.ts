@@ -16,6 +16,7 @@ import {
   documents,
   examplesOf,
   exportedNames,
+  type MarkdownBlock,
   namesDeclared,
   root,
   type SymbolExample,
@@ -52,9 +53,17 @@ const CONTEXT: Record<string, string> = {
   modalityNames: "string[]",
 };
 
-/** Where one symbol's example means another thing by a name of {@linkcode CONTEXT}. */
-const CONTEXT_OF_SYMBOL: Record<string, Record<string, string>> = {
+/**
+ * Names of {@linkcode CONTEXT} that one example means otherwise, or assumes besides, by the root
+ * symbol or the lib/<folder>/mod.ts whose documentation holds it.
+ */
+const CONTEXT_OF: Record<string, Record<string, string>> = {
   epochNoiseRates: { result: "CellResult" }, // a cell's result, not an attribution's
+  "lib/attribution/mod.ts": {
+    lossOf: "Parameters<typeof attributeModalities>[0]",
+    E: "Tensor4D",
+    w: "Tensor3D",
+  },
 };
 
 /**
@@ -119,30 +128,73 @@ Deno.test("diagnosticsOf: code, message, file and line of each error of deno che
   ]);
 });
 
-/**
- * The root example `example` as a module: imports of the root names it mentions, declarations of
- * the {@linkcode CONTEXT} names it reads without declaring, then its code.
- */
-function rootExampleModule(example: SymbolExample, rootNames: Set<string>): string[] {
-  const declared = namesDeclared(example.code);
-  const mentioned = new Set(
-    // Not a property (`a.b`'s `b`), but a spread (`...b`) reads `b`.
-    [...example.code.matchAll(/(?<![\w$]|(?<!\.\.)\.)[A-Za-z_$][\w$]*/g)].map(([name]) => name)
+/** The names `code` mentions and does not declare: not a property (`a.b`'s `b`); `...b` reads `b`. */
+function namesMentioned(code: string): Set<string> {
+  const declared = namesDeclared(code);
+  return new Set(
+    [...code.matchAll(/(?<![\w$]|(?<!\.\.)\.)[A-Za-z_$][\w$]*/g)].map(([name]) => name)
       .filter((name) => !declared.has(name)),
   );
-  const context = { ...CONTEXT, ...CONTEXT_OF_SYMBOL[example.symbol] };
-  const assumed = Object.keys(context).filter((name) => mentioned.has(name));
-  const types = new Set(assumed.flatMap((name) => context[name].match(/[A-Z][\w$]*/g) ?? []));
-  const imported = new Set([...rootNames].filter((name) => mentioned.has(name) || types.has(name)));
-  const prelude = [
-    `// ${example.symbol}'s @example in the root mod.ts's docs (tests/layout/doc_examples49_test.ts)`,
-  ];
-  if (imported.size > 0) prelude.push(`import { ${[...imported].join(", ")} } from "./mod.ts";`);
-  for (const name of assumed) prelude.push(`declare const ${name}: ${context[name]};`);
-  return [...prelude, example.code];
 }
 
-Deno.test("every TypeScript example of README.md, docs/*.md and the root mod.ts's docs type-checks", async () => {
+/**
+ * Declarations of the {@linkcode CONTEXT} names (with `where`'s own, {@linkcode CONTEXT_OF})
+ * that `code` mentions without declaring. Their types are the root's, read through a namespace
+ * (`Root.InteractionDataset`), so that they clash with no name the example imports itself.
+ */
+function contextDeclarations(code: string, where: string, rootNames: Set<string>): string[] {
+  const mentioned = namesMentioned(code);
+  const context = { ...CONTEXT, ...CONTEXT_OF[where] };
+  const assumed = Object.keys(context).filter((name) => mentioned.has(name));
+  if (assumed.length === 0) return [];
+  const typeOf = (name: string) =>
+    context[name].replace(
+      /(?<![\w$.])[A-Z][\w$]*/g,
+      (type) => rootNames.has(type) ? `Root.${type}` : type,
+    );
+  return [
+    'import type * as Root from "./mod.ts";',
+    ...assumed.map((name) => `declare const ${name}: ${typeOf(name)};`),
+  ];
+}
+
+/**
+ * The root example `example` as a module: imports of the root names it mentions, declarations of
+ * the context it reads without declaring, then its code.
+ */
+function rootExampleModule(example: SymbolExample, rootNames: Set<string>): string[] {
+  const mentioned = namesMentioned(example.code);
+  const imported = [...rootNames].filter((name) => mentioned.has(name));
+  return [
+    `// ${example.symbol}'s @example in the root mod.ts's docs (tests/layout/doc_examples49_test.ts)`,
+    ...(imported.length > 0 ? [`import { ${imported.join(", ")} } from "./mod.ts";`] : []),
+    ...contextDeclarations(example.code, example.symbol, rootNames),
+    example.code,
+  ];
+}
+
+/**
+ * The ```ts blocks of the module documentation of each lib/<folder>/mod.ts (what `deno doc
+ * lib/<folder>/mod.ts` opens with), with the file. Their imports name the folder's mod.ts from the
+ * project folder ("./lib/train/mod.ts"), where scripts import it.
+ */
+function folderModuleExamples(): { file: string; block: MarkdownBlock }[] {
+  const found: { file: string; block: MarkdownBlock }[] = [];
+  for (
+    const entry of [...Deno.readDirSync(`${root}lib`)].sort((a, b) => a.name < b.name ? -1 : 1)
+  ) {
+    const file = `lib/${entry.name}/mod.ts`;
+    if (!entry.isDirectory) continue;
+    const source = Deno.readTextFileSync(`${root}${file}`);
+    const opening = /^\/\*\*\n([\s\S]*?)\*\//.exec(source);
+    if (!opening) continue;
+    const text = opening[1].split("\n").map((line) => line.replace(/^ \* ?/, "")).join("\n");
+    for (const block of typeScriptBlocks(text)) found.push({ file, block });
+  }
+  return found;
+}
+
+Deno.test("every TypeScript example of README.md, docs/*.md, the root mod.ts's docs and lib/<folder>/mod.ts's type-checks", async () => {
   const files: CheckedFile[] = [];
   const stem = `.doc-check-${crypto.randomUUID().slice(0, 8)}`;
   const add = (origin: string, lines: string[]) =>
@@ -180,10 +232,21 @@ Deno.test("every TypeScript example of README.md, docs/*.md and the root mod.ts'
     if (example.ignore) continue;
     add(`mod.ts: ${example.symbol}'s @example`, rootExampleModule(example, rootNames));
   }
+  let folderExamples = 0;
+  for (const { file, block } of folderModuleExamples()) {
+    if (block.ignore) continue;
+    add(`${file}'s module example (the block at its line ${block.line + 1})`, [
+      `// ${file}'s module example (tests/layout/doc_examples49_test.ts)`,
+      ...contextDeclarations(block.code, file, rootNames),
+      block.code,
+    ]);
+    folderExamples += 1;
+  }
   // What the docs hold today (docs/data.md's two examples; the root's 63), so that a parse that
   // found nothing cannot pass vacuously.
   assert(markdownBlocks >= 2, `only ${markdownBlocks} TypeScript blocks found in the docs`);
   assert(examples.length >= 60, `only ${examples.length} examples found in the root's docs`);
+  assert(folderExamples >= 15, `only ${folderExamples} examples found in lib/<folder>/mod.ts`);
 
   let output: Deno.CommandOutput;
   try {
@@ -242,10 +305,25 @@ Deno.test("rootExampleModule: imports the root names it mentions, declares the c
     new Set(["f", "g", "h", "InteractionDataset", "unused"]),
   );
   assertEquals(module.slice(1), [
-    'import { f, g, h, InteractionDataset } from "./mod.ts";',
-    "declare const dataset: InteractionDataset;",
+    'import { f, g, h } from "./mod.ts";',
+    'import type * as Root from "./mod.ts";',
+    "declare const dataset: Root.InteractionDataset;",
     "const plan = f(dataset);\nfor (const c of g(...h(plan))) c;",
   ]);
+  // A symbol's own meaning of a name; a type that is not the root's stays as written.
+  assertEquals(
+    contextDeclarations(
+      "epochNoiseRates(result); rows;",
+      "epochNoiseRates",
+      new Set(["CellResult"]),
+    ),
+    [
+      'import type * as Root from "./mod.ts";',
+      "declare const result: Root.CellResult;",
+      "declare const rows: AttributionSummary[];",
+    ],
+  );
+  assertEquals(contextDeclarations("const dataset = load(); dataset;", "x", new Set()), []);
 });
 
 Deno.test("typeScriptBlocks: ts and typescript blocks, `ignore` marks a fragment, other words are refused", () => {
