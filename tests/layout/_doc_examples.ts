@@ -34,32 +34,40 @@ export interface MarkdownBlock {
 /** The words after an opening fence that make a block TypeScript: `ts`, `typescript`. */
 const TYPESCRIPT_FENCE = /^```(?:ts|typescript)(?:\s+(.*))?$/;
 
-/**
- * The TypeScript blocks (```ts or ```typescript, optionally followed by `ignore`) of a markdown
- * file. Any other word after the language is refused, so a misspelt marker cannot hide a block.
- */
-export function typeScriptBlocks(markdown: string): MarkdownBlock[] {
-  const blocks: MarkdownBlock[] = [];
+/** Every fenced block of a markdown file: its opening line, the words after its fence, its text. */
+export function fencedBlocks(markdown: string): { line: number; info: string; code: string }[] {
+  const blocks: { line: number; info: string; code: string }[] = [];
   const lines = markdown.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const opening = lines[i].trim();
     if (!opening.startsWith("```")) continue;
     const end = lines.findIndex((text, j) => j > i && text.trim() === "```");
     assert(end > i, `an unclosed \`\`\` block at line ${i + 1}`);
-    const fence = TYPESCRIPT_FENCE.exec(opening);
-    if (fence) {
-      const marker = (fence[1] ?? "").trim();
-      assert(
-        marker === "" || marker === "ignore",
-        `line ${i + 1}: "${opening}": after the language only "ignore" (a fragment) is known`,
-      );
-      blocks.push({
-        line: i + 1,
-        code: lines.slice(i + 1, end).join("\n"),
-        ignore: marker === "ignore",
-      });
-    }
+    blocks.push({
+      line: i + 1,
+      info: opening.slice(3).trim(),
+      code: lines.slice(i + 1, end).join("\n"),
+    });
     i = end;
+  }
+  return blocks;
+}
+
+/**
+ * The TypeScript blocks (```ts or ```typescript, optionally followed by `ignore`) of a markdown
+ * file. Any other word after the language is refused, so a misspelt marker cannot hide a block.
+ */
+export function typeScriptBlocks(markdown: string): MarkdownBlock[] {
+  const blocks: MarkdownBlock[] = [];
+  for (const { line, info, code } of fencedBlocks(markdown)) {
+    const fence = TYPESCRIPT_FENCE.exec(`\`\`\`${info}`);
+    if (!fence) continue;
+    const marker = (fence[1] ?? "").trim();
+    assert(
+      marker === "" || marker === "ignore",
+      `line ${line}: "\`\`\`${info}": after the language only "ignore" (a fragment) is known`,
+    );
+    blocks.push({ line, code, ignore: marker === "ignore" });
   }
   return blocks;
 }

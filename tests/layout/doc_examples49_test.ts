@@ -16,6 +16,7 @@ import {
   documents,
   examplesOf,
   exportedNames,
+  fencedBlocks,
   type MarkdownBlock,
   namesDeclared,
   root,
@@ -464,4 +465,32 @@ Deno.test("the values the root's examples show are what the code gives today", a
   const wrong = shown.filter(([symbol, text]) => !(texts.get(symbol) ?? "").includes(text))
     .map(([symbol, text]) => `${symbol}'s example does not show ${text}:\n${texts.get(symbol)}`);
   assertEquals(wrong, []);
+});
+
+/**
+ * Whether `code` reads as TypeScript or JavaScript rather than shell or output: an import from a
+ * module, or a line that opens with a declaration or an `await`.
+ */
+function looksLikeScript(code: string): boolean {
+  return /^\s*import\s[^\n]*\sfrom\s*["']|^\s*(?:const|let|await|export)\s/m.test(code);
+}
+
+Deno.test("looksLikeScript: imports, declarations and awaits, not shell or output", () => {
+  assert(looksLikeScript('import { a } from "./mod.ts";'));
+  assert(looksLikeScript("x();\n  const y = 1;"));
+  assert(looksLikeScript("await f();"));
+  assert(!looksLikeScript("deno task reproduce --all   # const"));
+  assert(!looksLikeScript("flags=$(deno run scripts/task_permissions.ts reproduce)"));
+  assert(!looksLikeScript("users                671"));
+});
+
+Deno.test("no block of README.md or docs/*.md hides code from the check under another fence", () => {
+  // A TypeScript example fenced as ``` or ```js would be neither run nor type-checked: it must be
+  // ```ts (checked) or ```ts ignore (a fragment, said so).
+  const hidden = documents.flatMap((document) =>
+    fencedBlocks(Deno.readTextFileSync(`${root}${document}`))
+      .filter(({ info, code }) => !/^(?:ts|typescript)\b/.test(info) && looksLikeScript(code))
+      .map(({ line, info }) => `${document}:${line}: a \`\`\`${info} block of TypeScript`)
+  );
+  assertEquals(hidden, []);
 });
