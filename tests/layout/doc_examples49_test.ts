@@ -491,3 +491,115 @@ Deno.test("no block of README.md or docs/*.md hides code from the check under an
   );
   assertEquals(hidden, []);
 });
+
+/** A project command a shell block runs with options, and the options it passes. */
+interface ShownCommand {
+  /** How its --help is asked for: `deno task <task>` or `deno run -A <script>`. */
+  help: string[];
+  /** What a failure names: the command as shown. */
+  shown: string;
+  options: string[];
+}
+
+/**
+ * The project commands of a shell block and the options each is shown with: `deno task T`,
+ * `./run.sh T` (which runs `deno task T`), `deno run ... script.ts`, and the GPU check's archive
+ * script (`gpu_check.sh`, the options of `deno task gpu-check`). Options after a bare `--` go to
+ * the reproduce calls (`deno task slurm -- --seeds 0,1`). Comments, other programs (`npm`, `tar`)
+ * and `--option=value`'s value are left out; `[--opt]` is an option.
+ */
+function shownCommands(block: string): ShownCommand[] {
+  const commands: ShownCommand[] = [];
+  const text = block.replace(/\\\n/g, " ").replace(/(^|\s)#.*$/gm, "");
+  for (const line of text.split(/\n|&&|;|\|/)) {
+    const words = line.trim().split(/\s+/).filter((word) => !/^[A-Z_]+=/.test(word));
+    let help: string[] | undefined;
+    let rest: string[] = [];
+    if (words[0] === "deno" && words[1] === "task" && words[2]) {
+      help = ["task", "-q", words[2]];
+      rest = words.slice(3);
+    } else if (words[0] === "./run.sh" && words[1]) {
+      help = ["task", "-q", words[1]];
+      rest = words.slice(2);
+    } else if (words[0] === "deno" && words[1] === "run") {
+      const script = words.findIndex((word) => word.endsWith(".ts"));
+      if (script < 0 || words[script].startsWith("$")) continue;
+      help = ["run", "-A", words[script]];
+      rest = words.slice(script + 1);
+    } else if (words[0]?.endsWith("gpu_check.sh")) {
+      help = ["task", "-q", "gpu-check"];
+      rest = words.slice(1);
+    }
+    if (help === undefined) continue;
+    const split = rest.indexOf("--");
+    const options = (list: string[]) =>
+      list.map((word) => word.replace(/^\[|\]$/g, "")).filter((word) => word.startsWith("--"))
+        .map((word) => word.replace(/=.*$/, ""));
+    const own = options(split < 0 ? rest : rest.slice(0, split));
+    if (own.length > 0) commands.push({ help, shown: line.trim(), options: own });
+    if (split >= 0) {
+      commands.push({
+        help: ["task", "-q", "reproduce"],
+        shown: line.trim(),
+        options: options(rest.slice(split + 1)),
+      });
+    }
+  }
+  return commands;
+}
+
+Deno.test("shownCommands: project commands and their options, not comments or other programs", () => {
+  assertEquals(
+    shownCommands(
+      [
+        "npm install --prefix /tmp/x y   # --not-this",
+        "./run.sh reproduce --quick --dataset a \\",
+        "  --features image=b",
+        "DEMURE_BACKEND=webgpu deno task slurm --gpu -- --seeds 0,1",
+        "deno run -A bench/x.ts [--steps=10] && tar -xJf a && demure-gpu-check/gpu_check.sh --tests",
+        "deno task report",
+      ].join("\n"),
+    ).map(({ help, options }) => [help.join(" "), options]),
+    [
+      ["task -q reproduce", ["--quick", "--dataset", "--features"]],
+      ["task -q slurm", ["--gpu"]],
+      ["task -q reproduce", ["--seeds"]],
+      ["run -A bench/x.ts", ["--steps"]],
+      ["task -q gpu-check", ["--tests"]],
+    ],
+  );
+});
+
+Deno.test("every option a shell block of README.md or docs/*.md shows is one its command's --help names", async () => {
+  // A reader copies these lines; an option renamed in the code and not in the docs stops their
+  // run at "unknown option". Each command's --help is asked once.
+  const shown = documents.flatMap((document) =>
+    fencedBlocks(Deno.readTextFileSync(`${root}${document}`))
+      .filter(({ info }) => info === "sh")
+      .flatMap(({ line, code }) =>
+        shownCommands(code).map((command) => ({ ...command, where: `${document}:${line}` }))
+      )
+  );
+  // What the docs show today (reproduce, slurm, notebooks, profile, bench scripts, ...).
+  assert(shown.length >= 20, `only ${shown.length} commands with options found`);
+  const helps = new Map<string, string>();
+  const asked = [...new Set(shown.map(({ help }) => help.join(" ")))];
+  await Promise.all(asked.map(async (key) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [...key.split(" "), "--help"],
+      cwd: root,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 0, `deno ${key} --help failed:\n${text}`);
+    helps.set(key, text);
+  }));
+  const unknown = shown.flatMap(({ help, shown, options, where }) =>
+    options.filter((option) => !new RegExp(`${option}(?![\\w-])`).test(helps.get(help.join(" "))!))
+      .map((option) => `${where}: ${option} of "${shown}" is not in deno ${help.join(" ")} --help`)
+  );
+  assertEquals(unknown, []);
+});
