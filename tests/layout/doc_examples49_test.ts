@@ -570,18 +570,28 @@ Deno.test("shownCommands: project commands and their options, not comments or ot
   );
 });
 
-Deno.test("every option a shell block of README.md or docs/*.md shows is one its command's --help names", async () => {
+Deno.test("every option a command of README.md or docs/*.md is shown with is one its --help names", async () => {
   // A reader copies these lines; an option renamed in the code and not in the docs stops their
   // run at "unknown option". Each command's --help is asked once.
-  const shown = documents.flatMap((document) =>
+  const shown: (ShownCommand & { where: string })[] = documents.flatMap((document) =>
     fencedBlocks(Deno.readTextFileSync(`${root}${document}`))
       .filter(({ info }) => info === "sh")
       .flatMap(({ line, code }) =>
         shownCommands(code).map((command) => ({ ...command, where: `${document}:${line}` }))
       )
   );
+  // A command in the prose too: `deno task reproduce --list-cells [--quick]`.
+  for (const document of documents) {
+    const markdown = Deno.readTextFileSync(`${root}${document}`);
+    for (const span of markdown.matchAll(/`((?:deno task|\.\/run\.sh|deno run) [^`\n]*)`/g)) {
+      const line = markdown.slice(0, span.index).split("\n").length;
+      for (const command of shownCommands(span[1])) {
+        shown.push({ ...command, where: `${document}:${line}` });
+      }
+    }
+  }
   // What the docs show today (reproduce, slurm, notebooks, profile, bench scripts, ...).
-  assert(shown.length >= 20, `only ${shown.length} commands with options found`);
+  assert(shown.length >= 40, `only ${shown.length} commands with options found`);
   const helps = new Map<string, string>();
   const asked = [...new Set(shown.map(({ help }) => help.join(" ")))];
   await Promise.all(asked.map(async (key) => {
