@@ -575,7 +575,7 @@ Deno.test("every option a command of README.md or docs/*.md is shown with is one
   // run at "unknown option". Each command's --help is asked once.
   const shown: (ShownCommand & { where: string })[] = documents.flatMap((document) =>
     fencedBlocks(Deno.readTextFileSync(`${root}${document}`))
-      .filter(({ info }) => info === "sh")
+      .filter(({ info }) => info === "sh" || info === "") // shell, or unlabelled (output, trees, shell)
       .flatMap(({ line, code }) =>
         shownCommands(code).map((command) => ({ ...command, where: `${document}:${line}` }))
       )
