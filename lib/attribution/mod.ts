@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { attributeModalities } from "./mod.ts";
+ * import { attributeModalities } from "./lib/attribution/mod.ts";
  * const result = await attributeModalities(lossOf, E, w); // gradient x input, z-score, bottom 30 %
  * ```
  *

@@ -6,30 +6,16 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { removalOfMade } from "../_made_folders.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
-
-/** The ```ts blocks of a markdown file, with the line each starts on. */
-function typeScriptBlocks(markdown: string): { line: number; code: string }[] {
-  const blocks: { line: number; code: string }[] = [];
-  const lines = markdown.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i].trim() !== "```ts") continue;
-    const end = lines.findIndex((text, j) => j > i && text.trim() === "```");
-    assert(end > i, `an unclosed \`\`\`ts block at line ${i + 1}`);
-    blocks.push({ line: i + 1, code: lines.slice(i + 1, end).join("\n") });
-    i = end;
-  }
-  return blocks;
-}
-
-const documents = [
-  "README.md",
-  ...[...Deno.readDirSync(`${root}docs`)]
-    .filter((entry) => entry.name.endsWith(".md"))
-    .map((entry) => `docs/${entry.name}`)
-    .sort(),
-];
+import {
+  docJson,
+  documents,
+  examplesOf,
+  exportedNames,
+  namesRead,
+  root,
+  type SymbolExample,
+  typeScriptBlocks,
+} from "./_doc_examples.ts";
 
 /**
  * The folders under `results/` that `code` names (`"results/tiny-recbole/quick"`: `tiny-recbole`),
@@ -64,7 +50,12 @@ Deno.test("the ```ts examples of README.md and docs/ run as written from the pro
 
   async function runExamples() {
     for (const document of documents) {
-      for (const { line, code } of typeScriptBlocks(Deno.readTextFileSync(`${root}${document}`))) {
+      for (
+        const { line, code, ignore } of typeScriptBlocks(
+          Deno.readTextFileSync(`${root}${document}`),
+        )
+      ) {
+        if (ignore) continue; // a fragment (```ts ignore): it does not run alone
         for (const folder of resultsFoldersNamed(code)) {
           // Noted before the first example that names it: one there before is kept.
           if (!removals.has(folder)) {
@@ -93,62 +84,6 @@ Deno.test("the ```ts examples of README.md and docs/ run as written from the pro
   }
 });
 
-/** `deno doc --json` of `modules`: per module, its symbols (with their doc comments). */
-async function docJson(modules: string[]): Promise<Record<string, unknown>> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["doc", "--json", ...modules],
-    cwd: root,
-    stdout: "piped",
-    stderr: "null", // @types/node's unresolved references: warnings, not errors
-  }).output();
-  assertEquals(output.code, 0, `deno doc --json ${modules.join(" ")} failed`);
-  return JSON.parse(new TextDecoder().decode(output.stdout)).nodes;
-}
-
-/** The names `module` (an entry of {@linkcode docJson}'s answer) exports. */
-function exportedNames(module: unknown): string[] {
-  return (module as { symbols: { name: string }[] }).symbols.map((symbol) => symbol.name);
-}
-
-/** Every `@example` under `value` (a symbol, its members, their members), with its symbol. */
-function examplesOf(value: unknown, symbol: string, found: { symbol: string; code: string }[]) {
-  if (Array.isArray(value)) {
-    for (const item of value) examplesOf(item, symbol, found);
-  } else if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    if (record.kind === "example" && typeof record.doc === "string") {
-      // The tag's text is the fenced block; its fences are not code (nor template literals).
-      found.push({ symbol, code: record.doc.replace(/^\s*```\w*\n|```\s*$/g, "") });
-    }
-    for (const item of Object.values(record)) examplesOf(item, symbol, found);
-  }
-}
-
-/**
- * The names `code` reads that it does not declare: identifiers that are not a property (`a.b`'s
- * `b`; a spread `...b` is read), not an object key (`{ b: 1 }`), not in a string or a comment.
- */
-function namesRead(code: string): Set<string> {
-  const bare = code
-    .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""')
-    .replace(/\/\/.*$/gm, "")
-    .replace(/\/\*[\s\S]*?\*\//g, "");
-  const declared = new Set<string>();
-  for (const [, names] of bare.matchAll(/\b(?:const|let|var|function|class)\s+([^=;(]+)/g)) {
-    for (const [name] of names.matchAll(/[A-Za-z_$][\w$]*/g)) declared.add(name);
-  }
-  const read = new Set<string>();
-  const keywords = new Set(["await", "const", "for", "let", "new", "of", "return", "typeof"]);
-  for (const match of bare.matchAll(/(?<![\w$])[A-Za-z_$][\w$]*/g)) {
-    const before = bare.slice(0, match.index);
-    const after = bare.slice(match.index + match[0].length);
-    if (before.endsWith(".") && !before.endsWith("...")) continue;
-    if (/^\s*:(?!:)/.test(after) && /[{,]\s*$/.test(before)) continue;
-    if (!declared.has(match[0]) && !keywords.has(match[0])) read.add(match[0]);
-  }
-  return read;
-}
-
 Deno.test("the examples in the root mod.ts's docs name only what the root exports", async () => {
   // `deno doc mod.ts` is the researcher's reference, and a notebook imports the root alone; its
   // examples once named `DEFAULT_SYNTHETIC` (generateSynthetic) and `ensureCells` (the design
@@ -166,7 +101,7 @@ Deno.test("the examples in the root mod.ts's docs name only what the root export
     Object.values(await docJson(folders)).flatMap(exportedNames)
       .filter((name) => !rootNames.has(name)),
   );
-  const examples: { symbol: string; code: string }[] = [];
+  const examples: SymbolExample[] = [];
   for (const symbol of rootModule.symbols) examplesOf(symbol, symbol.name, examples);
   assert(examples.length >= 40, `only ${examples.length} examples found in the root's docs`);
   const wrong = examples.flatMap(({ symbol, code }) =>

@@ -1,0 +1,615 @@
+/**
+ * Every TypeScript example a reader copies type-checks against today's API: the ```ts blocks of
+ * README.md and docs/*.md, as written, and the `@example` blocks of the root mod.ts's symbols
+ * (what `deno doc mod.ts` shows), completed by the names they assume (`dataset`, `model`, ...).
+ * doc_examples_test.ts runs the markdown examples, but `deno run` does not type-check, and the root's
+ * examples are fragments that nothing ran: a renamed function, option or field in them reached the
+ * reader, not the suite. All of them are checked by one `deno check` over files written into the
+ * project folder (where "./mod.ts" and deno.json resolve, as for a reader's script there).
+ *
+ * A block marked ```ts ignore is a fragment that cannot stand alone (neither run nor checked); none
+ * is marked so today.
+ */
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import {
+  docJson,
+  documents,
+  examplesOf,
+  exportedNames,
+  fencedBlocks,
+  type MarkdownBlock,
+  namesDeclared,
+  root,
+  type SymbolExample,
+  typeScriptBlocks,
+} from "./_doc_examples.ts";
+import * as root_ from "../../mod.ts";
+
+/**
+ * What the root's examples assume without declaring (a reader has made it in an earlier cell),
+ * and its type, a root export. A name an example reads that is neither here nor the root's nor
+ * declared by the example fails the check ("Cannot find name"): add it here, or declare it there.
+ */
+const CONTEXT: Record<string, string> = {
+  dataset: "InteractionDataset",
+  movielens: "InteractionDataset",
+  raw: "InteractionDataset",
+  core: "InteractionDataset",
+  split: "LeaveOneOutSplit",
+  stats: "DatasetStatistics",
+  truth: "PlantedTruth",
+  model: "SequentialRecommender",
+  batch: "SequenceBatch",
+  result: "AttributionResult",
+  rows: "AttributionSummary[]",
+  data: "PreparedDataset",
+  plan: "ExperimentPlan",
+  resultsDir: "string",
+  found: "FinishedCell[]",
+  results: "CellResult[]",
+  summary: "ReproductionSummary",
+  recommendation: "Recommendation",
+  histories: "AttributedHistories",
+  values: "number[]",
+  modalityNames: "string[]",
+};
+
+/**
+ * Names of {@linkcode CONTEXT} that one example means otherwise, or assumes besides, by the root
+ * symbol or the lib/<folder>/mod.ts whose documentation holds it.
+ */
+const CONTEXT_OF: Record<string, Record<string, string>> = {
+  epochNoiseRates: { result: "CellResult" }, // a cell's result, not an attribution's
+  "lib/attribution/mod.ts": {
+    lossOf: "Parameters<typeof attributeModalities>[0]",
+    E: "Tensor4D",
+    w: "Tensor3D",
+  },
+};
+
+/**
+ * Diagnostics of an unused name. deno.json sets `noUnusedLocals`, which a reader's own script
+ * need not: an example ends in `const section = f(...)` to show what a call gives, and the imports
+ * and declarations this test adds to a fragment are not all read.
+ */
+const UNUSED = new Set(["TS6133", "TS6138", "TS6192", "TS6196", "TS6198", "TS6205"]);
+
+/** One file given to `deno check`, and where its code came from. */
+interface CheckedFile {
+  /** Its name in the project folder. */
+  name: string;
+  /** What a failure names: `docs/data.md, the block at line 221`, `mod.ts: loadMovieLens's @example`. */
+  origin: string;
+  /** Lines the test put before the example's first line. */
+  preludeLines: number;
+  source: string;
+}
+
+/** A diagnostic of `deno check`: its code, message, file name and line. */
+interface Diagnostic {
+  code: string;
+  message: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * The diagnostics of `deno check` output (without colours): each `TSnnnn [ERROR]: message` block
+ * and its `at file:///...:line:column` line.
+ */
+function diagnosticsOf(output: string): Diagnostic[] {
+  return [
+    ...output.matchAll(
+      /^(TS\d+) \[ERROR\]: ([^\n]*)(?:\n(?!TS\d+ \[ERROR\])[^\n]*)*?\n\s+at file:\/\/(\S+?):(\d+):\d+/gm,
+    ),
+  ].map(([, code, message, file, line]) => ({ code, message, file, line: Number(line) }));
+}
+
+Deno.test("diagnosticsOf: code, message, file and line of each error of deno check", () => {
+  const output = [
+    "Check /p/a.ts",
+    "TS2304 [ERROR]: Cannot find name 'x'.",
+    "x.y;",
+    "^",
+    "    at file:///p/a.ts:3:1",
+    "",
+    "TS6133 [ERROR]: 'z' is declared but its value is never read.",
+    "    at file:///p/b.ts:1:7",
+    "",
+    "error: Type checking failed.",
+  ].join("\n");
+  assertEquals(diagnosticsOf(output), [
+    { code: "TS2304", message: "Cannot find name 'x'.", file: "/p/a.ts", line: 3 },
+    {
+      code: "TS6133",
+      message: "'z' is declared but its value is never read.",
+      file: "/p/b.ts",
+      line: 1,
+    },
+  ]);
+});
+
+/** The names `code` mentions and does not declare: not a property (`a.b`'s `b`); `...b` reads `b`. */
+function namesMentioned(code: string): Set<string> {
+  const declared = namesDeclared(code);
+  return new Set(
+    [...code.matchAll(/(?<![\w$]|(?<!\.\.)\.)[A-Za-z_$][\w$]*/g)].map(([name]) => name)
+      .filter((name) => !declared.has(name)),
+  );
+}
+
+/**
+ * Declarations of the {@linkcode CONTEXT} names (with `where`'s own, {@linkcode CONTEXT_OF})
+ * that `code` mentions without declaring. Their types are the root's, read through a namespace
+ * (`Root.InteractionDataset`), so that they clash with no name the example imports itself.
+ */
+function contextDeclarations(code: string, where: string, rootNames: Set<string>): string[] {
+  const mentioned = namesMentioned(code);
+  const context = { ...CONTEXT, ...CONTEXT_OF[where] };
+  const assumed = Object.keys(context).filter((name) => mentioned.has(name));
+  if (assumed.length === 0) return [];
+  const typeOf = (name: string) =>
+    context[name].replace(
+      /(?<![\w$.])[A-Z][\w$]*/g,
+      (type) => rootNames.has(type) ? `Root.${type}` : type,
+    );
+  return [
+    'import type * as Root from "./mod.ts";',
+    ...assumed.map((name) => `declare const ${name}: ${typeOf(name)};`),
+  ];
+}
+
+/**
+ * The root example `example` as a module: imports of the root names it mentions, declarations of
+ * the context it reads without declaring, then its code.
+ */
+function rootExampleModule(example: SymbolExample, rootNames: Set<string>): string[] {
+  const mentioned = namesMentioned(example.code);
+  const imported = [...rootNames].filter((name) => mentioned.has(name));
+  return [
+    `// ${example.symbol}'s @example in the root mod.ts's docs (tests/layout/doc_examples49_test.ts)`,
+    ...(imported.length > 0 ? [`import { ${imported.join(", ")} } from "./mod.ts";`] : []),
+    ...contextDeclarations(example.code, example.symbol, rootNames),
+    example.code,
+  ];
+}
+
+/**
+ * The ```ts blocks of the module documentation of the root mod.ts and of each lib/<folder>/mod.ts
+ * (what `deno doc` opens with), with the file. Their imports name a mod.ts from the project folder
+ * ("./mod.ts", "./lib/train/mod.ts"), where notebooks and scripts import it.
+ */
+function moduleExamples(): { file: string; block: MarkdownBlock }[] {
+  const folders = [...Deno.readDirSync(`${root}lib`)].filter((entry) => entry.isDirectory)
+    .map((entry) => `lib/${entry.name}/mod.ts`).sort();
+  const found: { file: string; block: MarkdownBlock }[] = [];
+  for (const file of ["mod.ts", ...folders]) {
+    const opening = /^\/\*\*\n([\s\S]*?)\*\//.exec(Deno.readTextFileSync(`${root}${file}`));
+    if (!opening) continue;
+    const text = opening[1].split("\n").map((line) => line.replace(/^ \* ?/, "")).join("\n");
+    for (const block of typeScriptBlocks(text)) found.push({ file, block });
+  }
+  return found;
+}
+
+Deno.test("every TypeScript example of README.md, docs/*.md, the mod.ts files' docs type-checks", async () => {
+  const files: CheckedFile[] = [];
+  const stem = `.doc-check-${crypto.randomUUID().slice(0, 8)}`;
+  const add = (origin: string, lines: string[]) =>
+    files.push({
+      name: `${stem}-${files.length}.ts`,
+      origin,
+      preludeLines: lines.length - 1,
+      source: `${lines.join("\n")}\n`,
+    });
+
+  // A file that must fail: a change of deno check's output that this test no longer parses would
+  // otherwise let every example pass.
+  add("the canary", [
+    "// tests/layout/doc_examples49_test.ts: a type error on purpose",
+    'const n: number = "one";\nconsole.log(n);',
+  ]);
+  let markdownBlocks = 0;
+  for (const document of documents) {
+    for (const block of typeScriptBlocks(Deno.readTextFileSync(`${root}${document}`))) {
+      if (block.ignore) continue;
+      add(`${document}, the block at line ${block.line}`, [
+        `// ${document}:${block.line} (doc_examples49_test)`,
+        block.code,
+      ]);
+      markdownBlocks += 1;
+    }
+  }
+  const rootModule = Object.values(await docJson(["mod.ts"]))[0] as {
+    symbols: { name: string }[];
+  };
+  const rootNames = new Set(exportedNames(rootModule));
+  const examples: SymbolExample[] = [];
+  for (const symbol of rootModule.symbols) examplesOf(symbol, symbol.name, examples);
+  for (const example of examples) {
+    if (example.ignore) continue;
+    add(`mod.ts: ${example.symbol}'s @example`, rootExampleModule(example, rootNames));
+  }
+  let moduleBlocks = 0;
+  for (const { file, block } of moduleExamples()) {
+    if (block.ignore) continue;
+    add(`${file}'s module example (the block at its line ${block.line + 1})`, [
+      `// ${file}'s module example (tests/layout/doc_examples49_test.ts)`,
+      ...contextDeclarations(block.code, file, rootNames),
+      block.code,
+    ]);
+    moduleBlocks += 1;
+  }
+  // What the docs hold today (docs/data.md's two examples; the root's 63), so that a parse that
+  // found nothing cannot pass vacuously.
+  assert(markdownBlocks >= 2, `only ${markdownBlocks} TypeScript blocks found in the docs`);
+  assert(examples.length >= 60, `only ${examples.length} examples found in the root's docs`);
+  assert(moduleBlocks >= 18, `only ${moduleBlocks} module examples found in the mod.ts files`);
+
+  let output: Deno.CommandOutput;
+  try {
+    for (const file of files) Deno.writeTextFileSync(`${root}${file.name}`, file.source);
+    output = await new Deno.Command(Deno.execPath(), {
+      args: ["check", "--quiet", ...files.map((file) => file.name)],
+      cwd: root,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } finally {
+    for (const file of files) Deno.removeSync(`${root}${file.name}`);
+  }
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  const diagnostics = diagnosticsOf(text);
+  // Every error of the output is one parsed here: none is lost to a format this parse misses.
+  assertEquals(diagnostics.length, text.match(/\[ERROR\]/g)?.length ?? 0, text);
+  const byName = new Map(files.map((file) => [`${root}${file.name}`, file]));
+  const canary = files[0];
+  assert(
+    diagnostics.some((d) => d.file === `${root}${canary.name}` && d.code === "TS2322"),
+    `deno check did not report the canary's type error:\n${text}`,
+  );
+  const wrong = diagnostics
+    .filter((d) => d.file !== `${root}${canary.name}` && !UNUSED.has(d.code))
+    .map((d) => {
+      const file = byName.get(d.file);
+      if (file === undefined) return `${d.file}:${d.line}: ${d.code} ${d.message}`;
+      const line = d.line - file.preludeLines;
+      return `${file.origin}, its line ${line}: ${d.code} ${d.message}`;
+    });
+  assertEquals(wrong, []);
+  // Nothing else stopped the check (a module that does not resolve, a crash).
+  assert(output.code === 0 || diagnostics.length > 0, text);
+});
+
+Deno.test("namesDeclared: a for-of loop declares its variable, not what it iterates", () => {
+  assertEquals(
+    [...namesDeclared(
+      "for (const { a, b } of f(x)) g(a);\nconst [c] = h();\nlet d;\nfunction e() {}",
+    )]
+      .sort(),
+    ["a", "b", "c", "d", "e"],
+  );
+});
+
+Deno.test("rootExampleModule: imports the root names it mentions, declares the context it reads", () => {
+  const module = rootExampleModule(
+    {
+      symbol: "x",
+      code: "const plan = f(dataset);\nfor (const c of g(...h(plan))) c;",
+      ignore: false,
+    },
+    new Set(["f", "g", "h", "InteractionDataset", "unused"]),
+  );
+  assertEquals(module.slice(1), [
+    'import { f, g, h } from "./mod.ts";',
+    'import type * as Root from "./mod.ts";',
+    "declare const dataset: Root.InteractionDataset;",
+    "const plan = f(dataset);\nfor (const c of g(...h(plan))) c;",
+  ]);
+  // A symbol's own meaning of a name; a type that is not the root's stays as written.
+  assertEquals(
+    contextDeclarations(
+      "epochNoiseRates(result); rows;",
+      "epochNoiseRates",
+      new Set(["CellResult"]),
+    ),
+    [
+      'import type * as Root from "./mod.ts";',
+      "declare const result: Root.CellResult;",
+      "declare const rows: AttributionSummary[];",
+    ],
+  );
+  assertEquals(contextDeclarations("const dataset = load(); dataset;", "x", new Set()), []);
+});
+
+Deno.test("typeScriptBlocks: ts and typescript blocks, `ignore` marks a fragment, other words are refused", () => {
+  const markdown = [
+    "```sh",
+    "```ts", // inside a shell block: not a block of its own
+    "```",
+    "```ts",
+    "a();",
+    "```",
+    "```typescript ignore",
+    "b(",
+    "```",
+  ].join("\n");
+  assertEquals(typeScriptBlocks(markdown), [
+    { line: 4, code: "a();", ignore: false },
+    { line: 7, code: "b(", ignore: true },
+  ]);
+  assertThrows(() => typeScriptBlocks("```ts ignroe\nc();\n```"), Error, '"ignore"');
+});
+
+/** Each symbol of the root with an example, and the text of its examples (comments unwrapped). */
+async function rootExampleTexts(): Promise<Map<string, string>> {
+  const rootModule = Object.values(await docJson(["mod.ts"]))[0] as {
+    symbols: { name: string }[];
+  };
+  const examples: SymbolExample[] = [];
+  for (const symbol of rootModule.symbols) examplesOf(symbol, symbol.name, examples);
+  const texts = new Map<string, string>();
+  for (const { symbol, code } of examples) {
+    // A comment wrapped over lines reads as one: "3,496 of\n// 9,066 items" is "3,496 of 9,066".
+    texts.set(symbol, `${texts.get(symbol) ?? ""}${code.replace(/\n\/\/ /g, " ")}\n`);
+  }
+  return texts;
+}
+
+/** `values` as an example writes an array: `[0.9, 1.8]`. */
+function listed<T>(values: ArrayLike<T>, format: (value: T) => string = String): string {
+  return `[${Array.from(values, format).join(", ")}]`;
+}
+
+Deno.test("the values the root's examples show are what the code gives today", async () => {
+  // A reader takes `// 0.47` after a call as what it returns. popularityRanking's, itemLabels's
+  // and topItemsInteractionShare's examples showed values of no dataset here (item 42 with 329
+  // interactions; ["Comedy", "Romance"]; 0.47, where MovieLens gives 0.60 and, 5-core filtered,
+  // 0.42). Each example's inputs are repeated here: a change of them, or of what the code gives,
+  // fails until the other follows.
+  const texts = await rootExampleTexts();
+  const movielens = await root_.loadMovieLens();
+  const core = root_.kCoreFilter(movielens, { k: 5 });
+  const first = root_.popularityRanking(core)[0];
+  const band = root_.symmetricBand([1, 2], [0.1, 0.2]);
+  const heatmap = root_.contributionHeatmap({
+    values: [0.1, -0.2, 0.3, 0.0, 0.5, 0.4],
+    numPositions: 3,
+    modalityNames: ["id", "text"],
+  }).data[0] as { z: number[][] };
+  const views = root_.buildContrastiveViews([1, 1], Uint8Array.of(0, 1), [1, 1, 2]);
+  const rates = root_.modalityNoiseRates({
+    pairsByModality: { id: { valid: 10, noise: 1 }, text: { valid: 0, noise: 0 } },
+  });
+  const rate = rates.measured[0];
+  const shown: [string, string][] = [
+    ["loadMovieLens", `dataset.numUsers; // ${movielens.numUsers}`],
+    ["kCoreFilter", JSON.stringify(core.metadata.preprocessing.at(-1))],
+    [
+      "popularityRanking",
+      `{ rank: ${first.rank}, item: ${first.item}, interactions: ${first.interactions} } ` +
+      "(MovieLens after the 5-core filter)",
+    ],
+    [
+      "topItemsInteractionShare",
+      `${root_.topItemsInteractionShare(core, 10).toFixed(2)} (MovieLens after the 5-core filter)`,
+    ],
+    [
+      "itemLabels",
+      `// ${listed(root_.itemLabels(movielens, "genre", 12), (label) => `"${label}"`)}`,
+    ],
+    [
+      "describeTraining",
+      JSON.stringify(root_.describeTraining({ maxEpochs: 3, patience: 3, batchSize: 64 })),
+    ],
+    [
+      "occlusionLine",
+      JSON.stringify(root_.occlusionLine({ columnsDone: 20, columns: 200, seconds: 3 })),
+    ],
+    [
+      "evaluationLine",
+      JSON.stringify(root_.evaluationLine({
+        stage: "valid",
+        ranking: "history_excluded",
+        index: 1,
+        evaluations: 3,
+        users: 671,
+        seconds: 5.62,
+      })),
+    ],
+    [
+      "resolveDemureConfig",
+      `resolveDemureConfig().attributionSource; // "${root_.resolveDemureConfig().attributionSource}"`,
+    ],
+    [
+      "resolveDemureConfig",
+      `attributionSource; // "${
+        root_.resolveDemureConfig({ denoiseInput: false }).attributionSource
+      }"`,
+    ],
+    ["spreadOf", `// ${root_.spreadOf({ mean: 0.1, std: 0, n: 1 })}`],
+    ["symmetricBand", `{ lower: ${listed(band.lower)}, upper: ${listed(band.upper)} }`],
+    [
+      "histogram",
+      `// ${
+        listed(
+          (root_.histogram({ values: [1, 2, 2, 9], edges: [0, 5, 10] }).data[0] as { y: number[] })
+            .y,
+        )
+      }`,
+    ],
+    [
+      "contributionHeatmap",
+      `z = ${listed(heatmap.z, (row) => listed(row, (v) => v.toFixed(1)))}`,
+    ],
+    [
+      "buildContrastiveViews",
+      `v.anchor = ${listed(views.anchor)}, v.positive = ${listed(views.positive)}, ` +
+      `v.negative = ${listed(views.negative)}`,
+    ],
+    [
+      "modalityNoiseRates",
+      `measured: [{ modality: "${rate.modality}", rate: ${rate.rate}, pairs: ${rate.pairs}, ` +
+      `noise: ${rate.noise} }]`,
+    ],
+    [
+      "DataError",
+      `${new root_.DataError("ml.inter", 12, "timestamp:float", 'not a number: "abc"')}`,
+    ],
+  ];
+  const wrong = shown.filter(([symbol, text]) => !(texts.get(symbol) ?? "").includes(text))
+    .map(([symbol, text]) => `${symbol}'s example does not show ${text}:\n${texts.get(symbol)}`);
+  assertEquals(wrong, []);
+});
+
+/**
+ * Whether `code` reads as TypeScript or JavaScript rather than shell or output: an import from a
+ * module, or a line that opens with a declaration or an `await`.
+ */
+function looksLikeScript(code: string): boolean {
+  return /^\s*import\s[^\n]*\sfrom\s*["']|^\s*(?:const|let|await|export)\s/m.test(code);
+}
+
+Deno.test("looksLikeScript: imports, declarations and awaits, not shell or output", () => {
+  assert(looksLikeScript('import { a } from "./mod.ts";'));
+  assert(looksLikeScript("x();\n  const y = 1;"));
+  assert(looksLikeScript("await f();"));
+  assert(!looksLikeScript("deno task reproduce --all   # const"));
+  assert(!looksLikeScript("flags=$(deno run scripts/task_permissions.ts reproduce)"));
+  assert(!looksLikeScript("users                671"));
+});
+
+Deno.test("no block of README.md or docs/*.md hides code from the check under another fence", () => {
+  // A TypeScript example fenced as ``` or ```js would be neither run nor type-checked: it must be
+  // ```ts (checked) or ```ts ignore (a fragment, said so).
+  const hidden = documents.flatMap((document) =>
+    fencedBlocks(Deno.readTextFileSync(`${root}${document}`))
+      .filter(({ info, code }) => !/^(?:ts|typescript)\b/.test(info) && looksLikeScript(code))
+      .map(({ line, info }) => `${document}:${line}: a \`\`\`${info} block of TypeScript`)
+  );
+  assertEquals(hidden, []);
+});
+
+/** A project command a shell block runs with options, and the options it passes. */
+interface ShownCommand {
+  /** How its --help is asked for: `deno task <task>` or `deno run -A <script>`. */
+  help: string[];
+  /** What a failure names: the command as shown. */
+  shown: string;
+  options: string[];
+}
+
+/**
+ * The project commands of a shell block and the options each is shown with: `deno task T`,
+ * `./run.sh T` (which runs `deno task T`), `deno run ... script.ts`, and the GPU check's archive
+ * script (`gpu_check.sh`, the options of `deno task gpu-check`). Options after a bare `--` go to
+ * the reproduce calls (`deno task slurm -- --seeds 0,1`). Comments, other programs (`npm`, `tar`)
+ * and `--option=value`'s value are left out; `[--opt]` is an option.
+ */
+function shownCommands(block: string): ShownCommand[] {
+  const commands: ShownCommand[] = [];
+  const text = block.replace(/\\\n/g, " ").replace(/(^|\s)#.*$/gm, "");
+  for (const line of text.split(/\n|&&|;|\|/)) {
+    const words = line.trim().split(/\s+/).filter((word) => !/^[A-Z_]+=/.test(word));
+    let help: string[] | undefined;
+    let rest: string[] = [];
+    if (words[0] === "deno" && words[1] === "task" && words[2]) {
+      help = ["task", "-q", words[2]];
+      rest = words.slice(3);
+    } else if (words[0] === "./run.sh" && words[1]) {
+      help = ["task", "-q", words[1]];
+      rest = words.slice(2);
+    } else if (words[0] === "deno" && words[1] === "run") {
+      const script = words.findIndex((word) => word.endsWith(".ts"));
+      if (script < 0 || words[script].startsWith("$")) continue;
+      help = ["run", "-A", words[script]];
+      rest = words.slice(script + 1);
+    } else if (words[0]?.endsWith("gpu_check.sh")) {
+      help = ["task", "-q", "gpu-check"];
+      rest = words.slice(1);
+    }
+    if (help === undefined) continue;
+    const split = rest.indexOf("--");
+    const options = (list: string[]) =>
+      list.map((word) => word.replace(/^\[|\]$/g, "")).filter((word) => word.startsWith("--"))
+        .map((word) => word.replace(/=.*$/, ""));
+    const own = options(split < 0 ? rest : rest.slice(0, split));
+    if (own.length > 0) commands.push({ help, shown: line.trim(), options: own });
+    if (split >= 0) {
+      commands.push({
+        help: ["task", "-q", "reproduce"],
+        shown: line.trim(),
+        options: options(rest.slice(split + 1)),
+      });
+    }
+  }
+  return commands;
+}
+
+Deno.test("shownCommands: project commands and their options, not comments or other programs", () => {
+  assertEquals(
+    shownCommands(
+      [
+        "npm install --prefix /tmp/x y   # --not-this",
+        "./run.sh reproduce --quick --dataset a \\",
+        "  --features image=b",
+        "DEMURE_BACKEND=webgpu deno task slurm --gpu -- --seeds 0,1",
+        "deno run -A bench/x.ts [--steps=10] && tar -xJf a && demure-gpu-check/gpu_check.sh --tests",
+        "deno task report",
+      ].join("\n"),
+    ).map(({ help, options }) => [help.join(" "), options]),
+    [
+      ["task -q reproduce", ["--quick", "--dataset", "--features"]],
+      ["task -q slurm", ["--gpu"]],
+      ["task -q reproduce", ["--seeds"]],
+      ["run -A bench/x.ts", ["--steps"]],
+      ["task -q gpu-check", ["--tests"]],
+    ],
+  );
+});
+
+Deno.test("every option a command of README.md or docs/*.md is shown with is one its --help names", async () => {
+  // A reader copies these lines; an option renamed in the code and not in the docs stops their
+  // run at "unknown option". Each command's --help is asked once.
+  const shown: (ShownCommand & { where: string })[] = documents.flatMap((document) =>
+    fencedBlocks(Deno.readTextFileSync(`${root}${document}`))
+      .filter(({ info }) => info === "sh" || info === "") // shell, or unlabelled (output, trees, shell)
+      .flatMap(({ line, code }) =>
+        shownCommands(code).map((command) => ({ ...command, where: `${document}:${line}` }))
+      )
+  );
+  // A command in the prose too: `deno task reproduce --list-cells [--quick]`.
+  for (const document of documents) {
+    const markdown = Deno.readTextFileSync(`${root}${document}`);
+    for (const span of markdown.matchAll(/`((?:deno task|\.\/run\.sh|deno run) [^`\n]*)`/g)) {
+      const line = markdown.slice(0, span.index).split("\n").length;
+      for (const command of shownCommands(span[1])) {
+        shown.push({ ...command, where: `${document}:${line}` });
+      }
+    }
+  }
+  // What the docs show today (reproduce, slurm, notebooks, profile, bench scripts, ...).
+  assert(shown.length >= 40, `only ${shown.length} commands with options found`);
+  const helps = new Map<string, string>();
+  const asked = [...new Set(shown.map(({ help }) => help.join(" ")))];
+  await Promise.all(asked.map(async (key) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [...key.split(" "), "--help"],
+      cwd: root,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 0, `deno ${key} --help failed:\n${text}`);
+    helps.set(key, text);
+  }));
+  const unknown = shown.flatMap(({ help, shown, options, where }) =>
+    options.filter((option) => !new RegExp(`${option}(?![\\w-])`).test(helps.get(help.join(" "))!))
+      .map((option) => `${where}: ${option} of "${shown}" is not in deno ${help.join(" ")} --help`)
+  );
+  assertEquals(unknown, []);
+});
