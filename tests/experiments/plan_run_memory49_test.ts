@@ -61,3 +61,47 @@ Deno.test("a finished runPlan keeps nothing reachable: its outcome, cells and pr
   assertEquals(report.heldClaims, 0, "no claim stays listed as held");
   assertEquals(report.tensors, 0, "every cell's model disposed");
 });
+
+const CELL_CHILD = `
+import { initBackend } from ${projectModule("lib/backend/init_backend.ts")};
+import { tf } from ${projectModule("lib/backend/tf.ts")};
+import { prepareDataset } from ${projectModule("lib/experiments/datasets.ts")};
+import { runCell } from ${projectModule("lib/experiments/run_cell.ts")};
+import { SYSTEMS } from ${projectModule("lib/experiments/systems.ts")};
+import { survivorsAfterGc } from ${projectModule("tests/_released_after_gc.ts")};
+await initBackend({ verbose: false });
+const path = ${JSON.stringify(new URL("../fixtures/byo/tiny.txt", import.meta.url).pathname)};
+const data = await prepareDataset({ kind: "file", path, format: "sequence" });
+// Demure masks from its second step on (its default warm-up outlasts these 6 steps).
+const demure = { ...SYSTEMS["Demure-SASRec"], demure: { variant: "full", warmupSteps: 1 } };
+// Inside a function: a local of the module's own top-level frame (the last loop's result) stays
+// reachable until the module ends, which would read as a survivor.
+async function cells() {
+  const refs = {};
+  let masked = 0;
+  for (const [name, system] of [["Demure-SASRec", demure], ["SASRec-MM", SYSTEMS["SASRec-MM"]]]) {
+    const result = await runCell(data, system, name, {
+      seed: 0,
+      model: { dim: 8 },
+      training: { maxEpochs: 3, patience: 10, batchSize: 16, maxBatchesPerEpoch: 2 },
+      onProgress: () => {},
+    });
+    refs[name] = new WeakRef(result);
+    refs[name + " history"] = new WeakRef(result.history);
+    masked += result.demure?.attributed ?? 0;
+  }
+  return { refs, masked };
+}
+const { refs, masked } = await cells();
+console.log(JSON.stringify({ masked, survivors: await survivorsAfterGc(refs), tensors: tf.memory().numTensors }));
+`;
+
+Deno.test("runCell keeps nothing of a finished Demure or backbone cell reachable", async () => {
+  const report = await evalInSubprocess<{ masked: number; survivors: string[]; tensors: number }>(
+    CELL_CHILD,
+    EXPOSE_GC_ENV,
+  );
+  assertEquals(report.masked > 0, true, "the Demure cell attributed masks");
+  assertEquals(report.survivors, []);
+  assertEquals(report.tensors, 0);
+});
