@@ -158,6 +158,15 @@ function restoreRun(
         `(the checkpoint is from a run without them); use another checkpointDir or resume: false`,
     );
   }
+  if (!hookState && stored.hookState !== undefined) {
+    // Hooks that keep state (Demure's mask cache) saved it: resumed without them, the run went on
+    // as another objective from that one's weights and Adam moments, and reported one result.
+    throw new Error(
+      `${dir}/last.json: field "trainerState.hookState" is there, but this run's hooks keep no ` +
+        `state (the checkpoint is from a run with hooks such as Demure's); use another ` +
+        `checkpointDir or resume: false`,
+    );
+  }
   const bestFile = checkpointExists(`${dir}/best`) ? readCheckpoint(`${dir}/best`) : undefined;
   if (bestFile === undefined && stored.bestEpoch > 0) {
     // Saves write best before last, so only a lost file gets here: resuming without it would
