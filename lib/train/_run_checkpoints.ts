@@ -102,6 +102,44 @@ interface StoredTrainerState {
   hookState?: Json;
 }
 
+/**
+ * The loop's counts in a stored trainer state: each a whole number >= 0 (`adamStep` is checked by
+ * `Adam.loadState`, which the error names with the files).
+ */
+const STORED_COUNTS = ["epochsDone", "step", "bestEpoch", "sinceBest"] as const;
+
+/**
+ * Throws, naming the file and the field, unless `stored` has the fields a resume reads, each of
+ * its kind. Saves never write another (the weights' hash does not cover the sidecar): a field
+ * edited or lost by hand was read as is, and a missing `epochsDone` ended the run at once with
+ * no epoch trained and `epochsRun` NaN, a step of -1 seeded the dropout and negatives of other
+ * steps than the uninterrupted run's.
+ */
+function checkStoredTrainerState(path: string, stored: unknown): void {
+  const field = (name: string, value: unknown, expected: string) =>
+    new Error(
+      `${path}: field "trainerState${name ? `.${name}` : ""}" is ${
+        JSON.stringify(value) ?? "missing"
+      }, expected ${expected}`,
+    );
+  if (typeof stored !== "object" || stored === null || Array.isArray(stored)) {
+    throw field("", stored, "an object");
+  }
+  const state = stored as Record<string, unknown>;
+  for (const name of STORED_COUNTS) {
+    const value = state[name];
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+      throw field(name, value, "a whole number >= 0");
+    }
+  }
+  // JSON writes the -Infinity of a run without a validation yet as null.
+  if (state.bestValidation !== null && typeof state.bestValidation !== "number") {
+    throw field("bestValidation", state.bestValidation, "a number or null");
+  }
+  if (!Array.isArray(state.history)) throw field("history", state.history, "a list");
+  if (typeof state.resumeKey !== "string") throw field("resumeKey", state.resumeKey, "a string");
+}
+
 /** The state of a run that starts from scratch. */
 function freshResumeState(): ResumeState {
   return {
@@ -146,6 +184,7 @@ function restoreRun(
   if (stored === undefined) {
     throw new Error(`${dir}/last.json: no field "trainerState" to resume from`);
   }
+  checkStoredTrainerState(`${dir}/last.json`, stored);
   if (stored.resumeKey !== resumeKey(config)) {
     throw new Error(
       `${dir}/last.json: field "trainerState.resumeKey" ${stored.resumeKey} differs from this run's ` +
