@@ -13,6 +13,7 @@ import {
   saveModelCheckpoint,
 } from "../checkpoint/checkpoint.ts";
 import type { Json } from "../checkpoint/checkpoint.ts";
+import { pathExists } from "../util/path_exists.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { Adam } from "./adam.ts";
@@ -151,9 +152,9 @@ function freshResumeState(): ResumeState {
   };
 }
 
-/** The file of `<dir>/best` that is gone: its sidecar, or the weights file the sidecar names. */
-function missingBestFile(dir: string): string {
-  const sidecar = `${dir}/best.json`;
+/** The file of `<dir>/<name>` that is gone: its sidecar, or the weights file the sidecar names. */
+function missingWeightsFile(dir: string, name: "best" | "last"): string {
+  const sidecar = `${dir}/${name}.json`;
   let text: string;
   try {
     text = Deno.readTextFileSync(sidecar);
@@ -175,7 +176,18 @@ function restoreRun(
 ): ResumeState {
   // Sweep what killed saves left behind (partial weights files, temporary sidecars).
   for (const base of [`${dir}/last`, `${dir}/best`]) removeStaleCheckpointFiles(base);
-  if (!checkpointExists(`${dir}/last`)) return freshResumeState();
+  if (!checkpointExists(`${dir}/last`)) {
+    // A sidecar naming a weights file that is gone (saves switch the sidecar only once its weights
+    // are written, so a kill leaves none): started afresh, the run overwrote its record of the
+    // epochs done, which the user may restore the file to resume.
+    if (pathExists(`${dir}/last.json`)) {
+      throw new Error(
+        `${missingWeightsFile(dir, "last")}: missing, but ${dir}/last.json names it (the run's ` +
+          `last epoch checkpoint); restore it, or delete ${dir} to start the run over`,
+      );
+    }
+    return freshResumeState();
+  }
   // Every check first: a checkpoint of another trainer config or model, without the hooks' state,
   // with hook state the hooks refuse, or whose best weights lack a parameter changes nothing in
   // the model (it keeps its weights; the trainer disposes the optimizer).
@@ -211,7 +223,7 @@ function restoreRun(
     // Saves write best before last, so only a lost file gets here: resuming without it would
     // test the last epoch's weights and report them under the earlier best epoch.
     throw new Error(
-      `${missingBestFile(dir)}: missing, but ${dir}/last.json records best epoch ` +
+      `${missingWeightsFile(dir, "best")}: missing, but ${dir}/last.json records best epoch ` +
         `${stored.bestEpoch}; delete ${dir} to start the run over`,
     );
   }

@@ -99,3 +99,32 @@ Deno.test("resume refused: a stored loop state with a field missing or of anothe
     Deno.removeSync(saved, { recursive: true });
   }
 });
+
+Deno.test("resume refused: a last.json whose weights file is gone names it; the record is kept", async () => {
+  const dir = Deno.makeTempDirSync();
+  const first = train(dir, 2);
+  try {
+    await first.run();
+  } finally {
+    first.model.dispose();
+  }
+  try {
+    const sidecar = Deno.readTextFileSync(`${dir}/last.json`);
+    const { weightsFile } = JSON.parse(sidecar);
+    Deno.removeSync(`${dir}/${weightsFile}`);
+    const resumed = train(dir, 3);
+    try {
+      const error = await assertRejects(resumed.run);
+      assertStringIncludes(
+        error.message,
+        `${dir}/${weightsFile}: missing, but ${dir}/last.json names it`,
+      );
+    } finally {
+      resumed.model.dispose();
+    }
+    // Started afresh, the run had overwritten the record of its 2 epochs.
+    assertEquals(Deno.readTextFileSync(`${dir}/last.json`), sidecar);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
