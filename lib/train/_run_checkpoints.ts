@@ -58,7 +58,8 @@ async function saveRun(
   fingerprint: string,
   state: ResumeState,
   improved: boolean,
-  hookState?: TrainerHooks["checkpointState"],
+  hookState: TrainerHooks["checkpointState"],
+  objectiveHooks: readonly string[],
 ): Promise<void> {
   Deno.mkdirSync(dir, { recursive: true });
   const { bestValidation, bestEpoch, sinceBest } = state.stopping;
@@ -72,6 +73,7 @@ async function saveRun(
     sinceBest,
     history: state.history,
     resumeKey: resumeKey(config),
+    objectiveHooks: [...objectiveHooks],
   } as unknown as Record<string, Json>;
   const extraHostTensors = new Map<string, HostTensor>();
   if (hookState) {
@@ -101,6 +103,8 @@ interface StoredTrainerState {
   history: EpochProgress[];
   resumeKey: string;
   hookState?: Json;
+  /** Saved since 2026-12-07. */
+  objectiveHooks?: string[];
 }
 
 /**
@@ -141,6 +145,14 @@ function checkStoredTrainerState(path: string, stored: unknown): void {
   if (typeof state.resumeKey !== "string") throw field("resumeKey", state.resumeKey, "a string");
 }
 
+/**
+ * The hooks of `hooks` that change what is trained (the input masks and the auxiliary loss), by
+ * name: a run checkpoint of other ones is another objective's.
+ */
+export function objectiveHookNames(hooks: TrainerHooks): string[] {
+  return (["inputMask", "auxiliaryLoss"] as const).filter((name) => hooks[name] !== undefined);
+}
+
 /** The state of a run that starts from scratch. */
 function freshResumeState(): ResumeState {
   return {
@@ -172,7 +184,8 @@ function restoreRun(
   adam: Adam,
   config: TrainerConfig,
   fingerprint: string,
-  hookState?: TrainerHooks["checkpointState"],
+  hookState: TrainerHooks["checkpointState"],
+  objectiveHooks: readonly string[],
 ): ResumeState {
   // Sweep what killed saves left behind (partial weights files, temporary sidecars).
   for (const base of [`${dir}/last`, `${dir}/best`]) removeStaleCheckpointFiles(base);
@@ -216,6 +229,19 @@ function restoreRun(
       `${dir}/last.json: field "trainerState.hookState" is there, but this run's hooks keep no ` +
         `state (the checkpoint is from a run with hooks such as Demure's); use another ` +
         `checkpointDir or resume: false`,
+    );
+  }
+  if (
+    stored.objectiveHooks !== undefined &&
+    JSON.stringify(stored.objectiveHooks) !== JSON.stringify(objectiveHooks)
+  ) {
+    // Hooks without state (CL4SRec's auxiliary loss) leave no hookState to tell them apart: a
+    // CL4SRec run resumed as plain SASRec (or the reverse) went on as another objective.
+    throw new Error(
+      `${dir}/last.json: field "trainerState.objectiveHooks" ${
+        JSON.stringify(stored.objectiveHooks)
+      } differs from this run's hooks ${JSON.stringify(objectiveHooks)} (a checkpoint of ` +
+        `another objective); use another checkpointDir or resume: false`,
     );
   }
   const bestFile = checkpointExists(`${dir}/best`) ? readCheckpoint(`${dir}/best`) : undefined;
@@ -290,20 +316,26 @@ export class RunCheckpoints {
   readonly #config: TrainerConfig;
   readonly #fingerprint: string;
   readonly #hookState: TrainerHooks["checkpointState"];
+  readonly #objectiveHooks: readonly string[];
 
-  /** Binds the run's parts; `fingerprint` is its dataset's. */
+  /**
+   * Binds the run's parts; `fingerprint` is its dataset's, `objectiveHooks` the names of the hooks
+   * that change what is trained ({@linkcode objectiveHookNames}).
+   */
   constructor(
     model: SequentialRecommender,
     adam: Adam,
     config: TrainerConfig,
     fingerprint: string,
     hookState?: TrainerHooks["checkpointState"],
+    objectiveHooks: readonly string[] = [],
   ) {
     this.#model = model;
     this.#adam = adam;
     this.#config = config;
     this.#fingerprint = fingerprint;
     this.#hookState = hookState;
+    this.#objectiveHooks = objectiveHooks;
   }
 
   /** The state to start from: `<checkpointDir>/last` when resuming, a fresh one otherwise. */
@@ -317,6 +349,7 @@ export class RunCheckpoints {
       this.#config,
       this.#fingerprint,
       this.#hookState,
+      this.#objectiveHooks,
     );
   }
 
@@ -333,6 +366,7 @@ export class RunCheckpoints {
       state,
       improved,
       this.#hookState,
+      this.#objectiveHooks,
     );
   }
 }

@@ -1,11 +1,13 @@
 /**
  * A run checkpoint belongs to the objective that saved it: a checkpoint of a run whose hooks kept
  * state (Demure's mask cache, counts, warm-up) is refused when resumed without those hooks, or
- * with Demure hooks of another configuration, naming the file and the field; nothing of the
- * model changes. (The experiments' cells cannot mix them: their checkpoint folder is named by
+ * with Demure hooks of another configuration, and a checkpoint of hooks without state (CL4SRec's
+ * auxiliary loss) resumed with other ones, naming the file and the field; nothing of the model
+ * changes. (The experiments' cells cannot mix them: their checkpoint folder is named by
  * the hash of their settings; a notebook's `checkpointDir` can.)
  */
 import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { cl4srecAuxiliaryLoss } from "../../lib/baselines/cl4srec.ts";
 import { demureHooks } from "../../lib/demure/objective.ts";
 import { DEFAULT_DEMURE_CONFIG, type DemureConfig } from "../../lib/demure/config.ts";
 import { SequentialRecommender } from "../../lib/models/sequential_recommender.ts";
@@ -103,5 +105,41 @@ Deno.test("resume refused: a Demure checkpoint resumed with another Demure setti
     }
   } finally {
     Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("resume refused: a checkpoint of hooks without state (CL4SRec's loss) resumed as another objective", async () => {
+  const cl4srec = (): TrainerHooks => ({ auxiliaryLoss: cl4srecAuxiliaryLoss({ weight: 1 }) });
+  const plain = (): TrainerHooks => ({});
+  for (
+    const [saved, resumed, stored, wanted] of [
+      [cl4srec, plain, '["auxiliaryLoss"]', "[]"],
+      [plain, cl4srec, "[]", '["auxiliaryLoss"]'],
+    ] as const
+  ) {
+    const dir = Deno.makeTempDirSync();
+    const model = new SequentialRecommender(SEEDED_SPLIT.dataset, MODEL);
+    try {
+      await trainModel(model, SEEDED_SPLIT, { ...TRAINER, maxEpochs: 1, checkpointDir: dir }, {
+        ...saved(),
+        ...quiet,
+      });
+      const message = await refusedResume(dir, resumed);
+      assertStringIncludes(
+        message,
+        `${dir}/last.json: field "trainerState.objectiveHooks" ${stored} differs from this ` +
+          `run's hooks ${wanted}`,
+      );
+      // The same objective resumes.
+      const result = await trainModel(model, SEEDED_SPLIT, {
+        ...TRAINER,
+        maxEpochs: 2,
+        checkpointDir: dir,
+      }, { ...saved(), ...quiet });
+      assertEquals([result.resumedFromEpoch, result.epochsRun], [1, 1]);
+    } finally {
+      model.dispose();
+      Deno.removeSync(dir, { recursive: true });
+    }
   }
 });
