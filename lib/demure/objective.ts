@@ -61,6 +61,7 @@
 import { tf } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
+import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { EpochProgress } from "../train/progress.ts";
 import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
@@ -134,11 +135,50 @@ export interface DemureTraining {
 
 /** What a run's `last` checkpoint holds of its hooks (JSON; the mask cache's arrays as tensors). */
 type SavedDemureState = SavedNoiseCounts & {
+  /**
+   * The run's resolved configuration (saved since 2026-12-07; a checkpoint of another one is
+   * refused, as the trainer refuses another trainer config).
+   */
+  config?: Json;
   random: number;
   cache: SavedMaskCache | null;
   warmup?: SavedWarmup;
   captured?: number;
 };
+
+/**
+ * Throws, naming the first setting that differs, unless a checkpoint's Demure configuration is
+ * this run's. A checkpoint saved before 2026-12-07 holds none and is not checked.
+ */
+function checkSavedConfig(saved: unknown, current: DemureConfig): void {
+  if (saved === undefined) return;
+  const differing = firstDifference(saved, current, "");
+  if (differing === undefined) return;
+  const [path, stored, wanted] = differing;
+  throw new Error(
+    `Demure checkpoint state: field "config${path}" is ${JSON.stringify(stored) ?? "missing"}, ` +
+      `this run's DemureConfig${path} is ${JSON.stringify(wanted) ?? "missing"} (a checkpoint ` +
+      "of another Demure configuration); use another checkpointDir or resume: false",
+  );
+}
+
+/** The first path (`.rho`, `.attribution.method`) at which two JSON values differ, if any. */
+function firstDifference(
+  saved: unknown,
+  current: unknown,
+  path: string,
+): [string, unknown, unknown] | undefined {
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  if (isObject(saved) && isObject(current)) {
+    for (const key of new Set([...Object.keys(current), ...Object.keys(saved)])) {
+      const found = firstDifference(saved[key], current[key], `${path}.${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return JSON.stringify(saved) === JSON.stringify(current) ? undefined : [path, saved, current];
+}
 
 /** The parts of one run's state, as {@linkcode demureHooks} holds them. */
 interface DemureRun {
@@ -182,6 +222,7 @@ function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpoint
       const cacheJson = saveMaskCache(noise.cache, tensors);
       const { noiseCount, validCount, epochs } = counts.saved();
       const json: SavedDemureState = {
+        config: run.config as unknown as Json,
         random: noise.random,
         noiseCount,
         validCount,
@@ -201,6 +242,10 @@ function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpoint
             "training_pass",
         );
       }
+      // Checked before anything is set: a mask cache, counts and warm-up of another
+      // configuration (another rho, variant or schedule) resumed silently mixed two runs in one
+      // result.
+      checkSavedConfig(json.config, run.config);
       // The warm-up and the cache are checked (the cache built) before anything of the run
       // changes: a refused checkpoint leaves the hooks as they were, not half-restored (the
       // warm-up's refusals came after the step, the random count and the warm-up were set).

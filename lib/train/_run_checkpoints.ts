@@ -13,6 +13,7 @@ import {
   saveModelCheckpoint,
 } from "../checkpoint/checkpoint.ts";
 import type { Json } from "../checkpoint/checkpoint.ts";
+import { pathExists } from "../util/path_exists.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
 import type { Adam } from "./adam.ts";
@@ -57,7 +58,8 @@ async function saveRun(
   fingerprint: string,
   state: ResumeState,
   improved: boolean,
-  hookState?: TrainerHooks["checkpointState"],
+  hookState: TrainerHooks["checkpointState"],
+  objectiveHooks: readonly string[],
 ): Promise<void> {
   Deno.mkdirSync(dir, { recursive: true });
   const { bestValidation, bestEpoch, sinceBest } = state.stopping;
@@ -71,6 +73,7 @@ async function saveRun(
     sinceBest,
     history: state.history,
     resumeKey: resumeKey(config),
+    objectiveHooks: [...objectiveHooks],
   } as unknown as Record<string, Json>;
   const extraHostTensors = new Map<string, HostTensor>();
   if (hookState) {
@@ -100,6 +103,54 @@ interface StoredTrainerState {
   history: EpochProgress[];
   resumeKey: string;
   hookState?: Json;
+  /** Saved since 2026-12-07. */
+  objectiveHooks?: string[];
+}
+
+/**
+ * The loop's counts in a stored trainer state: each a whole number >= 0 (`adamStep` is checked by
+ * `Adam.loadState`, which the error names with the files).
+ */
+const STORED_COUNTS = ["epochsDone", "step", "bestEpoch", "sinceBest"] as const;
+
+/**
+ * Throws, naming the file and the field, unless `stored` has the fields a resume reads, each of
+ * its kind. Saves never write another (the weights' hash does not cover the sidecar): a field
+ * edited or lost by hand was read as is, and a missing `epochsDone` ended the run at once with
+ * no epoch trained and `epochsRun` NaN, a step of -1 seeded the dropout and negatives of other
+ * steps than the uninterrupted run's.
+ */
+function checkStoredTrainerState(path: string, stored: unknown): void {
+  const field = (name: string, value: unknown, expected: string) =>
+    new Error(
+      `${path}: field "trainerState${name ? `.${name}` : ""}" is ${
+        JSON.stringify(value) ?? "missing"
+      }, expected ${expected}`,
+    );
+  if (typeof stored !== "object" || stored === null || Array.isArray(stored)) {
+    throw field("", stored, "an object");
+  }
+  const state = stored as Record<string, unknown>;
+  for (const name of STORED_COUNTS) {
+    const value = state[name];
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+      throw field(name, value, "a whole number >= 0");
+    }
+  }
+  // JSON writes the -Infinity of a run without a validation yet as null.
+  if (state.bestValidation !== null && typeof state.bestValidation !== "number") {
+    throw field("bestValidation", state.bestValidation, "a number or null");
+  }
+  if (!Array.isArray(state.history)) throw field("history", state.history, "a list");
+  if (typeof state.resumeKey !== "string") throw field("resumeKey", state.resumeKey, "a string");
+}
+
+/**
+ * The hooks of `hooks` that change what is trained (the input masks and the auxiliary loss), by
+ * name: a run checkpoint of other ones is another objective's.
+ */
+export function objectiveHookNames(hooks: TrainerHooks): string[] {
+  return (["inputMask", "auxiliaryLoss"] as const).filter((name) => hooks[name] !== undefined);
 }
 
 /** The state of a run that starts from scratch. */
@@ -113,9 +164,9 @@ function freshResumeState(): ResumeState {
   };
 }
 
-/** The file of `<dir>/best` that is gone: its sidecar, or the weights file the sidecar names. */
-function missingBestFile(dir: string): string {
-  const sidecar = `${dir}/best.json`;
+/** The file of `<dir>/<name>` that is gone: its sidecar, or the weights file the sidecar names. */
+function missingWeightsFile(dir: string, name: "best" | "last"): string {
+  const sidecar = `${dir}/${name}.json`;
   let text: string;
   try {
     text = Deno.readTextFileSync(sidecar);
@@ -133,11 +184,23 @@ function restoreRun(
   adam: Adam,
   config: TrainerConfig,
   fingerprint: string,
-  hookState?: TrainerHooks["checkpointState"],
+  hookState: TrainerHooks["checkpointState"],
+  objectiveHooks: readonly string[],
 ): ResumeState {
   // Sweep what killed saves left behind (partial weights files, temporary sidecars).
   for (const base of [`${dir}/last`, `${dir}/best`]) removeStaleCheckpointFiles(base);
-  if (!checkpointExists(`${dir}/last`)) return freshResumeState();
+  if (!checkpointExists(`${dir}/last`)) {
+    // A sidecar naming a weights file that is gone (saves switch the sidecar only once its weights
+    // are written, so a kill leaves none): started afresh, the run overwrote its record of the
+    // epochs done, which the user may restore the file to resume.
+    if (pathExists(`${dir}/last.json`)) {
+      throw new Error(
+        `${missingWeightsFile(dir, "last")}: missing, but ${dir}/last.json names it (the run's ` +
+          `last epoch checkpoint); restore it, or delete ${dir} to start the run over`,
+      );
+    }
+    return freshResumeState();
+  }
   // Every check first: a checkpoint of another trainer config or model, without the hooks' state,
   // with hook state the hooks refuse, or whose best weights lack a parameter changes nothing in
   // the model (it keeps its weights; the trainer disposes the optimizer).
@@ -146,6 +209,7 @@ function restoreRun(
   if (stored === undefined) {
     throw new Error(`${dir}/last.json: no field "trainerState" to resume from`);
   }
+  checkStoredTrainerState(`${dir}/last.json`, stored);
   if (stored.resumeKey !== resumeKey(config)) {
     throw new Error(
       `${dir}/last.json: field "trainerState.resumeKey" ${stored.resumeKey} differs from this run's ` +
@@ -158,12 +222,34 @@ function restoreRun(
         `(the checkpoint is from a run without them); use another checkpointDir or resume: false`,
     );
   }
+  if (!hookState && stored.hookState !== undefined) {
+    // Hooks that keep state (Demure's mask cache) saved it: resumed without them, the run went on
+    // as another objective from that one's weights and Adam moments, and reported one result.
+    throw new Error(
+      `${dir}/last.json: field "trainerState.hookState" is there, but this run's hooks keep no ` +
+        `state (the checkpoint is from a run with hooks such as Demure's); use another ` +
+        `checkpointDir or resume: false`,
+    );
+  }
+  if (
+    stored.objectiveHooks !== undefined &&
+    JSON.stringify(stored.objectiveHooks) !== JSON.stringify(objectiveHooks)
+  ) {
+    // Hooks without state (CL4SRec's auxiliary loss) leave no hookState to tell them apart: a
+    // CL4SRec run resumed as plain SASRec (or the reverse) went on as another objective.
+    throw new Error(
+      `${dir}/last.json: field "trainerState.objectiveHooks" ${
+        JSON.stringify(stored.objectiveHooks)
+      } differs from this run's hooks ${JSON.stringify(objectiveHooks)} (a checkpoint of ` +
+        `another objective); use another checkpointDir or resume: false`,
+    );
+  }
   const bestFile = checkpointExists(`${dir}/best`) ? readCheckpoint(`${dir}/best`) : undefined;
   if (bestFile === undefined && stored.bestEpoch > 0) {
     // Saves write best before last, so only a lost file gets here: resuming without it would
     // test the last epoch's weights and report them under the earlier best epoch.
     throw new Error(
-      `${missingBestFile(dir)}: missing, but ${dir}/last.json records best epoch ` +
+      `${missingWeightsFile(dir, "best")}: missing, but ${dir}/last.json records best epoch ` +
         `${stored.bestEpoch}; delete ${dir} to start the run over`,
     );
   }
@@ -230,20 +316,26 @@ export class RunCheckpoints {
   readonly #config: TrainerConfig;
   readonly #fingerprint: string;
   readonly #hookState: TrainerHooks["checkpointState"];
+  readonly #objectiveHooks: readonly string[];
 
-  /** Binds the run's parts; `fingerprint` is its dataset's. */
+  /**
+   * Binds the run's parts; `fingerprint` is its dataset's, `objectiveHooks` the names of the hooks
+   * that change what is trained ({@linkcode objectiveHookNames}).
+   */
   constructor(
     model: SequentialRecommender,
     adam: Adam,
     config: TrainerConfig,
     fingerprint: string,
     hookState?: TrainerHooks["checkpointState"],
+    objectiveHooks: readonly string[] = [],
   ) {
     this.#model = model;
     this.#adam = adam;
     this.#config = config;
     this.#fingerprint = fingerprint;
     this.#hookState = hookState;
+    this.#objectiveHooks = objectiveHooks;
   }
 
   /** The state to start from: `<checkpointDir>/last` when resuming, a fresh one otherwise. */
@@ -257,6 +349,7 @@ export class RunCheckpoints {
       this.#config,
       this.#fingerprint,
       this.#hookState,
+      this.#objectiveHooks,
     );
   }
 
@@ -273,6 +366,7 @@ export class RunCheckpoints {
       state,
       improved,
       this.#hookState,
+      this.#objectiveHooks,
     );
   }
 }

@@ -59,7 +59,7 @@ import { EpochLosses } from "./_epoch_losses.ts";
 import type { EarlyStoppingState } from "./_early_stopping.ts";
 import { RunClock } from "./_run_clock.ts";
 import { EventLoopTurns } from "../util/event_loop.ts";
-import { type ResumeState, RunCheckpoints } from "./_run_checkpoints.ts";
+import { objectiveHookNames, type ResumeState, RunCheckpoints } from "./_run_checkpoints.ts";
 
 /**
  * Trains `model` on `split.train`, validating on `split.validTarget` every `evalEvery` epochs and
@@ -90,7 +90,14 @@ export async function trainModel(
     );
   const adam = new Adam(config.optimizer);
   const fingerprint = split.dataset.metadata.fingerprint;
-  const checkpoints = new RunCheckpoints(model, adam, config, fingerprint, hooks.checkpointState);
+  const checkpoints = new RunCheckpoints(
+    model,
+    adam,
+    config,
+    fingerprint,
+    hooks.checkpointState,
+    objectiveHookNames(hooks),
+  );
   let state;
   try {
     state = checkpoints.start();

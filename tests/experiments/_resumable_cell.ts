@@ -12,15 +12,19 @@ import { runPlan } from "../../lib/experiments/run_plan.ts";
 import { cellsDirectory, settingsOf } from "../../lib/experiments/stored_cells.ts";
 import { storedCellResult } from "./_cell_result.ts";
 
-/** The one-cell plan and its cell. */
-export function resumableCellPlan(): { plan: ExperimentPlan; cell: PlannedCell } {
+/** The one-cell plan and its cell; `full`: the plan of all cells it was taken from. */
+export function resumableCellPlan(): {
+  plan: ExperimentPlan;
+  cell: PlannedCell;
+  full: ExperimentPlan;
+} {
   const label = datasetLabel({ kind: "synthetic", config: planExperiments("quick").synthetic });
   const chosen = { trial: 0, config: {}, valid: 0, trials: 2 };
   const full = planExperiments("quick", undefined, {
     selected: { [label]: { "SASRec-MM": chosen, "Demure-SASRec": chosen } },
   });
   const cell = full.cells.find((c) => c.sweep !== undefined && !c.scoreAttribution)!;
-  return { plan: { ...full, cells: [cell] }, cell };
+  return { plan: { ...full, cells: [cell] }, cell, full };
 }
 
 /** The one-cell plan with its cell stored under `resultsDir` (a stub): a run of it trains nothing. */
