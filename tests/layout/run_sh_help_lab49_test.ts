@@ -6,39 +6,17 @@
  * every other command line, the set-up still comes first.
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { runWithOnlyTools } from "./_run_with_only_tools.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /**
  * `bash run.sh ...args` in `cwd`, with a PATH of only `dirname`, `sed` and (with `withBash`)
  * `bash`: without bash a set-up that ran fails at once with "bash: command not found".
  */
-async function runSh(cwd: string, args: string[], withBash = false) {
-  const bin = await Deno.makeTempDir({ prefix: "run_sh_help_path_" });
-  try {
-    for (const tool of ["dirname", "sed", ...(withBash ? ["bash"] : [])]) {
-      const found = ["/usr/bin", "/bin"].map((dir) => `${dir}/${tool}`).find((path) => {
-        try {
-          return Deno.statSync(path).isFile;
-        } catch {
-          return false;
-        }
-      });
-      assert(found, `${tool} not found in /usr/bin or /bin`);
-      await Deno.symlink(found, `${bin}/${tool}`);
-    }
-    const output = await new Deno.Command("/bin/bash", {
-      args: [`${cwd}/run.sh`, ...args],
-      cwd,
-      stdin: "null",
-      env: { PATH: bin },
-      clearEnv: true,
-    }).output();
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-  } finally {
-    await Deno.remove(bin, { recursive: true });
-  }
+function runSh(cwd: string, args: string[], withBash = false) {
+  const tools = ["dirname", "sed", ...(withBash ? ["bash"] : [])];
+  return runWithOnlyTools(`${cwd}/run.sh`, args, { cwd, tools });
 }
 
 Deno.test("./run.sh lab|reproduce|notebooks|bench --help: the command's usage, the set-up never run", async () => {

@@ -7,44 +7,16 @@
  * is one line and exit 2, before any stage starts. So does the set-up itself (`deno task setup`).
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { runWithOnlyTools } from "./_run_with_only_tools.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-
-/** Whether `path` is a file (following links). */
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs `bash script ...args` with a PATH of only `dirname` and `sed` (what the usage needs): a
- * set-up or a test stage that ran would call `dpkg-query`, `npm` or `deno`, and write "command not
- * found" to stderr.
+ * set-up or a test stage that ran would write "command not found" to stderr.
  */
-async function runScript(script: string, ...args: string[]) {
-  const bin = await Deno.makeTempDir({ prefix: "run_sh_path_" });
-  try {
-    for (const tool of ["dirname", "sed"]) {
-      const found = ["/usr/bin", "/bin"].map((dir) => `${dir}/${tool}`).find(isFile);
-      assert(found, `${tool} not found in /usr/bin or /bin`);
-      await Deno.symlink(found, `${bin}/${tool}`);
-    }
-    const output = await new Deno.Command("/bin/bash", {
-      args: [script, ...args],
-      cwd: root,
-      stdin: "null",
-      env: { PATH: bin },
-      clearEnv: true,
-    }).output();
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-  } finally {
-    await Deno.remove(bin, { recursive: true });
-  }
-}
+const runScript = (script: string, ...args: string[]) =>
+  runWithOnlyTools(script, args, { cwd: root, tools: ["dirname", "sed"] });
 
 /** `bash run.sh ...args`, as {@linkcode runScript} runs it. */
 const runSh = (...args: string[]) => runScript("run.sh", ...args);
