@@ -23,6 +23,7 @@ import type { AttributionResult } from "../../lib/attribution/types.ts";
 import { demureHooks } from "../../lib/demure/objective.ts";
 import { modalityNoiseRates } from "../../lib/demure/noise_rates.ts";
 import { DEFAULT_DEMURE_CONFIG } from "../../lib/demure/config.ts";
+import { cl4srecAuxiliaryLoss } from "../../lib/baselines/cl4srec.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { tinyDataset } from "../data/_tiny_dataset.ts";
 import { weightsOf } from "./_seeded_run.ts";
@@ -53,7 +54,10 @@ function valueNowhere(dataset: InteractionDataset): InteractionDataset {
   }]);
 }
 
-/** A small SASRec on `split` trained with `trainer` (1 epoch, batches of 4, unless set). */
+/**
+ * A small SASRec on `split` trained with `trainer` (1 epoch, batches of 4, unless set); the caller
+ * disposes the model (a failed run's is disposed here).
+ */
 async function trained(
   split: LeaveOneOutSplit,
   trainer: Partial<TrainerConfig> = {},
@@ -64,13 +68,18 @@ async function trained(
     maxLength: split.maxLength,
     seed: 3,
   });
-  const result = await trainModel(
-    model,
-    split,
-    { seed: 0, maxEpochs: 1, batchSize: 4, ...trainer },
-    { ...hooksFor(model), ...quiet },
-  );
-  return { model, result };
+  try {
+    const result = await trainModel(
+      model,
+      split,
+      { seed: 0, maxEpochs: 1, batchSize: 4, ...trainer },
+      { ...hooksFor(model), ...quiet },
+    );
+    return { model, result };
+  } catch (error) {
+    model.dispose(); // a refused run's model stays nowhere
+    throw error;
+  }
 }
 
 /** Every epoch ran `steps` steps with finite losses and a validation NDCG@10 in [0, 1]. */
@@ -313,4 +322,50 @@ Deno.test("a split longer than a SASRec's maxLength is refused by evaluation nam
   );
   assertStringIncludes(error.message, "or a split with SplitConfig.maxLength <= 3");
   model.dispose();
+});
+
+Deno.test("a batch of one row: CL4SRec and Demure without its noise view refuse naming TrainerConfig.batchSize; Demure with it trains", async () => {
+  // 3 users of one window each in batches of 2: every epoch ends with a batch of 1 row, which has
+  // no in-batch negative. The losses refused it naming no setting ("ntXent: needs at least 2
+  // rows", "infoNce: no negatives").
+  const split = leaveOneOutSplit(tinyDataset([...TWO_USERS, [2, 3, 4, 5, 0]], 6), { maxLength: 5 });
+  const trainer = { batchSize: 2, maxEpochs: 2 };
+  for (const loss of ["nt_xent", "one_way"] as const) {
+    const error = await assertRejects(
+      () => trained(split, trainer, () => ({ auxiliaryLoss: cl4srecAuxiliaryLoss({ loss }) })),
+      Error,
+      "CL4SRec: a training batch of 1 row has no other row to be its negative",
+    );
+    assertStringIncludes(error.message, "TrainerConfig.batchSize");
+  }
+  for (const variant of ["full", "contrastive_only"] as const) {
+    const error = await assertRejects(
+      () =>
+        trained(
+          split,
+          trainer,
+          (model) =>
+            demureHooks(model, { variant, warmupSteps: 0, noiseViewAsNegative: false }).hooks,
+        ),
+      Error,
+      "demureHooks: a training batch of 1 row has no negative",
+    );
+    assertStringIncludes(error.message, "TrainerConfig.batchSize");
+    assertStringIncludes(error.message, "DemureConfig.noiseViewAsNegative false");
+  }
+  // With the noise view (the default) a row of its own has a negative: 2 steps an epoch.
+  const demure = await trained(
+    split,
+    trainer,
+    (model) => demureHooks(model, { warmupSteps: 0 }).hooks,
+  );
+  assertFiniteTraining(demure.result, 2);
+  assert(demure.result.history.every((epoch) => epoch.auxiliaryLoss > 0));
+  demure.model.dispose();
+  // CL4SRec with batches that leave 2 or more rows trains.
+  const cl4srec = await trained(split, { batchSize: 4 }, () => ({
+    auxiliaryLoss: cl4srecAuxiliaryLoss({}),
+  }));
+  assertFiniteTraining(cl4srec.result, 1);
+  cl4srec.model.dispose();
 });
