@@ -210,6 +210,16 @@ export function cl4srecAuxiliaryLoss(
   const config = withDefaults(DEFAULT_CL4SREC_CONFIG, configInput);
   validateCl4SRecConfig(config);
   return ({ model, batch, seed }) => {
+    // The loss's own refusal ("ntXent: needs at least 2 rows") named no setting; a split whose
+    // rows leave 1 over after full batches reaches it at the end of the first epoch.
+    if (batch.batchSize < 2) {
+      throw new Error(
+        `CL4SRec: a training batch of ${batch.batchSize} row has no other row to be its ` +
+          "negative (the contrastive loss needs at least 2 rows a batch): TrainerConfig.batchSize " +
+          "is 1, or the epoch's training rows (a user's windows) leave 1 over after full " +
+          "batches of it; choose a batchSize >= 2 that leaves none or at least 2",
+      );
+    }
     const rng = createRng(seed);
     const histories = batchHistories(batch);
     const lastStates = (viewSeed: number) => {

@@ -327,6 +327,17 @@ export function demureHooks(
 
   const auxiliaryLoss = (context: AuxiliaryLossContext): tf.Scalar => {
     if (withoutContrastive || current?.step !== context.step) return tf.scalar(0);
+    // Without the noise view, a row's only negatives are the batch's other rows; infoNce's own
+    // refusal ("no negatives") named no setting.
+    if (!config.noiseViewAsNegative && context.batch.batchSize < 2) {
+      throw new Error(
+        `demureHooks: a training batch of ${context.batch.batchSize} row has no negative for ` +
+          "the contrastive term with DemureConfig.noiseViewAsNegative false (the other rows " +
+          "are its only negatives): TrainerConfig.batchSize is 1, or the epoch's training rows " +
+          "(a user's windows) leave 1 over after full batches of it; choose a batchSize >= 2 " +
+          "that leaves none or at least 2, or noiseViewAsNegative true",
+      );
+    }
     return capture
       ? trainingPassContrastive(model, config, context, current.views)
       : contrastiveTerm(model, config, context, current.views, denoisedInput);

@@ -226,7 +226,14 @@ export class SasRec implements Backbone {
   #layout(fused: tf.Tensor3D, valid: tf.Tensor2D, packing?: PackedRows): PackedRows {
     const [batch, length] = fused.shape;
     if (length > this.#maxLength) {
-      throw new Error(`SasRec: sequence length ${length} exceeds maxLength ${this.#maxLength}`);
+      // Evaluation and attribution reach here without trainModel's check of the split: say
+      // which two settings disagree.
+      throw new Error(
+        `SasRec: sequence length ${length} exceeds maxLength ${this.#maxLength} ` +
+          `(ModelConfig.maxLength, the positions it embeds): histories of ${length} need a ` +
+          `model built with maxLength >= ${length}, or a split with SplitConfig.maxLength <= ` +
+          `${this.#maxLength}`,
+      );
     }
     const layout = packing ?? packRows(valid.dataSync(), batch, length);
     if (layout.batch !== batch || layout.length !== length) {

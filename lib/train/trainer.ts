@@ -67,8 +67,9 @@ import { objectiveHookNames, type ResumeState, RunCheckpoints } from "./_run_che
  * fail to beat the best validation NDCG@10 (a tie is no gain), and the best-validation weights
  * restored at the end. `hooks` plug in an objective such as Demure's
  * ({@linkcode TrainerHooks}; `demureHooks(model).hooks`). With `checkpointDir` set, a run resumes
- * from its last epoch. A setting out of range throws a `SettingError`; a NaN or exploding loss stops
- * with `TrainingDivergedError`; Jupyter's Interrupt with `InterruptedError` at the next step.
+ * from its last epoch. A setting out of range throws a `SettingError`; a split without a next-item
+ * pair (no user with 2 training items) an error saying so; a NaN or exploding loss stops with
+ * `TrainingDivergedError`; Jupyter's Interrupt with `InterruptedError` at the next step.
  */
 export async function trainModel(
   model: SequentialRecommender,
@@ -78,6 +79,8 @@ export async function trainModel(
 ): Promise<TrainingResult> {
   const config = resolveTrainerConfig(configInput);
   validateTrainerHooks(hooks);
+  // Before the hooks' own check: Demure's would blame its warm-up for the run's 0 steps.
+  checkSplitTrains(split);
   hooks.checkTrainerConfig?.(config, { stepsPerEpoch: trainingStepsPerEpoch(split, config) });
   requireBackend();
   checkSplitFits(split, model);
@@ -175,6 +178,24 @@ export async function trainModel(
     meanStepSeconds: clock.meanStepSeconds(),
     config,
   };
+}
+
+/**
+ * The split must give at least one next-item pair: without one every epoch ran 0 steps, the
+ * progress read a loss of 0 that no step measured, and the untrained model came back as trained.
+ */
+function checkSplitTrains(split: LeaveOneOutSplit): void {
+  if (split.train.some((items) => items.length >= 2)) return;
+  const users = split.train.length;
+  const whose = users === 1 ? "its one user has" : `every one of its ${users} users has`;
+  const why = users === 0 ? "it has no user" : `${whose} fewer than 2 training items ` +
+    "(leave-one-out trains on all but a user's last two interactions, and a next-item pair " +
+    "needs 2)";
+  throw new Error(
+    `trainModel: split of dataset ${split.dataset.name} has no training pair: ${why}, so no ` +
+      "step would run and the model would stay as initialised; give some users at least 4 " +
+      "interactions (kCoreFilter with k >= 4 does for all)",
+  );
 }
 
 /** The model must hold the split's longest history. */
