@@ -34,6 +34,13 @@ export interface ResumeState {
   stopping: EarlyStopping;
   /** Copy of the best weights so far (owned by the loop). */
   best: BestWeights;
+  /**
+   * Seconds the run has trained up to its last finished epoch, in every process (what the time
+   * budget `maxWallSeconds` counts); the loop sets it before each save. Undefined when resumed from
+   * a checkpoint saved before 2026-12-07, which does not record it: the earlier processes' time is
+   * unknown, the budget counts this process's only (as before), and the saves leave it out.
+   */
+  trainingSeconds?: number;
 }
 
 /** Fields of the trainer config that must match to resume (maxEpochs may grow). */
@@ -74,6 +81,7 @@ async function saveRun(
     history: state.history,
     resumeKey: resumeKey(config),
     objectiveHooks: [...objectiveHooks],
+    ...(state.trainingSeconds === undefined ? {} : { trainingSeconds: state.trainingSeconds }),
   } as unknown as Record<string, Json>;
   const extraHostTensors = new Map<string, HostTensor>();
   if (hookState) {
@@ -105,6 +113,8 @@ interface StoredTrainerState {
   hookState?: Json;
   /** Saved since 2026-12-07. */
   objectiveHooks?: string[];
+  /** Saved since 2026-12-07 ({@linkcode ResumeState.trainingSeconds}). */
+  trainingSeconds?: number;
 }
 
 /**
@@ -143,6 +153,13 @@ function checkStoredTrainerState(path: string, stored: unknown): void {
   }
   if (!Array.isArray(state.history)) throw field("history", state.history, "a list");
   if (typeof state.resumeKey !== "string") throw field("resumeKey", state.resumeKey, "a string");
+  const seconds = state.trainingSeconds;
+  if (
+    seconds !== undefined &&
+    (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0)
+  ) {
+    throw field("trainingSeconds", seconds, "a number >= 0 (seconds trained before)");
+  }
 }
 
 /**
@@ -161,6 +178,7 @@ function freshResumeState(): ResumeState {
     history: [],
     stopping: new EarlyStopping(),
     best: new BestWeights(),
+    trainingSeconds: 0,
   };
 }
 
@@ -293,6 +311,13 @@ function restoreRun(
     }))
     : undefined;
   console.log(`resuming from ${dir}/last after epoch ${stored.epochsDone} (step ${stored.step})`);
+  if (stored.trainingSeconds === undefined && config.maxWallSeconds !== undefined) {
+    console.warn(
+      `${dir}/last.json: no field "trainerState.trainingSeconds" (saved before 2026-12-07): the ` +
+        `time the run trained before is unknown, so maxWallSeconds ${config.maxWallSeconds} ` +
+        "counts from this start only, as before",
+    );
+  }
   return {
     epochsDone: stored.epochsDone,
     step: stored.step,
@@ -303,6 +328,7 @@ function restoreRun(
       sinceBest: stored.sinceBest,
     }),
     best: new BestWeights(best),
+    trainingSeconds: stored.trainingSeconds,
   };
 }
 

@@ -79,7 +79,10 @@ export interface TrainerConfig {
   /**
    * Wall-clock budget in seconds (> 0): the run stops after the epoch during which the budget ran
    * out, restores the best weights and sets `TrainingResult.stoppedBy` to `"time_budget"`.
-   * Default undefined (no budget). Not part of the resume key: a resumed run may get a new budget.
+   * Default undefined (no budget). A resumed run counts the training time its checkpoint saved
+   * (the processes before, up to their last saved epoch), so a preempted run trains as many
+   * epochs as an uninterrupted one. Not part of the resume key: a resumed run may get a new
+   * budget, for the whole run's time.
    */
   maxWallSeconds?: number;
   /**
@@ -386,7 +389,10 @@ export interface TrainingResult {
   resumedFromEpoch: number;
   /** Progress of every epoch. */
   history: EpochProgress[];
-  /** Wall time of the run in seconds. */
+  /**
+   * Wall time of this call in seconds (a resumed run's earlier processes not counted; its time
+   * budget counts them).
+   */
   totalSeconds: number;
   /** Mean wall time of one training step over the run. */
   meanStepSeconds: number;

@@ -109,11 +109,14 @@ export async function trainModel(
     throw error;
   }
   const resumedFromEpoch = state.epochsDone;
-  const clock = new RunClock(resumedFromEpoch);
+  // The time budget counts the processes before a resume too: restarted with a fresh budget, a
+  // preempted run trained more epochs than an uninterrupted one.
+  const clock = new RunClock(resumedFromEpoch, state.trainingSeconds ?? 0);
   const divergence = new DivergenceGuard(config, model);
   const eventLoopTurns = new EventLoopTurns();
-  // A run killed after patience ran out (before its result was kept) does not train on.
-  let stoppedBy: StopReason = state.stopping.exhausted(config.patience) ? "patience" : "max_epochs";
+  // A run killed after patience or its time budget ran out (before its result was kept) does not
+  // train on.
+  let stoppedBy = stopReasonAtStart(state, clock, config);
   try {
     for (
       let epoch = state.epochsDone;
@@ -154,6 +157,7 @@ export async function trainModel(
       });
       state.history.push(progress);
       hooks.afterEpoch?.(progress);
+      if (state.trainingSeconds !== undefined) state.trainingSeconds = clock.trainingSeconds();
       await checkpoints.save(state, improved);
       onProgress(progress);
       stoppedBy = stopReasonAfter(epoch, state, clock, config);
@@ -319,7 +323,23 @@ function stopReasonAfter(
   config: TrainerConfig,
 ): StopReason {
   if (state.stopping.exhausted(config.patience)) return "patience";
-  const overBudget = config.maxWallSeconds !== undefined &&
-    clock.elapsedSeconds() >= config.maxWallSeconds;
-  return overBudget && epoch + 1 < config.maxEpochs ? "time_budget" : "max_epochs";
+  return overBudget(clock, config) && epoch + 1 < config.maxEpochs ? "time_budget" : "max_epochs";
+}
+
+/**
+ * Why a run stops before its first epoch: a resumed run whose patience or time budget (the
+ * training time saved with its checkpoint) had run out with epochs left; "max_epochs" (train, or
+ * nothing left to train) otherwise. A fresh run has trained 0 s, so its budget is never spent here.
+ */
+function stopReasonAtStart(state: ResumeState, clock: RunClock, config: TrainerConfig): StopReason {
+  if (state.stopping.exhausted(config.patience)) return "patience";
+  const epochsLeft = state.epochsDone < config.maxEpochs;
+  return state.epochsDone > 0 && epochsLeft && overBudget(clock, config)
+    ? "time_budget"
+    : "max_epochs";
+}
+
+/** The time budget is spent: the run has trained `maxWallSeconds` or more, in all its processes. */
+function overBudget(clock: RunClock, config: TrainerConfig): boolean {
+  return config.maxWallSeconds !== undefined && clock.trainingSeconds() >= config.maxWallSeconds;
 }
