@@ -122,7 +122,7 @@ export interface DemureTraining {
     | "recommendationGradient"
     | "afterStep"
   >;
-  /** Counters of the run so far. */
+  /** Counters of the run so far (after {@linkcode release}, those at the release). */
   stats(): DemureStats;
   /**
    * Per epoch ended so far, the share of valid pairs marked as noise per modality (rounded to 1e-6;
@@ -131,6 +131,16 @@ export interface DemureTraining {
    * the epochs from the resume on, the first pooled with the epochs before it.
    */
   noiseRateByEpoch(): Record<string, number>[];
+  /**
+   * Ends the run's hold on memory, once its `trainModel` call is over: drops the noise-mask cache
+   * (a few MB on an ML-1M-sized run), the last step's views and batch, the counters and the
+   * model, so that a notebook or a list that keeps this object for its {@linkcode stats} keeps
+   * only those. `stats()` and `noiseRateByEpoch()` answer as at the release; the hooks refuse to
+   * run again (build a new `demureHooks(model, config)`), `checkpointState` included: release
+   * after the run, not between a kill and its resume with the same object. Calling it again does
+   * nothing. Nothing a run computes depends on it.
+   */
+  release(): void;
 }
 
 /** What a run's `last` checkpoint holds of its hooks (JSON; the mask cache's arrays as tensors). */
@@ -180,9 +190,10 @@ function firstDifference(
   return JSON.stringify(saved) === JSON.stringify(current) ? undefined : [path, saved, current];
 }
 
-/** The parts of one run's state, as {@linkcode demureHooks} holds them. */
+/** The parts of one run's state, as {@linkcode demureHooks} holds them until its release. */
 interface DemureRun {
   config: DemureConfig;
+  model: SequentialRecommender;
   modalities: number;
   noise: BatchNoise;
   counts: NoiseCounts;
@@ -214,10 +225,13 @@ function statsOf(run: DemureRun): DemureStats {
 }
 
 /** The run's mask cache, counters and warm-up in the `last` checkpoint, and back. */
-function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpointState"]> {
-  const { noise, counts, warmup, capture } = run;
+function checkpointStateOf(
+  liveRun: () => DemureRun,
+): NonNullable<TrainerHooks["checkpointState"]> {
   return {
     save(): HookState {
+      const run = liveRun();
+      const { noise, counts, warmup, capture } = run;
       const tensors = new Map<string, HostTensor>();
       const cacheJson = saveMaskCache(noise.cache, tensors);
       const { noiseCount, validCount, epochs } = counts.saved();
@@ -234,6 +248,8 @@ function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpoint
       return { json, tensors };
     },
     restore(saved: HookState): void {
+      const run = liveRun();
+      const { noise, counts, warmup, capture } = run;
       const json = saved.json as unknown as SavedDemureState;
       counts.checkSaved(json);
       if (capture && json.captured === undefined) {
@@ -270,11 +286,41 @@ function checkpointStateOf(run: DemureRun): NonNullable<TrainerHooks["checkpoint
   };
 }
 
+/** A run's state, as fresh: nothing cached, counted or warmed up. */
+function startRun(
+  model: SequentialRecommender,
+  config: DemureConfig,
+  forgetLastStep: () => void,
+): DemureRun {
+  const counts = new NoiseCounts(model.modalityNames);
+  // Warm-up by epochs or plateau: the trainer's progress ends it (the step schedule is then off).
+  const warmup = new Warmup(config);
+  return {
+    config,
+    model,
+    modalities: model.numModalities,
+    noise: new BatchNoise(model, config, counts, warmup),
+    counts,
+    warmup,
+    capture: config.attributionSource === "training_pass"
+      ? new TrainingPassCapture(model, config)
+      : undefined,
+    forgetLastStep,
+  };
+}
+
+/** What a released {@linkcode DemureTraining} still answers. */
+interface ReleasedRun {
+  stats: DemureStats;
+  noiseRateByEpoch: Record<string, number>[];
+}
+
 /**
  * Builds Demure's hooks for {@linkcode trainModel}. The noise masks are cached per user (see
  * `NoiseMaskCache`), so a window's mask is recomputed at every `everyVisits`-th visit. The hooks
  * hold that run's state (cache, counters, warm-up): build new ones for every run; a second run
- * with the same hooks stops at its first step with a message saying so.
+ * with the same hooks stops at its first step with a message saying so. `release()` drops that
+ * state once the run is over.
  */
 export function demureHooks(
   model: SequentialRecommender,
@@ -286,31 +332,27 @@ export function demureHooks(
     config.variant === "random_input";
   /** L_rec reads the denoised history (the positive view). */
   const denoisedInput = withoutContrastive || (config.variant === "full" && config.denoiseInput);
-  const counts = new NoiseCounts(model.modalityNames);
-  // Warm-up by epochs or plateau: the trainer's progress ends it (the step schedule is then off).
-  const warmup = new Warmup(config);
-  const noise = new BatchNoise(model, config, counts, warmup);
-  const capture = config.attributionSource === "training_pass"
-    ? new TrainingPassCapture(model, config)
-    : undefined;
   // The last step this run saw: the state belongs to one run, which a step that does not follow
   // it (a second trainModel call with the same hooks) would silently continue.
   let lastStep: number | undefined;
+  // Every hook below reaches the run's state through these two only (not through a variable of
+  // this scope, which each of them would keep alive): release() drops them.
+  let run: DemureRun | undefined = startRun(model, config, () => lastStep = undefined);
   let current: { step: number; views: ContrastiveViews; batch: SequenceBatch } | undefined;
-  const run: DemureRun = {
-    config,
-    modalities: model.numModalities,
-    noise,
-    counts,
-    warmup,
-    capture,
-    forgetLastStep: () => lastStep = undefined,
+  let released: ReleasedRun | undefined;
+  const liveRun = (): DemureRun => {
+    if (run !== undefined) return run;
+    throw new Error(
+      "demureHooks: this DemureTraining was released (release() drops its run's mask cache, " +
+        "counters and model): make a new one with demureHooks(model, config) for another run",
+    );
   };
 
   const inputMask = async (
     batch: SequenceBatch,
     step: number,
   ): Promise<tf.Tensor3D | undefined> => {
+    const { noise } = liveRun();
     if (lastStep !== undefined && step <= lastStep) {
       throw new Error(
         `demureHooks: step ${step} after step ${lastStep}: one DemureTraining drives one ` +
@@ -327,6 +369,7 @@ export function demureHooks(
 
   const auxiliaryLoss = (context: AuxiliaryLossContext): tf.Scalar => {
     if (withoutContrastive || current?.step !== context.step) return tf.scalar(0);
+    const { model, capture } = liveRun();
     // Without the noise view, a row's only negatives are the batch's other rows; infoNce's own
     // refusal ("no negatives") named no setting.
     if (!config.noiseViewAsNegative && context.batch.batchSize < 2) {
@@ -343,31 +386,44 @@ export function demureHooks(
       : contrastiveTerm(model, config, context, current.views, denoisedInput);
   };
 
-  const trainingPassHooks = (capture: TrainingPassCapture) => ({
+  const trainingPassHooks = {
     recommendationGradient: (gradient: tf.Tensor4D, embeddings: tf.Tensor4D, step: number) => {
       if (current?.step !== step) return;
-      capture.keep(step, current.batch, gradient, embeddings, noise.attributedApart);
+      const { capture, noise } = liveRun();
+      capture!.keep(step, current.batch, gradient, embeddings, noise.attributedApart);
     },
-    afterStep: (step: number, applied: boolean) => capture.storeNext(noise.cache, step, applied),
-  });
+    afterStep: (step: number, applied: boolean) => {
+      const { capture, noise } = liveRun();
+      return capture!.storeNext(noise.cache, step, applied);
+    },
+  };
 
   return {
     config,
     hooks: {
       inputMask,
       auxiliaryLoss,
-      checkpointState: checkpointStateOf(run),
+      checkpointState: checkpointStateOf(liveRun),
       afterEpoch: (progress: EpochProgress) => {
+        const { counts, warmup } = liveRun();
         counts.closeEpoch();
         warmup.afterEpoch(progress);
       },
       checkTrainerConfig: (trainer, budget) => {
+        liveRun(); // a released one is refused before the run restores or trains anything
         const refusal = warmupRefusal(config, trainer, budget.stepsPerEpoch);
         if (refusal) throw refusal;
       },
-      ...(capture ? trainingPassHooks(capture) : {}),
+      ...(config.attributionSource === "training_pass" ? trainingPassHooks : {}),
     },
-    stats: () => statsOf(run),
-    noiseRateByEpoch: () => counts.rateByEpoch(),
+    stats: () => released ? structuredClone(released.stats) : statsOf(liveRun()),
+    noiseRateByEpoch: () =>
+      released ? structuredClone(released.noiseRateByEpoch) : liveRun().counts.rateByEpoch(),
+    release: () => {
+      if (run === undefined) return;
+      released = { stats: statsOf(run), noiseRateByEpoch: run.counts.rateByEpoch() };
+      run = undefined;
+      current = undefined;
+    },
   };
 }
