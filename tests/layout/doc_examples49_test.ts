@@ -1,7 +1,9 @@
 /**
  * Every TypeScript example a reader copies type-checks against today's API: the ```ts blocks of
- * README.md and docs/*.md, as written, and the `@example` blocks of the root mod.ts's symbols
- * (what `deno doc mod.ts` shows), completed by the names they assume (`dataset`, `model`, ...).
+ * README.md and docs/*.md, as written, the `@example` blocks of the root mod.ts's symbols (what
+ * `deno doc mod.ts` shows), the module examples of the mod.ts files, and the `@example` blocks of
+ * the symbols that only a lib/<folder>/mod.ts exports (what `deno doc lib/<folder>/mod.ts` shows
+ * beyond the root), completed by the names they assume (`dataset`, `model`, ...).
  * doc_examples_test.ts runs the markdown examples, but `deno run` does not type-check, and the root's
  * examples are fragments that nothing ran: a renamed function, option or field in them reached the
  * reader, not the suite. All of them are checked by one `deno check` over files written into the
@@ -19,6 +21,7 @@ import {
   fencedBlocks,
   type MarkdownBlock,
   namesDeclared,
+  namesRead,
   root,
   type SymbolExample,
   typeScriptBlocks,
@@ -55,8 +58,9 @@ const CONTEXT: Record<string, string> = {
 };
 
 /**
- * Names of {@linkcode CONTEXT} that one example means otherwise, or assumes besides, by the root
- * symbol or the lib/<folder>/mod.ts whose documentation holds it.
+ * Names of {@linkcode CONTEXT} that one example means otherwise, or assumes besides, by the
+ * symbol whose documentation holds it or the lib/<folder>/mod.ts that exports it (a symbol's own
+ * meaning wins). A type's names are the root's, or else that lib/<folder>/mod.ts's.
  */
 const CONTEXT_OF: Record<string, Record<string, string>> = {
   epochNoiseRates: { result: "CellResult" }, // a cell's result, not an attribution's
@@ -64,6 +68,55 @@ const CONTEXT_OF: Record<string, Record<string, string>> = {
     lossOf: "Parameters<typeof attributeModalities>[0]",
     E: "Tensor4D",
     w: "Tensor3D",
+    gradient: "Tensor4D",
+    embeddings: "Tensor4D",
+    contributions: "Float32Array",
+    lossChange: "Float32Array",
+    userScores: "Float32Array",
+    validMask: "Uint8Array",
+    shape: "PairShape",
+    presence: "Tensor3D",
+    itemTable: "Tensor2D",
+    config: "AttributionConfig",
+  },
+  // The lengths of a [batch, position, modality] array, not a batch of histories.
+  attributionOfContributions: { batch: "number", positions: "number", modalities: "number" },
+  "lib/data/mod.ts": { image: "ModalityFeatures" },
+  "lib/demure/mod.ts": {
+    validMask: "Uint8Array",
+    shape: "PairShape",
+    seed: "number",
+    runSeed: "number",
+    views: "ContrastiveViews",
+  },
+  randomNoiseMask: { batch: "number", positions: "number", modalities: "number" },
+  "lib/losses/mod.ts": { rows: "Tensor2D", itemTable: "Tensor2D", targetIds: "Tensor1D" },
+  "lib/nn/mod.ts": {
+    x: "Tensor",
+    stepSeed: "number",
+    p: "PackedRows",
+    packed: "Tensor2D",
+    dim: "number",
+  },
+  "lib/notebook/mod.ts": { figure: "Figure", progress: "EpochProgress" },
+  "lib/prepare/mod.ts": {
+    bytes: "Uint8Array",
+    db: "ReturnType<typeof openLazyLoadDatabase>",
+    frame: "ReturnType<typeof asRDataFrame>",
+    raw: "RawMovieLens",
+    vectors: "Parameters<typeof movieLensFileSet>[1]",
+    production: "Parameters<typeof movieLensFileSet>[2]",
+    labels: "Parameters<typeof movieLensFileSet>[3]",
+  },
+  "lib/util/mod.ts": { runSeed: "number" },
+  hashSeeds: { step: "number" }, // a training step's index
+  EventLoopTurns: { batches: "SequenceBatch[]", step: "(batch: SequenceBatch) => void" },
+  workProgressReporter: {
+    users: "number[]",
+    onProgress: "WorkProgressListener",
+    chunks: "number[][]",
+    rank: "(chunk: number[]) => void",
+    ranked: "number",
   },
 };
 
@@ -138,24 +191,42 @@ function namesMentioned(code: string): Set<string> {
   );
 }
 
+/** A lib/<folder>/mod.ts an example belongs to: its path and the names it exports. */
+interface LibModule {
+  file: string;
+  names: Set<string>;
+}
+
 /**
- * Declarations of the {@linkcode CONTEXT} names (with `where`'s own, {@linkcode CONTEXT_OF})
- * that `code` mentions without declaring. Their types are the root's, read through a namespace
- * (`Root.InteractionDataset`), so that they clash with no name the example imports itself.
+ * Declarations of the {@linkcode CONTEXT} names (with those of each key of `where` in
+ * {@linkcode CONTEXT_OF}: the symbol, the lib/<folder>/mod.ts) that `code` mentions without
+ * declaring. A type's names are the root's, read through a namespace (`Root.InteractionDataset`),
+ * or else those of `here`, the lib/<folder>/mod.ts of the example (`Here.PackedRows`), so that they
+ * clash with no name the example imports itself.
  */
-function contextDeclarations(code: string, where: string, rootNames: Set<string>): string[] {
+function contextDeclarations(
+  code: string,
+  where: string[],
+  rootNames: Set<string>,
+  here?: LibModule,
+): string[] {
   const mentioned = namesMentioned(code);
-  const context = { ...CONTEXT, ...CONTEXT_OF[where] };
+  const context = Object.assign({}, CONTEXT, ...where.map((key) => CONTEXT_OF[key] ?? {}));
   const assumed = Object.keys(context).filter((name) => mentioned.has(name));
   if (assumed.length === 0) return [];
+  const spaces = new Set<string>();
   const typeOf = (name: string) =>
-    context[name].replace(
-      /(?<![\w$.])[A-Z][\w$]*/g,
-      (type) => rootNames.has(type) ? `Root.${type}` : type,
-    );
+    context[name].replace(/(?<![\w$.])[A-Za-z_$][\w$]*/g, (type: string) => {
+      const space = rootNames.has(type) ? "Root" : here?.names.has(type) ? "Here" : undefined;
+      if (space === undefined) return type;
+      spaces.add(space);
+      return `${space}.${type}`;
+    });
+  const declarations = assumed.map((name) => `declare const ${name}: ${typeOf(name)};`);
   return [
-    'import type * as Root from "./mod.ts";',
-    ...assumed.map((name) => `declare const ${name}: ${typeOf(name)};`),
+    ...(spaces.has("Root") ? ['import type * as Root from "./mod.ts";'] : []),
+    ...(spaces.has("Here") ? [`import type * as Here from "./${here!.file}";`] : []),
+    ...declarations,
   ];
 }
 
@@ -169,9 +240,96 @@ function rootExampleModule(example: SymbolExample, rootNames: Set<string>): stri
   return [
     `// ${example.symbol}'s @example in the root mod.ts's docs (tests/layout/doc_examples49_test.ts)`,
     ...(imported.length > 0 ? [`import { ${imported.join(", ")} } from "./mod.ts";`] : []),
-    ...contextDeclarations(example.code, example.symbol, rootNames),
+    ...contextDeclarations(example.code, [example.symbol], rootNames),
     example.code,
   ];
+}
+
+/** An `@example` of a symbol that a lib/<folder>/mod.ts exports and the root does not. */
+interface LibExample extends SymbolExample {
+  /** The lib/<folder>/mod.ts that exports the symbol. */
+  module: string;
+  /** The file that declares the symbol (relative to the project folder): its imports are from there. */
+  declaredIn: string;
+}
+
+/** Every lib/<folder>/mod.ts, relative to the project folder. */
+function libModuleFiles(): string[] {
+  return [...Deno.readDirSync(`${root}lib`)].filter((entry) => entry.isDirectory)
+    .map((entry) => `lib/${entry.name}/mod.ts`).sort();
+}
+
+/**
+ * The lib/<folder>/mod.ts files with the names each exports, and the examples of their symbols that
+ * the root does not export (those are the root's examples): what `deno doc lib/<folder>/mod.ts`
+ * shows a reader of the library beyond the root's API.
+ */
+async function libExamples(
+  rootNames: Set<string>,
+): Promise<{ modules: LibModule[]; examples: LibExample[] }> {
+  const files = libModuleFiles();
+  const nodes = await docJson(files);
+  const modules: LibModule[] = [];
+  const examples: LibExample[] = [];
+  for (const file of files) {
+    const module = nodes[`file://${root}${file}`] as {
+      symbols: { name: string; declarations: { location: { filename: string } }[] }[];
+    };
+    assert(module !== undefined, `deno doc gave nothing for ${file}`);
+    modules.push({ file, names: new Set(exportedNames(module)) });
+    for (const symbol of module.symbols) {
+      if (rootNames.has(symbol.name)) continue;
+      const found: SymbolExample[] = [];
+      examplesOf(symbol, symbol.name, found);
+      const declaredIn = symbol.declarations[0].location.filename.replace(`file://${root}`, "");
+      for (const example of found) examples.push({ ...example, module: file, declaredIn });
+    }
+  }
+  return { modules, examples };
+}
+
+/**
+ * The lib example `example` as a module of the project folder. The names it reads are imported
+ * from its lib/<folder>/mod.ts, else the root's, else the first other lib/<folder>/mod.ts that
+ * exports them (`hashSeeds`, `USERS`): `deno doc` shows the example with its module's names in
+ * scope, and a reader finds the others there. The imports it has itself are from the file that
+ * declares the symbol (`./tf.ts`): they are rewritten to the project folder. Then the context it
+ * assumes, then its code.
+ */
+function libExampleModule(
+  example: LibExample,
+  modules: LibModule[],
+  rootNames: Set<string>,
+): { lines: string[] } {
+  const folder = example.declaredIn.replace(/[^/]*$/, "");
+  const ownImports = new Set<string>();
+  const code = example.code.replace(
+    /^(import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+")(\.\.?\/[^"]*)"/gm,
+    (_, head: string, names: string, specifier: string) => {
+      for (const [name] of names.matchAll(/[A-Za-z_$][\w$]*/g)) ownImports.add(name);
+      const path = new URL(specifier, `file:///${folder}`).pathname.slice(1);
+      return `${head}./${path}"`;
+    },
+  );
+  const here = modules.find((module) => module.file === example.module)!;
+  const others = modules.filter((module) => module !== here);
+  const bySpecifier = new Map<string, string[]>();
+  for (const name of namesRead(code)) {
+    if (ownImports.has(name)) continue;
+    const from = here.names.has(name)
+      ? here.file
+      : rootNames.has(name)
+      ? "mod.ts"
+      : others.find((module) => module.names.has(name))?.file;
+    if (from === undefined) continue;
+    bySpecifier.set(from, [...bySpecifier.get(from) ?? [], name]);
+  }
+  const lines = [
+    `// ${example.module}: ${example.symbol}'s @example (tests/layout/doc_examples49_test.ts)`,
+    ...[...bySpecifier].map(([from, names]) => `import { ${names.join(", ")} } from "./${from}";`),
+    ...contextDeclarations(code, [example.module, example.symbol], rootNames, here),
+  ];
+  return { lines: [...lines, code] };
 }
 
 /**
@@ -180,8 +338,7 @@ function rootExampleModule(example: SymbolExample, rootNames: Set<string>): stri
  * ("./mod.ts", "./lib/train/mod.ts"), where notebooks and scripts import it.
  */
 function moduleExamples(): { file: string; block: MarkdownBlock }[] {
-  const folders = [...Deno.readDirSync(`${root}lib`)].filter((entry) => entry.isDirectory)
-    .map((entry) => `lib/${entry.name}/mod.ts`).sort();
+  const folders = libModuleFiles();
   const found: { file: string; block: MarkdownBlock }[] = [];
   for (const file of ["mod.ts", ...folders]) {
     const opening = /^\/\*\*\n([\s\S]*?)\*\//.exec(Deno.readTextFileSync(`${root}${file}`));
@@ -235,16 +392,27 @@ Deno.test("every TypeScript example of README.md, docs/*.md, the mod.ts files' d
     if (block.ignore) continue;
     add(`${file}'s module example (the block at its line ${block.line + 1})`, [
       `// ${file}'s module example (tests/layout/doc_examples49_test.ts)`,
-      ...contextDeclarations(block.code, file, rootNames),
+      ...contextDeclarations(block.code, [file], rootNames),
       block.code,
     ]);
     moduleBlocks += 1;
+  }
+  const lib = await libExamples(rootNames);
+  let libBlocks = 0;
+  for (const example of lib.examples) {
+    if (example.ignore) continue;
+    add(
+      `${example.module}: ${example.symbol}'s @example (in ${example.declaredIn})`,
+      libExampleModule(example, lib.modules, rootNames).lines,
+    );
+    libBlocks += 1;
   }
   // What the docs hold today (docs/data.md's two examples; the root's 63), so that a parse that
   // found nothing cannot pass vacuously.
   assert(markdownBlocks >= 2, `only ${markdownBlocks} TypeScript blocks found in the docs`);
   assert(examples.length >= 60, `only ${examples.length} examples found in the root's docs`);
   assert(moduleBlocks >= 18, `only ${moduleBlocks} module examples found in the mod.ts files`);
+  assert(libBlocks >= 120, `only ${libBlocks} examples found in the lib/<folder>/mod.ts docs`);
 
   let output: Deno.CommandOutput;
   try {
@@ -312,7 +480,7 @@ Deno.test("rootExampleModule: imports the root names it mentions, declares the c
   assertEquals(
     contextDeclarations(
       "epochNoiseRates(result); rows;",
-      "epochNoiseRates",
+      ["epochNoiseRates"],
       new Set(["CellResult"]),
     ),
     [
@@ -321,7 +489,42 @@ Deno.test("rootExampleModule: imports the root names it mentions, declares the c
       "declare const rows: AttributionSummary[];",
     ],
   );
-  assertEquals(contextDeclarations("const dataset = load(); dataset;", "x", new Set()), []);
+  assertEquals(contextDeclarations("const dataset = load(); dataset;", ["x"], new Set()), []);
+});
+
+Deno.test("libExampleModule: names from its module, the root, other lib modules; its own imports from its file", () => {
+  const modules: LibModule[] = [
+    { file: "lib/a/mod.ts", names: new Set(["f", "Shape", "g"]) },
+    { file: "lib/b/mod.ts", names: new Set(["g", "h"]) },
+  ];
+  const example: LibExample = {
+    symbol: "f",
+    module: "lib/a/mod.ts",
+    declaredIn: "lib/a/deep/f.ts",
+    code: 'import { t } from "../t.ts";\nf(g(h(r(t, "k"))), dataset); // f(unknown)',
+    ignore: false,
+  };
+  const { lines } = libExampleModule(example, modules, new Set(["r", "Tensor"]));
+  assertEquals(lines.slice(1), [
+    'import { f, g } from "./lib/a/mod.ts";',
+    'import { h } from "./lib/b/mod.ts";',
+    'import { r } from "./mod.ts";',
+    "declare const dataset: InteractionDataset;",
+    'import { t } from "./lib/a/t.ts";\nf(g(h(r(t, "k"))), dataset); // f(unknown)',
+  ]);
+  // A context type of the example's own lib module is read through its namespace, Here.
+  assertEquals(
+    contextDeclarations("p.slots; x;", ["lib/nn/mod.ts"], new Set(["Tensor"]), {
+      file: "lib/nn/mod.ts",
+      names: new Set(["PackedRows"]),
+    }),
+    [
+      'import type * as Root from "./mod.ts";',
+      'import type * as Here from "./lib/nn/mod.ts";',
+      "declare const x: Root.Tensor;",
+      "declare const p: Here.PackedRows;",
+    ],
+  );
 });
 
 Deno.test("typeScriptBlocks: ts and typescript blocks, `ignore` marks a fragment, other words are refused", () => {
