@@ -160,7 +160,8 @@ export const RECORDS_BLAS_FINGERPRINT = "9b2841e5";
  * @example
  * ```ts
  * recordsKernelNotice("031787c5", { setting: "records", reason: "OPENBLAS_CORETYPE is SkylakeX" });
- * // "OpenBLAS runs kernels 031787c5, not the records' ... (OPENBLAS_CORETYPE is SkylakeX) ..."
+ * // "OpenBLAS runs kernels 031787c5, not the records' 9b2841e5 (Haswell): OPENBLAS_CORETYPE is
+ * // SkylakeX. Reruns may differ from the records in the last bits, ..."
  * ```
  */
 export function recordsKernelNotice(

@@ -197,7 +197,7 @@ export function unregisterBlasKernels(backend: BlasBackendName): boolean {
  * @example
  * ```ts
  * registerBlasKernels("wasm");
- * blasKernelsInUse("wasm"); // e.g. "3f0c9a1e"; undefined without OpenBLAS
+ * blasKernelsInUse("wasm"); // e.g. "9b2841e5" (Haswell's); undefined without OpenBLAS
  * ```
  */
 export function blasKernelsInUse(backend: string): string | undefined {

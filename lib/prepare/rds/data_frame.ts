@@ -66,7 +66,8 @@ export function asRDataFrame(value: RValue, source: string): RDataFrame {
  *
  * @example
  * ```ts
- * factorLabels(frame.columns.get("genres")!, "genres"); // ["Comedy|Drama", ...]
+ * factorLabels(frame.columns.get("genres")!, "genres");
+ * // ["Drama", "Animation|Children|Drama|Musical", ...] (dslabs' movielens)
  * ```
  */
 export function factorLabels(value: RValue, source: string): (string | null)[] {
