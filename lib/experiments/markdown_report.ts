@@ -549,8 +549,8 @@ function attributionSection(summary: ReproductionSummary, h: (text: string) => s
       h(`Attribution against the planted truth (synthetic, rho = ${SCORED_NOISE_FRACTION})`),
       "",
       "Each main-table run's trained model, attributed on the test-stage histories of the first " +
-        "256 users (the id modality, which has no truth, left out); mean ± std over the seeds " +
-        "listed (a run reused from its selection trial is not attributed: the first seed's). " +
+        "256 users (the id modality, which has no truth, left out); mean ± sample standard " +
+        "deviation (n − 1) over the seeds listed (a run reused from its selection trial is not attributed: the first seed's). " +
         "ROC-AUC over (user, position, modality) pairs, or over (user, modality) after averaging " +
         "over the history; precision and recall of the bottom-rho noise pairs.",
       "",

@@ -31,6 +31,7 @@ interface RawCell {
   test: Record<string, number>;
   users: number[];
   perUserTest: Record<string, number[]>;
+  attribution?: { method: string; rocAuc: number; userModalityRocAuc: number }[];
 }
 
 const raw: RawCell[] = [...Deno.readDirSync(`${root}results-of-record/full/cells`)]
@@ -355,4 +356,25 @@ Deno.test("stats49: 'best' marks compare printed means, so two means that print 
     "stats49",
   ).best.flatMap((row, i) => row[2] ? [withBackbone[i].system] : []);
   assertEquals(marked, ["SASRec-MM"]);
+});
+
+Deno.test("stats49: the attribution table's mean ± std is the sample std over the seeds it lists", () => {
+  assert(summary.attribution.length > 0, "the records' attribution rows");
+  for (const row of summary.attribution) {
+    const scored = runsOf("Synthetic", row.system).flatMap((run) => {
+      const quality = run.attribution?.find((q) => q.method === row.method);
+      return quality ? [{ seed: run.seed, quality }] : [];
+    });
+    assertEquals(row.seeds, scored.map(({ seed }) => seed), `${row.system} ${row.method}`);
+    const auc = scored.map(({ quality }) => quality.rocAuc);
+    assertAlmostEquals(row.rocAuc.mean, mean(auc), 1e-12);
+    assertAlmostEquals(row.rocAuc.std, sampleStd(auc), 1e-12);
+    const printed = `| ${row.system} | ${row.method} | ${row.seeds.join(", ")} | ` +
+      `${mean(auc).toFixed(4)} ± ${sampleStd(auc).toFixed(4)} |`;
+    assertStringIncludes(tablesMarkdown, printed);
+  }
+  assertStringIncludes(
+    tablesMarkdown,
+    "mean ± sample standard deviation (n − 1) over the seeds listed",
+  );
 });
