@@ -127,7 +127,8 @@ const SPREAD_NOTE = "Mean ± sample standard deviation (n − 1) over the seeds 
  */
 const SEED_TEST_NOTE = "± is the sample standard deviation (n − 1). The t-test is two-sided " +
   "and paired by seed (degrees of freedom: seeds − 1); no correction for the number of tests in " +
-  "this report is applied.";
+  "this report is applied. Differences are of the unrounded values, so one may differ by a " +
+  "unit in the last place from the difference of the two printed means.";
 
 function significanceLine(s: SignificanceResult): string {
   return `${s.system} vs ${s.baseline}: mean difference in ` +
@@ -461,7 +462,8 @@ function noiseLevelSection(summary: ReproductionSummary, h: (text: string) => st
       "",
       "Mean ± sample standard deviation (n − 1) over the seeds counted (SASRec-MM / " +
         "Demure-SASRec where they differ); the gain is Demure-SASRec minus SASRec-MM at each " +
-        "seed both finished, averaged; no test is made per noise fraction.",
+        "seed both finished, averaged (of the unrounded values: it may differ by a unit in the last " +
+        "place from the difference of the printed means); no test is made per noise fraction.",
       "",
     );
   }
