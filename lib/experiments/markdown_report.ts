@@ -108,15 +108,33 @@ function systemRows(rows: SystemSummary[]): (string | number)[][] {
  * What the paired tests' p-values do and do not count, said under every list of them: the tests
  * over users hold the trained models fixed; the seed-paired test counts the runs' variation.
  */
-const SEED_AND_MULTIPLICITY_NOTE = " The tests over users hold the trained models fixed (their " +
-  "p-values leave out the variation between training runs); the t-test paired by seed counts it, " +
-  "on as many pairs as seeds. No correction for the number of tests in this report is applied:";
+const SEED_AND_MULTIPLICITY_NOTE = " Every p-value is two-sided. The tests over users hold the " +
+  "trained models fixed (their p-values leave out the variation between training runs); the " +
+  "t-test paired by seed counts it, on as many pairs as seeds. The Wilcoxon test leaves out the " +
+  "users whose two values are equal (its n counts the others). No correction for the number of " +
+  "tests in this report is applied:";
+
+/**
+ * What a "mean ± std" cell of a table of systems is, said under each such table: the std is the
+ * sample standard deviation (n - 1, `meanStd`) over the seeds the row's "seeds" column counts.
+ */
+const SPREAD_NOTE = "Mean ± sample standard deviation (n − 1) over the seeds counted in the " +
+  "seeds column; a row of one seed has no spread.";
+
+/**
+ * What the p-values of a table of seed-paired differences are, said under it: the tables of
+ * design choices and sensitivity hold a test per row, and none is corrected for the others.
+ */
+const SEED_TEST_NOTE = "± is the sample standard deviation (n − 1). The t-test is two-sided " +
+  "and paired by seed (degrees of freedom: seeds − 1); no correction for the number of tests in " +
+  "this report is applied. Differences are of the unrounded values, so one may differ by a " +
+  "unit in the last place from the difference of the two printed means.";
 
 function significanceLine(s: SignificanceResult): string {
   return `${s.system} vs ${s.baseline}: mean difference in ` +
     `per-user test NDCG@10 ${reportNumber(s.tTest.meanDifference)}, paired t-test p = ` +
     `${s.tTest.pValue.toPrecision(3)}, Wilcoxon p = ${s.wilcoxon.pValue.toPrecision(3)} ` +
-    `(n = ${s.tTest.n} users)` +
+    `(n = ${s.tTest.n} users; Wilcoxon over the ${s.wilcoxon.n} whose difference is not 0)` +
     (s.bySeed
       ? `; paired by seed: t-test p = ${s.bySeed.pValue.toPrecision(3)}, ahead in ` +
         `${s.bySeed.ahead} of ${s.bySeed.n} seeds` +
@@ -209,6 +227,8 @@ function mainSections(summary: ReproductionSummary, h: (text: string) => string)
         mainTableRows(rows),
       ),
       "",
+      SPREAD_NOTE,
+      "",
     );
     parts.push(...significanceList(
       "Paired tests on per-user test NDCG@10 (averaged over seeds), against the strongest " +
@@ -234,6 +254,8 @@ function otherRankingSections(summary: ReproductionSummary, h: (text: string) =>
     );
     parts.push(
       markdownTable(["system", "seeds", ...TABLE_METRICS, "train time"], systemRows(rows)),
+      "",
+      SPREAD_NOTE,
       "",
     );
   }
@@ -285,6 +307,8 @@ function ablationSections(summary: ReproductionSummary, h: (text: string) => str
     parts.push(
       markdownTable(["system", "seeds", ...TABLE_METRICS, "train time"], systemRows(rows)),
       "",
+      SPREAD_NOTE,
+      "",
     );
     parts.push(...significanceList(
       "Paired tests on per-user test NDCG@10 (averaged over seeds) of each one-component " +
@@ -335,7 +359,7 @@ function designChoiceSection(summary: ReproductionSummary, h: (text: string) => 
       "",
       "Both sides over the same seeds: the flipped cell and the main table's Demure-SASRec cell " +
         "at each seed where both finished, mean ± std over them (no spread for one seed); the " +
-        "difference is per seed, averaged; the t-test needs two seeds.",
+        "difference is per seed, averaged; the t-test needs two seeds. " + SEED_TEST_NOTE,
       "",
     );
   }
@@ -424,14 +448,22 @@ function noiseLevelSection(summary: ReproductionSummary, h: (text: string) => st
     parts.push(h("Noise level (synthetic): test NDCG@10"), "");
     parts.push(
       markdownTable(
-        ["noise fraction", "SASRec-MM", "Demure-SASRec", "gain"],
+        ["noise fraction", "seeds", "SASRec-MM", "Demure-SASRec", "gain (paired by seed)"],
         summary.noiseLevel.map((n) => [
           String(n.noiseFraction),
+          // Each mean's own count: the 0.5 level is the main table's cells (5 seeds in the
+          // records), the others the noise-level runs' (3), and a partial run may differ by system.
+          n.multiModal.n === n.demure.n ? `${n.demure.n}` : `${n.multiModal.n} / ${n.demure.n}`,
           formatMeanStd(n.multiModal),
           formatMeanStd(n.demure),
-          n.gain,
+          signedDifference(n.gain),
         ]),
       ),
+      "",
+      "Mean ± sample standard deviation (n − 1) over the seeds counted (SASRec-MM / " +
+        "Demure-SASRec where they differ); the gain is Demure-SASRec minus SASRec-MM at each " +
+        "seed both finished, averaged (of the unrounded values: it may differ by a unit in the last " +
+        "place from the difference of the printed means); no test is made per noise fraction.",
       "",
     );
   }
@@ -473,7 +505,8 @@ function sensitivitySections(summary: ReproductionSummary, h: (text: string) => 
       "",
       "Each seed counts once: the selected value's run at a seed is the main table's " +
         "Demure-SASRec cell. Differences are per seed against it, averaged over the seeds where " +
-        "both finished (named when fewer than the row's); the t-test needs two such seeds.",
+        "both finished (named when fewer than the row's); the t-test needs two such seeds. " +
+        SEED_TEST_NOTE,
       "",
     );
   }
@@ -518,8 +551,8 @@ function attributionSection(summary: ReproductionSummary, h: (text: string) => s
       h(`Attribution against the planted truth (synthetic, rho = ${SCORED_NOISE_FRACTION})`),
       "",
       "Each main-table run's trained model, attributed on the test-stage histories of the first " +
-        "256 users (the id modality, which has no truth, left out); mean ± std over the seeds " +
-        "listed (a run reused from its selection trial is not attributed: the first seed's). " +
+        "256 users (the id modality, which has no truth, left out); mean ± sample standard " +
+        "deviation (n − 1) over the seeds listed (a run reused from its selection trial is not attributed: the first seed's). " +
         "ROC-AUC over (user, position, modality) pairs, or over (user, modality) after averaging " +
         "over the history; precision and recall of the bottom-rho noise pairs.",
       "",

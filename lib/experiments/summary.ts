@@ -453,8 +453,10 @@ function protocolLines(plan: ExperimentPlan, anyNeural: CellResult | undefined):
     `NDCG@10 with the best epoch's weights restored (${patienceText(plan)})`,
     "hyper-parameters selected on validation NDCG@10 with an equal number of trials per " +
     "selected system at the first seed; test read once per selected configuration",
-    "mean ± sample standard deviation over seeds; paired tests on per-user test NDCG@10 " +
-    "averaged over seeds",
+    "mean ± sample standard deviation (n − 1) over seeds; two-sided paired t-test and " +
+    "Wilcoxon signed-rank test (users with equal values left out) on per-user test NDCG@10 " +
+    "averaged over seeds, and a two-sided t-test paired by seed; no correction for multiple " +
+    "comparisons",
   ];
 }
 

@@ -597,8 +597,10 @@ Deno.test("main-table tests of the records: a Demure model is never the stronges
 Deno.test("summary of the records: the protocol says sample std over seeds, per-user tests; the training time is every finished cell's", () => {
   assertEquals(
     summary.protocol[4],
-    "mean ± sample standard deviation over seeds; paired tests on per-user test NDCG@10 " +
-      "averaged over seeds",
+    "mean ± sample standard deviation (n − 1) over seeds; two-sided paired t-test and " +
+      "Wilcoxon signed-rank test (users with equal values left out) on per-user test NDCG@10 " +
+      "averaged over seeds, and a two-sided t-test paired by seed; no correction for multiple " +
+      "comparisons",
   );
   const finished = outcome.plan.cells.flatMap((cell) => {
     const result = outcome.byKey.get(cell.key);
