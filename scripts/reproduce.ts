@@ -81,7 +81,7 @@ const {
   recordResultsPlan,
   RECORDS_DIR,
   releaseClaimsOnSignal,
-  replaceReadmeTables,
+  updateReadmeTables,
   replanWith,
   resolveCell,
   runOneCell,
@@ -94,7 +94,6 @@ const {
 const { blasKernelsInUse, describeBlasKernels, initBackend, tf } = await import(
   "../lib/backend/mod.ts"
 );
-const { writeFilesAtomically } = await import("../lib/data/mod.ts");
 
 // The full grid's cells are the committed records; quick and imported-data runs are throw-away.
 // An imported dataset's folder carries its format too: `mine.txt` and `mine.inter` share the label
@@ -293,14 +292,9 @@ async function report(): Promise<void> {
   const paths = await writeReport(summary, reportDir);
   console.log(`\nwrote ${paths.markdown}\n      ${paths.json}\n      ${paths.html}`);
   if (isRecords && seeds === undefined && !dataset && !ranking) {
-    const readme = Deno.readTextFileSync("README.md");
-    const updated = replaceReadmeTables(readme, readmeTables(summary));
-    // Atomically: a write cut short (a full disk) truncated the README, its prose with it.
-    if (updated !== readme) {
-      // Its error names README.md (writeFilesAtomically starts a write cut short with the path).
-      writeFilesAtomically([{ path: "README.md", data: updated }]);
-    }
-    console.log(`      README.md tables (${updated === readme ? "unchanged" : "updated"})`);
+    // The temporary in the results folder: the task may write README.md, not a sibling of it.
+    const change = updateReadmeTables("README.md", readmeTables(summary), resultsDir);
+    console.log(`      README.md tables (${change})`);
   }
   if (outcome.pending.length > 0) {
     const indexOf = new Map(outcome.plan.cells.map((cell, index) => [cell.key, index]));

@@ -18,6 +18,12 @@ export interface FileToWrite {
   path: string;
   /** Content: text (UTF-8) or bytes. */
   data: string | Uint8Array;
+  /**
+   * The folder of its temporary, when not the target's (default): for a writer allowed to write
+   * the target alone (`deno task report` may write ./README.md, not a sibling of it). On the
+   * target's filesystem, since the temporary is renamed onto the target.
+   */
+  temporaryFolder?: string;
 }
 
 /** The temporary a write of `path` goes to first: `<path>.tmp-<pid>-<ms>` (see the sweep). */
@@ -39,7 +45,11 @@ export function temporaryPathOf(path: string): string {
  * ```
  */
 export function writeFilesAtomically(files: FileToWrite[]): void {
-  const temporaries = files.map((file) => temporaryPathOf(file.path));
+  const temporaries = files.map((file) =>
+    file.temporaryFolder === undefined ? temporaryPathOf(file.path) : temporaryPathOf(
+      `${file.temporaryFolder}/${file.path.slice(file.path.lastIndexOf("/") + 1)}`,
+    )
+  );
   const encoder = new TextEncoder();
   const written: string[] = [];
   try {

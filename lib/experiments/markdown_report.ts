@@ -17,6 +17,7 @@ import {
   type SystemSummary,
 } from "./analyse.ts";
 import { SCORED_NOISE_FRACTION } from "./attribution_quality.ts";
+import { writeFilesAtomically } from "../data/atomic_write.ts";
 import { MISSING_CELL, reportNumber, signedDifference } from "../viz/table_html.ts";
 import { rankingText, TABLE_METRICS } from "./summary.ts";
 import type { MainRow, ReproductionSummary, SensitivityRow } from "./summary_types.ts";
@@ -650,4 +651,23 @@ export function replaceReadmeTables(readme: string, tablesMarkdown: string): str
   }
   return readme.slice(0, start + README_TABLES_START.length) + "\n" + FMT_IGNORE_START +
     "\n\n" + tablesMarkdown.trim() + "\n\n" + FMT_IGNORE_END + "\n" + readme.slice(end);
+}
+
+/**
+ * Replaces the generated tables of the README at `readmePath` with `tablesMarkdown`, atomically (a
+ * write cut short, a full disk, truncated the README, its prose with it), its temporary in
+ * `temporaryFolder`: the report's tasks may write the README itself but no sibling of it (a
+ * temporary beside it was refused, NotCapable, whenever the tables changed). Whether it changed.
+ */
+export function updateReadmeTables(
+  readmePath: string,
+  tablesMarkdown: string,
+  temporaryFolder: string,
+): "updated" | "unchanged" {
+  const readme = Deno.readTextFileSync(readmePath);
+  const updated = replaceReadmeTables(readme, tablesMarkdown);
+  if (updated === readme) return "unchanged";
+  // Its error names the README (writeFilesAtomically starts a write cut short with the path).
+  writeFilesAtomically([{ path: readmePath, data: updated, temporaryFolder }]);
+  return "updated";
 }
