@@ -5,10 +5,13 @@ on JUPYTER_PATH in the project root, runs cells and presses Interrupt while one 
 """
 
 import queue
+import re
 import sys
 import time
 
 from jupyter_client import KernelManager
+
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class KernelSession:
@@ -23,6 +26,8 @@ class KernelSession:
 
     def run(self, code, timeout=120, interrupt_when=None, quiet_s=0.5):
         """Executes `code`; returns (stdout, stderr, error "Name: message" or None, result or None).
+
+        The result is its text/plain, without colours.
 
         `interrupt_when`: Interrupt (SIGINT, the kernelspec's interrupt_mode) once stdout shows it.
         Returns once the cell is idle, its shell reply is in and iopub has been quiet for `quiet_s`:
@@ -64,7 +69,8 @@ class KernelSession:
             elif kind == "error":
                 error = content["ename"] + ": " + content["evalue"]
             elif kind == "execute_result":
-                result = content["data"].get("text/plain", "")
+                # Without the colours Deno's inspect puts in the plain text (`\x1b[32m"text"\x1b[39m`).
+                result = ANSI_COLOUR.sub("", content["data"].get("text/plain", ""))
             elif kind == "status" and content["execution_state"] == "idle":
                 idle = True
 

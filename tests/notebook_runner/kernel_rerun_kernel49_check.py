@@ -7,12 +7,13 @@ Checks, in one kernel: Interrupt during a cell that only imported mod.ts keeps t
 variables (the cell runs on); a library loop started without a backend stops with
 InterruptedError; then cells run again as researchers do: the same cell twice, a const cell edited
 and run again, a cell run before the one that defines its variable, the set-up cell run again with
-another backend (a warning says it is not applied). One "ok:" line per check; exit status 1 on the
+another backend (a warning says it is not applied); Restart & Run All. One "ok:" line per check; exit status 1 on the
 first failure.
 
   kernel_rerun_kernel49_check.py PROJECT_ROOT
 """
 
+import re
 import sys
 
 from _kernel_session import KernelSession
@@ -56,6 +57,17 @@ try:
         error is None and result is not None and "cpu" in result
         and 'BackendConfig.backend "wasm" is not applied: this process already chose "cpu"' in stderr,
         f"the set-up cell edited to another backend and run again keeps cpu and says so ({result}, {stderr!r})",
+    )
+    # Restart & Run All: a new kernel process runs the cells in order, as on a first run.
+    _, _, _, old_pid = run("String(pid)")
+    session.km.restart_kernel(now=True)
+    session.kc.wait_for_ready(timeout=120)
+    _, _, error, _ = run(IMPORT_CELL)
+    _, _, error_after, result = run("[pid, kept].join(' ')")
+    numbers = re.findall(r"\d+", result or "")
+    check(
+        error is None and error_after is None and numbers[-1:] == ["42"] and numbers[0] != re.findall(r"\d+", old_pid)[0],
+        f"Restart & Run All: a new kernel runs the cells again ({old_pid} then {result}, {error}, {error_after})",
     )
 finally:
     session.close()

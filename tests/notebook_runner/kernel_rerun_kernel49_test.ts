@@ -34,9 +34,10 @@ Deno.test({
       const decoder = new TextDecoder();
       const text = decoder.decode(output.stdout) + decoder.decode(output.stderr);
       assert(output.code === 0, `kernel_rerun_kernel49_check.py failed:\n${text}`);
-      // The last check printed: every one before it passed.
+      // Checks printed in order and the script stops at the first failure: these imply the rest.
       assertStringIncludes(text, "ok: Interrupt keeps the kernel; the waiting cell runs on");
       assertStringIncludes(text, "ok: the set-up cell edited to another backend and run again");
+      assertStringIncludes(text, "ok: Restart & Run All: a new kernel runs the cells again");
     } finally {
       await Deno.remove(specRoot, { recursive: true });
     }
