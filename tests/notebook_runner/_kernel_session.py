@@ -1,7 +1,8 @@
 """A Deno kernel session driven through jupyter_client, as the notebook page drives it.
 
-Shared by the kernel checks (kernel_rerun_kernel49_check.py): starts the kernel of the kernelspec
-on JUPYTER_PATH in the project root, runs cells and presses Interrupt while one runs.
+Shared by the kernel checks (kernel_interrupt_check.py, kernel_rerun_kernel49_check.py): starts
+the kernel of the kernelspec on JUPYTER_PATH in the project root, runs cells and presses Interrupt
+while one runs.
 """
 
 import queue
@@ -31,8 +32,10 @@ class KernelSession:
 
         `interrupt_when`: Interrupt (SIGINT, the kernelspec's interrupt_mode) once stdout shows it.
         Returns once the cell is idle, its shell reply is in and iopub has been quiet for `quiet_s`:
-        the Deno kernel can report `idle` before all of a cell's outputs have arrived
-        (kernel_interrupt_check.py). A kernel that dies is a failure naming the cell.
+        the Deno kernel can report `idle` before all of a cell's outputs have arrived (its
+        `execute_result` among them), as scripts/notebook_runner.py found; returning at `idle` made
+        kernel_interrupt_check.py fail about once in ten runs on a loaded machine. A kernel that
+        dies is a failure naming the cell.
         """
         msg_id = self.kc.execute(code)
         started, stdout, stderr, error, result = time.time(), "", "", None, None

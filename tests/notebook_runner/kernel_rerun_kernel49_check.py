@@ -16,7 +16,9 @@ first failure.
 import re
 import sys
 
-from _kernel_session import KernelSession
+# The shared module is imported from this folder: no __pycache__ may be left in the checkout.
+sys.dont_write_bytecode = True
+from _kernel_session import KernelSession  # noqa: E402
 
 session = KernelSession(sys.argv[1])
 run, check = session.run, session.check
