@@ -7,9 +7,9 @@
  * `webgpu` (Deno's WebGPU; see webgpu.ts) is only used when forced: on CPU-only machines its
  * adapter is Mesa's software lavapipe, slower than wasm.
  *
- * In a Jupyter kernel it also installs the kernel's SIGINT listener (`installKernelInterrupt`,
- * lib/util/interrupt.ts): every notebook calls this first, and from then on Jupyter's Interrupt
- * stops a training or an evaluation at its next step instead of killing the kernel.
+ * (In a Jupyter kernel, Interrupt stops a training or an evaluation at its next step instead of
+ * killing the kernel from the import of the library on, whether or not this is called:
+ * lib/util/interrupt.ts.)
  *
  * @example
  * ```ts
@@ -27,7 +27,6 @@ import { registerHostKernels } from "./kernels/host_kernels.ts";
 import { activateWebgpu, probeWebgpu } from "./webgpu.ts";
 import { registerOrderedWebgpuSums } from "./kernels/webgpu_ordered_sums.ts";
 import { registerQueuedUploads } from "./kernels/webgpu_uploads.ts";
-import { installKernelInterrupt } from "../util/interrupt.ts";
 import {
   checkBoolean,
   checkOneOf,
@@ -36,6 +35,7 @@ import {
 } from "../util/settings.ts";
 import { blasThreads } from "./blas_threads.ts";
 import { blasKernelSetting } from "./blas_kernels.ts";
+import { type ChoiceSettings, settingsNotApplied } from "./_settings_not_applied.ts";
 
 /** Options of {@linkcode initBackend}. */
 export interface BackendConfig {
@@ -73,6 +73,8 @@ const NATIVE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] a
 let current: Promise<BackendChoice> | undefined;
 /** Why the last `initBackend` failed, until one succeeds (see `requireBackend`). */
 let lastFailure: string | undefined;
+/** The settings of the call that made `current`, which later calls cannot change. */
+let currentSettings: ChoiceSettings | undefined;
 
 /**
  * Throws a `SettingError` for an unknown key of `config` or a flag that is not a boolean (a string
@@ -91,13 +93,23 @@ function checkBackendSettings(config: BackendConfig): void {
 }
 
 function requestedBackend(config: BackendConfig): BackendName | undefined {
+  return requestedBy(config)?.name;
+}
+
+/** The backend `config` or the environment asks for, and the setting that gave it. */
+function requestedBy(config: BackendConfig): ChoiceSettings["requested"] {
   const fromEnv = Deno.env.get("DEMURE_BACKEND");
   const name = config.backend ?? (fromEnv === "" ? undefined : fromEnv);
   if (name === undefined) return undefined;
   // The setting that gave the name: a bad `config.backend` was reported as DEMURE_BACKEND's.
   const setting = config.backend !== undefined ? "BackendConfig.backend" : "DEMURE_BACKEND";
   checkOneOf(setting, name, BACKEND_NAMES);
-  return name;
+  return { name, setting };
+}
+
+/** What `config` (checked) asks of the choice, to compare a later call with. */
+function choiceSettings(config: BackendConfig): ChoiceSettings {
+  return { requested: requestedBy(config), blas: config.blas, hostKernels: config.hostKernels };
 }
 
 /** The native package that now runs the "tensorflow" backend, or why none does. */
@@ -253,27 +265,30 @@ export function registerWorkspaceKernels(
 }
 
 /**
- * Initialises the backend once; later calls return the first choice. By default it tries native
+ * Initialises the backend once; later calls return the first choice (one that asks for another
+ * backend, or other `blas`/`hostKernels`, prints a warning saying it is not applied). By default it tries native
  * TensorFlow (`@tensorflow/tfjs-node-gpu`, then `@tensorflow/tfjs-node`), then `wasm` with the
  * workspace's OpenBLAS and host kernels, then `cpu`; `DEMURE_BACKEND` or `config.backend` forces
- * one. Prints the choice and its reason once (unless `verbose: false`). In a Jupyter kernel it also
- * makes Interrupt stop training and evaluation at their next step instead of the kernel.
+ * one. Prints the choice and its reason once (unless `verbose: false`).
  *
  * An unknown or mistyped setting of `config`, or a bad `DEMURE_BACKEND` or `DEMURE_BLAS_THREADS`,
  * is a `SettingError`. A choice that fails (a forced backend that cannot run, a `DEMURE_OPENBLAS`
  * that cannot be loaded) is not kept: once the setting is corrected, the next call chooses again.
  */
 export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> {
-  installKernelInterrupt();
   // Settings are checked before anything is activated or kept.
   try {
     checkBackendSettings(config);
   } catch (error) {
     return Promise.reject(error);
   }
-  if (current === undefined) {
+  if (current !== undefined) {
+    // A set-up cell edited and run again: its new settings are not applied; say so.
+    if (currentSettings) warnOfSettingsNotApplied(current, currentSettings, choiceSettings(config));
+  } else {
     const attempt = choose(config);
     current = attempt;
+    currentSettings = choiceSettings(config);
     // A failed choice used to be kept, so every later call (the corrected one of a notebook
     // included) failed the same way until the kernel restarted.
     attempt.then(
@@ -287,6 +302,23 @@ export function initBackend(config: BackendConfig = {}): Promise<BackendChoice> 
     );
   }
   return current;
+}
+
+/**
+ * Warns, once `choice` is made, of each setting of `later` that it does not apply (a set-up cell
+ * edited and run again); a choice that fails says so itself, to the call that made it.
+ */
+function warnOfSettingsNotApplied(
+  choice: Promise<BackendChoice>,
+  first: ChoiceSettings,
+  later: ChoiceSettings,
+): void {
+  choice.then(
+    ({ backend }) => {
+      for (const line of settingsNotApplied(first, later, backend)) console.warn(line);
+    },
+    () => {},
+  );
 }
 
 /**

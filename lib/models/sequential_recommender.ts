@@ -257,6 +257,8 @@ export class SequentialRecommender {
   readonly #fusion: ModalityFusion;
   readonly #backbone: Backbone;
   #dropoutSeed: number;
+  /** Set by {@linkcode dispose}: the model's tensors are freed. */
+  #disposed = false;
 
   /** Builds the model for `dataset`'s items and modalities; throws a `SettingError` on a bad config. */
   constructor(dataset: EncoderInput, config: ModelConfigInput = {}) {
@@ -293,11 +295,13 @@ export class SequentialRecommender {
 
   /** e_{i,m} for all items: [numItems, modality, dim]. */
   encodeAllItems(): Tensor3D {
+    this.#requireLive();
     return this.#encoders.encodeAllItems();
   }
 
   /** items int32 [batch, position] -> E [batch, position, modality, dim]. */
   embedModalities(items: Tensor2D, allItems?: Tensor3D): Tensor4D {
+    this.#requireLive();
     return tf.tidy(() =>
       tf.gather(allItems ?? this.encodeAllItems() as tf.Tensor, items) as tf.Tensor4D
     );
@@ -305,6 +309,7 @@ export class SequentialRecommender {
 
   /** items int32 [batch, position] -> P [batch, position, modality] (1 where present). */
   presence(items: Tensor2D): Tensor3D {
+    this.#requireLive();
     return tf.gather(this.#encoders.presenceTable as tf.Tensor, items) as tf.Tensor3D;
   }
 
@@ -313,6 +318,7 @@ export class SequentialRecommender {
    * modality]` (1 where present), from the constant table, with no device transfer.
    */
   presenceOf(items: ArrayLike<number>): Float32Array {
+    this.#requireLive();
     const table = this.#encoders.presenceValues;
     const modalities = this.numModalities;
     const rows = table.length / modalities;
@@ -338,6 +344,7 @@ export class SequentialRecommender {
    * `presence` defaults to all ones (pass {@linkcode presence} of the items to mask missing ones).
    */
   fuse(embeddings: Tensor4D, weights: Tensor3D, presence?: Tensor3D): Tensor3D {
+    this.#requireLive();
     return tf.tidy(() =>
       this.#fusion.apply(embeddings, weights, presence ?? tf.onesLike(weights)) as tf.Tensor3D
     );
@@ -354,6 +361,7 @@ export class SequentialRecommender {
     dropoutSeed?: number,
     packing?: PackedRows,
   ): Tensor3D {
+    this.#requireLive();
     return this.#backbone.userStates(
       fused,
       valid,
@@ -374,6 +382,7 @@ export class SequentialRecommender {
     dropoutSeed?: number,
     packing?: PackedRows,
   ): Tensor2D {
+    this.#requireLive();
     const seed = dropoutSeed ?? this.#dropoutSeed;
     if (this.#backbone.lastStates) {
       return this.#backbone.lastStates(fused, valid, training, seed, packing);
@@ -387,6 +396,7 @@ export class SequentialRecommender {
 
   /** T [numItems, dim]: every item fused from all its present modalities (w = 1). */
   itemTable(allItems?: Tensor3D): Tensor2D {
+    this.#requireLive();
     return tf.tidy(() => {
       const all = allItems ?? this.encodeAllItems();
       const presence = this.#encoders.presenceTable;
@@ -396,6 +406,7 @@ export class SequentialRecommender {
 
   /** Runs every step once (item encoders evaluated once and shared by E and T). */
   forward(batch: SequenceBatch, options: ForwardOptions = {}): ForwardOutput {
+    this.#requireLive();
     return tf.tidy(() => {
       const items = tf.tensor2d(batch.items, [batch.batchSize, batch.length], "int32");
       const valid = tf.tensor2d(batch.valid, [batch.batchSize, batch.length], "float32");
@@ -438,12 +449,30 @@ export class SequentialRecommender {
 
   /** Trainable variables in a fixed order. */
   trainableVariables(): Variable[] {
+    this.#requireLive();
     return this.parameters.variables();
   }
 
-  /** Frees every tensor of the model (parameters and constants). */
+  /**
+   * Frees every tensor of the model (parameters and constants). Using the model afterwards is an
+   * error saying so; disposing it again does nothing.
+   */
   dispose(): void {
     this.parameters.dispose();
     this.#encoders.dispose();
+    this.#disposed = true;
+  }
+
+  /**
+   * Throws once the model is disposed. A notebook cell run again after the one that disposed its
+   * model (03's last cell) failed with tfjs's "variableGrads() expects at least one of the input
+   * variables to be trainable" or "Cannot read properties of undefined (reading 'backend')".
+   */
+  #requireLive(): void {
+    if (!this.#disposed) return;
+    throw new Error(
+      "this SequentialRecommender was disposed (model.dispose()), its weights freed: build it " +
+        "again (in a notebook, run the cell that creates it) before using it",
+    );
   }
 }

@@ -11,7 +11,8 @@
  * the cell's claim stayed held by the live kernel, so a rerun skipped the cell as "running".
  *
  * So in a kernel the library listens for SIGINT itself ({@linkcode installKernelInterrupt}, called
- * by `initBackend`) and only records the request; the loops that already give the event loop a
+ * when this module is loaded: importing `mod.ts`, or any part of the library, in a kernel installs
+ * it) and only records the request; the loops that already give the event loop a
  * turn once a second (training steps, evaluation chunks: `EventLoopTurns`) throw
  * {@linkcode InterruptedError} at their next turn, between two steps, where no tfjs scope is open.
  * The error unwinds through the ordinary `finally` blocks: tensors are disposed, a planned cell
@@ -19,6 +20,11 @@
  * Code that never turns the event loop (a synchronous loop) cannot be stopped this way; a second
  * interrupt within {@linkcode SECOND_INTERRUPT_SECONDS} seconds that no loop has answered exits
  * the kernel, as before (Jupyter then restarts it).
+ *
+ * Installed on load, not by `initBackend` alone (as until 2026-12-07): a notebook that never calls
+ * `initBackend` (01_data_tour), or one interrupted before its call, lost its kernel and every
+ * variable to an Interrupt. Outside a kernel loading this module does nothing: a script or a test
+ * keeps Ctrl-C's default (or its own listener, such as `releaseClaimsOnSignal`).
  *
  * @example
  * ```ts
@@ -85,7 +91,7 @@ export function throwIfInterrupted(requestedAtStart: number): void {
  *
  * @example
  * ```ts
- * installKernelInterrupt(); // initBackend() does this
+ * installKernelInterrupt(); // loading this module does this (importing mod.ts in a kernel)
  * ```
  */
 export function installKernelInterrupt(): boolean {
@@ -93,13 +99,19 @@ export function installKernelInterrupt(): boolean {
   installed = true;
   Deno.addSignalListener("SIGINT", () => {
     if (kernelInterruptAction() === "exit") {
-      console.error("interrupt: nothing stopped at the first one; exiting the kernel");
+      console.error(
+        "interrupt: nothing stopped at the first one; exiting the kernel (Jupyter restarts it; " +
+          "the session's variables are lost)",
+      );
       Deno.exit(130);
     }
     requestInterrupt();
+    // Said whatever runs: the listener cannot tell a cell of the library's loops from other code
+    // (a file being read, a figure being drawn), which runs on to its end.
     console.error(
-      "interrupt: training and evaluation stop at their next step (within about a second); " +
-        `interrupt again within ${SECOND_INTERRUPT_SECONDS} s if nothing stops, to restart the kernel`,
+      "interrupt: a training or an evaluation stops at its next step (within about a second); " +
+        "other code runs on to its end. If nothing stops, interrupt again within " +
+        `${SECOND_INTERRUPT_SECONDS} s to restart the kernel (its variables are lost)`,
     );
   });
   return true;
@@ -114,3 +126,7 @@ export function kernelInterruptAction(now: number = performance.now()): "request
   const sinceLast = (now - lastRequestAt) / 1000;
   return answered < requested && sinceLast < SECOND_INTERRUPT_SECONDS ? "exit" : "request";
 }
+
+// The one side effect of loading the library, and only in a kernel (see the module documentation):
+// from the import of `mod.ts` on, Jupyter's Interrupt stops a loop, never the kernel.
+installKernelInterrupt();

@@ -15,68 +15,18 @@ import queue
 import sys
 import time
 
-from jupyter_client import KernelManager
+# The shared module is imported from this folder: no __pycache__ may be left in the checkout.
+sys.dont_write_bytecode = True
+from _kernel_session import KernelSession  # noqa: E402
 
-ROOT = sys.argv[1]
-km = KernelManager(kernel_name="deno")
-km.start_kernel(cwd=ROOT)
-kc = km.client()
-kc.start_channels()
-kc.wait_for_ready(timeout=120)
+session = KernelSession(sys.argv[1])
+km, kc, check = session.km, session.kc, session.check
 
 
-def run(code, timeout=120, interrupt_when=None, quiet_s=0.5):
-    """Executes `code`; returns (stream text, error name or None, result text or None).
-
-    Returns once the cell is idle, its shell reply is in and iopub has been quiet for `quiet_s`:
-    the Deno kernel can report `idle` before all of a cell's outputs have arrived (its
-    `execute_result` among them), as scripts/notebook_runner.py found; returning at `idle` made
-    this check fail about once in ten runs on a loaded machine.
-    """
-    msg_id = kc.execute(code)
-    started, text, error, result, interrupted = time.time(), "", None, None, False
-    idle, replied, last_message_at = False, False, time.time()
-    while True:
-        if not km.is_alive():
-            raise SystemExit("FAIL: the kernel died")
-        now = time.time()
-        if now - started > timeout:
-            raise SystemExit(f"FAIL: no answer within {timeout} s to {code[:60]!r}")
-        if idle and replied and now - last_message_at >= quiet_s:
-            return text, error, result
-        try:
-            reply = kc.get_shell_msg(timeout=0.05)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                replied = True
-        except queue.Empty:
-            pass
-        try:
-            message = kc.get_iopub_msg(timeout=0.05)
-        except queue.Empty:
-            continue
-        if message["parent_header"].get("msg_id") != msg_id:
-            continue
-        last_message_at = time.time()
-        kind, content = message["msg_type"], message["content"]
-        if kind == "stream":
-            text += content["text"]
-            if interrupt_when and not interrupted and interrupt_when in text:
-                km.interrupt_kernel()
-                interrupted = True
-        elif kind == "error":
-            error = content["ename"] + ": " + content["evalue"]
-        elif kind == "execute_result":
-            result = content["data"].get("text/plain", "")
-        elif kind == "status" and content["execution_state"] == "idle":
-            idle = True
-
-
-def check(condition, what):
-    print(("ok: " if condition else "FAIL: ") + what, flush=True)
-    if not condition:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-        sys.exit(1)
+def run(code, timeout=120, interrupt_when=None):
+    """Executes `code` (KernelSession.run); returns (stdout and stderr, error or None, result or None)."""
+    stdout, stderr, error, result = session.run(code, timeout=timeout, interrupt_when=interrupt_when)
+    return stdout + stderr, error, result
 
 
 try:
@@ -91,9 +41,10 @@ try:
         "const pid = Deno.pid;"
     )
     check(error is None, f"setup cell ran ({error})")
-    # A notebook's setup cell run again calls initBackend again: the listener is installed once
-    # (a second one would find the first one's request unanswered and exit the kernel), and
-    # installKernelInterrupt says it is installed.
+    # A notebook's setup cell run again imports the library and calls initBackend again: the
+    # listener, installed when the library was first loaded, is installed once (a second one would
+    # find the first one's request unanswered and exit the kernel), and installKernelInterrupt says
+    # it is installed.
     _, error, result = run(
         'import { installKernelInterrupt } from "./lib/util/interrupt.ts";\n'
         "await initBackend({ verbose: false });\n"
@@ -140,5 +91,4 @@ try:
         time.sleep(0.1)
     check(process.poll() == 130, f"a second unanswered interrupt exits the kernel with 130 ({process.poll()})")
 finally:
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
+    session.close()
