@@ -76,6 +76,7 @@ import { type SavedWarmup, Warmup } from "./_warmup.ts";
 import { restoreMaskCache, type SavedMaskCache, saveMaskCache } from "./_mask_cache_checkpoint.ts";
 import { BatchNoise } from "./_batch_noise.ts";
 import { TrainingPassCapture } from "./_training_pass_capture.ts";
+import { windowLimitRefusal } from "./_batch_pairs.ts";
 import { contrastiveTerm, trainingPassContrastive } from "./_contrastive_term.ts";
 import type { ContrastiveViews } from "./views.ts";
 
@@ -114,8 +115,9 @@ export interface DemureTraining {
    * Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint;
    * and `afterEpoch`: ends an epoch or plateau warm-up and closes the epoch's noise counts, before
    * the epoch's checkpoint is saved; and `checkTrainerConfig`: refuses a warm-up the run could
-   * never leave ({@linkcode warmupRefusal}) and, with `noiseViewAsNegative` false, a run that would
-   * train a batch of 1 row (no negative for its contrastive term: `oneRowBatchRefusal`). With
+   * never leave ({@linkcode warmupRefusal}), a user whose windows the mask cache cannot key
+   * (`windowLimitRefusal`) and, with `noiseViewAsNegative` false, a run that would train a batch of
+   * 1 row (no negative for its contrastive term: `oneRowBatchRefusal`). With
    * `attributionSource: "training_pass"` also `recommendationGradient` and `afterStep`.
    */
   hooks: Pick<
@@ -370,6 +372,7 @@ export function demureHooks(
       },
       checkTrainerConfig: (trainer, budget) => {
         const refusal = warmupRefusal(config, trainer, budget.stepsPerEpoch) ??
+          (masksAreRandom(config.variant) ? undefined : windowLimitRefusal(trainer, budget)) ??
           // Once the warm-up is over, every epoch's batch of 1 row would stop the run there.
           (withoutContrastive || config.noiseViewAsNegative ? undefined : oneRowBatchRefusal(
             "Demure's contrastive term with DemureConfig.noiseViewAsNegative false",
