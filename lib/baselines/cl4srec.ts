@@ -17,7 +17,7 @@
  *
  * @example
  * ```ts
- * await trainModel(model, split, {}, { auxiliaryLoss: cl4srecAuxiliaryLoss({ weight: 0.1 }) });
+ * await trainModel(model, split, {}, cl4srecHooks({ weight: 0.1 }));
  * ```
  */
 import { tf } from "../backend/tf.ts";
@@ -25,7 +25,11 @@ import type { Scalar } from "../backend/tf.ts";
 import type { SequenceBatch } from "../data/types.ts";
 import { CONTRASTIVE_TEMPERATURE_RANGE, infoNce, type SimilarityKind } from "../losses/info_nce.ts";
 import { ntXent } from "../losses/nt_xent.ts";
-import type { AuxiliaryLossContext } from "../train/config.ts";
+import {
+  type AuxiliaryLossContext,
+  oneRowBatchRefusal,
+  type TrainerHooks,
+} from "../train/config.ts";
 import {
   checkNumber,
   checkOneOf,
@@ -201,7 +205,33 @@ export function batchHistories(batch: SequenceBatch): Int32Array[] {
   });
 }
 
-/** The trainer hook: lambda * contrastive loss (view 1's last states, view 2's last states). */
+/**
+ * CL4SRec's trainer hooks: its `auxiliaryLoss` ({@linkcode cl4srecAuxiliaryLoss}) and a
+ * `checkTrainerConfig` that refuses, before the first step, a run that would train a batch of 1
+ * row, which has no negative (`oneRowBatchRefusal`, naming `TrainerConfig.batchSize`): without it
+ * the loss refuses that batch when it comes, at the end of the first epoch.
+ *
+ * @example
+ * ```ts
+ * await trainModel(model, split, { batchSize: 64 }, cl4srecHooks({ weight: 0.1 }));
+ * ```
+ */
+export function cl4srecHooks(
+  configInput: Partial<Cl4SRecConfig> = {},
+): Pick<TrainerHooks, "auxiliaryLoss" | "checkTrainerConfig"> {
+  return {
+    auxiliaryLoss: cl4srecAuxiliaryLoss(configInput),
+    checkTrainerConfig: (trainer, budget) => {
+      const refusal = oneRowBatchRefusal("CL4SRec's contrastive loss", trainer, budget);
+      if (refusal) throw refusal;
+    },
+  };
+}
+
+/**
+ * The trainer hook: lambda * contrastive loss (view 1's last states, view 2's last states). Alone
+ * it refuses a batch of 1 row when it comes; {@linkcode cl4srecHooks} refuses such a run up front.
+ */
 export function cl4srecAuxiliaryLoss(
   configInput: Partial<Cl4SRecConfig> = {},
 ): (context: AuxiliaryLossContext) => Scalar {

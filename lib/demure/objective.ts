@@ -64,13 +64,19 @@ import type { SequentialRecommender } from "../models/sequential_recommender.ts"
 import type { Json } from "../checkpoint/checkpoint.ts";
 import type { HostTensor } from "../checkpoint/safetensors.ts";
 import type { EpochProgress } from "../train/progress.ts";
-import type { AuxiliaryLossContext, HookState, TrainerHooks } from "../train/config.ts";
+import {
+  type AuxiliaryLossContext,
+  type HookState,
+  oneRowBatchRefusal,
+  type TrainerHooks,
+} from "../train/config.ts";
 import { type DemureConfig, masksAreRandom, resolveDemureConfig, warmupRefusal } from "./config.ts";
 import { NoiseCounts, type SavedNoiseCounts } from "./_noise_counts.ts";
 import { type SavedWarmup, Warmup } from "./_warmup.ts";
 import { restoreMaskCache, type SavedMaskCache, saveMaskCache } from "./_mask_cache_checkpoint.ts";
 import { BatchNoise } from "./_batch_noise.ts";
 import { TrainingPassCapture } from "./_training_pass_capture.ts";
+import { windowLimitRefusal } from "./_batch_pairs.ts";
 import { contrastiveTerm, trainingPassContrastive } from "./_contrastive_term.ts";
 import type { ContrastiveViews } from "./views.ts";
 
@@ -109,8 +115,10 @@ export interface DemureTraining {
    * Includes `checkpointState`: the mask cache and counters travel with the `last` checkpoint;
    * and `afterEpoch`: ends an epoch or plateau warm-up and closes the epoch's noise counts, before
    * the epoch's checkpoint is saved; and `checkTrainerConfig`: refuses a warm-up the run could
-   * never leave ({@linkcode warmupRefusal}). With `attributionSource: "training_pass"` also
-   * `recommendationGradient` and `afterStep`.
+   * never leave ({@linkcode warmupRefusal}), a user whose windows the mask cache cannot key
+   * (`windowLimitRefusal`) and, with `noiseViewAsNegative` false, a run that would train a batch of
+   * 1 row (no negative for its contrastive term: `oneRowBatchRefusal`). With
+   * `attributionSource: "training_pass"` also `recommendationGradient` and `afterStep`.
    */
   hooks: Pick<
     TrainerHooks,
@@ -371,7 +379,8 @@ export function demureHooks(
     if (withoutContrastive || current?.step !== context.step) return tf.scalar(0);
     const { model, capture } = liveRun();
     // Without the noise view, a row's only negatives are the batch's other rows; infoNce's own
-    // refusal ("no negatives") named no setting.
+    // refusal ("no negatives") named no setting. trainModel's call of checkTrainerConfig refuses
+    // such a run before its first step; this is for hooks used without that call.
     if (!config.noiseViewAsNegative && context.batch.batchSize < 2) {
       throw new Error(
         `demureHooks: a training batch of ${context.batch.batchSize} row has no negative for ` +
@@ -411,7 +420,15 @@ export function demureHooks(
       },
       checkTrainerConfig: (trainer, budget) => {
         liveRun(); // a released one is refused before the run restores or trains anything
-        const refusal = warmupRefusal(config, trainer, budget.stepsPerEpoch);
+        const refusal = warmupRefusal(config, trainer, budget.stepsPerEpoch) ??
+          (masksAreRandom(config.variant) ? undefined : windowLimitRefusal(trainer, budget)) ??
+          // Once the warm-up is over, every epoch's batch of 1 row would stop the run there.
+          (withoutContrastive || config.noiseViewAsNegative ? undefined : oneRowBatchRefusal(
+            "Demure's contrastive term with DemureConfig.noiseViewAsNegative false",
+            trainer,
+            budget,
+            "; or set noiseViewAsNegative true (the noise view is then every row's negative)",
+          ));
         if (refusal) throw refusal;
       },
       ...(config.attributionSource === "training_pass" ? trainingPassHooks : {}),

@@ -14,7 +14,7 @@ import { blasThreads } from "../backend/blas_threads.ts";
 import { blasKernelsInUse } from "../backend/kernels/blas_matmul.ts";
 import { requireBackend } from "../backend/init_backend.ts";
 import { tf } from "../backend/tf.ts";
-import { cl4srecAuxiliaryLoss } from "../baselines/cl4srec.ts";
+import { cl4srecHooks } from "../baselines/cl4srec.ts";
 import { itemKnnScorer } from "../baselines/item_knn.ts";
 import { popularityScorer } from "../baselines/popularity.ts";
 import { demureHooks, type DemureStats, type DemureTraining } from "../demure/objective.ts";
@@ -368,7 +368,7 @@ function hooksOf(
     return { hooks: demure.hooks, demure };
   }
   if (system.cl4srec) {
-    return { hooks: { auxiliaryLoss: cl4srecAuxiliaryLoss(system.cl4srec) }, demure: undefined };
+    return { hooks: cl4srecHooks(system.cl4srec), demure: undefined };
   }
   return { hooks: {}, demure: undefined };
 }

@@ -29,3 +29,19 @@ export interface Backbone {
     packing?: PackedRows,
   ): tf.Tensor2D;
 }
+
+/**
+ * Throws unless a batch of `length` positions fits a model of `ModelConfig.maxLength`
+ * `maxLength`, naming both settings that could change. The one home of this refusal: the model
+ * checks every backbone's input with it (SASRec's positions stop at `maxLength`, and GRU4Rec
+ * would read a longer history without a word, while `trainModel` refuses the split that holds
+ * it), and SASRec its own. `who` opens the message (`SasRec`, `Gru4Rec`).
+ */
+export function checkSequenceLength(who: string, length: number, maxLength: number): void {
+  if (length <= maxLength) return;
+  throw new Error(
+    `${who}: sequence length ${length} exceeds maxLength ${maxLength} (ModelConfig.maxLength, ` +
+      `the longest history the model reads): histories of ${length} need a model built with ` +
+      `maxLength >= ${length}, or a split with SplitConfig.maxLength <= ${maxLength}`,
+  );
+}

@@ -13,7 +13,7 @@
  * ```
  */
 import { tf } from "../backend/tf.ts";
-import type { Backbone } from "./backbone.ts";
+import { type Backbone, checkSequenceLength } from "./backbone.ts";
 import type { SettingNames } from "../util/settings.ts";
 import {
   type DenseParameters,
@@ -225,16 +225,9 @@ export class SasRec implements Backbone {
 
   #layout(fused: tf.Tensor3D, valid: tf.Tensor2D, packing?: PackedRows): PackedRows {
     const [batch, length] = fused.shape;
-    if (length > this.#maxLength) {
-      // Evaluation and attribution reach here without trainModel's check of the split: say
-      // which two settings disagree.
-      throw new Error(
-        `SasRec: sequence length ${length} exceeds maxLength ${this.#maxLength} ` +
-          `(ModelConfig.maxLength, the positions it embeds): histories of ${length} need a ` +
-          `model built with maxLength >= ${length}, or a split with SplitConfig.maxLength <= ` +
-          `${this.#maxLength}`,
-      );
-    }
+    // The positions it embeds stop at maxLength (the model checks first; this is for SasRec
+    // used on its own).
+    checkSequenceLength("SasRec", length, this.#maxLength);
     const layout = packing ?? packRows(valid.dataSync(), batch, length);
     if (layout.batch !== batch || layout.length !== length) {
       throw new Error(

@@ -35,7 +35,7 @@ import {
   ModalityFusion,
   validateFusionConfig,
 } from "../encoders/fusion.ts";
-import type { Backbone } from "./backbone.ts";
+import { type Backbone, checkSequenceLength } from "./backbone.ts";
 import {
   DEFAULT_GRU4REC_CONFIG,
   Gru4Rec,
@@ -362,6 +362,7 @@ export class SequentialRecommender {
     packing?: PackedRows,
   ): Tensor3D {
     this.#requireLive();
+    this.#checkLength(fused);
     return this.#backbone.userStates(
       fused,
       valid,
@@ -383,6 +384,7 @@ export class SequentialRecommender {
     packing?: PackedRows,
   ): Tensor2D {
     this.#requireLive();
+    this.#checkLength(fused);
     const seed = dropoutSeed ?? this.#dropoutSeed;
     if (this.#backbone.lastStates) {
       return this.#backbone.lastStates(fused, valid, training, seed, packing);
@@ -392,6 +394,16 @@ export class SequentialRecommender {
       const states = this.#backbone.userStates(fused, valid, training, seed, packing);
       return tf.reshape(tf.slice(states, [0, length - 1, 0], [batch, 1, dim]), [batch, dim]);
     });
+  }
+
+  /**
+   * Every backbone reads at most `maxLength` positions: GRU4Rec, which has no position table,
+   * read a longer history without a word on the paths that do not pass through `trainModel`'s
+   * check of the split (evaluation, attribution, explanations), SASRec refused it.
+   */
+  #checkLength(fused: Tensor3D): void {
+    const who = this.config.backbone === "sasrec" ? "SasRec" : "Gru4Rec";
+    checkSequenceLength(who, fused.shape[1], this.config.maxLength);
   }
 
   /** T [numItems, dim]: every item fused from all its present modalities (w = 1). */

@@ -273,6 +273,70 @@ export interface TrainingBudget {
    * `TrainerConfig.maxBatchesPerEpoch`. The run trains at most `maxEpochs` times as many.
    */
   stepsPerEpoch: number;
+  /** Training rows of an epoch: every user's windows (`TrainerConfig.windows`), batched or not. */
+  rowsPerEpoch: number;
+  /**
+   * Rows of the smallest batch the run trains. Every epoch cuts its rows alike (only their order
+   * changes): full batches of `batchSize`, then the rows left over, unless
+   * `TrainerConfig.maxBatchesPerEpoch` stops the epoch before that last batch.
+   */
+  smallestBatchRows: number;
+  /** The most training rows (windows) of one user's history: 1 with `windows: "last"`. */
+  mostRowsOfAUser: number;
+}
+
+/**
+ * Why a run cannot train an objective whose contrastive loss takes a row's negatives from the
+ * batch's other rows (CL4SRec; Demure without its noise view): a `SettingError` naming
+ * `TrainerConfig.batchSize`, its value and the sizes that work, when the run would train a batch
+ * of 1 row (a `batchSize` of 1, or an epoch's rows leaving 1 over after full batches); else
+ * undefined. `objective` says whose loss it is, `otherwise` any other way out (appended). Checked
+ * before the first step: the loss itself refuses such a batch only when it comes, at the end of
+ * the first epoch (or of the warm-up).
+ */
+export function oneRowBatchRefusal(
+  objective: string,
+  config: TrainerConfig,
+  budget: TrainingBudget,
+  otherwise = "",
+): SettingError | undefined {
+  if (budget.smallestBatchRows !== 1) return undefined;
+  const rows = budget.rowsPerEpoch;
+  const trainsOneRow = (batchSize: number) => {
+    const batches = Math.ceil(rows / batchSize);
+    const trained = Math.min(batches, config.maxBatchesPerEpoch ?? Infinity);
+    return batchSize === 1 || (trained === batches && rows % batchSize === 1);
+  };
+  const near = nearestPassing(config.batchSize, rows, (batchSize) => !trainsOneRow(batchSize));
+  const sizes = near.length === 0
+    ? `none: the epoch has ${rows} training row, so every batch is a batch of 1 (give the ` +
+      "split more users or longer histories)"
+    : `an integer >= 2 that leaves none or at least 2 of the epoch's ${rows} training rows ` +
+      `(users' windows) over after full batches (the nearest: ${near.join(" or ")})`;
+  return new SettingError(
+    "TrainerConfig.batchSize",
+    config.batchSize,
+    `${sizes}; ${objective} takes a row's negatives from the other rows of its batch, which a ` +
+      `batch of 1 row does not have${otherwise}`,
+  );
+}
+
+/** The passing values nearest `value` below and above it (integers >= 2 up to `most`). */
+function nearestPassing(value: number, most: number, passes: (n: number) => boolean): number[] {
+  const found: number[] = [];
+  for (let n = Math.min(value - 1, most); n >= 2; n--) {
+    if (passes(n)) {
+      found.push(n);
+      break;
+    }
+  }
+  for (let n = Math.max(value + 1, 2); n <= Math.max(most, 2); n++) {
+    if (passes(n)) {
+      found.push(n);
+      break;
+    }
+  }
+  return found;
 }
 
 /** Extension points; all optional. */

@@ -33,6 +33,7 @@ import {
   type BatcherConfig,
   trainingBatchCount,
   trainingBatches,
+  trainingWindowsPerUser,
 } from "../data/protocol/batcher.ts";
 import { evaluateRanking } from "../eval/evaluate.ts";
 import { modelScorer } from "../eval/scorer.ts";
@@ -43,6 +44,7 @@ import {
   type StopReason,
   type TrainerConfig,
   type TrainerHooks,
+  type TrainingBudget,
   type TrainingResult,
   validateTrainerHooks,
 } from "./config.ts";
@@ -81,7 +83,7 @@ export async function trainModel(
   validateTrainerHooks(hooks);
   // Before the hooks' own check: Demure's would blame its warm-up for the run's 0 steps.
   checkSplitTrains(split);
-  hooks.checkTrainerConfig?.(config, { stepsPerEpoch: trainingStepsPerEpoch(split, config) });
+  hooks.checkTrainerConfig?.(config, trainingBudget(split, config));
   requireBackend();
   checkSplitFits(split, model);
   const onProgress = hooks.onProgress ?? printProgress;
@@ -268,6 +270,31 @@ export function trainingStepsPerEpoch(split: LeaveOneOutSplit, config: TrainerCo
     trainingBatchCount(split, batcherConfig(config)),
     config.maxBatchesPerEpoch ?? Infinity,
   );
+}
+
+/**
+ * What {@linkcode trainModel} gives `TrainerHooks.checkTrainerConfig` for a run on `split`: its
+ * steps per epoch, and the batches' rows (counted without building the batches), so a hook can
+ * refuse a batch it cannot train (CL4SRec's of 1 row) before the first step, not when it comes.
+ */
+export function trainingBudget(split: LeaveOneOutSplit, config: TrainerConfig): TrainingBudget {
+  const stepsPerEpoch = trainingStepsPerEpoch(split, config);
+  const perUser = trainingWindowsPerUser(split, config.windows);
+  const rowsPerEpoch = perUser.reduce((sum, rows) => sum + rows, 0);
+  // Batches are full but the epoch's last, which holds the rows left over (trainingBatches).
+  const batches = Math.ceil(rowsPerEpoch / config.batchSize);
+  const leftOver = rowsPerEpoch - (batches - 1) * config.batchSize;
+  return {
+    stepsPerEpoch,
+    rowsPerEpoch,
+    smallestBatchRows: rowsPerEpoch === 0
+      ? 0
+      : stepsPerEpoch < batches
+      ? config.batchSize
+      : leftOver,
+    // reduce, not Math.max(...perUser): a spread of 100,000s of users overflows the stack.
+    mostRowsOfAUser: perUser.reduce((most, rows) => Math.max(most, rows), 0),
+  };
 }
 
 function batcherConfig(config: TrainerConfig): BatcherConfig {

@@ -182,11 +182,27 @@ export function trainingBatchCount(
   config: BatcherConfig = DEFAULT_BATCHER,
 ): number {
   validateBatcherConfig(config, 0);
-  let rows = 0;
-  for (const items of split.train) {
-    rows += windowCount(items.length, split.maxLength, config.windows);
-  }
+  const rows = trainingWindowsPerUser(split, config.windows).reduce((sum, n) => sum + n, 0);
   return Math.ceil(rows / config.batchSize);
+}
+
+/**
+ * The training rows (windows, see {@linkcode BatcherConfig.windows}) of each user's history, in
+ * user order: what {@linkcode trainingBatches} cuts into batches every epoch (0 for a history
+ * without a next-item pair). Their sum is an epoch's rows; batches are full but the last, which
+ * holds the rows left over.
+ *
+ * @example
+ * ```ts
+ * trainingWindowsPerUser(split, "all"); // e.g. [1, 3, 0]
+ * ```
+ */
+export function trainingWindowsPerUser(
+  split: LeaveOneOutSplit,
+  windows: BatcherConfig["windows"] = DEFAULT_BATCHER.windows,
+): number[] {
+  checkOneOf("BatcherConfig.windows", windows, ["all", "last"]);
+  return split.train.map((items) => windowCount(items.length, split.maxLength, windows));
 }
 
 /**
