@@ -5,9 +5,9 @@
  * work or say why. Driven end to end by kernel_rerun_kernel49_check.py through jupyter_client.
  * Outside a kernel, importing mod.ts leaves Ctrl-C's default: the process ends on SIGINT.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertStringIncludes } from "@std/assert";
 import { jupyterProblem } from "../../lib/notebook_runner/execute_notebook.ts";
-import { ensureDenoKernelspec } from "../../lib/notebook_runner/kernelspec.ts";
+import { runKernelCheck } from "./_kernel_check.ts";
 import { projectModule } from "../_eval_in_subprocess.ts";
 
 const projectRoot = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
@@ -19,28 +19,11 @@ Deno.test({
     "kernel: Interrupt without initBackend keeps the kernel; re-run, edited and out-of-order cells work or say why",
   ignore: problem !== null,
   async fn() {
-    // The kernelspec in a temporary folder, not the project's .jupyter (kernel_interrupt_test.ts).
-    const specRoot = await Deno.makeTempDir({ prefix: "kernel-rerun-" });
-    try {
-      const spec = await ensureDenoKernelspec({ projectRoot: specRoot });
-      const python = Deno.env.get("DEMURE_JUPYTER_PYTHON") ?? "/usr/bin/python3";
-      const output = await new Deno.Command(python, {
-        args: [`${projectRoot}/tests/notebook_runner/kernel_rerun_kernel49_check.py`, projectRoot],
-        env: { JUPYTER_PATH: spec.jupyterPath },
-        stdout: "piped",
-        stderr: "piped",
-        stdin: "null",
-      }).output();
-      const decoder = new TextDecoder();
-      const text = decoder.decode(output.stdout) + decoder.decode(output.stderr);
-      assert(output.code === 0, `kernel_rerun_kernel49_check.py failed:\n${text}`);
-      // Checks printed in order and the script stops at the first failure: these imply the rest.
-      assertStringIncludes(text, "ok: Interrupt keeps the kernel; the waiting cell runs on");
-      assertStringIncludes(text, "ok: the set-up cell edited to another backend and run again");
-      assertStringIncludes(text, "ok: Restart & Run All: a new kernel runs the cells again");
-    } finally {
-      await Deno.remove(specRoot, { recursive: true });
-    }
+    const text = await runKernelCheck("kernel_rerun_kernel49_check.py");
+    // Checks printed in order and the script stops at the first failure: these imply the rest.
+    assertStringIncludes(text, "ok: Interrupt keeps the kernel; the waiting cell runs on");
+    assertStringIncludes(text, "ok: the set-up cell edited to another backend and run again");
+    assertStringIncludes(text, "ok: Restart & Run All: a new kernel runs the cells again");
   },
 });
 

@@ -32,6 +32,7 @@ import {
   SettingError,
 } from "../../lib/util/settings.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
+import { fakeClock } from "../_fake_clock.ts";
 
 await initBackend({ verbose: false });
 
@@ -583,20 +584,6 @@ Deno.test("divergence: an exploding loss (not NaN) stops training with a clear e
     model.dispose();
   }
 });
-
-/**
- * Replaces performance.now (the run's clock) by one that moves only when `advance` is called, so a
- * time budget runs out where a test says however slowly a loaded machine trains; `restore` puts
- * the real one back.
- */
-function fakeClock(): { advance: (ms: number) => void; restore: () => void } {
-  const realNow = performance.now;
-  let fakeMs = 0;
-  const setNow = (now: () => number) =>
-    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
-  setNow(() => fakeMs);
-  return { advance: (ms) => fakeMs += ms, restore: () => setNow(realNow) };
-}
 
 Deno.test("maxWallSeconds: stops after the current epoch, restores the best weights, says why", async () => {
   const { split, model } = oneBlockCycleModel(4);

@@ -15,20 +15,11 @@ import type { EpochProgress } from "../../lib/train/progress.ts";
 import { RunClock } from "../../lib/train/_run_clock.ts";
 import { SEEDED_SPLIT, weightsOf } from "./_seeded_run.ts";
 import { assertBitIdentical } from "../_bit_identical.ts";
+import { fakeClock } from "../_fake_clock.ts";
 
 const MODEL = { dim: 8, maxLength: 6, seed: 1 };
 /** Every epoch validates (and improves: the best weights are the last epoch's). */
 const TRAINER = { batchSize: 2, seed: 2, maxEpochs: 10, patience: 100, maxWallSeconds: 3.5 };
-
-/** Replaces `performance.now` (which the run's clock reads) by a clock that `advance` moves. */
-function fakeClock(): { advance: (ms: number) => number; restore: () => void } {
-  const realNow = performance.now;
-  let fakeMs = 0;
-  const setNow = (now: () => number) =>
-    Object.defineProperty(performance, "now", { value: now, configurable: true, writable: true });
-  setNow(() => fakeMs);
-  return { advance: (ms) => fakeMs += ms, restore: () => setNow(realNow) };
-}
 
 /** Thrown by `onProgress` to kill a run after an epoch's checkpoint is saved. */
 class Killed extends Error {}
