@@ -71,7 +71,7 @@ const {
   ClaimLockTimeoutError,
   ClaimLostError,
   checkStoredData,
-  checkWarmupsFitData,
+  checkCellsFitData,
   compareWithRecord,
   listCells,
   pendingCost,
@@ -336,12 +336,17 @@ const singleCommand = ["list-cells", "cell", "report-only"] as const;
 await importDataset({
   print: !singleCommand.some((name) => values[name] !== undefined && values[name] !== false),
 });
-// A file of few batches an epoch and a short --max-epochs: its Demure cells could never denoise,
-// and each would fail on its own after the cells before it had trained (or, listed, as a task).
+// A file of few batches an epoch and a short --max-epochs (its Demure cells could never denoise),
+// or users that leave a batch of 1 row (no negative for CL4SRec's loss): each such cell would fail
+// on its own after the cells before it had trained (or, listed, as a task).
 if (!values["report-only"]) {
-  await checkWarmupsFitData(plan.cells, datasetOf).catch((error: Error) => {
+  await checkCellsFitData(plan.cells, datasetOf).catch((error: Error & { setting?: string }) => {
     if (error.name !== "SettingError") throw error;
-    usageError(`${error.message} (on the command line: a larger --max-epochs)`);
+    const way = error.setting?.startsWith("DemureConfig.warmup")
+      ? "on the command line: a larger --max-epochs"
+      : `no option of this command sets ${error.setting}: a notebook's planExperiments sets it ` +
+        "for this dataset (PlanOptions.datasetTraining; docs/data.md)";
+    usageError(`${error.message} (${way})`);
   });
 }
 

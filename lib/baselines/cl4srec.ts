@@ -28,7 +28,9 @@ import { ntXent } from "../losses/nt_xent.ts";
 import {
   type AuxiliaryLossContext,
   oneRowBatchRefusal,
+  type TrainerConfig,
   type TrainerHooks,
+  type TrainingBudget,
 } from "../train/config.ts";
 import {
   checkNumber,
@@ -222,10 +224,30 @@ export function cl4srecHooks(
   return {
     auxiliaryLoss: cl4srecAuxiliaryLoss(configInput),
     checkTrainerConfig: (trainer, budget) => {
-      const refusal = oneRowBatchRefusal("CL4SRec's contrastive loss", trainer, budget);
+      const refusal = cl4srecRunRefusal(trainer, budget);
       if (refusal) throw refusal;
     },
   };
+}
+
+/**
+ * Why a CL4SRec run under `trainer` on a split of `budget` could not finish, as the `SettingError`
+ * its hooks' `checkTrainerConfig` throws before the first step (a batch of 1 row:
+ * `oneRowBatchRefusal`); else undefined. The one home of the rule: a plan checks its cells with it
+ * before the first one trains (`checkCellsFitData`).
+ *
+ * @example
+ * ```ts
+ * const trainer = resolveTrainerConfig({ batchSize: 64 });
+ * const refusal = cl4srecRunRefusal(trainer, trainingBudget(split, trainer));
+ * if (refusal) throw refusal;
+ * ```
+ */
+export function cl4srecRunRefusal(
+  trainer: TrainerConfig,
+  budget: TrainingBudget,
+): SettingError | undefined {
+  return oneRowBatchRefusal("CL4SRec's contrastive loss", trainer, budget);
 }
 
 /**

@@ -68,8 +68,11 @@ import {
   type AuxiliaryLossContext,
   type HookState,
   oneRowBatchRefusal,
+  type TrainerConfig,
   type TrainerHooks,
+  type TrainingBudget,
 } from "../train/config.ts";
+import type { SettingError } from "../util/settings.ts";
 import { type DemureConfig, masksAreRandom, resolveDemureConfig, warmupRefusal } from "./config.ts";
 import { NoiseCounts, type SavedNoiseCounts } from "./_noise_counts.ts";
 import { type SavedWarmup, Warmup } from "./_warmup.ts";
@@ -324,6 +327,48 @@ interface ReleasedRun {
 }
 
 /**
+ * Why a Demure run of `config` under `trainer` on a split of `budget` could not finish, as the
+ * `SettingError` its hooks' `checkTrainerConfig` throws before the first step; else undefined. The
+ * refusals, in this order: a warm-up the run could never leave ({@linkcode warmupRefusal}); with
+ * attributed masks, a user whose windows the mask cache cannot key (`windowLimitRefusal`,
+ * `TrainerConfig.windows`); with a contrastive term and `noiseViewAsNegative` false, a batch of 1
+ * row, which has no negative (`oneRowBatchRefusal`, `TrainerConfig.batchSize`). The one home of
+ * these rules: a plan checks its cells with it before the first one trains
+ * (`checkCellsFitData`), so that a cell does not fail hours into the plan.
+ *
+ * @example
+ * ```ts
+ * const trainer = resolveTrainerConfig({ batchSize: 64 });
+ * const budget = trainingBudget(split, trainer);
+ * const config = resolveDemureConfig({ noiseViewAsNegative: false });
+ * const refusal = demureRunRefusal(config, trainer, budget);
+ * if (refusal) throw refusal;
+ * ```
+ */
+export function demureRunRefusal(
+  config: DemureConfig,
+  trainer: TrainerConfig,
+  budget: TrainingBudget,
+): SettingError | undefined {
+  return warmupRefusal(config, trainer, budget.stepsPerEpoch) ??
+    (masksAreRandom(config.variant) ? undefined : windowLimitRefusal(trainer, budget)) ??
+    // Once the warm-up is over, every epoch's batch of 1 row would stop the run there.
+    (hasNoContrastiveTerm(config.variant) || config.noiseViewAsNegative
+      ? undefined
+      : oneRowBatchRefusal(
+        "Demure's contrastive term with DemureConfig.noiseViewAsNegative false",
+        trainer,
+        budget,
+        "; or set noiseViewAsNegative true (the noise view is then every row's negative)",
+      ));
+}
+
+/** No contrastive term: the masks only reach L_rec's (denoised) input. */
+function hasNoContrastiveTerm(variant: DemureConfig["variant"]): boolean {
+  return variant === "attribution_only" || variant === "random_input";
+}
+
+/**
  * Builds Demure's hooks for {@linkcode trainModel}. The noise masks are cached per user (see
  * `NoiseMaskCache`), so a window's mask is recomputed at every `everyVisits`-th visit. The hooks
  * hold that run's state (cache, counters, warm-up): build new ones for every run; a second run
@@ -335,9 +380,7 @@ export function demureHooks(
   input: Partial<DemureConfig> = {},
 ): DemureTraining {
   const config = resolveDemureConfig(input);
-  /** No contrastive term: the masks only reach L_rec's (denoised) input. */
-  const withoutContrastive = config.variant === "attribution_only" ||
-    config.variant === "random_input";
+  const withoutContrastive = hasNoContrastiveTerm(config.variant);
   /** L_rec reads the denoised history (the positive view). */
   const denoisedInput = withoutContrastive || (config.variant === "full" && config.denoiseInput);
   // The last step this run saw: the state belongs to one run, which a step that does not follow
@@ -420,15 +463,7 @@ export function demureHooks(
       },
       checkTrainerConfig: (trainer, budget) => {
         liveRun(); // a released one is refused before the run restores or trains anything
-        const refusal = warmupRefusal(config, trainer, budget.stepsPerEpoch) ??
-          (masksAreRandom(config.variant) ? undefined : windowLimitRefusal(trainer, budget)) ??
-          // Once the warm-up is over, every epoch's batch of 1 row would stop the run there.
-          (withoutContrastive || config.noiseViewAsNegative ? undefined : oneRowBatchRefusal(
-            "Demure's contrastive term with DemureConfig.noiseViewAsNegative false",
-            trainer,
-            budget,
-            "; or set noiseViewAsNegative true (the noise view is then every row's negative)",
-          ));
+        const refusal = demureRunRefusal(config, trainer, budget);
         if (refusal) throw refusal;
       },
       ...(config.attributionSource === "training_pass" ? trainingPassHooks : {}),

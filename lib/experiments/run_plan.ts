@@ -50,7 +50,7 @@ import type { SelectedConfigurations } from "./selection.ts";
 import { writeSelection } from "./selection_record.ts";
 import { cellStoreOf, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
-import { checkWarmupsFitData } from "./warmup_fit_check.ts";
+import { checkCellsFitData } from "./warmup_fit_check.ts";
 import {
   checkBoolean,
   checkInteger,
@@ -267,9 +267,10 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
   const log = options.log ?? console.log;
   const datasets = options.datasets ?? new Map<string, PreparedDataset>();
   const datasetOf = datasetPreparer(datasets, log);
-  // Before anything is written or trained: a warm-up that outlasts the run on this file's few
-  // batches an epoch.
-  await checkWarmupsFitData(plan.cells, datasetOf);
+  // Before anything is written or trained: a cell of an imported dataset that its trainer would
+  // refuse when it starts (a warm-up that outlasts the run on this file's few batches an epoch, a
+  // batch of 1 row for a contrastive loss, a history of more windows than Demure keys).
+  await checkCellsFitData(plan.cells, datasetOf);
   // Before anything is reused or written: the imported files may have changed since.
   await checkStoredData(plan, options.resultsDir, datasetOf);
   const store = cellStoreOf(options.resultsDir);

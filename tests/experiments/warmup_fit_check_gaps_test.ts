@@ -16,9 +16,9 @@ Deno.test("checkWarmupsFitData reads no embedded dataset (only imported files ca
   });
 });
 
-Deno.test("checkWarmupsFitData reads an imported dataset only for its Demure cells", async () => {
-  // Found by mutation round NF (NF28): the plain systems' cells on the same file have no warm-up
-  // to check, so their data is not read for it.
+Deno.test("checkWarmupsFitData reads an imported dataset only for its Demure and CL4SRec cells", async () => {
+  // Found by mutation round NF (NF28): the plain systems' cells on the same file have no hook
+  // that could refuse them (a warm-up, a batch of 1 row), so their data is not read for it.
   const { prepareDataset } = await import("../../lib/experiments/datasets.ts");
   const recbole = {
     kind: "file" as const,
@@ -27,7 +27,7 @@ Deno.test("checkWarmupsFitData reads an imported dataset only for its Demure cel
   };
   const { cells } = planExperiments("quick", [0], { dataset: recbole });
   const isDemure = (cell: (typeof cells)[number]) =>
-    cell.system.kind === "neural" && cell.system.demure !== undefined;
+    cell.system.kind === "neural" && (cell.system.demure ?? cell.system.cl4srec) !== undefined;
   assert(cells.some(isDemure) && cells.some((cell) => !isDemure(cell)));
   const data = await prepareDataset(recbole);
   const read: string[] = [];
