@@ -20,9 +20,10 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /**
  * What a value that is not a number most likely is, for the error: a date (a timestamp exported
  * as one), a number written with a comma (a spreadsheet's decimal comma, or thousands
- * separators) or an empty cell. Empty for anything else.
+ * separators), a list of numbers in a RecBole `float` column (`field` names it), or an empty cell.
+ * Empty for anything else.
  */
-function notANumberHint(text: string): string {
+function notANumberHint(text: string, field: string): string {
   // Only an .inter number can be empty (an empty .item float is a missing modality): its row
   // would need a value made up for it, which nothing here does.
   if (text === "") {
@@ -31,6 +32,13 @@ function notANumberHint(text: string): string {
   if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
     return "; a date? timestamps are numbers here (such as Unix seconds), which only order each " +
       "user's history";
+  }
+  // A RecBole column of one number a row (`vector:float`) holding a list: its header's type.
+  const parts = text.split(/\s+/);
+  if (field.endsWith(":float") && parts.length > 1 && parts.every((part) => DECIMAL.test(part))) {
+    const name = field.slice(0, -":float".length);
+    return `; several numbers in one cell: a column of number lists is of type float_seq ` +
+      `(${name}:float_seq in the header)`;
   }
   if (/^[+-]?\d+(,\d+)+(\.\d+)?$/.test(text)) {
     return "; a decimal comma or a thousands separator? the decimal mark is a point, with no " +
@@ -59,7 +67,7 @@ export function finiteNumber(
       site.line,
       site.field,
       `not a number: "${text}" (decimal notation expected, e.g. 12, -0.5, 1e-3${
-        notANumberHint(trimmed)
+        notANumberHint(trimmed, site.field)
       })`,
     );
   }
