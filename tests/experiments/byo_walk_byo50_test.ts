@@ -109,6 +109,25 @@ Deno.test("own RecBole files: a list of numbers in a float column says the colum
   assert(!words.includes("float_seq in the header"), words);
 });
 
+Deno.test("own RecBole files: a float_seq cell written with commas says its values are separated by spaces", async () => {
+  const [file, line, field, detail] = await refusal(
+    INTER,
+    ITEM.replace("1.254 0.353 0.334 0.163", "1.254,0.353,0.334,0.163"),
+  );
+  assertEquals([file, line, field], ["<folder>/mine.item", 2, "vector:float_seq[0]"]);
+  assertEquals(
+    detail,
+    'not a number: "1.254,0.353,0.334,0.163" (decimal notation expected, e.g. 12, -0.5, 1e-3; ' +
+      "a comma-separated list? the values of a float_seq cell are separated by spaces: " +
+      "1.254 0.353 0.334 0.163)",
+  );
+  // One comma between digits is still read as a decimal comma, and thousands as thousands.
+  for (const written of ["0,353", "1,234,567"]) {
+    const [, , , comma] = await refusal(INTER, ITEM.replace("1.254 0.353", `1.254 ${written}`));
+    assertStringIncludes(comma, "a decimal comma or a thousands separator?");
+  }
+});
+
 Deno.test("own RecBole files: a refused file leaves no results folder behind in runPlan", async () => {
   const results = Deno.makeTempDirSync({ prefix: "byo_walk_results_byo50_" });
   try {

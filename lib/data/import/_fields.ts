@@ -20,8 +20,8 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /**
  * What a value that is not a number most likely is, for the error: a date (a timestamp exported
  * as one), a number written with a comma (a spreadsheet's decimal comma, or thousands
- * separators), a list of numbers in a RecBole `float` column (`field` names it), or an empty cell.
- * Empty for anything else.
+ * separators), a list of numbers in a RecBole `float` column or one separated by commas in a
+ * `float_seq` cell (`field` names it), or an empty cell. Empty for anything else.
  */
 function notANumberHint(text: string, field: string): string {
   // Only an .inter number can be empty (an empty .item float is a missing modality): its row
@@ -39,6 +39,19 @@ function notANumberHint(text: string, field: string): string {
     const name = field.slice(0, -":float".length);
     return `; several numbers in one cell: a column of number lists is of type float_seq ` +
       `(${name}:float_seq in the header)`;
+  }
+  // A float_seq cell (`vector:float_seq[0]`) written as a comma-separated list: commas between
+  // decimals with points, or more than one comma that does not group thousands ("0,5" is left
+  // to the decimal comma's hint below).
+  const commaParts = text.split(",");
+  const isList = commaParts.some((part) => part.includes(".")) ||
+    (commaParts.length > 2 && !/^[+-]?\d{1,3}(,\d{3})+$/.test(text));
+  if (
+    /:float_seq\[\d+\]$/.test(field) && isList &&
+    commaParts.every((part) => DECIMAL.test(part.trim()))
+  ) {
+    return "; a comma-separated list? the values of a float_seq cell are separated by spaces: " +
+      `${commaParts.map((part) => part.trim()).join(" ")}`;
   }
   if (/^[+-]?\d+(,\d+)+(\.\d+)?$/.test(text)) {
     return "; a decimal comma or a thousands separator? the decimal mark is a point, with no " +
