@@ -332,3 +332,109 @@ Deno.test("a range a configuration field's comment states is the one of its Rang
   assertEquals(wrong, []);
   assert(compared >= 15, `only ${compared} stated ranges compared`);
 });
+
+/** A Default cell of the page as a value, "absent" for "undefined (...)", or undefined (words). */
+function pageDefault(cell: string): { value: unknown } | "absent" | undefined {
+  if (/^undefined\b/.test(cell)) return "absent";
+  // The value, then at most a parenthesis: "120000 (`DEFAULT_CHROMIUM_TIMEOUT_MS`)", "true (on)".
+  const text = cell.replace(/\s*\([^)]*\)$/, "").replace(/^`(.*)`$/, "$1");
+  if (text === "true" || text === "false") return { value: text === "true" };
+  if (new RegExp(`^${NUMBER}$`).test(text)) return { value: Number(text.replaceAll(",", "")) };
+  if (/^".*"$/.test(text) || /^\[.*\]$/.test(text)) return { value: JSON.parse(text) };
+  return undefined;
+}
+
+/**
+ * Every row of the page's Ranges tables as (interface, field, Default cell): a row names its
+ * field plainly under a `### \`Interface\`` heading, or qualified (`NotebookRunnerConfig.quietMs`)
+ * in a table of several objects; a row of several fields (`runPending`, `waitForOthers`) has one
+ * default each, in order.
+ */
+function pageDefaults(): { object: string; field: string; cell: string }[] {
+  const page = Deno.readTextFileSync(`${root}docs/configuration.md`);
+  const found: { object: string; field: string; cell: string }[] = [];
+  let heading = "";
+  for (const line of page.slice(page.indexOf("\n## Ranges")).split("\n")) {
+    if (line.startsWith("### ")) heading = /^### `(\w+)`/.exec(line)?.[1] ?? "";
+    if (!line.startsWith("| `")) continue;
+    const [fieldCell, cell] = line.split("|").slice(1, 3).map((c) => c.trim());
+    const fields = fieldCell.split(",").map((f) => f.trim());
+    if (!fields.every((f) => /^`[\w.]+`$/.test(f))) continue; // "`strongest(user, k)`: `k`"
+    const cells = fields.length > 1 ? cell.split(",").map((c) => c.trim()) : [cell];
+    if (cells.length !== fields.length) continue;
+    fields.forEach((f, i) => {
+      const path = f.replaceAll("`", "");
+      const qualified = /^([A-Z]\w+)\.(\w+)$/.exec(path);
+      if (qualified && interfaces.has(qualified[1])) {
+        found.push({ object: qualified[1], field: qualified[2], cell: cells[i] });
+      } else if (heading !== "" && !path.includes(".")) {
+        found.push({ object: heading, field: path, cell: cells[i] });
+      }
+    });
+  }
+  return found;
+}
+
+Deno.test("a default the page's Ranges and the field's comment both state as a value is the same", () => {
+  const wrong: string[] = [];
+  let compared = 0;
+  for (const { object, field, cell } of pageDefaults()) {
+    const property = interfaces.get(object)?.find((p) => p.name === field);
+    if (property === undefined) continue;
+    const page = pageDefault(cell);
+    const stated = statedDefault(property.doc);
+    if (page === undefined || stated.kind === "words" || stated.kind === "none") continue;
+    compared++;
+    const same = page === "absent"
+      ? stated.kind === "absent"
+      : stated.kind === "value" && JSON.stringify(stated.value) === JSON.stringify(page.value);
+    if (!same) {
+      wrong.push(
+        `${object}.${field}: the page says "${cell}", the comment "${
+          "text" in stated ? stated.text : ""
+        }"`,
+      );
+    }
+  }
+  assertEquals(wrong, []);
+  // The objects without a DEFAULT_X constant are among them (ExplainOptions, the runners', ...).
+  assert(compared >= 110, `only ${compared} defaults compared`);
+});
+
+/** Every number under `value` (a list's length included: "4 content modalities"). */
+function numbersIn(value: unknown): number[] {
+  if (typeof value === "number") return [value];
+  if (value === null || typeof value !== "object") return [];
+  const own = Array.isArray(value) ? [value.length] : [];
+  return [...own, ...Object.values(value).flatMap(numbersIn)];
+}
+
+Deno.test("the Configuration objects table: each number of a Defaults cell is one of its constant's", () => {
+  const page = Deno.readTextFileSync(`${root}docs/configuration.md`);
+  const section = page.slice(page.indexOf("## Configuration objects"), page.indexOf("\n## Order"));
+  const wrong: string[] = [];
+  let rows = 0;
+  for (const line of section.split("\n").filter((l) => l.startsWith("| `"))) {
+    const [objectCell, , cell] = line.split("|").slice(1, 4).map((c) => c.trim());
+    const object = objectCell.replaceAll("`", "");
+    const defaults = DEFAULTS[object];
+    if (defaults === undefined) continue; // BackendConfig, ExperimentPlan: no constant
+    rows++;
+    // The constants the cell names are the object's defaults (or, for EvaluationConfig, a part).
+    for (const [, name] of cell.matchAll(/`(DEFAULT_\w+|[A-Z_]+_SHAPE)`/g)) {
+      const named = constant(name);
+      const parts = [defaults, ...Object.values(defaults)];
+      const isPart = parts.some((part) => JSON.stringify(part) === JSON.stringify(named)) ||
+        numbersIn(defaults).includes(named as number);
+      if (!isPart) wrong.push(`${object}: the cell names ${name}, which is not its defaults`);
+    }
+    const words = cell.replace(/`[^`]*`/g, "").replace("1/sqrt(dim)", "");
+    const known = numbersIn(defaults);
+    for (const [text] of words.matchAll(new RegExp(NUMBER, "g"))) {
+      const number = Number(text.replaceAll(",", ""));
+      if (!known.includes(number)) wrong.push(`${object}: the cell says ${text}, "${cell}"`);
+    }
+  }
+  assertEquals(wrong, []);
+  assertEquals(rows, Object.keys(DEFAULTS).length, "a row for every object with a constant");
+});
