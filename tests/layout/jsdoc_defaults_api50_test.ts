@@ -438,3 +438,63 @@ Deno.test("the Configuration objects table: each number of a Defaults cell is on
   assertEquals(wrong, []);
   assertEquals(rows, Object.keys(DEFAULTS).length, "a row for every object with a constant");
 });
+
+/** Every `export const NAME = <a number literal>` of lib/, by name (exported by a folder or not). */
+function numericConstants(): Map<string, number> {
+  const found = new Map<string, number>();
+  const walk = (dir: string) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) walk(path);
+      else if (entry.name.endsWith(".ts")) {
+        const text = Deno.readTextFileSync(path);
+        const literal = /^export const ([A-Z][A-Z0-9_]+)(?:: number)? = ([0-9][0-9_.e-]*);/gm;
+        for (const [, name, value] of text.matchAll(literal)) {
+          found.set(name, Number(value.replaceAll("_", "")));
+        }
+      }
+    }
+  };
+  walk(`${root}lib`);
+  return found;
+}
+
+Deno.test("a constant named with its value beside it, in a comment or a page, holds that value", () => {
+  const constants = numericConstants();
+  const texts: [string, string][] = [
+    ["README.md", Deno.readTextFileSync(`${root}README.md`)],
+    ...[...Deno.readDirSync(`${root}docs`)].filter((e) => e.name.endsWith(".md")).map((
+      e,
+    ): [string, string] => [`docs/${e.name}`, Deno.readTextFileSync(`${root}docs/${e.name}`)]),
+  ];
+  const walk = (dir: string) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) walk(path);
+      else if (entry.name.endsWith(".ts")) {
+        texts.push([path.slice(root.length), Deno.readTextFileSync(path)]);
+      }
+    }
+  };
+  walk(`${root}lib`);
+  // `X` (N), `X` = N, {@linkcode X} (N): the value a reader takes for the constant's.
+  const mention = new RegExp(
+    String
+      .raw`(?:\{@linkcode ([A-Z][A-Z0-9_]+)\}|\x60([A-Z][A-Z0-9_]+)\x60)(?: \(| = )(${NUMBER})(?=[),;\s]|$)`,
+    "g",
+  );
+  const wrong: string[] = [];
+  let compared = 0;
+  for (const [file, text] of texts) {
+    for (const match of text.replace(/\n\s*\*?\s*/g, " ").matchAll(mention)) {
+      const name = match[1] ?? match[2];
+      const value = constants.get(name);
+      if (value === undefined) continue; // an object or a list: its own tests
+      compared++;
+      const written = Number(match[3].replaceAll(",", ""));
+      if (written !== value) wrong.push(`${file}: ${match[0]}, but ${name} is ${value}`);
+    }
+  }
+  assertEquals(wrong, []);
+  assert(compared >= 5, `only ${compared} mentions compared`);
+});
