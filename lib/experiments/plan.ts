@@ -80,7 +80,9 @@ const EXPERIMENTS = Object.keys(
   } satisfies Record<Experiment, true>,
 ) as Experiment[];
 
-/** Throws a `SettingError` unless `seeds` is a non-empty list of distinct integers >= 0. */
+/**
+ * Throws a `SettingError` unless `seeds` is a non-empty list of distinct integers >= 0 and < 2^31.
+ */
 export function validateSeeds(seeds: readonly number[]): void {
   const allowed = "a non-empty list of distinct integers >= 0 and < 2^31";
   if (!Array.isArray(seeds) || seeds.length === 0) {

@@ -62,7 +62,7 @@ export interface TrainerConfig {
    * `runCell`): `history_excluded` or `history_kept`. Default {@linkcode DEFAULT_RANKING_PROTOCOL}.
    */
   ranking: RankingProtocol;
-  /** Seed of batch order, dropout and negatives (integer >= 0). Default 0. */
+  /** Seed of batch order, dropout and negatives (integer >= 0 and <= 2^31 - 1). Default 0. */
   seed: number;
   /**
    * Which windows of a long training history are trained on: `"all"` (default: every interaction

@@ -22,8 +22,8 @@ export interface BatcherConfig {
    */
   batchSize: number;
   /**
-   * Seed of the row order, an integer >= 0 and <= 2^31 - 1; each epoch draws a new order from
-   * `seed` and the epoch number.
+   * Seed of the row order, an integer >= 0 and <= 2^31 - 1 (default 0); each epoch draws a new
+   * order from `seed` and the epoch number.
    */
   seed: number;
   /** Shuffle users each epoch (default true); false keeps user order. */
