@@ -40,6 +40,7 @@ Deno.test("registerHostKernels replaces the listed kernels, binary ones on cpu, 
     ...REPLACED.map((name) => `${name}(host)`),
     "LayerNorm(fused)",
     "SoftmaxCrossEntropy(fused)",
+    "AdamUpdate(fused)",
     "Mean/Sum gradients(broadcast)",
   ];
   assertEquals(registerHostKernels("cpu"), [...common, ...BINARY.map((name) => `${name}(host)`)]);
@@ -47,7 +48,14 @@ Deno.test("registerHostKernels replaces the listed kernels, binary ones on cpu, 
   assertEquals(registerHostKernels("wasm"), [...common, "Identity(shared)"]);
   assertEquals(replacedOn("wasm"), [...REPLACED, "Identity"]);
   for (const backend of BACKENDS) {
-    for (const name of ["DemureLayerNorm", "DemureLayerNormGrad", "DemureSoftmaxCrossEntropy"]) {
+    for (
+      const name of [
+        "DemureLayerNorm",
+        "DemureLayerNormGrad",
+        "DemureSoftmaxCrossEntropy",
+        "DemureAdamUpdate",
+      ]
+    ) {
       assert(tf.getKernel(name, backend) !== undefined, `${name} on ${backend}`);
     }
   }

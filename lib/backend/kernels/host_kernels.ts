@@ -12,6 +12,7 @@ import { makeSliceKernel, makeUnpackKernel } from "./slice.ts";
 import { makeCastKernel, makeTransposeKernel } from "./transpose_cast.ts";
 import { registerLayerNormKernels } from "./layer_norm.ts";
 import { registerSoftmaxCrossEntropyKernel } from "./softmax_cross_entropy.ts";
+import { registerAdamUpdateKernel } from "./adam_update.ts";
 import { type BinaryOp, makeBinaryKernel } from "./binary.ts";
 
 const FACTORIES = {
@@ -28,7 +29,8 @@ const BINARY_OPS: readonly BinaryOp[] = ["Add", "Sub", "Multiply", "RealDiv"];
 
 /**
  * Replaces `Sum`, `Mean` (and the Sum/Mean gradients), `GatherV2`, `Slice`, `Unpack`, `Transpose`,
- * `Cast` (and on wasm `Identity`) on `backend`; returns their names,
+ * `Cast` (and on wasm `Identity`) on `backend`, and registers the fused layer norm, softmax
+ * cross-entropy and Adam update; returns their names,
  * e.g. `["Sum(host)", "GatherV2(host)", "Identity(shared)"]`.
  * Idempotent.
  *
@@ -45,6 +47,7 @@ export function registerHostKernels(backend: HostBackendName): string[] {
   });
   names.push(...registerLayerNormKernels(backend));
   names.push(...registerSoftmaxCrossEntropyKernel(backend));
+  names.push(...registerAdamUpdateKernel(backend));
   registerReductionGradients();
   names.push("Mean/Sum gradients(broadcast)");
   if (backend === "cpu") {
