@@ -26,17 +26,23 @@ async function recordedResults(): Promise<CellResult[]> {
   return results;
 }
 
-/** Every "mean ± std" the report would print: each system of each dataset, each stage and metric. */
+/**
+ * Every "mean ± std" the report would print: each system of each dataset, each stage and metric,
+ * over its first k seeds for every k >= 2 (a sweep's selected value is the main table's cell at the
+ * sweep's seeds, the plan's first ones).
+ */
 function printableMeanStds(results: readonly CellResult[]): Set<string> {
   const printed = new Set<string>();
   for (const dataset of new Set(results.map((result) => result.dataset))) {
-    const systems = [
-      ...new Set(results.filter((r) => r.dataset === dataset).map((result) => result.system)),
-    ];
-    for (const summary of summariseSystems(results, dataset, systems)) {
-      for (const stage of [summary.test, summary.valid]) {
-        for (const value of Object.values(stage)) {
-          if (value.n > 1) printed.add(formatMeanStd(value));
+    const ofDataset = results.filter((result) => result.dataset === dataset);
+    for (const system of new Set(ofDataset.map((result) => result.system))) {
+      const runs = ofDataset.filter((result) => result.system === system)
+        .sort((a, b) => a.seed - b.seed);
+      for (let seeds = 2; seeds <= runs.length; seeds++) {
+        for (const summary of summariseSystems(runs.slice(0, seeds), dataset, [system])) {
+          for (const stage of [summary.test, summary.valid]) {
+            for (const value of Object.values(stage)) printed.add(formatMeanStd(value));
+          }
         }
       }
     }
@@ -79,8 +85,9 @@ Deno.test("every mean ± std quoted in a notebook's prose is a result of record 
   assertEquals(stale, [], "quoted in the prose, but no system of the records has it");
 });
 
-Deno.test("the quote check reads the sample standard deviation, as the report does", () => {
-  // Two seeds 0.1 and 0.2: sample std 0.0707 (n - 1); the population std would be 0.0500.
+Deno.test("the quote check reads the sample standard deviation, over the first seeds, as the report does", () => {
+  // Seeds 0.1 and 0.2: sample std 0.0707 (n - 1), where the population std would be 0.0500; with
+  // the third seed 0.6: 0.3000 ± 0.2646. A single run has no "±" to quote.
   const result = (seed: number, ndcg: number) =>
     ({
       system: "S",
@@ -89,6 +96,7 @@ Deno.test("the quote check reads the sample standard deviation, as the report do
       test: { "NDCG@10": ndcg },
       valid: {},
     }) as unknown as CellResult;
-  const printed = printableMeanStds([result(0, 0.1), result(1, 0.2)]);
-  assertEquals([...printed], ["0.1500 ± 0.0707"]);
+  const printed = printableMeanStds([result(2, 0.6), result(0, 0.1), result(1, 0.2)]);
+  assertEquals([...printed].sort(), ["0.1500 ± 0.0707", "0.3000 ± 0.2646"]);
+  assertEquals([...printableMeanStds([result(0, 0.1)])], []);
 });
