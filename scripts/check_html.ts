@@ -1,7 +1,9 @@
 /**
  * Open rendered HTML pages in headless Chromium and check that every Plotly figure drew, that
  * nothing is loaded from off the machine (no external resource URL, no network request, no
- * uncaught script error) and that each page is small enough to mail (at most 5 MB).
+ * uncaught script error), that every link and image resolves inside the page (no link to a place
+ * it lacks, no image or link to a file beside it) and that each page is small enough to mail (at
+ * most 5 MB).
  *
  *   deno run -A scripts/check_html.ts                    # every build/notebooks/*.html
  *                                                        # (with and without code: *.report.html)
@@ -93,6 +95,7 @@ async function main(): Promise<number> {
     const summary = `${report.renderedFigures}/${report.expectedFigures} figures drawn, ` +
       `${report.externalReferences.length} external references, ` +
       `${report.networkRequests.length} network requests, ${report.scriptErrors.length} script errors, ` +
+      `${report.unresolvedReferences.length} unresolved references, ` +
       `${(report.bytes / 1e6).toFixed(2)} MB (at most ${report.maxBytes / 1e6} MB)`;
     if (report.ok) {
       console.log(`ok ${page}: ${summary}`);
@@ -102,6 +105,7 @@ async function main(): Promise<number> {
       for (const url of report.externalReferences) console.error(`  external reference: ${url}`);
       for (const url of report.networkRequests) console.error(`  network request: ${url}`);
       for (const error of report.scriptErrors) console.error(`  script error: ${error}`);
+      for (const reference of report.unresolvedReferences) console.error(`  ${reference}`);
     }
   }
   console.log(`${pages.length - failed} pages ok, ${failed} failed`);

@@ -1,5 +1,6 @@
 import { checkInteger } from "../util/settings.ts";
 import { FIGURE_CLASS } from "./figure_html.ts";
+import { unresolvedPageReferences } from "./page_references.ts";
 import {
   type ChromiumConfig,
   chromiumExecutable,
@@ -22,12 +23,15 @@ export interface HtmlCheckReport {
   networkRequests: string[];
   /** Uncaught script errors printed to the console. */
   scriptErrors: string[];
+  /** Links to places the page lacks, and images, resources or links that name a file beside the
+   * page (see {@linkcode unresolvedPageReferences}): broken once the page is read on its own. */
+  unresolvedReferences: string[];
   /** Size of the page file. */
   bytes: number;
   /** The largest size allowed (see {@linkcode MAX_PAGE_BYTES}). */
   maxBytes: number;
-  /** True when every figure drew, nothing external was referenced, requested or thrown, and the
-   * page is at most `maxBytes`. */
+  /** True when every figure drew, nothing external was referenced, requested or thrown, every
+   * reference resolves inside the page, and the page is at most `maxBytes`. */
   ok: boolean;
 }
 
@@ -190,6 +194,8 @@ export async function checkRenderedHtml(
     const scriptErrors = [
       ...run.stderr.matchAll(/:CONSOLE[^\]]*\] "(Uncaught.*?)", source: ([^\n]*)/g),
     ].map((match) => `${match[1]} at ${match[2]}`);
+    // Read from the source: the page as it is mailed or opened, before any script ran.
+    const unresolvedReferences = unresolvedPageReferences(source);
     return {
       path,
       expectedFigures: expected,
@@ -197,10 +203,12 @@ export async function checkRenderedHtml(
       externalReferences,
       networkRequests,
       scriptErrors,
+      unresolvedReferences,
       bytes,
       maxBytes,
       ok: rendered === expected && externalReferences.length === 0 &&
-        networkRequests.length === 0 && scriptErrors.length === 0 && bytes <= maxBytes,
+        networkRequests.length === 0 && scriptErrors.length === 0 &&
+        unresolvedReferences.length === 0 && bytes <= maxBytes,
     };
   } finally {
     await Deno.remove(workDir, { recursive: true });

@@ -75,3 +75,4 @@ export {
   makeBrowserDir,
 } from "./chromium.ts";
 export { checkRenderedHtml, type HtmlCheckReport } from "./check_rendered_html.ts";
+export { unresolvedPageReferences } from "./page_references.ts";

@@ -91,7 +91,7 @@ Deno.test({
       assertStringIncludes(
         stderr,
         `FAILED ${bad}: 0/0 figures drawn, 2 external references, 1 network requests, ` +
-          "0 script errors, 0.00 MB (at most 5 MB)\n" +
+          "0 script errors, 0 unresolved references, 0.00 MB (at most 5 MB)\n" +
           "  external reference: https://example.com/t.png\n" +
           "  external reference: https://example.com/x.png\n" +
           "  network request: https://example.com/x.png\n",
@@ -99,12 +99,12 @@ Deno.test({
       assertStringIncludes(
         stdout,
         `ok ${good}: 0/0 figures drawn, 0 external references, 0 network requests, ` +
-          "0 script errors, 0.00 MB (at most 5 MB)\n",
+          "0 script errors, 0 unresolved references, 0.00 MB (at most 5 MB)\n",
       );
       assertStringIncludes(
         stderr,
         `FAILED ${undrawn}: 0/1 figures drawn, 0 external references, 0 network requests, ` +
-          "0 script errors, 0.00 MB (at most 5 MB)\n",
+          "0 script errors, 0 unresolved references, 0.00 MB (at most 5 MB)\n",
       );
       assertStringIncludes(stdout, "1 pages ok, 2 failed");
     } finally {
@@ -216,8 +216,8 @@ Deno.test("check_html: each count of a page's summary in its place, and each ref
   const folder = await Deno.makeTempDir({ prefix: "check_html_summary_" });
   try {
     const chromium = await standInChromium(folder);
-    const [bad, good, undrawn] = ["a_bad", "b_good", "c_undrawn"].map((name) =>
-      `${folder}/${name}.html`
+    const [bad, good, undrawn, unresolved] = ["a_bad", "b_good", "c_undrawn", "d_unresolved"].map(
+      (name) => `${folder}/${name}.html`,
     );
     // An image it loads, and one in a template (inert: referenced, never requested).
     Deno.writeTextFileSync(
@@ -227,25 +227,36 @@ Deno.test("check_html: each count of a page's summary in its place, and each ref
     );
     Deno.writeTextFileSync(good, "<html><body><p>nothing from off the machine</p></body></html>");
     Deno.writeTextFileSync(undrawn, '<html><body><div class="demure-plot"></div></body></html>');
+    // An image beside the page and a link to a heading it lacks: nothing off the machine, yet
+    // broken once the page is read on its own.
+    Deno.writeTextFileSync(
+      unresolved,
+      '<html><body><img src="figures/a.png"><a href="#gone">see</a></body></html>',
+    );
     const { code, stdout, stderr } = await checkHtml(
       { DEMURE_CHROMIUM: chromium },
       bad,
       good,
       undrawn,
+      unresolved,
     );
-    const tail = "0 script errors, 0.00 MB (at most 5 MB)";
+    const tail = "0 script errors, 0 unresolved references, 0.00 MB (at most 5 MB)";
     assertEquals([code, stderr], [
       1,
       `FAILED ${bad}: 0/0 figures drawn, 2 external references, 1 network requests, ${tail}\n` +
       "  external reference: https://example.com/t.png\n" +
       "  external reference: https://example.com/x.png\n" +
       "  network request: https://example.com/x.png\n" +
-      `FAILED ${undrawn}: 0/1 figures drawn, 0 external references, 0 network requests, ${tail}\n`,
+      `FAILED ${undrawn}: 0/1 figures drawn, 0 external references, 0 network requests, ${tail}\n` +
+      `FAILED ${unresolved}: 0/0 figures drawn, 0 external references, 0 network requests, ` +
+      "0 script errors, 2 unresolved references, 0.00 MB (at most 5 MB)\n" +
+      "  link to a missing place: #gone\n" +
+      '  resource beside the page: <img src="figures/a.png">\n',
     ]);
     assertEquals(
       stdout,
       `ok ${good}: 0/0 figures drawn, 0 external references, 0 network requests, ${tail}\n` +
-        "1 pages ok, 2 failed\n",
+        "1 pages ok, 3 failed\n",
     );
   } finally {
     await Deno.remove(folder, { recursive: true });
