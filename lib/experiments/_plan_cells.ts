@@ -474,7 +474,7 @@ function noiseLevelDataset(
 
 /**
  * Why a cell of `system` under `trainer` could never leave Demure's warm-up (`warmupRefusal`; the
- * steps case waits for the data: `warmup_fit_check.ts`), or undefined (also for a non-Demure cell).
+ * steps case waits for the data: `cells_fit_check.ts`), or undefined (also for a non-Demure cell).
  */
 function cellWarmupRefusal(system: SystemSpec, trainer: TrainerConfig): SettingError | undefined {
   if (system.kind !== "neural" || !system.demure) return undefined;

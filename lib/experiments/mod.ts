@@ -43,5 +43,5 @@ export * from "./markdown_report.ts";
 export * from "./html_report.ts";
 export * from "./verify.ts";
 export * from "./stored_data_check.ts";
-export * from "./warmup_fit_check.ts";
+export * from "./cells_fit_check.ts";
 export * from "./cell_result_check.ts";

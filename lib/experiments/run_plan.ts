@@ -50,7 +50,7 @@ import type { SelectedConfigurations } from "./selection.ts";
 import { writeSelection } from "./selection_record.ts";
 import { cellStoreOf, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
-import { checkCellsFitData } from "./warmup_fit_check.ts";
+import { checkCellsFitData } from "./cells_fit_check.ts";
 import {
   checkBoolean,
   checkInteger,

@@ -290,9 +290,9 @@ Deno.test("runPlan refuses a warm-up the file's run could never leave before any
   }
   // Three epochs of one step leave the 2-step warm-up: accepted (the plan's quick default).
   const fits = planExperiments("quick", [0], { dataset: recbole });
-  const { checkWarmupsFitData } = await import("../../lib/experiments/warmup_fit_check.ts");
+  const { checkCellsFitData } = await import("../../lib/experiments/cells_fit_check.ts");
   const data = await prepareDataset(recbole);
-  await checkWarmupsFitData(fits.cells, () => Promise.resolve(data));
+  await checkCellsFitData(fits.cells, () => Promise.resolve(data));
 });
 
 Deno.test("plan options: a dataset's own trainer settings and the ranking join the cells' settings", () => {

@@ -1,5 +1,5 @@
 /**
- * checkCellsFitData (lib/experiments/warmup_fit_check.ts) refuses, before the first cell of a
+ * checkCellsFitData (lib/experiments/cells_fit_check.ts) refuses, before the first cell of a
  * plan trains, every cell of an imported dataset that its own trainer hooks would refuse when it
  * started: a CL4SRec cell, or a Demure one with noiseViewAsNegative false, whose epoch leaves a
  * batch of 1 row (no negative), and an attributing Demure cell with a user whose history fills
@@ -13,7 +13,7 @@ import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { buildCellModel } from "../../lib/experiments/run_cell.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
-import { checkCellsFitData } from "../../lib/experiments/warmup_fit_check.ts";
+import { checkCellsFitData } from "../../lib/experiments/cells_fit_check.ts";
 import { resolveTrainerConfig } from "../../lib/train/config.ts";
 import { trainingBudget } from "../../lib/train/trainer.ts";
 import { SettingError } from "../../lib/util/settings.ts";

@@ -262,7 +262,11 @@ const NOT_CALLED: Readonly<Record<string, string>> = {
   checkStoredCellData: "a results folder with a stale cell (tests/experiments)",
   runOneCell: "a second process holding the claim (tests/experiments)",
   HeldClaim: "a claim lock another process holds (tests/experiments)",
-  checkWarmupsFitData: "a prepared dataset and plan (tests/experiments)",
+  checkCellsFitData: "a prepared dataset and plan (tests/experiments)",
+  cl4srecRunRefusal:
+    "returns the SettingError its hooks throw (tests/experiments/cells_fit_data_byo50, via the plan)",
+  demureRunRefusal:
+    "returns the SettingError its hooks throw (tests/experiments/cells_fit_data_byo50, via the plan)",
   infoNce: "tensors on a backend (tests/losses)",
   ntXent: "tensors on a backend (tests/losses)",
   TrainerHooks: "an interface: its hook is called by trainModel (tests/demure, tests/train)",

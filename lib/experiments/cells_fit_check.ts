@@ -59,10 +59,3 @@ export async function checkCellsFitData(
     }
   }
 }
-
-/**
- * The former name of {@linkcode checkCellsFitData}, which checked the Demure warm-ups only.
- *
- * @deprecated Use {@linkcode checkCellsFitData}.
- */
-export const checkWarmupsFitData: typeof checkCellsFitData = checkCellsFitData;
