@@ -17,6 +17,13 @@ import { checkNumber } from "../util/settings.ts";
 /** Affine map over the last axis: x [..., in] @ kernel [in, out] + bias [out] -> [..., out]. */
 export function dense(x: Tensor, kernel: Tensor2D, bias?: Tensor1D): Tensor {
   const inDim = kernel.shape[0];
+  // Named here: tfjs's own message names neither the layer's input width nor the kernel's.
+  if (x.shape[x.shape.length - 1] !== inDim) {
+    throw new Error(
+      `dense: input of width ${x.shape[x.shape.length - 1]} (shape [${x.shape}]) against a ` +
+        `kernel of ${inDim} input rows (shape [${kernel.shape}]): the widths must be equal`,
+    );
+  }
   const outShape = [...x.shape.slice(0, -1), kernel.shape[1]];
   let y: Tensor = tf.matMul(tf.reshape(x, [-1, inDim]), kernel);
   if (bias !== undefined) y = tf.add(y, bias);
@@ -60,7 +67,7 @@ export function dropoutSeed(stepSeed: number, layer: number): number {
 /**
  * Inverted dropout of layer `layer`; identity when not training or rate is 0. The mask is drawn
  * from {@linkcode dropoutSeed}(stepSeed, layer), so it is reproducible and independent per layer
- * and step.
+ * and step. A rate outside [0, 1) is a `SettingError`, in training or not.
  *
  * @example
  * ```ts
@@ -74,6 +81,8 @@ export function dropout(
   stepSeed: number,
   layer: number,
 ): Tensor {
-  if (!training || rate <= 0) return x;
+  // Checked before the early return: a negative rate was the identity, a silent no-op.
+  checkNumber("dropout rate", rate, { min: 0, below: 1 });
+  if (!training || rate === 0) return x;
   return seededDropout(x, rate, dropoutSeed(stepSeed, layer));
 }
