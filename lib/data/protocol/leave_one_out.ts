@@ -31,6 +31,15 @@ export function leaveOneOutSplit(
   checkSettingNames("SplitConfig", config, DEFAULT_SPLIT);
   const { maxLength } = config;
   checkInteger("SplitConfig.maxLength", maxLength, { min: 1 });
+  // The targets are sized by numUsers, the histories by the sequences: with fewer users than
+  // sequences the extra users' targets were dropped (typed-array writes past the end) and read
+  // back as item 0, silently.
+  if (dataset.numUsers !== dataset.sequences.length) {
+    throw new Error(
+      `leaveOneOutSplit: dataset ${dataset.name} says ${dataset.numUsers} users but holds ` +
+        `${dataset.sequences.length} sequences; they must agree (one sequence per user)`,
+    );
+  }
   const validTarget = new Int32Array(dataset.numUsers);
   const testTarget = new Int32Array(dataset.numUsers);
   const train = dataset.sequences.map((sequence, user) => {
