@@ -72,6 +72,19 @@ export function typeScriptBlocks(markdown: string): MarkdownBlock[] {
   return blocks;
 }
 
+/** Every lib/<folder>/mod.ts, relative to the project folder, in name order. */
+export function folderModules(): string[] {
+  return [...Deno.readDirSync(`${root}lib`)].filter((entry) => entry.isDirectory)
+    .map((entry) => `lib/${entry.name}/mod.ts`).sort();
+}
+
+/** Every export of every lib/<folder>/mod.ts, by name (the root's are among them). */
+export async function folderExports(): Promise<Record<string, unknown>> {
+  const exported: Record<string, unknown> = {};
+  for (const module of folderModules()) Object.assign(exported, await import(`${root}${module}`));
+  return exported;
+}
+
 /** `deno doc --json` of `modules`: per module, its symbols (with their doc comments). */
 export async function docJson(modules: string[]): Promise<Record<string, unknown>> {
   const output = await new Deno.Command(Deno.execPath(), {

@@ -19,6 +19,7 @@ import {
   examplesOf,
   exportedNames,
   fencedBlocks,
+  folderModules,
   type MarkdownBlock,
   namesDeclared,
   namesRead,
@@ -264,12 +265,6 @@ interface LibExample extends SymbolExample {
   declaredIn: string;
 }
 
-/** Every lib/<folder>/mod.ts, relative to the project folder. */
-function libModuleFiles(): string[] {
-  return [...Deno.readDirSync(`${root}lib`)].filter((entry) => entry.isDirectory)
-    .map((entry) => `lib/${entry.name}/mod.ts`).sort();
-}
-
 /**
  * The lib/<folder>/mod.ts files with the names each exports, and the examples of their symbols that
  * the root does not export (those are the root's examples): what `deno doc lib/<folder>/mod.ts`
@@ -278,7 +273,7 @@ function libModuleFiles(): string[] {
 async function libExamples(
   rootNames: Set<string>,
 ): Promise<{ modules: LibModule[]; examples: LibExample[] }> {
-  const files = libModuleFiles();
+  const files = folderModules();
   const nodes = await docJson(files);
   const modules: LibModule[] = [];
   const examples: LibExample[] = [];
@@ -349,7 +344,7 @@ function libExampleModule(
  * ("./mod.ts", "./lib/train/mod.ts"), where notebooks and scripts import it.
  */
 function moduleExamples(): { file: string; block: MarkdownBlock }[] {
-  const folders = libModuleFiles();
+  const folders = folderModules();
   const found: { file: string; block: MarkdownBlock }[] = [];
   for (const file of ["mod.ts", ...folders]) {
     const opening = /^\/\*\*\n([\s\S]*?)\*\//.exec(Deno.readTextFileSync(`${root}${file}`));

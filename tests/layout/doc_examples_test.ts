@@ -11,6 +11,7 @@ import {
   documents,
   examplesOf,
   exportedNames,
+  folderModules,
   namesRead,
   root,
   type SymbolExample,
@@ -93,10 +94,7 @@ Deno.test("the examples in the root mod.ts's docs name only what the root export
     symbols: { name: string }[];
   };
   const rootNames = new Set(exportedNames(rootModule));
-  const folders = [...Deno.readDirSync(`${root}lib`)]
-    .filter((entry) => entry.isDirectory)
-    .map((entry) => `lib/${entry.name}/mod.ts`)
-    .sort();
+  const folders = folderModules();
   const libraryOnly = new Set(
     Object.values(await docJson(folders)).flatMap(exportedNames)
       .filter((name) => !rootNames.has(name)),

@@ -10,16 +10,11 @@
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { tinyDataset } from "../data/_tiny_dataset.ts";
-import { docJson, root } from "./_doc_examples.ts";
+import { docJson, folderExports, folderModules } from "./_doc_examples.ts";
 
 /** Every export of every folder's `mod.ts`, by name. */
-const exported: Record<string, unknown> = {};
-const modules: string[] = ["mod.ts"];
-for (const entry of [...Deno.readDirSync(`${root}lib`)].sort((a, b) => a.name < b.name ? -1 : 1)) {
-  if (!entry.isDirectory) continue;
-  modules.push(`lib/${entry.name}/mod.ts`);
-  Object.assign(exported, await import(`${root}lib/${entry.name}/mod.ts`));
-}
+const exported = await folderExports();
+const modules = ["mod.ts", ...folderModules()];
 
 /** The error classes a comment may name: the library's and the built-in ones. */
 const classes: Record<string, unknown> = { RangeError, TypeError, ...exported };

@@ -10,16 +10,11 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { type Allowed, documentedSettings } from "../_configuration_ranges.ts";
-import { docJson, root } from "./_doc_examples.ts";
+import { docJson, folderExports, folderModules, root } from "./_doc_examples.ts";
 
 /** Every export of every folder's `mod.ts`, by name (the constants a comment links to). */
-const exported: Record<string, unknown> = {};
-const modules: string[] = ["mod.ts"];
-for (const entry of [...Deno.readDirSync(`${root}lib`)].sort((a, b) => a.name < b.name ? -1 : 1)) {
-  if (!entry.isDirectory) continue;
-  modules.push(`lib/${entry.name}/mod.ts`);
-  Object.assign(exported, await import(`${root}lib/${entry.name}/mod.ts`));
-}
+const exported = await folderExports();
+const modules = ["mod.ts", ...folderModules()];
 const constant = (name: string): unknown => {
   assert(name in exported, `${name}: no folder's mod.ts exports it`);
   return exported[name];

@@ -10,14 +10,9 @@
  * reason; a new one fails here.
  */
 import { assertEquals } from "@std/assert";
-import { docJson, root } from "./_doc_examples.ts";
+import { docJson, folderModules } from "./_doc_examples.ts";
 
-const modules = [
-  "mod.ts",
-  ...[...Deno.readDirSync(`${root}lib`)].filter((e) => e.isDirectory).map((e) =>
-    `lib/${e.name}/mod.ts`
-  ).sort(),
-];
+const modules = ["mod.ts", ...folderModules()];
 
 /** Each exported settings interface's field names, by interface. */
 const settingsFields = new Map<string, string[]>();
