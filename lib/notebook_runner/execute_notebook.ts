@@ -13,6 +13,9 @@ import { defaultJupyterPython } from "./_jupyter_python.ts";
  */
 export const DEFAULT_QUIET_MS = 300;
 
+/** The longest a cell may run, in seconds, when {@linkcode NotebookRunnerConfig.cellTimeoutS} is not given. */
+export const DEFAULT_CELL_TIMEOUT_S = 3600;
+
 /** Configuration shared by {@linkcode executeNotebook} and {@linkcode renderNotebookHtml}. */
 export interface NotebookRunnerConfig {
   /** Project root (holds `scripts/notebook_runner.py` and `.jupyter/`). */
@@ -24,7 +27,10 @@ export interface NotebookRunnerConfig {
    * Default: {@linkcode DEFAULT_QUIET_MS}.
    */
   quietMs?: number;
-  /** Longest a single cell may run, in seconds, a number > 0. Default: 3600. */
+  /**
+   * Longest a single cell may run, in seconds, a number > 0. Default:
+   * {@linkcode DEFAULT_CELL_TIMEOUT_S} (3600).
+   */
   cellTimeoutS?: number;
   /** Extra environment variables for the kernel (e.g. `{ DEMURE_QUICK: "1" }`). */
   kernelEnv?: Record<string, string>;
@@ -243,7 +249,7 @@ export async function executeNotebook(
     "--quiet-ms",
     String(config.quietMs ?? DEFAULT_QUIET_MS),
     "--cell-timeout",
-    String(config.cellTimeoutS ?? 3600),
+    String(config.cellTimeoutS ?? DEFAULT_CELL_TIMEOUT_S),
   ];
   for (const [key, value] of Object.entries(config.kernelEnv ?? {})) {
     args.push("--env", `${key}=${value}`);

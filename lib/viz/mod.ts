@@ -70,6 +70,7 @@ export {
   type ChromiumLaunch,
   chromiumLaunch,
   chromiumSetting,
+  DEFAULT_CHROMIUM_CONFIG,
   DEFAULT_CHROMIUM_TIMEOUT_MS,
   findChromium,
   makeBrowserDir,
