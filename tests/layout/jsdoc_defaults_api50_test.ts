@@ -59,6 +59,7 @@ const DEFAULTS: Readonly<Record<string, object>> = {
   // Less the machine's: `executable` ($DEMURE_CHROMIUM) and, of the lab, port, token and Python.
   ChromiumConfig: constant("DEFAULT_CHROMIUM_CONFIG") as object,
   LabServerConfig: constant("DEFAULT_LAB_SERVER_CONFIG") as object,
+  FigurePngOptions: constant("DEFAULT_FIGURE_PNG_OPTIONS") as object,
 };
 
 /**
@@ -83,6 +84,7 @@ const IN_WORDS: readonly string[] = [
   "ChromiumConfig.executable", // "Default: `$DEMURE_CHROMIUM`, else `/usr/bin/chromium`"
   "LabServerConfig.port", // "Default: the first free port of `portRange`"
   "LabServerConfig.python", // "Default: `$DEMURE_JUPYTER_PYTHON` or `/usr/bin/python3`"
+  "FigurePngOptions.chromium", // "Default: the defaults of {@linkcode ChromiumConfig}."
 ];
 
 interface Property {
@@ -246,6 +248,7 @@ const RANGES_TABLE: Readonly<Record<string, [table: string, prefix: string]>> = 
   // One table of several objects, whose heading names none: its rows are qualified.
   ChromiumConfig: ["### Runners and the browser", "ChromiumConfig."],
   LabServerConfig: ["### Runners and the browser", "LabServerConfig."],
+  FigurePngOptions: ["### Runners and the browser", "FigurePngOptions."],
 };
 
 /** A range a comment states, as its ends. */

@@ -3,7 +3,8 @@
  * (docs/configuration.md): a setting left out or given as `undefined` takes
  * `DEFAULT_CHROMIUM_CONFIG`'s value, and `null` is a value, refused with a `SettingError` naming
  * the setting, the value and what is allowed, before Chromium starts. A `timeoutMs` of null ran
- * with the default limit, and an `executable` of null looked for the default browser, silently.
+ * with the default limit, and an `executable` of null looked for the default browser, silently;
+ * so did `FigurePngOptions`' width, height and scale (drawn at 1000 x 600, scale 2).
  */
 import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import {
@@ -14,6 +15,12 @@ import {
   DEFAULT_CHROMIUM_TIMEOUT_MS,
   runHeadlessChromium,
 } from "../../lib/viz/chromium.ts";
+import {
+  DEFAULT_FIGURE_PNG_OPTIONS,
+  type Figure,
+  type FigurePngOptions,
+  figureToPng,
+} from "../../lib/viz/mod.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { settingError } from "../_setting_error.ts";
 import { inTempDir } from "./_temp_dir.ts";
@@ -86,5 +93,29 @@ Deno.test("ChromiumConfig: left out or undefined runs with DEFAULT_CHROMIUM_CONF
     const given = await flags({ virtualTimeBudgetMs: 5, windowSize: [3, 4] });
     assertStringIncludes(given, "--window-size=3,4");
     assertStringIncludes(given, "--virtual-time-budget=5");
+  });
+});
+
+Deno.test("FigurePngOptions: null is refused, naming the setting; DEFAULT_FIGURE_PNG_OPTIONS holds the defaults", async () => {
+  assertEquals(DEFAULT_FIGURE_PNG_OPTIONS, { width: 1000, height: 600, scale: 2 });
+  const figure: Figure = { data: [], layout: {} };
+  await inTempDir("figure-png-null-cf50-", async (dir) => {
+    const cases: [keyof FigurePngOptions, string][] = [
+      ["width", "an integer >= 1"],
+      ["height", "an integer >= 1"],
+      ["scale", "a finite number > 0"],
+      ["chromium", "ChromiumConfig settings (an object)"],
+    ];
+    for (const [field, allowed] of cases) {
+      const options = { [field]: null } as unknown as FigurePngOptions;
+      const error = await assertRejects(
+        () => figureToPng(figure, `${dir}/figure.png`, options),
+        SettingError,
+        `FigurePngOptions.${field} is null; allowed: ${allowed}`,
+      ) as SettingError;
+      assertEquals([error.setting, error.value], [`FigurePngOptions.${field}`, null]);
+    }
+    // Refused before anything is written.
+    assertEquals([...Deno.readDirSync(dir)], []);
   });
 });
