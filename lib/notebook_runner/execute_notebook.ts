@@ -3,7 +3,7 @@
  * Jupyter lives) against the project-local Deno kernelspec. See that file for why it exists.
  */
 import { ensureDenoKernelspec } from "./kernelspec.ts";
-import { checkNumber } from "../util/settings.ts";
+import { checkNumber, SettingError } from "../util/settings.ts";
 import { within } from "../util/within.ts";
 import { defaultJupyterPython } from "./_jupyter_python.ts";
 
@@ -76,8 +76,14 @@ export interface NotebookRunResult {
   message: string;
 }
 
+/** The Python of `config`, or the default when it is left out or undefined (null is refused). */
 function pythonOf(config: NotebookRunnerConfig): string {
-  return config.python ?? defaultJupyterPython();
+  if (config.python === undefined) return defaultJupyterPython();
+  // null was read as "not given" (the default Python), unlike every other setting.
+  if (typeof config.python !== "string") {
+    throw new SettingError("NotebookRunnerConfig.python", config.python, "a string");
+  }
+  return config.python;
 }
 
 /** A stream being read to its end, and how to stop reading it sooner. */
@@ -241,6 +247,11 @@ export async function executeNotebook(
   }
   if (config.cellTimeoutS !== undefined) {
     checkNumber("NotebookRunnerConfig.cellTimeoutS", config.cellTimeoutS, { above: 0 });
+  }
+  const env = config.kernelEnv;
+  if (env !== undefined && (env === null || typeof env !== "object" || Array.isArray(env))) {
+    // null ran the kernels without the extra environment, silently.
+    throw new SettingError("NotebookRunnerConfig.kernelEnv", env, "an object of variables");
   }
   const args = [
     "execute",
