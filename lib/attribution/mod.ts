@@ -45,6 +45,7 @@ export { rocAuc } from "./roc_auc.ts";
 export {
   type AttributedBatch,
   type AucScoreSource,
+  DEFAULT_TRUTH_SCORE_CONFIG,
   type NoiseSetScore,
   scoreAgainstTruth,
   type TruthScoreConfig,

@@ -6,13 +6,19 @@ import type { PlantedTruth } from "../data/types.ts";
 import { rocAuc } from "./roc_auc.ts";
 import type { AttributionResult } from "./types.ts";
 import { userModalityScores } from "./user_modality.ts";
-import { checkOneOf, checkSettingNames, type SettingNames } from "../util/settings.ts";
+import {
+  checkOneOf,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+  withDefaults,
+} from "../util/settings.ts";
 
 /** Options of {@linkcode scoreAgainstTruth}. */
 export interface TruthScoreConfig {
   /**
    * Which value ranks the units for the AUC. Default `"normalised"` (per-user scale, comparable
-   * when pooled over users).
+   * when pooled over users; {@linkcode DEFAULT_TRUTH_SCORE_CONFIG}).
    */
   scoreBy: "normalised" | "contributions";
   /**
@@ -30,6 +36,13 @@ export interface TruthScoreConfig {
    */
   resultModalityNames?: readonly string[];
 }
+
+/**
+ * The defaults of {@linkcode TruthScoreConfig}: score by the normalised values, one unit per
+ * (user, position, modality) pair. `resultModalityNames` has none (absent: the truth's own).
+ */
+export const DEFAULT_TRUTH_SCORE_CONFIG: Readonly<Pick<TruthScoreConfig, "scoreBy" | "level">> =
+  Object.freeze({ scoreBy: "normalised", level: "pair" });
 
 const TRUTH_SCORE_CONFIG_NAMES: SettingNames<TruthScoreConfig> = {
   scoreBy: true,
@@ -112,7 +125,17 @@ export function scoreAgainstTruth(
   config: Partial<TruthScoreConfig> = {},
 ): NoiseSetScore {
   const { scoreBy, level } = truthScoreSettings(config);
-  const names = config.resultModalityNames ?? truth.modalityNames;
+  const names = config.resultModalityNames === undefined
+    ? truth.modalityNames
+    : config.resultModalityNames;
+  // null was read as "absent" (the truth's modality axis); a name list is what it takes.
+  if (!Array.isArray(names)) {
+    throw new SettingError(
+      "TruthScoreConfig.resultModalityNames",
+      names,
+      "a list of modality names",
+    );
+  }
   const truthIndexOf = truthColumns(truth, names);
   const scoring: TruthScoring = { scoreBy, level, truth, names, truthIndexOf };
   const units: ScoredUnit[] = [];
@@ -127,8 +150,8 @@ function truthScoreSettings(
   // A misspelt value (`scoreBy: "normalized"`) used to score by contributions, and a misspelt
   // name or level (`level: "user"`) by pairs, silently.
   checkSettingNames("TruthScoreConfig", config, TRUTH_SCORE_CONFIG_NAMES);
-  const scoreBy = config.scoreBy ?? "normalised";
-  const level = config.level ?? "pair";
+  // Left out or undefined: the default; null is a value, refused below (it scored at the default).
+  const { scoreBy, level } = withDefaults(DEFAULT_TRUTH_SCORE_CONFIG, config);
   checkOneOf("TruthScoreConfig.scoreBy", scoreBy, ["normalised", "contributions"]);
   checkOneOf("TruthScoreConfig.level", level, ["pair", "user_modality"]);
   return { scoreBy, level };

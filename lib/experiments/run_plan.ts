@@ -60,6 +60,9 @@ import {
   type SettingNames,
 } from "../util/settings.ts";
 
+/** Seconds between polls while every runnable cell is held by another process (`waitForOthers`). */
+export const DEFAULT_PLAN_WAIT_SECONDS = 20;
+
 /** Options of {@linkcode runPlan}. */
 export interface RunPlanOptions {
   /** The reproduction's directory (`results/<mode>`); cells are stored under `<resultsDir>/cells`. */
@@ -83,7 +86,10 @@ export interface RunPlanOptions {
    * here. Default false.
    */
   waitForOthers?: boolean;
-  /** Seconds between polls when waiting for other processes. Default 20. */
+  /**
+   * Seconds between polls when waiting for other processes. Default
+   * {@linkcode DEFAULT_PLAN_WAIT_SECONDS} (20).
+   */
   waitSeconds?: number;
   /**
    * A cell that fails is logged and listed in `failed`, and the run goes on with the next cell
@@ -459,7 +465,9 @@ class CellLoop {
       return held !== undefined && !isFinished(this.#context.store, this.current, held);
     });
     if (!this.#options.waitForOthers || heldElsewhere.length === 0) return false;
-    await new Promise((resolve) => setTimeout(resolve, (this.#options.waitSeconds ?? 20) * 1000));
+    await new Promise((resolve) =>
+      setTimeout(resolve, (this.#options.waitSeconds ?? DEFAULT_PLAN_WAIT_SECONDS) * 1000)
+    );
     this.#skipped.clear();
     this.current = this.#selection.refresh(this.current);
     return true;

@@ -106,9 +106,17 @@ export interface RowTable {
   rows: Array<Array<TableCell>>;
 }
 
+/** How many of a user's most recent items a heatmap shows when `lastItems` is not given. */
+export const DEFAULT_HEATMAP_LAST_ITEMS = 12;
+/** The longest item label of a heatmap, when `labelLength` is not given. */
+export const DEFAULT_HEATMAP_LABEL_LENGTH = 22;
+
 /** Options of {@linkcode AttributedHistories.heatmap}. */
 export interface HistoryHeatmapOptions {
-  /** How many of the most recent history items to show (default 12). */
+  /**
+   * How many of the most recent history items to show (default
+   * {@linkcode DEFAULT_HEATMAP_LAST_ITEMS} (12)).
+   */
   lastItems?: number;
   /** `[batch, position, modality]` values to draw instead of the normalised contributions (for
    * example a contrastive view's mask). */
@@ -123,7 +131,10 @@ export interface HistoryHeatmapOptions {
   colorBarTitle?: string;
   /** Colour scale of the heatmap (as in {@linkcode ContributionHeatmapInput}). */
   scale?: ContributionHeatmapInput["scale"];
-  /** Longest item label before it is cut with an ellipsis (default 22). */
+  /**
+   * Longest item label before it is cut with an ellipsis (default
+   * {@linkcode DEFAULT_HEATMAP_LABEL_LENGTH} (22)).
+   */
   labelLength?: number;
 }
 
@@ -352,7 +363,7 @@ export class AttributedHistories {
     const row = this.#row(user, "AttributedHistories.heatmap: user");
     this.#checkHeatmapOptions(options);
     const { length } = this.batch;
-    const shown = Math.min(options.lastItems ?? 12, length);
+    const shown = Math.min(options.lastItems ?? DEFAULT_HEATMAP_LAST_ITEMS, length);
     const first = length - shown;
     const modalities = this.modalityNames.length;
     const source = options.values ?? this.result.normalised;
@@ -365,7 +376,7 @@ export class AttributedHistories {
         values.push(this.result.validMask[i] ? source[i] : 0);
       }
     }
-    const cut = options.labelLength ?? 22;
+    const cut = options.labelLength ?? DEFAULT_HEATMAP_LABEL_LENGTH;
     const labels = Array.from({ length: shown }, (_, p) => {
       const position = first + p;
       if (!this.batch.valid[row * length + position]) return "(padding)";

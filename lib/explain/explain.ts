@@ -38,6 +38,7 @@ import {
   checkSettingNames,
   SettingError,
   type SettingNames,
+  withDefaults,
 } from "../util/settings.ts";
 import { AttributedHistories, type ContributionRow } from "./attributed_histories.ts";
 
@@ -97,6 +98,17 @@ export interface ExplainOptions {
   explain?: ExplanationTarget;
 }
 
+/**
+ * The defaults of {@linkcode ExplainOptions}: the first 8 users of the test split, gradient x
+ * input, 3 reasons each, explaining the recommended item.
+ */
+export const DEFAULT_EXPLAIN_OPTIONS: Readonly<Required<ExplainOptions>> = Object.freeze({
+  users: 8,
+  method: "gradient_x_input",
+  reasons: 3,
+  explain: "recommendation",
+});
+
 /** Every setting of {@linkcode ExplainOptions}. */
 export const EXPLAIN_OPTIONS_SETTINGS: SettingNames<ExplainOptions> = Object.freeze({
   users: true,
@@ -136,9 +148,8 @@ export async function explainRecommendations(
   onOcclusionProgress?: OcclusionProgressCallback,
 ): Promise<Explanations> {
   checkSettingNames("ExplainOptions", options, EXPLAIN_OPTIONS_SETTINGS);
-  const users = options.users ?? 8;
-  const method = options.method ?? "gradient_x_input";
-  const explain = options.explain ?? "recommendation";
+  // Left out or undefined: the default; null is a value, refused below (it explained the default).
+  const { users, method, reasons, explain } = withDefaults(DEFAULT_EXPLAIN_OPTIONS, options);
   const numUsers = split.train.length;
   if (typeof users === "number") {
     // More users than the split has would be cut to its users silently: refused instead.
@@ -153,7 +164,7 @@ export async function explainRecommendations(
     );
   }
   checkOneOf("ExplainOptions.method", method, ATTRIBUTION_METHODS);
-  checkInteger("ExplainOptions.reasons", options.reasons ?? 3, { min: 1 });
+  checkInteger("ExplainOptions.reasons", reasons, { min: 1 });
   checkOneOf("ExplainOptions.explain", explain, EXPLANATION_TARGETS);
   const { batch, targets } = typeof users === "number"
     ? evaluationBatches(split, "test", users)[0]
@@ -198,7 +209,7 @@ export async function explainRecommendations(
     item: histories.itemName(recommended[row]),
     itemIndex: recommended[row],
     actualNext: histories.itemName(targets[row]),
-    reasons: histories.strongest(userIndex, options.reasons ?? 3),
+    reasons: histories.strongest(userIndex, reasons),
     explain,
   }));
   return { recommendations, histories, method, explain };

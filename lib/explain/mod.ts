@@ -15,6 +15,8 @@
 export {
   AttributedHistories,
   type ContributionRow,
+  DEFAULT_HEATMAP_LABEL_LENGTH,
+  DEFAULT_HEATMAP_LAST_ITEMS,
   type HistoryHeatmapOptions,
   type ModalityRow,
   type RowFilter,
@@ -24,6 +26,7 @@ export {
   type UserModalityRow,
 } from "./attributed_histories.ts";
 export {
+  DEFAULT_EXPLAIN_OPTIONS,
   describeRecommendation,
   type ExplainOptions,
   explainRecommendations,

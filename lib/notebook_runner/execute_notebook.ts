@@ -3,7 +3,7 @@
  * Jupyter lives) against the project-local Deno kernelspec. See that file for why it exists.
  */
 import { ensureDenoKernelspec } from "./kernelspec.ts";
-import { checkNumber } from "../util/settings.ts";
+import { checkNumber, SettingError } from "../util/settings.ts";
 import { within } from "../util/within.ts";
 import { defaultJupyterPython } from "./_jupyter_python.ts";
 
@@ -12,6 +12,9 @@ import { defaultJupyterPython } from "./_jupyter_python.ts";
  * {@linkcode NotebookRunnerConfig.quietMs} is not given (`deno task notebooks --quiet-ms` says it).
  */
 export const DEFAULT_QUIET_MS = 300;
+
+/** The longest a cell may run, in seconds, when {@linkcode NotebookRunnerConfig.cellTimeoutS} is not given. */
+export const DEFAULT_CELL_TIMEOUT_S = 3600;
 
 /** Configuration shared by {@linkcode executeNotebook} and {@linkcode renderNotebookHtml}. */
 export interface NotebookRunnerConfig {
@@ -24,7 +27,10 @@ export interface NotebookRunnerConfig {
    * Default: {@linkcode DEFAULT_QUIET_MS}.
    */
   quietMs?: number;
-  /** Longest a single cell may run, in seconds, a number > 0. Default: 3600. */
+  /**
+   * Longest a single cell may run, in seconds, a number > 0. Default:
+   * {@linkcode DEFAULT_CELL_TIMEOUT_S} (3600).
+   */
   cellTimeoutS?: number;
   /** Extra environment variables for the kernel (e.g. `{ DEMURE_QUICK: "1" }`). */
   kernelEnv?: Record<string, string>;
@@ -70,8 +76,14 @@ export interface NotebookRunResult {
   message: string;
 }
 
+/** The Python of `config`, or the default when it is left out or undefined (null is refused). */
 function pythonOf(config: NotebookRunnerConfig): string {
-  return config.python ?? defaultJupyterPython();
+  if (config.python === undefined) return defaultJupyterPython();
+  // null was read as "not given" (the default Python), unlike every other setting.
+  if (typeof config.python !== "string") {
+    throw new SettingError("NotebookRunnerConfig.python", config.python, "a string");
+  }
+  return config.python;
 }
 
 /** A stream being read to its end, and how to stop reading it sooner. */
@@ -236,6 +248,11 @@ export async function executeNotebook(
   if (config.cellTimeoutS !== undefined) {
     checkNumber("NotebookRunnerConfig.cellTimeoutS", config.cellTimeoutS, { above: 0 });
   }
+  const env = config.kernelEnv;
+  if (env !== undefined && (env === null || typeof env !== "object" || Array.isArray(env))) {
+    // null ran the kernels without the extra environment, silently.
+    throw new SettingError("NotebookRunnerConfig.kernelEnv", env, "an object of variables");
+  }
   const args = [
     "execute",
     sourcePath,
@@ -243,7 +260,7 @@ export async function executeNotebook(
     "--quiet-ms",
     String(config.quietMs ?? DEFAULT_QUIET_MS),
     "--cell-timeout",
-    String(config.cellTimeoutS ?? 3600),
+    String(config.cellTimeoutS ?? DEFAULT_CELL_TIMEOUT_S),
   ];
   for (const [key, value] of Object.entries(config.kernelEnv ?? {})) {
     args.push("--env", `${key}=${value}`);

@@ -36,7 +36,7 @@
 import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";
 import { type DenoKernelspec, ensureDenoKernelspec } from "./kernelspec.ts";
 import { pathExists } from "../util/path_exists.ts";
-import { checkInteger, checkNumber } from "../util/settings.ts";
+import { checkInteger, checkNumber, SettingError, withDefaults } from "../util/settings.ts";
 import { within } from "../util/within.ts";
 import { defaultJupyterPython } from "./_jupyter_python.ts";
 
@@ -47,6 +47,9 @@ export interface LabPortRange {
   /** How many ports, the first included (>= 1; the last must be <= 65535). */
   count: number;
 }
+
+/** The ports that can be asked for. */
+const LAB_PORT_RANGE = Object.freeze({ min: 1, max: 65535 });
 
 /** The range tried when no port is asked for: 8888 and the next 49 (named `8888-8937`). */
 export const DEFAULT_LAB_PORTS: Readonly<LabPortRange> = Object.freeze({ first: 8888, count: 50 });
@@ -70,7 +73,7 @@ export interface LabServerConfig {
    * server already on 8888 (a user's own `./run.sh lab`) changes none of their outcomes.
    */
   portRange?: LabPortRange;
-  /** Token of the URL; default: 32 random hex digits. */
+  /** Token of the URL; when not given, 32 random hex digits (a new one each start). */
   token?: string;
   /** Python with Jupyter Notebook. Default: `$DEMURE_JUPYTER_PYTHON` or `/usr/bin/python3`. */
   python?: string;
@@ -78,13 +81,50 @@ export interface LabServerConfig {
   env?: Record<string, string>;
   /** Write Jupyter's log here instead of the terminal. */
   logFile?: string;
-  /** Longest wait for the server to answer, in seconds, a number > 0. Default: 60. */
+  /**
+   * Longest wait for the server to answer, in seconds, a number > 0. Default: 60
+   * ({@linkcode DEFAULT_LAB_SERVER_CONFIG}).
+   */
   startTimeoutS?: number;
   /**
    * Aborting it during the start stops the server started so far; the start then rejects with
    * `signal.reason`. Ignored once the start has resolved (call `stop()` then).
    */
   signal?: AbortSignal;
+}
+
+/**
+ * The defaults of {@linkcode LabServerConfig} that do not depend on the machine or the run (the
+ * port, the token and the Python do): the ports {@linkcode DEFAULT_LAB_PORTS}, and a minute for
+ * the server to answer.
+ */
+export const DEFAULT_LAB_SERVER_CONFIG: Readonly<
+  Required<Pick<LabServerConfig, "portRange" | "startTimeoutS">>
+> = Object.freeze({ portRange: DEFAULT_LAB_PORTS, startTimeoutS: 60 });
+
+/** A {@linkcode LabServerConfig} with its defaults filled in and checked. */
+type ResolvedLabServerConfig = LabServerConfig & typeof DEFAULT_LAB_SERVER_CONFIG;
+
+/**
+ * `config` with {@linkcode DEFAULT_LAB_SERVER_CONFIG} filled in, or a `SettingError`, before
+ * anything starts: the start waits while the deadline is ahead, so NaN or a negative timeout
+ * started a server only to give up on it at once, and Infinity never gave up. Left out or
+ * undefined is the default; null is a value, refused (a null `portRange`, `token`, `python` or
+ * `logFile` ran with the default range, a random token, the default Python, the terminal).
+ */
+function resolveLabServerConfig(config: LabServerConfig): ResolvedLabServerConfig {
+  const resolved = { ...config, ...withDefaults(DEFAULT_LAB_SERVER_CONFIG, config) };
+  checkNumber("LabServerConfig.startTimeoutS", resolved.startTimeoutS, { above: 0 });
+  checkPortRange(resolved.portRange);
+  // 0 would let the OS pick a port, which an explicit port must never be.
+  if (config.port !== undefined) checkInteger("LabServerConfig.port", config.port, LAB_PORT_RANGE);
+  for (const field of ["token", "python", "logFile"] as const) {
+    const value = config[field];
+    if (value !== undefined && typeof value !== "string") {
+      throw new SettingError(`LabServerConfig.${field}`, value, "a string");
+    }
+  }
+  return resolved;
 }
 
 /** What {@linkcode LabServer.stop} left behind: processes it started that still run (none if clean). */
@@ -160,6 +200,9 @@ const portInUse = (port: number) => new Error(`port ${port} on 127.0.0.1 is in u
 
 /** Throws a SettingError unless `range` holds ports 1-65535 only, one at least. */
 function checkPortRange(range: LabPortRange): void {
+  if (range === null || typeof range !== "object") {
+    throw new SettingError("LabServerConfig.portRange", range, "{ first, count }");
+  }
   checkInteger("LabServerConfig.portRange.first", range.first, { min: 1, max: 65535 });
   checkInteger("LabServerConfig.portRange.count", range.count, {
     min: 1,
@@ -173,8 +216,7 @@ const rangeName = (range: LabPortRange) => `${range.first}-${range.first + range
 /** `port` if free (an explicit port is never swapped), else the range's first free port. */
 function choosePort(port: number | undefined, range: LabPortRange): number {
   if (port !== undefined) {
-    // 0 would let the OS pick a port, which an explicit port must never be.
-    checkInteger("LabServerConfig.port", port, { min: 1, max: 65535 });
+    // Checked already (resolveLabServerConfig).
     if (!isPortFree(port)) throw portInUse(port);
     return port;
   }
@@ -384,14 +426,9 @@ async function stopServer(
 }
 
 /** Starts the server and waits until it answers; see the module comment. */
-export async function startLabServer(config: LabServerConfig): Promise<LabServer> {
-  // Checked before anything starts: the start waits while the deadline is ahead, so NaN or a
-  // negative timeout started a server only to give up on it at once, and Infinity never gave up.
-  if (config.startTimeoutS !== undefined) {
-    checkNumber("LabServerConfig.startTimeoutS", config.startTimeoutS, { above: 0 });
-  }
-  const range = config.portRange ?? DEFAULT_LAB_PORTS;
-  checkPortRange(range);
+export async function startLabServer(given: LabServerConfig): Promise<LabServer> {
+  const config = resolveLabServerConfig(given);
+  const range = config.portRange;
   const python = config.python ?? defaultJupyterPython();
   const problem = await labProblem(python);
   if (problem) throw new Error(problem);
@@ -425,7 +462,7 @@ export async function startLabServer(config: LabServerConfig): Promise<LabServer
 }
 
 interface StartAttempt {
-  config: LabServerConfig;
+  config: ResolvedLabServerConfig;
   python: string;
   port: number;
   token: string;
@@ -499,7 +536,7 @@ async function startOnPort(
       token,
       infoFile,
       exited,
-      config.startTimeoutS ?? 60,
+      config.startTimeoutS,
       config.signal,
     );
   } catch (error) {

@@ -14,6 +14,7 @@
 export { type DenoKernelspec, ensureDenoKernelspec, type KernelspecConfig } from "./kernelspec.ts";
 export {
   type CellProgress,
+  DEFAULT_CELL_TIMEOUT_S,
   DEFAULT_QUIET_MS,
   executeNotebook,
   type ExecuteOptions,
@@ -26,6 +27,7 @@ export {
 export {
   DEFAULT_LAB_PORT,
   DEFAULT_LAB_PORTS,
+  DEFAULT_LAB_SERVER_CONFIG,
   type LabPortRange,
   labProblem,
   type LabServer,

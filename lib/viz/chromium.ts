@@ -19,6 +19,7 @@ import {
   checkSettingNames,
   SettingError,
   type SettingNames,
+  withDefaults,
 } from "../util/settings.ts";
 import { envText } from "../util/env_text.ts";
 
@@ -26,11 +27,14 @@ import { envText } from "../util/env_text.ts";
 export interface ChromiumConfig {
   /** Browser executable. Default: `$DEMURE_CHROMIUM`, else `/usr/bin/chromium`. */
   executable?: string;
-  /** Virtual time the page gets to run its scripts, in ms. Default: 30000. */
+  /**
+   * Virtual time the page gets to run its scripts, in ms. Default: 30000
+   * ({@linkcode DEFAULT_CHROMIUM_CONFIG}).
+   */
   virtualTimeBudgetMs?: number;
   /** Viewport `[width, height]` in CSS pixels. Default: `[1200, 900]`. */
   windowSize?: [number, number];
-  /** Chromium's sandbox. Default: on (see the module documentation). */
+  /** Chromium's sandbox. Default: true (on; see the module documentation). */
   sandbox?: boolean;
   /**
    * Wall-clock time a run may take, in ms, before Chromium is killed and the run fails. Default:
@@ -45,6 +49,22 @@ export interface ChromiumConfig {
  * with `while (true) {}` held `check_html.ts` for good, Chromium never exiting).
  */
 export const DEFAULT_CHROMIUM_TIMEOUT_MS = 120_000;
+
+/**
+ * The defaults of {@linkcode ChromiumConfig} that do not depend on the machine (`executable` is
+ * `$DEMURE_CHROMIUM`, else `/usr/bin/chromium`): 30 s of virtual time, a 1200x900 viewport, the
+ * sandbox on, {@linkcode DEFAULT_CHROMIUM_TIMEOUT_MS} of wall-clock time.
+ */
+export const DEFAULT_CHROMIUM_CONFIG: Readonly<Required<Omit<ChromiumConfig, "executable">>> =
+  Object.freeze({
+    virtualTimeBudgetMs: 30000,
+    windowSize: Object.freeze([1200, 900]) as [number, number],
+    sandbox: true,
+    timeoutMs: DEFAULT_CHROMIUM_TIMEOUT_MS,
+  });
+
+/** A {@linkcode ChromiumConfig} with its defaults filled in and checked. */
+type ResolvedChromiumConfig = Required<Omit<ChromiumConfig, "executable">> & ChromiumConfig;
 
 /** The user a root process runs Chromium as, unless `$DEMURE_CHROMIUM_USER` names another. */
 export const DEFAULT_BROWSER_USER = "demure-browser";
@@ -253,33 +273,29 @@ const CHROMIUM_CONFIG_NAMES: SettingNames<ChromiumConfig> = {
 };
 
 /**
- * Throws a `SettingError` for a setting of `config` out of range, before anything starts: a budget
- * or a size that is not a positive integer went into Chromium's flags as it was
- * (`--virtual-time-budget=NaN`, `--window-size=b,i` for `"big"`), and a `sandbox` of `"no"` ran
- * sandboxed.
+ * `config` with its defaults ({@linkcode DEFAULT_CHROMIUM_CONFIG}), or a `SettingError` for a
+ * setting out of range, before anything starts: a budget or a size that is not a positive integer
+ * went into Chromium's flags as it was (`--virtual-time-budget=NaN`, `--window-size=b,i` for
+ * `"big"`), and a `sandbox` of `"no"` ran sandboxed. Left out or undefined is the default; null is
+ * a value, refused (a `timeoutMs` of null ran with the default limit).
  */
-function checkChromiumConfig(config: ChromiumConfig): void {
+function resolveChromiumConfig(config: ChromiumConfig): ResolvedChromiumConfig {
   checkSettingNames("ChromiumConfig", config, CHROMIUM_CONFIG_NAMES);
+  const resolved = withDefaults<ResolvedChromiumConfig>(DEFAULT_CHROMIUM_CONFIG, config);
   // At most setTimeout's largest delay (about 24.8 days): a longer one fires at once.
-  checkNumber("ChromiumConfig.timeoutMs", config.timeoutMs ?? DEFAULT_CHROMIUM_TIMEOUT_MS, {
-    above: 0,
+  checkNumber("ChromiumConfig.timeoutMs", resolved.timeoutMs, { above: 0, max: 2 ** 31 - 1 });
+  checkInteger("ChromiumConfig.virtualTimeBudgetMs", resolved.virtualTimeBudgetMs, {
+    min: 1,
     max: 2 ** 31 - 1,
   });
-  if (config.virtualTimeBudgetMs !== undefined) {
-    checkInteger("ChromiumConfig.virtualTimeBudgetMs", config.virtualTimeBudgetMs, {
-      min: 1,
-      max: 2 ** 31 - 1,
-    });
+  const size = resolved.windowSize;
+  if (!Array.isArray(size) || size.length !== 2) {
+    throw new SettingError("ChromiumConfig.windowSize", size, "[width, height]");
   }
-  const size = config.windowSize;
-  if (size !== undefined) {
-    if (!Array.isArray(size) || size.length !== 2) {
-      throw new SettingError("ChromiumConfig.windowSize", size, "[width, height]");
-    }
-    checkInteger("ChromiumConfig.windowSize[0] (width)", size[0], { min: 1 });
-    checkInteger("ChromiumConfig.windowSize[1] (height)", size[1], { min: 1 });
-  }
-  if (config.sandbox !== undefined) checkBoolean("ChromiumConfig.sandbox", config.sandbox);
+  checkInteger("ChromiumConfig.windowSize[0] (width)", size[0], { min: 1 });
+  checkInteger("ChromiumConfig.windowSize[1] (height)", size[1], { min: 1 });
+  checkBoolean("ChromiumConfig.sandbox", resolved.sandbox);
+  return resolved;
 }
 
 /**
@@ -298,12 +314,12 @@ export async function runHeadlessChromium(
   config: ChromiumConfig = {},
   launch: ChromiumLaunch = chromiumLaunch(chromiumExecutable(config), config.sandbox),
 ): Promise<ChromiumRun> {
-  checkChromiumConfig(config);
-  const [width, height] = config.windowSize ?? [1200, 900];
+  const resolved = resolveChromiumConfig(config);
+  const [width, height] = resolved.windowSize;
   const run = async (how: ChromiumLaunch): Promise<ChromiumRun> => {
     const profile = await makeBrowserDir("demure-chromium-", how);
     try {
-      return await runOnce(how, profile, width, height, config, extraArgs);
+      return await runOnce(how, profile, width, height, resolved, extraArgs);
     } finally {
       await Deno.remove(profile, { recursive: true });
     }
@@ -321,6 +337,10 @@ export async function runHeadlessChromium(
  * mistyped `ChromiumConfig.executable` or `$DEMURE_CHROMIUM` read as Chromium not installed.
  */
 export function chromiumExecutable(config: ChromiumConfig = {}): string {
+  // null was read as "not given" (the default browser); a path is what it takes.
+  if (config.executable !== undefined && typeof config.executable !== "string") {
+    throw new SettingError("ChromiumConfig.executable", config.executable, "a path (a string)");
+  }
   const executable = findChromium(config.executable);
   if (executable === null) {
     const setting = chromiumSetting();
@@ -339,7 +359,7 @@ async function runOnce(
   profile: string,
   width: number,
   height: number,
-  config: ChromiumConfig,
+  config: ResolvedChromiumConfig,
   extraArgs: string[],
 ): Promise<ChromiumRun> {
   const args = [
@@ -358,7 +378,7 @@ async function runOnce(
     "--host-resolver-rules=MAP * ~NOTFOUND",
     `--user-data-dir=${profile}`,
     `--window-size=${width},${height}`,
-    `--virtual-time-budget=${config.virtualTimeBudgetMs ?? 30000}`,
+    `--virtual-time-budget=${config.virtualTimeBudgetMs}`,
     ...extraArgs,
   ];
   const child = new Deno.Command(launch.command, {
@@ -369,7 +389,7 @@ async function runOnce(
     stdin: "null",
   }).spawn();
   // Killing the browser process ends its renderers too (they exit with it), so the pipes close.
-  const limitMs = config.timeoutMs ?? DEFAULT_CHROMIUM_TIMEOUT_MS;
+  const limitMs = config.timeoutMs;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

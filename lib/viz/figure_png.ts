@@ -12,20 +12,24 @@ import {
   makeBrowserDir,
   runHeadlessChromium,
 } from "./chromium.ts";
-import { checkInteger, checkNumber } from "../util/settings.ts";
+import { checkInteger, checkNumber, SettingError, withDefaults } from "../util/settings.ts";
 import { makeFolders } from "../data/atomic_write.ts";
 
 /** Options of {@linkcode figureToPng}. */
 export interface FigurePngOptions {
-  /** Image width in CSS pixels, an integer >= 1. Default: 1000. */
+  /** Image width in CSS pixels, an integer >= 1. Default: 1000 ({@linkcode DEFAULT_FIGURE_PNG_OPTIONS}). */
   width?: number;
   /** Image height in CSS pixels, an integer >= 1. Default: 600. */
   height?: number;
   /** Device pixel ratio, above 0 (2 gives a sharp README image). Default: 2. */
   scale?: number;
-  /** How headless Chromium runs. Default: {@linkcode ChromiumConfig}'s defaults. */
+  /** How headless Chromium runs. Default: the defaults of {@linkcode ChromiumConfig}. */
   chromium?: ChromiumConfig;
 }
+
+/** The defaults of {@linkcode FigurePngOptions}: 1000 x 600 CSS pixels at twice the resolution. */
+export const DEFAULT_FIGURE_PNG_OPTIONS: Readonly<Required<Omit<FigurePngOptions, "chromium">>> =
+  Object.freeze({ width: 1000, height: 600, scale: 2 });
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** The IEND chunk (length 0, type, CRC) that ends every whole PNG. */
@@ -46,9 +50,15 @@ export async function figureToPng(
   path: string,
   options: FigurePngOptions = {},
 ): Promise<void> {
-  const width = options.width ?? 1000;
-  const height = options.height ?? 600;
-  const scale = options.scale ?? 2;
+  // Left out or undefined: the default; null is a value, refused below (it drew at the default).
+  const { width, height, scale } = withDefaults(DEFAULT_FIGURE_PNG_OPTIONS, options);
+  if (options.chromium === null) {
+    throw new SettingError(
+      "FigurePngOptions.chromium",
+      null,
+      "ChromiumConfig settings (an object)",
+    );
+  }
   // Checked before anything starts: a scale of NaN or 0 went into Chromium's flag as it was, and
   // Chromium drew at its default ratio, an image of the wrong size reported as written.
   checkInteger("FigurePngOptions.width", width, { min: 1 });

@@ -39,6 +39,7 @@ export {
 export { histogram, type HistogramInput } from "./histogram.ts";
 export { differencePlot, type DifferencePlotInput } from "./difference_plot.ts";
 export {
+  DEFAULT_TABLE_DIGITS,
   formatTable,
   formatTableCells,
   type FormattedTable,
@@ -56,7 +57,7 @@ export {
   type TextSection,
   writeHtmlReport,
 } from "./html_report.ts";
-export { type FigurePngOptions, figureToPng } from "./figure_png.ts";
+export { DEFAULT_FIGURE_PNG_OPTIONS, type FigurePngOptions, figureToPng } from "./figure_png.ts";
 export {
   DEFAULT_PLOTLY_BUNDLE,
   FULL_PLOTLY_BUNDLE,
@@ -70,6 +71,7 @@ export {
   type ChromiumLaunch,
   chromiumLaunch,
   chromiumSetting,
+  DEFAULT_CHROMIUM_CONFIG,
   DEFAULT_CHROMIUM_TIMEOUT_MS,
   findChromium,
   makeBrowserDir,

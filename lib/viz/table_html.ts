@@ -24,7 +24,10 @@ export interface TableSection {
   rows: Array<Array<TableCell>>;
   /** Caption above the table. Default: none. */
   caption?: string;
-  /** Decimals for non-integer numbers, a whole number from 0 to 100. Default: 4. */
+  /**
+   * Decimals for non-integer numbers, a whole number from 0 to 100. Default:
+   * {@linkcode DEFAULT_TABLE_DIGITS} (4).
+   */
   digits?: number;
   /**
    * Headings of the columns that hold differences: their numbers print with a sign, "+0.0075"
@@ -45,6 +48,9 @@ export interface TableSection {
    */
   best?: Record<string, "higher" | "lower">;
 }
+
+/** Decimals of a table's numbers, and of {@linkcode reportNumber}'s, when none are given. */
+export const DEFAULT_TABLE_DIGITS = 4;
 
 const TABLE_SECTION_FIELDS: SettingNames<TableSection> = {
   kind: true,
@@ -73,7 +79,7 @@ export const MISSING_CELL = "–";
  * reportNumber(Number.NaN); // "–", as a missing table cell
  * ```
  */
-export function reportNumber(value: number, digits = 4): string {
+export function reportNumber(value: number, digits = DEFAULT_TABLE_DIGITS): string {
   // As a table cell prints them: `toFixed` gave "NaN" and "Infinity" in the reports' prose.
   if (Number.isNaN(value)) return MISSING_CELL;
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "-∞";
@@ -198,7 +204,7 @@ export function formatTable(section: TableSection, context: string): FormattedTa
   const directions = bestColumnsOf(section.best, section.columns, context);
   const cells = formatTableCells(
     section.rows,
-    section.digits ?? 4,
+    section.digits ?? DEFAULT_TABLE_DIGITS,
     signedColumnsOf(section, context),
     columnDigitsOf(section, context),
   );

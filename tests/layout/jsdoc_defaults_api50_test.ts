@@ -49,6 +49,12 @@ const DEFAULTS: Readonly<Record<string, object>> = {
   KCoreConfig: constant("DEFAULT_K_CORE") as object,
   SplitConfig: constant("DEFAULT_SPLIT") as object,
   BatcherConfig: constant("DEFAULT_BATCHER") as object,
+  TruthScoreConfig: constant("DEFAULT_TRUTH_SCORE_CONFIG") as object,
+  ExplainOptions: constant("DEFAULT_EXPLAIN_OPTIONS") as object,
+  // Less the machine's: `executable` ($DEMURE_CHROMIUM) and, of the lab, port, token and Python.
+  ChromiumConfig: constant("DEFAULT_CHROMIUM_CONFIG") as object,
+  LabServerConfig: constant("DEFAULT_LAB_SERVER_CONFIG") as object,
+  FigurePngOptions: constant("DEFAULT_FIGURE_PNG_OPTIONS") as object,
 };
 
 /**
@@ -70,6 +76,10 @@ const IN_WORDS: readonly string[] = [
   "TrainerConfig.maxBatchesPerEpoch", // "default undefined = all"
   "WorkloadShapeConfig.modalities", // "Default image, text 64-d."
   "Cl4SRecConfig.augmentations", // "Default all three (CL4SRec's)"
+  "ChromiumConfig.executable", // "Default: `$DEMURE_CHROMIUM`, else `/usr/bin/chromium`"
+  "LabServerConfig.port", // "Default: the first free port of `portRange`"
+  "LabServerConfig.python", // "Default: `$DEMURE_JUPYTER_PYTHON` or `/usr/bin/python3`"
+  "FigurePngOptions.chromium", // "Default: the defaults of {@linkcode ChromiumConfig}."
 ];
 
 interface Property {
@@ -230,6 +240,10 @@ const RANGES_TABLE: Readonly<Record<string, [table: string, prefix: string]>> = 
   SasRecConfig: ["ModelConfig", "sasrec."],
   Gru4RecConfig: ["ModelConfig", "gru4rec."],
   FusionConfig: ["ModelConfig", "fusion."],
+  // One table of several objects, whose heading names none: its rows are qualified.
+  ChromiumConfig: ["### Runners and the browser", "ChromiumConfig."],
+  LabServerConfig: ["### Runners and the browser", "LabServerConfig."],
+  FigurePngOptions: ["### Runners and the browser", "FigurePngOptions."],
 };
 
 /** A range a comment states, as its ends. */

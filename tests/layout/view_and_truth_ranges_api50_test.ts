@@ -4,8 +4,7 @@
  * `ContrastiveViewConfig` (`buildContrastiveViews`) and `TruthScoreConfig` (`scoreAgainstTruth`).
  * Every documented choice is accepted and every boundary case just outside (a capitalised, padded,
  * empty or plural choice, a number, null, a list) is refused with a `SettingError` naming the
- * setting, the value and every documented choice, read from the page as the audits do (null for
- * `TruthScoreConfig`: see below).
+ * setting, the value and every documented choice, read from the page as the audits do.
  */
 import { assert, assertEquals, assertThrows } from "@std/assert";
 import { scoreAgainstTruth } from "../../lib/attribution/mod.ts";
@@ -43,10 +42,8 @@ Deno.test("TruthScoreConfig: values outside the documented choices are refused a
   let refusals = 0;
   for (const { field, allowed } of rows) {
     if (allowed.kind !== "oneOf") continue; // resultModalityNames: names of the result
-    // null: read as the default today (`config.scoreBy ?? "normalised"`), where the page's rule
-    // that null is refused names only the resolvers' objects; reported (session 50), not changed
-    // here: refusing it would change what the function accepts.
-    for (const value of boundaryCases(allowed).refused.filter((v) => v !== null)) {
+    // null included: it was read as the default until session 50 (cf50 made it refused).
+    for (const value of boundaryCases(allowed).refused) {
       const error = assertThrows(() => scoreAgainstTruth([], TRUTH, { [field]: value } as never));
       assertRefusedAsDocumented(error, `TruthScoreConfig.${field}`, value, allowed);
       refusals++;
