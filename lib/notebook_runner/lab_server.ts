@@ -73,7 +73,10 @@ export interface LabServerConfig {
    * server already on 8888 (a user's own `./run.sh lab`) changes none of their outcomes.
    */
   portRange?: LabPortRange;
-  /** Token of the URL; when not given, 32 random hex digits (a new one each start). */
+  /**
+   * Token of the URL; when not given, 32 random hex digits (a new one each start). Not empty (that
+   * would turn authentication off), and only letters, digits, `.`, `_`, `~` and `-`.
+   */
   token?: string;
   /** Python with Jupyter Notebook. Default: `$DEMURE_JUPYTER_PYTHON` or `/usr/bin/python3`. */
   python?: string;
@@ -102,6 +105,12 @@ export const DEFAULT_LAB_SERVER_CONFIG: Readonly<
   Required<Pick<LabServerConfig, "portRange" | "startTimeoutS">>
 > = Object.freeze({ portRange: DEFAULT_LAB_PORTS, startTimeoutS: 60 });
 
+/** A token the server accepts: not empty, and safe in a URL as written. */
+const LAB_TOKEN = /^[A-Za-z0-9._~-]+$/;
+const LAB_TOKEN_ALLOWED =
+  "a non-empty string of letters, digits, '.', '_', '~' and '-' (an empty token would turn " +
+  "Jupyter's authentication off)";
+
 /** A {@linkcode LabServerConfig} with its defaults filled in and checked. */
 type ResolvedLabServerConfig = LabServerConfig & typeof DEFAULT_LAB_SERVER_CONFIG;
 
@@ -123,6 +132,11 @@ function resolveLabServerConfig(config: LabServerConfig): ResolvedLabServerConfi
     if (value !== undefined && typeof value !== "string") {
       throw new SettingError(`LabServerConfig.${field}`, value, "a string");
     }
+  }
+  // Jupyter takes an empty token as "no authentication": anyone who reaches the port runs code as
+  // this user. And the token travels in the URL unescaped, so it holds only URL-safe characters.
+  if (config.token !== undefined && !LAB_TOKEN.test(config.token)) {
+    throw new SettingError("LabServerConfig.token", config.token, LAB_TOKEN_ALLOWED);
   }
   return resolved;
 }

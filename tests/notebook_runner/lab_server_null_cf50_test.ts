@@ -80,3 +80,22 @@ Deno.test("LabServerConfig: undefined is the default; DEFAULT_LAB_SERVER_CONFIG 
     "cannot run /nonexistent/python3",
   );
 });
+
+Deno.test("LabServerConfig: an empty token (no authentication) or one a URL cannot carry is refused", async () => {
+  for (const token of ["", "a b", "x&y", "tok/en", "é"]) {
+    const config: LabServerConfig = {
+      projectRoot,
+      python: "/nonexistent/python3",
+      signal: AbortSignal.abort(),
+      token,
+    };
+    const error = await assertRejects(() => startLabServer(config), SettingError) as SettingError;
+    assertEquals([error.setting, error.value], ["LabServerConfig.token", token]);
+  }
+  // A token of the allowed characters passes the checks: the start goes on to the Python.
+  await assertRejects(
+    () => startLabServer({ projectRoot, python: "/nonexistent/python3", token: "My.token_1~-x" }),
+    Error,
+    "cannot run /nonexistent/python3",
+  );
+});
