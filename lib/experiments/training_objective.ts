@@ -93,7 +93,7 @@ function demureAddition(config: DemureConfig): string {
   const denoisedInput = variant === "attribution_only" || variant === "random_input" ||
     (variant === "full" && config.denoiseInput);
   const input = denoisedInput
-    ? ` on the history with ${masks} masked after the warm-up` +
+    ? `, read on the history with ${masks} masked after the warm-up` +
       (variant === "random_input" ? " (one draw per user)" : "")
     : "";
   if (variant === "attribution_only" || variant === "random_input") return input;

@@ -44,7 +44,7 @@ Deno.test("Demure's term carries the settings it trained with, in METHOD's words
   const demure = trainingObjectiveText(SYSTEMS["Demure-SASRec"], L_REC)!;
   assertEquals(
     demure,
-    `${L_REC} on the history with the attributed noise (rho 0.3) masked after the warm-up + ` +
+    `${L_REC}, read on the history with the attributed noise (rho 0.3) masked after the warm-up + ` +
       "lambda 0.1 × L_cl, Demure's contrastive InfoNCE (temperature 0.2, cosine; anchor: the " +
       "full history; positive: the attributed noise (rho 0.3) masked; negatives: the batch's " +
       "other positives and the noise-only view) after the warm-up",
@@ -68,7 +68,7 @@ Deno.test("Demure's term carries the settings it trained with, in METHOD's words
   const attribution = trainingObjectiveText(SYSTEMS["AttributionOnly-SASRec"], L_REC)!;
   assertEquals(
     attribution,
-    `${L_REC} on the history with the attributed noise (rho 0.3) masked after the warm-up`,
+    `${L_REC}, read on the history with the attributed noise (rho 0.3) masked after the warm-up`,
   );
   assert(!trainingObjectiveText(SYSTEMS["RandomInputMasks-SASRec"], L_REC)!.includes("L_cl"));
 });
