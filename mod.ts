@@ -265,6 +265,7 @@ export {
   prepareDataset,
   type PrepareDatasetOptions,
   type PreparedDataset,
+  protocolWithObjective,
   type ReproductionSummary,
   runCell,
   type RunCurves,
@@ -295,6 +296,7 @@ export {
   type SystemSpec,
   type SystemSummary,
   type TrainedCellModel,
+  trainingObjectiveText,
   type TrialConfig,
   type TrialRow,
 } from "./lib/experiments/mod.ts";

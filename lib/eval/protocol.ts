@@ -45,7 +45,10 @@ export interface EvaluationProtocol {
   split: string[];
   /**
    * The training loss (see describeLoss), or "none" for non-neural baselines; absent when the
-   * evaluation was not told it (the card then reads "unstated", never a made-up loss).
+   * evaluation was not told it (the card then reads "unstated", never a made-up loss). A cell's
+   * card names its whole objective, L_rec plus its system's contrastive term (`runCell`, from
+   * `trainingObjectiveText`); cards stored before 2026-12-07 name L_rec alone, and are shown with
+   * the term derived from their settings (`protocolWithObjective`).
    */
   loss?: string;
   /** e.g. "full ranking over all 3,416 items, history items excluded, ties pessimistic". */

@@ -12,6 +12,7 @@
  * @module
  */
 export * from "./systems.ts";
+export * from "./training_objective.ts";
 export * from "./datasets.ts";
 export * from "./plan_types.ts";
 export * from "./plan.ts";

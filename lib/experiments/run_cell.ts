@@ -58,6 +58,7 @@ import {
 } from "./evaluation_progress.ts";
 import { throttledWorkProgress, type WorkProgress } from "../util/work_progress.ts";
 import { checkSystemSpec, type SystemSpec } from "./systems.ts";
+import { trainingObjectiveText } from "./training_objective.ts";
 import { PER_USER_METRIC_STEPS } from "./_per_user_grid.ts";
 
 /** Settings of one cell besides the system. */
@@ -441,7 +442,10 @@ export async function runCell(
     const otherRanking: RankingProtocol = ranking === "history_excluded"
       ? "history_kept"
       : "history_excluded";
-    const loss = training ? describeLoss(training.config.loss) : "none";
+    // The whole objective (L_rec and the system's contrastive term), from the system's definition.
+    const loss = training
+      ? trainingObjectiveText(system, describeLoss(training.config.loss))!
+      : "none";
     const onEvaluation = settings.onEvaluation ?? printSlowEvaluation;
     const onEvaluationProgress = settings.onEvaluationProgress ?? printRunningEvaluation;
     let evaluationsDone = 0;

@@ -36,6 +36,7 @@ import { type SeedRun, seedRuns, sweepValueRuns } from "./experiment_views.ts";
 import { type PairedTestResult, pairedTTest } from "../eval/significance.ts";
 import { type CellResult, endedWithBackboneWeights } from "./run_cell.ts";
 import { type TrialConfig, trialConfigOf } from "./selection.ts";
+import { objectiveAdditionText, recommendationLossText } from "./training_objective.ts";
 import type {
   DesignChoiceRow,
   Diagnosis,
@@ -257,7 +258,7 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
   const neural = all.filter((f) => f.cell.system.kind === "neural" && !f.result.diverged);
   return {
     mode: plan.mode,
-    protocol: protocolLines(plan, neural[0]?.result),
+    protocol: protocolLines(plan, neural),
     datasets: datasetInfoOf(outcome.datasets),
     budgets: plannedDatasets(plan).map(([label, d]) => ({
       dataset: label,
@@ -441,15 +442,26 @@ function convergenceOf(
   };
 }
 
-/** The protocol the tables were made with, in words (the loss named by a neural run's record). */
-function protocolLines(plan: ExperimentPlan, anyNeural: CellResult | undefined): string[] {
+/**
+ * The protocol the tables were made with, in words: L_rec as a neural run's record names it, and
+ * for each system of the main and ablation tables that adds to it (a contrastive term, a denoised input) its
+ * whole training objective, derived from the settings of its cells (`training_objective.ts`; the
+ * records of record name L_rec alone).
+ */
+function protocolLines(plan: ExperimentPlan, neural: readonly FinishedCell[]): string[] {
+  const first = neural[0];
+  const recommendationLoss = first &&
+    recommendationLossText(first.cell.system, first.result.protocol.loss);
+  const objectives = objectiveLines(neural);
   return [
     "5-core filtering; leave-one-out by time (last item test, second-to-last validation; " +
     "equal timestamps keep source order); the model reads the most recent 50 items; training " +
     "uses every 50-item window of each training history",
     `${planRankingText(plan)} (validation and test), ` +
     "ties counted against the target (pessimistic); HR@K, NDCG@K, MRR",
-    `training loss: ${anyNeural?.protocol.loss ?? "n/a"}; Adam; early stopping on validation ` +
+    `training loss: ${recommendationLoss ?? "n/a"}` +
+    (objectives.length > 0 ? " (L_rec; the systems below add to it)" : "") +
+    "; Adam; early stopping on validation " +
     `NDCG@10 with the best epoch's weights restored (${patienceText(plan)})`,
     "hyper-parameters selected on validation NDCG@10 with an equal number of trials per " +
     "selected system at the first seed; test read once per selected configuration",
@@ -457,7 +469,29 @@ function protocolLines(plan: ExperimentPlan, anyNeural: CellResult | undefined):
     "Wilcoxon signed-rank test (users with equal values left out) on per-user test NDCG@10 " +
     "averaged over seeds, and a two-sided t-test paired by seed; no correction for multiple " +
     "comparisons",
+    ...objectives,
   ];
+}
+
+/** The experiments whose cells run a system at its own settings (selected or default). */
+const SYSTEM_EXPERIMENTS: ReadonlySet<string> = new Set(["main", "ablation"]);
+
+/**
+ * "training objective of Demure-SASRec on MovieLens: L_rec + lambda 0.02 × L_cl, ...": one line
+ * per system and dataset of the main and ablation tables whose objective is more than L_rec, in
+ * plan order (the sweeps and design choices change one setting, as their tables say).
+ */
+function objectiveLines(neural: readonly FinishedCell[]): string[] {
+  const lines = new Map<string, string>();
+  for (const { cell } of neural) {
+    if (!cell.experiments.some((experiment) => SYSTEM_EXPERIMENTS.has(experiment))) continue;
+    const addition = objectiveAdditionText(cell.system);
+    const place = `${cell.systemName} on ${cell.datasetLabel}`;
+    if (addition !== "" && !lines.has(place)) {
+      lines.set(place, `training objective of ${place}: L_rec${addition}`);
+    }
+  }
+  return [...lines.values()];
 }
 
 /**

@@ -75,6 +75,12 @@ const withField = (defaults: string, field: string, v: unknown) => ({
   [field]: v,
 });
 
+/** Demure-SASRec's system with one Demure setting changed. */
+const withDemureField = (field: string, v: unknown) => {
+  const system = value("SYSTEMS")["Demure-SASRec"] as { demure: object };
+  return { ...system, demure: { ...system.demure, [field]: v } };
+};
+
 const PROBES: Readonly<Record<string, Probe[]>> = {
   recentHistory: [
     {
@@ -96,6 +102,12 @@ const PROBES: Readonly<Record<string, Probe[]>> = {
     error: "SettingError",
     refused: () => fn("trainingBatches")(SPLIT, 0, withField("DEFAULT_BATCHER", "batchSize", 0)),
     accepted: () => fn("trainingBatches")(SPLIT, 0, withField("DEFAULT_BATCHER", "batchSize", 1)),
+  }],
+  objectiveAdditionText: [{
+    error: "SettingError",
+    refused: () => fn("objectiveAdditionText")(withDemureField("lambda", -1)),
+    setting: "DemureConfig.lambda",
+    accepted: () => fn("objectiveAdditionText")(withDemureField("lambda", 0)),
   }],
   validateAttributionConfig: [{
     error: "SettingError",
