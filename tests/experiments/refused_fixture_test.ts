@@ -1,5 +1,5 @@
 /**
- * Notebook 08 shows a refused file with tests/fixtures/byo/refused/date_timestamp.inter: the
+ * Notebook 08 shows a refused file with tests/fixtures/byo_refused/date_timestamp.inter: the
  * fixture must stay refused at the line and field the notebook's prose points to, and reading it
  * must leave nothing beside it.
  */
@@ -7,7 +7,7 @@ import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { DataError } from "../../lib/data/errors.ts";
 import { prepareDataset } from "../../lib/experiments/datasets.ts";
 
-const FOLDER = new URL("../fixtures/byo/refused/", import.meta.url);
+const FOLDER = new URL("../fixtures/byo_refused/", import.meta.url);
 
 Deno.test("notebook 08's refused fixture: a date where a timestamp belongs, named by line and field", async () => {
   const before = [...Deno.readDirSync(FOLDER)].map((entry) => entry.name).sort();
