@@ -47,8 +47,8 @@ export interface EvaluationProtocol {
    * The training loss (see describeLoss), or "none" for non-neural baselines; absent when the
    * evaluation was not told it (the card then reads "unstated", never a made-up loss). A cell's
    * card names its whole objective, L_rec plus its system's contrastive term (`runCell`, from
-   * `trainingObjectiveText`); cards stored before 2026-12-07 name L_rec alone, and are shown with
-   * the term derived from their settings (`protocolWithObjective`).
+   * `trainingObjectiveText`); cards stored before 2026-12-07 name L_rec alone, and get the term
+   * derived from their settings where stored results are read (`readFinishedCell`).
    */
   loss?: string;
   /** e.g. "full ranking over all 3,416 items, history items excluded, ties pessimistic". */

@@ -14,7 +14,6 @@
  * const { cells, datasets } = await runPlan(plan, { resultsDir: "results/quick" });
  * ```
  */
-import { checkCellResult } from "./cell_result_check.ts";
 import {
   cellCheckpointDir,
   removeCheckpointsOfStoredCells,
@@ -48,7 +47,13 @@ import {
 } from "./run_cell.ts";
 import type { SelectedConfigurations } from "./selection.ts";
 import { writeSelection } from "./selection_record.ts";
-import { cellStoreOf, checkStoredData, isFinished, settingsOf } from "./stored_cells.ts";
+import {
+  cellStoreOf,
+  checkStoredData,
+  isFinished,
+  readFinishedCell,
+  settingsOf,
+} from "./stored_cells.ts";
 import { InterruptedError } from "../util/interrupt.ts";
 import { checkCellsFitData } from "./cells_fit_check.ts";
 import {
@@ -566,7 +571,10 @@ function resultText(result: CellResult): string {
     `${result.bestEpoch}/${result.maxEpochs}${result.capBound ? " (cap bound)" : ""}`;
 }
 
-/** The cells of `current` stored now (by any process), in plan order, and the keys still to run. */
+/**
+ * The cells of `current` stored now (by any process), in plan order, and the keys still to run;
+ * each read as the views show it ({@linkcode readFinishedCell}: the card names the whole objective).
+ */
 function storedOutcome(
   current: ExperimentPlan,
   store: ResultStore,
@@ -577,7 +585,7 @@ function storedOutcome(
   for (const cell of current.cells) {
     const result = cell.waitsFor
       ? undefined
-      : store.get(cell.key, settingsOf(current, cell), checkCellResult);
+      : readFinishedCell(store, cell.key, settingsOf(current, cell));
     if (result) {
       cells.push(result);
       byKey.set(cell.key, result);

@@ -1,7 +1,8 @@
 /**
  * A reproduction folder's stored cells (`<resultsDir>/cells`, one file each, `result_store.ts`):
  * where they and the selection live, the settings a stored cell must match to count as finished,
- * and the reuse of an identical finished run.
+ * the one read of a finished cell that every view goes through ({@linkcode readFinishedCell}), and
+ * the reuse of an identical finished run.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@ import { ResultStore } from "./result_store.ts";
 import type { CellResult } from "./run_cell.ts";
 import { readSelected } from "./selection.ts";
 import { checkStoredCellData } from "./stored_data_check.ts";
+import { protocolWithObjective } from "./training_objective.ts";
 import { pathExists } from "../util/path_exists.ts";
 
 /** Where the finished cells of a reproduction directory (`results/<mode>`) are stored. */
@@ -82,6 +84,37 @@ export function settingsOf(_plan: ExperimentPlan, cell: PlannedCell): StoredCell
 }
 
 /**
+ * The finished result of `key` run with `settings` as every view shows it, or undefined when none
+ * is stored with these settings: the stored result (its shape checked, `checkCellResult`) with its
+ * protocol card's loss line naming the whole training objective of `settings.system`
+ * (`protocolWithObjective`). Records written before 2026-12-07 (the results of record among them)
+ * name L_rec alone on their card; they are completed here, where they are read, so that a notebook,
+ * the report or a listing shows a contrastive system's whole objective, and the file is neither
+ * edited nor rewritten. A card that names it already is returned as stored.
+ *
+ * Code that writes a stored result back (`reuseSameRun`) or compares its metrics (the verification)
+ * reads it as stored (`store.get`), so that what it writes is byte for byte what it wrote before.
+ *
+ * @example
+ * ```ts
+ * const dir = "results-of-record/full";
+ * const plan = planOfResults("full", dir);
+ * const cell = plan.cells.find((c) => c.key === "full/MovieLens/Demure-SASRec/seed=0")!;
+ * const result = readFinishedCell(existingCellStoreOf(dir)!, cell.key, settingsOf(plan, cell));
+ * result?.protocol.loss; // "cross-entropy over all items, all positions + lambda 0.02 × L_cl, ..."
+ * ```
+ */
+export function readFinishedCell(
+  store: ResultStore,
+  key: string,
+  settings: StoredCellSettings,
+): CellResult | undefined {
+  const stored = store.get(key, settings, checkCellResult);
+  if (stored === undefined) return undefined;
+  return { ...stored, protocol: protocolWithObjective(stored.protocol, settings.system) };
+}
+
+/**
  * The finished cells of `plan` under `resultsDir`, by cell key: the ones whose stored settings
  * match the plan's (what {@linkcode runPlan} would reuse). Runs nothing, and creates no folder
  * where nothing is stored ({@linkcode existingCellStoreOf}).
@@ -105,7 +138,7 @@ export function finishedCells(plan: ExperimentPlan, resultsDir: string): Map<str
   const asked = new Set(plan.cells.map((cell) => cell.key));
   for (const cell of current.cells) {
     if (cell.waitsFor || !asked.has(cell.key)) continue;
-    const result = store.get(cell.key, settingsOf(current, cell), checkCellResult);
+    const result = readFinishedCell(store, cell.key, settingsOf(current, cell));
     if (result) finished.set(cell.key, result);
   }
   return finished;

@@ -3,10 +3,10 @@
  * loss L_rec (`describeLoss`) plus, for the systems that add one, the contrastive term lambda·L_cl
  * with its settings, read from the system's definition (the `SystemSpec` a cell ran, which its
  * record stores under `settings.system`). One home for that wording: `runCell` writes it on a new
- * record's card, and the views of stored records ({@linkcode protocolWithObjective}) derive it at
- * display time, because the records of record (made before 2026-12-07) name L_rec alone and must
- * not be edited. Deriving is idempotent: a card that already names the whole objective is shown as
- * stored.
+ * record's card, and the one read of a stored cell that every view goes through (`readFinishedCell`,
+ * stored_cells.ts) derives it with {@linkcode protocolWithObjective}, because the records of record
+ * (made before 2026-12-07) name L_rec alone and must not be edited. Deriving is idempotent: a card
+ * that already names the whole objective is shown as stored.
  *
  * @example
  * ```ts
