@@ -26,14 +26,14 @@ import { checkInteger, checkNumber, checkOneOf, type NumberRange } from "../util
 export type LossOfEmbeddings = (embeddings: Tensor4D, mask: Tensor3D) => Tensor1D;
 
 /**
- * Default noise fraction rho: the share of a user's valid pairs (or present modalities) taken as
- * noise. The one home of this default: {@linkcode DEFAULT_ATTRIBUTION_CONFIG}'s selection and
+ * Default denoising ratio rho: the share of a user's valid pairs (or present modalities) taken as
+ * noise (not the synthetic data's planted noise share, `SyntheticConfig.noiseFraction`). The one home of this default: {@linkcode DEFAULT_ATTRIBUTION_CONFIG}'s selection and
  * Demure's `rho` both read it; the allowed range is {@linkcode NOISE_FRACTION_RANGE}.
  */
 export const DEFAULT_NOISE_FRACTION = 0.3;
 
 /**
- * Allowed range of a noise fraction rho: the open interval (0, 1). rho = 0 selects no noise and
+ * Allowed range of the denoising ratio rho: the open interval (0, 1). rho = 0 selects no noise and
  * rho = 1 selects every pair, so neither separates noise from points of interest.
  */
 export const NOISE_FRACTION_RANGE: Readonly<NumberRange> = Object.freeze({ above: 0, below: 1 });

@@ -45,8 +45,9 @@ export interface SyntheticConfig {
   modalities: readonly SyntheticModalitySpec[];
   /** Interactions per user (default 30); items are not repeated within a user. */
   historyLength: number;
-  /** Fraction of a user's content modalities that are noise (default 0.5: 2 of 4). At least one
-   * modality is always a point of interest. */
+  /** The planted noise share: the fraction of a user's content modalities that are noise
+   * (default 0.5: 2 of 4; not Demure's denoising ratio rho, which is the share it treats as
+   * noise). At least one modality is always a point of interest. */
   noiseFraction: number;
   /** Weight of the random per-step preference in noise modalities, relative to the
    * points of interest (default 0.3; 0 makes noise modalities irrelevant to choices). */

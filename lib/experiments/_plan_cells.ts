@@ -274,9 +274,9 @@ export class PlanCells {
   }
 
   /**
-   * SASRec-MM and Demure-SASRec at each noise fraction. The default fraction's cells are the
-   * main table's synthetic cells (same key); other fractions run the configuration selected at
-   * the default fraction, at the mode's noise seeds.
+   * SASRec-MM and Demure-SASRec at each planted noise share. The default share's cells are the
+   * main table's synthetic cells (same key); other shares run the configuration selected at the
+   * default share, at the mode's noise seeds.
    */
   addNoiseLevels(synthetic: DatasetSpec): void {
     const { settings, datasets } = this.#context;
@@ -458,7 +458,7 @@ function designChoicesOf(selected: Partial<DemureConfig>): DesignChoice[] {
 }
 
 /**
- * The synthetic dataset at a noise fraction; the default fraction is the main table's dataset
+ * The synthetic dataset at a planted noise share; the default share is the main table's dataset
  * itself, so its cells are shared rather than run twice.
  */
 function noiseLevelDataset(

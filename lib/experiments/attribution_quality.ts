@@ -34,7 +34,7 @@ export const SCORED_METHODS: readonly AttributionMethod[] = [
 ];
 
 /**
- * The noise fraction rho whose noise sets (bottom fraction) are scored: the attribution's default
+ * The denoising ratio rho whose noise sets (bottom fraction) are scored: the attribution's default
  * (`DEFAULT_NOISE_FRACTION`), which is also the rho of Demure's default configuration.
  */
 export const SCORED_NOISE_FRACTION: number = DEFAULT_NOISE_FRACTION;

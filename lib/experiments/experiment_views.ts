@@ -182,11 +182,11 @@ export function sensitivityCurves(
   return [...curves.values()];
 }
 
-/** One system's curve over the noise fractions: mean ± std over seeds at each fraction. */
+/** One system's curve over the planted noise shares: mean ± std over seeds at each share. */
 export interface NoiseLevelCurve {
   /** System name. */
   system: string;
-  /** Noise fractions, ascending. */
+  /** Planted noise shares (`SyntheticConfig.noiseFraction`), ascending. */
   fractions: number[];
   /** Test NDCG@10 over seeds at each fraction. */
   stats: MeanStd[];
@@ -194,7 +194,7 @@ export interface NoiseLevelCurve {
 
 /**
  * The noise-level experiment: for each system, `pick(result)` (a metric; undefined skips the
- * cell) at each noise fraction, mean ± std over seeds, one run per seed ({@linkcode seedRuns}: the
+ * cell) at each planted noise share, mean ± std over seeds, one run per seed ({@linkcode seedRuns}: the
  * first cell of a seed with the metric, as {@linkcode noiseLevelGains} pairs them, so that a cell
  * found twice does not weigh its seed twice). Fractions ascending, every fraction for every system
  * (n = 0 where a system has no run there), systems in the order first seen.
@@ -226,9 +226,9 @@ export function noiseLevelCurves(
   }));
 }
 
-/** One system's difference from another at one noise fraction, paired by seed. */
+/** One system's difference from another at one planted noise share, paired by seed. */
 export interface NoiseLevelGain {
-  /** The noise fraction. */
+  /** The planted noise share (`SyntheticConfig.noiseFraction`). */
   fraction: number;
   /** The seeds at which both systems finished, ascending. */
   seeds: number[];
@@ -257,7 +257,7 @@ const NOISE_LEVEL_GAIN_SETTINGS: SettingNames<NoiseLevelGainOptions> = Object.fr
 });
 
 /**
- * The noise-level experiment as a gain: at each noise fraction, `system` minus `baseline` in the
+ * The noise-level experiment as a gain: at each planted noise share, `system` minus `baseline` in the
  * picked metric, paired by seed (a seed where only one of them finished is named in `unpaired`,
  * never compared against the other system's seeds), one run per seed ({@linkcode seedRuns}).
  * Fractions ascending, every fraction at which either system finished (with no pair there, `seeds`
@@ -319,7 +319,7 @@ export function noiseLevelGains(
           const value = pick(result);
           if (!Number.isFinite(value)) {
             throw new Error(
-              `noiseLevelGains: ${name} at noise fraction ${fraction}, seed ${seed}: the picked ` +
+              `noiseLevelGains: ${name} at planted noise share ${fraction}, seed ${seed}: the picked ` +
                 `metric is ${value}, expected a finite number`,
             );
           }

@@ -299,12 +299,12 @@ export function reportSections(summary: ReproductionSummary): ReportSection[] {
     const x = noise.map((n) => n.noiseFraction);
     sections.push({
       kind: "figure",
-      caption: "Test NDCG@10 as the fraction of each user's modalities that are noise grows: " +
+      caption: "Test NDCG@10 as the planted noise share (of each user's modalities) grows: " +
         "lines are the means, bands ± one standard deviation over " +
         `${seedCount(noise.flatMap((n) => [n.multiModal.n, n.demure.n]))}`,
       figure: lineWithBands({
         title: "Noise level (synthetic)",
-        xTitle: "noise fraction",
+        xTitle: "planted noise share",
         yTitle: "test NDCG@10",
         series: (["multiModal", "demure"] as const).map((key) => ({
           name: key === "demure" ? "Demure-SASRec" : "SASRec-MM",

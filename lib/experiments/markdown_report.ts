@@ -449,7 +449,7 @@ function noiseLevelSection(summary: ReproductionSummary, h: (text: string) => st
     parts.push(h("Noise level (synthetic): test NDCG@10"), "");
     parts.push(
       markdownTable(
-        ["noise fraction", "seeds", "SASRec-MM", "Demure-SASRec", "gain (paired by seed)"],
+        ["planted noise share", "seeds", "SASRec-MM", "Demure-SASRec", "gain (paired by seed)"],
         summary.noiseLevel.map((n) => [
           String(n.noiseFraction),
           // Each mean's own count: the 0.5 level is the main table's cells (5 seeds in the
@@ -464,7 +464,7 @@ function noiseLevelSection(summary: ReproductionSummary, h: (text: string) => st
       "Mean ± sample standard deviation (n − 1) over the seeds counted (SASRec-MM / " +
         "Demure-SASRec where they differ); the gain is Demure-SASRec minus SASRec-MM at each " +
         "seed both finished, averaged (of the unrounded values: it may differ by a unit in the last " +
-        "place from the difference of the printed means); no test is made per noise fraction.",
+        "place from the difference of the printed means); no test is made per planted noise share.",
       "",
     );
   }

@@ -1,6 +1,6 @@
 /**
  * The figures of the noise-level experiment, with captions that say what they show and how many
- * seeds each point rests on: the gain of one system over another per noise fraction (paired by
+ * seeds each point rests on: the gain of one system over another per planted noise share (paired by
  * seed), and both systems' own curves (the scale the gain is read against); and one system's
  * curve as a table.
  *
@@ -44,7 +44,7 @@ function seedList(seeds: number[]): string {
 }
 
 /**
- * The gain per noise fraction (from {@linkcode noiseLevelGains} with the same systems and metric):
+ * The gain per planted noise share (from {@linkcode noiseLevelGains} with the same systems and metric):
  * a dot per seed, the mean over seeds as a line, ± 1 sample standard deviation of the paired
  * differences as a band (0 wide at a fraction with one seed), a dashed line at 0, and the seed
  * count under each fraction. The caption says what the figure shows and how to read it; it also
@@ -131,7 +131,7 @@ export function noiseLevelGainFigure(
 }
 
 /**
- * Each system's own metric per noise fraction (from {@linkcode noiseLevelCurves}): mean over seeds
+ * Each system's own metric per planted noise share (from {@linkcode noiseLevelCurves}): mean over seeds
  * as a line, ± 1 std as a band. A fraction at which a system has no finished run is left out of
  * its line and named in the caption. Undefined when no system has a run: there is nothing to draw.
  *
@@ -189,7 +189,7 @@ export function noiseLevelCurvesFigure(
 
 /**
  * One system's curve (from {@linkcode noiseLevelCurves}) as a table for `displayTable`: a row per
- * noise fraction that has runs with the metric (the fraction as written, "0.25", not "0.2500"),
+ * planted noise share that has runs with the metric (the fraction as written, "0.25", not "0.2500"),
  * its mean, its standard deviation ("–" for one seed, which has none) and its seed count. A
  * fraction without such a run has no number to show: it gets no row, and the caption names it.
  * Undefined when no fraction has one.
@@ -216,10 +216,10 @@ export function noiseLevelTable(
     caption: caption +
       (without.length === 0
         ? ""
-        : `; no row for noise fraction${without.length === 1 ? "" : "s"} ` +
+        : `; no row for planted noise share${without.length === 1 ? "" : "s"} ` +
           `${without.join(", ")}: no finished run of ${curve.system} there has a value for ` +
           metric),
-    columns: ["noise fraction", metric, "± std", "seeds"],
+    columns: ["planted noise share", metric, "± std", "seeds"],
     rows,
   };
 }

@@ -23,7 +23,7 @@ import type { SystemName, SystemSpec } from "./systems.ts";
  * so that a notebook or a report selects cells by tag and never parses their names.
  * - `main`: the main table (and the cold-start buckets, computed from the same cells);
  * - `ablation`: attribution only, contrastive only, both (Demure), neither (SASRec-MM);
- * - `noise_level`: SASRec-MM and Demure-SASRec on synthetic data at each noise fraction;
+ * - `noise_level`: SASRec-MM and Demure-SASRec on synthetic data at each planted noise share;
  * - `sensitivity`: Demure-SASRec with one parameter changed around its selected configuration
  *   (and the selected configuration's own cell), on each dataset that declares a sweep;
  * - `selection`: a trial of the hyper-parameter selection (first seed);
@@ -164,7 +164,7 @@ export interface ExperimentPlan {
   datasetTraining: DatasetTraining;
   /** The synthetic benchmark's settings at the default noise level. */
   synthetic: Partial<SyntheticConfig>;
-  /** Noise fractions of the noise-level experiment. */
+  /** Planted noise shares (`SyntheticConfig.noiseFraction`) of the noise-level experiment. */
   noiseFractions: number[];
   /**
    * The sensitivity sweeps the plan runs, by dataset label (e.g. "MovieLens"): each dataset's

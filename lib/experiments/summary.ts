@@ -394,7 +394,7 @@ function ablationSignificanceOf(
 }
 
 /**
- * SASRec-MM and Demure-SASRec's test NDCG@10 at each noise fraction, in increasing order, and
+ * SASRec-MM and Demure-SASRec's test NDCG@10 at each planted noise share, in increasing order, and
  * Demure's gain paired by seed (the seeds both finished, as `noiseLevelGains` pairs them for the
  * notebooks and the README): a difference of the two means mixed seeds in a partial run (mutation
  * round IK: 0.00612 against the paired 0.00404 with one Demure seed missing at 0.5).

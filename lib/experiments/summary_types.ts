@@ -249,8 +249,8 @@ export interface ReproductionSummary {
    */
   sensitivity: SensitivityRow[];
   /**
-   * The noise-level curve: test NDCG@10 of the multi-modal baseline and of Demure per noise
-   * fraction (one run per seed), and Demure's gain: the mean of the differences paired by seed
+   * The noise-level curve: test NDCG@10 of the multi-modal baseline and of Demure per planted
+   * noise share (one run per seed), and Demure's gain: the mean of the differences paired by seed
    * over the seeds both finished (NaN with none).
    */
   noiseLevel: { noiseFraction: number; multiModal: MeanStd; demure: MeanStd; gain: number }[];

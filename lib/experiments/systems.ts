@@ -111,8 +111,8 @@ export const SYSTEMS = {
 export type SystemName = keyof typeof SYSTEMS;
 
 /**
- * The systems of the noise-level experiment, baseline first: the plan runs both at every noise
- * fraction and seed, and `noiseLevelGains` measures the second against the first by default.
+ * The systems of the noise-level experiment, baseline first: the plan runs both at every planted
+ * noise share and seed, and `noiseLevelGains` measures the second against the first by default.
  */
 export const NOISE_LEVEL_SYSTEMS = [
   "SASRec-MM",

@@ -7,7 +7,7 @@ import { bandTrace } from "./_band.ts";
 export interface DifferencePlotInput {
   /** Legend name of the mean difference, e.g. "Demure-SASRec minus SASRec-MM". */
   name: string;
-  /** Where the differences were measured, ascending (e.g. noise fractions). */
+  /** Where the differences were measured, ascending (e.g. planted noise shares). */
   x: number[];
   /** The mean difference at each `x`. */
   mean: number[];

@@ -137,7 +137,7 @@ Deno.test("sweepValueRuns: parameters in the order their swept cells are first f
   assertEquals(parameters, ["temperature", "rho", "lambda", "warmupEpochs"]);
 });
 
-Deno.test("the views select cells by their tags: a noise fraction or a sweep without the tag is not counted", () => {
+Deno.test("the views select cells by their tags: a planted noise share or a sweep without the tag is not counted", () => {
   // Found by mutation round LF (LF15, LF17): in the plan only noise-level cells carry a noise
   // fraction and only sensitivity cells a sweep, so views that went by the fields passed. The
   // module's contract is the tag.

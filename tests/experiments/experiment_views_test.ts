@@ -208,7 +208,7 @@ Deno.test("noiseLevelGains: a level without a pair stays, empty; a non-finite me
   assertThrows(
     () => noiseLevelGains(finished(cells), { pick: () => NaN }),
     Error,
-    "at noise fraction 0.25, seed 0: the picked metric is NaN",
+    "at planted noise share 0.25, seed 0: the picked metric is NaN",
   );
 });
 
@@ -428,6 +428,6 @@ Deno.test("noiseLevelGains: a baseline's non-finite metric names the baseline's 
   assertThrows(
     () => noiseLevelGains(found),
     Error,
-    "noiseLevelGains: SASRec-MM at noise fraction 0.5, seed 0: the picked metric is NaN",
+    "noiseLevelGains: SASRec-MM at planted noise share 0.5, seed 0: the picked metric is NaN",
   );
 });

@@ -119,11 +119,11 @@ Deno.test("noiseLevelTable: a level without runs has no row of numbers; fraction
     stats: [meanStd([]), meanStd([0.72, 0.74]), meanStd([])],
   };
   const table = noiseLevelTable(curve, "occlusion ROC-AUC", "Demure-SASRec by noise level")!;
-  assertEquals(table.columns, ["noise fraction", "occlusion ROC-AUC", "± std", "seeds"]);
+  assertEquals(table.columns, ["planted noise share", "occlusion ROC-AUC", "± std", "seeds"]);
   assertEquals(formatTableCells(table.rows, 4), [["0.5", "0.7300", "0.0141", "2"]]);
   assertStringIncludes(
     table.caption!,
-    "no row for noise fractions 0.25, 0.75: no finished run of Demure-SASRec there has a value " +
+    "no row for planted noise shares 0.25, 0.75: no finished run of Demure-SASRec there has a value " +
       "for occlusion ROC-AUC",
   );
   // One seed has no spread: "–", not 0.
@@ -180,7 +180,7 @@ Deno.test("noiseLevelTable: one fraction without a row is named in the singular"
   )!;
   assertEquals(
     table.caption,
-    "A; no row for noise fraction 0.25: no finished run of A there has a value for ROC-AUC",
+    "A; no row for planted noise share 0.25: no finished run of A there has a value for ROC-AUC",
   );
 });
 

@@ -409,7 +409,7 @@ Deno.test("main-table tests of the records: each pair once, every Demure model a
   }
 });
 
-Deno.test("noise-level rows of the records: one per noise fraction, in increasing order", () => {
+Deno.test("noise-level rows of the records: one per planted noise share, in increasing order", () => {
   const planned = cellsOf(outcome.plan, "noise_level").map((cell) => cell.noiseFraction!);
   // The plan lists the default fraction first: the rows must still ascend.
   assertEquals(
