@@ -36,6 +36,7 @@ import {
   checkStoredData,
   existingCellStoreOf,
   isReusable,
+  readFinishedCell,
   reuseSameRun,
   settingsOf,
 } from "./stored_cells.ts";
@@ -411,8 +412,8 @@ export interface RunOneCellOptions {
 
 /**
  * Runs exactly one cell of `plan` into `resultsDir` under a claim, unless it is already stored
- * (then returns the stored result) or is the same run as a stored cell (`sameAs`: that record is
- * stored under this cell's key, nothing trains). Throws when another live process holds the cell,
+ * (then returns the stored result, as `readFinishedCell` reads it) or is the same run as a stored
+ * cell (`sameAs`: that record is stored under this cell's key as it is, nothing trains). Throws when another live process holds the cell,
  * when the cell fails (its claim is released either way, and nothing is stored), a
  * `ClaimLostError` when another process took the claim over while the cell ran (the cell stopped
  * at an epoch end, nothing more of it written: that process runs it), and, before anything
@@ -446,7 +447,7 @@ export async function runOneCell(
   const store = cellStoreOf(options.resultsDir);
   removeAbandonedModelCopies(options.resultsDir, log);
   const settings = settingsOf(plan, cell);
-  const stored = store.get(cell.key, settings, checkCellResult);
+  const stored = readFinishedCell(store, cell.key, settings);
   if (stored) {
     log(`${cell.key}: already finished (${store.pathOf(cell.key)})`);
     removeCheckpointsOfStoredCells(options.resultsDir, plan, [cell], {
@@ -466,12 +467,12 @@ export async function runOneCell(
   }
   const held = new HeldClaim(store, cell.key, log);
   try {
-    const again = store.get(cell.key, settings, checkCellResult);
+    const again = readFinishedCell(store, cell.key, settings);
     if (again) return { result: again, ranNow: false };
-    const reused = reuseSameRun(store, cell, settings);
-    if (reused) {
+    // Written as stored (reuseSameRun), returned as read, as a stored cell is above.
+    if (reuseSameRun(store, cell, settings)) {
       log(`${cell.key}: the same run as ${cell.sameAs} (reused)`);
-      return { result: reused, ranNow: false };
+      return { result: readFinishedCell(store, cell.key, settings)!, ranNow: false };
     }
     const data = await datasetOf(cell);
     log(`dataset ${data.label}\n${data.statistics}\n${data.split.protocol.join("\n")}`);

@@ -6,20 +6,25 @@
  * writes back the same bytes, and a reused record is written as it was before (its card as stored).
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { runOneCell } from "../../lib/experiments/cell_command.ts";
+import { planExperiments } from "../../lib/experiments/plan.ts";
 import type { PlannedCell } from "../../lib/experiments/plan_types.ts";
 import { ResultStore } from "../../lib/experiments/result_store.ts";
 import { runPlan } from "../../lib/experiments/run_plan.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
 import { planOfResults } from "../../lib/experiments/selection_record.ts";
 import {
+  cellsDirectory,
   finishedCells,
   readFinishedCell,
   reuseSameRun,
+  settingsOf,
   type StoredCellSettings,
 } from "../../lib/experiments/stored_cells.ts";
 import type { SystemSpec } from "../../lib/experiments/systems.ts";
 import { trainingObjectiveText } from "../../lib/experiments/training_objective.ts";
 import { compareWithRecord, RECORDS_DIR } from "../../lib/experiments/verify.ts";
+import { storedCellResult } from "./_cell_result.ts";
 import { inTempDir } from "./_in_temp_dir.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -144,3 +149,22 @@ Deno.test("every view's read of the records of record shows each contrastive sys
   assertEquals([...outcome.byKey.keys()].sort(), [...finished.keys()].sort());
   for (const [key, result] of outcome.byKey) assertEquals(result, finished.get(key), key);
 });
+
+Deno.test(
+  "runOneCell returns a stored cell as it is read: its whole objective, its file unchanged",
+  inTempDir(async (resultsDir) => {
+    const plan = planExperiments("quick");
+    const cell = plan.cells.find((c) =>
+      c.systemName === "CL4SRec-MM" && !c.waitsFor && !c.trial && c.seed === 0
+    )!;
+    const store = new ResultStore(cellsDirectory(resultsDir));
+    const old = { ...storedCellResult(0.3, 0.2), protocol: { loss: L_REC } } as CellResult;
+    store.put(cell.key, settingsOf(plan, cell), old);
+    const text = Deno.readTextFileSync(store.pathOf(cell.key));
+    const { result, ranNow } = await runOneCell(plan, cell, { resultsDir, log: () => {} });
+    assertEquals(ranNow, false);
+    assertEquals(result.protocol.loss, trainingObjectiveText(cell.system, L_REC));
+    assertStringIncludes(result.protocol.loss!, `${L_REC} + lambda `);
+    assertEquals(Deno.readTextFileSync(store.pathOf(cell.key)), text);
+  }),
+);
