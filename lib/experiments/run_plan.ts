@@ -196,11 +196,22 @@ export interface PlanOutcome {
   byKey: Map<string, CellResult>;
 }
 
-/** The indented per-epoch progress line of a neural cell. */
-export function epochLine(progress: EpochProgress): string {
-  return `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
+/**
+ * The indented per-epoch progress line of a neural cell. With `key` (runPlan's lines) it names
+ * the cell and the most time the cell has left (to its epoch cap): a run of many cells printed
+ * its epochs without either, its processes' lines interleaved, and the cell's name came only
+ * with its last line.
+ */
+export function epochLine(progress: EpochProgress, key?: string): string {
+  const cell = key === undefined ? "" : ` of ${key}:`;
+  const left = key === undefined
+    ? ""
+    : `; at most ${formatMinutes(progress.secondsLeftAtMost)} of it left`;
+  return `    epoch ${progress.epoch}/${progress.maxEpochs}${cell} loss ${
+    progress.loss.toFixed(4)
+  }` +
     ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
-    ` (${progress.epochSeconds.toFixed(1)} s)`;
+    ` (${progress.epochSeconds.toFixed(1)} s${left})`;
 }
 
 /**
@@ -296,7 +307,7 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     store,
     datasetOf,
     train: runPlannedCell,
-    onEpoch: options.onEpoch ?? ((_cell, progress) => log(epochLine(progress))),
+    onEpoch: options.onEpoch ?? ((cell, progress) => log(epochLine(progress, cell.key))),
     log,
     resultsDir: options.resultsDir,
   });
