@@ -302,7 +302,12 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     reportOrphanCheckpoints(options.resultsDir, start, log);
   }
   const estimate = new StartEstimate(start, store);
-  log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options));
+  // Stored, yet pending: stored with other settings (re-checked, as another process may have
+  // stored a cell since the estimate looked).
+  const replaced =
+    estimate.pending.filter((cell) => store.has(cell.key) && !isFinished(store, start, cell))
+      .length;
+  log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options, replaced));
   const run = new CellLoop(start, selection, estimate, options, {
     store,
     datasetOf,
