@@ -367,6 +367,8 @@ export {
   attributedBatchCaption,
   type AttributedBatchProtocol,
   attributionBarsCaption,
+  bothRankingsTable,
+  type BothRankingsTableOptions,
   type CellsProgress,
   cellsProgress,
   createProgress,

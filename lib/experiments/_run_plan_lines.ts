@@ -27,6 +27,7 @@ export function openingLine(
   pending: number,
   expectedSeconds: number,
   options: { resultsDir: string; processes?: number },
+  replaced = 0,
 ): string {
   const planned = `${current.mode} reproduction: ${current.cells.length} cells planned`;
   if (pending === 0) {
@@ -46,7 +47,13 @@ export function openingLine(
     ? "; an imported dataset's cells are estimated as the synthetic benchmark's, and take " +
       "as long as its size makes them: the time left is corrected as cells finish"
     : "";
-  return `${planned}, ${current.cells.length - pending} already finished (resumed from ` +
+  // Pending cells whose file is there hold results of other settings (a ranking, a trainer or
+  // model setting changed since): they are trained again and replace those results, which a
+  // notebook that changed a setting in place of giving another resultsDir did without a word.
+  const others = replaced === 0
+    ? ""
+    : `, ${replaced} stored with other settings (trained again, replacing those results)`;
+  return `${planned}, ${current.cells.length - pending} already finished${others} (resumed from ` +
     `${options.resultsDir}); the planned ones take about ${formatMinutes(expectedSeconds)} of ` +
     `training on this machine kind${wall} (${waiting}processes started on the same results ` +
     `share the cells)${imported}`;

@@ -201,11 +201,22 @@ export interface PlanOutcome {
   byKey: Map<string, CellResult>;
 }
 
-/** The indented per-epoch progress line of a neural cell. */
-export function epochLine(progress: EpochProgress): string {
-  return `    epoch ${progress.epoch}/${progress.maxEpochs} loss ${progress.loss.toFixed(4)}` +
+/**
+ * The indented per-epoch progress line of a neural cell. With `key` (runPlan's lines) it names
+ * the cell and the most time the cell has left (to its epoch cap): a run of many cells printed
+ * its epochs without either, its processes' lines interleaved, and the cell's name came only
+ * with its last line.
+ */
+export function epochLine(progress: EpochProgress, key?: string): string {
+  const cell = key === undefined ? "" : ` of ${key}:`;
+  const left = key === undefined
+    ? ""
+    : `; at most ${formatMinutes(progress.secondsLeftAtMost)} of it left`;
+  return `    epoch ${progress.epoch}/${progress.maxEpochs}${cell} loss ${
+    progress.loss.toFixed(4)
+  }` +
     ` valid NDCG@10 ${progress.validation?.["NDCG@10"]?.toFixed(4) ?? "-"}` +
-    ` (${progress.epochSeconds.toFixed(1)} s)`;
+    ` (${progress.epochSeconds.toFixed(1)} s${left})`;
 }
 
 /**
@@ -296,12 +307,17 @@ export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Pr
     reportOrphanCheckpoints(options.resultsDir, start, log);
   }
   const estimate = new StartEstimate(start, store);
-  log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options));
+  // Stored, yet pending: stored with other settings (re-checked, as another process may have
+  // stored a cell since the estimate looked).
+  const replaced =
+    estimate.pending.filter((cell) => store.has(cell.key) && !isFinished(store, start, cell))
+      .length;
+  log(openingLine(start, estimate.pending.length, estimate.expectedSeconds, options, replaced));
   const run = new CellLoop(start, selection, estimate, options, {
     store,
     datasetOf,
     train: runPlannedCell,
-    onEpoch: options.onEpoch ?? ((_cell, progress) => log(epochLine(progress))),
+    onEpoch: options.onEpoch ?? ((cell, progress) => log(epochLine(progress, cell.key))),
     log,
     resultsDir: options.resultsDir,
   });

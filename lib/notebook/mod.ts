@@ -60,6 +60,11 @@ export {
   statisticsTable,
 } from "./statistics_tables.ts";
 export {
+  bothRankingsTable,
+  type BothRankingsTableOptions,
+  rankingColumn,
+} from "./both_rankings_table.ts";
+export {
   systemsBars,
   type SystemsBarsOptions,
   type SystemsColumn,

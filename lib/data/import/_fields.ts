@@ -18,6 +18,12 @@ export interface FieldSite {
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
+ * A date written day, month and year in some order (`17/09/2020`, `9/17/20 08:49`, `17.09.2020`),
+ * as a spreadsheet or a locale's export writes one; the ISO form (`2020-09-17`) is checked apart.
+ */
+const DAY_MONTH_YEAR = /^\d{1,2}[./-]\d{1,2}[./-](\d{2}|\d{4})(\D|$)/;
+
+/**
  * What a value that is not a number most likely is, for the error: a date (a timestamp exported
  * as one), a number written with a comma (a spreadsheet's decimal comma, or thousands
  * separators), a list of numbers in a RecBole `float` column or one separated by commas in a
@@ -29,7 +35,7 @@ function notANumberHint(text: string, field: string): string {
   if (text === "") {
     return "; an empty cell: every row needs a value in this column (nothing stands in for one)";
   }
-  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text) || DAY_MONTH_YEAR.test(text)) {
     return "; a date? timestamps are numbers here (such as Unix seconds), which only order each " +
       "user's history";
   }

@@ -14,6 +14,7 @@ import {
   type LineReadOptions,
   whitespaceName,
 } from "./_fields.ts";
+import { closestSettingName } from "../../util/settings.ts";
 
 /** RecBole field types. */
 export type RecBoleFieldType = "token" | "token_seq" | "float" | "float_seq";
@@ -232,12 +233,15 @@ export function requireColumn(table: AtomicHeader, name: string, type: RecBoleFi
   if (index < 0) {
     // A dataset whose RecBole configuration names other fields (diginetica's session_id as
     // USER_ID_FIELD) said only "missing column": the header's columns and the names read here
-    // say which to rename.
+    // say which to rename; a header cell one typo away (`usr_id`) is named as the likely one.
+    const near = table.columns.find((column) => closestSettingName(column.name, [name]) === name);
     throw new DataError(
       table.file,
       table.headerLine,
       `${name}:${type}`,
-      `missing column (the header has ${table.columns.map((c) => c.label).join(", ")}): this ` +
+      `missing column (the header has ${table.columns.map((c) => c.label).join(", ")})${
+        near === undefined ? "" : `; is ${near.label} a misspelled ${name}:${type}?`
+      }: this ` +
         "reader takes RecBole's default field names, user_id:token, item_id:token and an " +
         "optional timestamp:float; rename the columns of a dataset whose RecBole configuration " +
         "names others (USER_ID_FIELD, ITEM_ID_FIELD, TIME_FIELD)",

@@ -16,6 +16,7 @@ import {
   tokenProblem,
 } from "./_recbole_atomic_table.ts";
 import { type ItemCatalogue, readItemCatalogue } from "./_recbole_item_features.ts";
+import { closestSettingName } from "../../util/settings.ts";
 
 /**
  * A column of numbers appended one row at a time, for a file of unknown length: the typed array
@@ -105,12 +106,35 @@ function interLayout(inter: AtomicHeader): InterLayout {
       "expected type float",
     );
   }
+  if (time < 0) refuseMisspelledTimestamp(inter);
   const checkedFloats = inter.columns.flatMap((column, c) =>
     column.type === "float" && c !== time ? [c] : []
   );
   const used = [user, item, time];
   const unused = inter.columns.filter((_, c) => !used.includes(c));
   return { user, item, time, checkedFloats, unused };
+}
+
+/**
+ * Refuses a `.inter` whose header has no `timestamp` column but one named like it (`timestmap`,
+ * `Timestamp`, `timestamps`: case, or at most two edits). Read as an unused column, it made each
+ * user's history the file's row order, which the card said in a line of its own while the run
+ * trained on it: a file exported in another row order (shuffled, or sorted by item) trained and
+ * evaluated on histories out of time order.
+ */
+function refuseMisspelledTimestamp(inter: AtomicHeader): void {
+  const near = inter.columns.find((column) =>
+    closestSettingName(column.name, ["timestamp"]) === "timestamp"
+  );
+  if (near === undefined) return;
+  throw new DataError(
+    inter.file,
+    inter.headerLine,
+    near.label,
+    `a misspelled timestamp? the header has no timestamp:float column, and without one each ` +
+      `user's history is the file's row order; rename this column timestamp:float, or, if it ` +
+      `is not the time of the interactions, give it a name not this close to "timestamp"`,
+  );
 }
 
 /**

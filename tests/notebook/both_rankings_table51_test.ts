@@ -1,0 +1,97 @@
+/**
+ * Notebook 08's table of both ranking protocols: each column holds the numbers of the protocol its
+ * heading names, whichever protocol the plan ranked with. The notebook wrote its headings out,
+ * "history excluded" over `summary.main`, so a plan run with `{ ranking: "history_kept" }` (as its
+ * prose invites) showed the two protocols' numbers under each other's headings (found in session
+ * 51's first-hour check of notebook 08).
+ */
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import type { SystemSummary } from "../../lib/experiments/analyse.ts";
+import type { MainRow } from "../../lib/experiments/summary_types.ts";
+import type { RankingProtocol } from "../../lib/eval/protocol.ts";
+import { bothRankingsTable } from "../../lib/notebook/both_rankings_table.ts";
+import { settingError } from "../_setting_error.ts";
+
+/** The SettingError `body` throws, which names `setting`. */
+function assertSettingError(body: () => unknown, setting: string) {
+  const error = settingError(body);
+  assertEquals(error.setting, setting);
+  return error;
+}
+
+const metric = (mean: number) => ({ mean, std: 0, n: 1 });
+const row = (system: string, ndcg: number, hr: number): SystemSummary => ({
+  system,
+  dataset: "tiny",
+  seeds: [0],
+  test: { "NDCG@10": metric(ndcg), "HR@10": metric(hr) },
+  valid: {},
+  meanTrainSeconds: 1,
+});
+
+/** Excluding the history can only lift a target: the excluded numbers are the larger ones. */
+const EXCLUDED = [row("Pop", 0.21, 0.37), row("SASRec-MM", 0.39, 0.64)];
+const KEPT = [row("Pop", 0.18, 0.33), row("SASRec-MM", 0.18, 0.41)];
+
+/** A summary of a plan that ranked with `ranking`: main under it, otherRanking the other one. */
+function summaryRankedWith(ranking: RankingProtocol) {
+  const excluded = ranking === "history_excluded";
+  return {
+    main: {
+      tiny: { rows: (excluded ? EXCLUDED : KEPT) as MainRow[], significance: [] },
+    },
+    otherRanking: {
+      tiny: {
+        ranking: (excluded ? "history_kept" : "history_excluded") as RankingProtocol,
+        rows: excluded ? KEPT : EXCLUDED,
+      },
+    },
+  };
+}
+
+const COLUMNS = [
+  "system",
+  "NDCG@10 (history excluded)",
+  "NDCG@10 (history kept)",
+  "HR@10 (history excluded)",
+  "HR@10 (history kept)",
+];
+const ROWS = [["Pop", 0.21, 0.18, 0.37, 0.33], ["SASRec-MM", 0.39, 0.18, 0.64, 0.41]];
+
+for (const ranking of ["history_excluded", "history_kept"] as const) {
+  Deno.test(`bothRankingsTable: a plan ranked ${ranking} puts each protocol's numbers under its own heading`, () => {
+    const table = bothRankingsTable(summaryRankedWith(ranking), "tiny", {
+      metrics: ["NDCG@10", "HR@10"],
+      caption: "tiny: test",
+    });
+    assertEquals(table.caption, "tiny: test");
+    assertEquals(table.columns, COLUMNS);
+    assertEquals(table.rows, ROWS);
+    assertEquals(
+      table.best,
+      Object.fromEntries(COLUMNS.slice(1).map((column) => [column, "higher"])),
+    );
+  });
+}
+
+Deno.test("bothRankingsTable: a dataset without both tables, a metric a row lacks, a typo'd option are SettingErrors", () => {
+  const summary = summaryRankedWith("history_kept");
+  const error = assertSettingError(
+    () => bothRankingsTable(summary, "Tiny", { metrics: ["NDCG@10"] }),
+    "bothRankingsTable label (datasets with both rankings)",
+  );
+  assertStringIncludes(error.message, "tiny");
+  assertSettingError(
+    () => bothRankingsTable(summary, "tiny", { metrics: ["NDCG@20"] }),
+    "bothRankingsTable metric (test metrics of Pop)",
+  );
+  assertSettingError(
+    () => bothRankingsTable(summary, "tiny", { metrics: [] }),
+    "BothRankingsTableOptions.metrics",
+  );
+  assertSettingError(
+    // @ts-expect-error: a typo of `metrics`, refused rather than read as no metric
+    () => bothRankingsTable(summary, "tiny", { metric: ["NDCG@10"] }),
+    "BothRankingsTableOptions.metric",
+  );
+});
