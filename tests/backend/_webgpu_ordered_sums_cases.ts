@@ -617,3 +617,34 @@ Deno.test({
     }
   },
 });
+
+// Found by mutation round mu51a: a row shape cut after x's first dimension (not after the
+// ids' dimensions) survived every test, the gather gradient's ids being always flat. The kernel
+// takes ids of any rank (TensorFlow's contract, as the wasm and cpu kernels): called directly, as
+// tf.unsortedSegmentSum's type asks for rank 1.
+Deno.test({
+  name: "webgpu UnsortedSegmentSum: ids of rank 2 sum rows of what follows them in x, as wasm",
+  ignore,
+  fn: async () => {
+    const sum = () =>
+      tf.engine().runKernel("UnsortedSegmentSum", {
+        x: tf.tensor3d([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]]),
+        segmentIds: tf.tensor2d([[0, 2], [0, 1]], [2, 2], "int32"),
+      }, { numSegments: 3 }) as tf.Tensor;
+    const on = async (backend: "wasm" | "webgpu") => {
+      if (backend === "webgpu") await activateWebgpu();
+      else await tf.setBackend(backend);
+      const out = tf.tidy(sum);
+      const result = { shape: out.shape, values: Array.from(await out.data()) };
+      out.dispose();
+      return result;
+    };
+    try {
+      const gpu = await on("webgpu");
+      assertEquals(gpu, { shape: [3, 3], values: [8, 10, 12, 10, 11, 12, 4, 5, 6] });
+      assertEquals(gpu, await on("wasm"));
+    } finally {
+      await tf.setBackend("wasm");
+    }
+  },
+});
