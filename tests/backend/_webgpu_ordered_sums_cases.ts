@@ -179,6 +179,37 @@ Deno.test({
 });
 
 Deno.test({
+  name: "webgpu int32 matMul of a split-K shape: the exact integer products",
+  ignore,
+  fn: async () => {
+    // [4, 2048] x [2048, 64]: the stock split-K program added these as floats (244 of the 256
+    // outputs were float bits, 2026-12-07); the small-output program adds them as ints. wasm has
+    // no int32 matMul, so the reference is the products summed here.
+    const a = Array.from({ length: 4 * 2048 }, (_, i) => (i % 7) - 3);
+    const b = Array.from({ length: 2048 * 64 }, (_, i) => (i % 5) - 2);
+    const exact: number[] = [];
+    for (let row = 0; row < 4; row++) {
+      for (let col = 0; col < 64; col++) {
+        let sum = 0;
+        for (let k = 0; k < 2048; k++) sum += a[row * 2048 + k] * b[k * 64 + col];
+        exact.push(sum);
+      }
+    }
+    try {
+      const before = pipelineKeys();
+      const gpu = await valuesOn(
+        "webgpu",
+        () => tf.matMul(tf.tensor2d(a, [4, 2048], "int32"), tf.tensor2d(b, [2048, 64], "int32")),
+      );
+      assertEquals(Array.from(gpu), exact);
+      assertEquals(compiledSince(before, /matMulSplitK/), []);
+    } finally {
+      await tf.setBackend("wasm");
+    }
+  },
+});
+
+Deno.test({
   name:
     "webgpu matMul: split-K chosen through tfjs's workgroup threshold flag, or by _FusedMatMul, is replaced too",
   ignore,

@@ -23,8 +23,10 @@
  * (4.22.0 on Mesa's lavapipe, 2026-12-06: ids [1, 0, 1] over [[1, 2], [3, 4], [5, 6]] gave
  * 1077936128 and 1082130432, the bits of 3.0f and 4.0f, for 3 and 4, and garbage for the other
  * segment: its atomic add treats the output as floats), so int32 rows take the ordered programs
- * too, and an int32 sum beyond their row limit is refused rather than computed wrong. The matrix
- * products keep the stock kernels for int32. Reductions (`Sum`, `Max`) reduce in a fixed tree on
+ * too, and an int32 sum beyond their row limit is refused rather than computed wrong. The stock
+ * split-K program's int32 products are wrong the same way (2026-12-07: [4 x 2048] x [2048 x 64]
+ * gave 244 of 256 outputs as float bits), so int32 products take the small-output program too,
+ * which is exact (training multiplies float32 only; no recorded number moves). Reductions (`Sum`, `Max`) reduce in a fixed tree on
  * every backend and need nothing. Checked bit for bit against
  * wasm on Mesa's software adapter (tests/backend/_webgpu_ordered_sums_cases.ts); on the H200 these
  * tests pass too, and two training runs from one seed give the same numbers.
@@ -207,7 +209,7 @@ const withoutSplitK = (stock: tf.KernelFunc): tf.KernelFunc => (args) => {
   const splitK = forced === PROGRAM_SPLIT_K ||
     (forced < 0 &&
       stockChoosesSplitK(inputs, attrs.transposeA, attrs.transposeB, threshold));
-  if (!splitK || inputs.a.dtype !== "float32") return stock(args);
+  if (!splitK || (inputs.a.dtype !== "float32" && inputs.a.dtype !== "int32")) return stock(args);
   env.set("WEBGPU_MATMUL_PROGRAM_TYPE", PROGRAM_SMALL_OUTPUT);
   try {
     return stock(args);
