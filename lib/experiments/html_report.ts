@@ -18,6 +18,7 @@ import { summaryMarkdown } from "./markdown_report.ts";
 import { type ColdStartBucket, coldStartGap, errorBarOf, type SystemSummary } from "./analyse.ts";
 import { MISSING_CELL, reportNumber, signedDifference } from "../viz/table_html.ts";
 import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary_types.ts";
+import { protocolCaption } from "./protocol_caption.ts";
 
 /** A finite series only (plotly figures refuse NaN): epochs without a value are dropped. */
 function finitePoints(x: number[], y: number[]): { x: number[]; y: number[] } {
@@ -99,7 +100,7 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
     caption: string,
   ): FigureSection => ({
     kind: "figure",
-    caption,
+    caption: `${caption} ${protocolCaption(d.curvesProtocol)}`,
     figure: lineWithBands({
       title: `${title} per epoch (${d.dataset}, ${seed})`,
       xTitle: "epoch",
@@ -180,7 +181,8 @@ function noiseRateSection(d: Diagnosis): FigureSection | undefined {
       (gaps.length > 0 ? `; no rate at ${gaps.join("; ")}` : "") + ". " +
       (unmeasured.length > 0 ? `${unmeasured.join("; ")}. ` : "") +
       "One modality near 1 would mean that a whole signal is removed; at the last epoch with " +
-      `a rate they run from ${lastRates[0]} down to ${lastRates[lastRates.length - 1]}.`,
+      `a rate they run from ${lastRates[0]} down to ${lastRates[lastRates.length - 1]}. ` +
+      protocolCaption({ ...d.curvesProtocol, seeds: [demure.seed] }),
     figure: lineWithBands({
       title: `Share masked as noise per modality (${d.dataset}, ${demure.system}, ${seed})`,
       xTitle: "epoch",
@@ -224,7 +226,7 @@ function popularitySection(d: Diagnosis): FigureSection {
       `${backbone.system}: ` +
       d.popularity.map((b) => `${b.label} interactions (${b.users} users) ${difference(b)}`)
         .join(", ") +
-      ".",
+      `. ${protocolCaption(d.popularityProtocol)}`,
     figure: groupedBars({
       categories: d.popularity.map((b) =>
         `${b.label} (${b.users} users${gapOf(b) === undefined ? "" : ": no value"})`

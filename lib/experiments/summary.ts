@@ -37,6 +37,7 @@ import { type PairedTestResult, pairedTTest } from "../eval/significance.ts";
 import { type CellResult, endedWithBackboneWeights } from "./run_cell.ts";
 import { type TrialConfig, trialConfigOf } from "./selection.ts";
 import { objectiveAdditionText, recommendationLossText } from "./training_objective.ts";
+import { captionProtocolOf } from "./protocol_caption.ts";
 import type {
   DesignChoiceRow,
   Diagnosis,
@@ -188,9 +189,15 @@ function diagnosisOf(
       Object.entries(b.bySystem).filter(([s]) => s === "SASRec-MM" || s === "Demure-SASRec"),
     ),
   }));
+  const compared = main.filter((f) =>
+    f.cell.datasetLabel === label &&
+    (f.cell.systemName === "SASRec-MM" || f.cell.systemName === "Demure-SASRec")
+  );
   return {
     dataset: label,
     curves: [curvesOf(baseline), curvesOf(demure)],
+    curvesProtocol: captionProtocolOf([baseline, demure], "diagnosisFigures", "one run"),
+    popularityProtocol: captionProtocolOf(compared, "diagnosisFigures", "mean"),
     noiseRateByModality: demure.result.demure?.noiseRateByModality ?? {},
     noiseRates: modalityNoiseRates(demure.result.demure ?? { pairsByModality: {} }),
     popularity,

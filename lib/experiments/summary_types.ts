@@ -15,6 +15,7 @@ import type { PlannedCell, SweepParameter } from "./plan_types.ts";
 import type { ModalityNoiseRates } from "../demure/noise_rates.ts";
 import type { EpochNoiseRates } from "./epoch_noise_rates.ts";
 import type { PairedTestResult } from "../eval/significance.ts";
+import type { CaptionProtocol } from "./protocol_caption.ts";
 
 /** A main-table row: the metrics plus how the system was configured and how its runs ended. */
 export interface MainRow extends SystemSummary {
@@ -187,6 +188,10 @@ export interface Diagnosis {
   noiseRates: ModalityNoiseRates;
   /** Test NDCG@10 by the test item's training interactions (per user averaged over all seeds). */
   popularity: ColdStartBucket[];
+  /** The protocol of the per-epoch curves' runs (one run per system, the first seed). */
+  curvesProtocol: CaptionProtocol;
+  /** The protocol of the popularity buckets: both systems' main-table runs over their seeds. */
+  popularityProtocol: CaptionProtocol;
 }
 
 /** Everything the report shows (this is `summary.json`). */

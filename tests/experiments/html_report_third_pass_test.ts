@@ -12,6 +12,7 @@ import {
 } from "../../lib/experiments/html_report.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { EMPTY_SUMMARY } from "./_empty_summary.ts";
+import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
 import type { BarTrace } from "../../lib/viz/figure.ts";
 
 /** A summary with nothing finished: each test adds the part it reads. */
@@ -96,6 +97,8 @@ Deno.test("report: every dataset's diagnosis gets its figures, not only the firs
     noiseRateByModality: {},
     noiseRates: { measured: [], unmeasured: [] },
     popularity: [],
+    curvesProtocol: RECORD_CAPTION_PROTOCOL,
+    popularityProtocol: RECORD_CAPTION_PROTOCOL,
   });
   const titles = reportSections({
     ...empty,
@@ -130,6 +133,8 @@ Deno.test("diagnosisFigures: a warm-up of no epoch or of one reads so, never 'ep
       curves: [run("SASRec-MM"), run("Demure-SASRec", end)],
       noiseRateByModality: {},
       noiseRates: { measured: [], unmeasured: [] },
+      curvesProtocol: RECORD_CAPTION_PROTOCOL,
+      popularityProtocol: RECORD_CAPTION_PROTOCOL,
       popularity: [],
     }).map((section) => section.caption ?? "");
   for (
@@ -166,6 +171,8 @@ Deno.test("diagnosisFigures: a bucket with a system's cells but no NDCG@10 is an
       curves: [run("SASRec-MM"), run("Demure-SASRec")],
       noiseRateByModality: {},
       noiseRates: { measured: [], unmeasured: [] },
+      curvesProtocol: RECORD_CAPTION_PROTOCOL,
+      popularityProtocol: RECORD_CAPTION_PROTOCOL,
       popularity: [{
         label: "6-20",
         min: 6,
