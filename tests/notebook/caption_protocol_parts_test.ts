@@ -194,3 +194,68 @@ Deno.test("an old card's k-core line reads as a new one's: the counts after ': k
   assertStringIncludes(old.data, "; 5-core filtering (iterated to a fixed point: 2 rounds)");
   assertStringIncludes(old.ranking, "full ranking over all items of the dataset, history items");
 });
+
+/** The code cells' text. */
+function codeCells(notebook: string): string[] {
+  return (JSON.parse(notebook) as { cells: { cell_type: string; source: string[] }[] })
+    .cells.filter((cell) => cell.cell_type === "code").map((cell) => cell.source.join(""));
+}
+
+/** All the code of a notebook, cell after cell. */
+function displayedCode(notebook: string): string {
+  return codeCells(notebook).join("\n");
+}
+
+/** Each `display(...)` / `displayTable(...)` call's text (balanced parentheses) in code cells. */
+function displayedCalls(notebook: string): string[] {
+  const cells = codeCells(notebook);
+  const calls: string[] = [];
+  for (const code of cells) {
+    for (const match of code.matchAll(/\bdisplay(Table)?\(/g)) {
+      let depth = 0;
+      let end = match.index!;
+      for (; end < code.length; end++) {
+        if (code[end] === "(") depth++;
+        if (code[end] === ")" && --depth === 0) break;
+      }
+      calls.push(code.slice(match.index!, end + 1));
+    }
+  }
+  return calls;
+}
+
+/**
+ * What a displayed result's caption is built with: a library caption builder, a variable holding
+ * one (notebook 05's `modelCaption`, 03's `batchCaption`, 07's `protocolOf`), or a figure section's
+ * own caption. A dataset's statistics tables describe data, not results.
+ */
+const LIBRARY_CAPTION =
+  /\bnoiseLevelTable\(|\b\w+Caption\(|\bmodelCaption\b|\bbatchCaption\b|\.caption\b|\bprotocolOf\(|evaluationProtocolText\(|protocolCaption\(|statisticsTable\(|modalityCoverageTable\(/;
+
+for (
+  const name of [
+    "02_baselines",
+    "03_demure_step_by_step",
+    "04_ablations_sensitivity",
+    "05_explanations",
+    "06_ground_truth",
+    "07_why_demure_loses",
+  ]
+) {
+  Deno.test(`notebook ${name}: every result it displays is captioned by the library`, async () => {
+    const notebook = await Deno.readTextFile(
+      new URL(`../../notebooks/${name}.ipynb`, import.meta.url),
+    );
+    const calls = displayedCalls(notebook);
+    assert(calls.length > 0, `${name} displays nothing`);
+    const code = displayedCode(notebook);
+    for (const call of calls) {
+      // A table built in a variable: what the variable was built with.
+      const variable = /^display(?:Table)?\((\w+)\)$/.exec(call)?.[1];
+      const built = variable === undefined
+        ? call
+        : new RegExp(`const ${variable} = [^;]*;`).exec(code)?.[0] ?? call;
+      assert(LIBRARY_CAPTION.test(built), `${name}: a hand-written caption: ${built}`);
+    }
+  });
+}
