@@ -270,6 +270,7 @@ export {
   protocolCaption,
   protocolWithObjective,
   type ReproductionSummary,
+  resultOfSource,
   type ResultSource,
   runCell,
   type RunCurves,

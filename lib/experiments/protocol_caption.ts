@@ -96,6 +96,11 @@ function namesAddition(loss: string): boolean {
   return loss.includes("× L_cl") || loss.includes("masked after the warm-up");
 }
 
+/** The result of a source: a bare result, or a finished cell's. */
+export function resultOfSource(source: ResultSource): CellResult {
+  return unpack(source).result;
+}
+
 /** The record's result and, where known, the system it ran (its settings). */
 function unpack(source: ResultSource): { result: CellResult; system?: SystemSpec } {
   if ("cell" in source && "result" in source) {
@@ -105,29 +110,33 @@ function unpack(source: ResultSource): { result: CellResult; system?: SystemSpec
 }
 
 /**
- * L_rec and what one record's system adds to it. A bare result of a system that adds a term,
- * whose card names L_rec alone (every record of record), is an error: its settings (lambda, rho)
- * are in its cell, and a caption must not guess them.
+ * L_rec of one record and, for a system that adds to it, its whole objective ("L_rec + lambda
+ * ..."). A bare result of a system that adds a term, whose card names L_rec alone (every record of
+ * record), is an error: its settings (lambda, rho) are in its cell, and a caption must not guess
+ * them. A bare result whose card names the whole objective (cards since 2026-12-07) is stated as
+ * stored, L_rec not split from it.
  */
 function lossParts(
   source: ResultSource,
   where: string,
   caller: string,
-): { recommendation: string; addition: string } {
+): { recommendation?: string; objective?: string } {
   const { result, system } = unpack(source);
   const loss = result.protocol.loss ?? "unstated";
   if (system !== undefined) {
+    const addition = objectiveAdditionText(system);
     const recommendation = recommendationLossText(system, loss) ?? loss;
-    return { recommendation, addition: objectiveAdditionText(system) };
+    return addition === "" ? { recommendation } : { recommendation, objective: `L_rec${addition}` };
   }
   const known = (SYSTEMS as Record<string, SystemSpec | undefined>)[result.system];
-  if (known !== undefined && objectiveAdditionText(known) !== "" && !namesAddition(loss)) {
+  if (known !== undefined && objectiveAdditionText(known) !== "") {
+    if (namesAddition(loss)) return { objective: loss };
     throw new Error(
       `${caller}: the record of ${where} names L_rec alone (protocol.loss "${loss}"); pass its ` +
         "finished cell ({ cell, result }) so that the caption names its whole training objective",
     );
   }
-  return { recommendation: loss, addition: "" };
+  return { recommendation: loss };
 }
 
 /**
@@ -147,7 +156,7 @@ export function captionProtocolOf(
   const splits = new Set<string>();
   const rankings = new Set<string>();
   const recommendationLosses = new Set<string>();
-  const additions = new Map<string, Set<string>>();
+  const objectives = new Map<string, Set<string>>();
   const untrained = new Set<string>();
   const seeds = new Set<number>();
   for (const source of sources) {
@@ -158,14 +167,14 @@ export function captionProtocolOf(
     splits.add(parts.split);
     rankings.add(parts.ranking);
     seeds.add(result.seed);
-    const { recommendation, addition } = lossParts(source, where, caller);
+    const { recommendation, objective } = lossParts(source, where, caller);
     if (recommendation === "none") {
       untrained.add(result.system);
       continue;
     }
-    recommendationLosses.add(recommendation);
-    if (addition !== "") {
-      additions.set(result.system, (additions.get(result.system) ?? new Set()).add(addition));
+    if (recommendation !== undefined) recommendationLosses.add(recommendation);
+    if (objective !== undefined) {
+      objectives.set(result.system, (objectives.get(result.system) ?? new Set()).add(objective));
     }
   }
   if (splits.size > 1 || rankings.size > 1) {
@@ -178,7 +187,7 @@ export function captionProtocolOf(
   return {
     data: [...data.values()],
     split: [...splits][0],
-    loss: lossText([...recommendationLosses], additions, [...untrained]),
+    loss: lossText([...recommendationLosses], objectives, [...untrained]),
     ranking: [...rankings][0],
     seeds: [...seeds].sort((a, b) => a - b),
     aggregate,
@@ -188,14 +197,14 @@ export function captionProtocolOf(
 /** "L_rec = ...; Demure-SASRec: L_rec + lambda 0.02 × L_cl, ...; Pop is not trained (no loss)". */
 function lossText(
   recommendationLosses: string[],
-  additions: Map<string, Set<string>>,
+  objectives: Map<string, Set<string>>,
   untrained: string[],
 ): string {
   const parts = recommendationLosses.length === 0
     ? []
     : [`L_rec = ${recommendationLosses.join(" or ")}`];
-  for (const [system, added] of additions) {
-    parts.push(`${system}: ${[...added].map((addition) => `L_rec${addition}`).join(" or ")}`);
+  for (const [system, objective] of objectives) {
+    parts.push(`${system}: ${[...objective].join(" or ")}`);
   }
   if (untrained.length > 0) {
     parts.push(

@@ -15,11 +15,11 @@
  */
 import type { AttributionSummary, SystemSummary } from "../experiments/analyse.ts";
 import type { SensitivityCurve } from "../experiments/experiment_views.ts";
-import type { CellResult } from "../experiments/run_cell.ts";
 import {
   type CaptionProtocol,
   captionProtocolOf,
   protocolCaption,
+  resultOfSource,
   type ResultSource,
   splitCaptionProtocol,
 } from "../experiments/protocol_caption.ts";
@@ -81,11 +81,6 @@ export function evaluationProtocolText(
   return protocolCaption(captionProtocolOf(results, "evaluationProtocolText", aggregate));
 }
 
-/** The result of a source: a bare result or a finished cell's. */
-function resultOf(source: ResultSource): CellResult {
-  return "cell" in source && "result" in source ? source.result : source as CellResult;
-}
-
 /**
  * The caption of `systemsBars(rows, { metrics })`: the test metrics on the rows' dataset, each bar
  * the mean over a system's seeds (named per system) with one standard deviation as its error bar
@@ -101,7 +96,7 @@ export function systemsBarsCaption(
   const dataset = onlyValue("systemsBarsCaption", "dataset", rows.map((row) => row.dataset));
   const systems = new Set(rows.map((row) => row.system));
   const drawn = results.filter((source) => {
-    const result = resultOf(source);
+    const result = resultOfSource(source);
     return result.dataset === dataset && systems.has(result.system);
   });
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
@@ -126,7 +121,7 @@ export function systemsTableCaption(
   const dataset = onlyValue("systemsTableCaption", "dataset", rows.map((row) => row.dataset));
   const systems = new Set(rows.map((row) => row.system));
   const drawn = results.filter((source) => {
-    const result = resultOf(source);
+    const result = resultOfSource(source);
     return result.dataset === dataset && systems.has(result.system);
   });
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
@@ -142,7 +137,7 @@ export function systemsTableCaption(
  * the test uses the weights of epoch 34, the best by validation NDCG@10 (<split and ranking>)."
  */
 export function trainingRunCaption(source: ResultSource, shows: string): string {
-  const result = resultOf(source);
+  const result = resultOfSource(source);
   return `${shows} ${result.system} on ${result.dataset}, seed ${result.seed}: ` +
     `${result.epochsRun} epochs trained (at most ${result.maxEpochs}); the test uses the weights ` +
     `of epoch ${result.bestEpoch}, the best by validation NDCG@10. ` +
@@ -235,7 +230,7 @@ function attributionParts(
   const system = onlyValue(caller, "system", rows.map((row) => row.system));
   const attributedSeeds = new Set(rows.flatMap((row) => row.seeds));
   const attributed = results.filter((source) => {
-    const result = resultOf(source);
+    const result = resultOfSource(source);
     return result.system === system && result.dataset === dataset &&
       attributedSeeds.has(result.seed);
   });

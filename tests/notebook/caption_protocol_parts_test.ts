@@ -37,7 +37,7 @@ const split = leaveOneOutSplit(cycleDataset(4, 6, 5));
 const PARTS: [string, RegExp][] = [
   ["data", /Data: \S/],
   ["split", /Split: leave-one-out by time/],
-  ["loss", /Loss: (L_rec = \S|.*not trained \(no loss\))/],
+  ["loss", /Loss: (L_rec = \S|[\w-]+: \S|.*not trained \(no loss\))/],
   ["ranking", /Ranking: (full ranking over all items|SAMPLED ranking|none \()/],
   ["seeds", /Seeds? \d+(, \d+)*: /],
   [

@@ -178,6 +178,15 @@ Deno.test("trainingRunCaption: the run, its epochs, the tested epoch and its pro
     assertThrows(() => trainingRunCaption(demure.result, "Loss of")).message,
     "Demure-SASRec on MovieLens, seed 0 names L_rec alone",
   );
+  // A card that names the whole objective (written since 2026-12-07) is stated as stored, without
+  // calling it L_rec.
+  const whole = `${RECORD_LOSS} + lambda 0.1 × L_cl, Demure's contrastive InfoNCE (...)`;
+  const newCard = {
+    ...demure.result,
+    protocol: { ...demure.result.protocol, loss: whole },
+  } as CellResult;
+  const stated = trainingRunCaption(newCard, "Loss of");
+  assertStringIncludes(stated, `Loss: Demure-SASRec: ${whole}. Ranking:`);
 });
 
 Deno.test("sensitivityCaption: seeds per value, the selected value, the runs' protocol", () => {
