@@ -246,6 +246,7 @@ export {
   type Experiment,
   type ExperimentPlan,
   type FeatureFileSpec,
+  type FigureProtocols,
   type FileDatasetSpec,
   type FinishedCell,
   type MainRow,

@@ -194,12 +194,24 @@ export interface Diagnosis {
   popularityProtocol: CaptionProtocol;
 }
 
+/** The protocols the report's figures state, read from the records (`protocol_caption.ts`). */
+export interface FigureProtocols {
+  /** Per main-table dataset with rows: the protocol of its runs. */
+  main: Record<string, CaptionProtocol>;
+  /** The noise-level figure's runs (its two systems at every level); absent without them. */
+  noiseLevel?: CaptionProtocol;
+  /** The attribution figure's attributed runs; absent without them. */
+  attribution?: CaptionProtocol;
+}
+
 /** Everything the report shows (this is `summary.json`). */
 export interface ReproductionSummary {
   /** The plan's mode (`quick` or `full`). */
   mode: string;
   /** The evaluation protocol as printable lines. */
   protocol: string[];
+  /** The protocol each figure of the report states under it. */
+  figureProtocols: FigureProtocols;
   /** Per dataset label: its statistics and split protocol, printed. */
   datasets: Record<string, { statistics: string; split: string[] }>;
   /** Stopping and selection budget per dataset, as stated in the plan. */

@@ -15,7 +15,13 @@ import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
 const empty = EMPTY_SUMMARY;
 
 const figureTitled = (summary: ReproductionSummary, title: string) => {
-  const section = reportSections(summary).find((s) =>
+  // The figures' protocols as summarise reads them from the records.
+  const figureProtocols = {
+    main: {},
+    noiseLevel: RECORD_CAPTION_PROTOCOL,
+    attribution: RECORD_CAPTION_PROTOCOL,
+  };
+  const section = reportSections({ ...summary, figureProtocols }).find((s) =>
     s.kind === "figure" && s.figure.layout.title?.text === title
   );
   return section?.kind === "figure" ? section : undefined;

@@ -26,7 +26,11 @@ interface Trace {
 }
 
 function noiseFigure(summary: ReproductionSummary): Trace[] {
-  const section = reportSections(summary).find((s) =>
+  const withProtocol = {
+    ...summary,
+    figureProtocols: { main: {}, noiseLevel: RECORD_CAPTION_PROTOCOL },
+  };
+  const section = reportSections(withProtocol).find((s) =>
     s.kind === "figure" && s.figure.layout.title?.text === "Noise level (synthetic)"
   );
   return section?.kind === "figure" ? section.figure.data as Trace[] : [];
@@ -73,7 +77,8 @@ Deno.test("main-table figure: HR@10's error bars are HR@10's std, not NDCG@10's"
     valid: { "NDCG@10": ndcg, "HR@10": hr },
     meanTrainSeconds: 0,
   };
-  const traces = mainTableFigure("Synthetic", [row]).figure.data as BarTrace[];
+  const traces = mainTableFigure("Synthetic", [row], RECORD_CAPTION_PROTOCOL).figure
+    .data as BarTrace[];
   assertEquals(traces.map((t) => [t.name, t.error_y?.array]), [
     ["NDCG@10", [ndcg.std]],
     ["HR@10", [hr.std]],

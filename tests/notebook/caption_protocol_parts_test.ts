@@ -5,12 +5,14 @@
  * std, or one run). The captions are built from the records of record, whose cards use the older
  * split wording and name L_rec alone. A new builder exported from mod.ts (a name ending in Caption,
  * Figure, Figures or Table) fails here until it has a row: one that builds captions, or one listed
- * with the reason it builds none.
+ * with the reason it builds none. The HTML report's figures (reportSections) are checked alike, and
+ * notebooks 02-07 caption every result they display with the library.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import * as api from "../../mod.ts";
 import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import type { FinishedCell } from "../../lib/experiments/ensure_cells.ts";
+import { reportSections } from "../../lib/experiments/html_report.ts";
 import type { PlanOutcome } from "../../lib/experiments/run_plan.ts";
 import { planOfResults } from "../../lib/experiments/selection_record.ts";
 import { finishedCells } from "../../lib/experiments/stored_cells.ts";
@@ -259,3 +261,29 @@ for (
     }
   });
 }
+
+Deno.test("the HTML report's figures each name the six parts (main tables, diagnosis, noise level, attribution)", () => {
+  const sections = reportSections(recordsSummary()).filter((section) => section.kind === "figure");
+  const titles = sections.map((section) =>
+    section.kind === "figure" ? section.figure.layout.title?.text ?? "" : ""
+  );
+  for (const title of ["Main table: MovieLens", "Noise level (synthetic)"]) {
+    assert(titles.includes(title), `the report has no figure "${title}": ${titles.join(" | ")}`);
+  }
+  assert(titles.includes("Attribution quality (synthetic)"), titles.join(" | "));
+  for (const section of sections) {
+    if (section.kind !== "figure") continue;
+    assertSixParts(`report figure "${section.figure.layout.title?.text}"`, section.caption ?? "");
+  }
+});
+
+Deno.test("a summary without a figure's protocol is refused by the report, naming the figure", () => {
+  const summary = recordsSummary();
+  const error = assertThrows(() =>
+    reportSections({
+      ...summary,
+      figureProtocols: { ...summary.figureProtocols, noiseLevel: undefined },
+    })
+  );
+  assertStringIncludes(error.message, "figureProtocols.noiseLevel");
+});
