@@ -142,6 +142,8 @@ export interface SensitivityPoint {
   stats: MeanStd;
   /** The runs at that value, one per seed (in `seeds`' order). */
   results: CellResult[];
+  /** The same runs with their cells (the settings a caption names the training objective from). */
+  finished: FinishedCell[];
   /** Whether this is the dataset's selected value (the main table's configuration). */
   selected: boolean;
 }
@@ -167,6 +169,7 @@ export function sensitivityCurves(
   pick: (result: CellResult) => number = (result) => result.test["NDCG@10"],
 ): SensitivityCurve[] {
   const curves = new Map<string, SensitivityCurve>();
+  const cellOf = new Map(found.map((finished) => [finished.result, finished]));
   for (const { dataset, parameter, value, selected, runs } of sweepValueRuns(found)) {
     const id = `${dataset}\n${parameter}`;
     const curve = curves.get(id) ?? { dataset, parameter, points: [] };
@@ -175,6 +178,7 @@ export function sensitivityCurves(
       seeds: runs.map((run) => run.seed),
       stats: meanStd(runs.map((run) => pick(run.result))),
       results: runs.map((run) => run.result),
+      finished: runs.map((run) => cellOf.get(run.result)!),
       selected,
     });
     curves.set(id, curve);
@@ -190,6 +194,8 @@ export interface NoiseLevelCurve {
   fractions: number[];
   /** Test NDCG@10 over seeds at each fraction. */
   stats: MeanStd[];
+  /** The runs counted, one per seed and fraction (their cards state the protocol in a caption). */
+  runs: FinishedCell[];
 }
 
 /**
@@ -210,20 +216,23 @@ export function noiseLevelCurves(
     a - b
   );
   const systems = [...new Set(tagged.map(({ cell }) => cell.systemName))];
-  return systems.map((system) => ({
-    system,
-    fractions,
-    stats: fractions.map((fraction) =>
-      meanStd(
-        seedRuns(
-          tagged.filter(({ cell, result }) =>
-            cell.systemName === system && cell.noiseFraction === fraction &&
-            pick(result) !== undefined
-          ),
-        ).map(({ result }) => pick(result)!),
+  const cellOf = new Map(tagged.map((finished) => [finished.result, finished]));
+  return systems.map((system) => {
+    const counted = fractions.map((fraction) =>
+      seedRuns(
+        tagged.filter(({ cell, result }) =>
+          cell.systemName === system && cell.noiseFraction === fraction &&
+          pick(result) !== undefined
+        ),
       )
-    ),
-  }));
+    );
+    return {
+      system,
+      fractions,
+      stats: counted.map((runs) => meanStd(runs.map(({ result }) => pick(result)!))),
+      runs: counted.flat().map(({ result }) => cellOf.get(result)!),
+    };
+  });
 }
 
 /** One system's difference from another at one planted noise share, paired by seed. */
@@ -238,6 +247,8 @@ export interface NoiseLevelGain {
   stats: MeanStd;
   /** Seeds at which only one of the two finished, ascending: not in the pairing. */
   unpaired: { system: number[]; baseline: number[] };
+  /** Both systems' runs at `seeds` (their cards state the protocol in a caption). */
+  runs: FinishedCell[];
 }
 
 /** Options of {@linkcode noiseLevelGains}. */
@@ -310,12 +321,15 @@ export function noiseLevelGains(
   );
   const fractions = [...new Set(tagged.map(({ cell }) => cell.noiseFraction!))]
     .sort((a, b) => a - b);
+  const cellOf = new Map(tagged.map((finished) => [finished.result, finished]));
   return fractions.map((fraction) => {
+    const runsOf = (name: string) =>
+      seedRuns(
+        tagged.filter(({ cell }) => cell.noiseFraction === fraction && cell.systemName === name),
+      );
     const valuesBySeed = (name: string) =>
       new Map(
-        seedRuns(
-          tagged.filter(({ cell }) => cell.noiseFraction === fraction && cell.systemName === name),
-        ).map(({ seed, result }) => {
+        runsOf(name).map(({ seed, result }) => {
           const value = pick(result);
           if (!Number.isFinite(value)) {
             throw new Error(
@@ -330,6 +344,9 @@ export function noiseLevelGains(
     const theirs = valuesBySeed(baseline);
     const seeds = [...ours.keys()].filter((seed) => theirs.has(seed));
     const differences = seeds.map((seed) => ours.get(seed)! - theirs.get(seed)!);
+    const paired = [...runsOf(system), ...runsOf(baseline)].filter(({ seed }) =>
+      seeds.includes(seed)
+    );
     return {
       fraction,
       seeds,
@@ -339,6 +356,7 @@ export function noiseLevelGains(
         system: [...ours.keys()].filter((seed) => !theirs.has(seed)),
         baseline: [...theirs.keys()].filter((seed) => !ours.has(seed)),
       },
+      runs: paired.map(({ result }) => cellOf.get(result)!),
     };
   });
 }

@@ -18,6 +18,7 @@ import { summaryMarkdown } from "./markdown_report.ts";
 import { type ColdStartBucket, coldStartGap, errorBarOf, type SystemSummary } from "./analyse.ts";
 import { MISSING_CELL, reportNumber, signedDifference } from "../viz/table_html.ts";
 import type { Diagnosis, ReproductionSummary, RunCurves } from "./summary_types.ts";
+import { type CaptionProtocol, protocolCaption } from "./protocol_caption.ts";
 
 /** A finite series only (plotly figures refuse NaN): epochs without a value are dropped. */
 function finitePoints(x: number[], y: number[]): { x: number[]; y: number[] } {
@@ -99,7 +100,7 @@ export function diagnosisFigures(d: Diagnosis): FigureSection[] {
     caption: string,
   ): FigureSection => ({
     kind: "figure",
-    caption,
+    caption: `${caption} ${protocolCaption(d.curvesProtocol)}`,
     figure: lineWithBands({
       title: `${title} per epoch (${d.dataset}, ${seed})`,
       xTitle: "epoch",
@@ -180,7 +181,8 @@ function noiseRateSection(d: Diagnosis): FigureSection | undefined {
       (gaps.length > 0 ? `; no rate at ${gaps.join("; ")}` : "") + ". " +
       (unmeasured.length > 0 ? `${unmeasured.join("; ")}. ` : "") +
       "One modality near 1 would mean that a whole signal is removed; at the last epoch with " +
-      `a rate they run from ${lastRates[0]} down to ${lastRates[lastRates.length - 1]}.`,
+      `a rate they run from ${lastRates[0]} down to ${lastRates[lastRates.length - 1]}. ` +
+      protocolCaption({ ...d.curvesProtocol, seeds: [demure.seed] }),
     figure: lineWithBands({
       title: `Share masked as noise per modality (${d.dataset}, ${demure.system}, ${seed})`,
       xTitle: "epoch",
@@ -224,7 +226,7 @@ function popularitySection(d: Diagnosis): FigureSection {
       `${backbone.system}: ` +
       d.popularity.map((b) => `${b.label} interactions (${b.users} users) ${difference(b)}`)
         .join(", ") +
-      ".",
+      `. ${protocolCaption(d.popularityProtocol)}`,
     figure: groupedBars({
       categories: d.popularity.map((b) =>
         `${b.label} (${b.users} users${gapOf(b) === undefined ? "" : ": no value"})`
@@ -256,9 +258,14 @@ function seedCount(counts: readonly number[]): string {
  * A main table as grouped bars: test NDCG@10 and HR@10 of each system, mean over seeds with the
  * sample standard deviation as error bar. A system run with one seed (Pop, item-kNN) has no error
  * bar, as the tables print no spread for it ({@linkcode errorBarOf}): its std of 0 drew a flat
- * whisker, read as "no variation over seeds". The caption names those systems.
+ * whisker, read as "no variation over seeds". The caption names those systems, and ends with the
+ * `protocol` of the table's runs (`ReproductionSummary.figureProtocols.main`).
  */
-export function mainTableFigure(label: string, rows: readonly SystemSummary[]): FigureSection {
+export function mainTableFigure(
+  label: string,
+  rows: readonly SystemSummary[],
+  protocol: CaptionProtocol,
+): FigureSection {
   const metrics = ["NDCG@10", "HR@10"];
   const single = rows.filter((r) => metrics.some((metric) => r.test[metric].n === 1));
   const spread = rows.flatMap((r) => metrics.map((metric) => r.test[metric].n))
@@ -267,10 +274,10 @@ export function mainTableFigure(label: string, rows: readonly SystemSummary[]): 
     kind: "figure",
     caption: `${label}: test NDCG@10 and HR@10, mean ± std over ` +
       (spread.length > 0 ? seedCount(spread) : "seeds") +
-      " (full ranking over all items, the protocol above)" +
       (single.length > 0
         ? `; no error bar for ${single.map((r) => r.system).join(", ")} (one seed: no spread)`
-        : ""),
+        : "") +
+      `. ${protocolCaption(protocol)}`,
     figure: groupedBars({
       categories: rows.map((r) => r.system),
       series: metrics.map((metric) => ({
@@ -285,11 +292,35 @@ export function mainTableFigure(label: string, rows: readonly SystemSummary[]): 
   };
 }
 
+/**
+ * The protocol a report figure states: the main table's of `label`, the noise-level figure's or
+ * the attribution figure's. A summary without it (one not made by `summarise`) is an error naming
+ * the figure: a figure is not drawn without its protocol.
+ */
+function figureProtocol(
+  summary: ReproductionSummary,
+  figure: "main" | "noiseLevel" | "attribution",
+  label = "",
+): CaptionProtocol {
+  const protocol = figure === "main"
+    ? summary.figureProtocols?.main[label]
+    : summary.figureProtocols?.[figure];
+  if (protocol === undefined) {
+    throw new Error(
+      `reportSections: the summary has no figureProtocols.${figure}` +
+        `${figure === "main" ? `["${label}"]` : ""}: the figure would not state its protocol`,
+    );
+  }
+  return protocol;
+}
+
 /** The HTML report's sections: the markdown report plus figures. */
 export function reportSections(summary: ReproductionSummary): ReportSection[] {
   const sections: ReportSection[] = [{ kind: "text", markdown: summaryMarkdown(summary) }];
   for (const [label, { rows }] of Object.entries(summary.main)) {
-    if (rows.length > 0) sections.push(mainTableFigure(label, rows));
+    if (rows.length > 0) {
+      sections.push(mainTableFigure(label, rows, figureProtocol(summary, "main", label)));
+    }
   }
   for (const d of summary.diagnosis) sections.push(...diagnosisFigures(d));
   const noise = summary.noiseLevel.filter((n) =>
@@ -301,7 +332,8 @@ export function reportSections(summary: ReproductionSummary): ReportSection[] {
       kind: "figure",
       caption: "Test NDCG@10 as the planted noise share (of each user's modalities) grows: " +
         "lines are the means, bands ± one standard deviation over " +
-        `${seedCount(noise.flatMap((n) => [n.multiModal.n, n.demure.n]))}`,
+        `${seedCount(noise.flatMap((n) => [n.multiModal.n, n.demure.n]))}. ` +
+        protocolCaption(figureProtocol(summary, "noiseLevel")),
       figure: lineWithBands({
         title: "Noise level (synthetic)",
         xTitle: "planted noise share",
@@ -326,7 +358,8 @@ export function reportSections(summary: ReproductionSummary): ReportSection[] {
         "(over (user, position, modality) pairs; 0.5 is chance): mean, error bars ± one " +
         "standard deviation over " +
         `${seedCount(summary.attribution.map((a) => a.rocAuc.n))} ` +
-        `(seeds ${[...new Set(summary.attribution.flatMap((a) => a.seeds))].join(", ")})`,
+        `(seeds ${[...new Set(summary.attribution.flatMap((a) => a.seeds))].join(", ")}). ` +
+        protocolCaption(figureProtocol(summary, "attribution")),
       figure: groupedBars({
         categories: methods,
         series: systems.map((system) => ({

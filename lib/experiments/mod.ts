@@ -13,6 +13,7 @@
  */
 export * from "./systems.ts";
 export * from "./training_objective.ts";
+export * from "./protocol_caption.ts";
 export * from "./datasets.ts";
 export * from "./plan_types.ts";
 export * from "./plan.ts";

@@ -17,6 +17,7 @@ import { lineWithBands, symmetricBand } from "../viz/line_bands.ts";
 import type { NoiseLevelCurve, NoiseLevelGain } from "./experiment_views.ts";
 import { NOISE_LEVEL_SYSTEMS } from "./systems.ts";
 import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
+import { captionProtocolOf, protocolCaption } from "./protocol_caption.ts";
 
 /** Options of {@linkcode noiseLevelGainFigure}. */
 export interface NoiseLevelGainFigureOptions {
@@ -126,6 +127,9 @@ export function noiseLevelGainFigure(
           `At ${gain.fraction} only ${name} finished ${seedList(seeds)}, not compared.`
         )
     ),
+    protocolCaption(
+      captionProtocolOf(paired.flatMap((gain) => gain.runs), "noiseLevelGainFigure"),
+    ),
   ].join(" ");
   return { kind: "figure", figure, caption };
 }
@@ -173,6 +177,7 @@ export function noiseLevelCurvesFigure(
     ...drawn.filter(({ missing }) => missing.length > 0).map(({ system, missing }) =>
       `Not drawn: ${system} at ${missing.join(", ")} (no finished run).`
     ),
+    protocolCaption(captionProtocolOf(curves.flatMap((c) => c.runs), "noiseLevelCurvesFigure")),
   ].join(" ");
   return {
     kind: "figure",
@@ -192,6 +197,7 @@ export function noiseLevelCurvesFigure(
  * planted noise share that has runs with the metric (the fraction as written, "0.25", not "0.2500"),
  * its mean, its standard deviation ("–" for one seed, which has none) and its seed count. A
  * fraction without such a run has no number to show: it gets no row, and the caption names it.
+ * The caption ends with the protocol of the curve's runs (`protocolCaption`).
  * Undefined when no fraction has one.
  *
  * @example
@@ -218,7 +224,8 @@ export function noiseLevelTable(
         ? ""
         : `; no row for planted noise share${without.length === 1 ? "" : "s"} ` +
           `${without.join(", ")}: no finished run of ${curve.system} there has a value for ` +
-          metric),
+          metric) +
+      `. ${protocolCaption(captionProtocolOf(curve.runs, "noiseLevelTable"))}`,
     columns: ["planted noise share", metric, "± std", "seeds"],
     rows,
   };

@@ -14,6 +14,7 @@
  * ```
  */
 import {
+  type AttributionSummary,
   type ColdStartBucket,
   coldStartBuckets,
   comparePaired,
@@ -37,9 +38,12 @@ import { type PairedTestResult, pairedTTest } from "../eval/significance.ts";
 import { type CellResult, endedWithBackboneWeights } from "./run_cell.ts";
 import { type TrialConfig, trialConfigOf } from "./selection.ts";
 import { objectiveAdditionText, recommendationLossText } from "./training_objective.ts";
+import { captionProtocolOf } from "./protocol_caption.ts";
+import { NOISE_LEVEL_SYSTEMS } from "./systems.ts";
 import type {
   DesignChoiceRow,
   Diagnosis,
+  FigureProtocols,
   MainRow,
   ReproductionSummary,
   RunCurves,
@@ -188,9 +192,15 @@ function diagnosisOf(
       Object.entries(b.bySystem).filter(([s]) => s === "SASRec-MM" || s === "Demure-SASRec"),
     ),
   }));
+  const compared = main.filter((f) =>
+    f.cell.datasetLabel === label &&
+    (f.cell.systemName === "SASRec-MM" || f.cell.systemName === "Demure-SASRec")
+  );
   return {
     dataset: label,
     curves: [curvesOf(baseline), curvesOf(demure)],
+    curvesProtocol: captionProtocolOf([baseline, demure], "diagnosisFigures", "one run"),
+    popularityProtocol: captionProtocolOf(compared, "diagnosisFigures", "mean"),
     noiseRateByModality: demure.result.demure?.noiseRateByModality ?? {},
     noiseRates: modalityNoiseRates(demure.result.demure ?? { pairsByModality: {} }),
     popularity,
@@ -256,9 +266,17 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
   const synthetic = datasetLabel({ kind: "synthetic", config: plan.synthetic });
   const all = finishedOf(byKey, plan.cells);
   const neural = all.filter((f) => f.cell.system.kind === "neural" && !f.result.diverged);
+  const attribution = ["SASRec-MM", "Demure-SASRec"].flatMap((system) =>
+    summariseAttribution(mainResults, synthetic, system)
+  );
+  const noiseCells = finishedOf(byKey, cellsOf(plan, "noise_level"));
   return {
     mode: plan.mode,
     protocol: protocolLines(plan, neural),
+    figureProtocols: figureProtocolsOf(mainCells, perDataset.main, noiseCells, {
+      label: synthetic,
+      rows: attribution,
+    }),
     datasets: datasetInfoOf(outcome.datasets),
     budgets: plannedDatasets(plan).map(([label, d]) => ({
       dataset: label,
@@ -279,16 +297,43 @@ export function summarise(outcome: PlanOutcome): ReproductionSummary {
       ...finishedOf(byKey, cellsOf(plan, "design_choice")),
     ]),
     sensitivity: sensitivityRows(plan, finishedOf(byKey, cellsOf(plan, "sensitivity"))),
-    noiseLevel: noiseLevelRows(finishedOf(byKey, cellsOf(plan, "noise_level"))),
+    noiseLevel: noiseLevelRows(noiseCells),
     coldStart: perDataset.coldStart,
-    attribution: ["SASRec-MM", "Demure-SASRec"].flatMap((system) =>
-      summariseAttribution(mainResults, synthetic, system)
-    ),
+    attribution,
     diagnosis: perDataset.diagnosis,
     cells: all.length,
     pending: outcome.pending,
     totalTrainSeconds: all.reduce((s, f) => s + f.result.trainSeconds, 0),
   };
+}
+
+/**
+ * The protocol each report figure states, from the cards of the runs it draws: each main table's
+ * runs, the noise-level figure's two systems, and the attributed runs of the attribution figure.
+ */
+function figureProtocolsOf(
+  mainCells: readonly FinishedCell[],
+  main: ReproductionSummary["main"],
+  noiseCells: readonly FinishedCell[],
+  attribution: { label: string; rows: readonly AttributionSummary[] },
+): FigureProtocols {
+  const caller = "summarise (the report's figures)";
+  const protocols: FigureProtocols = { main: {} };
+  for (const [label, { rows }] of Object.entries(main)) {
+    const cells = mainCells.filter(({ cell }) => cell.datasetLabel === label);
+    if (rows.length > 0 && cells.length > 0) {
+      protocols.main[label] = captionProtocolOf(cells, caller);
+    }
+  }
+  const systems: readonly string[] = NOISE_LEVEL_SYSTEMS;
+  const noise = noiseCells.filter(({ cell }) => systems.includes(cell.systemName));
+  if (noise.length > 0) protocols.noiseLevel = captionProtocolOf(noise, caller);
+  const attributed = mainCells.filter(({ cell }) =>
+    cell.datasetLabel === attribution.label &&
+    attribution.rows.some((row) => row.system === cell.systemName && row.seeds.includes(cell.seed))
+  );
+  if (attributed.length > 0) protocols.attribution = captionProtocolOf(attributed, caller);
+  return protocols;
 }
 
 /** The sections of the summary made once per main-table dataset. */

@@ -15,6 +15,7 @@ import type { PlannedCell, SweepParameter } from "./plan_types.ts";
 import type { ModalityNoiseRates } from "../demure/noise_rates.ts";
 import type { EpochNoiseRates } from "./epoch_noise_rates.ts";
 import type { PairedTestResult } from "../eval/significance.ts";
+import type { CaptionProtocol } from "./protocol_caption.ts";
 
 /** A main-table row: the metrics plus how the system was configured and how its runs ended. */
 export interface MainRow extends SystemSummary {
@@ -187,6 +188,20 @@ export interface Diagnosis {
   noiseRates: ModalityNoiseRates;
   /** Test NDCG@10 by the test item's training interactions (per user averaged over all seeds). */
   popularity: ColdStartBucket[];
+  /** The protocol of the per-epoch curves' runs (one run per system, the first seed). */
+  curvesProtocol: CaptionProtocol;
+  /** The protocol of the popularity buckets: both systems' main-table runs over their seeds. */
+  popularityProtocol: CaptionProtocol;
+}
+
+/** The protocols the report's figures state, read from the records (`protocol_caption.ts`). */
+export interface FigureProtocols {
+  /** Per main-table dataset with rows: the protocol of its runs. */
+  main: Record<string, CaptionProtocol>;
+  /** The noise-level figure's runs (its two systems at every level); absent without them. */
+  noiseLevel?: CaptionProtocol;
+  /** The attribution figure's attributed runs; absent without them. */
+  attribution?: CaptionProtocol;
 }
 
 /** Everything the report shows (this is `summary.json`). */
@@ -195,6 +210,8 @@ export interface ReproductionSummary {
   mode: string;
   /** The evaluation protocol as printable lines. */
   protocol: string[];
+  /** The protocol each figure of the report states under it. */
+  figureProtocols: FigureProtocols;
   /** Per dataset label: its statistics and split protocol, printed. */
   datasets: Record<string, { statistics: string; split: string[] }>;
   /** Stopping and selection budget per dataset, as stated in the plan. */

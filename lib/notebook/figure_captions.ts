@@ -15,9 +15,16 @@
  */
 import type { AttributionSummary, SystemSummary } from "../experiments/analyse.ts";
 import type { SensitivityCurve } from "../experiments/experiment_views.ts";
-import type { CellResult } from "../experiments/run_cell.ts";
-import { rankingText } from "../experiments/summary.ts";
-import type { RankingProtocol } from "../eval/protocol.ts";
+import {
+  type CaptionProtocol,
+  captionProtocolOf,
+  protocolCaption,
+  resultOfSource,
+  type ResultSource,
+  splitCaptionProtocol,
+} from "../experiments/protocol_caption.ts";
+import type { LeaveOneOutSplit } from "../data/types.ts";
+import type { TrainerConfig } from "../train/config.ts";
 import { attributionMethodName } from "../attribution/method_names.ts";
 import type { TrainedCellModel } from "../experiments/cell_model.ts";
 import type { Explanations } from "../explain/explain.ts";
@@ -59,41 +66,19 @@ function listText(names: readonly string[]): string {
 }
 
 /**
- * The split and ranking protocol that `results` were evaluated under, from their records:
- * "leave-one-out by time: last item test, second-to-last validation, rest training; full ranking
- * over all items, the user's history items excluded [history_excluded]". Results of one figure
- * share one protocol: no result, a result whose record names no split or ranking protocol, or
+ * The protocol of `results` as a caption's closing sentences ({@linkcode protocolCaption}, the one
+ * home of that wording): data, split, loss, ranking, seeds and mean ± std over them. Results of
+ * one figure share one split and ranking: no result, a record that names no split or ranking, or
  * results under different ones, is an error naming the results (a caption must not state one
- * protocol for numbers of two).
+ * protocol for numbers of two). Pass finished cells (`{ cell, result }`) for systems that add to
+ * L_rec: the records of record name L_rec alone, and the caption names the whole objective.
+ * `aggregate` says what each number is over the seeds (default: a mean ± std; "one run").
  */
-export function evaluationProtocolText(results: readonly CellResult[]): string {
-  if (results.length === 0) {
-    throw new Error("evaluationProtocolText: no results to state the protocol of");
-  }
-  const splits = new Set<string>();
-  const rankings = new Set<RankingProtocol>();
-  for (const result of results) {
-    const where = `${result.system} on ${result.dataset}, seed ${result.seed}`;
-    const split = result.protocol?.split?.find((line) => line.startsWith("leave-one-out"));
-    const ranking = result.protocol?.rankingProtocol;
-    if (split === undefined || ranking === undefined) {
-      throw new Error(
-        `evaluationProtocolText: the record of ${where} names no ` +
-          `${split === undefined ? "leave-one-out split line" : "ranking protocol"} (protocol.` +
-          `${split === undefined ? "split" : "rankingProtocol"})`,
-      );
-    }
-    splits.add(split);
-    rankings.add(ranking);
-  }
-  if (splits.size > 1 || rankings.size > 1) {
-    throw new Error(
-      `evaluationProtocolText: the results were evaluated under different protocols ` +
-        `(splits: ${[...splits].join(" | ")}; rankings: ${[...rankings].join(", ")}), ` +
-        "one caption cannot state them",
-    );
-  }
-  return `${[...splits][0]}; ${rankingText([...rankings][0])}`;
+export function evaluationProtocolText(
+  results: readonly ResultSource[],
+  aggregate: CaptionProtocol["aggregate"] = "mean ± std",
+): string {
+  return protocolCaption(captionProtocolOf(results, "evaluationProtocolText", aggregate));
 }
 
 /**
@@ -105,19 +90,45 @@ export function evaluationProtocolText(results: readonly CellResult[]): string {
  */
 export function systemsBarsCaption(
   rows: readonly SystemSummary[],
-  results: readonly CellResult[],
+  results: readonly ResultSource[],
   metrics: readonly string[],
 ): string {
   const dataset = onlyValue("systemsBarsCaption", "dataset", rows.map((row) => row.dataset));
   const systems = new Set(rows.map((row) => row.system));
-  const drawn = results.filter((result) =>
-    result.dataset === dataset && systems.has(result.system)
-  );
+  const drawn = results.filter((source) => {
+    const result = resultOfSource(source);
+    return result.dataset === dataset && systems.has(result.system);
+  });
   const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
   return `Test ${listText(metrics)} on ${dataset}: each bar is a system's mean over its ` +
     `seeds (${seeds}), its error bar one standard deviation over them` +
     `${singleRunNote(rows.map((row) => row.seeds.length), "a single run")}. ` +
-    `Protocol: ${evaluationProtocolText(drawn)}.`;
+    protocolCaption(captionProtocolOf(drawn, "systemsBarsCaption"));
+}
+
+/**
+ * The caption of `systemsTable(rows, ...)`: `shows` (what the table is, in the notebook's words;
+ * optional), then the test metrics on the rows' dataset, each a system's mean ± std over its seeds
+ * (named per system; said where a system has a single run), and the protocol of the `results`
+ * those rows summarise (those of the rows' dataset and systems; others are ignored). No rows, or
+ * rows of two datasets, is an error.
+ */
+export function systemsTableCaption(
+  rows: readonly SystemSummary[],
+  results: readonly ResultSource[],
+  shows?: string,
+): string {
+  const dataset = onlyValue("systemsTableCaption", "dataset", rows.map((row) => row.dataset));
+  const systems = new Set(rows.map((row) => row.system));
+  const drawn = results.filter((source) => {
+    const result = resultOfSource(source);
+    return result.dataset === dataset && systems.has(result.system);
+  });
+  const seeds = rows.map((row) => `${row.system} ${seedsText(row.seeds)}`).join("; ");
+  return (shows === undefined ? "" : `${shows}. `) +
+    `Test metrics on ${dataset}, each a system's mean ± std over its seeds (${seeds})` +
+    `${singleRunNote(rows.map((row) => row.seeds.length), "a single run: no std")}. ` +
+    protocolCaption(captionProtocolOf(drawn, "systemsTableCaption"));
 }
 
 /**
@@ -125,11 +136,12 @@ export function systemsBarsCaption(
  * notebook's words): "<shows> SASRec-ID on MovieLens, seed 0: 44 epochs trained (at most 200);
  * the test uses the weights of epoch 34, the best by validation NDCG@10 (<split and ranking>)."
  */
-export function trainingRunCaption(result: CellResult, shows: string): string {
+export function trainingRunCaption(source: ResultSource, shows: string): string {
+  const result = resultOfSource(source);
   return `${shows} ${result.system} on ${result.dataset}, seed ${result.seed}: ` +
     `${result.epochsRun} epochs trained (at most ${result.maxEpochs}); the test uses the weights ` +
-    `of epoch ${result.bestEpoch}, the best by validation NDCG@10 ` +
-    `(${evaluationProtocolText([result])}).`;
+    `of epoch ${result.bestEpoch}, the best by validation NDCG@10. ` +
+    protocolCaption(captionProtocolOf([source], "trainingRunCaption", "one run"));
 }
 
 /**
@@ -156,28 +168,77 @@ export function sensitivityCaption(curve: SensitivityCurve, metric = "test NDCG@
     `other settings at the selected configuration: each point is the mean over the seeds run at ` +
     `that value (${seeds.join("; ")}), its error bar one standard deviation` +
     `${singleRunNote(curve.points.map((point) => point.seeds.length), "one seed")}. ` +
-    `${ring} Protocol: ${evaluationProtocolText(curve.points.flatMap((point) => point.results))}.`;
+    `${ring} ` +
+    protocolCaption(
+      captionProtocolOf(curve.points.flatMap((point) => point.finished), "sensitivityCaption"),
+    );
 }
 
 /**
  * The caption of the bars of `summariseAttribution`'s rows (one system's methods): each bar the
  * mean over the seeds whose runs were attributed (named per method where they differ), its error
- * bar one standard deviation (none for one seed, said only where a method has one).
+ * bar one standard deviation (none for one seed, said only where a method has one), and the
+ * protocol of the attributed runs among `results` (the system's runs on `dataset` at those seeds).
  */
 export function attributionBarsCaption(
   rows: readonly AttributionSummary[],
   dataset: string,
+  results: readonly ResultSource[],
 ): string {
-  const system = onlyValue("attributionBarsCaption", "system", rows.map((row) => row.system));
-  const distinct = [...new Set(rows.map((row) => row.seeds.join(", ")))];
-  const seeds = distinct.length === 1
-    ? seedsText(rows[0].seeds)
-    : rows.map((row) => `${attributionMethodName(row.method)} ${seedsText(row.seeds)}`).join("; ");
+  const { system, seeds, protocol } = attributionParts(
+    "attributionBarsCaption",
+    rows,
+    dataset,
+    results,
+  );
   return `${system} on ${dataset}: each method's ROC-AUC against the planted truth on the ` +
     "test histories, per (user, position, modality) pair and per (user, modality). Each bar is " +
     `the mean over the seeds whose runs were attributed (${seeds}), its error bar one standard ` +
     `deviation over them${singleRunNote(rows.map((row) => row.seeds.length), "one seed")}; ` +
-    "0.5 is chance.";
+    `0.5 is chance. ${protocol}`;
+}
+
+/**
+ * The caption of a table of `summariseAttribution`'s rows (one system's methods): what each
+ * column is, the seeds each mean is over (named per method where they differ), and the protocol
+ * of the attributed runs among `results`, as {@linkcode attributionBarsCaption} states it.
+ */
+export function attributionTableCaption(
+  rows: readonly AttributionSummary[],
+  dataset: string,
+  results: readonly ResultSource[],
+): string {
+  const { system, seeds, protocol } = attributionParts(
+    "attributionTableCaption",
+    rows,
+    dataset,
+    results,
+  );
+  return `${system} on ${dataset}: each attribution method against the planted truth on the ` +
+    "test histories: ROC-AUC per (user, position, modality) pair and per (user, modality), and " +
+    "the precision and recall of the pairs it selects as noise, each the mean over the seeds " +
+    `whose runs were attributed (${seeds}); seconds: the mean wall time of attributing. ${protocol}`;
+}
+
+/** The system, seeds and protocol sentence of an attribution caption. */
+function attributionParts(
+  caller: string,
+  rows: readonly AttributionSummary[],
+  dataset: string,
+  results: readonly ResultSource[],
+): { system: string; seeds: string; protocol: string } {
+  const system = onlyValue(caller, "system", rows.map((row) => row.system));
+  const attributedSeeds = new Set(rows.flatMap((row) => row.seeds));
+  const attributed = results.filter((source) => {
+    const result = resultOfSource(source);
+    return result.system === system && result.dataset === dataset &&
+      attributedSeeds.has(result.seed);
+  });
+  const distinct = [...new Set(rows.map((row) => row.seeds.join(", ")))];
+  const seeds = distinct.length === 1
+    ? seedsText(rows[0].seeds)
+    : rows.map((row) => `${attributionMethodName(row.method)} ${seedsText(row.seeds)}`).join("; ");
+  return { system, seeds, protocol: protocolCaption(captionProtocolOf(attributed, caller)) };
 }
 
 /** "gradient × input of the recommended item's loss": how an explanation was attributed. */
@@ -202,11 +263,21 @@ export function explainedModelCaption(
 ): string {
   const { cell } = trained;
   const users = explanations.recommendations.length;
+  const protocol = splitCaptionProtocol({
+    label: cell.datasetLabel,
+    split: trained.data.split,
+    system: cell.system,
+    training: cell.training,
+    ranking: "full ranking over all items, the user's history items excluded: the top item is " +
+      "the recommendation explained",
+    seeds: [cell.seed],
+    aggregate: "one run",
+  });
   return `${cell.systemName} on ${cell.datasetLabel}, seed ${cell.seed}: the weights of its best ` +
     `validation epoch (${trained.epochs} epochs trained, at most ${trained.maxEpochs}); ` +
     `${explanationText(explanations.method, explanations.explain)}, normalised per user; the ` +
     `first ${users} user${users === 1 ? "" : "s"} of the test split, one model and one seed ` +
-    "(no spread over seeds).";
+    `(no spread over seeds). ${protocolCaption(protocol)}`;
 }
 
 /** The model and batch of an attribution figure of a briefly trained model (notebook 03). */
@@ -223,6 +294,10 @@ export interface AttributedBatchProtocol {
   batchSize: number;
   /** The attribution method's name (`AttributionConfig["method"]`). */
   method: string;
+  /** The split it trained on (the caption's data and split). */
+  split: LeaveOneOutSplit;
+  /** The training settings it ran with (the caption's loss). */
+  training: Partial<TrainerConfig>;
 }
 
 /**
@@ -231,9 +306,17 @@ export interface AttributedBatchProtocol {
  * of 16 training histories, shuffled with seed 0; one model and one batch (no spread over seeds)."
  */
 export function attributedBatchCaption(protocol: AttributedBatchProtocol): string {
-  const { system, dataset, seed, epochs, batchSize, method } = protocol;
+  const { system, dataset, seed, epochs, batchSize, method, split, training } = protocol;
+  const parts = splitCaptionProtocol({
+    label: dataset,
+    split,
+    training,
+    ranking: "none (nothing is ranked: the training loss of a batch is attributed)",
+    seeds: [seed],
+    aggregate: "one run",
+  });
   return `${system} on ${dataset}, trained ${epochs} epoch${epochs === 1 ? "" : "s"} at seed ` +
     `${seed} (briefly, not a model of the results); ${attributionMethodName(method)} on the ` +
     `training loss of a batch of ${batchSize} training histories, shuffled with seed ${seed}; one ` +
-    "model and one batch (no spread over seeds).";
+    `model and one batch (no spread over seeds). ${protocolCaption(parts)}`;
 }

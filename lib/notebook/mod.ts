@@ -33,11 +33,13 @@ export {
   attributedBatchCaption,
   type AttributedBatchProtocol,
   attributionBarsCaption,
+  attributionTableCaption,
   evaluationProtocolText,
   explainedModelCaption,
   seedsText,
   sensitivityCaption,
   systemsBarsCaption,
+  systemsTableCaption,
   trainingRunCaption,
 } from "./figure_captions.ts";
 export { jupyterOrNull } from "../util/jupyter.ts";

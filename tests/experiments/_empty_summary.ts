@@ -5,6 +5,7 @@ import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts
 export const EMPTY_SUMMARY: ReproductionSummary = {
   mode: "quick",
   protocol: ["split: leave-one-out"],
+  figureProtocols: { main: {} },
   datasets: {},
   budgets: [],
   main: {},

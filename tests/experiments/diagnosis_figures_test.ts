@@ -5,6 +5,7 @@ import { epochNoiseRates } from "../../lib/experiments/epoch_noise_rates.ts";
 import { diagnosisFigures } from "../../lib/experiments/html_report.ts";
 import type { Diagnosis, RunCurves } from "../../lib/experiments/summary_types.ts";
 import type { EpochProgress } from "../../lib/train/progress.ts";
+import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
 
 const run = (system: string, overrides: Partial<RunCurves> = {}): RunCurves => ({
   system,
@@ -48,6 +49,8 @@ const diagnosis: Diagnosis = {
   ],
   noiseRateByModality: { id: 0.11, year: 0.34 },
   noiseRates: modalityNoiseRates(demureStats),
+  curvesProtocol: RECORD_CAPTION_PROTOCOL,
+  popularityProtocol: { ...RECORD_CAPTION_PROTOCOL, seeds: [0, 1, 2], aggregate: "mean" },
   popularity: [
     {
       label: "0-5",

@@ -16,6 +16,7 @@ import { readSelected } from "../../lib/experiments/selection.ts";
 import { noiseLevelCurvesFigure } from "../../lib/experiments/noise_level_figures.ts";
 import { cellsOf, planExperiments } from "../../lib/experiments/plan.ts";
 import type { CellResult } from "../../lib/experiments/run_cell.ts";
+import { recordCard } from "./_finished_run.ts";
 
 const resultOf = (ndcg: number) => ({ test: { "NDCG@10": ndcg } }) as unknown as CellResult;
 const full = planExperiments("full");
@@ -28,7 +29,11 @@ Deno.test("noiseLevelCurves: every system's curve has every level, a level it ne
   // its own levels only dropped 0.75 silently, and the figure no longer said it was not drawn.
   const found = noiseCells
     .filter((cell) => !(cell.systemName === "Demure-SASRec" && cell.noiseFraction === 0.75))
-    .map((cell) => ({ cell, result: resultOf(cell.seed) }));
+    // With a card of record: the figure's caption states its protocol.
+    .map((cell) => ({
+      cell,
+      result: { ...resultOf(cell.seed), protocol: recordCard(cell.systemName, cell.seed) },
+    }));
   const curves = noiseLevelCurves(found, (result) => result.test["NDCG@10"]);
   assertEquals(curves.map((curve) => [curve.system, curve.fractions]), [
     ["SASRec-MM", [0.25, 0.5, 0.75]],

@@ -9,12 +9,19 @@ import { reportSections, writeReport } from "../../lib/experiments/html_report.t
 import { summaryMarkdown } from "../../lib/experiments/markdown_report.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { EMPTY_SUMMARY } from "./_empty_summary.ts";
+import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
 
 /** A summary with nothing finished: each test adds the part it reads. */
 const empty = EMPTY_SUMMARY;
 
 const figureTitled = (summary: ReproductionSummary, title: string) => {
-  const section = reportSections(summary).find((s) =>
+  // The figures' protocols as summarise reads them from the records.
+  const figureProtocols = {
+    main: {},
+    noiseLevel: RECORD_CAPTION_PROTOCOL,
+    attribution: RECORD_CAPTION_PROTOCOL,
+  };
+  const section = reportSections({ ...summary, figureProtocols }).find((s) =>
     s.kind === "figure" && s.figure.layout.title?.text === title
   );
   return section?.kind === "figure" ? section : undefined;
@@ -74,6 +81,8 @@ Deno.test("writeReport: summary.json is the summary, summary.md its markdown, re
         noiseRateByModality: {},
         noiseRates: { measured: [], unmeasured: [] },
         popularity: [],
+        curvesProtocol: RECORD_CAPTION_PROTOCOL,
+        popularityProtocol: RECORD_CAPTION_PROTOCOL,
       }],
       pending: ["cell-0"],
       cells: 2,

@@ -12,6 +12,7 @@ import {
 } from "../../lib/experiments/html_report.ts";
 import type { ReproductionSummary } from "../../lib/experiments/summary_types.ts";
 import { EMPTY_SUMMARY } from "./_empty_summary.ts";
+import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
 import type { BarTrace } from "../../lib/viz/figure.ts";
 
 /** A summary with nothing finished: each test adds the part it reads. */
@@ -25,7 +26,11 @@ interface Trace {
 }
 
 function noiseFigure(summary: ReproductionSummary): Trace[] {
-  const section = reportSections(summary).find((s) =>
+  const withProtocol = {
+    ...summary,
+    figureProtocols: { main: {}, noiseLevel: RECORD_CAPTION_PROTOCOL },
+  };
+  const section = reportSections(withProtocol).find((s) =>
     s.kind === "figure" && s.figure.layout.title?.text === "Noise level (synthetic)"
   );
   return section?.kind === "figure" ? section.figure.data as Trace[] : [];
@@ -72,7 +77,8 @@ Deno.test("main-table figure: HR@10's error bars are HR@10's std, not NDCG@10's"
     valid: { "NDCG@10": ndcg, "HR@10": hr },
     meanTrainSeconds: 0,
   };
-  const traces = mainTableFigure("Synthetic", [row]).figure.data as BarTrace[];
+  const traces = mainTableFigure("Synthetic", [row], RECORD_CAPTION_PROTOCOL).figure
+    .data as BarTrace[];
   assertEquals(traces.map((t) => [t.name, t.error_y?.array]), [
     ["NDCG@10", [ndcg.std]],
     ["HR@10", [hr.std]],
@@ -96,6 +102,8 @@ Deno.test("report: every dataset's diagnosis gets its figures, not only the firs
     noiseRateByModality: {},
     noiseRates: { measured: [], unmeasured: [] },
     popularity: [],
+    curvesProtocol: RECORD_CAPTION_PROTOCOL,
+    popularityProtocol: RECORD_CAPTION_PROTOCOL,
   });
   const titles = reportSections({
     ...empty,
@@ -130,6 +138,8 @@ Deno.test("diagnosisFigures: a warm-up of no epoch or of one reads so, never 'ep
       curves: [run("SASRec-MM"), run("Demure-SASRec", end)],
       noiseRateByModality: {},
       noiseRates: { measured: [], unmeasured: [] },
+      curvesProtocol: RECORD_CAPTION_PROTOCOL,
+      popularityProtocol: RECORD_CAPTION_PROTOCOL,
       popularity: [],
     }).map((section) => section.caption ?? "");
   for (
@@ -166,6 +176,8 @@ Deno.test("diagnosisFigures: a bucket with a system's cells but no NDCG@10 is an
       curves: [run("SASRec-MM"), run("Demure-SASRec")],
       noiseRateByModality: {},
       noiseRates: { measured: [], unmeasured: [] },
+      curvesProtocol: RECORD_CAPTION_PROTOCOL,
+      popularityProtocol: RECORD_CAPTION_PROTOCOL,
       popularity: [{
         label: "6-20",
         min: 6,

@@ -3,6 +3,11 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { mainTableFigure } from "../../lib/experiments/html_report.ts";
 import { meanStd, type SystemSummary } from "../../lib/experiments/analyse.ts";
 import type { BarTrace } from "../../lib/viz/figure.ts";
+import { protocolCaption } from "../../lib/experiments/protocol_caption.ts";
+import { RECORD_CAPTION_PROTOCOL } from "./_finished_run.ts";
+
+/** The protocol sentences every main-table caption ends with. */
+const PROTOCOL = protocolCaption(RECORD_CAPTION_PROTOCOL);
 
 /** A main-table row whose test NDCG@10 and HR@10 over its seeds are `ndcg` and `hr`. */
 function row(system: string, ndcg: number[], hr: number[]): SystemSummary {
@@ -23,7 +28,7 @@ Deno.test("main-table figure: one-seed systems get no error bar (not a 0 one), n
     row("SASRec-MM", [0.125, 0.25, 0.375], [0.5, 0.625, 0.75]),
     row("ItemKNN", [0.03], [0.06]),
   ];
-  const section = mainTableFigure("Synthetic", rows);
+  const section = mainTableFigure("Synthetic", rows, RECORD_CAPTION_PROTOCOL);
   assertStringIncludes(section.caption ?? "", "mean ± std over 3 seeds");
   assertStringIncludes(
     section.caption ?? "",
@@ -58,11 +63,10 @@ Deno.test("main-table figure: every system with several seeds: one trace per met
   const section = mainTableFigure("MovieLens", [
     row("SASRec-MM", [0.08, 0.1], [0.15, 0.17]),
     row("Demure-SASRec", [0.09, 0.11], [0.16, 0.2]),
-  ]);
+  ], RECORD_CAPTION_PROTOCOL);
   assertEquals(
     section.caption,
-    "MovieLens: test NDCG@10 and HR@10, mean ± std over 2 seeds (full ranking over all items, " +
-      "the protocol above)",
+    `MovieLens: test NDCG@10 and HR@10, mean ± std over 2 seeds. ${PROTOCOL}`,
   );
   // A reader sees what the axes hold, not bare numbers under bare names.
   assertEquals(section.figure.layout.xaxis?.title?.text, "system");
@@ -78,10 +82,10 @@ Deno.test("main-table figure: no system with several seeds: the caption names no
   const section = mainTableFigure("Imported", [
     row("Pop", [0.02], [0.05]),
     row("ItemKNN", [0.03], [0.06]),
-  ]);
+  ], RECORD_CAPTION_PROTOCOL);
   assertEquals(
     section.caption,
-    "Imported: test NDCG@10 and HR@10, mean ± std over seeds (full ranking over all items, the " +
-      "protocol above); no error bar for Pop, ItemKNN (one seed: no spread)",
+    "Imported: test NDCG@10 and HR@10, mean ± std over seeds; no error bar for Pop, ItemKNN " +
+      `(one seed: no spread). ${PROTOCOL}`,
   );
 });

@@ -4,13 +4,21 @@ import type { NoiseLevelGain } from "../../lib/experiments/experiment_views.ts";
 import { meanStd } from "../../lib/experiments/analyse.ts";
 import { noiseLevelGainFigure } from "../../lib/experiments/noise_level_figures.ts";
 import type { ScatterTrace } from "../../lib/viz/figure.ts";
+import { finishedRun } from "./_finished_run.ts";
 
 const gain = (
   fraction: number,
   seeds: number[],
   differences: number[],
   unpaired: { system: number[]; baseline: number[] },
-): NoiseLevelGain => ({ fraction, seeds, differences, stats: meanStd(differences), unpaired });
+): NoiseLevelGain => ({
+  fraction,
+  seeds,
+  differences,
+  stats: meanStd(differences),
+  unpaired,
+  runs: seeds.map((seed) => finishedRun("SASRec-MM", seed, { noiseFraction: fraction })),
+});
 
 Deno.test("noiseLevelGainFigure: a level's seed count is its pairs only, never a seed only one system finished", () => {
   // Found by mutation round LF (LF43): the unpaired seeds in the tests were the baseline's, so a

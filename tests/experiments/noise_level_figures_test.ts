@@ -11,13 +11,24 @@ import {
 import { SettingError } from "../../lib/util/settings.ts";
 import { formatTableCells } from "../../lib/viz/table_html.ts";
 import type { ScatterTrace } from "../../lib/viz/figure.ts";
+import { finishedRun } from "./_finished_run.ts";
+
+/** Runs whose cards the captions state (of a system named nowhere else in these tests). */
+const RUNS = [finishedRun("GRU4Rec-ID", 0, { noiseFraction: 0.5 })];
 
 const gain = (
   fraction: number,
   seeds: number[],
   differences: number[],
   unpaired = { system: [] as number[], baseline: [] as number[] },
-): NoiseLevelGain => ({ fraction, seeds, differences, stats: meanStd(differences), unpaired });
+): NoiseLevelGain => ({
+  fraction,
+  seeds,
+  differences,
+  stats: meanStd(differences),
+  unpaired,
+  runs: seeds.map((seed) => finishedRun("GRU4Rec-ID", seed, { noiseFraction: fraction })),
+});
 
 Deno.test("noiseLevelGainFigure: dots per seed, mean and ± std band; levels without a pair named", () => {
   const section = noiseLevelGainFigure([
@@ -93,8 +104,18 @@ Deno.test("noiseLevelGainFigure: nothing to draw without a single pair", () => {
 
 Deno.test("noiseLevelCurvesFigure: a level without runs is left out of its line and named", () => {
   const curves: NoiseLevelCurve[] = [
-    { system: "SASRec-MM", fractions: [0.25, 0.5], stats: [meanStd([0.2, 0.3]), meanStd([0.1])] },
-    { system: "Demure-SASRec", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([0.12])] },
+    {
+      system: "SASRec-MM",
+      fractions: [0.25, 0.5],
+      stats: [meanStd([0.2, 0.3]), meanStd([0.1])],
+      runs: RUNS,
+    },
+    {
+      system: "Demure-SASRec",
+      fractions: [0.25, 0.5],
+      stats: [meanStd([]), meanStd([0.12])],
+      runs: RUNS,
+    },
   ];
   const section = noiseLevelCurvesFigure(curves)!;
   const lines = (section.figure.data as ScatterTrace[]).filter((trace) => trace.fill !== "toself");
@@ -105,7 +126,7 @@ Deno.test("noiseLevelCurvesFigure: a level without runs is left out of its line 
   assertStringIncludes(section.caption!, "SASRec-MM 2 at 0.25, 1 at 0.5; Demure-SASRec 1 at 0.5");
   assertStringIncludes(section.caption!, "Not drawn: Demure-SASRec at 0.25 (no finished run).");
   assertEquals(
-    noiseLevelCurvesFigure([{ system: "A", fractions: [0.5], stats: [meanStd([])] }]),
+    noiseLevelCurvesFigure([{ system: "A", fractions: [0.5], stats: [meanStd([])], runs: RUNS }]),
     undefined,
   );
 });
@@ -117,6 +138,7 @@ Deno.test("noiseLevelTable: a level without runs has no row of numbers; fraction
     system: "Demure-SASRec",
     fractions: [0.25, 0.5, 0.75],
     stats: [meanStd([]), meanStd([0.72, 0.74]), meanStd([])],
+    runs: RUNS,
   };
   const table = noiseLevelTable(curve, "occlusion ROC-AUC", "Demure-SASRec by noise level")!;
   assertEquals(table.columns, ["planted noise share", "occlusion ROC-AUC", "± std", "seeds"]);
@@ -128,14 +150,14 @@ Deno.test("noiseLevelTable: a level without runs has no row of numbers; fraction
   );
   // One seed has no spread: "–", not 0.
   const one = noiseLevelTable(
-    { system: "A", fractions: [0.5], stats: [meanStd([0.7])] },
+    { system: "A", fractions: [0.5], stats: [meanStd([0.7])], runs: RUNS },
     "ROC-AUC",
     "A",
   )!;
   assertEquals(formatTableCells(one.rows, 4), [["0.5", "0.7000", "–", "1"]]);
-  assertEquals(one.caption, "A");
+  assertEquals(one.caption!.startsWith("A. Protocol. Data: MovieLens"), true, one.caption);
   assertEquals(
-    noiseLevelTable({ system: "A", fractions: [0.5], stats: [meanStd([])] }, "m", "c"),
+    noiseLevelTable({ system: "A", fractions: [0.5], stats: [meanStd([])], runs: RUNS }, "m", "c"),
     undefined,
   );
 });
@@ -157,8 +179,18 @@ Deno.test("noiseLevelGainFigure: default labels are noiseLevelGains' metric; onl
 Deno.test("noiseLevelCurvesFigure: bands ± std, ticks ascending, the default metric", () => {
   const curves: NoiseLevelCurve[] = [
     // The first system reached only the higher level: the ticks still ascend.
-    { system: "SASRec-MM", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([0.2, 0.4])] },
-    { system: "Demure-SASRec", fractions: [0.25, 0.5], stats: [meanStd([0.1]), meanStd([0.3])] },
+    {
+      system: "SASRec-MM",
+      fractions: [0.25, 0.5],
+      stats: [meanStd([]), meanStd([0.2, 0.4])],
+      runs: RUNS,
+    },
+    {
+      system: "Demure-SASRec",
+      fractions: [0.25, 0.5],
+      stats: [meanStd([0.1]), meanStd([0.3])],
+      runs: RUNS,
+    },
   ];
   const section = noiseLevelCurvesFigure(curves)!;
   const traces = section.figure.data as ScatterTrace[];
@@ -174,13 +206,14 @@ Deno.test("noiseLevelCurvesFigure: bands ± std, ticks ascending, the default me
 
 Deno.test("noiseLevelTable: one fraction without a row is named in the singular", () => {
   const table = noiseLevelTable(
-    { system: "A", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([0.7])] },
+    { system: "A", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([0.7])], runs: RUNS },
     "ROC-AUC",
     "A",
   )!;
-  assertEquals(
-    table.caption,
-    "A; no row for planted noise share 0.25: no finished run of A there has a value for ROC-AUC",
+  assertStringIncludes(
+    table.caption!,
+    "A; no row for planted noise share 0.25: no finished run of A there has a value for ROC-AUC. " +
+      "Protocol. Data: MovieLens",
   );
 });
 
@@ -188,8 +221,13 @@ Deno.test("noiseLevelCurvesFigure: a system with no run at all is named as not d
   // A metric only one system has (an attribution score): the other system's curve has no run at
   // any level. The caption read "seeds per level: ...; SASRec-MM )".
   const curves: NoiseLevelCurve[] = [
-    { system: "SASRec-MM", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([])] },
-    { system: "Demure-SASRec", fractions: [0.25, 0.5], stats: [meanStd([0.7]), meanStd([])] },
+    { system: "SASRec-MM", fractions: [0.25, 0.5], stats: [meanStd([]), meanStd([])], runs: RUNS },
+    {
+      system: "Demure-SASRec",
+      fractions: [0.25, 0.5],
+      stats: [meanStd([0.7]), meanStd([])],
+      runs: RUNS,
+    },
   ];
   const caption = noiseLevelCurvesFigure(curves, "occlusion ROC-AUC")!.caption!;
   assertStringIncludes(caption, "(seeds per level: Demure-SASRec 1 at 0.25).");
@@ -220,7 +258,12 @@ Deno.test("noiseLevelCurvesFigure: the title, y axis and caption name the metric
   // Found by mutation round JG (JG32, JG33, JG36): a curve of occlusion ROC-AUC was titled and
   // captioned as test NDCG@10 without a test noticing.
   const curves: NoiseLevelCurve[] = [
-    { system: "Demure-SASRec", fractions: [0.25, 0.5], stats: [meanStd([0.7]), meanStd([0.6])] },
+    {
+      system: "Demure-SASRec",
+      fractions: [0.25, 0.5],
+      stats: [meanStd([0.7]), meanStd([0.6])],
+      runs: RUNS,
+    },
   ];
   const section = noiseLevelCurvesFigure(curves, "occlusion ROC-AUC")!;
   const layout = section.figure.layout;

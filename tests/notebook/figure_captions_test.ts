@@ -21,8 +21,14 @@ import {
   trainingRunCaption,
 } from "../../lib/notebook/mod.ts";
 import { storedCellResult } from "../experiments/_cell_result.ts";
+import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
+import { SYSTEMS } from "../../lib/experiments/systems.ts";
+import { cycleDataset } from "../models/_fixtures.ts";
+import { finishedRun, RECORD_LOSS } from "../experiments/_finished_run.ts";
 
 const LOO = "leave-one-out by time: last item test, second-to-last validation, rest training";
+/** A split made by the library (its protocol lines in today's wording) of 4 users, 6 items. */
+const SPLIT = leaveOneOutSplit(cycleDataset(4, 6, 5));
 
 function result(
   system: string,
@@ -41,7 +47,10 @@ function result(
       model: system,
       dataset: "d",
       split: ["dataset d", "5-core filtering", split],
-      ranking: "full ranking",
+      loss: system === "Pop" ? "none" : RECORD_LOSS,
+      ranking: `full ranking over all 100 items, history items ${
+        ranking === "history_excluded" ? "excluded" : "KEPT as candidates"
+      } [${ranking}]`,
       rankingProtocol: ranking,
       stage: "test",
       seed,
@@ -61,14 +70,18 @@ function row(system: string, seeds: number[], dataset = "MovieLens"): SystemSumm
   };
 }
 
-Deno.test("evaluationProtocolText: the records' leave-one-out line and their named ranking", () => {
+Deno.test("evaluationProtocolText: the six parts, from the records' cards", () => {
   assertEquals(
     evaluationProtocolText([result("Pop", 0), result("SASRec-MM", 1)]),
-    `${LOO}; full ranking over all items, the user's history items excluded [history_excluded]`,
+    "Protocol. Data: MovieLens (d; 5-core filtering). " +
+      `Split: ${LOO}. Loss: L_rec = ${RECORD_LOSS}; Pop is not trained (no loss). ` +
+      "Ranking: full ranking over all items of the dataset, history items excluded " +
+      "[history_excluded]. Seeds 0, 1: each number a mean ± std over them (sample std; none " +
+      "for a single run).",
   );
   assertStringIncludes(
     evaluationProtocolText([result("Pop", 0, { ranking: "history_kept" })]),
-    "history items kept as candidates",
+    "history items KEPT as candidates [history_kept]",
   );
 });
 
@@ -80,17 +93,18 @@ Deno.test("evaluationProtocolText: no results, a record without a protocol, two 
   assertStringIncludes(noSplit, "protocol.split");
   const noRanking = {
     ...result("Pop", 0),
-    protocol: { ...result("Pop", 0).protocol, rankingProtocol: undefined },
-  } as CellResult;
+    protocol: { ...result("Pop", 0).protocol, ranking: undefined },
+  } as unknown as CellResult;
   assertStringIncludes(
     assertThrows(() => evaluationProtocolText([noRanking])).message,
-    "protocol.rankingProtocol",
+    "protocol.ranking",
   );
   const mixed =
     assertThrows(() =>
       evaluationProtocolText([result("A", 0), result("B", 0, { ranking: "history_kept" })])
     ).message;
-  assertStringIncludes(mixed, "history_excluded, history_kept");
+  assertStringIncludes(mixed, "[history_excluded] | full ranking");
+  assertStringIncludes(mixed, "[history_kept]");
   const splits =
     assertThrows(() =>
       evaluationProtocolText([result("A", 0), result("B", 0, { split: "leave-one-out: other" })])
@@ -122,8 +136,10 @@ Deno.test("systemsBarsCaption: metrics, dataset, each system's seeds and the pro
   const allSpread = systemsBarsCaption([row("SASRec-MM", [0, 1])], [result("SASRec-MM", 0)], [
     "NDCG@10",
   ]);
-  assertStringIncludes(allSpread, "one standard deviation over them. Protocol:");
-  assertStringIncludes(caption, `Protocol: ${LOO}; full ranking over all items`);
+  assertStringIncludes(allSpread, "one standard deviation over them. Protocol.");
+  assertStringIncludes(caption, `Split: ${LOO}. Loss: L_rec = ${RECORD_LOSS}`);
+  assertStringIncludes(caption, "Ranking: full ranking over all items of the dataset");
+  assertStringIncludes(caption, "Seeds 0, 1: each number a mean ± std over them");
   assert(!caption.includes("history_kept"), caption);
 });
 
@@ -145,9 +161,32 @@ Deno.test("trainingRunCaption: the run, its epochs, the tested epoch and its pro
   assertEquals(
     trainingRunCaption(result("SASRec-ID", 2), "Loss of"),
     "Loss of SASRec-ID on MovieLens, seed 2: 14 epochs trained (at most 200); the test uses the " +
-      "weights of epoch 9, the best by validation NDCG@10 (" +
-      `${LOO}; full ranking over all items, the user's history items excluded [history_excluded]).`,
+      "weights of epoch 9, the best by validation NDCG@10. Protocol. Data: MovieLens (d; 5-core " +
+      `filtering). Split: ${LOO}. Loss: L_rec = ${RECORD_LOSS}. Ranking: full ranking over all ` +
+      "items of the dataset, history items excluded [history_excluded]. Seed 2: one run per " +
+      "number, no mean ± std (no spread over seeds).",
   );
+  // A Demure run's record names L_rec alone: from its finished cell the caption names the whole
+  // objective; from the bare record it refuses rather than leave the contrastive term out.
+  const demure = finishedRun("Demure-SASRec", 0);
+  assertStringIncludes(
+    trainingRunCaption(demure, "Loss of"),
+    `Loss: L_rec = ${RECORD_LOSS}; Demure-SASRec: L_rec, read on the history with the attributed ` +
+      "noise (rho 0.3) masked after the warm-up + lambda 0.1 × L_cl, Demure's contrastive InfoNCE",
+  );
+  assertStringIncludes(
+    assertThrows(() => trainingRunCaption(demure.result, "Loss of")).message,
+    "Demure-SASRec on MovieLens, seed 0 names L_rec alone",
+  );
+  // A card that names the whole objective (written since 2026-12-07) is stated as stored, without
+  // calling it L_rec.
+  const whole = `${RECORD_LOSS} + lambda 0.1 × L_cl, Demure's contrastive InfoNCE (...)`;
+  const newCard = {
+    ...demure.result,
+    protocol: { ...demure.result.protocol, loss: whole },
+  } as CellResult;
+  const stated = trainingRunCaption(newCard, "Loss of");
+  assertStringIncludes(stated, `Loss: Demure-SASRec: ${whole}. Ranking:`);
 });
 
 Deno.test("sensitivityCaption: seeds per value, the selected value, the runs' protocol", () => {
@@ -155,7 +194,8 @@ Deno.test("sensitivityCaption: seeds per value, the selected value, the runs' pr
     value,
     seeds,
     stats: stats(seeds.length),
-    results: seeds.map((seed) => result("Demure-SASRec", seed)),
+    results: seeds.map((seed) => finishedRun("Demure-SASRec", seed).result),
+    finished: seeds.map((seed) => finishedRun("Demure-SASRec", seed)),
     selected,
   });
   const curve: SensitivityCurve = {
@@ -173,7 +213,9 @@ Deno.test("sensitivityCaption: seeds per value, the selected value, the runs' pr
   assertStringIncludes(caption, "one standard deviation (none for one seed). The ring");
   const spread = { ...curve, points: curve.points.slice(0, 2) };
   assertStringIncludes(sensitivityCaption(spread), "one standard deviation. The ring");
-  assertStringIncludes(caption, `Protocol: ${LOO}; full ranking`);
+  assertStringIncludes(caption, `Split: ${LOO}; model input: the most recent 50 items`);
+  assertStringIncludes(caption, "Demure-SASRec: L_rec, read on the history with the attributed");
+  assertStringIncludes(caption, "Seeds 0, 1, 2: each number a mean ± std over them");
   assertStringIncludes(sensitivityCaption(curve, "test HR@10"), "test HR@10 on MovieLens");
   const none = sensitivityCaption({
     ...curve,
@@ -200,6 +242,7 @@ Deno.test("attributionBarsCaption: one seed list when the methods share it, else
   const shared = attributionBarsCaption(
     [summary("gradient_x_input", [1, 2]), summary("occlusion", [1, 2])],
     "Synthetic",
+    [1, 2, 3].map((seed) => finishedRun("SASRec-MM", seed, { dataset: "Synthetic" })),
   );
   assertStringIncludes(
     shared,
@@ -207,9 +250,13 @@ Deno.test("attributionBarsCaption: one seed list when the methods share it, else
   );
   assertStringIncludes(shared, "the seeds whose runs were attributed (seeds 1, 2)");
   assertStringIncludes(shared, "one standard deviation over them; 0.5 is chance");
+  // The protocol of the attributed runs only: seed 3 was not attributed.
+  assertStringIncludes(shared, "Data: Synthetic (");
+  assertStringIncludes(shared, "Seeds 1, 2: each number a mean ± std over them");
   const apart = attributionBarsCaption(
     [summary("gradient_x_input", [1, 2]), summary("occlusion", [1])],
     "Synthetic",
+    [1, 2].map((seed) => finishedRun("SASRec-MM", seed, { dataset: "Synthetic" })),
   );
   assertStringIncludes(apart, "(gradient × input seeds 1, 2; occlusion seed 1)");
   assertStringIncludes(apart, "over them (none for one seed); 0.5 is chance");
@@ -217,6 +264,7 @@ Deno.test("attributionBarsCaption: one seed list when the methods share it, else
     attributionBarsCaption(
       [summary("occlusion", [1]), { ...summary("occlusion", [1]), system: "Demure-SASRec" }],
       "Synthetic",
+      [],
     )
   ).message;
   assertStringIncludes(two, "SASRec-MM, Demure-SASRec");
@@ -224,7 +272,14 @@ Deno.test("attributionBarsCaption: one seed list when the methods share it, else
 
 Deno.test("explainedModelCaption: the cell's model, its epochs, the attribution and the users", () => {
   const trained = {
-    cell: { systemName: "Demure-SASRec", datasetLabel: "MovieLens", seed: 0 },
+    cell: {
+      systemName: "Demure-SASRec",
+      datasetLabel: "MovieLens",
+      seed: 0,
+      system: SYSTEMS["Demure-SASRec"],
+      training: {},
+    },
+    data: { split: SPLIT },
     epochs: 44,
     maxEpochs: 200,
   } as unknown as TrainedCellModel;
@@ -237,6 +292,13 @@ Deno.test("explainedModelCaption: the cell's model, its epochs, the attribution 
   assertStringIncludes(caption, "(44 epochs trained, at most 200)");
   assertStringIncludes(caption, "gradient × input of the recommended item's loss");
   assertStringIncludes(caption, "the first 64 users of the test split");
+  // The split as the library words it today, the whole objective, the ranking behind the
+  // recommendation, and one run.
+  assertStringIncludes(caption, "Data: MovieLens (cycle-4x6: 4 users, 6 items, 20 interactions");
+  assertStringIncludes(caption, `Split: ${LOO}; model input: the most recent 50 items`);
+  assertStringIncludes(caption, `Loss: L_rec = ${RECORD_LOSS}; the system's objective: L_rec, `);
+  assertStringIncludes(caption, "Ranking: full ranking over all items, the user's history");
+  assertStringIncludes(caption, "Seed 0: one run per number, no mean ± std");
   const history = explainedModelCaption(trained, {
     method: "occlusion",
     explain: "history",
@@ -255,10 +317,17 @@ Deno.test("attributedBatchCaption: the short run and its batch", () => {
       epochs: 1,
       batchSize: 16,
       method: "gradient_x_input",
+      split: SPLIT,
+      training: { maxEpochs: 1 },
     }),
     "SASRec-MM on Synthetic, trained 1 epoch at seed 3 (briefly, not a model of the results); " +
       "gradient × input on the training loss of a batch of 16 training histories, shuffled with " +
-      "seed 3; one model and one batch (no spread over seeds).",
+      "seed 3; one model and one batch (no spread over seeds). Protocol. Data: Synthetic " +
+      "(cycle-4x6: 4 users, 6 items, 20 interactions, fingerprint cycle-4-6). Split: " +
+      `${LOO}; model input: the most recent 50 items; training reads every 50-item window of ` +
+      `the training history. Loss: L_rec = ${RECORD_LOSS}. Ranking: none (nothing is ranked: ` +
+      "the training loss of a batch is attributed). Seed 3: one run per number, no mean ± std " +
+      "(no spread over seeds).",
   );
 });
 
