@@ -40,6 +40,20 @@ function summaryRankedWith(ranking: RankingProtocol) {
     main: {
       tiny: { rows: (excluded ? EXCLUDED : KEPT) as MainRow[], significance: [] },
     },
+    figureProtocols: {
+      main: {
+        tiny: {
+          data: ["tiny (5 users, 6 items)"],
+          split: "leave-one-out by time",
+          loss: "L_rec = cross-entropy over all items, all positions",
+          ranking: `full ranking over all items of the dataset, history items ${
+            excluded ? "excluded" : "kept"
+          } [${ranking}]`,
+          seeds: [0],
+          aggregate: "one run" as const,
+        },
+      },
+    },
     otherRanking: {
       tiny: {
         ranking: (excluded ? "history_kept" : "history_excluded") as RankingProtocol,
@@ -62,9 +76,23 @@ for (const ranking of ["history_excluded", "history_kept"] as const) {
   Deno.test(`bothRankingsTable: a plan ranked ${ranking} puts each protocol's numbers under its own heading`, () => {
     const table = bothRankingsTable(summaryRankedWith(ranking), "tiny", {
       metrics: ["NDCG@10", "HR@10"],
-      caption: "tiny: test",
+      shows: "tiny, quick mode",
     });
-    assertEquals(table.caption, "tiny: test");
+    const [first, other] = ranking === "history_excluded"
+      ? ["history excluded", "history kept"]
+      : ["history kept", "history excluded"];
+    // The library's caption: the protocol, with the ranking of each column named.
+    assertEquals(
+      table.caption,
+      "tiny, quick mode. Test NDCG@10, HR@10 on tiny under both full-ranking protocols. " +
+        "Protocol. Data: tiny (5 users, 6 items). Split: leave-one-out by time. " +
+        "Loss: L_rec = cross-entropy over all items, all positions. Ranking: full ranking over " +
+        `all items of the dataset, history items ${first.slice(8)} [${ranking}], in the columns ` +
+        `"(${first})"; in the columns "(${other})", the same with the history items ` +
+        `${other.slice(8)} [${
+          other.replace(" ", "_")
+        }]. Seed 0: one run per number, no mean ± std (no spread over seeds).`,
+    );
     assertEquals(table.columns, COLUMNS);
     assertEquals(table.rows, ROWS);
     assertEquals(

@@ -113,6 +113,9 @@ const BUILDERS: Record<string, () => string[]> = {
       training: plan.training,
     }),
   ],
+  bothRankingsTable: () => [
+    api.bothRankingsTable(recordsSummary(), "MovieLens", { metrics: ["NDCG@10"] }).caption!,
+  ],
   noiseLevelGainFigure: () => [api.noiseLevelGainFigure(api.noiseLevelGains(noise))!.caption!],
   noiseLevelCurvesFigure: () => [api.noiseLevelCurvesFigure(ndcgCurves)!.caption!],
   noiseLevelTable:
