@@ -110,7 +110,7 @@ export interface RunPlanOptions {
    * How many processes share the cells (this one included), for the expected wall time printed at
    * the start. Default 1.
    */
-  processes?: number;
+  workers?: number;
   /** Prepared datasets to reuse across calls (by label). */
   datasets?: Map<string, PreparedDataset>;
 }
@@ -157,7 +157,7 @@ const RUN_PLAN_OPTION_NAMES: SettingNames<RunPlanOptions> = {
   continueOnFailure: true,
   firstDataset: true,
   order: true,
-  processes: true,
+  workers: true,
   datasets: true,
 };
 
@@ -257,8 +257,8 @@ function checkRunPlanOptions(options: RunPlanOptions): void {
   if (options.waitSeconds !== undefined) {
     checkNumber("RunPlanOptions.waitSeconds", options.waitSeconds, { above: 0 });
   }
-  if (options.processes !== undefined) {
-    checkInteger("RunPlanOptions.processes", options.processes, { min: 1 });
+  if (options.workers !== undefined) {
+    checkInteger("RunPlanOptions.workers", options.workers, { min: 1 });
   }
   if (options.firstDataset !== undefined) {
     checkOneOf("RunPlanOptions.firstDataset", options.firstDataset, DATASET_KINDS);
@@ -268,7 +268,10 @@ function checkRunPlanOptions(options: RunPlanOptions): void {
 /** Runs every runnable cell not yet stored, in plan order; returns all cells of the plan. */
 export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Promise<PlanOutcome> {
   // `runPending: false` mistyped as `runPendng` used to start hours of training.
-  checkSettingNames("RunPlanOptions", options, RUN_PLAN_OPTION_NAMES);
+  checkSettingNames("RunPlanOptions", options, RUN_PLAN_OPTION_NAMES, {
+    processes:
+      "none: renamed workers (as reproduce --workers N: the processes that share the cells)",
+  });
   checkRunPlanOptions(options);
   const log = options.log ?? console.log;
   const datasets = options.datasets ?? new Map<string, PreparedDataset>();
