@@ -57,6 +57,7 @@ import {
   checkNumber,
   checkOneOf,
   checkSettingNames,
+  SettingError,
   type SettingNames,
 } from "../util/settings.ts";
 
@@ -246,11 +247,37 @@ function backboneNote(result: CellResult): string {
 
 /**
  * Throws a `SettingError` for an option of the wrong kind or out of range, before anything is read
- * or written: a string "false" is truthy (`runPending: "false"` would train every pending cell),
+ * or written (null is a value, refused: it ran the default log, datasets or order): a string
+ * "false" is truthy (`runPending: "false"` would train every pending cell),
  * and a poll interval of NaN, 0 or less polls the store without a pause while other processes
  * hold cells.
  */
 function checkRunPlanOptions(options: RunPlanOptions): void {
+  if (typeof options.resultsDir !== "string") {
+    throw new SettingError("RunPlanOptions.resultsDir", options.resultsDir, "a folder (a string)");
+  }
+  // null was read as "not given": the default console lines instead of the caller's.
+  for (const callback of ["log", "onEpoch", "onCellDone"] as const) {
+    const value: unknown = options[callback];
+    if (value !== undefined && typeof value !== "function") {
+      throw new SettingError(`RunPlanOptions.${callback}`, value, "a function");
+    }
+  }
+  const order: unknown = options.order;
+  // A text is iterable: its letters were read as cell keys.
+  if (
+    order !== undefined &&
+    (!Array.isArray(order) || !order.every((key) => typeof key === "string"))
+  ) {
+    throw new SettingError("RunPlanOptions.order", order, "a list of cell keys");
+  }
+  if (options.datasets !== undefined && !(options.datasets instanceof Map)) {
+    throw new SettingError(
+      "RunPlanOptions.datasets",
+      options.datasets,
+      "a Map of prepared datasets by label",
+    );
+  }
   for (const flag of ["runPending", "waitForOthers", "continueOnFailure"] as const) {
     if (options[flag] !== undefined) checkBoolean(`RunPlanOptions.${flag}`, options[flag]);
   }
