@@ -4,6 +4,7 @@
  */
 import { ensureDenoKernelspec } from "./kernelspec.ts";
 import {
+  checkBoolean,
   checkNumber,
   checkSettingNames,
   SettingError,
@@ -106,7 +107,18 @@ function checkNotebookRunnerConfig(config: NotebookRunnerConfig): void {
     cellTimeoutS:
       "none: renamed cellTimeoutSeconds (a duration ends in Seconds or Ms in every setting)",
   });
+  if (typeof config.projectRoot !== "string") {
+    throw new SettingError(
+      "NotebookRunnerConfig.projectRoot",
+      config.projectRoot,
+      "a folder (a string)",
+    );
+  }
   pythonOf(config);
+  if (config.signal !== undefined && !(config.signal instanceof AbortSignal)) {
+    // null ran a runner that nothing could stop.
+    throw new SettingError("NotebookRunnerConfig.signal", config.signal, "an AbortSignal");
+  }
   if (config.quietMs !== undefined) {
     checkNumber("NotebookRunnerConfig.quietMs", config.quietMs, { min: 0 });
   }
@@ -285,6 +297,11 @@ export async function executeNotebook(
   options: ExecuteOptions = {},
 ): Promise<NotebookRunResult> {
   checkNotebookRunnerConfig(config);
+  checkSettingNames("ExecuteOptions", options, { onCell: true });
+  // null was read as no listener: the cells' progress lines went nowhere.
+  if (options.onCell !== undefined && typeof options.onCell !== "function") {
+    throw new SettingError("ExecuteOptions.onCell", options.onCell, "a function of a cell");
+  }
   const args = [
     "execute",
     sourcePath,
@@ -334,6 +351,9 @@ export async function renderNotebookHtml(
   options: RenderHtmlOptions = {},
 ): Promise<NotebookRunResult> {
   checkNotebookRunnerConfig(config);
+  checkSettingNames("RenderHtmlOptions", options, { noInput: true });
+  // A text "false" is truthy: it left the code out.
+  if (options.noInput !== undefined) checkBoolean("RenderHtmlOptions.noInput", options.noInput);
   return await runRunner(
     ["html", executedPath, htmlPath, ...(options.noInput ? ["--no-input"] : [])],
     config,

@@ -158,6 +158,21 @@ function resolveLabServerConfig(config: LabServerConfig): ResolvedLabServerConfi
       throw new SettingError(`LabServerConfig.${field}`, value, "a string");
     }
   }
+  if (typeof config.projectRoot !== "string") {
+    throw new SettingError(
+      "LabServerConfig.projectRoot",
+      config.projectRoot,
+      "a folder (a string)",
+    );
+  }
+  // null started the server without the extra environment, or without a way to abort its start.
+  const env: unknown = config.env;
+  if (env !== undefined && (env === null || typeof env !== "object" || Array.isArray(env))) {
+    throw new SettingError("LabServerConfig.env", env, "an object of variables");
+  }
+  if (config.signal !== undefined && !(config.signal instanceof AbortSignal)) {
+    throw new SettingError("LabServerConfig.signal", config.signal, "an AbortSignal");
+  }
   // Jupyter takes an empty token as "no authentication": anyone who reaches the port runs code as
   // this user. And the token travels in the URL unescaped, so it holds only URL-safe characters.
   if (config.token !== undefined && !LAB_TOKEN.test(config.token)) {

@@ -1,6 +1,6 @@
 /**
- * Every field of the settings objects a notebook passes (the `...Options`, `...Config` and
- * `...Settings` interfaces the root `mod.ts` exports, and the plan runner's and the kernelspec's)
+ * Every field of the settings objects a caller passes (the `...Options`, `...Config` and
+ * `...Settings` interfaces the root `mod.ts` and the folders' `mod.ts` export)
  * refuses null, a value of another kind (text for a number, a number for a callback or a text),
  * NaN, and the object an unknown name, with a `SettingError` naming the setting, the value and
  * what is allowed: left out or `undefined` is the default, anything else is a value
@@ -12,19 +12,31 @@
  * field added without a check fails this suite.
  */
 import { assert, assertEquals } from "@std/assert";
-import { docJson } from "./_doc_examples.ts";
+import { docJson, folderModules } from "./_doc_examples.ts";
 import { SettingError } from "../../lib/util/settings.ts";
 import { initBackend } from "../../lib/backend/mod.ts";
-import { ensureDenoKernelspec } from "../../lib/notebook_runner/mod.ts";
 import {
+  ensureDenoKernelspec,
+  executeNotebook,
+  jupyterProblem,
+  renderNotebookHtml,
+  startLabServer,
+} from "../../lib/notebook_runner/mod.ts";
+import {
+  cellModel,
+  ensureCells,
   noiseLevelGainFigure,
   noiseLevelGains,
   planExperiments,
+  planWithCurrentSelection,
   prepareDataset,
+  releaseClaimsOnSignal,
   runCell,
+  runOneCell,
   runPlan,
   SYSTEMS,
 } from "../../lib/experiments/mod.ts";
+import { readDenseFeatures, readRecBoleAtomic } from "../../lib/data/mod.ts";
 import {
   createProgress,
   display,
@@ -49,7 +61,8 @@ type Kind =
   | "object"
   | "choice"
   | "map"
-  | "signal";
+  | "signal"
+  | "flagOrFunction";
 
 /** Values of another kind than `Kind`, each refused. A text is iterable: it is no list. */
 const WRONG: Readonly<Record<Kind, readonly unknown[]>> = {
@@ -63,6 +76,7 @@ const WRONG: Readonly<Record<Kind, readonly unknown[]>> = {
   choice: [null, 1, "no such choice"],
   map: [null, 1, {}],
   signal: [null, 1, {}],
+  flagOrFunction: [null, 1, "false"],
 };
 
 /** How one object is audited: the call that takes it, and each field's kind. */
@@ -75,6 +89,9 @@ interface Audited {
 
 const scratch = await Deno.makeTempDir({ prefix: "options_values_api51_" });
 const emptyPlan = { ...planExperiments("quick"), cells: [] };
+const quickPlan = planExperiments("quick");
+/** No Python there: a runner or server that got past its checks fails at once, starting nothing. */
+const runner = { projectRoot: scratch, python: `${scratch}/no-python` };
 const bars = groupedBars({ categories: ["HR@10"], series: [{ name: "Pop", values: [0.1] }] });
 const summary = {
   system: "Pop",
@@ -191,6 +208,85 @@ const AUDITED: Readonly<Record<string, Audited>> = {
     call: (o) => buildContrastiveViews([1, 1], [0, 1], [1, 1, 2], o as never),
     kinds: { scores: "list" },
   },
+  EnsureCellsOptions: {
+    call: (o) => ensureCells(emptyPlan, [], { resultsDir: `${scratch}/ensure`, ...o } as never),
+    kinds: {
+      resultsDir: "text",
+      compute: "flagOrFunction",
+      log: "function",
+      onEpoch: "function",
+      onCellDone: "function",
+    },
+  },
+  CurrentSelectionOptions: {
+    call: (o) => planWithCurrentSelection(emptyPlan, `${scratch}/selection`, o as never),
+    kinds: { write: "boolean", log: "function" },
+  },
+  RunOneCellOptions: {
+    call: (o) =>
+      runOneCell(quickPlan, quickPlan.cells[0], { resultsDir: `${scratch}/one`, ...o } as never),
+    kinds: { resultsDir: "text", log: "function", job: "text", datasets: "map" },
+  },
+  CellModelOptions: {
+    call: (o) =>
+      cellModel(
+        quickPlan,
+        quickPlan.cells.find((cell) => cell.system.kind === "neural")!,
+        { resultsDir: `${scratch}/model`, train: false, ...o } as never,
+      ),
+    kinds: { resultsDir: "text", train: "boolean", onProgress: "function", data: "object" },
+  },
+  ReleaseOnSignalOptions: {
+    // Only refused calls are made: one that passed would install this process's signal handlers.
+    call: (o) => releaseClaimsOnSignal(o as never),
+    kinds: { onStop: "function", log: "function" },
+  },
+  DenseFeatureConfig: {
+    call: (o) =>
+      readDenseFeatures(`${scratch}/none.csv`, [], {
+        name: "image",
+        provenance: { source: "audit", normalisation: "none" },
+        ...o,
+      } as never),
+    kinds: { name: "text", dim: "integer", requireAllItems: "boolean", provenance: "object" },
+  },
+  RecBoleReadOptions: {
+    call: (o) => readRecBoleAtomic(`${scratch}/none`, o as never),
+    kinds: { requireItemFile: "boolean", name: "text" },
+  },
+  NotebookRunnerConfig: {
+    call: (o) => jupyterProblem({ ...runner, ...o } as never),
+    kinds: {
+      projectRoot: "text",
+      python: "text",
+      quietMs: "number",
+      cellTimeoutSeconds: "number",
+      kernelEnv: "object",
+      signal: "signal",
+    },
+  },
+  ExecuteOptions: {
+    call: (o) => executeNotebook("a.ipynb", `${scratch}/a.ipynb`, runner, o as never),
+    kinds: { onCell: "function" },
+  },
+  RenderHtmlOptions: {
+    call: (o) => renderNotebookHtml("a.ipynb", `${scratch}/a.html`, runner, o as never),
+    kinds: { noInput: "boolean" },
+  },
+  LabServerConfig: {
+    call: (o) => startLabServer({ ...runner, signal: AbortSignal.abort(), ...o } as never),
+    kinds: {
+      projectRoot: "text",
+      port: "integer",
+      portRange: "object",
+      token: "text",
+      python: "text",
+      env: "object",
+      logFile: "text",
+      startTimeoutSeconds: "number",
+      signal: "signal",
+    },
+  },
   BackendConfig: {
     call: (o) => initBackend(o as never),
     kinds: { backend: "choice", blas: "boolean", hostKernels: "boolean", verbose: "boolean" },
@@ -223,6 +319,11 @@ const AUDITED_ELSEWHERE: Readonly<Record<string, string>> = {
   ChromiumConfig: "tests/viz/chromium_null_cf50_test.ts",
   FigurePngOptions: "tests/viz/chromium_null_cf50_test.ts",
   HistoryHeatmapOptions: "tests/explain/explain_null_cf50_test.ts",
+  EncoderConfig: "tests/train/settings_audit_test.ts",
+  InfoNceConfig: "tests/train/settings_audit_test.ts",
+  ItemKnnConfig: "tests/train/settings_audit_test.ts",
+  SampledNegativesConfig: "tests/train/settings_audit_test.ts",
+  WorkloadShapeConfig: "tests/train/settings_audit_test.ts",
 };
 
 /**
@@ -232,15 +333,18 @@ const AUDITED_ELSEWHERE: Readonly<Record<string, string>> = {
 const NOT_SETTINGS_BAGS: Readonly<Record<string, string>> = {
   TrialConfig: "built by the plan (a selection's configuration), passed inside PlanOptions",
   ForwardOptions: "the arguments of one forward pass (tensors and a hook), built by the trainer",
+  TrainStepOptions: "the arguments of one training step (model, batch, optimizer), by the trainer",
+  StoredCellSettings: "a stored record's settings, read from disk and checked as a record",
+  SaveOptions: "a test's hook into a checkpoint save's steps (afterStep), for the crash tests",
+  InfoNceOptions: "a loss's per-call tensors (negatives); InfoNceConfig's fields are audited",
+  NtXentOptions: "a loss's per-call settings, given by CL4SRec's objective from Cl4SRecConfig",
 };
 
-/** Each root-exported settings interface's fields, and the plan runner's and kernelspec's. */
+/** The fields of each settings interface the root and the folders' `mod.ts` export. */
 async function settingsInterfaces(): Promise<Map<string, string[]>> {
   const fields = new Map<string, string[]>();
-  const modules = ["mod.ts", "lib/experiments/mod.ts", "lib/notebook_runner/mod.ts"];
-  const docs = await docJson(modules);
-  const rootNames = new Set<string>();
-  for (const [module, doc] of Object.entries(docs)) {
+  const docs = await docJson(["mod.ts", ...folderModules()]);
+  for (const doc of Object.values(docs)) {
     const symbols = (doc as {
       symbols: {
         name: string;
@@ -249,15 +353,13 @@ async function settingsInterfaces(): Promise<Map<string, string[]>> {
     }).symbols;
     for (const { name, declarations } of symbols) {
       if (!/(Config|Options|Settings)$/.test(name)) continue;
-      if (!module.includes("lib/")) rootNames.add(name);
       for (const declaration of declarations) {
         if (declaration.kind !== "interface") continue;
         fields.set(name, (declaration.def?.properties ?? []).map((p) => p.name));
       }
     }
   }
-  const wanted = new Set([...rootNames, "RunPlanOptions", "KernelspecConfig"]);
-  return new Map([...fields].filter(([name]) => wanted.has(name)));
+  return fields;
 }
 
 const interfaces = await settingsInterfaces();
