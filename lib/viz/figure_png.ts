@@ -12,7 +12,14 @@ import {
   makeBrowserDir,
   runHeadlessChromium,
 } from "./chromium.ts";
-import { checkInteger, checkNumber, SettingError, withDefaults } from "../util/settings.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+  withDefaults,
+} from "../util/settings.ts";
 import { makeFolders } from "../data/atomic_write.ts";
 
 /** Options of {@linkcode figureToPng}. */
@@ -30,6 +37,14 @@ export interface FigurePngOptions {
 /** The defaults of {@linkcode FigurePngOptions}: 1000 x 600 CSS pixels at twice the resolution. */
 export const DEFAULT_FIGURE_PNG_OPTIONS: Readonly<Required<Omit<FigurePngOptions, "chromium">>> =
   Object.freeze({ width: 1000, height: 600, scale: 2 });
+
+/** The names of {@linkcode FigurePngOptions}: a misspelt `widht` drew at the default width. */
+const FIGURE_PNG_OPTION_NAMES: SettingNames<FigurePngOptions> = Object.freeze({
+  width: true,
+  height: true,
+  scale: true,
+  chromium: true,
+});
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** The IEND chunk (length 0, type, CRC) that ends every whole PNG. */
@@ -50,12 +65,18 @@ export async function figureToPng(
   path: string,
   options: FigurePngOptions = {},
 ): Promise<void> {
+  checkSettingNames("FigurePngOptions", options, FIGURE_PNG_OPTION_NAMES);
   // Left out or undefined: the default; null is a value, refused below (it drew at the default).
   const { width, height, scale } = withDefaults(DEFAULT_FIGURE_PNG_OPTIONS, options);
-  if (options.chromium === null) {
+  const chromium: unknown = options.chromium;
+  // A number ran Chromium with the defaults; a text was refused by its letters' indices.
+  if (
+    chromium !== undefined &&
+    (chromium === null || typeof chromium !== "object" || Array.isArray(chromium))
+  ) {
     throw new SettingError(
       "FigurePngOptions.chromium",
-      null,
+      chromium,
       "ChromiumConfig settings (an object)",
     );
   }

@@ -46,7 +46,8 @@ import {
   systemsTable,
   workProgress,
 } from "../../lib/notebook/mod.ts";
-import { groupedBars, renderHtmlReport } from "../../lib/viz/mod.ts";
+import { figureToPng, groupedBars, renderHtmlReport } from "../../lib/viz/mod.ts";
+import { scoreAgainstTruth } from "../../lib/attribution/mod.ts";
 import { pairedTTest } from "../../lib/eval/mod.ts";
 import { buildContrastiveViews } from "../../lib/demure/mod.ts";
 
@@ -287,6 +288,19 @@ const AUDITED: Readonly<Record<string, Audited>> = {
       signal: "signal",
     },
   },
+  TruthScoreConfig: {
+    call: (o) =>
+      scoreAgainstTruth(
+        [],
+        { modalityNames: ["a"], pointsOfInterest: Uint8Array.of(1) },
+        o as never,
+      ),
+    kinds: { scoreBy: "choice", level: "choice", resultModalityNames: "list" },
+  },
+  FigurePngOptions: {
+    call: (o) => figureToPng(bars, `${scratch}/figure.png`, o as never),
+    kinds: { width: "integer", height: "integer", scale: "number", chromium: "object" },
+  },
   BackendConfig: {
     call: (o) => initBackend(o as never),
     kinds: { backend: "choice", blas: "boolean", hostKernels: "boolean", verbose: "boolean" },
@@ -314,10 +328,8 @@ const AUDITED_ELSEWHERE: Readonly<Record<string, string>> = {
   Gru4RecConfig: "tests/train/settings_audit_test.ts",
   Cl4SRecConfig: "tests/train/settings_audit_test.ts",
   ContrastiveViewConfig: "tests/layout/view_and_truth_ranges_api50_test.ts",
-  TruthScoreConfig: "tests/attribution/truth_score_null_cf50_test.ts",
   ExplainOptions: "tests/explain/explain_null_cf50_test.ts",
   ChromiumConfig: "tests/viz/chromium_null_cf50_test.ts",
-  FigurePngOptions: "tests/viz/chromium_null_cf50_test.ts",
   HistoryHeatmapOptions: "tests/explain/explain_null_cf50_test.ts",
   EncoderConfig: "tests/train/settings_audit_test.ts",
   InfoNceConfig: "tests/train/settings_audit_test.ts",
