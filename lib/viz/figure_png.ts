@@ -10,6 +10,7 @@ import {
   chromiumExecutable,
   chromiumLaunch,
   makeBrowserDir,
+  resolveChromiumConfig,
   runHeadlessChromium,
 } from "./chromium.ts";
 import {
@@ -30,7 +31,10 @@ export interface FigurePngOptions {
   height?: number;
   /** Device pixel ratio, above 0 (2 gives a sharp README image). Default: 2. */
   scale?: number;
-  /** How headless Chromium runs. Default: the defaults of {@linkcode ChromiumConfig}. */
+  /**
+   * How headless Chromium runs; not its `windowSize` (refused: the image's size is `width` x
+   * `height`). Default: the defaults of {@linkcode ChromiumConfig}.
+   */
   chromium?: ChromiumConfig;
 }
 
@@ -82,6 +86,17 @@ export async function figureToPng(
   }
   // Checked before anything starts: a scale of NaN or 0 went into Chromium's flag as it was, and
   // Chromium drew at its default ratio, an image of the wrong size reported as written.
+  // Its settings too, before anything starts: refused inside the run, a SettingError of
+  // ChromiumConfig came out as the plain Error of a failed render.
+  if (options.chromium !== undefined) resolveChromiumConfig(options.chromium);
+  // The image's size is width x height: a window size given here was dropped without a word.
+  if (options.chromium?.windowSize !== undefined) {
+    throw new SettingError(
+      "FigurePngOptions.chromium.windowSize",
+      options.chromium.windowSize,
+      "none: the image's size is FigurePngOptions.width and height",
+    );
+  }
   checkInteger("FigurePngOptions.width", width, { min: 1 });
   checkInteger("FigurePngOptions.height", height, { min: 1 });
   checkNumber("FigurePngOptions.scale", scale, { above: 0 });

@@ -301,6 +301,16 @@ const AUDITED: Readonly<Record<string, Audited>> = {
     call: (o) => figureToPng(bars, `${scratch}/figure.png`, o as never),
     kinds: { width: "integer", height: "integer", scale: "number", chromium: "object" },
   },
+  ChromiumConfig: {
+    call: (o) => figureToPng(bars, `${scratch}/figure.png`, { chromium: o } as never),
+    kinds: {
+      executable: "text",
+      virtualTimeBudgetMs: "integer",
+      windowSize: "list",
+      sandbox: "boolean",
+      timeoutMs: "number",
+    },
+  },
   BackendConfig: {
     call: (o) => initBackend(o as never),
     kinds: { backend: "choice", blas: "boolean", hostKernels: "boolean", verbose: "boolean" },
@@ -329,7 +339,6 @@ const AUDITED_ELSEWHERE: Readonly<Record<string, string>> = {
   Cl4SRecConfig: "tests/train/settings_audit_test.ts",
   ContrastiveViewConfig: "tests/layout/view_and_truth_ranges_api50_test.ts",
   ExplainOptions: "tests/explain/explain_null_cf50_test.ts",
-  ChromiumConfig: "tests/viz/chromium_null_cf50_test.ts",
   HistoryHeatmapOptions: "tests/explain/explain_null_cf50_test.ts",
   EncoderConfig: "tests/train/settings_audit_test.ts",
   InfoNceConfig: "tests/train/settings_audit_test.ts",
@@ -433,5 +442,15 @@ for (const [object, { call, kinds }] of Object.entries(AUDITED)) {
     assertEquals(error.setting, `${object}.zzTypo`);
   });
 }
+
+Deno.test("FigurePngOptions.chromium.windowSize is refused: the image's size is width x height", async () => {
+  // It was dropped without a word: figureToPng sets Chromium's window to width x height.
+  const error = await refusal(
+    () => figureToPng(bars, `${scratch}/figure.png`, { chromium: { windowSize: [800, 400] } }),
+    "FigurePngOptions.chromium.windowSize",
+  );
+  assertEquals(error.setting, "FigurePngOptions.chromium.windowSize");
+  assert(error.allowed.includes("FigurePngOptions.width and height"), error.message);
+});
 
 globalThis.addEventListener("unload", () => Deno.removeSync(scratch, { recursive: true }));
