@@ -507,7 +507,7 @@ if (!verify) {
     datasets: importedDatasets,
     waitForOthers: true,
     continueOnFailure: true,
-    processes: workers,
+    workers,
     ...(firstDataset ? { firstDataset } : {}),
   }).catch(failIfExpected);
   for (const failure of outcome.failed) console.log(`FAILED ${failure.key}: ${failure.error}`);
@@ -565,7 +565,7 @@ const outcome = await runPlan({ ...plan, cells: wanted }, {
   resultsDir: verifyDir,
   waitForOthers: true,
   continueOnFailure: true,
-  processes: workers,
+  workers,
   order: longestFirst,
 }).catch(failIfExpected);
 const workersOk = await joinWorkers(others);

@@ -99,7 +99,10 @@ function requestedBackend(config: BackendConfig): BackendName | undefined {
 /** The backend `config` or the environment asks for, and the setting that gave it. */
 function requestedBy(config: BackendConfig): ChoiceSettings["requested"] {
   const fromEnv = Deno.env.get("DEMURE_BACKEND");
-  const name = config.backend ?? (fromEnv === "" ? undefined : fromEnv);
+  // Left out or undefined leaves the choice to the environment; null is a value, refused below.
+  const name = config.backend !== undefined
+    ? config.backend
+    : (fromEnv === "" ? undefined : fromEnv);
   if (name === undefined) return undefined;
   // The setting that gave the name: a bad `config.backend` was reported as DEMURE_BACKEND's.
   const setting = config.backend !== undefined ? "BackendConfig.backend" : "DEMURE_BACKEND";

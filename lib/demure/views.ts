@@ -35,6 +35,7 @@ import { createRng } from "../util/random.ts";
 import {
   checkOneOf,
   checkSettingNames,
+  SettingError,
   type SettingNames,
   withDefaults,
 } from "../util/settings.ts";
@@ -134,6 +135,17 @@ export function buildContrastiveViews(
   // `emptyPosition: "allow-empty"` used to keep one modality, silently.
   checkSettingNames("ContrastiveViewOptions", options, CONTRASTIVE_VIEW_OPTION_NAMES);
   const { scores, ...overrides } = options;
+  // A number or a text has no entries to pick by: refused as the setting, not as a length.
+  if (
+    scores !== undefined &&
+    (scores === null || typeof scores !== "object" || typeof scores.length !== "number")
+  ) {
+    throw new SettingError(
+      "ContrastiveViewOptions.scores",
+      scores,
+      "a list of numbers, one per [batch, position, modality] entry",
+    );
+  }
   const config: ContrastiveViewConfig = withDefaults(DEFAULT_CONTRASTIVE_VIEW_CONFIG, overrides);
   checkOneOf("ContrastiveViewConfig.emptyPosition", config.emptyPosition, [
     "keep_one",

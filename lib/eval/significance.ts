@@ -11,7 +11,7 @@
  * t.pValue < 0.05; // significant
  * ```
  */
-import { SettingError } from "../util/settings.ts";
+import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 
 /** Result of a paired test. */
 export interface PairedTestResult {
@@ -59,6 +59,11 @@ export interface PairedTestOptions {
   resolution?: number;
 }
 
+/** The names of {@linkcode PairedTestOptions}: a misspelt `resoluton` tested at face value. */
+const PAIRED_TEST_OPTION_NAMES: SettingNames<PairedTestOptions> = Object.freeze({
+  resolution: true,
+});
+
 /**
  * a - b as whole multiples of `options.resolution` (exact integers, so equal differences are
  * equal and a zero is zero) with `unit` = the resolution, or at face value with `unit` = 1. For
@@ -71,6 +76,7 @@ function differencesOnGrid(
   b: ArrayLike<number>,
   options: PairedTestOptions,
 ): { steps: number[]; unit: number } {
+  checkSettingNames("PairedTestOptions", options, PAIRED_TEST_OPTION_NAMES);
   const all = differences(a, b);
   const { resolution } = options;
   if (resolution === undefined) return { steps: all, unit: 1 };

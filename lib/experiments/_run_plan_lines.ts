@@ -26,7 +26,7 @@ export function openingLine(
   current: ExperimentPlan,
   pending: number,
   expectedSeconds: number,
-  options: { resultsDir: string; processes?: number },
+  options: { resultsDir: string; workers?: number },
   replaced = 0,
 ): string {
   const planned = `${current.mode} reproduction: ${current.cells.length} cells planned`;
@@ -36,7 +36,7 @@ export function openingLine(
       : `, all ${current.cells.length} finished (stored in ${options.resultsDir})`;
     return `${planned}${stored}: nothing left to train`;
   }
-  const processes = options.processes ?? 1;
+  const processes = options.workers ?? 1;
   const wall = processes > 1
     ? `, about ${formatMinutes(expectedSeconds / processes)} of wall time in ${processes} processes`
     : "";

@@ -30,6 +30,7 @@ import { type CellClaim, describeClaimHolder } from "./cell_claim.ts";
 import { HeldClaim } from "./held_claim.ts";
 import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";
+import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 import {
   cellsDirectory,
   cellStoreOf,
@@ -410,6 +411,42 @@ export interface RunOneCellOptions {
   datasets?: Map<string, PreparedDataset>;
 }
 
+const RUN_ONE_CELL_OPTION_NAMES: SettingNames<RunOneCellOptions> = Object.freeze({
+  resultsDir: true,
+  log: true,
+  job: true,
+  datasets: true,
+});
+
+/**
+ * Throws a `SettingError` for an unknown name or a value of another kind, before any claim is
+ * taken: a null `log` printed to the console, a null `job` recorded no job, null `datasets` read
+ * the files again.
+ */
+function checkRunOneCellOptions(options: RunOneCellOptions): void {
+  checkSettingNames("RunOneCellOptions", options, RUN_ONE_CELL_OPTION_NAMES);
+  if (typeof options.resultsDir !== "string") {
+    throw new SettingError(
+      "RunOneCellOptions.resultsDir",
+      options.resultsDir,
+      "a folder (a string)",
+    );
+  }
+  if (options.log !== undefined && typeof options.log !== "function") {
+    throw new SettingError("RunOneCellOptions.log", options.log, "a function of a line");
+  }
+  if (options.job !== undefined && typeof options.job !== "string") {
+    throw new SettingError("RunOneCellOptions.job", options.job, "a text (the batch job's id)");
+  }
+  if (options.datasets !== undefined && !(options.datasets instanceof Map)) {
+    throw new SettingError(
+      "RunOneCellOptions.datasets",
+      options.datasets,
+      "a Map of prepared datasets by label",
+    );
+  }
+}
+
 /**
  * Runs exactly one cell of `plan` into `resultsDir` under a claim, unless it is already stored
  * (then returns the stored result, as `readFinishedCell` reads it) or is the same run as a stored
@@ -425,6 +462,7 @@ export async function runOneCell(
   cell: PlannedCell,
   options: RunOneCellOptions,
 ): Promise<{ result: CellResult; ranNow: boolean }> {
+  checkRunOneCellOptions(options);
   const log = options.log ?? console.log;
   if (cell.waitsFor) {
     throw new Error(

@@ -38,6 +38,12 @@
  * trained.model.dispose();
  * ```
  */
+import {
+  checkBoolean,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 import { checkpointExists, loadModelCheckpoint } from "../checkpoint/checkpoint.ts";
 import { STALE_TEMPORARY_SECONDS, writeFilesAtomically } from "../data/atomic_write.ts";
 import type { SequentialRecommender } from "../models/sequential_recommender.ts";
@@ -251,12 +257,44 @@ export function writeKeptTraining(
   writeFilesAtomically([{ path: `${directory}/${KEPT_TRAINING_FILE}`, data }]);
 }
 
+const CELL_MODEL_OPTION_NAMES: SettingNames<CellModelOptions> = Object.freeze({
+  resultsDir: true,
+  train: true,
+  onProgress: true,
+  data: true,
+});
+
+/**
+ * Throws a `SettingError` for an unknown name or a value of another kind, before anything is read
+ * or trained: a text "false" for `train` is no boolean, a null `onProgress` printed the default
+ * lines, null `data` read the dataset again.
+ */
+function checkCellModelOptions(options: CellModelOptions): void {
+  checkSettingNames("CellModelOptions", options, CELL_MODEL_OPTION_NAMES);
+  if (typeof options.resultsDir !== "string") {
+    throw new SettingError(
+      "CellModelOptions.resultsDir",
+      options.resultsDir,
+      "a folder (a string)",
+    );
+  }
+  checkBoolean("CellModelOptions.train", options.train);
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+    throw new SettingError("CellModelOptions.onProgress", options.onProgress, "a function");
+  }
+  const data: unknown = options.data;
+  if (data !== undefined && (data === null || typeof data !== "object" || Array.isArray(data))) {
+    throw new SettingError("CellModelOptions.data", data, "a prepared dataset (prepareDataset)");
+  }
+}
+
 /** Loads the cell's model from its checkpoint, or trains it (see the module comment). */
 export async function cellModel(
   plan: ExperimentPlan,
   cell: PlannedCell,
   options: CellModelOptions,
 ): Promise<TrainedCellModel> {
+  checkCellModelOptions(options);
   checkHasModel(cell);
   const data = options.data ?? await prepareDataset(cell.dataset);
   checkDataOfCell(cell, data);

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { checkSettingNames, SettingError } from "../util/settings.ts";
 import { isThisProcess } from "./cell_claim.ts";
 import { HELD_CLAIMS, readClaim } from "./_claim_files.ts";
 import { withClaimLock } from "./_claim_lock.ts";
@@ -101,6 +102,14 @@ let releaseOnSignalInstalled = false;
 export function releaseClaimsOnSignal(
   options: ReleaseOnSignalOptions = {},
 ): (signal: StopSignal) => void {
+  // Before anything is installed: a null `log` wrote to stderr, a null `onStop` stopped nothing.
+  checkSettingNames("ReleaseOnSignalOptions", options, { onStop: true, log: true });
+  for (const name of ["onStop", "log"] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== "function") {
+      throw new SettingError(`ReleaseOnSignalOptions.${name}`, value, "a function");
+    }
+  }
   if (releaseOnSignalInstalled) {
     throw new Error("releaseClaimsOnSignal: already installed in this process (install it once)");
   }

@@ -288,9 +288,12 @@ export function noiseLevelGains(
 ): NoiseLevelGain[] {
   checkSettingNames("NoiseLevelGainOptions", options, NOISE_LEVEL_GAIN_SETTINGS);
   const [defaultBaseline, defaultSystem] = NOISE_LEVEL_SYSTEMS;
-  const system = options.system ?? defaultSystem;
-  const baseline = options.baseline ?? defaultBaseline;
-  const pick = options.pick ?? ((result: CellResult) => result.test["NDCG@10"]);
+  // Left out or undefined is the default; null is a value, refused below (it ran the default).
+  const system = options.system === undefined ? defaultSystem : options.system;
+  const baseline = options.baseline === undefined ? defaultBaseline : options.baseline;
+  const pick = options.pick === undefined
+    ? ((result: CellResult) => result.test["NDCG@10"])
+    : options.pick;
   if (typeof pick !== "function") {
     throw new SettingError("NoiseLevelGainOptions.pick", pick, "a function of a CellResult");
   }

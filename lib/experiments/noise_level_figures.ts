@@ -66,9 +66,10 @@ export function noiseLevelGainFigure(
   checkSettingNames("NoiseLevelGainFigureOptions", options, NOISE_LEVEL_GAIN_FIGURE_SETTINGS);
   // The defaults of noiseLevelGains, from their one home.
   const [defaultBaseline, defaultSystem] = NOISE_LEVEL_SYSTEMS;
-  const system = options.system ?? defaultSystem;
-  const baseline = options.baseline ?? defaultBaseline;
-  const metric = options.metric ?? "test NDCG@10";
+  // Left out or undefined is the default; null is a value, refused below (it drew the default).
+  const system = options.system === undefined ? defaultSystem : options.system;
+  const baseline = options.baseline === undefined ? defaultBaseline : options.baseline;
+  const metric = options.metric === undefined ? "test NDCG@10" : options.metric;
   // They are the figure's only labels: "SASRec-MM minus SASRec-MM", a blank name or a number drew
   // a figure of other systems' gains under them.
   for (const [field, label] of [["system", system], ["baseline", baseline], ["metric", metric]]) {

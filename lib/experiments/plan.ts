@@ -105,8 +105,8 @@ const PLAN_OPTION_NAMES: SettingNames<PlanOptions> = {
 };
 
 /**
- * Throws a `SettingError` for a `demure`, `datasetTraining` or `selected` option that is given but
- * is not an object (`selected`: one by dataset label, each by system name). They were read as
+ * Throws a `SettingError` for a `dataset`, `demure`, `datasetTraining` or `selected` option that is
+ * given but is not an object (a null `dataset` was reported as `DatasetSpec.kind is undefined`) (`selected`: one by dataset label, each by system name). They were read as
  * "given or not": `demure: null` planned without the Demure settings asked, `selected: 5` as
  * nothing selected (every selection to run again), and `selected: null` failed with a TypeError.
  */
@@ -115,6 +115,7 @@ function checkOptionObjects(options: PlanOptions): void {
     typeof value === "object" && value !== null && !Array.isArray(value);
   for (
     const [name, allowed] of [
+      ["dataset", "a dataset spec (an object with its kind)"],
       ["demure", "an object of DemureConfig settings"],
       ["datasetTraining", "an object of TrainerConfig settings"],
       ["selected", "an object by dataset label of objects by system name (selected.json)"],

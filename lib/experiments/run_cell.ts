@@ -380,8 +380,8 @@ function keepPerUser(values: Float64Array): number[] {
 
 /**
  * Throws a `SettingError` for a `scoreAttribution` that is not true or false (a string "false"
- * scored the attribution), or a `model` or `training` that is not an object (null trained at the
- * defaults, as if it were left out).
+ * scored the attribution), a `model` or `training` that is not an object (null trained at the
+ * defaults, as if it were left out), or a callback that is not a function.
  */
 function checkCellSettingKinds(settings: CellSettings): void {
   if (settings.scoreAttribution !== undefined) {
@@ -394,6 +394,22 @@ function checkCellSettingKinds(settings: CellSettings): void {
     ) {
       const of = name === "model" ? "ModelConfig" : "TrainerConfig";
       throw new SettingError(`CellSettings.${name}`, value, `an object of ${of} settings`);
+    }
+  }
+  // null was read as "not given": the default lines printed instead of the caller's.
+  for (
+    const name of [
+      "onProgress",
+      "afterEpoch",
+      "onAttribution",
+      "onEvaluation",
+      "onEvaluationProgress",
+      "onValidationProgress",
+    ] as const
+  ) {
+    const value: unknown = settings[name];
+    if (value !== undefined && typeof value !== "function") {
+      throw new SettingError(`CellSettings.${name}`, value, "a function");
     }
   }
 }

@@ -62,6 +62,7 @@ import {
   checkNumber,
   checkOneOf,
   checkSettingNames,
+  SettingError,
   type SettingNames,
 } from "../util/settings.ts";
 
@@ -115,7 +116,7 @@ export interface RunPlanOptions {
    * How many processes share the cells (this one included), for the expected wall time printed at
    * the start. Default 1.
    */
-  processes?: number;
+  workers?: number;
   /** Prepared datasets to reuse across calls (by label). */
   datasets?: Map<string, PreparedDataset>;
 }
@@ -162,7 +163,7 @@ const RUN_PLAN_OPTION_NAMES: SettingNames<RunPlanOptions> = {
   continueOnFailure: true,
   firstDataset: true,
   order: true,
-  processes: true,
+  workers: true,
   datasets: true,
 };
 
@@ -262,19 +263,45 @@ function backboneNote(result: CellResult): string {
 
 /**
  * Throws a `SettingError` for an option of the wrong kind or out of range, before anything is read
- * or written: a string "false" is truthy (`runPending: "false"` would train every pending cell),
+ * or written (null is a value, refused: it ran the default log, datasets or order): a string
+ * "false" is truthy (`runPending: "false"` would train every pending cell),
  * and a poll interval of NaN, 0 or less polls the store without a pause while other processes
  * hold cells.
  */
 function checkRunPlanOptions(options: RunPlanOptions): void {
+  if (typeof options.resultsDir !== "string") {
+    throw new SettingError("RunPlanOptions.resultsDir", options.resultsDir, "a folder (a string)");
+  }
+  // null was read as "not given": the default console lines instead of the caller's.
+  for (const callback of ["log", "onEpoch", "onCellDone"] as const) {
+    const value: unknown = options[callback];
+    if (value !== undefined && typeof value !== "function") {
+      throw new SettingError(`RunPlanOptions.${callback}`, value, "a function");
+    }
+  }
+  const order: unknown = options.order;
+  // A text is iterable: its letters were read as cell keys.
+  if (
+    order !== undefined &&
+    (!Array.isArray(order) || !order.every((key) => typeof key === "string"))
+  ) {
+    throw new SettingError("RunPlanOptions.order", order, "a list of cell keys");
+  }
+  if (options.datasets !== undefined && !(options.datasets instanceof Map)) {
+    throw new SettingError(
+      "RunPlanOptions.datasets",
+      options.datasets,
+      "a Map of prepared datasets by label",
+    );
+  }
   for (const flag of ["runPending", "waitForOthers", "continueOnFailure"] as const) {
     if (options[flag] !== undefined) checkBoolean(`RunPlanOptions.${flag}`, options[flag]);
   }
   if (options.waitSeconds !== undefined) {
     checkNumber("RunPlanOptions.waitSeconds", options.waitSeconds, { above: 0 });
   }
-  if (options.processes !== undefined) {
-    checkInteger("RunPlanOptions.processes", options.processes, { min: 1 });
+  if (options.workers !== undefined) {
+    checkInteger("RunPlanOptions.workers", options.workers, { min: 1 });
   }
   if (options.firstDataset !== undefined) {
     checkOneOf("RunPlanOptions.firstDataset", options.firstDataset, DATASET_KINDS);
@@ -284,7 +311,10 @@ function checkRunPlanOptions(options: RunPlanOptions): void {
 /** Runs every runnable cell not yet stored, in plan order; returns all cells of the plan. */
 export async function runPlan(plan: ExperimentPlan, options: RunPlanOptions): Promise<PlanOutcome> {
   // `runPending: false` mistyped as `runPendng` used to start hours of training.
-  checkSettingNames("RunPlanOptions", options, RUN_PLAN_OPTION_NAMES);
+  checkSettingNames("RunPlanOptions", options, RUN_PLAN_OPTION_NAMES, {
+    processes:
+      "none: renamed workers (as reproduce --workers N: the processes that share the cells)",
+  });
   checkRunPlanOptions(options);
   const log = options.log ?? console.log;
   const datasets = options.datasets ?? new Map<string, PreparedDataset>();

@@ -6,7 +6,12 @@ import {
   tracesOutsideDefaultBundle,
 } from "../viz/plotly_bundle.ts";
 import { jupyterOrNull } from "../util/jupyter.ts";
-import { checkSettingNames, type SettingNames } from "../util/settings.ts";
+import {
+  checkBoolean,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 import { formatTable, tableHtml, type TableSection } from "../viz/table_html.ts";
 
 /** Options of {@linkcode display}. */
@@ -125,6 +130,13 @@ let figureCounter = 0;
 export async function display(figure: Figure, options: DisplayOptions = {}): Promise<void> {
   // A misspelt `captoin` showed the figure without its caption.
   checkSettingNames("DisplayOptions", options, DISPLAY_OPTION_SETTINGS);
+  // null was read as "not given" (no caption, no forced bundle); a caption 1 printed "1".
+  if (options.forcePlotlyBundle !== undefined) {
+    checkBoolean("DisplayOptions.forcePlotlyBundle", options.forcePlotlyBundle);
+  }
+  if (options.caption !== undefined && typeof options.caption !== "string") {
+    throw new SettingError("DisplayOptions.caption", options.caption, "a text");
+  }
   const jupyter = jupyterOrNull();
   if (jupyter === null) {
     console.log(`[figure] ${figureTitle(figure)} (shown in notebooks; see writeHtmlReport)`);

@@ -9,6 +9,7 @@
  * mode nothing is trained and the notebook says what is missing and how to compute it.
  */
 import { envFlag } from "../util/env_flag.ts";
+import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 import { fileURLToPath } from "node:url";
 import { cellModel, type TrainedCellModel } from "../experiments/cell_model.ts";
 import { ensureCells, type FinishedCell } from "../experiments/ensure_cells.ts";
@@ -75,6 +76,38 @@ export function notebookResultsDirOf(mode: ExperimentPlan["mode"]): string {
   return `${PROJECT_ROOT}/${mode === "full" ? RECORDS_DIR.full : "results/quick"}`;
 }
 
+/**
+ * Throws a `SettingError` for an unknown name of `options` or a value of another kind, before
+ * anything is read, computed or trained: a null `resultsDir` read the notebook's default folder
+ * (for a model: trained it there), a null `quickCompute` computed every missing cell.
+ */
+function checkNotebookCellsOptions(
+  where: string,
+  options: NotebookCellsOptions,
+  names: SettingNames<NotebookCellsOptions> | SettingNames<NotebookCellModelOptions>,
+): void {
+  checkSettingNames(where, options, names);
+  if (options.resultsDir !== undefined && typeof options.resultsDir !== "string") {
+    throw new SettingError(`${where}.resultsDir`, options.resultsDir, "a folder (a string)");
+  }
+  if (options.quickCompute !== undefined && typeof options.quickCompute !== "function") {
+    throw new SettingError(
+      `${where}.quickCompute`,
+      options.quickCompute,
+      "a function of a PlannedCell (true: compute it)",
+    );
+  }
+}
+
+const NOTEBOOK_CELLS_OPTION_NAMES: SettingNames<NotebookCellsOptions> = Object.freeze({
+  quickCompute: true,
+  resultsDir: true,
+});
+
+const NOTEBOOK_CELL_MODEL_OPTION_NAMES: SettingNames<NotebookCellModelOptions> = Object.freeze({
+  resultsDir: true,
+});
+
 /** Options of {@linkcode ensureCellsInNotebook}. */
 export interface NotebookCellsOptions {
   /**
@@ -100,6 +133,7 @@ export function notebookComputePolicy(
   options: NotebookCellsOptions = {},
   rerun: boolean = envFlag("DEMURE_RERUN"),
 ): boolean | ((cell: PlannedCell) => boolean) {
+  checkNotebookCellsOptions("NotebookCellsOptions", options, NOTEBOOK_CELLS_OPTION_NAMES);
   if (rerun) return true;
   return mode === "quick" ? (options.quickCompute ?? true) : false;
 }
@@ -203,6 +237,7 @@ export async function notebookCellModel(
   cell: PlannedCell,
   options: NotebookCellModelOptions = {},
 ): Promise<TrainedCellModel> {
+  checkNotebookCellsOptions("NotebookCellModelOptions", options, NOTEBOOK_CELL_MODEL_OPTION_NAMES);
   const progress = trainingProgress(cell.key);
   const trained = await cellModel(plan, cell, {
     resultsDir: options.resultsDir ?? notebookResultsDir(plan),

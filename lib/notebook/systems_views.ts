@@ -42,6 +42,16 @@ export interface SystemsTableOptions<Row extends SystemSummary> {
   best?: Record<string, "higher" | "lower">;
 }
 
+/**
+ * Throws a `SettingError` unless `value` is left out, undefined or a text: a null caption or title
+ * was read as none, a number drawn as its digits.
+ */
+function checkOptionalText(setting: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "string") {
+    throw new SettingError(setting, value, "a text");
+  }
+}
+
 const TABLE_OPTION_NAMES: SettingNames<SystemsTableOptions<SystemSummary>> = {
   caption: true,
   metrics: true,
@@ -73,6 +83,22 @@ export function systemsTable<Row extends SystemSummary>(
   options: SystemsTableOptions<Row>,
 ): TableInput {
   checkSettingNames("SystemsTableOptions", options, TABLE_OPTION_NAMES);
+  checkOptionalText("SystemsTableOptions.caption", options.caption);
+  const extra: unknown = options.extraColumns;
+  if (extra !== undefined && !Array.isArray(extra)) {
+    throw new SettingError("SystemsTableOptions.extraColumns", extra, "a list of columns");
+  }
+  const marked: unknown = options.best;
+  if (
+    marked !== undefined &&
+    (marked === null || typeof marked !== "object" || Array.isArray(marked))
+  ) {
+    throw new SettingError(
+      "SystemsTableOptions.best",
+      marked,
+      'an object of "higher" or "lower" by column',
+    );
+  }
   const { caption, metrics, meansOnly = [], extraColumns = [], best } = options;
   checkMetricList("SystemsTableOptions.metrics", metrics, { atLeastOne: false });
   checkMetricList("SystemsTableOptions.meansOnly", meansOnly, { atLeastOne: false });
@@ -130,6 +156,8 @@ const BARS_OPTION_NAMES: SettingNames<SystemsBarsOptions> = {
  */
 export function systemsBars(rows: readonly SystemSummary[], options: SystemsBarsOptions): Figure {
   checkSettingNames("SystemsBarsOptions", options, BARS_OPTION_NAMES);
+  checkOptionalText("SystemsBarsOptions.title", options.title);
+  checkOptionalText("SystemsBarsOptions.yTitle", options.yTitle);
   if (rows.length === 0) throw new Error("systemsBars: no rows (no system has a finished cell)");
   const { metrics, title, yTitle } = options;
   // No metric is a figure of no bars, as no rows is.

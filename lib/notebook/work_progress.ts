@@ -8,6 +8,7 @@ import {
   type WorkUnit,
 } from "../util/work_progress.ts";
 import { createProgress, type ProgressEvent } from "./progress.ts";
+import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 
 /**
  * The progress line's view of a long piece of work (an evaluation's users, a file's bytes): parts
@@ -40,6 +41,27 @@ export interface WorkProgressOptions {
   print?: (line: string) => void;
 }
 
+const WORK_PROGRESS_OPTION_NAMES: SettingNames<WorkProgressOptions> = Object.freeze({
+  everySeconds: true,
+  print: true,
+});
+
+/**
+ * Throws a `SettingError` naming the option (a misspelt one, a null `print`, which printed to
+ * stderr, or an `everySeconds` that is not a number >= 0, which throttledWorkProgress reported
+ * under its own name): checked in a notebook too, where neither is used.
+ */
+function checkWorkProgressOptions(options: WorkProgressOptions): void {
+  checkSettingNames("WorkProgressOptions", options, WORK_PROGRESS_OPTION_NAMES);
+  const every: unknown = options.everySeconds;
+  if (every !== undefined && (typeof every !== "number" || !(every >= 0))) {
+    throw new SettingError("WorkProgressOptions.everySeconds", every, "a number >= 0");
+  }
+  if (options.print !== undefined && typeof options.print !== "function") {
+    throw new SettingError("WorkProgressOptions.print", options.print, "a function of a line");
+  }
+}
+
 /**
  * A live progress line of one long piece of work: pass `onProgress` to `evaluateRanking` (its
  * fourth argument) or to a reader of a data file, then `await done()`. In a notebook it updates in
@@ -58,6 +80,7 @@ export function workProgress(
   unit: WorkUnit,
   options: WorkProgressOptions = {},
 ): { onProgress: WorkProgressListener; done: () => Promise<void> } {
+  checkWorkProgressOptions(options);
   const line = createProgress({ label, print: options.print ?? ((text) => console.error(text)) });
   const show: WorkProgressListener = (progress) => line.report(workProgressEvent(progress, unit));
   return {

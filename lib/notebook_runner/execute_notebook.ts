@@ -3,7 +3,13 @@
  * Jupyter lives) against the project-local Deno kernelspec. See that file for why it exists.
  */
 import { ensureDenoKernelspec } from "./kernelspec.ts";
-import { checkNumber, SettingError } from "../util/settings.ts";
+import {
+  checkBoolean,
+  checkNumber,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 import { within } from "../util/within.ts";
 import { defaultJupyterPython } from "./_jupyter_python.ts";
 
@@ -13,8 +19,11 @@ import { defaultJupyterPython } from "./_jupyter_python.ts";
  */
 export const DEFAULT_QUIET_MS = 300;
 
-/** The longest a cell may run, in seconds, when {@linkcode NotebookRunnerConfig.cellTimeoutS} is not given. */
-export const DEFAULT_CELL_TIMEOUT_S = 3600;
+/**
+ * The longest a cell may run, in seconds, when {@linkcode NotebookRunnerConfig.cellTimeoutSeconds}
+ * is not given.
+ */
+export const DEFAULT_CELL_TIMEOUT_SECONDS = 3600;
 
 /** Configuration shared by {@linkcode executeNotebook} and {@linkcode renderNotebookHtml}. */
 export interface NotebookRunnerConfig {
@@ -29,9 +38,9 @@ export interface NotebookRunnerConfig {
   quietMs?: number;
   /**
    * Longest a single cell may run, in seconds, a number > 0. Default:
-   * {@linkcode DEFAULT_CELL_TIMEOUT_S} (3600).
+   * {@linkcode DEFAULT_CELL_TIMEOUT_SECONDS} (3600).
    */
-  cellTimeoutS?: number;
+  cellTimeoutSeconds?: number;
   /** Extra environment variables for the kernel (e.g. `{ DEMURE_QUICK: "1" }`). */
   kernelEnv?: Record<string, string>;
   /**
@@ -74,6 +83,53 @@ export interface NotebookRunResult {
   exitCode: number;
   /** The runner's output: on failure the cell index and traceback. */
   message: string;
+}
+
+/** The names of {@linkcode NotebookRunnerConfig}: any other is refused (a typo ran the default). */
+const NOTEBOOK_RUNNER_CONFIG_NAMES: SettingNames<NotebookRunnerConfig> = Object.freeze({
+  projectRoot: true,
+  python: true,
+  quietMs: true,
+  cellTimeoutSeconds: true,
+  kernelEnv: true,
+  signal: true,
+});
+
+/**
+ * Throws a `SettingError` for a setting of `config` that is unknown, renamed or of the wrong kind,
+ * before the runner starts. It compares times with them, so a quiet time of NaN never ended a cell
+ * (each one ran to its timeout, an hour by default), a timeout of NaN never stopped a hung cell, and
+ * a negative timeout failed every cell at once. The old name `cellTimeoutS` is refused with its new
+ * one: ignored, it would run every cell with the default hour.
+ */
+function checkNotebookRunnerConfig(config: NotebookRunnerConfig): void {
+  checkSettingNames("NotebookRunnerConfig", config, NOTEBOOK_RUNNER_CONFIG_NAMES, {
+    cellTimeoutS:
+      "none: renamed cellTimeoutSeconds (a duration ends in Seconds or Ms in every setting)",
+  });
+  if (typeof config.projectRoot !== "string") {
+    throw new SettingError(
+      "NotebookRunnerConfig.projectRoot",
+      config.projectRoot,
+      "a folder (a string)",
+    );
+  }
+  pythonOf(config);
+  if (config.signal !== undefined && !(config.signal instanceof AbortSignal)) {
+    // null ran a runner that nothing could stop.
+    throw new SettingError("NotebookRunnerConfig.signal", config.signal, "an AbortSignal");
+  }
+  if (config.quietMs !== undefined) {
+    checkNumber("NotebookRunnerConfig.quietMs", config.quietMs, { min: 0 });
+  }
+  if (config.cellTimeoutSeconds !== undefined) {
+    checkNumber("NotebookRunnerConfig.cellTimeoutSeconds", config.cellTimeoutSeconds, { above: 0 });
+  }
+  const env = config.kernelEnv;
+  if (env !== undefined && (env === null || typeof env !== "object" || Array.isArray(env))) {
+    // null ran the kernels without the extra environment, silently.
+    throw new SettingError("NotebookRunnerConfig.kernelEnv", env, "an object of variables");
+  }
 }
 
 /** The Python of `config`, or the default when it is left out or undefined (null is refused). */
@@ -196,6 +252,7 @@ async function runRunner(
  * ```
  */
 export async function jupyterProblem(config: NotebookRunnerConfig): Promise<string | null> {
+  checkNotebookRunnerConfig(config);
   const python = pythonOf(config);
   try {
     const output = await new Deno.Command(python, {
@@ -239,19 +296,11 @@ export async function executeNotebook(
   config: NotebookRunnerConfig,
   options: ExecuteOptions = {},
 ): Promise<NotebookRunResult> {
-  // Checked here, before the runner starts: it compares times with them, so a quiet time of NaN
-  // never ended a cell (each one ran to its timeout, an hour by default), a timeout of NaN never
-  // stopped a hung cell, and a negative timeout failed every cell at once.
-  if (config.quietMs !== undefined) {
-    checkNumber("NotebookRunnerConfig.quietMs", config.quietMs, { min: 0 });
-  }
-  if (config.cellTimeoutS !== undefined) {
-    checkNumber("NotebookRunnerConfig.cellTimeoutS", config.cellTimeoutS, { above: 0 });
-  }
-  const env = config.kernelEnv;
-  if (env !== undefined && (env === null || typeof env !== "object" || Array.isArray(env))) {
-    // null ran the kernels without the extra environment, silently.
-    throw new SettingError("NotebookRunnerConfig.kernelEnv", env, "an object of variables");
+  checkNotebookRunnerConfig(config);
+  checkSettingNames("ExecuteOptions", options, { onCell: true });
+  // null was read as no listener: the cells' progress lines went nowhere.
+  if (options.onCell !== undefined && typeof options.onCell !== "function") {
+    throw new SettingError("ExecuteOptions.onCell", options.onCell, "a function of a cell");
   }
   const args = [
     "execute",
@@ -260,7 +309,7 @@ export async function executeNotebook(
     "--quiet-ms",
     String(config.quietMs ?? DEFAULT_QUIET_MS),
     "--cell-timeout",
-    String(config.cellTimeoutS ?? DEFAULT_CELL_TIMEOUT_S),
+    String(config.cellTimeoutSeconds ?? DEFAULT_CELL_TIMEOUT_SECONDS),
   ];
   for (const [key, value] of Object.entries(config.kernelEnv ?? {})) {
     args.push("--env", `${key}=${value}`);
@@ -295,13 +344,17 @@ export interface RenderHtmlOptions {
  * );
  * ```
  */
-export function renderNotebookHtml(
+export async function renderNotebookHtml(
   executedPath: string,
   htmlPath: string,
   config: NotebookRunnerConfig,
   options: RenderHtmlOptions = {},
 ): Promise<NotebookRunResult> {
-  return runRunner(
+  checkNotebookRunnerConfig(config);
+  checkSettingNames("RenderHtmlOptions", options, { noInput: true });
+  // A text "false" is truthy: it left the code out.
+  if (options.noInput !== undefined) checkBoolean("RenderHtmlOptions.noInput", options.noInput);
+  return await runRunner(
     ["html", executedPath, htmlPath, ...(options.noInput ? ["--no-input"] : [])],
     config,
   );

@@ -4,6 +4,7 @@
  */
 
 import { makeFolders, writeFilesAtomically } from "../data/atomic_write.ts";
+import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 
 /** Where the kernelspec lives and what to put in `JUPYTER_PATH`. */
 export interface DenoKernelspec {
@@ -34,6 +35,28 @@ export interface KernelspecConfig {
  */
 const KERNEL_NAME = /^[a-z0-9._-]+$/i;
 
+/** The names of {@linkcode KernelspecConfig}, as its siblings NotebookRunnerConfig and LabServerConfig. */
+const KERNELSPEC_CONFIG_NAMES: SettingNames<KernelspecConfig> = Object.freeze({
+  projectRoot: true,
+  denoPath: true,
+  kernelName: true,
+});
+
+/**
+ * Throws a `SettingError` for an unknown name or a setting that is not a text, before anything is
+ * written: a null `kernelName` or `denoPath` wrote the default spec ("deno", this Deno), and a
+ * `projectRoot` of null or 1 wrote it under a folder named so.
+ */
+function checkKernelspecConfig(config: KernelspecConfig): void {
+  checkSettingNames("KernelspecConfig", config, KERNELSPEC_CONFIG_NAMES);
+  for (const name of ["projectRoot", "denoPath", "kernelName"] as const) {
+    const value: unknown = config[name];
+    if ((value !== undefined || name === "projectRoot") && typeof value !== "string") {
+      throw new SettingError(`KernelspecConfig.${name}`, value, "a text");
+    }
+  }
+}
+
 /**
  * Write (or leave as is, when identical) `<root>/.jupyter/kernels/<name>/kernel.json` with
  * argv `[deno, "jupyter", "--kernel", "--conn", "{connection_file}"]` and `interrupt_mode`
@@ -47,6 +70,7 @@ const KERNEL_NAME = /^[a-z0-9._-]+$/i;
  * ```
  */
 export async function ensureDenoKernelspec(config: KernelspecConfig): Promise<DenoKernelspec> {
+  checkKernelspecConfig(config);
   const kernelName = config.kernelName ?? "deno";
   if (!KERNEL_NAME.test(kernelName) || kernelName === "." || kernelName === "..") {
     throw new Error(

@@ -36,7 +36,14 @@
 import { descendantsOf, isAlive, type ProcessId, signalIfAlive } from "./processes.ts";
 import { type DenoKernelspec, ensureDenoKernelspec } from "./kernelspec.ts";
 import { pathExists } from "../util/path_exists.ts";
-import { checkInteger, checkNumber, SettingError, withDefaults } from "../util/settings.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+  withDefaults,
+} from "../util/settings.ts";
 import { within } from "../util/within.ts";
 import { defaultJupyterPython } from "./_jupyter_python.ts";
 
@@ -88,7 +95,7 @@ export interface LabServerConfig {
    * Longest wait for the server to answer, in seconds, a number > 0. Default: 60
    * ({@linkcode DEFAULT_LAB_SERVER_CONFIG}).
    */
-  startTimeoutS?: number;
+  startTimeoutSeconds?: number;
   /**
    * Aborting it during the start stops the server started so far; the start then rejects with
    * `signal.reason`. Ignored once the start has resolved (call `stop()` then).
@@ -102,14 +109,27 @@ export interface LabServerConfig {
  * the server to answer.
  */
 export const DEFAULT_LAB_SERVER_CONFIG: Readonly<
-  Required<Pick<LabServerConfig, "portRange" | "startTimeoutS">>
-> = Object.freeze({ portRange: DEFAULT_LAB_PORTS, startTimeoutS: 60 });
+  Required<Pick<LabServerConfig, "portRange" | "startTimeoutSeconds">>
+> = Object.freeze({ portRange: DEFAULT_LAB_PORTS, startTimeoutSeconds: 60 });
 
 /** A token the server accepts: not empty, and safe in a URL as written. */
 const LAB_TOKEN = /^[A-Za-z0-9._~-]+$/;
 const LAB_TOKEN_ALLOWED =
   "a non-empty string of letters, digits, '.', '_', '~' and '-' (an empty token would turn " +
   "Jupyter's authentication off)";
+
+/** The names of {@linkcode LabServerConfig}: any other is refused (a typo ran the default). */
+const LAB_SERVER_CONFIG_NAMES: SettingNames<LabServerConfig> = Object.freeze({
+  projectRoot: true,
+  port: true,
+  portRange: true,
+  token: true,
+  python: true,
+  env: true,
+  logFile: true,
+  startTimeoutSeconds: true,
+  signal: true,
+});
 
 /** A {@linkcode LabServerConfig} with its defaults filled in and checked. */
 type ResolvedLabServerConfig = LabServerConfig & typeof DEFAULT_LAB_SERVER_CONFIG;
@@ -122,8 +142,13 @@ type ResolvedLabServerConfig = LabServerConfig & typeof DEFAULT_LAB_SERVER_CONFI
  * `logFile` ran with the default range, a random token, the default Python, the terminal).
  */
 function resolveLabServerConfig(config: LabServerConfig): ResolvedLabServerConfig {
+  // The old name of the start timeout, ignored, would wait the default minute.
+  checkSettingNames("LabServerConfig", config, LAB_SERVER_CONFIG_NAMES, {
+    startTimeoutS: "none: renamed startTimeoutSeconds (a duration ends in Seconds or Ms in every " +
+      "setting)",
+  });
   const resolved = { ...config, ...withDefaults(DEFAULT_LAB_SERVER_CONFIG, config) };
-  checkNumber("LabServerConfig.startTimeoutS", resolved.startTimeoutS, { above: 0 });
+  checkNumber("LabServerConfig.startTimeoutSeconds", resolved.startTimeoutSeconds, { above: 0 });
   checkPortRange(resolved.portRange);
   // 0 would let the OS pick a port, which an explicit port must never be.
   if (config.port !== undefined) checkInteger("LabServerConfig.port", config.port, LAB_PORT_RANGE);
@@ -132,6 +157,21 @@ function resolveLabServerConfig(config: LabServerConfig): ResolvedLabServerConfi
     if (value !== undefined && typeof value !== "string") {
       throw new SettingError(`LabServerConfig.${field}`, value, "a string");
     }
+  }
+  if (typeof config.projectRoot !== "string") {
+    throw new SettingError(
+      "LabServerConfig.projectRoot",
+      config.projectRoot,
+      "a folder (a string)",
+    );
+  }
+  // null started the server without the extra environment, or without a way to abort its start.
+  const env: unknown = config.env;
+  if (env !== undefined && (env === null || typeof env !== "object" || Array.isArray(env))) {
+    throw new SettingError("LabServerConfig.env", env, "an object of variables");
+  }
+  if (config.signal !== undefined && !(config.signal instanceof AbortSignal)) {
+    throw new SettingError("LabServerConfig.signal", config.signal, "an AbortSignal");
   }
   // Jupyter takes an empty token as "no authentication": anyone who reaches the port runs code as
   // this user. And the token travels in the URL unescaped, so it holds only URL-safe characters.
@@ -550,7 +590,7 @@ async function startOnPort(
       token,
       infoFile,
       exited,
-      config.startTimeoutS,
+      config.startTimeoutSeconds,
       config.signal,
     );
   } catch (error) {

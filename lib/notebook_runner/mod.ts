@@ -14,7 +14,7 @@
 export { type DenoKernelspec, ensureDenoKernelspec, type KernelspecConfig } from "./kernelspec.ts";
 export {
   type CellProgress,
-  DEFAULT_CELL_TIMEOUT_S,
+  DEFAULT_CELL_TIMEOUT_SECONDS,
   DEFAULT_QUIET_MS,
   executeNotebook,
   type ExecuteOptions,

@@ -279,7 +279,7 @@ const CHROMIUM_CONFIG_NAMES: SettingNames<ChromiumConfig> = {
  * `"big"`), and a `sandbox` of `"no"` ran sandboxed. Left out or undefined is the default; null is
  * a value, refused (a `timeoutMs` of null ran with the default limit).
  */
-function resolveChromiumConfig(config: ChromiumConfig): ResolvedChromiumConfig {
+export function resolveChromiumConfig(config: ChromiumConfig): ResolvedChromiumConfig {
   checkSettingNames("ChromiumConfig", config, CHROMIUM_CONFIG_NAMES);
   const resolved = withDefaults<ResolvedChromiumConfig>(DEFAULT_CHROMIUM_CONFIG, config);
   // At most setTimeout's largest delay (about 24.8 days): a longer one fires at once.

@@ -10,9 +10,17 @@ import {
   chromiumExecutable,
   chromiumLaunch,
   makeBrowserDir,
+  resolveChromiumConfig,
   runHeadlessChromium,
 } from "./chromium.ts";
-import { checkInteger, checkNumber, SettingError, withDefaults } from "../util/settings.ts";
+import {
+  checkInteger,
+  checkNumber,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+  withDefaults,
+} from "../util/settings.ts";
 import { makeFolders } from "../data/atomic_write.ts";
 
 /** Options of {@linkcode figureToPng}. */
@@ -23,13 +31,24 @@ export interface FigurePngOptions {
   height?: number;
   /** Device pixel ratio, above 0 (2 gives a sharp README image). Default: 2. */
   scale?: number;
-  /** How headless Chromium runs. Default: the defaults of {@linkcode ChromiumConfig}. */
+  /**
+   * How headless Chromium runs; not its `windowSize` (refused: the image's size is `width` x
+   * `height`). Default: the defaults of {@linkcode ChromiumConfig}.
+   */
   chromium?: ChromiumConfig;
 }
 
 /** The defaults of {@linkcode FigurePngOptions}: 1000 x 600 CSS pixels at twice the resolution. */
 export const DEFAULT_FIGURE_PNG_OPTIONS: Readonly<Required<Omit<FigurePngOptions, "chromium">>> =
   Object.freeze({ width: 1000, height: 600, scale: 2 });
+
+/** The names of {@linkcode FigurePngOptions}: a misspelt `widht` drew at the default width. */
+const FIGURE_PNG_OPTION_NAMES: SettingNames<FigurePngOptions> = Object.freeze({
+  width: true,
+  height: true,
+  scale: true,
+  chromium: true,
+});
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** The IEND chunk (length 0, type, CRC) that ends every whole PNG. */
@@ -50,17 +69,34 @@ export async function figureToPng(
   path: string,
   options: FigurePngOptions = {},
 ): Promise<void> {
+  checkSettingNames("FigurePngOptions", options, FIGURE_PNG_OPTION_NAMES);
   // Left out or undefined: the default; null is a value, refused below (it drew at the default).
   const { width, height, scale } = withDefaults(DEFAULT_FIGURE_PNG_OPTIONS, options);
-  if (options.chromium === null) {
+  const chromium: unknown = options.chromium;
+  // A number ran Chromium with the defaults; a text was refused by its letters' indices.
+  if (
+    chromium !== undefined &&
+    (chromium === null || typeof chromium !== "object" || Array.isArray(chromium))
+  ) {
     throw new SettingError(
       "FigurePngOptions.chromium",
-      null,
+      chromium,
       "ChromiumConfig settings (an object)",
     );
   }
   // Checked before anything starts: a scale of NaN or 0 went into Chromium's flag as it was, and
   // Chromium drew at its default ratio, an image of the wrong size reported as written.
+  // Its settings too, before anything starts: refused inside the run, a SettingError of
+  // ChromiumConfig came out as the plain Error of a failed render.
+  if (options.chromium !== undefined) resolveChromiumConfig(options.chromium);
+  // The image's size is width x height: a window size given here was dropped without a word.
+  if (options.chromium?.windowSize !== undefined) {
+    throw new SettingError(
+      "FigurePngOptions.chromium.windowSize",
+      options.chromium.windowSize,
+      "none: the image's size is FigurePngOptions.width and height",
+    );
+  }
   checkInteger("FigurePngOptions.width", width, { min: 1 });
   checkInteger("FigurePngOptions.height", height, { min: 1 });
   checkNumber("FigurePngOptions.scale", scale, { above: 0 });

@@ -9,6 +9,7 @@ import { makeFolders, writeFilesAtomically } from "../data/atomic_write.ts";
 import { markdownToHtml } from "./_markdown.ts";
 import { escapeHtml } from "./_escape.ts";
 import { tableHtml, type TableSection } from "./table_html.ts";
+import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
 
 export type { TableSection };
 
@@ -42,6 +43,27 @@ export interface HtmlReportOptions {
   plotlyPath?: string | URL;
 }
 
+const HTML_REPORT_OPTION_NAMES: SettingNames<HtmlReportOptions> = Object.freeze({
+  title: true,
+  plotlyPath: true,
+});
+
+/**
+ * Throws a `SettingError` for an unknown name or a value of another kind, before anything is read
+ * or written: a misspelt `titel` and a null title gave a page titled "Report", a null path the
+ * default bundle, a number a TypeError from the page's escaping.
+ */
+function checkHtmlReportOptions(options: HtmlReportOptions): void {
+  checkSettingNames("HtmlReportOptions", options, HTML_REPORT_OPTION_NAMES);
+  if (options.title !== undefined && typeof options.title !== "string") {
+    throw new SettingError("HtmlReportOptions.title", options.title, "a text");
+  }
+  const path: unknown = options.plotlyPath;
+  if (path !== undefined && typeof path !== "string" && !(path instanceof URL)) {
+    throw new SettingError("HtmlReportOptions.plotlyPath", path, "a path (a string or a URL)");
+  }
+}
+
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1200px;` +
   `margin:2em auto;padding:0 1em;color:#222;line-height:1.45}` +
   // A wide results table scrolls inside the page, its system column does not wrap, and a long
@@ -72,6 +94,7 @@ export async function renderHtmlReport(
   sections: ReportSection[],
   options: HtmlReportOptions = {},
 ): Promise<string> {
+  checkHtmlReportOptions(options);
   let figureCount = 0;
   const body = sections.map((section, sectionIndex) => {
     switch (section.kind) {

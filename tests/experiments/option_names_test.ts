@@ -69,8 +69,8 @@ Deno.test("runPlan: an option of the wrong kind or out of range is refused befor
     [{ waitSeconds: NaN }, "RunPlanOptions.waitSeconds", "NaN"],
     [{ waitSeconds: 0 }, "RunPlanOptions.waitSeconds", "0"],
     [{ waitSeconds: -1 }, "RunPlanOptions.waitSeconds", "-1"],
-    [{ processes: 0 }, "RunPlanOptions.processes", "0"],
-    [{ processes: 1.5 }, "RunPlanOptions.processes", "1.5"],
+    [{ workers: 0 }, "RunPlanOptions.workers", "0"],
+    [{ workers: 1.5 }, "RunPlanOptions.workers", "1.5"],
     [{ firstDataset: "beauty" }, "RunPlanOptions.firstDataset", '"beauty"'],
   ];
   const parent = await Deno.makeTempDir({ prefix: "run_plan_options_" });

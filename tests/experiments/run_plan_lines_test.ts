@@ -12,7 +12,7 @@ const cells = plan.cells.length;
 
 Deno.test("openingLine: every cell finished says that nothing is left to train", () => {
   assertEquals(
-    openingLine(plan, 0, 0, { resultsDir: "results/quick", processes: 2 }),
+    openingLine(plan, 0, 0, { resultsDir: "results/quick", workers: 2 }),
     `quick reproduction: ${cells} cells planned, all ${cells} finished (stored in ` +
       "results/quick): nothing left to train",
   );
@@ -26,7 +26,7 @@ Deno.test("openingLine: every cell finished says that nothing is left to train",
 Deno.test("openingLine: cells left keep the count resumed and the training they take", () => {
   // The selection's configurations wait for their trials in the quick plan: said too.
   assertEquals(
-    openingLine(plan, 3, 120, { resultsDir: "results/quick", processes: 2 }),
+    openingLine(plan, 3, 120, { resultsDir: "results/quick", workers: 2 }),
     `quick reproduction: ${cells} cells planned, ${cells - 3} already finished (resumed from ` +
       "results/quick); the planned ones take about 2.0 min of training on this machine kind, " +
       "about 60 s of wall time in 2 processes (" +
@@ -55,7 +55,7 @@ Deno.test("openingLine: one process (said or by default) has no wall-time clause
     "(resumed from results/quick); the planned ones take about 2.0 min of training on this " +
     `machine kind (${waiting}processes started on the same results share the cells)`;
   assertEquals(openingLine(plan, 3, 120, { resultsDir: "results/quick" }), expected);
-  assertEquals(openingLine(plan, 3, 120, { resultsDir: "results/quick", processes: 1 }), expected);
+  assertEquals(openingLine(plan, 3, 120, { resultsDir: "results/quick", workers: 1 }), expected);
 });
 
 Deno.test("openingLine: one imported dataset's cell among synthetic ones adds the estimate's caveat", () => {

@@ -47,7 +47,7 @@ Deno.test("runPlan skips a cell another live process has claimed, runs the rest,
   const secondLines: string[] = [];
   const second = await runPlan(plan, {
     resultsDir,
-    processes: 2,
+    workers: 2,
     log: (line) => secondLines.push(line),
   });
   // The opening line counts the cells resumed, and the held cell's time shared by 2 processes.

@@ -2,8 +2,8 @@
  * One concept, one spelling, across every settings object a researcher passes (the interfaces
  * named `...Config`, `...Options`, `...Settings` that the root and the folders' `mod.ts` export):
  * a seed is `seed` (a list of them `seeds`), an epoch cap `maxEpochs`, rows per batch
- * `batchSize`, a contrastive term's weight `lambda`, a temperature `temperature`, a duration ends
- * in its unit, `Seconds` or `Ms`. A
+ * `batchSize`, a contrastive term's weight `lambda`, a temperature `temperature`, the processes
+ * sharing a run `workers`, a duration ends in its unit, `Seconds` or `Ms`. A
  * notebook that passes `{ epochs: 5 }` or `{ tau: 0.1 }` is refused as an unknown name, so a
  * second spelling of a concept would only trip readers who learnt the first. The names that
  * break a rule and are kept (renaming them would break callers) are listed, each with its
@@ -45,9 +45,15 @@ const RULES: readonly NameRule[] = [
   { concept: "rows per batch", matches: /batch.?(size|rows)$/i, allowed: /^batchSize$/ },
   { concept: "a contrastive term's weight", matches: /^(lambda|weight)$/, allowed: /^lambda$/ },
   { concept: "a temperature", matches: /^(tau|temp|temperature)$/i, allowed: /^temperature$/ },
+  // As `reproduce --workers N` (session 51 renamed the plan runner's `processes`).
+  {
+    concept: "how many processes share the work",
+    matches: /^(num|n)?(processes|procs|workers|jobs)$/i,
+    allowed: /^workers$/,
+  },
   {
     concept: "a duration",
-    // Case matters: `numItems` ends in "ms", `cellTimeoutS` in a capital S.
+    // Case matters: `numItems` ends in "ms", a `timeoutS` in a capital S.
     matches: /(seconds?|Seconds?|Secs?|Ms|Millis|Minutes|Timeout|[a-z]S)$/,
     allowed: /(Seconds|Ms)$/,
   },
@@ -58,9 +64,8 @@ const RULES: readonly NameRule[] = [
  * passes it. Each is reported to the integrator (session 50).
  */
 const KEPT: Readonly<Record<string, string>> = {
-  "NotebookRunnerConfig.cellTimeoutS": "seconds as `S`; elsewhere `Seconds` (maxWallSeconds)",
-  "LabServerConfig.startTimeoutS": "seconds as `S`; elsewhere `Seconds` (waitSeconds)",
-  "Cl4SRecConfig.weight": "the contrastive term's weight, `lambda` in DemureConfig",
+  "Cl4SRecConfig.weight": "the contrastive weight, `lambda` in DemureConfig; results-of-record " +
+    "stores it as `weight` (the cells' settings, selected.json)",
   "ForwardOptions.dropoutSeed": "a second seed of one forward pass, beside the model's `seed`",
 };
 

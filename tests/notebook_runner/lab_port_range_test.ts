@@ -47,13 +47,13 @@ Deno.test("lab server: a start timeout that is not a number > 0 is a SettingErro
   // NaN and -1 started a server and gave up on it at once ("did not answer within NaN s").
   // A Python that cannot run: a timeout let through is that error, and no server starts.
   const python = "/nonexistent/python3";
-  for (const startTimeoutS of [NaN, -1, 0, Infinity]) {
+  for (const startTimeoutSeconds of [NaN, -1, 0, Infinity]) {
     const error = await assertRejects(
-      () => startLabServer({ projectRoot, python, port: freePort(), startTimeoutS }),
+      () => startLabServer({ projectRoot, python, port: freePort(), startTimeoutSeconds }),
       SettingError,
-      `LabServerConfig.startTimeoutS is ${startTimeoutS}; allowed: a finite number > 0`,
+      `LabServerConfig.startTimeoutSeconds is ${startTimeoutSeconds}; allowed: a finite number > 0`,
     ) as SettingError;
-    assertEquals(error.setting, "LabServerConfig.startTimeoutS");
+    assertEquals(error.setting, "LabServerConfig.startTimeoutSeconds");
   }
 });
 

@@ -60,7 +60,7 @@ Deno.test("lab server LE gaps: a log file that cannot be written neither blocks 
       python,
       port: freePort(),
       logFile: "/dev/full",
-      startTimeoutS: 20,
+      startTimeoutSeconds: 20,
     });
     assert(message.startsWith("the server exited with status 4; the end of its log:"), message);
     assert(message.endsWith("\n  the-last-line"), message.slice(-100));

@@ -23,7 +23,7 @@ Deno.test("LabServerConfig: null is refused for every setting with a default, be
   const python = "/nonexistent/python3";
   const cases: [keyof LabServerConfig, string][] = [
     ["portRange", "{ first, count }"],
-    ["startTimeoutS", "a finite number > 0"],
+    ["startTimeoutSeconds", "a finite number > 0"],
     ["token", "a string"],
     ["python", "a string"],
     ["logFile", "a string"],
@@ -63,7 +63,10 @@ Deno.test("LabServerConfig: a token, Python or log file that is not a string is 
 });
 
 Deno.test("LabServerConfig: undefined is the default; DEFAULT_LAB_SERVER_CONFIG holds the documented ones", async () => {
-  assertEquals(DEFAULT_LAB_SERVER_CONFIG, { portRange: DEFAULT_LAB_PORTS, startTimeoutS: 60 });
+  assertEquals(DEFAULT_LAB_SERVER_CONFIG, {
+    portRange: DEFAULT_LAB_PORTS,
+    startTimeoutSeconds: 60,
+  });
   // Every setting given as undefined passes the checks: the start goes on to the Python.
   await assertRejects(
     () =>
@@ -71,7 +74,7 @@ Deno.test("LabServerConfig: undefined is the default; DEFAULT_LAB_SERVER_CONFIG 
         projectRoot,
         python: "/nonexistent/python3",
         portRange: undefined,
-        startTimeoutS: undefined,
+        startTimeoutSeconds: undefined,
         token: undefined,
         logFile: undefined,
         port: undefined,

@@ -5,7 +5,7 @@
  * lines (not "port in use", also with an explicit port), and the log file holds that server's
  * stdout and stderr only; a port the server's log says it could not bind (Notebook 6.4's lines),
  * though free again after its exit, is passed over for the next one of the range; a
- * server that never answers is given up after `startTimeoutS`, not before, and stopped with every
+ * server that never answers is given up after `startTimeoutSeconds`, not before, and stopped with every
  * process it started, one that ignores SIGTERM included; a Python without Jupyter is named with
  * its import error; the port range all taken is an error naming it, and so are other
  * servers taking 5 ports in a row (each test on a range of its own, LabServerConfig.portRange,
@@ -86,7 +86,7 @@ try {
   }
 });
 
-Deno.test("lab server: a server that never answers is stopped after startTimeoutS, with what it started", async () => {
+Deno.test("lab server: a server that never answers is stopped after startTimeoutSeconds, with what it started", async () => {
   const dir = await Deno.makeTempDir({ prefix: "lab_stand_in_" });
   const pidFile = `${dir}/stubborn.pid`;
   // A child that ignores SIGTERM (only SIGKILL ends it), then the server itself, which never
@@ -102,7 +102,8 @@ Deno.test("lab server: a server that never answers is stopped after startTimeout
     const quiet = await fakePython(dir, "exec sleep 60", "quiet_python");
     const start = performance.now();
     await assertRejects(
-      () => startLabServer({ projectRoot, python: quiet, port: freePort(), startTimeoutS: 1 }),
+      () =>
+        startLabServer({ projectRoot, python: quiet, port: freePort(), startTimeoutSeconds: 1 }),
       Error,
       "the server did not answer within 1 s",
     );
@@ -111,7 +112,7 @@ Deno.test("lab server: a server that never answers is stopped after startTimeout
     // 0.2 s: the child is found when the server is stopped, before the first periodic look at
     // its processes (every 0.5 s), and is stopped with SIGKILL.
     await assertRejects(
-      () => startLabServer({ projectRoot, python, port: freePort(), startTimeoutS: 0.2 }),
+      () => startLabServer({ projectRoot, python, port: freePort(), startTimeoutSeconds: 0.2 }),
       Error,
       "the server did not answer within 0.2 s",
     );
@@ -407,7 +408,7 @@ Deno.test("lab server: a server that answers, but not with 200, has not started"
   try {
     const { python, env } = await fakeJupyter(dir, { FAKE_REFUSE: "1" });
     await assertRejects(
-      () => startLabServer({ projectRoot, python, port: freePort(), env, startTimeoutS: 2 }),
+      () => startLabServer({ projectRoot, python, port: freePort(), env, startTimeoutSeconds: 2 }),
       Error,
       "the server did not answer within 2 s",
     );
@@ -429,7 +430,7 @@ Deno.test("lab server: aborting the start stops the server at once, not at the s
         projectRoot,
         python,
         port: freePort(),
-        startTimeoutS: 60,
+        startTimeoutSeconds: 60,
         signal: stop.signal,
       })
     );

@@ -1,7 +1,7 @@
 /**
  * The lab's status check (startLabServer asks `/api/status` until the server answers), with a
  * stand-in server (lab_status_stand_in_lab49.py): a server that takes the connection and never
- * answers is given up after `startTimeoutS` like one that never listens (the request waited for
+ * answers is given up after `startTimeoutSeconds` like one that never listens (the request waited for
  * ever, and the start with it); the body of every status response, refused or not, is let go once
  * the start is done, so that no connection of it stays open in this process.
  */
@@ -23,10 +23,10 @@ async function lines(path: string): Promise<string[]> {
   return text.split("\n").filter(Boolean);
 }
 
-Deno.test("lab status check: a server that takes the connection and never answers is given up after startTimeoutS, and stopped", () =>
+Deno.test("lab status check: a server that takes the connection and never answers is given up after startTimeoutSeconds, and stopped", () =>
   inTempDir(async (dir) => {
     const python = await standInPython(dir);
-    const config = { projectRoot, python, port: freePort(), startTimeoutS: 1 };
+    const config = { projectRoot, python, port: freePort(), startTimeoutSeconds: 1 };
     const pid = async () => Number((await Deno.readTextFile(`${dir}/pid`)).trim());
     try {
       // The cap only keeps a regression from hanging the suite: it waited on the request for ever.

@@ -106,7 +106,7 @@ Deno.test("executeNotebook: a quiet time and cell timeout given reach the runner
   await withStandInPython(
     ['printf "%s\\n" "$@" > "$(dirname "$0")/args"'],
     async (root, python) => {
-      const config = { projectRoot: root, python, quietMs: 0, cellTimeoutS: 7.5 };
+      const config = { projectRoot: root, python, quietMs: 0, cellTimeoutSeconds: 7.5 };
       assertEquals((await executeNotebook("in.ipynb", "out.ipynb", config)).ok, true);
       assertEquals(Deno.readTextFileSync(`${root}/args`).trimEnd().split("\n").slice(4), [
         "--quiet-ms",

@@ -98,9 +98,13 @@ Deno.test("runner: a quiet time or cell timeout out of range is a SettingError b
   const bad: [Record<string, number>, string, string][] = [
     [{ quietMs: NaN }, "NotebookRunnerConfig.quietMs", "a finite number >= 0"],
     [{ quietMs: -5 }, "NotebookRunnerConfig.quietMs", "a finite number >= 0"],
-    [{ cellTimeoutS: NaN }, "NotebookRunnerConfig.cellTimeoutS", "a finite number > 0"],
-    [{ cellTimeoutS: -1 }, "NotebookRunnerConfig.cellTimeoutS", "a finite number > 0"],
-    [{ cellTimeoutS: Infinity }, "NotebookRunnerConfig.cellTimeoutS", "a finite number > 0"],
+    [{ cellTimeoutSeconds: NaN }, "NotebookRunnerConfig.cellTimeoutSeconds", "a finite number > 0"],
+    [{ cellTimeoutSeconds: -1 }, "NotebookRunnerConfig.cellTimeoutSeconds", "a finite number > 0"],
+    [
+      { cellTimeoutSeconds: Infinity },
+      "NotebookRunnerConfig.cellTimeoutSeconds",
+      "a finite number > 0",
+    ],
   ];
   const workDir = await Deno.makeTempDir({ prefix: "runner-test-" });
   try {

@@ -59,6 +59,15 @@ function validateDenseFeatureConfig(config: DenseFeatureConfig): void {
   if (config.requireAllItems !== undefined) {
     checkBoolean("DenseFeatureConfig.requireAllItems", config.requireAllItems);
   }
+  // The dataset card shows where the features came from: null left the card without a source.
+  const provenance: unknown = config.provenance;
+  if (provenance === null || typeof provenance !== "object" || Array.isArray(provenance)) {
+    throw new SettingError(
+      "DenseFeatureConfig.provenance",
+      provenance,
+      "an object with source and normalisation",
+    );
+  }
 }
 
 /**
