@@ -38,6 +38,7 @@ import {
 } from "../../lib/experiments/mod.ts";
 import { readDenseFeatures, readRecBoleAtomic } from "../../lib/data/mod.ts";
 import {
+  bothRankingsTable,
   createProgress,
   display,
   ensureCellsInNotebook,
@@ -136,6 +137,12 @@ const AUDITED: Readonly<Record<string, Audited>> = {
   WorkProgressOptions: {
     call: (o) => workProgress("audit", { name: "users" }, o as never),
     kinds: { everySeconds: "number", print: "function" },
+  },
+  BothRankingsTableOptions: {
+    // The options are checked before the summary is read: an empty one does.
+    call: (o) =>
+      bothRankingsTable({} as never, "Synthetic", { metrics: ["NDCG@10"], ...o } as never),
+    kinds: { metrics: "list", shows: "text" },
   },
   DisplayOptions: {
     call: (o) => display(bars, o as never),
