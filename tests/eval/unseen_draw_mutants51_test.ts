@@ -7,10 +7,12 @@
  * the check).
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
+import { leaveOneOutSplit } from "../../lib/data/protocol/leave_one_out.ts";
 import { drawUnseenItems } from "../../lib/eval/_unseen_draw.ts";
 import { sampleEvaluationNegatives } from "../../lib/eval/sampled_negatives.ts";
 import { createRng, type Rng } from "../../lib/util/random.ts";
 import { settingError } from "../_setting_error.ts";
+import { tinyDataset } from "../data/_tiny_dataset.ts";
 import { cycleDataset, leaveOneOut } from "../models/_fixtures.ts";
 
 /**
@@ -76,4 +78,10 @@ Deno.test("the check draws nothing: 40 users' 100 negatives of three seeds are t
     for (const row of rows) for (const item of row) h = (Math.imul(h, 31) + item) >>> 0;
     assertEquals([h, rows[0].slice(0, 6), rows[39].slice(-4)], [hash, firstRowStart, lastRowEnd]);
   }
+});
+
+Deno.test("a split without users draws no rows: the count check has no user to name", () => {
+  // Dropping the check's `fewest < 0` return read the size of no user's items: a TypeError.
+  const empty = leaveOneOutSplit(tinyDataset([], 5), { maxLength: 4 });
+  assertEquals(sampleEvaluationNegatives(empty, { count: 2, seed: 0 }).negatives, []);
 });
