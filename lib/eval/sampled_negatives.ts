@@ -14,11 +14,10 @@ import { createRng } from "../util/random.ts";
 import {
   checkInteger,
   checkSettingNames,
-  describeRange,
   SEED_RANGE,
-  SettingError,
   type SettingNames,
 } from "../util/settings.ts";
+import { drawUnseenItems, tooFewUnseenItems } from "./_unseen_draw.ts";
 
 /** Options of the negative sampler. */
 export interface SampledNegativesConfig {
@@ -122,13 +121,12 @@ function checkCountAgainstUnseen(
   if (fewest < 0) return;
   const unseen = numItems - seenByUser[fewest].size;
   if (count <= unseen) return;
-  throw new SettingError(
-    "SampledNegativesConfig.count",
-    count,
-    `${describeRange({ min: 1, max: unseen }, true)} (sampled ranking: user ` +
-      `${split.dataset.userIds[fewest]} (index ${fewest}) has only ${unseen} unseen items, ` +
-      `fewer than ${count} negatives)`,
-  );
+  throw tooFewUnseenItems(count, unseen, userNamed(split, fewest));
+}
+
+/** How the errors name `user`: its id and internal index, e.g. `u1 (index 1)`. */
+function userNamed(split: LeaveOneOutSplit, user: number): string {
+  return `${split.dataset.userIds[user]} (index ${user})`;
 }
 
 /**
@@ -144,16 +142,9 @@ export function sampleEvaluationNegatives(
   const seenByUser = split.train.map((_, user) => interactedItems(split, user));
   checkCountAgainstUnseen(config.count, seenByUser, split);
   const rng = createRng(config.seed);
-  const negatives = seenByUser.map((seen) => {
-    const drawn: number[] = [];
-    while (drawn.length < config.count) {
-      const item = rng.int(numItems);
-      if (seen.has(item)) continue;
-      seen.add(item);
-      drawn.push(item);
-    }
-    return drawn;
-  });
+  const negatives = seenByUser.map((seen, user) =>
+    drawUnseenItems(rng, numItems, seen, config.count, userNamed(split, user))
+  );
   return {
     format: "demure-sampled-negatives/1",
     datasetFingerprint: split.dataset.metadata.fingerprint,

@@ -190,9 +190,16 @@ export class ResultStore {
     const text = readTextIfExists(path);
     if (text === undefined) return undefined;
     try {
-      const stored = JSON.parse(text) as { key: string; settings: unknown; result: T };
-      if (stored.key !== key) throw new Error(`holds key "${stored.key}", expected "${key}"`);
-      return stored;
+      const stored: unknown = JSON.parse(text);
+      // JSON that is no object (a hand-edited `null`, a list): said as such. Before, `null` gave
+      // JavaScript's "Cannot read properties of null", and a list "holds key "undefined"".
+      if (stored === null || typeof stored !== "object" || Array.isArray(stored)) {
+        const found = JSON.stringify(stored).slice(0, 40);
+        throw new Error(`is ${found}, not an object with the cell's key, settings and result`);
+      }
+      const cell = stored as { key: string; settings: unknown; result: T };
+      if (cell.key !== key) throw new Error(`holds key "${cell.key}", expected "${key}"`);
+      return cell;
     } catch (error) {
       throw unreadable(path, error);
     }
