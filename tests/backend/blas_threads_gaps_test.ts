@@ -34,3 +34,16 @@ Deno.test("blasThreads: counts of four or more digits are refused; leading zeros
     "256",
   ]);
 });
+
+// Mutation round mu51a: the digits test read line by line (`/^[0-9]+$/m`) took "2\n" as 2 threads
+// and no test failed; init_backend_test.ts checks "0x10", "1e2", "+4" and " 2 ".
+Deno.test("blasThreads: a sign, white space, a fraction or another notation is refused by name", async () => {
+  const refused = [" 2", "2 ", "2\n", "+2", "-1", "1e1", "0x10", "2.0", "2.5", "1_0"];
+  // A plain count beside them, so a child that refuses everything fails too.
+  const values = [...refused, "3"];
+  const out = await evalInSubprocess<string[]>(
+    `const VALUES = ${JSON.stringify(values)};\n${PROGRAM}`,
+  );
+  const range = "must be an integer in 1..256 (unset: the core count)";
+  assertEquals(out, [...refused.map((value) => `DEMURE_BLAS_THREADS=${value}: ${range}`), "3"]);
+});
