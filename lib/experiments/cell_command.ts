@@ -30,7 +30,12 @@ import { type CellClaim, describeClaimHolder } from "./cell_claim.ts";
 import { HeldClaim } from "./held_claim.ts";
 import type { CellResult } from "./run_cell.ts";
 import { pathExists } from "../util/path_exists.ts";
-import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
+import {
+  checkOptionalFunction,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 import {
   cellsDirectory,
   cellStoreOf,
@@ -432,9 +437,7 @@ function checkRunOneCellOptions(options: RunOneCellOptions): void {
       "a folder (a string)",
     );
   }
-  if (options.log !== undefined && typeof options.log !== "function") {
-    throw new SettingError("RunOneCellOptions.log", options.log, "a function of a line");
-  }
+  checkOptionalFunction("RunOneCellOptions.log", options.log, "a function of a line");
   if (options.job !== undefined && typeof options.job !== "string") {
     throw new SettingError("RunOneCellOptions.job", options.job, "a text (the batch job's id)");
   }

@@ -40,6 +40,7 @@
  */
 import {
   checkBoolean,
+  checkOptionalFunction,
   checkSettingNames,
   SettingError,
   type SettingNames,
@@ -279,9 +280,7 @@ function checkCellModelOptions(options: CellModelOptions): void {
     );
   }
   checkBoolean("CellModelOptions.train", options.train);
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
-    throw new SettingError("CellModelOptions.onProgress", options.onProgress, "a function");
-  }
+  checkOptionalFunction("CellModelOptions.onProgress", options.onProgress);
   const data: unknown = options.data;
   if (data !== undefined && (data === null || typeof data !== "object" || Array.isArray(data))) {
     throw new SettingError("CellModelOptions.data", data, "a prepared dataset (prepareDataset)");

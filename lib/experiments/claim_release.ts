@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { checkSettingNames, SettingError } from "../util/settings.ts";
+import { checkOptionalFunction, checkSettingNames } from "../util/settings.ts";
 import { isThisProcess } from "./cell_claim.ts";
 import { HELD_CLAIMS, readClaim } from "./_claim_files.ts";
 import { withClaimLock } from "./_claim_lock.ts";
@@ -106,9 +106,7 @@ export function releaseClaimsOnSignal(
   checkSettingNames("ReleaseOnSignalOptions", options, { onStop: true, log: true });
   for (const name of ["onStop", "log"] as const) {
     const value: unknown = options[name];
-    if (value !== undefined && typeof value !== "function") {
-      throw new SettingError(`ReleaseOnSignalOptions.${name}`, value, "a function");
-    }
+    checkOptionalFunction(`ReleaseOnSignalOptions.${name}`, value);
   }
   if (releaseOnSignalInstalled) {
     throw new Error("releaseClaimsOnSignal: already installed in this process (install it once)");

@@ -23,7 +23,12 @@ import { readRecBoleAtomic } from "../data/import/recbole.ts";
 import { readSequenceFile } from "../data/import/sequence_file.ts";
 import { generateSynthetic } from "../data/synthetic.ts";
 import { pathExists } from "../util/path_exists.ts";
-import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
+import {
+  checkOptionalFunction,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 import {
   MEBIBYTES,
   throttledWorkProgress,
@@ -225,9 +230,7 @@ export async function prepareDataset(
 ): Promise<PreparedDataset> {
   checkDatasetSpec(spec);
   checkSettingNames("PrepareDatasetOptions", options, PREPARE_DATASET_OPTION_NAMES);
-  if (options.log !== undefined && typeof options.log !== "function") {
-    throw new SettingError("PrepareDatasetOptions.log", options.log, "a function or undefined");
-  }
+  checkOptionalFunction("PrepareDatasetOptions.log", options.log, "a function or undefined");
   const { log } = options;
   if (spec.kind === "file") log?.(readingDatasetLine(spec));
   const raw = await loadRaw(

@@ -14,7 +14,12 @@
  * ```
  */
 import type { EpochProgress } from "../train/progress.ts";
-import { checkSettingNames, SettingError, type SettingNames } from "../util/settings.ts";
+import {
+  checkOptionalFunction,
+  checkSettingNames,
+  SettingError,
+  type SettingNames,
+} from "../util/settings.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { CellResult } from "./run_cell.ts";
 import { finishedCells } from "./stored_cells.ts";
@@ -74,9 +79,7 @@ function checkEnsureCellsOptions(options: EnsureCellsOptions): void {
   }
   for (const name of ["log", "onEpoch", "onCellDone"] as const) {
     const value: unknown = options[name];
-    if (value !== undefined && typeof value !== "function") {
-      throw new SettingError(`EnsureCellsOptions.${name}`, value, "a function");
-    }
+    checkOptionalFunction(`EnsureCellsOptions.${name}`, value);
   }
 }
 

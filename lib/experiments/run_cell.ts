@@ -38,6 +38,7 @@ import { trainModel } from "../train/trainer.ts";
 import {
   checkBoolean,
   checkInteger,
+  checkOptionalFunction,
   checkSettingNames,
   SEED_RANGE,
   SettingError,
@@ -408,9 +409,7 @@ function checkCellSettingKinds(settings: CellSettings): void {
     ] as const
   ) {
     const value: unknown = settings[name];
-    if (value !== undefined && typeof value !== "function") {
-      throw new SettingError(`CellSettings.${name}`, value, "a function");
-    }
+    checkOptionalFunction(`CellSettings.${name}`, value);
   }
 }
 

@@ -12,7 +12,7 @@
  */
 import { checkCellResult } from "./cell_result_check.ts";
 import { writeFilesAtomically } from "../data/atomic_write.ts";
-import { checkBoolean, checkSettingNames, SettingError } from "../util/settings.ts";
+import { checkBoolean, checkOptionalFunction, checkSettingNames } from "../util/settings.ts";
 import { planExperiments, replanWith } from "./plan.ts";
 import type { ExperimentPlan, PlannedCell } from "./plan_types.ts";
 import type { ResultStore } from "./result_store.ts";
@@ -115,9 +115,7 @@ export function planWithCurrentSelection(
   // where only reading was asked.
   checkSettingNames("CurrentSelectionOptions", options, { write: true, log: true });
   if (options.write !== undefined) checkBoolean("CurrentSelectionOptions.write", options.write);
-  if (options.log !== undefined && typeof options.log !== "function") {
-    throw new SettingError("CurrentSelectionOptions.log", options.log, "a function");
-  }
+  checkOptionalFunction("CurrentSelectionOptions.log", options.log);
   const onDisk = replanWith(plan, readSelected(selectedPath(resultsDir)));
   let settled: SelectedConfigurations;
   if (options.write ?? true) settled = writeSelection(onDisk, resultsDir, options.log);

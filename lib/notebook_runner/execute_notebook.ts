@@ -6,6 +6,7 @@ import { ensureDenoKernelspec } from "./kernelspec.ts";
 import {
   checkBoolean,
   checkNumber,
+  checkOptionalFunction,
   checkSettingNames,
   SettingError,
   type SettingNames,
@@ -299,9 +300,7 @@ export async function executeNotebook(
   checkNotebookRunnerConfig(config);
   checkSettingNames("ExecuteOptions", options, { onCell: true });
   // null was read as no listener: the cells' progress lines went nowhere.
-  if (options.onCell !== undefined && typeof options.onCell !== "function") {
-    throw new SettingError("ExecuteOptions.onCell", options.onCell, "a function of a cell");
-  }
+  checkOptionalFunction("ExecuteOptions.onCell", options.onCell, "a function of a cell");
   const args = [
     "execute",
     sourcePath,

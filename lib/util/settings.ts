@@ -121,6 +121,20 @@ export function checkOneOf<T extends string>(
   }
 }
 
+/**
+ * Throws unless `value` is a function, or undefined (left out: the default). A null callback
+ * meant "the default" to some callers and failed later, where it was called, to others.
+ */
+export function checkOptionalFunction(
+  setting: string,
+  value: unknown,
+  allowed = "a function",
+): void {
+  if (value !== undefined && typeof value !== "function") {
+    throw new SettingError(setting, value, allowed);
+  }
+}
+
 /** Throws unless `value` is a boolean. */
 export function checkBoolean(setting: string, value: unknown): void {
   if (typeof value !== "boolean") throw new SettingError(setting, value, "true or false");

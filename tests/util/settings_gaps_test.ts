@@ -8,6 +8,7 @@ import {
   checkInteger,
   checkNumber,
   checkOneOf,
+  checkOptionalFunction,
   checkSettingNames,
   closestSettingName,
   SEED_RANGE,
@@ -84,4 +85,18 @@ Deno.test("closestSettingName: a short name is no guess for a much longer settin
   assertEquals(closestSettingName("x", ["seed"]), null);
   assertEquals(closestSettingName("sd", ["seed"]), null);
   assertEquals(closestSettingName("batch", ["batchSizeLimit"]), null);
+});
+
+Deno.test("checkOptionalFunction: a function or undefined passes; null and other kinds are refused, naming what is allowed", () => {
+  checkOptionalFunction("X.log", undefined);
+  checkOptionalFunction("X.log", () => {});
+  for (const value of [null, 1, "log", {}, false]) {
+    const error = settingError(() => checkOptionalFunction("X.log", value, "a function of a line"));
+    assertEquals([error.setting, error.value, error.allowed], [
+      "X.log",
+      value,
+      "a function of a line",
+    ]);
+  }
+  assertEquals(settingError(() => checkOptionalFunction("X.log", null)).allowed, "a function");
 });
